@@ -1,0 +1,31 @@
+/* cli.h - the command table: `rig <command> [options]`.
+ *
+ * One table in commands.c maps names to functions; each command lives in its
+ * own small file cmd_<name>.c, parses its own options (getopt_long, with
+ * --help), calls into the library, and returns a process exit code from
+ * enum rig_exit (core/err.h). Commands hold no protocol or measurement logic.
+ */
+#ifndef RIG_CLI_CLI_H
+#define RIG_CLI_CLI_H
+
+#include <stdio.h>
+
+typedef int (*rig_cmd_fn)(int argc, char **argv);
+
+struct rig_command {
+	const char *name;
+	rig_cmd_fn fn;
+	const char *summary; /* one line for `rig --help` */
+};
+
+extern const struct rig_command rig_commands[];
+extern const unsigned rig_ncommands;
+
+/* Print "rig <cmd>: <message>" to stderr. */
+void cli_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The commands (one file each). */
+int cmd_ports(int argc, char **argv);
+
+#endif

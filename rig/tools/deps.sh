@@ -1,0 +1,70 @@
+#!/bin/sh
+# deps.sh - make sure the Debian packages a build needs are installed.
+#
+# Usage: deps.sh [CROSS_PREFIX]
+# Checks each dependency the way the build will use it (pkg-config, or the
+# header for libcsv, which ships no .pc file) and installs the missing Debian
+# packages with apt-get, through sudo when not root. Says what it installs.
+set -eu
+
+cross="${1:-}"
+arch=""
+case "$cross" in
+  "") ;;
+  aarch64-linux-gnu-) arch=arm64 ;;
+  arm-linux-gnueabihf-) arch=armhf ;;
+  *) echo "deps.sh: unknown cross prefix '$cross' (known: aarch64-linux-gnu-, arm-linux-gnueabihf-)" >&2; exit 64 ;;
+esac
+
+pc_env() {
+  if [ -n "$arch" ]; then
+    triplet="${cross%-}"
+    PKG_CONFIG_LIBDIR="/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig" "$@"
+  else
+    "$@"
+  fi
+}
+
+missing=""
+need() { missing="$missing $1"; }
+
+command -v pkg-config >/dev/null 2>&1 || need pkg-config
+for pair in libserialport:libserialport-dev libgpiod:libgpiod-dev check:check inih:libinih-dev; do
+  pc="${pair%%:*}"; deb="${pair#*:}"
+  if ! command -v pkg-config >/dev/null 2>&1 || ! pc_env pkg-config --exists "$pc" 2>/dev/null; then
+    need "$deb${arch:+:$arch}"
+  fi
+done
+# libcsv has no pkg-config file: look for its header and library.
+if [ -n "$arch" ]; then
+  [ -e "/usr/lib/${cross%-}/libcsv.so" ] || need "libcsv-dev:$arch"
+  command -v "${cross}gcc" >/dev/null 2>&1 || need "crossbuild-essential-$arch"
+  command -v "qemu-${arch%64}" >/dev/null 2>&1 || true
+  qemu=qemu-aarch64; [ "$arch" = armhf ] && qemu=qemu-arm
+  command -v "$qemu" >/dev/null 2>&1 || need qemu-user
+else
+  [ -e /usr/include/csv.h ] || need libcsv-dev
+  command -v cc >/dev/null 2>&1 || need build-essential
+fi
+
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing Debian packages:$missing" >&2
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "deps.sh: not root and no sudo; install as root: apt-get install$missing" >&2; exit 69
+  fi
+fi
+if [ -n "$arch" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+  echo "deps.sh: enabling the $arch architecture (dpkg --add-architecture $arch)" >&2
+  $SUDO dpkg --add-architecture "$arch"
+  $SUDO apt-get update -qq
+fi
+export DEBIAN_FRONTEND=noninteractive
+# An old or empty package list cannot find anything: update once if needed.
+if ! $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+echo "deps.sh: done" >&2
