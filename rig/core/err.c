@@ -46,7 +46,13 @@ enum rig_rc rig_err_prefix(struct rig_err *e, const char *fmt, ...)
 	vsnprintf(head, sizeof head, fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof old);
-	snprintf(e->msg, sizeof e->msg, "%s%s", head, old);
+	/* Truncation is the intent: the message stays within its buffer. */
+	size_t n = strnlen(head, sizeof head - 1);
+	memcpy(e->msg, head, n);
+	size_t rest = sizeof e->msg - 1 - n;
+	size_t m = strnlen(old, rest);
+	memcpy(e->msg + n, old, m);
+	e->msg[n + m] = '\0';
 	return e->rc;
 }
 
