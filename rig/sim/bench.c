@@ -227,6 +227,14 @@ void sim_bench_destroy(struct sim_bench *b)
 	free(b);
 }
 
+void *sim_bench_model(struct sim_bench *b, const char *name)
+{
+	for (unsigned i = 0; i < b->nmodels; i++)
+		if (strcmp(sim_models[i].name, name) == 0)
+			return b->models[i].self;
+	return NULL;
+}
+
 void sim_bench_sync(struct sim_bench *b)
 {
 	uint64_t now = clock_now_ns(b->clock);

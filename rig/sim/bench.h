@@ -122,6 +122,9 @@ enum rig_rc sim_bench_create(struct sim_bench **out, struct rig_hal *hal,
 			     struct rig_err *err);
 void sim_bench_destroy(struct sim_bench *b);
 
+/* A model's instance (its `self`) by its name in sim_models[], or NULL. */
+void *sim_bench_model(struct sim_bench *b, const char *name);
+
 /* Bring every model up to the clock's now. */
 void sim_bench_sync(struct sim_bench *b);
 

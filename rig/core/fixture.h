@@ -1,0 +1,101 @@
+/* fixture.h - a bench's fixture file (fixtures/*.ini): which port and lines
+ * each device is on, its settings, and the fixture's own calibration.
+ *
+ * Loaded with libinih; every key is known, typed, unit-named and range
+ * checked. An unknown key, a bad value, a duplicate or a missing required
+ * key fails with "file:line: what was expected, what was found"
+ * (RIG_E_CONFIG, exit 78). Relative paths are made relative to the
+ * fixture file's folder. The struct owns everything it holds;
+ * fixture_free() releases it.
+ */
+#ifndef RIG_CORE_FIXTURE_H
+#define RIG_CORE_FIXTURE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+#include "sim/bench.h"
+
+#define FIXTURE_STR 160
+#define FIXTURE_DATE 11 /* YYYY-MM-DD */
+
+struct fixture_bench {
+	char station[64];
+	char lock[PATH_MAX];         /* bench lock file (absolute) */
+	int calibration_valid_days;  /* fixture calibrations expire after */
+};
+
+struct fixture_pen {
+	char port[FIXTURE_STR];
+	int baud;
+	unsigned timeout_ms;         /* per command */
+};
+
+struct fixture_laser {
+	char port[FIXTURE_STR];
+	int baud;
+	double range_mm;             /* measuring range (MR): 10, 25, 50 ... */
+	double rate_hz;              /* measuring rate */
+	double zero_mm;              /* reading of the contact plane */
+	char zero_date[FIXTURE_DATE];
+	/* Type-B uncertainty parts for the measurement budget. */
+	double linearity_um;         /* sensor linearity (max deviation) */
+	double resolution_um;
+	double zero_uncertainty_um;  /* standard uncertainty of zero_mm */
+	double clock_ppm;            /* sensor clock accuracy */
+};
+
+struct fixture_loadcell {
+	char chip[FIXTURE_STR];
+	char dout_line[48];
+	char sck_line[48];
+	int gain;                    /* 128 or 64 (channel A), 32 (channel B) */
+	int rate_sps;                /* 10 or 80, as the RATE pin is wired */
+	double scale_counts_per_n;
+	double offset_counts;
+	char cal_date[FIXTURE_DATE]; /* span calibration */
+	char tare_date[FIXTURE_DATE];
+	unsigned median_of;          /* reads per median, >= 3 */
+};
+
+struct fixture_io {
+	char chip[FIXTURE_STR];
+	char estop_line[48];         /* input: high = tripped (NC to ground) */
+	char lid_line[48];           /* input: high = open */
+	char start_line[48];         /* input: low = pressed; may be empty */
+	char relay_line[48];         /* output: pen power, high = on */
+	char lamp_green_line[48];
+	char lamp_amber_line[48];
+	char lamp_red_line[48];
+	char buzzer_line[48];        /* may be empty */
+};
+
+struct fixture_where {
+	char section[24];
+	char key[40];
+	int line;
+};
+
+struct fixture {
+	char path[PATH_MAX];
+	char dir[PATH_MAX];
+	struct fixture_bench bench;
+	struct fixture_pen pen;
+	struct fixture_laser laser;
+	struct fixture_loadcell loadcell;
+	struct fixture_io io;
+	bool has_sim;                /* a [sim] section: in-process virtual bench */
+	struct sim_param *sim;       /* its entries, origin "file:line" */
+	size_t nsim;
+	struct fixture_where *where; /* line of every key read */
+	size_t nwhere;
+};
+
+enum rig_rc fixture_load(struct fixture *f, const char *path, struct rig_err *err);
+void fixture_free(struct fixture *f);
+/* Line of section.key in the file, or 0. */
+int fixture_line(const struct fixture *f, const char *section, const char *key);
+
+#endif
