@@ -2,8 +2,12 @@
  * the clock: the laser samples the pen before the pen moves on. */
 #include "sim/bench.h"
 #include "sim/io.h"
+#include "sim/pen.h"
 
 const struct sim_model sim_models[] = {
 	{ "io", sim_io_create },
+	/* "laser" must come before "pen": on every sync the laser samples the
+	 * pen's tips up to now before the pen's own state moves on. */
+	{ "pen", sim_pen_create },
 };
 const unsigned sim_nmodels = sizeof sim_models / sizeof sim_models[0];

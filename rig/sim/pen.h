@@ -1,0 +1,81 @@
+/* pen.h - the virtual microneedling pen: needle mechanics, power, and its
+ * SCPI-style serial firmware (docs/pen-protocol.md), as `sim:pen`.
+ *
+ * The bench creates and owns the pen (sim_pen_create in sim/models.c); the
+ * rig talks to it through a `sim:pen` serial port only. Tests and
+ * benchmarks read the ground truth with sim_pen_truth()/sim_pen_peaks(); the
+ * pen returned by sim_pen_of() is the bench's, never freed by the caller.
+ */
+#ifndef RIG_SIM_PEN_H
+#define RIG_SIM_PEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/bench.h"
+
+struct sim_pen;
+
+enum rig_rc sim_pen_create(struct sim_bench *b, struct sim_model_inst *out,
+			   struct rig_err *err);
+
+/* The bench's pen, or NULL when the bench has none. */
+struct sim_pen *sim_pen_of(struct sim_bench *b);
+
+/* What the pen really does now (after bringing the bench up to the clock's
+ * now). "Commanded" is what the firmware holds in RAM; "raw" is that value
+ * after the active calibration table; the rest is physics. A measurement
+ * of the rig is right when it matches depth_um / freq_hz within its stated
+ * uncertainty. */
+struct sim_pen_truth {
+	bool powered;          /* the relay is on */
+	bool ready;            /* powered and booted: it answers */
+	bool motor_on;
+	double cmd_depth_um, cmd_freq_hz;  /* commanded (RAM) */
+	double raw_depth_um, raw_freq_hz;  /* setpoints after the active table */
+	/* Settled mean peak depth: transfer(raw) + the warm-up drift now. */
+	double depth_um;
+	/* Mean peak depth now, still settling after a change (tau pen.settle_ms). */
+	double depth_now_um;
+	double warmup_drift_um;            /* part of both depths above */
+	double depth_sd_um;                /* per-stroke scatter of the peaks */
+	/* Steady stroke rate: freq_gain * raw_hz * (1 - droop * force), without
+	 * the slow speed wander; 0 with the motor off. */
+	double freq_hz;
+	double freq_now_hz;                /* instantaneous, with wander and spin-up */
+	double stroke_um;                  /* tips travel depth - stroke .. depth */
+	double tip_um;                     /* tip extension now */
+	uint64_t strokes;                  /* peaks passed since power-on */
+};
+void sim_pen_truth(struct sim_pen *p, struct sim_pen_truth *out);
+
+/* The pen's physical transfer, without drift: actual mean depth for a raw
+ * depth setpoint, actual stroke rate for a raw rate under a force. */
+double sim_pen_depth_for_raw(const struct sim_pen *p, double raw_um);
+double sim_pen_freq_for_raw(const struct sim_pen *p, double raw_hz, double force_n);
+
+/* One stroke's true peak: when the tips were furthest out, and how far. */
+struct sim_pen_peak {
+	uint64_t index;  /* stroke number since power-on, from 0 */
+	uint64_t t_ns;
+	double peak_um;
+};
+#define SIM_PEN_PEAK_HISTORY 8192
+/* Copy the remembered peaks with t0_ns <= t_ns < t1_ns (oldest first; only
+ * the last SIM_PEN_PEAK_HISTORY strokes are kept) into out[0..cap).
+ * Returns how many matched (may exceed cap: only cap were copied). */
+size_t sim_pen_peaks(struct sim_pen *p, uint64_t t0_ns, uint64_t t1_ns,
+		     struct sim_pen_peak *out, size_t cap);
+
+/* Electrical noise: bytes that reach the host on the pen's line now, as
+ * if the pen had sent them (one byte time apart), e.g. for testing that a
+ * driver rejects garbage. */
+void sim_pen_inject_noise(struct sim_pen *p, const void *bytes, size_t n);
+
+/* The pen's non-volatile and staged tables, for tests (table 0 = depth,
+ * 1 = frequency; values in thousandths of µm / Hz). Returns the count. */
+unsigned sim_pen_saved_table(const struct sim_pen *p, int table,
+			     int32_t *cmd_milli, int32_t *raw_milli);
+
+#endif
