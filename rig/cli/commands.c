@@ -6,6 +6,7 @@
 
 const struct rig_command rig_commands[] = {
 	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
+	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
 };
 const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];
 

@@ -21,6 +21,13 @@ enum rig_rc session_open(struct rig_session *s, const char *fixture_path,
 			 char *const *sim_overrides, size_t noverrides,
 			 struct rig_err *err)
 {
+	return session_open_flags(s, fixture_path, sim_overrides, noverrides, 0, err);
+}
+
+enum rig_rc session_open_flags(struct rig_session *s, const char *fixture_path,
+			       char *const *sim_overrides, size_t noverrides,
+			       unsigned flags, struct rig_err *err)
+{
 	memset(s, 0, sizeof *s);
 	struct sim_param *params = NULL;
 	enum rig_rc rc = fixture_load(&s->fx, fixture_path ? fixture_path
@@ -38,6 +45,11 @@ enum rig_rc session_open(struct rig_session *s, const char *fixture_path,
 			      f->path);
 		goto fail;
 	}
+	if ((flags & SESSION_NEED_SIM) && !f->has_sim) {
+		rc = rig_fail(err, RIG_E_CONFIG, "%s: has no [sim] section: no virtual bench to run",
+			      f->path);
+		goto fail;
+	}
 	if (noverrides && !f->has_sim) {
 		rc = rig_fail(err, RIG_E_USAGE,
 			      "--sim given, but %s is a real bench (no [sim] section)", f->path);
@@ -45,7 +57,7 @@ enum rig_rc session_open(struct rig_session *s, const char *fixture_path,
 	}
 	/* The whole bench in-process: time is ours to jump. Anything real on
 	 * the other end of a port runs in real time. */
-	if (all_sim) {
+	if (all_sim && !(flags & SESSION_REAL_CLOCK)) {
 		vclock_init(&s->vclock, RIG_NS_PER_S);
 		s->hal.clock = &s->vclock.base;
 	} else {
