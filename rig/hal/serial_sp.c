@@ -49,10 +49,14 @@ static bool is_pty(const struct stat *st)
 static enum rig_rc not_found(const char *path, struct rig_err *err)
 {
 	struct stat st;
-	if (stat(path, &st) != 0)
-		return rig_fail_errno(err, RIG_E_UNAVAILABLE, errno,
-				      "%s: no such serial port (is the adapter plugged in? "
-				      "`rig ports` lists the ports here)", path);
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return rig_fail(err, RIG_E_UNAVAILABLE,
+					"%s: no such serial port (is the adapter plugged in? "
+					"`rig ports` lists the ports here)", path);
+		return rig_fail_errno(err, RIG_E_UNAVAILABLE, errno, "%s: cannot look at it",
+				      path);
+	}
 	if (is_pty(&st))
 		return rig_fail(err, RIG_E_UNAVAILABLE,
 				"%s: a pseudo-terminal, which libserialport cannot open; "
@@ -62,7 +66,7 @@ static enum rig_rc not_found(const char *path, struct rig_err *err)
 				"%s: not a character device, so not a serial port", path);
 	return rig_fail(err, RIG_E_UNAVAILABLE,
 			"%s: not a serial port libserialport knows (nothing for it under "
-			"/sys/class/tty); a plain terminal device can be opened as pty:%s",
+			"/sys/class/tty); if it is a terminal, try pty:%s",
 			path, path);
 }
 
