@@ -5,6 +5,8 @@
  *   sim:<label>                                             virtual chip
  * Lines are named by offset ("17") or by line name ("GPIO17"). The caller
  * owns chips and lines: release lines before closing their chip.
+ * gpio_wait_edge waits in bench time on a sim: chip and in real time on a
+ * libgpiod chip; on both it reports only edges that come after the call.
  */
 #ifndef RIG_HAL_GPIO_H
 #define RIG_HAL_GPIO_H
