@@ -64,6 +64,7 @@ struct sim_hx711 {
 	bool have_data;         /* a conversion waits to be shifted out */
 	bool cycle_data;        /* the current cycle shifts real data */
 	uint32_t shift;         /* 24-bit word being shifted out */
+	bool shift_glitch;      /* ... and it is a 2^k - 1 glitch */
 	int bit;                /* what DOUT presents during a read */
 	enum sel sel, pending;
 	uint64_t next_conv_ns;
@@ -118,14 +119,16 @@ static uint32_t to_word(double counts)
 	return (uint32_t)(int32_t)llround(counts) & 0xFFFFFFu;
 }
 
-static uint32_t maybe_glitch(struct sim_hx711 *m, uint32_t word)
+static uint32_t maybe_glitch(struct sim_hx711 *m, uint32_t word, bool *pattern)
 {
+	*pattern = false;
 	if (m->glitch_p <= 0 || rng_uniform(&m->rng) >= m->glitch_p)
 		return word;
 	if (rng_uniform(&m->rng) < 2.0 / 3.0) {
 		/* 2^k - 1, k = 16..24 (k = 24 is all ones, k = 23 full scale). */
 		unsigned k = 16 + (unsigned)(rng_u64(&m->rng) % 9);
 		m->st.glitch_patterns++;
+		*pattern = true;
 		return (uint32_t)((1ull << k) - 1) & 0xFFFFFFu;
 	}
 	/* A spike of 2^16..2^20 counts either way. */
@@ -156,7 +159,8 @@ static void convert(struct sim_hx711 *m, uint64_t t)
 		v = m->from_counts + (v - m->from_counts) * (double)since / (double)m->settle_ns;
 	v += m->noise_counts * rng_gauss(&m->rng);
 	m->last_counts = v;
-	uint32_t word = maybe_glitch(m, to_word(v));
+	bool pattern;
+	uint32_t word = maybe_glitch(m, to_word(v), &pattern);
 	if (m->comm_error)
 		return;
 	if (m->pulses >= 1 && m->pulses <= 24) {
@@ -167,6 +171,7 @@ static void convert(struct sim_hx711 *m, uint64_t t)
 		apply_pending(m, t); /* PD_SCK is still high after pulse 25..27 */
 	m->pulses = 0;
 	m->shift = word;
+	m->shift_glitch = pattern;
 	m->have_data = true;
 	drive_dout(m);
 }
@@ -238,6 +243,8 @@ static void rise(struct sim_hx711 *m)
 	}
 	if (n <= 24)
 		m->bit = m->cycle_data ? (int)((m->shift >> (24 - n)) & 1u) : 1;
+	if (n == 24 && m->cycle_data && m->shift_glitch)
+		m->st.glitch_patterns_read++;
 	else if (n <= 27) {
 		m->bit = 1;
 		m->pending = n == 25 ? SEL_A128 : n == 26 ? SEL_B32 : SEL_A64;
@@ -299,7 +306,7 @@ enum rig_rc sim_hx711_create(struct sim_bench *b, struct sim_model_inst *out,
 				   &m->offset_counts, err)) ||
 	    (rc = sim_param_double(b, "loadcell.noise_counts", 4, 0, 1e6,
 				   &m->noise_counts, err)) ||
-	    (rc = sim_param_choice(b, "loadcell.rate_sps", "10", rates, &rate_i, err)) ||
+	    (rc = sim_param_choice(b, "loadcell.rate_sps", "80", rates, &rate_i, err)) ||
 	    (rc = sim_param_double(b, "loadcell.creep_pct", 0.02, 0, 5, &creep_pct, err)) ||
 	    (rc = sim_param_double(b, "loadcell.glitch_p", 0, 0, 1, &m->glitch_p, err)) ||
 	    (rc = sim_param_choice(b, "loadcell.fault", "none", faults, &m->fault, err)))

@@ -17,7 +17,7 @@
  *   loadcell.counts_per_n   counts per newton at channel A, gain 128 (2000)
  *   loadcell.offset_counts  bridge zero at channel A, gain 128 (80000)
  *   loadcell.noise_counts   standard deviation of a conversion (4)
- *   loadcell.rate_sps       10 or 80, as the RATE pin is wired (10)
+ *   loadcell.rate_sps       10 or 80, as the RATE pin is wired (80, as fixtures/sim.ini)
  *   loadcell.creep_pct      creep toward +creep_pct % of the load, tau 300 s (0.02)
  *   loadcell.glitch_p       chance per conversion of a field glitch (0)
  *   loadcell.fault          none | dout_high (broken DOUT wire, pulled up)
@@ -32,7 +32,8 @@ struct sim_hx711_stats {
 	uint64_t power_downs;      /* PD_SCK high > 60 µs */
 	uint64_t comm_errors;      /* more than 27 pulses in one cycle */
 	uint64_t short_phases;     /* PD_SCK high or low shorter than 0.2 µs */
-	uint64_t glitch_patterns;  /* 2^k - 1 values put out */
+	uint64_t glitch_patterns;  /* 2^k - 1 values converted */
+	uint64_t glitch_patterns_read; /* ... and shifted out in full */
 	uint64_t glitch_spikes;    /* single-sample spikes put out */
 };
 

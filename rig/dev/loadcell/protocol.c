@@ -108,9 +108,9 @@ enum rig_rc hx711_wait_ready(struct hx711 *h, unsigned timeout_ms,
 			h->timeouts++;
 			return rig_fail(err, RIG_E_TIMEOUT,
 					"HX711 not ready: DOUT stayed high for %u ms "
-					"(expected a conversion every %u ms at %u SPS)",
+					"(expected a conversion every %.1f ms at %u SPS)",
 					timeout_ms,
-					(unsigned)(hx711_period_ns(h->rate_sps) / RIG_NS_PER_MS),
+					(double)hx711_period_ns(h->rate_sps) / RIG_NS_PER_MS,
 					h->rate_sps);
 		}
 		uint64_t next = now + HX711_POLL_NS;
@@ -192,18 +192,23 @@ enum rig_rc hx711_read_once(struct hx711 *h, int32_t *counts,
 	if (aborted) {
 		*why = HX711_D_TIMING;
 		rc = hx711_reset(h, err);
-	} else if (selecting) {
-		*why = HX711_D_SELECT;
-		h->chip = h->want;
-		h->settled_after_ns = clock_now_ns(h->clock) + hx711_settle_ns(h->rate_sps);
-	} else if (read_ns > hx711_period_ns(h->rate_sps) / 4) {
-		/* Descheduled with PD_SCK low for long: the next conversion
-		 * may have come in the middle of the word. */
-		*why = HX711_D_TIMING;
-	} else if (!fresh) {
-		*why = HX711_D_SETTLING;
 	} else {
-		*why = hx711_classify(word);
+		if (selecting) {
+			h->chip = h->want;
+			h->settled_after_ns = clock_now_ns(h->clock) +
+					      hx711_settle_ns(h->rate_sps);
+		}
+		/* A glitch word is counted as one whatever else is wrong. */
+		if ((*why = hx711_classify(word)) != HX711_KEPT)
+			;
+		else if (selecting)
+			*why = HX711_D_SELECT; /* the old input's conversion */
+		else if (read_ns > hx711_period_ns(h->rate_sps) / 4)
+			/* Descheduled with PD_SCK low for long: the next
+			 * conversion may have come in the middle of the word. */
+			*why = HX711_D_TIMING;
+		else if (!fresh)
+			*why = HX711_D_SETTLING;
 	}
 	if (*why == HX711_KEPT) {
 		*counts = hx711_sign_extend(word);
