@@ -241,10 +241,10 @@ static void rise(struct sim_hx711 *m)
 		m->cycle_data = m->have_data;
 		m->have_data = false;
 	}
-	if (n <= 24)
-		m->bit = m->cycle_data ? (int)((m->shift >> (24 - n)) & 1u) : 1;
 	if (n == 24 && m->cycle_data && m->shift_glitch)
 		m->st.glitch_patterns_read++;
+	if (n <= 24)
+		m->bit = m->cycle_data ? (int)((m->shift >> (24 - n)) & 1u) : 1;
 	else if (n <= 27) {
 		m->bit = 1;
 		m->pending = n == 25 ? SEL_A128 : n == 26 ? SEL_B32 : SEL_A64;
