@@ -199,15 +199,14 @@ enum rig_rc hx711_read_once(struct hx711 *h, int32_t *counts,
 					      hx711_settle_ns(h->rate_sps);
 		}
 		/* A glitch word is counted as one whatever else is wrong. */
-		if ((*why = hx711_classify(word)) != HX711_KEPT)
-			;
-		else if (selecting)
+		*why = hx711_classify(word);
+		if (*why == HX711_KEPT && selecting)
 			*why = HX711_D_SELECT; /* the old input's conversion */
-		else if (read_ns > hx711_period_ns(h->rate_sps) / 4)
+		else if (*why == HX711_KEPT && read_ns > hx711_period_ns(h->rate_sps) / 4)
 			/* Descheduled with PD_SCK low for long: the next
 			 * conversion may have come in the middle of the word. */
 			*why = HX711_D_TIMING;
-		else if (!fresh)
+		else if (*why == HX711_KEPT && !fresh)
 			*why = HX711_D_SETTLING;
 	}
 	if (*why == HX711_KEPT) {
