@@ -58,6 +58,8 @@ TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o)
 Q := $(if $(V),,@)
 
 .PHONY: all check run deps install uninstall clean bench help
+# Keep test objects: they are intermediate files of the test binaries.
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/rig
@@ -89,6 +91,7 @@ $(BUILD)/rig: $(MAIN_OBJ) $(BUILD)/librig.a
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/librig.a
 	$(if $(Q),@echo "  LD      $@")
+	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 # Each suite runs on its own; a failing suite fails the target after all ran.
