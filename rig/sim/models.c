@@ -1,11 +1,13 @@
 /* models.c - the virtual bench's models, in the order they catch up with
  * the clock: the laser samples the pen before the pen moves on. */
 #include "sim/bench.h"
+#include "sim/hx711.h"
 #include "sim/io.h"
 #include "sim/pen.h"
 
 const struct sim_model sim_models[] = {
 	{ "io", sim_io_create },
+	{ "hx711", sim_hx711_create },
 	/* "laser" must come before "pen": on every sync the laser samples the
 	 * pen's tips up to now before the pen's own state moves on. */
 	{ "pen", sim_pen_create },
