@@ -131,7 +131,7 @@ START_TEST(test_speed_wanders_slowly_by_about_its_parameter)
 	pen_bench_up(&t, params);
 	run(&t, 1000, 200);
 	struct sim_pen_truth tr;
-	double sum = 0, sq = 0;
+	double sum = 0, sq = 0, dsq = 0, prev = 0;
 	int n = 0;
 	for (int i = 0; i < 400; i++) { /* 40 s, every 100 ms */
 		pen_bench_sleep_ms(&t, 100);
@@ -139,10 +139,16 @@ START_TEST(test_speed_wanders_slowly_by_about_its_parameter)
 		double r = tr.freq_now_hz / tr.freq_hz - 1;
 		sum += r;
 		sq += r * r;
+		if (n > 0)
+			dsq += (r - prev) * (r - prev);
+		prev = r;
 		n++;
 	}
 	double rms = sqrt(sq / n);
+	ck_assert_double_lt(fabs(sum / n), 0.0025); /* wanders around the transfer */
 	ck_assert_double_gt(rms, 0.0015);
+	/* Slowly: 100 ms apart it has moved much less than its spread. */
+	ck_assert_double_lt(sqrt(dsq / (n - 1)), 0.6 * rms);
 	ck_assert_double_lt(rms, 0.006);
 	pen_bench_down(&t);
 }
