@@ -329,6 +329,9 @@ START_TEST(test_table_maps_commanded_to_raw_setpoint)
 	ck_assert_int_eq(pen_set_freq_hz(t.pen, 150, &t.err), RIG_OK);
 	sim_pen_truth(t.sp, &tr);
 	ck_assert_double_eq_tol(tr.raw_freq_hz, 156, 1e-9);
+	ck_assert_double_eq(tr.freq_hz, 0); /* motor off */
+	ck_assert_double_eq_tol(sim_pen_freq_for_cmd(t.sp, 150, 5), sim_pen_freq_for_raw(t.sp, 156, 5), 1e-9);
+	ck_assert_double_eq_tol(sim_pen_depth_for_cmd(t.sp, 2500), sim_pen_depth_for_raw(t.sp, 2400), 1e-9);
 	pen_bench_down(&t);
 }
 END_TEST

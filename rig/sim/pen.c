@@ -219,6 +219,18 @@ double sim_pen_freq_for_raw(const struct sim_pen *p, double raw_hz, double force
 	return p->freq_gain * raw_hz * (1.0 - p->droop_per_n * force_n);
 }
 
+double sim_pen_depth_for_cmd(const struct sim_pen *p, double cmd_um)
+{
+	double raw = pen_fw_apply(&p->fw.saved[PEN_FW_DEPTH], (int32_t)llround(cmd_um * 1000.0));
+	return sim_pen_depth_for_raw(p, raw / 1000.0);
+}
+
+double sim_pen_freq_for_cmd(const struct sim_pen *p, double cmd_hz, double force_n)
+{
+	double raw = pen_fw_apply(&p->fw.saved[PEN_FW_FREQ], (int32_t)llround(cmd_hz * 1000.0));
+	return sim_pen_freq_for_raw(p, raw / 1000.0, force_n);
+}
+
 /* Stroke shape: 0 = retracted, 1 = furthest out, over one cycle u in [0,1). */
 static double shape_at(enum shape sh, double u)
 {

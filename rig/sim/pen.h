@@ -46,7 +46,7 @@ struct sim_pen_truth {
 	double freq_now_hz;                /* instantaneous, with wander and spin-up */
 	double stroke_um;                  /* tips travel depth - stroke .. depth */
 	double tip_um;                     /* tip extension now */
-	uint64_t strokes;                  /* peaks passed since power-on */
+	uint64_t strokes;                  /* peaks passed since the bench began */
 };
 void sim_pen_truth(struct sim_pen *p, struct sim_pen_truth *out);
 
@@ -54,6 +54,11 @@ void sim_pen_truth(struct sim_pen *p, struct sim_pen_truth *out);
  * depth setpoint, actual stroke rate for a raw rate under a force. */
 double sim_pen_depth_for_raw(const struct sim_pen *p, double raw_um);
 double sim_pen_freq_for_raw(const struct sim_pen *p, double raw_hz, double force_n);
+/* The same for a commanded value, through the pen's active (saved)
+ * calibration table as the firmware applies it: what a calibrated pen
+ * should deliver (without warm-up drift) when the rig commands cmd. */
+double sim_pen_depth_for_cmd(const struct sim_pen *p, double cmd_um);
+double sim_pen_freq_for_cmd(const struct sim_pen *p, double cmd_hz, double force_n);
 
 /* One stroke's true peak: when the tips were furthest out, and how far. */
 struct sim_pen_peak {
