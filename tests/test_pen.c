@@ -445,6 +445,14 @@ START_TEST(test_garbage_before_a_reply_is_a_protocol_error)
 	ck_assert_ptr_nonnull(strstr(t.err.msg, "hello"));
 	pen_bench_sleep_ms(&t, 20);
 	ck_assert_int_eq(pen_get_depth_um(t.pen, &v, &t.err), RIG_OK);
+	/* CR LF is a terminator; a lone CR, or CR CR LF, is not. */
+	sim_pen_inject_noise(t.sp, "12\r\r\n", 5);
+	ck_assert_int_eq(pen_get_depth_um(t.pen, &v, &t.err), RIG_E_PROTOCOL);
+	ck_assert_ptr_nonnull(strstr(t.err.msg, "CR not followed by LF"));
+	pen_bench_sleep_ms(&t, 20);
+	sim_pen_inject_noise(t.sp, "12.5\r\n", 6);
+	ck_assert_int_eq(pen_get_depth_um(t.pen, &v, &t.err), RIG_OK);
+	ck_assert_double_eq(v, 12.5);
 	pen_bench_down(&t);
 }
 END_TEST

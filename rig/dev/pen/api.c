@@ -107,6 +107,12 @@ static enum rig_rc read_line(struct pen *p, const char *cmd, char *out, size_t c
 				len--;
 			break;
 		}
+		if (len > 0 && buf[len - 1] == '\r') {
+			pen_proto_escape(shown, sizeof shown, buf, len);
+			return rig_fail(err, RIG_E_PROTOCOL,
+					"%s: reply to '%s': CR not followed by LF: '%s'",
+					port, cmd, shown);
+		}
 		if ((unsigned char)c < 0x20 || (unsigned char)c > 0x7E) {
 			if (c == '\r' && len < sizeof buf) {
 				buf[len++] = c; /* must be followed by LF: checked next */
@@ -119,12 +125,6 @@ static enum rig_rc read_line(struct pen *p, const char *cmd, char *out, size_t c
 					"printable ASCII (line noise, or the port not at %d baud "
 					"8N1?): '%s'",
 					port, cmd, (unsigned char)c, len - 1, PEN_BAUD, shown);
-		}
-		if (len > 0 && buf[len - 1] == '\r') {
-			pen_proto_escape(shown, sizeof shown, buf, len);
-			return rig_fail(err, RIG_E_PROTOCOL,
-					"%s: reply to '%s': CR not followed by LF: '%s'",
-					port, cmd, shown);
 		}
 		if (len == PEN_REPLY_MAX) {
 			pen_proto_escape(shown, sizeof shown, buf, len);
