@@ -2,8 +2,12 @@
  * the clock: the laser samples the pen before the pen moves on. */
 #include "sim/bench.h"
 #include "sim/io.h"
+#include "sim/laser.h"
 
+/* Order matters: io, laser, pen, ... The laser must come before the pen so
+ * that it samples the needle tips up to now before the pen moves on. */
 const struct sim_model sim_models[] = {
 	{ "io", sim_io_create },
+	{ "laser", sim_laser_create },
 };
 const unsigned sim_nmodels = sizeof sim_models / sizeof sim_models[0];

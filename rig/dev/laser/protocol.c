@@ -39,6 +39,17 @@ static const char *const status_names[LASER_STATUS_COUNT] = {
 	[LASER_ERR_OTHER] = "reserved value",
 };
 
+const double ild1420_rates_hz[] = { 250, 500, 1000, 2000, 4000 };
+const unsigned ild1420_nrates = sizeof ild1420_rates_hz / sizeof ild1420_rates_hz[0];
+
+int ild1420_rate_supported(double rate_hz)
+{
+	for (unsigned i = 0; i < ild1420_nrates; i++)
+		if (fabs(rate_hz - ild1420_rates_hz[i]) < 1e-6)
+			return 1;
+	return 0;
+}
+
 const char *laser_status_name(enum laser_status s)
 {
 	if ((unsigned)s >= LASER_STATUS_COUNT)

@@ -19,6 +19,15 @@
 #define ILD1420_RANGE_LO 643u    /* first x inside the measuring range */
 #define ILD1420_RANGE_HI 64877u  /* last x inside the measuring range */
 
+/* The measuring rates the ILD1420 offers (MEASRATE takes them in kHz:
+ * 0.25, 0.5, 1, 2, 4) and the bits one value costs on the wire (3 bytes,
+ * 8N1: 10 bits each). */
+extern const double ild1420_rates_hz[];
+extern const unsigned ild1420_nrates;
+#define ILD1420_BITS_PER_VALUE 30
+/* 1 if rate_hz is one of ild1420_rates_hz. */
+int ild1420_rate_supported(double rate_hz);
+
 /* Encode an 18-bit value as L, M, H bytes (b6 = 0: first value of a block). */
 void ild1420_encode(uint32_t value18, int b6, uint8_t out[3]);
 /* x (0..65520) for a distance, rounded, clamped to 0..65520. */
