@@ -76,6 +76,9 @@ $(BUILD)/%.o: %.c | $(DEPS_OK)
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
 
+# Test sources find their helpers under tests/ and the tree through SRCDIR.
+$(BUILD)/tests/%.o: CPPFLAGS += -Itests -DSRCDIR='"$(CURDIR)"'
+
 $(BUILD)/librig.a: $(LIB_OBJS)
 	$(if $(Q),@echo "  AR      $@")
 	$(Q)rm -f $@ && $(CROSS)ar rcs $@ $^

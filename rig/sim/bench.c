@@ -265,3 +265,13 @@ void sim_bench_set_load(struct sim_bench *b, enum sim_load l, double mass_g)
 	b->load = l;
 	b->mass_g = mass_g;
 }
+
+void sim_bench_power_pen(struct sim_bench *b, bool on)
+{
+	sim_bench_sync(b);
+	if (b->pen_power != on) {
+		b->pen_power = on;
+		if (b->pen_power_changed)
+			b->pen_power_changed(b->pen_ctx, on);
+	}
+}

@@ -1,0 +1,21 @@
+/* commands.c - the one table of `rig` commands. Adding a command is adding
+ * a file cmd_<name>.c and a row here. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+
+const struct rig_command rig_commands[] = {
+	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
+	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
+};
+const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "rig %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
