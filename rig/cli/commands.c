@@ -7,6 +7,7 @@
 const struct rig_command rig_commands[] = {
 	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
 	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
+	{ "zero", cmd_zero, "measure the laser's zero plane on the flat reference" },
 };
 const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];
 
