@@ -70,7 +70,8 @@ enum rig_rc session_open_flags(struct rig_session *s, const char *fixture_path,
 			rc = rig_fail(err, RIG_E_NOMEM, "out of memory");
 			goto fail;
 		}
-		memcpy(params, f->sim, f->nsim * sizeof *params);
+		if (f->nsim)
+			memcpy(params, f->sim, f->nsim * sizeof *params);
 		for (size_t i = 0; i < noverrides; i++)
 			if ((rc = sim_param_parse(&params[f->nsim + i], sim_overrides[i], err)))
 				goto fail;

@@ -155,7 +155,8 @@ enum rig_rc sim_bench_create(struct sim_bench **out, struct rig_hal *hal,
 		rc = rig_fail(err, RIG_E_NOMEM, "virtual bench: out of memory");
 		goto fail;
 	}
-	memcpy(b->params, params, nparams * sizeof *params);
+	if (nparams)
+		memcpy(b->params, params, nparams * sizeof *params);
 	b->nparams = nparams;
 
 	double seed;
