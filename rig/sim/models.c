@@ -3,13 +3,17 @@
 #include "sim/bench.h"
 #include "sim/hx711.h"
 #include "sim/io.h"
+#include "sim/laser.h"
 #include "sim/pen.h"
 
+/* Order matters: io, laser, pen, ... The laser must come before the pen so
+ * that it samples the needle tips up to now before the pen moves on: the
+ * pen's row goes right after the laser's. */
 const struct sim_model sim_models[] = {
 	{ "io", sim_io_create },
-	{ "hx711", sim_hx711_create },
-	/* "laser" must come before "pen": on every sync the laser samples the
-	 * pen's tips up to now before the pen's own state moves on. */
+	{ "laser", sim_laser_create },
+	/* After "laser": it reads the tips up to now before the pen moves on. */
 	{ "pen", sim_pen_create },
+	{ "hx711", sim_hx711_create },
 };
 const unsigned sim_nmodels = sizeof sim_models / sizeof sim_models[0];
