@@ -96,6 +96,35 @@ START_TEST(test_fixture_error_exits_78_with_file_and_line)
 }
 END_TEST
 
+START_TEST(test_monitor_count_20_prints_20_readings_with_pen_running)
+{
+	struct rig_result r = run_rig("monitor --count 20 --interval-ms 50 "
+				      "--depth-um 1500 --freq-hz 120");
+	ck_assert_msg(r.exit_code == 0, "exit %d: %s", r.exit_code, r.err);
+	int lines = 0;
+	for (char *p = r.out; *p; p++)
+		lines += *p == '\n';
+	ck_assert_int_eq(lines, 21); /* header + 20 readings */
+	/* The virtual pen strokes past the contact plane: extension > 1 mm. */
+	char *last = strrchr(r.out, '\n');
+	*last = '\0';
+	last = strrchr(r.out, '\n') + 1;
+	double t, mean, mn, ext;
+	ck_assert_int_eq(sscanf(last, "%lf,%lf,%lf,%lf", &t, &mean, &mn, &ext), 4);
+	ck_assert_double_gt(ext, 1000);
+	rig_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_monitor_rejects_bad_count)
+{
+	struct rig_result r = run_rig("monitor --count zero");
+	ck_assert_int_eq(r.exit_code, 64);
+	ck_assert_ptr_nonnull(strstr(r.err, "--count: expected a whole number"));
+	rig_result_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -107,6 +136,8 @@ int main(void)
 	tcase_add_test(tc, test_every_command_has_help);
 	tcase_add_test(tc, test_ports_runs_on_a_machine_without_hardware);
 	tcase_add_test(tc, test_fixture_error_exits_78_with_file_and_line);
+	tcase_add_test(tc, test_monitor_count_20_prints_20_readings_with_pen_running);
+	tcase_add_test(tc, test_monitor_rejects_bad_count);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

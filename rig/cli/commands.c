@@ -9,6 +9,7 @@ const struct rig_command rig_commands[] = {
 	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
 	{ "tare", cmd_tare, "measure the load cell's zero and write it to the fixture" },
 	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
+	{ "monitor", cmd_monitor, "live laser, force and pen readings for setting up a fixture" },
 	{ "zero", cmd_zero, "measure the laser's zero plane on the flat reference" },
 	{ "pen", cmd_pen, "send raw commands to the pen and print its replies" },
 };

@@ -1,0 +1,209 @@
+/* cmd_monitor.c - `rig monitor`: live readings for setting up a fixture:
+ * laser distance and needle extension, force on the pad, pen status.
+ * One line per reading when stdout is not a terminal; on a terminal the
+ * line is rewritten in place.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/session.h"
+#include "run/devices.h"
+
+#define MAX_SIM_PARAMS 64
+#define LASER_CHUNK 256
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: rig monitor [--fixture F] [--sim key=value]... [--count N]\n"
+		"                   [--interval-ms MS] [--depth-um D --freq-hz F]\n"
+		"\n"
+		"Live readings for setting up a fixture, one per interval: laser\n"
+		"distance (mean, and the closest point), needle extension past the\n"
+		"contact plane (zero_mm - distance), force on the pad, pen status.\n"
+		"With --depth-um and --freq-hz the pen runs at that setting.\n"
+		"\n"
+		"  -f, --fixture F      fixture (default %s)\n"
+		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
+		"  -n, --count N        stop after N readings (default: until Ctrl-C)\n"
+		"  -i, --interval-ms MS time per reading, 50..10000 (default 500)\n"
+		"  -d, --depth-um D     run the pen at this commanded depth\n"
+		"  -r, --freq-hz F      ... and this commanded stroke rate\n"
+		"  -h, --help           this text\n",
+		session_default_fixture());
+}
+
+static bool parse_num(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !isfinite(v) || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+struct window {
+	double sum_mm, min_mm, max_mm;
+	size_t ok, bad;
+};
+
+static enum rig_rc read_window(struct laser *l, double rate_hz, unsigned ms,
+			       struct window *w, struct rig_err *err)
+{
+	struct laser_sample buf[LASER_CHUNK];
+	size_t want = (size_t)(rate_hz * ms / 1000.0), got_total = 0;
+	*w = (struct window){ .min_mm = INFINITY, .max_mm = -INFINITY };
+	while (got_total < want) {
+		size_t n;
+		size_t cap = want - got_total < LASER_CHUNK ? want - got_total : LASER_CHUNK;
+		enum rig_rc rc = laser_read(l, buf, cap, 500, &n, err);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < n; i++) {
+			if (buf[i].status != LASER_OK) {
+				w->bad++;
+				continue;
+			}
+			w->ok++;
+			w->sum_mm += buf[i].dist_mm;
+			w->min_mm = fmin(w->min_mm, buf[i].dist_mm);
+			w->max_mm = fmax(w->max_mm, buf[i].dist_mm);
+		}
+		got_total += n;
+	}
+	return RIG_OK;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "fixture", required_argument, NULL, 'f' },
+		{ "sim", required_argument, NULL, 's' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "interval-ms", required_argument, NULL, 'i' },
+		{ "depth-um", required_argument, NULL, 'd' },
+		{ "freq-hz", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fixture = NULL;
+	char *sims[MAX_SIM_PARAMS];
+	size_t nsims = 0;
+	double count = 0, interval_ms = 500, depth_um = -1, freq_hz = -1;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:s:n:i:d:r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': fixture = optarg; break;
+		case 's':
+			if (nsims == MAX_SIM_PARAMS) {
+				cli_error("monitor", "at most %d --sim options", MAX_SIM_PARAMS);
+				return RIG_EXIT_USAGE;
+			}
+			sims[nsims++] = optarg;
+			break;
+		case 'n':
+			if (!parse_num(optarg, 1, 1e9, &count) || count != floor(count)) {
+				cli_error("monitor", "--count: expected a whole number >= 1, found '%s'", optarg);
+				return RIG_EXIT_USAGE;
+			}
+			break;
+		case 'i':
+			if (!parse_num(optarg, 50, 10000, &interval_ms)) {
+				cli_error("monitor", "--interval-ms: expected 50..10000, found '%s'", optarg);
+				return RIG_EXIT_USAGE;
+			}
+			break;
+		case 'd':
+			if (!parse_num(optarg, 0, 10000, &depth_um)) {
+				cli_error("monitor", "--depth-um: expected 0..10000, found '%s'", optarg);
+				return RIG_EXIT_USAGE;
+			}
+			break;
+		case 'r':
+			if (!parse_num(optarg, 1, 1000, &freq_hz)) {
+				cli_error("monitor", "--freq-hz: expected 1..1000, found '%s'", optarg);
+				return RIG_EXIT_USAGE;
+			}
+			break;
+		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		default: usage(stderr); return RIG_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cli_error("monitor", "unexpected argument '%s'", argv[optind]);
+		return RIG_EXIT_USAGE;
+	}
+	if ((depth_um >= 0) != (freq_hz >= 0)) {
+		cli_error("monitor", "--depth-um and --freq-hz go together");
+		return RIG_EXIT_USAGE;
+	}
+
+	struct rig_session s;
+	struct bench_devices d;
+	struct rig_err err = { 0 };
+	enum rig_rc rc = session_open(&s, fixture, sims, nsims, &err);
+	if (rc) {
+		cli_error("monitor", "%s", err.msg);
+		return rig_exit_code(rc);
+	}
+	if ((rc = devices_open(&d, &s, DEV_ALL, &err)))
+		goto out_session;
+	bool run_pen = depth_um >= 0;
+	if (run_pen && ((rc = pen_set_depth_um(d.pen, depth_um, &err)) ||
+			(rc = pen_set_freq_hz(d.pen, freq_hz, &err)) ||
+			(rc = pen_set_motor(d.pen, true, &err))))
+		goto out;
+	if ((rc = laser_start(d.laser, &err)))
+		goto out;
+
+	bool tty = isatty(STDOUT_FILENO);
+	double zero_mm = s.fx.laser.zero_mm;
+	if (!tty)
+		printf("t_s,dist_mean_mm,dist_min_mm,extension_max_um,invalid,force_n,motor,depth_cmd_um,freq_cmd_hz\n");
+	uint64_t t0 = clock_now_ns(s.hal.clock);
+	for (unsigned long i = 0; count == 0 || i < (unsigned long)count; i++) {
+		struct window w;
+		double force_n = NAN, dcmd = NAN, fcmd = NAN;
+		bool motor = false;
+		if ((rc = read_window(d.laser, s.fx.laser.rate_hz, (unsigned)interval_ms, &w, &err)) ||
+		    (rc = loadcell_read_force_n(d.loadcell, &force_n, &err)) ||
+		    (rc = pen_get_motor(d.pen, &motor, &err)) ||
+		    (rc = pen_get_depth_um(d.pen, &dcmd, &err)) ||
+		    (rc = pen_get_freq_hz(d.pen, &fcmd, &err)) ||
+		    (rc = bench_io_check_safe(d.io, &err)))
+			goto out;
+		double t_s = (double)(clock_now_ns(s.hal.clock) - t0) / 1e9;
+		char dist[32] = "", dmin[32] = "", ext[32] = "";
+		if (w.ok) {
+			snprintf(dist, sizeof dist, "%.4f", w.sum_mm / (double)w.ok);
+			snprintf(dmin, sizeof dmin, "%.4f", w.min_mm);
+			snprintf(ext, sizeof ext, "%.1f", (zero_mm - w.min_mm) * 1000.0);
+		}
+		if (tty) {
+			printf("\r%7.2f s  distance %s mm (closest %s)  extension %s um  "
+			       "invalid %zu  force %.3f N  motor %s %g um %g Hz   ",
+			       t_s, w.ok ? dist : "--", w.ok ? dmin : "--", w.ok ? ext : "--",
+			       w.bad, force_n, motor ? "on" : "off", dcmd, fcmd);
+		} else {
+			printf("%.3f,%s,%s,%s,%zu,%.4f,%d,%g,%g\n", t_s, dist, dmin, ext, w.bad,
+			       force_n, motor, dcmd, fcmd);
+		}
+		fflush(stdout);
+	}
+	if (tty)
+		putchar('\n');
+out:
+	devices_close(&d);
+out_session:
+	session_close(&s);
+	if (rc)
+		cli_error("monitor", "%s", err.msg);
+	return rig_exit_code(rc);
+}
