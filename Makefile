@@ -48,16 +48,18 @@ CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 LIB_SRCS  := $(filter-out rig/cli/main.c,$(shell find rig -name '*.c' | sort))
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
-MAIN_OBJ  := $(BUILD)/rig/cli/main.o
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ  := $(BUILD)/obj/rig/cli/main.o
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
-TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/%.o)
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o)
 
 Q := $(if $(V),,@)
 
 .PHONY: all check run deps install uninstall clean bench help
+# Keep test objects: they are intermediate files of the test binaries.
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/rig
@@ -71,10 +73,13 @@ $(DEPS_OK):
 	$(Q)sh rig/tools/deps.sh $(CROSS)
 	$(Q)mkdir -p $(@D) && touch $@
 
-$(BUILD)/%.o: %.c | $(DEPS_OK)
+$(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Test sources find their helpers under tests/ and the tree through SRCDIR.
+$(BUILD)/obj/tests/%.o: CPPFLAGS += -Itests -DSRCDIR='"$(CURDIR)"'
 
 $(BUILD)/librig.a: $(LIB_OBJS)
 	$(if $(Q),@echo "  AR      $@")
@@ -84,8 +89,9 @@ $(BUILD)/rig: $(MAIN_OBJ) $(BUILD)/librig.a
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/librig.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/librig.a
 	$(if $(Q),@echo "  LD      $@")
+	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 # Each suite runs on its own; a failing suite fails the target after all ran.
@@ -110,4 +116,4 @@ uninstall:
 clean:
 	rm -rf build build-*
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SRCS:%.c=$(BUILD)/obj/%.d) $(TEST_SUPPORT_OBJS:.o=.d)

@@ -27,5 +27,8 @@ void cli_error(const char *cmd, const char *fmt, ...)
 
 /* The commands (one file each). */
 int cmd_ports(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
+int cmd_tare(int argc, char **argv);
+int cmd_loadcell_cal(int argc, char **argv);
 
 #endif

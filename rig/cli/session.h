@@ -37,6 +37,14 @@ const char *session_default_fixture(void);
 enum rig_rc session_open(struct rig_session *s, const char *fixture_path,
 			 char *const *sim_overrides, size_t noverrides,
 			 struct rig_err *err);
+
+enum session_flags {
+	SESSION_REAL_CLOCK = 1 << 0, /* real time even for an all-sim bench */
+	SESSION_NEED_SIM = 1 << 1,   /* fail unless the fixture has a [sim] */
+};
+enum rig_rc session_open_flags(struct rig_session *s, const char *fixture_path,
+			       char *const *sim_overrides, size_t noverrides,
+			       unsigned flags, struct rig_err *err);
 void session_close(struct rig_session *s);
 
 enum operator_step {

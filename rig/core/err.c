@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+__attribute__((format(printf, 3, 0)))
 static void vset(struct rig_err *e, enum rig_rc rc, const char *fmt, va_list ap)
 {
 	e->rc = rc;

@@ -1,4 +1,4 @@
-/* fixture.h - a bench's fixture file (fixtures/*.ini): which port and lines
+/* fixture.h - a bench's fixture file (fixtures/NAME.ini): which port and lines
  * each device is on, its settings, and the fixture's own calibration.
  *
  * Loaded with libinih; every key is known, typed, unit-named and range

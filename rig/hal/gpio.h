@@ -5,6 +5,8 @@
  *   sim:<label>                                             virtual chip
  * Lines are named by offset ("17") or by line name ("GPIO17"). The caller
  * owns chips and lines: release lines before closing their chip.
+ * gpio_wait_edge waits in bench time on a sim: chip and in real time on a
+ * libgpiod chip; on both it reports only edges that come after the call.
  */
 #ifndef RIG_HAL_GPIO_H
 #define RIG_HAL_GPIO_H
@@ -44,7 +46,6 @@ struct gpio_ops {
 				 struct rig_err *err);
 	void (*release)(struct gpio_line *l);
 	void (*close_chip)(struct gpio_chip *c);
-	/* List chips (label, number of lines) for `rig ports`. */
 };
 
 /* Backends embed these as their first members. */
@@ -77,8 +78,11 @@ void gpio_close_chip(struct gpio_chip *c); /* NULL is fine */
 extern const struct gpio_ops gpio_gpiod_ops; /* gpio_gpiod.c */
 extern const struct gpio_ops gpio_virt_ops;  /* gpio_virt.c */
 
-/* Chips found on this machine, for `rig ports`. Calls fn once per chip;
- * returns the number of chips. */
+/* The libgpiod chips found on this machine (/dev/gpiochipN, in number
+ * order), for `rig ports` and for error messages. Calls fn (may be NULL)
+ * once per chip with its name ("gpiochip0"), label and number of lines;
+ * label is NULL (and lines 0) for a chip that exists but cannot be opened,
+ * e.g. for want of permission. Returns the number of chips. */
 int gpio_list_chips(void (*fn)(void *ctx, const char *name, const char *label,
 			       unsigned lines),
 		    void *ctx);

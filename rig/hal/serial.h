@@ -6,8 +6,12 @@
  *                                         which libserialport refuses)
  *   tcp://host:port                       raw TCP serial server (ser2net)
  *   sim:<device>                          the in-process virtual bench
- * All timeouts are in bench time (the hal's clock). Every error message
- * names the port and what failed. The caller owns the port and closes it.
+ * Timeouts: on `sim:` ports they are bench time on the hal's clock (a
+ * virtual clock jumps); the real backends wait in real time (CLOCK_MONOTONIC)
+ * whatever clock the hal carries - on a real bench the hal's clock is the
+ * real clock, so the two agree. timeout_ms = 0 means "take what is there
+ * now, do not wait". Every error message names the port and what failed.
+ * The caller owns the port and closes it.
  */
 #ifndef RIG_HAL_SERIAL_H
 #define RIG_HAL_SERIAL_H
@@ -41,11 +45,14 @@ struct serial_ops {
 			    struct rig_err *err);
 	/* Read up to n bytes. some=false: wait until n bytes or the timeout;
 	 * some=true: return as soon as at least one byte is there. A timeout
-	 * is not an error: *got tells how many bytes came. */
+	 * is not an error: *got tells how many bytes came. A hangup (device
+	 * gone, peer closed) is RIG_E_IO; *got still counts the bytes that
+	 * came before it. */
 	enum rig_rc (*read)(struct serial_port *p, void *buf, size_t n,
 			    unsigned timeout_ms, bool some, size_t *got,
 			    struct rig_err *err);
-	/* Write all n bytes or fail. */
+	/* Hand all n bytes to the OS or fail (RIG_E_TIMEOUT when they could
+	 * not all go out within timeout_ms). Does not wait for transmission. */
 	enum rig_rc (*write)(struct serial_port *p, const void *buf, size_t n,
 			     unsigned timeout_ms, struct rig_err *err);
 	/* Discard whatever has been received and not read yet. */

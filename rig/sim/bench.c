@@ -155,7 +155,8 @@ enum rig_rc sim_bench_create(struct sim_bench **out, struct rig_hal *hal,
 		rc = rig_fail(err, RIG_E_NOMEM, "virtual bench: out of memory");
 		goto fail;
 	}
-	memcpy(b->params, params, nparams * sizeof *params);
+	if (nparams)
+		memcpy(b->params, params, nparams * sizeof *params);
 	b->nparams = nparams;
 
 	double seed;
@@ -264,4 +265,14 @@ void sim_bench_set_load(struct sim_bench *b, enum sim_load l, double mass_g)
 	sim_bench_sync(b);
 	b->load = l;
 	b->mass_g = mass_g;
+}
+
+void sim_bench_power_pen(struct sim_bench *b, bool on)
+{
+	sim_bench_sync(b);
+	if (b->pen_power != on) {
+		b->pen_power = on;
+		if (b->pen_power_changed)
+			b->pen_power_changed(b->pen_ctx, on);
+	}
 }

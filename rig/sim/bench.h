@@ -136,6 +136,10 @@ double sim_bench_force_n(const struct sim_bench *b);
 void sim_bench_set_target(struct sim_bench *b, enum sim_target t);
 void sim_bench_set_load(struct sim_bench *b, enum sim_load l, double mass_g);
 
+/* Switch pen power as the relay would: for a bench that runs without a
+ * rig driving its relay (`rig sim`). */
+void sim_bench_power_pen(struct sim_bench *b, bool on);
+
 /* Parameters. Each looks `key` up (marking it used), falls back to `def`,
  * and checks the range; errors name the parameter's origin. */
 enum rig_rc sim_param_double(struct sim_bench *b, const char *key, double def,

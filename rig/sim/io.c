@@ -17,11 +17,8 @@ struct sim_io {
 static void io_on_set(void *self, unsigned offset, int level)
 {
 	struct sim_io *io = self;
-	if (offset == SIM_LINE_RELAY && io->b->pen_power != !!level) {
-		io->b->pen_power = !!level;
-		if (io->b->pen_power_changed)
-			io->b->pen_power_changed(io->b->pen_ctx, io->b->pen_power);
-	}
+	if (offset == SIM_LINE_RELAY)
+		sim_bench_power_pen(io->b, level != 0);
 }
 
 static void io_destroy(void *self)

@@ -45,6 +45,9 @@ if [ -n "$arch" ]; then
 else
   [ -e /usr/include/csv.h ] || need libcsv-dev
   command -v cc >/dev/null 2>&1 || need build-essential
+  # The acceptance tests of `rig analyze` use an independent generator
+  # written in Python (standard library only).
+  command -v python3 >/dev/null 2>&1 || need python3
 fi
 
 [ -z "$missing" ] && exit 0

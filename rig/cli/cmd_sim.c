@@ -1,0 +1,201 @@
+/* cmd_sim.c - `rig sim`: the virtual bench on its own, in real time, with
+ * the pen and the laser on pseudo-terminals that any terminal program (or
+ * a rig with pty: ports) can open. Prints "pen /dev/pts/N" and
+ * "laser /dev/pts/M", then runs until SIGINT or SIGTERM.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/session.h"
+
+#define MAX_SIM_PARAMS 64
+
+struct pty_dev {
+	struct sim_serial_dev *dev;
+	int master, slave; /* the slave stays open so the line never hangs up */
+	char path[64];
+	unsigned long long dropped; /* bytes lost because nobody was reading */
+};
+
+/* The only state a signal handler may touch. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int open_pty(struct pty_dev *p)
+{
+	p->master = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (p->master < 0 || grantpt(p->master) || unlockpt(p->master))
+		return -1;
+	const char *name = ptsname(p->master);
+	if (!name)
+		return -1;
+	snprintf(p->path, sizeof p->path, "%s", name);
+	p->slave = open(p->path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (p->slave < 0)
+		return -1;
+	/* Raw from the start: an echoing slave would send the device's own
+	 * bytes back to it. */
+	struct termios t;
+	if (tcgetattr(p->slave, &t))
+		return -1;
+	cfmakeraw(&t);
+	return tcsetattr(p->slave, TCSANOW, &t);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: rig sim [--fixture F] [--sim key=value]...\n"
+		"\n"
+		"Runs the virtual bench in real time with the pen and the laser on\n"
+		"pseudo-terminals. Prints one line per device, 'pen /dev/pts/N' and\n"
+		"'laser /dev/pts/M', then runs until SIGINT or SIGTERM. The laser\n"
+		"streams from the start, like a real one at factory settings; the pen\n"
+		"is powered. Name the ptys in a fixture as pty:/dev/pts/N ports.\n"
+		"\n"
+		"  -f, --fixture F      fixture with a [sim] section (default %s)\n"
+		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
+		"  -h, --help           this text\n",
+		session_default_fixture());
+}
+
+int cmd_sim(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "fixture", required_argument, NULL, 'f' },
+		{ "sim", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fixture = NULL;
+	char *sims[MAX_SIM_PARAMS];
+	size_t nsims = 0;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:s:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': fixture = optarg; break;
+		case 's':
+			if (nsims == MAX_SIM_PARAMS) {
+				cli_error("sim", "at most %d --sim options", MAX_SIM_PARAMS);
+				return RIG_EXIT_USAGE;
+			}
+			sims[nsims++] = optarg;
+			break;
+		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		default: usage(stderr); return RIG_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cli_error("sim", "unexpected argument '%s'", argv[optind]);
+		return RIG_EXIT_USAGE;
+	}
+
+	struct rig_session s;
+	struct rig_err err = { 0 };
+	enum rig_rc rc = session_open_flags(&s, fixture, sims, nsims,
+					    SESSION_REAL_CLOCK | SESSION_NEED_SIM, &err);
+	if (rc) {
+		cli_error("sim", "%s", err.msg);
+		return rig_exit_code(rc);
+	}
+	struct sim_bench *b = s.bench;
+	struct pty_dev ptys[SIM_MAX_MODELS];
+	unsigned n = 0;
+	int exit_code = RIG_EXIT_PASS;
+	for (unsigned i = 0; i < b->nmodels; i++) {
+		if (!b->models[i].serial)
+			continue;
+		struct pty_dev *p = &ptys[n];
+		memset(p, 0, sizeof *p);
+		p->master = p->slave = -1;
+		p->dev = b->models[i].serial;
+		n++;
+		if (open_pty(p)) {
+			cli_error("sim", "cannot create a pseudo-terminal for %s: %s",
+				  p->dev->name, strerror(errno));
+			exit_code = RIG_EXIT_OSERR;
+			goto out;
+		}
+		/* The device speaks at its own settings; a pty has no baud. */
+		printf("%s %s\n", p->dev->name, p->path);
+	}
+	fflush(stdout);
+	sim_bench_power_pen(b, true);
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct pollfd pfd[SIM_MAX_MODELS];
+	uint8_t buf[4096];
+	while (!stop_signal) {
+		sim_bench_sync(b);
+		uint64_t now = clock_now_ns(s.hal.clock);
+		uint64_t next = now + 20 * RIG_NS_PER_MS;
+		for (unsigned i = 0; i < n; i++) {
+			struct pty_dev *p = &ptys[i];
+			size_t got;
+			while ((got = p->dev->ops->host_read(p->dev->dev, buf, sizeof buf)) > 0) {
+				ssize_t w = write(p->master, buf, got);
+				if (w < (ssize_t)got)
+					p->dropped += got - (w > 0 ? (size_t)w : 0);
+			}
+			uint64_t t = p->dev->ops->next_rx_ns(p->dev->dev);
+			if (t < next)
+				next = t;
+			pfd[i] = (struct pollfd){ .fd = p->master, .events = POLLIN };
+		}
+		/* Wake for the next byte due, but at most every millisecond:
+		 * a serial line delivers in small bursts anyway. */
+		uint64_t wait_ns = next > now ? next - now : 0;
+		if (wait_ns < RIG_NS_PER_MS)
+			wait_ns = RIG_NS_PER_MS;
+		struct timespec ts = { .tv_sec = (time_t)(wait_ns / RIG_NS_PER_S),
+				       .tv_nsec = (long)(wait_ns % RIG_NS_PER_S) };
+		int r = ppoll(pfd, n, &ts, NULL);
+		if (r < 0 && errno != EINTR) {
+			cli_error("sim", "poll: %s", strerror(errno));
+			exit_code = RIG_EXIT_OSERR;
+			break;
+		}
+		for (unsigned i = 0; r > 0 && i < n; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			ssize_t got = read(ptys[i].master, buf, sizeof buf);
+			if (got > 0) {
+				sim_bench_sync(b);
+				ptys[i].dev->ops->host_write(ptys[i].dev->dev, buf, (size_t)got);
+			}
+		}
+	}
+	if (stop_signal)
+		fprintf(stderr, "rig sim: stopped by signal %d\n", (int)stop_signal);
+out:
+	for (unsigned i = 0; i < n; i++) {
+		if (ptys[i].dropped)
+			fprintf(stderr, "rig sim: %s: %llu bytes dropped while nobody read %s\n",
+				ptys[i].dev->name, ptys[i].dropped, ptys[i].path);
+		if (ptys[i].slave >= 0)
+			close(ptys[i].slave);
+		if (ptys[i].master >= 0)
+			close(ptys[i].master);
+	}
+	session_close(&s);
+	return exit_code;
+}

@@ -1,0 +1,23 @@
+/* commands.c - the one table of `rig` commands. Adding a command is adding
+ * a file cmd_<name>.c and a row here. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+
+const struct rig_command rig_commands[] = {
+	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
+	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
+	{ "tare", cmd_tare, "measure the load cell's zero and write it to the fixture" },
+	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
+};
+const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "rig %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}

@@ -1,0 +1,53 @@
+/* io.h - the bench's safety and operator I/O: e-stop and lid interlock
+ * inputs, start button, pen power relay, lamps and buzzer, over GPIO.
+ *
+ * Wiring is fail-safe: e-stop and lid are normally-closed contacts to
+ * ground with pull-ups, so a tripped e-stop, an open lid or a broken wire
+ * all read high. The caller owns the struct; bench_io_close() switches pen
+ * power off before releasing the lines.
+ */
+#ifndef RIG_DEV_IO_IO_H
+#define RIG_DEV_IO_IO_H
+
+#include <stdbool.h>
+
+#include "core/err.h"
+#include "core/fixture.h"
+#include "hal/hal.h"
+
+struct bench_io;
+
+struct bench_safety {
+	bool estop_tripped;
+	bool lid_open;
+};
+
+enum bench_lamps {
+	LAMPS_OFF,
+	LAMPS_RUNNING, /* amber */
+	LAMPS_PASS,    /* green */
+	LAMPS_FAIL,    /* red */
+	LAMPS_ABORTED, /* red and amber */
+};
+
+enum rig_rc bench_io_open(struct bench_io **out, const struct fixture_io *fx,
+			  struct rig_hal *hal, struct rig_err *err);
+/* Switches pen power off, then releases every line. NULL is fine. */
+void bench_io_close(struct bench_io *io);
+
+enum rig_rc bench_io_safety(struct bench_io *io, struct bench_safety *s,
+			    struct rig_err *err);
+/* RIG_OK when safe to run, else RIG_E_ABORTED naming what is wrong. */
+enum rig_rc bench_io_check_safe(struct bench_io *io, struct rig_err *err);
+enum rig_rc bench_io_pen_power(struct bench_io *io, bool on, struct rig_err *err);
+bool bench_io_pen_powered(const struct bench_io *io);
+enum rig_rc bench_io_lamps(struct bench_io *io, enum bench_lamps l,
+			   struct rig_err *err);
+/* No-op without a buzzer line. */
+enum rig_rc bench_io_buzzer(struct bench_io *io, bool on, struct rig_err *err);
+/* Wait for a press of the start button; *pressed false on timeout or when
+ * the fixture has no start button. */
+enum rig_rc bench_io_wait_start(struct bench_io *io, unsigned timeout_ms,
+				bool *pressed, struct rig_err *err);
+
+#endif

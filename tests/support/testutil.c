@@ -1,0 +1,83 @@
+/* testutil.c - temporary files for tests. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+char *tu_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *p = NULL;
+	if (asprintf(&p, "%s/rigtest.XXXXXX", base && *base ? base : "/tmp") < 0)
+		return NULL;
+	if (!mkdtemp(p)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+char *tu_write(const char *dir, const char *name, const char *content)
+{
+	char *p = NULL;
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		return NULL;
+	FILE *f = fopen(p, "w");
+	if (!f) {
+		free(p);
+		return NULL;
+	}
+	fputs(content, f);
+	fclose(f);
+	return p;
+}
+
+char *tu_read(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t r;
+	while (buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += r;
+		if (n + 1 == cap) {
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+			}
+			buf = nb;
+		}
+	}
+	fclose(f);
+	if (buf)
+		buf[n] = '\0';
+	return buf;
+}
+
+void tu_rmtree(const char *dir)
+{
+	char *cmd = NULL;
+	if (asprintf(&cmd, "rm -rf '%s'", dir) >= 0) {
+		if (system(cmd) != 0)
+			fprintf(stderr, "tu_rmtree: could not remove %s\n", dir);
+		free(cmd);
+	}
+}
+
+char *tu_replace(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	if (!at)
+		return NULL;
+	size_t head = (size_t)(at - text);
+	size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+	if (out)
+		snprintf(out, n, "%.*s%s%s", (int)head, text, to, at + strlen(from));
+	return out;
+}

@@ -1,0 +1,18 @@
+/* testutil.h - small helpers shared by the check suites: temporary folders
+ * and files. Paths returned are malloc'd; the caller frees them. */
+#ifndef RIG_TESTS_TESTUTIL_H
+#define RIG_TESTS_TESTUTIL_H
+
+#include <stddef.h>
+
+/* A fresh temporary folder (removed by tu_rmtree). */
+char *tu_tmpdir(void);
+/* Write content to dir/name; returns the path. */
+char *tu_write(const char *dir, const char *name, const char *content);
+/* The whole file, NUL-terminated, or NULL. */
+char *tu_read(const char *path);
+void tu_rmtree(const char *dir);
+/* Replace the first occurrence of `from` in `text` with `to` (new string). */
+char *tu_replace(const char *text, const char *from, const char *to);
+
+#endif
