@@ -30,5 +30,6 @@ int cmd_ports(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_tare(int argc, char **argv);
 int cmd_loadcell_cal(int argc, char **argv);
+int cmd_zero(int argc, char **argv);
 
 #endif

@@ -19,13 +19,42 @@
 #define ILD1420_RANGE_LO 643u    /* first x inside the measuring range */
 #define ILD1420_RANGE_HI 64877u  /* last x inside the measuring range */
 
+/* The measuring rates the ILD1420 offers (MEASRATE takes them in kHz:
+ * 0.25, 0.5, 1, 2, 4) and the bits one value costs on the wire (3 bytes,
+ * 8N1: 10 bits each). */
+extern const double ild1420_rates_hz[];
+extern const unsigned ild1420_nrates;
+#define ILD1420_BITS_PER_VALUE 30
+/* 1 if rate_hz is one of ild1420_rates_hz. */
+int ild1420_rate_supported(double rate_hz);
+
 /* Encode an 18-bit value as L, M, H bytes (b6 = 0: first value of a block). */
 void ild1420_encode(uint32_t value18, int b6, uint8_t out[3]);
 /* x (0..65520) for a distance, rounded, clamped to 0..65520. */
 uint32_t ild1420_x_from_mm(double dist_mm, double range_mm);
 double ild1420_mm_from_x(uint32_t x, double range_mm);
-/* The status of an 18-bit value: LASER_OK for a distance (x <= 65520). */
+/* The status of an 18-bit value: LASER_OK for a distance (x <= 65520).
+ * The codes 262075..262082 are compared on all 18 bits, before any masking;
+ * any other value above 65520 (262079, reserves) is LASER_ERR_OTHER.
+ * x in the start or end reserve (0..642, 64878..65520) is LASER_OK: the
+ * sensor did compute a distance there, just outside the nominal range
+ * (-1 % .. 0 % and 100 % .. 101 % of MR, linearity not specified); callers
+ * that need the nominal range test ild1420_x_in_range(). */
 enum laser_status ild1420_classify(uint32_t value18);
+/* x (a LASER_OK raw value) lies in the nominal measuring range 643..64877. */
+static inline int ild1420_x_in_range(uint32_t x)
+{
+	return x >= ILD1420_RANGE_LO && x <= ILD1420_RANGE_HI;
+}
+
+/* The error codes, as the sensor sends them (18 bits). */
+#define ILD1420_ERR_DATA_RATE 262075u
+#define ILD1420_ERR_NO_PEAK 262076u
+#define ILD1420_ERR_PEAK_BEFORE 262077u
+#define ILD1420_ERR_PEAK_AFTER 262078u
+#define ILD1420_ERR_CALC 262080u
+#define ILD1420_ERR_PEAK_WIDE 262081u
+#define ILD1420_ERR_LASER_OFF 262082u
 
 struct ild1420_counters {
 	uint64_t values;          /* slots emitted, all statuses */
@@ -36,14 +65,27 @@ struct ild1420_counters {
 };
 
 /* Streaming decoder: resynchronises within one value after a lost, stray
- * or corrupted byte; a lost value keeps its slot (LASER_LOST). */
+ * or corrupted byte; a lost value keeps its slot (LASER_LOST).
+ *
+ * The slot rule (protocol.c explains why): a value is good when an H byte
+ * directly follows an L and an M byte. The m bytes between two good values
+ * that belong to neither are junk and stand for round(m / 3) lost slots,
+ * emitted just before the good value that ends them. So a lost L, M or H
+ * byte costs one slot, a stray byte between values costs none, a stray or
+ * corrupted byte inside a value costs that value, and the slot count stays
+ * exact. Two lost bytes of one value (only its H arrives) are
+ * indistinguishable from a stray H and cost the slot count one. */
 struct ild1420_decoder {
 	double range_mm;
 	uint64_t next_slot;
-	unsigned nbytes;    /* bytes since the last H byte */
-	uint8_t pend[2];    /* the last L and M candidates */
-	unsigned have;      /* bit 0: L seen, bit 1: M seen, in order */
+	unsigned nbytes;    /* bytes since the last good value */
+	uint8_t pend[2];    /* the two bytes before this one: L, M candidates */
+	unsigned have;      /* unused (kept for layout compatibility) */
 	struct ild1420_counters count;
+	/* Output owed when the caller's buffer filled up mid-value. */
+	uint64_t owed_lost; /* lost slots still to emit */
+	uint32_t owed_raw;  /* then this value, when owed_value */
+	int owed_value;
 };
 
 void ild1420_decoder_init(struct ild1420_decoder *d, double range_mm);
@@ -52,5 +94,10 @@ void ild1420_decoder_init(struct ild1420_decoder *d, double range_mm);
  * number of samples written. */
 size_t ild1420_decode(struct ild1420_decoder *d, const uint8_t *buf, size_t n,
 		      struct laser_sample *out, size_t cap, size_t *consumed);
+/* Samples owed from bytes already consumed (emitted by the next call). */
+static inline uint64_t ild1420_decoder_owed(const struct ild1420_decoder *d)
+{
+	return d->owed_lost + (d->owed_value ? 1 : 0);
+}
 
 #endif

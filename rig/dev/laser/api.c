@@ -1,0 +1,450 @@
+/* api.c - the ILD1420 driver: strict ASCII configuration with the output
+ * stopped, then the binary stream through the protocol decoder.
+ *
+ * The ASCII dialogue (docs/laser-ild1420.md): a command ends with CR; the
+ * sensor may echo it (ECHO ON), then sends reply lines ending CR LF, and
+ * finally the prompt "->" at the start of a line. A line "Exxx ..." is an
+ * error (the command was refused), "Wxxx ..." a warning (it was done).
+ * Binary values keep streaming during an exchange, so configuration starts
+ * with OUTPUT NONE and waits until the line is quiet.
+ */
+#include "dev/laser/laser.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define REPLY_BUF 2048
+#define RAW_BUF 4096
+#define QUIET_MS 20          /* no byte this long: the output has stopped */
+#define QUIET_LIMIT_MS 500   /* still streaming after this: not understood */
+#define DEFAULT_CMD_TIMEOUT_MS 1000
+#define WRITE_TIMEOUT_MS 200
+
+struct laser {
+	struct serial_port *port;
+	struct rig_clock *clock;
+	struct laser_settings set;
+	struct laser_info info;
+	struct ild1420_decoder dec;
+	uint64_t status_count[LASER_STATUS_COUNT];
+	bool streaming;
+	uint8_t raw[RAW_BUF];
+	size_t raw_pos, raw_len;
+};
+
+static const char *pname(const struct laser *l)
+{
+	return serial_name(l->port);
+}
+
+static unsigned ms_left(struct rig_clock *c, uint64_t deadline_ns)
+{
+	uint64_t now = clock_now_ns(c);
+	if (now >= deadline_ns)
+		return 0;
+	return (unsigned)((deadline_ns - now + RIG_NS_PER_MS - 1) / RIG_NS_PER_MS);
+}
+
+/* Read and drop bytes until none came for QUIET_MS. */
+static enum rig_rc drain_until_quiet(struct laser *l, const char *after,
+				     struct rig_err *err)
+{
+	uint64_t limit = clock_now_ns(l->clock) + QUIET_LIMIT_MS * RIG_NS_PER_MS;
+	uint8_t sink[256];
+	for (;;) {
+		size_t got = 0;
+		enum rig_rc rc = serial_read_some(l->port, sink, sizeof sink, QUIET_MS, &got, err);
+		if (rc)
+			return rc;
+		if (got == 0)
+			break;
+		if (clock_now_ns(l->clock) >= limit)
+			return rig_fail(err, RIG_E_PROTOCOL,
+					"laser %s: still receiving data %u ms after %s: the "
+					"sensor does not understand us (baud %d wrong? not an "
+					"ILD1420?)", pname(l), QUIET_LIMIT_MS, after, l->set.baud);
+	}
+	l->raw_pos = l->raw_len = 0;
+	return serial_flush_input(l->port, err);
+}
+
+/* The prompt: "->" at the start of the reply or of a line. */
+static const char *find_prompt(const char *buf, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++)
+		if (buf[i] == '-' && buf[i + 1] == '>' && (i == 0 || buf[i - 1] == '\n'))
+			return buf + i;
+	return NULL;
+}
+
+static bool is_code_line(const char *s, char kind)
+{
+	return s[0] == kind && isdigit((unsigned char)s[1]) &&
+	       isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) &&
+	       (s[4] == '\0' || s[4] == ' ');
+}
+
+/* One command and its reply up to the prompt. Bytes after the prompt are
+ * kept for the decoder (the stream starts right after OUTPUT RS422). */
+static enum rig_rc exchange(struct laser *l, const char *cmd, char *reply,
+			    size_t cap, struct rig_err *err)
+{
+	char line[160];
+	int ln = snprintf(line, sizeof line, "%s\r", cmd);
+	if (ln < 0 || (size_t)ln >= sizeof line)
+		return rig_fail(err, RIG_E_INTERNAL, "laser %s: command too long: %s", pname(l), cmd);
+	enum rig_rc rc = serial_write(l->port, line, (size_t)ln, WRITE_TIMEOUT_MS, err);
+	if (rc)
+		return rig_err_prefix(err, "laser %s: %s: ", pname(l), cmd);
+
+	unsigned timeout_ms = l->set.cmd_timeout_ms ? l->set.cmd_timeout_ms : DEFAULT_CMD_TIMEOUT_MS;
+	uint64_t deadline = clock_now_ns(l->clock) + (uint64_t)timeout_ms * RIG_NS_PER_MS;
+	char buf[REPLY_BUF + 1];
+	size_t len = 0;
+	const char *prompt = NULL;
+	while (!prompt) {
+		unsigned left = ms_left(l->clock, deadline);
+		if (left == 0 || len == REPLY_BUF)
+			break;
+		size_t got = 0;
+		rc = serial_read_some(l->port, buf + len, REPLY_BUF - len, left, &got, err);
+		if (rc)
+			return rig_err_prefix(err, "laser %s: %s: ", pname(l), cmd);
+		len += got;
+		prompt = find_prompt(buf, len);
+	}
+	if (!prompt) {
+		if (len == 0)
+			return rig_fail(err, RIG_E_TIMEOUT,
+					"laser %s: no reply to %s within %u ms (sensor off, "
+					"unplugged, or baud %d wrong?)", pname(l), cmd, timeout_ms,
+					l->set.baud);
+		buf[len < 60 ? len : 60] = '\0';
+		for (char *p = buf; *p; p++)
+			if (!isprint((unsigned char)*p))
+				*p = '.';
+		return rig_fail(err, RIG_E_PROTOCOL,
+				"laser %s: reply to %s has no prompt '->' after %u ms; "
+				"received %zu bytes: \"%s\" (baud %d wrong?)", pname(l), cmd,
+				timeout_ms, len, buf, l->set.baud);
+	}
+	size_t body = (size_t)(prompt - buf);
+	size_t after = len - body - 2;
+	if (after > sizeof l->raw)
+		after = sizeof l->raw;
+	memcpy(l->raw, prompt + 2, after);
+	l->raw_pos = 0;
+	l->raw_len = after;
+	for (size_t i = 0; i < body; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		if (!isprint(c) && c != '\r' && c != '\n' && c != '\t')
+			return rig_fail(err, RIG_E_PROTOCOL,
+					"laser %s: reply to %s holds binary byte 0x%02x at %zu: "
+					"output not stopped, or baud %d wrong?", pname(l), cmd, c, i,
+					l->set.baud);
+	}
+	buf[body] = '\0';
+
+	/* Lines: the echo (if any) first, then the reply, or an error. */
+	size_t rlen = 0;
+	if (cap)
+		reply[0] = '\0';
+	bool first = true;
+	for (char *save = NULL, *s = strtok_r(buf, "\r\n", &save); s;
+	     s = strtok_r(NULL, "\r\n", &save)) {
+		if (first && strcasecmp(s, cmd) == 0) {
+			first = false;
+			continue;
+		}
+		first = false;
+		if (is_code_line(s, 'E'))
+			return rig_fail(err, RIG_E_DEVICE, "laser %s: %s: the sensor refused it: %s",
+					pname(l), cmd, s);
+		if (is_code_line(s, 'W'))
+			continue; /* a warning: the command was carried out */
+		if (cap) {
+			int n = snprintf(reply + rlen, cap - rlen, "%s%s", rlen ? "\n" : "", s);
+			if (n > 0)
+				rlen = rlen + (size_t)n < cap ? rlen + (size_t)n : cap - 1;
+		}
+	}
+	return RIG_OK;
+}
+
+enum rig_rc laser_command(struct laser *l, const char *cmd, char *reply,
+			  size_t cap, struct rig_err *err)
+{
+	if (l->streaming)
+		return rig_fail(err, RIG_E_INTERNAL,
+				"laser %s: %s: commands need the output stopped (laser_stop)",
+				pname(l), cmd);
+	return exchange(l, cmd, reply, cap, err);
+}
+
+/* "Key: value" from a reply, trimmed, or NULL. */
+static bool info_field(const char *reply, const char *key, char *out, size_t cap)
+{
+	size_t klen = strlen(key);
+	for (const char *p = reply; p && *p;) {
+		const char *end = strchr(p, '\n');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n > klen && strncasecmp(p, key, klen) == 0 && p[klen] == ':') {
+			const char *v = p + klen + 1;
+			while (*v == ' ')
+				v++;
+			size_t vn = n - (size_t)(v - p);
+			if (vn >= cap)
+				vn = cap - 1;
+			memcpy(out, v, vn);
+			out[vn] = '\0';
+			return true;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+static enum rig_rc read_info(struct laser *l, struct rig_err *err)
+{
+	char reply[1024], range[32];
+	enum rig_rc rc = exchange(l, "GETINFO", reply, sizeof reply, err);
+	if (rc)
+		return rc;
+	struct laser_info *in = &l->info;
+	info_field(reply, "Name", in->name, sizeof in->name);
+	info_field(reply, "Serial", in->serial, sizeof in->serial);
+	info_field(reply, "Option", in->option, sizeof in->option);
+	info_field(reply, "Article", in->article, sizeof in->article);
+	info_field(reply, "Version", in->firmware, sizeof in->firmware);
+	char *end = NULL;
+	if (info_field(reply, "Measuring range", range, sizeof range))
+		in->range_mm = strtod(range, &end);
+	if (!end || end == range || strcmp(end, "mm") != 0 || !(in->range_mm > 0))
+		return rig_fail(err, RIG_E_PROTOCOL,
+				"laser %s: GETINFO: expected \"Measuring range: <n>mm\", "
+				"found %s%s%s", pname(l), end ? "\"" : "no such line",
+				end ? range : "", end ? "\"" : "");
+	if (strncmp(in->name, "ILD1420", 7) != 0)
+		return rig_fail(err, RIG_E_CONFIG,
+				"laser %s: expected an ILD1420, the sensor says it is '%s'",
+				pname(l), in->name);
+	if (fabs(in->range_mm - l->set.range_mm) > 1e-6 * l->set.range_mm)
+		return rig_fail(err, RIG_E_CONFIG,
+				"laser %s: sensor %s (serial %s) has a %g mm measuring range, "
+				"the fixture expects %g mm: wrong sensor on this port?",
+				pname(l), in->name, in->serial, in->range_mm, l->set.range_mm);
+	return RIG_OK;
+}
+
+static enum rig_rc set_rate(struct laser *l, struct rig_err *err)
+{
+	char cmd[48], reply[128];
+	snprintf(cmd, sizeof cmd, "MEASRATE %g", l->set.rate_hz / 1000.0);
+	enum rig_rc rc = exchange(l, cmd, reply, sizeof reply, err);
+	if (rc)
+		return rc;
+	if ((rc = exchange(l, "MEASRATE", reply, sizeof reply, err)))
+		return rc;
+	double khz = 0;
+	char tail;
+	if (sscanf(reply, "MEASRATE %lf%c", &khz, &tail) != 1)
+		return rig_fail(err, RIG_E_PROTOCOL,
+				"laser %s: MEASRATE: expected \"MEASRATE <kHz>\", found \"%s\"",
+				pname(l), reply);
+	if (fabs(khz * 1000.0 - l->set.rate_hz) > 1e-6 * l->set.rate_hz)
+		return rig_fail(err, RIG_E_DEVICE,
+				"laser %s: MEASRATE: set %g kHz, the sensor reports %g kHz",
+				pname(l), l->set.rate_hz / 1000.0, khz);
+	return RIG_OK;
+}
+
+static enum rig_rc check_settings(const char *port, const struct laser_settings *s,
+				  struct rig_err *err)
+{
+	if (!ild1420_rate_supported(s->rate_hz))
+		return rig_fail(err, RIG_E_CONFIG,
+				"laser %s: rate_hz: the ILD1420 measures at 250, 500, 1000, "
+				"2000 or 4000 Hz, found %g", port, s->rate_hz);
+	if (s->rate_hz * ILD1420_BITS_PER_VALUE > s->baud)
+		return rig_fail(err, RIG_E_CONFIG,
+				"laser %s: %g Hz needs %g bit/s on the wire, the port runs at "
+				"%d baud: raise the baud or lower the rate", port, s->rate_hz,
+				s->rate_hz * ILD1420_BITS_PER_VALUE, s->baud);
+	if (!(s->range_mm > 0))
+		return rig_fail(err, RIG_E_CONFIG, "laser %s: range_mm must be > 0, found %g",
+				port, s->range_mm);
+	return RIG_OK;
+}
+
+enum rig_rc laser_open(struct laser **out, struct serial_port *port,
+		       const struct laser_settings *settings, struct rig_err *err)
+{
+	*out = NULL;
+	enum rig_rc rc = check_settings(serial_name(port), settings, err);
+	if (rc)
+		return rc;
+	struct laser *l = calloc(1, sizeof *l);
+	if (!l)
+		return rig_fail(err, RIG_E_NOMEM, "laser %s: out of memory", serial_name(port));
+	l->port = port;
+	l->clock = port->hal->clock;
+	l->set = *settings;
+	ild1420_decoder_init(&l->dec, settings->range_mm);
+
+	if ((rc = serial_write_str(port, "OUTPUT NONE\r", WRITE_TIMEOUT_MS, err)) ||
+	    (rc = drain_until_quiet(l, "OUTPUT NONE", err)) ||
+	    (rc = read_info(l, err)) ||
+	    (rc = exchange(l, "LASERPOW FULL", NULL, 0, err)) ||
+	    (rc = exchange(l, "OUTADD_RS422 NONE", NULL, 0, err)) ||
+	    (rc = set_rate(l, err)))
+		goto fail;
+	*out = l;
+	return RIG_OK;
+fail:
+	free(l);
+	return rc;
+}
+
+void laser_close(struct laser *l)
+{
+	if (!l)
+		return;
+	if (l->streaming)
+		laser_stop(l, NULL);
+	free(l);
+}
+
+const struct laser_info *laser_info(const struct laser *l)
+{
+	return &l->info;
+}
+
+enum rig_rc laser_start(struct laser *l, struct rig_err *err)
+{
+	if (l->streaming)
+		return RIG_OK;
+	enum rig_rc rc = serial_flush_input(l->port, err);
+	if (rc)
+		return rc;
+	ild1420_decoder_init(&l->dec, l->info.range_mm);
+	memset(l->status_count, 0, sizeof l->status_count);
+	/* What follows the prompt is the stream: exchange() keeps it. */
+	if ((rc = exchange(l, "OUTPUT RS422", NULL, 0, err)))
+		return rc;
+	l->streaming = true;
+	return RIG_OK;
+}
+
+enum rig_rc laser_stop(struct laser *l, struct rig_err *err)
+{
+	enum rig_rc rc = serial_write_str(l->port, "OUTPUT NONE\r", WRITE_TIMEOUT_MS, err);
+	if (rc)
+		return rc;
+	l->streaming = false;
+	return drain_until_quiet(l, "OUTPUT NONE", err);
+}
+
+enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
+		       unsigned timeout_ms, size_t *n, struct rig_err *err)
+{
+	*n = 0;
+	if (!l->streaming)
+		return rig_fail(err, RIG_E_INTERNAL, "laser %s: read before laser_start", pname(l));
+	if (cap == 0)
+		return RIG_OK;
+	uint64_t deadline = clock_now_ns(l->clock) + (uint64_t)timeout_ms * RIG_NS_PER_MS;
+	size_t bytes = 0;
+	for (;;) {
+		size_t used = 0;
+		size_t w = ild1420_decode(&l->dec, l->raw + l->raw_pos, l->raw_len - l->raw_pos,
+					  buf, cap, &used);
+		l->raw_pos += used;
+		if (w) {
+			for (size_t i = 0; i < w; i++)
+				l->status_count[buf[i].status]++;
+			*n = w;
+			return RIG_OK;
+		}
+		l->raw_pos = l->raw_len = 0; /* all taken: nothing decoded */
+		unsigned left = ms_left(l->clock, deadline);
+		if (left == 0)
+			break;
+		size_t got = 0;
+		enum rig_rc rc = serial_read_some(l->port, l->raw, sizeof l->raw, left, &got, err);
+		if (rc)
+			return rig_err_prefix(err, "laser %s: ", pname(l));
+		l->raw_len = got;
+		bytes += got;
+	}
+	if (bytes == 0)
+		return rig_fail(err, RIG_E_TIMEOUT, "laser %s: no data for %u ms (unplugged?)",
+				pname(l), timeout_ms);
+	return rig_fail(err, RIG_E_PROTOCOL,
+			"laser %s: %zu bytes in %u ms but not one value (baud %d wrong?)",
+			pname(l), bytes, timeout_ms, l->set.baud);
+}
+
+const struct ild1420_counters *laser_counters(const struct laser *l)
+{
+	return &l->dec.count;
+}
+
+uint64_t laser_status_count(const struct laser *l, enum laser_status s)
+{
+	return (unsigned)s < LASER_STATUS_COUNT ? l->status_count[s] : 0;
+}
+
+enum rig_rc laser_mean(struct laser *l, size_t n_valid, size_t max_bad,
+		       unsigned timeout_ms, struct laser_mean *out,
+		       struct rig_err *err)
+{
+	*out = (struct laser_mean){ .min_mm = INFINITY, .max_mm = -INFINITY };
+	size_t bad[LASER_STATUS_COUNT] = { 0 };
+	double mean = 0, m2 = 0;
+	struct laser_sample s[256];
+	while (out->n_ok < n_valid) {
+		size_t n = 0;
+		enum rig_rc rc = laser_read(l, s, sizeof s / sizeof s[0], timeout_ms, &n, err);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < n && out->n_ok < n_valid; i++) {
+			if (s[i].status != LASER_OK) {
+				bad[s[i].status]++;
+				if (s[i].status == LASER_LOST)
+					out->n_lost++;
+				else
+					out->n_error++;
+				continue;
+			}
+			double d = s[i].dist_mm;
+			out->n_ok++;
+			double delta = d - mean;
+			mean += delta / (double)out->n_ok;
+			m2 += delta * (d - mean);
+			if (d < out->min_mm)
+				out->min_mm = d;
+			if (d > out->max_mm)
+				out->max_mm = d;
+		}
+		if (out->n_error + out->n_lost > max_bad) {
+			int worst = LASER_LOST;
+			for (int st = LASER_LOST; st < LASER_STATUS_COUNT; st++)
+				if (bad[st] > bad[worst])
+					worst = st;
+			return rig_fail(err, RIG_E_DEVICE,
+					"laser %s: %zu values were not distances after %zu good "
+					"ones (at most %zu allowed); mostly '%s' (%zu): is the "
+					"target in the measuring range?", pname(l),
+					out->n_error + out->n_lost, out->n_ok, max_bad,
+					laser_status_name((enum laser_status)worst), bad[worst]);
+		}
+	}
+	out->mean_mm = mean;
+	out->sd_um = out->n_ok > 1 ? sqrt(m2 / (double)(out->n_ok - 1)) * 1000.0 : 0.0;
+	return RIG_OK;
+}

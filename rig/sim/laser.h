@@ -1,0 +1,46 @@
+/* laser.h - the virtual Micro-Epsilon ILD1420: samples the bench's target at
+ * its measuring rate and speaks the sensor's RS-422 protocol byte for byte.
+ *
+ * It streams 3-byte binary values from power-up (OUTPUT RS422), answers
+ * ASCII commands ending in CR with the prompt "->" while binary output keeps
+ * going between frames, and delivers every byte at the moment its stop bit
+ * ends at the configured baud. docs/laser-ild1420.md has the dialogue and
+ * the parameters. The bench owns the model (sim_bench_model(b, "laser")).
+ */
+#ifndef RIG_SIM_LASER_H
+#define RIG_SIM_LASER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/bench.h"
+
+enum rig_rc sim_laser_create(struct sim_bench *b, struct sim_model_inst *out,
+			     struct rig_err *err);
+
+struct sim_laser;
+
+/* Ground truth of one value the sensor put on the wire. */
+struct sim_laser_truth {
+	uint64_t t_ns;   /* the sample instant (sensor clock, in bench time) */
+	double dist_mm;  /* the true distance before noise (NAN: no target) */
+	uint32_t raw;    /* the 18-bit value sent */
+};
+
+/* Record the next `cap` values sent (forgetting earlier ones). The model
+ * owns the record; it stays valid until the next call or destruction. */
+bool sim_laser_record_truth(struct sim_laser *l, size_t cap);
+const struct sim_laser_truth *sim_laser_truth(const struct sim_laser *l, size_t *n);
+
+/* Pull the cable (nothing in or out) or plug it back in. */
+void sim_laser_unplug(struct sim_laser *l, bool unplugged);
+
+/* What the sensor is set to now. */
+double sim_laser_rate_hz(const struct sim_laser *l);
+bool sim_laser_streaming(const struct sim_laser *l);
+double sim_laser_zero_mm(const struct sim_laser *l);
+/* Bytes lost because the host did not read for too long. */
+uint64_t sim_laser_overrun_bytes(const struct sim_laser *l);
+
+#endif
