@@ -124,8 +124,15 @@ static void check_accuracy_4khz(enum capgen_shape shape, int i, int shift)
 	ck_assert_msg(fabs(serr) <= 1.0 + 0.1 * r.tr.depth_std_um,
 		      "%s %.0f Hz %.0f um: std %.3f um vs true %.3f um", capgen_shape_name(shape),
 		      c.freq_hz, c.depth_um, r.st.depth_std_um, r.tr.depth_std_um);
-	ck_assert_msg(fabs(ferr) <= 20, "%s %.0f Hz %.0f um: frequency error %.2f ppm",
-		      capgen_shape_name(shape), c.freq_hz, c.depth_um, ferr);
+	/* Scatter that moves the whole stroke also moves its mid-level
+	 * crossings (3 um / slope): the frequency is pinned for the stretch
+	 * model only; docs/measurement.md has the measured spread of both. */
+	if (!shift)
+		ck_assert_msg(fabs(ferr) <= 20, "%s %.0f Hz %.0f um: frequency error %.2f ppm",
+			      capgen_shape_name(shape), c.freq_hz, c.depth_um, ferr);
+	else
+		ck_assert_msg(fabs(ferr) <= 40, "%s %.0f Hz %.0f um: frequency error %.2f ppm",
+			      capgen_shape_name(shape), c.freq_hz, c.depth_um, ferr);
 	/* nearly every stroke of the record is measured */
 	ck_assert_uint_ge(r.st.strokes + 2, r.tr.strokes);
 	ck_assert_uint_eq(r.st.strokes_rejected, 0);
