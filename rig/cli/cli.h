@@ -31,5 +31,6 @@ int cmd_sim(int argc, char **argv);
 int cmd_tare(int argc, char **argv);
 int cmd_loadcell_cal(int argc, char **argv);
 int cmd_zero(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif

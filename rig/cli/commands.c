@@ -10,6 +10,7 @@ const struct rig_command rig_commands[] = {
 	{ "tare", cmd_tare, "measure the load cell's zero and write it to the fixture" },
 	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
 	{ "zero", cmd_zero, "measure the laser's zero plane on the flat reference" },
+	{ "analyze", cmd_analyze, "measure stroke depth and rate in a recorded laser capture" },
 };
 const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];
 

@@ -43,6 +43,7 @@ struct shape {
 	double w[NBIN_MAX];       /* (T - Tmin) / (Tpeak - Tmin) at centres */
 	double peak_um, min_um;
 	double peak_phase;        /* 0..1 from the up-crossing */
+	double trough_phase;      /* where the tips are retracted furthest */
 	double peak_u_um;         /* noise of the shape's peak value */
 };
 
@@ -145,7 +146,9 @@ static inline double xabs(double a)
 
 /* ---- the stroke shape -------------------------------------------------- */
 
-static inline double shape_eval(const struct shape *sh, double phase, double *w)
+/* The shape at phase (0..1 from the up-crossing); *w its relative height,
+ * *slope its derivative in um per bin (either may be NULL). */
+static inline double shape_eval(const struct shape *sh, double phase, double *w, double *slope)
 {
 	double u = phase * sh->nbins - 0.5;
 	double r = floor(u + 0.5);
@@ -157,17 +160,9 @@ static inline double shape_eval(const struct shape *sh, double phase, double *w)
 		j += n;
 	if (w)
 		*w = sh->w[j];
+	if (slope)
+		*slope = sh->c1[j] + 2 * s * sh->c2[j];
 	return sh->c0[j] + s * (sh->c1[j] + s * sh->c2[j]);
-}
-
-static inline double shape_w(const struct shape *sh, double phase)
-{
-	long j = (long)floor(phase * sh->nbins);
-	long n = (long)sh->nbins;
-	j %= n;
-	if (j < 0)
-		j += n;
-	return sh->w[j];
 }
 
 struct top_fit {
@@ -262,6 +257,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn)
 		yc[j] = y[j] - y2 * vp[j];
 	}
 	double tmin = yc[0];
+	long jmin = 0;
 	for (long j = 0; j < n; j++) {
 		long l = (j - 1 + n) % n, r = (j + 1) % n;
 		/* positions relative to this bin's centre */
@@ -269,8 +265,10 @@ static bool shape_build(struct shape *sh, const struct bins *bn)
 		double b = X[j] - (double)j;
 		double c = X[r] + (r < j ? n : 0) - (double)j;
 		quad3(a, yc[l], b, yc[j], c, yc[r], &sh->c0[j], &sh->c1[j], &sh->c2[j]);
-		if (yc[j] < tmin)
+		if (yc[j] < tmin) {
 			tmin = yc[j];
+			jmin = j;
+		}
 	}
 	/* The top and its reach are chosen on a 3-bin average, so that one
 	 * noisy bin does not decide them. */
@@ -349,6 +347,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn)
 	sh->min_um = tmin;
 	sh->peak_phase = ((double)jmax + vpos + 0.5) / n;
 	sh->peak_phase -= floor(sh->peak_phase);
+	sh->trough_phase = ((double)jmin + 0.5) / n;
 	sh->peak_u_um = sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
 	double travel = peak - tmin;
 	if (!(travel > 0))
@@ -404,30 +403,57 @@ static void emit(struct measure *m, struct measure_stroke *s)
  * there, or too little spread in w, only an offset is fitted (over the top
  * 30 % of the travel if there are samples there); for the mean depth both
  * are unbiased. Returns false if no sample is near the top. */
+/* Solve the symmetric 3x3 system A p = y; returns false if singular.
+ * inv00 receives (A^-1)[0][0]. */
+static bool solve3(const double A[3][3], const double y[3], double p[3], double *inv00)
+{
+	double c00 = A[1][1] * A[2][2] - A[1][2] * A[2][1];
+	double c01 = A[1][2] * A[2][0] - A[1][0] * A[2][2];
+	double c02 = A[1][0] * A[2][1] - A[1][1] * A[2][0];
+	double det = A[0][0] * c00 + A[0][1] * c01 + A[0][2] * c02;
+	double scale = A[0][0] * A[1][1] * A[2][2];
+	if (!(xabs(det) > 1e-9 * scale))
+		return false;
+	double inv[3][3] = {
+		{ c00, A[0][2] * A[2][1] - A[0][1] * A[2][2], A[0][1] * A[1][2] - A[0][2] * A[1][1] },
+		{ c01, A[0][0] * A[2][2] - A[0][2] * A[2][0], A[0][2] * A[1][0] - A[0][0] * A[1][2] },
+		{ c02, A[0][1] * A[2][0] - A[0][0] * A[2][1], A[0][0] * A[1][1] - A[0][1] * A[1][0] },
+	};
+	for (int i = 0; i < 3; i++)
+		p[i] = (inv[i][0] * y[0] + inv[i][1] * y[1] + inv[i][2] * y[2]) / det;
+	*inv00 = inv[0][0] / det;
+	return true;
+}
+
 static bool top_fit(const struct measure *m, const struct xing *a, const struct xing *b,
 		    struct top_fit *f)
 {
 	const struct shape *sh = &m->shape;
 	double t0 = a->t_slot, span = b->t_slot - a->t_slot;
-	double n = 0, sw = 0, sww = 0, sr = 0, swr = 0, srr = 0;
+	double A[3][3] = { { 0 } }, y[3] = { 0 }, srr = 0;
 	double nt = 0, srt = 0, srrt = 0, nb = 0, srb = 0;
 	for (uint32_t i = a->idx; i < b->idx; i++) {
 		double ph = ((double)(m->hist_slot0 + i) - t0) / span;
-		double w = shape_w(sh, ph);
+		double w, d;
+		double tv = shape_eval(sh, ph, &w, &d);
 		if (w < TOP_W_WIDE && w > BOTTOM_W)
 			continue;
-		double r = m->hist[i] - shape_eval(sh, ph, NULL);
+		/* After the trough the next stroke's advance begins: it may
+		 * differ from this one, so it does not enter this fit. */
+		if (w > BOTTOM_W && ph > sh->trough_phase)
+			continue;
+		double r = m->hist[i] - tv;
 		if (w <= BOTTOM_W) {
 			nb++;
 			srb += r;
 			continue;
 		}
-		double v = w - 1;
-		n++;
-		sw += v;
-		sww += v * v;
-		sr += r;
-		swr += v * r;
+		double g[3] = { 1, w - 1, d };
+		for (int p = 0; p < 3; p++) {
+			for (int q = 0; q < 3; q++)
+				A[p][q] += g[p] * g[q];
+			y[p] += g[p] * r;
+		}
 		srr += r * r;
 		if (w >= TOP_W) {
 			nt++;
@@ -436,8 +462,23 @@ static bool top_fit(const struct measure *m, const struct xing *a, const struct 
 		}
 	}
 	memset(f, 0, sizeof *f);
+	double n = A[0][0];
 	if (n == 0)
 		return false;
+	double p[3], inv00;
+	/* alpha + beta (w - 1) + gamma T'(phase): offset, stretch, and a
+	 * timing shift of this stroke against its crossings (which move when
+	 * the whole stroke moves). */
+	if (n >= 6 && solve3(A, y, p, &inv00) && inv00 < 2.0) {
+		f->n = (unsigned)n;
+		f->off_um = p[0];
+		f->slope_um = p[1];
+		f->var_factor = inv00;
+		f->rss = srr - p[0] * y[0] - p[1] * y[1] - p[2] * y[2];
+		f->dof = (unsigned)n - 3;
+		goto done;
+	}
+	double sw = A[0][1], sww = A[1][1], sr = y[0], swr = y[1];
 	double sxx = sww - sw * sw / n;
 	if (n >= 4 && sxx >= 0.02 * n) {
 		double beta = (swr - sw * sr / n) / sxx;
@@ -462,6 +503,7 @@ static bool top_fit(const struct measure *m, const struct xing *a, const struct 
 		f->rss = srr - sr * f->off_um;
 		f->dof = (unsigned)n - 1;
 	}
+done:
 	if (f->rss < 0)
 		f->rss = 0;
 	f->trough_off_um = nb > 0 ? srb / nb : f->off_um;
