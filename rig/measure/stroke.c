@@ -25,7 +25,7 @@
 #define SAMPLES_PER_BIN 24u   /* learning target: folded samples per bin */
 #define TOP_W 0.7             /* top window: shape above 70 % of its travel */
 #define TOP_W_WIDE 0.3        /* fallback when a stroke has no sample there */
-#define BOTTOM_W 0.3
+#define TROUGH_W 0.1           /* trough estimate: shape below 10 % */
 #define LEARN_PASSES 8
 #define STALL_PERIODS 4.0     /* no up-crossing for this long: stalled */
 #define F_LOW_HZ 20.0         /* slowest stroke assumed without a hint */
@@ -145,25 +145,6 @@ static inline double xabs(double a)
 }
 
 /* ---- the stroke shape -------------------------------------------------- */
-
-/* The shape at phase (0..1 from the up-crossing); *w its relative height,
- * *slope its derivative in um per bin (either may be NULL). */
-static inline double shape_eval(const struct shape *sh, double phase, double *w, double *slope)
-{
-	double u = phase * sh->nbins - 0.5;
-	double r = floor(u + 0.5);
-	double s = u - r;
-	long j = (long)r;
-	long n = (long)sh->nbins;
-	j %= n;
-	if (j < 0)
-		j += n;
-	if (w)
-		*w = sh->w[j];
-	if (slope)
-		*slope = sh->c1[j] + 2 * s * sh->c2[j];
-	return sh->c0[j] + s * (sh->c1[j] + s * sh->c2[j]);
-}
 
 struct top_fit {
 	unsigned n;        /* samples used */
@@ -429,31 +410,45 @@ static bool top_fit(const struct measure *m, const struct xing *a, const struct 
 		    struct top_fit *f)
 {
 	const struct shape *sh = &m->shape;
-	double t0 = a->t_slot, span = b->t_slot - a->t_slot;
+	double span = b->t_slot - a->t_slot;
+	double dph = 1.0 / span;
+	double ph = ((double)(m->hist_slot0 + a->idx) - a->t_slot) * dph;
+	double nb_d = (double)sh->nbins;
+	long nbins = (long)sh->nbins;
 	double A[3][3] = { { 0 } }, y[3] = { 0 }, srr = 0;
 	double nt = 0, srt = 0, srrt = 0, nb = 0, srb = 0;
-	for (uint32_t i = a->idx; i < b->idx; i++) {
-		double ph = ((double)(m->hist_slot0 + i) - t0) / span;
-		double w, d;
-		double tv = shape_eval(sh, ph, &w, &d);
-		if (w < TOP_W_WIDE && w > BOTTOM_W)
-			continue;
+	for (uint32_t i = a->idx; i < b->idx; i++, ph += dph) {
+		/* nearest bin centre; phase is in [0, 1) up to rounding */
+		double u = ph * nb_d - 0.5;
+		long j = (long)(u + 1.5) - 1;
+		double sfrac = u - (double)j;
+		if (j < 0)
+			j += nbins;
+		else if (j >= nbins)
+			j -= nbins;
+		double w = sh->w[j];
+		bool top = w >= TOP_W_WIDE && ph <= sh->trough_phase;
 		/* After the trough the next stroke's advance begins: it may
 		 * differ from this one, so it does not enter this fit. */
-		if (w > BOTTOM_W && ph > sh->trough_phase)
+		if (!top && w > TROUGH_W)
 			continue;
-		double r = m->hist[i] - tv;
-		if (w <= BOTTOM_W) {
+		double d = sh->c1[j] + 2 * sfrac * sh->c2[j];
+		double r = m->hist[i] - (sh->c0[j] + sfrac * (sh->c1[j] + sfrac * sh->c2[j]));
+		if (!top) {
 			nb++;
 			srb += r;
 			continue;
 		}
-		double g[3] = { 1, w - 1, d };
-		for (int p = 0; p < 3; p++) {
-			for (int q = 0; q < 3; q++)
-				A[p][q] += g[p] * g[q];
-			y[p] += g[p] * r;
-		}
+		double v = w - 1;
+		A[0][0] += 1;
+		A[0][1] += v;
+		A[0][2] += d;
+		A[1][1] += v * v;
+		A[1][2] += v * d;
+		A[2][2] += d * d;
+		y[0] += r;
+		y[1] += v * r;
+		y[2] += d * r;
 		srr += r * r;
 		if (w >= TOP_W) {
 			nt++;
@@ -461,6 +456,9 @@ static bool top_fit(const struct measure *m, const struct xing *a, const struct 
 			srrt += r * r;
 		}
 	}
+	A[1][0] = A[0][1];
+	A[2][0] = A[0][2];
+	A[2][1] = A[1][2];
 	memset(f, 0, sizeof *f);
 	double n = A[0][0];
 	if (n == 0)
@@ -916,7 +914,10 @@ static void push_one(struct measure *m, double x)
 		return;
 	}
 	scan_hist(m);
-	/* The open stroke may not grow beyond a few periods. */
+	if (m->n_hist & 63)
+		return;
+	/* The open stroke may not grow beyond a few periods (checked every
+	 * 64 samples: the limit is hundreds). */
 	double open_from = m->has_prev ? m->prev.t_slot : (double)m->hist_slot0;
 	double open_len = (double)(m->hist_slot0 + m->n_hist) - open_from;
 	if (open_len > stall_limit_slots(m))
