@@ -8,7 +8,7 @@
  * is being learned (the first HIST_CAP samples after the level is known),
  * closed strokes stay in `hist`; when it is full, at a stall or at the end
  * of the record, the shape is built from them and they are fitted in order.
- * Memory is fixed: one struct, about 150 KiB, whatever the record length.
+ * Memory is fixed: one struct of about 230 KiB, whatever the record length.
  */
 #include "measure/stroke.h"
 
@@ -23,10 +23,9 @@
 #define NBIN_MIN 16u
 #define NBIN_MAX 512u
 #define SAMPLES_PER_BIN 24u   /* learning target: folded samples per bin */
-#define TOP_W 0.7             /* top window: shape above 70 % of its travel */
-#define TOP_W_WIDE 0.3        /* fallback when a stroke has no sample there */
-#define TROUGH_W 0.1           /* trough estimate: shape below 10 % */
-#define LEARN_PASSES 8
+#define TOP_W_WIDE 0.3        /* fit window: shape above 30 % of its travel */
+#define TOP_W 0.7             /* offset-only fallback: above 70 % */
+#define TROUGH_W 0.1          /* trough estimate: shape below 10 % */
 #define STALL_PERIODS 4.0     /* no up-crossing for this long: stalled */
 #define F_LOW_HZ 20.0         /* slowest stroke assumed without a hint */
 
@@ -376,14 +375,6 @@ static void emit(struct measure *m, struct measure_stroke *s)
 }
 
 
-/* A stroke differs from the learned shape T by r = x - T. Near the top
- * (shape above 30 % of its travel w) r is fitted as alpha + beta (w - 1):
- * a stroke that goes deeper by moving as a whole (beta = 0) and one whose
- * travel stretches from a fixed retracted end (r proportional to w) both
- * fit, and alpha is the difference at the peak. With fewer than 4 samples
- * there, or too little spread in w, only an offset is fitted (over the top
- * 30 % of the travel if there are samples there); for the mean depth both
- * are unbiased. Returns false if no sample is near the top. */
 /* Solve the symmetric 3x3 system A p = y; returns false if singular.
  * inv00 receives (A^-1)[0][0]. */
 static bool solve3(const double A[3][3], const double y[3], double p[3], double *inv00)
@@ -406,6 +397,15 @@ static bool solve3(const double A[3][3], const double y[3], double p[3], double 
 	return true;
 }
 
+/* A stroke differs from the learned shape T by r = x - T. On the top 70 %
+ * of the travel (w >= 0.3) before the trough, r is fitted as
+ * alpha + beta (w - 1) + gamma T'(phase): a stroke that goes deeper by
+ * moving as a whole (beta = 0), one whose travel stretches from a fixed
+ * retracted end (r proportional to w), and a timing shift against its
+ * crossings all fit, and alpha is the difference at the peak. With fewer
+ * than 6 samples or a singular system, alpha + beta (w - 1), then an offset
+ * (over the top 30 % if there are samples there) are fitted; for the mean
+ * depth all are unbiased. Returns false if no sample is near the top. */
 static bool top_fit(const struct measure *m, const struct xing *a, const struct xing *b,
 		    struct top_fit *f)
 {
