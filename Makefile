@@ -2,6 +2,7 @@
 #
 #   make                 build build/rig
 #   make check           build and run the check suites
+#   make bench           stroke measurement accuracy, throughput, memory
 #   make run             run the main job on the virtual bench
 #   make SANITIZE=1 check     suites under ASan + UBSan (own build folder)
 #   make CROSS=aarch64-linux-gnu- check   cross build, suites under qemu
@@ -57,6 +58,8 @@ TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
 TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o)
+TEST_SCRIPTS := $(sort $(wildcard tests/test_*.sh))
+BENCH_BIN := $(BUILD)/bench/bench_measure
 
 Q := $(if $(V),,@)
 
@@ -103,8 +106,25 @@ check: $(BUILD)/rig $(TEST_BINS)
 	  echo "== $$t"; \
 	  $(CHECK_ENV) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $$t || fail=$$((fail+1)); \
 	done; \
+	for t in $(TEST_SCRIPTS); do \
+	  echo "== $$t"; \
+	  RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" sh $$t || fail=$$((fail+1)); \
+	done; \
 	if [ $$fail -ne 0 ]; then echo "check: $$fail suite(s) failed"; exit 1; fi; \
-	echo "check: all $(words $(TEST_BINS)) suites passed"
+	echo "check: all $(words $(TEST_BINS) $(TEST_SCRIPTS)) suites passed"
+
+# make bench: accuracy of the stroke engine against ground truth, and
+# throughput / peak memory of `rig analyze` on 1- and 10-minute captures.
+# Figures are printed, never asserted; not part of `make check`.
+$(BENCH_BIN): $(BUILD)/obj/tests/bench/bench_measure.o $(TEST_SUPPORT_OBJS) $(BUILD)/librig.a
+	$(if $(Q),@echo "  LD      $@")
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/obj/tests/bench/%.o: CPPFLAGS += -Itests
+
+bench: $(BUILD)/rig $(BENCH_BIN)
+	$(RUNNER) $(BENCH_BIN) --rig $(BUILD)/rig $(BENCH_ARGS)
 
 run: $(BUILD)/rig
 	$(RUNNER) $(BUILD)/rig run --fixture fixtures/sim.ini
@@ -119,4 +139,5 @@ uninstall:
 clean:
 	rm -rf build build-*
 
+-include $(BUILD)/obj/tests/bench/bench_measure.d
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SRCS:%.c=$(BUILD)/obj/%.d) $(TEST_SUPPORT_OBJS:.o=.d)

@@ -26,6 +26,7 @@ void cli_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* The commands (one file each). */
+int cmd_run(int argc, char **argv);
 int cmd_ports(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
@@ -33,5 +34,6 @@ int cmd_tare(int argc, char **argv);
 int cmd_loadcell_cal(int argc, char **argv);
 int cmd_zero(int argc, char **argv);
 int cmd_pen(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif

@@ -5,13 +5,14 @@
 #include <stdarg.h>
 
 const struct rig_command rig_commands[] = {
-	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
-	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
+	{ "analyze", cmd_analyze, "measure stroke depth and rate in a recorded laser capture" },
+	{ "monitor", cmd_monitor, "live laser, force and pen readings for setting up a fixture" },
+	{ "pen", cmd_pen, "send raw commands to the pen and print its replies" },
+	{ "zero", cmd_zero, "measure the laser's zero plane on the flat reference" },
 	{ "tare", cmd_tare, "measure the load cell's zero and write it to the fixture" },
 	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
-	{ "monitor", cmd_monitor, "live laser, force and pen readings for setting up a fixture" },
-	{ "zero", cmd_zero, "measure the laser's zero plane on the flat reference" },
-	{ "pen", cmd_pen, "send raw commands to the pen and print its replies" },
+	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
+	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
 };
 const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];
 

@@ -1,0 +1,266 @@
+/* cmd_analyze.c - `rig analyze`: stroke depth and rate of a recorded laser
+ * capture (raw ILD1420 bytes or the rig's trace CSV). Parsing options and
+ * printing only: the measurement is rig/measure/stroke.c, the reading
+ * rig/measure/capture.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/err.h"
+#include "measure/capture.h"
+#include "measure/stroke.h"
+
+#define CMD "analyze"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: rig analyze --format ild1420|csv --rate HZ --zero-mm Z [options] FILE|-\n"
+		"\n"
+		"Measure the strokes of a recorded laser capture: penetration depth per stroke\n"
+		"(zero - the nearest distance), its mean, scatter and range, the stroke rate,\n"
+		"and the expanded uncertainty (k = 2) of both (docs/measurement.md).\n"
+		"\n"
+		"  --format F          ild1420: the sensor's raw bytes; csv: a trace CSV with\n"
+		"                      the header \"" CAPTURE_CSV_HEADER "\"\n"
+		"  --rate HZ           the sensor's measuring rate\n"
+		"  --zero-mm Z         the laser reading of the contact plane\n"
+		"  --range-mm MR       measuring range of the sensor (raw format), default 10\n"
+		"  --freq-hint HZ      expected stroke rate (optional)\n"
+		"  --linearity-um U    sensor linearity, max deviation     (uncertainty budget)\n"
+		"  --resolution-um U   sensor resolution                   (uncertainty budget)\n"
+		"  --zero-u-um U       standard uncertainty of the zero    (uncertainty budget)\n"
+		"  --clock-ppm P       sensor clock accuracy               (uncertainty budget)\n"
+		"  --csv               one CSV header line and one row of results\n"
+		"  --per-stroke        one CSV row per stroke instead\n"
+		"  -h, --help          this text\n"
+		"\n"
+		"Exit: 0 strokes measured; 65 bad capture, or no result (flat, no strokes,\n"
+		"stalled, all invalid: the status and message say which); 74 cannot read FILE;\n"
+		"64 usage.\n");
+}
+
+static int parse_num(const char *opt, const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (!*s || *end || errno || !isfinite(v)) {
+		cli_error(CMD, "%s: expected a number, found \"%s\"", opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* A value or nothing: NaN and missing results never become numbers. */
+static void put(FILE *o, bool have, int decimals, double v)
+{
+	fputc(',', o);
+	if (have && isfinite(v))
+		fprintf(o, "%.*f", decimals, v);
+}
+
+static void on_stroke_csv(const struct measure_stroke *s, void *ctx)
+{
+	FILE *o = ctx;
+	bool ok = s->reject == MEASURE_STROKE_OK;
+	fprintf(o, "%llu", (unsigned long long)s->index);
+	put(o, true, 6, s->peak_time_s);
+	put(o, ok, 3, s->peak_um);
+	put(o, ok, 3, s->trough_um);
+	put(o, true, 7, s->period_s);
+	fprintf(o, ",%u,%s\n", s->top_samples, ok ? "" : measure_reject_name(s->reject));
+}
+
+static void print_csv(FILE *o, const struct measure_stats *st)
+{
+	fprintf(o, "status,strokes,depth_mean_um,depth_std_um,depth_min_um,depth_max_um,"
+		   "depth_U_um,freq_hz,freq_U_hz,invalid_samples,samples,strokes_rejected,"
+		   "depth_std_raw_um,trough_mean_um,period_jitter_us,noise_um\n");
+	bool d = st->has_depth, f = st->has_freq;
+	fprintf(o, "%s,%llu", measure_status_name(st->status), (unsigned long long)st->strokes);
+	put(o, d, 3, st->depth_mean_um);
+	put(o, d, 3, st->depth_std_um);
+	put(o, d, 3, st->depth_min_um);
+	put(o, d, 3, st->depth_max_um);
+	put(o, d, 3, st->depth_U_um);
+	put(o, f, 6, st->freq_hz);
+	put(o, f, 6, st->freq_U_hz);
+	fprintf(o, ",%llu,%llu,%llu", (unsigned long long)st->invalid_samples,
+		(unsigned long long)st->samples, (unsigned long long)st->strokes_rejected);
+	put(o, d, 3, st->depth_std_raw_um);
+	put(o, d, 3, st->trough_mean_um);
+	put(o, f, 2, st->period_jitter_us);
+	put(o, d, 3, st->noise_um);
+	fputc('\n', o);
+}
+
+static void print_summary(FILE *o, const char *name, const struct measure_stats *st,
+			  const struct capture_info *info, enum capture_format fmt)
+{
+	fprintf(o, "%s: %llu samples, %.3f s, %llu invalid", name,
+		(unsigned long long)st->samples, st->duration_s,
+		(unsigned long long)st->invalid_samples);
+	if (fmt == CAPTURE_ILD1420)
+		fprintf(o, " (%llu lost on the wire, %llu sensor errors, %llu bytes discarded)",
+			(unsigned long long)info->ild.lost, (unsigned long long)info->ild.error_codes,
+			(unsigned long long)info->ild.bytes_discarded);
+	fprintf(o, "\nstatus: %s%s%s\n", measure_status_name(st->status),
+		st->message[0] ? ": " : "", st->message);
+	fprintf(o, "strokes: %llu measured, %llu rejected", (unsigned long long)st->strokes,
+		(unsigned long long)st->strokes_rejected);
+	const char *sep = " (";
+	for (int r = 1; r < MEASURE_REJECT_COUNT; r++)
+		if (st->rejected_by_reason[r]) {
+			fprintf(o, "%s%llu %s", sep, (unsigned long long)st->rejected_by_reason[r],
+				measure_reject_name((enum measure_reject)r));
+			sep = ", ";
+		}
+	fprintf(o, "%s\n", sep[0] == ',' ? ")" : "");
+	if (st->has_depth) {
+		fprintf(o, "depth: %.2f um +- %.2f um (k=2); per stroke std %.2f um, min %.2f, max %.2f um\n",
+			st->depth_mean_um, st->depth_U_um, st->depth_std_um, st->depth_min_um,
+			st->depth_max_um);
+		fprintf(o, "retracted: %.1f um; sample noise near the tops %.2f um\n",
+			st->trough_mean_um, st->noise_um);
+	} else {
+		fprintf(o, "depth: no result\n");
+	}
+	if (st->has_freq)
+		fprintf(o, "rate: %.4f Hz +- %.4f Hz (k=2), %.1f strokes/min; period jitter %.1f us\n",
+			st->freq_hz, st->freq_U_hz, st->freq_hz * 60, st->period_jitter_us);
+	else
+		fprintf(o, "rate: no result\n");
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "zero-mm", required_argument, NULL, 'z' },
+		{ "range-mm", required_argument, NULL, 'R' },
+		{ "freq-hint", required_argument, NULL, 'F' },
+		{ "linearity-um", required_argument, NULL, 'L' },
+		{ "resolution-um", required_argument, NULL, 'S' },
+		{ "zero-u-um", required_argument, NULL, 'Z' },
+		{ "clock-ppm", required_argument, NULL, 'C' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "per-stroke", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct measure_config mc = { 0 };
+	enum capture_format fmt = CAPTURE_CSV;
+	bool have_fmt = false, have_rate = false, have_zero = false, csv = false, per_stroke = false;
+	double range_mm = 10;
+	int ret = RIG_EXIT_USAGE;
+	struct measure *m = NULL;
+	FILE *in = NULL;
+	const char *path;
+	struct rig_err err = { 0 };
+
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		double *num = NULL;
+		switch (c) {
+		case 'f':
+			if (capture_format_parse(optarg, &fmt)) {
+				cli_error(CMD, "--format: expected ild1420 or csv, found \"%s\"", optarg);
+				goto out;
+			}
+			have_fmt = true;
+			break;
+		case 'r': num = &mc.rate_hz; have_rate = true; break;
+		case 'z': num = &mc.zero_mm; have_zero = true; break;
+		case 'R': num = &range_mm; break;
+		case 'F': num = &mc.freq_hint_hz; break;
+		case 'L': num = &mc.linearity_um; break;
+		case 'S': num = &mc.resolution_um; break;
+		case 'Z': num = &mc.zero_u_um; break;
+		case 'C': num = &mc.clock_ppm; break;
+		case 'c': csv = true; break;
+		case 'p': per_stroke = true; break;
+		case 'h':
+			usage(stdout);
+			ret = RIG_EXIT_PASS;
+			goto out;
+		default:
+			cli_error(CMD, "unknown option or missing value: %s (see rig analyze --help)",
+				  argv[optind - 1]);
+			goto out;
+		}
+		if (num && parse_num(argv[optind - 1], optarg, num))
+			goto out;
+	}
+	if (!have_fmt || !have_rate || !have_zero) {
+		cli_error(CMD, "expected --format, --rate and --zero-mm (missing: %s%s%s)",
+			  have_fmt ? "" : "--format ", have_rate ? "" : "--rate ",
+			  have_zero ? "" : "--zero-mm");
+		goto out;
+	}
+	if (optind != argc - 1) {
+		cli_error(CMD, "expected one capture FILE (or - for standard input), found %d",
+			  argc - optind);
+		goto out;
+	}
+	if (!(range_mm > 0)) {
+		cli_error(CMD, "--range-mm: expected a measuring range > 0, found %g", range_mm);
+		goto out;
+	}
+	path = argv[optind];
+	if (per_stroke) {
+		fprintf(stdout, "index,peak_time_s,peak_um,trough_um,period_s,top_samples,reject\n");
+		mc.on_stroke = on_stroke_csv;
+		mc.ctx = stdout;
+	}
+	if (measure_create(&m, &mc, &err)) {
+		cli_error(CMD, "%s", err.msg);
+		goto out;
+	}
+	if (!strcmp(path, "-")) {
+		in = stdin;
+		path = "stdin";
+	} else if (!(in = fopen(path, "rb"))) {
+		cli_error(CMD, "cannot open %s: %s", path, strerror(errno));
+		ret = RIG_EXIT_IOERR;
+		goto out;
+	}
+	struct capture_info info;
+	enum rig_rc rc = capture_feed(in, path, fmt, range_mm, m, &info, &err);
+	if (rc) {
+		cli_error(CMD, "%s", err.msg);
+		ret = rig_exit_code(rc);
+		goto out;
+	}
+	measure_finish(m);
+	struct measure_stats st;
+	measure_result(m, &st);
+	if (csv && !per_stroke)
+		print_csv(stdout, &st);
+	else if (!per_stroke)
+		print_summary(stdout, path, &st, &info, fmt);
+	if (st.status != MEASURE_OK) {
+		cli_error(CMD, "%s: %s: %s", path, measure_status_name(st.status), st.message);
+		ret = RIG_EXIT_DATAERR;
+	} else {
+		ret = RIG_EXIT_PASS;
+	}
+	if (fflush(stdout) != 0) {
+		cli_error(CMD, "cannot write the results: %s", strerror(errno));
+		ret = RIG_EXIT_IOERR;
+	}
+out:
+	if (in && in != stdin)
+		fclose(in);
+	measure_free(m);
+	return ret;
+}

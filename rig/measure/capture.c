@@ -1,0 +1,263 @@
+/* capture.c - a recorded capture (raw ILD1420 bytes or trace CSV) streamed
+ * into the stroke engine through fixed buffers. */
+#include "measure/capture.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define READ_BUF 65536
+#define SAMPLE_BUF 8192
+
+int capture_format_parse(const char *s, enum capture_format *out)
+{
+	if (!strcmp(s, "ild1420"))
+		*out = CAPTURE_ILD1420;
+	else if (!strcmp(s, "csv"))
+		*out = CAPTURE_CSV;
+	else
+		return -1;
+	return 0;
+}
+
+static enum rig_rc feed_ild1420(FILE *in, const char *name, double range_mm,
+				struct measure *m, struct capture_info *info,
+				struct rig_err *err)
+{
+	enum rig_rc rc = RIG_OK;
+	uint8_t *buf = malloc(READ_BUF);
+	struct laser_sample *out = malloc(SAMPLE_BUF * sizeof *out);
+	struct ild1420_decoder d;
+	if (!buf || !out) {
+		rc = rig_fail(err, RIG_E_NOMEM, "%s: out of memory", name);
+		goto out;
+	}
+	ild1420_decoder_init(&d, range_mm);
+	for (;;) {
+		size_t n = fread(buf, 1, READ_BUF, in);
+		if (n == 0) {
+			if (ferror(in)) {
+				rc = rig_fail_errno(err, RIG_E_IO, errno, "%s: read failed", name);
+				goto out;
+			}
+		}
+		info->bytes += n;
+		size_t off = 0;
+		/* at the end (n == 0) the loop flushes what the decoder owes */
+		do {
+			size_t used = 0;
+			size_t got = ild1420_decode(&d, buf + off, n - off, out, SAMPLE_BUF, &used);
+			off += used;
+			info->samples += got;
+			rc = measure_push(m, out, got, err);
+			if (rc) {
+				rig_err_prefix(err, "%s: ", name);
+				goto out;
+			}
+		} while (off < n || ild1420_decoder_owed(&d));
+		if (n == 0)
+			break;
+	}
+	info->ild = d.count;
+	if (info->bytes > 0 && d.count.values == 0)
+		rc = rig_fail(err, RIG_E_DATA,
+			      "%s: no ILD1420 value in %llu bytes (expected L, M, H byte triples: "
+			      "00xxxxxx 01xxxxxx 1xxxxxxx)",
+			      name, (unsigned long long)info->bytes);
+out:
+	free(out);
+	free(buf);
+	return rc;
+}
+
+/* ---- trace CSV ----------------------------------------------------------- */
+
+struct csv_state {
+	const char *name;
+	struct measure *m;
+	struct capture_info *info;
+	struct rig_err *err;
+	enum rig_rc rc;
+	uint64_t line;        /* line of the row being parsed (1-based) */
+	unsigned field;       /* index in the row */
+	int header_done;
+	char fields[3][64];
+	int truncated;
+	struct laser_sample *out;
+	size_t nout;
+	uint64_t last_slot;
+	int have_slot;
+};
+
+static void csv_field(void *s, size_t len, void *data)
+{
+	struct csv_state *st = data;
+	if (st->field < 3) {
+		if (len >= sizeof st->fields[0]) {
+			st->truncated = 1;
+			len = sizeof st->fields[0] - 1;
+		}
+		memcpy(st->fields[st->field], s, len);
+		st->fields[st->field][len] = '\0';
+	}
+	st->field++;
+}
+
+static int flush_samples(struct csv_state *st)
+{
+	if (st->nout == 0)
+		return 0;
+	enum rig_rc rc = measure_push(st->m, st->out, st->nout, st->err);
+	st->info->samples += st->nout;
+	st->nout = 0;
+	if (rc) {
+		rig_err_prefix(st->err, "%s:%llu: ", st->name, (unsigned long long)st->line);
+		st->rc = rc;
+		return -1;
+	}
+	return 0;
+}
+
+static void row_fail(struct csv_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void row_fail(struct csv_state *st, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	st->rc = rig_fail(st->err, RIG_E_DATA, "%s:%llu: %s", st->name,
+			  (unsigned long long)st->line, msg);
+}
+
+static void csv_row(int c, void *data)
+{
+	struct csv_state *st = data;
+	unsigned nf = st->field;
+	st->field = 0;
+	if (st->rc == RIG_OK && nf > 0 && !(nf == 1 && st->fields[0][0] == '\0')) {
+		if (!st->header_done) {
+			if (nf < 3 || strcmp(st->fields[0], "slot") || strcmp(st->fields[1], "dist_mm") ||
+			    strcmp(st->fields[2], "status")) {
+				row_fail(st, "expected the header \"" CAPTURE_CSV_HEADER
+					 "\", found \"%s,%s,%s\"", st->fields[0],
+					 nf > 1 ? st->fields[1] : "", nf > 2 ? st->fields[2] : "");
+			}
+			st->header_done = 1;
+		} else if (nf < 3) {
+			row_fail(st, "expected 3 fields (slot,dist_mm,status), found %u", nf);
+		} else if (st->truncated) {
+			row_fail(st, "expected fields of at most %zu characters, found a longer one",
+				 sizeof st->fields[0] - 1);
+		} else {
+			char *end;
+			struct laser_sample s = { 0 };
+			errno = 0;
+			unsigned long long slot = strtoull(st->fields[0], &end, 10);
+			long status = 0;
+			if (!st->fields[0][0] || *end || errno || st->fields[0][0] == '-') {
+				row_fail(st, "slot: expected a whole number >= 0, found \"%s\"",
+					 st->fields[0]);
+				goto done;
+			}
+			status = strtol(st->fields[2], &end, 10);
+			if (!st->fields[2][0] || *end || status < 0 || status >= LASER_STATUS_COUNT) {
+				row_fail(st, "status: expected a laser status number 0 (ok) .. %d, "
+					 "found \"%s\"", LASER_STATUS_COUNT - 1, st->fields[2]);
+				goto done;
+			}
+			if (status == LASER_OK) {
+				s.dist_mm = strtod(st->fields[1], &end);
+				if (!st->fields[1][0] || *end || !isfinite(s.dist_mm)) {
+					row_fail(st, "dist_mm: expected a distance in mm, found \"%s\"",
+						 st->fields[1]);
+					goto done;
+				}
+			} else if (st->fields[1][0]) {
+				row_fail(st, "dist_mm: expected it empty for a sample without a "
+					     "distance (status != 0), found \"%s\"", st->fields[1]);
+				goto done;
+			}
+			if (st->have_slot && slot <= st->last_slot) {
+				row_fail(st, "slot: expected slots to increase, found %llu after %llu",
+					 slot, (unsigned long long)st->last_slot);
+				goto done;
+			}
+			st->have_slot = 1;
+			st->last_slot = slot;
+			s.slot = slot;
+			s.status = (enum laser_status)status;
+			st->out[st->nout++] = s;
+			st->info->rows++;
+			if (st->nout == SAMPLE_BUF)
+				flush_samples(st);
+		}
+	}
+done:
+	st->truncated = 0;
+	for (int i = 0; i < 3; i++)
+		st->fields[i][0] = '\0';
+	if (c == '\n')
+		st->line++;
+}
+
+static enum rig_rc feed_csv(FILE *in, const char *name, struct measure *m,
+			    struct capture_info *info, struct rig_err *err)
+{
+	struct csv_parser p;
+	struct csv_state st = { .name = name, .m = m, .info = info, .err = err, .line = 1 };
+	char *buf = malloc(READ_BUF);
+	st.out = malloc(SAMPLE_BUF * sizeof *st.out);
+	int inited = 0;
+	if (!buf || !st.out) {
+		st.rc = rig_fail(err, RIG_E_NOMEM, "%s: out of memory", name);
+		goto out;
+	}
+	if (csv_init(&p, CSV_REPALL_NL | CSV_STRICT) != 0) {
+		st.rc = rig_fail(err, RIG_E_NOMEM, "%s: cannot set up the CSV parser", name);
+		goto out;
+	}
+	inited = 1;
+	for (;;) {
+		size_t n = fread(buf, 1, READ_BUF, in);
+		if (n == 0) {
+			if (ferror(in))
+				st.rc = rig_fail_errno(err, RIG_E_IO, errno, "%s: read failed", name);
+			break;
+		}
+		info->bytes += n;
+		if (csv_parse(&p, buf, n, csv_field, csv_row, &st) != n && st.rc == RIG_OK)
+			st.rc = rig_fail(err, RIG_E_DATA, "%s:%llu: malformed CSV: %s", name,
+					 (unsigned long long)st.line, csv_strerror(csv_error(&p)));
+		if (st.rc)
+			goto out;
+	}
+	if (st.rc == RIG_OK)
+		csv_fini(&p, csv_field, csv_row, &st);
+	if (st.rc == RIG_OK && !st.header_done)
+		st.rc = rig_fail(err, RIG_E_DATA, "%s: empty file: expected the header \"%s\"",
+				 name, CAPTURE_CSV_HEADER);
+	if (st.rc == RIG_OK)
+		flush_samples(&st);
+out:
+	if (inited)
+		csv_free(&p);
+	free(st.out);
+	free(buf);
+	return st.rc;
+}
+
+enum rig_rc capture_feed(FILE *in, const char *name, enum capture_format fmt,
+			 double range_mm, struct measure *m, struct capture_info *info,
+			 struct rig_err *err)
+{
+	memset(info, 0, sizeof *info);
+	if (fmt == CAPTURE_ILD1420)
+		return feed_ild1420(in, name, range_mm, m, info, err);
+	return feed_csv(in, name, m, info, err);
+}

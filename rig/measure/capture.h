@@ -1,0 +1,46 @@
+/* capture.h - reading a recorded laser capture into the stroke engine: the
+ * raw ILD1420 byte stream or the rig's trace CSV (docs/measurement.md).
+ *
+ * The caller owns the FILE and the engine; capture_feed() streams the file
+ * through a fixed buffer (constant memory whatever its length) and leaves
+ * both open. It does not call measure_finish().
+ */
+#ifndef RIG_MEASURE_CAPTURE_H
+#define RIG_MEASURE_CAPTURE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/err.h"
+#include "dev/laser/protocol.h"
+#include "measure/stroke.h"
+
+/* The trace CSV: this header, then one row per slot. status is the number
+ * of enum laser_status (0 = ok, 1 = lost, 2.. sensor errors); dist_mm is
+ * empty unless status is 0. Further columns after these are ignored. */
+#define CAPTURE_CSV_HEADER "slot,dist_mm,status"
+
+enum capture_format {
+	CAPTURE_ILD1420,  /* raw bytes as the sensor sends them (L, M, H) */
+	CAPTURE_CSV,      /* the trace CSV above */
+};
+
+struct capture_info {
+	uint64_t bytes;             /* bytes read */
+	uint64_t rows;              /* CSV data rows */
+	uint64_t samples;           /* samples passed to the engine */
+	struct ild1420_counters ild; /* raw format: the decoder's counters */
+};
+
+/* "ild1420" or "csv"; returns -1 for anything else. */
+int capture_format_parse(const char *s, enum capture_format *out);
+
+/* Read `in` to its end, pushing every sample into m. `name` prefixes
+ * messages ("capture.csv:12: ..."). range_mm is the sensor's measuring
+ * range (raw format only). RIG_E_DATA for a malformed file (with the line
+ * for CSV), RIG_E_IO for a read error. */
+enum rig_rc capture_feed(FILE *in, const char *name, enum capture_format fmt,
+			 double range_mm, struct measure *m, struct capture_info *info,
+			 struct rig_err *err);
+
+#endif

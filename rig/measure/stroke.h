@@ -1,0 +1,141 @@
+/* stroke.h - streaming measurement of needle strokes from laser samples:
+ * per-stroke penetration depth, stroke frequency and their uncertainty.
+ *
+ * Ownership: measure_create() allocates one struct measure (fixed size,
+ * whatever the record length); measure_free() releases it. Samples passed
+ * to measure_push() are read during the call only. The stroke record handed
+ * to the callback lives for the duration of the callback only. The stats
+ * filled by measure_result() belong to the caller.
+ *
+ * Geometry: the laser looks along the needle axis at the tips; zero_mm is
+ * the laser's reading of the contact plane. Extension of the tips
+ * = zero_mm - distance; a stroke's depth is its peak extension.
+ *
+ * Method (docs/measurement.md has the details and the measured accuracy):
+ * strokes are cut at up-crossings of the mid level, timed by linear
+ * interpolation between samples; the frequency is the number of whole
+ * periods between the first and last crossing over their time. Strokes are
+ * folded onto one period by their measured phase (equivalent-time sampling)
+ * to learn the stroke shape at a resolution far below the sample spacing;
+ * each stroke's depth is the shape's peak plus the stroke's own offset,
+ * fitted to its samples near the top.
+ */
+#ifndef RIG_MEASURE_STROKE_H
+#define RIG_MEASURE_STROKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "dev/laser/sample.h"
+
+/* Why a stroke did not enter the statistics. */
+enum measure_reject {
+	MEASURE_STROKE_OK = 0,
+	MEASURE_REJECT_INVALID,     /* it touched an invalid or lost sample */
+	MEASURE_REJECT_PERIOD,      /* its period is far from the running period */
+	MEASURE_REJECT_STALL,       /* no stroke end within 4 periods: pen stalled */
+	MEASURE_REJECT_NO_TOP,      /* no valid sample near its top */
+	MEASURE_REJECT_COUNT
+};
+
+/* The state of a whole record. Only MEASURE_OK is a clean result; the
+ * others say why a figure is missing or should not be trusted. */
+enum measure_status {
+	MEASURE_OK = 0,
+	MEASURE_NO_DATA,        /* no sample was pushed */
+	MEASURE_ALL_INVALID,    /* no valid sample at all */
+	MEASURE_OUT_OF_RANGE,   /* the target was outside the measuring range */
+	MEASURE_FLAT,           /* valid samples, but no motion: pen not running */
+	MEASURE_NO_STROKES,     /* motion, but fewer than 2 accepted strokes */
+	MEASURE_STALLED,        /* strokes stopped part-way through the record */
+	MEASURE_STATUS_COUNT
+};
+
+struct measure_stroke {
+	uint64_t index;          /* 0-based, counts rejected strokes too */
+	double peak_time_s;      /* time of the peak from slot 0 */
+	double peak_um;          /* peak extension: this stroke's depth */
+	double trough_um;        /* lowest extension (tips retracted) */
+	double period_s;         /* from this stroke's up-crossing to the next */
+	unsigned top_samples;    /* samples the peak was fitted to */
+	enum measure_reject reject; /* MEASURE_STROKE_OK when accepted */
+};
+
+typedef void (*measure_stroke_fn)(const struct measure_stroke *s, void *ctx);
+
+struct measure_config {
+	double rate_hz;          /* sensor measuring rate (required, > 0) */
+	double zero_mm;          /* laser reading of the contact plane */
+	double freq_hint_hz;     /* expected stroke rate; 0 = unknown (>= 20 Hz) */
+	double min_stroke_um;    /* smaller motion is "flat"; 0 = 50 um */
+	/* Type-B parts of the uncertainty budget (0 = not counted). */
+	double linearity_um;     /* sensor linearity, max deviation (rectangular) */
+	double resolution_um;    /* one count / resolution step (rectangular) */
+	double zero_u_um;        /* standard uncertainty of zero_mm */
+	double clock_ppm;        /* sensor clock accuracy, max (rectangular) */
+	/* Called once per stroke, accepted or not, in order; may be NULL.
+	 * Strokes of the learning period (up to ~16k samples) are reported
+	 * when the stroke shape has been learned, at the latest by
+	 * measure_finish(). */
+	measure_stroke_fn on_stroke;
+	void *ctx;
+};
+
+struct measure_stats {
+	enum measure_status status;
+	char message[200];           /* for a person; "" when status is OK */
+
+	uint64_t samples;            /* slots seen, including lost ones */
+	uint64_t invalid_samples;    /* slots with status != LASER_OK */
+	uint64_t invalid_by_status[LASER_STATUS_COUNT];
+	double duration_s;           /* samples / rate_hz */
+
+	uint64_t strokes;            /* accepted strokes */
+	uint64_t strokes_rejected;
+	uint64_t rejected_by_reason[MEASURE_REJECT_COUNT];
+
+	/* Depth: valid only when has_depth (>= 2 accepted strokes). */
+	bool has_depth;
+	double depth_mean_um;
+	double depth_std_um;         /* per-stroke scatter, fit noise removed */
+	double depth_std_raw_um;     /* scatter of the fitted peaks as they are */
+	double depth_min_um, depth_max_um;
+	double trough_mean_um;
+	double depth_u_stat_um;      /* standard uncertainty, statistical part */
+	double depth_U_um;           /* expanded uncertainty (k = 2) of the mean */
+	double noise_um;             /* sample noise seen around the fitted tops */
+
+	/* Frequency: valid only when has_freq (>= 1 whole period timed). */
+	bool has_freq;
+	double freq_hz;
+	double freq_u_stat_hz;       /* standard uncertainty, statistical part */
+	double freq_U_hz;            /* expanded uncertainty (k = 2) */
+	double period_jitter_us;     /* std of single periods (wander + jitter) */
+	double crossing_jitter_us;   /* timing noise of one crossing */
+};
+
+struct measure;
+
+/* Check cfg and allocate. RIG_E_USAGE for a bad config (rate <= 0 ...). */
+enum rig_rc measure_create(struct measure **out, const struct measure_config *cfg,
+			   struct rig_err *err);
+void measure_free(struct measure *m);
+
+/* Feed samples in slot order; a gap in slots counts as lost samples.
+ * RIG_E_DATA if a slot goes backwards (the record is not one stream). */
+enum rig_rc measure_push(struct measure *m, const struct laser_sample *s, size_t n,
+			 struct rig_err *err);
+
+/* End of record: report the strokes still held back. Pushing after this
+ * is allowed (it continues the record). */
+void measure_finish(struct measure *m);
+
+/* Statistics so far (call measure_finish() first for the whole record). */
+void measure_result(const struct measure *m, struct measure_stats *out);
+
+const char *measure_status_name(enum measure_status s);
+const char *measure_reject_name(enum measure_reject r);
+
+#endif

@@ -1,0 +1,277 @@
+/* bench_measure.c - `make bench`: accuracy of the stroke engine against
+ * ground truth on synthetic captures, and throughput / memory of
+ * `rig analyze` on long captures. Prints figures; asserts nothing.
+ *
+ * Usage: bench_measure [--seeds N] [--rig PATH] [--gen PATH] [--quick]
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dev/laser/protocol.h"
+#include "measure/stroke.h"
+#include "support/capgen.h"
+
+struct acc {
+	double depth_err_um, std_err_um, freq_err_ppm;
+	double depth_tol_um, std_tol_um, freq_tol_ppm;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* a benchmark times the wall on purpose */
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int run_case(const struct capgen_config *c, double dur_s, struct acc *a,
+		    struct measure_stats *st)
+{
+	size_t n = (size_t)(dur_s * c->rate_hz);
+	struct laser_sample *s = malloc(n * sizeof *s);
+	struct capgen_truth tr;
+	struct measure *m = NULL;
+	struct rig_err err;
+	int rc = -1;
+	if (!s || capgen_run(c, s, n, &tr))
+		goto out;
+	struct measure_config mc = { .rate_hz = c->rate_hz, .zero_mm = c->zero_mm };
+	if (measure_create(&m, &mc, &err))
+		goto out;
+	measure_push(m, s, n, &err);
+	measure_finish(m);
+	measure_result(m, st);
+	a->depth_err_um = st->depth_mean_um - tr.depth_mean_um;
+	a->std_err_um = st->depth_std_um - tr.depth_std_um;
+	a->freq_err_ppm = (st->freq_hz / tr.freq_hz - 1) * 1e6;
+	a->depth_tol_um = c->rate_hz >= 4000 ? 1 + 0.001 * c->depth_um : 2.0;
+	a->std_tol_um = 1 + 0.1 * tr.depth_std_um;
+	a->freq_tol_ppm = 20;
+	rc = st->status == MEASURE_OK ? 0 : 1;
+out:
+	measure_free(m);
+	free(s);
+	return rc;
+}
+
+static void accuracy_table(unsigned seeds)
+{
+	static const double freqs[] = { 80, 150, 300 };
+	static const double depths[] = { 250, 1500, 3000 };
+	static const double rates[] = { 4000, 1000 };
+	printf("Accuracy vs ground truth: 2 s records, noise 2 um, wander 0.3 %%, scatter 3 um,\n"
+	       "quantised to MR 10 counts; worst of %u seeds per case. Targets: depth 1 um + 0.1 %%\n"
+	       "(2 um at 1 kHz), std 1 um + 10 %% of true scatter, frequency 20 ppm (4 kHz only:\n"
+	       "at 1 kHz only the depth has a target).\n\n", seeds);
+	printf("%-6s %5s %6s %5s | %9s %9s %9s | %s\n", "shape", "f_Hz", "depth", "kHz",
+	       "depth_um", "std_um", "freq_ppm", "result");
+	unsigned fails = 0, cases = 0;
+	double worst_d[2] = { 0 }, worst_s[2] = { 0 }, worst_f[2] = { 0 };
+	for (int sh = 0; sh < CAPGEN_SHAPE_COUNT; sh++)
+		for (unsigned r = 0; r < 2; r++)
+			for (unsigned fi = 0; fi < 3; fi++)
+				for (unsigned di = 0; di < 3; di++) {
+					struct acc w = { 0 };
+					int bad = 0;
+					for (unsigned sd = 0; sd < seeds; sd++) {
+						struct capgen_config c = {
+							.shape = (enum capgen_shape)sh, .rate_hz = rates[r],
+							.freq_hz = freqs[fi], .depth_um = depths[di],
+							.stroke_um = 1000 + 500 * di, .noise_um = 2,
+							.wander = 0.003, .scatter_um = 3, .zero_mm = 5,
+							.range_mm = 10, .seed = 1000 + sd * 7919 + cases,
+						};
+						struct acc a = { 0 };
+						struct measure_stats st;
+						if (run_case(&c, 2.0, &a, &st))
+							bad = 1;
+						if (fabs(a.depth_err_um) > fabs(w.depth_err_um))
+							w.depth_err_um = a.depth_err_um;
+						if (fabs(a.std_err_um) > fabs(w.std_err_um))
+							w.std_err_um = a.std_err_um;
+						if (fabs(a.freq_err_ppm) > fabs(w.freq_err_ppm))
+							w.freq_err_ppm = a.freq_err_ppm;
+						w.depth_tol_um = a.depth_tol_um;
+						w.std_tol_um = a.std_tol_um;
+						w.freq_tol_ppm = a.freq_tol_ppm;
+					}
+					/* At 1 kHz only the depth has a target (reach). */
+					int ok = !bad && fabs(w.depth_err_um) <= w.depth_tol_um &&
+						 (rates[r] < 4000 || (fabs(w.freq_err_ppm) <= w.freq_tol_ppm &&
+								      fabs(w.std_err_um) <= w.std_tol_um));
+					cases++;
+					fails += !ok;
+					if (fabs(w.depth_err_um) > worst_d[r]) worst_d[r] = fabs(w.depth_err_um);
+					if (fabs(w.std_err_um) > worst_s[r]) worst_s[r] = fabs(w.std_err_um);
+					if (fabs(w.freq_err_ppm) > worst_f[r]) worst_f[r] = fabs(w.freq_err_ppm);
+					printf("%-6s %5.0f %6.0f %5.0f | %+9.3f %+9.3f %+9.2f | %s\n",
+					       capgen_shape_name((enum capgen_shape)sh), freqs[fi], depths[di],
+					       rates[r] / 1000, w.depth_err_um, w.std_err_um, w.freq_err_ppm,
+					       bad ? "FAIL (status)" : ok ? "pass" : "FAIL");
+				}
+	printf("\n%u cases, %u failed. Worst |error|: 4 kHz depth %.3f um, std %.3f um, "
+	       "freq %.2f ppm; 1 kHz depth %.3f um, std %.3f um, freq %.2f ppm\n\n",
+	       cases, fails, worst_d[0], worst_s[0], worst_f[0], worst_d[1], worst_s[1], worst_f[1]);
+}
+
+/* Engine alone, samples already in memory: samples/s on one thread. */
+static void engine_throughput(void)
+{
+	struct capgen_config c = {
+		.shape = CAPGEN_CAM, .rate_hz = 4000, .freq_hz = 150, .depth_um = 1500,
+		.stroke_um = 1500, .noise_um = 2, .wander = 0.003, .scatter_um = 3,
+		.zero_mm = 5, .range_mm = 10, .seed = 9,
+	};
+	size_t n = 600 * 4000;
+	struct laser_sample *s = malloc(n * sizeof *s);
+	if (!s || capgen_run(&c, s, n, NULL)) {
+		free(s);
+		return;
+	}
+	struct measure_config mc = { .rate_hz = 4000, .zero_mm = 5 };
+	struct measure *m;
+	struct rig_err err;
+	measure_create(&m, &mc, &err);
+	double t0 = now_s();
+	for (size_t k = 0; k < n; k += 8192)
+		measure_push(m, s + k, n - k < 8192 ? n - k : 8192, &err);
+	measure_finish(m);
+	double dt = now_s() - t0;
+	struct measure_stats st;
+	measure_result(m, &st);
+	printf("engine alone (samples in memory, one thread): %.1f M samples/s "
+	       "(%zu samples, %.3f s)\n\n",
+	       n / dt / 1e6, n, dt);
+	measure_free(m);
+	free(s);
+}
+
+/* Write a capture of `minutes` at 4 kHz as raw ILD1420 bytes or trace CSV. */
+static int write_capture(const char *path, double minutes, int csv)
+{
+	struct capgen_config c = {
+		.shape = CAPGEN_DWELL, .rate_hz = 4000, .freq_hz = 200, .depth_um = 1500,
+		.stroke_um = 1500, .noise_um = 2, .wander = 0.003, .scatter_um = 3,
+		.zero_mm = 5, .range_mm = 10, .seed = 77,
+	};
+	size_t n = (size_t)(minutes * 60 * 4000);
+	struct laser_sample *s = malloc(n * sizeof *s);
+	FILE *f = fopen(path, "wb");
+	int rc = -1;
+	if (!s || !f || capgen_run(&c, s, n, NULL))
+		goto out;
+	if (csv)
+		fprintf(f, "slot,dist_mm,status\n");
+	for (size_t k = 0; k < n; k++) {
+		if (csv) {
+			fprintf(f, "%zu,%.6f,0\n", k, s[k].dist_mm);
+		} else {
+			uint8_t b[3];
+			ild1420_encode(ild1420_x_from_mm(s[k].dist_mm, 10), 0, b);
+			fwrite(b, 1, 3, f);
+		}
+	}
+	rc = ferror(f) ? -1 : 0;
+out:
+	if (f && fclose(f))
+		rc = -1;
+	free(s);
+	return rc;
+}
+
+/* Run `rig analyze` on path; wall time and the child's peak RSS. */
+static int run_analyze(const char *rig, const char *path, int csv, double *wall_s,
+		       long *maxrss_kib, char *row, size_t rowlen)
+{
+	int fd[2];
+	if (pipe(fd))
+		return -1;
+	double t0 = now_s();
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		close(fd[1]);
+		execl(rig, rig, "analyze", "--format", csv ? "csv" : "ild1420", "--rate", "4000",
+		      "--zero-mm", "5", "--csv", path, (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	FILE *f = fdopen(fd[0], "r");
+	row[0] = '\0';
+	char line[256];
+	while (f && fgets(line, sizeof line, f))
+		snprintf(row, rowlen, "%s", line);
+	if (f)
+		fclose(f);
+	int status;
+	struct rusage ru;
+	if (wait4(pid, &status, 0, &ru) < 0)
+		return -1;
+	*wall_s = now_s() - t0;
+	*maxrss_kib = ru.ru_maxrss;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void analyze_table(const char *rig)
+{
+	char dir[] = "/tmp/rig-bench-XXXXXX";
+	if (!mkdtemp(dir)) {
+		perror("bench: mkdtemp");
+		return;
+	}
+	printf("rig analyze on 4 kHz captures (dwell strokes, 200 Hz), one thread:\n");
+	printf("%-8s %7s %10s %9s %12s %10s | %s\n", "format", "minutes", "samples", "wall_s",
+	       "M samples/s", "maxrss_KiB", "result row (status,strokes,depth_mean_um,...)");
+	static const double mins[] = { 1, 10 };
+	for (int csv = 0; csv < 2; csv++)
+		for (int i = 0; i < 2; i++) {
+			char path[64];
+			snprintf(path, sizeof path, "%s/cap-%d-%.0f.%s", dir, csv, mins[i],
+				 csv ? "csv" : "bin");
+			if (write_capture(path, mins[i], csv)) {
+				printf("bench: cannot write %s\n", path);
+				continue;
+			}
+			double wall = 0;
+			long rss = 0;
+			char row[512];
+			int rc = run_analyze(rig, path, csv, &wall, &rss, row, sizeof row);
+			double n = mins[i] * 60 * 4000;
+			row[strcspn(row, "\n")] = '\0';
+			row[60] = '\0';
+			printf("%-8s %7.0f %10.0f %9.3f %12.1f %10ld | %s%s\n", csv ? "csv" : "ild1420",
+			       mins[i], n, wall, n / wall / 1e6, rss, row, rc ? " (exit != 0)" : "");
+			unlink(path);
+		}
+	rmdir(dir);
+	printf("targets: >= 30 M samples/s; peak RSS < 8 MiB (8192 KiB) and the same for 1 and 10 min\n");
+}
+
+int main(int argc, char **argv)
+{
+	unsigned seeds = 5;
+	const char *rig = "build/rig";
+	int quick = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--seeds") && i + 1 < argc)
+			seeds = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--rig") && i + 1 < argc)
+			rig = argv[++i];
+		else if (!strcmp(argv[i], "--quick"))
+			quick = 1;
+	}
+	accuracy_table(seeds);
+	engine_throughput();
+	if (!quick)
+		analyze_table(rig);
+	return 0;
+}

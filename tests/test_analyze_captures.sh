@@ -1,0 +1,82 @@
+#!/bin/sh
+# test_analyze_captures.sh - `rig analyze` on captures it has never seen,
+# written by an independent generator (tests/gen/make_capture.py: Fourier and
+# spline strokes, sinusoid + random-walk wander, uniform whole-stroke
+# scatter, lost and stray bytes), checked against the generator's truth.
+# Needs python3 (standard library); skips with a message without it.
+set -u
+RIG="${RIG_BIN:-build/rig}"
+RUNNER="${RIG_RUNNER:-}"
+here=$(dirname "$0")
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "test_analyze_captures: SKIP: python3 not found (the capture generator needs it)"
+  exit 0
+fi
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail=0 n=0
+
+# case NAME FORMAT RATE "GEN ARGS" DEPTH_TOL STD_TOL FREQ_PPM [STATUS]
+case_() {
+  name=$1 fmt=$2 rate=$3 gen=$4 dtol=$5 stol=$6 ftol=$7 status=${8:-ok}
+  n=$((n + 1))
+  f="$tmp/$name.$fmt"
+  # shellcheck disable=SC2086
+  python3 "$here/gen/make_capture.py" "$f" --format "$fmt" --rate "$rate" $gen || { echo "FAIL $name: generator"; fail=$((fail + 1)); return; }
+  $RUNNER "$RIG" analyze --format "$fmt" --rate "$rate" --zero-mm 5 --csv "$f" >"$f.out" 2>"$f.err"
+  rc=$?
+  if [ "$status" = ok ] && [ $rc -ne 0 ]; then
+    echo "FAIL $name: rig analyze exit $rc: $(cat "$f.err")"; fail=$((fail + 1)); return
+  fi
+  if [ "$status" != ok ] && [ $rc -ne 65 ]; then
+    echo "FAIL $name: expected exit 65 for status $status, got $rc"; fail=$((fail + 1)); return
+  fi
+  if out=$(python3 "$here/gen/check_result.py" "$f.truth" "$f.out" "$dtol" "$stol" "$ftol" "$status"); then
+    echo "ok   $name: $out"
+  else
+    echo "FAIL $name: $out"; fail=$((fail + 1))
+  fi
+}
+
+# 4 kHz: the full targets (depth 1 um + 0.1 %, std 1 um + 10 %, 20 ppm)
+case_ fourier_80_250      ild1420 4000 "--shape fourier --freq 80 --depth-um 250 --stroke-um 1000 --seed 11" rel 1 20
+case_ fourier_150_1500    ild1420 4000 "--shape fourier --freq 150 --depth-um 1500 --seed 12" rel 1 20
+case_ fourier_300_3000    csv     4000 "--shape fourier --freq 300 --depth-um 3000 --stroke-um 2000 --seed 13" rel 1 20
+case_ cam_80_1500         csv     4000 "--shape spline-cam --freq 80 --depth-um 1500 --seed 14" rel 1 20
+case_ cam_300_250         ild1420 4000 "--shape spline-cam --freq 300 --depth-um 250 --stroke-um 1000 --seed 15" rel 1 20
+case_ dwell_150_3000      ild1420 4000 "--shape spline-dwell --freq 150 --depth-um 3000 --stroke-um 2000 --seed 16" rel 1 20
+case_ dwell_300_250       csv     4000 "--shape spline-dwell --freq 300 --depth-um 250 --stroke-um 1000 --seed 17" rel 1 20
+# damaged streams: lost and stray bytes, a run of sensor errors
+case_ lost_stray_bytes    ild1420 4000 "--shape fourier --freq 150 --depth-um 1500 --seed 18 --lost-bytes 20 --stray-bytes 20" rel 1 20
+case_ error_run           ild1420 4000 "--shape spline-cam --freq 150 --depth-um 1500 --seed 19 --error-run 3000:50:262076" rel 1 20
+case_ error_run_csv       csv     4000 "--shape spline-dwell --freq 80 --depth-um 1500 --seed 20 --error-run 5000:30:3" rel 1 20
+# reach: 1 kHz sampling, depth within 2 um
+case_ reach_fourier_300   ild1420 1000 "--shape fourier --freq 300 --depth-um 1500 --seed 21" 2 0 0
+case_ reach_dwell_150     csv     1000 "--shape spline-dwell --freq 150 --depth-um 1500 --seed 22" 2 0 0
+# no result: a flat line, all sensor errors
+case_ flat                ild1420 4000 "--stroke-um 0 --scatter-um 0 --seed 23" 0 0 0 flat
+case_ all_errors          ild1420 4000 "--seed 24 --error-run 0:8000:262076" 0 0 0 "all invalid"
+
+# bad input: a CSV with a wrong header, a missing file
+printf 'time,dist\n0,1.0\n' >"$tmp/bad.csv"
+$RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 "$tmp/bad.csv" >/dev/null 2>"$tmp/bad.err"
+rc=$?; n=$((n + 1))
+if [ $rc -eq 65 ] && grep -q 'bad.csv:1: expected the header "slot,dist_mm,status"' "$tmp/bad.err"; then
+  echo "ok   bad_header: exit 65, $(cat "$tmp/bad.err")"
+else
+  echo "FAIL bad_header: exit $rc, $(cat "$tmp/bad.err")"; fail=$((fail + 1))
+fi
+printf 'slot,dist_mm,status\n0,4.5,0\n1,abc,0\n' >"$tmp/bad2.csv"
+$RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 "$tmp/bad2.csv" >/dev/null 2>"$tmp/bad2.err"
+rc=$?; n=$((n + 1))
+if [ $rc -eq 65 ] && grep -q 'bad2.csv:3: dist_mm: expected a distance in mm, found "abc"' "$tmp/bad2.err"; then
+  echo "ok   bad_row: exit 65, $(cat "$tmp/bad2.err")"
+else
+  echo "FAIL bad_row: exit $rc, $(cat "$tmp/bad2.err")"; fail=$((fail + 1))
+fi
+$RUNNER "$RIG" analyze --format ild1420 --rate 4000 --zero-mm 5 "$tmp/missing.bin" >/dev/null 2>"$tmp/miss.err"
+rc=$?; n=$((n + 1))
+if [ $rc -eq 74 ]; then echo "ok   missing_file: exit 74"; else echo "FAIL missing_file: exit $rc"; fail=$((fail + 1)); fi
+
+echo "test_analyze_captures: $((n - fail))/$n passed"
+[ $fail -eq 0 ]
