@@ -48,10 +48,10 @@ static char *reader(char *str, int num, void *stream)
 		fail_line(c, "expected text, found a NUL byte (binary file?)");
 		return NULL;
 	}
-	if (n >= (size_t)num - 1) {
+	if (n >= (size_t)num - 1) { /* libinih would split it */
 		char msg[96];
 		snprintf(msg, sizeof msg, "line is %zu characters long, at most %d allowed",
-			 n, num - 2);
+			 nl ? n - 1 : n, num - 3);
 		fail_line(c, msg);
 		return NULL;
 	}
