@@ -35,7 +35,7 @@ else
 endif
 
 VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo 0.1.0)
-PKGS     := libserialport libgpiod inih
+PKGS     := libserialport libgpiod inih nettle
 
 CPPFLAGS += -D_GNU_SOURCE -DRIG_VERSION='"$(VERSION)"' -Irig
 CFLAGS   ?= -O2 -g

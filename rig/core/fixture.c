@@ -1,14 +1,14 @@
 /* fixture.c - loading and checking fixture files with libinih.
  *
  * A table names every key: its section, type, range and whether it is
- * required. libinih does the INI syntax; we feed it lines through our own
- * reader so that every message can say which line it is about (Debian's
- * libinih is built without INI_HANDLER_LINENO).
+ * required. libinih does the INI syntax through core/ini_read.c, which
+ * gives every key its line so each message can say which line it is about.
  */
 #include "core/fixture.h"
 
+#include "core/ini_read.h"
+
 #include <errno.h>
-#include <ini.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
@@ -78,44 +78,13 @@ static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io
 
 struct load_ctx {
 	struct fixture *f;
-	FILE *fp;
 	int line;
 	bool seen[NFIELDS];
-	char *linebuf;
-	size_t linecap;
-	bool too_long;
 	struct rig_err *err;
-	enum rig_rc rc;
 };
 
-/* libinih asks for one line at a time: count them, and catch lines longer
- * than its buffer instead of letting it split them silently. */
-static char *reader(char *str, int num, void *stream)
-{
-	struct load_ctx *c = stream;
-	ssize_t n = getline(&c->linebuf, &c->linecap, c->fp);
-	if (n < 0)
-		return NULL;
-	c->line++;
-	if (memchr(c->linebuf, '\0', (size_t)n)) {
-		if (!c->rc)
-			c->rc = rig_fail(c->err, RIG_E_CONFIG,
-					 "%s:%d: expected text, found a NUL byte (binary file?)",
-					 c->f->path, c->line);
-		str[0] = '\0';
-		return str;
-	}
-	if (n >= num - 1) {
-		if (!c->rc)
-			c->rc = rig_fail(c->err, RIG_E_CONFIG,
-					 "%s:%d: line is %zd characters long, at most %d allowed",
-					 c->f->path, c->line, n, num - 2);
-		str[0] = '\0';
-		return str;
-	}
-	memcpy(str, c->linebuf, (size_t)n + 1);
-	return str;
-}
+/* Fixture files are small; anything bigger is not a fixture. */
+#define FIXTURE_MAX_BYTES (256 * 1024)
 
 static bool valid_date(const char *s)
 {
@@ -239,47 +208,40 @@ static enum rig_rc add_sim_param(struct load_ctx *c, const char *key,
 	return RIG_OK;
 }
 
-static int handler(void *user, const char *section, const char *name,
-		   const char *value)
+static enum rig_rc handler(void *user, int line, const char *section, const char *name,
+			   const char *value, struct rig_err *err)
 {
 	struct load_ctx *c = user;
 	struct fixture *f = c->f;
-	if (c->rc)
-		return 0;
-	if (!*section) {
-		c->rc = rig_fail(c->err, RIG_E_CONFIG,
-				 "%s:%d: expected a [section] before '%s'", f->path, c->line, name);
-		return 0;
-	}
+	(void)err; /* c->err is the same */
+	c->line = line;
+	if (!*section)
+		return rig_fail(c->err, RIG_E_CONFIG, "%s:%d: expected a [section] before '%s'",
+				f->path, c->line, name);
 	bool known_section = false;
 	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
 		known_section |= strcmp(section, sections[i]) == 0;
-	if (!known_section) {
-		c->rc = rig_fail(c->err, RIG_E_CONFIG,
-				 "%s:%d: unknown section [%s] (expected bench, pen, laser, loadcell, io or sim)",
-				 f->path, c->line, section);
-		return 0;
-	}
+	if (!known_section)
+		return rig_fail(c->err, RIG_E_CONFIG,
+				"%s:%d: unknown section [%s] (expected bench, pen, laser, loadcell, io or sim)",
+				f->path, c->line, section);
 	int prev = fixture_line(f, section, name);
-	if (prev) {
-		c->rc = rig_fail(c->err, RIG_E_CONFIG,
-				 "%s:%d: [%s] %s given again (first at line %d)",
-				 f->path, c->line, section, name, prev);
-		return 0;
-	}
-	if ((c->rc = remember_line(f, section, name, c->line, c->err)))
-		return 0;
+	if (prev)
+		return rig_fail(c->err, RIG_E_CONFIG,
+				"%s:%d: [%s] %s given again (first at line %d)",
+				f->path, c->line, section, name, prev);
+	enum rig_rc rc = remember_line(f, section, name, c->line, c->err);
+	if (rc)
+		return rc;
 	if (strcmp(section, "sim") == 0) {
 		f->has_sim = true;
-		c->rc = add_sim_param(c, name, value);
-		return c->rc == RIG_OK;
+		return add_sim_param(c, name, value);
 	}
 	for (size_t i = 0; i < NFIELDS; i++) {
 		if (strcmp(fields[i].section, section) || strcmp(fields[i].key, name))
 			continue;
 		c->seen[i] = true;
-		c->rc = set_field(c, &fields[i], value, c->line);
-		return c->rc == RIG_OK;
+		return set_field(c, &fields[i], value, c->line);
 	}
 	char known[512] = "";
 	for (size_t i = 0; i < NFIELDS; i++)
@@ -287,9 +249,8 @@ static int handler(void *user, const char *section, const char *name,
 			size_t n = strlen(known);
 			snprintf(known + n, sizeof known - n, "%s%s", n ? ", " : "", fields[i].key);
 		}
-	c->rc = rig_fail(c->err, RIG_E_CONFIG, "%s:%d: [%s] unknown key '%s' (expected one of: %s)",
-			 f->path, c->line, section, name, known);
-	return 0;
+	return rig_fail(c->err, RIG_E_CONFIG, "%s:%d: [%s] unknown key '%s' (expected one of: %s)",
+			f->path, c->line, section, name, known);
 }
 
 /* Checks that need more than one key, or a set of allowed values. */
@@ -336,29 +297,12 @@ enum rig_rc fixture_load(struct fixture *f, const char *path, struct rig_err *er
 	strcpy(tmp, path);
 	snprintf(f->dir, sizeof f->dir, "%s", dirname(tmp));
 
-	c.fp = fopen(path, "r");
-	if (!c.fp)
-		return rig_fail_errno(err, errno == ENOENT ? RIG_E_CONFIG : RIG_E_IO, errno,
-				      "fixture %s", path);
 	for (size_t i = 0; i < NFIELDS; i++)
 		if (fields[i].def && (rc = set_field(&c, &fields[i], fields[i].def, 0)))
 			goto out;
-
-	int r = ini_parse_stream(reader, &c, handler, &c);
-	if (c.rc) {
-		rc = c.rc;
+	rc = ini_read_file(path, FIXTURE_MAX_BYTES, RIG_E_CONFIG, handler, &c, err);
+	if (rc)
 		goto out;
-	}
-	if (r > 0) {
-		rc = rig_fail(err, RIG_E_CONFIG,
-			      "%s:%d: expected '[section]' or 'key = value', found something else",
-			      path, r);
-		goto out;
-	}
-	if (r < 0 || ferror(c.fp)) {
-		rc = rig_fail(err, RIG_E_IO, "%s: read error", path);
-		goto out;
-	}
 	for (size_t i = 0; i < NFIELDS; i++)
 		if (fields[i].required && !c.seen[i]) {
 			rc = rig_fail(err, RIG_E_CONFIG, "%s: [%s] %s is required and missing",
@@ -367,8 +311,6 @@ enum rig_rc fixture_load(struct fixture *f, const char *path, struct rig_err *er
 		}
 	rc = check_whole(f, err);
 out:
-	free(c.linebuf);
-	fclose(c.fp);
 	if (rc)
 		fixture_free(f);
 	return rc;

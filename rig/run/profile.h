@@ -1,0 +1,108 @@
+/* profile.h - a test profile (profiles/NAME.ini): for one pen model and
+ * purpose, which points to calibrate and verify and the limits that judge them.
+ *
+ * Loaded with libinih through core/ini_read.c; every key is known, typed,
+ * unit-named and checked, alone and against the pen's limits. Any mistake
+ * fails with "file:line: expected ..., found ..." and RIG_E_DATA (exit 65).
+ * The struct holds no pointers: it owns nothing and needs no free. The
+ * SHA-256 of the exact bytes parsed goes into every report. docs/profiles.md
+ * documents every key.
+ */
+#ifndef RIG_RUN_PROFILE_H
+#define RIG_RUN_PROFILE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+#include "core/sha256.h"
+#include "run/decision.h"
+
+#define PROFILE_MAX_POINTS 32
+#define PROFILE_MAX_BYTES (64 * 1024)
+#define PROFILE_MAX_KEYS 48
+
+struct profile_points {
+	size_t n;                    /* >= 1, strictly increasing */
+	double v[PROFILE_MAX_POINTS];
+};
+
+/* What the pen model can be commanded to: every point must lie inside. */
+struct profile_pen {
+	double depth_min_um, depth_max_um;
+	double freq_min_hz, freq_max_hz;
+};
+
+/* A measurement window: exactly one of the two is non-zero. */
+struct profile_window {
+	double window_s;             /* seconds of strokes */
+	unsigned window_strokes;     /* number of strokes */
+};
+
+struct profile_calibrate {
+	struct profile_points depth_points_um;  /* swept at nominal_freq_hz */
+	struct profile_points freq_points_hz;   /* swept at nominal_depth_um */
+	double nominal_depth_um;
+	double nominal_freq_hz;
+	unsigned settle_ms;          /* after each new setting, before the window */
+	struct profile_window window;
+	double max_invalid_fraction; /* of strokes in a window; more aborts */
+	double max_depth_correction_um; /* largest |measured - commanded| the
+					   table may correct; 0 = no limit */
+	double max_freq_correction_pct; /* same for frequency; 0 = no limit */
+};
+
+struct profile_verify {
+	struct profile_points depth_points_um;  /* swept at nominal_freq_hz */
+	struct profile_points freq_points_hz;   /* swept at nominal_depth_um */
+	double nominal_depth_um;
+	double nominal_freq_hz;
+	double depth_tolerance_um;   /* mean depth: commanded +/- this */
+	double max_depth_spread_um;  /* sample std (n-1) of per-stroke depths */
+	double freq_tolerance_pct;   /* stroke rate: commanded +/- this % */
+	double preload_min_n;        /* pen's force on the pad before measuring */
+	double preload_max_n;
+	unsigned preload_timeout_ms; /* to reach the preload window */
+	unsigned settle_ms;
+	struct profile_window window;
+	double max_invalid_fraction;
+	enum decision_rule decision_rule;
+};
+
+struct profile {
+	char path[PATH_MAX];
+	char sha256[SHA256_HEX_LEN + 1]; /* of the file's exact bytes */
+	char name[64];               /* [A-Za-z0-9._-] */
+	char version[32];            /* [A-Za-z0-9._-] */
+	char pen_model[64];          /* must equal the model in the pen's *IDN? */
+	char description[200];
+	struct profile_pen pen;
+	bool has_calibrate;          /* false: a verify-only profile */
+	struct profile_calibrate calibrate;
+	struct profile_verify verify;
+	int line[PROFILE_MAX_KEYS];  /* line of each key read (internal order) */
+};
+
+/* Load and check path. On error *p is undefined and err says file:line. */
+enum rig_rc profile_load(struct profile *p, const char *path, struct rig_err *err);
+
+/* Line of section.key in the file, or 0 if it was not given. */
+int profile_line(const struct profile *p, const char *section, const char *key);
+
+/* Bench time a run of this profile needs: the sum over every point of
+ * settle_ms plus its window (a stroke window lasts strokes / frequency).
+ * The preload wait is counted apart, at its timeout (worst case). */
+struct profile_time {
+	double calibrate_s;
+	double verify_s;
+	double preload_max_s;
+	double total_max_s;          /* all three */
+	unsigned points;             /* calibration and verification points */
+};
+void profile_estimate_time(const struct profile *p, struct profile_time *t);
+
+/* Seconds one window lasts at freq_hz. */
+double profile_window_s(const struct profile_window *w, double freq_hz);
+
+#endif

@@ -1,0 +1,318 @@
+/* report.c - a run's metadata, its rows in memory, names and identifiers.
+ * The files (journal, CSV, summary) are report_csv.c's; JUnit is
+ * report_junit.c's. */
+#include "run/report_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "run/text.h"
+
+#ifndef RIG_VERSION
+#define RIG_VERSION "unknown"
+#endif
+
+const char *const report_columns[REPORT_NCOLUMNS] = {
+	"run_id", "timestamp", "station", "operator", "pen_model", "pen_serial",
+	"pen_firmware", "profile", "profile_version", "profile_sha256", "rig_version",
+	"phase", "step", "quantity", "unit", "commanded", "measured", "std", "n",
+	"uncertainty", "low_limit", "high_limit", "result", "note",
+};
+
+const char *report_verdict_name(enum report_verdict v)
+{
+	switch (v) {
+	case REPORT_PASS:
+		return "PASS";
+	case REPORT_FAIL:
+		return "FAIL";
+	case REPORT_ABORTED:
+		return "ABORTED";
+	}
+	return "ABORTED";
+}
+
+enum rig_rc report_new_run_id(char out[37], struct rig_err *err)
+{
+	unsigned char b[16];
+	size_t got = 0;
+	while (got < sizeof b) {
+		ssize_t n = getrandom(b + got, sizeof b - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return rig_fail_errno(err, RIG_E_IO, errno, "run id: getrandom");
+		got += (size_t)n;
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+		 b[14], b[15]);
+	return RIG_OK;
+}
+
+void report_iso_time(char out[21], time_t t)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void report_compact_time(char out[17], time_t t)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+void report_sanitize_serial(char *out, size_t cap, const char *serial)
+{
+	size_t max = cap - 1 < REPORT_SERIAL_MAX ? cap - 1 : REPORT_SERIAL_MAX;
+	size_t o = 0;
+	for (const char *s = serial ? serial : ""; *s && o < max; s++) {
+		char ch = *s;
+		bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+			  (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+		out[o++] = ok ? ch : '_';
+	}
+	out[o] = '\0';
+	if (o == 0)
+		snprintf(out, cap, "unknown");
+	else if (out[0] == '.' || out[0] == '-')
+		out[0] = '_';
+}
+
+void report_file_name(char *out, size_t cap, time_t started, const char *serial,
+		      enum report_verdict v)
+{
+	char ts[17], sn[REPORT_SERIAL_MAX + 1];
+	report_compact_time(ts, started);
+	report_sanitize_serial(sn, sizeof sn, serial);
+	snprintf(out, cap, "%s_%s_%s.csv", ts, sn, report_verdict_name(v));
+}
+
+static void copy(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src ? src : "");
+}
+
+enum rig_rc report_meta_init(struct report_meta *m, struct rig_err *err)
+{
+	memset(m, 0, sizeof *m);
+	m->started = time(NULL); /* calendar time for the record, not bench time */
+	copy(m->rig_version, sizeof m->rig_version, RIG_VERSION);
+	return report_new_run_id(m->run_id, err);
+}
+
+void report_meta_set_profile(struct report_meta *m, const struct profile *p)
+{
+	copy(m->profile, sizeof m->profile, p->name);
+	copy(m->profile_version, sizeof m->profile_version, p->version);
+	copy(m->profile_sha256, sizeof m->profile_sha256, p->sha256);
+	copy(m->profile_path, sizeof m->profile_path, p->path);
+}
+
+void report_meta_set_fixture(struct report_meta *m, const struct fixture *f)
+{
+	copy(m->station, sizeof m->station, f->bench.station);
+	copy(m->fixture_path, sizeof m->fixture_path, f->path);
+	copy(m->laser_zero_date, sizeof m->laser_zero_date, f->laser.zero_date);
+	copy(m->loadcell_cal_date, sizeof m->loadcell_cal_date, f->loadcell.cal_date);
+	copy(m->loadcell_tare_date, sizeof m->loadcell_tare_date, f->loadcell.tare_date);
+}
+
+void report_meta_set_pen(struct report_meta *m, const char *model, const char *serial,
+			 const char *firmware)
+{
+	copy(m->pen_model, sizeof m->pen_model, model);
+	copy(m->pen_serial, sizeof m->pen_serial, serial);
+	copy(m->pen_firmware, sizeof m->pen_firmware, firmware);
+}
+
+#define CLEAN(field) text_clean(c->field, sizeof c->field, m->field)
+
+enum rig_rc report_alloc(struct report **out, const char *dir, const struct report_meta *m,
+			 struct rig_err *err)
+{
+	struct report *r = calloc(1, sizeof *r);
+	if (!r)
+		return rig_fail(err, RIG_E_NOMEM, "report: out of memory");
+	r->journal_fd = -1;
+	struct report_meta *c = &r->meta;
+	c->started = m->started;
+	CLEAN(run_id);
+	CLEAN(station);
+	CLEAN(operator_name);
+	CLEAN(pen_model);
+	CLEAN(pen_serial);
+	CLEAN(pen_firmware);
+	CLEAN(profile);
+	CLEAN(profile_version);
+	CLEAN(profile_sha256);
+	CLEAN(profile_path);
+	CLEAN(rig_version);
+	CLEAN(fixture_path);
+	CLEAN(laser_zero_date);
+	CLEAN(loadcell_cal_date);
+	CLEAN(loadcell_tare_date);
+	if (strlen(dir) >= sizeof r->dir) {
+		free(r);
+		return rig_fail(err, RIG_E_IO, "report folder name too long: %s", dir);
+	}
+	strcpy(r->dir, dir);
+	*out = r;
+	return RIG_OK;
+}
+
+static char *dup_clean(const char *s, bool *oom)
+{
+	s = s ? s : "";
+	size_t cap = strlen(s) + 1;
+	char *d = malloc(cap);
+	if (!d) {
+		*oom = true;
+		return NULL;
+	}
+	text_clean(d, cap, s);
+	return d;
+}
+
+static void rec_free(struct report_rec *rec)
+{
+	free(rec->phase);
+	free(rec->step);
+	free(rec->quantity);
+	free(rec->unit);
+	free(rec->result);
+	free(rec->note);
+}
+
+static double finite_or_nan(double v)
+{
+	return isfinite(v) ? v : NAN;
+}
+
+enum rig_rc report_keep(struct report *r, const struct report_row *row, struct rig_err *err)
+{
+	if (r->nrows == r->caprows) {
+		size_t cap = r->caprows ? r->caprows * 2 : 64;
+		struct report_rec *nr = realloc(r->rows, cap * sizeof *nr);
+		if (!nr)
+			return rig_fail(err, RIG_E_NOMEM, "report: out of memory");
+		r->rows = nr;
+		r->caprows = cap;
+	}
+	bool oom = false;
+	struct report_rec rec = {
+		.phase = dup_clean(row->phase, &oom),
+		.step = dup_clean(row->step, &oom),
+		.quantity = dup_clean(row->quantity, &oom),
+		.unit = dup_clean(row->unit, &oom),
+		.result = dup_clean(row->result, &oom),
+		.note = dup_clean(row->note, &oom),
+		.commanded = finite_or_nan(row->commanded),
+		.measured = finite_or_nan(row->measured),
+		.std = finite_or_nan(row->std),
+		.uncertainty = finite_or_nan(row->uncertainty),
+		.low_limit = finite_or_nan(row->low_limit),
+		.high_limit = finite_or_nan(row->high_limit),
+		.n = row->n < 0 ? -1 : row->n,
+	};
+	if (oom) {
+		rec_free(&rec);
+		return rig_fail(err, RIG_E_NOMEM, "report: out of memory");
+	}
+	if (strcmp(rec.quantity, "bench_time") == 0 && !isnan(rec.measured))
+		r->bench_time_s += rec.measured;
+	r->rows[r->nrows++] = rec;
+	return RIG_OK;
+}
+
+void report_unkeep(struct report *r)
+{
+	if (!r->nrows)
+		return;
+	struct report_rec *rec = &r->rows[--r->nrows];
+	if (strcmp(rec->quantity, "bench_time") == 0 && !isnan(rec->measured))
+		r->bench_time_s -= rec->measured;
+	rec_free(rec);
+}
+
+struct report_row report_rec_row(const struct report_rec *rec)
+{
+	return (struct report_row){
+		.phase = rec->phase, .step = rec->step, .quantity = rec->quantity,
+		.unit = rec->unit, .commanded = rec->commanded, .measured = rec->measured,
+		.std = rec->std, .n = rec->n, .uncertainty = rec->uncertainty,
+		.low_limit = rec->low_limit, .high_limit = rec->high_limit,
+		.result = rec->result, .note = rec->note,
+	};
+}
+
+bool report_rec_is_verdict(const struct report_rec *rec)
+{
+	return strcmp(rec->phase, "run") == 0 && strcmp(rec->quantity, "verdict") == 0;
+}
+
+bool report_rec_judged(const struct report_rec *rec)
+{
+	return !report_rec_is_verdict(rec) &&
+	       (strcmp(rec->result, "PASS") == 0 || strcmp(rec->result, "FAIL") == 0);
+}
+
+const char *report_file(const struct report *r)
+{
+	return r->file;
+}
+
+enum rig_rc report_add_judged(struct report *r, const char *phase, const char *step,
+			      const char *quantity, const char *unit, double commanded,
+			      double measured, double std, long n, double uncertainty,
+			      const struct decision *d, struct rig_err *err)
+{
+	struct report_row row = REPORT_ROW_EMPTY;
+	row.phase = phase;
+	row.step = step;
+	row.quantity = quantity;
+	row.unit = unit;
+	row.commanded = commanded;
+	row.measured = measured;
+	row.std = std;
+	row.n = n;
+	row.uncertainty = uncertainty;
+	row.low_limit = d->low_limit;
+	row.high_limit = d->high_limit;
+	row.result = decision_result_name(d->result);
+	row.note = d->reason;
+	return report_add(r, &row, err);
+}
+
+enum rig_rc report_add_bench_time(struct report *r, const char *phase, double seconds,
+				  struct rig_err *err)
+{
+	struct report_row row = REPORT_ROW_EMPTY;
+	row.phase = phase;
+	row.step = "total";
+	row.quantity = "bench_time";
+	row.unit = "s";
+	row.measured = seconds;
+	return report_add(r, &row, err);
+}
+
+void report_close(struct report *r)
+{
+	if (!r)
+		return;
+	if (r->journal_fd >= 0)
+		close(r->journal_fd); /* releases the journal's flock */
+	for (size_t i = 0; i < r->nrows; i++)
+		rec_free(&r->rows[i]);
+	free(r->rows);
+	free(r);
+}

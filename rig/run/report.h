@@ -1,0 +1,169 @@
+/* report.h - the record of one test run: metadata, one row per measurement,
+ * and a verdict, as a CSV report, a line in summary.csv and optionally JUnit.
+ *
+ * Rows are journaled as they complete (<dir>/<run_id>.journal: append, fsync
+ * per row, flock held while the run lives), so a crash loses nothing: the
+ * next run's report_recover_orphans() turns an orphaned journal into an
+ * ABORTED report. report_finish() publishes the report atomically (temp
+ * file, fsync, rename, fsync folder) and appends to summary.csv under flock.
+ * report_open() allocates a struct report; report_close() frees it (an
+ * unfinished report leaves its journal behind, to be recovered). The struct's
+ * fields are read-only outside rig/run/report*.c. docs/reports.md documents
+ * the files and every column.
+ */
+#ifndef RIG_RUN_REPORT_H
+#define RIG_RUN_REPORT_H
+
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "core/err.h"
+#include "core/fixture.h"
+#include "run/decision.h"
+#include "run/profile.h"
+
+#define REPORT_DEFAULT_DIR "reports"
+#define REPORT_NCOLUMNS 24
+#define REPORT_SERIAL_MAX 40 /* characters of the serial in a file name */
+
+/* The columns of a report, in order (also the CSV header). */
+extern const char *const report_columns[REPORT_NCOLUMNS];
+
+struct report_meta {
+	char run_id[37];             /* UUID v4, lowercase */
+	time_t started;              /* UTC, whole seconds */
+	char station[64];
+	char operator_name[64];
+	char pen_model[64];          /* as the pen reports them (*IDN?) */
+	char pen_serial[64];
+	char pen_firmware[64];
+	char profile[64];
+	char profile_version[32];
+	char profile_sha256[SHA256_HEX_LEN + 1];
+	char profile_path[PATH_MAX];
+	char rig_version[64];
+	char fixture_path[PATH_MAX];
+	char laser_zero_date[FIXTURE_DATE];   /* fixture calibration dates */
+	char loadcell_cal_date[FIXTURE_DATE];
+	char loadcell_tare_date[FIXTURE_DATE];
+};
+
+/* Zero *m, draw a run id (getrandom), stamp `started` with the current
+ * UTC time and rig_version with RIG_VERSION. RIG_E_IO if no randomness. */
+enum rig_rc report_meta_init(struct report_meta *m, struct rig_err *err);
+/* Copy the profile's name, version, sha256 and path. */
+void report_meta_set_profile(struct report_meta *m, const struct profile *p);
+/* Copy the station, the fixture's path and its calibration dates. */
+void report_meta_set_fixture(struct report_meta *m, const struct fixture *f);
+/* Copy the pen's *IDN? fields (control characters are replaced later). */
+void report_meta_set_pen(struct report_meta *m, const char *model, const char *serial,
+			 const char *firmware);
+
+/* One measurement (or event) row. Text may be NULL (empty). Numbers that
+ * are NaN or infinite are written as empty fields; n < 0 is empty. */
+struct report_row {
+	const char *phase;     /* "calibrate", "verify", "fixture", "run" */
+	const char *step;      /* e.g. "depth_sweep", "freq_sweep", "table", "preload" */
+	const char *quantity;  /* e.g. "depth", "depth_spread", "freq", "preload", "bench_time" */
+	const char *unit;      /* "um", "Hz", "N", "s", "%" or "" */
+	double commanded;
+	double measured;
+	double std;
+	long n;                /* values behind measured (strokes, reads) */
+	double uncertainty;    /* expanded, k = 2 */
+	double low_limit;      /* acceptance limits applied */
+	double high_limit;
+	const char *result;    /* "PASS", "FAIL", "WRITTEN", ... or "" */
+	const char *note;      /* reason, date, path ... */
+};
+
+/* A row with every number empty; set what you have. */
+#define REPORT_ROW_EMPTY                                                                     \
+	((struct report_row){ .commanded = NAN, .measured = NAN, .std = NAN, .n = -1,         \
+			      .uncertainty = NAN, .low_limit = NAN, .high_limit = NAN })
+
+enum report_verdict { REPORT_PASS, REPORT_FAIL, REPORT_ABORTED };
+
+/* A row as the report keeps it (own copies, cleaned of control characters). */
+struct report_rec {
+	char *phase, *step, *quantity, *unit, *result, *note;
+	double commanded, measured, std, uncertainty, low_limit, high_limit;
+	long n;
+};
+
+struct report {
+	struct report_meta meta;     /* cleaned copy */
+	char dir[PATH_MAX];
+	char journal_path[PATH_MAX];
+	char file[PATH_MAX];         /* the final report, "" until finished */
+	int journal_fd;              /* -1 when closed */
+	struct report_rec *rows;
+	size_t nrows, caprows;
+	double bench_time_s;         /* sum of the bench_time rows */
+	bool finished;
+	enum report_verdict verdict;
+	char reason[256];
+};
+
+/* Create dir if missing (RIG_E_IO naming it and errno's text if it cannot
+ * be written), start the journal with the header and the start rows (the
+ * fixture and profile paths, the fixture's calibration dates). */
+enum rig_rc report_open(struct report **out, const char *dir, const struct report_meta *m,
+			struct rig_err *err);
+
+/* Journal one row (fsync'd before this returns) and keep it. */
+enum rig_rc report_add(struct report *r, const struct report_row *row, struct rig_err *err);
+
+/* A judged measurement: limits and result from d, note = d->reason. */
+enum rig_rc report_add_judged(struct report *r, const char *phase, const char *step,
+			      const char *quantity, const char *unit, double commanded,
+			      double measured, double std, long n, double uncertainty,
+			      const struct decision *d, struct rig_err *err);
+
+/* The bench time a phase took: quantity "bench_time", unit "s". */
+enum rig_rc report_add_bench_time(struct report *r, const char *phase, double seconds,
+				  struct rig_err *err);
+
+/* Write the verdict row (phase "run", step "end", quantity "verdict",
+ * result PASS / FAIL / ABORTED, note = reason), publish
+ * <dir>/<YYYYMMDDTHHMMSSZ>_<serial>_<VERDICT>.csv atomically, append the
+ * run to <dir>/summary.csv and remove the journal. report_file() names the
+ * report afterwards. */
+enum rig_rc report_finish(struct report *r, enum report_verdict v, const char *reason,
+			  struct rig_err *err);
+
+/* The final report's path ("" before report_finish). */
+const char *report_file(const struct report *r);
+
+/* Free r. If not finished, the journal stays for report_recover_orphans(). */
+void report_close(struct report *r);
+
+/* JUnit XML of the run (report_junit.c), written atomically. */
+enum rig_rc report_write_junit(const struct report *r, const char *path, struct rig_err *err);
+
+/* Turn every journal in dir whose run is gone (its flock is free) into a
+ * final report: ABORTED with a reason, unless the journal already holds a
+ * verdict (the crash came while publishing). A torn last line is dropped.
+ * Idempotent: a report or summary line already written is not doubled.
+ * *recovered (may be NULL) counts the reports made. Journals of live runs
+ * are left alone. Errors: the first, after trying every journal. */
+enum rig_rc report_recover_orphans(const char *dir, unsigned *recovered, struct rig_err *err);
+
+/* Helpers, exposed for tests and the run. */
+const char *report_verdict_name(enum report_verdict v);
+/* Only [A-Za-z0-9._-] (others -> '_'), at most REPORT_SERIAL_MAX
+ * characters, never empty ("unknown"), never starting with '.' or '-'. */
+void report_sanitize_serial(char *out, size_t cap, const char *serial);
+/* "20261121T101500Z_<serial>_PASS.csv" */
+void report_file_name(char *out, size_t cap, time_t started, const char *serial,
+		      enum report_verdict v);
+/* ISO 8601 UTC "2026-11-21T10:15:00Z" and compact "20261121T101500Z". */
+void report_iso_time(char out[21], time_t t);
+void report_compact_time(char out[17], time_t t);
+/* A fresh UUID v4 from getrandom(2). */
+enum rig_rc report_new_run_id(char out[37], struct rig_err *err);
+
+#endif

@@ -1,0 +1,185 @@
+/* report_junit.c - a run as JUnit XML, for CI dashboards and test managers.
+ *
+ * One <testcase> per judged measurement (classname "phase.step", name
+ * "quantity@commanded<unit>"), a <failure> carrying the measured value and
+ * the acceptance limits; the verdict is a testcase of its own ("run",
+ * "verdict"): a <failure> if FAIL, an <error> if ABORTED. The run's metadata
+ * are <properties>. Text is cleaned of control characters and broken UTF-8
+ * (XML 1.0 forbids most of them even as references) and escaped. Written to
+ * a temp file, fsync'd and renamed into place.
+ */
+#include "run/report_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run/text.h"
+
+/* Escaped, cleaned text (attribute-safe: quotes escaped too). */
+static void put_text(FILE *f, const char *s)
+{
+	size_t n = strlen(s ? s : "");
+	char *c = malloc(n + 1);
+	if (!c)
+		return; /* ferror is set by the caller's check of fclose */
+	text_clean(c, n + 1, s ? s : "");
+	for (const char *p = c; *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default: fputc(*p, f);
+		}
+	}
+	free(c);
+}
+
+static void put_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.9g", v == 0 ? 0.0 : v);
+	else
+		fputs(isnan(v) ? "none" : v < 0 ? "-inf" : "inf", f);
+}
+
+static void property(FILE *f, const char *name, const char *value)
+{
+	fputs("      <property name=\"", f);
+	put_text(f, name);
+	fputs("\" value=\"", f);
+	put_text(f, value);
+	fputs("\"/>\n", f);
+}
+
+static void write_xml(FILE *f, const struct report *r)
+{
+	unsigned tests = 0, failures = 0, errors = 0;
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct report_rec *rec = &r->rows[i];
+		if (report_rec_judged(rec)) {
+			tests++;
+			failures += strcmp(rec->result, "FAIL") == 0;
+		} else if (report_rec_is_verdict(rec)) {
+			tests++;
+			failures += strcmp(rec->result, "FAIL") == 0;
+			errors += strcmp(rec->result, "ABORTED") == 0;
+		}
+	}
+	char ts[21];
+	report_iso_time(ts, r->meta.started);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+	fprintf(f, "<testsuites tests=\"%u\" failures=\"%u\" errors=\"%u\" time=\"", tests,
+		failures, errors);
+	put_num(f, r->bench_time_s);
+	fputs("\">\n  <testsuite name=\"", f);
+	put_text(f, r->meta.profile);
+	fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\" time=\"", tests,
+		failures, errors);
+	put_num(f, r->bench_time_s);
+	fputs("\" timestamp=\"", f);
+	put_text(f, ts);
+	fputs("\" hostname=\"", f);
+	put_text(f, r->meta.station);
+	fputs("\" id=\"", f);
+	put_text(f, r->meta.run_id);
+	fputs("\">\n    <properties>\n", f);
+	const struct report_meta *m = &r->meta;
+	property(f, "run_id", m->run_id);
+	property(f, "station", m->station);
+	property(f, "operator", m->operator_name);
+	property(f, "pen_model", m->pen_model);
+	property(f, "pen_serial", m->pen_serial);
+	property(f, "pen_firmware", m->pen_firmware);
+	property(f, "profile", m->profile);
+	property(f, "profile_version", m->profile_version);
+	property(f, "profile_sha256", m->profile_sha256);
+	property(f, "rig_version", m->rig_version);
+	property(f, "fixture", m->fixture_path);
+	property(f, "laser_zero_date", m->laser_zero_date);
+	property(f, "loadcell_cal_date", m->loadcell_cal_date);
+	property(f, "loadcell_tare_date", m->loadcell_tare_date);
+	property(f, "report_file", r->file);
+	fputs("    </properties>\n", f);
+
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct report_rec *rec = &r->rows[i];
+		bool verdict = report_rec_is_verdict(rec);
+		if (!verdict && !report_rec_judged(rec))
+			continue;
+		fputs("    <testcase classname=\"", f);
+		put_text(f, verdict ? "run" : rec->phase);
+		if (!verdict) {
+			fputc('.', f);
+			put_text(f, rec->step);
+		}
+		fputs("\" name=\"", f);
+		put_text(f, rec->quantity);
+		if (!verdict) {
+			fputc('@', f);
+			put_num(f, rec->commanded);
+			put_text(f, rec->unit);
+		}
+		fputs("\" time=\"0\"", f);
+		bool fail = strcmp(rec->result, "FAIL") == 0;
+		bool error = verdict && strcmp(rec->result, "ABORTED") == 0;
+		if (!fail && !error) {
+			fputs("/>\n", f);
+			continue;
+		}
+		fputs(">\n      <", f);
+		fputs(error ? "error" : "failure", f);
+		fputs(" type=\"", f);
+		put_text(f, rec->result);
+		fputs("\" message=\"", f);
+		if (verdict) {
+			put_text(f, rec->note);
+		} else {
+			fputs("measured ", f);
+			put_num(f, rec->measured);
+			fputc(' ', f);
+			put_text(f, rec->unit);
+			fputs(", limits ", f);
+			put_num(f, rec->low_limit);
+			fputs("..", f);
+			put_num(f, rec->high_limit);
+			fputc(' ', f);
+			put_text(f, rec->unit);
+			fputs(", U ", f);
+			put_num(f, rec->uncertainty);
+		}
+		fputs("\">", f);
+		put_text(f, rec->note);
+		fprintf(f, "</%s>\n    </testcase>\n", error ? "error" : "failure");
+	}
+	fputs("  </testsuite>\n</testsuites>\n", f);
+}
+
+enum rig_rc report_write_junit(const struct report *r, const char *path, struct rig_err *err)
+{
+	char tmp[PATH_MAX + 16];
+	int w = snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if (w < 0 || (size_t)w >= sizeof tmp)
+		return rig_fail(err, RIG_E_IO, "JUnit path too long: %s", path);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return rig_fail_errno(err, RIG_E_IO, errno, "cannot write JUnit file %s", tmp);
+	write_xml(f, r);
+	bool ok = fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
+	int e = errno;
+	if (fclose(f) != 0 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok || rename(tmp, path) < 0) {
+		e = ok ? errno : e;
+		unlink(tmp);
+		return rig_fail(err, RIG_E_IO, "cannot write JUnit file %s: %s", path, strerror(e));
+	}
+	return RIG_OK;
+}

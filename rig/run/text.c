@@ -1,0 +1,67 @@
+/* text.c - control characters, broken UTF-8 and formula triggers. */
+#include "run/text.h"
+
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is invalid
+ * (overlong forms, surrogates and values above U+10FFFF are invalid). */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n;
+	unsigned cp;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the terminating NUL */
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+bool text_clean(char *dst, size_t cap, const char *src)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0;
+	bool clean = true;
+	while (*s) {
+		size_t n = utf8_len(s);
+		bool control = n == 1 ? (*s < 0x20 || *s == 0x7f)
+				      : n == 2 && s[0] == 0xc2 && s[1] < 0xa0; /* C1 */
+		size_t out = n && !control ? n : 1;
+		if (o + out >= cap) {
+			clean = false;
+			break;
+		}
+		if (n && !control) {
+			memcpy(dst + o, s, n);
+		} else {
+			dst[o] = '?';
+			clean = false;
+		}
+		o += out;
+		s += n ? n : 1;
+	}
+	dst[o] = '\0';
+	return clean;
+}
+
+bool text_is_formula(const char *s)
+{
+	return s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+}
