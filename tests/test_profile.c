@@ -21,7 +21,7 @@ START_TEST(test_production_profile_loads_with_its_values)
 		      err.msg);
 	ck_assert_str_eq(p.name, "production-p25");
 	ck_assert_str_eq(p.version, "1.0");
-	ck_assert_str_eq(p.pen_model, "DP-25");
+	ck_assert_str_eq(p.pen_model, "MN-300");
 	ck_assert(p.has_calibrate);
 	ck_assert_uint_eq(p.calibrate.depth_points_um.n, 6);
 	ck_assert_double_eq(p.calibrate.depth_points_um.v[5], 2500);
@@ -47,7 +47,7 @@ START_TEST(test_audit_profile_is_verify_only)
 	ck_assert(!p.has_calibrate);
 	ck_assert_uint_eq(p.verify.depth_points_um.n, 10);
 	ck_assert_uint_eq(p.verify.freq_points_hz.n, 9);
-	ck_assert_str_eq(p.pen_model, "DP-25");
+	ck_assert_str_eq(p.pen_model, "MN-300");
 }
 END_TEST
 

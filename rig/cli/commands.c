@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 const struct rig_command rig_commands[] = {
+	{ "run", cmd_run, "test a pen: calibrate, verify, judge, report" },
 	{ "analyze", cmd_analyze, "measure stroke depth and rate in a recorded laser capture" },
 	{ "monitor", cmd_monitor, "live laser, force and pen readings for setting up a fixture" },
 	{ "pen", cmd_pen, "send raw commands to the pen and print its replies" },

@@ -163,7 +163,7 @@ enum rig_rc sim_bench_create(struct sim_bench **out, struct rig_hal *hal,
 	if ((rc = sim_param_double(b, "seed", 1, 0, 9007199254740992.0, &seed, err)))
 		goto fail;
 	b->seed = (uint64_t)seed;
-	if ((rc = sim_param_double(b, "loadcell.preload_n", 5.0, 0, 200, &b->preload_n, err)))
+	if ((rc = sim_param_double(b, "loadcell.preload_n", 2.0, 0, 200, &b->preload_n, err)))
 		goto fail;
 	b->target = SIM_TARGET_PEN;
 	b->load = SIM_LOAD_PEN;
@@ -275,4 +275,11 @@ void sim_bench_power_pen(struct sim_bench *b, bool on)
 		if (b->pen_power_changed)
 			b->pen_power_changed(b->pen_ctx, on);
 	}
+}
+
+void sim_bench_set_phase(struct sim_bench *b, const char *phase)
+{
+	sim_bench_sync(b);
+	snprintf(b->phase, sizeof b->phase, "%s", phase);
+	b->phase_t0_ns = clock_now_ns(b->clock);
 }

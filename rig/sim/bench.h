@@ -104,6 +104,8 @@ struct sim_bench {
 	double mass_g;
 	double preload_n;      /* loadcell.preload_n: pen against the pad */
 	bool pen_power;        /* the relay's contact */
+	char phase[16];        /* the run's phase, as the rig announced it */
+	uint64_t phase_t0_ns;  /* when it began */
 
 	/* Set by the pen model: needle tip extension past the contact plane
 	 * (µm, positive = beyond the nose) at t_ns; t_ns never decreases
@@ -135,6 +137,10 @@ double sim_bench_force_n(const struct sim_bench *b);
  * does it itself. */
 void sim_bench_set_target(struct sim_bench *b, enum sim_target t);
 void sim_bench_set_load(struct sim_bench *b, enum sim_load l, double mass_g);
+
+/* The rig announces the phase of a run it is in ("identify", "preload",
+ * "calibrate", "verify", "report"): faults keyed to a phase strike in it. */
+void sim_bench_set_phase(struct sim_bench *b, const char *phase);
 
 /* Switch pen power as the relay would: for a bench that runs without a
  * rig driving its relay (`rig sim`). */

@@ -22,4 +22,8 @@ void sim_io_press_start(struct sim_bench *b, bool pressed);
 /* What the rig has set on the outputs (physical levels, 1 = on). */
 bool sim_io_lamp(const struct sim_bench *b, enum sim_line lamp);
 
+/* When a scheduled fault (fault.estop, fault.lid_open) struck, UINT64_MAX
+ * if none did, and when the relay last switched pen power off (0: never). */
+void sim_io_fault_times(struct sim_bench *b, uint64_t *struck_ns, uint64_t *power_off_ns);
+
 #endif

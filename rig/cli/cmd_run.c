@@ -1,0 +1,130 @@
+/* cmd_run.c - `rig run`: test one pen against a profile. Parses options,
+ * runs run_execute(), and prints the verdict and the report path as the
+ * last line on stdout. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/session.h"
+#include "run/run.h"
+
+#define MAX_SIM_PARAMS 64
+#define DEFAULT_PROFILE "profiles/production-p25.ini"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: rig run [--fixture F] [--profile P] [--serial SN] [--operator NAME]\n"
+		"               [--mode calibrate|verify] [--out DIR] [--junit FILE]\n"
+		"               [--save-trace] [--wait-lock S] [--sim key=value]...\n"
+		"\n"
+		"Tests one pen: takes the bench lock, checks e-stop, lid and the fixture's\n"
+		"calibration dates, identifies the pen, checks its preload, calibrates it\n"
+		"(when the profile has a [calibrate] section), verifies every point and\n"
+		"judges it by the profile's decision rule. Whatever happens, the motor is\n"
+		"stopped, pen power switched off, the lamps set and a CSV report written.\n"
+		"The last line on stdout is the verdict and the report's path.\n"
+		"\n"
+		"  -f, --fixture F       fixture (default %s)\n"
+		"  -p, --profile P       profile (default %s)\n"
+		"  -n, --serial SN       the serial scanned from the unit; must match the pen's\n"
+		"  -o, --operator NAME   who runs the test (default $USER)\n"
+		"  -m, --mode MODE       calibrate (default when the profile can) or verify\n"
+		"  -d, --out DIR         report folder (default reports)\n"
+		"  -j, --junit FILE      also write JUnit XML for CI servers\n"
+		"  -t, --save-trace      keep the raw laser traces beside the report\n"
+		"  -w, --wait-lock S     wait up to S seconds for a busy bench (default: fail)\n"
+		"  -s, --sim KEY=VALUE   override a virtual bench parameter (repeatable)\n"
+		"  -h, --help            this text\n"
+		"\n"
+		"Exit codes: 0 PASS, 1 FAIL, 2 ABORTED or device fault, 64 usage, 65 bad\n"
+		"profile, 74 report folder not writable, 75 bench busy, 78 fixture wrong or\n"
+		"its calibration expired.\n",
+		session_default_fixture(), DEFAULT_PROFILE);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "fixture", required_argument, NULL, 'f' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "serial", required_argument, NULL, 'n' },
+		{ "operator", required_argument, NULL, 'o' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "out", required_argument, NULL, 'd' },
+		{ "junit", required_argument, NULL, 'j' },
+		{ "save-trace", no_argument, NULL, 't' },
+		{ "wait-lock", required_argument, NULL, 'w' },
+		{ "sim", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *sims[MAX_SIM_PARAMS];
+	struct run_options o = {
+		.profile_path = DEFAULT_PROFILE,
+		.progress = stderr,
+		.sims = sims,
+	};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:p:n:o:m:d:j:tw:s:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o.fixture_path = optarg; break;
+		case 'p': o.profile_path = optarg; break;
+		case 'n': o.serial = optarg; break;
+		case 'o': o.operator_name = optarg; break;
+		case 'm':
+			if (!strcmp(optarg, "calibrate"))
+				o.mode = RUN_MODE_CALIBRATE;
+			else if (!strcmp(optarg, "verify"))
+				o.mode = RUN_MODE_VERIFY;
+			else {
+				cli_error("run", "--mode: expected calibrate or verify, found '%s'", optarg);
+				return RIG_EXIT_USAGE;
+			}
+			break;
+		case 'd': o.out_dir = optarg; break;
+		case 'j': o.junit_path = optarg; break;
+		case 't': o.save_trace = true; break;
+		case 'w': {
+			char *end;
+			long s = strtol(optarg, &end, 10);
+			if (end == optarg || *end || s < 0 || s > 86400) {
+				cli_error("run", "--wait-lock: expected seconds 0..86400, found '%s'", optarg);
+				return RIG_EXIT_USAGE;
+			}
+			o.wait_lock_s = (unsigned)s;
+			break;
+		}
+		case 's':
+			if (o.nsims == MAX_SIM_PARAMS) {
+				cli_error("run", "at most %d --sim options", MAX_SIM_PARAMS);
+				return RIG_EXIT_USAGE;
+			}
+			sims[o.nsims++] = optarg;
+			break;
+		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		default: usage(stderr); return RIG_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cli_error("run", "unexpected argument '%s'", argv[optind]);
+		return RIG_EXIT_USAGE;
+	}
+	struct run_result res;
+	int code = run_execute(&o, &res);
+	if (!res.reported)
+		return code;
+	if (res.verdict != REPORT_PASS) {
+		printf("%s: %s\n", report_verdict_name(res.verdict), res.reason);
+		for (size_t i = 1; i < res.nfailures && i < RUN_MAX_FAILURES; i++)
+			printf("  also: %s\n", res.failures[i].text);
+		if (res.nfailures > RUN_MAX_FAILURES)
+			printf("  ... and %zu more in the report\n", res.nfailures - RUN_MAX_FAILURES);
+	}
+	printf("%s %s %s (%.1f s of bench time)\n", report_verdict_name(res.verdict),
+	       res.pen_serial[0] ? res.pen_serial : "-", res.report_path, res.bench_time_s);
+	return code;
+}

@@ -1,0 +1,411 @@
+/* test_run.c - whole test runs on the virtual bench: verdicts, reasons,
+ * reports, the lock, fixture expiry, and e-stop and lid in every phase. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "measure/capture.h"
+#include "run/lock.h"
+#include "run/run.h"
+#include "sim/io.h"
+#include "support/testutil.h"
+
+#define PROFILE SRCDIR "/profiles/production-p25.ini"
+#define AUDIT SRCDIR "/profiles/audit-p25.ini"
+
+static char *dir;     /* per test: fixture copy, its lock, reports */
+static char *fixture; /* dir/sim.ini */
+static char *outdir;  /* dir/reports */
+
+static char *make_fixture(const char *from, const char *to)
+{
+	char *text = tu_read(SRCDIR "/fixtures/sim.ini");
+	ck_assert_ptr_nonnull(text);
+	if (from) {
+		char *t2 = tu_replace(text, from, to);
+		ck_assert_msg(t2 != NULL, "sim.ini has no '%s'", from);
+		free(text);
+		text = t2;
+	}
+	char *p = tu_write(dir, "sim.ini", text);
+	free(text);
+	return p;
+}
+
+static void setup(void)
+{
+	dir = tu_tmpdir();
+	fixture = make_fixture(NULL, NULL);
+	ck_assert_int_ge(asprintf(&outdir, "%s/reports", dir), 0);
+}
+
+static void teardown(void)
+{
+	tu_rmtree(dir);
+	free(dir);
+	free(fixture);
+	free(outdir);
+}
+
+static struct run_options opts(char **sims, size_t nsims)
+{
+	return (struct run_options){
+		.fixture_path = fixture,
+		.profile_path = PROFILE,
+		.operator_name = "tester",
+		.out_dir = outdir,
+		.sims = sims,
+		.nsims = nsims,
+	};
+}
+
+static char *report_text(const struct run_result *res)
+{
+	ck_assert_msg(res->reported, "no report written (exit %d)", res->exit_code);
+	char *t = tu_read(res->report_path);
+	ck_assert_ptr_nonnull(t);
+	return t;
+}
+
+START_TEST(test_production_run_on_virtual_bench_passes_with_full_report)
+{
+	struct run_options o = opts(NULL, 0);
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 0);
+	ck_assert_int_eq(res.verdict, REPORT_PASS);
+	ck_assert_ptr_nonnull(strstr(res.report_path, "_MN3-000123_PASS.csv"));
+	char *t = report_text(&res);
+	/* Every phase took bench time and says so; tables were written and
+	 * read back after a reset; the last row is the verdict. */
+	const char *must[] = { "\"calibrate\",\"depth_table\",\"table_depth_raw\"",
+			       "\"calibrate\",\"readback\",\"tables_after_reset\"",
+			       "\"verify\",\"depth_sweep\",\"depth\",\"um\",2500",
+			       "\"verify\",\"freq_sweep\",\"freq\",\"Hz\",160",
+			       "\"preload\",\"preload\",\"preload\",\"N\"",
+			       "\"calibrate\",\"total\",\"bench_time\",\"s\"",
+			       "\"verify\",\"total\",\"bench_time\",\"s\"",
+			       "\"fixture\",\"laser\",\"zero_date\"",
+			       "\"tester\"" };
+	for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
+		ck_assert_msg(strstr(t, must[i]) != NULL, "report lacks %s", must[i]);
+	ck_assert_ptr_null(strstr(t, "\"FAIL\""));
+	ck_assert_ptr_nonnull(strstr(t, "\"run\",\"end\",\"verdict\",\"\",,,,,,,,\"PASS\""));
+	/* The production profile's budget is 30 s of bench time. */
+	ck_assert_double_gt(res.bench_time_s, 5);
+	ck_assert_double_lt(res.bench_time_s, 30);
+	free(t);
+	char *sp = NULL;
+	ck_assert_int_ge(asprintf(&sp, "%s/summary.csv", outdir), 0);
+	char *sum = tu_read(sp);
+	ck_assert_ptr_nonnull(strstr(sum, "\"PASS\""));
+	free(sum);
+	free(sp);
+}
+END_TEST
+
+START_TEST(test_verify_mode_fails_pen_out_of_calibration_naming_the_points)
+{
+	char *sims[] = { "pen.depth_gain=1.08" };
+	struct run_options o = opts(sims, 1);
+	o.mode = RUN_MODE_VERIFY;
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 1);
+	ck_assert_int_eq(res.verdict, REPORT_FAIL);
+	ck_assert_uint_ge(res.nfailures, 2);
+	bool deepest = false;
+	for (size_t i = 0; i < res.nfailures && i < RUN_MAX_FAILURES; i++)
+		deepest |= strstr(res.failures[i].text, "depth at 2500 um") != NULL;
+	ck_assert_msg(deepest, "first failure: %s", res.failures[0].text);
+	char *t = report_text(&res);
+	ck_assert_ptr_nonnull(strstr(t, "\"verify\",\"depth_sweep\",\"depth\",\"um\",2500,"));
+	ck_assert_ptr_nonnull(strstr(t, "\"FAIL\""));
+	ck_assert_ptr_null(strstr(t, "\"calibrate\",\"depth_sweep\"")); /* verify only */
+	free(t);
+}
+END_TEST
+
+START_TEST(test_calibrate_mode_brings_the_same_pen_to_pass)
+{
+	char *sims[] = { "pen.depth_gain=1.08" };
+	struct run_options o = opts(sims, 1);
+	o.mode = RUN_MODE_CALIBRATE;
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 0);
+	ck_assert_int_eq(res.verdict, REPORT_PASS);
+}
+END_TEST
+
+START_TEST(test_pen_that_cannot_reach_fails_with_that_reason)
+{
+	char *sims[] = { "pen.depth_gain=0.6" };
+	struct run_options o = opts(sims, 1);
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 1);
+	ck_assert_msg(strstr(res.reason, "cannot reach 2500 um"), "%s", res.reason);
+	char *t = report_text(&res);
+	ck_assert_ptr_null(strstr(t, "\"verify\",\"depth_sweep\"")); /* not verified */
+	free(t);
+}
+END_TEST
+
+START_TEST(test_verify_only_profile_cannot_calibrate)
+{
+	struct run_options o = opts(NULL, 0);
+	o.profile_path = AUDIT;
+	o.mode = RUN_MODE_CALIBRATE;
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 65);
+	ck_assert(!res.reported);
+}
+END_TEST
+
+struct phase_watch {
+	bool saw_report;
+	bool relay_on_at_report;
+	uint64_t struck_ns, off_ns;
+};
+
+static void watch_phase(void *ctx, const char *phase, struct sim_bench *b)
+{
+	struct phase_watch *w = ctx;
+	if (strcmp(phase, "report") != 0 || !b)
+		return;
+	w->saw_report = true;
+	w->relay_on_at_report = b->pen_power;
+	sim_io_fault_times(b, &w->struck_ns, &w->off_ns);
+}
+
+static const char *const phases[] = { "identify", "preload", "calibrate", "verify", "report" };
+
+static void check_safety_fault_in_every_phase(const char *fault, const char *words)
+{
+	for (size_t i = 0; i < sizeof phases / sizeof phases[0]; i++) {
+		char kv[64];
+		snprintf(kv, sizeof kv, "fault.%s=%s", fault, phases[i]);
+		char *sims[] = { kv };
+		struct run_options o = opts(sims, 1);
+		struct phase_watch w = { 0 };
+		o.on_phase = watch_phase;
+		o.phase_ctx = &w;
+		struct run_result res;
+		int code = run_execute(&o, &res);
+		ck_assert_msg(code == 2, "%s: exit %d (%s)", kv, code, res.reason);
+		ck_assert_int_eq(res.verdict, REPORT_ABORTED);
+		ck_assert_msg(strstr(res.reason, words), "%s: %s", kv, res.reason);
+		ck_assert(w.saw_report);
+		/* Pen power went off within 50 ms of bench time of the trip
+		 * (in the report phase it goes off as the phase begins). */
+		if (strcmp(phases[i], "report") != 0) {
+			ck_assert_msg(!w.relay_on_at_report, "%s: pen still powered", kv);
+			if (w.off_ns) /* identify: the pen was never switched on */
+				ck_assert_msg(w.off_ns - w.struck_ns <= 50 * RIG_NS_PER_MS,
+					      "%s: power off %.1f ms after the trip", kv,
+					      (double)(w.off_ns - w.struck_ns) / 1e6);
+		}
+		char *t = report_text(&res);
+		ck_assert_ptr_nonnull(strstr(t, "\"ABORTED\""));
+		free(t);
+	}
+}
+
+START_TEST(test_estop_in_every_phase_aborts_and_cuts_power)
+{
+	check_safety_fault_in_every_phase("estop", "e-stop tripped");
+}
+END_TEST
+
+START_TEST(test_lid_open_in_every_phase_aborts_and_cuts_power)
+{
+	check_safety_fault_in_every_phase("lid_open", "lid open");
+}
+END_TEST
+
+START_TEST(test_wrong_pen_model_is_refused)
+{
+	char *sims[] = { "pen.model=XP-9" };
+	struct run_options o = opts(sims, 1);
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 2);
+	ck_assert_msg(strstr(res.reason, "the pen is a XP-9") && strstr(res.reason, "MN-300"),
+		      "%s", res.reason);
+}
+END_TEST
+
+START_TEST(test_scanned_serial_must_match_the_pen)
+{
+	struct run_options o = opts(NULL, 0);
+	o.serial = "MN3-999999";
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 2);
+	ck_assert_msg(strstr(res.reason, "scanned 'MN3-999999', the pen says 'MN3-000123'"), "%s",
+		      res.reason);
+	o.serial = "MN3-000123";
+	ck_assert_int_eq(run_execute(&o, &res), 0);
+}
+END_TEST
+
+START_TEST(test_busy_bench_fails_fast_with_75_and_no_report)
+{
+	char *lock = NULL;
+	ck_assert_int_ge(asprintf(&lock, "%s/.sim-bench.lock", dir), 0);
+	struct bench_lock held = { .fd = -1 };
+	struct rig_err err;
+	ck_assert_int_eq(bench_lock_acquire(&held, lock, "SIM-01", 0, &err), RIG_OK);
+	pid_t pid = fork();
+	if (pid == 0) { /* flock is per open file: another process must ask */
+		struct run_options o = opts(NULL, 0);
+		struct run_result res;
+		int code = run_execute(&o, &res);
+		_exit(code == 75 && !res.reported ? 0 : 1);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	bench_lock_release(&held);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	free(lock);
+}
+END_TEST
+
+START_TEST(test_expired_fixture_calibration_is_refused_with_78_naming_it)
+{
+	free(fixture);
+	fixture = make_fixture("zero_date = 2026-11-21", "zero_date = 2020-01-02");
+	struct run_options o = opts(NULL, 0);
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 78);
+	ck_assert_msg(strstr(res.reason, "laser zero expired") && strstr(res.reason, "rig zero") &&
+			      strstr(res.reason, "sim.ini:"),
+		      "%s", res.reason);
+	ck_assert_int_eq(res.verdict, REPORT_ABORTED);
+}
+END_TEST
+
+START_TEST(test_unwritable_report_folder_stops_before_the_pen_runs)
+{
+	free(outdir);
+	ck_assert_int_ge(asprintf(&outdir, "%s/afile/reports", dir), 0);
+	char *f = tu_write(dir, "afile", "not a folder");
+	struct run_options o = opts(NULL, 0);
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 74);
+	ck_assert(!res.reported);
+	free(f);
+}
+END_TEST
+
+START_TEST(test_bad_profile_is_a_data_error)
+{
+	char *p = tu_write(dir, "bad.ini", "[profile]\nname = x\nbogus = 1\n");
+	struct run_options o = opts(NULL, 0);
+	o.profile_path = p;
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 65);
+	ck_assert(!res.reported);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_junit_lists_failed_points_with_values)
+{
+	char *sims[] = { "pen.depth_gain=1.08" };
+	struct run_options o = opts(sims, 1);
+	o.mode = RUN_MODE_VERIFY;
+	char *junit = NULL;
+	ck_assert_int_ge(asprintf(&junit, "%s/junit.xml", dir), 0);
+	o.junit_path = junit;
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 1);
+	char *x = tu_read(junit);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_ptr_nonnull(strstr(x, "<testsuite"));
+	ck_assert_ptr_nonnull(strstr(x, "<failure"));
+	ck_assert_ptr_nonnull(strstr(x, "2500"));
+	free(x);
+	free(junit);
+}
+END_TEST
+
+static double csv_field(const char *line, int col)
+{
+	for (int i = 0; i < col && line; i++) {
+		line = strchr(line, ',');
+		if (line)
+			line++;
+	}
+	return line ? strtod(line, NULL) : NAN;
+}
+
+START_TEST(test_saved_trace_reanalysed_gives_the_reported_depth)
+{
+	struct run_options o = opts(NULL, 0);
+	o.mode = RUN_MODE_VERIFY;
+	o.save_trace = true;
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 1); /* out of calibration */
+	char *t = report_text(&res);
+	const char *key = "\"verify\",\"depth_sweep\",\"depth\",\"um\",1250,";
+	char *row = strstr(t, key);
+	ck_assert_ptr_nonnull(row);
+	double reported = csv_field(row + strlen(key), 0);
+	char *cmd = NULL, *trace = NULL;
+	ck_assert_int_ge(asprintf(&cmd, "ls %s/traces/*/*verify_depth_sweep_1250um* > %s/t.txt",
+				  outdir, dir), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_ge(asprintf(&trace, "%s/t.txt", dir), 0);
+	char *name = tu_read(trace);
+	*strchr(name, '\n') = '\0';
+	FILE *in = fopen(name, "r");
+	ck_assert_ptr_nonnull(in);
+	struct measure *m;
+	struct rig_err err;
+	struct measure_config cfg = { .rate_hz = 4000, .zero_mm = 5.0, .freq_hint_hz = 120 };
+	ck_assert_int_eq(measure_create(&m, &cfg, &err), RIG_OK);
+	struct capture_info info;
+	ck_assert_int_eq(capture_feed(in, name, CAPTURE_CSV, 10, m, &info, &err), RIG_OK);
+	measure_finish(m);
+	struct measure_stats st;
+	measure_result(m, &st);
+	ck_assert(st.has_depth);
+	ck_assert_double_eq_tol(st.depth_mean_um, reported, 1e-3);
+	measure_free(m);
+	fclose(in);
+	free(name);
+	free(cmd);
+	free(trace);
+	free(t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("run");
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_production_run_on_virtual_bench_passes_with_full_report);
+	tcase_add_test(tc, test_verify_mode_fails_pen_out_of_calibration_naming_the_points);
+	tcase_add_test(tc, test_calibrate_mode_brings_the_same_pen_to_pass);
+	tcase_add_test(tc, test_pen_that_cannot_reach_fails_with_that_reason);
+	tcase_add_test(tc, test_verify_only_profile_cannot_calibrate);
+	tcase_add_test(tc, test_estop_in_every_phase_aborts_and_cuts_power);
+	tcase_add_test(tc, test_lid_open_in_every_phase_aborts_and_cuts_power);
+	tcase_add_test(tc, test_wrong_pen_model_is_refused);
+	tcase_add_test(tc, test_scanned_serial_must_match_the_pen);
+	tcase_add_test(tc, test_busy_bench_fails_fast_with_75_and_no_report);
+	tcase_add_test(tc, test_expired_fixture_calibration_is_refused_with_78_naming_it);
+	tcase_add_test(tc, test_unwritable_report_folder_stops_before_the_pen_runs);
+	tcase_add_test(tc, test_bad_profile_is_a_data_error);
+	tcase_add_test(tc, test_junit_lists_failed_points_with_values);
+	tcase_add_test(tc, test_saved_trace_reanalysed_gives_the_reported_depth);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
