@@ -33,14 +33,17 @@ static const struct fixture_loadcell cfg_default = {
 	.median_of = 3,
 };
 
-/* A bench with the given "key=value" parameters (NULL-terminated). */
+/* A bench with the given "key=value" parameters (NULL-terminated). The
+ * tests expect the pen to press 5 N: offset 80000 + 2000 counts/N * 5 N =
+ * 90000 counts; set it here rather than rely on the bench's default. */
 static void bench_up(const char *const *kv)
 {
 	struct sim_param p[16];
 	size_t n = 0;
 	struct rig_err err = { 0 };
-	for (; kv && kv[n]; n++)
-		ck_assert_int_eq(sim_param_parse(&p[n], kv[n], &err), RIG_OK);
+	ck_assert_int_eq(sim_param_parse(&p[n++], "loadcell.preload_n=5", &err), RIG_OK);
+	for (; kv && kv[n - 1]; n++)
+		ck_assert_int_eq(sim_param_parse(&p[n], kv[n - 1], &err), RIG_OK);
 	vclock_init(&vc, RIG_NS_PER_S);
 	hal = (struct rig_hal){ .clock = &vc.base };
 	ck_assert_msg(sim_bench_create(&bench, &hal, p, n, &err) == RIG_OK, "%s", err.msg);

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "core/err.h"
+#include "core/version.h"
 
 static void usage(FILE *out)
 {
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
 		return RIG_EXIT_PASS;
 	}
 	if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
-		printf("rig %s\n", RIG_VERSION);
+		printf("rig %s\n", rig_version);
 		return RIG_EXIT_PASS;
 	}
 	for (unsigned i = 0; i < rig_ncommands; i++)

@@ -12,9 +12,7 @@
 
 #include "run/text.h"
 
-#ifndef RIG_VERSION
-#define RIG_VERSION "unknown"
-#endif
+#include "core/version.h"
 
 const char *const report_columns[REPORT_NCOLUMNS] = {
 	"run_id", "timestamp", "station", "operator", "pen_model", "pen_serial",
@@ -106,7 +104,7 @@ enum rig_rc report_meta_init(struct report_meta *m, struct rig_err *err)
 {
 	memset(m, 0, sizeof *m);
 	m->started = time(NULL); /* calendar time for the record, not bench time */
-	copy(m->rig_version, sizeof m->rig_version, RIG_VERSION);
+	copy(m->rig_version, sizeof m->rig_version, rig_version);
 	return report_new_run_id(m->run_id, err);
 }
 

@@ -52,7 +52,7 @@ struct report_meta {
 };
 
 /* Zero *m, draw a run id (getrandom), stamp `started` with the current
- * UTC time and rig_version with RIG_VERSION. RIG_E_IO if no randomness. */
+ * UTC time and rig_version with the build's version (core/version.h). RIG_E_IO if no randomness. */
 enum rig_rc report_meta_init(struct report_meta *m, struct rig_err *err);
 /* Copy the profile's name, version, sha256 and path. */
 void report_meta_set_profile(struct report_meta *m, const struct profile *p);
