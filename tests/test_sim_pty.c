@@ -1,0 +1,176 @@
+/* test_sim_pty.c - `rig sim` as an outside program sees it: its pen and
+ * laser on pseudo-terminals, in real time, reached through the pty: serial
+ * backend, and a whole `rig run` against it. These tests take real time
+ * (a few seconds each). */
+#include <check.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dev/laser/laser.h"
+#include "hal/serial.h"
+#include "run/run.h"
+#include "support/testutil.h"
+
+static pid_t sim_pid;
+static char pen_pty[80], laser_pty[80];
+static char *dir;
+
+/* Start `rig sim` and read its two "device /dev/pts/N" lines. */
+static void setup(void)
+{
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	sim_pid = fork();
+	ck_assert_int_ge(sim_pid, 0);
+	if (sim_pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		const char *bin = getenv("RIG_BIN");
+		const char *runner = getenv("RIG_RUNNER");
+		char *cmd = NULL;
+		if (asprintf(&cmd, "exec %s %s sim --fixture %s/fixtures/sim.ini",
+			     runner ? runner : "", bin ? bin : SRCDIR "/build/rig", SRCDIR) < 0)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	FILE *out = fdopen(fds[0], "r");
+	char line[128];
+	for (int i = 0; i < 2 && fgets(line, sizeof line, out); i++) {
+		char name[16], path[64];
+		ck_assert_int_eq(sscanf(line, "%15s %63s", name, path), 2);
+		if (!strcmp(name, "pen"))
+			snprintf(pen_pty, sizeof pen_pty, "pty:%s", path);
+		else if (!strcmp(name, "laser"))
+			snprintf(laser_pty, sizeof laser_pty, "pty:%s", path);
+	}
+	fclose(out);
+	ck_assert_msg(pen_pty[0] && laser_pty[0], "rig sim did not name both ptys");
+	dir = tu_tmpdir();
+}
+
+static void teardown(void)
+{
+	kill(sim_pid, SIGTERM);
+	int st;
+	waitpid(sim_pid, &st, 0);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+START_TEST(test_sim_pen_answers_idn_from_a_plain_termios_client)
+{
+	struct rig_hal hal = { .clock = clock_real() };
+	struct serial_settings s = serial_8n1(115200);
+	struct serial_port *p;
+	struct rig_err err = { 0 };
+	ck_assert_msg(serial_open(&p, pen_pty, &s, &hal, &err) == RIG_OK, "%s", err.msg);
+	char reply[128] = "";
+	size_t got = 0, n;
+	/* The pen boots silently for 200 ms after rig sim powers it: ask
+	 * again, as any client would, until it answers. */
+	for (int tries = 0; tries < 10 && !got; tries++) {
+		ck_assert_int_eq(serial_write_str(p, "*IDN?\n", 500, &err), RIG_OK);
+		ck_assert_int_eq(serial_read_some(p, reply, sizeof reply - 1, 300, &got, &err),
+				 RIG_OK);
+	}
+	ck_assert_msg(got > 0, "no reply to *IDN? within 3 s");
+	reply[got] = '\0';
+	while (got < sizeof reply - 1 && !strchr(reply, '\n')) {
+		ck_assert_int_eq(serial_read_some(p, reply + got, sizeof reply - 1 - got, 1000, &n,
+						  &err),
+				 RIG_OK);
+		ck_assert_msg(n > 0, "reply to *IDN? cut short: '%s'", reply);
+		got += n;
+		reply[got] = '\0';
+	}
+	ck_assert_str_eq(reply, "Dermatech,MN-300,MN3-000123,1.4.2\n");
+	serial_close(p);
+}
+END_TEST
+
+START_TEST(test_sim_laser_streams_at_its_rate_in_real_time)
+{
+	struct rig_hal hal = { .clock = clock_real() };
+	struct serial_settings s = serial_8n1(921600);
+	struct serial_port *p;
+	struct laser *l;
+	struct rig_err err = { 0 };
+	ck_assert_msg(serial_open(&p, laser_pty, &s, &hal, &err) == RIG_OK, "%s", err.msg);
+	struct laser_settings ls = { .range_mm = 10, .rate_hz = 4000, .baud = 921600 };
+	ck_assert_msg(laser_open(&l, p, &ls, &err) == RIG_OK, "%s", err.msg);
+	ck_assert_int_eq(laser_start(l, &err), RIG_OK);
+	struct laser_sample buf[512];
+	uint64_t t0 = clock_now_ns(hal.clock), slots = 0, ok = 0;
+	while (clock_now_ns(hal.clock) - t0 < RIG_NS_PER_S) {
+		size_t n;
+		ck_assert_msg(laser_read(l, buf, 512, 500, &n, &err) == RIG_OK, "%s", err.msg);
+		for (size_t i = 0; i < n; i++)
+			ok += buf[i].status == LASER_OK;
+		slots += n;
+	}
+	double secs = (double)(clock_now_ns(hal.clock) - t0) / 1e9;
+	/* The slots decoded in real time match 4 kHz; the bound is loose
+	 * because the two processes share a busy machine. */
+	ck_assert_msg(fabs(slots / secs - 4000) < 400, "%.0f samples/s", slots / secs);
+	ck_assert_uint_eq(ok, slots);
+	laser_close(l);
+	serial_close(p);
+}
+END_TEST
+
+START_TEST(test_full_run_against_rig_sim_over_ptys_passes)
+{
+	char *text = tu_read(SRCDIR "/fixtures/sim.ini");
+	char pen_line[96], laser_line[96];
+	snprintf(pen_line, sizeof pen_line, "port = %s", pen_pty);
+	snprintf(laser_line, sizeof laser_line, "port = %s", laser_pty);
+	char *t1 = tu_replace(text, "port = sim:pen", pen_line);
+	char *t2 = tu_replace(t1, "port = sim:laser", laser_line);
+	char *fx = tu_write(dir, "pty.ini", t2);
+	char *out = NULL;
+	ck_assert_int_ge(asprintf(&out, "%s/reports", dir), 0);
+	struct run_options o = {
+		.fixture_path = fx,
+		.profile_path = SRCDIR "/tests/data/profiles/quick-p25.ini",
+		.operator_name = "pty-test",
+		.out_dir = out,
+	};
+	struct run_result res;
+	int code = run_execute(&o, &res);
+	ck_assert_msg(code == 0, "exit %d: %s", code, res.reason);
+	ck_assert(res.reported);
+	char *rep = tu_read(res.report_path);
+	ck_assert_ptr_nonnull(strstr(rep, "\"calibrate\",\"readback\",\"tables_after_reset\""));
+	free(rep);
+	free(text);
+	free(t1);
+	free(t2);
+	free(fx);
+	free(out);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("sim_pty");
+	TCase *tc = tcase_create("sim_pty");
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_sim_pen_answers_idn_from_a_plain_termios_client);
+	tcase_add_test(tc, test_sim_laser_streams_at_its_rate_in_real_time);
+	tcase_add_test(tc, test_full_run_against_rig_sim_over_ptys_passes);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
