@@ -163,10 +163,17 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 20);
-	tcase_add_test(tc, test_second_locker_is_busy_and_told_the_holders_pid);
-	tcase_add_test(tc, test_waiting_locker_gets_the_bench_after_release);
-	tcase_add_test(tc, test_waiting_locker_gives_up_after_its_wait);
-	tcase_add_test(tc, test_lock_is_released_when_the_holder_dies);
+	/* fork() hangs under qemu-user here (make CROSS=... check sets
+	 * RIG_RUNNER): the tests between processes run natively. */
+	const char *runner = getenv("RIG_RUNNER");
+	if (runner && *runner) {
+		fprintf(stderr, "test_lock: under %s: skipping the tests that fork\n", runner);
+	} else {
+		tcase_add_test(tc, test_second_locker_is_busy_and_told_the_holders_pid);
+		tcase_add_test(tc, test_waiting_locker_gets_the_bench_after_release);
+		tcase_add_test(tc, test_waiting_locker_gives_up_after_its_wait);
+		tcase_add_test(tc, test_lock_is_released_when_the_holder_dies);
+	}
 	tcase_add_test(tc, test_unopenable_lock_file_is_an_io_error);
 	suite_add_tcase(s, tc);
 	return s;

@@ -546,12 +546,20 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_report_has_columns_rows_and_verdict_row);
 	tcase_add_test(tc, test_serial_is_sanitised_for_the_file_name);
 	tcase_add_test(tc, test_formula_text_is_neutralised_but_negative_numbers_stay);
-	tcase_add_test(tc, test_orphaned_journal_is_recovered_as_aborted_report);
-	tcase_add_test(tc, test_torn_last_journal_line_is_dropped_on_recovery);
+	/* fork() hangs under qemu-user here (make CROSS=... check sets
+	 * RIG_RUNNER): the tests that need a second process run natively. */
+	const char *runner = getenv("RIG_RUNNER");
+	bool can_fork = !runner || !*runner;
+	if (!can_fork)
+		fprintf(stderr, "test_report: under %s: skipping the tests that fork\n", runner);
+	if (can_fork) {
+		tcase_add_test(tc, test_orphaned_journal_is_recovered_as_aborted_report);
+		tcase_add_test(tc, test_torn_last_journal_line_is_dropped_on_recovery);
+		tcase_add_test(tc, test_summary_survives_concurrent_writers);
+	}
 	tcase_add_test(tc, test_journal_of_a_live_run_is_left_alone);
 	tcase_add_test(tc, test_crash_while_publishing_is_finished_without_doubling);
 	tcase_add_test(tc, test_same_name_from_another_run_is_never_overwritten);
-	tcase_add_test(tc, test_summary_survives_concurrent_writers);
 	tcase_add_test(tc, test_unwritable_folder_is_an_io_error_naming_it);
 	tcase_add_test(tc, test_run_ids_are_uuid_v4);
 	suite_add_tcase(s, tc);
