@@ -13,6 +13,7 @@
 #include "run/lock.h"
 #include "run/run.h"
 #include "sim/io.h"
+#include "support/runrig.h"
 #include "support/testutil.h"
 
 #define PROFILE SRCDIR "/profiles/production-p25.ini"
@@ -251,22 +252,26 @@ END_TEST
 
 START_TEST(test_busy_bench_fails_fast_with_75_and_no_report)
 {
-	char *lock = NULL;
+	char *lock = NULL, *args = NULL;
 	ck_assert_int_ge(asprintf(&lock, "%s/.sim-bench.lock", dir), 0);
 	struct bench_lock held = { .fd = -1 };
 	struct rig_err err;
 	ck_assert_int_eq(bench_lock_acquire(&held, lock, "SIM-01", 0, &err), RIG_OK);
-	pid_t pid = fork();
-	if (pid == 0) { /* flock is per open file: another process must ask */
-		struct run_options o = opts(NULL, 0);
-		struct run_result res;
-		int code = run_execute(&o, &res);
-		_exit(code == 75 && !res.reported ? 0 : 1);
-	}
-	int st;
-	waitpid(pid, &st, 0);
+	/* flock belongs to an open file: another process must ask for it. */
+	ck_assert_int_ge(asprintf(&args, "run --fixture %s --profile %s --out %s", fixture,
+				  PROFILE, outdir),
+			 0);
+	struct rig_result r = run_rig(args);
 	bench_lock_release(&held);
-	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_eq(r.exit_code, 75);
+	ck_assert_msg(strstr(r.err, "bench SIM-01 is in use by pid"), "%s", r.err);
+	rig_result_free(&r);
+	/* No report: the run never started on the bench. */
+	char *glob = NULL;
+	ck_assert_int_ge(asprintf(&glob, "ls %s/*_*.csv >/dev/null 2>&1", outdir), 0);
+	ck_assert_int_ne(system(glob), 0);
+	free(glob);
+	free(args);
 	free(lock);
 }
 END_TEST

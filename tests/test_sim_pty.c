@@ -5,6 +5,7 @@
 #include <check.h>
 #include <math.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #include "run/run.h"
 #include "support/testutil.h"
 
+extern char **environ;
+
 static pid_t sim_pid;
 static char pen_pty[80], laser_pty[80];
 static char *dir;
@@ -25,21 +28,22 @@ static void setup(void)
 {
 	int fds[2];
 	ck_assert_int_eq(pipe(fds), 0);
-	sim_pid = fork();
-	ck_assert_int_ge(sim_pid, 0);
-	if (sim_pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		const char *bin = getenv("RIG_BIN");
-		const char *runner = getenv("RIG_RUNNER");
-		char *cmd = NULL;
-		if (asprintf(&cmd, "exec %s %s sim --fixture %s/fixtures/sim.ini",
-			     runner ? runner : "", bin ? bin : SRCDIR "/build/rig", SRCDIR) < 0)
-			_exit(127);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
+	/* posix_spawn, not fork: a plain fork() hangs under qemu-user, which
+	 * runs these suites for cross builds. */
+	const char *bin = getenv("RIG_BIN");
+	const char *runner = getenv("RIG_RUNNER");
+	char *cmd = NULL;
+	ck_assert_int_ge(asprintf(&cmd, "exec %s %s sim --fixture %s/fixtures/sim.ini",
+				  runner ? runner : "", bin ? bin : SRCDIR "/build/rig", SRCDIR),
+			 0);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	char *argv[] = { "sh", "-c", cmd, NULL };
+	ck_assert_int_eq(posix_spawn(&sim_pid, "/bin/sh", &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	free(cmd);
 	close(fds[1]);
 	FILE *out = fdopen(fds[0], "r");
 	char line[128];
