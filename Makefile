@@ -130,7 +130,7 @@ check: $(BUILD)/rig $(TEST_BINS)
 # make bench: accuracy of the stroke engine against ground truth, and
 # throughput / peak memory of `rig analyze` on 1- and 10-minute captures.
 # Figures are printed, never asserted; not part of `make check`.
-$(BENCH_BIN): $(BUILD)/obj/tests/bench/bench_measure.o $(TEST_SUPPORT_OBJS) $(BUILD)/librig.a
+$(BENCH_BIN): $(BUILD)/obj/tests/bench/bench_measure.o $(BUILD)/obj/tests/support/capgen.o $(BUILD)/librig.a
 	$(if $(Q),@echo "  LD      $@")
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
