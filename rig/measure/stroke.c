@@ -8,7 +8,9 @@
  * is being learned (the first HIST_CAP samples after the level is known),
  * closed strokes stay in `hist`; when it is full, at a stall or at the end
  * of the record, the shape is built from them and they are fitted in order.
- * Memory is fixed: one struct of about 230 KiB, whatever the record length.
+ * The stroke ends (knots of the phase) are then refined against the shape
+ * (knots_step, and knot_solve after learning); the frequency counts them.
+ * Memory is fixed: one struct of about 360 KiB, whatever the record length.
  */
 #include "measure/stroke.h"
 
