@@ -8,7 +8,9 @@
  * is being learned (the first HIST_CAP samples after the level is known),
  * closed strokes stay in `hist`; when it is full, at a stall or at the end
  * of the record, the shape is built from them and they are fitted in order.
- * Memory is fixed: one struct of about 230 KiB, whatever the record length.
+ * The stroke ends (knots of the phase) are then refined against the shape
+ * (knots_step, and knot_solve after learning); the frequency counts them.
+ * Memory is fixed: one struct of about 360 KiB, whatever the record length.
  */
 #include "measure/stroke.h"
 
@@ -28,6 +30,12 @@
 #define TROUGH_W 0.1          /* trough estimate: shape below 10 % */
 #define STALL_PERIODS 4.0     /* no up-crossing for this long: stalled */
 #define F_LOW_HZ 20.0         /* slowest stroke assumed without a hint */
+#define SHARP_WIDTH 0.12      /* a top narrower (cycles, 1 % down) is a peak */
+#define KNOT_ITERS 3          /* refinements of the stroke ends while learning */
+#define KNOT_PRIOR 0.1        /* prior rms shift of a stroke end, periods */
+#define KNOT_MAX 0.25         /* larger steps are outside the linear reach */
+#define KNOT_NOISE_UM 2.0     /* sample noise assumed by the knot prior */
+#define KNOT_SMOOTH 1e-3      /* rms change of the period from one stroke to the next */
 
 struct xing {
 	double t_slot;    /* absolute slot (fractional) of the crossing */
@@ -93,6 +101,14 @@ struct measure {
 	struct shape shape;
 	struct bins bins;         /* scratch for learning */
 	double t_ref_slots;       /* running period (EMA of clean ones) */
+	double t_run_slots;       /* the same from raw crossings: stall limit */
+	bool learn0_counted;      /* learn[0] went through the frequency count */
+	bool kn_have;             /* prev is a refined knot with a refined period */
+	double kn_period;         /* that period, slots */
+	double kn_var;            /* variance of prev's time, slots^2 */
+	/* scratch of the knot refinement (learning): tridiagonal system */
+	double kd[XING_CAP], ke[XING_CAP], kf[XING_CAP], kb[XING_CAP];
+	bool kuse[XING_CAP];
 
 	/* frequency: whole periods between reliable crossings, by segment */
 	bool seg_active;
@@ -145,6 +161,11 @@ static inline double xabs(double a)
 
 /* ---- the stroke shape -------------------------------------------------- */
 
+/* Sums of one stroke's samples for its two knots (see knots_step). */
+struct knot_sums {
+	double n, Sr, Ss, Se, Sss, Sse, See, Srs, Sre;
+};
+
 struct top_fit {
 	unsigned n;        /* samples used */
 	double off_um;     /* the stroke's peak minus the shape's peak */
@@ -155,20 +176,21 @@ struct top_fit {
 	double trough_off_um;
 };
 
-/* Accumulate one stroke's samples into bins. */
+/* Accumulate one stroke's samples into bins. A sample outside the
+ * stroke's phase range (possible once its ends are refined) wraps. */
 static void fold_stroke(const struct measure *m, const struct xing *a,
 			const struct xing *b, struct bins *bn)
 {
 	double t0 = a->t_slot, span = b->t_slot - a->t_slot;
+	long nb = (long)bn->n;
 	for (uint32_t i = a->idx; i < b->idx; i++) {
 		double x = m->hist[i];
 		double u = ((double)(m->hist_slot0 + i) - t0) / span * bn->n;
-		long j = (long)floor(u);
+		double fu = floor(u);
+		long j = (long)fu % nb;
 		if (j < 0)
-			j = 0;
-		if (j >= (long)bn->n)
-			j = (long)bn->n - 1;
-		double p = u - (double)j - 0.5;
+			j += nb;
+		double p = u - fu - 0.5;
 		bn->sx[j] += x;
 		bn->sxx[j] += x * x;
 		bn->sp[j] += p;
@@ -186,6 +208,47 @@ static void quad3(double a, double ya, double b, double yb, double c, double yc,
 	*y0 = ya - d1 * a + d2 * a * b;
 	*y1 = d1 - d2 * (a + b);
 	*y2 = d2;
+}
+
+static bool solve3(const double A[3][3], const double y[3], double p[3], double *inv00);
+#define solve3_sym solve3
+
+/* A sharp top: y = p - cl (x - v)^2 left of v, p - cr (x - v)^2 right of
+ * it (one curvature per side: a cam advances faster than it retracts),
+ * weighted least squares over the points, v by a fine search. Returns
+ * false if no v gives a solvable fit. */
+static bool peak_two_sided(const double *x, const double *y, const double *wt, long np,
+			   double *p_out, double *v_out, double *rss_out)
+{
+	double best = INFINITY;
+	double step = (x[np - 1] - x[0]) / 400;
+	for (double v = x[0]; v <= x[np - 1]; v += step) {
+		double A[3][3] = { { 0 } }, b[3] = { 0 }, q[3], inv00;
+		for (long k = 0; k < np; k++) {
+			double d = x[k] - v;
+			double g[3] = { 1, d < 0 ? -d * d : 0, d < 0 ? 0 : -d * d };
+			for (int i = 0; i < 3; i++) {
+				b[i] += wt[k] * g[i] * y[k];
+				for (int j = 0; j < 3; j++)
+					A[i][j] += wt[k] * g[i] * g[j];
+			}
+		}
+		if (!solve3_sym(A, b, q, &inv00))
+			continue;
+		double rss = 0;
+		for (long k = 0; k < np; k++) {
+			double d = x[k] - v;
+			double e = y[k] - (q[0] - (d < 0 ? q[1] : q[2]) * d * d);
+			rss += wt[k] * e * e;
+		}
+		if (rss < best) {
+			best = rss;
+			*p_out = q[0];
+			*v_out = v;
+		}
+	}
+	*rss_out = best;
+	return isfinite(best);
 }
 
 /* Build the shape from bin sums. Each filled bin is a point at the mean
@@ -322,6 +385,39 @@ static bool shape_build(struct shape *sh, const struct bins *bn)
 			vpos = v;
 		}
 	}
+	/* A sharp top (sine, cam: narrower than SHARP_WIDTH at 1 % of the
+	 * travel below it) is fitted with a parabola per side over the bins
+	 * down to that level: a single quadratic over few bins misses an
+	 * asymmetric top by microns, and its curvature test can fail on
+	 * noise, which would take the plateau's level of a peak. */
+	double lev = 0.01 * (ys[jmax] - tmin);
+	if (lev < 4.0 * sqrt(2.0) * sd[jmax])
+		lev = 4.0 * sqrt(2.0) * sd[jmax];
+	long wl = 0, wh = 0;
+	while (wl > -n / 4 && ys[(jmax + wl - 1 + n) % n] >= ys[jmax] - lev)
+		wl--;
+	while (wh < n / 4 && ys[(jmax + wh + 1) % n] >= ys[jmax] - lev)
+		wh++;
+	if ((double)(wh - wl + 1) / (double)n <= SHARP_WIDTH) {
+		wl = wl < -2 ? wl - 1 : -3;
+		wh = wh > 2 ? wh + 1 : 3;
+		double px[NBIN_MAX], py[NBIN_MAX], pw[NBIN_MAX];
+		long np = 0;
+		for (long k = wl; k <= wh; k++) {
+			long j = (jmax + k + n) % n;
+			px[np] = (double)k + (X[j] - (double)j);
+			py[np] = yc[j];
+			pw[np] = bn->cnt[j] ? (double)bn->cnt[j] : 0.5;
+			np++;
+		}
+		double p2 = peak, v2 = vpos, rss2;
+		if (peak_two_sided(px, py, pw, np, &p2, &v2, &rss2)) {
+			peak = p2;
+			vpos = v2;
+			lo = wl;
+			hi = wh;
+		}
+	}
 	sh->nbins = (unsigned)n;
 	sh->peak_um = peak;
 	sh->min_um = tmin;
@@ -335,6 +431,25 @@ static bool shape_build(struct shape *sh, const struct bins *bn)
 	for (long j = 0; j < n; j++)
 		sh->w[j] = (yc[j] - tmin) / travel;
 	return true;
+}
+
+/* The shape at phase ph (cycles from the up-crossing, any real number:
+ * it wraps): value T (um), slope dT (um per cycle) and relative height w
+ * of the nearest bin. */
+static inline void shape_at(const struct shape *sh, double ph, double *T, double *dT,
+			    double *w)
+{
+	long nbins = (long)sh->nbins;
+	double u = (ph - floor(ph)) * (double)nbins - 0.5;
+	long j = (long)floor(u + 0.5);
+	double sf = u - (double)j;
+	if (j < 0)
+		j += nbins;
+	else if (j >= nbins)
+		j -= nbins;
+	*T = sh->c0[j] + sf * (sh->c1[j] + sf * sh->c2[j]);
+	*dT = (sh->c1[j] + 2 * sf * sh->c2[j]) * (double)nbins;
+	*w = sh->w[j];
 }
 
 /* ---- statistics -------------------------------------------------------- */
@@ -406,18 +521,18 @@ static bool solve3(const double A[3][3], const double y[3], double p[3], double 
  * than 6 samples or a singular system, alpha + beta (w - 1), then an offset
  * (over the top 30 % if there are samples there) are fitted; for the mean
  * depth all are unbiased. Returns false if no sample is near the top. */
-static bool top_fit(const struct measure *m, const struct xing *a, const struct xing *b,
-		    struct top_fit *f)
+static bool top_fit(const struct measure *m, const struct xing *a, double b_t, uint32_t b_idx,
+		    struct top_fit *f, struct knot_sums *ks)
 {
 	const struct shape *sh = &m->shape;
-	double span = b->t_slot - a->t_slot;
+	double span = b_t - a->t_slot;
 	double dph = 1.0 / span;
 	double ph = ((double)(m->hist_slot0 + a->idx) - a->t_slot) * dph;
 	double nb_d = (double)sh->nbins;
 	long nbins = (long)sh->nbins;
 	double A[3][3] = { { 0 } }, y[3] = { 0 }, srr = 0;
 	double nt = 0, srt = 0, srrt = 0, nb = 0, srb = 0;
-	for (uint32_t i = a->idx; i < b->idx; i++, ph += dph) {
+	for (uint32_t i = a->idx; i < b_idx; i++, ph += dph) {
 		/* nearest bin centre; phase is in [0, 1) up to rounding */
 		double u = ph * nb_d - 0.5;
 		long j = (long)(u + 1.5) - 1;
@@ -427,13 +542,31 @@ static bool top_fit(const struct measure *m, const struct xing *a, const struct 
 		else if (j >= nbins)
 			j -= nbins;
 		double w = sh->w[j];
-		bool top = w >= TOP_W_WIDE && ph <= sh->trough_phase;
+		bool own = ph <= sh->trough_phase;
+		bool top = w >= TOP_W_WIDE && own;
 		/* After the trough the next stroke's advance begins: it may
 		 * differ from this one, so it does not enter this fit. */
-		if (!top && w > TROUGH_W)
+		if (!top && w > TROUGH_W && !(ks && own))
 			continue;
 		double d = sh->c1[j] + 2 * sfrac * sh->c2[j];
 		double r = m->hist[i] - (sh->c0[j] + sfrac * (sh->c1[j] + sfrac * sh->c2[j]));
+		if (ks && own && ph >= 0) {
+			/* the stroke's knots (knot_solve): slope per cycle
+			 * times d(phase)/d(start), d(phase)/d(end) */
+			double dT = d * nb_d * dph;
+			double js = -dT * (1 - ph), je = -dT * ph;
+			ks->n++;
+			ks->Sr += r;
+			ks->Ss += js;
+			ks->Se += je;
+			ks->Sss += js * js;
+			ks->Sse += js * je;
+			ks->See += je * je;
+			ks->Srs += r * js;
+			ks->Sre += r * je;
+		}
+		if (!top && w > TROUGH_W)
+			continue;
 		if (!top) {
 			nb++;
 			srb += r;
@@ -510,14 +643,14 @@ done:
 
 /* Fit one closed stroke (hist[a.idx .. b.idx)) with the learned shape. */
 static void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b,
-		       double t_ref)
+		       double b_t, double t_ref, struct knot_sums *ks)
 {
 	struct measure_stroke s = { 0 };
 	const struct shape *sh = &m->shape;
 	struct top_fit f;
 	double span = b->t_slot - a->t_slot;
-	s.period_s = span / m->cfg.rate_hz;
-	s.peak_time_s = (a->t_slot + sh->peak_phase * span) / m->cfg.rate_hz;
+	s.period_s = (b_t - a->t_slot) / m->cfg.rate_hz;
+	s.peak_time_s = (a->t_slot + sh->peak_phase * (b_t - a->t_slot)) / m->cfg.rate_hz;
 
 	if (!a->reliable || !b->reliable || !b->clean_before) {
 		s.reject = MEASURE_REJECT_INVALID;
@@ -527,7 +660,7 @@ static void fit_stroke(struct measure *m, const struct xing *a, const struct xin
 		s.reject = MEASURE_REJECT_PERIOD;
 		goto out;
 	}
-	if (!top_fit(m, a, b, &f)) {
+	if (!top_fit(m, a, b_t, b->idx, &f, ks)) {
 		s.reject = MEASURE_REJECT_NO_TOP;
 		goto out;
 	}
@@ -554,6 +687,9 @@ static void emit_rejected(struct measure *m, const struct xing *a, double end_sl
 
 /* ---- learning ---------------------------------------------------------- */
 
+static void seg_start(struct measure *m, const struct xing *x);
+static void freq_interval(struct measure *m, const struct xing *x);
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -567,6 +703,199 @@ static bool stroke_usable(const struct xing *a, const struct xing *b, double t_r
 	       (t_ref <= 0 || (span >= 0.75 * t_ref && span <= 1.33 * t_ref));
 }
 
+/* Solve the symmetric band system (diagonal A0, A0[k] ~ A[k][k], A1[k]
+ * = A[k][k+1], A2[k] = A[k][k+2]) in place by LDL^T: b receives x. */
+static void band_solve(uint32_t n, double *A0, double *A1, double *A2, double *b)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		double d = A0[i];
+		if (i >= 1)
+			d -= A1[i - 1] * A1[i - 1] * A0[i - 1];
+		if (i >= 2)
+			d -= A2[i - 2] * A2[i - 2] * A0[i - 2];
+		A0[i] = d;
+		double a1 = A1[i];
+		if (i >= 1)
+			a1 -= A2[i - 1] * A1[i - 1] * A0[i - 1];
+		A1[i] = i + 1 < n ? a1 / d : 0;
+		A2[i] = i + 2 < n ? A2[i] / d : 0;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (i >= 1)
+			b[i] -= A1[i - 1] * b[i - 1];
+		if (i >= 2)
+			b[i] -= A2[i - 2] * b[i - 2];
+	}
+	for (uint32_t i = 0; i < n; i++)
+		b[i] /= A0[i];
+	for (uint32_t i = n; i-- > 0;) {
+		if (i + 1 < n)
+			b[i] -= A1[i] * b[i + 1];
+		if (i + 2 < n)
+			b[i] -= A2[i] * b[i + 2];
+	}
+}
+
+/* Refine the stroke ends (the knots of the phase: within a stroke the
+ * phase runs linearly between its two ends) by least squares, all knots at
+ * once, a band system:
+ * - smoothness: the pen's speed changes slowly, so the second difference
+ *   of neighbouring knots (a period minus the one before) is ~ N(0,
+ *   (KNOT_SMOOTH P)^2). Without it the problem is degenerate: with few
+ *   samples per stroke the crossing errors repeat with the sample pattern,
+ *   and a shape folded with them is a warped copy that agrees with them.
+ * - data (fit_data): each sample of a stroke up to its trough (its own
+ *   motion) is compared with the shape, r = x - T(ph) ~ alpha + js d_start
+ *   + je d_end, js = -T'(1 - ph)/P, je = -T' ph / P per slot of knot shift,
+ *   alpha the stroke's own offset, eliminated stroke by stroke. Every sample
+ *   takes part, not only the two around the mid level.
+ * - without data (the first pass): fidelity to the raw crossings, whose
+ *   noise var_raw comes from their second differences: a Whittaker
+ *   smoother of the crossing times.
+ * Returns the rms knot shift in slots. */
+static double knots_step(struct measure *m, struct xing *L, uint32_t nl, const bool *use,
+			 double t_ref, bool fit_data, double var_raw)
+{
+	const struct shape *sh = &m->shape;
+	double *A0 = m->kd, *A1 = m->ke, *A2 = m->kf, *B = m->kb;
+	double var_n = KNOT_NOISE_UM * KNOT_NOISE_UM;
+	double sig_s = KNOT_SMOOTH * t_ref;
+	double mu = (fit_data ? var_n : var_raw) / (sig_s * sig_s);
+	double lam = fit_data ? var_n / (KNOT_PRIOR * t_ref * KNOT_PRIOR * t_ref) : 1.0;
+	for (uint32_t k = 0; k < nl; k++) {
+		A0[k] = lam;
+		A1[k] = A2[k] = B[k] = 0;
+	}
+	for (uint32_t k = 1; k + 1 < nl; k++) {
+		if (!use[k - 1] || !use[k])
+			continue;
+		double s2 = L[k - 1].t_slot - 2 * L[k].t_slot + L[k + 1].t_slot;
+		A0[k - 1] += mu;
+		A0[k] += 4 * mu;
+		A0[k + 1] += mu;
+		A1[k - 1] -= 2 * mu;
+		A1[k] -= 2 * mu;
+		A2[k - 1] += mu;
+		B[k - 1] -= mu * s2;
+		B[k] += 2 * mu * s2;
+		B[k + 1] -= mu * s2;
+	}
+	for (uint32_t k = 0; fit_data && k + 1 < nl; k++) {
+		if (!use[k])
+			continue;
+		const struct xing *a = &L[k], *b = &L[k + 1];
+		double P = b->t_slot - a->t_slot, dph = 1.0 / P;
+		/* a refined end may have moved past a sample: look 2 beyond */
+		uint32_t i0 = a->idx >= 2 ? a->idx - 2 : 0;
+		double ph = ((double)(m->hist_slot0 + i0) - a->t_slot) * dph;
+		double n = 0, Sr = 0, Ss = 0, Se = 0, Sss = 0, Sse = 0, See = 0, Srs = 0, Sre = 0;
+		for (uint32_t i = i0; i < b->idx; i++, ph += dph) {
+			if (ph < 0 || ph > sh->trough_phase || isnan(m->hist[i]))
+				continue;
+			double T, dT, w;
+			shape_at(sh, ph, &T, &dT, &w);
+			double r = m->hist[i] - T;
+			double js = -dT * (1 - ph) * dph, je = -dT * ph * dph;
+			n++;
+			Sr += r;
+			Ss += js;
+			Se += je;
+			Sss += js * js;
+			Sse += js * je;
+			See += je * je;
+			Srs += r * js;
+			Sre += r * je;
+		}
+		if (n < 2)
+			continue;
+		A0[k] += Sss - Ss * Ss / n;
+		A0[k + 1] += See - Se * Se / n;
+		A1[k] += Sse - Ss * Se / n;
+		B[k] += Srs - Ss * Sr / n;
+		B[k + 1] += Sre - Se * Sr / n;
+	}
+	/* The open stroke after the last knot (the rest of the record, or of
+	 * the learning store) makes the last knot a start too: its phase runs
+	 * on with the last period, ph = (t - c_L) / (c_L - c_L-1). */
+	if (fit_data && nl >= 2 && use[nl - 2]) {
+		const struct xing *p0 = &L[nl - 2], *a = &L[nl - 1];
+		double P = a->t_slot - p0->t_slot, dph = 1.0 / P;
+		uint32_t i0 = a->idx >= 2 ? a->idx - 2 : 0;
+		double ph = ((double)(m->hist_slot0 + i0) - a->t_slot) * dph;
+		double n = 0, Sr = 0, Sp = 0, Sl = 0, Spp = 0, Spl = 0, Sll = 0, Srp = 0, Srl = 0;
+		for (uint32_t i = i0; i < m->n_hist; i++, ph += dph) {
+			if (ph < 0 || ph > sh->trough_phase || isnan(m->hist[i]))
+				continue;
+			double T, dT, w;
+			shape_at(sh, ph, &T, &dT, &w);
+			double r = m->hist[i] - T;
+			double jp = dT * ph * dph, jl = -dT * (1 + ph) * dph;
+			n++;
+			Sr += r;
+			Sp += jp;
+			Sl += jl;
+			Spp += jp * jp;
+			Spl += jp * jl;
+			Sll += jl * jl;
+			Srp += r * jp;
+			Srl += r * jl;
+		}
+		if (n >= 2) {
+			A0[nl - 2] += Spp - Sp * Sp / n;
+			A0[nl - 1] += Sll - Sl * Sl / n;
+			A1[nl - 2] += Spl - Sp * Sl / n;
+			B[nl - 2] += Srp - Sp * Sr / n;
+			B[nl - 1] += Srl - Sl * Sr / n;
+		}
+	}
+	band_solve(nl, A0, A1, A2, B);
+	double ss = 0, lim = KNOT_MAX * t_ref;
+	for (uint32_t k = 0; k < nl; k++) {
+		double d = B[k];
+		if (!(xabs(d) <= lim)) /* outside the linear reach: leave it */
+			d = 0;
+		L[k].t_slot += d;
+		ss += d * d;
+	}
+	return sqrt(ss / nl);
+}
+
+/* Fold the usable strokes into bins and build the shape. */
+static bool learn_shape(struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
+			unsigned *nbins)
+{
+	struct bins *bn = &m->bins;
+	unsigned filled;
+	do {
+		memset(bn, 0, sizeof *bn);
+		bn->n = *nbins;
+		for (uint32_t k = 0; k + 1 < nl; k++)
+			if (use[k])
+				fold_stroke(m, &L[k], &L[k + 1], bn);
+		filled = 0;
+		for (unsigned j = 0; j < *nbins; j++)
+			filled += bn->cnt[j] > 0;
+		if (filled * 10 < *nbins * 9 && *nbins > NBIN_MIN)
+			*nbins /= 2;
+		else
+			break;
+	} while (1);
+	return shape_build(&m->shape, bn);
+}
+
+/* Count the learning crossings into the frequency, in order, with their
+ * refined times. */
+static void learn_count_freq(struct measure *m, const struct xing *L, uint32_t nl)
+{
+	if (!m->learn0_counted && L[0].reliable)
+		seg_start(m, &L[0]);
+	m->prev = L[0];
+	for (uint32_t k = 1; k < nl; k++) {
+		freq_interval(m, &L[k]);
+		m->prev = L[k];
+	}
+}
+
 /* Build the shape from the strokes held in hist, fit them in order and
  * keep only the open stroke (after the last crossing) in hist. */
 static void learn_finish(struct measure *m)
@@ -575,6 +904,7 @@ static void learn_finish(struct measure *m)
 		return;
 	uint32_t nl = m->n_learn;
 	struct xing *L = m->learn;
+	bool *use = m->kuse;
 	/* Median period of the clean strokes: the reference while learning. */
 	double per[XING_CAP];
 	unsigned np = 0;
@@ -587,9 +917,11 @@ static void learn_finish(struct measure *m)
 		t_ref = per[np / 2];
 	}
 	uint64_t nsamp = 0;
-	for (uint32_t k = 0; k + 1 < nl; k++)
-		if (stroke_usable(&L[k], &L[k + 1], t_ref))
+	for (uint32_t k = 0; k + 1 < nl; k++) {
+		use[k] = stroke_usable(&L[k], &L[k + 1], t_ref);
+		if (use[k])
 			nsamp += L[k + 1].idx - L[k].idx;
+	}
 	bool ok = false;
 	if (nsamp) {
 		unsigned nbins = (unsigned)(nsamp / SAMPLES_PER_BIN);
@@ -597,33 +929,38 @@ static void learn_finish(struct measure *m)
 			nbins = NBIN_MIN;
 		if (nbins > NBIN_MAX)
 			nbins = NBIN_MAX;
-		/* Fold the strokes, halving the bins while many stay empty
-		 * (few distinct phases). Measured: refitting the shape to
-		 * scatter-corrected strokes (alternating fits) made the depth
-		 * worse, not better (docs/measurement.md), so the shape is the
-		 * plain mean stroke. */
-		struct bins *bn = &m->bins;
-		unsigned filled;
-		do {
-			memset(bn, 0, sizeof *bn);
-			bn->n = nbins;
-			for (uint32_t k = 0; k + 1 < nl; k++)
-				if (stroke_usable(&L[k], &L[k + 1], t_ref))
-					fold_stroke(m, &L[k], &L[k + 1], bn);
-			filled = 0;
-			for (unsigned j = 0; j < nbins; j++)
-				filled += bn->cnt[j] > 0;
-			if (filled * 10 < nbins * 9 && nbins > NBIN_MIN)
-				nbins /= 2;
-			else
-				break;
-		} while (1);
-		ok = shape_build(&m->shape, bn);
+		/* The plain mean stroke first, folded by the mid-level
+		 * crossings; then the stroke ends are refined against it and
+		 * the strokes folded again, a few times. Measured: refitting
+		 * the shape to scatter-corrected strokes (alternating fits)
+		 * made the depth worse, not better (docs/measurement.md), so
+		 * the shape stays the plain mean stroke. */
+		/* Timing noise of the raw crossings, from second differences. */
+		double s2 = 0;
+		unsigned n2 = 0;
+		for (uint32_t k = 1; k + 1 < nl; k++)
+			if (use[k - 1] && use[k]) {
+				double e = L[k - 1].t_slot - 2 * L[k].t_slot + L[k + 1].t_slot;
+				s2 += e * e;
+				n2++;
+			}
+		double var_raw = n2 ? s2 / n2 / 6 : 0;
+		double floor_var = KNOT_SMOOTH * t_ref * KNOT_SMOOTH * t_ref;
+		if (var_raw < floor_var)
+			var_raw = floor_var;
+		if (t_ref > 0)
+			knots_step(m, L, nl, use, t_ref, false, var_raw);
+		ok = learn_shape(m, L, nl, use, &nbins);
+		for (unsigned it = 0; ok && t_ref > 0 && it < KNOT_ITERS; it++) {
+			knots_step(m, L, nl, use, t_ref, true, 0);
+			ok = learn_shape(m, L, nl, use, &nbins);
+		}
 	}
 	m->learned = true;
+	learn_count_freq(m, L, nl);
 	for (uint32_t k = 0; k + 1 < nl; k++) {
 		if (ok)
-			fit_stroke(m, &L[k], &L[k + 1], t_ref);
+			fit_stroke(m, &L[k], &L[k + 1], L[k + 1].t_slot, t_ref, NULL);
 		else
 			emit_rejected(m, &L[k], L[k + 1].t_slot, MEASURE_REJECT_NO_TOP);
 	}
@@ -640,10 +977,15 @@ static void learn_finish(struct measure *m)
 	m->hist_slot0 += keep_from;
 	last.idx -= keep_from;
 	m->prev = last;
+	m->kn_have = ok && nl >= 2 && use[nl - 2];
+	m->kn_var = KNOT_SMOOTH * t_ref * KNOT_SMOOTH * t_ref; /* well known: batch */
+	m->kn_period = nl >= 2 ? L[nl - 1].t_slot - L[nl - 2].t_slot : 0;
 	m->n_learn = 0;
+	m->learn0_counted = false;
 	if (!ok) {
 		m->learn[0] = last;
 		m->n_learn = 1;
+		m->learn0_counted = true;
 	}
 }
 
@@ -739,6 +1081,37 @@ static void drop_hist(struct measure *m)
 	m->scan = 0;
 }
 
+/* After learning, the knots of each stroke as it closes: a small filter.
+ * The stroke was mapped with its start a (the previous end, known to
+ * variance m->kn_var) and the predicted end a + P0 (the pen's speed changes
+ * slowly); its samples, compared with the shape (sums ks, gathered by the
+ * depth fit, offset eliminated), correct both, with the smoothness prior on
+ * the change of period. The start's correction goes to the filter's state
+ * only (the start was reported with the stroke before). Returns the end. */
+static double knot_solve(struct measure *m, double a_t, double P0, const struct knot_sums *ks)
+{
+	double vn = KNOT_NOISE_UM * KNOT_NOISE_UM;
+	double sig_s = KNOT_SMOOTH * P0;
+	double ps = vn / (sig_s * sig_s);
+	double haa = vn / m->kn_var + ps, hxx = ps, hax = -ps, ba = 0, bx = 0;
+	double n = ks->n;
+	if (n >= 2) {
+		haa += ks->Sss - ks->Ss * ks->Ss / n;
+		hxx += ks->See - ks->Se * ks->Se / n;
+		hax += ks->Sse - ks->Ss * ks->Se / n;
+		ba = ks->Srs - ks->Ss * ks->Sr / n;
+		bx = ks->Sre - ks->Se * ks->Sr / n;
+	}
+	double det = haa * hxx - hax * hax;
+	double dx = det > 0 ? (haa * bx - hax * ba) / det : 0;
+	if (!(det > 0) || !(xabs(dx) <= KNOT_MAX * P0)) {
+		m->kn_var = KNOT_PRIOR * P0 * KNOT_PRIOR * P0;
+		return a_t + P0;
+	}
+	m->kn_var = vn * haa / det;
+	return a_t + P0 + dx;
+}
+
 static void on_crossing(struct measure *m, struct xing x)
 {
 	m->stalled_now = false;
@@ -752,16 +1125,25 @@ static void on_crossing(struct measure *m, struct xing x)
 		x.idx -= keep_from;
 		m->has_prev = true;
 		m->prev = x;
-		if (x.reliable)
-			seg_start(m, &x);
+		m->kn_have = false;
 		if (!m->learned) {
+			/* counted into the frequency when the shape is learned */
 			m->learn[0] = x;
 			m->n_learn = 1;
+			m->learn0_counted = false;
+		} else if (x.reliable) {
+			seg_start(m, &x);
 		}
 		return;
 	}
-	double t_ref = m->t_ref_slots;
-	freq_interval(m, &x);
+	/* Running period of the raw crossings: the stall limit. */
+	double d = x.t_slot - m->prev.t_slot;
+	if (m->prev.reliable && x.reliable && x.clean_before) {
+		if (m->t_run_slots <= 0)
+			m->t_run_slots = d;
+		else if (xabs(d / m->t_run_slots - 1) < 0.3)
+			m->t_run_slots += 0.05 * (d - m->t_run_slots);
+	}
 	if (!m->learned) {
 		m->learn[m->n_learn++] = x;
 		m->prev = x;
@@ -769,7 +1151,23 @@ static void on_crossing(struct measure *m, struct xing x)
 			learn_finish(m);
 		return;
 	}
-	fit_stroke(m, &m->prev, &x, t_ref);
+	double t_ref = m->t_ref_slots;
+	/* The stroke is mapped with the predicted end a + P0 unless the
+	 * crossing is far from it (a speed step, or no prediction yet). */
+	bool usable = stroke_usable(&m->prev, &x, t_ref);
+	double P0 = m->kn_period;
+	bool refine = usable && m->kn_have &&
+		      xabs(x.t_slot - m->prev.t_slot - P0) <= KNOT_MAX * P0;
+	struct knot_sums ks = { 0 };
+	double b_t = refine ? m->prev.t_slot + P0 : x.t_slot;
+	fit_stroke(m, &m->prev, &x, b_t, t_ref, refine ? &ks : NULL);
+	if (refine)
+		x.t_slot = knot_solve(m, m->prev.t_slot, P0, &ks);
+	else
+		m->kn_var = KNOT_PRIOR * t_ref * KNOT_PRIOR * t_ref;
+	freq_interval(m, &x);
+	m->kn_have = usable;
+	m->kn_period = x.t_slot - m->prev.t_slot;
 	uint32_t keep_from = x.idx > 0 ? x.idx - 1 : 0;
 	memmove(m->hist, m->hist + keep_from, (m->n_hist - keep_from) * sizeof m->hist[0]);
 	m->n_hist -= keep_from;
@@ -830,8 +1228,8 @@ static void on_break(struct measure *m, enum measure_reject why)
 static double stall_limit_slots(const struct measure *m)
 {
 	double lim;
-	if (m->t_ref_slots > 0)
-		lim = STALL_PERIODS * m->t_ref_slots;
+	if (m->t_run_slots > 0)
+		lim = STALL_PERIODS * m->t_run_slots;
 	else
 		lim = 2.0 * m->boot_len;
 	if (lim > HIST_CAP / 2)

@@ -12,13 +12,14 @@
  * = zero_mm - distance; a stroke's depth is its peak extension.
  *
  * Method (docs/measurement.md has the details and the measured accuracy):
- * strokes are cut at up-crossings of the mid level, timed by linear
- * interpolation between samples; the frequency is the number of whole
- * periods between the first and last crossing over their time. Strokes are
- * folded onto one period by their measured phase (equivalent-time sampling)
- * to learn the stroke shape at a resolution far below the sample spacing;
- * each stroke's depth is the shape's peak plus the stroke's own offset,
- * fitted to its samples near the top.
+ * strokes are cut at up-crossings of the mid level. Strokes are folded
+ * onto one period by their phase (equivalent-time sampling) to learn the
+ * stroke shape at a resolution far below the sample spacing; the stroke
+ * ends are then timed by fitting all samples against that shape (with the
+ * pen's slowly changing speed as a prior), and the strokes refolded. The
+ * frequency is the number of whole periods between the first and last
+ * stroke end over their time; each stroke's depth is the shape's peak plus
+ * the stroke's own offset, fitted to its samples near the top.
  */
 #ifndef RIG_MEASURE_STROKE_H
 #define RIG_MEASURE_STROKE_H

@@ -81,6 +81,8 @@ int capgen_run(const struct capgen_config *c, struct laser_sample *out, size_t n
 			counted = 0;
 		}
 		double u = phase - floor(phase);
+		if (c->phase_out)
+			c->phase_out[k] = phase;
 		if (!counted && u >= pu) {
 			double d = c->depth_um + sc;
 			sum += d;

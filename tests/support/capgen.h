@@ -38,6 +38,8 @@ struct capgen_config {
 	double range_mm;      /* for quantisation (0: no quantisation) */
 	double stall_at_s;    /* the pen stops here (0: never) */
 	uint64_t seed;
+	double *phase_out;    /* optional: the stroke phase (cycles) of each
+			       * sample, n values; NULL: not wanted */
 };
 
 struct capgen_truth {
