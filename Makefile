@@ -3,6 +3,7 @@
 #   make                 build build/rig
 #   make check           build and run the check suites
 #   make bench           stroke measurement accuracy, throughput, memory
+#   make check-render    every plot rendered by headless Chromium (installs it)
 #   make run             run the main job on the virtual bench
 #   make SANITIZE=1 check     suites under ASan + UBSan (own build folder)
 #   make CROSS=aarch64-linux-gnu- check   cross build, suites under qemu
@@ -63,7 +64,7 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 
 Q := $(if $(V),,@)
 
-.PHONY: all check run deps install uninstall clean bench help
+.PHONY: all check check-render run deps install uninstall clean bench help
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -126,6 +127,13 @@ check: $(BUILD)/rig $(TEST_BINS)
 	done; \
 	if [ $$fail -ne 0 ]; then echo "check: $$fail suite(s) failed"; exit 1; fi; \
 	echo "check: all $(words $(TEST_BINS) $(TEST_SCRIPTS)) suites passed"
+
+# make check-render: the plots rendered by headless Chromium, each screenshot
+# checked not blank. Chromium is heavy, so it is installed for this target
+# only and kept out of `make check`.
+check-render: $(BUILD)/rig
+	$(Q)sh rig/tools/deps-render.sh
+	$(Q)RIG_BIN=$(BUILD)/rig sh tests/render_svgs.sh
 
 # make bench: accuracy of the stroke engine against ground truth, and
 # throughput / peak memory of `rig analyze` on 1- and 10-minute captures.

@@ -35,5 +35,9 @@ int cmd_loadcell_cal(int argc, char **argv);
 int cmd_zero(int argc, char **argv);
 int cmd_pen(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_grr(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/session.h"
+#include "plot/files.h"
 #include "run/run.h"
 
 #define MAX_SIM_PARAMS 64
@@ -18,7 +19,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: rig run [--fixture F] [--profile P] [--serial SN] [--operator NAME]\n"
 		"               [--mode calibrate|verify] [--out DIR] [--junit FILE]\n"
-		"               [--save-trace] [--wait-lock S] [--sim key=value]...\n"
+		"               [--save-trace] [--plots] [--wait-lock S] [--sim key=value]...\n"
 		"\n"
 		"Tests one pen: takes the bench lock, checks e-stop, lid and the fixture's\n"
 		"calibration dates, identifies the pen, checks its preload, calibrates it\n"
@@ -35,6 +36,7 @@ static void usage(FILE *out)
 		"  -d, --out DIR         report folder (default reports)\n"
 		"  -j, --junit FILE      also write JUnit XML for CI servers\n"
 		"  -t, --save-trace      keep the raw laser traces beside the report\n"
+		"  -P, --plots           draw SVG plots beside the report (<report>_<plot>.svg)\n"
 		"  -w, --wait-lock S     wait up to S seconds for a busy bench (default: fail)\n"
 		"  -s, --sim KEY=VALUE   override a virtual bench parameter (repeatable)\n"
 		"  -h, --help            this text\n"
@@ -56,6 +58,7 @@ int cmd_run(int argc, char **argv)
 		{ "out", required_argument, NULL, 'd' },
 		{ "junit", required_argument, NULL, 'j' },
 		{ "save-trace", no_argument, NULL, 't' },
+		{ "plots", no_argument, NULL, 'P' },
 		{ "wait-lock", required_argument, NULL, 'w' },
 		{ "sim", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
@@ -67,9 +70,10 @@ int cmd_run(int argc, char **argv)
 		.progress = stderr,
 		.sims = sims,
 	};
+	bool plots = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:p:n:o:m:d:j:tw:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:n:o:m:d:j:tPw:s:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o.fixture_path = optarg; break;
 		case 'p': o.profile_path = optarg; break;
@@ -88,6 +92,7 @@ int cmd_run(int argc, char **argv)
 		case 'd': o.out_dir = optarg; break;
 		case 'j': o.junit_path = optarg; break;
 		case 't': o.save_trace = true; break;
+		case 'P': plots = true; break;
 		case 'w': {
 			char *end;
 			long s = strtol(optarg, &end, 10);
@@ -113,8 +118,21 @@ int cmd_run(int argc, char **argv)
 		cli_error("run", "unexpected argument '%s'", argv[optind]);
 		return RIG_EXIT_USAGE;
 	}
+	struct point_log log = { 0 };
+	struct point_observer obs = point_log_observer(&log);
+	if (plots)
+		o.observer = &obs;
 	struct run_result res;
 	int code = run_execute(&o, &res);
+	if (plots && res.reported) {
+		struct rig_err err;
+		struct plot_request rq = { .csv_path = res.report_path, .log = &log,
+					   .list = stderr, .notes = stderr };
+		unsigned n;
+		if (plot_files(&rq, &n, &err))
+			cli_error("run", "plots: %s", err.msg);
+	}
+	point_log_free(&log);
 	if (!res.reported)
 		return code;
 	if (res.verdict != REPORT_PASS) {

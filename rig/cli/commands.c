@@ -13,6 +13,10 @@ const struct rig_command rig_commands[] = {
 	{ "tare", cmd_tare, "measure the load cell's zero and write it to the fixture" },
 	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
 	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
+	{ "sweep", cmd_sweep, "measure a pen over a grid of depths and rates (characterisation)" },
+	{ "plot", cmd_plot, "draw SVG plots from a run report or a sweep" },
+	{ "grr", cmd_grr, "repeatability of the bench on one pen, against the tolerance" },
+	{ "stats", cmd_stats, "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
 	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
 };
 const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];

@@ -136,6 +136,22 @@ void measure_finish(struct measure *m);
 /* Statistics so far (call measure_finish() first for the whole record). */
 void measure_result(const struct measure *m, struct measure_stats *out);
 
+/* One phase bin of the folded stroke: the samples of every stroke used to
+ * learn the shape, placed by their phase from the stroke's up-crossing. */
+struct measure_shape_bin {
+	double phase;            /* centre of the bin, 0..1 of a period */
+	double mean_um;          /* mean extension of the samples in the bin */
+	double std_um;           /* their sample standard deviation (n - 1);
+				    NaN with fewer than 2 samples */
+	uint32_t samples;
+};
+
+/* The stroke shape the engine folded (mean and spread per phase bin), at
+ * most cap bins: when the engine used more bins than cap, neighbouring bins
+ * are merged. Returns the number of bins written, 0 while no shape has
+ * been learned (call measure_finish() first for a short record). */
+size_t measure_shape(const struct measure *m, struct measure_shape_bin *out, size_t cap);
+
 const char *measure_status_name(enum measure_status s);
 const char *measure_reject_name(enum measure_reject r);
 

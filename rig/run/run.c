@@ -25,10 +25,9 @@
 #include "run/decision.h"
 #include "run/devices.h"
 #include "run/lock.h"
+#include "run/point.h"
 #include "run/profile.h"
 
-#define SAFETY_STEP_MS 5     /* safety poll while waiting */
-#define LASER_CHUNK 40       /* samples per read: 10 ms at 4 kHz */
 #define PRELOAD_GOOD_READS 3 /* consecutive reads inside the window */
 #define MAX_PHASES 8
 
@@ -179,34 +178,19 @@ static void fail_run(struct run *r, const char *fmt, ...)
 	progress(r, "FAIL %s", text);
 }
 
+/* The bench as the shared point code sees it (rig/run/point.h). */
+static struct point_bench point_bench_of(struct run *r)
+{
+	return (struct point_bench){
+		.clock = r->s.hal.clock, .fx = &r->s.fx, .d = &r->d, .motor_on = &r->motor_on,
+	};
+}
+
 /* E-stop or lid: pen power off first (it stops the motor), then say so. */
 static enum rig_rc check_safety(struct run *r, struct rig_err *err)
 {
-	if (!r->d.io)
-		return RIG_OK;
-	enum rig_rc rc = bench_io_check_safe(r->d.io, err);
-	if (rc == RIG_E_ABORTED) {
-		struct rig_err ignore;
-		bench_io_pen_power(r->d.io, false, &ignore);
-		r->motor_on = false;
-	}
-	return rc;
-}
-
-/* Wait ms of bench time, looking at the safety inputs all along. */
-static enum rig_rc wait_safely(struct run *r, unsigned ms, struct rig_err *err)
-{
-	uint64_t end = clock_now_ns(r->s.hal.clock) + (uint64_t)ms * RIG_NS_PER_MS;
-	for (;;) {
-		enum rig_rc rc = check_safety(r, err);
-		if (rc)
-			return rc;
-		uint64_t now = clock_now_ns(r->s.hal.clock);
-		if (now >= end)
-			return RIG_OK;
-		uint64_t next = now + SAFETY_STEP_MS * RIG_NS_PER_MS;
-		clock_sleep_until_ns(r->s.hal.clock, next < end ? next : end);
-	}
+	struct point_bench pb = point_bench_of(r);
+	return point_check_safety(&pb, err);
 }
 
 static enum rig_rc mkdirs(const char *path, struct rig_err *err)
@@ -243,95 +227,21 @@ static FILE *open_trace(struct run *r, const char *step, double depth_um, double
 	return f;
 }
 
-static void write_trace(FILE *f, const struct laser_sample *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i].status == LASER_OK)
-			fprintf(f, "%llu,%.6f,0\n", (unsigned long long)s[i].slot, s[i].dist_mm);
-		else
-			fprintf(f, "%llu,,%d\n", (unsigned long long)s[i].slot, (int)s[i].status);
-	}
-}
-
 /* Command the pen, let it settle, and measure one window of strokes. */
 static enum rig_rc measure_point(struct run *r, const char *step, double depth_um,
 				 double freq_hz, unsigned settle_ms,
 				 const struct profile_window *w, struct measure_stats *st,
 				 struct rig_err *err)
 {
-	struct fixture *fx = &r->s.fx;
-	struct measure *m = NULL;
-	FILE *trace = NULL;
-	enum rig_rc rc;
+	struct point_bench pb = point_bench_of(r);
 	memset(st, 0, sizeof *st);
-	if ((rc = pen_set_depth_um(r->d.pen, depth_um, err)) ||
-	    (rc = pen_set_freq_hz(r->d.pen, freq_hz, err)))
-		return rc;
-	if (!r->motor_on) {
-		if ((rc = pen_set_motor(r->d.pen, true, err)))
-			return rc;
-		r->motor_on = true;
-	}
-	if ((rc = wait_safely(r, settle_ms, err)))
-		return rc;
-
-	struct measure_config cfg = {
-		.rate_hz = fx->laser.rate_hz,
-		.zero_mm = fx->laser.zero_mm,
-		.freq_hint_hz = freq_hz,
-		.linearity_um = fx->laser.linearity_um,
-		.resolution_um = fx->laser.resolution_um,
-		.zero_u_um = fx->laser.zero_uncertainty_um,
-		.clock_ppm = fx->laser.clock_ppm,
-	};
-	if ((rc = measure_create(&m, &cfg, err)))
-		return rc;
-	trace = open_trace(r, step, depth_um, freq_hz, err);
-	if (r->o->save_trace && !trace) {
-		rc = err->rc;
-		goto out;
-	}
-	double rate = fx->laser.rate_hz;
-	uint64_t need = w->window_s > 0
-				? (uint64_t)ceil(w->window_s * rate)
-				: (uint64_t)ceil(((double)w->window_strokes + 2) / freq_hz * rate * 1.5 +
-						 rate * 0.2);
-	uint64_t got = 0, next_look = (uint64_t)rate / 10;
-	struct laser_sample buf[LASER_CHUNK];
-	if ((rc = laser_start(r->d.laser, err)))
-		goto out;
-	while (got < need) {
-		size_t n = 0;
-		size_t cap = need - got < LASER_CHUNK ? (size_t)(need - got) : LASER_CHUNK;
-		if ((rc = laser_read(r->d.laser, buf, cap, 250, &n, err)) ||
-		    (rc = measure_push(m, buf, n, err)))
-			break;
-		if (trace)
-			write_trace(trace, buf, n);
-		got += n;
-		if ((rc = check_safety(r, err)))
-			break;
-		if (w->window_strokes && got >= next_look) {
-			measure_result(m, st);
-			if (st->strokes >= w->window_strokes)
-				break;
-			next_look = got + (uint64_t)rate / 10;
-		}
-	}
-	if (rc) {
-		struct rig_err ignore;
-		if (r->d.io && bench_io_pen_powered(r->d.io))
-			laser_stop(r->d.laser, &ignore);
-		goto out;
-	}
-	if ((rc = laser_stop(r->d.laser, err)))
-		goto out;
-	measure_finish(m);
-	measure_result(m, st);
-out:
+	FILE *trace = open_trace(r, step, depth_um, freq_hz, err);
+	if (r->o->save_trace && !trace)
+		return err->rc;
+	enum rig_rc rc = point_measure(&pb, r->phase, step, depth_um, freq_hz, settle_ms, w,
+				       trace, r->o->observer, st, err);
 	if (trace && fclose(trace) && !rc)
 		rc = rig_fail_errno(err, RIG_E_IO, errno, "writing a trace");
-	measure_free(m);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "run/point.h"
 #include "run/report.h"
 #include "sim/bench.h"
 
@@ -40,6 +41,9 @@ struct run_options {
 	 * one. */
 	void (*on_phase)(void *ctx, const char *phase, struct sim_bench *bench);
 	void *phase_ctx;
+	/* Sees every measuring point (rig/run/point.h), e.g. for plots; may
+	 * be NULL. */
+	const struct point_observer *observer;
 };
 
 struct run_failure {

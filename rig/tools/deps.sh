@@ -43,7 +43,10 @@ if [ -n "$arch" ]; then
   qemu=qemu-aarch64; [ "$arch" = armhf ] && qemu=qemu-arm
   command -v "$qemu" >/dev/null 2>&1 || need qemu-user
 else
-  [ -e /usr/include/csv.h ] || need libcsv-dev
+  # The header alone is not enough: libcsv-dev:arm64 (for the cross build)
+  # installs the same header but no native library.
+  native="$(cc -print-multiarch 2>/dev/null || true)"
+  { [ -e /usr/include/csv.h ] && { [ -z "$native" ] || [ -e "/usr/lib/$native/libcsv.so" ]; }; } || need libcsv-dev
   command -v cc >/dev/null 2>&1 || need build-essential
   # The acceptance tests of `rig analyze` use an independent generator
   # written in Python (standard library only).

@@ -1,0 +1,86 @@
+/* cmd_stats.c - `rig stats`: lot statistics over run reports
+ * (rig/study/stats.c). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "study/stats.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: rig stats [--by station|profile|day] [--csv] REPORT.csv...\n"
+	      "\n"
+	      "Reads run reports and prints, per characteristic (phase, step, quantity\n"
+	      "and commanded value), n, mean, sample std (n - 1), the limits, Cp, Cpk\n"
+	      "and the yield of the judged rows, and flags trends: 7 points in a row\n"
+	      "rising or falling (in run order), points beyond 3 std of the mean.\n"
+	      "Cp/Cpk use the rows' acceptance limits (their mean when they differ,\n"
+	      "as guard bands do). docs/characterization.md has the formulas.\n"
+	      "\n"
+	      "  -b, --by KEY    also split by station, profile or day (UTC)\n"
+	      "  -c, --csv       CSV on stdout (phase,step,quantity,unit,commanded,group,\n"
+	      "                  n,mean,std,min,max,lsl,usl,cp,cpk,n_judged,n_pass,yield,\n"
+	      "                  trend,beyond_3sigma)\n"
+	      "  -h, --help      this text\n"
+	      "\n"
+	      "Exit codes: 0 done, 64 usage, 65 not a run report, 74 unreadable.\n",
+	      out);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "by", required_argument, NULL, 'b' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum stats_by by = STATS_BY_NONE;
+	bool csv = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:ch", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			if (!strcmp(optarg, "station"))
+				by = STATS_BY_STATION;
+			else if (!strcmp(optarg, "profile"))
+				by = STATS_BY_PROFILE;
+			else if (!strcmp(optarg, "day"))
+				by = STATS_BY_DAY;
+			else {
+				cli_error("stats", "--by: expected station, profile or day, found '%s'",
+					  optarg);
+				return RIG_EXIT_USAGE;
+			}
+			break;
+		case 'c': csv = true; break;
+		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		default: usage(stderr); return RIG_EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		cli_error("stats", "no report given");
+		usage(stderr);
+		return RIG_EXIT_USAGE;
+	}
+	struct stats s;
+	struct rig_err err;
+	stats_init(&s, by);
+	int code = RIG_EXIT_PASS;
+	for (int i = optind; i < argc && !code; i++)
+		if (stats_add_report(&s, argv[i], &err)) {
+			cli_error("stats", "%s", err.msg);
+			code = rig_exit_code(err.rc);
+		}
+	if (!code) {
+		stats_compute(&s);
+		if (csv)
+			stats_print_csv(&s, stdout);
+		else
+			stats_print(&s, stdout);
+	}
+	stats_free(&s);
+	return code;
+}

@@ -1,0 +1,173 @@
+/* cmd_sweep.c - `rig sweep`: measure a pen over a grid of depths and rates
+ * (rig/study/sweep.c) and optionally draw its plots (rig/plot/files.c). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/session.h"
+#include "plot/files.h"
+#include "study/sweep.h"
+
+#define MAX_SIM_PARAMS 64
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: rig sweep --depths LIST --freqs LIST [--repeats N] [--fixture F]\n"
+		"                 [--out DIR] [--save-trace] [--plots] [--settle-ms MS]\n"
+		"                 [--window-s S | --window-strokes N] [--wait-lock S]\n"
+		"                 [--sim key=value]...\n"
+		"\n"
+		"Measures the pen at every commanded depth and stroke rate of the grid,\n"
+		"N times over (each repeat is a whole pass), and writes one CSV row per\n"
+		"cell and repeat: DIR/sweep_<time>_<serial>.csv. No pass/fail; nothing is\n"
+		"written to the pen. E-stop, lid and the bench lock apply as for rig run.\n"
+		"LIST is 250,500,1000 or start:stop:step (250:2500:250) or a mix.\n"
+		"\n"
+		"  -D, --depths LIST       commanded depths in um\n"
+		"  -F, --freqs LIST        commanded stroke rates in Hz\n"
+		"  -r, --repeats N         passes over the grid (default 1)\n"
+		"  -f, --fixture F         fixture (default %s)\n"
+		"  -d, --out DIR           output folder (default reports)\n"
+		"  -t, --save-trace        keep every window's laser trace (for rig plot)\n"
+		"  -P, --plots             also draw the plots beside the CSV\n"
+		"      --settle-ms MS      wait after each new setting (default 300)\n"
+		"      --window-s S        measure S seconds per cell (default 0.5)\n"
+		"      --window-strokes N  measure N strokes per cell instead\n"
+		"  -w, --wait-lock S       wait up to S seconds for a busy bench\n"
+		"  -s, --sim KEY=VALUE     override a virtual bench parameter (repeatable)\n"
+		"  -h, --help              this text\n"
+		"\n"
+		"The last line on stdout is the CSV's path. Exit codes: 0 done, 2 aborted\n"
+		"(e-stop, lid) or device fault, 64 usage, 74 output not writable, 75 bench\n"
+		"busy, 78 fixture wrong.\n",
+		session_default_fixture());
+}
+
+static int parse_num(const char *opt, const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !(v >= lo && v <= hi)) {
+		cli_error("sweep", "%s: expected a number %g..%g, found '%s'", opt, lo, hi, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	enum { OPT_SETTLE = 256, OPT_WIN_S, OPT_WIN_N };
+	static const struct option opts[] = {
+		{ "depths", required_argument, NULL, 'D' },
+		{ "freqs", required_argument, NULL, 'F' },
+		{ "repeats", required_argument, NULL, 'r' },
+		{ "fixture", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'd' },
+		{ "save-trace", no_argument, NULL, 't' },
+		{ "plots", no_argument, NULL, 'P' },
+		{ "settle-ms", required_argument, NULL, OPT_SETTLE },
+		{ "window-s", required_argument, NULL, OPT_WIN_S },
+		{ "window-strokes", required_argument, NULL, OPT_WIN_N },
+		{ "wait-lock", required_argument, NULL, 'w' },
+		{ "sim", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static double depths[SWEEP_MAX_POINTS], freqs[SWEEP_MAX_POINTS];
+	char *sims[MAX_SIM_PARAMS];
+	struct sweep_options o = {
+		.repeats = 1, .settle_ms = 300, .window = { .window_s = 0.5 },
+		.progress = stderr, .sims = sims, .depths_um = depths, .freqs_hz = freqs,
+	};
+	bool plots = false, have_d = false, have_f = false;
+	struct rig_err err;
+	double v;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "D:F:r:f:d:tPw:s:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D':
+		case 'F':
+			if (sweep_parse_list(optarg, c == 'D' ? depths : freqs, SWEEP_MAX_POINTS,
+					     c == 'D' ? &o.ndepths : &o.nfreqs, &err)) {
+				cli_error("sweep", "--%s: %s", c == 'D' ? "depths" : "freqs", err.msg);
+				return RIG_EXIT_USAGE;
+			}
+			*(c == 'D' ? &have_d : &have_f) = true;
+			break;
+		case 'r':
+			if (parse_num("--repeats", optarg, 1, 1000, &v))
+				return RIG_EXIT_USAGE;
+			o.repeats = (unsigned)v;
+			break;
+		case 'f': o.fixture_path = optarg; break;
+		case 'd': o.out_dir = optarg; break;
+		case 't': o.save_trace = true; break;
+		case 'P': plots = true; break;
+		case OPT_SETTLE:
+			if (parse_num("--settle-ms", optarg, 0, 60000, &v))
+				return RIG_EXIT_USAGE;
+			o.settle_ms = (unsigned)v;
+			break;
+		case OPT_WIN_S:
+			if (parse_num("--window-s", optarg, 0.01, 60, &v))
+				return RIG_EXIT_USAGE;
+			o.window = (struct profile_window){ .window_s = v };
+			break;
+		case OPT_WIN_N:
+			if (parse_num("--window-strokes", optarg, 10, 100000, &v))
+				return RIG_EXIT_USAGE;
+			o.window = (struct profile_window){ .window_strokes = (unsigned)v };
+			break;
+		case 'w':
+			if (parse_num("--wait-lock", optarg, 0, 86400, &v))
+				return RIG_EXIT_USAGE;
+			o.wait_lock_s = (unsigned)v;
+			break;
+		case 's':
+			if (o.nsims == MAX_SIM_PARAMS) {
+				cli_error("sweep", "at most %d --sim options", MAX_SIM_PARAMS);
+				return RIG_EXIT_USAGE;
+			}
+			sims[o.nsims++] = optarg;
+			break;
+		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		default: usage(stderr); return RIG_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cli_error("sweep", "unexpected argument '%s'", argv[optind]);
+		return RIG_EXIT_USAGE;
+	}
+	if (!have_d || !have_f) {
+		cli_error("sweep", "both --depths and --freqs are required");
+		usage(stderr);
+		return RIG_EXIT_USAGE;
+	}
+	struct point_log log = { 0 };
+	struct point_observer obs = point_log_observer(&log);
+	if (plots)
+		o.observer = &obs;
+	struct sweep_result res;
+	int code = sweep_execute(&o, &res);
+	if (plots && res.rows) {
+		struct plot_request rq = {
+			.csv_path = res.csv_path, .log = &log, .list = stdout, .notes = stderr,
+		};
+		unsigned n;
+		if (plot_files(&rq, &n, &err)) {
+			cli_error("sweep", "plots: %s", err.msg);
+			if (!code)
+				code = rig_exit_code(err.rc);
+		}
+	}
+	point_log_free(&log);
+	if (res.csv_path[0])
+		printf("%s %zu rows %s (%.1f s of bench time)\n", code ? "ABORTED" : "DONE", res.rows,
+		       res.csv_path, res.bench_time_s);
+	return code;
+}

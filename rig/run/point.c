@@ -1,0 +1,207 @@
+/* point.c - one measuring point: command, settle safely, measure a window.
+ * The code `rig run` used per point, shared by every command that measures
+ * (run, sweep, grr); and an observer that keeps what a plot needs.
+ */
+#include "run/point.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "measure/capture.h"
+
+#define SAFETY_STEP_MS 5     /* safety poll while waiting */
+#define LASER_CHUNK 40       /* samples per read: 10 ms at 4 kHz */
+
+enum rig_rc point_check_safety(struct point_bench *pb, struct rig_err *err)
+{
+	if (!pb->d->io)
+		return RIG_OK;
+	enum rig_rc rc = bench_io_check_safe(pb->d->io, err);
+	if (rc == RIG_E_ABORTED) {
+		struct rig_err ignore;
+		bench_io_pen_power(pb->d->io, false, &ignore);
+		*pb->motor_on = false;
+	}
+	return rc;
+}
+
+enum rig_rc point_wait_safely(struct point_bench *pb, unsigned ms, struct rig_err *err)
+{
+	uint64_t end = clock_now_ns(pb->clock) + (uint64_t)ms * RIG_NS_PER_MS;
+	for (;;) {
+		enum rig_rc rc = point_check_safety(pb, err);
+		if (rc)
+			return rc;
+		uint64_t now = clock_now_ns(pb->clock);
+		if (now >= end)
+			return RIG_OK;
+		uint64_t next = now + SAFETY_STEP_MS * RIG_NS_PER_MS;
+		clock_sleep_until_ns(pb->clock, next < end ? next : end);
+	}
+}
+
+void point_write_trace(FILE *f, const struct laser_sample *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].status == LASER_OK)
+			fprintf(f, "%llu,%.6f,0\n", (unsigned long long)s[i].slot, s[i].dist_mm);
+		else
+			fprintf(f, "%llu,,%d\n", (unsigned long long)s[i].slot, (int)s[i].status);
+	}
+}
+
+enum rig_rc point_measure(struct point_bench *pb, const char *phase, const char *step,
+			  double depth_um, double freq_hz, unsigned settle_ms,
+			  const struct profile_window *w, FILE *trace,
+			  const struct point_observer *obs, struct measure_stats *st,
+			  struct rig_err *err)
+{
+	const struct fixture *fx = pb->fx;
+	struct bench_devices *d = pb->d;
+	struct measure *m = NULL;
+	enum rig_rc rc;
+	memset(st, 0, sizeof *st);
+	if (obs && obs->begin)
+		obs->begin(obs->ctx, phase, step, depth_um, freq_hz);
+	if ((rc = pen_set_depth_um(d->pen, depth_um, err)) ||
+	    (rc = pen_set_freq_hz(d->pen, freq_hz, err)))
+		return rc;
+	if (!*pb->motor_on) {
+		if ((rc = pen_set_motor(d->pen, true, err)))
+			return rc;
+		*pb->motor_on = true;
+	}
+	if ((rc = point_wait_safely(pb, settle_ms, err)))
+		return rc;
+
+	struct measure_config cfg = {
+		.rate_hz = fx->laser.rate_hz,
+		.zero_mm = fx->laser.zero_mm,
+		.freq_hint_hz = freq_hz,
+		.linearity_um = fx->laser.linearity_um,
+		.resolution_um = fx->laser.resolution_um,
+		.zero_u_um = fx->laser.zero_uncertainty_um,
+		.clock_ppm = fx->laser.clock_ppm,
+		.on_stroke = obs ? obs->on_stroke : NULL,
+		.ctx = obs ? obs->ctx : NULL,
+	};
+	if ((rc = measure_create(&m, &cfg, err)))
+		return rc;
+	double rate = fx->laser.rate_hz;
+	uint64_t need = w->window_s > 0
+				? (uint64_t)ceil(w->window_s * rate)
+				: (uint64_t)ceil(((double)w->window_strokes + 2) / freq_hz * rate * 1.5 +
+						 rate * 0.2);
+	uint64_t got = 0, next_look = (uint64_t)rate / 10;
+	struct laser_sample buf[LASER_CHUNK];
+	if ((rc = laser_start(d->laser, err)))
+		goto out;
+	while (got < need) {
+		size_t n = 0;
+		size_t cap = need - got < LASER_CHUNK ? (size_t)(need - got) : LASER_CHUNK;
+		if ((rc = laser_read(d->laser, buf, cap, 250, &n, err)) ||
+		    (rc = measure_push(m, buf, n, err)))
+			break;
+		if (trace)
+			point_write_trace(trace, buf, n);
+		got += n;
+		if ((rc = point_check_safety(pb, err)))
+			break;
+		if (w->window_strokes && got >= next_look) {
+			measure_result(m, st);
+			if (st->strokes >= w->window_strokes)
+				break;
+			next_look = got + (uint64_t)rate / 10;
+		}
+	}
+	if (rc) {
+		struct rig_err ignore;
+		if (d->io && bench_io_pen_powered(d->io))
+			laser_stop(d->laser, &ignore);
+		goto out;
+	}
+	if ((rc = laser_stop(d->laser, err)))
+		goto out;
+	measure_finish(m);
+	measure_result(m, st);
+	if (obs && obs->end)
+		obs->end(obs->ctx, m, st);
+out:
+	measure_free(m);
+	return rc;
+}
+
+/* ---- point_log --------------------------------------------------------- */
+
+static struct point_record *log_last(struct point_log *log)
+{
+	return log->open && log->n ? &log->v[log->n - 1] : NULL;
+}
+
+static void log_begin(void *ctx, const char *phase, const char *step, double depth_um,
+		      double freq_hz)
+{
+	struct point_log *log = ctx;
+	log->open = false;
+	if (log->n == log->cap) {
+		size_t cap = log->cap ? 2 * log->cap : 16;
+		struct point_record *v = realloc(log->v, cap * sizeof *v);
+		if (!v) {
+			log->oom = true;
+			return;
+		}
+		log->v = v;
+		log->cap = cap;
+	}
+	struct point_record *r = &log->v[log->n++];
+	memset(r, 0, sizeof *r);
+	snprintf(r->phase, sizeof r->phase, "%s", phase ? phase : "");
+	snprintf(r->step, sizeof r->step, "%s", step ? step : "");
+	r->depth_cmd_um = depth_um;
+	r->freq_cmd_hz = freq_hz;
+	log->open = true;
+}
+
+static void log_stroke(const struct measure_stroke *s, void *ctx)
+{
+	struct point_record *r = log_last(ctx);
+	if (!r || s->reject != MEASURE_STROKE_OK)
+		return;
+	if (r->nstrokes == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		double *v = realloc(r->stroke_um, cap * sizeof *v);
+		if (!v) {
+			((struct point_log *)ctx)->oom = true;
+			return;
+		}
+		r->stroke_um = v;
+		r->cap = cap;
+	}
+	r->stroke_um[r->nstrokes++] = s->peak_um;
+}
+
+static void log_end(void *ctx, const struct measure *m, const struct measure_stats *st)
+{
+	struct point_record *r = log_last(ctx);
+	if (!r)
+		return;
+	r->st = *st;
+	r->nshape = measure_shape(m, r->shape, POINT_SHAPE_BINS);
+	r->done = true;
+}
+
+struct point_observer point_log_observer(struct point_log *log)
+{
+	return (struct point_observer){
+		.begin = log_begin, .on_stroke = log_stroke, .end = log_end, .ctx = log,
+	};
+}
+
+void point_log_free(struct point_log *log)
+{
+	for (size_t i = 0; i < log->n; i++)
+		free(log->v[i].stroke_um);
+	free(log->v);
+	*log = (struct point_log){ 0 };
+}

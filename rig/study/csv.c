@@ -1,0 +1,245 @@
+/* csv.c - CSV out by the report's rules, CSV in through libcsv. */
+#include "study/csv.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/text.h"
+
+void csv_out_init(struct csv_out *o, FILE *f)
+{
+	o->f = f;
+	o->first = true;
+}
+
+static void sep(struct csv_out *o)
+{
+	if (!o->first)
+		fputc(',', o->f);
+	o->first = false;
+}
+
+void csv_out_text(struct csv_out *o, const char *text)
+{
+	text = text ? text : "";
+	size_t n = strlen(text);
+	char *clean = malloc(n + 2);
+	sep(o);
+	if (!clean) {
+		fputs("\"?\"", o->f);
+		return;
+	}
+	clean[0] = '\'';
+	text_clean(clean + 1, n + 1, text);
+	const char *src = text_is_formula(clean + 1) ? clean : clean + 1;
+	csv_fwrite(o->f, src, strlen(src));
+	free(clean);
+}
+
+void csv_out_num(struct csv_out *o, double v)
+{
+	sep(o);
+	if (isfinite(v))
+		fprintf(o->f, "%.9g", v == 0 ? 0.0 : v);
+}
+
+void csv_out_long(struct csv_out *o, long v)
+{
+	sep(o);
+	if (v >= 0)
+		fprintf(o->f, "%ld", v);
+}
+
+void csv_out_end(struct csv_out *o)
+{
+	fputs("\r\n", o->f);
+	o->first = true;
+}
+
+void csv_out_header(struct csv_out *o, const char *const *cols, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		csv_out_text(o, cols[i]);
+	csv_out_end(o);
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+struct load {
+	struct csv_table *t;
+	char **rec;           /* fields of the record being read */
+	size_t nrec, caprec;
+	size_t caprows;
+	size_t record;
+	bool oom, too_many;
+	size_t bad_record;
+};
+
+static void on_field(void *data, size_t len, void *user)
+{
+	struct load *L = user;
+	if (L->oom)
+		return;
+	if (L->nrec == L->caprec) {
+		size_t cap = L->caprec ? 2 * L->caprec : 32;
+		char **v = realloc(L->rec, cap * sizeof *v);
+		if (!v) {
+			L->oom = true;
+			return;
+		}
+		L->rec = v;
+		L->caprec = cap;
+	}
+	char *s = malloc(len + 1);
+	if (!s) {
+		L->oom = true;
+		return;
+	}
+	memcpy(s, data ? data : "", len);
+	s[len] = '\0';
+	if (s[0] == '\'' && text_is_formula(s + 1))
+		memmove(s, s + 1, len);
+	L->rec[L->nrec++] = s;
+}
+
+static void drop_rec(struct load *L)
+{
+	for (size_t i = 0; i < L->nrec; i++)
+		free(L->rec[i]);
+	L->nrec = 0;
+}
+
+static void on_record(int c, void *user)
+{
+	(void)c;
+	struct load *L = user;
+	struct csv_table *t = L->t;
+	if (L->oom)
+		return drop_rec(L);
+	if (L->record++ == 0) {
+		t->ncols = L->nrec;
+		t->header = malloc((L->nrec ? L->nrec : 1) * sizeof *t->header);
+		if (!t->header) {
+			L->oom = true;
+			return drop_rec(L);
+		}
+		memcpy(t->header, L->rec, L->nrec * sizeof *t->header);
+		L->nrec = 0;
+		return;
+	}
+	if (L->nrec > t->ncols) {
+		if (!L->too_many)
+			L->bad_record = L->record;
+		L->too_many = true;
+		return drop_rec(L);
+	}
+	if (t->nrows == L->caprows) {
+		size_t cap = L->caprows ? 2 * L->caprows : 64;
+		char **v = realloc(t->cell, cap * t->ncols * sizeof *v);
+		if (!v) {
+			L->oom = true;
+			return drop_rec(L);
+		}
+		t->cell = v;
+		L->caprows = cap;
+	}
+	char **row = t->cell + t->nrows * t->ncols;
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (i < L->nrec) {
+			row[i] = L->rec[i];
+		} else {
+			row[i] = calloc(1, 1);
+			if (!row[i])
+				L->oom = true;
+		}
+	}
+	L->nrec = 0;
+	t->nrows++;
+}
+
+enum rig_rc csv_table_load(struct csv_table *t, const char *path, struct rig_err *err)
+{
+	memset(t, 0, sizeof *t);
+	struct load L = { .t = t };
+	struct csv_parser p;
+	enum rig_rc rc = RIG_OK;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return rig_fail_errno(err, RIG_E_IO, errno, "cannot read %s", path);
+	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+		fclose(f);
+		return rig_fail(err, RIG_E_NOMEM, "out of memory reading %s", path);
+	}
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		if (csv_parse(&p, buf, n, on_field, on_record, &L) != n) {
+			rc = rig_fail(err, RIG_E_DATA, "%s: not a CSV file (%s, near record %zu)", path,
+				      csv_strerror(csv_error(&p)), L.record + 1);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot read %s", path);
+		goto out;
+	}
+	if (csv_fini(&p, on_field, on_record, &L) != 0) {
+		rc = rig_fail(err, RIG_E_DATA, "%s: the last record is cut (%s)", path,
+			      csv_strerror(csv_error(&p)));
+		goto out;
+	}
+	if (L.oom)
+		rc = rig_fail(err, RIG_E_NOMEM, "out of memory reading %s", path);
+	else if (L.too_many)
+		rc = rig_fail(err, RIG_E_DATA, "%s: record %zu has more fields than the header (%zu)",
+			      path, L.bad_record, t->ncols);
+	else if (!t->header)
+		rc = rig_fail(err, RIG_E_DATA, "%s: empty file, expected a header row", path);
+out:
+	drop_rec(&L);
+	free(L.rec);
+	csv_free(&p);
+	fclose(f);
+	if (rc)
+		csv_table_free(t);
+	return rc;
+}
+
+void csv_table_free(struct csv_table *t)
+{
+	for (size_t i = 0; t->cell && i < t->nrows * t->ncols; i++)
+		free(t->cell[i]);
+	for (size_t i = 0; t->header && i < t->ncols; i++)
+		free(t->header[i]);
+	free(t->cell);
+	free(t->header);
+	memset(t, 0, sizeof *t);
+}
+
+int csv_table_col(const struct csv_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (strcmp(t->header[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *csv_table_get(const struct csv_table *t, size_t row, int col)
+{
+	if (col < 0 || (size_t)col >= t->ncols || row >= t->nrows)
+		return "";
+	return t->cell[row * t->ncols + (size_t)col];
+}
+
+double csv_table_num(const struct csv_table *t, size_t row, int col)
+{
+	const char *s = csv_table_get(t, row, col);
+	if (!*s)
+		return NAN;
+	char *end;
+	double v = strtod(s, &end);
+	return *end ? NAN : v;
+}

@@ -1,0 +1,318 @@
+/* stats.c - lot statistics and control-chart flags over run reports.
+ *
+ * std is the sample standard deviation (n - 1). Cp = (USL - LSL) / 6 s,
+ * Cpk = min(USL - mean, mean - LSL) / 3 s, over the measurement rows
+ * (result PASS, FAIL or MEASURED), with LSL/USL the mean of the
+ * rows' limits (a report's limits are the acceptance limits it applied,
+ * guard-banded under the guarded rule, so they can differ by a few um from
+ * run to run); a one-sided limit gives Cpk from its side and no Cp. Yield
+ * is the share of judged rows (PASS or FAIL) that passed. Points are put in
+ * time order (the run's start, then row order) for the trend rules: seven
+ * points in a row each above (below) the previous, and points beyond 3 s.
+ */
+#include "study/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "study/csv.h"
+
+void stats_init(struct stats *s, enum stats_by by)
+{
+	memset(s, 0, sizeof *s);
+	s->by = by;
+}
+
+static long parse_time(const char *iso)
+{
+	struct tm tm = { 0 };
+	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (long)timegm(&tm);
+}
+
+static struct stats_group *group_for(struct stats *s, const char *phase, const char *step,
+				     const char *quantity, const char *unit,
+				     const char *commanded, const char *by)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct stats_group *g = &s->g[i];
+		if (!strcmp(g->phase, phase) && !strcmp(g->step, step) &&
+		    !strcmp(g->quantity, quantity) && !strcmp(g->commanded, commanded) &&
+		    !strcmp(g->by, by))
+			return g;
+	}
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 32;
+		struct stats_group *v = realloc(s->g, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		s->g = v;
+		s->cap = cap;
+	}
+	struct stats_group *g = &s->g[s->n++];
+	memset(g, 0, sizeof *g);
+	snprintf(g->phase, sizeof g->phase, "%s", phase);
+	snprintf(g->step, sizeof g->step, "%s", step);
+	snprintf(g->quantity, sizeof g->quantity, "%s", quantity);
+	snprintf(g->unit, sizeof g->unit, "%s", unit);
+	snprintf(g->commanded, sizeof g->commanded, "%s", commanded);
+	snprintf(g->by, sizeof g->by, "%s", by);
+	return g;
+}
+
+enum rig_rc stats_add_report(struct stats *s, const char *path, struct rig_err *err)
+{
+	struct csv_table t;
+	enum rig_rc rc = csv_table_load(&t, path, err);
+	if (rc)
+		return rc;
+	static const char *const need[] = { "timestamp", "station", "profile", "phase", "step",
+					    "quantity", "unit", "commanded", "measured",
+					    "low_limit", "high_limit", "result" };
+	int col[12];
+	for (size_t i = 0; i < 12; i++)
+		if ((col[i] = csv_table_col(&t, need[i])) < 0) {
+			rc = rig_fail(err, RIG_E_DATA, "%s: not a run report: no column '%s'", path,
+				      need[i]);
+			goto out;
+		}
+	char **files = realloc(s->files, (s->nfiles + 1) * sizeof *files);
+	if (!files || !(files[s->nfiles] = strdup(path))) {
+		if (files)
+			s->files = files;
+		rc = rig_fail(err, RIG_E_NOMEM, "out of memory reading %s", path);
+		goto out;
+	}
+	s->files = files;
+	const char *file = s->files[s->nfiles++];
+	for (size_t r = 0; r < t.nrows; r++) {
+		/* Measurements only: judged rows and calibration points, not
+		 * tables written, bench times or the verdict. */
+		const char *res = csv_table_get(&t, r, col[11]);
+		double v = csv_table_num(&t, r, col[8]);
+		if (!isfinite(v) || (strcmp(res, "PASS") && strcmp(res, "FAIL") &&
+				     strcmp(res, "MEASURED")))
+			continue;
+		const char *ts = csv_table_get(&t, r, col[0]);
+		char by[64] = "";
+		if (s->by == STATS_BY_STATION)
+			snprintf(by, sizeof by, "%s", csv_table_get(&t, r, col[1]));
+		else if (s->by == STATS_BY_PROFILE)
+			snprintf(by, sizeof by, "%s", csv_table_get(&t, r, col[2]));
+		else if (s->by == STATS_BY_DAY)
+			snprintf(by, sizeof by, "%.10s", ts);
+		struct stats_group *g =
+			group_for(s, csv_table_get(&t, r, col[3]), csv_table_get(&t, r, col[4]),
+				  csv_table_get(&t, r, col[5]), csv_table_get(&t, r, col[6]),
+				  csv_table_get(&t, r, col[7]), by);
+		if (g && g->n == g->cap) {
+			size_t cap = g->cap ? 2 * g->cap : 16;
+			struct stats_value *nv = realloc(g->v, cap * sizeof *nv);
+			if (nv) {
+				g->v = nv;
+				g->cap = cap;
+			}
+		}
+		if (!g || g->n == g->cap) {
+			rc = rig_fail(err, RIG_E_NOMEM, "out of memory reading %s", path);
+			goto out;
+		}
+		g->v[g->n++] = (struct stats_value){
+			.v = v,
+			.lo = csv_table_num(&t, r, col[9]),
+			.hi = csv_table_num(&t, r, col[10]),
+			.judged = !strcmp(res, "PASS") ? 1 : !strcmp(res, "FAIL") ? 0 : -1,
+			.order = parse_time(ts),
+			.seq = s->seq++,
+			.file = file,
+		};
+	}
+out:
+	csv_table_free(&t);
+	return rc;
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+	const struct stats_value *x = a, *y = b;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Mean of the finite limits; NaN if none; *vary if they differ. */
+static double mean_limit(const struct stats_group *g, bool high, bool *vary)
+{
+	double sum = 0, first = NAN;
+	size_t n = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		double l = high ? g->v[i].hi : g->v[i].lo;
+		if (!isfinite(l))
+			continue;
+		if (!n)
+			first = l;
+		else if (l != first)
+			*vary = true;
+		sum += l;
+		n++;
+	}
+	return n ? sum / n : NAN;
+}
+
+void stats_compute(struct stats *s)
+{
+	for (size_t k = 0; k < s->n; k++) {
+		struct stats_group *g = &s->g[k];
+		qsort(g->v, g->n, sizeof g->v[0], cmp_time);
+		double sum = 0;
+		g->min = INFINITY;
+		g->max = -INFINITY;
+		for (size_t i = 0; i < g->n; i++) {
+			sum += g->v[i].v;
+			g->min = fmin(g->min, g->v[i].v);
+			g->max = fmax(g->max, g->v[i].v);
+		}
+		g->mean = sum / g->n;
+		double ss = 0;
+		for (size_t i = 0; i < g->n; i++)
+			ss += (g->v[i].v - g->mean) * (g->v[i].v - g->mean);
+		g->std = g->n > 1 ? sqrt(ss / (g->n - 1)) : NAN;
+		g->limits_vary = false;
+		g->lsl = mean_limit(g, false, &g->limits_vary);
+		g->usl = mean_limit(g, true, &g->limits_vary);
+		bool sd_ok = isfinite(g->std) && g->std > 0;
+		g->cp = sd_ok && isfinite(g->lsl) && isfinite(g->usl)
+				? (g->usl - g->lsl) / (6 * g->std) : NAN;
+		double cu = sd_ok && isfinite(g->usl) ? (g->usl - g->mean) / (3 * g->std) : NAN;
+		double cl = sd_ok && isfinite(g->lsl) ? (g->mean - g->lsl) / (3 * g->std) : NAN;
+		g->cpk = isfinite(cu) && isfinite(cl) ? fmin(cu, cl) : isfinite(cu) ? cu : cl;
+		g->n_judged = g->n_pass = 0;
+		for (size_t i = 0; i < g->n; i++) {
+			g->n_judged += g->v[i].judged >= 0;
+			g->n_pass += g->v[i].judged == 1;
+		}
+		g->yield = g->n_judged ? (double)g->n_pass / (double)g->n_judged : NAN;
+		/* Seven in a row: six successive rises (falls). */
+		g->trend = false;
+		size_t up = 1, down = 1;
+		for (size_t i = 1; i < g->n && !g->trend; i++) {
+			up = g->v[i].v > g->v[i - 1].v ? up + 1 : 1;
+			down = g->v[i].v < g->v[i - 1].v ? down + 1 : 1;
+			if (up >= STATS_TREND_RUN || down >= STATS_TREND_RUN) {
+				g->trend = true;
+				g->trend_rising = up >= STATS_TREND_RUN;
+				g->trend_end = i;
+			}
+		}
+		g->beyond_3s = 0;
+		for (size_t i = 0; sd_ok && i < g->n; i++)
+			g->beyond_3s += fabs(g->v[i].v - g->mean) > 3 * g->std;
+	}
+}
+
+/* A number in width w with d decimals (%g when d < 0), "-" when missing. */
+static void num(FILE *out, int w, int d, double v)
+{
+	if (!isfinite(v))
+		fprintf(out, "%*s", w, "-");
+	else if (d < 0)
+		fprintf(out, "%*.4g", w, v);
+	else
+		fprintf(out, "%*.*f", w, d, v);
+}
+
+void stats_print(const struct stats *s, FILE *out)
+{
+	fprintf(out, "%-9s %-11s %-16s %10s %-10s %5s %11s %9s %9s %11s %11s %7s %7s %7s\n",
+		"phase", "step", "quantity", "commanded", s->by ? "group" : "", "n", "mean", "std",
+		"min", "LSL", "USL", "Cp", "Cpk", "yield");
+	for (size_t k = 0; k < s->n; k++) {
+		const struct stats_group *g = &s->g[k];
+		char c[48];
+		snprintf(c, sizeof c, "%s %s", g->commanded, *g->commanded ? g->unit : "");
+		fprintf(out, "%-9s %-11s %-16s %10s %-10s %5zu ", g->phase, g->step, g->quantity, c,
+			g->by, g->n);
+		num(out, 11, -1, g->mean);
+		fputc(' ', out);
+		num(out, 9, -1, g->std);
+		fputc(' ', out);
+		num(out, 9, -1, g->min);
+		fputc(' ', out);
+		num(out, 11, -1, g->lsl);
+		fputc(' ', out);
+		num(out, 11, -1, g->usl);
+		fputc(' ', out);
+		num(out, 7, 2, g->cp);
+		fputc(' ', out);
+		num(out, 7, 2, g->cpk);
+		fputc(' ', out);
+		if (isfinite(g->yield))
+			fprintf(out, "%6.1f%%", 100 * g->yield);
+		else
+			fputs("      -", out);
+		fputc('\n', out);
+		if (g->trend)
+			fprintf(out, "  ! trend: %d points in a row %s, up to %s\n", STATS_TREND_RUN,
+				g->trend_rising ? "rising" : "falling", g->v[g->trend_end].file);
+		if (g->beyond_3s)
+			fprintf(out, "  ! %zu point(s) beyond 3 std of the mean\n", g->beyond_3s);
+		if (g->limits_vary)
+			fprintf(out, "  (limits differ between runs, e.g. guard bands: Cp/Cpk use their mean)\n");
+	}
+}
+
+void stats_print_csv(const struct stats *s, FILE *out)
+{
+	static const char *const cols[] = {
+		"phase", "step", "quantity", "unit", "commanded", "group", "n", "mean", "std", "min",
+		"max", "lsl", "usl", "cp", "cpk", "n_judged", "n_pass", "yield", "trend",
+		"beyond_3sigma",
+	};
+	struct csv_out w;
+	csv_out_init(&w, out);
+	csv_out_header(&w, cols, sizeof cols / sizeof cols[0]);
+	for (size_t k = 0; k < s->n; k++) {
+		const struct stats_group *g = &s->g[k];
+		csv_out_text(&w, g->phase);
+		csv_out_text(&w, g->step);
+		csv_out_text(&w, g->quantity);
+		csv_out_text(&w, g->unit);
+		double c = NAN;
+		if (*g->commanded)
+			c = strtod(g->commanded, NULL);
+		csv_out_num(&w, c);
+		csv_out_text(&w, g->by);
+		csv_out_long(&w, (long)g->n);
+		csv_out_num(&w, g->mean);
+		csv_out_num(&w, g->std);
+		csv_out_num(&w, g->min);
+		csv_out_num(&w, g->max);
+		csv_out_num(&w, g->lsl);
+		csv_out_num(&w, g->usl);
+		csv_out_num(&w, g->cp);
+		csv_out_num(&w, g->cpk);
+		csv_out_long(&w, (long)g->n_judged);
+		csv_out_long(&w, (long)g->n_pass);
+		csv_out_num(&w, g->yield);
+		csv_out_text(&w, !g->trend ? "" : g->trend_rising ? "rising" : "falling");
+		csv_out_long(&w, (long)g->beyond_3s);
+		csv_out_end(&w);
+	}
+}
+
+void stats_free(struct stats *s)
+{
+	for (size_t k = 0; k < s->n; k++)
+		free(s->g[k].v);
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i]);
+	free(s->g);
+	free(s->files);
+	memset(s, 0, sizeof *s);
+}

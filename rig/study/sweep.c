@@ -1,0 +1,260 @@
+/* sweep.c - a grid of measuring points, one CSV row each, written and
+ * flushed as it is measured so that an interrupted sweep keeps its rows.
+ * Repeats are the outer loop: each pass covers the whole grid, so a slow
+ * drift (warm-up) shows as a difference between passes instead of hiding
+ * in one corner of the grid.
+ */
+#include "study/sweep.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "measure/capture.h"
+#include "study/bench.h"
+#include "study/csv.h"
+
+const char *const sweep_columns[SWEEP_NCOLUMNS] = {
+	"depth_cmd_um", "freq_cmd_hz", "repeat", "depth_mean_um", "depth_std_um",
+	"depth_min_um", "depth_max_um", "freq_hz", "strokes", "depth_uncertainty_um",
+	"force_n", "freq_uncertainty_hz", "invalid_fraction", "status", "bench_time_s",
+	"station", "pen_model", "pen_serial", "trace",
+};
+
+enum rig_rc sweep_parse_list(const char *s, double *out, size_t cap, size_t *n,
+			     struct rig_err *err)
+{
+	*n = 0;
+	const char *p = s;
+	while (*p) {
+		char *end;
+		double a = strtod(p, &end), stop = a, step = 1;
+		bool range = false;
+		if (end == p)
+			goto bad;
+		if (*end == ':') {
+			range = true;
+			p = end + 1;
+			stop = strtod(p, &end);
+			if (end == p || *end != ':')
+				goto bad;
+			p = end + 1;
+			step = strtod(p, &end);
+			if (end == p)
+				goto bad;
+			if (!(step > 0) || !(stop >= a))
+				return rig_fail(err, RIG_E_USAGE,
+						"'%s': a range is start:stop:step with stop >= start and "
+						"step > 0",
+						s);
+		}
+		if (*end != ',' && *end != '\0')
+			goto bad;
+		double last = range ? stop + step * 1e-9 : a;
+		for (long k = 0;; k++) {
+			double v = range ? a + (double)k * step : a;
+			if (v > last)
+				break;
+			if (!isfinite(v) || !(v > 0))
+				return rig_fail(err, RIG_E_USAGE, "'%s': expected values > 0, found %g", s, v);
+			if (*n && !(v > out[*n - 1]))
+				return rig_fail(err, RIG_E_USAGE,
+						"'%s': values must increase, found %g after %g", s, v,
+						out[*n - 1]);
+			if (*n == cap)
+				return rig_fail(err, RIG_E_USAGE, "'%s': more than %zu values", s, cap);
+			out[(*n)++] = v;
+			if (!range)
+				break;
+		}
+		p = *end ? end + 1 : end;
+	}
+	if (!*n)
+		goto bad;
+	return RIG_OK;
+bad:
+	return rig_fail(err, RIG_E_USAGE,
+			"expected a list like 250,500,1000 or 250:2500:250, found '%s'", s);
+}
+
+static enum rig_rc make_dir(const char *path, struct rig_err *err)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return rig_fail_errno(err, RIG_E_IO, errno, "cannot create folder %s", tmp);
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return rig_fail_errno(err, RIG_E_IO, errno, "cannot create folder %s", tmp);
+	return RIG_OK;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void say(const struct sweep_options *o, const char *fmt, ...)
+{
+	if (!o->progress)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("rig sweep: ", o->progress);
+	vfprintf(o->progress, fmt, ap);
+	fputc('\n', o->progress);
+	va_end(ap);
+	fflush(o->progress);
+}
+
+int sweep_execute(const struct sweep_options *o, struct sweep_result *res)
+{
+	struct study_bench b;
+	struct rig_err err = { 0 };
+	FILE *csv = NULL;
+	enum rig_rc rc;
+	char stem[PATH_MAX + 64] = "", trace_dir[PATH_MAX + 80] = "";
+	memset(res, 0, sizeof *res);
+	const char *dir = o->out_dir ? o->out_dir : "reports";
+	if (!o->ndepths || !o->nfreqs || !o->repeats)
+		return res->exit_code = (fprintf(stderr, "rig sweep: nothing to measure\n"),
+					 RIG_EXIT_USAGE);
+	if ((rc = make_dir(dir, &err)))
+		goto fail_early;
+	rc = study_bench_open(&b, o->fixture_path, o->sims, o->nsims, o->wait_lock_s, &err);
+	if (rc)
+		goto out;
+	snprintf(res->pen_serial, sizeof res->pen_serial, "%s", b.id.serial);
+	say(o, "%s %s, serial %s, firmware %s", b.id.maker, b.id.model, b.id.serial,
+	    b.id.firmware);
+
+	char serial[48], stamp[32];
+	study_file_serial(serial, sizeof serial, b.id.serial);
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(stem, sizeof stem, "%s/sweep_%s_%s", dir, stamp, serial);
+	/* Never overwrite: -2, -3 ... as reports do. */
+	for (int k = 1; k < 100; k++) {
+		if (k == 1)
+			snprintf(res->csv_path, sizeof res->csv_path, "%s.csv", stem);
+		else
+			snprintf(res->csv_path, sizeof res->csv_path, "%s-%d.csv", stem, k);
+		int fd = open(res->csv_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			csv = fdopen(fd, "w");
+			if (!csv)
+				close(fd);
+			break;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	if (!csv) {
+		rc = rig_fail_errno(&err, RIG_E_IO, errno, "cannot create %s", res->csv_path);
+		res->csv_path[0] = '\0';
+		goto out;
+	}
+	if (o->save_trace) {
+		/* sweep_<stamp>_<serial>.csv -> sweep_<stamp>_<serial>_traces/ */
+		snprintf(trace_dir, sizeof trace_dir, "%.*s_traces",
+			 (int)(strlen(res->csv_path) - strlen(".csv")), res->csv_path);
+		if ((rc = make_dir(trace_dir, &err)))
+			goto out;
+	}
+	struct csv_out w;
+	csv_out_init(&w, csv);
+	csv_out_header(&w, sweep_columns, SWEEP_NCOLUMNS);
+	fflush(csv);
+
+	uint64_t t0 = clock_now_ns(b.s.hal.clock);
+	size_t total = o->repeats * o->ndepths * o->nfreqs, k = 0;
+	for (unsigned rep = 1; rep <= o->repeats && !rc; rep++) {
+		for (size_t i = 0; i < o->ndepths && !rc; i++) {
+			for (size_t j = 0; j < o->nfreqs && !rc; j++) {
+				double d_um = o->depths_um[i], f_hz = o->freqs_hz[j];
+				char tpath[PATH_MAX + 160] = "", trel[200] = "";
+				FILE *trace = NULL;
+				k++;
+				say(o, "[%zu/%zu] repeat %u: %g um at %g Hz", k, total, rep, d_um, f_hz);
+				if (o->save_trace) {
+					/* The CSV names it relative to its own folder. */
+					const char *tdir = strrchr(trace_dir, '/');
+					snprintf(trel, sizeof trel, "%s/r%u_%.0fum_%.1fHz.csv",
+						 tdir ? tdir + 1 : trace_dir, rep, d_um, f_hz);
+					snprintf(tpath, sizeof tpath, "%s/%s", dir, trel);
+					if (!(trace = fopen(tpath, "w"))) {
+						rc = rig_fail_errno(&err, RIG_E_IO, errno,
+								    "cannot write trace %s", tpath);
+						break;
+					}
+					fprintf(trace, "%s\n", CAPTURE_CSV_HEADER);
+				}
+				struct measure_stats st;
+				rc = point_measure(&b.pb, "sweep", "grid", d_um, f_hz, o->settle_ms,
+						   &o->window, trace, o->observer, &st, &err);
+				if (trace && fclose(trace) && !rc)
+					rc = rig_fail_errno(&err, RIG_E_IO, errno, "writing %s", tpath);
+				double force = NAN;
+				if (!rc)
+					rc = loadcell_read_force_n(b.d.loadcell, &force, &err);
+				if (rc)
+					break;
+				double frac = st.samples
+						      ? (double)st.invalid_samples / (double)st.samples
+						      : NAN;
+				csv_out_num(&w, d_um);
+				csv_out_num(&w, f_hz);
+				csv_out_long(&w, rep);
+				csv_out_num(&w, st.has_depth ? st.depth_mean_um : NAN);
+				csv_out_num(&w, st.has_depth ? st.depth_std_um : NAN);
+				csv_out_num(&w, st.has_depth ? st.depth_min_um : NAN);
+				csv_out_num(&w, st.has_depth ? st.depth_max_um : NAN);
+				csv_out_num(&w, st.has_freq ? st.freq_hz : NAN);
+				csv_out_long(&w, (long)st.strokes);
+				csv_out_num(&w, st.has_depth ? st.depth_U_um : NAN);
+				csv_out_num(&w, force);
+				csv_out_num(&w, st.has_freq ? st.freq_U_hz : NAN);
+				csv_out_num(&w, frac);
+				csv_out_text(&w, st.status == MEASURE_OK ? "OK" : st.message);
+				csv_out_num(&w, study_bench_time_s(&b, t0));
+				csv_out_text(&w, b.s.fx.bench.station);
+				csv_out_text(&w, b.id.model);
+				csv_out_text(&w, b.id.serial);
+				csv_out_text(&w, trel);
+				csv_out_end(&w);
+				if (fflush(csv) || ferror(csv)) {
+					rc = rig_fail_errno(&err, RIG_E_IO, errno, "writing %s",
+							    res->csv_path);
+					break;
+				}
+				res->rows++;
+			}
+		}
+	}
+	res->bench_time_s = study_bench_time_s(&b, t0);
+out:
+	/* An e-stop or lid at the end still counts. */
+	if (!rc && b.d.io && point_check_safety(&b.pb, &err) == RIG_E_ABORTED)
+		rc = RIG_E_ABORTED;
+	if (csv && fclose(csv) && !rc)
+		rc = rig_fail_errno(&err, RIG_E_IO, errno, "writing %s", res->csv_path);
+	study_bench_close(&b, rc != RIG_OK);
+fail_early:
+	if (rc) {
+		snprintf(res->message, sizeof res->message, "%s", err.msg);
+		fprintf(stderr, "rig sweep: %s\n", err.msg);
+		res->exit_code = rig_exit_code(rc);
+		if (res->exit_code == RIG_EXIT_PASS)
+			res->exit_code = RIG_EXIT_ABORT;
+	}
+	return res->exit_code;
+}

@@ -1,0 +1,63 @@
+/* sweep.h - `rig sweep`: measure a pen over a grid of commanded depths and
+ * stroke rates, several times, and write one CSV row per cell and repeat.
+ * No pass/fail and nothing written to the pen: this is for characterising
+ * prototypes (docs/characterization.md).
+ *
+ * sweep_execute() owns the bench while it runs and leaves it safe; the
+ * caller owns the options (and the observer) and the result.
+ */
+#ifndef RIG_STUDY_SWEEP_H
+#define RIG_STUDY_SWEEP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/err.h"
+#include "run/point.h"
+#include "run/profile.h"
+
+#define SWEEP_MAX_POINTS 256
+
+/* The sweep CSV's columns, in order. */
+#define SWEEP_NCOLUMNS 19
+extern const char *const sweep_columns[SWEEP_NCOLUMNS];
+
+struct sweep_options {
+	const char *fixture_path;     /* NULL: session_default_fixture() */
+	const double *depths_um;
+	size_t ndepths;
+	const double *freqs_hz;
+	size_t nfreqs;
+	unsigned repeats;             /* >= 1: whole grid passes */
+	unsigned settle_ms;
+	struct profile_window window;
+	const char *out_dir;          /* NULL: reports */
+	bool save_trace;
+	unsigned wait_lock_s;
+	char *const *sims;
+	size_t nsims;
+	FILE *progress;               /* NULL: quiet */
+	const struct point_observer *observer; /* may be NULL */
+};
+
+struct sweep_result {
+	int exit_code;                /* 0 done, 2 aborted, 64.. as rig run */
+	char csv_path[PATH_MAX];      /* "" if none was written */
+	size_t rows;
+	double bench_time_s;
+	char pen_serial[64];
+	char message[RIG_ERR_MSG_MAX];/* why it stopped, "" when complete */
+};
+
+int sweep_execute(const struct sweep_options *o, struct sweep_result *res);
+
+/* Parse "250,500,1000" or "250:2500:250" (start:stop:step, stop included
+ * when the steps land on it) or a mix "100,250:1000:250". Values must be
+ * finite, > 0 and strictly increasing; at most cap. RIG_E_USAGE with the
+ * reason. */
+enum rig_rc sweep_parse_list(const char *s, double *out, size_t cap, size_t *n,
+			     struct rig_err *err);
+
+#endif
