@@ -35,5 +35,6 @@ int cmd_loadcell_cal(int argc, char **argv);
 int cmd_zero(int argc, char **argv);
 int cmd_pen(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_station(int argc, char **argv);
 
 #endif

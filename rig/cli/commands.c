@@ -12,6 +12,7 @@ const struct rig_command rig_commands[] = {
 	{ "zero", cmd_zero, "measure the laser's zero plane on the flat reference" },
 	{ "tare", cmd_tare, "measure the load cell's zero and write it to the fixture" },
 	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
+	{ "station", cmd_station, "production station: scan, start, PASS/FAIL on screen, unit after unit" },
 	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
 	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
 };
