@@ -104,6 +104,62 @@ static void put(struct canvas *c, const char *style, const char *fmt, ...)
 	emit(c, style, text);
 }
 
+/* Break text at spaces into lines of at most width characters: calls
+ * line(ctx, start, len) per line, returns the number of lines. */
+static int wrap(const char *text, int width, void (*line)(void *, const char *, int), void *ctx)
+{
+	int n = 0;
+	if (width < 10)
+		width = 10;
+	while (*text) {
+		int len = 0, cut_at = -1, chars = 0;
+		while (text[len] && chars < width) {
+			if (((unsigned char)text[len] & 0xC0) != 0x80)
+				chars++;
+			if (text[len] == ' ')
+				cut_at = len;
+			len++;
+		}
+		while (text[len] && ((unsigned char)text[len] & 0xC0) == 0x80)
+			len++;
+		if (text[len] && cut_at > 0)
+			len = cut_at;
+		if (line)
+			line(ctx, text, len);
+		n++;
+		text += len;
+		while (*text == ' ')
+			text++;
+	}
+	return n;
+}
+
+struct wrap_put {
+	struct canvas *c;
+	const char *style, *first, *next;
+	int n;
+};
+
+static void wrap_line(void *ctx, const char *s, int len)
+{
+	struct wrap_put *w = ctx;
+	put(w->c, w->style, "%s%.*s", w->n++ ? w->next : w->first, len, s);
+}
+
+/* text on as many lines as it needs: `first` before the first, `next`
+ * (same width) before the others. */
+static void put_wrapped(struct canvas *c, const char *style, const char *first,
+			const char *next, const char *text)
+{
+	struct wrap_put w = { c, style, first, next, 0 };
+	wrap(text, c->s->cols - (int)strlen(first), wrap_line, &w);
+}
+
+static int wrapped_rows(const struct screen_state *s, const char *first, const char *text)
+{
+	return wrap(text, s->cols - (int)strlen(first), NULL, NULL);
+}
+
 static void blank_to(struct canvas *c, int row)
 {
 	while (c->row < row && c->row < c->s->rows)
@@ -132,8 +188,8 @@ static void banner_scale(const char *word, int cols, int rows, int *sx, int *sy)
 		x = 2 * y;
 	if (x < 1)
 		return;
-	if (y > (x + 1) / 2)
-		y = (x + 1) / 2;
+	if (y > x)
+		y = x;
 	*sx = x;
 	*sy = y;
 }
@@ -183,8 +239,8 @@ static void header(struct canvas *c)
 	snprintf(op, sizeof op, "%s", s->operator_name && *s->operator_name
 					      ? s->operator_name : "(not signed in)");
 	char line[1024];
-	int n = snprintf(line, sizeof line, " RIG STATION %s%s | profile %s for %s | operator %s",
-			 s->station, s->virtual_bench ? " (virtual bench)" : "", s->profile,
+	int n = snprintf(line, sizeof line, " RIG STATION %s%s | %s (%s) | operator: %s",
+			 s->station, s->virtual_bench ? " (virtual)" : "", s->profile,
 			 s->pen_model, op);
 	/* Pad the reverse-video bar to the full width. */
 	while (n < s->cols && n < (int)sizeof line - 1)
@@ -201,7 +257,7 @@ static void header(struct canvas *c)
 	char errors[48] = "";
 	if (sh->errors)
 		snprintf(errors, sizeof errors, " | %u not tested", sh->errors);
-	put(c, BOLD, " Shift: %u tested, %u pass, %u fail | yield %s | %u aborted%s",
+	put(c, BOLD, " Shift: %u units tested: %u pass, %u fail | yield %s | %u aborted%s",
 	    station_shift_tested(sh), sh->pass, sh->fail, yield, sh->aborted, errors);
 	char rule[1024] = "";
 	size_t len = 0;
@@ -273,17 +329,28 @@ static void result(struct canvas *c)
 	size_t nlisted = 0;
 	if (r && r->reported && r->verdict == REPORT_FAIL)
 		nlisted = r->nfailures < MAX_LISTED_FAILURES ? r->nfailures : MAX_LISTED_FAILURES;
-	/* Lines besides the banner: header 3, blank, blank, summary, what
-	 * failed (title + list + "more"), report, footer. */
-	int text_rows = 3 + 1 + 1 + 1 + (nlisted ? (int)nlisted + 2 : 1) + 1 + 1;
+	const char *why = !r || !r->reported ? (s->error_text && *s->error_text
+							? s->error_text : "the run could not start")
+			: r->verdict == REPORT_ABORTED ? r->reason : NULL;
+	/* Rows besides the banner: header 3, blank, blank, summary, what
+	 * failed or why, report, message, footer. */
+	int text_rows = 3 + 1 + 1 + 1 + 1 + 1 + (s->message ? 1 : 0);
+	if (nlisted) {
+		text_rows += 1 + (r->nfailures > nlisted);
+		for (size_t i = 0; i < nlisted; i++)
+			text_rows += wrapped_rows(s, "   - ", r->failures[i].text);
+	} else if (why) {
+		text_rows += wrapped_rows(s, "  Why: ", why);
+	} else {
+		text_rows += 1;
+	}
 	emit(c, NULL, "");
 	banner(c, word, style, s->rows - text_rows);
 	emit(c, NULL, "");
 	const char *serial = s->serial && *s->serial ? s->serial : "-";
 	if (!r || !r->reported) {
-		put(c, style, "  Unit %u  %s: NOT TESTED", s->unit, serial);
-		put(c, NULL, "  %s", s->error_text && *s->error_text ? s->error_text
-								  : "the run could not start");
+		put(c, style, "  Unit %u  %s: NOT TESTED - the test could not run", s->unit, serial);
+		put_wrapped(c, NULL, "  Why: ", "       ", why);
 	} else if (r->verdict == REPORT_PASS) {
 		put(c, style, "  Unit %u  %s: PASS", s->unit, serial);
 		put(c, NULL, "  Every measurement passed (%.1f s of bench time).", r->bench_time_s);
@@ -292,12 +359,12 @@ static void result(struct canvas *c)
 		    r->nfailures, r->nfailures == 1 ? "" : "s");
 		put(c, NULL, "  What failed:");
 		for (size_t i = 0; i < nlisted; i++)
-			put(c, NULL, "   - %s", r->failures[i].text);
+			put_wrapped(c, NULL, "   - ", "     ", r->failures[i].text);
 		if (r->nfailures > nlisted)
 			put(c, NULL, "   ... and %zu more in the report", r->nfailures - nlisted);
 	} else {
 		put(c, style, "  Unit %u  %s: ABORTED - the test was stopped", s->unit, serial);
-		put(c, NULL, "  Why: %s", r->reason);
+		put_wrapped(c, NULL, "  Why: ", "       ", why);
 	}
 	if (r && r->reported)
 		put(c, NULL, "  Report: %s", r->report_path);
