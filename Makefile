@@ -7,13 +7,17 @@
 #   make SANITIZE=1 check     suites under ASan + UBSan (own build folder)
 #   make CROSS=aarch64-linux-gnu- check   cross build, suites under qemu
 #   make deps            install the Debian packages this build needs
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc
+#   make deb             Debian package (amd64 here; CROSS=... for arm64, armhf)
 #
 # Every target that compiles first runs rig/tools/deps.sh, which installs
 # missing Debian packages (via sudo when not root) and says so.
 
 PREFIX   ?= /usr/local
 SYSCONFDIR ?= /etc
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
 DESTDIR  ?=
 CROSS    ?=
 SANITIZE ?=
@@ -64,7 +68,7 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 
 Q := $(if $(V),,@)
 
-.PHONY: all check run deps install uninstall clean bench help
+.PHONY: all check run deps install uninstall clean bench help deb
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -72,7 +76,7 @@ Q := $(if $(V),,@)
 all: $(BUILD)/rig
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
 
 deps: $(DEPS_OK)
 
@@ -144,12 +148,39 @@ bench: $(BUILD)/rig $(BENCH_BIN)
 run: $(BUILD)/rig
 	$(RUNNER) $(BUILD)/rig run --fixture fixtures/sim.ini
 
+# Files under SYSCONFDIR are the bench's: installed once, never
+# overwritten (the installed sim.ini takes its lock under /run/lock, since
+# /etc is not writable for the station's user).
+ETC_RIG := $(DESTDIR)$(SYSCONFDIR)/rig
 install: $(BUILD)/rig
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BUILD)/rig $(DESTDIR)$(PREFIX)/bin/rig
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) \
+	  $(ETC_RIG)/fixtures $(ETC_RIG)/profiles $(DESTDIR)$(SYSCONFDIR)/udev/rules.d \
+	  $(DESTDIR)$(SYSCONFDIR)/default
+	install -m 755 $(BUILD)/rig $(DESTDIR)$(BINDIR)/rig
+	install -m 644 docs/rig.1 $(DESTDIR)$(MANDIR)/man1/rig.1
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	  dist/rig-station.service.in > $(DESTDIR)$(UNITDIR)/rig-station.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/rig-station.service
+	@set -e; keep() { if [ -e "$$2" ]; then echo "  kept $$2"; else install -m 644 "$$1" "$$2"; fi; }; \
+	  keep fixtures/pi-bench.ini $(ETC_RIG)/fixtures/pi-bench.ini; \
+	  sed 's|^lock = .*|lock = /run/lock/rig-sim-bench.lock  ; flock(2) taken for the length of a run|' \
+	    fixtures/sim.ini > $(BUILD)/sim.ini.installed; \
+	  keep $(BUILD)/sim.ini.installed $(ETC_RIG)/fixtures/sim.ini; \
+	  for p in profiles/*.ini; do keep $$p $(ETC_RIG)/profiles/$${p#profiles/}; done; \
+	  keep dist/60-rig.rules $(DESTDIR)$(SYSCONFDIR)/udev/rules.d/60-rig.rules; \
+	  keep dist/default.rig $(DESTDIR)$(SYSCONFDIR)/default/rig
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/rig
+	rm -f $(DESTDIR)$(BINDIR)/rig $(DESTDIR)$(MANDIR)/man1/rig.1 \
+	  $(DESTDIR)$(UNITDIR)/rig-station.service
+	@echo "kept $(SYSCONFDIR)/rig, $(SYSCONFDIR)/udev/rules.d/60-rig.rules and $(SYSCONFDIR)/default/rig (the bench's settings)"
+
+# make deb: a Debian package of this build (native architecture, or the
+# CROSS one), in $(BUILD)/. Installs dpkg-dev and lintian if missing.
+DEB_ARCH := $(if $(CROSS),$(if $(findstring aarch64,$(CROSS)),arm64,armhf),$(shell dpkg --print-architecture 2>/dev/null))
+deb: $(BUILD)/rig
+	$(Q)sh rig/tools/deps.sh --tools dpkg-shlibdeps:dpkg-dev lintian:lintian
+	$(Q)sh rig/tools/mkdeb.sh "$(BUILD)" "$(DEB_ARCH)" "$(VERSION)" "$(CROSS)"
 
 clean:
 	rm -rf build build-*
