@@ -42,7 +42,11 @@ endif
 VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo 0.1.0)
 PKGS     := libserialport libgpiod inih nettle
 
-CPPFLAGS += -D_GNU_SOURCE -Irig
+# 64-bit file offsets on 32-bit targets (armhf): readdir() and stat() of
+# files with 64-bit inode numbers or directory offsets would fail with
+# EOVERFLOW otherwise. A no-op on 64-bit targets. (Not _TIME_BITS=64:
+# bookworm's armhf libgpiod has a 32-bit struct timespec in its ABI.)
+CPPFLAGS += -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Irig
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -fno-common

@@ -29,8 +29,9 @@
 #define NAME_MAX_BYTES 63
 #define UNIT_SIMS_MAX 64
 
-/* The one thing a signal handler may touch (SIGTERM, SIGHUP: end the
- * shift after the current step). */
+/* The one thing a signal handler may touch (SIGTERM, SIGHUP, SIGINT from
+ * kill: end the shift after the current step; Ctrl-C on the keyboard is a
+ * key in raw mode). */
 static volatile sig_atomic_t station_signal;
 
 static void on_signal(int sig)
@@ -459,10 +460,11 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 		goto out_fx;
 	}
 	station_signal = 0;
-	struct sigaction sa = { .sa_handler = on_signal }, old_term, old_hup;
+	struct sigaction sa = { .sa_handler = on_signal }, old_term, old_hup, old_int;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGINT, &sa, &old_int);
 
 	st->scr = (struct screen_state){
 		.color = true,
@@ -534,6 +536,7 @@ out:
 	term_close(&st->t);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGINT, &old_int, NULL);
 	if (station_signal)
 		fprintf(stderr, "rig station: %s: shift ended\n", strsignal(station_signal));
 	code = RIG_EXIT_PASS;
