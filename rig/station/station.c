@@ -5,7 +5,9 @@
  * hold nothing across a run. Between runs it opens only the fixture's
  * safety I/O (a real bench's GPIO lines: START, lamps, buzzer) and polls
  * the keyboard and the button in turn (the keyboard without waiting, the
- * button for 50 ms), and closes the I/O again before run_execute(). On the
+ * button for 50 ms), and closes the I/O again before run_execute(). It
+ * holds the lines only on the ready screen and while beeping, so a `rig
+ * run` from CI that waits for the bench lock finds them free. On the
  * virtual bench there is no button to press: Enter starts.
  */
 #include "station/station.h"
@@ -140,6 +142,9 @@ static void io_verdict(struct station *st)
 		clock_sleep_ns(st->hal.clock, (uint64_t)*p * RIG_NS_PER_MS);
 	}
 	bench_io_buzzer(st->io, false, NULL);
+	/* Free the lines while the next serial is scanned: a `rig run` from
+	 * CI waiting for the bench lock must not then find them busy. */
+	io_close(st);
 }
 
 static bool button_watched(const struct station *st)
@@ -242,8 +247,12 @@ static bool read_line(struct station *st, enum screen_kind kind, bool is_serial)
 static bool wait_start(struct station *st, bool *quit)
 {
 	*quit = false;
+	io_open(st);
 	st->scr.kind = SCREEN_READY;
 	st->scr.start_button = button_watched(st);
+	if (st->io_problem[0] && !st->io)
+		snprintf(st->message, sizeof st->message,
+			 "START button not available (%s): Enter starts", st->io_problem);
 	button_drain(st);
 	draw(st);
 	for (;;) {
@@ -255,8 +264,10 @@ static bool wait_start(struct station *st, bool *quit)
 		int k = next_input(st, &start);
 		if (start || k == TERM_KEY_ENTER)
 			return true;
-		if (k == TERM_KEY_ESC)
+		if (k == TERM_KEY_ESC) {
+			io_close(st);
 			return false;
+		}
 		if (k == TERM_KEY_EOF || k == TERM_KEY_CTRL_C || k == TERM_KEY_CTRL_D) {
 			*quit = true;
 			return false;
@@ -481,10 +492,6 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 			goto out;
 		snprintf(st->operator_name, sizeof st->operator_name, "%s", st->input);
 	}
-	io_open(st);
-	if (st->io_problem[0])
-		snprintf(st->message, sizeof st->message,
-			 "START button and lamps not available (%s): Enter starts", st->io_problem);
 	st->input[0] = '\0';
 	for (st->unit = 1;; st->unit++) {
 		st->scr.res = NULL;

@@ -4,9 +4,9 @@
  * the room; lamps and buzzer follow.
  *
  * Every unit is one run_execute(), exactly as `rig run`: the run opens and
- * closes the devices itself. Between runs the station holds only the
- * fixture's safety I/O (to watch START, keep the verdict lamps lit and
- * beep), and releases it before the next run. The caller owns the options
+ * closes the devices itself. Between runs the station opens only the
+ * fixture's safety I/O, and only on the ready screen (to watch START) and
+ * after a run (verdict lamps, beeps); it releases it before the next run. The caller owns the options
  * and the shift tally.
  */
 #ifndef RIG_STATION_STATION_H
