@@ -12,7 +12,6 @@
 #include "run/run.h"
 
 #define MAX_SIM_PARAMS 64
-#define DEFAULT_PROFILE "profiles/production-p25.ini"
 
 static void usage(FILE *out)
 {
@@ -44,7 +43,7 @@ static void usage(FILE *out)
 		"Exit codes: 0 PASS, 1 FAIL, 2 ABORTED or device fault, 64 usage, 65 bad\n"
 		"profile, 74 report folder not writable, 75 bench busy, 78 fixture wrong or\n"
 		"its calibration expired.\n",
-		session_default_fixture(), DEFAULT_PROFILE);
+		session_default_fixture(), session_default_profile());
 }
 
 int cmd_run(int argc, char **argv)
@@ -66,7 +65,7 @@ int cmd_run(int argc, char **argv)
 	};
 	char *sims[MAX_SIM_PARAMS];
 	struct run_options o = {
-		.profile_path = DEFAULT_PROFILE,
+		.profile_path = session_default_profile(),
 		.progress = stderr,
 		.sims = sims,
 	};

@@ -6,6 +6,11 @@
 
 const struct rig_command rig_commands[] = {
 	{ "run", cmd_run, "test a pen: calibrate, verify, judge, report" },
+	{ "station", cmd_station, "production station: scan, start, PASS/FAIL on screen, unit after unit" },
+	{ "sweep", cmd_sweep, "measure a pen over a grid of depths and rates (characterisation)" },
+	{ "grr", cmd_grr, "repeatability of the bench on one pen, against the tolerance" },
+	{ "stats", cmd_stats, "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
+	{ "plot", cmd_plot, "draw SVG plots from a run report or a sweep" },
 	{ "analyze", cmd_analyze, "measure stroke depth and rate in a recorded laser capture" },
 	{ "monitor", cmd_monitor, "live laser, force and pen readings for setting up a fixture" },
 	{ "pen", cmd_pen, "send raw commands to the pen and print its replies" },
@@ -13,10 +18,6 @@ const struct rig_command rig_commands[] = {
 	{ "tare", cmd_tare, "measure the load cell's zero and write it to the fixture" },
 	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
 	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
-	{ "sweep", cmd_sweep, "measure a pen over a grid of depths and rates (characterisation)" },
-	{ "plot", cmd_plot, "draw SVG plots from a run report or a sweep" },
-	{ "grr", cmd_grr, "repeatability of the bench on one pen, against the tolerance" },
-	{ "stats", cmd_stats, "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
 	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
 };
 const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];

@@ -33,7 +33,8 @@ static void usage(FILE *out)
 		"  75  temporary failure: the bench is busy (locked)\n"
 		"  78  configuration error (fixture)\n"
 		"\n"
-		"The default fixture is $RIG_FIXTURE, else fixtures/sim.ini (the virtual bench).\n");
+		"The default fixture is $RIG_FIXTURE, else fixtures/sim.ini (the virtual bench),\n"
+		"else /etc/rig/fixtures/default.ini, else /etc/rig/fixtures/sim.ini.\n");
 }
 
 int main(int argc, char **argv)

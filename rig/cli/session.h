@@ -29,8 +29,15 @@ struct rig_session {
 };
 
 /* The fixture used when --fixture is not given: $RIG_FIXTURE, else
- * fixtures/sim.ini. */
+ * fixtures/sim.ini when it exists (a source tree), else the bench's own
+ * SYSCONFDIR/rig/fixtures/default.ini, else the installed virtual bench
+ * SYSCONFDIR/rig/fixtures/sim.ini. */
 const char *session_default_fixture(void);
+/* The profile used when --profile is not given: $RIG_PROFILE, else
+ * profiles/production-p25.ini when it exists, else
+ * SYSCONFDIR/rig/profiles/default.ini, else the installed
+ * SYSCONFDIR/rig/profiles/production-p25.ini. */
+const char *session_default_profile(void);
 
 /* Load the fixture, pick the clock, build the virtual bench with the
  * fixture's [sim] entries and then the "key=value" overrides. */

@@ -92,9 +92,17 @@ __attribute__((format(printf, 2, 3)))
 static void progress(struct run *r, const char *fmt, ...)
 {
 	FILE *out = r->o->progress;
+	va_list ap;
+	if (r->o->on_progress) {
+		char text[256];
+		va_start(ap, fmt);
+		vsnprintf(text, sizeof text, fmt, ap);
+		va_end(ap);
+		r->o->on_progress(r->o->phase_ctx, r->phase ? r->phase : "start", r->step,
+				  r->nsteps, text);
+	}
 	if (!out)
 		return;
-	va_list ap;
 	va_start(ap, fmt);
 	if (isatty(fileno(out))) {
 		fprintf(out, "\r\033[K[%u/%u] %s: ", r->step, r->nsteps, r->phase ? r->phase : "start");

@@ -40,6 +40,11 @@ struct run_options {
 	 * display and for tests. bench is the virtual bench, NULL on a real
 	 * one. */
 	void (*on_phase)(void *ctx, const char *phase, struct sim_bench *bench);
+	/* Called with every progress line (may be NULL), whether or not
+	 * `progress` is set: step of nsteps measurement points done so far
+	 * and the line's text ("verify depth_sweep 1500 um"). Same ctx. */
+	void (*on_progress)(void *ctx, const char *phase, unsigned step, unsigned nsteps,
+			    const char *text);
 	void *phase_ctx;
 	/* Sees every measuring point (rig/run/point.h), e.g. for plots; may
 	 * be NULL. */

@@ -2,13 +2,49 @@
 # deps.sh - make sure the Debian packages a build needs are installed.
 #
 # Usage: deps.sh [CROSS_PREFIX]
+#        deps.sh --tools COMMAND:PACKAGE...   (tools one target needs, e.g.
+#                                              lintian for make deb)
 # Checks each dependency the way the build will use it (pkg-config, or the
 # header for libcsv, which ships no .pc file) and installs the missing Debian
 # packages with apt-get, through sudo when not root. Says what it installs.
 set -eu
 
-cross="${1:-}"
+install_missing() {
+  [ -z "$missing" ] && exit 0
+
+  echo "deps.sh: installing Debian packages:$missing" >&2
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+      echo "deps.sh: not root and no sudo; install as root: apt-get install$missing" >&2; exit 69
+    fi
+  fi
+  if [ -n "$arch" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    echo "deps.sh: enabling the $arch architecture (dpkg --add-architecture $arch)" >&2
+    $SUDO dpkg --add-architecture "$arch"
+    $SUDO apt-get update -qq
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  # An old or empty package list cannot find anything: update once if needed.
+  if ! $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends $missing
+  fi
+  echo "deps.sh: done" >&2
+  exit 0
+}
+
+missing=""
 arch=""
+if [ "${1:-}" = --tools ]; then
+  shift
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
+  done
+  install_missing
+fi
+
+cross="${1:-}"
 case "$cross" in
   "") ;;
   aarch64-linux-gnu-) arch=arm64 ;;
@@ -25,7 +61,6 @@ pc_env() {
   fi
 }
 
-missing=""
 need() { missing="$missing $1"; }
 
 command -v pkg-config >/dev/null 2>&1 || need pkg-config
@@ -53,24 +88,4 @@ else
   command -v python3 >/dev/null 2>&1 || need python3
 fi
 
-[ -z "$missing" ] && exit 0
-
-echo "deps.sh: installing Debian packages:$missing" >&2
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-    echo "deps.sh: not root and no sudo; install as root: apt-get install$missing" >&2; exit 69
-  fi
-fi
-if [ -n "$arch" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
-  echo "deps.sh: enabling the $arch architecture (dpkg --add-architecture $arch)" >&2
-  $SUDO dpkg --add-architecture "$arch"
-  $SUDO apt-get update -qq
-fi
-export DEBIAN_FRONTEND=noninteractive
-# An old or empty package list cannot find anything: update once if needed.
-if ! $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends $missing
-fi
-echo "deps.sh: done" >&2
+install_missing

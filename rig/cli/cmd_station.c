@@ -1,0 +1,132 @@
+/* cmd_station.c - `rig station`: production station mode for QA
+ * technicians. Parses options and runs station_run() (rig/station/). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/session.h"
+#include "station/station.h"
+
+#define MAX_SIM_PARAMS 64
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: rig station [--fixture F] [--profile P] [--operator NAME] [--out DIR]\n"
+		"                   [--mode calibrate|verify] [--sim key=value]...\n"
+		"                   [--sim-unit N:key=value]... [--units FILE]\n"
+		"\n"
+		"The production loop on a terminal: the operator signs in once (name or\n"
+		"badge scan); then for every unit scans the serial, starts the test with\n"
+		"Enter or the fixture's START button, watches its progress and reads PASS,\n"
+		"FAIL or ABORTED in block letters, with what failed and the report's path.\n"
+		"Each unit is one `rig run`. Lamps and buzzer follow the verdict. The\n"
+		"header counts the shift's units and yield. Ctrl-D at the serial prompt\n"
+		"ends the shift and prints its tally.\n"
+		"\n"
+		"  -f, --fixture F         fixture (default %s)\n"
+		"  -p, --profile P         profile (default %s)\n"
+		"  -o, --operator NAME     skip the sign-in screen\n"
+		"  -d, --out DIR           report folder (default reports)\n"
+		"  -m, --mode MODE         calibrate (default when the profile can) or verify\n"
+		"  -s, --sim KEY=VALUE     virtual bench parameter for every unit (repeatable)\n"
+		"  -u, --sim-unit N:K=V    virtual bench parameter for unit N only (repeatable)\n"
+		"  -U, --units FILE        per-unit settings, one line per unit (docs/station.md)\n"
+		"  -h, --help              this text\n"
+		"\n"
+		"On the virtual bench every unit's pen carries the scanned serial and\n"
+		"seed=N (unit N), unless --sim or the unit's settings say otherwise.\n"
+		"Exit codes: 0 shift ended, 64 usage or no terminal, 65 bad profile,\n"
+		"78 bad fixture.\n",
+		session_default_fixture(), session_default_profile());
+}
+
+int cmd_station(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "fixture", required_argument, NULL, 'f' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "operator", required_argument, NULL, 'o' },
+		{ "out", required_argument, NULL, 'd' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "sim", required_argument, NULL, 's' },
+		{ "sim-unit", required_argument, NULL, 'u' },
+		{ "units", required_argument, NULL, 'U' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *sims[MAX_SIM_PARAMS];
+	struct station_plan plan = { 0 };
+	struct station_options o = {
+		.profile_path = session_default_profile(),
+		.sims = sims,
+		.plan = &plan,
+		.in_fd = STDIN_FILENO,
+		.out_fd = STDOUT_FILENO,
+	};
+	struct rig_err err = { 0 };
+	int code = RIG_EXIT_USAGE, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:p:o:d:m:s:u:U:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o.fixture_path = optarg; break;
+		case 'p': o.profile_path = optarg; break;
+		case 'o': o.operator_name = optarg; break;
+		case 'd': o.out_dir = optarg; break;
+		case 'm':
+			if (!strcmp(optarg, "calibrate"))
+				o.mode = RUN_MODE_CALIBRATE;
+			else if (!strcmp(optarg, "verify"))
+				o.mode = RUN_MODE_VERIFY;
+			else {
+				cli_error("station", "--mode: expected calibrate or verify, found '%s'",
+					  optarg);
+				goto out;
+			}
+			break;
+		case 's':
+			if (o.nsims == MAX_SIM_PARAMS) {
+				cli_error("station", "at most %d --sim options", MAX_SIM_PARAMS);
+				goto out;
+			}
+			sims[o.nsims++] = optarg;
+			break;
+		case 'u':
+			if (station_plan_add(&plan, optarg, &err)) {
+				cli_error("station", "%s", err.msg);
+				code = rig_exit_code(err.rc);
+				goto out;
+			}
+			break;
+		case 'U':
+			if (station_plan_load(&plan, optarg, &err)) {
+				cli_error("station", "%s", err.msg);
+				code = rig_exit_code(err.rc);
+				goto out;
+			}
+			break;
+		case 'h': usage(stdout); code = RIG_EXIT_PASS; goto out;
+		default: usage(stderr); goto out;
+		}
+	}
+	if (optind != argc) {
+		cli_error("station", "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	struct station_shift shift;
+	code = station_run(&o, &shift);
+	if (code == RIG_EXIT_PASS) {
+		double y = station_shift_yield_pct(&shift);
+		printf("shift: %u tested, %u pass, %u fail, %u aborted, %u not tested",
+		       station_shift_tested(&shift), shift.pass, shift.fail, shift.aborted,
+		       shift.errors);
+		if (y == y)
+			printf(", yield %.1f %%", y);
+		printf("\n");
+	}
+out:
+	station_plan_free(&plan);
+	return code;
+}

@@ -1,0 +1,45 @@
+/* plan.h - a rehearsal shift on the virtual bench: which `--sim key=value`
+ * settings each unit gets (unit 2 a shallow pen, unit 3 an e-stop ...).
+ *
+ * Settings come from `--sim-unit N:key=value` and from a units file (one
+ * line per unit, in order). The plan owns every string it holds;
+ * station_plan_free() releases them.
+ */
+#ifndef RIG_STATION_PLAN_H
+#define RIG_STATION_PLAN_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+struct station_plan_entry {
+	unsigned unit;  /* 1-based unit number in the shift */
+	char *kv;       /* "key=value", as --sim takes it */
+	char *origin;   /* "--sim-unit" or "units.txt:3", for messages */
+};
+
+struct station_plan {
+	struct station_plan_entry *e;
+	size_t n;
+	unsigned last_unit;  /* highest unit with settings (0: none) */
+};
+
+/* Add one "N:key=value" (N >= 1). RIG_E_USAGE names what is wrong. */
+enum rig_rc station_plan_add(struct station_plan *p, const char *spec,
+			     struct rig_err *err);
+
+/* Read a units file: every line that is not blank and not a comment (#)
+ * is the next unit; its words are key=value settings, or the single word
+ * `-` for a unit with the base settings. Units are numbered after those
+ * the file's earlier lines gave. RIG_E_CONFIG names file:line. */
+enum rig_rc station_plan_load(struct station_plan *p, const char *path,
+			      struct rig_err *err);
+
+/* The settings of unit `unit`, in the order given: fills at most cap
+ * pointers (owned by the plan) and returns how many there are. */
+size_t station_plan_unit(const struct station_plan *p, unsigned unit,
+			 const char **kv, size_t cap);
+
+void station_plan_free(struct station_plan *p);
+
+#endif

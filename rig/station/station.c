@@ -1,0 +1,554 @@
+/* station.c - the production station's loop: sign in, then per unit scan,
+ * start, run (run_execute, as `rig run`), verdict, lamps and buzzer.
+ *
+ * The start button: the run opens every device itself, so the station may
+ * hold nothing across a run. Between runs it opens only the fixture's
+ * safety I/O (a real bench's GPIO lines: START, lamps, buzzer) and polls
+ * the keyboard and the button in turn (the keyboard without waiting, the
+ * button for 50 ms), and closes the I/O again before run_execute(). It
+ * holds the lines only on the ready screen and while beeping, so a `rig
+ * run` from CI that waits for the bench lock finds them free. On the
+ * virtual bench there is no button to press: Enter starts.
+ */
+#include "station/station.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/session.h"
+#include "core/fixture.h"
+#include "dev/io/io.h"
+#include "run/profile.h"
+#include "station/term.h"
+
+#define KEY_POLL_MS 200
+#define BUTTON_POLL_MS 50
+#define SERIAL_MAX 63
+#define NAME_MAX_BYTES 63
+#define UNIT_SIMS_MAX 64
+
+/* The one thing a signal handler may touch (SIGTERM, SIGHUP, SIGINT from
+ * kill: end the shift after the current step; Ctrl-C on the keyboard is a
+ * key in raw mode). */
+static volatile sig_atomic_t station_signal;
+
+static void on_signal(int sig)
+{
+	station_signal = sig;
+}
+
+struct station {
+	const struct station_options *o;
+	struct station_shift *shift;
+	struct term t;
+	struct fixture fx;
+	struct profile prof;
+	struct rig_hal hal;       /* real clock, for the I/O between runs */
+	struct bench_io *io;      /* open only between runs on a real bench */
+	char io_problem[RIG_ERR_MSG_MAX];
+	char operator_name[NAME_MAX_BYTES + 1];
+	struct screen_state scr;
+
+	unsigned unit;
+	char input[NAME_MAX_BYTES + 1];
+	char serial[SERIAL_MAX + 1];
+	char note[512];
+	char message[RIG_ERR_MSG_MAX + 64];
+	struct run_result res;
+	char phase[24];
+	char detail[256];
+	char error_text[RIG_ERR_MSG_MAX];
+	int cols, rows;
+};
+
+static const unsigned beep_pass[] = { 150, 0 };
+static const unsigned beep_fail[] = { 400, 200, 400, 200, 400, 0 };
+static const unsigned beep_abort[] = { 100, 100, 100, 100, 100, 100, 100, 100, 100, 0 };
+
+const unsigned *station_beep_pattern(const struct run_result *res)
+{
+	if (!res->reported)
+		return beep_abort;
+	switch (res->verdict) {
+	case REPORT_PASS: return beep_pass;
+	case REPORT_FAIL: return beep_fail;
+	case REPORT_ABORTED: return beep_abort;
+	}
+	return beep_abort;
+}
+
+static void draw(struct station *st)
+{
+	term_size(&st->t, &st->cols, &st->rows);
+	st->scr.cols = st->cols;
+	st->scr.rows = st->rows;
+	st->scr.operator_name = st->operator_name;
+	st->scr.unit = st->unit;
+	st->scr.input = st->input;
+	st->scr.serial = st->serial;
+	st->scr.message = st->message[0] ? st->message : NULL;
+	screen_draw(st->t.out, &st->scr);
+}
+
+/* Redraw when the window changed size while waiting for a key. */
+static void redraw_if_resized(struct station *st)
+{
+	int cols, rows;
+	term_size(&st->t, &cols, &rows);
+	if (cols != st->cols || rows != st->rows)
+		draw(st);
+}
+
+/* ---- Safety I/O between runs (real bench only) ------------------------ */
+
+static void io_open(struct station *st)
+{
+	if (st->fx.has_sim || st->io)
+		return;
+	struct rig_err err = { 0 };
+	if (bench_io_open(&st->io, &st->fx.io, &st->hal, &err)) {
+		snprintf(st->io_problem, sizeof st->io_problem, "%s", err.msg);
+		st->io = NULL;
+	} else {
+		st->io_problem[0] = '\0';
+	}
+}
+
+static void io_close(struct station *st)
+{
+	bench_io_close(st->io);
+	st->io = NULL;
+}
+
+/* Lamps as the run left them (requesting the lines reset them) and the
+ * verdict's beeps. */
+static void io_verdict(struct station *st)
+{
+	io_open(st);
+	if (!st->io)
+		return;
+	enum bench_lamps l = !st->res.reported		   ? LAMPS_ABORTED
+			     : st->res.verdict == REPORT_PASS ? LAMPS_PASS
+			     : st->res.verdict == REPORT_FAIL ? LAMPS_FAIL
+							      : LAMPS_ABORTED;
+	bench_io_lamps(st->io, l, NULL);
+	const unsigned *p = station_beep_pattern(&st->res);
+	for (bool on = true; *p; p++, on = !on) {
+		bench_io_buzzer(st->io, on, NULL);
+		clock_sleep_ns(st->hal.clock, (uint64_t)*p * RIG_NS_PER_MS);
+	}
+	bench_io_buzzer(st->io, false, NULL);
+	/* Free the lines while the next serial is scanned: a `rig run` from
+	 * CI waiting for the bench lock must not then find them busy. */
+	io_close(st);
+}
+
+static bool button_watched(const struct station *st)
+{
+	return st->io && st->fx.io.start_line[0];
+}
+
+/* Forget presses of START made before the unit was ready. */
+static void button_drain(struct station *st)
+{
+	bool pressed = true;
+	for (int i = 0; i < 32 && pressed && button_watched(st); i++)
+		if (bench_io_wait_start(st->io, 0, &pressed, NULL))
+			break;
+}
+
+/* A key, or TERM_KEY_NONE; *start set when START was pressed. */
+static int next_input(struct station *st, bool *start)
+{
+	*start = false;
+	if (!button_watched(st))
+		return term_key(&st->t, KEY_POLL_MS);
+	int k = term_key(&st->t, 0);
+	if (k != TERM_KEY_NONE)
+		return k;
+	struct rig_err err = { 0 };
+	if (bench_io_wait_start(st->io, BUTTON_POLL_MS, start, &err)) {
+		snprintf(st->message, sizeof st->message, "START button: %s", err.msg);
+		io_close(st);
+		draw(st);
+	}
+	return TERM_KEY_NONE;
+}
+
+/* ---- Typing ----------------------------------------------------------- */
+
+enum edit { EDIT_MORE, EDIT_DONE, EDIT_QUIT };
+
+/* Apply one key to st->input. Serials take printable ASCII without
+ * spaces; names also spaces and UTF-8. */
+static enum edit edit_key(struct station *st, int k, bool is_serial)
+{
+	size_t len = strlen(st->input);
+	size_t max = is_serial ? SERIAL_MAX : NAME_MAX_BYTES;
+	if (k == TERM_KEY_EOF || k == TERM_KEY_CTRL_C || (k == TERM_KEY_CTRL_D && !len))
+		return EDIT_QUIT;
+	if (k == TERM_KEY_ENTER)
+		return len ? EDIT_DONE : EDIT_MORE;
+	if (k == TERM_KEY_BACKSPACE) {
+		while (len && ((unsigned char)st->input[len - 1] & 0xC0) == 0x80)
+			st->input[--len] = '\0';
+		if (len)
+			st->input[--len] = '\0';
+	} else if (k == TERM_KEY_CTRL_U || k == TERM_KEY_ESC) {
+		st->input[0] = '\0';
+	} else if (k >= 0 && len < max &&
+		   ((k > ' ' && k < 0x7f) || (!is_serial && (k == ' ' ? len > 0 : k >= 0x80)))) {
+		st->input[len] = (char)k;
+		st->input[len + 1] = '\0';
+	}
+	return EDIT_MORE;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
+}
+
+/* Read a line on screen `kind`; false when the operator quits. */
+static bool read_line(struct station *st, enum screen_kind kind, bool is_serial)
+{
+	st->scr.kind = kind;
+	draw(st);
+	for (;;) {
+		if (station_signal)
+			return false;
+		bool start;
+		int k = next_input(st, &start);
+		if (k == TERM_KEY_NONE) {
+			redraw_if_resized(st);
+			continue;
+		}
+		st->message[0] = '\0';
+		enum edit e = edit_key(st, k, is_serial);
+		if (e == EDIT_QUIT)
+			return false;
+		if (e == EDIT_DONE) {
+			trim(st->input);
+			return true;
+		}
+		draw(st);
+	}
+}
+
+/* ---- One unit --------------------------------------------------------- */
+
+/* Ready screen: true to start, false to scan again; *quit on end. */
+static bool wait_start(struct station *st, bool *quit)
+{
+	*quit = false;
+	io_open(st);
+	st->scr.kind = SCREEN_READY;
+	st->scr.start_button = button_watched(st);
+	if (st->io_problem[0] && !st->io)
+		snprintf(st->message, sizeof st->message,
+			 "START button not available (%s): Enter starts", st->io_problem);
+	button_drain(st);
+	draw(st);
+	for (;;) {
+		if (station_signal) {
+			*quit = true;
+			return false;
+		}
+		bool start;
+		int k = next_input(st, &start);
+		if (start || k == TERM_KEY_ENTER)
+			return true;
+		if (k == TERM_KEY_ESC) {
+			io_close(st);
+			return false;
+		}
+		if (k == TERM_KEY_EOF || k == TERM_KEY_CTRL_C || k == TERM_KEY_CTRL_D) {
+			*quit = true;
+			return false;
+		}
+		if (k == TERM_KEY_NONE)
+			redraw_if_resized(st);
+	}
+}
+
+static void on_phase(void *ctx, const char *phase, struct sim_bench *bench)
+{
+	(void)bench;
+	struct station *st = ctx;
+	snprintf(st->phase, sizeof st->phase, "%s", phase);
+	draw(st);
+}
+
+static void on_progress(void *ctx, const char *phase, unsigned step, unsigned nsteps,
+			const char *text)
+{
+	struct station *st = ctx;
+	snprintf(st->phase, sizeof st->phase, "%s", phase);
+	snprintf(st->detail, sizeof st->detail, "%s", text);
+	st->scr.step = step;
+	st->scr.nsteps = nsteps;
+	draw(st);
+}
+
+/* The last lines the run wrote to stderr, joined: why it could not run. */
+static void take_errors(struct station *st, FILE *f)
+{
+	char line[RIG_ERR_MSG_MAX];
+	st->error_text[0] = '\0';
+	rewind(f);
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!line[0])
+			continue;
+		const char *msg = strncmp(line, "rig run: ", 9) ? line : line + 9;
+		size_t len = strlen(st->error_text);
+		snprintf(st->error_text + len, sizeof st->error_text - len, "%s%s", len ? " / " : "",
+			 msg);
+	}
+}
+
+/* The settings the virtual bench gets for this unit: the pen carries the
+ * scanned serial and its own seed, then --sim, then the unit's own. */
+static void run_unit(struct station *st)
+{
+	const struct station_options *o = st->o;
+	char serial_kv[SERIAL_MAX + 16], seed_kv[32];
+	char *sims[UNIT_SIMS_MAX];
+	size_t n = 0;
+	if (st->fx.has_sim) {
+		snprintf(serial_kv, sizeof serial_kv, "pen.serial=%s", st->serial);
+		snprintf(seed_kv, sizeof seed_kv, "seed=%u", st->unit);
+		sims[n++] = serial_kv;
+		sims[n++] = seed_kv;
+		for (size_t i = 0; i < o->nsims && n < UNIT_SIMS_MAX; i++)
+			sims[n++] = o->sims[i];
+		if (o->plan) {
+			const char *kv[UNIT_SIMS_MAX];
+			size_t k = station_plan_unit(o->plan, st->unit, kv, UNIT_SIMS_MAX - n);
+			for (size_t i = 0; i < k && n < UNIT_SIMS_MAX; i++)
+				sims[n++] = (char *)kv[i];
+		}
+	}
+	struct run_options ro = {
+		.fixture_path = o->fixture_path,
+		.profile_path = o->profile_path,
+		.serial = st->serial,
+		.operator_name = st->operator_name,
+		.mode = o->mode,
+		.out_dir = o->out_dir,
+		.sims = sims,
+		.nsims = n,
+		.on_phase = on_phase,
+		.on_progress = on_progress,
+		.phase_ctx = st,
+	};
+	st->scr.kind = SCREEN_RUNNING;
+	st->phase[0] = st->detail[0] = '\0';
+	st->scr.step = st->scr.nsteps = 0;
+	st->message[0] = '\0';
+	io_close(st);
+	draw(st);
+	/* The run reports problems that stop it before a report on stderr:
+	 * keep them off the screen and show them on the result screen. */
+	FILE *errs = tmpfile();
+	int saved = -1;
+	fflush(stderr);
+	if (errs && (saved = dup(STDERR_FILENO)) >= 0)
+		dup2(fileno(errs), STDERR_FILENO);
+	run_execute(&ro, &st->res);
+	fflush(stderr);
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+	if (errs) {
+		take_errors(st, errs);
+		fclose(errs);
+	}
+	if (!st->error_text[0])
+		snprintf(st->error_text, sizeof st->error_text, "the run ended with exit code %d",
+			 st->res.exit_code);
+	if (!st->res.reported)
+		st->shift->errors++;
+	else if (st->res.verdict == REPORT_PASS)
+		st->shift->pass++;
+	else if (st->res.verdict == REPORT_FAIL)
+		st->shift->fail++;
+	else
+		st->shift->aborted++;
+	/* Keys typed during the run were not meant for the next unit. */
+	term_discard_input(&st->t);
+	st->scr.kind = SCREEN_RESULT;
+	st->scr.res = &st->res;
+	st->scr.error_text = st->error_text;
+	draw(st);
+	io_verdict(st);
+}
+
+static void append(char *buf, size_t cap, const char *word)
+{
+	size_t len = strlen(buf);
+	if (len + 1 < cap)
+		snprintf(buf + len, cap - len, "%s%s", len ? " " : "", word);
+}
+
+/* On the virtual bench, say which pen this unit is. */
+static void describe_unit(struct station *st)
+{
+	st->note[0] = '\0';
+	st->scr.unit_note = NULL;
+	if (!st->fx.has_sim)
+		return;
+	for (size_t i = 0; i < st->o->nsims; i++)
+		append(st->note, sizeof st->note, st->o->sims[i]);
+	if (st->o->plan) {
+		const char *kv[UNIT_SIMS_MAX];
+		size_t k = station_plan_unit(st->o->plan, st->unit, kv, UNIT_SIMS_MAX);
+		for (size_t i = 0; i < k && i < UNIT_SIMS_MAX; i++)
+			append(st->note, sizeof st->note, kv[i]);
+	}
+	if (!st->note[0])
+		snprintf(st->note, sizeof st->note, "the fixture's pen (no unit settings)");
+	st->scr.unit_note = st->note;
+}
+
+/* ---- The shift -------------------------------------------------------- */
+
+static int load_inputs(struct station *st)
+{
+	const struct station_options *o = st->o;
+	struct rig_err err = { 0 };
+	enum rig_rc rc;
+	if ((rc = profile_load(&st->prof, o->profile_path, &err))) {
+		fprintf(stderr, "rig station: %s\n", err.msg);
+		return rig_exit_code(rc);
+	}
+	const char *fx = o->fixture_path ? o->fixture_path : session_default_fixture();
+	if ((rc = fixture_load(&st->fx, fx, &err))) {
+		fprintf(stderr, "rig station: %s\n", err.msg);
+		return rig_exit_code(rc);
+	}
+	if (!st->fx.has_sim && (o->nsims || (o->plan && o->plan->n))) {
+		fprintf(stderr, "rig station: --sim and --sim-unit need a virtual bench, but %s is a "
+				"real bench (no [sim] section)\n", st->fx.path);
+		fixture_free(&st->fx);
+		return RIG_EXIT_USAGE;
+	}
+	return RIG_EXIT_PASS;
+}
+
+int station_run(const struct station_options *o, struct station_shift *shift)
+{
+	memset(shift, 0, sizeof *shift);
+	if (!isatty(o->in_fd) || !isatty(o->out_fd)) {
+		fprintf(stderr, "rig station: needs a terminal on stdin and stdout: it is a screen "
+				"and keyboard for an operator (for scripts and CI use `rig run`)\n");
+		return RIG_EXIT_USAGE;
+	}
+	struct station *st = calloc(1, sizeof *st);
+	if (!st) {
+		fprintf(stderr, "rig station: out of memory\n");
+		return RIG_EXIT_OSERR;
+	}
+	st->o = o;
+	st->shift = shift;
+	st->hal.clock = clock_real();
+	int code = load_inputs(st);
+	if (code) {
+		free(st);
+		return code;
+	}
+	struct rig_err err = { 0 };
+	if (term_open(&st->t, o->in_fd, o->out_fd, &err)) {
+		fprintf(stderr, "rig station: %s\n", err.msg);
+		code = rig_exit_code(err.rc);
+		goto out_fx;
+	}
+	station_signal = 0;
+	struct sigaction sa = { .sa_handler = on_signal }, old_term, old_hup, old_int;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGINT, &sa, &old_int);
+
+	st->scr = (struct screen_state){
+		.color = true,
+		.station = st->fx.bench.station,
+		.virtual_bench = st->fx.has_sim,
+		.profile = st->prof.name,
+		.pen_model = st->prof.pen_model,
+		.shift = shift,
+	};
+	if (o->operator_name && *o->operator_name) {
+		snprintf(st->operator_name, sizeof st->operator_name, "%s", o->operator_name);
+	} else {
+		if (!read_line(st, SCREEN_SIGN_IN, false))
+			goto out;
+		snprintf(st->operator_name, sizeof st->operator_name, "%s", st->input);
+	}
+	st->input[0] = '\0';
+	for (st->unit = 1;; st->unit++) {
+		st->scr.res = NULL;
+		if (!read_line(st, SCREEN_SCAN, true))
+			break;
+		snprintf(st->serial, sizeof st->serial, "%s", st->input);
+		st->input[0] = '\0';
+		describe_unit(st);
+		bool quit;
+		if (!wait_start(st, &quit)) {
+			if (quit)
+				break;
+			st->unit--; /* scan again: the same unit */
+			continue;
+		}
+		run_unit(st);
+		/* The result stays until the next serial is scanned: its first
+		 * character starts the next unit's serial. */
+		st->input[0] = '\0';
+		bool quit_shift = false;
+		for (;;) {
+			if (station_signal) {
+				quit_shift = true;
+				break;
+			}
+			bool start;
+			int k = next_input(st, &start);
+			if (k == TERM_KEY_NONE) {
+				redraw_if_resized(st);
+				continue;
+			}
+			if (k == TERM_KEY_EOF || k == TERM_KEY_CTRL_C || k == TERM_KEY_CTRL_D) {
+				quit_shift = true;
+				break;
+			}
+			if (k == TERM_KEY_ENTER || k == TERM_KEY_ESC)
+				break;
+			if (k > ' ' && k < 0x7f) {
+				edit_key(st, k, true);
+				break;
+			}
+		}
+		st->serial[0] = '\0';
+		if (quit_shift)
+			break;
+	}
+out:
+	io_close(st);
+	term_close(&st->t);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	if (station_signal)
+		fprintf(stderr, "rig station: %s: shift ended\n", strsignal(station_signal));
+	code = RIG_EXIT_PASS;
+out_fx:
+	fixture_free(&st->fx);
+	free(st);
+	return code;
+}

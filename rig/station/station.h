@@ -1,0 +1,46 @@
+/* station.h - production station mode: an operator signs in once, then
+ * for every unit scans the serial, starts the test (Enter or the fixture's
+ * START button), watches it, and reads PASS / FAIL / ABORTED from across
+ * the room; lamps and buzzer follow.
+ *
+ * Every unit is one run_execute(), exactly as `rig run`: the run opens and
+ * closes the devices itself. Between runs the station opens only the
+ * fixture's safety I/O, and only on the ready screen (to watch START) and
+ * after a run (verdict lamps, beeps); it releases it before the next run. The caller owns the options
+ * and the shift tally.
+ */
+#ifndef RIG_STATION_STATION_H
+#define RIG_STATION_STATION_H
+
+#include <stddef.h>
+
+#include "run/run.h"
+#include "station/plan.h"
+#include "station/screen.h"
+
+struct station_options {
+	const char *fixture_path;  /* NULL: session_default_fixture() */
+	const char *profile_path;  /* required */
+	const char *operator_name; /* NULL or "": the operator signs in */
+	const char *out_dir;       /* NULL: reports/ */
+	enum run_mode mode;
+	char *const *sims;         /* --sim for every unit */
+	size_t nsims;
+	const struct station_plan *plan; /* per-unit --sim; may be NULL */
+	unsigned max_units;        /* end the shift after this many (0: no limit) */
+	int in_fd, out_fd;         /* the terminal */
+};
+
+/* Run a shift until the operator ends it (Ctrl-D or Ctrl-C at the serial
+ * prompt), the terminal hangs up, SIGTERM/SIGHUP arrives, or max_units
+ * units were run. Returns an exit code: 0 after a normal end of shift,
+ * 64 without a terminal, 65 bad profile, 78 bad fixture; *shift has the
+ * tally. Messages for a person go to stderr. */
+int station_run(const struct station_options *o, struct station_shift *shift);
+
+/* The buzzer's pattern for a verdict: alternating on and off times in ms,
+ * starting with on, ending with a 0. PASS one short beep, FAIL three long,
+ * ABORTED five short; ERROR (no report) as ABORTED. */
+const unsigned *station_beep_pattern(const struct run_result *res);
+
+#endif

@@ -1,0 +1,84 @@
+#!/bin/sh
+# mkdeb.sh - build the Debian package of one build with dpkg-deb, and
+# check it with lintian (errors fail the build, warnings are shown).
+#
+# Usage: mkdeb.sh BUILD_DIR DEB_ARCH GIT_VERSION [CROSS_PREFIX]
+# Installs with `make install` into a staging tree (PREFIX=/usr,
+# SYSCONFDIR=/etc, units in /lib/systemd/system as Debian 12 has them),
+# strips the binary, adds the Debian metadata from rig/dist/debian/ and writes
+# BUILD_DIR/rig_VERSION_ARCH.deb.
+set -eu
+
+build="$1"; arch="$2"; gitv="$3"; cross="${4:-}"
+[ -n "$arch" ] || { echo "mkdeb.sh: no Debian architecture" >&2; exit 64; }
+
+# Debian versions start with a digit: 0.1.0+g<commit> from `git describe`.
+if echo "$gitv" | grep -Eq '^v?[0-9]+\.[0-9]+'; then
+  version=$(echo "$gitv" | sed 's/^v//; s/-/+/; s/-/./g')
+else
+  version="0.1.0+g$(echo "$gitv" | sed 's/-/./g')"
+fi
+
+stage="$build/deb/rig_${version}_$arch"
+rm -rf "$build/deb"
+mkdir -p "$stage"
+make --no-print-directory -s install BUILD="$build" CROSS="$cross" DESTDIR="$(pwd)/$stage" \
+  PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/lib/systemd/system >/dev/null
+"${cross}strip" --strip-unneeded --remove-section=.comment --remove-section=.note \
+  "$stage/usr/bin/rig"
+gzip -9n "$stage/usr/share/man/man1/rig.1"
+# Debian keeps udev rules out of /etc (lintian: udev-rule-in-etc): the
+# package ships the template and postinst copies it to /etc/udev/rules.d
+# once, where the bench's USB serial numbers are filled in.
+mkdir -p "$stage/usr/share/rig"
+mv "$stage/etc/udev/rules.d/60-rig.rules" "$stage/usr/share/rig/60-rig.rules"
+rmdir "$stage/etc/udev/rules.d" "$stage/etc/udev"
+
+doc="$stage/usr/share/doc/rig"
+mkdir -p "$doc"
+install -m 644 rig/dist/debian/copyright "$doc/copyright"
+date=$(git log -1 --format=%aD 2>/dev/null || date -R)
+{
+  echo "rig ($version) unstable; urgency=medium"
+  echo
+  echo "  * Built from $gitv."
+  echo
+  echo " -- rig maintainers <rig@example.org>  $date"
+} | gzip -9n > "$doc/changelog.gz"
+chmod 644 "$doc/changelog.gz"
+
+mkdir -p "$stage/DEBIAN"
+install -m 755 rig/dist/debian/postinst rig/dist/debian/postrm "$stage/DEBIAN/"
+(cd "$stage" && find etc -type f | sed 's|^|/|' | sort) > "$stage/DEBIAN/conffiles"
+
+# Shared-library dependencies as dpkg-shlibdeps finds them (it wants a
+# debian/control beside it; the cross libraries' symbols files come with
+# the :arm64 / :armhf -dev packages the cross build installed).
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/debian"
+printf 'Source: rig\n\nPackage: rig\nArchitecture: any\n' > "$tmp/debian/control"
+bin="$(pwd)/$stage/usr/bin/rig"
+libs=$(cd "$tmp" && DEB_HOST_ARCH="$arch" dpkg-shlibdeps -O -e"$bin" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+[ -n "$libs" ] || { echo "mkdeb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 70; }
+size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
+sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@SIZE@|$size|" \
+    -e "s|@DEPENDS@|$libs, adduser|" rig/dist/debian/control.in > "$stage/DEBIAN/control"
+(cd "$stage" && find . -path ./DEBIAN -prune -o -type f -print | sed 's|^\./||' | sort |
+  xargs md5sum) > "$stage/DEBIAN/md5sums"
+chmod 644 "$stage/DEBIAN/control" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
+
+deb="$build/rig_${version}_$arch.deb"
+dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
+echo "mkdeb.sh: $deb"
+dpkg-deb --info "$deb" | sed -n 's/^ *\(Version\|Architecture\|Depends\|Installed-Size\):/  &/p'
+
+# lintian: errors fail, the rest is shown. Checked as an installable
+# package of this architecture, whatever machine builds it.
+out=$(lintian --tag-display-limit 0 "$deb" 2>&1 || true)
+[ -n "$out" ] && echo "$out" | grep -v 'running with root privileges' | sed 's/^/  lintian: /'
+if echo "$out" | grep -q '^E:'; then
+  echo "mkdeb.sh: lintian found errors" >&2
+  exit 1
+fi
+echo "mkdeb.sh: lintian: no errors"

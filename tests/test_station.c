@@ -1,0 +1,529 @@
+/* test_station.c - `rig station` as an operator meets it: the binary on a
+ * pseudo-terminal, keystrokes typed as a keyboard or barcode scanner types
+ * them, every screen captured and read; plus the station's parts on their
+ * own (per-unit settings, block letters, yield, buzzer patterns). */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "station/plan.h"
+#include "station/screen.h"
+#include "station/station.h"
+#include "support/runrig.h"
+#include "support/testutil.h"
+
+extern char **environ;
+
+#define PROFILE SRCDIR "/profiles/production-p25.ini"
+#define SCREEN_TIMEOUT_S 300 /* generous: sanitizers and qemu are slow */
+
+/* ---- A station on a pseudo-terminal ----------------------------------- */
+
+struct tty_session {
+	int master;
+	pid_t pid;
+	char *out;    /* everything the station wrote */
+	size_t len, cap;
+	size_t seen;  /* screens before this offset were already matched */
+};
+
+static void tty_start(struct tty_session *t, const char *args)
+{
+	memset(t, 0, sizeof *t);
+	struct winsize ws = { .ws_row = 30, .ws_col = 100 };
+	int slave;
+	ck_assert_int_eq(openpty(&t->master, &slave, NULL, NULL, &ws), 0);
+	const char *bin = getenv("RIG_BIN");
+	const char *runner = getenv("RIG_RUNNER");
+	char *cmd = NULL;
+	ck_assert_int_ge(asprintf(&cmd, "exec %s %s station %s", runner ? runner : "",
+				  bin ? bin : SRCDIR "/build/rig", args),
+			 0);
+	/* posix_spawn, not fork: a plain fork() hangs under qemu-user. */
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, slave, STDIN_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, slave, STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, slave, STDERR_FILENO);
+	posix_spawn_file_actions_addclose(&fa, t->master);
+	posix_spawn_file_actions_addclose(&fa, slave);
+	char *argv[] = { "sh", "-c", cmd, NULL };
+	ck_assert_int_eq(posix_spawn(&t->pid, "/bin/sh", &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	free(cmd);
+	close(slave);
+}
+
+/* Read what is there within timeout_ms; false at end of output. */
+static bool tty_pump(struct tty_session *t, int timeout_ms)
+{
+	struct pollfd p = { .fd = t->master, .events = POLLIN };
+	if (poll(&p, 1, timeout_ms) <= 0)
+		return true;
+	if (t->len + 4096 + 1 > t->cap) {
+		t->cap = (t->cap + 4096) * 2;
+		t->out = realloc(t->out, t->cap);
+		ck_assert_ptr_nonnull(t->out);
+	}
+	ssize_t n = read(t->master, t->out + t->len, 4096);
+	if (n <= 0)
+		return false; /* EIO once the station has exited */
+	t->len += (size_t)n;
+	t->out[t->len] = '\0';
+	return true;
+}
+
+/* A screen as a person sees it: escape sequences removed, CR LF as LF. */
+static char *plain(const char *s, size_t n)
+{
+	char *o = malloc(n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\033' && i + 1 < n && s[i + 1] == '[') {
+			i += 2;
+			while (i < n && !(s[i] >= 0x40 && s[i] <= 0x7e))
+				i++;
+			continue;
+		}
+		if (s[i] == '\r')
+			continue;
+		o[k++] = s[i];
+	}
+	o[k] = '\0';
+	return o;
+}
+
+/* The newest complete screen (from cursor-home to clear-to-end) after
+ * t->seen that contains `text`, as plain text; fails the test after
+ * SCREEN_TIMEOUT_S. Every screen starts with ESC[H and ends with ESC[J. */
+static char *tty_expect(struct tty_session *t, const char *text)
+{
+	time_t end = time(NULL) + SCREEN_TIMEOUT_S;
+	bool open = true;
+	for (;;) {
+		/* Walk the complete screens after `seen`, newest last. */
+		char *found = NULL;
+		size_t at = t->seen, found_end = 0;
+		while (t->out) {
+			char *home = strstr(t->out + at, "\033[H");
+			if (!home)
+				break;
+			char *stop = strstr(home, "\033[J");
+			if (!stop)
+				break;
+			char *scr = plain(home, (size_t)(stop - home));
+			if (strstr(scr, text)) {
+				free(found);
+				found = scr;
+				found_end = (size_t)(stop - t->out);
+			} else {
+				free(scr);
+			}
+			at = (size_t)(stop - t->out) + 3;
+		}
+		if (found) {
+			t->seen = found_end;
+			return found;
+		}
+		ck_assert_msg(open && time(NULL) < end,
+			      "no screen with '%s' (the station %s); last output:\n%s", text,
+			      open ? "timed out" : "exited",
+			      t->out ? plain(t->out + (t->len > 3000 ? t->len - 3000 : 0),
+					     t->len > 3000 ? 3000 : t->len)
+				     : "(none)");
+		open = tty_pump(t, 200);
+	}
+}
+
+static void tty_type(struct tty_session *t, const char *keys)
+{
+	size_t n = strlen(keys);
+	ck_assert_int_eq(write(t->master, keys, n), (ssize_t)n);
+}
+
+/* Wait for the station to exit, reading what it still writes; its exit
+ * code. */
+static int tty_finish(struct tty_session *t)
+{
+	time_t end = time(NULL) + SCREEN_TIMEOUT_S;
+	bool open = true;
+	int st;
+	for (;;) {
+		pid_t w = waitpid(t->pid, &st, WNOHANG);
+		if (w == t->pid)
+			break;
+		if (time(NULL) >= end) {
+			kill(t->pid, SIGKILL);
+			waitpid(t->pid, &st, 0);
+			ck_abort_msg("the station did not exit");
+		}
+		if (open)
+			open = tty_pump(t, 100);
+		else
+			usleep(20000);
+	}
+	while (open && time(NULL) < end)
+		open = tty_pump(t, 100);
+	close(t->master);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void assert_has(const char *screen, const char *text)
+{
+	ck_assert_msg(strstr(screen, text), "the screen does not say '%s':\n%s", text, screen);
+}
+
+START_TEST(test_station_shift_of_pass_fail_and_estop_says_what_happened)
+{
+	char *dir = tu_tmpdir();
+	char *fx_text = tu_read(SRCDIR "/fixtures/sim.ini");
+	char *fixture = tu_write(dir, "sim.ini", fx_text);
+	char *args = NULL;
+	ck_assert_int_ge(asprintf(&args,
+				  "--fixture %s --profile %s --out %s/reports "
+				  "--sim-unit 2:pen.depth_gain=0.6 --sim-unit 3:fault.estop=verify",
+				  fixture, PROFILE, dir),
+			 0);
+	struct tty_session t;
+	tty_start(&t, args);
+
+	char *s = tty_expect(&t, "Sign in");
+	assert_has(s, "RIG STATION SIM-01");
+	free(s);
+	tty_type(&t, "Alice Martin\r");
+	s = tty_expect(&t, "Unit 1: scan the serial");
+	assert_has(s, "operator: Alice Martin");
+	assert_has(s, "0 units tested");
+	free(s);
+
+	/* Unit 1: a good pen. A scanner types the code and Enter. */
+	tty_type(&t, "MN3-000101\r");
+	s = tty_expect(&t, "press Enter to start");
+	assert_has(s, "serial MN3-000101");
+	free(s);
+	tty_type(&t, "\r");
+	s = tty_expect(&t, "TESTING");
+	assert_has(s, "Phase:");
+	free(s);
+	s = tty_expect(&t, "Report:");
+	assert_has(s, "\xe2\x96\x88"); /* block letters */
+	assert_has(s, "Unit 1  MN3-000101: PASS");
+	assert_has(s, "Every measurement passed");
+	assert_has(s, "1 units tested: 1 pass, 0 fail | yield 100.0 %");
+	char *path = strstr(s, "Report: ") + 8;
+	path[strcspn(path, "\n ")] = '\0';
+	ck_assert_msg(strstr(path, "_MN3-000101_PASS.csv"), "report %s", path);
+	ck_assert_int_eq(access(path, R_OK), 0);
+	free(s);
+
+	/* Unit 2: a pen that reaches 60 % of the commanded depth. The
+	 * result screen takes the next serial's first character. */
+	tty_type(&t, "MN3-000102\r");
+	s = tty_expect(&t, "press Enter to start");
+	assert_has(s, "serial MN3-000102");
+	assert_has(s, "pen.depth_gain=0.6");
+	free(s);
+	tty_type(&t, "\r");
+	s = tty_expect(&t, "Report:");
+	assert_has(s, "Unit 2  MN3-000102: FAIL");
+	assert_has(s, "What failed:");
+	assert_has(s, "cannot reach");
+	assert_has(s, "_MN3-000102_FAIL.csv");
+	assert_has(s, "2 units tested: 1 pass, 1 fail | yield 50.0 %");
+	free(s);
+
+	/* Unit 3: the e-stop is pressed during verification. */
+	tty_type(&t, "MN3-000103\r");
+	s = tty_expect(&t, "press Enter to start");
+	assert_has(s, "fault.estop=verify");
+	free(s);
+	tty_type(&t, "\r");
+	s = tty_expect(&t, "Report:");
+	assert_has(s, "Unit 3  MN3-000103: ABORTED");
+	assert_has(s, "e-stop tripped");
+	assert_has(s, "_MN3-000103_ABORTED.csv");
+	assert_has(s, "yield 50.0 % | 1 aborted");
+	free(s);
+
+	/* The next unit starts clean: a fresh scan screen, then end. */
+	tty_type(&t, "\r");
+	s = tty_expect(&t, "Unit 4: scan the serial");
+	ck_assert_ptr_null(strstr(s, "Report:"));
+	ck_assert_ptr_null(strstr(s, "ABORTED"));
+	free(s);
+	tty_type(&t, "\x04");
+	ck_assert_int_eq(tty_finish(&t), 0);
+	ck_assert_msg(strstr(t.out, "shift: 2 tested, 1 pass, 1 fail, 1 aborted, 0 not tested, "
+				    "yield 50.0 %"),
+		      "no shift summary in:\n%s", t.out + (t.len > 400 ? t.len - 400 : 0));
+	free(t.out);
+	free(args);
+	free(fixture);
+	free(fx_text);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_station_shows_why_a_unit_could_not_be_tested)
+{
+	/* A scanned serial the pen does not carry: the run stops at identify
+	 * and the operator is told both serials. */
+	char *dir = tu_tmpdir();
+	char *fx_text = tu_read(SRCDIR "/fixtures/sim.ini");
+	char *fixture = tu_write(dir, "sim.ini", fx_text);
+	char *args = NULL;
+	ck_assert_int_ge(asprintf(&args,
+				  "--fixture %s --profile %s --out %s/reports --operator Bob "
+				  "--sim-unit 1:pen.serial=MN3-999999",
+				  fixture, PROFILE, dir),
+			 0);
+	struct tty_session t;
+	tty_start(&t, args);
+	char *s = tty_expect(&t, "Unit 1: scan the serial");
+	assert_has(s, "operator: Bob");
+	free(s);
+	tty_type(&t, "MN3-000555\r\r");
+	s = tty_expect(&t, "Report:");
+	assert_has(s, "ABORTED");
+	assert_has(s, "serial mismatch: scanned 'MN3-000555', the pen says 'MN3-999999'");
+	free(s);
+	tty_type(&t, "\x03"); /* Ctrl-C ends the shift too */
+	ck_assert_int_eq(tty_finish(&t), 0);
+	free(t.out);
+	free(args);
+	free(fixture);
+	free(fx_text);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_station_refuses_to_start_without_a_terminal)
+{
+	struct rig_result r = run_rig("station --fixture " SRCDIR "/fixtures/sim.ini");
+	ck_assert_int_eq(r.exit_code, 64);
+	ck_assert_msg(strstr(r.err, "needs a terminal"), "stderr: %s", r.err);
+	rig_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_station_rejects_unit_settings_on_a_real_bench)
+{
+	struct tty_session t;
+	tty_start(&t, "--fixture " SRCDIR "/fixtures/pi-bench.ini --profile " PROFILE
+		      " --sim-unit 2:pen.depth_gain=0.6");
+	ck_assert_int_eq(tty_finish(&t), 64);
+	ck_assert_msg(strstr(t.out, "need a virtual bench"), "output: %s", t.out);
+	free(t.out);
+}
+END_TEST
+
+/* ---- The parts -------------------------------------------------------- */
+
+START_TEST(test_plan_gives_each_unit_its_own_settings)
+{
+	struct station_plan p = { 0 };
+	struct rig_err err = { 0 };
+	ck_assert_int_eq(station_plan_add(&p, "2:pen.depth_gain=0.6", &err), RIG_OK);
+	ck_assert_int_eq(station_plan_add(&p, "2:seed=7", &err), RIG_OK);
+	ck_assert_int_eq(station_plan_add(&p, "3:fault.estop=verify", &err), RIG_OK);
+	const char *kv[4];
+	ck_assert_uint_eq(station_plan_unit(&p, 1, kv, 4), 0);
+	ck_assert_uint_eq(station_plan_unit(&p, 2, kv, 4), 2);
+	ck_assert_str_eq(kv[0], "pen.depth_gain=0.6");
+	ck_assert_str_eq(kv[1], "seed=7");
+	ck_assert_uint_eq(station_plan_unit(&p, 3, kv, 4), 1);
+	ck_assert_str_eq(kv[0], "fault.estop=verify");
+	ck_assert_uint_eq(p.last_unit, 3);
+	station_plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_rejects_a_unit_spec_without_number_or_value)
+{
+	const char *bad[] = { "pen.depth_gain=0.6", "0:seed=1", "x:seed=1", "2:seed", "2:=1",
+			      "-1:seed=2", "2" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct station_plan p = { 0 };
+		struct rig_err err = { 0 };
+		ck_assert_msg(station_plan_add(&p, bad[i], &err) == RIG_E_USAGE, "accepted '%s'",
+			      bad[i]);
+		ck_assert_ptr_nonnull(strstr(err.msg, "expected"));
+		station_plan_free(&p);
+	}
+}
+END_TEST
+
+START_TEST(test_units_file_numbers_lines_in_order_and_names_bad_lines)
+{
+	char *dir = tu_tmpdir();
+	char *path = tu_write(dir, "units.txt",
+			      "# a rehearsal shift\n"
+			      "-                              # unit 1: a good pen\n"
+			      "\n"
+			      "pen.depth_gain=0.6\n"
+			      "fault.estop=verify seed=9\n");
+	struct station_plan p = { 0 };
+	struct rig_err err = { 0 };
+	ck_assert_int_eq(station_plan_load(&p, path, &err), RIG_OK);
+	const char *kv[4];
+	ck_assert_uint_eq(station_plan_unit(&p, 1, kv, 4), 0);
+	ck_assert_uint_eq(station_plan_unit(&p, 2, kv, 4), 1);
+	ck_assert_str_eq(kv[0], "pen.depth_gain=0.6");
+	ck_assert_uint_eq(station_plan_unit(&p, 3, kv, 4), 2);
+	ck_assert_str_eq(kv[1], "seed=9");
+	ck_assert_uint_eq(p.last_unit, 3);
+	station_plan_free(&p);
+
+	char *bad = tu_write(dir, "bad.txt", "seed=1\npen.depth_gain\n");
+	ck_assert_int_eq(station_plan_load(&p, bad, &err), RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "bad.txt:2") && strstr(err.msg, "pen.depth_gain"), "%s",
+		      err.msg);
+	station_plan_free(&p);
+	ck_assert_int_eq(station_plan_load(&p, "/nonexistent/units.txt", &err), RIG_E_CONFIG);
+	station_plan_free(&p);
+	free(bad);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_yield_counts_pass_over_tested_and_leaves_aborts_apart)
+{
+	struct station_shift s = { 0 };
+	ck_assert(isnan(station_shift_yield_pct(&s)));
+	s = (struct station_shift){ .pass = 3, .fail = 1, .aborted = 5, .errors = 2 };
+	ck_assert_uint_eq(station_shift_tested(&s), 4);
+	ck_assert_double_eq_tol(station_shift_yield_pct(&s), 75.0, 1e-9);
+}
+END_TEST
+
+START_TEST(test_banner_fills_a_wide_screen_and_shrinks_to_a_narrow_one)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int width = 0;
+	/* 4 letters: 23 cells wide at scale 1. */
+	int rows = screen_banner(f, "PASS", 200, 30, &width);
+	fclose(f);
+	ck_assert_int_eq(rows, 15);  /* 5 rows, 3 times */
+	ck_assert_int_eq(width, 23 * 6);
+	ck_assert_ptr_nonnull(strstr(buf, "\xe2\x96\x88"));
+	free(buf);
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(screen_banner(f, "ABORTED", 41, 5, &width), 5);
+	fclose(f);
+	ck_assert_int_eq(width, 41);
+	free(buf);
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(screen_banner(f, "ABORTED", 40, 24, &width), 0);
+	fclose(f);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_result_screen_wraps_long_failures_inside_the_width)
+{
+	struct station_shift sh = { .fail = 1 };
+	struct run_result res = { .reported = true, .verdict = REPORT_FAIL, .nfailures = 1 };
+	snprintf(res.failures[0].text, sizeof res.failures[0].text,
+		 "calibration: the pen cannot reach 2500 um: the most it gave was 1508.4 um at "
+		 "the highest raw setting");
+	snprintf(res.report_path, sizeof res.report_path, "reports/x_FAIL.csv");
+	struct screen_state s = {
+		.cols = 60, .rows = 24, .station = "ST", .profile = "p", .pen_model = "m",
+		.operator_name = "op", .shift = &sh, .kind = SCREEN_RESULT, .unit = 1,
+		.serial = "SN1", .res = &res,
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	screen_draw(f, &s);
+	fclose(f);
+	char *scr = plain(buf, len);
+	assert_has(scr, "the highest raw setting");
+	assert_has(scr, "Report: reports/x_FAIL.csv");
+	int nlines = 1;
+	for (char *line = scr, *nl; (nl = strchr(line, '\n')); line = nl + 1, nlines++) {
+		int chars = 0;
+		for (char *c = line; c < nl; c++)
+			chars += ((unsigned char)*c & 0xC0) != 0x80;
+		ck_assert_msg(chars <= 60, "line wider than the screen: %.*s", (int)(nl - line),
+			      line);
+	}
+	ck_assert_int_eq(nlines, 24);
+	free(scr);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_buzzer_patterns_tell_the_verdicts_apart)
+{
+	struct run_result r = { .reported = true };
+	unsigned beeps[3], total[3];
+	for (int v = 0; v < 3; v++) {
+		r.verdict = (enum report_verdict)v;
+		const unsigned *p = station_beep_pattern(&r);
+		beeps[v] = total[v] = 0;
+		for (unsigned i = 0; p[i]; i++) {
+			ck_assert_uint_gt(p[i], 0);
+			total[v] += p[i];
+			if (i % 2 == 0)
+				beeps[v]++;
+		}
+		ck_assert_uint_le(total[v], 2000); /* the next unit is not held up */
+	}
+	ck_assert_uint_eq(beeps[REPORT_PASS], 1);
+	ck_assert_uint_eq(beeps[REPORT_FAIL], 3);
+	ck_assert_uint_eq(beeps[REPORT_ABORTED], 5);
+	r.reported = false;
+	ck_assert_ptr_eq(station_beep_pattern(&r), station_beep_pattern(&(struct run_result){
+							    .reported = true,
+							    .verdict = REPORT_ABORTED }));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("station");
+	TCase *tc = tcase_create("tty");
+	tcase_set_timeout(tc, 2 * SCREEN_TIMEOUT_S);
+	tcase_add_test(tc, test_station_shift_of_pass_fail_and_estop_says_what_happened);
+	tcase_add_test(tc, test_station_shows_why_a_unit_could_not_be_tested);
+	tcase_add_test(tc, test_station_refuses_to_start_without_a_terminal);
+	tcase_add_test(tc, test_station_rejects_unit_settings_on_a_real_bench);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("parts");
+	tcase_add_test(tc, test_plan_gives_each_unit_its_own_settings);
+	tcase_add_test(tc, test_plan_rejects_a_unit_spec_without_number_or_value);
+	tcase_add_test(tc, test_units_file_numbers_lines_in_order_and_names_bad_lines);
+	tcase_add_test(tc, test_yield_counts_pass_over_tested_and_leaves_aborts_apart);
+	tcase_add_test(tc, test_banner_fills_a_wide_screen_and_shrinks_to_a_narrow_one);
+	tcase_add_test(tc, test_result_screen_wraps_long_failures_inside_the_width);
+	tcase_add_test(tc, test_buzzer_patterns_tell_the_verdicts_apart);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
