@@ -58,6 +58,9 @@ struct run_result {
 	size_t nfailures;          /* failed judgements, first RUN_MAX_FAILURES kept */
 	struct run_failure failures[RUN_MAX_FAILURES];
 	double bench_time_s;
+	/* Exit 74: why the report folder could not be written, and what was
+	 * kept (the journal the next run recovers); "" otherwise. */
+	char report_error[512];
 };
 
 /* Run. Returns the process exit code (also in res->exit_code):
