@@ -836,6 +836,8 @@ static void finish(struct run *r)
 	}
 	devices_close(&r->d);
 	bench_lock_release(&r->lock);
+	if (r->have_session && r->o->on_end)
+		r->o->on_end(r->o->phase_ctx, r->s.bench);
 	if (r->have_session)
 		session_close(&r->s);
 	if (!res->exit_code)

@@ -40,6 +40,11 @@ struct run_options {
 	 * one. */
 	void (*on_phase)(void *ctx, const char *phase, struct sim_bench *bench);
 	void *phase_ctx;
+	/* Called once at the very end (may be NULL), after the motor stopped,
+	 * pen power went off and the report was written or not, while the
+	 * virtual bench (or NULL) still exists: for tests of the final state.
+	 * Gets phase_ctx. */
+	void (*on_end)(void *ctx, struct sim_bench *bench);
 };
 
 struct run_failure {

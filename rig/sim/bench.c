@@ -280,7 +280,7 @@ void sim_bench_power_pen(struct sim_bench *b, bool on)
 	}
 }
 
-const struct sim_fault *sim_bench_fault(const struct sim_bench *b, const char *key)
+struct sim_fault *sim_bench_fault(const struct sim_bench *b, const char *key)
 {
 	for (unsigned i = 0; i < b->nfaults; i++)
 		if (strcmp(b->faults[i]->key, key) == 0)
@@ -303,4 +303,6 @@ void sim_bench_set_phase(struct sim_bench *b, const char *phase)
 	sim_bench_sync(b);
 	snprintf(b->phase, sizeof b->phase, "%s", phase);
 	b->phase_t0_ns = clock_now_ns(b->clock);
+	for (unsigned i = 0; i < b->nfaults; i++)
+		sim_fault_follow_phase(b->faults[i], b);
 }

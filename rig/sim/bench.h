@@ -153,7 +153,7 @@ void sim_bench_set_load(struct sim_bench *b, enum sim_load l, double mass_g);
 void sim_bench_set_phase(struct sim_bench *b, const char *phase);
 
 /* A fault by its key ("fault.pen.silent"), NULL if it was not given. */
-const struct sim_fault *sim_bench_fault(const struct sim_bench *b, const char *key);
+struct sim_fault *sim_bench_fault(const struct sim_bench *b, const char *key);
 
 /* The report folder's faults: the errno a file operation on it fails with
  * now (ENOSPC after fault.disk_full struck, EROFS after fault.readonly),

@@ -129,7 +129,7 @@ static void strike(struct sim_fault *f, uint64_t t_ns)
 /* Notice a phase the rig announced: a fault of the phase that just ended
  * and has not struck strikes now, at its end; one of the new phase gets
  * its moment. */
-static void follow_phase(struct sim_fault *f, struct sim_bench *b)
+void sim_fault_follow_phase(struct sim_fault *f, struct sim_bench *b)
 {
 	if (f->kind != SIM_FAULT_PHASE || f->struck || !b->phase[0])
 		return;
@@ -156,7 +156,7 @@ bool sim_fault_struck(struct sim_fault *f, struct sim_bench *b, uint64_t t_ns)
 		return false;
 	if (f->struck)
 		return true;
-	follow_phase(f, b);
+	sim_fault_follow_phase(f, b);
 	if (t_ns >= f->at_ns)
 		strike(f, f->at_ns);
 	return f->struck;

@@ -83,6 +83,11 @@ bool sim_fault_hit(struct sim_fault *f, struct sim_bench *b, uint64_t t_ns);
  * call at or after the strike; for SIM_FAULT_PROB, like sim_fault_hit. */
 bool sim_fault_event(struct sim_fault *f, struct sim_bench *b, uint64_t t_ns);
 
+/* The bench announced a phase (sim_bench_set_phase calls this for every
+ * fault): arm a fault of that phase; one armed in the phase that just
+ * ended and not yet struck strikes now, at its end. */
+void sim_fault_follow_phase(struct sim_fault *f, struct sim_bench *b);
+
 /* When a not yet struck fault will strike (for next_event_ns), else
  * UINT64_MAX. */
 uint64_t sim_fault_next_ns(const struct sim_fault *f);
