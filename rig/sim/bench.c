@@ -83,6 +83,12 @@ enum rig_rc sim_param_choice(struct sim_bench *b, const char *key,
 			p ? p->origin : "default", key, list, v);
 }
 
+const char *sim_param_origin(struct sim_bench *b, const char *key)
+{
+	struct sim_param *p = find_param(b, key);
+	return p ? p->origin : "default";
+}
+
 enum rig_rc sim_param_parse(struct sim_param *p, const char *kv, struct rig_err *err)
 {
 	memset(p, 0, sizeof *p);

@@ -178,6 +178,10 @@ enum rig_rc sim_param_choice(struct sim_bench *b, const char *key,
 			     const char *def, const char *const *choices,
 			     int *out, struct rig_err *err);
 
+/* Where a parameter was given ("fixtures/sim.ini:42", "--sim k=v"), or
+ * "default". */
+const char *sim_param_origin(struct sim_bench *b, const char *key);
+
 /* Parse "key=value" (from --sim) into p; origin is "--sim". */
 enum rig_rc sim_param_parse(struct sim_param *p, const char *kv,
 			    struct rig_err *err);

@@ -66,29 +66,31 @@ enum rig_rc sim_fault_parse(struct sim_bench *b, struct sim_fault *f, const char
 		return rc;
 	if (!strcmp(v, "none"))
 		return RIG_OK;
+	const char *o = sim_param_origin(b, f->key);
 	if (!strncmp(v, "p=", 2)) {
 		char *end;
 		double p = strtod(v + 2, &end);
 		if (!(forms & SIM_FAULT_PER_OP))
 			return rig_fail(err, RIG_E_CONFIG,
-					"%s: strikes once; expected a phase, <phase>+<s> or t=<s>, "
-					"found '%s'", f->key, v);
+					"%s: %s: strikes once; expected a phase, <phase>+<s> or t=<s>, "
+					"found '%s'", o, f->key, v);
 		if (end == v + 2 || *end || !(p >= 0 && p <= 1))
 			return rig_fail(err, RIG_E_CONFIG,
-					"%s: expected p=<probability 0..1>, found '%s'", f->key, v);
+					"%s: %s: expected p=<probability 0..1>, found '%s'", o, f->key, v);
 		f->kind = SIM_FAULT_PROB;
 		f->p = p;
 		goto ok;
 	}
 	if (!(forms & SIM_FAULT_ONCE))
 		return rig_fail(err, RIG_E_CONFIG,
-				"%s: strikes per operation; expected p=<probability>, found '%s'",
-				f->key, v);
+				"%s: %s: strikes per operation; expected p=<probability>, found '%s'",
+				o, f->key, v);
 	if (!strncmp(v, "t=", 2)) {
 		double t;
 		if (!parse_seconds(v + 2, &t))
 			return rig_fail(err, RIG_E_CONFIG,
-					"%s: expected t=<seconds of bench time>, found '%s'", f->key, v);
+					"%s: %s: expected t=<seconds of bench time>, found '%s'", o, f->key,
+					v);
 		f->kind = SIM_FAULT_TIME;
 		f->at_ns = (uint64_t)llround(t * 1e9);
 		goto ok;
@@ -98,7 +100,7 @@ enum rig_rc sim_fault_parse(struct sim_bench *b, struct sim_fault *f, const char
 		*plus = '\0';
 		if (!parse_seconds(plus + 1, &f->offset_s))
 			return rig_fail(err, RIG_E_CONFIG,
-					"%s: expected <phase>+<seconds>, found '%s+%s'", f->key, v,
+					"%s: %s: expected <phase>+<seconds>, found '%s+%s'", o, f->key, v,
 					plus + 1);
 	}
 	for (size_t i = 0; i < NPHASES; i++)
@@ -108,9 +110,9 @@ enum rig_rc sim_fault_parse(struct sim_bench *b, struct sim_fault *f, const char
 			goto ok;
 		}
 	return rig_fail(err, RIG_E_CONFIG,
-			"%s: expected none, identify, preload, calibrate, verify, report "
+			"%s: %s: expected none, identify, preload, calibrate, verify, report "
 			"(optionally +<seconds>), t=<seconds>%s, found '%s'",
-			f->key, (forms & SIM_FAULT_PER_OP) ? " or p=<probability>" : "", v);
+			o, f->key, (forms & SIM_FAULT_PER_OP) ? " or p=<probability>" : "", v);
 ok:
 	if (b->nfaults < SIM_MAX_FAULTS)
 		b->faults[b->nfaults++] = f;
