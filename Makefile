@@ -154,6 +154,10 @@ $(FAULTS_BIN): $(BUILD)/obj/tests/faults/fault_matrix.o $(TEST_SUPPORT_OBJS) $(B
 faults: $(FAULTS_BIN)
 	$(RUNNER) $(FAULTS_BIN) $(FAULTS_ARGS)
 
+# make killtest: tests/test_kill.c with 200 SIGKILLs instead of make check's 20.
+killtest: $(BUILD)/rig $(BUILD)/tests/test_kill
+	RIG_KILLS=$(or $(KILLS),200) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_kill
+
 run: $(BUILD)/rig
 	$(RUNNER) $(BUILD)/rig run --fixture fixtures/sim.ini
 
