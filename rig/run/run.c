@@ -21,6 +21,7 @@
 #include "cli/session.h"
 #include "measure/capture.h"
 #include "measure/stroke.h"
+#include "dev/pen/protocol.h"
 #include "run/calfit.h"
 #include "run/decision.h"
 #include "run/devices.h"
@@ -512,8 +513,12 @@ static enum rig_rc table_rows(struct run *r, enum pen_table which, const char *s
 		row.step = step;
 		row.quantity = which == PEN_TABLE_DEPTH ? "table_depth_raw" : "table_freq_raw";
 		row.unit = unit;
-		row.commanded = t->cmd[i];
-		row.measured = t->raw[i];
+		/* What the pen holds: each value as sent, in thousandths. */
+		int32_t cmd_milli = 0, raw_milli = 0;
+		pen_proto_to_milli(t->cmd[i], &cmd_milli);
+		pen_proto_to_milli(t->raw[i], &raw_milli);
+		row.commanded = cmd_milli / 1000.0;
+		row.measured = raw_milli / 1000.0;
 		row.n = i;
 		row.result = "WRITTEN";
 		row.note = "table point: commanded -> raw setpoint";

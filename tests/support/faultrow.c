@@ -344,6 +344,11 @@ void fault_row_run(const struct fault_spec *spec, const char *fixture_src,
 		out->tables = TABLES_NEW;
 	else
 		out->tables = TABLES_MIX;
+	if (out->tables == TABLES_MIX && getenv("FAULTS_DEBUG"))
+		for (int k = 0; k < 2; k++)
+			for (unsigned i = 0; i < c.final[k].n || i < w[k].n; i++)
+				fprintf(stdout, "table %d point %u: pen %d,%d written %d,%d\n", k, i,
+					c.final[k].cmd[i], c.final[k].raw[i], w[k].cmd[i], w[k].raw[i]);
 
 	/* Exit 74: the measurements so far must come back on the next start. */
 	if (code == 74 && journal) {
