@@ -140,7 +140,7 @@ void sim_fault_follow_phase(struct sim_fault *f, struct sim_bench *b)
 	f->seen_any_phase = true;
 	f->seen_phase_t0 = b->phase_t0_ns;
 	if (f->at_ns != UINT64_MAX) { /* armed in the phase that just ended */
-		f->at_ns = b->phase_t0_ns;
+		strike(f, f->at_ns < b->phase_t0_ns ? f->at_ns : b->phase_t0_ns);
 		return;
 	}
 	if (strcmp(f->phase, b->phase) != 0)

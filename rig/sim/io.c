@@ -20,6 +20,7 @@ struct io_fault {
 	const char *name;
 	enum sim_line line;
 	struct sim_fault f;
+	bool driven;
 };
 
 struct sim_io {
@@ -33,8 +34,10 @@ static void io_sync(void *self, uint64_t now)
 	struct sim_io *io = self;
 	for (size_t i = 0; i < sizeof io->faults / sizeof io->faults[0]; i++) {
 		struct io_fault *f = &io->faults[i];
-		if (!f->f.struck && sim_fault_struck(&f->f, io->b, now))
+		if (!f->driven && sim_fault_struck(&f->f, io->b, now)) {
+			f->driven = true;
 			gpio_virt_drive(io->b->chip, f->line, 1);
+		}
 	}
 }
 
