@@ -59,6 +59,7 @@ enum rig_rc sim_fault_parse(struct sim_bench *b, struct sim_fault *f, const char
 	snprintf(f->key, sizeof f->key, "fault.%s", name);
 	f->at_ns = UINT64_MAX;
 	f->struck_ns = UINT64_MAX;
+	f->first_hit_ns = UINT64_MAX;
 	f->offset_s = -1;
 	rng_seed(&f->rng, b->seed, key_stream(f->key));
 	enum rig_rc rc = sim_param_string(b, f->key, "none", v, sizeof v, err);
@@ -166,13 +167,18 @@ bool sim_fault_struck(struct sim_fault *f, struct sim_bench *b, uint64_t t_ns)
 
 bool sim_fault_hit(struct sim_fault *f, struct sim_bench *b, uint64_t t_ns)
 {
-	if (f->kind != SIM_FAULT_PROB)
-		return sim_fault_struck(f, b, t_ns);
+	if (f->kind != SIM_FAULT_PROB) {
+		bool hit = sim_fault_struck(f, b, t_ns);
+		if (hit && f->first_hit_ns == UINT64_MAX)
+			f->first_hit_ns = t_ns;
+		return hit;
+	}
 	if (f->p <= 0 || rng_uniform(&f->rng) >= f->p)
 		return false;
 	if (!f->struck) {
 		f->struck = true;
 		f->struck_ns = t_ns;
+		f->first_hit_ns = t_ns;
 	}
 	f->hits++;
 	return true;

@@ -54,6 +54,7 @@ struct sim_fault {
 	uint64_t struck_ns;      /* first strike (UINT64_MAX until then) */
 	unsigned long hits;      /* operations hit (SIM_FAULT_PROB), or 1 */
 	bool consumed;           /* sim_fault_event() has fired */
+	uint64_t first_hit_ns;   /* first operation sim_fault_hit() hit, UINT64_MAX if none */
 	struct rig_rng rng;
 };
 

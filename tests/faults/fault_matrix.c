@@ -27,42 +27,43 @@ struct fault_kind {
 	const char *p;       /* a per-operation variant, or NULL */
 	enum fault_harm p_harm;
 	const char *why;
+	bool by_operation;
 };
 
 /* Why each fault is (not) harmless: the table's last column. */
 static const struct fault_kind kinds[] = {
 	{ "pen.silent", FAULT_HARMFUL, "report", "p=0.002", FAULT_HARMFUL,
-	  "a lost command or reply: never PASS" },
+	  "a lost command or reply: never PASS", true },
 	{ "pen.garbage", FAULT_HARMLESS, NULL, "p=0.0005", FAULT_HARMLESS,
-	  "noise between commands is flushed; in a reply it must be caught" },
+	  "noise between commands is flushed; in a reply it must be caught", false },
 	{ "pen.nak", FAULT_HARMFUL, "report", "p=0.01", FAULT_HARMFUL,
-	  "a refused command: never PASS" },
+	  "a refused command: never PASS", true },
 	{ "pen.reboot", FAULT_HARMLESS, NULL, "p=0.005", FAULT_HARMLESS,
-	  "motor stops, staging lost: PASS only if valid (idle: nothing lost)" },
-	{ "pen.stall", FAULT_HARMFUL, "report", NULL, 0, "rate collapses: never PASS" },
+	  "motor stops, staging lost: PASS only if valid (idle: nothing lost)", false },
+	{ "pen.stall", FAULT_HARMFUL, "report", NULL, 0, "rate collapses: never PASS", false },
 	{ "pen.unreachable", FAULT_HARMLESS, NULL, NULL, 0,
-	  "a jam only matters if the depth must still change: PASS only if valid" },
-	{ "laser.unplug", FAULT_HARMFUL, "report", NULL, 0, "no data: never PASS" },
+	  "a jam only matters if the depth must still change: PASS only if valid", false },
+	{ "laser.unplug", FAULT_HARMFUL, "report", NULL, 0, "no data: never PASS", false },
 	{ "laser.no_target", FAULT_HARMFUL, "report", "p=0.001", FAULT_HARMLESS,
-	  "no target: never PASS; rare error values (p=) within limits are" },
+	  "no target: never PASS; rare error values (p=) within limits are", false },
 	{ "laser.byte_drop", FAULT_HARMLESS, NULL, "p=0.00001", FAULT_HARMLESS,
-	  "a lost byte costs one value (or one reply: abort)" },
+	  "a lost byte costs one value (or one reply: abort)", false },
 	{ "laser.byte_garbage", FAULT_HARMLESS, NULL, "p=0.00001", FAULT_HARMLESS,
-	  "a stray byte costs one value (or one reply: abort)" },
+	  "a stray byte costs one value (or one reply: abort)", false },
 	{ "laser.rate_drift", FAULT_HARMFUL, "report", NULL, 0,
-	  "sensor clock 5 % off: rates wrong: never PASS" },
+	  "sensor clock 5 % off: rates wrong: never PASS", false },
 	{ "loadcell.stuck", FAULT_HARMFUL, "calibrate", NULL, 0,
-	  "no preload reading: never PASS; unread after preload" },
+	  "no preload reading: never PASS; unread after preload", false },
 	{ "loadcell.glitch", FAULT_HARMLESS, NULL, "p=0.05", FAULT_HARMLESS,
-	  "2^k-1 reads are discarded" },
+	  "2^k-1 reads are discarded", false },
 	{ "loadcell.powerdown", FAULT_HARMLESS, NULL, "p=0.1", FAULT_HARMLESS,
-	  "a preempted read is timed and retried" },
+	  "a preempted read is timed and retried", false },
 	{ "loadcell.drift", FAULT_HARMFUL, "calibrate", NULL, 0,
-	  "preload wrong: never PASS; unread after preload" },
-	{ "estop", FAULT_ABORTS, NULL, NULL, 0, "must abort, power off" },
-	{ "lid_open", FAULT_ABORTS, NULL, NULL, 0, "must abort, power off" },
-	{ "disk_full", FAULT_NO_FOLDER, NULL, NULL, 0, "exit 74, journal kept" },
-	{ "readonly", FAULT_NO_FOLDER, NULL, NULL, 0, "exit 74, journal kept" },
+	  "preload wrong: never PASS; unread after preload", false },
+	{ "estop", FAULT_ABORTS, NULL, NULL, 0, "must abort, power off", false },
+	{ "lid_open", FAULT_ABORTS, NULL, NULL, 0, "must abort, power off", false },
+	{ "disk_full", FAULT_NO_FOLDER, NULL, NULL, 0, "exit 74, journal kept", false },
+	{ "readonly", FAULT_NO_FOLDER, NULL, NULL, 0, "exit 74, journal kept", false },
 };
 
 static const char *const phases[] = { "identify", "preload", "calibrate", "verify", "report" };
@@ -123,7 +124,8 @@ int main(int argc, char **argv)
 			continue;
 		for (size_t i = 0; i <= sizeof phases / sizeof phases[0]; i++) {
 			struct fault_spec s = { .fault = fk->fault, .harm = fk->harm,
-						.harmful_before = fk->harmful_before, .why = fk->why };
+						.harmful_before = fk->harmful_before, .why = fk->why,
+						.by_operation = fk->by_operation };
 			if (i == sizeof phases / sizeof phases[0]) {
 				if (!fk->p)
 					continue;

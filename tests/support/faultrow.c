@@ -216,8 +216,9 @@ static void on_end(void *vctx, struct sim_bench *b)
 		c->out->struck_s = (double)f->struck_ns / 1e9;
 		c->out->hits = f->hits;
 		bool harmless = c->spec->harm == FAULT_HARMLESS;
+		uint64_t from = c->spec->by_operation ? f->first_hit_ns : f->struck_ns;
 		if (c->spec->harm == FAULT_HARMFUL)
-			harmless = (c->saw_harmless_phase && f->struck_ns >= c->harmless_from_ns);
+			harmless = (c->saw_harmless_phase && from >= c->harmless_from_ns);
 		snprintf(c->out->harmless, sizeof c->out->harmless, "%s", harmless ? "yes" : "no");
 	} else {
 		snprintf(c->out->harmless, sizeof c->out->harmless, "n/a");

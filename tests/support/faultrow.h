@@ -35,6 +35,9 @@ struct fault_spec {
 	const char *harmful_before; /* FAULT_HARMFUL: phase from which it is harmless
 				     * (the load cell is read only in preload) */
 	const char *why;            /* one line for the table: why (not) harmless */
+	/* The fault acts only on operations (a refused or lost command): it
+	 * counts from the first one it hit, not from its moment. */
+	bool by_operation;
 };
 
 enum fault_tables { TABLES_OLD, TABLES_NEW, TABLES_MIX };
