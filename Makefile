@@ -5,6 +5,8 @@
 #   make bench           stroke measurement accuracy, throughput, memory
 #   make check-render    every plot rendered by headless Chromium (installs it)
 #   make run             run the main job on the virtual bench
+#   make faults          every fault in every phase: the fault matrix
+#   make killtest        SIGKILL `rig run` 200 times: no result lost
 #   make SANITIZE=1 check     suites under ASan + UBSan (own build folder)
 #   make CROSS=aarch64-linux-gnu- check   cross build, suites under qemu
 #   make deps            install the Debian packages this build needs
@@ -73,7 +75,7 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 
 Q := $(if $(V),,@)
 
-.PHONY: all check check-render run deps install uninstall clean bench help deb
+.PHONY: all check check-render run deps install uninstall clean bench help deb faults killtest
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -81,7 +83,7 @@ Q := $(if $(V),,@)
 all: $(BUILD)/rig
 
 help:
-	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
 
 deps: $(DEPS_OK)
 
@@ -158,6 +160,22 @@ $(BUILD)/obj/tests/bench/%.o: CPPFLAGS += -Itests
 bench: $(BUILD)/rig $(BENCH_BIN)
 	$(RUNNER) $(BENCH_BIN) --rig $(BUILD)/rig $(BENCH_ARGS)
 
+# make faults: the fault matrix (tests/faults/fault_matrix.c), every fault
+# of the virtual bench in every phase, each a whole run; not in `make check`
+# (tests/test_faults.c runs a few representative rows there).
+FAULTS_BIN := $(BUILD)/tests/faults/fault_matrix
+$(FAULTS_BIN): $(BUILD)/obj/tests/faults/fault_matrix.o $(TEST_SUPPORT_OBJS) $(BUILD)/librig.a
+	$(if $(Q),@echo "  LD      $@")
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+faults: $(FAULTS_BIN)
+	$(RUNNER) $(FAULTS_BIN) $(FAULTS_ARGS)
+
+# make killtest: tests/test_kill.c with 200 SIGKILLs instead of make check's 20.
+killtest: $(BUILD)/rig $(BUILD)/tests/test_kill
+	RIG_KILLS=$(or $(KILLS),200) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_kill
+
 run: $(BUILD)/rig
 	$(RUNNER) $(BUILD)/rig run --fixture fixtures/sim.ini
 
@@ -198,5 +216,5 @@ deb: $(BUILD)/rig
 clean:
 	rm -rf build build-*
 
--include $(BUILD)/obj/tests/bench/bench_measure.d
+-include $(BUILD)/obj/tests/bench/bench_measure.d $(BUILD)/obj/tests/faults/fault_matrix.d
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SRCS:%.c=$(BUILD)/obj/%.d) $(TEST_SUPPORT_OBJS:.o=.d)

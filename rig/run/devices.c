@@ -5,6 +5,17 @@
 
 #define PEN_BOOT_WAIT_MS 3000
 
+/* While the rig waits for the pen: an e-stop or an open lid cuts pen
+ * power at once and ends the wait. */
+static enum rig_rc pen_wait_check(void *ctx, struct rig_err *err)
+{
+	struct bench_io *io = ctx;
+	enum rig_rc rc = bench_io_check_safe(io, err);
+	if (rc == RIG_E_ABORTED)
+		bench_io_pen_power(io, false, NULL);
+	return rc;
+}
+
 static enum rig_rc open_pen(struct bench_devices *d, struct rig_err *err)
 {
 	struct fixture *f = &d->session->fx;
@@ -16,6 +27,8 @@ static enum rig_rc open_pen(struct bench_devices *d, struct rig_err *err)
 		return rig_err_prefix(err, "pen: ");
 	struct pen_settings ps = pen_settings_default();
 	ps.timeout_ms = f->pen.timeout_ms;
+	ps.check = pen_wait_check;
+	ps.check_ctx = d->io;
 	if ((rc = pen_open(&d->pen, d->pen_port, d->session->hal.clock, &ps, err)))
 		return rig_err_prefix(err, "pen %s: ", f->pen.port);
 	if ((rc = bench_io_pen_power(d->io, true, err)))

@@ -45,7 +45,9 @@ void point_write_trace(FILE *f, const struct laser_sample *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (s[i].status == LASER_OK)
-			fprintf(f, "%llu,%.6f,0\n", (unsigned long long)s[i].slot, s[i].dist_mm);
+			/* 17 significant digits: the trace reads back as the very
+			 * same doubles, so re-analysing it gives the live result. */
+			fprintf(f, "%llu,%.17g,0\n", (unsigned long long)s[i].slot, s[i].dist_mm);
 		else
 			fprintf(f, "%llu,,%d\n", (unsigned long long)s[i].slot, (int)s[i].status);
 	}

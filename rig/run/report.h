@@ -87,6 +87,17 @@ struct report_row {
 
 enum report_verdict { REPORT_PASS, REPORT_FAIL, REPORT_ABORTED };
 
+/* A seam for fault injection (the virtual bench's fault.disk_full and
+ * fault.readonly): consulted before every operation that changes the
+ * report folder (create, write, fsync, rename, unlink, mkdir); a non-zero
+ * return is the errno that operation fails with instead of running.
+ * `creates` is true for operations that need new space or a new name.
+ * Without a check (the default) the operations run as they are. */
+struct report_fs_fault {
+	int (*check)(void *ctx, bool creates);
+	void *ctx;
+};
+
 /* A row as the report keeps it (own copies, cleaned of control characters). */
 struct report_rec {
 	char *phase, *step, *quantity, *unit, *result, *note;
@@ -104,6 +115,7 @@ struct report {
 	size_t nrows, caprows;
 	double bench_time_s;         /* sum of the bench_time rows */
 	bool finished;
+	struct report_fs_fault fs;   /* fault seam; zero in production */
 	enum report_verdict verdict;
 	char reason[256];
 };
@@ -113,6 +125,9 @@ struct report {
  * fixture and profile paths, the fixture's calibration dates). */
 enum rig_rc report_open(struct report **out, const char *dir, const struct report_meta *m,
 			struct rig_err *err);
+/* The same, with a fault seam (copied; NULL: none). */
+enum rig_rc report_open_fs(struct report **out, const char *dir, const struct report_meta *m,
+			   const struct report_fs_fault *fs, struct rig_err *err);
 
 /* Journal one row (fsync'd before this returns) and keep it. */
 enum rig_rc report_add(struct report *r, const struct report_row *row, struct rig_err *err);

@@ -164,6 +164,74 @@ static void line_row(struct line *l, const struct report_meta *m, const struct r
 
 /* ---- files ---- */
 
+/* The fault seam (report.h): the errno an operation must fail with, or 0.
+ * Every operation that changes the folder goes through one of these. */
+static int fs_fault(const struct report *r, bool creates)
+{
+	return r && r->fs.check ? r->fs.check(r->fs.ctx, creates) : 0;
+}
+
+static int fs_open(const struct report *r, const char *path, int flags, mode_t mode)
+{
+	int e = (flags & (O_WRONLY | O_RDWR | O_CREAT)) ? fs_fault(r, flags & O_CREAT) : 0;
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return open(path, flags, mode);
+}
+
+static ssize_t fs_write(const struct report *r, int fd, const void *buf, size_t len)
+{
+	int e = fs_fault(r, true);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return write(fd, buf, len);
+}
+
+static int fs_fsync(const struct report *r, int fd)
+{
+	int e = fs_fault(r, false);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return fsync(fd);
+}
+
+static int fs_renameat2(const struct report *r, const char *from, const char *to,
+			unsigned flags)
+{
+	int e = fs_fault(r, true);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return renameat2(AT_FDCWD, from, AT_FDCWD, to, flags);
+}
+
+static int fs_unlink(const struct report *r, const char *path)
+{
+	int e = fs_fault(r, false);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return unlink(path);
+}
+
+static int fs_mkdir(const struct report *r, const char *path, mode_t mode)
+{
+	int e = fs_fault(r, true);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return mkdir(path, mode);
+}
+
 static enum rig_rc dir_error(const char *dir, int errnum, const char *what, struct rig_err *err)
 {
 	return rig_fail(err, RIG_E_IO, "cannot write reports to folder '%s': %s: %s", dir, what,
@@ -171,7 +239,7 @@ static enum rig_rc dir_error(const char *dir, int errnum, const char *what, stru
 }
 
 /* mkdir -p */
-static enum rig_rc ensure_dir(const char *dir, struct rig_err *err)
+static enum rig_rc ensure_dir(const struct report *r, const char *dir, struct rig_err *err)
 {
 	char tmp[PATH_MAX];
 	snprintf(tmp, sizeof tmp, "%s", dir);
@@ -179,7 +247,7 @@ static enum rig_rc ensure_dir(const char *dir, struct rig_err *err)
 		if (*p == '/' || *p == '\0') {
 			char c = *p;
 			*p = '\0';
-			if (mkdir(tmp, 0775) < 0 && errno != EEXIST)
+			if (fs_mkdir(r, tmp, 0775) < 0 && errno != EEXIST)
 				return dir_error(dir, errno, "mkdir", err);
 			*p = c;
 			if (!c)
@@ -194,12 +262,12 @@ static enum rig_rc ensure_dir(const char *dir, struct rig_err *err)
 	return RIG_OK;
 }
 
-static enum rig_rc fsync_dir(const char *dir, struct rig_err *err)
+static enum rig_rc fsync_dir(const struct report *rep, const char *dir, struct rig_err *err)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return dir_error(dir, errno, "open", err);
-	int r = fsync(fd);
+	int r = fs_fsync(rep, fd);
 	int e = errno;
 	close(fd);
 	if (r < 0 && e != EINVAL) /* some filesystems cannot sync a folder */
@@ -209,13 +277,13 @@ static enum rig_rc fsync_dir(const char *dir, struct rig_err *err)
 
 /* One write() of the whole buffer, then fsync. A short write is undone so
  * no torn line stays behind. */
-static enum rig_rc write_line_sync(int fd, const char *buf, size_t len, const char *path,
-				   struct rig_err *err)
+static enum rig_rc write_line_sync(const struct report *r, int fd, const char *buf,
+				   size_t len, const char *path, struct rig_err *err)
 {
 	off_t before = lseek(fd, 0, SEEK_END);
 	ssize_t n;
 	do
-		n = write(fd, buf, len);
+		n = fs_write(r, fd, buf, len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0 || (size_t)n != len) {
 		int e = n < 0 ? errno : ENOSPC;
@@ -224,7 +292,7 @@ static enum rig_rc write_line_sync(int fd, const char *buf, size_t len, const ch
 		}
 		return rig_fail(err, RIG_E_IO, "cannot write %s: %s", path, strerror(e));
 	}
-	if (fsync(fd) < 0)
+	if (fs_fsync(r, fd) < 0)
 		return rig_fail_errno(err, RIG_E_IO, errno, "cannot fsync %s", path);
 	return RIG_OK;
 }
@@ -287,7 +355,7 @@ static enum rig_rc place_final(struct report *r, const char *tmp, const char *na
 			       : snprintf(path, sizeof path, "%s/%s-%d.csv", r->dir, base, k);
 		if (w < 0 || (size_t)w >= sizeof path)
 			return rig_fail(err, RIG_E_IO, "%s/%s: path too long", r->dir, name);
-		int rc = renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
+		int rc = fs_renameat2(r, tmp, path, RENAME_NOREPLACE);
 		if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
 			/* The filesystem has no RENAME_NOREPLACE (e.g. some network
 			 * or FUSE mounts): check, then rename (racy only against
@@ -295,7 +363,7 @@ static enum rig_rc place_final(struct report *r, const char *tmp, const char *na
 			if (access(path, F_OK) == 0) {
 				errno = EEXIST;
 			} else {
-				rc = rename(tmp, path);
+				rc = fs_renameat2(r, tmp, path, 0);
 			}
 		}
 		if (rc == 0) {
@@ -335,7 +403,7 @@ static enum rig_rc summary_append(const struct report *r, bool check_dup, struct
 	struct line l = { .first = true };
 	enum rig_rc rc = RIG_OK;
 	char *text = NULL;
-	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	int fd = fs_open(r, path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return rig_fail_errno(err, RIG_E_IO, errno, "cannot open %s", path);
 	while (flock(fd, LOCK_EX) < 0) {
@@ -383,7 +451,7 @@ static enum rig_rc summary_append(const struct report *r, bool check_dup, struct
 		rc = rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
 		goto out;
 	}
-	rc = write_line_sync(fd, l.s, l.len, path, err);
+	rc = write_line_sync(r, fd, l.s, l.len, path, err);
 out:
 	free(text);
 	free(l.s);
@@ -409,12 +477,12 @@ static enum rig_rc publish(struct report *r, bool recovering, struct rig_err *er
 		return rc;
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", r->dir, r->meta.run_id);
 	report_file_name(name, sizeof name, r->meta.started, r->meta.pen_serial, r->verdict);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = fs_open(r, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		rc = dir_error(r->dir, errno, tmp, err);
 		goto out;
 	}
-	if ((rc = write_line_sync(fd, bytes, len, tmp, err)))
+	if ((rc = write_line_sync(r, fd, bytes, len, tmp, err)))
 		goto out;
 	close(fd);
 	fd = -1;
@@ -422,15 +490,15 @@ static enum rig_rc publish(struct report *r, bool recovering, struct rig_err *er
 		unlink(tmp);
 		goto out;
 	}
-	if ((rc = fsync_dir(r->dir, err)))
+	if ((rc = fsync_dir(r, r->dir, err)))
 		goto out;
 	if ((rc = summary_append(r, recovering, err)))
 		goto out; /* the journal stays: recovery adds the summary line later */
-	if (unlink(r->journal_path) < 0) {
+	if (fs_unlink(r, r->journal_path) < 0) {
 		rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot remove %s", r->journal_path);
 		goto out;
 	}
-	rc = fsync_dir(r->dir, err);
+	rc = fsync_dir(r, r->dir, err);
 	r->finished = true;
 out:
 	if (fd >= 0) {
@@ -455,7 +523,7 @@ static enum rig_rc journal_row(struct report *r, const struct report_row *row,
 	struct line l = { .first = true };
 	line_row(&l, &r->meta, &kept);
 	rc = l.oom ? rig_fail(err, RIG_E_NOMEM, "report: out of memory")
-		   : write_line_sync(r->journal_fd, l.s, l.len, r->journal_path, err);
+		   : write_line_sync(r, r->journal_fd, l.s, l.len, r->journal_path, err);
 	free(l.s);
 	if (rc)
 		report_unkeep(r);
@@ -497,17 +565,25 @@ static enum rig_rc start_rows(struct report *r, struct line *l, struct rig_err *
 enum rig_rc report_open(struct report **out, const char *dir, const struct report_meta *m,
 			struct rig_err *err)
 {
+	return report_open_fs(out, dir, m, NULL, err);
+}
+
+enum rig_rc report_open_fs(struct report **out, const char *dir, const struct report_meta *m,
+			   const struct report_fs_fault *fs, struct rig_err *err)
+{
 	struct report *r = NULL;
 	struct line l = { .first = true };
 	enum rig_rc rc = report_alloc(&r, dir, m, err);
 	if (rc)
 		return rc;
-	if ((rc = ensure_dir(dir, err)))
+	if (fs)
+		r->fs = *fs;
+	if ((rc = ensure_dir(r, dir, err)))
 		goto fail;
 	snprintf(r->journal_path, sizeof r->journal_path, "%s/%s" JOURNAL_SUFFIX, dir,
 		 r->meta.run_id);
-	r->journal_fd = open(r->journal_path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
-			     0644);
+	r->journal_fd = fs_open(r, r->journal_path,
+				O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
 	if (r->journal_fd < 0) {
 		rc = dir_error(dir, errno, "cannot create the run's journal", err);
 		goto fail;
@@ -524,8 +600,8 @@ enum rig_rc report_open(struct report **out, const char *dir, const struct repor
 		rc = rig_fail(err, RIG_E_NOMEM, "report: out of memory");
 		goto fail;
 	}
-	if ((rc = write_line_sync(r->journal_fd, l.s, l.len, r->journal_path, err)) ||
-	    (rc = fsync_dir(dir, err)))
+	if ((rc = write_line_sync(r, r->journal_fd, l.s, l.len, r->journal_path, err)) ||
+	    (rc = fsync_dir(r, dir, err)))
 		goto fail;
 	free(l.s);
 	*out = r;

@@ -21,6 +21,7 @@
 #include "cli/session.h"
 #include "measure/capture.h"
 #include "measure/stroke.h"
+#include "dev/pen/protocol.h"
 #include "run/calfit.h"
 #include "run/decision.h"
 #include "run/devices.h"
@@ -28,7 +29,8 @@
 #include "run/point.h"
 #include "run/profile.h"
 
-#define PRELOAD_GOOD_READS 3 /* consecutive reads inside the window */
+#define PRELOAD_GOOD_READS 3 /* consecutive reads inside the window ... */
+#define PRELOAD_STEADY_FRACTION 0.1 /* ... agreeing within this part of it */
 #define MAX_PHASES 8
 
 struct phase_time {
@@ -271,7 +273,9 @@ static enum rig_rc add_judged(struct run *r, const char *step, const char *quant
 					   measured, std, n, u, d, &err);
 	if (rc)
 		return abort_run(r, rc, err.msg);
-	if (d->result == DECISION_FAIL)
+	if (d->result == DECISION_FAIL && isnan(commanded))
+		fail_run(r, "%s %s: %s", r->phase, quantity, d->reason);
+	else if (d->result == DECISION_FAIL)
 		fail_run(r, "%s %s at %g %s: %s", r->phase, quantity, commanded,
 			 strcmp(step, "freq_sweep") == 0 ? "Hz" : "um", d->reason);
 	return RIG_OK;
@@ -347,15 +351,31 @@ static enum rig_rc preload(struct run *r, struct rig_err *err)
 	const struct profile_verify *v = &r->prof.verify;
 	uint64_t deadline = clock_now_ns(r->s.hal.clock) +
 			    (uint64_t)v->preload_timeout_ms * RIG_NS_PER_MS;
-	unsigned good = 0;
+	unsigned good = 0, nin = 0;
 	bool told = false;
-	double f = NAN;
+	double f = NAN, recent[PRELOAD_GOOD_READS];
+	/* Steady: the last reads agree, so a drifting cell (or a pen still
+	 * being seated) is never taken for a preload. */
+	double steady_n = PRELOAD_STEADY_FRACTION * (v->preload_max_n - v->preload_min_n);
 	for (;;) {
 		enum rig_rc rc = check_safety(r, err);
 		if (rc || (rc = loadcell_read_force_n(r->d.loadcell, &f, err)))
 			return rc;
 		bool inside = f >= v->preload_min_n && f <= v->preload_max_n;
-		good = inside ? good + 1 : 0;
+		if (inside)
+			recent[nin++ % PRELOAD_GOOD_READS] = f;
+		else
+			nin = 0;
+		good = nin < PRELOAD_GOOD_READS ? nin : PRELOAD_GOOD_READS - 1;
+		if (nin >= PRELOAD_GOOD_READS) {
+			double lo = recent[0], hi = recent[0];
+			for (int i = 1; i < PRELOAD_GOOD_READS; i++) {
+				lo = fmin(lo, recent[i]);
+				hi = fmax(hi, recent[i]);
+			}
+			if (hi - lo <= steady_n)
+				good = PRELOAD_GOOD_READS;
+		}
 		if (good >= PRELOAD_GOOD_READS)
 			break;
 		if (!inside && !told) {
@@ -401,32 +421,51 @@ static void cover_range(const struct profile *p, bool depth, double *lo, double 
 		}
 }
 
-static enum rig_rc write_table(struct run *r, enum pen_table which, const char *step,
-			       const char *unit, const struct pen_cal_table *t,
-			       struct rig_err *err)
+/* The rows of a table now saved in the pen. */
+static enum rig_rc table_rows(struct run *r, enum pen_table which, const char *step,
+			      const char *unit, const struct pen_cal_table *t)
 {
-	enum rig_rc rc = pen_cal_write(r->d.pen, which, t, err);
-	if (rc)
-		return rc;
 	for (unsigned i = 0; i < t->n; i++) {
 		struct report_row row = REPORT_ROW_EMPTY;
 		row.phase = "calibrate";
 		row.step = step;
 		row.quantity = which == PEN_TABLE_DEPTH ? "table_depth_raw" : "table_freq_raw";
 		row.unit = unit;
-		row.commanded = t->cmd[i];
-		row.measured = t->raw[i];
+		/* What the pen holds: each value as sent, in thousandths. */
+		int32_t cmd_milli = 0, raw_milli = 0;
+		pen_proto_to_milli(t->cmd[i], &cmd_milli);
+		pen_proto_to_milli(t->raw[i], &raw_milli);
+		row.commanded = cmd_milli / 1000.0;
+		row.measured = raw_milli / 1000.0;
 		row.n = i;
 		row.result = "WRITTEN";
 		row.note = "table point: commanded -> raw setpoint";
-		if ((rc = add_row(r, &row)))
+		enum rig_rc rc = add_row(r, &row);
+		if (rc)
 			return rc;
 	}
 	return RIG_OK;
 }
 
-static enum rig_rc sweep(struct run *r, bool depth, struct calfit_sweep *sw,
-			 struct rig_err *err)
+/* The commanded value that a pen with table t turns into the raw setpoint
+ * raw: the inverse of the pen's piecewise-linear map, extended linearly
+ * beyond its ends (docs/pen-protocol.md); the identity for a factory table. */
+static double table_cmd_for_raw(const struct pen_cal_table *t, double raw)
+{
+	if (t->n < 2)
+		return raw;
+	unsigned i = 0;
+	while (i + 2 < t->n && raw > t->raw[i + 1])
+		i++;
+	return t->cmd[i] + (raw - t->raw[i]) * (t->cmd[i + 1] - t->cmd[i]) /
+				   (t->raw[i + 1] - t->raw[i]);
+}
+
+/* Measure the pen at raw setpoints. The pen keeps its active tables (a run
+ * that stops here leaves them as they were): each raw setpoint is reached
+ * by commanding what the old table maps onto it. */
+static enum rig_rc sweep(struct run *r, bool depth, const struct pen_cal_table old[2],
+			 struct calfit_sweep *sw, struct rig_err *err)
 {
 	const struct profile_calibrate *c = &r->prof.calibrate;
 	const struct profile_points *pts = depth ? &c->depth_points_um : &c->freq_points_hz;
@@ -438,7 +477,9 @@ static enum rig_rc sweep(struct run *r, bool depth, struct calfit_sweep *sw,
 		struct measure_stats st;
 		r->step++;
 		progress(r, "%s %g %s", step, pts->v[i], depth ? "um" : "Hz");
-		enum rig_rc rc = measure_point(r, step, d_um, f_hz, c->settle_ms, &c->window, &st, err);
+		enum rig_rc rc = measure_point(r, step, table_cmd_for_raw(&old[PEN_TABLE_DEPTH], d_um),
+					       table_cmd_for_raw(&old[PEN_TABLE_FREQ], f_hz),
+					       c->settle_ms, &c->window, &st, err);
 		if (rc)
 			return rc;
 		double frac = st.samples ? (double)st.invalid_samples / (double)st.samples : 1.0;
@@ -479,12 +520,12 @@ static enum rig_rc calibrate(struct run *r, struct rig_err *err)
 {
 	const struct profile_calibrate *c = &r->prof.calibrate;
 	struct calfit_sweep dsw, fsw;
-	struct pen_cal_table dt, ft;
+	struct pen_cal_table dt, ft, old[2];
 	char why[256];
 	enum rig_rc rc;
-	if ((rc = pen_cal_factory(r->d.pen, PEN_TABLE_DEPTH, err)) ||
-	    (rc = pen_cal_factory(r->d.pen, PEN_TABLE_FREQ, err)) ||
-	    (rc = sweep(r, true, &dsw, err)) || (rc = sweep(r, false, &fsw, err)))
+	if ((rc = pen_cal_read(r->d.pen, PEN_TABLE_DEPTH, &old[PEN_TABLE_DEPTH], err)) ||
+	    (rc = pen_cal_read(r->d.pen, PEN_TABLE_FREQ, &old[PEN_TABLE_FREQ], err)) ||
+	    (rc = sweep(r, true, old, &dsw, err)) || (rc = sweep(r, false, old, &fsw, err)))
 		return rc;
 
 	struct calfit_limits dl = { .quantity = "depth", .unit = "um",
@@ -505,9 +546,28 @@ static enum rig_rc calibrate(struct run *r, struct rig_err *err)
 		fail_run(r, "calibration: %s", why);
 		return RIG_OK;
 	}
+	/* Both tables are staged and checked before either is saved, and
+	 * saved one right after the other, so the pen ends with the old pair
+	 * or the new pair. If the second save fails, the first is undone. */
 	progress(r, "writing the depth and frequency tables");
-	if ((rc = write_table(r, PEN_TABLE_DEPTH, "depth_table", "um", &dt, err)) ||
-	    (rc = write_table(r, PEN_TABLE_FREQ, "freq_table", "Hz", &ft, err)))
+	if ((rc = pen_cal_stage(r->d.pen, PEN_TABLE_DEPTH, &dt, err)) ||
+	    (rc = pen_cal_stage(r->d.pen, PEN_TABLE_FREQ, &ft, err)) ||
+	    (rc = pen_cal_save(r->d.pen, PEN_TABLE_DEPTH, err)))
+		return rc;
+	if ((rc = pen_cal_save(r->d.pen, PEN_TABLE_FREQ, err))) {
+		struct rig_err e2 = { 0 };
+		enum rig_rc back = old[PEN_TABLE_DEPTH].n
+			? pen_cal_write(r->d.pen, PEN_TABLE_DEPTH, &old[PEN_TABLE_DEPTH], &e2)
+			: pen_cal_factory(r->d.pen, PEN_TABLE_DEPTH, &e2);
+		rig_err_prefix(err, back ? "saving the frequency table (and restoring the old depth "
+					   "table failed too: %s): "
+					 : "saving the frequency table (the old depth table is "
+					   "restored): ",
+			       e2.msg);
+		return rc;
+	}
+	if ((rc = table_rows(r, PEN_TABLE_DEPTH, "depth_table", "um", &dt)) ||
+	    (rc = table_rows(r, PEN_TABLE_FREQ, "freq_table", "Hz", &ft)))
 		return rc;
 	/* A reset must not lose a saved table: reset, then read both back. */
 	progress(r, "resetting the pen and reading the tables back");
@@ -521,6 +581,10 @@ static enum rig_rc calibrate(struct run *r, struct rig_err *err)
 	rc = pen_cal_verify(r->d.pen, PEN_TABLE_DEPTH, &dt, err);
 	if (!rc)
 		rc = pen_cal_verify(r->d.pen, PEN_TABLE_FREQ, &ft, err);
+	/* Line noise or silence while reading back proves nothing about the
+	 * pen: the run stops instead of failing the pen. */
+	if (rc == RIG_E_PROTOCOL || rc == RIG_E_TIMEOUT || rc == RIG_E_ABORTED)
+		return rc;
 	row.quantity = "tables_after_reset";
 	row.result = rc ? "FAIL" : "PASS";
 	row.note = rc ? err->msg : "both tables read back equal after *RST";
@@ -588,6 +652,12 @@ static enum rig_rc verify(struct run *r, struct rig_err *err)
 
 /* ---- The run ---------------------------------------------------------- */
 
+/* The virtual bench's report-folder faults (fault.disk_full, fault.readonly). */
+static int bench_file_fault(void *ctx, bool creates)
+{
+	return sim_bench_file_errno(ctx, creates);
+}
+
 static enum rig_rc open_report(struct run *r, struct rig_err *err)
 {
 	const struct run_options *o = r->o;
@@ -605,7 +675,10 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 		report_meta_set_pen(&r->meta, r->id.model, r->id.serial, r->id.firmware);
 	else
 		report_meta_set_pen(&r->meta, "", o->serial ? o->serial : "unknown", "");
-	enum rig_rc rc = report_open(&r->rep, dir, &r->meta, err);
+	struct report_fs_fault fs = { 0 };
+	if (r->s.bench)
+		fs = (struct report_fs_fault){ .check = bench_file_fault, .ctx = r->s.bench };
+	enum rig_rc rc = report_open_fs(&r->rep, dir, &r->meta, &fs, err);
 	if (rc)
 		return rc;
 	if (o->save_trace) {
@@ -667,7 +740,15 @@ static void finish(struct run *r)
 		for (unsigned i = 0; i < r->ntimes; i++)
 			res->bench_time_s += r->times[i].seconds;
 		if (report_finish(r->rep, v, reason, &err)) {
-			fprintf(stderr, "rig run: the report could not be written: %s\n", err.msg);
+			const char *jp = r->rep->journal_path;
+			bool kept = access(jp, F_OK) == 0;
+			set_text(res->report_error, sizeof res->report_error,
+				 "the report could not be written: %s; the run was %s (%s)%s%s%s", err.msg,
+				 report_verdict_name(v), reason,
+				 kept ? "; what was measured is kept in " : "", kept ? jp : "",
+				 kept ? ", which the next rig run in that folder reports as ABORTED"
+				      : "");
+			fprintf(stderr, "rig run: %s\n", res->report_error);
 			res->exit_code = RIG_EXIT_IOERR;
 		} else {
 			res->reported = true;
@@ -682,6 +763,8 @@ static void finish(struct run *r)
 	}
 	devices_close(&r->d);
 	bench_lock_release(&r->lock);
+	if (r->have_session && r->o->on_end)
+		r->o->on_end(r->o->phase_ctx, r->s.bench);
 	if (r->have_session)
 		session_close(&r->s);
 	if (!res->exit_code)
@@ -752,7 +835,9 @@ int run_execute(const struct run_options *o, struct run_result *res)
 	}
 	if ((rc = open_report(&r, &err))) {
 		/* Nowhere to write: stop before the pen runs, and say why. */
-		fprintf(stderr, "rig run: %s\n", err.msg);
+		set_text(res->report_error, sizeof res->report_error,
+			 "%s; nothing was measured, the pen was not run", err.msg);
+		fprintf(stderr, "rig run: %s\n", res->report_error);
 		finish(&r);
 		res->exit_code = RIG_EXIT_IOERR;
 		return res->exit_code;

@@ -49,6 +49,11 @@ struct run_options {
 	/* Sees every measuring point (rig/run/point.h), e.g. for plots; may
 	 * be NULL. */
 	const struct point_observer *observer;
+	/* Called once at the very end (may be NULL), after the motor stopped,
+	 * pen power went off and the report was written or not, while the
+	 * virtual bench (or NULL) still exists: for tests of the final state.
+	 * Gets phase_ctx. */
+	void (*on_end)(void *ctx, struct sim_bench *bench);
 };
 
 struct run_failure {
@@ -67,6 +72,9 @@ struct run_result {
 	size_t nfailures;          /* failed judgements, first RUN_MAX_FAILURES kept */
 	struct run_failure failures[RUN_MAX_FAILURES];
 	double bench_time_s;
+	/* Exit 74: why the report folder could not be written, and what was
+	 * kept (the journal the next run recovers); "" otherwise. */
+	char report_error[512];
 };
 
 /* Run. Returns the process exit code (also in res->exit_code):

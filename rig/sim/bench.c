@@ -83,6 +83,12 @@ enum rig_rc sim_param_choice(struct sim_bench *b, const char *key,
 			p ? p->origin : "default", key, list, v);
 }
 
+const char *sim_param_origin(struct sim_bench *b, const char *key)
+{
+	struct sim_param *p = find_param(b, key);
+	return p ? p->origin : "default";
+}
+
 enum rig_rc sim_param_parse(struct sim_param *p, const char *kv, struct rig_err *err)
 {
 	memset(p, 0, sizeof *p);
@@ -167,6 +173,9 @@ enum rig_rc sim_bench_create(struct sim_bench **out, struct rig_hal *hal,
 		goto fail;
 	b->target = SIM_TARGET_PEN;
 	b->load = SIM_LOAD_PEN;
+	if ((rc = sim_fault_parse(b, &b->disk_full, "disk_full", SIM_FAULT_ONCE, err)) ||
+	    (rc = sim_fault_parse(b, &b->readonly, "readonly", SIM_FAULT_ONCE, err)))
+		goto fail;
 
 	struct gpio_virt_hooks hooks = {
 		.ctx = b,
@@ -277,9 +286,29 @@ void sim_bench_power_pen(struct sim_bench *b, bool on)
 	}
 }
 
+struct sim_fault *sim_bench_fault(const struct sim_bench *b, const char *key)
+{
+	for (unsigned i = 0; i < b->nfaults; i++)
+		if (strcmp(b->faults[i]->key, key) == 0)
+			return b->faults[i];
+	return NULL;
+}
+
+int sim_bench_file_errno(struct sim_bench *b, bool creates)
+{
+	uint64_t now = clock_now_ns(b->clock);
+	if (sim_fault_struck(&b->readonly, b, now))
+		return EROFS;
+	if (creates && sim_fault_struck(&b->disk_full, b, now))
+		return ENOSPC;
+	return 0;
+}
+
 void sim_bench_set_phase(struct sim_bench *b, const char *phase)
 {
 	sim_bench_sync(b);
 	snprintf(b->phase, sizeof b->phase, "%s", phase);
 	b->phase_t0_ns = clock_now_ns(b->clock);
+	for (unsigned i = 0; i < b->nfaults; i++)
+		sim_fault_follow_phase(b->faults[i], b);
 }

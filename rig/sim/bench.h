@@ -24,6 +24,7 @@
 #include "hal/gpio.h"
 #include "hal/hal.h"
 #include "hal/serial.h"
+#include "sim/fault.h"
 
 /* The virtual chip "sim:bench": offsets follow a Raspberry Pi header's
  * BCM numbering so fixtures read like the real wiring. */
@@ -86,6 +87,7 @@ extern const struct sim_model sim_models[]; /* sim/models.c */
 extern const unsigned sim_nmodels;
 
 #define SIM_MAX_MODELS 8
+#define SIM_MAX_FAULTS 32
 
 struct sim_bench {
 	struct rig_hal *hal;
@@ -106,6 +108,14 @@ struct sim_bench {
 	bool pen_power;        /* the relay's contact */
 	char phase[16];        /* the run's phase, as the rig announced it */
 	uint64_t phase_t0_ns;  /* when it began */
+
+	/* Every fault given (sim/fault.h), in the order models parsed them;
+	 * the faults themselves live in their models. */
+	struct sim_fault *faults[SIM_MAX_FAULTS];
+	unsigned nfaults;
+	/* The bench's own faults: the report folder fills up or turns
+	 * read-only (sim_bench_file_errno). */
+	struct sim_fault disk_full, readonly;
 
 	/* Set by the pen model: needle tip extension past the contact plane
 	 * (µm, positive = beyond the nose) at t_ns; t_ns never decreases
@@ -142,6 +152,16 @@ void sim_bench_set_load(struct sim_bench *b, enum sim_load l, double mass_g);
  * "calibrate", "verify", "report"): faults keyed to a phase strike in it. */
 void sim_bench_set_phase(struct sim_bench *b, const char *phase);
 
+/* A fault by its key ("fault.pen.silent"), NULL if it was not given. */
+struct sim_fault *sim_bench_fault(const struct sim_bench *b, const char *key);
+
+/* The report folder's faults: the errno a file operation on it fails with
+ * now (ENOSPC after fault.disk_full struck, EROFS after fault.readonly),
+ * 0 when it works. `creates` says whether the operation needs new space or
+ * a new name (write, create, rename), which a full disk refuses, or only
+ * changes what exists (fsync, unlink), which it allows. */
+int sim_bench_file_errno(struct sim_bench *b, bool creates);
+
 /* Switch pen power as the relay would: for a bench that runs without a
  * rig driving its relay (`rig sim`). */
 void sim_bench_power_pen(struct sim_bench *b, bool on);
@@ -157,6 +177,10 @@ enum rig_rc sim_param_string(struct sim_bench *b, const char *key,
 enum rig_rc sim_param_choice(struct sim_bench *b, const char *key,
 			     const char *def, const char *const *choices,
 			     int *out, struct rig_err *err);
+
+/* Where a parameter was given ("fixtures/sim.ini:42", "--sim k=v"), or
+ * "default". */
+const char *sim_param_origin(struct sim_bench *b, const char *key);
 
 /* Parse "key=value" (from --sim) into p; origin is "--sim". */
 enum rig_rc sim_param_parse(struct sim_param *p, const char *kv,

@@ -41,6 +41,9 @@
 #define FULL_POS 8388607.0       /* 0x7FFFFF */
 #define FULL_NEG (-8388608.0)    /* 0x800000 */
 #define RNG_STREAM_HX711 0x48583731ull
+#define GLITCH_BURST 5           /* fault.loadcell.glitch: conversions hit */
+#define PREEMPT_NS 150000ull     /* fault.loadcell.powerdown: PD_SCK held high */
+#define DRIFT_N_PER_S 10.0       /* fault.loadcell.drift: the zero runs away */
 
 enum sel { SEL_A128, SEL_B32, SEL_A64 };
 static const int sel_gain[] = { 128, 32, 64 };
@@ -76,12 +79,17 @@ struct sim_hx711 {
 	unsigned preempt_pulse;
 	uint64_t preempt_ns;
 	struct sim_hx711_stats st;
+
+	/* Faults (sim/fault.h, docs/virtual-bench.md). */
+	struct sim_fault f_stuck, f_glitch, f_powerdown, f_drift;
+	bool stuck;
+	unsigned glitch_left;
 };
 
 static void drive_dout(struct sim_hx711 *m)
 {
 	int level;
-	if (m->fault == FAULT_DOUT_HIGH || !m->powered || m->comm_error)
+	if (m->fault == FAULT_DOUT_HIGH || m->stuck || !m->powered || m->comm_error)
 		level = 1;
 	else if (m->pulses == 0)
 		level = !m->have_data;
@@ -119,12 +127,12 @@ static uint32_t to_word(double counts)
 	return (uint32_t)(int32_t)llround(counts) & 0xFFFFFFu;
 }
 
-static uint32_t maybe_glitch(struct sim_hx711 *m, uint32_t word, bool *pattern)
+static uint32_t maybe_glitch(struct sim_hx711 *m, uint32_t word, bool forced, bool *pattern)
 {
 	*pattern = false;
-	if (m->glitch_p <= 0 || rng_uniform(&m->rng) >= m->glitch_p)
+	if (!forced && (m->glitch_p <= 0 || rng_uniform(&m->rng) >= m->glitch_p))
 		return word;
-	if (rng_uniform(&m->rng) < 2.0 / 3.0) {
+	if (forced || rng_uniform(&m->rng) < 2.0 / 3.0) {
 		/* 2^k - 1, k = 16..24 (k = 24 is all ones, k = 23 full scale). */
 		unsigned k = 16 + (unsigned)(rng_u64(&m->rng) % 9);
 		m->st.glitch_patterns++;
@@ -158,9 +166,19 @@ static void convert(struct sim_hx711 *m, uint64_t t)
 	if (since < m->settle_ns)
 		v = m->from_counts + (v - m->from_counts) * (double)since / (double)m->settle_ns;
 	v += m->noise_counts * rng_gauss(&m->rng);
+	if (sim_fault_struck(&m->f_drift, m->b, t))
+		v += DRIFT_N_PER_S * m->counts_per_n * sel_gain[m->sel] / 128.0 *
+		     (double)(t - m->f_drift.struck_ns) / 1e9;
 	m->last_counts = v;
+	bool forced = false;
+	if (m->f_glitch.kind == SIM_FAULT_PROB) {
+		forced = sim_fault_hit(&m->f_glitch, m->b, t);
+	} else if (m->glitch_left && sim_fault_struck(&m->f_glitch, m->b, t)) {
+		forced = true;
+		m->glitch_left--;
+	}
 	bool pattern;
-	uint32_t word = maybe_glitch(m, to_word(v), &pattern);
+	uint32_t word = maybe_glitch(m, to_word(v), forced, &pattern);
 	if (m->comm_error)
 		return;
 	if (m->pulses >= 1 && m->pulses <= 24) {
@@ -199,6 +217,10 @@ static void wake(struct sim_hx711 *m, uint64_t now)
 static void hx_sync(void *self, uint64_t now)
 {
 	struct sim_hx711 *m = self;
+	if (!m->stuck && sim_fault_struck(&m->f_stuck, m->b, now)) {
+		m->stuck = true; /* DOUT shorted high, or the wire broke */
+		drive_dout(m);
+	}
 	for (;;) {
 		uint64_t t_pd = m->powered && m->sck ? m->sck_rise_ns + PD_AFTER_NS + 1 : UINT64_MAX;
 		uint64_t t_cv = m->powered ? m->next_conv_ns : UINT64_MAX;
@@ -225,7 +247,7 @@ static void hx_sync(void *self, uint64_t now)
 static uint64_t hx_next_event(void *self)
 {
 	struct sim_hx711 *m = self;
-	if (m->fault == FAULT_DOUT_HIGH)
+	if (m->fault == FAULT_DOUT_HIGH || m->stuck)
 		return UINT64_MAX;
 	if (m->powered && m->sck)
 		return m->sck_rise_ns + PD_AFTER_NS + 1;
@@ -240,6 +262,11 @@ static void rise(struct sim_hx711 *m)
 	if (n == 1) {
 		m->cycle_data = m->have_data;
 		m->have_data = false;
+		/* The rig's process is preempted somewhere in this read. */
+		if (sim_fault_event(&m->f_powerdown, m->b, clock_now_ns(m->b->clock))) {
+			m->preempt_pulse = 1 + (unsigned)(rng_u64(&m->rng) % 24);
+			m->preempt_ns = PREEMPT_NS;
+		}
 	}
 	if (n == 24 && m->cycle_data && m->shift_glitch)
 		m->st.glitch_patterns_read++;
@@ -309,8 +336,15 @@ enum rig_rc sim_hx711_create(struct sim_bench *b, struct sim_model_inst *out,
 	    (rc = sim_param_choice(b, "loadcell.rate_sps", "80", rates, &rate_i, err)) ||
 	    (rc = sim_param_double(b, "loadcell.creep_pct", 0.02, 0, 5, &creep_pct, err)) ||
 	    (rc = sim_param_double(b, "loadcell.glitch_p", 0, 0, 1, &m->glitch_p, err)) ||
-	    (rc = sim_param_choice(b, "loadcell.fault", "none", faults, &m->fault, err)))
+	    (rc = sim_param_choice(b, "loadcell.fault", "none", faults, &m->fault, err)) ||
+	    (rc = sim_fault_parse(b, &m->f_stuck, "loadcell.stuck", SIM_FAULT_ONCE, err)) ||
+	    (rc = sim_fault_parse(b, &m->f_glitch, "loadcell.glitch",
+				  SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
+	    (rc = sim_fault_parse(b, &m->f_powerdown, "loadcell.powerdown",
+				  SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
+	    (rc = sim_fault_parse(b, &m->f_drift, "loadcell.drift", SIM_FAULT_ONCE, err)))
 		goto fail;
+	m->glitch_left = GLITCH_BURST;
 	m->creep_frac = creep_pct / 100.0;
 	m->period_ns = rate_i == 0 ? 100 * RIG_NS_PER_MS : 12500 * RIG_NS_PER_US;
 	m->settle_ns = rate_i == 0 ? 400 * RIG_NS_PER_MS : 50 * RIG_NS_PER_MS;

@@ -13,84 +13,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A scheduled e-stop or lid opening: `fault.estop=verify` strikes at a
- * random moment within the first 20 ms of that phase of a run (at the
- * start of "report", which takes no bench time);
- * `fault.estop=t=2.5` at 2.5 s of bench time. */
+/* A scheduled e-stop or lid opening (sim/fault.h): `fault.estop=verify`
+ * strikes at a random moment of that phase of a run, `fault.estop=t=2.5`
+ * at 2.5 s of bench time. The line stays tripped. */
 struct io_fault {
 	const char *name;
 	enum sim_line line;
-	char phase[24];      /* strike in this phase ("" if by time) */
-	uint64_t at_ns;      /* strike time once known, else UINT64_MAX */
-	bool struck;
-	uint64_t struck_ns;
+	struct sim_fault f;
+	bool driven;
 };
-
-#define IO_FAULT_WINDOW_NS (20 * RIG_NS_PER_MS)
 
 struct sim_io {
 	struct sim_bench *b;
-	struct rig_rng rng;
 	struct io_fault faults[2];
-	uint64_t seen_phase_t0;
 	uint64_t power_off_ns; /* when the relay last went off */
 };
-
-static const char *const phases[] = { "identify", "preload", "calibrate", "verify",
-				      "report", NULL };
-
-static enum rig_rc parse_fault(struct sim_bench *b, struct io_fault *f, struct rig_err *err)
-{
-	char key[32], v[32];
-	snprintf(key, sizeof key, "fault.%s", f->name);
-	enum rig_rc rc = sim_param_string(b, key, "none", v, sizeof v, err);
-	if (rc)
-		return rc;
-	f->at_ns = UINT64_MAX;
-	if (!strcmp(v, "none"))
-		return RIG_OK;
-	if (!strncmp(v, "t=", 2)) {
-		char *end;
-		double t = strtod(v + 2, &end);
-		if (end == v + 2 || *end || !isfinite(t) || t < 0 || t > 1e6)
-			return rig_fail(err, RIG_E_CONFIG,
-					"%s: expected a phase or t=<seconds of bench time>, found '%s'",
-					key, v);
-		f->at_ns = (uint64_t)llround(t * 1e9);
-		return RIG_OK;
-	}
-	for (int i = 0; phases[i]; i++)
-		if (!strcmp(v, phases[i])) {
-			snprintf(f->phase, sizeof f->phase, "%s", phases[i]);
-			return RIG_OK;
-		}
-	return rig_fail(err, RIG_E_CONFIG,
-			"%s: expected none, identify, preload, calibrate, verify, report or "
-			"t=<seconds>, found '%s'",
-			key, v);
-}
 
 static void io_sync(void *self, uint64_t now)
 {
 	struct sim_io *io = self;
-	struct sim_bench *b = io->b;
-	bool new_phase = b->phase_t0_ns != io->seen_phase_t0;
-	io->seen_phase_t0 = b->phase_t0_ns;
 	for (size_t i = 0; i < sizeof io->faults / sizeof io->faults[0]; i++) {
 		struct io_fault *f = &io->faults[i];
-		if (f->struck)
-			continue;
-		/* Writing the report takes no bench time on the virtual clock:
-		 * a fault keyed to it strikes at its start. */
-		if (new_phase && f->phase[0] && !strcmp(f->phase, b->phase))
-			f->at_ns = b->phase_t0_ns +
-				   (strcmp(b->phase, "report") == 0
-					    ? 0
-					    : (uint64_t)(rng_uniform(&io->rng) * IO_FAULT_WINDOW_NS));
-		if (now >= f->at_ns) {
-			f->struck = true;
-			f->struck_ns = now;
-			gpio_virt_drive(b->chip, f->line, 1);
+		if (!f->driven && sim_fault_struck(&f->f, io->b, now)) {
+			f->driven = true;
+			gpio_virt_drive(io->b->chip, f->line, 1);
 		}
 	}
 }
@@ -99,9 +45,11 @@ static uint64_t io_next_event(void *self)
 {
 	struct sim_io *io = self;
 	uint64_t next = UINT64_MAX;
-	for (size_t i = 0; i < sizeof io->faults / sizeof io->faults[0]; i++)
-		if (!io->faults[i].struck && io->faults[i].at_ns < next)
-			next = io->faults[i].at_ns;
+	for (size_t i = 0; i < sizeof io->faults / sizeof io->faults[0]; i++) {
+		uint64_t t = sim_fault_next_ns(&io->faults[i].f);
+		if (t < next)
+			next = t;
+	}
 	return next;
 }
 
@@ -127,12 +75,12 @@ enum rig_rc sim_io_create(struct sim_bench *b, struct sim_model_inst *out,
 	if (!io)
 		return rig_fail(err, RIG_E_NOMEM, "out of memory");
 	io->b = b;
-	rng_seed(&io->rng, b->seed, 0x10);
 	io->faults[0] = (struct io_fault){ .name = "estop", .line = SIM_LINE_ESTOP };
 	io->faults[1] = (struct io_fault){ .name = "lid_open", .line = SIM_LINE_LID };
 	enum rig_rc rc;
 	for (size_t i = 0; i < 2; i++)
-		if ((rc = parse_fault(b, &io->faults[i], err))) {
+		if ((rc = sim_fault_parse(b, &io->faults[i].f, io->faults[i].name,
+					  SIM_FAULT_ONCE, err))) {
 			free(io);
 			return rc;
 		}
@@ -185,6 +133,6 @@ void sim_io_fault_times(struct sim_bench *b, uint64_t *struck_ns, uint64_t *powe
 	*struck_ns = UINT64_MAX;
 	*power_off_ns = io->power_off_ns;
 	for (size_t i = 0; i < sizeof io->faults / sizeof io->faults[0]; i++)
-		if (io->faults[i].struck && io->faults[i].struck_ns < *struck_ns)
-			*struck_ns = io->faults[i].struck_ns;
+		if (io->faults[i].f.struck && io->faults[i].f.struck_ns < *struck_ns)
+			*struck_ns = io->faults[i].f.struck_ns;
 }

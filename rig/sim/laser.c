@@ -30,6 +30,7 @@
 #define BOOT_NS (1000 * RIG_NS_PER_MS)       /* RESET until streaming again */
 #define QUEUE_MAX_BYTES (1u << 22)           /* ~6 min at 4 kHz unread */
 #define SIM_STREAM_ID 0x1a5e9u
+#define DRIFT_PPM 50000.0  /* fault.laser.rate_drift: the sensor's clock 5 % fast */
 
 enum laser_pow { POW_FULL, POW_REDUCED, POW_OFF };
 enum laser_output { OUT_NONE, OUT_RS422, OUT_ANALOG };
@@ -76,6 +77,11 @@ struct sim_laser {
 
 	struct sim_laser_truth *truth;
 	size_t truth_cap, truth_n;
+
+	/* Faults (sim/fault.h, docs/virtual-bench.md). */
+	struct sim_fault f_unplug, f_no_target, f_byte_drop, f_byte_garbage, f_rate_drift;
+	bool drifted;
+	struct rig_rng rng_noise;
 };
 
 static const double ranges_mm[] = { 10, 25, 50, 100, 200, 500 };
@@ -116,14 +122,17 @@ static void send_bytes(struct sim_laser *l, const uint8_t *p, size_t n, uint64_t
 	for (size_t i = 0; i < n; i++) {
 		uint64_t start = t_ns > l->line_free_ns ? t_ns : l->line_free_ns;
 		l->line_free_ns = start + l->byte_ns;
-		if (l->unplugged)
+		if (l->unplugged || sim_fault_event(&l->f_byte_drop, l->b, l->line_free_ns))
 			continue;
+		uint8_t byte = p[i];
+		if (sim_fault_event(&l->f_byte_garbage, l->b, l->line_free_ns))
+			byte = (uint8_t)(rng_u64(&l->rng_noise) & 0xFF);
 		if (l->qlen == l->qcap && !queue_grow(l)) {
 			l->overrun++; /* the host's buffer is full: newest bytes lost */
 			continue;
 		}
 		size_t j = (l->qhead + l->qlen) % l->qcap;
-		l->qb[j] = p[i];
+		l->qb[j] = byte;
 		l->qt[j] = l->line_free_ns;
 		l->qlen++;
 	}
@@ -139,7 +148,7 @@ static uint64_t sample_t_ns(const struct sim_laser *l, uint64_t k)
 static void set_rate(struct sim_laser *l, double rate_hz, uint64_t t0_ns)
 {
 	l->rate_hz = rate_hz;
-	l->period_ns = 1e9 / (rate_hz * (1.0 + l->clock_ppm * 1e-6));
+	l->period_ns = 1e9 / (rate_hz * (1.0 + (l->clock_ppm + (l->drifted ? DRIFT_PPM : 0)) * 1e-6));
 	l->t0_ns = t0_ns;
 	l->k = 0;
 	double bits_per_s = rate_hz * ILD1420_BITS_PER_VALUE;
@@ -151,6 +160,8 @@ static uint32_t measure(struct sim_laser *l, uint64_t t_ns, double *true_mm)
 	*true_mm = NAN;
 	if (l->pow == POW_OFF)
 		return ILD1420_ERR_LASER_OFF;
+	if (sim_fault_hit(&l->f_no_target, l->b, t_ns))
+		return ILD1420_ERR_NO_PEAK; /* dirt on the window, the target gone */
 	double ext_um = 0.0;
 	switch (l->b->target) {
 	case SIM_TARGET_NONE:
@@ -197,6 +208,16 @@ static bool streaming(const struct sim_laser *l)
 static void laser_sync(void *self, uint64_t now_ns)
 {
 	struct sim_laser *l = self;
+	if (!l->unplugged && sim_fault_struck(&l->f_unplug, l->b, now_ns)) {
+		l->unplugged = true;
+		l->qlen = 0; /* what was on the wire is gone */
+	}
+	if (!l->drifted && sim_fault_struck(&l->f_rate_drift, l->b, now_ns)) {
+		/* The oscillator jumps: samples go on from the next one, faster. */
+		uint64_t next = sample_t_ns(l, l->k);
+		l->drifted = true;
+		set_rate(l, l->rate_hz, next);
+	}
 	if (!streaming(l) || now_ns < l->quiet_until_ns) {
 		/* Nothing to send: skip ahead without sampling. */
 		if (now_ns >= l->t0_ns) {
@@ -508,7 +529,15 @@ enum rig_rc sim_laser_create(struct sim_bench *b, struct sim_model_inst *out,
 	    (rc = sim_param_double(b, "laser.baud", ILD1420_DEFAULT_BAUD, 9600, 1000000,
 				   &baud, err)) ||
 	    (rc = sim_param_string(b, "laser.serial", "19010042", l->serial,
-				   sizeof l->serial, err)))
+				   sizeof l->serial, err)) ||
+	    (rc = sim_fault_parse(b, &l->f_unplug, "laser.unplug", SIM_FAULT_ONCE, err)) ||
+	    (rc = sim_fault_parse(b, &l->f_no_target, "laser.no_target",
+				  SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
+	    (rc = sim_fault_parse(b, &l->f_byte_drop, "laser.byte_drop",
+				  SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
+	    (rc = sim_fault_parse(b, &l->f_byte_garbage, "laser.byte_garbage",
+				  SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
+	    (rc = sim_fault_parse(b, &l->f_rate_drift, "laser.rate_drift", SIM_FAULT_ONCE, err)))
 		goto fail;
 	bool range_ok = false;
 	for (size_t i = 0; i < sizeof ranges_mm / sizeof ranges_mm[0]; i++)
@@ -534,6 +563,7 @@ enum rig_rc sim_laser_create(struct sim_bench *b, struct sim_model_inst *out,
 	l->baud = (int)baud;
 	l->byte_ns = (uint64_t)llround(10.0 * 1e9 / baud);
 	rng_seed(&l->rng, b->seed, SIM_STREAM_ID);
+	rng_seed(&l->rng_noise, b->seed, SIM_STREAM_ID + 1);
 	l->garble = b->seed ^ 0x9e3779b97f4a7c15ull;
 	l->host_ok = true;
 	power_up_settings(l, clock_now_ns(b->clock));

@@ -30,6 +30,9 @@
 #define COOL_TAU_S 120.0     /* cooling with the motor off */
 #define QCAP 8192            /* bytes in flight each way */
 #define RNG_STREAM_PEN 0x70656eu
+#define GARBAGE_BURST 16     /* bytes of noise a fault.pen.garbage burst puts on the line */
+#define STALL_FACTOR 0.35    /* fault.pen.stall: the rate left under load */
+#define NAK_CODE -240        /* fault.pen.nak: SCPI "Hardware error" */
 
 enum shape { SHAPE_SINE, SHAPE_CAM, SHAPE_DWELL };
 static const char *const shape_names[] = { "sine", "cam", "dwell", NULL };
@@ -75,6 +78,14 @@ struct sim_pen {
 	double wander;         /* relative speed deviation */
 	double frozen_tip_um;  /* where the tips stopped when power went */
 	struct sim_pen_peak peaks[SIM_PEN_PEAK_HISTORY];
+
+	/* Faults (sim/fault.h, docs/virtual-bench.md). */
+	struct sim_fault f_silent, f_garbage, f_nak, f_reboot, f_stall, f_unreachable;
+	struct rig_rng rng_noise;
+	bool jammed;           /* the depth actuator is stuck ... */
+	double jam_um;         /* ... holding this mean depth */
+	bool stalled;
+	unsigned reboots;
 
 	/* Wire. */
 	struct byteq rx, tx;   /* host->pen, pen->host */
@@ -256,6 +267,13 @@ static double shape_peak_u(enum shape sh)
 	return sh == SHAPE_CAM ? 0.3 : 0.5;
 }
 
+/* Where the depth settles: the transfer of the raw setpoint, or where a
+ * jammed actuator holds it. */
+static double depth_target(const struct sim_pen *p)
+{
+	return p->jammed ? p->jam_um : sim_pen_depth_for_raw(p, p->fw.raw[PEN_FW_DEPTH]);
+}
+
 static bool ready(const struct sim_pen *p)
 {
 	return p->powered && p->t_ns >= p->ready_ns;
@@ -266,7 +284,7 @@ static double mean_depth_after(const struct sim_pen *p, double dt_s)
 {
 	double filt = p->depth_filt_um, warm = p->warm;
 	if (p->powered) {
-		double target = sim_pen_depth_for_raw(p, p->fw.raw[PEN_FW_DEPTH]);
+		double target = depth_target(p);
 		filt = target + (filt - target) * exp(-dt_s / p->settle_s);
 	}
 	if (p->running)
@@ -321,7 +339,7 @@ static void move(struct sim_pen *p, uint64_t t1)
 		p->cyc = c1;
 	}
 	if (p->powered) {
-		double target = sim_pen_depth_for_raw(p, p->fw.raw[PEN_FW_DEPTH]);
+		double target = depth_target(p);
 		p->depth_filt_um = target + (p->depth_filt_um - target) * exp(-dt / p->settle_s);
 	}
 	if (p->running)
@@ -337,8 +355,15 @@ static void tick(struct sim_pen *p)
 	double rho = exp(-1e-3 / WANDER_TAU_S);
 	p->wander = rho * p->wander +
 		    p->speed_wander * sqrt(1 - rho * rho) * rng_gauss(&p->rng_wander);
+	if (!p->stalled && sim_fault_struck(&p->f_stall, p->b, p->t_ns))
+		p->stalled = true;
+	if (!p->jammed && sim_fault_struck(&p->f_unreachable, p->b, p->t_ns)) {
+		p->jammed = true;
+		p->jam_um = p->depth_filt_um;
+	}
 	double target = p->running
-		? sim_pen_freq_for_raw(p, p->fw.raw[PEN_FW_FREQ], sim_bench_force_n(p->b))
+		? sim_pen_freq_for_raw(p, p->fw.raw[PEN_FW_FREQ], sim_bench_force_n(p->b)) *
+			  (p->stalled ? STALL_FACTOR : 1.0)
 		: 0.0;
 	p->freq_filt_hz = target + (p->freq_filt_hz - target) * exp(-1e-3 / SPINUP_TAU_S);
 }
@@ -355,14 +380,41 @@ static void motor_follow_firmware(struct sim_pen *p)
 	}
 }
 
+/* The firmware restarts (a brown-out, a watchdog): motor off, RAM and
+ * staged tables lost, silent while it boots; saved tables survive. */
+static void reboot(struct sim_pen *p)
+{
+	p->reboots++;
+	p->running = false;
+	p->freq_filt_hz = 0;
+	q_clear(&p->rx);
+	q_clear(&p->tx);
+	p->line_len = 0;
+	p->line_overrun = false;
+	p->pen_tx_free_ns = p->t_ns;
+	p->ready_ns = p->t_ns + p->boot_ns;
+	p->strokes = 0;
+	pen_fw_reset(&p->fw);
+}
+
 static void line_byte(struct sim_pen *p, uint8_t c)
 {
 	if (c == '\n') {
 		size_t len = p->line_len;
 		if (len > 0 && p->line[len - 1] == '\r')
 			len--;
-		if (p->line_overrun) {
+		if (sim_fault_hit(&p->f_silent, p->b, p->t_ns)) {
+			/* A hung firmware: the line is lost, nothing answers. */
+		} else if (p->f_reboot.kind == SIM_FAULT_PROB &&
+			   sim_fault_hit(&p->f_reboot, p->b, p->t_ns)) {
+			reboot(p);
+			return;
+		} else if (p->line_overrun) {
 			pen_fw_push_error(&p->fw, -363, "line longer than 128 bytes");
+		} else if (len > 0 && !memchr(p->line, '?', len) &&
+			   sim_fault_hit(&p->f_nak, p->b, p->t_ns)) {
+			/* Commands refused, queries still answered. */
+			pen_fw_push_error(&p->fw, NAK_CODE, "motor driver fault");
 		} else {
 			char reply[PEN_FW_REPLY_MAX + 1];
 			size_t n = pen_fw_execute(&p->fw, p->line, len, reply, sizeof reply - 1);
@@ -370,6 +422,10 @@ static void line_byte(struct sim_pen *p, uint8_t c)
 				n = PEN_FW_REPLY_MAX;
 			if (n > 0) {
 				reply[n++] = '\n';
+				if (p->f_garbage.kind == SIM_FAULT_PROB)
+					for (size_t i = 0; i < n; i++)
+						if (sim_fault_hit(&p->f_garbage, p->b, p->t_ns))
+							reply[i] = (char)(rng_u64(&p->rng_noise) & 0xFF);
 				send((const uint8_t *)reply, n, &p->pen_ser, &p->host_ser,
 				     p->t_ns + p->latency_ns, &p->pen_tx_free_ns, &p->tx);
 			}
@@ -420,7 +476,18 @@ static void advance_to(struct sim_pen *p, uint64_t t)
 
 static void pen_sync(void *self, uint64_t now_ns)
 {
-	advance_to(self, now_ns);
+	struct sim_pen *p = self;
+	advance_to(p, now_ns);
+	if (p->f_reboot.kind != SIM_FAULT_PROB && ready(p) &&
+	    sim_fault_event(&p->f_reboot, p->b, now_ns))
+		reboot(p);
+	if (p->f_garbage.kind != SIM_FAULT_PROB && sim_fault_event(&p->f_garbage, p->b, now_ns)) {
+		uint8_t noise[GARBAGE_BURST];
+		for (size_t i = 0; i < sizeof noise; i++)
+			noise[i] = (uint8_t)(rng_u64(&p->rng_noise) & 0xFF);
+		send(noise, sizeof noise, &p->host_ser, &p->host_ser, now_ns, &p->pen_tx_free_ns,
+		     &p->tx);
+	}
 }
 
 static double pen_tip(void *ctx, uint64_t t_ns)
@@ -575,7 +642,13 @@ enum rig_rc sim_pen_create(struct sim_bench *b, struct sim_model_inst *out,
 	    (rc = sim_param_double(b, "pen.depth_sd_um", 4, 0, 200, &p->depth_sd_um, err)) ||
 	    (rc = sim_param_double(b, "pen.speed_wander", 0.003, 0, 0.1, &p->speed_wander, err)) ||
 	    (rc = sim_param_double(b, "pen.load_droop_per_n", 0.004, 0, 0.05, &p->droop_per_n, err)) ||
-	    (rc = sim_param_double(b, "pen.settle_ms", 30, 0.1, 5000, &settle_ms, err)))
+	    (rc = sim_param_double(b, "pen.settle_ms", 30, 0.1, 5000, &settle_ms, err)) ||
+	    (rc = sim_fault_parse(b, &p->f_silent, "pen.silent", SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
+	    (rc = sim_fault_parse(b, &p->f_garbage, "pen.garbage", SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
+	    (rc = sim_fault_parse(b, &p->f_nak, "pen.nak", SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
+	    (rc = sim_fault_parse(b, &p->f_reboot, "pen.reboot", SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
+	    (rc = sim_fault_parse(b, &p->f_stall, "pen.stall", SIM_FAULT_ONCE, err)) ||
+	    (rc = sim_fault_parse(b, &p->f_unreachable, "pen.unreachable", SIM_FAULT_ONCE, err)))
 		goto fail;
 	if (min_hz >= max_hz) {
 		rc = rig_fail(err, RIG_E_CONFIG, "pen.min_freq_hz %g must be below pen.max_freq_hz %g",
@@ -604,6 +677,7 @@ enum rig_rc sim_pen_create(struct sim_bench *b, struct sim_model_inst *out,
 
 	rng_seed(&p->rng_scatter, b->seed, RNG_STREAM_PEN);
 	rng_seed(&p->rng_wander, b->seed, RNG_STREAM_PEN + 1);
+	rng_seed(&p->rng_noise, b->seed, RNG_STREAM_PEN + 2);
 	p->t_ns = clock_now_ns(b->clock);
 	p->pen_tx_free_ns = p->host_tx_free_ns = p->t_ns;
 	p->depth_filt_um = sim_pen_depth_for_raw(p, fw->raw[PEN_FW_DEPTH]);
@@ -647,7 +721,7 @@ void sim_pen_truth(struct sim_pen *p, struct sim_pen_truth *out)
 	out->raw_depth_um = p->fw.raw[PEN_FW_DEPTH];
 	out->raw_freq_hz = p->fw.raw[PEN_FW_FREQ];
 	out->warmup_drift_um = p->warm * p->warmup_drift_um;
-	out->depth_um = sim_pen_depth_for_raw(p, out->raw_depth_um) + out->warmup_drift_um;
+	out->depth_um = depth_target(p) + out->warmup_drift_um;
 	out->depth_now_um = mean_depth_after(p, 0);
 	out->depth_sd_um = p->depth_sd_um;
 	out->freq_hz = p->running
@@ -692,4 +766,20 @@ unsigned sim_pen_saved_table(const struct sim_pen *p, int table,
 		raw_milli[i] = t->raw_milli[i];
 	}
 	return t->n;
+}
+
+void sim_pen_set_saved_table(struct sim_pen *p, int table, unsigned n,
+			     const int32_t *cmd_milli, const int32_t *raw_milli)
+{
+	struct pen_fw_table *t = &p->fw.saved[table ? 1 : 0];
+	t->n = n > PEN_FW_TABLE_MAX ? PEN_FW_TABLE_MAX : n;
+	for (unsigned i = 0; i < t->n; i++) {
+		t->cmd_milli[i] = cmd_milli[i];
+		t->raw_milli[i] = raw_milli[i];
+	}
+}
+
+unsigned sim_pen_reboots(const struct sim_pen *p)
+{
+	return p->reboots;
 }

@@ -83,4 +83,12 @@ void sim_pen_inject_noise(struct sim_pen *p, const void *bytes, size_t n);
 unsigned sim_pen_saved_table(const struct sim_pen *p, int table,
 			     int32_t *cmd_milli, int32_t *raw_milli);
 
+/* Put a table into the pen's non-volatile memory, as an earlier
+ * calibration would have (for tests of what a failed run leaves behind). */
+void sim_pen_set_saved_table(struct sim_pen *p, int table, unsigned n,
+			     const int32_t *cmd_milli, const int32_t *raw_milli);
+
+/* How often the firmware restarted without a power cycle (fault.pen.reboot). */
+unsigned sim_pen_reboots(const struct sim_pen *p);
+
 #endif

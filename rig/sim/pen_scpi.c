@@ -24,6 +24,7 @@ static const char *error_text(int code)
 	case -113: return "Undefined header";
 	case -221: return "Settings conflict";
 	case -222: return "Data out of range";
+	case -240: return "Hardware error";
 	case -223: return "Too much data";
 	case -224: return "Illegal parameter value";
 	case -350: return "Queue overflow";

@@ -97,8 +97,14 @@ static enum rig_rc read_line(struct pen *p, const char *cmd, char *out, size_t c
 		unsigned left_ms = (unsigned)((deadline - now + RIG_NS_PER_MS - 1) / RIG_NS_PER_MS);
 		char c;
 		size_t got = 0;
-		enum rig_rc rc = serial_read_some(p->port, &c, 1, left_ms, &got, err);
-		if (rc)
+		enum rig_rc rc;
+		if (p->set.check) {
+			if ((rc = p->set.check(p->set.check_ctx, err)))
+				return rc;
+			if (left_ms > PEN_CHECK_MS)
+				left_ms = PEN_CHECK_MS;
+		}
+		if ((rc = serial_read_some(p->port, &c, 1, left_ms, &got, err)))
 			return rc;
 		if (got == 0)
 			continue;
@@ -237,7 +243,12 @@ enum rig_rc pen_wait_ready(struct pen *p, unsigned timeout_ms, struct rig_err *e
 			return rig_fail(err, last.rc ? last.rc : RIG_E_TIMEOUT,
 					"%s: the pen was not ready within %u ms: %s",
 					serial_name(p->port), timeout_ms, last.msg);
-		clock_sleep_ns(p->clock, 20 * RIG_NS_PER_MS);
+		for (int i = 0; i < 20 / PEN_CHECK_MS; i++) {
+			enum rig_rc crc = p->set.check ? p->set.check(p->set.check_ctx, err) : RIG_OK;
+			if (crc)
+				return crc;
+			clock_sleep_ns(p->clock, PEN_CHECK_MS * RIG_NS_PER_MS);
+		}
 	}
 }
 

@@ -27,7 +27,13 @@
 
 struct pen_settings {
 	unsigned timeout_ms; /* per reply, from the command's last byte sent */
+	/* Optional: called at least every PEN_CHECK_MS of a wait for the pen
+	 * (the bench's e-stop and lid); a non-zero return ends the wait with
+	 * that code and its message. */
+	enum rig_rc (*check)(void *ctx, struct rig_err *err);
+	void *check_ctx;
 };
+#define PEN_CHECK_MS 10
 
 /* timeout_ms = 200. */
 struct pen_settings pen_settings_default(void);

@@ -1,0 +1,272 @@
+/* test_faults.c - the fault mechanism of the virtual bench, and a few
+ * representative rows of the fault matrix (`make faults` runs all), so a
+ * regression shows in `make check`. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "run/run.h"
+#include "sim/bench.h"
+#include "sim/io.h"
+#include "support/faultrow.h"
+#include "support/testutil.h"
+
+#define FIXTURE SRCDIR "/fixtures/sim.ini"
+#define PROFILE SRCDIR "/profiles/production-p25.ini"
+
+/* ---- the mechanism ---- */
+
+static enum rig_rc bench_with(const char *kv, struct rig_vclock *vc, struct rig_hal *hal,
+			      struct sim_bench **b, struct rig_err *err)
+{
+	struct sim_param p;
+	vclock_init(vc, 0);
+	*hal = (struct rig_hal){ .clock = &vc->base };
+	ck_assert_int_eq(sim_param_parse(&p, kv, err), RIG_OK);
+	return sim_bench_create(b, hal, &p, 1, err);
+}
+
+START_TEST(test_fault_forms_are_checked_with_the_parameters_origin)
+{
+	static const char *const bad[] = {
+		"fault.pen.stall=p=0.1",     /* strikes once, not per operation */
+		"fault.pen.silent=p=2",      /* not a probability */
+		"fault.laser.unplug=lunch",  /* not a phase */
+		"fault.estop=verify+x",      /* not seconds */
+		"fault.pen.nak=t=-1",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct rig_vclock vc;
+		struct rig_hal hal;
+		struct sim_bench *b = NULL;
+		struct rig_err err = { 0 };
+		ck_assert_int_eq(bench_with(bad[i], &vc, &hal, &b, &err), RIG_E_CONFIG);
+		ck_assert_msg(strstr(err.msg, "--sim") != NULL, "%s: %s", bad[i], err.msg);
+	}
+}
+END_TEST
+
+START_TEST(test_phase_fault_strikes_at_its_offset_into_the_phase)
+{
+	struct rig_vclock vc;
+	struct rig_hal hal;
+	struct sim_bench *b;
+	struct rig_err err;
+	ck_assert_int_eq(bench_with("fault.lid_open=verify+0.25", &vc, &hal, &b, &err), RIG_OK);
+	clock_sleep_ns(&vc.base, 3 * RIG_NS_PER_S);
+	sim_bench_set_phase(b, "calibrate");
+	clock_sleep_ns(&vc.base, 1 * RIG_NS_PER_S);
+	sim_bench_sync(b);
+	ck_assert(!gpio_virt_level(b->chip, SIM_LINE_LID));
+	sim_bench_set_phase(b, "verify"); /* at 4 s */
+	clock_sleep_ns(&vc.base, 249 * RIG_NS_PER_MS);
+	sim_bench_sync(b);
+	ck_assert(!gpio_virt_level(b->chip, SIM_LINE_LID));
+	clock_sleep_ns(&vc.base, 2 * RIG_NS_PER_MS);
+	sim_bench_sync(b);
+	ck_assert(gpio_virt_level(b->chip, SIM_LINE_LID));
+	const struct sim_fault *f = sim_bench_fault(b, "fault.lid_open");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->struck_ns, 4250 * RIG_NS_PER_MS);
+	sim_bench_destroy(b);
+}
+END_TEST
+
+START_TEST(test_phase_fault_not_struck_in_its_window_strikes_when_the_phase_ends)
+{
+	struct rig_vclock vc;
+	struct rig_hal hal;
+	struct sim_bench *b;
+	struct rig_err err;
+	ck_assert_int_eq(bench_with("fault.estop=preload+5", &vc, &hal, &b, &err), RIG_OK);
+	sim_bench_set_phase(b, "preload");
+	clock_sleep_ns(&vc.base, 100 * RIG_NS_PER_MS);
+	sim_bench_set_phase(b, "calibrate");
+	sim_bench_sync(b);
+	ck_assert(gpio_virt_level(b->chip, SIM_LINE_ESTOP));
+	ck_assert_uint_eq(sim_bench_fault(b, "fault.estop")->struck_ns, 100 * RIG_NS_PER_MS);
+	sim_bench_destroy(b);
+}
+END_TEST
+
+START_TEST(test_report_folder_faults_fail_file_operations_with_their_errno)
+{
+	struct rig_vclock vc;
+	struct rig_hal hal;
+	struct sim_bench *b;
+	struct rig_err err;
+	ck_assert_int_eq(bench_with("fault.disk_full=t=1", &vc, &hal, &b, &err), RIG_OK);
+	ck_assert_int_eq(sim_bench_file_errno(b, true), 0);
+	clock_sleep_ns(&vc.base, 1 * RIG_NS_PER_S);
+	ck_assert_int_eq(sim_bench_file_errno(b, true), ENOSPC);
+	ck_assert_int_eq(sim_bench_file_errno(b, false), 0); /* unlink, fsync still work */
+	sim_bench_destroy(b);
+	ck_assert_int_eq(bench_with("fault.readonly=t=0", &vc, &hal, &b, &err), RIG_OK);
+	ck_assert_int_eq(sim_bench_file_errno(b, false), EROFS);
+	sim_bench_destroy(b);
+}
+END_TEST
+
+/* ---- regressions found by the matrix ---- */
+
+struct watch {
+	uint64_t struck_ns, off_ns;
+	bool seen;
+};
+
+static void watch_end(void *ctx, struct sim_bench *b)
+{
+	struct watch *w = ctx;
+	if (!b)
+		return;
+	w->seen = true;
+	sim_io_fault_times(b, &w->struck_ns, &w->off_ns);
+}
+
+START_TEST(test_lid_opened_while_the_pen_boots_cuts_power_within_50_ms)
+{
+	/* The pen boots for 200 ms inside identify; the rig used to look at
+	 * the lid only after the boot wait (314 ms late). */
+	char *dir = tu_tmpdir(), *text = tu_read(FIXTURE);
+	char *fixture = tu_write(dir, "sim.ini", text), *out = NULL;
+	ck_assert_int_ge(asprintf(&out, "%s/reports", dir), 0);
+	for (int ms = 0; ms <= 550; ms += 25) {
+		char kv[64];
+		snprintf(kv, sizeof kv, "fault.lid_open=identify+%.3f", ms / 1000.0);
+		char *sims[] = { kv };
+		struct watch w = { 0 };
+		struct run_options o = { .fixture_path = fixture, .profile_path = PROFILE,
+					 .operator_name = "t", .out_dir = out, .sims = sims,
+					 .nsims = 1, .on_end = watch_end, .phase_ctx = &w };
+		struct run_result res;
+		ck_assert_int_eq(run_execute(&o, &res), 2);
+		ck_assert(w.seen);
+		if (w.off_ns > w.struck_ns) /* else: the pen was never switched on */
+			ck_assert_msg(w.off_ns - w.struck_ns <= 50 * RIG_NS_PER_MS,
+				      "%s: power off %.1f ms after the trip", kv,
+				      (double)(w.off_ns - w.struck_ns) / 1e6);
+	}
+	tu_rmtree(dir);
+	free(dir);
+	free(text);
+	free(fixture);
+	free(out);
+}
+END_TEST
+
+/* ---- representative matrix rows ---- */
+
+static void row(const char *fault, const char *when, enum fault_harm harm,
+		const char *harmful_before, const char *expect_verdict, int expect_exit)
+{
+	struct fault_spec s = { .fault = fault, .when = when, .harm = harm,
+				.harmful_before = harmful_before, .why = "" };
+	struct fault_outcome o;
+	fault_row_run(&s, FIXTURE, PROFILE, 1, &o);
+	ck_assert_msg(o.ok, "fault.%s=%s: %s", fault, when, o.problem);
+	ck_assert_msg(o.exit_code == expect_exit, "fault.%s=%s: exit %d, expected %d (%s)", fault,
+		      when, o.exit_code, expect_exit, o.verdict);
+	if (expect_verdict)
+		ck_assert_str_eq(o.verdict, expect_verdict);
+}
+
+START_TEST(test_silent_pen_during_calibration_aborts_and_keeps_the_old_tables)
+{
+	struct fault_spec s = { .fault = "pen.silent", .when = "calibrate",
+				.harm = FAULT_HARMFUL, .harmful_before = "report", .why = "" };
+	struct fault_outcome o;
+	fault_row_run(&s, FIXTURE, PROFILE, 1, &o);
+	ck_assert_msg(o.ok, "%s", o.problem);
+	ck_assert_int_eq(o.exit_code, 2);
+	ck_assert_int_eq(o.tables, TABLES_OLD);
+	ck_assert(o.motor_off && o.power_off);
+}
+END_TEST
+
+START_TEST(test_refusing_pen_during_verify_aborts)
+{
+	row("pen.nak", "verify", FAULT_HARMFUL, "report", "ABORTED", 2);
+}
+END_TEST
+
+START_TEST(test_unplugged_laser_aborts_within_its_timeout)
+{
+	row("laser.unplug", "verify", FAULT_HARMFUL, "report", "ABORTED", 2);
+}
+END_TEST
+
+START_TEST(test_stuck_load_cell_aborts_the_preload)
+{
+	row("loadcell.stuck", "preload", FAULT_HARMFUL, "calibrate", "ABORTED", 2);
+}
+END_TEST
+
+START_TEST(test_drifting_load_cell_never_passes_the_preload)
+{
+	row("loadcell.drift", "preload", FAULT_HARMFUL, "calibrate", "FAIL", 1);
+}
+END_TEST
+
+START_TEST(test_rare_glitch_reads_and_dropped_bytes_are_ridden_out)
+{
+	row("loadcell.glitch", "p=0.05", FAULT_HARMLESS, NULL, "PASS", 0);
+	row("laser.byte_drop", "p=0.00001", FAULT_HARMLESS, NULL, "PASS", 0);
+}
+END_TEST
+
+START_TEST(test_full_disk_mid_run_exits_74_and_the_journal_is_recovered)
+{
+	struct fault_spec s = { .fault = "disk_full", .when = "verify",
+				.harm = FAULT_NO_FOLDER, .why = "" };
+	struct fault_outcome o;
+	fault_row_run(&s, FIXTURE, PROFILE, 1, &o);
+	ck_assert_msg(o.ok, "%s", o.problem);
+	ck_assert_int_eq(o.exit_code, 74);
+	ck_assert_msg(strstr(o.report_error, "No space left on device") &&
+		      strstr(o.report_error, ".journal"), "%s", o.report_error);
+	ck_assert(o.recovered);
+	ck_assert(o.motor_off && o.power_off);
+}
+END_TEST
+
+START_TEST(test_read_only_folder_before_the_run_exits_74_before_the_pen_runs)
+{
+	row("readonly", "identify", FAULT_NO_FOLDER, NULL, NULL, 74);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("faults");
+	TCase *tc = tcase_create("mechanism");
+	tcase_add_test(tc, test_fault_forms_are_checked_with_the_parameters_origin);
+	tcase_add_test(tc, test_phase_fault_strikes_at_its_offset_into_the_phase);
+	tcase_add_test(tc, test_phase_fault_not_struck_in_its_window_strikes_when_the_phase_ends);
+	tcase_add_test(tc, test_report_folder_faults_fail_file_operations_with_their_errno);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("runs");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_lid_opened_while_the_pen_boots_cuts_power_within_50_ms);
+	tcase_add_test(tc, test_silent_pen_during_calibration_aborts_and_keeps_the_old_tables);
+	tcase_add_test(tc, test_refusing_pen_during_verify_aborts);
+	tcase_add_test(tc, test_unplugged_laser_aborts_within_its_timeout);
+	tcase_add_test(tc, test_stuck_load_cell_aborts_the_preload);
+	tcase_add_test(tc, test_drifting_load_cell_never_passes_the_preload);
+	tcase_add_test(tc, test_rare_glitch_reads_and_dropped_bytes_are_ridden_out);
+	tcase_add_test(tc, test_full_disk_mid_run_exits_74_and_the_journal_is_recovered);
+	tcase_add_test(tc, test_read_only_folder_before_the_run_exits_74_before_the_pen_runs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
