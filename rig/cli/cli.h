@@ -8,6 +8,8 @@
 #ifndef RIG_CLI_CLI_H
 #define RIG_CLI_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 typedef int (*rig_cmd_fn)(int argc, char **argv);
@@ -20,6 +22,13 @@ struct rig_command {
 
 extern const struct rig_command rig_commands[];
 extern const unsigned rig_ncommands;
+
+/* --sim key=value options a command takes at most. */
+#define CLI_MAX_SIM 64
+
+/* Append one --sim argument to sims[*nsims]; false (with a message for
+ * command cmd) when there are already CLI_MAX_SIM of them. */
+bool cli_add_sim(const char *cmd, char **sims, size_t *nsims, char *arg);
 
 /* Print "rig <cmd>: <message>" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...)

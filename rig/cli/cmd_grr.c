@@ -8,7 +8,6 @@
 #include "cli/session.h"
 #include "study/grr.h"
 
-#define MAX_SIM_PARAMS 64
 #define DEFAULT_PROFILE "profiles/production-p25.ini"
 
 static void usage(FILE *out)
@@ -47,7 +46,7 @@ int cmd_grr(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *sims[MAX_SIM_PARAMS];
+	char *sims[CLI_MAX_SIM];
 	struct grr_options o = { .profile_path = DEFAULT_PROFILE, .sims = sims, .progress = stderr };
 	char *end;
 	long v;
@@ -74,11 +73,8 @@ int cmd_grr(int argc, char **argv)
 			o.wait_lock_s = (unsigned)v;
 			break;
 		case 's':
-			if (o.nsims == MAX_SIM_PARAMS) {
-				cli_error("grr", "at most %d --sim options", MAX_SIM_PARAMS);
+			if (!cli_add_sim("grr", sims, &o.nsims, optarg))
 				return RIG_EXIT_USAGE;
-			}
-			sims[o.nsims++] = optarg;
 			break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
 		default: usage(stderr); return RIG_EXIT_USAGE;

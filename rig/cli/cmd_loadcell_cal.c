@@ -17,7 +17,6 @@
 #include "core/ini_edit.h"
 #include "dev/loadcell/loadcell.h"
 
-#define MAX_SIM_PARAMS 64
 #define CAL_MEDIAN_MIN 9         /* reads per median for a calibration */
 #define MIN_SPAN_COUNTS 100.0    /* less: the mass is not on the cell */
 #define RETURN_TO_ZERO_WARN 0.0025 /* of the span: half the 0.5 % target */
@@ -51,7 +50,7 @@ int cmd_loadcell_cal(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fixture = NULL;
-	char *sims[MAX_SIM_PARAMS];
+	char *sims[CLI_MAX_SIM];
 	size_t nsims = 0;
 	bool yes = false;
 	double mass_g = NAN;
@@ -71,11 +70,8 @@ int cmd_loadcell_cal(int argc, char **argv)
 			break;
 		case 'f': fixture = optarg; break;
 		case 's':
-			if (nsims == MAX_SIM_PARAMS) {
-				cli_error("loadcell-cal", "at most %d --sim options", MAX_SIM_PARAMS);
+			if (!cli_add_sim("loadcell-cal", sims, &nsims, optarg))
 				return RIG_EXIT_USAGE;
-			}
-			sims[nsims++] = optarg;
 			break;
 		case 'y': yes = true; break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;

@@ -14,7 +14,6 @@
 #include "cli/session.h"
 #include "run/devices.h"
 
-#define MAX_SIM_PARAMS 64
 #define LASER_CHUNK 256
 
 static void usage(FILE *out)
@@ -93,7 +92,7 @@ int cmd_monitor(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fixture = NULL;
-	char *sims[MAX_SIM_PARAMS];
+	char *sims[CLI_MAX_SIM];
 	size_t nsims = 0;
 	double count = 0, interval_ms = 500, depth_um = -1, freq_hz = -1;
 	int c;
@@ -102,11 +101,8 @@ int cmd_monitor(int argc, char **argv)
 		switch (c) {
 		case 'f': fixture = optarg; break;
 		case 's':
-			if (nsims == MAX_SIM_PARAMS) {
-				cli_error("monitor", "at most %d --sim options", MAX_SIM_PARAMS);
+			if (!cli_add_sim("monitor", sims, &nsims, optarg))
 				return RIG_EXIT_USAGE;
-			}
-			sims[nsims++] = optarg;
 			break;
 		case 'n':
 			if (!parse_num(optarg, 1, 1e9, &count) || count != floor(count)) {

@@ -10,7 +10,6 @@
 #include "dev/io/io.h"
 #include "dev/pen/pen.h"
 
-#define MAX_SIM_PARAMS 64
 #define BOOT_WAIT_MS 2000
 
 static void usage(FILE *out)
@@ -40,7 +39,7 @@ int cmd_pen(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fixture = NULL;
-	char *sims[MAX_SIM_PARAMS];
+	char *sims[CLI_MAX_SIM];
 	size_t nsims = 0;
 	int c;
 	optind = 1;
@@ -48,11 +47,8 @@ int cmd_pen(int argc, char **argv)
 		switch (c) {
 		case 'f': fixture = optarg; break;
 		case 's':
-			if (nsims == MAX_SIM_PARAMS) {
-				cli_error("pen", "at most %d --sim options", MAX_SIM_PARAMS);
+			if (!cli_add_sim("pen", sims, &nsims, optarg))
 				return RIG_EXIT_USAGE;
-			}
-			sims[nsims++] = optarg;
 			break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
 		default: usage(stderr); return RIG_EXIT_USAGE;

@@ -11,7 +11,6 @@
 #include "plot/files.h"
 #include "run/run.h"
 
-#define MAX_SIM_PARAMS 64
 
 static void usage(FILE *out)
 {
@@ -63,7 +62,7 @@ int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *sims[MAX_SIM_PARAMS];
+	char *sims[CLI_MAX_SIM];
 	struct run_options o = {
 		.profile_path = session_default_profile(),
 		.progress = stderr,
@@ -103,11 +102,8 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 		case 's':
-			if (o.nsims == MAX_SIM_PARAMS) {
-				cli_error("run", "at most %d --sim options", MAX_SIM_PARAMS);
+			if (!cli_add_sim("run", sims, &o.nsims, optarg))
 				return RIG_EXIT_USAGE;
-			}
-			sims[o.nsims++] = optarg;
 			break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
 		default: usage(stderr); return RIG_EXIT_USAGE;

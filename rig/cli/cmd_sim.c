@@ -17,7 +17,6 @@
 #include "cli/cli.h"
 #include "cli/session.h"
 
-#define MAX_SIM_PARAMS 64
 
 struct pty_dev {
 	struct sim_serial_dev *dev;
@@ -81,7 +80,7 @@ int cmd_sim(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fixture = NULL;
-	char *sims[MAX_SIM_PARAMS];
+	char *sims[CLI_MAX_SIM];
 	size_t nsims = 0;
 	int c;
 	optind = 1;
@@ -89,11 +88,8 @@ int cmd_sim(int argc, char **argv)
 		switch (c) {
 		case 'f': fixture = optarg; break;
 		case 's':
-			if (nsims == MAX_SIM_PARAMS) {
-				cli_error("sim", "at most %d --sim options", MAX_SIM_PARAMS);
+			if (!cli_add_sim("sim", sims, &nsims, optarg))
 				return RIG_EXIT_USAGE;
-			}
-			sims[nsims++] = optarg;
 			break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
 		default: usage(stderr); return RIG_EXIT_USAGE;

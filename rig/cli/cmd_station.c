@@ -9,7 +9,6 @@
 #include "cli/session.h"
 #include "station/station.h"
 
-#define MAX_SIM_PARAMS 64
 
 static void usage(FILE *out)
 {
@@ -57,7 +56,7 @@ int cmd_station(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *sims[MAX_SIM_PARAMS];
+	char *sims[CLI_MAX_SIM];
 	struct station_plan plan = { 0 };
 	struct station_options o = {
 		.profile_path = session_default_profile(),
@@ -87,11 +86,8 @@ int cmd_station(int argc, char **argv)
 			}
 			break;
 		case 's':
-			if (o.nsims == MAX_SIM_PARAMS) {
-				cli_error("station", "at most %d --sim options", MAX_SIM_PARAMS);
+			if (!cli_add_sim("station", sims, &o.nsims, optarg))
 				goto out;
-			}
-			sims[o.nsims++] = optarg;
 			break;
 		case 'u':
 			if (station_plan_add(&plan, optarg, &err)) {

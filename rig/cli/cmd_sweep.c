@@ -10,7 +10,6 @@
 #include "plot/files.h"
 #include "study/sweep.h"
 
-#define MAX_SIM_PARAMS 64
 
 static void usage(FILE *out)
 {
@@ -78,7 +77,7 @@ int cmd_sweep(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static double depths[SWEEP_MAX_POINTS], freqs[SWEEP_MAX_POINTS];
-	char *sims[MAX_SIM_PARAMS];
+	char *sims[CLI_MAX_SIM];
 	struct sweep_options o = {
 		.repeats = 1, .settle_ms = 300, .window = { .window_s = 0.5 },
 		.progress = stderr, .sims = sims, .depths_um = depths, .freqs_hz = freqs,
@@ -129,11 +128,8 @@ int cmd_sweep(int argc, char **argv)
 			o.wait_lock_s = (unsigned)v;
 			break;
 		case 's':
-			if (o.nsims == MAX_SIM_PARAMS) {
-				cli_error("sweep", "at most %d --sim options", MAX_SIM_PARAMS);
+			if (!cli_add_sim("sweep", sims, &o.nsims, optarg))
 				return RIG_EXIT_USAGE;
-			}
-			sims[o.nsims++] = optarg;
 			break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
 		default: usage(stderr); return RIG_EXIT_USAGE;

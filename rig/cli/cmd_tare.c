@@ -9,7 +9,6 @@
 #include "core/ini_edit.h"
 #include "dev/loadcell/loadcell.h"
 
-#define MAX_SIM_PARAMS 64
 
 static void usage(FILE *out)
 {
@@ -37,7 +36,7 @@ int cmd_tare(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fixture = NULL;
-	char *sims[MAX_SIM_PARAMS];
+	char *sims[CLI_MAX_SIM];
 	size_t nsims = 0;
 	bool yes = false;
 	int c;
@@ -46,11 +45,8 @@ int cmd_tare(int argc, char **argv)
 		switch (c) {
 		case 'f': fixture = optarg; break;
 		case 's':
-			if (nsims == MAX_SIM_PARAMS) {
-				cli_error("tare", "at most %d --sim options", MAX_SIM_PARAMS);
+			if (!cli_add_sim("tare", sims, &nsims, optarg))
 				return RIG_EXIT_USAGE;
-			}
-			sims[nsims++] = optarg;
 			break;
 		case 'y': yes = true; break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;

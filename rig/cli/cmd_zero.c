@@ -12,7 +12,6 @@
 #include "core/ini_edit.h"
 #include "dev/laser/laser.h"
 
-#define MAX_SIM_PARAMS 64
 #define DEFAULT_SAMPLES 4000
 #define READ_TIMEOUT_MS 200
 /* A flat, matt reference reads within a few counts; more spread means a
@@ -74,7 +73,7 @@ int cmd_zero(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fixture = NULL;
-	char *sims[MAX_SIM_PARAMS];
+	char *sims[CLI_MAX_SIM];
 	size_t nsims = 0;
 	long samples = DEFAULT_SAMPLES;
 	bool yes = false;
@@ -84,11 +83,8 @@ int cmd_zero(int argc, char **argv)
 		switch (c) {
 		case 'f': fixture = optarg; break;
 		case 's':
-			if (nsims == MAX_SIM_PARAMS) {
-				cli_error("zero", "at most %d --sim options", MAX_SIM_PARAMS);
+			if (!cli_add_sim("zero", sims, &nsims, optarg))
 				return RIG_EXIT_USAGE;
-			}
-			sims[nsims++] = optarg;
 			break;
 		case 'n': {
 			char *end;

@@ -31,3 +31,13 @@ void cli_error(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 }
+
+bool cli_add_sim(const char *cmd, char **sims, size_t *nsims, char *arg)
+{
+	if (*nsims == CLI_MAX_SIM) {
+		cli_error(cmd, "at most %d --sim options", CLI_MAX_SIM);
+		return false;
+	}
+	sims[(*nsims)++] = arg;
+	return true;
+}
