@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/fsutil.h"
 #include "cli/session.h"
 #include "measure/capture.h"
 #include "measure/stroke.h"
@@ -201,23 +202,6 @@ static enum rig_rc check_safety(struct run *r, struct rig_err *err)
 {
 	struct point_bench pb = point_bench_of(r);
 	return point_check_safety(&pb, err);
-}
-
-static enum rig_rc mkdirs(const char *path, struct rig_err *err)
-{
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return rig_fail_errno(err, RIG_E_IO, errno, "cannot create %s", tmp);
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) && errno != EEXIST)
-		return rig_fail_errno(err, RIG_E_IO, errno, "cannot create %s", tmp);
-	return RIG_OK;
 }
 
 static FILE *open_trace(struct run *r, const char *step, double depth_um, double freq_hz,
@@ -684,7 +668,7 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 	if (o->save_trace) {
 		char sub[PATH_MAX];
 		snprintf(sub, sizeof sub, "%s/traces/%s", dir, r->meta.run_id);
-		if ((rc = mkdirs(sub, err)))
+		if ((rc = rig_mkdir_p(sub, err)))
 			return rc;
 		snprintf(r->trace_dir, sizeof r->trace_dir, "%s", sub);
 		struct report_row row = REPORT_ROW_EMPTY;

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/fsutil.h"
 #include "measure/capture.h"
 #include "study/bench.h"
 #include "study/csv.h"
@@ -83,23 +84,6 @@ bad:
 			"expected a list like 250,500,1000 or 250:2500:250, found '%s'", s);
 }
 
-static enum rig_rc make_dir(const char *path, struct rig_err *err)
-{
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return rig_fail_errno(err, RIG_E_IO, errno, "cannot create folder %s", tmp);
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) && errno != EEXIST)
-		return rig_fail_errno(err, RIG_E_IO, errno, "cannot create folder %s", tmp);
-	return RIG_OK;
-}
-
 __attribute__((format(printf, 2, 3)))
 static void say(const struct sweep_options *o, const char *fmt, ...)
 {
@@ -126,7 +110,7 @@ int sweep_execute(const struct sweep_options *o, struct sweep_result *res)
 	if (!o->ndepths || !o->nfreqs || !o->repeats)
 		return res->exit_code = (fprintf(stderr, "rig sweep: nothing to measure\n"),
 					 RIG_EXIT_USAGE);
-	if ((rc = make_dir(dir, &err)))
+	if ((rc = rig_mkdir_p(dir, &err)))
 		goto fail_early;
 	rc = study_bench_open(&b, o->fixture_path, o->sims, o->nsims, o->wait_lock_s, &err);
 	if (rc)
@@ -167,7 +151,7 @@ int sweep_execute(const struct sweep_options *o, struct sweep_result *res)
 		/* sweep_<stamp>_<serial>.csv -> sweep_<stamp>_<serial>_traces/ */
 		snprintf(trace_dir, sizeof trace_dir, "%.*s_traces",
 			 (int)(strlen(res->csv_path) - strlen(".csv")), res->csv_path);
-		if ((rc = make_dir(trace_dir, &err)))
+		if ((rc = rig_mkdir_p(trace_dir, &err)))
 			goto out;
 	}
 	struct csv_out w;
