@@ -77,10 +77,10 @@ struct ild1420_counters {
  * indistinguishable from a stray H and cost the slot count one. */
 struct ild1420_decoder {
 	double range_mm;
+	double mm_per_x, mm_at_x0; /* d_mm = x * mm_per_x + mm_at_x0 */
 	uint64_t next_slot;
 	unsigned nbytes;    /* bytes since the last good value */
 	uint8_t pend[2];    /* the two bytes before this one: L, M candidates */
-	unsigned have;      /* unused (kept for layout compatibility) */
 	struct ild1420_counters count;
 	/* Output owed when the caller's buffer filled up mid-value. */
 	uint64_t owed_lost; /* lost slots still to emit */
