@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - make sure the Debian packages a build needs are installed.
 #
-# Usage: deps.sh [CROSS_PREFIX]
+# Usage: deps.sh [CROSS_PREFIX | fuzz | valgrind]
 # Checks each dependency the way the build will use it (pkg-config, or the
 # header for libcsv, which ships no .pc file) and installs the missing Debian
 # packages with apt-get, through sudo when not root. Says what it installs.
@@ -9,8 +9,11 @@ set -eu
 
 cross="${1:-}"
 arch=""
+tool=""
 case "$cross" in
   "") ;;
+  # Extra tools for `make fuzz` and `make valgrind` (never for `make check`).
+  fuzz|valgrind) tool="$cross"; cross="" ;;
   aarch64-linux-gnu-) arch=arm64 ;;
   arm-linux-gnueabihf-) arch=armhf ;;
   *) echo "deps.sh: unknown cross prefix '$cross' (known: aarch64-linux-gnu-, arm-linux-gnueabihf-)" >&2; exit 64 ;;
@@ -28,6 +31,14 @@ pc_env() {
 missing=""
 need() { missing="$missing $1"; }
 
+if [ "$tool" = fuzz ]; then
+  command -v clang >/dev/null 2>&1 || need clang
+  # libFuzzer ships in the compiler-rt package: libclang_rt.fuzzer-<arch>.a
+  ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+    need libclang-rt-dev
+elif [ "$tool" = valgrind ]; then
+  command -v valgrind >/dev/null 2>&1 || need valgrind
+fi
 command -v pkg-config >/dev/null 2>&1 || need pkg-config
 for pair in libserialport:libserialport-dev libgpiod:libgpiod-dev check:check inih:libinih-dev nettle:nettle-dev; do
   pc="${pair%%:*}"; deb="${pair#*:}"
