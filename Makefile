@@ -204,6 +204,22 @@ endif
 run: $(BUILD)/rig
 	$(RUNNER) $(BUILD)/rig run --fixture fixtures/sim.ini
 
+# make valgrind: a whole production run (calibrate + verify, report and
+# JUnit) on the virtual bench under memcheck: any error or definite leak
+# fails. Native builds only (valgrind does not run under qemu-user).
+VALGRIND_OUT := $(BUILD)/valgrind
+valgrind: $(BUILD)/rig
+	$(Q)sh rig/tools/deps.sh valgrind
+	$(Q)rm -rf $(VALGRIND_OUT) && mkdir -p $(VALGRIND_OUT)
+	valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
+	  --errors-for-leak-kinds=definite --track-origins=yes --log-file=$(VALGRIND_OUT)/memcheck.log \
+	  $(BUILD)/rig run --fixture fixtures/sim.ini --out $(VALGRIND_OUT)/reports \
+	  --junit $(VALGRIND_OUT)/junit.xml; rc=$$?; \
+	grep -E 'ERROR SUMMARY|definitely lost|in use at exit' $(VALGRIND_OUT)/memcheck.log; \
+	if [ $$rc -eq 99 ]; then echo "valgrind: errors, see $(VALGRIND_OUT)/memcheck.log"; exit 1; fi; \
+	if [ $$rc -ne 0 ]; then echo "valgrind: rig run exited $$rc"; exit 1; fi; \
+	echo "valgrind: clean"
+
 install: $(BUILD)/rig
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/rig $(DESTDIR)$(PREFIX)/bin/rig
