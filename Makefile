@@ -58,7 +58,7 @@ CFLAGS   += -fstack-protector-strong -fPIE
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
 ifneq ($(SANITIZE)$(FUZZ),)
   CFLAGS  += -fno-omit-frame-pointer -fno-sanitize-recover=all
-else ifeq ($(filter -O0,$(CFLAGS)),)
+else ifneq ($(filter -O -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),)
   CPPFLAGS += -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
 endif
 ifneq ($(SANITIZE),)
