@@ -9,6 +9,8 @@
 #   make killtest        SIGKILL `rig run` 200 times: no result lost
 #   make SANITIZE=1 check     suites under ASan + UBSan (own build folder)
 #   make CROSS=aarch64-linux-gnu- check   cross build, suites under qemu
+#   make fuzz [FUZZ_SECONDS=30]  libFuzzer targets (clang), each for N s
+#   make valgrind        rig run on the virtual bench under valgrind
 #   make deps            install the Debian packages this build needs
 #   make install         PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc
 #   make deb             Debian package (amd64 here; CROSS=... for arm64, armhf)
@@ -24,8 +26,15 @@ UNITDIR  ?= $(PREFIX)/lib/systemd/system
 DESTDIR  ?=
 CROSS    ?=
 SANITIZE ?=
+FUZZ     ?=
 V        ?=
 
+# FUZZ=1 (set by `make fuzz`): clang with libFuzzer's coverage and the
+# sanitizers, in its own folder; the library is built fuzzer-no-link.
+ifneq ($(FUZZ),)
+  CC     := clang
+  BUILD  ?= build-fuzz
+endif
 CC       := $(CROSS)$(if $(filter default,$(origin CC)),gcc,$(CC))
 ifeq ($(CROSS),)
   BUILD  ?= build$(if $(SANITIZE),-san)
@@ -53,8 +62,23 @@ CPPFLAGS += -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Irig
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -fno-common
+# Hardening, always: stack canaries, PIE, full RELRO (GOT read-only after
+# start-up, every symbol bound at load). _FORTIFY_SOURCE needs -O1 or more
+# and is left out of sanitizer builds, whose checks are stricter and whose
+# interceptors would be bypassed by the _chk variants.
+CFLAGS   += -fstack-protector-strong -fPIE
+LDFLAGS  += -pie -Wl,-z,relro,-z,now
+ifneq ($(SANITIZE)$(FUZZ),)
+  CFLAGS  += -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifneq ($(filter -O -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),)
+  CPPFLAGS += -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+endif
 ifneq ($(SANITIZE),)
-  CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  CFLAGS  += -fsanitize=address,undefined
+  LDFLAGS += -fsanitize=address,undefined
+endif
+ifneq ($(FUZZ),)
+  CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined
   LDFLAGS += -fsanitize=address,undefined
 endif
 DEPS_OK  := $(BUILD)/.deps-ok
@@ -75,7 +99,8 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 
 Q := $(if $(V),,@)
 
-.PHONY: all check check-render run deps install uninstall clean bench help deb faults killtest
+.PHONY: all check check-render run deps install uninstall clean bench help deb faults killtest \
+	fuzz fuzz-build valgrind
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -176,8 +201,61 @@ faults: $(FAULTS_BIN)
 killtest: $(BUILD)/rig $(BUILD)/tests/test_kill
 	RIG_KILLS=$(or $(KILLS),200) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_kill
 
+# make fuzz: every libFuzzer target in tests/fuzz/fuzz_<target>.c runs for
+# FUZZ_SECONDS from its seed corpus tests/fuzz/<target>/ (new inputs go to
+# build-fuzz/corpus/<target>/, crashes to build-fuzz/crashes/). Needs clang
+# and libclang-rt-14-dev (deps.sh fuzz); not part of `make check`.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/obj/tests/fuzz/%.o: CPPFLAGS += -Itests/fuzz
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/librig.a
+	$(if $(Q),@echo "  LD      $@")
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+ifeq ($(FUZZ),)
+fuzz fuzz-build:
+	$(Q)sh rig/tools/deps.sh fuzz
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 $@
+else
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD)/corpus/$$t $(BUILD)/crashes/$$t; \
+	  $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$(BUILD)/crashes/$$t/ $(BUILD)/corpus/$$t tests/fuzz/$$t \
+	    > $(BUILD)/fuzz-$$t.log 2>&1; rc=$$?; \
+	  execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(BUILD)/fuzz-$$t.log); \
+	  cov=$$(grep -o 'cov: [0-9]*' $(BUILD)/fuzz-$$t.log | tail -1); \
+	  ft=$$(grep -o 'ft: [0-9]*' $(BUILD)/fuzz-$$t.log | tail -1); \
+	  printf '%-12s %10s execs  %-10s %-10s %s\n' $$t "$$execs" "$$cov" "$$ft" \
+	    "$$([ $$rc = 0 ] && echo ok || echo "FAILED (rc $$rc, see $(BUILD)/fuzz-$$t.log)")"; \
+	  [ $$rc = 0 ] || fail=1; \
+	done; exit $${fail:-0}
+endif
+
 run: $(BUILD)/rig
 	$(RUNNER) $(BUILD)/rig run --fixture fixtures/sim.ini
+
+# make valgrind: a whole production run (calibrate + verify, report and
+# JUnit) on the virtual bench under memcheck: any error or definite leak
+# fails. Native builds only (valgrind does not run under qemu-user).
+VALGRIND_OUT := $(BUILD)/valgrind
+valgrind: $(BUILD)/rig
+	$(Q)sh rig/tools/deps.sh valgrind
+	$(Q)rm -rf $(VALGRIND_OUT) && mkdir -p $(VALGRIND_OUT)
+	valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
+	  --errors-for-leak-kinds=definite --track-origins=yes --log-file=$(VALGRIND_OUT)/memcheck.log \
+	  $(BUILD)/rig run --fixture fixtures/sim.ini --out $(VALGRIND_OUT)/reports \
+	  --junit $(VALGRIND_OUT)/junit.xml; rc=$$?; \
+	grep -E 'ERROR SUMMARY|definitely lost|in use at exit' $(VALGRIND_OUT)/memcheck.log; \
+	if [ $$rc -eq 99 ]; then echo "valgrind: errors, see $(VALGRIND_OUT)/memcheck.log"; exit 1; fi; \
+	if [ $$rc -ne 0 ]; then echo "valgrind: rig run exited $$rc"; exit 1; fi; \
+	echo "valgrind: clean"
 
 # Files under SYSCONFDIR are the bench's: installed once, never
 # overwritten (the installed sim.ini takes its lock under /run/lock, since
@@ -217,4 +295,7 @@ clean:
 	rm -rf build build-*
 
 -include $(BUILD)/obj/tests/bench/bench_measure.d $(BUILD)/obj/tests/faults/fault_matrix.d
+
+-include $(BUILD)/obj/tests/bench/bench_measure.d
+-include $(FUZZ_TARGETS:%=$(BUILD)/obj/tests/fuzz/fuzz_%.d)
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SRCS:%.c=$(BUILD)/obj/%.d) $(TEST_SUPPORT_OBJS:.o=.d)

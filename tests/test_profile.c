@@ -140,6 +140,15 @@ static const struct {
 	{ "indented-key.ini", "indented-key.ini:30: expected a line that does not start with a space or tab (an indented line would continue the previous value)" },
 	{ "empty-calibrate.ini", "empty-calibrate.ini: [calibrate] has no keys (remove the section for a verify-only profile)" },
 	{ "empty.ini", "empty.ini: expected a [profile] section" },
+	/* Found by the fuzzer (tests/fuzz/fuzz_profile.c's sibling for
+	 * fixtures): a value without a key was accepted. */
+	{ "empty-key.ini", "empty-key.ini:30: expected 'key = value', found a value without a key" },
+	{ "cr-only.ini", "cr-only.ini:1: expected LF or CR LF line ends, found a lone CR" },
+	/* CR LF and a byte order mark are fine: the error's line is right. */
+	{ "crlf-error.ini", "crlf-error.ini:51: decision_rule: expected simple or guarded, found 'strict'" },
+	{ "bom-error.ini", "bom-error.ini:51: decision_rule: expected simple or guarded, found 'strict'" },
+	{ "huge.ini", "huge.ini: expected at most 65536 bytes, the file is larger" },
+	{ "control-in-name.ini", "control-in-name.ini:14: name: expected only letters, digits, '.', '_' and '-', found byte 0x1b at 2" },
 };
 
 START_TEST(test_malformed_profile_is_refused_with_file_line_and_data_error)

@@ -10,6 +10,7 @@
 #include "cli/session.h"
 #include "plot/files.h"
 #include "run/run.h"
+#include "run/text.h"
 
 
 static void usage(FILE *out)
@@ -130,14 +131,23 @@ int cmd_run(int argc, char **argv)
 	point_log_free(&log);
 	if (!res.reported)
 		return code;
+	/* The pen's serial and the reasons quote what the pen and the
+	 * scanner sent: escape control characters for the terminal. */
+	char shown[4 * sizeof res.reason], serial[4 * sizeof res.pen_serial],
+		path[4 * sizeof res.report_path];
 	if (res.verdict != REPORT_PASS) {
-		printf("%s: %s\n", report_verdict_name(res.verdict), res.reason);
-		for (size_t i = 1; i < res.nfailures && i < RUN_MAX_FAILURES; i++)
-			printf("  also: %s\n", res.failures[i].text);
+		text_escape(shown, sizeof shown, res.reason);
+		printf("%s: %s\n", report_verdict_name(res.verdict), shown);
+		for (size_t i = 1; i < res.nfailures && i < RUN_MAX_FAILURES; i++) {
+			text_escape(shown, sizeof shown, res.failures[i].text);
+			printf("  also: %s\n", shown);
+		}
 		if (res.nfailures > RUN_MAX_FAILURES)
 			printf("  ... and %zu more in the report\n", res.nfailures - RUN_MAX_FAILURES);
 	}
-	printf("%s %s %s (%.1f s of bench time)\n", report_verdict_name(res.verdict),
-	       res.pen_serial[0] ? res.pen_serial : "-", res.report_path, res.bench_time_s);
+	text_escape(serial, sizeof serial, res.pen_serial[0] ? res.pen_serial : "-");
+	text_escape(path, sizeof path, res.report_path);
+	printf("%s %s %s (%.1f s of bench time)\n", report_verdict_name(res.verdict), serial,
+	       path, res.bench_time_s);
 	return code;
 }

@@ -2,6 +2,10 @@
  * a file cmd_<name>.c and a row here. */
 #include "cli/cli.h"
 
+#include <stdio.h>
+
+#include "run/text.h"
+
 #include <stdarg.h>
 
 const struct rig_command rig_commands[] = {
@@ -24,12 +28,14 @@ const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
+	/* Messages quote values from files, pens and scanners: escape them. */
+	char raw[1024], shown[4 * sizeof raw];
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "rig %s: ", cmd);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	text_escape(shown, sizeof shown, raw);
+	fprintf(stderr, "rig %s: %s\n", cmd, shown);
 }
 
 bool cli_add_sim(const char *cmd, char **sims, size_t *nsims, char *arg)

@@ -99,6 +99,17 @@ static bool valid_date(const char *s)
 	return d <= mdays[m - 1] + (m == 2 && leap);
 }
 
+/* Strings go into device names, paths, reports and the terminal: no
+ * control characters anywhere, and the station name (in every report and
+ * JUnit file) printable ASCII only. Returns the offending byte's index or -1. */
+static long bad_byte(const char *v, bool ascii_only)
+{
+	for (const unsigned char *u = (const unsigned char *)v; *u; u++)
+		if (*u < 0x20 || *u == 0x7F || (ascii_only && *u > 0x7E))
+			return (long)(u - (const unsigned char *)v);
+	return -1;
+}
+
 static enum rig_rc set_field(struct load_ctx *c, const struct field *fd,
 			     const char *value, int line)
 {
@@ -106,6 +117,16 @@ static enum rig_rc set_field(struct load_ctx *c, const struct field *fd,
 	void *dst = (char *)f + fd->off;
 	const char *where = f->path;
 	char *end;
+	if (fd->type == F_STR || fd->type == F_PATH) {
+		bool ascii = fd->off == offsetof(struct fixture, bench.station);
+		long i = bad_byte(value, ascii);
+		if (i >= 0)
+			return rig_fail(c->err, RIG_E_CONFIG,
+					"%s:%d: %s: expected %s, found byte 0x%02X at %ld",
+					where, line, fd->key,
+					ascii ? "printable ASCII" : "text without control characters",
+					(unsigned char)value[i], i + 1);
+	}
 	switch (fd->type) {
 	case F_STR:
 		if (!*value && fd->required)
@@ -188,9 +209,15 @@ static enum rig_rc add_sim_param(struct load_ctx *c, const char *key,
 				 const char *value)
 {
 	struct fixture *f = c->f;
-	if (strlen(key) >= sizeof f->sim->key || strlen(value) >= sizeof f->sim->value)
-		return rig_fail(c->err, RIG_E_CONFIG, "%s:%d: %s: key or value too long",
-				f->path, c->line, key);
+	if (strlen(key) >= sizeof f->sim->key)
+		return rig_fail(c->err, RIG_E_CONFIG,
+				"%s:%d: [sim] key: expected at most %zu characters, found %zu",
+				f->path, c->line, sizeof f->sim->key - 1, strlen(key));
+	if (strlen(value) >= sizeof f->sim->value)
+		return rig_fail(c->err, RIG_E_CONFIG,
+				"%s:%d: [sim] %s: expected a value of at most %zu characters, "
+				"found %zu", f->path, c->line, key, sizeof f->sim->value - 1,
+				strlen(value));
 	struct sim_param *p = realloc(f->sim, (f->nsim + 1) * sizeof *p);
 	if (!p)
 		return rig_fail(c->err, RIG_E_NOMEM, "%s: out of memory", f->path);
@@ -243,6 +270,18 @@ static enum rig_rc handler(void *user, int line, const char *section, const char
 		c->seen[i] = true;
 		return set_field(c, &fields[i], value, c->line);
 	}
+	/* "zero_um" for "zero_mm": same name, another unit. */
+	const char *u = strrchr(name, '_');
+	for (size_t i = 0; u && i < NFIELDS; i++) {
+		const char *fu = strrchr(fields[i].key, '_');
+		size_t stem = (size_t)(u - name);
+		if (strcmp(fields[i].section, section) == 0 && fu &&
+		    (size_t)(fu - fields[i].key) == stem && strncmp(fields[i].key, name, stem) == 0)
+			return rig_fail(c->err, RIG_E_CONFIG,
+					"%s:%d: [%s] unknown key '%s': expected '%s' (keys carry "
+					"their unit: %s)",
+					f->path, c->line, section, name, fields[i].key, fu + 1);
+	}
 	char known[512] = "";
 	for (size_t i = 0; i < NFIELDS; i++)
 		if (strcmp(fields[i].section, section) == 0) {
@@ -285,10 +324,30 @@ static enum rig_rc check_whole(struct fixture *f, struct rig_err *err)
 	return RIG_OK;
 }
 
-enum rig_rc fixture_load(struct fixture *f, const char *path, struct rig_err *err)
+/* The line of the first "[name]" header in t, or 0. */
+static int section_line(const struct ini_text *t, const char *name)
+{
+	size_t n = strlen(name);
+	int line = 1;
+	for (const char *s = t->bytes; s && *s; line++) {
+		if (line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+			s += 3; /* a UTF-8 byte order mark, which libinih skips */
+		if (*s == '[' && strncmp(s + 1, name, n) == 0 && s[1 + n] == ']')
+			return line;
+		s = strchr(s, '\n');
+		s = s ? s + 1 : NULL;
+	}
+	return 0;
+}
+
+/* One loader for both entry points: bytes holds the file's bytes, or is
+ * NULL to read them from path. */
+static enum rig_rc load(struct fixture *f, const char *path, const void *bytes,
+			size_t len, struct rig_err *err)
 {
 	memset(f, 0, sizeof *f);
 	struct load_ctx c = { .f = f, .err = err };
+	struct ini_text t = { 0 };
 	enum rig_rc rc;
 	if (strlen(path) >= sizeof f->path)
 		return rig_fail(err, RIG_E_CONFIG, "fixture path too long");
@@ -300,20 +359,48 @@ enum rig_rc fixture_load(struct fixture *f, const char *path, struct rig_err *er
 	for (size_t i = 0; i < NFIELDS; i++)
 		if (fields[i].def && (rc = set_field(&c, &fields[i], fields[i].def, 0)))
 			goto out;
-	rc = ini_read_file(path, FIXTURE_MAX_BYTES, RIG_E_CONFIG, handler, &c, err);
+	rc = bytes ? ini_text_from_memory(&t, path, bytes, len, FIXTURE_MAX_BYTES,
+					  RIG_E_CONFIG, err)
+		   : ini_text_load(&t, path, FIXTURE_MAX_BYTES, RIG_E_CONFIG, err);
+	if (rc)
+		goto out;
+	rc = ini_read_parse(&t, path, RIG_E_CONFIG, handler, &c, err);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < NFIELDS; i++)
 		if (fields[i].required && !c.seen[i]) {
-			rc = rig_fail(err, RIG_E_CONFIG, "%s: [%s] %s is required and missing",
-				      path, fields[i].section, fields[i].key);
+			int at = section_line(&t, fields[i].section);
+			if (at)
+				rc = rig_fail(err, RIG_E_CONFIG,
+					      "%s: [%s] %s is required and missing (the section "
+					      "starts at line %d)",
+					      path, fields[i].section, fields[i].key, at);
+			else
+				rc = rig_fail(err, RIG_E_CONFIG,
+					      "%s: [%s] %s is required and missing (no [%s] "
+					      "section in the file)",
+					      path, fields[i].section, fields[i].key,
+					      fields[i].section);
 			goto out;
 		}
 	rc = check_whole(f, err);
 out:
+	ini_text_free(&t);
 	if (rc)
 		fixture_free(f);
 	return rc;
+}
+
+enum rig_rc fixture_load(struct fixture *f, const char *path, struct rig_err *err)
+{
+	return load(f, path, NULL, 0, err);
+}
+
+enum rig_rc fixture_load_memory(struct fixture *f, const char *path, const void *bytes,
+				size_t len, struct rig_err *err)
+{
+	/* A non-NULL pointer even for an empty input: NULL means "read path". */
+	return load(f, path, bytes ? bytes : "", len, err);
 }
 
 void fixture_free(struct fixture *f)

@@ -94,6 +94,10 @@ struct fixture {
 };
 
 enum rig_rc fixture_load(struct fixture *f, const char *path, struct rig_err *err);
+/* The same from len bytes in memory; path names them in messages and its
+ * folder anchors relative paths (the fuzzer's entry point). */
+enum rig_rc fixture_load_memory(struct fixture *f, const char *path, const void *bytes,
+				size_t len, struct rig_err *err);
 void fixture_free(struct fixture *f);
 /* Line of section.key in the file, or 0. */
 int fixture_line(const struct fixture *f, const char *section, const char *key);

@@ -48,6 +48,17 @@ static char *reader(char *str, int num, void *stream)
 		fail_line(c, "expected text, found a NUL byte (binary file?)");
 		return NULL;
 	}
+	/* A CR is only allowed as part of a CR LF line end: a lone one (old
+	 * Mac line ends, or pasted into a value) would end up in a value. */
+	const char *cr = memchr(s, '\r', n);
+	if (cr && !(cr + 1 == s + n - 1 && nl) && !(cr + 1 == s + n && !nl)) {
+		char msg[128];
+		snprintf(msg, sizeof msg,
+			 "expected LF or CR LF line ends, found a lone CR (carriage return) "
+			 "at byte %zu of the line", (size_t)(cr - s) + 1);
+		fail_line(c, msg);
+		return NULL;
+	}
 	if (n >= (size_t)num - 1) { /* libinih would split it */
 		char msg[96];
 		snprintf(msg, sizeof msg, "line is %zu characters long, at most %d allowed",
@@ -78,6 +89,11 @@ static int handler(void *user, const char *section, const char *name, const char
 	struct parse_ctx *c = user;
 	if (c->rc)
 		return 0;
+	if (!*name) {
+		/* libinih reports "= value" as a key named "". */
+		fail_line(c, "expected 'key = value', found a value without a key");
+		return 0;
+	}
 	c->rc = c->fn(c->user, c->line, section, name, value, c->err);
 	if (c->rc)
 		c->rc_line = c->line;
@@ -144,6 +160,25 @@ out:
 	if (rc)
 		ini_text_free(t);
 	return rc;
+}
+
+enum rig_rc ini_text_from_memory(struct ini_text *t, const char *path, const void *bytes,
+				 size_t len, size_t max_bytes, enum rig_rc bad,
+				 struct rig_err *err)
+{
+	t->len = 0;
+	t->bytes = NULL;
+	if (len > max_bytes)
+		return rig_fail(err, bad, "%s: expected at most %zu bytes, the file is larger",
+				path, max_bytes);
+	t->bytes = malloc(len + 1);
+	if (!t->bytes)
+		return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
+	if (len)
+		memcpy(t->bytes, bytes, len);
+	t->bytes[len] = '\0';
+	t->len = len;
+	return RIG_OK;
 }
 
 void ini_text_free(struct ini_text *t)

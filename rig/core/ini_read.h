@@ -32,6 +32,11 @@ typedef enum rig_rc (*ini_read_key_fn)(void *user, int line, const char *section
  * profiles); other failures are RIG_E_IO. */
 enum rig_rc ini_text_load(struct ini_text *t, const char *path, size_t max_bytes,
 			  enum rig_rc bad, struct rig_err *err);
+/* Copy len bytes of memory (a file already read, or a fuzzer's input) into
+ * *t under the same limit; `path` is only used in messages. */
+enum rig_rc ini_text_from_memory(struct ini_text *t, const char *path, const void *bytes,
+				 size_t len, size_t max_bytes, enum rig_rc bad,
+				 struct rig_err *err);
 void ini_text_free(struct ini_text *t);
 
 /* Parse t, calling fn for each key. Syntax errors, NUL bytes, over-long and

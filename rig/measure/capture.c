@@ -86,6 +86,7 @@ struct csv_state {
 	int header_done;
 	char fields[3][64];
 	int truncated;
+	int has_nul;          /* a field of this row holds a NUL byte */
 	struct laser_sample *out;
 	size_t nout;
 	uint64_t last_slot;
@@ -96,6 +97,9 @@ static void csv_field(void *s, size_t len, void *data)
 {
 	struct csv_state *st = data;
 	if (st->field < 3) {
+		/* A NUL would cut the field short unseen: "1\0junk" read as 1. */
+		if (memchr(s, '\0', len))
+			st->has_nul = 1;
 		if (len >= sizeof st->fields[0]) {
 			st->truncated = 1;
 			len = sizeof st->fields[0] - 1;
@@ -151,6 +155,8 @@ static void csv_row(int c, void *data)
 			st->header_done = 1;
 		} else if (nf < 3) {
 			row_fail(st, "expected 3 fields (slot,dist_mm,status), found %u", nf);
+		} else if (st->has_nul) {
+			row_fail(st, "expected text, found a NUL byte (binary file?)");
 		} else if (st->truncated) {
 			row_fail(st, "expected fields of at most %zu characters, found a longer one",
 				 sizeof st->fields[0] - 1);
@@ -178,6 +184,12 @@ static void csv_row(int c, void *data)
 						 st->fields[1]);
 					goto done;
 				}
+				if (fabs(s.dist_mm) > CAPTURE_CSV_DIST_MAX_MM) {
+					row_fail(st, "dist_mm: expected a distance within +-%g mm "
+						 "(an ILD1420's), found \"%s\"",
+						 CAPTURE_CSV_DIST_MAX_MM, st->fields[1]);
+					goto done;
+				}
 			} else if (st->fields[1][0]) {
 				row_fail(st, "dist_mm: expected it empty for a sample without a "
 					     "distance (status != 0), found \"%s\"", st->fields[1]);
@@ -200,6 +212,7 @@ static void csv_row(int c, void *data)
 	}
 done:
 	st->truncated = 0;
+	st->has_nul = 0;
 	for (int i = 0; i < 3; i++)
 		st->fields[i][0] = '\0';
 	if (c == '\n')

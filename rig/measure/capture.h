@@ -19,6 +19,9 @@
  * of enum laser_status (0 = ok, 1 = lost, 2.. sensor errors); dist_mm is
  * empty unless status is 0. Further columns after these are ignored. */
 #define CAPTURE_CSV_HEADER "slot,dist_mm,status"
+/* A dist_mm no ILD1420 can report (the largest measuring range is 500 mm):
+ * refused, as a distance of 1e107 mm would overflow the stroke fits. */
+#define CAPTURE_CSV_DIST_MAX_MM 1000.0
 
 enum capture_format {
 	CAPTURE_ILD1420,  /* raw bytes as the sensor sends them (L, M, H) */

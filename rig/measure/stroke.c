@@ -418,6 +418,12 @@ static bool shape_build(struct shape *sh, const struct bins *bn)
 			hi = wh;
 		}
 	}
+	/* Garbage in (a garbled capture) must not become a shape. */
+	for (long j = 0; j < n; j++)
+		if (!isfinite(sh->c0[j]) || !isfinite(sh->c1[j]) || !isfinite(sh->c2[j]))
+			return false;
+	if (!isfinite(peak))
+		return false;
 	sh->nbins = (unsigned)n;
 	sh->peak_um = peak;
 	sh->min_um = tmin;
@@ -667,6 +673,12 @@ static void fit_stroke(struct measure *m, const struct xing *a, const struct xin
 	s.top_samples = f.n;
 	s.peak_um = sh->peak_um + f.off_um;
 	s.trough_um = sh->min_um + f.trough_off_um;
+	if (!isfinite(s.peak_um) || !isfinite(s.trough_um) || !isfinite(f.rss)) {
+		/* A fit that did not converge to numbers is no measurement. */
+		s.peak_um = s.trough_um = 0;
+		s.reject = MEASURE_REJECT_NO_TOP;
+		goto out;
+	}
 	m->noise_ss += f.rss;
 	m->noise_dof += f.dof;
 	m->fitvar_sum += f.var_factor;

@@ -436,7 +436,10 @@ static enum rig_rc check_whole(const struct profile *p, const struct ini_text *t
 	return RIG_OK;
 }
 
-enum rig_rc profile_load(struct profile *p, const char *path, struct rig_err *err)
+/* One loader for both entry points: bytes holds the file's bytes, or is
+ * NULL to read them from path. */
+static enum rig_rc load(struct profile *p, const char *path, const void *bytes, size_t len,
+			struct rig_err *err)
 {
 	struct load_ctx c = { .p = p };
 	struct ini_text t = { 0 };
@@ -449,7 +452,9 @@ enum rig_rc profile_load(struct profile *p, const char *path, struct rig_err *er
 		if (fields[i].def &&
 		    (rc = set_field(p, &fields[i], fields[i].def, 0, err)))
 			return rc;
-	if ((rc = ini_text_load(&t, path, PROFILE_MAX_BYTES, RIG_E_DATA, err)))
+	rc = bytes ? ini_text_from_memory(&t, path, bytes, len, PROFILE_MAX_BYTES, RIG_E_DATA, err)
+		   : ini_text_load(&t, path, PROFILE_MAX_BYTES, RIG_E_DATA, err);
+	if (rc)
 		return rc;
 	sha256_hex(t.bytes, t.len, p->sha256);
 	if ((rc = ini_read_parse(&t, path, RIG_E_DATA, handler, &c, err)))
@@ -459,6 +464,17 @@ enum rig_rc profile_load(struct profile *p, const char *path, struct rig_err *er
 out:
 	ini_text_free(&t);
 	return rc;
+}
+
+enum rig_rc profile_load(struct profile *p, const char *path, struct rig_err *err)
+{
+	return load(p, path, NULL, 0, err);
+}
+
+enum rig_rc profile_load_memory(struct profile *p, const char *path, const void *bytes,
+				size_t len, struct rig_err *err)
+{
+	return load(p, path, bytes ? bytes : "", len, err);
 }
 
 double profile_window_s(const struct profile_window *w, double freq_hz)

@@ -86,6 +86,10 @@ struct profile {
 
 /* Load and check path. On error *p is undefined and err says file:line. */
 enum rig_rc profile_load(struct profile *p, const char *path, struct rig_err *err);
+/* The same from len bytes in memory (path names them in messages): the
+ * fuzzer's entry point. */
+enum rig_rc profile_load_memory(struct profile *p, const char *path, const void *bytes,
+				size_t len, struct rig_err *err);
 
 /* Line of section.key in the file, or 0 if it was not given. */
 int profile_line(const struct profile *p, const char *section, const char *key);

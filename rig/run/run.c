@@ -8,6 +8,7 @@
  * may move; a trip switches pen power off at once and ends the run ABORTED.
  */
 #include "run/run.h"
+#include "run/text.h"
 
 #include <errno.h>
 #include <math.h>
@@ -106,17 +107,35 @@ static void progress(struct run *r, const char *fmt, ...)
 	}
 	if (!out)
 		return;
+	/* Pen replies, serials and names reach this line: escape them. */
+	char raw[512], shown[4 * sizeof raw];
 	va_start(ap, fmt);
-	if (isatty(fileno(out))) {
-		fprintf(out, "\r\033[K[%u/%u] %s: ", r->step, r->nsteps, r->phase ? r->phase : "start");
-		vfprintf(out, fmt, ap);
-	} else {
-		fprintf(out, "rig run: %s: ", r->phase ? r->phase : "start");
-		vfprintf(out, fmt, ap);
-		fputc('\n', out);
-	}
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	text_escape(shown, sizeof shown, raw);
+	if (isatty(fileno(out)))
+		fprintf(out, "\r\033[K[%u/%u] %s: %s", r->step, r->nsteps,
+			r->phase ? r->phase : "start", shown);
+	else
+		fprintf(out, "rig run: %s: %s\n", r->phase ? r->phase : "start", shown);
 	fflush(out);
+}
+
+/* A message for the operator on stderr, escaped like progress lines: it
+ * quotes paths, profile names and what devices said. Returns 0 (so it can
+ * stand in an expression). */
+static int run_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int run_error(const char *fmt, ...)
+{
+	char raw[1024], shown[4 * sizeof raw];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	text_escape(shown, sizeof shown, raw);
+	fprintf(stderr, "rig run: %s\n", shown);
+	return 0;
 }
 
 /* Write the bench time of finished phases once the report exists. */
@@ -732,13 +751,13 @@ static void finish(struct run *r)
 				 kept ? "; what was measured is kept in " : "", kept ? jp : "",
 				 kept ? ", which the next rig run in that folder reports as ABORTED"
 				      : "");
-			fprintf(stderr, "rig run: %s\n", res->report_error);
+			run_error("%s", res->report_error);
 			res->exit_code = RIG_EXIT_IOERR;
 		} else {
 			res->reported = true;
 			snprintf(res->report_path, sizeof res->report_path, "%s", report_file(r->rep));
 			if (r->o->junit_path && report_write_junit(r->rep, r->o->junit_path, &err)) {
-				fprintf(stderr, "rig run: JUnit file: %s\n", err.msg);
+				run_error("JUnit file: %s", err.msg);
 				res->exit_code = RIG_EXIT_IOERR;
 			}
 		}
@@ -773,21 +792,21 @@ int run_execute(const struct run_options *o, struct run_result *res)
 
 	/* Inputs first: nothing on the bench moves for a bad file. */
 	if (!o->profile_path)
-		return res->exit_code = (fprintf(stderr, "rig run: no profile given (--profile)\n"),
+		return res->exit_code = (run_error("no profile given (--profile)"),
 					 RIG_EXIT_USAGE);
 	if ((rc = profile_load(&r.prof, o->profile_path, &err))) {
-		fprintf(stderr, "rig run: %s\n", err.msg);
+		run_error("%s", err.msg);
 		return res->exit_code = rig_exit_code(rc);
 	}
 	r.calibrate = o->mode == RUN_MODE_CALIBRATE ||
 		      (o->mode == RUN_MODE_AUTO && r.prof.has_calibrate);
 	if (r.calibrate && !r.prof.has_calibrate) {
-		fprintf(stderr, "rig run: profile %s has no [calibrate] section: use --mode verify\n",
+		run_error("profile %s has no [calibrate] section: use --mode verify",
 			o->profile_path);
 		return res->exit_code = RIG_EXIT_DATAERR;
 	}
 	if ((rc = session_open(&r.s, o->fixture_path, o->sims, o->nsims, &err))) {
-		fprintf(stderr, "rig run: %s\n", err.msg);
+		run_error("%s", err.msg);
 		return res->exit_code = rig_exit_code(rc);
 	}
 	r.have_session = true;
@@ -796,12 +815,12 @@ int run_execute(const struct run_options *o, struct run_result *res)
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
 	unsigned recovered = 0;
 	if (report_recover_orphans(dir, &recovered, &err) == RIG_OK && recovered)
-		fprintf(stderr, "rig run: %u interrupted run(s) found in %s, reported as ABORTED\n",
+		run_error("%u interrupted run(s) found in %s, reported as ABORTED",
 			recovered, dir);
 
 	if ((rc = bench_lock_acquire(&r.lock, r.s.fx.bench.lock, r.s.fx.bench.station,
 				     o->wait_lock_s, &err))) {
-		fprintf(stderr, "rig run: %s\n", err.msg);
+		run_error("%s", err.msg);
 		session_close(&r.s);
 		return res->exit_code = rig_exit_code(rc);
 	}
@@ -821,7 +840,7 @@ int run_execute(const struct run_options *o, struct run_result *res)
 		/* Nowhere to write: stop before the pen runs, and say why. */
 		set_text(res->report_error, sizeof res->report_error,
 			 "%s; nothing was measured, the pen was not run", err.msg);
-		fprintf(stderr, "rig run: %s\n", res->report_error);
+		run_error("%s", res->report_error);
 		finish(&r);
 		res->exit_code = RIG_EXIT_IOERR;
 		return res->exit_code;

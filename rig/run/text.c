@@ -1,6 +1,7 @@
 /* text.c - control characters, broken UTF-8 and formula triggers. */
 #include "run/text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is invalid
@@ -59,6 +60,34 @@ bool text_clean(char *dst, size_t cap, const char *src)
 	}
 	dst[o] = '\0';
 	return clean;
+}
+
+void text_escape(char *dst, size_t cap, const char *src)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0;
+	if (cap == 0)
+		return;
+	while (*s) {
+		size_t n = utf8_len(s);
+		bool control = n == 1 ? (*s < 0x20 || *s == 0x7f)
+				      : n == 2 && s[0] == 0xc2 && s[1] < 0xa0; /* C1 */
+		if (n && !control) {
+			if (o + n >= cap)
+				break;
+			memcpy(dst + o, s, n);
+			o += n;
+			s += n;
+			continue;
+		}
+		/* Escape one byte (of a C1 pair: both, one at a time). */
+		if (o + 4 >= cap)
+			break;
+		snprintf(dst + o, cap - o, "\\x%02X", *s);
+		o += 4;
+		s++;
+	}
+	dst[o] = '\0';
 }
 
 bool text_is_formula(const char *s)

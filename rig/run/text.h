@@ -17,6 +17,13 @@
  * or cut. */
 bool text_clean(char *dst, size_t cap, const char *src);
 
+/* For the terminal: copy src into dst like text_clean, but show each
+ * control character and each byte of broken UTF-8 as "\xNN" (so an ESC
+ * from a pen or a scanner cannot move the cursor, recolour or retitle the
+ * operator's terminal, and a CR cannot overwrite a line already printed).
+ * Cuts at a character or escape boundary; always NUL-terminates. */
+void text_escape(char *dst, size_t cap, const char *src);
+
 /* Would a spreadsheet run this text field as a formula? True when it
  * starts with '=', '+', '-', '@', tab or CR (OWASP "CSV injection"). */
 bool text_is_formula(const char *s);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - make sure the Debian packages a build needs are installed.
 #
-# Usage: deps.sh [CROSS_PREFIX]
+# Usage: deps.sh [CROSS_PREFIX | fuzz | valgrind]
 #        deps.sh --tools COMMAND:PACKAGE...   (tools one target needs, e.g.
 #                                              lintian for make deb)
 # Checks each dependency the way the build will use it (pkg-config, or the
@@ -45,8 +45,11 @@ if [ "${1:-}" = --tools ]; then
 fi
 
 cross="${1:-}"
+tool=""
 case "$cross" in
   "") ;;
+  # Extra tools for `make fuzz` and `make valgrind` (never for `make check`).
+  fuzz|valgrind) tool="$cross"; cross="" ;;
   aarch64-linux-gnu-) arch=arm64 ;;
   arm-linux-gnueabihf-) arch=armhf ;;
   *) echo "deps.sh: unknown cross prefix '$cross' (known: aarch64-linux-gnu-, arm-linux-gnueabihf-)" >&2; exit 64 ;;
@@ -63,6 +66,14 @@ pc_env() {
 
 need() { missing="$missing $1"; }
 
+if [ "$tool" = fuzz ]; then
+  command -v clang >/dev/null 2>&1 || need clang
+  # libFuzzer ships in the compiler-rt package: libclang_rt.fuzzer-<arch>.a
+  ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+    need libclang-rt-dev
+elif [ "$tool" = valgrind ]; then
+  command -v valgrind >/dev/null 2>&1 || need valgrind
+fi
 command -v pkg-config >/dev/null 2>&1 || need pkg-config
 for pair in libserialport:libserialport-dev libgpiod:libgpiod-dev check:check inih:libinih-dev nettle:nettle-dev; do
   pc="${pair%%:*}"; deb="${pair#*:}"
@@ -74,7 +85,6 @@ done
 if [ -n "$arch" ]; then
   [ -e "/usr/lib/${cross%-}/libcsv.so" ] || need "libcsv-dev:$arch"
   command -v "${cross}gcc" >/dev/null 2>&1 || need "crossbuild-essential-$arch"
-  command -v "qemu-${arch%64}" >/dev/null 2>&1 || true
   qemu=qemu-aarch64; [ "$arch" = armhf ] && qemu=qemu-arm
   command -v "$qemu" >/dev/null 2>&1 || need qemu-user
 else
