@@ -228,6 +228,31 @@ START_TEST(test_save_without_staging_is_refused)
 }
 END_TEST
 
+START_TEST(test_save_both_commits_the_pair_or_nothing)
+{
+	struct pen_bench t;
+	pen_bench_up(&t, NULL);
+	pen_bench_power_on(&t);
+	struct pen_cal_table ft = { .n = 2, .cmd = { 40, 300 }, .raw = { 41.5, 309.25 } };
+	/* Only the depth table staged: refused, and nothing becomes active. */
+	ck_assert_int_eq(pen_cal_stage(t.pen, PEN_TABLE_DEPTH, &table_a, &t.err), RIG_OK);
+	ck_assert_int_eq(pen_cal_save_both(t.pen, &t.err), RIG_E_DEVICE);
+	ck_assert_int_eq(pen_last_error(t.pen, NULL), -221);
+	struct pen_cal_table got;
+	ck_assert_int_eq(pen_cal_read(t.pen, PEN_TABLE_DEPTH, &got, &t.err), RIG_OK);
+	ck_assert_uint_eq(got.n, 0);
+	/* Both staged: both become active in one command. */
+	ck_assert_int_eq(pen_cal_stage(t.pen, PEN_TABLE_FREQ, &ft, &t.err), RIG_OK);
+	ck_assert_int_eq(pen_cal_save_both(t.pen, &t.err), RIG_OK);
+	assert_active(&t, PEN_TABLE_DEPTH, &table_a);
+	assert_active(&t, PEN_TABLE_FREQ, &ft);
+	/* The staging areas are empty again: a second save is refused. */
+	ck_assert_int_eq(pen_cal_save_both(t.pen, &t.err), RIG_E_DEVICE);
+	assert_active(&t, PEN_TABLE_DEPTH, &table_a);
+	pen_bench_down(&t);
+}
+END_TEST
+
 START_TEST(test_reset_during_staging_keeps_the_saved_table)
 {
 	struct pen_bench t;
@@ -562,6 +587,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_motor_switches_and_reports);
 	tcase_add_test(tc, test_table_stage_crc_save_readback_round_trip);
 	tcase_add_test(tc, test_save_without_staging_is_refused);
+	tcase_add_test(tc, test_save_both_commits_the_pair_or_nothing);
 	tcase_add_test(tc, test_reset_during_staging_keeps_the_saved_table);
 	tcase_add_test(tc, test_power_loss_during_staging_keeps_the_saved_table);
 	tcase_add_test(tc, test_saved_tables_survive_power_cycles_but_ram_does_not);

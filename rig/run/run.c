@@ -549,26 +549,13 @@ static enum rig_rc calibrate(struct run *r, struct rig_err *err)
 		fail_run(r, "calibration: %s", why);
 		return RIG_OK;
 	}
-	/* Both tables are staged and checked before either is saved, and
-	 * saved one right after the other, so the pen ends with the old pair
-	 * or the new pair. If the second save fails, the first is undone. */
+	/* Both tables are staged and checked, then saved by one command
+	 * (CAL:SAVE): the pen ends with the old pair or the new pair. */
 	progress(r, "writing the depth and frequency tables");
 	if ((rc = pen_cal_stage(r->d.pen, PEN_TABLE_DEPTH, &dt, err)) ||
 	    (rc = pen_cal_stage(r->d.pen, PEN_TABLE_FREQ, &ft, err)) ||
-	    (rc = pen_cal_save(r->d.pen, PEN_TABLE_DEPTH, err)))
+	    (rc = pen_cal_save_both(r->d.pen, err)))
 		return rc;
-	if ((rc = pen_cal_save(r->d.pen, PEN_TABLE_FREQ, err))) {
-		struct rig_err e2 = { 0 };
-		enum rig_rc back = old[PEN_TABLE_DEPTH].n
-			? pen_cal_write(r->d.pen, PEN_TABLE_DEPTH, &old[PEN_TABLE_DEPTH], &e2)
-			: pen_cal_factory(r->d.pen, PEN_TABLE_DEPTH, &e2);
-		rig_err_prefix(err, back ? "saving the frequency table (and restoring the old depth "
-					   "table failed too: %s): "
-					 : "saving the frequency table (the old depth table is "
-					   "restored): ",
-			       e2.msg);
-		return rc;
-	}
 	if ((rc = table_rows(r, PEN_TABLE_DEPTH, "depth_table", "um", &dt)) ||
 	    (rc = table_rows(r, PEN_TABLE_FREQ, "freq_table", "Hz", &ft)))
 		return rc;

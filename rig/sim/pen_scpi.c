@@ -421,6 +421,25 @@ size_t pen_fw_execute(struct pen_fw *fw, const char *line, size_t len,
 		fw->nqueue--;
 		return (size_t)snprintf(reply, cap, "%d,\"%s\"", e.code, e.text);
 	}
+	if (strcmp(h, "CAL:SAVE") == 0) {
+		/* Both staged tables become active together, or neither does:
+		 * one non-volatile record holds the pair. */
+		if (!want_params(fw, &c, 0))
+			return 0;
+		for (int k = 0; k < 2; k++)
+			if (fw->staged[k].n < 2) {
+				char d[80];
+				snprintf(d, sizeof d, "staged %s table has %u points, needs 2..16",
+					 k == PEN_FW_DEPTH ? "DEPTH" : "FREQ", fw->staged[k].n);
+				pen_fw_push_error(fw, -221, d);
+				return 0;
+			}
+		for (int k = 0; k < 2; k++) {
+			fw->saved[k] = fw->staged[k];
+			fw->staged[k].n = 0;
+		}
+		return 0;
+	}
 	for (int k = 0; k < 2; k++) {
 		const char *name = k == PEN_FW_DEPTH ? "DEPTH" : "FREQ";
 		size_t nl = strlen(name);

@@ -365,6 +365,11 @@ enum rig_rc pen_cal_save(struct pen *p, enum pen_table which, struct rig_err *er
 	return cal_cmd(p, which, "SAVE", err);
 }
 
+enum rig_rc pen_cal_save_both(struct pen *p, struct rig_err *err)
+{
+	return command(p, "CAL:SAVE", err);
+}
+
 enum rig_rc pen_cal_read(struct pen *p, enum pen_table which,
 			 struct pen_cal_table *out, struct rig_err *err)
 {

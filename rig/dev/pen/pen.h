@@ -109,6 +109,9 @@ enum rig_rc pen_cal_stage(struct pen *p, enum pen_table which,
 			  const struct pen_cal_table *t, struct rig_err *err);
 /* Commit the staged table to non-volatile memory; it becomes active. */
 enum rig_rc pen_cal_save(struct pen *p, enum pen_table which, struct rig_err *err);
+/* Commit both staged tables at once (CAL:SAVE): the pen keeps the old pair
+ * or the new pair, never one of each. Both must be staged. */
+enum rig_rc pen_cal_save_both(struct pen *p, struct rig_err *err);
 /* Read the active table point by point and check it against the pen's CRC. */
 enum rig_rc pen_cal_read(struct pen *p, enum pen_table which,
 			 struct pen_cal_table *out, struct rig_err *err);
