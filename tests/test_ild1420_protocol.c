@@ -42,6 +42,35 @@ static size_t decode_all(struct ild1420_decoder *d, const uint8_t *b, size_t n,
 	return w;
 }
 
+START_TEST(test_decoded_distance_equals_the_documented_conversion_to_the_bit)
+{
+	/* Every x in the range, in one stream, aligned (the fast path) and
+	 * after a stray byte (the byte path): the same bits as
+	 * ild1420_mm_from_x(), which is what a report or a trace shows. */
+	static const double ranges[] = { 10, 25, 500 };
+	for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++)
+		for (int stray = 0; stray < 2; stray++) {
+			struct ild1420_decoder d;
+			ild1420_decoder_init(&d, ranges[r]);
+			uint8_t bytes[4];
+			for (uint32_t x = 0; x <= ILD1420_X_MAX; x += 13) {
+				size_t nb = 0;
+				if (stray)
+					bytes[nb++] = 0x41; /* an M byte out of place */
+				ild1420_encode(x, 0, bytes + nb);
+				nb += 3;
+				struct laser_sample out[4];
+				size_t used, n = ild1420_decode(&d, bytes, nb, out, 4, &used);
+				ck_assert_uint_eq(n, 1);
+				ck_assert_int_eq(out[0].status, LASER_OK);
+				ck_assert_msg(out[0].dist_mm == ild1420_mm_from_x(x, ranges[r]),
+					      "x %u MR %g: %.17g vs %.17g", x, ranges[r],
+					      out[0].dist_mm, ild1420_mm_from_x(x, ranges[r]));
+			}
+		}
+}
+END_TEST
+
 START_TEST(test_encode_round_trips_every_byte_class)
 {
 	static const uint32_t vals[] = { 0, 1, 63, 64, 4095, 4096, 65520, 262075,
@@ -502,6 +531,7 @@ static Suite *suite(void)
 {
 	Suite *s = suite_create("ild1420_protocol");
 	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_decoded_distance_equals_the_documented_conversion_to_the_bit);
 	tcase_add_test(tc, test_encode_round_trips_every_byte_class);
 	tcase_add_test(tc, test_scaling_matches_hand_computed_values);
 	tcase_add_test(tc, test_x_from_mm_rounds_and_clamps);

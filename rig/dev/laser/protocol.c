@@ -74,14 +74,23 @@ uint32_t ild1420_x_from_mm(double dist_mm, double range_mm)
 	return (uint32_t)lround(x);
 }
 
-static inline double mm_from_x(uint32_t x, double range_mm)
+/* d_mm = (x * 102 / 65520 - 1) * MR / 100, as one multiply-add with
+ * constants that depend on MR only: the decoder computes them once, and
+ * every conversion rounds the same way (the build disables contraction
+ * into fused multiply-adds, so x86 and ARM agree to the last bit). */
+static double mm_per_x(double range_mm)
 {
-	return ((double)x * 102.0 / (double)ILD1420_X_MAX - 1.0) * range_mm / 100.0;
+	return 102.0 / (double)ILD1420_X_MAX * range_mm / 100.0;
+}
+
+static double mm_at_x0(double range_mm)
+{
+	return -range_mm / 100.0;
 }
 
 double ild1420_mm_from_x(uint32_t x, double range_mm)
 {
-	return mm_from_x(x, range_mm);
+	return (double)x * mm_per_x(range_mm) + mm_at_x0(range_mm);
 }
 
 enum laser_status ild1420_classify(uint32_t value18)
@@ -105,8 +114,8 @@ void ild1420_decoder_init(struct ild1420_decoder *d, double range_mm)
 	/* The scaling as one multiply-add: no division per sample. */
 	*d = (struct ild1420_decoder){
 		.range_mm = range_mm,
-		.mm_per_x = 102.0 / (double)ILD1420_X_MAX * range_mm / 100.0,
-		.mm_at_x0 = -range_mm / 100.0,
+		.mm_per_x = mm_per_x(range_mm),
+		.mm_at_x0 = mm_at_x0(range_mm),
 	};
 }
 
@@ -163,6 +172,27 @@ size_t ild1420_decode(struct ild1420_decoder *d, const uint8_t *buf, size_t n,
 	unsigned nb = d->nbytes;
 	uint8_t p0 = d->pend[0], p1 = d->pend[1];
 	while (i < n && w < cap) {
+		if (nb == 0) {
+			/* Fast path, the stream's normal state: whole values, aligned,
+			 * L M H. The byte path below gives the same samples for them
+			 * (with nb == 0 it ignores p0 and p1 until it has shifted two
+			 * new bytes in); it takes over at the first byte that is not. */
+			size_t i0 = i;
+			while (i + 3 <= n && w < cap && (buf[i] & 0xC0) == 0x00 &&
+			       (buf[i + 1] & 0xC0) == 0x40 && (buf[i + 2] & 0x80)) {
+				uint32_t raw = (uint32_t)(buf[i] & 0x3F) |
+					       (uint32_t)(buf[i + 1] & 0x3F) << 6 |
+					       (uint32_t)(buf[i + 2] & 0x3F) << 12;
+				put_value(d, &out[w++], raw);
+				i += 3;
+			}
+			if (i != i0) {
+				p0 = buf[i - 2];
+				p1 = buf[i - 1];
+			}
+			if (i >= n || w >= cap)
+				break;
+		}
 		uint8_t c = buf[i++];
 		if (!(c & 0x80) || nb < 2 || (p0 & 0xC0) != 0x00 || (p1 & 0xC0) != 0x40) {
 			/* L, M, or an H that ends no L M pair: keep the last two. */
