@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "run/csvline.h"
 #include "run/text.h"
 
 #define JOURNAL_SUFFIX ".journal"
@@ -32,134 +33,37 @@ static const char *const summary_columns[SUMMARY_NCOLUMNS] = {
 	"profile_version", "verdict", "reason", "report_file", "bench_time_s",
 };
 
-/* ---- building one CSV line in memory ---- */
+/* ---- report rows as CSV lines (run/csvline.h) ---- */
 
-struct line {
-	char *s;
-	size_t len, cap;
-	bool oom;
-	bool first;  /* no field yet on this line */
-};
-
-static void line_reserve(struct line *l, size_t more)
-{
-	if (l->oom || l->len + more + 1 <= l->cap)
-		return;
-	size_t cap = l->cap ? l->cap : 512;
-	while (cap < l->len + more + 1)
-		cap *= 2;
-	char *n = realloc(l->s, cap);
-	if (!n) {
-		l->oom = true;
-		return;
-	}
-	l->s = n;
-	l->cap = cap;
-}
-
-static void line_raw(struct line *l, const char *s, size_t n)
-{
-	line_reserve(l, n);
-	if (l->oom)
-		return;
-	memcpy(l->s + l->len, s, n);
-	l->len += n;
-	l->s[l->len] = '\0';
-}
-
-static void line_sep(struct line *l)
-{
-	if (!l->first)
-		line_raw(l, ",", 1);
-	l->first = false;
-}
-
-/* A text field: control characters replaced, formula triggers neutralised
- * with a leading apostrophe, quoted by libcsv. */
-static void line_text(struct line *l, const char *text)
-{
-	text = text ? text : "";
-	size_t n = strlen(text);
-	char *clean = malloc(n + 2);
-	if (!clean) {
-		l->oom = true;
-		return;
-	}
-	clean[0] = '\'';
-	text_clean(clean + 1, n + 1, text);
-	const char *src = text_is_formula(clean + 1) ? clean : clean + 1;
-	size_t srclen = strlen(src);
-	line_sep(l);
-	line_reserve(l, 2 * srclen + 2);
-	if (!l->oom) {
-		l->len += csv_write(l->s + l->len, l->cap - l->len, src, srclen);
-		l->s[l->len] = '\0';
-	}
-	free(clean);
-}
-
-/* A number we formatted: bare, %.9g (9 significant digits: 1 uHz at
- * 160 Hz, 1 nm at 2.5 mm); NaN and infinities are an empty field. */
-static void line_num(struct line *l, double v)
-{
-	char b[32] = "";
-	if (isfinite(v))
-		snprintf(b, sizeof b, "%.9g", v == 0 ? 0.0 : v); /* no "-0" */
-	line_sep(l);
-	line_raw(l, b, strlen(b));
-}
-
-static void line_long(struct line *l, long v)
-{
-	char b[24] = "";
-	if (v >= 0)
-		snprintf(b, sizeof b, "%ld", v);
-	line_sep(l);
-	line_raw(l, b, strlen(b));
-}
-
-static void line_end(struct line *l)
-{
-	line_raw(l, "\r\n", 2);
-	l->first = true;
-}
-
-static void line_header(struct line *l, const char *const *cols, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		line_text(l, cols[i]);
-	line_end(l);
-}
-
-static void line_row(struct line *l, const struct report_meta *m, const struct report_row *row)
+static void line_row(struct csv_line *l, const struct report_meta *m, const struct report_row *row)
 {
 	char ts[21];
 	report_iso_time(ts, m->started);
-	line_text(l, m->run_id);
-	line_text(l, ts);
-	line_text(l, m->station);
-	line_text(l, m->operator_name);
-	line_text(l, m->pen_model);
-	line_text(l, m->pen_serial);
-	line_text(l, m->pen_firmware);
-	line_text(l, m->profile);
-	line_text(l, m->profile_version);
-	line_text(l, m->profile_sha256);
-	line_text(l, m->rig_version);
-	line_text(l, row->phase);
-	line_text(l, row->step);
-	line_text(l, row->quantity);
-	line_text(l, row->unit);
-	line_num(l, row->commanded);
-	line_num(l, row->measured);
-	line_num(l, row->std);
-	line_long(l, row->n);
-	line_num(l, row->uncertainty);
-	line_num(l, row->low_limit);
-	line_num(l, row->high_limit);
-	line_text(l, row->result);
-	line_text(l, row->note);
-	line_end(l);
+	csv_line_text(l, m->run_id);
+	csv_line_text(l, ts);
+	csv_line_text(l, m->station);
+	csv_line_text(l, m->operator_name);
+	csv_line_text(l, m->pen_model);
+	csv_line_text(l, m->pen_serial);
+	csv_line_text(l, m->pen_firmware);
+	csv_line_text(l, m->profile);
+	csv_line_text(l, m->profile_version);
+	csv_line_text(l, m->profile_sha256);
+	csv_line_text(l, m->rig_version);
+	csv_line_text(l, row->phase);
+	csv_line_text(l, row->step);
+	csv_line_text(l, row->quantity);
+	csv_line_text(l, row->unit);
+	csv_line_num(l, row->commanded);
+	csv_line_num(l, row->measured);
+	csv_line_num(l, row->std);
+	csv_line_long(l, row->n);
+	csv_line_num(l, row->uncertainty);
+	csv_line_num(l, row->low_limit);
+	csv_line_num(l, row->high_limit);
+	csv_line_text(l, row->result);
+	csv_line_text(l, row->note);
+	csv_line_end(l);
 }
 
 /* ---- files ---- */
@@ -400,7 +304,7 @@ static enum rig_rc summary_append(const struct report *r, bool check_dup, struct
 {
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/%s", r->dir, SUMMARY_NAME);
-	struct line l = { .first = true };
+	struct csv_line l = CSV_LINE_INIT;
 	enum rig_rc rc = RIG_OK;
 	char *text = NULL;
 	int fd = fs_open(r, path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -418,11 +322,11 @@ static enum rig_rc summary_append(const struct report *r, bool check_dup, struct
 		goto out;
 	}
 	if (st.st_size == 0) {
-		line_header(&l, summary_columns, SUMMARY_NCOLUMNS);
+		csv_line_header(&l, summary_columns, SUMMARY_NCOLUMNS);
 	} else {
 		char last = '\n';
 		if (pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
-			line_raw(&l, "\r\n", 2); /* end a line torn by a power cut */
+			csv_line_raw(&l, "\r\n", 2); /* end a line torn by a power cut */
 		if (check_dup) {
 			size_t n;
 			if ((rc = read_fd_all(fd, &text, &n, path, err)))
@@ -434,19 +338,19 @@ static enum rig_rc summary_append(const struct report *r, bool check_dup, struct
 	const char *name = strrchr(r->file, '/');
 	char ts[21];
 	report_iso_time(ts, r->meta.started);
-	line_text(&l, r->meta.run_id);
-	line_text(&l, ts);
-	line_text(&l, r->meta.station);
-	line_text(&l, r->meta.operator_name);
-	line_text(&l, r->meta.pen_model);
-	line_text(&l, r->meta.pen_serial);
-	line_text(&l, r->meta.profile);
-	line_text(&l, r->meta.profile_version);
-	line_text(&l, report_verdict_name(r->verdict));
-	line_text(&l, r->reason);
-	line_text(&l, name ? name + 1 : r->file);
-	line_num(&l, r->bench_time_s);
-	line_end(&l);
+	csv_line_text(&l, r->meta.run_id);
+	csv_line_text(&l, ts);
+	csv_line_text(&l, r->meta.station);
+	csv_line_text(&l, r->meta.operator_name);
+	csv_line_text(&l, r->meta.pen_model);
+	csv_line_text(&l, r->meta.pen_serial);
+	csv_line_text(&l, r->meta.profile);
+	csv_line_text(&l, r->meta.profile_version);
+	csv_line_text(&l, report_verdict_name(r->verdict));
+	csv_line_text(&l, r->reason);
+	csv_line_text(&l, name ? name + 1 : r->file);
+	csv_line_num(&l, r->bench_time_s);
+	csv_line_end(&l);
 	if (l.oom) {
 		rc = rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
 		goto out;
@@ -520,7 +424,7 @@ static enum rig_rc journal_row(struct report *r, const struct report_row *row,
 	if (rc)
 		return rc;
 	struct report_row kept = report_rec_row(&r->rows[r->nrows - 1]);
-	struct line l = { .first = true };
+	struct csv_line l = CSV_LINE_INIT;
 	line_row(&l, &r->meta, &kept);
 	rc = l.oom ? rig_fail(err, RIG_E_NOMEM, "report: out of memory")
 		   : write_line_sync(r, r->journal_fd, l.s, l.len, r->journal_path, err);
@@ -535,7 +439,7 @@ enum rig_rc report_add(struct report *r, const struct report_row *row, struct ri
 	return journal_row(r, row, err);
 }
 
-static enum rig_rc start_rows(struct report *r, struct line *l, struct rig_err *err)
+static enum rig_rc start_rows(struct report *r, struct csv_line *l, struct rig_err *err)
 {
 	static const struct {
 		const char *phase, *step, *quantity;
@@ -572,7 +476,7 @@ enum rig_rc report_open_fs(struct report **out, const char *dir, const struct re
 			   const struct report_fs_fault *fs, struct rig_err *err)
 {
 	struct report *r = NULL;
-	struct line l = { .first = true };
+	struct csv_line l = CSV_LINE_INIT;
 	enum rig_rc rc = report_alloc(&r, dir, m, err);
 	if (rc)
 		return rc;
@@ -593,7 +497,7 @@ enum rig_rc report_open_fs(struct report **out, const char *dir, const struct re
 		rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot lock %s", r->journal_path);
 		goto fail;
 	}
-	line_header(&l, report_columns, REPORT_NCOLUMNS);
+	csv_line_header(&l, report_columns, REPORT_NCOLUMNS);
 	if ((rc = start_rows(r, &l, err)))
 		goto fail;
 	if (l.oom) {

@@ -1,4 +1,5 @@
-/* csv.c - CSV out by the report's rules, CSV in through libcsv. */
+/* csv.c - CSV out by the report's rules (run/csvline.h), CSV in through
+ * libcsv. */
 #include "study/csv.h"
 
 #include <csv.h>
@@ -12,51 +13,32 @@
 void csv_out_init(struct csv_out *o, FILE *f)
 {
 	o->f = f;
-	o->first = true;
-}
-
-static void sep(struct csv_out *o)
-{
-	if (!o->first)
-		fputc(',', o->f);
-	o->first = false;
+	o->line = CSV_LINE_INIT;
 }
 
 void csv_out_text(struct csv_out *o, const char *text)
 {
-	text = text ? text : "";
-	size_t n = strlen(text);
-	char *clean = malloc(n + 2);
-	sep(o);
-	if (!clean) {
-		fputs("\"?\"", o->f);
-		return;
-	}
-	clean[0] = '\'';
-	text_clean(clean + 1, n + 1, text);
-	const char *src = text_is_formula(clean + 1) ? clean : clean + 1;
-	csv_fwrite(o->f, src, strlen(src));
-	free(clean);
+	csv_line_text(&o->line, text);
 }
 
 void csv_out_num(struct csv_out *o, double v)
 {
-	sep(o);
-	if (isfinite(v))
-		fprintf(o->f, "%.9g", v == 0 ? 0.0 : v);
+	csv_line_num(&o->line, v);
 }
 
 void csv_out_long(struct csv_out *o, long v)
 {
-	sep(o);
-	if (v >= 0)
-		fprintf(o->f, "%ld", v);
+	csv_line_long(&o->line, v);
 }
 
-void csv_out_end(struct csv_out *o)
+bool csv_out_end(struct csv_out *o)
 {
-	fputs("\r\n", o->f);
-	o->first = true;
+	csv_line_end(&o->line);
+	bool ok = !o->line.oom &&
+		  fwrite(o->line.s, 1, o->line.len, o->f) == o->line.len;
+	free(o->line.s);
+	o->line = CSV_LINE_INIT;
+	return ok;
 }
 
 void csv_out_header(struct csv_out *o, const char *const *cols, size_t n)

@@ -15,17 +15,20 @@
 #include <stdio.h>
 
 #include "core/err.h"
+#include "run/csvline.h"
 
 struct csv_out {
 	FILE *f;
-	bool first;      /* no field yet on this line */
+	struct csv_line line; /* the line being built, written whole at its end */
 };
 
 void csv_out_init(struct csv_out *o, FILE *f);
 void csv_out_text(struct csv_out *o, const char *text);
 void csv_out_num(struct csv_out *o, double v);     /* NaN, inf: empty */
 void csv_out_long(struct csv_out *o, long v);      /* < 0: empty */
-void csv_out_end(struct csv_out *o);               /* CRLF */
+/* CRLF, then the line goes out in one fwrite; false when it could not be
+ * built (out of memory) or written. */
+bool csv_out_end(struct csv_out *o);
 void csv_out_header(struct csv_out *o, const char *const *cols, size_t n);
 
 struct csv_table {

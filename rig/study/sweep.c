@@ -214,8 +214,7 @@ int sweep_execute(const struct sweep_options *o, struct sweep_result *res)
 				csv_out_text(&w, b.id.model);
 				csv_out_text(&w, b.id.serial);
 				csv_out_text(&w, trel);
-				csv_out_end(&w);
-				if (fflush(csv) || ferror(csv)) {
+				if (!csv_out_end(&w) || fflush(csv) || ferror(csv)) {
 					rc = rig_fail_errno(&err, RIG_E_IO, errno, "writing %s",
 							    res->csv_path);
 					break;
