@@ -202,19 +202,11 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
 	}
 	*peak = Y[0] / S[0];
 	*vpos = S[1] / S[0]; /* weighted centroid */
-	/* Solve [S0 S1 S2; S1 S2 S3; S2 S3 S4] [a b c] = Y (Cramer). */
-	double det = S[0] * (S[2] * S[4] - S[3] * S[3]) - S[1] * (S[1] * S[4] - S[3] * S[2]) +
-		     S[2] * (S[1] * S[3] - S[2] * S[2]);
-	if (!(num_abs(det) > 1e-12 * S[0] * S[4] * S[4]))
+	double A[3][3] = { { S[0], S[1], S[2] }, { S[1], S[2], S[3] }, { S[2], S[3], S[4] } };
+	double q[3], inv[3][3];
+	if (!num_solve3_sym(A, Y, q, inv))
 		return;
-	double a = (Y[0] * (S[2] * S[4] - S[3] * S[3]) - S[1] * (Y[1] * S[4] - S[3] * Y[2]) +
-		    S[2] * (Y[1] * S[3] - S[2] * Y[2])) / det;
-	double b = (S[0] * (Y[1] * S[4] - S[3] * Y[2]) - Y[0] * (S[1] * S[4] - S[3] * S[2]) +
-		    S[2] * (S[1] * Y[2] - Y[1] * S[2])) / det;
-	double c = (S[0] * (S[2] * Y[2] - Y[1] * S[3]) - S[1] * (S[1] * Y[2] - Y[1] * S[2]) +
-		    Y[0] * (S[1] * S[3] - S[2] * S[2])) / det;
-	double inv[3][3];
-	inv[2][2] = (S[0] * S[2] - S[1] * S[1]) / det;
+	double a = q[0], b = q[1], c = q[2];
 	*peak = a + b * *vpos + c * *vpos * *vpos;
 	/* Is the curvature real or noise? Residual variance per unit weight
 	 * times the variance factor of c. */
