@@ -166,10 +166,24 @@ struct measure {
 	double fitvar_sum;        /* sum of fit variance factors, accepted strokes */
 };
 
-/* Sums of one stroke's samples for its two knots (see knots_step). */
+/* Sums of one stroke's samples for its two knots (see knots_step): the
+ * residual r and the two knots' Jacobians js, je of each sample. */
 struct knot_sums {
 	double n, Sr, Ss, Se, Sss, Sse, See, Srs, Sre;
 };
+
+static inline void knot_sums_add(struct knot_sums *ks, double r, double js, double je)
+{
+	ks->n++;
+	ks->Sr += r;
+	ks->Ss += js;
+	ks->Se += je;
+	ks->Sss += js * js;
+	ks->Sse += js * je;
+	ks->See += je * je;
+	ks->Srs += r * js;
+	ks->Sre += r * je;
+}
 
 /* The shape at phase ph (cycles from the up-crossing, any real number:
  * it wraps): value T (um), slope dT (um per cycle) and relative height w

@@ -97,15 +97,7 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 			 * times d(phase)/d(start), d(phase)/d(end) */
 			double dT = d * nb_d * dph;
 			double js = -dT * (1 - ph), je = -dT * ph;
-			ks->n++;
-			ks->Sr += r;
-			ks->Ss += js;
-			ks->Se += je;
-			ks->Sss += js * js;
-			ks->Sse += js * je;
-			ks->See += je * je;
-			ks->Srs += r * js;
-			ks->Sre += r * je;
+			knot_sums_add(ks, r, js, je);
 		}
 		if (!top && w > TROUGH_W)
 			continue;

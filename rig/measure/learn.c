@@ -35,11 +35,42 @@ static void knots_prior(struct band *S, const struct xing *L, uint32_t nl, const
 	}
 }
 
+/* The eliminated sums of one stroke (its offset alpha eliminated) into
+ * the band at knots k, k + 1. */
+static void band_add(struct band *S, uint32_t k, const struct knot_sums *q)
+{
+	double n = q->n;
+	S->A0[k] += q->Sss - q->Ss * q->Ss / n;
+	S->A0[k + 1] += q->See - q->Se * q->Se / n;
+	S->A1[k] += q->Sse - q->Ss * q->Se / n;
+	S->B[k] += q->Srs - q->Ss * q->Sr / n;
+	S->B[k + 1] += q->Sre - q->Se * q->Sr / n;
+}
+
+/* The sums of the samples hist[i0 .. i1) against the shape, the phase
+ * running from ph by dph per sample, up to the trough. The knots' Jacobians
+ * per slot of shift are the slope times (c0 + c1 ph) dph and (e0 + e1 ph)
+ * dph. */
+static void knot_sums_over(const struct measure *m, uint32_t i0, uint32_t i1, double ph,
+			   double dph, const double cs[2], const double ce[2], struct knot_sums *q)
+{
+	const struct shape *sh = &m->shape;
+	*q = (struct knot_sums){ 0 };
+	for (uint32_t i = i0; i < i1; i++, ph += dph) {
+		if (ph < 0 || ph > sh->trough_phase || isnan(m->hist[i]))
+			continue;
+		double T, dT, w;
+		shape_at(sh, ph, &T, &dT, &w);
+		knot_sums_add(q, m->hist[i] - T, dT * (cs[0] + cs[1] * ph) * dph,
+			      dT * (ce[0] + ce[1] * ph) * dph);
+	}
+}
+
 /* Data: each sample of a stroke up to its trough against the shape. */
 static void knots_data(const struct measure *m, struct band *S, const struct xing *L,
 		       uint32_t nl, const bool *use)
 {
-	const struct shape *sh = &m->shape;
+	static const double cs[2] = { -1, 1 }, ce[2] = { 0, -1 }; /* -(1 - ph), -ph */
 	for (uint32_t k = 0; k + 1 < nl; k++) {
 		if (!use[k])
 			continue;
@@ -48,31 +79,10 @@ static void knots_data(const struct measure *m, struct band *S, const struct xin
 		/* a refined end may have moved past a sample: look 2 beyond */
 		uint32_t i0 = a->idx >= 2 ? a->idx - 2 : 0;
 		double ph = ((double)(m->hist_slot0 + i0) - a->t_slot) * dph;
-		double n = 0, Sr = 0, Ss = 0, Se = 0, Sss = 0, Sse = 0, See = 0, Srs = 0, Sre = 0;
-		for (uint32_t i = i0; i < b->idx; i++, ph += dph) {
-			if (ph < 0 || ph > sh->trough_phase || isnan(m->hist[i]))
-				continue;
-			double T, dT, w;
-			shape_at(sh, ph, &T, &dT, &w);
-			double r = m->hist[i] - T;
-			double js = -dT * (1 - ph) * dph, je = -dT * ph * dph;
-			n++;
-			Sr += r;
-			Ss += js;
-			Se += je;
-			Sss += js * js;
-			Sse += js * je;
-			See += je * je;
-			Srs += r * js;
-			Sre += r * je;
-		}
-		if (n < 2)
-			continue;
-		S->A0[k] += Sss - Ss * Ss / n;
-		S->A0[k + 1] += See - Se * Se / n;
-		S->A1[k] += Sse - Ss * Se / n;
-		S->B[k] += Srs - Ss * Sr / n;
-		S->B[k + 1] += Sre - Se * Sr / n;
+		struct knot_sums q;
+		knot_sums_over(m, i0, b->idx, ph, dph, cs, ce, &q);
+		if (q.n >= 2)
+			band_add(S, k, &q);
 	}
 }
 
@@ -82,36 +92,15 @@ static void knots_data(const struct measure *m, struct band *S, const struct xin
 static void knots_open(const struct measure *m, struct band *S, const struct xing *L,
 		       uint32_t nl)
 {
-	const struct shape *sh = &m->shape;
+	static const double cp[2] = { 0, 1 }, cl[2] = { -1, -1 }; /* ph, -(1 + ph) */
 	const struct xing *p0 = &L[nl - 2], *a = &L[nl - 1];
 	double P = a->t_slot - p0->t_slot, dph = 1.0 / P;
 	uint32_t i0 = a->idx >= 2 ? a->idx - 2 : 0;
 	double ph = ((double)(m->hist_slot0 + i0) - a->t_slot) * dph;
-	double n = 0, Sr = 0, Sp = 0, Sl = 0, Spp = 0, Spl = 0, Sll = 0, Srp = 0, Srl = 0;
-	for (uint32_t i = i0; i < m->n_hist; i++, ph += dph) {
-		if (ph < 0 || ph > sh->trough_phase || isnan(m->hist[i]))
-			continue;
-		double T, dT, w;
-		shape_at(sh, ph, &T, &dT, &w);
-		double r = m->hist[i] - T;
-		double jp = dT * ph * dph, jl = -dT * (1 + ph) * dph;
-		n++;
-		Sr += r;
-		Sp += jp;
-		Sl += jl;
-		Spp += jp * jp;
-		Spl += jp * jl;
-		Sll += jl * jl;
-		Srp += r * jp;
-		Srl += r * jl;
-	}
-	if (n >= 2) {
-		S->A0[nl - 2] += Spp - Sp * Sp / n;
-		S->A0[nl - 1] += Sll - Sl * Sl / n;
-		S->A1[nl - 2] += Spl - Sp * Sl / n;
-		S->B[nl - 2] += Srp - Sp * Sr / n;
-		S->B[nl - 1] += Srl - Sl * Sr / n;
-	}
+	struct knot_sums q;
+	knot_sums_over(m, i0, m->n_hist, ph, dph, cp, cl, &q);
+	if (q.n >= 2)
+		band_add(S, nl - 2, &q);
 }
 
 /* Refine the stroke ends (the knots of the phase: within a stroke the
