@@ -90,3 +90,17 @@ void tu_date(char buf[11], int days_ago)
 	gmtime_r(&t, &tm);
 	strftime(buf, 11, "%Y-%m-%d", &tm);
 }
+
+void tu_skip(const char *suite, unsigned ncases, const char *why)
+{
+	printf("SKIP %s: %u case(s): %s\n", suite, ncases, why);
+	fflush(stdout);
+	const char *log = getenv("RIG_SKIP_LOG");
+	if (!log || !*log)
+		return;
+	FILE *f = fopen(log, "a");
+	if (!f)
+		return;
+	fprintf(f, "%s\t%u\t%s\n", suite, ncases, why);
+	fclose(f);
+}
