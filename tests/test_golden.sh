@@ -26,7 +26,7 @@ version=$($RUNNER "$RIG" --version | sed 's/^rig //')
 
 # mask FILE: run ids, timestamps, the version, the work folder.
 mask() {
-  sed -e "s|$work|WORK|g" \
+  sed -e "s|$work|WORK|g" -e "s|$src/|SRC/|g" \
       -e 's/[0-9a-f]\{8\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}/RUNID/g' \
       -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\(\.[0-9]*\)\{0,1\}Z/TIMESTAMP/g' \
       -e 's/[0-9]\{8\}T[0-9]\{6\}Z/STAMP/g' \
