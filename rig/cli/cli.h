@@ -49,5 +49,6 @@ int cmd_plot(int argc, char **argv);
 int cmd_grr(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_station(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 
 #endif
