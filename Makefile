@@ -52,7 +52,7 @@ else
 endif
 
 VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo 0.1.0)
-PKGS     := libserialport libgpiod inih nettle
+PKGS     := libserialport libgpiod inih nettle hogweed
 
 # 64-bit file offsets on 32-bit targets (armhf): readdir() and stat() of
 # files with 64-bit inode numbers or directory offsets would fail with
