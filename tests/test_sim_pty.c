@@ -138,9 +138,8 @@ START_TEST(test_full_run_against_rig_sim_over_ptys_passes)
 	 * throws those reads away as preempted: the run cannot pass there. */
 	const char *runner = getenv("RIG_RUNNER");
 	if (runner && *runner) {
-		fprintf(stderr, "test_sim_pty: under %s: skipping the real-time full run "
-				"(emulation is too slow for the HX711's pulse timing)\n",
-			runner);
+		tu_skip("test_sim_pty", 1, "the real-time full run: emulation is too slow "
+			"for the HX711's pulse timing");
 		return;
 	}
 	char *text = tu_read(SRCDIR "/fixtures/sim.ini");

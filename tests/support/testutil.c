@@ -81,3 +81,17 @@ char *tu_replace(const char *text, const char *from, const char *to)
 		snprintf(out, n, "%.*s%s%s", (int)head, text, to, at + strlen(from));
 	return out;
 }
+
+void tu_skip(const char *suite, unsigned ncases, const char *why)
+{
+	printf("SKIP %s: %u case(s): %s\n", suite, ncases, why);
+	fflush(stdout);
+	const char *log = getenv("RIG_SKIP_LOG");
+	if (!log || !*log)
+		return;
+	FILE *f = fopen(log, "a");
+	if (!f)
+		return;
+	fprintf(f, "%s\t%u\t%s\n", suite, ncases, why);
+	fclose(f);
+}
