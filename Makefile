@@ -52,7 +52,17 @@ else
 endif
 
 VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo 0.1.0)
-PKGS     := libserialport libgpiod inih nettle hogweed
+PKGS     := libserialport libgpiod inih nettle hogweed sqlite3
+# libpq: Debian's libpq-dev cannot be installed for two architectures at
+# once, so a cross build takes the native headers (the API is the same) and
+# links the target's libpq5 (multi-arch) by its file name.
+ifeq ($(CROSS),)
+  PQ_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
+  PQ_LIBS   = $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null)
+else
+  PQ_CFLAGS = -I/usr/include/postgresql
+  PQ_LIBS   = -l:libpq.so.5
+endif
 
 # 64-bit file offsets on 32-bit targets (armhf): readdir() and stat() of
 # files with 64-bit inode numbers or directory offsets would fail with
@@ -85,13 +95,15 @@ ifneq ($(FUZZ),)
   LDFLAGS += -fsanitize=address,undefined
 endif
 DEPS_OK  := $(BUILD)/.deps-ok
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(PQ_CFLAGS)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(PQ_LIBS) -lcsv -lm
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 LIB_SRCS  := $(filter-out rig/cli/main.c,$(shell find rig -name '*.c' | sort))
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/version.o
+SCHEMA_SQL := $(sort $(wildcard rig/store/schema/*.sql))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/version.o \
+             $(BUILD)/obj/store_migrations.o
 MAIN_OBJ  := $(BUILD)/obj/rig/cli/main.o
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
@@ -137,6 +149,15 @@ $(BUILD)/obj/version.o: $(BUILD)/version.c
 
 .PHONY: FORCE
 FORCE:
+
+# The results database's migrations, embedded in the binary.
+$(BUILD)/store_migrations.c: $(SCHEMA_SQL) rig/store/schema/embed.sh | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(Q)sh rig/store/schema/embed.sh $@ $(SCHEMA_SQL)
+
+$(BUILD)/obj/store_migrations.o: $(BUILD)/store_migrations.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # Test sources find their helpers under tests/ and the tree through SRCDIR.
 $(BUILD)/obj/tests/%.o: CPPFLAGS += -Itests -DSRCDIR='"$(CURDIR)"'

@@ -14,6 +14,7 @@ const struct rig_command rig_commands[] = {
 	{ "sweep", cmd_sweep, "measure a pen over a grid of depths and rates (characterisation)" },
 	{ "grr", cmd_grr, "repeatability of the bench on one pen, against the tolerance" },
 	{ "stats", cmd_stats, "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
+	{ "index", cmd_index, "index a report folder's runs in its SQLite index, or rebuild it" },
 	{ "plot", cmd_plot, "draw SVG plots from a run report or a sweep" },
 	{ "analyze", cmd_analyze, "measure stroke depth and rate in a recorded laser capture" },
 	{ "monitor", cmd_monitor, "live laser, force and pen readings for setting up a fixture" },
