@@ -261,11 +261,14 @@ static size_t build_line(const struct ledger *lg, const struct ledger_new *e, ch
 	unsigned long seq = !last ? 1 : last->malformed ? lg->n + 1 : last->seq + 1;
 	char ts[21], kind[64], obj[1536], sha[80], actor[160], detail[2048];
 	ledger_now(ts);
-	*fit = ledger_escape(kind, sizeof kind, e->kind) &
-	       ledger_escape(obj, sizeof obj, e->object) &
-	       ledger_escape(sha, sizeof sha, e->sha256) &
-	       ledger_escape(actor, sizeof actor, e->actor) &
-	       ledger_escape(detail, sizeof detail, e->detail);
+	bool ok[5] = {
+		ledger_escape(kind, sizeof kind, e->kind),
+		ledger_escape(obj, sizeof obj, e->object),
+		ledger_escape(sha, sizeof sha, e->sha256),
+		ledger_escape(actor, sizeof actor, e->actor),
+		ledger_escape(detail, sizeof detail, e->detail),
+	};
+	*fit = ok[0] && ok[1] && ok[2] && ok[3] && ok[4];
 	int n = snprintf(line, LEDGER_LINE_MAX, "%lu\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", seq, ts,
 			 kind, obj, sha, actor, detail, last ? last->hash : zero_hash,
 			 lg->key ? lg->key->fpr : "-");
