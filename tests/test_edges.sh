@@ -50,5 +50,17 @@ for how in 'stdout and stderr' 'stdin, stdout and stderr' 'stderr'; do
   check "closed $how: summary.csv holds records only" "$(yes_if only_records "$d/r/summary.csv")"
 done
 
+# ---- a lock path that names the fixture itself -------------------------
+d="$work/lock-is-fixture"
+fx=$(fixture "$d")
+sed -i 's|^lock = .*|lock = sim.ini|' "$fx"
+cp "$fx" "$d/before.ini"
+rig run --fixture "$fx" --profile "$PROF" --out "$d/r" >"$d/out" 2>"$d/err"
+rc=$?
+check "lock = the fixture: exit 78 (got $rc)" "$([ $rc = 78 ] && echo 1 || echo 0)"
+check "lock = the fixture: the fixture unchanged" "$(yes_if cmp -s "$fx" "$d/before.ini")"
+check "lock = the fixture: the message names it ($(head -c 200 "$d/err"))" \
+  "$(yes_if grep -q "sim.ini holds .* not a rig lock" "$d/err")"
+
 echo "test_edges: $((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
