@@ -1,7 +1,7 @@
 /* report_publish.c - a finished run's journal becomes its final report:
  * copied to a temp file, fsync'd, renamed to its name without ever
- * replacing another run's report, the folder fsync'd; then the summary
- * line; then the journal goes. */
+ * replacing another run's report, the folder fsync'd; then its entry in
+ * the ledger (rig/records); then the summary line; then the journal goes. */
 #include "run/report_impl.h"
 
 #include <errno.h>
@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "records/records.h"
 
 /* Move tmp to dir/name without ever replacing another run's report: on a
  * clash the name gets -2, -3 ... before ".csv". If the existing file is
@@ -89,6 +91,10 @@ enum rig_rc report_publish(struct report *r, bool recovering, struct rig_err *er
 		goto out;
 	}
 	if ((rc = report_fsync_dir(r, r->dir, err)))
+		goto out;
+	/* On the record (rig/records): a crash before this leaves the journal,
+	 * and the recovery that repeats the publish adds the entry. */
+	if ((rc = records_note_report(r->dir, r->file, bytes, len, recovering, err)))
 		goto out;
 	if ((rc = report_summary_append(r, recovering, err)))
 		goto out; /* the journal stays: recovery adds the summary line later */
