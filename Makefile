@@ -5,6 +5,7 @@
 #   make bench           stroke measurement accuracy, throughput, memory
 #   make check-render    every plot rendered by headless Chromium (installs it)
 #   make run             run the main job on the virtual bench
+#   make check-calendar  make check and a run 400 days from now (faketime)
 #   make faults          every fault in every phase: the fault matrix
 #   make killtest        SIGKILL `rig run` 200 times: no result lost
 #   make SANITIZE=1 check     suites under ASan + UBSan (own build folder)
@@ -114,7 +115,7 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 
 Q := $(if $(V),,@)
 
-.PHONY: all check check-render run deps install uninstall clean bench help deb faults killtest \
+.PHONY: all check check-calendar check-render run deps install uninstall clean bench help deb faults killtest \
 	fuzz fuzz-build valgrind
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
@@ -198,6 +199,15 @@ check: $(BUILD)/rig $(TEST_BINS)
 	fi; \
 	echo "check: $$pass passed, $$fail failed, $$skip skipped"; \
 	[ $$fail -eq 0 ]
+
+# make check-calendar: the suites and a production run on the virtual bench
+# with the clock 400 days ahead (libfaketime): the default bench must not
+# expire with the calendar, and no test may depend on today's date.
+check-calendar: $(BUILD)/rig
+	$(Q)sh rig/tools/deps.sh --tools faketime:faketime
+	faketime -f '+400d' $(MAKE) --no-print-directory check
+	rm -rf $(BUILD)/calendar && faketime -f '+400d' $(RUNNER) $(BUILD)/rig run \
+	  --fixture fixtures/sim.ini --out $(BUILD)/calendar/reports
 
 # make check-render: the plots rendered by headless Chromium, each screenshot
 # checked not blank. Chromium is heavy, so it is installed for this target

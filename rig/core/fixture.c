@@ -287,3 +287,8 @@ int fixture_line(const struct fixture *f, const char *section, const char *key)
 			return f->where[i].line;
 	return 0;
 }
+
+bool fixture_is_sim(const char *port_or_chip)
+{
+	return strncmp(port_or_chip, "sim:", 4) == 0;
+}
