@@ -25,6 +25,8 @@ const struct rig_command rig_commands[] = {
 	{ "tare", cmd_tare, "measure the load cell's zero and write it to the fixture" },
 	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
 	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
+	{ "keygen", cmd_keygen, "make the station's signing key for its ledgers" },
+	{ "verify", cmd_verify, "check reports, signatures and fixtures against their ledger" },
 	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
 };
 const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];
