@@ -7,7 +7,7 @@
 #   make run             run the main job on the virtual bench
 #   make check-calendar  make check and a run 400 days from now (faketime)
 #   make faults          every fault in every phase: the fault matrix
-#   make killtest        SIGKILL `rig run` 200 times: no result lost
+#   make killtest        SIGKILL `rig run` and ledger writers 200 times: no result lost
 #   make SANITIZE=1 check     suites under ASan + UBSan (own build folder)
 #   make CROSS=aarch64-linux-gnu- check   cross build, suites under qemu
 #   make fuzz [FUZZ_SECONDS=30]  libFuzzer targets (clang), each for N s
@@ -53,7 +53,7 @@ else
 endif
 
 VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo 0.1.0)
-PKGS     := libserialport libgpiod inih nettle sqlite3
+PKGS     := libserialport libgpiod inih nettle hogweed sqlite3
 # libpq: Debian's libpq-dev cannot be installed for two architectures at
 # once, so a cross build takes the native headers (the API is the same) and
 # links the target's libpq5 (multi-arch) by its file name.
@@ -243,8 +243,9 @@ faults: $(FAULTS_BIN)
 	$(RUNNER) $(FAULTS_BIN) $(FAULTS_ARGS)
 
 # make killtest: tests/test_kill.c with 200 SIGKILLs instead of make check's 20.
-killtest: $(BUILD)/rig $(BUILD)/tests/test_kill
+killtest: $(BUILD)/rig $(BUILD)/tests/test_kill $(BUILD)/tests/test_records_kill
 	RIG_KILLS=$(or $(KILLS),200) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_kill
+	RIG_KILLS=$(or $(KILLS),200) RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_records_kill
 
 # make fuzz: every libFuzzer target in tests/fuzz/fuzz_<target>.c runs for
 # FUZZ_SECONDS from its seed corpus tests/fuzz/<target>/ (new inputs go to
@@ -315,6 +316,9 @@ install: $(BUILD)/rig
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	  rig/dist/rig-station.service.in > $(DESTDIR)$(UNITDIR)/rig-station.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/rig-station.service
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	  rig/dist/rig-sync.service.in > $(DESTDIR)$(UNITDIR)/rig-sync.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/rig-sync.service
 	@set -e; keep() { if [ -e "$$2" ]; then echo "  kept $$2"; else install -m 644 "$$1" "$$2"; fi; }; \
 	  keep fixtures/pi-bench.ini $(ETC_RIG)/fixtures/pi-bench.ini; \
 	  sed 's|^lock = .*|lock = /run/lock/rig-sim-bench.lock  ; flock(2) taken for the length of a run|' \
@@ -326,7 +330,7 @@ install: $(BUILD)/rig
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rig $(DESTDIR)$(MANDIR)/man1/rig.1 \
-	  $(DESTDIR)$(UNITDIR)/rig-station.service
+	  $(DESTDIR)$(UNITDIR)/rig-station.service $(DESTDIR)$(UNITDIR)/rig-sync.service
 	@echo "kept $(SYSCONFDIR)/rig, $(SYSCONFDIR)/udev/rules.d/60-rig.rules and $(SYSCONFDIR)/default/rig (the bench's settings)"
 
 # make deb: a Debian package of this build (native architecture, or the
