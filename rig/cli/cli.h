@@ -52,5 +52,7 @@ int cmd_station(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_operator(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
 
 #endif

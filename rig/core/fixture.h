@@ -72,6 +72,12 @@ struct fixture_io {
 	char buzzer_line[48];        /* may be empty */
 };
 
+/* [access]: who may do what (rig/records/operators.h). No operators file:
+ * access control is off, everyone may do everything. */
+struct fixture_access {
+	char operators[PATH_MAX];    /* operators file (absolute), or "" */
+};
+
 struct fixture_where {
 	char section[24];
 	char key[40];
@@ -86,6 +92,7 @@ struct fixture {
 	struct fixture_laser laser;
 	struct fixture_loadcell loadcell;
 	struct fixture_io io;
+	struct fixture_access access;
 	bool has_sim;                /* a [sim] section: in-process virtual bench */
 	struct sim_param *sim;       /* its entries, origin "file:line" */
 	size_t nsim;
