@@ -268,6 +268,49 @@ START_TEST(test_without_access_control_anyone_signs_and_it_says_so)
 }
 END_TEST
 
+START_TEST(test_audit_shows_the_trail_filtered)
+{
+	add_team();
+	char *rep = make_report();
+	expect(rigp(ENG, -1, "sign '%s' --meaning approved --operator bob", rep), 0, NULL);
+	expect(rigp(BAD, -1, "sign '%s' --meaning approved --operator olly", rep), 77, NULL);
+	char *args;
+	ck_assert_int_ge(asprintf(&args, "audit '%s/reports' --kind access.refused", tmp), 0);
+	struct rig_result r = run_rig(args);
+	ck_assert_msg(r.exit_code == 0, "%s%s", r.out, r.err);
+	ck_assert_msg(strstr(r.out, "access.refused") && strstr(r.out, "wrong PIN for olly") &&
+		      !strstr(r.out, "signature ") && strstr(r.out, "1 of "), "%s", r.out);
+	rig_result_free(&r);
+	free(args);
+	ck_assert_int_ge(asprintf(&args, "audit '%s/reports' --serial MN3-000123 --csv", tmp), 0);
+	r = run_rig(args);
+	ck_assert_msg(r.exit_code == 0, "%s", r.err);
+	ck_assert_msg(!strncmp(r.out, "\"seq\",\"time\",\"kind\"", 19) &&
+		      strstr(r.out, "\"report.published\"") && strstr(r.out, "\"signature\",") &&
+		      !strstr(r.out, "operator.changed"), "%s", r.out);
+	rig_result_free(&r);
+	free(args);
+	ck_assert_int_ge(asprintf(&args, "audit '%s/reports' --since 2999-01-01", tmp), 0);
+	r = run_rig(args);
+	ck_assert_msg(strstr(r.out, ": 0 of "), "%s", r.out);
+	rig_result_free(&r);
+	free(args);
+	ck_assert_int_ge(asprintf(&args, "audit '%s/reports' --since yesterday", tmp), 0);
+	expect(run_rig(args), 64, "--since");
+	free(args);
+	/* A folder that does not verify: the trail is shown, and exit 1 says so. */
+	FILE *f = fopen(rep, "a");
+	fputs("\"x\"\r\n", f);
+	fclose(f);
+	ck_assert_int_ge(asprintf(&args, "audit '%s/reports'", tmp), 0);
+	r = run_rig(args);
+	ck_assert_msg(r.exit_code == 1 && strstr(r.out, "DOES NOT VERIFY"), "%s", r.out);
+	rig_result_free(&r);
+	free(args);
+	free(rep);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("access");
@@ -279,6 +322,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_five_wrong_pins_lock_the_id);
 	tcase_add_test(tc, test_signed_report_shows_name_time_and_meaning);
 	tcase_add_test(tc, test_signature_cannot_move_to_another_report);
+	tcase_add_test(tc, test_audit_shows_the_trail_filtered);
 	tcase_add_test(tc, test_without_access_control_anyone_signs_and_it_says_so);
 	suite_add_tcase(s, tc);
 	return s;
