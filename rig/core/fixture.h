@@ -72,6 +72,12 @@ struct fixture_io {
 	char buzzer_line[48];        /* may be empty */
 };
 
+/* The line's results database (optional; docs/results-db.md). */
+struct fixture_results {
+	char url[512];               /* postgresql://user@host/db, no password; "" none */
+	char passfile[PATH_MAX];     /* libpq password file; "" libpq's default */
+};
+
 /* [access]: who may do what (rig/records/operators.h). No operators file:
  * access control is off, everyone may do everything. */
 struct fixture_access {
@@ -92,6 +98,7 @@ struct fixture {
 	struct fixture_laser laser;
 	struct fixture_loadcell loadcell;
 	struct fixture_io io;
+	struct fixture_results results;
 	struct fixture_access access;
 	bool has_sim;                /* a [sim] section: in-process virtual bench */
 	struct sim_param *sim;       /* its entries, origin "file:line" */
