@@ -54,5 +54,8 @@ int cmd_sync(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_operator(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif
