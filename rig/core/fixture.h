@@ -111,4 +111,14 @@ int fixture_line(const struct fixture *f, const char *section, const char *key);
 /* A port or chip of the in-process virtual bench ("sim:..."). */
 bool fixture_is_sim(const char *port_or_chip);
 
+struct ini_edit;
+/* Commit a change to the fixture file at path: the one place where a
+ * fixture is changed. Each section.key set as ini_edit_commit() does
+ * (locked, atomic, symlink, mode and owner kept, read-only refused); the
+ * file as it was kept as PATH.prev; one line per key appended to
+ * PATH.history (tab-separated: when, who, `why`, section.key, old, new)
+ * before the new file takes its place. On error nothing has changed. */
+enum rig_rc fixture_commit(const char *path, const struct ini_edit *edits, size_t n,
+			   const char *why, struct rig_err *err);
+
 #endif
