@@ -92,6 +92,11 @@ enum rig_rc stats_add_table(struct stats *s, const struct csv_table *table, cons
 				      need[i]);
 			goto out;
 		}
+	/* Full precision where the report keeps it (measured is rounded to its
+	 * uncertainty for people, docs/reports.md). */
+	int full = csv_table_col(&t, "measured_full");
+	if (full >= 0)
+		col[8] = full;
 	char **files = realloc(s->files, (s->nfiles + 1) * sizeof *files);
 	if (!files || !(files[s->nfiles] = strdup(path))) {
 		if (files)
