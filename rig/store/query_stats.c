@@ -11,24 +11,46 @@
 
 #define RUNS_PER_QUERY 200
 
-static const char *const columns[] = {
-	"run_id", "timestamp", "station", "operator", "pen_model", "pen_serial", "pen_firmware",
-	"profile", "profile_version", "profile_sha256", "rig_version", "attempt", "lot", "phase",
-	"step", "quantity", "unit", "commanded", "measured", "std", "n", "uncertainty",
-	"low_limit", "high_limit", "accept_low", "accept_high", "result", "category", "note",
+/* The report's columns as the statistics read them, and where each comes
+ * from; 'd' marks a number column (printed in its shortest exact form). */
+static const struct {
+	const char *name, *expr;
+	char kind;
+} columns[] = {
+	{ "run_id", "r.run_id", 't' },
+	{ "timestamp", "r.started_at", 't' },
+	{ "station", "r.station", 't' },
+	{ "operator", "r.operator", 't' },
+	{ "pen_model", "r.pen_model", 't' },
+	{ "pen_serial", "r.pen_serial", 't' },
+	{ "pen_firmware", "r.pen_firmware", 't' },
+	{ "profile", "r.profile", 't' },
+	{ "profile_version", "r.profile_version", 't' },
+	{ "profile_sha256", "r.profile_sha256", 't' },
+	{ "rig_version", "r.rig_version", 't' },
+	{ "attempt", "r.attempt", 't' },
+	{ "lot", "r.lot", 't' },
+	{ "phase", "m.phase", 't' },
+	{ "step", "m.step", 't' },
+	{ "quantity", "m.quantity", 't' },
+	{ "unit", "m.unit", 't' },
+	{ "commanded", "m.commanded", 'd' },
+	{ "measured", "m.measured", 'd' },
+	{ "std", "m.std", 'd' },
+	{ "n", "m.n", 't' },
+	{ "uncertainty", "m.uncertainty", 'd' },
+	{ "low_limit", "m.low_limit", 'd' },
+	{ "high_limit", "m.high_limit", 'd' },
+	{ "accept_low", "m.accept_low", 'd' },
+	{ "accept_high", "m.accept_high", 'd' },
+	{ "conformance_probability", "m.conformance_probability", 'd' },
+	{ "result", "m.result", 't' },
+	{ "category", "m.category", 't' },
+	{ "note", "m.note", 't' },
+	{ "measured_full", "m.measured_full", 'd' },
+	{ "uncertainty_full", "m.uncertainty_full", 'd' },
 };
 #define NCOLS (sizeof columns / sizeof columns[0])
-#define FIRST_REAL 17 /* commanded */
-#define LAST_REAL 25  /* accept_high */
-#define COL_N 20
-
-static const char select_rows[] =
-	"SELECT r.run_id, r.started_at, r.station, r.operator, r.pen_model, r.pen_serial,"
-	" r.pen_firmware, r.profile, r.profile_version, r.profile_sha256, r.rig_version,"
-	" r.attempt, r.lot, m.phase, m.step, m.quantity, m.unit, m.commanded, m.measured, m.std,"
-	" m.n, m.uncertainty, m.low_limit, m.high_limit, m.accept_low, m.accept_high, m.result,"
-	" m.category, m.note FROM measurements m JOIN runs r ON r.run_id = m.run_id"
-	" WHERE r.run_id IN (";
 
 struct chunk {
 	char *buf;
@@ -90,7 +112,7 @@ static int add_row(void *ctx, int ncols, const char *const *cells)
 	for (size_t i = 0; i < NCOLS && !c->oom; i++) {
 		char num[40];
 		const char *s = cells[i] ? cells[i] : "";
-		if (*s && i >= FIRST_REAL && i <= LAST_REAL && i != COL_N) {
+		if (*s && columns[i].kind == 'd') {
 			shortest(num, sizeof num, s);
 			s = num;
 		}
@@ -130,8 +152,14 @@ static int add_id(void *ctx, int ncols, const char *const *cells)
 static enum rig_rc one_chunk(struct store_db *db, char (*ids)[40], size_t n, store_table_fn fn,
 			     void *ctx, struct rig_err *err)
 {
-	char sql[sizeof select_rows + RUNS_PER_QUERY * 8 + 64];
-	size_t len = (size_t)snprintf(sql, sizeof sql, "%s", select_rows);
+	char sql[4096 + RUNS_PER_QUERY * 8];
+	size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT");
+	for (size_t i = 0; i < NCOLS; i++)
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s %s", i ? "," : "",
+					columns[i].expr);
+	len += (size_t)snprintf(sql + len, sizeof sql - len,
+				" FROM measurements m JOIN runs r ON r.run_id = m.run_id"
+				" WHERE r.run_id IN (");
 	const char *p[RUNS_PER_QUERY];
 	for (size_t i = 0; i < n; i++) {
 		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s$%zu", i ? ", " : "", i + 1);
@@ -148,8 +176,11 @@ static enum rig_rc one_chunk(struct store_db *db, char (*ids)[40], size_t n, sto
 	if (!rc && c.nrows) {
 		for (size_t i = 0; i < c.nrows * NCOLS; i++)
 			cell[i] = c.buf + c.off[i];
-		struct csv_table t = { .cell = cell, .header = (char **)columns,
-				       .nrows = c.nrows, .ncols = NCOLS };
+		char *header[NCOLS];
+		for (size_t i = 0; i < NCOLS; i++)
+			header[i] = (char *)columns[i].name;
+		struct csv_table t = { .cell = cell, .header = header, .nrows = c.nrows,
+				       .ncols = NCOLS };
 		rc = fn(ctx, &t, err);
 	}
 	free(cell);

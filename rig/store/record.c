@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MEAS_COLS 16  /* measurements columns after run_id, seq */
+#define MEAS_COLS 19  /* measurements columns after run_id, seq */
 #define ROWS_PER_INSERT 400
 
 /* Measurement columns, named as in the report (docs/reports.md) and in
@@ -27,7 +27,8 @@ static const struct {
 	{ "std", 'd' },		{ "n", 'i' },		{ "uncertainty", 'd' },
 	{ "low_limit", 'd' },	{ "high_limit", 'd' },	{ "accept_low", 'd' },
 	{ "accept_high", 'd' }, { "result", 't' },	{ "category", 't' },
-	{ "note", 't' },
+	{ "note", 't' },	{ "conformance_probability", 'd' },
+	{ "measured_full", 'd' },	{ "uncertainty_full", 'd' },
 };
 
 enum rig_rc store_read_file(const char *path, char **bytes, size_t *len, struct rig_err *err)
