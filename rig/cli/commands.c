@@ -28,6 +28,9 @@ const struct rig_command rig_commands[] = {
 	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
 	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
 	{ "keygen", cmd_keygen, "make the station's signing key for its ledgers" },
+	{ "operator", cmd_operator, "add, disable or re-PIN the people who may use the bench" },
+	{ "sign", cmd_sign, "sign a run report (reviewed, approved, responsible) in its ledger" },
+	{ "audit", cmd_audit, "the audit trail of a report folder, for people (or --csv)" },
 	{ "verify", cmd_verify, "check reports, signatures and fixtures against their ledger" },
 	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
 };
