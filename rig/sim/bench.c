@@ -273,6 +273,12 @@ void sim_bench_set_load(struct sim_bench *b, enum sim_load l, double mass_g)
 	b->mass_g = mass_g;
 }
 
+void sim_bench_set_preload(struct sim_bench *b, double preload_n)
+{
+	sim_bench_sync(b);
+	b->preload_n = preload_n;
+}
+
 void sim_bench_power_pen(struct sim_bench *b, bool on)
 {
 	sim_bench_sync(b);
