@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "run/lock.h"
+#include "bench/lock.h"
 #include "run/report.h"
 #include "support/testutil.h"
 

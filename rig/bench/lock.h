@@ -5,8 +5,8 @@
  * bench. The lock goes when the holder closes it, exits or dies. The caller
  * owns struct bench_lock; bench_lock_release() closes it.
  */
-#ifndef RIG_RUN_LOCK_H
-#define RIG_RUN_LOCK_H
+#ifndef RIG_BENCH_LOCK_H
+#define RIG_BENCH_LOCK_H
 
 #include <limits.h>
 
