@@ -24,9 +24,11 @@ mkdir -p "$out"
 version=$($RUNNER "$RIG" --version | sed 's/^rig //')
 # The virtual bench's calendar must not matter here: same fixture, same day.
 
-# mask FILE: run ids, timestamps, the version, the work folder.
+# The repository's own folder (a worktree, CI's checkout) is masked too.
+root=$(pwd)
+# mask FILE: run ids, timestamps, the version, the work folder, the repository.
 mask() {
-  sed -e "s|$work|WORK|g" \
+  sed -e "s|$work|WORK|g" -e "s|$root|REPO|g" \
       -e 's/[0-9a-f]\{8\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}/RUNID/g' \
       -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\(\.[0-9]*\)\{0,1\}Z/TIMESTAMP/g' \
       -e 's/[0-9]\{8\}T[0-9]\{6\}Z/STAMP/g' \
@@ -45,7 +47,7 @@ case_() {
   echo "exit $?" > "$out/$name.exit"
   mask "$work/$name.stdout" > "$out/$name.stdout"
   mask "$work/$name.stderr" > "$out/$name.stderr"
-  for f in $(cd "$d" && find . -type f ! -name '*.lock' ! -name '*.svg' | LC_ALL=C sort); do
+  for f in $(cd "$d" && find . -type f ! -name '*.lock' ! -name '*.svg' ! -name 'index.sqlite*' | LC_ALL=C sort); do
     g=$(echo "$f" | sed -e 's|^\./||' -e 's|/|__|g' -e 's/[0-9]\{8\}T[0-9]\{6\}Z/STAMP/g' -e 's/[0-9a-f]\{8\}-[0-9a-f-]\{27\}/RUNID/g')
     mask "$d/$f" > "$out/$name.file.$g"
   done

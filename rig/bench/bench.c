@@ -13,11 +13,6 @@
 
 #define SAFETY_STEP_MS 5 /* safety poll while waiting */
 
-static bool is_sim(const char *port_or_chip)
-{
-	return strncmp(port_or_chip, "sim:", 4) == 0;
-}
-
 /* The virtual bench's side of the seams. */
 static void sim_phase(void *ctx, const char *phase)
 {
@@ -71,9 +66,9 @@ enum rig_rc bench_open(struct bench *b, const struct bench_options *o, struct ri
 		return rc;
 	b->fx_loaded = true;
 	const struct fixture *f = &b->fx;
-	bool all_sim = is_sim(f->pen.port) && is_sim(f->laser.port);
-	bool any_sim = is_sim(f->pen.port) || is_sim(f->laser.port) ||
-		       is_sim(f->loadcell.chip) || is_sim(f->io.chip);
+	bool all_sim = fixture_is_sim(f->pen.port) && fixture_is_sim(f->laser.port);
+	bool any_sim = fixture_is_sim(f->pen.port) || fixture_is_sim(f->laser.port) ||
+		       fixture_is_sim(f->loadcell.chip) || fixture_is_sim(f->io.chip);
 	if (any_sim && !f->has_sim)
 		return rig_fail(err, RIG_E_CONFIG,
 				"%s: names sim: ports or chips but has no [sim] section for the "

@@ -131,5 +131,6 @@ int cmd_plot(int argc, char **argv, struct cli_ctx *cx);
 int cmd_grr(int argc, char **argv, struct cli_ctx *cx);
 int cmd_stats(int argc, char **argv, struct cli_ctx *cx);
 int cmd_station(int argc, char **argv, struct cli_ctx *cx);
+int cmd_index(int argc, char **argv, struct cli_ctx *cx);
 
 #endif

@@ -21,6 +21,8 @@ const struct rig_command rig_commands[] = {
 	  "repeatability of the bench on one pen, against the tolerance" },
 	{ "stats", cmd_stats, 0,
 	  "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
+	{ "index", cmd_index, 0,
+	  "index a report folder's runs in its SQLite index, or rebuild it" },
 	{ "plot", cmd_plot, 0, "draw SVG plots from a run report or a sweep" },
 	{ "analyze", cmd_analyze, 0,
 	  "measure stroke depth and rate in a recorded laser capture" },

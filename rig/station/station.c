@@ -26,6 +26,7 @@
 #include "run/profile.h"
 #include "run/text.h"
 #include "station/term.h"
+#include "store/index.h"
 
 #define KEY_POLL_MS 200
 #define BUTTON_POLL_MS 50
@@ -382,6 +383,11 @@ static void run_unit(struct station *st)
 	/* What stops the run before a report comes through the observer:
 	 * off the running screen, onto the result screen. */
 	test_unit(st, sims, n);
+	/* The folder's results index (as `rig run` does); a failure here is
+	 * caught up by the next unit, `rig index` or `rig sync`. */
+	struct rig_err ierr;
+	if (st->res.reported)
+		(void)store_index_after_run(o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR, &ierr);
 	if (!st->error_text[0])
 		snprintf(st->error_text, sizeof st->error_text, "the run ended with exit code %d",
 			 st->unit_exit);
