@@ -7,7 +7,7 @@
 #   make run             run the main job on the virtual bench
 #   make check-calendar  make check and a run 400 days from now (faketime)
 #   make faults          every fault in every phase: the fault matrix
-#   make killtest        SIGKILL `rig run` 200 times: no result lost
+#   make killtest        SIGKILL `rig run` and ledger writers 200 times: no result lost
 #   make SANITIZE=1 check     suites under ASan + UBSan (own build folder)
 #   make CROSS=aarch64-linux-gnu- check   cross build, suites under qemu
 #   make fuzz [FUZZ_SECONDS=30]  libFuzzer targets (clang), each for N s
@@ -53,7 +53,7 @@ else
 endif
 
 VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo 0.1.0)
-PKGS     := libserialport libgpiod inih nettle sqlite3
+PKGS     := libserialport libgpiod inih nettle hogweed sqlite3
 # libpq: Debian's libpq-dev cannot be installed for two architectures at
 # once, so a cross build takes the native headers (the API is the same) and
 # links the target's libpq5 (multi-arch) by its file name.
@@ -243,8 +243,9 @@ faults: $(FAULTS_BIN)
 	$(RUNNER) $(FAULTS_BIN) $(FAULTS_ARGS)
 
 # make killtest: tests/test_kill.c with 200 SIGKILLs instead of make check's 20.
-killtest: $(BUILD)/rig $(BUILD)/tests/test_kill
+killtest: $(BUILD)/rig $(BUILD)/tests/test_kill $(BUILD)/tests/test_records_kill
 	RIG_KILLS=$(or $(KILLS),200) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_kill
+	RIG_KILLS=$(or $(KILLS),200) RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_records_kill
 
 # make fuzz: every libFuzzer target in tests/fuzz/fuzz_<target>.c runs for
 # FUZZ_SECONDS from its seed corpus tests/fuzz/<target>/ (new inputs go to

@@ -10,6 +10,7 @@
 
 #include "core/paths.h"
 #include "sim/bench.h"
+#include "sim/fsfault.h"
 
 #define SAFETY_STEP_MS 5 /* safety poll while waiting */
 
@@ -17,11 +18,6 @@
 static void sim_phase(void *ctx, const char *phase)
 {
 	sim_bench_set_phase(ctx, phase);
-}
-
-static int sim_file_fault(void *ctx, bool creates)
-{
-	return sim_bench_file_errno(ctx, creates);
 }
 
 /* The fixture's [sim] entries, then the --sim overrides, for the models. */
@@ -48,8 +44,7 @@ static enum rig_rc create_sim(struct bench *b, const struct bench_options *o,
 		return rc;
 	b->op = &sim_operator_ops;
 	b->op_ctx = b->sim;
-	b->file_fault = sim_file_fault;
-	b->file_fault_ctx = b->sim;
+	sim_fsfault_ops(&b->report_fs, b->sim);
 	bench_observe_phase(b, sim_phase, b->sim);
 	return RIG_OK;
 }
@@ -59,6 +54,7 @@ enum rig_rc bench_open(struct bench *b, const struct bench_options *o, struct ri
 	memset(b, 0, sizeof *b);
 	b->lock.fd = -1;
 	b->op = o->operator;
+	b->report_fs = rig_fsops_posix;
 	b->op_ctx = o->operator_ctx;
 	const char *path = o->fixture_path ? o->fixture_path : rig_default_fixture();
 	enum rig_rc rc = fixture_load(&b->fx, path, err);
@@ -207,6 +203,6 @@ void bench_close(struct bench *b)
 	b->identified = false;
 	b->close_lamps_set = false;
 	b->nphase_obs = 0;
-	b->file_fault = NULL;
+	b->report_fs = rig_fsops_posix;
 	b->op = NULL;
 }

@@ -6,7 +6,7 @@
  * fixture has a [sim] section, the virtual bench, and installs the seams
  * the virtual bench plugs into: the operator (a person, or the bench doing
  * the step itself), the phase observer (faults keyed to a run's phase) and
- * the report folder's file faults. Nothing above this layer asks whether a
+ * the report folder's file system (POSIX, or a disk that fails). Nothing above this layer asks whether a
  * bench is virtual.
  *
  * Then, in this order and each optional: bench_take_lock() (one user per
@@ -33,6 +33,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/fixture.h"
+#include "core/fsops.h"
 #include "core/operator.h"
 #include "hal/hal.h"
 
@@ -59,11 +60,6 @@ typedef void (*bench_phase_fn)(void *ctx, const char *phase);
 
 #define BENCH_MAX_PHASE_OBSERVERS 4
 
-/* The report folder's file-fault seam: the errno a file operation fails
- * with now, 0 when it works (rig/run/report.h, struct report_fs_fault).
- * NULL on a real bench. */
-typedef int (*bench_file_fault_fn)(void *ctx, bool creates);
-
 struct bench {
 	struct fixture fx;
 	bool fx_loaded;
@@ -84,8 +80,9 @@ struct bench {
 		void *ctx;
 	} phase_obs[BENCH_MAX_PHASE_OBSERVERS];
 	unsigned nphase_obs;
-	bench_file_fault_fn file_fault;
-	void *file_fault_ctx;
+	/* The report folder's file system: POSIX, or the virtual bench's
+	 * disk that fills up or turns read-only (sim/fsfault.h). */
+	struct rig_fsops report_fs;
 
 	/* The lamps bench_close() leaves on, once bench_make_safe() set
 	 * them; until then it leaves the lamps as they are. */

@@ -36,6 +36,9 @@ const struct rig_command rig_commands[] = {
 	{ "loadcell-cal", cmd_loadcell_cal, CLI_BENCH | CLI_YES,
 	  "calibrate the load cell's scale with a reference mass" },
 	{ "sim", cmd_sim, CLI_BENCH, "run the virtual bench on pseudo-terminals, in real time" },
+	{ "keygen", cmd_keygen, 0, "make the station's signing key for its ledgers" },
+	{ "verify", cmd_verify, 0,
+	  "check reports, signatures and fixtures against their ledger" },
 	{ "ports", cmd_ports, 0, "list serial ports and GPIO chips on this machine" },
 };
 const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];

@@ -187,8 +187,8 @@ enum rig_rc run_add_judged(struct run *r, const char *step, const char *quantity
 			   long n, double u, const struct decision *d)
 {
 	struct rig_err err;
-	enum rig_rc rc = report_add_judged(r->rep, r->phase, step, quantity, unit, commanded,
-					   measured, std, n, u, d, &err);
+	struct report_judged j = { r->phase, step, quantity, unit, commanded, measured, std, n, u, d };
+	enum rig_rc rc = report_add_judged(r->rep, &j, &err);
 	if (rc)
 		return run_abort(r, rc, err.msg);
 	if (d->result == DECISION_FAIL && isnan(commanded))
@@ -285,10 +285,9 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 		report_meta_set_pen(&r->meta, r->b->id.model, r->b->id.serial, r->b->id.firmware);
 	else
 		report_meta_set_pen(&r->meta, "", o->serial ? o->serial : "unknown", "");
-	/* The bench's report-folder faults (the virtual bench's disk_full,
-	 * readonly); none on a real bench. */
-	struct report_fs_fault fs = { .check = r->b->file_fault, .ctx = r->b->file_fault_ctx };
-	enum rig_rc rc = report_open_fs(&r->rep, dir, &r->meta, &fs, err);
+	/* The report folder's file system, as the bench installed it (POSIX,
+	 * or the virtual bench's faulty disk). */
+	enum rig_rc rc = report_open_fs(&r->rep, dir, &r->meta, &r->b->report_fs, err);
 	if (rc)
 		return rc;
 	if (o->save_trace) {

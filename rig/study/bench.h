@@ -15,7 +15,4 @@
  * closed and the lock released; the bench stays open for its owner. */
 void study_release(struct bench *b, bool aborted);
 
-/* The pen's serial reduced to [A-Za-z0-9._-] for a file name. */
-void study_file_serial(char *dst, size_t cap, const char *serial);
-
 #endif

@@ -75,7 +75,7 @@ elif [ "$tool" = valgrind ]; then
   command -v valgrind >/dev/null 2>&1 || need valgrind
 fi
 command -v pkg-config >/dev/null 2>&1 || need pkg-config
-for pair in libserialport:libserialport-dev libgpiod:libgpiod-dev check:check inih:libinih-dev nettle:nettle-dev sqlite3:libsqlite3-dev; do
+for pair in libserialport:libserialport-dev libgpiod:libgpiod-dev check:check inih:libinih-dev nettle:nettle-dev hogweed:nettle-dev sqlite3:libsqlite3-dev; do
   pc="${pair%%:*}"; deb="${pair#*:}"
   if ! command -v pkg-config >/dev/null 2>&1 || ! pc_env pkg-config --exists "$pc" 2>/dev/null; then
     need "$deb${arch:+:$arch}"
