@@ -132,6 +132,8 @@ int cmd_grr(int argc, char **argv, struct cli_ctx *cx);
 int cmd_stats(int argc, char **argv, struct cli_ctx *cx);
 int cmd_station(int argc, char **argv, struct cli_ctx *cx);
 int cmd_index(int argc, char **argv, struct cli_ctx *cx);
+int cmd_sync(int argc, char **argv, struct cli_ctx *cx);
+int cmd_db(int argc, char **argv, struct cli_ctx *cx);
 int cmd_keygen(int argc, char **argv, struct cli_ctx *cx);
 int cmd_verify(int argc, char **argv, struct cli_ctx *cx);
 
