@@ -136,5 +136,8 @@ int cmd_sync(int argc, char **argv, struct cli_ctx *cx);
 int cmd_db(int argc, char **argv, struct cli_ctx *cx);
 int cmd_keygen(int argc, char **argv, struct cli_ctx *cx);
 int cmd_verify(int argc, char **argv, struct cli_ctx *cx);
+int cmd_operator(int argc, char **argv, struct cli_ctx *cx);
+int cmd_sign(int argc, char **argv, struct cli_ctx *cx);
+int cmd_audit(int argc, char **argv, struct cli_ctx *cx);
 
 #endif
