@@ -139,5 +139,7 @@ int cmd_verify(int argc, char **argv, struct cli_ctx *cx);
 int cmd_operator(int argc, char **argv, struct cli_ctx *cx);
 int cmd_sign(int argc, char **argv, struct cli_ctx *cx);
 int cmd_audit(int argc, char **argv, struct cli_ctx *cx);
+int cmd_history(int argc, char **argv, struct cli_ctx *cx);
+int cmd_impact(int argc, char **argv, struct cli_ctx *cx);
 
 #endif
