@@ -12,6 +12,7 @@
 
 #include "bench/bench.h"
 #include "cli/cli.h"
+#include "core/ini_schema.h"
 #include "core/paths.h"
 
 /* Samples per read at most. A read returns what has arrived (on the
@@ -44,9 +45,8 @@ static void usage(FILE *out)
 
 static bool parse_num(const char *s, double lo, double hi, double *out)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !isfinite(v) || v < lo || v > hi)
+	double v;
+	if (!ini_parse_number(s, &v) || v < lo || v > hi)
 		return false;
 	*out = v;
 	return true;
