@@ -298,6 +298,12 @@ static enum rig_rc operator_step(void *ctx, enum operator_step step, double valu
 
 const struct operator_ops sim_operator_ops = { .step = operator_step };
 
+void sim_bench_set_preload(struct sim_bench *b, double preload_n)
+{
+	sim_bench_sync(b);
+	b->preload_n = preload_n;
+}
+
 void sim_bench_power_pen(struct sim_bench *b, bool on)
 {
 	sim_bench_sync(b);
