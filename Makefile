@@ -5,8 +5,9 @@
 #   make bench           stroke measurement accuracy, throughput, memory
 #   make check-render    every plot rendered by headless Chromium (installs it)
 #   make run             run the main job on the virtual bench
+#   make check-calendar  make check and a run 400 days from now (faketime)
 #   make faults          every fault in every phase: the fault matrix
-#   make killtest        SIGKILL `rig run` 200 times: no result lost
+#   make killtest        SIGKILL `rig run` and ledger writers 200 times: no result lost
 #   make SANITIZE=1 check     suites under ASan + UBSan (own build folder)
 #   make CROSS=aarch64-linux-gnu- check   cross build, suites under qemu
 #   make fuzz [FUZZ_SECONDS=30]  libFuzzer targets (clang), each for N s
@@ -52,7 +53,17 @@ else
 endif
 
 VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo 0.1.0)
-PKGS     := libserialport libgpiod inih nettle
+PKGS     := libserialport libgpiod inih nettle hogweed sqlite3
+# libpq: Debian's libpq-dev cannot be installed for two architectures at
+# once, so a cross build takes the native headers (the API is the same) and
+# links the target's libpq5 (multi-arch) by its file name.
+ifeq ($(CROSS),)
+  PQ_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
+  PQ_LIBS   = $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null)
+else
+  PQ_CFLAGS = -I/usr/include/postgresql
+  PQ_LIBS   = -l:libpq.so.5
+endif
 
 # 64-bit file offsets on 32-bit targets (armhf): readdir() and stat() of
 # files with 64-bit inode numbers or directory offsets would fail with
@@ -85,13 +96,15 @@ ifneq ($(FUZZ),)
   LDFLAGS += -fsanitize=address,undefined
 endif
 DEPS_OK  := $(BUILD)/.deps-ok
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(PQ_CFLAGS)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(PQ_LIBS) -lcsv -lm
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 LIB_SRCS  := $(filter-out rig/cli/main.c,$(shell find rig -name '*.c' | sort))
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/version.o
+SCHEMA_SQL := $(sort $(wildcard rig/store/schema/*.sql))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/version.o \
+             $(BUILD)/obj/store_migrations.o
 MAIN_OBJ  := $(BUILD)/obj/rig/cli/main.o
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
@@ -102,7 +115,7 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 
 Q := $(if $(V),,@)
 
-.PHONY: all check check-render run deps install uninstall clean bench help deb faults killtest \
+.PHONY: all check check-calendar check-render run deps install uninstall clean bench help deb faults killtest \
 	fuzz fuzz-build valgrind
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
@@ -137,6 +150,15 @@ $(BUILD)/obj/version.o: $(BUILD)/version.c
 
 .PHONY: FORCE
 FORCE:
+
+# The results database's migrations, embedded in the binary.
+$(BUILD)/store_migrations.c: $(SCHEMA_SQL) rig/store/schema/embed.sh | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(Q)sh rig/store/schema/embed.sh $@ $(SCHEMA_SQL)
+
+$(BUILD)/obj/store_migrations.o: $(BUILD)/store_migrations.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # Test sources find their helpers under tests/ and the tree through SRCDIR.
 $(BUILD)/obj/tests/%.o: CPPFLAGS += -Itests -DSRCDIR='"$(CURDIR)"'
@@ -178,6 +200,15 @@ check: $(BUILD)/rig $(TEST_BINS)
 	echo "check: $$pass passed, $$fail failed, $$skip skipped"; \
 	[ $$fail -eq 0 ]
 
+# make check-calendar: the suites and a production run on the virtual bench
+# with the clock 400 days ahead (libfaketime): the default bench must not
+# expire with the calendar, and no test may depend on today's date.
+check-calendar: $(BUILD)/rig
+	$(Q)sh rig/tools/deps.sh --tools faketime:faketime
+	faketime -f '+400d' $(MAKE) --no-print-directory check
+	rm -rf $(BUILD)/calendar && faketime -f '+400d' $(RUNNER) $(BUILD)/rig run \
+	  --fixture fixtures/sim.ini --out $(BUILD)/calendar/reports
+
 # make check-render: the plots rendered by headless Chromium, each screenshot
 # checked not blank. Chromium is heavy, so it is installed for this target
 # only and kept out of `make check`.
@@ -212,8 +243,9 @@ faults: $(FAULTS_BIN)
 	$(RUNNER) $(FAULTS_BIN) $(FAULTS_ARGS)
 
 # make killtest: tests/test_kill.c with 200 SIGKILLs instead of make check's 20.
-killtest: $(BUILD)/rig $(BUILD)/tests/test_kill
+killtest: $(BUILD)/rig $(BUILD)/tests/test_kill $(BUILD)/tests/test_records_kill
 	RIG_KILLS=$(or $(KILLS),200) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_kill
+	RIG_KILLS=$(or $(KILLS),200) RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_records_kill
 
 # make fuzz: every libFuzzer target in tests/fuzz/fuzz_<target>.c runs for
 # FUZZ_SECONDS from its seed corpus tests/fuzz/<target>/ (new inputs go to
@@ -284,6 +316,9 @@ install: $(BUILD)/rig
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	  rig/dist/rig-station.service.in > $(DESTDIR)$(UNITDIR)/rig-station.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/rig-station.service
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	  rig/dist/rig-sync.service.in > $(DESTDIR)$(UNITDIR)/rig-sync.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/rig-sync.service
 	@set -e; keep() { if [ -e "$$2" ]; then echo "  kept $$2"; else install -m 644 "$$1" "$$2"; fi; }; \
 	  keep fixtures/pi-bench.ini $(ETC_RIG)/fixtures/pi-bench.ini; \
 	  sed 's|^lock = .*|lock = /run/lock/rig-sim-bench.lock  ; flock(2) taken for the length of a run|' \
@@ -295,7 +330,7 @@ install: $(BUILD)/rig
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rig $(DESTDIR)$(MANDIR)/man1/rig.1 \
-	  $(DESTDIR)$(UNITDIR)/rig-station.service
+	  $(DESTDIR)$(UNITDIR)/rig-station.service $(DESTDIR)$(UNITDIR)/rig-sync.service
 	@echo "kept $(SYSCONFDIR)/rig, $(SYSCONFDIR)/udev/rules.d/60-rig.rules and $(SYSCONFDIR)/default/rig (the bench's settings)"
 
 # make deb: a Debian package of this build (native architecture, or the

@@ -47,7 +47,7 @@ case_() {
   echo "exit $?" > "$out/$name.exit"
   mask "$work/$name.stdout" > "$out/$name.stdout"
   mask "$work/$name.stderr" > "$out/$name.stderr"
-  for f in $(cd "$d" && find . -type f ! -name '*.lock' ! -name '*.svg' | LC_ALL=C sort); do
+  for f in $(cd "$d" && find . -type f ! -name '*.lock' ! -name '*.svg' ! -name 'index.sqlite*' ! -name 'ledger.*' | LC_ALL=C sort); do
     g=$(echo "$f" | sed -e 's|^\./||' -e 's|/|__|g' -e 's/[0-9]\{8\}T[0-9]\{6\}Z/STAMP/g' -e 's/[0-9a-f]\{8\}-[0-9a-f-]\{27\}/RUNID/g')
     mask "$d/$f" > "$out/$name.file.$g"
   done

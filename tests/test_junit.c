@@ -122,11 +122,15 @@ static struct report *make_run(enum report_verdict v, const char *reason)
 	ck_assert_int_eq(report_open(&r, dir, &m, &err), RIG_OK);
 	struct decision d;
 	decide_tolerance(&d, 1000.5, 8, 1000, 100, DECISION_GUARDED, "um");
-	ck_assert_int_eq(report_add_judged(r, "verify", "depth_sweep", "depth", "um", 1000,
-					   1000.5, 6, 60, 8, &d, &err), RIG_OK);
+	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
+							   "verify", "depth_sweep", "depth", "um",
+							   1000, 1000.5, 6, 60, 8, &d },
+						   &err), RIG_OK);
 	decide_tolerance(&d, 125, 0.01, 120, 2.4, DECISION_SIMPLE, "Hz");
-	ck_assert_int_eq(report_add_judged(r, "verify", "freq_sweep", "freq", "Hz", 120, 125,
-					   NAN, 60, 0.01, &d, &err), RIG_OK);
+	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
+							   "verify", "freq_sweep", "freq", "Hz",
+							   120, 125, NAN, 60, 0.01, &d },
+						   &err), RIG_OK);
 	struct report_row table = REPORT_ROW_EMPTY; /* not judged: no testcase */
 	table.phase = "calibrate";
 	table.step = "table";
@@ -177,7 +181,7 @@ START_TEST(test_junit_counts_and_names_each_judged_measurement)
 	ck_assert_ptr_nonnull(strstr(x, "time=\"8.5\""));
 	ck_assert_ptr_nonnull(strstr(x, "<testcase classname=\"verify.depth_sweep\" name=\"depth@1000um\" time=\"0\"/>"));
 	ck_assert_ptr_nonnull(strstr(x, "<testcase classname=\"verify.freq_sweep\" name=\"freq@120Hz\""));
-	ck_assert_ptr_nonnull(strstr(x, "message=\"measured 125 Hz, limits 117.6..122.4 Hz, U 0.01\""));
+	ck_assert_ptr_nonnull(strstr(x, "message=\"measured 125.000 Hz (U 0.010 Hz), spec 117.6..122.4 Hz\""));
 	ck_assert_ptr_null(strstr(x, "calibrate.table"));
 	ck_assert_ptr_nonnull(strstr(x, "<property name=\"pen_model\" value=\"DP-25\"/>"));
 	ck_assert_ptr_nonnull(strstr(x, "<property name=\"operator\" value=\"A &amp; B &lt;ops&gt;\"/>"));

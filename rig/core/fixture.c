@@ -59,10 +59,13 @@ static const struct ini_field fields[] = {
 	{ "io", "lamp_amber_line", INI_TEXT, FX(io.lamp_amber_line), 0, 0, true, NULL, NULL, false, false, NULL },
 	{ "io", "lamp_red_line", INI_TEXT, FX(io.lamp_red_line), 0, 0, true, NULL, NULL, false, false, NULL },
 	{ "io", "buzzer_line", INI_TEXT, FX(io.buzzer_line), 0, 0, false, NULL, NULL, false, false, NULL },
+
+	{ "results", "url", INI_ASCII, FX(results.url), 0, 0, false, NULL, NULL, false, false, NULL },
+	{ "results", "passfile", INI_PATH, FX(results.passfile), 0, 0, false, NULL, NULL, false, false, NULL },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
-static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io", "sim" };
+static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io", "results", "sim" };
 
 static const struct ini_schema schema = {
 	.fields = fields,
@@ -283,4 +286,9 @@ int fixture_line(const struct fixture *f, const char *section, const char *key)
 		if (strcmp(f->where[i].section, section) == 0 && strcmp(f->where[i].key, key) == 0)
 			return f->where[i].line;
 	return 0;
+}
+
+bool fixture_is_sim(const char *port_or_chip)
+{
+	return strncmp(port_or_chip, "sim:", 4) == 0;
 }

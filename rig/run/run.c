@@ -272,8 +272,8 @@ static enum rig_rc add_judged(struct run *r, const char *step, const char *quant
 			      long n, double u, const struct decision *d)
 {
 	struct rig_err err;
-	enum rig_rc rc = report_add_judged(r->rep, r->phase, step, quantity, unit, commanded,
-					   measured, std, n, u, d, &err);
+	struct report_judged j = { r->phase, step, quantity, unit, commanded, measured, std, n, u, d };
+	enum rig_rc rc = report_add_judged(r->rep, &j, &err);
 	if (rc)
 		return abort_run(r, rc, err.msg);
 	if (d->result == DECISION_FAIL && isnan(commanded))
@@ -297,19 +297,25 @@ static int days_since(const char *date)
 	return (int)floor(difftime(time(NULL), then) / 86400.0);
 }
 
+/* A calibration expires with the calendar because a real sensor drifts.
+ * A device of the in-process virtual bench is known exactly and does not:
+ * its dates are not held against today, so the default bench never rots. */
 static enum rig_rc check_fixture_dates(struct run *r, struct rig_err *err)
 {
 	struct fixture *f = &r->s.fx;
 	struct {
-		const char *what, *section, *key, *date, *fix;
+		const char *what, *section, *key, *date, *fix, *device;
 	} cal[] = {
-		{ "laser zero", "laser", "zero_date", f->laser.zero_date, "rig zero" },
-		{ "load cell span", "loadcell", "cal_date", f->loadcell.cal_date, "rig loadcell-cal" },
-		{ "load cell tare", "loadcell", "tare_date", f->loadcell.tare_date, "rig tare" },
+		{ "laser zero", "laser", "zero_date", f->laser.zero_date, "rig zero",
+		  f->laser.port },
+		{ "load cell span", "loadcell", "cal_date", f->loadcell.cal_date,
+		  "rig loadcell-cal", f->loadcell.chip },
+		{ "load cell tare", "loadcell", "tare_date", f->loadcell.tare_date, "rig tare",
+		  f->loadcell.chip },
 	};
 	int valid = f->bench.calibration_valid_days;
 	for (size_t i = 0; i < sizeof cal / sizeof cal[0]; i++) {
-		if (!cal[i].date[0])
+		if (!cal[i].date[0] || fixture_is_sim(cal[i].device))
 			continue;
 		int age = days_since(cal[i].date);
 		int line = fixture_line(f, cal[i].section, cal[i].key);
@@ -642,12 +648,6 @@ static enum rig_rc verify(struct run *r, struct rig_err *err)
 
 /* ---- The run ---------------------------------------------------------- */
 
-/* The virtual bench's report-folder faults (fault.disk_full, fault.readonly). */
-static int bench_file_fault(void *ctx, bool creates)
-{
-	return sim_bench_file_errno(ctx, creates);
-}
-
 static enum rig_rc open_report(struct run *r, struct rig_err *err)
 {
 	const struct run_options *o = r->o;
@@ -665,10 +665,7 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 		report_meta_set_pen(&r->meta, r->id.model, r->id.serial, r->id.firmware);
 	else
 		report_meta_set_pen(&r->meta, "", o->serial ? o->serial : "unknown", "");
-	struct report_fs_fault fs = { 0 };
-	if (r->s.bench)
-		fs = (struct report_fs_fault){ .check = bench_file_fault, .ctx = r->s.bench };
-	enum rig_rc rc = report_open_fs(&r->rep, dir, &r->meta, &fs, err);
+	enum rig_rc rc = report_open_fs(&r->rep, dir, &r->meta, &r->s.report_fs, err);
 	if (rc)
 		return rc;
 	if (o->save_trace) {

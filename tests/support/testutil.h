@@ -14,6 +14,9 @@ char *tu_read(const char *path);
 void tu_rmtree(const char *dir);
 /* Replace the first occurrence of `from` in `text` with `to` (new string). */
 char *tu_replace(const char *text, const char *from, const char *to);
+/* Today's UTC date (YYYY-MM-DD), days_ago days back, in buf[11]: dates a
+ * test fixture by the clock, so it does not expire with the calendar. */
+void tu_date(char buf[11], int days_ago);
 
 /* Say that `ncases` test cases of `suite` were not run, and why. Printed
  * as "SKIP suite: N case(s): why" on stdout and appended to the file named
