@@ -136,5 +136,10 @@ int cmd_sync(int argc, char **argv, struct cli_ctx *cx);
 int cmd_db(int argc, char **argv, struct cli_ctx *cx);
 int cmd_keygen(int argc, char **argv, struct cli_ctx *cx);
 int cmd_verify(int argc, char **argv, struct cli_ctx *cx);
+int cmd_operator(int argc, char **argv, struct cli_ctx *cx);
+int cmd_sign(int argc, char **argv, struct cli_ctx *cx);
+int cmd_audit(int argc, char **argv, struct cli_ctx *cx);
+int cmd_history(int argc, char **argv, struct cli_ctx *cx);
+int cmd_impact(int argc, char **argv, struct cli_ctx *cx);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "bench/selfcal.h"
 #include "cli/cli.h"
+#include "core/ini_schema.h"
 #include "core/paths.h"
 
 static void usage(FILE *out)
@@ -42,15 +43,12 @@ int cmd_loadcell_cal(int argc, char **argv, struct cli_ctx *cx)
 		{ NULL, 0, NULL, 0 },
 	};
 	double mass_g = NAN;
-	char *end;
 	int c;
 	optind = 1;
 	while ((c = cli_getopt(cx, argc, argv, "m:h", opts)) != -1) {
 		switch (c) {
 		case 'm':
-			errno = 0;
-			mass_g = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(mass_g > 0) || !isfinite(mass_g)) {
+			if (!ini_parse_number(optarg, &mass_g) || !(mass_g > 0)) {
 				cli_error("loadcell-cal", "--mass-g %s: expected a mass in grams above 0",
 					  optarg);
 				return RIG_EXIT_USAGE;

@@ -12,11 +12,15 @@
 
 #include "bench/bench.h"
 #include "cli/cli.h"
+#include "core/ini_schema.h"
 #include "core/paths.h"
 
-/* Samples per read: 10 ms at 4 kHz, so that e-stop and lid are looked at
- * as often as during a run. */
-#define LASER_CHUNK 40
+/* Samples per read at most. A read returns what has arrived (on the
+ * virtual bench one sample, 0.25 ms), and e-stop and lid are looked at
+ * after every read; only a backlog is read in bigger bites. Smaller bites
+ * would make the laser driver's arrival-rate check see a backlog as a slow
+ * sensor. */
+#define LASER_CHUNK 256
 
 static void usage(FILE *out)
 {
@@ -41,9 +45,8 @@ static void usage(FILE *out)
 
 static bool parse_num(const char *s, double lo, double hi, double *out)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !isfinite(v) || v < lo || v > hi)
+	double v;
+	if (!ini_parse_number(s, &v) || v < lo || v > hi)
 		return false;
 	*out = v;
 	return true;

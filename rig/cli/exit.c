@@ -17,6 +17,7 @@ static const struct {
 	{ RIG_EXIT_OSERR, "out of memory or another system error" },
 	{ RIG_EXIT_IOERR, "I/O error (e.g. the report folder cannot be written)" },
 	{ RIG_EXIT_TEMPFAIL, "temporary failure: the bench is busy (locked)" },
+	{ RIG_EXIT_NOPERM, "refused by access control (wrong PIN, locked ID, role too low)" },
 	{ RIG_EXIT_CONFIG, "configuration error (fixture)" },
 };
 

@@ -78,6 +78,12 @@ struct fixture_results {
 	char passfile[PATH_MAX];     /* libpq password file; "" libpq's default */
 };
 
+/* [access]: who may do what (rig/records/operators.h). No operators file:
+ * access control is off, everyone may do everything. */
+struct fixture_access {
+	char operators[PATH_MAX];    /* operators file (absolute), or "" */
+};
+
 struct fixture_where {
 	char section[24];
 	char key[40];
@@ -93,6 +99,7 @@ struct fixture {
 	struct fixture_loadcell loadcell;
 	struct fixture_io io;
 	struct fixture_results results;
+	struct fixture_access access;
 	/* The [sim] section, free-form: its keys are the virtual bench's
 	 * (rig/sim/), which checks them when a bench is assembled. */
 	bool has_sim;                /* a [sim] section: in-process virtual bench */
@@ -122,5 +129,20 @@ struct ini_edit;
  * before the new file takes its place. On error nothing has changed. */
 enum rig_rc fixture_commit(const char *path, const struct ini_edit *edits, size_t n,
 			   const char *why, struct rig_err *err);
+
+struct ini_change;
+/* Told of a committed fixture change (the new file in place): the file
+ * changed (symlinks followed) and each change with its old and new value.
+ * rig/records puts it in a ledger (records_fixture_observer). An error
+ * from it is returned, though the fixture has changed. */
+struct fixture_observer {
+	enum rig_rc (*committed)(void *ctx, const char *path, const struct ini_change *ch,
+				 size_t n, struct rig_err *err);
+	void *ctx;
+};
+/* fixture_commit(), then obs (may be NULL) once the change is in place. */
+enum rig_rc fixture_commit_observed(const char *path, const struct ini_edit *edits, size_t n,
+				    const char *why, const struct fixture_observer *obs,
+				    struct rig_err *err);
 
 #endif

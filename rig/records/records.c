@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/fsutil.h"
+#include "core/ini_edit.h"
 #include "records/keys.h"
 #include "records/ledger.h"
 
@@ -70,7 +72,7 @@ static enum rig_rc open_ledger(struct ledger *lg, struct station_key *k, const c
 	bool found;
 	key_default_path(path, sizeof path);
 	enum rig_rc rc = key_load(path, k, &found, err);
-	if (rc)
+	if (rc || (rc = rig_mkdir_p(dir, err)))
 		return rc;
 	rc = ledger_open(lg, dir, true, found ? k : NULL, err);
 	if (rc)
@@ -276,6 +278,32 @@ enum rig_rc records_note_fixture(const char *dir, const char *fixture_path, cons
 	return records_note(dir, LK_FIXTURE_CHANGED, abs, sha, actor, what, err);
 }
 
+static enum rig_rc fixture_committed(void *vctx, const char *path, const struct ini_change *ch,
+				     size_t n, struct rig_err *err)
+{
+	const struct records_fixture *r = vctx;
+	char what[900];
+	int len = snprintf(what, sizeof what, "%s:", r->why ? r->why : "changed");
+	for (size_t i = 0; i < n && len > 0 && (size_t)len < sizeof what; i++)
+		len += snprintf(what + len, sizeof what - (size_t)len, "%s %s.%s %s -> %s",
+				i ? ";" : "", ch[i].section, ch[i].key,
+				ch[i].existed ? ch[i].old_value : "(none)", ch[i].new_value);
+	enum rig_rc rc = records_note_fixture(r->dir, path, r->actor, what, err);
+	if (rc)
+		rig_err_prefix(err, "%s changed, but not on the record: ", path);
+	return rc;
+}
+
+void records_fixture_observer(struct records_fixture *r, const char *dir, const char *actor,
+			      const char *why)
+{
+	r->dir = dir;
+	r->actor = actor;
+	r->why = why;
+	r->obs.committed = fixture_committed;
+	r->obs.ctx = r;
+}
+
 enum rig_rc records_note(const char *dir, const char *kind, const char *object,
 			 const char *sha256, const char *actor, const char *detail,
 			 struct rig_err *err)
@@ -288,6 +316,54 @@ enum rig_rc records_note(const char *dir, const char *kind, const char *object,
 	struct ledger_new e = { .kind = kind, .object = object, .sha256 = sha256,
 				.actor = actor, .detail = detail };
 	rc = ledger_append(&lg, &e, NULL, err);
+	close_ledger(&lg, &k);
+	return rc;
+}
+
+enum rig_rc records_sign(const char *path, const char *meaning, const char *id,
+			 const char *name, bool access_on, struct ledger_entry *out,
+			 struct rig_err *err)
+{
+	if (strcmp(meaning, "reviewed") && strcmp(meaning, "approved") &&
+	    strcmp(meaning, "responsible"))
+		return rig_fail(err, RIG_E_USAGE,
+				"meaning: expected reviewed, approved or responsible, found '%.40s'",
+				meaning);
+	char dir[PATH_MAX], sha[SHA256_HEX_LEN + 1];
+	const char *slash = strrchr(path, '/');
+	const char *file = slash ? slash + 1 : path;
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (!dir[0])
+		snprintf(dir, sizeof dir, "/");
+	struct ledger lg;
+	struct station_key k;
+	enum rig_rc rc = open_ledger(&lg, &k, dir, err);
+	if (rc)
+		return rc;
+	bool missing;
+	const struct ledger_entry *rec = ledger_last(&lg, "report.", file);
+	if ((rc = records_file_sha256(path, sha, &missing, err)))
+		goto out;
+	if (missing || !rec || strcmp(rec->sha256, sha) != 0) {
+		char why[120];
+		if (missing)
+			snprintf(why, sizeof why, "no such report");
+		else if (!rec)
+			snprintf(why, sizeof why, "no ledger entry records this report");
+		else
+			snprintf(why, sizeof why, "its bytes differ from those entry %lu recorded",
+				 rec->seq);
+		rc = rig_fail(err, RIG_E_DATA, "%s: %s; not signed (rig verify %s names what is wrong)",
+			      path, why, dir);
+		goto out;
+	}
+	char detail[400];
+	snprintf(detail, sizeof detail, "name=%s; meaning=%s; identity=%s", name, meaning,
+		 access_on ? "ID and PIN checked" : "not checked (access control: off)");
+	struct ledger_new e = { .kind = LK_SIGNATURE, .object = file, .sha256 = sha, .actor = id,
+				.detail = detail };
+	rc = ledger_append(&lg, &e, out, err);
+out:
 	close_ledger(&lg, &k);
 	return rc;
 }

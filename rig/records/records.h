@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "core/fixture.h"
 #include "core/sha256.h"
 
 /* SHA-256 of a file's bytes. *missing = true (RIG_OK, out empty) when the
@@ -40,10 +41,34 @@ enum rig_rc records_note_report(const char *dir, const char *file, const void *b
 enum rig_rc records_note_fixture(const char *dir, const char *fixture_path, const char *actor,
 				 const char *what, struct rig_err *err);
 
+/* An observer for fixture_commit_observed() (core/fixture.h): each
+ * committed change goes into dir's ledger as "fixture.changed" by actor
+ * (may be NULL), its detail "why: section.key old -> new; ...", its hash
+ * the new file's. Fill with records_fixture_observer(); it lives as long as
+ * the commit. */
+struct records_fixture {
+	const char *dir, *actor, *why;
+	struct fixture_observer obs;
+};
+void records_fixture_observer(struct records_fixture *r, const char *dir, const char *actor,
+			      const char *why);
+
 /* Any other entry: kind (ledger.h LK_*), object, sha256 (NULL: "-"),
  * actor, detail. */
 enum rig_rc records_note(const char *dir, const char *kind, const char *object,
 			 const char *sha256, const char *actor, const char *detail,
+			 struct rig_err *err);
+
+/* Sign the report at path (21 CFR 11.50, 11.70): under the ledger's lock,
+ * the report must be on its folder's ledger with exactly its present bytes
+ * (else RIG_E_DATA: it does not verify, nothing is signed); then a
+ * "signature" entry binds the signer's ID, printed name, the meaning
+ * ("reviewed", "approved" or "responsible"; else RIG_E_USAGE) and the UTC
+ * time to the report's SHA-256. access_on says whether the ID was checked
+ * with a PIN. *out (may be NULL) gets the entry as written. */
+struct ledger_entry;
+enum rig_rc records_sign(const char *path, const char *meaning, const char *id,
+			 const char *name, bool access_on, struct ledger_entry *out,
 			 struct rig_err *err);
 
 /* One line for a report or a screen about how this station keeps records,

@@ -281,6 +281,9 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 		who = getenv("LOGNAME");
 	snprintf(r->meta.operator_name, sizeof r->meta.operator_name, "%s",
 		 who && *who ? who : "unknown");
+	if (r->b->d.laser)
+		report_meta_set_sensor(&r->meta, laser_info(r->b->d.laser)->serial,
+				       laser_info(r->b->d.laser)->firmware);
 	if (r->b->identified)
 		report_meta_set_pen(&r->meta, r->b->id.model, r->b->id.serial, r->b->id.firmware);
 	else
