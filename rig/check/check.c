@@ -74,6 +74,7 @@ enum rig_rc check_status_read(const char *dir, const char *station, struct check
 		bool pass = strcmp(csv_table_get(&t, i, c.verdict), "PASS") == 0;
 		if (pass && ti >= st->last_pass_t) {
 			st->last_pass_t = ti;
+			st->last_pass_row = i;
 			snprintf(st->last_pass_when, sizeof st->last_pass_when, "%s", when);
 		}
 		if (st->state != CHECK_NEVER && ti < st->t)
@@ -103,10 +104,9 @@ enum rig_rc check_gate(const char *dir, const char *station, double interval_h, 
 				station, dir);
 	case CHECK_FAILED:
 		return rig_fail(err, RIG_E_CONFIG,
-				"the last bench check of station %s failed at %s (%s: %s): fix the "
-				"bench and run rig check; units judged since %s need assessing "
-				"(rig check lists them)",
-				station, st.when, st.report, st.reason,
+				"bench check of %s failed at %s (%s): fix the bench, pass rig "
+				"check; assess units judged since %s",
+				station, st.when, st.report,
 				st.last_pass_t ? st.last_pass_when : "the first run");
 	case CHECK_PASSED:
 		break;
@@ -145,10 +145,13 @@ enum rig_rc check_impact_list(const char *dir, const char *station, struct check
 		return rig_fail(err, RIG_E_NOMEM, "out of memory listing the impact");
 	}
 	for (size_t i = 0; i < t.nrows; i++) {
+		/* After the last good check's row: rows are appended as runs end,
+		 * and virtual runs share their second. */
 		time_t ti = check_parse_time(csv_table_get(&t, i, c.ts));
 		if (strcmp(csv_table_get(&t, i, c.station), station) ||
 		    !strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME) || ti < 0 ||
-		    (st.last_pass_t && ti < st.last_pass_t))
+		    !strcmp(csv_table_get(&t, i, c.verdict), "ABORTED") ||
+		    (st.last_pass_t && (i < st.last_pass_row || ti < st.last_pass_t)))
 			continue;
 		struct check_impact *u = &(*v)[(*n)++];
 		snprintf(u->serial, sizeof u->serial, "%s", csv_table_get(&t, i, c.serial));

@@ -32,6 +32,7 @@ struct check_status {
 	char report[PATH_MAX];   /* its report file */
 	char reason[256];        /* its verdict's reason */
 	time_t last_pass_t;      /* the last check that passed (0: none) */
+	size_t last_pass_row;    /* its row in summary.csv (rows are appended in order) */
 	char last_pass_when[32];
 };
 
@@ -51,9 +52,9 @@ struct check_impact {
 	char serial[64], when[32], verdict[16], report[256], reason[256];
 };
 
-/* Every run of station in dir (checks excluded) since the last check that
- * passed (all runs when none passed), oldest first; *v is malloc'd, the
- * caller frees it. */
+/* Every run of station in dir that judged its unit (checks and ABORTED
+ * runs left out) after the last check that passed (all when none passed),
+ * in summary.csv's order; *v is malloc'd, the caller frees it. */
 enum rig_rc check_impact_list(const char *dir, const char *station, struct check_impact **v,
 			      size_t *n, struct rig_err *err);
 
