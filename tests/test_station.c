@@ -217,8 +217,8 @@ START_TEST(test_station_shift_of_pass_fail_and_estop_says_what_happened)
 	assert_has(s, "Phase:");
 	free(s);
 	/* The screen follows the run: its phase and the point measured. */
-	s = tty_expect(&t, "Phase: calibrate");
-	assert_has(s, "depth_sweep");
+	s = tty_expect(&t, "depth_sweep");
+	assert_has(s, "Phase: calibrate");
 	free(s);
 	s = tty_expect(&t, "Phase: verify");
 	free(s);
