@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run/names.h"
 #include "run/point.h"
 #include "study/bench.h"
 
@@ -22,17 +23,19 @@ static enum rig_rc measure_pass(struct bench *b, const struct profile_verify *v,
 	size_t nd = v->depth_points_um.n, np = nd + v->freq_points_hz.n;
 	for (size_t i = 0; i < np; i++) {
 		bool depth = i < nd;
+		enum run_quantity q = depth ? QTY_DEPTH : QTY_FREQ;
 		double d_um = depth ? v->depth_points_um.v[i] : v->nominal_depth_um;
 		double f_hz = depth ? v->nominal_freq_hz : v->freq_points_hz.v[i - nd];
 		if (o->progress) {
 			char text[160];
 			snprintf(text, sizeof text, "repeat %u/%u: %s %g %s", rep + 1, o->repeats,
-				 depth ? "depth" : "freq", depth ? d_um : f_hz, depth ? "um" : "Hz");
+				 run_quantity_name(q), depth ? d_um : f_hz, run_quantity_unit(q));
 			o->progress(o->progress_ctx, text);
 		}
 		struct measure_stats st;
 		struct point_request rq = {
-			.phase = "grr", .step = depth ? "depth_sweep" : "freq_sweep",
+			.phase = run_phase_name(PHASE_GRR),
+			.step = run_step_name(depth ? STEP_DEPTH_SWEEP : STEP_FREQ_SWEEP),
 			.depth_um = d_um, .freq_hz = f_hz, .settle_ms = v->settle_ms,
 			.window = &v->window,
 		};
@@ -54,8 +57,8 @@ static void summarise(const struct profile_verify *v, unsigned repeats, const do
 	for (size_t i = 0; i < np; i++) {
 		bool depth = i < nd;
 		struct grr_point *p = &res->pt[res->npt++];
-		p->quantity = depth ? "depth" : "freq";
-		p->unit = depth ? "um" : "Hz";
+		p->quantity = run_quantity_name(depth ? QTY_DEPTH : QTY_FREQ);
+		p->unit = run_quantity_unit(depth ? QTY_DEPTH : QTY_FREQ);
 		p->commanded = depth ? v->depth_points_um.v[i] : v->freq_points_hz.v[i - nd];
 		p->tolerance = depth ? 2 * v->depth_tolerance_um
 				     : 2 * p->commanded * v->freq_tolerance_pct / 100.0;
