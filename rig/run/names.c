@@ -20,6 +20,8 @@ static const struct {
 	[STEP_FREQ_TABLE] = { "freq_table", "Hz" },
 	[STEP_READBACK] = { "readback", "um" },
 	[STEP_GRID] = { "grid", "um" },
+	[STEP_DEPTH_CHECK] = { "depth_check", "um" },
+	[STEP_RATE_CHECK] = { "rate_check", "Hz" },
 };
 
 static const struct {

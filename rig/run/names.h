@@ -28,6 +28,8 @@ enum run_step {
 	STEP_FREQ_TABLE,
 	STEP_READBACK,
 	STEP_GRID,         /* rig sweep's grid */
+	STEP_DEPTH_CHECK,  /* a bench check's certified depths (rig check) */
+	STEP_RATE_CHECK,   /* its certified stroke rates */
 	STEP_COUNT,
 };
 
