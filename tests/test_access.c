@@ -311,6 +311,35 @@ START_TEST(test_audit_shows_the_trail_filtered)
 }
 END_TEST
 
+START_TEST(test_operator_cannot_change_the_zero_and_it_is_logged)
+{
+	add_team();
+	char *before = tu_read(fx);
+	expect(rigp(OPER, -1, "zero --operator olly --sim laser.zero_mm=5.1"), 77,
+	       "refused: olly is operator; this needs the engineer role");
+	expect(rigp(-1, -1, "zero --sim laser.zero_mm=5.1"), 77, "give your ID with --operator");
+	char *after = tu_read(fx);
+	ck_assert_str_eq(before, after); /* the fixture is untouched */
+	char *l = ledger();
+	ck_assert_ptr_nonnull(strstr(l, "\taccess.refused\trig zero\t-\tolly\trefused: olly is operator"));
+	free(l);
+	/* An engineer may; the change is on the record with its old and new value. */
+	struct rig_result r = rigp(ENG, -1, "zero --operator bob --sim laser.zero_mm=5.1");
+	ck_assert_msg(r.exit_code == 0, "%s", r.err);
+	rig_result_free(&r);
+	l = ledger();
+	ck_assert_msg(strstr(l, "\tfixture.changed\t") && strstr(l, "\tbob\trig zero: laser.zero_mm 5.000 -> 5.1"),
+		      "%s", l);
+	free(l);
+	char *args;
+	ck_assert_int_ge(asprintf(&args, "verify '%s/reports'", tmp), 0);
+	r = run_rig(args);
+	ck_assert_msg(r.exit_code == 0, "%s", r.out);
+	rig_result_free(&r);
+	free(args), free(before), free(after);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("access");
@@ -323,6 +352,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_signed_report_shows_name_time_and_meaning);
 	tcase_add_test(tc, test_signature_cannot_move_to_another_report);
 	tcase_add_test(tc, test_audit_shows_the_trail_filtered);
+	tcase_add_test(tc, test_operator_cannot_change_the_zero_and_it_is_logged);
 	tcase_add_test(tc, test_without_access_control_anyone_signs_and_it_says_so);
 	suite_add_tcase(s, tc);
 	return s;

@@ -10,7 +10,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "bench/bench.h"
 #include "cli/cli.h"
+#include "records/records.h"
+#include "run/report.h"
 
 static int read_tty_line(const char *cmd, const char *prompt, char *out, size_t cap)
 {
@@ -108,5 +111,20 @@ int cli_identify(const char *cmd, const char *ops_path, const char *records_dir,
 		cli_error(cmd, "%s", err.msg);
 		return rig_exit_code(rc);
 	}
+	return 0;
+}
+
+int cli_fixture_change(struct cli_ctx *cx, struct bench *b, const char *action,
+		       struct records_fixture *rf)
+{
+	const char *cmd = cx->cmd ? cx->cmd->name : "rig";
+	const char *dir = cx->records_dir ? cx->records_dir : REPORT_DEFAULT_DIR;
+	struct access_who who;
+	int code = cli_identify(cmd, b->fx.access.operators, dir, cx->operator_id,
+				OP_ROLE_ENGINEER, action, &who);
+	if (code)
+		return code;
+	records_fixture_observer(rf, dir, who.on ? who.id : cx->operator_id, action);
+	b->fixture_obs = &rf->obs;
 	return 0;
 }

@@ -288,7 +288,7 @@ static enum rig_rc fixture_committed(void *vctx, const char *path, const struct 
 		len += snprintf(what + len, sizeof what - (size_t)len, "%s %s.%s %s -> %s",
 				i ? ";" : "", ch[i].section, ch[i].key,
 				ch[i].existed ? ch[i].old_value : "(none)", ch[i].new_value);
-	enum rig_rc rc = records_note_fixture(r->dir, path, r->actor, what, err);
+	enum rig_rc rc = records_note_fixture(r->dir, path, r->actor[0] ? r->actor : NULL, what, err);
 	if (rc)
 		rig_err_prefix(err, "%s changed, but not on the record: ", path);
 	return rc;
@@ -298,7 +298,7 @@ void records_fixture_observer(struct records_fixture *r, const char *dir, const 
 			      const char *why)
 {
 	r->dir = dir;
-	r->actor = actor;
+	snprintf(r->actor, sizeof r->actor, "%s", actor ? actor : "");
 	r->why = why;
 	r->obs.committed = fixture_committed;
 	r->obs.ctx = r;

@@ -47,7 +47,8 @@ enum rig_rc records_note_fixture(const char *dir, const char *fixture_path, cons
  * the new file's. Fill with records_fixture_observer(); it lives as long as
  * the commit. */
 struct records_fixture {
-	const char *dir, *actor, *why;
+	const char *dir, *why;
+	char actor[64];              /* a copy; "" for none */
 	struct fixture_observer obs;
 };
 void records_fixture_observer(struct records_fixture *r, const char *dir, const char *actor,
