@@ -128,3 +128,25 @@ int cli_fixture_change(struct cli_ctx *cx, struct bench *b, const char *action,
 	b->fixture_obs = &rf->obs;
 	return 0;
 }
+
+int cli_run_identify(const char *cmd, const char *fixture_path, const char *out_dir,
+		     const char *id, enum op_role need, struct access_who *who, char *note,
+		     size_t cap)
+{
+	struct fixture fx;
+	struct rig_err err;
+	memset(who, 0, sizeof *who);
+	if (fixture_load(&fx, fixture_path, &err)) {
+		cli_error(cmd, "%s", err.msg);
+		return rig_exit_code(err.rc);
+	}
+	char ops[PATH_MAX], action[64];
+	snprintf(ops, sizeof ops, "%s", fx.access.operators);
+	fixture_free(&fx);
+	snprintf(action, sizeof action, "rig %s", cmd);
+	int code = cli_identify(cmd, ops, out_dir && *out_dir ? out_dir : REPORT_DEFAULT_DIR, id,
+				need, action, who);
+	if (!code)
+		access_describe(who, note, cap);
+	return code;
+}

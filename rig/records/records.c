@@ -368,6 +368,16 @@ out:
 	return rc;
 }
 
+void records_report_note(char *out, size_t cap, const char *note, bool access_on)
+{
+	char status[160];
+	records_status(status, sizeof status);
+	snprintf(out, cap, "%s; %s",
+		 note ? note : access_on ? "access control: on (operator not identified)"
+					 : "access control: off",
+		 status);
+}
+
 void records_status(char *out, size_t cap)
 {
 	char path[PATH_MAX];
@@ -376,10 +386,10 @@ void records_status(char *out, size_t cap)
 	struct rig_err err;
 	key_default_path(path, sizeof path);
 	if (key_load(path, &k, &found, &err))
-		snprintf(out, cap, "ledger: station key %s unusable: %s", path, err.msg);
+		snprintf(out, cap, "ledger: station key unusable: %s", err.msg);
 	else if (found)
 		snprintf(out, cap, "ledger: signed (station key %s)", k.fpr);
 	else
-		snprintf(out, cap, "ledger: unsigned, hash chain only (no station key at %s)", path);
+		snprintf(out, cap, "ledger: unsigned, hash chain only (no station key)");
 	key_wipe(&k);
 }
