@@ -82,6 +82,10 @@ int cli_dispatch(const char *name, int argc, char **argv);
 int cli_getopt(struct cli_ctx *cx, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 
+/* The bench the shared options name (flags: enum bench_flags), with the
+ * terminal's operator and notices on stderr ("rig: ..."). */
+struct bench_options cli_bench_options(struct cli_ctx *cx, unsigned flags);
+
 /* Open the bench the shared options name (flags: enum bench_flags), with
  * the terminal's operator. 0, or the exit code after saying why. The
  * caller closes the bench with bench_close() either way. */

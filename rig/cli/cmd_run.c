@@ -63,10 +63,7 @@ int cli_run_open(struct cli_ctx *cx, const char *profile_path, const struct run_
 			obs->message(obs->ctx, err.msg);
 		return cli_exit_code(rc);
 	}
-	struct bench_options bo = {
-		.fixture_path = cx->fixture_path, .sims = cx->sims, .nsims = cx->nsims,
-		.operator = &cli_operator_ops, .operator_ctx = &cx->op,
-	};
+	struct bench_options bo = cli_bench_options(cx, 0);
 	if ((rc = bench_open(b, &bo, &err))) {
 		if (obs && obs->message)
 			obs->message(obs->ctx, err.msg);

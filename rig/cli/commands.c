@@ -159,16 +159,30 @@ int cli_getopt(struct cli_ctx *cx, int argc, char **argv, const char *shortopts,
 	}
 }
 
-int cli_open_bench(struct cli_ctx *cx, struct bench *b, unsigned flags)
+static void show_notice(void *ctx, const char *text)
 {
-	struct bench_options bo = {
+	(void)ctx;
+	char shown[4 * 512];
+	text_escape(shown, sizeof shown, text);
+	fprintf(stderr, "rig: %s\n", shown);
+}
+
+struct bench_options cli_bench_options(struct cli_ctx *cx, unsigned flags)
+{
+	return (struct bench_options){
 		.fixture_path = cx->fixture_path,
 		.sims = cx->sims,
 		.nsims = cx->nsims,
 		.flags = flags,
 		.operator = &cli_operator_ops,
 		.operator_ctx = &cx->op,
+		.notice = show_notice,
 	};
+}
+
+int cli_open_bench(struct cli_ctx *cx, struct bench *b, unsigned flags)
+{
+	struct bench_options bo = cli_bench_options(cx, flags);
 	struct rig_err err = { 0 };
 	enum rig_rc rc = bench_open(b, &bo, &err);
 	if (rc) {
