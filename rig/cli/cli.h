@@ -113,6 +113,9 @@ void cli_print_exit_codes(FILE *out);
  * rewritten in place as "[step/n] phase: text") and messages "rig run:
  * text" on stderr, escaped. */
 struct run_observer cli_run_observer(void);
+/* After a run with a report: the reasons (not PASS) and the last line,
+ * "VERDICT SERIAL REPORT (N s of bench time)", on stdout. */
+void cli_print_run_result(const struct run_result *res);
 
 /* Load the profile, check it against the mode and open the bench the
  * shared options name: 0, or the exit code after telling o->observer's
@@ -137,6 +140,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx);
 int cmd_sweep(int argc, char **argv, struct cli_ctx *cx);
 int cmd_plot(int argc, char **argv, struct cli_ctx *cx);
 int cmd_grr(int argc, char **argv, struct cli_ctx *cx);
+int cmd_check(int argc, char **argv, struct cli_ctx *cx);
 int cmd_stats(int argc, char **argv, struct cli_ctx *cx);
 int cmd_station(int argc, char **argv, struct cli_ctx *cx);
 int cmd_index(int argc, char **argv, struct cli_ctx *cx);

@@ -11,6 +11,8 @@
 #include "records/records.h"
 #include "run/run_impl.h"
 
+#include "check/check.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -197,7 +199,8 @@ enum rig_rc run_add_judged(struct run *r, const char *step, const char *quantity
 		run_fail(r, "%s %s: %s", r->phase, quantity, d->reason);
 	else if (d->result == DECISION_FAIL)
 		run_fail(r, "%s %s at %g %s: %s", r->phase, quantity, commanded,
-			 strcmp(step, "freq_sweep") == 0 ? "Hz" : "um", d->reason);
+			 !strcmp(step, "freq_sweep") || !strcmp(step, "rate_check") ? "Hz" : "um",
+			 d->reason);
 	return RIG_OK;
 }
 
@@ -364,7 +367,7 @@ static void run_phases(struct run *r)
 	}
 	if (!r->aborted && !r->failed) {
 		begin_phase(r, "verify");
-		if ((rc = run_verify(r, &err)))
+		if ((rc = r->o->reference ? run_check_verify(r, &err) : run_verify(r, &err)))
 			run_abort(r, rc, err.msg);
 	}
 }
@@ -376,8 +379,8 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	struct rig_err err = { 0 };
 	enum rig_rc rc;
 	memset(res, 0, sizeof *res);
-	r.calibrate = o->mode == RUN_MODE_CALIBRATE ||
-		      (o->mode == RUN_MODE_AUTO && prof->has_calibrate);
+	r.calibrate = !o->reference && (o->mode == RUN_MODE_CALIBRATE ||
+					 (o->mode == RUN_MODE_AUTO && prof->has_calibrate));
 	r.nsteps = count_steps(prof, r.calibrate);
 
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
@@ -398,6 +401,10 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 		return;
 	}
 	if ((rc = bench_check_calibration(b, &err)))
+		run_abort(&r, rc, err.msg);
+	const struct fixture_check *fc = &b->fx.check;
+	if (!r.aborted && !o->reference && fc->reference[0] && fc->interval_h > 0 &&
+	    (rc = check_gate(dir, b->fx.bench.station, fc->interval_h, time(NULL), &err)))
 		run_abort(&r, rc, err.msg);
 	if (!r.aborted) {
 		begin_phase(&r, "identify");
