@@ -217,22 +217,27 @@ static void row(const char *fault, const char *when, enum fault_harm harm,
 		ck_assert_str_eq(o.verdict, expect_verdict);
 }
 
-START_TEST(test_silent_pen_during_calibration_aborts_and_keeps_the_old_tables)
+/* A pen that stops answering has hung: its own failure (category unit),
+ * FAIL, exit 1; the old tables stay. */
+START_TEST(test_silent_pen_during_calibration_fails_the_unit_and_keeps_the_old_tables)
 {
 	struct fault_spec s = { .fault = "pen.silent", .when = "calibrate",
 				.harm = FAULT_HARMFUL, .harmful_before = "report", .why = "" };
 	struct fault_outcome o;
 	fault_row_run(&s, FIXTURE, PROFILE, 1, &o);
 	ck_assert_msg(o.ok, "%s", o.problem);
-	ck_assert_int_eq(o.exit_code, 2);
+	ck_assert_int_eq(o.exit_code, 1);
+	ck_assert_str_eq(o.verdict, "FAIL");
 	ck_assert_int_eq(o.tables, TABLES_OLD);
 	ck_assert(o.motor_off && o.power_off);
 }
 END_TEST
 
-START_TEST(test_refusing_pen_during_verify_aborts)
+/* fault.pen.nak is the pen's own hardware error (-240 "Hardware error;
+ * motor driver fault"): the unit failed, not the bench. */
+START_TEST(test_pen_hardware_error_during_verify_fails_the_unit)
 {
-	row("pen.nak", "verify", FAULT_HARMFUL, "report", "ABORTED", 2);
+	row("pen.nak", "verify", FAULT_HARMFUL, "report", "FAIL", 1);
 }
 END_TEST
 
@@ -295,8 +300,8 @@ static Suite *suite(void)
 	tc = tcase_create("runs");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_lid_opened_while_the_pen_boots_cuts_power_within_50_ms);
-	tcase_add_test(tc, test_silent_pen_during_calibration_aborts_and_keeps_the_old_tables);
-	tcase_add_test(tc, test_refusing_pen_during_verify_aborts);
+	tcase_add_test(tc, test_silent_pen_during_calibration_fails_the_unit_and_keeps_the_old_tables);
+	tcase_add_test(tc, test_pen_hardware_error_during_verify_fails_the_unit);
 	tcase_add_test(tc, test_unplugged_laser_aborts_within_its_timeout);
 	tcase_add_test(tc, test_stuck_load_cell_aborts_the_preload);
 	tcase_add_test(tc, test_drifting_load_cell_never_passes_the_preload);

@@ -293,7 +293,7 @@ START_TEST(test_sigkill_at_any_moment_loses_no_result)
 			bool had_verdict = strstr(journal, "\"run\",\"end\",\"verdict\"") != NULL;
 			with_verdict += had_verdict;
 			if (!had_verdict)
-				ck_assert_msg(strstr(rep + whole, "\"ABORTED\",\"run did not finish") != NULL,
+				ck_assert_msg(strstr(rep + whole, "\"ABORTED\",\"bench\",\"run did not finish") != NULL,
 					      "kill %u: recovered report is not ABORTED", k);
 			free(rep);
 			recovered++;

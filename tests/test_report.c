@@ -507,7 +507,7 @@ START_TEST(test_summary_survives_concurrent_writers)
 	ck_assert_int_eq(t.nrows, 1 + WRITERS * RUNS_EACH);
 	ck_assert_str_eq(t.cell[0][0], "run_id");
 	for (int i = 1; i < t.nrows; i++) {
-		ck_assert_int_eq(t.nf[i], 12);
+		ck_assert_int_eq(t.nf[i], 13);
 		ck_assert_str_eq(t.cell[i][9], "a reason, with a comma");
 		ck_assert_str_ne(t.cell[i][0], "run_id");
 		for (int j = 1; j < i; j++)
@@ -614,6 +614,36 @@ START_TEST(test_journal_without_a_needed_column_is_refused_naming_it)
 }
 END_TEST
 
+/* A summary.csv begun by an older rig (12 columns) keeps its columns: the
+ * new line follows the file's header, not this rig's. */
+START_TEST(test_summary_line_follows_the_files_own_header)
+{
+	char *sp = path_in("summary.csv");
+	FILE *f = fopen(sp, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("\"run_id\",\"verdict\",\"pen_serial\",\"old_column\"\r\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	struct report_meta m;
+	meta(&m, "SN-OLD");
+	struct report *r;
+	struct rig_err err = { 0 };
+	ck_assert_int_eq(report_open(&r, dir, &m, &err), RIG_OK);
+	ck_assert_int_eq(report_finish(r, REPORT_FAIL, "x", &err), RIG_OK);
+	report_close(r);
+	char *sum = tu_read(sp);
+	struct table t;
+	parse_csv(sum, &t);
+	ck_assert_int_eq(t.nrows, 2);
+	ck_assert_int_eq(t.nf[1], 4);
+	ck_assert_str_eq(t.cell[1][0], m.run_id);
+	ck_assert_str_eq(t.cell[1][1], "FAIL");
+	ck_assert_str_eq(t.cell[1][2], "SN-OLD");
+	ck_assert_str_eq(t.cell[1][3], "");
+	free_table(&t);
+	free(sum), free(sp);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("report");
@@ -640,6 +670,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_unwritable_folder_is_an_io_error_naming_it);
 	tcase_add_test(tc, test_run_ids_are_uuid_v4);
 	tcase_add_test(tc, test_journal_is_read_back_by_column_name);
+	tcase_add_test(tc, test_summary_line_follows_the_files_own_header);
 	tcase_add_test(tc, test_journal_without_a_needed_column_is_refused_naming_it);
 	suite_add_tcase(s, tc);
 	return s;

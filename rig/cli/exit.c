@@ -8,8 +8,8 @@ static const struct {
 	const char *text;
 } exit_codes[] = {
 	{ RIG_EXIT_PASS, "pass" },
-	{ RIG_EXIT_FAIL, "the device under test failed" },
-	{ RIG_EXIT_ABORT, "run aborted (e-stop, lid, signal) or device fault" },
+	{ RIG_EXIT_FAIL, "the device under test failed (category unit)" },
+	{ RIG_EXIT_ABORT, "run aborted, category bench (e-stop, lid, signal, a bench device)" },
 	{ RIG_EXIT_USAGE, "usage error" },
 	{ RIG_EXIT_DATAERR, "bad input data (profile, capture)" },
 	{ RIG_EXIT_UNAVAILABLE, "a device or port is unavailable" },

@@ -28,6 +28,11 @@ const char *report_verdict_name(enum report_verdict v)
 	return "ABORTED";
 }
 
+const char *report_category_name(enum report_category c)
+{
+	return c == REPORT_CATEGORY_UNIT ? "unit" : c == REPORT_CATEGORY_BENCH ? "bench" : "";
+}
+
 enum rig_rc report_new_run_id(char out[37], struct rig_err *err)
 {
 	unsigned char b[16];
@@ -238,6 +243,7 @@ static void rec_free(struct report_rec *rec)
 	free(rec->quantity);
 	free(rec->unit);
 	free(rec->result);
+	free(rec->category);
 	free(rec->note);
 }
 
@@ -263,6 +269,7 @@ enum rig_rc report_keep(struct report *r, const struct report_row *row, struct r
 		.quantity = dup_clean(row->quantity, &oom),
 		.unit = dup_clean(row->unit, &oom),
 		.result = dup_clean(row->result, &oom),
+		.category = dup_clean(row->category, &oom),
 		.note = dup_clean(row->note, &oom),
 		.commanded = finite_or_nan(row->commanded),
 		.measured = finite_or_nan(row->measured),
@@ -304,7 +311,7 @@ struct report_row report_rec_row(const struct report_rec *rec)
 		.low_limit = rec->low_limit, .high_limit = rec->high_limit,
 		.accept_low = rec->accept_low, .accept_high = rec->accept_high,
 		.conformance_probability = rec->conformance_probability,
-		.result = rec->result, .note = rec->note,
+		.result = rec->result, .category = rec->category, .note = rec->note,
 	};
 }
 

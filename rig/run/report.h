@@ -27,7 +27,7 @@
 #include "run/profile.h"
 
 #define REPORT_DEFAULT_DIR "reports"
-#define REPORT_NCOLUMNS 29
+#define REPORT_NCOLUMNS 30
 
 /* The one column table of a report, in order (also the CSV header):
  * the writer (a row as a line) and the recovery reader (a journal's line
@@ -119,6 +119,7 @@ struct report_row {
 	double accept_high;
 	double conformance_probability; /* of the true value inside the spec */
 	const char *result;    /* "PASS", "FAIL", "WRITTEN", ... or "" */
+	const char *category;  /* the verdict row's: "unit", "bench" or "" */
 	const char *note;      /* reason, date, path ... */
 };
 
@@ -131,9 +132,15 @@ struct report_row {
 
 enum report_verdict { REPORT_PASS, REPORT_FAIL, REPORT_ABORTED };
 
+/* Whose fault a verdict other than PASS is (docs/reports.md): the unit
+ * under test (its FAIL: out of tolerance, its own hardware error,
+ * unresponsive, refused calibration) or the bench (ABORTED: e-stop, lid,
+ * laser, load cell, disk, signal, a crash). */
+enum report_category { REPORT_CATEGORY_NONE, REPORT_CATEGORY_UNIT, REPORT_CATEGORY_BENCH };
+
 /* A row as the report keeps it (own copies, cleaned of control characters). */
 struct report_rec {
-	char *phase, *step, *quantity, *unit, *result, *note;
+	char *phase, *step, *quantity, *unit, *result, *category, *note;
 	double commanded, measured, std, uncertainty, low_limit, high_limit;
 	double accept_low, accept_high, conformance_probability;
 	long n;
@@ -153,6 +160,7 @@ struct report {
 				      * the table's: published from the rows */
 	struct rig_fsops fs;         /* how the folder is changed (POSIX by default) */
 	enum report_verdict verdict;
+	enum report_category category;
 	char reason[256];
 };
 
@@ -209,6 +217,11 @@ enum rig_rc report_add_bench_time(struct report *r, const char *phase, double se
  * report afterwards. */
 enum rig_rc report_finish(struct report *r, enum report_verdict v, const char *reason,
 			  struct rig_err *err);
+/* The same with the verdict's category (report_finish: FAIL is the unit's,
+ * ABORTED the bench's). */
+enum rig_rc report_finish_category(struct report *r, enum report_verdict v,
+				   enum report_category c, const char *reason,
+				   struct rig_err *err);
 
 /* The final report's path ("" before report_finish). */
 const char *report_file(const struct report *r);
@@ -229,6 +242,8 @@ enum rig_rc report_recover_orphans(const char *dir, unsigned *recovered, struct 
 
 /* Helpers, exposed for tests and the run. */
 const char *report_verdict_name(enum report_verdict v);
+/* "unit", "bench" or "" */
+const char *report_category_name(enum report_category c);
 /* "20261121T101500Z_<serial>_PASS.csv", the serial as text_file_serial
  * (run/text.h) makes it. */
 void report_file_name(char *out, size_t cap, time_t started, const char *serial,

@@ -47,6 +47,7 @@ const struct report_column report_columns[REPORT_NCOLUMNS] = {
 	ACCEPT("accept_high", accept_high, high_limit),
 	ROW("conformance_probability", REPORT_COL_PROB, conformance_probability),
 	ROW("result", REPORT_COL_TEXT, result),
+	ROW("category", REPORT_COL_TEXT, category),
 	ROW("note", REPORT_COL_TEXT, note),
 	ROW("measured_full", REPORT_COL_NUM, measured),
 	ROW("uncertainty_full", REPORT_COL_NUM, uncertainty),

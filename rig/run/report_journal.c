@@ -184,6 +184,17 @@ fail:
 enum rig_rc report_finish(struct report *r, enum report_verdict v, const char *reason,
 			  struct rig_err *err)
 {
+	return report_finish_category(r, v,
+				      v == REPORT_FAIL	    ? REPORT_CATEGORY_UNIT
+				      : v == REPORT_ABORTED ? REPORT_CATEGORY_BENCH
+							    : REPORT_CATEGORY_NONE,
+				      reason, err);
+}
+
+enum rig_rc report_finish_category(struct report *r, enum report_verdict v,
+				   enum report_category c, const char *reason,
+				   struct rig_err *err)
+{
 	char ended[21];
 	report_iso_time(ended, time(NULL)); /* calendar time for the record */
 	struct report_row row = REPORT_ROW_EMPTY;
@@ -196,10 +207,12 @@ enum rig_rc report_finish(struct report *r, enum report_verdict v, const char *r
 		return rc;
 	row.quantity = "verdict";
 	row.result = report_verdict_name(v);
+	row.category = report_category_name(c);
 	row.note = reason;
 	if ((rc = report_journal_row(r, &row, err)))
 		return rc;
 	r->verdict = v;
+	r->category = c;
 	text_clean(r->reason, sizeof r->reason, reason ? reason : "");
 	rc = report_publish(r, false, err);
 	if (!rc) {

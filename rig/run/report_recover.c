@@ -123,6 +123,11 @@ static enum rig_rc conclude(struct report *r, const char *name, struct rig_err *
 		r->verdict = strcmp(last->result, "PASS") == 0   ? REPORT_PASS
 			     : strcmp(last->result, "FAIL") == 0 ? REPORT_FAIL
 								 : REPORT_ABORTED;
+		r->category = strcmp(last->category, "unit") == 0    ? REPORT_CATEGORY_UNIT
+			      : strcmp(last->category, "bench") == 0 ? REPORT_CATEGORY_BENCH
+			      : r->verdict == REPORT_FAIL	     ? REPORT_CATEGORY_UNIT
+			      : r->verdict == REPORT_ABORTED	     ? REPORT_CATEGORY_BENCH
+								     : REPORT_CATEGORY_NONE;
 		text_clean(r->reason, sizeof r->reason, last->note);
 		return RIG_OK;
 	}
@@ -143,8 +148,11 @@ static enum rig_rc conclude(struct report *r, const char *name, struct rig_err *
 	rows[0].note = ended;
 	rows[1].quantity = "verdict";
 	rows[1].result = "ABORTED";
+	rows[1].category = "bench"; /* the rig or its host died: not the pen */
 	rows[1].note = reason;
-	for (int i = 0; i < 2; i++) {
+	/* Killed between the end time and the verdict: the end time stands. */
+	int first = strcmp(last->quantity, "ended_at") == 0 ? 1 : 0;
+	for (int i = first; i < 2; i++) {
 		/* A journal in other columns is not appended to (its lines would
 		 * not match its header); publishing renders the rows kept. */
 		enum rig_rc rc = r->journal_foreign ? report_keep(r, &rows[i], err)
@@ -153,6 +161,7 @@ static enum rig_rc conclude(struct report *r, const char *name, struct rig_err *
 			return rc;
 	}
 	r->verdict = REPORT_ABORTED;
+	r->category = REPORT_CATEGORY_BENCH;
 	snprintf(r->reason, sizeof r->reason, "%s", reason);
 	return RIG_OK;
 }

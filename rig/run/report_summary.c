@@ -2,8 +2,10 @@
  * under flock in one write(), fsync'd. docs/reports.md lists its columns. */
 #include "run/report_impl.h"
 
+#include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +14,11 @@
 #include <unistd.h>
 
 #define SUMMARY_NAME "summary.csv"
-#define SUMMARY_NCOLUMNS 12
+#define SUMMARY_NCOLUMNS 13
 
 static const char *const summary_columns[SUMMARY_NCOLUMNS] = {
 	"run_id", "timestamp", "station", "operator", "pen_model", "pen_serial", "profile",
-	"profile_version", "verdict", "reason", "report_file", "bench_time_s",
+	"profile_version", "verdict", "reason", "report_file", "bench_time_s", "category",
 };
 
 /* Is "<run_id>" the first field of a line in summary text? */
@@ -31,24 +33,93 @@ static bool summary_has_run(const char *text, const char *run_id)
 	return false;
 }
 
-static void summary_line(struct csv_line *l, const struct report *r)
+/* The run's summary fields, by column name. */
+struct summary_field {
+	const char *text;
+	bool bare;           /* a number we formatted */
+};
+
+static void summary_fields(const struct report *r, char ts[21], char bt[40],
+			   struct summary_field f[SUMMARY_NCOLUMNS])
 {
 	const char *name = strrchr(r->file, '/');
-	char ts[21];
 	report_iso_time(ts, r->meta.started);
-	csv_line_text(l, r->meta.run_id);
-	csv_line_text(l, ts);
-	csv_line_text(l, r->meta.station);
-	csv_line_text(l, r->meta.operator_name);
-	csv_line_text(l, r->meta.pen_model);
-	csv_line_text(l, r->meta.pen_serial);
-	csv_line_text(l, r->meta.profile);
-	csv_line_text(l, r->meta.profile_version);
-	csv_line_text(l, report_verdict_name(r->verdict));
-	csv_line_text(l, r->reason);
-	csv_line_text(l, name ? name + 1 : r->file);
-	csv_line_num(l, r->bench_time_s);
+	if (isfinite(r->bench_time_s))
+		snprintf(bt, 40, "%.9g", r->bench_time_s == 0 ? 0.0 : r->bench_time_s);
+	else
+		bt[0] = '\0';
+	const char *v[SUMMARY_NCOLUMNS] = {
+		r->meta.run_id, ts, r->meta.station, r->meta.operator_name, r->meta.pen_model,
+		r->meta.pen_serial, r->meta.profile, r->meta.profile_version,
+		report_verdict_name(r->verdict), r->reason, name ? name + 1 : r->file, bt,
+		report_category_name(r->category),
+	};
+	for (size_t i = 0; i < SUMMARY_NCOLUMNS; i++)
+		f[i] = (struct summary_field){ v[i], i == 11 };
+}
+
+/* One line in the order of the file's own header (a summary.csv begun by
+ * an older rig keeps its columns; a column it lacks is not written, one we
+ * do not know stays empty). */
+static void summary_line(struct csv_line *l, const struct report *r, char *const *header,
+			 size_t nheader)
+{
+	char ts[21], bt[40];
+	struct summary_field f[SUMMARY_NCOLUMNS];
+	summary_fields(r, ts, bt, f);
+	for (size_t k = 0; k < nheader; k++) {
+		size_t i = 0;
+		while (i < SUMMARY_NCOLUMNS && strcmp(summary_columns[i], header[k]) != 0)
+			i++;
+		if (i == SUMMARY_NCOLUMNS)
+			csv_line_text(l, "");
+		else if (f[i].bare)
+			csv_line_bare(l, f[i].text);
+		else
+			csv_line_text(l, f[i].text);
+	}
 	csv_line_end(l);
+}
+
+struct header_state {
+	char *field[64];
+	size_t n;
+	bool done;
+};
+
+static void on_header_field(void *data, size_t len, void *user)
+{
+	struct header_state *h = user;
+	if (h->done || h->n == 64)
+		return;
+	h->field[h->n] = strndup(data ? data : "", len);
+	if (h->field[h->n])
+		h->n++;
+}
+
+static void on_header_end(int c, void *user)
+{
+	(void)c;
+	((struct header_state *)user)->done = true;
+}
+
+/* The header of an existing summary (its first line); our own columns if
+ * it cannot be read. */
+static void read_header(int fd, struct header_state *h)
+{
+	char buf[2048];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	char *nl = n > 0 ? memchr(buf, '\n', (size_t)n) : NULL;
+	struct csv_parser p;
+	if (nl && csv_init(&p, CSV_APPEND_NULL) == 0) {
+		csv_parse(&p, buf, (size_t)(nl - buf + 1), on_header_field, on_header_end, h);
+		csv_fini(&p, on_header_field, on_header_end, h);
+		csv_free(&p);
+	}
+	if (h->n == 0)
+		for (size_t i = 0; i < SUMMARY_NCOLUMNS; i++)
+			if ((h->field[h->n] = strdup(summary_columns[i])))
+				h->n++;
 }
 
 /* Under flock, header if the file is new, one write() of the whole line.
@@ -89,7 +160,11 @@ enum rig_rc report_summary_append(const struct report *r, bool check_dup, struct
 				goto out;
 		}
 	}
-	summary_line(&l, r);
+	struct header_state h = { .n = 0 };
+	read_header(fd, &h);
+	summary_line(&l, r, h.field, h.n);
+	for (size_t i = 0; i < h.n; i++)
+		free(h.field[i]);
 	if (l.oom) {
 		rc = rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
 		goto out;

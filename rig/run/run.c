@@ -72,10 +72,30 @@ static void run_message(const struct run_options *o, const char *fmt, ...)
 	obs->message(obs->ctx, text);
 }
 
+/* Is this error the pen's own failure, not the bench's (docs/reports.md,
+ * fault categories)? Its own hardware error (SCPI -240..-249), no answer
+ * at all (a hang: unresponsive after power-on or later), or a refused
+ * calibration; the message is the pen driver's (it names the pen's port).
+ * Line noise and everything else stay the bench's. */
+static bool pen_at_fault(const struct run *r, enum rig_rc rc, const char *msg)
+{
+	const struct bench_devices *d = &r->b->d;
+	if (!d->pen_port)
+		return false;
+	const char *port = serial_name(d->pen_port);
+	size_t n = strlen(port);
+	if (strncmp(msg, port, n) != 0 || msg[n] != ':')
+		return false;
+	int code = d->pen ? pen_last_error(d->pen, NULL) : 0;
+	return rc == RIG_E_TIMEOUT ||
+	       (rc == RIG_E_DEVICE && ((code <= -240 && code >= -249) || r->phase == PHASE_CALIBRATE));
+}
+
 enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg)
 {
 	if (!r->aborted) {
 		r->aborted = true;
+		r->abort_by_unit = pen_at_fault(r, rc, msg);
 		r->abort_rc = rc;
 		if (r->phase != PHASE_NONE)
 			run_set_text(r->abort_reason, sizeof r->abort_reason, "%s: %s",
@@ -309,7 +329,7 @@ static void write_report(struct run *r, enum report_verdict v, const char *reaso
 	res->bench_time_s = 0;
 	for (unsigned i = 0; i < r->ntimes; i++)
 		res->bench_time_s += r->times[i].seconds;
-	if (report_finish(r->rep, v, reason, &err)) {
+	if (report_finish_category(r->rep, v, r->res->category, reason, &err)) {
 		const char *jp = r->rep->journal_path;
 		bool kept = access(jp, F_OK) == 0;
 		run_set_text(res->report_error, sizeof res->report_error,
@@ -339,9 +359,16 @@ static void finish(struct run *r)
 	struct run_result *res = r->res;
 	begin_phase(r, PHASE_REPORT);
 	/* An e-stop or an open lid at any moment means no PASS. */
-	if (r->b->d.io && bench_check_safety(r->b, &err) == RIG_E_ABORTED)
+	if (r->b->d.io && bench_check_safety(r->b, &err) == RIG_E_ABORTED) {
 		run_abort(r, RIG_E_ABORTED, err.msg);
-	enum report_verdict v = r->aborted ? REPORT_ABORTED : r->failed ? REPORT_FAIL : REPORT_PASS;
+		r->abort_by_unit = false; /* a pen without power is silent: the bench's */
+	}
+	/* The pen's own failure is a FAIL of the unit, not a bench abort. */
+	bool unit_fault = r->aborted && r->abort_by_unit;
+	enum report_verdict v = unit_fault ? REPORT_FAIL
+			      : r->aborted ? REPORT_ABORTED
+			      : r->failed  ? REPORT_FAIL
+					   : REPORT_PASS;
 	const char *reason = r->aborted ? r->abort_reason
 			   : r->failed	? r->fail_reason
 					: "every judged measurement passed";
@@ -350,9 +377,12 @@ static void finish(struct run *r)
 						 : LAMPS_ABORTED);
 	end_phase(r);
 	res->verdict = v;
-	res->aborted = r->aborted;
-	res->failed = r->failed;
-	if (r->aborted)
+	res->category = v == REPORT_PASS    ? REPORT_CATEGORY_NONE
+			: v == REPORT_FAIL ? REPORT_CATEGORY_UNIT
+					   : REPORT_CATEGORY_BENCH;
+	res->aborted = r->aborted && !unit_fault;
+	res->failed = r->failed || unit_fault;
+	if (res->aborted)
 		res->rc = r->abort_rc;
 	run_set_text(res->reason, sizeof res->reason, "%s", reason);
 	if (r->rep)

@@ -84,6 +84,7 @@ struct run_result {
 	bool report_failed;        /* the report or the JUnit file could not be written */
 	bool reported;             /* a report was written */
 	enum report_verdict verdict;
+	enum report_category category; /* whose fault a FAIL / ABORTED is */
 	char reason[256];
 	char report_path[PATH_MAX];
 	char pen_serial[64];

@@ -41,6 +41,7 @@ struct run {
 	bool failed;
 	char fail_reason[256];
 	bool aborted;
+	bool abort_by_unit;     /* the pen itself failed (run_abort: FAIL, category unit) */
 	enum rig_rc abort_rc;
 	char abort_reason[RIG_ERR_MSG_MAX];
 
