@@ -85,7 +85,12 @@ ifneq ($(FUZZ),)
   LDFLAGS += -fsanitize=address,undefined
 endif
 DEPS_OK  := $(BUILD)/.deps-ok
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+# libgpiod 1.x and 2.x have different APIs: rig/hal/gpio_gpiod.c speaks
+# 1.x (Debian 12), gpio_gpiod2.c 2.x (Debian 13); each compiles to nothing
+# unless RIG_GPIOD_MAJOR names its generation. Asked when compiling, so after
+# deps.sh has installed the library on a fresh machine.
+GPIOD_MAJOR = $(firstword $(subst ., ,$(shell $(PKG_CONFIG) --modversion libgpiod 2>/dev/null)))
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -DRIG_GPIOD_MAJOR=$(or $(GPIOD_MAJOR),0)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
@@ -103,7 +108,7 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 Q := $(if $(V),,@)
 
 .PHONY: all check check-render run deps install uninstall clean bench help deb faults killtest \
-	fuzz fuzz-build valgrind
+	fuzz fuzz-build valgrind hwemu
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -155,7 +160,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/librig.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 # Each suite runs on its own; a failing suite fails the target after all ran.
-check: $(BUILD)/rig $(TEST_BINS)
+check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),,$(HWEMU_BINS))
 	$(Q)fail=0; for t in $(TEST_BINS); do \
 	  echo "== $$t"; \
 	  $(CHECK_ENV) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $$t || fail=$$((fail+1)); \
@@ -241,6 +246,32 @@ fuzz: $(FUZZ_BINS)
 	done; exit $${fail:-0}
 endif
 
+# tests/hwemu/run: the real libgpiod and libserialport against emulated
+# devices (umockdev and a GPIO uAPI shim), wired to the virtual bench.
+# Native builds only: the shim and umockdev preload into the program.
+HWEMU_BINS := $(BUILD)/hwemu/hwemu $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
+UMOCKDEV_CFLAGS = $(shell $(PKG_CONFIG) --cflags umockdev-1.0 2>/dev/null)
+UMOCKDEV_LIBS = $(shell $(PKG_CONFIG) --libs umockdev-1.0 2>/dev/null)
+$(BUILD)/obj/tests/hwemu/%.o: CPPFLAGS += -Itests/hwemu
+$(BUILD)/obj/tests/hwemu/%.o: CFLAGS += $(UMOCKDEV_CFLAGS)
+
+$(BUILD)/hwemu/hwemu: $(BUILD)/obj/tests/hwemu/hwemu.o $(BUILD)/obj/tests/hwemu/hwemu_gpio.o $(BUILD)/librig.a
+	$(if $(Q),@echo "  LD      $@")
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(UMOCKDEV_LIBS)
+
+$(BUILD)/hwemu/hx711_probe: $(BUILD)/obj/tests/hwemu/hx711_probe.o $(BUILD)/librig.a
+	$(if $(Q),@echo "  LD      $@")
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/hwemu/gpio_shim.so: tests/hwemu/gpio_shim.c tests/hwemu/wire.h | $(DEPS_OK)
+	$(if $(Q),@echo "  CC      $@")
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+
+hwemu: $(HWEMU_BINS)
+
 run: $(BUILD)/rig
 	$(RUNNER) $(BUILD)/rig run --fixture fixtures/sim.ini
 
@@ -301,4 +332,5 @@ clean:
 
 -include $(BUILD)/obj/tests/bench/bench_measure.d
 -include $(FUZZ_TARGETS:%=$(BUILD)/obj/tests/fuzz/fuzz_%.d)
+-include $(patsubst %,$(BUILD)/obj/tests/hwemu/%.d,hwemu hwemu_gpio hx711_probe)
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SRCS:%.c=$(BUILD)/obj/%.d) $(TEST_SUPPORT_OBJS:.o=.d)
