@@ -3,14 +3,14 @@
 # written by an independent generator (tests/gen/make_capture.py: Fourier and
 # spline strokes, sinusoid + random-walk wander, uniform whole-stroke
 # scatter, lost and stray bytes), checked against the generator's truth.
-# Needs python3 (standard library); skips with a message without it.
+# Needs python3 (standard library); fails without it (a missing dependency is not a pass).
 set -u
 RIG="${RIG_BIN:-build/rig}"
 RUNNER="${RIG_RUNNER:-}"
 here=$(dirname "$0")
 if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_analyze_captures: SKIP: python3 not found (the capture generator needs it)"
-  exit 0
+  echo "test_analyze_captures: FAIL: python3 not found: this suite declares it as a dependency (make deps installs it)"
+  exit 1
 fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM

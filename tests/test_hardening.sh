@@ -3,12 +3,12 @@
 # asks for: PIE (ELF type DYN), full RELRO (a GNU_RELRO segment and BIND_NOW
 # / FLAGS_1 NOW: the GOT is read-only once loaded), and stack protector or
 # _FORTIFY_SOURCE checks (__stack_chk_fail or __*_chk imports). Works on
-# cross-built binaries too (readelf reads any ELF). Skips without readelf.
+# cross-built binaries too (readelf reads any ELF). Fails without readelf (a declared dependency).
 set -u
 RIG="${RIG_BIN:-build/rig}"
 if ! command -v readelf >/dev/null 2>&1; then
-  echo "test_hardening: SKIP: readelf not found (binutils)"
-  exit 0
+  echo "test_hardening: FAIL: readelf not found (binutils): a declared dependency"
+  exit 1
 fi
 fail=0
 check() { # check WHAT OK

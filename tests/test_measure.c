@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "measure/numeric.h"
 #include "measure/stroke.h"
 #include "support/capgen.h"
 
@@ -201,6 +202,80 @@ END_TEST
 
 /* The reasons the engine exists: the naive estimators miss by more than the
  * target on these strokes (REFERENCE.md), and the engine does not. */
+/* ---- the one 3x3 solver (measure/numeric.h) ---------------------------- */
+
+START_TEST(test_solve3_solves_a_quadratic_fit_and_gives_its_inverse)
+{
+	/* normal matrix of y = 1 + 2x - 3x^2 through x = -2..2 */
+	double S[5] = { 0 }, Y[3] = { 0 };
+	for (int x = -2; x <= 2; x++) {
+		double y = 1 + 2.0 * x - 3.0 * x * x, p = 1;
+		for (int e = 0; e < 5; e++) {
+			S[e] += p;
+			if (e < 3)
+				Y[e] += p * y;
+			p *= x;
+		}
+	}
+	double A[3][3] = { { S[0], S[1], S[2] }, { S[1], S[2], S[3] }, { S[2], S[3], S[4] } };
+	double q[3], inv[3][3];
+	ck_assert(num_solve3_sym(A, Y, q, inv));
+	ck_assert_double_eq_tol(q[0], 1, 1e-12);
+	ck_assert_double_eq_tol(q[1], 2, 1e-12);
+	ck_assert_double_eq_tol(q[2], -3, 1e-12);
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++) {
+			double e = 0;
+			for (int k = 0; k < 3; k++)
+				e += A[i][k] * inv[k][j];
+			ck_assert_double_eq_tol(e, i == j, 1e-12);
+		}
+}
+END_TEST
+
+START_TEST(test_solve3_refuses_singular_and_nearly_singular_systems)
+{
+	double q[3] = { 7, 7, 7 }, y[3] = { 1, 2, 3 };
+	double sing[3][3] = { { 1, 2, 3 }, { 2, 4, 6 }, { 3, 6, 10 } };
+	ck_assert(!num_solve3_sym(sing, y, q, NULL));
+	/* two columns equal to 1 part in 1e6: det / diag product ~ 1e-12 */
+	double near[3][3] = { { 1, 1, 0 }, { 1, 1 + 1e-12, 0 }, { 0, 0, 1 } };
+	ck_assert(!num_solve3_sym(near, y, q, NULL));
+	/* well conditioned, 1 part in 1e4 apart: solved */
+	double ok[3][3] = { { 1, 1, 0 }, { 1, 1 + 1e-4, 0 }, { 0, 0, 1 } };
+	ck_assert(num_solve3_sym(ok, y, q, NULL));
+	ck_assert_double_eq_tol(q[2], 3, 1e-9);
+	double zero[3][3] = { { 0 } };
+	ck_assert(!num_solve3_sym(zero, y, q, NULL));
+}
+END_TEST
+
+/* The tolerance means the same whatever the units of the unknowns: a
+ * system and its rescaled copy (unknowns scaled by 1e-3, 1, 1e4, as bins
+ * versus cycles versus um) are both solved, or both refused. The Cramer
+ * solver of the shape's peak had a tolerance of 1e-12 S0 S4^2, which
+ * changes with the scale of x. */
+START_TEST(test_solve3_tolerance_is_scale_invariant)
+{
+	const double sc[3] = { 1e-3, 1, 1e4 };
+	for (int k = 0; k < 2; k++) {
+		double eps = k ? 1e-12 : 1e-4;
+		double A[3][3] = { { 2, 1, 0.5 }, { 1, 0.5 + eps, 0.25 }, { 0.5, 0.25, 3 } };
+		double B[3][3], y[3] = { 1, 1, 1 }, yb[3], p[3], pb[3];
+		for (int i = 0; i < 3; i++) {
+			yb[i] = y[i] * sc[i];
+			for (int j = 0; j < 3; j++)
+				B[i][j] = A[i][j] * sc[i] * sc[j];
+		}
+		bool a = num_solve3_sym(A, y, p, NULL), b = num_solve3_sym(B, yb, pb, NULL);
+		ck_assert_int_eq(a, b);
+		ck_assert_int_eq(a, k == 0);
+		for (int i = 0; a && i < 3; i++)
+			ck_assert_double_eq_tol(pb[i] * sc[i], p[i], 1e-6 * fabs(p[i]) + 1e-9);
+	}
+}
+END_TEST
+
 START_TEST(test_highest_sample_is_low_where_the_engine_is_not)
 {
 	struct capgen_config c = base_cfg(CAPGEN_CAM, 4000, 300, 1500);
@@ -525,6 +600,9 @@ static Suite *measure_suite(void)
 	tcase_add_test(bad, test_stall_mid_record_is_reported_with_the_strokes_before);
 	tcase_add_test(bad, test_slot_going_backwards_is_a_data_error);
 	tcase_add_test(bad, test_bad_config_is_refused);
+	tcase_add_test(bad, test_solve3_solves_a_quadratic_fit_and_gives_its_inverse);
+	tcase_add_test(bad, test_solve3_refuses_singular_and_nearly_singular_systems);
+	tcase_add_test(bad, test_solve3_tolerance_is_scale_invariant);
 	suite_add_tcase(s, bad);
 	return s;
 }

@@ -10,8 +10,8 @@ RUNNER="${RIG_RUNNER:-}"
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_plots: SKIP: python3 not found"
-  exit 0
+  echo "test_plots: FAIL: python3 not found: this suite declares it as a dependency (make deps installs it)"
+  exit 1
 fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -148,7 +148,7 @@ static const struct {
 	{ "crlf-error.ini", "crlf-error.ini:51: decision_rule: expected simple or guarded, found 'strict'" },
 	{ "bom-error.ini", "bom-error.ini:51: decision_rule: expected simple or guarded, found 'strict'" },
 	{ "huge.ini", "huge.ini: expected at most 65536 bytes, the file is larger" },
-	{ "control-in-name.ini", "control-in-name.ini:14: name: expected only letters, digits, '.', '_' and '-', found byte 0x1b at 2" },
+	{ "control-in-name.ini", "control-in-name.ini:14: name: expected only letters, digits, '.', '_' and '-', found byte 0x1B at 2" },
 };
 
 START_TEST(test_malformed_profile_is_refused_with_file_line_and_data_error)

@@ -276,17 +276,94 @@ START_TEST(test_busy_bench_fails_fast_with_75_and_no_report)
 }
 END_TEST
 
+/* sim.ini with each from[i] replaced by to[i]. */
+static char *make_fixture_n(const char *const *from, const char *const *to, size_t n)
+{
+	char *text = tu_read(SRCDIR "/fixtures/sim.ini");
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < n; i++) {
+		char *t2 = tu_replace(text, from[i], to[i]);
+		ck_assert_msg(t2 != NULL, "sim.ini has no '%s'", from[i]);
+		free(text);
+		text = t2;
+	}
+	char *p = tu_write(dir, "sim.ini", text);
+	free(text);
+	return p;
+}
+
+/* The virtual bench's sensors are known exactly: its calibration dates,
+ * however old, are not held against the calendar. */
+START_TEST(test_virtual_bench_calibrations_do_not_expire_with_the_calendar)
+{
+	free(fixture);
+	const char *from[] = { "zero_date = 2026-11-21", "cal_date = 2026-11-21",
+			       "tare_date = 2026-11-21" };
+	const char *to[] = { "zero_date = 2000-01-01", "cal_date = 2000-01-01",
+			     "tare_date = 2000-01-01" };
+	fixture = make_fixture_n(from, to, 3);
+	struct run_options o = opts(NULL, 0);
+	struct run_result res;
+	ck_assert_msg(run_execute(&o, &res) == 0, "exit %d: %s", res.exit_code, res.reason);
+}
+END_TEST
+
+/* A laser on a real port: its zero expires. The port does not exist, so
+ * only the date check stands between the run and "cannot open". */
 START_TEST(test_expired_fixture_calibration_is_refused_with_78_naming_it)
 {
 	free(fixture);
-	fixture = make_fixture("zero_date = 2026-11-21", "zero_date = 2020-01-02");
+	char old[32], date[11];
+	tu_date(date, 31);
+	snprintf(old, sizeof old, "zero_date = %s", date);
+	const char *from[] = { "port = sim:laser", "zero_date = 2026-11-21" };
+	const char *to[] = { "port = pty:/nonexistent/laser", old };
+	fixture = make_fixture_n(from, to, 2);
 	struct run_options o = opts(NULL, 0);
 	struct run_result res;
 	ck_assert_int_eq(run_execute(&o, &res), 78);
 	ck_assert_msg(strstr(res.reason, "laser zero expired") && strstr(res.reason, "rig zero") &&
-			      strstr(res.reason, "sim.ini:"),
+			      strstr(res.reason, "31 days ago") && strstr(res.reason, "sim.ini:"),
 		      "%s", res.reason);
 	ck_assert_int_eq(res.verdict, REPORT_ABORTED);
+}
+END_TEST
+
+/* The same laser zero 30 days old is still valid (30 days): the run gets as
+ * far as opening the port. */
+START_TEST(test_real_laser_zero_within_its_validity_passes_the_date_check)
+{
+	free(fixture);
+	char zero[32], date[11];
+	tu_date(date, 30);
+	snprintf(zero, sizeof zero, "zero_date = %s", date);
+	const char *from[] = { "port = sim:laser", "zero_date = 2026-11-21" };
+	const char *to[] = { "port = pty:/nonexistent/laser", zero };
+	fixture = make_fixture_n(from, to, 2);
+	struct run_options o = opts(NULL, 0);
+	struct run_result res;
+	ck_assert_int_ne(run_execute(&o, &res), 0);
+	ck_assert_msg(!strstr(res.reason, "expired") && strstr(res.reason, "/nonexistent/laser"),
+		      "%s", res.reason);
+}
+END_TEST
+
+/* A load cell on a real GPIO chip: its span calibration expires. */
+START_TEST(test_expired_load_cell_span_on_a_real_chip_is_refused)
+{
+	free(fixture);
+	char old[32], date[11];
+	tu_date(date, 400);
+	snprintf(old, sizeof old, "cal_date = %s", date);
+	const char *from[] = { "chip = sim:bench", "cal_date = 2026-11-21" };
+	const char *to[] = { "chip = /dev/nonexistent-gpiochip", old };
+	fixture = make_fixture_n(from, to, 2);
+	struct run_options o = opts(NULL, 0);
+	struct run_result res;
+	ck_assert_int_eq(run_execute(&o, &res), 78);
+	ck_assert_msg(strstr(res.reason, "load cell span expired") &&
+			      strstr(res.reason, "rig loadcell-cal"),
+		      "%s", res.reason);
 }
 END_TEST
 
@@ -402,7 +479,10 @@ int main(void)
 	tcase_add_test(tc, test_wrong_pen_model_is_refused);
 	tcase_add_test(tc, test_scanned_serial_must_match_the_pen);
 	tcase_add_test(tc, test_busy_bench_fails_fast_with_75_and_no_report);
+	tcase_add_test(tc, test_virtual_bench_calibrations_do_not_expire_with_the_calendar);
 	tcase_add_test(tc, test_expired_fixture_calibration_is_refused_with_78_naming_it);
+	tcase_add_test(tc, test_real_laser_zero_within_its_validity_passes_the_date_check);
+	tcase_add_test(tc, test_expired_load_cell_span_on_a_real_chip_is_refused);
 	tcase_add_test(tc, test_unwritable_report_folder_stops_before_the_pen_runs);
 	tcase_add_test(tc, test_bad_profile_is_a_data_error);
 	tcase_add_test(tc, test_junit_lists_failed_points_with_values);

@@ -49,5 +49,8 @@ int cmd_plot(int argc, char **argv);
 int cmd_grr(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_station(int argc, char **argv);
+int cmd_index(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include "plot/files.h"
 #include "run/run.h"
 #include "run/text.h"
+#include "store/index.h"
 
 
 static void usage(FILE *out)
@@ -129,6 +130,12 @@ int cmd_run(int argc, char **argv)
 			cli_error("run", "plots: %s", err.msg);
 	}
 	point_log_free(&log);
+	/* The folder's results index, after the report is published; the
+	 * report stands whatever happens here (`rig index` catches up). */
+	struct rig_err ierr;
+	if (res.reported && store_index_after_run(o.out_dir ? o.out_dir : REPORT_DEFAULT_DIR, &ierr))
+		cli_error("run", "results index not updated (the report is written; "
+			  "`rig index` catches up): %s", ierr.msg);
 	if (!res.reported)
 		return code;
 	/* The pen's serial and the reasons quote what the pen and the

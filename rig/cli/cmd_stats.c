@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "plot/stats_plot.h"
 #include "study/stats.h"
 
 static void usage(FILE *out)
 {
-	fputs("usage: rig stats [--by station|profile|day] [--csv] REPORT.csv...\n"
+	fputs("usage: rig stats [--by station|profile|day] [--csv] [--plots DIR] REPORT.csv...\n"
 	      "\n"
 	      "Reads run reports and prints, per characteristic (phase, step, quantity\n"
 	      "and commanded value), n, mean, sample std (n - 1), the limits, Cp, Cpk\n"
@@ -22,6 +23,8 @@ static void usage(FILE *out)
 	      "  -c, --csv       CSV on stdout (phase,step,quantity,unit,commanded,group,\n"
 	      "                  n,mean,std,min,max,lsl,usl,cp,cpk,n_judged,n_pass,yield,\n"
 	      "                  trend,beyond_3sigma)\n"
+	      "  -P, --plots DIR an individuals and moving-range control chart per\n"
+	      "                  characteristic, as SVG files in DIR (created)\n"
 	      "  -h, --help      this text\n"
 	      "\n"
 	      "Exit codes: 0 done, 64 usage, 65 not a run report, 74 unreadable.\n",
@@ -33,14 +36,16 @@ int cmd_stats(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "by", required_argument, NULL, 'b' },
 		{ "csv", no_argument, NULL, 'c' },
+		{ "plots", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum stats_by by = STATS_BY_NONE;
 	bool csv = false;
+	const char *plots = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:ch", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:chP:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			if (!strcmp(optarg, "station"))
@@ -56,6 +61,7 @@ int cmd_stats(int argc, char **argv)
 			}
 			break;
 		case 'c': csv = true; break;
+		case 'P': plots = optarg; break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
 		default: usage(stderr); return RIG_EXIT_USAGE;
 		}
@@ -80,6 +86,14 @@ int cmd_stats(int argc, char **argv)
 			stats_print_csv(&s, stdout);
 		else
 			stats_print(&s, stdout);
+		unsigned nplots = 0;
+		if (plots && stats_plot(&s, plots, &nplots, &err)) {
+			cli_error("stats", "%s", err.msg);
+			code = rig_exit_code(err.rc);
+		} else if (plots) {
+			fprintf(stderr, "rig stats: %u control chart%s in %s\n", nplots,
+				nplots == 1 ? "" : "s", plots);
+		}
 	}
 	stats_free(&s);
 	return code;

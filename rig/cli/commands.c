@@ -14,6 +14,7 @@ const struct rig_command rig_commands[] = {
 	{ "sweep", cmd_sweep, "measure a pen over a grid of depths and rates (characterisation)" },
 	{ "grr", cmd_grr, "repeatability of the bench on one pen, against the tolerance" },
 	{ "stats", cmd_stats, "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
+	{ "index", cmd_index, "index a report folder's runs in its SQLite index, or rebuild it" },
 	{ "plot", cmd_plot, "draw SVG plots from a run report or a sweep" },
 	{ "analyze", cmd_analyze, "measure stroke depth and rate in a recorded laser capture" },
 	{ "monitor", cmd_monitor, "live laser, force and pen readings for setting up a fixture" },
@@ -22,6 +23,8 @@ const struct rig_command rig_commands[] = {
 	{ "tare", cmd_tare, "measure the load cell's zero and write it to the fixture" },
 	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
 	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
+	{ "keygen", cmd_keygen, "make the station's signing key for its ledgers" },
+	{ "verify", cmd_verify, "check reports, signatures and fixtures against their ledger" },
 	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
 };
 const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];

@@ -1,6 +1,9 @@
 /* main.c - `rig <command> [options]`: global options and dispatch. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/err.h"
@@ -37,8 +40,30 @@ static void usage(FILE *out)
 		"else /etc/rig/fixtures/default.ini, else /etc/rig/fixtures/sim.ini.\n");
 }
 
+/* Started with fd 0, 1 or 2 closed (`rig run >&- 2>&-`), the first file the
+ * rig opens would take that number: a journal on fd 2 would collect the
+ * progress lines, a laser port on fd 2 would be sent them. Each closed one
+ * is opened on /dev/null before anything else. false: it could not be, and
+ * nothing may run (there may be nowhere to say so either). */
+static bool std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int got = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (got != fd) {
+			if (got >= 0)
+				close(got);
+			return false;
+		}
+	}
+	return true;
+}
+
 int main(int argc, char **argv)
 {
+	if (!std_fds_open())
+		return RIG_EXIT_OSERR;
 	if (argc < 2) {
 		usage(stderr);
 		return RIG_EXIT_USAGE;

@@ -45,11 +45,6 @@ const char *session_default_profile(void)
 			      sizeof buf);
 }
 
-static bool is_sim_port(const char *port)
-{
-	return strncmp(port, "sim:", 4) == 0;
-}
-
 enum rig_rc session_open(struct rig_session *s, const char *fixture_path,
 			 char *const *sim_overrides, size_t noverrides,
 			 struct rig_err *err)
@@ -68,10 +63,9 @@ enum rig_rc session_open_flags(struct rig_session *s, const char *fixture_path,
 	if (rc)
 		return rc;
 	struct fixture *f = &s->fx;
-	bool all_sim = is_sim_port(f->pen.port) && is_sim_port(f->laser.port);
-	bool any_sim = is_sim_port(f->pen.port) || is_sim_port(f->laser.port) ||
-		       strncmp(f->loadcell.chip, "sim:", 4) == 0 ||
-		       strncmp(f->io.chip, "sim:", 4) == 0;
+	bool all_sim = fixture_is_sim(f->pen.port) && fixture_is_sim(f->laser.port);
+	bool any_sim = fixture_is_sim(f->pen.port) || fixture_is_sim(f->laser.port) ||
+		       fixture_is_sim(f->loadcell.chip) || fixture_is_sim(f->io.chip);
 	if (any_sim && !f->has_sim) {
 		rc = rig_fail(err, RIG_E_CONFIG,
 			      "%s: names sim: ports or chips but has no [sim] section for the virtual bench",

@@ -7,6 +7,7 @@
 #include "core/fixture.h"
 
 #include "core/ini_read.h"
+#include "core/ini_schema.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -16,65 +17,60 @@
 #include <string.h>
 #include <time.h>
 
-enum ftype { F_STR, F_PATH, F_INT, F_UINT, F_DOUBLE, F_DATE };
-
-struct field {
-	const char *section;
-	const char *key;
-	enum ftype type;
-	size_t off;
-	size_t size;     /* for strings */
-	double lo, hi;   /* for numbers */
-	bool required;
-	const char *def; /* default, applied before parsing; NULL: none */
-};
-
 #define FX(member) offsetof(struct fixture, member), sizeof(((struct fixture *)0)->member)
 
-static const struct field fields[] = {
-	{ "bench", "station", F_STR, FX(bench.station), 0, 0, true, NULL },
-	{ "bench", "lock", F_PATH, FX(bench.lock), 0, 0, true, NULL },
-	{ "bench", "calibration_valid_days", F_INT, FX(bench.calibration_valid_days), 1, 3650, false, "30" },
+static const struct ini_field fields[] = {
+	{ "bench", "station", INI_ASCII, FX(bench.station), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "bench", "lock", INI_PATH, FX(bench.lock), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "bench", "calibration_valid_days", INI_INT, FX(bench.calibration_valid_days), 1, 3650, false, "30", NULL, false, false, NULL },
 
-	{ "pen", "port", F_STR, FX(pen.port), 0, 0, true, NULL },
-	{ "pen", "baud", F_INT, FX(pen.baud), 300, 4000000, false, "115200" },
-	{ "pen", "timeout_ms", F_UINT, FX(pen.timeout_ms), 10, 60000, false, "500" },
+	{ "pen", "port", INI_TEXT, FX(pen.port), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "pen", "baud", INI_INT, FX(pen.baud), 300, 4000000, false, "115200", NULL, false, false, NULL },
+	{ "pen", "timeout_ms", INI_UINT, FX(pen.timeout_ms), 10, 60000, false, "500", NULL, false, false, NULL },
 
-	{ "laser", "port", F_STR, FX(laser.port), 0, 0, true, NULL },
-	{ "laser", "baud", F_INT, FX(laser.baud), 9600, 4000000, false, "921600" },
-	{ "laser", "range_mm", F_DOUBLE, FX(laser.range_mm), 10, 500, true, NULL },
-	{ "laser", "rate_hz", F_DOUBLE, FX(laser.rate_hz), 0.25, 4000, false, "4000" },
-	{ "laser", "zero_mm", F_DOUBLE, FX(laser.zero_mm), -5, 505, true, NULL },
-	{ "laser", "zero_date", F_DATE, FX(laser.zero_date), 0, 0, true, NULL },
-	{ "laser", "linearity_um", F_DOUBLE, FX(laser.linearity_um), 0, 1000, true, NULL },
-	{ "laser", "resolution_um", F_DOUBLE, FX(laser.resolution_um), 0, 1000, true, NULL },
-	{ "laser", "zero_uncertainty_um", F_DOUBLE, FX(laser.zero_uncertainty_um), 0, 1000, true, NULL },
-	{ "laser", "clock_ppm", F_DOUBLE, FX(laser.clock_ppm), 0, 10000, true, NULL },
+	{ "laser", "port", INI_TEXT, FX(laser.port), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "laser", "baud", INI_INT, FX(laser.baud), 9600, 4000000, false, "921600", NULL, false, false, NULL },
+	{ "laser", "range_mm", INI_DOUBLE, FX(laser.range_mm), 10, 500, true, NULL, NULL, false, false, NULL },
+	{ "laser", "rate_hz", INI_DOUBLE, FX(laser.rate_hz), 0.25, 4000, false, "4000", NULL, false, false, NULL },
+	{ "laser", "zero_mm", INI_DOUBLE, FX(laser.zero_mm), -5, 505, true, NULL, NULL, false, false, NULL },
+	{ "laser", "zero_date", INI_DATE, FX(laser.zero_date), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "laser", "linearity_um", INI_DOUBLE, FX(laser.linearity_um), 0, 1000, true, NULL, NULL, false, false, NULL },
+	{ "laser", "resolution_um", INI_DOUBLE, FX(laser.resolution_um), 0, 1000, true, NULL, NULL, false, false, NULL },
+	{ "laser", "zero_uncertainty_um", INI_DOUBLE, FX(laser.zero_uncertainty_um), 0, 1000, true, NULL, NULL, false, false, NULL },
+	{ "laser", "clock_ppm", INI_DOUBLE, FX(laser.clock_ppm), 0, 10000, true, NULL, NULL, false, false, NULL },
 
-	{ "loadcell", "chip", F_STR, FX(loadcell.chip), 0, 0, true, NULL },
-	{ "loadcell", "dout_line", F_STR, FX(loadcell.dout_line), 0, 0, true, NULL },
-	{ "loadcell", "sck_line", F_STR, FX(loadcell.sck_line), 0, 0, true, NULL },
-	{ "loadcell", "gain", F_INT, FX(loadcell.gain), 32, 128, false, "128" },
-	{ "loadcell", "rate_sps", F_INT, FX(loadcell.rate_sps), 10, 80, false, "80" },
-	{ "loadcell", "scale_counts_per_n", F_DOUBLE, FX(loadcell.scale_counts_per_n), -1e9, 1e9, true, NULL },
-	{ "loadcell", "offset_counts", F_DOUBLE, FX(loadcell.offset_counts), -8388608, 8388607, true, NULL },
-	{ "loadcell", "cal_date", F_DATE, FX(loadcell.cal_date), 0, 0, true, NULL },
-	{ "loadcell", "tare_date", F_DATE, FX(loadcell.tare_date), 0, 0, false, NULL },
-	{ "loadcell", "median_of", F_UINT, FX(loadcell.median_of), 3, 99, false, "3" },
+	{ "loadcell", "chip", INI_TEXT, FX(loadcell.chip), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "loadcell", "dout_line", INI_TEXT, FX(loadcell.dout_line), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "loadcell", "sck_line", INI_TEXT, FX(loadcell.sck_line), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "loadcell", "gain", INI_INT, FX(loadcell.gain), 32, 128, false, "128", NULL, false, false, NULL },
+	{ "loadcell", "rate_sps", INI_INT, FX(loadcell.rate_sps), 10, 80, false, "80", NULL, false, false, NULL },
+	{ "loadcell", "scale_counts_per_n", INI_DOUBLE, FX(loadcell.scale_counts_per_n), -1e9, 1e9, true, NULL, NULL, false, false, NULL },
+	{ "loadcell", "offset_counts", INI_DOUBLE, FX(loadcell.offset_counts), -8388608, 8388607, true, NULL, NULL, false, false, NULL },
+	{ "loadcell", "cal_date", INI_DATE, FX(loadcell.cal_date), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "loadcell", "tare_date", INI_DATE, FX(loadcell.tare_date), 0, 0, false, NULL, NULL, false, false, NULL },
+	{ "loadcell", "median_of", INI_UINT, FX(loadcell.median_of), 3, 99, false, "3", NULL, false, false, NULL },
 
-	{ "io", "chip", F_STR, FX(io.chip), 0, 0, true, NULL },
-	{ "io", "estop_line", F_STR, FX(io.estop_line), 0, 0, true, NULL },
-	{ "io", "lid_line", F_STR, FX(io.lid_line), 0, 0, true, NULL },
-	{ "io", "start_line", F_STR, FX(io.start_line), 0, 0, false, NULL },
-	{ "io", "relay_line", F_STR, FX(io.relay_line), 0, 0, true, NULL },
-	{ "io", "lamp_green_line", F_STR, FX(io.lamp_green_line), 0, 0, true, NULL },
-	{ "io", "lamp_amber_line", F_STR, FX(io.lamp_amber_line), 0, 0, true, NULL },
-	{ "io", "lamp_red_line", F_STR, FX(io.lamp_red_line), 0, 0, true, NULL },
-	{ "io", "buzzer_line", F_STR, FX(io.buzzer_line), 0, 0, false, NULL },
+	{ "io", "chip", INI_TEXT, FX(io.chip), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "io", "estop_line", INI_TEXT, FX(io.estop_line), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "io", "lid_line", INI_TEXT, FX(io.lid_line), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "io", "start_line", INI_TEXT, FX(io.start_line), 0, 0, false, NULL, NULL, false, false, NULL },
+	{ "io", "relay_line", INI_TEXT, FX(io.relay_line), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "io", "lamp_green_line", INI_TEXT, FX(io.lamp_green_line), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "io", "lamp_amber_line", INI_TEXT, FX(io.lamp_amber_line), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "io", "lamp_red_line", INI_TEXT, FX(io.lamp_red_line), 0, 0, true, NULL, NULL, false, false, NULL },
+	{ "io", "buzzer_line", INI_TEXT, FX(io.buzzer_line), 0, 0, false, NULL, NULL, false, false, NULL },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
 static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io", "sim" };
+
+static const struct ini_schema schema = {
+	.fields = fields,
+	.nfields = NFIELDS,
+	.sections = sections,
+	.nsections = sizeof sections / sizeof sections[0],
+	.code = RIG_E_CONFIG,
+};
 
 struct load_ctx {
 	struct fixture *f;
@@ -85,111 +81,6 @@ struct load_ctx {
 
 /* Fixture files are small; anything bigger is not a fixture. */
 #define FIXTURE_MAX_BYTES (256 * 1024)
-
-static bool valid_date(const char *s)
-{
-	int y, m, d;
-	char tail;
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return false;
-	if (y < 2000 || y > 2200 || m < 1 || m > 12 || d < 1)
-		return false;
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= mdays[m - 1] + (m == 2 && leap);
-}
-
-/* Strings go into device names, paths, reports and the terminal: no
- * control characters anywhere, and the station name (in every report and
- * JUnit file) printable ASCII only. Returns the offending byte's index or -1. */
-static long bad_byte(const char *v, bool ascii_only)
-{
-	for (const unsigned char *u = (const unsigned char *)v; *u; u++)
-		if (*u < 0x20 || *u == 0x7F || (ascii_only && *u > 0x7E))
-			return (long)(u - (const unsigned char *)v);
-	return -1;
-}
-
-static enum rig_rc set_field(struct load_ctx *c, const struct field *fd,
-			     const char *value, int line)
-{
-	struct fixture *f = c->f;
-	void *dst = (char *)f + fd->off;
-	const char *where = f->path;
-	char *end;
-	if (fd->type == F_STR || fd->type == F_PATH) {
-		bool ascii = fd->off == offsetof(struct fixture, bench.station);
-		long i = bad_byte(value, ascii);
-		if (i >= 0)
-			return rig_fail(c->err, RIG_E_CONFIG,
-					"%s:%d: %s: expected %s, found byte 0x%02X at %ld",
-					where, line, fd->key,
-					ascii ? "printable ASCII" : "text without control characters",
-					(unsigned char)value[i], i + 1);
-	}
-	switch (fd->type) {
-	case F_STR:
-		if (!*value && fd->required)
-			return rig_fail(c->err, RIG_E_CONFIG, "%s:%d: %s: expected a value, found nothing",
-					where, line, fd->key);
-		if (strlen(value) >= fd->size)
-			return rig_fail(c->err, RIG_E_CONFIG,
-					"%s:%d: %s: at most %zu characters, found %zu",
-					where, line, fd->key, fd->size - 1, strlen(value));
-		strcpy(dst, value);
-		return RIG_OK;
-	case F_PATH: {
-		if (!*value)
-			return rig_fail(c->err, RIG_E_CONFIG, "%s:%d: %s: expected a path, found nothing",
-					where, line, fd->key);
-		int n = value[0] == '/' ? snprintf(dst, fd->size, "%s", value)
-					: snprintf(dst, fd->size, "%s/%s", f->dir, value);
-		if (n < 0 || (size_t)n >= fd->size)
-			return rig_fail(c->err, RIG_E_CONFIG, "%s:%d: %s: path too long",
-					where, line, fd->key);
-		return RIG_OK;
-	}
-	case F_INT:
-	case F_UINT: {
-		errno = 0;
-		long v = strtol(value, &end, 10);
-		if (errno || end == value || *end)
-			return rig_fail(c->err, RIG_E_CONFIG,
-					"%s:%d: %s: expected a whole number, found '%s'",
-					where, line, fd->key, value);
-		if (v < fd->lo || v > fd->hi)
-			return rig_fail(c->err, RIG_E_CONFIG,
-					"%s:%d: %s: expected %.0f..%.0f, found %ld",
-					where, line, fd->key, fd->lo, fd->hi, v);
-		if (fd->type == F_INT)
-			*(int *)dst = (int)v;
-		else
-			*(unsigned *)dst = (unsigned)v;
-		return RIG_OK;
-	}
-	case F_DOUBLE: {
-		errno = 0;
-		double v = strtod(value, &end);
-		if (errno || end == value || *end || !isfinite(v))
-			return rig_fail(c->err, RIG_E_CONFIG,
-					"%s:%d: %s: expected a number, found '%s'",
-					where, line, fd->key, value);
-		if (v < fd->lo || v > fd->hi)
-			return rig_fail(c->err, RIG_E_CONFIG, "%s:%d: %s: expected %g..%g, found %g",
-					where, line, fd->key, fd->lo, fd->hi, v);
-		*(double *)dst = v;
-		return RIG_OK;
-	}
-	case F_DATE:
-		if (!valid_date(value))
-			return rig_fail(c->err, RIG_E_CONFIG,
-					"%s:%d: %s: expected a date YYYY-MM-DD, found '%s'",
-					where, line, fd->key, value);
-		strcpy(dst, value);
-		return RIG_OK;
-	}
-	return RIG_E_INTERNAL;
-}
 
 static enum rig_rc remember_line(struct fixture *f, const char *section,
 				 const char *key, int line, struct rig_err *err)
@@ -245,13 +136,8 @@ static enum rig_rc handler(void *user, int line, const char *section, const char
 	if (!*section)
 		return rig_fail(c->err, RIG_E_CONFIG, "%s:%d: expected a [section] before '%s'",
 				f->path, c->line, name);
-	bool known_section = false;
-	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-		known_section |= strcmp(section, sections[i]) == 0;
-	if (!known_section)
-		return rig_fail(c->err, RIG_E_CONFIG,
-				"%s:%d: unknown section [%s] (expected bench, pen, laser, loadcell, io or sim)",
-				f->path, c->line, section);
+	if (!ini_schema_has_section(&schema, section))
+		return ini_schema_unknown_section(&schema, f->path, c->line, section, c->err);
 	int prev = fixture_line(f, section, name);
 	if (prev)
 		return rig_fail(c->err, RIG_E_CONFIG,
@@ -264,32 +150,12 @@ static enum rig_rc handler(void *user, int line, const char *section, const char
 		f->has_sim = true;
 		return add_sim_param(c, name, value);
 	}
-	for (size_t i = 0; i < NFIELDS; i++) {
-		if (strcmp(fields[i].section, section) || strcmp(fields[i].key, name))
-			continue;
-		c->seen[i] = true;
-		return set_field(c, &fields[i], value, c->line);
-	}
-	/* "zero_um" for "zero_mm": same name, another unit. */
-	const char *u = strrchr(name, '_');
-	for (size_t i = 0; u && i < NFIELDS; i++) {
-		const char *fu = strrchr(fields[i].key, '_');
-		size_t stem = (size_t)(u - name);
-		if (strcmp(fields[i].section, section) == 0 && fu &&
-		    (size_t)(fu - fields[i].key) == stem && strncmp(fields[i].key, name, stem) == 0)
-			return rig_fail(c->err, RIG_E_CONFIG,
-					"%s:%d: [%s] unknown key '%s': expected '%s' (keys carry "
-					"their unit: %s)",
-					f->path, c->line, section, name, fields[i].key, fu + 1);
-	}
-	char known[512] = "";
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (strcmp(fields[i].section, section) == 0) {
-			size_t n = strlen(known);
-			snprintf(known + n, sizeof known - n, "%s%s", n ? ", " : "", fields[i].key);
-		}
-	return rig_fail(c->err, RIG_E_CONFIG, "%s:%d: [%s] unknown key '%s' (expected one of: %s)",
-			f->path, c->line, section, name, known);
+	size_t i;
+	const struct ini_field *fd = ini_schema_find(&schema, section, name, &i);
+	if (!fd)
+		return ini_schema_unknown_key(&schema, f->path, c->line, section, name, c->err);
+	c->seen[i] = true;
+	return ini_schema_set(&schema, fd, f, f->path, f->dir, c->line, value, c->err);
 }
 
 /* Checks that need more than one key, or a set of allowed values. */
@@ -356,9 +222,8 @@ static enum rig_rc load(struct fixture *f, const char *path, const void *bytes,
 	strcpy(tmp, path);
 	snprintf(f->dir, sizeof f->dir, "%s", dirname(tmp));
 
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (fields[i].def && (rc = set_field(&c, &fields[i], fields[i].def, 0)))
-			goto out;
+	if ((rc = ini_schema_defaults(&schema, f, path, f->dir, err)))
+		goto out;
 	rc = bytes ? ini_text_from_memory(&t, path, bytes, len, FIXTURE_MAX_BYTES,
 					  RIG_E_CONFIG, err)
 		   : ini_text_load(&t, path, FIXTURE_MAX_BYTES, RIG_E_CONFIG, err);
@@ -418,4 +283,9 @@ int fixture_line(const struct fixture *f, const char *section, const char *key)
 		if (strcmp(f->where[i].section, section) == 0 && strcmp(f->where[i].key, key) == 0)
 			return f->where[i].line;
 	return 0;
+}
+
+bool fixture_is_sim(const char *port_or_chip)
+{
+	return strncmp(port_or_chip, "sim:", 4) == 0;
 }

@@ -101,5 +101,7 @@ enum rig_rc fixture_load_memory(struct fixture *f, const char *path, const void 
 void fixture_free(struct fixture *f);
 /* Line of section.key in the file, or 0. */
 int fixture_line(const struct fixture *f, const char *section, const char *key);
+/* A port or chip of the in-process virtual bench ("sim:..."). */
+bool fixture_is_sim(const char *port_or_chip);
 
 #endif

@@ -42,6 +42,7 @@ struct pctx {
 	unsigned written;
 	struct series_buf *S;          /* PLOT_MAX_SERIES */
 	size_t nS;
+	unsigned dropped;              /* series that did not fit, said once */
 	struct limits_buf *L;
 };
 
@@ -95,8 +96,12 @@ static struct series_buf *series_for(struct pctx *c, double key, const char *lab
 	for (size_t i = 0; i < c->nS; i++)
 		if (c->S[i].key == key && !strcmp(c->S[i].label, label))
 			return &c->S[i];
-	if (c->nS == PLOT_MAX_SERIES)
+	if (c->nS == PLOT_MAX_SERIES) {
+		if (!c->dropped++)
+			note(c, "%s: more than %d series; the rest are not drawn", c->rq->csv_path,
+			     PLOT_MAX_SERIES);
 		return NULL;
+	}
 	struct series_buf *s = &c->S[c->nS++];
 	memset(s, 0, sizeof *s);
 	s->key = key;

@@ -10,9 +10,25 @@
 
 #include "plot/svg.h"
 
-static const char *const series_color[PLOT_MAX_SERIES] = {
+static const char *const base_color[] = {
 	"#e07b00", "#1f5fbf", "#2a9d3a", "#b8336a", "#7a4fbf", "#00838f", "#8d6e00", "#555555",
 };
+#define NBASE (sizeof base_color / sizeof base_color[0])
+
+/* Colour of series k: eight chosen ones, then hues a golden angle apart at
+ * one saturation and lightness (readable on white, distinct neighbours). */
+static const char *series_color(size_t k, char buf[8])
+{
+	if (k < NBASE)
+		return base_color[k];
+	double h = fmod((double)k * 137.508, 360.0) / 60.0, s = 0.65, l = 0.38;
+	double c = (1 - fabs(2 * l - 1)) * s, x = c * (1 - fabs(fmod(h, 2) - 1)), m = l - c / 2;
+	double rgb[3][6] = { { c, x, 0, 0, x, c }, { x, c, c, x, 0, 0 }, { 0, 0, x, c, c, x } };
+	int i = (int)h % 6;
+	snprintf(buf, 8, "#%02x%02x%02x", (unsigned)lround((rgb[0][i] + m) * 255),
+		 (unsigned)lround((rgb[1][i] + m) * 255), (unsigned)lround((rgb[2][i] + m) * 255));
+	return buf;
+}
 #define BAND_COLOR "#2a9d3a"
 #define INK "#222222"
 #define MUTED "#666666"
@@ -77,18 +93,35 @@ enum rig_rc plot_transfer_svg(const char *path, const struct plot_transfer *t,
 	double lo = fmin(xlo, ylo), hi = fmax(xhi, yhi);
 	if (lo > 0 && lo < 0.3 * hi)
 		lo = 0;
+	/* One commanded value (a single-cell sweep): open the axes around it
+	 * by 5 % of the value, and at least to the measured value and its U,
+	 * so the point stands inside the frame with the identity line. */
+	if (xhi - xlo < 1e-9 * fmax(1, fabs(xhi))) {
+		double pad = fmax(0.05 * fabs(xhi), 1.5 * fmax(dhi, -dlo));
+		lo = fmin(lo, xlo - pad);
+		hi = fmax(hi, xhi + pad);
+	}
 	double pad = 0.08 * (dhi - dlo);
 	dlo -= pad;
 	dhi += pad;
+
+	/* The right-hand column: legend, a note, then one line per series with
+	 * its worst deviation. Many series get tighter rows, and the canvas grows
+	 * down so that every line stays inside it. */
+	double row = t->nseries > 12 ? 15 : 22;
+	double legend_end = 110 + row * (double)(t->nseries + 1 + (t->nlim >= 2));
+	double note_y = fmax(510, legend_end + 10);
+	double worst_y = note_y + 40, worst_row = t->nseries > 6 ? 15 : 34;
+	double height = fmax(760, worst_y + worst_row * (double)t->nseries + 10);
 
 	FILE *f;
 	enum rig_rc rc = open_out(path, &f, err);
 	if (rc)
 		return rc;
 	struct svg s;
-	svg_begin(&s, f, 960, 760, t->title);
+	svg_begin(&s, f, 960, height, t->title);
 	heading(&s, t->title, t->subtitle);
-	char ylab[96], dlab[96], xlab[96];
+	char ylab[96], dlab[96], xlab[96], cbuf[8];
 	snprintf(xlab, sizeof xlab, "commanded %s (%s)", t->quantity, t->unit);
 	snprintf(ylab, sizeof ylab, "measured %s (%s)", t->quantity, t->unit);
 	snprintf(dlab, sizeof dlab, "measured − commanded (%s)", t->unit);
@@ -134,7 +167,7 @@ enum rig_rc plot_transfer_svg(const char *path, const struct plot_transfer *t,
 		}
 		for (size_t i = 0; i < p->n; i++)
 			dev[i] = p->meas[i] - p->cmd[i];
-		const char *c = series_color[k];
+		const char *c = series_color(k, cbuf);
 		svg_polyline(&s, &top, p->cmd, p->meas, p->n, c, 1.2, NULL);
 		svg_points(&s, &top, p->cmd, p->meas, p->n, c, 4);
 		if (p->u)
@@ -145,19 +178,20 @@ enum rig_rc plot_transfer_svg(const char *path, const struct plot_transfer *t,
 	}
 	/* Legend on the right. */
 	double ly = 110;
-	for (size_t k = 0; k < t->nseries; k++, ly += 22)
-		svg_legend(&s, 710, ly, SVG_SW_POINT, series_color[k], t->series[k].label);
+	for (size_t k = 0; k < t->nseries; k++, ly += row)
+		svg_legend(&s, 710, ly, SVG_SW_POINT, series_color(k, cbuf), t->series[k].label);
 	svg_legend(&s, 710, ly, SVG_SW_DASH, MUTED, "measured = commanded");
-	ly += 22;
+	ly += row;
 	if (t->nlim >= 2) {
 		svg_legend(&s, 710, ly, SVG_SW_BLOCK, BAND_COLOR,
 			   t->lim_label ? t->lim_label : "acceptance limits");
-		ly += 22;
+		ly += row;
 	}
-	svg_text(&s, 710, 510, SVG_START, 11, MUTED, false, 0, "bars: expanded");
-	svg_text(&s, 710, 524, SVG_START, 11, MUTED, false, 0, "uncertainty U (k = 2)");
-	/* The largest deviation, per series, in words. */
-	double ty = 560;
+	svg_text(&s, 710, note_y, SVG_START, 11, MUTED, false, 0, "bars: expanded");
+	svg_text(&s, 710, note_y + 14, SVG_START, 11, MUTED, false, 0, "uncertainty U (k = 2)");
+	/* The largest deviation, per series, in words: two lines each when
+	 * there are few series, one when there are many. */
+	double ty = worst_y;
 	for (size_t k = 0; k < t->nseries; k++) {
 		const struct plot_series *p = &t->series[k];
 		double worst = 0, at = NAN;
@@ -169,11 +203,18 @@ enum rig_rc plot_transfer_svg(const char *path, const struct plot_transfer *t,
 		if (!isfinite(at))
 			continue;
 		char line[160];
-		snprintf(line, sizeof line, "%s: worst %+.1f %s", p->label, worst, t->unit);
-		svg_text(&s, 710, ty, SVG_START, 11, series_color[k], true, 0, line);
-		snprintf(line, sizeof line, "at %g %s", at, t->unit);
-		svg_text(&s, 710, ty + 14, SVG_START, 11, series_color[k], false, 0, line);
-		ty += 34;
+		const char *c = series_color(k, cbuf);
+		if (worst_row < 34) {
+			snprintf(line, sizeof line, "%.14s: %+.1f %s at %g", p->label, worst, t->unit,
+				 at);
+			svg_text(&s, 710, ty, SVG_START, 11, c, false, 0, line);
+		} else {
+			snprintf(line, sizeof line, "%s: worst %+.1f %s", p->label, worst, t->unit);
+			svg_text(&s, 710, ty, SVG_START, 11, c, true, 0, line);
+			snprintf(line, sizeof line, "at %g %s", at, t->unit);
+			svg_text(&s, 710, ty + 14, SVG_START, 11, c, false, 0, line);
+		}
+		ty += worst_row;
 	}
 	return close_out(&s, f, path, err);
 }

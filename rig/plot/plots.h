@@ -11,12 +11,15 @@
 #ifndef RIG_PLOT_PLOTS_H
 #define RIG_PLOT_PLOTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/err.h"
 #include "measure/stroke.h"
 
-#define PLOT_MAX_SERIES 8
+/* Series one plot draws at most (a sweep draws one per commanded rate or
+ * depth); the legend and the canvas grow to hold them all. */
+#define PLOT_MAX_SERIES 64
 
 /* Commanded vs measured points; u: expanded uncertainty per point (NULL
  * or NaN: none). */
@@ -62,5 +65,21 @@ struct plot_histogram {
 };
 enum rig_rc plot_histogram_svg(const char *path, const struct plot_histogram *h,
 			       struct rig_err *err);
+
+/* An individuals and moving-range (I-MR) control chart of one
+ * characteristic over a lot, in run order: centre line and natural process
+ * limits (mean +- 2.66 mean MR; MR chart to 3.267 mean MR), the
+ * specification limits, and the points a trend rule flagged. */
+struct plot_control {
+	const char *title, *subtitle;
+	const char *quantity, *unit;   /* "depth", "µm" */
+	const double *v;               /* values in run order */
+	const bool *flag;              /* per point: flagged by a trend rule (NULL: none) */
+	size_t n;
+	double lsl, usl;               /* specification limits, NaN: none */
+	const char *flag_label;        /* "7 rising in a row" */
+};
+enum rig_rc plot_control_svg(const char *path, const struct plot_control *c,
+			     struct rig_err *err);
 
 #endif

@@ -14,67 +14,68 @@
 #include <string.h>
 
 #include "core/ini_read.h"
+#include "core/ini_schema.h"
 
-enum ptype { P_NAME, P_MODEL, P_TEXT, P_UINT, P_DOUBLE, P_POINTS, P_RULE };
-
-struct field {
-	const char *section;
-	const char *key;
-	enum ptype type;
-	size_t off;
-	size_t size;     /* for strings */
-	double lo, hi;   /* for numbers: lo < v <= hi if lo_open, else lo <= v <= hi */
-	bool lo_open;
-	bool required;   /* in its section, when the section is present */
-	const char *def; /* default applied before parsing; NULL: none */
-	const char *unit;/* for messages */
-};
+static enum rig_rc parse_points(const struct ini_schema *s, const struct ini_field *fd,
+				const char *path, int line, const char *value, void *dst,
+				struct rig_err *err);
+static enum rig_rc parse_rule(const struct ini_schema *s, const struct ini_field *fd,
+			      const char *path, int line, const char *value, void *dst,
+			      struct rig_err *err);
 
 #define PX(member) offsetof(struct profile, member), sizeof(((struct profile *)0)->member)
 
-static const struct field fields[] = {
-	{ "profile", "name", P_NAME, PX(name), 0, 0, false, true, NULL, "" },
-	{ "profile", "version", P_NAME, PX(version), 0, 0, false, true, NULL, "" },
-	{ "profile", "pen_model", P_MODEL, PX(pen_model), 0, 0, false, true, NULL, "" },
-	{ "profile", "description", P_TEXT, PX(description), 0, 0, false, false, NULL, "" },
+static const struct ini_field fields[] = {
+	{ "profile", "name", INI_NAME, PX(name), 0, 0, true, NULL, "", false, true, NULL },
+	{ "profile", "version", INI_NAME, PX(version), 0, 0, true, NULL, "", false, true, NULL },
+	{ "profile", "pen_model", INI_MODEL, PX(pen_model), 0, 0, true, NULL, "", false, true, NULL },
+	{ "profile", "description", INI_TEXT, PX(description), 0, 0, false, NULL, "", false, true, NULL },
 
-	{ "pen", "depth_min_um", P_DOUBLE, PX(pen.depth_min_um), 0, 10000, false, true, NULL, "um" },
-	{ "pen", "depth_max_um", P_DOUBLE, PX(pen.depth_max_um), 0, 10000, true, true, NULL, "um" },
-	{ "pen", "freq_min_hz", P_DOUBLE, PX(pen.freq_min_hz), 0, 1000, true, true, NULL, "Hz" },
-	{ "pen", "freq_max_hz", P_DOUBLE, PX(pen.freq_max_hz), 0, 1000, true, true, NULL, "Hz" },
+	{ "pen", "depth_min_um", INI_DOUBLE, PX(pen.depth_min_um), 0, 10000, true, NULL, "um", false, false, NULL },
+	{ "pen", "depth_max_um", INI_DOUBLE, PX(pen.depth_max_um), 0, 10000, true, NULL, "um", true, false, NULL },
+	{ "pen", "freq_min_hz", INI_DOUBLE, PX(pen.freq_min_hz), 0, 1000, true, NULL, "Hz", true, false, NULL },
+	{ "pen", "freq_max_hz", INI_DOUBLE, PX(pen.freq_max_hz), 0, 1000, true, NULL, "Hz", true, false, NULL },
 
-	{ "calibrate", "depth_points_um", P_POINTS, PX(calibrate.depth_points_um), 0, 10000, false, true, NULL, "um" },
-	{ "calibrate", "freq_points_hz", P_POINTS, PX(calibrate.freq_points_hz), 0, 1000, true, true, NULL, "Hz" },
-	{ "calibrate", "nominal_depth_um", P_DOUBLE, PX(calibrate.nominal_depth_um), 0, 10000, true, true, NULL, "um" },
-	{ "calibrate", "nominal_freq_hz", P_DOUBLE, PX(calibrate.nominal_freq_hz), 0, 1000, true, true, NULL, "Hz" },
-	{ "calibrate", "settle_ms", P_UINT, PX(calibrate.settle_ms), 0, 60000, false, true, NULL, "ms" },
-	{ "calibrate", "window_s", P_DOUBLE, PX(calibrate.window.window_s), 0, 60, true, false, NULL, "s" },
-	{ "calibrate", "window_strokes", P_UINT, PX(calibrate.window.window_strokes), 10, 100000, false, false, NULL, "strokes" },
-	{ "calibrate", "max_invalid_fraction", P_DOUBLE, PX(calibrate.max_invalid_fraction), 0, 0.5, false, false, "0.05", "" },
-	{ "calibrate", "max_depth_correction_um", P_DOUBLE, PX(calibrate.max_depth_correction_um), 0, 10000, false, false, "0", "um" },
-	{ "calibrate", "max_freq_correction_pct", P_DOUBLE, PX(calibrate.max_freq_correction_pct), 0, 100, false, false, "0", "%" },
+	{ "calibrate", "depth_points_um", INI_CUSTOM, PX(calibrate.depth_points_um), 0, 10000, true, NULL, "um", false, false, parse_points },
+	{ "calibrate", "freq_points_hz", INI_CUSTOM, PX(calibrate.freq_points_hz), 0, 1000, true, NULL, "Hz", true, false, parse_points },
+	{ "calibrate", "nominal_depth_um", INI_DOUBLE, PX(calibrate.nominal_depth_um), 0, 10000, true, NULL, "um", true, false, NULL },
+	{ "calibrate", "nominal_freq_hz", INI_DOUBLE, PX(calibrate.nominal_freq_hz), 0, 1000, true, NULL, "Hz", true, false, NULL },
+	{ "calibrate", "settle_ms", INI_UINT, PX(calibrate.settle_ms), 0, 60000, true, NULL, "ms", false, false, NULL },
+	{ "calibrate", "window_s", INI_DOUBLE, PX(calibrate.window.window_s), 0, 60, false, NULL, "s", true, false, NULL },
+	{ "calibrate", "window_strokes", INI_UINT, PX(calibrate.window.window_strokes), 10, 100000, false, NULL, "strokes", false, false, NULL },
+	{ "calibrate", "max_invalid_fraction", INI_DOUBLE, PX(calibrate.max_invalid_fraction), 0, 0.5, false, "0.05", "", false, false, NULL },
+	{ "calibrate", "max_depth_correction_um", INI_DOUBLE, PX(calibrate.max_depth_correction_um), 0, 10000, false, "0", "um", false, false, NULL },
+	{ "calibrate", "max_freq_correction_pct", INI_DOUBLE, PX(calibrate.max_freq_correction_pct), 0, 100, false, "0", "%", false, false, NULL },
 
-	{ "verify", "depth_points_um", P_POINTS, PX(verify.depth_points_um), 0, 10000, false, true, NULL, "um" },
-	{ "verify", "freq_points_hz", P_POINTS, PX(verify.freq_points_hz), 0, 1000, true, true, NULL, "Hz" },
-	{ "verify", "nominal_depth_um", P_DOUBLE, PX(verify.nominal_depth_um), 0, 10000, true, true, NULL, "um" },
-	{ "verify", "nominal_freq_hz", P_DOUBLE, PX(verify.nominal_freq_hz), 0, 1000, true, true, NULL, "Hz" },
-	{ "verify", "depth_tolerance_um", P_DOUBLE, PX(verify.depth_tolerance_um), 0, 10000, true, true, NULL, "um" },
-	{ "verify", "max_depth_spread_um", P_DOUBLE, PX(verify.max_depth_spread_um), 0, 10000, true, true, NULL, "um" },
-	{ "verify", "freq_tolerance_pct", P_DOUBLE, PX(verify.freq_tolerance_pct), 0, 100, true, true, NULL, "%" },
-	{ "verify", "preload_min_n", P_DOUBLE, PX(verify.preload_min_n), 0, 100, false, true, NULL, "N" },
-	{ "verify", "preload_max_n", P_DOUBLE, PX(verify.preload_max_n), 0, 100, true, true, NULL, "N" },
-	{ "verify", "preload_timeout_ms", P_UINT, PX(verify.preload_timeout_ms), 1, 600000, false, true, NULL, "ms" },
-	{ "verify", "settle_ms", P_UINT, PX(verify.settle_ms), 0, 60000, false, true, NULL, "ms" },
-	{ "verify", "window_s", P_DOUBLE, PX(verify.window.window_s), 0, 60, true, false, NULL, "s" },
-	{ "verify", "window_strokes", P_UINT, PX(verify.window.window_strokes), 10, 100000, false, false, NULL, "strokes" },
-	{ "verify", "max_invalid_fraction", P_DOUBLE, PX(verify.max_invalid_fraction), 0, 0.5, false, true, NULL, "" },
-	{ "verify", "decision_rule", P_RULE, PX(verify.decision_rule), 0, 0, false, true, NULL, "" },
+	{ "verify", "depth_points_um", INI_CUSTOM, PX(verify.depth_points_um), 0, 10000, true, NULL, "um", false, false, parse_points },
+	{ "verify", "freq_points_hz", INI_CUSTOM, PX(verify.freq_points_hz), 0, 1000, true, NULL, "Hz", true, false, parse_points },
+	{ "verify", "nominal_depth_um", INI_DOUBLE, PX(verify.nominal_depth_um), 0, 10000, true, NULL, "um", true, false, NULL },
+	{ "verify", "nominal_freq_hz", INI_DOUBLE, PX(verify.nominal_freq_hz), 0, 1000, true, NULL, "Hz", true, false, NULL },
+	{ "verify", "depth_tolerance_um", INI_DOUBLE, PX(verify.depth_tolerance_um), 0, 10000, true, NULL, "um", true, false, NULL },
+	{ "verify", "max_depth_spread_um", INI_DOUBLE, PX(verify.max_depth_spread_um), 0, 10000, true, NULL, "um", true, false, NULL },
+	{ "verify", "freq_tolerance_pct", INI_DOUBLE, PX(verify.freq_tolerance_pct), 0, 100, true, NULL, "%", true, false, NULL },
+	{ "verify", "preload_min_n", INI_DOUBLE, PX(verify.preload_min_n), 0, 100, true, NULL, "N", false, false, NULL },
+	{ "verify", "preload_max_n", INI_DOUBLE, PX(verify.preload_max_n), 0, 100, true, NULL, "N", true, false, NULL },
+	{ "verify", "preload_timeout_ms", INI_UINT, PX(verify.preload_timeout_ms), 1, 600000, true, NULL, "ms", false, false, NULL },
+	{ "verify", "settle_ms", INI_UINT, PX(verify.settle_ms), 0, 60000, true, NULL, "ms", false, false, NULL },
+	{ "verify", "window_s", INI_DOUBLE, PX(verify.window.window_s), 0, 60, false, NULL, "s", true, false, NULL },
+	{ "verify", "window_strokes", INI_UINT, PX(verify.window.window_strokes), 10, 100000, false, NULL, "strokes", false, false, NULL },
+	{ "verify", "max_invalid_fraction", INI_DOUBLE, PX(verify.max_invalid_fraction), 0, 0.5, true, NULL, "", false, false, NULL },
+	{ "verify", "decision_rule", INI_CUSTOM, PX(verify.decision_rule), 0, 0, true, NULL, "", false, false, parse_rule },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 _Static_assert(NFIELDS <= PROFILE_MAX_KEYS, "raise PROFILE_MAX_KEYS");
 
 static const char *const sections[] = { "profile", "pen", "calibrate", "verify" };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
+
+static const struct ini_schema schema = {
+	.fields = fields,
+	.nfields = NFIELDS,
+	.sections = sections,
+	.nsections = NSECTIONS,
+	.code = RIG_E_DATA,
+};
 
 struct load_ctx {
 	struct profile *p;
@@ -83,10 +84,8 @@ struct load_ctx {
 
 static int field_index(const char *section, const char *key)
 {
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (strcmp(fields[i].section, section) == 0 && strcmp(fields[i].key, key) == 0)
-			return (int)i;
-	return -1;
+	size_t i;
+	return ini_schema_find(&schema, section, key, &i) ? (int)i : -1;
 }
 
 static int section_index(const char *section)
@@ -103,57 +102,18 @@ int profile_line(const struct profile *p, const char *section, const char *key)
 	return i < 0 ? 0 : p->line[i];
 }
 
-static bool in_range(const struct field *fd, double v)
-{
-	return (fd->lo_open ? v > fd->lo : v >= fd->lo) && v <= fd->hi;
-}
-
-static enum rig_rc range_error(const struct profile *p, int line, const struct field *fd,
-			       const char *found, struct rig_err *err)
-{
-	return rig_fail(err, RIG_E_DATA, "%s:%d: %s: expected %s%g..%g%s%s, found %s", p->path,
-			line, fd->key, fd->lo_open ? "more than " : "", fd->lo, fd->hi,
-			*fd->unit ? " " : "", fd->unit, found);
-}
-
-static bool name_char(char ch)
-{
-	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-	       ch == '.' || ch == '_' || ch == '-';
-}
-
-static enum rig_rc parse_double(const struct profile *p, int line, const struct field *fd,
-				const char *text, double *out, struct rig_err *err)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (errno || end == text || *end || !isfinite(v))
-		return rig_fail(err, RIG_E_DATA, "%s:%d: %s: expected a number, found '%s'",
-				p->path, line, fd->key, text);
-	if (!in_range(fd, v)) {
-		char found[40];
-		snprintf(found, sizeof found, "%.9g", v);
-		return range_error(p, line, fd, found, err);
-	}
-	*out = v;
-	return RIG_OK;
-}
-
 /* "250, 500, 1000": at least one number, strictly increasing. */
-static enum rig_rc parse_points(const struct profile *p, int line, const struct field *fd,
-				const char *value, struct profile_points *pts,
+static enum rig_rc parse_points(const struct ini_schema *sc, const struct ini_field *fd,
+				const char *path, int line, const char *value, void *dst,
 				struct rig_err *err)
 {
+	struct profile_points *pts = dst;
 	char item[64];
 	const char *s = value;
 	pts->n = 0;
 	if (!*value)
-		return rig_fail(err, RIG_E_DATA,
-				"%s:%d: %s: expected a list of points (e.g. 250, 500, 1000), found nothing",
-				p->path, line, fd->key);
+		return ini_schema_fail(sc, fd, path, line, err, "%s",
+				       "expected a list of points (e.g. 250, 500, 1000), found nothing");
 	for (;;) {
 		while (*s == ' ' || *s == '\t')
 			s++;
@@ -161,28 +121,29 @@ static enum rig_rc parse_points(const struct profile *p, int line, const struct 
 		while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 			len--;
 		if (len == 0)
-			return rig_fail(err, RIG_E_DATA,
-					"%s:%d: %s: expected a number for point %zu, found an empty item",
-					p->path, line, fd->key, pts->n + 1);
+			return ini_schema_fail(sc, fd, path, line, err,
+					       "expected a number for point %zu, found an empty item",
+					       pts->n + 1);
 		if (len >= sizeof item)
-			return rig_fail(err, RIG_E_DATA, "%s:%d: %s: point %zu is not a number",
-					p->path, line, fd->key, pts->n + 1);
+			return ini_schema_fail(sc, fd, path, line, err, "point %zu is not a number",
+					       pts->n + 1);
 		memcpy(item, s, len);
 		item[len] = '\0';
 		if (pts->n == PROFILE_MAX_POINTS)
-			return rig_fail(err, RIG_E_DATA, "%s:%d: %s: expected at most %d points, found more",
-					p->path, line, fd->key, PROFILE_MAX_POINTS);
+			return ini_schema_fail(sc, fd, path, line, err,
+					       "expected at most %d points, found more",
+					       PROFILE_MAX_POINTS);
 		double v;
-		enum rig_rc rc = parse_double(p, line, fd, item, &v, err);
+		enum rig_rc rc = ini_schema_number(sc, fd, path, line, item, &v, err);
 		if (rc)
 			return rc;
 		if (pts->n && v == pts->v[pts->n - 1])
-			return rig_fail(err, RIG_E_DATA, "%s:%d: %s: expected each point once, found %.9g twice",
-					p->path, line, fd->key, v);
+			return ini_schema_fail(sc, fd, path, line, err,
+					       "expected each point once, found %.9g twice", v);
 		if (pts->n && v < pts->v[pts->n - 1])
-			return rig_fail(err, RIG_E_DATA,
-					"%s:%d: %s: expected points in increasing order, found %.9g after %.9g",
-					p->path, line, fd->key, v, pts->v[pts->n - 1]);
+			return ini_schema_fail(sc, fd, path, line, err,
+					       "expected points in increasing order, found %.9g after %.9g",
+					       v, pts->v[pts->n - 1]);
 		pts->v[pts->n++] = v;
 		s = strchr(s, ',');
 		if (!s)
@@ -191,91 +152,14 @@ static enum rig_rc parse_points(const struct profile *p, int line, const struct 
 	}
 }
 
-static enum rig_rc set_field(struct profile *p, const struct field *fd, const char *value,
-			     int line, struct rig_err *err)
+static enum rig_rc parse_rule(const struct ini_schema *sc, const struct ini_field *fd,
+			      const char *path, int line, const char *value, void *dst,
+			      struct rig_err *err)
 {
-	void *dst = (char *)p + fd->off;
-	switch (fd->type) {
-	case P_NAME:
-	case P_MODEL:
-	case P_TEXT: {
-		size_t len = strlen(value);
-		if (!len)
-			return rig_fail(err, RIG_E_DATA, "%s:%d: %s: expected a value, found nothing",
-					p->path, line, fd->key);
-		if (len >= fd->size)
-			return rig_fail(err, RIG_E_DATA, "%s:%d: %s: expected at most %zu characters, found %zu",
-					p->path, line, fd->key, fd->size - 1, len);
-		for (size_t i = 0; i < len; i++) {
-			unsigned char ch = (unsigned char)value[i];
-			bool ok = fd->type == P_NAME    ? name_char((char)ch)
-				  : fd->type == P_MODEL ? ch >= 0x20 && ch < 0x7f && ch != ','
-							: ch >= 0x20 && ch != 0x7f;
-			if (!ok)
-				return rig_fail(err, RIG_E_DATA, "%s:%d: %s: expected %s, found byte 0x%02x at %zu",
-						p->path, line, fd->key,
-						fd->type == P_NAME ? "only letters, digits, '.', '_' and '-'"
-						: fd->type == P_MODEL ? "printable ASCII without ',' (as in *IDN?)"
-								      : "text without control characters",
-						ch, i + 1);
-		}
-		memcpy(dst, value, len + 1);
-		return RIG_OK;
-	}
-	case P_UINT: {
-		char *end;
-		errno = 0;
-		long v = strtol(value, &end, 10);
-		if (errno || end == value || *end)
-			return rig_fail(err, RIG_E_DATA, "%s:%d: %s: expected a whole number, found '%s'",
-					p->path, line, fd->key, value);
-		if (!in_range(fd, (double)v)) {
-			char found[32];
-			snprintf(found, sizeof found, "%ld", v);
-			return range_error(p, line, fd, found, err);
-		}
-		*(unsigned *)dst = (unsigned)v;
-		return RIG_OK;
-	}
-	case P_DOUBLE:
-		return parse_double(p, line, fd, value, dst, err);
-	case P_POINTS:
-		return parse_points(p, line, fd, value, dst, err);
-	case P_RULE:
-		if (!decision_rule_parse(value, dst))
-			return rig_fail(err, RIG_E_DATA, "%s:%d: %s: expected simple or guarded, found '%s'",
-					p->path, line, fd->key, value);
-		return RIG_OK;
-	}
-	return RIG_E_INTERNAL;
-}
-
-/* "depth_points_mm" -> "depth_points": the key without its unit. */
-static size_t stem_len(const char *key)
-{
-	const char *u = strrchr(key, '_');
-	return u ? (size_t)(u - key) : strlen(key);
-}
-
-static enum rig_rc unknown_key(const struct profile *p, int line, const char *section,
-			       const char *key, struct rig_err *err)
-{
-	size_t stem = stem_len(key);
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (strcmp(fields[i].section, section) == 0 && stem_len(fields[i].key) == stem &&
-		    strncmp(fields[i].key, key, stem) == 0 && strchr(key, '_'))
-			return rig_fail(err, RIG_E_DATA,
-					"%s:%d: [%s] unknown key '%s': expected '%s' (keys carry their unit: %s)",
-					p->path, line, section, key, fields[i].key,
-					*fields[i].unit ? fields[i].unit : "none");
-	char known[640] = "";
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (strcmp(fields[i].section, section) == 0) {
-			size_t n = strlen(known);
-			snprintf(known + n, sizeof known - n, "%s%s", n ? ", " : "", fields[i].key);
-		}
-	return rig_fail(err, RIG_E_DATA, "%s:%d: [%s] unknown key '%s' (expected one of: %s)",
-			p->path, line, section, key, known);
+	if (!decision_rule_parse(value, dst))
+		return ini_schema_fail(sc, fd, path, line, err,
+				       "expected simple or guarded, found '%s'", value);
+	return RIG_OK;
 }
 
 static enum rig_rc handler(void *user, int line, const char *section, const char *key,
@@ -288,19 +172,17 @@ static enum rig_rc handler(void *user, int line, const char *section, const char
 				line, key);
 	int s = section_index(section);
 	if (s < 0)
-		return rig_fail(err, RIG_E_DATA,
-				"%s:%d: unknown section [%s] (expected profile, pen, calibrate or verify)",
-				p->path, line, section);
+		return ini_schema_unknown_section(&schema, p->path, line, section, err);
 	if (!c->section_line[s])
 		c->section_line[s] = line;
 	int i = field_index(section, key);
 	if (i < 0)
-		return unknown_key(p, line, section, key, err);
+		return ini_schema_unknown_key(&schema, p->path, line, section, key, err);
 	if (p->line[i])
 		return rig_fail(err, RIG_E_DATA, "%s:%d: [%s] %s given again (first at line %d)",
 				p->path, line, section, key, p->line[i]);
 	p->line[i] = line;
-	return set_field(p, &fields[i], value, line, err);
+	return ini_schema_set(&schema, &fields[i], p, p->path, NULL, line, value, err);
 }
 
 /* Does the text have a "[name]" line (a section libinih never reports
@@ -393,7 +275,7 @@ static enum rig_rc check_whole(const struct profile *p, const struct ini_text *t
 				"%s: [calibrate] has no keys (remove the section for a verify-only profile)",
 				p->path);
 	for (size_t i = 0; i < NFIELDS; i++) {
-		const struct field *fd = &fields[i];
+		const struct ini_field *fd = &fields[i];
 		if (!fd->required || p->line[i])
 			continue;
 		if (strcmp(fd->section, "calibrate") == 0 && !p->has_calibrate)
@@ -448,10 +330,8 @@ static enum rig_rc load(struct profile *p, const char *path, const void *bytes, 
 	if (strlen(path) >= sizeof p->path)
 		return rig_fail(err, RIG_E_DATA, "profile path too long: %s", path);
 	strcpy(p->path, path);
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (fields[i].def &&
-		    (rc = set_field(p, &fields[i], fields[i].def, 0, err)))
-			return rc;
+	if ((rc = ini_schema_defaults(&schema, p, path, NULL, err)))
+		return rc;
 	rc = bytes ? ini_text_from_memory(&t, path, bytes, len, PROFILE_MAX_BYTES, RIG_E_DATA, err)
 		   : ini_text_load(&t, path, PROFILE_MAX_BYTES, RIG_E_DATA, err);
 	if (rc)

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "records/records.h"
 #include "run/csvline.h"
 #include "run/text.h"
 
@@ -395,6 +396,10 @@ static enum rig_rc publish(struct report *r, bool recovering, struct rig_err *er
 		goto out;
 	}
 	if ((rc = fsync_dir(r, r->dir, err)))
+		goto out;
+	/* On the record (rig/records): a crash before this leaves the journal,
+	 * and the recovery that repeats the publish adds the entry. */
+	if ((rc = records_note_report(r->dir, r->file, bytes, len, recovering, err)))
 		goto out;
 	if ((rc = summary_append(r, recovering, err)))
 		goto out; /* the journal stays: recovery adds the summary line later */

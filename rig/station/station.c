@@ -24,6 +24,7 @@
 #include "dev/io/io.h"
 #include "run/profile.h"
 #include "station/term.h"
+#include "store/index.h"
 
 #define KEY_POLL_MS 200
 #define BUTTON_POLL_MS 50
@@ -362,6 +363,11 @@ static void run_unit(struct station *st)
 	if (errs && (saved = dup(STDERR_FILENO)) >= 0)
 		dup2(fileno(errs), STDERR_FILENO);
 	run_execute(&ro, &st->res);
+	/* The folder's results index (as `rig run` does); a failure here is
+	 * caught up by the next unit, `rig index` or `rig sync`. */
+	struct rig_err ierr;
+	if (st->res.reported)
+		(void)store_index_after_run(o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR, &ierr);
 	fflush(stderr);
 	if (saved >= 0) {
 		dup2(saved, STDERR_FILENO);

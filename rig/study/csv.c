@@ -142,15 +142,14 @@ static void on_record(int c, void *user)
 	t->nrows++;
 }
 
-enum rig_rc csv_table_load(struct csv_table *t, const char *path, struct rig_err *err)
+/* Read the open stream f (named path in messages); closes f. */
+static enum rig_rc load_stream(struct csv_table *t, FILE *f, const char *path,
+			       struct rig_err *err)
 {
 	memset(t, 0, sizeof *t);
 	struct load L = { .t = t };
 	struct csv_parser p;
 	enum rig_rc rc = RIG_OK;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return rig_fail_errno(err, RIG_E_IO, errno, "cannot read %s", path);
 	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
 		fclose(f);
 		return rig_fail(err, RIG_E_NOMEM, "out of memory reading %s", path);
@@ -188,6 +187,28 @@ out:
 	if (rc)
 		csv_table_free(t);
 	return rc;
+}
+
+enum rig_rc csv_table_load(struct csv_table *t, const char *path, struct rig_err *err)
+{
+	memset(t, 0, sizeof *t);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return rig_fail_errno(err, RIG_E_IO, errno, "cannot read %s", path);
+	return load_stream(t, f, path, err);
+}
+
+enum rig_rc csv_table_load_mem(struct csv_table *t, const void *bytes, size_t len,
+			       const char *name, struct rig_err *err)
+{
+	memset(t, 0, sizeof *t);
+	/* fmemopen refuses a zero-length buffer: an empty text has no header. */
+	FILE *f = len ? fmemopen((void *)bytes, len, "rb") : NULL;
+	if (!len)
+		return rig_fail(err, RIG_E_DATA, "%s: empty file, expected a header row", name);
+	if (!f)
+		return rig_fail_errno(err, RIG_E_NOMEM, errno, "cannot read %s", name);
+	return load_stream(t, f, name, err);
 }
 
 void csv_table_free(struct csv_table *t)

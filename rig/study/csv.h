@@ -42,6 +42,9 @@ struct csv_table {
  * writer's neutralising). RIG_E_IO if unreadable, RIG_E_DATA if malformed
  * or a row has more fields than the header. */
 enum rig_rc csv_table_load(struct csv_table *t, const char *path, struct rig_err *err);
+/* The same from len bytes in memory (name in messages). */
+enum rig_rc csv_table_load_mem(struct csv_table *t, const void *bytes, size_t len,
+			       const char *name, struct rig_err *err);
 void csv_table_free(struct csv_table *t);
 
 /* Column index of name, or -1. */

@@ -75,12 +75,21 @@ elif [ "$tool" = valgrind ]; then
   command -v valgrind >/dev/null 2>&1 || need valgrind
 fi
 command -v pkg-config >/dev/null 2>&1 || need pkg-config
-for pair in libserialport:libserialport-dev libgpiod:libgpiod-dev check:check inih:libinih-dev nettle:nettle-dev; do
+for pair in libserialport:libserialport-dev libgpiod:libgpiod-dev check:check inih:libinih-dev nettle:nettle-dev hogweed:nettle-dev sqlite3:libsqlite3-dev; do
   pc="${pair%%:*}"; deb="${pair#*:}"
   if ! command -v pkg-config >/dev/null 2>&1 || ! pc_env pkg-config --exists "$pc" 2>/dev/null; then
     need "$deb${arch:+:$arch}"
   fi
 done
+# libpq (the line's results database): libpq-dev cannot be installed for
+# two architectures at once, so a cross build uses the native headers and
+# links the target's libpq5, which can (see the Makefile).
+[ -e /usr/include/postgresql/libpq-fe.h ] || need libpq-dev
+[ -z "$arch" ] || [ -e "/usr/lib/${cross%-}/libpq.so.5" ] || need "libpq5:$arch"
+# The results database's tests: the sqlite3 shell compares indexes, and a
+# real PostgreSQL server (initdb, pg_ctl) is started by the tests.
+command -v sqlite3 >/dev/null 2>&1 || need sqlite3
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need postgresql
 # libcsv has no pkg-config file: look for its header and library.
 if [ -n "$arch" ]; then
   [ -e "/usr/lib/${cross%-}/libcsv.so" ] || need "libcsv-dev:$arch"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 char *tu_tmpdir(void)
@@ -80,4 +81,26 @@ char *tu_replace(const char *text, const char *from, const char *to)
 	if (out)
 		snprintf(out, n, "%.*s%s%s", (int)head, text, to, at + strlen(from));
 	return out;
+}
+
+void tu_date(char buf[11], int days_ago)
+{
+	time_t t = time(NULL) - (time_t)days_ago * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+void tu_skip(const char *suite, unsigned ncases, const char *why)
+{
+	printf("SKIP %s: %u case(s): %s\n", suite, ncases, why);
+	fflush(stdout);
+	const char *log = getenv("RIG_SKIP_LOG");
+	if (!log || !*log)
+		return;
+	FILE *f = fopen(log, "a");
+	if (!f)
+		return;
+	fprintf(f, "%s\t%u\t%s\n", suite, ncases, why);
+	fclose(f);
 }

@@ -1,0 +1,325 @@
+/* detect.c - the sample stream and the crossing detector: the level from a
+ * first window, strokes cut at up-crossings of the mid level, stalls and
+ * long gaps; measure_create, measure_push, measure_finish.
+ */
+#include "measure/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void hist_keep_from(struct measure *m, struct xing *x)
+{
+	uint32_t keep_from = x->idx > 0 ? x->idx - 1 : 0;
+	memmove(m->hist, m->hist + keep_from, (m->n_hist - keep_from) * sizeof m->hist[0]);
+	m->n_hist -= keep_from;
+	m->scan -= keep_from;
+	m->hist_slot0 += keep_from;
+	x->idx -= keep_from;
+}
+
+static void drop_hist(struct measure *m)
+{
+	m->hist_slot0 += m->n_hist;
+	m->n_hist = 0;
+	m->scan = 0;
+}
+
+static void on_crossing(struct measure *m, struct xing x)
+{
+	m->stalled_now = false;
+	if (!m->has_prev) {
+		/* The first crossing: what came before is no stroke. */
+		hist_keep_from(m, &x);
+		m->has_prev = true;
+		m->prev = x;
+		m->kn_have = false;
+		if (!m->learned) {
+			/* counted into the frequency when the shape is learned */
+			m->learn[0] = x;
+			m->n_learn = 1;
+			m->learn0_counted = false;
+		} else if (x.reliable) {
+			seg_start(m, &x);
+		}
+		return;
+	}
+	/* Running period of the raw crossings: the stall limit. */
+	double d = x.t_slot - m->prev.t_slot;
+	if (m->prev.reliable && x.reliable && x.clean_before) {
+		if (m->t_run_slots <= 0)
+			m->t_run_slots = d;
+		else if (num_abs(d / m->t_run_slots - 1) < 0.3)
+			m->t_run_slots += 0.05 * (d - m->t_run_slots);
+	}
+	if (!m->learned) {
+		m->learn[m->n_learn++] = x;
+		m->prev = x;
+		if (m->n_learn == XING_CAP)
+			learn_finish(m);
+		return;
+	}
+	double t_ref = m->t_ref_slots;
+	/* The stroke is mapped with the predicted end a + P0 unless the
+	 * crossing is far from it (a speed step, or no prediction yet). */
+	bool usable = stroke_usable(&m->prev, &x, t_ref);
+	double P0 = m->kn_period;
+	bool refine = usable && m->kn_have &&
+		      num_abs(x.t_slot - m->prev.t_slot - P0) <= KNOT_MAX * P0;
+	struct knot_sums ks = { 0 };
+	double b_t = refine ? m->prev.t_slot + P0 : x.t_slot;
+	fit_stroke(m, &m->prev, &x, b_t, t_ref, refine ? &ks : NULL);
+	if (refine)
+		x.t_slot = knot_solve(m, m->prev.t_slot, P0, &ks);
+	else
+		m->kn_var = KNOT_PRIOR * t_ref * KNOT_PRIOR * t_ref;
+	freq_interval(m, &x);
+	m->kn_have = usable;
+	m->kn_period = x.t_slot - m->prev.t_slot;
+	hist_keep_from(m, &x);
+	m->prev = x;
+}
+
+static void boot_reset(struct measure *m)
+{
+	m->leveled = false;
+	m->boot_seen = 0;
+	m->boot_min = INFINITY;
+	m->boot_max = -INFINITY;
+	m->has_prev = false;
+	m->armed = false;
+	m->have_last_valid = false;
+	m->invalid_since_xing = 0;
+	drop_hist(m);
+}
+
+/* The strokes stopped: the pen stalled (why = STALL) or the data did (a
+ * long run of invalid or lost samples, why = INVALID). The open stroke is
+ * rejected once, the frequency segment ends, and after a stall the level
+ * and the shape are learned afresh. */
+static void on_break(struct measure *m, enum measure_reject why)
+{
+	if (!m->learned)
+		learn_finish(m);
+	if (m->has_prev && !m->stalled_now) {
+		double end = (double)(m->hist_slot0 + m->n_hist);
+		emit_rejected(m, &m->prev, end, why);
+		if (why == MEASURE_REJECT_STALL && !m->stall_seen) {
+			m->stall_seen = true;
+			m->stall_at_s = m->prev.t_slot / m->cfg.rate_hz;
+			m->stall_len_s = end / m->cfg.rate_hz - m->stall_at_s;
+		}
+	}
+	seg_close(m);
+	m->edge_ok = false;
+	if (why == MEASURE_REJECT_STALL) {
+		m->stalled_now = true;
+		m->learned = false;
+		m->n_learn = 0;
+		boot_reset(m);
+	} else {
+		/* Same pen, same level: wait for the next clean up-crossing. */
+		m->has_prev = false;
+		m->armed = false;
+		m->have_last_valid = false;
+		m->invalid_since_xing = 0;
+		m->n_learn = 0;
+		drop_hist(m);
+	}
+}
+
+static double stall_limit_slots(const struct measure *m)
+{
+	double lim;
+	if (m->t_run_slots > 0)
+		lim = STALL_PERIODS * m->t_run_slots;
+	else
+		lim = 2.0 * m->boot_len;
+	if (lim > HIST_CAP / 2)
+		lim = HIST_CAP / 2;
+	return lim;
+}
+
+/* Run the detector over hist[m->scan .. n_hist). */
+static void scan_hist(struct measure *m)
+{
+	while (m->scan < m->n_hist) {
+		uint32_t i = m->scan++;
+		double x = m->hist[i];
+		uint64_t slot = m->hist_slot0 + i;
+		if (isnan(x)) {
+			m->invalid_since_xing++;
+			continue;
+		}
+		if (x < m->mid_um - m->hyst_um) {
+			m->armed = true;
+		} else if (m->armed && x >= m->mid_um && m->have_last_valid) {
+			struct xing c;
+			double xp = m->last_valid_x;
+			double gap = (double)(slot - m->last_valid_slot);
+			c.t_slot = (double)m->last_valid_slot + gap * (m->mid_um - xp) / (x - xp);
+			c.reliable = gap == 1.0;
+			c.clean_before = m->invalid_since_xing == 0;
+			c.idx = i;
+			m->armed = false;
+			m->invalid_since_xing = 0;
+			m->have_last_valid = true;
+			m->last_valid_x = x;
+			m->last_valid_slot = slot;
+			on_crossing(m, c);
+			continue;
+		}
+		m->have_last_valid = true;
+		m->last_valid_x = x;
+		m->last_valid_slot = slot;
+	}
+}
+
+static void push_one(struct measure *m, double x)
+{
+	if (m->n_hist == HIST_CAP) {
+		/* Full: the learning store (shape it now) or a stalled stroke. */
+		if (m->leveled && !m->learned && m->n_learn > 1)
+			learn_finish(m);
+		if (m->n_hist == HIST_CAP) {
+			if (m->leveled)
+				on_break(m, MEASURE_REJECT_STALL);
+			else
+				drop_hist(m);
+		}
+	}
+	m->hist[m->n_hist++] = x;
+	if (!m->leveled) {
+		if (!isnan(x)) {
+			if (x < m->boot_min)
+				m->boot_min = x;
+			if (x > m->boot_max)
+				m->boot_max = x;
+		}
+		if (++m->boot_seen < m->boot_len)
+			return;
+		double p2p = m->boot_max - m->boot_min;
+		if (!(p2p >= m->min_stroke_um)) {
+			if (p2p > m->flat_p2p_um)
+				m->flat_p2p_um = p2p;
+			m->edge_ok = false;
+			boot_reset(m);
+			return;
+		}
+		m->leveled = true;
+		m->ever_leveled = true;
+		m->mid_um = (m->boot_max + m->boot_min) / 2;
+		m->hyst_um = 0.15 * p2p;
+		m->scan = 0;
+		scan_hist(m);
+		return;
+	}
+	scan_hist(m);
+	if (m->n_hist & 63)
+		return;
+	/* The open stroke may not grow beyond a few periods (checked every
+	 * 64 samples: the limit is hundreds). */
+	double open_from = m->has_prev ? m->prev.t_slot : (double)m->hist_slot0;
+	double open_len = (double)(m->hist_slot0 + m->n_hist) - open_from;
+	if (open_len > stall_limit_slots(m))
+		on_break(m, (double)m->invalid_since_xing * 2 > open_len ? MEASURE_REJECT_INVALID
+									   : MEASURE_REJECT_STALL);
+}
+
+enum rig_rc measure_push(struct measure *m, const struct laser_sample *s, size_t n,
+			 struct rig_err *err)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct laser_sample *p = &s[k];
+		if (!m->started) {
+			m->started = true;
+			m->next_slot = p->slot;
+			m->hist_slot0 = p->slot;
+			m->first_slot = p->slot;
+		}
+		if (p->slot < m->next_slot)
+			return rig_fail(err, RIG_E_DATA,
+					"sample slot %llu after slot %llu: slots must increase",
+					(unsigned long long)p->slot,
+					(unsigned long long)(m->next_slot - 1));
+		uint64_t gap = p->slot - m->next_slot;
+		if (gap > HIST_CAP) {
+			/* A long hole: no stroke spans it. */
+			m->samples += gap;
+			m->invalid += gap;
+			m->invalid_by_status[LASER_LOST] += gap;
+			if (m->leveled)
+				on_break(m, MEASURE_REJECT_INVALID);
+			else
+				boot_reset(m);
+			m->hist_slot0 = p->slot;
+		} else {
+			for (uint64_t g = 0; g < gap; g++) {
+				m->samples++;
+				m->invalid++;
+				m->invalid_by_status[LASER_LOST]++;
+				push_one(m, NAN);
+			}
+		}
+		m->next_slot = p->slot + 1;
+		m->samples++;
+		enum laser_status st = p->status;
+		if ((unsigned)st >= LASER_STATUS_COUNT)
+			st = LASER_ERR_OTHER;
+		if (st != LASER_OK || !isfinite(p->dist_mm)) {
+			m->invalid++;
+			m->invalid_by_status[st == LASER_OK ? LASER_ERR_OTHER : st]++;
+			push_one(m, NAN);
+		} else {
+			push_one(m, (m->cfg.zero_mm - p->dist_mm) * 1000.0);
+		}
+	}
+	return RIG_OK;
+}
+
+void measure_finish(struct measure *m)
+{
+	if (!m->learned && m->n_learn > 1)
+		learn_finish(m);
+}
+
+enum rig_rc measure_create(struct measure **out, const struct measure_config *cfg,
+			   struct rig_err *err)
+{
+	*out = NULL;
+	if (!(cfg->rate_hz > 0 && cfg->rate_hz <= 1e6))
+		return rig_fail(err, RIG_E_USAGE, "measure: rate %g Hz: expected 0 < rate <= 1e6",
+				cfg->rate_hz);
+	if (!isfinite(cfg->zero_mm))
+		return rig_fail(err, RIG_E_USAGE, "measure: laser zero is not a number");
+	if (!(cfg->freq_hint_hz >= 0) || cfg->freq_hint_hz > cfg->rate_hz / 2)
+		return rig_fail(err, RIG_E_USAGE,
+				"measure: stroke rate hint %g Hz: expected 0 (unknown) .. %g Hz",
+				cfg->freq_hint_hz, cfg->rate_hz / 2);
+	if (!(cfg->min_stroke_um >= 0) || !(cfg->linearity_um >= 0) ||
+	    !(cfg->resolution_um >= 0) || !(cfg->zero_u_um >= 0) || !(cfg->clock_ppm >= 0))
+		return rig_fail(err, RIG_E_USAGE,
+				"measure: minimum stroke and uncertainty parts must be >= 0");
+	struct measure *m = calloc(1, sizeof *m);
+	if (!m)
+		return rig_fail(err, RIG_E_NOMEM, "measure: out of memory");
+	m->cfg = *cfg;
+	m->min_stroke_um = cfg->min_stroke_um > 0 ? cfg->min_stroke_um : 50.0;
+	double f_low = cfg->freq_hint_hz > 0 ? cfg->freq_hint_hz / 2 : F_LOW_HZ;
+	double bl = ceil(1.5 * cfg->rate_hz / f_low);
+	if (bl > HIST_CAP / 4)
+		bl = HIST_CAP / 4;
+	if (bl < 8)
+		bl = 8;
+	m->boot_len = (uint32_t)bl;
+	if (cfg->freq_hint_hz > 0)
+		m->t_ref_slots = 0; /* the hint only sizes the level window */
+	boot_reset(m);
+	m->edge_ok = true;
+	*out = m;
+	return RIG_OK;
+}
+
+void measure_free(struct measure *m)
+{
+	free(m);
+}

@@ -1,0 +1,254 @@
+/* engine.h - internals of the stroke engine, shared by its files (not a
+ * public interface: callers use stroke.h).
+ *
+ * The engine is one struct measure (fixed size, ~360 KiB) and these parts:
+ *   detect.c   the sample stream and the crossing detector: level, strokes
+ *              cut at up-crossings, stalls and gaps; measure_create/push/
+ *              finish
+ *   learn.c    learning the stroke shape from the first strokes and timing
+ *              the stroke ends (knots) against it
+ *   shape.c    the folded shape model: equivalent-time bins, the shape
+ *              through them, its peak
+ *   fit.c      one stroke against the shape: its depth (the top fit)
+ *   result.c   running statistics of strokes and periods, the results and
+ *              the uncertainty budget (measure_result)
+ *   numeric.c  numeric kernels (numeric.h)
+ *
+ * Data flow for each sample: it is appended to `hist` (extension in um, NaN
+ * for a slot without a valid value; internal only, never reported), the
+ * crossing detector looks at it, and when a stroke closes (the next
+ * up-crossing) the stroke's samples are fitted and dropped. While the shape
+ * is being learned (the first HIST_CAP samples after the level is known),
+ * closed strokes stay in `hist`; when it is full, at a stall or at the end
+ * of the record, the shape is built from them and they are fitted in order.
+ * The stroke ends (knots of the phase) are then refined against the shape
+ * (knots_step, and knot_solve after learning); the frequency counts them.
+ */
+#ifndef RIG_MEASURE_ENGINE_H
+#define RIG_MEASURE_ENGINE_H
+
+#include <math.h>
+
+#include "measure/numeric.h"
+#include "measure/stroke.h"
+
+#define HIST_CAP 16384u       /* samples held: learning store / open stroke */
+#define XING_CAP 4096u        /* crossings held while learning */
+#define NBIN_MIN 16u
+#define NBIN_MAX 512u
+#define SAMPLES_PER_BIN 24u   /* learning target: folded samples per bin */
+#define TOP_W_WIDE 0.3        /* fit window: shape above 30 % of its travel */
+#define TOP_W 0.7             /* offset-only fallback: above 70 % */
+#define TROUGH_W 0.1          /* trough estimate: shape below 10 % */
+#define STALL_PERIODS 4.0     /* no up-crossing for this long: stalled */
+#define F_LOW_HZ 20.0         /* slowest stroke assumed without a hint */
+#define SHARP_WIDTH 0.12      /* a top narrower (cycles, 1 % down) is a peak */
+#define KNOT_ITERS 3          /* refinements of the stroke ends while learning */
+#define KNOT_PRIOR 0.1        /* prior rms shift of a stroke end, periods */
+#define KNOT_MAX 0.25         /* larger steps are outside the linear reach */
+#define KNOT_NOISE_UM 2.0     /* sample noise assumed by the knot prior */
+#define KNOT_SMOOTH 1e-3      /* rms change of the period from one stroke to the next */
+
+struct xing {
+	double t_slot;    /* absolute slot (fractional) of the crossing */
+	uint32_t idx;     /* hist index of the first sample after it */
+	bool reliable;    /* both samples either side valid and adjacent */
+	bool clean_before;/* the interval that ends here had no invalid sample */
+};
+
+struct shape {
+	unsigned nbins;
+	double c0[NBIN_MAX], c1[NBIN_MAX], c2[NBIN_MAX]; /* quadratic per bin */
+	double w[NBIN_MAX];       /* (T - Tmin) / (Tpeak - Tmin) at centres */
+	double peak_um, min_um;
+	double peak_phase;        /* 0..1 from the up-crossing */
+	double trough_phase;      /* where the tips are retracted furthest */
+	double peak_u_um;         /* noise of the shape's peak value */
+};
+
+/* Folded samples per phase bin: sums of value, of the phase offset from
+ * the bin centre (in bins) and of their squares. */
+struct bins {
+	unsigned n;
+	double sx[NBIN_MAX], sxx[NBIN_MAX], sp[NBIN_MAX], spp[NBIN_MAX];
+	uint32_t cnt[NBIN_MAX];
+};
+
+struct measure {
+	struct measure_config cfg;
+	double min_stroke_um;
+
+	/* sample stream */
+	bool started;
+	uint64_t next_slot;
+	uint64_t samples, invalid;
+	uint64_t invalid_by_status[LASER_STATUS_COUNT];
+
+	/* hist: slots hist_slot0 .. hist_slot0 + n_hist - 1 */
+	double hist[HIST_CAP];
+	uint32_t n_hist;
+	uint64_t hist_slot0;
+
+	/* level: boot window, then fixed mid-level and hysteresis */
+	bool leveled;
+	uint32_t boot_len;        /* samples in a boot window */
+	uint32_t boot_seen;
+	double boot_min, boot_max;
+	double flat_p2p_um;       /* largest motion of a flat window */
+	bool ever_leveled;
+	double mid_um, hyst_um;
+	bool armed;
+	double last_valid_x;
+	uint64_t last_valid_slot;
+	bool have_last_valid;
+	uint32_t scan;            /* next hist index for the detector */
+	uint64_t invalid_since_xing;
+
+	/* crossings */
+	bool has_prev;
+	struct xing prev;
+	struct xing learn[XING_CAP];
+	uint32_t n_learn;
+	bool learned;
+	struct shape shape;
+	struct bins bins;         /* scratch for learning */
+	double t_ref_slots;       /* running period (EMA of clean ones) */
+	double t_run_slots;       /* the same from raw crossings: stall limit */
+	bool learn0_counted;      /* learn[0] went through the frequency count */
+	bool kn_have;             /* prev is a refined knot with a refined period */
+	double kn_period;         /* that period, slots */
+	double kn_var;            /* variance of prev's time, slots^2 */
+	/* scratch of the knot refinement (learning): tridiagonal system */
+	double kd[XING_CAP], ke[XING_CAP], kf[XING_CAP], kb[XING_CAP];
+	bool kuse[XING_CAP];
+
+	/* frequency: whole periods between reliable crossings, by segment */
+	bool seg_active;
+	double seg_t_first, seg_t_last_rel;
+	uint64_t seg_n, seg_n_at_rel;
+	uint64_t tot_periods;
+	double tot_span_slots;
+	unsigned nseg;
+	/* edges: the partial strokes before the first and after the last
+	 * crossing, in periods, when the record is one unbroken segment */
+	uint64_t first_slot;
+	bool edge_ok;             /* no flat window, stall or gap so far */
+	bool have_first_seg;
+	double first_seg_t;
+	double last_period;
+	uint64_t nper;            /* clean single periods */
+	double per_sum, per_sumsq;/* relative to per_ref */
+	double per_ref;
+	bool have_prev_period;
+	double prev_period;
+	double d2_sumsq;
+	uint64_t n_d2;
+
+	/* stall */
+	bool stalled_now;
+	bool stall_seen;
+	double stall_at_s;
+	double stall_len_s;
+
+	/* strokes */
+	uint64_t stroke_index;
+	uint64_t strokes;
+	uint64_t rejected[MEASURE_REJECT_COUNT];
+	double d_ref;             /* first accepted depth: sums are relative */
+	double d_mean, d_m2, d_min, d_max;
+	double trough_sum;
+	bool have_last_depth;
+	double last_depth;
+	double lag_sxy, lag_sx, lag_sy;
+	uint64_t lag_n;
+	double noise_ss;          /* residual sum of squares around the tops */
+	uint64_t noise_dof;
+	double fitvar_sum;        /* sum of fit variance factors, accepted strokes */
+};
+
+/* Sums of one stroke's samples for its two knots (see knots_step): the
+ * residual r and the two knots' Jacobians js, je of each sample. */
+struct knot_sums {
+	double n, Sr, Ss, Se, Sss, Sse, See, Srs, Sre;
+};
+
+static inline void knot_sums_add(struct knot_sums *ks, double r, double js, double je)
+{
+	ks->n++;
+	ks->Sr += r;
+	ks->Ss += js;
+	ks->Se += je;
+	ks->Sss += js * js;
+	ks->Sse += js * je;
+	ks->See += je * je;
+	ks->Srs += r * js;
+	ks->Sre += r * je;
+}
+
+/* The shape at phase ph (cycles from the up-crossing, any real number:
+ * it wraps): value T (um), slope dT (um per cycle) and relative height w
+ * of the nearest bin. */
+static inline void shape_at(const struct shape *sh, double ph, double *T, double *dT,
+			    double *w)
+{
+	long nbins = (long)sh->nbins;
+	double u = (ph - floor(ph)) * (double)nbins - 0.5;
+	long j = (long)floor(u + 0.5);
+	double sf = u - (double)j;
+	if (j < 0)
+		j += nbins;
+	else if (j >= nbins)
+		j -= nbins;
+	*T = sh->c0[j] + sf * (sh->c1[j] + sf * sh->c2[j]);
+	*dT = (sh->c1[j] + 2 * sf * sh->c2[j]) * (double)nbins;
+	*w = sh->w[j];
+}
+
+/* A stroke between crossings a and b may enter the shape and the timing:
+ * both crossings reliable, no invalid sample in it, its span within
+ * 0.75..1.33 of the reference period (any span when t_ref <= 0). */
+static inline bool stroke_usable(const struct xing *a, const struct xing *b, double t_ref)
+{
+	double span = b->t_slot - a->t_slot;
+	return a->reliable && b->reliable && b->clean_before &&
+	       (t_ref <= 0 || (span >= 0.75 * t_ref && span <= 1.33 * t_ref));
+}
+
+/* detect.c */
+/* Drop the samples of hist before crossing x (keeping the one before it,
+ * the crossing's other end); x->idx follows. */
+void hist_keep_from(struct measure *m, struct xing *x);
+
+/* shape.c */
+/* Fold the usable strokes L[k]..L[k+1] (use[k]) into m->bins and build
+ * m->shape; halves *nbins while more than 10 % of the bins stay empty.
+ * Returns false if there is no shape. */
+bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
+		 unsigned *nbins);
+
+/* fit.c */
+/* Fit one closed stroke (hist[a.idx .. b.idx)) with the learned shape and
+ * emit it; ks (may be NULL) gathers the sums for knot_solve. */
+void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
+		double t_ref, struct knot_sums *ks);
+/* Emit a stroke that was not measured. */
+void emit_rejected(struct measure *m, const struct xing *a, double end_slot,
+		   enum measure_reject why);
+
+/* learn.c */
+/* Build the shape from the strokes held in hist, fit them in order and
+ * keep only the open stroke (after the last crossing) in hist. */
+void learn_finish(struct measure *m);
+/* After learning: the end of the stroke that starts at a_t, predicted
+ * a_t + P0, corrected by its samples (ks). */
+double knot_solve(struct measure *m, double a_t, double P0, const struct knot_sums *ks);
+
+/* result.c */
+/* One stroke into the statistics (accepted or not) and to the callback. */
+void stats_emit(struct measure *m, struct measure_stroke *s);
+void seg_close(struct measure *m);
+void seg_start(struct measure *m, const struct xing *x);
+/* Count whole periods from the previous crossing (m->prev) to x. */
+void freq_interval(struct measure *m, const struct xing *x);
+
+#endif

@@ -1,0 +1,285 @@
+/* learn.c - learning the stroke shape from the first strokes, and timing
+ * the stroke ends (the knots of the phase) against it: all knots at once
+ * while learning (knots_step), one stroke at a time afterwards
+ * (knot_solve).
+ */
+#include "measure/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The band system of the knots: diagonal, first and second off-diagonal,
+ * right-hand side (the engine's scratch arrays). */
+struct band {
+	double *A0, *A1, *A2, *B;
+};
+
+/* Smoothness: the second difference of neighbouring knots (a period minus
+ * the one before) is ~ N(0, (KNOT_SMOOTH P)^2), weight mu. */
+static void knots_prior(struct band *S, const struct xing *L, uint32_t nl, const bool *use,
+			double mu)
+{
+	for (uint32_t k = 1; k + 1 < nl; k++) {
+		if (!use[k - 1] || !use[k])
+			continue;
+		double s2 = L[k - 1].t_slot - 2 * L[k].t_slot + L[k + 1].t_slot;
+		S->A0[k - 1] += mu;
+		S->A0[k] += 4 * mu;
+		S->A0[k + 1] += mu;
+		S->A1[k - 1] -= 2 * mu;
+		S->A1[k] -= 2 * mu;
+		S->A2[k - 1] += mu;
+		S->B[k - 1] -= mu * s2;
+		S->B[k] += 2 * mu * s2;
+		S->B[k + 1] -= mu * s2;
+	}
+}
+
+/* The eliminated sums of one stroke (its offset alpha eliminated) into
+ * the band at knots k, k + 1. */
+static void band_add(struct band *S, uint32_t k, const struct knot_sums *q)
+{
+	double n = q->n;
+	S->A0[k] += q->Sss - q->Ss * q->Ss / n;
+	S->A0[k + 1] += q->See - q->Se * q->Se / n;
+	S->A1[k] += q->Sse - q->Ss * q->Se / n;
+	S->B[k] += q->Srs - q->Ss * q->Sr / n;
+	S->B[k + 1] += q->Sre - q->Se * q->Sr / n;
+}
+
+/* The sums of the samples hist[i0 .. i1) against the shape, the phase
+ * running from ph by dph per sample, up to the trough. The knots' Jacobians
+ * per slot of shift are the slope times (c0 + c1 ph) dph and (e0 + e1 ph)
+ * dph. */
+static void knot_sums_over(const struct measure *m, uint32_t i0, uint32_t i1, double ph,
+			   double dph, const double cs[2], const double ce[2], struct knot_sums *q)
+{
+	const struct shape *sh = &m->shape;
+	*q = (struct knot_sums){ 0 };
+	for (uint32_t i = i0; i < i1; i++, ph += dph) {
+		if (ph < 0 || ph > sh->trough_phase || isnan(m->hist[i]))
+			continue;
+		double T, dT, w;
+		shape_at(sh, ph, &T, &dT, &w);
+		knot_sums_add(q, m->hist[i] - T, dT * (cs[0] + cs[1] * ph) * dph,
+			      dT * (ce[0] + ce[1] * ph) * dph);
+	}
+}
+
+/* Data: each sample of a stroke up to its trough against the shape. */
+static void knots_data(const struct measure *m, struct band *S, const struct xing *L,
+		       uint32_t nl, const bool *use)
+{
+	static const double cs[2] = { -1, 1 }, ce[2] = { 0, -1 }; /* -(1 - ph), -ph */
+	for (uint32_t k = 0; k + 1 < nl; k++) {
+		if (!use[k])
+			continue;
+		const struct xing *a = &L[k], *b = &L[k + 1];
+		double P = b->t_slot - a->t_slot, dph = 1.0 / P;
+		/* a refined end may have moved past a sample: look 2 beyond */
+		uint32_t i0 = a->idx >= 2 ? a->idx - 2 : 0;
+		double ph = ((double)(m->hist_slot0 + i0) - a->t_slot) * dph;
+		struct knot_sums q;
+		knot_sums_over(m, i0, b->idx, ph, dph, cs, ce, &q);
+		if (q.n >= 2)
+			band_add(S, k, &q);
+	}
+}
+
+/* The open stroke after the last knot (the rest of the record, or of the
+ * learning store) makes the last knot a start too: its phase runs on with
+ * the last period, ph = (t - c_L) / (c_L - c_L-1). */
+static void knots_open(const struct measure *m, struct band *S, const struct xing *L,
+		       uint32_t nl)
+{
+	static const double cp[2] = { 0, 1 }, cl[2] = { -1, -1 }; /* ph, -(1 + ph) */
+	const struct xing *p0 = &L[nl - 2], *a = &L[nl - 1];
+	double P = a->t_slot - p0->t_slot, dph = 1.0 / P;
+	uint32_t i0 = a->idx >= 2 ? a->idx - 2 : 0;
+	double ph = ((double)(m->hist_slot0 + i0) - a->t_slot) * dph;
+	struct knot_sums q;
+	knot_sums_over(m, i0, m->n_hist, ph, dph, cp, cl, &q);
+	if (q.n >= 2)
+		band_add(S, nl - 2, &q);
+}
+
+/* Refine the stroke ends (the knots of the phase: within a stroke the
+ * phase runs linearly between its two ends) by least squares, all knots at
+ * once, a band system:
+ * - smoothness (knots_prior). Without it the problem is degenerate: with
+ *   few samples per stroke the crossing errors repeat with the sample
+ *   pattern, and a shape folded with them is a warped copy that agrees
+ *   with them.
+ * - data (fit_data, knots_data): r = x - T(ph) ~ alpha + js d_start
+ *   + je d_end, js = -T'(1 - ph)/P, je = -T' ph / P per slot of knot shift,
+ *   alpha the stroke's own offset, eliminated stroke by stroke. Every sample
+ *   takes part, not only the two around the mid level.
+ * - without data (the first pass): fidelity to the raw crossings, whose
+ *   noise var_raw comes from their second differences: a Whittaker
+ *   smoother of the crossing times.
+ * Returns the rms knot shift in slots. */
+static double knots_step(struct measure *m, struct xing *L, uint32_t nl, const bool *use,
+			 double t_ref, bool fit_data, double var_raw)
+{
+	struct band S = { m->kd, m->ke, m->kf, m->kb };
+	double var_n = KNOT_NOISE_UM * KNOT_NOISE_UM;
+	double sig_s = KNOT_SMOOTH * t_ref;
+	double mu = (fit_data ? var_n : var_raw) / (sig_s * sig_s);
+	double lam = fit_data ? var_n / (KNOT_PRIOR * t_ref * KNOT_PRIOR * t_ref) : 1.0;
+	for (uint32_t k = 0; k < nl; k++) {
+		S.A0[k] = lam;
+		S.A1[k] = S.A2[k] = S.B[k] = 0;
+	}
+	knots_prior(&S, L, nl, use, mu);
+	if (fit_data)
+		knots_data(m, &S, L, nl, use);
+	if (fit_data && nl >= 2 && use[nl - 2])
+		knots_open(m, &S, L, nl);
+	num_band_solve(nl, S.A0, S.A1, S.A2, S.B);
+	double ss = 0, lim = KNOT_MAX * t_ref;
+	for (uint32_t k = 0; k < nl; k++) {
+		double d = S.B[k];
+		if (!(num_abs(d) <= lim)) /* outside the linear reach: leave it */
+			d = 0;
+		L[k].t_slot += d;
+		ss += d * d;
+	}
+	return sqrt(ss / nl);
+}
+
+/* Count the learning crossings into the frequency, in order, with their
+ * refined times. */
+static void learn_count_freq(struct measure *m, const struct xing *L, uint32_t nl)
+{
+	if (!m->learn0_counted && L[0].reliable)
+		seg_start(m, &L[0]);
+	m->prev = L[0];
+	for (uint32_t k = 1; k < nl; k++) {
+		freq_interval(m, &L[k]);
+		m->prev = L[k];
+	}
+}
+
+/* Median period of the clean strokes: the reference while learning. */
+static double learn_ref_period(const struct xing *L, uint32_t nl)
+{
+	double per[XING_CAP];
+	unsigned np = 0;
+	for (uint32_t k = 0; k + 1 < nl; k++)
+		if (stroke_usable(&L[k], &L[k + 1], 0))
+			per[np++] = L[k + 1].t_slot - L[k].t_slot;
+	if (!np)
+		return 0;
+	qsort(per, np, sizeof per[0], num_cmp_double);
+	return per[np / 2];
+}
+
+/* The plain mean stroke first, folded by the mid-level crossings; then the
+ * stroke ends are refined against it and the strokes folded again, a few
+ * times. Measured: refitting the shape to scatter-corrected strokes
+ * (alternating fits) made the depth worse, not better
+ * (docs/measurement.md), so the shape stays the plain mean stroke. */
+static bool learn_shape_and_knots(struct measure *m, struct xing *L, uint32_t nl,
+				  const bool *use, double t_ref, uint64_t nsamp)
+{
+	unsigned nbins = (unsigned)(nsamp / SAMPLES_PER_BIN);
+	if (nbins < NBIN_MIN)
+		nbins = NBIN_MIN;
+	if (nbins > NBIN_MAX)
+		nbins = NBIN_MAX;
+	/* Timing noise of the raw crossings, from second differences. */
+	double s2 = 0;
+	unsigned n2 = 0;
+	for (uint32_t k = 1; k + 1 < nl; k++)
+		if (use[k - 1] && use[k]) {
+			double e = L[k - 1].t_slot - 2 * L[k].t_slot + L[k + 1].t_slot;
+			s2 += e * e;
+			n2++;
+		}
+	double var_raw = n2 ? s2 / n2 / 6 : 0;
+	double floor_var = KNOT_SMOOTH * t_ref * KNOT_SMOOTH * t_ref;
+	if (var_raw < floor_var)
+		var_raw = floor_var;
+	if (t_ref > 0)
+		knots_step(m, L, nl, use, t_ref, false, var_raw);
+	bool ok = shape_learn(m, L, nl, use, &nbins);
+	for (unsigned it = 0; ok && t_ref > 0 && it < KNOT_ITERS; it++) {
+		knots_step(m, L, nl, use, t_ref, true, 0);
+		ok = shape_learn(m, L, nl, use, &nbins);
+	}
+	return ok;
+}
+
+void learn_finish(struct measure *m)
+{
+	if (m->learned || m->n_learn == 0)
+		return;
+	uint32_t nl = m->n_learn;
+	struct xing *L = m->learn;
+	bool *use = m->kuse;
+	double t_ref = learn_ref_period(L, nl);
+	uint64_t nsamp = 0;
+	for (uint32_t k = 0; k + 1 < nl; k++) {
+		use[k] = stroke_usable(&L[k], &L[k + 1], t_ref);
+		if (use[k])
+			nsamp += L[k + 1].idx - L[k].idx;
+	}
+	bool ok = nsamp && learn_shape_and_knots(m, L, nl, use, t_ref, nsamp);
+	m->learned = true;
+	learn_count_freq(m, L, nl);
+	for (uint32_t k = 0; k + 1 < nl; k++) {
+		if (ok)
+			fit_stroke(m, &L[k], &L[k + 1], L[k + 1].t_slot, t_ref, NULL);
+		else
+			emit_rejected(m, &L[k], L[k + 1].t_slot, MEASURE_REJECT_NO_TOP);
+	}
+	if (!ok)
+		m->learned = false; /* try again with the next strokes */
+	if (t_ref > 0 && m->t_ref_slots <= 0)
+		m->t_ref_slots = t_ref;
+	/* Keep the open stroke only. */
+	struct xing last = L[nl - 1];
+	hist_keep_from(m, &last);
+	m->prev = last;
+	m->kn_have = ok && nl >= 2 && use[nl - 2];
+	m->kn_var = KNOT_SMOOTH * t_ref * KNOT_SMOOTH * t_ref; /* well known: batch */
+	m->kn_period = nl >= 2 ? L[nl - 1].t_slot - L[nl - 2].t_slot : 0;
+	m->n_learn = 0;
+	m->learn0_counted = false;
+	if (!ok) {
+		m->learn[0] = last;
+		m->n_learn = 1;
+		m->learn0_counted = true;
+	}
+}
+
+/* After learning, the knots of each stroke as it closes: a small filter.
+ * The stroke was mapped with its start a (the previous end, known to
+ * variance m->kn_var) and the predicted end a + P0 (the pen's speed changes
+ * slowly); its samples, compared with the shape (sums ks, gathered by the
+ * depth fit, offset eliminated), correct both, with the smoothness prior on
+ * the change of period. The start's correction goes to the filter's state
+ * only (the start was reported with the stroke before). Returns the end. */
+double knot_solve(struct measure *m, double a_t, double P0, const struct knot_sums *ks)
+{
+	double vn = KNOT_NOISE_UM * KNOT_NOISE_UM;
+	double sig_s = KNOT_SMOOTH * P0;
+	double ps = vn / (sig_s * sig_s);
+	double haa = vn / m->kn_var + ps, hxx = ps, hax = -ps, ba = 0, bx = 0;
+	double n = ks->n;
+	if (n >= 2) {
+		haa += ks->Sss - ks->Ss * ks->Ss / n;
+		hxx += ks->See - ks->Se * ks->Se / n;
+		hax += ks->Sse - ks->Ss * ks->Se / n;
+		ba = ks->Srs - ks->Ss * ks->Sr / n;
+		bx = ks->Sre - ks->Se * ks->Sr / n;
+	}
+	double det = haa * hxx - hax * hax;
+	double dx = det > 0 ? (haa * bx - hax * ba) / det : 0;
+	if (!(det > 0) || !(num_abs(dx) <= KNOT_MAX * P0)) {
+		m->kn_var = KNOT_PRIOR * P0 * KNOT_PRIOR * P0;
+		return a_t + P0;
+	}
+	m->kn_var = vn * haa / det;
+	return a_t + P0 + dx;
+}

@@ -1,0 +1,72 @@
+/* numeric.c - the numeric kernels of the stroke engine (numeric.h). */
+#include "measure/numeric.h"
+
+bool num_solve3_sym(const double A[3][3], const double y[3], double p[3], double inv[3][3])
+{
+	double c00 = A[1][1] * A[2][2] - A[1][2] * A[2][1];
+	double c01 = A[1][2] * A[2][0] - A[1][0] * A[2][2];
+	double c02 = A[1][0] * A[2][1] - A[1][1] * A[2][0];
+	double det = A[0][0] * c00 + A[0][1] * c01 + A[0][2] * c02;
+	double scale = A[0][0] * A[1][1] * A[2][2];
+	if (!(num_abs(det) > 1e-9 * scale))
+		return false;
+	double adj[3][3] = {
+		{ c00, A[0][2] * A[2][1] - A[0][1] * A[2][2], A[0][1] * A[1][2] - A[0][2] * A[1][1] },
+		{ c01, A[0][0] * A[2][2] - A[0][2] * A[2][0], A[0][2] * A[1][0] - A[0][0] * A[1][2] },
+		{ c02, A[0][1] * A[2][0] - A[0][0] * A[2][1], A[0][0] * A[1][1] - A[0][1] * A[1][0] },
+	};
+	for (int i = 0; i < 3; i++)
+		p[i] = (adj[i][0] * y[0] + adj[i][1] * y[1] + adj[i][2] * y[2]) / det;
+	if (inv)
+		for (int i = 0; i < 3; i++)
+			for (int j = 0; j < 3; j++)
+				inv[i][j] = adj[i][j] / det;
+	return true;
+}
+
+void num_quad3(double a, double ya, double b, double yb, double c, double yc, double *y0,
+	       double *y1, double *y2)
+{
+	double d1 = (yb - ya) / (b - a), d1b = (yc - yb) / (c - b);
+	double d2 = (d1b - d1) / (c - a);
+	*y0 = ya - d1 * a + d2 * a * b;
+	*y1 = d1 - d2 * (a + b);
+	*y2 = d2;
+}
+
+void num_band_solve(uint32_t n, double *A0, double *A1, double *A2, double *b)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		double d = A0[i];
+		if (i >= 1)
+			d -= A1[i - 1] * A1[i - 1] * A0[i - 1];
+		if (i >= 2)
+			d -= A2[i - 2] * A2[i - 2] * A0[i - 2];
+		A0[i] = d;
+		double a1 = A1[i];
+		if (i >= 1)
+			a1 -= A2[i - 1] * A1[i - 1] * A0[i - 1];
+		A1[i] = i + 1 < n ? a1 / d : 0;
+		A2[i] = i + 2 < n ? A2[i] / d : 0;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (i >= 1)
+			b[i] -= A1[i - 1] * b[i - 1];
+		if (i >= 2)
+			b[i] -= A2[i - 2] * b[i - 2];
+	}
+	for (uint32_t i = 0; i < n; i++)
+		b[i] /= A0[i];
+	for (uint32_t i = n; i-- > 0;) {
+		if (i + 1 < n)
+			b[i] -= A1[i] * b[i + 1];
+		if (i + 2 < n)
+			b[i] -= A2[i] * b[i + 2];
+	}
+}
+
+int num_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}

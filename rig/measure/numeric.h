@@ -1,0 +1,36 @@
+/* numeric.h - small numeric kernels of the stroke engine: the one 3x3
+ * symmetric solver, a quadratic through three points, a symmetric
+ * pentadiagonal (band) solver and a qsort comparison for doubles.
+ *
+ * Pure functions: no state, no allocation; the caller owns every array.
+ */
+#ifndef RIG_MEASURE_NUMERIC_H
+#define RIG_MEASURE_NUMERIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Solve the symmetric 3x3 system A p = y. Returns false when A is singular
+ * or nearly so: |det A| <= 1e-9 x A00 A11 A22. That test is invariant under
+ * a scaling of the unknowns (det / product of the diagonal is the
+ * determinant of the correlation matrix), so it means the same whatever
+ * the units of the columns. inv (may be NULL) receives A^-1. */
+bool num_solve3_sym(const double A[3][3], const double y[3], double p[3], double inv[3][3]);
+
+/* Quadratic through (a,ya) (b,yb) (c,yc) as y0 + y1 s + y2 s^2. */
+void num_quad3(double a, double ya, double b, double yb, double c, double yc, double *y0,
+	       double *y1, double *y2);
+
+/* Solve the symmetric band system (diagonal A0, A1[k] = A[k][k+1],
+ * A2[k] = A[k][k+2]) of size n in place by LDL^T: b receives x. */
+void num_band_solve(uint32_t n, double *A0, double *A1, double *A2, double *b);
+
+/* qsort comparison of two doubles, ascending. */
+int num_cmp_double(const void *a, const void *b);
+
+static inline double num_abs(double a)
+{
+	return a < 0 ? -a : a;
+}
+
+#endif

@@ -1,0 +1,321 @@
+/* result.c - the engine's results: running statistics of the strokes
+ * (depth) and of the periods between stroke ends (rate), and the figures
+ * with their uncertainty budget (measure_result; docs/measurement.md has
+ * the budget term by term).
+ */
+#include "measure/engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void stats_emit(struct measure *m, struct measure_stroke *s)
+{
+	s->index = m->stroke_index++;
+	if (s->reject == MEASURE_STROKE_OK) {
+		double d = s->peak_um;
+		if (m->strokes == 0) {
+			m->d_ref = d;
+			m->d_min = m->d_max = d;
+		}
+		double x = d - m->d_ref;
+		m->strokes++;
+		double delta = x - m->d_mean;
+		m->d_mean += delta / m->strokes;
+		m->d_m2 += delta * (x - m->d_mean);
+		if (d < m->d_min)
+			m->d_min = d;
+		if (d > m->d_max)
+			m->d_max = d;
+		m->trough_sum += s->trough_um - m->d_ref;
+		if (m->have_last_depth) {
+			m->lag_sxy += x * m->last_depth;
+			m->lag_sx += m->last_depth;
+			m->lag_sy += x;
+			m->lag_n++;
+		}
+		m->have_last_depth = true;
+		m->last_depth = x;
+	} else {
+		m->rejected[s->reject]++;
+		m->have_last_depth = false;
+	}
+	if (m->cfg.on_stroke)
+		m->cfg.on_stroke(s, m->cfg.ctx);
+}
+
+/* ---- rate: whole periods between reliable crossings, by segment ------ */
+
+void seg_close(struct measure *m)
+{
+	if (m->seg_active && m->seg_n_at_rel >= 1) {
+		m->tot_periods += m->seg_n_at_rel;
+		m->tot_span_slots += m->seg_t_last_rel - m->seg_t_first;
+		m->nseg++;
+	}
+	m->seg_active = false;
+	m->have_prev_period = false;
+}
+
+void seg_start(struct measure *m, const struct xing *x)
+{
+	if (!m->have_first_seg) {
+		m->have_first_seg = true;
+		m->first_seg_t = x->t_slot;
+	}
+	m->seg_active = true;
+	m->seg_t_first = m->seg_t_last_rel = x->t_slot;
+	m->seg_n = m->seg_n_at_rel = 0;
+}
+
+/* Count whole periods from the previous crossing to x. */
+void freq_interval(struct measure *m, const struct xing *x)
+{
+	double d = x->t_slot - m->prev.t_slot;
+	bool clean = m->prev.reliable && x->reliable && x->clean_before;
+	long n = 0;
+	if (m->t_ref_slots <= 0) {
+		if (clean)
+			n = 1;
+	} else {
+		double q = d / m->t_ref_slots;
+		long r = lround(q);
+		if (clean && r == 1 && num_abs(q - 1) < 0.3)
+			n = 1;
+		else if (r >= 1 && r <= 16 && num_abs(q - (double)r) < 0.25)
+			n = r;
+		if (!clean || r != 1 || num_abs(q - 1) >= 0.3)
+			clean = false;
+	}
+	if (n == 0) {
+		seg_close(m);
+		if (x->reliable)
+			seg_start(m, x);
+		return;
+	}
+	if (clean) {
+		if (m->t_ref_slots <= 0)
+			m->t_ref_slots = d;
+		else
+			m->t_ref_slots += 0.05 * (d - m->t_ref_slots);
+		if (m->nper == 0)
+			m->per_ref = d;
+		double e = d - m->per_ref;
+		m->per_sum += e;
+		m->per_sumsq += e * e;
+		m->nper++;
+		if (m->have_prev_period) {
+			double d2 = d - m->prev_period;
+			m->d2_sumsq += d2 * d2;
+			m->n_d2++;
+		}
+		m->have_prev_period = true;
+		m->prev_period = d;
+		m->last_period = d;
+	} else {
+		m->have_prev_period = false;
+	}
+	if (!m->seg_active) {
+		if (x->reliable)
+			seg_start(m, x);
+		return;
+	}
+	m->seg_n += (uint64_t)n;
+	if (x->reliable) {
+		m->seg_n_at_rel = m->seg_n;
+		m->seg_t_last_rel = x->t_slot;
+	}
+}
+
+/* ---- results and the uncertainty budget --------------------------------- */
+
+static void set_msg(struct measure_stats *st, enum measure_status s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_msg(struct measure_stats *st, enum measure_status s, const char *fmt, ...)
+{
+	va_list ap;
+	st->status = s;
+	va_start(ap, fmt);
+	vsnprintf(st->message, sizeof st->message, fmt, ap);
+	va_end(ap);
+}
+
+/* Depth: mean, scatter, and its budget (>= 2 accepted strokes). */
+static void result_depth(const struct measure *m, struct measure_stats *out)
+{
+	double n = (double)m->strokes;
+	double var = m->d_m2 / (n - 1);
+	double noise2 = m->noise_dof ? m->noise_ss / (double)m->noise_dof : 0;
+	double fitvar = noise2 * m->fitvar_sum / n;
+	double tv = var - fitvar;
+	out->has_depth = true;
+	out->depth_mean_um = m->d_ref + m->d_mean;
+	out->depth_std_raw_um = sqrt(var);
+	out->depth_std_um = tv > 0 ? sqrt(tv) : 0;
+	out->depth_min_um = m->d_min;
+	out->depth_max_um = m->d_max;
+	out->trough_mean_um = m->d_ref + m->trough_sum / n;
+	out->noise_um = sqrt(noise2);
+	/* Lag-1 autocorrelation of the depths: correlated strokes carry
+	 * less information (AR(1) effective count). */
+	double neff = n;
+	if (m->lag_n >= 3 && var > 0) {
+		double ln = (double)m->lag_n;
+		double cov = (m->lag_sxy - m->lag_sx * m->lag_sy / ln) / ln;
+		double r1 = cov / var;
+		if (r1 > 0.95)
+			r1 = 0.95;
+		if (r1 > 0)
+			neff = n * (1 - r1) / (1 + r1);
+	}
+	double u_stat = sqrt(var / neff);
+	double u_shape = m->shape.peak_u_um;
+	double u_lin = m->cfg.linearity_um / sqrt(3.0);
+	double u_res = m->cfg.resolution_um / sqrt(12.0);
+	double u_zero = m->cfg.zero_u_um;
+	out->depth_u_stat_um = u_stat;
+	out->depth_U_um = 2.0 * sqrt(u_stat * u_stat + u_shape * u_shape + u_lin * u_lin +
+				     u_res * u_res + u_zero * u_zero);
+}
+
+/* Rate: whole periods over their span, the partial strokes at the ends of
+ * one unbroken segment, and its budget. */
+static void result_freq(const struct measure *m, struct measure_stats *out)
+{
+	double rate = m->cfg.rate_hz;
+	uint64_t np = m->tot_periods;
+	double span = m->tot_span_slots;
+	unsigned nseg = m->nseg;
+	if (m->seg_active && m->seg_n_at_rel >= 1) {
+		np += m->seg_n_at_rel;
+		span += m->seg_t_last_rel - m->seg_t_first;
+		nseg++;
+	}
+	if (!(np >= 1 && span > 0))
+		return;
+	out->has_freq = true;
+	out->freq_hz = (double)np / span * rate;
+	/* One unbroken segment: add the partial strokes at both ends,
+	 * timed by their neighbouring periods, so the figure is the mean
+	 * over the whole record, not over the whole strokes in it. */
+	double last_slot = (double)(m->next_slot - 1);
+	if (m->edge_ok && m->nseg == 0 && m->seg_active && m->nper > 0 &&
+	    m->first_seg_t == m->seg_t_first) {
+		double head = (m->seg_t_first - (double)m->first_slot) / m->per_ref;
+		double tail = (last_slot - m->seg_t_last_rel) / m->last_period;
+		if (head >= 0 && head <= 1.3 && tail >= 0 && tail <= 1.3)
+			out->freq_hz = ((double)np + head + tail) /
+				       (last_slot - (double)m->first_slot) * rate;
+	}
+	if (m->nper >= 2) {
+		double mp = m->per_sum / m->nper;
+		double v = (m->per_sumsq - m->per_sum * mp) / (double)(m->nper - 1);
+		out->period_jitter_us = v > 0 ? sqrt(v) / rate * 1e6 : 0;
+	}
+	double tc = m->n_d2 ? sqrt(m->d2_sumsq / (double)m->n_d2 / 6.0) : 0; /* slots */
+	out->crossing_jitter_us = tc / rate * 1e6;
+	double u_stat = out->freq_hz * sqrt(2.0 * nseg) * tc / span;
+	double u_clk = out->freq_hz * m->cfg.clock_ppm * 1e-6 / sqrt(3.0);
+	out->freq_u_stat_hz = u_stat;
+	out->freq_U_hz = 2.0 * sqrt(u_stat * u_stat + u_clk * u_clk);
+}
+
+/* No valid sample at all: out of range, or which error most. */
+static void status_no_valid(const struct measure *m, struct measure_stats *out)
+{
+	uint64_t oor = m->invalid_by_status[LASER_ERR_PEAK_BEFORE] +
+		       m->invalid_by_status[LASER_ERR_PEAK_AFTER];
+	int worst = 1;
+	for (int s = 1; s < LASER_STATUS_COUNT; s++)
+		if (m->invalid_by_status[s] > m->invalid_by_status[worst])
+			worst = s;
+	if (oor * 2 > m->samples)
+		set_msg(out, MEASURE_OUT_OF_RANGE,
+			"target out of the measuring range: %llu of %llu samples before "
+			"or after the range, none valid",
+			(unsigned long long)oor, (unsigned long long)m->samples);
+	else
+		set_msg(out, MEASURE_ALL_INVALID,
+			"no valid sample: all %llu samples invalid (most: %s, %llu)",
+			(unsigned long long)m->samples, laser_status_name((enum laser_status)worst),
+			(unsigned long long)m->invalid_by_status[worst]);
+}
+
+/* Status, most basic problem first. */
+static void result_status(const struct measure *m, struct measure_stats *out)
+{
+	uint64_t valid = m->samples - m->invalid;
+	if (m->samples == 0) {
+		set_msg(out, MEASURE_NO_DATA, "no samples in the record");
+	} else if (valid == 0) {
+		status_no_valid(m, out);
+	} else if (!m->ever_leveled && m->flat_p2p_um == 0 && m->edge_ok) {
+		set_msg(out, MEASURE_NO_STROKES,
+			"record too short: %llu samples; finding the stroke level needs %u",
+			(unsigned long long)m->samples, m->boot_len);
+	} else if (!m->ever_leveled) {
+		set_msg(out, MEASURE_FLAT,
+			"no motion: the extension varied by only %.1f um (a stroke needs >= %.0f um)",
+			m->flat_p2p_um, m->min_stroke_um);
+	} else if (m->stall_seen) {
+		set_msg(out, MEASURE_STALLED,
+			"strokes stopped at %.3f s (none for %.0f ms or more); %llu strokes before",
+			m->stall_at_s, m->stall_len_s * 1e3, (unsigned long long)m->strokes);
+	} else if (m->strokes < 2) {
+		set_msg(out, MEASURE_NO_STROKES,
+			"%llu accepted strokes (need 2); rejected: %llu invalid sample, %llu period, "
+			"%llu no top",
+			(unsigned long long)m->strokes,
+			(unsigned long long)m->rejected[MEASURE_REJECT_INVALID],
+			(unsigned long long)m->rejected[MEASURE_REJECT_PERIOD],
+			(unsigned long long)m->rejected[MEASURE_REJECT_NO_TOP]);
+	} else {
+		out->status = MEASURE_OK;
+	}
+}
+
+void measure_result(const struct measure *m, struct measure_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	out->samples = m->samples;
+	out->invalid_samples = m->invalid;
+	memcpy(out->invalid_by_status, m->invalid_by_status, sizeof out->invalid_by_status);
+	out->duration_s = (double)m->samples / m->cfg.rate_hz;
+	out->strokes = m->strokes;
+	for (int r = 1; r < MEASURE_REJECT_COUNT; r++) {
+		out->rejected_by_reason[r] = m->rejected[r];
+		out->strokes_rejected += m->rejected[r];
+	}
+	if (m->strokes >= 2)
+		result_depth(m, out);
+	result_freq(m, out);
+	result_status(m, out);
+}
+
+const char *measure_status_name(enum measure_status s)
+{
+	static const char *const names[MEASURE_STATUS_COUNT] = {
+		[MEASURE_OK] = "ok",
+		[MEASURE_NO_DATA] = "no data",
+		[MEASURE_ALL_INVALID] = "all invalid",
+		[MEASURE_OUT_OF_RANGE] = "out of range",
+		[MEASURE_FLAT] = "flat",
+		[MEASURE_NO_STROKES] = "no strokes",
+		[MEASURE_STALLED] = "stalled",
+	};
+	return (unsigned)s < MEASURE_STATUS_COUNT ? names[s] : "unknown";
+}
+
+const char *measure_reject_name(enum measure_reject r)
+{
+	static const char *const names[MEASURE_REJECT_COUNT] = {
+		[MEASURE_STROKE_OK] = "",
+		[MEASURE_REJECT_INVALID] = "invalid sample",
+		[MEASURE_REJECT_PERIOD] = "irregular period",
+		[MEASURE_REJECT_STALL] = "stall",
+		[MEASURE_REJECT_NO_TOP] = "no sample near the top",
+	};
+	return (unsigned)r < MEASURE_REJECT_COUNT ? names[r] : "unknown";
+}
+

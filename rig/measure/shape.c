@@ -1,0 +1,351 @@
+/* shape.c - the folded shape model: strokes folded onto one period by
+ * their phase (equivalent-time sampling) into bins, the shape through the
+ * bins (a quadratic per bin), and the shape's peak.
+ */
+#include "measure/engine.h"
+
+#include <string.h>
+
+/* Accumulate one stroke's samples into bins. A sample outside the
+ * stroke's phase range (possible once its ends are refined) wraps. */
+static void fold_stroke(const struct measure *m, const struct xing *a,
+			const struct xing *b, struct bins *bn)
+{
+	double t0 = a->t_slot, span = b->t_slot - a->t_slot;
+	long nb = (long)bn->n;
+	for (uint32_t i = a->idx; i < b->idx; i++) {
+		double x = m->hist[i];
+		double u = ((double)(m->hist_slot0 + i) - t0) / span * bn->n;
+		double fu = floor(u);
+		long j = (long)fu % nb;
+		if (j < 0)
+			j += nb;
+		double p = u - fu - 0.5;
+		bn->sx[j] += x;
+		bn->sxx[j] += x * x;
+		bn->sp[j] += p;
+		bn->spp[j] += p * p;
+		bn->cnt[j]++;
+	}
+}
+
+/* A sharp top: y = p - cl (x - v)^2 left of v, p - cr (x - v)^2 right of
+ * it (one curvature per side: a cam advances faster than it retracts),
+ * weighted least squares over the points, v by a fine search. Returns
+ * false if no v gives a solvable fit. */
+static bool peak_two_sided(const double *x, const double *y, const double *wt, long np,
+			   double *p_out, double *v_out, double *rss_out)
+{
+	double best = INFINITY;
+	double step = (x[np - 1] - x[0]) / 400;
+	for (double v = x[0]; v <= x[np - 1]; v += step) {
+		double A[3][3] = { { 0 } }, b[3] = { 0 }, q[3];
+		for (long k = 0; k < np; k++) {
+			double d = x[k] - v;
+			double g[3] = { 1, d < 0 ? -d * d : 0, d < 0 ? 0 : -d * d };
+			for (int i = 0; i < 3; i++) {
+				b[i] += wt[k] * g[i] * y[k];
+				for (int j = 0; j < 3; j++)
+					A[i][j] += wt[k] * g[i] * g[j];
+			}
+		}
+		if (!num_solve3_sym(A, b, q, NULL))
+			continue;
+		double rss = 0;
+		for (long k = 0; k < np; k++) {
+			double d = x[k] - v;
+			double e = y[k] - (q[0] - (d < 0 ? q[1] : q[2]) * d * d);
+			rss += wt[k] * e * e;
+		}
+		if (rss < best) {
+			best = rss;
+			*p_out = q[0];
+			*v_out = v;
+		}
+	}
+	*rss_out = best;
+	return isfinite(best);
+}
+
+/* The bins as points of the shape: the points (X[j], yc[j]), sd[j] the
+ * standard error of a bin's mean, cnt[j] its weight. */
+struct shape_pts {
+	long n;
+	double X[NBIN_MAX], yc[NBIN_MAX], sd[NBIN_MAX], wt[NBIN_MAX];
+	double ys[NBIN_MAX];      /* 3-bin average of yc */
+	long jmax, jmin;
+	double tmin;
+};
+
+/* Each filled bin is a point at the mean phase of its samples (not its
+ * centre: with few distinct phases, as when the stroke and sample rates
+ * are commensurate, that matters), its value corrected for the curvature
+ * over the spread of those phases. Returns false with fewer than 3 filled
+ * bins. */
+static bool shape_points(struct shape_pts *P, const struct bins *bn)
+{
+	double y[NBIN_MAX], vp[NBIN_MAX];
+	double *X = P->X, *sd = P->sd;
+	long n = (long)bn->n;
+	long filled = 0;
+	P->n = n;
+	for (long j = 0; j < n; j++) {
+		uint32_t c = bn->cnt[j];
+		P->wt[j] = c ? (double)c : 0.5;
+		if (!c)
+			continue;
+		filled++;
+		double m = bn->sx[j] / c, pm = bn->sp[j] / c;
+		double var = c > 1 ? (bn->sxx[j] - bn->sx[j] * m) / (c - 1) : 0;
+		sd[j] = var > 0 ? sqrt(var / c) : 0;
+		X[j] = (double)j + pm;
+		y[j] = m;
+		vp[j] = bn->spp[j] / c - pm * pm;
+		if (vp[j] < 0)
+			vp[j] = 0;
+	}
+	if (filled < 3)
+		return false;
+	/* Empty bins: linear between the nearest filled ones (circular). */
+	for (long j = 0; j < n; j++) {
+		if (bn->cnt[j])
+			continue;
+		long l = j, r = j;
+		do { l = (l - 1 + n) % n; } while (!bn->cnt[l]);
+		do { r = (r + 1) % n; } while (!bn->cnt[r]);
+		double xl = X[l] - (l > j ? n : 0), xr = X[r] + (r < j ? n : 0);
+		y[j] = y[l] + (y[r] - y[l]) * ((double)j - xl) / (xr - xl);
+		X[j] = (double)j;
+		vp[j] = 0;
+		sd[j] = sd[l] > sd[r] ? sd[l] : sd[r];
+	}
+	/* Mean of f over the phases in a bin = f(mean phase) + f'' var / 2. */
+	for (long j = 0; j < n; j++) {
+		long l = (j - 1 + n) % n, r = (j + 1) % n;
+		double y0, y1, y2;
+		num_quad3(X[l] - (l > j ? n : 0) - X[j], y[l], 0, y[j],
+			  X[r] + (r < j ? n : 0) - X[j], y[r], &y0, &y1, &y2);
+		P->yc[j] = y[j] - y2 * vp[j];
+	}
+	return true;
+}
+
+/* The quadratic of each bin through its neighbours; the lowest bin; the
+ * top chosen on a 3-bin average, so that one noisy bin does not decide. */
+static void shape_quads(struct shape *sh, struct shape_pts *P)
+{
+	long n = P->n;
+	const double *X = P->X, *yc = P->yc;
+	P->tmin = yc[0];
+	P->jmin = 0;
+	for (long j = 0; j < n; j++) {
+		long l = (j - 1 + n) % n, r = (j + 1) % n;
+		/* positions relative to this bin's centre */
+		double a = X[l] - (l > j ? n : 0) - (double)j;
+		double b = X[j] - (double)j;
+		double c = X[r] + (r < j ? n : 0) - (double)j;
+		num_quad3(a, yc[l], b, yc[j], c, yc[r], &sh->c0[j], &sh->c1[j], &sh->c2[j]);
+		if (yc[j] < P->tmin) {
+			P->tmin = yc[j];
+			P->jmin = j;
+		}
+	}
+	P->jmax = 0;
+	for (long j = 0; j < n; j++) {
+		P->ys[j] = (yc[(j - 1 + n) % n] + yc[j] + yc[(j + 1) % n]) / 3;
+		if (P->ys[j] > P->ys[P->jmax])
+			P->jmax = j;
+	}
+}
+
+/* Position of point jmax + k relative to bin jmax's centre. */
+static inline double pt_x(const struct shape_pts *P, long k, long *jout)
+{
+	long j = (P->jmax + k + P->n) % P->n;
+	*jout = j;
+	return (double)k + (P->X[j] - (double)j);
+}
+
+/* The bins within delta of the top, [*lo, *hi] around jmax (at most a
+ * quarter period each way). */
+static void top_reach(const struct shape_pts *P, double delta, long *lo, long *hi)
+{
+	long n = P->n, jm = P->jmax;
+	*lo = *hi = 0;
+	while (*lo > -n / 4 && P->ys[(jm + *lo - 1 + n) % n] >= P->ys[jm] - delta)
+		(*lo)--;
+	while (*hi < n / 4 && P->ys[(jm + *hi + 1) % n] >= P->ys[jm] - delta)
+		(*hi)++;
+}
+
+/* A rounded or flat top (dwell): the bins near the top fitted with a
+ * weighted quadratic; its vertex if the curvature is real (3 sigma) and
+ * the vertex inside, otherwise the fit at the centroid of the points (a
+ * plateau's level: the vertex of a fit to noise would over-read). */
+static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak, double *vpos)
+{
+	double S[5] = { 0 }, Y[3] = { 0 };
+	double xlo = 0, xhi = 0;
+	long j;
+	for (long k = lo; k <= hi; k++) {
+		double xk = pt_x(P, k, &j), p = 1;
+		if (k == lo)
+			xlo = xk;
+		if (k == hi)
+			xhi = xk;
+		for (int e = 0; e < 5; e++) {
+			S[e] += P->wt[j] * p;
+			if (e < 3)
+				Y[e] += P->wt[j] * p * P->yc[j];
+			p *= xk;
+		}
+	}
+	*peak = Y[0] / S[0];
+	*vpos = S[1] / S[0]; /* weighted centroid */
+	double A[3][3] = { { S[0], S[1], S[2] }, { S[1], S[2], S[3] }, { S[2], S[3], S[4] } };
+	double q[3], inv[3][3];
+	if (!num_solve3_sym(A, Y, q, inv))
+		return;
+	double a = q[0], b = q[1], c = q[2];
+	*peak = a + b * *vpos + c * *vpos * *vpos;
+	/* Is the curvature real or noise? Residual variance per unit weight
+	 * times the variance factor of c. */
+	double rss = 0;
+	long m_pts = hi - lo + 1;
+	for (long k = lo; k <= hi; k++) {
+		double xk = pt_x(P, k, &j);
+		double e = P->yc[j] - (a + b * xk + c * xk * xk);
+		rss += P->wt[j] * e * e;
+	}
+	double var_c = m_pts > 3 ? rss / (double)(m_pts - 3) * inv[2][2] : 0;
+	bool curved = c < 0 && c * c > 9 * var_c; /* 3 sigma */
+	double v = c < 0 ? -b / (2 * c) : 0;
+	if (curved && v >= xlo && v <= xhi) {
+		*peak = a + b * v + c * v * v;
+		*vpos = v;
+	}
+}
+
+/* A sharp top (sine, cam: narrower than SHARP_WIDTH at 1 % of the travel
+ * below it) is fitted with a parabola per side over the bins down to that
+ * level: a single quadratic over few bins misses an asymmetric top by
+ * microns, and its curvature test can fail on noise, which would take the
+ * plateau's level of a peak. Returns false for a top that is not sharp. */
+static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, long *lo, long *hi)
+{
+	long n = P->n, wl, wh, j;
+	double lev = 0.01 * (P->ys[P->jmax] - P->tmin);
+	if (lev < 4.0 * sqrt(2.0) * P->sd[P->jmax])
+		lev = 4.0 * sqrt(2.0) * P->sd[P->jmax];
+	top_reach(P, lev, &wl, &wh);
+	if ((double)(wh - wl + 1) / (double)n > SHARP_WIDTH)
+		return false;
+	wl = wl < -2 ? wl - 1 : -3;
+	wh = wh > 2 ? wh + 1 : 3;
+	double px[NBIN_MAX], py[NBIN_MAX], pw[NBIN_MAX];
+	long np = 0;
+	for (long k = wl; k <= wh; k++) {
+		px[np] = pt_x(P, k, &j);
+		py[np] = P->yc[j];
+		pw[np] = P->wt[j];
+		np++;
+	}
+	double p2 = *peak, v2 = *vpos, rss2;
+	if (!peak_two_sided(px, py, pw, np, &p2, &v2, &rss2))
+		return false;
+	*peak = p2;
+	*vpos = v2;
+	*lo = wl;
+	*hi = wh;
+	return true;
+}
+
+/* Build the shape from bin sums. Returns false if there is no shape. */
+static bool shape_build(struct shape *sh, const struct bins *bn)
+{
+	struct shape_pts P; /* ~25 KiB of stack, as before the split */
+	if (!shape_points(&P, bn))
+		return false;
+	shape_quads(sh, &P);
+	long n = P.n, jmax = P.jmax;
+	double delta = 3.0 * sqrt(2.0) * P.sd[jmax] + 0.0005 * (P.ys[jmax] - P.tmin);
+	long lo, hi;
+	top_reach(&P, delta, &lo, &hi);
+	if (hi - lo < 2) {
+		lo = lo < -1 ? lo : -1;
+		hi = hi > 1 ? hi : 1;
+	}
+	double peak, vpos;
+	peak_dwell(&P, lo, hi, &peak, &vpos);
+	peak_sharp(&P, &peak, &vpos, &lo, &hi);
+	/* Garbage in (a garbled capture) must not become a shape. */
+	for (long j = 0; j < n; j++)
+		if (!isfinite(sh->c0[j]) || !isfinite(sh->c1[j]) || !isfinite(sh->c2[j]))
+			return false;
+	if (!isfinite(peak))
+		return false;
+	sh->nbins = (unsigned)n;
+	sh->peak_um = peak;
+	sh->min_um = P.tmin;
+	sh->peak_phase = ((double)jmax + vpos + 0.5) / n;
+	sh->peak_phase -= floor(sh->peak_phase);
+	sh->trough_phase = ((double)P.jmin + 0.5) / n;
+	sh->peak_u_um = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
+	double travel = peak - P.tmin;
+	if (!(travel > 0))
+		return false;
+	for (long j = 0; j < n; j++)
+		sh->w[j] = (P.yc[j] - P.tmin) / travel;
+	return true;
+}
+
+bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
+		 unsigned *nbins)
+{
+	struct bins *bn = &m->bins;
+	unsigned filled;
+	do {
+		memset(bn, 0, sizeof *bn);
+		bn->n = *nbins;
+		for (uint32_t k = 0; k + 1 < nl; k++)
+			if (use[k])
+				fold_stroke(m, &L[k], &L[k + 1], bn);
+		filled = 0;
+		for (unsigned j = 0; j < *nbins; j++)
+			filled += bn->cnt[j] > 0;
+		if (filled * 10 < *nbins * 9 && *nbins > NBIN_MIN)
+			*nbins /= 2;
+		else
+			break;
+	} while (1);
+	return shape_build(&m->shape, bn);
+}
+
+size_t measure_shape(const struct measure *m, struct measure_shape_bin *out, size_t cap)
+{
+	const struct bins *bn = &m->bins;
+	if (!m->learned || !bn->n || !cap)
+		return 0;
+	/* Merge groups of source bins so that at most cap come out. */
+	size_t group = (bn->n + cap - 1) / cap;
+	size_t nout = (bn->n + group - 1) / group;
+	for (size_t k = 0; k < nout; k++) {
+		double sx = 0, sxx = 0;
+		uint32_t c = 0;
+		size_t j0 = k * group, j1 = j0 + group < bn->n ? j0 + group : bn->n;
+		for (size_t j = j0; j < j1; j++) {
+			sx += bn->sx[j];
+			sxx += bn->sxx[j];
+			c += bn->cnt[j];
+		}
+		double mean = c ? sx / c : NAN;
+		double var = c > 1 ? (sxx - sx * mean) / (c - 1) : NAN;
+		out[k] = (struct measure_shape_bin){
+			.phase = ((double)j0 + (double)(j1 - j0) / 2) / bn->n,
+			.mean_um = mean,
+			.std_um = c > 1 ? sqrt(var > 0 ? var : 0) : NAN,
+			.samples = c,
+		};
+	}
+	return nout;
+}

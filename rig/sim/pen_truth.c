@@ -1,0 +1,80 @@
+/* pen_truth.c - what the virtual pen really does, for the tests, the
+ * fault matrix and the benchmarks that judge the rig against it (see
+ * sim/pen.h), and their access to the pen's calibration tables.
+ */
+#include "sim/pen_state.h"
+
+#include <string.h>
+
+struct sim_pen *sim_pen_of(struct sim_bench *b)
+{
+	return sim_bench_model(b, "pen");
+}
+
+void sim_pen_truth(struct sim_pen *p, struct sim_pen_truth *out)
+{
+	sim_bench_sync(p->b);
+	memset(out, 0, sizeof *out);
+	out->powered = p->powered;
+	out->ready = pen_ready(p);
+	out->motor_on = p->running;
+	out->cmd_depth_um = p->fw.cmd_milli[PEN_FW_DEPTH] / 1000.0;
+	out->cmd_freq_hz = p->fw.cmd_milli[PEN_FW_FREQ] / 1000.0;
+	out->raw_depth_um = p->fw.raw[PEN_FW_DEPTH];
+	out->raw_freq_hz = p->fw.raw[PEN_FW_FREQ];
+	out->warmup_drift_um = p->warm * p->warmup_drift_um;
+	out->depth_um = pen_depth_target(p) + out->warmup_drift_um;
+	out->depth_now_um = pen_mean_depth_after(p, 0);
+	out->depth_sd_um = p->depth_sd_um;
+	out->freq_hz = p->running
+		? sim_pen_freq_for_raw(p, out->raw_freq_hz, sim_bench_force_n(p->b)) : 0;
+	out->freq_now_hz = p->running ? p->freq_filt_hz * (1.0 + p->wander) : 0;
+	out->stroke_um = p->stroke_um;
+	out->tip_um = pen_tip_now(p);
+	out->strokes = p->peaks_seen;
+}
+
+size_t sim_pen_peaks(struct sim_pen *p, uint64_t t0_ns, uint64_t t1_ns,
+		     struct sim_pen_peak *out, size_t cap)
+{
+	sim_bench_sync(p->b);
+	uint64_t first = p->peaks_seen > SIM_PEN_PEAK_HISTORY
+		? p->peaks_seen - SIM_PEN_PEAK_HISTORY : 0;
+	size_t n = 0;
+	for (uint64_t i = first; i < p->peaks_seen; i++) {
+		const struct sim_pen_peak *e = &p->peaks[i % SIM_PEN_PEAK_HISTORY];
+		if (e->t_ns < t0_ns || e->t_ns >= t1_ns)
+			continue;
+		if (n < cap)
+			out[n] = *e;
+		n++;
+	}
+	return n;
+}
+
+unsigned sim_pen_saved_table(const struct sim_pen *p, int table,
+			     int32_t *cmd_milli, int32_t *raw_milli)
+{
+	const struct pen_fw_table *t = &p->fw.saved[table ? 1 : 0];
+	for (unsigned i = 0; i < t->n; i++) {
+		cmd_milli[i] = t->cmd_milli[i];
+		raw_milli[i] = t->raw_milli[i];
+	}
+	return t->n;
+}
+
+void sim_pen_set_saved_table(struct sim_pen *p, int table, unsigned n,
+			     const int32_t *cmd_milli, const int32_t *raw_milli)
+{
+	struct pen_fw_table *t = &p->fw.saved[table ? 1 : 0];
+	t->n = n > PEN_FW_TABLE_MAX ? PEN_FW_TABLE_MAX : n;
+	for (unsigned i = 0; i < t->n; i++) {
+		t->cmd_milli[i] = cmd_milli[i];
+		t->raw_milli[i] = raw_milli[i];
+	}
+}
+
+unsigned sim_pen_reboots(const struct sim_pen *p)
+{
+	return p->reboots;
+}

@@ -1,0 +1,66 @@
+#!/bin/sh
+# test_edges.sh - the rig at the edges a shell reaches: closed standard
+# descriptors, a lock path that names somebody's file. Each case failed
+# before its fix (issue 12).
+set -u
+SRC=$(pwd)
+RIG="${RIG_BIN:-build/rig}"
+case "$RIG" in /*) ;; *) RIG="$SRC/$RIG" ;; esac
+RUNNER="${RIG_RUNNER:-}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+fail=0
+n=0
+check() { # check WHAT OK
+  n=$((n + 1))
+  if [ "$2" = 1 ]; then echo "ok   $1"; else echo "FAIL $1"; fail=$((fail + 1)); fi
+}
+yes_if() { if "$@"; then echo 1; else echo 0; fi; }
+rig() { $RUNNER "$RIG" "$@"; }
+PROF="$SRC/profiles/production-p25.ini"
+
+# A copy of the virtual bench with its lock in the case's folder.
+fixture() { # fixture DIR -> DIR/sim.ini
+  mkdir -p "$1"
+  cp "$SRC/fixtures/sim.ini" "$1/sim.ini"
+  echo "$1/sim.ini"
+}
+
+# Every line of a published report is a CSV record (starts with a quote).
+only_records() { ! grep -qv '^"' "$1"; }
+
+# ---- closed standard descriptors (fds 0-2 reopened on /dev/null) --------
+for how in 'stdout and stderr' 'stdin, stdout and stderr' 'stderr'; do
+  d="$work/fds-$(echo "$how" | tr -c 'a-z' _)"
+  fx=$(fixture "$d")
+  case "$how" in
+    'stdout and stderr') rig run --fixture "$fx" --profile "$PROF" --out "$d/r" >&- 2>&- ;;
+    'stdin, stdout and stderr') rig run --fixture "$fx" --profile "$PROF" --out "$d/r" <&- >&- 2>&- ;;
+    'stderr') rig run --fixture "$fx" --profile "$PROF" --out "$d/r" >"$d/out" 2>&- ;;
+  esac
+  rc=$?
+  check "closed $how: exit 0 (got $rc)" "$([ $rc = 0 ] && echo 1 || echo 0)"
+  rep=$(ls "$d"/r/*_PASS.csv 2>/dev/null | head -1)
+  check "closed $how: the report is written" "$([ -n "$rep" ] && echo 1 || echo 0)"
+  [ -n "$rep" ] && check "closed $how: no progress line inside the report" \
+    "$(yes_if only_records "$rep")"
+  check "closed $how: no progress line in any file ($(grep -rl 'rig run:' "$d" | tr '\n' ' '))" \
+    "$(yes_if [ -z "$(grep -rl 'rig run:' "$d")" ])"
+  check "closed $how: the fixture unchanged" "$(yes_if cmp -s "$fx" "$SRC/fixtures/sim.ini")"
+  check "closed $how: summary.csv holds records only" "$(yes_if only_records "$d/r/summary.csv")"
+done
+
+# ---- a lock path that names the fixture itself -------------------------
+d="$work/lock-is-fixture"
+fx=$(fixture "$d")
+sed -i 's|^lock = .*|lock = sim.ini|' "$fx"
+cp "$fx" "$d/before.ini"
+rig run --fixture "$fx" --profile "$PROF" --out "$d/r" >"$d/out" 2>"$d/err"
+rc=$?
+check "lock = the fixture: exit 78 (got $rc)" "$([ $rc = 78 ] && echo 1 || echo 0)"
+check "lock = the fixture: the fixture unchanged" "$(yes_if cmp -s "$fx" "$d/before.ini")"
+check "lock = the fixture: the message names it ($(head -c 200 "$d/err"))" \
+  "$(yes_if grep -q "sim.ini holds .* not a rig lock" "$d/err")"
+
+echo "test_edges: $((n - fail)) passed, $fail failed"
+[ $fail -eq 0 ]
