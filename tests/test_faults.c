@@ -3,13 +3,18 @@
  * regression shows in `make check`. */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "run/run.h"
+#include "run/report.h"
 #include "sim/bench.h"
+#include "sim/fsfault.h"
 #include "sim/io.h"
 #include "support/faultrow.h"
 #include "support/testutil.h"
@@ -107,6 +112,43 @@ START_TEST(test_report_folder_faults_fail_file_operations_with_their_errno)
 	ck_assert_int_eq(bench_with("fault.readonly=t=0", &vc, &hal, &b, &err), RIG_OK);
 	ck_assert_int_eq(sim_bench_file_errno(b, false), EROFS);
 	sim_bench_destroy(b);
+}
+END_TEST
+
+/* The faulty disk as the report sees it: the ops table the virtual bench
+ * installs (sim/fsfault.h) works until the fault strikes, then refuses
+ * what the fault refuses; the report cannot open its journal. */
+START_TEST(test_virtual_bench_disk_is_an_fsops_table_that_fills_up)
+{
+	struct rig_vclock vc;
+	struct rig_hal hal;
+	struct sim_bench *b;
+	struct rig_err err;
+	char *dir = tu_tmpdir();
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_int_eq(bench_with("fault.disk_full=t=1", &vc, &hal, &b, &err), RIG_OK);
+	struct rig_fsops fs;
+	sim_fsfault_ops(&fs, b);
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/a", dir);
+	int fd = fs.open(fs.ctx, path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fs.write(fs.ctx, fd, "x", 1), 1);
+	clock_sleep_ns(&vc.base, 1 * RIG_NS_PER_S);
+	errno = 0;
+	ck_assert_int_eq(fs.write(fs.ctx, fd, "y", 1), -1);
+	ck_assert_int_eq(errno, ENOSPC);
+	ck_assert_int_eq(fs.fsync(fs.ctx, fd), 0); /* changes nothing new: allowed */
+	close(fd);
+	struct report_meta m;
+	ck_assert_int_eq(report_meta_init(&m, &err), RIG_OK);
+	struct report *r = NULL;
+	ck_assert_int_eq(report_open_fs(&r, dir, &m, &fs, &err), RIG_E_IO);
+	ck_assert_msg(strstr(err.msg, "No space left on device"), "%s", err.msg);
+	ck_assert_int_eq(fs.unlink(fs.ctx, path), 0);
+	sim_bench_destroy(b);
+	tu_rmtree(dir);
+	free(dir);
 }
 END_TEST
 
@@ -246,6 +288,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_phase_fault_strikes_at_its_offset_into_the_phase);
 	tcase_add_test(tc, test_phase_fault_not_struck_in_its_window_strikes_when_the_phase_ends);
 	tcase_add_test(tc, test_report_folder_faults_fail_file_operations_with_their_errno);
+	tcase_add_test(tc, test_virtual_bench_disk_is_an_fsops_table_that_fills_up);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("runs");
 	tcase_set_timeout(tc, 120);

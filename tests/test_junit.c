@@ -122,11 +122,15 @@ static struct report *make_run(enum report_verdict v, const char *reason)
 	ck_assert_int_eq(report_open(&r, dir, &m, &err), RIG_OK);
 	struct decision d;
 	decide_tolerance(&d, 1000.5, 8, 1000, 100, DECISION_GUARDED, "um");
-	ck_assert_int_eq(report_add_judged(r, "verify", "depth_sweep", "depth", "um", 1000,
-					   1000.5, 6, 60, 8, &d, &err), RIG_OK);
+	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
+							   "verify", "depth_sweep", "depth", "um",
+							   1000, 1000.5, 6, 60, 8, &d },
+						   &err), RIG_OK);
 	decide_tolerance(&d, 125, 0.01, 120, 2.4, DECISION_SIMPLE, "Hz");
-	ck_assert_int_eq(report_add_judged(r, "verify", "freq_sweep", "freq", "Hz", 120, 125,
-					   NAN, 60, 0.01, &d, &err), RIG_OK);
+	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
+							   "verify", "freq_sweep", "freq", "Hz",
+							   120, 125, NAN, 60, 0.01, &d },
+						   &err), RIG_OK);
 	struct report_row table = REPORT_ROW_EMPTY; /* not judged: no testcase */
 	table.phase = "calibrate";
 	table.step = "table";

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "run/report.h"
+#include "run/text.h"
 #include "support/testutil.h"
 
 static char *dir;
@@ -92,7 +93,7 @@ static void free_table(struct table *t)
 static int col(const char *name)
 {
 	for (int i = 0; i < REPORT_NCOLUMNS; i++)
-		if (strcmp(report_columns[i], name) == 0)
+		if (strcmp(report_columns[i].name, name) == 0)
 			return i;
 	ck_abort_msg("no column %s", name);
 	return -1;
@@ -123,11 +124,15 @@ static void add_some_rows(struct report *r)
 	struct rig_err err = { 0 };
 	struct decision d;
 	decide_tolerance(&d, 1012.345678, 8, 1000, 100, DECISION_GUARDED, "um");
-	ck_assert_int_eq(report_add_judged(r, "verify", "depth_sweep", "depth", "um", 1000,
-					   1012.345678, 6.5, 60, 8, &d, &err), RIG_OK);
+	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
+							   "verify", "depth_sweep", "depth", "um",
+							   1000, 1012.345678, 6.5, 60, 8, &d },
+						   &err), RIG_OK);
 	decide_tolerance(&d, 120.00123, 0.01, 120, 2.4, DECISION_SIMPLE, "Hz");
-	ck_assert_int_eq(report_add_judged(r, "verify", "freq_sweep", "freq", "Hz", 120,
-					   120.00123, NAN, 60, 0.01, &d, &err), RIG_OK);
+	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
+							   "verify", "freq_sweep", "freq", "Hz",
+							   120, 120.00123, NAN, 60, 0.01, &d },
+						   &err), RIG_OK);
 	ck_assert_int_eq(report_add_bench_time(r, "verify", 8.25, &err), RIG_OK);
 }
 
@@ -160,7 +165,7 @@ START_TEST(test_report_has_columns_rows_and_verdict_row)
 	for (int i = 0; i < t.nrows; i++)
 		ck_assert_int_eq(t.nf[i], REPORT_NCOLUMNS);
 	for (int i = 0; i < REPORT_NCOLUMNS; i++)
-		ck_assert_str_eq(t.cell[0][i], report_columns[i]);
+		ck_assert_str_eq(t.cell[0][i], report_columns[i].name);
 	ck_assert_str_eq(t.cell[1][col("run_id")], m.run_id);
 	ck_assert_str_eq(t.cell[1][col("timestamp")], "2026-11-21T10:15:00Z");
 	ck_assert_str_eq(t.cell[1][col("quantity")], "fixture");
@@ -213,22 +218,22 @@ END_TEST
 START_TEST(test_serial_is_sanitised_for_the_file_name)
 {
 	char out[64];
-	report_sanitize_serial(out, sizeof out, "SN/../x y");
+	text_file_serial(out, sizeof out, "SN/../x y");
 	ck_assert_str_eq(out, "SN_.._x_y");
-	report_sanitize_serial(out, sizeof out, "");
+	text_file_serial(out, sizeof out, "");
 	ck_assert_str_eq(out, "unknown");
-	report_sanitize_serial(out, sizeof out, NULL);
+	text_file_serial(out, sizeof out, NULL);
 	ck_assert_str_eq(out, "unknown");
-	report_sanitize_serial(out, sizeof out, ".hidden");
+	text_file_serial(out, sizeof out, ".hidden");
 	ck_assert_str_eq(out, "_hidden");
-	report_sanitize_serial(out, sizeof out, "-rf");
+	text_file_serial(out, sizeof out, "-rf");
 	ck_assert_str_eq(out, "_rf");
-	report_sanitize_serial(out, sizeof out, "\xc3\xbc\r\n");
+	text_file_serial(out, sizeof out, "\xc3\xbc\r\n");
 	ck_assert_str_eq(out, "____");
-	report_sanitize_serial(out, sizeof out,
+	text_file_serial(out, sizeof out,
 			       "0123456789012345678901234567890123456789-too-long");
-	ck_assert_uint_eq(strlen(out), REPORT_SERIAL_MAX);
-	report_sanitize_serial(out, 4, "ABCDEFG");
+	ck_assert_uint_eq(strlen(out), TEXT_SERIAL_MAX);
+	text_file_serial(out, 4, "ABCDEFG");
 	ck_assert_str_eq(out, "ABC");
 	report_file_name(out, sizeof out, T0, "a/b", REPORT_ABORTED);
 	ck_assert_str_eq(out, "20261121T101500Z_a_b_ABORTED.csv");
@@ -537,6 +542,63 @@ START_TEST(test_run_ids_are_uuid_v4)
 }
 END_TEST
 
+/* A journal is read back by the names in its own header: columns in
+ * another order, and one this rig does not know, keep their meaning. */
+START_TEST(test_journal_is_read_back_by_column_name)
+{
+	char *jp = path_in("0f0e0d0c-0b0a-4908-8706-050403020100.journal");
+	FILE *f = fopen(jp, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("\"note\",\"measured\",\"phase\",\"future_column\",\"step\",\"quantity\","
+	      "\"result\",\"run_id\",\"pen_serial\",\"timestamp\",\"unit\",\"commanded\"\r\n"
+	      "\"why\",\"12.5\",\"verify\",\"x\",\"depth_sweep\",\"depth\",\"PASS\","
+	      "\"0f0e0d0c-0b0a-4908-8706-050403020100\",\"SN-NAMES\",\"2026-11-21T10:15:00Z\","
+	      "\"um\",\"10\"\r\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	unsigned n = 0;
+	struct rig_err err = { 0 };
+	ck_assert_msg(report_recover_orphans(dir, &n, &err) == RIG_OK, "%s", err.msg);
+	ck_assert_uint_eq(n, 1);
+	char *p = path_in("20261121T101500Z_SN-NAMES_ABORTED.csv");
+	char *text = tu_read(p);
+	ck_assert_ptr_nonnull(text);
+	struct table t;
+	parse_csv(text, &t);
+	ck_assert_int_eq(t.nrows, 3);
+	ck_assert_int_eq(t.nf[0], REPORT_NCOLUMNS); /* written in the table's order */
+	ck_assert_str_eq(t.cell[1][col("phase")], "verify");
+	ck_assert_str_eq(t.cell[1][col("step")], "depth_sweep");
+	ck_assert_str_eq(t.cell[1][col("commanded")], "10");
+	ck_assert_str_eq(t.cell[1][col("measured")], "12.5");
+	ck_assert_str_eq(t.cell[1][col("unit")], "um");
+	ck_assert_str_eq(t.cell[1][col("note")], "why");
+	ck_assert_str_eq(t.cell[1][col("std")], "");
+	ck_assert_str_eq(t.cell[1][col("pen_serial")], "SN-NAMES");
+	ck_assert_str_eq(t.cell[2][col("result")], "ABORTED");
+	free_table(&t);
+	free(text), free(p), free(jp);
+}
+END_TEST
+
+START_TEST(test_journal_without_a_needed_column_is_refused_naming_it)
+{
+	char *jp = path_in("1f0e0d0c-0b0a-4908-8706-050403020100.journal");
+	FILE *f = fopen(jp, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("\"run_id\",\"phase\",\"step\",\"result\"\r\n\"x\",\"verify\",\"s\",\"PASS\"\r\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	unsigned n = 9;
+	struct rig_err err = { 0 };
+	ck_assert_int_eq(report_recover_orphans(dir, &n, &err), RIG_E_DATA);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_msg(strstr(err.msg, "1f0e0d0c-0b0a-4908-8706-050403020100.journal") &&
+			      strstr(err.msg, "expected a column 'quantity'"),
+		      "%s", err.msg);
+	ck_assert_int_eq(count_files(".journal"), 1); /* kept for a person to look at */
+	free(jp);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("report");
@@ -562,6 +624,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_same_name_from_another_run_is_never_overwritten);
 	tcase_add_test(tc, test_unwritable_folder_is_an_io_error_naming_it);
 	tcase_add_test(tc, test_run_ids_are_uuid_v4);
+	tcase_add_test(tc, test_journal_is_read_back_by_column_name);
+	tcase_add_test(tc, test_journal_without_a_needed_column_is_refused_naming_it);
 	suite_add_tcase(s, tc);
 	return s;
 }

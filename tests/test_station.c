@@ -471,6 +471,88 @@ START_TEST(test_result_screen_wraps_long_failures_inside_the_width)
 }
 END_TEST
 
+/* The result screen at cols x rows, as plain text. */
+static char *result_screen(const struct run_result *res, int cols, int rows)
+{
+	struct station_shift sh = { .fail = 1 };
+	struct screen_state s = {
+		.cols = cols, .rows = rows, .station = "ST", .profile = "p", .pen_model = "m",
+		.operator_name = "op", .shift = &sh, .kind = SCREEN_RESULT, .unit = 7,
+		.serial = "MN3-000123", .res = res,
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	screen_draw(f, &s);
+	fclose(f);
+	char *scr = plain(buf, len);
+	free(buf);
+	return scr;
+}
+
+/* Rows of the block-letter banner (rows holding a U+2588 full block). */
+static int banner_rows(const char *scr)
+{
+	int n = 0;
+	for (const char *line = scr; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		if (memmem(line, len, "\xe2\x96\x88", 3))
+			n++;
+		line = nl ? nl + 1 : NULL;
+	}
+	return n;
+}
+
+static void many_failures(struct run_result *r, size_t n)
+{
+	memset(r, 0, sizeof *r);
+	r->reported = true;
+	r->verdict = REPORT_FAIL;
+	r->nfailures = n;
+	for (size_t i = 0; i < n && i < RUN_MAX_FAILURES; i++)
+		snprintf(r->failures[i].text, sizeof r->failures[i].text,
+			 "verify depth at %zu um: measured %zu.4 um (U 2.1 um) is above the "
+			 "acceptance limit of the specification shrunk by U", 250 * (i + 1),
+			 250 * (i + 1) + 120);
+	snprintf(r->report_path, sizeof r->report_path, "reports/x_FAIL.csv");
+}
+
+START_TEST(test_fail_banner_is_as_tall_as_pass_whatever_the_reasons)
+{
+	static const int sizes[][2] = { { 80, 24 }, { 100, 30 }, { 132, 43 }, { 200, 60 } };
+	struct run_result pass = { .reported = true, .verdict = REPORT_PASS, .bench_time_s = 12 };
+	snprintf(pass.report_path, sizeof pass.report_path, "reports/x_PASS.csv");
+	struct run_result fail;
+	many_failures(&fail, 9);
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		char *p = result_screen(&pass, sizes[i][0], sizes[i][1]);
+		char *f = result_screen(&fail, sizes[i][0], sizes[i][1]);
+		int bp = banner_rows(p), bf = banner_rows(f);
+		ck_assert_msg(bf >= 5, "%dx%d: FAIL is not drawn in block letters", sizes[i][0],
+			      sizes[i][1]);
+		ck_assert_msg(bf == bp, "%dx%d: FAIL banner %d rows, PASS %d", sizes[i][0],
+			      sizes[i][1], bf, bp);
+		/* far larger than any text: a third of the rows below the header,
+		 * up to the largest scale the banner has (3 x 5 rows) */
+		int want = (sizes[i][1] - 4) / 3 < 15 ? (sizes[i][1] - 4) / 3 : 15;
+		ck_assert_msg(bf >= want, "%dx%d: banner only %d rows", sizes[i][0], sizes[i][1], bf);
+		/* every reason listed, or as many as fit and the count of the rest */
+		ck_assert_msg(strstr(f, "... and ") || strstr(f, "depth at 2250 um"),
+			      "%dx%d: reasons neither all listed nor counted", sizes[i][0],
+			      sizes[i][1]);
+		ck_assert_msg(strstr(f, "Report: reports/x_FAIL.csv"), "%dx%d: no report line",
+			      sizes[i][0], sizes[i][1]);
+		int nlines = 1;
+		for (char *c = f; *c; c++)
+			nlines += *c == '\n';
+		ck_assert_int_eq(nlines, sizes[i][1]);
+		free(p);
+		free(f);
+	}
+}
+END_TEST
+
 START_TEST(test_buzzer_patterns_tell_the_verdicts_apart)
 {
 	struct run_result r = { .reported = true };
@@ -515,6 +597,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_banner_fills_a_wide_screen_and_shrinks_to_a_narrow_one);
 	tcase_add_test(tc, test_result_screen_wraps_long_failures_inside_the_width);
 	tcase_add_test(tc, test_buzzer_patterns_tell_the_verdicts_apart);
+	tcase_add_test(tc, test_fail_banner_is_as_tall_as_pass_whatever_the_reasons);
 	suite_add_tcase(s, tc);
 	return s;
 }

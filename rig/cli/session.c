@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/version.h"
+#include "sim/fsfault.h"
 
 /* The first that exists of: a source tree's file, the bench's configured
  * default under sysconfdir, the installed copy of the source tree's file.
@@ -105,6 +106,9 @@ enum rig_rc session_open_flags(struct rig_session *s, const char *fixture_path,
 		if ((rc = sim_bench_create(&s->bench, &s->hal, params, n, err)))
 			goto fail;
 	}
+	s->report_fs = rig_fsops_posix;
+	if (s->bench)
+		sim_fsfault_ops(&s->report_fs, s->bench);
 	free(params);
 	return RIG_OK;
 fail:

@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/fixture.h"
+#include "core/fsops.h"
 #include "hal/hal.h"
 #include "sim/bench.h"
 
@@ -25,6 +26,8 @@ struct rig_session {
 	struct rig_vclock vclock;
 	struct rig_hal hal;
 	struct sim_bench *bench; /* NULL without a [sim] section */
+	struct rig_fsops report_fs; /* the report folder's file system (POSIX, or the
+				     * virtual bench's faulty disk: sim/fsfault.h) */
 	bool assume_yes;         /* operator prompts answered yes (--yes) */
 };
 

@@ -66,28 +66,6 @@ double svg_px_y(const struct svg_frame *fr, double y)
 	return fr->y_px + fr->h_px - (y - fr->ymin) / (fr->ymax - fr->ymin) * fr->h_px;
 }
 
-void svg_escape(FILE *f, const char *text)
-{
-	size_t n = strlen(text ? text : "");
-	char *clean = malloc(n + 1);
-	if (!clean) {
-		fputs("?", f);
-		return;
-	}
-	text_clean(clean, n + 1, text ? text : "");
-	for (const char *p = clean; *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		default: fputc(*p, f);
-		}
-	}
-	free(clean);
-}
-
 void svg_begin(struct svg *s, FILE *f, double width_px, double height_px, const char *title)
 {
 	*s = (struct svg){ .f = f, .width_px = width_px, .height_px = height_px };
@@ -96,7 +74,7 @@ void svg_begin(struct svg *s, FILE *f, double width_px, double height_px, const 
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%.0f\" "
 		"height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">\n<title>",
 		width_px, height_px, width_px, height_px);
-	svg_escape(f, title);
+	text_xml_put(f, title);
 	fprintf(f, "</title>\n<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n",
 		width_px, height_px);
 }
@@ -123,7 +101,7 @@ void svg_text(struct svg *s, double x_px, double y_px, enum svg_anchor a, double
 	if (rotate_deg != 0)
 		fprintf(s->f, " transform=\"rotate(%.1f %.2f %.2f)\"", rotate_deg, x_px, y_px);
 	fputc('>', s->f);
-	svg_escape(s->f, text);
+	text_xml_put(s->f, text);
 	fputs("</text>\n", s->f);
 }
 

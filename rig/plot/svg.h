@@ -44,10 +44,6 @@ void svg_begin(struct svg *s, FILE *f, double width_px, double height_px, const 
 /* RIG_E_IO (with path in the message) if any write failed. */
 enum rig_rc svg_end(struct svg *s, const char *path, struct rig_err *err);
 
-/* Write text with &, <, >, " and ' escaped and control characters and
- * invalid UTF-8 replaced (XML 1.0 forbids them). */
-void svg_escape(FILE *f, const char *text);
-
 enum svg_anchor { SVG_START, SVG_MIDDLE, SVG_END };
 
 /* Text at a pixel position; size in px; weight_bold for titles. rotate_deg

@@ -1,6 +1,6 @@
 /* report.c - a run's metadata, its rows in memory, names and identifiers.
- * The files (journal, CSV, summary) are report_csv.c's; JUnit is
- * report_junit.c's. */
+ * The files are report_journal.c's and its neighbours' (report_impl.h
+ * lists them); JUnit is report_junit.c's. */
 #include "run/report_impl.h"
 
 #include <errno.h>
@@ -13,13 +13,6 @@
 #include "run/text.h"
 
 #include "core/version.h"
-
-const char *const report_columns[REPORT_NCOLUMNS] = {
-	"run_id", "timestamp", "station", "operator", "pen_model", "pen_serial",
-	"pen_firmware", "profile", "profile_version", "profile_sha256", "rig_version",
-	"phase", "step", "quantity", "unit", "commanded", "measured", "std", "n",
-	"uncertainty", "low_limit", "high_limit", "result", "note",
-};
 
 const char *report_verdict_name(enum report_verdict v)
 {
@@ -69,29 +62,12 @@ void report_compact_time(char out[17], time_t t)
 	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
 }
 
-void report_sanitize_serial(char *out, size_t cap, const char *serial)
-{
-	size_t max = cap - 1 < REPORT_SERIAL_MAX ? cap - 1 : REPORT_SERIAL_MAX;
-	size_t o = 0;
-	for (const char *s = serial ? serial : ""; *s && o < max; s++) {
-		char ch = *s;
-		bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-			  (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
-		out[o++] = ok ? ch : '_';
-	}
-	out[o] = '\0';
-	if (o == 0)
-		snprintf(out, cap, "unknown");
-	else if (out[0] == '.' || out[0] == '-')
-		out[0] = '_';
-}
-
 void report_file_name(char *out, size_t cap, time_t started, const char *serial,
 		      enum report_verdict v)
 {
-	char ts[17], sn[REPORT_SERIAL_MAX + 1];
+	char ts[17], sn[TEXT_SERIAL_MAX + 1];
 	report_compact_time(ts, started);
-	report_sanitize_serial(sn, sizeof sn, serial);
+	text_file_serial(sn, sizeof sn, serial);
 	snprintf(out, cap, "%s_%s_%s.csv", ts, sn, report_verdict_name(v));
 }
 
@@ -142,6 +118,7 @@ enum rig_rc report_alloc(struct report **out, const char *dir, const struct repo
 	if (!r)
 		return rig_fail(err, RIG_E_NOMEM, "report: out of memory");
 	r->journal_fd = -1;
+	r->fs = rig_fsops_posix;
 	struct report_meta *c = &r->meta;
 	c->started = m->started;
 	CLEAN(run_id);
@@ -269,25 +246,23 @@ const char *report_file(const struct report *r)
 	return r->file;
 }
 
-enum rig_rc report_add_judged(struct report *r, const char *phase, const char *step,
-			      const char *quantity, const char *unit, double commanded,
-			      double measured, double std, long n, double uncertainty,
-			      const struct decision *d, struct rig_err *err)
+enum rig_rc report_add_judged(struct report *r, const struct report_judged *j,
+			      struct rig_err *err)
 {
 	struct report_row row = REPORT_ROW_EMPTY;
-	row.phase = phase;
-	row.step = step;
-	row.quantity = quantity;
-	row.unit = unit;
-	row.commanded = commanded;
-	row.measured = measured;
-	row.std = std;
-	row.n = n;
-	row.uncertainty = uncertainty;
-	row.low_limit = d->low_limit;
-	row.high_limit = d->high_limit;
-	row.result = decision_result_name(d->result);
-	row.note = d->reason;
+	row.phase = j->phase;
+	row.step = j->step;
+	row.quantity = j->quantity;
+	row.unit = j->unit;
+	row.commanded = j->commanded;
+	row.measured = j->measured;
+	row.std = j->std;
+	row.n = j->n;
+	row.uncertainty = j->uncertainty;
+	row.low_limit = j->d->low_limit;
+	row.high_limit = j->d->high_limit;
+	row.result = decision_result_name(j->d->result);
+	row.note = j->d->reason;
 	return report_add(r, &row, err);
 }
 

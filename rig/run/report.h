@@ -22,15 +22,32 @@
 
 #include "core/err.h"
 #include "core/fixture.h"
+#include "core/fsops.h"
 #include "run/decision.h"
 #include "run/profile.h"
 
 #define REPORT_DEFAULT_DIR "reports"
 #define REPORT_NCOLUMNS 24
-#define REPORT_SERIAL_MAX 40 /* characters of the serial in a file name */
 
-/* The columns of a report, in order (also the CSV header). */
-extern const char *const report_columns[REPORT_NCOLUMNS];
+/* The one column table of a report, in order (also the CSV header):
+ * the writer (a row as a line) and the recovery reader (a journal's line
+ * back into a row, by column name) both walk it (report_columns.c). */
+enum report_column_kind {
+	REPORT_COL_META_TEXT, /* char[] in struct report_meta at off */
+	REPORT_COL_META_TIME, /* struct report_meta.started, ISO 8601 UTC */
+	REPORT_COL_TEXT,      /* const char * in struct report_row at off */
+	REPORT_COL_NUM,       /* double in struct report_row at off */
+	REPORT_COL_COUNT,     /* long in struct report_row at off (< 0: empty) */
+};
+struct report_column {
+	const char *name;
+	enum report_column_kind kind;
+	size_t off;
+	size_t size; /* REPORT_COL_META_TEXT: the field's capacity */
+};
+extern const struct report_column report_columns[REPORT_NCOLUMNS];
+/* The index of the column called name, or -1. */
+int report_column_index(const char *name);
 
 struct report_meta {
 	char run_id[37];             /* UUID v4, lowercase */
@@ -87,17 +104,6 @@ struct report_row {
 
 enum report_verdict { REPORT_PASS, REPORT_FAIL, REPORT_ABORTED };
 
-/* A seam for fault injection (the virtual bench's fault.disk_full and
- * fault.readonly): consulted before every operation that changes the
- * report folder (create, write, fsync, rename, unlink, mkdir); a non-zero
- * return is the errno that operation fails with instead of running.
- * `creates` is true for operations that need new space or a new name.
- * Without a check (the default) the operations run as they are. */
-struct report_fs_fault {
-	int (*check)(void *ctx, bool creates);
-	void *ctx;
-};
-
 /* A row as the report keeps it (own copies, cleaned of control characters). */
 struct report_rec {
 	char *phase, *step, *quantity, *unit, *result, *note;
@@ -115,7 +121,9 @@ struct report {
 	size_t nrows, caprows;
 	double bench_time_s;         /* sum of the bench_time rows */
 	bool finished;
-	struct report_fs_fault fs;   /* fault seam; zero in production */
+	bool journal_foreign;        /* recovered journal whose columns are not
+				      * the table's: published from the rows */
+	struct rig_fsops fs;         /* how the folder is changed (POSIX by default) */
 	enum report_verdict verdict;
 	char reason[256];
 };
@@ -125,18 +133,31 @@ struct report {
  * fixture and profile paths, the fixture's calibration dates). */
 enum rig_rc report_open(struct report **out, const char *dir, const struct report_meta *m,
 			struct rig_err *err);
-/* The same, with a fault seam (copied; NULL: none). */
+/* The same, changing the folder through fs (core/fsops.h; copied, its ctx
+ * must outlive the report; NULL: POSIX). Every operation that changes the
+ * folder (create, write, fsync, rename, unlink, mkdir) goes through it: the
+ * virtual bench installs a disk that fills up or turns read-only here. */
 enum rig_rc report_open_fs(struct report **out, const char *dir, const struct report_meta *m,
-			   const struct report_fs_fault *fs, struct rig_err *err);
+			   const struct rig_fsops *fs, struct rig_err *err);
 
 /* Journal one row (fsync'd before this returns) and keep it. */
 enum rig_rc report_add(struct report *r, const struct report_row *row, struct rig_err *err);
 
-/* A judged measurement: limits and result from d, note = d->reason. */
-enum rig_rc report_add_judged(struct report *r, const char *phase, const char *step,
-			      const char *quantity, const char *unit, double commanded,
-			      double measured, double std, long n, double uncertainty,
-			      const struct decision *d, struct rig_err *err);
+/* A judged measurement: what was measured, and how it was judged. */
+struct report_judged {
+	const char *phase, *step, *quantity, *unit;
+	double commanded;
+	double measured;
+	double std;
+	long n;
+	double uncertainty;          /* expanded, k = 2 */
+	const struct decision *d;    /* limits, result and reason */
+};
+
+/* Journal a judged measurement: limits and result from j->d, note =
+ * j->d->reason. */
+enum rig_rc report_add_judged(struct report *r, const struct report_judged *j,
+			      struct rig_err *err);
 
 /* The bench time a phase took: quantity "bench_time", unit "s". */
 enum rig_rc report_add_bench_time(struct report *r, const char *phase, double seconds,
@@ -169,10 +190,8 @@ enum rig_rc report_recover_orphans(const char *dir, unsigned *recovered, struct 
 
 /* Helpers, exposed for tests and the run. */
 const char *report_verdict_name(enum report_verdict v);
-/* Only [A-Za-z0-9._-] (others -> '_'), at most REPORT_SERIAL_MAX
- * characters, never empty ("unknown"), never starting with '.' or '-'. */
-void report_sanitize_serial(char *out, size_t cap, const char *serial);
-/* "20261121T101500Z_<serial>_PASS.csv" */
+/* "20261121T101500Z_<serial>_PASS.csv", the serial as text_file_serial
+ * (run/text.h) makes it. */
 void report_file_name(char *out, size_t cap, time_t started, const char *serial,
 		      enum report_verdict v);
 /* ISO 8601 UTC "2026-11-21T10:15:00Z" and compact "20261121T101500Z". */

@@ -19,27 +19,6 @@
 
 #include "run/text.h"
 
-/* Escaped, cleaned text (attribute-safe: quotes escaped too). */
-static void put_text(FILE *f, const char *s)
-{
-	size_t n = strlen(s ? s : "");
-	char *c = malloc(n + 1);
-	if (!c)
-		return; /* ferror is set by the caller's check of fclose */
-	text_clean(c, n + 1, s ? s : "");
-	for (const char *p = c; *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		default: fputc(*p, f);
-		}
-	}
-	free(c);
-}
-
 static void put_num(FILE *f, double v)
 {
 	if (isfinite(v))
@@ -51,9 +30,9 @@ static void put_num(FILE *f, double v)
 static void property(FILE *f, const char *name, const char *value)
 {
 	fputs("      <property name=\"", f);
-	put_text(f, name);
+	text_xml_put(f, name);
 	fputs("\" value=\"", f);
-	put_text(f, value);
+	text_xml_put(f, value);
 	fputs("\"/>\n", f);
 }
 
@@ -78,16 +57,16 @@ static void write_xml(FILE *f, const struct report *r)
 		failures, errors);
 	put_num(f, r->bench_time_s);
 	fputs("\">\n  <testsuite name=\"", f);
-	put_text(f, r->meta.profile);
+	text_xml_put(f, r->meta.profile);
 	fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\" time=\"", tests,
 		failures, errors);
 	put_num(f, r->bench_time_s);
 	fputs("\" timestamp=\"", f);
-	put_text(f, ts);
+	text_xml_put(f, ts);
 	fputs("\" hostname=\"", f);
-	put_text(f, r->meta.station);
+	text_xml_put(f, r->meta.station);
 	fputs("\" id=\"", f);
-	put_text(f, r->meta.run_id);
+	text_xml_put(f, r->meta.run_id);
 	fputs("\">\n    <properties>\n", f);
 	const struct report_meta *m = &r->meta;
 	property(f, "run_id", m->run_id);
@@ -113,17 +92,17 @@ static void write_xml(FILE *f, const struct report *r)
 		if (!verdict && !report_rec_judged(rec))
 			continue;
 		fputs("    <testcase classname=\"", f);
-		put_text(f, verdict ? "run" : rec->phase);
+		text_xml_put(f, verdict ? "run" : rec->phase);
 		if (!verdict) {
 			fputc('.', f);
-			put_text(f, rec->step);
+			text_xml_put(f, rec->step);
 		}
 		fputs("\" name=\"", f);
-		put_text(f, rec->quantity);
+		text_xml_put(f, rec->quantity);
 		if (!verdict) {
 			fputc('@', f);
 			put_num(f, rec->commanded);
-			put_text(f, rec->unit);
+			text_xml_put(f, rec->unit);
 		}
 		fputs("\" time=\"0\"", f);
 		bool fail = strcmp(rec->result, "FAIL") == 0;
@@ -135,26 +114,26 @@ static void write_xml(FILE *f, const struct report *r)
 		fputs(">\n      <", f);
 		fputs(error ? "error" : "failure", f);
 		fputs(" type=\"", f);
-		put_text(f, rec->result);
+		text_xml_put(f, rec->result);
 		fputs("\" message=\"", f);
 		if (verdict) {
-			put_text(f, rec->note);
+			text_xml_put(f, rec->note);
 		} else {
 			fputs("measured ", f);
 			put_num(f, rec->measured);
 			fputc(' ', f);
-			put_text(f, rec->unit);
+			text_xml_put(f, rec->unit);
 			fputs(", limits ", f);
 			put_num(f, rec->low_limit);
 			fputs("..", f);
 			put_num(f, rec->high_limit);
 			fputc(' ', f);
-			put_text(f, rec->unit);
+			text_xml_put(f, rec->unit);
 			fputs(", U ", f);
 			put_num(f, rec->uncertainty);
 		}
 		fputs("\">", f);
-		put_text(f, rec->note);
+		text_xml_put(f, rec->note);
 		fprintf(f, "</%s>\n    </testcase>\n", error ? "error" : "failure");
 	}
 	fputs("  </testsuite>\n</testsuites>\n", f);

@@ -272,8 +272,8 @@ static enum rig_rc add_judged(struct run *r, const char *step, const char *quant
 			      long n, double u, const struct decision *d)
 {
 	struct rig_err err;
-	enum rig_rc rc = report_add_judged(r->rep, r->phase, step, quantity, unit, commanded,
-					   measured, std, n, u, d, &err);
+	struct report_judged j = { r->phase, step, quantity, unit, commanded, measured, std, n, u, d };
+	enum rig_rc rc = report_add_judged(r->rep, &j, &err);
 	if (rc)
 		return abort_run(r, rc, err.msg);
 	if (d->result == DECISION_FAIL && isnan(commanded))
@@ -648,12 +648,6 @@ static enum rig_rc verify(struct run *r, struct rig_err *err)
 
 /* ---- The run ---------------------------------------------------------- */
 
-/* The virtual bench's report-folder faults (fault.disk_full, fault.readonly). */
-static int bench_file_fault(void *ctx, bool creates)
-{
-	return sim_bench_file_errno(ctx, creates);
-}
-
 static enum rig_rc open_report(struct run *r, struct rig_err *err)
 {
 	const struct run_options *o = r->o;
@@ -671,10 +665,7 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 		report_meta_set_pen(&r->meta, r->id.model, r->id.serial, r->id.firmware);
 	else
 		report_meta_set_pen(&r->meta, "", o->serial ? o->serial : "unknown", "");
-	struct report_fs_fault fs = { 0 };
-	if (r->s.bench)
-		fs = (struct report_fs_fault){ .check = bench_file_fault, .ctx = r->s.bench };
-	enum rig_rc rc = report_open_fs(&r->rep, dir, &r->meta, &fs, err);
+	enum rig_rc rc = report_open_fs(&r->rep, dir, &r->meta, &r->s.report_fs, err);
 	if (rc)
 		return rc;
 	if (o->save_trace) {

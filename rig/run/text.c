@@ -2,6 +2,7 @@
 #include "run/text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is invalid
@@ -93,4 +94,45 @@ void text_escape(char *dst, size_t cap, const char *src)
 bool text_is_formula(const char *s)
 {
 	return s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+void text_xml_put(FILE *f, const char *s)
+{
+	if (!s)
+		return;
+	size_t n = strlen(s);
+	char *clean = malloc(n + 1);
+	if (!clean) {
+		fputs("?", f);
+		return;
+	}
+	text_clean(clean, n + 1, s);
+	for (const char *p = clean; *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default: fputc(*p, f);
+		}
+	}
+	free(clean);
+}
+
+void text_file_serial(char *out, size_t cap, const char *serial)
+{
+	size_t max = cap - 1 < TEXT_SERIAL_MAX ? cap - 1 : TEXT_SERIAL_MAX;
+	size_t o = 0;
+	for (const char *s = serial ? serial : ""; *s && o < max; s++) {
+		char ch = *s;
+		bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+			  (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+		out[o++] = ok ? ch : '_';
+	}
+	out[o] = '\0';
+	if (o == 0)
+		snprintf(out, cap, "unknown");
+	else if (out[0] == '.' || out[0] == '-')
+		out[0] = '_';
 }

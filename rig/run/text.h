@@ -8,6 +8,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#define TEXT_SERIAL_MAX 40 /* characters of a serial in a file name */
 
 /* Copy src into dst (cap bytes, cap >= 1), replacing every control
  * character (C0 including tab, CR and LF, DEL, and the C1 range U+0080..
@@ -27,5 +30,19 @@ void text_escape(char *dst, size_t cap, const char *src);
 /* Would a spreadsheet run this text field as a formula? True when it
  * starts with '=', '+', '-', '@', tab or CR (OWASP "CSV injection"). */
 bool text_is_formula(const char *s);
+
+/* The one XML escaper (reports' JUnit, plots' SVG): write s to f cleaned
+ * as by text_clean (XML 1.0 forbids most control characters even as
+ * references) with & < > " ' escaped, so it is safe in text and in
+ * attributes. NULL writes nothing. Out of memory writes "?" (the caller's
+ * check of ferror/fclose does not see it: the document stays well-formed). */
+void text_xml_put(FILE *f, const char *s);
+
+/* The one serial-number sanitiser for file names (reports, sweeps): only
+ * [A-Za-z0-9._-] (others become '_'), at most TEXT_SERIAL_MAX characters
+ * (and cap - 1), never empty ("unknown"), and a leading '.' or '-' (a
+ * hidden file, an option) becomes '_', so ".x" is "_x": different serials
+ * stay apart rather than all becoming "unknown". */
+void text_file_serial(char *out, size_t cap, const char *serial);
 
 #endif

@@ -15,7 +15,6 @@
 
 #define GLYPH_W 5
 #define GLYPH_H 5
-#define MAX_LISTED_FAILURES 6
 
 struct glyph {
 	char c;
@@ -137,28 +136,34 @@ static int wrap(const char *text, int width, void (*line)(void *, const char *, 
 struct wrap_put {
 	struct canvas *c;
 	const char *style, *first, *next;
-	int n;
+	int n, max;
 };
 
 static void wrap_line(void *ctx, const char *s, int len)
 {
 	struct wrap_put *w = ctx;
-	put(w->c, w->style, "%s%.*s", w->n++ ? w->next : w->first, len, s);
+	if (w->n >= w->max)
+		return;
+	/* The last row that fits ends with "..." when the text goes on. */
+	bool more = w->n == w->max - 1 && s[len];
+	int room = w->c->s->cols - (int)strlen(w->first) - 4;
+	if (more && len > room)
+		len = room > 0 ? room : 0;
+	put(w->c, w->style, "%s%.*s%s", w->n ? w->next : w->first, len, s, more ? " ..." : "");
+	w->n++;
 }
 
-/* text on as many lines as it needs: `first` before the first, `next`
- * (same width) before the others. */
-static void put_wrapped(struct canvas *c, const char *style, const char *first,
-			const char *next, const char *text)
+/* text on as many lines as it needs, at most max: `first` before the
+ * first, `next` (same width) before the others. Returns the rows written. */
+static int put_wrapped_max(struct canvas *c, const char *style, const char *first,
+			   const char *next, const char *text, int max)
 {
-	struct wrap_put w = { c, style, first, next, 0 };
+	struct wrap_put w = { c, style, first, next, 0, max };
 	wrap(text, c->s->cols - (int)strlen(first), wrap_line, &w);
+	return w.n;
 }
 
-static int wrapped_rows(const struct screen_state *s, const char *first, const char *text)
-{
-	return wrap(text, s->cols - (int)strlen(first), NULL, NULL);
-}
+
 
 static void blank_to(struct canvas *c, int row)
 {
@@ -315,6 +320,10 @@ static void progress_bar(struct canvas *c)
 	put(c, BOLD, "  %s %3.0f %%", bar, 100 * frac);
 }
 
+/* The verdict's banner comes first: its size depends only on the word and
+ * the terminal, never on how many reasons follow, so FAIL is as large as
+ * PASS and stays the largest thing on the screen; the reasons get the rows
+ * that are left, cut with "... and N more in the report". */
 static void result(struct canvas *c)
 {
 	const struct screen_state *s = c->s;
@@ -326,47 +335,53 @@ static void result(struct canvas *c)
 			: r->verdict == REPORT_FAIL ? ESC "1;31m"
 						     : ESC "1;33m";
 	}
-	size_t nlisted = 0;
-	if (r && r->reported && r->verdict == REPORT_FAIL)
-		nlisted = r->nfailures < MAX_LISTED_FAILURES ? r->nfailures : MAX_LISTED_FAILURES;
 	const char *why = !r || !r->reported ? (s->error_text && *s->error_text
 							? s->error_text : "the run could not start")
 			: r->verdict == REPORT_ABORTED ? r->reason : NULL;
-	/* Rows besides the banner: header 3, blank, blank, summary, what
-	 * failed or why, report, message, footer. */
-	int text_rows = 3 + 1 + 1 + 1 + 1 + 1 + (s->message ? 1 : 0);
-	if (nlisted) {
-		text_rows += 1 + (r->nfailures > nlisted);
-		for (size_t i = 0; i < nlisted; i++)
-			text_rows += wrapped_rows(s, "   - ", r->failures[i].text);
-	} else if (why) {
-		text_rows += wrapped_rows(s, "  Why: ", why);
-	} else {
-		text_rows += 1;
-	}
+	bool has_report = r && r->reported;
+	/* Rows besides the banner: header 3, a blank above and below it, the
+	 * summary, two rows of detail at least, the report, the message, the
+	 * footer. */
+	int tail = (has_report ? 1 : 0) + (s->message ? 1 : 0) + 1;
+	int fixed = 3 + 1 + 1 + 1 + 2 + tail;
 	emit(c, NULL, "");
-	banner(c, word, style, s->rows - text_rows);
+	banner(c, word, style, s->rows - fixed);
 	emit(c, NULL, "");
 	const char *serial = s->serial && *s->serial ? s->serial : "-";
-	if (!r || !r->reported) {
+	if (!r || !r->reported)
 		put(c, style, "  Unit %u  %s: NOT TESTED - the test could not run", s->unit, serial);
-		put_wrapped(c, NULL, "  Why: ", "       ", why);
-	} else if (r->verdict == REPORT_PASS) {
+	else if (r->verdict == REPORT_PASS)
 		put(c, style, "  Unit %u  %s: PASS", s->unit, serial);
-		put(c, NULL, "  Every measurement passed (%.1f s of bench time).", r->bench_time_s);
-	} else if (r->verdict == REPORT_FAIL) {
+	else if (r->verdict == REPORT_FAIL)
 		put(c, style, "  Unit %u  %s: FAIL - %zu measurement%s out of limits", s->unit, serial,
 		    r->nfailures, r->nfailures == 1 ? "" : "s");
-		put(c, NULL, "  What failed:");
-		for (size_t i = 0; i < nlisted; i++)
-			put_wrapped(c, NULL, "   - ", "     ", r->failures[i].text);
-		if (r->nfailures > nlisted)
-			put(c, NULL, "   ... and %zu more in the report", r->nfailures - nlisted);
-	} else {
+	else
 		put(c, style, "  Unit %u  %s: ABORTED - the test was stopped", s->unit, serial);
-		put_wrapped(c, NULL, "  Why: ", "       ", why);
+	int left = s->rows - tail - c->row;
+	if (r && r->reported && r->verdict == REPORT_PASS) {
+		put(c, NULL, "  Every measurement passed (%.1f s of bench time).", r->bench_time_s);
+	} else if (r && r->reported && r->verdict == REPORT_FAIL) {
+		put(c, NULL, "  What failed:");
+		left--;
+		size_t shown = 0;
+		size_t kept = r->nfailures < RUN_MAX_FAILURES ? r->nfailures : RUN_MAX_FAILURES;
+		for (; shown < kept && left > 0; shown++) {
+			/* Keep a row for "... and N more" unless this is the last, and
+			 * share the rows among the reasons still to come. */
+			size_t remaining = r->nfailures - shown;
+			int room = remaining > 1 ? left - 1 : left;
+			if (room <= 0)
+				break;
+			int per = room / (int)(remaining < kept - shown ? remaining : kept - shown);
+			left -= put_wrapped_max(c, NULL, "   - ", "     ", r->failures[shown].text,
+						per < 1 ? 1 : per);
+		}
+		if (r->nfailures > shown)
+			put(c, NULL, "   ... and %zu more in the report", r->nfailures - shown);
+	} else {
+		put_wrapped_max(c, NULL, "  Why: ", "       ", why, left > 0 ? left : 1);
 	}
-	if (r && r->reported)
+	if (has_report)
 		put(c, NULL, "  Report: %s", r->report_path);
 	if (s->message)
 		put(c, NULL, "  %s", s->message);

@@ -42,17 +42,3 @@ void study_bench_close(struct study_bench *b, bool aborted)
 		session_close(&b->s);
 	b->have_session = false;
 }
-
-void study_file_serial(char *dst, size_t cap, const char *serial)
-{
-	size_t k = 0;
-	for (const char *p = serial; *p && k + 1 < cap && k < 40; p++) {
-		char c = *p;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '.' || c == '_' || c == '-';
-		dst[k++] = ok ? c : '_';
-	}
-	dst[k] = '\0';
-	if (!k || dst[0] == '.' || dst[0] == '-')
-		snprintf(dst, cap, "unknown");
-}

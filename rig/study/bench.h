@@ -38,7 +38,4 @@ enum rig_rc study_bench_open(struct study_bench *b, const char *fixture_path,
 double study_bench_time_s(const struct study_bench *b, uint64_t t0_ns);
 void study_bench_close(struct study_bench *b, bool aborted);
 
-/* The pen's serial reduced to [A-Za-z0-9._-] for a file name. */
-void study_file_serial(char *dst, size_t cap, const char *serial);
-
 #endif

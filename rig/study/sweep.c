@@ -20,6 +20,7 @@
 #include "measure/capture.h"
 #include "study/bench.h"
 #include "study/csv.h"
+#include "run/text.h"
 
 const char *const sweep_columns[SWEEP_NCOLUMNS] = {
 	"depth_cmd_um", "freq_cmd_hz", "repeat", "depth_mean_um", "depth_std_um",
@@ -120,7 +121,7 @@ int sweep_execute(const struct sweep_options *o, struct sweep_result *res)
 	    b.id.firmware);
 
 	char serial[48], stamp[32];
-	study_file_serial(serial, sizeof serial, b.id.serial);
+	text_file_serial(serial, sizeof serial, b.id.serial);
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);

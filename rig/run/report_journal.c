@@ -1,0 +1,172 @@
+/* report_journal.c - the journal of a live run: <dir>/<run_id>.journal,
+ * the final report minus its verdict row, one row appended and fsync'd at a
+ * time, flock held while the run lives (recovery knows a live run by it).
+ *
+ * CSV (RFC 4180, run/csvline.h): CRLF line ends, every text field quoted,
+ * numbers bare with %.9g, missing numbers empty; a text field a spreadsheet
+ * would run as a formula gets a leading "'". Publishing is a copy, a rename
+ * and two fsyncs (report_publish.c).
+ */
+#include "run/report_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "run/text.h"
+
+enum rig_rc report_journal_row(struct report *r, const struct report_row *row,
+			       struct rig_err *err)
+{
+	if (r->journal_fd < 0)
+		return rig_fail(err, RIG_E_INTERNAL, "report %s: already finished", r->meta.run_id);
+	enum rig_rc rc = report_keep(r, row, err);
+	if (rc)
+		return rc;
+	struct report_row kept = report_rec_row(&r->rows[r->nrows - 1]);
+	struct csv_line l = CSV_LINE_INIT;
+	report_line_row(&l, &r->meta, &kept);
+	rc = l.oom ? rig_fail(err, RIG_E_NOMEM, "report: out of memory")
+		   : report_write_sync(r, r->journal_fd, l.s, l.len, r->journal_path, err);
+	free(l.s);
+	if (rc)
+		report_unkeep(r);
+	return rc;
+}
+
+enum rig_rc report_add(struct report *r, const struct report_row *row, struct rig_err *err)
+{
+	return report_journal_row(r, row, err);
+}
+
+static void header_line(struct csv_line *l)
+{
+	const char *names[REPORT_NCOLUMNS];
+	for (size_t i = 0; i < REPORT_NCOLUMNS; i++)
+		names[i] = report_columns[i].name;
+	csv_line_header(l, names, REPORT_NCOLUMNS);
+}
+
+enum rig_rc report_render(const struct report *r, char **out, size_t *len,
+			  struct rig_err *err)
+{
+	struct csv_line l = CSV_LINE_INIT;
+	header_line(&l);
+	for (size_t i = 0; i < r->nrows; i++) {
+		struct report_row row = report_rec_row(&r->rows[i]);
+		report_line_row(&l, &r->meta, &row);
+	}
+	if (l.oom) {
+		free(l.s);
+		return rig_fail(err, RIG_E_NOMEM, "report: out of memory");
+	}
+	*out = l.s;
+	*len = l.len;
+	return RIG_OK;
+}
+
+/* The header and the rows every report starts with. */
+static enum rig_rc start_lines(struct report *r, struct csv_line *l, struct rig_err *err)
+{
+	static const struct {
+		const char *phase, *step, *quantity;
+		size_t off;
+	} rows[] = {
+		{ "run", "start", "fixture", offsetof(struct report_meta, fixture_path) },
+		{ "run", "start", "profile", offsetof(struct report_meta, profile_path) },
+		{ "fixture", "laser", "zero_date", offsetof(struct report_meta, laser_zero_date) },
+		{ "fixture", "loadcell", "cal_date", offsetof(struct report_meta, loadcell_cal_date) },
+		{ "fixture", "loadcell", "tare_date", offsetof(struct report_meta, loadcell_tare_date) },
+	};
+	header_line(l);
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct report_row row = REPORT_ROW_EMPTY;
+		row.phase = rows[i].phase;
+		row.step = rows[i].step;
+		row.quantity = rows[i].quantity;
+		row.note = (const char *)&r->meta + rows[i].off;
+		enum rig_rc rc = report_keep(r, &row, err);
+		if (rc)
+			return rc;
+		struct report_row kept = report_rec_row(&r->rows[r->nrows - 1]);
+		report_line_row(l, &r->meta, &kept);
+	}
+	return RIG_OK;
+}
+
+enum rig_rc report_open(struct report **out, const char *dir, const struct report_meta *m,
+			struct rig_err *err)
+{
+	return report_open_fs(out, dir, m, NULL, err);
+}
+
+enum rig_rc report_open_fs(struct report **out, const char *dir, const struct report_meta *m,
+			   const struct rig_fsops *fs, struct rig_err *err)
+{
+	struct report *r = NULL;
+	struct csv_line l = CSV_LINE_INIT;
+	enum rig_rc rc = report_alloc(&r, dir, m, err);
+	if (rc)
+		return rc;
+	if (fs)
+		r->fs = *fs;
+	if ((rc = report_ensure_dir(r, dir, err)))
+		goto fail;
+	snprintf(r->journal_path, sizeof r->journal_path, "%s/%s" REPORT_JOURNAL_SUFFIX, dir,
+		 r->meta.run_id);
+	r->journal_fd = r->fs.open(r->fs.ctx, r->journal_path,
+				   O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+	if (r->journal_fd < 0) {
+		rc = report_dir_error(dir, errno, "cannot create the run's journal", err);
+		goto fail;
+	}
+	/* Held for the life of the run: recovery knows a live run by it. */
+	if (flock(r->journal_fd, LOCK_EX | LOCK_NB) < 0) {
+		rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot lock %s", r->journal_path);
+		goto fail;
+	}
+	if ((rc = start_lines(r, &l, err)))
+		goto fail;
+	if (l.oom) {
+		rc = rig_fail(err, RIG_E_NOMEM, "report: out of memory");
+		goto fail;
+	}
+	if ((rc = report_write_sync(r, r->journal_fd, l.s, l.len, r->journal_path, err)) ||
+	    (rc = report_fsync_dir(r, dir, err)))
+		goto fail;
+	free(l.s);
+	*out = r;
+	return RIG_OK;
+fail:
+	free(l.s);
+	if (r->journal_fd >= 0)
+		unlink(r->journal_path); /* nothing was measured yet */
+	report_close(r);
+	return rc;
+}
+
+enum rig_rc report_finish(struct report *r, enum report_verdict v, const char *reason,
+			  struct rig_err *err)
+{
+	struct report_row row = REPORT_ROW_EMPTY;
+	row.phase = "run";
+	row.step = "end";
+	row.quantity = "verdict";
+	row.result = report_verdict_name(v);
+	row.note = reason;
+	enum rig_rc rc = report_journal_row(r, &row, err);
+	if (rc)
+		return rc;
+	r->verdict = v;
+	text_clean(r->reason, sizeof r->reason, reason ? reason : "");
+	rc = report_publish(r, false, err);
+	if (!rc) {
+		close(r->journal_fd);
+		r->journal_fd = -1;
+	}
+	return rc;
+}

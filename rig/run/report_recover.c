@@ -1,0 +1,233 @@
+/* report_recover.c - journals whose run died become final reports.
+ *
+ * A journal is read back by column name: its header says where each column
+ * of the table (report_columns.c) is, so recovery does not depend on the
+ * order of columns, and a column it does not know is ignored (such a
+ * journal, e.g. from another version of the rig, is published in this
+ * rig's columns). A torn last
+ * line (power cut mid-write) is dropped; a journal that ends in a verdict
+ * (the crash came while publishing) is published as it is; any other gets
+ * an ABORTED verdict row naming the last row written.
+ */
+#include "run/report_impl.h"
+
+#include <csv.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "run/text.h"
+
+#define MAX_FIELDS 128 /* columns in a journal we read: far more than we write */
+
+struct parse_state {
+	struct report *r;
+	char *field[MAX_FIELDS];
+	size_t nfield;
+	size_t nheader;      /* fields in the header */
+	int col[REPORT_NCOLUMNS];
+	bool too_many;
+	size_t record;       /* records seen, header included */
+	struct rig_err *err;
+	enum rig_rc rc;
+	const char *path;
+};
+
+static void on_field(void *data, size_t len, void *user)
+{
+	struct parse_state *ps = user;
+	if (ps->nfield == MAX_FIELDS) {
+		ps->too_many = true;
+		return;
+	}
+	char *f = malloc(len + 1);
+	if (!f) {
+		ps->rc = RIG_E_NOMEM;
+		return;
+	}
+	memcpy(f, data ? data : "", len);
+	f[len] = '\0';
+	ps->field[ps->nfield++] = f;
+}
+
+static void on_record(int c, void *user)
+{
+	struct parse_state *ps = user;
+	(void)c;
+	if (ps->rc) {
+		/* an error already: only free */
+	} else if (ps->record == 0) {
+		ps->nheader = ps->nfield;
+		ps->rc = ps->too_many ? rig_fail(ps->err, RIG_E_DATA,
+						 "%s: header has more than %d fields", ps->path,
+						 MAX_FIELDS)
+				      : report_columns_locate(ps->col, ps->field, ps->nfield,
+							      ps->path, ps->err);
+	} else if (ps->too_many || ps->nfield != ps->nheader) {
+		ps->rc = rig_fail(ps->err, RIG_E_DATA, "%s: record %zu has %s fields, expected %zu",
+				  ps->path, ps->record + 1,
+				  ps->too_many || ps->nfield > ps->nheader ? "too many" : "too few",
+				  ps->nheader);
+	} else {
+		struct report_row row;
+		report_columns_read(ps->col, ps->field, ps->record == 1 ? &ps->r->meta : NULL,
+				    &row);
+		ps->rc = report_keep(ps->r, &row, ps->err);
+	}
+	for (size_t i = 0; i < ps->nfield; i++)
+		free(ps->field[i]);
+	ps->nfield = 0;
+	ps->too_many = false;
+	ps->record++;
+}
+
+/* Parse the journal's bytes into r's metadata and rows. */
+static enum rig_rc parse_journal(struct report *r, const char *bytes, size_t len,
+				 struct rig_err *err)
+{
+	struct csv_parser parser;
+	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return rig_fail(err, RIG_E_NOMEM, "csv parser: out of memory");
+	struct parse_state ps = { .r = r, .err = err, .path = r->journal_path };
+	enum rig_rc rc = RIG_OK;
+	if (csv_parse(&parser, bytes, len, on_field, on_record, &ps) != len ||
+	    csv_fini(&parser, on_field, on_record, &ps) != 0) {
+		rc = ps.rc ? ps.rc
+			   : rig_fail(err, RIG_E_DATA, "%s: not valid CSV: %s", r->journal_path,
+				      csv_strerror(csv_error(&parser)));
+	} else {
+		rc = ps.rc;
+	}
+	r->journal_foreign = ps.nheader != REPORT_NCOLUMNS;
+	for (size_t i = 0; i < REPORT_NCOLUMNS; i++)
+		r->journal_foreign |= ps.col[i] != (int)i;
+	for (size_t i = 0; i < ps.nfield; i++)
+		free(ps.field[i]);
+	csv_free(&parser);
+	return rc;
+}
+
+/* The journal read (whole lines), its run finished: with its own verdict,
+ * or ABORTED. */
+static enum rig_rc conclude(struct report *r, const char *name, struct rig_err *err)
+{
+	const struct report_rec *last = &r->rows[r->nrows - 1];
+	if (report_rec_is_verdict(last)) {
+		/* The run ended; the crash came while publishing. */
+		r->verdict = strcmp(last->result, "PASS") == 0   ? REPORT_PASS
+			     : strcmp(last->result, "FAIL") == 0 ? REPORT_FAIL
+								 : REPORT_ABORTED;
+		text_clean(r->reason, sizeof r->reason, last->note);
+		return RIG_OK;
+	}
+	char reason[256];
+	snprintf(reason, sizeof reason,
+		 "run did not finish: recovered from %s; last row %.40s/%.40s/%.40s", name,
+		 last->phase, last->step, last->quantity);
+	struct report_row row = REPORT_ROW_EMPTY;
+	row.phase = "run";
+	row.step = "end";
+	row.quantity = "verdict";
+	row.result = "ABORTED";
+	row.note = reason;
+	/* A journal in other columns is not appended to (its lines would not
+	 * match its header); publishing renders the rows kept. */
+	enum rig_rc rc = r->journal_foreign ? report_keep(r, &row, err)
+					    : report_journal_row(r, &row, err);
+	if (rc)
+		return rc;
+	r->verdict = REPORT_ABORTED;
+	snprintf(r->reason, sizeof r->reason, "%s", reason);
+	return RIG_OK;
+}
+
+/* Recover one journal; *made = true if a report was published. */
+static enum rig_rc recover_one(const char *dir, const char *name, bool *made,
+			       struct rig_err *err)
+{
+	struct report_meta none = { 0 };
+	struct report *r = NULL;
+	char *bytes = NULL;
+	size_t len = 0;
+	enum rig_rc rc = report_alloc(&r, dir, &none, err);
+	if (rc)
+		return rc;
+	snprintf(r->journal_path, sizeof r->journal_path, "%s/%s", dir, name);
+	r->journal_fd = open(r->journal_path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (r->journal_fd < 0) {
+		rc = errno == ENOENT ? RIG_OK /* another recoverer was faster */
+				     : rig_fail_errno(err, RIG_E_IO, errno, "cannot open %s",
+						      r->journal_path);
+		goto out;
+	}
+	if (flock(r->journal_fd, LOCK_EX | LOCK_NB) < 0) {
+		rc = errno == EWOULDBLOCK ? RIG_OK /* a live run */
+					  : rig_fail_errno(err, RIG_E_IO, errno, "cannot lock %s",
+							   r->journal_path);
+		goto out;
+	}
+	if (access(r->journal_path, F_OK) < 0) /* published while we waited */
+		goto out;
+	if ((rc = report_read_all(r->journal_fd, &bytes, &len, r->journal_path, err)))
+		goto out;
+	/* A torn last line (power cut mid-write) is dropped. */
+	char *nl = memrchr(bytes, '\n', len);
+	size_t whole = nl ? (size_t)(nl - bytes) + 1 : 0;
+	if (whole < len) {
+		if (ftruncate(r->journal_fd, (off_t)whole) < 0 || fsync(r->journal_fd) < 0) {
+			rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot truncate %s", r->journal_path);
+			goto out;
+		}
+		len = whole;
+	}
+	if ((rc = parse_journal(r, bytes, len, err)))
+		goto out;
+	if (r->nrows == 0) {
+		/* Died while opening: nothing was measured, nothing to report. */
+		if (unlink(r->journal_path) < 0)
+			rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot remove %s", r->journal_path);
+		goto out;
+	}
+	if ((rc = conclude(r, name, err)) || (rc = report_publish(r, true, err)))
+		goto out;
+	*made = true;
+out:
+	free(bytes);
+	report_close(r);
+	return rc;
+}
+
+enum rig_rc report_recover_orphans(const char *dir, unsigned *recovered, struct rig_err *err)
+{
+	enum rig_rc first = RIG_OK;
+	unsigned n = 0;
+	DIR *d = opendir(dir);
+	if (recovered)
+		*recovered = 0;
+	if (!d)
+		return errno == ENOENT ? RIG_OK : report_dir_error(dir, errno, "opendir", err);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name), sl = strlen(REPORT_JOURNAL_SUFFIX);
+		if (len <= sl || strcmp(de->d_name + len - sl, REPORT_JOURNAL_SUFFIX) != 0)
+			continue;
+		bool made = false;
+		struct rig_err e1 = { 0 };
+		enum rig_rc rc = recover_one(dir, de->d_name, &made, &e1);
+		if (rc && !first) {
+			first = rc;
+			if (err)
+				*err = e1;
+		}
+		n += made;
+	}
+	closedir(d);
+	if (recovered)
+		*recovered = n;
+	return first;
+}
