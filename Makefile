@@ -347,6 +347,9 @@ install: $(BUILD)/rig
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	  rig/dist/rig-station.service.in > $(DESTDIR)$(UNITDIR)/rig-station.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/rig-station.service
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	  rig/dist/rig-sync.service.in > $(DESTDIR)$(UNITDIR)/rig-sync.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/rig-sync.service
 	@set -e; keep() { if [ -e "$$2" ]; then echo "  kept $$2"; else install -m 644 "$$1" "$$2"; fi; }; \
 	  keep fixtures/pi-bench.ini $(ETC_RIG)/fixtures/pi-bench.ini; \
 	  sed 's|^lock = .*|lock = /run/lock/rig-sim-bench.lock  ; flock(2) taken for the length of a run|' \
@@ -358,7 +361,7 @@ install: $(BUILD)/rig
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rig $(DESTDIR)$(MANDIR)/man1/rig.1 \
-	  $(DESTDIR)$(UNITDIR)/rig-station.service
+	  $(DESTDIR)$(UNITDIR)/rig-station.service $(DESTDIR)$(UNITDIR)/rig-sync.service
 	@echo "kept $(SYSCONFDIR)/rig, $(SYSCONFDIR)/udev/rules.d/60-rig.rules and $(SYSCONFDIR)/default/rig (the bench's settings)"
 
 # make deb: a Debian package of this build (native architecture, or the

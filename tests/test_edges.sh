@@ -62,5 +62,25 @@ check "lock = the fixture: the fixture unchanged" "$(yes_if cmp -s "$fx" "$d/bef
 check "lock = the fixture: the message names it ($(head -c 200 "$d/err"))" \
   "$(yes_if grep -q "sim.ini holds .* not a rig lock" "$d/err")"
 
+# ---- rig zero and rig tare at once on one fixture -----------------------
+# Each read the fixture, changed its keys and renamed its copy over it: the
+# later rename threw the other's change away.
+for i in 1 2 3; do
+  d="$work/zero-tare-$i"
+  fx=$(fixture "$d")
+  rig zero --fixture "$fx" --yes >"$d/zero.out" 2>&1 &
+  zp=$!
+  rig tare --fixture "$fx" --yes >"$d/tare.out" 2>&1 &
+  tp=$!
+  wait $zp; zrc=$?
+  wait $tp; trc=$?
+  check "zero and tare at once ($i): both exit 0 (zero $zrc, tare $trc)" \
+    "$([ $zrc = 0 ] && [ $trc = 0 ] && echo 1 || echo 0)"
+  check "zero and tare at once ($i): both changes in the fixture" \
+    "$(yes_if [ "$(grep -c '^zero_mm = 5.000 \|^offset_counts = 80000 ' "$fx")" = 0 ])"
+  check "zero and tare at once ($i): 4 changes in its history" \
+    "$(yes_if [ "$(grep -c '^20' "$fx.history")" = 4 ])"
+done
+
 echo "test_edges: $((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]

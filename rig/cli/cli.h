@@ -50,6 +50,8 @@ int cmd_grr(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_station(int argc, char **argv);
 int cmd_index(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 

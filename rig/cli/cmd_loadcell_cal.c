@@ -122,7 +122,8 @@ int cmd_loadcell_cal(int argc, char **argv)
 		{ "loadcell", "offset_counts", offset_s },
 		{ "loadcell", "cal_date", date },
 	};
-	if ((rc = ini_edit_apply(s.fx.path, edits, sizeof edits / sizeof edits[0], &err)))
+	if ((rc = fixture_commit(s.fx.path, edits, sizeof edits / sizeof edits[0],
+				  "rig loadcell-cal", &err)))
 		goto out;
 	double rtz = zero2 - zero1, span = with_mass - zero;
 	printf("loadcell-cal: %.1f g: zero %.1f / %.1f counts, with mass %.1f counts\n",

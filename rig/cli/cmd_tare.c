@@ -82,7 +82,8 @@ int cmd_tare(int argc, char **argv)
 		{ "loadcell", "offset_counts", value },
 		{ "loadcell", "tare_date", date },
 	};
-	if ((rc = ini_edit_apply(s.fx.path, edits, sizeof edits / sizeof edits[0], &err)))
+	if ((rc = fixture_commit(s.fx.path, edits, sizeof edits / sizeof edits[0], "rig tare",
+				  &err)))
 		goto out;
 	double shift_counts = zero_counts - cfg->offset_counts;
 	printf("tare: offset_counts %s (was %.1f, %+.1f counts", value,

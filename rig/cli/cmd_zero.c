@@ -135,7 +135,7 @@ int cmd_zero(int argc, char **argv)
 		{ "laser", "zero_mm", value },
 		{ "laser", "zero_date", date },
 	};
-	if ((rc = ini_edit_apply(s.fx.path, edits, 2, &err)))
+	if ((rc = fixture_commit(s.fx.path, edits, 2, "rig zero", &err)))
 		goto out;
 	printf("laser zero: %s mm (was %.6f mm, change %+.1f um), spread %.2f um, "
 	       "%zu readings, %zu error codes, %zu lost; written to %s\n",

@@ -15,6 +15,8 @@ const struct rig_command rig_commands[] = {
 	{ "grr", cmd_grr, "repeatability of the bench on one pen, against the tolerance" },
 	{ "stats", cmd_stats, "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
 	{ "index", cmd_index, "index a report folder's runs in its SQLite index, or rebuild it" },
+	{ "sync", cmd_sync, "send queued runs to the line's results database, each exactly once" },
+	{ "db", cmd_db, "create or update the results database's schema (rig db migrate URL)" },
 	{ "plot", cmd_plot, "draw SVG plots from a run report or a sweep" },
 	{ "analyze", cmd_analyze, "measure stroke depth and rate in a recorded laser capture" },
 	{ "monitor", cmd_monitor, "live laser, force and pen readings for setting up a fixture" },

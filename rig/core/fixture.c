@@ -59,10 +59,13 @@ static const struct ini_field fields[] = {
 	{ "io", "lamp_amber_line", INI_TEXT, FX(io.lamp_amber_line), 0, 0, true, NULL, NULL, false, false, NULL },
 	{ "io", "lamp_red_line", INI_TEXT, FX(io.lamp_red_line), 0, 0, true, NULL, NULL, false, false, NULL },
 	{ "io", "buzzer_line", INI_TEXT, FX(io.buzzer_line), 0, 0, false, NULL, NULL, false, false, NULL },
+
+	{ "results", "url", INI_ASCII, FX(results.url), 0, 0, false, NULL, NULL, false, false, NULL },
+	{ "results", "passfile", INI_PATH, FX(results.passfile), 0, 0, false, NULL, NULL, false, false, NULL },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
-static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io", "sim" };
+static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io", "results", "sim" };
 
 static const struct ini_schema schema = {
 	.fields = fields,

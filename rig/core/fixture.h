@@ -72,6 +72,12 @@ struct fixture_io {
 	char buzzer_line[48];        /* may be empty */
 };
 
+/* The line's results database (optional; docs/results-db.md). */
+struct fixture_results {
+	char url[512];               /* postgresql://user@host/db, no password; "" none */
+	char passfile[PATH_MAX];     /* libpq password file; "" libpq's default */
+};
+
 struct fixture_where {
 	char section[24];
 	char key[40];
@@ -86,6 +92,7 @@ struct fixture {
 	struct fixture_laser laser;
 	struct fixture_loadcell loadcell;
 	struct fixture_io io;
+	struct fixture_results results;
 	bool has_sim;                /* a [sim] section: in-process virtual bench */
 	struct sim_param *sim;       /* its entries, origin "file:line" */
 	size_t nsim;
@@ -103,5 +110,15 @@ void fixture_free(struct fixture *f);
 int fixture_line(const struct fixture *f, const char *section, const char *key);
 /* A port or chip of the in-process virtual bench ("sim:..."). */
 bool fixture_is_sim(const char *port_or_chip);
+
+struct ini_edit;
+/* Commit a change to the fixture file at path: the one place where a
+ * fixture is changed. Each section.key set as ini_edit_commit() does
+ * (locked, atomic, symlink, mode and owner kept, read-only refused); the
+ * file as it was kept as PATH.prev; one line per key appended to
+ * PATH.history (tab-separated: when, who, `why`, section.key, old, new)
+ * before the new file takes its place. On error nothing has changed. */
+enum rig_rc fixture_commit(const char *path, const struct ini_edit *edits, size_t n,
+			   const char *why, struct rig_err *err);
 
 #endif

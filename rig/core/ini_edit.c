@@ -3,6 +3,13 @@
  * Works on lines, not on a parsed tree, so everything a person wrote
  * (comments, blank lines, order, spacing before the value, a comment after
  * it) stays as it was. Only the value text of the edited keys changes.
+ *
+ * Writing back is where a bench's settings can be lost, so it is careful:
+ * the file is read and replaced under a flock(2) on it (writers one at a
+ * time, none losing another's change); a symlink is followed and stays a
+ * link; the new text goes to a temporary file created O_EXCL|O_NOFOLLOW
+ * beside the target, given the target's mode, owner and group, fsync'd and
+ * renamed over it; a file nobody may write is refused, not replaced.
  */
 #include "core/ini_edit.h"
 
@@ -12,11 +19,19 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/clock.h"
+
+#define LOCK_WAIT_S 10 /* another writer holds a fixture for milliseconds */
 
 struct text {
 	char **lines;
@@ -107,9 +122,10 @@ static char *replace_value(const char *line, const char *val, const char *value)
 	return out;
 }
 
-static enum rig_rc apply_one(struct text *t, const char *path,
-			     const struct ini_edit *e, struct rig_err *err)
+static enum rig_rc apply_one(struct text *t, const char *path, const struct ini_edit *e,
+			     struct ini_change *ch, struct rig_err *err)
 {
+	*ch = (struct ini_change){ .section = e->section, .key = e->key, .new_value = e->value };
 	char cur[128] = "";
 	bool found_section = false;
 	size_t last_in_section = 0; /* index after the section's last non-blank line */
@@ -127,6 +143,9 @@ static enum rig_rc apply_one(struct text *t, const char *path,
 			continue;
 		const char *val;
 		if (key_line(t->lines[i], e->key, &val)) {
+			ch->existed = true;
+			snprintf(ch->old_value, sizeof ch->old_value, "%.*s",
+				 (int)(value_end(val) - val), val);
 			char *nl = replace_value(t->lines[i], val, e->value);
 			if (!nl)
 				return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
@@ -150,86 +169,290 @@ static enum rig_rc apply_one(struct text *t, const char *path,
 	return RIG_OK;
 }
 
-static enum rig_rc write_atomic(const char *path, const struct text *t,
-				struct rig_err *err)
+/* Create a temporary file beside target: O_EXCL|O_NOFOLLOW, so a name
+ * planted there (a symlink to somebody's file) is never written through;
+ * the name has a random part, so it cannot be planted in advance. */
+static int create_beside(const char *target, char *tmp, size_t cap, int *err_no)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-		return rig_fail(err, RIG_E_IO, "%s: path too long", path);
+	for (int tries = 0; tries < 16; tries++) {
+		uint32_t r = 0;
+		if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+			r = (uint32_t)clock_now_ns(clock_real()) ^ (uint32_t)tries * 2654435761u;
+		if (snprintf(tmp, cap, "%s.tmp.%ld.%08x", target, (long)getpid(), r) >= (int)cap) {
+			*err_no = ENAMETOOLONG;
+			return -1;
+		}
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST) {
+			*err_no = errno;
+			return fd;
+		}
+	}
+	*err_no = EEXIST;
+	return -1;
+}
+
+static void fsync_dir_of(const char *path)
+{
+	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return rig_fail_errno(err, RIG_E_IO, errno, "%s: cannot write %s", path, tmp);
-	FILE *fp = fdopen(fd, "w");
-	if (!fp) {
-		close(fd);
-		unlink(tmp);
-		return rig_fail_errno(err, RIG_E_IO, errno, "%s", tmp);
-	}
-	for (size_t i = 0; i < t->n; i++)
-		fputs(t->lines[i], fp);
-	bool ok = fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-	int saved = errno;
-	ok = (fclose(fp) == 0) && ok;
-	if (!ok) {
-		unlink(tmp);
-		return rig_fail_errno(err, RIG_E_IO, saved, "%s: writing %s", path, tmp);
-	}
-	if (rename(tmp, path)) {
-		saved = errno;
-		unlink(tmp);
-		return rig_fail_errno(err, RIG_E_IO, saved, "%s: replacing it", path);
-	}
 	int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
-		fsync(dfd);
+		if (fsync(dfd)) {
+			/* the rename is done; a folder that cannot sync is the disk's word */
+		}
 		close(dfd);
 	}
+}
+
+/* Write len bytes to a new file beside target with st's mode, owner and
+ * group, and rename it to `to` (target itself, or its .prev). */
+static enum rig_rc replace_with(const char *target, const char *to, const struct stat *st,
+				const char *bytes, size_t len, struct rig_err *err)
+{
+	char tmp[PATH_MAX];
+	int e;
+	int fd = create_beside(target, tmp, sizeof tmp, &e);
+	if (fd < 0)
+		return rig_fail_errno(err, RIG_E_IO, e, "%s: cannot create a temporary file beside it",
+				      target);
+	const char *step = "keeping its owner and group";
+	bool ok = (st->st_uid == geteuid() && st->st_gid == getegid()) ||
+		  fchown(fd, st->st_uid, st->st_gid) == 0;
+	if (ok) {
+		step = "keeping its mode";
+		ok = fchmod(fd, st->st_mode & 07777) == 0;
+	}
+	for (size_t off = 0; ok && off < len;) {
+		step = "writing";
+		ssize_t w = write(fd, bytes + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		ok = w > 0;
+		off += ok ? (size_t)w : 0;
+	}
+	if (ok) {
+		step = "syncing";
+		ok = fsync(fd) == 0;
+	}
+	e = errno;
+	ok = close(fd) == 0 && ok;
+	if (ok && rename(tmp, to) != 0) {
+		step = "renaming it into place";
+		e = errno;
+		ok = false;
+	}
+	if (!ok) {
+		unlink(tmp);
+		return rig_fail_errno(err, RIG_E_IO, e, "%s: not changed: %s %s", target, step,
+				      tmp);
+	}
+	fsync_dir_of(to);
 	return RIG_OK;
+}
+
+/* Open target and flock it. A writer before us replaced the file by
+ * rename while we waited: then the lock we got is on the old file, and we
+ * take the new one's. */
+static enum rig_rc lock_target(const char *target, int *fd_out, struct rig_err *err)
+{
+	struct rig_clock *clk = clock_real();
+	uint64_t deadline = clock_now_ns(clk) + (uint64_t)LOCK_WAIT_S * RIG_NS_PER_S;
+	for (;;) {
+		int fd = open(target, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			return rig_fail_errno(err, RIG_E_IO, errno, "%s", target);
+		while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			if ((errno != EWOULDBLOCK && errno != EINTR) ||
+			    clock_now_ns(clk) >= deadline) {
+				int e = errno;
+				close(fd);
+				return e == EWOULDBLOCK
+					       ? rig_fail(err, RIG_E_BUSY,
+							  "%s: another process has been writing it for "
+							  "%d s: not changed",
+							  target, LOCK_WAIT_S)
+					       : rig_fail_errno(err, RIG_E_IO, e, "%s: cannot lock it",
+								target);
+			}
+			clock_sleep_ns(clk, 10 * RIG_NS_PER_MS);
+		}
+		struct stat held, now;
+		if (fstat(fd, &held) == 0 && stat(target, &now) == 0 && held.st_dev == now.st_dev &&
+		    held.st_ino == now.st_ino) {
+			*fd_out = fd;
+			return RIG_OK;
+		}
+		close(fd);
+	}
+}
+
+/* A file marked read-only, or one this user may not write, is refused:
+ * replacing it (the folder may be writable) would overrule its owner. */
+static enum rig_rc check_writable(const char *target, const struct stat *st,
+				  struct rig_err *err)
+{
+	if (!S_ISREG(st->st_mode))
+		return rig_fail(err, RIG_E_IO, "%s: not a plain file: not changed", target);
+	if (!(st->st_mode & 0222))
+		return rig_fail(err, RIG_E_IO,
+				"%s is read-only (mode %04o): not changed; make it writable to "
+				"record the new values",
+				target, (unsigned)(st->st_mode & 07777));
+	if (access(target, W_OK) != 0)
+		return rig_fail_errno(err, RIG_E_IO, errno, "%s: you may not write it: not changed",
+				      target);
+	return RIG_OK;
+}
+
+static enum rig_rc read_fd(int fd, const char *path, char **buf, size_t *len,
+			   struct rig_err *err)
+{
+	size_t cap = 4096, n = 0;
+	char *b = malloc(cap);
+	for (;;) {
+		if (!b)
+			return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
+		ssize_t r = pread(fd, b + n, cap - n, (off_t)n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(b);
+			return rig_fail_errno(err, RIG_E_IO, errno, "%s: reading", path);
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n == cap) {
+			char *nb = realloc(b, cap *= 2);
+			if (!nb)
+				free(b);
+			b = nb;
+		}
+	}
+	*buf = b;
+	*len = n;
+	return RIG_OK;
+}
+
+/* Split bytes into lines, each ending in a newline (a last line without
+ * one gets one, so appends stay lines). */
+static enum rig_rc split_lines(const char *buf, size_t len, struct text *t, const char *path,
+			       struct rig_err *err)
+{
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(buf + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (buf + at)) + 1 : len - at;
+		char *copy = malloc(n + 2);
+		if (!copy || text_insert(t, t->n, copy)) {
+			free(copy);
+			return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
+		}
+		memcpy(copy, buf + at, n);
+		copy[n] = '\0';
+		if (copy[n - 1] != '\n')
+			strcpy(copy + n, "\n");
+		at += n;
+	}
+	return RIG_OK;
+}
+
+static char *join_lines(const struct text *t, size_t *len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->n; i++)
+		n += strlen(t->lines[i]);
+	char *out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	size_t at = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t k = strlen(t->lines[i]);
+		memcpy(out + at, t->lines[i], k);
+		at += k;
+	}
+	out[at] = '\0';
+	*len = at;
+	return out;
+}
+
+static enum rig_rc check_edits(const char *path, const struct ini_edit *edits, size_t n,
+			       struct rig_err *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strpbrk(edits[i].value, "\r\n") || strpbrk(edits[i].key, "=:[]\r\n"))
+			return rig_fail(err, RIG_E_INTERNAL,
+					"%s: refusing to write a line break into %s", path,
+					edits[i].key);
+	return RIG_OK;
+}
+
+/* Under the lock: read, edit, keep the previous version, tell `committed`,
+ * replace. */
+static enum rig_rc edit_locked(int fd, const char *target, const struct ini_edit *edits,
+			       size_t n, const struct ini_commit *how, struct rig_err *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return rig_fail_errno(err, RIG_E_IO, errno, "%s", target);
+	enum rig_rc rc = check_writable(target, &st, err);
+	if (rc)
+		return rc;
+	struct text t = { 0 };
+	char *old = NULL, *new = NULL;
+	size_t old_len = 0, new_len = 0;
+	struct ini_change *ch = calloc(n ? n : 1, sizeof *ch);
+	if (!ch)
+		return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", target);
+	if ((rc = read_fd(fd, target, &old, &old_len, err)) ||
+	    (rc = split_lines(old, old_len, &t, target, err)))
+		goto out;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = apply_one(&t, target, &edits[i], &ch[i], err);
+	if (rc)
+		goto out;
+	if (!(new = join_lines(&t, &new_len))) {
+		rc = rig_fail(err, RIG_E_NOMEM, "%s: out of memory", target);
+		goto out;
+	}
+	char prev[PATH_MAX];
+	if (how && how->keep_previous &&
+	    (snprintf(prev, sizeof prev, "%s.prev", target) >= (int)sizeof prev ||
+	     (rc = replace_with(target, prev, &st, old, old_len, err))))
+		goto out;
+	if (how && how->committed && (rc = how->committed(how->ctx, target, ch, n, err)))
+		goto out;
+	rc = replace_with(target, target, &st, new, new_len, err);
+out:
+	free(ch);
+	free(old);
+	free(new);
+	text_free(&t);
+	return rc;
+}
+
+enum rig_rc ini_edit_commit(const char *path, const struct ini_edit *edits, size_t n,
+			    const struct ini_commit *how, struct rig_err *err)
+{
+	enum rig_rc rc = check_edits(path, edits, n, err);
+	if (rc)
+		return rc;
+	/* A symlinked fixture: its target is changed; the link stays. */
+	char target[PATH_MAX];
+	if (!realpath(path, target))
+		return rig_fail_errno(err, RIG_E_IO, errno, "%s", path);
+	int fd = -1;
+	if ((rc = lock_target(target, &fd, err)))
+		return rc;
+	rc = edit_locked(fd, target, edits, n, how, err);
+	close(fd); /* and the lock with it */
+	return rc;
 }
 
 enum rig_rc ini_edit_apply(const char *path, const struct ini_edit *edits,
 			   size_t n, struct rig_err *err)
 {
-	struct text t = { 0 };
-	enum rig_rc rc = RIG_OK;
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *fp = fopen(path, "r");
-	if (!fp)
-		return rig_fail_errno(err, RIG_E_IO, errno, "%s", path);
-	ssize_t len;
-	while ((len = getline(&line, &cap, fp)) >= 0) {
-		char *copy = malloc((size_t)len + 2);
-		if (!copy || text_insert(&t, t.n, copy)) {
-			free(copy);
-			rc = rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
-			goto out;
-		}
-		memcpy(copy, line, (size_t)len + 1);
-		/* A last line without a newline gets one, so appends stay lines. */
-		if (len == 0 || copy[len - 1] != '\n')
-			strcpy(copy + len, "\n");
-	}
-	if (ferror(fp)) {
-		rc = rig_fail_errno(err, RIG_E_IO, errno, "%s: reading", path);
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (strpbrk(edits[i].value, "\r\n") || strpbrk(edits[i].key, "=:[]\r\n")) {
-			rc = rig_fail(err, RIG_E_INTERNAL, "%s: refusing to write a line break into %s",
-				      path, edits[i].key);
-			goto out;
-		}
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = apply_one(&t, path, &edits[i], err);
-	if (!rc)
-		rc = write_atomic(path, &t, err);
-out:
-	free(line);
-	fclose(fp);
-	text_free(&t);
-	return rc;
+	return ini_edit_commit(path, edits, n, NULL, err);
 }
 
 void ini_today(char out[11])

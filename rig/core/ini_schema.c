@@ -113,6 +113,53 @@ enum rig_rc ini_schema_number(const struct ini_schema *s, const struct ini_field
 	return RIG_OK;
 }
 
+enum rig_rc ini_schema_list(const struct ini_schema *sc, const struct ini_field *fd,
+			    const char *path, int line, const char *value, double *v, size_t cap,
+			    size_t *n, bool increasing, struct rig_err *err)
+{
+	char item[64];
+	const char *s = value;
+	*n = 0;
+	if (!*value)
+		return ini_schema_fail(sc, fd, path, line, err, "%s",
+				       "expected a list of points (e.g. 250, 500, 1000), found nothing");
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		size_t len = strcspn(s, ",");
+		while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		if (len == 0)
+			return ini_schema_fail(sc, fd, path, line, err,
+					       "expected a number for point %zu, found an empty item",
+					       *n + 1);
+		if (len >= sizeof item)
+			return ini_schema_fail(sc, fd, path, line, err, "point %zu is not a number",
+					       *n + 1);
+		memcpy(item, s, len);
+		item[len] = '\0';
+		if (*n == cap)
+			return ini_schema_fail(sc, fd, path, line, err,
+					       "expected at most %zu points, found more", cap);
+		double x;
+		enum rig_rc rc = ini_schema_number(sc, fd, path, line, item, &x, err);
+		if (rc)
+			return rc;
+		if (increasing && *n && x == v[*n - 1])
+			return ini_schema_fail(sc, fd, path, line, err,
+					       "expected each point once, found %.9g twice", x);
+		if (increasing && *n && x < v[*n - 1])
+			return ini_schema_fail(sc, fd, path, line, err,
+					       "expected points in increasing order, found %.9g after %.9g",
+					       x, v[*n - 1]);
+		v[(*n)++] = x;
+		s = strchr(s, ',');
+		if (!s)
+			return RIG_OK;
+		s++;
+	}
+}
+
 static bool valid_date(const char *s)
 {
 	int y, m, d;

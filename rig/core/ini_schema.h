@@ -89,6 +89,11 @@ bool ini_parse_number(const char *text, double *out);
 enum rig_rc ini_schema_number(const struct ini_schema *s, const struct ini_field *fd,
 			      const char *path, int line, const char *text, double *out,
 			      struct rig_err *err);
+/* A comma-separated list of numbers ("250, 500, 1000"), each in fd's
+ * range: at least one, at most cap, strictly increasing when asked. */
+enum rig_rc ini_schema_list(const struct ini_schema *s, const struct ini_field *fd,
+			    const char *path, int line, const char *value, double *v, size_t cap,
+			    size_t *n, bool increasing, struct rig_err *err);
 /* fd's unit for messages ("" when it has none). */
 const char *ini_field_unit(const struct ini_field *fd);
 

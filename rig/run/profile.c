@@ -108,48 +108,8 @@ static enum rig_rc parse_points(const struct ini_schema *sc, const struct ini_fi
 				struct rig_err *err)
 {
 	struct profile_points *pts = dst;
-	char item[64];
-	const char *s = value;
-	pts->n = 0;
-	if (!*value)
-		return ini_schema_fail(sc, fd, path, line, err, "%s",
-				       "expected a list of points (e.g. 250, 500, 1000), found nothing");
-	for (;;) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		size_t len = strcspn(s, ",");
-		while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-			len--;
-		if (len == 0)
-			return ini_schema_fail(sc, fd, path, line, err,
-					       "expected a number for point %zu, found an empty item",
-					       pts->n + 1);
-		if (len >= sizeof item)
-			return ini_schema_fail(sc, fd, path, line, err, "point %zu is not a number",
-					       pts->n + 1);
-		memcpy(item, s, len);
-		item[len] = '\0';
-		if (pts->n == PROFILE_MAX_POINTS)
-			return ini_schema_fail(sc, fd, path, line, err,
-					       "expected at most %d points, found more",
-					       PROFILE_MAX_POINTS);
-		double v;
-		enum rig_rc rc = ini_schema_number(sc, fd, path, line, item, &v, err);
-		if (rc)
-			return rc;
-		if (pts->n && v == pts->v[pts->n - 1])
-			return ini_schema_fail(sc, fd, path, line, err,
-					       "expected each point once, found %.9g twice", v);
-		if (pts->n && v < pts->v[pts->n - 1])
-			return ini_schema_fail(sc, fd, path, line, err,
-					       "expected points in increasing order, found %.9g after %.9g",
-					       v, pts->v[pts->n - 1]);
-		pts->v[pts->n++] = v;
-		s = strchr(s, ',');
-		if (!s)
-			return RIG_OK;
-		s++;
-	}
+	return ini_schema_list(sc, fd, path, line, value, pts->v, PROFILE_MAX_POINTS, &pts->n,
+			       true, err);
 }
 
 static enum rig_rc parse_rule(const struct ini_schema *sc, const struct ini_field *fd,

@@ -15,7 +15,7 @@ enum rig_rc store_db_open(struct store_db **out, const char *where, const char *
 {
 	*out = NULL;
 	if (store_is_url(where))
-		return store_pg_open(out, where, passfile, err);
+		return store_pg_open(out, where, passfile, 0, err);
 	return store_sqlite_open(out, where, err);
 }
 

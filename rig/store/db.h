@@ -1,9 +1,8 @@
 /* db.h - one small interface over the two results databases: the station's
  * SQLite index (store/sqlite.c) and the line's PostgreSQL (store/pg.c).
  *
- * Both run the same SQL (docs/results-db.md): parameters are $1, $2 ... in
- * ascending order of first use (SQLite numbers named parameters in that
- * order too), values travel as text (NULL for a missing value) except
+ * Both run the same SQL (docs/results-db.md): parameters are $1, $2 ...
+ * (bound by name on SQLite), values travel as text (NULL for a missing value) except
  * parameters given a length, which go as binary (bytea / blob). Rows come
  * back as text cells (NULL for SQL NULL) to a callback. A struct store_db
  * is allocated by store_db_open() and freed by store_db_close().
@@ -70,8 +69,10 @@ bool store_is_url(const char *where);
 
 /* Backends (store/sqlite.c, store/pg.c). */
 enum rig_rc store_sqlite_open(struct store_db **out, const char *path, struct rig_err *err);
+/* timeout_ms: longest wait for one statement (0: 20 s); connecting may
+ * take half as long. */
 enum rig_rc store_pg_open(struct store_db **out, const char *url, const char *passfile,
-			  struct rig_err *err);
+			  unsigned timeout_ms, struct rig_err *err);
 /* A URL that carries a password is refused (RIG_E_CONFIG): credentials go
  * in a password file or libpq's environment, never in fixtures, command
  * lines, reports or logs. */

@@ -160,10 +160,16 @@ static void pg_close(struct store_db *db)
 	free(db);
 }
 
+static void quiet_notice(void *ctx, const char *message)
+{
+	(void)ctx;
+	(void)message;
+}
+
 static const struct store_ops pg_ops = { .exec = pg_exec, .close = pg_close };
 
 enum rig_rc store_pg_open(struct store_db **out, const char *url, const char *passfile,
-			  struct rig_err *err)
+			  unsigned timeout_ms, struct rig_err *err)
 {
 	*out = NULL;
 	enum rig_rc rc = store_url_check(url, err);
@@ -174,14 +180,16 @@ enum rig_rc store_pg_open(struct store_db **out, const char *url, const char *pa
 		return rig_fail(err, RIG_E_NOMEM, "out of memory connecting to %s", url);
 	db->ops = &pg_ops;
 	db->kind = STORE_PG;
-	db->timeout_ms = PG_TIMEOUT_MS;
+	db->timeout_ms = timeout_ms ? timeout_ms : PG_TIMEOUT_MS;
+	char connect_s[16]; /* libpq's connect_timeout: whole seconds, >= 2 */
+	snprintf(connect_s, sizeof connect_s, "%u", db->timeout_ms < 4000 ? 2 : db->timeout_ms / 2000);
 	snprintf(db->name, sizeof db->name, "%s", url);
 	/* Later keywords do not override what the URL says (expand_dbname
 	 * applies the URL in place of dbname, in order). */
 	const char *keys[] = { "connect_timeout", "keepalives_idle", "keepalives_interval",
 			       "keepalives_count", "application_name", "passfile", "dbname",
 			       NULL };
-	const char *vals[] = { "10", "10", "5", "3", "rig", passfile, url, NULL };
+	const char *vals[] = { connect_s, "10", "5", "3", "rig", passfile, url, NULL };
 	if (!passfile) { /* drop the passfile pair: libpq's own defaults apply */
 		keys[5] = "dbname";
 		vals[5] = url;
@@ -198,6 +206,7 @@ enum rig_rc store_pg_open(struct store_db **out, const char *url, const char *pa
 		pg_close(db);
 		return rc;
 	}
+	PQsetNoticeProcessor(db->h, quiet_notice, NULL); /* "already exists, skipping" */
 	if (PQsetnonblocking(db->h, 1) != 0) {
 		rc = lost(db, err, "cannot switch to non-blocking mode");
 		pg_close(db);

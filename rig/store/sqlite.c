@@ -64,13 +64,19 @@ static enum rig_rc sq_exec(struct store_db *db, const char *sql, int nparams,
 		if (!st) /* only white space or comments left */
 			break;
 		for (int i = 0; i < nparams && !rc; i++) {
-			int s;
+			/* $N by name, as PostgreSQL numbers them (SQLite numbers
+			 * named parameters in order of first use). */
+			char name[16];
+			snprintf(name, sizeof name, "$%d", i + 1);
+			int at = sqlite3_bind_parameter_index(st, name), s;
+			if (!at)
+				continue;
 			if (!params[i])
-				s = sqlite3_bind_null(st, i + 1);
+				s = sqlite3_bind_null(st, at);
 			else if (lengths && lengths[i] >= 0)
-				s = sqlite3_bind_blob(st, i + 1, params[i], lengths[i], SQLITE_STATIC);
+				s = sqlite3_bind_blob(st, at, params[i], lengths[i], SQLITE_STATIC);
 			else
-				s = sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+				s = sqlite3_bind_text(st, at, params[i], -1, SQLITE_STATIC);
 			if (s != SQLITE_OK)
 				rc = sq_fail(db, err, "cannot bind a value");
 		}
