@@ -33,7 +33,7 @@ def groups_from(reports, by):
     for path in reports:
         with open(path, newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f):
-                v = num(row["measured"])
+                v = num(row.get("measured_full") or row["measured"])
                 if math.isnan(v) or row["result"] not in ("PASS", "FAIL", "MEASURED"):
                     continue
                 grp = {"none": "", "station": row["station"], "profile": row["profile"],

@@ -181,7 +181,7 @@ START_TEST(test_junit_counts_and_names_each_judged_measurement)
 	ck_assert_ptr_nonnull(strstr(x, "time=\"8.5\""));
 	ck_assert_ptr_nonnull(strstr(x, "<testcase classname=\"verify.depth_sweep\" name=\"depth@1000um\" time=\"0\"/>"));
 	ck_assert_ptr_nonnull(strstr(x, "<testcase classname=\"verify.freq_sweep\" name=\"freq@120Hz\""));
-	ck_assert_ptr_nonnull(strstr(x, "message=\"measured 125 Hz, limits 117.6..122.4 Hz, U 0.01\""));
+	ck_assert_ptr_nonnull(strstr(x, "message=\"measured 125.000 Hz (U 0.010 Hz), spec 117.6..122.4 Hz\""));
 	ck_assert_ptr_null(strstr(x, "calibrate.table"));
 	ck_assert_ptr_nonnull(strstr(x, "<property name=\"pen_model\" value=\"DP-25\"/>"));
 	ck_assert_ptr_nonnull(strstr(x, "<property name=\"operator\" value=\"A &amp; B &lt;ops&gt;\"/>"));

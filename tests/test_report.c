@@ -175,19 +175,27 @@ START_TEST(test_report_has_columns_rows_and_verdict_row)
 
 	char **depth = t.cell[6];
 	ck_assert_str_eq(depth[col("phase")], "verify");
-	ck_assert_str_eq(depth[col("measured")], "1012.34568");
-	ck_assert_str_eq(depth[col("low_limit")], "908");  /* guarded: 900 + U */
-	ck_assert_str_eq(depth[col("high_limit")], "1092");
+	ck_assert_str_eq(depth[col("measured")], "1012.3"); /* to U = 8.0 (GUM 7.2.6) */
+	ck_assert_str_eq(depth[col("uncertainty")], "8.0");
+	ck_assert_str_eq(depth[col("measured_full")], "1012.34568");
+	ck_assert_str_eq(depth[col("uncertainty_full")], "8");
+	ck_assert_str_eq(depth[col("low_limit")], "900");  /* the specification */
+	ck_assert_str_eq(depth[col("high_limit")], "1100");
+	ck_assert_str_eq(depth[col("accept_low")], "908.0");  /* guarded: 900 + U */
+	ck_assert_str_eq(depth[col("accept_high")], "1092.0");
+	ck_assert_str_eq(depth[col("conformance_probability")], "1.0000");
 	ck_assert_str_eq(depth[col("n")], "60");
 	ck_assert_str_eq(depth[col("result")], "PASS");
 	ck_assert_str_eq(depth[col("rig_version")], rig_version);
 	char **freq = t.cell[7];
-	ck_assert_str_eq(freq[col("measured")], "120.00123"); /* %.6g would say 120.001 */
+	ck_assert_str_eq(freq[col("measured")], "120.001"); /* to U = 0.010 */
+	ck_assert_str_eq(freq[col("measured_full")], "120.00123"); /* %.6g: 120.001 */
+	ck_assert_str_eq(freq[col("accept_low")], "117.6"); /* simple: the spec, as stated */
 	ck_assert_str_eq(freq[col("std")], "");               /* missing: empty */
 	char **bench = t.cell[8];
 	ck_assert_str_eq(bench[col("quantity")], "bench_time");
 	ck_assert_str_eq(bench[col("unit")], "s");
-	ck_assert_str_eq(bench[col("measured")], "8.25");
+	ck_assert_str_eq(bench[col("measured")], "8.250"); /* no U: 4 digits */
 	ck_assert_str_eq(bench[col("commanded")], "");
 	char **verdict = t.cell[9];
 	ck_assert_str_eq(verdict[col("quantity")], "verdict");
@@ -569,7 +577,7 @@ START_TEST(test_journal_is_read_back_by_column_name)
 	ck_assert_str_eq(t.cell[1][col("phase")], "verify");
 	ck_assert_str_eq(t.cell[1][col("step")], "depth_sweep");
 	ck_assert_str_eq(t.cell[1][col("commanded")], "10");
-	ck_assert_str_eq(t.cell[1][col("measured")], "12.5");
+	ck_assert_str_eq(t.cell[1][col("measured")], "12.50");
 	ck_assert_str_eq(t.cell[1][col("unit")], "um");
 	ck_assert_str_eq(t.cell[1][col("note")], "why");
 	ck_assert_str_eq(t.cell[1][col("std")], "");

@@ -95,7 +95,7 @@ START_TEST(test_production_run_on_virtual_bench_passes_with_full_report)
 	for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
 		ck_assert_msg(strstr(t, must[i]) != NULL, "report lacks %s", must[i]);
 	ck_assert_ptr_null(strstr(t, "\"FAIL\""));
-	ck_assert_ptr_nonnull(strstr(t, "\"run\",\"end\",\"verdict\",\"\",,,,,,,,\"PASS\""));
+	ck_assert_ptr_nonnull(strstr(t, "\"run\",\"end\",\"verdict\",\"\",,,,,,,,,,,\"PASS\""));
 	/* The production profile's budget is 30 s of bench time. */
 	ck_assert_double_gt(res.bench_time_s, 5);
 	ck_assert_double_lt(res.bench_time_s, 30);
@@ -453,7 +453,9 @@ START_TEST(test_saved_trace_reanalysed_gives_the_reported_depth)
 	struct measure_stats st;
 	measure_result(m, &st);
 	ck_assert(st.has_depth);
-	ck_assert_double_eq_tol(st.depth_mean_um, reported, 1e-3);
+	/* measured is given to its U (GUM 7.2.6: 0.1 um here): within half a
+	 * step of the rounding. */
+	ck_assert_double_eq_tol(st.depth_mean_um, reported, 0.05 + 1e-3);
 	measure_free(m);
 	fclose(in);
 	free(name);

@@ -78,6 +78,12 @@ void csv_line_num(struct csv_line *l, double v)
 	csv_line_raw(l, b, strlen(b));
 }
 
+void csv_line_bare(struct csv_line *l, const char *formatted)
+{
+	csv_line_sep(l);
+	csv_line_raw(l, formatted, strlen(formatted));
+}
+
 void csv_line_long(struct csv_line *l, long v)
 {
 	char b[24] = "";

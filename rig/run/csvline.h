@@ -25,6 +25,8 @@ struct csv_line {
 void csv_line_raw(struct csv_line *l, const char *s, size_t n);
 void csv_line_text(struct csv_line *l, const char *text);
 void csv_line_num(struct csv_line *l, double v);
+/* A number already formatted by us (run/text.h), bare; "" is empty. */
+void csv_line_bare(struct csv_line *l, const char *formatted);
 void csv_line_long(struct csv_line *l, long v);
 void csv_line_end(struct csv_line *l);
 void csv_line_header(struct csv_line *l, const char *const *cols, size_t n);

@@ -116,7 +116,10 @@ static enum rig_rc parse_rule(const struct ini_schema *sc, const struct ini_fiel
 			      const char *path, int line, const char *value, void *dst,
 			      struct rig_err *err)
 {
-	if (!decision_rule_parse(value, dst))
+	enum decision_rule *rule = dst;
+	/* conformance (three states) needs the run's INDETERMINATE verdict,
+	 * which comes with it; until then a profile cannot ask for it. */
+	if (!decision_rule_parse(value, rule) || *rule == DECISION_CONFORMANCE)
 		return ini_schema_fail(sc, fd, path, line, err,
 				       "expected simple or guarded, found '%s'", value);
 	return RIG_OK;

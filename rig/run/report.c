@@ -197,6 +197,9 @@ enum rig_rc report_keep(struct report *r, const struct report_row *row, struct r
 		.uncertainty = finite_or_nan(row->uncertainty),
 		.low_limit = finite_or_nan(row->low_limit),
 		.high_limit = finite_or_nan(row->high_limit),
+		.accept_low = finite_or_nan(row->accept_low),
+		.accept_high = finite_or_nan(row->accept_high),
+		.conformance_probability = finite_or_nan(row->conformance_probability),
 		.n = row->n < 0 ? -1 : row->n,
 	};
 	if (oom) {
@@ -226,6 +229,8 @@ struct report_row report_rec_row(const struct report_rec *rec)
 		.unit = rec->unit, .commanded = rec->commanded, .measured = rec->measured,
 		.std = rec->std, .n = rec->n, .uncertainty = rec->uncertainty,
 		.low_limit = rec->low_limit, .high_limit = rec->high_limit,
+		.accept_low = rec->accept_low, .accept_high = rec->accept_high,
+		.conformance_probability = rec->conformance_probability,
 		.result = rec->result, .note = rec->note,
 	};
 }
@@ -259,8 +264,11 @@ enum rig_rc report_add_judged(struct report *r, const struct report_judged *j,
 	row.std = j->std;
 	row.n = j->n;
 	row.uncertainty = j->uncertainty;
-	row.low_limit = j->d->low_limit;
-	row.high_limit = j->d->high_limit;
+	row.low_limit = j->d->spec_low;
+	row.high_limit = j->d->spec_high;
+	row.accept_low = j->d->low_limit;
+	row.accept_high = j->d->high_limit;
+	row.conformance_probability = j->d->conformance_probability;
 	row.result = decision_result_name(j->d->result);
 	row.note = j->d->reason;
 	return report_add(r, &row, err);

@@ -27,7 +27,7 @@
 #include "run/profile.h"
 
 #define REPORT_DEFAULT_DIR "reports"
-#define REPORT_NCOLUMNS 24
+#define REPORT_NCOLUMNS 29
 
 /* The one column table of a report, in order (also the CSV header):
  * the writer (a row as a line) and the recovery reader (a journal's line
@@ -36,14 +36,22 @@ enum report_column_kind {
 	REPORT_COL_META_TEXT, /* char[] in struct report_meta at off */
 	REPORT_COL_META_TIME, /* struct report_meta.started, ISO 8601 UTC */
 	REPORT_COL_TEXT,      /* const char * in struct report_row at off */
-	REPORT_COL_NUM,       /* double in struct report_row at off */
+	REPORT_COL_NUM,       /* double in struct report_row at off, %.9g */
+	REPORT_COL_NUM_U,     /* double at off, to the row's uncertainty (GUM 7.2.6);
+			       * a display: its _full column is what is read back */
+	REPORT_COL_U,         /* the uncertainty, two significant digits, rounded up */
+	REPORT_COL_ACCEPT,    /* an acceptance limit at off: as the profile states it
+			       * when it is the specification limit at aux, else to
+			       * the row's uncertainty */
+	REPORT_COL_PROB,      /* a probability, four decimals */
 	REPORT_COL_COUNT,     /* long in struct report_row at off (< 0: empty) */
 };
 struct report_column {
 	const char *name;
 	enum report_column_kind kind;
 	size_t off;
-	size_t size; /* REPORT_COL_META_TEXT: the field's capacity */
+	size_t size; /* REPORT_COL_META_TEXT: the field's capacity;
+		      * REPORT_COL_ACCEPT: offset of the specification limit */
 };
 extern const struct report_column report_columns[REPORT_NCOLUMNS];
 /* The index of the column called name, or -1. */
@@ -91,8 +99,11 @@ struct report_row {
 	double std;
 	long n;                /* values behind measured (strokes, reads) */
 	double uncertainty;    /* expanded, k = 2 */
-	double low_limit;      /* acceptance limits applied */
+	double low_limit;      /* the specification (as the profile states it) */
 	double high_limit;
+	double accept_low;     /* the acceptance limits the decision rule applied */
+	double accept_high;
+	double conformance_probability; /* of the true value inside the spec */
 	const char *result;    /* "PASS", "FAIL", "WRITTEN", ... or "" */
 	const char *note;      /* reason, date, path ... */
 };
@@ -100,7 +111,9 @@ struct report_row {
 /* A row with every number empty; set what you have. */
 #define REPORT_ROW_EMPTY                                                                     \
 	((struct report_row){ .commanded = NAN, .measured = NAN, .std = NAN, .n = -1,         \
-			      .uncertainty = NAN, .low_limit = NAN, .high_limit = NAN })
+			      .uncertainty = NAN, .low_limit = NAN, .high_limit = NAN,        \
+			      .accept_low = NAN, .accept_high = NAN,                          \
+			      .conformance_probability = NAN })
 
 enum report_verdict { REPORT_PASS, REPORT_FAIL, REPORT_ABORTED };
 
@@ -108,6 +121,7 @@ enum report_verdict { REPORT_PASS, REPORT_FAIL, REPORT_ABORTED };
 struct report_rec {
 	char *phase, *step, *quantity, *unit, *result, *note;
 	double commanded, measured, std, uncertainty, low_limit, high_limit;
+	double accept_low, accept_high, conformance_probability;
 	long n;
 };
 

@@ -16,6 +16,9 @@
 	{ col, REPORT_COL_META_TEXT, offsetof(struct report_meta, field),                    \
 	  sizeof(((struct report_meta *)0)->field) }
 #define ROW(col, kind, field) { col, kind, offsetof(struct report_row, field), 0 }
+#define ACCEPT(col, field, spec)                                                             \
+	{ col, REPORT_COL_ACCEPT, offsetof(struct report_row, field),                         \
+	  offsetof(struct report_row, spec) }
 
 const struct report_column report_columns[REPORT_NCOLUMNS] = {
 	META_TEXT("run_id", run_id),
@@ -34,14 +37,19 @@ const struct report_column report_columns[REPORT_NCOLUMNS] = {
 	ROW("quantity", REPORT_COL_TEXT, quantity),
 	ROW("unit", REPORT_COL_TEXT, unit),
 	ROW("commanded", REPORT_COL_NUM, commanded),
-	ROW("measured", REPORT_COL_NUM, measured),
-	ROW("std", REPORT_COL_NUM, std),
+	ROW("measured", REPORT_COL_NUM_U, measured),
+	ROW("std", REPORT_COL_NUM_U, std),
 	ROW("n", REPORT_COL_COUNT, n),
-	ROW("uncertainty", REPORT_COL_NUM, uncertainty),
+	ROW("uncertainty", REPORT_COL_U, uncertainty),
 	ROW("low_limit", REPORT_COL_NUM, low_limit),
 	ROW("high_limit", REPORT_COL_NUM, high_limit),
+	ACCEPT("accept_low", accept_low, low_limit),
+	ACCEPT("accept_high", accept_high, high_limit),
+	ROW("conformance_probability", REPORT_COL_PROB, conformance_probability),
 	ROW("result", REPORT_COL_TEXT, result),
 	ROW("note", REPORT_COL_TEXT, note),
+	ROW("measured_full", REPORT_COL_NUM, measured),
+	ROW("uncertainty_full", REPORT_COL_NUM, uncertainty),
 };
 
 /* The columns without which a journal cannot be read back as a run. */
@@ -53,6 +61,32 @@ int report_column_index(const char *name)
 		if (strcmp(report_columns[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+/* The columns a person reads: numbers to the row's uncertainty. */
+static void line_rounded(struct csv_line *l, const struct report_column *c,
+			 const struct report_row *row)
+{
+	char b[TEXT_NUM_MAX];
+	double v = *(const double *)((const char *)row + c->off);
+	switch (c->kind) {
+	case REPORT_COL_U:
+		text_u(b, sizeof b, v);
+		break;
+	case REPORT_COL_ACCEPT:
+		if (v == *(const double *)((const char *)row + c->size))
+			text_limit(b, sizeof b, v);
+		else
+			text_num_u(b, sizeof b, v, row->uncertainty);
+		break;
+	case REPORT_COL_PROB:
+		text_num_at(b, sizeof b, v, 4);
+		break;
+	default:
+		text_num_u(b, sizeof b, v, row->uncertainty);
+		break;
+	}
+	csv_line_bare(l, b);
 }
 
 void report_line_row(struct csv_line *l, const struct report_meta *m,
@@ -79,6 +113,9 @@ void report_line_row(struct csv_line *l, const struct report_meta *m,
 			break;
 		case REPORT_COL_COUNT:
 			csv_line_long(l, *(const long *)rp);
+			break;
+		default:
+			line_rounded(l, c, row);
 			break;
 		}
 	}
@@ -134,7 +171,9 @@ void report_columns_read(const int col[REPORT_NCOLUMNS], char *const *field,
 	*row = REPORT_ROW_EMPTY;
 	for (size_t i = 0; i < REPORT_NCOLUMNS; i++) {
 		const struct report_column *c = &report_columns[i];
-		const char *f = col[i] >= 0 ? field[col[i]] : "";
+		if (col[i] < 0)
+			continue; /* not in this journal: empty */
+		const char *f = field[col[i]];
 		char *rp = (char *)row + c->off;
 		switch (c->kind) {
 		case REPORT_COL_META_TEXT:
@@ -148,11 +187,11 @@ void report_columns_read(const int col[REPORT_NCOLUMNS], char *const *field,
 		case REPORT_COL_TEXT:
 			*(const char **)rp = f;
 			break;
-		case REPORT_COL_NUM:
-			*(double *)rp = parse_num(f);
-			break;
 		case REPORT_COL_COUNT:
 			*(long *)rp = *f ? strtol(f, NULL, 10) : -1;
+			break;
+		default: /* a rounded display is overridden by its _full column */
+			*(double *)rp = parse_num(f);
 			break;
 		}
 	}

@@ -19,6 +19,38 @@
 
 #include "run/text.h"
 
+/* "measured 1876.0 um (U 2.4 um), spec 1650..1850 um": numbers to their
+ * uncertainty, limits as the profile states them. */
+static void failure_message(FILE *f, const struct report_rec *rec)
+{
+	char v[TEXT_NUM_MAX], u[TEXT_NUM_MAX], lo[TEXT_NUM_MAX], hi[TEXT_NUM_MAX];
+	text_num_u(v, sizeof v, rec->measured, rec->uncertainty);
+	text_u(u, sizeof u, rec->uncertainty);
+	text_limit(lo, sizeof lo, rec->low_limit);
+	text_limit(hi, sizeof hi, rec->high_limit);
+	fprintf(f, "measured %s", *v ? v : "none");
+	if (*rec->unit)
+		fputc(' ', f);
+	text_xml_put(f, rec->unit);
+	if (*u) {
+		fprintf(f, " (U %s", u);
+		if (*rec->unit)
+			fputc(' ', f);
+		text_xml_put(f, rec->unit);
+		fputc(')', f);
+	}
+	if (*lo && *hi)
+		fprintf(f, ", spec %s..%s", lo, hi);
+	else if (*lo)
+		fprintf(f, ", spec &gt;= %s", lo);
+	else if (*hi)
+		fprintf(f, ", spec &lt;= %s", hi);
+	if ((*lo || *hi) && *rec->unit)
+		fputc(' ', f);
+	if (*lo || *hi)
+		text_xml_put(f, rec->unit);
+}
+
 static void put_num(FILE *f, double v)
 {
 	if (isfinite(v))
@@ -119,18 +151,7 @@ static void write_xml(FILE *f, const struct report *r)
 		if (verdict) {
 			text_xml_put(f, rec->note);
 		} else {
-			fputs("measured ", f);
-			put_num(f, rec->measured);
-			fputc(' ', f);
-			text_xml_put(f, rec->unit);
-			fputs(", limits ", f);
-			put_num(f, rec->low_limit);
-			fputs("..", f);
-			put_num(f, rec->high_limit);
-			fputc(' ', f);
-			text_xml_put(f, rec->unit);
-			fputs(", U ", f);
-			put_num(f, rec->uncertainty);
+			failure_message(f, rec);
 		}
 		fputs("\">", f);
 		text_xml_put(f, rec->note);

@@ -1,6 +1,8 @@
 /* text.c - control characters, broken UTF-8 and formula triggers. */
 #include "run/text.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,4 +137,67 @@ void text_file_serial(char *out, size_t cap, const char *serial)
 		snprintf(out, cap, "unknown");
 	else if (out[0] == '.' || out[0] == '-')
 		out[0] = '_';
+}
+
+int text_u_decimals(double u)
+{
+	if (!isfinite(u) || u <= 0)
+		return INT_MIN;
+	int e = (int)floor(log10(u));
+	/* Two significant digits, rounded up: 99.2 -> 100 moves the place. */
+	double q = pow(10, e - 1);
+	if (ceil(u / q - 1e-9) >= 100)
+		e++;
+	return 1 - e;
+}
+
+void text_num_at(char *out, size_t cap, double v, int decimals)
+{
+	if (!isfinite(v)) {
+		snprintf(out, cap, "%s", "");
+		return;
+	}
+	if (decimals >= 0) {
+		snprintf(out, cap, "%.*f", decimals > 17 ? 17 : decimals, v);
+	} else {
+		double q = pow(10, -decimals);
+		snprintf(out, cap, "%.0f", round(v / q) * q);
+	}
+	/* No "-0", "-0.00": a rounded zero has no sign. */
+	if (out[0] == '-' && strspn(out + 1, "0.") == strlen(out + 1))
+		memmove(out, out + 1, strlen(out));
+}
+
+void text_u(char *out, size_t cap, double u)
+{
+	if (!isfinite(u) || u < 0) {
+		snprintf(out, cap, "%s", "");
+		return;
+	}
+	if (u == 0) {
+		snprintf(out, cap, "0");
+		return;
+	}
+	int d = text_u_decimals(u);
+	double q = pow(10, -d);
+	text_num_at(out, cap, ceil(u / q - 1e-9) * q, d);
+}
+
+void text_num_u(char *out, size_t cap, double v, double u)
+{
+	int d = text_u_decimals(u);
+	if (d != INT_MIN)
+		text_num_at(out, cap, v, d);
+	else if (!isfinite(v) || v == 0)
+		text_num_at(out, cap, v, 0);
+	else /* four significant digits, never an exponent, whole digits kept */
+		text_num_at(out, cap, v, (int)fmax(0, 3 - floor(log10(fabs(v)))));
+}
+
+void text_limit(char *out, size_t cap, double v)
+{
+	if (!isfinite(v))
+		snprintf(out, cap, "%s", "");
+	else
+		snprintf(out, cap, "%.9g", v == 0 ? 0.0 : v);
 }

@@ -31,6 +31,26 @@ void text_escape(char *dst, size_t cap, const char *src);
  * starts with '=', '+', '-', '@', tab or CR (OWASP "CSV injection"). */
 bool text_is_formula(const char *s);
 
+/* Numbers to their uncertainty (GUM 7.2.6): an expanded uncertainty U to
+ * two significant digits, rounded up (so the stated U never claims more
+ * than was measured), and a value to the same decimal place. */
+#define TEXT_NUM_MAX 40 /* room for any number these write */
+/* The decimal place U rounds to: 1 for 8 (8.0), 4 for 0.0046, -1 for 123
+ * (120); INT_MIN when U is not a finite positive number. */
+int text_u_decimals(double u);
+/* U to two significant digits, rounded up ("8.0", "0.0047", "130"); "" for
+ * NaN or infinite U, "0" for U = 0. */
+void text_u(char *out, size_t cap, double u);
+/* v rounded to U's decimal place ("252.9" for 252.881484 with U 8); without
+ * a usable U, four significant digits (no claim of accuracy; docs/reports.md).
+ * "" for NaN or infinite v; never "-0". */
+void text_num_u(char *out, size_t cap, double v, double u);
+/* v at a decimal place (negative: tens, hundreds ...); "" for NaN. */
+void text_num_at(char *out, size_t cap, double v, int decimals);
+/* A limit as the profile states it (%.9g: 150, 117.12); "" for NaN or
+ * infinite. */
+void text_limit(char *out, size_t cap, double v);
+
 /* The one XML escaper (reports' JUnit, plots' SVG): write s to f cleaned
  * as by text_clean (XML 1.0 forbids most control characters even as
  * references) with & < > " ' escaped, so it is safe in text and in

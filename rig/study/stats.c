@@ -82,6 +82,11 @@ enum rig_rc stats_add_report(struct stats *s, const char *path, struct rig_err *
 				      need[i]);
 			goto out;
 		}
+	/* Full precision where the report keeps it (measured is rounded to its
+	 * uncertainty for people, docs/reports.md). */
+	int full = csv_table_col(&t, "measured_full");
+	if (full >= 0)
+		col[8] = full;
 	char **files = realloc(s->files, (s->nfiles + 1) * sizeof *files);
 	if (!files || !(files[s->nfiles] = strdup(path))) {
 		if (files)
