@@ -1,7 +1,8 @@
 /* laser.c - the virtual ILD1420 on the bench (see sim/laser.h and
  * docs/laser-ild1420.md): it samples the bench's target on its own clock
  * and sends each value over its serial line (sim/uart.h); the command
- * dialogue is in sim/laser_cmd.c.
+ * dialogue is in sim/laser_cmd.c, what a reading is made of in
+ * sim/laser_signal.c.
  *
  * Time: the sensor samples at t_k = t0 + k / (rate * (1 + clock_ppm 1e-6))
  * on its own clock. Each value goes onto the line as three bytes; a byte
@@ -37,14 +38,26 @@ static uint64_t sample_t_ns(const struct sim_laser *l, uint64_t k)
 	return l->t0_ns + (uint64_t)llround((double)k * l->period_ns);
 }
 
+double sim_laser_actual_rate_hz(const struct sim_laser *l)
+{
+	return 1e9 / l->period_ns;
+}
+
+void laser_update_decimation(struct sim_laser *l)
+{
+	double bits_per_s = l->rate_hz * ILD1420_BITS_PER_VALUE;
+	if (l->out_shutter)
+		bits_per_s *= 2;
+	l->decim = bits_per_s > l->baud ? (unsigned)(bits_per_s / l->baud) + 1 : 1;
+}
+
 void laser_set_rate(struct sim_laser *l, double rate_hz, uint64_t t0_ns)
 {
 	l->rate_hz = rate_hz;
 	l->period_ns = 1e9 / (rate_hz * (1.0 + (l->clock_ppm + (l->drifted ? DRIFT_PPM : 0)) * 1e-6));
 	l->t0_ns = t0_ns;
 	l->k = 0;
-	double bits_per_s = rate_hz * ILD1420_BITS_PER_VALUE;
-	l->decim = bits_per_s > l->baud ? (unsigned)(bits_per_s / l->baud) + 1 : 1;
+	laser_update_decimation(l);
 }
 
 void laser_power_up_settings(struct sim_laser *l, uint64_t t0_ns)
@@ -52,52 +65,30 @@ void laser_power_up_settings(struct sim_laser *l, uint64_t t0_ns)
 	l->output = LASER_OUT_RS422; /* factory setting: binary output on RS-422 */
 	l->pow = LASER_POW_FULL;
 	l->echo = true;
+	l->out_shutter = false;
 	laser_set_rate(l, l->powerup_rate_hz, t0_ns);
-}
-
-static uint32_t measure(struct sim_laser *l, uint64_t t_ns, double *true_mm)
-{
-	*true_mm = NAN;
-	if (l->pow == LASER_POW_OFF)
-		return ILD1420_ERR_LASER_OFF;
-	if (sim_fault_hit(&l->f_no_target, l->b, t_ns))
-		return ILD1420_ERR_NO_PEAK; /* dirt on the window, the target gone */
-	double ext_um = 0.0;
-	switch (l->b->target) {
-	case SIM_TARGET_NONE:
-		return ILD1420_ERR_NO_PEAK;
-	case SIM_TARGET_FLAT:
-		break;
-	case SIM_TARGET_PEN:
-		if (l->b->tip_extension_um)
-			ext_um = l->b->tip_extension_um(l->b->tip_ctx, t_ns);
-		break;
-	}
-	*true_mm = l->zero_mm - ext_um / 1000.0;
-	double d_mm = *true_mm + l->noise_um / 1000.0 * rng_gauss(&l->rng);
-	/* The receiver sees -1 % .. 101 % of MR; beyond, no distance. */
-	if (d_mm < -0.01 * l->range_mm)
-		return ILD1420_ERR_PEAK_BEFORE; /* closer than the range starts */
-	if (d_mm > 1.01 * l->range_mm)
-		return ILD1420_ERR_PEAK_AFTER;
-	return ild1420_x_from_mm(d_mm, l->range_mm);
 }
 
 static void take_sample(struct sim_laser *l, uint64_t k, uint64_t t_ns)
 {
 	if (l->decim > 1 && k % l->decim)
 		return; /* the line is still busy with the previous value */
-	double true_mm;
-	uint32_t raw = measure(l, t_ns, &true_mm);
+	struct sim_laser_truth tr;
+	uint32_t raw = laser_measure(l, t_ns, &tr);
 	if (l->decim > 1)
 		raw = ILD1420_ERR_DATA_RATE;
+	tr.raw = raw;
 	if (l->truth && l->truth_n < l->truth_cap)
-		l->truth[l->truth_n++] = (struct sim_laser_truth){
-			.t_ns = t_ns, .dist_mm = true_mm, .raw = raw,
-		};
-	uint8_t frame[3];
+		l->truth[l->truth_n++] = tr;
+	uint8_t frame[6];
 	ild1420_encode(raw, 0, frame);
-	sim_uart_dev_send(&l->uart, frame, 3, t_ns);
+	size_t n = 3;
+	if (l->out_shutter) { /* a further value of the block: b6 = 1 */
+		double tenth_us = round(sim_laser_exposure_us(l) * 10.0);
+		ild1420_encode((uint32_t)tenth_us, 1, frame + 3);
+		n = 6;
+	}
+	sim_uart_dev_send(&l->uart, frame, n, t_ns);
 }
 
 static bool streaming(const struct sim_laser *l)
@@ -125,16 +116,18 @@ static void laser_sync(void *self, uint64_t now_ns)
 			if (k > l->k)
 				l->k = k;
 		}
-		return;
+	} else {
+		for (;;) {
+			uint64_t t = sample_t_ns(l, l->k);
+			if (t > now_ns)
+				break;
+			if (t >= l->quiet_until_ns)
+				take_sample(l, l->k, t);
+			l->k++;
+		}
 	}
-	for (;;) {
-		uint64_t t = sample_t_ns(l, l->k);
-		if (t > now_ns)
-			break;
-		if (t >= l->quiet_until_ns)
-			take_sample(l, l->k, t);
-		l->k++;
-	}
+	if (streaming(l))
+		laser_expose_ahead(l, sample_t_ns(l, l->k), now_ns);
 }
 
 /* ---- the serial line ----------------------------------------------------- */
@@ -223,7 +216,7 @@ static enum rig_rc read_params(struct sim_laser *l, double *baud, struct rig_err
 	    (rc = sim_param_double(b, "laser.noise_um", 0.5, 0, 1000, &l->noise_um, err)) ||
 	    (rc = sim_param_double(b, "laser.rate_hz", 4000, 250, 4000,
 				   &l->powerup_rate_hz, err)) ||
-	    (rc = sim_param_double(b, "laser.clock_ppm", 0, -1000, 1000, &l->clock_ppm, err)) ||
+	    (rc = sim_param_double(b, "laser.clock_ppm", 0, -500000, 500000, &l->clock_ppm, err)) ||
 	    (rc = sim_param_double(b, "laser.baud", ILD1420_DEFAULT_BAUD, 9600, 1000000,
 				   baud, err)) ||
 	    (rc = sim_param_string(b, "laser.serial", "19010042", l->serial,
@@ -235,7 +228,8 @@ static enum rig_rc read_params(struct sim_laser *l, double *baud, struct rig_err
 				  SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
 	    (rc = sim_fault_parse(b, &l->f_byte_garbage, "laser.byte_garbage",
 				  SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
-	    (rc = sim_fault_parse(b, &l->f_rate_drift, "laser.rate_drift", SIM_FAULT_ONCE, err)))
+	    (rc = sim_fault_parse(b, &l->f_rate_drift, "laser.rate_drift", SIM_FAULT_ONCE, err)) ||
+	    (rc = laser_signal_params(l, err)))
 		return rc;
 	bool range_ok = false;
 	for (size_t i = 0; i < sizeof ranges_mm / sizeof ranges_mm[0]; i++)

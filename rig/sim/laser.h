@@ -21,10 +21,14 @@ enum rig_rc sim_laser_create(struct sim_bench *b, struct sim_model_inst *out,
 
 struct sim_laser;
 
-/* Ground truth of one value the sensor put on the wire. */
+/* Ground truth of one value the sensor put on the wire. The value sent is
+ * seen_mm + drift_um + spike_um + noise, quantised (or an error code). */
 struct sim_laser_truth {
 	uint64_t t_ns;   /* the sample instant (sensor clock, in bench time) */
-	double dist_mm;  /* the true distance before noise (NAN: no target) */
+	double dist_mm;  /* the true distance at t_ns (NAN: no target) */
+	double seen_mm;  /* its mean over the exposure ending at t_ns (= dist_mm without laser.exposure_us) */
+	double drift_um; /* the reading's slow drift at t_ns (laser.drift_um_per_s) */
+	double spike_um; /* a speckle spike added to this reading, 0 for none */
 	uint32_t raw;    /* the 18-bit value sent */
 };
 
@@ -38,6 +42,13 @@ void sim_laser_unplug(struct sim_laser *l, bool unplugged);
 
 /* What the sensor is set to now. */
 double sim_laser_rate_hz(const struct sim_laser *l);
+/* The rate it really samples at now: the set rate through its clock error
+ * (laser.clock_ppm, fault.laser.rate_drift). */
+double sim_laser_actual_rate_hz(const struct sim_laser *l);
+/* The reading's drift at t_ns (µm, positive = reads farther). */
+double sim_laser_drift_um(const struct sim_laser *l, uint64_t t_ns);
+/* The exposure in effect now (µs): laser.exposure_us, at most one period. */
+double sim_laser_exposure_us(const struct sim_laser *l);
 bool sim_laser_streaming(const struct sim_laser *l);
 double sim_laser_zero_mm(const struct sim_laser *l);
 /* Bytes lost because the host did not read for too long. */

@@ -125,16 +125,22 @@ static void cmd_measrate(const struct cmd_ctx *c)
 	}
 }
 
+/* Added outputs: the shutter time is available (laser.exposure_us); the
+ * manual's others are known but not available. */
 static void cmd_outadd(const struct cmd_ctx *c)
 {
 	static const char *const known[] = { "SHUTTER", "COUNTER", "TIMESTAMP",
 					     "INTENSITY", "STATE", "DIST_RAW", NULL };
+	struct sim_laser *l = c->l;
 	if (c->argc == 1) {
-		reply_line(c->r, "OUTADD_RS422 NONE");
+		reply_line(c->r, "OUTADD_RS422 %s", l->out_shutter ? "SHUTTER" : "NONE");
 		return;
 	}
-	if (c->argc == 2 && word_is(c->argv[1], "NONE"))
-		return; /* already none */
+	if (c->argc == 2 && (word_is(c->argv[1], "NONE") || word_is(c->argv[1], "SHUTTER"))) {
+		l->out_shutter = word_is(c->argv[1], "SHUTTER");
+		laser_update_decimation(l);
+		return;
+	}
 	bool all_known = true;
 	for (int i = 1; i < c->argc; i++) {
 		bool k = false;

@@ -3,7 +3,9 @@
  *   laser.c      the model on the bench: sampling the target on the
  *                sensor's clock, the serial line (sim/uart.h), faults,
  *                creation, the ground truth;
- *   laser_cmd.c  the ASCII command dialogue (docs/laser-ild1420.md).
+ *   laser_cmd.c  the ASCII command dialogue (docs/laser-ild1420.md);
+ *   laser_signal.c  what one reading is made of: the target seen over the
+ *                exposure, noise, drift and speckle spikes.
  */
 #ifndef RIG_SIM_LASER_STATE_H
 #define RIG_SIM_LASER_STATE_H
@@ -25,12 +27,26 @@ struct sim_laser {
 	double noise_um, zero_mm, range_mm, clock_ppm, powerup_rate_hz;
 	char serial[32];
 	int baud;
+	/* Imperfect physics (laser_signal.c, docs/virtual-bench.md). */
+	double drift_um_per_s, drift_tau_s;
+	double spike_p, spike_min_um, spike_max_um;
+	int spike_sign;                  /* 0 both ways, 1 nearer, 2 farther */
+	double exposure_us;
+	struct rig_rng rng_spike;
+	bool last_spiked;                /* spikes are isolated */
+	uint64_t t_start_ns;             /* drift counts from here */
+	uint64_t last_look_ns;           /* latest instant the target was looked at */
+	/* The exposure of the next sample, gathered so far (laser_expose_ahead). */
+	uint64_t exp_t_ns;               /* its sample instant (UINT64_MAX: none) */
+	int exp_n;                       /* sub-samples gathered */
+	double exp_sum_um;
 
 	/* Settings (volatile: RESET and power-up restore them). */
 	double rate_hz;
 	enum laser_output output;
 	enum laser_pow pow;
 	bool echo;
+	bool out_shutter;      /* OUTADD_RS422 SHUTTER: each value followed by the shutter time */
 
 	/* Sampling on the sensor's clock. */
 	uint64_t t0_ns;
@@ -61,6 +77,21 @@ struct sim_laser {
 void laser_set_rate(struct sim_laser *l, double rate_hz, uint64_t t0_ns);
 /* Settings as after power-up or RESET, streaming from t0_ns. */
 void laser_power_up_settings(struct sim_laser *l, uint64_t t0_ns);
+
+/* Recompute what the line can carry (after a change of rate or outputs). */
+void laser_update_decimation(struct sim_laser *l);
+
+/* laser_signal.c */
+enum rig_rc laser_signal_params(struct sim_laser *l, struct rig_err *err);
+/* The 18-bit value the sensor measures at t_ns; fills the truth of it. */
+uint32_t laser_measure(struct sim_laser *l, uint64_t t_ns, struct sim_laser_truth *truth);
+/* Gather the part of the exposure of the sample at t_next_ns that lies
+ * up to now_ns, while the pen has not moved past it (the laser syncs
+ * before the pen): an exposure that straddles a sync sees the tips
+ * throughout. */
+void laser_expose_ahead(struct sim_laser *l, uint64_t t_next_ns, uint64_t now_ns);
+/* The exposure in effect (clamped to the sample period), ns. */
+double laser_exposure_ns(const struct sim_laser *l);
 
 /* laser_cmd.c */
 /* One character from the host at now_ns: a CR runs the command line. */

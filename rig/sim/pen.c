@@ -305,7 +305,8 @@ static enum rig_rc read_params(struct sim_pen *p, struct fw_limits *lim, double 
 	    (rc = sim_fault_parse(b, &p->f_nak, "pen.nak", SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
 	    (rc = sim_fault_parse(b, &p->f_reboot, "pen.reboot", SIM_FAULT_ONCE | SIM_FAULT_PER_OP, err)) ||
 	    (rc = sim_fault_parse(b, &p->f_stall, "pen.stall", SIM_FAULT_ONCE, err)) ||
-	    (rc = sim_fault_parse(b, &p->f_unreachable, "pen.unreachable", SIM_FAULT_ONCE, err)))
+	    (rc = sim_fault_parse(b, &p->f_unreachable, "pen.unreachable", SIM_FAULT_ONCE, err)) ||
+	    (rc = pen_motion_params(p, err)))
 		return rc;
 	if (lim->min_hz >= lim->max_hz)
 		return rig_fail(err, RIG_E_CONFIG,

@@ -34,24 +34,35 @@ struct sim_pen_truth {
 	bool motor_on;
 	double cmd_depth_um, cmd_freq_hz;  /* commanded (RAM) */
 	double raw_depth_um, raw_freq_hz;  /* setpoints after the active table */
-	/* Settled mean peak depth: transfer(raw) + the warm-up drift now. */
+	/* Settled mean depth of the deepest point: transfer(raw) under the
+	 * preload now + the warm-up drift now + ring_um. */
 	double depth_um;
-	/* Mean peak depth now, still settling after a change (tau pen.settle_ms). */
+	/* Mean depth now, still settling after a change (tau pen.settle_ms),
+	 * with ring_um. */
 	double depth_now_um;
 	double warmup_drift_um;            /* part of both depths above */
+	double preload_um;                 /* part of both: pen.depth_per_n * (force - ref) */
+	/* Part of both: how far beyond the nominal peak the ringing carries
+	 * the tips at the steady rate (mean over the lobes); 0 without
+	 * pen.ring_um. */
+	double ring_um;
 	double depth_sd_um;                /* per-stroke scatter of the peaks */
-	/* Steady stroke rate: freq_gain * raw_hz * (1 - droop * force), without
-	 * the slow speed wander; 0 with the motor off. */
+	/* Steady stroke rate: freq_gain * raw_hz * (1 - droop * force) times
+	 * the speed step in effect, without the slow speed wander; 0 with the
+	 * motor off. */
 	double freq_hz;
 	double freq_now_hz;                /* instantaneous, with wander and spin-up */
+	double speed_factor;               /* the spontaneous speed step in effect (1: none) */
 	double stroke_um;                  /* tips travel depth - stroke .. depth */
 	double tip_um;                     /* tip extension now */
 	uint64_t strokes;                  /* peaks passed since the bench began */
 };
 void sim_pen_truth(struct sim_pen *p, struct sim_pen_truth *out);
 
-/* The pen's physical transfer, without drift: actual mean depth for a raw
- * depth setpoint, actual stroke rate for a raw rate under a force. */
+/* The pen's physical transfer, without drift: actual mean peak depth for a
+ * raw depth setpoint under the bench's force on the pad now (pen.depth_per_n
+ * per newton beyond pen.preload_ref_n), actual stroke rate for a raw rate
+ * under a force. Neither includes the ringing (see below). */
 double sim_pen_depth_for_raw(const struct sim_pen *p, double raw_um);
 double sim_pen_freq_for_raw(const struct sim_pen *p, double raw_hz, double force_n);
 /* The same for a commanded value, through the pen's active (saved)
@@ -59,12 +70,23 @@ double sim_pen_freq_for_raw(const struct sim_pen *p, double raw_hz, double force
  * should deliver (without warm-up drift) when the rig commands cmd. */
 double sim_pen_depth_for_cmd(const struct sim_pen *p, double cmd_um);
 double sim_pen_freq_for_cmd(const struct sim_pen *p, double cmd_hz, double force_n);
+/* How far beyond the nominal peak the impact ringing carries the tips for
+ * strokes at freq_hz (mean over the lobes; 0 without pen.ring_um). */
+double sim_pen_ring_excess_um(const struct sim_pen *p, double freq_hz);
+/* The truth of a depth judged at (cmd_um, cmd_hz): the mean deepest point,
+ * ringing included, of a pen commanded so (through its saved tables),
+ * without warm-up drift. Equal to sim_pen_depth_for_cmd() without ringing. */
+double sim_pen_deepest_for_cmd(const struct sim_pen *p, double cmd_um, double cmd_hz,
+			       double force_n);
 
-/* One stroke's true peak: when the tips were furthest out, and how far. */
+/* One stroke's true peak: when the stroke's shape was furthest out, and
+ * how far; and the deepest point the tips reached, ringing included. */
 struct sim_pen_peak {
 	uint64_t index;  /* stroke number since power-on, from 0 */
 	uint64_t t_ns;
 	double peak_um;
+	double deepest_um; /* = peak_um without pen.ring_um */
+	int lobe;          /* 0 or 1 on a two-lobe cam, else 0 */
 };
 #define SIM_PEN_PEAK_HISTORY 8192
 /* Copy the remembered peaks with t0_ns <= t_ns < t1_ns (oldest first; only

@@ -32,6 +32,12 @@ struct sim_pen {
 	double settle_s;
 	enum pen_shape shape;
 	uint64_t boot_ns, latency_ns;
+	/* Imperfect physics (pen_motion.c, docs/virtual-bench.md). */
+	double spinup_from, spinup_s;          /* start-up transient */
+	double step_factor, step_at_s, step_period_s; /* spontaneous speed steps */
+	double ring_um, ring_hz, ring_tau_s;   /* impact ringing on the pad */
+	double lobe_depth_um, lobe_period;     /* two-lobe cam: ±depth/2, ±period */
+	double depth_per_n, preload_ref_n;     /* depth under preload */
 
 	/* Power. */
 	bool powered;
@@ -50,6 +56,9 @@ struct sim_pen {
 	double freq_filt_hz;   /* without wander */
 	double wander;         /* relative speed deviation */
 	double frozen_tip_um;  /* where the tips stopped when power went */
+	uint64_t motor_t0_ns;  /* when the motor last started */
+	uint64_t last_peak_ns; /* the last peak passed (UINT64_MAX: none yet) */
+	double speed_factor;   /* spontaneous speed step in effect (1: none) */
 	struct sim_pen_peak peaks[SIM_PEN_PEAK_HISTORY];
 
 	/* Faults (sim/fault.h, docs/virtual-bench.md). */
@@ -73,6 +82,11 @@ bool pen_ready(const struct sim_pen *p);
 
 /* pen_motion.c */
 extern const char *const pen_shape_names[]; /* NULL-terminated, by enum pen_shape */
+/* The parameters of the imperfect physics (start-up, steps, ringing,
+ * lobes, preload); checked, with errors naming their origin. */
+enum rig_rc pen_motion_params(struct sim_pen *p, struct rig_err *err);
+/* The lobe of the stroke under way: 0 or 1 (always 0 for a one-lobe cam). */
+int pen_lobe(const struct sim_pen *p);
 /* Where the mean depth settles: the transfer of the raw setpoint, or where
  * a jammed actuator holds it. */
 double pen_depth_target(const struct sim_pen *p);

@@ -23,11 +23,19 @@ void sim_pen_truth(struct sim_pen *p, struct sim_pen_truth *out)
 	out->raw_depth_um = p->fw.raw[PEN_FW_DEPTH];
 	out->raw_freq_hz = p->fw.raw[PEN_FW_FREQ];
 	out->warmup_drift_um = p->warm * p->warmup_drift_um;
-	out->depth_um = pen_depth_target(p) + out->warmup_drift_um;
-	out->depth_now_um = pen_mean_depth_after(p, 0);
-	out->depth_sd_um = p->depth_sd_um;
+	double force_n = sim_bench_force_n(p->b);
+	out->preload_um = p->depth_per_n * (force_n - p->preload_ref_n);
+	out->speed_factor = p->running ? p->speed_factor : 1.0;
 	out->freq_hz = p->running
-		? sim_pen_freq_for_raw(p, out->raw_freq_hz, sim_bench_force_n(p->b)) : 0;
+		? sim_pen_freq_for_raw(p, out->raw_freq_hz, force_n) : 0;
+	if (out->speed_factor != 1.0)
+		out->freq_hz *= out->speed_factor;
+	/* Ringing at the rate the pen runs, or would run at when started. */
+	out->ring_um = sim_pen_ring_excess_um(
+		p, p->running ? out->freq_hz : sim_pen_freq_for_raw(p, out->raw_freq_hz, force_n));
+	out->depth_um = pen_depth_target(p) + out->warmup_drift_um + out->ring_um;
+	out->depth_now_um = pen_mean_depth_after(p, 0) + out->ring_um;
+	out->depth_sd_um = p->depth_sd_um;
 	out->freq_now_hz = p->running ? p->freq_filt_hz * (1.0 + p->wander) : 0;
 	out->stroke_um = p->stroke_um;
 	out->tip_um = pen_tip_now(p);
