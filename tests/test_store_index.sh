@@ -58,6 +58,15 @@ $RUNNER "$RIG" index --rebuild "$rep" >"$tmp/out" 2>&1
 dump "$idx" > "$tmp/after"
 cmp -s "$tmp/before" "$tmp/after" && ok "rebuilt from nothing: same content" || bad "from nothing differs"
 
+# An index of an older schema: migrated, then rebuilt to fill the new places.
+sqlite3 "$idx" 'ALTER TABLE measurements DROP COLUMN measured_full; ALTER TABLE measurements DROP COLUMN uncertainty_full;
+  ALTER TABLE measurements DROP COLUMN conformance_probability; DELETE FROM schema_migrations WHERE version >= 2'
+$RUNNER "$RIG" index "$rep" >"$tmp/out" 2>&1
+dump "$idx" > "$tmp/after"
+v=$(sqlite3 "$idx" 'SELECT max(version) FROM schema_migrations')
+cmp -s "$tmp/before" "$tmp/after" && [ "$v" -ge 2 ] && ok "an index of schema 1 is migrated (now $v) and rebuilt: same content" \
+  || bad "old index: version $v: $(diff "$tmp/before" "$tmp/after" | head -3)"
+
 # A damaged index file: moved aside, rebuilt.
 sqlite3 "$idx" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 rm -f "$idx-wal" "$idx-shm"

@@ -40,7 +40,7 @@ done
 sync_ "$tmp/A"; rc=$?
 [ $rc = 78 ] && grep -q 'rig db migrate' "$tmp/out" && ok "unmigrated database: exit 78, says rig db migrate" \
   || bad "unmigrated: exit $rc: $(cat "$tmp/out")"
-rig db migrate --passfile "$PG_PASSFILE" "$PG_URL" >"$tmp/out" 2>&1 && grep -q 'schema version 1' "$tmp/out" \
+rig db migrate --passfile "$PG_PASSFILE" "$PG_URL" >"$tmp/out" 2>&1 && grep -q "schema version $(sh -c 'ls "$0"/*.sql | wc -l' "$root/rig/store/schema")" "$tmp/out" \
   && ok "rig db migrate: $(cat "$tmp/out")" || bad "migrate: $(cat "$tmp/out")"
 
 # A password in the URL is refused and not echoed.

@@ -52,7 +52,12 @@ int cmd_station(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_impact(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_operator(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

@@ -6,11 +6,15 @@
 
 #include "cli/cli.h"
 #include "plot/stats_plot.h"
+#include "store/query.h"
+#include "store/stats_db.h"
 #include "study/stats.h"
 
 static void usage(FILE *out)
 {
 	fputs("usage: rig stats [--by station|profile|day] [--csv] [--plots DIR] REPORT.csv...\n"
+	      "       rig stats --db URL|DIR|INDEX [--since T] [--station S] [--profile P]\n"
+	      "                 [--lot L] [--by ...] [--csv] [--plots DIR]\n"
 	      "\n"
 	      "Reads run reports and prints, per characteristic (phase, step, quantity\n"
 	      "and commanded value), n, mean, sample std (n - 1), the limits, Cp, Cpk\n"
@@ -25,6 +29,10 @@ static void usage(FILE *out)
 	      "                  trend,beyond_3sigma)\n"
 	      "  -P, --plots DIR an individuals and moving-range control chart per\n"
 	      "                  characteristic, as SVG files in DIR (created)\n"
+	      "  -D, --db WHERE  the runs of a results database instead of files: the line's\n"
+	      "                  postgresql:// URL, a report folder (its index) or an index\n"
+	      "                  file; filtered by --since (YYYY-MM-DD[THH:MM:SSZ], UTC),\n"
+	      "                  --station, --profile, --lot (docs/results-db.md)\n"
 	      "  -h, --help      this text\n"
 	      "\n"
 	      "Exit codes: 0 done, 64 usage, 65 not a run report, 74 unreadable.\n",
@@ -37,15 +45,23 @@ int cmd_stats(int argc, char **argv)
 		{ "by", required_argument, NULL, 'b' },
 		{ "csv", no_argument, NULL, 'c' },
 		{ "plots", required_argument, NULL, 'P' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "station", required_argument, NULL, 's' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "lot", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum stats_by by = STATS_BY_NONE;
 	bool csv = false;
 	const char *plots = NULL;
+	struct store_source src = { 0 };
+	struct store_stats_filter filter = { 0 };
+	char since[32];
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:chP:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:chP:D:S:s:p:l:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			if (!strcmp(optarg, "station"))
@@ -62,12 +78,23 @@ int cmd_stats(int argc, char **argv)
 			break;
 		case 'c': csv = true; break;
 		case 'P': plots = optarg; break;
+		case 'D': src.db = optarg; break;
+		case 'S':
+			if (!store_parse_time(optarg, since)) {
+				cli_error("stats", "--since: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, found '%s'", optarg);
+				return RIG_EXIT_USAGE;
+			}
+			filter.since = since;
+			break;
+		case 's': filter.station = optarg; break;
+		case 'p': filter.profile = optarg; break;
+		case 'l': filter.lot = optarg; break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
 		default: usage(stderr); return RIG_EXIT_USAGE;
 		}
 	}
-	if (optind == argc) {
-		cli_error("stats", "no report given");
+	if ((optind == argc) == !src.db) {
+		cli_error("stats", src.db ? "--db and report files: one or the other" : "no report given");
 		usage(stderr);
 		return RIG_EXIT_USAGE;
 	}
@@ -75,6 +102,10 @@ int cmd_stats(int argc, char **argv)
 	struct rig_err err;
 	stats_init(&s, by);
 	int code = RIG_EXIT_PASS;
+	if (src.db && store_stats_feed(&s, &src, &filter, &err)) {
+		cli_error("stats", "%s", err.msg);
+		code = rig_exit_code(err.rc);
+	}
 	for (int i = optind; i < argc && !code; i++)
 		if (stats_add_report(&s, argv[i], &err)) {
 			cli_error("stats", "%s", err.msg);

@@ -16,6 +16,8 @@ const struct rig_command rig_commands[] = {
 	{ "stats", cmd_stats, "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
 	{ "index", cmd_index, "index a report folder's runs in its SQLite index, or rebuild it" },
 	{ "sync", cmd_sync, "send queued runs to the line's results database, each exactly once" },
+	{ "history", cmd_history, "every attempt of a unit: where, when, by whom, verdict, reason" },
+	{ "impact", cmd_impact, "every unit judged on a bench since a time (gauge out of tolerance)" },
 	{ "db", cmd_db, "create or update the results database's schema (rig db migrate URL)" },
 	{ "plot", cmd_plot, "draw SVG plots from a run report or a sweep" },
 	{ "analyze", cmd_analyze, "measure stroke depth and rate in a recorded laser capture" },
@@ -26,6 +28,9 @@ const struct rig_command rig_commands[] = {
 	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
 	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
 	{ "keygen", cmd_keygen, "make the station's signing key for its ledgers" },
+	{ "operator", cmd_operator, "add, disable or re-PIN the people who may use the bench" },
+	{ "sign", cmd_sign, "sign a run report (reviewed, approved, responsible) in its ledger" },
+	{ "audit", cmd_audit, "the audit trail of a report folder, for people (or --csv)" },
 	{ "verify", cmd_verify, "check reports, signatures and fixtures against their ledger" },
 	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
 };

@@ -34,6 +34,7 @@ static void usage(FILE *out)
 		"  71  out of memory or another system error\n"
 		"  74  I/O error (e.g. the report folder cannot be written)\n"
 		"  75  temporary failure: the bench is busy (locked)\n"
+		"  77  refused by access control (wrong PIN, locked ID, role too low)\n"
 		"  78  configuration error (fixture)\n"
 		"\n"
 		"The default fixture is $RIG_FIXTURE, else fixtures/sim.ini (the virtual bench),\n"

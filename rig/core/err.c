@@ -81,6 +81,7 @@ int rig_exit_code(enum rig_rc rc)
 	case RIG_E_ABORTED: return RIG_EXIT_ABORT;
 	case RIG_E_NOMEM: return RIG_EXIT_OSERR;
 	case RIG_E_INTERNAL: return RIG_EXIT_SOFTWARE;
+	case RIG_E_DENIED: return RIG_EXIT_NOPERM;
 	}
 	return RIG_EXIT_SOFTWARE;
 }
@@ -94,6 +95,7 @@ const char *rig_rc_name(enum rig_rc rc)
 		[RIG_E_TIMEOUT] = "timeout", [RIG_E_PROTOCOL] = "protocol",
 		[RIG_E_DEVICE] = "device", [RIG_E_ABORTED] = "aborted",
 		[RIG_E_NOMEM] = "nomem", [RIG_E_INTERNAL] = "internal",
+		[RIG_E_DENIED] = "denied",
 	};
 	if ((unsigned)rc < sizeof names / sizeof names[0] && names[rc])
 		return names[rc];

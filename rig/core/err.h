@@ -24,6 +24,7 @@ enum rig_rc {
 	RIG_E_ABORTED,     /* e-stop, lid or signal stopped the run -> 2 */
 	RIG_E_NOMEM,       /* out of memory                        -> 71 */
 	RIG_E_INTERNAL,    /* a bug in the rig                     -> 70 */
+	RIG_E_DENIED,      /* not allowed: wrong PIN, locked, role too low -> 77 */
 };
 
 /* Process exit codes, documented in the README and `rig --help`. */
@@ -38,6 +39,7 @@ enum rig_exit {
 	RIG_EXIT_OSERR = 71,       /* EX_OSERR */
 	RIG_EXIT_IOERR = 74,       /* EX_IOERR */
 	RIG_EXIT_TEMPFAIL = 75,    /* EX_TEMPFAIL */
+	RIG_EXIT_NOPERM = 77,      /* EX_NOPERM: access refused (docs/records.md) */
 	RIG_EXIT_CONFIG = 78,      /* EX_CONFIG */
 };
 

@@ -62,10 +62,12 @@ static const struct ini_field fields[] = {
 
 	{ "results", "url", INI_ASCII, FX(results.url), 0, 0, false, NULL, NULL, false, false, NULL },
 	{ "results", "passfile", INI_PATH, FX(results.passfile), 0, 0, false, NULL, NULL, false, false, NULL },
+
+	{ "access", "operators", INI_PATH, FX(access.operators), 0, 0, false, NULL, NULL, false, false, NULL },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
-static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io", "results", "sim" };
+static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io", "results", "sim", "access" };
 
 static const struct ini_schema schema = {
 	.fields = fields,

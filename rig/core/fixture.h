@@ -78,6 +78,12 @@ struct fixture_results {
 	char passfile[PATH_MAX];     /* libpq password file; "" libpq's default */
 };
 
+/* [access]: who may do what (rig/records/operators.h). No operators file:
+ * access control is off, everyone may do everything. */
+struct fixture_access {
+	char operators[PATH_MAX];    /* operators file (absolute), or "" */
+};
+
 struct fixture_where {
 	char section[24];
 	char key[40];
@@ -93,6 +99,7 @@ struct fixture {
 	struct fixture_loadcell loadcell;
 	struct fixture_io io;
 	struct fixture_results results;
+	struct fixture_access access;
 	bool has_sim;                /* a [sim] section: in-process virtual bench */
 	struct sim_param *sim;       /* its entries, origin "file:line" */
 	size_t nsim;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/fsutil.h"
 #include "records/keys.h"
 #include "records/ledger.h"
 
@@ -70,7 +71,7 @@ static enum rig_rc open_ledger(struct ledger *lg, struct station_key *k, const c
 	bool found;
 	key_default_path(path, sizeof path);
 	enum rig_rc rc = key_load(path, k, &found, err);
-	if (rc)
+	if (rc || (rc = rig_mkdir_p(dir, err)))
 		return rc;
 	rc = ledger_open(lg, dir, true, found ? k : NULL, err);
 	if (rc)
@@ -288,6 +289,54 @@ enum rig_rc records_note(const char *dir, const char *kind, const char *object,
 	struct ledger_new e = { .kind = kind, .object = object, .sha256 = sha256,
 				.actor = actor, .detail = detail };
 	rc = ledger_append(&lg, &e, NULL, err);
+	close_ledger(&lg, &k);
+	return rc;
+}
+
+enum rig_rc records_sign(const char *path, const char *meaning, const char *id,
+			 const char *name, bool access_on, struct ledger_entry *out,
+			 struct rig_err *err)
+{
+	if (strcmp(meaning, "reviewed") && strcmp(meaning, "approved") &&
+	    strcmp(meaning, "responsible"))
+		return rig_fail(err, RIG_E_USAGE,
+				"meaning: expected reviewed, approved or responsible, found '%.40s'",
+				meaning);
+	char dir[PATH_MAX], sha[SHA256_HEX_LEN + 1];
+	const char *slash = strrchr(path, '/');
+	const char *file = slash ? slash + 1 : path;
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (!dir[0])
+		snprintf(dir, sizeof dir, "/");
+	struct ledger lg;
+	struct station_key k;
+	enum rig_rc rc = open_ledger(&lg, &k, dir, err);
+	if (rc)
+		return rc;
+	bool missing;
+	const struct ledger_entry *rec = ledger_last(&lg, "report.", file);
+	if ((rc = records_file_sha256(path, sha, &missing, err)))
+		goto out;
+	if (missing || !rec || strcmp(rec->sha256, sha) != 0) {
+		char why[120];
+		if (missing)
+			snprintf(why, sizeof why, "no such report");
+		else if (!rec)
+			snprintf(why, sizeof why, "no ledger entry records this report");
+		else
+			snprintf(why, sizeof why, "its bytes differ from those entry %lu recorded",
+				 rec->seq);
+		rc = rig_fail(err, RIG_E_DATA, "%s: %s; not signed (rig verify %s names what is wrong)",
+			      path, why, dir);
+		goto out;
+	}
+	char detail[400];
+	snprintf(detail, sizeof detail, "name=%s; meaning=%s; identity=%s", name, meaning,
+		 access_on ? "ID and PIN checked" : "not checked (access control: off)");
+	struct ledger_new e = { .kind = LK_SIGNATURE, .object = file, .sha256 = sha, .actor = id,
+				.detail = detail };
+	rc = ledger_append(&lg, &e, out, err);
+out:
 	close_ledger(&lg, &k);
 	return rc;
 }

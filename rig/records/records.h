@@ -46,6 +46,18 @@ enum rig_rc records_note(const char *dir, const char *kind, const char *object,
 			 const char *sha256, const char *actor, const char *detail,
 			 struct rig_err *err);
 
+/* Sign the report at path (21 CFR 11.50, 11.70): under the ledger's lock,
+ * the report must be on its folder's ledger with exactly its present bytes
+ * (else RIG_E_DATA: it does not verify, nothing is signed); then a
+ * "signature" entry binds the signer's ID, printed name, the meaning
+ * ("reviewed", "approved" or "responsible"; else RIG_E_USAGE) and the UTC
+ * time to the report's SHA-256. access_on says whether the ID was checked
+ * with a PIN. *out (may be NULL) gets the entry as written. */
+struct ledger_entry;
+enum rig_rc records_sign(const char *path, const char *meaning, const char *id,
+			 const char *name, bool access_on, struct ledger_entry *out,
+			 struct rig_err *err);
+
 /* One line for a report or a screen about how this station keeps records,
  * e.g. "ledger: signed (key 1a2b3c4d5e6f7a8b)" or "ledger: unsigned (no
  * station key)". */

@@ -15,12 +15,25 @@ void store_index_path(char *out, size_t cap, const char *dir)
 	snprintf(out, cap, "%s/%s", dir, STORE_INDEX_NAME);
 }
 
+static enum rig_rc rebuild_in(struct store_db *db, const char *dir, struct store_index_count *n,
+			      FILE *notes, struct rig_err *err);
+
 enum rig_rc store_index_open(struct store_db **db, const char *dir, struct rig_err *err)
 {
 	char path[4096];
 	store_index_path(path, sizeof path, dir);
+	unsigned before = 0, applied = 0;
+	struct store_index_count n = { 0 };
 	enum rig_rc rc = store_sqlite_open(db, path, err);
-	if (!rc && (rc = store_migrate(*db, NULL, err))) {
+	if (!rc)
+		rc = store_schema_version(*db, &before, err);
+	if (!rc)
+		rc = store_migrate(*db, &applied, err);
+	/* A newer schema has places for more of the reports' columns: the
+	 * index is derived, so it is rebuilt to fill them. */
+	if (!rc && before && applied)
+		rc = rebuild_in(*db, dir, &n, NULL, err);
+	if (rc) {
 		store_db_close(*db);
 		*db = NULL;
 	}

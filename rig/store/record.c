@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MEAS_COLS 16  /* measurements columns after run_id, seq */
+#define MEAS_COLS 19  /* measurements columns after run_id, seq */
 #define ROWS_PER_INSERT 400
 
 /* Measurement columns, named as in the report (docs/reports.md) and in
@@ -27,7 +27,8 @@ static const struct {
 	{ "std", 'd' },		{ "n", 'i' },		{ "uncertainty", 'd' },
 	{ "low_limit", 'd' },	{ "high_limit", 'd' },	{ "accept_low", 'd' },
 	{ "accept_high", 'd' }, { "result", 't' },	{ "category", 't' },
-	{ "note", 't' },
+	{ "note", 't' },	{ "conformance_probability", 'd' },
+	{ "measured_full", 'd' },	{ "uncertainty_full", 'd' },
 };
 
 enum rig_rc store_read_file(const char *path, char **bytes, size_t *len, struct rig_err *err)
@@ -87,15 +88,19 @@ static void set_metadata(struct store_run *r)
 	r->rig_version = CELL("rig_version");
 	r->attempt = CELL("attempt");
 	r->lot = CELL("lot");
-	const char *s = r->pen_serial;
+	store_serial_key(r->serial_key, sizeof r->serial_key, r->pen_serial);
+}
+
+void store_serial_key(char *out, size_t cap, const char *s)
+{
 	while (isspace((unsigned char)*s))
 		s++;
 	size_t n = 0;
-	for (; s[n] && n + 1 < sizeof r->serial_key; n++)
-		r->serial_key[n] = (char)toupper((unsigned char)s[n]);
-	while (n && isspace((unsigned char)r->serial_key[n - 1]))
+	for (; s[n] && n + 1 < cap; n++)
+		out[n] = (char)toupper((unsigned char)s[n]);
+	while (n && isspace((unsigned char)out[n - 1]))
 		n--;
-	r->serial_key[n] = '\0';
+	out[n] = '\0';
 }
 
 /* Verdict row (run, end, verdict) and the sum of the bench times. */

@@ -43,6 +43,10 @@ void store_run_free(struct store_run *r);
 /* INSERT the run, its rows and its fixture calibrations. */
 enum rig_rc store_run_put(struct store_db *db, const struct store_run *r, struct rig_err *err);
 
+/* A serial as the databases compare it: surrounding spaces dropped, upper
+ * case (cap bytes with the NUL). */
+void store_serial_key(char *out, size_t cap, const char *serial);
+
 /* Read a whole file into a malloc'd buffer (RIG_E_IO naming it). */
 enum rig_rc store_read_file(const char *path, char **bytes, size_t *len, struct rig_err *err);
 

@@ -72,6 +72,16 @@ enum rig_rc stats_add_report(struct stats *s, const char *path, struct rig_err *
 	enum rig_rc rc = csv_table_load(&t, path, err);
 	if (rc)
 		return rc;
+	rc = stats_add_table(s, &t, path, err);
+	csv_table_free(&t);
+	return rc;
+}
+
+enum rig_rc stats_add_table(struct stats *s, const struct csv_table *table, const char *path,
+			    struct rig_err *err)
+{
+	const struct csv_table t = *table;
+	enum rig_rc rc = RIG_OK;
 	static const char *const need[] = { "timestamp", "station", "profile", "phase", "step",
 					    "quantity", "unit", "commanded", "measured",
 					    "low_limit", "high_limit", "result" };
@@ -139,7 +149,6 @@ enum rig_rc stats_add_report(struct stats *s, const char *path, struct rig_err *
 		};
 	}
 out:
-	csv_table_free(&t);
 	return rc;
 }
 

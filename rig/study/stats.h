@@ -60,6 +60,12 @@ void stats_init(struct stats *s, enum stats_by by);
 /* Add every row with a numeric measured value. RIG_E_DATA if the file is
  * not a run report, RIG_E_IO if unreadable. */
 enum rig_rc stats_add_report(struct stats *s, const char *path, struct rig_err *err);
+/* The same from a table of report rows named path (`rig stats --db`: the
+ * rows of whole runs rebuilt from a results database, rig/store/query.h).
+ * The caller keeps the table. */
+struct csv_table;
+enum rig_rc stats_add_table(struct stats *s, const struct csv_table *t, const char *path,
+			    struct rig_err *err);
 void stats_compute(struct stats *s);
 void stats_print(const struct stats *s, FILE *out);
 void stats_print_csv(const struct stats *s, FILE *out);

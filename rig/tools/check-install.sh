@@ -27,7 +27,7 @@ warn=$(groff -man -Tutf8 -ww -z "$dest/usr/share/man/man1/rig.1" 2>&1)
 [ -z "$warn" ] || fail "groff warns about rig.1: $warn"
 lines=$(MANWIDTH=80 man -l "$dest/usr/share/man/man1/rig.1" 2>/dev/null | wc -l)
 [ "$lines" -gt 100 ] || fail "man -l rig.1 rendered only $lines lines"
-for cmd in run station analyze monitor pen zero tare loadcell-cal sim ports index sync db; do
+for cmd in run station analyze monitor pen zero tare loadcell-cal sim ports index sync db history impact; do
   MANWIDTH=80 man -l "$dest/usr/share/man/man1/rig.1" 2>/dev/null | grep -q "rig $cmd" ||
     fail "rig.1 does not describe 'rig $cmd'"
 done

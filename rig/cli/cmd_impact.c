@@ -1,0 +1,110 @@
+/* cmd_impact.c - `rig impact --bench STATION --since TIME`: every unit
+ * judged on a bench in a span, for the assessment ISO 13485 §7.6 asks
+ * for when a gauge is found out of tolerance (rig/store/query.c). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "store/query.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: rig impact --bench STATION (--since TIME | --since-last-good-check)\n"
+	      "                  [--out DIR | --db URL|DIR|INDEX] [--passfile FILE] [--csv]\n"
+	      "\n"
+	      "Every run on the bench STATION that judged its unit (PASS, FAIL or any\n"
+	      "verdict but ABORTED) since TIME (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ,\n"
+	      "UTC), and how many units that is. --since-last-good-check starts at the\n"
+	      "bench's last good check: the oldest of the fixture calibration dates (laser\n"
+	      "zero, load cell span, tare) its newest run was made with. Asks the\n"
+	      "results index of the report folder (default reports/) or, with --db, the\n"
+	      "line's database (docs/results-db.md).\n"
+	      "\n"
+	      "  -b, --bench STATION        the fixture's [bench] station\n"
+	      "  -s, --since TIME           start of the span\n"
+	      "  -g, --since-last-good-check\n"
+	      "  -d, --out DIR              report folder whose index to ask\n"
+	      "  -D, --db WHERE             postgresql:// URL, report folder or index file\n"
+	      "  -p, --passfile FILE        libpq password file\n"
+	      "  -c, --csv                  CSV on stdout (the columns of rig history)\n"
+	      "  -h, --help                 this text\n"
+	      "\n"
+	      "Exit codes: 0 done, 64 usage, 65 no calibration date to start from, 69\n"
+	      "database unreachable, 74 folder unreadable, 78 database not migrated.\n",
+	      out);
+}
+
+int cmd_impact(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bench", required_argument, NULL, 'b' },
+		{ "since", required_argument, NULL, 's' },
+		{ "since-last-good-check", no_argument, NULL, 'g' },
+		{ "out", required_argument, NULL, 'd' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "passfile", required_argument, NULL, 'p' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct store_source src = { 0 };
+	const char *bench = NULL, *since_arg = NULL;
+	bool csv = false, last_good = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:s:gd:D:p:ch", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': bench = optarg; break;
+		case 's': since_arg = optarg; break;
+		case 'g': last_good = true; break;
+		case 'd': src.dir = optarg; break;
+		case 'D': src.db = optarg; break;
+		case 'p': src.passfile = optarg; break;
+		case 'c': csv = true; break;
+		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		default: usage(stderr); return RIG_EXIT_USAGE;
+		}
+	}
+	char since[32], what[64] = "";
+	if (optind != argc || !bench || !since_arg == !last_good) {
+		cli_error("impact", "expected --bench and one of --since or --since-last-good-check");
+		usage(stderr);
+		return RIG_EXIT_USAGE;
+	}
+	if (since_arg && !store_parse_time(since_arg, since)) {
+		cli_error("impact", "--since: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, found '%s'",
+			  since_arg);
+		return RIG_EXIT_USAGE;
+	}
+	struct store_db *db;
+	struct store_runs runs = { 0 };
+	struct rig_err err;
+	enum rig_rc rc = store_source_open(&db, &src, &err);
+	if (!rc) {
+		if (last_good)
+			rc = store_last_good_check(db, bench, since, what, &err);
+		if (!rc)
+			rc = store_impact(db, bench, since, &runs, &err);
+		store_db_close(db);
+	}
+	if (rc) {
+		cli_error("impact", "%s", err.msg);
+		return rig_exit_code(rc);
+	}
+	if (csv) {
+		store_runs_print_csv(&runs, stdout);
+	} else {
+		size_t pass = 0;
+		for (size_t i = 0; i < runs.n; i++)
+			pass += !strcmp(runs.v[i].verdict, "PASS");
+		printf("bench %s since %s%s%s%s: %zu unit(s) judged in %zu run(s), %zu PASS, %zu "
+		       "other\n",
+		       bench, since, *what ? " (last good check: " : "", what, *what ? ")" : "",
+		       store_runs_units(&runs), runs.n, pass, runs.n - pass);
+		if (runs.n)
+			store_runs_print(&runs, stdout);
+	}
+	store_runs_free(&runs);
+	return RIG_EXIT_PASS;
+}
