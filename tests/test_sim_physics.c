@@ -12,6 +12,7 @@
 #include "dev/laser/protocol.h"
 #include "sim/laser.h"
 #include "support/pen_bench.h"
+#include "support/simcap.h"
 
 #define MAXP 4000
 
@@ -509,6 +510,47 @@ START_TEST(test_laser_clock_error_samples_slower_than_its_rate)
 }
 END_TEST
 
+START_TEST(test_simcap_captures_what_the_sensor_sent_with_its_truth)
+{
+	static const char *const params[] = { "pen.ring_um=10", "laser.drift_um_per_s=2",
+					      "laser.spike_p=0.002", "laser.exposure_us=100",
+					      NULL };
+	struct simcap_config cfg = { .params = params, .depth_um = 1000, .freq_hz = 120,
+				     .seconds = 2, .want_values = 1 };
+	uint8_t *bytes;
+	size_t n;
+	struct simcap_truth tr;
+	struct rig_err err = { 0 };
+	ck_assert_msg(simcap_record(&cfg, &bytes, &n, &tr, &err) == RIG_OK, "%s", err.msg);
+	/* 2 s at 4 kHz, 3 bytes a value. */
+	ck_assert_uint_ge(n, 3 * 7999);
+	ck_assert_uint_ge(tr.nvalues, 8000);
+	static struct laser_sample out[9000];
+	struct ild1420_decoder d;
+	ild1420_decoder_init(&d, 10);
+	size_t used, m = ild1420_decode(&d, bytes, n, out, 9000, &used);
+	ck_assert_uint_ge(m, 7999);
+	/* The capture's values are the sensor's, in order (the first may be
+	 * one taken just before the capture began). */
+	size_t off = out[0].raw == tr.values[0].raw ? 0 : 1;
+	size_t bad = 0, k;
+	for (k = 0; k + off < m && k < tr.nvalues; k++)
+		bad += out[k + off].raw != tr.values[k].raw;
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_uint_ge(k, 7998);
+	/* The pen's truth: about 240 strokes at the transfer's rate, the
+	 * deepest points beyond the nominal peaks by the ringing. */
+	ck_assert_uint_ge(tr.strokes, 230);
+	ck_assert_uint_le(tr.strokes, 245);
+	ck_assert_double_eq_tol(tr.freq_hz, 0.97 * 120 * (1 - 0.004 * 2), 0.97 * 120 * 0.02);
+	ck_assert_double_gt(tr.deepest_mean_um - tr.peak_mean_um, 3);
+	ck_assert_double_eq_tol(tr.drift_end_um - tr.drift_start_um, 4, 1e-6);
+	ck_assert_double_eq(tr.actual_rate_hz, 4000);
+	free(bytes);
+	free(tr.values);
+}
+END_TEST
+
 START_TEST(test_bad_physics_parameters_are_refused)
 {
 	struct pen_bench t;
@@ -542,6 +584,7 @@ static Suite *suite(void)
 	tcase_add_test(tl, test_laser_exposure_averages_the_stroke_over_the_shutter_time);
 	tcase_add_test(tl, test_laser_sends_its_shutter_time_when_asked);
 	tcase_add_test(tl, test_laser_clock_error_samples_slower_than_its_rate);
+	tcase_add_test(tl, test_simcap_captures_what_the_sensor_sent_with_its_truth);
 	tcase_add_test(tl, test_bad_physics_parameters_are_refused);
 	suite_add_tcase(s, tl);
 	return s;
