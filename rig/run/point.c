@@ -53,6 +53,52 @@ void point_write_trace(FILE *f, const struct laser_sample *s, size_t n)
 	}
 }
 
+/* The window's wall-clock bound: its values at rate_hz, 2 % slack and a
+ * second for the stream to start. The laser driver faults a rate more than
+ * 1 % off long before; this bound holds whatever else goes wrong. */
+#define WINDOW_SLACK 1.02
+#define WINDOW_START_S 1.0
+
+/* Read need values (or until the window's strokes are there) into m. */
+static enum rig_rc read_window(struct point_bench *pb, struct measure *m, uint64_t need,
+			       double rate, const struct profile_window *w, FILE *trace,
+			       struct measure_stats *st, struct rig_err *err)
+{
+	struct bench_devices *d = pb->d;
+	double limit_s = (double)need / rate * WINDOW_SLACK + WINDOW_START_S;
+	uint64_t t0 = clock_now_ns(pb->clock);
+	uint64_t deadline = t0 + (uint64_t)(limit_s * 1e9);
+	uint64_t got = 0, next_look = (uint64_t)rate / 10;
+	struct laser_sample buf[LASER_CHUNK];
+	enum rig_rc rc = RIG_OK;
+	while (got < need) {
+		size_t n = 0;
+		size_t cap = need - got < LASER_CHUNK ? (size_t)(need - got) : LASER_CHUNK;
+		if ((rc = laser_read(d->laser, buf, cap, 250, &n, err)) ||
+		    (rc = measure_push(m, buf, n, err)))
+			break;
+		if (trace)
+			point_write_trace(trace, buf, n);
+		got += n;
+		if ((rc = point_check_safety(pb, err)))
+			break;
+		if (w->window_strokes && got >= next_look) {
+			measure_result(m, st);
+			if (st->strokes >= w->window_strokes)
+				break;
+			next_look = got + (uint64_t)rate / 10;
+		}
+		if (got < need && clock_now_ns(pb->clock) > deadline)
+			return rig_fail(err, RIG_E_DEVICE,
+					"laser: %llu of a window's %llu values in %.2f s; at "
+					"rate_hz %g they take %.2f s",
+					(unsigned long long)got, (unsigned long long)need,
+					(double)(clock_now_ns(pb->clock) - t0) / 1e9, rate,
+					(double)need / rate);
+	}
+	return rc;
+}
+
 enum rig_rc point_measure(struct point_bench *pb, const char *phase, const char *step,
 			  double depth_um, double freq_hz, unsigned settle_ms,
 			  const struct profile_window *w, FILE *trace,
@@ -95,28 +141,9 @@ enum rig_rc point_measure(struct point_bench *pb, const char *phase, const char 
 				? (uint64_t)ceil(w->window_s * rate)
 				: (uint64_t)ceil(((double)w->window_strokes + 2) / freq_hz * rate * 1.5 +
 						 rate * 0.2);
-	uint64_t got = 0, next_look = (uint64_t)rate / 10;
-	struct laser_sample buf[LASER_CHUNK];
 	if ((rc = laser_start(d->laser, err)))
 		goto out;
-	while (got < need) {
-		size_t n = 0;
-		size_t cap = need - got < LASER_CHUNK ? (size_t)(need - got) : LASER_CHUNK;
-		if ((rc = laser_read(d->laser, buf, cap, 250, &n, err)) ||
-		    (rc = measure_push(m, buf, n, err)))
-			break;
-		if (trace)
-			point_write_trace(trace, buf, n);
-		got += n;
-		if ((rc = point_check_safety(pb, err)))
-			break;
-		if (w->window_strokes && got >= next_look) {
-			measure_result(m, st);
-			if (st->strokes >= w->window_strokes)
-				break;
-			next_look = got + (uint64_t)rate / 10;
-		}
-	}
+	rc = read_window(pb, m, need, rate, w, trace, st, err);
 	if (rc) {
 		struct rig_err ignore;
 		if (d->io && bench_io_pen_powered(d->io))
