@@ -15,6 +15,10 @@ if [ -n "${RIG_RUNNER:-}" ]; then
   echo "test_hwemu: SKIP: cross build (the emulator preloads into native programs only)"
   exit 77
 fi
+case "${FAKETIME:+faketime}${LD_PRELOAD:-}" in *faketime*)
+  echo "test_hwemu: SKIP: under libfaketime (make check-calendar): the emulated bench's and the program's clocks would not be the kernel's"
+  exit 77 ;;
+esac
 build=$(cd "$(dirname "$RIG")" && pwd)
 export HWEMU_BUILD="$build"
 run() { "$root/tests/hwemu/run" "$@"; }
