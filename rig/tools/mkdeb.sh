@@ -19,6 +19,14 @@ else
   version="0.1.0+g$(echo "$gitv" | sed 's/-/./g')"
 fi
 
+# Who answers for the package: RIG_DEB_MAINTAINER="Name <mail>", else git's
+# user.name and user.email of this checkout.
+maintainer="${RIG_DEB_MAINTAINER:-$(git config user.name 2>/dev/null) <$(git config user.email 2>/dev/null)>}"
+case "$maintainer" in
+  ?*" <"?*@?*">") ;;
+  *) echo "mkdeb.sh: no maintainer: set RIG_DEB_MAINTAINER=\"Name <mail>\" (or git's user.name and user.email)" >&2; exit 78 ;;
+esac
+
 stage="$build/deb/rig_${version}_$arch"
 rm -rf "$build/deb"
 mkdir -p "$stage"
@@ -37,18 +45,22 @@ rmdir "$stage/etc/udev/rules.d" "$stage/etc/udev"
 doc="$stage/usr/share/doc/rig"
 mkdir -p "$doc"
 install -m 644 rig/dist/debian/copyright "$doc/copyright"
+# The documents rig(1) points to (SEE ALSO and the commands' sections),
+# and the README; gzip -9n above 4 kB, as Debian policy 12.3 asks.
+install -m 644 README.md docs/*.md "$doc/"
+find "$doc" -name '*.md' -size +4k -exec gzip -9n {} +
 date=$(git log -1 --format=%aD 2>/dev/null || date -R)
 {
   echo "rig ($version) unstable; urgency=medium"
   echo
   echo "  * Built from $gitv."
   echo
-  echo " -- rig maintainers <rig@example.org>  $date"
+  echo " -- $maintainer  $date"
 } | gzip -9n > "$doc/changelog.gz"
 chmod 644 "$doc/changelog.gz"
 
 mkdir -p "$stage/DEBIAN"
-install -m 755 rig/dist/debian/postinst rig/dist/debian/postrm "$stage/DEBIAN/"
+install -m 755 rig/dist/debian/postinst rig/dist/debian/prerm rig/dist/debian/postrm "$stage/DEBIAN/"
 (cd "$stage" && find etc -type f | sed 's|^|/|' | sort) > "$stage/DEBIAN/conffiles"
 
 # Shared-library dependencies as dpkg-shlibdeps finds them (it wants a
@@ -63,7 +75,7 @@ libs=$(cd "$tmp" && DEB_HOST_ARCH="$arch" dpkg-shlibdeps -O -e"$bin" 2>/dev/null
 [ -n "$libs" ] || { echo "mkdeb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 70; }
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@SIZE@|$size|" \
-    -e "s|@DEPENDS@|$libs, adduser|" rig/dist/debian/control.in > "$stage/DEBIAN/control"
+    -e "s|@DEPENDS@|$libs, adduser|" -e "s|@MAINTAINER@|$maintainer|" rig/dist/debian/control.in > "$stage/DEBIAN/control"
 (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -print | sed 's|^\./||' | sort |
   xargs md5sum) > "$stage/DEBIAN/md5sums"
 chmod 644 "$stage/DEBIAN/control" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
