@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fixture.h"
+#include "core/ini_edit.h"
 #include "records/keys.h"
 #include "records/ledger.h"
 #include "records/records.h"
@@ -437,6 +439,26 @@ START_TEST(test_fixture_zero_changed_with_an_editor_is_named)
 }
 END_TEST
 
+START_TEST(test_fixture_value_committed_by_rig_is_on_the_record)
+{
+	make_key();
+	char *fx, *dir = make_folder(1, &fx);
+	struct records_fixture rf;
+	struct rig_err err;
+	records_fixture_observer(&rf, dir, "bob", "rig zero");
+	const struct ini_edit edits[] = { { "laser", "zero_mm", "5.432100" } };
+	ck_assert_msg(fixture_commit_observed(fx, edits, 1, "rig zero", &rf.obs, &err) == RIG_OK,
+		      "%s", err.msg);
+	char *lp = path_in(dir, LEDGER_FILE), *ledger = tu_read(lp);
+	ck_assert_msg(strstr(ledger, "\tfixture.changed\t") &&
+		      strstr(ledger, "\tbob\trig zero: laser.zero_mm 5.000 -> 5.432100\t"), "%s",
+		      ledger);
+	/* The ledger knows the new bytes: intact, no "fixture changed". */
+	expect_intact(dir);
+	free(ledger), free(lp), free(fx), free(dir);
+}
+END_TEST
+
 START_TEST(test_recovered_report_is_recorded_once)
 {
 	make_key();
@@ -473,6 +495,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_changed_entry_breaks_its_signature);
 	tcase_add_test(tc, test_fixture_zero_changed_with_an_editor_is_named);
 	tcase_add_test(tc, test_recovered_report_is_recorded_once);
+	tcase_add_test(tc, test_fixture_value_committed_by_rig_is_on_the_record);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "measure/capture.h"
 #include "measure/stroke.h"
+#include "core/ini_schema.h"
 
 #define CMD "analyze"
 
@@ -47,10 +48,8 @@ static void usage(FILE *out)
 
 static int parse_num(const char *opt, const char *s, double *out)
 {
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(v)) {
+	double v;
+	if (!ini_parse_number(s, &v)) {
 		cli_error(CMD, "%s: expected a number, found \"%s\"", opt, s);
 		return -1;
 	}

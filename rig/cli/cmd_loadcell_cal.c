@@ -16,6 +16,7 @@
 #include "cli/session.h"
 #include "core/ini_edit.h"
 #include "dev/loadcell/loadcell.h"
+#include "core/ini_schema.h"
 
 #define CAL_MEDIAN_MIN 9         /* reads per median for a calibration */
 #define MIN_SPAN_COUNTS 100.0    /* less: the mass is not on the cell */
@@ -54,15 +55,12 @@ int cmd_loadcell_cal(int argc, char **argv)
 	size_t nsims = 0;
 	bool yes = false;
 	double mass_g = NAN;
-	char *end;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:f:s:yh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			errno = 0;
-			mass_g = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(mass_g > 0) || !isfinite(mass_g)) {
+			if (!ini_parse_number(optarg, &mass_g) || !(mass_g > 0)) {
 				cli_error("loadcell-cal", "--mass-g %s: expected a mass in grams above 0",
 					  optarg);
 				return RIG_EXIT_USAGE;

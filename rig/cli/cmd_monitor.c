@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/session.h"
 #include "run/devices.h"
+#include "core/ini_schema.h"
 
 #define LASER_CHUNK 256
 
@@ -39,9 +40,8 @@ static void usage(FILE *out)
 
 static bool parse_num(const char *s, double lo, double hi, double *out)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !isfinite(v) || v < lo || v > hi)
+	double v;
+	if (!ini_parse_number(s, &v) || v < lo || v > hi)
 		return false;
 	*out = v;
 	return true;

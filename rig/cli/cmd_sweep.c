@@ -9,6 +9,7 @@
 #include "cli/session.h"
 #include "plot/files.h"
 #include "study/sweep.h"
+#include "core/ini_schema.h"
 
 
 static void usage(FILE *out)
@@ -47,9 +48,8 @@ static void usage(FILE *out)
 
 static int parse_num(const char *opt, const char *s, double lo, double hi, double *out)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !(v >= lo && v <= hi)) {
+	double v;
+	if (!ini_parse_number(s, &v) || !(v >= lo && v <= hi)) {
 		cli_error("sweep", "%s: expected a number %g..%g, found '%s'", opt, lo, hi, s);
 		return -1;
 	}

@@ -128,4 +128,19 @@ struct ini_edit;
 enum rig_rc fixture_commit(const char *path, const struct ini_edit *edits, size_t n,
 			   const char *why, struct rig_err *err);
 
+struct ini_change;
+/* Told of a committed fixture change (the new file in place): the file
+ * changed (symlinks followed) and each change with its old and new value.
+ * rig/records puts it in a ledger (records_fixture_observer). An error
+ * from it is returned, though the fixture has changed. */
+struct fixture_observer {
+	enum rig_rc (*committed)(void *ctx, const char *path, const struct ini_change *ch,
+				 size_t n, struct rig_err *err);
+	void *ctx;
+};
+/* fixture_commit(), then obs (may be NULL) once the change is in place. */
+enum rig_rc fixture_commit_observed(const char *path, const struct ini_edit *edits, size_t n,
+				    const char *why, const struct fixture_observer *obs,
+				    struct rig_err *err);
+
 #endif

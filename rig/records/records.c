@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/fsutil.h"
+#include "core/ini_edit.h"
 #include "records/keys.h"
 #include "records/ledger.h"
 
@@ -275,6 +276,32 @@ enum rig_rc records_note_fixture(const char *dir, const char *fixture_path, cons
 	if (missing)
 		return rig_fail(err, RIG_E_IO, "%s: no such fixture", abs);
 	return records_note(dir, LK_FIXTURE_CHANGED, abs, sha, actor, what, err);
+}
+
+static enum rig_rc fixture_committed(void *vctx, const char *path, const struct ini_change *ch,
+				     size_t n, struct rig_err *err)
+{
+	const struct records_fixture *r = vctx;
+	char what[900];
+	int len = snprintf(what, sizeof what, "%s:", r->why ? r->why : "changed");
+	for (size_t i = 0; i < n && len > 0 && (size_t)len < sizeof what; i++)
+		len += snprintf(what + len, sizeof what - (size_t)len, "%s %s.%s %s -> %s",
+				i ? ";" : "", ch[i].section, ch[i].key,
+				ch[i].existed ? ch[i].old_value : "(none)", ch[i].new_value);
+	enum rig_rc rc = records_note_fixture(r->dir, path, r->actor, what, err);
+	if (rc)
+		rig_err_prefix(err, "%s changed, but not on the record: ", path);
+	return rc;
+}
+
+void records_fixture_observer(struct records_fixture *r, const char *dir, const char *actor,
+			      const char *why)
+{
+	r->dir = dir;
+	r->actor = actor;
+	r->why = why;
+	r->obs.committed = fixture_committed;
+	r->obs.ctx = r;
 }
 
 enum rig_rc records_note(const char *dir, const char *kind, const char *object,

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "core/fixture.h"
 #include "core/sha256.h"
 
 /* SHA-256 of a file's bytes. *missing = true (RIG_OK, out empty) when the
@@ -39,6 +40,18 @@ enum rig_rc records_note_report(const char *dir, const char *file, const void *b
  * operator ID or NULL. */
 enum rig_rc records_note_fixture(const char *dir, const char *fixture_path, const char *actor,
 				 const char *what, struct rig_err *err);
+
+/* An observer for fixture_commit_observed() (core/fixture.h): each
+ * committed change goes into dir's ledger as "fixture.changed" by actor
+ * (may be NULL), its detail "why: section.key old -> new; ...", its hash
+ * the new file's. Fill with records_fixture_observer(); it lives as long as
+ * the commit. */
+struct records_fixture {
+	const char *dir, *actor, *why;
+	struct fixture_observer obs;
+};
+void records_fixture_observer(struct records_fixture *r, const char *dir, const char *actor,
+			      const char *why);
 
 /* Any other entry: kind (ledger.h LK_*), object, sha256 (NULL: "-"),
  * actor, detail. */

@@ -1,5 +1,6 @@
 /* bench.c - the virtual bench's shared state, parameters and model table. */
 #include "sim/bench.h"
+#include "core/ini_schema.h"
 
 #include <errno.h>
 #include <math.h>
@@ -34,12 +35,8 @@ enum rig_rc sim_param_double(struct sim_bench *b, const char *key, double def,
 		*out = def;
 		return RIG_OK;
 	}
-	char *end;
-	errno = 0;
-	double v = strtod(p->value, &end);
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (errno || end == p->value || *end || !isfinite(v))
+	double v;
+	if (!ini_parse_number(p->value, &v))
 		return rig_fail(err, RIG_E_CONFIG, "%s: %s: expected a number, found '%s'",
 				p->origin, key, p->value);
 	if (v < lo || v > hi)

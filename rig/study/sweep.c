@@ -34,6 +34,9 @@ enum rig_rc sweep_parse_list(const char *s, double *out, size_t cap, size_t *n,
 {
 	*n = 0;
 	const char *p = s;
+	/* Decimal numbers only: strtod would read 0x10 as 16 and "inf". */
+	if (s[strspn(s, "0123456789.+-eE:, ")])
+		goto bad;
 	while (*p) {
 		char *end;
 		double a = strtod(p, &end), stop = a, step = 1;
