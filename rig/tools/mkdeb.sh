@@ -20,11 +20,14 @@ else
 fi
 
 # Who answers for the package: RIG_DEB_MAINTAINER="Name <mail>", else git's
-# user.name and user.email of this checkout.
-maintainer="${RIG_DEB_MAINTAINER:-$(git config user.name 2>/dev/null) <$(git config user.email 2>/dev/null)>}"
+# user.name and user.email of this checkout, else the author of HEAD.
+maintainer="${RIG_DEB_MAINTAINER:-}"
+[ -n "$maintainer" ] || ! git config user.email >/dev/null 2>&1 ||
+  maintainer="$(git config user.name) <$(git config user.email)>"
+[ -n "$maintainer" ] || maintainer="$(git log -1 --format='%an <%ae>' 2>/dev/null || true)"
 case "$maintainer" in
   ?*" <"?*@?*">") ;;
-  *) echo "mkdeb.sh: no maintainer: set RIG_DEB_MAINTAINER=\"Name <mail>\" (or git's user.name and user.email)" >&2; exit 78 ;;
+  *) echo "mkdeb.sh: no maintainer: set RIG_DEB_MAINTAINER=\"Name <mail>\" (found '$maintainer')" >&2; exit 78 ;;
 esac
 
 stage="$build/deb/rig_${version}_$arch"
