@@ -661,6 +661,9 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 		who = getenv("LOGNAME");
 	snprintf(r->meta.operator_name, sizeof r->meta.operator_name, "%s",
 		 who && *who ? who : "unknown");
+	if (r->d.laser)
+		report_meta_set_sensor(&r->meta, laser_info(r->d.laser)->serial,
+				       laser_info(r->d.laser)->firmware);
 	if (r->identified)
 		report_meta_set_pen(&r->meta, r->id.model, r->id.serial, r->id.firmware);
 	else
