@@ -2,11 +2,16 @@
 # mkdeb.sh - build the Debian package of one build with dpkg-deb, and
 # check it with lintian (errors fail the build, warnings are shown).
 #
+# The package is rig-bench: Debian already has a package "rig" (a random
+# identity generator, also /usr/bin/rig), which apt would otherwise take
+# for a newer version of this one and install over it. rig-bench conflicts
+# with and replaces it.
+#
 # Usage: mkdeb.sh BUILD_DIR DEB_ARCH VERSION [CROSS_PREFIX]
 # Installs with `make install` into a staging tree (PREFIX=/usr,
 # SYSCONFDIR=/etc, units in /lib/systemd/system as Debian 12 has them),
 # strips the binary, adds the Debian metadata from rig/dist/debian/ and writes
-# BUILD_DIR/rig_VERSION_ARCH.deb.
+# BUILD_DIR/rig-bench_VERSION_ARCH.deb.
 set -eu
 
 build="$1"; arch="$2"; gitv="$3"; cross="${4:-}"
@@ -27,7 +32,7 @@ case "$maintainer" in
   *) echo "mkdeb.sh: no maintainer: set RIG_DEB_MAINTAINER=\"Name <mail>\" (found '$maintainer')" >&2; exit 78 ;;
 esac
 
-stage="$build/deb/rig_${version}_$arch"
+stage="$build/deb/rig-bench_${version}_$arch"
 rm -rf "$build/deb"
 mkdir -p "$stage"
 make --no-print-directory -s install BUILD="$build" CROSS="$cross" DESTDIR="$(pwd)/$stage" \
@@ -42,7 +47,7 @@ mkdir -p "$stage/usr/share/rig"
 mv "$stage/etc/udev/rules.d/60-rig.rules" "$stage/usr/share/rig/60-rig.rules"
 rmdir "$stage/etc/udev/rules.d" "$stage/etc/udev"
 
-doc="$stage/usr/share/doc/rig"
+doc="$stage/usr/share/doc/rig-bench"
 mkdir -p "$doc"
 install -m 644 rig/dist/debian/copyright "$doc/copyright"
 # The documents rig(1) points to (SEE ALSO and the commands' sections),
@@ -51,7 +56,7 @@ install -m 644 README.md docs/*.md "$doc/"
 find "$doc" -name '*.md' -size +4k -exec gzip -9n {} +
 date=$(git log -1 --format=%aD 2>/dev/null || date -R)
 {
-  echo "rig ($version) unstable; urgency=medium"
+  echo "rig-bench ($version) unstable; urgency=medium"
   echo
   echo "  * Built from $gitv."
   echo
@@ -69,7 +74,7 @@ install -m 755 rig/dist/debian/postinst rig/dist/debian/prerm rig/dist/debian/po
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/debian"
-printf 'Source: rig\n\nPackage: rig\nArchitecture: any\n' > "$tmp/debian/control"
+printf 'Source: rig-bench\n\nPackage: rig-bench\nArchitecture: any\n' > "$tmp/debian/control"
 bin="$(pwd)/$stage/usr/bin/rig"
 libs=$(cd "$tmp" && DEB_HOST_ARCH="$arch" dpkg-shlibdeps -O -e"$bin" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$libs" ] || { echo "mkdeb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 70; }
@@ -80,7 +85,7 @@ sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@SIZE@|$size|" \
   xargs md5sum) > "$stage/DEBIAN/md5sums"
 chmod 644 "$stage/DEBIAN/control" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
 
-deb="$build/rig_${version}_$arch.deb"
+deb="$build/rig-bench_${version}_$arch.deb"
 dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
 echo "mkdeb.sh: $deb"
 dpkg-deb --info "$deb" | sed -n 's/^ *\(Version\|Architecture\|Depends\|Installed-Size\):/  &/p'
