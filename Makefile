@@ -4,6 +4,7 @@
 #   make check           build and run the check suites
 #   make bench           stroke measurement accuracy, throughput, memory
 #   make check-render    every plot rendered by headless Chromium (installs it)
+#   make check-trixie    make run, make check and the arm64 suites on Debian 13
 #   make run             run the main job on the virtual bench
 #   make check-calendar  make check and a run 400 days from now (faketime)
 #   make faults          every fault in every phase: the fault matrix
@@ -121,7 +122,7 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 Q := $(if $(V),,@)
 
 .PHONY: all check check-calendar check-render run deps install uninstall clean bench help deb faults killtest \
-	fuzz fuzz-build valgrind hwemu
+	fuzz fuzz-build valgrind hwemu check-trixie
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -204,6 +205,15 @@ check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),,$(HWEMU_BINS))
 	fi; \
 	echo "check: $$pass passed, $$fail failed, $$skip skipped"; \
 	[ $$fail -eq 0 ]
+
+# make check-trixie: on Debian 13 (trixie, today's Raspberry Pi OS base), in
+# a root built by mmdebstrap and cached in /var/cache/rig-trixie (not touched
+# by make clean; RIG_TRIXIE_CACHE moves it), from a clean clone of HEAD:
+# make run, make check, and the arm64 cross build's suites under qemu.
+# Needs root (chroot, mounts). docs/ci.md has its step times.
+check-trixie:
+	$(Q)sh rig/tools/deps.sh --tools mmdebstrap:mmdebstrap
+	$(Q)sh rig/tools/check-trixie.sh
 
 # make check-calendar: the suites and a production run on the virtual bench
 # with the clock 400 days ahead (libfaketime): the default bench must not
