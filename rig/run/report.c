@@ -197,6 +197,7 @@ enum rig_rc report_alloc(struct report **out, const char *dir, const struct repo
 	CLEAN(rig_version);
 	CLEAN(fixture_path);
 	CLEAN(fixture_sha256);
+	CLEAN(records);
 	CLEAN(laser_serial);
 	CLEAN(laser_firmware);
 	CLEAN(laser_zero_date);
@@ -343,6 +344,26 @@ enum rig_rc report_add_judged(struct report *r, const struct report_judged *j,
 	row.conformance_probability = j->d->conformance_probability;
 	row.result = decision_result_name(j->d->result);
 	row.note = j->d->reason;
+	return report_add(r, &row, err);
+}
+
+enum rig_rc report_add_table_point(struct report *r, const char *step, const char *quantity,
+				   const char *unit, double setpoint, double measured,
+				   unsigned index, unsigned npoints, struct rig_err *err)
+{
+	char note[160];
+	snprintf(note, sizeof note,
+		 "table point %u of %u: a command of %.9g %s now drives raw setpoint %.9g %s",
+		 index + 1, npoints, measured, unit, setpoint, unit);
+	struct report_row row = REPORT_ROW_EMPTY;
+	row.phase = "calibrate";
+	row.step = step;
+	row.quantity = quantity;
+	row.unit = unit;
+	row.commanded = setpoint;
+	row.measured = measured;
+	row.result = "WRITTEN";
+	row.note = note;
 	return report_add(r, &row, err);
 }
 
