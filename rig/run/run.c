@@ -86,9 +86,12 @@ static bool pen_at_fault(const struct run *r, enum rig_rc rc, const char *msg)
 	size_t n = strlen(port);
 	if (strncmp(msg, port, n) != 0 || msg[n] != ':')
 		return false;
+	/* A refusal is the pen's SCPI answer; a port that failed (an adapter
+	 * unplugged) is not. */
+	bool refused = rc == RIG_E_DEVICE && strstr(msg + n, ": the pen refused '") == msg + n;
 	int code = d->pen ? pen_last_error(d->pen, NULL) : 0;
-	return rc == RIG_E_TIMEOUT ||
-	       (rc == RIG_E_DEVICE && ((code <= -240 && code >= -249) || r->phase == PHASE_CALIBRATE));
+	return (rc == RIG_E_TIMEOUT && strstr(msg + n, ": no reply to '") == msg + n) ||
+	       (refused && ((code <= -240 && code >= -249) || r->phase == PHASE_CALIBRATE));
 }
 
 enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg)
