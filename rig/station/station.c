@@ -95,6 +95,9 @@ static void draw(struct station *st)
 	st->scr.input = st->input;
 	st->scr.serial = st->serial;
 	st->scr.message = st->message[0] ? st->message : NULL;
+	/* What the run said last: its phase and the point it measures. */
+	st->scr.phase = st->phase[0] ? st->phase : NULL;
+	st->scr.detail = st->detail;
 	screen_draw(st->t.out, &st->scr);
 }
 
@@ -330,6 +333,7 @@ static void test_unit(struct station *st, char *const *sims, size_t nsims)
 	};
 	struct bench_options bo = {
 		.fixture_path = o->fixture_path, .sims = sims, .nsims = nsims,
+		.notice = on_message, .notice_ctx = st,
 	};
 	struct profile prof;
 	struct bench b;

@@ -48,6 +48,9 @@ struct laser {
 	 * then values_first). */
 	uint64_t t_first_ns, values_first;
 	bool arrived;
+	/* The last read filled the buffer: more may be waiting in the kernel,
+	 * so values decoded now arrived earlier than they are counted. */
+	bool backlog;
 };
 
 static const char *pname(const struct laser *l)
@@ -419,6 +422,11 @@ enum rig_rc laser_stop(struct laser *l, struct rig_err *err)
 static enum rig_rc check_arrival(struct laser *l, struct rig_err *err)
 {
 	uint64_t now = clock_now_ns(l->clock), values = l->dec.count.values;
+	/* Judge the rate only when caught up with the line: a reader that fell
+	 * behind (a busy machine) decodes old values late, which would look like
+	 * a slow sensor. A sensor that is slow keeps the reader caught up. */
+	if (l->arrived && (l->raw_pos < l->raw_len || l->backlog))
+		return RIG_OK;
 	if (!l->arrived) {
 		l->arrived = true;
 		l->t_first_ns = now;
@@ -470,6 +478,7 @@ enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
 		if (rc)
 			return rig_err_prefix(err, "laser %s: ", pname(l));
 		l->raw_len = got;
+		l->backlog = got == sizeof l->raw;
 		bytes += got;
 	}
 	if (bytes == 0)
