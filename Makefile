@@ -52,7 +52,7 @@ else
   CHECK_ENV := CK_FORK=no
 endif
 
-VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo 0.1.0)
+VERSION  := $(shell sh rig/tools/version.sh)
 PKGS     := libserialport libgpiod inih nettle hogweed sqlite3
 # libpq: Debian's libpq-dev cannot be installed for two architectures at
 # once, so a cross build takes the native headers (the API is the same) and
@@ -205,7 +205,7 @@ check: $(BUILD)/rig $(TEST_BINS)
 # expire with the calendar, and no test may depend on today's date.
 check-calendar: $(BUILD)/rig
 	$(Q)sh rig/tools/deps.sh --tools faketime:faketime
-	faketime -f '+400d' $(MAKE) --no-print-directory check
+	RIG_FAKETIME=+400d faketime -f '+400d' $(MAKE) --no-print-directory check
 	rm -rf $(BUILD)/calendar && faketime -f '+400d' $(RUNNER) $(BUILD)/rig run \
 	  --fixture fixtures/sim.ini --out $(BUILD)/calendar/reports
 

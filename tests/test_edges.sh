@@ -82,5 +82,21 @@ for i in 1 2 3; do
     "$(yes_if [ "$(grep -c '^20' "$fx.history")" = 4 ])"
 done
 
+# ---- hexadecimal numbers are refused wherever a person types one --------
+d="$work/hex"
+fx=$(fixture "$d")
+hex() { # hex WANT_EXIT ARGS...
+  want=$1; shift
+  rig "$@" --fixture "$fx" >"$d/out" 2>"$d/err" </dev/null
+  rc=$?
+  check "hex refused: rig $* exits $want (got $rc: $(head -c 120 "$d/err"))" \
+    "$([ $rc = "$want" ] && echo 1 || echo 0)"
+}
+hex 64 loadcell-cal --mass-g 0x10 --yes
+hex 78 run --profile "$PROF" --out "$d/r" --sim laser.zero_mm=0x5
+hex 78 run --profile "$PROF" --out "$d/r" --sim fault.laser.byte_drop=p=0x1
+hex 64 sweep --depths 0x10 --freqs 100 --out "$d/s"
+check "hex refused: the fixture unchanged" "$(yes_if cmp -s "$fx" "$SRC/fixtures/sim.ini")"
+
 echo "test_edges: $((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]

@@ -176,6 +176,53 @@ START_TEST(test_hostile_scanned_serial_is_escaped_on_the_terminal)
 }
 END_TEST
 
+/* Does s hold a Unicode bidi control (U+202A..U+202E, U+2066..U+2069)? */
+static const char *find_bidi(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+				     (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+			return (const char *)p;
+	return NULL;
+}
+
+/* Bidi controls reorder what a person reads ("Eve<RLO>gnp.exe" shows as
+ * "Eveexe.png"): neutralised in CSV, JUnit and on the terminal. */
+START_TEST(test_bidi_controls_are_neutralised_in_csv_junit_and_terminal)
+{
+	char *dir = tu_tmpdir();
+	char q_sn[256], q_op[256], q_dir[512], args[2048];
+	shell_quote(q_sn, sizeof q_sn, "MN3\xe2\x80\xae" "321-000\xe2\x81\xa6");
+	shell_quote(q_op, sizeof q_op, "Eve\xe2\x80\xaagnp.exe\xe2\x81\xa9");
+	shell_quote(q_dir, sizeof q_dir, dir);
+	snprintf(args, sizeof args,
+		 "run --fixture '" SRCDIR "/fixtures/sim.ini' --profile '" SRCDIR
+		 "/profiles/production-p25.ini' --mode verify --serial %s --operator %s "
+		 "--out %s --junit %s/junit.xml",
+		 q_sn, q_op, q_dir, q_dir);
+	struct rig_result r = run_rig(args);
+	ck_assert_msg(r.exit_code == 2, "exit %d: %s", r.exit_code, r.err);
+	ck_assert_msg(!find_bidi(r.out), "stdout: %s", r.out);
+	ck_assert_msg(!find_bidi(r.err), "stderr: %s", r.err);
+	ck_assert_msg(strstr(r.out, "scanned 'MN3\\xE2\\x80\\xAE321"), "%s", r.out);
+	char *name = report_name(dir), path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	char *csv = tu_read(path);
+	ck_assert_msg(!find_bidi(csv), "CSV: %s", find_bidi(csv));
+	ck_assert_msg(strstr(csv, ",\"Eve?gnp.exe?\","), "operator not neutralised");
+	snprintf(path, sizeof path, "%s/summary.csv", dir);
+	char *summary = tu_read(path);
+	ck_assert_msg(!find_bidi(summary), "summary.csv: %s", find_bidi(summary));
+	snprintf(path, sizeof path, "%s/junit.xml", dir);
+	char *xml = tu_read(path);
+	ck_assert_ptr_nonnull(xml);
+	ck_assert_msg(!find_bidi(xml), "JUnit: %s", find_bidi(xml));
+	rig_result_free(&r);
+	tu_rmtree(dir);
+	free(dir), free(name), free(csv), free(summary), free(xml);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("hostile_text");
@@ -184,6 +231,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_hostile_pen_serial_is_safe_in_file_name_csv_junit_and_terminal,
 			    0, (int)(sizeof serials / sizeof serials[0]));
 	tcase_add_test(tc, test_hostile_scanned_serial_is_escaped_on_the_terminal);
+	tcase_add_test(tc, test_bidi_controls_are_neutralised_in_csv_junit_and_terminal);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -432,7 +432,95 @@ START_TEST(test_unplugged_sensor_does_not_answer)
 	sim_laser_unplug(r.sim, true);
 	port_up(&r, "laser", 921600);
 	ck_assert_int_eq(laser_up(&r, 10, 4000, 921600), RIG_E_TIMEOUT);
-	ck_assert_ptr_nonnull(strstr(r.err.msg, "no reply to GETINFO within 500 ms"));
+	ck_assert_msg(strstr(r.err.msg, "no reply to OUTPUT NONE within 500 ms"), "%s", r.err.msg);
+	rig_down(&r);
+}
+END_TEST
+
+/* A prompt that comes late (here 25 and 200 ms after the command) is still
+ * the reply to that command: the old driver took 20 ms of silence for the
+ * end of OUTPUT NONE, read the late prompt as GETINFO's reply and said "the
+ * sensor says it is ''" (exit 78), every reply one behind. */
+START_TEST(test_late_prompts_are_accepted_and_replies_stay_matched)
+{
+	static const char *const delays[] = { "laser.reply_delay_ms=25",
+					      "laser.reply_delay_ms=200" };
+	for (size_t i = 0; i < 2; i++) {
+		struct rig r;
+		const char *kv[] = { delays[i], NULL };
+		bench_up(&r, kv);
+		port_up(&r, "laser", 921600);
+		ck_assert_msg(laser_up(&r, 10, 4000, 921600) == RIG_OK, "%s: %s", delays[i],
+			      r.err.msg);
+		ck_assert_str_eq(laser_info(r.l)->name, "ILD1420-10");
+		char reply[128];
+		ck_assert_int_eq(laser_command(r.l, "MEASRATE", reply, sizeof reply, &r.err), RIG_OK);
+		ck_assert_str_eq(reply, "MEASRATE 4");
+		ck_assert_int_eq(laser_start(r.l, &r.err), RIG_OK);
+		static struct laser_sample s[400];
+		read_n(&r, s, 400);
+		ck_assert_msg(laser_stop(r.l, &r.err) == RIG_OK, "%s", r.err.msg);
+		ck_assert_int_eq(laser_command(r.l, "LASERPOW", reply, sizeof reply, &r.err), RIG_OK);
+		ck_assert_str_eq(reply, "LASERPOW FULL");
+		ck_assert_int_eq(laser_command(r.l, "OUTPUT", reply, sizeof reply, &r.err), RIG_OK);
+		ck_assert_str_eq(reply, "OUTPUT NONE");
+		rig_down(&r);
+	}
+}
+END_TEST
+
+/* A sensor that stops answering is a device fault (exit 2), never a
+ * fixture error (78). */
+START_TEST(test_sensor_that_stops_answering_is_a_device_fault)
+{
+	struct rig r;
+	static const char *const kv[] = { "laser.reply_delay_ms=1500", NULL };
+	bench_up(&r, kv);
+	port_up(&r, "laser", 921600);
+	enum rig_rc rc = laser_up(&r, 10, 4000, 921600);
+	ck_assert_msg(rig_exit_code(rc) == 2, "rc %d (exit %d): %s", rc, rig_exit_code(rc),
+		      r.err.msg);
+	rig_down(&r);
+}
+END_TEST
+
+/* Read until an error or `ms` of bench time; the error's rc. */
+static enum rig_rc stream_for(struct rig *r, unsigned ms)
+{
+	uint64_t end = now_ns(r) + ms * RIG_NS_PER_MS;
+	static struct laser_sample s[512];
+	while (now_ns(r) < end) {
+		size_t n = 0;
+		enum rig_rc rc = laser_read(r->l, s, 512, 100, &n, &r->err);
+		if (rc)
+			return rc;
+	}
+	return RIG_OK;
+}
+
+/* Values arriving more than 1 % off the configured rate: the sensor's
+ * clock fails, or it measures at another rate. A device fault that says
+ * so, within a second. Within 1 % (0.5 % here) is no fault. */
+START_TEST(test_arrival_rate_more_than_1_percent_off_is_a_device_fault)
+{
+	static const char *const bad[] = { "laser.clock_ppm=-20000", "laser.clock_ppm=20000",
+					   "laser.clock_ppm=-500000" };
+	for (size_t i = 0; i < 3; i++) {
+		struct rig r;
+		const char *kv[] = { bad[i], NULL };
+		rig_up(&r, kv);
+		ck_assert_int_eq(laser_start(r.l, &r.err), RIG_OK);
+		enum rig_rc rc = stream_for(&r, 1000);
+		ck_assert_msg(rc == RIG_E_DEVICE, "%s: rc %d: %s", bad[i], rc, r.err.msg);
+		ck_assert_msg(strstr(r.err.msg, "rate_hz 4000") && strstr(r.err.msg, "1 %"), "%s",
+			      r.err.msg);
+		rig_down(&r);
+	}
+	struct rig r;
+	static const char *const ok[] = { "laser.clock_ppm=5000", NULL };
+	rig_up(&r, ok);
+	ck_assert_int_eq(laser_start(r.l, &r.err), RIG_OK);
+	ck_assert_msg(stream_for(&r, 5000) == RIG_OK, "%s", r.err.msg);
 	rig_down(&r);
 }
 END_TEST
@@ -567,6 +655,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_wrong_range_in_getinfo_is_refused);
 	tcase_add_test(tc, test_wrong_baud_fails_with_a_clear_error);
 	tcase_add_test(tc, test_unplugged_sensor_does_not_answer);
+	tcase_add_test(tc, test_late_prompts_are_accepted_and_replies_stay_matched);
+	tcase_add_test(tc, test_sensor_that_stops_answering_is_a_device_fault);
+	tcase_add_test(tc, test_arrival_rate_more_than_1_percent_off_is_a_device_fault);
 	tcase_add_test(tc, test_virtual_laser_streams_from_power_up_and_interleaves_replies);
 	tcase_add_test(tc, test_virtual_laser_sends_data_rate_errors_when_baud_too_low);
 	tcase_add_test(tc, test_virtual_laser_reset_reboots_into_power_up_settings);

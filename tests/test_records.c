@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fixture.h"
+#include "core/ini_edit.h"
 #include "records/keys.h"
 #include "records/ledger.h"
 #include "records/records.h"
@@ -278,6 +280,11 @@ START_TEST(test_unsigned_folder_verifies_and_says_unsigned)
 	ck_assert_msg(r.exit_code == 0, "%s%s", r.out, r.err);
 	ck_assert_ptr_nonnull(strstr(r.out, "unsigned (no station key: hash chain only)"));
 	rig_result_free(&r);
+	/* ... and so does each report, with access control off. */
+	char *name = report_name(dir, 0), *p = path_in(dir, name), *text = tu_read(p);
+	ck_assert_msg(strstr(text, "access control: off; ledger: unsigned, hash chain only"), "%s",
+		      text);
+	free(text), free(p), free(name);
 	free(dir);
 }
 END_TEST
@@ -437,6 +444,26 @@ START_TEST(test_fixture_zero_changed_with_an_editor_is_named)
 }
 END_TEST
 
+START_TEST(test_fixture_value_committed_by_rig_is_on_the_record)
+{
+	make_key();
+	char *fx, *dir = make_folder(1, &fx);
+	struct records_fixture rf;
+	struct rig_err err;
+	records_fixture_observer(&rf, dir, "bob", "rig zero");
+	const struct ini_edit edits[] = { { "laser", "zero_mm", "5.432100" } };
+	ck_assert_msg(fixture_commit_observed(fx, edits, 1, "rig zero", &rf.obs, &err) == RIG_OK,
+		      "%s", err.msg);
+	char *lp = path_in(dir, LEDGER_FILE), *ledger = tu_read(lp);
+	ck_assert_msg(strstr(ledger, "\tfixture.changed\t") &&
+		      strstr(ledger, "\tbob\trig zero: laser.zero_mm 5.000 -> 5.432100\t"), "%s",
+		      ledger);
+	/* The ledger knows the new bytes: intact, no "fixture changed". */
+	expect_intact(dir);
+	free(ledger), free(lp), free(fx), free(dir);
+}
+END_TEST
+
 START_TEST(test_recovered_report_is_recorded_once)
 {
 	make_key();
@@ -473,6 +500,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_changed_entry_breaks_its_signature);
 	tcase_add_test(tc, test_fixture_zero_changed_with_an_editor_is_named);
 	tcase_add_test(tc, test_recovered_report_is_recorded_once);
+	tcase_add_test(tc, test_fixture_value_committed_by_rig_is_on_the_record);
 	suite_add_tcase(s, tc);
 	return s;
 }

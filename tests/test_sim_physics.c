@@ -12,6 +12,7 @@
 #include "dev/laser/protocol.h"
 #include "sim/laser.h"
 #include "support/pen_bench.h"
+#include "support/simcap.h"
 
 #define MAXP 4000
 
@@ -282,6 +283,33 @@ START_TEST(test_depth_follows_preload_and_is_unchanged_at_the_default)
 }
 END_TEST
 
+START_TEST(test_preload_changed_mid_run_moves_depth_and_rate_from_then_on)
+{
+	struct pen_bench t;
+	const char *const params[] = { "pen.speed_wander=0", "pen.depth_sd_um=0", NULL };
+	pen_bench_up(&t, params);
+	start(&t, 1000, 100);
+	pen_bench_sleep_ms(&t, 500);
+	struct sim_pen_truth a, b;
+	sim_pen_truth(t.sp, &a);
+	uint64_t t_change = pen_bench_now_ns(&t);
+	sim_bench_set_preload(t.b, 3.0);
+	ck_assert_double_eq(sim_bench_force_n(t.b), 3.0);
+	pen_bench_sleep_ms(&t, 500);
+	sim_pen_truth(t.sp, &b);
+	/* 5 µm deeper (settled after 500 ms of a 30 ms time constant), the
+	 * rate drooping by another 0.4 %, and nothing before the change. */
+	ck_assert_double_eq_tol(b.depth_um - b.warmup_drift_um - (a.depth_um - a.warmup_drift_um), 5,
+				1e-9);
+	ck_assert_double_eq_tol(b.freq_hz / a.freq_hz, (1 - 0.004 * 3) / (1 - 0.004 * 2), 1e-12);
+	static struct sim_pen_peak pk[MAXP];
+	size_t n = peaks(&t, t_change - 200000000, t_change, pk);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_double_lt(fabs(pk[i].peak_um - a.depth_now_um), 0.1);
+	pen_bench_down(&t);
+}
+END_TEST
+
 /* ---- Laser ----------------------------------------------------------- */
 
 struct laser_bench {
@@ -509,6 +537,47 @@ START_TEST(test_laser_clock_error_samples_slower_than_its_rate)
 }
 END_TEST
 
+START_TEST(test_simcap_captures_what_the_sensor_sent_with_its_truth)
+{
+	static const char *const params[] = { "pen.ring_um=10", "laser.drift_um_per_s=2",
+					      "laser.spike_p=0.002", "laser.exposure_us=100",
+					      NULL };
+	struct simcap_config cfg = { .params = params, .depth_um = 1000, .freq_hz = 120,
+				     .seconds = 2, .want_values = 1 };
+	uint8_t *bytes;
+	size_t n;
+	struct simcap_truth tr;
+	struct rig_err err = { 0 };
+	ck_assert_msg(simcap_record(&cfg, &bytes, &n, &tr, &err) == RIG_OK, "%s", err.msg);
+	/* 2 s at 4 kHz, 3 bytes a value. */
+	ck_assert_uint_ge(n, 3 * 7999);
+	ck_assert_uint_ge(tr.nvalues, 8000);
+	static struct laser_sample out[9000];
+	struct ild1420_decoder d;
+	ild1420_decoder_init(&d, 10);
+	size_t used, m = ild1420_decode(&d, bytes, n, out, 9000, &used);
+	ck_assert_uint_ge(m, 7999);
+	/* The capture's values are the sensor's, in order (the first may be
+	 * one taken just before the capture began). */
+	size_t off = out[0].raw == tr.values[0].raw ? 0 : 1;
+	size_t bad = 0, k;
+	for (k = 0; k + off < m && k < tr.nvalues; k++)
+		bad += out[k + off].raw != tr.values[k].raw;
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_uint_ge(k, 7998);
+	/* The pen's truth: about 240 strokes at the transfer's rate, the
+	 * deepest points beyond the nominal peaks by the ringing. */
+	ck_assert_uint_ge(tr.strokes, 230);
+	ck_assert_uint_le(tr.strokes, 245);
+	ck_assert_double_eq_tol(tr.freq_hz, 0.97 * 120 * (1 - 0.004 * 2), 0.97 * 120 * 0.02);
+	ck_assert_double_gt(tr.deepest_mean_um - tr.peak_mean_um, 3);
+	ck_assert_double_eq_tol(tr.drift_end_um - tr.drift_start_um, 4, 1e-6);
+	ck_assert_double_eq(tr.actual_rate_hz, 4000);
+	free(bytes);
+	free(tr.values);
+}
+END_TEST
+
 START_TEST(test_bad_physics_parameters_are_refused)
 {
 	struct pen_bench t;
@@ -534,6 +603,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_impact_ringing_has_its_frequency_decay_and_deepest_point);
 	tcase_add_test(tc, test_two_lobe_cam_alternates_depths_and_periods);
 	tcase_add_test(tc, test_depth_follows_preload_and_is_unchanged_at_the_default);
+	tcase_add_test(tc, test_preload_changed_mid_run_moves_depth_and_rate_from_then_on);
 	suite_add_tcase(s, tc);
 	TCase *tl = tcase_create("laser");
 	tcase_set_timeout(tl, 60);
@@ -542,6 +612,7 @@ static Suite *suite(void)
 	tcase_add_test(tl, test_laser_exposure_averages_the_stroke_over_the_shutter_time);
 	tcase_add_test(tl, test_laser_sends_its_shutter_time_when_asked);
 	tcase_add_test(tl, test_laser_clock_error_samples_slower_than_its_rate);
+	tcase_add_test(tl, test_simcap_captures_what_the_sensor_sent_with_its_truth);
 	tcase_add_test(tl, test_bad_physics_parameters_are_refused);
 	suite_add_tcase(s, tl);
 	return s;

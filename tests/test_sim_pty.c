@@ -15,6 +15,7 @@
 #include "dev/laser/laser.h"
 #include "hal/serial.h"
 #include "run/run.h"
+#include "support/runbench.h"
 #include "support/testutil.h"
 
 extern char **environ;
@@ -23,8 +24,22 @@ static pid_t sim_pid;
 static char pen_pty[80], laser_pty[80];
 static char *dir;
 
-/* Start `rig sim` and read its two "device /dev/pts/N" lines. */
+/* Start `rig sim` (with extra arguments) and read its two "device
+ * /dev/pts/N" lines. */
+static void start_sim(const char *extra);
+
 static void setup(void)
+{
+	start_sim("");
+}
+
+/* A sensor whose clock runs 2 % slow. */
+static void setup_slow_laser(void)
+{
+	start_sim("--sim laser.clock_ppm=-20000");
+}
+
+static void start_sim(const char *extra)
 {
 	int fds[2];
 	ck_assert_int_eq(pipe(fds), 0);
@@ -33,8 +48,9 @@ static void setup(void)
 	const char *bin = getenv("RIG_BIN");
 	const char *runner = getenv("RIG_RUNNER");
 	char *cmd = NULL;
-	ck_assert_int_ge(asprintf(&cmd, "exec %s %s sim --fixture %s/fixtures/sim.ini",
-				  runner ? runner : "", bin ? bin : SRCDIR "/build/rig", SRCDIR),
+	ck_assert_int_ge(asprintf(&cmd, "exec %s %s sim --fixture %s/fixtures/sim.ini %s",
+				  runner ? runner : "", bin ? bin : SRCDIR "/build/rig", SRCDIR,
+				  extra),
 			 0);
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
@@ -130,6 +146,35 @@ START_TEST(test_sim_laser_streams_at_its_rate_in_real_time)
 }
 END_TEST
 
+/* On a real clock, a laser 2 % slow is a device fault naming the rate,
+ * within a few seconds, with the transport's latency allowed for. */
+START_TEST(test_laser_2_percent_slow_over_a_pty_is_a_device_fault)
+{
+	struct rig_hal hal = { .clock = clock_real() };
+	struct serial_settings s = serial_8n1(921600);
+	struct serial_port *p;
+	struct laser *l;
+	struct rig_err err = { 0 };
+	ck_assert_msg(serial_open(&p, laser_pty, &s, &hal, &err) == RIG_OK, "%s", err.msg);
+	struct laser_settings ls = { .range_mm = 10, .rate_hz = 4000, .baud = 921600 };
+	ck_assert_msg(laser_open(&l, p, &ls, &err) == RIG_OK, "%s", err.msg);
+	ck_assert_int_eq(laser_start(l, &err), RIG_OK);
+	struct laser_sample buf[512];
+	uint64_t t0 = clock_now_ns(hal.clock);
+	enum rig_rc rc = RIG_OK;
+	while (!rc && clock_now_ns(hal.clock) - t0 < 20 * RIG_NS_PER_S) {
+		size_t n;
+		rc = laser_read(l, buf, 512, 500, &n, &err);
+	}
+	double secs = (double)(clock_now_ns(hal.clock) - t0) / 1e9;
+	ck_assert_msg(rc == RIG_E_DEVICE && strstr(err.msg, "more than 1 %"),
+		      "after %.1f s: rc %d: %s", secs, rc, err.msg);
+	fprintf(stderr, "test_sim_pty: 2 %% slow laser caught after %.1f s: %s\n", secs, err.msg);
+	laser_close(l);
+	serial_close(p);
+}
+END_TEST
+
 START_TEST(test_full_run_against_rig_sim_over_ptys_passes)
 {
 	/* Over ptys the clock is real, and the load cell is bit-banged in
@@ -157,14 +202,13 @@ START_TEST(test_full_run_against_rig_sim_over_ptys_passes)
 	char *fx = tu_write(dir, "pty.ini", t3);
 	char *out = NULL;
 	ck_assert_int_ge(asprintf(&out, "%s/reports", dir), 0);
-	struct run_options o = {
-		.fixture_path = fx,
-		.profile_path = SRCDIR "/tests/data/profiles/quick-p25.ini",
-		.operator_name = "pty-test",
-		.out_dir = out,
+	struct run_bench o = {
+		.fixture = fx,
+		.profile = SRCDIR "/tests/data/profiles/quick-p25.ini",
+		.o = { .operator_name = "pty-test", .out_dir = out },
 	};
 	struct run_result res;
-	int code = run_execute(&o, &res);
+	int code = run_bench(&o, &res);
 	ck_assert_msg(code == 0, "exit %d: %s", code, res.reason);
 	ck_assert(res.reported);
 	char *rep = tu_read(res.report_path);
@@ -189,6 +233,11 @@ int main(void)
 	tcase_add_test(tc, test_sim_laser_streams_at_its_rate_in_real_time);
 	tcase_add_test(tc, test_full_run_against_rig_sim_over_ptys_passes);
 	suite_add_tcase(s, tc);
+	TCase *slow = tcase_create("slow_laser");
+	tcase_set_timeout(slow, 60);
+	tcase_add_checked_fixture(slow, setup_slow_laser, teardown);
+	tcase_add_test(slow, test_laser_2_percent_slow_over_a_pty_is_a_device_fault);
+	suite_add_tcase(s, slow);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -1,6 +1,6 @@
 /* cmd_analyze.c - `rig analyze`: stroke depth and rate of a recorded laser
  * capture (raw ILD1420 bytes or the rig's trace CSV). Parsing options and
- * printing only: the measurement is rig/measure/stroke.c, the reading
+ * printing only: the measurement is rig/measure/ (stroke.h), the reading
  * rig/measure/capture.c. */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "measure/capture.h"
 #include "measure/stroke.h"
+#include "core/ini_schema.h"
 
 #define CMD "analyze"
 
@@ -47,10 +48,8 @@ static void usage(FILE *out)
 
 static int parse_num(const char *opt, const char *s, double *out)
 {
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(v)) {
+	double v;
+	if (!ini_parse_number(s, &v)) {
 		cli_error(CMD, "%s: expected a number, found \"%s\"", opt, s);
 		return -1;
 	}
@@ -82,7 +81,8 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 {
 	fprintf(o, "status,strokes,depth_mean_um,depth_std_um,depth_min_um,depth_max_um,"
 		   "depth_U_um,freq_hz,freq_U_hz,invalid_samples,samples,strokes_rejected,"
-		   "depth_std_raw_um,trough_mean_um,period_jitter_us,noise_um\n");
+		   "depth_std_raw_um,trough_mean_um,period_jitter_us,noise_um,"
+		   "rate_start_hz,rate_end_hz,rate_change_pct\n");
 	bool d = st->has_depth, f = st->has_freq;
 	fprintf(o, "%s,%llu", measure_status_name(st->status), (unsigned long long)st->strokes);
 	put(o, d, 3, st->depth_mean_um);
@@ -98,6 +98,9 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 	put(o, d, 3, st->trough_mean_um);
 	put(o, f, 2, st->period_jitter_us);
 	put(o, d, 3, st->noise_um);
+	put(o, f && st->rate_start_hz > 0, 4, st->rate_start_hz);
+	put(o, f && st->rate_end_hz > 0, 4, st->rate_end_hz);
+	put(o, f && st->rate_start_hz > 0 && st->rate_end_hz > 0, 3, st->rate_change_pct);
 	fputc('\n', o);
 }
 
@@ -135,11 +138,15 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 	if (st->has_freq)
 		fprintf(o, "rate: %.4f Hz +- %.4f Hz (k=2), %.1f strokes/min; period jitter %.1f us\n",
 			st->freq_hz, st->freq_U_hz, st->freq_hz * 60, st->period_jitter_us);
-	else
+	if (st->has_freq && st->rate_start_hz > 0 && st->rate_end_hz > 0)
+		fprintf(o, "steadiness: %.4f Hz at the start, %.4f Hz at the end (%+.3f %%)\n",
+			st->rate_start_hz, st->rate_end_hz, st->rate_change_pct);
+	if (!st->has_freq)
 		fprintf(o, "rate: no result\n");
 }
 
-int cmd_analyze(int argc, char **argv)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },

@@ -31,7 +31,8 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_audit(int argc, char **argv)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_audit(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, 's' },

@@ -27,7 +27,8 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_db(int argc, char **argv)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_db(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
 	static const struct option opts[] = {
 		{ "passfile", required_argument, NULL, 'p' },

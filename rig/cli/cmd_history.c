@@ -28,7 +28,8 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_history(int argc, char **argv)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_history(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'd' },

@@ -15,9 +15,11 @@ static void usage(FILE *out)
 	      "\n"
 	      "Every run on the bench STATION that judged its unit (PASS, FAIL or any\n"
 	      "verdict but ABORTED) since TIME (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ,\n"
-	      "UTC), and how many units that is. --since-last-good-check starts at the\n"
-	      "bench's last good check: the oldest of the fixture calibration dates (laser\n"
-	      "zero, load cell span, tare) its newest run was made with. Asks the\n"
+	      "UTC), and how many units that is (bench checks are not units: left out).\n"
+	      "--since-last-good-check starts at the bench's last good check: the last\n"
+	      "rig check that passed, or for a bench never checked, the oldest of the\n"
+	      "fixture calibration dates (laser zero, load cell span, tare) its newest\n"
+	      "run was made with. Asks the\n"
 	      "results index of the report folder (default reports/) or, with --db, the\n"
 	      "line's database (docs/results-db.md).\n"
 	      "\n"
@@ -35,7 +37,8 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_impact(int argc, char **argv)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_impact(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
 	static const struct option opts[] = {
 		{ "bench", required_argument, NULL, 'b' },

@@ -29,7 +29,8 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_keygen(int argc, char **argv)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_keygen(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/session.h"
+#include "core/paths.h"
 #include "station/station.h"
 
 
@@ -15,15 +15,19 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: rig station [--fixture F] [--profile P] [--operator NAME] [--out DIR]\n"
 		"                   [--mode calibrate|verify] [--sim key=value]...\n"
-		"                   [--sim-unit N:key=value]... [--units FILE]\n"
+		"                   [--sim-unit N:key=value]... [--units FILE] [--rehearsal]\n"
 		"\n"
 		"The production loop on a terminal: the operator signs in once (name or\n"
 		"badge scan); then for every unit scans the serial, starts the test with\n"
 		"Enter or the fixture's START button, watches its progress and reads PASS,\n"
 		"FAIL or ABORTED in block letters, with what failed and the report's path.\n"
 		"Each unit is one `rig run`. Lamps and buzzer follow the verdict. The\n"
-		"header counts the shift's units and yield. Ctrl-D at the serial prompt\n"
-		"ends the shift and prints its tally.\n"
+		"header counts the shift's units and first-pass yield (a serial scanned\n"
+		"again is a retest: the ready screen says when it was tested and which\n"
+		"attempt this is). After a FAIL or ABORTED, Ctrl-R tests the unit again.\n"
+		"Ctrl-D at the serial prompt ends the shift; on the result screen it asks\n"
+		"first. The shift report, DIR/shift_<start>_<station>.csv, is written anew\n"
+		"after every unit and at the end.\n"
 		"\n"
 		"  -f, --fixture F         fixture (default %s)\n"
 		"  -p, --profile P         profile (default %s)\n"
@@ -33,44 +37,44 @@ static void usage(FILE *out)
 		"  -s, --sim KEY=VALUE     virtual bench parameter for every unit (repeatable)\n"
 		"  -u, --sim-unit N:K=V    virtual bench parameter for unit N only (repeatable)\n"
 		"  -U, --units FILE        per-unit settings, one line per unit (docs/station.md)\n"
+		"  -R, --rehearsal         the virtual bench in real time, for training: every\n"
+		"                          wait as long as on the real bench\n"
 		"  -h, --help              this text\n"
 		"\n"
 		"On the virtual bench every unit's pen carries the scanned serial and\n"
 		"seed=N (unit N), unless --sim or the unit's settings say otherwise.\n"
 		"Exit codes: 0 shift ended, 64 usage or no terminal, 65 bad profile,\n"
 		"78 bad fixture.\n",
-		session_default_fixture(), session_default_profile());
+		rig_default_fixture(), rig_default_profile());
 }
 
-int cmd_station(int argc, char **argv)
+int cmd_station(int argc, char **argv, struct cli_ctx *cx)
 {
 	static const struct option opts[] = {
-		{ "fixture", required_argument, NULL, 'f' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "operator", required_argument, NULL, 'o' },
 		{ "out", required_argument, NULL, 'd' },
 		{ "mode", required_argument, NULL, 'm' },
-		{ "sim", required_argument, NULL, 's' },
 		{ "sim-unit", required_argument, NULL, 'u' },
 		{ "units", required_argument, NULL, 'U' },
+		{ "rehearsal", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *sims[CLI_MAX_SIM];
 	struct station_plan plan = { 0 };
 	struct station_options o = {
-		.profile_path = session_default_profile(),
-		.sims = sims,
+		.profile_path = rig_default_profile(),
+		.sims = cx->sims,
 		.plan = &plan,
+		.exit_code = cli_run_exit_code,
 		.in_fd = STDIN_FILENO,
 		.out_fd = STDOUT_FILENO,
 	};
 	struct rig_err err = { 0 };
 	int code = RIG_EXIT_USAGE, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:p:o:d:m:s:u:U:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "p:o:d:m:u:U:Rh", opts)) != -1) {
 		switch (c) {
-		case 'f': o.fixture_path = optarg; break;
 		case 'p': o.profile_path = optarg; break;
 		case 'o': o.operator_name = optarg; break;
 		case 'd': o.out_dir = optarg; break;
@@ -84,10 +88,6 @@ int cmd_station(int argc, char **argv)
 					  optarg);
 				goto out;
 			}
-			break;
-		case 's':
-			if (!cli_add_sim("station", sims, &o.nsims, optarg))
-				goto out;
 			break;
 		case 'u':
 			if (station_plan_add(&plan, optarg, &err)) {
@@ -103,7 +103,9 @@ int cmd_station(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case 'R': o.rehearsal = true; break;
 		case 'h': usage(stdout); code = RIG_EXIT_PASS; goto out;
+		case CLI_OPT_BAD: goto out;
 		default: usage(stderr); goto out;
 		}
 	}
@@ -111,6 +113,8 @@ int cmd_station(int argc, char **argv)
 		cli_error("station", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
+	o.fixture_path = cx->fixture_path;
+	o.nsims = cx->nsims;
 	struct station_shift shift;
 	code = station_run(&o, &shift);
 	if (code == RIG_EXIT_PASS) {

@@ -64,10 +64,17 @@ static const struct ini_field fields[] = {
 	{ "results", "passfile", INI_PATH, FX(results.passfile), 0, 0, false, NULL, NULL, false, false, NULL },
 
 	{ "access", "operators", INI_PATH, FX(access.operators), 0, 0, false, NULL, NULL, false, false, NULL },
+
+	{ "check", "reference", INI_PATH, FX(check.reference), 0, 0, false, NULL, NULL, false, false, NULL },
+	{ "check", "interval_h", INI_DOUBLE, FX(check.interval_h), 0, 8760, false, "0", NULL, false, false, NULL },
+	{ "check", "settle_ms", INI_UINT, FX(check.settle_ms), 0, 60000, false, "300", NULL, false, false, NULL },
+	{ "check", "window_strokes", INI_UINT, FX(check.window_strokes), 10, 100000, false, "60", NULL, false, false, NULL },
+	{ "check", "preload_min_n", INI_DOUBLE, FX(check.preload_min_n), 0, 100, false, "1", NULL, false, false, NULL },
+	{ "check", "preload_max_n", INI_DOUBLE, FX(check.preload_max_n), 0, 100, false, "3", NULL, false, false, NULL },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
-static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io", "results", "sim", "access" };
+static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io", "results", "sim", "access", "check" };
 
 static const struct ini_schema schema = {
 	.fields = fields,
@@ -114,7 +121,7 @@ static enum rig_rc add_sim_param(struct load_ctx *c, const char *key,
 				"%s:%d: [sim] %s: expected a value of at most %zu characters, "
 				"found %zu", f->path, c->line, key, sizeof f->sim->value - 1,
 				strlen(value));
-	struct sim_param *p = realloc(f->sim, (f->nsim + 1) * sizeof *p);
+	struct rig_kv *p = realloc(f->sim, (f->nsim + 1) * sizeof *p);
 	if (!p)
 		return rig_fail(c->err, RIG_E_NOMEM, "%s: out of memory", f->path);
 	f->sim = p;

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
-#include "sim/bench.h"
+#include "core/kv.h"
 
 #define FIXTURE_STR 160
 #define FIXTURE_DATE 11 /* YYYY-MM-DD */
@@ -84,6 +84,16 @@ struct fixture_access {
 	char operators[PATH_MAX];    /* operators file (absolute), or "" */
 };
 
+/* [check]: the bench checks itself on a reference artifact (rig check,
+ * docs/characterization.md). No reference: no checks, judging not gated. */
+struct fixture_check {
+	char reference[PATH_MAX];    /* the artifact's certificate (absolute), or "" */
+	double interval_h;           /* a check must have passed within; 0: not gated */
+	unsigned settle_ms;          /* per point, as a profile's */
+	unsigned window_strokes;
+	double preload_min_n, preload_max_n;
+};
+
 struct fixture_where {
 	char section[24];
 	char key[40];
@@ -100,8 +110,11 @@ struct fixture {
 	struct fixture_io io;
 	struct fixture_results results;
 	struct fixture_access access;
+	struct fixture_check check;
+	/* The [sim] section, free-form: its keys are the virtual bench's
+	 * (rig/sim/), which checks them when a bench is assembled. */
 	bool has_sim;                /* a [sim] section: in-process virtual bench */
-	struct sim_param *sim;       /* its entries, origin "file:line" */
+	struct rig_kv *sim;          /* its entries, origin "file:line" */
 	size_t nsim;
 	struct fixture_where *where; /* line of every key read */
 	size_t nwhere;
@@ -127,5 +140,20 @@ struct ini_edit;
  * before the new file takes its place. On error nothing has changed. */
 enum rig_rc fixture_commit(const char *path, const struct ini_edit *edits, size_t n,
 			   const char *why, struct rig_err *err);
+
+struct ini_change;
+/* Told of a committed fixture change (the new file in place): the file
+ * changed (symlinks followed) and each change with its old and new value.
+ * rig/records puts it in a ledger (records_fixture_observer). An error
+ * from it is returned, though the fixture has changed. */
+struct fixture_observer {
+	enum rig_rc (*committed)(void *ctx, const char *path, const struct ini_change *ch,
+				 size_t n, struct rig_err *err);
+	void *ctx;
+};
+/* fixture_commit(), then obs (may be NULL) once the change is in place. */
+enum rig_rc fixture_commit_observed(const char *path, const struct ini_edit *edits, size_t n,
+				    const char *why, const struct fixture_observer *obs,
+				    struct rig_err *err);
 
 #endif

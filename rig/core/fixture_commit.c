@@ -23,6 +23,10 @@
 
 struct commit_ctx {
 	const char *why;
+	/* The changes as made, and the file they went to, for the observer. */
+	struct ini_change *seen;
+	size_t nseen;
+	char target[PATH_MAX];
 };
 
 /* Text for one history field: no tab, line break or control character. */
@@ -50,7 +54,13 @@ static void who_am_i(char *out, size_t cap)
 static enum rig_rc append_history(void *vctx, const char *target, const struct ini_change *ch,
 				  size_t n, struct rig_err *err)
 {
-	const struct commit_ctx *ctx = vctx;
+	struct commit_ctx *ctx = vctx;
+	free(ctx->seen);
+	if (!(ctx->seen = malloc((n ? n : 1) * sizeof *ch)))
+		return rig_fail(err, RIG_E_NOMEM, "out of memory");
+	memcpy(ctx->seen, ch, n * sizeof *ch);
+	ctx->nseen = n;
+	snprintf(ctx->target, sizeof ctx->target, "%s", target);
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s.history", target);
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -102,8 +112,9 @@ static enum rig_rc append_history(void *vctx, const char *target, const struct i
 	return RIG_OK;
 }
 
-enum rig_rc fixture_commit(const char *path, const struct ini_edit *edits, size_t n,
-			   const char *why, struct rig_err *err)
+enum rig_rc fixture_commit_observed(const char *path, const struct ini_edit *edits, size_t n,
+				    const char *why, const struct fixture_observer *obs,
+				    struct rig_err *err)
 {
 	struct commit_ctx ctx = { .why = why };
 	struct ini_commit how = {
@@ -111,5 +122,15 @@ enum rig_rc fixture_commit(const char *path, const struct ini_edit *edits, size_
 		.committed = append_history,
 		.ctx = &ctx,
 	};
-	return ini_edit_commit(path, edits, n, &how, err);
+	enum rig_rc rc = ini_edit_commit(path, edits, n, &how, err);
+	if (!rc && obs && obs->committed)
+		rc = obs->committed(obs->ctx, ctx.target, ctx.seen, ctx.nseen, err);
+	free(ctx.seen);
+	return rc;
+}
+
+enum rig_rc fixture_commit(const char *path, const struct ini_edit *edits, size_t n,
+			   const char *why, struct rig_err *err)
+{
+	return fixture_commit_observed(path, edits, n, why, NULL, err);
 }

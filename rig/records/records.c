@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/fsutil.h"
+#include "core/ini_edit.h"
 #include "records/keys.h"
 #include "records/ledger.h"
 
@@ -277,6 +278,32 @@ enum rig_rc records_note_fixture(const char *dir, const char *fixture_path, cons
 	return records_note(dir, LK_FIXTURE_CHANGED, abs, sha, actor, what, err);
 }
 
+static enum rig_rc fixture_committed(void *vctx, const char *path, const struct ini_change *ch,
+				     size_t n, struct rig_err *err)
+{
+	const struct records_fixture *r = vctx;
+	char what[900];
+	int len = snprintf(what, sizeof what, "%s:", r->why ? r->why : "changed");
+	for (size_t i = 0; i < n && len > 0 && (size_t)len < sizeof what; i++)
+		len += snprintf(what + len, sizeof what - (size_t)len, "%s %s.%s %s -> %s",
+				i ? ";" : "", ch[i].section, ch[i].key,
+				ch[i].existed ? ch[i].old_value : "(none)", ch[i].new_value);
+	enum rig_rc rc = records_note_fixture(r->dir, path, r->actor[0] ? r->actor : NULL, what, err);
+	if (rc)
+		rig_err_prefix(err, "%s changed, but not on the record: ", path);
+	return rc;
+}
+
+void records_fixture_observer(struct records_fixture *r, const char *dir, const char *actor,
+			      const char *why)
+{
+	r->dir = dir;
+	snprintf(r->actor, sizeof r->actor, "%s", actor ? actor : "");
+	r->why = why;
+	r->obs.committed = fixture_committed;
+	r->obs.ctx = r;
+}
+
 enum rig_rc records_note(const char *dir, const char *kind, const char *object,
 			 const char *sha256, const char *actor, const char *detail,
 			 struct rig_err *err)
@@ -341,6 +368,16 @@ out:
 	return rc;
 }
 
+void records_report_note(char *out, size_t cap, const char *note, bool access_on)
+{
+	char status[160];
+	records_status(status, sizeof status);
+	snprintf(out, cap, "%s; %s",
+		 note ? note : access_on ? "access control: on (operator not identified)"
+					 : "access control: off",
+		 status);
+}
+
 void records_status(char *out, size_t cap)
 {
 	char path[PATH_MAX];
@@ -349,10 +386,10 @@ void records_status(char *out, size_t cap)
 	struct rig_err err;
 	key_default_path(path, sizeof path);
 	if (key_load(path, &k, &found, &err))
-		snprintf(out, cap, "ledger: station key %s unusable: %s", path, err.msg);
+		snprintf(out, cap, "ledger: station key unusable: %s", err.msg);
 	else if (found)
 		snprintf(out, cap, "ledger: signed (station key %s)", k.fpr);
 	else
-		snprintf(out, cap, "ledger: unsigned, hash chain only (no station key at %s)", path);
+		snprintf(out, cap, "ledger: unsigned, hash chain only (no station key)");
 	key_wipe(&k);
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "core/fixture.h"
 #include "core/sha256.h"
 
 /* SHA-256 of a file's bytes. *missing = true (RIG_OK, out empty) when the
@@ -40,6 +41,19 @@ enum rig_rc records_note_report(const char *dir, const char *file, const void *b
 enum rig_rc records_note_fixture(const char *dir, const char *fixture_path, const char *actor,
 				 const char *what, struct rig_err *err);
 
+/* An observer for fixture_commit_observed() (core/fixture.h): each
+ * committed change goes into dir's ledger as "fixture.changed" by actor
+ * (may be NULL), its detail "why: section.key old -> new; ...", its hash
+ * the new file's. Fill with records_fixture_observer(); it lives as long as
+ * the commit. */
+struct records_fixture {
+	const char *dir, *why;
+	char actor[64];              /* a copy; "" for none */
+	struct fixture_observer obs;
+};
+void records_fixture_observer(struct records_fixture *r, const char *dir, const char *actor,
+			      const char *why);
+
 /* Any other entry: kind (ledger.h LK_*), object, sha256 (NULL: "-"),
  * actor, detail. */
 enum rig_rc records_note(const char *dir, const char *kind, const char *object,
@@ -57,6 +71,12 @@ struct ledger_entry;
 enum rig_rc records_sign(const char *path, const char *meaning, const char *id,
 			 const char *name, bool access_on, struct ledger_entry *out,
 			 struct rig_err *err);
+
+/* The report's "records" line: note (from the caller that identified the
+ * operator) or, without one, "access control: off" / "access control: on
+ * (operator not identified)" as access_on says; then "; " and
+ * records_status(). */
+void records_report_note(char *out, size_t cap, const char *note, bool access_on);
 
 /* One line for a report or a screen about how this station keeps records,
  * e.g. "ledger: signed (key 1a2b3c4d5e6f7a8b)" or "ledger: unsigned (no

@@ -38,6 +38,21 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* Is the valid n-byte character at s one that must not reach a person as
+ * it is: a C0 or C1 control, DEL, or a Unicode bidi control (U+202A..
+ * U+202E embeddings and overrides, U+2066..U+2069 isolates), which reorder
+ * what a reader sees ("Eve<RLO>gnp.exe" reads "Eveexe.png"). */
+static bool is_control(const unsigned char *s, size_t n)
+{
+	if (n == 1)
+		return *s < 0x20 || *s == 0x7f;
+	if (n == 2)
+		return s[0] == 0xc2 && s[1] < 0xa0; /* C1 */
+	return n == 3 && s[0] == 0xe2 &&
+	       ((s[1] == 0x80 && s[2] >= 0xaa && s[2] <= 0xae) ||
+		(s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9));
+}
+
 bool text_clean(char *dst, size_t cap, const char *src)
 {
 	const unsigned char *s = (const unsigned char *)src;
@@ -45,8 +60,7 @@ bool text_clean(char *dst, size_t cap, const char *src)
 	bool clean = true;
 	while (*s) {
 		size_t n = utf8_len(s);
-		bool control = n == 1 ? (*s < 0x20 || *s == 0x7f)
-				      : n == 2 && s[0] == 0xc2 && s[1] < 0xa0; /* C1 */
+		bool control = n && is_control(s, n);
 		size_t out = n && !control ? n : 1;
 		if (o + out >= cap) {
 			clean = false;
@@ -73,8 +87,7 @@ void text_escape(char *dst, size_t cap, const char *src)
 		return;
 	while (*s) {
 		size_t n = utf8_len(s);
-		bool control = n == 1 ? (*s < 0x20 || *s == 0x7f)
-				      : n == 2 && s[0] == 0xc2 && s[1] < 0xa0; /* C1 */
+		bool control = n && is_control(s, n);
 		if (n && !control) {
 			if (o + n >= cap)
 				break;
@@ -83,7 +96,8 @@ void text_escape(char *dst, size_t cap, const char *src)
 			s += n;
 			continue;
 		}
-		/* Escape one byte (of a C1 pair: both, one at a time). */
+		/* Escape one byte (of a C1 pair or a bidi control: each, one
+		 * at a time: the rest are no longer valid UTF-8 on their own). */
 		if (o + 4 >= cap)
 			break;
 		snprintf(dst + o, cap - o, "\\x%02X", *s);

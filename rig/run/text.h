@@ -13,8 +13,10 @@
 #define TEXT_SERIAL_MAX 40 /* characters of a serial in a file name */
 
 /* Copy src into dst (cap bytes, cap >= 1), replacing every control
- * character (C0 including tab, CR and LF, DEL, and the C1 range U+0080..
- * U+009F) and every byte that is not part of valid UTF-8 with '?'. Cuts at
+ * character (C0 including tab, CR and LF, DEL, the C1 range U+0080..
+ * U+009F, and the Unicode bidi controls U+202A..U+202E and U+2066..U+2069,
+ * which reorder what a reader sees) and every byte that is not part of
+ * valid UTF-8 with '?'. Cuts at
  * a character boundary if dst is too small; always NUL-terminates. The
  * result is never longer than src. Returns true if nothing was replaced
  * or cut. */

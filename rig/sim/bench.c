@@ -1,5 +1,6 @@
 /* bench.c - the virtual bench's shared state, parameters and model table. */
 #include "sim/bench.h"
+#include "core/ini_schema.h"
 
 #include <errno.h>
 #include <math.h>
@@ -34,12 +35,8 @@ enum rig_rc sim_param_double(struct sim_bench *b, const char *key, double def,
 		*out = def;
 		return RIG_OK;
 	}
-	char *end;
-	errno = 0;
-	double v = strtod(p->value, &end);
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (errno || end == p->value || *end || !isfinite(v))
+	double v;
+	if (!ini_parse_number(p->value, &v))
 		return rig_fail(err, RIG_E_CONFIG, "%s: %s: expected a number, found '%s'",
 				p->origin, key, p->value);
 	if (v < lo || v > hi)
@@ -274,6 +271,42 @@ void sim_bench_set_load(struct sim_bench *b, enum sim_load l, double mass_g)
 	sim_bench_sync(b);
 	b->load = l;
 	b->mass_g = mass_g;
+}
+
+static enum rig_rc operator_step(void *ctx, enum operator_step step, double value,
+				 struct rig_err *err)
+{
+	(void)err;
+	struct sim_bench *b = ctx;
+	switch (step) {
+	case OPERATOR_REMOVE_LOAD:
+		sim_bench_set_load(b, SIM_LOAD_NONE, 0);
+		break;
+	case OPERATOR_PLACE_MASS:
+		sim_bench_set_load(b, SIM_LOAD_MASS, value);
+		break;
+	case OPERATOR_PLACE_FLAT:
+		sim_bench_set_target(b, SIM_TARGET_FLAT);
+		break;
+	case OPERATOR_RESTORE_PEN:
+		sim_bench_set_target(b, SIM_TARGET_PEN);
+		sim_bench_set_load(b, SIM_LOAD_PEN, 0);
+		break;
+	case OPERATOR_SEAT_PART:
+	case OPERATOR_HAND_OVER:
+		/* A gauge study on the virtual bench builds a bench per part and
+		 * operator (rig/cli/cmd_grr.c): nothing to do here. */
+		break;
+	}
+	return RIG_OK;
+}
+
+const struct operator_ops sim_operator_ops = { .step = operator_step };
+
+void sim_bench_set_preload(struct sim_bench *b, double preload_n)
+{
+	sim_bench_sync(b);
+	b->preload_n = preload_n;
 }
 
 void sim_bench_power_pen(struct sim_bench *b, bool on)

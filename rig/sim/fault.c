@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/bench.h"
+#include "core/ini_schema.h"
 
 static const struct {
 	const char *name;
@@ -33,9 +34,8 @@ uint64_t sim_fault_phase_window_ns(const char *phase)
 
 static bool parse_seconds(const char *s, double *out)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !isfinite(v) || v < 0 || v > 1e6)
+	double v;
+	if (!ini_parse_number(s, &v) || v < 0 || v > 1e6)
 		return false;
 	*out = v;
 	return true;
@@ -69,13 +69,13 @@ enum rig_rc sim_fault_parse(struct sim_bench *b, struct sim_fault *f, const char
 		return RIG_OK;
 	const char *o = sim_param_origin(b, f->key);
 	if (!strncmp(v, "p=", 2)) {
-		char *end;
-		double p = strtod(v + 2, &end);
+		double p = NAN;
+		bool number = ini_parse_number(v + 2, &p);
 		if (!(forms & SIM_FAULT_PER_OP))
 			return rig_fail(err, RIG_E_CONFIG,
 					"%s: %s: strikes once; expected a phase, <phase>+<s> or t=<s>, "
 					"found '%s'", o, f->key, v);
-		if (end == v + 2 || *end || !(p >= 0 && p <= 1))
+		if (!number || !(p >= 0 && p <= 1))
 			return rig_fail(err, RIG_E_CONFIG,
 					"%s: %s: expected p=<probability 0..1>, found '%s'", o, f->key, v);
 		f->kind = SIM_FAULT_PROB;

@@ -217,6 +217,8 @@ static enum rig_rc read_params(struct sim_laser *l, double *baud, struct rig_err
 	    (rc = sim_param_double(b, "laser.rate_hz", 4000, 250, 4000,
 				   &l->powerup_rate_hz, err)) ||
 	    (rc = sim_param_double(b, "laser.clock_ppm", 0, -500000, 500000, &l->clock_ppm, err)) ||
+	    (rc = sim_param_double(b, "laser.reply_delay_ms", 0.3, 0, 5000, &l->reply_delay_ms,
+				   err)) ||
 	    (rc = sim_param_double(b, "laser.baud", ILD1420_DEFAULT_BAUD, 9600, 1000000,
 				   baud, err)) ||
 	    (rc = sim_param_string(b, "laser.serial", "19010042", l->serial,

@@ -4,6 +4,7 @@
  */
 #include "sim/laser_state.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,13 @@
 #include "dev/laser/protocol.h"
 
 #define REPLY_MAX 1024
-#define REPLY_DELAY_NS (300 * RIG_NS_PER_US) /* command processing */
 #define BOOT_NS (1000 * RIG_NS_PER_MS)       /* RESET until streaming again */
+
+/* Command processing: laser.reply_delay_ms (default 0.3 ms). */
+static uint64_t reply_delay_ns(const struct sim_laser *l)
+{
+	return (uint64_t)llround(l->reply_delay_ms * (double)RIG_NS_PER_MS);
+}
 
 /* Error numbers are the virtual laser's choice (docs/laser-ild1420.md). */
 #define E_UNKNOWN "E210 Unknown command"
@@ -119,7 +125,7 @@ static void cmd_measrate(const struct cmd_ctx *c)
 		else if (!ild1420_rate_supported(khz * 1000.0))
 			reply_line(c->r, E_RANGE);
 		else
-			laser_set_rate(c->l, khz * 1000.0, c->now_ns + REPLY_DELAY_NS);
+			laser_set_rate(c->l, khz * 1000.0, c->now_ns + reply_delay_ns(c->l));
 	} else {
 		reply_line(c->r, E_PARAM);
 	}
@@ -203,7 +209,7 @@ static void send_reply(struct sim_laser *l, const char *echo, const struct reply
 	n += r->len;
 	memcpy(out + n, "->", 2);
 	n += 2;
-	sim_uart_dev_send(&l->uart, out, n, now_ns + REPLY_DELAY_NS);
+	sim_uart_dev_send(&l->uart, out, n, now_ns + reply_delay_ns(l));
 }
 
 /* Run one command line received at now_ns and queue its reply. */
@@ -245,7 +251,7 @@ void laser_take_char(struct sim_laser *l, char c, uint64_t now_ns)
 	if (c == '\r') {
 		if (l->line_long) {
 			sim_uart_dev_send(&l->uart, E_TOO_LONG "\r\n->",
-					  strlen(E_TOO_LONG "\r\n->"), now_ns + REPLY_DELAY_NS);
+					  strlen(E_TOO_LONG "\r\n->"), now_ns + reply_delay_ns(l));
 		} else {
 			l->line[l->line_len] = '\0';
 			run_command(l, l->line, now_ns);

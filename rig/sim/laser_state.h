@@ -25,6 +25,7 @@ struct sim_laser {
 
 	/* Parameters. */
 	double noise_um, zero_mm, range_mm, clock_ppm, powerup_rate_hz;
+	double reply_delay_ms;   /* command to reply (laser.reply_delay_ms) */
 	char serial[32];
 	int baud;
 	/* Imperfect physics (laser_signal.c, docs/virtual-bench.md). */

@@ -17,12 +17,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "cli/session.h"
+#include "bench/bench.h"
 #include "core/fixture.h"
+#include "core/paths.h"
 #include "dev/io/io.h"
 #include "run/profile.h"
+#include "run/text.h"
+#include "station/shift.h"
 #include "station/term.h"
 #include "store/index.h"
 
@@ -63,7 +67,10 @@ struct station {
 	char phase[24];
 	char detail[256];
 	char error_text[RIG_ERR_MSG_MAX];
+	int unit_exit;            /* the exit code `rig run` would give */
 	int cols, rows;
+	struct shift_log log;     /* units, attempts, the shift report */
+	bool retest;              /* the next unit is the same serial again */
 };
 
 static const unsigned beep_pass[] = { 150, 0 };
@@ -92,6 +99,9 @@ static void draw(struct station *st)
 	st->scr.input = st->input;
 	st->scr.serial = st->serial;
 	st->scr.message = st->message[0] ? st->message : NULL;
+	/* What the run said last: its phase and the point it measures. */
+	st->scr.phase = st->phase[0] ? st->phase : NULL;
+	st->scr.detail = st->detail;
 	screen_draw(st->t.out, &st->scr);
 }
 
@@ -231,6 +241,15 @@ static bool read_line(struct station *st, enum screen_kind kind, bool is_serial)
 			continue;
 		}
 		st->message[0] = '\0';
+		if (k == TERM_KEY_ENTER && !st->input[0]) {
+			/* Enter on nothing is refused out loud, not ignored. */
+			snprintf(st->message, sizeof st->message, "%s",
+				 kind == SCREEN_SIGN_IN
+					 ? "Nothing was entered: type your name or scan your badge."
+					 : "Nothing was entered: scan the serial on the pen.");
+			draw(st);
+			continue;
+		}
 		enum edit e = edit_key(st, k, is_serial);
 		if (e == EDIT_QUIT)
 			return false;
@@ -278,9 +297,8 @@ static bool wait_start(struct station *st, bool *quit)
 	}
 }
 
-static void on_phase(void *ctx, const char *phase, struct sim_bench *bench)
+static void on_phase(void *ctx, const char *phase)
 {
-	(void)bench;
 	struct station *st = ctx;
 	snprintf(st->phase, sizeof st->phase, "%s", phase);
 	draw(st);
@@ -297,21 +315,83 @@ static void on_progress(void *ctx, const char *phase, unsigned step, unsigned ns
 	draw(st);
 }
 
-/* The last lines the run wrote to stderr, joined: why it could not run. */
-static void take_errors(struct station *st, FILE *f)
+/* What the run (or the bench) says to the operator, joined: why it could
+ * not run. */
+static void on_message(void *ctx, const char *text)
 {
-	char line[RIG_ERR_MSG_MAX];
-	st->error_text[0] = '\0';
-	rewind(f);
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (!line[0])
-			continue;
-		const char *msg = strncmp(line, "rig run: ", 9) ? line : line + 9;
-		size_t len = strlen(st->error_text);
-		snprintf(st->error_text + len, sizeof st->error_text - len, "%s%s", len ? " / " : "",
-			 msg);
+	struct station *st = ctx;
+	/* It quotes what pens, scanners and files said: escaped, as `rig
+	 * run` shows it. */
+	char shown[4 * RIG_ERR_MSG_MAX];
+	text_escape(shown, sizeof shown, text);
+	size_t len = strlen(st->error_text);
+	snprintf(st->error_text + len, sizeof st->error_text - len, "%s%s", len ? " / " : "",
+		 shown);
+}
+
+/* One unit as `rig run` would test it: profile, a bench of its own, the
+ * run, the bench closed. */
+static void test_unit(struct station *st, char *const *sims, size_t nsims)
+{
+	const struct station_options *o = st->o;
+	struct run_observer obs = {
+		.phase = on_phase, .progress = on_progress, .message = on_message, .ctx = st,
+	};
+	struct run_options ro = {
+		.serial = st->serial,
+		.operator_name = st->operator_name,
+		.mode = o->mode,
+		.out_dir = o->out_dir,
+		.observer = &obs,
+	};
+	struct bench_options bo = {
+		.fixture_path = o->fixture_path, .sims = sims, .nsims = nsims,
+		.notice = on_message, .notice_ctx = st,
+		.flags = o->rehearsal ? BENCH_REAL_CLOCK : 0,
+	};
+	struct profile prof;
+	struct bench b;
+	struct rig_err err = { 0 };
+	enum rig_rc rc;
+	memset(&st->res, 0, sizeof st->res);
+	if ((rc = profile_load(&prof, o->profile_path, &err)) ||
+	    (rc = run_check_profile(&prof, o->mode, &err))) {
+		on_message(st, err.msg);
+		st->res.rc = rc;
+	} else if ((rc = bench_open(&b, &bo, &err))) {
+		on_message(st, err.msg);
+		st->res.rc = rc;
+		bench_close(&b);
+	} else {
+		run_execute(&b, &prof, &ro, &st->res);
+		bench_close(&b);
 	}
+	st->unit_exit = o->exit_code ? o->exit_code(&st->res) : rig_exit_code(st->res.rc);
+}
+
+/* The unit into the shift's log, and the shift report written anew (a
+ * service restart loses nothing). */
+static void note_unit(struct station *st)
+{
+	shift_log_add(&st->log, st->serial, st->operator_name, &st->res, time(NULL));
+	shift_log_yield(&st->log, &st->shift->units, &st->shift->first_pass, &(unsigned){ 0 });
+	struct rig_err err = { 0 };
+	if (shift_log_write(&st->log, time(NULL), false, &err))
+		snprintf(st->message, sizeof st->message, "shift report not written: %s", err.msg);
+}
+
+/* A serial tested before in this shift: say when, how it went, and which
+ * attempt this is. */
+static void warn_retest(struct station *st)
+{
+	const struct shift_unit *u = shift_log_find(&st->log, st->serial);
+	if (!u)
+		return;
+	double min = difftime(time(NULL), u->last_t) / 60.0;
+	snprintf(st->message, sizeof st->message,
+		 "%s was tested %.0f min ago: %s; this is attempt %u%s", u->serial, min, u->last,
+		 u->attempts + 1,
+		 !strcmp(u->last, "PASS") ? " (it passed: is this the right unit?)" : "");
 }
 
 /* The settings the virtual bench gets for this unit: the pen carries the
@@ -336,50 +416,24 @@ static void run_unit(struct station *st)
 				sims[n++] = (char *)kv[i];
 		}
 	}
-	struct run_options ro = {
-		.fixture_path = o->fixture_path,
-		.profile_path = o->profile_path,
-		.serial = st->serial,
-		.operator_name = st->operator_name,
-		.mode = o->mode,
-		.out_dir = o->out_dir,
-		.sims = sims,
-		.nsims = n,
-		.on_phase = on_phase,
-		.on_progress = on_progress,
-		.phase_ctx = st,
-	};
 	st->scr.kind = SCREEN_RUNNING;
 	st->phase[0] = st->detail[0] = '\0';
 	st->scr.step = st->scr.nsteps = 0;
 	st->message[0] = '\0';
+	st->error_text[0] = '\0';
 	io_close(st);
 	draw(st);
-	/* The run reports problems that stop it before a report on stderr:
-	 * keep them off the screen and show them on the result screen. */
-	FILE *errs = tmpfile();
-	int saved = -1;
-	fflush(stderr);
-	if (errs && (saved = dup(STDERR_FILENO)) >= 0)
-		dup2(fileno(errs), STDERR_FILENO);
-	run_execute(&ro, &st->res);
+	/* What stops the run before a report comes through the observer:
+	 * off the running screen, onto the result screen. */
+	test_unit(st, sims, n);
 	/* The folder's results index (as `rig run` does); a failure here is
 	 * caught up by the next unit, `rig index` or `rig sync`. */
 	struct rig_err ierr;
 	if (st->res.reported)
 		(void)store_index_after_run(o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR, &ierr);
-	fflush(stderr);
-	if (saved >= 0) {
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-	}
-	if (errs) {
-		take_errors(st, errs);
-		fclose(errs);
-	}
 	if (!st->error_text[0])
 		snprintf(st->error_text, sizeof st->error_text, "the run ended with exit code %d",
-			 st->res.exit_code);
+			 st->unit_exit);
 	if (!st->res.reported)
 		st->shift->errors++;
 	else if (st->res.verdict == REPORT_PASS)
@@ -388,6 +442,7 @@ static void run_unit(struct station *st)
 		st->shift->fail++;
 	else
 		st->shift->aborted++;
+	note_unit(st);
 	/* Keys typed during the run were not meant for the next unit. */
 	term_discard_input(&st->t);
 	st->scr.kind = SCREEN_RESULT;
@@ -435,10 +490,16 @@ static int load_inputs(struct station *st)
 		fprintf(stderr, "rig station: %s\n", err.msg);
 		return rig_exit_code(rc);
 	}
-	const char *fx = o->fixture_path ? o->fixture_path : session_default_fixture();
+	const char *fx = o->fixture_path ? o->fixture_path : rig_default_fixture();
 	if ((rc = fixture_load(&st->fx, fx, &err))) {
 		fprintf(stderr, "rig station: %s\n", err.msg);
 		return rig_exit_code(rc);
+	}
+	if (!st->fx.has_sim && o->rehearsal) {
+		fprintf(stderr, "rig station: --rehearsal runs the virtual bench in real time, but "
+				"%s is a real bench (no [sim] section)\n", st->fx.path);
+		fixture_free(&st->fx);
+		return RIG_EXIT_USAGE;
 	}
 	if (!st->fx.has_sim && (o->nsims || (o->plan && o->plan->n))) {
 		fprintf(stderr, "rig station: --sim and --sim-unit need a virtual bench, but %s is a "
@@ -447,6 +508,54 @@ static int load_inputs(struct station *st)
 		return RIG_EXIT_USAGE;
 	}
 	return RIG_EXIT_PASS;
+}
+
+enum after { AFTER_NEXT, AFTER_RETEST, AFTER_QUIT };
+
+/* The result stays until the next serial is scanned (its first character
+ * starts the next unit's serial), Ctrl-R tests the same unit again after a
+ * FAIL or ABORTED, and ending the shift here is asked first: a Ctrl-C
+ * meant for something else must not end it. */
+static enum after after_result(struct station *st)
+{
+	st->input[0] = '\0';
+	bool asking = false;
+	bool again = !st->res.reported || st->res.verdict != REPORT_PASS;
+	for (;;) {
+		if (station_signal)
+			return AFTER_QUIT;
+		bool start;
+		int k = next_input(st, &start);
+		if (k == TERM_KEY_NONE) {
+			redraw_if_resized(st);
+			continue;
+		}
+		if (k == TERM_KEY_EOF)
+			return AFTER_QUIT;
+		if (asking) {
+			if (k == 'y' || k == 'Y')
+				return AFTER_QUIT;
+			asking = false;
+			st->message[0] = '\0';
+			draw(st);
+			continue;
+		}
+		if (k == TERM_KEY_CTRL_C || k == TERM_KEY_CTRL_D) {
+			asking = true;
+			snprintf(st->message, sizeof st->message,
+				 "End the shift? Press y to end it, any other key to go on.");
+			draw(st);
+			continue;
+		}
+		if (k == TERM_KEY_CTRL_R && again)
+			return AFTER_RETEST;
+		if (k == TERM_KEY_ENTER || k == TERM_KEY_ESC)
+			return AFTER_NEXT;
+		if (k > ' ' && k < 0x7f) {
+			edit_key(st, k, true);
+			return AFTER_NEXT;
+		}
+	}
 }
 
 int station_run(const struct station_options *o, struct station_shift *shift)
@@ -483,10 +592,13 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 	sigaction(SIGHUP, &sa, &old_hup);
 	sigaction(SIGINT, &sa, &old_int);
 
+	shift_log_init(&st->log, o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR,
+		       st->fx.bench.station, time(NULL));
 	st->scr = (struct screen_state){
 		.color = true,
 		.station = st->fx.bench.station,
 		.virtual_bench = st->fx.has_sim,
+		.rehearsal = o->rehearsal,
 		.profile = st->prof.name,
 		.pen_model = st->prof.pen_model,
 		.shift = shift,
@@ -501,11 +613,14 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 	st->input[0] = '\0';
 	for (st->unit = 1;; st->unit++) {
 		st->scr.res = NULL;
-		if (!read_line(st, SCREEN_SCAN, true))
-			break;
-		snprintf(st->serial, sizeof st->serial, "%s", st->input);
+		if (!st->retest) {
+			if (!read_line(st, SCREEN_SCAN, true))
+				break;
+			snprintf(st->serial, sizeof st->serial, "%s", st->input);
+		}
 		st->input[0] = '\0';
 		describe_unit(st);
+		warn_retest(st);
 		bool quit;
 		if (!wait_start(st, &quit)) {
 			if (quit)
@@ -514,34 +629,11 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 			continue;
 		}
 		run_unit(st);
-		/* The result stays until the next serial is scanned: its first
-		 * character starts the next unit's serial. */
-		st->input[0] = '\0';
-		bool quit_shift = false;
-		for (;;) {
-			if (station_signal) {
-				quit_shift = true;
-				break;
-			}
-			bool start;
-			int k = next_input(st, &start);
-			if (k == TERM_KEY_NONE) {
-				redraw_if_resized(st);
-				continue;
-			}
-			if (k == TERM_KEY_EOF || k == TERM_KEY_CTRL_C || k == TERM_KEY_CTRL_D) {
-				quit_shift = true;
-				break;
-			}
-			if (k == TERM_KEY_ENTER || k == TERM_KEY_ESC)
-				break;
-			if (k > ' ' && k < 0x7f) {
-				edit_key(st, k, true);
-				break;
-			}
-		}
-		st->serial[0] = '\0';
-		if (quit_shift)
+		enum after a = after_result(st);
+		st->retest = a == AFTER_RETEST;
+		if (!st->retest)
+			st->serial[0] = '\0';
+		if (a == AFTER_QUIT)
 			break;
 	}
 out:
@@ -552,6 +644,13 @@ out:
 	sigaction(SIGINT, &old_int, NULL);
 	if (station_signal)
 		fprintf(stderr, "rig station: %s: shift ended\n", strsignal(station_signal));
+	if (st->log.runs) {
+		if (shift_log_write(&st->log, time(NULL), true, &err))
+			fprintf(stderr, "rig station: %s\n", err.msg);
+		else
+			fprintf(stderr, "rig station: shift report %s\n", st->log.path);
+	}
+	shift_log_free(&st->log);
 	code = RIG_EXIT_PASS;
 out_fx:
 	fixture_free(&st->fx);

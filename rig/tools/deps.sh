@@ -89,6 +89,8 @@ done
 # The results database's tests: the sqlite3 shell compares indexes, and a
 # real PostgreSQL server (initdb, pg_ctl) is started by the tests.
 command -v sqlite3 >/dev/null 2>&1 || need sqlite3
+# Typing PINs at a real terminal (tests/test_pin_tty.sh) runs rig in tmux.
+command -v tmux >/dev/null 2>&1 || need tmux
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need postgresql
 # libcsv has no pkg-config file: look for its header and library.
 if [ -n "$arch" ]; then

@@ -20,10 +20,18 @@
 
 #define REPLY_BUF 2048
 #define RAW_BUF 4096
-#define QUIET_MS 20          /* no byte this long: the output has stopped */
-#define QUIET_LIMIT_MS 500   /* still streaming after this: not understood */
+#define QUIET_MS 20          /* after the prompt of OUTPUT NONE: nothing more */
+#define STOP_TIMEOUT_MS 500  /* OUTPUT NONE's prompt may come this late */
 #define DEFAULT_CMD_TIMEOUT_MS 1000
 #define WRITE_TIMEOUT_MS 200
+/* Arrival rate: values must arrive within 1 % of rate_hz. Arrival times
+ * carry the transport's latency (a USB adapter's latency timer, the
+ * scheduler): up to LATENCY_REAL_MS on a real clock, a few values' time on
+ * the virtual one; only a rate off by more than 1 % beyond that doubt is a
+ * fault, so it is never called on noise. */
+#define RATE_TOLERANCE 0.01
+#define LATENCY_REAL_MS 50
+#define LATENCY_VIRTUAL_MS 1
 
 struct laser {
 	struct serial_port *port;
@@ -33,8 +41,16 @@ struct laser {
 	struct ild1420_decoder dec;
 	uint64_t status_count[LASER_STATUS_COUNT];
 	bool streaming;
+	bool echo;               /* the sensor echoes commands (seen on OUTPUT NONE) */
 	uint8_t raw[RAW_BUF];
 	size_t raw_pos, raw_len;
+	/* Arrival since laser_start(): first values at t_first_ns (slot count
+	 * then values_first). */
+	uint64_t t_first_ns, values_first;
+	bool arrived;
+	/* The last read filled the buffer: more may be waiting in the kernel,
+	 * so values decoded now arrived earlier than they are counted. */
+	bool backlog;
 };
 
 static const char *pname(const struct laser *l)
@@ -50,36 +66,76 @@ static unsigned ms_left(struct rig_clock *c, uint64_t deadline_ns)
 	return (unsigned)((deadline_ns - now + RIG_NS_PER_MS - 1) / RIG_NS_PER_MS);
 }
 
-/* Read and drop bytes until none came for QUIET_MS. */
-static enum rig_rc drain_until_quiet(struct laser *l, const char *after,
-				     struct rig_err *err)
+/* Send OUTPUT NONE and read (dropping the stream still in flight) until its
+ * reply ends in the prompt "\r\n->": four bytes of the L class in a row,
+ * which a clean stream never carries. Then nothing more may come for
+ * QUIET_MS. The prompt may come up to STOP_TIMEOUT_MS late; the old rule
+ * (20 ms of silence is the end) left a late prompt to be read as the next
+ * command's reply, and every reply after it one behind. */
+static enum rig_rc stop_output(struct laser *l, struct rig_err *err)
 {
-	uint64_t limit = clock_now_ns(l->clock) + QUIET_LIMIT_MS * RIG_NS_PER_MS;
+	static const char cmd[] = "OUTPUT NONE";
+	enum rig_rc rc = serial_write_str(l->port, "OUTPUT NONE\r", WRITE_TIMEOUT_MS, err);
+	if (rc)
+		return rig_err_prefix(err, "laser %s: %s: ", pname(l), cmd);
+	uint64_t deadline = clock_now_ns(l->clock) + STOP_TIMEOUT_MS * RIG_NS_PER_MS;
+	char tail[sizeof cmd + 4] = "";
+	size_t total = 0;
+	bool prompt = false;
 	uint8_t sink[256];
-	for (;;) {
+	while (!prompt) {
+		unsigned left = ms_left(l->clock, deadline);
 		size_t got = 0;
-		enum rig_rc rc = serial_read_some(l->port, sink, sizeof sink, QUIET_MS, &got, err);
-		if (rc)
-			return rc;
-		if (got == 0)
+		if (left == 0 ||
+		    (rc = serial_read_some(l->port, sink, sizeof sink, left, &got, err)))
 			break;
-		if (clock_now_ns(l->clock) >= limit)
-			return rig_fail(err, RIG_E_PROTOCOL,
-					"laser %s: still receiving data %u ms after %s: the "
-					"sensor does not understand us (baud %d wrong? not an "
-					"ILD1420?)", pname(l), QUIET_LIMIT_MS, after, l->set.baud);
+		for (size_t i = 0; i < got && !prompt; i++) {
+			memmove(tail, tail + 1, sizeof tail - 2);
+			tail[sizeof tail - 2] = (char)sink[i];
+			prompt = !memcmp(tail + sizeof tail - 5, "\r\n->", 4);
+		}
+		total += got;
 	}
+	if (rc)
+		return rig_err_prefix(err, "laser %s: %s: ", pname(l), cmd);
+	if (!prompt && total == 0)
+		return rig_fail(err, RIG_E_TIMEOUT,
+				"laser %s: no reply to %s within %u ms (sensor off, unplugged, "
+				"or baud %d wrong?)", pname(l), cmd, STOP_TIMEOUT_MS, l->set.baud);
+	if (!prompt)
+		return rig_fail(err, RIG_E_PROTOCOL,
+				"laser %s: still receiving data %u ms after %s, and no prompt: the "
+				"sensor does not understand us (baud %d wrong? not an ILD1420?)",
+				pname(l), STOP_TIMEOUT_MS, cmd, l->set.baud);
+	l->echo = !strncasecmp(tail, cmd, strlen(cmd));
+	/* Nothing may follow the prompt: the output has stopped. */
+	size_t got = 0;
+	if ((rc = serial_read_some(l->port, sink, sizeof sink, QUIET_MS, &got, err)))
+		return rig_err_prefix(err, "laser %s: %s: ", pname(l), cmd);
+	if (got)
+		return rig_fail(err, RIG_E_PROTOCOL,
+				"laser %s: %zu bytes after the reply to %s: the output did not "
+				"stop", pname(l), got, cmd);
 	l->raw_pos = l->raw_len = 0;
-	return serial_flush_input(l->port, err);
+	return RIG_OK;
 }
 
-/* The prompt: "->" at the start of the reply or of a line. */
-static const char *find_prompt(const char *buf, size_t len)
+/* The prompt: "->" at the start of the reply (from) or of a line. */
+static const char *find_prompt(const char *buf, size_t from, size_t len)
 {
-	for (size_t i = 0; i + 1 < len; i++)
-		if (buf[i] == '-' && buf[i + 1] == '>' && (i == 0 || buf[i - 1] == '\n'))
+	for (size_t i = from; i + 1 < len; i++)
+		if (buf[i] == '-' && buf[i + 1] == '>' && (i == from || buf[i - 1] == '\n'))
 			return buf + i;
 	return NULL;
+}
+
+/* With echo on, a reply is ours only if it starts with our command. */
+static bool reply_is_ours(const struct laser *l, const char *body, size_t n, const char *cmd)
+{
+	size_t k = strlen(cmd);
+	/* ECHO itself may switch the echo off before replying. */
+	return !l->echo || !strncasecmp(cmd, "ECHO", 4) ||
+	       (n > k && !strncasecmp(body, cmd, k) && (body[k] == '\r' || body[k] == '\n'));
 }
 
 static bool is_code_line(const char *s, char kind)
@@ -105,7 +161,7 @@ static enum rig_rc exchange(struct laser *l, const char *cmd, char *reply,
 	unsigned timeout_ms = l->set.cmd_timeout_ms ? l->set.cmd_timeout_ms : DEFAULT_CMD_TIMEOUT_MS;
 	uint64_t deadline = clock_now_ns(l->clock) + (uint64_t)timeout_ms * RIG_NS_PER_MS;
 	char buf[REPLY_BUF + 1];
-	size_t len = 0;
+	size_t len = 0, from = 0;
 	const char *prompt = NULL;
 	while (!prompt) {
 		unsigned left = ms_left(l->clock, deadline);
@@ -116,7 +172,11 @@ static enum rig_rc exchange(struct laser *l, const char *cmd, char *reply,
 		if (rc)
 			return rig_err_prefix(err, "laser %s: %s: ", pname(l), cmd);
 		len += got;
-		prompt = find_prompt(buf, len);
+		/* A prompt whose reply is not ours (a stray one from before)
+		 * is passed over: the reply to this command is still to come. */
+		while ((prompt = find_prompt(buf, from, len)) &&
+		       !reply_is_ours(l, buf + from, (size_t)(prompt - buf) - from, cmd))
+			from = (size_t)(prompt - buf) + 2;
 	}
 	if (!prompt) {
 		if (len == 0)
@@ -140,7 +200,7 @@ static enum rig_rc exchange(struct laser *l, const char *cmd, char *reply,
 	memcpy(l->raw, prompt + 2, after);
 	l->raw_pos = 0;
 	l->raw_len = after;
-	for (size_t i = 0; i < body; i++) {
+	for (size_t i = from; i < body; i++) {
 		unsigned char c = (unsigned char)buf[i];
 		if (!isprint(c) && c != '\r' && c != '\n' && c != '\t')
 			return rig_fail(err, RIG_E_PROTOCOL,
@@ -155,7 +215,7 @@ static enum rig_rc exchange(struct laser *l, const char *cmd, char *reply,
 	if (cap)
 		reply[0] = '\0';
 	bool first = true;
-	for (char *save = NULL, *s = strtok_r(buf, "\r\n", &save); s;
+	for (char *save = NULL, *s = strtok_r(buf + from, "\r\n", &save); s;
 	     s = strtok_r(NULL, "\r\n", &save)) {
 		if (first && strcasecmp(s, cmd) == 0) {
 			first = false;
@@ -183,7 +243,12 @@ enum rig_rc laser_command(struct laser *l, const char *cmd, char *reply,
 		return rig_fail(err, RIG_E_INTERNAL,
 				"laser %s: %s: commands need the output stopped (laser_stop)",
 				pname(l), cmd);
-	return exchange(l, cmd, reply, cap, err);
+	enum rig_rc rc = exchange(l, cmd, reply, cap, err);
+	if (!rc && !strcasecmp(cmd, "ECHO ON"))
+		l->echo = true;
+	else if (!rc && !strcasecmp(cmd, "ECHO OFF"))
+		l->echo = false;
+	return rc;
 }
 
 /* "Key: value" from a reply, trimmed, or NULL. */
@@ -229,6 +294,9 @@ static enum rig_rc read_info(struct laser *l, struct rig_err *err)
 				"laser %s: GETINFO: expected \"Measuring range: <n>mm\", "
 				"found %s%s%s", pname(l), end ? "\"" : "no such line",
 				end ? range : "", end ? "\"" : "");
+	if (!in->name[0])
+		return rig_fail(err, RIG_E_PROTOCOL,
+				"laser %s: GETINFO: the reply has no \"Name:\" line", pname(l));
 	if (strncmp(in->name, "ILD1420", 7) != 0)
 		return rig_fail(err, RIG_E_CONFIG,
 				"laser %s: expected an ILD1420, the sensor says it is '%s'",
@@ -296,8 +364,8 @@ enum rig_rc laser_open(struct laser **out, struct serial_port *port,
 	l->set = *settings;
 	ild1420_decoder_init(&l->dec, settings->range_mm);
 
-	if ((rc = serial_write_str(port, "OUTPUT NONE\r", WRITE_TIMEOUT_MS, err)) ||
-	    (rc = drain_until_quiet(l, "OUTPUT NONE", err)) ||
+	/* Stale bytes from before (a reply nobody read) are not ours. */
+	if ((rc = serial_flush_input(port, err)) || (rc = stop_output(l, err)) ||
 	    (rc = read_info(l, err)) ||
 	    (rc = exchange(l, "LASERPOW FULL", NULL, 0, err)) ||
 	    (rc = exchange(l, "OUTADD_RS422 NONE", NULL, 0, err)) ||
@@ -333,6 +401,7 @@ enum rig_rc laser_start(struct laser *l, struct rig_err *err)
 		return rc;
 	ild1420_decoder_init(&l->dec, l->info.range_mm);
 	memset(l->status_count, 0, sizeof l->status_count);
+	l->arrived = false;
 	/* What follows the prompt is the stream: exchange() keeps it. */
 	if ((rc = exchange(l, "OUTPUT RS422", NULL, 0, err)))
 		return rc;
@@ -342,11 +411,41 @@ enum rig_rc laser_start(struct laser *l, struct rig_err *err)
 
 enum rig_rc laser_stop(struct laser *l, struct rig_err *err)
 {
-	enum rig_rc rc = serial_write_str(l->port, "OUTPUT NONE\r", WRITE_TIMEOUT_MS, err);
-	if (rc)
-		return rc;
 	l->streaming = false;
-	return drain_until_quiet(l, "OUTPUT NONE", err);
+	return stop_output(l, err);
+}
+
+/* Values since the first arrival against rate_hz: the sensor generated
+ * them between the two arrival times, each late by 0..latency, so the
+ * true rate lies in [(n - 1) / (e + lat), (n + 1) / (e - lat)]. A fault
+ * only when all of that interval is more than 1 % off rate_hz. */
+static enum rig_rc check_arrival(struct laser *l, struct rig_err *err)
+{
+	uint64_t now = clock_now_ns(l->clock), values = l->dec.count.values;
+	/* Judge the rate only when caught up with the line: a reader that fell
+	 * behind (a busy machine) decodes old values late, which would look like
+	 * a slow sensor. A sensor that is slow keeps the reader caught up. */
+	if (l->arrived && (l->raw_pos < l->raw_len || l->backlog))
+		return RIG_OK;
+	if (!l->arrived) {
+		l->arrived = true;
+		l->t_first_ns = now;
+		l->values_first = values;
+		return RIG_OK;
+	}
+	double lat_s = (clock_is_virtual(l->clock) ? LATENCY_VIRTUAL_MS : LATENCY_REAL_MS) / 1e3;
+	double e_s = (double)(now - l->t_first_ns) / 1e9;
+	double n = (double)(values - l->values_first), want = l->set.rate_hz;
+	double lo = (n - 1) / (e_s + lat_s);
+	double hi = e_s > lat_s ? (n + 1) / (e_s - lat_s) : INFINITY;
+	if (lo <= want * (1 + RATE_TOLERANCE) && hi >= want * (1 - RATE_TOLERANCE))
+		return RIG_OK;
+	double got = n / e_s;
+	return rig_fail(err, RIG_E_DEVICE,
+			"laser %s: values arrive at %.0f/s (%.0f in %.3f s), the fixture's "
+			"rate_hz %g: %+.1f %%, more than 1 %% off even allowing %.0f ms of "
+			"transport delay (a failing sensor clock, or another MEASRATE)",
+			pname(l), got, n, e_s, want, (got / want - 1) * 100, lat_s * 1e3);
 }
 
 enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
@@ -368,7 +467,7 @@ enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
 			for (size_t i = 0; i < w; i++)
 				l->status_count[buf[i].status]++;
 			*n = w;
-			return RIG_OK;
+			return check_arrival(l, err);
 		}
 		l->raw_pos = l->raw_len = 0; /* all taken: nothing decoded */
 		unsigned left = ms_left(l->clock, deadline);
@@ -379,6 +478,7 @@ enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
 		if (rc)
 			return rig_err_prefix(err, "laser %s: ", pname(l));
 		l->raw_len = got;
+		l->backlog = got == sizeof l->raw;
 		bytes += got;
 	}
 	if (bytes == 0)

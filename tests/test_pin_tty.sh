@@ -1,0 +1,98 @@
+#!/bin/sh
+# test_pin_tty.sh - PINs typed at a real terminal (a tmux pane): never
+# echoed, asked twice for a new person, and checked: rig operator add
+# makes the first admin, rig sign with the right PIN signs, with a wrong
+# PIN is refused (exit 77). tmux is a declared dependency (deps.sh).
+set -u
+# Under faketime (make check-calendar) tmux cannot run: libfaketime's
+# clock breaks their servers. The suite is skipped, and says so.
+if [ -n "${RIG_FAKETIME:-}" ]; then
+  echo "test_pin_tty: SKIP: tmux cannot run under faketime ($RIG_FAKETIME)"
+  [ -n "${RIG_SKIP_LOG:-}" ] && printf '%s\t1\t%s\n' test_pin_tty "tmux under faketime" >>"$RIG_SKIP_LOG"
+  exit 77
+fi
+RIG=${RIG_BIN:-build/rig}
+RUNNER=${RIG_RUNNER:-}
+src=$(pwd)
+R="$src/$RIG"
+[ -x "$R" ] || R="$RIG"
+work=$(mktemp -d)
+n=0
+sock="$work/tmux.0"
+# Each command gets its own tmux server (socket); all are ended at exit.
+trap 'for s in "$work"/tmux.*; do tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$work"' EXIT INT TERM
+fail=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+cp fixtures/sim.ini "$work/sim.ini"
+printf '\n[access]\noperators = operators.txt\n' >> "$work/sim.ini"
+export RIG_KEY="$work/no.key"
+
+# start CMD: run CMD in a fresh tmux session (a real terminal), its exit
+# code printed after it as EXIT=N.
+start() {
+  tmux -S "$sock" kill-server 2>/dev/null
+  n=$((n + 1)); sock="$work/tmux.$n"
+  tmux -S "$sock" new-session -d -x 150 -y 40 \
+    "cd '$work' && RIG_KEY='$RIG_KEY' $RUNNER '$R' $1; echo EXIT=\$?; sleep 60"
+}
+screen() { tmux -S "$sock" capture-pane -p -S -100 2>/dev/null; }
+# wait_for TEXT: up to 20 s for TEXT on the screen.
+wait_for() {
+  i=0
+  while [ $i -lt 200 ]; do
+    screen | grep -qF "$1" && return 0
+    sleep 0.1; i=$((i + 1))
+  done
+  echo "  (waited for '$1'; screen:)"; screen | sed 's/^/  | /'
+  return 1
+}
+type_line() { tmux -S "$sock" send-keys -t 0 -l "$1"; tmux -S "$sock" send-keys -t 0 Enter; }
+
+# 1. The first admin, new PIN asked twice, never shown.
+start "operator add ann --name 'Ann Admin' --role admin --fixture sim.ini --out reports"
+if wait_for "new PIN for ann:"; then
+  type_line 73915
+  wait_for "again:" && type_line 73915
+  if wait_for "EXIT="; then
+    s=$(screen)
+    echo "$s" | grep -q "EXIT=0" && ok "operator add at a terminal: exit 0" || bad "operator add: $(echo "$s" | tail -3)"
+    echo "$s" | grep -q 73915 && bad "the PIN was echoed" || ok "the new PIN is not echoed"
+  else bad "operator add did not finish"; fi
+else bad "no PIN prompt"; fi
+
+# 2. Two different PINs: nothing changes.
+start "operator add bob --name 'Bob' --role engineer --operator ann --fixture sim.ini --out reports"
+if wait_for "PIN for ann:"; then
+  type_line 73915
+  wait_for "new PIN for bob:" && type_line 1111
+  wait_for "again:" && type_line 2222
+  wait_for "EXIT=" && { screen | grep -q "EXIT=64" && screen | grep -q "the two PINs differ" &&
+    ok "two different new PINs: refused, exit 64" || bad "different PINs: $(screen | tail -3)"; }
+else bad "no admin PIN prompt"; fi
+
+# 3. A report signed at the terminal; a wrong PIN refused.
+echo 73915 > "$work/ann.pin"
+RIG_PIN_FILE="$work/ann.pin" $RUNNER "$R" run --fixture "$work/sim.ini" --out "$work/reports" \
+  --operator ann < /dev/null > "$work/run.out" 2>/dev/null
+rep=$(sed -n 's/^PASS [^ ]* \([^ ]*\) .*/\1/p' "$work/run.out")
+if [ -n "$rep" ]; then
+  start "sign '$rep' --meaning approved --operator ann --fixture sim.ini"
+  wait_for "PIN for ann:" && type_line 73915
+  if wait_for "EXIT="; then
+    s=$(screen)
+    echo "$s" | grep -q "EXIT=0" && echo "$s" | grep -q "signed: .*Ann Admin (ann), approved" &&
+      ok "signed at a terminal" || bad "sign: $(echo "$s" | tail -3)"
+    echo "$s" | grep -q 73915 && bad "the PIN was echoed" || ok "the PIN is not echoed"
+  else bad "sign did not finish"; fi
+  start "sign '$rep' --meaning reviewed --operator ann --fixture sim.ini"
+  wait_for "PIN for ann:" && type_line 00000
+  wait_for "EXIT=" && { screen | grep -q "EXIT=77" && screen | grep -q "wrong PIN for ann" &&
+    ok "wrong PIN at a terminal: refused, exit 77" || bad "wrong PIN: $(screen | tail -3)"; }
+else
+  bad "rig run made no report: $(cat "$work/run.out")"
+fi
+
+[ $fail -eq 0 ] && echo "test_pin_tty: all passed" || echo "test_pin_tty: $fail failed"
+[ $fail -eq 0 ]
