@@ -24,6 +24,7 @@
 #include "core/fixture.h"
 #include "core/paths.h"
 #include "dev/io/io.h"
+#include "records/access.h"
 #include "run/profile.h"
 #include "run/text.h"
 #include "check/check.h"
@@ -57,6 +58,7 @@ struct station {
 	struct bench_io *io;      /* open only between runs on a real bench */
 	char io_problem[RIG_ERR_MSG_MAX];
 	char operator_name[NAME_MAX_BYTES + 1];
+	char records_note[200];   /* the reports' "access control: ..." line */
 	struct screen_state scr;
 
 	unsigned unit;
@@ -263,6 +265,41 @@ static bool read_line(struct station *st, enum screen_kind kind, bool is_serial)
 	}
 }
 
+/* Sign in (docs/records.md): a name, or with [access] in the fixture an
+ * ID and its PIN (a refusal is shown and the ID asked again); either way
+ * on the record. `preset`: the ID --operator gave. false when the
+ * operator quits. */
+static bool sign_in(struct station *st, const char *preset)
+{
+	const char *dir = st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR;
+	for (;;) {
+		if (preset && *preset) {
+			snprintf(st->input, sizeof st->input, "%s", preset);
+			preset = NULL;
+		} else if (!read_line(st, SCREEN_SIGN_IN, false)) {
+			return false;
+		}
+		snprintf(st->operator_name, sizeof st->operator_name, "%s", st->input);
+		st->input[0] = '\0';
+		bool on = st->fx.access.operators[0] != '\0';
+		if (on && !read_line(st, SCREEN_PIN, false))
+			return false;
+		struct access_who who;
+		struct rig_err err;
+		enum rig_rc rc = access_sign_in(st->fx.access.operators, dir, st->fx.bench.station,
+						st->operator_name, st->input, &who, st->records_note,
+						sizeof st->records_note, &err);
+		explicit_bzero(st->input, sizeof st->input);
+		if (!rc)
+			return true;
+		snprintf(st->message, sizeof st->message, "%s", err.msg);
+		if (on) /* without access control only the ledger failed: go on */
+			st->operator_name[0] = '\0';
+		else
+			return true;
+	}
+}
+
 /* ---- One unit --------------------------------------------------------- */
 
 /* Ready screen: true to start, false to scan again; *quit on end. */
@@ -342,6 +379,7 @@ static void test_unit(struct station *st, char *const *sims, size_t nsims)
 	struct run_options ro = {
 		.serial = st->serial,
 		.operator_name = st->operator_name,
+		.records_note = st->records_note,
 		.mode = o->mode,
 		.out_dir = o->out_dir,
 		.observer = &obs,
@@ -639,14 +677,8 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 		.pen_model = st->prof.pen_model,
 		.shift = shift,
 	};
-	if (o->operator_name && *o->operator_name) {
-		snprintf(st->operator_name, sizeof st->operator_name, "%s", o->operator_name);
-	} else {
-		if (!read_line(st, SCREEN_SIGN_IN, false))
-			goto out;
-		snprintf(st->operator_name, sizeof st->operator_name, "%s", st->input);
-	}
-	st->input[0] = '\0';
+	if (!sign_in(st, o->operator_name))
+		goto out;
 	for (st->unit = 1;; st->unit++) {
 		st->scr.res = NULL;
 		if (!st->retest) {
@@ -674,6 +706,12 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 			break;
 	}
 out:
+	if (st->operator_name[0]) {
+		struct rig_err lerr;
+		if (access_sign_out(o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR,
+				    st->fx.bench.station, st->operator_name, &lerr))
+			fprintf(stderr, "rig station: %s\n", lerr.msg);
+	}
 	io_close(st);
 	term_close(&st->t);
 	sigaction(SIGTERM, &old_term, NULL);
