@@ -638,6 +638,41 @@ START_TEST(test_station_retest_duplicate_scan_and_shift_report)
 }
 END_TEST
 
+/* The bench check's status is on the ready screen (ISO 13485 §7.6). */
+START_TEST(test_ready_screen_shows_the_bench_check_status)
+{
+	char *dir = tu_tmpdir();
+	char *fx_text = tu_read(SRCDIR "/fixtures/sim.ini");
+	char *with = NULL;
+	ck_assert_int_ge(asprintf(&with, "%s\n[check]\nreference = %s/fixtures/reference-sim.ini\n"
+				  "interval_h = 8\n", fx_text, SRCDIR), 0);
+	char *fixture = tu_write(dir, "checked.ini", with);
+	char *args = NULL;
+	ck_assert_int_ge(asprintf(&args, "--fixture %s --profile %s --out %s/reports --operator Cy",
+				  fixture, PROFILE, dir), 0);
+	struct tty_session t;
+	tty_start(&t, args);
+	char *s = tty_expect(&t, "Unit 1: scan the serial");
+	free(s);
+	tty_type(&t, "MN3-000301\r");
+	s = tty_expect(&t, "press Enter to start");
+	assert_has(s, "Bench check: NONE on record - units cannot be judged");
+	free(s);
+	tty_type(&t, "\x1b");   /* back to the serial */
+	s = tty_expect(&t, "Unit 1: scan the serial");
+	free(s);
+	tty_type(&t, "\x04");
+	ck_assert_int_eq(tty_finish(&t), 0);
+	free(t.out);
+	free(args);
+	free(fixture);
+	free(with);
+	free(fx_text);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_buzzer_patterns_tell_the_verdicts_apart)
 {
 	struct run_result r = { .reported = true };
@@ -671,6 +706,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 2 * SCREEN_TIMEOUT_S);
 	tcase_add_test(tc, test_station_shift_of_pass_fail_and_estop_says_what_happened);
 	tcase_add_test(tc, test_station_retest_duplicate_scan_and_shift_report);
+	tcase_add_test(tc, test_ready_screen_shows_the_bench_check_status);
 	tcase_add_test(tc, test_station_shows_why_a_unit_could_not_be_tested);
 	tcase_add_test(tc, test_station_refuses_to_start_without_a_terminal);
 	tcase_add_test(tc, test_station_rejects_unit_settings_on_a_real_bench);

@@ -426,6 +426,8 @@ void screen_draw(FILE *out, const struct screen_state *s)
 		    !s->virtual_bench ? "the real fixture"
 		    : s->rehearsal    ? "REHEARSAL on the virtual bench, in real time (no pen is tested)"
 				      : "the virtual bench (simulated pen, no pen is tested)");
+		if (s->bench_status)
+			put(&c, BOLD, "  %s", s->bench_status);
 		if (s->unit_note)
 			put(&c, NULL, "  virtual bench: %s", s->unit_note);
 		emit(&c, NULL, "");

@@ -26,6 +26,7 @@
 #include "dev/io/io.h"
 #include "run/profile.h"
 #include "run/text.h"
+#include "check/check.h"
 #include "station/shift.h"
 #include "station/term.h"
 #include "store/index.h"
@@ -71,6 +72,7 @@ struct station {
 	int cols, rows;
 	struct shift_log log;     /* units, attempts, the shift report */
 	bool retest;              /* the next unit is the same serial again */
+	char check_line[RIG_ERR_MSG_MAX + 96];
 };
 
 static const unsigned beep_pass[] = { 150, 0 };
@@ -459,6 +461,40 @@ static void append(char *buf, size_t cap, const char *word)
 		snprintf(buf + len, cap - len, "%s%s", len ? " " : "", word);
 }
 
+/* The bench check's status for the ready screen (ISO 13485 §7.6: the
+ * status of measuring equipment visible where it is used). */
+static void describe_check(struct station *st)
+{
+	const struct fixture_check *fc = &st->fx.check;
+	st->scr.bench_status = NULL;
+	if (!fc->reference[0] || fc->interval_h <= 0)
+		return;
+	struct check_status cs;
+	struct rig_err err = { 0 };
+	const char *dir = st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR;
+	if (check_status_read(dir, st->fx.bench.station, &cs, &err))
+		snprintf(st->check_line, sizeof st->check_line, "Bench check: status unknown (%s)",
+			 err.msg);
+	else if (cs.state == CHECK_NEVER)
+		snprintf(st->check_line, sizeof st->check_line,
+			 "Bench check: NONE on record - units cannot be judged: run rig check");
+	else if (cs.state == CHECK_FAILED)
+		snprintf(st->check_line, sizeof st->check_line,
+			 "Bench check: FAILED at %s - units cannot be judged: call an engineer",
+			 cs.when);
+	else {
+		double left_h = fc->interval_h - difftime(time(NULL), cs.t) / 3600.0;
+		if (left_h < 0)
+			snprintf(st->check_line, sizeof st->check_line,
+				 "Bench check: OVERDUE (passed %s) - units cannot be judged: run rig "
+				 "check", cs.when);
+		else
+			snprintf(st->check_line, sizeof st->check_line,
+				 "Bench check: passed %s, next due in %.1f h", cs.when, left_h);
+	}
+	st->scr.bench_status = st->check_line;
+}
+
 /* On the virtual bench, say which pen this unit is. */
 static void describe_unit(struct station *st)
 {
@@ -620,6 +656,7 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 		}
 		st->input[0] = '\0';
 		describe_unit(st);
+		describe_check(st);
 		warn_retest(st);
 		bool quit;
 		if (!wait_start(st, &quit)) {
