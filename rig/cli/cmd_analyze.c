@@ -22,6 +22,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: rig analyze --format ild1420|csv --rate HZ --zero-mm Z [options] FILE|-\n"
+		"       rig analyze [options] TRACE.csv   (a rig trace carries rate, zero ...)\n"
 		"\n"
 		"Measure the strokes of a recorded laser capture: penetration depth per stroke\n"
 		"(zero - the nearest distance), its mean, scatter and range, the stroke rate,\n"
@@ -169,109 +170,64 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 }
 
 /* cx: no shared options (the row's flags are 0). */
-int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
+/* A rig trace ("# rig trace:" first) carries its rate, range, zero and the
+ * fixture's uncertainty terms: they stand for the options not given.
+ * Returns 1 when it did, 0 for a file without that header, -1 after an
+ * error was printed. */
+static int trace_header(const char *path, struct measure_config *mc, double *range_mm,
+			unsigned given, bool *have_fmt, enum capture_format *fmt, bool *have_rate,
+			bool *have_zero)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "zero-mm", required_argument, NULL, 'z' },
-		{ "range-mm", required_argument, NULL, 'R' },
-		{ "freq-hint", required_argument, NULL, 'F' },
-		{ "linearity-um", required_argument, NULL, 'L' },
-		{ "resolution-um", required_argument, NULL, 'S' },
-		{ "zero-u-um", required_argument, NULL, 'Z' },
-		{ "clock-ppm", required_argument, NULL, 'C' },
-		{ "drift", required_argument, NULL, 'D' },
-		{ "max-noise-pct", required_argument, NULL, 'N' },
-		{ "max-rate-change-pct", required_argument, NULL, 'V' },
-		{ "max-drift-um", required_argument, NULL, 'M' },
-		{ "lobes-ok", no_argument, NULL, 'l' },
-		{ "csv", no_argument, NULL, 'c' },
-		{ "per-stroke", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct measure_config mc = { 0 };
-	enum capture_format fmt = CAPTURE_CSV;
-	bool have_fmt = false, have_rate = false, have_zero = false, csv = false, per_stroke = false;
-	double range_mm = 10;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0; /* the open below says why */
+	struct capture_header h;
+	unsigned lines;
+	struct rig_err err = { 0 };
+	enum rig_rc rc = capture_read_header(f, path, &h, &lines, &err);
+	fclose(f);
+	if (rc) {
+		cli_error(CMD, "%s", err.msg);
+		return -1;
+	}
+	if (!h.have)
+		return 0;
+	if (!*have_fmt) {
+		*fmt = CAPTURE_CSV;
+		*have_fmt = true;
+	}
+	if (!*have_rate) {
+		mc->rate_hz = h.rate_hz;
+		*have_rate = true;
+	}
+	if (!*have_zero) {
+		mc->zero_mm = h.zero_mm;
+		*have_zero = true;
+	}
+	double *dst[] = { range_mm, &mc->freq_hint_hz, &mc->linearity_um, &mc->resolution_um,
+			  &mc->zero_u_um, &mc->clock_ppm };
+	double src[] = { h.range_mm, h.freq_hint_hz, h.linearity_um, h.resolution_um,
+			 h.zero_u_um, h.clock_ppm };
+	for (int i = 0; i < 6; i++)
+		if (!(given & (1u << i)))
+			*dst[i] = src[i];
+	return 1;
+}
+
+/* Measure one capture with mc and print the result: the exit code. */
+static int analyze_file(const char *path, struct measure_config *mc, enum capture_format fmt,
+			double range_mm, bool csv, bool per_stroke)
+{
 	int ret = RIG_EXIT_USAGE;
 	struct measure *m = NULL;
 	FILE *in = NULL;
-	const char *path;
 	struct rig_err err = { 0 };
-
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		double *num = NULL;
-		switch (c) {
-		case 'f':
-			if (capture_format_parse(optarg, &fmt)) {
-				cli_error(CMD, "--format: expected ild1420 or csv, found \"%s\"", optarg);
-				goto out;
-			}
-			have_fmt = true;
-			break;
-		case 'r': num = &mc.rate_hz; have_rate = true; break;
-		case 'z': num = &mc.zero_mm; have_zero = true; break;
-		case 'R': num = &range_mm; break;
-		case 'F': num = &mc.freq_hint_hz; break;
-		case 'L': num = &mc.linearity_um; break;
-		case 'S': num = &mc.resolution_um; break;
-		case 'Z': num = &mc.zero_u_um; break;
-		case 'C': num = &mc.clock_ppm; break;
-		case 'N': num = &mc.gates.max_noise_pct; break;
-		case 'V': num = &mc.gates.max_rate_change_pct; break;
-		case 'M': num = &mc.gates.max_drift_um; break;
-		case 'l': mc.gates.lobes_ok = true; break;
-		case 'D':
-			if (!strcmp(optarg, "correct")) {
-				mc.gates.drift = MEASURE_DRIFT_CORRECT;
-			} else if (!strcmp(optarg, "flag")) {
-				mc.gates.drift = MEASURE_DRIFT_FLAG;
-			} else {
-				cli_error(CMD, "--drift: expected flag or correct, found \"%s\"", optarg);
-				goto out;
-			}
-			break;
-		case 'c': csv = true; break;
-		case 'p': per_stroke = true; break;
-		case 'h':
-			usage(stdout);
-			ret = RIG_EXIT_PASS;
-			goto out;
-		default:
-			cli_error(CMD, "unknown option or missing value: %s (see rig analyze --help)",
-				  argv[optind - 1]);
-			goto out;
-		}
-		if (num && parse_num(argv[optind - 1], optarg, num))
-			goto out;
-	}
-	if (!have_fmt || !have_rate || !have_zero) {
-		cli_error(CMD, "expected --format, --rate and --zero-mm (missing: %s%s%s)",
-			  have_fmt ? "" : "--format ", have_rate ? "" : "--rate ",
-			  have_zero ? "" : "--zero-mm");
-		goto out;
-	}
-	if (optind != argc - 1) {
-		cli_error(CMD, "expected one capture FILE (or - for standard input), found %d",
-			  argc - optind);
-		goto out;
-	}
-	if (!(range_mm > 0)) {
-		cli_error(CMD, "--range-mm: expected a measuring range > 0, found %g", range_mm);
-		goto out;
-	}
-	path = argv[optind];
 	if (per_stroke) {
 		fprintf(stdout, "index,peak_time_s,peak_um,trough_um,period_s,top_samples,reject\n");
-		mc.on_stroke = on_stroke_csv;
-		mc.ctx = stdout;
+		mc->on_stroke = on_stroke_csv;
+		mc->ctx = stdout;
 	}
-	if (measure_create(&m, &mc, &err)) {
+	if (measure_create(&m, mc, &err)) {
 		cli_error(CMD, "%s", err.msg);
 		goto out;
 	}
@@ -311,5 +267,109 @@ out:
 	if (in && in != stdin)
 		fclose(in);
 	measure_free(m);
+	return ret;
+}
+
+int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "zero-mm", required_argument, NULL, 'z' },
+		{ "range-mm", required_argument, NULL, 'R' },
+		{ "freq-hint", required_argument, NULL, 'F' },
+		{ "linearity-um", required_argument, NULL, 'L' },
+		{ "resolution-um", required_argument, NULL, 'S' },
+		{ "zero-u-um", required_argument, NULL, 'Z' },
+		{ "clock-ppm", required_argument, NULL, 'C' },
+		{ "drift", required_argument, NULL, 'D' },
+		{ "max-noise-pct", required_argument, NULL, 'N' },
+		{ "max-rate-change-pct", required_argument, NULL, 'V' },
+		{ "max-drift-um", required_argument, NULL, 'M' },
+		{ "lobes-ok", no_argument, NULL, 'l' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "per-stroke", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct measure_config mc = { 0 };
+	enum capture_format fmt = CAPTURE_CSV;
+	bool have_fmt = false, have_rate = false, have_zero = false, csv = false, per_stroke = false;
+	unsigned given = 0; /* bits: range, hint, linearity, resolution, zero u, clock */
+	double range_mm = 10;
+	int ret = RIG_EXIT_USAGE;
+
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		double *num = NULL;
+		switch (c) {
+		case 'f':
+			if (capture_format_parse(optarg, &fmt)) {
+				cli_error(CMD, "--format: expected ild1420 or csv, found \"%s\"", optarg);
+				goto out;
+			}
+			have_fmt = true;
+			break;
+		case 'r': num = &mc.rate_hz; have_rate = true; break;
+		case 'z': num = &mc.zero_mm; have_zero = true; break;
+		case 'R': num = &range_mm; given |= 1; break;
+		case 'F': num = &mc.freq_hint_hz; given |= 2; break;
+		case 'L': num = &mc.linearity_um; given |= 4; break;
+		case 'S': num = &mc.resolution_um; given |= 8; break;
+		case 'Z': num = &mc.zero_u_um; given |= 16; break;
+		case 'C': num = &mc.clock_ppm; given |= 32; break;
+		case 'N': num = &mc.gates.max_noise_pct; break;
+		case 'V': num = &mc.gates.max_rate_change_pct; break;
+		case 'M': num = &mc.gates.max_drift_um; break;
+		case 'l': mc.gates.lobes_ok = true; break;
+		case 'D':
+			if (!strcmp(optarg, "correct")) {
+				mc.gates.drift = MEASURE_DRIFT_CORRECT;
+			} else if (!strcmp(optarg, "flag")) {
+				mc.gates.drift = MEASURE_DRIFT_FLAG;
+			} else {
+				cli_error(CMD, "--drift: expected flag or correct, found \"%s\"", optarg);
+				goto out;
+			}
+			break;
+		case 'c': csv = true; break;
+		case 'p': per_stroke = true; break;
+		case 'h':
+			usage(stdout);
+			ret = RIG_EXIT_PASS;
+			goto out;
+		default:
+			cli_error(CMD, "unknown option or missing value: %s (see rig analyze --help)",
+				  argv[optind - 1]);
+			goto out;
+		}
+		if (num && parse_num(argv[optind - 1], optarg, num))
+			goto out;
+	}
+	if (optind == argc - 1 && strcmp(argv[optind], "-") &&
+	    (!have_fmt || !have_rate || !have_zero) &&
+	    trace_header(argv[optind], &mc, &range_mm, given, &have_fmt, &fmt, &have_rate,
+			 &have_zero) < 0)
+		goto out;
+	if (!have_fmt || !have_rate || !have_zero) {
+		cli_error(CMD, "expected --format, --rate and --zero-mm, or a rig trace that "
+			       "carries them (missing: %s%s%s)",
+			  have_fmt ? "" : "--format ", have_rate ? "" : "--rate ",
+			  have_zero ? "" : "--zero-mm");
+		goto out;
+	}
+	if (optind != argc - 1) {
+		cli_error(CMD, "expected one capture FILE (or - for standard input), found %d",
+			  argc - optind);
+		goto out;
+	}
+	if (!(range_mm > 0)) {
+		cli_error(CMD, "--range-mm: expected a measuring range > 0, found %g", range_mm);
+		goto out;
+	}
+	ret = analyze_file(argv[optind], &mc, fmt, range_mm, csv, per_stroke);
+out:
 	return ret;
 }

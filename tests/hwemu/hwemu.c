@@ -120,8 +120,8 @@ static void make_bench(struct hw *hw, const char *fixture)
 	struct sim_param *p = calloc(cap, sizeof *p);
 	if (!p || !extra)
 		die("out of memory", NULL);
-	/* The fixture's [sim] entries are key/value pairs (core/kv.h), not the
-	 * virtual bench's parameters: copied field by field. */
+	/* The fixture's [sim] entries are plain key/value pairs (core/kv.h),
+	 * not the bench's parameters: copy them field by field. */
 	for (size_t i = 0; i < sim.nsim; i++) {
 		snprintf(p[i].key, sizeof p[i].key, "%s", sim.sim[i].key);
 		snprintf(p[i].value, sizeof p[i].value, "%s", sim.sim[i].value);
