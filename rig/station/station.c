@@ -420,18 +420,10 @@ static void note_unit(struct station *st)
 		snprintf(st->message, sizeof st->message, "shift report not written: %s", err.msg);
 }
 
-/* A serial tested before in this shift: say when, how it went, and which
- * attempt this is. */
+/* A serial tested before in this shift: say so on the ready screen. */
 static void warn_retest(struct station *st)
 {
-	const struct shift_unit *u = shift_log_find(&st->log, st->serial);
-	if (!u)
-		return;
-	double min = difftime(time(NULL), u->last_t) / 60.0;
-	snprintf(st->message, sizeof st->message,
-		 "%s was tested %.0f min ago: %s; this is attempt %u%s", u->serial, min, u->last,
-		 u->attempts + 1,
-		 !strcmp(u->last, "PASS") ? " (it passed: is this the right unit?)" : "");
+	shift_log_retest_line(&st->log, st->serial, time(NULL), st->message, sizeof st->message);
 }
 
 /* The settings the virtual bench gets for this unit: the pen carries the
@@ -492,64 +484,27 @@ static void run_unit(struct station *st)
 	io_verdict(st);
 }
 
-static void append(char *buf, size_t cap, const char *word)
-{
-	size_t len = strlen(buf);
-	if (len + 1 < cap)
-		snprintf(buf + len, cap - len, "%s%s", len ? " " : "", word);
-}
-
-/* The bench check's status for the ready screen (ISO 13485 §7.6: the
- * status of measuring equipment visible where it is used). */
+/* The bench check's status for the ready screen (rig/check/check.h). */
 static void describe_check(struct station *st)
 {
 	const struct fixture_check *fc = &st->fx.check;
 	st->scr.bench_status = NULL;
 	if (!fc->reference[0] || fc->interval_h <= 0)
 		return;
-	struct check_status cs;
-	struct rig_err err = { 0 };
-	const char *dir = st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR;
-	if (check_status_read(dir, st->fx.bench.station, &cs, &err))
-		snprintf(st->check_line, sizeof st->check_line, "Bench check: status unknown (%s)",
-			 err.msg);
-	else if (cs.state == CHECK_NEVER)
-		snprintf(st->check_line, sizeof st->check_line,
-			 "Bench check: NONE on record - units cannot be judged: run rig check");
-	else if (cs.state == CHECK_FAILED)
-		snprintf(st->check_line, sizeof st->check_line,
-			 "Bench check: FAILED at %s - units cannot be judged: call an engineer",
-			 cs.when);
-	else {
-		double left_h = fc->interval_h - difftime(time(NULL), cs.t) / 3600.0;
-		if (left_h < 0)
-			snprintf(st->check_line, sizeof st->check_line,
-				 "Bench check: OVERDUE (passed %s) - units cannot be judged: run rig "
-				 "check", cs.when);
-		else
-			snprintf(st->check_line, sizeof st->check_line,
-				 "Bench check: passed %s, next due in %.1f h", cs.when, left_h);
-	}
+	check_status_line(st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR,
+			  st->fx.bench.station, fc->interval_h, time(NULL), st->check_line,
+			  sizeof st->check_line);
 	st->scr.bench_status = st->check_line;
 }
 
 /* On the virtual bench, say which pen this unit is. */
 static void describe_unit(struct station *st)
 {
-	st->note[0] = '\0';
 	st->scr.unit_note = NULL;
 	if (!st->fx.has_sim)
 		return;
-	for (size_t i = 0; i < st->o->nsims; i++)
-		append(st->note, sizeof st->note, st->o->sims[i]);
-	if (st->o->plan) {
-		const char *kv[UNIT_SIMS_MAX];
-		size_t k = station_plan_unit(st->o->plan, st->unit, kv, UNIT_SIMS_MAX);
-		for (size_t i = 0; i < k && i < UNIT_SIMS_MAX; i++)
-			append(st->note, sizeof st->note, kv[i]);
-	}
-	if (!st->note[0])
-		snprintf(st->note, sizeof st->note, "the fixture's pen (no unit settings)");
+	station_plan_describe(st->o->plan, st->o->sims, st->o->nsims, st->unit, st->note,
+			      sizeof st->note);
 	st->scr.unit_note = st->note;
 }
 
