@@ -12,6 +12,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -91,6 +92,11 @@ START_TEST(test_sigkill_during_appends_loses_no_acknowledged_entry)
 	srand((unsigned)time(NULL));
 	for (unsigned i = 0; i < kills; i++) {
 		pid_t a = spawn_writer(dir, p[1]), b = spawn_writer(dir, p[1]);
+		/* Kill while they append, not while they start: a started
+		 * process under AddressSanitizer takes longer than the whole
+		 * random window, and would be killed before its first entry. */
+		struct pollfd started = { .fd = p[0], .events = POLLIN };
+		ck_assert_int_eq(poll(&started, 1, 10000), 1);
 		struct timespec t = { 0, (long)(rand() % 20000) * 1000L }; /* 0-20 ms */
 		nanosleep(&t, NULL);
 		kill(a, SIGKILL);
