@@ -78,5 +78,29 @@ $RUNNER "$RIG" analyze --format ild1420 --rate 4000 --zero-mm 5 "$tmp/missing.bi
 rc=$?; n=$((n + 1))
 if [ $rc -eq 74 ]; then echo "ok   missing_file: exit 74"; else echo "FAIL missing_file: exit $rc"; fail=$((fail + 1)); fi
 
+# the rig's own trace, with no options: its "# rig trace:" line carries the
+# rate, range, zero and the fixture's uncertainty terms, and analyze prints
+# the run's own figures (rate and U of a verify point, as in the report)
+n=$((n + 1))
+$RUNNER "$RIG" run --fixture fixtures/sim.ini --profile profiles/audit-p25.ini --out "$tmp/run" \
+  --save-trace >/dev/null 2>&1
+trace=$(ls "$tmp"/run/traces/*/*_verify_freq_sweep_*_80.0Hz.csv 2>/dev/null | head -1)
+report=$(ls "$tmp"/run/*.csv 2>/dev/null | grep -v summary | head -1)
+if [ -n "$trace" ] && [ -n "$report" ] &&
+   $RUNNER "$RIG" analyze --csv "$trace" >"$tmp/trace.out" 2>"$tmp/trace.err"; then
+  got=$(awk -F, 'NR==2 { printf "%.4f,%.4f", $8, $9 }' "$tmp/trace.out")
+  want=$(grep '"verify","freq_sweep","freq","Hz",80,' "$report" |
+         awk -F, '{ n = 0; for (i = 1; i <= NF; i++) if ($i == "\"Hz\"") h = i;
+                    printf "%.4f,%.4f", $(h + 2), $(h + 5) }')
+  if [ "$got" = "$want" ]; then
+    echo "ok   rig_trace_no_options: rate,U $got as in the report"
+  else
+    echo "FAIL rig_trace_no_options: analyze $got, report $want"; fail=$((fail + 1))
+  fi
+else
+  echo "FAIL rig_trace_no_options: no trace, no report or analyze failed: $(cat "$tmp/trace.err" 2>/dev/null)"
+  fail=$((fail + 1))
+fi
+
 echo "test_analyze_captures: $((n - fail))/$n passed"
 [ $fail -eq 0 ]

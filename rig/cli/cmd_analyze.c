@@ -22,6 +22,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: rig analyze --format ild1420|csv --rate HZ --zero-mm Z [options] FILE|-\n"
+		"       rig analyze [options] TRACE.csv   (a rig trace carries rate, zero ...)\n"
 		"\n"
 		"Measure the strokes of a recorded laser capture: penetration depth per stroke\n"
 		"(zero - the nearest distance), its mean, scatter and range, the stroke rate,\n"
@@ -169,6 +170,50 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 }
 
 /* cx: no shared options (the row's flags are 0). */
+/* A rig trace ("# rig trace:" first) carries its rate, range, zero and the
+ * fixture's uncertainty terms: they stand for the options not given.
+ * Returns 1 when it did, 0 for a file without that header, -1 after an
+ * error was printed. */
+static int trace_header(const char *path, struct measure_config *mc, double *range_mm,
+			unsigned given, bool *have_fmt, enum capture_format *fmt, bool *have_rate,
+			bool *have_zero)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0; /* the open below says why */
+	struct capture_header h;
+	unsigned lines;
+	struct rig_err err = { 0 };
+	enum rig_rc rc = capture_read_header(f, path, &h, &lines, &err);
+	fclose(f);
+	if (rc) {
+		cli_error(CMD, "%s", err.msg);
+		return -1;
+	}
+	if (!h.have)
+		return 0;
+	if (!*have_fmt) {
+		*fmt = CAPTURE_CSV;
+		*have_fmt = true;
+	}
+	if (!*have_rate) {
+		mc->rate_hz = h.rate_hz;
+		*have_rate = true;
+	}
+	if (!*have_zero) {
+		mc->zero_mm = h.zero_mm;
+		*have_zero = true;
+	}
+	double *dst[] = { range_mm, &mc->freq_hint_hz, &mc->linearity_um, &mc->resolution_um,
+			  &mc->zero_u_um, &mc->clock_ppm };
+	double src[] = { h.range_mm, h.freq_hint_hz, h.linearity_um, h.resolution_um,
+			 h.zero_u_um, h.clock_ppm };
+	for (int i = 0; i < 6; i++)
+		if (!(given & (1u << i)))
+			*dst[i] = src[i];
+	return 1;
+}
+
 int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
 	static const struct option opts[] = {
@@ -194,6 +239,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 	struct measure_config mc = { 0 };
 	enum capture_format fmt = CAPTURE_CSV;
 	bool have_fmt = false, have_rate = false, have_zero = false, csv = false, per_stroke = false;
+	unsigned given = 0; /* bits: range, hint, linearity, resolution, zero u, clock */
 	double range_mm = 10;
 	int ret = RIG_EXIT_USAGE;
 	struct measure *m = NULL;
@@ -216,12 +262,12 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 			break;
 		case 'r': num = &mc.rate_hz; have_rate = true; break;
 		case 'z': num = &mc.zero_mm; have_zero = true; break;
-		case 'R': num = &range_mm; break;
-		case 'F': num = &mc.freq_hint_hz; break;
-		case 'L': num = &mc.linearity_um; break;
-		case 'S': num = &mc.resolution_um; break;
-		case 'Z': num = &mc.zero_u_um; break;
-		case 'C': num = &mc.clock_ppm; break;
+		case 'R': num = &range_mm; given |= 1; break;
+		case 'F': num = &mc.freq_hint_hz; given |= 2; break;
+		case 'L': num = &mc.linearity_um; given |= 4; break;
+		case 'S': num = &mc.resolution_um; given |= 8; break;
+		case 'Z': num = &mc.zero_u_um; given |= 16; break;
+		case 'C': num = &mc.clock_ppm; given |= 32; break;
 		case 'N': num = &mc.gates.max_noise_pct; break;
 		case 'V': num = &mc.gates.max_rate_change_pct; break;
 		case 'M': num = &mc.gates.max_drift_um; break;
@@ -250,8 +296,14 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		if (num && parse_num(argv[optind - 1], optarg, num))
 			goto out;
 	}
+	if (optind == argc - 1 && strcmp(argv[optind], "-") &&
+	    (!have_fmt || !have_rate || !have_zero) &&
+	    trace_header(argv[optind], &mc, &range_mm, given, &have_fmt, &fmt, &have_rate,
+			 &have_zero) < 0)
+		goto out;
 	if (!have_fmt || !have_rate || !have_zero) {
-		cli_error(CMD, "expected --format, --rate and --zero-mm (missing: %s%s%s)",
+		cli_error(CMD, "expected --format, --rate and --zero-mm, or a rig trace that "
+			       "carries them (missing: %s%s%s)",
 			  have_fmt ? "" : "--format ", have_rate ? "" : "--rate ",
 			  have_zero ? "" : "--zero-mm");
 		goto out;

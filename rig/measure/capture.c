@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,11 +220,89 @@ done:
 		st->line++;
 }
 
+void capture_write_header(FILE *f, const struct capture_header *h)
+{
+	fprintf(f, CAPTURE_HEADER_TAG " rate_hz=%.17g range_mm=%.17g zero_mm=%.17g freq_hint_hz=%.17g "
+		   "linearity_um=%.17g resolution_um=%.17g zero_u_um=%.17g clock_ppm=%.17g\n",
+		h->rate_hz, h->range_mm, h->zero_mm, h->freq_hint_hz, h->linearity_um,
+		h->resolution_um, h->zero_u_um, h->clock_ppm);
+}
+
+/* One "key=value" of a header line into h. */
+static bool header_key(struct capture_header *h, const char *key, double v)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+		{ "rate_hz", offsetof(struct capture_header, rate_hz) },
+		{ "range_mm", offsetof(struct capture_header, range_mm) },
+		{ "zero_mm", offsetof(struct capture_header, zero_mm) },
+		{ "freq_hint_hz", offsetof(struct capture_header, freq_hint_hz) },
+		{ "linearity_um", offsetof(struct capture_header, linearity_um) },
+		{ "resolution_um", offsetof(struct capture_header, resolution_um) },
+		{ "zero_u_um", offsetof(struct capture_header, zero_u_um) },
+		{ "clock_ppm", offsetof(struct capture_header, clock_ppm) },
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (!strcmp(key, keys[i].key)) {
+			*(double *)((char *)h + keys[i].off) = v;
+			return true;
+		}
+	return false;
+}
+
+enum rig_rc capture_read_header(FILE *in, const char *name, struct capture_header *h,
+				unsigned *lines, struct rig_err *err)
+{
+	memset(h, 0, sizeof *h);
+	*lines = 0;
+	int c;
+	while ((c = getc(in)) == '#') {
+		char line[1024];
+		line[0] = '#';
+		if (!fgets(line + 1, sizeof line - 1, in))
+			line[1] = 0;
+		size_t len = strlen(line);
+		if (len && line[len - 1] != '\n' && !feof(in)) {
+			int d;
+			while ((d = getc(in)) != EOF && d != '\n')
+				;
+		}
+		++*lines;
+		if (strncmp(line, CAPTURE_HEADER_TAG, strlen(CAPTURE_HEADER_TAG)))
+			continue;
+		h->have = true;
+		char *save = NULL;
+		for (char *tok = strtok_r(line + strlen(CAPTURE_HEADER_TAG), " \t\r\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\r\n", &save)) {
+			char *eq = strchr(tok, '=');
+			if (!eq)
+				continue;
+			*eq = 0;
+			char *end;
+			double v = strtod(eq + 1, &end);
+			if (!eq[1] || *end || !isfinite(v))
+				return rig_fail(err, RIG_E_DATA,
+						"%s:%u: %s: expected a number, found \"%s\"", name,
+						*lines, tok, eq + 1);
+			header_key(h, tok, v);
+		}
+	}
+	if (c != EOF)
+		ungetc(c, in);
+	return RIG_OK;
+}
+
 static enum rig_rc feed_csv(FILE *in, const char *name, struct measure *m,
 			    struct capture_info *info, struct rig_err *err)
 {
 	struct csv_parser p;
-	struct csv_state st = { .name = name, .m = m, .info = info, .err = err, .line = 1 };
+	unsigned hl = 0;
+	enum rig_rc hrc = capture_read_header(in, name, &info->header, &hl, err);
+	if (hrc)
+		return hrc;
+	struct csv_state st = { .name = name, .m = m, .info = info, .err = err, .line = 1 + hl };
 	char *buf = malloc(READ_BUF);
 	st.out = malloc(SAMPLE_BUF * sizeof *st.out);
 	int inited = 0;

@@ -8,6 +8,7 @@
 #ifndef RIG_MEASURE_CAPTURE_H
 #define RIG_MEASURE_CAPTURE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -23,6 +24,27 @@
  * refused, as a distance of 1e107 mm would overflow the stroke fits. */
 #define CAPTURE_CSV_DIST_MAX_MM 1000.0
 
+/* The rig's own traces start with one comment line that carries what
+ * `rig analyze` needs to read them with no options (the run's figures are
+ * then what analyze prints):
+ *   # rig trace: rate_hz=4000 range_mm=10 zero_mm=5.0 linearity_um=... */
+#define CAPTURE_HEADER_TAG "# rig trace:"
+struct capture_header {
+	bool have;                  /* a "# rig trace:" line was read */
+	double rate_hz, range_mm, zero_mm, freq_hint_hz;
+	double linearity_um, resolution_um, zero_u_um, clock_ppm;
+};
+
+/* Write the header line (then the caller writes CAPTURE_CSV_HEADER). */
+void capture_write_header(FILE *f, const struct capture_header *h);
+
+/* Read the comment lines ('#' first) at the start of in into *h (zeroed
+ * first; keys it does not know are left alone); *lines receives how many
+ * were read. RIG_E_DATA (name:line) for a header key whose value is not a
+ * number. Stops at the first other line, which it leaves unread. */
+enum rig_rc capture_read_header(FILE *in, const char *name, struct capture_header *h,
+				unsigned *lines, struct rig_err *err);
+
 enum capture_format {
 	CAPTURE_ILD1420,  /* raw bytes as the sensor sends them (L, M, H) */
 	CAPTURE_CSV,      /* the trace CSV above */
@@ -33,6 +55,7 @@ struct capture_info {
 	uint64_t rows;              /* CSV data rows */
 	uint64_t samples;           /* samples passed to the engine */
 	struct ild1420_counters ild; /* raw format: the decoder's counters */
+	struct capture_header header; /* CSV: the "# rig trace:" line, if any */
 };
 
 /* "ild1420" or "csv"; returns -1 for anything else. */

@@ -156,6 +156,15 @@ static FILE *open_trace(struct run *r, enum run_step step, double depth_um, doub
 		rig_fail_errno(err, RIG_E_IO, errno, "cannot write trace %s", path);
 		return NULL;
 	}
+	/* what `rig analyze` needs to read it with no options */
+	const struct fixture *fx = &r->b->fx;
+	struct capture_header h = {
+		.rate_hz = fx->laser.rate_hz, .range_mm = fx->laser.range_mm,
+		.zero_mm = fx->laser.zero_mm, .freq_hint_hz = freq_hz,
+		.linearity_um = fx->laser.linearity_um, .resolution_um = fx->laser.resolution_um,
+		.zero_u_um = fx->laser.zero_uncertainty_um, .clock_ppm = fx->laser.clock_ppm,
+	};
+	capture_write_header(f, &h);
 	fprintf(f, "%s\n", CAPTURE_CSV_HEADER);
 	return f;
 }

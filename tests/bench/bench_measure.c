@@ -269,6 +269,30 @@ static void analyze_table(const char *rig)
 	       "quiet); peak RSS < 8 MiB (8192 KiB) and the same for 1 and 10 min\n");
 }
 
+/* The new physics (issue 13), beside the table above: the cases of
+ * tests/test_physics_captures.sh (start-up, steps, chirp, cycloidal tops,
+ * spikes, noise, two lobes, drift) with their errors against the truth of
+ * tests/gen/physics_capture.py, and the k = 2 coverage over 50 random
+ * captures per sample rate (tests/gen/coverage.py). Needs python3. */
+static void physics_table(const char *rig)
+{
+	char cmd[1024];
+	printf("\nThe imperfect physics (tests/gen/physics_capture.py, an independent generator):\n"
+	       "errors against its truth, and U (k = 2) on each case:\n\n");
+	fflush(stdout);
+	snprintf(cmd, sizeof cmd, "RIG_BIN='%s' sh tests/test_physics_captures.sh 2>&1 | "
+		 "grep -v '^test_physics\\|coverage' | sed -e 's/: ok /: /' -e 's/ err_std_um=.*//'",
+		 rig);
+	if (system(cmd) != 0)
+		printf("(python3 or the physics cases not available)\n");
+	printf("\nCoverage over random captures (tests/gen/coverage.py, 50 per rate, seed 11):\n");
+	fflush(stdout);
+	snprintf(cmd, sizeof cmd, "python3 tests/gen/coverage.py '%s' 50 11", rig);
+	if (system(cmd) < 0)
+		printf("(python3 not available)\n");
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned seeds = 5;
@@ -283,6 +307,7 @@ int main(int argc, char **argv)
 			quick = 1;
 	}
 	accuracy_table(seeds);
+	physics_table(rig);
 	engine_throughput();
 	if (!quick)
 		analyze_table(rig);

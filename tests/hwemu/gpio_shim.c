@@ -427,6 +427,9 @@ int ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	void *arg = va_arg(ap, void *);
 	va_end(ap);
+	/* Requests are 32 bits to the kernel; one passed as an int (libgpiod
+	 * 2.x's GPIO_V2_GET_LINEINFO_IOCTL) arrives sign-extended. */
+	req = (unsigned int)req;
 	if (_IOC_TYPE(req) == 0xB4) {
 		struct line_fd *l = line_of(fd);
 		if (l)
