@@ -214,6 +214,62 @@ static int trace_header(const char *path, struct measure_config *mc, double *ran
 	return 1;
 }
 
+/* Measure one capture with mc and print the result: the exit code. */
+static int analyze_file(const char *path, struct measure_config *mc, enum capture_format fmt,
+			double range_mm, bool csv, bool per_stroke)
+{
+	int ret = RIG_EXIT_USAGE;
+	struct measure *m = NULL;
+	FILE *in = NULL;
+	struct rig_err err = { 0 };
+	if (per_stroke) {
+		fprintf(stdout, "index,peak_time_s,peak_um,trough_um,period_s,top_samples,reject\n");
+		mc->on_stroke = on_stroke_csv;
+		mc->ctx = stdout;
+	}
+	if (measure_create(&m, mc, &err)) {
+		cli_error(CMD, "%s", err.msg);
+		goto out;
+	}
+	if (!strcmp(path, "-")) {
+		in = stdin;
+		path = "stdin";
+	} else if (!(in = fopen(path, "rb"))) {
+		cli_error(CMD, "cannot open %s: %s", path, strerror(errno));
+		ret = RIG_EXIT_IOERR;
+		goto out;
+	}
+	struct capture_info info;
+	enum rig_rc rc = capture_feed(in, path, fmt, range_mm, m, &info, &err);
+	if (rc) {
+		cli_error(CMD, "%s", err.msg);
+		ret = rig_exit_code(rc);
+		goto out;
+	}
+	measure_finish(m);
+	struct measure_stats st;
+	measure_result(m, &st);
+	if (csv && !per_stroke)
+		print_csv(stdout, &st);
+	else if (!per_stroke)
+		print_summary(stdout, path, &st, &info, fmt);
+	if (st.status != MEASURE_OK) {
+		cli_error(CMD, "%s: %s: %s", path, measure_status_name(st.status), st.message);
+		ret = RIG_EXIT_DATAERR;
+	} else {
+		ret = RIG_EXIT_PASS;
+	}
+	if (fflush(stdout) != 0) {
+		cli_error(CMD, "cannot write the results: %s", strerror(errno));
+		ret = RIG_EXIT_IOERR;
+	}
+out:
+	if (in && in != stdin)
+		fclose(in);
+	measure_free(m);
+	return ret;
+}
+
 int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
 	static const struct option opts[] = {
@@ -242,10 +298,6 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 	unsigned given = 0; /* bits: range, hint, linearity, resolution, zero u, clock */
 	double range_mm = 10;
 	int ret = RIG_EXIT_USAGE;
-	struct measure *m = NULL;
-	FILE *in = NULL;
-	const char *path;
-	struct rig_err err = { 0 };
 
 	optind = 1;
 	opterr = 0;
@@ -317,51 +369,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		cli_error(CMD, "--range-mm: expected a measuring range > 0, found %g", range_mm);
 		goto out;
 	}
-	path = argv[optind];
-	if (per_stroke) {
-		fprintf(stdout, "index,peak_time_s,peak_um,trough_um,period_s,top_samples,reject\n");
-		mc.on_stroke = on_stroke_csv;
-		mc.ctx = stdout;
-	}
-	if (measure_create(&m, &mc, &err)) {
-		cli_error(CMD, "%s", err.msg);
-		goto out;
-	}
-	if (!strcmp(path, "-")) {
-		in = stdin;
-		path = "stdin";
-	} else if (!(in = fopen(path, "rb"))) {
-		cli_error(CMD, "cannot open %s: %s", path, strerror(errno));
-		ret = RIG_EXIT_IOERR;
-		goto out;
-	}
-	struct capture_info info;
-	enum rig_rc rc = capture_feed(in, path, fmt, range_mm, m, &info, &err);
-	if (rc) {
-		cli_error(CMD, "%s", err.msg);
-		ret = rig_exit_code(rc);
-		goto out;
-	}
-	measure_finish(m);
-	struct measure_stats st;
-	measure_result(m, &st);
-	if (csv && !per_stroke)
-		print_csv(stdout, &st);
-	else if (!per_stroke)
-		print_summary(stdout, path, &st, &info, fmt);
-	if (st.status != MEASURE_OK) {
-		cli_error(CMD, "%s: %s: %s", path, measure_status_name(st.status), st.message);
-		ret = RIG_EXIT_DATAERR;
-	} else {
-		ret = RIG_EXIT_PASS;
-	}
-	if (fflush(stdout) != 0) {
-		cli_error(CMD, "cannot write the results: %s", strerror(errno));
-		ret = RIG_EXIT_IOERR;
-	}
+	ret = analyze_file(argv[optind], &mc, fmt, range_mm, csv, per_stroke);
 out:
-	if (in && in != stdin)
-		fclose(in);
-	measure_free(m);
 	return ret;
 }

@@ -120,7 +120,13 @@ static void make_bench(struct hw *hw, const char *fixture)
 	struct sim_param *p = calloc(cap, sizeof *p);
 	if (!p || !extra)
 		die("out of memory", NULL);
-	memcpy(p, sim.sim, sim.nsim * sizeof *p);
+	/* The fixture's [sim] entries are plain key/value pairs (core/kv.h),
+	 * not the bench's parameters: copy them field by field. */
+	for (size_t i = 0; i < sim.nsim; i++) {
+		snprintf(p[i].key, sizeof p[i].key, "%s", sim.sim[i].key);
+		snprintf(p[i].value, sizeof p[i].value, "%s", sim.sim[i].value);
+		snprintf(p[i].origin, sizeof p[i].origin, "%s", sim.sim[i].origin);
+	}
 	add_param(p, &n, "laser.zero_mm", fx.laser.zero_mm);
 	add_param(p, &n, "loadcell.counts_per_n", fx.loadcell.scale_counts_per_n);
 	add_param(p, &n, "loadcell.offset_counts", fx.loadcell.offset_counts);
