@@ -29,7 +29,7 @@ BENCH_RUNS=${BENCH_RUNS:-100000}
 DROPS=${DROPS:-20}
 tmp=$(mktemp -d) || exit 1
 pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; pg_teardown; rm -rf "$tmp"; }
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; pg_teardown; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
 fail=0
 ok() { echo "ok   $1"; }
