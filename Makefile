@@ -52,7 +52,7 @@ else
   CHECK_ENV := CK_FORK=no
 endif
 
-VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo 0.1.0)
+VERSION  := $(shell sh rig/tools/version.sh)
 PKGS     := libserialport libgpiod inih nettle hogweed sqlite3
 # libpq: Debian's libpq-dev cannot be installed for two architectures at
 # once, so a cross build takes the native headers (the API is the same) and

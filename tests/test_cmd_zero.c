@@ -46,7 +46,7 @@ static int run_zero(const char *sim1, const char *sim2)
 		argv[argc++] = (char *)sim2;
 	}
 	argv[argc] = NULL;
-	return cmd_zero(argc, argv);
+	return cli_dispatch("zero", argc, argv);
 }
 
 static double fixture_zero(char date[11])
@@ -97,9 +97,9 @@ END_TEST
 START_TEST(test_zero_rejects_bad_usage)
 {
 	char *argv[] = { (char *)"zero", (char *)"--samples", (char *)"3", NULL };
-	ck_assert_int_eq(cmd_zero(3, argv), RIG_EXIT_USAGE);
+	ck_assert_int_eq(cli_dispatch("zero", 3, argv), RIG_EXIT_USAGE);
 	char *argv2[] = { (char *)"zero", (char *)"extra", NULL };
-	ck_assert_int_eq(cmd_zero(2, argv2), RIG_EXIT_USAGE);
+	ck_assert_int_eq(cli_dispatch("zero", 2, argv2), RIG_EXIT_USAGE);
 }
 END_TEST
 

@@ -17,6 +17,7 @@
 #include "sim/fsfault.h"
 #include "sim/io.h"
 #include "support/faultrow.h"
+#include "support/runbench.h"
 #include "support/testutil.h"
 
 #define FIXTURE SRCDIR "/fixtures/sim.ini"
@@ -159,9 +160,10 @@ struct watch {
 	bool seen;
 };
 
-static void watch_end(void *ctx, struct sim_bench *b)
+static void watch_end(void *ctx, struct bench *bench)
 {
 	struct watch *w = ctx;
+	struct sim_bench *b = bench->sim;
 	if (!b)
 		return;
 	w->seen = true;
@@ -180,11 +182,11 @@ START_TEST(test_lid_opened_while_the_pen_boots_cuts_power_within_50_ms)
 		snprintf(kv, sizeof kv, "fault.lid_open=identify+%.3f", ms / 1000.0);
 		char *sims[] = { kv };
 		struct watch w = { 0 };
-		struct run_options o = { .fixture_path = fixture, .profile_path = PROFILE,
-					 .operator_name = "t", .out_dir = out, .sims = sims,
-					 .nsims = 1, .on_end = watch_end, .phase_ctx = &w };
+		struct run_bench o = { .fixture = fixture, .profile = PROFILE,
+				       .o = { .operator_name = "t", .out_dir = out },
+				       .sims = sims, .nsims = 1, .after = watch_end, .ctx = &w };
 		struct run_result res;
-		ck_assert_int_eq(run_execute(&o, &res), 2);
+		ck_assert_int_eq(run_bench(&o, &res), 2);
 		ck_assert(w.seen);
 		if (w.off_ns > w.struck_ns) /* else: the pen was never switched on */
 			ck_assert_msg(w.off_ns - w.struck_ns <= 50 * RIG_NS_PER_MS,

@@ -378,7 +378,7 @@ START_TEST(test_loadcell_cal_command_recovers_simulated_scale)
 	char *argv[] = { "loadcell-cal", "--mass-g", "200", "--fixture", path,
 			 "--sim", "loadcell.counts_per_n=2150",
 			 "--sim", "loadcell.offset_counts=-12000", NULL };
-	ck_assert_int_eq(cmd_loadcell_cal(9, argv), RIG_EXIT_PASS);
+	ck_assert_int_eq(cli_dispatch("loadcell-cal", 9, argv), RIG_EXIT_PASS);
 	char *text = tu_read(path);
 	double scale = ini_number(text, "scale_counts_per_n");
 	ck_assert_msg(fabs(scale / 2150 - 1) < 0.005, "scale %g, simulated 2150", scale);
@@ -394,7 +394,7 @@ START_TEST(test_tare_command_writes_the_zero)
 {
 	char *dir, *path = fixture_copy(&dir);
 	char *argv[] = { "tare", "--fixture", path, "--sim", "loadcell.offset_counts=-3000", NULL };
-	ck_assert_int_eq(cmd_tare(5, argv), RIG_EXIT_PASS);
+	ck_assert_int_eq(cli_dispatch("tare", 5, argv), RIG_EXIT_PASS);
 	char *text = tu_read(path);
 	ck_assert_double_eq_tol(ini_number(text, "offset_counts"), -3000, 12);
 	ck_assert_ptr_nonnull(strstr(text, "\ntare_date = "));

@@ -30,8 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/lock.h"
 #include "records/verify.h"
-#include "run/lock.h"
 #include "run/report.h"
 #include "support/testutil.h"
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "run/lock.h"
+#include "bench/lock.h"
 #include "support/testutil.h"
 
 static char *dir;

@@ -21,6 +21,9 @@
 
 static char *dir;
 
+/* Rows every report starts with (report_journal.c start_rows). */
+#define NSTART 14
+
 static void setup(void)
 {
 	dir = tu_tmpdir();
@@ -160,8 +163,8 @@ START_TEST(test_report_has_columns_rows_and_verdict_row)
 
 	struct table t;
 	parse_csv(text, &t);
-	/* header + 5 start rows + 3 rows + verdict */
-	ck_assert_int_eq(t.nrows, 10);
+	/* header + start rows + 3 rows + end time + verdict */
+	ck_assert_int_eq(t.nrows, 1 + NSTART + 3 + 2);
 	for (int i = 0; i < t.nrows; i++)
 		ck_assert_int_eq(t.nf[i], REPORT_NCOLUMNS);
 	for (int i = 0; i < REPORT_NCOLUMNS; i++)
@@ -170,10 +173,10 @@ START_TEST(test_report_has_columns_rows_and_verdict_row)
 	ck_assert_str_eq(t.cell[1][col("timestamp")], "2026-11-21T10:15:00Z");
 	ck_assert_str_eq(t.cell[1][col("quantity")], "fixture");
 	ck_assert_str_eq(t.cell[1][col("note")], "fixtures/sim.ini");
-	ck_assert_str_eq(t.cell[3][col("quantity")], "zero_date");
-	ck_assert_str_eq(t.cell[3][col("note")], "2026-11-20");
+	ck_assert_str_eq(t.cell[7][col("quantity")], "zero_date");
+	ck_assert_str_eq(t.cell[7][col("note")], "2026-11-20");
 
-	char **depth = t.cell[6];
+	char **depth = t.cell[1 + NSTART];
 	ck_assert_str_eq(depth[col("phase")], "verify");
 	ck_assert_str_eq(depth[col("measured")], "1012.3"); /* to U = 8.0 (GUM 7.2.6) */
 	ck_assert_str_eq(depth[col("uncertainty")], "8.0");
@@ -187,17 +190,19 @@ START_TEST(test_report_has_columns_rows_and_verdict_row)
 	ck_assert_str_eq(depth[col("n")], "60");
 	ck_assert_str_eq(depth[col("result")], "PASS");
 	ck_assert_str_eq(depth[col("rig_version")], rig_version);
-	char **freq = t.cell[7];
+	char **freq = t.cell[2 + NSTART];
 	ck_assert_str_eq(freq[col("measured")], "120.001"); /* to U = 0.010 */
 	ck_assert_str_eq(freq[col("measured_full")], "120.00123"); /* %.6g: 120.001 */
 	ck_assert_str_eq(freq[col("accept_low")], "117.6"); /* simple: the spec, as stated */
 	ck_assert_str_eq(freq[col("std")], "");               /* missing: empty */
-	char **bench = t.cell[8];
+	char **bench = t.cell[3 + NSTART];
 	ck_assert_str_eq(bench[col("quantity")], "bench_time");
 	ck_assert_str_eq(bench[col("unit")], "s");
 	ck_assert_str_eq(bench[col("measured")], "8.250"); /* no U: 4 digits */
 	ck_assert_str_eq(bench[col("commanded")], "");
-	char **verdict = t.cell[9];
+	ck_assert_str_eq(t.cell[4 + NSTART][col("quantity")], "ended_at");
+	ck_assert_int_eq(strlen(t.cell[4 + NSTART][col("note")]), 20); /* ISO 8601 UTC */
+	char **verdict = t.cell[5 + NSTART];
 	ck_assert_str_eq(verdict[col("quantity")], "verdict");
 	ck_assert_str_eq(verdict[col("result")], "PASS");
 	ck_assert_str_eq(verdict[col("note")], "all 2 points passed");
@@ -272,7 +277,7 @@ START_TEST(test_formula_text_is_neutralised_but_negative_numbers_stay)
 	char *text = tu_read(report_file(r));
 	struct table t;
 	parse_csv(text, &t);
-	char **x = t.cell[6];
+	char **x = t.cell[1 + NSTART];
 	ck_assert_str_eq(x[col("operator")], "'=HYPERLINK(\"http://x\",\"y\")");
 	ck_assert_str_eq(x[col("pen_serial")], "'+SN1");
 	ck_assert_str_eq(x[col("pen_model")], "'@DP-25");
@@ -283,7 +288,7 @@ START_TEST(test_formula_text_is_neutralised_but_negative_numbers_stay)
 	ck_assert_str_eq(x[col("commanded")], "-12.5");
 	ck_assert_str_eq(x[col("measured")], "0");
 	ck_assert_str_eq(x[col("low_limit")], "");
-	ck_assert_str_eq(t.cell[7][col("note")], "'=cmd|' /C calc'!A0");
+	ck_assert_str_eq(t.cell[3 + NSTART][col("note")], "'=cmd|' /C calc'!A0");
 	/* Numbers are bare, text quoted: the raw line shows it. */
 	ck_assert_ptr_nonnull(strstr(text, ",-12.5,0,,,,,3,"));
 	free_table(&t);
@@ -346,14 +351,16 @@ START_TEST(test_orphaned_journal_is_recovered_as_aborted_report)
 	ck_assert_ptr_nonnull(text);
 	struct table t;
 	parse_csv(text, &t);
-	ck_assert_int_eq(t.nrows, 1 + 5 + 3 + 1);
-	ck_assert_str_eq(t.cell[8][col("commanded")], "750");
-	ck_assert_str_eq(t.cell[8][col("measured")], "753.5");
-	ck_assert_str_eq(t.cell[9][col("result")], "ABORTED");
-	ck_assert_msg(strstr(t.cell[9][col("note")], "run did not finish") &&
-			      strstr(t.cell[9][col("note")], "calibrate/depth_sweep/depth"),
-		      "%s", t.cell[9][col("note")]);
-	ck_assert_str_eq(t.cell[9][col("pen_serial")], "SN-CRASH");
+	ck_assert_int_eq(t.nrows, 1 + NSTART + 3 + 2);
+	char **last = t.cell[3 + NSTART], **verdict = t.cell[5 + NSTART];
+	ck_assert_str_eq(last[col("commanded")], "750");
+	ck_assert_str_eq(last[col("measured_full")], "753.5");
+	ck_assert_str_eq(t.cell[4 + NSTART][col("quantity")], "ended_at");
+	ck_assert_str_eq(verdict[col("result")], "ABORTED");
+	ck_assert_msg(strstr(verdict[col("note")], "run did not finish") &&
+			      strstr(verdict[col("note")], "calibrate/depth_sweep/depth"),
+		      "%s", verdict[col("note")]);
+	ck_assert_str_eq(verdict[col("pen_serial")], "SN-CRASH");
 	free_table(&t);
 	char *sp = path_in("summary.csv");
 	char *sum = tu_read(sp);
@@ -390,7 +397,7 @@ START_TEST(test_torn_last_journal_line_is_dropped_on_recovery)
 	ck_assert_ptr_null(strstr(text, "half-written"));
 	struct table t;
 	parse_csv(text, &t);
-	ck_assert_int_eq(t.nrows, 1 + 5 + 2 + 1);
+	ck_assert_int_eq(t.nrows, 1 + NSTART + 2 + 2);
 	free_table(&t);
 	free(text), free(p), free(jp);
 }
@@ -572,7 +579,7 @@ START_TEST(test_journal_is_read_back_by_column_name)
 	ck_assert_ptr_nonnull(text);
 	struct table t;
 	parse_csv(text, &t);
-	ck_assert_int_eq(t.nrows, 3);
+	ck_assert_int_eq(t.nrows, 4); /* header, the row, end time, verdict */
 	ck_assert_int_eq(t.nf[0], REPORT_NCOLUMNS); /* written in the table's order */
 	ck_assert_str_eq(t.cell[1][col("phase")], "verify");
 	ck_assert_str_eq(t.cell[1][col("step")], "depth_sweep");
@@ -582,7 +589,7 @@ START_TEST(test_journal_is_read_back_by_column_name)
 	ck_assert_str_eq(t.cell[1][col("note")], "why");
 	ck_assert_str_eq(t.cell[1][col("std")], "");
 	ck_assert_str_eq(t.cell[1][col("pen_serial")], "SN-NAMES");
-	ck_assert_str_eq(t.cell[2][col("result")], "ABORTED");
+	ck_assert_str_eq(t.cell[3][col("result")], "ABORTED");
 	free_table(&t);
 	free(text), free(p), free(jp);
 }

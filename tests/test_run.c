@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include "measure/capture.h"
-#include "run/lock.h"
+#include "bench/lock.h"
 #include "run/run.h"
+#include "sim/bench.h"
 #include "sim/io.h"
+#include "support/runbench.h"
 #include "support/runrig.h"
 #include "support/testutil.h"
 
@@ -53,13 +55,12 @@ static void teardown(void)
 	free(outdir);
 }
 
-static struct run_options opts(char **sims, size_t nsims)
+static struct run_bench opts(char **sims, size_t nsims)
 {
-	return (struct run_options){
-		.fixture_path = fixture,
-		.profile_path = PROFILE,
-		.operator_name = "tester",
-		.out_dir = outdir,
+	return (struct run_bench){
+		.fixture = fixture,
+		.profile = PROFILE,
+		.o = { .operator_name = "tester", .out_dir = outdir },
 		.sims = sims,
 		.nsims = nsims,
 	};
@@ -67,7 +68,7 @@ static struct run_options opts(char **sims, size_t nsims)
 
 static char *report_text(const struct run_result *res)
 {
-	ck_assert_msg(res->reported, "no report written (exit %d)", res->exit_code);
+	ck_assert_msg(res->reported, "no report written (%s)", res->reason);
 	char *t = tu_read(res->report_path);
 	ck_assert_ptr_nonnull(t);
 	return t;
@@ -75,9 +76,9 @@ static char *report_text(const struct run_result *res)
 
 START_TEST(test_production_run_on_virtual_bench_passes_with_full_report)
 {
-	struct run_options o = opts(NULL, 0);
+	struct run_bench o = opts(NULL, 0);
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 0);
+	ck_assert_int_eq(run_bench(&o, &res), 0);
 	ck_assert_int_eq(res.verdict, REPORT_PASS);
 	ck_assert_ptr_nonnull(strstr(res.report_path, "_MN3-000123_PASS.csv"));
 	char *t = report_text(&res);
@@ -112,10 +113,10 @@ END_TEST
 START_TEST(test_verify_mode_fails_pen_out_of_calibration_naming_the_points)
 {
 	char *sims[] = { "pen.depth_gain=1.08" };
-	struct run_options o = opts(sims, 1);
-	o.mode = RUN_MODE_VERIFY;
+	struct run_bench o = opts(sims, 1);
+	o.o.mode = RUN_MODE_VERIFY;
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 1);
+	ck_assert_int_eq(run_bench(&o, &res), 1);
 	ck_assert_int_eq(res.verdict, REPORT_FAIL);
 	ck_assert_uint_ge(res.nfailures, 2);
 	bool deepest = false;
@@ -133,10 +134,10 @@ END_TEST
 START_TEST(test_calibrate_mode_brings_the_same_pen_to_pass)
 {
 	char *sims[] = { "pen.depth_gain=1.08" };
-	struct run_options o = opts(sims, 1);
-	o.mode = RUN_MODE_CALIBRATE;
+	struct run_bench o = opts(sims, 1);
+	o.o.mode = RUN_MODE_CALIBRATE;
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 0);
+	ck_assert_int_eq(run_bench(&o, &res), 0);
 	ck_assert_int_eq(res.verdict, REPORT_PASS);
 }
 END_TEST
@@ -144,9 +145,9 @@ END_TEST
 START_TEST(test_pen_that_cannot_reach_fails_with_that_reason)
 {
 	char *sims[] = { "pen.depth_gain=0.6" };
-	struct run_options o = opts(sims, 1);
+	struct run_bench o = opts(sims, 1);
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 1);
+	ck_assert_int_eq(run_bench(&o, &res), 1);
 	ck_assert_msg(strstr(res.reason, "cannot reach 2500 um"), "%s", res.reason);
 	char *t = report_text(&res);
 	ck_assert_ptr_null(strstr(t, "\"verify\",\"depth_sweep\"")); /* not verified */
@@ -156,24 +157,26 @@ END_TEST
 
 START_TEST(test_verify_only_profile_cannot_calibrate)
 {
-	struct run_options o = opts(NULL, 0);
-	o.profile_path = AUDIT;
-	o.mode = RUN_MODE_CALIBRATE;
+	struct run_bench o = opts(NULL, 0);
+	o.profile = AUDIT;
+	o.o.mode = RUN_MODE_CALIBRATE;
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 65);
+	ck_assert_int_eq(run_bench(&o, &res), 65);
 	ck_assert(!res.reported);
 }
 END_TEST
 
 struct phase_watch {
+	struct run_bench *t;
 	bool saw_report;
 	bool relay_on_at_report;
 	uint64_t struck_ns, off_ns;
 };
 
-static void watch_phase(void *ctx, const char *phase, struct sim_bench *b)
+static void watch_phase(void *ctx, const char *phase)
 {
 	struct phase_watch *w = ctx;
+	struct sim_bench *b = w->t->bench->sim;
 	if (strcmp(phase, "report") != 0 || !b)
 		return;
 	w->saw_report = true;
@@ -189,12 +192,12 @@ static void check_safety_fault_in_every_phase(const char *fault, const char *wor
 		char kv[64];
 		snprintf(kv, sizeof kv, "fault.%s=%s", fault, phases[i]);
 		char *sims[] = { kv };
-		struct run_options o = opts(sims, 1);
-		struct phase_watch w = { 0 };
-		o.on_phase = watch_phase;
-		o.phase_ctx = &w;
+		struct run_bench o = opts(sims, 1);
+		struct phase_watch w = { .t = &o };
+		struct run_observer obs = { .phase = watch_phase, .ctx = &w };
+		o.o.observer = &obs;
 		struct run_result res;
-		int code = run_execute(&o, &res);
+		int code = run_bench(&o, &res);
 		ck_assert_msg(code == 2, "%s: exit %d (%s)", kv, code, res.reason);
 		ck_assert_int_eq(res.verdict, REPORT_ABORTED);
 		ck_assert_msg(strstr(res.reason, words), "%s: %s", kv, res.reason);
@@ -229,9 +232,9 @@ END_TEST
 START_TEST(test_wrong_pen_model_is_refused)
 {
 	char *sims[] = { "pen.model=XP-9" };
-	struct run_options o = opts(sims, 1);
+	struct run_bench o = opts(sims, 1);
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 2);
+	ck_assert_int_eq(run_bench(&o, &res), 2);
 	ck_assert_msg(strstr(res.reason, "the pen is a XP-9") && strstr(res.reason, "MN-300"),
 		      "%s", res.reason);
 }
@@ -239,14 +242,14 @@ END_TEST
 
 START_TEST(test_scanned_serial_must_match_the_pen)
 {
-	struct run_options o = opts(NULL, 0);
-	o.serial = "MN3-999999";
+	struct run_bench o = opts(NULL, 0);
+	o.o.serial = "MN3-999999";
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 2);
+	ck_assert_int_eq(run_bench(&o, &res), 2);
 	ck_assert_msg(strstr(res.reason, "scanned 'MN3-999999', the pen says 'MN3-000123'"), "%s",
 		      res.reason);
-	o.serial = "MN3-000123";
-	ck_assert_int_eq(run_execute(&o, &res), 0);
+	o.o.serial = "MN3-000123";
+	ck_assert_int_eq(run_bench(&o, &res), 0);
 }
 END_TEST
 
@@ -302,9 +305,10 @@ START_TEST(test_virtual_bench_calibrations_do_not_expire_with_the_calendar)
 	const char *to[] = { "zero_date = 2000-01-01", "cal_date = 2000-01-01",
 			     "tare_date = 2000-01-01" };
 	fixture = make_fixture_n(from, to, 3);
-	struct run_options o = opts(NULL, 0);
+	struct run_bench o = opts(NULL, 0);
 	struct run_result res;
-	ck_assert_msg(run_execute(&o, &res) == 0, "exit %d: %s", res.exit_code, res.reason);
+	int code = run_bench(&o, &res);
+	ck_assert_msg(code == 0, "exit %d: %s", code, res.reason);
 }
 END_TEST
 
@@ -319,9 +323,9 @@ START_TEST(test_expired_fixture_calibration_is_refused_with_78_naming_it)
 	const char *from[] = { "port = sim:laser", "zero_date = 2026-11-21" };
 	const char *to[] = { "port = pty:/nonexistent/laser", old };
 	fixture = make_fixture_n(from, to, 2);
-	struct run_options o = opts(NULL, 0);
+	struct run_bench o = opts(NULL, 0);
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 78);
+	ck_assert_int_eq(run_bench(&o, &res), 78);
 	ck_assert_msg(strstr(res.reason, "laser zero expired") && strstr(res.reason, "rig zero") &&
 			      strstr(res.reason, "31 days ago") && strstr(res.reason, "sim.ini:"),
 		      "%s", res.reason);
@@ -340,9 +344,9 @@ START_TEST(test_real_laser_zero_within_its_validity_passes_the_date_check)
 	const char *from[] = { "port = sim:laser", "zero_date = 2026-11-21" };
 	const char *to[] = { "port = pty:/nonexistent/laser", zero };
 	fixture = make_fixture_n(from, to, 2);
-	struct run_options o = opts(NULL, 0);
+	struct run_bench o = opts(NULL, 0);
 	struct run_result res;
-	ck_assert_int_ne(run_execute(&o, &res), 0);
+	ck_assert_int_ne(run_bench(&o, &res), 0);
 	ck_assert_msg(!strstr(res.reason, "expired") && strstr(res.reason, "/nonexistent/laser"),
 		      "%s", res.reason);
 }
@@ -358,9 +362,9 @@ START_TEST(test_expired_load_cell_span_on_a_real_chip_is_refused)
 	const char *from[] = { "chip = sim:bench", "cal_date = 2026-11-21" };
 	const char *to[] = { "chip = /dev/nonexistent-gpiochip", old };
 	fixture = make_fixture_n(from, to, 2);
-	struct run_options o = opts(NULL, 0);
+	struct run_bench o = opts(NULL, 0);
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 78);
+	ck_assert_int_eq(run_bench(&o, &res), 78);
 	ck_assert_msg(strstr(res.reason, "load cell span expired") &&
 			      strstr(res.reason, "rig loadcell-cal"),
 		      "%s", res.reason);
@@ -372,9 +376,9 @@ START_TEST(test_unwritable_report_folder_stops_before_the_pen_runs)
 	free(outdir);
 	ck_assert_int_ge(asprintf(&outdir, "%s/afile/reports", dir), 0);
 	char *f = tu_write(dir, "afile", "not a folder");
-	struct run_options o = opts(NULL, 0);
+	struct run_bench o = opts(NULL, 0);
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 74);
+	ck_assert_int_eq(run_bench(&o, &res), 74);
 	ck_assert(!res.reported);
 	free(f);
 }
@@ -383,10 +387,10 @@ END_TEST
 START_TEST(test_bad_profile_is_a_data_error)
 {
 	char *p = tu_write(dir, "bad.ini", "[profile]\nname = x\nbogus = 1\n");
-	struct run_options o = opts(NULL, 0);
-	o.profile_path = p;
+	struct run_bench o = opts(NULL, 0);
+	o.profile = p;
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 65);
+	ck_assert_int_eq(run_bench(&o, &res), 65);
 	ck_assert(!res.reported);
 	free(p);
 }
@@ -395,13 +399,13 @@ END_TEST
 START_TEST(test_junit_lists_failed_points_with_values)
 {
 	char *sims[] = { "pen.depth_gain=1.08" };
-	struct run_options o = opts(sims, 1);
-	o.mode = RUN_MODE_VERIFY;
+	struct run_bench o = opts(sims, 1);
+	o.o.mode = RUN_MODE_VERIFY;
 	char *junit = NULL;
 	ck_assert_int_ge(asprintf(&junit, "%s/junit.xml", dir), 0);
-	o.junit_path = junit;
+	o.o.junit_path = junit;
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 1);
+	ck_assert_int_eq(run_bench(&o, &res), 1);
 	char *x = tu_read(junit);
 	ck_assert_ptr_nonnull(x);
 	ck_assert_ptr_nonnull(strstr(x, "<testsuite"));
@@ -424,11 +428,11 @@ static double csv_field(const char *line, int col)
 
 START_TEST(test_saved_trace_reanalysed_gives_the_reported_depth)
 {
-	struct run_options o = opts(NULL, 0);
-	o.mode = RUN_MODE_VERIFY;
-	o.save_trace = true;
+	struct run_bench o = opts(NULL, 0);
+	o.o.mode = RUN_MODE_VERIFY;
+	o.o.save_trace = true;
 	struct run_result res;
-	ck_assert_int_eq(run_execute(&o, &res), 1); /* out of calibration */
+	ck_assert_int_eq(run_bench(&o, &res), 1); /* out of calibration */
 	char *t = report_text(&res);
 	const char *key = "\"verify\",\"depth_sweep\",\"depth\",\"um\",1250,";
 	char *row = strstr(t, key);

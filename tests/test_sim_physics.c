@@ -283,6 +283,33 @@ START_TEST(test_depth_follows_preload_and_is_unchanged_at_the_default)
 }
 END_TEST
 
+START_TEST(test_preload_changed_mid_run_moves_depth_and_rate_from_then_on)
+{
+	struct pen_bench t;
+	const char *const params[] = { "pen.speed_wander=0", "pen.depth_sd_um=0", NULL };
+	pen_bench_up(&t, params);
+	start(&t, 1000, 100);
+	pen_bench_sleep_ms(&t, 500);
+	struct sim_pen_truth a, b;
+	sim_pen_truth(t.sp, &a);
+	uint64_t t_change = pen_bench_now_ns(&t);
+	sim_bench_set_preload(t.b, 3.0);
+	ck_assert_double_eq(sim_bench_force_n(t.b), 3.0);
+	pen_bench_sleep_ms(&t, 500);
+	sim_pen_truth(t.sp, &b);
+	/* 5 µm deeper (settled after 500 ms of a 30 ms time constant), the
+	 * rate drooping by another 0.4 %, and nothing before the change. */
+	ck_assert_double_eq_tol(b.depth_um - b.warmup_drift_um - (a.depth_um - a.warmup_drift_um), 5,
+				1e-9);
+	ck_assert_double_eq_tol(b.freq_hz / a.freq_hz, (1 - 0.004 * 3) / (1 - 0.004 * 2), 1e-12);
+	static struct sim_pen_peak pk[MAXP];
+	size_t n = peaks(&t, t_change - 200000000, t_change, pk);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_double_lt(fabs(pk[i].peak_um - a.depth_now_um), 0.1);
+	pen_bench_down(&t);
+}
+END_TEST
+
 /* ---- Laser ----------------------------------------------------------- */
 
 struct laser_bench {
@@ -576,6 +603,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_impact_ringing_has_its_frequency_decay_and_deepest_point);
 	tcase_add_test(tc, test_two_lobe_cam_alternates_depths_and_periods);
 	tcase_add_test(tc, test_depth_follows_preload_and_is_unchanged_at_the_default);
+	tcase_add_test(tc, test_preload_changed_mid_run_moves_depth_and_rate_from_then_on);
 	suite_add_tcase(s, tc);
 	TCase *tl = tcase_create("laser");
 	tcase_set_timeout(tl, 60);

@@ -15,6 +15,7 @@
 #include "dev/laser/laser.h"
 #include "hal/serial.h"
 #include "run/run.h"
+#include "support/runbench.h"
 #include "support/testutil.h"
 
 extern char **environ;
@@ -231,14 +232,13 @@ START_TEST(test_full_run_against_rig_sim_over_ptys_passes)
 	char *fx = tu_write(dir, "pty.ini", t3);
 	char *out = NULL;
 	ck_assert_int_ge(asprintf(&out, "%s/reports", dir), 0);
-	struct run_options o = {
-		.fixture_path = fx,
-		.profile_path = SRCDIR "/tests/data/profiles/quick-p25.ini",
-		.operator_name = "pty-test",
-		.out_dir = out,
+	struct run_bench o = {
+		.fixture = fx,
+		.profile = SRCDIR "/tests/data/profiles/quick-p25.ini",
+		.o = { .operator_name = "pty-test", .out_dir = out },
 	};
 	struct run_result res;
-	int code = run_execute(&o, &res);
+	int code = run_bench(&o, &res);
 	ck_assert_msg(code == 0, "exit %d: %s", code, res.reason);
 	ck_assert(res.reported);
 	char *rep = tu_read(res.report_path);

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "run/lock.h"
+#include "bench/bench.h"
+#include "bench/lock.h"
+#include "cli/cli.h"
 #include "study/csv.h"
 #include "study/sweep.h"
 #include "support/testutil.h"
@@ -32,14 +34,26 @@ static void teardown(void)
 	free(outdir);
 }
 
-static struct sweep_options opts(const double *d, size_t nd, const double *f, size_t nf,
-				 char **sims, size_t nsims)
+static struct sweep_options opts(const double *d, size_t nd, const double *f, size_t nf)
 {
 	return (struct sweep_options){
-		.fixture_path = fixture, .depths_um = d, .ndepths = nd, .freqs_hz = f,
-		.nfreqs = nf, .repeats = 1, .settle_ms = 300, .window = { .window_s = 0.5 },
-		.out_dir = outdir, .sims = sims, .nsims = nsims,
+		.depths_um = d, .ndepths = nd, .freqs_hz = f, .nfreqs = nf, .repeats = 1,
+		.settle_ms = 300, .window = { .window_s = 0.5 }, .out_dir = outdir,
 	};
+}
+
+/* A sweep on the test's fixture as `rig sweep` runs it: its exit code. */
+static int sweep(const struct sweep_options *o, char **sims, size_t nsims,
+		 struct sweep_result *res)
+{
+	struct bench b;
+	struct rig_err err;
+	struct bench_options bo = { .fixture_path = fixture, .sims = sims, .nsims = nsims };
+	enum rig_rc rc = bench_open(&b, &bo, &err);
+	ck_assert_msg(rc == RIG_OK, "%s", err.msg);
+	rc = sweep_execute(&b, o, res);
+	bench_close(&b);
+	return cli_exit_code(rc);
 }
 
 /* Least squares line y = a x + b; the gain and offset the sweep saw. */
@@ -65,9 +79,9 @@ static void check_transfer(double gain, double offset_um)
 	double d[10], f[] = { 90, 150 };
 	for (int i = 0; i < 10; i++)
 		d[i] = 250 * (i + 1);
-	struct sweep_options o = opts(d, 10, f, 2, sims, 4);
+	struct sweep_options o = opts(d, 10, f, 2);
 	struct sweep_result res;
-	ck_assert_int_eq(sweep_execute(&o, &res), 0);
+	ck_assert_int_eq(sweep(&o, sims, 4, &res), 0);
 	ck_assert_uint_eq(res.rows, 20);
 
 	struct csv_table t;
@@ -118,9 +132,9 @@ START_TEST(test_sweep_estop_stops_it_with_rows_kept)
 {
 	char *sims[] = { "fault.estop=t=3" };
 	double d[] = { 250, 500, 1000, 1500, 2000 }, f[] = { 100, 120 };
-	struct sweep_options o = opts(d, 5, f, 2, sims, 1);
+	struct sweep_options o = opts(d, 5, f, 2);
 	struct sweep_result res;
-	ck_assert_int_eq(sweep_execute(&o, &res), 2);
+	ck_assert_int_eq(sweep(&o, sims, 1, &res), 2);
 	ck_assert_uint_gt(res.rows, 0);
 	ck_assert_uint_lt(res.rows, 10);
 	ck_assert_msg(strstr(res.message, "e-stop") != NULL, "%s", res.message);
@@ -140,9 +154,9 @@ START_TEST(test_sweep_refuses_a_locked_bench)
 	struct rig_err err;
 	ck_assert_int_eq(bench_lock_acquire(&l, lock_path, "other", 0, &err), RIG_OK);
 	double d[] = { 500 }, f[] = { 120 };
-	struct sweep_options o = opts(d, 1, f, 1, NULL, 0);
+	struct sweep_options o = opts(d, 1, f, 1);
 	struct sweep_result res;
-	ck_assert_int_eq(sweep_execute(&o, &res), 75);
+	ck_assert_int_eq(sweep(&o, NULL, 0, &res), 75);
 	ck_assert_uint_eq(res.rows, 0);
 	bench_lock_release(&l);
 	free(lock_path);

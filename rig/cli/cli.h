@@ -1,63 +1,145 @@
-/* cli.h - the command table: `rig <command> [options]`.
+/* cli.h - the command table: `rig <command> [options]`, and what the
+ * commands share: the bench options, the operator at the terminal, the
+ * terminal's view of a run, and the exit-code policy.
  *
  * One table in commands.c maps names to functions; each command lives in its
- * own small file cmd_<name>.c, parses its own options (getopt_long, with
- * --help), calls into the library, and returns a process exit code from
- * enum rig_exit (core/err.h). Commands hold no protocol or measurement logic.
+ * own small file cmd_<name>.c, parses its own options with cli_getopt()
+ * (which also takes the shared ones its row's flags name), calls into the
+ * library, prints, and returns a process exit code from enum rig_exit
+ * (core/err.h). Commands hold no protocol or measurement logic. Only
+ * rig/cli/ and rig/station/ write to stdout and stderr.
  */
 #ifndef RIG_CLI_CLI_H
 #define RIG_CLI_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
-typedef int (*rig_cmd_fn)(int argc, char **argv);
+#include "bench/bench.h"
+#include "core/err.h"
+#include "core/operator.h"
+#include "run/run.h"
+
+/* --sim key=value options a command takes at most. */
+#define CLI_MAX_SIM 64
+
+/* Shared options a command takes, parsed once by cli_getopt(). */
+enum cli_flags {
+	CLI_BENCH = 1 << 0,     /* -f/--fixture F, -s/--sim KEY=VALUE */
+	CLI_YES = 1 << 1,       /* -y/--yes: operator steps assumed done */
+	CLI_WAIT_LOCK = 1 << 2, /* -w/--wait-lock S: wait for a busy bench */
+};
+
+/* The operator of a real bench: a person at this terminal (operator.c). */
+struct cli_operator {
+	bool assume_yes;           /* --yes */
+};
+extern const struct operator_ops cli_operator_ops;
+
+struct rig_command;
+
+/* What a command's shared options said, and its row. */
+struct cli_ctx {
+	const struct rig_command *cmd;
+	const char *fixture_path;  /* --fixture; NULL: rig_default_fixture() */
+	char *sims[CLI_MAX_SIM];   /* --sim */
+	size_t nsims;
+	unsigned wait_lock_s;      /* --wait-lock */
+	struct cli_operator op;    /* --yes */
+	/* The merged option tables cli_getopt() hands to getopt_long(). */
+	char shortopts[96];
+	struct option longopts[40];
+	bool tables_built;
+};
+
+typedef int (*rig_cmd_fn)(int argc, char **argv, struct cli_ctx *cx);
 
 struct rig_command {
 	const char *name;
 	rig_cmd_fn fn;
+	unsigned flags;      /* enum cli_flags */
 	const char *summary; /* one line for `rig --help` */
 };
 
 extern const struct rig_command rig_commands[];
 extern const unsigned rig_ncommands;
 
-/* --sim key=value options a command takes at most. */
-#define CLI_MAX_SIM 64
+/* Run command `name` with argv[0] its name, as `rig name ...` would. */
+int cli_dispatch(const char *name, int argc, char **argv);
 
-/* Append one --sim argument to sims[*nsims]; false (with a message for
- * command cmd) when there are already CLI_MAX_SIM of them. */
-bool cli_add_sim(const char *cmd, char **sims, size_t *nsims, char *arg);
+/* cli_getopt() returns this after a bad shared option (already reported). */
+#define CLI_OPT_BAD 0x10000
 
-/* Print "rig <cmd>: <message>" to stderr. */
+/* getopt_long() over the command's own options and the shared ones its
+ * row's flags allow. Shared options are taken here (into cx); the
+ * command's own come back as getopt_long() returns them; -1 at the end. */
+int cli_getopt(struct cli_ctx *cx, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts);
+
+/* Open the bench the shared options name (flags: enum bench_flags), with
+ * the terminal's operator. 0, or the exit code after saying why. The
+ * caller closes the bench with bench_close() either way. */
+int cli_open_bench(struct cli_ctx *cx, struct bench *b, unsigned flags);
+
+/* Print "rig <cmd>: <message>" to stderr, control characters escaped. */
 void cli_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* ---- Exit codes (exit.c): the one policy ------------------------------- */
+
+/* A command that ended with rc: 0 for RIG_OK, the documented code for
+ * input and system errors, 2 for a device fault or an abort. */
+int cli_exit_code(enum rig_rc rc);
+/* A run: 74 when its report could not be written, the lock's code when it
+ * never started, 78/74/75 for an abort over the fixture, a file or the
+ * lock, 2 for any other abort, 1 FAIL, 0 PASS. */
+int cli_run_exit_code(const struct run_result *res);
+/* The table `rig --help` prints. */
+void cli_print_exit_codes(FILE *out);
+
+/* ---- A run as the terminal shows it (progress.c) ----------------------- */
+
+/* Progress lines "rig run: phase: text" (on a terminal, one line
+ * rewritten in place as "[step/n] phase: text") and messages "rig run:
+ * text" on stderr, escaped. */
+struct run_observer cli_run_observer(void);
+
+/* Load the profile, check it against the mode and open the bench the
+ * shared options name: 0, or the exit code after telling o->observer's
+ * message() why not. The caller closes *b with bench_close() either way. */
+int cli_run_open(struct cli_ctx *cx, const char *profile_path, const struct run_options *o,
+		 struct profile *prof, struct bench *b);
+/* cli_run_open(), run_execute(), bench_close(): `rig run` without its
+ * printing. Returns the exit code; *res is zeroed first. */
+int cli_run(struct cli_ctx *cx, const char *profile_path, struct run_options *o,
+	    struct run_result *res);
+
 /* The commands (one file each). */
-int cmd_run(int argc, char **argv);
-int cmd_ports(int argc, char **argv);
-int cmd_sim(int argc, char **argv);
-int cmd_monitor(int argc, char **argv);
-int cmd_tare(int argc, char **argv);
-int cmd_loadcell_cal(int argc, char **argv);
-int cmd_zero(int argc, char **argv);
-int cmd_pen(int argc, char **argv);
-int cmd_analyze(int argc, char **argv);
-int cmd_sweep(int argc, char **argv);
-int cmd_plot(int argc, char **argv);
-int cmd_grr(int argc, char **argv);
-int cmd_stats(int argc, char **argv);
-int cmd_station(int argc, char **argv);
-int cmd_index(int argc, char **argv);
-int cmd_sync(int argc, char **argv);
-int cmd_db(int argc, char **argv);
-int cmd_history(int argc, char **argv);
-int cmd_impact(int argc, char **argv);
-int cmd_keygen(int argc, char **argv);
-int cmd_verify(int argc, char **argv);
-int cmd_operator(int argc, char **argv);
-int cmd_sign(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
+int cmd_run(int argc, char **argv, struct cli_ctx *cx);
+int cmd_ports(int argc, char **argv, struct cli_ctx *cx);
+int cmd_sim(int argc, char **argv, struct cli_ctx *cx);
+int cmd_monitor(int argc, char **argv, struct cli_ctx *cx);
+int cmd_tare(int argc, char **argv, struct cli_ctx *cx);
+int cmd_loadcell_cal(int argc, char **argv, struct cli_ctx *cx);
+int cmd_zero(int argc, char **argv, struct cli_ctx *cx);
+int cmd_pen(int argc, char **argv, struct cli_ctx *cx);
+int cmd_analyze(int argc, char **argv, struct cli_ctx *cx);
+int cmd_sweep(int argc, char **argv, struct cli_ctx *cx);
+int cmd_plot(int argc, char **argv, struct cli_ctx *cx);
+int cmd_grr(int argc, char **argv, struct cli_ctx *cx);
+int cmd_stats(int argc, char **argv, struct cli_ctx *cx);
+int cmd_station(int argc, char **argv, struct cli_ctx *cx);
+int cmd_index(int argc, char **argv, struct cli_ctx *cx);
+int cmd_sync(int argc, char **argv, struct cli_ctx *cx);
+int cmd_db(int argc, char **argv, struct cli_ctx *cx);
+int cmd_keygen(int argc, char **argv, struct cli_ctx *cx);
+int cmd_verify(int argc, char **argv, struct cli_ctx *cx);
+int cmd_operator(int argc, char **argv, struct cli_ctx *cx);
+int cmd_sign(int argc, char **argv, struct cli_ctx *cx);
+int cmd_audit(int argc, char **argv, struct cli_ctx *cx);
+int cmd_history(int argc, char **argv, struct cli_ctx *cx);
+int cmd_impact(int argc, char **argv, struct cli_ctx *cx);
 
 #endif

@@ -31,8 +31,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_audit(int argc, char **argv)
+int cmd_audit(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, 's' },
 		{ "serial", required_argument, NULL, 'n' },

@@ -27,8 +27,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_db(int argc, char **argv)
+int cmd_db(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "passfile", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },

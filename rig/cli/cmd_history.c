@@ -28,8 +28,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_history(int argc, char **argv)
+int cmd_history(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'd' },
 		{ "db", required_argument, NULL, 'D' },

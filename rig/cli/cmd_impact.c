@@ -35,8 +35,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_impact(int argc, char **argv)
+int cmd_impact(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "bench", required_argument, NULL, 'b' },
 		{ "since", required_argument, NULL, 's' },

@@ -27,8 +27,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_index(int argc, char **argv)
+int cmd_index(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "rebuild", no_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },

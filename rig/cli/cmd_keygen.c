@@ -29,8 +29,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_keygen(int argc, char **argv)
+int cmd_keygen(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "out", required_argument, NULL, 'o' },

@@ -10,11 +10,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench/bench.h"
 #include "cli/cli.h"
-#include "cli/session.h"
-#include "run/devices.h"
 #include "core/ini_schema.h"
+#include "core/paths.h"
 
+/* Samples per read at most. A read returns what has arrived (on the
+ * virtual bench one sample, 0.25 ms), and e-stop and lid are looked at
+ * after every read; only a backlog is read in bigger bites. Smaller bites
+ * would make the laser driver's arrival-rate check see a backlog as a slow
+ * sensor. */
 #define LASER_CHUNK 256
 
 static void usage(FILE *out)
@@ -35,7 +40,7 @@ static void usage(FILE *out)
 		"  -d, --depth-um D     run the pen at this commanded depth\n"
 		"  -r, --freq-hz F      ... and this commanded stroke rate\n"
 		"  -h, --help           this text\n",
-		session_default_fixture());
+		rig_default_fixture());
 }
 
 static bool parse_num(const char *s, double lo, double hi, double *out)
@@ -52,9 +57,13 @@ struct window {
 	size_t ok, bad;
 };
 
-static enum rig_rc read_window(struct laser *l, double rate_hz, unsigned ms,
-			       struct window *w, struct rig_err *err)
+/* Read ms of laser samples, checking e-stop and lid after every chunk (a
+ * trip cuts pen power at once). */
+static enum rig_rc read_window(struct bench *b, unsigned ms, struct window *w,
+			       struct rig_err *err)
 {
+	struct laser *l = b->d.laser;
+	double rate_hz = b->fx.laser.rate_hz;
 	struct laser_sample buf[LASER_CHUNK];
 	size_t want = (size_t)(rate_hz * ms / 1000.0), got_total = 0;
 	*w = (struct window){ .min_mm = INFINITY, .max_mm = -INFINITY };
@@ -62,7 +71,7 @@ static enum rig_rc read_window(struct laser *l, double rate_hz, unsigned ms,
 		size_t n;
 		size_t cap = want - got_total < LASER_CHUNK ? want - got_total : LASER_CHUNK;
 		enum rig_rc rc = laser_read(l, buf, cap, 500, &n, err);
-		if (rc)
+		if (rc || (rc = bench_check_safety(b, err)))
 			return rc;
 		for (size_t i = 0; i < n; i++) {
 			if (buf[i].status != LASER_OK) {
@@ -79,11 +88,9 @@ static enum rig_rc read_window(struct laser *l, double rate_hz, unsigned ms,
 	return RIG_OK;
 }
 
-int cmd_monitor(int argc, char **argv)
+int cmd_monitor(int argc, char **argv, struct cli_ctx *cx)
 {
 	static const struct option opts[] = {
-		{ "fixture", required_argument, NULL, 'f' },
-		{ "sim", required_argument, NULL, 's' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "interval-ms", required_argument, NULL, 'i' },
 		{ "depth-um", required_argument, NULL, 'd' },
@@ -91,19 +98,11 @@ int cmd_monitor(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fixture = NULL;
-	char *sims[CLI_MAX_SIM];
-	size_t nsims = 0;
 	double count = 0, interval_ms = 500, depth_um = -1, freq_hz = -1;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:s:n:i:d:r:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "n:i:d:r:h", opts)) != -1) {
 		switch (c) {
-		case 'f': fixture = optarg; break;
-		case 's':
-			if (!cli_add_sim("monitor", sims, &nsims, optarg))
-				return RIG_EXIT_USAGE;
-			break;
 		case 'n':
 			if (!parse_num(optarg, 1, 1e9, &count) || count != floor(count)) {
 				cli_error("monitor", "--count: expected a whole number >= 1, found '%s'", optarg);
@@ -129,6 +128,7 @@ int cmd_monitor(int argc, char **argv)
 			}
 			break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
 		default: usage(stderr); return RIG_EXIT_USAGE;
 		}
 	}
@@ -141,41 +141,42 @@ int cmd_monitor(int argc, char **argv)
 		return RIG_EXIT_USAGE;
 	}
 
-	struct rig_session s;
-	struct bench_devices d;
+	struct bench b;
 	struct rig_err err = { 0 };
-	enum rig_rc rc = session_open(&s, fixture, sims, nsims, &err);
-	if (rc) {
-		cli_error("monitor", "%s", err.msg);
-		return rig_exit_code(rc);
+	enum rig_rc rc;
+	int code = cli_open_bench(cx, &b, 0);
+	if (code) {
+		bench_close(&b);
+		return code;
 	}
-	if ((rc = devices_open(&d, &s, DEV_ALL, &err)))
-		goto out_session;
-	bool run_pen = depth_um >= 0;
-	if (run_pen && ((rc = pen_set_depth_um(d.pen, depth_um, &err)) ||
-			(rc = pen_set_freq_hz(d.pen, freq_hz, &err)) ||
-			(rc = pen_set_motor(d.pen, true, &err))))
+	struct bench_devices *d = &b.d;
+	if ((rc = bench_devices_open(&b, DEV_ALL, &err)))
 		goto out;
-	if ((rc = laser_start(d.laser, &err)))
+	bool run_pen = depth_um >= 0;
+	if (run_pen && ((rc = pen_set_depth_um(d->pen, depth_um, &err)) ||
+			(rc = pen_set_freq_hz(d->pen, freq_hz, &err)) ||
+			(rc = pen_set_motor(d->pen, true, &err))))
+		goto out;
+	if ((rc = laser_start(d->laser, &err)))
 		goto out;
 
 	bool tty = isatty(STDOUT_FILENO);
-	double zero_mm = s.fx.laser.zero_mm;
+	double zero_mm = b.fx.laser.zero_mm;
 	if (!tty)
 		printf("t_s,dist_mean_mm,dist_min_mm,extension_max_um,invalid,force_n,motor,depth_cmd_um,freq_cmd_hz\n");
-	uint64_t t0 = clock_now_ns(s.hal.clock);
+	uint64_t t0 = clock_now_ns(b.hal.clock);
 	for (unsigned long i = 0; count == 0 || i < (unsigned long)count; i++) {
 		struct window w;
 		double force_n = NAN, dcmd = NAN, fcmd = NAN;
 		bool motor = false;
-		if ((rc = read_window(d.laser, s.fx.laser.rate_hz, (unsigned)interval_ms, &w, &err)) ||
-		    (rc = loadcell_read_force_n(d.loadcell, &force_n, &err)) ||
-		    (rc = pen_get_motor(d.pen, &motor, &err)) ||
-		    (rc = pen_get_depth_um(d.pen, &dcmd, &err)) ||
-		    (rc = pen_get_freq_hz(d.pen, &fcmd, &err)) ||
-		    (rc = bench_io_check_safe(d.io, &err)))
+		if ((rc = read_window(&b, (unsigned)interval_ms, &w, &err)) ||
+		    (rc = loadcell_read_force_n(d->loadcell, &force_n, &err)) ||
+		    (rc = pen_get_motor(d->pen, &motor, &err)) ||
+		    (rc = pen_get_depth_um(d->pen, &dcmd, &err)) ||
+		    (rc = pen_get_freq_hz(d->pen, &fcmd, &err)) ||
+		    (rc = bench_check_safety(&b, &err)))
 			goto out;
-		double t_s = (double)(clock_now_ns(s.hal.clock) - t0) / 1e9;
+		double t_s = (double)(clock_now_ns(b.hal.clock) - t0) / 1e9;
 		char dist[32] = "", dmin[32] = "", ext[32] = "";
 		if (w.ok) {
 			snprintf(dist, sizeof dist, "%.4f", w.sum_mm / (double)w.ok);
@@ -196,10 +197,8 @@ int cmd_monitor(int argc, char **argv)
 	if (tty)
 		putchar('\n');
 out:
-	devices_close(&d);
-out_session:
-	session_close(&s);
+	bench_close(&b);
 	if (rc)
 		cli_error("monitor", "%s", err.msg);
-	return rig_exit_code(rc);
+	return cli_exit_code(rc);
 }

@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/identify.h"
-#include "cli/session.h"
+#include "core/paths.h"
 #include "core/fixture.h"
 #include "records/ledger.h"
 #include "records/records.h"
@@ -156,8 +156,9 @@ static int run_verb(const struct opts *o, const char *ops_path)
 	return 0;
 }
 
-int cmd_operator(int argc, char **argv)
+int cmd_operator(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "role", required_argument, NULL, 'r' },
@@ -195,7 +196,7 @@ int cmd_operator(int argc, char **argv)
 	}
 	struct fixture fx;
 	struct rig_err err;
-	if (fixture_load(&fx, o.fixture ? o.fixture : session_default_fixture(), &err)) {
+	if (fixture_load(&fx, o.fixture ? o.fixture : rig_default_fixture(), &err)) {
 		cli_error("operator", "%s", err.msg);
 		return rig_exit_code(err.rc);
 	}

@@ -5,10 +5,9 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "bench/bench.h"
 #include "cli/cli.h"
-#include "cli/session.h"
-#include "dev/io/io.h"
-#include "dev/pen/pen.h"
+#include "core/paths.h"
 
 #define BOOT_WAIT_MS 2000
 
@@ -27,30 +26,21 @@ static void usage(FILE *out)
 		"  -f, --fixture F      fixture file (default %s)\n"
 		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
 		"  -h, --help           this text\n",
-		session_default_fixture());
+		rig_default_fixture());
 }
 
-int cmd_pen(int argc, char **argv)
+int cmd_pen(int argc, char **argv, struct cli_ctx *cx)
 {
 	static const struct option opts[] = {
-		{ "fixture", required_argument, NULL, 'f' },
-		{ "sim", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fixture = NULL;
-	char *sims[CLI_MAX_SIM];
-	size_t nsims = 0;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+f:s:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "+h", opts)) != -1) {
 		switch (c) {
-		case 'f': fixture = optarg; break;
-		case 's':
-			if (!cli_add_sim("pen", sims, &nsims, optarg))
-				return RIG_EXIT_USAGE;
-			break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
 		default: usage(stderr); return RIG_EXIT_USAGE;
 		}
 	}
@@ -59,35 +49,36 @@ int cmd_pen(int argc, char **argv)
 		return RIG_EXIT_USAGE;
 	}
 
-	struct rig_session s;
+	struct bench b;
 	struct rig_err err = { 0 };
-	struct bench_io *io = NULL;
-	struct serial_port *port = NULL;
-	struct pen *pen = NULL;
-	enum rig_rc rc = session_open(&s, fixture, sims, nsims, &err);
-	if (rc) {
-		cli_error("pen", "%s", err.msg);
-		return rig_exit_code(rc);
+	enum rig_rc rc;
+	int code = cli_open_bench(cx, &b, 0);
+	if (code) {
+		bench_close(&b);
+		return code;
 	}
-	struct serial_settings ser = serial_8n1(s.fx.pen.baud);
-	struct pen_settings ps = { .timeout_ms = s.fx.pen.timeout_ms };
-	if ((rc = bench_io_open(&io, &s.fx.io, &s.hal, &err)) ||
-	    (rc = bench_io_check_safe(io, &err)) ||
-	    (rc = serial_open(&port, s.fx.pen.port, &ser, &s.hal, &err)) ||
-	    (rc = pen_open(&pen, port, s.hal.clock, &ps, &err)) ||
-	    (rc = bench_io_pen_power(io, true, &err)) ||
-	    (rc = pen_wait_ready(pen, BOOT_WAIT_MS, &err)))
+	/* By hand: no safety watch while booting, a shorter boot wait. The
+	 * handles live in the bench, which leaves it safe at the end. */
+	struct bench_devices *d = &b.d;
+	struct serial_settings ser = serial_8n1(b.fx.pen.baud);
+	struct pen_settings ps = { .timeout_ms = b.fx.pen.timeout_ms };
+	if ((rc = bench_io_open(&d->io, &b.fx.io, &b.hal, &err)) ||
+	    (rc = bench_io_check_safe(d->io, &err)) ||
+	    (rc = serial_open(&d->pen_port, b.fx.pen.port, &ser, &b.hal, &err)) ||
+	    (rc = pen_open(&d->pen, d->pen_port, b.hal.clock, &ps, &err)) ||
+	    (rc = bench_io_pen_power(d->io, true, &err)) ||
+	    (rc = pen_wait_ready(d->pen, BOOT_WAIT_MS, &err)))
 		goto out;
 	for (int i = optind; i < argc; i++) {
 		char reply[256];
 		bool replied = false;
-		rc = pen_raw(pen, argv[i], reply, sizeof reply, &replied, &err);
+		rc = pen_raw(d->pen, argv[i], reply, sizeof reply, &replied, &err);
 		if (replied)
 			printf("%s\n", reply);
 		if (rc == RIG_E_DEVICE) {
 			const char *text;
-			int code = pen_last_error(pen, &text);
-			printf("%d,\"%s\"\n", code, text);
+			int pen_code = pen_last_error(d->pen, &text);
+			printf("%d,\"%s\"\n", pen_code, text);
 		}
 		if (rc)
 			goto out;
@@ -96,9 +87,6 @@ out:
 	fflush(stdout);
 	if (rc)
 		cli_error("pen", "%s", err.msg);
-	pen_close(pen);
-	serial_close(port);
-	bench_io_close(io); /* pen power off */
-	session_close(&s);
-	return rig_exit_code(rc);
+	bench_close(&b); /* motor off, pen power off */
+	return cli_exit_code(rc);
 }

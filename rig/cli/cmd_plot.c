@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/session.h"
+#include "core/paths.h"
 #include "core/fixture.h"
 #include "plot/files.h"
 
@@ -28,11 +28,12 @@ static void usage(FILE *out)
 		"\n"
 		"Exit codes: 0 done, 64 usage, 65 not a report or sweep / nothing to plot,\n"
 		"74 a file cannot be read or written.\n",
-		session_default_fixture());
+		rig_default_fixture());
 }
 
-int cmd_plot(int argc, char **argv)
+int cmd_plot(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'd' },
 		{ "fixture", required_argument, NULL, 'f' },
@@ -57,7 +58,7 @@ int cmd_plot(int argc, char **argv)
 	}
 	struct fixture fx;
 	struct rig_err err;
-	bool have_fx = fixture_load(&fx, fixture_path ? fixture_path : session_default_fixture(),
+	bool have_fx = fixture_load(&fx, fixture_path ? fixture_path : rig_default_fixture(),
 				    &err) == RIG_OK;
 	if (!have_fx && fixture_path) {
 		cli_error("plot", "%s", err.msg);

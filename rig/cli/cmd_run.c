@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/session.h"
+#include "core/paths.h"
 #include "plot/files.h"
 #include "run/run.h"
 #include "run/text.h"
@@ -44,13 +44,55 @@ static void usage(FILE *out)
 		"Exit codes: 0 PASS, 1 FAIL, 2 ABORTED or device fault, 64 usage, 65 bad\n"
 		"profile, 74 report folder not writable, 75 bench busy, 78 fixture wrong or\n"
 		"its calibration expired.\n",
-		session_default_fixture(), session_default_profile());
+		rig_default_fixture(), rig_default_profile());
 }
 
-int cmd_run(int argc, char **argv)
+int cli_run_open(struct cli_ctx *cx, const char *profile_path, const struct run_options *o,
+		 struct profile *prof, struct bench *b)
+{
+	const struct run_observer *obs = o->observer;
+	struct rig_err err = { 0 };
+	enum rig_rc rc;
+	memset(b, 0, sizeof *b);
+	b->lock.fd = -1;
+	/* Inputs first: nothing on the bench moves for a bad file. */
+	if ((rc = profile_load(prof, profile_path, &err)) ||
+	    (rc = run_check_profile(prof, o->mode, &err))) {
+		if (obs && obs->message)
+			obs->message(obs->ctx, err.msg);
+		return cli_exit_code(rc);
+	}
+	struct bench_options bo = {
+		.fixture_path = cx->fixture_path, .sims = cx->sims, .nsims = cx->nsims,
+		.operator = &cli_operator_ops, .operator_ctx = &cx->op,
+	};
+	if ((rc = bench_open(b, &bo, &err))) {
+		if (obs && obs->message)
+			obs->message(obs->ctx, err.msg);
+		return cli_exit_code(rc);
+	}
+	return 0;
+}
+
+int cli_run(struct cli_ctx *cx, const char *profile_path, struct run_options *o,
+	    struct run_result *res)
+{
+	struct profile prof;
+	struct bench b;
+	memset(res, 0, sizeof *res);
+	o->wait_lock_s = cx->wait_lock_s;
+	int code = cli_run_open(cx, profile_path, o, &prof, &b);
+	if (!code) {
+		run_execute(&b, &prof, o, res);
+		code = cli_run_exit_code(res);
+	}
+	bench_close(&b);
+	return code;
+}
+
+int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 {
 	static const struct option opts[] = {
-		{ "fixture", required_argument, NULL, 'f' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "serial", required_argument, NULL, 'n' },
 		{ "operator", required_argument, NULL, 'o' },
@@ -59,24 +101,18 @@ int cmd_run(int argc, char **argv)
 		{ "junit", required_argument, NULL, 'j' },
 		{ "save-trace", no_argument, NULL, 't' },
 		{ "plots", no_argument, NULL, 'P' },
-		{ "wait-lock", required_argument, NULL, 'w' },
-		{ "sim", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *sims[CLI_MAX_SIM];
-	struct run_options o = {
-		.profile_path = session_default_profile(),
-		.progress = stderr,
-		.sims = sims,
-	};
+	const char *profile_path = rig_default_profile();
+	struct run_observer obs = cli_run_observer();
+	struct run_options o = { .observer = &obs };
 	bool plots = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:p:n:o:m:d:j:tPw:s:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "p:n:o:m:d:j:tPh", opts)) != -1) {
 		switch (c) {
-		case 'f': o.fixture_path = optarg; break;
-		case 'p': o.profile_path = optarg; break;
+		case 'p': profile_path = optarg; break;
 		case 'n': o.serial = optarg; break;
 		case 'o': o.operator_name = optarg; break;
 		case 'm':
@@ -93,21 +129,8 @@ int cmd_run(int argc, char **argv)
 		case 'j': o.junit_path = optarg; break;
 		case 't': o.save_trace = true; break;
 		case 'P': plots = true; break;
-		case 'w': {
-			char *end;
-			long s = strtol(optarg, &end, 10);
-			if (end == optarg || *end || s < 0 || s > 86400) {
-				cli_error("run", "--wait-lock: expected seconds 0..86400, found '%s'", optarg);
-				return RIG_EXIT_USAGE;
-			}
-			o.wait_lock_s = (unsigned)s;
-			break;
-		}
-		case 's':
-			if (!cli_add_sim("run", sims, &o.nsims, optarg))
-				return RIG_EXIT_USAGE;
-			break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
 		default: usage(stderr); return RIG_EXIT_USAGE;
 		}
 	}
@@ -116,11 +139,11 @@ int cmd_run(int argc, char **argv)
 		return RIG_EXIT_USAGE;
 	}
 	struct point_log log = { 0 };
-	struct point_observer obs = point_log_observer(&log);
+	struct point_observer pobs = point_log_observer(&log);
 	if (plots)
-		o.observer = &obs;
+		obs.point = &pobs;
 	struct run_result res;
-	int code = run_execute(&o, &res);
+	int code = cli_run(cx, profile_path, &o, &res);
 	if (plots && res.reported) {
 		struct rig_err err;
 		struct plot_request rq = { .csv_path = res.report_path, .log = &log,

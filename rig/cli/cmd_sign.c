@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/identify.h"
-#include "cli/session.h"
+#include "core/paths.h"
 #include "core/fixture.h"
 #include "records/ledger.h"
 #include "records/records.h"
@@ -36,8 +36,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_sign(int argc, char **argv)
+int cmd_sign(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "meaning", required_argument, NULL, 'm' },
 		{ "operator", required_argument, NULL, 'u' },
@@ -67,7 +68,7 @@ int cmd_sign(int argc, char **argv)
 	const char *report = argv[optind];
 	struct fixture fx;
 	struct rig_err err;
-	if (fixture_load(&fx, fixture ? fixture : session_default_fixture(), &err)) {
+	if (fixture_load(&fx, fixture ? fixture : rig_default_fixture(), &err)) {
 		cli_error("sign", "%s", err.msg);
 		return rig_exit_code(err.rc);
 	}

@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/session.h"
+#include "bench/bench.h"
+#include "core/paths.h"
+#include "sim/bench.h"
 
 
 struct pty_dev {
@@ -68,30 +70,21 @@ static void usage(FILE *out)
 		"  -f, --fixture F      fixture with a [sim] section (default %s)\n"
 		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
 		"  -h, --help           this text\n",
-		session_default_fixture());
+		rig_default_fixture());
 }
 
-int cmd_sim(int argc, char **argv)
+int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 {
 	static const struct option opts[] = {
-		{ "fixture", required_argument, NULL, 'f' },
-		{ "sim", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fixture = NULL;
-	char *sims[CLI_MAX_SIM];
-	size_t nsims = 0;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:s:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "h", opts)) != -1) {
 		switch (c) {
-		case 'f': fixture = optarg; break;
-		case 's':
-			if (!cli_add_sim("sim", sims, &nsims, optarg))
-				return RIG_EXIT_USAGE;
-			break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
 		default: usage(stderr); return RIG_EXIT_USAGE;
 		}
 	}
@@ -100,18 +93,17 @@ int cmd_sim(int argc, char **argv)
 		return RIG_EXIT_USAGE;
 	}
 
-	struct rig_session s;
-	struct rig_err err = { 0 };
-	enum rig_rc rc = session_open_flags(&s, fixture, sims, nsims,
-					    SESSION_REAL_CLOCK | SESSION_NEED_SIM, &err);
-	if (rc) {
-		cli_error("sim", "%s", err.msg);
-		return rig_exit_code(rc);
+	/* The virtual bench alone, in real time: the rig on the other end of
+	 * the pseudo-terminals is another process. */
+	struct bench bench;
+	int exit_code = cli_open_bench(cx, &bench, BENCH_REAL_CLOCK | BENCH_NEED_SIM);
+	if (exit_code) {
+		bench_close(&bench);
+		return exit_code;
 	}
-	struct sim_bench *b = s.bench;
+	struct sim_bench *b = bench.sim;
 	struct pty_dev ptys[SIM_MAX_MODELS];
 	unsigned n = 0;
-	int exit_code = RIG_EXIT_PASS;
 	for (unsigned i = 0; i < b->nmodels; i++) {
 		if (!b->models[i].serial)
 			continue;
@@ -142,7 +134,7 @@ int cmd_sim(int argc, char **argv)
 	uint8_t buf[4096];
 	while (!stop_signal) {
 		sim_bench_sync(b);
-		uint64_t now = clock_now_ns(s.hal.clock);
+		uint64_t now = clock_now_ns(bench.hal.clock);
 		uint64_t next = now + 20 * RIG_NS_PER_MS;
 		for (unsigned i = 0; i < n; i++) {
 			struct pty_dev *p = &ptys[i];
@@ -192,6 +184,6 @@ out:
 		if (ptys[i].master >= 0)
 			close(ptys[i].master);
 	}
-	session_close(&s);
+	bench_close(&bench);
 	return exit_code;
 }

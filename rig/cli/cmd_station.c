@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/session.h"
+#include "core/paths.h"
 #include "station/station.h"
 
 
@@ -39,38 +39,35 @@ static void usage(FILE *out)
 		"seed=N (unit N), unless --sim or the unit's settings say otherwise.\n"
 		"Exit codes: 0 shift ended, 64 usage or no terminal, 65 bad profile,\n"
 		"78 bad fixture.\n",
-		session_default_fixture(), session_default_profile());
+		rig_default_fixture(), rig_default_profile());
 }
 
-int cmd_station(int argc, char **argv)
+int cmd_station(int argc, char **argv, struct cli_ctx *cx)
 {
 	static const struct option opts[] = {
-		{ "fixture", required_argument, NULL, 'f' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "operator", required_argument, NULL, 'o' },
 		{ "out", required_argument, NULL, 'd' },
 		{ "mode", required_argument, NULL, 'm' },
-		{ "sim", required_argument, NULL, 's' },
 		{ "sim-unit", required_argument, NULL, 'u' },
 		{ "units", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *sims[CLI_MAX_SIM];
 	struct station_plan plan = { 0 };
 	struct station_options o = {
-		.profile_path = session_default_profile(),
-		.sims = sims,
+		.profile_path = rig_default_profile(),
+		.sims = cx->sims,
 		.plan = &plan,
+		.exit_code = cli_run_exit_code,
 		.in_fd = STDIN_FILENO,
 		.out_fd = STDOUT_FILENO,
 	};
 	struct rig_err err = { 0 };
 	int code = RIG_EXIT_USAGE, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:p:o:d:m:s:u:U:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "p:o:d:m:u:U:h", opts)) != -1) {
 		switch (c) {
-		case 'f': o.fixture_path = optarg; break;
 		case 'p': o.profile_path = optarg; break;
 		case 'o': o.operator_name = optarg; break;
 		case 'd': o.out_dir = optarg; break;
@@ -84,10 +81,6 @@ int cmd_station(int argc, char **argv)
 					  optarg);
 				goto out;
 			}
-			break;
-		case 's':
-			if (!cli_add_sim("station", sims, &o.nsims, optarg))
-				goto out;
 			break;
 		case 'u':
 			if (station_plan_add(&plan, optarg, &err)) {
@@ -104,6 +97,7 @@ int cmd_station(int argc, char **argv)
 			}
 			break;
 		case 'h': usage(stdout); code = RIG_EXIT_PASS; goto out;
+		case CLI_OPT_BAD: goto out;
 		default: usage(stderr); goto out;
 		}
 	}
@@ -111,6 +105,8 @@ int cmd_station(int argc, char **argv)
 		cli_error("station", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
+	o.fixture_path = cx->fixture_path;
+	o.nsims = cx->nsims;
 	struct station_shift shift;
 	code = station_run(&o, &shift);
 	if (code == RIG_EXIT_PASS) {

@@ -39,8 +39,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_stats(int argc, char **argv)
+int cmd_stats(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "by", required_argument, NULL, 'b' },
 		{ "csv", no_argument, NULL, 'c' },

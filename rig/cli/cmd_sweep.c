@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/session.h"
+#include "core/paths.h"
 #include "plot/files.h"
 #include "study/sweep.h"
 #include "core/ini_schema.h"
@@ -43,7 +43,7 @@ static void usage(FILE *out)
 		"The last line on stdout is the CSV's path. Exit codes: 0 done, 2 aborted\n"
 		"(e-stop, lid) or device fault, 64 usage, 74 output not writable, 75 bench\n"
 		"busy, 78 fixture wrong.\n",
-		session_default_fixture());
+		rig_default_fixture());
 }
 
 static int parse_num(const char *opt, const char *s, double lo, double hi, double *out)
@@ -57,37 +57,40 @@ static int parse_num(const char *opt, const char *s, double lo, double hi, doubl
 	return 0;
 }
 
-int cmd_sweep(int argc, char **argv)
+static void show_progress(void *ctx, const char *text)
+{
+	(void)ctx;
+	fprintf(stderr, "rig sweep: %s\n", text);
+	fflush(stderr);
+}
+
+int cmd_sweep(int argc, char **argv, struct cli_ctx *cx)
 {
 	enum { OPT_SETTLE = 256, OPT_WIN_S, OPT_WIN_N };
 	static const struct option opts[] = {
 		{ "depths", required_argument, NULL, 'D' },
 		{ "freqs", required_argument, NULL, 'F' },
 		{ "repeats", required_argument, NULL, 'r' },
-		{ "fixture", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'd' },
 		{ "save-trace", no_argument, NULL, 't' },
 		{ "plots", no_argument, NULL, 'P' },
 		{ "settle-ms", required_argument, NULL, OPT_SETTLE },
 		{ "window-s", required_argument, NULL, OPT_WIN_S },
 		{ "window-strokes", required_argument, NULL, OPT_WIN_N },
-		{ "wait-lock", required_argument, NULL, 'w' },
-		{ "sim", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static double depths[SWEEP_MAX_POINTS], freqs[SWEEP_MAX_POINTS];
-	char *sims[CLI_MAX_SIM];
 	struct sweep_options o = {
 		.repeats = 1, .settle_ms = 300, .window = { .window_s = 0.5 },
-		.progress = stderr, .sims = sims, .depths_um = depths, .freqs_hz = freqs,
+		.progress = show_progress, .depths_um = depths, .freqs_hz = freqs,
 	};
 	bool plots = false, have_d = false, have_f = false;
 	struct rig_err err;
 	double v;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "D:F:r:f:d:tPw:s:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "D:F:r:d:tPh", opts)) != -1) {
 		switch (c) {
 		case 'D':
 		case 'F':
@@ -103,7 +106,6 @@ int cmd_sweep(int argc, char **argv)
 				return RIG_EXIT_USAGE;
 			o.repeats = (unsigned)v;
 			break;
-		case 'f': o.fixture_path = optarg; break;
 		case 'd': o.out_dir = optarg; break;
 		case 't': o.save_trace = true; break;
 		case 'P': plots = true; break;
@@ -122,16 +124,8 @@ int cmd_sweep(int argc, char **argv)
 				return RIG_EXIT_USAGE;
 			o.window = (struct profile_window){ .window_strokes = (unsigned)v };
 			break;
-		case 'w':
-			if (parse_num("--wait-lock", optarg, 0, 86400, &v))
-				return RIG_EXIT_USAGE;
-			o.wait_lock_s = (unsigned)v;
-			break;
-		case 's':
-			if (!cli_add_sim("sweep", sims, &o.nsims, optarg))
-				return RIG_EXIT_USAGE;
-			break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
 		default: usage(stderr); return RIG_EXIT_USAGE;
 		}
 	}
@@ -148,8 +142,18 @@ int cmd_sweep(int argc, char **argv)
 	struct point_observer obs = point_log_observer(&log);
 	if (plots)
 		o.observer = &obs;
-	struct sweep_result res;
-	int code = sweep_execute(&o, &res);
+	o.wait_lock_s = cx->wait_lock_s;
+	struct bench b;
+	struct sweep_result res = { 0 };
+	int code = cli_open_bench(cx, &b, 0);
+	if (!code) {
+		enum rig_rc rc = sweep_execute(&b, &o, &res);
+		if (rc) {
+			cli_error("sweep", "%s", res.message);
+			code = cli_exit_code(rc);
+		}
+	}
+	bench_close(&b);
 	if (plots && res.rows) {
 		struct plot_request rq = {
 			.csv_path = res.csv_path, .log = &log, .list = stdout, .notes = stderr,
@@ -158,7 +162,7 @@ int cmd_sweep(int argc, char **argv)
 		if (plot_files(&rq, &n, &err)) {
 			cli_error("sweep", "plots: %s", err.msg);
 			if (!code)
-				code = rig_exit_code(err.rc);
+				code = cli_exit_code(err.rc);
 		}
 	}
 	point_log_free(&log);

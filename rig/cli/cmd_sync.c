@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/session.h"
+#include "core/paths.h"
 #include "core/clock.h"
 #include "core/fixture.h"
 #include "run/report.h"
@@ -42,7 +42,7 @@ static void usage(FILE *out)
 		"Exit codes: 0 queue empty, 65 runs flagged (changed report, or other bytes\n"
 		"under a stored run id), 75 database unreachable (runs stay queued), 78 no\n"
 		"or bad [results] url, database not migrated.\n",
-		session_default_fixture(), SYNC_BACKOFF_MAX_S);
+		rig_default_fixture(), SYNC_BACKOFF_MAX_S);
 }
 
 static long number(const char *opt, const char *s, long lo, long hi)
@@ -91,8 +91,9 @@ static int follow(const struct store_sync_options *o, unsigned interval_s)
 	}
 }
 
-int cmd_sync(int argc, char **argv)
+int cmd_sync(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "fixture", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'd' },
@@ -138,7 +139,7 @@ int cmd_sync(int argc, char **argv)
 	struct rig_err err;
 	memset(&fx, 0, sizeof fx);
 	if (!url || fixture) {
-		const char *path = fixture ? fixture : session_default_fixture();
+		const char *path = fixture ? fixture : rig_default_fixture();
 		if (fixture_load(&fx, path, &err)) {
 			cli_error("sync", "%s", err.msg);
 			return rig_exit_code(err.rc);

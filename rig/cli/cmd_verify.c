@@ -78,8 +78,9 @@ static int verify_one(const char *dir, char **names, size_t nnames, bool quiet)
 	return code;
 }
 
-int cmd_verify(int argc, char **argv)
+int cmd_verify(int argc, char **argv, struct cli_ctx *cx)
 {
+	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },

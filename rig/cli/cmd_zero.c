@@ -7,18 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/selfcal.h"
 #include "cli/cli.h"
-#include "cli/session.h"
-#include "core/ini_edit.h"
-#include "dev/laser/laser.h"
-
-#define DEFAULT_SAMPLES 4000
-#define READ_TIMEOUT_MS 200
-/* A flat, matt reference reads within a few counts; more spread means a
- * bad surface, a tilted or moving reference, or a dirty window. */
-#define MAX_SD_UM 5.0
-/* Error codes or lost values allowed among the samples (1 %). */
-#define MAX_BAD_PER_MILLE 10
+#include "core/paths.h"
 
 static void usage(FILE *out)
 {
@@ -36,56 +27,21 @@ static void usage(FILE *out)
 		"  -n, --samples N      valid readings to average (default %d)\n"
 		"  -y, --yes            operator steps are done without asking\n"
 		"  -h, --help           this text\n",
-		MAX_SD_UM, session_default_fixture(), DEFAULT_SAMPLES);
+		ZERO_MAX_SD_UM, rig_default_fixture(), ZERO_DEFAULT_SAMPLES);
 }
 
-/* Measure the flat reference; the laser is open and quiet. */
-static enum rig_rc measure_zero(struct laser *l, size_t n, struct laser_mean *m,
-				struct rig_err *err)
-{
-	enum rig_rc rc = laser_start(l, err);
-	if (rc)
-		return rc;
-	size_t max_bad = n * MAX_BAD_PER_MILLE / 1000;
-	rc = laser_mean(l, n, max_bad, READ_TIMEOUT_MS, m, err);
-	enum rig_rc rc_stop = laser_stop(l, rc ? NULL : err);
-	if (rc)
-		return rc;
-	if (rc_stop)
-		return rc_stop;
-	if (m->sd_um > MAX_SD_UM)
-		return rig_fail(err, RIG_E_DEVICE,
-				"the flat reference reads %.6f mm with a spread of %.2f um "
-				"(at most %.1f um allowed, range %.6f..%.6f mm): is it seated, "
-				"still and clean?", m->mean_mm, m->sd_um, MAX_SD_UM, m->min_mm,
-				m->max_mm);
-	return RIG_OK;
-}
-
-int cmd_zero(int argc, char **argv)
+int cmd_zero(int argc, char **argv, struct cli_ctx *cx)
 {
 	static const struct option opts[] = {
-		{ "fixture", required_argument, NULL, 'f' },
-		{ "sim", required_argument, NULL, 's' },
 		{ "samples", required_argument, NULL, 'n' },
-		{ "yes", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fixture = NULL;
-	char *sims[CLI_MAX_SIM];
-	size_t nsims = 0;
-	long samples = DEFAULT_SAMPLES;
-	bool yes = false;
+	long samples = ZERO_DEFAULT_SAMPLES;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:s:n:yh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "n:h", opts)) != -1) {
 		switch (c) {
-		case 'f': fixture = optarg; break;
-		case 's':
-			if (!cli_add_sim("zero", sims, &nsims, optarg))
-				return RIG_EXIT_USAGE;
-			break;
 		case 'n': {
 			char *end;
 			samples = strtol(optarg, &end, 10);
@@ -95,8 +51,8 @@ int cmd_zero(int argc, char **argv)
 			}
 			break;
 		}
-		case 'y': yes = true; break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
 		default: usage(stderr); return RIG_EXIT_USAGE;
 		}
 	}
@@ -105,47 +61,23 @@ int cmd_zero(int argc, char **argv)
 		return RIG_EXIT_USAGE;
 	}
 
-	struct rig_session s;
+	struct bench b;
 	struct rig_err err = { 0 };
-	struct serial_port *port = NULL;
-	struct laser *l = NULL;
-	enum rig_rc rc = session_open(&s, fixture, sims, nsims, &err);
-	if (rc) {
-		cli_error("zero", "%s", err.msg);
-		return rig_exit_code(rc);
+	struct zero_result z;
+	int code = cli_open_bench(cx, &b, 0);
+	if (code) {
+		bench_close(&b);
+		return code;
 	}
-	s.assume_yes = yes;
-	const struct fixture_laser *fl = &s.fx.laser;
-	struct serial_settings ss = serial_8n1(fl->baud);
-	struct laser_settings ls = {
-		.range_mm = fl->range_mm, .rate_hz = fl->rate_hz, .baud = fl->baud,
-	};
-	struct laser_mean m;
-	if ((rc = serial_open(&port, fl->port, &ss, &s.hal, &err)) ||
-	    (rc = laser_open(&l, port, &ls, &err)) ||
-	    (rc = session_operator(&s, OPERATOR_PLACE_FLAT, 0, &err)) ||
-	    (rc = measure_zero(l, (size_t)samples, &m, &err)) ||
-	    (rc = session_operator(&s, OPERATOR_RESTORE_PEN, 0, &err)))
-		goto out;
-
-	char value[32], date[11];
-	snprintf(value, sizeof value, "%.6f", m.mean_mm);
-	ini_today(date);
-	const struct ini_edit edits[] = {
-		{ "laser", "zero_mm", value },
-		{ "laser", "zero_date", date },
-	};
-	if ((rc = fixture_commit(s.fx.path, edits, 2, "rig zero", &err)))
-		goto out;
-	printf("laser zero: %s mm (was %.6f mm, change %+.1f um), spread %.2f um, "
-	       "%zu readings, %zu error codes, %zu lost; written to %s\n",
-	       value, fl->zero_mm, (m.mean_mm - fl->zero_mm) * 1000.0, m.sd_um,
-	       m.n_ok, m.n_error, m.n_lost, s.fx.path);
-out:
+	const struct fixture_laser *fl = &b.fx.laser;
+	enum rig_rc rc = selfcal_zero(&b, (size_t)samples, &z, &err);
 	if (rc)
 		cli_error("zero", "%s", err.msg);
-	laser_close(l);
-	serial_close(port);
-	session_close(&s);
-	return rc ? rig_exit_code(rc) : RIG_EXIT_PASS;
+	else
+		printf("laser zero: %s mm (was %.6f mm, change %+.1f um), spread %.2f um, "
+		       "%zu readings, %zu error codes, %zu lost; written to %s\n",
+		       z.value, fl->zero_mm, (z.m.mean_mm - fl->zero_mm) * 1000.0, z.m.sd_um,
+		       z.m.n_ok, z.m.n_error, z.m.n_lost, b.fx.path);
+	bench_close(&b);
+	return cli_exit_code(rc);
 }

@@ -1,40 +1,53 @@
-/* commands.c - the one table of `rig` commands. Adding a command is adding
- * a file cmd_<name>.c and a row here. */
+/* commands.c - the one table of `rig` commands, and the options they share.
+ * Adding a command is adding a file cmd_<name>.c and a row here; its flags
+ * say which shared options (--fixture/--sim, --yes, --wait-lock) it takes. */
 #include "cli/cli.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "run/text.h"
 
-#include <stdarg.h>
-
 const struct rig_command rig_commands[] = {
-	{ "run", cmd_run, "test a pen: calibrate, verify, judge, report" },
-	{ "station", cmd_station, "production station: scan, start, PASS/FAIL on screen, unit after unit" },
-	{ "sweep", cmd_sweep, "measure a pen over a grid of depths and rates (characterisation)" },
-	{ "grr", cmd_grr, "repeatability of the bench on one pen, against the tolerance" },
-	{ "stats", cmd_stats, "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
-	{ "index", cmd_index, "index a report folder's runs in its SQLite index, or rebuild it" },
-	{ "sync", cmd_sync, "send queued runs to the line's results database, each exactly once" },
-	{ "history", cmd_history, "every attempt of a unit: where, when, by whom, verdict, reason" },
-	{ "impact", cmd_impact, "every unit judged on a bench since a time (gauge out of tolerance)" },
-	{ "db", cmd_db, "create or update the results database's schema (rig db migrate URL)" },
-	{ "plot", cmd_plot, "draw SVG plots from a run report or a sweep" },
-	{ "analyze", cmd_analyze, "measure stroke depth and rate in a recorded laser capture" },
-	{ "monitor", cmd_monitor, "live laser, force and pen readings for setting up a fixture" },
-	{ "pen", cmd_pen, "send raw commands to the pen and print its replies" },
-	{ "zero", cmd_zero, "measure the laser's zero plane on the flat reference" },
-	{ "tare", cmd_tare, "measure the load cell's zero and write it to the fixture" },
-	{ "loadcell-cal", cmd_loadcell_cal, "calibrate the load cell's scale with a reference mass" },
-	{ "sim", cmd_sim, "run the virtual bench on pseudo-terminals, in real time" },
-	{ "keygen", cmd_keygen, "make the station's signing key for its ledgers" },
-	{ "operator", cmd_operator, "add, disable or re-PIN the people who may use the bench" },
-	{ "sign", cmd_sign, "sign a run report (reviewed, approved, responsible) in its ledger" },
-	{ "audit", cmd_audit, "the audit trail of a report folder, for people (or --csv)" },
-	{ "verify", cmd_verify, "check reports, signatures and fixtures against their ledger" },
-	{ "ports", cmd_ports, "list serial ports and GPIO chips on this machine" },
+	{ "run", cmd_run, CLI_BENCH | CLI_WAIT_LOCK, "test a pen: calibrate, verify, judge, report" },
+	{ "station", cmd_station, CLI_BENCH, "production station: scan, start, PASS/FAIL on screen, unit after unit" },
+	{ "sweep", cmd_sweep, CLI_BENCH | CLI_WAIT_LOCK, "measure a pen over a grid of depths and rates (characterisation)" },
+	{ "grr", cmd_grr, CLI_BENCH | CLI_WAIT_LOCK, "repeatability of the bench on one pen, against the tolerance" },
+	{ "stats", cmd_stats, 0, "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
+	{ "index", cmd_index, 0, "index a report folder's runs in its SQLite index, or rebuild it" },
+	{ "sync", cmd_sync, 0, "send queued runs to the line's results database, each exactly once" },
+	{ "history", cmd_history, 0, "every attempt of a unit: where, when, by whom, verdict, reason" },
+	{ "impact", cmd_impact, 0, "every unit judged on a bench since a time (gauge out of tolerance)" },
+	{ "db", cmd_db, 0, "create or update the results database's schema (rig db migrate URL)" },
+	{ "plot", cmd_plot, 0, "draw SVG plots from a run report or a sweep" },
+	{ "analyze", cmd_analyze, 0, "measure stroke depth and rate in a recorded laser capture" },
+	{ "monitor", cmd_monitor, CLI_BENCH, "live laser, force and pen readings for setting up a fixture" },
+	{ "pen", cmd_pen, CLI_BENCH, "send raw commands to the pen and print its replies" },
+	{ "zero", cmd_zero, CLI_BENCH | CLI_YES, "measure the laser's zero plane on the flat reference" },
+	{ "tare", cmd_tare, CLI_BENCH | CLI_YES, "measure the load cell's zero and write it to the fixture" },
+	{ "loadcell-cal", cmd_loadcell_cal, CLI_BENCH | CLI_YES, "calibrate the load cell's scale with a reference mass" },
+	{ "sim", cmd_sim, CLI_BENCH, "run the virtual bench on pseudo-terminals, in real time" },
+	{ "keygen", cmd_keygen, 0, "make the station's signing key for its ledgers" },
+	{ "operator", cmd_operator, 0, "add, disable or re-PIN the people who may use the bench" },
+	{ "sign", cmd_sign, 0, "sign a run report (reviewed, approved, responsible) in its ledger" },
+	{ "audit", cmd_audit, 0, "the audit trail of a report folder, for people (or --csv)" },
+	{ "verify", cmd_verify, 0, "check reports, signatures and fixtures against their ledger" },
+	{ "ports", cmd_ports, 0, "list serial ports and GPIO chips on this machine" },
 };
 const unsigned rig_ncommands = sizeof rig_commands / sizeof rig_commands[0];
+
+int cli_dispatch(const char *name, int argc, char **argv)
+{
+	for (unsigned i = 0; i < rig_ncommands; i++)
+		if (!strcmp(rig_commands[i].name, name)) {
+			struct cli_ctx cx = { .cmd = &rig_commands[i] };
+			return rig_commands[i].fn(argc, argv, &cx);
+		}
+	fprintf(stderr, "rig: no command '%s' (see rig --help)\n", name);
+	return RIG_EXIT_USAGE;
+}
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -48,12 +61,111 @@ void cli_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "rig %s: %s\n", cmd, shown);
 }
 
-bool cli_add_sim(const char *cmd, char **sims, size_t *nsims, char *arg)
+/* ---- Shared options ----------------------------------------------------- */
+
+static const struct {
+	unsigned flag;
+	const char *shortopts;
+	struct option longopts[2];
+} shared[] = {
+	{ CLI_BENCH, "f:s:",
+	  { { "fixture", required_argument, NULL, 'f' }, { "sim", required_argument, NULL, 's' } } },
+	{ CLI_YES, "y", { { "yes", no_argument, NULL, 'y' }, { NULL, 0, NULL, 0 } } },
+	{ CLI_WAIT_LOCK, "w:",
+	  { { "wait-lock", required_argument, NULL, 'w' }, { NULL, 0, NULL, 0 } } },
+};
+
+static void build_tables(struct cli_ctx *cx, const char *shortopts, const struct option *longopts)
 {
-	if (*nsims == CLI_MAX_SIM) {
-		cli_error(cmd, "at most %d --sim options", CLI_MAX_SIM);
-		return false;
+	unsigned flags = cx->cmd ? cx->cmd->flags : 0;
+	size_t nl = 0;
+	/* A leading '+' (stop at the first argument) must stay first. */
+	snprintf(cx->shortopts, sizeof cx->shortopts, "%s", shortopts);
+	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
+		if (flags & shared[i].flag)
+			strncat(cx->shortopts, shared[i].shortopts,
+				sizeof cx->shortopts - strlen(cx->shortopts) - 1);
+	for (; longopts[nl].name && nl + 1 < sizeof cx->longopts / sizeof cx->longopts[0]; nl++)
+		cx->longopts[nl] = longopts[nl];
+	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
+		for (size_t k = 0; k < 2 && (flags & shared[i].flag); k++)
+			if (shared[i].longopts[k].name &&
+			    nl + 1 < sizeof cx->longopts / sizeof cx->longopts[0])
+				cx->longopts[nl++] = shared[i].longopts[k];
+	cx->longopts[nl] = (struct option){ NULL, 0, NULL, 0 };
+	cx->tables_built = true;
+}
+
+/* Take one shared option; false after saying what is wrong with it. */
+static bool take_shared(struct cli_ctx *cx, int c, char *arg)
+{
+	const char *name = cx->cmd ? cx->cmd->name : "rig";
+	switch (c) {
+	case 'f':
+		cx->fixture_path = arg;
+		return true;
+	case 's':
+		if (cx->nsims == CLI_MAX_SIM) {
+			cli_error(name, "at most %d --sim options", CLI_MAX_SIM);
+			return false;
+		}
+		cx->sims[cx->nsims++] = arg;
+		return true;
+	case 'y':
+		cx->op.assume_yes = true;
+		return true;
+	case 'w': {
+		char *end;
+		long s = strtol(arg, &end, 10);
+		if (end == arg || *end || s < 0 || s > 86400) {
+			cli_error(name, "--wait-lock: expected seconds 0..86400, found '%s'", arg);
+			return false;
+		}
+		cx->wait_lock_s = (unsigned)s;
+		return true;
 	}
-	sims[(*nsims)++] = arg;
-	return true;
+	}
+	return false;
+}
+
+static bool is_shared(const struct cli_ctx *cx, int c)
+{
+	unsigned flags = cx->cmd ? cx->cmd->flags : 0;
+	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
+		if ((flags & shared[i].flag) && c > 0 && c < 128 && strchr(shared[i].shortopts, c))
+			return c != ':';
+	return false;
+}
+
+int cli_getopt(struct cli_ctx *cx, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts)
+{
+	if (!cx->tables_built)
+		build_tables(cx, shortopts, longopts);
+	for (;;) {
+		int c = getopt_long(argc, argv, cx->shortopts, cx->longopts, NULL);
+		if (c == -1 || !is_shared(cx, c))
+			return c;
+		if (!take_shared(cx, c, optarg))
+			return CLI_OPT_BAD;
+	}
+}
+
+int cli_open_bench(struct cli_ctx *cx, struct bench *b, unsigned flags)
+{
+	struct bench_options bo = {
+		.fixture_path = cx->fixture_path,
+		.sims = cx->sims,
+		.nsims = cx->nsims,
+		.flags = flags,
+		.operator = &cli_operator_ops,
+		.operator_ctx = &cx->op,
+	};
+	struct rig_err err = { 0 };
+	enum rig_rc rc = bench_open(b, &bo, &err);
+	if (rc) {
+		cli_error(cx->cmd ? cx->cmd->name : "rig", "%s", err.msg);
+		return cli_exit_code(rc);
+	}
+	return 0;
 }

@@ -21,21 +21,9 @@ static void usage(FILE *out)
 		"Commands:\n");
 	for (unsigned i = 0; i < rig_ncommands; i++)
 		fprintf(out, "  %-14s %s\n", rig_commands[i].name, rig_commands[i].summary);
+	fprintf(out, "\n");
+	cli_print_exit_codes(out);
 	fprintf(out,
-		"\n"
-		"Exit codes:\n"
-		"   0  pass\n"
-		"   1  the device under test failed\n"
-		"   2  run aborted (e-stop, lid, signal) or device fault\n"
-		"  64  usage error\n"
-		"  65  bad input data (profile, capture)\n"
-		"  69  a device or port is unavailable\n"
-		"  70  internal error\n"
-		"  71  out of memory or another system error\n"
-		"  74  I/O error (e.g. the report folder cannot be written)\n"
-		"  75  temporary failure: the bench is busy (locked)\n"
-		"  77  refused by access control (wrong PIN, locked ID, role too low)\n"
-		"  78  configuration error (fixture)\n"
 		"\n"
 		"The default fixture is $RIG_FIXTURE, else fixtures/sim.ini (the virtual bench),\n"
 		"else /etc/rig/fixtures/default.ini, else /etc/rig/fixtures/sim.ini.\n");
@@ -72,13 +60,8 @@ int main(int argc, char **argv)
 	const char *name = argv[1];
 	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
 		if (!strcmp(name, "help") && argc > 2) {
-			for (unsigned i = 0; i < rig_ncommands; i++)
-				if (!strcmp(rig_commands[i].name, argv[2])) {
-					char *help_argv[] = { argv[2], "--help", NULL };
-					return rig_commands[i].fn(2, help_argv);
-				}
-			fprintf(stderr, "rig: no command '%s' (see rig --help)\n", argv[2]);
-			return RIG_EXIT_USAGE;
+			char *help_argv[] = { argv[2], "--help", NULL };
+			return cli_dispatch(argv[2], 2, help_argv);
 		}
 		usage(stdout);
 		return RIG_EXIT_PASS;
@@ -87,9 +70,5 @@ int main(int argc, char **argv)
 		printf("rig %s\n", rig_version);
 		return RIG_EXIT_PASS;
 	}
-	for (unsigned i = 0; i < rig_ncommands; i++)
-		if (!strcmp(rig_commands[i].name, name))
-			return rig_commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "rig: no command '%s' (see rig --help)\n", name);
-	return RIG_EXIT_USAGE;
+	return cli_dispatch(name, argc - 1, argv + 1);
 }

@@ -114,7 +114,7 @@ static enum rig_rc add_sim_param(struct load_ctx *c, const char *key,
 				"%s:%d: [sim] %s: expected a value of at most %zu characters, "
 				"found %zu", f->path, c->line, key, sizeof f->sim->value - 1,
 				strlen(value));
-	struct sim_param *p = realloc(f->sim, (f->nsim + 1) * sizeof *p);
+	struct rig_kv *p = realloc(f->sim, (f->nsim + 1) * sizeof *p);
 	if (!p)
 		return rig_fail(c->err, RIG_E_NOMEM, "%s: out of memory", f->path);
 	f->sim = p;

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
-#include "sim/bench.h"
+#include "core/kv.h"
 
 #define FIXTURE_STR 160
 #define FIXTURE_DATE 11 /* YYYY-MM-DD */
@@ -100,8 +100,10 @@ struct fixture {
 	struct fixture_io io;
 	struct fixture_results results;
 	struct fixture_access access;
+	/* The [sim] section, free-form: its keys are the virtual bench's
+	 * (rig/sim/), which checks them when a bench is assembled. */
 	bool has_sim;                /* a [sim] section: in-process virtual bench */
-	struct sim_param *sim;       /* its entries, origin "file:line" */
+	struct rig_kv *sim;          /* its entries, origin "file:line" */
 	size_t nsim;
 	struct fixture_where *where; /* line of every key read */
 	size_t nwhere;

@@ -10,36 +10,7 @@
 
 #include "measure/capture.h"
 
-#define SAFETY_STEP_MS 5     /* safety poll while waiting */
 #define LASER_CHUNK 40       /* samples per read: 10 ms at 4 kHz */
-
-enum rig_rc point_check_safety(struct point_bench *pb, struct rig_err *err)
-{
-	if (!pb->d->io)
-		return RIG_OK;
-	enum rig_rc rc = bench_io_check_safe(pb->d->io, err);
-	if (rc == RIG_E_ABORTED) {
-		struct rig_err ignore;
-		bench_io_pen_power(pb->d->io, false, &ignore);
-		*pb->motor_on = false;
-	}
-	return rc;
-}
-
-enum rig_rc point_wait_safely(struct point_bench *pb, unsigned ms, struct rig_err *err)
-{
-	uint64_t end = clock_now_ns(pb->clock) + (uint64_t)ms * RIG_NS_PER_MS;
-	for (;;) {
-		enum rig_rc rc = point_check_safety(pb, err);
-		if (rc)
-			return rc;
-		uint64_t now = clock_now_ns(pb->clock);
-		if (now >= end)
-			return RIG_OK;
-		uint64_t next = now + SAFETY_STEP_MS * RIG_NS_PER_MS;
-		clock_sleep_until_ns(pb->clock, next < end ? next : end);
-	}
-}
 
 void point_write_trace(FILE *f, const struct laser_sample *s, size_t n)
 {
@@ -60,13 +31,12 @@ void point_write_trace(FILE *f, const struct laser_sample *s, size_t n)
 #define WINDOW_START_S 1.0
 
 /* Read need values (or until the window's strokes are there) into m. */
-static enum rig_rc read_window(struct point_bench *pb, struct measure *m, uint64_t need,
+static enum rig_rc read_window(struct bench *b, struct measure *m, uint64_t need,
 			       double rate, const struct profile_window *w, FILE *trace,
 			       struct measure_stats *st, struct rig_err *err)
 {
-	struct bench_devices *d = pb->d;
 	double limit_s = (double)need / rate * WINDOW_SLACK + WINDOW_START_S;
-	uint64_t t0 = clock_now_ns(pb->clock);
+	uint64_t t0 = clock_now_ns(b->hal.clock);
 	uint64_t deadline = t0 + (uint64_t)(limit_s * 1e9);
 	uint64_t got = 0, next_look = (uint64_t)rate / 10;
 	struct laser_sample buf[LASER_CHUNK];
@@ -74,13 +44,13 @@ static enum rig_rc read_window(struct point_bench *pb, struct measure *m, uint64
 	while (got < need) {
 		size_t n = 0;
 		size_t cap = need - got < LASER_CHUNK ? (size_t)(need - got) : LASER_CHUNK;
-		if ((rc = laser_read(d->laser, buf, cap, 250, &n, err)) ||
+		if ((rc = laser_read(b->d.laser, buf, cap, 250, &n, err)) ||
 		    (rc = measure_push(m, buf, n, err)))
 			break;
 		if (trace)
 			point_write_trace(trace, buf, n);
 		got += n;
-		if ((rc = point_check_safety(pb, err)))
+		if ((rc = bench_check_safety(b, err)))
 			break;
 		if (w->window_strokes && got >= next_look) {
 			measure_result(m, st);
@@ -88,39 +58,39 @@ static enum rig_rc read_window(struct point_bench *pb, struct measure *m, uint64
 				break;
 			next_look = got + (uint64_t)rate / 10;
 		}
-		if (got < need && clock_now_ns(pb->clock) > deadline)
+		if (got < need && clock_now_ns(b->hal.clock) > deadline)
 			return rig_fail(err, RIG_E_DEVICE,
 					"laser: %llu of a window's %llu values in %.2f s; at "
 					"rate_hz %g they take %.2f s",
 					(unsigned long long)got, (unsigned long long)need,
-					(double)(clock_now_ns(pb->clock) - t0) / 1e9, rate,
+					(double)(clock_now_ns(b->hal.clock) - t0) / 1e9, rate,
 					(double)need / rate);
 	}
 	return rc;
 }
 
-enum rig_rc point_measure(struct point_bench *pb, const char *phase, const char *step,
-			  double depth_um, double freq_hz, unsigned settle_ms,
-			  const struct profile_window *w, FILE *trace,
-			  const struct point_observer *obs, struct measure_stats *st,
-			  struct rig_err *err)
+enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
+			  struct measure_stats *st, struct rig_err *err)
 {
-	const struct fixture *fx = pb->fx;
-	struct bench_devices *d = pb->d;
+	const struct fixture *fx = &b->fx;
+	struct bench_devices *d = &b->d;
+	const struct point_observer *obs = rq->obs;
+	const struct profile_window *w = rq->window;
+	double depth_um = rq->depth_um, freq_hz = rq->freq_hz;
 	struct measure *m = NULL;
 	enum rig_rc rc;
 	memset(st, 0, sizeof *st);
 	if (obs && obs->begin)
-		obs->begin(obs->ctx, phase, step, depth_um, freq_hz);
+		obs->begin(obs->ctx, rq->phase, rq->step, depth_um, freq_hz);
 	if ((rc = pen_set_depth_um(d->pen, depth_um, err)) ||
 	    (rc = pen_set_freq_hz(d->pen, freq_hz, err)))
 		return rc;
-	if (!*pb->motor_on) {
+	if (!b->motor_on) {
 		if ((rc = pen_set_motor(d->pen, true, err)))
 			return rc;
-		*pb->motor_on = true;
+		b->motor_on = true;
 	}
-	if ((rc = point_wait_safely(pb, settle_ms, err)))
+	if ((rc = bench_wait_safely(b, rq->settle_ms, err)))
 		return rc;
 
 	struct measure_config cfg = {
@@ -143,7 +113,7 @@ enum rig_rc point_measure(struct point_bench *pb, const char *phase, const char 
 						 rate * 0.2);
 	if ((rc = laser_start(d->laser, err)))
 		goto out;
-	rc = read_window(pb, m, need, rate, w, trace, st, err);
+	rc = read_window(b, m, need, rate, w, rq->trace, st, err);
 	if (rc) {
 		struct rig_err ignore;
 		if (d->io && bench_io_pen_powered(d->io))

@@ -3,8 +3,8 @@
  * one window of laser samples through the stroke engine. Shared by
  * `rig run`, `rig sweep` and `rig grr`, so all of them measure the same way.
  *
- * The caller owns struct point_bench and everything it points to (the
- * devices stay open between points); point_measure() owns the engine it
+ * The caller owns the bench (rig/bench/bench.h), whose devices stay open
+ * between points; point_measure() owns the engine it
  * creates and frees it before it returns. An observer sees the engine
  * only during its end() callback.
  */
@@ -15,19 +15,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "core/clock.h"
 #include "core/err.h"
-#include "core/fixture.h"
 #include "measure/stroke.h"
-#include "run/devices.h"
+#include "bench/bench.h"
 #include "run/profile.h"
-
-struct point_bench {
-	struct rig_clock *clock;
-	const struct fixture *fx;      /* laser rate, zero, uncertainty parts */
-	struct bench_devices *d;       /* io may be NULL (no safety inputs) */
-	bool *motor_on;                /* the pen's motor state, kept by the caller */
-};
 
 /* Optional: who else wants to see a point. Every callback may be NULL. */
 struct point_observer {
@@ -42,26 +33,24 @@ struct point_observer {
 	void *ctx;
 };
 
-/* E-stop or lid: switch pen power off at once (it stops the motor) and
- * return RIG_E_ABORTED with the reason. RIG_OK when both are safe or the
- * bench has no safety inputs open. */
-enum rig_rc point_check_safety(struct point_bench *pb, struct rig_err *err);
-
-/* Wait ms of bench time, looking at the safety inputs at least every 5 ms. */
-enum rig_rc point_wait_safely(struct point_bench *pb, unsigned ms, struct rig_err *err);
+/* One point to measure. */
+struct point_request {
+	const char *phase, *step;      /* name the point for the observer */
+	double depth_um, freq_hz;      /* commanded */
+	unsigned settle_ms;            /* wait after commanding, safety watched */
+	const struct profile_window *window;
+	FILE *trace;                   /* a trace CSV with its header, or NULL */
+	const struct point_observer *obs; /* may be NULL */
+};
 
 /* Command depth_um and freq_hz, start the motor if it is off, wait
- * settle_ms safely, then measure one window (w: seconds or strokes). The
- * samples also go to trace (a trace CSV with its header written) when it is
- * not NULL. phase and step only name the point for the observer. *st is
- * zeroed first; a point that cannot be measured is a status in *st, not an
- * error. Errors: the devices (RIG_E_DEVICE, RIG_E_TIMEOUT ...), a safety
- * trip (RIG_E_ABORTED, pen power already off). */
-enum rig_rc point_measure(struct point_bench *pb, const char *phase, const char *step,
-			  double depth_um, double freq_hz, unsigned settle_ms,
-			  const struct profile_window *w, FILE *trace,
-			  const struct point_observer *obs, struct measure_stats *st,
-			  struct rig_err *err);
+ * settle_ms safely, then measure one window (seconds or strokes) on the
+ * bench's open devices. The samples also go to the trace when there is one.
+ * *st is zeroed first; a point that cannot be measured is a status in *st,
+ * not an error. Errors: the devices (RIG_E_DEVICE, RIG_E_TIMEOUT ...), a
+ * safety trip (RIG_E_ABORTED, pen power already off). */
+enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
+			  struct measure_stats *st, struct rig_err *err);
 
 /* Append samples to a trace CSV (CAPTURE_CSV_HEADER rows). */
 void point_write_trace(FILE *f, const struct laser_sample *s, size_t n);

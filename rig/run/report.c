@@ -12,6 +12,7 @@
 
 #include "run/text.h"
 
+#include "core/sha256.h"
 #include "core/version.h"
 
 const char *report_verdict_name(enum report_verdict v)
@@ -79,6 +80,7 @@ static void copy(char *dst, size_t cap, const char *src)
 enum rig_rc report_meta_init(struct report_meta *m, struct rig_err *err)
 {
 	memset(m, 0, sizeof *m);
+	m->laser_zero_mm = m->loadcell_scale_counts_per_n = m->loadcell_offset_counts = NAN;
 	m->started = time(NULL); /* calendar time for the record, not bench time */
 	copy(m->rig_version, sizeof m->rig_version, rig_version);
 	return report_new_run_id(m->run_id, err);
@@ -89,16 +91,77 @@ void report_meta_set_profile(struct report_meta *m, const struct profile *p)
 	copy(m->profile, sizeof m->profile, p->name);
 	copy(m->profile_version, sizeof m->profile_version, p->version);
 	copy(m->profile_sha256, sizeof m->profile_sha256, p->sha256);
-	copy(m->profile_path, sizeof m->profile_path, p->path);
+	char abs[PATH_MAX];
+	copy(m->profile_path, sizeof m->profile_path, realpath(p->path, abs) ? abs : p->path);
+}
+
+/* date + days as YYYY-MM-DD; "" for no date. */
+static void due_date(char out[FIXTURE_DATE], const char *date, int days)
+{
+	struct tm tm = { 0 };
+	out[0] = '\0';
+	if (!date[0] || sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+		return;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm) + (time_t)days * 86400;
+	gmtime_r(&t, &tm);
+	strftime(out, FIXTURE_DATE, "%Y-%m-%d", &tm);
+}
+
+/* SHA-256 of a file's bytes; "" if it cannot be read. */
+static void file_sha256(char out[SHA256_HEX_LEN + 1], const char *path)
+{
+	out[0] = '\0';
+	FILE *f = fopen(path, "rbe");
+	if (!f)
+		return;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	bool ok = true;
+	for (;;) {
+		if (len == cap) {
+			char *nb = realloc(buf, cap = cap ? 2 * cap : 8192);
+			if (!nb) {
+				ok = false;
+				break;
+			}
+			buf = nb;
+		}
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	ok = ok && !ferror(f);
+	fclose(f);
+	if (ok)
+		sha256_hex(buf, len, out);
+	free(buf);
 }
 
 void report_meta_set_fixture(struct report_meta *m, const struct fixture *f)
 {
+	char abs[PATH_MAX];
 	copy(m->station, sizeof m->station, f->bench.station);
-	copy(m->fixture_path, sizeof m->fixture_path, f->path);
+	copy(m->fixture_path, sizeof m->fixture_path, realpath(f->path, abs) ? abs : f->path);
+	file_sha256(m->fixture_sha256, f->path);
+	m->laser_zero_mm = f->laser.zero_mm;
+	m->loadcell_scale_counts_per_n = f->loadcell.scale_counts_per_n;
+	m->loadcell_offset_counts = f->loadcell.offset_counts;
 	copy(m->laser_zero_date, sizeof m->laser_zero_date, f->laser.zero_date);
 	copy(m->loadcell_cal_date, sizeof m->loadcell_cal_date, f->loadcell.cal_date);
 	copy(m->loadcell_tare_date, sizeof m->loadcell_tare_date, f->loadcell.tare_date);
+	int days = f->bench.calibration_valid_days;
+	due_date(m->laser_zero_due, f->laser.zero_date, days);
+	due_date(m->loadcell_cal_due, f->loadcell.cal_date, days);
+	due_date(m->loadcell_tare_due, f->loadcell.tare_date, days);
+}
+
+void report_meta_set_sensor(struct report_meta *m, const char *serial, const char *firmware)
+{
+	copy(m->laser_serial, sizeof m->laser_serial, serial);
+	copy(m->laser_firmware, sizeof m->laser_firmware, firmware);
 }
 
 void report_meta_set_pen(struct report_meta *m, const char *model, const char *serial,
@@ -133,9 +196,18 @@ enum rig_rc report_alloc(struct report **out, const char *dir, const struct repo
 	CLEAN(profile_path);
 	CLEAN(rig_version);
 	CLEAN(fixture_path);
+	CLEAN(fixture_sha256);
+	CLEAN(laser_serial);
+	CLEAN(laser_firmware);
 	CLEAN(laser_zero_date);
 	CLEAN(loadcell_cal_date);
 	CLEAN(loadcell_tare_date);
+	CLEAN(laser_zero_due);
+	CLEAN(loadcell_cal_due);
+	CLEAN(loadcell_tare_due);
+	c->laser_zero_mm = m->laser_zero_mm;
+	c->loadcell_scale_counts_per_n = m->loadcell_scale_counts_per_n;
+	c->loadcell_offset_counts = m->loadcell_offset_counts;
 	if (strlen(dir) >= sizeof r->dir) {
 		free(r);
 		return rig_fail(err, RIG_E_IO, "report folder name too long: %s", dir);

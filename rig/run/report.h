@@ -70,10 +70,19 @@ struct report_meta {
 	char profile_sha256[SHA256_HEX_LEN + 1];
 	char profile_path[PATH_MAX];
 	char rig_version[64];
-	char fixture_path[PATH_MAX];
-	char laser_zero_date[FIXTURE_DATE];   /* fixture calibration dates */
+	char fixture_path[PATH_MAX];          /* absolute */
+	char fixture_sha256[SHA256_HEX_LEN + 1]; /* of the file's bytes; "" unreadable */
+	char laser_serial[32];                /* the sensor's, from GETINFO */
+	char laser_firmware[32];
+	double laser_zero_mm;                 /* fixture calibration values ... */
+	double loadcell_scale_counts_per_n;
+	double loadcell_offset_counts;
+	char laser_zero_date[FIXTURE_DATE];   /* ... their dates ... */
 	char loadcell_cal_date[FIXTURE_DATE];
 	char loadcell_tare_date[FIXTURE_DATE];
+	char laser_zero_due[FIXTURE_DATE];    /* ... and when they expire */
+	char loadcell_cal_due[FIXTURE_DATE];
+	char loadcell_tare_due[FIXTURE_DATE];
 };
 
 /* Zero *m, draw a run id (getrandom), stamp `started` with the current
@@ -81,8 +90,12 @@ struct report_meta {
 enum rig_rc report_meta_init(struct report_meta *m, struct rig_err *err);
 /* Copy the profile's name, version, sha256 and path. */
 void report_meta_set_profile(struct report_meta *m, const struct profile *p);
-/* Copy the station, the fixture's path and its calibration dates. */
+/* Copy the station, the fixture's absolute path, the SHA-256 of its file,
+ * its calibration values, their dates and due dates (date + the bench's
+ * calibration_valid_days). */
 void report_meta_set_fixture(struct report_meta *m, const struct fixture *f);
+/* Copy the displacement sensor's serial and firmware (laser GETINFO). */
+void report_meta_set_sensor(struct report_meta *m, const char *serial, const char *firmware);
 /* Copy the pen's *IDN? fields (control characters are replaced later). */
 void report_meta_set_pen(struct report_meta *m, const char *model, const char *serial,
 			 const char *firmware);
@@ -177,7 +190,9 @@ enum rig_rc report_add_judged(struct report *r, const struct report_judged *j,
 enum rig_rc report_add_bench_time(struct report *r, const char *phase, double seconds,
 				  struct rig_err *err);
 
-/* Write the verdict row (phase "run", step "end", quantity "verdict",
+/* Write the end time row (phase "run", step "end", quantity "ended_at",
+ * note the UTC time, ISO 8601), then the verdict row (phase "run", step
+ * "end", quantity "verdict",
  * result PASS / FAIL / ABORTED, note = reason), publish
  * <dir>/<YYYYMMDDTHHMMSSZ>_<serial>_<VERDICT>.csv atomically, append the
  * run to <dir>/summary.csv and remove the journal. report_file() names the

@@ -11,10 +11,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "run/text.h"
@@ -69,26 +71,55 @@ enum rig_rc report_render(const struct report *r, char **out, size_t *len,
 	return RIG_OK;
 }
 
-/* The header and the rows every report starts with. */
+/* The rows every report starts with: what the run is traceable to. A row
+ * holds a text (note) or a configured number (measured, and its exact
+ * value in the note). */
+static const struct start_row {
+	const char *phase, *step, *quantity, *unit;
+	size_t off;
+	bool number;
+} start_rows[] = {
+#define T(ph, st, q, field) { ph, st, q, "", offsetof(struct report_meta, field), false }
+#define N(ph, st, q, unit, field) { ph, st, q, unit, offsetof(struct report_meta, field), true }
+	T("run", "start", "fixture", fixture_path),
+	T("run", "start", "fixture_sha256", fixture_sha256),
+	T("run", "start", "profile", profile_path),
+	T("fixture", "laser", "serial", laser_serial),
+	T("fixture", "laser", "firmware", laser_firmware),
+	N("fixture", "laser", "zero", "mm", laser_zero_mm),
+	T("fixture", "laser", "zero_date", laser_zero_date),
+	T("fixture", "laser", "zero_due", laser_zero_due),
+	N("fixture", "loadcell", "scale", "counts/N", loadcell_scale_counts_per_n),
+	N("fixture", "loadcell", "offset", "counts", loadcell_offset_counts),
+	T("fixture", "loadcell", "cal_date", loadcell_cal_date),
+	T("fixture", "loadcell", "cal_due", loadcell_cal_due),
+	T("fixture", "loadcell", "tare_date", loadcell_tare_date),
+	T("fixture", "loadcell", "tare_due", loadcell_tare_due),
+#undef T
+#undef N
+};
+
+/* The header and the start rows. */
 static enum rig_rc start_lines(struct report *r, struct csv_line *l, struct rig_err *err)
 {
-	static const struct {
-		const char *phase, *step, *quantity;
-		size_t off;
-	} rows[] = {
-		{ "run", "start", "fixture", offsetof(struct report_meta, fixture_path) },
-		{ "run", "start", "profile", offsetof(struct report_meta, profile_path) },
-		{ "fixture", "laser", "zero_date", offsetof(struct report_meta, laser_zero_date) },
-		{ "fixture", "loadcell", "cal_date", offsetof(struct report_meta, loadcell_cal_date) },
-		{ "fixture", "loadcell", "tare_date", offsetof(struct report_meta, loadcell_tare_date) },
-	};
 	header_line(l);
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+	for (size_t i = 0; i < sizeof start_rows / sizeof start_rows[0]; i++) {
+		const struct start_row *s = &start_rows[i];
+		const char *at = (const char *)&r->meta + s->off;
+		char exact[40] = "";
 		struct report_row row = REPORT_ROW_EMPTY;
-		row.phase = rows[i].phase;
-		row.step = rows[i].step;
-		row.quantity = rows[i].quantity;
-		row.note = (const char *)&r->meta + rows[i].off;
+		row.phase = s->phase;
+		row.step = s->step;
+		row.quantity = s->quantity;
+		row.unit = s->unit;
+		if (s->number) {
+			row.measured = *(const double *)at;
+			if (isfinite(row.measured))
+				snprintf(exact, sizeof exact, "configured: %.9g", row.measured);
+			row.note = exact;
+		} else {
+			row.note = at;
+		}
 		enum rig_rc rc = report_keep(r, &row, err);
 		if (rc)
 			return rc;
@@ -152,14 +183,20 @@ fail:
 enum rig_rc report_finish(struct report *r, enum report_verdict v, const char *reason,
 			  struct rig_err *err)
 {
+	char ended[21];
+	report_iso_time(ended, time(NULL)); /* calendar time for the record */
 	struct report_row row = REPORT_ROW_EMPTY;
 	row.phase = "run";
 	row.step = "end";
+	row.quantity = "ended_at";
+	row.note = ended;
+	enum rig_rc rc = report_journal_row(r, &row, err);
+	if (rc)
+		return rc;
 	row.quantity = "verdict";
 	row.result = report_verdict_name(v);
 	row.note = reason;
-	enum rig_rc rc = report_journal_row(r, &row, err);
-	if (rc)
+	if ((rc = report_journal_row(r, &row, err)))
 		return rc;
 	r->verdict = v;
 	text_clean(r->reason, sizeof r->reason, reason ? reason : "");

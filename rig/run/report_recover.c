@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "run/text.h"
@@ -129,18 +130,28 @@ static enum rig_rc conclude(struct report *r, const char *name, struct rig_err *
 	snprintf(reason, sizeof reason,
 		 "run did not finish: recovered from %s; last row %.40s/%.40s/%.40s", name,
 		 last->phase, last->step, last->quantity);
-	struct report_row row = REPORT_ROW_EMPTY;
-	row.phase = "run";
-	row.step = "end";
-	row.quantity = "verdict";
-	row.result = "ABORTED";
-	row.note = reason;
-	/* A journal in other columns is not appended to (its lines would not
-	 * match its header); publishing renders the rows kept. */
-	enum rig_rc rc = r->journal_foreign ? report_keep(r, &row, err)
-					    : report_journal_row(r, &row, err);
-	if (rc)
-		return rc;
+	/* The end: the last moment the run was known alive, its journal's
+	 * last write. */
+	char ended[21] = "";
+	struct stat st;
+	if (fstat(r->journal_fd, &st) == 0)
+		report_iso_time(ended, st.st_mtime);
+	struct report_row rows[2] = { REPORT_ROW_EMPTY, REPORT_ROW_EMPTY };
+	rows[0].phase = rows[1].phase = "run";
+	rows[0].step = rows[1].step = "end";
+	rows[0].quantity = "ended_at";
+	rows[0].note = ended;
+	rows[1].quantity = "verdict";
+	rows[1].result = "ABORTED";
+	rows[1].note = reason;
+	for (int i = 0; i < 2; i++) {
+		/* A journal in other columns is not appended to (its lines would
+		 * not match its header); publishing renders the rows kept. */
+		enum rig_rc rc = r->journal_foreign ? report_keep(r, &rows[i], err)
+						    : report_journal_row(r, &rows[i], err);
+		if (rc)
+			return rc;
+	}
 	r->verdict = REPORT_ABORTED;
 	snprintf(r->reason, sizeof r->reason, "%s", reason);
 	return RIG_OK;

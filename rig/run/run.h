@@ -1,9 +1,14 @@
-/* run.h - one test run of one pen: lock the bench, check safety and the
- * fixture's calibration, identify the pen, preload, calibrate, verify,
- * judge, and always leave the bench safe and a report behind.
+/* run.h - one test run of one pen on an open bench: lock the bench, check
+ * safety and the fixture's calibration, identify the pen, preload,
+ * calibrate, verify, judge, and always leave the bench safe and a report
+ * behind.
  *
- * run_execute() owns everything it opens and releases it before it
- * returns; the caller owns the options and the result.
+ * The caller opens the bench (rig/bench/bench.h) and loads the profile;
+ * run_execute() takes the bench lock and opens the devices, and releases
+ * both before it returns (the bench itself stays open, for the caller to
+ * close). It prints nothing: what a person should see goes to the
+ * observer. The caller owns the options, the observer and the result, and
+ * chooses the exit code from the result (rig/cli/cli.h: cli_run_exit_code).
  */
 #ifndef RIG_RUN_RUN_H
 #define RIG_RUN_RUN_H
@@ -11,11 +16,11 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
+#include "bench/bench.h"
 #include "run/point.h"
+#include "run/profile.h"
 #include "run/report.h"
-#include "sim/bench.h"
 
 enum run_mode {
 	RUN_MODE_AUTO,      /* calibrate when the profile has [calibrate] */
@@ -23,9 +28,25 @@ enum run_mode {
 	RUN_MODE_VERIFY,
 };
 
+/* Who watches a run: the terminal (rig/cli/progress.c), the station's
+ * screen, a test. Every callback may be NULL. */
+struct run_observer {
+	/* The start of every phase ("identify", "preload", "calibrate",
+	 * "verify", "report"). */
+	void (*phase)(void *ctx, const char *phase);
+	/* Every progress line: step of nsteps measuring points done so far
+	 * and its text ("verify depth_sweep 1500 um"), unescaped. */
+	void (*progress)(void *ctx, const char *phase, unsigned step, unsigned nsteps,
+			 const char *text);
+	/* A message for the operator (unescaped): interrupted runs that were
+	 * recovered, why the report could not be written. */
+	void (*message)(void *ctx, const char *text);
+	/* Sees every measuring point (rig/run/point.h), e.g. for plots. */
+	const struct point_observer *point;
+	void *ctx;
+};
+
 struct run_options {
-	const char *fixture_path;  /* NULL: session_default_fixture() */
-	const char *profile_path;  /* required */
 	const char *serial;        /* scanned serial; NULL: take the pen's */
 	const char *operator_name; /* NULL: $USER */
 	enum run_mode mode;
@@ -33,27 +54,7 @@ struct run_options {
 	const char *junit_path;    /* NULL: none */
 	bool save_trace;
 	unsigned wait_lock_s;
-	char *const *sims;         /* --sim key=value */
-	size_t nsims;
-	FILE *progress;            /* where progress goes (stderr); NULL: quiet */
-	/* Called at the start of every phase (may be NULL): for the station
-	 * display and for tests. bench is the virtual bench, NULL on a real
-	 * one. */
-	void (*on_phase)(void *ctx, const char *phase, struct sim_bench *bench);
-	/* Called with every progress line (may be NULL), whether or not
-	 * `progress` is set: step of nsteps measurement points done so far
-	 * and the line's text ("verify depth_sweep 1500 um"). Same ctx. */
-	void (*on_progress)(void *ctx, const char *phase, unsigned step, unsigned nsteps,
-			    const char *text);
-	void *phase_ctx;
-	/* Sees every measuring point (rig/run/point.h), e.g. for plots; may
-	 * be NULL. */
-	const struct point_observer *observer;
-	/* Called once at the very end (may be NULL), after the motor stopped,
-	 * pen power went off and the report was written or not, while the
-	 * virtual bench (or NULL) still exists: for tests of the final state.
-	 * Gets phase_ctx. */
-	void (*on_end)(void *ctx, struct sim_bench *bench);
+	const struct run_observer *observer; /* may be NULL */
 };
 
 struct run_failure {
@@ -63,7 +64,13 @@ struct run_failure {
 #define RUN_MAX_FAILURES 32
 
 struct run_result {
-	int exit_code;
+	/* What stopped the run before its end (RIG_OK: nothing): the bench
+	 * lock when !started, else the reason of an abort. */
+	enum rig_rc rc;
+	bool started;              /* the run held the bench */
+	bool aborted;              /* ended ABORTED (e-stop, lid, device, fixture ...) */
+	bool failed;               /* a judgement failed */
+	bool report_failed;        /* the report or the JUnit file could not be written */
 	bool reported;             /* a report was written */
 	enum report_verdict verdict;
 	char reason[256];
@@ -72,16 +79,19 @@ struct run_result {
 	size_t nfailures;          /* failed judgements, first RUN_MAX_FAILURES kept */
 	struct run_failure failures[RUN_MAX_FAILURES];
 	double bench_time_s;
-	/* Exit 74: why the report folder could not be written, and what was
-	 * kept (the journal the next run recovers); "" otherwise. */
+	/* Why the report folder could not be written, and what was kept (the
+	 * journal the next run recovers); "" otherwise. */
 	char report_error[512];
 };
 
-/* Run. Returns the process exit code (also in res->exit_code):
- * 0 PASS, 1 FAIL, 2 ABORTED or device fault, 65 bad profile, 74 report
- * folder not writable, 75 bench busy, 78 fixture wrong or its calibration
- * expired. */
-int run_execute(const struct run_options *o, struct run_result *res);
+/* Check the profile fits the mode: RIG_E_DATA when calibration is asked
+ * of a profile without a [calibrate] section. */
+enum rig_rc run_check_profile(const struct profile *prof, enum run_mode mode,
+			      struct rig_err *err);
+
+/* Run on bench b, opened and not yet locked. Fills *res. */
+void run_execute(struct bench *b, const struct profile *prof, const struct run_options *o,
+		 struct run_result *res);
 
 const char *run_mode_name(enum run_mode m);
 

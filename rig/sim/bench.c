@@ -273,6 +273,37 @@ void sim_bench_set_load(struct sim_bench *b, enum sim_load l, double mass_g)
 	b->mass_g = mass_g;
 }
 
+static enum rig_rc operator_step(void *ctx, enum operator_step step, double value,
+				 struct rig_err *err)
+{
+	(void)err;
+	struct sim_bench *b = ctx;
+	switch (step) {
+	case OPERATOR_REMOVE_LOAD:
+		sim_bench_set_load(b, SIM_LOAD_NONE, 0);
+		break;
+	case OPERATOR_PLACE_MASS:
+		sim_bench_set_load(b, SIM_LOAD_MASS, value);
+		break;
+	case OPERATOR_PLACE_FLAT:
+		sim_bench_set_target(b, SIM_TARGET_FLAT);
+		break;
+	case OPERATOR_RESTORE_PEN:
+		sim_bench_set_target(b, SIM_TARGET_PEN);
+		sim_bench_set_load(b, SIM_LOAD_PEN, 0);
+		break;
+	}
+	return RIG_OK;
+}
+
+const struct operator_ops sim_operator_ops = { .step = operator_step };
+
+void sim_bench_set_preload(struct sim_bench *b, double preload_n)
+{
+	sim_bench_sync(b);
+	b->preload_n = preload_n;
+}
+
 void sim_bench_power_pen(struct sim_bench *b, bool on)
 {
 	sim_bench_sync(b);

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/operator.h"
 #include "core/rng.h"
 #include "hal/gpio.h"
 #include "hal/hal.h"
@@ -147,6 +148,13 @@ double sim_bench_force_n(const struct sim_bench *b);
  * does it itself. */
 void sim_bench_set_target(struct sim_bench *b, enum sim_target t);
 void sim_bench_set_load(struct sim_bench *b, enum sim_load l, double mass_g);
+/* The operator of a virtual bench (core/operator.h): the bench does each
+ * step itself, at once. Its ctx is the struct sim_bench. */
+extern const struct operator_ops sim_operator_ops;
+/* Press the pen onto the pad with another force from now on (a sweep over
+ * preloads): the load cell reads it, the pen's rate droops and its depth
+ * follows (pen.depth_per_n, settling with pen.settle_ms). */
+void sim_bench_set_preload(struct sim_bench *b, double preload_n);
 
 /* The rig announces the phase of a run it is in ("identify", "preload",
  * "calibrate", "verify", "report"): faults keyed to a phase strike in it. */

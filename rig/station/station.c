@@ -19,10 +19,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/session.h"
+#include "bench/bench.h"
 #include "core/fixture.h"
+#include "core/paths.h"
 #include "dev/io/io.h"
 #include "run/profile.h"
+#include "run/text.h"
 #include "station/term.h"
 #include "store/index.h"
 
@@ -63,6 +65,7 @@ struct station {
 	char phase[24];
 	char detail[256];
 	char error_text[RIG_ERR_MSG_MAX];
+	int unit_exit;            /* the exit code `rig run` would give */
 	int cols, rows;
 };
 
@@ -278,9 +281,8 @@ static bool wait_start(struct station *st, bool *quit)
 	}
 }
 
-static void on_phase(void *ctx, const char *phase, struct sim_bench *bench)
+static void on_phase(void *ctx, const char *phase)
 {
-	(void)bench;
 	struct station *st = ctx;
 	snprintf(st->phase, sizeof st->phase, "%s", phase);
 	draw(st);
@@ -297,21 +299,56 @@ static void on_progress(void *ctx, const char *phase, unsigned step, unsigned ns
 	draw(st);
 }
 
-/* The last lines the run wrote to stderr, joined: why it could not run. */
-static void take_errors(struct station *st, FILE *f)
+/* What the run (or the bench) says to the operator, joined: why it could
+ * not run. */
+static void on_message(void *ctx, const char *text)
 {
-	char line[RIG_ERR_MSG_MAX];
-	st->error_text[0] = '\0';
-	rewind(f);
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (!line[0])
-			continue;
-		const char *msg = strncmp(line, "rig run: ", 9) ? line : line + 9;
-		size_t len = strlen(st->error_text);
-		snprintf(st->error_text + len, sizeof st->error_text - len, "%s%s", len ? " / " : "",
-			 msg);
+	struct station *st = ctx;
+	/* It quotes what pens, scanners and files said: escaped, as `rig
+	 * run` shows it. */
+	char shown[4 * RIG_ERR_MSG_MAX];
+	text_escape(shown, sizeof shown, text);
+	size_t len = strlen(st->error_text);
+	snprintf(st->error_text + len, sizeof st->error_text - len, "%s%s", len ? " / " : "",
+		 shown);
+}
+
+/* One unit as `rig run` would test it: profile, a bench of its own, the
+ * run, the bench closed. */
+static void test_unit(struct station *st, char *const *sims, size_t nsims)
+{
+	const struct station_options *o = st->o;
+	struct run_observer obs = {
+		.phase = on_phase, .progress = on_progress, .message = on_message, .ctx = st,
+	};
+	struct run_options ro = {
+		.serial = st->serial,
+		.operator_name = st->operator_name,
+		.mode = o->mode,
+		.out_dir = o->out_dir,
+		.observer = &obs,
+	};
+	struct bench_options bo = {
+		.fixture_path = o->fixture_path, .sims = sims, .nsims = nsims,
+	};
+	struct profile prof;
+	struct bench b;
+	struct rig_err err = { 0 };
+	enum rig_rc rc;
+	memset(&st->res, 0, sizeof st->res);
+	if ((rc = profile_load(&prof, o->profile_path, &err)) ||
+	    (rc = run_check_profile(&prof, o->mode, &err))) {
+		on_message(st, err.msg);
+		st->res.rc = rc;
+	} else if ((rc = bench_open(&b, &bo, &err))) {
+		on_message(st, err.msg);
+		st->res.rc = rc;
+		bench_close(&b);
+	} else {
+		run_execute(&b, &prof, &ro, &st->res);
+		bench_close(&b);
 	}
+	st->unit_exit = o->exit_code ? o->exit_code(&st->res) : rig_exit_code(st->res.rc);
 }
 
 /* The settings the virtual bench gets for this unit: the pen carries the
@@ -336,50 +373,24 @@ static void run_unit(struct station *st)
 				sims[n++] = (char *)kv[i];
 		}
 	}
-	struct run_options ro = {
-		.fixture_path = o->fixture_path,
-		.profile_path = o->profile_path,
-		.serial = st->serial,
-		.operator_name = st->operator_name,
-		.mode = o->mode,
-		.out_dir = o->out_dir,
-		.sims = sims,
-		.nsims = n,
-		.on_phase = on_phase,
-		.on_progress = on_progress,
-		.phase_ctx = st,
-	};
 	st->scr.kind = SCREEN_RUNNING;
 	st->phase[0] = st->detail[0] = '\0';
 	st->scr.step = st->scr.nsteps = 0;
 	st->message[0] = '\0';
+	st->error_text[0] = '\0';
 	io_close(st);
 	draw(st);
-	/* The run reports problems that stop it before a report on stderr:
-	 * keep them off the screen and show them on the result screen. */
-	FILE *errs = tmpfile();
-	int saved = -1;
-	fflush(stderr);
-	if (errs && (saved = dup(STDERR_FILENO)) >= 0)
-		dup2(fileno(errs), STDERR_FILENO);
-	run_execute(&ro, &st->res);
+	/* What stops the run before a report comes through the observer:
+	 * off the running screen, onto the result screen. */
+	test_unit(st, sims, n);
 	/* The folder's results index (as `rig run` does); a failure here is
 	 * caught up by the next unit, `rig index` or `rig sync`. */
 	struct rig_err ierr;
 	if (st->res.reported)
 		(void)store_index_after_run(o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR, &ierr);
-	fflush(stderr);
-	if (saved >= 0) {
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-	}
-	if (errs) {
-		take_errors(st, errs);
-		fclose(errs);
-	}
 	if (!st->error_text[0])
 		snprintf(st->error_text, sizeof st->error_text, "the run ended with exit code %d",
-			 st->res.exit_code);
+			 st->unit_exit);
 	if (!st->res.reported)
 		st->shift->errors++;
 	else if (st->res.verdict == REPORT_PASS)
@@ -435,7 +446,7 @@ static int load_inputs(struct station *st)
 		fprintf(stderr, "rig station: %s\n", err.msg);
 		return rig_exit_code(rc);
 	}
-	const char *fx = o->fixture_path ? o->fixture_path : session_default_fixture();
+	const char *fx = o->fixture_path ? o->fixture_path : rig_default_fixture();
 	if ((rc = fixture_load(&st->fx, fx, &err))) {
 		fprintf(stderr, "rig station: %s\n", err.msg);
 		return rig_exit_code(rc);

@@ -3,8 +3,8 @@
  * START button), watches it, and reads PASS / FAIL / ABORTED from across
  * the room; lamps and buzzer follow.
  *
- * Every unit is one run_execute(), exactly as `rig run`: the run opens and
- * closes the devices itself. Between runs the station opens only the
+ * Every unit is one run_execute() on a bench opened for it, exactly as
+ * `rig run`: the run opens and closes the devices itself. Between runs the station opens only the
  * fixture's safety I/O, and only on the ready screen (to watch START) and
  * after a run (verdict lamps, beeps); it releases it before the next run. The caller owns the options
  * and the shift tally.
@@ -19,7 +19,7 @@
 #include "station/screen.h"
 
 struct station_options {
-	const char *fixture_path;  /* NULL: session_default_fixture() */
+	const char *fixture_path;  /* NULL: rig_default_fixture() */
 	const char *profile_path;  /* required */
 	const char *operator_name; /* NULL or "": the operator signs in */
 	const char *out_dir;       /* NULL: reports/ */
@@ -29,6 +29,9 @@ struct station_options {
 	const struct station_plan *plan; /* per-unit --sim; may be NULL */
 	unsigned max_units;        /* end the shift after this many (0: no limit) */
 	int in_fd, out_fd;         /* the terminal */
+	/* The exit code of a run, for the result screen when there is no
+	 * report (the front end's policy, rig/cli/exit.c). */
+	int (*exit_code)(const struct run_result *res);
 };
 
 /* Run a shift until the operator ends it (Ctrl-D or Ctrl-C at the serial

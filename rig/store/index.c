@@ -152,10 +152,12 @@ static enum rig_rc catch_up(struct store_db *db, const char *dir, bool own_txn,
 	if (!rc)
 		rc = store_db_exec(db, "SELECT report_file FROM runs ORDER BY report_file", 0, NULL,
 				   NULL, add_known, &known, err);
-	if (!rc)
+	/* An empty index has known.v NULL: qsort and bsearch must not see it
+	 * (undefined behaviour; UBSan stops rig run under SANITIZE=1). */
+	if (!rc && known.n)
 		qsort(known.v, known.n, sizeof *known.v, cmp_str);
 	for (size_t i = 0; !rc && i < files.n; i++) {
-		if (bsearch(&files.v[i], known.v, known.n, sizeof *known.v, cmp_str)) {
+		if (known.n && bsearch(&files.v[i], known.v, known.n, sizeof *known.v, cmp_str)) {
 			n->known++;
 			continue;
 		}

@@ -4,7 +4,10 @@
  * precision-to-tolerance, P/T = 6 sigma / (USL - LSL) (AIAG MSA, 4th ed.;
  * the 3rd edition used 5.15 sigma, 99 % instead of 99.73 %).
  *
- * grr_execute() owns the bench while it runs; the caller owns the result.
+ * grr_execute() runs on a bench the caller opened (rig/bench/bench.h) with
+ * a profile the caller loaded; it takes the lock and the devices and
+ * leaves the bench safe and released again. The caller owns the result
+ * and prints it.
  */
 #ifndef RIG_STUDY_GRR_H
 #define RIG_STUDY_GRR_H
@@ -12,6 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "bench/bench.h"
 #include "core/err.h"
 #include "run/profile.h"
 
@@ -20,13 +24,11 @@
 #define GRR_MARGINAL_PCT 30.0        /* above: it cannot */
 
 struct grr_options {
-	const char *fixture_path;
-	const char *profile_path;
 	unsigned repeats;                /* >= 2 */
 	unsigned wait_lock_s;
-	char *const *sims;
-	size_t nsims;
-	FILE *progress;
+	/* One line per point measured (may be NULL). */
+	void (*progress)(void *ctx, const char *text);
+	void *progress_ctx;
 };
 
 struct grr_point {
@@ -41,7 +43,6 @@ struct grr_point {
 };
 
 struct grr_result {
-	int exit_code;
 	struct grr_point pt[2 * PROFILE_MAX_POINTS];
 	size_t npt;
 	char pen_serial[64];
@@ -49,11 +50,13 @@ struct grr_result {
 	double bench_time_s;
 };
 
-int grr_execute(const struct grr_options *o, struct grr_result *res);
+/* RIG_OK with every point's figures in *res; otherwise why it stopped,
+ * with the message in err (RIG_E_USAGE for fewer than 2 repeats,
+ * RIG_E_ABORTED for the wrong pen, e-stop or lid, device errors). */
+enum rig_rc grr_execute(struct bench *b, const struct profile *prof, const struct grr_options *o,
+			struct grr_result *res, struct rig_err *err);
 
 /* "good", "marginal" or "unacceptable" for a P/T in percent. */
 const char *grr_rating(double pt_pct);
-
-void grr_print(const struct grr_result *res, unsigned repeats, FILE *out);
 
 #endif

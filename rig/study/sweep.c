@@ -93,38 +93,37 @@ static void say(const struct sweep_options *o, const char *fmt, ...)
 {
 	if (!o->progress)
 		return;
+	char text[512];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("rig sweep: ", o->progress);
-	vfprintf(o->progress, fmt, ap);
-	fputc('\n', o->progress);
+	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	fflush(o->progress);
+	o->progress(o->progress_ctx, text);
 }
 
-int sweep_execute(const struct sweep_options *o, struct sweep_result *res)
+enum rig_rc sweep_execute(struct bench *b, const struct sweep_options *o,
+			  struct sweep_result *res)
 {
-	struct study_bench b;
 	struct rig_err err = { 0 };
 	FILE *csv = NULL;
 	enum rig_rc rc;
 	char stem[PATH_MAX + 64] = "", trace_dir[PATH_MAX + 80] = "";
 	memset(res, 0, sizeof *res);
 	const char *dir = o->out_dir ? o->out_dir : "reports";
-	if (!o->ndepths || !o->nfreqs || !o->repeats)
-		return res->exit_code = (fprintf(stderr, "rig sweep: nothing to measure\n"),
-					 RIG_EXIT_USAGE);
+	if (!o->ndepths || !o->nfreqs || !o->repeats) {
+		rc = rig_fail(&err, RIG_E_USAGE, "nothing to measure");
+		goto fail_early;
+	}
 	if ((rc = rig_mkdir_p(dir, &err)))
 		goto fail_early;
-	rc = study_bench_open(&b, o->fixture_path, o->sims, o->nsims, o->wait_lock_s, &err);
-	if (rc)
+	if ((rc = bench_take_lock(b, o->wait_lock_s, &err)) || (rc = bench_identify(b, &err)))
 		goto out;
-	snprintf(res->pen_serial, sizeof res->pen_serial, "%s", b.id.serial);
-	say(o, "%s %s, serial %s, firmware %s", b.id.maker, b.id.model, b.id.serial,
-	    b.id.firmware);
+	snprintf(res->pen_serial, sizeof res->pen_serial, "%s", b->id.serial);
+	say(o, "%s %s, serial %s, firmware %s", b->id.maker, b->id.model, b->id.serial,
+	    b->id.firmware);
 
 	char serial[48], stamp[32];
-	text_file_serial(serial, sizeof serial, b.id.serial);
+	text_file_serial(serial, sizeof serial, b->id.serial);
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -163,7 +162,7 @@ int sweep_execute(const struct sweep_options *o, struct sweep_result *res)
 	csv_out_header(&w, sweep_columns, SWEEP_NCOLUMNS);
 	fflush(csv);
 
-	uint64_t t0 = clock_now_ns(b.s.hal.clock);
+	uint64_t t0 = clock_now_ns(b->hal.clock);
 	size_t total = o->repeats * o->ndepths * o->nfreqs, k = 0;
 	for (unsigned rep = 1; rep <= o->repeats && !rc; rep++) {
 		for (size_t i = 0; i < o->ndepths && !rc; i++) {
@@ -187,13 +186,17 @@ int sweep_execute(const struct sweep_options *o, struct sweep_result *res)
 					fprintf(trace, "%s\n", CAPTURE_CSV_HEADER);
 				}
 				struct measure_stats st;
-				rc = point_measure(&b.pb, "sweep", "grid", d_um, f_hz, o->settle_ms,
-						   &o->window, trace, o->observer, &st, &err);
+				struct point_request rq = {
+					.phase = "sweep", .step = "grid", .depth_um = d_um,
+					.freq_hz = f_hz, .settle_ms = o->settle_ms,
+					.window = &o->window, .trace = trace, .obs = o->observer,
+				};
+				rc = point_measure(b, &rq, &st, &err);
 				if (trace && fclose(trace) && !rc)
 					rc = rig_fail_errno(&err, RIG_E_IO, errno, "writing %s", tpath);
 				double force = NAN;
 				if (!rc)
-					rc = loadcell_read_force_n(b.d.loadcell, &force, &err);
+					rc = loadcell_read_force_n(b->d.loadcell, &force, &err);
 				if (rc)
 					break;
 				double frac = st.samples
@@ -213,10 +216,10 @@ int sweep_execute(const struct sweep_options *o, struct sweep_result *res)
 				csv_out_num(&w, st.has_freq ? st.freq_U_hz : NAN);
 				csv_out_num(&w, frac);
 				csv_out_text(&w, st.status == MEASURE_OK ? "OK" : st.message);
-				csv_out_num(&w, study_bench_time_s(&b, t0));
-				csv_out_text(&w, b.s.fx.bench.station);
-				csv_out_text(&w, b.id.model);
-				csv_out_text(&w, b.id.serial);
+				csv_out_num(&w, bench_seconds_since(b, t0));
+				csv_out_text(&w, b->fx.bench.station);
+				csv_out_text(&w, b->id.model);
+				csv_out_text(&w, b->id.serial);
 				csv_out_text(&w, trel);
 				if (!csv_out_end(&w) || fflush(csv) || ferror(csv)) {
 					rc = rig_fail_errno(&err, RIG_E_IO, errno, "writing %s",
@@ -227,21 +230,16 @@ int sweep_execute(const struct sweep_options *o, struct sweep_result *res)
 			}
 		}
 	}
-	res->bench_time_s = study_bench_time_s(&b, t0);
+	res->bench_time_s = bench_seconds_since(b, t0);
 out:
 	/* An e-stop or lid at the end still counts. */
-	if (!rc && b.d.io && point_check_safety(&b.pb, &err) == RIG_E_ABORTED)
+	if (!rc && b->d.io && bench_check_safety(b, &err) == RIG_E_ABORTED)
 		rc = RIG_E_ABORTED;
 	if (csv && fclose(csv) && !rc)
 		rc = rig_fail_errno(&err, RIG_E_IO, errno, "writing %s", res->csv_path);
-	study_bench_close(&b, rc != RIG_OK);
+	study_release(b, rc != RIG_OK);
 fail_early:
-	if (rc) {
+	if (rc)
 		snprintf(res->message, sizeof res->message, "%s", err.msg);
-		fprintf(stderr, "rig sweep: %s\n", err.msg);
-		res->exit_code = rig_exit_code(rc);
-		if (res->exit_code == RIG_EXIT_PASS)
-			res->exit_code = RIG_EXIT_ABORT;
-	}
-	return res->exit_code;
+	return rc;
 }

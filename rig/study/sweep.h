@@ -3,8 +3,10 @@
  * No pass/fail and nothing written to the pen: this is for characterising
  * prototypes (docs/characterization.md).
  *
- * sweep_execute() owns the bench while it runs and leaves it safe; the
- * caller owns the options (and the observer) and the result.
+ * sweep_execute() runs on a bench the caller opened (rig/bench/bench.h):
+ * it takes the lock and the devices and leaves the bench safe and released
+ * again; the caller owns the options (and the observer) and the result,
+ * and prints what it wants of them.
  */
 #ifndef RIG_STUDY_SWEEP_H
 #define RIG_STUDY_SWEEP_H
@@ -14,6 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "bench/bench.h"
 #include "core/err.h"
 #include "run/point.h"
 #include "run/profile.h"
@@ -25,7 +28,6 @@
 extern const char *const sweep_columns[SWEEP_NCOLUMNS];
 
 struct sweep_options {
-	const char *fixture_path;     /* NULL: session_default_fixture() */
 	const double *depths_um;
 	size_t ndepths;
 	const double *freqs_hz;
@@ -36,14 +38,13 @@ struct sweep_options {
 	const char *out_dir;          /* NULL: reports */
 	bool save_trace;
 	unsigned wait_lock_s;
-	char *const *sims;
-	size_t nsims;
-	FILE *progress;               /* NULL: quiet */
+	/* One line per point and the pen's identity (may be NULL). */
+	void (*progress)(void *ctx, const char *text);
+	void *progress_ctx;
 	const struct point_observer *observer; /* may be NULL */
 };
 
 struct sweep_result {
-	int exit_code;                /* 0 done, 2 aborted, 64.. as rig run */
 	char csv_path[PATH_MAX];      /* "" if none was written */
 	size_t rows;
 	double bench_time_s;
@@ -51,7 +52,11 @@ struct sweep_result {
 	char message[RIG_ERR_MSG_MAX];/* why it stopped, "" when complete */
 };
 
-int sweep_execute(const struct sweep_options *o, struct sweep_result *res);
+/* RIG_OK when the whole grid was measured; otherwise why it stopped
+ * (RIG_E_ABORTED for e-stop or lid, device errors, RIG_E_IO for the CSV,
+ * RIG_E_BUSY for the lock), also in res->message. */
+enum rig_rc sweep_execute(struct bench *b, const struct sweep_options *o,
+			  struct sweep_result *res);
 
 /* Parse "250,500,1000" or "250:2500:250" (start:stop:step, stop included
  * when the steps land on it) or a mix "100,250:1000:250". Values must be

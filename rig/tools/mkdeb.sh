@@ -2,7 +2,7 @@
 # mkdeb.sh - build the Debian package of one build with dpkg-deb, and
 # check it with lintian (errors fail the build, warnings are shown).
 #
-# Usage: mkdeb.sh BUILD_DIR DEB_ARCH GIT_VERSION [CROSS_PREFIX]
+# Usage: mkdeb.sh BUILD_DIR DEB_ARCH VERSION [CROSS_PREFIX]
 # Installs with `make install` into a staging tree (PREFIX=/usr,
 # SYSCONFDIR=/etc, units in /lib/systemd/system as Debian 12 has them),
 # strips the binary, adds the Debian metadata from rig/dist/debian/ and writes
@@ -12,12 +12,9 @@ set -eu
 build="$1"; arch="$2"; gitv="$3"; cross="${4:-}"
 [ -n "$arch" ] || { echo "mkdeb.sh: no Debian architecture" >&2; exit 64; }
 
-# Debian versions start with a digit: 0.1.0+g<commit> from `git describe`.
-if echo "$gitv" | grep -Eq '^v?[0-9]+\.[0-9]+'; then
-  version=$(echo "$gitv" | sed 's/^v//; s/-/+/; s/-/./g')
-else
-  version="0.1.0+g$(echo "$gitv" | sed 's/-/./g')"
-fi
+# The Makefile's VERSION (rig/tools/version.sh) is already a Debian
+# version, the same string `rig --version` prints and reports carry.
+version="$gitv"
 
 stage="$build/deb/rig_${version}_$arch"
 rm -rf "$build/deb"

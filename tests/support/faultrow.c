@@ -13,6 +13,7 @@
 #include "run/run.h"
 #include "sim/bench.h"
 #include "sim/pen.h"
+#include "support/runbench.h"
 #include "support/testutil.h"
 
 #define TRUE_SERIAL "MN3-000123"
@@ -41,6 +42,7 @@ struct ctx {
 	struct table final[2];
 	double depth_truth_err, freq_truth_err;
 	struct sim_bench *b;
+	struct run_bench *t;       /* the run, for the bench it has open */
 	const char *report_path;
 	char valid_why[200];
 	bool valid;
@@ -56,9 +58,10 @@ const char *fault_tables_name(enum fault_tables t)
 	return "?";
 }
 
-static void on_phase(void *vctx, const char *phase, struct sim_bench *b)
+static void on_phase(void *vctx, const char *phase)
 {
 	struct ctx *c = vctx;
+	struct sim_bench *b = c->t->bench ? c->t->bench->sim : NULL;
 	if (!b)
 		return;
 	if (strcmp(phase, "identify") == 0) {
@@ -193,9 +196,10 @@ static void check_valid(struct ctx *c, struct sim_bench *b)
 	free_csv(&rows);
 }
 
-static void on_end(void *vctx, struct sim_bench *b)
+static void on_end(void *vctx, struct bench *bench)
 {
 	struct ctx *c = vctx;
+	struct sim_bench *b = bench->sim;
 	if (!b)
 		return;
 	c->out->saw_end = true;
@@ -306,21 +310,21 @@ void fault_row_run(const struct fault_spec *spec, const char *fixture_src,
 	char *sims[] = { kv, seedkv };
 	struct ctx c = { .spec = spec, .out = out };
 	snprintf(c.key, sizeof c.key, "fault.%s", spec->fault);
-	struct run_options o = {
-		.fixture_path = fixture,
-		.profile_path = profile,
-		.operator_name = "fault-matrix",
-		.out_dir = outdir,
+	struct run_observer obs = { .phase = on_phase, .ctx = &c };
+	struct run_bench o = {
+		.fixture = fixture,
+		.profile = profile,
+		.o = { .operator_name = "fault-matrix", .out_dir = outdir, .observer = &obs },
 		.sims = sims,
 		.nsims = 2,
-		.on_phase = on_phase,
-		.on_end = on_end,
-		.phase_ctx = &c,
+		.after = on_end,
+		.ctx = &c,
 	};
+	c.t = &o;
 	struct run_result res;
-	/* The run fills res.report_path before it calls on_end. */
+	/* The run fills res.report_path before on_end looks at it. */
 	c.report_path = res.report_path;
-	int code = run_execute(&o, &res);
+	int code = run_bench(&o, &res);
 	out->exit_code = code;
 	out->reported = res.reported;
 	out->bench_s = res.bench_time_s;

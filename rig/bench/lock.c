@@ -1,5 +1,5 @@
 /* lock.c - flock(2) on the bench's lock file, with the holder's pid inside. */
-#include "run/lock.h"
+#include "bench/lock.h"
 
 #include <errno.h>
 #include <fcntl.h>

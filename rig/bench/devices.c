@@ -1,7 +1,9 @@
-/* devices.c - open and close a whole bench. */
-#include "run/devices.h"
+/* devices.c - open and close every device of a bench. */
+#include "bench/devices.h"
 
 #include <string.h>
+
+#include "bench/bench.h"
 
 #define PEN_BOOT_WAIT_MS 3000
 
@@ -16,31 +18,34 @@ static enum rig_rc pen_wait_check(void *ctx, struct rig_err *err)
 	return rc;
 }
 
-static enum rig_rc open_pen(struct bench_devices *d, struct rig_err *err)
+static enum rig_rc open_pen(struct bench *b, struct rig_err *err)
 {
-	struct fixture *f = &d->session->fx;
+	struct bench_devices *d = &b->d;
+	const struct fixture *f = &b->fx;
 	struct serial_settings ss = serial_8n1(f->pen.baud);
 	enum rig_rc rc = bench_io_check_safe(d->io, err);
 	if (rc)
 		return rig_err_prefix(err, "pen: not switched on: ");
-	if ((rc = serial_open(&d->pen_port, f->pen.port, &ss, &d->session->hal, err)))
+	if ((rc = serial_open(&d->pen_port, f->pen.port, &ss, &b->hal, err)))
 		return rig_err_prefix(err, "pen: ");
 	struct pen_settings ps = pen_settings_default();
 	ps.timeout_ms = f->pen.timeout_ms;
 	ps.check = pen_wait_check;
 	ps.check_ctx = d->io;
-	if ((rc = pen_open(&d->pen, d->pen_port, d->session->hal.clock, &ps, err)))
+	if ((rc = pen_open(&d->pen, d->pen_port, b->hal.clock, &ps, err)))
 		return rig_err_prefix(err, "pen %s: ", f->pen.port);
+	b->safe = false;
 	if ((rc = bench_io_pen_power(d->io, true, err)))
 		return rig_err_prefix(err, "pen power relay: ");
 	return pen_wait_ready(d->pen, PEN_BOOT_WAIT_MS, err);
 }
 
-static enum rig_rc open_laser(struct bench_devices *d, struct rig_err *err)
+static enum rig_rc open_laser(struct bench *b, struct rig_err *err)
 {
-	struct fixture *f = &d->session->fx;
+	struct bench_devices *d = &b->d;
+	const struct fixture *f = &b->fx;
 	struct serial_settings ss = serial_8n1(f->laser.baud);
-	enum rig_rc rc = serial_open(&d->laser_port, f->laser.port, &ss, &d->session->hal, err);
+	enum rig_rc rc = serial_open(&d->laser_port, f->laser.port, &ss, &b->hal, err);
 	if (rc)
 		return rig_err_prefix(err, "laser: ");
 	struct laser_settings ls = {
@@ -48,39 +53,39 @@ static enum rig_rc open_laser(struct bench_devices *d, struct rig_err *err)
 		.rate_hz = f->laser.rate_hz,
 		.baud = f->laser.baud,
 	};
-	rc = laser_open(&d->laser, d->laser_port, &ls, err);
-	return rc;
+	return laser_open(&d->laser, d->laser_port, &ls, err);
 }
 
-enum rig_rc devices_open(struct bench_devices *d, struct rig_session *s,
-			 unsigned want, struct rig_err *err)
+enum rig_rc bench_devices_open(struct bench *b, unsigned want, struct rig_err *err)
 {
+	struct bench_devices *d = &b->d;
 	memset(d, 0, sizeof *d);
-	d->session = s;
 	if (want & DEV_PEN)
 		want |= DEV_IO;
 	enum rig_rc rc = RIG_OK;
-	if ((want & DEV_IO) && (rc = bench_io_open(&d->io, &s->fx.io, &s->hal, err)))
+	if ((want & DEV_IO) && (rc = bench_io_open(&d->io, &b->fx.io, &b->hal, err)))
 		goto fail;
-	if ((want & DEV_LASER) && (rc = open_laser(d, err)))
+	if ((want & DEV_LASER) && (rc = open_laser(b, err)))
 		goto fail;
 	if ((want & DEV_LOADCELL) &&
-	    (rc = loadcell_open(&d->loadcell, &s->fx.loadcell, &s->hal, err))) {
+	    (rc = loadcell_open(&d->loadcell, &b->fx.loadcell, &b->hal, err))) {
 		rig_err_prefix(err, "load cell: ");
 		goto fail;
 	}
-	if ((want & DEV_PEN) && (rc = open_pen(d, err)))
+	if ((want & DEV_PEN) && (rc = open_pen(b, err)))
 		goto fail;
 	return RIG_OK;
 fail:
-	devices_close(d);
+	bench_devices_close(b);
 	return rc;
 }
 
-void devices_close(struct bench_devices *d)
+void bench_devices_close(struct bench *b)
 {
+	struct bench_devices *d = &b->d;
 	if (d->pen && d->io && bench_io_pen_powered(d->io))
 		pen_set_motor(d->pen, false, NULL);
+	b->motor_on = false;
 	pen_close(d->pen);
 	serial_close(d->pen_port);
 	laser_close(d->laser);

@@ -9,8 +9,8 @@
  * untouched. The caller owns struct bench_lock; bench_lock_release()
  * closes it.
  */
-#ifndef RIG_RUN_LOCK_H
-#define RIG_RUN_LOCK_H
+#ifndef RIG_BENCH_LOCK_H
+#define RIG_BENCH_LOCK_H
 
 #include <limits.h>
 

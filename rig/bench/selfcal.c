@@ -1,0 +1,118 @@
+/* selfcal.c - laser zero, load cell tare and span, written to the fixture. */
+#include "bench/selfcal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/ini_edit.h"
+
+#define ZERO_READ_TIMEOUT_MS 200
+
+/* Measure the flat reference; the laser is open and quiet. */
+static enum rig_rc measure_flat(struct laser *l, size_t n, struct laser_mean *m,
+				struct rig_err *err)
+{
+	enum rig_rc rc = laser_start(l, err);
+	if (rc)
+		return rc;
+	size_t max_bad = n * ZERO_MAX_BAD_PER_MILLE / 1000;
+	rc = laser_mean(l, n, max_bad, ZERO_READ_TIMEOUT_MS, m, err);
+	enum rig_rc rc_stop = laser_stop(l, rc ? NULL : err);
+	if (rc)
+		return rc;
+	if (rc_stop)
+		return rc_stop;
+	if (m->sd_um > ZERO_MAX_SD_UM)
+		return rig_fail(err, RIG_E_DEVICE,
+				"the flat reference reads %.6f mm with a spread of %.2f um "
+				"(at most %.1f um allowed, range %.6f..%.6f mm): is it seated, "
+				"still and clean?", m->mean_mm, m->sd_um, ZERO_MAX_SD_UM, m->min_mm,
+				m->max_mm);
+	return RIG_OK;
+}
+
+enum rig_rc selfcal_zero(struct bench *b, size_t samples, struct zero_result *out,
+			 struct rig_err *err)
+{
+	memset(out, 0, sizeof *out);
+	enum rig_rc rc;
+	if ((rc = bench_devices_open(b, DEV_LASER, err)) ||
+	    (rc = bench_operator(b, OPERATOR_PLACE_FLAT, 0, err)) ||
+	    (rc = measure_flat(b->d.laser, samples, &out->m, err)) ||
+	    (rc = bench_operator(b, OPERATOR_RESTORE_PEN, 0, err)))
+		goto out;
+	snprintf(out->value, sizeof out->value, "%.6f", out->m.mean_mm);
+	ini_today(out->date);
+	const struct ini_edit edits[] = {
+		{ "laser", "zero_mm", out->value },
+		{ "laser", "zero_date", out->date },
+	};
+	rc = fixture_commit(b->fx.path, edits, sizeof edits / sizeof edits[0], "rig zero", err);
+out:
+	bench_devices_close(b);
+	return rc;
+}
+
+enum rig_rc selfcal_tare(struct bench *b, struct tare_result *out, struct rig_err *err)
+{
+	memset(out, 0, sizeof *out);
+	enum rig_rc rc;
+	if ((rc = bench_devices_open(b, DEV_LOADCELL, err)) ||
+	    (rc = bench_operator(b, OPERATOR_REMOVE_LOAD, 0, err)) ||
+	    (rc = loadcell_read_counts_median(b->d.loadcell, 0, &out->zero_counts, err)) ||
+	    (rc = bench_operator(b, OPERATOR_RESTORE_PEN, 0, err)))
+		goto out;
+	snprintf(out->value, sizeof out->value, "%.1f", out->zero_counts);
+	ini_today(out->date);
+	const struct ini_edit edits[] = {
+		{ "loadcell", "offset_counts", out->value },
+		{ "loadcell", "tare_date", out->date },
+	};
+	rc = fixture_commit(b->fx.path, edits, sizeof edits / sizeof edits[0], "rig tare", err);
+out:
+	bench_devices_close(b);
+	return rc;
+}
+
+enum rig_rc selfcal_loadcell(struct bench *b, double mass_g, struct loadcell_cal_result *out,
+			     struct rig_err *err)
+{
+	memset(out, 0, sizeof *out);
+	const struct fixture_loadcell *cfg = &b->fx.loadcell;
+	unsigned n = cfg->median_of > LOADCELL_CAL_MEDIAN_MIN ? cfg->median_of
+							       : LOADCELL_CAL_MEDIAN_MIN;
+	enum rig_rc rc;
+	if ((rc = bench_devices_open(b, DEV_LOADCELL, err)))
+		goto out;
+	struct loadcell *lc = b->d.loadcell;
+	if ((rc = bench_operator(b, OPERATOR_REMOVE_LOAD, 0, err)) ||
+	    (rc = loadcell_read_counts_median(lc, n, &out->zero1, err)) ||
+	    (rc = bench_operator(b, OPERATOR_PLACE_MASS, mass_g, err)) ||
+	    (rc = loadcell_read_counts_median(lc, n, &out->with_mass, err)) ||
+	    (rc = bench_operator(b, OPERATOR_REMOVE_LOAD, 0, err)) ||
+	    (rc = loadcell_read_counts_median(lc, n, &out->zero2, err)))
+		goto out;
+	out->zero = (out->zero1 + out->zero2) / 2;
+	if ((rc = loadcell_scale_from_span(out->zero, out->with_mass, mass_g,
+					   LOADCELL_CAL_MIN_SPAN_COUNTS, &out->scale, err)) ||
+	    (rc = bench_operator(b, OPERATOR_RESTORE_PEN, 0, err)))
+		goto out;
+	snprintf(out->scale_s, sizeof out->scale_s, "%.3f", out->scale);
+	snprintf(out->offset_s, sizeof out->offset_s, "%.1f", out->zero);
+	ini_today(out->date);
+	const struct ini_edit edits[] = {
+		{ "loadcell", "scale_counts_per_n", out->scale_s },
+		{ "loadcell", "offset_counts", out->offset_s },
+		{ "loadcell", "cal_date", out->date },
+	};
+	if ((rc = fixture_commit(b->fx.path, edits, sizeof edits / sizeof edits[0],
+				  "rig loadcell-cal", err)))
+		goto out;
+	out->rtz = out->zero2 - out->zero1;
+	out->span = out->with_mass - out->zero;
+	out->rtz_warning = fabs(out->rtz) > LOADCELL_CAL_RTZ_WARN * fabs(out->span);
+out:
+	bench_devices_close(b);
+	return rc;
+}

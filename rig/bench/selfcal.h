@@ -1,0 +1,76 @@
+/* selfcal.h - the bench's own calibrations, each measured with the
+ * operator's help and written into the fixture: the laser's zero plane
+ * (rig zero), the load cell's zero (rig tare) and its span with a reference
+ * mass (rig loadcell-cal). The procedures and their acceptance limits live
+ * here; the commands only parse and print.
+ *
+ * Each runs on an open bench (rig/bench/bench.h), opens the one device it
+ * needs and closes it again; on success the fixture file has the new
+ * values and today's date, while b->fx still holds the old ones. The
+ * caller owns the result structs.
+ */
+#ifndef RIG_BENCH_SELFCAL_H
+#define RIG_BENCH_SELFCAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bench/bench.h"
+#include "core/fixture.h"
+
+/* ---- Laser zero ---------------------------------------------------------- */
+
+#define ZERO_DEFAULT_SAMPLES 4000
+/* A flat, matt reference reads within a few counts; more spread means a
+ * bad surface, a tilted or moving reference, or a dirty window. */
+#define ZERO_MAX_SD_UM 5.0
+/* Error codes or lost values allowed among the samples (1 %). */
+#define ZERO_MAX_BAD_PER_MILLE 10
+
+struct zero_result {
+	struct laser_mean m;
+	char value[32];              /* laser.zero_mm as written */
+	char date[FIXTURE_DATE];
+};
+
+/* Flat reference at the contact plane (operator), average `samples` valid
+ * readings, pen back (operator), write laser.zero_mm and zero_date.
+ * RIG_E_DEVICE when the spread or the bad readings exceed the limits. */
+enum rig_rc selfcal_zero(struct bench *b, size_t samples, struct zero_result *out,
+			 struct rig_err *err);
+
+/* ---- Load cell tare ------------------------------------------------------ */
+
+struct tare_result {
+	double zero_counts;
+	char value[32];              /* offset_counts as written */
+	char date[FIXTURE_DATE];
+};
+
+/* Nothing on the cell (operator), its median, pen back (operator), write
+ * offset_counts and tare_date. */
+enum rig_rc selfcal_tare(struct bench *b, struct tare_result *out, struct rig_err *err);
+
+/* ---- Load cell span ------------------------------------------------------ */
+
+#define LOADCELL_CAL_MEDIAN_MIN 9          /* reads per median for a calibration */
+#define LOADCELL_CAL_MIN_SPAN_COUNTS 100.0 /* less: the mass is not on the cell */
+#define LOADCELL_CAL_RTZ_WARN 0.0025       /* of the span: half the 0.5 % target */
+
+struct loadcell_cal_result {
+	double zero1, with_mass, zero2;  /* medians, counts */
+	double zero, scale;              /* written: offset_counts, scale_counts_per_n */
+	double rtz, span;                /* return to zero, span (counts) */
+	bool rtz_warning;                /* zero moved more than LOADCELL_CAL_RTZ_WARN */
+	char scale_s[32], offset_s[32];  /* as written */
+	char date[FIXTURE_DATE];
+};
+
+/* Zero, the reference mass of mass_g grams, zero again (operator steps in
+ * between), scale from the span over the mean zero, pen back; write
+ * scale_counts_per_n, offset_counts and cal_date. RIG_E_DATA when the span
+ * is too small (the mass is not on the cell). */
+enum rig_rc selfcal_loadcell(struct bench *b, double mass_g, struct loadcell_cal_result *out,
+			     struct rig_err *err);
+
+#endif

@@ -1,0 +1,33 @@
+/* progress.c - a run as the terminal shows it: progress lines and messages
+ * on stderr, escaped (they quote what pens, scanners and files said). On a
+ * terminal the progress line is rewritten in place. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "run/text.h"
+
+static void show_progress(void *ctx, const char *phase, unsigned step, unsigned nsteps,
+			  const char *text)
+{
+	(void)ctx;
+	char shown[4 * 512];
+	text_escape(shown, sizeof shown, text);
+	if (isatty(fileno(stderr)))
+		fprintf(stderr, "\r\033[K[%u/%u] %s: %s", step, nsteps, phase, shown);
+	else
+		fprintf(stderr, "rig run: %s: %s\n", phase, shown);
+	fflush(stderr);
+}
+
+static void show_message(void *ctx, const char *text)
+{
+	(void)ctx;
+	cli_error("run", "%s", text);
+}
+
+struct run_observer cli_run_observer(void)
+{
+	return (struct run_observer){ .progress = show_progress, .message = show_message };
+}

@@ -1,0 +1,77 @@
+/* run_impl.h - what the phases of a run share (run.c, preload.c,
+ * calibrate.c, verify.c); not for use outside rig/run/.
+ */
+#ifndef RIG_RUN_RUN_IMPL_H
+#define RIG_RUN_RUN_IMPL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bench/bench.h"
+#include "run/decision.h"
+#include "run/profile.h"
+#include "run/report.h"
+#include "run/run.h"
+
+#define RUN_MAX_PHASES 8
+
+struct run_phase_time {
+	const char *name;
+	double seconds;
+};
+
+struct run {
+	struct bench *b;
+	const struct profile *prof;
+	const struct run_options *o;
+	struct run_result *res;
+	struct report_meta meta;
+	struct report *rep;
+	bool calibrate;
+
+	const char *phase;
+	uint64_t phase_t0;
+	struct run_phase_time times[RUN_MAX_PHASES];
+	unsigned ntimes, times_written;
+	unsigned step, nsteps;
+
+	/* How the run is going: a FAIL is a judgement; an abort stops it. */
+	bool failed;
+	char fail_reason[256];
+	bool aborted;
+	enum rig_rc abort_rc;
+	char abort_reason[RIG_ERR_MSG_MAX];
+
+	char trace_dir[PATH_MAX];
+	unsigned ntraces;
+};
+
+/* Format into a fixed buffer; a long message is cut, never overflows. */
+void run_set_text(char *dst, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A progress line for the observer: "[step/nsteps] phase: text". */
+void run_progress(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A judgement failed: the first reason is the run's, all are kept. */
+void run_fail(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record the first reason the run cannot go on; returns rc. */
+enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg);
+
+/* Journal a row; a failure aborts the run. */
+enum rig_rc run_add_row(struct run *r, const struct report_row *row);
+/* Journal a judged row in this phase; a FAIL fails the run. */
+enum rig_rc run_add_judged(struct run *r, const char *step, const char *quantity,
+			   const char *unit, double commanded, double measured, double std,
+			   long n, double u, const struct decision *d);
+/* Measure one point in this phase (and keep its trace when asked). */
+enum rig_rc run_measure_point(struct run *r, const char *step, double depth_um, double freq_hz,
+			      unsigned settle_ms, const struct profile_window *w,
+			      struct measure_stats *st, struct rig_err *err);
+
+/* The phases. An error aborts the run; a judgement that fails calls
+ * run_fail() and returns RIG_OK. */
+enum rig_rc run_preload(struct run *r, struct rig_err *err);
+enum rig_rc run_calibrate(struct run *r, struct rig_err *err);
+enum rig_rc run_verify(struct run *r, struct rig_err *err);
+
+#endif
