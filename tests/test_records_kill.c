@@ -91,7 +91,11 @@ START_TEST(test_sigkill_during_appends_loses_no_acknowledged_entry)
 	srand((unsigned)time(NULL));
 	for (unsigned i = 0; i < kills; i++) {
 		pid_t a = spawn_writer(dir, p[1]), b = spawn_writer(dir, p[1]);
-		struct timespec t = { 0, (long)(rand() % 20000) * 1000L }; /* 0-20 ms */
+		/* 0-20 ms; on a loaded machine a writer may not even have
+		 * started by then: once half the kills found nothing
+		 * acknowledged, up to 200 ms. */
+		long span_us = i >= kills / 2 && acks_len == 0 ? 200000 : 20000;
+		struct timespec t = { 0, (long)(rand() % span_us) * 1000L };
 		nanosleep(&t, NULL);
 		kill(a, SIGKILL);
 		if (i % 2)
