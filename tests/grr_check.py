@@ -11,6 +11,8 @@ the variance components from solving the expected-mean-square equations.
 Input: CSV with a header containing part,operator,repeat,value (extra
 columns ignored), optionally one line "#tolerance=T" anywhere.
 Output: key=value lines with every figure rig grr prints.
+With --rig-csv FILE: recompute every study in the output of
+`rig grr --csv` and compare with the figures rig printed.
 """
 import csv
 import math
@@ -42,18 +44,9 @@ def f_upper(f, d1, d2, steps=20000):
     return min(1.0, max(0.0, s * h / 3.0))
 
 
-def main(path):
-    tol = float("nan")
-    rows = []
-    with open(path, newline="") as fh:
-        lines = []
-        for line in fh:
-            if line.startswith("#tolerance="):
-                tol = float(line.split("=", 1)[1])
-            elif not line.startswith("#"):
-                lines.append(line)
-    for r in csv.DictReader(lines):
-        rows.append((r["part"], r["operator"], int(r["repeat"]), float(r["value"])))
+def anova(rows, tol):
+    """rows: (part, operator, repeat, value). The figures of one study."""
+    out = {}
     parts = sorted({r[0] for r in rows}, key=str)
     ops = sorted({r[1] for r in rows}, key=str)
     cell = {}
@@ -76,8 +69,8 @@ def main(path):
     df_p, df_o, df_po, df_e = n - 1, k - 1, (n - 1) * (k - 1), n * k * (r - 1)
     ms_p = ss_p / df_p
     ms_e = ss_e / df_e
-    out = {"parts": n, "operators": k, "repeats": r, "grand_mean": mu,
-           "ss_part": ss_p, "ss_oper": ss_o, "ss_inter": ss_po, "ss_repeat": ss_e, "ss_total": ss_t}
+    out.update(parts=n, operators=k, repeats=r, grand_mean=mu, ss_part=ss_p, ss_oper=ss_o,
+               ss_inter=ss_po, ss_repeat=ss_e, ss_total=ss_t)
     if k > 1:
         ms_o = ss_o / df_o
         ms_po = ss_po / df_po
@@ -87,7 +80,6 @@ def main(path):
         out.update(f_inter=f_po, p_inter=p_po, pooled=int(pooled))
         if pooled:
             ms_err = (ss_po + ss_e) / (df_po + df_e)
-            # E[MS_O] = s2e + n r s2o, E[MS_P] = s2e + k r s2p
             s2e, s2po = ms_err, 0.0
             s2o = max(0.0, (ms_o - ms_err) / (n * r))
             s2p = max(0.0, (ms_p - ms_err) / (k * r))
@@ -104,13 +96,62 @@ def main(path):
     pv = math.sqrt(s2p)
     tv = math.hypot(grr, pv)
     out.update(var_repeat=s2e, var_oper=s2o, var_inter=s2po, var_part=s2p,
-               ev=math.sqrt(s2e), av=math.sqrt(s2o), grr=grr, pv=pv, tv=tv,
-               pct_grr_tv=100 * grr / tv if tv > 0 else float("nan"),
+               ev=math.sqrt(s2e), av=math.sqrt(s2o), interaction=math.sqrt(s2po), grr=grr, pv=pv,
+               tv=tv, pct_grr_tv=100 * grr / tv if tv > 0 else float("nan"),
                pct_grr_tol=600 * grr / tol if tol > 0 else float("nan"),
                ndc=1.41 * pv / grr if grr > 0 else float("inf"))
-    for key, val in out.items():
+    return out
+
+
+def compare_rig_csv(path):
+    """Recompute every study of `rig grr --csv` from its measurement rows
+    and compare with the figures rig printed: exit 1 on a difference above
+    1e-6 relative (1e-6 absolute for the p-value)."""
+    meas, study = {}, []
+    with open(path, newline="") as fh:
+        for row in csv.DictReader(fh):
+            key = (row["quantity"], row["commanded"])
+            if row["record"] == "measurement":
+                meas.setdefault(key, []).append(
+                    (row["part"], row["operator"], int(row["repeat"]), float(row["value"])))
+            else:
+                study.append((key, row))
+    bad = compared = 0
+    for key, row in study:
+        ref = anova(meas[key], float(row["tolerance"]))
+        for col in ("ev", "av", "interaction", "grr", "pv", "tv", "pct_grr_tol", "pct_grr_tv",
+                    "ndc", "pooled", "p_interaction"):
+            mine = row[col]
+            theirs = ref.get("p_inter" if col == "p_interaction" else col)
+            if theirs is None or mine == "":
+                continue
+            mine = float(mine)
+            d = abs(mine - theirs) if col == "p_interaction" else \
+                (0.0 if mine == theirs else abs(mine - theirs) / max(abs(mine), abs(theirs)))
+            compared += 1
+            if d > 1e-6:
+                bad += 1
+                print(f"{key[0]} {key[1]} {col}: rig {mine!r}, python {theirs!r}")
+    print(f"grr_check: {compared} figures of {len(study)} studies compared, {bad} differ")
+    return 1 if bad or not compared else 0
+
+
+def main(path):
+    tol = float("nan")
+    lines = []
+    with open(path, newline="") as fh:
+        for line in fh:
+            if line.startswith("#tolerance="):
+                tol = float(line.split("=", 1)[1])
+            elif not line.startswith("#"):
+                lines.append(line)
+    rows = [(r["part"], r["operator"], int(r["repeat"]), float(r["value"]))
+            for r in csv.DictReader(lines)]
+    for key, val in anova(rows, tol).items():
         print(f"{key}={val!r}" if isinstance(val, float) else f"{key}={val}")
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--rig-csv":
+        sys.exit(compare_rig_csv(sys.argv[2]))
     main(sys.argv[1])

@@ -69,9 +69,13 @@ print("%d SVG files well-formed" % len(files))
 PY
 ); then ok "$out"; else bad "XML: $out"; fi
 
-$RUNNER "$RIG" grr --fixture "$tmp/sim.ini" --repeats 3 >"$tmp/grr.out" 2>"$tmp/grr.err" || bad "rig grr: $(tail -3 "$tmp/grr.err")"
-# P/T must be 6 std / tolerance on every row.
-if awk '$1=="depth"||$1=="freq" { n++; pt=600*$6/$7; sub("%","",$8); if (pt-$8>0.01||$8-pt>0.01) bad++ }
+# exit 1 when a point's P/T is unacceptable (the default pen's rate is)
+$RUNNER "$RIG" grr --fixture "$tmp/sim.ini" --repeats 3 >"$tmp/grr.out" 2>"$tmp/grr.err"
+rc=$?; [ $rc -le 1 ] || bad "rig grr: exit $rc: $(tail -3 "$tmp/grr.err")"
+# P/T must be 6 std / tolerance on every row. The std is printed to 4
+# decimals and P/T to 2: recomputed from the printed std, P/T may differ by
+# 600 x 0.00005 / tolerance (0.0094 at 3.2 Hz) plus 0.005 of its rounding.
+if awk '$1=="depth"||$1=="freq" { n++; pt=600*$6/$7; sub("%","",$8); e=0.005+0.03/$7+1e-9; if (pt-$8>e||$8-pt>e) bad++ }
         END { exit !(n==10 && !bad) }' "$tmp/grr.out"; then
   ok "rig grr: 10 points, P/T = 6 std / tolerance"
 else

@@ -53,11 +53,11 @@ START_TEST(test_malformed_certificates_are_refused_with_file_and_line)
 	struct rig_err err = { 0 };
 	ck_assert_int_eq(load_variant("actual_um = 500, 1500, 2500", "actual_um = 500, 1500", &err),
 			 RIG_E_CONFIG);
-	ck_assert_msg(strstr(err.msg, "ref.ini:18: [depth] expected one actual value per commanded one (3), found 2"),
+	ck_assert_msg(strstr(err.msg, "ref.ini:19: [depth] expected one actual value per commanded one (3), found 2"),
 		      "%s", err.msg);
 	ck_assert_int_eq(load_variant("commanded_hz = 80, 160", "commanded_hz = 160, 80", &err),
 			 RIG_E_CONFIG);
-	ck_assert_msg(strstr(err.msg, "ref.ini:23: commanded_hz: expected points in increasing order"),
+	ck_assert_msg(strstr(err.msg, "ref.ini:24: commanded_hz: expected points in increasing order"),
 		      "%s", err.msg);
 	ck_assert_int_eq(load_variant("uncertainty_um = 2.0", "uncertainty_mm = 0.002", &err),
 			 RIG_E_CONFIG);

@@ -53,6 +53,10 @@ struct bench_options {
 	 * need one fail. The virtual bench does the steps itself. */
 	const struct operator_ops *operator;
 	void *operator_ctx;
+	/* Told what a person should know that is no error (a device that
+	 * runs degraded), in words; NULL: nobody is told. */
+	void (*notice)(void *ctx, const char *text);
+	void *notice_ctx;
 };
 
 /* Told the phase of the work on the bench ("identify", "preload" ...). */
@@ -75,6 +79,8 @@ struct bench {
 	/* Seams, installed by bench_open(). */
 	const struct operator_ops *op;
 	void *op_ctx;
+	void (*notice)(void *ctx, const char *text);
+	void *notice_ctx;
 	struct {
 		bench_phase_fn fn;
 		void *ctx;

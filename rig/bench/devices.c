@@ -72,6 +72,13 @@ enum rig_rc bench_devices_open(struct bench *b, unsigned want, struct rig_err *e
 		rig_err_prefix(err, "load cell: ");
 		goto fail;
 	}
+	if (d->loadcell) {
+		/* Real hardware on real time: harden its reads. */
+		struct loadcell_rt rt = {
+			.harden = !bench_time_is_free(b), .notice = b->notice, .ctx = b->notice_ctx,
+		};
+		loadcell_set_rt(d->loadcell, &rt);
+	}
 	if ((want & DEV_PEN) && (rc = open_pen(b, err)))
 		goto fail;
 	return RIG_OK;

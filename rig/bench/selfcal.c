@@ -4,10 +4,62 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/ini_edit.h"
 
 #define ZERO_READ_TIMEOUT_MS 200
+
+/* ---- Expiry --------------------------------------------------------------- */
+
+static int days_since(const char *date)
+{
+	struct tm tm = { 0 };
+	if (!date[0] || sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+		return -100000;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t then = timegm(&tm);
+	return (int)floor(difftime(time(NULL), then) / 86400.0);
+}
+
+/* A calibration expires with the calendar because a real sensor drifts.
+ * A device of the in-process virtual bench is known exactly and does not:
+ * its dates are not held against today, so the default bench never rots. */
+enum rig_rc bench_check_calibration(const struct bench *b, struct rig_err *err)
+{
+	const struct fixture *f = &b->fx;
+	struct {
+		const char *what, *section, *key, *date, *fix, *device;
+	} cal[] = {
+		{ "laser zero", "laser", "zero_date", f->laser.zero_date, "rig zero",
+		  f->laser.port },
+		{ "load cell span", "loadcell", "cal_date", f->loadcell.cal_date,
+		  "rig loadcell-cal", f->loadcell.chip },
+		{ "load cell tare", "loadcell", "tare_date", f->loadcell.tare_date, "rig tare",
+		  f->loadcell.chip },
+	};
+	int valid = f->bench.calibration_valid_days;
+	for (size_t i = 0; i < sizeof cal / sizeof cal[0]; i++) {
+		if (!cal[i].date[0] || fixture_is_sim(cal[i].device))
+			continue;
+		int age = days_since(cal[i].date);
+		int line = fixture_line(f, cal[i].section, cal[i].key);
+		if (age < 0)
+			return rig_fail(err, RIG_E_CONFIG,
+					"%s:%d: %s date %s is in the future: fix the date or run %s",
+					f->path, line, cal[i].what, cal[i].date, cal[i].fix);
+		if (age > valid)
+			return rig_fail(err, RIG_E_CONFIG,
+					"%s:%d: %s expired: calibrated %s, %d days ago, valid for %d days: "
+					"run %s",
+					f->path, line, cal[i].what, cal[i].date, age, valid, cal[i].fix);
+	}
+	return RIG_OK;
+}
+
+/* ---- Laser zero ----------------------------------------------------------- */
+
 
 /* Measure the flat reference; the laser is open and quiet. */
 static enum rig_rc measure_flat(struct laser *l, size_t n, struct laser_mean *m,

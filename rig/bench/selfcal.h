@@ -18,6 +18,15 @@
 #include "bench/bench.h"
 #include "core/fixture.h"
 
+/* ---- Expiry --------------------------------------------------------------- */
+
+/* The fixture's calibrations (laser zero, load cell span and tare) within
+ * bench.calibration_valid_days of their dates: RIG_E_CONFIG naming the
+ * file:line, the age and the command that renews it, for an expired or
+ * future date. A device of the in-process virtual bench is known exactly
+ * and never expires. */
+enum rig_rc bench_check_calibration(const struct bench *b, struct rig_err *err);
+
 /* ---- Laser zero ---------------------------------------------------------- */
 
 #define ZERO_DEFAULT_SAMPLES 4000

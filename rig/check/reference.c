@@ -33,6 +33,7 @@ static enum rig_rc parse_list(const struct ini_schema *s, const struct ini_field
 static const struct ini_field fields[] = {
 	{ "reference", "id", INI_ASCII, RX(id), 0, 0, true, NULL, NULL, false, true, NULL },
 	{ "reference", "kind", INI_TEXT, RX(kind), 0, 0, true, NULL, NULL, false, true, NULL },
+	{ "reference", "model", INI_MODEL, RX(model), 0, 0, true, NULL, NULL, false, true, NULL },
 	{ "reference", "certificate", INI_ASCII, RX(certificate), 0, 0, true, NULL, NULL, false, true, NULL },
 	{ "reference", "valid_until", INI_DATE, RX(valid_until), 0, 0, true, NULL, NULL, false, false, NULL },
 	{ "reference", "max_en", INI_DOUBLE, RX(max_en), 0, 10, false, "1", "", true, false, NULL },

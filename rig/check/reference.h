@@ -31,6 +31,7 @@ struct reference {
 	char sha256[65];                  /* of the file's bytes */
 	char id[64];                      /* the artifact's identity (serial) */
 	char kind[64];                    /* "golden pen", "stroke artifact" */
+	char model[64];                   /* the pen model it answers *IDN? with */
 	char certificate[64];             /* certificate number */
 	char valid_until[11];             /* YYYY-MM-DD */
 	double nominal_depth_um;          /* depth setting while rates are checked */

@@ -78,6 +78,10 @@ int cli_dispatch(const char *name, int argc, char **argv);
 int cli_getopt(struct cli_ctx *cx, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 
+/* The bench the shared options name (flags: enum bench_flags), with the
+ * terminal's operator and notices on stderr ("rig: ..."). */
+struct bench_options cli_bench_options(struct cli_ctx *cx, unsigned flags);
+
 /* Open the bench the shared options name (flags: enum bench_flags), with
  * the terminal's operator. 0, or the exit code after saying why. The
  * caller closes the bench with bench_close() either way. */
@@ -105,6 +109,9 @@ void cli_print_exit_codes(FILE *out);
  * rewritten in place as "[step/n] phase: text") and messages "rig run:
  * text" on stderr, escaped. */
 struct run_observer cli_run_observer(void);
+/* After a run with a report: the reasons (not PASS) and the last line,
+ * "VERDICT SERIAL REPORT (N s of bench time)", on stdout. */
+void cli_print_run_result(const struct run_result *res);
 
 /* Load the profile, check it against the mode and open the bench the
  * shared options name: 0, or the exit code after telling o->observer's
@@ -129,6 +136,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx);
 int cmd_sweep(int argc, char **argv, struct cli_ctx *cx);
 int cmd_plot(int argc, char **argv, struct cli_ctx *cx);
 int cmd_grr(int argc, char **argv, struct cli_ctx *cx);
+int cmd_check(int argc, char **argv, struct cli_ctx *cx);
 int cmd_stats(int argc, char **argv, struct cli_ctx *cx);
 int cmd_station(int argc, char **argv, struct cli_ctx *cx);
 int cmd_index(int argc, char **argv, struct cli_ctx *cx);

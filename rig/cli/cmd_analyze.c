@@ -1,6 +1,6 @@
 /* cmd_analyze.c - `rig analyze`: stroke depth and rate of a recorded laser
  * capture (raw ILD1420 bytes or the rig's trace CSV). Parsing options and
- * printing only: the measurement is rig/measure/stroke.c, the reading
+ * printing only: the measurement is rig/measure/ (stroke.h), the reading
  * rig/measure/capture.c. */
 #include <errno.h>
 #include <getopt.h>
@@ -81,7 +81,8 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 {
 	fprintf(o, "status,strokes,depth_mean_um,depth_std_um,depth_min_um,depth_max_um,"
 		   "depth_U_um,freq_hz,freq_U_hz,invalid_samples,samples,strokes_rejected,"
-		   "depth_std_raw_um,trough_mean_um,period_jitter_us,noise_um\n");
+		   "depth_std_raw_um,trough_mean_um,period_jitter_us,noise_um,"
+		   "rate_start_hz,rate_end_hz,rate_change_pct\n");
 	bool d = st->has_depth, f = st->has_freq;
 	fprintf(o, "%s,%llu", measure_status_name(st->status), (unsigned long long)st->strokes);
 	put(o, d, 3, st->depth_mean_um);
@@ -97,6 +98,9 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 	put(o, d, 3, st->trough_mean_um);
 	put(o, f, 2, st->period_jitter_us);
 	put(o, d, 3, st->noise_um);
+	put(o, f && st->rate_start_hz > 0, 4, st->rate_start_hz);
+	put(o, f && st->rate_end_hz > 0, 4, st->rate_end_hz);
+	put(o, f && st->rate_start_hz > 0 && st->rate_end_hz > 0, 3, st->rate_change_pct);
 	fputc('\n', o);
 }
 
@@ -134,7 +138,10 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 	if (st->has_freq)
 		fprintf(o, "rate: %.4f Hz +- %.4f Hz (k=2), %.1f strokes/min; period jitter %.1f us\n",
 			st->freq_hz, st->freq_U_hz, st->freq_hz * 60, st->period_jitter_us);
-	else
+	if (st->has_freq && st->rate_start_hz > 0 && st->rate_end_hz > 0)
+		fprintf(o, "steadiness: %.4f Hz at the start, %.4f Hz at the end (%+.3f %%)\n",
+			st->rate_start_hz, st->rate_end_hz, st->rate_change_pct);
+	if (!st->has_freq)
 		fprintf(o, "rate: no result\n");
 }
 

@@ -62,10 +62,7 @@ int cli_run_open(struct cli_ctx *cx, const char *profile_path, const struct run_
 			obs->message(obs->ctx, err.msg);
 		return cli_exit_code(rc);
 	}
-	struct bench_options bo = {
-		.fixture_path = cx->fixture_path, .sims = cx->sims, .nsims = cx->nsims,
-		.operator = &cli_operator_ops, .operator_ctx = &cx->op,
-	};
+	struct bench_options bo = cli_bench_options(cx, 0);
 	if ((rc = bench_open(b, &bo, &err))) {
 		if (obs && obs->message)
 			obs->message(obs->ctx, err.msg);
@@ -159,25 +156,30 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 	if (res.reported && store_index_after_run(o.out_dir ? o.out_dir : REPORT_DEFAULT_DIR, &ierr))
 		cli_error("run", "results index not updated (the report is written; "
 			  "`rig index` catches up): %s", ierr.msg);
-	if (!res.reported)
-		return code;
+	cli_print_run_result(&res);
+	return code;
+}
+
+void cli_print_run_result(const struct run_result *res)
+{
+	if (!res->reported)
+		return;
 	/* The pen's serial and the reasons quote what the pen and the
 	 * scanner sent: escape control characters for the terminal. */
-	char shown[4 * sizeof res.reason], serial[4 * sizeof res.pen_serial],
-		path[4 * sizeof res.report_path];
-	if (res.verdict != REPORT_PASS) {
-		text_escape(shown, sizeof shown, res.reason);
-		printf("%s: %s\n", report_verdict_name(res.verdict), shown);
-		for (size_t i = 1; i < res.nfailures && i < RUN_MAX_FAILURES; i++) {
-			text_escape(shown, sizeof shown, res.failures[i].text);
+	char shown[4 * sizeof res->reason], serial[4 * sizeof res->pen_serial],
+		path[4 * sizeof res->report_path];
+	if (res->verdict != REPORT_PASS) {
+		text_escape(shown, sizeof shown, res->reason);
+		printf("%s: %s\n", report_verdict_name(res->verdict), shown);
+		for (size_t i = 1; i < res->nfailures && i < RUN_MAX_FAILURES; i++) {
+			text_escape(shown, sizeof shown, res->failures[i].text);
 			printf("  also: %s\n", shown);
 		}
-		if (res.nfailures > RUN_MAX_FAILURES)
-			printf("  ... and %zu more in the report\n", res.nfailures - RUN_MAX_FAILURES);
+		if (res->nfailures > RUN_MAX_FAILURES)
+			printf("  ... and %zu more in the report\n", res->nfailures - RUN_MAX_FAILURES);
 	}
-	text_escape(serial, sizeof serial, res.pen_serial[0] ? res.pen_serial : "-");
-	text_escape(path, sizeof path, res.report_path);
-	printf("%s %s %s (%.1f s of bench time)\n", report_verdict_name(res.verdict), serial,
-	       path, res.bench_time_s);
-	return code;
+	text_escape(serial, sizeof serial, res->pen_serial[0] ? res->pen_serial : "-");
+	text_escape(path, sizeof path, res->report_path);
+	printf("%s %s %s (%.1f s of bench time)\n", report_verdict_name(res->verdict), serial,
+	       path, res->bench_time_s);
 }

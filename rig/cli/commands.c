@@ -14,7 +14,8 @@ const struct rig_command rig_commands[] = {
 	{ "run", cmd_run, CLI_BENCH | CLI_WAIT_LOCK, "test a pen: calibrate, verify, judge, report" },
 	{ "station", cmd_station, CLI_BENCH, "production station: scan, start, PASS/FAIL on screen, unit after unit" },
 	{ "sweep", cmd_sweep, CLI_BENCH | CLI_WAIT_LOCK, "measure a pen over a grid of depths and rates (characterisation)" },
-	{ "grr", cmd_grr, CLI_BENCH | CLI_WAIT_LOCK, "repeatability of the bench on one pen, against the tolerance" },
+	{ "grr", cmd_grr, CLI_BENCH | CLI_WAIT_LOCK, "gauge R&R study: parts x operators x repeats, ANOVA (AIAG MSA)" },
+	{ "check", cmd_check, CLI_BENCH | CLI_WAIT_LOCK, "check the bench on its reference artifact (En); gates judging" },
 	{ "stats", cmd_stats, 0, "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
 	{ "index", cmd_index, 0, "index a report folder's runs in its SQLite index, or rebuild it" },
 	{ "sync", cmd_sync, 0, "send queued runs to the line's results database, each exactly once" },
@@ -151,16 +152,30 @@ int cli_getopt(struct cli_ctx *cx, int argc, char **argv, const char *shortopts,
 	}
 }
 
-int cli_open_bench(struct cli_ctx *cx, struct bench *b, unsigned flags)
+static void show_notice(void *ctx, const char *text)
 {
-	struct bench_options bo = {
+	(void)ctx;
+	char shown[4 * 512];
+	text_escape(shown, sizeof shown, text);
+	fprintf(stderr, "rig: %s\n", shown);
+}
+
+struct bench_options cli_bench_options(struct cli_ctx *cx, unsigned flags)
+{
+	return (struct bench_options){
 		.fixture_path = cx->fixture_path,
 		.sims = cx->sims,
 		.nsims = cx->nsims,
 		.flags = flags,
 		.operator = &cli_operator_ops,
 		.operator_ctx = &cx->op,
+		.notice = show_notice,
 	};
+}
+
+int cli_open_bench(struct cli_ctx *cx, struct bench *b, unsigned flags)
+{
+	struct bench_options bo = cli_bench_options(cx, flags);
 	struct rig_err err = { 0 };
 	enum rig_rc rc = bench_open(b, &bo, &err);
 	if (rc) {

@@ -17,6 +17,13 @@ static const char *step_text(enum operator_step step, double value, char *buf, s
 		return "Put the flat reference at the contact plane, in the laser's view.";
 	case OPERATOR_RESTORE_PEN:
 		return "Put the pen back into the fixture, against the pad.";
+	case OPERATOR_SEAT_PART:
+		snprintf(buf, cap, "Seat part %.0f of the study in the fixture and close the lid.",
+			 value);
+		return buf;
+	case OPERATOR_HAND_OVER:
+		snprintf(buf, cap, "Operator %.0f of the study takes over the bench now.", value);
+		return buf;
 	}
 	return "?";
 }

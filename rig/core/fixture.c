@@ -64,10 +64,17 @@ static const struct ini_field fields[] = {
 	{ "results", "passfile", INI_PATH, FX(results.passfile), 0, 0, false, NULL, NULL, false, false, NULL },
 
 	{ "access", "operators", INI_PATH, FX(access.operators), 0, 0, false, NULL, NULL, false, false, NULL },
+
+	{ "check", "reference", INI_PATH, FX(check.reference), 0, 0, false, NULL, NULL, false, false, NULL },
+	{ "check", "interval_h", INI_DOUBLE, FX(check.interval_h), 0, 8760, false, "0", NULL, false, false, NULL },
+	{ "check", "settle_ms", INI_UINT, FX(check.settle_ms), 0, 60000, false, "300", NULL, false, false, NULL },
+	{ "check", "window_strokes", INI_UINT, FX(check.window_strokes), 10, 100000, false, "60", NULL, false, false, NULL },
+	{ "check", "preload_min_n", INI_DOUBLE, FX(check.preload_min_n), 0, 100, false, "1", NULL, false, false, NULL },
+	{ "check", "preload_max_n", INI_DOUBLE, FX(check.preload_max_n), 0, 100, false, "3", NULL, false, false, NULL },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
-static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io", "results", "sim", "access" };
+static const char *const sections[] = { "bench", "pen", "laser", "loadcell", "io", "results", "sim", "access", "check" };
 
 static const struct ini_schema schema = {
 	.fields = fields,

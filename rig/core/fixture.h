@@ -84,6 +84,16 @@ struct fixture_access {
 	char operators[PATH_MAX];    /* operators file (absolute), or "" */
 };
 
+/* [check]: the bench checks itself on a reference artifact (rig check,
+ * docs/characterization.md). No reference: no checks, judging not gated. */
+struct fixture_check {
+	char reference[PATH_MAX];    /* the artifact's certificate (absolute), or "" */
+	double interval_h;           /* a check must have passed within; 0: not gated */
+	unsigned settle_ms;          /* per point, as a profile's */
+	unsigned window_strokes;
+	double preload_min_n, preload_max_n;
+};
+
 struct fixture_where {
 	char section[24];
 	char key[40];
@@ -100,6 +110,7 @@ struct fixture {
 	struct fixture_io io;
 	struct fixture_results results;
 	struct fixture_access access;
+	struct fixture_check check;
 	/* The [sim] section, free-form: its keys are the virtual bench's
 	 * (rig/sim/), which checks them when a bench is assembled. */
 	bool has_sim;                /* a [sim] section: in-process virtual bench */

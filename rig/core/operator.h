@@ -14,6 +14,8 @@ enum operator_step {
 	OPERATOR_PLACE_MASS,    /* reference mass of `value` grams on the cell */
 	OPERATOR_PLACE_FLAT,    /* flat reference at the contact plane */
 	OPERATOR_RESTORE_PEN,   /* pen back in the fixture, against the pad */
+	OPERATOR_SEAT_PART,     /* gauge study: seat part number `value` */
+	OPERATOR_HAND_OVER,     /* gauge study: operator number `value` takes over */
 };
 
 struct operator_ops {

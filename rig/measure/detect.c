@@ -59,6 +59,7 @@ static void on_crossing(struct measure *m, struct xing x)
 		return;
 	}
 	double t_ref = m->t_ref_slots;
+	m->tail_trend = false; /* the learning's trend is behind us */
 	/* The stroke is mapped with the predicted end a + P0 unless the
 	 * crossing is far from it (a speed step, or no prediction yet). */
 	bool usable = stroke_usable(&m->prev, &x, t_ref);
@@ -67,7 +68,8 @@ static void on_crossing(struct measure *m, struct xing x)
 		      num_abs(x.t_slot - m->prev.t_slot - P0) <= KNOT_MAX * P0;
 	struct knot_sums ks = { 0 };
 	double b_t = refine ? m->prev.t_slot + P0 : x.t_slot;
-	fit_stroke(m, &m->prev, &x, b_t, t_ref, refine ? &ks : NULL);
+	double t_sig = refine ? sqrt(m->kn_var) : KNOT_PRIOR * t_ref;
+	fit_stroke(m, &m->prev, &x, b_t, t_ref, t_sig, refine ? &ks : NULL);
 	if (refine)
 		x.t_slot = knot_solve(m, m->prev.t_slot, P0, &ks);
 	else
@@ -140,11 +142,29 @@ static double stall_limit_slots(const struct measure *m)
 }
 
 /* Run the detector over hist[m->scan .. n_hist). */
+static inline double med3(double a, double b, double c)
+{
+	if (isnan(a) || isnan(c))
+		return b;
+	double lo = a < c ? a : c, hi = a < c ? c : a;
+	return b < lo ? lo : b > hi ? hi : b;
+}
+
+/* With 10 or more samples per stroke the detector looks at the median of
+ * each sample and its neighbours (one sample later): a speckle spike (one
+ * sample far off) neither arms it nor crosses; a stroke's own edges are
+ * monotone, where the median is the sample itself. */
 static void scan_hist(struct measure *m)
 {
 	while (m->scan < m->n_hist) {
-		uint32_t i = m->scan++;
+		uint32_t i = m->scan;
+		bool filt = m->t_run_slots >= 10 && i >= 1;
+		if (filt && i + 1 >= m->n_hist)
+			break;
+		m->scan++;
 		double x = m->hist[i];
+		if (filt && !isnan(x))
+			x = med3(m->hist[i - 1], x, m->hist[i + 1]);
 		uint64_t slot = m->hist_slot0 + i;
 		if (isnan(x)) {
 			m->invalid_since_xing++;
@@ -157,6 +177,7 @@ static void scan_hist(struct measure *m)
 			double xp = m->last_valid_x;
 			double gap = (double)(slot - m->last_valid_slot);
 			c.t_slot = (double)m->last_valid_slot + gap * (m->mid_um - xp) / (x - xp);
+			c.t_raw = c.t_slot;
 			c.reliable = gap == 1.0;
 			c.clean_before = m->invalid_since_xing == 0;
 			c.idx = i;

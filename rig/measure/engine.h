@@ -51,6 +51,7 @@
 
 struct xing {
 	double t_slot;    /* absolute slot (fractional) of the crossing */
+	double t_raw;     /* the same as detected (never refined) */
 	uint32_t idx;     /* hist index of the first sample after it */
 	bool reliable;    /* both samples either side valid and adjacent */
 	bool clean_before;/* the interval that ends here had no invalid sample */
@@ -64,6 +65,10 @@ struct shape {
 	double peak_phase;        /* 0..1 from the up-crossing */
 	double trough_phase;      /* where the tips are retracted furthest */
 	double peak_u_um;         /* noise of the shape's peak value */
+	double peak_u_model_um;   /* the peak model's own error (order of the top) */
+	double sample_sd_um;      /* spread of one sample in a bin (the first
+				     quartile over bins: noise and stroke
+				     scatter, not spikes or the flanks' slope) */
 };
 
 /* Folded samples per phase bin: sums of value, of the phase offset from
@@ -121,10 +126,13 @@ struct measure {
 	/* scratch of the knot refinement (learning): tridiagonal system */
 	double kd[XING_CAP], ke[XING_CAP], kf[XING_CAP], kb[XING_CAP];
 	bool kuse[XING_CAP];
+	double ktgt[XING_CAP];    /* the pen's own trend of the period (knots_trend) */
 
 	/* frequency: whole periods between reliable crossings, by segment */
 	bool seg_active;
 	double seg_t_first, seg_t_last_rel;
+	double seg_t_first_raw, seg_t_last_raw; /* the same crossings as detected */
+	bool head_trend, tail_trend; /* the pen changes speed at that end */
 	uint64_t seg_n, seg_n_at_rel;
 	uint64_t tot_periods;
 	double tot_span_slots;
@@ -141,8 +149,13 @@ struct measure {
 	double per_ref;
 	bool have_prev_period;
 	double prev_period;
-	double d2_sumsq;
-	uint64_t n_d2;
+	double d2_sumsq;          /* second differences of raw crossing times */
+	uint64_t n_d2, n_d2_out;  /* used, and left out as speed changes */
+	double pf[3], pf_raw[3];  /* first clean periods from the first crossing */
+	unsigned npf;
+	double pl[3], pl_raw[3];  /* last clean periods (ring, npl written) */
+	uint64_t npl;
+	unsigned ntail;           /* clean single periods up to the last crossing */
 
 	/* stall */
 	bool stalled_now;
@@ -204,6 +217,16 @@ static inline void shape_at(const struct shape *sh, double ph, double *T, double
 	*w = sh->w[j];
 }
 
+/* A sample further than this from the shape is a spike, not the pen: six
+ * times the spread of one sample around the mean stroke (noise and stroke
+ * scatter), plus 2 um, plus what a timing error of 2 % of a period makes
+ * of the shape's slope there (dT_cycle: um per cycle): on a steep flank
+ * the stroke's own timing, not a spike, decides the residual. */
+static inline double shape_gate_um(const struct shape *sh, double dT_cycle)
+{
+	return 6 * sh->sample_sd_um + 2.0 + 0.02 * (dT_cycle < 0 ? -dT_cycle : dT_cycle);
+}
+
 /* A stroke between crossings a and b may enter the shape and the timing:
  * both crossings reliable, no invalid sample in it, its span within
  * 0.75..1.33 of the reference period (any span when t_ref <= 0). */
@@ -222,15 +245,18 @@ void hist_keep_from(struct measure *m, struct xing *x);
 /* shape.c */
 /* Fold the usable strokes L[k]..L[k+1] (use[k]) into m->bins and build
  * m->shape; halves *nbins while more than 10 % of the bins stay empty.
- * Returns false if there is no shape. */
+ * Returns false if there is no shape. gate: leave out samples beyond
+ * shape_gate_um() of the shape learned before (speckle spikes). */
 bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
-		 unsigned *nbins);
+		 unsigned *nbins, bool gate);
 
 /* fit.c */
 /* Fit one closed stroke (hist[a.idx .. b.idx)) with the learned shape and
- * emit it; ks (may be NULL) gathers the sums for knot_solve. */
+ * emit it; t_ref the period around it, t_sig the standard uncertainty of
+ * its ends' times (slots); ks (may be NULL) gathers the sums for
+ * knot_solve. */
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
-		double t_ref, struct knot_sums *ks);
+		double t_ref, double t_sig, struct knot_sums *ks);
 /* Emit a stroke that was not measured. */
 void emit_rejected(struct measure *m, const struct xing *a, double end_slot,
 		   enum measure_reject why);

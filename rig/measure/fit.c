@@ -13,6 +13,7 @@ struct top_fit {
 	double rss;        /* residual sum of squares */
 	unsigned dof;
 	double trough_off_um;
+	unsigned gated;    /* top samples left out as spikes */
 };
 
 /* The sums of the top fit: the normal matrix A of alpha + beta (w - 1) +
@@ -21,6 +22,7 @@ struct top_fit {
 struct top_sums {
 	double A[3][3], y[3], srr;
 	double nt, srt, srrt, nb, srb;
+	unsigned gated;    /* samples left out as spikes */
 };
 
 /* Without a solvable 3-parameter fit: alpha + beta (w - 1), then an offset
@@ -64,8 +66,13 @@ static void top_fit_fallback(const struct top_sums *S, struct top_fit *f)
  * than 6 samples or a singular system, alpha + beta (w - 1), then an offset
  * (over the top 30 % if there are samples there) are fitted; for the mean
  * depth all are unbiased. Returns false if no sample is near the top. */
+/* Gather the sums of the top fit over hist[a.idx .. b_idx). A sample
+ * further from the shape than shape_gate_um() is left out (a spike); with
+ * a model (alpha, beta, gamma of a first fit), a top sample further than
+ * mgate from it is left out too. */
 static void top_sums_gather(const struct measure *m, const struct xing *a, double b_t,
-			    uint32_t b_idx, struct top_sums *S, struct knot_sums *ks)
+			    uint32_t b_idx, struct top_sums *S, struct knot_sums *ks,
+			    const double *model, double mgate, double t_sig)
 {
 	const struct shape *sh = &m->shape;
 	double span = b_t - a->t_slot;
@@ -73,6 +80,10 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 	double ph = ((double)(m->hist_slot0 + a->idx) - a->t_slot) * dph;
 	double nb_d = (double)sh->nbins;
 	long nbins = (long)sh->nbins;
+	double gate0 = shape_gate_um(sh, 0);
+	/* on a flank the stroke's timing error moves the residual: allow for
+	 * 3 sigma of it, at least 0.5 % of the period */
+	double t_cyc = 3 * t_sig / span > 0.005 ? 3 * t_sig / span : 0.005;
 	memset(S, 0, sizeof *S);
 	for (uint32_t i = a->idx; i < b_idx; i++, ph += dph) {
 		/* nearest bin centre; phase is in [0, 1) up to rounding */
@@ -92,12 +103,23 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 			continue;
 		double d = sh->c1[j] + 2 * sfrac * sh->c2[j];
 		double r = m->hist[i] - (sh->c0[j] + sfrac * (sh->c1[j] + sfrac * sh->c2[j]));
-		if (ks && own && ph >= 0) {
+		double ad = num_abs(d) * nb_d;
+		if (ks && own && ph >= 0 && num_abs(r) <= gate0 + 0.02 * ad) {
 			/* the stroke's knots (knot_solve): slope per cycle
-			 * times d(phase)/d(start), d(phase)/d(end) */
+			 * times d(phase)/d(start), d(phase)/d(end); a gate
+			 * that allows for 2 % of a period of timing error
+			 * (tighter, the filter lost its flanks at 3 samples
+			 * per stroke and drifted) */
 			double dT = d * nb_d * dph;
 			double js = -dT * (1 - ph), je = -dT * ph;
 			knot_sums_add(ks, r, js, je);
+		}
+		if (!(num_abs(r) <= gate0 + t_cyc * ad) ||
+		    (model && top &&
+		     !(num_abs(r - model[0] - model[1] * (w - 1) - model[2] * d) <= mgate))) {
+			/* a speckle spike (or a stroke the shape does not follow) */
+			S->gated += top;
+			continue;
 		}
 		if (!top && w > TROUGH_W)
 			continue;
@@ -129,19 +151,38 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 }
 
 static bool top_fit(const struct measure *m, const struct xing *a, double b_t, uint32_t b_idx,
-		    struct top_fit *f, struct knot_sums *ks)
+		    struct top_fit *f, struct knot_sums *ks, double t_sig)
 {
 	struct top_sums S;
-	top_sums_gather(m, a, b_t, b_idx, &S, ks);
+	top_sums_gather(m, a, b_t, b_idx, &S, ks, NULL, 0, t_sig);
 	memset(f, 0, sizeof *f);
 	double n = S.A[0][0];
+	f->gated = S.gated;
 	if (n == 0)
 		return false;
 	double p[3], inv[3][3];
 	/* alpha + beta (w - 1) + gamma T'(phase): offset, stretch, and a
 	 * timing shift of this stroke against its crossings (which move when
 	 * the whole stroke moves). */
-	if (n >= 6 && num_solve3_sym(S.A, S.y, p, inv) && inv[0][0] < 2.0) {
+	bool three = n >= 6 && num_solve3_sym(S.A, S.y, p, inv) && inv[0][0] < 2.0;
+	/* A residual far beyond the noise (a spike on a flank, where the
+	 * shape gate allows for timing): fit again without the samples
+	 * further than 4 sigma + 1 um from this fit. Rare: spikes are. */
+	double sig2 = m->noise_dof > 30 ? m->noise_ss / (double)m->noise_dof
+					: m->shape.sample_sd_um * m->shape.sample_sd_um;
+	if (three && n >= 9 &&
+	    S.srr - p[0] * S.y[0] - p[1] * S.y[1] - p[2] * S.y[2] > 4 * sig2 * (n - 3) + 1) {
+		double model[3] = { p[0], p[1], p[2] };
+		if (ks)
+			*ks = (struct knot_sums){ 0 };
+		top_sums_gather(m, a, b_t, b_idx, &S, ks, model, 4 * sqrt(sig2) + 1, t_sig);
+		n = S.A[0][0];
+		f->gated = S.gated;
+		if (n == 0)
+			return false;
+		three = n >= 6 && num_solve3_sym(S.A, S.y, p, inv) && inv[0][0] < 2.0;
+	}
+	if (three) {
 		f->n = (unsigned)n;
 		f->off_um = p[0];
 		f->slope_um = p[1];
@@ -158,7 +199,7 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 }
 
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
-		double t_ref, struct knot_sums *ks)
+		double t_ref, double t_sig, struct knot_sums *ks)
 {
 	struct measure_stroke s = { 0 };
 	const struct shape *sh = &m->shape;
@@ -171,12 +212,22 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		s.reject = MEASURE_REJECT_INVALID;
 		goto out;
 	}
-	if (t_ref > 0 && (span < 0.75 * t_ref || span > 1.33 * t_ref)) {
+	/* t_ref is the last clean period: a pen changing speed passes */
+	if (t_ref > 0 && (span < 0.6 * t_ref || span > 1.67 * t_ref)) {
 		s.reject = MEASURE_REJECT_PERIOD;
 		goto out;
 	}
-	if (!top_fit(m, a, b_t, b->idx, &f, ks)) {
-		s.reject = MEASURE_REJECT_NO_TOP;
+	if (!top_fit(m, a, b_t, b->idx, &f, ks, t_sig)) {
+		s.reject = f.gated ? MEASURE_REJECT_SHAPE : MEASURE_REJECT_NO_TOP;
+		goto out;
+	}
+	/* A quarter of its top off the shape (two samples or more), or its
+	 * samples scattered about it four times as much as a sample's spread
+	 * (six degrees of freedom or more): this stroke is not the learned
+	 * shape (a speed step within it, a burst). */
+	double spread2 = m->shape.sample_sd_um * m->shape.sample_sd_um + 1.0;
+	if ((f.gated >= 2 && f.gated * 3 > f.n) || (f.dof >= 6 && f.rss / f.dof > 16 * spread2)) {
+		s.reject = MEASURE_REJECT_SHAPE;
 		goto out;
 	}
 	s.top_samples = f.n;

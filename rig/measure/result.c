@@ -65,55 +65,90 @@ void seg_start(struct measure *m, const struct xing *x)
 	}
 	m->seg_active = true;
 	m->seg_t_first = m->seg_t_last_rel = x->t_slot;
+	m->seg_t_first_raw = m->seg_t_last_raw = x->t_raw;
 	m->seg_n = m->seg_n_at_rel = 0;
 }
 
-/* Count whole periods from the previous crossing to x. */
+/* A clean single period d (slots, refined) and its raw length d_raw
+ * (mid-level crossings as detected, never smoothed): the running period,
+ * the first and last periods (edges, rate at start and end), the period
+ * scatter, and the timing noise of one raw crossing from second
+ * differences. A second difference far beyond the running rms (a speed
+ * step) is left out of the timing noise: it is the pen, not the timing. */
+static void freq_period(struct measure *m, double d, double d_raw, bool contiguous_head)
+{
+	m->t_ref_slots = d;
+	if (m->nper == 0)
+		m->per_ref = d;
+	if (contiguous_head && m->npf < 3) {
+		m->pf_raw[m->npf] = d_raw;
+		m->pf[m->npf++] = d;
+	}
+	m->pl_raw[m->npl % 3] = d_raw;
+	m->pl[m->npl % 3] = d;
+	m->npl++;
+	double e = d - m->per_ref;
+	m->per_sum += e;
+	m->per_sumsq += e * e;
+	m->nper++;
+	if (m->have_prev_period) {
+		double d2 = d_raw - m->prev_period;
+		double rms2 = m->n_d2 ? m->d2_sumsq / (double)m->n_d2 : 0;
+		if (m->n_d2 >= 8 && d2 * d2 > 25 * rms2)
+			m->n_d2_out++;
+		else {
+			m->d2_sumsq += d2 * d2;
+			m->n_d2++;
+		}
+	}
+	m->have_prev_period = true;
+	m->prev_period = d_raw;
+	m->last_period = d;
+}
+
+/* Count whole periods from the previous crossing to x. Between two clean
+ * crossings (no invalid sample between them, both reliable) lies exactly
+ * one stroke whatever its length against the last period (0.5 to 1.75 of
+ * it: the pen may be starting, stepping or chirping), or two or more if
+ * it is that many periods long within 0.2 (a crossing lost in noise).
+ * Across invalid samples the strokes are counted as round(interval /
+ * last period) when that is unambiguous (within 0.25); otherwise the
+ * record splits into segments. */
 void freq_interval(struct measure *m, const struct xing *x)
 {
 	double d = x->t_slot - m->prev.t_slot;
+	double d_raw = x->t_raw - m->prev.t_raw;
 	bool clean = m->prev.reliable && x->reliable && x->clean_before;
 	long n = 0;
+	bool single = false;
 	if (m->t_ref_slots <= 0) {
-		if (clean)
-			n = 1;
+		n = clean;
+		single = clean;
 	} else {
 		double q = d / m->t_ref_slots;
 		long r = lround(q);
-		if (clean && r == 1 && num_abs(q - 1) < 0.3)
+		if (clean && q > 0.5 && q < 1.75) {
 			n = 1;
-		else if (r >= 1 && r <= 16 && num_abs(q - (double)r) < 0.25)
+			single = true;
+		} else if (r >= 1 && r <= 16 && num_abs(q - (double)r) < (clean ? 0.2 : 0.25)) {
 			n = r;
-		if (!clean || r != 1 || num_abs(q - 1) >= 0.3)
-			clean = false;
+		}
 	}
 	if (n == 0) {
 		seg_close(m);
+		m->ntail = 0;
 		if (x->reliable)
 			seg_start(m, x);
 		return;
 	}
-	if (clean) {
-		if (m->t_ref_slots <= 0)
-			m->t_ref_slots = d;
-		else
-			m->t_ref_slots += 0.05 * (d - m->t_ref_slots);
-		if (m->nper == 0)
-			m->per_ref = d;
-		double e = d - m->per_ref;
-		m->per_sum += e;
-		m->per_sumsq += e * e;
-		m->nper++;
-		if (m->have_prev_period) {
-			double d2 = d - m->prev_period;
-			m->d2_sumsq += d2 * d2;
-			m->n_d2++;
-		}
-		m->have_prev_period = true;
-		m->prev_period = d;
-		m->last_period = d;
+	bool head = m->nseg == 0 && m->seg_active && m->seg_t_first == m->first_seg_t &&
+		    m->seg_n == m->npf;
+	if (single) {
+		freq_period(m, d, d_raw, head);
+		m->ntail++;
 	} else {
 		m->have_prev_period = false;
+		m->ntail = 0;
 	}
 	if (!m->seg_active) {
 		if (x->reliable)
@@ -124,6 +159,7 @@ void freq_interval(struct measure *m, const struct xing *x)
 	if (x->reliable) {
 		m->seg_n_at_rel = m->seg_n;
 		m->seg_t_last_rel = x->t_slot;
+		m->seg_t_last_raw = x->t_raw;
 	}
 }
 
@@ -171,12 +207,93 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	}
 	double u_stat = sqrt(var / neff);
 	double u_shape = m->shape.peak_u_um;
+	double u_model = m->shape.peak_u_model_um;
 	double u_lin = m->cfg.linearity_um / sqrt(3.0);
 	double u_res = m->cfg.resolution_um / sqrt(12.0);
 	double u_zero = m->cfg.zero_u_um;
 	out->depth_u_stat_um = u_stat;
-	out->depth_U_um = 2.0 * sqrt(u_stat * u_stat + u_shape * u_shape + u_lin * u_lin +
-				     u_res * u_res + u_zero * u_zero);
+	out->depth_u_model_um = u_model;
+	out->depth_U_um = 2.0 * sqrt(u_stat * u_stat + u_shape * u_shape + u_model * u_model +
+				     u_lin * u_lin + u_res * u_res + u_zero * u_zero);
+}
+
+/* The partial stroke of h slots next to the whole periods P[0] (adjacent),
+ * P[1], P[2] (further in), n of them, as strokes: the constant rate of
+ * P[0] (curved false), or the rate 1/P[i] taken at each period's middle
+ * and extrapolated through all three by a quadratic, integrated over the
+ * partial stroke by Simpson's rule (curved: a pen changing speed there).
+ * Returns a negative number when that does not give 0..1.6 strokes. */
+static double edge_estimate(double h, const double *P, unsigned n, bool curved)
+{
+	if (!curved || n < 3)
+		return h / P[0];
+	double x[3], y[3], acc = 0, r[3], t[3] = { -h, -h / 2, 0 };
+	for (unsigned i = 0; i < 3; i++) {
+		x[i] = acc + P[i] / 2;
+		acc += P[i];
+		y[i] = 1 / P[i];
+	}
+	for (int k = 0; k < 3; k++) {
+		r[k] = 0;
+		for (int i = 0; i < 3; i++) {
+			double l = y[i];
+			for (int j = 0; j < 3; j++)
+				if (j != i)
+					l *= (t[k] - x[j]) / (x[i] - x[j]);
+			r[k] += l;
+		}
+	}
+	double q = h / 6 * (r[0] + 4 * r[1] + r[2]);
+	return q >= 0 && q <= 1.6 ? q : -1;
+}
+
+/* The strokes in a partial stroke at an end of the record (edge_estimate),
+ * and *u its standard uncertainty: the model's (a curved estimate against
+ * the constant rate, or the other way round, as the half-width of a
+ * rectangular distribution) and the noise of the periods it rests on
+ * (each with sqrt(2) x tc, the timing noise of one crossing, slots),
+ * propagated by numeric derivatives. */
+static double edge_strokes(double h, const double *P, unsigned n, bool curved, double tc,
+			   double *u)
+{
+	*u = 0;
+	double c = edge_estimate(h, P, n, false);
+	double e = edge_estimate(h, P, n, curved);
+	if (e < 0)
+		e = c;
+	double other = edge_estimate(h, P, n, !curved);
+	double um = other >= 0 ? num_abs(other - e) / sqrt(3.0) : 0;
+	double un2 = 0, Pp[3];
+	unsigned nn = curved && n >= 3 ? 3 : 1;
+	for (unsigned i = 0; i < nn && tc > 0; i++) {
+		for (unsigned j = 0; j < n; j++)
+			Pp[j] = P[j];
+		Pp[i] += tc;
+		double ep = edge_estimate(h, Pp, n, curved);
+		if (ep >= 0)
+			un2 += 2 * (ep - e) / tc * (ep - e) / tc * tc * tc;
+	}
+	*u = sqrt(um * um + un2);
+	return e;
+}
+
+/* Rate at the start and the end of the record (mean of up to three clean
+ * periods there), slots per period. */
+static void rate_ends(const struct measure *m, struct measure_stats *out)
+{
+	double rate = m->cfg.rate_hz, s = 0;
+	for (unsigned i = 0; i < m->npf; i++)
+		s += m->pf[i];
+	if (m->npf)
+		out->rate_start_hz = rate * m->npf / s;
+	unsigned nl = m->npl < 3 ? (unsigned)m->npl : 3;
+	s = 0;
+	for (unsigned i = 0; i < nl; i++)
+		s += m->pl[(m->npl - 1 - i) % 3];
+	if (nl)
+		out->rate_end_hz = rate * nl / s;
+	if (m->npf && nl && out->freq_hz > 0)
+		out->rate_change_pct = (out->rate_end_hz - out->rate_start_hz) / out->freq_hz * 100;
 }
 
 /* Rate: whole periods over their span, the partial strokes at the ends of
@@ -196,29 +313,53 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 		return;
 	out->has_freq = true;
 	out->freq_hz = (double)np / span * rate;
-	/* One unbroken segment: add the partial strokes at both ends,
-	 * timed by their neighbouring periods, so the figure is the mean
-	 * over the whole record, not over the whole strokes in it. */
+	/* One unbroken segment: add the partial strokes at both ends, so the
+	 * figure is the mean over the whole record, not over the whole
+	 * strokes in it. */
 	double last_slot = (double)(m->next_slot - 1);
-	if (m->edge_ok && m->nseg == 0 && m->seg_active && m->nper > 0 &&
+	double u_edge = 0; /* strokes */
+	/* Timing noise of one crossing as detected (not as refined: the
+	 * refinement smooths with a prior, and its own scatter would hide
+	 * its errors), from second differences of raw crossing times. */
+	double tc = m->n_d2 ? sqrt(m->d2_sumsq / (double)m->n_d2 / 6.0) : 0; /* slots */
+	if (m->edge_ok && m->nseg == 0 && m->seg_active && m->npf > 0 && m->ntail > 0 &&
 	    m->first_seg_t == m->seg_t_first) {
-		double head = (m->seg_t_first - (double)m->first_slot) / m->per_ref;
-		double tail = (last_slot - m->seg_t_last_rel) / m->last_period;
-		if (head >= 0 && head <= 1.3 && tail >= 0 && tail <= 1.3)
-			out->freq_hz = ((double)np + head + tail) /
-				       (last_slot - (double)m->first_slot) * rate;
+		double pl[3], uh, ut;
+		unsigned nl = m->ntail < 3 ? m->ntail : 3;
+		if (nl > m->npl)
+			nl = (unsigned)m->npl;
+		for (unsigned i = 0; i < nl; i++)
+			pl[i] = (m->tail_trend ? m->pl_raw : m->pl)[(m->npl - 1 - i) % 3];
+		/* Where the pen changes speed at an end, its knot is timed by
+		 * the crossing as detected: the refinement assumes a phase
+		 * linear within a stroke (a start from 70 % moved the first
+		 * knot 0.16 samples, 20 ppm). The whole periods between the
+		 * knots are counted whatever their times. */
+		double t_first = m->head_trend ? m->seg_t_first_raw : m->seg_t_first;
+		double t_last = m->tail_trend ? m->seg_t_last_raw : m->seg_t_last_rel;
+		double head = edge_strokes(t_first - (double)m->first_slot,
+					   m->head_trend ? m->pf_raw : m->pf, m->npf, m->head_trend,
+					   tc, &uh);
+		double tail = edge_strokes(last_slot - t_last, pl, nl, m->tail_trend, tc, &ut);
+		if (head >= 0 && head <= 1.6 && tail >= 0 && tail <= 1.6) {
+			span = last_slot - (double)m->first_slot;
+			out->freq_hz = ((double)np + head + tail) / span * rate;
+			u_edge = sqrt(uh * uh + ut * ut);
+		}
 	}
 	if (m->nper >= 2) {
 		double mp = m->per_sum / m->nper;
 		double v = (m->per_sumsq - m->per_sum * mp) / (double)(m->nper - 1);
 		out->period_jitter_us = v > 0 ? sqrt(v) / rate * 1e6 : 0;
 	}
-	double tc = m->n_d2 ? sqrt(m->d2_sumsq / (double)m->n_d2 / 6.0) : 0; /* slots */
+	rate_ends(m, out);
 	out->crossing_jitter_us = tc / rate * 1e6;
 	double u_stat = out->freq_hz * sqrt(2.0 * nseg) * tc / span;
+	double u_model = u_edge / span * rate;
 	double u_clk = out->freq_hz * m->cfg.clock_ppm * 1e-6 / sqrt(3.0);
 	out->freq_u_stat_hz = u_stat;
-	out->freq_U_hz = 2.0 * sqrt(u_stat * u_stat + u_clk * u_clk);
+	out->freq_u_model_hz = u_model;
+	out->freq_U_hz = 2.0 * sqrt(u_stat * u_stat + u_model * u_model + u_clk * u_clk);
 }
 
 /* No valid sample at all: out of range, or which error most. */
@@ -315,6 +456,7 @@ const char *measure_reject_name(enum measure_reject r)
 		[MEASURE_REJECT_PERIOD] = "irregular period",
 		[MEASURE_REJECT_STALL] = "stall",
 		[MEASURE_REJECT_NO_TOP] = "no sample near the top",
+		[MEASURE_REJECT_SHAPE] = "not the stroke shape",
 	};
 	return (unsigned)r < MEASURE_REJECT_COUNT ? names[r] : "unknown";
 }

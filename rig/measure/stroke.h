@@ -38,6 +38,7 @@ enum measure_reject {
 	MEASURE_REJECT_PERIOD,      /* its period is far from the running period */
 	MEASURE_REJECT_STALL,       /* no stroke end within 4 periods: pen stalled */
 	MEASURE_REJECT_NO_TOP,      /* no valid sample near its top */
+	MEASURE_REJECT_SHAPE,       /* its samples do not follow the stroke shape */
 	MEASURE_REJECT_COUNT
 };
 
@@ -105,6 +106,7 @@ struct measure_stats {
 	double depth_min_um, depth_max_um;
 	double trough_mean_um;
 	double depth_u_stat_um;      /* standard uncertainty, statistical part */
+	double depth_u_model_um;     /* standard uncertainty of the shape model */
 	double depth_U_um;           /* expanded uncertainty (k = 2) of the mean */
 	double noise_um;             /* sample noise seen around the fitted tops */
 
@@ -113,8 +115,13 @@ struct measure_stats {
 	double freq_hz;
 	double freq_u_stat_hz;       /* standard uncertainty, statistical part */
 	double freq_U_hz;            /* expanded uncertainty (k = 2) */
+	double freq_u_model_hz;      /* standard uncertainty of the edge model */
 	double period_jitter_us;     /* std of single periods (wander + jitter) */
-	double crossing_jitter_us;   /* timing noise of one crossing */
+	double crossing_jitter_us;   /* timing noise of one crossing as detected */
+	/* Steadiness: the rate over the first and the last (up to) three
+	 * clean periods, and their difference against the mean rate. */
+	double rate_start_hz, rate_end_hz;
+	double rate_change_pct;
 };
 
 struct measure;

@@ -10,6 +10,8 @@
  */
 #include "run/run_impl.h"
 
+#include "check/check.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/selfcal.h"
 #include "core/fsutil.h"
 #include "measure/capture.h"
 
@@ -195,57 +198,12 @@ enum rig_rc run_add_judged(struct run *r, const char *step, const char *quantity
 		run_fail(r, "%s %s: %s", r->phase, quantity, d->reason);
 	else if (d->result == DECISION_FAIL)
 		run_fail(r, "%s %s at %g %s: %s", r->phase, quantity, commanded,
-			 strcmp(step, "freq_sweep") == 0 ? "Hz" : "um", d->reason);
+			 !strcmp(step, "freq_sweep") || !strcmp(step, "rate_check") ? "Hz" : "um",
+			 d->reason);
 	return RIG_OK;
 }
 
 /* ---- Before the pen runs ---------------------------------------------- */
-
-static int days_since(const char *date)
-{
-	struct tm tm = { 0 };
-	if (!date[0] || sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
-		return -100000;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	time_t then = timegm(&tm);
-	return (int)floor(difftime(time(NULL), then) / 86400.0);
-}
-
-/* A calibration expires with the calendar because a real sensor drifts.
- * A device of the in-process virtual bench is known exactly and does not:
- * its dates are not held against today, so the default bench never rots. */
-static enum rig_rc check_fixture_dates(struct run *r, struct rig_err *err)
-{
-	const struct fixture *f = &r->b->fx;
-	struct {
-		const char *what, *section, *key, *date, *fix, *device;
-	} cal[] = {
-		{ "laser zero", "laser", "zero_date", f->laser.zero_date, "rig zero",
-		  f->laser.port },
-		{ "load cell span", "loadcell", "cal_date", f->loadcell.cal_date,
-		  "rig loadcell-cal", f->loadcell.chip },
-		{ "load cell tare", "loadcell", "tare_date", f->loadcell.tare_date, "rig tare",
-		  f->loadcell.chip },
-	};
-	int valid = f->bench.calibration_valid_days;
-	for (size_t i = 0; i < sizeof cal / sizeof cal[0]; i++) {
-		if (!cal[i].date[0] || fixture_is_sim(cal[i].device))
-			continue;
-		int age = days_since(cal[i].date);
-		int line = fixture_line(f, cal[i].section, cal[i].key);
-		if (age < 0)
-			return rig_fail(err, RIG_E_CONFIG,
-					"%s:%d: %s date %s is in the future: fix the date or run %s",
-					f->path, line, cal[i].what, cal[i].date, cal[i].fix);
-		if (age > valid)
-			return rig_fail(err, RIG_E_CONFIG,
-					"%s:%d: %s expired: calibrated %s, %d days ago, valid for %d days: "
-					"run %s",
-					f->path, line, cal[i].what, cal[i].date, age, valid, cal[i].fix);
-	}
-	return RIG_OK;
-}
 
 static enum rig_rc identify(struct run *r, struct rig_err *err)
 {
@@ -406,7 +364,7 @@ static void run_phases(struct run *r)
 	}
 	if (!r->aborted && !r->failed) {
 		begin_phase(r, "verify");
-		if ((rc = run_verify(r, &err)))
+		if ((rc = r->o->reference ? run_check_verify(r, &err) : run_verify(r, &err)))
 			run_abort(r, rc, err.msg);
 	}
 }
@@ -418,8 +376,8 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	struct rig_err err = { 0 };
 	enum rig_rc rc;
 	memset(res, 0, sizeof *res);
-	r.calibrate = o->mode == RUN_MODE_CALIBRATE ||
-		      (o->mode == RUN_MODE_AUTO && prof->has_calibrate);
+	r.calibrate = !o->reference && (o->mode == RUN_MODE_CALIBRATE ||
+					 (o->mode == RUN_MODE_AUTO && prof->has_calibrate));
 	r.nsteps = count_steps(prof, r.calibrate);
 
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
@@ -439,7 +397,11 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 		finish(&r);
 		return;
 	}
-	if ((rc = check_fixture_dates(&r, &err)))
+	if ((rc = bench_check_calibration(b, &err)))
+		run_abort(&r, rc, err.msg);
+	const struct fixture_check *fc = &b->fx.check;
+	if (!r.aborted && !o->reference && fc->reference[0] && fc->interval_h > 0 &&
+	    (rc = check_gate(dir, b->fx.bench.station, fc->interval_h, time(NULL), &err)))
 		run_abort(&r, rc, err.msg);
 	if (!r.aborted) {
 		begin_phase(&r, "identify");

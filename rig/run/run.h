@@ -22,6 +22,8 @@
 #include "run/profile.h"
 #include "run/report.h"
 
+struct reference; /* rig/check/reference.h */
+
 enum run_mode {
 	RUN_MODE_AUTO,      /* calibrate when the profile has [calibrate] */
 	RUN_MODE_CALIBRATE,
@@ -55,6 +57,11 @@ struct run_options {
 	bool save_trace;
 	unsigned wait_lock_s;
 	const struct run_observer *observer; /* may be NULL */
+	/* A bench check (rig check): no calibration, and every point judged
+	 * against the reference's certified value by its normalised error En
+	 * instead of the profile's tolerance. NULL: a test of product, judged
+	 * only while the bench's last check is valid (fixture [check]). */
+	const struct reference *reference;
 };
 
 struct run_failure {

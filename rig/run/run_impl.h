@@ -73,5 +73,7 @@ enum rig_rc run_measure_point(struct run *r, const char *step, double depth_um, 
 enum rig_rc run_preload(struct run *r, struct rig_err *err);
 enum rig_rc run_calibrate(struct run *r, struct rig_err *err);
 enum rig_rc run_verify(struct run *r, struct rig_err *err);
+/* A bench check's verify phase (run/check_verify.c). */
+enum rig_rc run_check_verify(struct run *r, struct rig_err *err);
 
 #endif

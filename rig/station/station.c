@@ -330,6 +330,7 @@ static void test_unit(struct station *st, char *const *sims, size_t nsims)
 	};
 	struct bench_options bo = {
 		.fixture_path = o->fixture_path, .sims = sims, .nsims = nsims,
+		.notice = on_message, .notice_ctx = st,
 	};
 	struct profile prof;
 	struct bench b;

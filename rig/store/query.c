@@ -103,7 +103,11 @@ enum rig_rc store_history(struct store_db *db, const char *serial, struct store_
 enum rig_rc store_impact(struct store_db *db, const char *station, const char *since,
 			 struct store_runs *out, struct rig_err *err)
 {
-	return runs_query(db, "station = $1 AND started_at >= $2 AND verdict <> 'ABORTED'", 2,
+	/* Bench checks (rig check) are runs but not units. */
+	return runs_query(db,
+			  "station = $1 AND started_at >= $2 AND verdict <> 'ABORTED'"
+			  " AND COALESCE(profile, '') <> 'bench-check'",
+			  2,
 			  (const char *[]){ station, since }, out, err);
 }
 
@@ -160,11 +164,35 @@ static int keep_oldest(void *ctx, int ncols, const char *const *c)
 	return 0;
 }
 
+static int keep_first(void *ctx, int ncols, const char *const *c)
+{
+	char *out = ctx;
+	if (ncols >= 1 && c[0] && !out[0])
+		snprintf(out, 32, "%s", c[0]);
+	return 0;
+}
+
 enum rig_rc store_last_good_check(struct store_db *db, const char *station, char since[32],
 				  char what[64], struct rig_err *err)
 {
-	struct oldest o = { "", "" };
+	/* The last bench check on the reference that passed (rig check,
+	 * profile bench-check) when the station has any; else the oldest
+	 * fixture calibration its newest run was made with. */
+	char checked[32] = "";
 	enum rig_rc rc = store_db_exec(
+		db,
+		"SELECT started_at FROM runs WHERE station = $1 AND profile = 'bench-check'"
+		" AND verdict = 'PASS' ORDER BY started_at DESC, run_id DESC LIMIT 1",
+		1, (const char *[]){ station }, NULL, keep_first, checked, err);
+	if (rc)
+		return rc;
+	if (checked[0]) {
+		snprintf(what, 64, "bench check passed");
+		snprintf(since, 32, "%s", checked);
+		return RIG_OK;
+	}
+	struct oldest o = { "", "" };
+	rc = store_db_exec(
 		db,
 		"SELECT c.device, c.item, c.value FROM calibrations c WHERE c.run_id = ("
 		" SELECT run_id FROM runs WHERE station = $1 ORDER BY started_at DESC, run_id DESC"

@@ -1,11 +1,11 @@
 /* api.c - the load cell as the rig uses it: open the lines the fixture
  * names, read medians of counts or newtons, keep the discard counters.
  *
- * Real-time hardening: on a real clock, every median read runs under
- * SCHED_FIFO with memory locked, where the process is permitted to; if it
- * is not, reads go on without (a preempted read is detected and retried
- * anyway) and the handle says so once on stderr. On the virtual clock
- * there is nothing to harden, and it is skipped entirely.
+ * Real-time hardening, when its owner asks for it (loadcell_set_rt(): the
+ * bench does for a load cell timed by the real clock): every median read
+ * runs under SCHED_FIFO with memory locked, where the process is permitted
+ * to; if it is not, reads go on without (a preempted read is detected and
+ * retried anyway) and the handle says so once, to the owner's notice.
  */
 #include "dev/loadcell/loadcell.h"
 
@@ -29,6 +29,7 @@ struct loadcell {
 	struct gpio_chip *chip;
 	struct gpio_line *dout, *sck;
 	struct hx711 hx;
+	struct loadcell_rt rt;
 	bool rt_notice_given;
 };
 
@@ -41,7 +42,7 @@ struct rt_saved {
 static void rt_enter(struct loadcell *lc, struct rt_saved *s)
 {
 	memset(s, 0, sizeof *s);
-	if (clock_is_virtual(lc->hal->clock))
+	if (!lc->rt.harden)
 		return;
 	int fifo_err = pthread_getschedparam(pthread_self(), &s->policy, &s->param);
 	if (!fifo_err) {
@@ -53,14 +54,14 @@ static void rt_enter(struct loadcell *lc, struct rt_saved *s)
 	s->locked = !lock_err;
 	if ((fifo_err || lock_err) && !lc->rt_notice_given) {
 		lc->rt_notice_given = true;
-		fprintf(stderr,
-			"rig: load cell: reading without %s%s%s (%s); preempted reads "
-			"are detected and retried (run with CAP_SYS_NICE and "
-			"CAP_IPC_LOCK to avoid them)\n",
-			fifo_err ? "SCHED_FIFO" : "",
-			fifo_err && lock_err ? " and " : "",
-			lock_err ? "mlockall" : "",
-			strerror(fifo_err ? fifo_err : lock_err));
+		char text[320];
+		snprintf(text, sizeof text,
+			 "load cell: reading without %s%s%s (%s); preempted reads are detected "
+			 "and retried (run with CAP_SYS_NICE and CAP_IPC_LOCK to avoid them)",
+			 fifo_err ? "SCHED_FIFO" : "", fifo_err && lock_err ? " and " : "",
+			 lock_err ? "mlockall" : "", strerror(fifo_err ? fifo_err : lock_err));
+		if (lc->rt.notice)
+			lc->rt.notice(lc->rt.ctx, text);
 	}
 }
 
@@ -88,6 +89,11 @@ static enum rig_rc prefixed(struct loadcell *lc, enum rig_rc rc, struct rig_err 
 		rig_err_prefix(err, "load cell %s DOUT %s SCK %s: ", lc->cfg.chip,
 			       lc->cfg.dout_line, lc->cfg.sck_line);
 	return rc;
+}
+
+void loadcell_set_rt(struct loadcell *lc, const struct loadcell_rt *rt)
+{
+	lc->rt = *rt;
 }
 
 enum rig_rc loadcell_open(struct loadcell **out, const struct fixture_loadcell *cfg,

@@ -9,6 +9,8 @@
 #ifndef RIG_DEV_LOADCELL_LOADCELL_H
 #define RIG_DEV_LOADCELL_LOADCELL_H
 
+#include <stdbool.h>
+
 #include "core/err.h"
 #include "core/fixture.h"
 #include "hal/hal.h"
@@ -36,6 +38,17 @@ struct loadcell_counters {
 enum rig_rc loadcell_open(struct loadcell **out, const struct fixture_loadcell *cfg,
 			  struct rig_hal *hal, struct rig_err *err);
 void loadcell_close(struct loadcell *lc); /* NULL is fine */
+
+/* Real-time hardening of reads: with harden, each median read runs under
+ * SCHED_FIFO with memory locked where the process may (off after open:
+ * a load cell timed by the virtual clock has nothing to harden). When it
+ * may not, notice (may be NULL) is told once per handle, in words. */
+struct loadcell_rt {
+	bool harden;
+	void (*notice)(void *ctx, const char *text);
+	void *ctx;
+};
+void loadcell_set_rt(struct loadcell *lc, const struct loadcell_rt *rt);
 
 /* Median of n good reads (n = 0: the fixture's median_of), in counts. */
 enum rig_rc loadcell_read_counts_median(struct loadcell *lc, unsigned n,

@@ -1,0 +1,165 @@
+/* check.c - the bench's status from the report folder's summary.csv. */
+#include "check/check.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "study/csv.h"
+
+time_t check_parse_time(const char *iso)
+{
+	struct tm tm = { 0 };
+	char z = 0;
+	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 || z != 'Z')
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return timegm(&tm);
+}
+
+struct cols {
+	int ts, station, profile, verdict, reason, file, serial;
+};
+
+static enum rig_rc load(const char *dir, struct csv_table *t, struct cols *c, bool *none,
+			struct rig_err *err)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/summary.csv", dir);
+	struct stat sb;
+	*none = stat(path, &sb) != 0 && errno == ENOENT;
+	if (*none)
+		return RIG_OK;
+	enum rig_rc rc = csv_table_load(t, path, err);
+	if (rc)
+		return rc;
+	*c = (struct cols){
+		csv_table_col(t, "timestamp"), csv_table_col(t, "station"),
+		csv_table_col(t, "profile"), csv_table_col(t, "verdict"),
+		csv_table_col(t, "reason"), csv_table_col(t, "report_file"),
+		csv_table_col(t, "pen_serial"),
+	};
+	if (c->ts < 0 || c->station < 0 || c->profile < 0 || c->verdict < 0) {
+		csv_table_free(t);
+		return rig_fail(err, RIG_E_DATA,
+				"%s: expected the columns timestamp, station, profile and verdict",
+				path);
+	}
+	return RIG_OK;
+}
+
+enum rig_rc check_status_read(const char *dir, const char *station, struct check_status *st,
+			      struct rig_err *err)
+{
+	memset(st, 0, sizeof *st);
+	struct csv_table t;
+	struct cols c;
+	bool none;
+	enum rig_rc rc = load(dir, &t, &c, &none, err);
+	if (rc || none)
+		return rc;
+	for (size_t i = 0; i < t.nrows; i++) {
+		if (strcmp(csv_table_get(&t, i, c.station), station) ||
+		    strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME))
+			continue;
+		const char *when = csv_table_get(&t, i, c.ts);
+		time_t ti = check_parse_time(when);
+		if (ti < 0)
+			continue;
+		bool pass = strcmp(csv_table_get(&t, i, c.verdict), "PASS") == 0;
+		if (pass && ti >= st->last_pass_t) {
+			st->last_pass_t = ti;
+			st->last_pass_row = i;
+			snprintf(st->last_pass_when, sizeof st->last_pass_when, "%s", when);
+		}
+		if (st->state != CHECK_NEVER && ti < st->t)
+			continue;
+		st->state = pass ? CHECK_PASSED : CHECK_FAILED;
+		st->t = ti;
+		snprintf(st->when, sizeof st->when, "%s", when);
+		snprintf(st->report, sizeof st->report, "%s", csv_table_get(&t, i, c.file));
+		snprintf(st->reason, sizeof st->reason, "%s", csv_table_get(&t, i, c.reason));
+	}
+	csv_table_free(&t);
+	return RIG_OK;
+}
+
+enum rig_rc check_gate(const char *dir, const char *station, double interval_h, time_t now,
+		       struct rig_err *err)
+{
+	struct check_status st;
+	enum rig_rc rc = check_status_read(dir, station, &st, err);
+	if (rc)
+		return rig_fail(err, RIG_E_CONFIG, "bench check status unknown: %s", err->msg);
+	switch (st.state) {
+	case CHECK_NEVER:
+		return rig_fail(err, RIG_E_CONFIG,
+				"no bench check of station %s on record in %s: run rig check on "
+				"the reference before judging product",
+				station, dir);
+	case CHECK_FAILED:
+		return rig_fail(err, RIG_E_CONFIG,
+				"bench check of %s failed at %s (%s): fix the bench, pass rig "
+				"check; assess units judged since %s",
+				station, st.when, st.report,
+				st.last_pass_t ? st.last_pass_when : "the first run");
+	case CHECK_PASSED:
+		break;
+	}
+	double age_h = difftime(now, st.t) / 3600.0;
+	if (age_h > interval_h)
+		return rig_fail(err, RIG_E_CONFIG,
+				"the bench check of station %s is overdue: last passed at %s, %.1f h "
+				"ago, required every %g h: run rig check",
+				station, st.when, age_h, interval_h);
+	if (age_h < -1.0 / 60)
+		return rig_fail(err, RIG_E_CONFIG,
+				"the last bench check of station %s is dated %s, in the future: "
+				"check the clock and run rig check",
+				station, st.when);
+	return RIG_OK;
+}
+
+enum rig_rc check_impact_list(const char *dir, const char *station, struct check_impact **v,
+			      size_t *n, struct rig_err *err)
+{
+	*v = NULL;
+	*n = 0;
+	struct check_status st;
+	enum rig_rc rc = check_status_read(dir, station, &st, err);
+	if (rc)
+		return rc;
+	struct csv_table t;
+	struct cols c;
+	bool none;
+	if ((rc = load(dir, &t, &c, &none, err)) || none)
+		return rc;
+	*v = calloc(t.nrows ? t.nrows : 1, sizeof **v);
+	if (!*v) {
+		csv_table_free(&t);
+		return rig_fail(err, RIG_E_NOMEM, "out of memory listing the impact");
+	}
+	for (size_t i = 0; i < t.nrows; i++) {
+		/* After the last good check's row: rows are appended as runs end,
+		 * and virtual runs share their second. */
+		time_t ti = check_parse_time(csv_table_get(&t, i, c.ts));
+		if (strcmp(csv_table_get(&t, i, c.station), station) ||
+		    !strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME) || ti < 0 ||
+		    !strcmp(csv_table_get(&t, i, c.verdict), "ABORTED") ||
+		    (st.last_pass_t && (i < st.last_pass_row || ti < st.last_pass_t)))
+			continue;
+		struct check_impact *u = &(*v)[(*n)++];
+		snprintf(u->serial, sizeof u->serial, "%s", csv_table_get(&t, i, c.serial));
+		snprintf(u->when, sizeof u->when, "%s", csv_table_get(&t, i, c.ts));
+		snprintf(u->verdict, sizeof u->verdict, "%s", csv_table_get(&t, i, c.verdict));
+		snprintf(u->report, sizeof u->report, "%s", csv_table_get(&t, i, c.file));
+		snprintf(u->reason, sizeof u->reason, "%s", csv_table_get(&t, i, c.reason));
+	}
+	csv_table_free(&t);
+	return RIG_OK;
+}

@@ -1,0 +1,64 @@
+/* check.h - the bench's own status (ISO 13485 §7.6): when `rig check` last
+ * measured the reference artifact on this station and whether it passed,
+ * whether product may be judged now, and which units were judged since
+ * the last check that passed (the impact of a failed one).
+ *
+ * Everything is read from the report folder's summary.csv by column name:
+ * a check is a run of the profile CHECK_PROFILE_NAME, recorded, indexed
+ * and ledgered like every run. Nothing here writes.
+ */
+#ifndef RIG_CHECK_CHECK_H
+#define RIG_CHECK_CHECK_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "core/err.h"
+
+#define CHECK_PROFILE_NAME "bench-check"
+
+enum check_state {
+	CHECK_NEVER,   /* no check on record for this station */
+	CHECK_PASSED,
+	CHECK_FAILED,  /* the last check failed (or was aborted) */
+};
+
+struct check_status {
+	enum check_state state;
+	char when[32];           /* the last check's timestamp (UTC, ISO 8601) */
+	time_t t;
+	char report[PATH_MAX];   /* its report file */
+	char reason[256];        /* its verdict's reason */
+	time_t last_pass_t;      /* the last check that passed (0: none) */
+	size_t last_pass_row;    /* its row in summary.csv (rows are appended in order) */
+	char last_pass_when[32];
+};
+
+/* The status of station's checks in the folder dir (no summary.csv: never
+ * checked). RIG_E_DATA when summary.csv is not readable as one. */
+enum rig_rc check_status_read(const char *dir, const char *station, struct check_status *st,
+			      struct rig_err *err);
+
+/* May product be judged at `now`? RIG_OK when the last check passed less
+ * than interval_h hours ago; RIG_E_CONFIG with what, since when and what
+ * to do otherwise ("bench check failed at ...: run rig check ..."). */
+enum rig_rc check_gate(const char *dir, const char *station, double interval_h, time_t now,
+		       struct rig_err *err);
+
+/* A unit judged on the bench since the last check that passed. */
+struct check_impact {
+	char serial[64], when[32], verdict[16], report[256], reason[256];
+};
+
+/* Every run of station in dir that judged its unit (checks and ABORTED
+ * runs left out) after the last check that passed (all when none passed),
+ * in summary.csv's order; *v is malloc'd, the caller frees it. */
+enum rig_rc check_impact_list(const char *dir, const char *station, struct check_impact **v,
+			      size_t *n, struct rig_err *err);
+
+/* "2026-11-30T07:15:00Z" as a time_t (UTC); -1 when it is not one. */
+time_t check_parse_time(const char *iso);
+
+#endif

@@ -1,0 +1,222 @@
+/* cmd_check.c - `rig check`: the bench checks itself on its reference
+ * artifact (ISO 13485 §7.6). A run of the profile "bench-check", made
+ * here from the fixture's [check] section and the artifact's certificate,
+ * judged by En at every certified point, recorded like every run (report,
+ * summary.csv, index, ledger). A failed check lists, and writes to
+ * impact_<time>.csv, every unit judged on the bench since the last check
+ * that passed: the assessment §7.6 asks for.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check/check.h"
+#include "check/reference.h"
+#include "cli/cli.h"
+#include "core/paths.h"
+#include "run/csvline.h"
+#include "run/run.h"
+#include "run/text.h"
+#include "store/index.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: rig check [--out DIR] [--fixture F] [--wait-lock S] [--sim key=value]...\n"
+		"\n"
+		"Measures the fixture's reference artifact ([check] reference = its\n"
+		"certificate) at every certified depth and rate and judges each by its\n"
+		"normalised error En = (measured - certified) / sqrt(U^2 + U_cert^2),\n"
+		"|En| <= max_en (1) passing. The check is a run of the profile bench-check:\n"
+		"a report in DIR, a summary row, the index and the ledger. While the fixture\n"
+		"sets [check] interval_h, rig run and the station refuse to judge product\n"
+		"when the last check failed or is older than that (exit 78). A failed check\n"
+		"lists every unit judged since the last check that passed and writes them\n"
+		"to DIR/impact_<time>.csv (rig impact asks the same of the index).\n"
+		"On the virtual bench the reference's [sim] section makes the simulated\n"
+		"pen the artifact.\n"
+		"\n"
+		"  -d, --out DIR          report folder (default %s)\n"
+		"  -f, --fixture F        fixture (default %s)\n"
+		"  -w, --wait-lock S      wait up to S seconds for a busy bench\n"
+		"  -s, --sim KEY=VALUE    override a virtual bench parameter (repeatable)\n"
+		"  -h, --help             this text\n"
+		"\n"
+		"Exit codes: 0 the bench agrees with the reference, 1 it does not, 2 aborted,\n"
+		"64 usage, 74 report folder, 75 bench busy, 78 fixture or certificate wrong.\n",
+		REPORT_DEFAULT_DIR, rig_default_fixture());
+}
+
+/* The profile of a check: the reference's points, the fixture's settle,
+ * window and preload window. */
+static void check_profile(struct profile *p, const struct reference *ref,
+			  const struct fixture_check *fc)
+{
+	memset(p, 0, sizeof *p);
+	snprintf(p->path, sizeof p->path, "%s", ref->path);
+	snprintf(p->sha256, sizeof p->sha256, "%s", ref->sha256);
+	snprintf(p->name, sizeof p->name, "%s", CHECK_PROFILE_NAME);
+	snprintf(p->version, sizeof p->version, "%.31s", ref->certificate);
+	snprintf(p->pen_model, sizeof p->pen_model, "%s", ref->model);
+	char text[256];
+	snprintf(text, sizeof text, "bench check on %s %s, certificate %s", ref->kind, ref->id,
+		 ref->certificate);
+	size_t len = strlen(text); /* cut to fit: it is only for people */
+	if (len >= sizeof p->description)
+		len = sizeof p->description - 1;
+	memcpy(p->description, text, len);
+	p->description[len] = '\0';
+	struct profile_verify *v = &p->verify;
+	v->depth_points_um.n = ref->depth_um.n;
+	for (size_t i = 0; i < ref->depth_um.n; i++)
+		v->depth_points_um.v[i] = ref->depth_um.commanded[i];
+	v->freq_points_hz.n = ref->freq_hz.n;
+	for (size_t i = 0; i < ref->freq_hz.n; i++)
+		v->freq_points_hz.v[i] = ref->freq_hz.commanded[i];
+	v->nominal_depth_um = ref->nominal_depth_um;
+	v->nominal_freq_hz = ref->nominal_freq_hz;
+	v->settle_ms = fc->settle_ms;
+	v->window.window_strokes = fc->window_strokes;
+	v->preload_min_n = fc->preload_min_n;
+	v->preload_max_n = fc->preload_max_n;
+	v->preload_timeout_ms = 3000;
+	v->max_invalid_fraction = 0.05;
+	v->decision_rule = DECISION_SIMPLE;
+}
+
+/* The bench, with the artifact's [sim] parameters on a virtual one. */
+static int open_bench(struct cli_ctx *cx, const struct reference *ref, struct bench *b)
+{
+	int code = cli_open_bench(cx, b, 0);
+	if (code || !b->sim || !ref->nsims)
+		return code;
+	bench_close(b);
+	char *sims[CLI_MAX_SIM + 32];
+	size_t n = 0;
+	for (size_t i = 0; i < ref->nsims && n < CLI_MAX_SIM; i++)
+		sims[n++] = ref->sims[i];
+	for (size_t i = 0; i < cx->nsims && n < CLI_MAX_SIM + 32; i++)
+		sims[n++] = cx->sims[i]; /* --sim last: it overrides the artifact */
+	struct bench_options bo = {
+		.fixture_path = cx->fixture_path, .sims = sims, .nsims = n,
+		.operator = &cli_operator_ops, .operator_ctx = &cx->op,
+	};
+	struct rig_err err = { 0 };
+	enum rig_rc rc = bench_open(b, &bo, &err);
+	if (rc) {
+		cli_error("check", "%s", err.msg);
+		return cli_exit_code(rc);
+	}
+	return 0;
+}
+
+/* Every unit judged since the last good check: on stdout and in
+ * DIR/impact_<time>.csv. */
+static void impact(const char *dir, const char *station)
+{
+	struct check_impact *v;
+	size_t n;
+	struct rig_err err = { 0 };
+	if (check_impact_list(dir, station, &v, &n, &err)) {
+		cli_error("check", "impact list: %s", err.msg);
+		return;
+	}
+	char stamp[32], path[4096];
+	time_t now = time(NULL);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
+	snprintf(path, sizeof path, "%s/impact_%s_%s.csv", dir, stamp, station);
+	FILE *f = fopen(path, "wx");
+	if (!f)
+		cli_error("check", "cannot write %s: %s", path, strerror(errno));
+	static const char *const head[] = { "station", "serial", "timestamp", "verdict",
+					    "report_file", "reason", "assessment" };
+	struct csv_line l = CSV_LINE_INIT;
+	csv_line_header(&l, head, sizeof head / sizeof head[0]);
+	printf("%zu unit%s judged on %s since the last check that passed need assessing:\n", n,
+	       n == 1 ? "" : "s", station);
+	for (size_t i = 0; i < n; i++) {
+		char shown[1024];
+		text_escape(shown, sizeof shown, v[i].serial);
+		printf("  %s %s %s %s\n", v[i].when, shown, v[i].verdict, v[i].report);
+		const char *row[] = { station, v[i].serial, v[i].when, v[i].verdict, v[i].report,
+				      v[i].reason, "to be assessed" };
+		for (size_t k = 0; k < sizeof row / sizeof row[0]; k++)
+			csv_line_text(&l, row[k]);
+		csv_line_end(&l);
+	}
+	if (f) {
+		bool bad = l.s && fputs(l.s, f) == EOF;
+		bad = fclose(f) != 0 || bad;
+		if (bad)
+			cli_error("check", "cannot write %s", path);
+		else
+			printf("written to %s\n", path);
+	}
+	free(l.s);
+	free(v);
+}
+
+int cmd_check(int argc, char **argv, struct cli_ctx *cx)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_observer obs = cli_run_observer();
+	struct run_options o = { .observer = &obs, .mode = RUN_MODE_VERIFY };
+	int c;
+	optind = 1;
+	while ((c = cli_getopt(cx, argc, argv, "d:h", opts)) != -1) {
+		switch (c) {
+		case 'd': o.out_dir = optarg; break;
+		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
+		default: usage(stderr); return RIG_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cli_error("check", "unexpected argument '%s'", argv[optind]);
+		return RIG_EXIT_USAGE;
+	}
+	o.wait_lock_s = cx->wait_lock_s;
+	struct bench b;
+	struct reference ref = { 0 };
+	struct profile prof;
+	struct rig_err err = { 0 };
+	int code = cli_open_bench(cx, &b, 0);
+	if (!code && !b.fx.check.reference[0]) {
+		cli_error("check", "%s: no [check] reference: name the reference artifact's "
+			  "certificate to check the bench against", b.fx.path);
+		code = RIG_EXIT_CONFIG;
+	}
+	if (!code && reference_load(&ref, b.fx.check.reference, &err)) {
+		cli_error("check", "%s", err.msg);
+		code = cli_exit_code(err.rc);
+	}
+	if (!code) {
+		bench_close(&b);
+		code = open_bench(cx, &ref, &b);
+	}
+	struct run_result res = { 0 };
+	if (!code) {
+		check_profile(&prof, &ref, &b.fx.check);
+		o.serial = ref.id;
+		o.reference = &ref;
+		run_execute(&b, &prof, &o, &res);
+		code = cli_run_exit_code(&res);
+	}
+	const char *dir = o.out_dir ? o.out_dir : REPORT_DEFAULT_DIR;
+	struct rig_err ierr;
+	if (res.reported && store_index_after_run(dir, &ierr))
+		cli_error("check", "results index not updated (the report is written): %s", ierr.msg);
+	cli_print_run_result(&res);
+	if (res.reported && res.verdict != REPORT_PASS)
+		impact(dir, b.fx.bench.station);
+	bench_close(&b);
+	reference_free(&ref);
+	return code;
+}

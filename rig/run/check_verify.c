@@ -1,0 +1,63 @@
+/* check_verify.c - the verify phase of a bench check (rig check): every
+ * certified point of the reference artifact measured as a run measures,
+ * and judged by its normalised error against the certificate,
+ *   En = (measured - certified) / sqrt(U_measured^2 + U_certificate^2),
+ * |En| <= max_en passing (ISO/IEC 17043's criterion, as AIAG's bias
+ * study uses it). The report's rows carry the certified value as the
+ * commanded one's target and the |En| = max_en band as the limits.
+ */
+#include "run/run_impl.h"
+
+#include <math.h>
+
+#include "check/reference.h"
+#include "run/decision.h"
+
+/* One certified point: measure at the setting, judge against the value. */
+static enum rig_rc check_point(struct run *r, bool depth, size_t i, struct rig_err *err)
+{
+	const struct reference *ref = r->o->reference;
+	const struct reference_points *q = depth ? &ref->depth_um : &ref->freq_hz;
+	const struct profile_verify *v = &r->prof->verify;
+	const char *step = depth ? "depth_check" : "rate_check", *unit = depth ? "um" : "Hz";
+	double set = q->commanded[i], cert = q->actual[i];
+	double d_um = depth ? set : ref->nominal_depth_um;
+	double f_hz = depth ? ref->nominal_freq_hz : set;
+	struct measure_stats st;
+	r->step++;
+	run_progress(r, "%s %g %s", step, set, unit);
+	enum rig_rc rc = run_measure_point(r, step, d_um, f_hz, v->settle_ms, &v->window, &st, err);
+	if (rc)
+		return rc;
+	bool ok = depth ? st.has_depth : st.has_freq;
+	double x = ok ? (depth ? st.depth_mean_um : st.freq_hz) : NAN;
+	double u = depth ? st.depth_U_um : st.freq_U_hz;
+	double band = ref->max_en * sqrt(u * u + q->u * q->u);
+	struct decision d;
+	decide_limits(&d, x, u, cert - band, cert + band, DECISION_SIMPLE, unit);
+	double en = reference_en(x, u, cert, q->u);
+	if (!ok)
+		run_set_text(d.reason, sizeof d.reason, "not measured: %s", st.message);
+	else
+		run_set_text(d.reason, sizeof d.reason,
+			     "En %+.2f: measured %.6g %s (U %.2g), certified %.6g %s (U %.2g), "
+			     "|En| <= %g %s",
+			     en, x, unit, u, cert, unit, q->u, ref->max_en,
+			     d.result == DECISION_PASS ? "holds" : "fails: the bench is off");
+	return run_add_judged(r, step, depth ? "depth" : "freq", unit, set, x,
+			      depth ? st.depth_std_um : NAN, (long)st.strokes, u, &d);
+}
+
+enum rig_rc run_check_verify(struct run *r, struct rig_err *err)
+{
+	const struct reference *ref = r->o->reference;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t n = pass == 0 ? ref->depth_um.n : ref->freq_hz.n;
+		for (size_t i = 0; i < n; i++) {
+			enum rig_rc rc = check_point(r, pass == 0, i, err);
+			if (rc)
+				return rc;
+		}
+	}
+	return RIG_OK;
+}

@@ -1,0 +1,124 @@
+/* test_check.c - the bench's status from summary.csv (rig/check/check.c):
+ * never checked, passed and fresh, overdue, failed, another station's
+ * checks ignored, the impact list after a failed check. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/check.h"
+#include "support/testutil.h"
+
+#define HEAD "\"run_id\",\"timestamp\",\"station\",\"operator\",\"pen_model\",\"pen_serial\"," \
+	     "\"profile\",\"profile_version\",\"verdict\",\"reason\",\"report_file\",\"bench_time_s\"\r\n"
+
+static char *dir;
+
+static void setup(void)
+{
+	dir = tu_tmpdir();
+}
+
+static void teardown(void)
+{
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void summary(const char *rows)
+{
+	char *text = NULL;
+	ck_assert_int_ge(asprintf(&text, "%s%s", HEAD, rows), 0);
+	free(tu_write(dir, "summary.csv", text));
+	free(text);
+}
+
+#define ROW(ts, station, serial, profile, verdict, file) \
+	"\"id\",\"" ts "\",\"" station "\",\"op\",\"MN-300\",\"" serial "\",\"" profile \
+	"\",\"1\",\"" verdict "\",\"why " verdict "\",\"" file "\",1\r\n"
+
+START_TEST(test_no_summary_means_never_checked_and_refused)
+{
+	struct rig_err err = { 0 };
+	struct check_status st;
+	ck_assert_int_eq(check_status_read(dir, "ST1", &st, &err), RIG_OK);
+	ck_assert_int_eq(st.state, CHECK_NEVER);
+	ck_assert_int_eq(check_gate(dir, "ST1", 8, check_parse_time("2026-11-30T08:00:00Z"), &err),
+			 RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "no bench check of station ST1"), "%s", err.msg);
+}
+END_TEST
+
+START_TEST(test_fresh_pass_opens_the_gate_and_it_closes_when_overdue)
+{
+	summary(ROW("2026-11-30T06:00:00Z", "ST1", "GP-1", "bench-check", "PASS", "c1.csv")
+		ROW("2026-11-30T06:10:00Z", "ST1", "MN3-1", "production-p25", "PASS", "r1.csv"));
+	struct rig_err err = { 0 };
+	ck_assert_int_eq(check_gate(dir, "ST1", 8, check_parse_time("2026-11-30T13:59:00Z"), &err),
+			 RIG_OK);
+	ck_assert_int_eq(check_gate(dir, "ST1", 8, check_parse_time("2026-11-30T14:01:00Z"), &err),
+			 RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "overdue: last passed at 2026-11-30T06:00:00Z, 8.0 h ago, "
+				      "required every 8 h"), "%s", err.msg);
+	/* another station has never been checked */
+	ck_assert_int_eq(check_gate(dir, "ST2", 8, check_parse_time("2026-11-30T07:00:00Z"), &err),
+			 RIG_E_CONFIG);
+}
+END_TEST
+
+START_TEST(test_failed_check_closes_the_gate_and_lists_the_units_since_the_last_pass)
+{
+	summary(ROW("2026-11-30T06:00:00Z", "ST1", "MN3-0", "production-p25", "PASS", "r0.csv")
+		ROW("2026-11-30T06:05:00Z", "ST1", "GP-1", "bench-check", "PASS", "c1.csv")
+		ROW("2026-11-30T06:10:00Z", "ST1", "MN3-1", "production-p25", "PASS", "r1.csv")
+		ROW("2026-11-30T06:11:00Z", "ST2", "MN3-X", "production-p25", "PASS", "x.csv")
+		ROW("2026-11-30T06:20:00Z", "ST1", "MN3-2", "production-p25", "FAIL", "r2.csv")
+		ROW("2026-11-30T07:00:00Z", "ST1", "GP-1", "bench-check", "FAIL", "c2.csv"));
+	struct rig_err err = { 0 };
+	struct check_status st;
+	ck_assert_int_eq(check_status_read(dir, "ST1", &st, &err), RIG_OK);
+	ck_assert_int_eq(st.state, CHECK_FAILED);
+	ck_assert_str_eq(st.report, "c2.csv");
+	ck_assert_str_eq(st.last_pass_when, "2026-11-30T06:05:00Z");
+	ck_assert_int_eq(check_gate(dir, "ST1", 8, check_parse_time("2026-11-30T07:05:00Z"), &err),
+			 RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "failed at 2026-11-30T07:00:00Z (c2.csv)") &&
+			      strstr(err.msg, "units judged since 2026-11-30T06:05:00Z"),
+		      "%s", err.msg);
+	struct check_impact *v;
+	size_t n;
+	ck_assert_int_eq(check_impact_list(dir, "ST1", &v, &n, &err), RIG_OK);
+	ck_assert_uint_eq(n, 2); /* MN3-1 and MN3-2: not MN3-0 (before), not ST2's */
+	ck_assert_str_eq(v[0].serial, "MN3-1");
+	ck_assert_str_eq(v[1].serial, "MN3-2");
+	ck_assert_str_eq(v[1].verdict, "FAIL");
+	free(v);
+}
+END_TEST
+
+START_TEST(test_a_pass_after_a_failure_opens_the_gate_again)
+{
+	summary(ROW("2026-11-30T06:00:00Z", "ST1", "GP-1", "bench-check", "FAIL", "c1.csv")
+		ROW("2026-11-30T06:30:00Z", "ST1", "GP-1", "bench-check", "PASS", "c2.csv"));
+	struct rig_err err = { 0 };
+	ck_assert_int_eq(check_gate(dir, "ST1", 8, check_parse_time("2026-11-30T07:00:00Z"), &err),
+			 RIG_OK);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("check");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_no_summary_means_never_checked_and_refused);
+	tcase_add_test(tc, test_fresh_pass_opens_the_gate_and_it_closes_when_overdue);
+	tcase_add_test(tc, test_failed_check_closes_the_gate_and_lists_the_units_since_the_last_pass);
+	tcase_add_test(tc, test_a_pass_after_a_failure_opens_the_gate_again);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,65 @@
+#!/bin/sh
+# test_check.sh - a bench that qualifies itself (issue 18): rig check on the
+# virtual golden pen passes; a fixture with [check] interval_h refuses to
+# judge product before a check and after a failed one (exit 78); a check
+# with the laser zero moved by 30 um fails (exit 1) and lists exactly the
+# units judged since the last check that passed, as rig impact does from
+# the index; a good check opens the bench again.
+set -u
+RIG="${RIG_BIN:-build/rig}"
+RUNNER="${RIG_RUNNER:-}"
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+expect() { # expect WHAT WANT GOT
+  [ "$2" = "$3" ] && ok "$1: exit $3" || bad "$1: exit $3, expected $2"
+}
+FX="$tmp/checked.ini"
+cp "$root/fixtures/sim.ini" "$FX"
+printf '\n[check]\nreference = %s/fixtures/reference-sim.ini\ninterval_h = 8\n' "$root" >>"$FX"
+R="$RUNNER $RIG"
+OUT="$tmp/reports"
+
+$R run --fixture "$FX" --out "$OUT" >"$tmp/r0.out" 2>"$tmp/r0.err"; expect "a run before any check" 78 $?
+grep -q 'no bench check of station SIM-01' "$tmp/r0.err" "$tmp/r0.out" && ok "it says no check is on record" \
+  || bad "reason: $(cat "$tmp/r0.out")"
+
+$R check --fixture "$FX" --out "$OUT" >"$tmp/c1.out" 2>"$tmp/c1.err"; expect "rig check on the golden pen" 0 $?
+grep -q '^PASS GP-SIM-01 ' "$tmp/c1.out" && ok "the check's report names the artifact" || bad "check output: $(tail -2 "$tmp/c1.out")"
+grep -q '"bench-check"' "$OUT"/summary.csv && ok "recorded in summary.csv as profile bench-check" || bad "summary.csv: $(cat "$OUT/summary.csv")"
+
+$R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-A >/dev/null 2>&1; expect "unit A after a good check" 0 $?
+$R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-B --sim pen.depth_gain=1.08 --mode verify \
+  >/dev/null 2>&1; expect "unit B (too deep) after a good check" 1 $?
+
+$R check --fixture "$FX" --out "$OUT" --sim laser.zero_mm=5.03 >"$tmp/c2.out" 2>"$tmp/c2.err"
+expect "rig check with the laser zero moved by 30 um" 1 $?
+grep -q 'En -1[0-9]\.' "$tmp/c2.out" && ok "the depth points fail by En about -11" || bad "En: $(head -3 "$tmp/c2.out")"
+grep -q '^2 units judged on SIM-01 since the last check that passed' "$tmp/c2.out" \
+  && grep -q 'UNIT-A' "$tmp/c2.out" && grep -q 'UNIT-B' "$tmp/c2.out" \
+  && ok "the impact lists exactly UNIT-A and UNIT-B" || bad "impact: $(cat "$tmp/c2.out")"
+imp=$(ls "$OUT"/impact_*.csv 2>/dev/null | head -1)
+[ -n "$imp" ] && [ "$(grep -c '"to be assessed"' "$imp")" -eq 2 ] && ok "impact CSV with 2 units to be assessed" \
+  || bad "impact CSV: ${imp:-none}"
+
+$R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-C >"$tmp/r3.out" 2>&1; expect "a run after the failed check" 78 $?
+grep -q 'bench check of SIM-01 failed at' "$tmp/r3.out" && ok "it says the check failed and when" || bad "reason: $(cat "$tmp/r3.out")"
+
+$R impact --bench SIM-01 --since-last-good-check --out "$OUT" --csv >"$tmp/impact.csv" 2>"$tmp/impact.err"
+n=$(grep -c 'UNIT-' "$tmp/impact.csv"); c=$(grep -c 'GP-SIM-01\|UNIT-C' "$tmp/impact.csv")
+[ "$n" -eq 2 ] && [ "$c" -eq 0 ] && ok "rig impact --since-last-good-check: the same 2 units, no check, not the refused one" \
+  || bad "rig impact: $(cat "$tmp/impact.csv" "$tmp/impact.err")"
+
+$R check --fixture "$FX" --out "$OUT" >/dev/null 2>&1; expect "rig check after the fix" 0 $?
+$R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-D >/dev/null 2>&1; expect "a run after the good check" 0 $?
+
+$R check --fixture "$FX" --out "$OUT" --sim pen.serial=SOMETHING-ELSE >"$tmp/c4.out" 2>&1; expect "a check on the wrong pen" 2 $?
+grep -q "serial mismatch" "$tmp/c4.out" && ok "the wrong artifact is named" || bad "wrong pen: $(cat "$tmp/c4.out")"
+$R check --fixture "$root/fixtures/sim.ini" --out "$OUT" >"$tmp/c5.out" 2>&1; expect "rig check without [check]" 78 $?
+
+[ $fail -eq 0 ] && echo "test_check: all passed" || echo "test_check: $fail failed"
+[ $fail -eq 0 ]
