@@ -216,6 +216,12 @@ START_TEST(test_station_shift_of_pass_fail_and_estop_says_what_happened)
 	s = tty_expect(&t, "TESTING");
 	assert_has(s, "Phase:");
 	free(s);
+	/* The screen follows the run: its phase and the point measured. */
+	s = tty_expect(&t, "depth_sweep");
+	assert_has(s, "Phase: calibrate");
+	free(s);
+	s = tty_expect(&t, "Phase: verify");
+	free(s);
 	s = tty_expect(&t, "Report:");
 	assert_has(s, "\xe2\x96\x88"); /* block letters */
 	assert_has(s, "Unit 1  MN3-000101: PASS");

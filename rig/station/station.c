@@ -95,6 +95,9 @@ static void draw(struct station *st)
 	st->scr.input = st->input;
 	st->scr.serial = st->serial;
 	st->scr.message = st->message[0] ? st->message : NULL;
+	/* What the run said last: its phase and the point it measures. */
+	st->scr.phase = st->phase[0] ? st->phase : NULL;
+	st->scr.detail = st->detail;
 	screen_draw(st->t.out, &st->scr);
 }
 
