@@ -145,9 +145,9 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 		fprintf(o, "rate: no result\n");
 }
 
-int cmd_analyze(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "rate", required_argument, NULL, 'r' },

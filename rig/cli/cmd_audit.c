@@ -31,9 +31,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_audit(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_audit(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, 's' },
 		{ "serial", required_argument, NULL, 'n' },

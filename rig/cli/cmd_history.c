@@ -28,9 +28,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_history(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_history(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'd' },
 		{ "db", required_argument, NULL, 'D' },

@@ -37,9 +37,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_impact(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_impact(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "bench", required_argument, NULL, 'b' },
 		{ "since", required_argument, NULL, 's' },

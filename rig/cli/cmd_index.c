@@ -27,9 +27,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_index(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_index(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "rebuild", no_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },

@@ -29,9 +29,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_keygen(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_keygen(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "out", required_argument, NULL, 'o' },

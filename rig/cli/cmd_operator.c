@@ -156,9 +156,9 @@ static int run_verb(const struct opts *o, const char *ops_path)
 	return 0;
 }
 
-int cmd_operator(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_operator(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "role", required_argument, NULL, 'r' },

@@ -31,9 +31,9 @@ static void usage(FILE *out)
 		rig_default_fixture());
 }
 
-int cmd_plot(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_plot(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'd' },
 		{ "fixture", required_argument, NULL, 'f' },

@@ -69,9 +69,9 @@ static void print_chip(void *ctx, const char *name, const char *label, unsigned 
 		printf("  %-20s (cannot open it: permission? try group gpio)\n", name);
 }
 
-int cmd_ports(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_ports(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

@@ -36,9 +36,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_sign(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_sign(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "meaning", required_argument, NULL, 'm' },
 		{ "operator", required_argument, NULL, 'u' },

@@ -39,9 +39,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_stats(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_stats(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "by", required_argument, NULL, 'b' },
 		{ "csv", no_argument, NULL, 'c' },

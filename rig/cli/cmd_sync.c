@@ -91,9 +91,9 @@ static int follow(const struct store_sync_options *o, unsigned interval_s)
 	}
 }
 
-int cmd_sync(int argc, char **argv, struct cli_ctx *cx)
+/* cx: no shared options (the row's flags are 0). */
+int cmd_sync(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
-	(void)cx; /* no shared options */
 	static const struct option opts[] = {
 		{ "fixture", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'd' },

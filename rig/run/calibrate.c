@@ -29,15 +29,13 @@ static void cover_range(const struct profile *p, bool depth, double *lo, double 
 }
 
 /* The rows of a table now saved in the pen. */
-static enum rig_rc table_rows(struct run *r, enum pen_table which, const char *step,
-			      const char *unit, const struct pen_cal_table *t)
+static enum rig_rc table_rows(struct run *r, enum pen_table which,
+			      const struct pen_cal_table *t)
 {
+	bool depth = which == PEN_TABLE_DEPTH;
 	for (unsigned i = 0; i < t->n; i++) {
-		struct report_row row = REPORT_ROW_EMPTY;
-		row.phase = "calibrate";
-		row.step = step;
-		row.quantity = which == PEN_TABLE_DEPTH ? "table_depth_raw" : "table_freq_raw";
-		row.unit = unit;
+		struct report_row row = run_row(r, depth ? STEP_DEPTH_TABLE : STEP_FREQ_TABLE,
+						depth ? QTY_TABLE_DEPTH_RAW : QTY_TABLE_FREQ_RAW);
 		/* What the pen holds: each value as sent, in thousandths. */
 		int32_t cmd_milli = 0, raw_milli = 0;
 		pen_proto_to_milli(t->cmd[i], &cmd_milli);
@@ -76,14 +74,14 @@ static enum rig_rc sweep(struct run *r, bool depth, const struct pen_cal_table o
 {
 	const struct profile_calibrate *c = &r->prof->calibrate;
 	const struct profile_points *pts = depth ? &c->depth_points_um : &c->freq_points_hz;
-	const char *step = depth ? "depth_sweep" : "freq_sweep";
+	enum run_step step = depth ? STEP_DEPTH_SWEEP : STEP_FREQ_SWEEP;
 	sw->n = pts->n;
 	for (size_t i = 0; i < pts->n; i++) {
 		double d_um = depth ? pts->v[i] : c->nominal_depth_um;
 		double f_hz = depth ? c->nominal_freq_hz : pts->v[i];
 		struct measure_stats st;
 		r->step++;
-		run_progress(r, "%s %g %s", step, pts->v[i], depth ? "um" : "Hz");
+		run_progress(r, "%s %g %s", run_step_name(step), pts->v[i], run_step_unit(step));
 		enum rig_rc rc = run_measure_point(r, step, table_cmd_for_raw(&old[PEN_TABLE_DEPTH], d_um),
 					       table_cmd_for_raw(&old[PEN_TABLE_FREQ], f_hz),
 					       c->settle_ms, &c->window, &st, err);
@@ -94,11 +92,7 @@ static enum rig_rc sweep(struct run *r, bool depth, const struct pen_cal_table o
 		sw->setting[i] = pts->v[i];
 		sw->measured[i] = ok ? (depth ? st.depth_mean_um : st.freq_hz) : NAN;
 		sw->noise[i] = depth ? st.depth_U_um : st.freq_U_hz;
-		struct report_row row = REPORT_ROW_EMPTY;
-		row.phase = "calibrate";
-		row.step = step;
-		row.quantity = depth ? "depth" : "freq";
-		row.unit = depth ? "um" : "Hz";
+		struct report_row row = run_row(r, step, depth ? QTY_DEPTH : QTY_FREQ);
 		row.commanded = pts->v[i];
 		row.measured = sw->measured[i];
 		/* The std column is in the row's unit: per-stroke depth scatter;
@@ -135,11 +129,11 @@ enum rig_rc run_calibrate(struct run *r, struct rig_err *err)
 	    (rc = sweep(r, true, old, &dsw, err)) || (rc = sweep(r, false, old, &fsw, err)))
 		return rc;
 
-	struct calfit_limits dl = { .quantity = "depth", .unit = "um",
+	struct calfit_limits dl = { .quantity = "depth", .unit = run_quantity_unit(QTY_DEPTH),
 				    .max_correction = c->max_depth_correction_um };
 	cover_range(r->prof, true, &dl.cover_lo, &dl.cover_hi);
 	dl.max_extrapolation = fmax(25.0, 0.1 * (dl.cover_hi - dl.cover_lo));
-	struct calfit_limits fl = { .quantity = "frequency", .unit = "Hz" };
+	struct calfit_limits fl = { .quantity = "frequency", .unit = run_quantity_unit(QTY_FREQ) };
 	cover_range(r->prof, false, &fl.cover_lo, &fl.cover_hi);
 	fl.max_extrapolation = fmax(2.0, 0.1 * (fl.cover_hi - fl.cover_lo));
 	if (c->max_freq_correction_pct > 0)
@@ -160,18 +154,14 @@ enum rig_rc run_calibrate(struct run *r, struct rig_err *err)
 	    (rc = pen_cal_stage(r->b->d.pen, PEN_TABLE_FREQ, &ft, err)) ||
 	    (rc = pen_cal_save_both(r->b->d.pen, err)))
 		return rc;
-	if ((rc = table_rows(r, PEN_TABLE_DEPTH, "depth_table", "um", &dt)) ||
-	    (rc = table_rows(r, PEN_TABLE_FREQ, "freq_table", "Hz", &ft)))
+	if ((rc = table_rows(r, PEN_TABLE_DEPTH, &dt)) || (rc = table_rows(r, PEN_TABLE_FREQ, &ft)))
 		return rc;
 	/* A reset must not lose a saved table: reset, then read both back. */
 	run_progress(r, "resetting the pen and reading the tables back");
 	if ((rc = pen_reset(r->b->d.pen, err)))
 		return rc;
 	r->b->motor_on = false;
-	struct report_row row = REPORT_ROW_EMPTY;
-	row.phase = "calibrate";
-	row.step = "readback";
-	row.unit = "";
+	struct report_row row = run_row(r, STEP_READBACK, QTY_TABLES_AFTER_RESET);
 	rc = pen_cal_verify(r->b->d.pen, PEN_TABLE_DEPTH, &dt, err);
 	if (!rc)
 		rc = pen_cal_verify(r->b->d.pen, PEN_TABLE_FREQ, &ft, err);
@@ -179,7 +169,6 @@ enum rig_rc run_calibrate(struct run *r, struct rig_err *err)
 	 * pen: the run stops instead of failing the pen. */
 	if (rc == RIG_E_PROTOCOL || rc == RIG_E_TIMEOUT || rc == RIG_E_ABORTED)
 		return rc;
-	row.quantity = "tables_after_reset";
 	row.result = rc ? "FAIL" : "PASS";
 	row.note = rc ? err->msg : "both tables read back equal after *RST";
 	enum rig_rc rc2 = run_add_row(r, &row);

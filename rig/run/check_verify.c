@@ -19,13 +19,15 @@ static enum rig_rc check_point(struct run *r, bool depth, size_t i, struct rig_e
 	const struct reference *ref = r->o->reference;
 	const struct reference_points *q = depth ? &ref->depth_um : &ref->freq_hz;
 	const struct profile_verify *v = &r->prof->verify;
-	const char *step = depth ? "depth_check" : "rate_check", *unit = depth ? "um" : "Hz";
+	enum run_step step = depth ? STEP_DEPTH_CHECK : STEP_RATE_CHECK;
+	enum run_quantity qty = depth ? QTY_DEPTH : QTY_FREQ;
+	const char *unit = run_quantity_unit(qty);
 	double set = q->commanded[i], cert = q->actual[i];
 	double d_um = depth ? set : ref->nominal_depth_um;
 	double f_hz = depth ? ref->nominal_freq_hz : set;
 	struct measure_stats st;
 	r->step++;
-	run_progress(r, "%s %g %s", step, set, unit);
+	run_progress(r, "%s %g %s", run_step_name(step), set, unit);
 	enum rig_rc rc = run_measure_point(r, step, d_um, f_hz, v->settle_ms, &v->window, &st, err);
 	if (rc)
 		return rc;
@@ -44,8 +46,8 @@ static enum rig_rc check_point(struct run *r, bool depth, size_t i, struct rig_e
 			     "|En| <= %g %s",
 			     en, x, unit, u, cert, unit, q->u, ref->max_en,
 			     d.result == DECISION_PASS ? "holds" : "fails: the bench is off");
-	return run_add_judged(r, step, depth ? "depth" : "freq", unit, set, x,
-			      depth ? st.depth_std_um : NAN, (long)st.strokes, u, &d);
+	return run_add_judged(r, step, qty, set, x, depth ? st.depth_std_um : NAN,
+			      (long)st.strokes, u, &d);
 }
 
 enum rig_rc run_check_verify(struct run *r, struct rig_err *err)

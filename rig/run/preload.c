@@ -51,7 +51,8 @@ enum rig_rc run_preload(struct run *r, struct rig_err *err)
 			break;
 	}
 	struct decision d;
-	decide_limits(&d, f, NAN, v->preload_min_n, v->preload_max_n, DECISION_SIMPLE, "N");
+	decide_limits(&d, f, NAN, v->preload_min_n, v->preload_max_n, DECISION_SIMPLE,
+		      run_quantity_unit(QTY_PRELOAD));
 	if (good < PRELOAD_GOOD_READS && d.result == DECISION_PASS) {
 		/* Inside at the last read, but never steady: still a failure. */
 		d.result = DECISION_FAIL;
@@ -63,5 +64,5 @@ enum rig_rc run_preload(struct run *r, struct rig_err *err)
 		run_set_text(tmp, sizeof tmp, "%s after %u ms", d.reason, v->preload_timeout_ms);
 		run_set_text(d.reason, sizeof d.reason, "%s", tmp);
 	}
-	return run_add_judged(r, "preload", "preload", "N", NAN, f, NAN, good, NAN, &d);
+	return run_add_judged(r, STEP_PRELOAD, QTY_PRELOAD, NAN, f, NAN, good, NAN, &d);
 }

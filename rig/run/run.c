@@ -53,7 +53,7 @@ void run_progress(struct run *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	obs->progress(obs->ctx, r->phase ? r->phase : "start", r->step, r->nsteps, text);
+	obs->progress(obs->ctx, run_phase_name(r->phase), r->step, r->nsteps, text);
 }
 
 /* A message for the operator. */
@@ -76,8 +76,9 @@ enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg)
 	if (!r->aborted) {
 		r->aborted = true;
 		r->abort_rc = rc;
-		if (r->phase)
-			run_set_text(r->abort_reason, sizeof r->abort_reason, "%s: %s", r->phase, msg);
+		if (r->phase != PHASE_NONE)
+			run_set_text(r->abort_reason, sizeof r->abort_reason, "%s: %s",
+				     run_phase_name(r->phase), msg);
 		else
 			run_set_text(r->abort_reason, sizeof r->abort_reason, "%s", msg);
 	}
@@ -107,7 +108,8 @@ static void flush_phase_times(struct run *r)
 	struct rig_err err;
 	while (r->rep && r->times_written < r->ntimes) {
 		struct run_phase_time *t = &r->times[r->times_written++];
-		if (report_add_bench_time(r->rep, t->name, t->seconds, &err) && !r->aborted) {
+		if (report_add_bench_time(r->rep, run_phase_name(t->phase), t->seconds, &err) &&
+		    !r->aborted) {
 			r->aborted = true;
 			r->abort_rc = err.rc;
 			snprintf(r->abort_reason, sizeof r->abort_reason, "%s", err.msg);
@@ -117,21 +119,22 @@ static void flush_phase_times(struct run *r)
 
 static void end_phase(struct run *r)
 {
-	if (r->phase && r->ntimes < RUN_MAX_PHASES) {
+	if (r->phase != PHASE_NONE && r->ntimes < RUN_MAX_PHASES) {
 		r->times[r->ntimes++] = (struct run_phase_time){
-			.name = r->phase,
+			.phase = r->phase,
 			.seconds = bench_seconds_since(r->b, r->phase_t0),
 		};
 	}
-	r->phase = NULL;
+	r->phase = PHASE_NONE;
 	flush_phase_times(r);
 }
 
-static void begin_phase(struct run *r, const char *name)
+static void begin_phase(struct run *r, enum run_phase phase)
 {
 	const struct run_observer *obs = r->o->observer;
+	const char *name = run_phase_name(phase);
 	end_phase(r);
-	r->phase = name;
+	r->phase = phase;
 	r->phase_t0 = clock_now_ns(r->b->hal.clock);
 	bench_announce_phase(r->b, name);
 	if (obs && obs->phase)
@@ -139,14 +142,14 @@ static void begin_phase(struct run *r, const char *name)
 	run_progress(r, "start");
 }
 
-static FILE *open_trace(struct run *r, const char *step, double depth_um, double freq_hz,
+static FILE *open_trace(struct run *r, enum run_step step, double depth_um, double freq_hz,
 			struct rig_err *err)
 {
 	if (!r->o->save_trace || !r->trace_dir[0])
 		return NULL;
 	char path[PATH_MAX + 128];
 	snprintf(path, sizeof path, "%s/%02u_%s_%s_%.0fum_%.1fHz.csv", r->trace_dir,
-		 ++r->ntraces, r->phase, step, depth_um, freq_hz);
+		 ++r->ntraces, run_phase_name(r->phase), run_step_name(step), depth_um, freq_hz);
 	FILE *f = fopen(path, "w");
 	if (!f) {
 		rig_fail_errno(err, RIG_E_IO, errno, "cannot write trace %s", path);
@@ -156,7 +159,7 @@ static FILE *open_trace(struct run *r, const char *step, double depth_um, double
 	return f;
 }
 
-enum rig_rc run_measure_point(struct run *r, const char *step, double depth_um, double freq_hz,
+enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um, double freq_hz,
 			      unsigned settle_ms, const struct profile_window *w,
 			      struct measure_stats *st, struct rig_err *err)
 {
@@ -166,7 +169,8 @@ enum rig_rc run_measure_point(struct run *r, const char *step, double depth_um, 
 		return err->rc;
 	const struct run_observer *obs = r->o->observer;
 	struct point_request rq = {
-		.phase = r->phase, .step = step, .depth_um = depth_um, .freq_hz = freq_hz,
+		.phase = run_phase_name(r->phase), .step = run_step_name(step),
+		.depth_um = depth_um, .freq_hz = freq_hz,
 		.settle_ms = settle_ms, .window = w, .trace = trace,
 		.obs = obs ? obs->point : NULL,
 	};
@@ -174,6 +178,16 @@ enum rig_rc run_measure_point(struct run *r, const char *step, double depth_um, 
 	if (trace && fclose(trace) && !rc)
 		rc = rig_fail_errno(err, RIG_E_IO, errno, "writing a trace");
 	return rc;
+}
+
+struct report_row run_row(const struct run *r, enum run_step step, enum run_quantity q)
+{
+	struct report_row row = REPORT_ROW_EMPTY;
+	row.phase = run_phase_name(r->phase);
+	row.step = run_step_name(step);
+	row.quantity = run_quantity_name(q);
+	row.unit = run_quantity_unit(q);
+	return row;
 }
 
 enum rig_rc run_add_row(struct run *r, const struct report_row *row)
@@ -185,20 +199,25 @@ enum rig_rc run_add_row(struct run *r, const struct report_row *row)
 	return rc;
 }
 
-enum rig_rc run_add_judged(struct run *r, const char *step, const char *quantity,
-			   const char *unit, double commanded, double measured, double std,
-			   long n, double u, const struct decision *d)
+enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity q,
+			   double commanded, double measured, double std, long n, double u,
+			   const struct decision *d)
 {
 	struct rig_err err;
-	struct report_judged j = { r->phase, step, quantity, unit, commanded, measured, std, n, u, d };
+	const char *phase = run_phase_name(r->phase), *quantity = run_quantity_name(q);
+	struct report_judged j = {
+		.phase = phase, .step = run_step_name(step), .quantity = quantity,
+		.unit = run_quantity_unit(q), .commanded = commanded, .measured = measured,
+		.std = std, .n = n, .uncertainty = u, .d = d,
+	};
 	enum rig_rc rc = report_add_judged(r->rep, &j, &err);
 	if (rc)
 		return run_abort(r, rc, err.msg);
+	/* A point is named in the unit of what its step sets. */
 	if (d->result == DECISION_FAIL && isnan(commanded))
-		run_fail(r, "%s %s: %s", r->phase, quantity, d->reason);
+		run_fail(r, "%s %s: %s", phase, quantity, d->reason);
 	else if (d->result == DECISION_FAIL)
-		run_fail(r, "%s %s at %g %s: %s", r->phase, quantity, commanded,
-			 !strcmp(step, "freq_sweep") || !strcmp(step, "rate_check") ? "Hz" : "um",
+		run_fail(r, "%s %s at %g %s: %s", phase, quantity, commanded, run_step_unit(step),
 			 d->reason);
 	return RIG_OK;
 }
@@ -258,10 +277,10 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 			return rc;
 		snprintf(r->trace_dir, sizeof r->trace_dir, "%s", sub);
 		struct report_row row = REPORT_ROW_EMPTY;
-		row.phase = "run";
-		row.step = "start";
-		row.quantity = "traces";
-		row.unit = "";
+		row.phase = run_phase_name(PHASE_RUN);
+		row.step = run_step_name(STEP_START);
+		row.quantity = run_quantity_name(QTY_TRACES);
+		row.unit = run_quantity_unit(QTY_TRACES);
 		row.note = r->trace_dir;
 		if ((rc = report_add(r->rep, &row, err)))
 			return rc;
@@ -315,7 +334,7 @@ static void finish(struct run *r)
 {
 	struct rig_err err = { 0 };
 	struct run_result *res = r->res;
-	begin_phase(r, "report");
+	begin_phase(r, PHASE_REPORT);
 	/* An e-stop or an open lid at any moment means no PASS. */
 	if (r->b->d.io && bench_check_safety(r->b, &err) == RIG_E_ABORTED)
 		run_abort(r, RIG_E_ABORTED, err.msg);
@@ -353,17 +372,17 @@ static void run_phases(struct run *r)
 	struct rig_err err = { 0 };
 	enum rig_rc rc;
 	if (!r->aborted) {
-		begin_phase(r, "preload");
+		begin_phase(r, PHASE_PRELOAD);
 		if ((rc = run_preload(r, &err)))
 			run_abort(r, rc, err.msg);
 	}
 	if (!r->aborted && !r->failed && r->calibrate) {
-		begin_phase(r, "calibrate");
+		begin_phase(r, PHASE_CALIBRATE);
 		if ((rc = run_calibrate(r, &err)))
 			run_abort(r, rc, err.msg);
 	}
 	if (!r->aborted && !r->failed) {
-		begin_phase(r, "verify");
+		begin_phase(r, PHASE_VERIFY);
 		if ((rc = r->o->reference ? run_check_verify(r, &err) : run_verify(r, &err)))
 			run_abort(r, rc, err.msg);
 	}
@@ -404,7 +423,7 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	    (rc = check_gate(dir, b->fx.bench.station, fc->interval_h, time(NULL), &err)))
 		run_abort(&r, rc, err.msg);
 	if (!r.aborted) {
-		begin_phase(&r, "identify");
+		begin_phase(&r, PHASE_IDENTIFY);
 		if ((rc = identify(&r, &err)))
 			run_abort(&r, rc, err.msg);
 	}

@@ -10,6 +10,7 @@
 
 #include "bench/bench.h"
 #include "run/decision.h"
+#include "run/names.h"
 #include "run/profile.h"
 #include "run/report.h"
 #include "run/run.h"
@@ -17,7 +18,7 @@
 #define RUN_MAX_PHASES 8
 
 struct run_phase_time {
-	const char *name;
+	enum run_phase phase;
 	double seconds;
 };
 
@@ -30,7 +31,7 @@ struct run {
 	struct report *rep;
 	bool calibrate;
 
-	const char *phase;
+	enum run_phase phase;      /* PHASE_NONE between phases */
 	uint64_t phase_t0;
 	struct run_phase_time times[RUN_MAX_PHASES];
 	unsigned ntimes, times_written;
@@ -57,14 +58,16 @@ void run_fail(struct run *r, const char *fmt, ...) __attribute__((format(printf,
 /* Record the first reason the run cannot go on; returns rc. */
 enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg);
 
+/* An empty row of this phase with step, quantity and its unit named. */
+struct report_row run_row(const struct run *r, enum run_step step, enum run_quantity q);
 /* Journal a row; a failure aborts the run. */
 enum rig_rc run_add_row(struct run *r, const struct report_row *row);
 /* Journal a judged row in this phase; a FAIL fails the run. */
-enum rig_rc run_add_judged(struct run *r, const char *step, const char *quantity,
-			   const char *unit, double commanded, double measured, double std,
-			   long n, double u, const struct decision *d);
+enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity q,
+			   double commanded, double measured, double std, long n, double u,
+			   const struct decision *d);
 /* Measure one point in this phase (and keep its trace when asked). */
-enum rig_rc run_measure_point(struct run *r, const char *step, double depth_um, double freq_hz,
+enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um, double freq_hz,
 			      unsigned settle_ms, const struct profile_window *w,
 			      struct measure_stats *st, struct rig_err *err);
 

@@ -15,14 +15,14 @@ enum rig_rc run_verify(struct run *r, struct rig_err *err)
 	for (int pass = 0; pass < 2; pass++) {
 		bool depth = pass == 0;
 		const struct profile_points *pts = depth ? &v->depth_points_um : &v->freq_points_hz;
-		const char *step = depth ? "depth_sweep" : "freq_sweep";
+		enum run_step step = depth ? STEP_DEPTH_SWEEP : STEP_FREQ_SWEEP;
 		for (size_t i = 0; i < pts->n; i++) {
 			double d_um = depth ? pts->v[i] : v->nominal_depth_um;
 			double f_hz = depth ? v->nominal_freq_hz : pts->v[i];
 			struct measure_stats st;
 			struct decision d;
 			r->step++;
-			run_progress(r, "%s %g %s", step, pts->v[i], depth ? "um" : "Hz");
+			run_progress(r, "%s %g %s", run_step_name(step), pts->v[i], run_step_unit(step));
 			enum rig_rc rc = run_measure_point(r, step, d_um, f_hz, v->settle_ms, &v->window,
 						       &st, err);
 			if (rc)
@@ -30,32 +30,33 @@ enum rig_rc run_verify(struct run *r, struct rig_err *err)
 			double frac = st.samples ? (double)st.invalid_samples / (double)st.samples
 						 : 1.0;
 			decide_limits(&d, frac, NAN, -INFINITY, v->max_invalid_fraction,
-				      DECISION_SIMPLE, "");
-			if ((rc = run_add_judged(r, step, "invalid_fraction", "", pts->v[i], frac, NAN,
+				      DECISION_SIMPLE, run_quantity_unit(QTY_INVALID_FRACTION));
+			if ((rc = run_add_judged(r, step, QTY_INVALID_FRACTION, pts->v[i], frac, NAN,
 					     (long)st.samples, NAN, &d)))
 				return rc;
 			if (depth) {
 				double mean = st.has_depth ? st.depth_mean_um : NAN;
 				decide_tolerance(&d, mean, st.depth_U_um, d_um, v->depth_tolerance_um,
-						 rule, "um");
+						 rule, run_quantity_unit(QTY_DEPTH));
 				if (!st.has_depth)
 					run_set_text(d.reason, sizeof d.reason, "not measured: %s", st.message);
-				if ((rc = run_add_judged(r, step, "depth", "um", d_um, mean, st.depth_std_um,
+				if ((rc = run_add_judged(r, step, QTY_DEPTH, d_um, mean, st.depth_std_um,
 						     (long)st.strokes, st.depth_U_um, &d)))
 					return rc;
 				double spread = st.has_depth ? st.depth_std_um : NAN;
 				decide_limits(&d, spread, NAN, -INFINITY, v->max_depth_spread_um,
-					      DECISION_SIMPLE, "um");
-				if ((rc = run_add_judged(r, step, "depth_spread", "um", d_um, spread, NAN,
+					      DECISION_SIMPLE, run_quantity_unit(QTY_DEPTH_SPREAD));
+				if ((rc = run_add_judged(r, step, QTY_DEPTH_SPREAD, d_um, spread, NAN,
 						     (long)st.strokes, NAN, &d)))
 					return rc;
 			} else {
 				double fm = st.has_freq ? st.freq_hz : NAN;
 				decide_tolerance(&d, fm, st.freq_U_hz, f_hz,
-						 f_hz * v->freq_tolerance_pct / 100.0, rule, "Hz");
+						 f_hz * v->freq_tolerance_pct / 100.0, rule,
+						 run_quantity_unit(QTY_FREQ));
 				if (!st.has_freq)
 					run_set_text(d.reason, sizeof d.reason, "not measured: %s", st.message);
-				if ((rc = run_add_judged(r, step, "freq", "Hz", f_hz, fm, NAN,
+				if ((rc = run_add_judged(r, step, QTY_FREQ, f_hz, fm, NAN,
 						     (long)st.strokes, st.freq_U_hz, &d)))
 					return rc;
 			}

@@ -18,6 +18,7 @@
 
 #include "core/fsutil.h"
 #include "measure/capture.h"
+#include "run/names.h"
 #include "study/bench.h"
 #include "study/csv.h"
 #include "run/text.h"
@@ -101,13 +102,153 @@ static void say(const struct sweep_options *o, const char *fmt, ...)
 	o->progress(o->progress_ctx, text);
 }
 
+/* Create <dir>/sweep_<stamp>_<serial>.csv, never overwriting: -2, -3 ...
+ * as reports do. path gets its name ("" when none could be made). */
+static FILE *create_csv(const char *dir, const char *pen_serial, char *path, size_t cap,
+			struct rig_err *err)
+{
+	char serial[48], stamp[32], stem[PATH_MAX + 64];
+	text_file_serial(serial, sizeof serial, pen_serial);
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(stem, sizeof stem, "%s/sweep_%s_%s", dir, stamp, serial);
+	FILE *csv = NULL;
+	for (int k = 1; k < 100; k++) {
+		int len = k == 1 ? snprintf(path, cap, "%s.csv", stem)
+				 : snprintf(path, cap, "%s-%d.csv", stem, k);
+		if (len < 0 || (size_t)len >= cap) {
+			errno = ENAMETOOLONG;
+			break;
+		}
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			csv = fdopen(fd, "w");
+			if (!csv)
+				close(fd);
+			break;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	if (!csv) {
+		rig_fail_errno(err, RIG_E_IO, errno, "cannot create %s", path);
+		path[0] = '\0';
+	}
+	return csv;
+}
+
+/* One cell of the grid, as measured. */
+struct cell {
+	double d_um, f_hz;
+	unsigned rep;
+	struct measure_stats st;
+	double force_n;
+	char trel[200];              /* its trace, relative to the CSV's folder; "" none */
+};
+
+/* Measure a cell (and keep its trace in trace_dir when there is one). */
+static enum rig_rc measure_cell(struct bench *b, const struct sweep_options *o,
+				const char *dir, const char *trace_dir, struct cell *c,
+				struct rig_err *err)
+{
+	char tpath[PATH_MAX + 160] = "";
+	FILE *trace = NULL;
+	c->trel[0] = '\0';
+	c->force_n = NAN;
+	if (o->save_trace) {
+		const char *tdir = strrchr(trace_dir, '/');
+		snprintf(c->trel, sizeof c->trel, "%s/r%u_%.0fum_%.1fHz.csv",
+			 tdir ? tdir + 1 : trace_dir, c->rep, c->d_um, c->f_hz);
+		snprintf(tpath, sizeof tpath, "%s/%s", dir, c->trel);
+		if (!(trace = fopen(tpath, "w")))
+			return rig_fail_errno(err, RIG_E_IO, errno, "cannot write trace %s", tpath);
+		fprintf(trace, "%s\n", CAPTURE_CSV_HEADER);
+	}
+	struct point_request rq = {
+		.phase = run_phase_name(PHASE_SWEEP), .step = run_step_name(STEP_GRID),
+		.depth_um = c->d_um, .freq_hz = c->f_hz, .settle_ms = o->settle_ms,
+		.window = &o->window, .trace = trace, .obs = o->observer,
+	};
+	enum rig_rc rc = point_measure(b, &rq, &c->st, err);
+	if (trace && fclose(trace) && !rc)
+		rc = rig_fail_errno(err, RIG_E_IO, errno, "writing %s", tpath);
+	if (!rc)
+		rc = loadcell_read_force_n(b->d.loadcell, &c->force_n, err);
+	return rc;
+}
+
+/* The cell's row, in sweep_columns order; false when it cannot be written. */
+static bool write_row(struct csv_out *w, const struct bench *b, const struct cell *c,
+		      double t_s)
+{
+	const struct measure_stats *st = &c->st;
+	double frac = st->samples ? (double)st->invalid_samples / (double)st->samples : NAN;
+	csv_out_num(w, c->d_um);
+	csv_out_num(w, c->f_hz);
+	csv_out_long(w, c->rep);
+	csv_out_num(w, st->has_depth ? st->depth_mean_um : NAN);
+	csv_out_num(w, st->has_depth ? st->depth_std_um : NAN);
+	csv_out_num(w, st->has_depth ? st->depth_min_um : NAN);
+	csv_out_num(w, st->has_depth ? st->depth_max_um : NAN);
+	csv_out_num(w, st->has_freq ? st->freq_hz : NAN);
+	csv_out_long(w, (long)st->strokes);
+	csv_out_num(w, st->has_depth ? st->depth_U_um : NAN);
+	csv_out_num(w, c->force_n);
+	csv_out_num(w, st->has_freq ? st->freq_U_hz : NAN);
+	csv_out_num(w, frac);
+	csv_out_text(w, st->status == MEASURE_OK ? "OK" : st->message);
+	csv_out_num(w, t_s);
+	csv_out_text(w, b->fx.bench.station);
+	csv_out_text(w, b->id.model);
+	csv_out_text(w, b->id.serial);
+	csv_out_text(w, c->trel);
+	return csv_out_end(w);
+}
+
+/* Every cell, repeats outermost; a row written and flushed per cell. */
+static enum rig_rc measure_grid(struct bench *b, const struct sweep_options *o,
+				const char *dir, const char *trace_dir, FILE *csv,
+				struct sweep_result *res, struct rig_err *err)
+{
+	struct csv_out w;
+	csv_out_init(&w, csv);
+	csv_out_header(&w, sweep_columns, SWEEP_NCOLUMNS);
+	fflush(csv);
+	uint64_t t0 = clock_now_ns(b->hal.clock);
+	size_t total = o->repeats * o->ndepths * o->nfreqs, k = 0;
+	enum rig_rc rc = RIG_OK;
+	for (unsigned rep = 1; rep <= o->repeats && !rc; rep++) {
+		for (size_t i = 0; i < o->ndepths && !rc; i++) {
+			for (size_t j = 0; j < o->nfreqs && !rc; j++) {
+				struct cell c = { .d_um = o->depths_um[i], .f_hz = o->freqs_hz[j],
+						  .rep = rep };
+				say(o, "[%zu/%zu] repeat %u: %g um at %g Hz", ++k, total, rep, c.d_um,
+				    c.f_hz);
+				if ((rc = measure_cell(b, o, dir, trace_dir, &c, err)))
+					break;
+				if (!write_row(&w, b, &c, bench_seconds_since(b, t0)) || fflush(csv) ||
+				    ferror(csv)) {
+					rc = rig_fail_errno(err, RIG_E_IO, errno, "writing %s",
+							    res->csv_path);
+					break;
+				}
+				res->rows++;
+			}
+		}
+	}
+	res->bench_time_s = bench_seconds_since(b, t0);
+	return rc;
+}
+
 enum rig_rc sweep_execute(struct bench *b, const struct sweep_options *o,
 			  struct sweep_result *res)
 {
 	struct rig_err err = { 0 };
 	FILE *csv = NULL;
 	enum rig_rc rc;
-	char stem[PATH_MAX + 64] = "", trace_dir[PATH_MAX + 80] = "";
+	char trace_dir[PATH_MAX + 80] = "";
 	memset(res, 0, sizeof *res);
 	const char *dir = o->out_dir ? o->out_dir : "reports";
 	if (!o->ndepths || !o->nfreqs || !o->repeats) {
@@ -121,33 +262,8 @@ enum rig_rc sweep_execute(struct bench *b, const struct sweep_options *o,
 	snprintf(res->pen_serial, sizeof res->pen_serial, "%s", b->id.serial);
 	say(o, "%s %s, serial %s, firmware %s", b->id.maker, b->id.model, b->id.serial,
 	    b->id.firmware);
-
-	char serial[48], stamp[32];
-	text_file_serial(serial, sizeof serial, b->id.serial);
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(stem, sizeof stem, "%s/sweep_%s_%s", dir, stamp, serial);
-	/* Never overwrite: -2, -3 ... as reports do. */
-	for (int k = 1; k < 100; k++) {
-		if (k == 1)
-			snprintf(res->csv_path, sizeof res->csv_path, "%s.csv", stem);
-		else
-			snprintf(res->csv_path, sizeof res->csv_path, "%s-%d.csv", stem, k);
-		int fd = open(res->csv_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			csv = fdopen(fd, "w");
-			if (!csv)
-				close(fd);
-			break;
-		}
-		if (errno != EEXIST)
-			break;
-	}
-	if (!csv) {
-		rc = rig_fail_errno(&err, RIG_E_IO, errno, "cannot create %s", res->csv_path);
-		res->csv_path[0] = '\0';
+	if (!(csv = create_csv(dir, b->id.serial, res->csv_path, sizeof res->csv_path, &err))) {
+		rc = err.rc;
 		goto out;
 	}
 	if (o->save_trace) {
@@ -157,80 +273,7 @@ enum rig_rc sweep_execute(struct bench *b, const struct sweep_options *o,
 		if ((rc = rig_mkdir_p(trace_dir, &err)))
 			goto out;
 	}
-	struct csv_out w;
-	csv_out_init(&w, csv);
-	csv_out_header(&w, sweep_columns, SWEEP_NCOLUMNS);
-	fflush(csv);
-
-	uint64_t t0 = clock_now_ns(b->hal.clock);
-	size_t total = o->repeats * o->ndepths * o->nfreqs, k = 0;
-	for (unsigned rep = 1; rep <= o->repeats && !rc; rep++) {
-		for (size_t i = 0; i < o->ndepths && !rc; i++) {
-			for (size_t j = 0; j < o->nfreqs && !rc; j++) {
-				double d_um = o->depths_um[i], f_hz = o->freqs_hz[j];
-				char tpath[PATH_MAX + 160] = "", trel[200] = "";
-				FILE *trace = NULL;
-				k++;
-				say(o, "[%zu/%zu] repeat %u: %g um at %g Hz", k, total, rep, d_um, f_hz);
-				if (o->save_trace) {
-					/* The CSV names it relative to its own folder. */
-					const char *tdir = strrchr(trace_dir, '/');
-					snprintf(trel, sizeof trel, "%s/r%u_%.0fum_%.1fHz.csv",
-						 tdir ? tdir + 1 : trace_dir, rep, d_um, f_hz);
-					snprintf(tpath, sizeof tpath, "%s/%s", dir, trel);
-					if (!(trace = fopen(tpath, "w"))) {
-						rc = rig_fail_errno(&err, RIG_E_IO, errno,
-								    "cannot write trace %s", tpath);
-						break;
-					}
-					fprintf(trace, "%s\n", CAPTURE_CSV_HEADER);
-				}
-				struct measure_stats st;
-				struct point_request rq = {
-					.phase = "sweep", .step = "grid", .depth_um = d_um,
-					.freq_hz = f_hz, .settle_ms = o->settle_ms,
-					.window = &o->window, .trace = trace, .obs = o->observer,
-				};
-				rc = point_measure(b, &rq, &st, &err);
-				if (trace && fclose(trace) && !rc)
-					rc = rig_fail_errno(&err, RIG_E_IO, errno, "writing %s", tpath);
-				double force = NAN;
-				if (!rc)
-					rc = loadcell_read_force_n(b->d.loadcell, &force, &err);
-				if (rc)
-					break;
-				double frac = st.samples
-						      ? (double)st.invalid_samples / (double)st.samples
-						      : NAN;
-				csv_out_num(&w, d_um);
-				csv_out_num(&w, f_hz);
-				csv_out_long(&w, rep);
-				csv_out_num(&w, st.has_depth ? st.depth_mean_um : NAN);
-				csv_out_num(&w, st.has_depth ? st.depth_std_um : NAN);
-				csv_out_num(&w, st.has_depth ? st.depth_min_um : NAN);
-				csv_out_num(&w, st.has_depth ? st.depth_max_um : NAN);
-				csv_out_num(&w, st.has_freq ? st.freq_hz : NAN);
-				csv_out_long(&w, (long)st.strokes);
-				csv_out_num(&w, st.has_depth ? st.depth_U_um : NAN);
-				csv_out_num(&w, force);
-				csv_out_num(&w, st.has_freq ? st.freq_U_hz : NAN);
-				csv_out_num(&w, frac);
-				csv_out_text(&w, st.status == MEASURE_OK ? "OK" : st.message);
-				csv_out_num(&w, bench_seconds_since(b, t0));
-				csv_out_text(&w, b->fx.bench.station);
-				csv_out_text(&w, b->id.model);
-				csv_out_text(&w, b->id.serial);
-				csv_out_text(&w, trel);
-				if (!csv_out_end(&w) || fflush(csv) || ferror(csv)) {
-					rc = rig_fail_errno(&err, RIG_E_IO, errno, "writing %s",
-							    res->csv_path);
-					break;
-				}
-				res->rows++;
-			}
-		}
-	}
-	res->bench_time_s = bench_seconds_since(b, t0);
+	rc = measure_grid(b, o, dir, trace_dir, csv, res, &err);
 out:
 	/* An e-stop or lid at the end still counts. */
 	if (!rc && b->d.io && bench_check_safety(b, &err) == RIG_E_ABORTED)
