@@ -175,8 +175,12 @@ static char *make_report(void)
 {
 	struct rig_result r;
 	char *args;
-	ck_assert_int_ge(asprintf(&args, "run --fixture '%s' --out '%s/reports'", fx, tmp), 0);
+	/* With access control on, a run needs an identified operator. */
+	ck_assert_int_ge(asprintf(&args, "run --fixture '%s' --out '%s/reports' --operator olly", fx,
+				  tmp), 0);
+	setenv("RIG_PIN_FILE", pins[OPER], 1);
 	r = run_rig(args);
+	unsetenv("RIG_PIN_FILE");
 	free(args);
 	ck_assert_msg(r.exit_code == 0, "%s", r.err);
 	/* its last line: "PASS SERIAL PATH (...)" */
@@ -207,6 +211,12 @@ START_TEST(test_signed_report_shows_name_time_and_meaning)
 	ck_assert_msg(strstr(r.out, ": Bob Engineer (bob), approved, 20"), "%s", r.out);
 	ck_assert_msg(strstr(r.out, "intact: 1 reports, 2 signatures"), "%s", r.out);
 	rig_result_free(&r);
+	/* The report itself says who ran it and how it is on the record. */
+	char *text = tu_read(rep);
+	ck_assert_msg(strstr(text, "\"records\"") &&
+		      strstr(text, "access control: on (olly Olly Operator, operator); ledger: unsigned"),
+		      "%s", text);
+	free(text);
 	free(rep);
 }
 END_TEST
@@ -311,6 +321,38 @@ START_TEST(test_audit_shows_the_trail_filtered)
 }
 END_TEST
 
+START_TEST(test_operator_cannot_change_the_zero_and_it_is_logged)
+{
+	add_team();
+	char *before = tu_read(fx);
+	expect(rigp(OPER, -1, "zero --operator olly --sim laser.zero_mm=5.1"), 77,
+	       "refused: olly is operator; this needs the engineer role");
+	expect(rigp(-1, -1, "zero --sim laser.zero_mm=5.1"), 77, "give your ID with --operator");
+	char *after = tu_read(fx);
+	ck_assert_str_eq(before, after); /* the fixture is untouched */
+	char *l = ledger();
+	ck_assert_ptr_nonnull(strstr(l, "\taccess.refused\trig zero\t-\tolly\trefused: olly is operator"));
+	free(l);
+	/* Choosing --mode calibrate over the profile's default needs an engineer too. */
+	expect(rigp(OPER, -1, "run --mode calibrate --operator olly"), 77,
+	       "olly is operator; this needs the engineer role");
+	/* An engineer may; the change is on the record with its old and new value. */
+	struct rig_result r = rigp(ENG, -1, "zero --operator bob --sim laser.zero_mm=5.1");
+	ck_assert_msg(r.exit_code == 0, "%s", r.err);
+	rig_result_free(&r);
+	l = ledger();
+	ck_assert_msg(strstr(l, "\tfixture.changed\t") && strstr(l, "\tbob\trig zero: laser.zero_mm 5.000 -> 5.1"),
+		      "%s", l);
+	free(l);
+	char *args;
+	ck_assert_int_ge(asprintf(&args, "verify '%s/reports'", tmp), 0);
+	r = run_rig(args);
+	ck_assert_msg(r.exit_code == 0, "%s", r.out);
+	rig_result_free(&r);
+	free(args), free(before), free(after);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("access");
@@ -323,6 +365,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_signed_report_shows_name_time_and_meaning);
 	tcase_add_test(tc, test_signature_cannot_move_to_another_report);
 	tcase_add_test(tc, test_audit_shows_the_trail_filtered);
+	tcase_add_test(tc, test_operator_cannot_change_the_zero_and_it_is_logged);
 	tcase_add_test(tc, test_without_access_control_anyone_signs_and_it_says_so);
 	suite_add_tcase(s, tc);
 	return s;

@@ -66,7 +66,9 @@ if wait_for "PIN for ann:"; then
 else bad "no admin PIN prompt"; fi
 
 # 3. A report signed at the terminal; a wrong PIN refused.
-$RUNNER "$R" run --fixture "$work/sim.ini" --out "$work/reports" > "$work/run.out" 2>/dev/null
+echo 73915 > "$work/ann.pin"
+RIG_PIN_FILE="$work/ann.pin" $RUNNER "$R" run --fixture "$work/sim.ini" --out "$work/reports" \
+  --operator ann < /dev/null > "$work/run.out" 2>/dev/null
 rep=$(sed -n 's/^PASS [^ ]* \([^ ]*\) .*/\1/p' "$work/run.out")
 if [ -n "$rep" ]; then
   start "sign '$rep' --meaning approved --operator ann --fixture sim.ini"

@@ -280,6 +280,11 @@ START_TEST(test_unsigned_folder_verifies_and_says_unsigned)
 	ck_assert_msg(r.exit_code == 0, "%s%s", r.out, r.err);
 	ck_assert_ptr_nonnull(strstr(r.out, "unsigned (no station key: hash chain only)"));
 	rig_result_free(&r);
+	/* ... and so does each report, with access control off. */
+	char *name = report_name(dir, 0), *p = path_in(dir, name), *text = tu_read(p);
+	ck_assert_msg(strstr(text, "access control: off; ledger: unsigned, hash chain only"), "%s",
+		      text);
+	free(text), free(p), free(name);
 	free(dir);
 }
 END_TEST

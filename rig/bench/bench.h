@@ -95,6 +95,9 @@ struct bench {
 	enum bench_lamps close_lamps;
 	bool close_lamps_set;
 	bool safe;                     /* bench_make_safe() ran since power-on */
+	/* Told of each fixture change selfcal commits (rig/records puts it in
+	 * a ledger); NULL: none. Set by the caller after bench_open(). */
+	const struct fixture_observer *fixture_obs;
 };
 
 /* Assemble the bench. Errors: RIG_E_CONFIG for the fixture (file:line) or

@@ -100,7 +100,8 @@ enum rig_rc selfcal_zero(struct bench *b, size_t samples, struct zero_result *ou
 		{ "laser", "zero_mm", out->value },
 		{ "laser", "zero_date", out->date },
 	};
-	rc = fixture_commit(b->fx.path, edits, sizeof edits / sizeof edits[0], "rig zero", err);
+	rc = fixture_commit_observed(b->fx.path, edits, sizeof edits / sizeof edits[0], "rig zero",
+				     b->fixture_obs, err);
 out:
 	bench_devices_close(b);
 	return rc;
@@ -121,7 +122,8 @@ enum rig_rc selfcal_tare(struct bench *b, struct tare_result *out, struct rig_er
 		{ "loadcell", "offset_counts", out->value },
 		{ "loadcell", "tare_date", out->date },
 	};
-	rc = fixture_commit(b->fx.path, edits, sizeof edits / sizeof edits[0], "rig tare", err);
+	rc = fixture_commit_observed(b->fx.path, edits, sizeof edits / sizeof edits[0], "rig tare",
+				     b->fixture_obs, err);
 out:
 	bench_devices_close(b);
 	return rc;
@@ -158,8 +160,8 @@ enum rig_rc selfcal_loadcell(struct bench *b, double mass_g, struct loadcell_cal
 		{ "loadcell", "offset_counts", out->offset_s },
 		{ "loadcell", "cal_date", out->date },
 	};
-	if ((rc = fixture_commit(b->fx.path, edits, sizeof edits / sizeof edits[0],
-				  "rig loadcell-cal", err)))
+	if ((rc = fixture_commit_observed(b->fx.path, edits, sizeof edits / sizeof edits[0],
+					  "rig loadcell-cal", b->fixture_obs, err)))
 		goto out;
 	out->rtz = out->zero2 - out->zero1;
 	out->span = out->with_mass - out->zero;

@@ -30,6 +30,8 @@ enum cli_flags {
 	CLI_BENCH = 1 << 0,     /* -f/--fixture F, -s/--sim KEY=VALUE */
 	CLI_YES = 1 << 1,       /* -y/--yes: operator steps assumed done */
 	CLI_WAIT_LOCK = 1 << 2, /* -w/--wait-lock S: wait for a busy bench */
+	CLI_RECORD = 1 << 3,    /* -o/--operator ID, -d/--out DIR: who changes the fixture,
+				 * which ledger records it (docs/records.md) */
 };
 
 /* The operator of a real bench: a person at this terminal (operator.c). */
@@ -48,6 +50,8 @@ struct cli_ctx {
 	size_t nsims;
 	unsigned wait_lock_s;      /* --wait-lock */
 	struct cli_operator op;    /* --yes */
+	const char *operator_id;   /* --operator; NULL: none given */
+	const char *records_dir;   /* --out; NULL: reports/ */
 	/* The merged option tables cli_getopt() hands to getopt_long(). */
 	char shortopts[96];
 	struct option longopts[40];

@@ -14,6 +14,8 @@
 
 #include "bench/selfcal.h"
 #include "cli/cli.h"
+#include "cli/identify.h"
+#include "records/records.h"
 #include "core/ini_schema.h"
 #include "core/paths.h"
 
@@ -21,6 +23,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: rig loadcell-cal --mass-g M [--fixture F] [--sim key=value]... [--yes]\n"
+		"                        [--operator ID] [--out DIR]\n"
 		"\n"
 		"Calibrates the load cell with a reference mass of M grams: reads zero\n"
 		"(nothing on the cell), the mass, and zero again, then writes\n"
@@ -31,6 +34,10 @@ static void usage(FILE *out)
 		"  -f, --fixture F      fixture file (default %s)\n"
 		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
 		"  -y, --yes            operator steps are done without asking\n"
+		"  -o, --operator ID    the engineer making the change: ID and PIN when the\n"
+		"                       fixture has [access] (docs/records.md)\n"
+		"  -d, --out DIR        the report folder whose ledger records the change\n"
+		"                       (default reports)\n"
 		"  -h, --help           this text\n",
 		rig_default_fixture());
 }
@@ -71,7 +78,10 @@ int cmd_loadcell_cal(int argc, char **argv, struct cli_ctx *cx)
 	struct bench b;
 	struct rig_err err = { 0 };
 	struct loadcell_cal_result r;
+	struct records_fixture rf; /* the change on the record (docs/records.md) */
 	int code = cli_open_bench(cx, &b, 0);
+	if (!code)
+		code = cli_fixture_change(cx, &b, "rig loadcell-cal", &rf);
 	if (code) {
 		bench_close(&b);
 		return code;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/identify.h"
 #include "core/paths.h"
 #include "plot/files.h"
 #include "run/run.h"
@@ -135,12 +136,25 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 		cli_error("run", "unexpected argument '%s'", argv[optind]);
 		return RIG_EXIT_USAGE;
 	}
+	/* Who runs it (docs/records.md): with [access], ID and PIN; choosing
+	 * --mode calibrate over the profile's default needs an engineer. */
+	struct access_who who;
+	char note[200];
+	int code = cli_run_identify("run", cx->fixture_path ? cx->fixture_path : rig_default_fixture(),
+				    o.out_dir, o.operator_name,
+				    o.mode == RUN_MODE_CALIBRATE ? OP_ROLE_ENGINEER : OP_ROLE_OPERATOR,
+				    &who, note, sizeof note);
+	if (code)
+		return code;
+	if (who.on)
+		o.operator_name = who.id;
+	o.records_note = note;
 	struct point_log log = { 0 };
 	struct point_observer pobs = point_log_observer(&log);
 	if (plots)
 		obs.point = &pobs;
 	struct run_result res;
-	int code = cli_run(cx, profile_path, &o, &res);
+	code = cli_run(cx, profile_path, &o, &res);
 	if (plots && res.reported) {
 		struct rig_err err;
 		struct plot_request rq = { .csv_path = res.report_path, .log = &log,

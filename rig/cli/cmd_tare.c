@@ -6,6 +6,8 @@
 
 #include "bench/selfcal.h"
 #include "cli/cli.h"
+#include "cli/identify.h"
+#include "records/records.h"
 #include "core/paths.h"
 
 
@@ -13,6 +15,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: rig tare [--fixture F] [--sim key=value]... [--yes]\n"
+		"                [--operator ID] [--out DIR]\n"
 		"\n"
 		"Asks for the pen to be taken out, reads the load cell's median with\n"
 		"nothing on it, asks for the pen back, and writes offset_counts and\n"
@@ -21,6 +24,10 @@ static void usage(FILE *out)
 		"  -f, --fixture F      fixture file (default %s)\n"
 		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
 		"  -y, --yes            operator steps are done without asking\n"
+		"  -o, --operator ID    the engineer making the change: ID and PIN when the\n"
+		"                       fixture has [access] (docs/records.md)\n"
+		"  -d, --out DIR        the report folder whose ledger records the change\n"
+		"                       (default reports)\n"
 		"  -h, --help           this text\n",
 		rig_default_fixture());
 }
@@ -48,7 +55,10 @@ int cmd_tare(int argc, char **argv, struct cli_ctx *cx)
 	struct bench b;
 	struct rig_err err = { 0 };
 	struct tare_result t;
+	struct records_fixture rf; /* the change on the record (docs/records.md) */
 	int code = cli_open_bench(cx, &b, 0);
+	if (!code)
+		code = cli_fixture_change(cx, &b, "rig tare", &rf);
 	if (code) {
 		bench_close(&b);
 		return code;

@@ -9,12 +9,15 @@
 
 #include "bench/selfcal.h"
 #include "cli/cli.h"
+#include "cli/identify.h"
+#include "records/records.h"
 #include "core/paths.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: rig zero [--fixture F] [--sim key=value]... [--samples N] [--yes]\n"
+		"                [--operator ID] [--out DIR]\n"
 		"\n"
 		"Measures the laser's zero plane: the operator puts the flat reference\n"
 		"at the contact plane, the rig averages N valid laser readings, the\n"
@@ -26,6 +29,10 @@ static void usage(FILE *out)
 		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
 		"  -n, --samples N      valid readings to average (default %d)\n"
 		"  -y, --yes            operator steps are done without asking\n"
+		"  -o, --operator ID    the engineer making the change: ID and PIN when the\n"
+		"                       fixture has [access] (docs/records.md)\n"
+		"  -d, --out DIR        the report folder whose ledger records the change\n"
+		"                       (default reports)\n"
 		"  -h, --help           this text\n",
 		ZERO_MAX_SD_UM, rig_default_fixture(), ZERO_DEFAULT_SAMPLES);
 }
@@ -64,7 +71,10 @@ int cmd_zero(int argc, char **argv, struct cli_ctx *cx)
 	struct bench b;
 	struct rig_err err = { 0 };
 	struct zero_result z;
+	struct records_fixture rf; /* the change on the record (docs/records.md) */
 	int code = cli_open_bench(cx, &b, 0);
+	if (!code)
+		code = cli_fixture_change(cx, &b, "rig zero", &rf);
 	if (code) {
 		bench_close(&b);
 		return code;

@@ -26,9 +26,9 @@ const struct rig_command rig_commands[] = {
 	{ "analyze", cmd_analyze, 0, "measure stroke depth and rate in a recorded laser capture" },
 	{ "monitor", cmd_monitor, CLI_BENCH, "live laser, force and pen readings for setting up a fixture" },
 	{ "pen", cmd_pen, CLI_BENCH, "send raw commands to the pen and print its replies" },
-	{ "zero", cmd_zero, CLI_BENCH | CLI_YES, "measure the laser's zero plane on the flat reference" },
-	{ "tare", cmd_tare, CLI_BENCH | CLI_YES, "measure the load cell's zero and write it to the fixture" },
-	{ "loadcell-cal", cmd_loadcell_cal, CLI_BENCH | CLI_YES, "calibrate the load cell's scale with a reference mass" },
+	{ "zero", cmd_zero, CLI_BENCH | CLI_YES | CLI_RECORD, "measure the laser's zero plane on the flat reference" },
+	{ "tare", cmd_tare, CLI_BENCH | CLI_YES | CLI_RECORD, "measure the load cell's zero and write it to the fixture" },
+	{ "loadcell-cal", cmd_loadcell_cal, CLI_BENCH | CLI_YES | CLI_RECORD, "calibrate the load cell's scale with a reference mass" },
 	{ "sim", cmd_sim, CLI_BENCH, "run the virtual bench on pseudo-terminals, in real time" },
 	{ "keygen", cmd_keygen, 0, "make the station's signing key for its ledgers" },
 	{ "operator", cmd_operator, 0, "add, disable or re-PIN the people who may use the bench" },
@@ -74,6 +74,8 @@ static const struct {
 	{ CLI_YES, "y", { { "yes", no_argument, NULL, 'y' }, { NULL, 0, NULL, 0 } } },
 	{ CLI_WAIT_LOCK, "w:",
 	  { { "wait-lock", required_argument, NULL, 'w' }, { NULL, 0, NULL, 0 } } },
+	{ CLI_RECORD, "o:d:",
+	  { { "operator", required_argument, NULL, 'o' }, { "out", required_argument, NULL, 'd' } } },
 };
 
 static void build_tables(struct cli_ctx *cx, const char *shortopts, const struct option *longopts)
@@ -114,6 +116,12 @@ static bool take_shared(struct cli_ctx *cx, int c, char *arg)
 		return true;
 	case 'y':
 		cx->op.assume_yes = true;
+		return true;
+	case 'o':
+		cx->operator_id = arg;
+		return true;
+	case 'd':
+		cx->records_dir = arg;
 		return true;
 	case 'w': {
 		char *end;

@@ -10,7 +10,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "bench/bench.h"
 #include "cli/cli.h"
+#include "records/records.h"
+#include "run/report.h"
 
 static int read_tty_line(const char *cmd, const char *prompt, char *out, size_t cap)
 {
@@ -109,4 +112,41 @@ int cli_identify(const char *cmd, const char *ops_path, const char *records_dir,
 		return rig_exit_code(rc);
 	}
 	return 0;
+}
+
+int cli_fixture_change(struct cli_ctx *cx, struct bench *b, const char *action,
+		       struct records_fixture *rf)
+{
+	const char *cmd = cx->cmd ? cx->cmd->name : "rig";
+	const char *dir = cx->records_dir ? cx->records_dir : REPORT_DEFAULT_DIR;
+	struct access_who who;
+	int code = cli_identify(cmd, b->fx.access.operators, dir, cx->operator_id,
+				OP_ROLE_ENGINEER, action, &who);
+	if (code)
+		return code;
+	records_fixture_observer(rf, dir, who.on ? who.id : cx->operator_id, action);
+	b->fixture_obs = &rf->obs;
+	return 0;
+}
+
+int cli_run_identify(const char *cmd, const char *fixture_path, const char *out_dir,
+		     const char *id, enum op_role need, struct access_who *who, char *note,
+		     size_t cap)
+{
+	struct fixture fx;
+	struct rig_err err;
+	memset(who, 0, sizeof *who);
+	if (fixture_load(&fx, fixture_path, &err)) {
+		cli_error(cmd, "%s", err.msg);
+		return rig_exit_code(err.rc);
+	}
+	char ops[PATH_MAX], action[64];
+	snprintf(ops, sizeof ops, "%s", fx.access.operators);
+	fixture_free(&fx);
+	snprintf(action, sizeof action, "rig %s", cmd);
+	int code = cli_identify(cmd, ops, out_dir && *out_dir ? out_dir : REPORT_DEFAULT_DIR, id,
+				need, action, who);
+	if (!code)
+		access_describe(who, note, cap);
+	return code;
 }

@@ -23,4 +23,24 @@ int cli_read_pin(const char *cmd, const char *prompt, const char *env, int confi
 int cli_identify(const char *cmd, const char *ops_path, const char *records_dir, const char *id,
 		 enum op_role need, const char *action, struct access_who *who);
 
+/* Before a test run (rig run, the station): with [access] in the fixture
+ * at fixture_path, identify id for role need, refusals logged in out_dir's
+ * ledger ("" or NULL: reports). note gets the report's line ("access
+ * control: off" or "on (ID Name, role)"). 0, or the exit code after
+ * saying why not. */
+int cli_run_identify(const char *cmd, const char *fixture_path, const char *out_dir,
+		     const char *id, enum op_role need, struct access_who *who, char *note,
+		     size_t cap);
+
+struct cli_ctx;
+struct bench;
+struct records_fixture;
+/* Before rig zero, tare or loadcell-cal changes the fixture of the open
+ * bench b: identify --operator for the engineer role (refusals logged in
+ * the ledger of --out), and install rf as b's fixture observer, so the
+ * change goes into that ledger too. rf must live until the bench closes.
+ * 0, or the exit code after saying why not. */
+int cli_fixture_change(struct cli_ctx *cx, struct bench *b, const char *action,
+		       struct records_fixture *rf);
+
 #endif

@@ -19,9 +19,9 @@ static enum rig_rc refuse(const char *records_dir, const char *id, const char *a
 	enum rig_rc lrc = records_note(records_dir, LK_REFUSED, action, NULL, id && *id ? id : "-",
 				       detail, &lerr);
 	if (lrc)
-		return rig_fail(err, RIG_E_DENIED, "%s: %s (and it could not be logged: %s)", action,
-				why, lerr.msg);
-	return rig_fail(err, RIG_E_DENIED, "%s: %s", action, why);
+		return rig_fail(err, RIG_E_DENIED, "refused: %s (and the refusal could not be "
+				"logged: %s)", why, lerr.msg);
+	return rig_fail(err, RIG_E_DENIED, "refused: %s", why);
 }
 
 static enum rig_rc note_lock(const char *ops_path, const char *records_dir, const char *id,

@@ -288,7 +288,7 @@ static enum rig_rc fixture_committed(void *vctx, const char *path, const struct 
 		len += snprintf(what + len, sizeof what - (size_t)len, "%s %s.%s %s -> %s",
 				i ? ";" : "", ch[i].section, ch[i].key,
 				ch[i].existed ? ch[i].old_value : "(none)", ch[i].new_value);
-	enum rig_rc rc = records_note_fixture(r->dir, path, r->actor, what, err);
+	enum rig_rc rc = records_note_fixture(r->dir, path, r->actor[0] ? r->actor : NULL, what, err);
 	if (rc)
 		rig_err_prefix(err, "%s changed, but not on the record: ", path);
 	return rc;
@@ -298,7 +298,7 @@ void records_fixture_observer(struct records_fixture *r, const char *dir, const 
 			      const char *why)
 {
 	r->dir = dir;
-	r->actor = actor;
+	snprintf(r->actor, sizeof r->actor, "%s", actor ? actor : "");
 	r->why = why;
 	r->obs.committed = fixture_committed;
 	r->obs.ctx = r;
@@ -368,6 +368,16 @@ out:
 	return rc;
 }
 
+void records_report_note(char *out, size_t cap, const char *note, bool access_on)
+{
+	char status[160];
+	records_status(status, sizeof status);
+	snprintf(out, cap, "%s; %s",
+		 note ? note : access_on ? "access control: on (operator not identified)"
+					 : "access control: off",
+		 status);
+}
+
 void records_status(char *out, size_t cap)
 {
 	char path[PATH_MAX];
@@ -376,10 +386,10 @@ void records_status(char *out, size_t cap)
 	struct rig_err err;
 	key_default_path(path, sizeof path);
 	if (key_load(path, &k, &found, &err))
-		snprintf(out, cap, "ledger: station key %s unusable: %s", path, err.msg);
+		snprintf(out, cap, "ledger: station key unusable: %s", err.msg);
 	else if (found)
 		snprintf(out, cap, "ledger: signed (station key %s)", k.fpr);
 	else
-		snprintf(out, cap, "ledger: unsigned, hash chain only (no station key at %s)", path);
+		snprintf(out, cap, "ledger: unsigned, hash chain only (no station key)");
 	key_wipe(&k);
 }

@@ -47,7 +47,8 @@ enum rig_rc records_note_fixture(const char *dir, const char *fixture_path, cons
  * the new file's. Fill with records_fixture_observer(); it lives as long as
  * the commit. */
 struct records_fixture {
-	const char *dir, *actor, *why;
+	const char *dir, *why;
+	char actor[64];              /* a copy; "" for none */
 	struct fixture_observer obs;
 };
 void records_fixture_observer(struct records_fixture *r, const char *dir, const char *actor,
@@ -70,6 +71,12 @@ struct ledger_entry;
 enum rig_rc records_sign(const char *path, const char *meaning, const char *id,
 			 const char *name, bool access_on, struct ledger_entry *out,
 			 struct rig_err *err);
+
+/* The report's "records" line: note (from the caller that identified the
+ * operator) or, without one, "access control: off" / "access control: on
+ * (operator not identified)" as access_on says; then "; " and
+ * records_status(). */
+void records_report_note(char *out, size_t cap, const char *note, bool access_on);
 
 /* One line for a report or a screen about how this station keeps records,
  * e.g. "ledger: signed (key 1a2b3c4d5e6f7a8b)" or "ledger: unsigned (no

@@ -197,6 +197,7 @@ enum rig_rc report_alloc(struct report **out, const char *dir, const struct repo
 	CLEAN(rig_version);
 	CLEAN(fixture_path);
 	CLEAN(fixture_sha256);
+	CLEAN(records);
 	CLEAN(laser_serial);
 	CLEAN(laser_firmware);
 	CLEAN(laser_zero_date);

@@ -72,6 +72,7 @@ struct report_meta {
 	char rig_version[64];
 	char fixture_path[PATH_MAX];          /* absolute */
 	char fixture_sha256[SHA256_HEX_LEN + 1]; /* of the file's bytes; "" unreadable */
+	char records[200];           /* "access control: ...; ledger: ..." (docs/records.md) */
 	char laser_serial[32];                /* the sensor's, from GETINFO */
 	char laser_firmware[32];
 	double laser_zero_mm;                 /* fixture calibration values ... */

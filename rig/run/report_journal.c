@@ -95,6 +95,7 @@ static const struct start_row {
 	T("fixture", "loadcell", "cal_due", loadcell_cal_due),
 	T("fixture", "loadcell", "tare_date", loadcell_tare_date),
 	T("fixture", "loadcell", "tare_due", loadcell_tare_due),
+	T("run", "start", "records", records),
 #undef T
 #undef N
 };

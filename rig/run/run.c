@@ -8,6 +8,7 @@
  * may move; a trip switches pen power off at once and ends the run ABORTED.
  * The phases live in preload.c, calibrate.c and verify.c.
  */
+#include "records/records.h"
 #include "run/run_impl.h"
 
 #include "check/check.h"
@@ -258,6 +259,8 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 		who = getenv("LOGNAME");
 	snprintf(r->meta.operator_name, sizeof r->meta.operator_name, "%s",
 		 who && *who ? who : "unknown");
+	records_report_note(r->meta.records, sizeof r->meta.records, o->records_note,
+			    r->b->fx.access.operators[0] != '\0');
 	if (r->b->d.laser)
 		report_meta_set_sensor(&r->meta, laser_info(r->b->d.laser)->serial,
 				       laser_info(r->b->d.laser)->firmware);

@@ -51,6 +51,10 @@ struct run_observer {
 struct run_options {
 	const char *serial;        /* scanned serial; NULL: take the pen's */
 	const char *operator_name; /* NULL: $USER */
+	/* How this run is on the record, for its report: "access control:
+	 * off" or "on (ID Name, role)", and the ledger's signing
+	 * (rig/records). NULL: said from the fixture, identity not checked. */
+	const char *records_note;
 	enum run_mode mode;
 	const char *out_dir;       /* NULL: reports/ */
 	const char *junit_path;    /* NULL: none */
