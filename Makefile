@@ -4,6 +4,7 @@
 #   make check           build and run the check suites
 #   make bench           stroke measurement accuracy, throughput, memory
 #   make check-render    every plot rendered by headless Chromium (installs it)
+#   make check-trixie    make run, make check and the arm64 suites on Debian 13
 #   make run             run the main job on the virtual bench
 #   make check-calendar  make check and a run 400 days from now (faketime)
 #   make faults          every fault in every phase: the fault matrix
@@ -97,7 +98,12 @@ ifneq ($(FUZZ),)
   LDFLAGS += -fsanitize=address,undefined
 endif
 DEPS_OK  := $(BUILD)/.deps-ok
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(PQ_CFLAGS)
+# libgpiod 1.x and 2.x have different APIs: rig/hal/gpio_gpiod.c speaks
+# 1.x (Debian 12), gpio_gpiod2.c 2.x (Debian 13); each compiles to nothing
+# unless RIG_GPIOD_MAJOR names its generation. Asked when compiling, so after
+# deps.sh has installed the library on a fresh machine.
+GPIOD_MAJOR = $(firstword $(subst ., ,$(shell $(PKG_CONFIG) --modversion libgpiod 2>/dev/null)))
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(PQ_CFLAGS) -DRIG_GPIOD_MAJOR=$(or $(GPIOD_MAJOR),0)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(PQ_LIBS) -lcsv -lm
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
@@ -117,7 +123,7 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 Q := $(if $(V),,@)
 
 .PHONY: all check check-calendar check-render run deps install uninstall clean bench help deb faults killtest \
-	fuzz fuzz-build valgrind
+	fuzz fuzz-build valgrind hwemu check-trixie
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -182,7 +188,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/librig.a
 # are logged to RIG_SKIP_LOG (tests/support/testutil.h: tu_skip) and listed.
 # The closing line counts suites: "check: N passed, N failed, N skipped".
 SKIP_LOG := $(BUILD)/skips.log
-check: $(BUILD)/rig $(TEST_BINS)
+check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),,$(HWEMU_BINS))
 	$(Q)rm -f $(SKIP_LOG); pass=0; fail=0; skip=0; \
 	judge() { case $$1 in 0) pass=$$((pass+1));; 77) skip=$$((skip+1));; \
 	  *) fail=$$((fail+1)); echo "check: FAILED: $$2 (exit $$1)";; esac; }; \
@@ -201,12 +207,21 @@ check: $(BUILD)/rig $(TEST_BINS)
 	echo "check: $$pass passed, $$fail failed, $$skip skipped"; \
 	[ $$fail -eq 0 ]
 
+# make check-trixie: on Debian 13 (trixie, today's Raspberry Pi OS base), in
+# a root built by mmdebstrap and cached in /var/cache/rig-trixie (not touched
+# by make clean; RIG_TRIXIE_CACHE moves it), from a clean clone of HEAD:
+# make run, make check, and the arm64 cross build's suites under qemu.
+# Needs root (chroot, mounts). docs/ci.md has its step times.
+check-trixie:
+	$(Q)sh rig/tools/deps.sh --tools mmdebstrap:mmdebstrap
+	$(Q)sh rig/tools/check-trixie.sh
+
 # make check-calendar: the suites and a production run on the virtual bench
 # with the clock 400 days ahead (libfaketime): the default bench must not
 # expire with the calendar, and no test may depend on today's date.
 check-calendar: $(BUILD)/rig
 	$(Q)sh rig/tools/deps.sh --tools faketime:faketime
-	faketime -f '+400d' $(MAKE) --no-print-directory check
+	RIG_FAKETIME=+400d faketime -f '+400d' $(MAKE) --no-print-directory check
 	rm -rf $(BUILD)/calendar && faketime -f '+400d' $(RUNNER) $(BUILD)/rig run \
 	  --fixture fixtures/sim.ini --out $(BUILD)/calendar/reports
 
@@ -290,6 +305,32 @@ fuzz: $(FUZZ_BINS)
 	done; exit $${fail:-0}
 endif
 
+# tests/hwemu/run: the real libgpiod and libserialport against emulated
+# devices (umockdev and a GPIO uAPI shim), wired to the virtual bench.
+# Native builds only: the shim and umockdev preload into the program.
+HWEMU_BINS := $(BUILD)/hwemu/hwemu $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
+UMOCKDEV_CFLAGS = $(shell $(PKG_CONFIG) --cflags umockdev-1.0 2>/dev/null)
+UMOCKDEV_LIBS = $(shell $(PKG_CONFIG) --libs umockdev-1.0 2>/dev/null)
+$(BUILD)/obj/tests/hwemu/%.o: CPPFLAGS += -Itests/hwemu
+$(BUILD)/obj/tests/hwemu/%.o: CFLAGS += $(UMOCKDEV_CFLAGS)
+
+$(BUILD)/hwemu/hwemu: $(BUILD)/obj/tests/hwemu/hwemu.o $(BUILD)/obj/tests/hwemu/hwemu_gpio.o $(BUILD)/librig.a
+	$(if $(Q),@echo "  LD      $@")
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(UMOCKDEV_LIBS)
+
+$(BUILD)/hwemu/hx711_probe: $(BUILD)/obj/tests/hwemu/hx711_probe.o $(BUILD)/librig.a
+	$(if $(Q),@echo "  LD      $@")
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/hwemu/gpio_shim.so: tests/hwemu/gpio_shim.c tests/hwemu/wire.h | $(DEPS_OK)
+	$(if $(Q),@echo "  CC      $@")
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+
+hwemu: $(HWEMU_BINS)
+
 run: $(BUILD)/rig
 	$(RUNNER) $(BUILD)/rig run --fixture fixtures/sim.ini
 
@@ -353,4 +394,5 @@ clean:
 
 -include $(BUILD)/obj/tests/bench/bench_measure.d
 -include $(FUZZ_TARGETS:%=$(BUILD)/obj/tests/fuzz/fuzz_%.d)
+-include $(patsubst %,$(BUILD)/obj/tests/hwemu/%.d,hwemu hwemu_gpio hx711_probe)
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SRCS:%.c=$(BUILD)/obj/%.d) $(TEST_SUPPORT_OBJS:.o=.d)

@@ -46,6 +46,10 @@ imp=$(ls "$OUT"/impact_*.csv 2>/dev/null | head -1)
 [ -n "$imp" ] && [ "$(grep -c '"to be assessed"' "$imp")" -eq 2 ] && ok "impact CSV with 2 units to be assessed" \
   || bad "impact CSV: ${imp:-none}"
 
+n=$($R audit "$OUT" --kind unit.to-assess --csv 2>/dev/null | grep -c 'UNIT-')
+[ "$n" -eq 2 ] && ok "both units marked to be assessed in the ledger" || bad "ledger marks: $n"
+$R verify "$OUT" >/dev/null 2>&1; expect "rig verify of the folder after the marks" 0 $?
+
 $R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-C >"$tmp/r3.out" 2>&1; expect "a run after the failed check" 78 $?
 grep -q 'bench check of SIM-01 failed at' "$tmp/r3.out" && ok "it says the check failed and when" || bad "reason: $(cat "$tmp/r3.out")"
 

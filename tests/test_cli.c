@@ -1,6 +1,7 @@
 /* test_cli.c - the `rig` command line as a user meets it: help, version,
  * unknown commands, exit codes, and a fixture with a deliberate error. */
 #include <check.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,22 @@ START_TEST(test_monitor_count_20_prints_20_readings_with_pen_running)
 }
 END_TEST
 
+/* On the virtual bench the readings come in real time, as a person
+ * setting up a fixture watches them (they used to come 400 times too
+ * fast). A lower bound on the wall time: a loaded machine is only slower. */
+START_TEST(test_monitor_paces_readings_in_real_time_on_the_virtual_bench)
+{
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	struct rig_result r = run_rig("monitor --count 4 --interval-ms 200");
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ck_assert_msg(r.exit_code == 0, "exit %d: %s", r.exit_code, r.err);
+	double wall = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	ck_assert_msg(wall >= 0.6, "4 readings 200 ms apart took %.3f s of wall time", wall);
+	rig_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_monitor_rejects_bad_count)
 {
 	struct rig_result r = run_rig("monitor --count zero");
@@ -137,6 +154,7 @@ int main(void)
 	tcase_add_test(tc, test_ports_runs_on_a_machine_without_hardware);
 	tcase_add_test(tc, test_fixture_error_exits_78_with_file_and_line);
 	tcase_add_test(tc, test_monitor_count_20_prints_20_readings_with_pen_running);
+	tcase_add_test(tc, test_monitor_paces_readings_in_real_time_on_the_virtual_bench);
 	tcase_add_test(tc, test_monitor_rejects_bad_count);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

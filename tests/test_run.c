@@ -84,7 +84,7 @@ START_TEST(test_production_run_on_virtual_bench_passes_with_full_report)
 	char *t = report_text(&res);
 	/* Every phase took bench time and says so; tables were written and
 	 * read back after a reset; the last row is the verdict. */
-	const char *must[] = { "\"calibrate\",\"depth_table\",\"table_depth_raw\"",
+	const char *must[] = { "\"calibrate\",\"depth_table\",\"depth\"",
 			       "\"calibrate\",\"readback\",\"tables_after_reset\"",
 			       "\"verify\",\"depth_sweep\",\"depth\",\"um\",2500",
 			       "\"verify\",\"freq_sweep\",\"freq\",\"Hz\",160",

@@ -226,7 +226,7 @@ START_TEST(test_station_shift_of_pass_fail_and_estop_says_what_happened)
 	assert_has(s, "\xe2\x96\x88"); /* block letters */
 	assert_has(s, "Unit 1  MN3-000101: PASS");
 	assert_has(s, "Every measurement passed");
-	assert_has(s, "1 units tested: 1 pass, 0 fail | yield 100.0 %");
+	assert_has(s, "1 units tested: 1 pass, 0 fail | first-pass yield 100.0 %");
 	char *path = strstr(s, "Report: ") + 8;
 	path[strcspn(path, "\n ")] = '\0';
 	ck_assert_msg(strstr(path, "_MN3-000101_PASS.csv"), "report %s", path);
@@ -246,7 +246,7 @@ START_TEST(test_station_shift_of_pass_fail_and_estop_says_what_happened)
 	assert_has(s, "What failed:");
 	assert_has(s, "cannot reach");
 	assert_has(s, "_MN3-000102_FAIL.csv");
-	assert_has(s, "2 units tested: 1 pass, 1 fail | yield 50.0 %");
+	assert_has(s, "2 units tested: 1 pass, 1 fail | first-pass yield 50.0 %");
 	free(s);
 
 	/* Unit 3: the e-stop is pressed during verification. */
@@ -259,7 +259,7 @@ START_TEST(test_station_shift_of_pass_fail_and_estop_says_what_happened)
 	assert_has(s, "Unit 3  MN3-000103: ABORTED");
 	assert_has(s, "e-stop tripped");
 	assert_has(s, "_MN3-000103_ABORTED.csv");
-	assert_has(s, "yield 50.0 % | 1 aborted");
+	assert_has(s, "first-pass yield 50.0 % | 1 aborted");
 	free(s);
 
 	/* The next unit starts clean: a fresh scan screen, then end. */
@@ -305,7 +305,10 @@ START_TEST(test_station_shows_why_a_unit_could_not_be_tested)
 	assert_has(s, "ABORTED");
 	assert_has(s, "serial mismatch: scanned 'MN3-000555', the pen says 'MN3-999999'");
 	free(s);
-	tty_type(&t, "\x03"); /* Ctrl-C ends the shift too */
+	tty_type(&t, "\x03"); /* Ctrl-C on the result screen asks first */
+	s = tty_expect(&t, "End the shift?");
+	free(s);
+	tty_type(&t, "y");
 	ck_assert_int_eq(tty_finish(&t), 0);
 	free(t.out);
 	free(args);
@@ -559,6 +562,117 @@ START_TEST(test_fail_banner_is_as_tall_as_pass_whatever_the_reasons)
 }
 END_TEST
 
+/* A technician's shift: an empty sign-in is refused out loud; a unit
+ * fails, is tested again with Ctrl-R (the ready screen says it is attempt
+ * 2) and passes; first-pass yield counts it as a unit that failed its
+ * first try; Ctrl-C on the result screen asks before ending the shift;
+ * the shift report holds the counts. */
+START_TEST(test_station_retest_duplicate_scan_and_shift_report)
+{
+	char *dir = tu_tmpdir();
+	char *fx_text = tu_read(SRCDIR "/fixtures/sim.ini");
+	char *fixture = tu_write(dir, "sim.ini", fx_text);
+	char *args = NULL;
+	ck_assert_int_ge(asprintf(&args,
+				  "--fixture %s --profile %s --out %s/reports "
+				  "--sim-unit 1:pen.depth_gain=0.6",
+				  fixture, PROFILE, dir),
+			 0);
+	struct tty_session t;
+	tty_start(&t, args);
+	char *s = tty_expect(&t, "Sign in");
+	free(s);
+	tty_type(&t, "\r");
+	s = tty_expect(&t, "Nothing was entered");
+	free(s);
+	tty_type(&t, "Bea\r");
+	s = tty_expect(&t, "Unit 1: scan the serial");
+	free(s);
+	tty_type(&t, "MN3-000201\r");
+	s = tty_expect(&t, "press Enter to start");
+	assert_has(s, "Bench SIM-01: the virtual bench");
+	free(s);
+	tty_type(&t, "\r");
+	s = tty_expect(&t, "Report:");
+	assert_has(s, "Unit 1  MN3-000201: FAIL");
+	assert_has(s, "Ctrl-R: test this unit again");
+	free(s);
+	tty_type(&t, "\x12"); /* Ctrl-R */
+	s = tty_expect(&t, "press Enter to start");
+	assert_has(s, "MN3-000201 was tested 0 min ago: FAIL; this is attempt 2");
+	free(s);
+	tty_type(&t, "\r");
+	s = tty_expect(&t, "Report:");
+	assert_has(s, "Unit 2  MN3-000201: PASS");
+	/* one unit, not two; it failed its first try */
+	assert_has(s, "1 units tested: 1 pass, 1 fail | first-pass yield 0.0 %");
+	free(s);
+	tty_type(&t, "\x03"); /* Ctrl-C asks */
+	s = tty_expect(&t, "End the shift?");
+	free(s);
+	tty_type(&t, "n");
+	tty_type(&t, "\x04");
+	s = tty_expect(&t, "End the shift?");
+	free(s);
+	tty_type(&t, "y");
+	ck_assert_int_eq(tty_finish(&t), 0);
+	/* the shift report */
+	char *cmd = NULL;
+	ck_assert_int_ge(asprintf(&cmd, "cat %s/reports/shift_*_SIM-01.csv", dir), 0);
+	FILE *p = popen(cmd, "r");
+	char buf[4096] = "";
+	size_t n = fread(buf, 1, sizeof buf - 1, p);
+	buf[n] = '\0';
+	pclose(p);
+	free(cmd);
+	ck_assert_msg(strstr(buf, "\"units_tested\",1\r\n") && strstr(buf, "\"first_pass\",0\r\n") &&
+			      strstr(buf, "\"final_pass\",1\r\n") && strstr(buf, "\"retests\",1\r\n") &&
+			      strstr(buf, "\"ended\"") && strstr(buf, "\"operators\",\"Bea\""),
+		      "shift report:\n%s", buf);
+	free(t.out);
+	free(args);
+	free(fixture);
+	free(fx_text);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* The bench check's status is on the ready screen (ISO 13485 §7.6). */
+START_TEST(test_ready_screen_shows_the_bench_check_status)
+{
+	char *dir = tu_tmpdir();
+	char *fx_text = tu_read(SRCDIR "/fixtures/sim.ini");
+	char *with = NULL;
+	ck_assert_int_ge(asprintf(&with, "%s\n[check]\nreference = %s/fixtures/reference-sim.ini\n"
+				  "interval_h = 8\n", fx_text, SRCDIR), 0);
+	char *fixture = tu_write(dir, "checked.ini", with);
+	char *args = NULL;
+	ck_assert_int_ge(asprintf(&args, "--fixture %s --profile %s --out %s/reports --operator Cy",
+				  fixture, PROFILE, dir), 0);
+	struct tty_session t;
+	tty_start(&t, args);
+	char *s = tty_expect(&t, "Unit 1: scan the serial");
+	free(s);
+	tty_type(&t, "MN3-000301\r");
+	s = tty_expect(&t, "press Enter to start");
+	assert_has(s, "Bench check: NONE on record - units cannot be judged");
+	free(s);
+	tty_type(&t, "\x1b");   /* back to the serial */
+	s = tty_expect(&t, "Unit 1: scan the serial");
+	free(s);
+	tty_type(&t, "\x04");
+	ck_assert_int_eq(tty_finish(&t), 0);
+	free(t.out);
+	free(args);
+	free(fixture);
+	free(with);
+	free(fx_text);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_buzzer_patterns_tell_the_verdicts_apart)
 {
 	struct run_result r = { .reported = true };
@@ -591,6 +705,8 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("tty");
 	tcase_set_timeout(tc, 2 * SCREEN_TIMEOUT_S);
 	tcase_add_test(tc, test_station_shift_of_pass_fail_and_estop_says_what_happened);
+	tcase_add_test(tc, test_station_retest_duplicate_scan_and_shift_report);
+	tcase_add_test(tc, test_ready_screen_shows_the_bench_check_status);
 	tcase_add_test(tc, test_station_shows_why_a_unit_could_not_be_tested);
 	tcase_add_test(tc, test_station_refuses_to_start_without_a_terminal);
 	tcase_add_test(tc, test_station_rejects_unit_settings_on_a_real_bench);

@@ -85,6 +85,11 @@ int cli_dispatch(const char *name, int argc, char **argv);
 int cli_getopt(struct cli_ctx *cx, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 
+/* The whole command line of a command with no options of its own but
+ * --help: -1 to go on, else the exit code (its usage printed, or what was
+ * wrong said). */
+int cli_parse_plain(struct cli_ctx *cx, int argc, char **argv, void (*usage)(FILE *out));
+
 /* The bench the shared options name (flags: enum bench_flags), with the
  * terminal's operator and notices on stderr ("rig: ..."). */
 struct bench_options cli_bench_options(struct cli_ctx *cx, unsigned flags);

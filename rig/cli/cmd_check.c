@@ -19,6 +19,8 @@
 #include "core/paths.h"
 #include "run/csvline.h"
 #include "run/run.h"
+#include "records/ledger.h"
+#include "records/records.h"
 #include "run/text.h"
 #include "store/index.h"
 
@@ -138,9 +140,16 @@ static void impact(const char *dir, const char *station)
 	printf("%zu unit%s judged on %s since the last check that passed need assessing:\n", n,
 	       n == 1 ? "" : "s", station);
 	for (size_t i = 0; i < n; i++) {
-		char shown[1024];
+		char shown[1024], detail[400];
 		text_escape(shown, sizeof shown, v[i].serial);
 		printf("  %s %s %s %s\n", v[i].when, shown, v[i].verdict, v[i].report);
+		/* marked in the folder's ledger, where rig audit shows it */
+		snprintf(detail, sizeof detail, "serial %.63s, %.15s at %.31s: judged since the "
+			 "last good bench check of %.63s, which then failed", v[i].serial,
+			 v[i].verdict, v[i].when, station);
+		struct rig_err lerr;
+		if (records_note(dir, LK_TO_ASSESS, v[i].report, NULL, NULL, detail, &lerr))
+			cli_error("check", "ledger: %s", lerr.msg);
 		const char *row[] = { station, v[i].serial, v[i].when, v[i].verdict, v[i].report,
 				      v[i].reason, "to be assessed" };
 		for (size_t k = 0; k < sizeof row / sizeof row[0]; k++)

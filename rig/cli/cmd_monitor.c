@@ -144,7 +144,10 @@ int cmd_monitor(int argc, char **argv, struct cli_ctx *cx)
 	struct bench b;
 	struct rig_err err = { 0 };
 	enum rig_rc rc;
-	int code = cli_open_bench(cx, &b, 0);
+	/* Readings for a person setting up a fixture come at the pace they are
+	 * asked for, on the virtual bench too (its own clock would run them
+	 * hundreds of times too fast to watch). */
+	int code = cli_open_bench(cx, &b, BENCH_REAL_CLOCK);
 	if (code) {
 		bench_close(&b);
 		return code;

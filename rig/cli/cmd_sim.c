@@ -75,23 +75,9 @@ static void usage(FILE *out)
 
 int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	optind = 1;
-	while ((c = cli_getopt(cx, argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
-		default: usage(stderr); return RIG_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		cli_error("sim", "unexpected argument '%s'", argv[optind]);
-		return RIG_EXIT_USAGE;
-	}
+	int code = cli_parse_plain(cx, argc, argv, usage);
+	if (code >= 0)
+		return code;
 
 	/* The virtual bench alone, in real time: the rig on the other end of
 	 * the pseudo-terminals is another process. */

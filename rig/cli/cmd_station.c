@@ -15,15 +15,19 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: rig station [--fixture F] [--profile P] [--operator NAME] [--out DIR]\n"
 		"                   [--mode calibrate|verify] [--sim key=value]...\n"
-		"                   [--sim-unit N:key=value]... [--units FILE]\n"
+		"                   [--sim-unit N:key=value]... [--units FILE] [--rehearsal]\n"
 		"\n"
 		"The production loop on a terminal: the operator signs in once (name or\n"
 		"badge scan); then for every unit scans the serial, starts the test with\n"
 		"Enter or the fixture's START button, watches its progress and reads PASS,\n"
 		"FAIL or ABORTED in block letters, with what failed and the report's path.\n"
 		"Each unit is one `rig run`. Lamps and buzzer follow the verdict. The\n"
-		"header counts the shift's units and yield. Ctrl-D at the serial prompt\n"
-		"ends the shift and prints its tally.\n"
+		"header counts the shift's units and first-pass yield (a serial scanned\n"
+		"again is a retest: the ready screen says when it was tested and which\n"
+		"attempt this is). After a FAIL or ABORTED, Ctrl-R tests the unit again.\n"
+		"Ctrl-D at the serial prompt ends the shift; on the result screen it asks\n"
+		"first. The shift report, DIR/shift_<start>_<station>.csv, is written anew\n"
+		"after every unit and at the end.\n"
 		"\n"
 		"  -f, --fixture F         fixture (default %s)\n"
 		"  -p, --profile P         profile (default %s)\n"
@@ -33,6 +37,8 @@ static void usage(FILE *out)
 		"  -s, --sim KEY=VALUE     virtual bench parameter for every unit (repeatable)\n"
 		"  -u, --sim-unit N:K=V    virtual bench parameter for unit N only (repeatable)\n"
 		"  -U, --units FILE        per-unit settings, one line per unit (docs/station.md)\n"
+		"  -R, --rehearsal         the virtual bench in real time, for training: every\n"
+		"                          wait as long as on the real bench\n"
 		"  -h, --help              this text\n"
 		"\n"
 		"On the virtual bench every unit's pen carries the scanned serial and\n"
@@ -51,6 +57,7 @@ int cmd_station(int argc, char **argv, struct cli_ctx *cx)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "sim-unit", required_argument, NULL, 'u' },
 		{ "units", required_argument, NULL, 'U' },
+		{ "rehearsal", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -66,7 +73,7 @@ int cmd_station(int argc, char **argv, struct cli_ctx *cx)
 	struct rig_err err = { 0 };
 	int code = RIG_EXIT_USAGE, c;
 	optind = 1;
-	while ((c = cli_getopt(cx, argc, argv, "p:o:d:m:u:U:h", opts)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "p:o:d:m:u:U:Rh", opts)) != -1) {
 		switch (c) {
 		case 'p': o.profile_path = optarg; break;
 		case 'o': o.operator_name = optarg; break;
@@ -96,6 +103,7 @@ int cmd_station(int argc, char **argv, struct cli_ctx *cx)
 				goto out;
 			}
 			break;
+		case 'R': o.rehearsal = true; break;
 		case 'h': usage(stdout); code = RIG_EXIT_PASS; goto out;
 		case CLI_OPT_BAD: goto out;
 		default: usage(stderr); goto out;

@@ -18,7 +18,7 @@ static void usage(FILE *out)
 		"usage: rig sweep --depths LIST --freqs LIST [--repeats N] [--fixture F]\n"
 		"                 [--out DIR] [--save-trace] [--plots] [--settle-ms MS]\n"
 		"                 [--window-s S | --window-strokes N] [--wait-lock S]\n"
-		"                 [--sim key=value]...\n"
+		"                 [--preloads LIST] [--sim key=value]...\n"
 		"\n"
 		"Measures the pen at every commanded depth and stroke rate of the grid,\n"
 		"N times over (each repeat is a whole pass), and writes one CSV row per\n"
@@ -29,6 +29,9 @@ static void usage(FILE *out)
 		"  -D, --depths LIST       commanded depths in um\n"
 		"  -F, --freqs LIST        commanded stroke rates in Hz\n"
 		"  -r, --repeats N         passes over the grid (default 1)\n"
+		"  -L, --preloads LIST     measure the grid at each pad preload in N: the\n"
+		"                          operator sets it, the load cell must read it\n"
+		"                          (depth under anticipated conditions of use)\n"
 		"  -f, --fixture F         fixture (default %s)\n"
 		"  -d, --out DIR           output folder (default reports)\n"
 		"  -t, --save-trace        keep every window's laser trace (for rig plot)\n"
@@ -71,6 +74,7 @@ int cmd_sweep(int argc, char **argv, struct cli_ctx *cx)
 		{ "depths", required_argument, NULL, 'D' },
 		{ "freqs", required_argument, NULL, 'F' },
 		{ "repeats", required_argument, NULL, 'r' },
+		{ "preloads", required_argument, NULL, 'L' },
 		{ "out", required_argument, NULL, 'd' },
 		{ "save-trace", no_argument, NULL, 't' },
 		{ "plots", no_argument, NULL, 'P' },
@@ -80,17 +84,18 @@ int cmd_sweep(int argc, char **argv, struct cli_ctx *cx)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static double depths[SWEEP_MAX_POINTS], freqs[SWEEP_MAX_POINTS];
+	static double depths[SWEEP_MAX_POINTS], freqs[SWEEP_MAX_POINTS], preloads[16];
 	struct sweep_options o = {
 		.repeats = 1, .settle_ms = 300, .window = { .window_s = 0.5 },
 		.progress = show_progress, .depths_um = depths, .freqs_hz = freqs,
+		.preloads_n = preloads,
 	};
 	bool plots = false, have_d = false, have_f = false;
 	struct rig_err err;
 	double v;
 	int c;
 	optind = 1;
-	while ((c = cli_getopt(cx, argc, argv, "D:F:r:d:tPh", opts)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "D:F:r:L:d:tPh", opts)) != -1) {
 		switch (c) {
 		case 'D':
 		case 'F':
@@ -100,6 +105,12 @@ int cmd_sweep(int argc, char **argv, struct cli_ctx *cx)
 				return RIG_EXIT_USAGE;
 			}
 			*(c == 'D' ? &have_d : &have_f) = true;
+			break;
+		case 'L':
+			if (sweep_parse_list(optarg, preloads, 16, &o.npreloads, &err)) {
+				cli_error("sweep", "--preloads: %s", err.msg);
+				return RIG_EXIT_USAGE;
+			}
 			break;
 		case 'r':
 			if (parse_num("--repeats", optarg, 1, 1000, &v))

@@ -34,29 +34,15 @@ static void usage(FILE *out)
 
 int cmd_tare(int argc, char **argv, struct cli_ctx *cx)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	optind = 1;
-	while ((c = cli_getopt(cx, argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
-		default: usage(stderr); return RIG_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		cli_error("tare", "unexpected argument '%s'", argv[optind]);
-		return RIG_EXIT_USAGE;
-	}
+	int code = cli_parse_plain(cx, argc, argv, usage);
+	if (code >= 0)
+		return code;
 
 	struct bench b;
 	struct rig_err err = { 0 };
 	struct tare_result t;
 	struct records_fixture rf; /* the change on the record (docs/records.md) */
-	int code = cli_open_bench(cx, &b, 0);
+	code = cli_open_bench(cx, &b, 0);
 	if (!code)
 		code = cli_fixture_change(cx, &b, "rig tare", &rf);
 	if (code) {

@@ -199,6 +199,28 @@ struct bench_options cli_bench_options(struct cli_ctx *cx, unsigned flags)
 	};
 }
 
+int cli_parse_plain(struct cli_ctx *cx, int argc, char **argv, void (*usage)(FILE *out))
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	optind = 1;
+	while ((c = cli_getopt(cx, argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'h': usage(stdout); return RIG_EXIT_PASS;
+		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
+		default: usage(stderr); return RIG_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cli_error(cx->cmd ? cx->cmd->name : "rig", "unexpected argument '%s'", argv[optind]);
+		return RIG_EXIT_USAGE;
+	}
+	return -1;
+}
+
 int cli_open_bench(struct cli_ctx *cx, struct bench *b, unsigned flags)
 {
 	struct bench_options bo = cli_bench_options(cx, flags);

@@ -24,6 +24,10 @@ static const char *step_text(enum operator_step step, double value, char *buf, s
 	case OPERATOR_HAND_OVER:
 		snprintf(buf, cap, "Operator %.0f of the study takes over the bench now.", value);
 		return buf;
+	case OPERATOR_SET_PRELOAD:
+		snprintf(buf, cap, "Adjust the fixture so that the pen presses on the pad with "
+			 "%.2f N.", value);
+		return buf;
 	}
 	return "?";
 }

@@ -16,6 +16,7 @@ enum operator_step {
 	OPERATOR_RESTORE_PEN,   /* pen back in the fixture, against the pad */
 	OPERATOR_SEAT_PART,     /* gauge study: seat part number `value` */
 	OPERATOR_HAND_OVER,     /* gauge study: operator number `value` takes over */
+	OPERATOR_SET_PRELOAD,   /* press the pen onto the pad with `value` N */
 };
 
 struct operator_ops {

@@ -35,6 +35,14 @@ enum rig_rc gpio_request(struct gpio_chip *c, const char *line,
 	*out = NULL;
 	if (!line || !*line)
 		return rig_fail(err, RIG_E_CONFIG, "GPIO chip %s: empty line name", c->name);
+	if ((flags & GPIO_F_PULL_UP) && (flags & GPIO_F_PULL_DOWN))
+		return rig_fail(err, RIG_E_CONFIG,
+				"GPIO chip %s line %s: pull-up and pull-down both asked for",
+				c->name, line);
+	if ((flags & GPIO_F_EDGES) && dir == GPIO_OUTPUT)
+		return rig_fail(err, RIG_E_CONFIG,
+				"GPIO chip %s line %s: edges can only be watched on an input",
+				c->name, line);
 	return c->ops->request(c, line, dir, flags, initial, consumer, out, err);
 }
 

@@ -1,7 +1,7 @@
 /* gpio.h - one interface to GPIO lines: request, get, set, wait for edges.
  *
  * Chips are named by the fixture:
- *   pinctrl-bcm2711 (any label), gpiochip0, /dev/gpiochip0   libgpiod 1.6
+ *   pinctrl-bcm2711 (any label), gpiochip0, /dev/gpiochip0   libgpiod 1.6 or 2.x
  *   sim:<label>                                             virtual chip
  * Lines are named by offset ("17") or by line name ("GPIO17"). The caller
  * owns chips and lines: release lines before closing their chip.
@@ -75,7 +75,7 @@ enum rig_rc gpio_wait_edge(struct gpio_line *l, enum gpio_edge edges,
 void gpio_release(struct gpio_line *l);   /* NULL is fine */
 void gpio_close_chip(struct gpio_chip *c); /* NULL is fine */
 
-extern const struct gpio_ops gpio_gpiod_ops; /* gpio_gpiod.c */
+extern const struct gpio_ops gpio_gpiod_ops; /* gpio_gpiod.c (1.x) or gpio_gpiod2.c (2.x) */
 extern const struct gpio_ops gpio_virt_ops;  /* gpio_virt.c */
 
 /* The libgpiod chips found on this machine (/dev/gpiochipN, in number

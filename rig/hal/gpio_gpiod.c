@@ -1,9 +1,10 @@
 /* gpio_gpiod.c - real GPIO chips through libgpiod 1.6 (the v1 API of
- * Debian 12 / Raspberry Pi OS bookworm).
+ * Debian 12 / Raspberry Pi OS bookworm); gpio_gpiod2.c is the same for
+ * libgpiod 2.x, and the Makefile builds the one pkg-config finds.
  *
- * A chip is found by label (pinctrl-rp1, pinctrl-bcm2835, pinctrl-bcm2711:
- * preferred, since chip numbers move between kernels), by name (gpiochip0)
- * or by path (/dev/gpiochip0). A chip handle owns its struct gpiod_chip; a
+ * Chips are found as gpio_chips.c says (by label, name or path). One
+ * request per line, held from request to release, so a get or a set is one
+ * ioctl (the HX711's bit-banging needs no more). A chip handle owns its struct gpiod_chip; a
  * line handle owns its request and releases it. Active-low is done by the
  * kernel, so get/set/edges speak logical values, as on the virtual chip.
  * wait_edge waits in real time and, like the virtual chip, only reports
@@ -11,7 +12,8 @@
  */
 #include "hal/gpio.h"
 
-#include <dirent.h>
+#if RIG_GPIOD_MAJOR == 1
+
 #include <errno.h>
 #include <gpiod.h>
 #include <stdio.h>
@@ -20,6 +22,12 @@
 #include <time.h>
 
 #include "core/clock.h"
+#include "hal/gpio_gpiod.h"
+
+/* The 1.x header defines GPIOD_BIT; 2.x does not (gpio_gpiod2.c). */
+#ifndef GPIOD_BIT
+#error "gpio_gpiod.c needs the libgpiod 1.x API; this gpiod.h is another (build gpio_gpiod2.c)"
+#endif
 
 struct gd_chip {
 	struct gpio_chip base;
@@ -33,120 +41,30 @@ struct gd_line {
 	bool edges;
 };
 
-/* "gpiochip<digits>": a chip name; returns the number or -1. */
-static long chip_number(const char *name)
+bool gpiod_probe_chip(const char *path, char *label, size_t cap, unsigned *lines)
 {
-	if (strncmp(name, "gpiochip", 8) != 0 || !name[8])
-		return -1;
-	char *end;
-	long n = strtol(name + 8, &end, 10);
-	return *end || n < 0 ? -1 : n;
-}
-
-static int by_number(const void *a, const void *b)
-{
-	long x = *(const long *)a, y = *(const long *)b;
-	return (x > y) - (x < y);
-}
-
-/* Scans /dev itself rather than using gpiod_chip_iter: the iterator gives
- * up on every chip when one cannot be opened (permissions), and would then
- * report "no chips" on a Pi where the user is not in group gpio. */
-int gpio_list_chips(void (*fn)(void *ctx, const char *name, const char *label,
-			       unsigned lines),
-		    void *ctx)
-{
-	long nums[256];
-	int count = 0;
-	DIR *d = opendir("/dev");
-	if (!d)
-		return 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && count < (int)(sizeof nums / sizeof nums[0])) {
-		long n = chip_number(e->d_name);
-		if (n >= 0)
-			nums[count++] = n;
-	}
-	closedir(d);
-	qsort(nums, (size_t)count, sizeof nums[0], by_number);
-	for (int i = 0; i < count; i++) {
-		char name[32], path[48];
-		snprintf(name, sizeof name, "gpiochip%ld", nums[i]);
-		snprintf(path, sizeof path, "/dev/%s", name);
-		struct gpiod_chip *c = gpiod_chip_open(path);
-		if (fn)
-			fn(ctx, name, c ? gpiod_chip_label(c) : NULL,
-			   c ? gpiod_chip_num_lines(c) : 0);
-		if (c)
-			gpiod_chip_close(c);
-	}
-	return count;
-}
-
-struct chip_list {
-	char *buf;
-	size_t size, len;
-};
-
-static void add_chip(void *ctx, const char *name, const char *label, unsigned lines)
-{
-	struct chip_list *l = ctx;
-	if (l->len >= l->size)
-		return;
-	int n = snprintf(l->buf + l->len, l->size - l->len, "%s%s '%s' (%u lines)",
-			 l->len ? ", " : "", name, label ? label : "cannot open", lines);
-	if (n > 0)
-		l->len += (size_t)n;
-}
-
-/* "gpiochip0 'pinctrl-rp1' (54 lines), ..." or "none" into buf. */
-static void describe_chips(char *buf, size_t size)
-{
-	struct chip_list l = { .buf = buf, .size = size, .len = 0 };
-	buf[0] = '\0';
-	if (gpio_list_chips(add_chip, &l) == 0)
-		snprintf(buf, size, "none");
-}
-
-static enum rig_rc open_failed(const char *spec, const char *how, int e,
-			       struct rig_err *err)
-{
-	char chips[256];
-	describe_chips(chips, sizeof chips);
-	if (e == ENOENT)
-		return rig_fail(err, RIG_E_UNAVAILABLE,
-				"no GPIO chip with %s '%s' (chips here: %s)", how, spec, chips);
-	if (e == EACCES || e == EPERM)
-		return rig_fail(err, RIG_E_UNAVAILABLE,
-				"GPIO chip %s: permission denied (is the user in group gpio?)",
-				spec);
-	if (e == ENOTTY || e == ENODEV || e == EINVAL)
-		return rig_fail(err, RIG_E_UNAVAILABLE,
-				"GPIO chip %s: not a GPIO character device (chips here: %s)",
-				spec, chips);
-	return rig_fail_errno(err, RIG_E_UNAVAILABLE, e, "GPIO chip %s: cannot open",
-			      spec);
+	struct gpiod_chip *c = gpiod_chip_open(path);
+	if (!c)
+		return false;
+	snprintf(label, cap, "%s", gpiod_chip_label(c));
+	*lines = gpiod_chip_num_lines(c);
+	gpiod_chip_close(c);
+	return true;
 }
 
 static enum rig_rc gd_open_chip(struct gpio_chip **out, const char *spec,
 				struct rig_hal *hal, struct rig_err *err)
 {
 	(void)hal;
-	struct gpiod_chip *c;
+	char path[128];
 	const char *how;
+	enum rig_rc rc = gpio_chip_path(spec, path, sizeof path, &how, err);
+	if (rc)
+		return rc;
 	errno = 0;
-	if (spec[0] == '/') {
-		how = "path";
-		c = gpiod_chip_open(spec);
-	} else if (chip_number(spec) >= 0) {
-		how = "name";
-		c = gpiod_chip_open_by_name(spec);
-	} else {
-		how = "label";
-		c = gpiod_chip_open_by_label(spec);
-	}
+	struct gpiod_chip *c = gpiod_chip_open(path);
 	if (!c)
-		return open_failed(spec, how, errno ? errno : ENOENT, err);
+		return gpio_chip_open_failed(spec, how, errno ? errno : ENOENT, err);
 	struct gd_chip *h = calloc(1, sizeof *h);
 	if (!h) {
 		gpiod_chip_close(c);
@@ -190,14 +108,6 @@ static enum rig_rc gd_request(struct gpio_chip *c, const char *line,
 			      const char *consumer, struct gpio_line **out,
 			      struct rig_err *err)
 {
-	if ((flags & GPIO_F_PULL_UP) && (flags & GPIO_F_PULL_DOWN))
-		return rig_fail(err, RIG_E_CONFIG,
-				"GPIO chip %s line %s: pull-up and pull-down both asked for",
-				c->name, line);
-	if ((flags & GPIO_F_EDGES) && dir == GPIO_OUTPUT)
-		return rig_fail(err, RIG_E_CONFIG,
-				"GPIO chip %s line %s: edges can only be watched on an input",
-				c->name, line);
 	struct gpiod_line *gl;
 	enum rig_rc rc = find_line(c, line, &gl, err);
 	if (rc)
@@ -350,3 +260,5 @@ const struct gpio_ops gpio_gpiod_ops = {
 	.release = gd_release,
 	.close_chip = gd_close_chip,
 };
+
+#endif /* RIG_GPIOD_MAJOR == 1 */

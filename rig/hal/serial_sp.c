@@ -1,5 +1,5 @@
 /* serial_sp.c - device paths (/dev/ttyUSB0, /dev/serial/by-id/...): real
- * serial adapters through libserialport 0.1.1.
+ * serial adapters through libserialport (0.1.1 on Debian 12, 0.1.2 on 13).
  *
  * The port owns its struct sp_port and closes and frees it. libserialport
  * only opens ports it finds under /sys/class/tty, so pseudo-terminals fail
@@ -10,6 +10,7 @@
 #include "hal/serial.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <libserialport.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,15 @@ static enum rig_rc sp_fail(struct rig_err *err, enum rig_rc rc, enum sp_return r
 		return rig_fail(err, rc, "%s: %s: libserialport refused (code %d)", path,
 				what, (int)r);
 	char *msg = sp_last_error_message();
-	rc = rig_fail(err, rc, "%s: %s: %s", path, what, msg ? msg : "unknown error");
+	int code = sp_last_error_code();
+	/* A USB adapter pulled out hangs its tty up: EIO from then on (ENXIO,
+	 * ENODEV once the node is gone). A device fault, as the virtual
+	 * bench's unplugged laser is, not a failing disk. */
+	if (rc == RIG_E_IO && (code == EIO || code == ENXIO || code == ENODEV))
+		rc = rig_fail(err, RIG_E_DEVICE, "%s: %s: %s: the adapter went away (unplugged?)",
+			      path, what, msg ? msg : "unknown error");
+	else
+		rc = rig_fail(err, rc, "%s: %s: %s", path, what, msg ? msg : "unknown error");
 	sp_free_error_message(msg);
 	return rc;
 }
@@ -126,7 +135,12 @@ static enum rig_rc sp_open_port(struct serial_port **out, const char *path,
 	if (!p)
 		return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
 	snprintf(p->path, sizeof p->path, "%s", path);
-	if (sp_get_port_by_name(path, &p->sp) != SP_OK) {
+	/* libserialport 0.1.1 (Debian 12) finds a port's details under
+	 * /sys/class/tty/<name after /dev/>, so a udev link (/dev/rig-pen,
+	 * /dev/serial/by-id/...) is "not found" there; 0.1.2 resolves links
+	 * itself. Resolve them here for both. */
+	char real[PATH_MAX];
+	if (sp_get_port_by_name(realpath(path, real) ? real : path, &p->sp) != SP_OK) {
 		p->sp = NULL;
 		rc = not_found(path, err);
 		goto fail;

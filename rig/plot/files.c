@@ -423,11 +423,16 @@ static enum rig_rc plot_sweep(struct pctx *c, struct rig_err *err)
 			 csv_table_get(t, 0, csv_table_col(t, "station")), t->nrows);
 	enum rig_rc rc;
 	char label[64];
-	/* Depth: one series per commanded rate, repeats averaged. */
+	/* Depth: one series per commanded rate (and preload, when the sweep
+	 * has several), repeats averaged. */
+	int cpl = csv_table_col(t, "preload_cmd_n");
 	reset(c);
 	for (size_t i = 0; i < t->nrows; i++) {
-		double f = csv_table_num(t, i, cf);
-		snprintf(label, sizeof label, "at %g Hz", f);
+		double f = csv_table_num(t, i, cf), pl = csv_table_num(t, i, cpl);
+		if (isfinite(pl))
+			snprintf(label, sizeof label, "at %g Hz, %g N", f, pl);
+		else
+			snprintf(label, sizeof label, "at %g Hz", f);
 		struct series_buf *s = series_for(c, f, label);
 		if (s)
 			series_add(s, csv_table_num(t, i, cd), csv_table_num(t, i, cdm),
@@ -438,8 +443,11 @@ static enum rig_rc plot_sweep(struct pctx *c, struct rig_err *err)
 		return rc;
 	reset(c);
 	for (size_t i = 0; i < t->nrows; i++) {
-		double d = csv_table_num(t, i, cd);
-		snprintf(label, sizeof label, "at %g µm", d);
+		double d = csv_table_num(t, i, cd), pl = csv_table_num(t, i, cpl);
+		if (isfinite(pl))
+			snprintf(label, sizeof label, "at %g µm, %g N", d, pl);
+		else
+			snprintf(label, sizeof label, "at %g µm", d);
 		struct series_buf *s = series_for(c, d, label);
 		if (s)
 			series_add(s, csv_table_num(t, i, cf), csv_table_num(t, i, cfm),

@@ -101,6 +101,7 @@ struct ledger_new {
 #define LK_REFUSED          "access.refused"
 #define LK_KEY              "key.published"
 #define LK_REPAIRED         "ledger.repaired"
+#define LK_TO_ASSESS        "unit.to-assess"    /* judged since the last good bench check */
 
 /* Open dir's ledger. For appending (writable): create dir/ledger.txt if
  * missing, take LOCK_EX (waiting for other writers), read it, and repair

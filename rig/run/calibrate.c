@@ -28,26 +28,25 @@ static void cover_range(const struct profile *p, bool depth, double *lo, double 
 		}
 }
 
-/* The rows of a table now saved in the pen. */
+/* The rows of a table now saved in the pen, in columns that mean what
+ * they say (report_add_table_point). */
 static enum rig_rc table_rows(struct run *r, enum pen_table which,
 			      const struct pen_cal_table *t)
 {
 	bool depth = which == PEN_TABLE_DEPTH;
+	enum run_quantity q = depth ? QTY_DEPTH : QTY_FREQ;
 	for (unsigned i = 0; i < t->n; i++) {
-		struct report_row row = run_row(r, depth ? STEP_DEPTH_TABLE : STEP_FREQ_TABLE,
-						depth ? QTY_TABLE_DEPTH_RAW : QTY_TABLE_FREQ_RAW);
 		/* What the pen holds: each value as sent, in thousandths. */
 		int32_t cmd_milli = 0, raw_milli = 0;
 		pen_proto_to_milli(t->cmd[i], &cmd_milli);
 		pen_proto_to_milli(t->raw[i], &raw_milli);
-		row.commanded = cmd_milli / 1000.0;
-		row.measured = raw_milli / 1000.0;
-		row.n = i;
-		row.result = "WRITTEN";
-		row.note = "table point: commanded -> raw setpoint";
-		enum rig_rc rc = run_add_row(r, &row);
+		struct rig_err err;
+		enum rig_rc rc = report_add_table_point(
+			r->rep, run_step_name(depth ? STEP_DEPTH_TABLE : STEP_FREQ_TABLE),
+			run_quantity_name(q), run_quantity_unit(q), raw_milli / 1000.0,
+			cmd_milli / 1000.0, i, t->n, &err);
 		if (rc)
-			return rc;
+			return run_abort(r, rc, err.msg);
 	}
 	return RIG_OK;
 }

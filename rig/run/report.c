@@ -347,6 +347,26 @@ enum rig_rc report_add_judged(struct report *r, const struct report_judged *j,
 	return report_add(r, &row, err);
 }
 
+enum rig_rc report_add_table_point(struct report *r, const char *step, const char *quantity,
+				   const char *unit, double setpoint, double measured,
+				   unsigned index, unsigned npoints, struct rig_err *err)
+{
+	char note[160];
+	snprintf(note, sizeof note,
+		 "table point %u of %u: a command of %.9g %s now drives raw setpoint %.9g %s",
+		 index + 1, npoints, measured, unit, setpoint, unit);
+	struct report_row row = REPORT_ROW_EMPTY;
+	row.phase = "calibrate";
+	row.step = step;
+	row.quantity = quantity;
+	row.unit = unit;
+	row.commanded = setpoint;
+	row.measured = measured;
+	row.result = "WRITTEN";
+	row.note = note;
+	return report_add(r, &row, err);
+}
+
 enum rig_rc report_add_bench_time(struct report *r, const char *phase, double seconds,
 				  struct rig_err *err)
 {

@@ -187,6 +187,15 @@ struct report_judged {
 enum rig_rc report_add_judged(struct report *r, const struct report_judged *j,
 			      struct rig_err *err);
 
+/* One point of a calibration table written to the pen (phase "calibrate",
+ * step e.g. "depth_table", result WRITTEN): commanded = the raw setpoint
+ * the sweep commanded, measured = what was measured there (the value the
+ * table now maps onto that setpoint, as the pen holds it), n empty, the
+ * point's index in the note. */
+enum rig_rc report_add_table_point(struct report *r, const char *step, const char *quantity,
+				   const char *unit, double setpoint, double measured,
+				   unsigned index, unsigned npoints, struct rig_err *err);
+
 /* The bench time a phase took: quantity "bench_time", unit "s". */
 enum rig_rc report_add_bench_time(struct report *r, const char *phase, double seconds,
 				  struct rig_err *err);

@@ -322,6 +322,9 @@ static enum rig_rc operator_step(void *ctx, enum operator_step step, double valu
 		sim_bench_set_target(b, SIM_TARGET_PEN);
 		sim_bench_set_load(b, SIM_LOAD_PEN, 0);
 		break;
+	case OPERATOR_SET_PRELOAD:
+		sim_bench_set_preload(b, value);
+		break;
 	case OPERATOR_SEAT_PART:
 	case OPERATOR_HAND_OVER:
 		/* A gauge study on the virtual bench builds a bench per part and

@@ -48,13 +48,13 @@ static const struct glyph *glyph(char c)
 
 unsigned station_shift_tested(const struct station_shift *s)
 {
-	return s->pass + s->fail;
+	return s->units ? s->units : s->pass + s->fail;
 }
 
 double station_shift_yield_pct(const struct station_shift *s)
 {
 	unsigned n = station_shift_tested(s);
-	return n ? 100.0 * s->pass / n : NAN;
+	return !n ? NAN : s->units ? 100.0 * s->first_pass / n : 100.0 * s->pass / n;
 }
 
 /* Writes lines top-down; every line is cut to the width and cleared to
@@ -262,7 +262,7 @@ static void header(struct canvas *c)
 	char errors[48] = "";
 	if (sh->errors)
 		snprintf(errors, sizeof errors, " | %u not tested", sh->errors);
-	put(c, BOLD, " Shift: %u units tested: %u pass, %u fail | yield %s | %u aborted%s",
+	put(c, BOLD, " Shift: %u units tested: %u pass, %u fail | first-pass yield %s | %u aborted%s",
 	    station_shift_tested(sh), sh->pass, sh->fail, yield, sh->aborted, errors);
 	char rule[1024] = "";
 	size_t len = 0;
@@ -385,7 +385,9 @@ static void result(struct canvas *c)
 		put(c, NULL, "  Report: %s", r->report_path);
 	if (s->message)
 		put(c, NULL, "  %s", s->message);
-	footer(c, " Scan the next serial to test the next unit | Ctrl-D: end the shift");
+	footer(c, r && r->reported && r->verdict == REPORT_PASS
+			  ? " Scan the next serial to test the next unit | Ctrl-D: end the shift"
+			  : " Scan the next serial | Ctrl-R: test this unit again | Ctrl-D: end the shift");
 }
 
 void screen_draw(FILE *out, const struct screen_state *s)
@@ -420,6 +422,12 @@ void screen_draw(FILE *out, const struct screen_state *s)
 	case SCREEN_READY:
 		emit(&c, NULL, "");
 		put(&c, BOLD, "  Unit %u  serial %s", s->unit, s->serial);
+		put(&c, NULL, "  Bench %s: %s", s->station,
+		    !s->virtual_bench ? "the real fixture"
+		    : s->rehearsal    ? "REHEARSAL on the virtual bench, in real time (no pen is tested)"
+				      : "the virtual bench (simulated pen, no pen is tested)");
+		if (s->bench_status)
+			put(&c, BOLD, "  %s", s->bench_status);
 		if (s->unit_note)
 			put(&c, NULL, "  virtual bench: %s", s->unit_note);
 		emit(&c, NULL, "");

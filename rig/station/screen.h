@@ -15,12 +15,15 @@
 #include "run/run.h"
 
 struct station_shift {
-	unsigned pass, fail, aborted; /* verdicts of the shift */
-	unsigned errors;              /* units that could not be tested at all */
+	unsigned pass, fail, aborted; /* verdicts of the shift's runs */
+	unsigned errors;              /* runs that could not test at all */
+	unsigned units, first_pass;   /* units judged, and passed at their first try
+				       * (rig/station/shift.h); units 0: runs count */
 };
 
-/* Units tested (PASS + FAIL) and first-pass yield in percent (PASS over
- * tested; NAN before the first tested unit). Aborted runs say nothing
+/* Units tested and first-pass yield in percent (units that passed at
+ * their first try over units judged; NAN before the first). A serial
+ * tested again is a retest, not a new unit. Aborted runs say nothing
  * about the pen: they count apart. */
 unsigned station_shift_tested(const struct station_shift *s);
 double station_shift_yield_pct(const struct station_shift *s);
@@ -38,6 +41,8 @@ struct screen_state {
 	bool color;
 	const char *station;      /* fixture's station name */
 	bool virtual_bench;
+	bool rehearsal;           /* the virtual bench in real time (training) */
+	const char *bench_status; /* the bench check's status line; NULL: none */
 	const char *profile;      /* profile name */
 	const char *pen_model;
 	const char *operator_name; /* "" before sign-in */

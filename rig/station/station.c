@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench/bench.h"
@@ -25,6 +26,8 @@
 #include "dev/io/io.h"
 #include "run/profile.h"
 #include "run/text.h"
+#include "check/check.h"
+#include "station/shift.h"
 #include "station/term.h"
 #include "store/index.h"
 
@@ -67,6 +70,9 @@ struct station {
 	char error_text[RIG_ERR_MSG_MAX];
 	int unit_exit;            /* the exit code `rig run` would give */
 	int cols, rows;
+	struct shift_log log;     /* units, attempts, the shift report */
+	bool retest;              /* the next unit is the same serial again */
+	char check_line[RIG_ERR_MSG_MAX + 96];
 };
 
 static const unsigned beep_pass[] = { 150, 0 };
@@ -237,6 +243,15 @@ static bool read_line(struct station *st, enum screen_kind kind, bool is_serial)
 			continue;
 		}
 		st->message[0] = '\0';
+		if (k == TERM_KEY_ENTER && !st->input[0]) {
+			/* Enter on nothing is refused out loud, not ignored. */
+			snprintf(st->message, sizeof st->message, "%s",
+				 kind == SCREEN_SIGN_IN
+					 ? "Nothing was entered: type your name or scan your badge."
+					 : "Nothing was entered: scan the serial on the pen.");
+			draw(st);
+			continue;
+		}
 		enum edit e = edit_key(st, k, is_serial);
 		if (e == EDIT_QUIT)
 			return false;
@@ -334,6 +349,7 @@ static void test_unit(struct station *st, char *const *sims, size_t nsims)
 	struct bench_options bo = {
 		.fixture_path = o->fixture_path, .sims = sims, .nsims = nsims,
 		.notice = on_message, .notice_ctx = st,
+		.flags = o->rehearsal ? BENCH_REAL_CLOCK : 0,
 	};
 	struct profile prof;
 	struct bench b;
@@ -353,6 +369,31 @@ static void test_unit(struct station *st, char *const *sims, size_t nsims)
 		bench_close(&b);
 	}
 	st->unit_exit = o->exit_code ? o->exit_code(&st->res) : rig_exit_code(st->res.rc);
+}
+
+/* The unit into the shift's log, and the shift report written anew (a
+ * service restart loses nothing). */
+static void note_unit(struct station *st)
+{
+	shift_log_add(&st->log, st->serial, st->operator_name, &st->res, time(NULL));
+	shift_log_yield(&st->log, &st->shift->units, &st->shift->first_pass, &(unsigned){ 0 });
+	struct rig_err err = { 0 };
+	if (shift_log_write(&st->log, time(NULL), false, &err))
+		snprintf(st->message, sizeof st->message, "shift report not written: %s", err.msg);
+}
+
+/* A serial tested before in this shift: say when, how it went, and which
+ * attempt this is. */
+static void warn_retest(struct station *st)
+{
+	const struct shift_unit *u = shift_log_find(&st->log, st->serial);
+	if (!u)
+		return;
+	double min = difftime(time(NULL), u->last_t) / 60.0;
+	snprintf(st->message, sizeof st->message,
+		 "%s was tested %.0f min ago: %s; this is attempt %u%s", u->serial, min, u->last,
+		 u->attempts + 1,
+		 !strcmp(u->last, "PASS") ? " (it passed: is this the right unit?)" : "");
 }
 
 /* The settings the virtual bench gets for this unit: the pen carries the
@@ -403,6 +444,7 @@ static void run_unit(struct station *st)
 		st->shift->fail++;
 	else
 		st->shift->aborted++;
+	note_unit(st);
 	/* Keys typed during the run were not meant for the next unit. */
 	term_discard_input(&st->t);
 	st->scr.kind = SCREEN_RESULT;
@@ -417,6 +459,40 @@ static void append(char *buf, size_t cap, const char *word)
 	size_t len = strlen(buf);
 	if (len + 1 < cap)
 		snprintf(buf + len, cap - len, "%s%s", len ? " " : "", word);
+}
+
+/* The bench check's status for the ready screen (ISO 13485 §7.6: the
+ * status of measuring equipment visible where it is used). */
+static void describe_check(struct station *st)
+{
+	const struct fixture_check *fc = &st->fx.check;
+	st->scr.bench_status = NULL;
+	if (!fc->reference[0] || fc->interval_h <= 0)
+		return;
+	struct check_status cs;
+	struct rig_err err = { 0 };
+	const char *dir = st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR;
+	if (check_status_read(dir, st->fx.bench.station, &cs, &err))
+		snprintf(st->check_line, sizeof st->check_line, "Bench check: status unknown (%s)",
+			 err.msg);
+	else if (cs.state == CHECK_NEVER)
+		snprintf(st->check_line, sizeof st->check_line,
+			 "Bench check: NONE on record - units cannot be judged: run rig check");
+	else if (cs.state == CHECK_FAILED)
+		snprintf(st->check_line, sizeof st->check_line,
+			 "Bench check: FAILED at %s - units cannot be judged: call an engineer",
+			 cs.when);
+	else {
+		double left_h = fc->interval_h - difftime(time(NULL), cs.t) / 3600.0;
+		if (left_h < 0)
+			snprintf(st->check_line, sizeof st->check_line,
+				 "Bench check: OVERDUE (passed %s) - units cannot be judged: run rig "
+				 "check", cs.when);
+		else
+			snprintf(st->check_line, sizeof st->check_line,
+				 "Bench check: passed %s, next due in %.1f h", cs.when, left_h);
+	}
+	st->scr.bench_status = st->check_line;
 }
 
 /* On the virtual bench, say which pen this unit is. */
@@ -455,6 +531,12 @@ static int load_inputs(struct station *st)
 		fprintf(stderr, "rig station: %s\n", err.msg);
 		return rig_exit_code(rc);
 	}
+	if (!st->fx.has_sim && o->rehearsal) {
+		fprintf(stderr, "rig station: --rehearsal runs the virtual bench in real time, but "
+				"%s is a real bench (no [sim] section)\n", st->fx.path);
+		fixture_free(&st->fx);
+		return RIG_EXIT_USAGE;
+	}
 	if (!st->fx.has_sim && (o->nsims || (o->plan && o->plan->n))) {
 		fprintf(stderr, "rig station: --sim and --sim-unit need a virtual bench, but %s is a "
 				"real bench (no [sim] section)\n", st->fx.path);
@@ -462,6 +544,54 @@ static int load_inputs(struct station *st)
 		return RIG_EXIT_USAGE;
 	}
 	return RIG_EXIT_PASS;
+}
+
+enum after { AFTER_NEXT, AFTER_RETEST, AFTER_QUIT };
+
+/* The result stays until the next serial is scanned (its first character
+ * starts the next unit's serial), Ctrl-R tests the same unit again after a
+ * FAIL or ABORTED, and ending the shift here is asked first: a Ctrl-C
+ * meant for something else must not end it. */
+static enum after after_result(struct station *st)
+{
+	st->input[0] = '\0';
+	bool asking = false;
+	bool again = !st->res.reported || st->res.verdict != REPORT_PASS;
+	for (;;) {
+		if (station_signal)
+			return AFTER_QUIT;
+		bool start;
+		int k = next_input(st, &start);
+		if (k == TERM_KEY_NONE) {
+			redraw_if_resized(st);
+			continue;
+		}
+		if (k == TERM_KEY_EOF)
+			return AFTER_QUIT;
+		if (asking) {
+			if (k == 'y' || k == 'Y')
+				return AFTER_QUIT;
+			asking = false;
+			st->message[0] = '\0';
+			draw(st);
+			continue;
+		}
+		if (k == TERM_KEY_CTRL_C || k == TERM_KEY_CTRL_D) {
+			asking = true;
+			snprintf(st->message, sizeof st->message,
+				 "End the shift? Press y to end it, any other key to go on.");
+			draw(st);
+			continue;
+		}
+		if (k == TERM_KEY_CTRL_R && again)
+			return AFTER_RETEST;
+		if (k == TERM_KEY_ENTER || k == TERM_KEY_ESC)
+			return AFTER_NEXT;
+		if (k > ' ' && k < 0x7f) {
+			edit_key(st, k, true);
+			return AFTER_NEXT;
+		}
+	}
 }
 
 int station_run(const struct station_options *o, struct station_shift *shift)
@@ -498,10 +628,13 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 	sigaction(SIGHUP, &sa, &old_hup);
 	sigaction(SIGINT, &sa, &old_int);
 
+	shift_log_init(&st->log, o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR,
+		       st->fx.bench.station, time(NULL));
 	st->scr = (struct screen_state){
 		.color = true,
 		.station = st->fx.bench.station,
 		.virtual_bench = st->fx.has_sim,
+		.rehearsal = o->rehearsal,
 		.profile = st->prof.name,
 		.pen_model = st->prof.pen_model,
 		.shift = shift,
@@ -516,11 +649,15 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 	st->input[0] = '\0';
 	for (st->unit = 1;; st->unit++) {
 		st->scr.res = NULL;
-		if (!read_line(st, SCREEN_SCAN, true))
-			break;
-		snprintf(st->serial, sizeof st->serial, "%s", st->input);
+		if (!st->retest) {
+			if (!read_line(st, SCREEN_SCAN, true))
+				break;
+			snprintf(st->serial, sizeof st->serial, "%s", st->input);
+		}
 		st->input[0] = '\0';
 		describe_unit(st);
+		describe_check(st);
+		warn_retest(st);
 		bool quit;
 		if (!wait_start(st, &quit)) {
 			if (quit)
@@ -529,34 +666,11 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 			continue;
 		}
 		run_unit(st);
-		/* The result stays until the next serial is scanned: its first
-		 * character starts the next unit's serial. */
-		st->input[0] = '\0';
-		bool quit_shift = false;
-		for (;;) {
-			if (station_signal) {
-				quit_shift = true;
-				break;
-			}
-			bool start;
-			int k = next_input(st, &start);
-			if (k == TERM_KEY_NONE) {
-				redraw_if_resized(st);
-				continue;
-			}
-			if (k == TERM_KEY_EOF || k == TERM_KEY_CTRL_C || k == TERM_KEY_CTRL_D) {
-				quit_shift = true;
-				break;
-			}
-			if (k == TERM_KEY_ENTER || k == TERM_KEY_ESC)
-				break;
-			if (k > ' ' && k < 0x7f) {
-				edit_key(st, k, true);
-				break;
-			}
-		}
-		st->serial[0] = '\0';
-		if (quit_shift)
+		enum after a = after_result(st);
+		st->retest = a == AFTER_RETEST;
+		if (!st->retest)
+			st->serial[0] = '\0';
+		if (a == AFTER_QUIT)
 			break;
 	}
 out:
@@ -567,6 +681,13 @@ out:
 	sigaction(SIGINT, &old_int, NULL);
 	if (station_signal)
 		fprintf(stderr, "rig station: %s: shift ended\n", strsignal(station_signal));
+	if (st->log.runs) {
+		if (shift_log_write(&st->log, time(NULL), true, &err))
+			fprintf(stderr, "rig station: %s\n", err.msg);
+		else
+			fprintf(stderr, "rig station: shift report %s\n", st->log.path);
+	}
+	shift_log_free(&st->log);
 	code = RIG_EXIT_PASS;
 out_fx:
 	fixture_free(&st->fx);

@@ -28,6 +28,7 @@ struct station_options {
 	size_t nsims;
 	const struct station_plan *plan; /* per-unit --sim; may be NULL */
 	unsigned max_units;        /* end the shift after this many (0: no limit) */
+	bool rehearsal;            /* the virtual bench in real time, for training */
 	int in_fd, out_fd;         /* the terminal */
 	/* The exit code of a run, for the result screen when there is no
 	 * report (the front end's policy, rig/cli/exit.c). */

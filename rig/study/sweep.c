@@ -27,7 +27,7 @@ const char *const sweep_columns[SWEEP_NCOLUMNS] = {
 	"depth_cmd_um", "freq_cmd_hz", "repeat", "depth_mean_um", "depth_std_um",
 	"depth_min_um", "depth_max_um", "freq_hz", "strokes", "depth_uncertainty_um",
 	"force_n", "freq_uncertainty_hz", "invalid_fraction", "status", "bench_time_s",
-	"station", "pen_model", "pen_serial", "trace",
+	"station", "pen_model", "pen_serial", "trace", "preload_cmd_n",
 };
 
 enum rig_rc sweep_parse_list(const char *s, double *out, size_t cap, size_t *n,
@@ -142,6 +142,7 @@ static FILE *create_csv(const char *dir, const char *pen_serial, char *path, siz
 /* One cell of the grid, as measured. */
 struct cell {
 	double d_um, f_hz;
+	double preload_n;            /* asked of the operator; NaN: as the pen sits */
 	unsigned rep;
 	struct measure_stats st;
 	double force_n;
@@ -204,7 +205,35 @@ static bool write_row(struct csv_out *w, const struct bench *b, const struct cel
 	csv_out_text(w, b->id.model);
 	csv_out_text(w, b->id.serial);
 	csv_out_text(w, c->trel);
+	csv_out_num(w, c->preload_n);
 	return csv_out_end(w);
+}
+
+/* Have the operator press the pen onto the pad with want_n and wait, up
+ * to 5 s of bench time, for the load cell to read it (within 5 % or
+ * 0.05 N) twice in a row: depth under load is measured at a force that
+ * was measured. */
+static enum rig_rc set_preload(struct bench *b, double want_n, struct rig_err *err)
+{
+	enum rig_rc rc = bench_operator(b, OPERATOR_SET_PRELOAD, want_n, err);
+	if (rc)
+		return rc;
+	double tol = fmax(0.05, 0.05 * want_n), f = NAN;
+	unsigned ok = 0;
+	for (int i = 0; i < 50 && ok < 2; i++) {
+		if ((rc = loadcell_read_force_n(b->d.loadcell, &f, err)) ||
+		    (rc = bench_check_safety(b, err)))
+			return rc;
+		ok = fabs(f - want_n) <= tol ? ok + 1 : 0;
+		if (ok < 2 && (rc = bench_wait_safely(b, 100, err)))
+			return rc;
+	}
+	if (ok < 2)
+		return rig_fail(err, RIG_E_ABORTED,
+				"preload %g N asked, the load cell reads %.2f N after 5 s "
+				"(within %.2f N needed): adjust the fixture",
+				want_n, f, tol);
+	return RIG_OK;
 }
 
 /* Every cell, repeats outermost; a row written and flushed per cell. */
@@ -217,13 +246,21 @@ static enum rig_rc measure_grid(struct bench *b, const struct sweep_options *o,
 	csv_out_header(&w, sweep_columns, SWEEP_NCOLUMNS);
 	fflush(csv);
 	uint64_t t0 = clock_now_ns(b->hal.clock);
-	size_t total = o->repeats * o->ndepths * o->nfreqs, k = 0;
+	size_t np = o->npreloads ? o->npreloads : 1;
+	size_t total = o->repeats * np * o->ndepths * o->nfreqs, k = 0;
 	enum rig_rc rc = RIG_OK;
 	for (unsigned rep = 1; rep <= o->repeats && !rc; rep++) {
+	    for (size_t p = 0; p < np && !rc; p++) {
+		double pre = o->npreloads ? o->preloads_n[p] : NAN;
+		if (isfinite(pre)) {
+			say(o, "repeat %u: preload %g N", rep, pre);
+			if ((rc = set_preload(b, pre, err)))
+				break;
+		}
 		for (size_t i = 0; i < o->ndepths && !rc; i++) {
 			for (size_t j = 0; j < o->nfreqs && !rc; j++) {
 				struct cell c = { .d_um = o->depths_um[i], .f_hz = o->freqs_hz[j],
-						  .rep = rep };
+						  .rep = rep, .preload_n = pre };
 				say(o, "[%zu/%zu] repeat %u: %g um at %g Hz", ++k, total, rep, c.d_um,
 				    c.f_hz);
 				if ((rc = measure_cell(b, o, dir, trace_dir, &c, err)))
@@ -237,6 +274,7 @@ static enum rig_rc measure_grid(struct bench *b, const struct sweep_options *o,
 				res->rows++;
 			}
 		}
+	    }
 	}
 	res->bench_time_s = bench_seconds_since(b, t0);
 	return rc;

@@ -24,7 +24,7 @@
 #define SWEEP_MAX_POINTS 256
 
 /* The sweep CSV's columns, in order. */
-#define SWEEP_NCOLUMNS 19
+#define SWEEP_NCOLUMNS 20
 extern const char *const sweep_columns[SWEEP_NCOLUMNS];
 
 struct sweep_options {
@@ -32,6 +32,10 @@ struct sweep_options {
 	size_t ndepths;
 	const double *freqs_hz;
 	size_t nfreqs;
+	/* Pad preloads to measure the grid at, in N (the operator sets each,
+	 * the load cell must read it); npreloads 0: as the pen sits. */
+	const double *preloads_n;
+	size_t npreloads;
 	unsigned repeats;             /* >= 1: whole grid passes */
 	unsigned settle_ms;
 	struct profile_window window;

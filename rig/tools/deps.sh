@@ -107,6 +107,11 @@ else
   # The acceptance tests of `rig analyze` use an independent generator
   # written in Python (standard library only).
   command -v python3 >/dev/null 2>&1 || need python3
+  # tests/hwemu: umockdev emulates the USB serial adapters and the GPIO
+  # chip's sysfs and /dev nodes (libumockdev-dev to build the emulator,
+  # umockdev for the preload library).
+  pkg-config --exists umockdev-1.0 2>/dev/null || need libumockdev-dev
+  ls /usr/lib/*/libumockdev-preload.so.0 >/dev/null 2>&1 || need umockdev
 fi
 
 install_missing

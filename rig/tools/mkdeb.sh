@@ -2,11 +2,16 @@
 # mkdeb.sh - build the Debian package of one build with dpkg-deb, and
 # check it with lintian (errors fail the build, warnings are shown).
 #
+# The package is rig-bench: Debian already has a package "rig" (a random
+# identity generator, also /usr/bin/rig), which apt would otherwise take
+# for a newer version of this one and install over it. rig-bench conflicts
+# with and replaces it.
+#
 # Usage: mkdeb.sh BUILD_DIR DEB_ARCH VERSION [CROSS_PREFIX]
 # Installs with `make install` into a staging tree (PREFIX=/usr,
 # SYSCONFDIR=/etc, units in /lib/systemd/system as Debian 12 has them),
 # strips the binary, adds the Debian metadata from rig/dist/debian/ and writes
-# BUILD_DIR/rig_VERSION_ARCH.deb.
+# BUILD_DIR/rig-bench_VERSION_ARCH.deb.
 set -eu
 
 build="$1"; arch="$2"; gitv="$3"; cross="${4:-}"
@@ -16,7 +21,18 @@ build="$1"; arch="$2"; gitv="$3"; cross="${4:-}"
 # version, the same string `rig --version` prints and reports carry.
 version="$gitv"
 
-stage="$build/deb/rig_${version}_$arch"
+# Who answers for the package: RIG_DEB_MAINTAINER="Name <mail>", else git's
+# user.name and user.email of this checkout, else the author of HEAD.
+maintainer="${RIG_DEB_MAINTAINER:-}"
+[ -n "$maintainer" ] || ! git config user.email >/dev/null 2>&1 ||
+  maintainer="$(git config user.name) <$(git config user.email)>"
+[ -n "$maintainer" ] || maintainer="$(git log -1 --format='%an <%ae>' 2>/dev/null || true)"
+case "$maintainer" in
+  ?*" <"?*@?*">") ;;
+  *) echo "mkdeb.sh: no maintainer: set RIG_DEB_MAINTAINER=\"Name <mail>\" (found '$maintainer')" >&2; exit 78 ;;
+esac
+
+stage="$build/deb/rig-bench_${version}_$arch"
 rm -rf "$build/deb"
 mkdir -p "$stage"
 make --no-print-directory -s install BUILD="$build" CROSS="$cross" DESTDIR="$(pwd)/$stage" \
@@ -31,21 +47,25 @@ mkdir -p "$stage/usr/share/rig"
 mv "$stage/etc/udev/rules.d/60-rig.rules" "$stage/usr/share/rig/60-rig.rules"
 rmdir "$stage/etc/udev/rules.d" "$stage/etc/udev"
 
-doc="$stage/usr/share/doc/rig"
+doc="$stage/usr/share/doc/rig-bench"
 mkdir -p "$doc"
 install -m 644 rig/dist/debian/copyright "$doc/copyright"
+# The documents rig(1) points to (SEE ALSO and the commands' sections),
+# and the README; gzip -9n above 4 kB, as Debian policy 12.3 asks.
+install -m 644 README.md docs/*.md "$doc/"
+find "$doc" -name '*.md' -size +4k -exec gzip -9n {} +
 date=$(git log -1 --format=%aD 2>/dev/null || date -R)
 {
-  echo "rig ($version) unstable; urgency=medium"
+  echo "rig-bench ($version) unstable; urgency=medium"
   echo
   echo "  * Built from $gitv."
   echo
-  echo " -- rig maintainers <rig@example.org>  $date"
+  echo " -- $maintainer  $date"
 } | gzip -9n > "$doc/changelog.gz"
 chmod 644 "$doc/changelog.gz"
 
 mkdir -p "$stage/DEBIAN"
-install -m 755 rig/dist/debian/postinst rig/dist/debian/postrm "$stage/DEBIAN/"
+install -m 755 rig/dist/debian/postinst rig/dist/debian/prerm rig/dist/debian/postrm "$stage/DEBIAN/"
 (cd "$stage" && find etc -type f | sed 's|^|/|' | sort) > "$stage/DEBIAN/conffiles"
 
 # Shared-library dependencies as dpkg-shlibdeps finds them (it wants a
@@ -54,18 +74,18 @@ install -m 755 rig/dist/debian/postinst rig/dist/debian/postrm "$stage/DEBIAN/"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/debian"
-printf 'Source: rig\n\nPackage: rig\nArchitecture: any\n' > "$tmp/debian/control"
+printf 'Source: rig-bench\n\nPackage: rig-bench\nArchitecture: any\n' > "$tmp/debian/control"
 bin="$(pwd)/$stage/usr/bin/rig"
 libs=$(cd "$tmp" && DEB_HOST_ARCH="$arch" dpkg-shlibdeps -O -e"$bin" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$libs" ] || { echo "mkdeb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 70; }
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@SIZE@|$size|" \
-    -e "s|@DEPENDS@|$libs, adduser|" rig/dist/debian/control.in > "$stage/DEBIAN/control"
+    -e "s|@DEPENDS@|$libs, adduser|" -e "s|@MAINTAINER@|$maintainer|" rig/dist/debian/control.in > "$stage/DEBIAN/control"
 (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -print | sed 's|^\./||' | sort |
   xargs md5sum) > "$stage/DEBIAN/md5sums"
 chmod 644 "$stage/DEBIAN/control" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
 
-deb="$build/rig_${version}_$arch.deb"
+deb="$build/rig-bench_${version}_$arch.deb"
 dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
 echo "mkdeb.sh: $deb"
 dpkg-deb --info "$deb" | sed -n 's/^ *\(Version\|Architecture\|Depends\|Installed-Size\):/  &/p'

@@ -83,16 +83,21 @@ static void on_phase(void *vctx, const char *phase)
 
 /* ---- the report, read back ---- */
 
+/* Rows of exactly the report's columns (report_columns); a row of any
+ * other width is dropped, so a report that cannot be read is noticed
+ * (check_valid: no rows is not valid). */
+#define NCOL REPORT_NCOLUMNS
+
 struct csvrows {
-	char **cells;      /* nrows x 24 */
+	char **cells;      /* nrows x NCOL */
 	size_t nrows, cap, nfield;
-	char *cur[24];
+	char *cur[NCOL];
 };
 
 static void cb_field(void *s, size_t len, void *data)
 {
 	struct csvrows *r = data;
-	if (r->nfield < 24) {
+	if (r->nfield < NCOL) {
 		char *v = malloc(len + 1);
 		memcpy(v, s ? s : "", len);
 		v[len] = '\0';
@@ -105,15 +110,15 @@ static void cb_row(int c, void *data)
 {
 	(void)c;
 	struct csvrows *r = data;
-	if (r->nfield == 24) {
+	if (r->nfield == NCOL) {
 		if (r->nrows == r->cap) {
 			r->cap = r->cap ? r->cap * 2 : 64;
-			r->cells = realloc(r->cells, r->cap * 24 * sizeof *r->cells);
+			r->cells = realloc(r->cells, r->cap * NCOL * sizeof *r->cells);
 		}
-		memcpy(r->cells + r->nrows * 24, r->cur, sizeof r->cur);
+		memcpy(r->cells + r->nrows * NCOL, r->cur, sizeof r->cur);
 		r->nrows++;
 	} else {
-		for (size_t i = 0; i < r->nfield && i < 24; i++)
+		for (size_t i = 0; i < r->nfield && i < NCOL; i++)
 			free(r->cur[i]);
 	}
 	r->nfield = 0;
@@ -136,14 +141,21 @@ static bool read_csv(const char *path, struct csvrows *rows)
 
 static void free_csv(struct csvrows *rows)
 {
-	for (size_t i = 0; i < rows->nrows * 24; i++)
+	for (size_t i = 0; i < rows->nrows * NCOL; i++)
 		free(rows->cells[i]);
 	free(rows->cells);
 }
 
-#define CELL(rows, i, col) ((rows)->cells[(i) * 24 + (col)])
-enum { C_SERIAL = 5, C_PHASE = 11, C_STEP = 12, C_QTY = 13, C_CMD = 15, C_MEAS = 16,
-       C_U = 19, C_RESULT = 22 };
+/* A cell by column name (the report writes the table's order). */
+#define CELL(rows, i, name) ((rows)->cells[(i) * NCOL + report_column_index(name)])
+#define C_SERIAL "pen_serial"
+#define C_PHASE "phase"
+#define C_STEP "step"
+#define C_QTY "quantity"
+#define C_CMD "commanded"
+#define C_MEAS "measured_full"
+#define C_U "uncertainty_full"
+#define C_RESULT "result"
 
 static double num(const char *s)
 {
@@ -160,7 +172,10 @@ static void check_valid(struct ctx *c, struct sim_bench *b)
 		return;
 	}
 	struct sim_pen *p = sim_pen_of(b);
-	c->valid = true;
+	c->valid = rows.nrows > 1;
+	if (!c->valid)
+		snprintf(c->valid_why, sizeof c->valid_why, "report has no rows of %d columns",
+			 NCOL);
 	for (size_t i = 1; i < rows.nrows && c->valid; i++) {
 		const char *ph = CELL(&rows, i, C_PHASE), *q = CELL(&rows, i, C_QTY);
 		double cmd = num(CELL(&rows, i, C_CMD)), m = num(CELL(&rows, i, C_MEAS));
@@ -252,11 +267,17 @@ static bool written_tables(const char *path, struct table w[2])
 		return false;
 	for (size_t i = 1; i < rows.nrows; i++) {
 		const char *q = CELL(&rows, i, C_QTY);
-		int k = !strcmp(q, "table_depth_raw") ? 0 : !strcmp(q, "table_freq_raw") ? 1 : -1;
+		const char *st = CELL(&rows, i, C_STEP);
+		int k = strcmp(CELL(&rows, i, C_RESULT), "WRITTEN") ? -1
+			: !strcmp(st, "depth_table") && !strcmp(q, "depth") ? 0
+			: !strcmp(st, "freq_table") && !strcmp(q, "freq")  ? 1
+									   : -1;
 		if (k < 0 || w[k].n >= 16)
 			continue;
-		w[k].cmd[w[k].n] = (int32_t)llround(num(CELL(&rows, i, C_CMD)) * 1000);
-		w[k].raw[w[k].n] = (int32_t)llround(num(CELL(&rows, i, C_MEAS)) * 1000);
+		/* A table point: the raw setpoint in commanded, the command the
+		 * table maps onto it in measured (docs/reports.md). */
+		w[k].cmd[w[k].n] = (int32_t)llround(num(CELL(&rows, i, C_MEAS)) * 1000);
+		w[k].raw[w[k].n] = (int32_t)llround(num(CELL(&rows, i, C_CMD)) * 1000);
 		w[k].n++;
 	}
 	free_csv(&rows);

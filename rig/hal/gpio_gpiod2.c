@@ -1,0 +1,366 @@
+/* gpio_gpiod2.c - real GPIO chips through libgpiod 2.x (Debian 13 /
+ * Raspberry Pi OS trixie: 2.2), with the behaviour of gpio_gpiod.c (the
+ * 1.6 backend): the Makefile builds the one that pkg-config finds.
+ *
+ * Chips are found as gpio_chips.c says (by label, name or path). A line
+ * handle owns one struct gpiod_line_request for its line, held from request
+ * to release: a get or a set is one ioctl, so the HX711's bit-banging costs
+ * what it did with 1.6. Active-low and bias are the kernel's; values and
+ * edges are logical. wait_edge only reports edges that come after the call.
+ *
+ * The 2.x API has moved before (2.0 -> 2.1 renamed and retyped calls): the
+ * checks below stop the build at this file, naming the call, when the
+ * installed gpiod.h no longer says what this file was written against.
+ */
+#include "hal/gpio.h"
+
+#if RIG_GPIOD_MAJOR == 2
+
+#include <errno.h>
+#include <gpiod.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "hal/gpio_gpiod.h"
+
+#ifdef GPIOD_BIT
+#error "gpio_gpiod2.c needs the libgpiod 2.x API; this gpiod.h is 1.x (build gpio_gpiod.c)"
+#endif
+
+/* The calls this file makes, with the types it was written against
+ * (libgpiod 2.1 and 2.2). */
+#define GPIOD2_API(fn, type)                                                       \
+	_Static_assert(__builtin_types_compatible_p(__typeof__(&fn), type),         \
+		       "libgpiod API drift: " #fn " is no longer " #type)
+GPIOD2_API(gpiod_line_request_get_value,
+	   enum gpiod_line_value (*)(struct gpiod_line_request *, unsigned int));
+GPIOD2_API(gpiod_line_request_set_value,
+	   int (*)(struct gpiod_line_request *, unsigned int, enum gpiod_line_value));
+GPIOD2_API(gpiod_line_request_wait_edge_events,
+	   int (*)(struct gpiod_line_request *, int64_t));
+GPIOD2_API(gpiod_line_request_read_edge_events,
+	   int (*)(struct gpiod_line_request *, struct gpiod_edge_event_buffer *, size_t));
+GPIOD2_API(gpiod_chip_request_lines,
+	   struct gpiod_line_request *(*)(struct gpiod_chip *, struct gpiod_request_config *,
+					  struct gpiod_line_config *));
+GPIOD2_API(gpiod_line_config_add_line_settings,
+	   int (*)(struct gpiod_line_config *, const unsigned int *, size_t,
+		   struct gpiod_line_settings *));
+GPIOD2_API(gpiod_chip_get_line_offset_from_name, int (*)(struct gpiod_chip *, const char *));
+GPIOD2_API(gpiod_edge_event_get_event_type,
+	   enum gpiod_edge_event_type (*)(struct gpiod_edge_event *));
+
+#define EVENT_BUFFER 16
+
+struct gd2_chip {
+	struct gpio_chip base;
+	struct gpiod_chip *chip;
+	unsigned nlines;
+};
+
+struct gd2_line {
+	struct gpio_line base;
+	struct gpiod_line_request *req;
+	struct gpiod_edge_event_buffer *events; /* NULL unless edges */
+	bool output;
+};
+
+bool gpiod_probe_chip(const char *path, char *label, size_t cap, unsigned *lines)
+{
+	struct gpiod_chip *c = gpiod_chip_open(path);
+	if (!c)
+		return false;
+	struct gpiod_chip_info *info = gpiod_chip_get_info(c);
+	if (info) {
+		snprintf(label, cap, "%s", gpiod_chip_info_get_label(info));
+		*lines = (unsigned)gpiod_chip_info_get_num_lines(info);
+		gpiod_chip_info_free(info);
+	}
+	gpiod_chip_close(c);
+	return info != NULL;
+}
+
+static enum rig_rc gd2_open_chip(struct gpio_chip **out, const char *spec,
+				 struct rig_hal *hal, struct rig_err *err)
+{
+	(void)hal;
+	char path[128];
+	const char *how;
+	enum rig_rc rc = gpio_chip_path(spec, path, sizeof path, &how, err);
+	if (rc)
+		return rc;
+	errno = 0;
+	struct gpiod_chip *c = gpiod_chip_open(path);
+	struct gpiod_chip_info *info = c ? gpiod_chip_get_info(c) : NULL;
+	if (!info) {
+		int e = errno ? errno : ENOENT;
+		if (c)
+			gpiod_chip_close(c);
+		return gpio_chip_open_failed(spec, how, e, err);
+	}
+	struct gd2_chip *h = calloc(1, sizeof *h);
+	if (!h) {
+		gpiod_chip_info_free(info);
+		gpiod_chip_close(c);
+		return rig_fail(err, RIG_E_NOMEM, "GPIO chip %s: out of memory", spec);
+	}
+	h->chip = c;
+	h->nlines = (unsigned)gpiod_chip_info_get_num_lines(info);
+	gpiod_chip_info_free(info);
+	*out = &h->base;
+	return RIG_OK;
+}
+
+static enum rig_rc find_line(struct gpio_chip *c, const char *spec, unsigned *offset,
+			     struct rig_err *err)
+{
+	struct gd2_chip *h = (struct gd2_chip *)c;
+	char *end;
+	errno = 0;
+	unsigned long off = strtoul(spec, &end, 10);
+	if (spec[0] >= '0' && spec[0] <= '9' && !*end && !errno) {
+		if (off >= h->nlines)
+			return rig_fail(err, RIG_E_CONFIG,
+					"GPIO chip %s: no line %lu (the chip has lines 0..%u)",
+					c->name, off, h->nlines ? h->nlines - 1 : 0);
+		*offset = (unsigned)off;
+		return RIG_OK;
+	}
+	errno = 0;
+	int r = gpiod_chip_get_line_offset_from_name(h->chip, spec);
+	if (r >= 0) {
+		*offset = (unsigned)r;
+		return RIG_OK;
+	}
+	if (errno == ENOENT || errno == 0)
+		return rig_fail(err, RIG_E_CONFIG,
+				"GPIO chip %s: no line named '%s' (expected an offset "
+				"0..%u or a line name)", c->name, spec,
+				h->nlines ? h->nlines - 1 : 0);
+	return rig_fail_errno(err, RIG_E_UNAVAILABLE, errno,
+			      "GPIO chip %s: cannot get line '%s'", c->name, spec);
+}
+
+static struct gpiod_line_settings *settings_for(enum gpio_dir dir, unsigned flags,
+						int initial)
+{
+	struct gpiod_line_settings *s = gpiod_line_settings_new();
+	if (!s)
+		return NULL;
+	int r = 0;
+	if (dir == GPIO_OUTPUT) {
+		r |= gpiod_line_settings_set_direction(s, GPIOD_LINE_DIRECTION_OUTPUT);
+		r |= gpiod_line_settings_set_output_value(s, initial ? GPIOD_LINE_VALUE_ACTIVE
+								    : GPIOD_LINE_VALUE_INACTIVE);
+	} else {
+		r |= gpiod_line_settings_set_direction(s, GPIOD_LINE_DIRECTION_INPUT);
+		if (flags & GPIO_F_EDGES)
+			r |= gpiod_line_settings_set_edge_detection(s, GPIOD_LINE_EDGE_BOTH);
+	}
+	gpiod_line_settings_set_active_low(s, flags & GPIO_F_ACTIVE_LOW);
+	if (flags & GPIO_F_PULL_UP)
+		r |= gpiod_line_settings_set_bias(s, GPIOD_LINE_BIAS_PULL_UP);
+	if (flags & GPIO_F_PULL_DOWN)
+		r |= gpiod_line_settings_set_bias(s, GPIOD_LINE_BIAS_PULL_DOWN);
+	if (r) {
+		gpiod_line_settings_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* One request for one line; NULL with errno set. */
+static struct gpiod_line_request *request_line(struct gpiod_chip *chip, unsigned offset,
+					       enum gpio_dir dir, unsigned flags,
+					       int initial, const char *consumer)
+{
+	struct gpiod_line_request *req = NULL;
+	struct gpiod_line_settings *s = settings_for(dir, flags, initial);
+	struct gpiod_line_config *lc = gpiod_line_config_new();
+	struct gpiod_request_config *rc = gpiod_request_config_new();
+	if (s && lc && rc && gpiod_line_config_add_line_settings(lc, &offset, 1, s) == 0) {
+		gpiod_request_config_set_consumer(rc, consumer);
+		if (flags & GPIO_F_EDGES)
+			gpiod_request_config_set_event_buffer_size(rc, EVENT_BUFFER);
+		req = gpiod_chip_request_lines(chip, rc, lc);
+	} else if (!errno) {
+		errno = ENOMEM;
+	}
+	int e = errno;
+	gpiod_request_config_free(rc);
+	gpiod_line_config_free(lc);
+	gpiod_line_settings_free(s);
+	errno = e;
+	return req;
+}
+
+static enum rig_rc request_failed(struct gpio_chip *c, const char *line, unsigned offset,
+				  enum gpio_dir dir, unsigned flags, int e,
+				  struct rig_err *err)
+{
+	if (e == EBUSY) {
+		struct gpiod_line_info *info =
+			gpiod_chip_get_line_info(((struct gd2_chip *)c)->chip, offset);
+		const char *user = info ? gpiod_line_info_get_consumer(info) : NULL;
+		rig_fail(err, RIG_E_BUSY, "GPIO chip %s line %s: already in use by '%s'",
+			 c->name, line, user && *user ? user : "another process");
+		gpiod_line_info_free(info);
+		return RIG_E_BUSY;
+	}
+	return rig_fail_errno(err, RIG_E_UNAVAILABLE, e,
+			      "GPIO chip %s line %s: cannot request it as %s%s",
+			      c->name, line, dir == GPIO_OUTPUT ? "output" : "input",
+			      (flags & (GPIO_F_PULL_UP | GPIO_F_PULL_DOWN)) ?
+			      " with pull bias (kernel 5.5+ needed)" : "");
+}
+
+static void line_name(struct gpio_chip *c, unsigned offset, const char *spec,
+		      char *out, size_t cap)
+{
+	struct gpiod_line_info *info =
+		gpiod_chip_get_line_info(((struct gd2_chip *)c)->chip, offset);
+	const char *name = info ? gpiod_line_info_get_name(info) : NULL;
+	snprintf(out, cap, "%s", name && *name ? name : spec);
+	gpiod_line_info_free(info);
+}
+
+static enum rig_rc gd2_request(struct gpio_chip *c, const char *line,
+			       enum gpio_dir dir, unsigned flags, int initial,
+			       const char *consumer, struct gpio_line **out,
+			       struct rig_err *err)
+{
+	unsigned offset = 0;
+	enum rig_rc rc = find_line(c, line, &offset, err);
+	if (rc)
+		return rc;
+	struct gd2_line *h = calloc(1, sizeof *h);
+	if (!h)
+		return rig_fail(err, RIG_E_NOMEM, "GPIO chip %s: out of memory", c->name);
+	errno = 0;
+	h->req = request_line(((struct gd2_chip *)c)->chip, offset, dir, flags, initial,
+			      consumer && *consumer ? consumer : "rig");
+	if (!h->req) {
+		int e = errno;
+		free(h);
+		return request_failed(c, line, offset, dir, flags, e, err);
+	}
+	if ((flags & GPIO_F_EDGES) && !(h->events = gpiod_edge_event_buffer_new(EVENT_BUFFER))) {
+		gpiod_line_request_release(h->req);
+		free(h);
+		return rig_fail(err, RIG_E_NOMEM, "GPIO chip %s: out of memory", c->name);
+	}
+	h->output = dir == GPIO_OUTPUT;
+	h->base.chip = c;
+	h->base.offset = offset;
+	line_name(c, offset, line, h->base.name, sizeof h->base.name);
+	*out = &h->base;
+	return RIG_OK;
+}
+
+static enum rig_rc gd2_get(struct gpio_line *l, int *value, struct rig_err *err)
+{
+	struct gd2_line *h = (struct gd2_line *)l;
+	enum gpiod_line_value v = gpiod_line_request_get_value(h->req, l->offset);
+	if (v == GPIOD_LINE_VALUE_ERROR)
+		return rig_fail_errno(err, RIG_E_IO, errno, "GPIO %s line %u (%s): read failed",
+				      l->chip->name, l->offset, l->name);
+	*value = v == GPIOD_LINE_VALUE_ACTIVE;
+	return RIG_OK;
+}
+
+static enum rig_rc gd2_set(struct gpio_line *l, int value, struct rig_err *err)
+{
+	struct gd2_line *h = (struct gd2_line *)l;
+	if (!h->output)
+		return rig_fail(err, RIG_E_INTERNAL, "GPIO %s line %u: set on an input line",
+				l->chip->name, l->offset);
+	if (gpiod_line_request_set_value(h->req, l->offset, value ? GPIOD_LINE_VALUE_ACTIVE
+								   : GPIOD_LINE_VALUE_INACTIVE))
+		return rig_fail_errno(err, RIG_E_IO, errno, "GPIO %s line %u (%s): set failed",
+				      l->chip->name, l->offset, l->name);
+	return RIG_OK;
+}
+
+/* Read what is queued; the last edge of `edges` among them into *seen. */
+static int read_events(struct gd2_line *h, enum gpio_edge edges, enum gpio_edge *seen)
+{
+	int n = gpiod_line_request_read_edge_events(h->req, h->events, EVENT_BUFFER);
+	for (int i = 0; i < n && !*seen; i++) {
+		struct gpiod_edge_event *ev = gpiod_edge_event_buffer_get_event(h->events,
+										(unsigned long)i);
+		enum gpio_edge e = gpiod_edge_event_get_event_type(ev) ==
+						   GPIOD_EDGE_EVENT_RISING_EDGE
+					   ? GPIO_EDGE_RISING
+					   : GPIO_EDGE_FALLING;
+		if (e & edges)
+			*seen = e;
+	}
+	return n;
+}
+
+static enum rig_rc gd2_wait_edge(struct gpio_line *l, enum gpio_edge edges,
+				 unsigned timeout_ms, enum gpio_edge *seen,
+				 struct rig_err *err)
+{
+	struct gd2_line *h = (struct gd2_line *)l;
+	struct rig_clock *rt = clock_real();
+	*seen = 0;
+	if (!h->events)
+		return rig_fail(err, RIG_E_INTERNAL,
+				"GPIO %s line %u: wait for an edge on a line not requested for edges",
+				l->chip->name, l->offset);
+	/* Edges queued before the call are history: drop them. */
+	enum gpio_edge old = 0;
+	while (gpiod_line_request_wait_edge_events(h->req, 0) == 1)
+		if (read_events(h, 0, &old) <= 0)
+			break;
+	uint64_t deadline = clock_now_ns(rt) + (uint64_t)timeout_ms * RIG_NS_PER_MS;
+	while (!*seen) {
+		uint64_t now = clock_now_ns(rt);
+		if (now >= deadline)
+			return RIG_OK;
+		int r = gpiod_line_request_wait_edge_events(h->req, (int64_t)(deadline - now));
+		if (r == 0)
+			continue; /* the loop head decides whether time is up */
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return rig_fail_errno(err, RIG_E_IO, errno,
+					      "GPIO %s line %u (%s): waiting for an edge failed",
+					      l->chip->name, l->offset, l->name);
+		if (read_events(h, edges, seen) < 0)
+			return rig_fail_errno(err, RIG_E_IO, errno,
+					      "GPIO %s line %u (%s): reading an edge failed",
+					      l->chip->name, l->offset, l->name);
+	}
+	return RIG_OK;
+}
+
+static void gd2_release(struct gpio_line *l)
+{
+	struct gd2_line *h = (struct gd2_line *)l;
+	gpiod_line_request_release(h->req);
+	gpiod_edge_event_buffer_free(h->events);
+	free(h);
+}
+
+static void gd2_close_chip(struct gpio_chip *c)
+{
+	struct gd2_chip *h = (struct gd2_chip *)c;
+	gpiod_chip_close(h->chip);
+	free(h);
+}
+
+const struct gpio_ops gpio_gpiod_ops = {
+	.open_chip = gd2_open_chip,
+	.request = gd2_request,
+	.get = gd2_get,
+	.set = gd2_set,
+	.wait_edge = gd2_wait_edge,
+	.release = gd2_release,
+	.close_chip = gd2_close_chip,
+};
+
+#endif /* RIG_GPIOD_MAJOR == 2 */

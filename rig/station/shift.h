@@ -1,0 +1,62 @@
+/* shift.h - what a station's shift did, unit by unit: each serial's
+ * attempts and verdicts (so a serial scanned again is a retest, not a new
+ * unit, and first-pass yield counts first passes), the failures by reason,
+ * and the shift report: DIR/shift_<start>_<station>.csv, written anew
+ * (atomically, fsync'd) after every unit and at the end of the shift, so
+ * a service restart loses nothing.
+ *
+ * The caller owns struct shift_log; shift_log_free() releases it.
+ */
+#ifndef RIG_STATION_SHIFT_H
+#define RIG_STATION_SHIFT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "core/err.h"
+#include "run/run.h"
+
+struct shift_unit {
+	char serial[64];
+	char first[16], last[16];  /* first and last verdict (PASS, FAIL, ABORTED, ERROR) */
+	unsigned attempts;
+	time_t last_t;
+};
+
+struct shift_reason {
+	char text[160];
+	unsigned n;
+};
+
+struct shift_log {
+	char path[PATH_MAX];
+	char station[64], operators[256], started[32];
+	struct shift_unit *u;
+	size_t n, cap;
+	struct shift_reason *r;
+	size_t nr, rcap;
+	unsigned runs, pass, fail, aborted, not_tested;
+};
+
+void shift_log_init(struct shift_log *s, const char *dir, const char *station, time_t start);
+void shift_log_free(struct shift_log *s);
+
+/* The unit with this serial (case and surrounding spaces ignored), or NULL. */
+const struct shift_unit *shift_log_find(const struct shift_log *s, const char *serial);
+
+/* One run of a unit (res->reported false: it could not be tested). */
+void shift_log_add(struct shift_log *s, const char *serial, const char *operator_name,
+		   const struct run_result *res, time_t when);
+
+/* Units with a PASS or FAIL first verdict, and of them those that passed
+ * the first time, and those that passed in the end. */
+void shift_log_yield(const struct shift_log *s, unsigned *units, unsigned *first_pass,
+		     unsigned *final_pass);
+
+/* Write the shift report (tmp file, fsync, rename). RIG_E_IO names it. */
+enum rig_rc shift_log_write(const struct shift_log *s, time_t now, bool ended,
+			    struct rig_err *err);
+
+#endif

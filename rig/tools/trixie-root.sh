@@ -1,0 +1,39 @@
+#!/bin/sh
+# trixie-root.sh - the Debian 13 (trixie) root `make check-trixie` runs in,
+# built from Debian's registry with mmdebstrap and cached between runs.
+#
+# Usage: trixie-root.sh ROOT
+# ROOT is amd64 with arm64 and armhf as foreign architectures (multiarch).
+# What the build needs comes from rig/tools/deps.sh itself, run inside the
+# root for the native, arm64 and armhf builds and for make deb, so the list
+# lives in one place; a
+# root whose stamp is not this deps.sh's hash gets deps.sh run again.
+# Nothing here is touched by `make clean`; delete ROOT to start cold.
+set -eu
+root="$1"
+here="$(cd "$(dirname "$0")" && pwd)"
+stamp="$(cat "$here/deps.sh" "$0" | sha256sum | cut -c1-16)"
+if [ -f "$root/.rig-root-stamp" ] && [ "$(cat "$root/.rig-root-stamp")" = "$stamp" ]; then
+  exit 0
+fi
+if [ ! -f "$root/.rig-root-stamp" ]; then
+  command -v mmdebstrap >/dev/null 2>&1 || sh "$here/deps.sh" --tools mmdebstrap:mmdebstrap
+  echo "trixie-root.sh: building a Debian 13 root in $root (mmdebstrap)" >&2
+  rm -rf "$root.new"
+  mkdir -p "$(dirname "$root")"
+  mmdebstrap --quiet --variant=apt --architectures=amd64,arm64 \
+    --include=build-essential,pkg-config,git,ca-certificates \
+    trixie "$root.new" http://deb.debian.org/debian
+  echo new > "$root.new/.rig-root-stamp"
+  rm -rf "$root"
+  mv "$root.new" "$root"
+fi
+echo "trixie-root.sh: installing what deps.sh asks for, native and arm64, in $root" >&2
+cp "$here/deps.sh" "$root/tmp/rig-deps.sh"
+mount -t proc proc "$root/proc"
+trap 'umount "$root/proc"' EXIT
+chroot "$root" sh -c 'sh /tmp/rig-deps.sh && sh /tmp/rig-deps.sh aarch64-linux-gnu- &&
+  sh /tmp/rig-deps.sh arm-linux-gnueabihf- &&
+  sh /tmp/rig-deps.sh --tools dpkg-shlibdeps:dpkg-dev lintian:lintian && apt-get clean'
+rm -f "$root/tmp/rig-deps.sh"
+echo "$stamp" > "$root/.rig-root-stamp"

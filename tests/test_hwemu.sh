@@ -1,0 +1,111 @@
+#!/bin/sh
+# test_hwemu.sh - the real libserialport and libgpiod against emulated
+# kernel devices (tests/hwemu/run): a Pi 4's GPIO chip and two USB serial
+# adapters wired to the virtual bench in real time. `rig ports` lists them;
+# `rig run` on a copy of fixtures/pi-bench.ini with fresh calibration dates
+# PASSes; an e-stop, an opened lid and an unplugged adapter end the run as
+# on the in-process virtual bench; HX711 reads whose PD_SCK high time the
+# process stretched past 60 µs are thrown away and the medians stay right.
+# About 45 s (the runs go in real time). Native builds only.
+set -u
+RIG="${RIG_BIN:-build/rig}"
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+if [ -n "${RIG_RUNNER:-}" ]; then
+  echo "test_hwemu: SKIP: cross build (the emulator preloads into native programs only)"
+  exit 77
+fi
+case "${FAKETIME:+faketime}${LD_PRELOAD:-}" in *faketime*)
+  echo "test_hwemu: SKIP: under libfaketime (make check-calendar): the emulated bench's and the program's clocks would not be the kernel's"
+  exit 77 ;;
+esac
+build=$(cd "$(dirname "$RIG")" && pwd)
+export HWEMU_BUILD="$build"
+run() { "$root/tests/hwemu/run" "$@"; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+echo "libgpiod $(pkg-config --modversion libgpiod), libserialport $(pkg-config --modversion libserialport)"
+
+# F: pi-bench.ini whose only change is fresh calibration dates.
+today=$(date -u +%Y-%m-%d)
+sed -E "s/^(zero_date|cal_date|tare_date) = [0-9-]+/\1 = $today/" "$root/fixtures/pi-bench.ini" >"$tmp/F.ini"
+[ "$(diff "$root/fixtures/pi-bench.ini" "$tmp/F.ini" | grep -c '^>')" -eq 3 ] \
+  || bad "F differs from pi-bench.ini in more than the 3 dates"
+
+run "$RIG" ports >"$tmp/ports" 2>&1 || bad "rig ports: exit $?: $(cat "$tmp/ports")"
+grep -Eq '^ +/dev/ttyUSB0 +USB-RS422 Cable - FT4ILD01 +USB 0403:6001 +serial FT4ILD01$' "$tmp/ports" &&
+  grep -Eq '^ +/dev/ttyUSB1 +CP2102 USB to UART Bridge Controller - 0001PEN7 +USB 10c4:ea60' "$tmp/ports" &&
+  grep -Eq '^ +gpiochip0 +pinctrl-bcm2711 +58 lines$' "$tmp/ports" &&
+  ok "rig ports: both USB adapters (libserialport) and the chip (libgpiod)" ||
+  bad "rig ports: $(cat "$tmp/ports")"
+
+# rig run on F: PASS through /dev/rig-pen, /dev/rig-laser and pinctrl-bcm2711.
+stat() { sed -n "s/^$1 //p" "$2"; }
+HWEMU_STATS="$tmp/pass.stats" run "$RIG" run --fixture "$tmp/F.ini" --out "$tmp/r" --wait-lock 300 \
+  >"$tmp/pass.out" 2>"$tmp/pass.err"
+rc=$?
+last=$(tail -n 1 "$tmp/pass.out")
+if [ $rc -eq 0 ] && echo "$last" | grep -q '^PASS MN3-000123 ' &&
+   [ "$(stat gpio.requests "$tmp/pass.stats")" -ge 10 ] &&
+   [ "$(stat hx711.conversions "$tmp/pass.stats")" -gt 0 ]; then
+  ok "rig run --fixture F: $last"
+else
+  bad "rig run --fixture F: exit $rc: $last $(tail -n 3 "$tmp/pass.err") $(cat "$tmp/pass.stats")"
+fi
+
+# The same fault on the virtual bench and on the emulated devices: the same
+# ABORTED line (but for the report's path), exit 2, pen power off.
+aborted() { grep '^ABORTED: ' "$1"; }
+for fault in estop lid_open; do
+  "$RIG" run --fixture "$root/fixtures/sim.ini" --out "$tmp/v" --sim "fault.$fault=t=5" \
+    >"$tmp/v.$fault" 2>&1
+  HWEMU_SIM="fault.$fault=t=5" HWEMU_STATS="$tmp/$fault.stats" run "$RIG" run \
+    --fixture "$tmp/F.ini" --out "$tmp/r" --wait-lock 300 >"$tmp/h.$fault" 2>&1
+  rc=$?
+  want=$(aborted "$tmp/v.$fault"); got=$(aborted "$tmp/h.$fault")
+  if [ $rc -eq 2 ] && [ -n "$want" ] && [ "$got" = "$want" ] &&
+     [ "$(stat bench.pen_power "$tmp/$fault.stats")" = 0 ] &&
+     ls "$tmp"/r/*_ABORTED*.csv >/dev/null 2>&1; then
+    ok "fault.$fault at 5 s: '$got', exit 2, pen power off, report written"
+  else
+    bad "fault.$fault: exit $rc, '$got' (virtual bench: '$want') $(tail -n 2 "$tmp/h.$fault")"
+  fi
+done
+
+# The pen's adapter pulled out at 5 s: a device fault (exit 2), as the
+# virtual bench's unplugged laser is.
+"$RIG" run --fixture "$root/fixtures/sim.ini" --out "$tmp/v" --sim fault.laser.unplug=t=5 \
+  >"$tmp/v.unplug" 2>&1
+vrc=$?
+HWEMU_UNPLUG=ttyUSB1@5 HWEMU_STATS="$tmp/unplug.stats" run "$RIG" run --fixture "$tmp/F.ini" \
+  --out "$tmp/r" --wait-lock 300 >"$tmp/h.unplug" 2>&1
+rc=$?
+got=$(aborted "$tmp/h.unplug")
+if [ $rc -eq $vrc ] && [ $rc -eq 2 ] && echo "$got" | grep -q '/dev/rig-pen: .*went away (unplugged?)' &&
+   [ "$(stat bench.pen_power "$tmp/unplug.stats")" = 0 ]; then
+  ok "pen adapter unplugged at 5 s: '$got', exit 2 (virtual bench: exit $vrc)"
+else
+  bad "unplug: exit $rc (virtual bench $vrc): '$got' $(tail -n 2 "$tmp/h.unplug")"
+fi
+
+# HX711 through libgpiod: every 100th PD_SCK rise the process is stalled
+# 150 µs with the line high (HWEMU_STALL). Those reads must be discarded,
+# the chip must have powered down (it saw > 60 µs), and the medians must
+# be the bench's force: offset + 2.0 N (fixtures/sim.ini) x scale.
+HWEMU_STALL=6:100:150 HWEMU_STATS="$tmp/hx.stats" run "$build/hwemu/hx711_probe" "$tmp/F.ini" 10 \
+  >"$tmp/hx.out" 2>&1 || bad "hx711_probe: $(cat "$tmp/hx.out")"
+timing=$(stat timing "$tmp/hx.out"); pd=$(stat hx711.power_downs "$tmp/hx.stats")
+expect=$(awk -F' *= *' '$1=="scale_counts_per_n"{s=$2} $1=="offset_counts"{o=$2} END{print o + 2.0 * s}' "$tmp/F.ini")
+wrong=$(awk -v e="$expect" '/^median_counts/{d=$2-e; if (d < 0) d=-d; if (d > 30) n++} END{print n+0}' "$tmp/hx.out")
+medians=$(grep -c '^median_counts' "$tmp/hx.out")
+if [ "${timing:-0}" -ge 5 ] && [ "${pd:-0}" -ge "${timing:-0}" ] && [ "$medians" -eq 10 ] && [ "$wrong" -eq 0 ]; then
+  ok "HX711 with PD_SCK stretched to 150 us: $timing reads discarded (timing), chip powered down $pd times, 10 medians within 30 counts of $expect"
+else
+  bad "HX711 stalls: timing $timing, power-downs $pd, $medians medians, $wrong wrong (expect $expect): $(cat "$tmp/hx.out")"
+fi
+
+[ $fail -eq 0 ] && echo "test_hwemu: all passed" || echo "test_hwemu: $fail failed"
+[ $fail -eq 0 ]
