@@ -258,6 +258,14 @@ $(FAULTS_BIN): $(BUILD)/obj/tests/faults/fault_matrix.o $(TEST_SUPPORT_OBJS) $(B
 faults: $(FAULTS_BIN)
 	$(RUNNER) $(FAULTS_BIN) $(FAULTS_ARGS)
 
+# make check-db: the results database under chaos and load (tests/db/load.sh):
+# 8 stations x 250 runs synced through a connection-breaking proxy while the
+# database restarts twice; then query times over 100 000 generated runs.
+# Figures printed; the exactly-once checks fail the target. Not in `make
+# check` (tests/test_store_sync.sh is its short version there).
+check-db: $(BUILD)/rig
+	RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" sh tests/db/load.sh
+
 # make killtest: tests/test_kill.c with 200 SIGKILLs instead of make check's
 # 20, and tests/test_signals.c with 200 catchable signals (SIGINT, SIGTERM,
 # SIGHUP, SIGQUIT, SIGPIPE; 160 on the virtual bench, 40 over ptys to `rig

@@ -19,6 +19,13 @@ case "${FAKETIME:+faketime}${LD_PRELOAD:-}" in *faketime*)
   echo "test_hwemu: SKIP: under libfaketime (make check-calendar): the emulated bench's and the program's clocks would not be the kernel's"
   exit 77 ;;
 esac
+# One emulated bench at a time on this machine: make checks running at
+# once (other worktrees, other users) would share F's bench lock, so one
+# run's e-stop at 5 s would strike while it still waits for another's, and
+# their real-time answers would queue behind each other.
+if [ -z "${HWEMU_SERIALISED:-}" ] && command -v flock >/dev/null 2>&1; then
+  HWEMU_SERIALISED=1 exec flock -w 900 /run/lock/rig-hwemu-test.lock sh "$0" "$@"
+fi
 build=$(cd "$(dirname "$RIG")" && pwd)
 export HWEMU_BUILD="$build"
 run() { "$root/tests/hwemu/run" "$@"; }
@@ -56,6 +63,10 @@ else
   bad "rig run --fixture F: exit $rc: $last $(tail -n 3 "$tmp/pass.err") $(cat "$tmp/pass.stats")"
 fi
 
+# The fault runs use F with a lock file of their own: a fault at 5 s must
+# not strike while the run still waits for another process's bench lock.
+sed "s|^lock = .*|lock = $tmp/bench.lock|" "$tmp/F.ini" >"$tmp/Fl.ini"
+
 # The same fault on the virtual bench and on the emulated devices: the same
 # ABORTED line (but for the report's path), exit 2, pen power off.
 aborted() { grep '^ABORTED: ' "$1"; }
@@ -63,7 +74,7 @@ for fault in estop lid_open; do
   "$RIG" run --fixture "$root/fixtures/sim.ini" --out "$tmp/v" --sim "fault.$fault=t=5" \
     >"$tmp/v.$fault" 2>&1
   HWEMU_SIM="fault.$fault=t=5" HWEMU_STATS="$tmp/$fault.stats" run "$RIG" run \
-    --fixture "$tmp/F.ini" --out "$tmp/r" --wait-lock 300 >"$tmp/h.$fault" 2>&1
+    --fixture "$tmp/Fl.ini" --out "$tmp/r" >"$tmp/h.$fault" 2>&1
   rc=$?
   want=$(aborted "$tmp/v.$fault"); got=$(aborted "$tmp/h.$fault")
   if [ $rc -eq 2 ] && [ -n "$want" ] && [ "$got" = "$want" ] &&
@@ -80,8 +91,8 @@ done
 "$RIG" run --fixture "$root/fixtures/sim.ini" --out "$tmp/v" --sim fault.laser.unplug=t=5 \
   >"$tmp/v.unplug" 2>&1
 vrc=$?
-HWEMU_UNPLUG=ttyUSB1@5 HWEMU_STATS="$tmp/unplug.stats" run "$RIG" run --fixture "$tmp/F.ini" \
-  --out "$tmp/r" --wait-lock 300 >"$tmp/h.unplug" 2>&1
+HWEMU_UNPLUG=ttyUSB1@5 HWEMU_STATS="$tmp/unplug.stats" run "$RIG" run --fixture "$tmp/Fl.ini" \
+  --out "$tmp/r" >"$tmp/h.unplug" 2>&1
 rc=$?
 got=$(aborted "$tmp/h.unplug")
 if [ $rc -eq $vrc ] && [ $rc -eq 2 ] && echo "$got" | grep -q '/dev/rig-pen: .*went away (unplugged?)' &&
@@ -95,14 +106,24 @@ fi
 # 150 µs with the line high (HWEMU_STALL). Those reads must be discarded,
 # the chip must have powered down (it saw > 60 µs), and the medians must
 # be the bench's force: offset + 2.0 N (fixtures/sim.ini) x scale.
-HWEMU_STALL=6:100:150 HWEMU_STATS="$tmp/hx.stats" run "$build/hwemu/hx711_probe" "$tmp/F.ini" 10 \
-  >"$tmp/hx.out" 2>&1 || bad "hx711_probe: $(cat "$tmp/hx.out")"
+# At 10 SPS (F with RATE wired low): a read has 25 ms, not 3 ms, before it
+# counts as too slow, so a loaded machine's late answers are not taken
+# for the stalls under test.
+sed 's/^rate_sps = 80/rate_sps = 10/' "$tmp/F.ini" >"$tmp/F10.ini"
+HWEMU_STALL=6:100:150 HWEMU_STATS="$tmp/hx.stats" run "$build/hwemu/hx711_probe" "$tmp/F10.ini" 6 \
+  >"$tmp/hx.out" 2>&1
 timing=$(stat timing "$tmp/hx.out"); pd=$(stat hx711.power_downs "$tmp/hx.stats")
 expect=$(awk -F' *= *' '$1=="scale_counts_per_n"{s=$2} $1=="offset_counts"{o=$2} END{print o + 2.0 * s}' "$tmp/F.ini")
 wrong=$(awk -v e="$expect" '/^median_counts/{d=$2-e; if (d < 0) d=-d; if (d > 30) n++} END{print n+0}' "$tmp/hx.out")
 medians=$(grep -c '^median_counts' "$tmp/hx.out")
-if [ "${timing:-0}" -ge 5 ] && [ "${pd:-0}" -ge "${timing:-0}" ] && [ "$medians" -eq 10 ] && [ "$wrong" -eq 0 ]; then
-  ok "HX711 with PD_SCK stretched to 150 us: $timing reads discarded (timing), chip powered down $pd times, 10 medians within 30 counts of $expect"
+if grep -q "good reads after" "$tmp/hx.out" && [ "$wrong" -eq 0 ]; then
+  # The driver gave up a median 4 times: this machine answered too late
+  # for the HX711's timing (a CPU this loaded would fail a real bench
+  # too). Nothing is known about the stalls then: skipped, said so.
+  echo "skip HX711 stalls: the machine is too loaded to read the HX711 in time: $(grep -m1 'good reads after' "$tmp/hx.out")"
+  [ -n "${RIG_SKIP_LOG:-}" ] && printf '%s\t1\t%s\n' test_hwemu "HX711 stalls: machine too loaded to read in time" >>"$RIG_SKIP_LOG"
+elif [ "${timing:-0}" -ge 3 ] && [ "${pd:-0}" -ge "${timing:-0}" ] && [ "$medians" -eq 6 ] && [ "$wrong" -eq 0 ]; then
+  ok "HX711 with PD_SCK stretched to 150 us: $timing reads discarded (timing), chip powered down $pd times, 6 medians within 30 counts of $expect ($(stat median_retries "$tmp/hx.out") retried)"
 else
   bad "HX711 stalls: timing $timing, power-downs $pd, $medians medians, $wrong wrong (expect $expect): $(cat "$tmp/hx.out")"
 fi

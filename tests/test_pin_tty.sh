@@ -94,5 +94,36 @@ else
   bad "rig run made no report: $(cat "$work/run.out")"
 fi
 
+# 4. Station sign-in: ID, then the PIN as stars; a wrong PIN is shown and
+# the ID asked again; every step on the record.
+start "station --fixture sim.ini --profile '$src/profiles/production-p25.ini' --out reports"
+if wait_for "Sign in"; then
+  type_line ann
+  wait_for "PIN:" && type_line 11111
+  if wait_for "wrong PIN for ann"; then ok "station: a wrong PIN is refused on screen"; else bad "station: no refusal shown"; fi
+  type_line ann
+  wait_for "PIN:" && { tmux -S "$sock" send-keys -t 0 -l 739; sleep 0.3; }
+  screen | grep -q "PIN: \*\*\*_" && ok "station: the PIN shows as stars" || bad "station: PIN not starred: $(screen | grep PIN)"
+  tmux -S "$sock" send-keys -t 0 -l 15; tmux -S "$sock" send-keys -t 0 Enter
+  if wait_for "scan the serial"; then ok "station: signed in with ID and PIN"; else bad "station: not signed in"; fi
+  screen | grep -q 73915 && bad "station: the PIN was shown" || ok "station: the PIN is never shown"
+  # One unit: its report says who ran it.
+  n0=$(ls "$work/reports"/2*.csv 2>/dev/null | wc -l)
+  type_line MN3-000123
+  wait_for "START" >/dev/null && tmux -S "$sock" send-keys -t 0 Enter
+  i=0; while [ $i -lt 100 ] && [ "$(ls "$work/reports"/2*.csv 2>/dev/null | wc -l)" -le "$n0" ]; do sleep 0.1; i=$((i + 1)); done
+  rep=$(ls -t "$work/reports"/2*.csv 2>/dev/null | head -1)
+  grep -q "access control: on (ann Ann Admin, admin)" "$rep" 2>/dev/null &&
+    ok "station: the unit's report says access control is on, by ann" || bad "station: report $rep lacks the access line"
+  sleep 0.3
+  tmux -S "$sock" send-keys -t 0 C-d
+  wait_for "EXIT=" >/dev/null
+  l="$work/reports/ledger.txt"
+  grep -q "	access.refused	station sign-in	-	ann	refused: wrong PIN" "$l" &&
+    grep -q "	operator.signed-in	SIM-01	-	ann	station=SIM-01; name=Ann Admin; access control: on (ann Ann Admin, admin)" "$l" &&
+    grep -q "	operator.signed-out	SIM-01	-	ann	" "$l" &&
+    ok "station: refusal, sign-in and sign-out on the record" || bad "station ledger: $(cut -f3-7 "$l" | tail -4)"
+else bad "station: no sign-in screen"; fi
+
 [ $fail -eq 0 ] && echo "test_pin_tty: all passed" || echo "test_pin_tty: $fail failed"
 [ $fail -eq 0 ]

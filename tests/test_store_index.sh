@@ -43,6 +43,9 @@ m=$(sqlite3 "$idx" 'SELECT count(*) FROM measurements')
 h=$(for f in "$rep"/2*.csv; do sha256sum "$f" | cut -c1-64; done | sort | tr '\n' ' ')
 hi=$(sqlite3 "$idx" 'SELECT report_sha256 FROM runs ORDER BY report_sha256' | tr '\n' ' ')
 [ "$h" = "$hi" ] && ok "each run carries its report's SHA-256" || bad "hashes: $h / $hi"
+l=$(sqlite3 "$idx" 'SELECT count(*) FROM ledger_entries')
+lt=$(grep -c '' "$rep/ledger.txt" 2>/dev/null)
+[ -n "$lt" ] && [ "$l" = "$lt" ] && [ "$l" -ge 4 ] && ok "every ledger entry indexed ($l)" || bad "ledger: $l indexed, $lt lines"
 q=$(sqlite3 "$idx" "SELECT count(*) FROM sync_queue WHERE state = 'queued'")
 [ "$q" = 4 ] && ok "each run queued for rig sync" || bad "queued: $q"
 
@@ -60,7 +63,8 @@ cmp -s "$tmp/before" "$tmp/after" && ok "rebuilt from nothing: same content" || 
 
 # An index of an older schema: migrated, then rebuilt to fill the new places.
 sqlite3 "$idx" 'ALTER TABLE measurements DROP COLUMN measured_full; ALTER TABLE measurements DROP COLUMN uncertainty_full;
-  ALTER TABLE measurements DROP COLUMN conformance_probability; DELETE FROM schema_migrations WHERE version >= 2'
+  ALTER TABLE measurements DROP COLUMN conformance_probability; DROP TABLE ledger_entries;
+  DELETE FROM schema_migrations WHERE version >= 2'
 $RUNNER "$RIG" index "$rep" >"$tmp/out" 2>&1
 dump "$idx" > "$tmp/after"
 v=$(sqlite3 "$idx" 'SELECT max(version) FROM schema_migrations')

@@ -163,3 +163,32 @@ enum rig_rc check_impact_list(const char *dir, const char *station, struct check
 	csv_table_free(&t);
 	return RIG_OK;
 }
+
+void check_status_line(const char *dir, const char *station, double interval_h, time_t now,
+		       char *out, size_t cap)
+{
+	struct check_status cs;
+	struct rig_err err = { 0 };
+	if (check_status_read(dir, station, &cs, &err)) {
+		snprintf(out, cap, "Bench check: status unknown (%s)", err.msg);
+		return;
+	}
+	switch (cs.state) {
+	case CHECK_NEVER:
+		snprintf(out, cap, "Bench check: NONE on record - units cannot be judged: run rig "
+				   "check");
+		return;
+	case CHECK_FAILED:
+		snprintf(out, cap, "Bench check: FAILED at %s - units cannot be judged: call an "
+				   "engineer", cs.when);
+		return;
+	case CHECK_PASSED:
+		break;
+	}
+	double left_h = interval_h - difftime(now, cs.t) / 3600.0;
+	if (left_h < 0)
+		snprintf(out, cap, "Bench check: OVERDUE (passed %s) - units cannot be judged: run "
+				   "rig check", cs.when);
+	else
+		snprintf(out, cap, "Bench check: passed %s, next due in %.1f h", cs.when, left_h);
+}

@@ -47,6 +47,12 @@ enum rig_rc check_status_read(const char *dir, const char *station, struct check
 enum rig_rc check_gate(const char *dir, const char *station, double interval_h, time_t now,
 		       struct rig_err *err);
 
+/* The status in one line for people (the station's ready screen): "Bench
+ * check: passed T, next due in N h", or NONE, FAILED or OVERDUE with
+ * "units cannot be judged". */
+void check_status_line(const char *dir, const char *station, double interval_h, time_t now,
+		       char *out, size_t cap);
+
 /* A unit judged on the bench since the last check that passed. */
 struct check_impact {
 	char serial[64], when[32], verdict[16], report[256], reason[256];

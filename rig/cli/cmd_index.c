@@ -72,7 +72,8 @@ int cmd_index(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 	}
 	char path[4096];
 	store_index_path(path, sizeof path, dir);
-	printf("%s: %s %u report(s), %u already indexed, %u not run reports, %u refused\n", path,
-	       rebuild ? "rebuilt from" : "added", n.added, n.known, n.skipped, n.refused);
+	printf("%s: %s %u report(s), %u already indexed, %u not run reports, %u refused, %u "
+	       "ledger entries\n", path, rebuild ? "rebuilt from" : "added", n.added, n.known,
+	       n.skipped, n.refused, n.ledger);
 	return RIG_EXIT_PASS;
 }

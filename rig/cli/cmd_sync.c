@@ -21,7 +21,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: rig sync [--fixture F] [--out DIR] [--db URL] [--passfile FILE]\n"
-		"                [--follow [--interval S]] [--timeout-ms MS]\n"
+		"                [--follow [--interval S] [--backoff-max S]] [--timeout-ms MS]\n"
 		"\n"
 		"Sends the runs queued in DIR's results index (every run is queued when its\n"
 		"report is indexed) to the line's PostgreSQL, in the order they started,\n"
@@ -34,8 +34,9 @@ static void usage(FILE *out)
 		"  -u, --db URL        the line's database instead of [results] url\n"
 		"  -p, --passfile FILE libpq password file instead of [results] passfile\n"
 		"  -F, --follow        keep going: send, wait --interval, send again; while the\n"
-		"                      database is away retry after 1, 2, 4 ... %d s\n"
+		"                      database is away retry after 1, 2, 4 ... s\n"
 		"  -i, --interval S    seconds between passes with --follow (default 5)\n"
+		"  -B, --backoff-max S longest wait between retries (default %d)\n"
 		"  -t, --timeout-ms MS longest wait for one statement (default 20000)\n"
 		"  -h, --help          this text\n"
 		"\n"
@@ -73,7 +74,7 @@ static int pass(const struct store_sync_options *o)
 	return r.conflicts || r.changed ? RIG_EXIT_DATAERR : RIG_EXIT_PASS;
 }
 
-static int follow(const struct store_sync_options *o, unsigned interval_s)
+static int follow(const struct store_sync_options *o, unsigned interval_s, unsigned max_s)
 {
 	unsigned wait_s = SYNC_BACKOFF_FIRST_S;
 	for (;;) {
@@ -83,7 +84,7 @@ static int follow(const struct store_sync_options *o, unsigned interval_s)
 		if (code == RIG_EXIT_TEMPFAIL) {
 			fprintf(stderr, "rig sync: retrying in %u s\n", wait_s);
 			clock_sleep_ns(clock_real(), (uint64_t)wait_s * 1000000000u);
-			wait_s = wait_s * 2 > SYNC_BACKOFF_MAX_S ? SYNC_BACKOFF_MAX_S : wait_s * 2;
+			wait_s = wait_s * 2 > max_s ? max_s : wait_s * 2;
 			continue;
 		}
 		wait_s = SYNC_BACKOFF_FIRST_S;
@@ -102,16 +103,17 @@ int cmd_sync(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 		{ "follow", no_argument, NULL, 'F' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "timeout-ms", required_argument, NULL, 't' },
+		{ "backoff-max", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fixture = NULL, *url = NULL, *passfile = NULL;
 	struct store_sync_options o = { .dir = REPORT_DEFAULT_DIR, .log = stderr };
 	bool follow_on = false;
-	long interval_s = 5, v;
+	long interval_s = 5, max_s = SYNC_BACKOFF_MAX_S, v;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:d:u:p:Fi:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:d:u:p:Fi:t:B:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': fixture = optarg; break;
 		case 'd': o.dir = optarg; break;
@@ -120,6 +122,10 @@ int cmd_sync(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 		case 'F': follow_on = true; break;
 		case 'i':
 			if ((interval_s = number("--interval", optarg, 1, 86400)) < 0)
+				return RIG_EXIT_USAGE;
+			break;
+		case 'B':
+			if ((max_s = number("--backoff-max", optarg, 1, 86400)) < 0)
 				return RIG_EXIT_USAGE;
 			break;
 		case 't':
@@ -159,7 +165,7 @@ int cmd_sync(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 	}
 	o.url = url ? url : fx.results.url;
 	o.passfile = passfile ? passfile : fx.results.passfile[0] ? fx.results.passfile : NULL;
-	int code = follow_on ? follow(&o, (unsigned)interval_s) : pass(&o);
+	int code = follow_on ? follow(&o, (unsigned)interval_s, (unsigned)max_s) : pass(&o);
 	fixture_free(&fx);
 	return code;
 }

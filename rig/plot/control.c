@@ -52,6 +52,42 @@ static void alarms(struct svg *s, const struct svg_frame *fr, const double *x, c
 		}
 }
 
+/* The column beside the charts: legend, figures, how the limits came. */
+static void control_column(struct svg *sv, const struct plot_control *c, double mean,
+			   double lcl, double ucl, double mrbar, size_t nbad, bool show_lsl,
+			   bool show_usl)
+{
+	char line[160];
+	double ly = 100;
+	svg_legend(sv, 710, ly, SVG_SW_POINT, DATA, "one run");
+	svg_legend(sv, 710, ly += 22, SVG_SW_LINE, INK, "centre line (mean)");
+	svg_legend(sv, 710, ly += 22, SVG_SW_DASH, ALARM, "natural limits (3 sigma)");
+	if (show_lsl || show_usl)
+		svg_legend(sv, 710, ly += 22, SVG_SW_DASH, SPEC, "specification limits");
+	svg_legend(sv, 710, ly += 22, SVG_SW_POINT, ALARM,
+		   c->flag_label && *c->flag_label ? c->flag_label : "flagged point");
+	if ((isfinite(c->lsl) && !show_lsl) || (isfinite(c->usl) && !show_usl)) {
+		snprintf(line, sizeof line, "specification %.4g .. %.4g %s", c->lsl, c->usl, c->unit);
+		svg_text(sv, 710, ly += 22, SVG_START, 11, SPEC, false, 0, line);
+		svg_text(sv, 710, ly += 14, SVG_START, 11, SPEC, false, 0,
+			 "(off the scale of the spread)");
+	}
+	ly += 40;
+	snprintf(line, sizeof line, "n = %zu runs", c->n);
+	svg_text(sv, 710, ly, SVG_START, 12, INK, false, 0, line);
+	snprintf(line, sizeof line, "mean %.6g %s", mean, c->unit);
+	svg_text(sv, 710, ly += 18, SVG_START, 12, INK, false, 0, line);
+	snprintf(line, sizeof line, "limits %.6g .. %.6g", lcl, ucl);
+	svg_text(sv, 710, ly += 18, SVG_START, 12, INK, false, 0, line);
+	snprintf(line, sizeof line, "mean moving range %.3g", mrbar);
+	svg_text(sv, 710, ly += 18, SVG_START, 12, INK, false, 0, line);
+	snprintf(line, sizeof line, "%zu point%s flagged", nbad, nbad == 1 ? "" : "s");
+	svg_text(sv, 710, ly += 18, SVG_START, 12, nbad ? ALARM : INK, nbad > 0, 0, line);
+	svg_text(sv, 710, 586, SVG_START, 11, MUTED, false, 0, "natural limits: mean ± 2.66 MR̄");
+	svg_text(sv, 710, 600, SVG_START, 11, MUTED, false, 0, "MR chart: 0 .. 3.267 MR̄");
+	svg_text(sv, 710, 614, SVG_START, 11, MUTED, false, 0, "(MR̄: mean moving range)");
+}
+
 enum rig_rc plot_control_svg(const char *path, const struct plot_control *c,
 			     struct rig_err *err)
 {
@@ -115,7 +151,7 @@ enum rig_rc plot_control_svg(const char *path, const struct plot_control *c,
 	svg_text(&s, 24, 30, SVG_START, 18, INK, true, 0, c->title);
 	if (c->subtitle && *c->subtitle)
 		svg_text(&s, 24, 50, SVG_START, 12, MUTED, false, 0, c->subtitle);
-	char lab[96], line[160];
+	char lab[96];
 	struct svg_frame top = { .x_px = 90, .y_px = 80, .w_px = 600, .h_px = 330 };
 	struct svg_frame bot = { .x_px = 90, .y_px = 480, .w_px = 600, .h_px = 170 };
 	svg_frame_set(&top, 0.5, n + 0.5, ylo, yhi);
@@ -143,34 +179,7 @@ enum rig_rc plot_control_svg(const char *path, const struct plot_control *c,
 	svg_points(&s, &bot, xm + 1, mr + 1, n - 1, DATA, 3.5);
 	alarms(&s, &bot, xm, mr, badmr, n);
 
-	double ly = 100;
-	svg_legend(&s, 710, ly, SVG_SW_POINT, DATA, "one run");
-	svg_legend(&s, 710, ly += 22, SVG_SW_LINE, INK, "centre line (mean)");
-	svg_legend(&s, 710, ly += 22, SVG_SW_DASH, ALARM, "natural limits (3 sigma)");
-	if (show_lsl || show_usl)
-		svg_legend(&s, 710, ly += 22, SVG_SW_DASH, SPEC, "specification limits");
-	svg_legend(&s, 710, ly += 22, SVG_SW_POINT, ALARM,
-		   c->flag_label && *c->flag_label ? c->flag_label : "flagged point");
-	if ((isfinite(c->lsl) && !show_lsl) || (isfinite(c->usl) && !show_usl)) {
-		snprintf(line, sizeof line, "specification %.4g .. %.4g %s", c->lsl, c->usl, c->unit);
-		svg_text(&s, 710, ly += 22, SVG_START, 11, SPEC, false, 0, line);
-		svg_text(&s, 710, ly += 14, SVG_START, 11, SPEC, false, 0,
-			 "(off the scale of the spread)");
-	}
-	ly += 40;
-	snprintf(line, sizeof line, "n = %zu runs", n);
-	svg_text(&s, 710, ly, SVG_START, 12, INK, false, 0, line);
-	snprintf(line, sizeof line, "mean %.6g %s", mean, c->unit);
-	svg_text(&s, 710, ly += 18, SVG_START, 12, INK, false, 0, line);
-	snprintf(line, sizeof line, "limits %.6g .. %.6g", lcl, ucl);
-	svg_text(&s, 710, ly += 18, SVG_START, 12, INK, false, 0, line);
-	snprintf(line, sizeof line, "mean moving range %.3g", mrbar);
-	svg_text(&s, 710, ly += 18, SVG_START, 12, INK, false, 0, line);
-	snprintf(line, sizeof line, "%zu point%s flagged", nbad, nbad == 1 ? "" : "s");
-	svg_text(&s, 710, ly += 18, SVG_START, 12, nbad ? ALARM : INK, nbad > 0, 0, line);
-	svg_text(&s, 710, 586, SVG_START, 11, MUTED, false, 0, "natural limits: mean ± 2.66 MR̄");
-	svg_text(&s, 710, 600, SVG_START, 11, MUTED, false, 0, "MR chart: 0 .. 3.267 MR̄");
-	svg_text(&s, 710, 614, SVG_START, 11, MUTED, false, 0, "(MR̄: mean moving range)");
+	control_column(&s, c, mean, lcl, ucl, mrbar, nbad, show_lsl, show_usl);
 	enum rig_rc rc = svg_end(&s, path, err);
 	if (fclose(f) && !rc)
 		rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot write plot %s", path);

@@ -272,14 +272,67 @@ static void dirname_of(char *dst, size_t cap, const char *path)
 
 /* ---- run reports ------------------------------------------------------- */
 
+/* The verify depth trace at the median commanded depth in tdir
+ * (NN_verify_depth_sweep_<D>um_<F>Hz.csv), through the engine into tlog;
+ * *r its point, or NULL (said in a note) when there is none. */
+static enum rig_rc median_trace(struct pctx *c, const char *tdir, struct point_log *tlog,
+				const struct point_record **r, struct rig_err *err)
+{
+	enum rig_rc rc = RIG_OK;
+	/* Traces are NN_verify_depth_sweep_<D>um_<F>Hz.csv: take the median D. */
+	DIR *dp = opendir(tdir);
+	double ds[MAXP];
+	char names[64][256];
+	size_t nn = 0;
+	struct dirent *e;
+	while (dp && (e = readdir(dp)) && nn < 64) {
+		unsigned no;
+		double dd, ff;
+		if (sscanf(e->d_name, "%u_verify_depth_sweep_%lfum_%lfHz.csv", &no, &dd, &ff) ==
+		    3) {
+			ds[nn] = dd;
+			snprintf(names[nn++], sizeof names[0], "%s", e->d_name);
+		}
+	}
+	if (dp)
+		closedir(dp);
+	if (!nn)
+		note(c, "no verify depth traces in %s", tdir);
+	else {
+		size_t order[64];
+		for (size_t i = 0; i < nn; i++)
+			order[i] = i;
+		for (size_t i = 1; i < nn; i++)
+			for (size_t j = i; j > 0 && ds[order[j]] < ds[order[j - 1]]; j--) {
+				size_t tmp = order[j]; order[j] = order[j - 1]; order[j - 1] = tmp;
+			}
+		size_t pick_i = order[(nn - 1) / 2];
+		unsigned no;
+		double dd, ff;
+		sscanf(names[pick_i], "%u_verify_depth_sweep_%lfum_%lfHz.csv", &no, &dd, &ff);
+		char path[PATH_MAX + 300];
+		snprintf(path, sizeof path, "%s/%s", tdir, names[pick_i]);
+		if ((rc = trace_to_log(path, c->rq->laser, dd, ff, tlog, err)))
+			return rc;
+		*r = pick(tlog, false);
+	}
+	return rc;
+}
+
 static enum rig_rc plot_report(struct pctx *c, struct rig_err *err)
 {
 	const struct csv_table *t = c->t;
 	int cph = csv_table_col(t, "phase"), cst = csv_table_col(t, "step"),
 	    cq = csv_table_col(t, "quantity"), ccmd = csv_table_col(t, "commanded"),
 	    cm = csv_table_col(t, "measured"), cu = csv_table_col(t, "uncertainty"),
-	    clo = csv_table_col(t, "low_limit"), chi = csv_table_col(t, "high_limit"),
+	    clo = csv_table_col(t, "accept_low"), chi = csv_table_col(t, "accept_high"),
 	    cnote = csv_table_col(t, "note");
+	/* Reports before accept_low/accept_high held the acceptance limits in
+	 * low_limit/high_limit. */
+	if (clo < 0 || chi < 0) {
+		clo = csv_table_col(t, "low_limit");
+		chi = csv_table_col(t, "high_limit");
+	}
 	if (t->nrows) {
 		snprintf(c->subtitle, sizeof c->subtitle, "%s %s · station %s · %s · profile %s %s",
 			 csv_table_get(t, 0, csv_table_col(t, "pen_model")),
@@ -351,43 +404,8 @@ static enum rig_rc plot_report(struct pctx *c, struct rig_err *err)
 		else if (!c->rq->laser)
 			note(c, "no stroke waveform or histogram: no laser settings to read traces");
 		else {
-			/* Traces are NN_verify_depth_sweep_<D>um_<F>Hz.csv: take the median D. */
-			DIR *dp = opendir(tdir);
-			double ds[MAXP];
-			char names[64][256];
-			size_t nn = 0;
-			struct dirent *e;
-			while (dp && (e = readdir(dp)) && nn < 64) {
-				unsigned no;
-				double dd, ff;
-				if (sscanf(e->d_name, "%u_verify_depth_sweep_%lfum_%lfHz.csv", &no, &dd, &ff) ==
-				    3) {
-					ds[nn] = dd;
-					snprintf(names[nn++], sizeof names[0], "%s", e->d_name);
-				}
-			}
-			if (dp)
-				closedir(dp);
-			if (!nn)
-				note(c, "no verify depth traces in %s", tdir);
-			else {
-				size_t order[64];
-				for (size_t i = 0; i < nn; i++)
-					order[i] = i;
-				for (size_t i = 1; i < nn; i++)
-					for (size_t j = i; j > 0 && ds[order[j]] < ds[order[j - 1]]; j--) {
-						size_t tmp = order[j]; order[j] = order[j - 1]; order[j - 1] = tmp;
-					}
-				size_t pick_i = order[(nn - 1) / 2];
-				unsigned no;
-				double dd, ff;
-				sscanf(names[pick_i], "%u_verify_depth_sweep_%lfum_%lfHz.csv", &no, &dd, &ff);
-				char path[PATH_MAX + 300];
-				snprintf(path, sizeof path, "%s/%s", tdir, names[pick_i]);
-				if ((rc = trace_to_log(path, c->rq->laser, dd, ff, &tlog, err)))
-					goto out;
-				r = pick(&tlog, false);
-			}
+			if ((rc = median_trace(c, tdir, &tlog, &r, err)))
+				goto out;
 		}
 	}
 	if (r) {

@@ -64,6 +64,52 @@ static void grow(double v, double *lo, double *hi)
 	*hi = fmax(*hi, v);
 }
 
+/* The right-hand column of a transfer plot: the legend, the note on the
+ * bars, and the largest deviation of each series in words (two lines each
+ * when there are few series, one when there are many). */
+static void transfer_column(struct svg *sv, const struct plot_transfer *t, double row,
+			    double note_y, double worst_y, double worst_row)
+{
+	char cbuf[8];
+	double ly = 110;
+	for (size_t k = 0; k < t->nseries; k++, ly += row)
+		svg_legend(sv, 710, ly, SVG_SW_POINT, series_color(k, cbuf), t->series[k].label);
+	svg_legend(sv, 710, ly, SVG_SW_DASH, MUTED, "measured = commanded");
+	ly += row;
+	if (t->nlim >= 2) {
+		svg_legend(sv, 710, ly, SVG_SW_BLOCK, BAND_COLOR,
+			   t->lim_label ? t->lim_label : "acceptance limits");
+		ly += row;
+	}
+	svg_text(sv, 710, note_y, SVG_START, 11, MUTED, false, 0, "bars: expanded");
+	svg_text(sv, 710, note_y + 14, SVG_START, 11, MUTED, false, 0, "uncertainty U (k = 2)");
+	double ty = worst_y;
+	for (size_t k = 0; k < t->nseries; k++) {
+		const struct plot_series *p = &t->series[k];
+		double worst = 0, at = NAN;
+		for (size_t i = 0; i < p->n; i++)
+			if (isfinite(p->meas[i]) && fabs(p->meas[i] - p->cmd[i]) >= fabs(worst)) {
+				worst = p->meas[i] - p->cmd[i];
+				at = p->cmd[i];
+			}
+		if (!isfinite(at))
+			continue;
+		char line[160];
+		const char *c = series_color(k, cbuf);
+		if (worst_row < 34) {
+			snprintf(line, sizeof line, "%.14s: %+.1f %s at %g", p->label, worst, t->unit,
+				 at);
+			svg_text(sv, 710, ty, SVG_START, 11, c, false, 0, line);
+		} else {
+			snprintf(line, sizeof line, "%s: worst %+.1f %s", p->label, worst, t->unit);
+			svg_text(sv, 710, ty, SVG_START, 11, c, true, 0, line);
+			snprintf(line, sizeof line, "at %g %s", at, t->unit);
+			svg_text(sv, 710, ty + 14, SVG_START, 11, c, false, 0, line);
+		}
+		ty += worst_row;
+	}
+}
+
 /* ---- commanded vs measured, with the deviation below ------------------- */
 
 enum rig_rc plot_transfer_svg(const char *path, const struct plot_transfer *t,
@@ -176,46 +222,7 @@ enum rig_rc plot_transfer_svg(const char *path, const struct plot_transfer *t,
 		svg_points(&s, &bot, p->cmd, dev, p->n, c, 4);
 		free(dev);
 	}
-	/* Legend on the right. */
-	double ly = 110;
-	for (size_t k = 0; k < t->nseries; k++, ly += row)
-		svg_legend(&s, 710, ly, SVG_SW_POINT, series_color(k, cbuf), t->series[k].label);
-	svg_legend(&s, 710, ly, SVG_SW_DASH, MUTED, "measured = commanded");
-	ly += row;
-	if (t->nlim >= 2) {
-		svg_legend(&s, 710, ly, SVG_SW_BLOCK, BAND_COLOR,
-			   t->lim_label ? t->lim_label : "acceptance limits");
-		ly += row;
-	}
-	svg_text(&s, 710, note_y, SVG_START, 11, MUTED, false, 0, "bars: expanded");
-	svg_text(&s, 710, note_y + 14, SVG_START, 11, MUTED, false, 0, "uncertainty U (k = 2)");
-	/* The largest deviation, per series, in words: two lines each when
-	 * there are few series, one when there are many. */
-	double ty = worst_y;
-	for (size_t k = 0; k < t->nseries; k++) {
-		const struct plot_series *p = &t->series[k];
-		double worst = 0, at = NAN;
-		for (size_t i = 0; i < p->n; i++)
-			if (isfinite(p->meas[i]) && fabs(p->meas[i] - p->cmd[i]) >= fabs(worst)) {
-				worst = p->meas[i] - p->cmd[i];
-				at = p->cmd[i];
-			}
-		if (!isfinite(at))
-			continue;
-		char line[160];
-		const char *c = series_color(k, cbuf);
-		if (worst_row < 34) {
-			snprintf(line, sizeof line, "%.14s: %+.1f %s at %g", p->label, worst, t->unit,
-				 at);
-			svg_text(&s, 710, ty, SVG_START, 11, c, false, 0, line);
-		} else {
-			snprintf(line, sizeof line, "%s: worst %+.1f %s", p->label, worst, t->unit);
-			svg_text(&s, 710, ty, SVG_START, 11, c, true, 0, line);
-			snprintf(line, sizeof line, "at %g %s", at, t->unit);
-			svg_text(&s, 710, ty + 14, SVG_START, 11, c, false, 0, line);
-		}
-		ty += worst_row;
-	}
+	transfer_column(&s, t, row, note_y, worst_y, worst_row);
 	return close_out(&s, f, path, err);
 }
 

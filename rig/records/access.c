@@ -103,3 +103,27 @@ void access_describe(const struct access_who *who, char *out, size_t cap)
 		snprintf(out, cap, "access control: on (%s %s, %s)", who->id, who->name,
 			 op_role_name(who->role));
 }
+
+enum rig_rc access_sign_in(const char *ops_path, const char *records_dir, const char *station,
+			   const char *id, const char *pin, struct access_who *who, char *note,
+			   size_t cap, struct rig_err *err)
+{
+	enum rig_rc rc = access_require(ops_path, records_dir, id, pin, OP_ROLE_OPERATOR,
+					"station sign-in", who, err);
+	if (rc)
+		return rc;
+	access_describe(who, note, cap);
+	char detail[300];
+	snprintf(detail, sizeof detail, "station=%s; name=%s; %s", station,
+		 who->on ? who->name : id, note);
+	return records_note(records_dir, LK_SIGNIN, station, NULL, who->on ? who->id : id, detail,
+			    err);
+}
+
+enum rig_rc access_sign_out(const char *records_dir, const char *station, const char *id,
+			    struct rig_err *err)
+{
+	char detail[200];
+	snprintf(detail, sizeof detail, "station=%s; end of the shift", station);
+	return records_note(records_dir, LK_SIGNOUT, station, NULL, id, detail, err);
+}

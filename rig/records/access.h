@@ -34,6 +34,18 @@ enum rig_rc access_require(const char *ops_path, const char *records_dir, const 
 			   const char *pin, enum op_role need, const char *action,
 			   struct access_who *who, struct rig_err *err);
 
+/* A station sign-in: with ops_path, id and pin are checked as
+ * access_require() does (role operator); then, with or without access
+ * control, an "operator.signed-in" entry (station, printed name) goes into
+ * records_dir's ledger and note gets the report line (access_describe).
+ * Refusals: RIG_E_DENIED, logged. station_signed_out() writes the
+ * "operator.signed-out" entry at the end of the shift. */
+enum rig_rc access_sign_in(const char *ops_path, const char *records_dir, const char *station,
+			   const char *id, const char *pin, struct access_who *who, char *note,
+			   size_t cap, struct rig_err *err);
+enum rig_rc access_sign_out(const char *records_dir, const char *station, const char *id,
+			    struct rig_err *err);
+
 /* "access control: off" or "access control: on (ID Printed Name, role)". */
 void access_describe(const struct access_who *who, char *out, size_t cap);
 

@@ -123,3 +123,26 @@ void station_plan_free(struct station_plan *p)
 	free(p->e);
 	memset(p, 0, sizeof *p);
 }
+
+static void append(char *buf, size_t cap, const char *word)
+{
+	size_t len = strlen(buf);
+	if (len + 1 < cap)
+		snprintf(buf + len, cap - len, "%s%s", len ? " " : "", word);
+}
+
+void station_plan_describe(const struct station_plan *p, char *const *sims, size_t nsims,
+			   unsigned unit, char *out, size_t cap)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < nsims; i++)
+		append(out, cap, sims[i]);
+	if (p) {
+		const char *kv[64];
+		size_t k = station_plan_unit(p, unit, kv, 64);
+		for (size_t i = 0; i < k && i < 64; i++)
+			append(out, cap, kv[i]);
+	}
+	if (!out[0])
+		snprintf(out, cap, "the fixture's pen (no unit settings)");
+}

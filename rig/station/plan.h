@@ -37,6 +37,12 @@ enum rig_rc station_plan_load(struct station_plan *p, const char *path,
 
 /* The settings of unit `unit`, in the order given: fills at most cap
  * pointers (owned by the plan) and returns how many there are. */
+/* What a unit's virtual pen is, for the ready screen: the --sim settings
+ * and the unit's own, or "the fixture's pen (no unit settings)". p may be
+ * NULL. */
+void station_plan_describe(const struct station_plan *p, char *const *sims, size_t nsims,
+			   unsigned unit, char *out, size_t cap);
+
 size_t station_plan_unit(const struct station_plan *p, unsigned unit,
 			 const char **kv, size_t cap);
 

@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#define NAME_STARS_MAX 64 /* stars shown for a PIN at most */
+
 #define ESC "\033["
 #define BOLD ESC "1m"
 #define REVERSE ESC "7m"
@@ -407,6 +409,19 @@ void screen_draw(FILE *out, const struct screen_state *s)
 		}
 		footer(&c, " Enter: sign in | Ctrl-D: quit");
 		break;
+	case SCREEN_PIN: {
+		char stars[NAME_STARS_MAX + 1];
+		size_t n = s->input ? strlen(s->input) : 0;
+		n = n < NAME_STARS_MAX ? n : NAME_STARS_MAX;
+		memset(stars, '*', n);
+		stars[n] = '\0';
+		emit(&c, NULL, "");
+		put(&c, BOLD, "  Sign in as %s: type your PIN, then Enter.", s->operator_name);
+		emit(&c, NULL, "");
+		put(&c, BOLD, "  PIN: %s_", stars);
+		footer(&c, " Enter: sign in | Esc: clear | Ctrl-D: quit");
+		break;
+	}
 	case SCREEN_SCAN:
 		emit(&c, NULL, "");
 		put(&c, BOLD, "  Unit %u: scan the serial on the pen (or type it), then Enter.",

@@ -30,6 +30,7 @@ double station_shift_yield_pct(const struct station_shift *s);
 
 enum screen_kind {
 	SCREEN_SIGN_IN,  /* operator name or badge */
+	SCREEN_PIN,      /* the PIN of that ID, shown as stars (docs/records.md) */
 	SCREEN_SCAN,     /* serial of the next unit */
 	SCREEN_READY,    /* press START or Enter */
 	SCREEN_RUNNING,  /* progress */

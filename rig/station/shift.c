@@ -70,6 +70,17 @@ const struct shift_unit *shift_log_find(const struct shift_log *s, const char *s
 	return NULL;
 }
 
+void shift_log_retest_line(const struct shift_log *s, const char *serial, time_t now,
+			   char *out, size_t cap)
+{
+	const struct shift_unit *u = shift_log_find(s, serial);
+	if (!u)
+		return;
+	snprintf(out, cap, "%s was tested %.0f min ago: %s; this is attempt %u%s", u->serial,
+		 difftime(now, u->last_t) / 60.0, u->last, u->attempts + 1,
+		 !strcmp(u->last, "PASS") ? " (it passed: is this the right unit?)" : "");
+}
+
 static void add_operator(struct shift_log *s, const char *name)
 {
 	if (!name || !*name || strstr(s->operators, name))

@@ -24,6 +24,7 @@
 #include "core/fixture.h"
 #include "core/paths.h"
 #include "dev/io/io.h"
+#include "records/access.h"
 #include "run/profile.h"
 #include "run/text.h"
 #include "check/check.h"
@@ -57,6 +58,7 @@ struct station {
 	struct bench_io *io;      /* open only between runs on a real bench */
 	char io_problem[RIG_ERR_MSG_MAX];
 	char operator_name[NAME_MAX_BYTES + 1];
+	char records_note[200];   /* the reports' "access control: ..." line */
 	struct screen_state scr;
 
 	unsigned unit;
@@ -263,6 +265,41 @@ static bool read_line(struct station *st, enum screen_kind kind, bool is_serial)
 	}
 }
 
+/* Sign in (docs/records.md): a name, or with [access] in the fixture an
+ * ID and its PIN (a refusal is shown and the ID asked again); either way
+ * on the record. `preset`: the ID --operator gave. false when the
+ * operator quits. */
+static bool sign_in(struct station *st, const char *preset)
+{
+	const char *dir = st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR;
+	for (;;) {
+		if (preset && *preset) {
+			snprintf(st->input, sizeof st->input, "%s", preset);
+			preset = NULL;
+		} else if (!read_line(st, SCREEN_SIGN_IN, false)) {
+			return false;
+		}
+		snprintf(st->operator_name, sizeof st->operator_name, "%s", st->input);
+		st->input[0] = '\0';
+		bool on = st->fx.access.operators[0] != '\0';
+		if (on && !read_line(st, SCREEN_PIN, false))
+			return false;
+		struct access_who who;
+		struct rig_err err;
+		enum rig_rc rc = access_sign_in(st->fx.access.operators, dir, st->fx.bench.station,
+						st->operator_name, st->input, &who, st->records_note,
+						sizeof st->records_note, &err);
+		explicit_bzero(st->input, sizeof st->input);
+		if (!rc)
+			return true;
+		snprintf(st->message, sizeof st->message, "%s", err.msg);
+		if (on) /* without access control only the ledger failed: go on */
+			st->operator_name[0] = '\0';
+		else
+			return true;
+	}
+}
+
 /* ---- One unit --------------------------------------------------------- */
 
 /* Ready screen: true to start, false to scan again; *quit on end. */
@@ -342,6 +379,7 @@ static void test_unit(struct station *st, char *const *sims, size_t nsims)
 	struct run_options ro = {
 		.serial = st->serial,
 		.operator_name = st->operator_name,
+		.records_note = st->records_note,
 		.mode = o->mode,
 		.out_dir = o->out_dir,
 		.observer = &obs,
@@ -382,18 +420,10 @@ static void note_unit(struct station *st)
 		snprintf(st->message, sizeof st->message, "shift report not written: %s", err.msg);
 }
 
-/* A serial tested before in this shift: say when, how it went, and which
- * attempt this is. */
+/* A serial tested before in this shift: say so on the ready screen. */
 static void warn_retest(struct station *st)
 {
-	const struct shift_unit *u = shift_log_find(&st->log, st->serial);
-	if (!u)
-		return;
-	double min = difftime(time(NULL), u->last_t) / 60.0;
-	snprintf(st->message, sizeof st->message,
-		 "%s was tested %.0f min ago: %s; this is attempt %u%s", u->serial, min, u->last,
-		 u->attempts + 1,
-		 !strcmp(u->last, "PASS") ? " (it passed: is this the right unit?)" : "");
+	shift_log_retest_line(&st->log, st->serial, time(NULL), st->message, sizeof st->message);
 }
 
 /* The settings the virtual bench gets for this unit: the pen carries the
@@ -454,64 +484,27 @@ static void run_unit(struct station *st)
 	io_verdict(st);
 }
 
-static void append(char *buf, size_t cap, const char *word)
-{
-	size_t len = strlen(buf);
-	if (len + 1 < cap)
-		snprintf(buf + len, cap - len, "%s%s", len ? " " : "", word);
-}
-
-/* The bench check's status for the ready screen (ISO 13485 §7.6: the
- * status of measuring equipment visible where it is used). */
+/* The bench check's status for the ready screen (rig/check/check.h). */
 static void describe_check(struct station *st)
 {
 	const struct fixture_check *fc = &st->fx.check;
 	st->scr.bench_status = NULL;
 	if (!fc->reference[0] || fc->interval_h <= 0)
 		return;
-	struct check_status cs;
-	struct rig_err err = { 0 };
-	const char *dir = st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR;
-	if (check_status_read(dir, st->fx.bench.station, &cs, &err))
-		snprintf(st->check_line, sizeof st->check_line, "Bench check: status unknown (%s)",
-			 err.msg);
-	else if (cs.state == CHECK_NEVER)
-		snprintf(st->check_line, sizeof st->check_line,
-			 "Bench check: NONE on record - units cannot be judged: run rig check");
-	else if (cs.state == CHECK_FAILED)
-		snprintf(st->check_line, sizeof st->check_line,
-			 "Bench check: FAILED at %s - units cannot be judged: call an engineer",
-			 cs.when);
-	else {
-		double left_h = fc->interval_h - difftime(time(NULL), cs.t) / 3600.0;
-		if (left_h < 0)
-			snprintf(st->check_line, sizeof st->check_line,
-				 "Bench check: OVERDUE (passed %s) - units cannot be judged: run rig "
-				 "check", cs.when);
-		else
-			snprintf(st->check_line, sizeof st->check_line,
-				 "Bench check: passed %s, next due in %.1f h", cs.when, left_h);
-	}
+	check_status_line(st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR,
+			  st->fx.bench.station, fc->interval_h, time(NULL), st->check_line,
+			  sizeof st->check_line);
 	st->scr.bench_status = st->check_line;
 }
 
 /* On the virtual bench, say which pen this unit is. */
 static void describe_unit(struct station *st)
 {
-	st->note[0] = '\0';
 	st->scr.unit_note = NULL;
 	if (!st->fx.has_sim)
 		return;
-	for (size_t i = 0; i < st->o->nsims; i++)
-		append(st->note, sizeof st->note, st->o->sims[i]);
-	if (st->o->plan) {
-		const char *kv[UNIT_SIMS_MAX];
-		size_t k = station_plan_unit(st->o->plan, st->unit, kv, UNIT_SIMS_MAX);
-		for (size_t i = 0; i < k && i < UNIT_SIMS_MAX; i++)
-			append(st->note, sizeof st->note, kv[i]);
-	}
-	if (!st->note[0])
-		snprintf(st->note, sizeof st->note, "the fixture's pen (no unit settings)");
+	station_plan_describe(st->o->plan, st->o->sims, st->o->nsims, st->unit, st->note,
+			      sizeof st->note);
 	st->scr.unit_note = st->note;
 }
 
@@ -639,14 +632,8 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 		.pen_model = st->prof.pen_model,
 		.shift = shift,
 	};
-	if (o->operator_name && *o->operator_name) {
-		snprintf(st->operator_name, sizeof st->operator_name, "%s", o->operator_name);
-	} else {
-		if (!read_line(st, SCREEN_SIGN_IN, false))
-			goto out;
-		snprintf(st->operator_name, sizeof st->operator_name, "%s", st->input);
-	}
-	st->input[0] = '\0';
+	if (!sign_in(st, o->operator_name))
+		goto out;
 	for (st->unit = 1;; st->unit++) {
 		st->scr.res = NULL;
 		if (!st->retest) {
@@ -674,6 +661,12 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 			break;
 	}
 out:
+	if (st->operator_name[0]) {
+		struct rig_err lerr;
+		if (access_sign_out(o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR,
+				    st->fx.bench.station, st->operator_name, &lerr))
+			fprintf(stderr, "rig station: %s\n", lerr.msg);
+	}
 	io_close(st);
 	term_close(&st->t);
 	sigaction(SIGTERM, &old_term, NULL);

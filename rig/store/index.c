@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/ledger_index.h"
 #include "store/record.h"
 #include "store/schema.h"
 
@@ -163,6 +164,10 @@ static enum rig_rc catch_up(struct store_db *db, const char *dir, bool own_txn,
 		}
 		rc = index_one(db, dir, files.v[i], own_txn, n, notes, err);
 	}
+	/* The ledger after the reports it records (each entry is written
+	 * after its report is published). */
+	if (!rc)
+		rc = store_ledger_catch_up(db, dir, &n->ledger, err);
 	names_free(&files);
 	names_free(&known);
 	return rc;
@@ -181,8 +186,8 @@ static enum rig_rc rebuild_in(struct store_db *db, const char *dir, struct store
 	enum rig_rc rc = store_db_begin(db, err);
 	if (rc)
 		return rc;
-	rc = store_db_run(db, "DELETE FROM calibrations; DELETE FROM measurements; DELETE FROM runs;",
-			  err);
+	rc = store_db_run(db, "DELETE FROM calibrations; DELETE FROM measurements; DELETE FROM runs;"
+			  " DELETE FROM ledger_entries;", err);
 	if (!rc)
 		rc = catch_up(db, dir, false, n, notes, err);
 	/* Runs whose report is gone leave the queue; a run sent stays sent. */

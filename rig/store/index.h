@@ -24,6 +24,7 @@ struct store_index_count {
 	unsigned known;     /* already in the index */
 	unsigned skipped;   /* .csv files that are not finished run reports */
 	unsigned refused;   /* a run id already indexed from another file */
+	unsigned ledger;    /* ledger entries indexed now */
 };
 
 /* <dir>/index.sqlite into out (cap bytes). */

@@ -1,8 +1,7 @@
 /* query_stats.c - the rows behind `rig stats --db`: the runs that pass the
  * filter, in the order they started, rebuilt as tables with the report's
  * column names, so that the statistics code reads them exactly as it reads
- * report files (rig/study/stats.c). Numbers come back in their shortest
- * exact form, as the report wrote them. */
+ * report files (rig/study/stats.c). */
 #include "store/query.h"
 
 #include <stdio.h>
@@ -12,7 +11,11 @@
 #define RUNS_PER_QUERY 200
 
 /* The report's columns as the statistics read them, and where each comes
- * from; 'd' marks a number column (printed in its shortest exact form). */
+ * from. Numbers come back as each database prints them (SQLite: 15
+ * significant digits, which give the report's %.9g values back exactly;
+ * PostgreSQL: the shortest exact form); 'c', the commanded value, whose
+ * text names a characteristic, is put in its shortest exact form as the
+ * report wrote it ("250", not "250.0"). */
 static const struct {
 	const char *name, *expr;
 	char kind;
@@ -34,7 +37,7 @@ static const struct {
 	{ "step", "m.step", 't' },
 	{ "quantity", "m.quantity", 't' },
 	{ "unit", "m.unit", 't' },
-	{ "commanded", "m.commanded", 'd' },
+	{ "commanded", "m.commanded", 'c' },
 	{ "measured", "m.measured", 'd' },
 	{ "std", "m.std", 'd' },
 	{ "n", "m.n", 't' },
@@ -112,7 +115,7 @@ static int add_row(void *ctx, int ncols, const char *const *cells)
 	for (size_t i = 0; i < NCOLS && !c->oom; i++) {
 		char num[40];
 		const char *s = cells[i] ? cells[i] : "";
-		if (*s && columns[i].kind == 'd') {
+		if (*s && columns[i].kind == 'c') {
 			shortest(num, sizeof num, s);
 			s = num;
 		}

@@ -7,7 +7,8 @@
 #                      PG_PASSFILE (the only place the password is written)
 #   pg_stop / pg_start / pg_restart_crash   (immediate stop, like a crash)
 #   proxy_start        sets PROXY_PORT, PROXY_URL; proxy_cmd "reset" ...
-#   pg_sql "SQL"       run SQL with psql, unaligned, no headers
+#   pg_sql "SQL"       run SQL with psql, unaligned, no headers (database
+#                      $PG_DB, default results)
 #   pg_teardown        stop the server and the proxy
 # Returns 77 from pg_setup when no PostgreSQL binaries are installed.
 
@@ -63,7 +64,7 @@ pg_restart_crash() {
 
 pg_sql() {
   PGPASSFILE="$PG_PASSFILE" "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
-    -h 127.0.0.1 -p "$PG_PORT" -U rig -d results -c "$1"
+    -h 127.0.0.1 -p "$PG_PORT" -U rig -d "${PG_DB:-results}" -c "$1"
 }
 
 proxy_start() {

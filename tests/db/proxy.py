@@ -61,6 +61,8 @@ class Proxy:
             except OSError:
                 c.close()
                 continue
+            for sock in (c, s):  # no Nagle delay: PostgreSQL talks in small messages
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             conn = {"c": c, "s": s, "armed": False, "held": False, "dead": False}
             with self.lock:
                 self.conns.add(id(conn))
