@@ -24,7 +24,8 @@ gen() {
   # shellcheck disable=SC2086
   python3 "$here/gen/physics_capture.py" "$tmp/$g_name.csv" --rate "$g_rate" $g_args ||
     { echo "FAIL $g_name: generator"; return 1; }
-  $RUNNER "$RIG" analyze --format csv --rate "$g_rate" --zero-mm 5 --csv "$tmp/$g_name.csv" \
+  # shellcheck disable=SC2086
+  $RUNNER "$RIG" analyze --format csv --rate "$g_rate" --zero-mm 5 ${ANALYZE_ARGS:-} --csv "$tmp/$g_name.csv" \
     >"$tmp/$g_name.out" 2>"$tmp/$g_name.err"
   return 0
 }
@@ -74,6 +75,27 @@ spikes spikes_1khz_both    1000 "--freq 100 --seed 41" 0.01 both
 spikes spikes_1khz_up      1000 "--freq 100 --seed 42" 0.005 up
 spikes spikes_4khz_up      4000 "--seed 43" 0.01 up
 spikes spikes_4khz_down    4000 "--seed 44" 0.005 down
+
+# Never wrong and sure: noise large against the stroke is refused with a
+# reason (figures absent), a two-lobe cam too.
+case_ noise_20um_on_200um  4000 "--stroke-um 200 --depth-um 1000 --noise-um 20 --freq 78.32 --seed 45" refuse_or_cover=1
+case_ noise_30um_on_200um  4000 "--stroke-um 200 --depth-um 1000 --noise-um 30 --freq 130 --seed 46" status=noisy
+case_ two_lobes            4000 "--lobes-dperiod 0.015 --lobes-ddepth-um 30 --seed 47" "status=two lobes"
+# Drift: flagged (in U) by default; corrected on request: within 1 um.
+case_ drift_8um_flagged    4000 "--drift-um 8 --seed 48" cover=1
+ANALYZE_ARGS="--drift correct"
+case_ drift_8um_corrected  4000 "--drift-um 8 --seed 48" depth=1 cover=1
+case_ drift_-6um_corrected_1khz 1000 "--drift-um -6 --freq 120 --seed 49" depth=1 cover=1
+ANALYZE_ARGS=
+
+# U that covers: k = 2 coverage >= 90 % for depth and rate on 12 random
+# captures per sample rate (1 and 4 kHz) it has not seen.
+n=$((n + 1))
+if out=$(RIG_RUNNER="$RUNNER" python3 "$here/gen/coverage.py" "$RIG" 12 2026); then
+  echo "ok   coverage: $(echo "$out" | tr '\n' ';')"
+else
+  echo "FAIL coverage: $out"; fail=$((fail + 1))
+fi
 
 echo "test_physics_captures: $((n - fail))/$n passed"
 [ $fail -eq 0 ]

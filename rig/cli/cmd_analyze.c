@@ -37,12 +37,19 @@ static void usage(FILE *out)
 		"  --resolution-um U   sensor resolution                   (uncertainty budget)\n"
 		"  --zero-u-um U       standard uncertainty of the zero    (uncertainty budget)\n"
 		"  --clock-ppm P       sensor clock accuracy               (uncertainty budget)\n"
+		"  --drift MODE        flag (default: reported, its effect in U) or correct\n"
+		"  --max-noise-pct P   refuse when the sample noise exceeds P %% of the travel\n"
+		"                      (default 5; a negative number switches it off)\n"
+		"  --max-rate-change-pct P  refuse when the rate changed more (default off)\n"
+		"  --max-drift-um D    refuse when the readings drifted more (default off)\n"
+		"  --lobes-ok          report alternating strokes (two-lobe cam), do not refuse\n"
 		"  --csv               one CSV header line and one row of results\n"
 		"  --per-stroke        one CSV row per stroke instead\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Exit: 0 strokes measured; 65 bad capture, or no result (flat, no strokes,\n"
-		"stalled, all invalid: the status and message say which); 74 cannot read FILE;\n"
+		"stalled, all invalid, noisy, unsteady, two lobes, drift: the status and\n"
+		"message say which); 74 cannot read FILE;\n"
 		"64 usage.\n");
 }
 
@@ -82,7 +89,8 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 	fprintf(o, "status,strokes,depth_mean_um,depth_std_um,depth_min_um,depth_max_um,"
 		   "depth_U_um,freq_hz,freq_U_hz,invalid_samples,samples,strokes_rejected,"
 		   "depth_std_raw_um,trough_mean_um,period_jitter_us,noise_um,"
-		   "rate_start_hz,rate_end_hz,rate_change_pct\n");
+		   "rate_start_hz,rate_end_hz,rate_change_pct,noise_pct,drift_um,drift_u_um,"
+		   "drift_corrected,lobe0_depth_um,lobe1_depth_um,lobe0_freq_hz,lobe1_freq_hz\n");
 	bool d = st->has_depth, f = st->has_freq;
 	fprintf(o, "%s,%llu", measure_status_name(st->status), (unsigned long long)st->strokes);
 	put(o, d, 3, st->depth_mean_um);
@@ -101,6 +109,14 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 	put(o, f && st->rate_start_hz > 0, 4, st->rate_start_hz);
 	put(o, f && st->rate_end_hz > 0, 4, st->rate_end_hz);
 	put(o, f && st->rate_start_hz > 0 && st->rate_end_hz > 0, 3, st->rate_change_pct);
+	put(o, st->travel_um > 0, 3, st->noise_pct);
+	put(o, st->has_drift, 3, st->drift_um);
+	put(o, st->has_drift, 3, st->drift_u_um);
+	fprintf(o, ",%d", st->drift_corrected ? 1 : 0);
+	for (int k = 0; k < 2; k++)
+		put(o, st->has_lobes, 3, st->lobe_depth_um[k]);
+	for (int k = 0; k < 2; k++)
+		put(o, st->has_lobes, 4, st->lobe_freq_hz[k]);
 	fputc('\n', o);
 }
 
@@ -138,6 +154,13 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 	if (st->has_freq)
 		fprintf(o, "rate: %.4f Hz +- %.4f Hz (k=2), %.1f strokes/min; period jitter %.1f us\n",
 			st->freq_hz, st->freq_U_hz, st->freq_hz * 60, st->period_jitter_us);
+	if (st->has_drift)
+		fprintf(o, "drift: %+.2f um +- %.2f um over the record (retracted position), %s\n",
+			st->drift_um, 2 * st->drift_u_um,
+			st->drift_corrected ? "corrected" : "not corrected (in U)");
+	if (st->has_lobes)
+		fprintf(o, "alternate strokes: %.2f / %.2f um, %.4f / %.4f Hz\n", st->lobe_depth_um[0],
+			st->lobe_depth_um[1], st->lobe_freq_hz[0], st->lobe_freq_hz[1]);
 	if (st->has_freq && st->rate_start_hz > 0 && st->rate_end_hz > 0)
 		fprintf(o, "steadiness: %.4f Hz at the start, %.4f Hz at the end (%+.3f %%)\n",
 			st->rate_start_hz, st->rate_end_hz, st->rate_change_pct);
@@ -158,6 +181,11 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		{ "resolution-um", required_argument, NULL, 'S' },
 		{ "zero-u-um", required_argument, NULL, 'Z' },
 		{ "clock-ppm", required_argument, NULL, 'C' },
+		{ "drift", required_argument, NULL, 'D' },
+		{ "max-noise-pct", required_argument, NULL, 'N' },
+		{ "max-rate-change-pct", required_argument, NULL, 'V' },
+		{ "max-drift-um", required_argument, NULL, 'M' },
+		{ "lobes-ok", no_argument, NULL, 'l' },
 		{ "csv", no_argument, NULL, 'c' },
 		{ "per-stroke", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
@@ -194,6 +222,20 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		case 'S': num = &mc.resolution_um; break;
 		case 'Z': num = &mc.zero_u_um; break;
 		case 'C': num = &mc.clock_ppm; break;
+		case 'N': num = &mc.gates.max_noise_pct; break;
+		case 'V': num = &mc.gates.max_rate_change_pct; break;
+		case 'M': num = &mc.gates.max_drift_um; break;
+		case 'l': mc.gates.lobes_ok = true; break;
+		case 'D':
+			if (!strcmp(optarg, "correct")) {
+				mc.gates.drift = MEASURE_DRIFT_CORRECT;
+			} else if (!strcmp(optarg, "flag")) {
+				mc.gates.drift = MEASURE_DRIFT_FLAG;
+			} else {
+				cli_error(CMD, "--drift: expected flag or correct, found \"%s\"", optarg);
+				goto out;
+			}
+			break;
 		case 'c': csv = true; break;
 		case 'p': per_stroke = true; break;
 		case 'h':

@@ -320,6 +320,12 @@ enum rig_rc measure_create(struct measure **out, const struct measure_config *cf
 	    !(cfg->resolution_um >= 0) || !(cfg->zero_u_um >= 0) || !(cfg->clock_ppm >= 0))
 		return rig_fail(err, RIG_E_USAGE,
 				"measure: minimum stroke and uncertainty parts must be >= 0");
+	const struct measure_gates *g = &cfg->gates;
+	if (!(g->max_noise_pct == g->max_noise_pct) || !(g->max_rate_change_pct >= 0) ||
+	    !(g->max_drift_um >= 0) || (unsigned)g->drift > MEASURE_DRIFT_CORRECT)
+		return rig_fail(err, RIG_E_USAGE,
+				"measure: quality gates: rate change and drift must be >= 0, drift "
+				"mode flag or correct");
 	struct measure *m = calloc(1, sizeof *m);
 	if (!m)
 		return rig_fail(err, RIG_E_NOMEM, "measure: out of memory");

@@ -177,6 +177,12 @@ struct measure {
 	double noise_ss;          /* residual sum of squares around the tops */
 	uint64_t noise_dof;
 	double fitvar_sum;        /* sum of fit variance factors, accepted strokes */
+	/* drift: sums of t^k (k = 0..4) and of y t^k (k = 0..2) over accepted
+	 * strokes, t seconds from the first sample, y the trough - d_ref */
+	double dr_t[5], dr_y[3], dr_yy;
+	/* lobes: sums over accepted strokes by the parity of their index */
+	double lb_n[2], lb_d[2], lb_dd[2], lb_p[2], lb_pp[2];
+	uint64_t n_susp;          /* clean intervals whose count is uncertain */
 };
 
 /* Sums of one stroke's samples for its two knots (see knots_step): the
@@ -219,12 +225,21 @@ static inline void shape_at(const struct shape *sh, double ph, double *T, double
 
 /* A sample further than this from the shape is a spike, not the pen: six
  * times the spread of one sample around the mean stroke (noise and stroke
- * scatter), plus 2 um, plus what a timing error of 2 % of a period makes
- * of the shape's slope there (dT_cycle: um per cycle): on a steep flank
- * the stroke's own timing, not a spike, decides the residual. */
-static inline double shape_gate_um(const struct shape *sh, double dT_cycle)
+ * scatter), plus 2 um, plus what a timing error of t_cyc (cycles) makes of
+ * the shape's slope there (dT_cycle: um per cycle): on a steep flank the
+ * stroke's own timing, not a spike, decides the residual. */
+static inline double shape_gate_um(const struct shape *sh, double dT_cycle, double t_cyc)
 {
-	return 6 * sh->sample_sd_um + 2.0 + 0.02 * (dT_cycle < 0 ? -dT_cycle : dT_cycle);
+	return 6 * sh->sample_sd_um + 2.0 + t_cyc * (dT_cycle < 0 ? -dT_cycle : dT_cycle);
+}
+
+/* The timing error allowed for by the gate, cycles: 3 sigma of the
+ * stroke's ends (t_sig slots, over a period of span slots), at least
+ * 0.5 % of the period. */
+static inline double gate_timing_cycles(double t_sig, double span)
+{
+	double c = 3 * t_sig / span;
+	return c > 0.005 ? c : 0.005;
 }
 
 /* A stroke between crossings a and b may enter the shape and the timing:

@@ -80,10 +80,8 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 	double ph = ((double)(m->hist_slot0 + a->idx) - a->t_slot) * dph;
 	double nb_d = (double)sh->nbins;
 	long nbins = (long)sh->nbins;
-	double gate0 = shape_gate_um(sh, 0);
-	/* on a flank the stroke's timing error moves the residual: allow for
-	 * 3 sigma of it, at least 0.5 % of the period */
-	double t_cyc = 3 * t_sig / span > 0.005 ? 3 * t_sig / span : 0.005;
+	double gate0 = shape_gate_um(sh, 0, 0);
+	double t_cyc = gate_timing_cycles(t_sig, span);
 	memset(S, 0, sizeof *S);
 	for (uint32_t i = a->idx; i < b_idx; i++, ph += dph) {
 		/* nearest bin centre; phase is in [0, 1) up to rounding */
@@ -106,10 +104,10 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 		double ad = num_abs(d) * nb_d;
 		if (ks && own && ph >= 0 && num_abs(r) <= gate0 + 0.02 * ad) {
 			/* the stroke's knots (knot_solve): slope per cycle
-			 * times d(phase)/d(start), d(phase)/d(end); a gate
-			 * that allows for 2 % of a period of timing error
-			 * (tighter, the filter lost its flanks at 3 samples
-			 * per stroke and drifted) */
+			 * times d(phase)/d(start), d(phase)/d(end); the gate
+			 * allows for 2 % of a period of timing error (with
+			 * the filter's own 3 sigma it lost the flanks at 3
+			 * samples per stroke and drifted) */
 			double dT = d * nb_d * dph;
 			double js = -dT * (1 - ph), je = -dT * ph;
 			knot_sums_add(ks, r, js, je);

@@ -105,7 +105,7 @@ static void knot_sums_over(const struct measure *m, uint32_t i0, uint32_t i1, do
 			continue;
 		double T, dT, w;
 		shape_at(sh, ph, &T, &dT, &w);
-		if (!(num_abs(m->hist[i] - T) <= shape_gate_um(sh, dT)))
+		if (!(num_abs(m->hist[i] - T) <= shape_gate_um(sh, dT, 0.005)))
 			continue;
 		knot_sums_add(q, m->hist[i] - T, dT * (cs[0] + cs[1] * ph) * dph,
 			      dT * (ce[0] + ce[1] * ph) * dph);

@@ -36,6 +36,22 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 		}
 		m->have_last_depth = true;
 		m->last_depth = x;
+		/* drift: the trough against time */
+		double t = s->peak_time_s - (double)m->first_slot / m->cfg.rate_hz, tk = 1;
+		double y = s->trough_um - m->d_ref;
+		for (int k = 0; k < 5; k++, tk *= t) {
+			m->dr_t[k] += tk;
+			if (k < 3)
+				m->dr_y[k] += y * tk;
+		}
+		m->dr_yy += y * y;
+		/* lobes: even and odd strokes apart */
+		int lb = (int)(s->index & 1);
+		m->lb_n[lb]++;
+		m->lb_d[lb] += x;
+		m->lb_dd[lb] += x * x;
+		m->lb_p[lb] += s->period_s;
+		m->lb_pp[lb] += s->period_s * s->period_s;
 	} else {
 		m->rejected[s->reject]++;
 		m->have_last_depth = false;
@@ -133,6 +149,11 @@ void freq_interval(struct measure *m, const struct xing *x)
 		} else if (r >= 1 && r <= 16 && num_abs(q - (double)r) < (clean ? 0.2 : 0.25)) {
 			n = r;
 		}
+		/* a clean interval much shorter than the last (a crossing of
+		 * noise?) or counted as several (a crossing lost?): its count
+		 * may be one off */
+		if (clean && n >= 1 && (q < 0.7 || n >= 2))
+			m->n_susp++;
 	}
 	if (n == 0) {
 		seg_close(m);
@@ -177,6 +198,37 @@ static void set_msg(struct measure_stats *st, enum measure_status s, const char 
 	va_end(ap);
 }
 
+/* Drift: a quadratic through the strokes' troughs against time, q(t) =
+ * a + b t + c t^2 (t from the record's first sample). Fills the drift over
+ * the record and its uncertainty; *corr receives the mean of q(t_k) - q(0)
+ * over the strokes (what the drift added to their mean depth, as the zero
+ * holds at the start), *u_corr its standard uncertainty. */
+static bool drift_fit(const struct measure *m, struct measure_stats *out, double *corr,
+		      double *u_corr)
+{
+	const double *T = m->dr_t, *Y = m->dr_y;
+	double n = T[0], dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
+	double A[3][3] = { { T[0], T[1], T[2] }, { T[1], T[2], T[3] }, { T[2], T[3], T[4] } };
+	double p[3], inv[3][3];
+	if (n < 8 || !num_solve3_sym(A, Y, p, inv))
+		return false;
+	double rss = m->dr_yy - p[0] * Y[0] - p[1] * Y[1] - p[2] * Y[2];
+	double s2 = rss > 0 ? rss / (n - 3) : 0;
+	double g[3] = { 0, T[1] / n, T[2] / n }, e[3] = { 0, dur, dur * dur };
+	double vg = 0, ve = 0;
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++) {
+			vg += g[i] * inv[i][j] * g[j];
+			ve += e[i] * inv[i][j] * e[j];
+		}
+	*corr = p[1] * g[1] + p[2] * g[2];
+	*u_corr = sqrt(s2 * vg);
+	out->has_drift = true;
+	out->drift_um = p[1] * dur + p[2] * dur * dur;
+	out->drift_u_um = sqrt(s2 * ve);
+	return true;
+}
+
 /* Depth: mean, scatter, and its budget (>= 2 accepted strokes). */
 static void result_depth(const struct measure *m, struct measure_stats *out)
 {
@@ -193,6 +245,8 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->depth_max_um = m->d_max;
 	out->trough_mean_um = m->d_ref + m->trough_sum / n;
 	out->noise_um = sqrt(noise2);
+	out->travel_um = m->shape.peak_um - m->shape.min_um;
+	out->noise_pct = out->travel_um > 0 ? out->noise_um / out->travel_um * 100 : 0;
 	/* Lag-1 autocorrelation of the depths: correlated strokes carry
 	 * less information (AR(1) effective count). */
 	double neff = n;
@@ -211,10 +265,26 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	double u_lin = m->cfg.linearity_um / sqrt(3.0);
 	double u_res = m->cfg.resolution_um / sqrt(12.0);
 	double u_zero = m->cfg.zero_u_um;
+	/* Drift: corrected (its fit's uncertainty counts), or flagged (what it
+	 * added to the mean counts, as a rectangular half-width). */
+	double corr, u_corr, u_drift = 0;
+	if (drift_fit(m, out, &corr, &u_corr)) {
+		if (m->cfg.gates.drift == MEASURE_DRIFT_CORRECT) {
+			out->depth_mean_um -= corr;
+			out->drift_corrected = true;
+			u_drift = u_corr;
+		} else if (num_abs(out->drift_um) > 2 * out->drift_u_um) {
+			/* a drift the troughs show (beyond 2 standard
+			 * uncertainties): what it may have added */
+			u_drift = sqrt(corr * corr / 3 + u_corr * u_corr);
+		}
+	}
+	out->depth_u_drift_um = u_drift;
 	out->depth_u_stat_um = u_stat;
 	out->depth_u_model_um = u_model;
 	out->depth_U_um = 2.0 * sqrt(u_stat * u_stat + u_shape * u_shape + u_model * u_model +
-				     u_lin * u_lin + u_res * u_res + u_zero * u_zero);
+				     u_drift * u_drift + u_lin * u_lin + u_res * u_res +
+				     u_zero * u_zero);
 }
 
 /* The partial stroke of h slots next to the whole periods P[0] (adjacent),
@@ -275,6 +345,52 @@ static double edge_strokes(double h, const double *P, unsigned n, bool curved, d
 	}
 	*u = sqrt(um * um + un2);
 	return e;
+}
+
+/* The error of a stroke end timed by linear interpolation between two
+ * samples h cycles apart, against the shape: the largest over where the
+ * samples fall, cycles. Its errors repeat with the sample pattern, which
+ * drifts slowly, so second differences of the crossing times do not see
+ * them (1 kHz, 10 samples per stroke, cycloidal cam: 0.002 cycles, 9 ppm
+ * over 2 s, against a timing noise of 0.0003). */
+static double interp_error_cycles(const struct shape *sh, double mid_um, double h)
+{
+	double worst = 0, lo = -0.1, hi = 0.1, T, dT, w;
+	if (!sh->nbins || !(h > 0) || h > 0.5)
+		return 0;
+	/* the shape's own crossing of the mid level near phase 0 */
+	shape_at(sh, lo, &T, &dT, &w);
+	double Tlo = T;
+	shape_at(sh, hi, &T, &dT, &w);
+	if (!(Tlo < mid_um && T > mid_um))
+		return 0;
+	for (int it = 0; it < 40; it++) {
+		double c = (lo + hi) / 2;
+		shape_at(sh, c, &T, &dT, &w);
+		if (T < mid_um)
+			lo = c;
+		else
+			hi = c;
+	}
+	/* Around it the shape as a cubic from central differences over h / 2
+	 * (the bins' own quadratics smooth the third derivative away: a
+	 * cycloid's 0.002 cycles read 0.0005 from them). */
+	double pc = (lo + hi) / 2, d = h / 2, f[5];
+	for (int k = 0; k < 5; k++)
+		shape_at(sh, pc + (k - 2) * d, &f[k], &dT, &w);
+	double s1 = (f[3] - f[1]) / (2 * d), s2 = (f[3] - 2 * f[2] + f[1]) / (d * d);
+	double s3 = (f[4] - 2 * f[3] + 2 * f[1] - f[0]) / (2 * d * d * d);
+	for (int k = 1; k < 16; k++) {
+		double a = h * k / 16, x0 = -a, x1 = h - a;
+		double T0 = s1 * x0 + s2 * x0 * x0 / 2 + s3 * x0 * x0 * x0 / 6;
+		double T1 = s1 * x1 + s2 * x1 * x1 / 2 + s3 * x1 * x1 * x1 / 6;
+		if (!(T1 > T0))
+			continue;
+		double c = x0 - h * T0 / (T1 - T0);
+		if (num_abs(c) > worst)
+			worst = num_abs(c);
+	}
+	return worst;
 }
 
 /* Rate at the start and the end of the record (mean of up to three clean
@@ -356,10 +472,20 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 	out->crossing_jitter_us = tc / rate * 1e6;
 	double u_stat = out->freq_hz * sqrt(2.0 * nseg) * tc / span;
 	double u_model = u_edge / span * rate;
+	/* the ends' interpolation error (rectangular, each end) */
+	if (m->learned && m->t_ref_slots > 0) {
+		double e = interp_error_cycles(&m->shape, m->mid_um, 1.0 / m->t_ref_slots);
+		double ue = out->freq_hz * e * m->t_ref_slots / span * sqrt(2.0 / 3.0); /* Hz */
+		u_model = sqrt(u_model * u_model + ue * ue);
+	}
+	/* a count that may be one off, per doubtful interval */
+	double u_count = sqrt((double)m->n_susp) / span * rate;
 	double u_clk = out->freq_hz * m->cfg.clock_ppm * 1e-6 / sqrt(3.0);
 	out->freq_u_stat_hz = u_stat;
 	out->freq_u_model_hz = u_model;
-	out->freq_U_hz = 2.0 * sqrt(u_stat * u_stat + u_model * u_model + u_clk * u_clk);
+	out->freq_u_count_hz = u_count;
+	out->freq_U_hz = 2.0 * sqrt(u_stat * u_stat + u_model * u_model + u_count * u_count +
+				    u_clk * u_clk);
 }
 
 /* No valid sample at all: out of range, or which error most. */
@@ -381,6 +507,58 @@ static void status_no_valid(const struct measure *m, struct measure_stats *out)
 			"no valid sample: all %llu samples invalid (most: %s, %llu)",
 			(unsigned long long)m->samples, laser_status_name((enum laser_status)worst),
 			(unsigned long long)m->invalid_by_status[worst]);
+}
+
+/* Alternate strokes: depth and rate of the even and the odd ones; they
+ * differ when beyond 6 standard errors and 2 um or 0.2 % of the period. */
+static void result_lobes(const struct measure *m, struct measure_stats *out)
+{
+	const double *n = m->lb_n;
+	if (n[0] < 4 || n[1] < 4)
+		return;
+	double md[2], vd[2], mp[2], vp[2];
+	for (int k = 0; k < 2; k++) {
+		md[k] = m->lb_d[k] / n[k];
+		vd[k] = (m->lb_dd[k] - m->lb_d[k] * md[k]) / (n[k] - 1);
+		mp[k] = m->lb_p[k] / n[k];
+		vp[k] = (m->lb_pp[k] - m->lb_p[k] * mp[k]) / (n[k] - 1);
+		out->lobe_depth_um[k] = m->d_ref + md[k];
+		out->lobe_freq_hz[k] = mp[k] > 0 ? 1 / mp[k] : 0;
+	}
+	double dd = num_abs(md[0] - md[1]), dp = num_abs(mp[0] - mp[1]);
+	double sd = sqrt(vd[0] / n[0] + vd[1] / n[1]), sp = sqrt(vp[0] / n[0] + vp[1] / n[1]);
+	out->has_lobes = (dd > 6 * sd && dd > 2.0) || (dp > 6 * sp && dp > 0.002 * (mp[0] + mp[1]) / 2);
+}
+
+/* The quality gates (struct measure_gates) on a record that is otherwise
+ * ok: a status that says why, and its figures withheld. */
+static void result_gates(const struct measure *m, struct measure_stats *out)
+{
+	const struct measure_gates *g = &m->cfg.gates;
+	double max_noise = g->max_noise_pct == 0 ? 5.0 : g->max_noise_pct;
+	if (max_noise > 0 && out->has_depth && out->noise_pct > max_noise)
+		set_msg(out, MEASURE_NOISY,
+			"signal too noisy: sample noise %.1f um is %.1f %% of the %.0f um travel "
+			"(gate %.1f %%)", out->noise_um, out->noise_pct, out->travel_um, max_noise);
+	else if (out->has_lobes && !g->lobes_ok)
+		set_msg(out, MEASURE_LOBES,
+			"alternate strokes differ (a two-lobe cam?): %.1f and %.1f um deep, "
+			"%.3f and %.3f Hz; the engine folds one stroke shape and cannot follow",
+			out->lobe_depth_um[0], out->lobe_depth_um[1], out->lobe_freq_hz[0],
+			out->lobe_freq_hz[1]);
+	else if (g->max_rate_change_pct > 0 && out->has_freq && out->rate_start_hz > 0 &&
+		 out->rate_end_hz > 0 && num_abs(out->rate_change_pct) > g->max_rate_change_pct)
+		set_msg(out, MEASURE_UNSTEADY,
+			"rate not steady: %.3f Hz at the start, %.3f Hz at the end (%+.2f %%, "
+			"gate %.2f %%)", out->rate_start_hz, out->rate_end_hz, out->rate_change_pct,
+			g->max_rate_change_pct);
+	else if (g->max_drift_um > 0 && out->has_drift && num_abs(out->drift_um) > g->max_drift_um)
+		set_msg(out, MEASURE_DRIFT,
+			"readings drifted %+.1f um over the record (retracted position; gate %.1f um)",
+			out->drift_um, g->max_drift_um);
+	else
+		return;
+	out->has_depth = out->has_freq = false;
 }
 
 /* Status, most basic problem first. */
@@ -413,6 +591,7 @@ static void result_status(const struct measure *m, struct measure_stats *out)
 			(unsigned long long)m->rejected[MEASURE_REJECT_NO_TOP]);
 	} else {
 		out->status = MEASURE_OK;
+		result_gates(m, out);
 	}
 }
 
@@ -431,6 +610,7 @@ void measure_result(const struct measure *m, struct measure_stats *out)
 	if (m->strokes >= 2)
 		result_depth(m, out);
 	result_freq(m, out);
+	result_lobes(m, out);
 	result_status(m, out);
 }
 
@@ -444,6 +624,10 @@ const char *measure_status_name(enum measure_status s)
 		[MEASURE_FLAT] = "flat",
 		[MEASURE_NO_STROKES] = "no strokes",
 		[MEASURE_STALLED] = "stalled",
+		[MEASURE_NOISY] = "noisy",
+		[MEASURE_UNSTEADY] = "unsteady",
+		[MEASURE_LOBES] = "two lobes",
+		[MEASURE_DRIFT] = "drift",
 	};
 	return (unsigned)s < MEASURE_STATUS_COUNT ? names[s] : "unknown";
 }

@@ -20,7 +20,7 @@ static void fold_stroke(const struct measure *m, const struct xing *a,
 			/* a speckle spike against the shape folded before */
 			double T, dT, w;
 			shape_at(&m->shape, ((double)(m->hist_slot0 + i) - t0) / span, &T, &dT, &w);
-			if (!(num_abs(x - T) <= shape_gate_um(&m->shape, dT)))
+			if (!(num_abs(x - T) <= shape_gate_um(&m->shape, dT, 0.005)))
 				continue;
 		}
 		double u = ((double)(m->hist_slot0 + i) - t0) / span * bn->n;

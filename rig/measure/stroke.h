@@ -52,6 +52,11 @@ enum measure_status {
 	MEASURE_FLAT,           /* valid samples, but no motion: pen not running */
 	MEASURE_NO_STROKES,     /* motion, but fewer than 2 accepted strokes */
 	MEASURE_STALLED,        /* strokes stopped part-way through the record */
+	/* Quality gates (struct measure_gates): the figures are withheld. */
+	MEASURE_NOISY,          /* sample noise too large against the travel */
+	MEASURE_UNSTEADY,       /* the rate changed beyond the gate in the record */
+	MEASURE_LOBES,          /* alternate strokes differ: a two-lobe cam */
+	MEASURE_DRIFT,          /* the readings drifted beyond the gate */
 	MEASURE_STATUS_COUNT
 };
 
@@ -67,6 +72,27 @@ struct measure_stroke {
 
 typedef void (*measure_stroke_fn)(const struct measure_stroke *s, void *ctx);
 
+/* Drift of the readings (seen in the retracted position of the strokes):
+ * reported either way; FLAG leaves the depth as measured and counts the
+ * drift's effect on it in U, CORRECT subtracts it (and counts the
+ * correction's own uncertainty). */
+enum measure_drift_mode {
+	MEASURE_DRIFT_FLAG = 0,
+	MEASURE_DRIFT_CORRECT,
+};
+
+/* Quality gates: when the signal cannot support a figure, the record gets
+ * a status that says why and its figures are absent. 0 = the default. */
+struct measure_gates {
+	double max_noise_pct;       /* sample noise near the tops against the
+				       travel, %; 0 = 5 %, < 0 = off */
+	double max_rate_change_pct; /* |rate at the end - at the start| against
+				       the rate, %; 0 = off */
+	double max_drift_um;        /* |drift over the record|; 0 = off */
+	enum measure_drift_mode drift;
+	bool lobes_ok;              /* report alternating lobes, do not refuse */
+};
+
 struct measure_config {
 	double rate_hz;          /* sensor measuring rate (required, > 0) */
 	double zero_mm;          /* laser reading of the contact plane */
@@ -77,6 +103,7 @@ struct measure_config {
 	double resolution_um;    /* one count / resolution step (rectangular) */
 	double zero_u_um;        /* standard uncertainty of zero_mm */
 	double clock_ppm;        /* sensor clock accuracy, max (rectangular) */
+	struct measure_gates gates;
 	/* Called once per stroke, accepted or not, in order; may be NULL.
 	 * Strokes of the learning period (up to ~16k samples) are reported
 	 * when the stroke shape has been learned, at the latest by
@@ -122,6 +149,22 @@ struct measure_stats {
 	 * clean periods, and their difference against the mean rate. */
 	double rate_start_hz, rate_end_hz;
 	double rate_change_pct;
+	double freq_u_count_hz;      /* strokes whose count is uncertain */
+
+	/* Signal quality. */
+	double noise_pct;            /* noise_um against the travel, % */
+	double travel_um;            /* the mean stroke's travel */
+	/* Drift: the retracted position's change over the record (a
+	 * quadratic in time through the strokes' troughs), its standard
+	 * uncertainty, and whether the depth was corrected for it. */
+	bool has_drift;
+	double drift_um, drift_u_um;
+	bool drift_corrected;
+	double depth_u_drift_um;     /* the drift's part of the depth budget */
+	/* Alternate strokes (a two-lobe cam): depth and rate of the even and
+	 * the odd strokes (has_lobes when they differ significantly). */
+	bool has_lobes;
+	double lobe_depth_um[2], lobe_freq_hz[2];
 };
 
 struct measure;
