@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check/check.h"
+#include "core/fixture.h"
 #include "support/testutil.h"
 
 #define HEAD "\"run_id\",\"timestamp\",\"station\",\"operator\",\"pen_model\",\"pen_serial\"," \
@@ -106,6 +107,32 @@ START_TEST(test_a_pass_after_a_failure_opens_the_gate_again)
 }
 END_TEST
 
+START_TEST(test_calibrations_line_gives_due_dates_of_real_devices_only)
+{
+	struct fixture f;
+	struct rig_err err = { 0 };
+	ck_assert_msg(fixture_load(&f, SRCDIR "/fixtures/pi-bench.ini", &err) == RIG_OK, "%s",
+		      err.msg);
+	char iso[32], line[256];
+	snprintf(iso, sizeof iso, "%sT00:00:00Z", f.laser.zero_date);
+	time_t t = check_parse_time(iso);
+	int valid = f.bench.calibration_valid_days;
+	check_calibrations_line(&f, t + 10 * 86400, line, sizeof line);
+	char want[64];
+	ck_assert_msg(strstr(line, "Calibrations due: laser zero") && strstr(line, "load cell span"),
+		      "%s", line);
+	snprintf(want, sizeof want, "(in %d d)", valid - 10);
+	ck_assert_msg(strstr(line, want), "%s: no '%s'", line, want);
+	check_calibrations_line(&f, t + (valid + 3) * 86400, line, sizeof line);
+	ck_assert_msg(strstr(line, "laser zero EXPIRED"), "%s", line);
+	fixture_free(&f);
+	ck_assert(fixture_load(&f, SRCDIR "/fixtures/sim.ini", &err) == RIG_OK);
+	check_calibrations_line(&f, t + 1000 * 86400, line, sizeof line);
+	ck_assert_str_eq(line, ""); /* the virtual bench's devices do not expire */
+	fixture_free(&f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check");
@@ -115,6 +142,7 @@ int main(void)
 	tcase_add_test(tc, test_fresh_pass_opens_the_gate_and_it_closes_when_overdue);
 	tcase_add_test(tc, test_failed_check_closes_the_gate_and_lists_the_units_since_the_last_pass);
 	tcase_add_test(tc, test_a_pass_after_a_failure_opens_the_gate_again);
+	tcase_add_test(tc, test_calibrations_line_gives_due_dates_of_real_devices_only);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -61,6 +61,12 @@ n=$(grep -c 'UNIT-' "$tmp/impact.csv"); c=$(grep -c 'GP-SIM-01\|UNIT-C' "$tmp/im
 $R check --fixture "$FX" --out "$OUT" >/dev/null 2>&1; expect "rig check after the fix" 0 $?
 $R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-D >/dev/null 2>&1; expect "a run after the good check" 0 $?
 
+# Linearity: a pen 2 % too deep is a bias growing 20 um per mm of depth.
+$R check --fixture "$FX" --out "$tmp/lin" --sim pen.depth_gain=1.02 >/dev/null 2>&1
+lin=$(grep -h '"depth_linearity"' "$tmp"/lin/*_FAIL.csv 2>/dev/null | tr -d '\r' | awk -F, '{print $(NF-1)}')
+awk -v s="${lin:-0}" 'BEGIN { exit !(s > 17 && s < 23) }' && ok "linearity of a 2 % gain error: $lin um/mm" \
+  || bad "linearity: '${lin}' (expected about 20 um/mm)"
+
 $R check --fixture "$FX" --out "$OUT" --sim pen.serial=SOMETHING-ELSE >"$tmp/c4.out" 2>&1; expect "a check on the wrong pen" 2 $?
 grep -q "serial mismatch" "$tmp/c4.out" && ok "the wrong artifact is named" || bad "wrong pen: $(cat "$tmp/c4.out")"
 $R check --fixture "$root/fixtures/sim.ini" --out "$OUT" >"$tmp/c5.out" 2>&1; expect "rig check without [check]" 78 $?

@@ -125,7 +125,7 @@ static const struct {
 	{ "zero-tolerance.ini", "zero-tolerance.ini:42: depth_tolerance_um: expected more than 0..10000 um, found 0" },
 	{ "negative-tolerance.ini", "negative-tolerance.ini:44: freq_tolerance_pct: expected more than 0..100 %, found -2" },
 	{ "preload-inverted.ini", "preload-inverted.ini:46: preload_max_n: expected more than preload_min_n (3 N, line 45), found 1 N (window inverted or empty)" },
-	{ "unknown-section.ini", "unknown-section.ini:38: unknown section [verfy] (expected profile, pen, calibrate or verify)" },
+	{ "unknown-section.ini", "unknown-section.ini:38: unknown section [verfy] (expected profile, pen, calibrate, verify or quality)" },
 	{ "unknown-key.ini", "unknown-key.ini:31: [calibrate] unknown key 'settle_time': expected 'settle_ms' (keys carry their unit: ms)" },
 	{ "missing-key.ini", "missing-key.ini: [verify] depth_tolerance_um is required and missing (the section's keys start at line 38)" },
 	{ "both-windows.ini", "both-windows.ini:50: [verify] expected window_s or window_strokes, found both (other at line 49)" },
@@ -195,6 +195,37 @@ START_TEST(test_too_many_points_is_refused)
 }
 END_TEST
 
+/* The stroke engine's quality gates: defaults when [quality] is left out,
+ * the keys when given, a bad drift mode refused with file and line. */
+START_TEST(test_quality_gates_have_defaults_and_are_read)
+{
+	const char *path = "q.ini"; /* named in messages only: read from memory */
+	FILE *in = fopen(PROFILES "production-p25.ini", "r");
+	ck_assert_ptr_nonnull(in);
+	char text[16384];
+	size_t n = fread(text, 1, sizeof text - 1, in);
+	fclose(in);
+	text[n] = 0;
+	struct profile p;
+	struct rig_err err = { 0 };
+	ck_assert_int_eq(profile_load_memory(&p, path, text, n, &err), RIG_OK);
+	ck_assert_double_eq(p.quality.max_noise_pct, 5);
+	ck_assert_double_eq(p.quality.max_rate_change_pct, 0);
+	ck_assert_int_eq(p.quality.drift, MEASURE_DRIFT_FLAG);
+	char more[17000];
+	int m = snprintf(more, sizeof more, "%s\n[quality]\nmax_noise_pct = 2\nmax_rate_change_pct = 1.5\n"
+			 "max_drift_um = 3\ndrift = correct\n", text);
+	ck_assert_int_eq(profile_load_memory(&p, path, more, (size_t)m, &err), RIG_OK);
+	ck_assert_double_eq(p.quality.max_noise_pct, 2);
+	ck_assert_double_eq(p.quality.max_rate_change_pct, 1.5);
+	ck_assert_double_eq(p.quality.max_drift_um, 3);
+	ck_assert_int_eq(p.quality.drift, MEASURE_DRIFT_CORRECT);
+	m = snprintf(more, sizeof more, "%s\n[quality]\ndrift = fix\n", text);
+	ck_assert_int_ne(profile_load_memory(&p, path, more, (size_t)m, &err), RIG_OK);
+	ck_assert_msg(strstr(err.msg, "drift") && strstr(err.msg, "expected flag or correct"), "%s", err.msg);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("profile");
@@ -203,6 +234,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_audit_profile_is_verify_only);
 	tcase_add_test(tc, test_production_run_fits_in_30_s_of_bench_time);
 	tcase_add_test(tc, test_profile_hash_matches_sha256sum);
+	tcase_add_test(tc, test_quality_gates_have_defaults_and_are_read);
 	tcase_add_test(tc, test_one_changed_byte_changes_the_hash);
 	tcase_add_loop_test(tc, test_malformed_profile_is_refused_with_file_line_and_data_error, 0,
 			    (int)(sizeof corpus / sizeof corpus[0]));

@@ -16,8 +16,10 @@
  * bench_close() leaves the bench safe whatever happened: motor off, pen
  * power off, lamps set, every device closed, the lock released, the
  * virtual bench and the fixture freed. It is idempotent, safe after a
- * partial or failed open, and bounded in time (at most one pen command,
- * bounded by the fixture's pen timeout). The caller owns struct bench
+ * partial or failed open, and bounded in time: at most one pen command
+ * (motor off, within the fixture's pen timeout) and one laser stop (when
+ * the laser was left streaming, within the laser's reply timeout), then
+ * GPIO writes and closes. The caller owns struct bench
  * (usually on its stack) and must call bench_close() whatever bench_open()
  * returned.
  */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/fixture.h"
 #include "study/csv.h"
 
 time_t check_parse_time(const char *iso)
@@ -191,4 +192,38 @@ void check_status_line(const char *dir, const char *station, double interval_h, 
 				   "rig check", cs.when);
 	else
 		snprintf(out, cap, "Bench check: passed %s, next due in %.1f h", cs.when, left_h);
+}
+
+void check_calibrations_line(const struct fixture *f, time_t now, char *out, size_t cap)
+{
+	const struct {
+		const char *what, *date, *device;
+	} cal[] = {
+		{ "laser zero", f->laser.zero_date, f->laser.port },
+		{ "load cell span", f->loadcell.cal_date, f->loadcell.chip },
+		{ "tare", f->loadcell.tare_date, f->loadcell.chip },
+	};
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof cal / sizeof cal[0]; i++) {
+		if (!cal[i].date[0] || fixture_is_sim(cal[i].device))
+			continue;
+		char iso[32];
+		snprintf(iso, sizeof iso, "%.10sT00:00:00Z", cal[i].date);
+		time_t t = check_parse_time(iso);
+		if (t < 0)
+			continue;
+		time_t due = t + (time_t)f->bench.calibration_valid_days * 86400;
+		char d[16];
+		struct tm tm;
+		gmtime_r(&due, &tm);
+		strftime(d, sizeof d, "%Y-%m-%d", &tm);
+		double left = difftime(due, now) / 86400.0;
+		size_t len = strlen(out);
+		if (left < 0)
+			snprintf(out + len, cap - len, "%s%s EXPIRED %s (%.0f d ago)",
+				 len ? ", " : "Calibrations due: ", cal[i].what, d, -left);
+		else
+			snprintf(out + len, cap - len, "%s%s %s (in %.0f d)",
+				 len ? ", " : "Calibrations due: ", cal[i].what, d, left);
+	}
 }

@@ -53,6 +53,13 @@ enum rig_rc check_gate(const char *dir, const char *station, double interval_h, 
 void check_status_line(const char *dir, const char *station, double interval_h, time_t now,
 		       char *out, size_t cap);
 
+/* The fixture's own calibrations in one line for people: "Calibrations
+ * due: laser zero 2026-12-21 (21 d), load cell span ..., tare ..." (devices
+ * of the in-process virtual bench do not expire and are left out; ""
+ * when nothing is due). Expired ones say EXPIRED. */
+struct fixture;
+void check_calibrations_line(const struct fixture *f, time_t now, char *out, size_t cap);
+
 /* A unit judged on the bench since the last check that passed. */
 struct check_impact {
 	char serial[64], when[32], verdict[16], report[256], reason[256];

@@ -13,8 +13,15 @@
 #include "check/reference.h"
 #include "run/decision.h"
 
+/* What linearity needs of each depth point. */
+struct bias {
+	double cert, bias, u;          /* certified value, bias, U of the bias (k = 2) */
+	bool ok;
+};
+
 /* One certified point: measure at the setting, judge against the value. */
-static enum rig_rc check_point(struct run *r, bool depth, size_t i, struct rig_err *err)
+static enum rig_rc check_point(struct run *r, bool depth, size_t i, struct bias *b,
+			       struct rig_err *err)
 {
 	const struct reference *ref = r->o->reference;
 	const struct reference_points *q = depth ? &ref->depth_um : &ref->freq_hz;
@@ -35,6 +42,7 @@ static enum rig_rc check_point(struct run *r, bool depth, size_t i, struct rig_e
 	double x = ok ? (depth ? st.depth_mean_um : st.freq_hz) : NAN;
 	double u = depth ? st.depth_U_um : st.freq_U_hz;
 	double band = ref->max_en * sqrt(u * u + q->u * q->u);
+	*b = (struct bias){ cert, x - cert, sqrt(u * u + q->u * q->u), ok && isfinite(u) };
 	struct decision d;
 	decide_limits(&d, x, u, cert - band, cert + band, DECISION_SIMPLE, unit);
 	double en = reference_en(x, u, cert, q->u);
@@ -50,16 +58,61 @@ static enum rig_rc check_point(struct run *r, bool depth, size_t i, struct rig_e
 			      (long)st.strokes, u, &d);
 }
 
+/* Linearity (AIAG MSA): the bias regressed on the certified depth; its
+ * slope in um per mm with U (k = 2) from the points' own U, recorded beside
+ * the judged points (not judged: each point's En already is). */
+static enum rig_rc linearity(struct run *r, const struct bias *b, size_t n)
+{
+	double sx = 0, sy = 0, m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (b[i].ok) {
+			sx += b[i].cert;
+			sy += b[i].bias;
+			m++;
+		}
+	if (m < 2)
+		return RIG_OK;
+	double xm = sx / m, ym = sy / m, sxx = 0, sxy = 0, vs = 0;
+	for (size_t i = 0; i < n; i++)
+		if (b[i].ok) {
+			sxx += (b[i].cert - xm) * (b[i].cert - xm);
+			sxy += (b[i].cert - xm) * (b[i].bias - ym);
+		}
+	if (!(sxx > 0))
+		return RIG_OK;
+	for (size_t i = 0; i < n; i++)
+		if (b[i].ok)
+			vs += (b[i].cert - xm) * (b[i].cert - xm) * (b[i].u / 2) * (b[i].u / 2);
+	double slope = sxy / sxx, u_slope = 2 * sqrt(vs) / sxx;
+	char note[200];
+	run_set_text(note, sizeof note,
+		     "bias = %.3g um + %.3g um/mm x (depth - %.0f um) over %.0f certified points; "
+		     "mean bias %.3g um", ym, slope * 1000, xm, m, ym);
+	struct report_row row = REPORT_ROW_EMPTY;
+	row.phase = run_phase_name(r->phase);
+	row.step = run_step_name(STEP_DEPTH_CHECK);
+	row.quantity = "depth_linearity";
+	row.unit = "um/mm";
+	row.measured = slope * 1000;
+	row.uncertainty = u_slope * 1000;
+	row.n = (long)m;
+	row.result = "MEASURED";
+	row.note = note;
+	return run_add_row(r, &row);
+}
+
 enum rig_rc run_check_verify(struct run *r, struct rig_err *err)
 {
 	const struct reference *ref = r->o->reference;
+	struct bias b[REFERENCE_MAX_POINTS];
 	for (int pass = 0; pass < 2; pass++) {
 		size_t n = pass == 0 ? ref->depth_um.n : ref->freq_hz.n;
 		for (size_t i = 0; i < n; i++) {
-			enum rig_rc rc = check_point(r, pass == 0, i, err);
+			struct bias scratch;
+			enum rig_rc rc = check_point(r, pass == 0, i, pass == 0 ? &b[i] : &scratch, err);
 			if (rc)
 				return rc;
 		}
 	}
-	return RIG_OK;
+	return linearity(r, b, ref->depth_um.n);
 }

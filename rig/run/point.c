@@ -104,6 +104,8 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 		.on_stroke = obs ? obs->on_stroke : NULL,
 		.ctx = obs ? obs->ctx : NULL,
 	};
+	if (rq->gates)
+		cfg.gates = *rq->gates;
 	if ((rc = measure_create(&m, &cfg, err)))
 		return rc;
 	double rate = fx->laser.rate_hz;

@@ -41,6 +41,7 @@ struct point_request {
 	const struct profile_window *window;
 	FILE *trace;                   /* a trace CSV with its header, or NULL */
 	const struct point_observer *obs; /* may be NULL */
+	const struct measure_gates *gates; /* quality gates; NULL: the engine's defaults */
 };
 
 /* Command depth_um and freq_hz, start the motor if it is off, wait

@@ -22,6 +22,9 @@ static enum rig_rc parse_points(const struct ini_schema *s, const struct ini_fie
 static enum rig_rc parse_rule(const struct ini_schema *s, const struct ini_field *fd,
 			      const char *path, int line, const char *value, void *dst,
 			      struct rig_err *err);
+static enum rig_rc parse_drift(const struct ini_schema *s, const struct ini_field *fd,
+			       const char *path, int line, const char *value, void *dst,
+			       struct rig_err *err);
 
 #define PX(member) offsetof(struct profile, member), sizeof(((struct profile *)0)->member)
 
@@ -62,11 +65,17 @@ static const struct ini_field fields[] = {
 	{ "verify", "window_strokes", INI_UINT, PX(verify.window.window_strokes), 10, 100000, false, NULL, "strokes", false, false, NULL },
 	{ "verify", "max_invalid_fraction", INI_DOUBLE, PX(verify.max_invalid_fraction), 0, 0.5, true, NULL, "", false, false, NULL },
 	{ "verify", "decision_rule", INI_CUSTOM, PX(verify.decision_rule), 0, 0, true, NULL, "", false, false, parse_rule },
+
+	/* the stroke engine's quality gates (docs/measurement.md, "Status") */
+	{ "quality", "max_noise_pct", INI_DOUBLE, PX(quality.max_noise_pct), -1, 100, false, "5", "%", false, false, NULL },
+	{ "quality", "max_rate_change_pct", INI_DOUBLE, PX(quality.max_rate_change_pct), 0, 100, false, "0", "%", false, false, NULL },
+	{ "quality", "max_drift_um", INI_DOUBLE, PX(quality.max_drift_um), 0, 1000, false, "0", "um", false, false, NULL },
+	{ "quality", "drift", INI_CUSTOM, PX(quality.drift), 0, 0, false, "flag", "", false, false, parse_drift },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 _Static_assert(NFIELDS <= PROFILE_MAX_KEYS, "raise PROFILE_MAX_KEYS");
 
-static const char *const sections[] = { "profile", "pen", "calibrate", "verify" };
+static const char *const sections[] = { "profile", "pen", "calibrate", "verify", "quality" };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 static const struct ini_schema schema = {
@@ -122,6 +131,21 @@ static enum rig_rc parse_rule(const struct ini_schema *sc, const struct ini_fiel
 	if (!decision_rule_parse(value, rule) || *rule == DECISION_CONFORMANCE)
 		return ini_schema_fail(sc, fd, path, line, err,
 				       "expected simple or guarded, found '%s'", value);
+	return RIG_OK;
+}
+
+static enum rig_rc parse_drift(const struct ini_schema *sc, const struct ini_field *fd,
+			       const char *path, int line, const char *value, void *dst,
+			       struct rig_err *err)
+{
+	enum measure_drift_mode *mode = dst;
+	if (!strcmp(value, "flag"))
+		*mode = MEASURE_DRIFT_FLAG;
+	else if (!strcmp(value, "correct"))
+		*mode = MEASURE_DRIFT_CORRECT;
+	else
+		return ini_schema_fail(sc, fd, path, line, err,
+				       "expected flag or correct, found '%s'", value);
 	return RIG_OK;
 }
 

@@ -17,11 +17,12 @@
 
 #include "core/err.h"
 #include "core/sha256.h"
+#include "measure/stroke.h"
 #include "run/decision.h"
 
 #define PROFILE_MAX_POINTS 32
 #define PROFILE_MAX_BYTES (64 * 1024)
-#define PROFILE_MAX_KEYS 48
+#define PROFILE_MAX_KEYS 56
 
 struct profile_points {
 	size_t n;                    /* >= 1, strictly increasing */
@@ -81,6 +82,7 @@ struct profile {
 	bool has_calibrate;          /* false: a verify-only profile */
 	struct profile_calibrate calibrate;
 	struct profile_verify verify;
+	struct measure_gates quality; /* [quality]: the stroke engine's gates */
 	int line[PROFILE_MAX_KEYS];  /* line of each key read (internal order) */
 };
 

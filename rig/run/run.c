@@ -173,7 +173,7 @@ enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um
 		.phase = run_phase_name(r->phase), .step = run_step_name(step),
 		.depth_um = depth_um, .freq_hz = freq_hz,
 		.settle_ms = settle_ms, .window = w, .trace = trace,
-		.obs = obs ? obs->point : NULL,
+		.obs = obs ? obs->point : NULL, .gates = &r->prof->quality,
 	};
 	enum rig_rc rc = point_measure(r->b, &rq, st, err);
 	if (trace && fclose(trace) && !rc)

@@ -443,6 +443,8 @@ void screen_draw(FILE *out, const struct screen_state *s)
 				      : "the virtual bench (simulated pen, no pen is tested)");
 		if (s->bench_status)
 			put(&c, BOLD, "  %s", s->bench_status);
+		if (s->cal_status)
+			put(&c, NULL, "  %s", s->cal_status);
 		if (s->unit_note)
 			put(&c, NULL, "  virtual bench: %s", s->unit_note);
 		emit(&c, NULL, "");

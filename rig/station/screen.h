@@ -44,6 +44,7 @@ struct screen_state {
 	bool virtual_bench;
 	bool rehearsal;           /* the virtual bench in real time (training) */
 	const char *bench_status; /* the bench check's status line; NULL: none */
+	const char *cal_status;   /* the fixture's calibrations due; NULL: none */
 	const char *profile;      /* profile name */
 	const char *pen_model;
 	const char *operator_name; /* "" before sign-in */

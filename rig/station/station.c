@@ -75,6 +75,7 @@ struct station {
 	struct shift_log log;     /* units, attempts, the shift report */
 	bool retest;              /* the next unit is the same serial again */
 	char check_line[RIG_ERR_MSG_MAX + 96];
+	char cal_line[256];
 };
 
 static const unsigned beep_pass[] = { 150, 0 };
@@ -488,6 +489,8 @@ static void run_unit(struct station *st)
 static void describe_check(struct station *st)
 {
 	const struct fixture_check *fc = &st->fx.check;
+	check_calibrations_line(&st->fx, time(NULL), st->cal_line, sizeof st->cal_line);
+	st->scr.cal_status = st->cal_line[0] ? st->cal_line : NULL;
 	st->scr.bench_status = NULL;
 	if (!fc->reference[0] || fc->interval_h <= 0)
 		return;

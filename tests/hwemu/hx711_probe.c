@@ -13,6 +13,12 @@
 #include "core/fixture.h"
 #include "dev/loadcell/loadcell.h"
 
+static void notice(void *ctx, const char *text)
+{
+	(void)ctx;
+	fprintf(stderr, "hx711_probe: %s\n", text);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -26,6 +32,11 @@ int main(int argc, char **argv)
 	enum rig_rc rc = fixture_load(&fx, argv[1], &err);
 	if (!rc)
 		rc = loadcell_open(&lc, &fx.loadcell, &hal, &err);
+	if (!rc) {
+		/* Real time, as the bench runs it: reads hardened. */
+		struct loadcell_rt rt = { .harden = true, .notice = notice };
+		loadcell_set_rt(lc, &rt);
+	}
 	/* A median the driver gave up on (too many reads discarded: on a
 	 * machine so loaded that the emulated bench answers late) is tried
 	 * again, up to 3 times, and counted. */
