@@ -8,7 +8,8 @@
 #   make run             run the main job on the virtual bench
 #   make check-calendar  make check and a run 400 days from now (faketime)
 #   make faults          every fault in every phase: the fault matrix
-#   make killtest        SIGKILL `rig run` and ledger writers 200 times: no result lost
+#   make killtest        SIGKILL `rig run` and ledger writers 200 times: no result lost;
+#                        200 catchable signals: each run ends like an e-stop
 #   make SANITIZE=1 check     suites under ASan + UBSan (own build folder)
 #   make CROSS=aarch64-linux-gnu- check   cross build, suites under qemu
 #   make fuzz [FUZZ_SECONDS=30]  libFuzzer targets (clang), each for N s
@@ -265,10 +266,15 @@ faults: $(FAULTS_BIN)
 check-db: $(BUILD)/rig
 	RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" sh tests/db/load.sh
 
-# make killtest: tests/test_kill.c with 200 SIGKILLs instead of make check's 20.
-killtest: $(BUILD)/rig $(BUILD)/tests/test_kill $(BUILD)/tests/test_records_kill
+# make killtest: tests/test_kill.c with 200 SIGKILLs instead of make check's
+# 20, and tests/test_signals.c with 200 catchable signals (SIGINT, SIGTERM,
+# SIGHUP, SIGQUIT, SIGPIPE; 160 on the virtual bench, 40 over ptys to `rig
+# sim` in real time) instead of 10: each must end like an e-stop.
+killtest: $(BUILD)/rig $(BUILD)/tests/test_kill $(BUILD)/tests/test_records_kill \
+	  $(BUILD)/tests/test_signals
 	RIG_KILLS=$(or $(KILLS),200) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_kill
 	RIG_KILLS=$(or $(KILLS),200) RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_records_kill
+	RIG_SIGNALS=$(or $(SIGNALS),200) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_signals
 
 # make fuzz: every libFuzzer target in tests/fuzz/fuzz_<target>.c runs for
 # FUZZ_SECONDS from its seed corpus tests/fuzz/<target>/ (new inputs go to

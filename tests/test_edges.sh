@@ -68,9 +68,9 @@ check "lock = the fixture: the message names it ($(head -c 200 "$d/err"))" \
 for i in 1 2 3; do
   d="$work/zero-tare-$i"
   fx=$(fixture "$d")
-  rig zero --fixture "$fx" --yes >"$d/zero.out" 2>&1 &
+  rig zero --fixture "$fx" --yes --wait-lock 60 >"$d/zero.out" 2>&1 &
   zp=$!
-  rig tare --fixture "$fx" --yes >"$d/tare.out" 2>&1 &
+  rig tare --fixture "$fx" --yes --wait-lock 60 >"$d/tare.out" 2>&1 &
   tp=$!
   wait $zp; zrc=$?
   wait $tp; trc=$?
@@ -97,6 +97,39 @@ hex 78 run --profile "$PROF" --out "$d/r" --sim laser.zero_mm=0x5
 hex 78 run --profile "$PROF" --out "$d/r" --sim fault.laser.byte_drop=p=0x1
 hex 64 sweep --depths 0x10 --freqs 100 --out "$d/s"
 check "hex refused: the fixture unchanged" "$(yes_if cmp -s "$fx" "$SRC/fixtures/sim.ini")"
+
+# ---- every command that talks to the bench takes its lock ---------------
+# rig zero during a run took the laser over and aborted the run. Here the
+# lock is held by another process (flock(1)): zero, tare, loadcell-cal,
+# pen and monitor are refused with 75 and change nothing.
+d="$work/lock-held"
+fx=$(fixture "$d")
+flock "$d/.sim-bench.lock" sleep 30 &
+holder=$!
+sleep 0.2
+for c in "zero --yes" "tare --yes" "loadcell-cal --mass-g 100 --yes" "pen" "monitor --count 1"; do
+  # shellcheck disable=SC2086
+  rig $c --fixture "$fx" $([ "$c" = pen ] && echo '*IDN?') >"$d/out" 2>"$d/err" </dev/null
+  rc=$?
+  check "lock held: rig $c exits 75 (got $rc: $(head -c 120 "$d/err"))" \
+    "$([ $rc = 75 ] && echo 1 || echo 0)"
+done
+check "lock held: the fixture unchanged" "$(yes_if cmp -s "$fx" "$SRC/fixtures/sim.ini")"
+# --wait-lock talks while it waits: a line at once and every 5 s.
+start=$(date +%s)
+rig zero --yes --wait-lock 7 --fixture "$fx" >"$d/out" 2>"$d/err" </dev/null
+rc=$?
+waits=$(grep -c "waiting up to 7 s" "$d/err")
+check "lock held: rig zero --wait-lock 7 exits 75 after waiting (got $rc after $(( $(date +%s) - start )) s)" \
+  "$([ $rc = 75 ] && [ $(( $(date +%s) - start )) -ge 6 ] && echo 1 || echo 0)"
+check "lock held: --wait-lock 7 said it waits at 0 s and 5 s ($waits lines)" \
+  "$([ "$waits" = 2 ] && echo 1 || echo 0)"
+# flock(1) holds the lock in its child (sleep): end that one, by its pid.
+for p in $(ps -o pid= --ppid $holder); do kill "$p"; done
+wait $holder 2>/dev/null
+rig zero --yes --wait-lock 5 --fixture "$fx" >"$d/out" 2>"$d/err" </dev/null
+rc=$?
+check "lock free again: rig zero --wait-lock 5 exits 0 (got $rc)" "$([ $rc = 0 ] && echo 1 || echo 0)"
 
 echo "test_edges: $((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]

@@ -175,6 +175,36 @@ START_TEST(test_laser_2_percent_slow_over_a_pty_is_a_device_fault)
 }
 END_TEST
 
+/* A reader that stalls (a busy machine) finds a backlog, not a slow
+ * sensor: the rate is judged only at reads that drained the port. */
+START_TEST(test_stalled_reader_is_not_taken_for_a_slow_laser)
+{
+	struct rig_hal hal = { .clock = clock_real() };
+	struct serial_settings s = serial_8n1(921600);
+	struct serial_port *p;
+	struct laser *l;
+	struct rig_err err = { 0 };
+	ck_assert_msg(serial_open(&p, laser_pty, &s, &hal, &err) == RIG_OK, "%s", err.msg);
+	struct laser_settings ls = { .range_mm = 10, .rate_hz = 4000, .baud = 921600 };
+	ck_assert_msg(laser_open(&l, p, &ls, &err) == RIG_OK, "%s", err.msg);
+	ck_assert_int_eq(laser_start(l, &err), RIG_OK);
+	struct laser_sample buf[256];
+	uint64_t t0 = clock_now_ns(hal.clock), slots = 0;
+	for (int i = 0; clock_now_ns(hal.clock) - t0 < 3 * RIG_NS_PER_S; i++) {
+		size_t n;
+		ck_assert_msg(laser_read(l, buf, 256, 500, &n, &err) == RIG_OK,
+			      "after %.2f s: %s", (double)(clock_now_ns(hal.clock) - t0) / 1e9,
+			      err.msg);
+		slots += n;
+		if (i % 20 == 10)
+			clock_sleep_ns(hal.clock, 150 * RIG_NS_PER_MS);
+	}
+	ck_assert_uint_gt(slots, 8000);
+	laser_close(l);
+	serial_close(p);
+}
+END_TEST
+
 START_TEST(test_full_run_against_rig_sim_over_ptys_passes)
 {
 	/* Over ptys the clock is real, and the load cell is bit-banged in
@@ -231,6 +261,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_sim_pen_answers_idn_from_a_plain_termios_client);
 	tcase_add_test(tc, test_sim_laser_streams_at_its_rate_in_real_time);
+	tcase_add_test(tc, test_stalled_reader_is_not_taken_for_a_slow_laser);
 	tcase_add_test(tc, test_full_run_against_rig_sim_over_ptys_passes);
 	suite_add_tcase(s, tc);
 	TCase *slow = tcase_create("slow_laser");

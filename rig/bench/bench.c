@@ -11,6 +11,7 @@
 #include "core/paths.h"
 #include "sim/bench.h"
 #include "sim/fsfault.h"
+#include "core/stop.h"
 
 #define SAFETY_STEP_MS 5 /* safety poll while waiting */
 
@@ -56,6 +57,8 @@ enum rig_rc bench_open(struct bench *b, const struct bench_options *o, struct ri
 	b->op = o->operator;
 	b->report_fs = rig_fsops_posix;
 	b->op_ctx = o->operator_ctx;
+	b->notice = o->notice;
+	b->notice_ctx = o->notice_ctx;
 	const char *path = o->fixture_path ? o->fixture_path : rig_default_fixture();
 	enum rig_rc rc = fixture_load(&b->fx, path, err);
 	if (rc)
@@ -96,7 +99,8 @@ bool bench_time_is_free(const struct bench *b)
 
 enum rig_rc bench_take_lock(struct bench *b, unsigned wait_s, struct rig_err *err)
 {
-	return bench_lock_acquire(&b->lock, b->fx.bench.lock, b->fx.bench.station, wait_s, err);
+	return bench_lock_acquire_told(&b->lock, b->fx.bench.lock, b->fx.bench.station, wait_s,
+				       b->notice, b->notice_ctx, err);
 }
 
 enum rig_rc bench_identify(struct bench *b, struct rig_err *err)
@@ -136,9 +140,24 @@ void bench_announce_phase(struct bench *b, const char *phase)
 
 enum rig_rc bench_check_safety(struct bench *b, struct rig_err *err)
 {
+	/* A stop signal (SIGINT, SIGTERM ...: core/stop.h) is an e-stop. */
+	enum rig_rc rc = rig_stop_check(err);
+	if (rc) {
+		/* Unlike an e-stop there is time for an orderly stop: the motor
+		 * is commanded off (one command, within the pen's timeout)
+		 * before the power goes, so it stops even where the relay does
+		 * not reach the pen. */
+		struct rig_err ignore;
+		if (b->d.pen && b->d.io && bench_io_pen_powered(b->d.io))
+			pen_set_motor(b->d.pen, false, &ignore);
+		if (b->d.io)
+			bench_io_pen_power(b->d.io, false, &ignore);
+		b->motor_on = false;
+		return rc;
+	}
 	if (!b->d.io)
 		return RIG_OK;
-	enum rig_rc rc = bench_io_check_safe(b->d.io, err);
+	rc = bench_io_check_safe(b->d.io, err);
 	if (rc == RIG_E_ABORTED) {
 		struct rig_err ignore;
 		bench_io_pen_power(b->d.io, false, &ignore);

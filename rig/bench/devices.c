@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bench/bench.h"
+#include "core/stop.h"
 
 #define PEN_BOOT_WAIT_MS 3000
 
@@ -62,7 +63,10 @@ enum rig_rc bench_devices_open(struct bench *b, unsigned want, struct rig_err *e
 	memset(d, 0, sizeof *d);
 	if (want & DEV_PEN)
 		want |= DEV_IO;
-	enum rig_rc rc = RIG_OK;
+	/* Stopped by a signal already: power nothing. */
+	enum rig_rc rc = rig_stop_check(err);
+	if (rc)
+		return rc;
 	if ((want & DEV_IO) && (rc = bench_io_open(&d->io, &b->fx.io, &b->hal, err)))
 		goto fail;
 	if ((want & DEV_LASER) && (rc = open_laser(b, err)))

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/stop.h"
 
 #define POLL_NS (100 * RIG_NS_PER_MS)
+#define TELL_EVERY_S 5 /* --wait-lock says it still waits at least this often */
 #define LOCK_MARK "rig bench lock"
 #define LOCK_MAX_BYTES 64 /* anything longer is not a lock the rig made */
 
@@ -110,6 +112,29 @@ static enum rig_rc open_lock_file(const char *path, const char *station, int *fd
 enum rig_rc bench_lock_acquire(struct bench_lock *l, const char *path, const char *station,
 			       unsigned wait_s, struct rig_err *err)
 {
+	return bench_lock_acquire_told(l, path, station, wait_s, NULL, NULL, err);
+}
+
+/* While waiting: say so at once and every TELL_EVERY_S. */
+static void tell_waiting(void (*tell)(void *, const char *), void *ctx, int fd,
+			 const char *station, const char *path, unsigned wait_s,
+			 double waited_s)
+{
+	if (!tell)
+		return;
+	long pid = holder_pid(fd);
+	char who[48] = "another process", text[PATH_MAX + 200];
+	if (pid)
+		snprintf(who, sizeof who, "pid %ld", pid);
+	snprintf(text, sizeof text, "bench %s is in use by %s (lock %s); waiting up to %u s, %.0f s so far",
+		 station, who, path, wait_s, waited_s);
+	tell(ctx, text);
+}
+
+enum rig_rc bench_lock_acquire_told(struct bench_lock *l, const char *path, const char *station,
+				    unsigned wait_s, void (*tell)(void *ctx, const char *text),
+				    void *ctx, struct rig_err *err)
+{
 	l->fd = -1;
 	snprintf(l->path, sizeof l->path, "%s", path);
 	int fd = -1;
@@ -117,10 +142,15 @@ enum rig_rc bench_lock_acquire(struct bench_lock *l, const char *path, const cha
 	if (rc)
 		return rc;
 	struct rig_clock *clk = clock_real();
-	uint64_t deadline = clock_now_ns(clk) + (uint64_t)wait_s * RIG_NS_PER_S;
+	uint64_t t0 = clock_now_ns(clk), next_tell = t0;
+	uint64_t deadline = t0 + (uint64_t)wait_s * RIG_NS_PER_S;
 	for (;;) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			break;
+		if ((rc = rig_stop_check(err))) {
+			close(fd);
+			return rc;
+		}
 		if (errno == EINTR)
 			continue;
 		if (errno != EWOULDBLOCK) {
@@ -141,6 +171,11 @@ enum rig_rc bench_lock_acquire(struct bench_lock *l, const char *path, const cha
 						station, who, path, wait_s);
 			return rig_fail(err, RIG_E_BUSY, "bench %s is in use by %s (lock %s)",
 					station, who, path);
+		}
+		uint64_t now = clock_now_ns(clk);
+		if (wait_s && now >= next_tell) {
+			tell_waiting(tell, ctx, fd, station, path, wait_s, (double)(now - t0) / 1e9);
+			next_tell = now + TELL_EVERY_S * RIG_NS_PER_S;
 		}
 		clock_sleep_ns(clk, POLL_NS);
 	}

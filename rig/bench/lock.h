@@ -30,6 +30,14 @@ struct bench_lock {
 enum rig_rc bench_lock_acquire(struct bench_lock *l, const char *path, const char *station,
 			       unsigned wait_s, struct rig_err *err);
 
+/* The same, telling `tell` (when not NULL) that it waits for a busy bench:
+ * at once, then at least every 5 s ("bench S is in use by pid N (lock P);
+ * waiting up to W s, 5 s so far"). A stop signal (core/stop.h) ends the
+ * wait with RIG_E_ABORTED. */
+enum rig_rc bench_lock_acquire_told(struct bench_lock *l, const char *path, const char *station,
+				    unsigned wait_s, void (*tell)(void *ctx, const char *text),
+				    void *ctx, struct rig_err *err);
+
 /* Release (idempotent; also safe on a lock never acquired if fd = -1). */
 void bench_lock_release(struct bench_lock *l);
 

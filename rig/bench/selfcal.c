@@ -100,6 +100,8 @@ enum rig_rc selfcal_zero(struct bench *b, size_t samples, struct zero_result *ou
 		{ "laser", "zero_mm", out->value },
 		{ "laser", "zero_date", out->date },
 	};
+	if ((rc = bench_check_safety(b, err))) /* stopped meanwhile: change nothing */
+		goto out;
 	rc = fixture_commit_observed(b->fx.path, edits, sizeof edits / sizeof edits[0], "rig zero",
 				     b->fixture_obs, err);
 out:
@@ -122,6 +124,8 @@ enum rig_rc selfcal_tare(struct bench *b, struct tare_result *out, struct rig_er
 		{ "loadcell", "offset_counts", out->value },
 		{ "loadcell", "tare_date", out->date },
 	};
+	if ((rc = bench_check_safety(b, err))) /* stopped meanwhile: change nothing */
+		goto out;
 	rc = fixture_commit_observed(b->fx.path, edits, sizeof edits / sizeof edits[0], "rig tare",
 				     b->fixture_obs, err);
 out:
@@ -160,7 +164,8 @@ enum rig_rc selfcal_loadcell(struct bench *b, double mass_g, struct loadcell_cal
 		{ "loadcell", "offset_counts", out->offset_s },
 		{ "loadcell", "cal_date", out->date },
 	};
-	if ((rc = fixture_commit_observed(b->fx.path, edits, sizeof edits / sizeof edits[0],
+	if ((rc = bench_check_safety(b, err)) || /* stopped meanwhile: change nothing */
+	    (rc = fixture_commit_observed(b->fx.path, edits, sizeof edits / sizeof edits[0],
 					  "rig loadcell-cal", b->fixture_obs, err)))
 		goto out;
 	out->rtz = out->zero2 - out->zero1;

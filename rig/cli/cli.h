@@ -32,6 +32,9 @@ enum cli_flags {
 	CLI_WAIT_LOCK = 1 << 2, /* -w/--wait-lock S: wait for a busy bench */
 	CLI_RECORD = 1 << 3,    /* -o/--operator ID, -d/--out DIR: who changes the fixture,
 				 * which ledger records it (docs/records.md) */
+	CLI_STOP = 1 << 4,      /* powers or moves the pen: SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				 * SIGPIPE end it like an e-stop (core/stop.h), exit 2 */
+	CLI_LOCK = 1 << 5,      /* cli_open_bench() takes the bench lock (--wait-lock) */
 };
 
 /* The operator of a real bench: a person at this terminal (operator.c). */

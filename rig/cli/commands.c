@@ -8,14 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stop.h"
 #include "run/text.h"
 
 const struct rig_command rig_commands[] = {
-	{ "run", cmd_run, CLI_BENCH | CLI_WAIT_LOCK, "test a pen: calibrate, verify, judge, report" },
+	{ "run", cmd_run, CLI_BENCH | CLI_WAIT_LOCK | CLI_STOP, "test a pen: calibrate, verify, judge, report" },
 	{ "station", cmd_station, CLI_BENCH, "production station: scan, start, PASS/FAIL on screen, unit after unit" },
-	{ "sweep", cmd_sweep, CLI_BENCH | CLI_WAIT_LOCK, "measure a pen over a grid of depths and rates (characterisation)" },
-	{ "grr", cmd_grr, CLI_BENCH | CLI_WAIT_LOCK, "gauge R&R study: parts x operators x repeats, ANOVA (AIAG MSA)" },
-	{ "check", cmd_check, CLI_BENCH | CLI_WAIT_LOCK, "check the bench on its reference artifact (En); gates judging" },
+	{ "sweep", cmd_sweep, CLI_BENCH | CLI_WAIT_LOCK | CLI_STOP, "measure a pen over a grid of depths and rates (characterisation)" },
+	{ "grr", cmd_grr, CLI_BENCH | CLI_WAIT_LOCK | CLI_STOP, "gauge R&R study: parts x operators x repeats, ANOVA (AIAG MSA)" },
+	{ "check", cmd_check, CLI_BENCH | CLI_WAIT_LOCK | CLI_STOP, "check the bench on its reference artifact (En); gates judging" },
 	{ "stats", cmd_stats, 0, "lot statistics over run reports: mean, std, Cp, Cpk, yield, trends" },
 	{ "index", cmd_index, 0, "index a report folder's runs in its SQLite index, or rebuild it" },
 	{ "sync", cmd_sync, 0, "send queued runs to the line's results database, each exactly once" },
@@ -24,11 +25,11 @@ const struct rig_command rig_commands[] = {
 	{ "db", cmd_db, 0, "create or update the results database's schema (rig db migrate URL)" },
 	{ "plot", cmd_plot, 0, "draw SVG plots from a run report or a sweep" },
 	{ "analyze", cmd_analyze, 0, "measure stroke depth and rate in a recorded laser capture" },
-	{ "monitor", cmd_monitor, CLI_BENCH, "live laser, force and pen readings for setting up a fixture" },
-	{ "pen", cmd_pen, CLI_BENCH, "send raw commands to the pen and print its replies" },
-	{ "zero", cmd_zero, CLI_BENCH | CLI_YES | CLI_RECORD, "measure the laser's zero plane on the flat reference" },
-	{ "tare", cmd_tare, CLI_BENCH | CLI_YES | CLI_RECORD, "measure the load cell's zero and write it to the fixture" },
-	{ "loadcell-cal", cmd_loadcell_cal, CLI_BENCH | CLI_YES | CLI_RECORD, "calibrate the load cell's scale with a reference mass" },
+	{ "monitor", cmd_monitor, CLI_BENCH | CLI_WAIT_LOCK | CLI_STOP | CLI_LOCK, "live laser, force and pen readings for setting up a fixture" },
+	{ "pen", cmd_pen, CLI_BENCH | CLI_WAIT_LOCK | CLI_STOP | CLI_LOCK, "send raw commands to the pen and print its replies" },
+	{ "zero", cmd_zero, CLI_BENCH | CLI_YES | CLI_RECORD | CLI_WAIT_LOCK | CLI_STOP | CLI_LOCK, "measure the laser's zero plane on the flat reference" },
+	{ "tare", cmd_tare, CLI_BENCH | CLI_YES | CLI_RECORD | CLI_WAIT_LOCK | CLI_STOP | CLI_LOCK, "measure the load cell's zero and write it to the fixture" },
+	{ "loadcell-cal", cmd_loadcell_cal, CLI_BENCH | CLI_YES | CLI_RECORD | CLI_WAIT_LOCK | CLI_STOP | CLI_LOCK, "calibrate the load cell's scale with a reference mass" },
 	{ "sim", cmd_sim, CLI_BENCH, "run the virtual bench on pseudo-terminals, in real time" },
 	{ "keygen", cmd_keygen, 0, "make the station's signing key for its ledgers" },
 	{ "operator", cmd_operator, 0, "add, disable or re-PIN the people who may use the bench" },
@@ -44,7 +45,24 @@ int cli_dispatch(const char *name, int argc, char **argv)
 	for (unsigned i = 0; i < rig_ncommands; i++)
 		if (!strcmp(rig_commands[i].name, name)) {
 			struct cli_ctx cx = { .cmd = &rig_commands[i] };
-			return rig_commands[i].fn(argc, argv, &cx);
+			unsigned flags = rig_commands[i].flags;
+			if (flags & CLI_STOP)
+				rig_stop_install();
+			int code = rig_commands[i].fn(argc, argv, &cx);
+			/* A device command stopped by a signal ends as an aborted
+			 * one (run, sweep, grr and check report it themselves). */
+			int sig = rig_stop_signal();
+			if ((flags & CLI_LOCK) && sig && code != RIG_EXIT_USAGE) {
+				cli_error(name, "stopped by %s: motor off, pen power off",
+					  rig_stop_name(sig));
+				code = RIG_EXIT_ABORT;
+			} else if (sig && (code == RIG_EXIT_PASS || code == RIG_EXIT_FAIL)) {
+				/* After the last safety check (pen off, verdict
+				 * final): the verdict stands, and says so. */
+				cli_error(name, "%s came after the verdict was final, with the pen "
+					  "off: the verdict stands", rig_stop_name(sig));
+			}
+			return code;
 		}
 	fprintf(stderr, "rig: no command '%s' (see rig --help)\n", name);
 	return RIG_EXIT_USAGE;
@@ -208,6 +226,10 @@ int cli_open_bench(struct cli_ctx *cx, struct bench *b, unsigned flags)
 	struct bench_options bo = cli_bench_options(cx, flags);
 	struct rig_err err = { 0 };
 	enum rig_rc rc = bench_open(b, &bo, &err);
+	/* Every command that talks to the bench holds its lock (run, sweep,
+	 * grr and check take it in the library). */
+	if (!rc && cx->cmd && (cx->cmd->flags & CLI_LOCK))
+		rc = bench_take_lock(b, cx->wait_lock_s, &err);
 	if (rc) {
 		cli_error(cx->cmd ? cx->cmd->name : "rig", "%s", err.msg);
 		return cli_exit_code(rc);

@@ -371,7 +371,7 @@ static void finish(struct run *r)
 	struct run_result *res = r->res;
 	begin_phase(r, PHASE_REPORT);
 	/* An e-stop or an open lid at any moment means no PASS. */
-	if (r->b->d.io && bench_check_safety(r->b, &err) == RIG_E_ABORTED) {
+	if (bench_check_safety(r->b, &err) == RIG_E_ABORTED) {
 		run_abort(r, RIG_E_ABORTED, err.msg);
 		r->abort_by_unit = false; /* a pen without power is silent: the bench's */
 	}

@@ -1,6 +1,8 @@
 /* bench.c - the virtual bench's shared state, parameters and model table. */
 #include "sim/bench.h"
 #include "core/ini_schema.h"
+#include "sim/io.h"
+#include "sim/pen.h"
 
 #include <errno.h>
 #include <math.h>
@@ -170,6 +172,9 @@ enum rig_rc sim_bench_create(struct sim_bench **out, struct rig_hal *hal,
 		goto fail;
 	b->target = SIM_TARGET_PEN;
 	b->load = SIM_LOAD_PEN;
+	if ((rc = sim_param_string(b, "state_file", "", b->state_file, sizeof b->state_file,
+				   err)))
+		goto fail;
 	if ((rc = sim_fault_parse(b, &b->disk_full, "disk_full", SIM_FAULT_ONCE, err)) ||
 	    (rc = sim_fault_parse(b, &b->readonly, "readonly", SIM_FAULT_ONCE, err)))
 		goto fail;
@@ -220,10 +225,35 @@ fail:
 	return rc;
 }
 
+/* The devices as the rig left them, one line: the pen's power and motor,
+ * the relay, the lamps. Written with the file's own name + ".tmp" and
+ * renamed, so a reader never sees half of it. */
+static void write_state(struct sim_bench *b)
+{
+	struct sim_pen *pen = sim_bench_model(b, "pen");
+	struct sim_pen_truth t = { 0 };
+	if (pen)
+		sim_pen_truth(pen, &t);
+	else
+		sim_bench_sync(b);
+	char tmp[sizeof b->state_file + 8];
+	snprintf(tmp, sizeof tmp, "%s.tmp", b->state_file);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "relay=%d pen_powered=%d motor_on=%d green=%d amber=%d red=%d\n",
+		b->pen_power, t.powered, t.motor_on, sim_io_lamp(b, SIM_LINE_LAMP_GREEN),
+		sim_io_lamp(b, SIM_LINE_LAMP_AMBER), sim_io_lamp(b, SIM_LINE_LAMP_RED));
+	if (fclose(f) == 0)
+		rename(tmp, b->state_file);
+}
+
 void sim_bench_destroy(struct sim_bench *b)
 {
 	if (!b)
 		return;
+	if (b->state_file[0] && b->nmodels == sim_nmodels)
+		write_state(b);
 	if (b->hal && b->hal->sim == &b->resolver)
 		b->hal->sim = NULL;
 	for (unsigned i = b->nmodels; i-- > 0;)

@@ -107,6 +107,9 @@ struct sim_bench {
 	double mass_g;
 	double preload_n;      /* loadcell.preload_n: pen against the pad */
 	bool pen_power;        /* the relay's contact */
+	/* state_file: where sim_bench_destroy() writes the devices' state as
+	 * the rig left them (a kill test's witness); "" for none. */
+	char state_file[256];
 	char phase[16];        /* the run's phase, as the rig announced it */
 	uint64_t phase_t0_ns;  /* when it began */
 

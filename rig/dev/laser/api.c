@@ -24,13 +24,14 @@
 #define STOP_TIMEOUT_MS 500  /* OUTPUT NONE's prompt may come this late */
 #define DEFAULT_CMD_TIMEOUT_MS 1000
 #define WRITE_TIMEOUT_MS 200
-/* Arrival rate: values must arrive within 1 % of rate_hz. Arrival times
- * carry the transport's latency (a USB adapter's latency timer, the
- * scheduler): up to LATENCY_REAL_MS on a real clock, a few values' time on
- * the virtual one; only a rate off by more than 1 % beyond that doubt is a
- * fault, so it is never called on noise. */
+/* Arrival rate: values must arrive within 1 % of rate_hz. It is judged
+ * only at reads that drained the port (fewer bytes than asked for), with
+ * the time taken before and after such a read: then the values in hand are
+ * every value the sensor sent until LATENCY_MS before the read (a USB
+ * adapter's latency timer), however late this process ran, so a stalled
+ * reader is never taken for a slow sensor. */
 #define RATE_TOLERANCE 0.01
-#define LATENCY_REAL_MS 50
+#define LATENCY_REAL_MS 20
 #define LATENCY_VIRTUAL_MS 1
 
 struct laser {
@@ -44,13 +45,10 @@ struct laser {
 	bool echo;               /* the sensor echoes commands (seen on OUTPUT NONE) */
 	uint8_t raw[RAW_BUF];
 	size_t raw_pos, raw_len;
-	/* Arrival since laser_start(): first values at t_first_ns (slot count
-	 * then values_first). */
-	uint64_t t_first_ns, values_first;
-	bool arrived;
-	/* The last read filled the buffer: more may be waiting in the kernel,
-	 * so values decoded now arrived earlier than they are counted. */
-	bool backlog;
+	/* Arrival since laser_start(): the first read that drained the port,
+	 * taken between ref_before_ns and ref_after_ns, had ref_values. */
+	uint64_t ref_before_ns, ref_after_ns, ref_values;
+	bool ref_set;
 };
 
 static const char *pname(const struct laser *l)
@@ -401,7 +399,7 @@ enum rig_rc laser_start(struct laser *l, struct rig_err *err)
 		return rc;
 	ild1420_decoder_init(&l->dec, l->info.range_mm);
 	memset(l->status_count, 0, sizeof l->status_count);
-	l->arrived = false;
+	l->ref_set = false;
 	/* What follows the prompt is the stream: exchange() keeps it. */
 	if ((rc = exchange(l, "OUTPUT RS422", NULL, 0, err)))
 		return rc;
@@ -415,37 +413,37 @@ enum rig_rc laser_stop(struct laser *l, struct rig_err *err)
 	return stop_output(l, err);
 }
 
-/* Values since the first arrival against rate_hz: the sensor generated
- * them between the two arrival times, each late by 0..latency, so the
- * true rate lies in [(n - 1) / (e + lat), (n + 1) / (e - lat)]. A fault
- * only when all of that interval is more than 1 % off rate_hz. */
-static enum rig_rc check_arrival(struct laser *l, struct rig_err *err)
+/* Values at reads that drained the port, against rate_hz. Between the
+ * reference read (ref) and this one (taken between t_before and t_after),
+ * the sensor sent values - values_ref (within 2: a frame split across
+ * reads, the rounding of junk to slots) in at least t_before - latency -
+ * ref_after and at most t_after - ref_before + latency. A fault only when
+ * the whole range of rates that allows is more than 1 % off rate_hz. */
+static enum rig_rc check_arrival(struct laser *l, uint64_t t_before, uint64_t t_after,
+				 uint64_t values, struct rig_err *err)
 {
-	uint64_t now = clock_now_ns(l->clock), values = l->dec.count.values;
-	/* Judge the rate only when caught up with the line: a reader that fell
-	 * behind (a busy machine) decodes old values late, which would look like
-	 * a slow sensor. A sensor that is slow keeps the reader caught up. */
-	if (l->arrived && (l->raw_pos < l->raw_len || l->backlog))
-		return RIG_OK;
-	if (!l->arrived) {
-		l->arrived = true;
-		l->t_first_ns = now;
-		l->values_first = values;
+	if (!l->ref_set) {
+		l->ref_set = true;
+		l->ref_before_ns = t_before;
+		l->ref_after_ns = t_after;
+		l->ref_values = values;
 		return RIG_OK;
 	}
 	double lat_s = (clock_is_virtual(l->clock) ? LATENCY_VIRTUAL_MS : LATENCY_REAL_MS) / 1e3;
-	double e_s = (double)(now - l->t_first_ns) / 1e9;
-	double n = (double)(values - l->values_first), want = l->set.rate_hz;
-	double lo = (n - 1) / (e_s + lat_s);
-	double hi = e_s > lat_s ? (n + 1) / (e_s - lat_s) : INFINITY;
+	double n = (double)(values - l->ref_values), want = l->set.rate_hz;
+	double shortest_s = ((double)t_before - (double)l->ref_after_ns) / 1e9 - lat_s;
+	double longest_s = ((double)t_after - (double)l->ref_before_ns) / 1e9 + lat_s;
+	double hi = shortest_s > 0 ? (n + 2) / shortest_s : INFINITY;
+	double lo = (n - 2) / longest_s;
 	if (lo <= want * (1 + RATE_TOLERANCE) && hi >= want * (1 - RATE_TOLERANCE))
 		return RIG_OK;
+	double e_s = (double)(t_after - l->ref_after_ns) / 1e9;
 	double got = n / e_s;
 	return rig_fail(err, RIG_E_DEVICE,
 			"laser %s: values arrive at %.0f/s (%.0f in %.3f s), the fixture's "
-			"rate_hz %g: %+.1f %%, more than 1 %% off even allowing %.0f ms of "
-			"transport delay (a failing sensor clock, or another MEASRATE)",
-			pname(l), got, n, e_s, want, (got / want - 1) * 100, lat_s * 1e3);
+			"rate_hz %g: %+.1f %%, more than 1 %% off (%.0f..%.0f/s allowing %.0f "
+			"ms of transport delay): a failing sensor clock, or another MEASRATE",
+			pname(l), got, n, e_s, want, (got / want - 1) * 100, lo, hi, lat_s * 1e3);
 }
 
 enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
@@ -467,19 +465,24 @@ enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
 			for (size_t i = 0; i < w; i++)
 				l->status_count[buf[i].status]++;
 			*n = w;
-			return check_arrival(l, err);
+			return RIG_OK;
 		}
 		l->raw_pos = l->raw_len = 0; /* all taken: nothing decoded */
 		unsigned left = ms_left(l->clock, deadline);
 		if (left == 0)
 			break;
 		size_t got = 0;
+		uint64_t t_before = clock_now_ns(l->clock);
 		enum rig_rc rc = serial_read_some(l->port, l->raw, sizeof l->raw, left, &got, err);
 		if (rc)
 			return rig_err_prefix(err, "laser %s: ", pname(l));
 		l->raw_len = got;
-		l->backlog = got == sizeof l->raw;
 		bytes += got;
+		/* Drained (the port had less than we asked for): judge the rate. */
+		if (got && got < sizeof l->raw &&
+		    (rc = check_arrival(l, t_before, clock_now_ns(l->clock),
+					l->dec.count.values + got / 3, err)))
+			return rc;
 	}
 	if (bytes == 0)
 		return rig_fail(err, RIG_E_TIMEOUT, "laser %s: no data for %u ms (unplugged?)",
