@@ -9,6 +9,19 @@
 # packages with apt-get, through sudo when not root. Says what it installs.
 set -eu
 
+# apt-get update, tolerating a mirror caught mid-sync: apt then keeps the
+# lists it had and says "Some index files failed to download" (exit 100).
+# Try twice, then go on with the lists there are: the install that follows
+# fails by itself, naming the package, if they really cannot serve it.
+update_lists() {
+  for try in 1 2; do
+    $SUDO apt-get update -qq && return 0
+    echo "deps.sh: apt-get update failed (try $try; a mirror syncing?)" >&2
+    sleep 20
+  done
+  echo "deps.sh: going on with the package lists there are" >&2
+}
+
 install_missing() {
   [ -z "$missing" ] && exit 0
 
@@ -22,12 +35,12 @@ install_missing() {
   if [ -n "$arch" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
     echo "deps.sh: enabling the $arch architecture (dpkg --add-architecture $arch)" >&2
     $SUDO dpkg --add-architecture "$arch"
-    $SUDO apt-get update -qq
+    update_lists
   fi
   export DEBIAN_FRONTEND=noninteractive
   # An old or empty package list cannot find anything: update once if needed.
   if ! $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then
-    $SUDO apt-get update -qq
+    update_lists
     $SUDO apt-get install -y -qq --no-install-recommends $missing
   fi
   echo "deps.sh: done" >&2
