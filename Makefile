@@ -390,6 +390,9 @@ uninstall:
 
 # make deb: a Debian package of this build (native architecture, or the
 # CROSS one), in $(BUILD)/. Installs dpkg-dev and lintian if missing.
+# RIG_DEB_MAINTAINER="Name <mail>" (here or in the environment): who answers
+# for the package; without it, an unreleased build (docs/station.md).
+export RIG_DEB_MAINTAINER
 DEB_ARCH := $(if $(CROSS),$(if $(findstring aarch64,$(CROSS)),arm64,armhf),$(shell dpkg --print-architecture 2>/dev/null))
 deb: $(BUILD)/rig
 	$(Q)sh rig/tools/deps.sh --tools dpkg-shlibdeps:dpkg-dev lintian:lintian

@@ -9,7 +9,7 @@
 #
 # Usage: mkdeb.sh BUILD_DIR DEB_ARCH VERSION [CROSS_PREFIX]
 # Installs with `make install` into a staging tree (PREFIX=/usr,
-# SYSCONFDIR=/etc, units in /lib/systemd/system as Debian 12 has them),
+# SYSCONFDIR=/etc, units where the build machine's systemd keeps them),
 # strips the binary, adds the Debian metadata from rig/dist/debian/ and writes
 # BUILD_DIR/rig-bench_VERSION_ARCH.deb.
 set -eu
@@ -21,22 +21,44 @@ build="$1"; arch="$2"; gitv="$3"; cross="${4:-}"
 # version, the same string `rig --version` prints and reports carry.
 version="$gitv"
 
-# Who answers for the package: RIG_DEB_MAINTAINER="Name <mail>", else git's
-# user.name and user.email of this checkout, else the author of HEAD.
+# Who answers for the package: RIG_DEB_MAINTAINER="Name <mail>", set by
+# whoever builds a package that leaves the building (a person or a team
+# address that reads its mail). Without it the package says plainly that
+# it is an unreleased build: the address is in .invalid (RFC 2606, no one
+# can answer there) and the changelog's distribution is UNRELEASED. The
+# git author is not used: who wrote a commit does not answer for a build.
+# Reserved example and test domains are refused.
 maintainer="${RIG_DEB_MAINTAINER:-}"
-[ -n "$maintainer" ] || ! git config user.email >/dev/null 2>&1 ||
-  maintainer="$(git config user.name) <$(git config user.email)>"
-[ -n "$maintainer" ] || maintainer="$(git log -1 --format='%an <%ae>' 2>/dev/null || true)"
-case "$maintainer" in
-  ?*" <"?*@?*">") ;;
-  *) echo "mkdeb.sh: no maintainer: set RIG_DEB_MAINTAINER=\"Name <mail>\" (found '$maintainer')" >&2; exit 78 ;;
-esac
+distribution=unstable
+if [ -z "$maintainer" ]; then
+  maintainer="Unreleased rig-bench build <unreleased@rig-bench.invalid>"
+  distribution=UNRELEASED
+  echo "mkdeb.sh: RIG_DEB_MAINTAINER not set: Maintainer: $maintainer (set it for a release)" >&2
+else
+  case "$maintainer" in
+    ?*" <"?*@?*">") ;;
+    *) echo "mkdeb.sh: RIG_DEB_MAINTAINER must be \"Name <mail>\" (found '$maintainer')" >&2; exit 78 ;;
+  esac
+  host=$(echo "$maintainer" | sed 's/.*@\([^>]*\)>$/\1/' | tr 'A-Z' 'a-z')
+  case "$host" in
+    example|*.example|invalid|*.invalid|test|*.test|localhost|*.localhost|\
+    example.com|*.example.com|example.org|*.example.org|example.net|*.example.net)
+      echo "mkdeb.sh: RIG_DEB_MAINTAINER: $host is a reserved domain (RFC 2606), not an address anyone answers at" >&2
+      exit 78 ;;
+  esac
+fi
+
+# Debian 13 keeps every file under /usr (DEP 17; lintian: aliased-location):
+# units go where systemd.pc says on the build machine (bookworm's systemd
+# says /lib/systemd/system), else to /usr/lib/systemd/system.
+unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || true)
+[ -n "$unitdir" ] || unitdir=/usr/lib/systemd/system
 
 stage="$build/deb/rig-bench_${version}_$arch"
 rm -rf "$build/deb"
 mkdir -p "$stage"
 make --no-print-directory -s install BUILD="$build" CROSS="$cross" DESTDIR="$(pwd)/$stage" \
-  PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/lib/systemd/system >/dev/null
+  PREFIX=/usr SYSCONFDIR=/etc UNITDIR="$unitdir" >/dev/null
 "${cross}strip" --strip-unneeded --remove-section=.comment --remove-section=.note \
   "$stage/usr/bin/rig"
 gzip -9n "$stage/usr/share/man/man1/rig.1"
@@ -56,7 +78,7 @@ install -m 644 README.md docs/*.md "$doc/"
 find "$doc" -name '*.md' -size +4k -exec gzip -9n {} +
 date=$(git log -1 --format=%aD 2>/dev/null || date -R)
 {
-  echo "rig-bench ($version) unstable; urgency=medium"
+  echo "rig-bench ($version) $distribution; urgency=medium"
   echo
   echo "  * Built from $gitv."
   echo
