@@ -7,7 +7,9 @@
 # Each run: an overlay on the cached root (thrown away after), a clone of
 # this repository's HEAD (committed work only), then, each timed:
 #   make run; make check; the arm64 cross build's suites under qemu-aarch64
-#   (make CROSS=aarch64-linux-gnu- check);
+#   (make CROSS=aarch64-linux-gnu- check), test_hwemu included: the arm64
+#   rig on the emulated Pi, with umockdev:arm64's preload library that
+#   trixie-root.sh unpacks aside;
 #   the Debian 13 packages, amd64, arm64 and armhf (lintian: no errors);
 #   each installed on a clean Debian 13 root of its own architecture
 #   (check-deb-install.sh; arm64 and armhf under qemu through binfmt_misc,
@@ -63,7 +65,8 @@ inside "make -j2 run"
 step "make check"
 inside "make -j2 check"
 step "arm64 cross build, suites under qemu-aarch64: make CROSS=aarch64-linux-gnu- check"
-inside "make -j2 CROSS=aarch64-linux-gnu- check"
+inside "HWEMU_GUEST_UMOCKDEV=/opt/umockdev-arm64/usr/lib/aarch64-linux-gnu/libumockdev-preload.so.0 \
+  make -j2 CROSS=aarch64-linux-gnu- check"
 
 step "Debian 13 packages (lintian: no errors): amd64, arm64, armhf"
 inside "make deb"

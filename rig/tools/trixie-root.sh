@@ -44,6 +44,14 @@ if chroot "$root" sh /tmp/rig-deps.sh arm-linux-gnueabihf-; then
 else
   echo "apt could not install the armhf libraries from Debian's registry on $(date -u +%FT%TZ)" > "$root/.rig-armhf"
 fi
+# tests/test_hwemu.sh under qemu-aarch64 needs umockdev's preload library
+# built for arm64; Debian's umockdev is not Multi-Arch (umockdev:arm64 would
+# replace the native one), so it is unpacked aside, where check-trixie.sh
+# points HWEMU_GUEST_UMOCKDEV. It needs only libc. Without it the suite
+# skips under qemu, saying so.
+chroot "$root" sh -c 'cd /tmp && rm -rf /opt/umockdev-arm64 && apt-get download -q umockdev:arm64 &&
+  dpkg-deb -x umockdev_*_arm64.deb /opt/umockdev-arm64; rm -f umockdev_*_arm64.deb' ||
+  echo "trixie-root.sh: umockdev:arm64 not unpacked: test_hwemu will skip under qemu" >&2
 chroot "$root" apt-get clean
 rm -f "$root/tmp/rig-deps.sh"
 echo "$stamp" > "$root/.rig-root-stamp"
