@@ -19,8 +19,8 @@ From the shell:
         common checks plus the scenario's own (SCENARIOS below); prints one
         "ok ..." line per check passed, "FAIL ..." per check broken, and
         exits 1 if any broke.
-    report_check.py get REPORT PHASE STEP QUANTITY COLUMN
-        prints one cell (for shell tests)
+    report_check.py get REPORT PHASE STEP QUANTITY COLUMN [COMMANDED]
+        prints one cell (for shell tests); exit 1 unless exactly one row
 
 Add a scenario: a function taking (rep, ctx) and returning a list of
 (ok, text) pairs, registered in SCENARIOS.
@@ -371,9 +371,9 @@ def sc_indeterminate(rep, ctx):
     v = rep.verdict
     out.append((v["result"] == "INDETERMINATE", "verdict INDETERMINATE (%s)" % v["result"]))
     out.append((v["category"] == "unit", "category unit (%r)" % v["category"]))
-    ind = rep.rows(result="INDETERMINATE")
+    ind = [r for r in rep.judged() if r["result"] == "INDETERMINATE"]
     out.append((len(ind) > 0, "%d judged rows INDETERMINATE" % len(ind)))
-    out.append((not rep.rows(result="FAIL"), "no judged row FAIL"))
+    out.append((not [r for r in rep.judged() if r["result"] == "FAIL"], "no judged row FAIL"))
     level = ctx.get("level", 0.95)
     for r in ind:
         p = num(r["conformance_probability"])
@@ -395,8 +395,8 @@ def sc_indeterminate(rep, ctx):
                     "%s: measured %s outside the acceptance zone" % (where, r["measured"])))
         out.append(("probability of conformance" in r["note"] and "%" in r["note"],
                     "%s: note states the probability: %s" % (where, r["note"][:70])))
-    for r in rep.rows(result="PASS"):
-        if r["conformance_probability"]:
+    for r in rep.judged():
+        if r["result"] == "PASS" and r["conformance_probability"]:
             out.append((num(r["conformance_probability"]) >= level,
                         "PASS %s@%s has probability %s >= level" %
                         (r["quantity"], r["commanded"], r["conformance_probability"])))
@@ -435,7 +435,12 @@ SCENARIOS = {
 def main(argv):
     if len(argv) >= 6 and argv[0] == "get":
         rep = Report(argv[1])
-        print(rep.one(argv[2], argv[3], argv[4])[argv[5]])
+        rows = [r for r in rep.rows(argv[2], argv[3], argv[4])
+                if len(argv) < 7 or r["commanded"] == argv[6]]
+        if len(rows) != 1:
+            sys.stderr.write("%d rows %s, expected 1\n" % (len(rows), " ".join(argv[2:5] + argv[6:7])))
+            return 1
+        print(rows[0][argv[5]])
         return 0
     if len(argv) >= 2 and argv[0] == "common":
         bad = 0
