@@ -21,32 +21,11 @@ build="$1"; arch="$2"; gitv="$3"; cross="${4:-}"
 # version, the same string `rig --version` prints and reports carry.
 version="$gitv"
 
-# Who answers for the package: RIG_DEB_MAINTAINER="Name <mail>", set by
-# whoever builds a package that leaves the building (a person or a team
-# address that reads its mail). Without it the package says plainly that
-# it is an unreleased build: the address is in .invalid (RFC 2606, no one
-# can answer there) and the changelog's distribution is UNRELEASED. The
-# git author is not used: who wrote a commit does not answer for a build.
-# Reserved example and test domains are refused.
-maintainer="${RIG_DEB_MAINTAINER:-}"
-distribution=unstable
-if [ -z "$maintainer" ]; then
-  maintainer="Unreleased rig-bench build <unreleased@rig-bench.invalid>"
-  distribution=UNRELEASED
-  echo "mkdeb.sh: RIG_DEB_MAINTAINER not set: Maintainer: $maintainer (set it for a release)" >&2
-else
-  case "$maintainer" in
-    ?*" <"?*@?*">") ;;
-    *) echo "mkdeb.sh: RIG_DEB_MAINTAINER must be \"Name <mail>\" (found '$maintainer')" >&2; exit 78 ;;
-  esac
-  host=$(echo "$maintainer" | sed 's/.*@\([^>]*\)>$/\1/' | tr 'A-Z' 'a-z')
-  case "$host" in
-    example|*.example|invalid|*.invalid|test|*.test|localhost|*.localhost|\
-    example.com|*.example.com|example.org|*.example.org|example.net|*.example.net)
-      echo "mkdeb.sh: RIG_DEB_MAINTAINER: $host is a reserved domain (RFC 2606), not an address anyone answers at" >&2
-      exit 78 ;;
-  esac
-fi
+# Who answers for the package (RIG_DEB_MAINTAINER, else an unreleased
+# build said to be one): deb-maintainer.sh.
+who=$(sh "$(dirname "$0")/deb-maintainer.sh")
+distribution=$(printf '%s\n' "$who" | cut -f1)
+maintainer=$(printf '%s\n' "$who" | cut -f2-)
 
 # Debian 13 keeps every file under /usr (DEP 17; lintian: aliased-location):
 # units go where systemd.pc says on the build machine (bookworm's systemd
@@ -102,7 +81,7 @@ libs=$(cd "$tmp" && DEB_HOST_ARCH="$arch" dpkg-shlibdeps -O -e"$bin" 2>/dev/null
 [ -n "$libs" ] || { echo "mkdeb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 70; }
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@SIZE@|$size|" \
-    -e "s|@DEPENDS@|$libs, adduser|" -e "s|@MAINTAINER@|$maintainer|" rig/dist/debian/control.in > "$stage/DEBIAN/control"
+    -e "s|@DEPENDS@|$libs, adduser|" -e "s|@MAINTAINER@|$(printf '%s' "$maintainer" | sed 's/[&|\\]/\\&/g')|" rig/dist/debian/control.in > "$stage/DEBIAN/control"
 (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -print | sed 's|^\./||' | sort |
   xargs md5sum) > "$stage/DEBIAN/md5sums"
 chmod 644 "$stage/DEBIAN/control" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
