@@ -263,7 +263,7 @@ static bool sign_in(struct station *st, const char *preset)
 		st->input[0] = '\0';
 		if (on && !read_line(st, SCREEN_PIN, false))
 			return false;
-		if (station_sign_in(&st->fx, st->o->out_dir, st->operator_name, st->input,
+		if (station_sign_in(&st->fx, &st->prof, st->o->out_dir, st->operator_name, st->input,
 				    st->records_note, sizeof st->records_note, st->message,
 				    sizeof st->message))
 			return true;
