@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "records/ledger.h"
 #include "run/report.h"
+#include "store/anchor.h"
 #include "store/db.h"
 #include "store/index.h"
 #include "store/record.h"
@@ -154,6 +156,38 @@ static enum rig_rc sync_one(const struct store_sync_options *o, struct store_db 
 	return mark(local, q->run_id, "sent", NULL, err);
 }
 
+/* The folder's ledger head onto the line (opened now if the queue did not
+ * need it), then into the station's index as acknowledged. */
+static enum rig_rc anchor_head(const struct store_sync_options *o, struct store_db *local,
+			       struct store_db **line, struct store_sync_result *res,
+			       struct rig_err *err)
+{
+	struct ledger lg;
+	struct ledger_head head;
+	enum rig_rc rc = ledger_open(&lg, o->dir, false, NULL, err);
+	if (rc)
+		return rc;
+	ledger_head_of(&lg, &head);
+	ledger_close(&lg);
+	bool known = true;
+	if (head.seq && (rc = store_anchor_known(local, &head, &known, err)))
+		return rc;
+	if (known)
+		return RIG_OK;
+	char station[64] = "";
+	rc = store_db_get(local, "SELECT station FROM runs ORDER BY started_at DESC LIMIT 1", 0,
+			  NULL, station, sizeof station, err);
+	if (!rc && !*line && !(rc = store_pg_open(line, o->url, o->passfile, o->timeout_ms, err)))
+		rc = store_schema_check(*line, err);
+	if (!rc)
+		rc = store_anchor_put(*line, &head, station[0] ? station : "-", err);
+	if (!rc)
+		rc = store_anchor_put(local, &head, station[0] ? station : "-", err);
+	if (!rc)
+		res->anchored = head.seq;
+	return rc;
+}
+
 static enum rig_rc load_queue(struct store_db *local, struct queue *q, struct rig_err *err)
 {
 	enum rig_rc rc = store_db_exec(
@@ -192,6 +226,8 @@ enum rig_rc store_sync(const struct store_sync_options *o, struct store_sync_res
 		rc = sync_one(o, local, line, &q.v[done], res, err);
 		done += !rc;
 	}
+	if (!rc)
+		rc = anchor_head(o, local, &line, res, err);
 	res->queued = (unsigned)(q.n - done);
 	free(q.v);
 	store_db_close(line);
