@@ -7,6 +7,8 @@
 # line's real PostgreSQL (started here, tests/db/pg.sh) by `rig sync`,
 # compared by `rig verify --db`. A ledger rewritten past an anchor is named
 # too, and an anchor on the line is never replaced by a later sync.
+# The same sync carries the marks of units to be assessed (a failed bench
+# check's) to the line, where `rig history --db` shows them.
 . "$(dirname "$0")/lib.sh"
 if [ -n "${RIG_FAKETIME:-}" ]; then
   echo "$suite: SKIP: PostgreSQL cannot run under faketime ($RIG_FAKETIME)"
@@ -83,6 +85,25 @@ h=$(pg_sql "SELECT entry_hash FROM ledger_anchors WHERE seq = $m")
 rig verify --db "$tmp/whole/index.sqlite" "$tmp/whole" >"$tmp/v5" 2>&1; rc=$?
 [ $rc = 0 ] && grep -q "2 anchored head(s) compared" "$tmp/v5" && ok "the whole copy against its index's anchors: intact" \
   || bad "index anchors: exit $rc: $(cat "$tmp/v5")"
+
+# A failed bench check marks the unit judged since the last good one; the
+# mark goes to the line with the next sync, once.
+C="$tmp/checked.ini"; Q="$tmp/qa"
+cp "$FX" "$C"
+printf '\n[check]\nreference = %s/fixtures/reference-sim.ini\ninterval_h = 8\n' "$root" >>"$C"
+rig check --fixture "$C" --out "$Q" >/dev/null 2>&1 || bad "a good check"
+rig run --fixture "$C" --out "$Q" --sim pen.serial=UNIT-Q >/dev/null 2>&1 || bad "unit Q"
+rig check --fixture "$C" --out "$Q" --sim laser.zero_mm=5.03 >/dev/null 2>&1
+rig sync --out "$Q" --db "$PG_URL" --passfile "$PG_PASSFILE" >"$tmp/sync.out" 2>&1
+grep -q "1 unit(s) to be assessed marked on the line" "$tmp/sync.out" && ok "rig sync sends the unit's mark" \
+  || bad "marks: $(cat "$tmp/sync.out")"
+rig sync --out "$Q" --db "$PG_URL" --passfile "$PG_PASSFILE" >"$tmp/sync.out" 2>&1
+grep -q "marked" "$tmp/sync.out" && bad "the mark sent twice: $(cat "$tmp/sync.out")" || ok "and only once"
+rig history --db "$PG_URL" --passfile "$PG_PASSFILE" UNIT-Q >"$tmp/h.out" 2>&1
+grep -q 'PASS .*\[to be assessed\]' "$tmp/h.out" && ok "rig history --db on the line: UNIT-Q to be assessed" \
+  || bad "history on the line: $(cat "$tmp/h.out")"
+n=$(pg_sql "SELECT count(*) FROM assessments")
+[ "$n" = 1 ] && ok "the line holds one mark" || bad "line marks: $n"
 
 for a in "5" "x:$hash_n" "0:$hash_n" "3:abc" "3:$hash_n$hash_n"; do
   rig verify --anchor "$a" "$R" >/dev/null 2>&1; rc=$?

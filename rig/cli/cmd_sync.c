@@ -68,6 +68,8 @@ static int pass(const struct store_sync_options *o)
 	printf("sync %s: %u sent, %u already stored, %u refused (other bytes), %u changed, "
 	       "%u still queued\n",
 	       o->dir, r.sent, r.already, r.conflicts, r.changed, r.queued);
+	if (r.marks)
+		printf("sync %s: %u unit(s) to be assessed marked on the line\n", o->dir, r.marks);
 	if (r.anchored)
 		printf("sync %s: ledger head anchored on the line: entry %lu\n", o->dir, r.anchored);
 	fflush(stdout);

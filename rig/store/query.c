@@ -45,12 +45,13 @@ enum rig_rc store_source_open(struct store_db **db, const struct store_source *s
 
 static const char run_cols[] =
 	"started_at, station, operator, pen_serial, verdict, reason, category, attempt, profile,"
-	" report_file, run_id";
+	" report_file, run_id,"
+	" (SELECT a.state FROM assessments a WHERE a.run_id = runs.run_id)";
 
 static int add_run(void *ctx, int ncols, const char *const *c)
 {
 	struct store_runs *r = ctx;
-	if (ncols < 11)
+	if (ncols < 12)
 		return 0;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 64;
@@ -75,6 +76,7 @@ static int add_run(void *ctx, int ncols, const char *const *c)
 	PUT(profile, 8);
 	PUT(report_file, 9);
 	PUT(run_id, 10);
+	PUT(assessment, 11);
 #undef PUT
 	return 0;
 }
