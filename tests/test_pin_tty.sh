@@ -143,7 +143,13 @@ if wait_for "Sign in"; then
   type_line ann
   wait_for "PIN:" && type_line 73915
   if wait_for "scan the serial"; then ok "station: an admin signs in to the edited profile"; else bad "station: admin not signed in"; fi
-  tmux -S "$sock" send-keys -t 0 C-d
+  # Edited again during the shift: the next unit is refused, not run.
+  echo "; edited during the shift" >> "$work/p25.ini"
+  type_line MN3-000124
+  wait_for "press Enter to start" >/dev/null && tmux -S "$sock" send-keys -t 0 Enter
+  if wait_for "changed since this shift began"; then ok "station: a profile edited during the shift stops the next unit"
+  else bad "station: the unit ran with a profile edited during the shift"; fi
+  tmux -S "$sock" send-keys -t 0 C-d; sleep 0.3; tmux -S "$sock" send-keys -t 0 y
   wait_for "EXIT=" >/dev/null
   grep -q "	access.refused	station sign-in: first use of edited profile production-p25	-	olly	refused: olly is operator" \
     "$work/reports/ledger.txt" && ok "station: the refusal is on the record" ||

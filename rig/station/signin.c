@@ -67,3 +67,14 @@ void station_sign_out(const struct fixture *fx, const char *out_dir, const char 
 				     &err))
 		fprintf(stderr, "rig station: %s\n", err.msg);
 }
+
+enum rig_rc station_same_profile(const struct fixture *fx, const struct profile *signed_in,
+				 const struct profile *now, struct rig_err *err)
+{
+	if (!fx->access.operators[0] || !strcmp(signed_in->sha256, now->sha256))
+		return RIG_OK;
+	return rig_fail(err, RIG_E_DENIED,
+			"profile %s changed since this shift began (sha256 %.16s..., now %.16s...): "
+			"end the shift; an edited profile's first use needs an engineer or admin",
+			now->name, signed_in->sha256, now->sha256);
+}

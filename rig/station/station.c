@@ -365,6 +365,7 @@ static void test_unit(struct station *st, char *const *sims, size_t nsims)
 	enum rig_rc rc;
 	memset(&st->res, 0, sizeof st->res);
 	if ((rc = profile_load(&prof, o->profile_path, &err)) ||
+	    (rc = station_same_profile(&st->fx, &st->prof, &prof, &err)) ||
 	    (rc = run_check_profile(&prof, o->mode, &err))) {
 		on_message(st, err.msg);
 		st->res.rc = rc;

@@ -61,5 +61,9 @@ bool station_sign_in(const struct fixture *fx, const struct profile *prof, const
 		     const char *id, char *pin, char *note, size_t note_cap, char *message,
 		     size_t message_cap);
 void station_sign_out(const struct fixture *fx, const char *out_dir, const char *id);
+/* With [access]: a unit's profile (now, read again for each unit) must be
+ * the one the shift signed in with; RIG_E_DENIED otherwise. */
+enum rig_rc station_same_profile(const struct fixture *fx, const struct profile *signed_in,
+				 const struct profile *now, struct rig_err *err);
 
 #endif

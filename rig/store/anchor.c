@@ -48,16 +48,12 @@ static int add_anchor(void *ctx, int ncols, const char *const *c)
 	struct list *l = ctx;
 	if (ncols < 5 || !c[0] || !c[1])
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		struct vf_anchor *v = realloc(l->v, cap * sizeof *v);
-		if (!v) {
-			l->oom = true;
-			return 1;
-		}
-		l->v = v;
-		l->cap = cap;
+	struct vf_anchor *v = store_room(l->v, l->n, &l->cap, sizeof *v);
+	if (!v) {
+		l->oom = true;
+		return 1;
 	}
+	l->v = v;
 	struct vf_anchor *a = &l->v[l->n++];
 	a->seq = strtoul(c[0], NULL, 10);
 	snprintf(a->hash, sizeof a->hash, "%s", c[1]);

@@ -53,16 +53,12 @@ static int add_run(void *ctx, int ncols, const char *const *c)
 	struct store_runs *r = ctx;
 	if (ncols < 12)
 		return 0;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 64;
-		struct store_run_info *v = realloc(r->v, cap * sizeof *v);
-		if (!v) {
-			r->oom = true;
-			return 1;
-		}
-		r->v = v;
-		r->cap = cap;
+	struct store_run_info *v = store_room(r->v, r->n, &r->cap, sizeof *v);
+	if (!v) {
+		r->oom = true;
+		return 1;
 	}
+	r->v = v;
 	struct store_run_info *e = &r->v[r->n++];
 #define PUT(field, i) snprintf(e->field, sizeof e->field, "%s", c[i] ? c[i] : "")
 	PUT(started_at, 0);

@@ -30,16 +30,12 @@ static int add_queued(void *ctx, int ncols, const char *const *cells)
 	struct queue *q = ctx;
 	if (ncols < 3 || !cells[0] || !cells[1] || !cells[2])
 		return 0;
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? 2 * q->cap : 64;
-		struct queued *v = realloc(q->v, cap * sizeof *v);
-		if (!v) {
-			q->oom = true;
-			return 1;
-		}
-		q->v = v;
-		q->cap = cap;
+	struct queued *v = store_room(q->v, q->n, &q->cap, sizeof *v);
+	if (!v) {
+		q->oom = true;
+		return 1;
 	}
+	q->v = v;
 	struct queued *e = &q->v[q->n++];
 	snprintf(e->run_id, sizeof e->run_id, "%s", cells[0]);
 	snprintf(e->file, sizeof e->file, "%s", cells[1]);
@@ -172,16 +168,12 @@ static int add_mark(void *ctx, int ncols, const char *const *c)
 	struct marks *m = ctx;
 	if (ncols < 5 || !c[0] || !c[1] || !c[3])
 		return 0;
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 16;
-		struct mark *v = realloc(m->v, cap * sizeof *v);
-		if (!v) {
-			m->oom = true;
-			return 1;
-		}
-		m->v = v;
-		m->cap = cap;
+	struct mark *v = store_room(m->v, m->n, &m->cap, sizeof *v);
+	if (!v) {
+		m->oom = true;
+		return 1;
 	}
+	m->v = v;
 	struct mark *e = &m->v[m->n++];
 	snprintf(e->run_id, sizeof e->run_id, "%s", c[0]);
 	snprintf(e->state, sizeof e->state, "%s", c[1]);
