@@ -446,7 +446,7 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
 	unsigned recovered = 0;
-	if (report_recover_orphans(dir, &recovered, &err) == RIG_OK && recovered)
+	if (!o->no_recover && report_recover_orphans(dir, &recovered, &err) == RIG_OK && recovered)
 		run_message(o, "%u interrupted run(s) found in %s, reported as ABORTED", recovered,
 			    dir);
 

@@ -59,6 +59,10 @@ struct run_options {
 	const char *out_dir;       /* NULL: reports/ */
 	const char *junit_path;    /* NULL: none */
 	bool save_trace;
+	/* The caller recovered the folder's interrupted runs already (the
+	 * parent of several sockets' runs does, once, before they start, so
+	 * that none takes another's fresh journal for an orphan). */
+	bool no_recover;
 	unsigned wait_lock_s;
 	const struct run_observer *observer; /* may be NULL */
 	/* A bench check (rig check): no calibration, and every point judged
