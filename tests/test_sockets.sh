@@ -95,8 +95,13 @@ OUT="$tmp/sig"
 $R run --fixture "$FX" --serial $SA --serial $SB --out "$OUT" --rehearsal \
   >"$tmp/sig.out" 2>"$tmp/sig.err" &
 pid=$!
-sleep 2
-j=$(ls "$OUT"/*.journal 2>/dev/null | wc -l)
+# Both sockets journal from the end of identify (0.6 s of a real-time
+# run); give a loaded machine up to 10 s to get there.
+for _ in $(seq 50); do
+  j=$(ls "$OUT"/*.journal 2>/dev/null | wc -l)
+  [ "$j" = 2 ] && break
+  sleep 0.2
+done
 [ "$j" = 2 ] && ok "two live journals, one per socket" || bad "$j live journals"
 $R run --fixture "$FX" --socket A --serial $SA --out "$tmp/other" >/dev/null 2>"$tmp/busyA.err"
 expect "socket A again while it runs" 75 $?
