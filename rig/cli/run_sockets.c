@@ -246,10 +246,7 @@ int cli_run_sockets(struct cli_ctx *cx, const char *profile_path, const struct r
 	}
 	/* Interrupted runs of any socket, recovered once before any starts. */
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
-	unsigned recovered = 0;
-	if (report_recover_orphans(dir, &recovered, &err) == RIG_OK && recovered)
-		cli_error("run", "%u interrupted run(s) found in %s, reported as ABORTED",
-			  recovered, dir);
+	run_recover_journals(o, dir);
 	if (!rig_stop_signal())
 		code = start_sockets(cx, profile_path, o, serials, runs, n, &sh, slots, plots);
 	supervise(&sh, runs, n);

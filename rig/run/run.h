@@ -110,5 +110,9 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 		 struct run_result *res);
 
 const char *run_mode_name(enum run_mode m);
+/* Runs that died in folder dir: reported before a run starts, each said to
+ * o's observer, the counts exact (errors said, never in the way of the
+ * run). run_execute() does it unless o->no_recover. */
+void run_recover_journals(const struct run_options *o, const char *dir);
 
 #endif
