@@ -213,6 +213,11 @@ static enum rig_rc recover_one(const char *dir, const char *name, bool *made,
 			rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot remove %s", r->journal_path);
 		goto out;
 	}
+	/* A journal from before the attempt column: counted now. */
+	if (!r->meta.attempt &&
+	    (rc = report_next_attempt(dir, r->meta.pen_serial, r->meta.run_id, &r->meta.attempt,
+				      err)))
+		goto out;
 	if ((rc = conclude(r, name, err)) || (rc = report_publish(r, true, err)))
 		goto out;
 	*made = true;

@@ -88,6 +88,7 @@ struct run_result {
 	char reason[256];
 	char report_path[PATH_MAX];
 	char pen_serial[64];
+	unsigned attempt;          /* 1 first test of this serial in the folder, 2 ... */
 	size_t nfailures;          /* failed judgements, first RUN_MAX_FAILURES kept */
 	struct run_failure failures[RUN_MAX_FAILURES];
 	double bench_time_s;
