@@ -39,6 +39,22 @@ START_TEST(test_production_profile_loads_with_its_values)
 }
 END_TEST
 
+/* The conformance rule (three states, JCGM 106) with its level: 95 % unless
+ * the profile says; the rule needs the run's INDETERMINATE verdict, which
+ * exists, so a profile may ask for it. */
+START_TEST(test_conformance_rule_loads_with_its_level)
+{
+	struct profile p;
+	struct rig_err err = { 0 };
+	ck_assert_msg(profile_load(&p, CORPUS "conformance-p25.ini", &err) == RIG_OK, "%s",
+		      err.msg);
+	ck_assert_int_eq(p.verify.decision_rule, DECISION_CONFORMANCE);
+	ck_assert_double_eq(p.verify.conformance_level_pct, 95);
+	ck_assert_msg(profile_load(&p, PROFILES "audit-p25.ini", &err) == RIG_OK, "%s", err.msg);
+	ck_assert_double_eq(p.verify.conformance_level_pct, 95); /* the default */
+}
+END_TEST
+
 START_TEST(test_audit_profile_is_verify_only)
 {
 	struct profile p;
@@ -57,14 +73,18 @@ START_TEST(test_production_run_fits_in_30_s_of_bench_time)
 	struct profile_time t;
 	struct rig_err err = { 0 };
 	ck_assert_int_eq(profile_load(&p, PROFILES "production-p25.ini", &err), RIG_OK);
-	profile_estimate_time(&p, &t);
-	/* The figures quoted in the profile's header comment. */
-	ck_assert_double_eq_tol(t.calibrate_s, 4.8 + 1.5 + 60.0 / 80 + 60.0 / 100 + 60.0 / 120 +
-						       60.0 / 140 + 60.0 / 160, 1e-9);
-	ck_assert_double_eq_tol(t.verify_s, 8.0, 1e-9);
-	ck_assert_double_eq_tol(t.preload_max_s, 3.0, 1e-9);
-	ck_assert_uint_eq(t.points, 21);
+	profile_estimate_time(&p, true, &t);
+	/* The parts add up, and the worst case counts the preload's timeout. */
+	ck_assert_double_eq_tol(t.total_s, t.identify_s + t.preload_s + t.calibrate_s + t.verify_s +
+						   t.report_s, 1e-9);
+	ck_assert_double_eq_tol(t.total_max_s - t.total_s, t.preload_max_s - t.preload_s, 1e-9);
 	ck_assert_double_le(t.total_max_s, 30.0);
+	/* Verify-only: no calibration counted. */
+	struct profile_time v;
+	profile_estimate_time(&p, false, &v);
+	ck_assert_double_eq(v.calibrate_s, 0);
+	ck_assert_double_eq_tol(v.verify_s, t.verify_s, 1e-9);
+	ck_assert_uint_lt(v.points, t.points);
 }
 END_TEST
 
@@ -130,7 +150,7 @@ static const struct {
 	{ "missing-key.ini", "missing-key.ini: [verify] depth_tolerance_um is required and missing (the section's keys start at line 38)" },
 	{ "both-windows.ini", "both-windows.ini:50: [verify] expected window_s or window_strokes, found both (other at line 49)" },
 	{ "no-window.ini", "no-window.ini: [verify] window_s or window_strokes is required and missing" },
-	{ "bad-rule.ini", "bad-rule.ini:51: decision_rule: expected simple or guarded, found 'strict'" },
+	{ "bad-rule.ini", "bad-rule.ini:51: decision_rule: expected simple, guarded or conformance, found 'strict'" },
 	{ "not-a-number.ini", "not-a-number.ini:29: nominal_freq_hz: expected a number, found '120 Hz'" },
 	{ "nominal-outside.ini", "nominal-outside.ini:40: nominal_depth_um: expected points inside the pen's 250..2500 um, found 2600, above" },
 	{ "pen-limits-inverted.ini", "pen-limits-inverted.ini:21: depth_max_um: expected more than depth_min_um (2500 um), found 250 um" },
@@ -145,9 +165,11 @@ static const struct {
 	{ "empty-key.ini", "empty-key.ini:30: expected 'key = value', found a value without a key" },
 	{ "cr-only.ini", "cr-only.ini:1: expected LF or CR LF line ends, found a lone CR" },
 	/* CR LF and a byte order mark are fine: the error's line is right. */
-	{ "crlf-error.ini", "crlf-error.ini:51: decision_rule: expected simple or guarded, found 'strict'" },
-	{ "bom-error.ini", "bom-error.ini:51: decision_rule: expected simple or guarded, found 'strict'" },
+	{ "crlf-error.ini", "crlf-error.ini:51: decision_rule: expected simple, guarded or conformance, found 'strict'" },
+	{ "bom-error.ini", "bom-error.ini:51: decision_rule: expected simple, guarded or conformance, found 'strict'" },
 	{ "huge.ini", "huge.ini: expected at most 65536 bytes, the file is larger" },
+{ "level-without-conformance.ini", "level-without-conformance.ini:36: conformance_level_pct: expected only with decision_rule = conformance, found decision_rule = guarded" },
+	{ "level-out-of-range.ini", "level-out-of-range.ini:36: conformance_level_pct: expected " },
 	{ "control-in-name.ini", "control-in-name.ini:14: name: expected only letters, digits, '.', '_' and '-', found byte 0x1B at 2" },
 };
 
@@ -232,6 +254,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_production_profile_loads_with_its_values);
 	tcase_add_test(tc, test_audit_profile_is_verify_only);
+	tcase_add_test(tc, test_conformance_rule_loads_with_its_level);
 	tcase_add_test(tc, test_production_run_fits_in_30_s_of_bench_time);
 	tcase_add_test(tc, test_profile_hash_matches_sha256sum);
 	tcase_add_test(tc, test_quality_gates_have_defaults_and_are_read);

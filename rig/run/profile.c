@@ -71,6 +71,7 @@ static const struct ini_field fields[] = {
 	{ "verify", "window_strokes", INI_UINT, PX(verify.window.window_strokes), 10, 100000, false, NULL, "strokes", false, false, NULL },
 	{ "verify", "max_invalid_fraction", INI_DOUBLE, PX(verify.max_invalid_fraction), 0, 0.5, true, NULL, "", false, false, NULL },
 	{ "verify", "decision_rule", INI_CUSTOM, PX(verify.decision_rule), 0, 0, true, NULL, "", false, false, parse_rule },
+	{ "verify", "conformance_level_pct", INI_DOUBLE, PX(verify.conformance_level_pct), 50, 99.9, false, "95", "%", true, false, NULL },
 
 	/* the stroke engine's quality gates (docs/measurement.md, "Status") */
 	{ "quality", "max_noise_pct", INI_DOUBLE, PX(quality.max_noise_pct), -1, 100, false, "5", "%", false, false, NULL },
@@ -132,11 +133,9 @@ static enum rig_rc parse_rule(const struct ini_schema *sc, const struct ini_fiel
 			      struct rig_err *err)
 {
 	enum decision_rule *rule = dst;
-	/* conformance (three states) needs the run's INDETERMINATE verdict,
-	 * which comes with it; until then a profile cannot ask for it. */
-	if (!decision_rule_parse(value, rule) || *rule == DECISION_CONFORMANCE)
+	if (!decision_rule_parse(value, rule))
 		return ini_schema_fail(sc, fd, path, line, err,
-				       "expected simple or guarded, found '%s'", value);
+				       "expected simple, guarded or conformance, found '%s'", value);
 	return RIG_OK;
 }
 
@@ -365,6 +364,14 @@ static enum rig_rc check_whole(const struct profile *p, const struct ini_text *t
 				"%s:%d: preload_max_n: expected more than preload_min_n (%.9g N, line %d), found %.9g N (window inverted or empty)",
 				p->path, profile_line(p, "verify", "preload_max_n"), v->preload_min_n,
 				profile_line(p, "verify", "preload_min_n"), v->preload_max_n);
+	/* A level nobody applies would be a key read and ignored. */
+	if (v->decision_rule != DECISION_CONFORMANCE &&
+	    profile_line(p, "verify", "conformance_level_pct"))
+		return rig_fail(err, RIG_E_DATA,
+				"%s:%d: conformance_level_pct: expected only with decision_rule = "
+				"conformance, found decision_rule = %s",
+				p->path, profile_line(p, "verify", "conformance_level_pct"),
+				decision_rule_name(v->decision_rule));
 	return RIG_OK;
 }
 
@@ -414,30 +421,42 @@ double profile_window_s(const struct profile_window *w, double freq_hz)
 	return w->window_s;
 }
 
+double profile_window_read_s(const struct profile_window *w, double freq_hz)
+{
+	if (w->window_s > 0)
+		return w->window_s;
+	return ((double)w->window_strokes + 2) / freq_hz * 1.5 + 0.2;
+}
+
 static double phase_s(const struct profile_points *depth, const struct profile_points *freq,
 		      double nominal_freq_hz, unsigned settle_ms, const struct profile_window *w)
 {
 	double s = 0;
 	for (size_t i = 0; i < depth->n; i++)
-		s += settle_ms / 1e3 + profile_window_s(w, nominal_freq_hz);
+		s += settle_ms / 1e3 + profile_window_read_s(w, nominal_freq_hz) + PROFILE_POINT_S;
 	for (size_t i = 0; i < freq->n; i++)
-		s += settle_ms / 1e3 + profile_window_s(w, freq->v[i]);
+		s += settle_ms / 1e3 + profile_window_read_s(w, freq->v[i]) + PROFILE_POINT_S;
 	return s;
 }
 
-void profile_estimate_time(const struct profile *p, struct profile_time *t)
+void profile_estimate_time(const struct profile *p, bool calibrate, struct profile_time *t)
 {
 	memset(t, 0, sizeof *t);
-	if (p->has_calibrate) {
+	t->identify_s = PROFILE_IDENTIFY_S;
+	if (calibrate && p->has_calibrate) {
 		const struct profile_calibrate *c = &p->calibrate;
 		t->calibrate_s = phase_s(&c->depth_points_um, &c->freq_points_hz, c->nominal_freq_hz,
-					 c->settle_ms, &c->window);
+					 c->settle_ms, &c->window) +
+				 PROFILE_TABLES_S;
 		t->points += (unsigned)(c->depth_points_um.n + c->freq_points_hz.n);
 	}
 	const struct profile_verify *v = &p->verify;
 	t->verify_s = phase_s(&v->depth_points_um, &v->freq_points_hz, v->nominal_freq_hz,
 			      v->settle_ms, &v->window);
 	t->points += (unsigned)(v->depth_points_um.n + v->freq_points_hz.n);
+	t->preload_s = PROFILE_PRELOAD_S;
 	t->preload_max_s = v->preload_timeout_ms / 1e3;
-	t->total_max_s = t->calibrate_s + t->verify_s + t->preload_max_s;
+	t->report_s = PROFILE_REPORT_S;
+	t->total_s = t->identify_s + t->preload_s + t->calibrate_s + t->verify_s + t->report_s;
+	t->total_max_s = t->total_s - t->preload_s + fmax(t->preload_s, t->preload_max_s);
 }

@@ -122,7 +122,7 @@ struct report_row {
 	double accept_low;     /* the acceptance limits the decision rule applied */
 	double accept_high;
 	double conformance_probability; /* of the true value inside the spec */
-	const char *result;    /* "PASS", "FAIL", "WRITTEN", ... or "" */
+	const char *result;    /* "PASS", "FAIL", "INDETERMINATE", "WRITTEN", ... or "" */
 	const char *category;  /* the verdict row's: "unit", "bench" or "" */
 	const char *note;      /* reason, date, path ... */
 };
@@ -134,7 +134,10 @@ struct report_row {
 			      .accept_low = NAN, .accept_high = NAN,                          \
 			      .conformance_probability = NAN })
 
-enum report_verdict { REPORT_PASS, REPORT_FAIL, REPORT_ABORTED };
+/* The run's verdict. INDETERMINATE (the conformance rule could prove
+ * neither conformance nor non-conformance at the profile's level) is never
+ * a PASS: it has its own file name, summary line and exit code. */
+enum report_verdict { REPORT_PASS, REPORT_FAIL, REPORT_ABORTED, REPORT_INDETERMINATE };
 
 /* Whose fault a verdict other than PASS is (docs/reports.md): the unit
  * under test (its FAIL: out of tolerance, its own hardware error,
@@ -180,6 +183,12 @@ enum rig_rc report_open(struct report **out, const char *dir, const struct repor
 enum rig_rc report_open_fs(struct report **out, const char *dir, const struct report_meta *m,
 			   const struct rig_fsops *fs, struct rig_err *err);
 
+/* Before anything is powered: can reports be written to dir (made if
+ * missing; a file created, written, synced and removed through fs, NULL:
+ * POSIX) and can its summary.csv, if any, be appended to? RIG_E_IO naming
+ * the folder or the file and why. */
+enum rig_rc report_check_folder(const char *dir, const struct rig_fsops *fs, struct rig_err *err);
+
 /* Journal one row (fsync'd before this returns) and keep it. */
 enum rig_rc report_add(struct report *r, const struct report_row *row, struct rig_err *err);
 
@@ -215,14 +224,14 @@ enum rig_rc report_add_bench_time(struct report *r, const char *phase, double se
 /* Write the end time row (phase "run", step "end", quantity "ended_at",
  * note the UTC time, ISO 8601), then the verdict row (phase "run", step
  * "end", quantity "verdict",
- * result PASS / FAIL / ABORTED, note = reason), publish
+ * result PASS / FAIL / INDETERMINATE / ABORTED, note = reason), publish
  * <dir>/<YYYYMMDDTHHMMSSZ>_<serial>_<VERDICT>.csv atomically, append the
  * run to <dir>/summary.csv and remove the journal. report_file() names the
  * report afterwards. */
 enum rig_rc report_finish(struct report *r, enum report_verdict v, const char *reason,
 			  struct rig_err *err);
-/* The same with the verdict's category (report_finish: FAIL is the unit's,
- * ABORTED the bench's). */
+/* The same with the verdict's category (report_finish: FAIL and
+ * INDETERMINATE are the unit's, ABORTED the bench's). */
 enum rig_rc report_finish_category(struct report *r, enum report_verdict v,
 				   enum report_category c, const char *reason,
 				   struct rig_err *err);
@@ -249,11 +258,37 @@ enum rig_rc report_write_junit(const struct report *r, const char *path, struct 
  * verdict (the crash came while publishing). A torn last line is dropped.
  * Idempotent: a report or summary line already written is not doubled.
  * *recovered (may be NULL) counts the reports made. Journals of live runs
- * are left alone. Errors: the first, after trying every journal. */
+ * are left alone. Errors: the first, after trying every journal (see
+ * report_recover() for what happens to an unreadable journal). */
 enum rig_rc report_recover_orphans(const char *dir, unsigned *recovered, struct rig_err *err);
+
+/* What recovery did, and who hears of each journal. */
+struct report_recovery {
+	unsigned aborted;     /* interrupted runs reported ABORTED (unreadable ones too) */
+	unsigned unreadable;  /* of those: journals that could not be read or parsed */
+	unsigned published;   /* runs that had ended (their verdict in the journal),
+			       * now published with that verdict */
+	unsigned failed;      /* journals left where they are after an error */
+	/* One line per journal (what became of it, and each error), unescaped;
+	 * NULL: nobody. */
+	void (*say)(void *ctx, const char *text);
+	void *ctx;
+};
+/* report_recover_orphans() with counts and words. A journal that cannot be
+ * read or parsed is reported ABORTED "journal unreadable: <path>: <why>"
+ * (from the rows that could be read), its bytes kept as
+ * <journal>.unreadable; it is never skipped. A journal whose lock is held
+ * is a live run's and is never touched. Counters are set, not added to. */
+enum rig_rc report_recover(const char *dir, struct report_recovery *rec, struct rig_err *err);
 
 /* Helpers, exposed for tests and the run. */
 const char *report_verdict_name(enum report_verdict v);
+/* "PASS", "FAIL", "ABORTED", "INDETERMINATE" back to the verdict; false if
+ * none of them. */
+bool report_verdict_parse(const char *s, enum report_verdict *v);
+/* A verdict's usual category: FAIL and INDETERMINATE the unit's, ABORTED
+ * the bench's, PASS none. */
+enum report_category report_verdict_category(enum report_verdict v);
 /* "unit", "bench" or "" */
 const char *report_category_name(enum report_category c);
 /* "20261121T101500Z_<serial>_PASS.csv", the serial as text_file_serial
