@@ -58,6 +58,17 @@ $RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$tmp/pattern.ini" --out "
   --serial ' mn3-000123' --sim seed=2 >"$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && ok "the pattern matches case-blind after trimming (' mn3-000123')" \
   || bad "' mn3-000123' against the pattern: exit $rc: $(tail -2 "$tmp/out")"
+# Two sockets: a serial the pattern refuses stops both before any pen runs.
+if [ -f "$root/fixtures/sim-2up.ini" ]; then
+  cp "$root/fixtures/sim-2up.ini" "$tmp/sim-2up.ini"
+  $RUNNER "$RIG" run --fixture "$tmp/sim-2up.ini" --profile "$tmp/pattern.ini" --out "$tmp/p2" \
+    --serial MN3-000001 --serial MN3-2 >"$tmp/out" 2>&1; rc=$?
+  if [ $rc -eq 64 ] && grep -q "'MN3-2' does not match" "$tmp/out" && [ ! -e "$tmp/p2/summary.csv" ]; then
+    ok "two sockets: one serial the pattern refuses: exit 64, nothing run"
+  else
+    bad "two sockets with a refused serial: exit $rc: $(cat "$tmp/out")"
+  fi
+fi
 sed 's/^pen_model = .*/&\nserial_pattern = MN3-([0-9/' "$prof" >"$tmp/badpat.ini"
 line=$(grep -n '^serial_pattern' "$tmp/badpat.ini" | cut -d: -f1)
 $RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$tmp/badpat.ini" --out "$tmp/p" >"$tmp/out" 2>&1; rc=$?

@@ -35,16 +35,11 @@ static void usage(FILE *out)
 		"\n"
 		"  -f, --fixture F       fixture (default %s)\n"
 		"  -p, --profile P       profile (default %s)\n"
-		"  -n, --serial SN       the serial scanned from the unit; must match the pen's
-"
-		"                        (case and surrounding spaces ignored) and the profile's
-"
-		"                        serial_pattern, if it has one (else exit 64).
-"
-		"                        A fixture with several sockets tests them all at once:
-"
-		"                        one --serial per socket, in the fixture's order
-"
+		"  -n, --serial SN       the serial scanned from the unit; must match the pen's\n"
+		"                        (case and surrounding spaces ignored) and the profile's\n"
+		"                        serial_pattern, if it has one (else exit 64).\n"
+		"                        A fixture with several sockets tests them all at once:\n"
+		"                        one --serial per socket, in the fixture's order\n"
 		"  -o, --operator NAME   who runs the test (default $USER)\n"
 		"  -m, --mode MODE       calibrate (default when the profile can) or verify\n"
 		"  -d, --out DIR         report folder (default reports)\n"
