@@ -74,6 +74,9 @@ struct profile_verify {
 	double preload_min_n;        /* pen's force on the pad before measuring */
 	double preload_max_n;
 	unsigned preload_timeout_ms; /* to reach the preload window */
+	struct profile_points preloads_n; /* verify every point at each of
+					   * these preloads (n 0: at the seated
+					   * preload only) */
 	unsigned settle_ms;
 	struct profile_window window;
 	double max_invalid_fraction;
@@ -152,6 +155,7 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 					(POINT_LEARN_SAMPLES) */
 #define PROFILE_SETTLE_PERIODS 22.0 /* a detected settle (settle.h): 0.13 to
 					0.30 s measured, 22 periods at the mean */
+#define PROFILE_PRELOAD_SET_S 0.14   /* a preload asked for, read twice in a row */
 
 /* The verify phase's points (a paired point counts once). */
 unsigned profile_verify_points(const struct profile *p);
