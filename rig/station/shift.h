@@ -60,6 +60,14 @@ void shift_log_add(struct shift_log *s, const char *serial, const char *operator
 void shift_log_yield(const struct shift_log *s, unsigned *units, unsigned *first_pass,
 		     unsigned *final_pass);
 
+struct station_shift; /* station/screen.h */
+/* A run into the shift: counted by its verdict in *tally (no report: not
+ * tested), added to the log, the yields updated and the shift report
+ * written anew (a service restart loses nothing). */
+enum rig_rc shift_note_run(struct shift_log *s, struct station_shift *tally, const char *serial,
+			   const char *operator_name, const struct run_result *res, time_t now,
+			   struct rig_err *err);
+
 /* Write the shift report (tmp file, fsync, rename). RIG_E_IO names it. */
 enum rig_rc shift_log_write(const struct shift_log *s, time_t now, bool ended,
 			    struct rig_err *err);
