@@ -191,7 +191,9 @@ static void start_socket(struct multi *m, unsigned k, const char *serial)
 	memset(&so->seen, 0, sizeof so->seen);
 	so->seen_seq = 0;
 	m->message[0] = '\0';
-	shift_log_retest_line(m->c->log, serial, time(NULL), m->message, sizeof m->message);
+	const struct station_options *o = m->c->o;
+	shift_retest_warning(m->c->log, o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR, serial,
+			     time(NULL), m->message, sizeof m->message);
 	fflush(NULL);
 	pid_t parent = getpid();
 	pid_t pid = fork();
@@ -299,6 +301,12 @@ static void enter(struct multi *m)
 	if (m->target >= m->n) {
 		snprintf(m->message, sizeof m->message,
 			 "Every socket is testing: scan again when one is done.");
+		return;
+	}
+	char why[RIG_ERR_MSG_MAX];
+	if (!profile_serial_ok(m->c->prof, m->input, why, sizeof why)) {
+		snprintf(m->message, sizeof m->message, "Refused, scan again: %s", why);
+		m->input[0] = '\0';
 		return;
 	}
 	unsigned k = m->target;

@@ -29,6 +29,7 @@ struct station_sockets {
 	struct shift_log *log;
 	const char *operator_name;
 	const char *records_note;
+	const struct profile *prof;        /* a scan must fit its serial_pattern */
 	volatile sig_atomic_t *signal;     /* SIGTERM, SIGHUP: end the shift */
 	char error[RIG_ERR_MSG_MAX];       /* why the shift could not start */
 };
