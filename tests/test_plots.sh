@@ -4,20 +4,8 @@
 # path: rig run --plots, rig sweep --plots, rig plot on a report and on a
 # sweep with saved traces, and a report whose text fields hold XML's
 # special characters. Also rig grr's figures. Needs python3.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_plots: FAIL: python3 not found: this suite declares it as a dependency (make deps installs it)"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
+needs python3 "make deps installs it"
 # A hostile station name: every XML special character and a formula trigger.
 sed 's/^station = SIM-01/station = =S<1>\&"x'"'"'/' "$root/fixtures/sim.ini" >"$tmp/sim.ini"
 P="$root/profiles/production-p25.ini"
@@ -76,13 +64,12 @@ rc=$?; [ $rc -le 1 ] || bad "rig grr: exit $rc: $(tail -3 "$tmp/grr.err")"
 # decimals and P/T to 2: recomputed from the printed std, P/T may differ by
 # 600 x 0.00005 / tolerance (0.0094 at 3.2 Hz) plus 0.005 of its rounding.
 if awk '$1=="depth"||$1=="freq" { n++; pt=600*$6/$7; sub("%","",$8); e=0.005+0.03/$7+1e-9; if (pt-$8>e||$8-pt>e) bad++ }
-        END { exit !(n==10 && !bad) }' "$tmp/grr.out"; then
-  ok "rig grr: 10 points, P/T = 6 std / tolerance"
+        END { exit !(n==12 && !bad) }' "$tmp/grr.out"; then
+  ok "rig grr: 12 points (the production profile's 6 depths and 6 rates), P/T = 6 std / tolerance"
 else
   bad "rig grr output: $(cat "$tmp/grr.out")"
 fi
 $RUNNER "$RIG" grr --fixture "$tmp/sim.ini" --repeats 1 >/dev/null 2>&1; rc=$?
 [ $rc -eq 64 ] && ok "rig grr --repeats 1: exit 64" || bad "rig grr --repeats 1: exit $rc"
 
-[ $fail -eq 0 ] && echo "test_plots: all passed" || echo "test_plots: $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -25,6 +25,7 @@
 #include "bench/selfcal.h"
 #include "core/fsutil.h"
 #include "measure/capture.h"
+#include "run/text.h"
 
 const char *run_mode_name(enum run_mode m)
 {
@@ -218,11 +219,13 @@ enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um
 	if (r->o->save_trace && !trace)
 		return err->rc;
 	const struct run_observer *obs = r->o->observer;
+	struct point_targets tg;
+	point_targets_for(r->prof, w, freq_hz, &tg);
 	struct point_request rq = {
 		.phase = run_phase_name(r->phase), .step = run_step_name(step),
 		.depth_um = depth_um, .freq_hz = freq_hz,
 		.settle_ms = settle_ms, .window = w, .trace = trace,
-		.obs = obs ? obs->point : NULL, .gates = &r->prof->quality,
+		.obs = obs ? obs->point : NULL, .gates = &r->prof->quality, .targets = &tg,
 	};
 	enum rig_rc rc = point_measure(r->b, &rq, st, err);
 	if (trace && fclose(trace) && !rc)
@@ -255,8 +258,10 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 {
 	struct rig_err err;
 	const char *phase = run_phase_name(r->phase), *quantity = run_quantity_name(q);
+	char step_name[64];
+	snprintf(step_name, sizeof step_name, "%s%s", run_step_name(step), r->step_suffix);
 	struct report_judged j = {
-		.phase = phase, .step = run_step_name(step), .quantity = quantity,
+		.phase = phase, .step = step_name, .quantity = quantity,
 		.unit = run_quantity_unit(q), .commanded = commanded, .measured = measured,
 		.std = std, .n = n, .uncertainty = u, .d = d,
 	};
@@ -270,6 +275,9 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 							      : NULL;
 	if (say && isnan(commanded))
 		say(r, "%s %s: %s", phase, quantity, d->reason);
+	else if (say && r->at_preload_n > 0)
+		say(r, "%s %s at %g %s under %g N: %s", phase, quantity, commanded,
+		    run_step_unit(step), r->at_preload_n, d->reason);
 	else if (say)
 		say(r, "%s %s at %g %s: %s", phase, quantity, commanded, run_step_unit(step),
 		    d->reason);
@@ -292,7 +300,8 @@ static enum rig_rc identify(struct run *r, struct rig_err *err)
 		return rig_fail(err, RIG_E_ABORTED,
 				"wrong pen for this profile: the pen is a %s, profile %s is for %s",
 				id->model, r->prof->name, r->prof->pen_model);
-	if (r->o->serial && strcmp(r->o->serial, id->serial) != 0)
+	/* The same serial whatever the case and surrounding spaces. */
+	if (r->o->serial && !text_serial_same(r->o->serial, id->serial))
 		return rig_fail(err, RIG_E_ABORTED,
 				"serial mismatch: scanned '%s', the pen says '%s'", r->o->serial,
 				id->serial);
@@ -321,10 +330,14 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 		report_meta_set_pen(&r->meta, r->b->id.model, r->b->id.serial, r->b->id.firmware);
 	else
 		report_meta_set_pen(&r->meta, "", o->serial ? o->serial : "unknown", "");
+	/* Which test of this unit in this folder (a retest is not a new unit). */
+	enum rig_rc rc = report_next_attempt(dir, r->meta.pen_serial, NULL, &r->meta.attempt, err);
+	if (rc)
+		return rc;
+	r->res->attempt = r->meta.attempt;
 	/* The report folder's file system, as the bench installed it (POSIX,
 	 * or the virtual bench's faulty disk). */
-	enum rig_rc rc = report_open_fs(&r->rep, dir, &r->meta, &r->b->report_fs, err);
-	if (rc)
+	if ((rc = report_open_fs(&r->rep, dir, &r->meta, &r->b->report_fs, err)))
 		return rc;
 	if (o->save_trace) {
 		char sub[PATH_MAX];
@@ -347,7 +360,8 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 
 static unsigned count_steps(const struct profile *p, bool cal)
 {
-	unsigned n = (unsigned)(p->verify.depth_points_um.n + p->verify.freq_points_hz.n);
+	size_t np = p->verify.preloads_n.n ? p->verify.preloads_n.n : 1;
+	unsigned n = (unsigned)np * profile_verify_points(p);
 	if (cal)
 		n += (unsigned)(p->calibrate.depth_points_um.n + p->calibrate.freq_points_hz.n);
 	return n;
@@ -456,14 +470,23 @@ static void run_phases(struct run *r)
 	}
 }
 
+/* Nowhere to write the report: stop before the pen runs, and say why. */
+static void nowhere_to_write(struct run *r, const char *why, const char *pen)
+{
+	struct run_result *res = r->res;
+	run_set_text(res->report_error, sizeof res->report_error,
+		     "%s; nothing was measured, %s", why, pen);
+	run_message(r->o, "%s", res->report_error);
+	res->report_failed = true;
+	finish(r);
+}
+
 static void say_recovered(void *ctx, const char *text)
 {
 	run_message(ctx, "%s", text);
 }
 
-/* Runs that died in this folder: reported before this one starts, each
- * said, the counts exact (errors said, never in the way of this run). */
-static void recover_journals(const struct run_options *o, const char *dir)
+void run_recover_journals(const struct run_options *o, const char *dir)
 {
 	struct report_recovery rec = { .say = say_recovered, .ctx = (void *)o };
 	struct rig_err err = { 0 };
@@ -491,7 +514,8 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	r.nsteps = count_steps(prof, r.calibrate);
 
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
-	recover_journals(o, dir);
+	if (!o->no_recover)
+		run_recover_journals(o, dir);
 
 	if ((rc = bench_take_lock(b, o->wait_lock_s, &err))) {
 		res->rc = rc;
@@ -511,12 +535,7 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	    (rc = check_gate(dir, b->fx.bench.station, fc->interval_h, time(NULL), &err)))
 		run_abort(&r, rc, err.msg);
 	if ((rc = report_check_folder(dir, &b->report_fs, &err))) {
-		/* Nowhere to write: found before the pen is powered. */
-		run_set_text(res->report_error, sizeof res->report_error,
-			     "%s; nothing was measured, the pen was not powered", err.msg);
-		run_message(o, "%s", res->report_error);
-		res->report_failed = true;
-		finish(&r);
+		nowhere_to_write(&r, err.msg, "the pen was not powered");
 		return;
 	}
 	if (!r.aborted) {
@@ -525,12 +544,7 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 			run_abort(&r, rc, err.msg);
 	}
 	if ((rc = open_report(&r, &err))) {
-		/* Nowhere to write: stop before the pen runs, and say why. */
-		run_set_text(res->report_error, sizeof res->report_error,
-			     "%s; nothing was measured, the pen was not run", err.msg);
-		run_message(o, "%s", res->report_error);
-		res->report_failed = true;
-		finish(&r);
+		nowhere_to_write(&r, err.msg, "the pen was not run");
 		return;
 	}
 	run_phases(&r);

@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "run/csvline.h"
+#include "run/report.h"
+#include "run/text.h"
+#include "station/screen.h"
 
 static void iso(char out[32], time_t t)
 {
@@ -46,39 +48,26 @@ void shift_log_free(struct shift_log *s)
 	s->n = s->nr = 0;
 }
 
-/* Serials compare without case and surrounding spaces (a scanner and a
- * person type the same unit differently). */
-static bool same_serial(const char *a, const char *b)
-{
-	while (*a == ' ')
-		a++;
-	while (*b == ' ')
-		b++;
-	size_t la = strlen(a), lb = strlen(b);
-	while (la && a[la - 1] == ' ')
-		la--;
-	while (lb && b[lb - 1] == ' ')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
 
 const struct shift_unit *shift_log_find(const struct shift_log *s, const char *serial)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (same_serial(s->u[i].serial, serial))
+		if (text_serial_same(s->u[i].serial, serial))
 			return &s->u[i];
 	return NULL;
 }
 
-void shift_log_retest_line(const struct shift_log *s, const char *serial, time_t now,
-			   char *out, size_t cap)
+void shift_log_retest_line(const struct shift_log *s, const char *serial, unsigned attempt,
+			   time_t now, char *out, size_t cap)
 {
 	const struct shift_unit *u = shift_log_find(s, serial);
-	if (!u)
-		return;
-	snprintf(out, cap, "%s was tested %.0f min ago: %s; this is attempt %u%s", u->serial,
-		 difftime(now, u->last_t) / 60.0, u->last, u->attempts + 1,
-		 !strcmp(u->last, "PASS") ? " (it passed: is this the right unit?)" : "");
+	if (u)
+		snprintf(out, cap, "%s was tested %.0f min ago: %s; this is attempt %u%s", u->serial,
+			 difftime(now, u->last_t) / 60.0, u->last, attempt,
+			 !strcmp(u->last, "PASS") ? " (it passed: is this the right unit?)" : "");
+	else if (attempt > 1)
+		snprintf(out, cap, "%s was tested before (its reports are in this folder); this is attempt %u",
+			 serial, attempt);
 }
 
 static void add_operator(struct shift_log *s, const char *name)
@@ -258,4 +247,33 @@ enum rig_rc shift_log_write(const struct shift_log *s, time_t now, bool ended,
 	}
 	free(l.s);
 	return rc;
+}
+
+enum rig_rc shift_note_run(struct shift_log *s, struct station_shift *tally, const char *serial,
+			   const char *operator_name, const struct run_result *res, time_t now,
+			   struct rig_err *err)
+{
+	if (!res->reported)
+		tally->errors++;
+	else if (res->verdict == REPORT_PASS)
+		tally->pass++;
+	else if (res->verdict == REPORT_FAIL)
+		tally->fail++;
+	else if (res->verdict == REPORT_INDETERMINATE)
+		tally->indeterminate++;
+	else
+		tally->aborted++;
+	shift_log_add(s, serial, operator_name, res, now);
+	unsigned final_pass;
+	shift_log_yield(s, &tally->units, &tally->first_pass, &final_pass);
+	return shift_log_write(s, now, false, err);
+}
+
+void shift_retest_warning(const struct shift_log *s, const char *dir, const char *serial,
+			  time_t now, char *out, size_t cap)
+{
+	unsigned attempt = 1;
+	struct rig_err err;
+	if (report_next_attempt(dir, serial, NULL, &attempt, &err) == RIG_OK)
+		shift_log_retest_line(s, serial, attempt, now, out, cap);
 }
