@@ -21,6 +21,28 @@ static void sim_phase(void *ctx, const char *phase)
 	sim_bench_set_phase(ctx, phase);
 }
 
+/* A bench not wholly in-process (a pen or laser on a port, a real chip):
+ * the reference, the mass, the pen are placed by a person, who is asked;
+ * the in-process models then follow what the person did. The virtual
+ * bench never does such a step in the person's stead: on a `pty:` fixture
+ * to `rig sim` it would place a reference in front of a laser it does not
+ * feed. */
+static enum rig_rc person_step(void *ctx, enum operator_step step, double value,
+			       struct rig_err *err)
+{
+	struct bench *b = ctx;
+	if (!b->person || !b->person->step)
+		return rig_fail(err, RIG_E_USAGE,
+				"this step needs a person at the bench (not wholly in-process: %s), "
+				"and none can be asked", b->fx.path);
+	enum rig_rc rc = b->person->step(b->person_ctx, step, value, err);
+	if (rc)
+		return rc;
+	return sim_operator_ops.step(b->sim, step, value, err);
+}
+
+static const struct operator_ops person_operator_ops = { .step = person_step };
+
 /* The fixture's [sim] entries, then the --sim overrides, for the models. */
 static enum rig_rc create_sim(struct bench *b, const struct bench_options *o,
 			      struct rig_err *err)
@@ -43,8 +65,16 @@ static enum rig_rc create_sim(struct bench *b, const struct bench_options *o,
 	free(params);
 	if (rc)
 		return rc;
-	b->op = &sim_operator_ops;
-	b->op_ctx = b->sim;
+	if (fixture_is_sim(f->pen.port) && fixture_is_sim(f->laser.port) &&
+	    fixture_is_sim(f->loadcell.chip) && fixture_is_sim(f->io.chip)) {
+		b->op = &sim_operator_ops;
+		b->op_ctx = b->sim;
+	} else {
+		b->person = o->operator;
+		b->person_ctx = o->operator_ctx;
+		b->op = &person_operator_ops;
+		b->op_ctx = b;
+	}
 	sim_fsfault_ops(&b->report_fs, b->sim);
 	bench_observe_phase(b, sim_phase, b->sim);
 	return RIG_OK;
@@ -54,6 +84,7 @@ enum rig_rc bench_open(struct bench *b, const struct bench_options *o, struct ri
 {
 	memset(b, 0, sizeof *b);
 	b->lock.fd = -1;
+	b->shared_lock.fd = -1;
 	b->op = o->operator;
 	b->report_fs = rig_fsops_posix;
 	b->op_ctx = o->operator_ctx;
@@ -102,8 +133,17 @@ bool bench_time_is_free(const struct bench *b)
 
 enum rig_rc bench_take_lock(struct bench *b, unsigned wait_s, struct rig_err *err)
 {
-	return bench_lock_acquire_told(&b->lock, b->fx.bench.lock, b->fx.bench.station, wait_s,
-				       b->notice, b->notice_ctx, err);
+	const struct fixture *f = &b->fx;
+	enum rig_rc rc;
+	if (f->nsockets > 1 && !b->shared_io && b->shared_lock.fd < 0 &&
+	    (rc = bench_lock_acquire_told(&b->shared_lock, f->shared_lock, f->shared_station,
+					  wait_s, b->notice, b->notice_ctx, err)))
+		return rc;
+	rc = bench_lock_acquire_told(&b->lock, f->bench.lock, f->bench.station, wait_s, b->notice,
+				     b->notice_ctx, err);
+	if (rc)
+		bench_lock_release(&b->shared_lock);
+	return rc;
 }
 
 enum rig_rc bench_identify(struct bench *b, struct rig_err *err)
@@ -208,6 +248,7 @@ void bench_release(struct bench *b)
 {
 	bench_devices_close(b);
 	bench_lock_release(&b->lock);
+	bench_lock_release(&b->shared_lock);
 }
 
 void bench_close(struct bench *b)
@@ -227,4 +268,5 @@ void bench_close(struct bench *b)
 	b->nphase_obs = 0;
 	b->report_fs = rig_fsops_posix;
 	b->op = NULL;
+	b->person = NULL;
 }

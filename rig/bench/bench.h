@@ -79,14 +79,21 @@ struct bench {
 	struct sim_bench *sim;         /* the virtual bench, or NULL */
 	const struct bench_io_shared *shared_io; /* bench_options' */
 	struct bench_lock lock;        /* fd -1 when not held */
+	/* One socket of several tested alone (no shared_io): it reads the
+	 * shared e-stop and lid itself, so it holds their lock too. */
+	struct bench_lock shared_lock;
 	struct bench_devices d;        /* what is open; NULL members are not */
 	struct pen_identity id;        /* valid when identified */
 	bool identified;
 	bool motor_on;                 /* the pen's motor, as last commanded */
 
-	/* Seams, installed by bench_open(). */
+	/* Seams, installed by bench_open(). op does an operator step: the
+	 * virtual bench itself when the bench is wholly in-process; else the
+	 * person (person, person_ctx), the in-process models following. */
 	const struct operator_ops *op;
 	void *op_ctx;
+	const struct operator_ops *person;
+	void *person_ctx;
 	void (*notice)(void *ctx, const char *text);
 	void *notice_ctx;
 	struct {
@@ -117,7 +124,9 @@ enum rig_rc bench_open(struct bench *b, const struct bench_options *o, struct ri
 bool bench_time_is_free(const struct bench *b);
 
 /* Take the bench lock, waiting up to wait_s seconds (0: fail at once).
- * RIG_E_BUSY: "bench STATION is in use by pid N (lock PATH)". */
+ * RIG_E_BUSY: "bench STATION is in use by pid N (lock PATH)". A socket of
+ * a fixture with several, opened without shared_io, also takes the lock
+ * of the shared lines (it reads the e-stop and lid itself). */
 enum rig_rc bench_take_lock(struct bench *b, unsigned wait_s, struct rig_err *err);
 
 /* Open every device, set the lamps to RUNNING and ask the pen who it is
