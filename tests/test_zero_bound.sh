@@ -87,7 +87,10 @@ else
   d="$work/pty"
   mkdir -p "$d"
   : >"$d/ptys" # there before the loop looks (the job's redirection may come later)
-  rig sim --fixture "$SRC/fixtures/sim.ini" >"$d/ptys" 2>"$d/sim.err" &
+  # Started directly, not through the rig() function: $! must be rig
+  # sim's own pid (a function runs in a subshell, and killing that left
+  # rig sim running).
+  $RUNNER "$RIG" sim --fixture "$SRC/fixtures/sim.ini" >"$d/ptys" 2>"$d/sim.err" &
   simpid=$!
   i=0
   while [ "$(wc -l <"$d/ptys")" -lt 2 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
