@@ -31,3 +31,17 @@ struct run_observer cli_run_observer(void)
 {
 	return (struct run_observer){ .progress = show_progress, .message = show_message };
 }
+
+static void keep_message(void *ctx, const char *text)
+{
+	struct cli_kept *k = ctx;
+	snprintf(k->last, sizeof k->last, "%s", text);
+	show_message(NULL, text);
+}
+
+struct run_observer cli_run_observer_kept(struct cli_kept *kept)
+{
+	kept->last[0] = '\0';
+	return (struct run_observer){ .progress = show_progress, .message = keep_message,
+				      .ctx = kept };
+}
