@@ -229,9 +229,10 @@ int cli_run_sockets(struct cli_ctx *cx, const char *profile_path, const struct r
 	struct rig_err err = { 0 };
 	unsigned n = 0;
 	memset(runs, 0, sizeof runs);
+	bool started = false;
 	int code = check_profile(profile_path, o);
-	if (code)
-		return code;
+	if (code) /* no socket's run began: one JUnit file says why */
+		return cli_junit_unstarted(o->junit_path, profile_path, o->mode, code, NULL);
 	struct bench_options bo = cli_bench_options(cx, 0);
 	bo.socket = NULL;
 	enum rig_rc rc = bench_shared_open(&sh, &bo, cx->wait_lock_s, &err);
@@ -253,6 +254,7 @@ int cli_run_sockets(struct cli_ctx *cx, const char *profile_path, const struct r
 	/* Interrupted runs of any socket, recovered once before any starts. */
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
 	run_recover_journals(o, dir);
+	started = true;
 	if (!rig_stop_signal())
 		code = start_sockets(cx, profile_path, o, serials, runs, n, &sh, slots, plots);
 	supervise(&sh, runs, n);
@@ -265,5 +267,10 @@ out:
 	if (slots != MAP_FAILED)
 		munmap(slots, n * sizeof *slots);
 	bench_shared_close(&sh);
+	/* Before any socket's run began (bench busy, fixture): one JUnit file
+	 * for all, as --junit names it. */
+	if (!started)
+		code = cli_junit_unstarted(o->junit_path, profile_path, o->mode, code,
+					   err.msg[0] ? err.msg : NULL);
 	return code;
 }
