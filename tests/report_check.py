@@ -285,16 +285,20 @@ def planned(profile_path, calibrate):
     cp = configparser.ConfigParser(inline_comment_prefixes=(";", "#"))
     cp.read(profile_path)
     v = cp["verify"]
-    pts = lambda k: [p.strip() for p in v[k].split(",")]
+    pts = lambda k: [p.strip() for p in v[k].split(",")] if k in v else []
     out = [("preload.preload", "preload")]
     if calibrate and cp.has_section("calibrate"):
         out.append(("calibrate.readback", "tables_after_reset"))
-    for d in pts("depth_points_um"):
-        for q in ("invalid_fraction", "depth", "depth_spread"):
-            out.append(("verify.depth_sweep", "%s@%s um" % (q, d)))
-    for f in pts("freq_points_hz"):
-        for q in ("invalid_fraction", "freq"):
-            out.append(("verify.freq_sweep", "%s@%s Hz" % (q, f)))
+    preloads = pts("preloads_n")
+    for sfx in (["@%sN" % p for p in preloads] or [""]):
+        if sfx:
+            out.append(("verify.preload" + sfx, "preload@%s N" % sfx[1:-1]))
+        for d in pts("depth_points_um"):
+            for q in ("invalid_fraction", "depth", "depth_spread"):
+                out.append(("verify.depth_sweep" + sfx, "%s@%s um" % (q, d)))
+        for f in pts("freq_points_hz"):
+            for q in ("invalid_fraction", "freq"):
+                out.append(("verify.freq_sweep" + sfx, "%s@%s Hz" % (q, f)))
     return out
 
 
@@ -314,7 +318,7 @@ def junit_cases(path):
 
 def case_name(phase, step, quantity, commanded):
     """A testcase's (classname, name) as docs/reports.md names them."""
-    unit = {"depth_sweep": "um", "freq_sweep": "Hz"}.get(step, "um")
+    unit = {"depth_sweep": "um", "freq_sweep": "Hz", "preload": "N"}.get(step.split("@")[0], "um")
     if commanded == "":
         return ("%s.%s" % (phase, step), quantity)
     return ("%s.%s" % (phase, step), "%s@%s %s" % (quantity, commanded, unit))

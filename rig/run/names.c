@@ -15,7 +15,7 @@ static const struct {
 	const char *name, *unit;
 } steps[STEP_COUNT] = {
 	[STEP_START] = { "start", "um" },
-	[STEP_PRELOAD] = { "preload", "um" },
+	[STEP_PRELOAD] = { "preload", "N" },
 	[STEP_DEPTH_SWEEP] = { "depth_sweep", "um" },
 	[STEP_FREQ_SWEEP] = { "freq_sweep", "Hz" },
 	[STEP_DEPTH_TABLE] = { "depth_table", "um" },

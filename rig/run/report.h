@@ -266,7 +266,9 @@ void report_close(struct report *r);
 
 /* A measurement a run plans (names from run/names.c). */
 struct report_case {
-	const char *phase, *step, *quantity;
+	const char *phase;
+	char step[48];               /* "depth_sweep", "depth_sweep@2N" (verify preloads) */
+	const char *quantity;
 	double commanded;            /* NAN: none */
 	const char *commanded_unit;  /* the unit of what the step sets: "um", "Hz" */
 };

@@ -32,7 +32,9 @@ void report_case_names(char *cls, size_t cls_cap, char *name, size_t name_cap,
 		snprintf(name, name_cap, "%s", quantity);
 		return;
 	}
-	const char *unit = commanded_unit ? commanded_unit : run_step_unit_named(step);
+	char base[48];
+	snprintf(base, sizeof base, "%.*s", (int)strcspn(step, "@"), step); /* "depth_sweep@2N" */
+	const char *unit = commanded_unit ? commanded_unit : run_step_unit_named(base);
 	snprintf(name, name_cap, "%s@%.9g%s%s", quantity, commanded == 0 ? 0.0 : commanded,
 		 *unit ? " " : "", unit);
 }

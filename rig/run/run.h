@@ -129,11 +129,14 @@ void run_recover_journals(const struct run_options *o, const char *dir);
 
 /* ---- JUnit (run_junit.c) ---------------------------------------------- */
 
-/* At most this many planned measurements (a profile's points). */
-#define RUN_PLAN_MAX (2 + 5 * PROFILE_MAX_POINTS)
+/* Room for the planned measurements of most profiles; run_plan() says
+ * how many there are, the JUnit file names at most this many (every
+ * point under up to 4 preloads). */
+#define RUN_PLAN_MAX (2 + 4 * (1 + 5 * PROFILE_MAX_POINTS))
 /* The measurements a run of p judges, in order (preload, the calibration
  * read-back when calibrate, each verify point's invalid fraction, depth
- * and spread or rate), into out (at most cap); returns how many there are. */
+ * and spread or rate; with [verify] preloads_n, the preload set and every
+ * point under each), into out (at most cap); returns how many there are. */
 size_t run_plan(const struct profile *p, bool calibrate, struct report_case *out, size_t cap);
 /* The JUnit file of a run that never produced a report (bad profile, busy
  * bench, fixture, access, unwritable report folder, usage): every

@@ -9,34 +9,55 @@
 #include <stdio.h>
 #include <string.h>
 
-size_t run_plan(const struct profile *p, bool calibrate, struct report_case *out, size_t cap)
+/* One planned measurement into out[n] if there is room; returns n + 1. */
+static size_t add(struct report_case *out, size_t cap, size_t n, enum run_phase ph,
+		  enum run_step st, const char *suffix, enum run_quantity q, double commanded)
 {
-	size_t n = 0;
-#define ADD(ph, st, q, cmd)                                                                   \
-	do {                                                                                  \
-		if (n < cap)                                                                  \
-			out[n] = (struct report_case){ run_phase_name(ph), run_step_name(st),   \
-						       run_quantity_name(q), (cmd),             \
-						       run_step_unit(st) };                     \
-		n++;                                                                          \
-	} while (0)
-	/* In the order a run measures them (preload.c, calibrate.c, verify.c). */
-	ADD(PHASE_PRELOAD, STEP_PRELOAD, QTY_PRELOAD, NAN);
-	if (calibrate && p->has_calibrate)
-		ADD(PHASE_CALIBRATE, STEP_READBACK, QTY_TABLES_AFTER_RESET, NAN);
-	const struct profile_verify *v = &p->verify;
+	if (n < cap) {
+		out[n] = (struct report_case){ .phase = run_phase_name(ph),
+					       .quantity = run_quantity_name(q),
+					       .commanded = commanded,
+					       .commanded_unit = run_step_unit(st) };
+		snprintf(out[n].step, sizeof out[n].step, "%s%s", run_step_name(st), suffix);
+	}
+	return n + 1;
+}
+
+/* Each verify point (verify.c), its step names ending in suffix. */
+static size_t verify_points(const struct profile_verify *v, const char *suffix,
+			    struct report_case *out, size_t cap, size_t n)
+{
 	for (size_t i = 0; i < v->depth_points_um.n; i++) {
 		double d = v->depth_points_um.v[i];
-		ADD(PHASE_VERIFY, STEP_DEPTH_SWEEP, QTY_INVALID_FRACTION, d);
-		ADD(PHASE_VERIFY, STEP_DEPTH_SWEEP, QTY_DEPTH, d);
-		ADD(PHASE_VERIFY, STEP_DEPTH_SWEEP, QTY_DEPTH_SPREAD, d);
+		n = add(out, cap, n, PHASE_VERIFY, STEP_DEPTH_SWEEP, suffix, QTY_INVALID_FRACTION, d);
+		n = add(out, cap, n, PHASE_VERIFY, STEP_DEPTH_SWEEP, suffix, QTY_DEPTH, d);
+		n = add(out, cap, n, PHASE_VERIFY, STEP_DEPTH_SWEEP, suffix, QTY_DEPTH_SPREAD, d);
 	}
 	for (size_t i = 0; i < v->freq_points_hz.n; i++) {
 		double f = v->freq_points_hz.v[i];
-		ADD(PHASE_VERIFY, STEP_FREQ_SWEEP, QTY_INVALID_FRACTION, f);
-		ADD(PHASE_VERIFY, STEP_FREQ_SWEEP, QTY_FREQ, f);
+		n = add(out, cap, n, PHASE_VERIFY, STEP_FREQ_SWEEP, suffix, QTY_INVALID_FRACTION, f);
+		n = add(out, cap, n, PHASE_VERIFY, STEP_FREQ_SWEEP, suffix, QTY_FREQ, f);
 	}
-#undef ADD
+	return n;
+}
+
+size_t run_plan(const struct profile *p, bool calibrate, struct report_case *out, size_t cap)
+{
+	/* In the order a run measures them (preload.c, calibrate.c, verify.c). */
+	size_t n = add(out, cap, 0, PHASE_PRELOAD, STEP_PRELOAD, "", QTY_PRELOAD, NAN);
+	if (calibrate && p->has_calibrate)
+		n = add(out, cap, n, PHASE_CALIBRATE, STEP_READBACK, "", QTY_TABLES_AFTER_RESET, NAN);
+	const struct profile_verify *v = &p->verify;
+	if (!v->preloads_n.n)
+		return verify_points(v, "", out, cap, n);
+	/* Under each of several preloads: the preload set, then every point. */
+	for (size_t i = 0; i < v->preloads_n.n; i++) {
+		char suffix[24];
+		snprintf(suffix, sizeof suffix, "@%gN", v->preloads_n.v[i]);
+		n = add(out, cap, n, PHASE_VERIFY, STEP_PRELOAD, suffix, QTY_PRELOAD,
+			v->preloads_n.v[i]);
+		n = verify_points(v, suffix, out, cap, n);
+	}
 	return n;
 }
 
