@@ -67,6 +67,14 @@ outcome indeterminate 3 "$CONF" 0 --profile "$CONF" $IDEAL --sim pen.depth_offse
 outcome estop 2 "$PROD" 1 --profile "$PROD" --sim fault.estop=verify+2
 outcome pen_fault 1 "$PROD" 1 --profile "$PROD" --sim fault.pen.nak=verify
 outcome disk_full 74 "$PROD" 1 --profile "$PROD" --sim fault.disk_full=verify
+# verify under two preloads ([verify] preloads_n): every point under each,
+# named apart (verify.depth_sweep@1N); an e-stop under the first skips the rest
+sed 's/^preload_timeout_ms = .*/&\npreloads_n = 1, 3/' "$root/tests/data/profiles/quick-p25.ini" >"$tmp/pl.ini"
+outcome preloads 2 "$tmp/pl.ini" 1 --profile "$tmp/pl.ini" --sim pen.depth_sd_um=1 \
+  --sim fault.estop=verify+1.5
+grep -q 'classname="verify.depth_sweep@3N" name="depth@2000 um" time="0.000">' "$tmp/preloads/junit/preloads.xml" \
+  && ok "preloads: the points under 3 N, not reached, are named and skipped" \
+  || bad "preloads: no skipped verify.depth_sweep@3N depth@2000 um"
 outcome usage 64 "$PROD" 1 --profile "$PROD" extra-argument
 outcome bad_profile 65 - 1 --profile "$root/tests/data/profiles/bad-rule.ini"
 outcome bad_out 74 "$AUDIT" 0 --profile "$AUDIT" --out /proc/version/reports
