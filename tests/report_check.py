@@ -290,9 +290,16 @@ def planned(profile_path, calibrate):
     if calibrate and cp.has_section("calibrate"):
         out.append(("calibrate.readback", "tables_after_reset"))
     preloads = pts("preloads_n")
+    paired = v.get("paired_points", "no").split()[0] == "yes"
     for sfx in (["@%sN" % p for p in preloads] or [""]):
         if sfx:
             out.append(("verify.preload" + sfx, "preload@%s N" % sfx[1:-1]))
+        if paired:
+            for d, f in zip(pts("depth_points_um"), pts("freq_points_hz")):
+                for q in ("invalid_fraction", "depth", "depth_spread"):
+                    out.append(("verify.depth_sweep" + sfx, "%s@%s um" % (q, d)))
+                out.append(("verify.freq_sweep" + sfx, "freq@%s Hz" % f))
+            continue
         for d in pts("depth_points_um"):
             for q in ("invalid_fraction", "depth", "depth_spread"):
                 out.append(("verify.depth_sweep" + sfx, "%s@%s um" % (q, d)))
@@ -395,6 +402,8 @@ def check_junit(junit_path, exit_code=None, profile_path=None, calibrate=True, r
             errs.append("%s %s: not measured but %s, expected skipped" % (cls, name, kind))
         elif not el.find("skipped").get("message", "").startswith("not measured: the run "):
             errs.append("%s %s: skipped without the reason" % (cls, name))
+    if v == "PASS" and counts["skipped"]:
+        errs.append("a PASS with %d planned testcases skipped" % counts["skipped"])
     want = {"PASS": "passed", "FAIL": "failure", "INDETERMINATE": "failure",
             "ABORTED": "error", "ERROR": "error"}[v]
     vk, ve = by.get(("run", "verdict"), ("missing", None))

@@ -262,13 +262,17 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 	const char *phase = run_phase_name(r->phase), *quantity = run_quantity_name(q);
 	char step_name[64];
 	snprintf(step_name, sizeof step_name, "%s%s", run_step_name(step), r->step_suffix);
-	/* JUnit's time: the point's bench time on what it measured (depth,
-	 * rate; the preload's wait), 0 on what was judged from the same
-	 * window (invalid fraction, spread): the times add up. */
-	double bench_s = q == QTY_PRELOAD && r->phase == PHASE_PRELOAD
-				 ? bench_seconds_since(r->b, r->phase_t0)
-			 : q == QTY_DEPTH || q == QTY_FREQ ? r->point_s
-							   : NAN;
+	/* JUnit's time: the point's bench time on the first of depth and rate
+	 * it measured (the preload's wait on the preload), 0 on the rest judged
+	 * from the same window (invalid fraction, spread, a paired point's
+	 * rate): the times add up. */
+	double bench_s = NAN;
+	if (q == QTY_PRELOAD && r->phase == PHASE_PRELOAD)
+		bench_s = bench_seconds_since(r->b, r->phase_t0);
+	if (q == QTY_DEPTH || q == QTY_FREQ) { /* once per point (a paired one judges both) */
+		bench_s = r->point_s;
+		r->point_s = NAN;
+	}
 	struct report_judged j = {
 		.phase = phase, .step = step_name, .quantity = quantity,
 		.unit = run_quantity_unit(q), .commanded = commanded, .measured = measured,

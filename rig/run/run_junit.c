@@ -27,6 +27,18 @@ static size_t add(struct report_case *out, size_t cap, size_t n, enum run_phase 
 static size_t verify_points(const struct profile_verify *v, const char *suffix,
 			    struct report_case *out, size_t cap, size_t n)
 {
+	if (v->paired_points) { /* point i: depth i at rate i, one window */
+		for (size_t i = 0; i < v->depth_points_um.n; i++) {
+			double d = v->depth_points_um.v[i], f = v->freq_points_hz.v[i];
+			n = add(out, cap, n, PHASE_VERIFY, STEP_DEPTH_SWEEP, suffix,
+				QTY_INVALID_FRACTION, d);
+			n = add(out, cap, n, PHASE_VERIFY, STEP_DEPTH_SWEEP, suffix, QTY_DEPTH, d);
+			n = add(out, cap, n, PHASE_VERIFY, STEP_DEPTH_SWEEP, suffix, QTY_DEPTH_SPREAD,
+				d);
+			n = add(out, cap, n, PHASE_VERIFY, STEP_FREQ_SWEEP, suffix, QTY_FREQ, f);
+		}
+		return n;
+	}
 	for (size_t i = 0; i < v->depth_points_um.n; i++) {
 		double d = v->depth_points_um.v[i];
 		n = add(out, cap, n, PHASE_VERIFY, STEP_DEPTH_SWEEP, suffix, QTY_INVALID_FRACTION, d);
