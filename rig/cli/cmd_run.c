@@ -21,6 +21,7 @@ static void usage(FILE *out)
 		"usage: rig run [--fixture F] [--profile P] [--serial SN] [--operator NAME]\n"
 		"               [--mode calibrate|verify] [--out DIR] [--junit FILE]\n"
 		"               [--save-trace] [--plots] [--wait-lock S] [--sim key=value]...\n"
+		"       rig run --dry-run [--profile P] [--mode calibrate|verify]\n"
 		"\n"
 		"Tests one pen: takes the bench lock, checks e-stop, lid and the fixture's\n"
 		"calibration dates, identifies the pen, checks its preload, calibrates it\n"
@@ -40,12 +41,39 @@ static void usage(FILE *out)
 		"  -P, --plots           draw SVG plots beside the report (<report>_<plot>.svg)\n"
 		"  -w, --wait-lock S     wait up to S seconds for a busy bench (default: fail)\n"
 		"  -s, --sim KEY=VALUE   override a virtual bench parameter (repeatable)\n"
+		"  -D, --dry-run         print the profile's bench time per phase; no bench\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Exit codes: 0 PASS, 1 FAIL, 2 ABORTED or device fault, 64 usage, 65 bad\n"
 		"profile, 74 report folder not writable, 75 bench busy, 78 fixture wrong or\n"
 		"its calibration expired.\n",
 		rig_default_fixture(), rig_default_profile());
+}
+
+/* --dry-run: the profile's estimate, phase by phase, without a bench. */
+static int dry_run(const char *profile_path, enum run_mode mode)
+{
+	struct profile p;
+	struct profile_time t;
+	struct rig_err err = { 0 };
+	enum rig_rc rc;
+	if ((rc = profile_load(&p, profile_path, &err)) || (rc = run_check_profile(&p, mode, &err))) {
+		cli_error("run", "%s", err.msg);
+		return cli_exit_code(rc);
+	}
+	bool cal = mode == RUN_MODE_CALIBRATE || (mode == RUN_MODE_AUTO && p.has_calibrate);
+	profile_estimate_time(&p, cal, &t);
+	printf("profile %s %s: bench time estimate (no bench opened)\n", p.name, p.version);
+	printf("  %-10s %7.2f s\n", "identify", t.identify_s);
+	printf("  %-10s %7.2f s   (at most %.2f s: its timeout)\n", "preload", t.preload_s,
+	       t.preload_max_s);
+	if (cal)
+		printf("  %-10s %7.2f s\n", "calibrate", t.calibrate_s);
+	printf("  %-10s %7.2f s\n", "verify", t.verify_s);
+	printf("  %-10s %7.2f s\n", "report", t.report_s);
+	printf("  %-10s %7.2f s   (at most %.2f s), %u points\n", "total", t.total_s,
+	       t.total_max_s, t.points);
+	return RIG_EXIT_PASS;
 }
 
 int cli_run_open(struct cli_ctx *cx, const char *profile_path, const struct run_options *o,
@@ -99,16 +127,17 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 		{ "junit", required_argument, NULL, 'j' },
 		{ "save-trace", no_argument, NULL, 't' },
 		{ "plots", no_argument, NULL, 'P' },
+		{ "dry-run", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *profile_path = rig_default_profile();
 	struct run_observer obs = cli_run_observer();
 	struct run_options o = { .observer = &obs };
-	bool plots = false;
+	bool plots = false, dry = false;
 	int c;
 	optind = 1;
-	while ((c = cli_getopt(cx, argc, argv, "p:n:o:m:d:j:tPh", opts)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "p:n:o:m:d:j:tPDh", opts)) != -1) {
 		switch (c) {
 		case 'p': profile_path = optarg; break;
 		case 'n': o.serial = optarg; break;
@@ -127,6 +156,7 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 		case 'j': o.junit_path = optarg; break;
 		case 't': o.save_trace = true; break;
 		case 'P': plots = true; break;
+		case 'D': dry = true; break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
 		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
 		default: usage(stderr); return RIG_EXIT_USAGE;
@@ -136,6 +166,8 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 		cli_error("run", "unexpected argument '%s'", argv[optind]);
 		return RIG_EXIT_USAGE;
 	}
+	if (dry)
+		return dry_run(profile_path, o.mode);
 	/* Who runs it (docs/records.md): with [access], ID and PIN; choosing
 	 * --mode calibrate over the profile's default needs an engineer. */
 	struct access_who who;

@@ -109,10 +109,7 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 	if ((rc = measure_create(&m, &cfg, err)))
 		return rc;
 	double rate = fx->laser.rate_hz;
-	uint64_t need = w->window_s > 0
-				? (uint64_t)ceil(w->window_s * rate)
-				: (uint64_t)ceil(((double)w->window_strokes + 2) / freq_hz * rate * 1.5 +
-						 rate * 0.2);
+	uint64_t need = (uint64_t)ceil(profile_window_read_s(w, freq_hz) * rate);
 	if ((rc = laser_start(d->laser, err)))
 		goto out;
 	rc = read_window(b, m, need, rate, w, rq->trace, st, err);

@@ -351,30 +351,42 @@ double profile_window_s(const struct profile_window *w, double freq_hz)
 	return w->window_s;
 }
 
+double profile_window_read_s(const struct profile_window *w, double freq_hz)
+{
+	if (w->window_s > 0)
+		return w->window_s;
+	return ((double)w->window_strokes + 2) / freq_hz * 1.5 + 0.2;
+}
+
 static double phase_s(const struct profile_points *depth, const struct profile_points *freq,
 		      double nominal_freq_hz, unsigned settle_ms, const struct profile_window *w)
 {
 	double s = 0;
 	for (size_t i = 0; i < depth->n; i++)
-		s += settle_ms / 1e3 + profile_window_s(w, nominal_freq_hz);
+		s += settle_ms / 1e3 + profile_window_read_s(w, nominal_freq_hz) + PROFILE_POINT_S;
 	for (size_t i = 0; i < freq->n; i++)
-		s += settle_ms / 1e3 + profile_window_s(w, freq->v[i]);
+		s += settle_ms / 1e3 + profile_window_read_s(w, freq->v[i]) + PROFILE_POINT_S;
 	return s;
 }
 
-void profile_estimate_time(const struct profile *p, struct profile_time *t)
+void profile_estimate_time(const struct profile *p, bool calibrate, struct profile_time *t)
 {
 	memset(t, 0, sizeof *t);
-	if (p->has_calibrate) {
+	t->identify_s = PROFILE_IDENTIFY_S;
+	if (calibrate && p->has_calibrate) {
 		const struct profile_calibrate *c = &p->calibrate;
 		t->calibrate_s = phase_s(&c->depth_points_um, &c->freq_points_hz, c->nominal_freq_hz,
-					 c->settle_ms, &c->window);
+					 c->settle_ms, &c->window) +
+				 PROFILE_TABLES_S;
 		t->points += (unsigned)(c->depth_points_um.n + c->freq_points_hz.n);
 	}
 	const struct profile_verify *v = &p->verify;
 	t->verify_s = phase_s(&v->depth_points_um, &v->freq_points_hz, v->nominal_freq_hz,
 			      v->settle_ms, &v->window);
 	t->points += (unsigned)(v->depth_points_um.n + v->freq_points_hz.n);
+	t->preload_s = PROFILE_PRELOAD_S;
 	t->preload_max_s = v->preload_timeout_ms / 1e3;
-	t->total_max_s = t->calibrate_s + t->verify_s + t->preload_max_s;
+	t->report_s = PROFILE_REPORT_S;
+	t->total_s = t->identify_s + t->preload_s + t->calibrate_s + t->verify_s + t->report_s;
+	t->total_max_s = t->total_s - t->preload_s + fmax(t->preload_s, t->preload_max_s);
 }

@@ -96,19 +96,40 @@ enum rig_rc profile_load_memory(struct profile *p, const char *path, const void 
 /* Line of section.key in the file, or 0 if it was not given. */
 int profile_line(const struct profile *p, const char *section, const char *key);
 
-/* Bench time a run of this profile needs: the sum over every point of
- * settle_ms plus its window (a stroke window lasts strokes / frequency).
- * The preload wait is counted apart, at its timeout (worst case). */
+/* Bench time a run of this profile takes (docs/profiles.md, "Bench
+ * time"): each point is its settle time, its window as point.c reads it
+ * (profile_window_read_s) and the commands around it; the fixed parts
+ * (identify, the steady preload, the calibration's table protocol, the
+ * report) are what the virtual bench measures, PROFILE_*_S below. The
+ * preload is also counted at its timeout (the worst case). A run's report
+ * has the measured time of every phase (its bench_time rows). */
 struct profile_time {
-	double calibrate_s;
+	double identify_s;           /* power on, boot, *IDN? */
+	double preload_s;            /* a pen seated at once: three steady reads */
+	double preload_max_s;        /* its timeout */
+	double calibrate_s;          /* points and the tables' protocol; 0 without */
 	double verify_s;
-	double preload_max_s;
-	double total_max_s;          /* all three */
+	double report_s;
+	double total_s;              /* all phases, the preload steady at once */
+	double total_max_s;          /* the same with the preload at its timeout */
 	unsigned points;             /* calibration and verification points */
 };
-void profile_estimate_time(const struct profile *p, struct profile_time *t);
+/* calibrate: whether the run calibrates (--mode verify does not). */
+void profile_estimate_time(const struct profile *p, bool calibrate, struct profile_time *t);
 
-/* Seconds one window lasts at freq_hz. */
+/* The fixed parts, measured on the virtual bench (MN-300 model, ILD1420
+ * at 4 kHz, HX711 at 80 samples/s, median of 3). */
+#define PROFILE_IDENTIFY_S 0.56      /* devices opened, pen booted, *IDN? */
+#define PROFILE_PRELOAD_S 0.11       /* three reads of a median of three */
+#define PROFILE_TABLES_S 0.21        /* read, stage, save, reset, read back */
+#define PROFILE_POINT_S 0.033        /* per point: DEPTH, FREQ, laser start/stop */
+#define PROFILE_REPORT_S 0.01
+
+/* Seconds of strokes one window holds at freq_hz. */
 double profile_window_s(const struct profile_window *w, double freq_hz);
+/* Seconds of laser values point.c reads for one window at freq_hz: a time
+ * window is its time; a stroke window reads until its strokes are counted,
+ * at most (strokes + 2) periods x 1.5 + 0.2 s. */
+double profile_window_read_s(const struct profile_window *w, double freq_hz);
 
 #endif

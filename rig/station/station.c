@@ -24,7 +24,6 @@
 #include "core/fixture.h"
 #include "core/paths.h"
 #include "dev/io/io.h"
-#include "records/access.h"
 #include "run/profile.h"
 #include "run/text.h"
 #include "check/check.h"
@@ -77,22 +76,6 @@ struct station {
 	char check_line[RIG_ERR_MSG_MAX + 96];
 	char cal_line[256];
 };
-
-static const unsigned beep_pass[] = { 150, 0 };
-static const unsigned beep_fail[] = { 400, 200, 400, 200, 400, 0 };
-static const unsigned beep_abort[] = { 100, 100, 100, 100, 100, 100, 100, 100, 100, 0 };
-
-const unsigned *station_beep_pattern(const struct run_result *res)
-{
-	if (!res->reported)
-		return beep_abort;
-	switch (res->verdict) {
-	case REPORT_PASS: return beep_pass;
-	case REPORT_FAIL: return beep_fail;
-	case REPORT_ABORTED: return beep_abort;
-	}
-	return beep_abort;
-}
 
 static void draw(struct station *st)
 {
@@ -266,37 +249,23 @@ static bool read_line(struct station *st, enum screen_kind kind, bool is_serial)
 	}
 }
 
-/* Sign in (docs/records.md): a name, or with [access] in the fixture an
- * ID and its PIN (a refusal is shown and the ID asked again); either way
- * on the record. `preset`: the ID --operator gave. false when the
- * operator quits. */
+/* Sign in: a name, or with [access] an ID and its PIN, asked again after
+ * a refusal (signin.c); false when the operator quits. */
 static bool sign_in(struct station *st, const char *preset)
 {
-	const char *dir = st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR;
-	for (;;) {
-		if (preset && *preset) {
+	for (bool on = st->fx.access.operators[0] != '\0';; st->operator_name[0] = '\0') {
+		if (preset && *preset)
 			snprintf(st->input, sizeof st->input, "%s", preset);
-			preset = NULL;
-		} else if (!read_line(st, SCREEN_SIGN_IN, false)) {
+		else if (!read_line(st, SCREEN_SIGN_IN, false))
 			return false;
-		}
+		preset = NULL;
 		snprintf(st->operator_name, sizeof st->operator_name, "%s", st->input);
 		st->input[0] = '\0';
-		bool on = st->fx.access.operators[0] != '\0';
 		if (on && !read_line(st, SCREEN_PIN, false))
 			return false;
-		struct access_who who;
-		struct rig_err err;
-		enum rig_rc rc = access_sign_in(st->fx.access.operators, dir, st->fx.bench.station,
-						st->operator_name, st->input, &who, st->records_note,
-						sizeof st->records_note, &err);
-		explicit_bzero(st->input, sizeof st->input);
-		if (!rc)
-			return true;
-		snprintf(st->message, sizeof st->message, "%s", err.msg);
-		if (on) /* without access control only the ledger failed: go on */
-			st->operator_name[0] = '\0';
-		else
+		if (station_sign_in(&st->fx, st->o->out_dir, st->operator_name, st->input,
+				    st->records_note, sizeof st->records_note, st->message,
+				    sizeof st->message))
 			return true;
 	}
 }
@@ -664,12 +633,7 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 			break;
 	}
 out:
-	if (st->operator_name[0]) {
-		struct rig_err lerr;
-		if (access_sign_out(o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR,
-				    st->fx.bench.station, st->operator_name, &lerr))
-			fprintf(stderr, "rig station: %s\n", lerr.msg);
-	}
+	station_sign_out(&st->fx, o->out_dir, st->operator_name);
 	io_close(st);
 	term_close(&st->t);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_ASSERT(p.verify.preload_min_n < p.verify.preload_max_n, "preload window");
 	struct profile_time t;
-	profile_estimate_time(&p, &t);
+	profile_estimate_time(&p, true, &t);
 	FUZZ_ASSERT(isfinite(t.total_max_s) && t.total_max_s > 0, "estimate %g s", t.total_max_s);
 	return 0;
 }

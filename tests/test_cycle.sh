@@ -1,0 +1,92 @@
+#!/bin/sh
+# test_cycle.sh - bench time (issue 19): every phase's bench time is in the
+# report, and `rig run --dry-run` (the profile's estimate, no bench) matches
+# what the virtual bench measures within 10 %, in total and for the
+# calibrate and verify phases, for each shipped profile and mode.
+# Needs python3 (reads the reports' CSV); fails without it.
+set -u
+RIG="${RIG_BIN:-build/rig}"
+RUNNER="${RIG_RUNNER:-}"
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "test_cycle: FAIL: python3 not found: this suite declares it as a dependency"
+  exit 1
+fi
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail=0
+cp "$root/fixtures/sim.ini" "$tmp/sim.ini"
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+# compare NAME PROFILE [MODE]: one run against its dry run.
+compare() {
+  name=$1 prof=$2 mode=${3:-}
+  set --
+  [ -n "$mode" ] && set -- --mode "$mode"
+  if ! $RUNNER "$RIG" run --dry-run --profile "$prof" "$@" >"$tmp/$name.dry" 2>"$tmp/err"; then
+    bad "$name: rig run --dry-run failed: $(cat "$tmp/err")"
+    return
+  fi
+  # --dry-run opens no bench: no lock file, no report folder.
+  [ ! -e "$tmp/$name" ] || bad "$name: --dry-run wrote something"
+  $RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$prof" "$@" --out "$tmp/$name" \
+    >"$tmp/$name.out" 2>"$tmp/err"
+  # Every point measured: PASS, or FAIL by judgement (an uncalibrated pen
+  # verified), not ABORTED.
+  rep=$(ls "$tmp/$name"/2*_PASS.csv "$tmp/$name"/2*_FAIL.csv 2>/dev/null | head -1)
+  if [ -z "$rep" ]; then
+    bad "$name: the run was not judged: $(tail -2 "$tmp/$name.out") $(tail -2 "$tmp/err")"
+    return
+  fi
+  if out=$(python3 - "$rep" "$tmp/$name.dry" "$mode" <<'PY'
+import csv, sys, re
+rep, dry, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+measured = {}
+for row in csv.DictReader(open(rep, newline='')):
+    if row['quantity'] == 'bench_time':
+        measured[row['phase']] = float(row['measured_full'])
+est = {}
+for line in open(dry):
+    m = re.match(r'\s+(\w+)\s+([0-9.]+) s', line)
+    if m:
+        est[m.group(1)] = float(m.group(2))
+phases = ['identify', 'preload', 'verify', 'report'] + (['calibrate'] if 'calibrate' in est else [])
+if mode == 'verify' and 'calibrate' in est:
+    print('--dry-run --mode verify counts a calibration'); sys.exit(1)
+missing = [p for p in phases if p not in measured]
+if missing:
+    print('no bench_time row for ' + ', '.join(missing)); sys.exit(1)
+total = sum(measured.values())
+bad = []
+for p in ['calibrate', 'verify']:
+    if p in phases and abs(est[p] - measured[p]) > 0.1 * measured[p]:
+        bad.append('%s: estimate %.2f s, measured %.2f s' % (p, est[p], measured[p]))
+if abs(est['total'] - total) > 0.1 * total:
+    bad.append('total: estimate %.2f s, measured %.2f s' % (est['total'], total))
+print('; '.join(bad) if bad else 'estimate %.2f s, measured %.2f s (%s)' % (
+    est['total'], total, ', '.join('%s %.2f' % (p, measured[p]) for p in phases)))
+sys.exit(1 if bad else 0)
+PY
+  ); then
+    ok "$name: $out"
+  else
+    bad "$name: $out"
+  fi
+  # The last line quotes the same bench time as the rows add up to.
+  grep -q "s of bench time)$" "$tmp/$name.out" || bad "$name: no bench time on the last line"
+}
+
+compare production "$root/profiles/production-p25.ini"
+compare production-verify "$root/profiles/production-p25.ini" verify
+compare audit "$root/profiles/audit-p25.ini"
+
+# A profile that cannot calibrate: --dry-run --mode calibrate is refused (65).
+$RUNNER "$RIG" run --dry-run --profile "$root/profiles/audit-p25.ini" --mode calibrate \
+  >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 65 ] && ok "--dry-run --mode calibrate of a verify-only profile: 65" \
+  || bad "--dry-run --mode calibrate of a verify-only profile: exit $rc: $(cat "$tmp/err")"
+
+[ "$fail" -eq 0 ] || exit 1
