@@ -378,10 +378,11 @@ static double quartic_bias(long h)
  * above the smooth peak against its own uncertainty, is the candidate.
  * A local quadratic reads a sharp peak low by its 4th-order term; the
  * quadratic over one more point each side reads it low by r = b(h+1)/b(h)
- * times as much (quartic_bias), so the two extrapolate (Richardson); half
- * that correction counts as the model's error. The candidate is the peak
+ * times as much (quartic_bias), so the two extrapolate (Richardson); the
+ * correction itself counts as the model's error (standard). The candidate is the peak
  * when it lies RING_SIGMAS of its uncertainty above the smooth one; from
- * one sigma up to that, the smooth peak stays and the gap counts as a
+ * two sigma (the highest of many noisy local maxima lies about that high)
+ * up to that, the smooth peak stays and the gap counts as a
  * model error (rectangular): the top may ring below detection. Only with
  * RING_MIN_BINS bins or more (at 4 kHz, a 2 s record has about 330). */
 #define RING_SIGMAS 3.5
@@ -430,13 +431,13 @@ static void peak_ringing(const struct shape_pts *P, long lo, long hi, double *pe
 			double r = quartic_bias(bh + 1) / quartic_bias(bh);
 			double corr = (best - v1) / (r - 1);
 			best += corr;
-			um = corr / 2;
+			um = corr;
 		}
 		*peak = best;
 		*vpos = bpos;
 		*u_peak = bu;
 		*u_model = um;
-	} else if (excess > bu) {
+	} else if (excess > 2 * bu) {
 		*u_model = sqrt(*u_model * *u_model + excess * excess / 3);
 	}
 }
