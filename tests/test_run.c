@@ -371,16 +371,68 @@ START_TEST(test_expired_load_cell_span_on_a_real_chip_is_refused)
 }
 END_TEST
 
+/* The phases a run began, and its messages. */
+struct seen {
+	char phases[128];
+	char messages[2048];
+};
+
+static void seen_phase(void *ctx, const char *phase)
+{
+	struct seen *s = ctx;
+	strncat(s->phases, phase, sizeof s->phases - strlen(s->phases) - 2);
+	strcat(s->phases, " ");
+}
+
+static void seen_message(void *ctx, const char *text)
+{
+	struct seen *s = ctx;
+	strncat(s->messages, text, sizeof s->messages - strlen(s->messages) - 2);
+	strcat(s->messages, "\n");
+}
+
+/* The pen is switched on in the identify phase (bench_identify): a run
+ * that never began it never powered the pen. */
 START_TEST(test_unwritable_report_folder_stops_before_the_pen_runs)
 {
 	free(outdir);
 	ck_assert_int_ge(asprintf(&outdir, "%s/afile/reports", dir), 0);
 	char *f = tu_write(dir, "afile", "not a folder");
+	struct seen seen = { "", "" };
+	const struct run_observer obs = { .phase = seen_phase, .message = seen_message,
+					   .ctx = &seen };
 	struct run_bench o = opts(NULL, 0);
+	o.o.observer = &obs;
 	struct run_result res;
 	ck_assert_int_eq(run_bench(&o, &res), 74);
 	ck_assert(!res.reported);
+	ck_assert_msg(!strstr(seen.phases, "identify"), "phases: %s", seen.phases);
+	ck_assert_msg(strstr(seen.messages, outdir) && strstr(seen.messages, "not powered"), "%s",
+		      seen.messages);
 	free(f);
+}
+END_TEST
+
+/* Issue 12 item 10: an unwritable summary.csv was found only when the
+ * report was published, after the pen had been calibrated. */
+START_TEST(test_unwritable_summary_stops_before_the_pen_is_powered)
+{
+	ck_assert_int_eq(mkdir(outdir, 0755), 0);
+	char *sp = NULL;
+	ck_assert_int_ge(asprintf(&sp, "%s/summary.csv", outdir), 0);
+	ck_assert_int_eq(mkdir(sp, 0755), 0); /* refused even to root */
+	struct seen seen = { "", "" };
+	const struct run_observer obs = { .phase = seen_phase, .message = seen_message,
+					   .ctx = &seen };
+	struct run_bench o = opts(NULL, 0);
+	o.o.observer = &obs;
+	struct run_result res;
+	ck_assert_int_eq(run_bench(&o, &res), 74);
+	ck_assert(!res.reported);
+	ck_assert_msg(!strstr(seen.phases, "identify"), "phases: %s", seen.phases);
+	ck_assert_msg(strstr(seen.messages, sp) && strstr(seen.messages, "not powered"), "%s",
+		      seen.messages);
+	free(sp);
 }
 END_TEST
 
@@ -490,6 +542,7 @@ int main(void)
 	tcase_add_test(tc, test_real_laser_zero_within_its_validity_passes_the_date_check);
 	tcase_add_test(tc, test_expired_load_cell_span_on_a_real_chip_is_refused);
 	tcase_add_test(tc, test_unwritable_report_folder_stops_before_the_pen_runs);
+	tcase_add_test(tc, test_unwritable_summary_stops_before_the_pen_is_powered);
 	tcase_add_test(tc, test_bad_profile_is_a_data_error);
 	tcase_add_test(tc, test_junit_lists_failed_points_with_values);
 	tcase_add_test(tc, test_saved_trace_reanalysed_gives_the_reported_depth);

@@ -176,6 +176,12 @@ enum rig_rc report_open(struct report **out, const char *dir, const struct repor
 enum rig_rc report_open_fs(struct report **out, const char *dir, const struct report_meta *m,
 			   const struct rig_fsops *fs, struct rig_err *err);
 
+/* Before anything is powered: can reports be written to dir (made if
+ * missing; a file created, written, synced and removed through fs, NULL:
+ * POSIX) and can its summary.csv, if any, be appended to? RIG_E_IO naming
+ * the folder or the file and why. */
+enum rig_rc report_check_folder(const char *dir, const struct rig_fsops *fs, struct rig_err *err);
+
 /* Journal one row (fsync'd before this returns) and keep it. */
 enum rig_rc report_add(struct report *r, const struct report_row *row, struct rig_err *err);
 
@@ -237,8 +243,28 @@ enum rig_rc report_write_junit(const struct report *r, const char *path, struct 
  * verdict (the crash came while publishing). A torn last line is dropped.
  * Idempotent: a report or summary line already written is not doubled.
  * *recovered (may be NULL) counts the reports made. Journals of live runs
- * are left alone. Errors: the first, after trying every journal. */
+ * are left alone. Errors: the first, after trying every journal (see
+ * report_recover() for what happens to an unreadable journal). */
 enum rig_rc report_recover_orphans(const char *dir, unsigned *recovered, struct rig_err *err);
+
+/* What recovery did, and who hears of each journal. */
+struct report_recovery {
+	unsigned aborted;     /* interrupted runs reported ABORTED (unreadable ones too) */
+	unsigned unreadable;  /* of those: journals that could not be read or parsed */
+	unsigned published;   /* runs that had ended (their verdict in the journal),
+			       * now published with that verdict */
+	unsigned failed;      /* journals left where they are after an error */
+	/* One line per journal (what became of it, and each error), unescaped;
+	 * NULL: nobody. */
+	void (*say)(void *ctx, const char *text);
+	void *ctx;
+};
+/* report_recover_orphans() with counts and words. A journal that cannot be
+ * read or parsed is reported ABORTED "journal unreadable: <path>: <why>"
+ * (from the rows that could be read), its bytes kept as
+ * <journal>.unreadable; it is never skipped. A journal whose lock is held
+ * is a live run's and is never touched. Counters are set, not added to. */
+enum rig_rc report_recover(const char *dir, struct report_recovery *rec, struct rig_err *err);
 
 /* Helpers, exposed for tests and the run. */
 const char *report_verdict_name(enum report_verdict v);

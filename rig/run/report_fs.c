@@ -115,3 +115,32 @@ bool report_file_equals(const char *path, const char *bytes, size_t len)
 	close(fd);
 	return eq;
 }
+
+enum rig_rc report_check_folder(const char *dir, const struct rig_fsops *fs, struct rig_err *err)
+{
+	struct report r = { .fs = fs ? *fs : rig_fsops_posix }; /* only its fs is used */
+	enum rig_rc rc = report_ensure_dir(&r, dir, err);
+	if (rc)
+		return rc;
+	/* A file made, written, synced and removed, as a report will be. */
+	char probe[PATH_MAX + 64], summary[PATH_MAX + 16];
+	snprintf(probe, sizeof probe, "%s/.rig-write-test.%ld", dir, (long)getpid());
+	int fd = r.fs.open(r.fs.ctx, probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return report_dir_error(dir, errno, "cannot create a file", err);
+	rc = report_write_sync(&r, fd, "rig\n", 4, probe, err);
+	close(fd);
+	if (r.fs.unlink(r.fs.ctx, probe) < 0 && !rc)
+		rc = report_dir_error(dir, errno, "cannot remove a file", err);
+	if (rc)
+		return rc;
+	/* summary.csv, if there is one, appendable (a missing one is made
+	 * with the first line, as the file above was). */
+	snprintf(summary, sizeof summary, "%s/summary.csv", dir);
+	fd = r.fs.open(r.fs.ctx, summary, O_WRONLY | O_APPEND | O_CLOEXEC, 0);
+	if (fd < 0 && errno != ENOENT)
+		return rig_fail_errno(err, RIG_E_IO, errno, "cannot write %s", summary);
+	if (fd >= 0)
+		close(fd);
+	return RIG_OK;
+}

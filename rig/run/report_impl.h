@@ -21,6 +21,11 @@
 #include "run/report.h"
 
 #define REPORT_JOURNAL_SUFFIX ".journal"
+/* A journal being made: ".<run_id>.journal.new", renamed to its name once
+ * locked and written (report_journal.c). */
+#define REPORT_JOURNAL_NEW ".new"
+/* An unreadable journal's bytes, kept for a person once it is reported. */
+#define REPORT_JOURNAL_UNREADABLE ".unreadable"
 
 /* ---- rows in memory (report.c) ---- */
 
@@ -89,6 +94,10 @@ enum rig_rc report_journal_row(struct report *r, const struct report_row *row,
  * the summary line; then the journal goes (report_publish.c). recovering:
  * a summary line already there is not added again. */
 enum rig_rc report_publish(struct report *r, bool recovering, struct rig_err *err);
+/* Does <dir>/summary.csv name the report file name (no folder) for a run
+ * other than r's? Such a name is taken even when its file was moved away
+ * (report_summary.c). */
+bool report_summary_names(const struct report *r, const char *name);
 /* Append the finished run to <dir>/summary.csv (report_summary.c). */
 enum rig_rc report_summary_append(const struct report *r, bool check_dup, struct rig_err *err);
 

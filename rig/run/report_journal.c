@@ -136,11 +136,34 @@ enum rig_rc report_open(struct report **out, const char *dir, const struct repor
 	return report_open_fs(out, dir, m, NULL, err);
 }
 
+/* Give the journal, open, locked and holding its start rows, its name
+ * without ever replacing another file (on a filesystem without
+ * RENAME_NOREPLACE: check, then rename; the name holds a random run id). */
+static enum rig_rc name_journal(struct report *r, const char *tmp, struct rig_err *err)
+{
+	int rc = r->fs.rename(r->fs.ctx, tmp, r->journal_path, RENAME_NOREPLACE);
+	if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
+		if (access(r->journal_path, F_OK) == 0)
+			errno = EEXIST;
+		else
+			rc = r->fs.rename(r->fs.ctx, tmp, r->journal_path, 0);
+	}
+	if (rc < 0)
+		return report_dir_error(r->dir, errno, "cannot name the run's journal", err);
+	return RIG_OK;
+}
+
+/* The journal becomes visible only already locked and holding its start
+ * rows: it is made as <dir>/.<run_id>.journal.new (a name recovery does
+ * not take for a journal), locked, written, then renamed into place. So
+ * another run's recovery never sees a live journal unlocked or empty. */
 enum rig_rc report_open_fs(struct report **out, const char *dir, const struct report_meta *m,
 			   const struct rig_fsops *fs, struct rig_err *err)
 {
 	struct report *r = NULL;
 	struct csv_line l = CSV_LINE_INIT;
+	char tmp[PATH_MAX + 64];
+	bool named = false;
 	enum rig_rc rc = report_alloc(&r, dir, m, err);
 	if (rc)
 		return rc;
@@ -150,7 +173,9 @@ enum rig_rc report_open_fs(struct report **out, const char *dir, const struct re
 		goto fail;
 	snprintf(r->journal_path, sizeof r->journal_path, "%s/%s" REPORT_JOURNAL_SUFFIX, dir,
 		 r->meta.run_id);
-	r->journal_fd = r->fs.open(r->fs.ctx, r->journal_path,
+	snprintf(tmp, sizeof tmp, "%s/.%s" REPORT_JOURNAL_SUFFIX REPORT_JOURNAL_NEW, dir,
+		 r->meta.run_id);
+	r->journal_fd = r->fs.open(r->fs.ctx, tmp,
 				   O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
 	if (r->journal_fd < 0) {
 		rc = report_dir_error(dir, errno, "cannot create the run's journal", err);
@@ -158,7 +183,7 @@ enum rig_rc report_open_fs(struct report **out, const char *dir, const struct re
 	}
 	/* Held for the life of the run: recovery knows a live run by it. */
 	if (flock(r->journal_fd, LOCK_EX | LOCK_NB) < 0) {
-		rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot lock %s", r->journal_path);
+		rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot lock %s", tmp);
 		goto fail;
 	}
 	if ((rc = start_lines(r, &l, err)))
@@ -167,16 +192,19 @@ enum rig_rc report_open_fs(struct report **out, const char *dir, const struct re
 		rc = rig_fail(err, RIG_E_NOMEM, "report: out of memory");
 		goto fail;
 	}
-	if ((rc = report_write_sync(r, r->journal_fd, l.s, l.len, r->journal_path, err)) ||
-	    (rc = report_fsync_dir(r, dir, err)))
+	if ((rc = report_write_sync(r, r->journal_fd, l.s, l.len, tmp, err)) ||
+	    (rc = name_journal(r, tmp, err)))
+		goto fail;
+	named = true;
+	if ((rc = report_fsync_dir(r, dir, err)))
 		goto fail;
 	free(l.s);
 	*out = r;
 	return RIG_OK;
 fail:
 	free(l.s);
-	if (r->journal_fd >= 0)
-		unlink(r->journal_path); /* nothing was measured yet */
+	if (r->journal_fd >= 0) /* nothing was measured yet */
+		unlink(named ? r->journal_path : tmp);
 	report_close(r);
 	return rc;
 }

@@ -15,7 +15,9 @@
 
 /* Move tmp to dir/name without ever replacing another run's report: on a
  * clash the name gets -2, -3 ... before ".csv". If the existing file is
- * byte for byte ours (a crash after the rename), it is kept. */
+ * byte for byte ours (a crash after the rename), it is kept. A name
+ * summary.csv gives another run is never used again, even when its file
+ * was moved away: one summary row per file name. */
 static enum rig_rc place_final(struct report *r, const char *tmp, const char *name,
 			       const char *bytes, size_t len, struct rig_err *err)
 {
@@ -30,6 +32,8 @@ static enum rig_rc place_final(struct report *r, const char *tmp, const char *na
 			       : snprintf(path, sizeof path, "%s/%s-%d.csv", r->dir, base, k);
 		if (w < 0 || (size_t)w >= sizeof path)
 			return rig_fail(err, RIG_E_IO, "%s/%s: path too long", r->dir, name);
+		if (report_summary_names(r, path + strlen(r->dir) + 1))
+			continue;
 		int rc = r->fs.rename(r->fs.ctx, tmp, path, RENAME_NOREPLACE);
 		if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
 			/* The filesystem has no RENAME_NOREPLACE (e.g. some network

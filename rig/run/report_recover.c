@@ -13,6 +13,8 @@
 
 #include <csv.h>
 #include <dirent.h>
+#include <stdarg.h>
+#include <time.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -166,14 +168,107 @@ static enum rig_rc conclude(struct report *r, const char *name, struct rig_err *
 	return RIG_OK;
 }
 
-/* Recover one journal; *made = true if a report was published. */
-static enum rig_rc recover_one(const char *dir, const char *name, bool *made,
+/* A journal that cannot be read or parsed is still a run that happened:
+ * it is reported ABORTED "journal unreadable" with its path and why, from
+ * the rows that could be read (none, if none), its bytes kept beside it as
+ * <journal>.unreadable for a person. *kept: where. */
+static enum rig_rc conclude_unreadable(struct report *r, const char *why, char *kept,
+				       size_t cap, struct rig_err *err)
+{
+	snprintf(kept, cap, "%s" REPORT_JOURNAL_UNREADABLE, r->journal_path);
+	if (link(r->journal_path, kept) < 0 && errno != EEXIST)
+		return rig_fail_errno(err, RIG_E_IO, errno, "journal unreadable: %s: %s; cannot keep it as %s",
+				      r->journal_path, why, kept);
+	/* What the journal's name and its file say when its rows do not. */
+	if (!r->meta.run_id[0]) {
+		const char *base = strrchr(r->journal_path, '/');
+		base = base ? base + 1 : r->journal_path;
+		snprintf(r->meta.run_id, sizeof r->meta.run_id, "%.*s",
+			 (int)(strlen(base) - strlen(REPORT_JOURNAL_SUFFIX)), base);
+		text_clean(r->meta.run_id, sizeof r->meta.run_id, r->meta.run_id);
+	}
+	struct stat st;
+	bool dated = fstat(r->journal_fd, &st) == 0;
+	if (!r->meta.started && dated)
+		r->meta.started = st.st_mtime;
+	if (!r->meta.pen_serial[0])
+		snprintf(r->meta.pen_serial, sizeof r->meta.pen_serial, "unknown");
+	char ended[21] = "", reason[PATH_MAX * 2 + 512];
+	if (dated)
+		report_iso_time(ended, st.st_mtime);
+	snprintf(reason, sizeof reason, "journal unreadable: %s: %.200s; its bytes are kept in %s",
+		 r->journal_path, why, kept);
+	struct report_row rows[2] = { REPORT_ROW_EMPTY, REPORT_ROW_EMPTY };
+	rows[0].phase = rows[1].phase = "run";
+	rows[0].step = rows[1].step = "end";
+	rows[0].quantity = "ended_at";
+	rows[0].note = ended;
+	rows[1].quantity = "verdict";
+	rows[1].result = "ABORTED";
+	rows[1].category = "bench";
+	rows[1].note = reason;
+	r->journal_foreign = true; /* published from the rows kept, never from its bytes */
+	for (int i = 0; i < 2; i++) {
+		enum rig_rc rc = report_keep(r, &rows[i], err);
+		if (rc)
+			return rc;
+	}
+	r->verdict = REPORT_ABORTED;
+	r->category = REPORT_CATEGORY_BENCH;
+	text_clean(r->reason, sizeof r->reason, reason);
+	return RIG_OK;
+}
+
+/* Read and parse the locked journal into r (a torn last line dropped).
+ * RIG_E_DATA or RIG_E_IO with why in err when it cannot be read. */
+static enum rig_rc read_journal(struct report *r, struct rig_err *err)
+{
+	char *bytes = NULL;
+	size_t len = 0;
+	enum rig_rc rc = report_read_all(r->journal_fd, &bytes, &len, r->journal_path, err);
+	if (rc)
+		return rc;
+	char *nl = memrchr(bytes, '\n', len);
+	size_t whole = nl ? (size_t)(nl - bytes) + 1 : 0;
+	if (whole < len) {
+		if (ftruncate(r->journal_fd, (off_t)whole) < 0 || fsync(r->journal_fd) < 0) {
+			rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot truncate %s",
+					    r->journal_path);
+			goto out;
+		}
+		len = whole;
+	}
+	if ((rc = parse_journal(r, bytes, len, err)))
+		goto out;
+	if (r->nrows == 0)
+		rc = rig_fail(err, RIG_E_DATA, "%s: no rows (%zu bytes)", r->journal_path, len);
+out:
+	free(bytes);
+	return rc;
+}
+
+static void say(struct report_recovery *rec, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(struct report_recovery *rec, const char *fmt, ...)
+{
+	if (!rec->say)
+		return;
+	char text[PATH_MAX * 3];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	rec->say(rec->ctx, text);
+}
+
+/* Recover one journal, counting and saying what became of it. A journal
+ * whose lock is held belongs to a live run: the lock is tried before
+ * anything else, and such a journal is never touched. */
+static enum rig_rc recover_one(const char *dir, const char *name, struct report_recovery *rec,
 			       struct rig_err *err)
 {
 	struct report_meta none = { 0 };
 	struct report *r = NULL;
-	char *bytes = NULL;
-	size_t len = 0;
 	enum rig_rc rc = report_alloc(&r, dir, &none, err);
 	if (rc)
 		return rc;
@@ -193,61 +288,107 @@ static enum rig_rc recover_one(const char *dir, const char *name, bool *made,
 	}
 	if (access(r->journal_path, F_OK) < 0) /* published while we waited */
 		goto out;
-	if ((rc = report_read_all(r->journal_fd, &bytes, &len, r->journal_path, err)))
-		goto out;
-	/* A torn last line (power cut mid-write) is dropped. */
-	char *nl = memrchr(bytes, '\n', len);
-	size_t whole = nl ? (size_t)(nl - bytes) + 1 : 0;
-	if (whole < len) {
-		if (ftruncate(r->journal_fd, (off_t)whole) < 0 || fsync(r->journal_fd) < 0) {
-			rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot truncate %s", r->journal_path);
-			goto out;
-		}
-		len = whole;
+	struct rig_err why = { 0 };
+	char kept[PATH_MAX + 16] = "";
+	bool unreadable = read_journal(r, &why) != RIG_OK;
+	if (unreadable) {
+		const char *w = why.msg;
+		size_t pl = strlen(r->journal_path);
+		if (strncmp(w, r->journal_path, pl) == 0 && w[pl] == ':')
+			w += pl + 1 + (w[pl + 1] == ' ');
+		rc = conclude_unreadable(r, w, kept, sizeof kept, err);
+	} else {
+		rc = conclude(r, name, err);
 	}
-	if ((rc = parse_journal(r, bytes, len, err)))
+	if (rc || (rc = report_publish(r, true, err)))
 		goto out;
-	if (r->nrows == 0) {
-		/* Died while opening: nothing was measured, nothing to report. */
-		if (unlink(r->journal_path) < 0)
-			rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot remove %s", r->journal_path);
-		goto out;
+	if (unreadable) {
+		rec->aborted++;
+		rec->unreadable++;
+		say(rec, "journal unreadable: %s (%s); reported as ABORTED in %s, its bytes kept in %s",
+		    r->journal_path, why.msg, r->file, kept);
+	} else if (r->verdict == REPORT_ABORTED && strncmp(r->reason, "run did not finish", 18) == 0) {
+		rec->aborted++;
+		say(rec, "interrupted run found: %s, reported as ABORTED in %s", r->journal_path,
+		    r->file);
+	} else {
+		rec->published++;
+		say(rec, "a run that ended while its report was being written: %s, published as %s in %s",
+		    r->journal_path, report_verdict_name(r->verdict), r->file);
 	}
-	if ((rc = conclude(r, name, err)) || (rc = report_publish(r, true, err)))
-		goto out;
-	*made = true;
 out:
-	free(bytes);
+	if (rc) {
+		rec->failed++;
+		say(rec, "cannot recover %s: %s", r->journal_path, err ? err->msg : "");
+	}
 	report_close(r);
 	return rc;
 }
 
-enum rig_rc report_recover_orphans(const char *dir, unsigned *recovered, struct rig_err *err)
+/* A journal being made (".<run_id>.journal.new") whose maker is gone: it
+ * was never visible, nothing was measured. Its lock is tried first; one
+ * still empty may be a maker between its create and its lock, and is
+ * left for an hour. */
+static void remove_dead_new_journal(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+		return;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 &&
+	    (st.st_size > 0 || difftime(time(NULL), st.st_mtime) > 3600))
+		unlink(path);
+	close(fd);
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t len = strlen(s), tl = strlen(tail);
+	return len > tl && strcmp(s + len - tl, tail) == 0;
+}
+
+enum rig_rc report_recover(const char *dir, struct report_recovery *rec, struct rig_err *err)
 {
 	enum rig_rc first = RIG_OK;
-	unsigned n = 0;
+	rec->aborted = rec->unreadable = rec->published = rec->failed = 0;
 	DIR *d = opendir(dir);
-	if (recovered)
-		*recovered = 0;
-	if (!d)
-		return errno == ENOENT ? RIG_OK : report_dir_error(dir, errno, "opendir", err);
+	if (!d) {
+		if (errno == ENOENT)
+			return RIG_OK;
+		enum rig_rc rc = report_dir_error(dir, errno, "opendir", err);
+		rec->failed++;
+		say(rec, "cannot look for interrupted runs: %s", err ? err->msg : dir);
+		return rc;
+	}
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name), sl = strlen(REPORT_JOURNAL_SUFFIX);
-		if (len <= sl || strcmp(de->d_name + len - sl, REPORT_JOURNAL_SUFFIX) != 0)
+		if (de->d_name[0] == '.' && ends_with(de->d_name, REPORT_JOURNAL_SUFFIX
+							       REPORT_JOURNAL_NEW)) {
+			remove_dead_new_journal(dir, de->d_name);
 			continue;
-		bool made = false;
+		}
+		if (!ends_with(de->d_name, REPORT_JOURNAL_SUFFIX))
+			continue;
 		struct rig_err e1 = { 0 };
-		enum rig_rc rc = recover_one(dir, de->d_name, &made, &e1);
+		enum rig_rc rc = recover_one(dir, de->d_name, rec, &e1);
 		if (rc && !first) {
 			first = rc;
 			if (err)
 				*err = e1;
 		}
-		n += made;
 	}
 	closedir(d);
-	if (recovered)
-		*recovered = n;
 	return first;
+}
+
+enum rig_rc report_recover_orphans(const char *dir, unsigned *recovered, struct rig_err *err)
+{
+	struct report_recovery rec = { 0 };
+	enum rig_rc rc = report_recover(dir, &rec, err);
+	if (recovered)
+		*recovered = rec.aborted + rec.published;
+	return rc;
 }

@@ -33,6 +33,66 @@ static bool summary_has_run(const char *text, const char *run_id)
 	return false;
 }
 
+/* Looking for a report file name among summary.csv's rows. */
+struct taken_state {
+	const char *run_id, *name;
+	int col_run, col_file;  /* from the header; -1 unknown */
+	int field;              /* index of the field being read */
+	size_t record;
+	bool row_is_other;      /* this row's run_id is another run's */
+	bool row_names_it;      /* this row's report_file is name */
+	bool taken;
+};
+
+static void on_taken_field(void *data, size_t len, void *user)
+{
+	struct taken_state *t = user;
+	const char *f = data ? data : "";
+	if (t->record == 0) {
+		if (len == 6 && memcmp(f, "run_id", 6) == 0)
+			t->col_run = t->field;
+		else if (len == 11 && memcmp(f, "report_file", 11) == 0)
+			t->col_file = t->field;
+	} else if (t->field == t->col_run) {
+		t->row_is_other = strlen(t->run_id) != len || memcmp(f, t->run_id, len) != 0;
+	} else if (t->field == t->col_file) {
+		t->row_names_it = strlen(t->name) == len && memcmp(f, t->name, len) == 0;
+	}
+	t->field++;
+}
+
+static void on_taken_record(int c, void *user)
+{
+	struct taken_state *t = user;
+	(void)c;
+	t->taken |= t->record > 0 && t->row_is_other && t->row_names_it;
+	t->field = 0;
+	t->row_is_other = t->row_names_it = false;
+	t->record++;
+}
+
+bool report_summary_names(const struct report *r, const char *name)
+{
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/%s", r->dir, SUMMARY_NAME);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	char *text = NULL;
+	size_t len = 0;
+	struct taken_state t = { .run_id = r->meta.run_id, .name = name, .col_run = -1,
+				 .col_file = -1 };
+	struct csv_parser p;
+	if (report_read_all(fd, &text, &len, path, NULL) == RIG_OK && csv_init(&p, 0) == 0) {
+		csv_parse(&p, text, len, on_taken_field, on_taken_record, &t);
+		csv_fini(&p, on_taken_field, on_taken_record, &t);
+		csv_free(&p);
+	}
+	free(text);
+	close(fd);
+	return t.taken;
+}
+
 /* The run's summary fields, by column name. */
 struct summary_field {
 	const char *text;

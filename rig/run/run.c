@@ -433,6 +433,29 @@ static void run_phases(struct run *r)
 	}
 }
 
+static void say_recovered(void *ctx, const char *text)
+{
+	run_message(ctx, "%s", text);
+}
+
+/* Runs that died in this folder: reported before this one starts, each
+ * said, the counts exact (errors said, never in the way of this run). */
+static void recover_journals(const struct run_options *o, const char *dir)
+{
+	struct report_recovery rec = { .say = say_recovered, .ctx = (void *)o };
+	struct rig_err err = { 0 };
+	report_recover(dir, &rec, &err);
+	if (rec.aborted)
+		run_message(o, "%u interrupted run(s) found in %s, reported as ABORTED (%u of them "
+			    "from an unreadable journal)", rec.aborted, dir, rec.unreadable);
+	if (rec.published)
+		run_message(o, "%u finished run(s) found in %s whose report was not completed, "
+			    "published with their own verdict", rec.published, dir);
+	if (rec.failed)
+		run_message(o, "%u journal(s) in %s could not be recovered (said above); they stay "
+			    "for the next run", rec.failed, dir);
+}
+
 void run_execute(struct bench *b, const struct profile *prof, const struct run_options *o,
 		 struct run_result *res)
 {
@@ -445,10 +468,7 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	r.nsteps = count_steps(prof, r.calibrate);
 
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
-	unsigned recovered = 0;
-	if (report_recover_orphans(dir, &recovered, &err) == RIG_OK && recovered)
-		run_message(o, "%u interrupted run(s) found in %s, reported as ABORTED", recovered,
-			    dir);
+	recover_journals(o, dir);
 
 	if ((rc = bench_take_lock(b, o->wait_lock_s, &err))) {
 		res->rc = rc;
@@ -467,6 +487,15 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	if (!r.aborted && !o->reference && fc->reference[0] && fc->interval_h > 0 &&
 	    (rc = check_gate(dir, b->fx.bench.station, fc->interval_h, time(NULL), &err)))
 		run_abort(&r, rc, err.msg);
+	if ((rc = report_check_folder(dir, &b->report_fs, &err))) {
+		/* Nowhere to write: found before the pen is powered. */
+		run_set_text(res->report_error, sizeof res->report_error,
+			     "%s; nothing was measured, the pen was not powered", err.msg);
+		run_message(o, "%s", res->report_error);
+		res->report_failed = true;
+		finish(&r);
+		return;
+	}
 	if (!r.aborted) {
 		begin_phase(&r, PHASE_IDENTIFY);
 		if ((rc = identify(&r, &err)))
