@@ -39,6 +39,22 @@ START_TEST(test_production_profile_loads_with_its_values)
 }
 END_TEST
 
+/* The conformance rule (three states, JCGM 106) with its level: 95 % unless
+ * the profile says; the rule needs the run's INDETERMINATE verdict, which
+ * exists, so a profile may ask for it. */
+START_TEST(test_conformance_rule_loads_with_its_level)
+{
+	struct profile p;
+	struct rig_err err = { 0 };
+	ck_assert_msg(profile_load(&p, CORPUS "conformance-p25.ini", &err) == RIG_OK, "%s",
+		      err.msg);
+	ck_assert_int_eq(p.verify.decision_rule, DECISION_CONFORMANCE);
+	ck_assert_double_eq(p.verify.conformance_level_pct, 95);
+	ck_assert_msg(profile_load(&p, PROFILES "audit-p25.ini", &err) == RIG_OK, "%s", err.msg);
+	ck_assert_double_eq(p.verify.conformance_level_pct, 95); /* the default */
+}
+END_TEST
+
 START_TEST(test_audit_profile_is_verify_only)
 {
 	struct profile p;
@@ -134,7 +150,7 @@ static const struct {
 	{ "missing-key.ini", "missing-key.ini: [verify] depth_tolerance_um is required and missing (the section's keys start at line 38)" },
 	{ "both-windows.ini", "both-windows.ini:50: [verify] expected window_s or window_strokes, found both (other at line 49)" },
 	{ "no-window.ini", "no-window.ini: [verify] window_s or window_strokes is required and missing" },
-	{ "bad-rule.ini", "bad-rule.ini:51: decision_rule: expected simple or guarded, found 'strict'" },
+	{ "bad-rule.ini", "bad-rule.ini:51: decision_rule: expected simple, guarded or conformance, found 'strict'" },
 	{ "not-a-number.ini", "not-a-number.ini:29: nominal_freq_hz: expected a number, found '120 Hz'" },
 	{ "nominal-outside.ini", "nominal-outside.ini:40: nominal_depth_um: expected points inside the pen's 250..2500 um, found 2600, above" },
 	{ "pen-limits-inverted.ini", "pen-limits-inverted.ini:21: depth_max_um: expected more than depth_min_um (2500 um), found 250 um" },
@@ -149,9 +165,11 @@ static const struct {
 	{ "empty-key.ini", "empty-key.ini:30: expected 'key = value', found a value without a key" },
 	{ "cr-only.ini", "cr-only.ini:1: expected LF or CR LF line ends, found a lone CR" },
 	/* CR LF and a byte order mark are fine: the error's line is right. */
-	{ "crlf-error.ini", "crlf-error.ini:51: decision_rule: expected simple or guarded, found 'strict'" },
-	{ "bom-error.ini", "bom-error.ini:51: decision_rule: expected simple or guarded, found 'strict'" },
+	{ "crlf-error.ini", "crlf-error.ini:51: decision_rule: expected simple, guarded or conformance, found 'strict'" },
+	{ "bom-error.ini", "bom-error.ini:51: decision_rule: expected simple, guarded or conformance, found 'strict'" },
 	{ "huge.ini", "huge.ini: expected at most 65536 bytes, the file is larger" },
+{ "level-without-conformance.ini", "level-without-conformance.ini:36: conformance_level_pct: expected only with decision_rule = conformance, found decision_rule = guarded" },
+	{ "level-out-of-range.ini", "level-out-of-range.ini:36: conformance_level_pct: expected " },
 	{ "control-in-name.ini", "control-in-name.ini:14: name: expected only letters, digits, '.', '_' and '-', found byte 0x1B at 2" },
 };
 
@@ -236,6 +254,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_production_profile_loads_with_its_values);
 	tcase_add_test(tc, test_audit_profile_is_verify_only);
+	tcase_add_test(tc, test_conformance_rule_loads_with_its_level);
 	tcase_add_test(tc, test_production_run_fits_in_30_s_of_bench_time);
 	tcase_add_test(tc, test_profile_hash_matches_sha256sum);
 	tcase_add_test(tc, test_quality_gates_have_defaults_and_are_read);

@@ -19,6 +19,7 @@
 
 #include "station/plan.h"
 #include "station/screen.h"
+#include "station/shift.h"
 #include "station/station.h"
 #include "support/runrig.h"
 #include "support/testutil.h"
@@ -420,6 +421,54 @@ START_TEST(test_yield_counts_pass_over_tested_and_leaves_aborts_apart)
 }
 END_TEST
 
+/* INDETERMINATE is never a PASS: in the shift's counts, its yield, its
+ * report, the buzzer and the result screen (issue 15). */
+START_TEST(test_indeterminate_is_counted_apart_and_never_as_pass)
+{
+	struct station_shift s = { .pass = 3, .indeterminate = 1 };
+	ck_assert_uint_eq(station_shift_tested(&s), 4);
+	ck_assert_double_eq_tol(station_shift_yield_pct(&s), 75.0, 1e-9);
+
+	struct shift_log log;
+	shift_log_init(&log, "/nonexistent", "SIM-01", 0);
+	struct run_result pass = { .reported = true, .verdict = REPORT_PASS };
+	struct run_result ind = { .reported = true, .verdict = REPORT_INDETERMINATE,
+				  .nfailures = 1 };
+	snprintf(ind.reason, sizeof ind.reason, "verify depth at 1000 um: probability 60 %%");
+	shift_log_add(&log, "MN3-1", "op", &ind, 100);
+	shift_log_add(&log, "MN3-1", "op", &pass, 200); /* retested: passed */
+	shift_log_add(&log, "MN3-2", "op", &pass, 300);
+	unsigned units, first, final;
+	shift_log_yield(&log, &units, &first, &final);
+	ck_assert_uint_eq(units, 2);
+	ck_assert_uint_eq(first, 1); /* MN3-1's first try did not pass */
+	ck_assert_uint_eq(final, 2);
+	ck_assert_uint_eq(log.pass, 2);
+	ck_assert_uint_eq(log.indeterminate, 1);
+	ck_assert_uint_eq(log.fail + log.aborted, 0);
+	shift_log_free(&log);
+
+	ck_assert_ptr_ne(station_beep_pattern(&ind), station_beep_pattern(&pass));
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct station_shift sh = { .indeterminate = 1 };
+	snprintf(ind.failures[0].text, sizeof ind.failures[0].text, "%.150s", ind.reason);
+	snprintf(ind.report_path, sizeof ind.report_path, "reports/x_INDETERMINATE.csv");
+	struct screen_state st = { .station = "SIM-01", .cols = 100, .rows = 30, .unit = 1,
+				   .kind = SCREEN_RESULT, .serial = "MN3-1", .res = &ind,
+				   .shift = &sh };
+	screen_draw(f, &st);
+	fclose(f);
+	ck_assert_msg(strstr(buf, "MN3-1: INDETERMINATE - not passed"), "%s", buf);
+	ck_assert_msg(strstr(buf, "verify depth at 1000 um"), "%s", buf);
+	ck_assert_msg(strstr(buf, "1 indeterminate"), "%s", buf);
+	ck_assert_msg(!strstr(buf, ": PASS"), "%s", buf);
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_banner_fills_a_wide_screen_and_shrinks_to_a_narrow_one)
 {
 	char *buf = NULL;
@@ -719,6 +768,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_banner_fills_a_wide_screen_and_shrinks_to_a_narrow_one);
 	tcase_add_test(tc, test_result_screen_wraps_long_failures_inside_the_width);
 	tcase_add_test(tc, test_buzzer_patterns_tell_the_verdicts_apart);
+	tcase_add_test(tc, test_indeterminate_is_counted_apart_and_never_as_pass);
 	tcase_add_test(tc, test_fail_banner_is_as_tall_as_pass_whatever_the_reasons);
 	suite_add_tcase(s, tc);
 	return s;

@@ -44,8 +44,9 @@ static void usage(FILE *out)
 		"  -D, --dry-run         print the profile's bench time per phase; no bench\n"
 		"  -h, --help            this text\n"
 		"\n"
-		"Exit codes: 0 PASS, 1 FAIL, 2 ABORTED or device fault, 64 usage, 65 bad\n"
-		"profile, 74 report folder not writable, 75 bench busy, 78 fixture wrong or\n"
+		"Exit codes: 0 PASS, 1 FAIL, 2 ABORTED or device fault, 3 INDETERMINATE\n"
+		"(conformance rule: neither PASS nor FAIL proven), 64 usage, 65 bad profile,\n"
+		"74 report or JUnit folder not writable, 75 bench busy, 78 fixture wrong or\n"
 		"its calibration expired.\n",
 		rig_default_fixture(), rig_default_profile());
 }

@@ -56,7 +56,8 @@ int cli_dispatch(const char *name, int argc, char **argv)
 				cli_error(name, "stopped by %s: motor off, pen power off",
 					  rig_stop_name(sig));
 				code = RIG_EXIT_ABORT;
-			} else if (sig && (code == RIG_EXIT_PASS || code == RIG_EXIT_FAIL)) {
+			} else if (sig && (code == RIG_EXIT_PASS || code == RIG_EXIT_FAIL ||
+					   code == RIG_EXIT_INDETERMINATE)) {
 				/* After the last safety check (pen off, verdict
 				 * final): the verdict stands, and says so. */
 				cli_error(name, "%s came after the verdict was final, with the pen "

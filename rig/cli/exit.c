@@ -10,6 +10,8 @@ static const struct {
 	{ RIG_EXIT_PASS, "pass" },
 	{ RIG_EXIT_FAIL, "the device under test failed (category unit)" },
 	{ RIG_EXIT_ABORT, "run aborted, category bench (e-stop, lid, signal, a bench device)" },
+	{ RIG_EXIT_INDETERMINATE, "indeterminate: the conformance rule could prove neither "
+				  "PASS nor FAIL (not a pass)" },
 	{ RIG_EXIT_USAGE, "usage error" },
 	{ RIG_EXIT_DATAERR, "bad input data (profile, capture)" },
 	{ RIG_EXIT_UNAVAILABLE, "a device or port is unavailable" },
@@ -47,5 +49,7 @@ int cli_run_exit_code(const struct run_result *res)
 			       ? code
 			       : RIG_EXIT_ABORT;
 	}
-	return res->failed ? RIG_EXIT_FAIL : RIG_EXIT_PASS;
+	return res->failed	  ? RIG_EXIT_FAIL
+	       : res->indeterminate ? RIG_EXIT_INDETERMINATE
+				    : RIG_EXIT_PASS;
 }

@@ -32,6 +32,7 @@ enum rig_exit {
 	RIG_EXIT_PASS = 0,
 	RIG_EXIT_FAIL = 1,         /* the device under test failed */
 	RIG_EXIT_ABORT = 2,        /* run aborted or device fault */
+	RIG_EXIT_INDETERMINATE = 3, /* neither PASS nor FAIL proven (conformance rule) */
 	RIG_EXIT_USAGE = 64,       /* EX_USAGE */
 	RIG_EXIT_DATAERR = 65,     /* EX_DATAERR */
 	RIG_EXIT_UNAVAILABLE = 69, /* EX_UNAVAILABLE */

@@ -65,6 +65,7 @@ static const struct ini_field fields[] = {
 	{ "verify", "window_strokes", INI_UINT, PX(verify.window.window_strokes), 10, 100000, false, NULL, "strokes", false, false, NULL },
 	{ "verify", "max_invalid_fraction", INI_DOUBLE, PX(verify.max_invalid_fraction), 0, 0.5, true, NULL, "", false, false, NULL },
 	{ "verify", "decision_rule", INI_CUSTOM, PX(verify.decision_rule), 0, 0, true, NULL, "", false, false, parse_rule },
+	{ "verify", "conformance_level_pct", INI_DOUBLE, PX(verify.conformance_level_pct), 50, 99.9, false, "95", "%", true, false, NULL },
 
 	/* the stroke engine's quality gates (docs/measurement.md, "Status") */
 	{ "quality", "max_noise_pct", INI_DOUBLE, PX(quality.max_noise_pct), -1, 100, false, "5", "%", false, false, NULL },
@@ -126,11 +127,9 @@ static enum rig_rc parse_rule(const struct ini_schema *sc, const struct ini_fiel
 			      struct rig_err *err)
 {
 	enum decision_rule *rule = dst;
-	/* conformance (three states) needs the run's INDETERMINATE verdict,
-	 * which comes with it; until then a profile cannot ask for it. */
-	if (!decision_rule_parse(value, rule) || *rule == DECISION_CONFORMANCE)
+	if (!decision_rule_parse(value, rule))
 		return ini_schema_fail(sc, fd, path, line, err,
-				       "expected simple or guarded, found '%s'", value);
+				       "expected simple, guarded or conformance, found '%s'", value);
 	return RIG_OK;
 }
 
@@ -302,6 +301,14 @@ static enum rig_rc check_whole(const struct profile *p, const struct ini_text *t
 				"%s:%d: preload_max_n: expected more than preload_min_n (%.9g N, line %d), found %.9g N (window inverted or empty)",
 				p->path, profile_line(p, "verify", "preload_max_n"), v->preload_min_n,
 				profile_line(p, "verify", "preload_min_n"), v->preload_max_n);
+	/* A level nobody applies would be a key read and ignored. */
+	if (v->decision_rule != DECISION_CONFORMANCE &&
+	    profile_line(p, "verify", "conformance_level_pct"))
+		return rig_fail(err, RIG_E_DATA,
+				"%s:%d: conformance_level_pct: expected only with decision_rule = "
+				"conformance, found decision_rule = %s",
+				p->path, profile_line(p, "verify", "conformance_level_pct"),
+				decision_rule_name(v->decision_rule));
 	return RIG_OK;
 }
 

@@ -69,6 +69,9 @@ struct profile_verify {
 	struct profile_window window;
 	double max_invalid_fraction;
 	enum decision_rule decision_rule;
+	/* conformance rule: the probability of conformance a PASS needs (and of
+	 * non-conformance a FAIL needs), in %; 95 unless the profile says */
+	double conformance_level_pct;
 };
 
 struct profile {

@@ -24,8 +24,29 @@ const char *report_verdict_name(enum report_verdict v)
 		return "FAIL";
 	case REPORT_ABORTED:
 		return "ABORTED";
+	case REPORT_INDETERMINATE:
+		return "INDETERMINATE";
 	}
 	return "ABORTED";
+}
+
+bool report_verdict_parse(const char *s, enum report_verdict *v)
+{
+	static const enum report_verdict all[] = { REPORT_PASS, REPORT_FAIL, REPORT_ABORTED,
+						   REPORT_INDETERMINATE };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(s, report_verdict_name(all[i])) == 0) {
+			*v = all[i];
+			return true;
+		}
+	return false;
+}
+
+enum report_category report_verdict_category(enum report_verdict v)
+{
+	return v == REPORT_FAIL || v == REPORT_INDETERMINATE ? REPORT_CATEGORY_UNIT
+	       : v == REPORT_ABORTED			     ? REPORT_CATEGORY_BENCH
+							     : REPORT_CATEGORY_NONE;
 }
 
 const char *report_category_name(enum report_category c)
@@ -323,7 +344,8 @@ bool report_rec_is_verdict(const struct report_rec *rec)
 bool report_rec_judged(const struct report_rec *rec)
 {
 	return !report_rec_is_verdict(rec) &&
-	       (strcmp(rec->result, "PASS") == 0 || strcmp(rec->result, "FAIL") == 0);
+	       (strcmp(rec->result, "PASS") == 0 || strcmp(rec->result, "FAIL") == 0 ||
+		strcmp(rec->result, "INDETERMINATE") == 0);
 }
 
 const char *report_file(const struct report *r)

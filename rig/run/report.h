@@ -118,7 +118,7 @@ struct report_row {
 	double accept_low;     /* the acceptance limits the decision rule applied */
 	double accept_high;
 	double conformance_probability; /* of the true value inside the spec */
-	const char *result;    /* "PASS", "FAIL", "WRITTEN", ... or "" */
+	const char *result;    /* "PASS", "FAIL", "INDETERMINATE", "WRITTEN", ... or "" */
 	const char *category;  /* the verdict row's: "unit", "bench" or "" */
 	const char *note;      /* reason, date, path ... */
 };
@@ -130,7 +130,10 @@ struct report_row {
 			      .accept_low = NAN, .accept_high = NAN,                          \
 			      .conformance_probability = NAN })
 
-enum report_verdict { REPORT_PASS, REPORT_FAIL, REPORT_ABORTED };
+/* The run's verdict. INDETERMINATE (the conformance rule could prove
+ * neither conformance nor non-conformance at the profile's level) is never
+ * a PASS: it has its own file name, summary line and exit code. */
+enum report_verdict { REPORT_PASS, REPORT_FAIL, REPORT_ABORTED, REPORT_INDETERMINATE };
 
 /* Whose fault a verdict other than PASS is (docs/reports.md): the unit
  * under test (its FAIL: out of tolerance, its own hardware error,
@@ -217,14 +220,14 @@ enum rig_rc report_add_bench_time(struct report *r, const char *phase, double se
 /* Write the end time row (phase "run", step "end", quantity "ended_at",
  * note the UTC time, ISO 8601), then the verdict row (phase "run", step
  * "end", quantity "verdict",
- * result PASS / FAIL / ABORTED, note = reason), publish
+ * result PASS / FAIL / INDETERMINATE / ABORTED, note = reason), publish
  * <dir>/<YYYYMMDDTHHMMSSZ>_<serial>_<VERDICT>.csv atomically, append the
  * run to <dir>/summary.csv and remove the journal. report_file() names the
  * report afterwards. */
 enum rig_rc report_finish(struct report *r, enum report_verdict v, const char *reason,
 			  struct rig_err *err);
-/* The same with the verdict's category (report_finish: FAIL is the unit's,
- * ABORTED the bench's). */
+/* The same with the verdict's category (report_finish: FAIL and
+ * INDETERMINATE are the unit's, ABORTED the bench's). */
 enum rig_rc report_finish_category(struct report *r, enum report_verdict v,
 				   enum report_category c, const char *reason,
 				   struct rig_err *err);
@@ -268,6 +271,12 @@ enum rig_rc report_recover(const char *dir, struct report_recovery *rec, struct 
 
 /* Helpers, exposed for tests and the run. */
 const char *report_verdict_name(enum report_verdict v);
+/* "PASS", "FAIL", "ABORTED", "INDETERMINATE" back to the verdict; false if
+ * none of them. */
+bool report_verdict_parse(const char *s, enum report_verdict *v);
+/* A verdict's usual category: FAIL and INDETERMINATE the unit's, ABORTED
+ * the bench's, PASS none. */
+enum report_category report_verdict_category(enum report_verdict v);
 /* "unit", "bench" or "" */
 const char *report_category_name(enum report_category c);
 /* "20261121T101500Z_<serial>_PASS.csv", the serial as text_file_serial

@@ -212,11 +212,7 @@ fail:
 enum rig_rc report_finish(struct report *r, enum report_verdict v, const char *reason,
 			  struct rig_err *err)
 {
-	return report_finish_category(r, v,
-				      v == REPORT_FAIL	    ? REPORT_CATEGORY_UNIT
-				      : v == REPORT_ABORTED ? REPORT_CATEGORY_BENCH
-							    : REPORT_CATEGORY_NONE,
-				      reason, err);
+	return report_finish_category(r, v, report_verdict_category(v), reason, err);
 }
 
 enum rig_rc report_finish_category(struct report *r, enum report_verdict v,

@@ -75,10 +75,11 @@ static void write_xml(FILE *f, const struct report *r)
 		const struct report_rec *rec = &r->rows[i];
 		if (report_rec_judged(rec)) {
 			tests++;
-			failures += strcmp(rec->result, "FAIL") == 0;
+			failures += strcmp(rec->result, "PASS") != 0;
 		} else if (report_rec_is_verdict(rec)) {
 			tests++;
-			failures += strcmp(rec->result, "FAIL") == 0;
+			failures += strcmp(rec->result, "FAIL") == 0 ||
+				    strcmp(rec->result, "INDETERMINATE") == 0;
 			errors += strcmp(rec->result, "ABORTED") == 0;
 		}
 	}
@@ -137,7 +138,9 @@ static void write_xml(FILE *f, const struct report *r)
 			text_xml_put(f, rec->unit);
 		}
 		fputs("\" time=\"0\"", f);
-		bool fail = strcmp(rec->result, "FAIL") == 0;
+		/* INDETERMINATE is not a pass: a failure of its own type */
+		bool fail = strcmp(rec->result, "FAIL") == 0 ||
+			    strcmp(rec->result, "INDETERMINATE") == 0;
 		bool error = verdict && strcmp(rec->result, "ABORTED") == 0;
 		if (!fail && !error) {
 			fputs("/>\n", f);

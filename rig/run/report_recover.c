@@ -122,14 +122,11 @@ static enum rig_rc conclude(struct report *r, const char *name, struct rig_err *
 	const struct report_rec *last = &r->rows[r->nrows - 1];
 	if (report_rec_is_verdict(last)) {
 		/* The run ended; the crash came while publishing. */
-		r->verdict = strcmp(last->result, "PASS") == 0   ? REPORT_PASS
-			     : strcmp(last->result, "FAIL") == 0 ? REPORT_FAIL
-								 : REPORT_ABORTED;
+		if (!report_verdict_parse(last->result, &r->verdict))
+			r->verdict = REPORT_ABORTED;
 		r->category = strcmp(last->category, "unit") == 0    ? REPORT_CATEGORY_UNIT
 			      : strcmp(last->category, "bench") == 0 ? REPORT_CATEGORY_BENCH
-			      : r->verdict == REPORT_FAIL	     ? REPORT_CATEGORY_UNIT
-			      : r->verdict == REPORT_ABORTED	     ? REPORT_CATEGORY_BENCH
-								     : REPORT_CATEGORY_NONE;
+								     : report_verdict_category(r->verdict);
 		text_clean(r->reason, sizeof r->reason, last->note);
 		return RIG_OK;
 	}

@@ -109,21 +109,38 @@ enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg)
 	return rc;
 }
 
-void run_fail(struct run *r, const char *fmt, ...)
+/* A judgement that did not pass: kept among the run's failures (the
+ * first RUN_MAX_FAILURES), its first reason the run's. */
+static void not_passed(struct run *r, bool *flag, char *reason, size_t cap, const char *what,
+		       const char *fmt, va_list ap)
 {
 	char text[256];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
-	if (!r->failed)
-		run_set_text(r->fail_reason, sizeof r->fail_reason, "%s", text);
-	r->failed = true;
+	if (!*flag)
+		run_set_text(reason, cap, "%s", text);
+	*flag = true;
 	if (r->res->nfailures < RUN_MAX_FAILURES)
 		run_set_text(r->res->failures[r->res->nfailures].text,
 			     sizeof r->res->failures[0].text, "%s", text);
 	r->res->nfailures++;
-	run_progress(r, "FAIL %s", text);
+	run_progress(r, "%s %s", what, text);
+}
+
+void run_fail(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	not_passed(r, &r->failed, r->fail_reason, sizeof r->fail_reason, "FAIL", fmt, ap);
+	va_end(ap);
+}
+
+void run_indeterminate(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	not_passed(r, &r->indeterminate, r->indeterminate_reason, sizeof r->indeterminate_reason,
+		   "INDETERMINATE", fmt, ap);
+	va_end(ap);
 }
 
 /* Write the bench time of finished phases once the report exists. */
@@ -247,11 +264,15 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 	if (rc)
 		return run_abort(r, rc, err.msg);
 	/* A point is named in the unit of what its step sets. */
-	if (d->result == DECISION_FAIL && isnan(commanded))
-		run_fail(r, "%s %s: %s", phase, quantity, d->reason);
-	else if (d->result == DECISION_FAIL)
-		run_fail(r, "%s %s at %g %s: %s", phase, quantity, commanded, run_step_unit(step),
-			 d->reason);
+	void (*say)(struct run *, const char *, ...) = d->result == DECISION_FAIL ? run_fail
+						      : d->result == DECISION_INDETERMINATE
+							      ? run_indeterminate
+							      : NULL;
+	if (say && isnan(commanded))
+		say(r, "%s %s: %s", phase, quantity, d->reason);
+	else if (say)
+		say(r, "%s %s at %g %s: %s", phase, quantity, commanded, run_step_unit(step),
+		    d->reason);
 	return RIG_OK;
 }
 
@@ -377,23 +398,25 @@ static void finish(struct run *r)
 	}
 	/* The pen's own failure is a FAIL of the unit, not a bench abort. */
 	bool unit_fault = r->aborted && r->abort_by_unit;
-	enum report_verdict v = unit_fault ? REPORT_FAIL
-			      : r->aborted ? REPORT_ABORTED
-			      : r->failed  ? REPORT_FAIL
-					   : REPORT_PASS;
-	const char *reason = r->aborted ? r->abort_reason
-			   : r->failed	? r->fail_reason
-					: "every judged measurement passed";
-	bench_make_safe(r->b, v == REPORT_PASS ? LAMPS_PASS
-			      : v == REPORT_FAIL ? LAMPS_FAIL
-						 : LAMPS_ABORTED);
+	enum report_verdict v = unit_fault	 ? REPORT_FAIL
+			      : r->aborted	 ? REPORT_ABORTED
+			      : r->failed	 ? REPORT_FAIL
+			      : r->indeterminate ? REPORT_INDETERMINATE
+						 : REPORT_PASS;
+	const char *reason = r->aborted	      ? r->abort_reason
+			   : r->failed	      ? r->fail_reason
+			   : r->indeterminate ? r->indeterminate_reason
+					      : "every judged measurement passed";
+	/* INDETERMINATE is not a PASS: the unit is held, red lamp. */
+	bench_make_safe(r->b, v == REPORT_PASS	  ? LAMPS_PASS
+			      : v == REPORT_ABORTED ? LAMPS_ABORTED
+						    : LAMPS_FAIL);
 	end_phase(r);
 	res->verdict = v;
-	res->category = v == REPORT_PASS    ? REPORT_CATEGORY_NONE
-			: v == REPORT_FAIL ? REPORT_CATEGORY_UNIT
-					   : REPORT_CATEGORY_BENCH;
+	res->category = report_verdict_category(v);
 	res->aborted = r->aborted && !unit_fault;
 	res->failed = r->failed || unit_fault;
+	res->indeterminate = v == REPORT_INDETERMINATE;
 	if (res->aborted)
 		res->rc = r->abort_rc;
 	run_set_text(res->reason, sizeof res->reason, "%s", reason);

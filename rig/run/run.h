@@ -81,6 +81,9 @@ struct run_result {
 	bool started;              /* the run held the bench */
 	bool aborted;              /* ended ABORTED (e-stop, lid, device, fixture ...) */
 	bool failed;               /* a judgement failed */
+	bool indeterminate;        /* verdict INDETERMINATE: nothing failed or stopped
+				    * the run, and the conformance rule could not
+				    * decide at least one judgement */
 	bool report_failed;        /* the report or the JUnit file could not be written */
 	bool reported;             /* a report was written */
 	enum report_verdict verdict;
@@ -88,7 +91,8 @@ struct run_result {
 	char reason[256];
 	char report_path[PATH_MAX];
 	char pen_serial[64];
-	size_t nfailures;          /* failed judgements, first RUN_MAX_FAILURES kept */
+	size_t nfailures;          /* judgements that did not pass (FAIL, INDETERMINATE),
+				    * first RUN_MAX_FAILURES kept */
 	struct run_failure failures[RUN_MAX_FAILURES];
 	double bench_time_s;
 	/* Why the report folder could not be written, and what was kept (the

@@ -40,6 +40,10 @@ struct run {
 	/* How the run is going: a FAIL is a judgement; an abort stops it. */
 	bool failed;
 	char fail_reason[256];
+	/* A judgement the conformance rule could not decide: the run is
+	 * INDETERMINATE unless something failed or stopped it. */
+	bool indeterminate;
+	char indeterminate_reason[256];
 	bool aborted;
 	bool abort_by_unit;     /* the pen itself failed (run_abort: FAIL, category unit) */
 	enum rig_rc abort_rc;
@@ -56,6 +60,10 @@ void run_set_text(char *dst, size_t cap, const char *fmt, ...)
 void run_progress(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A judgement failed: the first reason is the run's, all are kept. */
 void run_fail(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A judgement came out INDETERMINATE: the same, for the INDETERMINATE
+ * verdict (a FAIL or an abort still wins). */
+void run_indeterminate(struct run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Record the first reason the run cannot go on; returns rc. */
 enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg);
 
@@ -63,7 +71,8 @@ enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg);
 struct report_row run_row(const struct run *r, enum run_step step, enum run_quantity q);
 /* Journal a row; a failure aborts the run. */
 enum rig_rc run_add_row(struct run *r, const struct report_row *row);
-/* Journal a judged row in this phase; a FAIL fails the run. */
+/* Journal a judged row in this phase; a FAIL fails the run, an
+ * INDETERMINATE makes it INDETERMINATE. */
 enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity q,
 			   double commanded, double measured, double std, long n, double u,
 			   const struct decision *d);

@@ -12,6 +12,7 @@ enum rig_rc run_verify(struct run *r, struct rig_err *err)
 {
 	const struct profile_verify *v = &r->prof->verify;
 	enum decision_rule rule = v->decision_rule;
+	double level = v->conformance_level_pct / 100.0;
 	for (int pass = 0; pass < 2; pass++) {
 		bool depth = pass == 0;
 		const struct profile_points *pts = depth ? &v->depth_points_um : &v->freq_points_hz;
@@ -36,8 +37,9 @@ enum rig_rc run_verify(struct run *r, struct rig_err *err)
 				return rc;
 			if (depth) {
 				double mean = st.has_depth ? st.depth_mean_um : NAN;
-				decide_tolerance(&d, mean, st.depth_U_um, d_um, v->depth_tolerance_um,
-						 rule, run_quantity_unit(QTY_DEPTH));
+				decide_limits_level(&d, mean, st.depth_U_um, d_um - v->depth_tolerance_um,
+						    d_um + v->depth_tolerance_um, rule, level,
+						    run_quantity_unit(QTY_DEPTH));
 				if (!st.has_depth)
 					run_set_text(d.reason, sizeof d.reason, "not measured: %s", st.message);
 				if ((rc = run_add_judged(r, step, QTY_DEPTH, d_um, mean, st.depth_std_um,
@@ -51,9 +53,9 @@ enum rig_rc run_verify(struct run *r, struct rig_err *err)
 					return rc;
 			} else {
 				double fm = st.has_freq ? st.freq_hz : NAN;
-				decide_tolerance(&d, fm, st.freq_U_hz, f_hz,
-						 f_hz * v->freq_tolerance_pct / 100.0, rule,
-						 run_quantity_unit(QTY_FREQ));
+				double tol_hz = f_hz * v->freq_tolerance_pct / 100.0;
+				decide_limits_level(&d, fm, st.freq_U_hz, f_hz - tol_hz, f_hz + tol_hz,
+						    rule, level, run_quantity_unit(QTY_FREQ));
 				if (!st.has_freq)
 					run_set_text(d.reason, sizeof d.reason, "not measured: %s", st.message);
 				if ((rc = run_add_judged(r, step, QTY_FREQ, f_hz, fm, NAN,

@@ -32,6 +32,8 @@ static const struct glyph glyphs[] = {
 	{ 'F', { "#####", "#....", "####.", "#....", "#...." } },
 	{ 'I', { "#####", "..#..", "..#..", "..#..", "#####" } },
 	{ 'L', { "#....", "#....", "#....", "#....", "#####" } },
+	{ 'M', { "#...#", "##.##", "#.#.#", "#...#", "#...#" } },
+	{ 'N', { "#...#", "##..#", "#.#.#", "#..##", "#...#" } },
 	{ 'O', { ".###.", "#...#", "#...#", "#...#", ".###." } },
 	{ 'P', { "####.", "#...#", "####.", "#....", "#...." } },
 	{ 'R', { "####.", "#...#", "####.", "#..#.", "#...#" } },
@@ -50,7 +52,7 @@ static const struct glyph *glyph(char c)
 
 unsigned station_shift_tested(const struct station_shift *s)
 {
-	return s->units ? s->units : s->pass + s->fail;
+	return s->units ? s->units : s->pass + s->fail + s->indeterminate;
 }
 
 double station_shift_yield_pct(const struct station_shift *s)
@@ -264,8 +266,11 @@ static void header(struct canvas *c)
 	char errors[48] = "";
 	if (sh->errors)
 		snprintf(errors, sizeof errors, " | %u not tested", sh->errors);
-	put(c, BOLD, " Shift: %u units tested: %u pass, %u fail | first-pass yield %s | %u aborted%s",
-	    station_shift_tested(sh), sh->pass, sh->fail, yield, sh->aborted, errors);
+	char indeterminate[40] = "";
+	if (sh->indeterminate)
+		snprintf(indeterminate, sizeof indeterminate, ", %u indeterminate", sh->indeterminate);
+	put(c, BOLD, " Shift: %u units tested: %u pass, %u fail%s | first-pass yield %s | %u aborted%s",
+	    station_shift_tested(sh), sh->pass, sh->fail, indeterminate, yield, sh->aborted, errors);
 	char rule[1024] = "";
 	size_t len = 0;
 	for (int i = 0; i < s->cols && len + 4 < sizeof rule; i++, len += 3)
@@ -333,9 +338,9 @@ static void result(struct canvas *c)
 	const char *word = "ERROR", *style = ESC "1;33m";
 	if (r && r->reported) {
 		word = report_verdict_name(r->verdict);
-		style = r->verdict == REPORT_PASS ? ESC "1;32m"
-			: r->verdict == REPORT_FAIL ? ESC "1;31m"
-						     : ESC "1;33m";
+		style = r->verdict == REPORT_PASS	       ? ESC "1;32m"
+			: r->verdict == REPORT_ABORTED ? ESC "1;33m"
+						       : ESC "1;31m"; /* FAIL, INDETERMINATE */
 	}
 	const char *why = !r || !r->reported ? (s->error_text && *s->error_text
 							? s->error_text : "the run could not start")
@@ -357,13 +362,18 @@ static void result(struct canvas *c)
 	else if (r->verdict == REPORT_FAIL)
 		put(c, style, "  Unit %u  %s: FAIL - %zu measurement%s out of limits", s->unit, serial,
 		    r->nfailures, r->nfailures == 1 ? "" : "s");
+	else if (r->verdict == REPORT_INDETERMINATE)
+		put(c, style, "  Unit %u  %s: INDETERMINATE - not passed: %zu measurement%s too close "
+		    "to a limit to decide", s->unit, serial, r->nfailures,
+		    r->nfailures == 1 ? "" : "s");
 	else
 		put(c, style, "  Unit %u  %s: ABORTED - the test was stopped", s->unit, serial);
 	int left = s->rows - tail - c->row;
 	if (r && r->reported && r->verdict == REPORT_PASS) {
 		put(c, NULL, "  Every measurement passed (%.1f s of bench time).", r->bench_time_s);
-	} else if (r && r->reported && r->verdict == REPORT_FAIL) {
-		put(c, NULL, "  What failed:");
+	} else if (r && r->reported &&
+		   (r->verdict == REPORT_FAIL || r->verdict == REPORT_INDETERMINATE)) {
+		put(c, NULL, r->verdict == REPORT_FAIL ? "  What failed:" : "  Not decided:");
 		left--;
 		size_t shown = 0;
 		size_t kept = r->nfailures < RUN_MAX_FAILURES ? r->nfailures : RUN_MAX_FAILURES;

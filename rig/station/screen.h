@@ -16,6 +16,7 @@
 
 struct station_shift {
 	unsigned pass, fail, aborted; /* verdicts of the shift's runs */
+	unsigned indeterminate;       /* INDETERMINATE runs (not passed) */
 	unsigned errors;              /* runs that could not test at all */
 	unsigned units, first_pass;   /* units judged, and passed at their first try
 				       * (rig/station/shift.h); units 0: runs count */
@@ -34,7 +35,7 @@ enum screen_kind {
 	SCREEN_SCAN,     /* serial of the next unit */
 	SCREEN_READY,    /* press START or Enter */
 	SCREEN_RUNNING,  /* progress */
-	SCREEN_RESULT,   /* PASS / FAIL / ABORTED, or ERROR when no test ran */
+	SCREEN_RESULT,   /* PASS / FAIL / INDETERMINATE / ABORTED, or ERROR when no test ran */
 };
 
 struct screen_state {

@@ -108,6 +108,14 @@ static void add_reason(struct shift_log *s, const char *reason)
 	s->r[s->nr++].n = 1;
 }
 
+/* A verdict that says something about the unit (PASS, FAIL,
+ * INDETERMINATE), not about the bench (ABORTED, not tested). */
+static bool judged(const char *verdict)
+{
+	return !strcmp(verdict, "PASS") || !strcmp(verdict, "FAIL") ||
+	       !strcmp(verdict, "INDETERMINATE");
+}
+
 void shift_log_add(struct shift_log *s, const char *serial, const char *operator_name,
 		   const struct run_result *res, time_t when)
 {
@@ -119,6 +127,8 @@ void shift_log_add(struct shift_log *s, const char *serial, const char *operator
 		s->pass++;
 	else if (res->verdict == REPORT_FAIL)
 		s->fail++;
+	else if (res->verdict == REPORT_INDETERMINATE)
+		s->indeterminate++;
 	else
 		s->aborted++;
 	if (res->reported && res->verdict == REPORT_FAIL) {
@@ -126,7 +136,7 @@ void shift_log_add(struct shift_log *s, const char *serial, const char *operator
 		 * at 1750 um": the characteristic, not the figures. */
 		char key[160];
 		snprintf(key, sizeof key, "%.159s",
-			 res->nfailures ? res->failures[0].text : res->reason);
+			 res->reason);
 		char *colon = strstr(key, ": ");
 		if (colon)
 			*colon = '\0';
@@ -153,7 +163,7 @@ void shift_log_add(struct shift_log *s, const char *serial, const char *operator
 	snprintf(u->last, sizeof u->last, "%s", v);
 	/* A unit whose first try said nothing about it (aborted, not tested)
 	 * gets its first verdict from the first try that did. */
-	if (strcmp(u->first, "PASS") && strcmp(u->first, "FAIL"))
+	if (!judged(u->first))
 		snprintf(u->first, sizeof u->first, "%s", v);
 }
 
@@ -163,7 +173,7 @@ void shift_log_yield(const struct shift_log *s, unsigned *units, unsigned *first
 	*units = *first_pass = *final_pass = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct shift_unit *u = &s->u[i];
-		if (strcmp(u->first, "PASS") && strcmp(u->first, "FAIL"))
+		if (!judged(u->first))
 			continue;
 		(*units)++;
 		*first_pass += !strcmp(u->first, "PASS");
@@ -208,6 +218,7 @@ enum rig_rc shift_log_write(const struct shift_log *s, time_t now, bool ended,
 	row_n(&l, "retests", s->runs - s->n);
 	row_n(&l, "pass", s->pass);
 	row_n(&l, "fail", s->fail);
+	row_n(&l, "indeterminate", s->indeterminate);
 	row_n(&l, "aborted", s->aborted);
 	row_n(&l, "not_tested_bench_busy_or_broken", s->not_tested);
 	for (size_t i = 0; i < s->nr; i++) {

@@ -37,7 +37,7 @@ struct shift_log {
 	size_t n, cap;
 	struct shift_reason *r;
 	size_t nr, rcap;
-	unsigned runs, pass, fail, aborted, not_tested;
+	unsigned runs, pass, fail, aborted, not_tested, indeterminate;
 };
 
 void shift_log_init(struct shift_log *s, const char *dir, const char *station, time_t start);

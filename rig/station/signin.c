@@ -20,7 +20,8 @@ const unsigned *station_beep_pattern(const struct run_result *res)
 		return beep_abort;
 	switch (res->verdict) {
 	case REPORT_PASS: return beep_pass;
-	case REPORT_FAIL: return beep_fail;
+	case REPORT_FAIL:
+	case REPORT_INDETERMINATE: return beep_fail;
 	case REPORT_ABORTED: return beep_abort;
 	}
 	return beep_abort;

@@ -132,8 +132,8 @@ static void io_verdict(struct station *st)
 		return;
 	enum bench_lamps l = !st->res.reported		   ? LAMPS_ABORTED
 			     : st->res.verdict == REPORT_PASS ? LAMPS_PASS
-			     : st->res.verdict == REPORT_FAIL ? LAMPS_FAIL
-							      : LAMPS_ABORTED;
+			     : st->res.verdict == REPORT_ABORTED ? LAMPS_ABORTED
+								 : LAMPS_FAIL;
 	bench_io_lamps(st->io, l, NULL);
 	const unsigned *p = station_beep_pattern(&st->res);
 	for (bool on = true; *p; p++, on = !on) {
@@ -442,6 +442,8 @@ static void run_unit(struct station *st)
 		st->shift->pass++;
 	else if (st->res.verdict == REPORT_FAIL)
 		st->shift->fail++;
+	else if (st->res.verdict == REPORT_INDETERMINATE)
+		st->shift->indeterminate++;
 	else
 		st->shift->aborted++;
 	note_unit(st);

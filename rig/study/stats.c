@@ -2,11 +2,11 @@
  *
  * std is the sample standard deviation (n - 1). Cp = (USL - LSL) / 6 s,
  * Cpk = min(USL - mean, mean - LSL) / 3 s, over the measurement rows
- * (result PASS, FAIL or MEASURED), with LSL/USL the mean of the
+ * (result PASS, FAIL, INDETERMINATE or MEASURED), with LSL/USL the mean of the
  * rows' limits (a report's limits are the acceptance limits it applied,
  * guard-banded under the guarded rule, so they can differ by a few um from
  * run to run); a one-sided limit gives Cpk from its side and no Cp. Yield
- * is the share of judged rows (PASS or FAIL) that passed. Points are put in
+ * is the share of judged rows (PASS, FAIL or INDETERMINATE) that passed. Points are put in
  * time order (the run's start, then row order) for the trend rules: seven
  * points in a row each above (below) the previous, and points beyond 3 s.
  */
@@ -112,7 +112,7 @@ enum rig_rc stats_add_table(struct stats *s, const struct csv_table *table, cons
 		const char *res = csv_table_get(&t, r, col[11]);
 		double v = csv_table_num(&t, r, col[8]);
 		if (!isfinite(v) || (strcmp(res, "PASS") && strcmp(res, "FAIL") &&
-				     strcmp(res, "MEASURED")))
+				     strcmp(res, "INDETERMINATE") && strcmp(res, "MEASURED")))
 			continue;
 		const char *ts = csv_table_get(&t, r, col[0]);
 		char by[64] = "";
@@ -142,7 +142,10 @@ enum rig_rc stats_add_table(struct stats *s, const struct csv_table *table, cons
 			.v = v,
 			.lo = csv_table_num(&t, r, col[9]),
 			.hi = csv_table_num(&t, r, col[10]),
-			.judged = !strcmp(res, "PASS") ? 1 : !strcmp(res, "FAIL") ? 0 : -1,
+			/* INDETERMINATE is judged and did not pass */
+			.judged = !strcmp(res, "PASS")		  ? 1
+				  : !strcmp(res, "MEASURED") ? -1
+							     : 0,
 			.order = parse_time(ts),
 			.seq = s->seq++,
 			.file = file,

@@ -1,0 +1,478 @@
+#!/usr/bin/env python3
+"""report_check.py - a rig run report read by column name and checked column
+by column against what docs/reports.md says each column means; shared by the
+scenario tests (tests/test_report_*.sh). Written apart from the rig (Python's
+csv, hashlib, math), so it checks the rig rather than repeating it.
+
+As a library (import from tests/):
+    rep = Report(path)                 rows as dicts by header name
+    rep.rows(phase=..., step=..., quantity=..., result=...)
+    rep.one(phase, step, quantity)     exactly one such row, else CheckError
+    rep.verdict                        the verdict row (run, end, verdict)
+    rep.summary()                      its line in the folder's summary.csv
+    errs = check_common(rep)           what every report must satisfy
+    errs = check_junit(rep, junit, profile)  the JUnit file of the same run
+
+From the shell:
+    report_check.py common REPORT...
+    report_check.py scenario NAME REPORT [JUNIT PROFILE]
+        common checks plus the scenario's own (SCENARIOS below); prints one
+        "ok ..." line per check passed, "FAIL ..." per check broken, and
+        exits 1 if any broke.
+    report_check.py get REPORT PHASE STEP QUANTITY COLUMN [COMMANDED]
+        prints one cell (for shell tests); exit 1 unless exactly one row
+
+Add a scenario: a function taking (rep, ctx) and returning a list of
+(ok, text) pairs, registered in SCENARIOS.
+"""
+import csv
+import configparser
+import hashlib
+import math
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+VERDICTS = ("PASS", "FAIL", "INDETERMINATE", "ABORTED")
+JUDGED = ("PASS", "FAIL", "INDETERMINATE")
+# Whose fault a verdict is (docs/reports.md, "Verdicts and fault categories").
+CATEGORY = {"PASS": "", "FAIL": "unit", "INDETERMINATE": "unit", "ABORTED": "bench"}
+UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+# Columns constant over a report's rows.
+RUN_COLUMNS = ("run_id", "timestamp", "station", "operator", "pen_model", "pen_serial",
+               "pen_firmware", "profile", "profile_version", "profile_sha256", "rig_version")
+
+
+class CheckError(Exception):
+    pass
+
+
+def num(s):
+    """A CSV number cell: float, or None for an empty cell."""
+    if s is None or s == "":
+        return None
+    return float(s)
+
+
+def decimals(s):
+    """Decimal places written in a number cell ("252.9" -> 1, "150" -> 0)."""
+    return len(s.split(".")[1]) if "." in s else 0
+
+
+def sig_digits(s):
+    digits = s.replace("-", "").replace(".", "").lstrip("0")
+    return len(digits)
+
+
+class Report:
+    def __init__(self, path):
+        self.path = path
+        with open(path, "rb") as f:
+            raw = f.read()
+        self.raw = raw
+        text = raw.decode("utf-8")
+        self.rows_ = list(csv.DictReader(text.splitlines(keepends=True)))
+        self.header = next(csv.reader([text.split("\r\n", 1)[0]]))
+
+    def rows(self, phase=None, step=None, quantity=None, result=None):
+        return [r for r in self.rows_
+                if (phase is None or r["phase"] == phase)
+                and (step is None or r["step"] == step)
+                and (quantity is None or r["quantity"] == quantity)
+                and (result is None or r["result"] == result)]
+
+    def one(self, phase, step, quantity):
+        rs = self.rows(phase, step, quantity)
+        if len(rs) != 1:
+            raise CheckError("%s: %d rows %s.%s.%s, expected 1" %
+                             (self.path, len(rs), phase, step, quantity))
+        return rs[0]
+
+    @property
+    def verdict(self):
+        return self.rows_[-1] if self.rows_ else {}
+
+    def judged(self):
+        return [r for r in self.rows_ if r["result"] in JUDGED
+                and not (r["phase"] == "run" and r["quantity"] == "verdict")]
+
+    def summary(self):
+        path = os.path.join(os.path.dirname(self.path) or ".", "summary.csv")
+        with open(path, newline="", encoding="utf-8") as f:
+            lines = [r for r in csv.DictReader(f) if r["run_id"] == self.rows_[0]["run_id"]]
+        if len(lines) != 1:
+            raise CheckError("%s: %d lines for run %s, expected 1" %
+                             (path, len(lines), self.rows_[0]["run_id"]))
+        return lines[0]
+
+
+def phi(z):
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+def conformance_probability(x, u, lo, hi):
+    """Probability that a normal(x, u/2) value lies in [lo, hi] (JCGM 106)."""
+    if u == 0:
+        return 1.0 if lo <= x <= hi else 0.0
+    s = u / 2
+    p_hi = 1.0 if hi is None else phi((hi - x) / s)
+    p_lo = 0.0 if lo is None else phi((lo - x) / s)
+    return min(1.0, max(0.0, p_hi - p_lo))
+
+
+def sha256_file(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def check_judged_row(r):
+    """A judged row's numbers against their meaning; a list of problems."""
+    errs = []
+    where = "%s.%s.%s@%s" % (r["phase"], r["step"], r["quantity"], r["commanded"])
+    lo, hi = num(r["low_limit"]), num(r["high_limit"])
+    alo, ahi = num(r["accept_low"]), num(r["accept_high"])
+    x, xf = num(r["measured"]), num(r["measured_full"])
+    u, uf = num(r["uncertainty"]), num(r["uncertainty_full"])
+    if r["uncertainty"]:
+        # GUM 7.2.6: U to two significant digits, rounded up; the value to
+        # the same decimal place.
+        if sig_digits(r["uncertainty"]) > 2:
+            errs.append("%s: uncertainty %s has more than two significant digits" %
+                        (where, r["uncertainty"]))
+        if uf is None or uf > u + 1e-12 or u - uf >= 10 ** -decimals(r["uncertainty"]) + 1e-12:
+            errs.append("%s: uncertainty %s is not uncertainty_full %s rounded up" %
+                        (where, r["uncertainty"], r["uncertainty_full"]))
+        if r["measured"] and decimals(r["measured"]) != decimals(r["uncertainty"]):
+            errs.append("%s: measured %s not to the decimal place of U %s" %
+                        (where, r["measured"], r["uncertainty"]))
+    if x is not None and xf is not None:
+        step = 10 ** -decimals(r["measured"]) if r["uncertainty"] else abs(xf) * 1e-3 + 1e-9
+        if abs(x - xf) > step / 2 + 1e-9:
+            errs.append("%s: measured %s is not measured_full %s rounded" %
+                        (where, r["measured"], r["measured_full"]))
+    # acceptance inside the specification
+    if lo is not None and alo is not None and alo < lo - 1e-9:
+        errs.append("%s: accept_low %s below low_limit %s" % (where, alo, lo))
+    if hi is not None and ahi is not None and ahi > hi + 1e-9:
+        errs.append("%s: accept_high %s above high_limit %s" % (where, ahi, hi))
+    if r["conformance_probability"]:
+        p = num(r["conformance_probability"])
+        if decimals(r["conformance_probability"]) != 4 or not 0 <= p <= 1:
+            errs.append("%s: conformance_probability %s is not 0..1 to four decimals" %
+                        (where, r["conformance_probability"]))
+        if xf is not None and uf is not None:
+            want = conformance_probability(xf, uf, lo, hi)
+            if abs(want - p) > 0.00006:
+                errs.append("%s: conformance_probability %s, computed %.5f" % (where, p, want))
+    elif uf is not None and xf is not None:
+        errs.append("%s: U given but no conformance_probability" % where)
+    if r["result"] in ("PASS", "FAIL") and xf is not None and (alo is not None or ahi is not None):
+        inside = (alo is None or xf >= alo - 1e-9 * max(1, abs(xf))) and \
+                 (ahi is None or xf <= ahi + 1e-9 * max(1, abs(xf)))
+        # accept_* are rounded to U: only a value clearly on one side counts
+        tol = 10 ** -decimals(r["measured"]) if r["uncertainty"] else 0
+        clear = all(v is None or abs(xf - v) > tol for v in (alo, ahi))
+        if clear and inside != (r["result"] == "PASS"):
+            errs.append("%s: result %s but measured_full %s vs acceptance %s..%s" %
+                        (where, r["result"], xf, alo, ahi))
+    if r["result"] in ("PASS", "FAIL", "INDETERMINATE") and not r["note"]:
+        errs.append("%s: judged row without a reason in note" % where)
+    return errs
+
+
+def check_common(rep):
+    """What every report must satisfy (docs/reports.md); a list of problems."""
+    errs = []
+    base = os.path.basename(rep.path)
+    if not rep.rows_:
+        return ["%s: no rows" % rep.path]
+    lines = rep.raw.split(b"\r\n")
+    if lines[-1] != b"" or any(b"\n" in l for l in lines):
+        errs.append("%s: records not all ended by CRLF" % base)
+    first = rep.rows_[0]
+    for c in RUN_COLUMNS:
+        if c not in rep.header:
+            errs.append("column %s missing" % c)
+            continue
+        vals = {r[c] for r in rep.rows_}
+        if len(vals) != 1:
+            errs.append("column %s differs between rows: %s" % (c, sorted(vals)[:3]))
+    if not UUID4.match(first["run_id"]):
+        errs.append("run_id %r is not a UUID v4" % first["run_id"])
+    if not ISO.match(first["timestamp"]):
+        errs.append("timestamp %r is not ISO 8601 UTC" % first["timestamp"])
+    if not re.match(r"^[0-9a-f]{64}$", first["profile_sha256"]):
+        errs.append("profile_sha256 %r is not a SHA-256" % first["profile_sha256"])
+    v = rep.verdict
+    if (v.get("phase"), v.get("step"), v.get("quantity")) != ("run", "end", "verdict"):
+        errs.append("last row is not the verdict (run, end, verdict)")
+        return errs
+    verdict = v["result"]
+    if verdict not in VERDICTS:
+        errs.append("verdict %r is none of %s" % (verdict, VERDICTS))
+        return errs
+    if v["category"] != CATEGORY[verdict]:
+        errs.append("verdict %s has category %r, expected %r" %
+                    (verdict, v["category"], CATEGORY[verdict]))
+    if not v["note"]:
+        errs.append("verdict row without a reason")
+    if not base.endswith("_%s.csv" % verdict) and not re.search(r"_%s-\d+\.csv$" % verdict, base):
+        errs.append("file name %s does not carry the verdict %s" % (base, verdict))
+    stamp = first["timestamp"].replace("-", "").replace(":", "")
+    if not base.startswith(stamp):
+        errs.append("file name %s does not start with the run's start %s" % (base, stamp))
+    ended = rep.rows("run", "end", "ended_at")
+    if len(ended) != 1 or not ISO.match(ended[0]["note"]) or ended[0]["note"] < first["timestamp"]:
+        errs.append("run.end.ended_at missing or before the start: %r" %
+                    [e["note"] for e in ended])
+    for q in ("fixture", "fixture_sha256", "profile"):
+        if len(rep.rows("run", "start", q)) != 1:
+            errs.append("run.start.%s row missing" % q)
+    prof = rep.rows("run", "start", "profile")
+    if prof and os.path.isabs(prof[0]["note"]) and os.path.exists(prof[0]["note"]):
+        if sha256_file(prof[0]["note"]) != first["profile_sha256"]:
+            errs.append("profile_sha256 is not the SHA-256 of %s" % prof[0]["note"])
+    # Judged rows and what they make of the verdict.
+    judged = rep.judged()
+    for r in judged:
+        errs += check_judged_row(r)
+    results = {r["result"] for r in judged}
+    if verdict == "PASS" and results - {"PASS"}:
+        errs.append("verdict PASS with judged rows %s" % sorted(results))
+    if verdict == "PASS" and not judged:
+        errs.append("verdict PASS with nothing judged")
+    if verdict == "INDETERMINATE" and ("INDETERMINATE" not in results or "FAIL" in results):
+        errs.append("verdict INDETERMINATE with judged rows %s" % sorted(results))
+    if "FAIL" in results and verdict not in ("FAIL", "ABORTED"):
+        errs.append("a judged row failed, verdict %s" % verdict)
+    for r in rep.rows(quantity="bench_time"):
+        if num(r["measured_full"]) is None or num(r["measured_full"]) < 0:
+            errs.append("%s bench_time %r" % (r["phase"], r["measured_full"]))
+    for r in rep.rows_[:-1]:
+        if r["category"]:
+            errs.append("category %r on a row that is not the verdict" % r["category"])
+    # Its summary line.
+    try:
+        s = rep.summary()
+        for col, want in (("verdict", verdict), ("category", v["category"]),
+                          ("reason", v["note"]), ("report_file", base),
+                          ("pen_serial", first["pen_serial"]), ("profile", first["profile"]),
+                          ("timestamp", first["timestamp"])):
+            if col in s and s[col] != want:
+                errs.append("summary.csv %s %r, report %r" % (col, s[col], want))
+        total = sum(num(r["measured_full"]) or 0 for r in rep.rows(quantity="bench_time"))
+        if abs(float(s["bench_time_s"]) - total) > 1e-6 * max(1, total):
+            errs.append("summary.csv bench_time_s %s, report's bench_time rows %.9g" %
+                        (s["bench_time_s"], total))
+    except (CheckError, OSError, KeyError) as e:
+        errs.append(str(e))
+    return errs
+
+
+# ---- JUnit ---------------------------------------------------------------
+
+def planned(profile_path, calibrate):
+    """The testcases a run of this profile plans, in order:
+    (classname, name) as docs/reports.md names them."""
+    cp = configparser.ConfigParser(inline_comment_prefixes=(";", "#"))
+    cp.read(profile_path)
+    v = cp["verify"]
+    pts = lambda k: [p.strip() for p in v[k].split(",")]
+    out = [("preload.preload", "preload")]
+    if calibrate and cp.has_section("calibrate"):
+        out.append(("calibrate.readback", "tables_after_reset"))
+    for d in pts("depth_points_um"):
+        for q in ("invalid_fraction", "depth", "depth_spread"):
+            out.append(("verify.depth_sweep", "%s@%s um" % (q, d)))
+    for f in pts("freq_points_hz"):
+        for q in ("invalid_fraction", "freq"):
+            out.append(("verify.freq_sweep", "%s@%s Hz" % (q, f)))
+    return out
+
+
+def junit_cases(path):
+    root = ET.parse(path).getroot()
+    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+    cases = []
+    for s in suites:
+        for c in s.findall("testcase"):
+            kind = "passed"
+            for k in ("failure", "error", "skipped"):
+                if c.find(k) is not None:
+                    kind = k
+            cases.append((c.get("classname"), c.get("name"), kind, c))
+    return root, suites, cases
+
+
+def check_junit(rep, junit_path, profile_path, calibrate=True):
+    """The JUnit file of a run against its report and its profile's plan."""
+    errs = []
+    root, suites, cases = junit_cases(junit_path)
+    if len(suites) != 1:
+        return ["%d testsuites, expected 1" % len(suites)]
+    plan = planned(profile_path, calibrate)
+    names = [(c, n) for c, n, _, _ in cases]
+    for p in plan:
+        if p not in names:
+            errs.append("planned testcase %s %s missing" % p)
+    if names[-1:] != [("run", "verdict")]:
+        errs.append("last testcase is not run.verdict")
+    counts = {k: sum(1 for c in cases if c[2] == k) for k in ("failure", "error", "skipped")}
+    s = suites[0]
+    for k, attr in (("failure", "failures"), ("error", "errors"), ("skipped", "skipped")):
+        if int(s.get(attr, "0")) != counts[k]:
+            errs.append("testsuite %s=%s, counted %d" % (attr, s.get(attr), counts[k]))
+    if int(s.get("tests")) != len(cases):
+        errs.append("testsuite tests=%s, counted %d" % (s.get("tests"), len(cases)))
+    for cls, name, _, _ in cases:
+        if "@none" in name or "nan" in name:
+            errs.append("testcase name %r carries no commanded value" % name)
+    # Each judged row is its testcase, with its outcome.
+    by = {(c, n): (k, e) for c, n, k, e in cases}
+    for r in rep.judged():
+        cls = "%s.%s" % (r["phase"], r["step"])
+        unit = {"depth_sweep": "um", "freq_sweep": "Hz"}.get(r["step"], "")
+        name = r["quantity"] if not r["commanded"] else "%s@%s %s" % (r["quantity"], r["commanded"], unit)
+        if (cls, name) not in by:
+            errs.append("judged row %s %s has no testcase" % (cls, name))
+            continue
+        kind = by[(cls, name)][0]
+        want = "passed" if r["result"] == "PASS" else "failure"
+        if kind != want:
+            errs.append("%s %s: result %s, testcase %s" % (cls, name, r["result"], kind))
+    judged_names = {("%s.%s" % (r["phase"], r["step"]),
+                     r["quantity"] if not r["commanded"] else "%s@%s %s" % (
+                         r["quantity"], r["commanded"],
+                         {"depth_sweep": "um", "freq_sweep": "Hz"}.get(r["step"], "")))
+                    for r in rep.judged()}
+    for cls, name, kind, el in cases:
+        if (cls, name) == ("run", "verdict"):
+            continue
+        if (cls, name) not in judged_names and kind != "skipped":
+            errs.append("%s %s: not measured but %s, expected skipped" % (cls, name, kind))
+        if kind == "skipped" and not el.find("skipped").get("message"):
+            errs.append("%s %s: skipped without a reason" % (cls, name))
+    v = rep.verdict["result"]
+    vk = by.get(("run", "verdict"), ("missing", None))[0]
+    want = {"PASS": "passed", "FAIL": "failure", "INDETERMINATE": "failure",
+            "ABORTED": "error"}[v]
+    if vk != want:
+        errs.append("run.verdict testcase %s for verdict %s, expected %s" % (vk, v, want))
+    return errs
+
+
+# ---- Scenarios -------------------------------------------------------------
+
+def sc_indeterminate(rep, ctx):
+    """A conformance run with a pen near the limit: INDETERMINATE."""
+    out = []
+    v = rep.verdict
+    out.append((v["result"] == "INDETERMINATE", "verdict INDETERMINATE (%s)" % v["result"]))
+    out.append((v["category"] == "unit", "category unit (%r)" % v["category"]))
+    ind = [r for r in rep.judged() if r["result"] == "INDETERMINATE"]
+    out.append((len(ind) > 0, "%d judged rows INDETERMINATE" % len(ind)))
+    out.append((not [r for r in rep.judged() if r["result"] == "FAIL"], "no judged row FAIL"))
+    level = ctx.get("level", 0.95)
+    for r in ind:
+        p = num(r["conformance_probability"])
+        where = "%s@%s" % (r["quantity"], r["commanded"])
+        out.append((p is not None and 1 - level < p < level,
+                    "%s: conformance_probability %s between %.2f and %.2f" %
+                    (where, r["conformance_probability"], 1 - level, level)))
+        x, lo, hi = num(r["measured_full"]), num(r["low_limit"]), num(r["high_limit"])
+        u = num(r["uncertainty_full"])
+        near = min(abs(x - lo) if lo is not None else math.inf,
+                   abs(x - hi) if hi is not None else math.inf)
+        out.append((near < 2 * u, "%s: measured %s within 2U (%s) of a limit" %
+                    (where, r["measured"], r["uncertainty"])))
+        alo, ahi = num(r["accept_low"]), num(r["accept_high"])
+        out.append((alo is not None and ahi is not None and lo < alo < ahi < hi,
+                    "%s: acceptance %s..%s inside the spec %s..%s" %
+                    (where, r["accept_low"], r["accept_high"], r["low_limit"], r["high_limit"])))
+        out.append((not (alo <= x <= ahi) if alo is not None else False,
+                    "%s: measured %s outside the acceptance zone" % (where, r["measured"])))
+        out.append(("probability of conformance" in r["note"] and "%" in r["note"],
+                    "%s: note states the probability: %s" % (where, r["note"][:70])))
+    for r in rep.judged():
+        if r["result"] == "PASS" and r["conformance_probability"]:
+            out.append((num(r["conformance_probability"]) >= level,
+                        "PASS %s@%s has probability %s >= level" %
+                        (r["quantity"], r["commanded"], r["conformance_probability"])))
+    out.append((v["note"].startswith("verify ") and "probability" in v["note"],
+                "verdict reason names the point and its probability: %s" % v["note"][:80]))
+    return out
+
+
+def sc_estop(rep, ctx):
+    """An e-stop during verify: ABORTED, category bench, rows up to it kept."""
+    out = []
+    v = rep.verdict
+    out.append((v["result"] == "ABORTED", "verdict ABORTED (%s)" % v["result"]))
+    out.append((v["category"] == "bench", "category bench (%r)" % v["category"]))
+    out.append(("e-stop" in v["note"], "reason names the e-stop: %s" % v["note"]))
+    out.append((v["note"].startswith(ctx.get("phase", "verify") + ":"),
+                "reason names the phase it struck in: %s" % v["note"]))
+    ver = rep.rows(phase="verify", result="PASS") + rep.rows(phase="verify", result="FAIL")
+    out.append((0 < len(ver), "verify rows measured before the trip are kept (%d)" % len(ver)))
+    out.append((not rep.rows(phase="verify", step="freq_sweep"),
+                "nothing after the trip was measured (no freq_sweep rows)"))
+    bt = {r["phase"] for r in rep.rows(quantity="bench_time")}
+    out.append(({"identify", "preload", "verify", "report"} <= bt,
+                "bench_time rows for every phase entered: %s" % sorted(bt)))
+    tables = rep.rows(phase="calibrate", result="WRITTEN")
+    out.append((len(tables) > 0, "calibration tables written before the trip are in the report"))
+    return out
+
+
+SCENARIOS = {
+    "indeterminate": sc_indeterminate,
+    "estop": sc_estop,
+}
+
+
+def main(argv):
+    if len(argv) >= 6 and argv[0] == "get":
+        rep = Report(argv[1])
+        rows = [r for r in rep.rows(argv[2], argv[3], argv[4])
+                if len(argv) < 7 or r["commanded"] == argv[6]]
+        if len(rows) != 1:
+            sys.stderr.write("%d rows %s, expected 1\n" % (len(rows), " ".join(argv[2:5] + argv[6:7])))
+            return 1
+        print(rows[0][argv[5]])
+        return 0
+    if len(argv) >= 2 and argv[0] == "common":
+        bad = 0
+        for p in argv[1:]:
+            errs = check_common(Report(p))
+            for e in errs:
+                print("FAIL %s: %s" % (os.path.basename(p), e))
+            if not errs:
+                print("ok   %s: every column as docs/reports.md says" % os.path.basename(p))
+            bad += len(errs)
+        return 1 if bad else 0
+    if len(argv) >= 3 and argv[0] == "scenario" and argv[1] in SCENARIOS:
+        rep = Report(argv[2])
+        ctx = dict(a.split("=", 1) for a in os.environ.get("REPORT_CHECK_CTX", "").split() if "=" in a)
+        if "level" in ctx:
+            ctx["level"] = float(ctx["level"])
+        results = [(not e, e) for e in check_common(rep)] or [(True, "common checks")]
+        if all(ok for ok, _ in results):
+            results = [(True, "common: every column as docs/reports.md says")]
+        results += SCENARIOS[argv[1]](rep, ctx)
+        if len(argv) >= 5:
+            errs = check_junit(rep, argv[3], argv[4], ctx.get("calibrate", "1") == "1")
+            results += [(False, "junit: " + e) for e in errs] or \
+                [(True, "junit: every planned testcase, outcomes as the report's")]
+        bad = 0
+        for ok, text in results:
+            print("%s %s: %s" % ("ok  " if ok else "FAIL", argv[1], text))
+            bad += not ok
+        return 1 if bad else 0
+    sys.stderr.write(__doc__)
+    return 64
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
