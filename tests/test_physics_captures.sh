@@ -65,6 +65,15 @@ case_ ringing_15um_4khz    4000 "--ring-um 15 --ring-hz 4000 --seed 52" depth=1 
 case_ ringing_15um_5khz    4000 "--ring-um 15 --ring-hz 5000 --seed 53" depth=1 cover=1
 case_ ringing_10um_dwell   4000 "--ring-um 10 --dwell 0.2 --seed 54" depth=1 cover=1
 
+# Exposure: a value is the mean over 250 us before it. Told the exposure
+# (--exposure-us, the fixture's [laser] exposure_us, a trace header), the
+# depth is corrected for the smoothing of the top and the correction's
+# doubt (the top's order) is in U.
+ANALYZE_ARGS="--exposure-us 250"
+case_ exposure_250us_300hz 4000 "--freq 300 --exposure-us 250 --seed 55" depth=1 cover=1
+case_ exposure_250us_sine  4000 "--freq 280 --advance 0.5 --exposure-us 250 --seed 56" depth=1 cover=1
+ANALYZE_ARGS=
+
 # Spikes: gated per stroke; against the same capture without spikes, the
 # mean within 0.5 um and per-stroke min/max within 3 um.
 spikes() {

@@ -157,6 +157,7 @@ void freq_interval(struct measure *m, const struct xing *x)
 	}
 	if (n == 0) {
 		seg_close(m);
+		m->edge_ok = false;
 		m->ntail = 0;
 		if (x->reliable)
 			seg_start(m, x);
@@ -282,6 +283,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->depth_u_drift_um = u_drift;
 	out->depth_u_stat_um = u_stat;
 	out->depth_u_model_um = u_model;
+	out->depth_exposure_um = m->shape.exposure_um;
 	out->depth_U_um = 2.0 * sqrt(u_stat * u_stat + u_shape * u_shape + u_model * u_model +
 				     u_drift * u_drift + u_lin * u_lin + u_res * u_res +
 				     u_zero * u_zero);
@@ -580,7 +582,7 @@ static void result_status(const struct measure *m, struct measure_stats *out)
 	} else if (m->stall_seen) {
 		set_msg(out, MEASURE_STALLED,
 			"strokes stopped at %.3f s (none for %.0f ms or more); %llu strokes before",
-			m->stall_at_s, m->stall_len_s * 1e3, (unsigned long long)m->strokes);
+			m->stall_at_s, m->stall_len_s * 1e3, (unsigned long long)m->stall_strokes);
 	} else if (m->strokes < 2) {
 		set_msg(out, MEASURE_NO_STROKES,
 			"%llu accepted strokes (need 2); rejected: %llu invalid sample, %llu period, "
