@@ -59,8 +59,11 @@ enum rig_rc bench_open(struct bench *b, const struct bench_options *o, struct ri
 	b->op_ctx = o->operator_ctx;
 	b->notice = o->notice;
 	b->notice_ctx = o->notice_ctx;
+	b->shared_io = o->shared_io;
 	const char *path = o->fixture_path ? o->fixture_path : rig_default_fixture();
-	enum rig_rc rc = fixture_load(&b->fx, path, err);
+	enum rig_rc rc = (o->flags & BENCH_SHARED_VIEW)
+				 ? fixture_load_shared(&b->fx, path, err)
+				 : fixture_load_socket(&b->fx, path, o->socket, err);
 	if (rc)
 		return rc;
 	b->fx_loaded = true;

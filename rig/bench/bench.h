@@ -44,10 +44,15 @@ struct sim_bench; /* rig/sim/bench.h; only rig/bench/ looks inside */
 enum bench_flags {
 	BENCH_REAL_CLOCK = 1 << 0, /* real time even for an all-sim bench (rig sim) */
 	BENCH_NEED_SIM = 1 << 1,   /* fail unless the fixture has a [sim] section */
+	BENCH_SHARED_VIEW = 1 << 2, /* the holder of a bench's shared inputs (bench/shared.h) */
 };
 
 struct bench_options {
 	const char *fixture_path;      /* NULL: rig_default_fixture() */
+	const char *socket;            /* the fixture's socket; NULL: its first (or only) */
+	/* The e-stop and lid as another process reads them (a bench with
+	 * several sockets, dev/io/io.h); NULL: this bench reads their lines. */
+	const struct bench_io_shared *shared_io;
 	char *const *sims;             /* "key=value" for the virtual bench */
 	size_t nsims;
 	unsigned flags;                /* enum bench_flags */
@@ -72,6 +77,7 @@ struct bench {
 	struct rig_vclock vclock;
 	struct rig_hal hal;            /* hal.clock: the bench's clock */
 	struct sim_bench *sim;         /* the virtual bench, or NULL */
+	const struct bench_io_shared *shared_io; /* bench_options' */
 	struct bench_lock lock;        /* fd -1 when not held */
 	struct bench_devices d;        /* what is open; NULL members are not */
 	struct pen_identity id;        /* valid when identified */

@@ -67,7 +67,10 @@ enum rig_rc bench_devices_open(struct bench *b, unsigned want, struct rig_err *e
 	enum rig_rc rc = rig_stop_check(err);
 	if (rc)
 		return rc;
-	if ((want & DEV_IO) && (rc = bench_io_open(&d->io, &b->fx.io, &b->hal, err)))
+	if ((want & DEV_IO) &&
+	    (rc = bench_io_open_part(&d->io, &b->fx.io, &b->hal,
+				     b->shared_io ? BENCH_IO_SOCKET : BENCH_IO_ALL, b->shared_io,
+				     err)))
 		goto fail;
 	if ((want & DEV_LASER) && (rc = open_laser(b, err)))
 		goto fail;

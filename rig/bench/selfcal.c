@@ -97,8 +97,10 @@ enum rig_rc selfcal_zero(struct bench *b, size_t samples, struct zero_result *ou
 	snprintf(out->value, sizeof out->value, "%.6f", out->m.mean_mm);
 	ini_today(out->date);
 	const struct ini_edit edits[] = {
-		{ "laser", "zero_mm", out->value },
-		{ "laser", "zero_date", out->date },
+		{ fixture_file_section(&b->fx, "laser", "zero_mm"), "zero_mm",
+		  out->value },
+		{ fixture_file_section(&b->fx, "laser", "zero_date"), "zero_date",
+		  out->date },
 	};
 	if ((rc = bench_check_safety(b, err))) /* stopped meanwhile: change nothing */
 		goto out;
@@ -121,8 +123,10 @@ enum rig_rc selfcal_tare(struct bench *b, struct tare_result *out, struct rig_er
 	snprintf(out->value, sizeof out->value, "%.1f", out->zero_counts);
 	ini_today(out->date);
 	const struct ini_edit edits[] = {
-		{ "loadcell", "offset_counts", out->value },
-		{ "loadcell", "tare_date", out->date },
+		{ fixture_file_section(&b->fx, "loadcell", "offset_counts"), "offset_counts",
+		  out->value },
+		{ fixture_file_section(&b->fx, "loadcell", "tare_date"), "tare_date",
+		  out->date },
 	};
 	if ((rc = bench_check_safety(b, err))) /* stopped meanwhile: change nothing */
 		goto out;
@@ -160,9 +164,12 @@ enum rig_rc selfcal_loadcell(struct bench *b, double mass_g, struct loadcell_cal
 	snprintf(out->offset_s, sizeof out->offset_s, "%.1f", out->zero);
 	ini_today(out->date);
 	const struct ini_edit edits[] = {
-		{ "loadcell", "scale_counts_per_n", out->scale_s },
-		{ "loadcell", "offset_counts", out->offset_s },
-		{ "loadcell", "cal_date", out->date },
+		{ fixture_file_section(&b->fx, "loadcell", "scale_counts_per_n"), "scale_counts_per_n",
+		  out->scale_s },
+		{ fixture_file_section(&b->fx, "loadcell", "offset_counts"), "offset_counts",
+		  out->offset_s },
+		{ fixture_file_section(&b->fx, "loadcell", "cal_date"), "cal_date",
+		  out->date },
 	};
 	if ((rc = bench_check_safety(b, err)) || /* stopped meanwhile: change nothing */
 	    (rc = fixture_commit_observed(b->fx.path, edits, sizeof edits / sizeof edits[0],

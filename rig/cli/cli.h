@@ -27,7 +27,7 @@
 
 /* Shared options a command takes, parsed once by cli_getopt(). */
 enum cli_flags {
-	CLI_BENCH = 1 << 0,     /* -f/--fixture F, -s/--sim KEY=VALUE */
+	CLI_BENCH = 1 << 0,     /* -f/--fixture F, -s/--sim KEY=VALUE, --socket NAME */
 	CLI_YES = 1 << 1,       /* -y/--yes: operator steps assumed done */
 	CLI_WAIT_LOCK = 1 << 2, /* -w/--wait-lock S: wait for a busy bench */
 	CLI_RECORD = 1 << 3,    /* -o/--operator ID, -d/--out DIR: who changes the fixture,
@@ -49,6 +49,11 @@ struct rig_command;
 struct cli_ctx {
 	const struct rig_command *cmd;
 	const char *fixture_path;  /* --fixture; NULL: rig_default_fixture() */
+	const char *socket;        /* --socket; NULL: the fixture's first (or only) */
+	/* The e-stop and lid read by the parent of a run of several sockets
+	 * (run_sockets.c); NULL: the bench reads them itself. */
+	const struct bench_io_shared *shared_io;
+	unsigned bench_flags;      /* enum bench_flags for every bench opened (--rehearsal) */
 	char *sims[CLI_MAX_SIM];   /* --sim */
 	size_t nsims;
 	unsigned wait_lock_s;      /* --wait-lock */
@@ -78,6 +83,8 @@ int cli_dispatch(const char *name, int argc, char **argv);
 
 /* cli_getopt() returns this after a bad shared option (already reported). */
 #define CLI_OPT_BAD 0x10000
+/* getopt's value of the long-only shared option --socket. */
+#define CLI_OPT_SOCKET 0x10001
 
 /* getopt_long() over the command's own options and the shared ones its
  * row's flags allow. Shared options are taken here (into cx); the
@@ -121,9 +128,14 @@ void cli_print_exit_codes(FILE *out);
  * rewritten in place as "[step/n] phase: text") and messages "rig run:
  * text" on stderr, escaped. */
 struct run_observer cli_run_observer(void);
+/* The same for one socket of several at once: every line "rig run [S]:
+ * ...", never rewritten in place. socket must outlive the observer. */
+struct run_observer cli_run_observer_socket(const char *socket);
 /* After a run with a report: the reasons (not PASS) and the last line,
  * "VERDICT SERIAL REPORT (N s of bench time)", on stdout. */
 void cli_print_run_result(const struct run_result *res);
+/* The same, every line starting with prefix ("socket A: "). */
+void cli_print_run_result_as(const char *prefix, const struct run_result *res);
 
 /* Load the profile, check it against the mode and open the bench the
  * shared options name: 0, or the exit code after telling o->observer's
@@ -134,6 +146,16 @@ int cli_run_open(struct cli_ctx *cx, const char *profile_path, const struct run_
  * printing. Returns the exit code; *res is zeroed first. */
 int cli_run(struct cli_ctx *cx, const char *profile_path, struct run_options *o,
 	    struct run_result *res);
+
+/* `rig run` of every socket of a fixture at once (run_sockets.c): one
+ * process per socket, this one watching the shared e-stop and lid; the
+ * serials in socket order (nserials 0: each pen's own). Prints one result
+ * per socket and returns the worst exit code. */
+int cli_run_sockets(struct cli_ctx *cx, const char *profile_path, const struct run_options *o,
+		    const char *const *serials, unsigned nserials, bool plots);
+/* `rig run` of one pen: cli_run(), plots, without printing the result. */
+int cli_run_one(struct cli_ctx *cx, const char *profile_path, struct run_options *o, bool plots,
+		struct run_result *res);
 
 /* The commands (one file each). */
 int cmd_run(int argc, char **argv, struct cli_ctx *cx);

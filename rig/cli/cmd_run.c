@@ -21,6 +21,7 @@ static void usage(FILE *out)
 		"usage: rig run [--fixture F] [--profile P] [--serial SN] [--operator NAME]\n"
 		"               [--mode calibrate|verify] [--out DIR] [--junit FILE]\n"
 		"               [--save-trace] [--plots] [--wait-lock S] [--sim key=value]...\n"
+		"               [--socket S] [--rehearsal]\n"
 		"       rig run --dry-run [--profile P] [--mode calibrate|verify]\n"
 		"\n"
 		"Tests one pen: takes the bench lock, checks e-stop, lid and the fixture's\n"
@@ -28,11 +29,15 @@ static void usage(FILE *out)
 		"(when the profile has a [calibrate] section), verifies every point and\n"
 		"judges it by the profile's decision rule. Whatever happens, the motor is\n"
 		"stopped, pen power switched off, the lamps set and a CSV report written.\n"
-		"The last line on stdout is the verdict and the report's path.\n"
+		"The last line on stdout is the verdict and the report's path; with several\n"
+		"sockets, one such line per socket (\"socket A: PASS ...\") and the exit code\n"
+		"is the worst of theirs.\n"
 		"\n"
 		"  -f, --fixture F       fixture (default %s)\n"
 		"  -p, --profile P       profile (default %s)\n"
-		"  -n, --serial SN       the serial scanned from the unit; must match the pen's\n"
+		"  -n, --serial SN       the serial scanned from the unit; must match the pen's.\n"
+		"                        A fixture with several sockets tests them all at once:\n"
+		"                        one --serial per socket, in the fixture's order\n"
 		"  -o, --operator NAME   who runs the test (default $USER)\n"
 		"  -m, --mode MODE       calibrate (default when the profile can) or verify\n"
 		"  -d, --out DIR         report folder (default reports)\n"
@@ -41,6 +46,8 @@ static void usage(FILE *out)
 		"  -P, --plots           draw SVG plots beside the report (<report>_<plot>.svg)\n"
 		"  -w, --wait-lock S     wait up to S seconds for a busy bench (default: fail)\n"
 		"  -s, --sim KEY=VALUE   override a virtual bench parameter (repeatable)\n"
+		"      --socket S        test only socket S of a fixture with several\n"
+		"  -R, --rehearsal       the virtual bench in real time (runs take their real length)\n"
 		"  -D, --dry-run         print the profile's bench time per phase; no bench\n"
 		"  -h, --help            this text\n"
 		"\n"
@@ -117,6 +124,46 @@ int cli_run(struct cli_ctx *cx, const char *profile_path, struct run_options *o,
 	return code;
 }
 
+int cli_run_one(struct cli_ctx *cx, const char *profile_path, struct run_options *o, bool plots,
+		struct run_result *res)
+{
+	struct point_log log = { 0 };
+	struct point_observer pobs = point_log_observer(&log);
+	struct run_observer obs = *o->observer;
+	if (plots)
+		obs.point = &pobs;
+	o->observer = &obs;
+	int code = cli_run(cx, profile_path, o, res);
+	if (plots && res->reported) {
+		struct rig_err err;
+		struct plot_request rq = { .csv_path = res->report_path, .log = &log,
+					   .list = stderr, .notes = stderr };
+		unsigned n;
+		if (plot_files(&rq, &n, &err))
+			cli_error("run", "plots: %s", err.msg);
+	}
+	point_log_free(&log);
+	return code;
+}
+
+/* Several sockets to test at once: more than one serial, or a fixture
+ * with several sockets and none chosen. */
+static bool several_sockets(const struct cli_ctx *cx, unsigned nserials)
+{
+	if (nserials > 1)
+		return true;
+	if (cx->socket)
+		return false;
+	struct fixture fx;
+	struct rig_err err;
+	const char *path = cx->fixture_path ? cx->fixture_path : rig_default_fixture();
+	if (fixture_load(&fx, path, &err))
+		return false; /* the run says what is wrong with it */
+	bool several = fx.nsockets > 1;
+	fixture_free(&fx);
+	return several;
+}
+
 int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 {
 	static const struct option opts[] = {
@@ -128,20 +175,30 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 		{ "junit", required_argument, NULL, 'j' },
 		{ "save-trace", no_argument, NULL, 't' },
 		{ "plots", no_argument, NULL, 'P' },
+		{ "rehearsal", no_argument, NULL, 'R' },
 		{ "dry-run", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *profile_path = rig_default_profile();
+	const char *serials[FIXTURE_MAX_SOCKETS];
+	unsigned nserials = 0;
 	struct run_observer obs = cli_run_observer();
 	struct run_options o = { .observer = &obs };
 	bool plots = false, dry = false;
 	int c;
 	optind = 1;
-	while ((c = cli_getopt(cx, argc, argv, "p:n:o:m:d:j:tPDh", opts)) != -1) {
+	while ((c = cli_getopt(cx, argc, argv, "p:n:o:m:d:j:tPRDh", opts)) != -1) {
 		switch (c) {
 		case 'p': profile_path = optarg; break;
-		case 'n': o.serial = optarg; break;
+		case 'n':
+			if (nserials == FIXTURE_MAX_SOCKETS) {
+				cli_error("run", "--serial: at most %d (one per socket)",
+					  FIXTURE_MAX_SOCKETS);
+				return RIG_EXIT_USAGE;
+			}
+			serials[nserials++] = o.serial = optarg;
+			break;
 		case 'o': o.operator_name = optarg; break;
 		case 'm':
 			if (!strcmp(optarg, "calibrate"))
@@ -157,6 +214,7 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 		case 'j': o.junit_path = optarg; break;
 		case 't': o.save_trace = true; break;
 		case 'P': plots = true; break;
+		case 'R': cx->bench_flags |= BENCH_REAL_CLOCK; break;
 		case 'D': dry = true; break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
 		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
@@ -165,6 +223,11 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 	}
 	if (optind != argc) {
 		cli_error("run", "unexpected argument '%s'", argv[optind]);
+		return RIG_EXIT_USAGE;
+	}
+	if (nserials > 1 && cx->socket) {
+		cli_error("run", "--socket %s tests one socket: expected one --serial, found %u",
+			  cx->socket, nserials);
 		return RIG_EXIT_USAGE;
 	}
 	if (dry)
@@ -182,21 +245,10 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 	if (who.on)
 		o.operator_name = who.id;
 	o.records_note = note;
-	struct point_log log = { 0 };
-	struct point_observer pobs = point_log_observer(&log);
-	if (plots)
-		obs.point = &pobs;
+	if (several_sockets(cx, nserials))
+		return cli_run_sockets(cx, profile_path, &o, serials, nserials, plots);
 	struct run_result res;
-	code = cli_run(cx, profile_path, &o, &res);
-	if (plots && res.reported) {
-		struct rig_err err;
-		struct plot_request rq = { .csv_path = res.report_path, .log = &log,
-					   .list = stderr, .notes = stderr };
-		unsigned n;
-		if (plot_files(&rq, &n, &err))
-			cli_error("run", "plots: %s", err.msg);
-	}
-	point_log_free(&log);
+	code = cli_run_one(cx, profile_path, &o, plots, &res);
 	/* The folder's results index, after the report is published; the
 	 * report stands whatever happens here (`rig index` catches up). */
 	struct rig_err ierr;
@@ -209,6 +261,11 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 
 void cli_print_run_result(const struct run_result *res)
 {
+	cli_print_run_result_as("", res);
+}
+
+void cli_print_run_result_as(const char *prefix, const struct run_result *res)
+{
 	if (!res->reported)
 		return;
 	/* The pen's serial and the reasons quote what the pen and the
@@ -217,16 +274,16 @@ void cli_print_run_result(const struct run_result *res)
 		path[4 * sizeof res->report_path];
 	if (res->verdict != REPORT_PASS) {
 		text_escape(shown, sizeof shown, res->reason);
-		printf("%s: %s\n", report_verdict_name(res->verdict), shown);
+		printf("%s%s: %s\n", prefix, report_verdict_name(res->verdict), shown);
 		for (size_t i = 1; i < res->nfailures && i < RUN_MAX_FAILURES; i++) {
 			text_escape(shown, sizeof shown, res->failures[i].text);
-			printf("  also: %s\n", shown);
+			printf("%s  also: %s\n", prefix, shown);
 		}
 		if (res->nfailures > RUN_MAX_FAILURES)
-			printf("  ... and %zu more in the report\n", res->nfailures - RUN_MAX_FAILURES);
+			printf("%s  ... and %zu more in the report\n", prefix, res->nfailures - RUN_MAX_FAILURES);
 	}
 	text_escape(serial, sizeof serial, res->pen_serial[0] ? res->pen_serial : "-");
 	text_escape(path, sizeof path, res->report_path);
-	printf("%s %s %s (%.1f s of bench time)\n", report_verdict_name(res->verdict), serial,
+	printf("%s%s %s %s (%.1f s of bench time)\n", prefix, report_verdict_name(res->verdict), serial,
 	       path, res->bench_time_s);
 }

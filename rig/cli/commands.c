@@ -86,10 +86,11 @@ void cli_error(const char *cmd, const char *fmt, ...)
 static const struct {
 	unsigned flag;
 	const char *shortopts;
-	struct option longopts[2];
+	struct option longopts[3];
 } shared[] = {
 	{ CLI_BENCH, "f:s:",
-	  { { "fixture", required_argument, NULL, 'f' }, { "sim", required_argument, NULL, 's' } } },
+	  { { "fixture", required_argument, NULL, 'f' }, { "sim", required_argument, NULL, 's' },
+	    { "socket", required_argument, NULL, CLI_OPT_SOCKET } } },
 	{ CLI_YES, "y", { { "yes", no_argument, NULL, 'y' }, { NULL, 0, NULL, 0 } } },
 	{ CLI_WAIT_LOCK, "w:",
 	  { { "wait-lock", required_argument, NULL, 'w' }, { NULL, 0, NULL, 0 } } },
@@ -110,7 +111,7 @@ static void build_tables(struct cli_ctx *cx, const char *shortopts, const struct
 	for (; longopts[nl].name && nl + 1 < sizeof cx->longopts / sizeof cx->longopts[0]; nl++)
 		cx->longopts[nl] = longopts[nl];
 	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
-		for (size_t k = 0; k < 2 && (flags & shared[i].flag); k++)
+		for (size_t k = 0; k < 3 && (flags & shared[i].flag); k++)
 			if (shared[i].longopts[k].name &&
 			    nl + 1 < sizeof cx->longopts / sizeof cx->longopts[0])
 				cx->longopts[nl++] = shared[i].longopts[k];
@@ -125,6 +126,9 @@ static bool take_shared(struct cli_ctx *cx, int c, char *arg)
 	switch (c) {
 	case 'f':
 		cx->fixture_path = arg;
+		return true;
+	case CLI_OPT_SOCKET:
+		cx->socket = arg;
 		return true;
 	case 's':
 		if (cx->nsims == CLI_MAX_SIM) {
@@ -159,6 +163,8 @@ static bool take_shared(struct cli_ctx *cx, int c, char *arg)
 static bool is_shared(const struct cli_ctx *cx, int c)
 {
 	unsigned flags = cx->cmd ? cx->cmd->flags : 0;
+	if (c == CLI_OPT_SOCKET)
+		return (flags & CLI_BENCH) != 0;
 	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
 		if ((flags & shared[i].flag) && c > 0 && c < 128 && strchr(shared[i].shortopts, c))
 			return c != ':';
@@ -191,9 +197,11 @@ struct bench_options cli_bench_options(struct cli_ctx *cx, unsigned flags)
 {
 	return (struct bench_options){
 		.fixture_path = cx->fixture_path,
+		.socket = cx->socket,
+		.shared_io = cx->shared_io,
 		.sims = cx->sims,
 		.nsims = cx->nsims,
-		.flags = flags,
+		.flags = flags | cx->bench_flags,
 		.operator = &cli_operator_ops,
 		.operator_ctx = &cx->op,
 		.notice = show_notice,

@@ -11,10 +11,12 @@
 static void show_progress(void *ctx, const char *phase, unsigned step, unsigned nsteps,
 			  const char *text)
 {
-	(void)ctx;
+	const char *socket = ctx;
 	char shown[4 * 512];
 	text_escape(shown, sizeof shown, text);
-	if (isatty(fileno(stderr)))
+	if (socket)
+		fprintf(stderr, "rig run [%s]: %s: %s\n", socket, phase, shown);
+	else if (isatty(fileno(stderr)))
 		fprintf(stderr, "\r\033[K[%u/%u] %s: %s", step, nsteps, phase, shown);
 	else
 		fprintf(stderr, "rig run: %s: %s\n", phase, shown);
@@ -23,11 +25,20 @@ static void show_progress(void *ctx, const char *phase, unsigned step, unsigned 
 
 static void show_message(void *ctx, const char *text)
 {
-	(void)ctx;
-	cli_error("run", "%s", text);
+	const char *socket = ctx;
+	if (socket)
+		cli_error("run", "[%s] %s", socket, text);
+	else
+		cli_error("run", "%s", text);
 }
 
 struct run_observer cli_run_observer(void)
 {
 	return (struct run_observer){ .progress = show_progress, .message = show_message };
+}
+
+struct run_observer cli_run_observer_socket(const char *socket)
+{
+	return (struct run_observer){ .progress = show_progress, .message = show_message,
+				      .ctx = (void *)socket };
 }

@@ -85,17 +85,86 @@ static const struct ini_schema schema = {
 	.code = RIG_E_CONFIG,
 };
 
+/* Sections that may belong to one socket ([pen:A]). */
+static const char *const socket_sections[] = { "pen", "laser", "loadcell", "io", "sim" };
+/* Keys of [io] every socket shares: one e-stop and one lid per bench. */
+static const char *const shared_io_keys[] = { "chip", "estop_line", "lid_line" };
+
 struct load_ctx {
 	struct fixture *f;
+	bool shared_view;            /* leave out the socket's [sim:S] */
 	int line;
 	bool seen[NFIELDS];
 	struct rig_err *err;
 };
 
+static bool in_list(const char *const *list, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* "laser:B" -> base "laser", socket "B"; false when there is no ':'. A
+ * section header that is no socket section, or a bad socket name, fails. */
+static enum rig_rc split_section(const struct fixture *f, int line, const char *section,
+				 char *base, size_t nbase, const char **socket,
+				 struct rig_err *err)
+{
+	const char *colon = strchr(section, ':');
+	*socket = NULL;
+	if (!colon)
+		return RIG_OK;
+	size_t n = (size_t)(colon - section);
+	snprintf(base, nbase, "%.*s", (int)n, section);
+	if (!in_list(socket_sections, sizeof socket_sections / sizeof socket_sections[0], base))
+		return rig_fail(err, RIG_E_CONFIG,
+				"%s:%d: [%s]: only [pen], [laser], [loadcell], [io] and [sim] can "
+				"belong to one socket, found [%s]",
+				f->path, line, section, base);
+	const char *name = colon + 1;
+	size_t len = strlen(name);
+	bool ok = len > 0 && len < FIXTURE_SOCKET_NAME;
+	for (const char *c = name; ok && *c; c++)
+		ok = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+		     (*c >= '0' && *c <= '9') || *c == '_' || *c == '-';
+	if (!ok)
+		return rig_fail(err, RIG_E_CONFIG,
+				"%s:%d: [%s]: expected a socket name of 1 to %d letters, digits, "
+				"'_' or '-' after ':', found '%s'",
+				f->path, line, section, FIXTURE_SOCKET_NAME - 1, name);
+	*socket = name;
+	return RIG_OK;
+}
+
+/* First pass: the sockets the file describes, in the order they appear. */
+static enum rig_rc collect_socket(void *user, int line, const char *section, const char *name,
+				  const char *value, struct rig_err *err)
+{
+	struct fixture *f = user;
+	(void)name;
+	(void)value;
+	char base[24];
+	const char *socket;
+	enum rig_rc rc = split_section(f, line, section, base, sizeof base, &socket, err);
+	if (rc || !socket)
+		return rc;
+	for (unsigned i = 0; i < f->nsockets; i++)
+		if (strcmp(f->sockets[i], socket) == 0)
+			return RIG_OK;
+	if (f->nsockets == FIXTURE_MAX_SOCKETS)
+		return rig_fail(err, RIG_E_CONFIG,
+				"%s:%d: [%s]: expected at most %d sockets, found a %dth",
+				f->path, line, section, FIXTURE_MAX_SOCKETS, FIXTURE_MAX_SOCKETS + 1);
+	snprintf(f->sockets[f->nsockets++], FIXTURE_SOCKET_NAME, "%s", socket);
+	return RIG_OK;
+}
+
 /* Fixture files are small; anything bigger is not a fixture. */
 #define FIXTURE_MAX_BYTES (256 * 1024)
 
-static enum rig_rc remember_line(struct fixture *f, const char *section,
+static enum rig_rc remember_line(struct fixture *f, const char *section, const char *in_file,
 				 const char *key, int line, struct rig_err *err)
 {
 	struct fixture_where *w = realloc(f->where, (f->nwhere + 1) * sizeof *w);
@@ -103,6 +172,7 @@ static enum rig_rc remember_line(struct fixture *f, const char *section,
 		return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", f->path);
 	f->where = w;
 	snprintf(w[f->nwhere].section, sizeof w->section, "%s", section);
+	snprintf(w[f->nwhere].in_file, sizeof w->in_file, "%s", in_file);
 	snprintf(w[f->nwhere].key, sizeof w->key, "%s", key);
 	w[f->nwhere].line = line;
 	f->nwhere++;
@@ -149,6 +219,24 @@ static enum rig_rc handler(void *user, int line, const char *section, const char
 	if (!*section)
 		return rig_fail(c->err, RIG_E_CONFIG, "%s:%d: expected a [section] before '%s'",
 				f->path, c->line, name);
+	const char *in_file = section, *socket;
+	char base[24];
+	enum rig_rc rc = split_section(f, line, section, base, sizeof base, &socket, c->err);
+	if (rc)
+		return rc;
+	if (socket) {
+		if (strcmp(socket, f->socket) != 0)
+			return RIG_OK; /* another socket's */
+		if (c->shared_view && strcmp(base, "sim") == 0)
+			return RIG_OK;
+		if (strcmp(base, "io") == 0 &&
+		    in_list(shared_io_keys, sizeof shared_io_keys / sizeof shared_io_keys[0], name))
+			return rig_fail(c->err, RIG_E_CONFIG,
+					"%s:%d: [%s] %s: the chip, e-stop and lid are shared by every "
+					"socket: expected it in [io], found it in [%s]",
+					f->path, line, section, name, section);
+		section = base;
+	}
 	if (!ini_schema_has_section(&schema, section))
 		return ini_schema_unknown_section(&schema, f->path, c->line, section, c->err);
 	int prev = fixture_line(f, section, name);
@@ -156,8 +244,7 @@ static enum rig_rc handler(void *user, int line, const char *section, const char
 		return rig_fail(c->err, RIG_E_CONFIG,
 				"%s:%d: [%s] %s given again (first at line %d)",
 				f->path, c->line, section, name, prev);
-	enum rig_rc rc = remember_line(f, section, name, c->line, c->err);
-	if (rc)
+	if ((rc = remember_line(f, section, in_file, name, c->line, c->err)))
 		return rc;
 	if (strcmp(section, "sim") == 0) {
 		f->has_sim = true;
@@ -221,11 +308,54 @@ static int section_line(const struct ini_text *t, const char *name)
 
 /* One loader for both entry points: bytes holds the file's bytes, or is
  * NULL to read them from path. */
-static enum rig_rc load(struct fixture *f, const char *path, const void *bytes,
-			size_t len, struct rig_err *err)
+/* A socket's view: its station and lock named after it. */
+static enum rig_rc name_socket(struct fixture *f, struct rig_err *err)
+{
+	snprintf(f->shared_station, sizeof f->shared_station, "%s", f->bench.station);
+	snprintf(f->shared_lock, sizeof f->shared_lock, "%s", f->bench.lock);
+	if (!f->nsockets)
+		return RIG_OK;
+	int n = snprintf(f->bench.station, sizeof f->bench.station, "%s:%s", f->shared_station,
+			 f->socket);
+	int m = snprintf(f->bench.lock, sizeof f->bench.lock, "%s.%s", f->shared_lock, f->socket);
+	if (n < 0 || (size_t)n >= sizeof f->bench.station || m < 0 ||
+	    (size_t)m >= sizeof f->bench.lock)
+		return rig_fail(err, RIG_E_CONFIG,
+				"%s: [bench] station or lock too long to name socket %s", f->path,
+				f->socket);
+	return RIG_OK;
+}
+
+/* Which socket to read: the one asked for, or the first. */
+static enum rig_rc choose_socket(struct fixture *f, const char *socket, struct rig_err *err)
+{
+	if (!socket || !*socket) {
+		if (f->nsockets)
+			snprintf(f->socket, sizeof f->socket, "%s", f->sockets[0]);
+		return RIG_OK;
+	}
+	for (unsigned i = 0; i < f->nsockets; i++)
+		if (strcmp(f->sockets[i], socket) == 0) {
+			snprintf(f->socket, sizeof f->socket, "%s", socket);
+			return RIG_OK;
+		}
+	if (!f->nsockets)
+		return rig_fail(err, RIG_E_CONFIG,
+				"%s: describes one socket (no [pen:NAME] sections), found socket "
+				"'%s' asked for", f->path, socket);
+	char list[FIXTURE_MAX_SOCKETS * (FIXTURE_SOCKET_NAME + 2)] = "";
+	for (unsigned i = 0; i < f->nsockets; i++)
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+			 f->sockets[i]);
+	return rig_fail(err, RIG_E_CONFIG, "%s: expected socket %s, found '%s' asked for",
+			f->path, list, socket);
+}
+
+static enum rig_rc load(struct fixture *f, const char *path, const char *socket,
+			bool shared_view, const void *bytes, size_t len, struct rig_err *err)
 {
 	memset(f, 0, sizeof *f);
-	struct load_ctx c = { .f = f, .err = err };
+	struct load_ctx c = { .f = f, .shared_view = shared_view, .err = err };
 	struct ini_text t = { 0 };
 	enum rig_rc rc;
 	if (strlen(path) >= sizeof f->path)
@@ -242,8 +372,9 @@ static enum rig_rc load(struct fixture *f, const char *path, const void *bytes,
 		   : ini_text_load(&t, path, FIXTURE_MAX_BYTES, RIG_E_CONFIG, err);
 	if (rc)
 		goto out;
-	rc = ini_read_parse(&t, path, RIG_E_CONFIG, handler, &c, err);
-	if (rc)
+	if ((rc = ini_read_parse(&t, path, RIG_E_CONFIG, collect_socket, f, err)) ||
+	    (rc = choose_socket(f, socket, err)) ||
+	    (rc = ini_read_parse(&t, path, RIG_E_CONFIG, handler, &c, err)))
 		goto out;
 	for (size_t i = 0; i < NFIELDS; i++)
 		if (fields[i].required && !c.seen[i]) {
@@ -261,7 +392,8 @@ static enum rig_rc load(struct fixture *f, const char *path, const void *bytes,
 					      fields[i].section);
 			goto out;
 		}
-	rc = check_whole(f, err);
+	if (!(rc = check_whole(f, err)))
+		rc = name_socket(f, err);
 out:
 	ini_text_free(&t);
 	if (rc)
@@ -271,14 +403,25 @@ out:
 
 enum rig_rc fixture_load(struct fixture *f, const char *path, struct rig_err *err)
 {
-	return load(f, path, NULL, 0, err);
+	return load(f, path, NULL, false, NULL, 0, err);
+}
+
+enum rig_rc fixture_load_socket(struct fixture *f, const char *path, const char *socket,
+				struct rig_err *err)
+{
+	return load(f, path, socket, false, NULL, 0, err);
+}
+
+enum rig_rc fixture_load_shared(struct fixture *f, const char *path, struct rig_err *err)
+{
+	return load(f, path, NULL, true, NULL, 0, err);
 }
 
 enum rig_rc fixture_load_memory(struct fixture *f, const char *path, const void *bytes,
 				size_t len, struct rig_err *err)
 {
 	/* A non-NULL pointer even for an empty input: NULL means "read path". */
-	return load(f, path, bytes ? bytes : "", len, err);
+	return load(f, path, NULL, false, bytes ? bytes : "", len, err);
 }
 
 void fixture_free(struct fixture *f)
@@ -296,6 +439,15 @@ int fixture_line(const struct fixture *f, const char *section, const char *key)
 		if (strcmp(f->where[i].section, section) == 0 && strcmp(f->where[i].key, key) == 0)
 			return f->where[i].line;
 	return 0;
+}
+
+const char *fixture_file_section(const struct fixture *f, const char *section,
+				 const char *key)
+{
+	for (size_t i = 0; i < f->nwhere; i++)
+		if (strcmp(f->where[i].section, section) == 0 && strcmp(f->where[i].key, key) == 0)
+			return f->where[i].in_file;
+	return section;
 }
 
 bool fixture_is_sim(const char *port_or_chip)

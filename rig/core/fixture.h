@@ -96,10 +96,22 @@ struct fixture_check {
 };
 
 struct fixture_where {
-	char section[24];
+	char section[24];            /* "laser" */
+	char in_file[24];            /* the section it was read from: "laser" or "laser:B" */
 	char key[40];
 	int line;
 };
+
+/* Sockets: one fixture may describe several test positions (sockets) on
+ * one bench. Sections [pen:S], [laser:S], [loadcell:S], [io:S] and [sim:S]
+ * belong to socket S alone; [bench], [results], [access], [check], [sim]
+ * and [io] (its chip, e-stop and lid: those are shared) belong to all. One
+ * struct fixture is one socket's view: the file read as if [X:S] were [X]
+ * and the other sockets' sections were not there, its station named
+ * "STATION:S" and its lock "LOCK.S". A fixture without socket sections is
+ * one socket, as before (socket ""). docs/fixtures.md. */
+#define FIXTURE_MAX_SOCKETS 4
+#define FIXTURE_SOCKET_NAME 16
 
 struct fixture {
 	char path[PATH_MAX];
@@ -119,9 +131,23 @@ struct fixture {
 	size_t nsim;
 	struct fixture_where *where; /* line of every key read */
 	size_t nwhere;
+	char socket[FIXTURE_SOCKET_NAME]; /* this view's socket; "" one-socket fixture */
+	char sockets[FIXTURE_MAX_SOCKETS][FIXTURE_SOCKET_NAME]; /* all, in file order */
+	unsigned nsockets;           /* 0: a one-socket fixture */
+	char shared_lock[PATH_MAX];  /* the lock of the shared lines (e-stop, lid): the
+				      * [bench] lock as written; = bench.lock with one socket */
+	char shared_station[64];     /* [bench] station as written */
 };
 
 enum rig_rc fixture_load(struct fixture *f, const char *path, struct rig_err *err);
+/* One socket's view of the fixture at path. socket NULL: the first socket
+ * (or the only one). A socket the file does not describe is RIG_E_CONFIG
+ * naming the ones it does. */
+enum rig_rc fixture_load_socket(struct fixture *f, const char *path, const char *socket,
+				struct rig_err *err);
+/* What the holder of the shared lines sees: the first socket's view
+ * without its own [sim:S] (the virtual bench's shared inputs only). */
+enum rig_rc fixture_load_shared(struct fixture *f, const char *path, struct rig_err *err);
 /* The same from len bytes in memory; path names them in messages and its
  * folder anchors relative paths (the fuzzer's entry point). */
 enum rig_rc fixture_load_memory(struct fixture *f, const char *path, const void *bytes,
@@ -129,6 +155,10 @@ enum rig_rc fixture_load_memory(struct fixture *f, const char *path, const void 
 void fixture_free(struct fixture *f);
 /* Line of section.key in the file, or 0. */
 int fixture_line(const struct fixture *f, const char *section, const char *key);
+/* The section of the file section.key was read from ("laser:B" in socket
+ * B's view when given there), for writing it back; section when not read. */
+const char *fixture_file_section(const struct fixture *f, const char *section,
+				 const char *key);
 /* A port or chip of the in-process virtual bench ("sim:..."). */
 bool fixture_is_sim(const char *port_or_chip);
 

@@ -462,9 +462,7 @@ static void say_recovered(void *ctx, const char *text)
 	run_message(ctx, "%s", text);
 }
 
-/* Runs that died in this folder: reported before this one starts, each
- * said, the counts exact (errors said, never in the way of this run). */
-static void recover_journals(const struct run_options *o, const char *dir)
+void run_recover_journals(const struct run_options *o, const char *dir)
 {
 	struct report_recovery rec = { .say = say_recovered, .ctx = (void *)o };
 	struct rig_err err = { 0 };
@@ -492,7 +490,8 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	r.nsteps = count_steps(prof, r.calibrate);
 
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
-	recover_journals(o, dir);
+	if (!o->no_recover)
+		run_recover_journals(o, dir);
 
 	if ((rc = bench_take_lock(b, o->wait_lock_s, &err))) {
 		res->rc = rc;

@@ -59,6 +59,10 @@ struct run_options {
 	const char *out_dir;       /* NULL: reports/ */
 	const char *junit_path;    /* NULL: none */
 	bool save_trace;
+	/* The caller recovered the folder's interrupted runs already (the
+	 * parent of several sockets' runs does, once, before they start, so
+	 * that none takes another's fresh journal for an orphan). */
+	bool no_recover;
 	unsigned wait_lock_s;
 	const struct run_observer *observer; /* may be NULL */
 	/* A bench check (rig check): no calibration, and every point judged
@@ -110,5 +114,9 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 		 struct run_result *res);
 
 const char *run_mode_name(enum run_mode m);
+/* Runs that died in folder dir: reported before a run starts, each said to
+ * o's observer, the counts exact (errors said, never in the way of the
+ * run). run_execute() does it unless o->no_recover. */
+void run_recover_journals(const struct run_options *o, const char *dir);
 
 #endif

@@ -94,6 +94,10 @@ enum rig_rc sim_fault_parse(struct sim_bench *b, struct sim_fault *f, const char
 					v);
 		f->kind = SIM_FAULT_TIME;
 		f->at_ns = (uint64_t)llround(t * 1e9);
+		/* On the real clock (rig sim, rehearsals) bench time counts
+		 * from the bench's start, not from the machine's boot. */
+		if (!clock_is_virtual(b->clock))
+			f->at_ns += clock_now_ns(b->clock);
 		goto ok;
 	}
 	char *plus = strchr(v, '+');

@@ -10,6 +10,7 @@
 #define RIG_DEV_IO_IO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "core/fixture.h"
@@ -30,8 +31,36 @@ enum bench_lamps {
 	LAMPS_ABORTED, /* red and amber */
 };
 
+/* The e-stop and lid of a bench with several sockets (core/fixture.h):
+ * one process holds their lines (a GPIO line has one consumer) and
+ * publishes what it reads here, in memory it shares with the processes
+ * that test the sockets (mmap MAP_SHARED, made before they fork). They
+ * read the inputs from here instead of the lines. A reading older than
+ * BENCH_IO_SHARED_STALE_MS of real time, or an owner gone, is unsafe. */
+struct bench_io_shared {
+	_Atomic int estop_tripped;
+	_Atomic int lid_open;
+	_Atomic uint64_t read_ns;     /* real-clock time of the last read; 0: none yet */
+	_Atomic int gone;             /* the owner no longer watches */
+};
+#define BENCH_IO_SHARED_STALE_MS 2000
+
+enum bench_io_part {
+	BENCH_IO_ALL,      /* every line of the fixture's [io] */
+	BENCH_IO_SHARED,   /* e-stop and lid only: the owner of a shared bench's inputs */
+	BENCH_IO_SOCKET,   /* all but e-stop and lid, which come from a bench_io_shared */
+};
+
 enum rig_rc bench_io_open(struct bench_io **out, const struct fixture_io *fx,
 			  struct rig_hal *hal, struct rig_err *err);
+/* bench_io_open() of a part of the lines; shared: the e-stop and lid for
+ * BENCH_IO_SOCKET (must outlive the struct), else NULL. */
+enum rig_rc bench_io_open_part(struct bench_io **out, const struct fixture_io *fx,
+			       struct rig_hal *hal, enum bench_io_part part,
+			       const struct bench_io_shared *shared, struct rig_err *err);
+/* BENCH_IO_SHARED: read the e-stop and lid and publish them in sh. */
+enum rig_rc bench_io_publish(struct bench_io *io, struct bench_io_shared *sh,
+			     struct rig_err *err);
 /* Switches pen power off, then releases every line. NULL is fine. */
 void bench_io_close(struct bench_io *io);
 
