@@ -42,7 +42,7 @@ UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 # Columns constant over a report's rows.
 RUN_COLUMNS = ("run_id", "timestamp", "station", "operator", "pen_model", "pen_serial",
-               "pen_firmware", "profile", "profile_version", "profile_sha256", "rig_version")
+               "pen_firmware", "attempt", "profile", "profile_version", "profile_sha256", "rig_version")
 
 
 class CheckError(Exception):
@@ -203,6 +203,8 @@ def check_common(rep):
         errs.append("run_id %r is not a UUID v4" % first["run_id"])
     if not ISO.match(first["timestamp"]):
         errs.append("timestamp %r is not ISO 8601 UTC" % first["timestamp"])
+    if not re.match(r"^[1-9][0-9]*$", first.get("attempt", "")):
+        errs.append("attempt %r is not a whole number from 1" % first.get("attempt"))
     if not re.match(r"^[0-9a-f]{64}$", first["profile_sha256"]):
         errs.append("profile_sha256 %r is not a SHA-256" % first["profile_sha256"])
     v = rep.verdict
@@ -259,6 +261,7 @@ def check_common(rep):
         for col, want in (("verdict", verdict), ("category", v["category"]),
                           ("reason", v["note"]), ("report_file", base),
                           ("pen_serial", first["pen_serial"]), ("profile", first["profile"]),
+                          ("attempt", first.get("attempt")),
                           ("timestamp", first["timestamp"])):
             if col in s and s[col] != want:
                 errs.append("summary.csv %s %r, report %r" % (col, s[col], want))

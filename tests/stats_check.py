@@ -103,7 +103,7 @@ def compare(rig_csv, by, reports):
 
 
 COLS = ["run_id", "timestamp", "station", "operator", "pen_model", "pen_serial",
-        "pen_firmware", "profile", "profile_version", "profile_sha256", "rig_version",
+        "pen_firmware", "attempt", "profile", "profile_version", "profile_sha256", "rig_version",
         "phase", "step", "quantity", "unit", "commanded", "measured", "std", "n",
         "uncertainty", "low_limit", "high_limit", "result", "note"]
 
@@ -120,9 +120,13 @@ def make_trend(d):
             w.writerow(COLS)
             ts = "2026-11-21T%02d:00:00Z" % i
             for cmd, v in ((1000, rise[i]), (500, quiet[i])):
-                w.writerow(["id%d" % i, ts, "S1", "op", "MN-300", "SN%d" % i, "1.0", "p", "1",
+                w.writerow(["id%d" % i, ts, "S1", "op", "MN-300", "SN%d" % i, "1.0", 1, "p", "1",
                             "x", "v", "verify", "depth_sweep", "depth", "um", cmd, v, "", 60,
                             2, cmd - 100, cmd + 100, "PASS", ""])
+            # the verdict row: what makes a file a run report
+            w.writerow(["id%d" % i, ts, "S1", "op", "MN-300", "SN%d" % i, "1.0", 1, "p", "1",
+                        "x", "v", "run", "end", "verdict", "", "", "", "", "", "", "", "",
+                        "PASS", "every judged measurement passed"])
     return 0
 
 

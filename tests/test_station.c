@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -611,6 +612,72 @@ START_TEST(test_fail_banner_is_as_tall_as_pass_whatever_the_reasons)
 }
 END_TEST
 
+/* Scans the profile does not take are refused with a message, not cut or
+ * trimmed: a serial that misses the profile's serial_pattern, a scan
+ * longer than the line; a serial with earlier reports in the folder is
+ * announced with the attempt its report will carry. */
+START_TEST(test_station_refuses_scans_the_profile_does_not_take)
+{
+	char *dir = tu_tmpdir();
+	char *fx_text = tu_read(SRCDIR "/fixtures/sim.ini");
+	char *fixture = tu_write(dir, "sim.ini", fx_text);
+	char *prof_text = tu_read(PROFILE);
+	char *with = NULL;
+	char *at = strstr(prof_text, "pen_model = MN-300\n");
+	ck_assert_ptr_nonnull(at);
+	at += strlen("pen_model = MN-300\n");
+	ck_assert_int_ge(asprintf(&with, "%.*sserial_pattern = MN3-[0-9]{6}\n%s",
+				  (int)(at - prof_text), prof_text, at), 0);
+	char *profile = tu_write(dir, "pattern.ini", with);
+	/* MN3-000301 was tested twice before in this folder */
+	char *sub = NULL;
+	ck_assert_int_ge(asprintf(&sub, "%s/reports", dir), 0);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	char *summary = tu_write(sub, "summary.csv",
+				 "\"run_id\",\"pen_serial\",\"verdict\"\r\n"
+				 "\"a\",\"MN3-000301\",\"FAIL\"\r\n"
+				 "\"b\",\"mn3-000301 \",\"ABORTED\"\r\n");
+	char *args = NULL;
+	ck_assert_int_ge(asprintf(&args, "--fixture %s --profile %s --out %s", fixture, profile,
+				  sub), 0);
+	struct tty_session t;
+	tty_start(&t, args);
+	char *s = tty_expect(&t, "Sign in");
+	free(s);
+	tty_type(&t, "Bea\r");
+	s = tty_expect(&t, "Unit 1: scan the serial");
+	free(s);
+	tty_type(&t, "MN3-12\r");
+	s = tty_expect(&t, "Refused, scan again: 'MN3-12' does not match MN3-[0-9]{6}, the");
+	assert_has(s, "Unit 1: scan the serial");
+	free(s);
+	char longer[80];
+	memset(longer, '7', sizeof longer - 2);
+	longer[sizeof longer - 2] = '\r';
+	longer[sizeof longer - 1] = '\0';
+	tty_type(&t, longer);
+	s = tty_expect(&t, "Refused: longer than 63 characters");
+	free(s);
+	tty_type(&t, "mn3-000301\r");
+	s = tty_expect(&t, "press Enter to start");
+	assert_has(s, "was tested before (its reports are in this folder); this is attempt 3");
+	free(s);
+	tty_type(&t, "\x04");
+	tty_finish(&t);
+	free(t.out);
+	free(args);
+	free(summary);
+	free(sub);
+	free(profile);
+	free(with);
+	free(prof_text);
+	free(fixture);
+	free(fx_text);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /* A technician's shift: an empty sign-in is refused out loud; a unit
  * fails, is tested again with Ctrl-R (the ready screen says it is attempt
  * 2) and passes; first-pass yield counts it as a unit that failed its
@@ -755,6 +822,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 2 * SCREEN_TIMEOUT_S);
 	tcase_add_test(tc, test_station_shift_of_pass_fail_and_estop_says_what_happened);
 	tcase_add_test(tc, test_station_retest_duplicate_scan_and_shift_report);
+	tcase_add_test(tc, test_station_refuses_scans_the_profile_does_not_take);
 	tcase_add_test(tc, test_ready_screen_shows_the_bench_check_status);
 	tcase_add_test(tc, test_station_shows_why_a_unit_could_not_be_tested);
 	tcase_add_test(tc, test_station_refuses_to_start_without_a_terminal);

@@ -53,8 +53,8 @@ head -1 "$tmp/stats_none.csv" | grep -q '^"phase","step","quantity",.*"n","mean"
 mkdir "$tmp/trend"
 python3 "$here/stats_check.py" make-trend "$tmp/trend"
 $RUNNER "$RIG" stats "$tmp"/trend/r*.csv >"$tmp/trend.txt" 2>&1
-if grep -A1 'depth *1000 um' "$tmp/trend.txt" | grep -q 'trend: 7 points in a row rising, up to .*r10.csv'; then
-  ok "seven rising points flagged"
+if grep -A1 'depth *1000 um' "$tmp/trend.txt" | grep -q 'trend: 7 points in a row rising, up to SN10 attempt 1$'; then
+  ok "seven rising points flagged, naming the unit"
 else
   bad "rising run not flagged: $(cat "$tmp/trend.txt")"
 fi

@@ -35,7 +35,9 @@ static void usage(FILE *out)
 		"\n"
 		"  -f, --fixture F       fixture (default %s)\n"
 		"  -p, --profile P       profile (default %s)\n"
-		"  -n, --serial SN       the serial scanned from the unit; must match the pen's.\n"
+		"  -n, --serial SN       the serial scanned from the unit; must match the pen's\n"
+		"                        (case and surrounding spaces ignored) and the profile's\n"
+		"                        serial_pattern, if it has one (else exit 64).\n"
 		"                        A fixture with several sockets tests them all at once:\n"
 		"                        one --serial per socket, in the fixture's order\n"
 		"  -o, --operator NAME   who runs the test (default $USER)\n"
@@ -98,6 +100,13 @@ int cli_run_open(struct cli_ctx *cx, const char *profile_path, const struct run_
 		if (obs && obs->message)
 			obs->message(obs->ctx, err.msg);
 		return cli_exit_code(rc);
+	}
+	/* A scan the profile does not take is refused before the pen runs. */
+	char why[300];
+	if (o->serial && !profile_serial_ok(prof, o->serial, why, sizeof why)) {
+		if (obs && obs->message)
+			obs->message(obs->ctx, why);
+		return RIG_EXIT_USAGE;
 	}
 	struct bench_options bo = cli_bench_options(cx, 0);
 	if ((rc = bench_open(b, &bo, &err))) {

@@ -12,7 +12,7 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: rig stats [--by station|profile|day] [--csv] [--plots DIR] REPORT.csv...\n"
+	fputs("usage: rig stats [--by station|profile|day] [--csv] [--plots DIR] REPORT.csv|DIR...\n"
 	      "       rig stats --db URL|DIR|INDEX [--since T] [--station S] [--profile P]\n"
 	      "                 [--lot L] [--by ...] [--csv] [--plots DIR]\n"
 	      "\n"
@@ -20,8 +20,14 @@ static void usage(FILE *out)
 	      "and commanded value), n, mean, sample std (n - 1), the limits, Cp, Cpk\n"
 	      "and the yield of the judged rows, and flags trends: 7 points in a row\n"
 	      "rising or falling (in run order), points beyond 3 std of the mean.\n"
-	      "Cp/Cpk use the rows' acceptance limits (their mean when they differ,\n"
-	      "as guard bands do). docs/characterization.md has the formulas.\n"
+	      "Cp/Cpk use the specification limits (low_limit, high_limit). Then the\n"
+	      "units: runs grouped by serial (case and surrounding spaces ignored),\n"
+	      "first-pass and final yield, the yield of each lot (the reports' lot\n"
+	      "column; without one the whole set is the lot), and a Pareto of failure\n"
+	      "reasons; trend flags name the unit (serial and attempt).\n"
+	      "A folder is read whole (its *.csv); files that are not run reports\n"
+	      "(summary.csv, shift reports ...) are ignored and counted on stderr.\n"
+	      "docs/characterization.md has the formulas.\n"
 	      "\n"
 	      "  -b, --by KEY    also split by station, profile or day (UTC)\n"
 	      "  -c, --csv       CSV on stdout (phase,step,quantity,unit,commanded,group,\n"
@@ -35,7 +41,7 @@ static void usage(FILE *out)
 	      "                  --station, --profile, --lot (docs/results-db.md)\n"
 	      "  -h, --help      this text\n"
 	      "\n"
-	      "Exit codes: 0 done, 64 usage, 65 not a run report, 74 unreadable.\n",
+	      "Exit codes: 0 done, 64 usage, 65 no run report among the files, 74 unreadable.\n",
 	      out);
 }
 
@@ -108,16 +114,26 @@ int cmd_stats(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 		code = rig_exit_code(err.rc);
 	}
 	for (int i = optind; i < argc && !code; i++)
-		if (stats_add_report(&s, argv[i], &err)) {
+		if (stats_add_path(&s, argv[i], &err)) {
 			cli_error("stats", "%s", err.msg);
 			code = rig_exit_code(err.rc);
 		}
+	if (!code && s.ignored)
+		fprintf(stderr, "rig stats: ignored %zu file%s that %s not run reports (%s)\n",
+			s.ignored, s.ignored == 1 ? "" : "s", s.ignored == 1 ? "is" : "are",
+			s.ignored_names);
+	if (!code && !src.db && !s.units.nruns) {
+		cli_error("stats", "no run report among the files given");
+		code = RIG_EXIT_DATAERR;
+	}
 	if (!code) {
 		stats_compute(&s);
-		if (csv)
+		if (csv) {
 			stats_print_csv(&s, stdout);
-		else
+		} else {
 			stats_print(&s, stdout);
+			stats_print_units(&s, stdout);
+		}
 		unsigned nplots = 0;
 		if (plots && stats_plot(&s, plots, &nplots, &err)) {
 			cli_error("stats", "%s", err.msg);

@@ -178,8 +178,10 @@ static int list_sockets(const struct fixture *f, unsigned nserials, struct socke
 	return 0;
 }
 
-/* The profile, checked before anything is powered. */
-static int check_profile(const char *profile_path, const struct run_options *o)
+/* The profile, and every serial against it, checked before anything is
+ * powered. */
+static int check_profile(const char *profile_path, const struct run_options *o,
+			 const char *const *serials, unsigned nserials)
 {
 	struct profile prof;
 	struct rig_err err = { 0 };
@@ -188,6 +190,12 @@ static int check_profile(const char *profile_path, const struct run_options *o)
 		rc = run_check_profile(&prof, o->mode, &err);
 	if (rc)
 		cli_error("run", "%s", err.msg);
+	char why[300];
+	for (unsigned i = 0; !rc && i < nserials; i++)
+		if (!profile_serial_ok(&prof, serials[i], why, sizeof why)) {
+			cli_error("run", "%s", why);
+			return RIG_EXIT_USAGE;
+		}
 	return rc ? cli_exit_code(rc) : 0;
 }
 
@@ -223,7 +231,7 @@ int cli_run_sockets(struct cli_ctx *cx, const char *profile_path, const struct r
 	struct rig_err err = { 0 };
 	unsigned n = 0;
 	memset(runs, 0, sizeof runs);
-	int code = check_profile(profile_path, o);
+	int code = check_profile(profile_path, o, serials, nserials);
 	if (code)
 		return code;
 	struct bench_options bo = cli_bench_options(cx, 0);

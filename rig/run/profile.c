@@ -9,12 +9,14 @@
 
 #include <errno.h>
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/ini_read.h"
 #include "core/ini_schema.h"
+#include "run/text.h"
 
 static enum rig_rc parse_points(const struct ini_schema *s, const struct ini_field *fd,
 				const char *path, int line, const char *value, void *dst,
@@ -25,6 +27,9 @@ static enum rig_rc parse_rule(const struct ini_schema *s, const struct ini_field
 static enum rig_rc parse_drift(const struct ini_schema *s, const struct ini_field *fd,
 			       const char *path, int line, const char *value, void *dst,
 			       struct rig_err *err);
+static enum rig_rc parse_serial_pattern(const struct ini_schema *s, const struct ini_field *fd,
+					const char *path, int line, const char *value,
+					void *dst, struct rig_err *err);
 
 #define PX(member) offsetof(struct profile, member), sizeof(((struct profile *)0)->member)
 
@@ -33,6 +38,7 @@ static const struct ini_field fields[] = {
 	{ "profile", "version", INI_NAME, PX(version), 0, 0, true, NULL, "", false, true, NULL },
 	{ "profile", "pen_model", INI_MODEL, PX(pen_model), 0, 0, true, NULL, "", false, true, NULL },
 	{ "profile", "description", INI_TEXT, PX(description), 0, 0, false, NULL, "", false, true, NULL },
+	{ "profile", "serial_pattern", INI_CUSTOM, PX(serial_pattern), 0, 0, false, NULL, "", false, true, parse_serial_pattern },
 
 	{ "pen", "depth_min_um", INI_DOUBLE, PX(pen.depth_min_um), 0, 10000, true, NULL, "um", false, false, NULL },
 	{ "pen", "depth_max_um", INI_DOUBLE, PX(pen.depth_max_um), 0, 10000, true, NULL, "um", true, false, NULL },
@@ -146,6 +152,63 @@ static enum rig_rc parse_drift(const struct ini_schema *sc, const struct ini_fie
 		return ini_schema_fail(sc, fd, path, line, err,
 				       "expected flag or correct, found '%s'", value);
 	return RIG_OK;
+}
+
+/* The pattern as it is matched: the whole serial, case ignored. */
+static int compile_pattern(regex_t *re, const char *pattern)
+{
+	char anchored[PROFILE_PATTERN_MAX + 8];
+	snprintf(anchored, sizeof anchored, "^(%s)$", pattern);
+	return regcomp(re, anchored, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+}
+
+static enum rig_rc parse_serial_pattern(const struct ini_schema *sc, const struct ini_field *fd,
+					const char *path, int line, const char *value,
+					void *dst, struct rig_err *err)
+{
+	if (!*value)
+		return ini_schema_fail(sc, fd, path, line, err,
+				       "expected a pattern such as MN3-[0-9]{6}, found nothing");
+	if (strlen(value) >= PROFILE_PATTERN_MAX)
+		return ini_schema_fail(sc, fd, path, line, err,
+				       "expected at most %d characters, found %zu",
+				       PROFILE_PATTERN_MAX - 1, strlen(value));
+	regex_t re;
+	int e = compile_pattern(&re, value);
+	if (e) {
+		char why[128];
+		regerror(e, &re, why, sizeof why);
+		return ini_schema_fail(sc, fd, path, line, err,
+				       "expected a POSIX extended regular expression, found '%s' (%s)",
+				       value, why);
+	}
+	regfree(&re);
+	snprintf(dst, PROFILE_PATTERN_MAX, "%s", value);
+	return RIG_OK;
+}
+
+bool profile_serial_ok(const struct profile *p, const char *serial, char *why, size_t cap)
+{
+	char key[128];
+	text_serial_key(key, sizeof key, serial);
+	if (!key[0]) {
+		snprintf(why, cap, "no serial: expected one%s%s", p->serial_pattern[0] ? " matching " : "",
+			 p->serial_pattern);
+		return false;
+	}
+	if (!p->serial_pattern[0])
+		return true;
+	regex_t re;
+	if (compile_pattern(&re, p->serial_pattern)) {
+		snprintf(why, cap, "profile %s: serial_pattern cannot be compiled", p->name);
+		return false;
+	}
+	bool ok = regexec(&re, key, 0, NULL, 0) == 0;
+	regfree(&re);
+	if (!ok)
+		snprintf(why, cap, "'%s' does not match %s, the serial_pattern of profile %s", key,
+			 p->serial_pattern, p->name);
+	return ok;
 }
 
 static enum rig_rc handler(void *user, int line, const char *section, const char *key,

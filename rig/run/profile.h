@@ -22,7 +22,8 @@
 
 #define PROFILE_MAX_POINTS 32
 #define PROFILE_MAX_BYTES (64 * 1024)
-#define PROFILE_MAX_KEYS 56
+#define PROFILE_MAX_KEYS 72
+#define PROFILE_PATTERN_MAX 128
 
 struct profile_points {
 	size_t n;                    /* >= 1, strictly increasing */
@@ -81,6 +82,9 @@ struct profile {
 	char version[32];            /* [A-Za-z0-9._-] */
 	char pen_model[64];          /* must equal the model in the pen's *IDN? */
 	char description[200];
+	/* Serials this profile tests, a POSIX extended regular expression the
+	 * whole serial must match, case ignored ("MN3-[0-9]{6}"); "": any. */
+	char serial_pattern[PROFILE_PATTERN_MAX];
 	struct profile_pen pen;
 	bool has_calibrate;          /* false: a verify-only profile */
 	struct profile_calibrate calibrate;
@@ -95,6 +99,11 @@ enum rig_rc profile_load(struct profile *p, const char *path, struct rig_err *er
  * fuzzer's entry point. */
 enum rig_rc profile_load_memory(struct profile *p, const char *path, const void *bytes,
 				size_t len, struct rig_err *err);
+
+/* May a unit scanned as serial be tested with this profile? Its
+ * text_serial_key (run/text.h) must be non-empty and match serial_pattern
+ * (when the profile has one). false: why, for the operator, in why. */
+bool profile_serial_ok(const struct profile *p, const char *serial, char *why, size_t cap);
 
 /* Line of section.key in the file, or 0 if it was not given. */
 int profile_line(const struct profile *p, const char *section, const char *key);

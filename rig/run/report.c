@@ -210,6 +210,7 @@ enum rig_rc report_alloc(struct report **out, const char *dir, const struct repo
 	r->fs = rig_fsops_posix;
 	struct report_meta *c = &r->meta;
 	c->started = m->started;
+	c->attempt = m->attempt;
 	CLEAN(run_id);
 	CLEAN(station);
 	CLEAN(operator_name);

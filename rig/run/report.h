@@ -27,7 +27,7 @@
 #include "run/profile.h"
 
 #define REPORT_DEFAULT_DIR "reports"
-#define REPORT_NCOLUMNS 30
+#define REPORT_NCOLUMNS 31
 
 /* The one column table of a report, in order (also the CSV header):
  * the writer (a row as a line) and the recovery reader (a journal's line
@@ -35,6 +35,7 @@
 enum report_column_kind {
 	REPORT_COL_META_TEXT, /* char[] in struct report_meta at off */
 	REPORT_COL_META_TIME, /* struct report_meta.started, ISO 8601 UTC */
+	REPORT_COL_META_COUNT, /* unsigned in struct report_meta at off (0: empty) */
 	REPORT_COL_TEXT,      /* const char * in struct report_row at off */
 	REPORT_COL_NUM,       /* double in struct report_row at off, %.9g */
 	REPORT_COL_NUM_U,     /* double at off, to the row's uncertainty (GUM 7.2.6);
@@ -65,6 +66,9 @@ struct report_meta {
 	char pen_model[64];          /* as the pen reports them (*IDN?) */
 	char pen_serial[64];
 	char pen_firmware[64];
+	/* 1 for the first test of this serial (text_serial_key) in the report
+	 * folder, 2 ... for retests; 0 until the report is opened. */
+	unsigned attempt;
 	char profile[64];
 	char profile_version[32];
 	char profile_sha256[SHA256_HEX_LEN + 1];
@@ -231,6 +235,14 @@ enum rig_rc report_finish(struct report *r, enum report_verdict v, const char *r
 enum rig_rc report_finish_category(struct report *r, enum report_verdict v,
 				   enum report_category c, const char *reason,
 				   struct rig_err *err);
+
+/* The attempt a run of serial in dir is: 1 + the runs of that serial
+ * (run/text.h: text_serial_key) in dir/summary.csv, other than the run
+ * exclude_run_id (may be NULL). A folder without a summary: 1. RIG_E_IO if
+ * the summary cannot be read. */
+enum rig_rc report_next_attempt(const char *dir, const char *serial,
+				const char *exclude_run_id, unsigned *attempt,
+				struct rig_err *err);
 
 /* The final report's path ("" before report_finish). */
 const char *report_file(const struct report *r);

@@ -28,6 +28,7 @@ const struct report_column report_columns[REPORT_NCOLUMNS] = {
 	META_TEXT("pen_model", pen_model),
 	META_TEXT("pen_serial", pen_serial),
 	META_TEXT("pen_firmware", pen_firmware),
+	{ "attempt", REPORT_COL_META_COUNT, offsetof(struct report_meta, attempt), 0 },
 	META_TEXT("profile", profile),
 	META_TEXT("profile_version", profile_version),
 	META_TEXT("profile_sha256", profile_sha256),
@@ -106,6 +107,11 @@ void report_line_row(struct csv_line *l, const struct report_meta *m,
 			report_iso_time(ts, m->started);
 			csv_line_text(l, ts);
 			break;
+		case REPORT_COL_META_COUNT: {
+			unsigned v = *(const unsigned *)mp;
+			csv_line_long(l, v ? (long)v : -1);
+			break;
+		}
 		case REPORT_COL_TEXT:
 			csv_line_text(l, *(const char *const *)rp);
 			break;
@@ -184,6 +190,14 @@ void report_columns_read(const int col[REPORT_NCOLUMNS], char *const *field,
 		case REPORT_COL_META_TIME:
 			if (m)
 				m->started = parse_iso(f);
+			break;
+		case REPORT_COL_META_COUNT:
+			if (m) {
+				char *end;
+				long v = strtol(f, &end, 10);
+				*(unsigned *)((char *)m + c->off) =
+					*f && !*end && v > 0 && v < 1000000 ? (unsigned)v : 0;
+			}
 			break;
 		case REPORT_COL_TEXT:
 			*(const char **)rp = f;

@@ -288,6 +288,11 @@ static enum rig_rc recover_one(const char *dir, const char *name, struct report_
 	struct rig_err why = { 0 };
 	char kept[PATH_MAX + 16] = "";
 	bool unreadable = read_journal(r, &why) != RIG_OK;
+	/* A journal from before the attempt column: counted now. */
+	if (!r->meta.attempt && r->meta.pen_serial[0] &&
+	    (rc = report_next_attempt(dir, r->meta.pen_serial, r->meta.run_id, &r->meta.attempt,
+				      err)))
+		goto out;
 	if (unreadable) {
 		const char *w = why.msg;
 		size_t pl = strlen(r->journal_path);

@@ -13,12 +13,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "run/text.h"
+
 #define SUMMARY_NAME "summary.csv"
-#define SUMMARY_NCOLUMNS 13
+#define SUMMARY_NCOLUMNS 14
 
 static const char *const summary_columns[SUMMARY_NCOLUMNS] = {
 	"run_id", "timestamp", "station", "operator", "pen_model", "pen_serial", "profile",
 	"profile_version", "verdict", "reason", "report_file", "bench_time_s", "category",
+	"attempt",
 };
 
 /* Is "<run_id>" the first field of a line in summary text? */
@@ -99,9 +102,12 @@ struct summary_field {
 	bool bare;           /* a number we formatted */
 };
 
-static void summary_fields(const struct report *r, char ts[21], char bt[40],
+static void summary_fields(const struct report *r, char ts[21], char bt[40], char at[16],
 			   struct summary_field f[SUMMARY_NCOLUMNS])
 {
+	at[0] = '\0';
+	if (r->meta.attempt)
+		snprintf(at, 16, "%u", r->meta.attempt);
 	const char *name = strrchr(r->file, '/');
 	report_iso_time(ts, r->meta.started);
 	if (isfinite(r->bench_time_s))
@@ -112,10 +118,10 @@ static void summary_fields(const struct report *r, char ts[21], char bt[40],
 		r->meta.run_id, ts, r->meta.station, r->meta.operator_name, r->meta.pen_model,
 		r->meta.pen_serial, r->meta.profile, r->meta.profile_version,
 		report_verdict_name(r->verdict), r->reason, name ? name + 1 : r->file, bt,
-		report_category_name(r->category),
+		report_category_name(r->category), at,
 	};
 	for (size_t i = 0; i < SUMMARY_NCOLUMNS; i++)
-		f[i] = (struct summary_field){ v[i], i == 11 };
+		f[i] = (struct summary_field){ v[i], i == 11 || i == 13 };
 }
 
 /* One line in the order of the file's own header (a summary.csv begun by
@@ -124,9 +130,9 @@ static void summary_fields(const struct report *r, char ts[21], char bt[40],
 static void summary_line(struct csv_line *l, const struct report *r, char *const *header,
 			 size_t nheader)
 {
-	char ts[21], bt[40];
+	char ts[21], bt[40], at[16];
 	struct summary_field f[SUMMARY_NCOLUMNS];
-	summary_fields(r, ts, bt, f);
+	summary_fields(r, ts, bt, at, f);
 	for (size_t k = 0; k < nheader; k++) {
 		size_t i = 0;
 		while (i < SUMMARY_NCOLUMNS && strcmp(summary_columns[i], header[k]) != 0)
@@ -234,5 +240,81 @@ out:
 	free(text);
 	free(l.s);
 	close(fd); /* releases the flock */
+	return rc;
+}
+
+/* Counting a serial's runs in a summary: the header names the columns. */
+struct count_state {
+	char key[128];               /* the serial looked for */
+	const char *exclude;         /* a run id not to count */
+	int serial_col, run_col;     /* -1 until the header is read */
+	size_t field, record;
+	bool same_serial, excluded;
+	unsigned n;
+};
+
+static void on_count_field(void *data, size_t len, void *user)
+{
+	struct count_state *c = user;
+	char text[128];
+	snprintf(text, sizeof text, "%.*s", (int)(len < 127 ? len : 127), data ? (char *)data : "");
+	if (c->record == 0) {
+		if (!strcmp(text, "pen_serial"))
+			c->serial_col = (int)c->field;
+		else if (!strcmp(text, "run_id"))
+			c->run_col = (int)c->field;
+	} else if ((int)c->field == c->serial_col) {
+		char key[128];
+		text_serial_key(key, sizeof key, text);
+		c->same_serial = !strcmp(key, c->key);
+	} else if ((int)c->field == c->run_col) {
+		c->excluded = c->exclude && !strcmp(text, c->exclude);
+	}
+	c->field++;
+}
+
+static void on_count_record(int ch, void *user)
+{
+	(void)ch;
+	struct count_state *c = user;
+	if (c->record > 0 && c->same_serial && !c->excluded)
+		c->n++;
+	c->record++;
+	c->field = 0;
+	c->same_serial = c->excluded = false;
+}
+
+enum rig_rc report_next_attempt(const char *dir, const char *serial,
+				const char *exclude_run_id, unsigned *attempt,
+				struct rig_err *err)
+{
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/%s", dir, SUMMARY_NAME);
+	*attempt = 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? RIG_OK : rig_fail_errno(err, RIG_E_IO, errno, "cannot read %s", path);
+	/* Shared: appenders hold it exclusively for one whole line. */
+	while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
+		;
+	struct count_state c = { .exclude = exclude_run_id, .serial_col = -1, .run_col = -1 };
+	text_serial_key(c.key, sizeof c.key, serial);
+	struct csv_parser p;
+	enum rig_rc rc = RIG_OK;
+	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+		close(fd);
+		return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
+	}
+	char buf[8192];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		csv_parse(&p, buf, (size_t)n, on_count_field, on_count_record, &c);
+	if (n < 0)
+		rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot read %s", path);
+	csv_fini(&p, on_count_field, on_count_record, &c);
+	csv_free(&p);
+	close(fd);
+	if (!rc && c.serial_col >= 0)
+		*attempt = c.n + 1;
 	return rc;
 }

@@ -25,6 +25,7 @@
 #include "bench/selfcal.h"
 #include "core/fsutil.h"
 #include "measure/capture.h"
+#include "run/text.h"
 
 const char *run_mode_name(enum run_mode m)
 {
@@ -293,7 +294,8 @@ static enum rig_rc identify(struct run *r, struct rig_err *err)
 		return rig_fail(err, RIG_E_ABORTED,
 				"wrong pen for this profile: the pen is a %s, profile %s is for %s",
 				id->model, r->prof->name, r->prof->pen_model);
-	if (r->o->serial && strcmp(r->o->serial, id->serial) != 0)
+	/* The same serial whatever the case and surrounding spaces. */
+	if (r->o->serial && !text_serial_same(r->o->serial, id->serial))
 		return rig_fail(err, RIG_E_ABORTED,
 				"serial mismatch: scanned '%s', the pen says '%s'", r->o->serial,
 				id->serial);
@@ -322,10 +324,14 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 		report_meta_set_pen(&r->meta, r->b->id.model, r->b->id.serial, r->b->id.firmware);
 	else
 		report_meta_set_pen(&r->meta, "", o->serial ? o->serial : "unknown", "");
+	/* Which test of this unit in this folder (a retest is not a new unit). */
+	enum rig_rc rc = report_next_attempt(dir, r->meta.pen_serial, NULL, &r->meta.attempt, err);
+	if (rc)
+		return rc;
+	r->res->attempt = r->meta.attempt;
 	/* The report folder's file system, as the bench installed it (POSIX,
 	 * or the virtual bench's faulty disk). */
-	enum rig_rc rc = report_open_fs(&r->rep, dir, &r->meta, &r->b->report_fs, err);
-	if (rc)
+	if ((rc = report_open_fs(&r->rep, dir, &r->meta, &r->b->report_fs, err)))
 		return rc;
 	if (o->save_trace) {
 		char sub[PATH_MAX];

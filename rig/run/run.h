@@ -95,6 +95,7 @@ struct run_result {
 	char reason[256];
 	char report_path[PATH_MAX];
 	char pen_serial[64];
+	unsigned attempt;          /* 1 first test of this serial in the folder, 2 ... */
 	size_t nfailures;          /* judgements that did not pass (FAIL, INDETERMINATE),
 				    * first RUN_MAX_FAILURES kept */
 	struct run_failure failures[RUN_MAX_FAILURES];

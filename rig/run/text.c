@@ -1,6 +1,7 @@
 /* text.c - control characters, broken UTF-8 and formula triggers. */
 #include "run/text.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -151,6 +152,27 @@ void text_file_serial(char *out, size_t cap, const char *serial)
 		snprintf(out, cap, "unknown");
 	else if (out[0] == '.' || out[0] == '-')
 		out[0] = '_';
+}
+
+void text_serial_key(char *out, size_t cap, const char *serial)
+{
+	const char *s = serial ? serial : "";
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = 0;
+	for (; s[n] && n + 1 < cap; n++)
+		out[n] = (char)toupper((unsigned char)s[n]);
+	while (n && isspace((unsigned char)out[n - 1]))
+		n--;
+	out[n] = '\0';
+}
+
+bool text_serial_same(const char *a, const char *b)
+{
+	char ka[128], kb[128];
+	text_serial_key(ka, sizeof ka, a);
+	text_serial_key(kb, sizeof kb, b);
+	return strcmp(ka, kb) == 0;
 }
 
 int text_u_decimals(double u)

@@ -67,4 +67,12 @@ void text_xml_put(FILE *f, const char *s);
  * stay apart rather than all becoming "unknown". */
 void text_file_serial(char *out, size_t cap, const char *serial);
 
+/* The one way serials are compared (a scan, the pen's *IDN?, the folder's
+ * earlier runs, the results index): surrounding white space dropped, ASCII
+ * letters in upper case ("  mn3-000123 " is "MN3-000123"). Cut to cap - 1
+ * bytes; always NUL-terminates. */
+void text_serial_key(char *out, size_t cap, const char *serial);
+/* Are a and b the same serial by text_serial_key? NULL is "". */
+bool text_serial_same(const char *a, const char *b);
+
 #endif

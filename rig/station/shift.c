@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "run/csvline.h"
+#include "run/text.h"
 
 static void iso(char out[32], time_t t)
 {
@@ -46,39 +46,26 @@ void shift_log_free(struct shift_log *s)
 	s->n = s->nr = 0;
 }
 
-/* Serials compare without case and surrounding spaces (a scanner and a
- * person type the same unit differently). */
-static bool same_serial(const char *a, const char *b)
-{
-	while (*a == ' ')
-		a++;
-	while (*b == ' ')
-		b++;
-	size_t la = strlen(a), lb = strlen(b);
-	while (la && a[la - 1] == ' ')
-		la--;
-	while (lb && b[lb - 1] == ' ')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
 
 const struct shift_unit *shift_log_find(const struct shift_log *s, const char *serial)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (same_serial(s->u[i].serial, serial))
+		if (text_serial_same(s->u[i].serial, serial))
 			return &s->u[i];
 	return NULL;
 }
 
-void shift_log_retest_line(const struct shift_log *s, const char *serial, time_t now,
-			   char *out, size_t cap)
+void shift_log_retest_line(const struct shift_log *s, const char *serial, unsigned attempt,
+			   time_t now, char *out, size_t cap)
 {
 	const struct shift_unit *u = shift_log_find(s, serial);
-	if (!u)
-		return;
-	snprintf(out, cap, "%s was tested %.0f min ago: %s; this is attempt %u%s", u->serial,
-		 difftime(now, u->last_t) / 60.0, u->last, u->attempts + 1,
-		 !strcmp(u->last, "PASS") ? " (it passed: is this the right unit?)" : "");
+	if (u)
+		snprintf(out, cap, "%s was tested %.0f min ago: %s; this is attempt %u%s", u->serial,
+			 difftime(now, u->last_t) / 60.0, u->last, attempt,
+			 !strcmp(u->last, "PASS") ? " (it passed: is this the right unit?)" : "");
+	else if (attempt > 1)
+		snprintf(out, cap, "%s was tested before (its reports are in this folder); this is attempt %u",
+			 serial, attempt);
 }
 
 static void add_operator(struct shift_log *s, const char *name)

@@ -46,10 +46,12 @@ void shift_log_free(struct shift_log *s);
 /* The unit with this serial (case and surrounding spaces ignored), or NULL. */
 const struct shift_unit *shift_log_find(const struct shift_log *s, const char *serial);
 
-/* When serial was tested before in this shift: "MN3-1 was tested 10 min
- * ago: FAIL; this is attempt 2" into out; else out is left as it is. */
-void shift_log_retest_line(const struct shift_log *s, const char *serial, time_t now,
-			   char *out, size_t cap);
+/* When serial was tested before: "MN3-1 was tested 10 min ago: FAIL;
+ * this is attempt 2" (in this shift) or "... tested before ..." (attempt >
+ * 1: earlier reports in the folder) into out; else out is left as it is.
+ * attempt is the one the run's report will carry (report_next_attempt). */
+void shift_log_retest_line(const struct shift_log *s, const char *serial, unsigned attempt,
+			   time_t now, char *out, size_t cap);
 
 /* One run of a unit (res->reported false: it could not be tested). */
 void shift_log_add(struct shift_log *s, const char *serial, const char *operator_name,

@@ -73,6 +73,7 @@ struct station {
 	int cols, rows;
 	struct shift_log log;     /* units, attempts, the shift report */
 	bool retest;              /* the next unit is the same serial again */
+	bool input_too_long;      /* a key was refused: the line is full */
 	char check_line[RIG_ERR_MSG_MAX + 96];
 	char cal_line[256];
 };
@@ -182,8 +183,9 @@ static int next_input(struct station *st, bool *start)
 
 enum edit { EDIT_MORE, EDIT_DONE, EDIT_QUIT };
 
-/* Apply one key to st->input. Serials take printable ASCII without
- * spaces; names also spaces and UTF-8. */
+/* Apply one key to st->input. Serials take printable ASCII (a space not
+ * first); names also UTF-8. A key that does not fit is remembered, so the
+ * line is refused rather than cut. */
 static enum edit edit_key(struct station *st, int k, bool is_serial)
 {
 	size_t len = strlen(st->input);
@@ -199,11 +201,17 @@ static enum edit edit_key(struct station *st, int k, bool is_serial)
 			st->input[--len] = '\0';
 	} else if (k == TERM_KEY_CTRL_U || k == TERM_KEY_ESC) {
 		st->input[0] = '\0';
-	} else if (k >= 0 && len < max &&
-		   ((k > ' ' && k < 0x7f) || (!is_serial && (k == ' ' ? len > 0 : k >= 0x80)))) {
-		st->input[len] = (char)k;
-		st->input[len + 1] = '\0';
+	} else if (k >= 0 && ((k > ' ' && k < 0x7f) || (k == ' ' && len > 0) ||
+			      (!is_serial && k >= 0x80))) {
+		if (len < max) {
+			st->input[len] = (char)k;
+			st->input[len + 1] = '\0';
+		} else {
+			st->input_too_long = true;
+		}
 	}
+	if (!st->input[0])
+		st->input_too_long = false;
 	return EDIT_MORE;
 }
 
@@ -241,6 +249,16 @@ static bool read_line(struct station *st, enum screen_kind kind, bool is_serial)
 		enum edit e = edit_key(st, k, is_serial);
 		if (e == EDIT_QUIT)
 			return false;
+		if (e == EDIT_DONE && st->input_too_long) {
+			/* Refused out loud, never silently cut to what fits. */
+			snprintf(st->message, sizeof st->message,
+				 "Refused: longer than %zu characters. Scan again.",
+				 is_serial ? (size_t)SERIAL_MAX : (size_t)NAME_MAX_BYTES);
+			st->input[0] = '\0';
+			st->input_too_long = false;
+			draw(st);
+			continue;
+		}
 		if (e == EDIT_DONE) {
 			trim(st->input);
 			return true;
@@ -393,7 +411,14 @@ static void note_unit(struct station *st)
 /* A serial tested before in this shift: say so on the ready screen. */
 static void warn_retest(struct station *st)
 {
-	shift_log_retest_line(&st->log, st->serial, time(NULL), st->message, sizeof st->message);
+	/* The attempt the report will carry: counted in the folder's runs,
+	 * as the run counts it, so the screen and the report agree. */
+	unsigned attempt = 1;
+	struct rig_err err;
+	if (report_next_attempt(st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR, st->serial,
+				NULL, &attempt, &err) == RIG_OK)
+		shift_log_retest_line(&st->log, st->serial, attempt, time(NULL), st->message,
+				      sizeof st->message);
 }
 
 /* The settings the virtual bench gets for this unit: the pen carries the
@@ -613,6 +638,14 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 		if (!st->retest) {
 			if (!read_line(st, SCREEN_SCAN, true))
 				break;
+			char why[RIG_ERR_MSG_MAX];
+			if (!profile_serial_ok(&st->prof, st->input, why, sizeof why)) {
+				snprintf(st->message, sizeof st->message, "Refused, scan again: %s",
+					 why);
+				st->input[0] = '\0';
+				st->unit--; /* the same unit, scanned again */
+				continue;
+			}
 			snprintf(st->serial, sizeof st->serial, "%s", st->input);
 		}
 		st->input[0] = '\0';

@@ -4,6 +4,8 @@
  * calibrations row, the verdict row gives the run's verdict and reason. */
 #include "store/record.h"
 
+#include "run/text.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -93,14 +95,7 @@ static void set_metadata(struct store_run *r)
 
 void store_serial_key(char *out, size_t cap, const char *s)
 {
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = 0;
-	for (; s[n] && n + 1 < cap; n++)
-		out[n] = (char)toupper((unsigned char)s[n]);
-	while (n && isspace((unsigned char)out[n - 1]))
-		n--;
-	out[n] = '\0';
+	text_serial_key(out, cap, s);
 }
 
 /* Verdict row (run, end, verdict) and the sum of the bench times. */

@@ -12,9 +12,13 @@
  */
 #include "study/stats.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "study/csv.h"
@@ -77,6 +81,119 @@ enum rig_rc stats_add_report(struct stats *s, const char *path, struct rig_err *
 	return rc;
 }
 
+/* A run report has the columns stats needs and a verdict row. */
+static bool is_report(const struct csv_table *t)
+{
+	int ph = csv_table_col(t, "phase"), q = csv_table_col(t, "quantity");
+	if (ph < 0 || q < 0 || csv_table_col(t, "run_id") < 0 || csv_table_col(t, "result") < 0)
+		return false;
+	for (size_t r = t->nrows; r-- > 0;)
+		if (!strcmp(csv_table_get(t, r, ph), "run") && !strcmp(csv_table_get(t, r, q), "verdict"))
+			return true;
+	return false;
+}
+
+static void ignore(struct stats *s, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t len = strlen(s->ignored_names);
+	if (s->ignored < 3)
+		snprintf(s->ignored_names + len, sizeof s->ignored_names - len, "%s%s",
+			 len ? ", " : "", base);
+	else if (s->ignored == 3)
+		snprintf(s->ignored_names + len, sizeof s->ignored_names - len, ", ...");
+	s->ignored++;
+}
+
+static enum rig_rc add_file(struct stats *s, const char *path, struct rig_err *err)
+{
+	struct csv_table t;
+	struct rig_err e2;
+	enum rig_rc rc = csv_table_load(&t, path, &e2);
+	if (rc == RIG_E_DATA) { /* not CSV a report could be */
+		ignore(s, path);
+		return RIG_OK;
+	}
+	if (rc) {
+		*err = e2;
+		return rc;
+	}
+	if (is_report(&t))
+		rc = stats_add_table(s, &t, path, err);
+	else
+		ignore(s, path);
+	csv_table_free(&t);
+	return rc;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum rig_rc stats_add_path(struct stats *s, const char *path, struct rig_err *err)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return rig_fail_errno(err, RIG_E_IO, errno, "cannot read %s", path);
+	if (!S_ISDIR(st.st_mode))
+		return add_file(s, path, err);
+	DIR *d = opendir(path);
+	if (!d)
+		return rig_fail_errno(err, RIG_E_IO, errno, "cannot read folder %s", path);
+	char **names = NULL;
+	size_t n = 0;
+	enum rig_rc rc = RIG_OK;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".csv"))
+			continue; /* journals, temporary files, plots, the index */
+		char **nn = realloc(names, (n + 1) * sizeof *nn);
+		if (!nn || asprintf(&nn[n], "%s/%s", path, de->d_name) < 0) {
+			names = nn ? nn : names;
+			rc = rig_fail(err, RIG_E_NOMEM, "out of memory reading %s", path);
+			break;
+		}
+		names = nn;
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_name);
+	for (size_t i = 0; i < n; i++) {
+		if (!rc)
+			rc = add_file(s, names[i], err);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+/* The label of the run at row r: its serial and attempt; one per run. */
+static const char *run_label(struct stats *s, const struct csv_table *t, size_t r, int id_col,
+			     const char **last_id)
+{
+	const char *id = csv_table_get(t, r, id_col);
+	if (s->nwho && *last_id && !strcmp(*last_id, id))
+		return s->who[s->nwho - 1];
+	*last_id = id;
+	char label[96];
+	const char *serial = csv_table_get(t, r, csv_table_col(t, "pen_serial"));
+	const char *attempt = csv_table_get(t, r, csv_table_col(t, "attempt"));
+	if (*attempt)
+		snprintf(label, sizeof label, "%.60s attempt %.8s", *serial ? serial : "?", attempt);
+	else
+		snprintf(label, sizeof label, "%.60s", *serial ? serial : "?");
+	char **w = realloc(s->who, (s->nwho + 1) * sizeof *w);
+	if (!w)
+		return NULL;
+	s->who = w;
+	if (!(w[s->nwho] = strdup(label)))
+		return NULL;
+	return w[s->nwho++];
+}
+
 enum rig_rc stats_add_table(struct stats *s, const struct csv_table *table, const char *path,
 			    struct rig_err *err)
 {
@@ -97,15 +214,10 @@ enum rig_rc stats_add_table(struct stats *s, const struct csv_table *table, cons
 	int full = csv_table_col(&t, "measured_full");
 	if (full >= 0)
 		col[8] = full;
-	char **files = realloc(s->files, (s->nfiles + 1) * sizeof *files);
-	if (!files || !(files[s->nfiles] = strdup(path))) {
-		if (files)
-			s->files = files;
-		rc = rig_fail(err, RIG_E_NOMEM, "out of memory reading %s", path);
+	if ((rc = units_add_table(&s->units, &t, path, err)))
 		goto out;
-	}
-	s->files = files;
-	const char *file = s->files[s->nfiles++];
+	int id_col = csv_table_col(&t, "run_id");
+	const char *last_id = NULL;
 	for (size_t r = 0; r < t.nrows; r++) {
 		/* Measurements only: judged rows and calibration points, not
 		 * tables written, bench times or the verdict. */
@@ -134,7 +246,8 @@ enum rig_rc stats_add_table(struct stats *s, const struct csv_table *table, cons
 				g->cap = cap;
 			}
 		}
-		if (!g || g->n == g->cap) {
+		const char *who = run_label(s, &t, r, id_col, &last_id);
+		if (!g || g->n == g->cap || !who) {
 			rc = rig_fail(err, RIG_E_NOMEM, "out of memory reading %s", path);
 			goto out;
 		}
@@ -148,7 +261,7 @@ enum rig_rc stats_add_table(struct stats *s, const struct csv_table *table, cons
 							     : 0,
 			.order = parse_time(ts),
 			.seq = s->seq++,
-			.file = file,
+			.who = who,
 		};
 	}
 out:
@@ -184,6 +297,7 @@ static double mean_limit(const struct stats_group *g, bool high, bool *vary)
 
 void stats_compute(struct stats *s)
 {
+	units_compute(&s->units);
 	for (size_t k = 0; k < s->n; k++) {
 		struct stats_group *g = &s->g[k];
 		qsort(g->v, g->n, sizeof g->v[0], cmp_time);
@@ -276,11 +390,58 @@ void stats_print(const struct stats *s, FILE *out)
 		fputc('\n', out);
 		if (g->trend)
 			fprintf(out, "  ! trend: %d points in a row %s, up to %s\n", STATS_TREND_RUN,
-				g->trend_rising ? "rising" : "falling", g->v[g->trend_end].file);
+				g->trend_rising ? "rising" : "falling", g->v[g->trend_end].who);
 		if (g->beyond_3s)
 			fprintf(out, "  ! %zu point(s) beyond 3 std of the mean\n", g->beyond_3s);
 		if (g->limits_vary)
 			fprintf(out, "  (limits differ between runs, e.g. guard bands: Cp/Cpk use their mean)\n");
+	}
+}
+
+static void print_yield(FILE *out, const char *what, size_t n, size_t of)
+{
+	if (of)
+		fprintf(out, "%-17s %zu of %zu units = %.1f %%\n", what, n, of, 100.0 * n / of);
+	else
+		fprintf(out, "%-17s - (no unit judged)\n", what);
+}
+
+void stats_print_units(const struct stats *s, FILE *out)
+{
+	const struct stats_units *u = &s->units;
+	if (!u->nlots)
+		return;
+	const struct stats_lot *all = &u->lot[0];
+	size_t aborted = 0;
+	for (size_t i = 0; i < u->nruns; i++)
+		aborted += !strcmp(u->run[i].verdict, "ABORTED");
+	fprintf(out, "\nunits: %zu runs of %zu units judged (%zu retest%s, %zu run%s ABORTED)\n",
+		u->nruns, all->units, u->nruns - all->serials, u->nruns - all->serials == 1 ? "" : "s",
+		aborted, aborted == 1 ? "" : "s");
+	print_yield(out, "first-pass yield:", all->first_pass, all->units);
+	print_yield(out, "final yield:", all->final_pass, all->units);
+	if (!u->has_lots)
+		fprintf(out, "lot yield:        the reports carry no lot: the whole set is the lot "
+			     "(%zu of %zu units)\n", all->final_pass, all->units);
+	for (size_t i = 1; i < u->nlots; i++) {
+		const struct stats_lot *l = &u->lot[i];
+		fprintf(out, "lot %-13s %zu units, first-pass %zu, final %zu", *l->lot ? l->lot : "(none)",
+			l->units, l->first_pass, l->final_pass);
+		if (l->units)
+			fprintf(out, ": lot yield %.1f %%", 100.0 * l->final_pass / l->units);
+		fputc('\n', out);
+	}
+	if (!u->nreasons)
+		return;
+	fprintf(out, "\nfailure Pareto (%zu runs not PASS; a run counts each characteristic it failed)\n",
+		u->failures);
+	fprintf(out, "%5s %6s %6s  %-8s %s\n", "n", "%", "cum %", "category", "reason");
+	size_t cum = 0;
+	for (size_t i = 0; i < u->nreasons; i++) {
+		const struct stats_reason *r = &u->reason[i];
+		cum += r->n;
+		fprintf(out, "%5zu %6.1f %6.1f  %-8s %s\n", r->n, 100.0 * r->n / u->reasons_total,
+			100.0 * cum / u->reasons_total, r->category, r->text);
 	}
 }
 
@@ -327,9 +488,10 @@ void stats_free(struct stats *s)
 {
 	for (size_t k = 0; k < s->n; k++)
 		free(s->g[k].v);
-	for (size_t i = 0; i < s->nfiles; i++)
-		free(s->files[i]);
+	for (size_t i = 0; i < s->nwho; i++)
+		free(s->who[i]);
+	units_free(&s->units);
 	free(s->g);
-	free(s->files);
+	free(s->who);
 	memset(s, 0, sizeof *s);
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "core/err.h"
+#include "study/units.h"
 
 enum stats_by { STATS_BY_NONE, STATS_BY_STATION, STATS_BY_PROFILE, STATS_BY_DAY };
 
@@ -27,7 +28,7 @@ struct stats_value {
 	int judged;                /* 1 PASS, 0 FAIL, -1 not judged */
 	long order;                /* run start (epoch s), then file order */
 	size_t seq;
-	const char *file;          /* report it came from (owned by stats) */
+	const char *who;           /* its unit: "MN3-000123 attempt 2" (owned by stats) */
 };
 
 struct stats_group {
@@ -51,15 +52,23 @@ struct stats {
 	enum stats_by by;
 	struct stats_group *g;
 	size_t n, cap;
-	char **files;
-	size_t nfiles;
+	char **who;                /* one label per run read */
+	size_t nwho;
 	size_t seq;
+	struct stats_units units;  /* yields, lots, failure Pareto */
+	size_t ignored;            /* files that are not run reports (stats_add_path) */
+	char ignored_names[160];   /* the first of them, for the message */
 };
 
 void stats_init(struct stats *s, enum stats_by by);
-/* Add every row with a numeric measured value. RIG_E_DATA if the file is
- * not a run report, RIG_E_IO if unreadable. */
+/* Add every row with a numeric measured value, and the run to the units.
+ * RIG_E_DATA if the file is not a run report, RIG_E_IO if unreadable. */
 enum rig_rc stats_add_report(struct stats *s, const char *path, struct rig_err *err);
+/* A report, or every *.csv of a folder (in name order): run reports are
+ * added; files that are not (summary.csv, shift reports, impact lists ...:
+ * no verdict row or not a report's columns) are counted in s->ignored and
+ * the first named in s->ignored_names. RIG_E_IO if unreadable. */
+enum rig_rc stats_add_path(struct stats *s, const char *path, struct rig_err *err);
 /* The same from a table of report rows named path (`rig stats --db`: the
  * rows of whole runs rebuilt from a results database, rig/store/query.h).
  * The caller keeps the table. */
@@ -69,6 +78,8 @@ enum rig_rc stats_add_table(struct stats *s, const struct csv_table *t, const ch
 void stats_compute(struct stats *s);
 void stats_print(const struct stats *s, FILE *out);
 void stats_print_csv(const struct stats *s, FILE *out);
+/* Units, first-pass and final yield, lot yield, the failure Pareto. */
+void stats_print_units(const struct stats *s, FILE *out);
 void stats_free(struct stats *s);
 
 #endif

@@ -1,0 +1,132 @@
+#!/bin/sh
+# test_stats_lot.sh - `rig stats` on a lot of 20 runs with retests on the
+# virtual bench, read as a folder beside files that are not run reports,
+# against an independent computation (tests/lot_check.py, Python's
+# statistics module): n, mean, std, Cp and Cpk against the specification,
+# units, first-pass and final yield; the lot yield with and without a lot
+# column, the failure Pareto, trend flags naming the unit. Needs python3.
+set -u
+RIG="${RIG_BIN:-build/rig}"
+RUNNER="${RIG_RUNNER:-}"
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "test_stats_lot: FAIL: python3 not found: this suite declares it as a dependency (make deps installs it)"
+  exit 1
+fi
+tmp=$(mktemp -d) || exit 1
+trap 'cp -r "$tmp/lot" /tmp/h4_lot 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+fail=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+export RIG_KEY=/nonexistent/station.key
+cp "$root/fixtures/sim.ini" "$tmp/sim.ini"
+PROD="$root/profiles/production-p25.ini"
+lot="$tmp/lot"
+# unit SERIAL SEED KIND: one run of the unit; KIND pass (production),
+# fail (verify only, a pen 50 % deep: FAIL) or estop (ABORTED in verify).
+unit() {
+  case $3 in
+    pass) extra="" ;;
+    fail) extra="--mode verify --sim pen.depth_gain=1.5" ;;
+    estop) extra="--sim fault.estop=verify+1" ;;
+  esac
+  # shellcheck disable=SC2086
+  $RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$PROD" --out "$lot" \
+    --sim seed="$2" --sim pen.serial="$1" $extra >/dev/null 2>&1
+}
+# 16 units, 20 runs: 12 pass at once; L13, L14 fail then pass (L14's
+# retest scanned in lower case); L15 fails twice; L16 is aborted by an
+# e-stop, then passes (its first judged run passed: a first pass).
+for i in 01 02 03 04 05 06 07 08 09 10 11 12; do unit "MN3-1000$i" "$i" pass; done
+unit MN3-100013 13 fail; unit MN3-100014 14 fail; unit MN3-100015 15 fail
+unit MN3-100016 16 estop
+unit MN3-100013 23 pass; unit mn3-100014 24 pass; unit MN3-100015 25 fail
+unit MN3-100016 26 pass
+nrep=$(ls "$lot"/2*.csv | wc -l)
+[ "$nrep" -eq 20 ] && ok "20 reports written" || bad "expected 20 reports, found $nrep"
+# Beside the reports: files that are not run reports.
+printf '"shift","x"\r\n"units_tested",3\r\n' >"$lot/shift_20261130T080000Z_SIM-01.csv"
+printf '"run_id","pen_serial","why"\r\n"a","MN3-1","fixture changed"\r\n' >"$lot/impact_20261130.csv"
+printf 'not,csv,"at all\n' >"$lot/notes.csv"
+
+if $RUNNER "$RIG" stats "$lot" >"$tmp/stats.txt" 2>"$tmp/stats.err"; then
+  ok "rig stats DIR: exit 0"
+else
+  bad "rig stats DIR: $(cat "$tmp/stats.err")"
+fi
+grep -q "ignored 4 files that are not run reports (impact_20261130.csv, notes.csv, shift_20261130T080000Z_SIM-01.csv, ...)" "$tmp/stats.err" \
+  && ok "summary.csv, shift, impact and a broken CSV ignored and counted" \
+  || bad "ignored files: $(cat "$tmp/stats.err")"
+$RUNNER "$RIG" stats --csv "$lot" >"$tmp/stats.csv" 2>/dev/null
+if out=$(python3 "$here/lot_check.py" compare "$tmp/stats.txt" "$tmp/stats.csv" "$lot"/2*.csv); then
+  ok "matches Python's statistics: $out"
+else
+  bad "lot against Python: $out"
+fi
+grep -q "^first-pass yield: 13 of 16 units = 81.2 %" "$tmp/stats.txt" \
+  && grep -q "^final yield: *15 of 16 units = 93.8 %" "$tmp/stats.txt" \
+  && ok "first-pass 13 of 16, final 15 of 16 (as counted by hand)" \
+  || bad "yields: $(grep yield "$tmp/stats.txt")"
+grep -q "^units: 20 runs of 16 units judged (4 retests, 1 run ABORTED)" "$tmp/stats.txt" \
+  && ok "20 runs, 16 units, 4 retests" || bad "units line: $(grep '^units' "$tmp/stats.txt")"
+grep -q "^lot yield: *the reports carry no lot: the whole set is the lot (15 of 16 units)" "$tmp/stats.txt" \
+  && ok "no lot column: the whole set is the lot" || bad "lot yield: $(grep -i lot "$tmp/stats.txt")"
+# The Pareto: the verify-only FAILs fail depth points (each a line), the
+# e-stop is the bench's.
+if python3 - "$tmp/stats.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+part = text.split("failure Pareto", 1)[1]
+head = part.splitlines()[0]
+assert "(5 runs not PASS" in head, head
+lines = [l for l in part.splitlines()[2:] if l.strip()]
+rows = [re.match(r"\s*(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\w+)\s+(.*)$", l).groups() for l in lines]
+counts = [int(r[0]) for r in rows]
+assert counts == sorted(counts, reverse=True), counts
+assert abs(float(rows[-1][2]) - 100.0) < 0.05, rows[-1]
+assert rows[0][3] == "unit" and rows[0][4].startswith("verify depth at "), rows[0]
+assert int(rows[0][0]) == 4, rows[0]          # 4 verify-only FAILs
+bench = [r for r in rows if r[3] == "bench"]
+assert len(bench) == 1 and "e-stop" in bench[0][4] and bench[0][0] == "1", bench
+PY
+then ok "failure Pareto: sorted, cumulative to 100 %, depth points 4 times, the e-stop once as bench"
+else bad "Pareto: $(sed -n '/failure Pareto/,$p' "$tmp/stats.txt")"; fi
+
+# Files given one by one, summary.csv among them (the shell's glob).
+$RUNNER "$RIG" stats "$lot"/*.csv >"$tmp/glob.txt" 2>"$tmp/glob.err"; rc=$?
+[ $rc -eq 0 ] && grep -q "ignored 4 files" "$tmp/glob.err" && cmp -s "$tmp/glob.txt" "$tmp/stats.txt" \
+  && ok "rig stats DIR/*.csv: the same, summary.csv ignored" || bad "glob: exit $rc: $(cat "$tmp/glob.err")"
+$RUNNER "$RIG" stats "$lot/summary.csv" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 65 ] && grep -q "no run report" "$tmp/err" && ok "only files that are not reports: exit 65" \
+  || bad "summary.csv alone: exit $rc: $(cat "$tmp/err")"
+
+# A lot column: the reports of two lots (written from the reports above).
+mkdir "$tmp/lots"
+python3 - "$tmp/lots" "$lot"/2*.csv <<'PY'
+import csv, os, sys
+out = sys.argv[1]
+for i, p in enumerate(sorted(sys.argv[2:])):
+    rows = list(csv.reader(open(p, newline="")))
+    with open(os.path.join(out, os.path.basename(p)), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(rows[0] + ["lot"])
+        serial = rows[1][rows[0].index("pen_serial")].upper()
+        for r in rows[1:]:
+            w.writerow(r + ["A" if serial < "MN3-100009" else "B"])
+PY
+$RUNNER "$RIG" stats "$tmp/lots" >"$tmp/lots.txt" 2>&1
+grep -q "^lot A  *8 units, first-pass 8, final 8: lot yield 100.0 %" "$tmp/lots.txt" \
+  && grep -q "^lot B  *8 units, first-pass 5, final 7: lot yield 87.5 %" "$tmp/lots.txt" \
+  && ok "lot column: lot A 8 of 8, lot B 7 of 8" || bad "lots: $(grep '^lot' "$tmp/lots.txt")"
+
+# Trend flags name the unit, not a file.
+mkdir "$tmp/trend"
+python3 "$here/stats_check.py" make-trend "$tmp/trend"
+$RUNNER "$RIG" stats "$tmp"/trend >"$tmp/trend.txt" 2>&1
+grep -A1 'depth *1000 um' "$tmp/trend.txt" | grep -q 'trend: 7 points in a row rising, up to SN10 attempt 1$' \
+  && ok "the trend flag names the serial and attempt (SN10 attempt 1)" \
+  || bad "trend flag: $(grep trend "$tmp/trend.txt")"
+
+[ $fail -eq 0 ] && echo "test_stats_lot: all passed" || echo "test_stats_lot: $fail failed"
+[ $fail -eq 0 ]
