@@ -64,6 +64,7 @@ cmp -s "$tmp/before" "$tmp/after" && ok "rebuilt from nothing: same content" || 
 # An index of an older schema: migrated, then rebuilt to fill the new places.
 sqlite3 "$idx" 'ALTER TABLE measurements DROP COLUMN measured_full; ALTER TABLE measurements DROP COLUMN uncertainty_full;
   ALTER TABLE measurements DROP COLUMN conformance_probability; DROP TABLE ledger_entries;
+  DROP TABLE ledger_anchors; DROP TABLE assessments;
   DELETE FROM schema_migrations WHERE version >= 2'
 $RUNNER "$RIG" index "$rep" >"$tmp/out" 2>&1
 dump "$idx" > "$tmp/after"

@@ -281,7 +281,7 @@ static bool sign_in(struct station *st, const char *preset)
 		st->input[0] = '\0';
 		if (on && !read_line(st, SCREEN_PIN, false))
 			return false;
-		if (station_sign_in(&st->fx, st->o->out_dir, st->operator_name, st->input,
+		if (station_sign_in(&st->fx, &st->prof, st->o->out_dir, st->operator_name, st->input,
 				    st->records_note, sizeof st->records_note, st->message,
 				    sizeof st->message))
 			return true;
@@ -383,6 +383,7 @@ static void test_unit(struct station *st, char *const *sims, size_t nsims)
 	enum rig_rc rc;
 	memset(&st->res, 0, sizeof st->res);
 	if ((rc = profile_load(&prof, o->profile_path, &err)) ||
+	    (rc = station_same_profile(&st->fx, &st->prof, &prof, &err)) ||
 	    (rc = run_check_profile(&prof, o->mode, &err))) {
 		on_message(st, err.msg);
 		st->res.rc = rc;
