@@ -87,7 +87,7 @@ START_TEST(test_production_run_on_virtual_bench_passes_with_full_report)
 	const char *must[] = { "\"calibrate\",\"depth_table\",\"depth\"",
 			       "\"calibrate\",\"readback\",\"tables_after_reset\"",
 			       "\"verify\",\"depth_sweep\",\"depth\",\"um\",2500",
-			       "\"verify\",\"freq_sweep\",\"freq\",\"Hz\",160",
+			       "\"verify\",\"freq_sweep\",\"freq\",\"Hz\",156",
 			       "\"preload\",\"preload\",\"preload\",\"N\"",
 			       "\"calibrate\",\"total\",\"bench_time\",\"s\"",
 			       "\"verify\",\"total\",\"bench_time\",\"s\"",

@@ -220,11 +220,13 @@ enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um
 	if (r->o->save_trace && !trace)
 		return err->rc;
 	const struct run_observer *obs = r->o->observer;
+	struct point_targets tg;
+	point_targets_for(r->prof, w, freq_hz, &tg);
 	struct point_request rq = {
 		.phase = run_phase_name(r->phase), .step = run_step_name(step),
 		.depth_um = depth_um, .freq_hz = freq_hz,
 		.settle_ms = settle_ms, .window = w, .trace = trace,
-		.obs = obs ? obs->point : NULL, .gates = &r->prof->quality,
+		.obs = obs ? obs->point : NULL, .gates = &r->prof->quality, .targets = &tg,
 	};
 	enum rig_rc rc = point_measure(r->b, &rq, st, err);
 	if (trace && fclose(trace) && !rc)
@@ -360,7 +362,7 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 static unsigned count_steps(const struct profile *p, bool cal)
 {
 	size_t np = p->verify.preloads_n.n ? p->verify.preloads_n.n : 1;
-	unsigned n = (unsigned)(np * (p->verify.depth_points_um.n + p->verify.freq_points_hz.n));
+	unsigned n = (unsigned)np * profile_verify_points(p);
 	if (cal)
 		n += (unsigned)(p->calibrate.depth_points_um.n + p->calibrate.freq_points_hz.n);
 	return n;
