@@ -471,6 +471,17 @@ static void run_phases(struct run *r)
 	}
 }
 
+/* Nowhere to write the report: stop before the pen runs, and say why. */
+static void nowhere_to_write(struct run *r, const char *why, const char *pen)
+{
+	struct run_result *res = r->res;
+	run_set_text(res->report_error, sizeof res->report_error,
+		     "%s; nothing was measured, %s", why, pen);
+	run_message(r->o, "%s", res->report_error);
+	res->report_failed = true;
+	finish(r);
+}
+
 static void say_recovered(void *ctx, const char *text)
 {
 	run_message(ctx, "%s", text);
@@ -525,12 +536,7 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	    (rc = check_gate(dir, b->fx.bench.station, fc->interval_h, time(NULL), &err)))
 		run_abort(&r, rc, err.msg);
 	if ((rc = report_check_folder(dir, &b->report_fs, &err))) {
-		/* Nowhere to write: found before the pen is powered. */
-		run_set_text(res->report_error, sizeof res->report_error,
-			     "%s; nothing was measured, the pen was not powered", err.msg);
-		run_message(o, "%s", res->report_error);
-		res->report_failed = true;
-		finish(&r);
+		nowhere_to_write(&r, err.msg, "the pen was not powered");
 		return;
 	}
 	if (!r.aborted) {
@@ -539,12 +545,7 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 			run_abort(&r, rc, err.msg);
 	}
 	if ((rc = open_report(&r, &err))) {
-		/* Nowhere to write: stop before the pen runs, and say why. */
-		run_set_text(res->report_error, sizeof res->report_error,
-			     "%s; nothing was measured, the pen was not run", err.msg);
-		run_message(o, "%s", res->report_error);
-		res->report_failed = true;
-		finish(&r);
+		nowhere_to_write(&r, err.msg, "the pen was not run");
 		return;
 	}
 	run_phases(&r);
