@@ -86,6 +86,7 @@ if [ -n "$RUNNER" ]; then
 else
   d="$work/pty"
   mkdir -p "$d"
+  : >"$d/ptys"
   rig sim --fixture "$SRC/fixtures/sim.ini" >"$d/ptys" 2>"$d/sim.err" &
   simpid=$!
   i=0
