@@ -60,6 +60,11 @@ endif
 # (tests/hwemu/run) would leave the relative build's objects stale when a
 # header changes (seen: stack smashing in test_hwemu).
 override BUILD := $(patsubst $(CURDIR)/%,%,$(abspath $(BUILD)))
+# .d files written before under the absolute spelling take the relative one.
+ifeq ($(filter /%,$(BUILD)),)
+  $(shell grep -rls --include='*.d' '^$(CURDIR)/$(BUILD)/' $(BUILD)/obj 2>/dev/null | \
+    xargs -r sed -i 's|^$(CURDIR)/||')
+endif
 
 VERSION  := $(shell sh rig/tools/version.sh)
 PKGS     := libserialport libgpiod inih nettle hogweed sqlite3
