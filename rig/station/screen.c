@@ -423,7 +423,7 @@ void screen_draw(FILE *out, const struct screen_state *s)
 	fputs(ESC "H", out);
 	header(&c);
 	switch (s->kind) {
-	case SCREEN_SIGN_IN:
+	case SCREEN_SIGN_IN: {
 		emit(&c, NULL, "");
 		if (s->handing_over)
 			put(&c, BOLD, "  Change of operator (from %s): the shift goes on.", s->handing_over);
@@ -434,10 +434,14 @@ void screen_draw(FILE *out, const struct screen_state *s)
 			emit(&c, NULL, "");
 			put(&c, NULL, "  %s", s->message);
 		}
-		footer(&c, !s->handing_over	     ? " Enter: sign in | Ctrl-D: quit"
-			   : s->operator_name[0] ? " Enter: sign in | Esc: cancel, stay signed in"
-						 : " Enter: sign in | Ctrl-D: end the shift");
+		/* A change of operator: back to the one signed in (no access
+		 * control), or no one is signed in any more. */
+		bool kept = s->operator_name && s->operator_name[0];
+		footer(&c, !s->handing_over ? " Enter: sign in | Ctrl-D: quit"
+			   : kept	    ? " Enter: sign in | Esc: cancel, stay signed in"
+					    : " Enter: sign in | Ctrl-D: end the shift");
 		break;
+	}
 	case SCREEN_PIN: {
 		char stars[NAME_STARS_MAX + 1];
 		size_t n = s->input ? strlen(s->input) : 0;

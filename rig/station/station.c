@@ -544,6 +544,55 @@ static enum after after_result(struct station *st)
 	}
 }
 
+/* The shift on one socket: unit after unit until the operator ends it. */
+static void units(struct station *st)
+{
+	for (st->unit = 1;; st->unit++) {
+		st->scr.res = NULL;
+		if (st->hand_over) {
+			st->hand_over = false;
+			st->retest = false;
+			if (!station_hand_over(st))
+				break;
+		}
+		if (!st->retest) {
+			if (!station_read_line(st, SCREEN_SCAN, true)) {
+				if (!st->hand_over)
+					break;
+				st->unit--; /* the same unit, after the hand-over */
+				continue;
+			}
+			char why[RIG_ERR_MSG_MAX];
+			if (!profile_serial_ok(&st->prof, st->input, why, sizeof why)) {
+				snprintf(st->message, sizeof st->message, "Refused, scan again: %s",
+					 why);
+				st->input[0] = '\0';
+				st->unit--; /* the same unit, scanned again */
+				continue;
+			}
+			snprintf(st->serial, sizeof st->serial, "%s", st->input);
+		}
+		st->input[0] = '\0';
+		describe_unit(st);
+		describe_check(st);
+		warn_retest(st);
+		bool quit;
+		if (!wait_start(st, &quit)) {
+			if (quit)
+				break;
+			st->unit--; /* scan again: the same unit */
+			continue;
+		}
+		run_unit(st);
+		enum after a = after_result(st);
+		st->retest = a == AFTER_RETEST;
+		if (!st->retest)
+			st->serial[0] = '\0';
+		if (a == AFTER_QUIT)
+			break;
+	}
+}
+
 int station_run(const struct station_options *o, struct station_shift *shift)
 {
 	memset(shift, 0, sizeof *shift);
@@ -597,50 +646,7 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 		code = several_sockets(st);
 		goto out;
 	}
-	for (st->unit = 1;; st->unit++) {
-		st->scr.res = NULL;
-		if (st->hand_over) {
-			st->hand_over = false;
-			st->retest = false;
-			if (!station_hand_over(st))
-				break;
-		}
-		if (!st->retest) {
-			if (!station_read_line(st, SCREEN_SCAN, true)) {
-				if (!st->hand_over)
-					break;
-				st->unit--; /* the same unit, after the hand-over */
-				continue;
-			}
-			char why[RIG_ERR_MSG_MAX];
-			if (!profile_serial_ok(&st->prof, st->input, why, sizeof why)) {
-				snprintf(st->message, sizeof st->message, "Refused, scan again: %s",
-					 why);
-				st->input[0] = '\0';
-				st->unit--; /* the same unit, scanned again */
-				continue;
-			}
-			snprintf(st->serial, sizeof st->serial, "%s", st->input);
-		}
-		st->input[0] = '\0';
-		describe_unit(st);
-		describe_check(st);
-		warn_retest(st);
-		bool quit;
-		if (!wait_start(st, &quit)) {
-			if (quit)
-				break;
-			st->unit--; /* scan again: the same unit */
-			continue;
-		}
-		run_unit(st);
-		enum after a = after_result(st);
-		st->retest = a == AFTER_RETEST;
-		if (!st->retest)
-			st->serial[0] = '\0';
-		if (a == AFTER_QUIT)
-			break;
-	}
+	units(st);
 out:
 	station_sign_out(&st->fx, o->out_dir, st->operator_name);
 	io_close(st);
