@@ -125,6 +125,8 @@ else
   # umockdev for the preload library).
   pkg-config --exists umockdev-1.0 2>/dev/null || need libumockdev-dev
   ls /usr/lib/*/libumockdev-preload.so.0 >/dev/null 2>&1 || need umockdev
+  # tests/test_junit_outcomes.sh validates JUnit files against the schema.
+  command -v xmllint >/dev/null 2>&1 || need libxml2-utils
 fi
 
 install_missing
