@@ -88,9 +88,9 @@ assert abs(float(rows[-1][2]) - 100.0) < 0.05, rows[-1]
 assert rows[0][3] == "unit" and rows[0][4].startswith("verify depth at "), rows[0]
 assert int(rows[0][0]) == 4, rows[0]          # 4 verify-only FAILs
 bench = [r for r in rows if r[3] == "bench"]
-assert len(bench) == 1 and "e-stop" in bench[0][4] and bench[0][0] == "1", bench
+assert len(bench) == 1 and bench[0][4] == "safety" and bench[0][0] == "1", bench
 PY
-then ok "failure Pareto: sorted, cumulative to 100 %, depth points 4 times, the e-stop once as bench"
+then ok "failure Pareto: sorted, cumulative to 100 %, depth points 4 times, the e-stop once as bench (reason_code safety)"
 else bad "Pareto: $(sed -n '/failure Pareto/,$p' "$tmp/stats.txt")"; fi
 
 # Files given one by one, summary.csv among them (the shell's glob).
