@@ -245,6 +245,7 @@ $(BUILD)/obj/tests/bench/%.o: CPPFLAGS += -Itests
 
 bench: $(BUILD)/rig $(BENCH_BIN)
 	$(RUNNER) $(BENCH_BIN) --rig $(BUILD)/rig $(BENCH_ARGS)
+	RIG_BIN=$(BUILD)/rig sh tests/bench/line_rate.sh
 
 # make faults: the fault matrix (tests/faults/fault_matrix.c), every fault
 # of the virtual bench in every phase, each a whole run; not in `make check`

@@ -117,7 +117,12 @@ START_TEST(test_first_person_must_be_an_admin)
 	char *p, *t;
 	ck_assert_int_ge(asprintf(&p, "%s/operators.txt", tmp), 0);
 	t = tu_read(p);
-	ck_assert_ptr_null(strstr(t, "2468"));
+	/* (no field holds the PIN; the hex of a salt or hash may contain its
+	 * digits by chance, so a plain substring search would fail now and then) */
+	for (char *save, *fld = strtok_r(t, "\t\n", &save); fld; fld = strtok_r(NULL, "\t\n", &save))
+		ck_assert_str_ne(fld, "2468");
+	free(t);
+	t = tu_read(p);
 	ck_assert_ptr_nonnull(strstr(t, "\t100000\t"));
 	free(t);
 	free(p);
@@ -202,6 +207,18 @@ START_TEST(test_signed_report_shows_name_time_and_meaning)
 	expect(rigp(ENG, -1, "sign '%s' --meaning approved --operator bob", rep), 0, NULL);
 	expect(rigp(BAD, -1, "sign '%s' --meaning approved --operator bob", rep), 77, "wrong PIN");
 	expect(rigp(ENG, -1, "sign '%s' --meaning liked --operator bob", rep), 64, "meaning");
+	/* Roles per meaning: an operator may review and answer for a report
+	 * (responsible), not approve it; an admin may. */
+	expect(rigp(OPER, -1, "sign '%s' --meaning approved --operator olly", rep), 77,
+	       "olly is operator; this needs the engineer role (an engineer or admin)");
+	expect(rigp(OPER, -1, "sign '%s' --meaning responsible --operator olly", rep), 0, NULL);
+	expect(rigp(ADMIN, -1, "sign '%s' --meaning approved --operator ann", rep), 0, NULL);
+	char *l = ledger(), *refusal;
+	ck_assert_int_ge(asprintf(&refusal, "\taccess.refused\trig sign approved %s\t-\tolly\t"
+				  "refused: olly is operator", strrchr(rep, '/') + 1), 0);
+	ck_assert_msg(strstr(l, refusal), "%s not in\n%s", refusal, l);
+	free(refusal);
+	free(l);
 	char *args;
 	ck_assert_int_ge(asprintf(&args, "verify '%s'", rep), 0);
 	r = run_rig(args);
@@ -209,7 +226,9 @@ START_TEST(test_signed_report_shows_name_time_and_meaning)
 	ck_assert_msg(r.exit_code == 0, "%s%s", r.out, r.err);
 	ck_assert_msg(strstr(r.out, ": Olly Operator (olly), reviewed, 20"), "%s", r.out);
 	ck_assert_msg(strstr(r.out, ": Bob Engineer (bob), approved, 20"), "%s", r.out);
-	ck_assert_msg(strstr(r.out, "intact: 1 reports, 2 signatures"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, ": Olly Operator (olly), responsible, 20"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, ": Ann Admin (ann), approved, 20"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "intact: 1 reports, 4 signatures"), "%s", r.out);
 	rig_result_free(&r);
 	/* The report itself says who ran it and how it is on the record. */
 	char *text = tu_read(rep);
@@ -353,6 +372,67 @@ START_TEST(test_operator_cannot_change_the_zero_and_it_is_logged)
 }
 END_TEST
 
+/* rig run of profile prof by id with PIN pin, into tmp/reports. */
+static struct rig_result run_profile(const char *prof, const char *id, int pin)
+{
+	char *args;
+	ck_assert_int_ge(asprintf(&args, "run --fixture '%s' --out '%s/reports' --profile '%s' "
+				  "--operator %s", fx, tmp, prof, id), 0);
+	setenv("RIG_PIN_FILE", pins[pin], 1);
+	struct rig_result r = run_rig(args);
+	unsetenv("RIG_PIN_FILE");
+	free(args);
+	return r;
+}
+
+START_TEST(test_edited_profile_is_first_used_only_by_an_engineer)
+{
+	add_team();
+	char *text = tu_read("profiles/production-p25.ini");
+	char *prof = tu_write(tmp, "p25.ini", text);
+	expect(run_profile(prof, "olly", OPER), 0, NULL);
+	/* Edited after that use: an operator is refused, naming the profile
+	 * and who may use it first; the refusal is on the record. */
+	char *edited = tu_replace(text, "[profile]", "; limits reviewed\n[profile]");
+	free(tu_write(tmp, "p25.ini", edited));
+	struct rig_result r = run_profile(prof, "olly", OPER);
+	ck_assert_msg(r.exit_code == 77 && strstr(r.err, "olly is operator; this needs the engineer role") &&
+		      strstr(r.err, "profile production-p25 (") &&
+		      strstr(r.err, "changed since its first use in ledger entry") &&
+		      strstr(r.err, "its first use needs an engineer or admin"),
+		      "exit %d: %s", r.exit_code, r.err);
+	rig_result_free(&r);
+	char *l = ledger(), *refusal;
+	ck_assert_int_ge(asprintf(&refusal, "\taccess.refused\trig run: first use of edited "
+				  "profile %s\t-\tolly\trefused: olly is operator", prof), 0);
+	ck_assert_msg(strstr(l, refusal), "%s not in\n%s", refusal, l);
+	free(refusal);
+	free(l);
+	/* An engineer uses it first; from then on it is in use as it is. */
+	expect(run_profile(prof, "bob", ENG), 0, "first use by bob (engineer)");
+	expect(run_profile(prof, "olly", OPER), 0, NULL);
+	/* The same profile (by its name) copied elsewhere and edited is the
+	 * same profile edited. */
+	char *again = tu_replace(text, "[profile]", "; copied and changed\n[profile]");
+	char *copy = tu_write(tmp, "elsewhere.ini", again);
+	expect(run_profile(copy, "olly", OPER), 77, "profile production-p25 (");
+	/* Without access control everyone may do everything. */
+	char *plain_text = tu_read("fixtures/sim.ini");
+	free(fx);
+	fx = tu_write(tmp, "plain.ini", plain_text);
+	FILE *f = fopen(copy, "a");
+	fputs("; edited once more\n", f);
+	fclose(f);
+	expect(run_profile(copy, "olly", OPER), 0, NULL);
+	char *args;
+	ck_assert_int_ge(asprintf(&args, "verify '%s/reports'", tmp), 0);
+	r = run_rig(args);
+	ck_assert_msg(r.exit_code == 0, "%s", r.out);
+	rig_result_free(&r);
+	free(args), free(plain_text), free(copy), free(again), free(edited), free(prof), free(text);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("access");
@@ -367,6 +447,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_audit_shows_the_trail_filtered);
 	tcase_add_test(tc, test_operator_cannot_change_the_zero_and_it_is_logged);
 	tcase_add_test(tc, test_without_access_control_anyone_signs_and_it_says_so);
+	tcase_add_test(tc, test_edited_profile_is_first_used_only_by_an_engineer);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,17 +4,9 @@
 # judge product before a check and after a failed one (exit 78); a check
 # with the laser zero moved by 30 um fails (exit 1) and lists exactly the
 # units judged since the last check that passed, as rig impact does from
-# the index; a good check opens the bench again.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+# the index, and marks them "to be assessed" in the ledger and the results
+# index (rig history shows it); a good check opens the bench again.
+. "$(dirname "$0")/lib.sh"
 expect() { # expect WHAT WANT GOT
   [ "$2" = "$3" ] && ok "$1: exit $3" || bad "$1: exit $3, expected $2"
 }
@@ -49,6 +41,17 @@ imp=$(ls "$OUT"/impact_*.csv 2>/dev/null | head -1)
 n=$($R audit "$OUT" --kind unit.to-assess --csv 2>/dev/null | grep -c 'UNIT-')
 [ "$n" -eq 2 ] && ok "both units marked to be assessed in the ledger" || bad "ledger marks: $n"
 $R verify "$OUT" >/dev/null 2>&1; expect "rig verify of the folder after the marks" 0 $?
+$R history --out "$OUT" UNIT-A >"$tmp/h.out" 2>&1
+grep -q ' PASS .*\[to be assessed\]' "$tmp/h.out" && ok "rig history: UNIT-A marked to be assessed" \
+  || bad "history: $(cat "$tmp/h.out")"
+$R history --out "$OUT" --csv UNIT-B >"$tmp/h.csv" 2>&1
+head -1 "$tmp/h.csv" | grep -q '"run_id","assessment"' && grep -q '"to be assessed"' "$tmp/h.csv" \
+  && ok "rig history --csv: an assessment column, UNIT-B to be assessed" || bad "history csv: $(cat "$tmp/h.csv")"
+n=$(sqlite3 "$OUT/index.sqlite" "SELECT count(*) FROM assessments a JOIN runs r USING (run_id) WHERE a.state = 'to be assessed' AND r.pen_serial LIKE 'UNIT-%'")
+[ "$n" = 2 ] && ok "the results index marks exactly the 2 units" || bad "index marks: $n"
+$R index --rebuild "$OUT" >"$tmp/rebuild.out" 2>&1 || bad "rig index --rebuild: $(cat "$tmp/rebuild.out")"
+n=$(sqlite3 "$OUT/index.sqlite" "SELECT count(*) FROM assessments a JOIN runs r USING (run_id)")
+[ "$n" = 2 ] && ok "the marks survive rig index --rebuild (derived from the ledger)" || bad "after rebuild: $n"
 
 $R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-C >"$tmp/r3.out" 2>&1; expect "a run after the failed check" 78 $?
 grep -q 'bench check of SIM-01 failed at' "$tmp/r3.out" && ok "it says the check failed and when" || bad "reason: $(cat "$tmp/r3.out")"
@@ -60,6 +63,9 @@ n=$(grep -c 'UNIT-' "$tmp/impact.csv"); c=$(grep -c 'GP-SIM-01\|UNIT-C' "$tmp/im
 
 $R check --fixture "$FX" --out "$OUT" >/dev/null 2>&1; expect "rig check after the fix" 0 $?
 $R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-D >/dev/null 2>&1; expect "a run after the good check" 0 $?
+$R history --out "$OUT" UNIT-D >"$tmp/hd.out" 2>&1
+grep -q 'to be assessed' "$tmp/hd.out" && bad "UNIT-D (after the good check) marked: $(cat "$tmp/hd.out")" \
+  || ok "a unit judged after the good check is not marked"
 
 # Linearity: a pen 2 % too deep is a bias growing 20 um per mm of depth.
 $R check --fixture "$FX" --out "$tmp/lin" --sim pen.depth_gain=1.02 >/dev/null 2>&1
@@ -71,5 +77,4 @@ $R check --fixture "$FX" --out "$OUT" --sim pen.serial=SOMETHING-ELSE >"$tmp/c4.
 grep -q "serial mismatch" "$tmp/c4.out" && ok "the wrong artifact is named" || bad "wrong pen: $(cat "$tmp/c4.out")"
 $R check --fixture "$root/fixtures/sim.ini" --out "$OUT" >"$tmp/c5.out" 2>&1; expect "rig check without [check]" 78 $?
 
-[ $fail -eq 0 ] && echo "test_check: all passed" || echo "test_check: $fail failed"
-[ $fail -eq 0 ]
+finish

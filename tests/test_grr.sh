@@ -6,20 +6,8 @@
 # seeds; the exit code follows the verdict; the SVG is well-formed with
 # every label inside it; one part is still the repeatability study.
 # Needs python3.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_grr: FAIL: python3 not found: this suite declares it as a dependency"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
+needs python3
 FX="$root/fixtures/sim.ini"
 P="$root/tests/data/profiles/quick-p25.ini"
 
@@ -69,5 +57,4 @@ grep -q '^repeatability of pen MN3-000123' "$tmp/one.txt" && grep -q 'P/T' "$tmp
 $RUNNER "$RIG" grr --fixture "$FX" --repeats 2 --operators 2 >/dev/null 2>&1; rc=$?
 [ $rc -eq 64 ] && ok "two operators on one part: exit 64" || bad "two operators on one part: exit $rc"
 
-[ $fail -eq 0 ] && echo "test_grr: all passed" || echo "test_grr: $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -125,5 +125,36 @@ if wait_for "Sign in"; then
     ok "station: refusal, sign-in and sign-out on the record" || bad "station ledger: $(cut -f3-7 "$l" | tail -4)"
 else bad "station: no sign-in screen"; fi
 
+# 5. A profile edited since its first use (above, by the station's unit):
+# an operator cannot sign in to use it first, an admin can; on the record.
+echo 24680 > "$work/olly.pin"
+RIG_PIN_FILE="$work/ann.pin" RIG_NEW_PIN_FILE="$work/olly.pin" $RUNNER "$R" operator add olly \
+  --name 'Olly Operator' --role operator --operator ann --fixture "$work/sim.ini" \
+  --out "$work/reports" </dev/null >/dev/null 2>&1 || bad "operator add olly from files"
+sed 's/^\[profile\]/; limits reviewed\n[profile]/' "$src/profiles/production-p25.ini" > "$work/p25.ini"
+start "station --fixture sim.ini --profile '$work/p25.ini' --out reports"
+if wait_for "Sign in"; then
+  type_line olly
+  wait_for "PIN:" && type_line 24680
+  if wait_for "an engineer or admin must sign in"; then
+    screen | grep -q "production-p25" && ok "station: edited profile, an operator is refused, naming it" ||
+      bad "station: refusal does not name the profile: $(screen | grep -i refused)"
+  else bad "station: operator signed in to an edited profile"; fi
+  type_line ann
+  wait_for "PIN:" && type_line 73915
+  if wait_for "scan the serial"; then ok "station: an admin signs in to the edited profile"; else bad "station: admin not signed in"; fi
+  # Edited again during the shift: the next unit is refused, not run.
+  echo "; edited during the shift" >> "$work/p25.ini"
+  type_line MN3-000124
+  wait_for "press Enter to start" >/dev/null && tmux -S "$sock" send-keys -t 0 Enter
+  if wait_for "changed since this shift began"; then ok "station: a profile edited during the shift stops the next unit"
+  else bad "station: the unit ran with a profile edited during the shift"; fi
+  tmux -S "$sock" send-keys -t 0 C-d; sleep 0.3; tmux -S "$sock" send-keys -t 0 y
+  wait_for "EXIT=" >/dev/null
+  grep -q "	access.refused	station sign-in: first use of edited profile production-p25	-	olly	refused: olly is operator" \
+    "$work/reports/ledger.txt" && ok "station: the refusal is on the record" ||
+    bad "station: refusal not logged: $(cut -f3-7 "$work/reports/ledger.txt" | tail -3)"
+else bad "station (edited profile): no sign-in screen"; fi
+
 [ $fail -eq 0 ] && echo "test_pin_tty: all passed" || echo "test_pin_tty: $fail failed"
 [ $fail -eq 0 ]

@@ -6,20 +6,8 @@
 # draws an individuals/moving-range chart per characteristic and rings
 # the points of a rising run. Checked from the SVG by tests/svg_layout.py.
 # Needs python3.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_plot_layout: FAIL: python3 not found: this suite declares it as a dependency"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
+needs python3
 lay() { python3 "$here/svg_layout.py" "$@"; }
 FX="$root/fixtures/sim.ini"
 
@@ -70,5 +58,4 @@ else
   bad "labels outside the canvas:"; head -10 "$tmp/inside.txt"
 fi
 
-[ $fail -eq 0 ] && echo "test_plot_layout: all passed" || echo "test_plot_layout: $fail failed"
-[ $fail -eq 0 ]
+finish

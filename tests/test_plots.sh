@@ -4,20 +4,8 @@
 # path: rig run --plots, rig sweep --plots, rig plot on a report and on a
 # sweep with saved traces, and a report whose text fields hold XML's
 # special characters. Also rig grr's figures. Needs python3.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_plots: FAIL: python3 not found: this suite declares it as a dependency (make deps installs it)"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
+needs python3 "make deps installs it"
 # A hostile station name: every XML special character and a formula trigger.
 sed 's/^station = SIM-01/station = =S<1>\&"x'"'"'/' "$root/fixtures/sim.ini" >"$tmp/sim.ini"
 P="$root/profiles/production-p25.ini"
@@ -84,5 +72,4 @@ fi
 $RUNNER "$RIG" grr --fixture "$tmp/sim.ini" --repeats 1 >/dev/null 2>&1; rc=$?
 [ $rc -eq 64 ] && ok "rig grr --repeats 1: exit 64" || bad "rig grr --repeats 1: exit $rc"
 
-[ $fail -eq 0 ] && echo "test_plots: all passed" || echo "test_plots: $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -83,7 +83,7 @@ check pen_fault 1 "$(newest "$tmp/nak")" "attempt=1"
 grep -q "^What to do: The pen reported a hardware fault. Put the pen in the reject bin. \[pen_hardware, reject\]$" "$tmp/nak.out" \
   && ok "pen_fault: rig run says what to do" || bad "pen_fault: output: $(cat "$tmp/nak.out")"
 
-# The folder's results index keeps them with the run (migration 004).
+# The folder's results index keeps them with the run (migration 006).
 if command -v sqlite3 >/dev/null 2>&1 && [ -f "$tmp/fail/index.sqlite" ]; then
   got=$(sqlite3 "$tmp/fail/index.sqlite" "SELECT attempt || ' ' || verdict || ' ' || COALESCE(reason_code, '-') || ' ' || COALESCE(disposition, '-') FROM runs ORDER BY attempt" | tr '\n' ';')
   [ "$got" = "1 FAIL out_of_tolerance retest;2 FAIL out_of_tolerance reject;3 PASS - -;" ] \

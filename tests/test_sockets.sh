@@ -13,16 +13,12 @@
 #    a second run of a socket or of the whole bench is refused (75);
 #  - a one-socket fixture runs as before; wrong socket sections and a
 #    serial count that does not fit are refused naming what is wrong.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
+# Under qemu-user fork() hangs, and rig run forks a process per socket.
+if [ -n "$RUNNER" ]; then
+  echo "$suite: SKIP: rig run forks a process per socket; fork() hangs under qemu-user"
+  exit 77
+fi
 expect() { # expect WHAT WANT GOT
   [ "$2" = "$3" ] && ok "$1: exit $3" || bad "$1: exit $3, expected $2"
 }
@@ -140,5 +136,4 @@ $R run --fixture "$tmp/badio.ini" --out "$tmp/x" >/dev/null 2>"$tmp/e.err"
 expect "an e-stop line of one socket" 78 $?
 has "it says the e-stop is shared" "$tmp/e.err" 'e-stop and lid are shared by every socket'
 
-[ $fail = 0 ] && echo "test_sockets: all passed" || echo "test_sockets: $fail failed"
-[ $fail = 0 ]
+finish

@@ -817,6 +817,138 @@ START_TEST(test_buzzer_patterns_tell_the_verdicts_apart)
 }
 END_TEST
 
+
+/* A row of the screen that has both texts, in this order (side by side). */
+static bool row_has_both(const char *screen, const char *left, const char *right)
+{
+	for (const char *l = screen; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		char *row = strndup(l, len);
+		char *a = strstr(row, left);
+		bool both = a && strstr(a + strlen(left), right);
+		free(row);
+		if (both)
+			return true;
+		l = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+/* The station of a bench with several sockets starts under qemu-user? The
+ * station forks a process per socket, and fork() hangs there. */
+static bool sockets_skipped(void)
+{
+	if (!getenv("RIG_RUNNER"))
+		return false;
+	tu_skip("test_station", 1, "the station forks a process per socket; fork() hangs under "
+		"qemu-user");
+	return true;
+}
+
+/* A station on a copy of fixtures/sim-2up.ini (its locks in dir), with
+ * more arguments. */
+static void start_two_sockets(struct tty_session *t, const char *dir, const char *more)
+{
+	char *fx_text = tu_read(SRCDIR "/fixtures/sim-2up.ini");
+	char *fixture = tu_write(dir, "sim-2up.ini", fx_text);
+	char *args = NULL;
+	ck_assert_int_ge(asprintf(&args, "--fixture %s --profile %s --out %s/reports --operator Tess "
+				  "%s", fixture, PROFILE, dir, more), 0);
+	tty_start(t, args);
+	free(args);
+	free(fixture);
+	free(fx_text);
+	char *s = tty_expect(t, "Scan for socket A");
+	ck_assert_msg(row_has_both(s, "Socket A", "Socket B"), "not side by side:\n%s", s);
+	assert_has(s, "RIG STATION SIM-2UP (virtual)");
+	assert_has(s, "operator: Tess");
+	free(s);
+}
+
+/* End the shift (it asks first, saying `asked`); summary.csv of dir. */
+static char *end_two_sockets(struct tty_session *t, const char *dir, const char *asked)
+{
+	tty_type(t, "\x04");
+	char *s = tty_expect(t, asked);
+	free(s);
+	tty_type(t, "y");
+	ck_assert_int_eq(tty_finish(t), 0);
+	free(t->out);
+	char *path = NULL;
+	ck_assert_int_ge(asprintf(&path, "%s/reports/summary.csv", dir), 0);
+	char *sum = tu_read(path);
+	free(path);
+	ck_assert_msg(sum != NULL, "no summary.csv");
+	return sum;
+}
+
+/* Two sockets (fixtures/sim-2up.ini): each starts when its pen is scanned,
+ * both verdicts side by side, Ctrl-R tests the failed one again, the
+ * shift counts units across sockets. */
+START_TEST(test_station_two_sockets_side_by_side)
+{
+	if (sockets_skipped())
+		return;
+	char *dir = tu_tmpdir();
+	struct tty_session t;
+	start_two_sockets(&t, dir, "--sim-unit 2:pen.depth_gain=0.6");
+	tty_type(&t, "\r");
+	char *s = tty_expect(&t, "Nothing was entered");
+	free(s);
+	tty_type(&t, "MN3-000201\r");
+	s = tty_expect(&t, "Scan for socket B");
+	free(s);
+	tty_type(&t, "MN3-000202\r");
+	s = tty_expect(&t, "2 units tested: 1 pass, 1 fail");
+	ck_assert_msg(row_has_both(s, "unit 1  MN3-000201", "unit 2  MN3-000202"),
+		      "serials not side by side:\n%s", s);
+	ck_assert_msg(row_has_both(s, " PASS", " FAIL"), "verdicts not side by side:\n%s", s);
+	ck_assert_msg(strstr(s, "\xe2\x96\x88\xe2\x96\x88"), "no block letters:\n%s", s);
+	/* The next scan goes to the socket that finished first: Tab to B. */
+	bool at_b = strstr(s, "Scan for socket B") != NULL;
+	free(s);
+	tty_type(&t, at_b ? "\x12" : "\t\x12"); /* Ctrl-R: test B again */
+	s = tty_expect(&t, "2 units tested: 2 pass, 1 fail");
+	assert_has(s, "unit 3  MN3-000202");
+	assert_has(s, "MN3-000202 was tested 0 min ago: FAIL; this is attempt 2");
+	free(s);
+	char *sum = end_two_sockets(&t, dir, "End the shift?");
+	ck_assert_msg(strstr(sum, "\"SIM-2UP:A\"") && strstr(sum, "\"SIM-2UP:B\""),
+		      "summary.csv: %s", sum);
+	free(sum);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* In real time both sockets test at once; ending the shift stops both
+ * (ABORTED, named) and the station waits for them. */
+START_TEST(test_station_two_sockets_run_at_once_and_stop_with_the_shift)
+{
+	if (sockets_skipped())
+		return;
+	char *dir = tu_tmpdir();
+	struct tty_session t;
+	start_two_sockets(&t, dir, "--rehearsal");
+	tty_type(&t, "MN3-000201\r");
+	char *s = tty_expect(&t, "Scan for socket B");
+	free(s);
+	tty_type(&t, "MN3-000202\r");
+	s = tty_expect(&t, "Every socket is testing");
+	free(s);
+	s = tty_expect(&t, "TESTING calibrate");
+	ck_assert_msg(row_has_both(s, "TESTING", "TESTING"), "not both testing:\n%s", s);
+	free(s);
+	char *sum = end_two_sockets(&t, dir, "Tests still running are stopped");
+	const char *first = strstr(sum, "stopped by SIGTERM");
+	ck_assert_msg(first && strstr(first + 1, "stopped by SIGTERM"), "summary.csv: %s", sum);
+	free(sum);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("station");
@@ -829,6 +961,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_station_shows_why_a_unit_could_not_be_tested);
 	tcase_add_test(tc, test_station_refuses_to_start_without_a_terminal);
 	tcase_add_test(tc, test_station_rejects_unit_settings_on_a_real_bench);
+	tcase_add_test(tc, test_station_two_sockets_side_by_side);
+	tcase_add_test(tc, test_station_two_sockets_run_at_once_and_stop_with_the_shift);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("parts");
 	tcase_add_test(tc, test_plan_gives_each_unit_its_own_settings);

@@ -3,21 +3,9 @@
 # (tests/stats_check.py, Python's statistics module) on reports of real runs
 # on the virtual bench (passing and failing, two profiles), by group, and its
 # trend flags on synthetic reports. Needs python3; fails without it.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_stats: FAIL: python3 not found: this suite declares it as a dependency (make deps installs it)"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
+. "$(dirname "$0")/lib.sh"
+needs python3 "make deps installs it"
 cp "$root/fixtures/sim.ini" "$tmp/sim.ini"
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # Five production runs and six audit runs of pens of different gains (the
 # audit runs do not calibrate, so the later ones fail).
@@ -73,5 +61,4 @@ $RUNNER "$RIG" stats "$tmp/sim.ini" >/dev/null 2>&1; rc=$?
 $RUNNER "$RIG" stats --by week "$tmp"/trend/r01.csv >/dev/null 2>&1; rc=$?
 [ $rc -eq 64 ] && ok "--by week: exit 64" || bad "--by week: exit $rc"
 
-[ $fail -eq 0 ] && echo "test_stats: all passed" || echo "test_stats: $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -64,6 +64,7 @@ cmp -s "$tmp/before" "$tmp/after" && ok "rebuilt from nothing: same content" || 
 # An index of an older schema: migrated, then rebuilt to fill the new places.
 sqlite3 "$idx" 'ALTER TABLE measurements DROP COLUMN measured_full; ALTER TABLE measurements DROP COLUMN uncertainty_full;
   ALTER TABLE measurements DROP COLUMN conformance_probability; DROP TABLE ledger_entries;
+  DROP TABLE ledger_anchors; DROP TABLE assessments;
   ALTER TABLE runs DROP COLUMN reason_code; ALTER TABLE runs DROP COLUMN disposition;
   ALTER TABLE runs DROP COLUMN instruction;
   DELETE FROM schema_migrations WHERE version >= 2'

@@ -4,16 +4,10 @@
 # measures the grid at each pad preload, the load cell reading it; on the
 # virtual bench, whose pen goes pen.depth_per_n deeper per newton, the
 # measured depth follows the force; each preload is its own plot series.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+# A profile may verify at several preloads ([verify] preloads_n): every
+# point at each, the force read back and on the report, the rows named
+# apart, a failure naming the preload.
+. "$(dirname "$0")/lib.sh"
 
 $RUNNER "$RIG" sweep --fixture "$root/fixtures/sim.ini" --depths 1500 --freqs 120 \
   --preloads 1,3 --sim pen.depth_per_n=8 --sim pen.depth_sd_um=1 --plots --out "$tmp" \
@@ -37,5 +31,40 @@ grep -q 'at 120 Hz, 3 N' "$tmp"/*_depth.svg 2>/dev/null && ok "each preload its 
 $RUNNER "$RIG" sweep --fixture "$root/fixtures/sim.ini" --depths 1500 --freqs 120 --preloads 0x2 \
   >/dev/null 2>&1; rc=$?
 [ $rc -eq 64 ] && ok "a bad preload list: exit 64" || bad "bad preload list: exit $rc"
-[ $fail -eq 0 ] && echo "test_sweep_preloads: all passed" || echo "test_sweep_preloads: $fail failed"
-[ $fail -eq 0 ]
+
+# A profile that verifies at 1 and 3 N.
+P="$tmp/under-load.ini"
+sed 's/^preload_timeout_ms = .*/&\npreloads_n = 1, 3/' "$root/tests/data/profiles/quick-p25.ini" > "$P"
+$RUNNER "$RIG" run --fixture "$root/fixtures/sim.ini" --profile "$P" --out "$tmp/run" \
+  --sim pen.depth_per_n=8 --sim pen.depth_sd_um=1 >"$tmp/run.out" 2>"$tmp/run.err"; rc=$?
+rep=$(ls "$tmp"/run/2*.csv 2>/dev/null | head -1)
+if [ $rc = 0 ] && [ -n "$rep" ]; then
+  # phase (8), step (9), quantity (10), commanded (12), measured (13): by name
+  rows() { awk -F, -v want="$1" 'NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); c[$i] = i }; next }
+    { for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
+      if ($c["phase"] == "verify" && $c["step"] ~ want) print $c["step"], $c["quantity"], $c["commanded"], $c["measured"] }' "$rep"; }
+  n1=$(rows '@1N$' | wc -l); n3=$(rows '@3N$' | wc -l); nplain=$(rows '^(depth|freq)_sweep$' | wc -l)
+  # per preload: its row, 2 depth points x (invalid, depth, spread), 1 rate x (invalid, rate)
+  [ "$n1" = 9 ] && [ "$n3" = 9 ] && [ "$nplain" = 0 ] \
+    && ok "every verify point at each preload: $n1 rows @1N, $n3 @3N, none unnamed" \
+    || bad "rows: @1N $n1, @3N $n3, plain $nplain"
+  f=$(rows '^preload@' | awk '{ printf "%s=%s ", $3, $4 }')
+  echo "$f" | awk '{ split($1, a, "="); split($2, b, "="); exit !(a[1] == 1 && b[1] == 3 && (a[2] - 1)^2 < 0.01 && (b[2] - 3)^2 < 0.01) }' \
+    && ok "each preload asked and read back on the report: $f" || bad "preload rows: $f"
+  d1=$(rows '^depth_sweep@1N$' | awk '$2 == "depth" && $3 == 500 { print $4 }')
+  d3=$(rows '^depth_sweep@3N$' | awk '$2 == "depth" && $3 == 500 { print $4 }')
+  echo "$d1" "$d3" | awk '{ d = $2 - $1; exit !(d > 12 && d < 20) }' \
+    && ok "depth at 500 um under 1 N and 3 N: $d1 -> $d3 um (+16 um expected)" || bad "depth under load: '$d1' -> '$d3'"
+else
+  bad "rig run at two preloads: exit $rc: $(tail -3 "$tmp/run.err")"
+fi
+$RUNNER "$RIG" run --fixture "$root/fixtures/sim.ini" --profile "$P" --out "$tmp/run2" \
+  --sim pen.depth_per_n=150 >"$tmp/run2.out" 2>"$tmp/run2.err"; rc=$?
+[ $rc = 1 ] && grep -q 'FAIL: verify depth at [0-9]* um under 1 N' "$tmp/run2.out" \
+  && ok "a pen too soft under load fails, naming the preload: $(grep -m1 '^FAIL' "$tmp/run2.out")" \
+  || bad "soft pen: exit $rc: $(head -3 "$tmp/run2.out")"
+sed 's/^preload_timeout_ms = .*/&\npreloads_n = 3, 1/' "$root/tests/data/profiles/quick-p25.ini" > "$tmp/bad.ini"
+$RUNNER "$RIG" run --fixture "$root/fixtures/sim.ini" --profile "$tmp/bad.ini" --out "$tmp/run3" >"$tmp/run3.out" 2>&1; rc=$?
+[ $rc = 65 ] && grep -q 'bad.ini:[0-9]*: .*preloads_n' "$tmp/run3.out" && ok "preloads out of order: exit 65 naming file and line" \
+  || bad "bad preloads_n: exit $rc: $(cat "$tmp/run3.out")"
+finish

@@ -106,6 +106,25 @@ struct bench_options cli_bench_options(struct cli_ctx *cx, unsigned flags);
  * caller closes the bench with bench_close() either way. */
 int cli_open_bench(struct cli_ctx *cx, struct bench *b, unsigned flags);
 
+/* Virtual-bench settings a command adds around --sim: before are
+ * overridden by --sim (rig check's reference artifact), after override it
+ * (rig grr's part and operator). Either list may be empty. */
+struct cli_sims {
+	char *const *before;
+	size_t nbefore;
+	char *const *after;
+	size_t nafter;
+};
+
+/* cli_open_bench() with more settings (more may be NULL); takes the bench
+ * lock as cli_open_bench() does. */
+int cli_open_bench_with(struct cli_ctx *cx, struct bench *b, unsigned flags,
+			const struct cli_sims *more);
+/* The same without a word or the lock, for a caller that reports err
+ * itself (a study that reopens the bench per trial). */
+enum rig_rc cli_bench_open(struct cli_ctx *cx, struct bench *b, unsigned flags,
+			   const struct cli_sims *more, struct rig_err *err);
+
 /* Print "rig <cmd>: <message>" to stderr, control characters escaped. */
 void cli_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -89,30 +89,16 @@ static void check_profile(struct profile *p, const struct reference *ref,
 	v->decision_rule = DECISION_SIMPLE;
 }
 
-/* The bench, with the artifact's [sim] parameters on a virtual one. */
+/* The bench, with the artifact's [sim] parameters on a virtual one
+ * (--sim overrides them). */
 static int open_bench(struct cli_ctx *cx, const struct reference *ref, struct bench *b)
 {
 	int code = cli_open_bench(cx, b, 0);
 	if (code || !b->sim || !ref->nsims)
 		return code;
 	bench_close(b);
-	char *sims[CLI_MAX_SIM + 32];
-	size_t n = 0;
-	for (size_t i = 0; i < ref->nsims && n < CLI_MAX_SIM; i++)
-		sims[n++] = ref->sims[i];
-	for (size_t i = 0; i < cx->nsims && n < CLI_MAX_SIM + 32; i++)
-		sims[n++] = cx->sims[i]; /* --sim last: it overrides the artifact */
-	struct bench_options bo = {
-		.fixture_path = cx->fixture_path, .sims = sims, .nsims = n,
-		.operator = &cli_operator_ops, .operator_ctx = &cx->op,
-	};
-	struct rig_err err = { 0 };
-	enum rig_rc rc = bench_open(b, &bo, &err);
-	if (rc) {
-		cli_error("check", "%s", err.msg);
-		return cli_exit_code(rc);
-	}
-	return 0;
+	struct cli_sims more = { .before = ref->sims, .nbefore = ref->nsims };
+	return cli_open_bench_with(cx, b, 0, &more);
 }
 
 /* Every unit judged since the last good check: on stdout and in

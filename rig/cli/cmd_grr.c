@@ -70,6 +70,8 @@ void grr_print(const struct grr_result *res, FILE *out);
 void grr_print_csv(const struct grr_result *res, FILE *out);
 
 /* The trials' seam. */
+#define GRR_EXTRA 8
+
 struct seat {
 	struct cli_ctx *cx;
 	struct bench b;
@@ -77,8 +79,7 @@ struct seat {
 	unsigned part, op;            /* seated now */
 	unsigned parts, operators, trial;
 	double part_um, part_pct, op_n;
-	char *sims[CLI_MAX_SIM + 8];
-	char extra[8][96];
+	char extra[GRR_EXTRA][96];    /* this trial's part and operator, as --sim */
 };
 
 /* The value a virtual parameter has for this bench: the last --sim, else
@@ -101,19 +102,15 @@ static double spread(unsigned i, unsigned n)
 	return n < 2 ? 0 : -1.5 + 3.0 * i / (n - 1);
 }
 
+/* The bench, with the part and operator of this trial after --sim. */
 static enum rig_rc open_bench(struct seat *s, size_t nextra, struct rig_err *err)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < s->cx->nsims; i++)
-		s->sims[n++] = s->cx->sims[i];
+	char *extra[GRR_EXTRA];
 	for (size_t i = 0; i < nextra; i++)
-		s->sims[n++] = s->extra[i];
-	struct bench_options bo = {
-		.fixture_path = s->cx->fixture_path, .sims = s->sims, .nsims = n,
-		.operator = &cli_operator_ops, .operator_ctx = &s->cx->op,
-	};
+		extra[i] = s->extra[i];
+	struct cli_sims more = { .after = extra, .nafter = nextra };
 	s->have_bench = true;
-	return bench_open(&s->b, &bo, err);
+	return cli_bench_open(s->cx, &s->b, 0, &more, err);
 }
 
 static enum rig_rc seat_virtual(struct seat *s, unsigned part, unsigned op, struct rig_err *err)

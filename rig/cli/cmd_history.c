@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
-#include "store/query.h"
+#include "cli/questions.h"
 
 static void usage(FILE *out)
 {
@@ -28,55 +28,54 @@ static void usage(FILE *out)
 	      out);
 }
 
+struct question {
+	const char *serial;
+	struct store_runs runs;
+};
+
+static enum rig_rc ask(struct store_db *db, void *ctx, struct rig_err *err)
+{
+	struct question *h = ctx;
+	return store_history(db, h->serial, &h->runs, err);
+}
+
 /* cx: no shared options (the row's flags are 0). */
 int cmd_history(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
 	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'd' },
-		{ "db", required_argument, NULL, 'D' },
-		{ "passfile", required_argument, NULL, 'p' },
-		{ "csv", no_argument, NULL, 'c' },
+		CLI_QUESTION_LONG,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct store_source src = { 0 };
-	bool csv = false;
+	struct cli_question q = { .csv = false };
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:D:p:ch", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': src.dir = optarg; break;
-		case 'D': src.db = optarg; break;
-		case 'p': src.passfile = optarg; break;
-		case 'c': csv = true; break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+	while ((c = getopt_long(argc, argv, CLI_QUESTION_SHORT "h", opts, NULL)) != -1) {
+		if (cli_question_option(&q, c, optarg))
+			continue;
+		if (c == 'h') {
+			usage(stdout);
+			return RIG_EXIT_PASS;
 		}
+		usage(stderr);
+		return RIG_EXIT_USAGE;
 	}
 	if (argc - optind != 1) {
 		cli_error("history", "expected one serial");
 		usage(stderr);
 		return RIG_EXIT_USAGE;
 	}
-	struct store_db *db;
-	struct store_runs runs = { 0 };
-	struct rig_err err;
-	enum rig_rc rc = store_source_open(&db, &src, &err);
-	if (!rc) {
-		rc = store_history(db, argv[optind], &runs, &err);
-		store_db_close(db);
-	}
-	if (rc) {
-		cli_error("history", "%s", err.msg);
-		return rig_exit_code(rc);
-	}
-	if (csv) {
-		store_runs_print_csv(&runs, stdout);
+	struct question h = { .serial = argv[optind] };
+	int code = cli_question_ask("history", &q, ask, &h);
+	if (code)
+		return code;
+	if (q.csv) {
+		store_runs_print_csv(&h.runs, stdout);
 	} else {
-		printf("%s: %zu run(s)\n", argv[optind], runs.n);
-		if (runs.n)
-			store_runs_print(&runs, stdout);
+		printf("%s: %zu run(s)\n", h.serial, h.runs.n);
+		if (h.runs.n)
+			store_runs_print(&h.runs, stdout);
 	}
-	store_runs_free(&runs);
+	store_runs_free(&h.runs);
 	return RIG_EXIT_PASS;
 }

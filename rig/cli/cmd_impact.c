@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "store/query.h"
+#include "cli/questions.h"
 
 static void usage(FILE *out)
 {
@@ -37,6 +37,35 @@ static void usage(FILE *out)
 	      out);
 }
 
+struct question {
+	const char *bench;
+	bool last_good;
+	char since[32], what[64];
+	struct store_runs runs;
+};
+
+static enum rig_rc ask(struct store_db *db, void *ctx, struct rig_err *err)
+{
+	struct question *m = ctx;
+	enum rig_rc rc = RIG_OK;
+	if (m->last_good)
+		rc = store_last_good_check(db, m->bench, m->since, m->what, err);
+	return rc ? rc : store_impact(db, m->bench, m->since, &m->runs, err);
+}
+
+static void print(const struct question *m)
+{
+	const struct store_runs *runs = &m->runs;
+	size_t pass = 0;
+	for (size_t i = 0; i < runs->n; i++)
+		pass += !strcmp(runs->v[i].verdict, "PASS");
+	printf("bench %s since %s%s%s%s: %zu unit(s) judged in %zu run(s), %zu PASS, %zu other\n",
+	       m->bench, m->since, *m->what ? " (last good check: " : "", m->what,
+	       *m->what ? ")" : "", store_runs_units(runs), runs->n, pass, runs->n - pass);
+	if (runs->n)
+		store_runs_print(runs, stdout);
+}
+
 /* cx: no shared options (the row's flags are 0). */
 int cmd_impact(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 {
@@ -44,70 +73,45 @@ int cmd_impact(int argc, char **argv, struct cli_ctx *cx __attribute__((unused))
 		{ "bench", required_argument, NULL, 'b' },
 		{ "since", required_argument, NULL, 's' },
 		{ "since-last-good-check", no_argument, NULL, 'g' },
-		{ "out", required_argument, NULL, 'd' },
-		{ "db", required_argument, NULL, 'D' },
-		{ "passfile", required_argument, NULL, 'p' },
-		{ "csv", no_argument, NULL, 'c' },
+		CLI_QUESTION_LONG,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct store_source src = { 0 };
-	const char *bench = NULL, *since_arg = NULL;
-	bool csv = false, last_good = false;
+	struct cli_question q = { .csv = false };
+	struct question m = { .bench = NULL };
+	const char *since_arg = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:s:gd:D:p:ch", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:s:g" CLI_QUESTION_SHORT "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'b': bench = optarg; break;
+		case 'b': m.bench = optarg; break;
 		case 's': since_arg = optarg; break;
-		case 'g': last_good = true; break;
-		case 'd': src.dir = optarg; break;
-		case 'D': src.db = optarg; break;
-		case 'p': src.passfile = optarg; break;
-		case 'c': csv = true; break;
+		case 'g': m.last_good = true; break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default:
+			if (cli_question_option(&q, c, optarg))
+				break;
+			usage(stderr);
+			return RIG_EXIT_USAGE;
 		}
 	}
-	char since[32], what[64] = "";
-	if (optind != argc || !bench || !since_arg == !last_good) {
+	if (optind != argc || !m.bench || !since_arg == !m.last_good) {
 		cli_error("impact", "expected --bench and one of --since or --since-last-good-check");
 		usage(stderr);
 		return RIG_EXIT_USAGE;
 	}
-	if (since_arg && !store_parse_time(since_arg, since)) {
+	if (since_arg && !store_parse_time(since_arg, m.since)) {
 		cli_error("impact", "--since: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, found '%s'",
 			  since_arg);
 		return RIG_EXIT_USAGE;
 	}
-	struct store_db *db;
-	struct store_runs runs = { 0 };
-	struct rig_err err;
-	enum rig_rc rc = store_source_open(&db, &src, &err);
-	if (!rc) {
-		if (last_good)
-			rc = store_last_good_check(db, bench, since, what, &err);
-		if (!rc)
-			rc = store_impact(db, bench, since, &runs, &err);
-		store_db_close(db);
-	}
-	if (rc) {
-		cli_error("impact", "%s", err.msg);
-		return rig_exit_code(rc);
-	}
-	if (csv) {
-		store_runs_print_csv(&runs, stdout);
-	} else {
-		size_t pass = 0;
-		for (size_t i = 0; i < runs.n; i++)
-			pass += !strcmp(runs.v[i].verdict, "PASS");
-		printf("bench %s since %s%s%s%s: %zu unit(s) judged in %zu run(s), %zu PASS, %zu "
-		       "other\n",
-		       bench, since, *what ? " (last good check: " : "", what, *what ? ")" : "",
-		       store_runs_units(&runs), runs.n, pass, runs.n - pass);
-		if (runs.n)
-			store_runs_print(&runs, stdout);
-	}
-	store_runs_free(&runs);
+	int code = cli_question_ask("impact", &q, ask, &m);
+	if (code)
+		return code;
+	if (q.csv)
+		store_runs_print_csv(&m.runs, stdout);
+	else
+		print(&m);
+	store_runs_free(&m.runs);
 	return RIG_EXIT_PASS;
 }

@@ -246,7 +246,7 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 	struct access_who who;
 	char note[200];
 	int code = cli_run_identify("run", cx->fixture_path ? cx->fixture_path : rig_default_fixture(),
-				    o.out_dir, o.operator_name,
+				    profile_path, o.out_dir, o.operator_name,
 				    o.mode == RUN_MODE_CALIBRATE ? OP_ROLE_ENGINEER : OP_ROLE_OPERATOR,
 				    &who, note, sizeof note);
 	if (code)

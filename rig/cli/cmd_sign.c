@@ -25,6 +25,10 @@ static void usage(FILE *out)
 	      "fixture (access control off) the ID is not checked, --name gives the\n"
 	      "printed name, and the signature says so. docs/records.md.\n"
 	      "\n"
+	      "Who may sign what, with access control on: reviewed and responsible any\n"
+	      "role (operator, engineer, admin); approved an engineer or admin. Any other\n"
+	      "role is refused (77) and the refusal is in the ledger.\n"
+	      "\n"
 	      "  -m, --meaning M     reviewed, approved or responsible\n"
 	      "  -u, --operator ID   the signer\n"
 	      "  -n, --name NAME     printed name, only with access control off\n"
@@ -66,6 +70,12 @@ int cmd_sign(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 		return RIG_EXIT_USAGE;
 	}
 	const char *report = argv[optind];
+	enum op_role need;
+	if (!access_sign_role(meaning, &need)) {
+		cli_error("sign", "--meaning: expected reviewed, approved or responsible, found '%s'",
+			  meaning);
+		return RIG_EXIT_USAGE;
+	}
 	struct fixture fx;
 	struct rig_err err;
 	if (fixture_load(&fx, fixture ? fixture : rig_default_fixture(), &err)) {
@@ -79,7 +89,7 @@ int cmd_sign(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - report) : 1, slash ? report : ".");
 	snprintf(action, sizeof action, "rig sign %s %s", meaning, slash ? slash + 1 : report);
 	struct access_who who;
-	int code = cli_identify("sign", ops, dir, id, OP_ROLE_OPERATOR, action, &who);
+	int code = cli_identify("sign", ops, dir, id, need, action, &who);
 	if (code)
 		return code;
 	if (who.on && name) {

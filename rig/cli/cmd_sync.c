@@ -27,7 +27,9 @@ static void usage(FILE *out)
 		"report is indexed) to the line's PostgreSQL, in the order they started,\n"
 		"each stored exactly once: a run already there with the same bytes counts\n"
 		"as sent; one there with other bytes is refused and flagged, never\n"
-		"overwritten. The database is the fixture's [results] url (docs/results-db.md).\n"
+		"overwritten. Then the head of DIR's ledger is anchored on the line, so a\n"
+		"ledger cut back later shows (rig verify --db). The database is the\n"
+		"fixture's [results] url (docs/results-db.md).\n"
 		"\n"
 		"  -f, --fixture F     fixture (default %s)\n"
 		"  -d, --out DIR       report folder (default reports/)\n"
@@ -66,6 +68,10 @@ static int pass(const struct store_sync_options *o)
 	printf("sync %s: %u sent, %u already stored, %u refused (other bytes), %u changed, "
 	       "%u still queued\n",
 	       o->dir, r.sent, r.already, r.conflicts, r.changed, r.queued);
+	if (r.marks)
+		printf("sync %s: %u unit(s) to be assessed marked on the line\n", o->dir, r.marks);
+	if (r.anchored)
+		printf("sync %s: ledger head anchored on the line: entry %lu\n", o->dir, r.anchored);
 	fflush(stdout);
 	if (rc) {
 		cli_error("sync", "%s", err.msg);

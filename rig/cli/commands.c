@@ -230,11 +230,41 @@ int cli_parse_plain(struct cli_ctx *cx, int argc, char **argv, void (*usage)(FIL
 	return -1;
 }
 
-int cli_open_bench(struct cli_ctx *cx, struct bench *b, unsigned flags)
+enum rig_rc cli_bench_open(struct cli_ctx *cx, struct bench *b, unsigned flags,
+			   const struct cli_sims *more, struct rig_err *err)
 {
 	struct bench_options bo = cli_bench_options(cx, flags);
+	if (!more || (!more->nbefore && !more->nafter))
+		return bench_open(b, &bo, err);
+	size_t n = 0;
+	char **sims = malloc((more->nbefore + cx->nsims + more->nafter) * sizeof *sims);
+	if (!sims) {
+		memset(b, 0, sizeof *b); /* bench_close() of it does nothing */
+		return rig_fail(err, RIG_E_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < more->nbefore; i++)
+		sims[n++] = more->before[i];
+	for (size_t i = 0; i < cx->nsims; i++)
+		sims[n++] = cx->sims[i];
+	for (size_t i = 0; i < more->nafter; i++)
+		sims[n++] = more->after[i];
+	bo.sims = sims;
+	bo.nsims = n;
+	enum rig_rc rc = bench_open(b, &bo, err); /* the settings are parsed, not kept */
+	free(sims);
+	return rc;
+}
+
+int cli_open_bench(struct cli_ctx *cx, struct bench *b, unsigned flags)
+{
+	return cli_open_bench_with(cx, b, flags, NULL);
+}
+
+int cli_open_bench_with(struct cli_ctx *cx, struct bench *b, unsigned flags,
+			const struct cli_sims *more)
+{
 	struct rig_err err = { 0 };
-	enum rig_rc rc = bench_open(b, &bo, &err);
+	enum rig_rc rc = cli_bench_open(cx, b, flags, more, &err);
 	/* Every command that talks to the bench holds its lock (run, sweep,
 	 * grr and check take it in the library). */
 	if (!rc && cx->cmd && (cx->cmd->flags & CLI_LOCK))

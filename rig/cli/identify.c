@@ -13,6 +13,7 @@
 #include "bench/bench.h"
 #include "cli/cli.h"
 #include "records/records.h"
+#include "run/profile.h"
 #include "run/report.h"
 
 static int read_tty_line(const char *cmd, const char *prompt, char *out, size_t cap)
@@ -129,9 +130,25 @@ int cli_fixture_change(struct cli_ctx *cx, struct bench *b, const char *action,
 	return 0;
 }
 
-int cli_run_identify(const char *cmd, const char *fixture_path, const char *out_dir,
-		     const char *id, enum op_role need, struct access_who *who, char *note,
-		     size_t cap)
+/* With access control on: was the profile edited since its first use in
+ * dir's ledger? Then what says so. A profile that does not load is left
+ * to the run, which refuses it with its own message. */
+static bool profile_edited(const char *profile_path, const char *dir, char *what, size_t cap)
+{
+	struct profile prof;
+	struct rig_err err;
+	bool edited = false;
+	if (profile_load(&prof, profile_path, &err))
+		return false;
+	if (records_profile_edited(dir, prof.path, prof.name, prof.sha256, &edited, what, cap,
+				   &err))
+		edited = false; /* unreadable: the refusal or the report's entry says so */
+	return edited;
+}
+
+int cli_run_identify(const char *cmd, const char *fixture_path, const char *profile_path,
+		     const char *out_dir, const char *id, enum op_role need,
+		     struct access_who *who, char *note, size_t cap)
 {
 	struct fixture fx;
 	struct rig_err err;
@@ -140,12 +157,24 @@ int cli_run_identify(const char *cmd, const char *fixture_path, const char *out_
 		cli_error(cmd, "%s", err.msg);
 		return rig_exit_code(err.rc);
 	}
-	char ops[PATH_MAX], action[64];
+	char ops[PATH_MAX], action[PATH_MAX + 64], edited[PATH_MAX + 200];
 	snprintf(ops, sizeof ops, "%s", fx.access.operators);
 	fixture_free(&fx);
+	const char *dir = out_dir && *out_dir ? out_dir : REPORT_DEFAULT_DIR;
 	snprintf(action, sizeof action, "rig %s", cmd);
-	int code = cli_identify(cmd, ops, out_dir && *out_dir ? out_dir : REPORT_DEFAULT_DIR, id,
-				need, action, who);
+	bool is_edited = ops[0] && profile_edited(profile_path, dir, edited, sizeof edited);
+	if (is_edited) {
+		need = OP_ROLE_ENGINEER;
+		snprintf(action, sizeof action, "rig %s: first use of edited profile %s", cmd,
+			 profile_path);
+	}
+	int code = cli_identify(cmd, ops, dir, id, need, action, who);
+	if (code && is_edited)
+		cli_error(cmd, "%s: its first use needs an engineer or admin (rig %s --operator "
+			  "ID of an engineer)", edited, cmd);
+	else if (is_edited)
+		fprintf(stderr, "rig %s: %s: first use by %s (%s)\n", cmd, edited, who->id,
+			op_role_name(who->role));
 	if (!code)
 		access_describe(who, note, cap);
 	return code;

@@ -23,14 +23,15 @@ int cli_read_pin(const char *cmd, const char *prompt, const char *env, int confi
 int cli_identify(const char *cmd, const char *ops_path, const char *records_dir, const char *id,
 		 enum op_role need, const char *action, struct access_who *who);
 
-/* Before a test run (rig run, the station): with [access] in the fixture
- * at fixture_path, identify id for role need, refusals logged in out_dir's
- * ledger ("" or NULL: reports). note gets the report's line ("access
- * control: off" or "on (ID Name, role)"). 0, or the exit code after
- * saying why not. */
-int cli_run_identify(const char *cmd, const char *fixture_path, const char *out_dir,
-		     const char *id, enum op_role need, struct access_who *who, char *note,
-		     size_t cap);
+/* Before a test run (rig run): with [access] in the fixture at
+ * fixture_path, identify id for role need (engineer also when the profile
+ * at profile_path was edited since its first use in out_dir's ledger:
+ * records_profile_edited), refusals logged in out_dir's ledger ("" or
+ * NULL: reports). note gets the report's line ("access control: off" or
+ * "on (ID Name, role)"). 0, or the exit code after saying why not. */
+int cli_run_identify(const char *cmd, const char *fixture_path, const char *profile_path,
+		     const char *out_dir, const char *id, enum op_role need,
+		     struct access_who *who, char *note, size_t cap);
 
 struct cli_ctx;
 struct bench;

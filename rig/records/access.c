@@ -70,8 +70,9 @@ enum rig_rc access_require(const char *ops_path, const char *records_dir, const 
 	case OP_PIN_OK:
 		if (who->role >= need)
 			return RIG_OK;
-		snprintf(why, sizeof why, "%s is %s; this needs the %s role", id,
-			 op_role_name(who->role), op_role_name(need));
+		snprintf(why, sizeof why, "%s is %s; this needs the %s role%s", id,
+			 op_role_name(who->role), op_role_name(need),
+			 need == OP_ROLE_ENGINEER ? " (an engineer or admin)" : "");
 		break;
 	case OP_UNKNOWN: snprintf(why, sizeof why, "no operator %s in %s", id, ops_path); break;
 	case OP_DISABLED: snprintf(why, sizeof why, "operator %s is disabled", id); break;
@@ -95,6 +96,25 @@ enum rig_rc access_require(const char *ops_path, const char *records_dir, const 
 	return refuse(records_dir, id, action, why, err);
 }
 
+static const struct {
+	const char *meaning;
+	enum op_role need;
+} sign_roles[] = {
+	{ "reviewed", OP_ROLE_OPERATOR },
+	{ "responsible", OP_ROLE_OPERATOR },
+	{ "approved", OP_ROLE_ENGINEER },
+};
+
+bool access_sign_role(const char *meaning, enum op_role *need)
+{
+	for (size_t i = 0; i < sizeof sign_roles / sizeof sign_roles[0]; i++)
+		if (!strcmp(meaning, sign_roles[i].meaning)) {
+			*need = sign_roles[i].need;
+			return true;
+		}
+	return false;
+}
+
 void access_describe(const struct access_who *who, char *out, size_t cap)
 {
 	if (!who->on)
@@ -105,11 +125,10 @@ void access_describe(const struct access_who *who, char *out, size_t cap)
 }
 
 enum rig_rc access_sign_in(const char *ops_path, const char *records_dir, const char *station,
-			   const char *id, const char *pin, struct access_who *who, char *note,
-			   size_t cap, struct rig_err *err)
+			   const char *id, const char *pin, enum op_role need, const char *action,
+			   struct access_who *who, char *note, size_t cap, struct rig_err *err)
 {
-	enum rig_rc rc = access_require(ops_path, records_dir, id, pin, OP_ROLE_OPERATOR,
-					"station sign-in", who, err);
+	enum rig_rc rc = access_require(ops_path, records_dir, id, pin, need, action, who, err);
 	if (rc)
 		return rc;
 	access_describe(who, note, cap);

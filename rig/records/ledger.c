@@ -443,3 +443,15 @@ void ledger_close(struct ledger *lg)
 	lg->heap = NULL;
 	lg->n = lg->cap = lg->nheap = lg->len = 0;
 }
+
+void ledger_head_of(const struct ledger *lg, struct ledger_head *h)
+{
+	memset(h, 0, sizeof *h);
+	const struct ledger_entry *last = ledger_last(lg, NULL, NULL);
+	if (!lg->n || !last)
+		return;
+	snprintf(h->id, sizeof h->id, "%s", lg->entries[0].hash);
+	h->seq = last->seq;
+	snprintf(h->hash, sizeof h->hash, "%s", last->hash);
+	snprintf(h->time, sizeof h->time, "%s", last->time);
+}

@@ -121,6 +121,18 @@ enum rig_rc ledger_append(struct ledger *lg, const struct ledger_new *e,
 const struct ledger_entry *ledger_last(const struct ledger *lg, const char *kind_prefix,
 				       const char *object);
 
+/* The head of a ledger, to keep off the station (docs/records.md "An
+ * anchor off the station"): id names the ledger (the SHA-256 of its first
+ * entry's line), seq, hash and time are those of its last whole entry.
+ * seq 0 and empty strings for a ledger without entries. */
+struct ledger_head {
+	char id[SHA256_HEX_LEN + 1];
+	unsigned long seq;
+	char hash[SHA256_HEX_LEN + 1];
+	char time[21];
+};
+void ledger_head_of(const struct ledger *lg, struct ledger_head *h);
+
 /* Release the lock and free the entries (safe on a closed ledger). */
 void ledger_close(struct ledger *lg);
 

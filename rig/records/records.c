@@ -216,6 +216,39 @@ static bool profile_known(const struct ledger *lg, const char *sha)
 	return false;
 }
 
+enum rig_rc records_profile_edited(const char *dir, const char *path, const char *name,
+				   const char *sha256, bool *edited, char *what, size_t cap,
+				   struct rig_err *err)
+{
+	*edited = false;
+	if (what && cap)
+		what[0] = '\0';
+	struct ledger lg;
+	enum rig_rc rc = ledger_open(&lg, dir, false, NULL, err);
+	if (rc)
+		return rc;
+	char abs[PATH_MAX], named[160];
+	absolute(path, abs);
+	snprintf(named, sizeof named, "profile=%s", name);
+	const struct ledger_entry *before = NULL;
+	bool known = profile_known(&lg, sha256);
+	for (size_t i = 0; i < lg.n && !known; i++) {
+		const struct ledger_entry *e = &lg.entries[i];
+		if (!e->malformed && !strcmp(e->kind, LK_PROFILE_FIRST) &&
+		    (!strcmp(e->object, abs) || !strcmp(e->detail, named)))
+			before = e;
+	}
+	if (before) {
+		*edited = true;
+		if (what && cap)
+			snprintf(what, cap, "profile %s (%s) changed since its first use in ledger "
+				 "entry %lu (sha256 %.16s..., now %.16s...)", name, abs, before->seq,
+				 before->sha256, sha256);
+	}
+	ledger_close(&lg);
+	return RIG_OK;
+}
+
 static enum rig_rc note_report_entries(struct ledger *lg, const char *name, const char *sha,
 				       bool recovered, const struct report_info *in,
 				       struct rig_err *err)

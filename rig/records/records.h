@@ -21,6 +21,19 @@
 enum rig_rc records_file_sha256(const char *path, char out[SHA256_HEX_LEN + 1], bool *missing,
 				struct rig_err *err);
 
+/* Editing a profile in use (docs/records.md "What needs an identity"):
+ * has the profile at path (its [profile] name, its bytes' sha256) changed
+ * since dir's ledger first recorded it? *edited = true when a
+ * "profile.first-used" entry names the same file or the same profile name
+ * with another hash and no entry records this hash yet: its first use
+ * needs an engineer. what (cap bytes) then says which entry it replaces,
+ * e.g. "profile production (/abs/p.ini) changed since its first use in
+ * ledger entry 4 (sha256 1a2b3c4d5e6f7a8b... now 9f8e...)". A folder
+ * without a ledger: false. */
+enum rig_rc records_profile_edited(const char *dir, const char *path, const char *name,
+				   const char *sha256, bool *edited, char *what, size_t cap,
+				   struct rig_err *err);
+
 /* A run report was published to dir as file (its path) with these bytes;
  * recovered: from a killed run's journal. Appends, under one lock:
  * "report.published" or "report.recovered" (unless the ledger already

@@ -50,7 +50,8 @@ const char *vf_name(enum vf_what w)
 		[VF_REPORT_MISSING] = "report missing", [VF_REPORT_UNRECORDED] = "report unrecorded",
 		[VF_REPORT_RENAMED] = "report renamed", [VF_REPORT_SWAPPED] = "reports swapped",
 		[VF_SIGNATURE_MOVED] = "signature moved", [VF_FIXTURE_CHANGED] = "fixture changed",
-		[VF_FIXTURE_MISSING] = "fixture missing",
+		[VF_FIXTURE_MISSING] = "fixture missing", [VF_CUT_BACK] = "ledger cut back",
+		[VF_ANCHOR_DIFFERS] = "ledger rewritten",
 	};
 	return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "?";
 }
@@ -429,6 +430,7 @@ enum rig_rc records_verify(const char *dir, char *const *names, size_t nnames,
 	if (rc)
 		return rc;
 	res->no_ledger = c.lg.fd < 0;
+	ledger_head_of(&c.lg, &res->head);
 	if (key_load_pubs(dir, &pubs, &perr))
 		finding(&c, VF_PUBKEYS, "%s", perr.msg);
 	check_chain(&c, &pubs);
@@ -444,6 +446,37 @@ out:
 	free(c.recs);
 	free(c.files);
 	return rc;
+}
+
+enum rig_rc records_verify_anchors(const char *dir, const struct vf_anchor *a, size_t n,
+				   struct vf_result *res, struct rig_err *err)
+{
+	struct ctx c = { .dir = dir, .res = res };
+	enum rig_rc rc = ledger_open(&c.lg, dir, false, NULL, err);
+	if (rc)
+		return rc;
+	struct ledger_head head;
+	ledger_head_of(&c.lg, &head);
+	for (size_t i = 0; i < n; i++, res->anchors++) {
+		const struct ledger_entry *e = NULL;
+		for (size_t j = 0; j < c.lg.n && !e; j++)
+			if (!c.lg.entries[j].malformed && c.lg.entries[j].seq == a[i].seq)
+				e = &c.lg.entries[j];
+		if (!e && a[i].seq > head.seq)
+			finding(&c, VF_CUT_BACK,
+				"%s holds entry %lu (sha256 %.16s...), but %s/%s ends at entry %lu: "
+				"entries after it, and the reports they recorded, were removed",
+				a[i].where, a[i].seq, a[i].hash, dir, LEDGER_FILE, head.seq);
+		else if (!e)
+			finding(&c, VF_ANCHOR_DIFFERS, "entry %lu, which %s holds (sha256 %.16s...), is "
+				"not in %s/%s", a[i].seq, a[i].where, a[i].hash, dir, LEDGER_FILE);
+		else if (strncmp(e->hash, a[i].hash, strlen(a[i].hash)))
+			finding(&c, VF_ANCHOR_DIFFERS, "entry %lu is %.16s..., but %s holds %.16s...: "
+				"the ledger was rewritten up to there", a[i].seq, e->hash, a[i].where,
+				a[i].hash);
+	}
+	ledger_close(&c.lg);
+	return c.oom ? rig_fail(err, RIG_E_NOMEM, "out of memory") : RIG_OK;
 }
 
 void vf_result_free(struct vf_result *res)

@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "core/sha256.h"
 #include "records/keys.h"
+#include "records/ledger.h"
 
 enum vf_what {
 	VF_TORN,              /* the ledger ends in a torn entry */
@@ -39,6 +40,8 @@ enum vf_what {
 	VF_SIGNATURE_MOVED,   /* a signature entry whose hash is not its report's */
 	VF_FIXTURE_CHANGED,   /* fixture bytes differ from the last recorded */
 	VF_FIXTURE_MISSING,
+	VF_CUT_BACK,          /* the ledger ends before a head anchored elsewhere */
+	VF_ANCHOR_DIFFERS,    /* an anchored entry differs or is gone: rewritten */
 };
 
 struct vf_finding {
@@ -67,6 +70,8 @@ struct vf_result {
 	unsigned fixtures;        /* fixtures checked */
 	char keys[KEY_MAX_PUBS * (KEY_FPR_LEN + 1) + 1]; /* fingerprints that signed, comma-separated */
 	char last_hash[SHA256_HEX_LEN + 1];
+	struct ledger_head head;  /* the ledger's id and last whole entry */
+	unsigned anchors;         /* heads kept elsewhere compared (records_verify_anchors) */
 	bool no_ledger;
 };
 
@@ -77,6 +82,23 @@ struct vf_result {
  * RIG_E_NOMEM). */
 enum rig_rc records_verify(const char *dir, char *const *names, size_t nnames,
 			   struct vf_result *res, struct rig_err *err);
+
+/* A ledger head kept off the station: anchored on the line by `rig sync`
+ * (rig/store/anchor.h) or written down from `rig ledger head`. */
+struct vf_anchor {
+	unsigned long seq;
+	char hash[SHA256_HEX_LEN + 1];
+	char where[160];     /* for people: "the line (SIM-01, anchored 2026-...Z)" */
+};
+
+/* Compare dir's ledger with n heads anchored elsewhere, adding findings
+ * to res (as filled by records_verify()): a ledger that ends before an
+ * anchored entry was cut back (VF_CUT_BACK), which the station alone
+ * cannot see when the reports went with the entries; an anchored entry
+ * whose hash differs, or that is gone from the middle, means the ledger
+ * was rewritten (VF_ANCHOR_DIFFERS). res->anchors counts them. */
+enum rig_rc records_verify_anchors(const char *dir, const struct vf_anchor *a, size_t n,
+				   struct vf_result *res, struct rig_err *err);
 
 void vf_result_free(struct vf_result *res);
 

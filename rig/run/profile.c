@@ -68,6 +68,7 @@ static const struct ini_field fields[] = {
 	{ "verify", "freq_tolerance_pct", INI_DOUBLE, PX(verify.freq_tolerance_pct), 0, 100, true, NULL, "%", true, false, NULL },
 	{ "verify", "preload_min_n", INI_DOUBLE, PX(verify.preload_min_n), 0, 100, true, NULL, "N", false, false, NULL },
 	{ "verify", "preload_max_n", INI_DOUBLE, PX(verify.preload_max_n), 0, 100, true, NULL, "N", true, false, NULL },
+	{ "verify", "preloads_n", INI_CUSTOM, PX(verify.preloads_n), 0, 100, false, NULL, "N", true, false, parse_points },
 	{ "verify", "preload_timeout_ms", INI_UINT, PX(verify.preload_timeout_ms), 1, 600000, true, NULL, "ms", false, false, NULL },
 	{ "verify", "settle_ms", INI_UINT, PX(verify.settle_ms), 0, 60000, true, NULL, "ms", false, false, NULL },
 	{ "verify", "window_s", INI_DOUBLE, PX(verify.window.window_s), 0, 60, false, NULL, "s", true, false, NULL },
@@ -481,9 +482,12 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 		t->points += (unsigned)(c->depth_points_um.n + c->freq_points_hz.n);
 	}
 	const struct profile_verify *v = &p->verify;
-	t->verify_s = phase_s(&v->depth_points_um, &v->freq_points_hz, v->nominal_freq_hz,
-			      v->settle_ms, &v->window);
-	t->points += (unsigned)(v->depth_points_um.n + v->freq_points_hz.n);
+	/* Every verify point at each preload, each preload set first. */
+	size_t np = v->preloads_n.n ? v->preloads_n.n : 1;
+	t->verify_s = (double)np * phase_s(&v->depth_points_um, &v->freq_points_hz,
+					   v->nominal_freq_hz, v->settle_ms, &v->window) +
+		      (double)v->preloads_n.n * PROFILE_PRELOAD_SET_S;
+	t->points += (unsigned)(np * (v->depth_points_um.n + v->freq_points_hz.n));
 	t->preload_s = PROFILE_PRELOAD_S;
 	t->preload_max_s = v->preload_timeout_ms / 1e3;
 	t->report_s = PROFILE_REPORT_S;

@@ -67,6 +67,9 @@ struct profile_verify {
 	double preload_min_n;        /* pen's force on the pad before measuring */
 	double preload_max_n;
 	unsigned preload_timeout_ms; /* to reach the preload window */
+	struct profile_points preloads_n; /* verify every point at each of
+					   * these preloads (n 0: at the seated
+					   * preload only) */
 	unsigned settle_ms;
 	struct profile_window window;
 	double max_invalid_fraction;
@@ -140,6 +143,7 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 #define PROFILE_TABLES_S 0.21        /* read, stage, save, reset, read back */
 #define PROFILE_POINT_S 0.033        /* per point: DEPTH, FREQ, laser start/stop */
 #define PROFILE_REPORT_S 0.01
+#define PROFILE_PRELOAD_SET_S 0.14   /* a preload asked for, read twice in a row */
 
 /* Seconds of strokes one window holds at freq_hz. */
 double profile_window_s(const struct profile_window *w, double freq_hz);

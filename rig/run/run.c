@@ -258,8 +258,10 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 {
 	struct rig_err err;
 	const char *phase = run_phase_name(r->phase), *quantity = run_quantity_name(q);
+	char step_name[64];
+	snprintf(step_name, sizeof step_name, "%s%s", run_step_name(step), r->step_suffix);
 	struct report_judged j = {
-		.phase = phase, .step = run_step_name(step), .quantity = quantity,
+		.phase = phase, .step = step_name, .quantity = quantity,
 		.unit = run_quantity_unit(q), .commanded = commanded, .measured = measured,
 		.std = std, .n = n, .uncertainty = u, .d = d,
 	};
@@ -273,6 +275,9 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 							      : NULL;
 	if (say && isnan(commanded))
 		say(r, "%s %s: %s", phase, quantity, d->reason);
+	else if (say && r->at_preload_n > 0)
+		say(r, "%s %s at %g %s under %g N: %s", phase, quantity, commanded,
+		    run_step_unit(step), r->at_preload_n, d->reason);
 	else if (say)
 		say(r, "%s %s at %g %s: %s", phase, quantity, commanded, run_step_unit(step),
 		    d->reason);
@@ -355,7 +360,8 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 
 static unsigned count_steps(const struct profile *p, bool cal)
 {
-	unsigned n = (unsigned)(p->verify.depth_points_um.n + p->verify.freq_points_hz.n);
+	size_t np = p->verify.preloads_n.n ? p->verify.preloads_n.n : 1;
+	unsigned n = (unsigned)(np * (p->verify.depth_points_um.n + p->verify.freq_points_hz.n));
 	if (cal)
 		n += (unsigned)(p->calibrate.depth_points_um.n + p->calibrate.freq_points_hz.n);
 	return n;

@@ -52,6 +52,12 @@ struct run {
 
 	char trace_dir[PATH_MAX];
 	unsigned ntraces;
+
+	/* A profile that verifies at several preloads (verify.c): the one
+	 * the points are measured at now, and the step names' suffix that
+	 * keeps each preload's rows apart ("@2N"); 0 and "" otherwise. */
+	double at_preload_n;
+	char step_suffix[24];
 };
 
 /* Format into a fixed buffer; a long message is cut, never overflows. */

@@ -6,9 +6,11 @@
 
 #include <math.h>
 
+#include "bench/preload.h"
 #include "run/decision.h"
 
-enum rig_rc run_verify(struct run *r, struct rig_err *err)
+/* Every verify point at the preload the pen presses with now. */
+static enum rig_rc verify_points(struct run *r, struct rig_err *err)
 {
 	const struct profile_verify *v = &r->prof->verify;
 	enum decision_rule rule = v->decision_rule;
@@ -23,7 +25,8 @@ enum rig_rc run_verify(struct run *r, struct rig_err *err)
 			struct measure_stats st;
 			struct decision d;
 			r->step++;
-			run_progress(r, "%s %g %s", run_step_name(step), pts->v[i], run_step_unit(step));
+			run_progress(r, "%s%s %g %s", run_step_name(step), r->step_suffix, pts->v[i],
+				     run_step_unit(step));
 			enum rig_rc rc = run_measure_point(r, step, d_um, f_hz, v->settle_ms, &v->window,
 						       &st, err);
 			if (rc)
@@ -65,4 +68,33 @@ enum rig_rc run_verify(struct run *r, struct rig_err *err)
 		}
 	}
 	return RIG_OK;
+}
+
+/* Depth under load (21 CFR 878.4430, "anticipated conditions of use"):
+ * with [verify] preloads_n every point is measured at each preload, the
+ * force asked for and read back first (bench/preload.h; not reached:
+ * ABORTED), and its rows named apart ("depth_sweep@2N"). */
+enum rig_rc run_verify(struct run *r, struct rig_err *err)
+{
+	const struct profile_points *pre = &r->prof->verify.preloads_n;
+	if (!pre->n)
+		return verify_points(r, err);
+	enum rig_rc rc = RIG_OK;
+	for (size_t i = 0; i < pre->n && !rc; i++) {
+		double want = pre->v[i], f = NAN;
+		run_progress(r, "preload %g N", want);
+		if ((rc = bench_set_preload(r->b, want, &f, err)))
+			break;
+		double tol = fmax(BENCH_PRELOAD_TOL_MIN_N, 0.05 * want);
+		struct decision d;
+		decide_limits(&d, f, NAN, want - tol, want + tol, DECISION_SIMPLE,
+			      run_quantity_unit(QTY_PRELOAD));
+		r->at_preload_n = want;
+		snprintf(r->step_suffix, sizeof r->step_suffix, "@%gN", want);
+		if (!(rc = run_add_judged(r, STEP_PRELOAD, QTY_PRELOAD, want, f, NAN, 2, NAN, &d)))
+			rc = verify_points(r, err);
+	}
+	r->at_preload_n = 0;
+	r->step_suffix[0] = '\0';
+	return rc;
 }

@@ -146,3 +146,22 @@ void station_plan_describe(const struct station_plan *p, char *const *sims, size
 	if (!out[0])
 		snprintf(out, cap, "the fixture's pen (no unit settings)");
 }
+
+void station_unit_sims(struct station_unit_sims *u, const char *serial, unsigned unit,
+		       char *const *sims, size_t nsims, const struct station_plan *p)
+{
+	size_t n = 0;
+	snprintf(u->serial_kv, sizeof u->serial_kv, "pen.serial=%s", serial);
+	snprintf(u->seed_kv, sizeof u->seed_kv, "seed=%u", unit);
+	u->v[n++] = u->serial_kv;
+	u->v[n++] = u->seed_kv;
+	for (size_t i = 0; i < nsims && n < STATION_UNIT_SIMS_MAX; i++)
+		u->v[n++] = sims[i];
+	if (p) {
+		const char *kv[STATION_UNIT_SIMS_MAX];
+		size_t k = station_plan_unit(p, unit, kv, STATION_UNIT_SIMS_MAX - n);
+		for (size_t i = 0; i < k && n < STATION_UNIT_SIMS_MAX; i++)
+			u->v[n++] = (char *)kv[i];
+	}
+	u->n = n;
+}

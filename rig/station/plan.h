@@ -48,4 +48,17 @@ size_t station_plan_unit(const struct station_plan *p, unsigned unit,
 
 void station_plan_free(struct station_plan *p);
 
+/* The virtual bench's settings for one unit: the pen carries the scanned
+ * serial and the unit's number as its seed, then sims (--sim), then the
+ * plan's for the unit (p may be NULL). v points into the struct and the
+ * plan; the caller owns the struct. */
+#define STATION_UNIT_SIMS_MAX 64
+struct station_unit_sims {
+	char serial_kv[96], seed_kv[32];
+	char *v[STATION_UNIT_SIMS_MAX];
+	size_t n;
+};
+void station_unit_sims(struct station_unit_sims *u, const char *serial, unsigned unit,
+		       char *const *sims, size_t nsims, const struct station_plan *p);
+
 #endif

@@ -241,6 +241,18 @@ int screen_banner(FILE *out, const char *word, int cols, int rows, int *width)
 	return GLYPH_H * sy;
 }
 
+const char *screen_verdict(const struct run_result *r, const char **word)
+{
+	if (!r || !r->reported) {
+		*word = "ERROR";
+		return ESC "1;33m";
+	}
+	*word = report_verdict_name(r->verdict);
+	return r->verdict == REPORT_PASS      ? ESC "1;32m"
+	       : r->verdict == REPORT_ABORTED ? ESC "1;33m"
+					      : ESC "1;31m"; /* FAIL, INDETERMINATE */
+}
+
 static void header(struct canvas *c)
 {
 	const struct screen_state *s = c->s;
@@ -335,13 +347,8 @@ static void result(struct canvas *c)
 {
 	const struct screen_state *s = c->s;
 	const struct run_result *r = s->res;
-	const char *word = "ERROR", *style = ESC "1;33m";
-	if (r && r->reported) {
-		word = report_verdict_name(r->verdict);
-		style = r->verdict == REPORT_PASS	       ? ESC "1;32m"
-			: r->verdict == REPORT_ABORTED ? ESC "1;33m"
-						       : ESC "1;31m"; /* FAIL, INDETERMINATE */
-	}
+	const char *word;
+	const char *style = screen_verdict(r, &word);
 	const char *why = !r || !r->reported ? (s->error_text && *s->error_text
 							? s->error_text : "the run could not start")
 			: r->verdict != REPORT_PASS ? r->reason : NULL;
@@ -406,6 +413,14 @@ static void result(struct canvas *c)
 	footer(c, r && r->reported && r->verdict == REPORT_PASS
 			  ? " Scan the next serial to test the next unit | Ctrl-D: end the shift"
 			  : " Scan the next serial | Ctrl-R: test this unit again | Ctrl-D: end the shift");
+}
+
+int screen_draw_header(FILE *out, const struct screen_state *s)
+{
+	struct canvas c = { .out = out, .s = s };
+	fputs(ESC "H", out);
+	header(&c);
+	return c.row;
 }
 
 void screen_draw(FILE *out, const struct screen_state *s)

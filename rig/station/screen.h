@@ -71,6 +71,15 @@ struct screen_state {
 
 void screen_draw(FILE *out, const struct screen_state *s);
 
+/* Cursor home and the header alone (station, profile, operator, the
+ * shift's tally), for screens drawn elsewhere (sockets_screen.c): returns
+ * the rows written, each ended with CR LF. */
+int screen_draw_header(FILE *out, const struct screen_state *s);
+
+/* The verdict's word ("PASS" ... or "ERROR" when no report) and its ANSI
+ * style (green, red, yellow). r may be NULL (ERROR). */
+const char *screen_verdict(const struct run_result *r, const char **word);
+
 /* The block-letter banner for `word` (letters A-Z and space) at the
  * largest scale that fits cols x rows, one line per row, for tests and
  * the result screen. Returns the rows written (0 if it does not fit). */

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "run/csvline.h"
+#include "run/report.h"
 #include "run/text.h"
+#include "station/screen.h"
 
 static void iso(char out[32], time_t t)
 {
@@ -245,4 +247,33 @@ enum rig_rc shift_log_write(const struct shift_log *s, time_t now, bool ended,
 	}
 	free(l.s);
 	return rc;
+}
+
+enum rig_rc shift_note_run(struct shift_log *s, struct station_shift *tally, const char *serial,
+			   const char *operator_name, const struct run_result *res, time_t now,
+			   struct rig_err *err)
+{
+	if (!res->reported)
+		tally->errors++;
+	else if (res->verdict == REPORT_PASS)
+		tally->pass++;
+	else if (res->verdict == REPORT_FAIL)
+		tally->fail++;
+	else if (res->verdict == REPORT_INDETERMINATE)
+		tally->indeterminate++;
+	else
+		tally->aborted++;
+	shift_log_add(s, serial, operator_name, res, now);
+	unsigned final_pass;
+	shift_log_yield(s, &tally->units, &tally->first_pass, &final_pass);
+	return shift_log_write(s, now, false, err);
+}
+
+void shift_retest_warning(const struct shift_log *s, const char *dir, const char *serial,
+			  time_t now, char *out, size_t cap)
+{
+	unsigned attempt = 1;
+	struct rig_err err;
+	if (report_next_attempt(dir, serial, NULL, &attempt, &err) == RIG_OK)
+		shift_log_retest_line(s, serial, attempt, now, out, cap);
 }

@@ -53,6 +53,12 @@ const struct shift_unit *shift_log_find(const struct shift_log *s, const char *s
 void shift_log_retest_line(const struct shift_log *s, const char *serial, unsigned attempt,
 			   time_t now, char *out, size_t cap);
 
+/* shift_log_retest_line() with the attempt the run's report will carry,
+ * counted in the runs of the report folder dir, as the run counts it, so
+ * the screen and the report agree. */
+void shift_retest_warning(const struct shift_log *s, const char *dir, const char *serial,
+			  time_t now, char *out, size_t cap);
+
 /* One run of a unit (res->reported false: it could not be tested). */
 void shift_log_add(struct shift_log *s, const char *serial, const char *operator_name,
 		   const struct run_result *res, time_t when);
@@ -61,6 +67,14 @@ void shift_log_add(struct shift_log *s, const char *serial, const char *operator
  * the first time, and those that passed in the end. */
 void shift_log_yield(const struct shift_log *s, unsigned *units, unsigned *first_pass,
 		     unsigned *final_pass);
+
+struct station_shift; /* station/screen.h */
+/* A run into the shift: counted by its verdict in *tally (no report: not
+ * tested), added to the log, the yields updated and the shift report
+ * written anew (a service restart loses nothing). */
+enum rig_rc shift_note_run(struct shift_log *s, struct station_shift *tally, const char *serial,
+			   const char *operator_name, const struct run_result *res, time_t now,
+			   struct rig_err *err);
 
 /* Write the shift report (tmp file, fsync, rename). RIG_E_IO names it. */
 enum rig_rc shift_log_write(const struct shift_log *s, time_t now, bool ended,

@@ -28,6 +28,7 @@
 #include "run/text.h"
 #include "check/check.h"
 #include "station/shift.h"
+#include "station/sockets.h"
 #include "station/term.h"
 #include "store/index.h"
 
@@ -35,7 +36,6 @@
 #define BUTTON_POLL_MS 50
 #define SERIAL_MAX 63
 #define NAME_MAX_BYTES 63
-#define UNIT_SIMS_MAX 64
 
 /* The one thing a signal handler may touch (SIGTERM, SIGHUP, SIGINT from
  * kill: end the shift after the current step; Ctrl-C on the keyboard is a
@@ -281,7 +281,7 @@ static bool sign_in(struct station *st, const char *preset)
 		st->input[0] = '\0';
 		if (on && !read_line(st, SCREEN_PIN, false))
 			return false;
-		if (station_sign_in(&st->fx, st->o->out_dir, st->operator_name, st->input,
+		if (station_sign_in(&st->fx, &st->prof, st->o->out_dir, st->operator_name, st->input,
 				    st->records_note, sizeof st->records_note, st->message,
 				    sizeof st->message))
 			return true;
@@ -383,6 +383,7 @@ static void test_unit(struct station *st, char *const *sims, size_t nsims)
 	enum rig_rc rc;
 	memset(&st->res, 0, sizeof st->res);
 	if ((rc = profile_load(&prof, o->profile_path, &err)) ||
+	    (rc = station_same_profile(&st->fx, &st->prof, &prof, &err)) ||
 	    (rc = run_check_profile(&prof, o->mode, &err))) {
 		on_message(st, err.msg);
 		st->res.rc = rc;
@@ -401,24 +402,17 @@ static void test_unit(struct station *st, char *const *sims, size_t nsims)
  * service restart loses nothing). */
 static void note_unit(struct station *st)
 {
-	shift_log_add(&st->log, st->serial, st->operator_name, &st->res, time(NULL));
-	shift_log_yield(&st->log, &st->shift->units, &st->shift->first_pass, &(unsigned){ 0 });
 	struct rig_err err = { 0 };
-	if (shift_log_write(&st->log, time(NULL), false, &err))
+	if (shift_note_run(&st->log, st->shift, st->serial, st->operator_name, &st->res,
+			   time(NULL), &err))
 		snprintf(st->message, sizeof st->message, "shift report not written: %s", err.msg);
 }
 
 /* A serial tested before in this shift: say so on the ready screen. */
 static void warn_retest(struct station *st)
 {
-	/* The attempt the report will carry: counted in the folder's runs,
-	 * as the run counts it, so the screen and the report agree. */
-	unsigned attempt = 1;
-	struct rig_err err;
-	if (report_next_attempt(st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR, st->serial,
-				NULL, &attempt, &err) == RIG_OK)
-		shift_log_retest_line(&st->log, st->serial, attempt, time(NULL), st->message,
-				      sizeof st->message);
+	shift_retest_warning(&st->log, st->o->out_dir ? st->o->out_dir : REPORT_DEFAULT_DIR,
+			     st->serial, time(NULL), st->message, sizeof st->message);
 }
 
 /* The settings the virtual bench gets for this unit: the pen carries the
@@ -426,23 +420,9 @@ static void warn_retest(struct station *st)
 static void run_unit(struct station *st)
 {
 	const struct station_options *o = st->o;
-	char serial_kv[SERIAL_MAX + 16], seed_kv[32];
-	char *sims[UNIT_SIMS_MAX];
-	size_t n = 0;
-	if (st->fx.has_sim) {
-		snprintf(serial_kv, sizeof serial_kv, "pen.serial=%s", st->serial);
-		snprintf(seed_kv, sizeof seed_kv, "seed=%u", st->unit);
-		sims[n++] = serial_kv;
-		sims[n++] = seed_kv;
-		for (size_t i = 0; i < o->nsims && n < UNIT_SIMS_MAX; i++)
-			sims[n++] = o->sims[i];
-		if (o->plan) {
-			const char *kv[UNIT_SIMS_MAX];
-			size_t k = station_plan_unit(o->plan, st->unit, kv, UNIT_SIMS_MAX - n);
-			for (size_t i = 0; i < k && n < UNIT_SIMS_MAX; i++)
-				sims[n++] = (char *)kv[i];
-		}
-	}
+	struct station_unit_sims us = { .n = 0 };
+	if (st->fx.has_sim)
+		station_unit_sims(&us, st->serial, st->unit, o->sims, o->nsims, o->plan);
 	st->scr.kind = SCREEN_RUNNING;
 	st->phase[0] = st->detail[0] = '\0';
 	st->scr.step = st->scr.nsteps = 0;
@@ -452,7 +432,7 @@ static void run_unit(struct station *st)
 	draw(st);
 	/* What stops the run before a report comes through the observer:
 	 * off the running screen, onto the result screen. */
-	test_unit(st, sims, n);
+	test_unit(st, us.v, us.n);
 	/* The folder's results index (as `rig run` does); a failure here is
 	 * caught up by the next unit, `rig index` or `rig sync`. */
 	struct rig_err ierr;
@@ -461,16 +441,6 @@ static void run_unit(struct station *st)
 	if (!st->error_text[0])
 		snprintf(st->error_text, sizeof st->error_text, "the run ended with exit code %d",
 			 st->unit_exit);
-	if (!st->res.reported)
-		st->shift->errors++;
-	else if (st->res.verdict == REPORT_PASS)
-		st->shift->pass++;
-	else if (st->res.verdict == REPORT_FAIL)
-		st->shift->fail++;
-	else if (st->res.verdict == REPORT_INDETERMINATE)
-		st->shift->indeterminate++;
-	else
-		st->shift->aborted++;
 	note_unit(st);
 	/* Keys typed during the run were not meant for the next unit. */
 	term_discard_input(&st->t);
@@ -536,6 +506,21 @@ static int load_inputs(struct station *st)
 		return RIG_EXIT_USAGE;
 	}
 	return RIG_EXIT_PASS;
+}
+
+/* The shift on a bench of several sockets (sockets.c): 0, or the exit
+ * code with the reason in st->error_text. */
+static int several_sockets(struct station *st)
+{
+	st->scr.operator_name = st->operator_name;
+	struct station_sockets c = {
+		.o = st->o, .fx = &st->fx, .t = &st->t, .hdr = &st->scr, .shift = st->shift,
+		.log = &st->log, .operator_name = st->operator_name,
+		.records_note = st->records_note, .signal = &station_signal, .prof = &st->prof,
+	};
+	int code = station_sockets_shift(&c);
+	snprintf(st->error_text, sizeof st->error_text, "%s", c.error);
+	return code;
 }
 
 enum after { AFTER_NEXT, AFTER_RETEST, AFTER_QUIT };
@@ -620,11 +605,13 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 	sigaction(SIGHUP, &sa, &old_hup);
 	sigaction(SIGINT, &sa, &old_int);
 
-	shift_log_init(&st->log, o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR,
-		       st->fx.bench.station, time(NULL));
+	/* A bench of several sockets is one station: STATION, not STATION:A. */
+	const char *station = st->fx.nsockets > 1 ? st->fx.shared_station : st->fx.bench.station;
+	shift_log_init(&st->log, o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR, station,
+		       time(NULL));
 	st->scr = (struct screen_state){
 		.color = true,
-		.station = st->fx.bench.station,
+		.station = station,
 		.virtual_bench = st->fx.has_sim,
 		.rehearsal = o->rehearsal,
 		.profile = st->prof.name,
@@ -633,6 +620,10 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 	};
 	if (!sign_in(st, o->operator_name))
 		goto out;
+	if (st->fx.nsockets > 1) {
+		code = several_sockets(st);
+		goto out;
+	}
 	for (st->unit = 1;; st->unit++) {
 		st->scr.res = NULL;
 		if (!st->retest) {
@@ -674,6 +665,8 @@ out:
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	sigaction(SIGINT, &old_int, NULL);
+	if (code)
+		fprintf(stderr, "rig station: %s\n", st->error_text);
 	if (station_signal)
 		fprintf(stderr, "rig station: %s: shift ended\n", strsignal(station_signal));
 	if (st->log.runs) {
@@ -683,7 +676,6 @@ out:
 			fprintf(stderr, "rig station: shift report %s\n", st->log.path);
 	}
 	shift_log_free(&st->log);
-	code = RIG_EXIT_PASS;
 out_fx:
 	fixture_free(&st->fx);
 	free(st);

@@ -48,14 +48,22 @@ int station_run(const struct station_options *o, struct station_shift *shift);
 const unsigned *station_beep_pattern(const struct run_result *res);
 
 /* Sign-in and sign-out on the record (signin.c, docs/records.md). With
- * [access] in fx, id and pin are checked (role operator); either way an
- * operator.signed-in entry goes into the ledger of out_dir (NULL:
- * reports) and note gets the reports' access line. false after a
- * refusal, its reason in message; pin is wiped. station_sign_out()
- * writes operator.signed-out for a signed-in id (nothing for ""). */
+ * [access] in fx, id and pin are checked (role operator; engineer when
+ * the shift's profile prof was edited since its first use in out_dir's
+ * ledger); either way an operator.signed-in entry goes into the ledger of
+ * out_dir (NULL: reports) and note gets the reports' access line. false
+ * after a refusal, its reason in message; pin is wiped.
+ * station_sign_out() writes operator.signed-out for a signed-in id
+ * (nothing for ""). */
 struct fixture;
-bool station_sign_in(const struct fixture *fx, const char *out_dir, const char *id, char *pin,
-		     char *note, size_t note_cap, char *message, size_t message_cap);
+struct profile;
+bool station_sign_in(const struct fixture *fx, const struct profile *prof, const char *out_dir,
+		     const char *id, char *pin, char *note, size_t note_cap, char *message,
+		     size_t message_cap);
 void station_sign_out(const struct fixture *fx, const char *out_dir, const char *id);
+/* With [access]: a unit's profile (now, read again for each unit) must be
+ * the one the shift signed in with; RIG_E_DENIED otherwise. */
+enum rig_rc station_same_profile(const struct fixture *fx, const struct profile *signed_in,
+				 const struct profile *now, struct rig_err *err);
 
 #endif

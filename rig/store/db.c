@@ -2,6 +2,8 @@
  * dispatch through the ops table, and the few helpers every caller needs. */
 #include "store/db.h"
 
+#include <stdlib.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -73,4 +75,15 @@ void store_db_rollback(struct store_db *db)
 	struct rig_err ignored;
 	if (!db->broken)
 		store_db_run(db, "ROLLBACK", &ignored);
+}
+
+void *store_room(void *v, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return v;
+	size_t want = *cap ? 2 * *cap : 64;
+	void *w = realloc(v, want * elem);
+	if (w)
+		*cap = want;
+	return w;
 }

@@ -186,6 +186,8 @@ static enum rig_rc rebuild_in(struct store_db *db, const char *dir, struct store
 	enum rig_rc rc = store_db_begin(db, err);
 	if (rc)
 		return rc;
+	/* Marks sent to the line stay (they are derived again from the
+	 * ledger: INSERT ... DO NOTHING keeps the row and its sent_at). */
 	rc = store_db_run(db, "DELETE FROM calibrations; DELETE FROM measurements; DELETE FROM runs;"
 			  " DELETE FROM ledger_entries;", err);
 	if (!rc)

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "records/ledger.h"
 
@@ -40,6 +41,15 @@ enum rig_rc store_ledger_catch_up(struct store_db *db, const char *dir, unsigned
 				   " $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (ledger_id, seq) DO NOTHING",
 				   12, p, NULL, NULL, NULL, err);
 		n += !rc;
+		/* A unit to be assessed: the mark beside its run. */
+		if (!rc && !strcmp(e->kind, LK_TO_ASSESS))
+			rc = store_db_exec(db,
+					   "INSERT INTO assessments (run_id, state, reason, marked_at,"
+					   " station) SELECT run_id, 'to be assessed', $2, $3, station"
+					   " FROM runs WHERE report_file = $1"
+					   " ON CONFLICT (run_id) DO NOTHING",
+					   3, (const char *[]){ e->object, dash_null(e->detail), e->time },
+					   NULL, NULL, NULL, err);
 	}
 	ledger_close(&lg);
 	if (added)

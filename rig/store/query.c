@@ -45,23 +45,20 @@ enum rig_rc store_source_open(struct store_db **db, const struct store_source *s
 
 static const char run_cols[] =
 	"started_at, station, operator, pen_serial, verdict, reason, category, attempt, profile,"
-	" report_file, run_id";
+	" report_file, run_id,"
+	" (SELECT a.state FROM assessments a WHERE a.run_id = runs.run_id)";
 
 static int add_run(void *ctx, int ncols, const char *const *c)
 {
 	struct store_runs *r = ctx;
-	if (ncols < 11)
+	if (ncols < 12)
 		return 0;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 64;
-		struct store_run_info *v = realloc(r->v, cap * sizeof *v);
-		if (!v) {
-			r->oom = true;
-			return 1;
-		}
-		r->v = v;
-		r->cap = cap;
+	struct store_run_info *v = store_room(r->v, r->n, &r->cap, sizeof *v);
+	if (!v) {
+		r->oom = true;
+		return 1;
 	}
+	r->v = v;
 	struct store_run_info *e = &r->v[r->n++];
 #define PUT(field, i) snprintf(e->field, sizeof e->field, "%s", c[i] ? c[i] : "")
 	PUT(started_at, 0);
@@ -75,6 +72,7 @@ static int add_run(void *ctx, int ncols, const char *const *c)
 	PUT(profile, 8);
 	PUT(report_file, 9);
 	PUT(run_id, 10);
+	PUT(assessment, 11);
 #undef PUT
 	return 0;
 }

@@ -32,7 +32,7 @@ enum rig_rc store_source_open(struct store_db **db, const struct store_source *s
 struct store_run_info {
 	char started_at[32], station[64], operator_name[64], pen_serial[64], verdict[24],
 		reason[256], category[24], attempt[16], profile[64], report_file[256],
-		run_id[40];
+		run_id[40], assessment[32];
 };
 
 struct store_runs {
@@ -60,7 +60,8 @@ void store_runs_free(struct store_runs *r);
 /* The runs as a table for people (one line each, reasons shortened to the
  * terminal's taste) or as CSV by the report's rules, columns n (1, 2 ... in
  * this list), started_at, station, operator, pen_serial, attempt, verdict,
- * category, reason, profile, report_file, run_id. */
+ * category, reason, profile, report_file, run_id, assessment ("to be
+ * assessed" when a failed bench check marked the unit, migration 005). */
 void store_runs_print(const struct store_runs *r, FILE *out);
 void store_runs_print_csv(const struct store_runs *r, FILE *out);
 /* Distinct units (serials, trimmed and case-folded) among the runs. */

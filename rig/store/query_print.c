@@ -15,9 +15,11 @@ void store_runs_print(const struct store_runs *r, FILE *out)
 		const struct store_run_info *e = &r->v[i];
 		char reason[4 * sizeof e->reason];
 		text_escape(reason, sizeof reason, e->reason);
-		fprintf(out, "%4zu  %-20s  %-10s  %-12s  %-14s  %3s  %-8s  %s\n", i + 1, e->started_at,
-			e->station, e->operator_name, e->pen_serial, *e->attempt ? e->attempt : "-",
-			e->verdict, reason);
+		/* a unit a failed bench check marked says so first */
+		fprintf(out, "%4zu  %-20s  %-10s  %-12s  %-14s  %3s  %-8s  %s%s%s%s\n", i + 1,
+			e->started_at, e->station, e->operator_name, e->pen_serial,
+			*e->attempt ? e->attempt : "-", e->verdict, *e->assessment ? "[" : "",
+			e->assessment, *e->assessment ? "] " : "", reason);
 	}
 }
 
@@ -25,7 +27,8 @@ void store_runs_print_csv(const struct store_runs *r, FILE *out)
 {
 	static const char *const cols[] = { "n", "started_at", "station", "operator",
 					    "pen_serial", "attempt", "verdict", "category",
-					    "reason", "profile", "report_file", "run_id" };
+					    "reason", "profile", "report_file", "run_id",
+					    "assessment" };
 	struct csv_out w;
 	csv_out_init(&w, out);
 	csv_out_header(&w, cols, sizeof cols / sizeof cols[0]);
@@ -43,6 +46,7 @@ void store_runs_print_csv(const struct store_runs *r, FILE *out)
 		csv_out_text(&w, e->profile);
 		csv_out_text(&w, e->report_file);
 		csv_out_text(&w, e->run_id);
+		csv_out_text(&w, e->assessment);
 		csv_out_end(&w);
 	}
 }

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "records/ledger.h"
 #include "run/report.h"
+#include "store/anchor.h"
 #include "store/db.h"
 #include "store/index.h"
 #include "store/record.h"
@@ -28,16 +30,12 @@ static int add_queued(void *ctx, int ncols, const char *const *cells)
 	struct queue *q = ctx;
 	if (ncols < 3 || !cells[0] || !cells[1] || !cells[2])
 		return 0;
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? 2 * q->cap : 64;
-		struct queued *v = realloc(q->v, cap * sizeof *v);
-		if (!v) {
-			q->oom = true;
-			return 1;
-		}
-		q->v = v;
-		q->cap = cap;
+	struct queued *v = store_room(q->v, q->n, &q->cap, sizeof *v);
+	if (!v) {
+		q->oom = true;
+		return 1;
 	}
+	q->v = v;
 	struct queued *e = &q->v[q->n++];
 	snprintf(e->run_id, sizeof e->run_id, "%s", cells[0]);
 	snprintf(e->file, sizeof e->file, "%s", cells[1]);
@@ -154,6 +152,115 @@ static enum rig_rc sync_one(const struct store_sync_options *o, struct store_db 
 	return mark(local, q->run_id, "sent", NULL, err);
 }
 
+/* Marks of units to be assessed (migration 005) whose run the line has. */
+struct mark {
+	char run_id[40], state[32], reason[400], marked_at[24], station[64];
+};
+
+struct marks {
+	struct mark *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static int add_mark(void *ctx, int ncols, const char *const *c)
+{
+	struct marks *m = ctx;
+	if (ncols < 5 || !c[0] || !c[1] || !c[3])
+		return 0;
+	struct mark *v = store_room(m->v, m->n, &m->cap, sizeof *v);
+	if (!v) {
+		m->oom = true;
+		return 1;
+	}
+	m->v = v;
+	struct mark *e = &m->v[m->n++];
+	snprintf(e->run_id, sizeof e->run_id, "%s", c[0]);
+	snprintf(e->state, sizeof e->state, "%s", c[1]);
+	snprintf(e->reason, sizeof e->reason, "%s", c[2] ? c[2] : "");
+	snprintf(e->marked_at, sizeof e->marked_at, "%s", c[3]);
+	snprintf(e->station, sizeof e->station, "%s", c[4] ? c[4] : "");
+	return 0;
+}
+
+/* Open the line if this pass has not yet (a pass with no run to send). */
+static enum rig_rc need_line(const struct store_sync_options *o, struct store_db **line,
+			     struct rig_err *err)
+{
+	if (*line)
+		return RIG_OK;
+	enum rig_rc rc = store_pg_open(line, o->url, o->passfile, o->timeout_ms, err);
+	return rc ? rc : store_schema_check(*line, err);
+}
+
+/* Each mark not sent yet, once its run is on the line: onto the line (a
+ * mark there stays as it is), then sent_at here. */
+static enum rig_rc send_marks(const struct store_sync_options *o, struct store_db *local,
+			      struct store_db **line, struct store_sync_result *res,
+			      struct rig_err *err)
+{
+	struct marks m = { 0 };
+	enum rig_rc rc = store_db_exec(local,
+				       "SELECT a.run_id, a.state, a.reason, a.marked_at, a.station"
+				       " FROM assessments a JOIN sync_queue q ON q.run_id = a.run_id"
+				       " WHERE a.sent_at IS NULL AND q.state = 'sent' ORDER BY a.run_id",
+				       0, NULL, NULL, add_mark, &m, err);
+	if (!rc && m.oom)
+		rc = rig_fail(err, RIG_E_NOMEM, "out of memory reading the assessment marks");
+	char now[21];
+	report_iso_time(now, time(NULL));
+	for (size_t i = 0; !rc && i < m.n; i++) {
+		const struct mark *e = &m.v[i];
+		if (!(rc = need_line(o, line, err)))
+			rc = store_db_exec(*line,
+					   "INSERT INTO assessments (run_id, state, reason, marked_at,"
+					   " station) VALUES ($1, $2, $3, $4, $5)"
+					   " ON CONFLICT (run_id) DO NOTHING",
+					   5, (const char *[]){ e->run_id, e->state, e->reason,
+								e->marked_at, e->station },
+					   NULL, NULL, NULL, err);
+		if (!rc)
+			rc = store_db_exec(local, "UPDATE assessments SET sent_at = $2 WHERE run_id = $1",
+					   2, (const char *[]){ e->run_id, now }, NULL, NULL, NULL,
+					   err);
+		res->marks += !rc;
+	}
+	free(m.v);
+	return rc;
+}
+
+/* The folder's ledger head onto the line (opened now if the queue did not
+ * need it), then into the station's index as acknowledged. */
+static enum rig_rc anchor_head(const struct store_sync_options *o, struct store_db *local,
+			       struct store_db **line, struct store_sync_result *res,
+			       struct rig_err *err)
+{
+	struct ledger lg;
+	struct ledger_head head;
+	enum rig_rc rc = ledger_open(&lg, o->dir, false, NULL, err);
+	if (rc)
+		return rc;
+	ledger_head_of(&lg, &head);
+	ledger_close(&lg);
+	bool known = true;
+	if (head.seq && (rc = store_anchor_known(local, &head, &known, err)))
+		return rc;
+	if (known)
+		return RIG_OK;
+	char station[64] = "";
+	rc = store_db_get(local, "SELECT station FROM runs ORDER BY started_at DESC LIMIT 1", 0,
+			  NULL, station, sizeof station, err);
+	if (!rc)
+		rc = need_line(o, line, err);
+	if (!rc)
+		rc = store_anchor_put(*line, &head, station[0] ? station : "-", err);
+	if (!rc)
+		rc = store_anchor_put(local, &head, station[0] ? station : "-", err);
+	if (!rc)
+		res->anchored = head.seq;
+	return rc;
+}
+
 static enum rig_rc load_queue(struct store_db *local, struct queue *q, struct rig_err *err)
 {
 	enum rig_rc rc = store_db_exec(
@@ -192,6 +299,10 @@ enum rig_rc store_sync(const struct store_sync_options *o, struct store_sync_res
 		rc = sync_one(o, local, line, &q.v[done], res, err);
 		done += !rc;
 	}
+	if (!rc)
+		rc = send_marks(o, local, &line, res, err);
+	if (!rc)
+		rc = anchor_head(o, local, &line, res, err);
 	res->queued = (unsigned)(q.n - done);
 	free(q.v);
 	store_db_close(line);

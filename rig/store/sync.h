@@ -13,6 +13,13 @@
  * Only after the line answered COMMIT is a run marked sent here; a run
  * whose COMMIT went unanswered is sent again and found stored. The first
  * connection failure stops the pass (RIG_E_UNAVAILABLE): order is kept.
+ *
+ * After the runs, the marks of units to be assessed (a failed bench
+ * check's, migration 005) whose run the line holds are sent once each;
+ * then the head of the folder's ledger (its last whole entry)
+ * is anchored on the line (rig/store/anchor.h) unless the line already
+ * holds it, so that a ledger later cut back shows against the line
+ * (`rig verify --db`, docs/records.md).
  */
 #ifndef RIG_STORE_SYNC_H
 #define RIG_STORE_SYNC_H
@@ -35,6 +42,9 @@ struct store_sync_result {
 	unsigned conflicts;     /* refused: other bytes under that run id */
 	unsigned changed;       /* report changed since it was indexed */
 	unsigned queued;        /* still to send after this pass */
+	unsigned marks;         /* units marked "to be assessed" sent */
+	unsigned long anchored; /* the ledger head anchored on the line in this
+				 * pass (its entry number), 0: none new */
 };
 
 /* One pass: catch the index up, then send every queued run. RIG_OK when

@@ -160,7 +160,8 @@ enum rig_rc stats_add_path(struct stats *s, const char *path, struct rig_err *er
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_name);
+	if (n) /* an empty folder: names is NULL, which qsort() may not be given */
+		qsort(names, n, sizeof *names, cmp_name);
 	for (size_t i = 0; i < n; i++) {
 		if (!rc)
 			rc = add_file(s, names[i], err);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/preload.h"
 #include "core/fsutil.h"
 #include "measure/capture.h"
 #include "run/names.h"
@@ -209,33 +210,6 @@ static bool write_row(struct csv_out *w, const struct bench *b, const struct cel
 	return csv_out_end(w);
 }
 
-/* Have the operator press the pen onto the pad with want_n and wait, up
- * to 5 s of bench time, for the load cell to read it (within 5 % or
- * 0.05 N) twice in a row: depth under load is measured at a force that
- * was measured. */
-static enum rig_rc set_preload(struct bench *b, double want_n, struct rig_err *err)
-{
-	enum rig_rc rc = bench_operator(b, OPERATOR_SET_PRELOAD, want_n, err);
-	if (rc)
-		return rc;
-	double tol = fmax(0.05, 0.05 * want_n), f = NAN;
-	unsigned ok = 0;
-	for (int i = 0; i < 50 && ok < 2; i++) {
-		if ((rc = loadcell_read_force_n(b->d.loadcell, &f, err)) ||
-		    (rc = bench_check_safety(b, err)))
-			return rc;
-		ok = fabs(f - want_n) <= tol ? ok + 1 : 0;
-		if (ok < 2 && (rc = bench_wait_safely(b, 100, err)))
-			return rc;
-	}
-	if (ok < 2)
-		return rig_fail(err, RIG_E_ABORTED,
-				"preload %g N asked, the load cell reads %.2f N after 5 s "
-				"(within %.2f N needed): adjust the fixture",
-				want_n, f, tol);
-	return RIG_OK;
-}
-
 /* Every cell, repeats outermost; a row written and flushed per cell. */
 static enum rig_rc measure_grid(struct bench *b, const struct sweep_options *o,
 				const char *dir, const char *trace_dir, FILE *csv,
@@ -254,7 +228,7 @@ static enum rig_rc measure_grid(struct bench *b, const struct sweep_options *o,
 		double pre = o->npreloads ? o->preloads_n[p] : NAN;
 		if (isfinite(pre)) {
 			say(o, "repeat %u: preload %g N", rep, pre);
-			if ((rc = set_preload(b, pre, err)))
+			if ((rc = bench_set_preload(b, pre, NULL, err)))
 				break;
 		}
 		for (size_t i = 0; i < o->ndepths && !rc; i++) {

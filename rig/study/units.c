@@ -174,8 +174,12 @@ void units_compute(struct stats_units *u)
 	u->nlots = u->lot ? 1 : 0;
 	if (!u->lot)
 		return;
-	qsort(u->run, u->nruns, sizeof *u->run, cmp_run);
-	qsort(u->reason, u->nreasons, sizeof *u->reason, cmp_reason);
+	/* qsort() of no elements may still not be given NULL (UBSan stops
+	 * `rig stats` of an empty folder under SANITIZE=1). */
+	if (u->nruns)
+		qsort(u->run, u->nruns, sizeof *u->run, cmp_run);
+	if (u->nreasons)
+		qsort(u->reason, u->nreasons, sizeof *u->reason, cmp_reason);
 	for (size_t i = 0; i < u->nruns;) {
 		size_t j = i;
 		const char *first = NULL, *last = NULL;

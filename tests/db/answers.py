@@ -10,11 +10,27 @@ the rig's SQL so that the two can be compared.
     answers.py same A.csv B.csv                  exit 0 when the tables agree
 """
 import csv
+import functools
 import re
 import sys
 
 COLS = ["n", "started_at", "station", "operator", "pen_serial", "attempt", "verdict",
-        "category", "reason", "profile", "report_file", "run_id"]
+        "category", "reason", "profile", "report_file", "run_id", "assessment"]
+
+
+def marked(path):
+    """Report files a failed bench check marked in their folder's ledger
+    (ledger.txt: TAB-separated, field 3 the kind, field 4 the object)."""
+    return marked_in(path.rsplit("/", 1)[0] if "/" in path else ".")
+
+
+@functools.lru_cache(maxsize=None)
+def marked_in(folder):
+    try:
+        with open(folder + "/ledger.txt", encoding="utf-8") as f:
+            return {l.split("\t")[3] for l in f if l.split("\t")[2:3] == ["unit.to-assess"]}
+    except FileNotFoundError:
+        return set()
 
 
 def load(path):
@@ -33,6 +49,7 @@ def load(path):
         "attempt": first.get("attempt", ""), "verdict": v["result"],
         "category": v.get("category", ""), "reason": v["note"], "profile": first["profile"],
         "report_file": path.rsplit("/", 1)[-1], "run_id": first["run_id"],
+        "assessment": "to be assessed" if path.rsplit("/", 1)[-1] in marked(path) else "",
         "fixture": [(r["step"], r["quantity"], r["note"] or r["measured"])
                     for r in rows if r["phase"] == "fixture"],
     }

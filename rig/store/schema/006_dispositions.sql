@@ -1,4 +1,4 @@
--- 004_dispositions.sql - what the operator does with a unit that did not
+-- 006_dispositions.sql - what the operator does with a unit that did not
 -- pass (docs/reports.md, "What to do"): the verdict row's reason code,
 -- disposition and the operator's line, kept with the run beside its
 -- reason. A station's index is rebuilt from its reports after a migration

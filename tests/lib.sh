@@ -1,0 +1,30 @@
+# lib.sh - what every shell suite starts with, sourced first thing:
+#   . "$(dirname "$0")/lib.sh"
+# It sets RIG (the binary under test, $RIG_BIN or build/rig), RUNNER (qemu
+# for a cross build, $RIG_RUNNER), here (tests/), root (the tree), suite
+# (the script's name), tmp (a fresh folder, removed at exit: a suite that
+# sets its own trap removes it there too) and fail (0), and gives
+#   ok TEXT / bad TEXT   one line per check; bad counts a failure
+#   needs CMD [WHY]      a declared dependency: missing fails the suite (exit
+#                        1, never a skip that would pass for a pass)
+#   finish               the closing line; its status is the suite's
+set -u
+RIG="${RIG_BIN:-build/rig}"
+RUNNER="${RIG_RUNNER:-}"
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+suite=$(basename "$0" .sh)
+fail=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+needs() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "$suite: FAIL: $1 not found: this suite declares it as a dependency${2:+ ($2)}"
+  exit 1
+}
+finish() {
+  [ "$fail" -eq 0 ] && echo "$suite: all passed" || echo "$suite: $fail failed"
+  [ "$fail" -eq 0 ]
+}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
