@@ -5,20 +5,8 @@
 # own hardware fault, and a retest of a failed unit (its attempt, its
 # disposition turned from retest to reject); and the operator's line for
 # each on rig run's output. Needs python3.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_report_scenarios: FAIL: python3 not found: this suite declares it as a dependency (make deps installs it)"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
+needs python3 "make deps installs it"
 export RIG_KEY=/nonexistent/station.key
 cp "$root/fixtures/sim.ini" "$tmp/sim.ini"
 PROD="$root/profiles/production-p25.ini"
@@ -104,5 +92,4 @@ $RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$tmp/bad.ini" --out "$tmp
 [ $rc -eq 65 ] && grep -q "out_of_tolerance.*expected reject, retest or engineer, found 'scrap'" "$tmp/bad.out" \
   && ok "a disposition that is none of the three: exit 65" || bad "bad disposition: exit $rc: $(cat "$tmp/bad.out")"
 
-[ $fail -eq 0 ] && echo "test_report_scenarios: all passed" || echo "test_report_scenarios: $fail failed"
-[ $fail -eq 0 ]
+finish
