@@ -8,6 +8,7 @@
 #   make run             run the main job on the virtual bench
 #   make check-calendar  make check and a run 400 days from now (faketime)
 #   make faults          every fault in every phase: the fault matrix
+#   make lot             the 200-pen lot: old and new production profile, no verdict lost
 #   make killtest        SIGKILL `rig run` and ledger writers 200 times: no result lost;
 #                        200 catchable signals: each run ends like an e-stop
 #   make SANITIZE=1 check     suites under ASan + UBSan (own build folder)
@@ -122,7 +123,7 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 
 Q := $(if $(V),,@)
 
-.PHONY: all check check-calendar check-render run deps install uninstall clean bench help deb faults killtest \
+.PHONY: all check check-calendar check-render run deps install uninstall clean bench help deb faults killtest lot \
 	fuzz fuzz-build valgrind hwemu check-trixie
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
@@ -271,6 +272,11 @@ check-db: $(BUILD)/rig
 # 20, and tests/test_signals.c with 200 catchable signals (SIGINT, SIGTERM,
 # SIGHUP, SIGQUIT, SIGPIPE; 160 on the virtual bench, 40 over ptys to `rig
 # sim` in real time) instead of 10: each must end like an e-stop.
+# make lot: the no-loss proof of issue 19 at full size (tests/test_lot.sh;
+# `make check` runs it with 24 pens).
+lot: $(BUILD)/rig
+	RIG_LOT_PENS=$(or $(PENS),200) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" sh tests/test_lot.sh
+
 killtest: $(BUILD)/rig $(BUILD)/tests/test_kill $(BUILD)/tests/test_records_kill \
 	  $(BUILD)/tests/test_signals
 	RIG_KILLS=$(or $(KILLS),200) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $(BUILD)/tests/test_kill

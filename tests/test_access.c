@@ -344,9 +344,9 @@ START_TEST(test_operator_cannot_change_the_zero_and_it_is_logged)
 {
 	add_team();
 	char *before = tu_read(fx);
-	expect(rigp(OPER, -1, "zero --operator olly --sim laser.zero_mm=5.1"), 77,
+	expect(rigp(OPER, -1, "zero --operator olly --sim laser.zero_mm=5.03"), 77,
 	       "refused: olly is operator; this needs the engineer role");
-	expect(rigp(-1, -1, "zero --sim laser.zero_mm=5.1"), 77, "give your ID with --operator");
+	expect(rigp(-1, -1, "zero --sim laser.zero_mm=5.03"), 77, "give your ID with --operator");
 	char *after = tu_read(fx);
 	ck_assert_str_eq(before, after); /* the fixture is untouched */
 	char *l = ledger();
@@ -356,11 +356,11 @@ START_TEST(test_operator_cannot_change_the_zero_and_it_is_logged)
 	expect(rigp(OPER, -1, "run --mode calibrate --operator olly"), 77,
 	       "olly is operator; this needs the engineer role");
 	/* An engineer may; the change is on the record with its old and new value. */
-	struct rig_result r = rigp(ENG, -1, "zero --operator bob --sim laser.zero_mm=5.1");
+	struct rig_result r = rigp(ENG, -1, "zero --operator bob --sim laser.zero_mm=5.03");
 	ck_assert_msg(r.exit_code == 0, "%s", r.err);
 	rig_result_free(&r);
 	l = ledger();
-	ck_assert_msg(strstr(l, "\tfixture.changed\t") && strstr(l, "\tbob\trig zero: laser.zero_mm 5.000 -> 5.1"),
+	ck_assert_msg(strstr(l, "\tfixture.changed\t") && strstr(l, "\tbob\trig zero: laser.zero_mm 5.000 -> 5.03"),
 		      "%s", l);
 	free(l);
 	char *args;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # test_cycle.sh - bench time (issue 19): every phase's bench time is in the
-# report, and `rig run --dry-run` (the profile's estimate, no bench) matches
+# report, `rig run --dry-run` (the profile's estimate, no bench) matches
 # what the virtual bench measures within 10 %, in total and for the
-# calibrate and verify phases, for each shipped profile and mode.
+# calibrate and verify phases, for each shipped profile and mode, and the
+# production profile takes at most 12 s.
 # Needs python3 (reads the reports' CSV); fails without it.
 set -u
 RIG="${RIG_BIN:-build/rig}"
@@ -79,6 +80,13 @@ PY
 }
 
 compare production "$root/profiles/production-p25.ini"
+# Issue 19: a production unit in at most 12 s of bench time.
+secs=$(sed -n 's/.*(\([0-9.]*\) s of bench time)$/\1/p' "$tmp/production.out")
+if [ -n "$secs" ] && python3 -c "import sys; sys.exit(0 if float('$secs') <= 12 else 1)"; then
+  ok "production: $secs s of bench time (at most 12 s)"
+else
+  bad "production: '$secs' s of bench time, more than 12 s"
+fi
 compare production-verify "$root/profiles/production-p25.ini" verify
 compare audit "$root/profiles/audit-p25.ini"
 

@@ -64,8 +64,8 @@ rc=$?; [ $rc -le 1 ] || bad "rig grr: exit $rc: $(tail -3 "$tmp/grr.err")"
 # decimals and P/T to 2: recomputed from the printed std, P/T may differ by
 # 600 x 0.00005 / tolerance (0.0094 at 3.2 Hz) plus 0.005 of its rounding.
 if awk '$1=="depth"||$1=="freq" { n++; pt=600*$6/$7; sub("%","",$8); e=0.005+0.03/$7+1e-9; if (pt-$8>e||$8-pt>e) bad++ }
-        END { exit !(n==10 && !bad) }' "$tmp/grr.out"; then
-  ok "rig grr: 10 points, P/T = 6 std / tolerance"
+        END { exit !(n==12 && !bad) }' "$tmp/grr.out"; then
+  ok "rig grr: 12 points (the production profile's 6 depths and 6 rates), P/T = 6 std / tolerance"
 else
   bad "rig grr output: $(cat "$tmp/grr.out")"
 fi

@@ -20,17 +20,25 @@ START_TEST(test_production_profile_loads_with_its_values)
 	ck_assert_msg(profile_load(&p, PROFILES "production-p25.ini", &err) == RIG_OK, "%s",
 		      err.msg);
 	ck_assert_str_eq(p.name, "production-p25");
-	ck_assert_str_eq(p.version, "1.0");
+	ck_assert_str_eq(p.version, "2.0");
 	ck_assert_str_eq(p.pen_model, "MN-300");
 	ck_assert(p.has_calibrate);
 	ck_assert_uint_eq(p.calibrate.depth_points_um.n, 6);
 	ck_assert_double_eq(p.calibrate.depth_points_um.v[5], 2500);
 	ck_assert_uint_eq(p.calibrate.freq_points_hz.n, 5);
-	ck_assert_uint_eq(p.calibrate.window.window_strokes, 60);
+	ck_assert_uint_eq(p.calibrate.window.window_strokes, 0);
 	ck_assert_double_eq(p.calibrate.window.window_s, 0);
+	ck_assert_uint_eq(p.calibrate.window.min_strokes, 20);
+	ck_assert_uint_eq(p.calibrate.window.max_strokes, 120);
+	ck_assert_double_eq_tol(p.calibrate.window.u_fraction, 0.1, 1e-12);
+	ck_assert(p.calibrate.window.settle_detect);
 	ck_assert_double_eq_tol(p.calibrate.max_invalid_fraction, 0.05, 1e-12);
 	ck_assert_double_eq(p.verify.depth_tolerance_um, 100);
-	ck_assert_double_eq(p.verify.window.window_s, 0.5);
+	ck_assert_double_eq(p.verify.window.window_s, 0);
+	ck_assert_uint_eq(p.verify.window.min_strokes, 20);
+	ck_assert(p.verify.window.settle_detect);
+	ck_assert(p.verify.paired_points);
+	ck_assert_uint_eq(profile_verify_points(&p), 6);
 	ck_assert_int_eq(p.verify.decision_rule, DECISION_GUARDED);
 	ck_assert_double_eq(p.pen.depth_max_um, 2500);
 	ck_assert_int_gt(profile_line(&p, "verify", "decision_rule"), 40);
@@ -111,7 +119,7 @@ START_TEST(test_one_changed_byte_changes_the_hash)
 	char *dir = tu_tmpdir();
 	char *text = tu_read(PROFILES "production-p25.ini");
 	char *p1 = tu_write(dir, "a.ini", text);
-	char *changed = tu_replace(text, "version = 1.0", "version = 1.1");
+	char *changed = tu_replace(text, "version = 2.0", "version = 2.1");
 	char *p2 = tu_write(dir, "b.ini", changed);
 	struct profile a, b;
 	struct rig_err err = { 0 };
@@ -148,8 +156,15 @@ static const struct {
 	{ "unknown-section.ini", "unknown-section.ini:38: unknown section [verfy] (expected profile, pen, calibrate, verify, quality or disposition)" },
 	{ "unknown-key.ini", "unknown-key.ini:31: [calibrate] unknown key 'settle_time': expected 'settle_ms' (keys carry their unit: ms)" },
 	{ "missing-key.ini", "missing-key.ini: [verify] depth_tolerance_um is required and missing (the section's keys start at line 38)" },
-	{ "both-windows.ini", "both-windows.ini:50: [verify] expected window_s or window_strokes, found both (other at line 49)" },
-	{ "no-window.ini", "no-window.ini: [verify] window_s or window_strokes is required and missing" },
+	{ "both-windows.ini", "both-windows.ini:50: [verify] expected one window kind (window_s, window_strokes or a sequential window), found window_s and window_strokes" },
+	{ "no-window.ini", "no-window.ini: [verify] window_s, window_strokes or a sequential window (window_min_strokes, window_max_strokes, window_u_fraction) is required and missing" },
+	/* Sequential windows, detected settling and paired points (issue 19). */
+	{ "seq-and-time-window.ini", "seq-and-time-window.ini:62: [verify] expected one window kind (window_s, window_strokes or a sequential window), found window_s and a sequential window" },
+	{ "seq-partial.ini", "seq-partial.ini:37: [calibrate] a sequential window needs window_max_strokes too, and it is missing" },
+	{ "seq-max-below-min.ini", "seq-max-below-min.ini:38: window_max_strokes: expected at least window_min_strokes (40), found 20" },
+	{ "settle-detect-fixed.ini", "settle-detect-fixed.ini:58: settle_detect: expected a sequential window in [verify] (its targets say when the strokes are steady), found window_s" },
+	{ "settle-detect-word.ini", "settle-detect-word.ini:36: settle_detect: expected yes or no, found 'true'" },
+	{ "paired-unequal.ini", "paired-unequal.ini:48: paired_points: expected as many depth_points_um as freq_points_hz, found 6 and 5" },
 	{ "bad-rule.ini", "bad-rule.ini:51: decision_rule: expected simple, guarded or conformance, found 'strict'" },
 	{ "not-a-number.ini", "not-a-number.ini:29: nominal_freq_hz: expected a number, found '120 Hz'" },
 	{ "nominal-outside.ini", "nominal-outside.ini:40: nominal_depth_um: expected points inside the pen's 250..2500 um, found 2600, above" },

@@ -38,9 +38,9 @@ scenario() {
   fi
 }
 
-# An e-stop 2 s into verify: ABORTED, category bench, exit 2.
+# An e-stop 1 s into verify (of 2.9 s): ABORTED, category bench, exit 2.
 $RUNNER "$RIG" run --fixture "$FX" --profile "$PROD" --out "$tmp/estop" \
-  --sim fault.estop=verify+2 >"$tmp/estop.out" 2>&1
+  --sim fault.estop=verify+1 >"$tmp/estop.out" 2>&1
 scenario estop 2 "$tmp/estop" "" "" $?
 
 # A pen 100 um deep of every point (depths 500 and 1000 um, +/- 100 um), judged

@@ -74,11 +74,16 @@ struct bench {
 	pid_t sim_pid;
 };
 
-static pid_t spawn(char **argv, int out_fd, const char *err_path)
+/* argv with stdin from in_fd (-1: /dev/null), stdout to out_fd (-1:
+ * /dev/null) and stderr to err_path (NULL: /dev/null). */
+static pid_t spawn_in(char **argv, int in_fd, int out_fd, const char *err_path)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (in_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
+	else
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	if (out_fd >= 0)
 		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
 	else
@@ -90,6 +95,11 @@ static pid_t spawn(char **argv, int out_fd, const char *err_path)
 	posix_spawn_file_actions_destroy(&fa);
 	ck_assert_msg(e == 0, "posix_spawn %s: %s", argv[0], strerror(e));
 	return pid;
+}
+
+static pid_t spawn(char **argv, int out_fd, const char *err_path)
+{
+	return spawn_in(argv, -1, out_fd, err_path);
 }
 
 static pid_t spawn_run(const struct bench *b, unsigned k, const char *state)
@@ -367,6 +377,236 @@ static void signal_runs(const char *name, bool pty, unsigned n, unsigned first)
 	bench_fini(&b);
 }
 
+/* ---- Signals to the other commands that power or move the pen ------- */
+
+/* One command, signalled: its files and what must hold afterwards. */
+struct cmd_case {
+	const char *what;
+	char err[600], state[600];
+};
+
+static void cmd_case_init(struct cmd_case *c, const char *what)
+{
+	memset(c, 0, sizeof *c);
+	c->what = what;
+	snprintf(c->err, sizeof c->err, "%s/%s.err", dir, what);
+	snprintf(c->state, sizeof c->state, "%s/%s.state", dir, what);
+}
+
+/* Wait (up to timeout_s) until path holds text. */
+static bool wait_text(const char *path, const char *text, double timeout_s)
+{
+	for (double t0 = now_s(); now_s() - t0 < timeout_s; sleep_s(0.02)) {
+		char *t = tu_read(path);
+		bool found = t && strstr(t, text);
+		free(t);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/* pid ends by sig like an e-stop: exit 2 within 2 s, its stderr names
+ * the signal, the bench lock free. */
+static void ends_stopped(const struct cmd_case *c, const struct bench *b, pid_t pid, int sig,
+			 const char *name)
+{
+	double t0 = now_s();
+	kill(pid, sig);
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	double took = now_s() - t0;
+	char *err = tu_read(c->err);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: %s %d after %s: %s", c->what,
+		      WIFEXITED(st) ? "exit" : "killed by signal",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), name, err ? err : "");
+	char want[64];
+	snprintf(want, sizeof want, "stopped by %s", name);
+	ck_assert_msg(err && strstr(err, want), "%s: stderr lacks '%s': %s", c->what, want,
+		      err ? err : "");
+	/* At once: the teardown bound (30 s) is for a device that hangs. */
+	ck_assert_msg(took < 2, "%s: took %.1f s to stop after %s", c->what, took, name);
+	fprintf(stderr, "test_signals: %s: %s, exit 2 after %.0f ms\n", c->what, name,
+		took * 1000);
+	free(err);
+	check_lock_free(b, 0);
+}
+
+/* The in-process bench's devices as the command left them: all off. */
+static void devices_off(const struct cmd_case *c)
+{
+	char *s = tu_read(c->state);
+	ck_assert_msg(s && strstr(s, "relay=0 pen_powered=0 motor_on=0"), "%s: %s", c->what,
+		      s ? s : "no state file (the virtual bench was never closed)");
+	free(s);
+}
+
+static void fixture_unchanged(const struct cmd_case *c, const char *fixture, const char *copy)
+{
+	char *a = tu_read(fixture), *b = tu_read(copy);
+	ck_assert_msg(a && b && strcmp(a, b) == 0, "%s: the fixture changed", c->what);
+	free(a), free(b);
+}
+
+/* Issue 12 item 1: monitor (which says "until Ctrl-C") and zero, on the
+ * virtual bench: monitor runs the pen in real time; zero averages ten
+ * million readings, seconds of work, and is stopped in the middle. */
+START_TEST(test_signals_to_monitor_and_zero_end_like_an_estop)
+{
+	struct bench b;
+	bench_init(&b, "cmds", false);
+	char sim[700], *copy = NULL;
+	ck_assert_int_ge(asprintf(&copy, "%s/cmds-before.ini", dir), 0);
+	char *text = tu_read(b.fixture);
+	free(tu_write(dir, "cmds-before.ini", text));
+	free(text);
+
+	struct cmd_case c;
+	cmd_case_init(&c, "monitor");
+	snprintf(sim, sizeof sim, "state_file=%s", c.state);
+	char *mon[] = { (char *)rig_bin(), "monitor", "--fixture", b.fixture, "--depth-um", "1500",
+			"--freq-hz", "120", "--interval-ms", "100", "--sim", sim, NULL };
+	pid_t pid = spawn(mon, -1, c.err);
+	wait_caught(pid);
+	sleep_s(0.8);
+	ends_stopped(&c, &b, pid, SIGINT, "SIGINT");
+	devices_off(&c);
+
+	cmd_case_init(&c, "zero");
+	snprintf(sim, sizeof sim, "state_file=%s", c.state);
+	char *zero[] = { (char *)rig_bin(), "zero", "--fixture", b.fixture, "--out", b.outdir,
+			 "--samples", "10000000", "--sim", sim, NULL };
+	pid = spawn(zero, -1, c.err);
+	wait_caught(pid);
+	sleep_s(0.3);
+	ends_stopped(&c, &b, pid, SIGTERM, "SIGTERM");
+	devices_off(&c);
+	fixture_unchanged(&c, b.fixture, copy);
+	free(copy);
+	bench_fini(&b);
+}
+END_TEST
+
+/* A command at an operator prompt on a real terminal (a pty): Ctrl-C
+ * (SIGINT) or a closed terminal (SIGHUP) used to wait out the 30 s
+ * teardown bound, the read restarting after the signal. */
+static void signal_at_prompt(struct bench *b, const char *cmd, int sig, const char *name,
+			     const char *copy)
+{
+	struct cmd_case c;
+	cmd_case_init(&c, cmd);
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ck_assert_int_ge(master, 0);
+	ck_assert_int_eq(grantpt(master), 0);
+	ck_assert_int_eq(unlockpt(master), 0);
+	int slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ck_assert_int_ge(slave, 0);
+	char *argv[] = { (char *)rig_bin(), (char *)cmd, "--fixture", b->fixture, "--out", b->outdir,
+			 NULL };
+	pid_t pid = spawn_in(argv, slave, -1, c.err);
+	close(slave);
+	ck_assert_msg(wait_text(c.err, "Press Enter", 20), "%s: no operator prompt: %s", cmd,
+		      c.err);
+	ends_stopped(&c, b, pid, sig, name);
+	close(master);
+	fixture_unchanged(&c, b->fixture, copy);
+}
+
+/* The pen's motor as rig sim's pen says, after a command stopped. */
+static void pty_motor_off(const struct bench *b, const char *what)
+{
+	int motor = pty_pen_motor(b);
+	ck_assert_msg(motor == 0, "%s: rig sim's pen answers MOTOR? with %d", what, motor);
+}
+
+/* Issue 12 item 1: pen, zero and tare at their prompts, sweep, and a run
+ * whose output pipe's reader went away (`rig run 2>&1 | head -1`), on a
+ * real-time bench: the pen and laser are `rig sim` over ptys, so a person
+ * is asked for every step. */
+START_TEST(test_signals_to_pen_zero_tare_sweep_and_a_broken_pipe_over_ptys)
+{
+	struct bench b;
+	bench_init(&b, "ptycmds", true);
+	char *copy = NULL, *text = tu_read(b.fixture);
+	ck_assert_int_ge(asprintf(&copy, "%s/ptycmds-before.ini", dir), 0);
+	free(tu_write(dir, "ptycmds-before.ini", text));
+	free(text);
+
+	/* pen: the motor on, then 1000 queries (about 5 s over the pty). */
+	struct cmd_case c;
+	cmd_case_init(&c, "pen");
+	char *pen[1010] = { (char *)rig_bin(), "pen", "--fixture", b.fixture, "MOTOR 1" };
+	for (int i = 5; i < 1005; i++)
+		pen[i] = "DEPTH?";
+	pen[1005] = NULL;
+	pid_t pid = spawn(pen, -1, c.err);
+	wait_caught(pid);
+	sleep_s(0.5);
+	ends_stopped(&c, &b, pid, SIGHUP, "SIGHUP");
+	pty_motor_off(&b, "pen");
+
+	signal_at_prompt(&b, "zero", SIGINT, "SIGINT", copy);
+	signal_at_prompt(&b, "tare", SIGHUP, "SIGHUP", copy);
+
+	/* sweep: four cells of about 0.8 s each; stopped in the second. */
+	cmd_case_init(&c, "sweep");
+	char out[600];
+	snprintf(out, sizeof out, "%s/sweep.out", dir);
+	int ofd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	char *sweep[] = { (char *)rig_bin(), "sweep", "--fixture", b.fixture, "--out", b.outdir,
+			  "--depths", "500,1000,1500,2000", "--freqs", "120", NULL };
+	pid = spawn(sweep, ofd, c.err);
+	close(ofd);
+	wait_caught(pid);
+	sleep_s(1.2);
+	ends_stopped(&c, &b, pid, SIGTERM, "SIGTERM");
+	pty_motor_off(&b, "sweep");
+	text = tu_read(out);
+	ck_assert_msg(text && strncmp(text, "ABORTED ", 8) == 0 && strstr(text, "sweep_"),
+		      "sweep: stdout %s", text ? text : "(none)");
+	free(text);
+
+	/* A run whose stdout and stderr go to a pipe whose reader takes one
+	 * line and goes away: the next write breaks the pipe (SIGPIPE). */
+	cmd_case_init(&c, "brokenpipe");
+	int fds[2];
+	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0); /* the run holds no read end */
+	char junit[600];
+	snprintf(junit, sizeof junit, "%s/junit-pipe.xml", b.outdir);
+	char *run[] = { (char *)rig_bin(), "run", "--fixture", b.fixture, "--profile", b.profile,
+			"--out", b.outdir, "--operator", "signal-7777", "--junit", junit, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+	ck_assert_int_eq(posix_spawn(&pid, run[0], &fa, NULL, run, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	FILE *rd = fdopen(fds[0], "r");
+	char line[512];
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, rd)); /* head -1 */
+	fclose(rd);
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "broken pipe: %s %d",
+		      WIFEXITED(st) ? "exit" : "killed by signal",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	pty_motor_off(&b, "broken pipe");
+	char *row = summary_row(&b, 7777);
+	ck_assert_msg(row && strstr(row, "\"ABORTED\"") && strstr(row, "stopped by SIGPIPE"),
+		      "broken pipe: summary row %s", row ? row : "(none)");
+	char *j = tu_read(junit);
+	ck_assert_msg(j && strstr(j, "stopped by SIGPIPE"), "broken pipe: JUnit %s", junit);
+	free(row), free(j);
+	check_lock_free(&b, 7777);
+	fprintf(stderr, "test_signals: rig run 2>&1 | head -1: exit 2, ABORTED stopped by "
+		"SIGPIPE, motor off\n");
+	free(copy);
+	bench_fini(&b);
+}
+END_TEST
+
 static unsigned total(void)
 {
 	const char *e = getenv("RIG_SIGNALS");
@@ -414,6 +654,8 @@ int main(void)
 	tcase_set_timeout(tc, 1800);
 	tcase_add_test(tc, test_signals_on_the_virtual_bench_end_like_an_estop);
 	tcase_add_test(tc, test_signals_on_a_real_time_bench_over_ptys_end_like_an_estop);
+	tcase_add_test(tc, test_signals_to_monitor_and_zero_end_like_an_estop);
+	tcase_add_test(tc, test_signals_to_pen_zero_tare_sweep_and_a_broken_pipe_over_ptys);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

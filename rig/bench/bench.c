@@ -21,6 +21,28 @@ static void sim_phase(void *ctx, const char *phase)
 	sim_bench_set_phase(ctx, phase);
 }
 
+/* A bench not wholly in-process (a pen or laser on a port, a real chip):
+ * the reference, the mass, the pen are placed by a person, who is asked;
+ * the in-process models then follow what the person did. The virtual
+ * bench never does such a step in the person's stead: on a `pty:` fixture
+ * to `rig sim` it would place a reference in front of a laser it does not
+ * feed. */
+static enum rig_rc person_step(void *ctx, enum operator_step step, double value,
+			       struct rig_err *err)
+{
+	struct bench *b = ctx;
+	if (!b->person || !b->person->step)
+		return rig_fail(err, RIG_E_USAGE,
+				"this step needs a person at the bench (not wholly in-process: %s), "
+				"and none can be asked", b->fx.path);
+	enum rig_rc rc = b->person->step(b->person_ctx, step, value, err);
+	if (rc)
+		return rc;
+	return sim_operator_ops.step(b->sim, step, value, err);
+}
+
+static const struct operator_ops person_operator_ops = { .step = person_step };
+
 /* The fixture's [sim] entries, then the --sim overrides, for the models. */
 static enum rig_rc create_sim(struct bench *b, const struct bench_options *o,
 			      struct rig_err *err)
@@ -43,8 +65,16 @@ static enum rig_rc create_sim(struct bench *b, const struct bench_options *o,
 	free(params);
 	if (rc)
 		return rc;
-	b->op = &sim_operator_ops;
-	b->op_ctx = b->sim;
+	if (fixture_is_sim(f->pen.port) && fixture_is_sim(f->laser.port) &&
+	    fixture_is_sim(f->loadcell.chip) && fixture_is_sim(f->io.chip)) {
+		b->op = &sim_operator_ops;
+		b->op_ctx = b->sim;
+	} else {
+		b->person = o->operator;
+		b->person_ctx = o->operator_ctx;
+		b->op = &person_operator_ops;
+		b->op_ctx = b;
+	}
 	sim_fsfault_ops(&b->report_fs, b->sim);
 	bench_observe_phase(b, sim_phase, b->sim);
 	return RIG_OK;
@@ -227,4 +257,5 @@ void bench_close(struct bench *b)
 	b->nphase_obs = 0;
 	b->report_fs = rig_fsops_posix;
 	b->op = NULL;
+	b->person = NULL;
 }

@@ -84,9 +84,13 @@ struct bench {
 	bool identified;
 	bool motor_on;                 /* the pen's motor, as last commanded */
 
-	/* Seams, installed by bench_open(). */
+	/* Seams, installed by bench_open(). op does an operator step: the
+	 * virtual bench itself when the bench is wholly in-process; else the
+	 * person (person, person_ctx), the in-process models following. */
 	const struct operator_ops *op;
 	void *op_ctx;
+	const struct operator_ops *person;
+	void *person_ctx;
 	void (*notice)(void *ctx, const char *text);
 	void *notice_ctx;
 	struct {

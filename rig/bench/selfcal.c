@@ -61,15 +61,22 @@ enum rig_rc bench_check_calibration(const struct bench *b, struct rig_err *err)
 /* ---- Laser zero ----------------------------------------------------------- */
 
 
-/* Measure the flat reference; the laser is open and quiet. */
-static enum rig_rc measure_flat(struct laser *l, size_t n, struct laser_mean *m,
+static enum rig_rc check_safety(void *b, struct rig_err *err)
+{
+	return bench_check_safety(b, err);
+}
+
+/* Measure the flat reference; the laser is open and quiet. A stop signal
+ * or an e-stop ends it at once. */
+static enum rig_rc measure_flat(struct bench *b, size_t n, struct laser_mean *m,
 				struct rig_err *err)
 {
+	struct laser *l = b->d.laser;
 	enum rig_rc rc = laser_start(l, err);
 	if (rc)
 		return rc;
 	size_t max_bad = n * ZERO_MAX_BAD_PER_MILLE / 1000;
-	rc = laser_mean(l, n, max_bad, ZERO_READ_TIMEOUT_MS, m, err);
+	rc = laser_mean_checked(l, n, max_bad, ZERO_READ_TIMEOUT_MS, check_safety, b, m, err);
 	enum rig_rc rc_stop = laser_stop(l, rc ? NULL : err);
 	if (rc)
 		return rc;
@@ -81,17 +88,47 @@ static enum rig_rc measure_flat(struct laser *l, size_t n, struct laser_mean *m,
 				"(at most %.1f um allowed, range %.6f..%.6f mm): is it seated, "
 				"still and clean?", m->mean_mm, m->sd_um, ZERO_MAX_SD_UM, m->min_mm,
 				m->max_mm);
+	if (fabs(m->drift_um) > ZERO_MAX_DRIFT_UM)
+		return rig_fail(err, RIG_E_DEVICE,
+				"the flat reference is not still: its readings moved %+.2f um "
+				"from the first to the last of %zu (at most %.1f um allowed), mean "
+				"%.6f mm: is it seated and settled?", m->drift_um, m->n_ok,
+				ZERO_MAX_DRIFT_UM, m->mean_mm);
 	return RIG_OK;
 }
 
-enum rig_rc selfcal_zero(struct bench *b, size_t samples, struct zero_result *out,
+/* Where the reference puts the plane: within the fixture's bound of the
+ * last zero, or forced. */
+static enum rig_rc check_zero_move(const struct bench *b, bool force, struct zero_result *z,
+				   struct rig_err *err)
+{
+	const struct fixture_laser *fl = &b->fx.laser;
+	z->change_um = (z->m.mean_mm - fl->zero_mm) * 1000.0;
+	if (fabs(z->change_um) <= fl->zero_max_change_um)
+		return RIG_OK;
+	if (force) {
+		z->forced = true;
+		return RIG_OK;
+	}
+	return rig_fail(err, RIG_E_ABORTED,
+			"zero refused, %s unchanged: the flat reference reads %.6f mm, %+.1f um "
+			"from the last zero %.6f mm (%s:%d), more than laser.zero_max_change_um "
+			"= %g um: is the flat reference in place at the contact plane? If the "
+			"plane really moved (sensor remounted, fixture rebuilt), run rig zero "
+			"--force", b->fx.path, z->m.mean_mm,
+			z->change_um, fl->zero_mm, b->fx.path, fixture_line(&b->fx, "laser", "zero_mm"),
+			fl->zero_max_change_um);
+}
+
+enum rig_rc selfcal_zero(struct bench *b, size_t samples, bool force, struct zero_result *out,
 			 struct rig_err *err)
 {
 	memset(out, 0, sizeof *out);
 	enum rig_rc rc;
 	if ((rc = bench_devices_open(b, DEV_LASER, err)) ||
 	    (rc = bench_operator(b, OPERATOR_PLACE_FLAT, 0, err)) ||
-	    (rc = measure_flat(b->d.laser, samples, &out->m, err)) ||
+	    (rc = measure_flat(b, samples, &out->m, err)) ||
+	    (rc = check_zero_move(b, force, out, err)) ||
 	    (rc = bench_operator(b, OPERATOR_RESTORE_PEN, 0, err)))
 		goto out;
 	snprintf(out->value, sizeof out->value, "%.6f", out->m.mean_mm);
@@ -102,9 +139,13 @@ enum rig_rc selfcal_zero(struct bench *b, size_t samples, struct zero_result *ou
 		{ fixture_file_section(&b->fx, "laser", "zero_date"), "zero_date",
 		  out->date },
 	};
+	char why[128] = "rig zero";
+	if (out->forced)
+		snprintf(why, sizeof why, "rig zero --force: moved %+.1f um, beyond the bound of %g um",
+			 out->change_um, b->fx.laser.zero_max_change_um);
 	if ((rc = bench_check_safety(b, err))) /* stopped meanwhile: change nothing */
 		goto out;
-	rc = fixture_commit_observed(b->fx.path, edits, sizeof edits / sizeof edits[0], "rig zero",
+	rc = fixture_commit_observed(b->fx.path, edits, sizeof edits / sizeof edits[0], why,
 				     b->fixture_obs, err);
 out:
 	bench_devices_close(b);

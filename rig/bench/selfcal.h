@@ -35,17 +35,27 @@ enum rig_rc bench_check_calibration(const struct bench *b, struct rig_err *err);
 #define ZERO_MAX_SD_UM 5.0
 /* Error codes or lost values allowed among the samples (1 %). */
 #define ZERO_MAX_BAD_PER_MILLE 10
+/* A still reference: the line fitted to the readings rises at most this
+ * much from the first to the last (a moving, settling or sagging
+ * reference, or a drifting sensor, is not a zero). */
+#define ZERO_MAX_DRIFT_UM 2.0
 
 struct zero_result {
 	struct laser_mean m;
+	double change_um;            /* from the fixture's zero_mm */
+	bool forced;                 /* beyond zero_max_change_um, written by --force */
 	char value[32];              /* laser.zero_mm as written */
 	char date[FIXTURE_DATE];
 };
 
 /* Flat reference at the contact plane (operator), average `samples` valid
  * readings, pen back (operator), write laser.zero_mm and zero_date.
- * RIG_E_DEVICE when the spread or the bad readings exceed the limits. */
-enum rig_rc selfcal_zero(struct bench *b, size_t samples, struct zero_result *out,
+ * RIG_E_DEVICE when the spread, the drift or the bad readings exceed the
+ * limits. RIG_E_ABORTED, the fixture unchanged, when the new zero is more
+ * than laser.zero_max_change_um from the last one (the reference was not
+ * at the contact plane) unless force; a forced change says so in the
+ * fixture's history and the ledger. */
+enum rig_rc selfcal_zero(struct bench *b, size_t samples, bool force, struct zero_result *out,
 			 struct rig_err *err);
 
 /* ---- Load cell tare ------------------------------------------------------ */

@@ -72,6 +72,8 @@ int cmd_pen(int argc, char **argv, struct cli_ctx *cx)
 	for (int i = optind; i < argc; i++) {
 		char reply[256];
 		bool replied = false;
+		if ((rc = bench_check_safety(&b, &err))) /* a stop signal, an e-stop */
+			goto out;
 		rc = pen_raw(d->pen, argv[i], reply, sizeof reply, &replied, &err);
 		if (replied)
 			printf("%s\n", reply);

@@ -81,12 +81,6 @@ static bool parse_anchor(const char *s, struct vf_anchor *a)
 	return true;
 }
 
-/* A database named for people: a URL without what follows '?'. */
-static const char *db_name(const char *db)
-{
-	return store_is_url(db) ? "the line's database" : db;
-}
-
 static void print_result(const char *dir, const struct vf_result *r, bool quiet)
 {
 	for (size_t i = 0; i < r->nf; i++)
@@ -119,6 +113,9 @@ static enum rig_rc compare_anchors(const char *dir, const struct anchors *an, st
 				   struct rig_err *err)
 {
 	enum rig_rc rc = RIG_OK;
+	const char *where = an->db && store_is_url(an->db) ? "the line" : an->db;
+	if (an->db && !r->head.id[0])
+		printf("%s: no ledger entry to compare with the anchors in %s\n", dir, where);
 	if (an->db && r->head.id[0]) {
 		struct store_source src = { .db = an->db, .passfile = an->passfile };
 		struct store_db *db;
@@ -126,15 +123,14 @@ static enum rig_rc compare_anchors(const char *dir, const struct anchors *an, st
 		size_t n = 0;
 		if ((rc = store_source_open(&db, &src, err)))
 			return rc;
-		rc = store_anchor_list(db, r->head.id, store_is_url(an->db) ? "the line" : an->db, &v,
-				       &n, err);
+		rc = store_anchor_list(db, r->head.id, where, &v, &n, err);
 		store_db_close(db);
 		if (!rc)
 			rc = records_verify_anchors(dir, v, n, r, err);
 		free(v);
 		if (!rc && !n)
 			printf("%s: no anchor of this ledger (%.16s) in %s: never synced, or the "
-			       "ledger was replaced\n", dir, r->head.id, db_name(an->db));
+			       "ledger was replaced\n", dir, r->head.id, where);
 	}
 	if (!rc && an->ngiven)
 		rc = records_verify_anchors(dir, an->given, an->ngiven, r, err);

@@ -17,34 +17,42 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: rig zero [--fixture F] [--sim key=value]... [--samples N] [--yes]\n"
-		"                [--operator ID] [--out DIR]\n"
+		"                [--force] [--operator ID] [--out DIR]\n"
 		"\n"
 		"Measures the laser's zero plane: the operator puts the flat reference\n"
 		"at the contact plane, the rig averages N valid laser readings, the\n"
 		"operator puts the pen back, and laser.zero_mm and laser.zero_date are\n"
 		"written into the fixture. Refused when more than 1 %% of the readings\n"
-		"are error codes or lost, or their spread exceeds %.0f um.\n"
+		"are error codes or lost, their spread exceeds %.0f um, they drift more\n"
+		"than %.0f um (the reference is not still), or the new zero is further\n"
+		"from the last one than the fixture's laser.zero_max_change_um (default\n"
+		"50 um: the reference is not at the contact plane).\n"
 		"\n"
 		"  -f, --fixture F      fixture file (default %s)\n"
 		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
 		"  -n, --samples N      valid readings to average (default %d)\n"
+		"      --force          write a zero beyond laser.zero_max_change_um (the\n"
+		"                       plane really moved); said in the fixture's history\n"
+		"                       and the ledger\n"
 		"  -y, --yes            operator steps are done without asking\n"
 		"  -o, --operator ID    the engineer making the change: ID and PIN when the\n"
 		"                       fixture has [access] (docs/records.md)\n"
 		"  -d, --out DIR        the report folder whose ledger records the change\n"
 		"                       (default reports)\n"
 		"  -h, --help           this text\n",
-		ZERO_MAX_SD_UM, rig_default_fixture(), ZERO_DEFAULT_SAMPLES);
+		ZERO_MAX_SD_UM, ZERO_MAX_DRIFT_UM, rig_default_fixture(), ZERO_DEFAULT_SAMPLES);
 }
 
 int cmd_zero(int argc, char **argv, struct cli_ctx *cx)
 {
 	static const struct option opts[] = {
 		{ "samples", required_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long samples = ZERO_DEFAULT_SAMPLES;
+	bool force = false;
 	int c;
 	optind = 1;
 	while ((c = cli_getopt(cx, argc, argv, "n:h", opts)) != -1) {
@@ -58,6 +66,7 @@ int cmd_zero(int argc, char **argv, struct cli_ctx *cx)
 			}
 			break;
 		}
+		case 'F': force = true; break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
 		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
 		default: usage(stderr); return RIG_EXIT_USAGE;
@@ -74,19 +83,20 @@ int cmd_zero(int argc, char **argv, struct cli_ctx *cx)
 	struct records_fixture rf; /* the change on the record (docs/records.md) */
 	int code = cli_open_bench(cx, &b, 0);
 	if (!code)
-		code = cli_fixture_change(cx, &b, "rig zero", &rf);
+		code = cli_fixture_change(cx, &b, force ? "rig zero --force" : "rig zero", &rf);
 	if (code) {
 		bench_close(&b);
 		return code;
 	}
 	const struct fixture_laser *fl = &b.fx.laser;
-	enum rig_rc rc = selfcal_zero(&b, (size_t)samples, &z, &err);
+	enum rig_rc rc = selfcal_zero(&b, (size_t)samples, force, &z, &err);
 	if (rc)
 		cli_error("zero", "%s", err.msg);
 	else
-		printf("laser zero: %s mm (was %.6f mm, change %+.1f um), spread %.2f um, "
-		       "%zu readings, %zu error codes, %zu lost; written to %s\n",
-		       z.value, fl->zero_mm, (z.m.mean_mm - fl->zero_mm) * 1000.0, z.m.sd_um,
+		printf("laser zero: %s mm (was %.6f mm, change %+.1f um%s), spread %.2f um, "
+		       "drift %+.2f um, %zu readings, %zu error codes, %zu lost; written to %s\n",
+		       z.value, fl->zero_mm, z.change_um,
+		       z.forced ? ", beyond the bound: forced" : "", z.m.sd_um, z.m.drift_um,
 		       z.m.n_ok, z.m.n_error, z.m.n_lost, b.fx.path);
 	bench_close(&b);
 	return cli_exit_code(rc);

@@ -2,8 +2,12 @@
  * is told each step and presses Enter when it is done (core/operator.h). */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <unistd.h>
+
+#include "core/stop.h"
 
 static const char *step_text(enum operator_step step, double value, char *buf, size_t cap)
 {
@@ -48,6 +52,19 @@ static enum rig_rc terminal_step(void *ctx, enum operator_step step, double valu
 				text);
 	fprintf(stderr, "operator: %s\nPress Enter when done, or q and Enter to stop: ", text);
 	fflush(stderr);
+	/* Wait for the line, looking for a stop signal (Ctrl-C at the prompt)
+	 * every 100 ms: the read itself restarts after a signal. */
+	for (;;) {
+		enum rig_rc rc = rig_stop_check(err);
+		if (rc) {
+			fputc('\n', stderr);
+			return rc;
+		}
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		int n = poll(&p, 1, 100);
+		if (n > 0 || (n < 0 && errno != EINTR))
+			break;
+	}
 	char line[64];
 	if (!fgets(line, sizeof line, stdin) || line[0] == 'q' || line[0] == 'Q')
 		return rig_fail(err, RIG_E_ABORTED, "stopped by the operator");

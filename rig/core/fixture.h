@@ -40,6 +40,9 @@ struct fixture_laser {
 	double rate_hz;              /* measuring rate */
 	double zero_mm;              /* reading of the contact plane */
 	char zero_date[FIXTURE_DATE];
+	/* rig zero refuses a new zero further than this from zero_mm unless
+	 * forced (--force): the reference was not where it belongs. */
+	double zero_max_change_um;
 	/* Type-B uncertainty parts for the measurement budget. */
 	double linearity_um;         /* sensor linearity (max deviation) */
 	double resolution_um;

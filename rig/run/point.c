@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "measure/capture.h"
+#include "run/settle.h"
 
 #define LASER_CHUNK 40       /* samples per read: 10 ms at 4 kHz */
 
@@ -30,15 +31,60 @@ void point_write_trace(FILE *f, const struct laser_sample *s, size_t n)
 #define WINDOW_SLACK 1.02
 #define WINDOW_START_S 1.0
 
-/* Read need values (or until the window's strokes are there) into m. */
+void point_targets_for(const struct profile *p, const struct profile_window *w, double freq_hz,
+		       struct point_targets *t)
+{
+	const struct profile_verify *v = &p->verify;
+	double f = w->u_fraction;
+	t->depth_U_um = f * v->depth_tolerance_um;
+	t->spread_U_um = f * v->max_depth_spread_um;
+	t->freq_U_hz = f * v->freq_tolerance_pct / 100.0 * freq_hz;
+}
+
+/* A sequential window may end: every figure there and its U (the spread's
+ * U at k = 2 is 2 s / sqrt(2 (n - 1))) within the targets. */
+static bool good_enough(const struct measure_stats *st, const struct point_targets *t)
+{
+	if (!t || st->status != MEASURE_OK || !st->has_depth || !st->has_freq || st->strokes < 2)
+		return false;
+	double spread_U = 2 * st->depth_std_um / sqrt(2.0 * (double)(st->strokes - 1));
+	return st->depth_U_um <= t->depth_U_um && spread_U <= t->spread_U_um &&
+	       st->freq_U_hz <= t->freq_U_hz;
+}
+
+/* Has a stroke or sequential window got what it needs after got values? */
+static bool window_done(struct measure *m, const struct profile_window *w,
+			const struct point_targets *t, uint64_t got, uint64_t learn_at,
+			struct measure_stats *st)
+{
+	if (w->window_strokes) {
+		measure_result(m, st);
+		return st->strokes >= w->window_strokes;
+	}
+	if (got < learn_at)
+		return false;
+	/* Learn the shape from the strokes so far (the rest are fitted as
+	 * they close), then look after every chunk. */
+	measure_finish(m);
+	measure_result(m, st);
+	return st->strokes >= w->max_strokes ||
+	       (st->strokes >= w->min_strokes && good_enough(st, t));
+}
+
+/* Read need values (or until the window has what it needs) into m. */
 static enum rig_rc read_window(struct bench *b, struct measure *m, uint64_t need,
-			       double rate, const struct profile_window *w, FILE *trace,
+			       double rate, const struct point_request *rq, double freq_hz,
 			       struct measure_stats *st, struct rig_err *err)
 {
+	const struct profile_window *w = rq->window;
 	double limit_s = (double)need / rate * WINDOW_SLACK + WINDOW_START_S;
 	uint64_t t0 = clock_now_ns(b->hal.clock);
 	uint64_t deadline = t0 + (uint64_t)(limit_s * 1e9);
 	uint64_t got = 0, next_look = (uint64_t)rate / 10;
+	uint64_t learn_at = (uint64_t)ceil(((double)w->min_strokes + 2) / freq_hz * rate);
+	if (learn_at < POINT_LEARN_SAMPLES)
+		learn_at = POINT_LEARN_SAMPLES;
+	bool sequential = w->min_strokes > 0;
 	struct laser_sample buf[LASER_CHUNK];
 	enum rig_rc rc = RIG_OK;
 	while (got < need) {
@@ -47,16 +93,15 @@ static enum rig_rc read_window(struct bench *b, struct measure *m, uint64_t need
 		if ((rc = laser_read(b->d.laser, buf, cap, 250, &n, err)) ||
 		    (rc = measure_push(m, buf, n, err)))
 			break;
-		if (trace)
-			point_write_trace(trace, buf, n);
+		if (rq->trace)
+			point_write_trace(rq->trace, buf, n);
 		got += n;
 		if ((rc = bench_check_safety(b, err)))
 			break;
-		if (w->window_strokes && got >= next_look) {
-			measure_result(m, st);
-			if (st->strokes >= w->window_strokes)
+		if ((sequential || w->window_strokes) && got >= next_look) {
+			if (window_done(m, w, rq->targets, got, learn_at, st))
 				break;
-			next_look = got + (uint64_t)rate / 10;
+			next_look = got + (sequential ? 1 : (uint64_t)rate / 10);
 		}
 		if (got < need && clock_now_ns(b->hal.clock) > deadline)
 			return rig_fail(err, RIG_E_DEVICE,
@@ -67,6 +112,52 @@ static enum rig_rc read_window(struct bench *b, struct measure *m, uint64_t need
 					(double)need / rate);
 	}
 	return rc;
+}
+
+/* Settle on a running laser until the strokes are steady (settle.h) within
+ * half the window's targets, settle_ms at most; safety watched. */
+static enum rig_rc settle_on_strokes(struct bench *b, const struct point_request *rq,
+				     struct rig_err *err)
+{
+	const struct fixture *fx = &b->fx;
+	const struct point_targets *t = rq->targets;
+	struct settle s;
+	settle_init(&s, fx->laser.zero_mm, fx->laser.rate_hz, rq->freq_hz,
+		    t ? t->depth_U_um / 2 : 0, t ? t->freq_U_hz / rq->freq_hz / 5 : 0);
+	uint64_t end = clock_now_ns(b->hal.clock) + (uint64_t)rq->settle_ms * RIG_NS_PER_MS;
+	struct laser_sample buf[LASER_CHUNK];
+	while (clock_now_ns(b->hal.clock) < end) {
+		size_t n = 0;
+		enum rig_rc rc = laser_read(b->d.laser, buf, LASER_CHUNK, 250, &n, err);
+		if (rc || (rc = bench_check_safety(b, err)))
+			return rc;
+		if (settle_push(&s, buf, n))
+			break;
+	}
+	return RIG_OK;
+}
+
+/* Command the point's depth and rate, start the motor, and settle. */
+static enum rig_rc command_and_settle(struct bench *b, const struct point_request *rq,
+				      struct rig_err *err)
+{
+	struct bench_devices *d = &b->d;
+	enum rig_rc rc;
+	if ((rc = pen_set_depth_um(d->pen, rq->depth_um, err)) ||
+	    (rc = pen_set_freq_hz(d->pen, rq->freq_hz, err)))
+		return rc;
+	if (!b->motor_on) {
+		if ((rc = pen_set_motor(d->pen, true, err)))
+			return rc;
+		b->motor_on = true;
+	}
+	if (!rq->window->settle_detect)
+		return bench_wait_safely(b, rq->settle_ms, err);
+	/* The laser runs from here on: the window follows the settling
+	 * without a restart. */
+	if ((rc = laser_start(d->laser, err)))
+		return rc;
+	return settle_on_strokes(b, rq, err);
 }
 
 enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
@@ -82,16 +173,9 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 	memset(st, 0, sizeof *st);
 	if (obs && obs->begin)
 		obs->begin(obs->ctx, rq->phase, rq->step, depth_um, freq_hz);
-	if ((rc = pen_set_depth_um(d->pen, depth_um, err)) ||
-	    (rc = pen_set_freq_hz(d->pen, freq_hz, err)))
-		return rc;
-	if (!b->motor_on) {
-		if ((rc = pen_set_motor(d->pen, true, err)))
-			return rc;
-		b->motor_on = true;
-	}
-	if ((rc = bench_wait_safely(b, rq->settle_ms, err)))
-		return rc;
+	bool streaming = w->settle_detect;
+	if ((rc = command_and_settle(b, rq, err)))
+		goto fail;
 
 	struct measure_config cfg = {
 		.rate_hz = fx->laser.rate_hz,
@@ -107,24 +191,31 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 	if (rq->gates)
 		cfg.gates = *rq->gates;
 	if ((rc = measure_create(&m, &cfg, err)))
-		return rc;
+		goto fail;
 	double rate = fx->laser.rate_hz;
-	uint64_t need = (uint64_t)ceil(profile_window_read_s(w, freq_hz) * rate);
-	if ((rc = laser_start(d->laser, err)))
+	/* A sequential window reads at most what max_strokes would. */
+	struct profile_window most = { .window_strokes = w->max_strokes };
+	uint64_t need = (uint64_t)ceil(
+		profile_window_read_s(w->min_strokes ? &most : w, freq_hz) * rate);
+	if (!streaming && (rc = laser_start(d->laser, err)))
 		goto out;
-	rc = read_window(b, m, need, rate, w, rq->trace, st, err);
-	if (rc) {
-		struct rig_err ignore;
-		if (d->io && bench_io_pen_powered(d->io))
-			laser_stop(d->laser, &ignore);
-		goto out;
-	}
+	streaming = true;
+	rc = read_window(b, m, need, rate, rq, freq_hz, st, err);
+	if (rc)
+		goto fail;
 	if ((rc = laser_stop(d->laser, err)))
 		goto out;
 	measure_finish(m);
 	measure_result(m, st);
 	if (obs && obs->end)
 		obs->end(obs->ctx, m, st);
+	goto out;
+fail:
+	if (streaming) {
+		struct rig_err ignore;
+		if (d->io && bench_io_pen_powered(d->io))
+			laser_stop(d->laser, &ignore);
+	}
 out:
 	measure_free(m);
 	return rc;

@@ -33,6 +33,23 @@ struct point_observer {
 	void *ctx;
 };
 
+/* A sequential window learns the stroke shape from at least this many
+ * values (and min_strokes) before it may end. Measured (10 seeds, a
+ * perfect virtual pen): shapes folded from 500 values (20 strokes at
+ * 160 Hz) read the depth 2-3 um low with U about 3 um; from 1000 values
+ * and more the mean error stays within 0.5 um. */
+#define POINT_LEARN_SAMPLES 1024
+
+/* What a sequential window waits for (profile_window.u_fraction of the
+ * verify tolerances): the depth's U, the spread's U (k = 2) and the rate's
+ * U at most these. Detected settling takes half of them as steady. */
+struct point_targets {
+	double depth_U_um, spread_U_um, freq_U_hz;
+};
+/* The targets of window w of profile p at freq_hz. */
+void point_targets_for(const struct profile *p, const struct profile_window *w, double freq_hz,
+		       struct point_targets *t);
+
 /* One point to measure. */
 struct point_request {
 	const char *phase, *step;      /* name the point for the observer */
@@ -42,10 +59,14 @@ struct point_request {
 	FILE *trace;                   /* a trace CSV with its header, or NULL */
 	const struct point_observer *obs; /* may be NULL */
 	const struct measure_gates *gates; /* quality gates; NULL: the engine's defaults */
+	const struct point_targets *targets; /* a sequential window's; NULL: it
+						runs to max_strokes */
 };
 
 /* Command depth_um and freq_hz, start the motor if it is off, wait
- * settle_ms safely, then measure one window (seconds or strokes) on the
+ * settle_ms safely (or, with window->settle_detect, until the strokes are
+ * steady, settle_ms at most), then measure one window (seconds, strokes,
+ * or sequential: until the targets are met, min..max strokes) on the
  * bench's open devices. The samples also go to the trace when there is one.
  * *st is zeroed first; a point that cannot be measured is a status in *st,
  * not an error. Errors: the devices (RIG_E_DEVICE, RIG_E_TIMEOUT ...), a

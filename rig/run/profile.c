@@ -27,6 +27,9 @@ static enum rig_rc parse_rule(const struct ini_schema *s, const struct ini_field
 static enum rig_rc parse_drift(const struct ini_schema *s, const struct ini_field *fd,
 			       const char *path, int line, const char *value, void *dst,
 			       struct rig_err *err);
+static enum rig_rc parse_yes_no(const struct ini_schema *s, const struct ini_field *fd,
+				const char *path, int line, const char *value, void *dst,
+				struct rig_err *err);
 static enum rig_rc parse_serial_pattern(const struct ini_schema *s, const struct ini_field *fd,
 					const char *path, int line, const char *value,
 					void *dst, struct rig_err *err);
@@ -55,6 +58,10 @@ static const struct ini_field fields[] = {
 	{ "calibrate", "settle_ms", INI_UINT, PX(calibrate.settle_ms), 0, 60000, true, NULL, "ms", false, false, NULL },
 	{ "calibrate", "window_s", INI_DOUBLE, PX(calibrate.window.window_s), 0, 60, false, NULL, "s", true, false, NULL },
 	{ "calibrate", "window_strokes", INI_UINT, PX(calibrate.window.window_strokes), 10, 100000, false, NULL, "strokes", false, false, NULL },
+	{ "calibrate", "window_min_strokes", INI_UINT, PX(calibrate.window.min_strokes), 10, 100000, false, NULL, "strokes", false, false, NULL },
+	{ "calibrate", "window_max_strokes", INI_UINT, PX(calibrate.window.max_strokes), 10, 100000, false, NULL, "strokes", false, false, NULL },
+	{ "calibrate", "window_u_fraction", INI_DOUBLE, PX(calibrate.window.u_fraction), 0, 1, false, NULL, "", true, false, NULL },
+	{ "calibrate", "settle_detect", INI_CUSTOM, PX(calibrate.window.settle_detect), 0, 0, false, "no", "", false, false, parse_yes_no },
 	{ "calibrate", "max_invalid_fraction", INI_DOUBLE, PX(calibrate.max_invalid_fraction), 0, 0.5, false, "0.05", "", false, false, NULL },
 	{ "calibrate", "max_depth_correction_um", INI_DOUBLE, PX(calibrate.max_depth_correction_um), 0, 10000, false, "0", "um", false, false, NULL },
 	{ "calibrate", "max_freq_correction_pct", INI_DOUBLE, PX(calibrate.max_freq_correction_pct), 0, 100, false, "0", "%", false, false, NULL },
@@ -73,8 +80,13 @@ static const struct ini_field fields[] = {
 	{ "verify", "settle_ms", INI_UINT, PX(verify.settle_ms), 0, 60000, true, NULL, "ms", false, false, NULL },
 	{ "verify", "window_s", INI_DOUBLE, PX(verify.window.window_s), 0, 60, false, NULL, "s", true, false, NULL },
 	{ "verify", "window_strokes", INI_UINT, PX(verify.window.window_strokes), 10, 100000, false, NULL, "strokes", false, false, NULL },
+	{ "verify", "window_min_strokes", INI_UINT, PX(verify.window.min_strokes), 10, 100000, false, NULL, "strokes", false, false, NULL },
+	{ "verify", "window_max_strokes", INI_UINT, PX(verify.window.max_strokes), 10, 100000, false, NULL, "strokes", false, false, NULL },
+	{ "verify", "window_u_fraction", INI_DOUBLE, PX(verify.window.u_fraction), 0, 1, false, NULL, "", true, false, NULL },
+	{ "verify", "settle_detect", INI_CUSTOM, PX(verify.window.settle_detect), 0, 0, false, "no", "", false, false, parse_yes_no },
 	{ "verify", "max_invalid_fraction", INI_DOUBLE, PX(verify.max_invalid_fraction), 0, 0.5, true, NULL, "", false, false, NULL },
 	{ "verify", "decision_rule", INI_CUSTOM, PX(verify.decision_rule), 0, 0, true, NULL, "", false, false, parse_rule },
+	{ "verify", "paired_points", INI_CUSTOM, PX(verify.paired_points), 0, 0, false, "no", "", false, false, parse_yes_no },
 	{ "verify", "conformance_level_pct", INI_DOUBLE, PX(verify.conformance_level_pct), 50, 99.9, false, "95", "%", true, false, NULL },
 
 	/* the stroke engine's quality gates (docs/measurement.md, "Status") */
@@ -182,6 +194,21 @@ static enum rig_rc parse_disposition(const struct ini_schema *sc, const struct i
 	if (!disposition_parse(value, dst))
 		return ini_schema_fail(sc, fd, path, line, err,
 				       "expected reject, retest or engineer, found '%s'", value);
+	return RIG_OK;
+}
+
+static enum rig_rc parse_yes_no(const struct ini_schema *sc, const struct ini_field *fd,
+				const char *path, int line, const char *value, void *dst,
+				struct rig_err *err)
+{
+	bool *b = dst;
+	if (!strcmp(value, "yes"))
+		*b = true;
+	else if (!strcmp(value, "no"))
+		*b = false;
+	else
+		return ini_schema_fail(sc, fd, path, line, err, "expected yes or no, found '%s'",
+				       value);
 	return RIG_OK;
 }
 
@@ -299,20 +326,57 @@ static enum rig_rc check_points_in(const struct profile *p, const char *section,
 	return RIG_OK;
 }
 
+/* One window kind per section: window_s, window_strokes, or the three
+ * keys of a sequential window together. */
 static enum rig_rc check_window(const struct profile *p, const char *section,
-				struct rig_err *err)
+				const struct profile_window *w, struct rig_err *err)
 {
-	bool has_s = profile_line(p, section, "window_s") != 0;
-	bool has_n = profile_line(p, section, "window_strokes") != 0;
-	if (has_s && has_n)
+	static const char *const seq[] = { "window_min_strokes", "window_max_strokes",
+					   "window_u_fraction" };
+	int ls = profile_line(p, section, "window_s"), ln = profile_line(p, section, "window_strokes");
+	int nseq = 0, lseq = 0;
+	for (int i = 0; i < 3; i++)
+		if (profile_line(p, section, seq[i])) {
+			nseq++;
+			lseq = lseq ? lseq : profile_line(p, section, seq[i]);
+		}
+	int kinds = (ls != 0) + (ln != 0) + (nseq != 0);
+	if (kinds > 1) {
+		int last = ls > ln ? ls : ln;
+		last = lseq > last ? lseq : last;
 		return rig_fail(err, RIG_E_DATA,
-				"%s:%d: [%s] expected window_s or window_strokes, found both (other at line %d)",
-				p->path, profile_line(p, section, "window_strokes"), section,
-				profile_line(p, section, "window_s"));
-	if (!has_s && !has_n)
+				"%s:%d: [%s] expected one window kind (window_s, window_strokes or a "
+				"sequential window), found %s%s%s",
+				p->path, last, section, ls ? "window_s" : "",
+				ls && (ln || nseq) ? " and " : "",
+				ln && nseq ? "window_strokes and a sequential window"
+				: ln	   ? "window_strokes"
+				: nseq	   ? "a sequential window"
+					   : "");
+	}
+	if (!kinds)
 		return rig_fail(err, RIG_E_DATA,
-				"%s: [%s] window_s or window_strokes is required and missing", p->path,
-				section);
+				"%s: [%s] window_s, window_strokes or a sequential window "
+				"(window_min_strokes, window_max_strokes, window_u_fraction) is required "
+				"and missing",
+				p->path, section);
+	for (int i = 0; nseq && i < 3; i++)
+		if (!profile_line(p, section, seq[i]))
+			return rig_fail(err, RIG_E_DATA,
+					"%s:%d: [%s] a sequential window needs %s too, and it is missing",
+					p->path, lseq, section, seq[i]);
+	if (nseq && w->max_strokes < w->min_strokes)
+		return rig_fail(err, RIG_E_DATA,
+				"%s:%d: window_max_strokes: expected at least window_min_strokes (%u), "
+				"found %u",
+				p->path, profile_line(p, section, "window_max_strokes"), w->min_strokes,
+				w->max_strokes);
+	if (w->settle_detect && !nseq)
+		return rig_fail(err, RIG_E_DATA,
+				"%s:%d: settle_detect: expected a sequential window in [%s] (its "
+				"targets say when the strokes are steady), found %s",
+				p->path, profile_line(p, section, "settle_detect"), section,
+				ls ? "window_s" : "window_strokes");
 	return RIG_OK;
 }
 
@@ -380,16 +444,22 @@ static enum rig_rc check_whole(const struct profile *p, const struct ini_text *t
 
 	if (p->has_calibrate) {
 		const struct profile_calibrate *cal = &p->calibrate;
-		if ((rc = check_window(p, "calibrate", err)) ||
+		if ((rc = check_window(p, "calibrate", &cal->window, err)) ||
 		    (rc = check_phase(p, "calibrate", &cal->depth_points_um, &cal->freq_points_hz,
 				      cal->nominal_depth_um, cal->nominal_freq_hz, err)))
 			return rc;
 	}
 	const struct profile_verify *v = &p->verify;
-	if ((rc = check_window(p, "verify", err)) ||
+	if ((rc = check_window(p, "verify", &v->window, err)) ||
 	    (rc = check_phase(p, "verify", &v->depth_points_um, &v->freq_points_hz,
 			      v->nominal_depth_um, v->nominal_freq_hz, err)))
 		return rc;
+	if (v->paired_points && v->depth_points_um.n != v->freq_points_hz.n)
+		return rig_fail(err, RIG_E_DATA,
+				"%s:%d: paired_points: expected as many depth_points_um as "
+				"freq_points_hz, found %zu and %zu",
+				p->path, profile_line(p, "verify", "paired_points"),
+				v->depth_points_um.n, v->freq_points_hz.n);
 	if (v->preload_min_n >= v->preload_max_n)
 		return rig_fail(err, RIG_E_DATA,
 				"%s:%d: preload_max_n: expected more than preload_min_n (%.9g N, line %d), found %.9g N (window inverted or empty)",
@@ -447,8 +517,9 @@ enum rig_rc profile_load_memory(struct profile *p, const char *path, const void 
 
 double profile_window_s(const struct profile_window *w, double freq_hz)
 {
-	if (w->window_strokes)
-		return freq_hz > 0 ? w->window_strokes / freq_hz : INFINITY;
+	unsigned n = w->window_strokes ? w->window_strokes : w->min_strokes;
+	if (n)
+		return freq_hz > 0 ? n / freq_hz : INFINITY;
 	return w->window_s;
 }
 
@@ -456,18 +527,38 @@ double profile_window_read_s(const struct profile_window *w, double freq_hz)
 {
 	if (w->window_s > 0)
 		return w->window_s;
-	return ((double)w->window_strokes + 2) / freq_hz * 1.5 + 0.2;
+	if (w->window_strokes)
+		return ((double)w->window_strokes + 2) / freq_hz * 1.5 + 0.2;
+	return fmax(((double)w->min_strokes + 1.5) / freq_hz,
+		    PROFILE_LEARN_SAMPLES / PROFILE_RATE_HZ) + 0.005;
+}
+
+/* One point: its settle, window and commands. */
+static double point_s(unsigned settle_ms, const struct profile_window *w, double freq_hz)
+{
+	double settle_s = settle_ms / 1e3;
+	if (w->settle_detect)
+		settle_s = fmin(settle_s, PROFILE_SETTLE_PERIODS / freq_hz);
+	return settle_s + profile_window_read_s(w, freq_hz) + PROFILE_POINT_S;
 }
 
 static double phase_s(const struct profile_points *depth, const struct profile_points *freq,
-		      double nominal_freq_hz, unsigned settle_ms, const struct profile_window *w)
+		      double nominal_freq_hz, unsigned settle_ms, const struct profile_window *w,
+		      bool paired)
 {
 	double s = 0;
 	for (size_t i = 0; i < depth->n; i++)
-		s += settle_ms / 1e3 + profile_window_read_s(w, nominal_freq_hz) + PROFILE_POINT_S;
-	for (size_t i = 0; i < freq->n; i++)
-		s += settle_ms / 1e3 + profile_window_read_s(w, freq->v[i]) + PROFILE_POINT_S;
+		s += point_s(settle_ms, w, paired ? freq->v[i] : nominal_freq_hz);
+	for (size_t i = 0; !paired && i < freq->n; i++)
+		s += point_s(settle_ms, w, freq->v[i]);
 	return s;
+}
+
+unsigned profile_verify_points(const struct profile *p)
+{
+	const struct profile_verify *v = &p->verify;
+	return (unsigned)(v->paired_points ? v->depth_points_um.n
+					   : v->depth_points_um.n + v->freq_points_hz.n);
 }
 
 void profile_estimate_time(const struct profile *p, bool calibrate, struct profile_time *t)
@@ -477,7 +568,7 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 	if (calibrate && p->has_calibrate) {
 		const struct profile_calibrate *c = &p->calibrate;
 		t->calibrate_s = phase_s(&c->depth_points_um, &c->freq_points_hz, c->nominal_freq_hz,
-					 c->settle_ms, &c->window) +
+					 c->settle_ms, &c->window, false) +
 				 PROFILE_TABLES_S;
 		t->points += (unsigned)(c->depth_points_um.n + c->freq_points_hz.n);
 	}
@@ -485,9 +576,10 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 	/* Every verify point at each preload, each preload set first. */
 	size_t np = v->preloads_n.n ? v->preloads_n.n : 1;
 	t->verify_s = (double)np * phase_s(&v->depth_points_um, &v->freq_points_hz,
-					   v->nominal_freq_hz, v->settle_ms, &v->window) +
+					   v->nominal_freq_hz, v->settle_ms, &v->window,
+					   v->paired_points) +
 		      (double)v->preloads_n.n * PROFILE_PRELOAD_SET_S;
-	t->points += (unsigned)(np * (v->depth_points_um.n + v->freq_points_hz.n));
+	t->points += (unsigned)np * profile_verify_points(p);
 	t->preload_s = PROFILE_PRELOAD_S;
 	t->preload_max_s = v->preload_timeout_ms / 1e3;
 	t->report_s = PROFILE_REPORT_S;

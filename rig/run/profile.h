@@ -37,10 +37,18 @@ struct profile_pen {
 	double freq_min_hz, freq_max_hz;
 };
 
-/* A measurement window: exactly one of the two is non-zero. */
+/* A measurement window: a time (window_s), a number of strokes
+ * (window_strokes), or sequential (min_strokes, max_strokes, u_fraction:
+ * it ends when the depth's and the rate's U and the spread's U reach
+ * u_fraction of the verify tolerances, between min and max strokes).
+ * Exactly one kind is set. */
 struct profile_window {
 	double window_s;             /* seconds of strokes */
 	unsigned window_strokes;     /* number of strokes */
+	unsigned min_strokes, max_strokes; /* sequential */
+	double u_fraction;           /* sequential: > 0 */
+	bool settle_detect;          /* settle until the strokes are steady,
+					settle_ms at most */
 };
 
 struct profile_calibrate {
@@ -74,6 +82,9 @@ struct profile_verify {
 	struct profile_window window;
 	double max_invalid_fraction;
 	enum decision_rule decision_rule;
+	bool paired_points;          /* point i is (depth_points_um[i],
+					freq_points_hz[i]): depth, spread and
+					rate judged on each */
 	/* conformance rule: the probability of conformance a PASS needs (and of
 	 * non-conformance a FAIL needs), in %; 95 unless the profile says */
 	double conformance_level_pct;
@@ -143,13 +154,25 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 #define PROFILE_TABLES_S 0.21        /* read, stage, save, reset, read back */
 #define PROFILE_POINT_S 0.033        /* per point: DEPTH, FREQ, laser start/stop */
 #define PROFILE_REPORT_S 0.01
+#define PROFILE_RATE_HZ 4000.0       /* the laser's rate */
+#define PROFILE_LEARN_SAMPLES 1024.0 /* a sequential window's least values
+					(POINT_LEARN_SAMPLES) */
+#define PROFILE_SETTLE_PERIODS 22.0 /* a detected settle (settle.h): 0.13 to
+					0.30 s measured, 22 periods at the mean */
 #define PROFILE_PRELOAD_SET_S 0.14   /* a preload asked for, read twice in a row */
 
-/* Seconds of strokes one window holds at freq_hz. */
+/* The verify phase's points (a paired point counts once). */
+unsigned profile_verify_points(const struct profile *p);
+
+/* Seconds of strokes one window holds at freq_hz (a sequential one at
+ * least). */
 double profile_window_s(const struct profile_window *w, double freq_hz);
 /* Seconds of laser values point.c reads for one window at freq_hz: a time
  * window is its time; a stroke window reads until its strokes are counted,
- * at most (strokes + 2) periods x 1.5 + 0.2 s. */
+ * at most (strokes + 2) periods x 1.5 + 0.2 s; a sequential window is
+ * estimated at its min_strokes or the values its shape is learned from,
+ * whichever is longer (a pen well inside its limits), from the first
+ * up-crossing to the last, half a chunk of values late. */
 double profile_window_read_s(const struct profile_window *w, double freq_hz);
 
 #endif

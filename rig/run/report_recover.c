@@ -130,6 +130,40 @@ static void interrupted(struct report *r, struct report_row *verdict)
 	verdict->instruction = r->instruction;
 }
 
+/* The run's end rows, ABORTED (category bench: the rig or its host died,
+ * not the pen) with reason; the end time the journal's last write, the last
+ * moment the run was known alive (with end_time_kept, the journal's own
+ * stands). A journal in other columns is not appended to (its lines would
+ * not match its header): publishing renders the rows kept. */
+static enum rig_rc end_aborted(struct report *r, bool end_time_kept, const char *reason,
+			       struct rig_err *err)
+{
+	char ended[21] = "";
+	struct stat st;
+	if (fstat(r->journal_fd, &st) == 0)
+		report_iso_time(ended, st.st_mtime);
+	struct report_row rows[2] = { REPORT_ROW_EMPTY, REPORT_ROW_EMPTY };
+	rows[0].phase = rows[1].phase = "run";
+	rows[0].step = rows[1].step = "end";
+	rows[0].quantity = "ended_at";
+	rows[0].note = ended;
+	rows[1].quantity = "verdict";
+	rows[1].result = "ABORTED";
+	rows[1].category = "bench";
+	rows[1].note = reason;
+	interrupted(r, &rows[1]);
+	for (int i = end_time_kept ? 1 : 0; i < 2; i++) {
+		enum rig_rc rc = r->journal_foreign ? report_keep(r, &rows[i], err)
+						    : report_journal_row(r, &rows[i], err);
+		if (rc)
+			return rc;
+	}
+	r->verdict = REPORT_ABORTED;
+	r->category = REPORT_CATEGORY_BENCH;
+	text_clean(r->reason, sizeof r->reason, reason);
+	return RIG_OK;
+}
+
 /* The journal read (whole lines), its run finished: with its own verdict,
  * or ABORTED. */
 static enum rig_rc conclude(struct report *r, const char *name, struct rig_err *err)
@@ -150,36 +184,8 @@ static enum rig_rc conclude(struct report *r, const char *name, struct rig_err *
 	snprintf(reason, sizeof reason,
 		 "run did not finish: recovered from %s; last row %.40s/%.40s/%.40s", name,
 		 last->phase, last->step, last->quantity);
-	/* The end: the last moment the run was known alive, its journal's
-	 * last write. */
-	char ended[21] = "";
-	struct stat st;
-	if (fstat(r->journal_fd, &st) == 0)
-		report_iso_time(ended, st.st_mtime);
-	struct report_row rows[2] = { REPORT_ROW_EMPTY, REPORT_ROW_EMPTY };
-	rows[0].phase = rows[1].phase = "run";
-	rows[0].step = rows[1].step = "end";
-	rows[0].quantity = "ended_at";
-	rows[0].note = ended;
-	rows[1].quantity = "verdict";
-	rows[1].result = "ABORTED";
-	rows[1].category = "bench"; /* the rig or its host died: not the pen */
-	rows[1].note = reason;
-	interrupted(r, &rows[1]);
 	/* Killed between the end time and the verdict: the end time stands. */
-	int first = strcmp(last->quantity, "ended_at") == 0 ? 1 : 0;
-	for (int i = first; i < 2; i++) {
-		/* A journal in other columns is not appended to (its lines would
-		 * not match its header); publishing renders the rows kept. */
-		enum rig_rc rc = r->journal_foreign ? report_keep(r, &rows[i], err)
-						    : report_journal_row(r, &rows[i], err);
-		if (rc)
-			return rc;
-	}
-	r->verdict = REPORT_ABORTED;
-	r->category = REPORT_CATEGORY_BENCH;
-	snprintf(r->reason, sizeof r->reason, "%s", reason);
-	return RIG_OK;
+	return end_aborted(r, strcmp(last->quantity, "ended_at") == 0, reason, err);
 }
 
 /* A journal that cannot be read or parsed is still a run that happened:
@@ -191,7 +197,8 @@ static enum rig_rc conclude_unreadable(struct report *r, const char *why, char *
 {
 	snprintf(kept, cap, "%s" REPORT_JOURNAL_UNREADABLE, r->journal_path);
 	if (link(r->journal_path, kept) < 0 && errno != EEXIST)
-		return rig_fail_errno(err, RIG_E_IO, errno, "journal unreadable: %s: %s; cannot keep it as %s",
+		return rig_fail_errno(err, RIG_E_IO, errno,
+				      "journal unreadable: %s: %s; cannot keep it as %s",
 				      r->journal_path, why, kept);
 	/* What the journal's name and its file say when its rows do not. */
 	if (!r->meta.run_id[0]) {
@@ -202,36 +209,15 @@ static enum rig_rc conclude_unreadable(struct report *r, const char *why, char *
 		text_clean(r->meta.run_id, sizeof r->meta.run_id, r->meta.run_id);
 	}
 	struct stat st;
-	bool dated = fstat(r->journal_fd, &st) == 0;
-	if (!r->meta.started && dated)
+	if (!r->meta.started && fstat(r->journal_fd, &st) == 0)
 		r->meta.started = st.st_mtime;
 	if (!r->meta.pen_serial[0])
 		snprintf(r->meta.pen_serial, sizeof r->meta.pen_serial, "unknown");
-	char ended[21] = "", reason[PATH_MAX * 2 + 512];
-	if (dated)
-		report_iso_time(ended, st.st_mtime);
+	char reason[PATH_MAX * 2 + 512];
 	snprintf(reason, sizeof reason, "journal unreadable: %s: %.200s; its bytes are kept in %s",
 		 r->journal_path, why, kept);
-	struct report_row rows[2] = { REPORT_ROW_EMPTY, REPORT_ROW_EMPTY };
-	rows[0].phase = rows[1].phase = "run";
-	rows[0].step = rows[1].step = "end";
-	rows[0].quantity = "ended_at";
-	rows[0].note = ended;
-	rows[1].quantity = "verdict";
-	rows[1].result = "ABORTED";
-	rows[1].category = "bench";
-	rows[1].note = reason;
-	interrupted(r, &rows[1]);
 	r->journal_foreign = true; /* published from the rows kept, never from its bytes */
-	for (int i = 0; i < 2; i++) {
-		enum rig_rc rc = report_keep(r, &rows[i], err);
-		if (rc)
-			return rc;
-	}
-	r->verdict = REPORT_ABORTED;
-	r->category = REPORT_CATEGORY_BENCH;
-	text_clean(r->reason, sizeof r->reason, reason);
-	return RIG_OK;
+	return end_aborted(r, false, reason, err);
 }
 
 /* Read and parse the locked journal into r (a torn last line dropped).

@@ -221,11 +221,13 @@ enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um
 	if (r->o->save_trace && !trace)
 		return err->rc;
 	const struct run_observer *obs = r->o->observer;
+	struct point_targets tg;
+	point_targets_for(r->prof, w, freq_hz, &tg);
 	struct point_request rq = {
 		.phase = run_phase_name(r->phase), .step = run_step_name(step),
 		.depth_um = depth_um, .freq_hz = freq_hz,
 		.settle_ms = settle_ms, .window = w, .trace = trace,
-		.obs = obs ? obs->point : NULL, .gates = &r->prof->quality,
+		.obs = obs ? obs->point : NULL, .gates = &r->prof->quality, .targets = &tg,
 	};
 	enum rig_rc rc = point_measure(r->b, &rq, st, err);
 	if (trace && fclose(trace) && !rc)
@@ -361,7 +363,7 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 static unsigned count_steps(const struct profile *p, bool cal)
 {
 	size_t np = p->verify.preloads_n.n ? p->verify.preloads_n.n : 1;
-	unsigned n = (unsigned)(np * (p->verify.depth_points_um.n + p->verify.freq_points_hz.n));
+	unsigned n = (unsigned)np * profile_verify_points(p);
 	if (cal)
 		n += (unsigned)(p->calibrate.depth_points_um.n + p->calibrate.freq_points_hz.n);
 	return n;
@@ -512,6 +514,17 @@ static void run_phases(struct run *r)
 	}
 }
 
+/* Nowhere to write the report: stop before the pen runs, and say why. */
+static void nowhere_to_write(struct run *r, const char *why, const char *pen)
+{
+	struct run_result *res = r->res;
+	run_set_text(res->report_error, sizeof res->report_error,
+		     "%s; nothing was measured, %s", why, pen);
+	run_message(r->o, "%s", res->report_error);
+	res->report_failed = true;
+	finish(r);
+}
+
 static void say_recovered(void *ctx, const char *text)
 {
 	run_message(ctx, "%s", text);
@@ -566,12 +579,7 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	    (rc = check_gate(dir, b->fx.bench.station, fc->interval_h, time(NULL), &err)))
 		run_abort(&r, rc, err.msg);
 	if ((rc = report_check_folder(dir, &b->report_fs, &err))) {
-		/* Nowhere to write: found before the pen is powered. */
-		run_set_text(res->report_error, sizeof res->report_error,
-			     "%s; nothing was measured, the pen was not powered", err.msg);
-		run_message(o, "%s", res->report_error);
-		res->report_failed = true;
-		finish(&r);
+		nowhere_to_write(&r, err.msg, "the pen was not powered");
 		return;
 	}
 	if (!r.aborted) {
@@ -580,12 +588,7 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 			run_abort(&r, rc, err.msg);
 	}
 	if ((rc = open_report(&r, &err))) {
-		/* Nowhere to write: stop before the pen runs, and say why. */
-		run_set_text(res->report_error, sizeof res->report_error,
-			     "%s; nothing was measured, the pen was not run", err.msg);
-		run_message(o, "%s", res->report_error);
-		res->report_failed = true;
-		finish(&r);
+		nowhere_to_write(&r, err.msg, "the pen was not run");
 		return;
 	}
 	run_phases(&r);

@@ -1,6 +1,8 @@
 /* verify.c - the run's verify phase: measure every verify point of the
  * profile and judge it (decision.c): invalid samples, depth and its
- * spread, stroke rate.
+ * spread, stroke rate. A depth point judges depth and spread, a rate point
+ * the rate; a paired point ([verify] paired_points) judges all three from
+ * its one window.
  */
 #include "run/run_impl.h"
 
@@ -9,64 +11,89 @@
 #include "bench/preload.h"
 #include "run/decision.h"
 
+static enum rig_rc judge_depth(struct run *r, const struct measure_stats *st, double d_um)
+{
+	const struct profile_verify *v = &r->prof->verify;
+	struct decision d;
+	double mean = st->has_depth ? st->depth_mean_um : NAN;
+	decide_limits_level(&d, mean, st->depth_U_um, d_um - v->depth_tolerance_um,
+			    d_um + v->depth_tolerance_um, v->decision_rule,
+			    v->conformance_level_pct / 100.0, run_quantity_unit(QTY_DEPTH));
+	if (!st->has_depth)
+		run_set_text(d.reason, sizeof d.reason, "not measured: %s", st->message);
+	enum rig_rc rc = run_add_judged(r, STEP_DEPTH_SWEEP, QTY_DEPTH, d_um, mean,
+					st->depth_std_um, (long)st->strokes, st->depth_U_um, &d);
+	if (rc)
+		return rc;
+	double spread = st->has_depth ? st->depth_std_um : NAN;
+	decide_limits(&d, spread, NAN, -INFINITY, v->max_depth_spread_um, DECISION_SIMPLE,
+		      run_quantity_unit(QTY_DEPTH_SPREAD));
+	return run_add_judged(r, STEP_DEPTH_SWEEP, QTY_DEPTH_SPREAD, d_um, spread, NAN,
+			      (long)st->strokes, NAN, &d);
+}
+
+static enum rig_rc judge_freq(struct run *r, const struct measure_stats *st, double f_hz)
+{
+	const struct profile_verify *v = &r->prof->verify;
+	struct decision d;
+	double fm = st->has_freq ? st->freq_hz : NAN;
+	double tol_hz = f_hz * v->freq_tolerance_pct / 100.0;
+	decide_limits_level(&d, fm, st->freq_U_hz, f_hz - tol_hz, f_hz + tol_hz, v->decision_rule,
+			    v->conformance_level_pct / 100.0, run_quantity_unit(QTY_FREQ));
+	if (!st->has_freq)
+		run_set_text(d.reason, sizeof d.reason, "not measured: %s", st->message);
+	return run_add_judged(r, STEP_FREQ_SWEEP, QTY_FREQ, f_hz, fm, NAN, (long)st->strokes,
+			      st->freq_U_hz, &d);
+}
+
+/* One point: measure at (d_um, f_hz), judge what it is for. */
+static enum rig_rc verify_point(struct run *r, enum run_step step, double d_um, double f_hz,
+				bool depth, bool freq, struct rig_err *err)
+{
+	const struct profile_verify *v = &r->prof->verify;
+	struct measure_stats st;
+	struct decision d;
+	r->step++;
+	if (depth && freq)
+		run_progress(r, "point%s %g um %g Hz", r->step_suffix, d_um, f_hz);
+	else
+		run_progress(r, "%s%s %g %s", run_step_name(step), r->step_suffix,
+			     depth ? d_um : f_hz, run_step_unit(step));
+	enum rig_rc rc = run_measure_point(r, step, d_um, f_hz, v->settle_ms, &v->window, &st,
+					   err);
+	if (rc)
+		return rc;
+	double frac = st.samples ? (double)st.invalid_samples / (double)st.samples : 1.0;
+	decide_limits(&d, frac, NAN, -INFINITY, v->max_invalid_fraction, DECISION_SIMPLE,
+		      run_quantity_unit(QTY_INVALID_FRACTION));
+	if ((rc = run_add_judged(r, step, QTY_INVALID_FRACTION, depth ? d_um : f_hz, frac, NAN,
+				 (long)st.samples, NAN, &d)))
+		return rc;
+	if (depth && (rc = judge_depth(r, &st, d_um)))
+		return rc;
+	return freq ? judge_freq(r, &st, f_hz) : RIG_OK;
+}
+
 /* Every verify point at the preload the pen presses with now. */
 static enum rig_rc verify_points(struct run *r, struct rig_err *err)
 {
 	const struct profile_verify *v = &r->prof->verify;
-	enum decision_rule rule = v->decision_rule;
-	double level = v->conformance_level_pct / 100.0;
-	for (int pass = 0; pass < 2; pass++) {
-		bool depth = pass == 0;
-		const struct profile_points *pts = depth ? &v->depth_points_um : &v->freq_points_hz;
-		enum run_step step = depth ? STEP_DEPTH_SWEEP : STEP_FREQ_SWEEP;
-		for (size_t i = 0; i < pts->n; i++) {
-			double d_um = depth ? pts->v[i] : v->nominal_depth_um;
-			double f_hz = depth ? v->nominal_freq_hz : pts->v[i];
-			struct measure_stats st;
-			struct decision d;
-			r->step++;
-			run_progress(r, "%s%s %g %s", run_step_name(step), r->step_suffix, pts->v[i],
-				     run_step_unit(step));
-			enum rig_rc rc = run_measure_point(r, step, d_um, f_hz, v->settle_ms, &v->window,
-						       &st, err);
-			if (rc)
+	enum rig_rc rc;
+	if (v->paired_points) {
+		for (size_t i = 0; i < v->depth_points_um.n; i++)
+			if ((rc = verify_point(r, STEP_DEPTH_SWEEP, v->depth_points_um.v[i],
+					       v->freq_points_hz.v[i], true, true, err)))
 				return rc;
-			double frac = st.samples ? (double)st.invalid_samples / (double)st.samples
-						 : 1.0;
-			decide_limits(&d, frac, NAN, -INFINITY, v->max_invalid_fraction,
-				      DECISION_SIMPLE, run_quantity_unit(QTY_INVALID_FRACTION));
-			if ((rc = run_add_judged(r, step, QTY_INVALID_FRACTION, pts->v[i], frac, NAN,
-					     (long)st.samples, NAN, &d)))
-				return rc;
-			if (depth) {
-				double mean = st.has_depth ? st.depth_mean_um : NAN;
-				decide_limits_level(&d, mean, st.depth_U_um, d_um - v->depth_tolerance_um,
-						    d_um + v->depth_tolerance_um, rule, level,
-						    run_quantity_unit(QTY_DEPTH));
-				if (!st.has_depth)
-					run_set_text(d.reason, sizeof d.reason, "not measured: %s", st.message);
-				if ((rc = run_add_judged(r, step, QTY_DEPTH, d_um, mean, st.depth_std_um,
-						     (long)st.strokes, st.depth_U_um, &d)))
-					return rc;
-				double spread = st.has_depth ? st.depth_std_um : NAN;
-				decide_limits(&d, spread, NAN, -INFINITY, v->max_depth_spread_um,
-					      DECISION_SIMPLE, run_quantity_unit(QTY_DEPTH_SPREAD));
-				if ((rc = run_add_judged(r, step, QTY_DEPTH_SPREAD, d_um, spread, NAN,
-						     (long)st.strokes, NAN, &d)))
-					return rc;
-			} else {
-				double fm = st.has_freq ? st.freq_hz : NAN;
-				double tol_hz = f_hz * v->freq_tolerance_pct / 100.0;
-				decide_limits_level(&d, fm, st.freq_U_hz, f_hz - tol_hz, f_hz + tol_hz,
-						    rule, level, run_quantity_unit(QTY_FREQ));
-				if (!st.has_freq)
-					run_set_text(d.reason, sizeof d.reason, "not measured: %s", st.message);
-				if ((rc = run_add_judged(r, step, QTY_FREQ, f_hz, fm, NAN,
-						     (long)st.strokes, st.freq_U_hz, &d)))
-					return rc;
-			}
-		}
+		return RIG_OK;
 	}
+	for (size_t i = 0; i < v->depth_points_um.n; i++)
+		if ((rc = verify_point(r, STEP_DEPTH_SWEEP, v->depth_points_um.v[i],
+				       v->nominal_freq_hz, true, false, err)))
+			return rc;
+	for (size_t i = 0; i < v->freq_points_hz.n; i++)
+		if ((rc = verify_point(r, STEP_FREQ_SWEEP, v->nominal_depth_um,
+				       v->freq_points_hz.v[i], false, true, err)))
+			return rc;
 	return RIG_OK;
 }
 

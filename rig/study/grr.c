@@ -84,6 +84,9 @@ static enum rig_rc measure_all(struct bench *b, const struct profile *prof, size
 			.freq_hz = depth ? v->nominal_freq_hz : c->commanded,
 			.settle_ms = v->settle_ms, .window = &v->window,
 		};
+		struct point_targets tg;
+		point_targets_for(prof, &v->window, rq.freq_hz, &tg);
+		rq.targets = &tg;
 		struct measure_stats st;
 		enum rig_rc rc = point_measure(b, &rq, &st, err);
 		if (rc)

@@ -506,13 +506,24 @@ enum rig_rc laser_mean(struct laser *l, size_t n_valid, size_t max_bad,
 		       unsigned timeout_ms, struct laser_mean *out,
 		       struct rig_err *err)
 {
+	return laser_mean_checked(l, n_valid, max_bad, timeout_ms, NULL, NULL, out, err);
+}
+
+enum rig_rc laser_mean_checked(struct laser *l, size_t n_valid, size_t max_bad,
+			       unsigned timeout_ms,
+			       enum rig_rc (*check)(void *ctx, struct rig_err *err),
+			       void *check_ctx, struct laser_mean *out, struct rig_err *err)
+{
 	*out = (struct laser_mean){ .min_mm = INFINITY, .max_mm = -INFINITY };
 	size_t bad[LASER_STATUS_COUNT] = { 0 };
 	double mean = 0, m2 = 0;
+	double mean_i = 0, m2_i = 0, co = 0; /* index, and index x distance */
 	struct laser_sample s[256];
 	while (out->n_ok < n_valid) {
 		size_t n = 0;
 		enum rig_rc rc = laser_read(l, s, sizeof s / sizeof s[0], timeout_ms, &n, err);
+		if (!rc && check)
+			rc = check(check_ctx, err);
 		if (rc)
 			return rc;
 		for (size_t i = 0; i < n && out->n_ok < n_valid; i++) {
@@ -524,11 +535,14 @@ enum rig_rc laser_mean(struct laser *l, size_t n_valid, size_t max_bad,
 					out->n_error++;
 				continue;
 			}
-			double d = s[i].dist_mm;
+			double d = s[i].dist_mm, x = (double)out->n_ok;
 			out->n_ok++;
-			double delta = d - mean;
+			double delta = d - mean, dx = x - mean_i;
 			mean += delta / (double)out->n_ok;
+			mean_i += dx / (double)out->n_ok;
 			m2 += delta * (d - mean);
+			m2_i += dx * (x - mean_i);
+			co += dx * (d - mean);
 			if (d < out->min_mm)
 				out->min_mm = d;
 			if (d > out->max_mm)
@@ -549,5 +563,6 @@ enum rig_rc laser_mean(struct laser *l, size_t n_valid, size_t max_bad,
 	}
 	out->mean_mm = mean;
 	out->sd_um = out->n_ok > 1 ? sqrt(m2 / (double)(out->n_ok - 1)) * 1000.0 : 0.0;
+	out->drift_um = m2_i > 0 ? co / m2_i * (double)(out->n_ok - 1) * 1000.0 : 0.0;
 	return RIG_OK;
 }

@@ -79,6 +79,10 @@ struct laser_mean {
 	size_t n_ok;        /* valid distances used */
 	size_t n_error;     /* sensor error codes seen meanwhile */
 	size_t n_lost;      /* values lost on the wire meanwhile */
+	/* The straight line fitted to the valid readings in their order: its
+	 * rise from the first to the last (µm; positive = farther). A still
+	 * target has none beyond noise. */
+	double drift_um;
 };
 
 /* Read (streaming must be on) until n_valid distances came; error codes
@@ -87,5 +91,11 @@ struct laser_mean {
 enum rig_rc laser_mean(struct laser *l, size_t n_valid, size_t max_bad,
 		       unsigned timeout_ms, struct laser_mean *out,
 		       struct rig_err *err);
+/* The same, calling check (when not NULL) after every read: an error from
+ * it (a stop signal, an e-stop) ends the mean at once with that error. */
+enum rig_rc laser_mean_checked(struct laser *l, size_t n_valid, size_t max_bad,
+			       unsigned timeout_ms,
+			       enum rig_rc (*check)(void *ctx, struct rig_err *err),
+			       void *check_ctx, struct laser_mean *out, struct rig_err *err);
 
 #endif

@@ -1,0 +1,139 @@
+/* test_settle.c - detected settling (run/settle.h) on synthetic strokes
+ * with a known depth or rate transient: steady is declared only when the
+ * transient has decayed to within what the thresholds allow, and soon
+ * after. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "run/settle.h"
+
+#define RATE_HZ 4000.0
+#define ZERO_MM 5.0
+#define STROKE_UM 2000.0
+
+struct pen {
+	double d0_um, d1_um, tau_d_s;   /* depth: from d0 towards d1 */
+	double f0_hz, f1_hz, tau_f_s;   /* rate: from f0 towards f1 */
+	double noise_um;
+};
+
+static double depth_at(const struct pen *p, double t)
+{
+	return p->d1_um + (p->d0_um - p->d1_um) * exp(-t / p->tau_d_s);
+}
+
+static double rate_at(const struct pen *p, double t)
+{
+	return p->f1_hz + (p->f0_hz - p->f1_hz) * (p->tau_f_s > 0 ? exp(-t / p->tau_f_s) : 0);
+}
+
+/* Seconds until settle_push() says steady (or limit_s), feeding 40 values
+ * at a time as the rig does; invalid: every k-th value lost (0 = none). */
+static double settle_time(const struct pen *p, double depth_tol, double period_tol,
+			  double limit_s, unsigned invalid)
+{
+	struct settle s;
+	settle_init(&s, ZERO_MM, RATE_HZ, p->f1_hz, depth_tol, period_tol);
+	double phase = 0;
+	uint32_t rng = 12345;
+	struct laser_sample buf[40];
+	for (uint64_t slot = 0; slot < (uint64_t)(limit_s * RATE_HZ);) {
+		for (unsigned i = 0; i < 40; i++, slot++) {
+			double t = slot / RATE_HZ;
+			phase += rate_at(p, t) / RATE_HZ;
+			rng = rng * 1103515245u + 12345u;
+			double noise = p->noise_um * (((rng >> 8) & 0xffff) / 32768.0 - 1.0);
+			double ext = depth_at(p, t) - STROKE_UM * (1 + cos(2 * M_PI * phase)) / 2 + noise;
+			buf[i] = (struct laser_sample){ .slot = slot, .dist_mm = ZERO_MM - ext / 1000,
+						       .status = LASER_OK };
+			if (invalid && slot % invalid == 0)
+				buf[i].status = LASER_LOST;
+		}
+		if (settle_push(&s, buf, 40))
+			return slot / RATE_HZ;
+	}
+	return INFINITY;
+}
+
+START_TEST(test_steady_pen_is_steady_within_a_dozen_strokes)
+{
+	struct pen p = { 1000, 1000, 0.03, 120, 120, 0, 0.5 };
+	double t = settle_time(&p, 5, 0.0004, 1.0, 0);
+	/* level (1.5 periods), the first crossing, two groups of 4 strokes */
+	ck_assert_msg(t <= 12 / 120.0 + 0.01, "steady after %.3f s", t);
+}
+END_TEST
+
+START_TEST(test_depth_step_waits_for_the_transient)
+{
+	struct pen p = { 500, 1000, 0.03, 120, 120, 0, 0.5 };
+	double t = settle_time(&p, 5, 0.0004, 1.0, 0);
+	ck_assert(isfinite(t));
+	/* Group means 4 strokes (33 ms) apart agree within 5 um: the residual
+	 * is then at most 5 / (1 - e^(-33/30)) = 7.5 um (plus a stroke's
+	 * worth of lag in the group means). */
+	double residual = fabs(depth_at(&p, t) - p.d1_um);
+	ck_assert_msg(residual <= 10, "steady at %.3f s with %.1f um to go", t, residual);
+	struct pen still = { 1000, 1000, 0.03, 120, 120, 0, 0.5 };
+	ck_assert_double_gt(t, settle_time(&still, 5, 0.0004, 1.0, 0));
+}
+END_TEST
+
+START_TEST(test_rate_step_waits_for_the_motor)
+{
+	/* spin-up from 96 to 120 Hz with a 20 ms time constant */
+	struct pen p = { 1000, 1000, 0.03, 96, 120, 0.02, 0.5 };
+	double t = settle_time(&p, 5, 0.0004, 1.0, 0);
+	ck_assert(isfinite(t));
+	double residual = fabs(rate_at(&p, t) / p.f1_hz - 1);
+	ck_assert_msg(residual <= 0.002, "steady at %.3f s with the rate %.3f %% off", t,
+		      100 * residual);
+	ck_assert_double_gt(t, 0.08);
+}
+END_TEST
+
+START_TEST(test_flat_pen_is_never_steady)
+{
+	struct pen p = { 1000, 1000, 0.03, 120, 120, 0, 0.5 };
+	struct settle s;
+	settle_init(&s, ZERO_MM, RATE_HZ, 120, 5, 0.0004);
+	struct laser_sample v[4000];
+	uint32_t rng = 1;
+	for (unsigned i = 0; i < 4000; i++) {
+		rng = rng * 1103515245u + 12345u;
+		double ext = p.d1_um + 0.5 * (((rng >> 8) & 0xffff) / 32768.0 - 1.0);
+		v[i] = (struct laser_sample){ .slot = i, .dist_mm = ZERO_MM - ext / 1000,
+					      .status = LASER_OK };
+	}
+	/* noise alone crosses the mid level now and then, but its "strokes"
+	 * are neither steady in period nor in peak */
+	ck_assert(!settle_push(&s, v, 4000));
+}
+END_TEST
+
+START_TEST(test_lost_values_do_not_fake_a_stroke)
+{
+	struct pen p = { 1000, 1000, 0.03, 120, 120, 0, 0.5 };
+	double t = settle_time(&p, 5, 0.0004, 1.0, 7);
+	ck_assert_msg(isfinite(t) && t < 0.3, "steady after %.3f s", t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("settle");
+	TCase *tc = tcase_create("settle");
+	tcase_add_test(tc, test_steady_pen_is_steady_within_a_dozen_strokes);
+	tcase_add_test(tc, test_depth_step_waits_for_the_transient);
+	tcase_add_test(tc, test_rate_step_waits_for_the_motor);
+	tcase_add_test(tc, test_flat_pen_is_never_steady);
+	tcase_add_test(tc, test_lost_values_do_not_fake_a_stroke);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
