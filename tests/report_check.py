@@ -574,7 +574,8 @@ def sc_guarded_fail(rep, ctx):
     failed = [r for r in rep.judged() if r["result"] == "FAIL"]
     out.append((len(failed) > 0, "%d judged rows FAIL" % len(failed)))
     first = failed[0] if failed else {"quantity": "?", "commanded": "?", "phase": "?"}
-    char = "%s %s at %s um" % (first["phase"], first["quantity"], first["commanded"])
+    char = "%s %s at %s %s" % (first["phase"], first["quantity"], first["commanded"],
+                               first.get("unit", "um"))
     out.append((v["note"].startswith(char + ":"), "reason names the first failed point: %s" % v["note"][:80]))
     code, disp = "out_of_tolerance", ctx.get("disposition", "retest")
     todo = {"retest": "Test this pen once more.",

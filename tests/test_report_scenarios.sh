@@ -50,7 +50,7 @@ grep -q "What to do" "$tmp/prod.out" && bad "production: an instruction for a PA
 # retest (attempt 1).
 run "$tmp/fail" --mode verify --sim pen.depth_gain=1.08 --sim seed=2
 check guarded_fail 1 "$(newest "$tmp/fail")" "attempt=1 disposition=retest"
-grep -q "^What to do: Out of tolerance (verify depth at .* um). Test this pen once more. \[out_of_tolerance, retest\]$" "$tmp/fail.out" \
+grep -q "^What to do: Out of tolerance (verify [a-z]* at [0-9.]* [a-zA-Z]*). Test this pen once more. \[out_of_tolerance, retest\]$" "$tmp/fail.out" \
   && ok "guarded_fail: rig run says what to do" || bad "guarded_fail: output: $(cat "$tmp/fail.out")"
 
 # Retest of the same unit, failing again: attempt 2, the retest used up,
