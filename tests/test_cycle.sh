@@ -5,21 +5,9 @@
 # calibrate and verify phases, for each shipped profile and mode, and the
 # production profile takes at most 12 s.
 # Needs python3 (reads the reports' CSV); fails without it.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_cycle: FAIL: python3 not found: this suite declares it as a dependency"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
+. "$(dirname "$0")/lib.sh"
+needs python3
 cp "$root/fixtures/sim.ini" "$tmp/sim.ini"
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # compare NAME PROFILE [MODE]: one run against its dry run.
 compare() {
@@ -97,4 +85,4 @@ rc=$?
 [ "$rc" -eq 65 ] && ok "--dry-run --mode calibrate of a verify-only profile: 65" \
   || bad "--dry-run --mode calibrate of a verify-only profile: exit $rc: $(cat "$tmp/err")"
 
-[ "$fail" -eq 0 ] || exit 1
+finish

@@ -208,6 +208,84 @@ START_TEST(test_empty_file_lists_first_missing_key)
 }
 END_TEST
 
+
+/* fixtures/sim-2up.ini: each socket's view has its own sections, the
+ * shared ones, its station and lock named after it. */
+START_TEST(test_each_socket_reads_its_own_sections_and_the_shared_ones)
+{
+	struct fixture a, b, sh;
+	struct rig_err err = { 0 };
+	const char *path = SRCDIR "/fixtures/sim-2up.ini";
+	ck_assert_int_eq(fixture_load_socket(&a, path, NULL, &err), RIG_OK);
+	ck_assert_int_eq(fixture_load_socket(&b, path, "B", &err), RIG_OK);
+	ck_assert_int_eq(fixture_load_shared(&sh, path, &err), RIG_OK);
+	ck_assert_uint_eq(a.nsockets, 2);
+	ck_assert_str_eq(a.sockets[0], "A");
+	ck_assert_str_eq(a.sockets[1], "B");
+	ck_assert_str_eq(a.socket, "A");
+	ck_assert_str_eq(b.socket, "B");
+	ck_assert_str_eq(a.bench.station, "SIM-2UP:A");
+	ck_assert_str_eq(b.bench.station, "SIM-2UP:B");
+	ck_assert_str_eq(b.shared_station, "SIM-2UP");
+	ck_assert_ptr_nonnull(strstr(b.bench.lock, ".sim-2up.lock.B"));
+	ck_assert_str_eq(b.shared_lock + strlen(b.shared_lock) - strlen(".sim-2up.lock"),
+			 ".sim-2up.lock");
+	/* shared [io] and the socket's own [io:B] */
+	ck_assert_str_eq(b.io.estop_line, "ESTOP");
+	ck_assert_str_eq(b.io.relay_line, "PEN_POWER");
+	/* [sim] and [sim:B]: B's pen, not A's */
+	bool b_serial = false, a_serial = false;
+	for (size_t i = 0; i < b.nsim; i++)
+		b_serial |= !strcmp(b.sim[i].key, "pen.serial") && !strcmp(b.sim[i].value, "MN3-000202");
+	for (size_t i = 0; i < a.nsim; i++)
+		a_serial |= !strcmp(a.sim[i].key, "pen.serial") && !strcmp(a.sim[i].value, "MN3-000201");
+	ck_assert(a_serial && b_serial);
+	/* The shared view has no socket's [sim:S]. */
+	for (size_t i = 0; i < sh.nsim; i++)
+		ck_assert_str_ne(sh.sim[i].key, "pen.serial");
+	/* Where a socket's key is written back. */
+	ck_assert_str_eq(fixture_file_section(&b, "laser", "zero_mm"), "laser:B");
+	ck_assert_str_eq(fixture_file_section(&b, "io", "estop_line"), "io");
+	fixture_free(&a);
+	fixture_free(&b);
+	fixture_free(&sh);
+	/* A one-socket fixture is one socket, as before. */
+	struct fixture one;
+	ck_assert_int_eq(fixture_load(&one, SRCDIR "/fixtures/sim.ini", &err), RIG_OK);
+	ck_assert_uint_eq(one.nsockets, 0);
+	ck_assert_str_eq(one.bench.station, "SIM-01");
+	ck_assert_str_eq(fixture_file_section(&one, "laser", "zero_mm"), "laser");
+	fixture_free(&one);
+}
+END_TEST
+
+START_TEST(test_a_socket_missing_a_key_is_named)
+{
+	struct rig_err err = { 0 };
+	char *text = tu_read(SRCDIR "/fixtures/sim-2up.ini");
+	char *cut = tu_replace(text, "[laser:B]\nport = sim:laser\n", "[laser:B]\n");
+	ck_assert_ptr_nonnull(cut);
+	char *p = tu_write(dir, "two.ini", cut);
+	struct fixture f;
+	ck_assert_int_eq(fixture_load_socket(&f, p, "A", &err), RIG_OK);
+	fixture_free(&f);
+	ck_assert_int_eq(fixture_load_socket(&f, p, "B", &err), RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "[laser] port is required and missing for socket B "
+				      "(expected in [laser] or [laser:B])"), "%s", err.msg);
+	char *five = NULL;
+	ck_assert_int_ge(asprintf(&five, "%s\n[sim:C]\nseed=3\n[sim:D]\nseed=4\n[sim:E]\nseed=5\n",
+				  text), 0);
+	free(p);
+	p = tu_write(dir, "five.ini", five);
+	ck_assert_int_eq(fixture_load(&f, p, &err), RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "expected at most 4 sockets"), "%s", err.msg);
+	free(five);
+	free(p);
+	free(cut);
+	free(text);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("fixture");
@@ -225,6 +303,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_syntax_error_and_binary_and_long_line);
 	tcase_add_test(tc, test_missing_file_is_a_config_error_naming_it);
 	tcase_add_test(tc, test_empty_file_lists_first_missing_key);
+	tcase_add_test(tc, test_each_socket_reads_its_own_sections_and_the_shared_ones);
+	tcase_add_test(tc, test_a_socket_missing_a_key_is_named);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -118,6 +118,57 @@ START_TEST(test_unknown_line_name_fails_naming_the_role)
 }
 END_TEST
 
+
+/* A socket of a bench with several sockets: its lines without the e-stop
+ * and lid, which the holder of those lines publishes (here the same
+ * virtual chip: the owner's part and the socket's part side by side). */
+START_TEST(test_socket_reads_the_published_estop_and_lid_latched)
+{
+	struct rig_err err = { 0 };
+	struct bench_io_shared sh;
+	memset(&sh, 0, sizeof sh);
+	bench_io_close(io);
+	io = NULL;
+	struct bench_io *owner, *sock;
+	ck_assert_int_eq(bench_io_open_part(&owner, &fx.io, &hal, BENCH_IO_SHARED, NULL, &err),
+			 RIG_OK);
+	ck_assert_int_eq(bench_io_open_part(&sock, &fx.io, &hal, BENCH_IO_SOCKET, &sh, &err),
+			 RIG_OK);
+	/* Nothing published yet: unsafe, and it says why. */
+	ck_assert_int_eq(bench_io_check_safe(sock, &err), RIG_E_ABORTED);
+	ck_assert_msg(strstr(err.msg, "not watched"), "%s", err.msg);
+	ck_assert_int_eq(bench_io_publish(owner, &sh, &err), RIG_OK);
+	ck_assert_int_eq(bench_io_check_safe(sock, &err), RIG_OK);
+	/* The socket's relay is its own. */
+	ck_assert_int_eq(bench_io_pen_power(sock, true, &err), RIG_OK);
+	ck_assert(bench->pen_power);
+	/* An e-stop pressed and released between two reads of the socket is
+	 * still seen: the owner latches it. */
+	sim_io_press_estop(bench, true);
+	ck_assert_int_eq(bench_io_publish(owner, &sh, &err), RIG_OK);
+	sim_io_press_estop(bench, false);
+	ck_assert_int_eq(bench_io_publish(owner, &sh, &err), RIG_OK);
+	ck_assert_int_eq(bench_io_check_safe(sock, &err), RIG_E_ABORTED);
+	ck_assert_str_eq(err.msg, "e-stop tripped");
+	/* The owner gone: unsafe. */
+	sh.estop_tripped = 0;
+	sh.gone = 1;
+	ck_assert_int_eq(bench_io_check_safe(sock, &err), RIG_E_ABORTED);
+	ck_assert_msg(strstr(err.msg, "no longer watched"), "%s", err.msg);
+	/* A reading older than the allowed age: unsafe. */
+	sh.gone = 0;
+	sh.read_ns -= (uint64_t)(BENCH_IO_SHARED_STALE_MS + 1) * RIG_NS_PER_MS;
+	ck_assert_int_eq(bench_io_check_safe(sock, &err), RIG_E_ABORTED);
+	ck_assert_msg(strstr(err.msg, "not read them for"), "%s", err.msg);
+	bench_io_close(sock);
+	ck_assert(!bench->pen_power);
+	bench_io_close(owner);
+	/* Shared inputs belong to the socket part only. */
+	ck_assert_int_eq(bench_io_open_part(&sock, &fx.io, &hal, BENCH_IO_SOCKET, NULL, &err),
+			 RIG_E_USAGE);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("io");
@@ -130,6 +181,7 @@ int main(void)
 	tcase_add_test(tc, test_start_wait_times_out_in_bench_time);
 	tcase_add_test(tc, test_start_press_already_made_is_not_a_new_press);
 	tcase_add_test(tc, test_unknown_line_name_fails_naming_the_role);
+	tcase_add_test(tc, test_socket_reads_the_published_estop_and_lid_latched);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -11,6 +11,8 @@
 #  - SIGTERM to the parent mid-run: both ABORTED naming the signal, both
 #    off, exit 2; meanwhile each socket holds its own lock and journal, and
 #    a second run of a socket or of the whole bench is refused (75);
+#  - the lid opened mid-run: both ABORTED naming the lid, both off;
+#  - rig zero --socket B writes socket B's [laser:B], not socket A's;
 #  - a one-socket fixture runs as before; wrong socket sections and a
 #    serial count that does not fit are refused naming what is wrong.
 . "$(dirname "$0")/lib.sh"
@@ -85,6 +87,26 @@ both_off estop "e-stop"
 rows=$(grep -c '"ABORTED"' "$OUT/summary.csv")
 [ "$rows" = 2 ] && ok "e-stop: two ABORTED summary rows" || bad "e-stop: $rows ABORTED rows"
 
+# ---- the lid opened mid-run ---------------------------------------------------
+FX=$(fixture lid)
+OUT="$tmp/lid"
+$R run --fixture "$FX" --serial $SA --serial $SB --out "$OUT" --rehearsal \
+  --sim fault.lid_open=t=1.5 >"$tmp/lid.out" 2>"$tmp/lid.err"
+expect "lid opened 1.5 s into two runs" 2 $?
+has "socket A aborted by the lid" "$tmp/lid.out" '^socket A: ABORTED: .*lid open'
+has "socket B aborted by the lid" "$tmp/lid.out" '^socket B: ABORTED: .*lid open'
+both_off lid "lid"
+
+# ---- a socket's own calibration is written into its own section --------------
+FX=$(fixture zero)
+today=$(date -u +%Y-%m-%d)
+$R zero --fixture "$FX" --socket B --yes >"$tmp/zero.out" 2>&1
+expect "rig zero of socket B" 0 $?
+sed -n '/^\[laser:B\]/,/^\[/p' "$FX" >"$tmp/laserB"
+sed -n '/^\[laser:A\]/,/^\[/p' "$FX" >"$tmp/laserA"
+has "socket B's laser zero is dated today in [laser:B]" "$tmp/laserB" "^zero_date = $today"
+has "socket A's laser zero is left alone" "$tmp/laserA" '^zero_date = 2026-11-21'
+
 # ---- a signal to the parent, locks and journals per socket -------------------
 FX=$(fixture sig)
 OUT="$tmp/sig"
@@ -101,9 +123,11 @@ done
 [ "$j" = 2 ] && ok "two live journals, one per socket" || bad "$j live journals"
 $R run --fixture "$FX" --socket A --serial $SA --out "$tmp/other" >/dev/null 2>"$tmp/busyA.err"
 expect "socket A again while it runs" 75 $?
-has "the refusal names socket A's station" "$tmp/busyA.err" 'SIM-2UP:A'
+has "the refusal names the bench" "$tmp/busyA.err" 'bench SIM-2UP is in use'
 $R run --fixture "$FX" --serial $SA --serial $SB --out "$tmp/other" >/dev/null 2>"$tmp/busy.err"
 expect "the whole bench again while it runs" 75 $?
+has "the refusal names the bench" "$tmp/busy.err" 'bench SIM-2UP is in use'
+
 kill -TERM $pid
 wait $pid
 expect "SIGTERM to the parent mid-run" 2 $?
@@ -114,6 +138,22 @@ ls "$OUT"/*.journal >/dev/null 2>&1 && bad "journals left after the signal" || o
 $R run --fixture "$FX" --socket B --serial $SB --out "$OUT" >"$tmp/alone.out" 2>&1
 expect "socket B alone afterwards" 0 $?
 has "socket B alone: its station" "$OUT/summary.csv" "\"SIM-2UP:B\".*\"$SB\".*\"PASS\""
+
+# ---- one socket alone holds the shared lines' lock too -----------------------
+FX=$(fixture alone)
+OUT="$tmp/alone"
+$R run --fixture "$FX" --socket B --serial $SB --out "$OUT" --rehearsal >"$tmp/aloneB.out" 2>&1 &
+pid=$!
+for _ in $(seq 50); do
+  ls "$OUT"/*.journal >/dev/null 2>&1 && break
+  sleep 0.2
+done
+$R run --fixture "$FX" --socket A --serial $SA --out "$OUT" >/dev/null 2>"$tmp/aloneA.err"
+expect "socket A while socket B runs alone (it reads the e-stop itself)" 75 $?
+has "the refusal names the shared bench" "$tmp/aloneA.err" 'bench SIM-2UP is in use'
+kill -TERM $pid
+wait $pid
+expect "socket B alone, stopped" 2 $?
 
 # ---- refusals ------------------------------------------------------------------
 $R run --fixture "$root/fixtures/sim-2up.ini" --serial $SA --out "$tmp/x" >/dev/null 2>"$tmp/n.err"

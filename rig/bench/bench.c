@@ -84,6 +84,7 @@ enum rig_rc bench_open(struct bench *b, const struct bench_options *o, struct ri
 {
 	memset(b, 0, sizeof *b);
 	b->lock.fd = -1;
+	b->shared_lock.fd = -1;
 	b->op = o->operator;
 	b->report_fs = rig_fsops_posix;
 	b->op_ctx = o->operator_ctx;
@@ -132,8 +133,17 @@ bool bench_time_is_free(const struct bench *b)
 
 enum rig_rc bench_take_lock(struct bench *b, unsigned wait_s, struct rig_err *err)
 {
-	return bench_lock_acquire_told(&b->lock, b->fx.bench.lock, b->fx.bench.station, wait_s,
-				       b->notice, b->notice_ctx, err);
+	const struct fixture *f = &b->fx;
+	enum rig_rc rc;
+	if (f->nsockets > 1 && !b->shared_io && b->shared_lock.fd < 0 &&
+	    (rc = bench_lock_acquire_told(&b->shared_lock, f->shared_lock, f->shared_station,
+					  wait_s, b->notice, b->notice_ctx, err)))
+		return rc;
+	rc = bench_lock_acquire_told(&b->lock, f->bench.lock, f->bench.station, wait_s, b->notice,
+				     b->notice_ctx, err);
+	if (rc)
+		bench_lock_release(&b->shared_lock);
+	return rc;
 }
 
 enum rig_rc bench_identify(struct bench *b, struct rig_err *err)
@@ -238,6 +248,7 @@ void bench_release(struct bench *b)
 {
 	bench_devices_close(b);
 	bench_lock_release(&b->lock);
+	bench_lock_release(&b->shared_lock);
 }
 
 void bench_close(struct bench *b)

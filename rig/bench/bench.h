@@ -79,6 +79,9 @@ struct bench {
 	struct sim_bench *sim;         /* the virtual bench, or NULL */
 	const struct bench_io_shared *shared_io; /* bench_options' */
 	struct bench_lock lock;        /* fd -1 when not held */
+	/* One socket of several tested alone (no shared_io): it reads the
+	 * shared e-stop and lid itself, so it holds their lock too. */
+	struct bench_lock shared_lock;
 	struct bench_devices d;        /* what is open; NULL members are not */
 	struct pen_identity id;        /* valid when identified */
 	bool identified;
@@ -121,7 +124,9 @@ enum rig_rc bench_open(struct bench *b, const struct bench_options *o, struct ri
 bool bench_time_is_free(const struct bench *b);
 
 /* Take the bench lock, waiting up to wait_s seconds (0: fail at once).
- * RIG_E_BUSY: "bench STATION is in use by pid N (lock PATH)". */
+ * RIG_E_BUSY: "bench STATION is in use by pid N (lock PATH)". A socket of
+ * a fixture with several, opened without shared_io, also takes the lock
+ * of the shared lines (it reads the e-stop and lid itself). */
 enum rig_rc bench_take_lock(struct bench *b, unsigned wait_s, struct rig_err *err);
 
 /* Open every device, set the lamps to RUNNING and ask the pen who it is

@@ -94,6 +94,7 @@ int cli_run_open(struct cli_ctx *cx, const char *profile_path, const struct run_
 	enum rig_rc rc;
 	memset(b, 0, sizeof *b);
 	b->lock.fd = -1;
+	b->shared_lock.fd = -1;
 	/* Inputs first: nothing on the bench moves for a bad file. */
 	if ((rc = profile_load(prof, profile_path, &err)) ||
 	    (rc = run_check_profile(prof, o->mode, &err))) {

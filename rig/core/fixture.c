@@ -308,6 +308,30 @@ static int section_line(const struct ini_text *t, const char *name)
 
 /* One loader for both entry points: bytes holds the file's bytes, or is
  * NULL to read them from path. */
+/* A required key the file does not give: where it was looked for. */
+static enum rig_rc missing(const struct fixture *f, const struct ini_text *t,
+			   const struct ini_field *fd, struct rig_err *err)
+{
+	char own[24 + FIXTURE_SOCKET_NAME] = "";
+	if (f->socket[0] &&
+	    in_list(socket_sections, sizeof socket_sections / sizeof socket_sections[0],
+		    fd->section)) {
+		snprintf(own, sizeof own, "%s:%s", fd->section, f->socket);
+		return rig_fail(err, RIG_E_CONFIG,
+				"%s: [%s] %s is required and missing for socket %s (expected in "
+				"[%s] or [%s])",
+				f->path, fd->section, fd->key, f->socket, fd->section, own);
+	}
+	int at = section_line(t, fd->section);
+	if (at)
+		return rig_fail(err, RIG_E_CONFIG,
+				"%s: [%s] %s is required and missing (the section starts at line %d)",
+				f->path, fd->section, fd->key, at);
+	return rig_fail(err, RIG_E_CONFIG,
+			"%s: [%s] %s is required and missing (no [%s] section in the file)",
+			f->path, fd->section, fd->key, fd->section);
+}
+
 /* A socket's view: its station and lock named after it. */
 static enum rig_rc name_socket(struct fixture *f, struct rig_err *err)
 {
@@ -378,18 +402,7 @@ static enum rig_rc load(struct fixture *f, const char *path, const char *socket,
 		goto out;
 	for (size_t i = 0; i < NFIELDS; i++)
 		if (fields[i].required && !c.seen[i]) {
-			int at = section_line(&t, fields[i].section);
-			if (at)
-				rc = rig_fail(err, RIG_E_CONFIG,
-					      "%s: [%s] %s is required and missing (the section "
-					      "starts at line %d)",
-					      path, fields[i].section, fields[i].key, at);
-			else
-				rc = rig_fail(err, RIG_E_CONFIG,
-					      "%s: [%s] %s is required and missing (no [%s] "
-					      "section in the file)",
-					      path, fields[i].section, fields[i].key,
-					      fields[i].section);
+			rc = missing(f, &t, &fields[i], err);
 			goto out;
 		}
 	if (!(rc = check_whole(f, err)))
