@@ -189,7 +189,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/librig.a
 # are logged to RIG_SKIP_LOG (tests/support/testutil.h: tu_skip) and listed.
 # The closing line counts suites: "check: N passed, N failed, N skipped".
 SKIP_LOG := $(BUILD)/skips.log
-check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),,$(HWEMU_BINS))
+check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),$(HWEMU_GUEST_BINS),$(HWEMU_BINS))
 	$(Q)rm -f $(SKIP_LOG); pass=0; fail=0; skip=0; \
 	judge() { case $$1 in 0) pass=$$((pass+1));; 77) skip=$$((skip+1));; \
 	  *) fail=$$((fail+1)); echo "check: FAILED: $$2 (exit $$1)";; esac; }; \
@@ -322,8 +322,10 @@ endif
 
 # tests/hwemu/run: the real libgpiod and libserialport against emulated
 # devices (umockdev and a GPIO uAPI shim), wired to the virtual bench.
-# Native builds only: the shim and umockdev preload into the program.
+# The emulator is native; a cross build makes only what runs under qemu
+# beside the rig (the shim preloaded into it, the HX711 probe).
 HWEMU_BINS := $(BUILD)/hwemu/hwemu $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
+HWEMU_GUEST_BINS := $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
 UMOCKDEV_CFLAGS = $(shell $(PKG_CONFIG) --cflags umockdev-1.0 2>/dev/null)
 UMOCKDEV_LIBS = $(shell $(PKG_CONFIG) --libs umockdev-1.0 2>/dev/null)
 $(BUILD)/obj/tests/hwemu/%.o: CPPFLAGS += -Itests/hwemu
@@ -397,6 +399,9 @@ uninstall:
 
 # make deb: a Debian package of this build (native architecture, or the
 # CROSS one), in $(BUILD)/. Installs dpkg-dev and lintian if missing.
+# RIG_DEB_MAINTAINER="Name <mail>" (here or in the environment): who answers
+# for the package; without it, an unreleased build (docs/station.md).
+export RIG_DEB_MAINTAINER
 DEB_ARCH := $(if $(CROSS),$(if $(findstring aarch64,$(CROSS)),arm64,armhf),$(shell dpkg --print-architecture 2>/dev/null))
 deb: $(BUILD)/rig
 	$(Q)sh rig/tools/deps.sh --tools dpkg-shlibdeps:dpkg-dev lintian:lintian

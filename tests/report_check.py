@@ -11,7 +11,7 @@ As a library (import from tests/):
     rep.verdict                        the verdict row (run, end, verdict)
     rep.summary()                      its line in the folder's summary.csv
     errs = check_common(rep)           what every report must satisfy
-    errs = check_junit(rep, junit, profile)  the JUnit file of the same run
+    errs = check_junit(junit, exit, profile, calibrate, rep)  a JUnit file
 
 From the shell:
     report_check.py common REPORT...
@@ -19,6 +19,9 @@ From the shell:
         common checks plus the scenario's own (SCENARIOS below); prints one
         "ok ..." line per check passed, "FAIL ..." per check broken, and
         exits 1 if any broke.
+    report_check.py junit JUNIT EXIT PROFILE|- CALIBRATE(0|1) REPORT|-
+        the JUnit file against the profile's plan, the exit code and the
+        report (- : none); prints each problem, exit 1 if any
     report_check.py get REPORT PHASE STEP QUANTITY COLUMN [COMMANDED]
         prints one cell (for shell tests); exit 1 unless exactly one row
 
@@ -282,16 +285,27 @@ def planned(profile_path, calibrate):
     cp = configparser.ConfigParser(inline_comment_prefixes=(";", "#"))
     cp.read(profile_path)
     v = cp["verify"]
-    pts = lambda k: [p.strip() for p in v[k].split(",")]
+    pts = lambda k: [p.strip() for p in v[k].split(",")] if k in v else []
     out = [("preload.preload", "preload")]
     if calibrate and cp.has_section("calibrate"):
         out.append(("calibrate.readback", "tables_after_reset"))
-    for d in pts("depth_points_um"):
-        for q in ("invalid_fraction", "depth", "depth_spread"):
-            out.append(("verify.depth_sweep", "%s@%s um" % (q, d)))
-    for f in pts("freq_points_hz"):
-        for q in ("invalid_fraction", "freq"):
-            out.append(("verify.freq_sweep", "%s@%s Hz" % (q, f)))
+    preloads = pts("preloads_n")
+    paired = v.get("paired_points", "no").split()[0] == "yes"
+    for sfx in (["@%sN" % p for p in preloads] or [""]):
+        if sfx:
+            out.append(("verify.preload" + sfx, "preload@%s N" % sfx[1:-1]))
+        if paired:
+            for d, f in zip(pts("depth_points_um"), pts("freq_points_hz")):
+                for q in ("invalid_fraction", "depth", "depth_spread"):
+                    out.append(("verify.depth_sweep" + sfx, "%s@%s um" % (q, d)))
+                out.append(("verify.freq_sweep" + sfx, "freq@%s Hz" % f))
+            continue
+        for d in pts("depth_points_um"):
+            for q in ("invalid_fraction", "depth", "depth_spread"):
+                out.append(("verify.depth_sweep" + sfx, "%s@%s um" % (q, d)))
+        for f in pts("freq_points_hz"):
+            for q in ("invalid_fraction", "freq"):
+                out.append(("verify.freq_sweep" + sfx, "%s@%s Hz" % (q, f)))
     return out
 
 
@@ -309,60 +323,98 @@ def junit_cases(path):
     return root, suites, cases
 
 
-def check_junit(rep, junit_path, profile_path, calibrate=True):
-    """The JUnit file of a run against its report and its profile's plan."""
+def case_name(phase, step, quantity, commanded):
+    """A testcase's (classname, name) as docs/reports.md names them."""
+    unit = {"depth_sweep": "um", "freq_sweep": "Hz", "preload": "N"}.get(step.split("@")[0], "um")
+    if commanded == "":
+        return ("%s.%s" % (phase, step), quantity)
+    return ("%s.%s" % (phase, step), "%s@%s %s" % (quantity, commanded, unit))
+
+
+TIME = re.compile(r"^[0-9]+\.[0-9]{3}$")
+
+
+def check_junit(junit_path, exit_code=None, profile_path=None, calibrate=True, rep=None):
+    """A JUnit file against the profile's plan, the process's exit code and,
+    when there is one, the run's report. A list of problems."""
     errs = []
     root, suites, cases = junit_cases(junit_path)
     if len(suites) != 1:
         return ["%d testsuites, expected 1" % len(suites)]
-    plan = planned(profile_path, calibrate)
+    s = suites[0]
     names = [(c, n) for c, n, _, _ in cases]
-    for p in plan:
-        if p not in names:
-            errs.append("planned testcase %s %s missing" % p)
     if names[-1:] != [("run", "verdict")]:
         errs.append("last testcase is not run.verdict")
     counts = {k: sum(1 for c in cases if c[2] == k) for k in ("failure", "error", "skipped")}
-    s = suites[0]
     for k, attr in (("failure", "failures"), ("error", "errors"), ("skipped", "skipped")):
         if int(s.get(attr, "0")) != counts[k]:
             errs.append("testsuite %s=%s, counted %d" % (attr, s.get(attr), counts[k]))
-    if int(s.get("tests")) != len(cases):
-        errs.append("testsuite tests=%s, counted %d" % (s.get("tests"), len(cases)))
-    for cls, name, _, _ in cases:
-        if "@none" in name or "nan" in name:
-            errs.append("testcase name %r carries no commanded value" % name)
-    # Each judged row is its testcase, with its outcome.
+    if int(s.get("tests")) != len(cases) or int(root.get("tests", len(cases))) != len(cases):
+        errs.append("tests=%s, counted %d" % (s.get("tests"), len(cases)))
+    for cls, name, _, el in cases:
+        if "@none" in name or "nan" in name or re.search(r"@[0-9.]+[a-zA-Z]", name):
+            errs.append("testcase name %r is not quantity@commanded unit" % name)
+        if not TIME.match(el.get("time", "")):
+            errs.append("%s %s: time %r is not seconds with three decimals" %
+                        (cls, name, el.get("time")))
+    total = sum(float(el.get("time", 0)) for _, _, _, el in cases)
+    if total > float(s.get("time")) + 0.001 * len(cases):
+        errs.append("testcase times add up to %.3f s, more than the suite's %s s" %
+                    (total, s.get("time")))
+    props = {p.get("name"): p.get("value") for p in s.iter("property")}
+    if exit_code is not None and props.get("exit_code") != str(exit_code):
+        errs.append("exit_code property %r, the process exited %s" %
+                    (props.get("exit_code"), exit_code))
     by = {(c, n): (k, e) for c, n, k, e in cases}
-    for r in rep.judged():
-        cls = "%s.%s" % (r["phase"], r["step"])
-        unit = {"depth_sweep": "um", "freq_sweep": "Hz"}.get(r["step"], "")
-        name = r["quantity"] if not r["commanded"] else "%s@%s %s" % (r["quantity"], r["commanded"], unit)
-        if (cls, name) not in by:
-            errs.append("judged row %s %s has no testcase" % (cls, name))
-            continue
-        kind = by[(cls, name)][0]
-        want = "passed" if r["result"] == "PASS" else "failure"
-        if kind != want:
-            errs.append("%s %s: result %s, testcase %s" % (cls, name, r["result"], kind))
-    judged_names = {("%s.%s" % (r["phase"], r["step"]),
-                     r["quantity"] if not r["commanded"] else "%s@%s %s" % (
-                         r["quantity"], r["commanded"],
-                         {"depth_sweep": "um", "freq_sweep": "Hz"}.get(r["step"], "")))
-                    for r in rep.judged()}
+    if profile_path:
+        for p in planned(profile_path, calibrate):
+            if p not in by:
+                errs.append("planned testcase %s %s missing" % p)
+    judged = set()
+    if rep is not None:
+        for r in rep.judged():
+            key = case_name(r["phase"], r["step"], r["quantity"], r["commanded"])
+            judged.add(key)
+            if key not in by:
+                errs.append("judged row %s %s has no testcase" % key)
+                continue
+            want = "passed" if r["result"] == "PASS" else "failure"
+            if by[key][0] != want:
+                errs.append("%s %s: result %s, testcase %s" % (key + (r["result"], by[key][0])))
+            if want == "failure" and by[key][1].find("failure").get("type") != r["result"]:
+                errs.append("%s %s: failure type %r, result %s" %
+                            (key + (by[key][1].find("failure").get("type"), r["result"])))
+        if rep.verdict.get("quantity") == "verdict":
+            v = rep.verdict["result"]
+            if props.get("verdict") != v:
+                errs.append("verdict property %r, report %s" % (props.get("verdict"), v))
+        else:  # a journal: the run ended without its report (its verdict in JUnit)
+            v = props.get("verdict")
+            if v not in VERDICTS:
+                errs.append("verdict property %r of a run with a journal" % v)
+                v = "ERROR"
+    else:
+        v = "ERROR"
     for cls, name, kind, el in cases:
-        if (cls, name) == ("run", "verdict"):
+        if (cls, name) == ("run", "verdict") or (cls, name) in judged:
             continue
-        if (cls, name) not in judged_names and kind != "skipped":
+        if kind != "skipped":
             errs.append("%s %s: not measured but %s, expected skipped" % (cls, name, kind))
-        if kind == "skipped" and not el.find("skipped").get("message"):
-            errs.append("%s %s: skipped without a reason" % (cls, name))
-    v = rep.verdict["result"]
-    vk = by.get(("run", "verdict"), ("missing", None))[0]
+        elif not el.find("skipped").get("message", "").startswith("not measured: the run "):
+            errs.append("%s %s: skipped without the reason" % (cls, name))
+    if v == "PASS" and counts["skipped"]:
+        errs.append("a PASS with %d planned testcases skipped" % counts["skipped"])
     want = {"PASS": "passed", "FAIL": "failure", "INDETERMINATE": "failure",
-            "ABORTED": "error"}[v]
+            "ABORTED": "error", "ERROR": "error"}[v]
+    vk, ve = by.get(("run", "verdict"), ("missing", None))
     if vk != want:
         errs.append("run.verdict testcase %s for verdict %s, expected %s" % (vk, v, want))
+    elif vk != "passed" and ve.find(vk).get("type") != v:
+        errs.append("run.verdict %s type %r, expected %s" % (vk, ve.find(vk).get("type"), v))
+    if v == "ERROR" and exit_code is not None and vk == "error" and \
+            not ve.find("error").get("message", "").startswith("exit %s: " % exit_code):
+        errs.append("run.verdict error message %r does not start with the exit code" %
+                    ve.find("error").get("message"))
     return errs
 
 
@@ -646,6 +698,14 @@ def main(argv):
             return 1
         print(rows[0][argv[5]])
         return 0
+    if len(argv) >= 6 and argv[0] == "junit":
+        # junit FILE EXIT PROFILE|- CALIBRATE(0|1) REPORT|-
+        rep = Report(argv[5]) if argv[5] != "-" else None
+        errs = check_junit(argv[1], int(argv[2]), None if argv[3] == "-" else argv[3],
+                           argv[4] == "1", rep)
+        for e in errs:
+            print("FAIL %s" % e)
+        return 1 if errs else 0
     if len(argv) >= 2 and argv[0] == "common":
         bad = 0
         for p in argv[1:]:
@@ -666,7 +726,7 @@ def main(argv):
             results = [(True, "common: every column as docs/reports.md says")]
         results += SCENARIOS[argv[1]](rep, ctx)
         if len(argv) >= 5:
-            errs = check_junit(rep, argv[3], argv[4], ctx.get("calibrate", "1") == "1")
+            errs = check_junit(argv[3], None, argv[4], ctx.get("calibrate", "1") == "1", rep)
             results += [(False, "junit: " + e) for e in errs] or \
                 [(True, "junit: every planned testcase, outcomes as the report's")]
         bad = 0

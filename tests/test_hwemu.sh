@@ -6,14 +6,34 @@
 # PASSes; an e-stop, an opened lid and an unplugged adapter end the run as
 # on the in-process virtual bench; HX711 reads whose PD_SCK high time the
 # process stretched past 60 µs are thrown away and the medians stay right.
-# About 45 s (the runs go in real time). Native builds only.
+# About 45 s (the runs go in real time).
+#
+# A cross build (RIG_RUNNER="qemu-aarch64 -L ...") runs its own rig and
+# hx711_probe under qemu-user, with its own gpio_shim.so and the target's
+# umockdev preload library (HWEMU_GUEST_UMOCKDEV, else
+# /usr/lib/TRIPLET/libumockdev-preload.so.0) preloaded into them, behind the
+# native emulator of HWEMU_NATIVE_BUILD (default build, made by make check).
+# Debian's umockdev package is not Multi-Arch, so umockdev:arm64 cannot be
+# installed beside the native one: check-trixie.sh unpacks it aside and
+# names it; without it the suite is skipped, saying so.
 set -u
 RIG="${RIG_BIN:-build/rig}"
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-if [ -n "${RIG_RUNNER:-}" ]; then
-  echo "test_hwemu: SKIP: cross build (the emulator preloads into native programs only)"
-  exit 77
+runner="${RIG_RUNNER:-}"
+triplet=""
+if [ -n "$runner" ]; then
+  triplet=$(basename "$(dirname "$RIG")"); triplet=${triplet#build-}; triplet=${triplet%-san}
+  guest_umockdev="${HWEMU_GUEST_UMOCKDEV:-/usr/lib/$triplet/libumockdev-preload.so.0}"
+  native="${HWEMU_NATIVE_BUILD:-$root/build}"
+  if [ ! -e "$guest_umockdev" ]; then
+    echo "test_hwemu: SKIP: cross build: no $triplet umockdev preload library ($guest_umockdev): Debian's umockdev is not Multi-Arch, set HWEMU_GUEST_UMOCKDEV to one unpacked from umockdev:ARCH (check-trixie does)"
+    exit 77
+  fi
+  if [ ! -x "$native/hwemu/hwemu" ]; then
+    echo "test_hwemu: SKIP: cross build: no native emulator in $native (make check natively first, or set HWEMU_NATIVE_BUILD)"
+    exit 77
+  fi
 fi
 case "${FAKETIME:+faketime}${LD_PRELOAD:-}" in *faketime*)
   echo "test_hwemu: SKIP: under libfaketime (make check-calendar): the emulated bench's and the program's clocks would not be the kernel's"
@@ -27,14 +47,26 @@ if [ -z "${HWEMU_SERIALISED:-}" ] && command -v flock >/dev/null 2>&1; then
   HWEMU_SERIALISED=1 exec flock -w 900 /run/lock/rig-hwemu-test.lock sh "$0" "$@"
 fi
 build=$(cd "$(dirname "$RIG")" && pwd)
-export HWEMU_BUILD="$build"
+if [ -n "$runner" ]; then
+  export HWEMU_BUILD="$native" HWEMU_QEMU="$runner"
+  export HWEMU_GUEST_PRELOAD="$build/hwemu/gpio_shim.so:$guest_umockdev"
+else
+  export HWEMU_BUILD="$build"
+fi
 run() { "$root/tests/hwemu/run" "$@"; }
+# The virtual bench in-process, for comparison: under the same runner.
+# shellcheck disable=SC2086 # RIG_RUNNER is a command with its options
+rig_v() { $runner "$RIG" "$@"; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail=0
 ok() { echo "ok   $1"; }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-echo "libgpiod $(pkg-config --modversion libgpiod), libserialport $(pkg-config --modversion libserialport)"
+pcv() {
+  if [ -n "$triplet" ]; then PKG_CONFIG_LIBDIR=/usr/lib/$triplet/pkgconfig pkg-config --modversion "$1"
+  else pkg-config --modversion "$1"; fi
+}
+echo "libgpiod $(pcv libgpiod), libserialport $(pcv libserialport)${runner:+, under $runner}"
 
 # F: pi-bench.ini whose only change is fresh calibration dates.
 today=$(date -u +%Y-%m-%d)
@@ -71,7 +103,7 @@ sed "s|^lock = .*|lock = $tmp/bench.lock|" "$tmp/F.ini" >"$tmp/Fl.ini"
 # ABORTED line (but for the report's path), exit 2, pen power off.
 aborted() { grep '^ABORTED: ' "$1"; }
 for fault in estop lid_open; do
-  "$RIG" run --fixture "$root/fixtures/sim.ini" --out "$tmp/v" --sim "fault.$fault=t=5" \
+  rig_v run --fixture "$root/fixtures/sim.ini" --out "$tmp/v" --sim "fault.$fault=t=5" \
     >"$tmp/v.$fault" 2>&1
   HWEMU_SIM="fault.$fault=t=5" HWEMU_STATS="$tmp/$fault.stats" run "$RIG" run \
     --fixture "$tmp/Fl.ini" --out "$tmp/r" >"$tmp/h.$fault" 2>&1
@@ -88,7 +120,7 @@ done
 
 # The pen's adapter pulled out at 5 s: a device fault (exit 2), as the
 # virtual bench's unplugged laser is.
-"$RIG" run --fixture "$root/fixtures/sim.ini" --out "$tmp/v" --sim fault.laser.unplug=t=5 \
+rig_v run --fixture "$root/fixtures/sim.ini" --out "$tmp/v" --sim fault.laser.unplug=t=5 \
   >"$tmp/v.unplug" 2>&1
 vrc=$?
 HWEMU_UNPLUG=ttyUSB1@5 HWEMU_STATS="$tmp/unplug.stats" run "$RIG" run --fixture "$tmp/Fl.ini" \

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "run/report.h"
+#include "run/run.h"
 #include "support/testutil.h"
 
 /* A structural XML 1.0 check, enough for what we write: one root element,
@@ -124,12 +125,12 @@ static struct report *make_run(enum report_verdict v, const char *reason)
 	decide_tolerance(&d, 1000.5, 8, 1000, 100, DECISION_GUARDED, "um");
 	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
 							   "verify", "depth_sweep", "depth", "um",
-							   1000, 1000.5, 6, 60, 8, &d },
+							   1000, 1000.5, 6, 60, 8, &d, NAN },
 						   &err), RIG_OK);
 	decide_tolerance(&d, 125, 0.01, 120, 2.4, DECISION_SIMPLE, "Hz");
 	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
 							   "verify", "freq_sweep", "freq", "Hz",
-							   120, 125, NAN, 60, 0.01, &d },
+							   120, 125, NAN, 60, 0.01, &d, NAN },
 						   &err), RIG_OK);
 	struct report_row table = REPORT_ROW_EMPTY; /* not judged: no testcase */
 	table.phase = "calibrate";
@@ -178,9 +179,9 @@ START_TEST(test_junit_counts_and_names_each_judged_measurement)
 	ck_assert_msg(why == NULL, "%s in:\n%s", why, x);
 	/* 2 measurements + the verdict; the freq point and the verdict failed. */
 	ck_assert_ptr_nonnull(strstr(x, "<testsuite name=\"production-p25\" tests=\"3\" failures=\"2\" errors=\"0\""));
-	ck_assert_ptr_nonnull(strstr(x, "time=\"8.5\""));
-	ck_assert_ptr_nonnull(strstr(x, "<testcase classname=\"verify.depth_sweep\" name=\"depth@1000um\" time=\"0\"/>"));
-	ck_assert_ptr_nonnull(strstr(x, "<testcase classname=\"verify.freq_sweep\" name=\"freq@120Hz\""));
+	ck_assert_ptr_nonnull(strstr(x, "time=\"8.500\""));
+	ck_assert_ptr_nonnull(strstr(x, "<testcase classname=\"verify.depth_sweep\" name=\"depth@1000 um\" time=\"0.000\"/>"));
+	ck_assert_ptr_nonnull(strstr(x, "<testcase classname=\"verify.freq_sweep\" name=\"freq@120 Hz\""));
 	ck_assert_ptr_nonnull(strstr(x, "message=\"measured 125.000 Hz (U 0.010 Hz), spec 117.6..122.4 Hz\""));
 	ck_assert_ptr_null(strstr(x, "calibrate.table"));
 	ck_assert_ptr_nonnull(strstr(x, "<property name=\"pen_model\" value=\"DP-25\"/>"));
@@ -204,6 +205,90 @@ START_TEST(test_aborted_run_is_an_error_testcase)
 }
 END_TEST
 
+/* Every planned measurement is a testcase in every run: what the run did
+ * not reach is <skipped> with the run's verdict and reason; INDETERMINATE
+ * is a failure of its own type, never a pass (issue 15). */
+START_TEST(test_planned_measurements_not_reached_are_skipped_with_the_reason)
+{
+	struct report *r = make_run(REPORT_ABORTED, "verify: e-stop tripped");
+	/* the run's own rows, plus one INDETERMINATE depth */
+	struct decision d;
+	struct rig_err err = { 0 };
+	decide_limits_level(&d, 1099.5, 2.5, 900, 1100, DECISION_CONFORMANCE, 0.95, "um");
+	ck_assert_int_eq(d.result, DECISION_INDETERMINATE);
+	size_t n = r->nrows;
+	struct report_rec *rows = calloc(n + 1, sizeof *rows);
+	ck_assert_ptr_nonnull(rows);
+	memcpy(rows, r->rows, n * sizeof rows[0]);
+	size_t depth = 0;
+	while (depth < n && strcmp(rows[depth].quantity, "depth") != 0)
+		depth++;
+	ck_assert_uint_lt(depth, n);
+	rows[n] = rows[depth]; /* a copy of the depth row, judged INDETERMINATE at 1500 um */
+	rows[n].commanded = 1500;
+	rows[n].result = "INDETERMINATE";
+	rows[n].bench_s = 1.25;
+	n++;
+	const struct report_case plan[] = {
+		{ "preload", "preload", "preload", NAN, "um" },
+		{ "verify", "depth_sweep", "depth", 1000, "um" },
+		{ "verify", "depth_sweep", "depth", 1500, "um" },
+		{ "verify", "freq_sweep", "freq", 120, "Hz" },
+		{ "verify", "freq_sweep", "freq", 160, "Hz" },
+	};
+	struct report_junit j = {
+		.meta = &r->meta, .suite = "production-p25", .rows = rows, .nrows = n,
+		.plan = plan, .nplan = 5, .verdict = "ABORTED", .category = "bench",
+		.reason = "verify: e-stop tripped", .bench_time_s = 8.5, .report_file = "x.csv",
+		.exit_code = 2,
+	};
+	char *p = NULL;
+	ck_assert_int_ge(asprintf(&p, "%s/plan.xml", dir), 0);
+	ck_assert_int_eq(report_junit_write(&j, p, &err), RIG_OK);
+	char *x = tu_read(p);
+	ck_assert_msg(xml_check(x) == NULL, "%s", xml_check(x));
+	/* 5 planned + the verdict; preload and freq@160 skipped; freq@120 and
+	 * depth@1500 (INDETERMINATE) failed; the verdict an error. */
+	ck_assert_msg(strstr(x, "tests=\"6\" failures=\"2\" errors=\"1\" skipped=\"2\""), "%s", x);
+	ck_assert_msg(strstr(x, "<testcase classname=\"preload.preload\" name=\"preload\" time=\"0.000\">\n"
+				"      <skipped message=\"not measured: the run ended before it (ABORTED: "
+				"verify: e-stop tripped)\">"), "%s", x);
+	ck_assert_msg(strstr(x, "name=\"freq@160 Hz\" time=\"0.000\">\n      <skipped "), "%s", x);
+	ck_assert_msg(strstr(x, "name=\"depth@1500 um\" time=\"1.250\">\n      <failure type=\"INDETERMINATE\""),
+		      "%s", x);
+	ck_assert_msg(strstr(x, "<property name=\"exit_code\" value=\"2\"/>"), "%s", x);
+	ck_assert_ptr_null(strstr(x, "@none"));
+	free(x);
+
+	/* A run that never started: the plan skipped, the verdict an error
+	 * that starts with the exit code. */
+	struct profile prof;
+	ck_assert_int_eq(profile_load(&prof, SRCDIR "/profiles/production-p25.ini", &err), RIG_OK);
+	ck_assert_int_eq(run_write_junit_unstarted(p, &prof, RUN_MODE_AUTO, "SIM-01", 75,
+						   "bench SIM-01 is in use", &err), RIG_OK);
+	x = tu_read(p);
+	ck_assert_msg(xml_check(x) == NULL, "%s", xml_check(x));
+	struct report_case all[RUN_PLAN_MAX];
+	size_t planned = run_plan(&prof, true, all, RUN_PLAN_MAX);
+	/* production-p25 pairs its points: invalid fraction, depth, spread
+	 * and rate from each one window */
+	ck_assert(prof.verify.paired_points);
+	ck_assert_uint_eq(planned, 2 + 4 * prof.verify.depth_points_um.n);
+	char want[128];
+	snprintf(want, sizeof want, "tests=\"%zu\" failures=\"0\" errors=\"1\" skipped=\"%zu\"",
+		 planned + 1, planned);
+	ck_assert_msg(strstr(x, want), "%s in %s", want, x);
+	ck_assert_msg(strstr(x, "<error type=\"ERROR\" message=\"exit 75: bench SIM-01 is in use\">"),
+		      "%s", x);
+	ck_assert_msg(strstr(x, "not measured: the run did not start (exit 75): bench SIM-01 is in use"),
+		      "%s", x);
+	free(x);
+	free(p);
+	free(rows);
+	report_close(r);
+}
+END_TEST
+
 START_TEST(test_xml_checker_catches_broken_xml)
 {
 	/* The checker above must be able to fail, or it proves nothing. */
@@ -223,6 +308,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_junit_counts_and_names_each_judged_measurement);
 	tcase_add_test(tc, test_aborted_run_is_an_error_testcase);
+	tcase_add_test(tc, test_planned_measurements_not_reached_are_skipped_with_the_reason);
 	tcase_add_test(tc, test_xml_checker_catches_broken_xml);
 	suite_add_tcase(s, tc);
 	return s;

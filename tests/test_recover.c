@@ -369,6 +369,24 @@ START_TEST(test_recovery_counts_and_names_what_it_did)
 }
 END_TEST
 
+/* A journal that cannot even be opened (here a folder by that name): the
+ * error is said and counted, the rest of the folder is recovered. */
+START_TEST(test_recovery_error_is_said_and_counted)
+{
+	char *bad = path_in("2f0e0d0c-0b0a-4908-8706-050403020100.journal");
+	ck_assert_int_eq(mkdir(bad, 0755), 0);
+	struct said said = { .n = 0 };
+	struct report_recovery rec = { .say = collect, .ctx = &said };
+	struct rig_err err = { 0 };
+	ck_assert_int_eq(report_recover(dir, &rec, &err), RIG_E_IO);
+	ck_assert_uint_eq(rec.failed, 1);
+	ck_assert_uint_eq(rec.aborted + rec.published, 0);
+	ck_assert_msg(said.n == 1 && said_with(&said, "cannot recover", bad), "%s", said.text[0]);
+	rmdir(bad);
+	free(bad);
+}
+END_TEST
+
 /* ---- A report name is never reused ------------------------------------ */
 
 /* The POSIX calls, but every rename fails while armed: a run that dies
@@ -450,6 +468,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_unparsable_journal_is_reported_aborted_naming_it);
 	tcase_add_test(tc, test_journal_broken_midway_keeps_the_rows_before);
 	tcase_add_test(tc, test_recovery_counts_and_names_what_it_did);
+	tcase_add_test(tc, test_recovery_error_is_said_and_counted);
 	tcase_add_test(tc, test_recovered_run_never_takes_a_moved_reports_name);
 	suite_add_tcase(s, tc);
 	return s;

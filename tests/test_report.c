@@ -129,12 +129,12 @@ static void add_some_rows(struct report *r)
 	decide_tolerance(&d, 1012.345678, 8, 1000, 100, DECISION_GUARDED, "um");
 	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
 							   "verify", "depth_sweep", "depth", "um",
-							   1000, 1012.345678, 6.5, 60, 8, &d },
+							   1000, 1012.345678, 6.5, 60, 8, &d, NAN },
 						   &err), RIG_OK);
 	decide_tolerance(&d, 120.00123, 0.01, 120, 2.4, DECISION_SIMPLE, "Hz");
 	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
 							   "verify", "freq_sweep", "freq", "Hz",
-							   120, 120.00123, NAN, 60, 0.01, &d },
+							   120, 120.00123, NAN, 60, 0.01, &d, NAN },
 						   &err), RIG_OK);
 	ck_assert_int_eq(report_add_bench_time(r, "verify", 8.25, &err), RIG_OK);
 }

@@ -431,6 +431,28 @@ START_TEST(test_unwritable_summary_stops_before_the_pen_is_powered)
 }
 END_TEST
 
+/* Issue 12 items 3 and 10: rig run says what recovery did, exactly: an
+ * unreadable journal in its folder is reported ABORTED naming it, and
+ * counted as such; then the run goes on. */
+START_TEST(test_run_says_what_recovery_did)
+{
+	ck_assert_int_eq(mkdir(outdir, 0755), 0);
+	free(tu_write(outdir, "3f0e0d0c-0b0a-4908-8706-050403020100.journal", "not a journal\n"));
+	struct seen seen = { "", "" };
+	const struct run_observer obs = { .message = seen_message, .ctx = &seen };
+	struct run_bench o = opts(NULL, 0);
+	o.o.observer = &obs;
+	struct run_result res;
+	ck_assert_int_eq(run_bench(&o, &res), 0);
+	ck_assert_msg(strstr(seen.messages, "journal unreadable: ") &&
+			      strstr(seen.messages, "3f0e0d0c-0b0a-4908-8706-050403020100.journal") &&
+			      strstr(seen.messages, "1 interrupted run(s) found in") &&
+			      strstr(seen.messages, "(1 of them from an unreadable journal)") &&
+			      !strstr(seen.messages, "finished run(s)"),
+		      "%s", seen.messages);
+}
+END_TEST
+
 START_TEST(test_bad_profile_is_a_data_error)
 {
 	char *p = tu_write(dir, "bad.ini", "[profile]\nname = x\nbogus = 1\n");
@@ -538,6 +560,7 @@ int main(void)
 	tcase_add_test(tc, test_expired_load_cell_span_on_a_real_chip_is_refused);
 	tcase_add_test(tc, test_unwritable_report_folder_stops_before_the_pen_runs);
 	tcase_add_test(tc, test_unwritable_summary_stops_before_the_pen_is_powered);
+	tcase_add_test(tc, test_run_says_what_recovery_did);
 	tcase_add_test(tc, test_bad_profile_is_a_data_error);
 	tcase_add_test(tc, test_junit_lists_failed_points_with_values);
 	tcase_add_test(tc, test_saved_trace_reanalysed_gives_the_reported_depth);

@@ -86,10 +86,14 @@ if [ -n "$RUNNER" ]; then
 else
   d="$work/pty"
   mkdir -p "$d"
-  rig sim --fixture "$SRC/fixtures/sim.ini" >"$d/ptys" 2>"$d/sim.err" &
+  : >"$d/ptys" # there before the loop looks (the job's redirection may come later)
+  # Started directly, not through the rig() function: $! must be rig
+  # sim's own pid (a function runs in a subshell, and killing that left
+  # rig sim running).
+  $RUNNER "$RIG" sim --fixture "$SRC/fixtures/sim.ini" >"$d/ptys" 2>"$d/sim.err" &
   simpid=$!
   i=0
-  while [ "$(wc -l <"$d/ptys")" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  while [ "$(wc -l <"$d/ptys")" -lt 2 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
   pen=$(awk '$1 == "pen" { print $2 }' "$d/ptys")
   laser=$(awk '$1 == "laser" { print $2 }' "$d/ptys")
   check "rig sim names its ptys ($pen, $laser)" "$(yes_if [ -n "$pen" ] && [ -n "$laser" ])"

@@ -140,6 +140,8 @@ int cli_exit_code(enum rig_rc rc);
 int cli_run_exit_code(const struct run_result *res);
 /* The table `rig --help` prints. */
 void cli_print_exit_codes(FILE *out);
+/* The table's text for code ("usage error"), or "exit code N". */
+const char *cli_exit_meaning(int code);
 
 /* ---- A run as the terminal shows it (progress.c) ----------------------- */
 
@@ -150,6 +152,14 @@ struct run_observer cli_run_observer(void);
 /* The same for one socket of several at once: every line "rig run [S]:
  * ...", never rewritten in place. socket must outlive the observer. */
 struct run_observer cli_run_observer_socket(const char *socket);
+/* cli_run_observer() (socket NULL) or cli_run_observer_socket(), also
+ * keeping the last message in kept (the reason the JUnit file of a run that
+ * wrote none gives). kept must outlive the observer. */
+struct cli_kept {
+	const char *socket;
+	char last[512];
+};
+struct run_observer cli_run_observer_kept(struct cli_kept *kept);
 /* After a run with a report: the reasons (not PASS) and the last line,
  * "VERDICT SERIAL REPORT (N s of bench time)", on stdout. */
 void cli_print_run_result(const struct run_result *res);
@@ -165,6 +175,18 @@ int cli_run_open(struct cli_ctx *cx, const char *profile_path, const struct run_
  * printing. Returns the exit code; *res is zeroed first. */
 int cli_run(struct cli_ctx *cx, const char *profile_path, struct run_options *o,
 	    struct run_result *res);
+
+/* ---- rig run --junit (run_junit.c) ------------------------------------ */
+
+/* Make the JUnit file's folder and prove the file can be written there,
+ * before the bench is touched: 0, or 74 after saying why. */
+int cli_junit_prepare(const char *path);
+/* Write the JUnit file of a run that wrote none (path NULL: nothing):
+ * every measurement the profile at profile_path plans (if it loads),
+ * skipped, and the verdict an <error> with code and reason (NULL: the
+ * code's meaning). Returns code (74 if it was 0 and writing failed). */
+int cli_junit_unstarted(const char *path, const char *profile_path, enum run_mode mode,
+			int code, const char *reason);
 
 /* `rig run` of every socket of a fixture at once (run_sockets.c): one
  * process per socket, this one watching the shared e-stop and lid; the

@@ -193,10 +193,11 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 	const char *profile_path = rig_default_profile();
 	const char *serials[FIXTURE_MAX_SOCKETS];
 	unsigned nserials = 0;
-	struct run_observer obs = cli_run_observer();
-	struct run_options o = { .observer = &obs };
+	struct cli_kept kept = { 0 };
+	struct run_observer obs = cli_run_observer_kept(&kept);
+	struct run_options o = { .observer = &obs, .exit_code = cli_run_exit_code };
 	bool plots = false, dry = false;
-	int c;
+	int c, bad = 0, code;
 	optind = 1;
 	while ((c = cli_getopt(cx, argc, argv, "p:n:o:m:d:j:tPRDh", opts)) != -1) {
 		switch (c) {
@@ -205,7 +206,11 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 			if (nserials == FIXTURE_MAX_SOCKETS) {
 				cli_error("run", "--serial: at most %d (one per socket)",
 					  FIXTURE_MAX_SOCKETS);
-				return RIG_EXIT_USAGE;
+				snprintf(kept.last, sizeof kept.last,
+					 "usage: --serial: at most %d (one per socket)",
+					 FIXTURE_MAX_SOCKETS);
+				bad = RIG_EXIT_USAGE;
+				break;
 			}
 			serials[nserials++] = o.serial = optarg;
 			break;
@@ -217,7 +222,9 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 				o.mode = RUN_MODE_VERIFY;
 			else {
 				cli_error("run", "--mode: expected calibrate or verify, found '%s'", optarg);
-				return RIG_EXIT_USAGE;
+				snprintf(kept.last, sizeof kept.last,
+					 "usage: --mode: expected calibrate or verify, found '%s'", optarg);
+				bad = RIG_EXIT_USAGE;
 			}
 			break;
 		case 'd': o.out_dir = optarg; break;
@@ -227,31 +234,43 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 		case 'R': cx->bench_flags |= BENCH_REAL_CLOCK; break;
 		case 'D': dry = true; break;
 		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		case CLI_OPT_BAD: bad = RIG_EXIT_USAGE; break;
+		default: usage(stderr); bad = RIG_EXIT_USAGE; break;
 		}
 	}
-	if (optind != argc) {
+	if (!bad && optind != argc) {
 		cli_error("run", "unexpected argument '%s'", argv[optind]);
-		return RIG_EXIT_USAGE;
+		snprintf(kept.last, sizeof kept.last, "usage: unexpected argument '%s'", argv[optind]);
+		bad = RIG_EXIT_USAGE;
 	}
-	if (nserials > 1 && cx->socket) {
+	if (!bad && nserials > 1 && cx->socket) {
 		cli_error("run", "--socket %s tests one socket: expected one --serial, found %u",
 			  cx->socket, nserials);
-		return RIG_EXIT_USAGE;
+		snprintf(kept.last, sizeof kept.last,
+			 "usage: --socket %s tests one socket: expected one --serial, found %u",
+			 cx->socket, nserials);
+		bad = RIG_EXIT_USAGE;
 	}
-	if (dry)
+	/* A dry run runs nothing and writes no JUnit file. */
+	if (dry && !bad)
 		return dry_run(profile_path, o.mode);
+	/* The JUnit file's folder before anything else: a CI job learns at
+	 * once, with nothing run, that it cannot have its file. After that
+	 * every exit leaves a JUnit file. */
+	if (o.junit_path && (code = cli_junit_prepare(o.junit_path)))
+		return code;
+	if (bad)
+		return cli_junit_unstarted(o.junit_path, profile_path, o.mode, bad, kept.last);
 	/* Who runs it (docs/records.md): with [access], ID and PIN; choosing
 	 * --mode calibrate over the profile's default needs an engineer. */
 	struct access_who who;
 	char note[200];
-	int code = cli_run_identify("run", cx->fixture_path ? cx->fixture_path : rig_default_fixture(),
-				    profile_path, o.out_dir, o.operator_name,
+	code = cli_run_identify("run", cx->fixture_path ? cx->fixture_path : rig_default_fixture(),
+				profile_path, o.out_dir, o.operator_name,
 				    o.mode == RUN_MODE_CALIBRATE ? OP_ROLE_ENGINEER : OP_ROLE_OPERATOR,
 				    &who, note, sizeof note);
 	if (code)
-		return code;
+		return cli_junit_unstarted(o.junit_path, profile_path, o.mode, code, NULL);
 	if (who.on)
 		o.operator_name = who.id;
 	o.records_note = note;
@@ -259,6 +278,9 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 		return cli_run_sockets(cx, profile_path, &o, serials, nserials, plots);
 	struct run_result res;
 	code = cli_run_one(cx, profile_path, &o, plots, &res);
+	if (!res.junit_done)
+		code = cli_junit_unstarted(o.junit_path, profile_path, o.mode, code,
+					   res.report_error[0] ? res.report_error : kept.last);
 	/* The folder's results index, after the report is published; the
 	 * report stands whatever happens here (`rig index` catches up). */
 	struct rig_err ierr;

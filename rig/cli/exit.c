@@ -30,6 +30,14 @@ void cli_print_exit_codes(FILE *out)
 		fprintf(out, "  %2d  %s\n", exit_codes[i].code, exit_codes[i].text);
 }
 
+const char *cli_exit_meaning(int code)
+{
+	for (size_t i = 0; i < sizeof exit_codes / sizeof exit_codes[0]; i++)
+		if (exit_codes[i].code == code)
+			return exit_codes[i].text;
+	return "exit code not in the table";
+}
+
 int cli_exit_code(enum rig_rc rc)
 {
 	return rig_exit_code(rc);

@@ -42,3 +42,24 @@ struct run_observer cli_run_observer_socket(const char *socket)
 	return (struct run_observer){ .progress = show_progress, .message = show_message,
 				      .ctx = (void *)socket };
 }
+
+static void keep_progress(void *ctx, const char *phase, unsigned step, unsigned nsteps,
+			  const char *text)
+{
+	struct cli_kept *k = ctx;
+	show_progress((void *)k->socket, phase, step, nsteps, text);
+}
+
+static void keep_message(void *ctx, const char *text)
+{
+	struct cli_kept *k = ctx;
+	snprintf(k->last, sizeof k->last, "%s", text);
+	show_message((void *)k->socket, text);
+}
+
+struct run_observer cli_run_observer_kept(struct cli_kept *kept)
+{
+	kept->last[0] = '\0';
+	return (struct run_observer){ .progress = keep_progress, .message = keep_message,
+				      .ctx = kept };
+}

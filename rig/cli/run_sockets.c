@@ -70,7 +70,8 @@ static void socket_child(struct cli_ctx *cx, const char *profile_path,
 	struct cli_ctx ccx = *cx;
 	ccx.socket = sr->name;
 	ccx.shared_io = sh->sh;
-	struct run_observer obs = cli_run_observer_socket(sr->name);
+	struct cli_kept kept = { .socket = sr->name };
+	struct run_observer obs = cli_run_observer_kept(&kept);
 	struct run_options co = *o;
 	co.observer = &obs;
 	co.serial = serial;
@@ -78,6 +79,11 @@ static void socket_child(struct cli_ctx *cx, const char *profile_path,
 	if (o->junit_path)
 		co.junit_path = sr->junit;
 	int code = cli_run_one(&ccx, profile_path, &co, plots, &slot->res);
+	/* Its JUnit file also when its run wrote none (docs/reports.md). */
+	if (!slot->res.junit_done)
+		code = cli_junit_unstarted(co.junit_path, profile_path, co.mode, code,
+					   slot->res.report_error[0] ? slot->res.report_error
+								     : kept.last);
 	slot->code = code;
 	slot->done = 1;
 	fflush(NULL);
@@ -231,9 +237,10 @@ int cli_run_sockets(struct cli_ctx *cx, const char *profile_path, const struct r
 	struct rig_err err = { 0 };
 	unsigned n = 0;
 	memset(runs, 0, sizeof runs);
+	bool started = false;
 	int code = check_profile(profile_path, o, serials, nserials);
-	if (code)
-		return code;
+	if (code) /* no socket's run began: one JUnit file says why */
+		return cli_junit_unstarted(o->junit_path, profile_path, o->mode, code, NULL);
 	struct bench_options bo = cli_bench_options(cx, 0);
 	bo.socket = NULL;
 	enum rig_rc rc = bench_shared_open(&sh, &bo, cx->wait_lock_s, &err);
@@ -255,6 +262,7 @@ int cli_run_sockets(struct cli_ctx *cx, const char *profile_path, const struct r
 	/* Interrupted runs of any socket, recovered once before any starts. */
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
 	run_recover_journals(o, dir);
+	started = true;
 	if (!rig_stop_signal())
 		code = start_sockets(cx, profile_path, o, serials, runs, n, &sh, slots, plots);
 	supervise(&sh, runs, n);
@@ -267,5 +275,10 @@ out:
 	if (slots != MAP_FAILED)
 		munmap(slots, n * sizeof *slots);
 	bench_shared_close(&sh);
+	/* Before any socket's run began (bench busy, fixture): one JUnit file
+	 * for all, as --junit names it. */
+	if (!started)
+		code = cli_junit_unstarted(o->junit_path, profile_path, o->mode, code,
+					   err.msg[0] ? err.msg : NULL);
 	return code;
 }

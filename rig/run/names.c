@@ -1,6 +1,8 @@
 /* names.c - the one table of phase, step and quantity names and units. */
 #include "run/names.h"
 
+#include <string.h>
+
 static const char *const phase_names[PHASE_COUNT] = {
 	[PHASE_NONE] = "start",      [PHASE_RUN] = "run",
 	[PHASE_IDENTIFY] = "identify", [PHASE_PRELOAD] = "preload",
@@ -13,7 +15,7 @@ static const struct {
 	const char *name, *unit;
 } steps[STEP_COUNT] = {
 	[STEP_START] = { "start", "um" },
-	[STEP_PRELOAD] = { "preload", "um" },
+	[STEP_PRELOAD] = { "preload", "N" },
 	[STEP_DEPTH_SWEEP] = { "depth_sweep", "um" },
 	[STEP_FREQ_SWEEP] = { "freq_sweep", "Hz" },
 	[STEP_DEPTH_TABLE] = { "depth_table", "um" },
@@ -51,6 +53,14 @@ const char *run_step_name(enum run_step s)
 const char *run_step_unit(enum run_step s)
 {
 	return (unsigned)s < STEP_COUNT ? steps[s].unit : "";
+}
+
+const char *run_step_unit_named(const char *name)
+{
+	for (unsigned i = 0; i < STEP_COUNT; i++)
+		if (strcmp(steps[i].name, name) == 0)
+			return steps[i].unit;
+	return "";
 }
 
 const char *run_quantity_name(enum run_quantity q)

@@ -53,7 +53,10 @@ const char *run_quantity_name(enum run_quantity q);
 /* The unit of a quantity's values ("um", "Hz", "N", or ""). */
 const char *run_quantity_unit(enum run_quantity q);
 /* The unit of what a step sets point by point (depth_sweep: "um",
- * freq_sweep: "Hz"; "um" for the others, whose points are depths). */
+ * freq_sweep: "Hz", preload: "N"; "um" for the others, whose points are
+ * depths). */
 const char *run_step_unit(enum run_step s);
+/* The same by the step's name ("depth_sweep": "um"); "" for an unknown one. */
+const char *run_step_unit_named(const char *name);
 
 #endif

@@ -308,6 +308,7 @@ enum rig_rc report_keep(struct report *r, const struct report_row *row, struct r
 		.accept_low = finite_or_nan(row->accept_low),
 		.accept_high = finite_or_nan(row->accept_high),
 		.conformance_probability = finite_or_nan(row->conformance_probability),
+		.bench_s = finite_or_nan(row->bench_s),
 		.n = row->n < 0 ? -1 : row->n,
 	};
 	if (oom) {
@@ -339,6 +340,7 @@ struct report_row report_rec_row(const struct report_rec *rec)
 		.low_limit = rec->low_limit, .high_limit = rec->high_limit,
 		.accept_low = rec->accept_low, .accept_high = rec->accept_high,
 		.conformance_probability = rec->conformance_probability,
+		.bench_s = rec->bench_s,
 		.result = rec->result, .category = rec->category, .note = rec->note,
 		.reason_code = rec->reason_code, .disposition = rec->disposition,
 		.instruction = rec->instruction,
@@ -390,6 +392,7 @@ enum rig_rc report_add_judged(struct report *r, const struct report_judged *j,
 	row.conformance_probability = j->d->conformance_probability;
 	row.result = decision_result_name(j->d->result);
 	row.note = j->d->reason;
+	row.bench_s = j->bench_s;
 	return report_add(r, &row, err);
 }
 

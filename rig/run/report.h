@@ -122,6 +122,8 @@ struct report_row {
 	double accept_low;     /* the acceptance limits the decision rule applied */
 	double accept_high;
 	double conformance_probability; /* of the true value inside the spec */
+	double bench_s;        /* bench time of the point it was measured at, for JUnit
+				* (not a CSV column: lost on recovery); NAN: none */
 	const char *result;    /* "PASS", "FAIL", "INDETERMINATE", "WRITTEN", ... or "" */
 	const char *category;  /* the verdict row's: "unit", "bench" or "" */
 	const char *note;      /* reason, date, path ... */
@@ -136,7 +138,7 @@ struct report_row {
 	((struct report_row){ .commanded = NAN, .measured = NAN, .std = NAN, .n = -1,         \
 			      .uncertainty = NAN, .low_limit = NAN, .high_limit = NAN,        \
 			      .accept_low = NAN, .accept_high = NAN,                          \
-			      .conformance_probability = NAN })
+			      .conformance_probability = NAN, .bench_s = NAN })
 
 /* The run's verdict. INDETERMINATE (the conformance rule could prove
  * neither conformance nor non-conformance at the profile's level) is never
@@ -155,6 +157,7 @@ struct report_rec {
 	char *reason_code, *disposition, *instruction;
 	double commanded, measured, std, uncertainty, low_limit, high_limit;
 	double accept_low, accept_high, conformance_probability;
+	double bench_s; /* JUnit's time of the testcase; NAN: none */
 	long n;
 };
 
@@ -208,6 +211,7 @@ struct report_judged {
 	long n;
 	double uncertainty;          /* expanded, k = 2 */
 	const struct decision *d;    /* limits, result and reason */
+	double bench_s;              /* bench time of the point (JUnit); NAN: none */
 };
 
 /* Journal a judged measurement: limits and result from j->d, note =
@@ -262,7 +266,54 @@ const char *report_file(const struct report *r);
 /* Free r. If not finished, the journal stays for report_recover_orphans(). */
 void report_close(struct report *r);
 
-/* JUnit XML of the run (report_junit.c), written atomically. */
+/* ---- JUnit (report_junit.c) --------------------------------------------
+ * One <testsuite>; one <testcase> per planned measurement, classname
+ * "phase.step", name "quantity@commanded unit" ("depth@1000 um"; just
+ * "quantity" without a commanded value), in the plan's order: the judged
+ * row's outcome (PASS passes, FAIL and INDETERMINATE are <failure>s), or
+ * <skipped> with the reason when the run ended before it; judged rows the
+ * plan did not name follow; then "run" "verdict": passes for PASS, a
+ * <failure> for FAIL and INDETERMINATE, an <error> for ABORTED and for a
+ * run that never had a verdict. Times are bench seconds. */
+
+/* A measurement a run plans (names from run/names.c). */
+struct report_case {
+	const char *phase;
+	char step[48];               /* "depth_sweep", "depth_sweep@2N" (verify preloads) */
+	const char *quantity;
+	double commanded;            /* NAN: none */
+	const char *commanded_unit;  /* the unit of what the step sets: "um", "Hz" */
+};
+
+struct report_junit {
+	const struct report_meta *meta; /* NULL: the run never started (not known) */
+	const char *suite;           /* the testsuite's name: the profile's, or "rig run" */
+	const char *station;         /* hostname when meta is NULL; may be NULL */
+	time_t started;              /* timestamp when meta is NULL; 0: none */
+	const struct report_rec *rows; /* the report's rows (judged ones are testcases) */
+	size_t nrows;
+	const struct report_case *plan; /* the planned measurements; may be NULL */
+	size_t nplan;
+	const char *verdict;         /* PASS FAIL INDETERMINATE ABORTED, or ERROR: none */
+	const char *category;        /* "unit", "bench" or "" */
+	const char *reason;
+	double bench_time_s;         /* NAN: not known */
+	const char *report_file;     /* "" or NULL: none */
+	int exit_code;               /* the process's, as the front end chose it; < 0: not known */
+};
+
+/* Write j to path: a temp file beside it, fsync'd, renamed into place. */
+enum rig_rc report_junit_write(const struct report_junit *j, const char *path,
+			       struct rig_err *err);
+
+/* The testcase names of a measurement: "phase.step" and "quantity" or
+ * "quantity@commanded unit" (commanded_unit may be NULL: the unit the step
+ * sets, run/names.c). */
+void report_case_names(char *cls, size_t cls_cap, char *name, size_t name_cap,
+		       const char *phase, const char *step, const char *quantity,
+		       double commanded, const char *commanded_unit);
+
+/* JUnit XML of a finished report r (its rows and verdict, no plan). */
 enum rig_rc report_write_junit(const struct report *r, const char *path, struct rig_err *err);
 
 /* Turn every journal in dir whose run is gone (its flock is free) into a

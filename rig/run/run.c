@@ -229,7 +229,9 @@ enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um
 		.settle_ms = settle_ms, .window = w, .trace = trace,
 		.obs = obs ? obs->point : NULL, .gates = &r->prof->quality, .targets = &tg,
 	};
+	uint64_t t0 = clock_now_ns(r->b->hal.clock);
 	enum rig_rc rc = point_measure(r->b, &rq, st, err);
+	r->point_s = bench_seconds_since(r->b, t0);
 	if (trace && fclose(trace) && !rc)
 		rc = rig_fail_errno(err, RIG_E_IO, errno, "writing a trace");
 	return rc;
@@ -262,10 +264,21 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 	const char *phase = run_phase_name(r->phase), *quantity = run_quantity_name(q);
 	char step_name[64];
 	snprintf(step_name, sizeof step_name, "%s%s", run_step_name(step), r->step_suffix);
+	/* JUnit's time: the point's bench time on the first of depth and rate
+	 * it measured (the preload's wait on the preload), 0 on the rest judged
+	 * from the same window (invalid fraction, spread, a paired point's
+	 * rate): the times add up. */
+	double bench_s = NAN;
+	if (q == QTY_PRELOAD && r->phase == PHASE_PRELOAD)
+		bench_s = bench_seconds_since(r->b, r->phase_t0);
+	if (q == QTY_DEPTH || q == QTY_FREQ) { /* once per point (a paired one judges both) */
+		bench_s = r->point_s;
+		r->point_s = NAN;
+	}
 	struct report_judged j = {
 		.phase = phase, .step = step_name, .quantity = quantity,
 		.unit = run_quantity_unit(q), .commanded = commanded, .measured = measured,
-		.std = std, .n = n, .uncertainty = u, .d = d,
+		.std = std, .n = n, .uncertainty = u, .d = d, .bench_s = bench_s,
 	};
 	enum rig_rc rc = report_add_judged(r->rep, &j, &err);
 	if (rc)
@@ -391,11 +404,10 @@ static void write_report(struct run *r, enum report_verdict v, const char *reaso
 	} else {
 		res->reported = true;
 		snprintf(res->report_path, sizeof res->report_path, "%s", report_file(r->rep));
-		if (r->o->junit_path && report_write_junit(r->rep, r->o->junit_path, &err)) {
-			run_message(r->o, "JUnit file: %s", err.msg);
-			res->report_failed = true;
-		}
 	}
+	/* From the rows in memory, also when the report could not be written. */
+	if (r->o->junit_path)
+		run_write_junit(r, v, reason);
 	report_close(r->rep);
 	r->rep = NULL;
 }

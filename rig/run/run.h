@@ -48,6 +48,8 @@ struct run_observer {
 	void *ctx;
 };
 
+struct run_result;
+
 struct run_options {
 	const char *serial;        /* scanned serial; NULL: take the pen's */
 	const char *operator_name; /* NULL: $USER */
@@ -58,6 +60,9 @@ struct run_options {
 	enum run_mode mode;
 	const char *out_dir;       /* NULL: reports/ */
 	const char *junit_path;    /* NULL: none */
+	/* The front end's exit-code policy (rig/cli/exit.c), for the JUnit
+	 * file's exit_code property; NULL: not stated. */
+	int (*exit_code)(const struct run_result *res);
 	bool save_trace;
 	/* The caller recovered the folder's interrupted runs already (the
 	 * parent of several sockets' runs does, once, before they start, so
@@ -90,6 +95,8 @@ struct run_result {
 				    * decide at least one judgement */
 	bool report_failed;        /* the report or the JUnit file could not be written */
 	bool reported;             /* a report was written */
+	bool junit_done;           /* the run wrote run_options.junit_path (or failed
+				    * to, said so and set report_failed) */
 	enum report_verdict verdict;
 	enum report_category category; /* whose fault a FAIL / ABORTED is */
 	char reason[256];
@@ -125,5 +132,24 @@ const char *run_mode_name(enum run_mode m);
  * o's observer, the counts exact (errors said, never in the way of the
  * run). run_execute() does it unless o->no_recover. */
 void run_recover_journals(const struct run_options *o, const char *dir);
+
+/* ---- JUnit (run_junit.c) ---------------------------------------------- */
+
+/* Room for the planned measurements of most profiles; run_plan() says
+ * how many there are, the JUnit file names at most this many (every
+ * point under up to 4 preloads). */
+#define RUN_PLAN_MAX (2 + 4 * (1 + 5 * PROFILE_MAX_POINTS))
+/* The measurements a run of p judges, in order (preload, the calibration
+ * read-back when calibrate, each verify point's invalid fraction, depth
+ * and spread or rate; with [verify] preloads_n, the preload set and every
+ * point under each), into out (at most cap); returns how many there are. */
+size_t run_plan(const struct profile *p, bool calibrate, struct report_case *out, size_t cap);
+/* The JUnit file of a run that never produced a report (bad profile, busy
+ * bench, fixture, access, unwritable report folder, usage): every
+ * measurement prof (NULL: not loaded) plans, skipped, and the run.verdict
+ * testcase an <error> with the exit code and why. */
+enum rig_rc run_write_junit_unstarted(const char *path, const struct profile *prof,
+				      enum run_mode mode, const char *station, int exit_code,
+				      const char *reason, struct rig_err *err);
 
 #endif

@@ -50,6 +50,8 @@ struct run {
 	char abort_phase[24];   /* the phase the abort came in ("" none) */
 	char abort_reason[RIG_ERR_MSG_MAX];
 
+	double point_s;         /* bench time of the last point measured (JUnit) */
+
 	char trace_dir[PATH_MAX];
 	unsigned ntraces;
 
@@ -87,6 +89,11 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um, double freq_hz,
 			      unsigned settle_ms, const struct profile_window *w,
 			      struct measure_stats *st, struct rig_err *err);
+
+/* Write the JUnit file (o->junit_path) from the report's rows and the
+ * profile's plan, whatever the end; a failure is reported to the observer
+ * and sets res->report_failed. */
+void run_write_junit(struct run *r, enum report_verdict v, const char *reason);
 
 /* The phases. An error aborts the run; a judgement that fails calls
  * run_fail() and returns RIG_OK. */

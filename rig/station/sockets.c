@@ -140,6 +140,7 @@ static void child_run(struct multi *m, unsigned k, pid_t parent)
 	enum rig_rc rc;
 	memset(&res, 0, sizeof res);
 	if ((rc = profile_load(&prof, o->profile_path, &err)) ||
+	    (rc = station_same_profile(c->fx, c->prof, &prof, &err)) ||
 	    (rc = run_check_profile(&prof, o->mode, &err))) {
 		child_message(s, err.msg);
 		res.rc = rc;

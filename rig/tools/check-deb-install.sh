@@ -7,23 +7,35 @@
 #
 # Usage: check-deb-install.sh SUITE DEB     (SUITE: bookworm or trixie)
 # The clean root (mmdebstrap --variant=apt, nothing else) is cached in
-# $RIG_ROOT_CACHE/SUITE-clean (default /var/cache/rig-roots); each run
-# works on an overlay of it, thrown away after. Native architecture only:
-# a foreign package's maintainer scripts need binfmt_misc to run. Needs
+# $RIG_ROOT_CACHE/SUITE-clean (default /var/cache/rig-roots; make
+# check-trixie keeps its own in /var/cache/rig-trixie); each run works on an
+# overlay of it, thrown away after. A package of a foreign architecture
+# (arm64, armhf) goes on a clean root of that architecture,
+# SUITE-ARCH-clean: its dpkg, apt, maintainer scripts and the rig then run
+# under qemu-user, which needs the kernel's binfmt_misc to know the
+# architecture (rig/tools/binfmt-qemu.sh on ARCH QEMU; checked first). Needs
 # root.
 set -eu
 suite="$1"; deb="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
 [ "$(id -u)" = 0 ] || exec sudo -E sh "$0" "$@"
 version=$(dpkg-deb -f "$deb" Version)
+arch=$(dpkg-deb -f "$deb" Architecture)
 cache="${RIG_ROOT_CACHE:-/var/cache/rig-roots}"
 root="$cache/$suite-clean"
-fail() { echo "check-deb-install ($suite): $*" >&2; exit 1; }
+native=$(dpkg --print-architecture)
+if [ "$arch" != "$native" ]; then
+  root="$cache/$suite-$arch-clean"; suite_arch="$suite $arch"
+  sh "$(dirname "$0")/deps.sh" --tools arch-test:arch-test
+  arch-test "$arch" >/dev/null 2>&1 ||
+    { echo "check-deb-install ($suite $arch): this machine cannot run $arch programs (binfmt_misc: rig/tools/binfmt-qemu.sh)" >&2; exit 77; }
+fi
+fail() { echo "check-deb-install (${suite_arch:-$suite}): $*" >&2; exit 1; }
 
 if [ ! -f "$root/.rig-root-stamp" ]; then
   command -v mmdebstrap >/dev/null 2>&1 || sh "$(dirname "$0")/deps.sh" --tools mmdebstrap:mmdebstrap
-  echo "check-deb-install: building a clean Debian $suite root in $root" >&2
+  echo "check-deb-install: building a clean Debian $suite $arch root in $root" >&2
   rm -rf "$root.new" && mkdir -p "$cache"
-  mmdebstrap --quiet --variant=apt "$suite" "$root.new" http://deb.debian.org/debian
+  mmdebstrap --quiet --variant=apt --architectures="$arch" "$suite" "$root.new" http://deb.debian.org/debian
   date -u > "$root.new/.rig-root-stamp"
   rm -rf "$root" && mv "$root.new" "$root"
 fi
@@ -47,10 +59,10 @@ in_root() { chroot "$m" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=
   DEBIAN_FRONTEND=noninteractive sh -c "$1"; }
 
 if in_root "dpkg -i /tmp/rig.deb" >"$work/dpkg.out" 2>&1; then
-  echo "check-deb-install ($suite): dpkg -i installed it at once (no missing libraries)"
+  echo "check-deb-install (${suite_arch:-$suite}): dpkg -i installed it at once (no missing libraries)"
 else
   grep -q "dependency problems" "$work/dpkg.out" || fail "dpkg -i: $(tail -5 "$work/dpkg.out")"
-  echo "check-deb-install ($suite): dpkg -i stopped at missing dependencies, as expected"
+  echo "check-deb-install (${suite_arch:-$suite}): dpkg -i stopped at missing dependencies, as expected"
 fi
 in_root "apt-get update -qq && apt-get -f install -y -qq" >"$work/apt.out" 2>&1 ||
   fail "apt-get -f install: $(tail -5 "$work/apt.out")"
@@ -69,7 +81,7 @@ in_root "cd /var/lib/rig 2>/dev/null || mkdir -p /var/lib/rig && chown rig:rig /
   >"$work/run.out" 2>&1 || fail "rig run as user rig: $(tail -3 "$work/run.out")"
 last=$(tail -n 1 "$work/run.out")
 echo "$last" | grep -q '^PASS ' || fail "rig run: $last"
-echo "check-deb-install ($suite): installed; user rig in rig, dialout, gpio; rig run as rig: $last"
+echo "check-deb-install (${suite_arch:-$suite}): installed; user rig in rig, dialout, gpio; rig run as rig: $last"
 in_root "dpkg --purge rig-bench" >"$work/purge.out" 2>&1 || fail "dpkg --purge: $(tail -3 "$work/purge.out")"
 [ ! -e "$m/etc/udev/rules.d/60-rig.rules" ] || fail "purge left /etc/udev/rules.d/60-rig.rules"
-echo "check-deb-install ($suite): purged cleanly"
+echo "check-deb-install (${suite_arch:-$suite}): purged cleanly"

@@ -5,12 +5,19 @@
 # /var/cache/rig-trixie; `make clean` leaves it alone).
 #
 # Each run: an overlay on the cached root (thrown away after), a clone of
-# this repository's HEAD (committed work only), then `make run`, `make
-# check` and the arm64 cross build's suites under qemu-aarch64
-# (`make CROSS=aarch64-linux-gnu- check`), each timed. (Debian 13 packages
-# and their install, rig/tools/check-deb-install.sh trixie, are not run
-# here yet: not yet passed end to end.) Needs root (chroot, mounts); through
-# sudo otherwise.
+# this repository's HEAD (committed work only), then, each timed:
+#   make run; make check; the arm64 cross build's suites under qemu-aarch64
+#   (make CROSS=aarch64-linux-gnu- check), test_hwemu included: the arm64
+#   rig on the emulated Pi, with umockdev:arm64's preload library that
+#   trixie-root.sh unpacks aside;
+#   the Debian 13 packages, amd64, arm64 and armhf (lintian: no errors);
+#   each installed on a clean Debian 13 root of its own architecture
+#   (check-deb-install.sh; arm64 and armhf under qemu through binfmt_misc,
+#   binfmt-qemu.sh; a line SKIPPED: and the reason when the machine cannot);
+#   clang: make CC=clang check (-Werror), in its own build folder.
+# The clean roots are cached beside the build root ($cache/trixie-clean,
+# trixie-arm64-clean, trixie-armhf-clean). RIG_DEB_MAINTAINER is passed to
+# make deb. Needs root (chroot, mounts); through sudo otherwise.
 set -eu
 if [ "$(id -u)" != 0 ]; then exec sudo -E sh "$0" "$@"; fi
 top="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -32,6 +39,7 @@ work="$(mktemp -d /var/tmp/rig-trixie.XXXXXX)"
 m="$work/merged"
 mkdir -p "$work/upper" "$work/work" "$m"
 cleanup() {
+  for a in arm64 armhf; do sh "$top/rig/tools/binfmt-qemu.sh" off $a || true; done
   for d in sys dev/pts dev proc; do umount -l "$m/$d" 2>/dev/null || true; done
   umount -l "$m" 2>/dev/null || true
   rm -rf "$work"
@@ -46,7 +54,9 @@ cp /etc/resolv.conf "$m/etc/resolv.conf" 2>/dev/null || true
 git -C "$top" bundle create -q "$m/root/rig.bundle" HEAD
 
 inside() { chroot "$m" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-  LANG=C.UTF-8 TERM="${TERM:-dumb}" sh -c "cd /root/rig && $1"; }
+  LANG=C.UTF-8 TERM="${TERM:-dumb}" ${RIG_DEB_MAINTAINER:+RIG_DEB_MAINTAINER="$RIG_DEB_MAINTAINER"} \
+  sh -c "cd /root/rig && $1"; }
+armhf=$(cat "$root/.rig-armhf" 2>/dev/null || echo "no record of the armhf libraries in $root")
 
 step "clean clone of HEAD ($(git -C "$top" rev-parse --short HEAD))"
 chroot "$m" git clone -q /root/rig.bundle /root/rig
@@ -55,6 +65,37 @@ inside "make -j2 run"
 step "make check"
 inside "make -j2 check"
 step "arm64 cross build, suites under qemu-aarch64: make CROSS=aarch64-linux-gnu- check"
-inside "make -j2 CROSS=aarch64-linux-gnu- check"
+inside "HWEMU_GUEST_UMOCKDEV=/opt/umockdev-arm64/usr/lib/aarch64-linux-gnu/libumockdev-preload.so.0 \
+  make -j2 CROSS=aarch64-linux-gnu- check"
+
+step "Debian 13 packages (lintian: no errors): amd64, arm64, armhf"
+inside "make deb"
+inside "make CROSS=aarch64-linux-gnu- deb"
+if [ "$armhf" = yes ]; then
+  inside "make -j2 CROSS=arm-linux-gnueabihf- deb"
+else
+  echo "SKIPPED: Debian 13 armhf package: $armhf"
+fi
+debs="$m/root/rig/build/rig-bench_*_amd64.deb $m/root/rig/build-aarch64-linux-gnu/rig-bench_*_arm64.deb"
+[ "$armhf" != yes ] || debs="$debs $m/root/rig/build-arm-linux-gnueabihf/rig-bench_*_armhf.deb"
+for deb in $debs; do
+  arch=$(dpkg-deb -f "$deb" Architecture)
+  step "the $arch package on a clean Debian 13 $arch root: dpkg -i, apt-get -f install, rig run as user rig, purge"
+  if [ "$arch" != amd64 ]; then
+    qemu="$root/usr/bin/qemu-$([ "$arch" = arm64 ] && echo aarch64 || echo arm)"
+    rc=0; why=$(sh "$top/rig/tools/binfmt-qemu.sh" on "$arch" "$qemu" 2>&1) || rc=$?
+    echo "$why"
+    if [ "$rc" = 77 ]; then
+      echo "SKIPPED: Debian 13 $arch package install: ${why#binfmt-qemu.sh: }"
+      continue
+    fi
+    [ "$rc" = 0 ] || exit "$rc"
+  fi
+  RIG_ROOT_CACHE="$cache" sh "$top/rig/tools/check-deb-install.sh" trixie "$deb"
+  [ "$arch" = amd64 ] || sh "$top/rig/tools/binfmt-qemu.sh" off "$arch"
+done
+
+step "clang $(chroot "$m" clang -dumpversion): make CC=clang check (-Wall -Wextra -Werror)"
+inside "make -j2 CC=clang BUILD=build-clang check"
 step
 printf 'check-trixie: passed in %d s\n' $(( $(date +%s) - t0 ))

@@ -9,7 +9,7 @@
 #
 # Usage: mkdeb.sh BUILD_DIR DEB_ARCH VERSION [CROSS_PREFIX]
 # Installs with `make install` into a staging tree (PREFIX=/usr,
-# SYSCONFDIR=/etc, units in /lib/systemd/system as Debian 12 has them),
+# SYSCONFDIR=/etc, units where the build machine's systemd keeps them),
 # strips the binary, adds the Debian metadata from rig/dist/debian/ and writes
 # BUILD_DIR/rig-bench_VERSION_ARCH.deb.
 set -eu
@@ -21,22 +21,23 @@ build="$1"; arch="$2"; gitv="$3"; cross="${4:-}"
 # version, the same string `rig --version` prints and reports carry.
 version="$gitv"
 
-# Who answers for the package: RIG_DEB_MAINTAINER="Name <mail>", else git's
-# user.name and user.email of this checkout, else the author of HEAD.
-maintainer="${RIG_DEB_MAINTAINER:-}"
-[ -n "$maintainer" ] || ! git config user.email >/dev/null 2>&1 ||
-  maintainer="$(git config user.name) <$(git config user.email)>"
-[ -n "$maintainer" ] || maintainer="$(git log -1 --format='%an <%ae>' 2>/dev/null || true)"
-case "$maintainer" in
-  ?*" <"?*@?*">") ;;
-  *) echo "mkdeb.sh: no maintainer: set RIG_DEB_MAINTAINER=\"Name <mail>\" (found '$maintainer')" >&2; exit 78 ;;
-esac
+# Who answers for the package (RIG_DEB_MAINTAINER, else an unreleased
+# build said to be one): deb-maintainer.sh.
+who=$(sh "$(dirname "$0")/deb-maintainer.sh")
+distribution=$(printf '%s\n' "$who" | cut -f1)
+maintainer=$(printf '%s\n' "$who" | cut -f2-)
+
+# Debian 13 keeps every file under /usr (DEP 17; lintian: aliased-location):
+# units go where systemd.pc says on the build machine (bookworm's systemd
+# says /lib/systemd/system), else to /usr/lib/systemd/system.
+unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || true)
+[ -n "$unitdir" ] || unitdir=/usr/lib/systemd/system
 
 stage="$build/deb/rig-bench_${version}_$arch"
 rm -rf "$build/deb"
 mkdir -p "$stage"
 make --no-print-directory -s install BUILD="$build" CROSS="$cross" DESTDIR="$(pwd)/$stage" \
-  PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/lib/systemd/system >/dev/null
+  PREFIX=/usr SYSCONFDIR=/etc UNITDIR="$unitdir" >/dev/null
 "${cross}strip" --strip-unneeded --remove-section=.comment --remove-section=.note \
   "$stage/usr/bin/rig"
 gzip -9n "$stage/usr/share/man/man1/rig.1"
@@ -56,7 +57,7 @@ install -m 644 README.md docs/*.md "$doc/"
 find "$doc" -name '*.md' -size +4k -exec gzip -9n {} +
 date=$(git log -1 --format=%aD 2>/dev/null || date -R)
 {
-  echo "rig-bench ($version) unstable; urgency=medium"
+  echo "rig-bench ($version) $distribution; urgency=medium"
   echo
   echo "  * Built from $gitv."
   echo
@@ -80,7 +81,7 @@ libs=$(cd "$tmp" && DEB_HOST_ARCH="$arch" dpkg-shlibdeps -O -e"$bin" 2>/dev/null
 [ -n "$libs" ] || { echo "mkdeb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 70; }
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@SIZE@|$size|" \
-    -e "s|@DEPENDS@|$libs, adduser|" -e "s|@MAINTAINER@|$maintainer|" rig/dist/debian/control.in > "$stage/DEBIAN/control"
+    -e "s|@DEPENDS@|$libs, adduser|" -e "s|@MAINTAINER@|$(printf '%s' "$maintainer" | sed 's/[&|\\]/\\&/g')|" rig/dist/debian/control.in > "$stage/DEBIAN/control"
 (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -print | sed 's|^\./||' | sort |
   xargs md5sum) > "$stage/DEBIAN/md5sums"
 chmod 644 "$stage/DEBIAN/control" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
