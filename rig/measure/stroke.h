@@ -103,6 +103,10 @@ struct measure_config {
 	double resolution_um;    /* one count / resolution step (rectangular) */
 	double zero_u_um;        /* standard uncertainty of zero_mm */
 	double clock_ppm;        /* sensor clock accuracy, max (rectangular) */
+	/* The sensor's exposure (us; 0 = instantaneous or unknown): each
+	 * value is the mean of the target over it, which lowers a peak; the
+	 * depth is corrected for it and the correction counts in U. */
+	double exposure_us;
 	struct measure_gates gates;
 	/* Called once per stroke, accepted or not, in order; may be NULL.
 	 * Strokes of the learning period (up to ~16k samples) are reported
@@ -134,6 +138,7 @@ struct measure_stats {
 	double trough_mean_um;
 	double depth_u_stat_um;      /* standard uncertainty, statistical part */
 	double depth_u_model_um;     /* standard uncertainty of the shape model */
+	double depth_exposure_um;    /* added for the exposure's smoothing of the peak */
 	double depth_U_um;           /* expanded uncertainty (k = 2) of the mean */
 	double noise_um;             /* sample noise seen around the fitted tops */
 
