@@ -57,6 +57,15 @@ case_ cycloid_top_4khz     4000 "--seed 38" depth=0.5 cover=1
 case_ cycloid_top_1khz     1000 "--freq 150 --seed 39" depth=1 cover=1
 case_ cycloid_dwell        4000 "--dwell 0.2 --seed 40" depth=0.5 cover=1
 
+# Commensurate rates (4000/160 = 25 samples a stroke, 200 -> 20, 100 -> 40)
+# and no speed wander: the samples fall on the same phases every stroke, the
+# peak lies between them; U carries the term for it (phase coverage).
+# Before it: 200 Hz seed 1 read -4.9 um with U 0.49.
+for c in "160 1 1.6" "160 2 0.75" "200 1 1.6" "200 4 0.75" "100 1 1.6" "100 5 0.75"; do
+  set -- $c
+  case_ "commensurate_${1}hz_s$2_$3s" 4000 "--freq $1 --wander 0 --depth-um 2500 --seed $2 --seconds $3" cover=1
+done
+
 # Spikes: gated per stroke; against the same capture without spikes, the
 # mean within 0.5 um and per-stroke min/max within 3 um.
 spikes() {

@@ -112,6 +112,10 @@ struct measure_config {
 	void *ctx;
 };
 
+/* A phase gap around the peak worth showing (coarser than 200 phases a
+ * cycle: the stroke and sample rates near commensurate, no wander). */
+#define PHASE_GAP_SHOWN 0.005
+
 struct measure_stats {
 	enum measure_status status;
 	char message[200];           /* for a person; "" when status is OK */
@@ -134,6 +138,8 @@ struct measure_stats {
 	double trough_mean_um;
 	double depth_u_stat_um;      /* standard uncertainty, statistical part */
 	double depth_u_model_um;     /* standard uncertainty of the shape model */
+	double depth_u_phase_um;     /* the peak between sampled phases */
+	double phase_gap;            /* unsampled phase around the peak, cycles */
 	double depth_U_um;           /* expanded uncertainty (k = 2) of the mean */
 	double noise_um;             /* sample noise seen around the fitted tops */
 
