@@ -237,7 +237,8 @@ check-render: $(BUILD)/rig
 # throughput / peak memory of `rig analyze` on 1- and 10-minute captures.
 # Figures are printed, never asserted; not part of `make check`.
 # The benchmark needs only the capture generator of the test helpers.
-$(BENCH_BIN): $(BUILD)/obj/tests/bench/bench_measure.o $(BUILD)/obj/tests/support/capgen.o $(BUILD)/librig.a
+$(BENCH_BIN): $(BUILD)/obj/tests/bench/bench_measure.o $(BUILD)/obj/tests/support/capgen.o \
+		$(BUILD)/obj/tests/support/simcap.o $(BUILD)/librig.a
 	$(if $(Q),@echo "  LD      $@")
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -569,6 +569,42 @@ START_TEST(test_stall_mid_record_is_reported_with_the_strokes_before)
 }
 END_TEST
 
+/* A pen that stalls and runs again: the message counts the strokes before
+ * the stall, not those after the restart too (issue 13: it said "225
+ * strokes before" of a stall after 75). */
+START_TEST(test_stall_message_counts_only_the_strokes_before_the_stall)
+{
+	struct capgen_config c = base_cfg(CAPGEN_CAM, 4000, 150, 1500);
+	c.stall_at_s = 0.5;
+	size_t n1, n2;
+	struct capgen_truth tr1, tr2;
+	struct laser_sample *a = generate(&c, 1.0, &n1, &tr1);
+	c.stall_at_s = 0;
+	c.seed = 77;
+	struct laser_sample *b = generate(&c, 1.0, &n2, &tr2);
+	struct laser_sample *s = malloc((n1 + n2) * sizeof *s);
+	ck_assert_ptr_nonnull(s);
+	memcpy(s, a, n1 * sizeof *s);
+	for (size_t k = 0; k < n2; k++) {
+		s[n1 + k] = b[k];
+		s[n1 + k].slot = n1 + k;
+	}
+	struct run r;
+	memset(&r, 0, sizeof r);
+	measure_samples(s, n1 + n2, 4000, 4096, &r);
+	free(a);
+	free(b);
+	free(s);
+	ck_assert_int_eq(r.st.status, MEASURE_STALLED);
+	ck_assert_uint_ge(r.st.strokes, 200); /* both runs measured */
+	const char *p = strstr(r.st.message, "; ");
+	ck_assert_ptr_nonnull(p);
+	unsigned long before = strtoul(p + 2, NULL, 10);
+	ck_assert_msg(before >= 70 && before <= 76, "strokes before the stall: %lu (%s)", before,
+		      r.st.message);
+}
+END_TEST
+
 START_TEST(test_slot_going_backwards_is_a_data_error)
 {
 	struct laser_sample s[3] = {
@@ -628,6 +664,7 @@ static Suite *measure_suite(void)
 	tcase_add_test(bad, test_target_out_of_range_is_its_own_status);
 	tcase_add_test(bad, test_no_samples_and_too_short_records_have_no_result);
 	tcase_add_test(bad, test_stall_mid_record_is_reported_with_the_strokes_before);
+	tcase_add_test(bad, test_stall_message_counts_only_the_strokes_before_the_stall);
 	tcase_add_test(bad, test_slot_going_backwards_is_a_data_error);
 	tcase_add_test(bad, test_bad_config_is_refused);
 	tcase_add_test(bad, test_solve3_solves_a_quadratic_fit_and_gives_its_inverse);

@@ -57,6 +57,23 @@ case_ cycloid_top_4khz     4000 "--seed 38" depth=0.5 cover=1
 case_ cycloid_top_1khz     1000 "--freq 150 --seed 39" depth=1 cover=1
 case_ cycloid_dwell        4000 "--dwell 0.2 --seed 40" depth=0.5 cover=1
 
+# Impact ringing (15 um at 2, 4 and 5 kHz on the pad): the depth is the
+# deepest point the tips reach, ringing included: within 1 um at 4 kHz,
+# covered by U. (The smooth top model read it 1.8..2.8 um shallow.)
+case_ ringing_15um_2khz    4000 "--ring-um 15 --ring-hz 2000 --seed 51" depth=1 cover=1
+case_ ringing_15um_4khz    4000 "--ring-um 15 --ring-hz 4000 --seed 52" depth=1 cover=1
+case_ ringing_15um_5khz    4000 "--ring-um 15 --ring-hz 5000 --seed 53" depth=1 cover=1
+case_ ringing_10um_dwell   4000 "--ring-um 10 --dwell 0.2 --seed 54" depth=1 cover=1
+
+# Exposure: a value is the mean over 250 us before it. Told the exposure
+# (--exposure-us, the fixture's [laser] exposure_us, a trace header), the
+# depth is corrected for the smoothing of the top and the correction's
+# doubt (the top's order) is in U.
+ANALYZE_ARGS="--exposure-us 250"
+case_ exposure_250us_300hz 4000 "--freq 300 --exposure-us 250 --seed 55" depth=1 cover=1
+case_ exposure_250us_sine  4000 "--freq 280 --advance 0.5 --exposure-us 250 --seed 56" depth=1 cover=1
+ANALYZE_ARGS=
+
 # Commensurate rates (4000/160 = 25 samples a stroke, 200 -> 20, 100 -> 40)
 # and no speed wander: the samples fall on the same phases every stroke, the
 # peak lies between them; U carries the term for it (phase coverage).
@@ -90,6 +107,12 @@ spikes spikes_4khz_down    4000 "--seed 44" 0.005 down
 case_ noise_20um_on_200um  4000 "--stroke-um 200 --depth-um 1000 --noise-um 20 --freq 78.32 --seed 45" refuse_or_cover=1
 case_ noise_30um_on_200um  4000 "--stroke-um 200 --depth-um 1000 --noise-um 30 --freq 130 --seed 46" status=noisy
 case_ two_lobes            4000 "--lobes-dperiod 0.015 --lobes-ddepth-um 30 --seed 47" "status=two lobes"
+# Reported anyway (--lobes-ok): the lobes of unequal periods smear the one
+# folded shape; their difference counts in U (the mean read 7.6 um deep
+# against U 3.0 before).
+ANALYZE_ARGS="--lobes-ok"
+case_ two_lobes_reported   4000 "--lobes-dperiod 0.015 --lobes-ddepth-um 30 --seed 47" cover=1
+ANALYZE_ARGS=
 # Drift: flagged (in U) by default; corrected on request: within 1 um.
 case_ drift_8um_flagged    4000 "--drift-um 8 --seed 48" cover=1
 ANALYZE_ARGS="--drift correct"

@@ -3,8 +3,8 @@
 # with two sockets (fixtures/sim-2up.ini) tests both pens in one
 # `rig run`, one process per socket, the e-stop and lid watched by the
 # parent for both:
-#  - both good: both PASS, one report and one summary row per socket, each
-#    naming its socket's station, exit 0;
+#  - both good: both PASS, one report, one summary row and one JUnit file
+#    per socket, each naming its socket's station, exit 0;
 #  - one pen that scatters its depth: that socket FAILs, the other PASSes, exit 1;
 #  - the e-stop pressed mid-run (virtual bench in real time): both ABORTED
 #    naming the e-stop, both pens' motor and power off, exit 2;
@@ -50,8 +50,11 @@ both_off() { # both_off NAME
 # ---- both good ------------------------------------------------------------
 FX=$(fixture good)
 OUT="$tmp/good"
-$R run --fixture "$FX" --serial $SA --serial $SB --out "$OUT" >"$tmp/good.out" 2>"$tmp/good.err"
+$R run --fixture "$FX" --serial $SA --serial $SB --out "$OUT" --junit "$tmp/good.xml" \
+  >"$tmp/good.out" 2>"$tmp/good.err"
 expect "two good pens at once" 0 $?
+has "socket A's JUnit file is its own" "$tmp/good-A.xml" 'SIM-2UP:A'
+has "socket B's JUnit file is its own" "$tmp/good-B.xml" 'SIM-2UP:B'
 has "socket A's result line" "$tmp/good.out" "^socket A: PASS $SA "
 has "socket B's result line" "$tmp/good.out" "^socket B: PASS $SB "
 rows=$(grep -c '"PASS"' "$OUT/summary.csv")

@@ -38,6 +38,7 @@ static void usage(FILE *out)
 		"  --resolution-um U   sensor resolution                   (uncertainty budget)\n"
 		"  --zero-u-um U       standard uncertainty of the zero    (uncertainty budget)\n"
 		"  --clock-ppm P       sensor clock accuracy               (uncertainty budget)\n"
+		"  --exposure-us US    the sensor's exposure: the depth is corrected for it\n"
 		"  --drift MODE        flag (default: reported, its effect in U) or correct\n"
 		"  --max-noise-pct P   refuse when the sample noise exceeds P %% of the travel\n"
 		"                      (default 5; a negative number switches it off)\n"
@@ -209,10 +210,10 @@ static int trace_header(const char *path, struct measure_config *mc, double *ran
 		*have_zero = true;
 	}
 	double *dst[] = { range_mm, &mc->freq_hint_hz, &mc->linearity_um, &mc->resolution_um,
-			  &mc->zero_u_um, &mc->clock_ppm };
+			  &mc->zero_u_um, &mc->clock_ppm, &mc->exposure_us };
 	double src[] = { h.range_mm, h.freq_hint_hz, h.linearity_um, h.resolution_um,
-			 h.zero_u_um, h.clock_ppm };
-	for (int i = 0; i < 6; i++)
+			 h.zero_u_um, h.clock_ppm, h.exposure_us };
+	for (int i = 0; i < 7; i++)
 		if (!(given & (1u << i)))
 			*dst[i] = src[i];
 	return 1;
@@ -286,6 +287,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		{ "resolution-um", required_argument, NULL, 'S' },
 		{ "zero-u-um", required_argument, NULL, 'Z' },
 		{ "clock-ppm", required_argument, NULL, 'C' },
+		{ "exposure-us", required_argument, NULL, 'E' },
 		{ "drift", required_argument, NULL, 'D' },
 		{ "max-noise-pct", required_argument, NULL, 'N' },
 		{ "max-rate-change-pct", required_argument, NULL, 'V' },
@@ -299,7 +301,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 	struct measure_config mc = { 0 };
 	enum capture_format fmt = CAPTURE_CSV;
 	bool have_fmt = false, have_rate = false, have_zero = false, csv = false, per_stroke = false;
-	unsigned given = 0; /* bits: range, hint, linearity, resolution, zero u, clock */
+	unsigned given = 0; /* bits: range, hint, linearity, resolution, zero u, clock, exposure */
 	double range_mm = 10;
 	int ret = RIG_EXIT_USAGE;
 
@@ -324,6 +326,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		case 'S': num = &mc.resolution_um; given |= 8; break;
 		case 'Z': num = &mc.zero_u_um; given |= 16; break;
 		case 'C': num = &mc.clock_ppm; given |= 32; break;
+		case 'E': num = &mc.exposure_us; given |= 64; break;
 		case 'N': num = &mc.gates.max_noise_pct; break;
 		case 'V': num = &mc.gates.max_rate_change_pct; break;
 		case 'M': num = &mc.gates.max_drift_um; break;

@@ -39,6 +39,7 @@ static const struct ini_field fields[] = {
 	{ "laser", "resolution_um", INI_DOUBLE, FX(laser.resolution_um), 0, 1000, true, NULL, NULL, false, false, NULL },
 	{ "laser", "zero_uncertainty_um", INI_DOUBLE, FX(laser.zero_uncertainty_um), 0, 1000, true, NULL, NULL, false, false, NULL },
 	{ "laser", "clock_ppm", INI_DOUBLE, FX(laser.clock_ppm), 0, 10000, true, NULL, NULL, false, false, NULL },
+	{ "laser", "exposure_us", INI_DOUBLE, FX(laser.exposure_us), 0, 4000, false, "0", NULL, false, false, NULL },
 
 	{ "loadcell", "chip", INI_TEXT, FX(loadcell.chip), 0, 0, true, NULL, NULL, false, false, NULL },
 	{ "loadcell", "dout_line", INI_TEXT, FX(loadcell.dout_line), 0, 0, true, NULL, NULL, false, false, NULL },

@@ -48,6 +48,7 @@ struct fixture_laser {
 	double resolution_um;
 	double zero_uncertainty_um;  /* standard uncertainty of zero_mm */
 	double clock_ppm;            /* sensor clock accuracy */
+	double exposure_us;          /* the sensor's exposure; 0 = not known */
 };
 
 struct fixture_loadcell {

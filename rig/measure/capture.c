@@ -223,9 +223,12 @@ done:
 void capture_write_header(FILE *f, const struct capture_header *h)
 {
 	fprintf(f, CAPTURE_HEADER_TAG " rate_hz=%.17g range_mm=%.17g zero_mm=%.17g freq_hint_hz=%.17g "
-		   "linearity_um=%.17g resolution_um=%.17g zero_u_um=%.17g clock_ppm=%.17g\n",
+		   "linearity_um=%.17g resolution_um=%.17g zero_u_um=%.17g clock_ppm=%.17g",
 		h->rate_hz, h->range_mm, h->zero_mm, h->freq_hint_hz, h->linearity_um,
 		h->resolution_um, h->zero_u_um, h->clock_ppm);
+	if (h->exposure_us > 0) /* only when known: other traces as before */
+		fprintf(f, " exposure_us=%.17g", h->exposure_us);
+	fputc('\n', f);
 }
 
 /* One "key=value" of a header line into h. */
@@ -243,6 +246,7 @@ static bool header_key(struct capture_header *h, const char *key, double v)
 		{ "resolution_um", offsetof(struct capture_header, resolution_um) },
 		{ "zero_u_um", offsetof(struct capture_header, zero_u_um) },
 		{ "clock_ppm", offsetof(struct capture_header, clock_ppm) },
+		{ "exposure_us", offsetof(struct capture_header, exposure_us) },
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (!strcmp(key, keys[i].key)) {

@@ -33,6 +33,7 @@ struct capture_header {
 	bool have;                  /* a "# rig trace:" line was read */
 	double rate_hz, range_mm, zero_mm, freq_hint_hz;
 	double linearity_um, resolution_um, zero_u_um, clock_ppm;
+	double exposure_us;         /* the sensor's exposure (0: not known) */
 };
 
 /* Write the header line (then the caller writes CAPTURE_CSV_HEADER). */

@@ -38,9 +38,19 @@ static void on_crossing(struct measure *m, struct xing x)
 			m->learn[0] = x;
 			m->n_learn = 1;
 			m->learn0_counted = false;
+		} else if (m->bridge_ok) {
+			/* across a run of invalid samples: whole periods
+			 * from the last crossing before it, when the count
+			 * is unambiguous (else the segment splits) */
+			struct xing across = x;
+			across.clean_before = false;
+			m->prev = m->bridge;
+			freq_interval(m, &across);
+			m->prev = x;
 		} else if (x.reliable) {
 			seg_start(m, &x);
 		}
+		m->bridge_ok = false;
 		return;
 	}
 	/* Running period of the raw crossings: the stall limit. */
@@ -109,10 +119,20 @@ static void on_break(struct measure *m, enum measure_reject why)
 			m->stall_seen = true;
 			m->stall_at_s = m->prev.t_slot / m->cfg.rate_hz;
 			m->stall_len_s = end / m->cfg.rate_hz - m->stall_at_s;
+			m->stall_strokes = m->strokes;
 		}
 	}
-	seg_close(m);
-	m->edge_ok = false;
+	/* A run of invalid samples (the pen still running) keeps the
+	 * frequency segment open across it: error bursts split the record
+	 * and lost its edges (31..58 ppm on 2 s with speed wander). */
+	m->bridge_ok = why == MEASURE_REJECT_INVALID && m->learned && m->has_prev &&
+		       m->seg_active && m->prev.reliable;
+	if (m->bridge_ok) {
+		m->bridge = m->prev;
+	} else {
+		seg_close(m);
+		m->edge_ok = false;
+	}
 	if (why == MEASURE_REJECT_STALL) {
 		m->stalled_now = true;
 		m->learned = false;
@@ -317,9 +337,11 @@ enum rig_rc measure_create(struct measure **out, const struct measure_config *cf
 				"measure: stroke rate hint %g Hz: expected 0 (unknown) .. %g Hz",
 				cfg->freq_hint_hz, cfg->rate_hz / 2);
 	if (!(cfg->min_stroke_um >= 0) || !(cfg->linearity_um >= 0) ||
-	    !(cfg->resolution_um >= 0) || !(cfg->zero_u_um >= 0) || !(cfg->clock_ppm >= 0))
+	    !(cfg->resolution_um >= 0) || !(cfg->zero_u_um >= 0) || !(cfg->clock_ppm >= 0) ||
+	    !(cfg->exposure_us >= 0) || cfg->exposure_us > 1e6)
 		return rig_fail(err, RIG_E_USAGE,
-				"measure: minimum stroke and uncertainty parts must be >= 0");
+				"measure: minimum stroke, exposure and uncertainty parts must be "
+				">= 0");
 	const struct measure_gates *g = &cfg->gates;
 	if (!(g->max_noise_pct == g->max_noise_pct) || !(g->max_rate_change_pct >= 0) ||
 	    !(g->max_drift_um >= 0) || (unsigned)g->drift > MEASURE_DRIFT_CORRECT)

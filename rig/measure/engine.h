@@ -69,8 +69,11 @@ struct shape {
 	double trough_phase;      /* where the tips are retracted furthest */
 	double peak_u_um;         /* noise of the shape's peak value */
 	double peak_u_model_um;   /* the peak model's own error (order of the top) */
-	double phase_gap;         /* unsampled phase around the peak (cycles) */
+	double phase_gap;         /* unsampled phase at the top (cycles) */
 	double peak_u_phase_um;   /* the peak between sampled phases */
+	double exposure_bins;     /* the sensor's exposure, in bins (set before
+				     building; 0 = none) */
+	double exposure_um;       /* what it took off the peak (added back) */
 	double sample_sd_um;      /* spread of one sample in a bin (the first
 				     quartile over bins: noise and stroke
 				     scatter, not spikes or the flanks' slope) */
@@ -168,6 +171,11 @@ struct measure {
 	bool stall_seen;
 	double stall_at_s;
 	double stall_len_s;
+	uint64_t stall_strokes;   /* strokes accepted before the first stall */
+	/* a run of invalid samples broke the strokes: the last crossing
+	 * before it, to count the periods across it (freq_interval) */
+	bool bridge_ok;
+	struct xing bridge;
 
 	/* strokes */
 	uint64_t stroke_index;

@@ -157,6 +157,7 @@ void freq_interval(struct measure *m, const struct xing *x)
 	}
 	if (n == 0) {
 		seg_close(m);
+		m->edge_ok = false;
 		m->ntail = 0;
 		if (x->reliable)
 			seg_start(m, x);
@@ -283,6 +284,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->depth_u_drift_um = u_drift;
 	out->depth_u_stat_um = u_stat;
 	out->depth_u_model_um = u_model;
+	out->depth_exposure_um = m->shape.exposure_um;
 	out->depth_u_phase_um = u_phase;
 	out->phase_gap = m->shape.phase_gap;
 	out->depth_U_um = 2.0 * sqrt(u_stat * u_stat + u_shape * u_shape + u_model * u_model +
@@ -531,7 +533,19 @@ static void result_lobes(const struct measure *m, struct measure_stats *out)
 	}
 	double dd = num_abs(md[0] - md[1]), dp = num_abs(mp[0] - mp[1]);
 	double sd = sqrt(vd[0] / n[0] + vd[1] / n[1]), sp = sqrt(vp[0] / n[0] + vp[1] / n[1]);
-	out->has_lobes = (dd > 6 * sd && dd > 2.0) || (dp > 6 * sp && dp > 0.002 * (mp[0] + mp[1]) / 2);
+	bool by_period = dp > 6 * sp && dp > 0.002 * (mp[0] + mp[1]) / 2;
+	out->has_lobes = (dd > 6 * sd && dd > 2.0) || by_period;
+	/* Lobes of unequal periods fold into one smeared shape: the depths
+	 * (of each lobe and their mean) are off by up to half the lobes'
+	 * difference and more (a 30 um, 1.5 % cam: the mean 7..11 um, lobe 0
+	 * 13 um). Reported anyway (lobes_ok), the difference counts in U as
+	 * a rectangular half-width. */
+	if (by_period && out->has_depth) {
+		double u_lobe = dd / sqrt(3.0), uh = out->depth_U_um / 2;
+		out->depth_u_model_um = sqrt(out->depth_u_model_um * out->depth_u_model_um +
+					     u_lobe * u_lobe);
+		out->depth_U_um = 2 * sqrt(uh * uh + u_lobe * u_lobe);
+	}
 }
 
 /* The quality gates (struct measure_gates) on a record that is otherwise
@@ -547,7 +561,8 @@ static void result_gates(const struct measure *m, struct measure_stats *out)
 	else if (out->has_lobes && !g->lobes_ok)
 		set_msg(out, MEASURE_LOBES,
 			"alternate strokes differ (a two-lobe cam?): %.1f and %.1f um deep, "
-			"%.3f and %.3f Hz; the engine folds one stroke shape and cannot follow",
+			"%.3f and %.3f Hz; the engine folds one stroke shape and cannot follow "
+			"(per lobe: approximate)",
 			out->lobe_depth_um[0], out->lobe_depth_um[1], out->lobe_freq_hz[0],
 			out->lobe_freq_hz[1]);
 	else if (g->max_rate_change_pct > 0 && out->has_freq && out->rate_start_hz > 0 &&
@@ -584,7 +599,7 @@ static void result_status(const struct measure *m, struct measure_stats *out)
 	} else if (m->stall_seen) {
 		set_msg(out, MEASURE_STALLED,
 			"strokes stopped at %.3f s (none for %.0f ms or more); %llu strokes before",
-			m->stall_at_s, m->stall_len_s * 1e3, (unsigned long long)m->strokes);
+			m->stall_at_s, m->stall_len_s * 1e3, (unsigned long long)m->stall_strokes);
 	} else if (m->strokes < 2) {
 		set_msg(out, MEASURE_NO_STROKES,
 			"%llu accepted strokes (need 2); rejected: %llu invalid sample, %llu period, "

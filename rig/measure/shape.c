@@ -44,9 +44,9 @@ static void fold_stroke(const struct measure *m, const struct xing *a,
  * it (one curvature per side: a cam advances faster than it retracts; q
  * the order of the top: 2 for a sine, 3 for the cycloidal cam, whose top
  * is flatter), weighted least squares over the points, v by a fine search.
- * Returns false if no v gives a solvable fit. */
+ * Returns false if no v gives a solvable fit. k_out: the mean of cl, cr. */
 static bool peak_two_sided(const double *x, const double *y, const double *wt, long np,
-			   double q_ord, double *p_out, double *v_out, double *rss_out)
+			   double q_ord, double *p_out, double *v_out, double *rss_out, double *k_out)
 {
 	double best = INFINITY;
 	double step = (x[np - 1] - x[0]) / 400;
@@ -75,11 +75,18 @@ static bool peak_two_sided(const double *x, const double *y, const double *wt, l
 			best = rss;
 			*p_out = q[0];
 			*v_out = v;
+			*k_out = (q[1] + q[2]) / 2;
 		}
 	}
 	*rss_out = best;
 	return isfinite(best);
 }
+
+/* The top as fitted: p - k |x - v|^q (x in bins, k the mean of both
+ * sides), what the sensor's exposure takes off it (shape_build). */
+struct top_curv {
+	double k, q;
+};
 
 /* The bins as points of the shape: the points (X[j], yc[j]), sd[j] the
  * standard error of a bin's mean, cnt[j] its weight. */
@@ -207,7 +214,8 @@ static void top_reach(const struct shape_pts *P, double delta, long *lo, long *h
  * weighted quadratic; its vertex if the curvature is real (3 sigma) and
  * the vertex inside, otherwise the fit at the centroid of the points (a
  * plateau's level: the vertex of a fit to noise would over-read). */
-static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak, double *vpos)
+static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak, double *vpos,
+		       struct top_curv *tc)
 {
 	double S[5] = { 0 }, Y[3] = { 0 };
 	double xlo = 0, xhi = 0;
@@ -248,6 +256,7 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
 	if (curved && v >= xlo && v <= xhi) {
 		*peak = a + b * v + c * v * v;
 		*vpos = v;
+		*tc = (struct top_curv){ -c, 2 };
 	}
 }
 
@@ -257,7 +266,7 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
  * microns, and its curvature test can fail on noise, which would take the
  * plateau's level of a peak. Returns false for a top that is not sharp. */
 static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, long *lo, long *hi,
-		       double *u_model)
+		       double *u_model, struct top_curv *tc)
 {
 	long n = P->n, wl, wh, j;
 	double lev = 0.01 * (P->ys[P->jmax] - P->tmin);
@@ -278,12 +287,13 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	}
 	/* The order of the top: the one that fits best (but see below). */
 	static const double orders[] = { 2, 3, 4 };
-	double pk[3], vk[3], rk[3], best = INFINITY;
+	double pk[3], vk[3], rk[3], kk[3], best = INFINITY;
 	int ib = -1;
 	for (int i = 0; i < 3; i++) {
 		pk[i] = *peak;
 		vk[i] = *vpos;
-		if (!peak_two_sided(px, py, pw, np, orders[i], &pk[i], &vk[i], &rk[i]))
+		kk[i] = 0;
+		if (!peak_two_sided(px, py, pw, np, orders[i], &pk[i], &vk[i], &rk[i], &kk[i]))
 			rk[i] = INFINITY;
 		if (rk[i] < best) {
 			best = rk[i];
@@ -311,9 +321,189 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	*u_model = dmax / sqrt(3.0);
 	*peak = pk[ib];
 	*vpos = vk[ib];
+	*tc = (struct top_curv){ kk[ib], orders[ib] };
 	*lo = wl;
 	*hi = wh;
 	return true;
+}
+
+/* A weighted quadratic through the points k - h .. k + h (around bin
+ * jmax): its maximum if it has one within half a bin of point k, with the
+ * standard uncertainty of that value (the samples' spread in the bins,
+ * propagated). Returns false otherwise (reach: within that many bins). */
+static bool local_max(const struct shape_pts *P, long k, long h, double reach, double *val,
+		      double *pos, double *u, double *curv)
+{
+	double S[5] = { 0 }, Y[3] = { 0 }, s2 = 0, wsum = 0;
+	long j;
+	double xc = pt_x(P, k, &j);
+	for (long i = k - h; i <= k + h; i++) {
+		double x = pt_x(P, i, &j) - xc, p = 1;
+		for (int e = 0; e < 5; e++) {
+			S[e] += P->wt[j] * p;
+			if (e < 3)
+				Y[e] += P->wt[j] * p * P->yc[j];
+			p *= x;
+		}
+		/* sd is a bin mean's standard error: sd^2 cnt a sample's variance */
+		s2 += P->sd[j] * P->sd[j] * P->wt[j] * P->wt[j];
+		wsum += P->wt[j];
+	}
+	double A[3][3] = { { S[0], S[1], S[2] }, { S[1], S[2], S[3] }, { S[2], S[3], S[4] } };
+	double q[3], inv[3][3];
+	if (!num_solve3_sym(A, Y, q, inv) || !(q[2] < 0))
+		return false;
+	double v = -q[1] / (2 * q[2]);
+	if (num_abs(v) > reach)
+		return false;
+	double g[3] = { 1, v, v * v }, var = 0;
+	for (int a = 0; a < 3; a++)
+		for (int b = 0; b < 3; b++)
+			var += g[a] * inv[a][b] * g[b];
+	*val = q[0] + q[1] * v + q[2] * v * v;
+	*pos = xc + v;
+	*u = sqrt(var * s2 / wsum);
+	*curv = -q[2];
+	return true;
+}
+
+/* The value at the centre of a least-squares quadratic through the
+ * points -h..h of x^4 (uniform): how much of a 4th-order term the local
+ * quadratic misreads. */
+static double quartic_bias(long h)
+{
+	double n = 0, s2 = 0, s4 = 0, s6 = 0;
+	for (long x = -h; x <= h; x++) {
+		double x2 = (double)(x * x);
+		n += 1;
+		s2 += x2;
+		s4 += x2 * x2;
+		s6 += x2 * x2 * x2;
+	}
+	return (s4 * s4 - s2 * s6) / (n * s4 - s2 * s2);
+}
+
+/* Impact ringing: the needles ring on the pad, and the deepest point they
+ * reach is a ringing peak on the top, which a smooth model of the top
+ * (peak_sharp, peak_dwell) averages away (15 um of 4 kHz ringing read
+ * 2.2..2.8 um shallow). The folded shape keeps it: each point of the top
+ * window [lo, hi] is tried as the middle of a local quadratic over
+ * 2h + 1 points (h = 2, 3, 5, 8: a ringing peak may span a few bins or
+ * tens), and the highest of their maxima, for the h that sets it furthest
+ * above the smooth peak against its own uncertainty, is the candidate.
+ * A local quadratic reads a sharp peak low by its 4th-order term; the
+ * quadratic over one more point each side reads it low by r = b(h+1)/b(h)
+ * times as much (quartic_bias), so the two extrapolate (Richardson); the
+ * correction itself counts as the model's error (standard). The candidate is the peak
+ * when it lies RING_SIGMAS of its uncertainty above the smooth one; from
+ * two sigma (the highest of many noisy local maxima lies about that high)
+ * up to that, the smooth peak stays and the gap counts as a
+ * model error (rectangular): the top may ring below detection. The peak is
+ * taken only with RING_MIN_BINS bins or more (at 4 kHz, a 2 s record has
+ * about 330); with fewer, the gap beyond 2 sigma counts in U. */
+#define RING_SIGMAS 3.5
+#define RING_MIN_BINS 200 /* coarser bins do not resolve kHz ringing (and
+			     a cycloid's sharp top fooled the local fits) */
+static void peak_ringing(const struct shape_pts *P, long lo, long hi, double *peak, double *vpos,
+			 double *u_peak, double *u_model, struct top_curv *tc)
+{
+	static const long hs[] = { 2, 3, 5, 8 };
+	bool coarse = P->n < RING_MIN_BINS;
+	double best = -INFINITY, bpos = 0, bu = 0, bz = -INFINITY, bc = 0;
+	long bk = 0, bh = 2;
+	for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
+		if (2 * hs[i] + 1 > P->n / 4)
+			break;
+		double hv = -INFINITY, hp = 0, hu = 0, hc = 0;
+		long hk = 0;
+		for (long k = lo; k <= hi; k++) {
+			double val, pos, u, c;
+			if (local_max(P, k, hs[i], 0.5, &val, &pos, &u, &c) && val > hv) {
+				hv = val;
+				hp = pos;
+				hu = u;
+				hc = c;
+				hk = k;
+			}
+		}
+		if (!isfinite(hv) || !(hu > 0))
+			continue;
+		double z = (hv - *peak) / hu;
+		if (z > bz) {
+			bz = z;
+			best = hv;
+			bpos = hp;
+			bu = hu;
+			bc = hc;
+			bk = hk;
+			bh = hs[i];
+		}
+	}
+	if (!isfinite(best))
+		return;
+	double excess = best - *peak;
+	if (coarse) {
+		/* Too coarse to take a ringing peak (a cycloid's sharp top
+		 * fooled the local fits by 4.7 um at 1 kHz): a local maximum
+		 * above the smooth peak beyond 2 sigma only counts in U. */
+		if (excess > 2 * bu)
+			*u_model = sqrt(*u_model * *u_model + excess * excess / 3);
+	} else if (excess > RING_SIGMAS * bu) {
+		double v1, p1, u1, c1, um = 0;
+		if (local_max(P, bk, bh + 1, 1.5, &v1, &p1, &u1, &c1) && v1 < best) {
+			double r = quartic_bias(bh + 1) / quartic_bias(bh);
+			double corr = (best - v1) / (r - 1);
+			best += corr;
+			um = corr;
+		}
+		*peak = best;
+		*vpos = bpos;
+		*u_peak = bu;
+		*u_model = um;
+		*tc = (struct top_curv){ bc, 2 };
+	} else if (excess > 2 * bu) {
+		*u_model = sqrt(*u_model * *u_model + excess * excess / 3);
+	}
+}
+
+/* The shape's mean over w bins from a (relative to bin jmax's centre);
+ * *u its noise. */
+static double box_mean(const struct shape_pts *P, long jmax, double a, double w, double *u)
+{
+	double b = a + w, sw = 0, sy = 0, s2 = 0;
+	long n = P->n;
+	for (long k = (long)floor(a + 0.5); k <= (long)floor(b + 0.5); k++) {
+		/* bin k covers [k - 0.5, k + 0.5) relative to jmax */
+		double lo = (double)k - 0.5 > a ? (double)k - 0.5 : a;
+		double hi = (double)k + 0.5 < b ? (double)k + 0.5 : b;
+		if (hi <= lo)
+			continue;
+		long j = ((jmax + k) % n + n) % n;
+		sw += hi - lo;
+		sy += (hi - lo) * P->yc[j];
+		s2 += (hi - lo) * (hi - lo) * P->sd[j] * P->sd[j];
+	}
+	*u = sw > 0 ? sqrt(s2) / sw : 0;
+	return sw > 0 ? sy / sw : NAN;
+}
+
+/* How far the highest mean of the shape over w bins (a box placed
+ * anywhere over the peak at vpos) lies below the peak, >= 0; *u its
+ * noise. */
+static double exposure_drop(const struct shape_pts *P, long jmax, double vpos, double w,
+			    double peak, double *u)
+{
+	double best = -INFINITY;
+	*u = 0;
+	for (int i = 0; i <= 32; i++) {
+		double ub, m = box_mean(P, jmax, vpos - w + w * i / 32.0, w, &ub);
+		if (m > best) {
+			best = m;
+			*u = ub;
+		}
+	}
+	double d = isfinite(best) ? peak - best : 0;
+	return d > 0 ? d : 0;
 }
 
 static inline bool occ_has(const struct bins *bn, long cell)
@@ -323,9 +513,9 @@ static inline bool occ_has(const struct bins *bn, long cell)
 }
 
 /* The unsampled phase at the top (cycles): the longest run of empty cells
- * of the occupancy map that touches the top's bins jmax + lo .. jmax + hi
- * (the true peak may lie anywhere there: a fitted vertex can sit on a
- * sampled phase while the top is between others). 0 when all are sampled. */
+ * of the occupancy map touching the top's bins jmax + lo .. jmax + hi (the
+ * true peak may be anywhere there: a fitted vertex can sit on a sampled
+ * phase while the top is between others). 0 when all are sampled. */
 static double phase_gap_top(const struct bins *bn, long jmax, long lo, long hi)
 {
 	double n = (double)bn->n;
@@ -341,28 +531,23 @@ static double phase_gap_top(const struct bins *bn, long jmax, long lo, long hi)
 			l++;
 		while (r < (long)PHASE_OCC && !occ_has(bn, c + r + 1))
 			r++;
-		if (l + r + 1 > best)
-			best = l + r + 1;
+		best = l + r + 1 > best ? l + r + 1 : best;
 		c += r + 1;
 	}
 	return best ? (double)(best + 1) / PHASE_OCC : 0;
 }
 
-/* The peak between sampled phases: a top of curvature c can rise above
- * what the samples either side show by up to c (gap/2)^2. c (um per
- * cycle^2) is the largest secant curvature (peak - y - 3 s) / dx^2 of the
- * top's points (s: the bin's standard error) at least gap/2 from the
- * vertex (so no point adds more than its own drop; the bins' own
- * quadratics are noise when the bins are finer than the phases' jitter).
- * With few distinct phases the bins are coarse and the peak fit can also
- * miss the nearest sampled phase's mean (a cam at 160 Hz, 25 phases: 48 um
- * below, or 10 um above where the top was sampled): when the gap is one
- * worth showing, |peak - y| of the top's highest point beyond 3 s
- * counts too (with the phases filled, the bins are fine and the noisiest
- * of hundreds passes that). The sum is taken as a standard uncertainty,
- * not as a rectangular half-width (/ sqrt 3): the bound assumes exact
- * folded phases, and on a sine at 160 Hz (0.75 s records, 10 seeds) the
- * peak missed by up to 1.6 times it. */
+/* The peak between sampled phases: a top of curvature c (um per cycle^2:
+ * the largest secant (peak - y - 3 s) / dx^2 of the top's points at least
+ * gap/2 from the vertex, s their standard errors; the bins' quadratics are
+ * noise when bins are finer than the phases' jitter) can rise above the
+ * samples either side by c (gap/2)^2. With few phases the bins are coarse
+ * and the fit can also miss the top's highest point (a cam at 160 Hz, 25
+ * phases: 48 um below it): for a gap worth showing, that miss beyond 3 s
+ * counts too (with the phases filled, the noisiest of hundreds of fine
+ * bins passes 3 s). The sum is a standard uncertainty, not a rectangular
+ * half-width: the bound assumes exact folded phases, and a sine at 160 Hz
+ * (0.75 s, 10 seeds) missed by up to 1.6 times it. */
 static double peak_u_phase(const struct shape_pts *P, long lo, long hi, double gap, double peak,
 			   double vpos)
 {
@@ -378,7 +563,7 @@ static double peak_u_phase(const struct shape_pts *P, long lo, long hi, double g
 			miss = num_abs(drop) - sig;
 		}
 	}
-	if (gap < PHASE_GAP_SHOWN || miss < 0) /* the phases fill the top: fine bins */
+	if (gap < PHASE_GAP_SHOWN || miss < 0)
 		miss = 0;
 	return c * (gap / 2) * (gap / 2) + miss;
 }
@@ -399,9 +584,32 @@ static bool shape_build(struct shape *sh, const struct bins *bn)
 		hi = hi > 1 ? hi : 1;
 	}
 	double peak, vpos;
-	peak_dwell(&P, lo, hi, &peak, &vpos);
+	struct top_curv tc = { 0, 2 };
+	peak_dwell(&P, lo, hi, &peak, &vpos, &tc);
 	double u_model = 0;
-	peak_sharp(&P, &peak, &vpos, &lo, &hi, &u_model);
+	peak_sharp(&P, &peak, &vpos, &lo, &hi, &u_model, &tc);
+	double u_peak = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
+	peak_ringing(&P, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc);
+	sh->phase_gap = phase_gap_top(bn, jmax, lo, hi);
+	sh->peak_u_phase_um = peak_u_phase(&P, lo, hi, sh->phase_gap, peak, vpos);
+	/* The sensor's exposure (a box of w bins ending at each sample)
+	 * averaged the top: S -> M. Averaged again over w, the shape's
+	 * highest box mean drops by R times as much, R from the order q of
+	 * the true top (p - k |x|^q: S -> M takes k w^q / (2^q (q + 1)),
+	 * M -> BM R = 2^(q+1) / (q + 2) - 1 times that: 1 for a parabola,
+	 * 2.2 for a cycloid's cubic top, 4.33 for q = 4). The smoothed top
+	 * does not tell q (it looks like a parabola), so the correction is
+	 * the middle of drop / 4.33 .. drop, and half that range its
+	 * rectangular model error, with the noise of the average. */
+	sh->exposure_um = 0;
+	if (sh->exposure_bins > 0) {
+		double ue, d = exposure_drop(&P, jmax, vpos, sh->exposure_bins, peak, &ue);
+		double dmin = d / (32.0 / 6 - 1), half = (d - dmin) / 2;
+		sh->exposure_um = dmin + half;
+		peak += sh->exposure_um;
+		ue = sqrt(ue * ue + half * half / 3);
+		u_model = sqrt(u_model * u_model + ue * ue);
+	}
 	/* Garbage in (a garbled capture) must not become a shape. */
 	for (long j = 0; j < n; j++)
 		if (!isfinite(sh->c0[j]) || !isfinite(sh->c1[j]) || !isfinite(sh->c2[j]))
@@ -414,10 +622,8 @@ static bool shape_build(struct shape *sh, const struct bins *bn)
 	sh->peak_phase = ((double)jmax + vpos + 0.5) / n;
 	sh->peak_phase -= floor(sh->peak_phase);
 	sh->trough_phase = ((double)P.jmin + 0.5) / n;
-	sh->peak_u_um = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
+	sh->peak_u_um = u_peak;
 	sh->peak_u_model_um = u_model;
-	sh->phase_gap = phase_gap_top(bn, jmax, lo, hi);
-	sh->peak_u_phase_um = peak_u_phase(&P, lo, hi, sh->phase_gap, peak, vpos);
 	sh->sample_sd_um = P.sample_sd;
 	double travel = peak - P.tmin;
 	if (!(travel > 0))
@@ -432,6 +638,11 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 {
 	struct bins *bn = &m->bins;
 	unsigned filled;
+	/* the exposure in bins: its part of the mean period of these strokes */
+	m->shape.exposure_bins = 0;
+	if (m->cfg.exposure_us > 0 && nl > 1 && L[nl - 1].t_slot > L[0].t_slot)
+		m->shape.exposure_bins = m->cfg.exposure_us * 1e-6 * m->cfg.rate_hz /
+					 ((L[nl - 1].t_slot - L[0].t_slot) / (double)(nl - 1));
 	do {
 		memset(bn, 0, sizeof *bn);
 		bn->n = *nbins;
@@ -446,6 +657,7 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 		else
 			break;
 	} while (1);
+	m->shape.exposure_bins *= *nbins;
 	return shape_build(&m->shape, bn);
 }
 

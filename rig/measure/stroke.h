@@ -103,6 +103,10 @@ struct measure_config {
 	double resolution_um;    /* one count / resolution step (rectangular) */
 	double zero_u_um;        /* standard uncertainty of zero_mm */
 	double clock_ppm;        /* sensor clock accuracy, max (rectangular) */
+	/* The sensor's exposure (us; 0 = instantaneous or unknown): each
+	 * value is the mean of the target over it, which lowers a peak; the
+	 * depth is corrected for it and the correction counts in U. */
+	double exposure_us;
 	struct measure_gates gates;
 	/* Called once per stroke, accepted or not, in order; may be NULL.
 	 * Strokes of the learning period (up to ~16k samples) are reported
@@ -112,7 +116,7 @@ struct measure_config {
 	void *ctx;
 };
 
-/* A phase gap around the peak worth showing (coarser than 200 phases a
+/* A phase gap at the top worth showing (coarser than 200 phases a
  * cycle: the stroke and sample rates near commensurate, no wander). */
 #define PHASE_GAP_SHOWN 0.005
 
@@ -139,7 +143,8 @@ struct measure_stats {
 	double depth_u_stat_um;      /* standard uncertainty, statistical part */
 	double depth_u_model_um;     /* standard uncertainty of the shape model */
 	double depth_u_phase_um;     /* the peak between sampled phases */
-	double phase_gap;            /* unsampled phase around the peak, cycles */
+	double phase_gap;            /* unsampled phase at the top, cycles */
+	double depth_exposure_um;    /* added for the exposure's smoothing of the peak */
 	double depth_U_um;           /* expanded uncertainty (k = 2) of the mean */
 	double noise_um;             /* sample noise seen around the fitted tops */
 

@@ -185,6 +185,7 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 		.resolution_um = fx->laser.resolution_um,
 		.zero_u_um = fx->laser.zero_uncertainty_um,
 		.clock_ppm = fx->laser.clock_ppm,
+		.exposure_us = fx->laser.exposure_us,
 		.on_stroke = obs ? obs->on_stroke : NULL,
 		.ctx = obs ? obs->ctx : NULL,
 	};

@@ -204,6 +204,7 @@ static FILE *open_trace(struct run *r, enum run_step step, double depth_um, doub
 		.zero_mm = fx->laser.zero_mm, .freq_hint_hz = freq_hz,
 		.linearity_um = fx->laser.linearity_um, .resolution_um = fx->laser.resolution_um,
 		.zero_u_um = fx->laser.zero_uncertainty_um, .clock_ppm = fx->laser.clock_ppm,
+		.exposure_us = fx->laser.exposure_us,
 	};
 	capture_write_header(f, &h);
 	fprintf(f, "%s\n", CAPTURE_CSV_HEADER);

@@ -2,7 +2,7 @@
  * ground truth on synthetic captures, and throughput / memory of
  * `rig analyze` on long captures. Prints figures; asserts nothing.
  *
- * Usage: bench_measure [--seeds N] [--rig PATH] [--gen PATH] [--quick]
+ * Usage: bench_measure [--seeds N] [--rig PATH] [--gen PATH] [--quick] [--sim-only]
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include "dev/laser/protocol.h"
 #include "measure/stroke.h"
 #include "support/capgen.h"
+#include "support/simcap.h"
 
 struct acc {
 	double depth_err_um, std_err_um, freq_err_ppm;
@@ -293,11 +294,115 @@ static void physics_table(const char *rig)
 	fflush(stdout);
 }
 
+/* One virtual-bench capture (simcap) measured as a run measures it; the
+ * depth error against the bench's truth (the deepest point, ringing
+ * included, from the reading at the record's start) and U; the rate error
+ * against its truth (strokes between the first and last peak over their
+ * time: not the record's mean when the pen changes speed). Returns the
+ * status. */
+static enum measure_status sim_case(const char *const *params, double depth_um, double freq_hz,
+				    double exposure_us, double *ed, double *ud, double *ef,
+				    double *uf)
+{
+	struct simcap_config cfg = { .params = params, .depth_um = depth_um, .freq_hz = freq_hz,
+				     .seconds = 2 };
+	struct simcap_truth tr;
+	uint8_t *bytes = NULL;
+	size_t n;
+	struct rig_err err = { 0 };
+	if (simcap_record(&cfg, &bytes, &n, &tr, &err))
+		return MEASURE_NO_DATA;
+	struct laser_sample *smp = malloc((n / 3 + 16) * sizeof *smp);
+	struct ild1420_decoder d;
+	ild1420_decoder_init(&d, 10);
+	size_t used, m = smp ? ild1420_decode(&d, bytes, n, smp, n / 3 + 16, &used) : 0;
+	struct measure_config mc = { .rate_hz = tr.rate_hz, .zero_mm = tr.zero_mm,
+				     .exposure_us = exposure_us,
+				     .gates = { .lobes_ok = true } };
+	struct measure *me = NULL;
+	struct measure_stats st = { .status = MEASURE_NO_DATA };
+	if (smp && !measure_create(&me, &mc, &err)) {
+		measure_push(me, smp, m, &err);
+		measure_finish(me);
+		measure_result(me, &st);
+	}
+	/* the zero holds at the record's start: a drift before it is the
+	 * zero's error, not the record's */
+	*ed = st.depth_mean_um - (tr.deepest_mean_um - tr.drift_start_um);
+	*ud = st.depth_U_um;
+	*ef = (st.freq_hz / tr.freq_hz - 1) * 1e6;
+	*uf = st.freq_U_hz / tr.freq_hz * 1e6;
+	measure_free(me);
+	free(smp);
+	free(bytes);
+	free(tr.values);
+	return st.status;
+}
+
+/* The virtual bench's imperfect physics ([sim] parameters, issue 13), each
+ * case over `seeds` seeds: the worst depth error, how many errors U covers. */
+static void sim_physics_table(unsigned seeds)
+{
+	static const struct {
+		const char *name, *p[4];
+		double depth_um, freq_hz, exposure_us;
+	} cases[] = {
+		{ "clean", { NULL }, 1000, 120, 0 },
+		{ "ringing 15um 4kHz", { "pen.ring_um=15", "pen.ring_hz=4000", "pen.ring_tau_ms=0.5", NULL }, 1000, 120, 0 },
+		{ "ringing 10um 2kHz", { "pen.ring_um=10", "pen.ring_hz=2000", NULL }, 1500, 200, 0 },
+		{ "exposure 250us, told", { "laser.exposure_us=250", NULL }, 1500, 250, 250 },
+		{ "exposure 250us, blind", { "laser.exposure_us=250", NULL }, 1500, 250, 0 },
+		{ "drift 3 um/s", { "laser.drift_um_per_s=3", NULL }, 1000, 120, 0 },
+		{ "spikes 0.5 %", { "laser.spike_p=0.005", NULL }, 1000, 120, 0 },
+		{ "spikes near 0.5 %", { "laser.spike_p=0.005", "laser.spike_sign=near", NULL }, 1000, 120, 0 },
+		{ "two lobes (lobes_ok)", { "pen.lobe_depth_um=30", "pen.lobe_period_pct=1.5", NULL }, 1000, 120, 0 },
+		{ "speed step 0.7x", { "pen.speed_step=0.7", "pen.speed_step_at_s=1.5", NULL }, 1000, 120, 0 },
+	};
+	printf("\nThe virtual bench's imperfect physics (tests/support/simcap.c, 2 s at 4 kHz,\n"
+	       "%u seeds each; depth against the deepest point, rate against the peaks'\n"
+	       "span, which is not the record's mean when the speed changes):\n\n",
+	       seeds);
+	printf("%-24s | %10s %8s %7s | %10s %8s %7s\n", "case", "depth_err", "U_max", "covered",
+	       "rate_ppm", "U_ppm", "covered");
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		double wd = 0, wf = 0, umd = 0, umf = 0;
+		unsigned cd = 0, cf = 0, ok = 0;
+		for (unsigned sd = 1; sd <= seeds; sd++) {
+			char seedkv[32];
+			const char *p[6];
+			size_t np = 0;
+			snprintf(seedkv, sizeof seedkv, "seed=%u", sd);
+			p[np++] = seedkv;
+			for (size_t i = 0; i < 4 && cases[k].p[i]; i++)
+				p[np++] = cases[k].p[i];
+			p[np] = NULL;
+			double ed, ud, ef, uf;
+			if (sim_case(p, cases[k].depth_um, cases[k].freq_hz, cases[k].exposure_us, &ed,
+				     &ud, &ef, &uf) != MEASURE_OK)
+				continue;
+			ok++;
+			if (fabs(ed) > fabs(wd))
+				wd = ed;
+			if (fabs(ef) > fabs(wf))
+				wf = ef;
+			umd = ud > umd ? ud : umd;
+			umf = uf > umf ? uf : umf;
+			cd += fabs(ed) <= ud;
+			cf += fabs(ef) <= uf;
+		}
+		if (getenv("BENCH_SIM_DEBUG"))
+			printf("  (%s)\n", cases[k].name);
+		printf("%-24s | %+10.3f %8.3f %3u/%-3u | %+10.1f %8.1f %3u/%-3u\n", cases[k].name, wd,
+		       umd, cd, ok, wf, umf, cf, ok);
+		fflush(stdout);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned seeds = 5;
 	const char *rig = "build/rig";
-	int quick = 0;
+	int quick = 0, sim_only = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--seeds") && i + 1 < argc)
 			seeds = (unsigned)atoi(argv[++i]);
@@ -305,9 +410,16 @@ int main(int argc, char **argv)
 			rig = argv[++i];
 		else if (!strcmp(argv[i], "--quick"))
 			quick = 1;
+		else if (!strcmp(argv[i], "--sim-only"))
+			sim_only = 1;
+	}
+	if (sim_only) {
+		sim_physics_table(seeds);
+		return 0;
 	}
 	accuracy_table(seeds);
 	physics_table(rig);
+	sim_physics_table(seeds);
 	engine_throughput();
 	if (!quick)
 		analyze_table(rig);

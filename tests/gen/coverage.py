@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""coverage.py RIG N SEED [--rates 1000,4000] [--min-pct 90] [--table]
+"""coverage.py RIG N SEED [--rates 1000,4000] [--min-pct 90] [--kinds K,...] [--table]
 
 Coverage of the stroke engine's expanded uncertainty (k = 2) on captures
 it has not seen: N captures per sample rate from physics_capture.py with
 parameters drawn at random (seeded): stroke rate, depth, travel, cam shape,
 noise, speed wander, start-up transients, speed steps, chirps, drift,
-spikes, exposure smoothing. For each, `rig analyze --csv` against the
+spikes, exposure smoothing, impact ringing (--kinds: only these). For each, `rig analyze --csv` against the
 truth: |depth error| <= depth_U and |rate error| <= freq_U. A refused
 record (any status but ok) is counted apart and not as covered.
 
@@ -23,7 +23,10 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def draw(rng, rate):
+KINDS = ("plain", "dwell", "start", "step", "chirp", "drift", "spikes", "exposure", "ringing")
+
+
+def draw(rng, rate, kinds=KINDS):
     """Generator arguments of one capture."""
     freq = rng.uniform(60, 300 if rate >= 4000 else 160)
     depth = rng.choice((250, 800, 1500, 2500))
@@ -32,7 +35,7 @@ def draw(rng, rate):
             "--stroke-um", str(stroke), "--advance", "%.2f" % rng.uniform(0.25, 0.5),
             "--noise-um", "%.2f" % rng.uniform(0.5, 4), "--scatter-um", "%.2f" % rng.uniform(0.5, 4),
             "--wander", "%.4f" % rng.uniform(0, 0.004)]
-    kind = rng.choice(("plain", "dwell", "start", "step", "chirp", "drift", "spikes", "exposure"))
+    kind = rng.choice(kinds)
     if kind == "dwell":
         args += ["--dwell", "%.2f" % rng.uniform(0.1, 0.3)]
     elif kind == "start":
@@ -49,6 +52,9 @@ def draw(rng, rate):
                  "--spike-sign", rng.choice(("both", "up", "down"))]
     elif kind == "exposure":
         args += ["--exposure-us", "%.0f" % rng.uniform(50, 250)]
+    elif kind == "ringing":
+        args += ["--ring-um", "%.1f" % rng.uniform(5, 20), "--ring-hz", "%.0f" % rng.uniform(2000, 5000),
+                 "--ring-tau-ms", "%.2f" % rng.uniform(0.3, 2)]
     return kind, args
 
 
@@ -60,6 +66,9 @@ def main():
     table = "--table" in opts
     if "--rates" in opts:
         rates = [int(r) for r in opts[opts.index("--rates") + 1].split(",")]
+    kinds = KINDS
+    if "--kinds" in opts:
+        kinds = tuple(opts[opts.index("--kinds") + 1].split(","))
     if "--min-pct" in opts:
         min_pct = float(opts[opts.index("--min-pct") + 1])
     runner = os.environ.get("RIG_RUNNER", "").split()
@@ -69,7 +78,7 @@ def main():
         for rate in rates:
             cov_d = cov_f = ok = refused = 0
             for i in range(n):
-                kind, args = draw(rng, rate)
+                kind, args = draw(rng, rate, kinds)
                 cap = os.path.join(tmp, "c.csv")
                 s = rng.randrange(1, 10 ** 6)
                 subprocess.run([sys.executable, os.path.join(HERE, "physics_capture.py"), cap,

@@ -20,6 +20,7 @@
 #define MAX_BENCH_S 90.0      /* profile budget 30 s + every timeout of a run */
 #define DEPTH_MARGIN_UM 20.0  /* warm-up drift (12 um) and settling */
 #define FREQ_MARGIN 0.01      /* speed wander within a 0.5 s window */
+#define NOMINAL_FREQ_HZ 120.0 /* production-p25's nominal_freq_hz */
 #define PRELOAD_MARGIN_N 0.3
 
 /* The pen's calibration before the run ("old"), in thousandths. */
@@ -187,7 +188,10 @@ static void check_valid(struct ctx *c, struct sim_bench *b)
 			snprintf(c->valid_why, sizeof c->valid_why, "serial '%s' is not the pen's",
 				 CELL(&rows, i, C_SERIAL));
 		} else if (!strcmp(ph, "verify") && !strcmp(q, "depth")) {
-			double t = sim_pen_depth_for_cmd(p, cmd);
+			/* the deepest point, ringing included (verify's depth
+			 * points are measured at the profile's nominal rate) */
+			double t = sim_pen_deepest_for_cmd(p, cmd, NOMINAL_FREQ_HZ,
+							   sim_bench_force_n(b));
 			if (!(fabs(m - t) <= u + DEPTH_MARGIN_UM)) {
 				c->valid = false;
 				snprintf(c->valid_why, sizeof c->valid_why,
@@ -225,12 +229,18 @@ static void on_end(void *vctx, struct bench *bench)
 	c->out->power_off = !t.powered;
 	for (int k = 0; k < 2; k++)
 		c->final[k].n = sim_pen_saved_table(p, k, c->final[k].cmd, c->final[k].raw);
-	struct sim_fault *f = sim_bench_fault(b, c->key);
+	struct sim_fault *f = c->spec->physics ? NULL : sim_bench_fault(b, c->key);
 	/* A fault whose moment came counts as struck, even if no operation
 	 * of its model noticed (the load cell is not read after preload). */
 	if (f)
 		sim_fault_struck(f, b, clock_now_ns(b->clock));
-	if (f && f->struck) {
+	if (c->spec->physics) {
+		/* the physics acts from the start, all run long */
+		c->out->struck = true;
+		c->out->hits = 1;
+		snprintf(c->out->harmless, sizeof c->out->harmless, "%s",
+			 c->spec->harm == FAULT_HARMLESS ? "yes" : "no");
+	} else if (f && f->struck) {
 		c->out->struck = true;
 		c->out->struck_s = (double)f->struck_ns / 1e9;
 		c->out->hits = f->hits;
@@ -328,7 +338,21 @@ void fault_row_run(const struct fault_spec *spec, const char *fixture_src,
 	    asprintf(&kv, "fault.%s=%s", spec->fault, spec->when) < 0 ||
 	    asprintf(&seedkv, "seed=%llu", (unsigned long long)seed) < 0)
 		abort();
-	char *sims[] = { kv, seedkv };
+	/* A physics row: `when` is the [sim] parameters themselves. */
+	char *sims[10] = { kv, seedkv };
+	size_t nsims = 2;
+	if (spec->physics) {
+		nsims = 1;
+		sims[0] = seedkv;
+		free(kv);
+		kv = strdup(spec->when);
+		if (!kv)
+			abort();
+		char *save = NULL;
+		for (char *tok = strtok_r(kv, " ", &save); tok && nsims < 10;
+		     tok = strtok_r(NULL, " ", &save))
+			sims[nsims++] = tok;
+	}
 	struct ctx c = { .spec = spec, .out = out };
 	snprintf(c.key, sizeof c.key, "fault.%s", spec->fault);
 	struct run_observer obs = { .phase = on_phase, .ctx = &c };
@@ -337,7 +361,7 @@ void fault_row_run(const struct fault_spec *spec, const char *fixture_src,
 		.profile = profile,
 		.o = { .operator_name = "fault-matrix", .out_dir = outdir, .observer = &obs },
 		.sims = sims,
-		.nsims = 2,
+		.nsims = nsims,
 		.after = on_end,
 		.ctx = &c,
 	};

@@ -38,6 +38,9 @@ struct fault_spec {
 	/* The fault acts only on operations (a refused or lost command): it
 	 * counts from the first one it hit, not from its moment. */
 	bool by_operation;
+	/* Not a fault: the virtual bench's imperfect physics, `when` the
+	 * [sim] parameters ("pen.ring_um=15 pen.ring_hz=4000"). */
+	bool physics;
 };
 
 enum fault_tables { TABLES_OLD, TABLES_NEW, TABLES_MIX };
