@@ -54,6 +54,17 @@ else
   # hang; cross suites run their tests in-process instead.
   CHECK_ENV := CK_FORK=no
 endif
+# One spelling of every build folder inside the tree: the dependency files
+# (-MMD) name their object as spelled here, and make takes build/x.o and
+# /abs/tree/build/x.o for two files; a .d written under BUILD=/abs/tree/build
+# (tests/hwemu/run) would leave the relative build's objects stale when a
+# header changes (seen: stack smashing in test_hwemu).
+override BUILD := $(patsubst $(CURDIR)/%,%,$(abspath $(BUILD)))
+# .d files written before under the absolute spelling take the relative one.
+ifeq ($(filter /%,$(BUILD)),)
+  $(shell grep -rls --include='*.d' '^$(CURDIR)/$(BUILD)/' $(BUILD)/obj 2>/dev/null | \
+    xargs -r sed -i 's|^$(CURDIR)/||')
+endif
 
 VERSION  := $(shell sh rig/tools/version.sh)
 PKGS     := libserialport libgpiod inih nettle hogweed sqlite3

@@ -36,64 +36,109 @@ static bool summary_has_run(const char *text, const char *run_id)
 	return false;
 }
 
-/* Looking for a report file name among summary.csv's rows. */
+/* Reading summary.csv by its header: each data row's values in the columns
+ * asked for (NULL where the header lacks the column or the row is short)
+ * go to row(); at[] tells afterwards which columns the header had. */
+#define SUMMARY_READ_COLS 2
+struct summary_read {
+	const char *col[SUMMARY_READ_COLS];   /* the column names asked for */
+	void (*row)(char *const *value, void *user);
+	void *user;
+	int at[SUMMARY_READ_COLS];            /* their index in the header; -1 */
+	char *value[SUMMARY_READ_COLS];       /* this row's (malloc'd) */
+	size_t field, record;
+};
+
+static void on_read_field(void *data, size_t len, void *user)
+{
+	struct summary_read *s = user;
+	const char *f = data ? data : "";
+	for (size_t i = 0; i < SUMMARY_READ_COLS; i++) {
+		if (s->record == 0) {
+			if (s->col[i] && strlen(s->col[i]) == len && memcmp(f, s->col[i], len) == 0)
+				s->at[i] = (int)s->field;
+		} else if (s->at[i] == (int)s->field && !s->value[i]) {
+			s->value[i] = strndup(f, len);
+		}
+	}
+	s->field++;
+}
+
+static void summary_read_clear(struct summary_read *s)
+{
+	for (size_t i = 0; i < SUMMARY_READ_COLS; i++) {
+		free(s->value[i]);
+		s->value[i] = NULL;
+	}
+}
+
+static void on_read_record(int c, void *user)
+{
+	struct summary_read *s = user;
+	(void)c;
+	if (s->record > 0)
+		s->row(s->value, s->user);
+	summary_read_clear(s);
+	s->field = 0;
+	s->record++;
+}
+
+/* Reads path's rows into s (a missing file has none). With lock, under a
+ * shared flock: appenders hold it exclusively for one whole line. */
+static enum rig_rc summary_read(const char *path, bool lock, struct summary_read *s,
+				struct rig_err *err)
+{
+	for (size_t i = 0; i < SUMMARY_READ_COLS; i++)
+		s->at[i] = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? RIG_OK : rig_fail_errno(err, RIG_E_IO, errno, "cannot read %s", path);
+	while (lock && flock(fd, LOCK_SH) < 0 && errno == EINTR)
+		;
+	struct csv_parser p;
+	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+		close(fd);
+		return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
+	}
+	enum rig_rc rc = RIG_OK;
+	char buf[8192];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) != 0) {
+		if (n > 0)
+			csv_parse(&p, buf, (size_t)n, on_read_field, on_read_record, s);
+		else if (errno != EINTR)
+			break;
+	}
+	if (n < 0)
+		rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot read %s", path);
+	csv_fini(&p, on_read_field, on_read_record, s);
+	csv_free(&p);
+	summary_read_clear(s);
+	close(fd);
+	return rc;
+}
+
+/* Looking for a report file name in another run's row. */
 struct taken_state {
 	const char *run_id, *name;
-	int col_run, col_file;  /* from the header; -1 unknown */
-	int field;              /* index of the field being read */
-	size_t record;
-	bool row_is_other;      /* this row's run_id is another run's */
-	bool row_names_it;      /* this row's report_file is name */
 	bool taken;
 };
 
-static void on_taken_field(void *data, size_t len, void *user)
+static void on_taken_row(char *const *v, void *user)
 {
 	struct taken_state *t = user;
-	const char *f = data ? data : "";
-	if (t->record == 0) {
-		if (len == 6 && memcmp(f, "run_id", 6) == 0)
-			t->col_run = t->field;
-		else if (len == 11 && memcmp(f, "report_file", 11) == 0)
-			t->col_file = t->field;
-	} else if (t->field == t->col_run) {
-		t->row_is_other = strlen(t->run_id) != len || memcmp(f, t->run_id, len) != 0;
-	} else if (t->field == t->col_file) {
-		t->row_names_it = strlen(t->name) == len && memcmp(f, t->name, len) == 0;
-	}
-	t->field++;
-}
-
-static void on_taken_record(int c, void *user)
-{
-	struct taken_state *t = user;
-	(void)c;
-	t->taken |= t->record > 0 && t->row_is_other && t->row_names_it;
-	t->field = 0;
-	t->row_is_other = t->row_names_it = false;
-	t->record++;
+	t->taken |= v[0] && strcmp(v[0], t->run_id) != 0 && v[1] && strcmp(v[1], t->name) == 0;
 }
 
 bool report_summary_names(const struct report *r, const char *name)
 {
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/%s", r->dir, SUMMARY_NAME);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	char *text = NULL;
-	size_t len = 0;
-	struct taken_state t = { .run_id = r->meta.run_id, .name = name, .col_run = -1,
-				 .col_file = -1 };
-	struct csv_parser p;
-	if (report_read_all(fd, &text, &len, path, NULL) == RIG_OK && csv_init(&p, 0) == 0) {
-		csv_parse(&p, text, len, on_taken_field, on_taken_record, &t);
-		csv_fini(&p, on_taken_field, on_taken_record, &t);
-		csv_free(&p);
-	}
-	free(text);
-	close(fd);
-	return t.taken;
+	struct taken_state t = { .run_id = r->meta.run_id, .name = name };
+	struct summary_read s = { .col = { "run_id", "report_file" }, .row = on_taken_row,
+				  .user = &t };
+	struct rig_err err;
+	return summary_read(path, false, &s, &err) == RIG_OK && t.taken;
 }
 
 /* The run's summary fields, by column name. */
@@ -243,45 +288,22 @@ out:
 	return rc;
 }
 
-/* Counting a serial's runs in a summary: the header names the columns. */
+/* Counting a serial's runs in a summary. */
 struct count_state {
 	char key[128];               /* the serial looked for */
 	const char *exclude;         /* a run id not to count */
-	int serial_col, run_col;     /* -1 until the header is read */
-	size_t field, record;
-	bool same_serial, excluded;
 	unsigned n;
 };
 
-static void on_count_field(void *data, size_t len, void *user)
+static void on_count_row(char *const *v, void *user)
 {
 	struct count_state *c = user;
-	char text[128];
-	snprintf(text, sizeof text, "%.*s", (int)(len < 127 ? len : 127), data ? (char *)data : "");
-	if (c->record == 0) {
-		if (!strcmp(text, "pen_serial"))
-			c->serial_col = (int)c->field;
-		else if (!strcmp(text, "run_id"))
-			c->run_col = (int)c->field;
-	} else if ((int)c->field == c->serial_col) {
-		char key[128];
-		text_serial_key(key, sizeof key, text);
-		c->same_serial = !strcmp(key, c->key);
-	} else if ((int)c->field == c->run_col) {
-		c->excluded = c->exclude && !strcmp(text, c->exclude);
-	}
-	c->field++;
-}
-
-static void on_count_record(int ch, void *user)
-{
-	(void)ch;
-	struct count_state *c = user;
-	if (c->record > 0 && c->same_serial && !c->excluded)
+	char key[128];
+	if (!v[0])
+		return;
+	text_serial_key(key, sizeof key, v[0]);
+	if (strcmp(key, c->key) == 0 && !(c->exclude && v[1] && strcmp(v[1], c->exclude) == 0))
 		c->n++;
-	c->record++;
-	c->field = 0;
-	c->same_serial = c->excluded = false;
 }
 
 enum rig_rc report_next_attempt(const char *dir, const char *serial,
@@ -291,30 +313,12 @@ enum rig_rc report_next_attempt(const char *dir, const char *serial,
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/%s", dir, SUMMARY_NAME);
 	*attempt = 1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? RIG_OK : rig_fail_errno(err, RIG_E_IO, errno, "cannot read %s", path);
-	/* Shared: appenders hold it exclusively for one whole line. */
-	while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
-		;
-	struct count_state c = { .exclude = exclude_run_id, .serial_col = -1, .run_col = -1 };
+	struct count_state c = { .exclude = exclude_run_id };
 	text_serial_key(c.key, sizeof c.key, serial);
-	struct csv_parser p;
-	enum rig_rc rc = RIG_OK;
-	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
-		close(fd);
-		return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
-	}
-	char buf[8192];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		csv_parse(&p, buf, (size_t)n, on_count_field, on_count_record, &c);
-	if (n < 0)
-		rc = rig_fail_errno(err, RIG_E_IO, errno, "cannot read %s", path);
-	csv_fini(&p, on_count_field, on_count_record, &c);
-	csv_free(&p);
-	close(fd);
-	if (!rc && c.serial_col >= 0)
+	struct summary_read s = { .col = { "pen_serial", "run_id" }, .row = on_count_row,
+				  .user = &c };
+	enum rig_rc rc = summary_read(path, true, &s, err);
+	if (!rc && s.at[0] >= 0)
 		*attempt = c.n + 1;
 	return rc;
 }
