@@ -200,6 +200,11 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/librig.a
 # are logged to RIG_SKIP_LOG (tests/support/testutil.h: tu_skip) and listed.
 # The closing line counts suites: "check: N passed, N failed, N skipped".
 SKIP_LOG := $(BUILD)/skips.log
+# tests/hwemu: the emulator is native; a cross build makes only what runs
+# under qemu beside the rig (the shim preloaded into it, the HX711 probe).
+# Defined before the rule: a rule's prerequisites are expanded as it is read.
+HWEMU_BINS := $(BUILD)/hwemu/hwemu $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
+HWEMU_GUEST_BINS := $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
 check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),$(HWEMU_GUEST_BINS),$(HWEMU_BINS))
 	$(Q)rm -f $(SKIP_LOG); pass=0; fail=0; skip=0; \
 	judge() { case $$1 in 0) pass=$$((pass+1));; 77) skip=$$((skip+1));; \
@@ -334,10 +339,7 @@ endif
 
 # tests/hwemu/run: the real libgpiod and libserialport against emulated
 # devices (umockdev and a GPIO uAPI shim), wired to the virtual bench.
-# The emulator is native; a cross build makes only what runs under qemu
-# beside the rig (the shim preloaded into it, the HX711 probe).
-HWEMU_BINS := $(BUILD)/hwemu/hwemu $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
-HWEMU_GUEST_BINS := $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
+# (HWEMU_BINS, HWEMU_GUEST_BINS: above the check rule.)
 UMOCKDEV_CFLAGS = $(shell $(PKG_CONFIG) --cflags umockdev-1.0 2>/dev/null)
 UMOCKDEV_LIBS = $(shell $(PKG_CONFIG) --libs umockdev-1.0 2>/dev/null)
 $(BUILD)/obj/tests/hwemu/%.o: CPPFLAGS += -Itests/hwemu

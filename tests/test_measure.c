@@ -409,6 +409,35 @@ START_TEST(test_type_b_parts_enter_the_expanded_uncertainty)
 }
 END_TEST
 
+/* Issue 13: a stroke rate that divides the sample rate (4000/160 = 25
+ * samples a stroke, 200 -> 20, 100 -> 40) and no speed wander: the samples
+ * fall on the same phases every stroke and the peak between them. The
+ * depth's U carries the phase coverage term (|error| <= U); a pen that
+ * wanders fills the phases (no term worth showing). 18 cases: shape, rate,
+ * record length 0.75 or 1.6 s. */
+START_TEST(test_commensurate_rates_without_wander_are_covered_by_u)
+{
+	static const double f_hz[] = { 160, 200, 100 };
+	struct capgen_config c = base_cfg((enum capgen_shape)(_i % 3), 4000, f_hz[_i / 6 % 3], 2500);
+	c.wander = 0;
+	c.seed = 300 + (uint64_t)_i;
+	struct run r;
+	run_capture(&c, _i % 6 < 3 ? 0.75 : 1.6, &r);
+	ck_assert_int_eq(r.st.status, MEASURE_OK);
+	double derr = r.st.depth_mean_um - r.tr.depth_mean_um;
+	ck_assert_msg(fabs(derr) <= r.st.depth_U_um,
+		      "%s %.0f Hz: depth error %.2f um, U %.2f um (phase gap %.4f, term %.2f um)",
+		      capgen_shape_name(c.shape), c.freq_hz, derr, r.st.depth_U_um, r.st.phase_gap,
+		      r.st.depth_u_phase_um);
+	ck_assert_msg(r.st.phase_gap >= PHASE_GAP_SHOWN, "phase gap %.4f", r.st.phase_gap);
+	c.wander = 0.003;
+	run_capture(&c, 1.6, &r);
+	ck_assert_msg(r.st.phase_gap < PHASE_GAP_SHOWN && r.st.depth_u_phase_um < 0.1,
+		      "with wander: phase gap %.4f, term %.3f um", r.st.phase_gap,
+		      r.st.depth_u_phase_um);
+}
+END_TEST
+
 /* ---- unhappy paths ----------------------------------------------------- */
 
 START_TEST(test_invalid_run_rejects_touching_strokes_and_keeps_frequency)
@@ -625,6 +654,7 @@ static Suite *measure_suite(void)
 	tcase_add_test(acc, test_long_record_keeps_accuracy_past_the_learning_store);
 	tcase_add_loop_test(acc, test_long_record_at_1khz_keeps_depth_and_rate_past_the_learning_store, 0, 3);
 	tcase_add_test(acc, test_type_b_parts_enter_the_expanded_uncertainty);
+	tcase_add_loop_test(acc, test_commensurate_rates_without_wander_are_covered_by_u, 0, 18);
 	suite_add_tcase(s, acc);
 	TCase *bad = tcase_create("robustness");
 	tcase_add_test(bad, test_invalid_run_rejects_touching_strokes_and_keeps_frequency);

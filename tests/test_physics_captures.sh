@@ -74,6 +74,15 @@ case_ exposure_250us_300hz 4000 "--freq 300 --exposure-us 250 --seed 55" depth=1
 case_ exposure_250us_sine  4000 "--freq 280 --advance 0.5 --exposure-us 250 --seed 56" depth=1 cover=1
 ANALYZE_ARGS=
 
+# Commensurate rates (4000/160 = 25 samples a stroke, 200 -> 20, 100 -> 40)
+# and no speed wander: the samples fall on the same phases every stroke, the
+# peak lies between them; U carries the term for it (phase coverage).
+# Before it: 200 Hz seed 1 read -4.9 um with U 0.49.
+for c in "160 1 1.6" "160 2 0.75" "200 1 1.6" "200 4 0.75" "100 1 1.6" "100 5 0.75"; do
+  set -- $c
+  case_ "commensurate_${1}hz_s$2_$3s" 4000 "--freq $1 --wander 0 --depth-um 2500 --seed $2 --seconds $3" cover=1
+done
+
 # Spikes: gated per stroke; against the same capture without spikes, the
 # mean within 0.5 um and per-stroke min/max within 3 um.
 spikes() {

@@ -3,52 +3,14 @@
 # echoed, asked twice for a new person, and checked: rig operator add
 # makes the first admin, rig sign with the right PIN signs, with a wrong
 # PIN is refused (exit 77). tmux is a declared dependency (deps.sh).
-set -u
-# Under faketime (make check-calendar) tmux cannot run: libfaketime's
-# clock breaks their servers. The suite is skipped, and says so.
-if [ -n "${RIG_FAKETIME:-}" ]; then
-  echo "test_pin_tty: SKIP: tmux cannot run under faketime ($RIG_FAKETIME)"
-  [ -n "${RIG_SKIP_LOG:-}" ] && printf '%s\t1\t%s\n' test_pin_tty "tmux under faketime" >>"$RIG_SKIP_LOG"
-  exit 77
-fi
-RIG=${RIG_BIN:-build/rig}
-RUNNER=${RIG_RUNNER:-}
-src=$(pwd)
-R="$src/$RIG"
-[ -x "$R" ] || R="$RIG"
-work=$(mktemp -d)
-n=0
-sock="$work/tmux.0"
-# Each command gets its own tmux server (socket); all are ended at exit.
-trap 'for s in "$work"/tmux.*; do tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$work"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
+. "$here/tty.sh"
+work=$tmp
+src=$root
 
-cp fixtures/sim.ini "$work/sim.ini"
+cp "$src/fixtures/sim.ini" "$work/sim.ini"
 printf '\n[access]\noperators = operators.txt\n' >> "$work/sim.ini"
 export RIG_KEY="$work/no.key"
-
-# start CMD: run CMD in a fresh tmux session (a real terminal), its exit
-# code printed after it as EXIT=N.
-start() {
-  tmux -S "$sock" kill-server 2>/dev/null
-  n=$((n + 1)); sock="$work/tmux.$n"
-  tmux -S "$sock" new-session -d -x 150 -y 40 \
-    "cd '$work' && RIG_KEY='$RIG_KEY' $RUNNER '$R' $1; echo EXIT=\$?; sleep 60"
-}
-screen() { tmux -S "$sock" capture-pane -p -S -100 2>/dev/null; }
-# wait_for TEXT: up to 20 s for TEXT on the screen.
-wait_for() {
-  i=0
-  while [ $i -lt 200 ]; do
-    screen | grep -qF "$1" && return 0
-    sleep 0.1; i=$((i + 1))
-  done
-  echo "  (waited for '$1'; screen:)"; screen | sed 's/^/  | /'
-  return 1
-}
-type_line() { tmux -S "$sock" send-keys -t 0 -l "$1"; tmux -S "$sock" send-keys -t 0 Enter; }
 
 # 1. The first admin, new PIN asked twice, never shown.
 start "operator add ann --name 'Ann Admin' --role admin --fixture sim.ini --out reports"
@@ -156,5 +118,4 @@ if wait_for "Sign in"; then
     bad "station: refusal not logged: $(cut -f3-7 "$work/reports/ledger.txt" | tail -3)"
 else bad "station (edited profile): no sign-in screen"; fi
 
-[ $fail -eq 0 ] && echo "test_pin_tty: all passed" || echo "test_pin_tty: $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -150,6 +150,10 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 			st->depth_max_um);
 		fprintf(o, "retracted: %.1f um; sample noise near the tops %.2f um\n",
 			st->trough_mean_um, st->noise_um);
+		if (st->phase_gap >= PHASE_GAP_SHOWN)
+			fprintf(o, "phase coverage: the top falls between samples %.4f cycle apart "
+				   "(rates near commensurate, no wander): %.2f um in U\n",
+				st->phase_gap, st->depth_u_phase_um);
 	} else {
 		fprintf(o, "depth: no result\n");
 	}

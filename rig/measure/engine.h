@@ -36,6 +36,9 @@
 #define XING_CAP 4096u        /* crossings held while learning */
 #define NBIN_MIN 16u
 #define NBIN_MAX 512u
+/* Cells of the phase occupancy map (coverage of the cycle by the folded
+ * samples: commensurate rates sample the same few phases every stroke). */
+#define PHASE_OCC 4096u
 #define SAMPLES_PER_BIN 24u   /* learning target: folded samples per bin */
 #define TOP_W_WIDE 0.3        /* fit window: shape above 30 % of its travel */
 #define TOP_W 0.7             /* offset-only fallback: above 70 % */
@@ -66,6 +69,8 @@ struct shape {
 	double trough_phase;      /* where the tips are retracted furthest */
 	double peak_u_um;         /* noise of the shape's peak value */
 	double peak_u_model_um;   /* the peak model's own error (order of the top) */
+	double phase_gap;         /* unsampled phase at the top (cycles) */
+	double peak_u_phase_um;   /* the peak between sampled phases */
 	double exposure_bins;     /* the sensor's exposure, in bins (set before
 				     building; 0 = none) */
 	double exposure_um;       /* what it took off the peak (added back) */
@@ -80,6 +85,7 @@ struct bins {
 	unsigned n;
 	double sx[NBIN_MAX], sxx[NBIN_MAX], sp[NBIN_MAX], spp[NBIN_MAX];
 	uint32_t cnt[NBIN_MAX];
+	uint64_t occ[PHASE_OCC / 64]; /* phases sampled, PHASE_OCC cells a cycle */
 };
 
 struct measure {

@@ -263,6 +263,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	double u_stat = sqrt(var / neff);
 	double u_shape = m->shape.peak_u_um;
 	double u_model = m->shape.peak_u_model_um;
+	double u_phase = m->shape.peak_u_phase_um;
 	double u_lin = m->cfg.linearity_um / sqrt(3.0);
 	double u_res = m->cfg.resolution_um / sqrt(12.0);
 	double u_zero = m->cfg.zero_u_um;
@@ -284,7 +285,10 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->depth_u_stat_um = u_stat;
 	out->depth_u_model_um = u_model;
 	out->depth_exposure_um = m->shape.exposure_um;
+	out->depth_u_phase_um = u_phase;
+	out->phase_gap = m->shape.phase_gap;
 	out->depth_U_um = 2.0 * sqrt(u_stat * u_stat + u_shape * u_shape + u_model * u_model +
+				     u_phase * u_phase +
 				     u_drift * u_drift + u_lin * u_lin + u_res * u_res +
 				     u_zero * u_zero);
 }

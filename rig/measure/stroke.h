@@ -116,6 +116,10 @@ struct measure_config {
 	void *ctx;
 };
 
+/* A phase gap at the top worth showing (coarser than 200 phases a
+ * cycle: the stroke and sample rates near commensurate, no wander). */
+#define PHASE_GAP_SHOWN 0.005
+
 struct measure_stats {
 	enum measure_status status;
 	char message[200];           /* for a person; "" when status is OK */
@@ -138,6 +142,8 @@ struct measure_stats {
 	double trough_mean_um;
 	double depth_u_stat_um;      /* standard uncertainty, statistical part */
 	double depth_u_model_um;     /* standard uncertainty of the shape model */
+	double depth_u_phase_um;     /* the peak between sampled phases */
+	double phase_gap;            /* unsampled phase at the top, cycles */
 	double depth_exposure_um;    /* added for the exposure's smoothing of the peak */
 	double depth_U_um;           /* expanded uncertainty (k = 2) of the mean */
 	double noise_um;             /* sample noise seen around the fitted tops */

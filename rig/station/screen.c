@@ -405,8 +405,8 @@ static void result(struct canvas *c)
 	if (s->message)
 		put(c, NULL, "  %s", s->message);
 	footer(c, r && r->reported && r->verdict == REPORT_PASS
-			  ? " Scan the next serial to test the next unit | Ctrl-D: end the shift"
-			  : " Scan the next serial | Ctrl-R: test this unit again | Ctrl-D: end the shift");
+			  ? " Scan the next serial | Ctrl-O: change operator | Ctrl-D: end the shift"
+			  : " Scan next | Ctrl-R: test again | Ctrl-O: change operator | Ctrl-D: end shift");
 }
 
 int screen_draw_header(FILE *out, const struct screen_state *s)
@@ -423,8 +423,10 @@ void screen_draw(FILE *out, const struct screen_state *s)
 	fputs(ESC "H", out);
 	header(&c);
 	switch (s->kind) {
-	case SCREEN_SIGN_IN:
+	case SCREEN_SIGN_IN: {
 		emit(&c, NULL, "");
+		if (s->handing_over)
+			put(&c, BOLD, "  Change of operator (from %s): the shift goes on.", s->handing_over);
 		put(&c, BOLD, "  Sign in: type your name or scan your badge, then Enter.");
 		emit(&c, NULL, "");
 		put(&c, BOLD, "  Operator: %s_", s->input ? s->input : "");
@@ -432,8 +434,14 @@ void screen_draw(FILE *out, const struct screen_state *s)
 			emit(&c, NULL, "");
 			put(&c, NULL, "  %s", s->message);
 		}
-		footer(&c, " Enter: sign in | Ctrl-D: quit");
+		/* A change of operator: back to the one signed in (no access
+		 * control), or no one is signed in any more. */
+		bool kept = s->operator_name && s->operator_name[0];
+		footer(&c, !s->handing_over ? " Enter: sign in | Ctrl-D: quit"
+			   : kept	    ? " Enter: sign in | Esc: cancel, stay signed in"
+					    : " Enter: sign in | Ctrl-D: end the shift");
 		break;
+	}
 	case SCREEN_PIN: {
 		char stars[NAME_STARS_MAX + 1];
 		size_t n = s->input ? strlen(s->input) : 0;
@@ -457,7 +465,7 @@ void screen_draw(FILE *out, const struct screen_state *s)
 			emit(&c, NULL, "");
 			put(&c, NULL, "  %s", s->message);
 		}
-		footer(&c, " Enter: accept the serial | Ctrl-D: end the shift");
+		footer(&c, " Enter: accept the serial | Ctrl-O: change operator | Ctrl-D: end the shift");
 		break;
 	case SCREEN_READY:
 		emit(&c, NULL, "");
@@ -480,8 +488,8 @@ void screen_draw(FILE *out, const struct screen_state *s)
 			emit(&c, NULL, "");
 			put(&c, NULL, "  %s", s->message);
 		}
-		footer(&c, s->start_button ? " START or Enter: start | Esc: scan again"
-					   : " Enter: start | Esc: scan again");
+		footer(&c, s->start_button ? " START or Enter: start | Esc: scan again | Ctrl-O: change operator"
+					   : " Enter: start | Esc: scan again | Ctrl-O: change operator");
 		break;
 	case SCREEN_RUNNING:
 		emit(&c, NULL, "");

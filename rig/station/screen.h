@@ -49,6 +49,8 @@ struct screen_state {
 	const char *profile;      /* profile name */
 	const char *pen_model;
 	const char *operator_name; /* "" before sign-in */
+	const char *handing_over;  /* SCREEN_SIGN_IN, SCREEN_PIN: the operator handing the
+				    * station over (Ctrl-O); NULL at the start of the shift */
 	const struct station_shift *shift;
 
 	enum screen_kind kind;

@@ -70,12 +70,26 @@ void shift_log_retest_line(const struct shift_log *s, const char *serial, unsign
 			 serial, attempt);
 }
 
-static void add_operator(struct shift_log *s, const char *name)
+/* The operator's entry (the same name exactly), added when new; NULL for
+ * no name or when the table is full. */
+static struct shift_operator *add_operator(struct shift_log *s, const char *name)
 {
-	if (!name || !*name || strstr(s->operators, name))
-		return;
-	size_t len = strlen(s->operators);
-	snprintf(s->operators + len, sizeof s->operators - len, "%s%s", len ? "; " : "", name);
+	if (!name || !*name)
+		return NULL;
+	for (size_t i = 0; i < s->nops; i++)
+		if (!strncmp(s->ops[i].name, name, sizeof s->ops[0].name - 1))
+			return &s->ops[i];
+	if (s->nops == SHIFT_OPERATORS_MAX)
+		return NULL;
+	struct shift_operator *o = &s->ops[s->nops++];
+	snprintf(o->name, sizeof o->name, "%s", name);
+	o->runs = 0;
+	return o;
+}
+
+void shift_log_operator(struct shift_log *s, const char *name)
+{
+	(void)add_operator(s, name);
 }
 
 static void add_reason(struct shift_log *s, const char *reason)
@@ -131,7 +145,9 @@ void shift_log_add(struct shift_log *s, const char *serial, const char *operator
 			*colon = '\0';
 		add_reason(s, key);
 	}
-	add_operator(s, operator_name);
+	struct shift_operator *op = add_operator(s, operator_name);
+	if (op)
+		op->runs++;
 	struct shift_unit *u = (struct shift_unit *)shift_log_find(s, serial);
 	if (!u) {
 		if (s->n == s->cap) {
@@ -193,7 +209,11 @@ enum rig_rc shift_log_write(const struct shift_log *s, time_t now, bool ended,
 	char t[32];
 	iso(t, now);
 	row(&l, "station", s->station);
-	row(&l, "operators", s->operators);
+	char names[SHIFT_OPERATORS_MAX * 66] = "";
+	for (size_t i = 0, len = 0; i < s->nops && len < sizeof names; i++)
+		len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? "; " : "",
+					s->ops[i].name);
+	row(&l, "operators", names);
 	row(&l, "started", s->started);
 	row(&l, ended ? "ended" : "updated", t);
 	unsigned units, fp, final;
@@ -210,6 +230,11 @@ enum rig_rc shift_log_write(const struct shift_log *s, time_t now, bool ended,
 	row_n(&l, "indeterminate", s->indeterminate);
 	row_n(&l, "aborted", s->aborted);
 	row_n(&l, "not_tested_bench_busy_or_broken", s->not_tested);
+	for (size_t i = 0; i < s->nops; i++) {
+		char m[96];
+		snprintf(m, sizeof m, "runs_by_operator: %s", s->ops[i].name);
+		row_n(&l, m, s->ops[i].runs);
+	}
 	for (size_t i = 0; i < s->nr; i++) {
 		char m[200];
 		snprintf(m, sizeof m, "failures: %s", s->r[i].text);

@@ -30,9 +30,19 @@ struct shift_reason {
 	unsigned n;
 };
 
+/* An operator of the shift (signed in, or who ran a unit) and the runs
+ * made while they were signed in. */
+struct shift_operator {
+	char name[64];
+	unsigned runs;
+};
+#define SHIFT_OPERATORS_MAX 32
+
 struct shift_log {
 	char path[PATH_MAX];
-	char station[64], operators[256], started[32];
+	char station[64], started[32];
+	struct shift_operator ops[SHIFT_OPERATORS_MAX];
+	size_t nops;
 	struct shift_unit *u;
 	size_t n, cap;
 	struct shift_reason *r;
@@ -42,6 +52,10 @@ struct shift_log {
 
 void shift_log_init(struct shift_log *s, const char *dir, const char *station, time_t start);
 void shift_log_free(struct shift_log *s);
+
+/* An operator signed in (at the start of the shift or at a hand-over):
+ * the shift report names them even before their first unit. */
+void shift_log_operator(struct shift_log *s, const char *name);
 
 /* The unit with this serial (case and surrounding spaces ignored), or NULL. */
 const struct shift_unit *shift_log_find(const struct shift_log *s, const char *serial);

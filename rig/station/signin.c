@@ -1,6 +1,7 @@
 /* signin.c - a station shift on the record: sign-in (an ID and PIN when
  * the fixture has [access]) and sign-out in the report folder's ledger
- * (rig/records), and the buzzer's pattern for a verdict. */
+ * (rig/records), the change of operator within a shift (Ctrl-O), and the
+ * buzzer's pattern for a verdict. */
 #include "station/station.h"
 
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "records/records.h"
 #include "run/profile.h"
 #include "run/report.h"
+#include "station/station_int.h"
 
 static const unsigned beep_pass[] = { 150, 0 };
 static const unsigned beep_fail[] = { 400, 200, 400, 200, 400, 0 };
@@ -78,4 +80,90 @@ enum rig_rc station_same_profile(const struct fixture *fx, const struct profile 
 			"profile %s changed since this shift began (sha256 %.16s..., now %.16s...): "
 			"end the shift; an edited profile's first use needs an engineer or admin",
 			now->name, signed_in->sha256, now->sha256);
+}
+
+bool station_sign_in_screen(struct station *st, const char *preset)
+{
+	for (bool on = st->fx.access.operators[0] != '\0';; st->operator_name[0] = '\0') {
+		if (preset && *preset)
+			snprintf(st->input, sizeof st->input, "%s", preset);
+		else if (!station_read_line(st, SCREEN_SIGN_IN, false))
+			return false;
+		preset = NULL;
+		snprintf(st->operator_name, sizeof st->operator_name, "%s", st->input);
+		st->input[0] = '\0';
+		if (on && !station_read_line(st, SCREEN_PIN, false))
+			return false;
+		if (station_sign_in(&st->fx, &st->prof, st->o->out_dir, st->operator_name, st->input,
+				    st->records_note, sizeof st->records_note, st->message,
+				    sizeof st->message)) {
+			shift_log_operator(&st->log, st->operator_name);
+			return true;
+		}
+	}
+}
+
+/* The hand-over's end on the record: the shift report names the new
+ * operator at once (a service restart loses nothing). */
+static void handed_over(struct station *st, const char *from)
+{
+	struct rig_err err = { 0 };
+	if (st->log.runs && shift_log_write(&st->log, time(NULL), false, &err))
+		snprintf(st->message, sizeof st->message, "shift report not written: %s", err.msg);
+	else
+		snprintf(st->message, sizeof st->message, "%s took over from %s.",
+			 st->operator_name, from);
+}
+
+/* With access control the one signed in is signed out first: whoever
+ * stands at the station after Ctrl-O must prove who they are before a
+ * unit runs, and a cancelled or refused hand-over leaves the station
+ * under nobody (signing in again, or ending the shift), never under the
+ * previous operator. Without access control a name is only a name: the
+ * previous operator stays signed in until the next name is entered, and
+ * Ctrl-C, Esc or Ctrl-D on an empty line cancel the hand-over. */
+bool station_hand_over(struct station *st)
+{
+	char from[NAME_MAX_BYTES + 1];
+	snprintf(from, sizeof from, "%s", st->operator_name);
+	st->input[0] = '\0';
+	st->scr.handing_over = from;
+	bool ok;
+	if (st->fx.access.operators[0]) {
+		station_sign_out(&st->fx, st->o->out_dir, from);
+		st->operator_name[0] = st->records_note[0] = '\0';
+		snprintf(st->message, sizeof st->message,
+			 "%s is signed out. Next operator: your ID, then your PIN.", from);
+		ok = station_sign_in_screen(st, NULL);
+		if (ok)
+			handed_over(st, from);
+		st->scr.handing_over = NULL;
+		return ok;
+	}
+	snprintf(st->message, sizeof st->message,
+		 "Next operator: type your name. Esc or Ctrl-C: %s stays signed in.", from);
+	st->hand_over_cancel = true;
+	ok = station_read_line(st, SCREEN_SIGN_IN, false);
+	st->hand_over_cancel = false;
+	st->scr.handing_over = NULL;
+	if (!ok) {
+		if (st->ended)
+			return false;
+		snprintf(st->message, sizeof st->message,
+			 "Change of operator cancelled: %s is still signed in.", from);
+		return true;
+	}
+	if (!strcmp(st->input, from)) {
+		st->input[0] = '\0';
+		snprintf(st->message, sizeof st->message, "%s is signed in already.", from);
+		return true;
+	}
+	char next[NAME_MAX_BYTES + 1];
+	snprintf(next, sizeof next, "%s", st->input);
+	st->input[0] = '\0';
+	station_sign_out(&st->fx, st->o->out_dir, from);
+	ok = station_sign_in_screen(st, next);
+	if (ok)
+		handed_over(st, from);
+	return ok;
 }

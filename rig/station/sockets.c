@@ -64,7 +64,7 @@ struct multi {
 	unsigned n, target, unit;
 	char input[SERIAL_MAX + 1];
 	char message[RIG_ERR_MSG_MAX + 96];
-	bool asking, dirty;
+	bool asking, dirty, hand_over;
 };
 
 /* ---- In a socket's process -------------------------------------------- */
@@ -334,7 +334,12 @@ static bool key(struct multi *m, int k)
 		return false;
 	}
 	m->message[0] = '\0';
-	if (k == KEY_TAB) {
+	if (k == TERM_KEY_CTRL_O && running(m)) {
+		snprintf(m->message, sizeof m->message, "Change of operator: wait until no socket is "
+			 "testing (%u testing now).", running(m));
+	} else if (k == TERM_KEY_CTRL_O) {
+		m->hand_over = true;
+	} else if (k == KEY_TAB) {
 		m->target = next_free(m, m->target + 1);
 	} else if (k == TERM_KEY_CTRL_R) {
 		const struct sock *so = m->target < m->n ? &m->s[m->target] : NULL;
@@ -441,6 +446,11 @@ int station_sockets_shift(struct station_sockets *c)
 			int k = term_key(c->t, POLL_MS);
 			if (k != TERM_KEY_NONE) {
 				quit = key(m, k);
+				if (m->hand_over && !quit) {
+					m->hand_over = false;
+					quit = !c->hand_over(c->hand_over_ctx, m->message,
+							     sizeof m->message);
+				}
 				drawn = 0; /* a key is answered at once */
 				m->dirty = true;
 			}

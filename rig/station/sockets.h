@@ -31,6 +31,11 @@ struct station_sockets {
 	const char *records_note;
 	const struct profile *prof;        /* a scan must fit its serial_pattern */
 	volatile sig_atomic_t *signal;     /* SIGTERM, SIGHUP: end the shift */
+	/* Ctrl-O while no socket tests: the change of operator on the
+	 * station's own screens; false when the shift ends instead, and what
+	 * to say next in message. */
+	bool (*hand_over)(void *ctx, char *message, size_t cap);
+	void *hand_over_ctx;
 	char error[RIG_ERR_MSG_MAX];       /* why the shift could not start */
 };
 

@@ -169,7 +169,7 @@ static void bottom(FILE *out, const struct sockets_screen *s, const char *target
 	fprintf(out, " %s" ESC "K\r\n", cell);
 	fit(cell, sizeof cell,
 	    s->asking ? " y: end the shift (running tests are stopped) | any other key: go on"
-		      : " Enter: start | Tab: next socket | Ctrl-R: test again | Ctrl-D: end shift",
+		      : " Enter: start | Tab: next | Ctrl-R: retest | Ctrl-O: operator | Ctrl-D: end",
 	    h->cols);
 	fprintf(out, "%s%s%s" ESC "K", h->color ? REVERSE : "", cell, h->color ? RESET : "");
 }

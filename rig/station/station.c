@@ -29,13 +29,12 @@
 #include "check/check.h"
 #include "station/shift.h"
 #include "station/sockets.h"
+#include "station/station_int.h"
 #include "station/term.h"
 #include "store/index.h"
 
 #define KEY_POLL_MS 200
 #define BUTTON_POLL_MS 50
-#define SERIAL_MAX 63
-#define NAME_MAX_BYTES 63
 
 /* The one thing a signal handler may touch (SIGTERM, SIGHUP, SIGINT from
  * kill: end the shift after the current step; Ctrl-C on the keyboard is a
@@ -47,38 +46,8 @@ static void on_signal(int sig)
 	station_signal = sig;
 }
 
-struct station {
-	const struct station_options *o;
-	struct station_shift *shift;
-	struct term t;
-	struct fixture fx;
-	struct profile prof;
-	struct rig_hal hal;       /* real clock, for the I/O between runs */
-	struct bench_io *io;      /* open only between runs on a real bench */
-	char io_problem[RIG_ERR_MSG_MAX];
-	char operator_name[NAME_MAX_BYTES + 1];
-	char records_note[200];   /* the reports' "access control: ..." line */
-	struct screen_state scr;
 
-	unsigned unit;
-	char input[NAME_MAX_BYTES + 1];
-	char serial[SERIAL_MAX + 1];
-	char note[512];
-	char message[RIG_ERR_MSG_MAX + 64];
-	struct run_result res;
-	char phase[24];
-	char detail[256];
-	char error_text[RIG_ERR_MSG_MAX];
-	int unit_exit;            /* the exit code `rig run` would give */
-	int cols, rows;
-	struct shift_log log;     /* units, attempts, the shift report */
-	bool retest;              /* the next unit is the same serial again */
-	bool input_too_long;      /* a key was refused: the line is full */
-	char check_line[RIG_ERR_MSG_MAX + 96];
-	char cal_line[256];
-};
-
-static void draw(struct station *st)
+void station_draw(struct station *st)
 {
 	term_size(&st->t, &st->cols, &st->rows);
 	st->scr.cols = st->cols;
@@ -100,7 +69,7 @@ static void redraw_if_resized(struct station *st)
 	int cols, rows;
 	term_size(&st->t, &cols, &rows);
 	if (cols != st->cols || rows != st->rows)
-		draw(st);
+		station_draw(st);
 }
 
 /* ---- Safety I/O between runs (real bench only) ------------------------ */
@@ -174,7 +143,7 @@ static int next_input(struct station *st, bool *start)
 	if (bench_io_wait_start(st->io, BUTTON_POLL_MS, start, &err)) {
 		snprintf(st->message, sizeof st->message, "START button: %s", err.msg);
 		io_close(st);
-		draw(st);
+		station_draw(st);
 	}
 	return TERM_KEY_NONE;
 }
@@ -223,19 +192,28 @@ static void trim(char *s)
 }
 
 /* Read a line on screen `kind`; false when the operator quits. */
-static bool read_line(struct station *st, enum screen_kind kind, bool is_serial)
+bool station_read_line(struct station *st, enum screen_kind kind, bool is_serial)
 {
 	st->scr.kind = kind;
-	draw(st);
+	station_draw(st);
 	for (;;) {
-		if (station_signal)
+		if (station_signal) {
+			st->ended = true;
 			return false;
+		}
 		bool start;
 		int k = next_input(st, &start);
 		if (k == TERM_KEY_NONE) {
 			redraw_if_resized(st);
 			continue;
 		}
+		st->ended = k == TERM_KEY_EOF;
+		if (k == TERM_KEY_CTRL_O && kind == SCREEN_SCAN) {
+			st->hand_over = true;
+			return false;
+		}
+		if (k == TERM_KEY_ESC && st->hand_over_cancel)
+			return false;
 		st->message[0] = '\0';
 		if (k == TERM_KEY_ENTER && !st->input[0]) {
 			/* Enter on nothing is refused out loud, not ignored. */
@@ -243,7 +221,7 @@ static bool read_line(struct station *st, enum screen_kind kind, bool is_serial)
 				 kind == SCREEN_SIGN_IN
 					 ? "Nothing was entered: type your name or scan your badge."
 					 : "Nothing was entered: scan the serial on the pen.");
-			draw(st);
+			station_draw(st);
 			continue;
 		}
 		enum edit e = edit_key(st, k, is_serial);
@@ -256,35 +234,14 @@ static bool read_line(struct station *st, enum screen_kind kind, bool is_serial)
 				 is_serial ? (size_t)SERIAL_MAX : (size_t)NAME_MAX_BYTES);
 			st->input[0] = '\0';
 			st->input_too_long = false;
-			draw(st);
+			station_draw(st);
 			continue;
 		}
 		if (e == EDIT_DONE) {
 			trim(st->input);
 			return true;
 		}
-		draw(st);
-	}
-}
-
-/* Sign in: a name, or with [access] an ID and its PIN, asked again after
- * a refusal (signin.c); false when the operator quits. */
-static bool sign_in(struct station *st, const char *preset)
-{
-	for (bool on = st->fx.access.operators[0] != '\0';; st->operator_name[0] = '\0') {
-		if (preset && *preset)
-			snprintf(st->input, sizeof st->input, "%s", preset);
-		else if (!read_line(st, SCREEN_SIGN_IN, false))
-			return false;
-		preset = NULL;
-		snprintf(st->operator_name, sizeof st->operator_name, "%s", st->input);
-		st->input[0] = '\0';
-		if (on && !read_line(st, SCREEN_PIN, false))
-			return false;
-		if (station_sign_in(&st->fx, &st->prof, st->o->out_dir, st->operator_name, st->input,
-				    st->records_note, sizeof st->records_note, st->message,
-				    sizeof st->message))
-			return true;
+		station_draw(st);
 	}
 }
 
@@ -301,7 +258,7 @@ static bool wait_start(struct station *st, bool *quit)
 		snprintf(st->message, sizeof st->message,
 			 "START button not available (%s): Enter starts", st->io_problem);
 	button_drain(st);
-	draw(st);
+	station_draw(st);
 	for (;;) {
 		if (station_signal) {
 			*quit = true;
@@ -311,7 +268,8 @@ static bool wait_start(struct station *st, bool *quit)
 		int k = next_input(st, &start);
 		if (start || k == TERM_KEY_ENTER)
 			return true;
-		if (k == TERM_KEY_ESC) {
+		if (k == TERM_KEY_ESC || k == TERM_KEY_CTRL_O) {
+			st->hand_over = k == TERM_KEY_CTRL_O; /* then the serial is scanned again */
 			io_close(st);
 			return false;
 		}
@@ -328,7 +286,7 @@ static void on_phase(void *ctx, const char *phase)
 {
 	struct station *st = ctx;
 	snprintf(st->phase, sizeof st->phase, "%s", phase);
-	draw(st);
+	station_draw(st);
 }
 
 static void on_progress(void *ctx, const char *phase, unsigned step, unsigned nsteps,
@@ -339,7 +297,7 @@ static void on_progress(void *ctx, const char *phase, unsigned step, unsigned ns
 	snprintf(st->detail, sizeof st->detail, "%s", text);
 	st->scr.step = step;
 	st->scr.nsteps = nsteps;
-	draw(st);
+	station_draw(st);
 }
 
 /* What the run (or the bench) says to the operator, joined: why it could
@@ -429,7 +387,7 @@ static void run_unit(struct station *st)
 	st->message[0] = '\0';
 	st->error_text[0] = '\0';
 	io_close(st);
-	draw(st);
+	station_draw(st);
 	/* What stops the run before a report comes through the observer:
 	 * off the running screen, onto the result screen. */
 	test_unit(st, us.v, us.n);
@@ -447,7 +405,7 @@ static void run_unit(struct station *st)
 	st->scr.kind = SCREEN_RESULT;
 	st->scr.res = &st->res;
 	st->scr.error_text = st->error_text;
-	draw(st);
+	station_draw(st);
 	io_verdict(st);
 }
 
@@ -508,6 +466,16 @@ static int load_inputs(struct station *st)
 	return RIG_EXIT_PASS;
 }
 
+/* Ctrl-O on the sockets' screen (no socket testing). */
+static bool sockets_hand_over(void *ctx, char *message, size_t cap)
+{
+	struct station *st = ctx;
+	bool ok = station_hand_over(st);
+	snprintf(message, cap, "%s", st->message);
+	st->message[0] = '\0';
+	return ok;
+}
+
 /* The shift on a bench of several sockets (sockets.c): 0, or the exit
  * code with the reason in st->error_text. */
 static int several_sockets(struct station *st)
@@ -517,6 +485,7 @@ static int several_sockets(struct station *st)
 		.o = st->o, .fx = &st->fx, .t = &st->t, .hdr = &st->scr, .shift = st->shift,
 		.log = &st->log, .operator_name = st->operator_name,
 		.records_note = st->records_note, .signal = &station_signal, .prof = &st->prof,
+		.hand_over = sockets_hand_over, .hand_over_ctx = st,
 	};
 	int code = station_sockets_shift(&c);
 	snprintf(st->error_text, sizeof st->error_text, "%s", c.error);
@@ -550,24 +519,77 @@ static enum after after_result(struct station *st)
 				return AFTER_QUIT;
 			asking = false;
 			st->message[0] = '\0';
-			draw(st);
+			station_draw(st);
 			continue;
 		}
 		if (k == TERM_KEY_CTRL_C || k == TERM_KEY_CTRL_D) {
 			asking = true;
 			snprintf(st->message, sizeof st->message,
 				 "End the shift? Press y to end it, any other key to go on.");
-			draw(st);
+			station_draw(st);
 			continue;
 		}
 		if (k == TERM_KEY_CTRL_R && again)
 			return AFTER_RETEST;
+		if (k == TERM_KEY_CTRL_O) {
+			st->hand_over = true;
+			return AFTER_NEXT;
+		}
 		if (k == TERM_KEY_ENTER || k == TERM_KEY_ESC)
 			return AFTER_NEXT;
 		if (k > ' ' && k < 0x7f) {
 			edit_key(st, k, true);
 			return AFTER_NEXT;
 		}
+	}
+}
+
+/* The shift on one socket: unit after unit until the operator ends it. */
+static void units(struct station *st)
+{
+	for (st->unit = 1;; st->unit++) {
+		st->scr.res = NULL;
+		if (st->hand_over) {
+			st->hand_over = false;
+			st->retest = false;
+			if (!station_hand_over(st))
+				break;
+		}
+		if (!st->retest) {
+			if (!station_read_line(st, SCREEN_SCAN, true)) {
+				if (!st->hand_over)
+					break;
+				st->unit--; /* the same unit, after the hand-over */
+				continue;
+			}
+			char why[RIG_ERR_MSG_MAX];
+			if (!profile_serial_ok(&st->prof, st->input, why, sizeof why)) {
+				snprintf(st->message, sizeof st->message, "Refused, scan again: %s",
+					 why);
+				st->input[0] = '\0';
+				st->unit--; /* the same unit, scanned again */
+				continue;
+			}
+			snprintf(st->serial, sizeof st->serial, "%s", st->input);
+		}
+		st->input[0] = '\0';
+		describe_unit(st);
+		describe_check(st);
+		warn_retest(st);
+		bool quit;
+		if (!wait_start(st, &quit)) {
+			if (quit)
+				break;
+			st->unit--; /* scan again: the same unit */
+			continue;
+		}
+		run_unit(st);
+		enum after a = after_result(st);
+		st->retest = a == AFTER_RETEST;
+		if (!st->retest)
+			st->serial[0] = '\0';
+		if (a == AFTER_QUIT)
+			break;
 	}
 }
 
@@ -618,46 +640,13 @@ int station_run(const struct station_options *o, struct station_shift *shift)
 		.pen_model = st->prof.pen_model,
 		.shift = shift,
 	};
-	if (!sign_in(st, o->operator_name))
+	if (!station_sign_in_screen(st, o->operator_name))
 		goto out;
 	if (st->fx.nsockets > 1) {
 		code = several_sockets(st);
 		goto out;
 	}
-	for (st->unit = 1;; st->unit++) {
-		st->scr.res = NULL;
-		if (!st->retest) {
-			if (!read_line(st, SCREEN_SCAN, true))
-				break;
-			char why[RIG_ERR_MSG_MAX];
-			if (!profile_serial_ok(&st->prof, st->input, why, sizeof why)) {
-				snprintf(st->message, sizeof st->message, "Refused, scan again: %s",
-					 why);
-				st->input[0] = '\0';
-				st->unit--; /* the same unit, scanned again */
-				continue;
-			}
-			snprintf(st->serial, sizeof st->serial, "%s", st->input);
-		}
-		st->input[0] = '\0';
-		describe_unit(st);
-		describe_check(st);
-		warn_retest(st);
-		bool quit;
-		if (!wait_start(st, &quit)) {
-			if (quit)
-				break;
-			st->unit--; /* scan again: the same unit */
-			continue;
-		}
-		run_unit(st);
-		enum after a = after_result(st);
-		st->retest = a == AFTER_RETEST;
-		if (!st->retest)
-			st->serial[0] = '\0';
-		if (a == AFTER_QUIT)
-			break;
-	}
+	units(st);
 out:
 	station_sign_out(&st->fx, o->out_dir, st->operator_name);
 	io_close(st);

@@ -21,6 +21,7 @@ enum term_key {
 	TERM_KEY_CTRL_C = 0x03,
 	TERM_KEY_CTRL_D = 0x04,
 	TERM_KEY_CTRL_L = 0x0c,
+	TERM_KEY_CTRL_O = 0x0f,
 	TERM_KEY_CTRL_R = 0x12,
 	TERM_KEY_CTRL_U = 0x15,
 	TERM_KEY_EOF = -2,    /* the terminal went away (hang-up) */
