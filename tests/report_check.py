@@ -490,6 +490,204 @@ SCENARIOS = {
 }
 
 
+# ---- Scenarios of issue 15's units, dispositions (H4) -------------------
+
+NUMERIC = ("commanded", "measured", "std", "n", "uncertainty", "low_limit", "high_limit",
+           "accept_low", "accept_high", "conformance_probability", "measured_full",
+           "uncertainty_full")
+DISPOSITION_CODES = ("reason_code", "disposition", "instruction")
+
+
+def verdict_row_columns(rep, verdict, code, disposition, instruction):
+    """Every column of the verdict row against its meaning."""
+    out = []
+    v, first = rep.verdict, rep.rows_[0]
+    for col in rep.header:
+        val = v.get(col, "")
+        if col in RUN_COLUMNS:
+            ok = val == first[col]
+            out.append((ok, "verdict row %s %r is the run's" % (col, val)))
+        elif col in ("phase", "step", "quantity"):
+            out.append((val == {"phase": "run", "step": "end", "quantity": "verdict"}[col],
+                        "verdict row %s %r" % (col, val)))
+        elif col in NUMERIC or col == "unit":
+            out.append((val == "", "verdict row %s empty (%r)" % (col, val)))
+        elif col == "result":
+            out.append((val == verdict, "verdict row result %s (%s)" % (verdict, val)))
+        elif col == "category":
+            out.append((val == CATEGORY[verdict], "verdict row category %r" % val))
+        elif col == "note":
+            out.append((val != "", "verdict row note gives the reason: %s" % val[:70]))
+        elif col == "reason_code":
+            out.append((val == code, "reason_code %r (expected %r)" % (val, code)))
+        elif col == "disposition":
+            out.append((val == disposition, "disposition %r (expected %r)" % (val, disposition)))
+        elif col == "instruction":
+            out.append((val == instruction, "instruction %r (expected %r)" % (val, instruction)))
+        else:
+            out.append((False, "verdict row: column %s not known to this check" % col))
+    # no other row carries them
+    stray = [r for r in rep.rows_[:-1] if any(r.get(c) for c in DISPOSITION_CODES)]
+    out.append((not stray, "reason_code/disposition/instruction only on the verdict row"))
+    try:
+        sm = rep.summary()
+        for c in DISPOSITION_CODES + ("attempt",):
+            want = v.get(c) if c in DISPOSITION_CODES else first.get(c)
+            out.append((sm.get(c) == want, "summary.csv %s %r is the report's" % (c, sm.get(c))))
+    except CheckError as e:
+        out.append((False, str(e)))
+    return out
+
+
+def traceability(rep, ctx):
+    """The rows every report has, each against its meaning."""
+    out = []
+    def note(phase, step, q):
+        rs = rep.rows(phase, step, q)
+        return rs[0]["note"] if len(rs) == 1 else None
+    fx = note("run", "start", "fixture")
+    out.append((fx is not None and os.path.isabs(fx), "run.start.fixture is an absolute path: %s" % fx))
+    if fx and os.path.exists(fx):
+        out.append((note("run", "start", "fixture_sha256") == sha256_file(fx),
+                    "fixture_sha256 is the SHA-256 of the fixture file"))
+    for q in ("serial", "firmware"):
+        out.append((bool(note("fixture", "laser", q)), "fixture.laser.%s given: %s" %
+                    (q, note("fixture", "laser", q))))
+    for dev, a, b in (("laser", "zero_date", "zero_due"), ("loadcell", "cal_date", "cal_due"),
+                      ("loadcell", "tare_date", "tare_due")):
+        d, due = note("fixture", dev, a), note("fixture", dev, b)
+        out.append((bool(d) and bool(due) and due > d, "fixture.%s %s %s before %s %s" %
+                    (dev, a, d, b, due)))
+    if ctx.get("version"):
+        out.append((rep.rows_[0]["rig_version"] == ctx["version"],
+                    "rig_version %s is `rig --version`'s %s" %
+                    (rep.rows_[0]["rig_version"], ctx["version"])))
+    if ctx.get("attempt"):
+        out.append((rep.rows_[0]["attempt"] == ctx["attempt"],
+                    "attempt %s (expected %s)" % (rep.rows_[0]["attempt"], ctx["attempt"])))
+    if ctx.get("serial"):
+        out.append((rep.rows_[0]["pen_serial"] == ctx["serial"],
+                    "pen_serial %s" % rep.rows_[0]["pen_serial"]))
+    return out
+
+
+def guarded_limits(rep):
+    """Under the guarded rule each judged row's acceptance is the
+    specification shrunk by U (to U's decimal place)."""
+    out = []
+    for r in rep.judged():
+        if r["quantity"] == "invalid_fraction" or not r["uncertainty"]:
+            continue
+        u = num(r["uncertainty_full"])
+        step = 10 ** -decimals(r["uncertainty"])
+        for lim, acc, sign in (("low_limit", "accept_low", 1), ("high_limit", "accept_high", -1)):
+            if r[lim] and r[acc]:
+                want = num(r[lim]) + sign * u
+                out.append((abs(num(r[acc]) - want) <= step / 2 + 1e-9,
+                            "%s@%s: %s %s is %s %s U %s" % (r["quantity"], r["commanded"], acc,
+                                                          r[acc], lim, "+" if sign > 0 else "-",
+                                                          r["uncertainty"])))
+    return out
+
+
+def sc_production(rep, ctx):
+    """A production run of a good pen: PASS, calibrated, every column."""
+    out = [(rep.verdict["result"] == "PASS", "verdict PASS")]
+    out += verdict_row_columns(rep, "PASS", "", "", "")
+    out.append((rep.verdict["note"] == "every judged measurement passed",
+                "reason: %s" % rep.verdict["note"]))
+    judged = rep.judged()
+    out.append((len(judged) > 0 and all(r["result"] == "PASS" for r in judged),
+                "%d judged rows, all PASS" % len(judged)))
+    for r in judged:
+        if r["conformance_probability"]:
+            out.append((num(r["conformance_probability"]) >= 0.5,
+                        "%s@%s conformance_probability %s" %
+                        (r["quantity"], r["commanded"], r["conformance_probability"])))
+    tables = rep.rows(phase="calibrate", result="WRITTEN")
+    out.append((len(tables) > 0, "%d calibration table points written" % len(tables)))
+    for t in tables:
+        out.append((t["n"] == "" and num(t["commanded"]) is not None and
+                     num(t["measured"]) is not None and "table point" in t["note"],
+                    "table %s point: commanded %s (setpoint), measured %s, n empty" %
+                    (t["step"], t["commanded"], t["measured"])))
+    phases = {r["phase"] for r in rep.rows(quantity="bench_time")}
+    out.append(({"identify", "preload", "calibrate", "verify", "report"} <= phases,
+                "bench_time for every phase: %s" % sorted(phases)))
+    out += guarded_limits(rep)
+    out += traceability(rep, ctx)
+    return out
+
+
+def sc_guarded_fail(rep, ctx):
+    """A pen too deep judged by the guarded rule: FAIL, unit, retest."""
+    v = rep.verdict
+    out = [(v["result"] == "FAIL", "verdict FAIL")]
+    failed = [r for r in rep.judged() if r["result"] == "FAIL"]
+    out.append((len(failed) > 0, "%d judged rows FAIL" % len(failed)))
+    first = failed[0] if failed else {"quantity": "?", "commanded": "?", "phase": "?"}
+    char = "%s %s at %s %s" % (first["phase"], first["quantity"], first["commanded"],
+                               first.get("unit", "um"))
+    out.append((v["note"].startswith(char + ":"), "reason names the first failed point: %s" % v["note"][:80]))
+    code, disp = "out_of_tolerance", ctx.get("disposition", "retest")
+    todo = {"retest": "Test this pen once more.",
+            "reject": "Retested already: put the pen in the reject bin."
+            if ctx.get("attempt", "1") != "1" else "Put the pen in the reject bin."}[disp]
+    out += verdict_row_columns(rep, "FAIL", code, disp, "Out of tolerance (%s). %s" % (char, todo))
+    for r in failed:
+        xf, alo, ahi = num(r["measured_full"]), num(r["accept_low"]), num(r["accept_high"])
+        out.append(((alo is not None and xf < alo) or (ahi is not None and xf > ahi),
+                    "%s@%s: measured %s outside the acceptance %s..%s" %
+                    (r["quantity"], r["commanded"], r["measured"], r["accept_low"], r["accept_high"])))
+        out.append(("guarded" in r["note"], "%s@%s: the note says the rule (guarded)" %
+                    (r["quantity"], r["commanded"])))
+    out += guarded_limits(rep)
+    out += traceability(rep, ctx)
+    return out
+
+
+def sc_pen_fault(rep, ctx):
+    """The pen reports its own hardware fault: FAIL of the unit, reject."""
+    v = rep.verdict
+    out = [(v["result"] == "FAIL", "verdict FAIL (%s)" % v["result"])]
+    out.append(('-240,"Hardware error' in v["note"], "reason quotes the pen's error: %s" % v["note"][:90]))
+    out += verdict_row_columns(rep, "FAIL", "pen_hardware", "reject",
+                               "The pen reported a hardware fault. Put the pen in the reject bin.")
+    out.append((not [r for r in rep.judged() if r["result"] == "FAIL"],
+                "no judged row FAIL: the pen's fault, not a measurement"))
+    out += traceability(rep, ctx)
+    return out
+
+
+def sc_retest(rep, ctx):
+    """The second test of a unit in the same folder."""
+    out = traceability(rep, ctx)
+    try:
+        sm = rep.summary()
+        path = os.path.join(os.path.dirname(rep.path) or ".", "summary.csv")
+        with open(path, newline="", encoding="utf-8") as f:
+            lines = list(csv.DictReader(f))
+        key = rep.rows_[0]["pen_serial"].strip().upper()
+        mine = [l for l in lines if l["pen_serial"].strip().upper() == key]
+        out.append(([l["attempt"] for l in mine] == [str(i + 1) for i in range(len(mine))],
+                    "the unit's summary lines count 1..%d: %s" %
+                    (len(mine), [l["attempt"] for l in mine])))
+        out.append((sm["attempt"] == str(len(mine)), "this run is the last attempt (%s)" % sm["attempt"]))
+        out.append((len({l["run_id"] for l in mine}) == len(mine), "each attempt its own run_id"))
+        out.append((len({l["report_file"] for l in mine}) == len(mine), "each attempt its own report"))
+    except (CheckError, KeyError) as e:
+        out.append((False, str(e)))
+    return out
+
+
+SCENARIOS.update({
+    "production": sc_production,
+    "guarded_fail": sc_guarded_fail,
+    "pen_fault": sc_pen_fault,
+    "retest": sc_retest,
+})
+
+
 def main(argv):
     if len(argv) >= 6 and argv[0] == "get":
         rep = Report(argv[1])

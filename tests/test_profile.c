@@ -153,7 +153,7 @@ static const struct {
 	{ "zero-tolerance.ini", "zero-tolerance.ini:42: depth_tolerance_um: expected more than 0..10000 um, found 0" },
 	{ "negative-tolerance.ini", "negative-tolerance.ini:44: freq_tolerance_pct: expected more than 0..100 %, found -2" },
 	{ "preload-inverted.ini", "preload-inverted.ini:46: preload_max_n: expected more than preload_min_n (3 N, line 45), found 1 N (window inverted or empty)" },
-	{ "unknown-section.ini", "unknown-section.ini:38: unknown section [verfy] (expected profile, pen, calibrate, verify or quality)" },
+	{ "unknown-section.ini", "unknown-section.ini:38: unknown section [verfy] (expected profile, pen, calibrate, verify, quality or disposition)" },
 	{ "unknown-key.ini", "unknown-key.ini:31: [calibrate] unknown key 'settle_time': expected 'settle_ms' (keys carry their unit: ms)" },
 	{ "missing-key.ini", "missing-key.ini: [verify] depth_tolerance_um is required and missing (the section's keys start at line 38)" },
 	{ "both-windows.ini", "both-windows.ini:50: [verify] expected one window kind (window_s, window_strokes or a sequential window), found window_s and window_strokes" },

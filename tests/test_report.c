@@ -57,7 +57,7 @@ static void meta(struct report_meta *m, const char *serial)
 
 /* Parse CSV text into rows of fields (strict); returns the row count. */
 struct table {
-	char *cell[256][32];
+	char *cell[256][48];
 	int nf[256];
 	int nrows;
 	int cur;
@@ -66,7 +66,7 @@ struct table {
 static void tf(void *s, size_t len, void *u)
 {
 	struct table *t = u;
-	if (t->nrows < 256 && t->nf[t->nrows] < 32)
+	if (t->nrows < 256 && t->nf[t->nrows] < 48)
 		t->cell[t->nrows][t->nf[t->nrows]++] = strndup(s ? s : "", len);
 }
 
@@ -506,9 +506,9 @@ START_TEST(test_summary_survives_concurrent_writers)
 	parse_csv(sum, &t);
 	ck_assert_int_eq(t.nrows, 1 + WRITERS * RUNS_EACH);
 	ck_assert_str_eq(t.cell[0][0], "run_id");
-	ck_assert_int_eq(t.nf[0], 14); /* ... category, attempt */
+	ck_assert_int_eq(t.nf[0], 17); /* ... category, attempt, reason_code, disposition, instruction */
 	for (int i = 1; i < t.nrows; i++) {
-		ck_assert_int_eq(t.nf[i], 14);
+		ck_assert_int_eq(t.nf[i], 17);
 		ck_assert_str_eq(t.cell[i][9], "a reason, with a comma");
 		ck_assert_str_ne(t.cell[i][0], "run_id");
 		for (int j = 1; j < i; j++)

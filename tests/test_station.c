@@ -711,6 +711,8 @@ START_TEST(test_station_retest_duplicate_scan_and_shift_report)
 	tty_type(&t, "\r");
 	s = tty_expect(&t, "Report:");
 	assert_has(s, "Unit 1  MN3-000201: FAIL");
+	/* what to do, above the exact reason */
+	assert_has(s, "Do: The pen could not be calibrated. Put the pen in the reject bin.");
 	assert_has(s, "Ctrl-R: test again");
 	free(s);
 	tty_type(&t, "\x12"); /* Ctrl-R */

@@ -5,20 +5,8 @@
 # statistics module): n, mean, std, Cp and Cpk against the specification,
 # units, first-pass and final yield; the lot yield with and without a lot
 # column, the failure Pareto, trend flags naming the unit. Needs python3.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_stats_lot: FAIL: python3 not found: this suite declares it as a dependency (make deps installs it)"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'cp -r "$tmp/lot" /tmp/h4_lot 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
+needs python3 "make deps installs it"
 export RIG_KEY=/nonexistent/station.key
 cp "$root/fixtures/sim.ini" "$tmp/sim.ini"
 PROD="$root/profiles/production-p25.ini"
@@ -88,9 +76,9 @@ assert abs(float(rows[-1][2]) - 100.0) < 0.05, rows[-1]
 assert rows[0][3] == "unit" and rows[0][4].startswith("verify depth at "), rows[0]
 assert int(rows[0][0]) == 4, rows[0]          # 4 verify-only FAILs
 bench = [r for r in rows if r[3] == "bench"]
-assert len(bench) == 1 and "e-stop" in bench[0][4] and bench[0][0] == "1", bench
+assert len(bench) == 1 and bench[0][4] == "safety" and bench[0][0] == "1", bench
 PY
-then ok "failure Pareto: sorted, cumulative to 100 %, depth points 4 times, the e-stop once as bench"
+then ok "failure Pareto: sorted, cumulative to 100 %, depth points 4 times, the e-stop once as bench (reason_code safety)"
 else bad "Pareto: $(sed -n '/failure Pareto/,$p' "$tmp/stats.txt")"; fi
 
 # Files given one by one, summary.csv among them (the shell's glob).
@@ -128,5 +116,4 @@ grep -A1 'depth *1000 um' "$tmp/trend.txt" | grep -q 'trend: 7 points in a row r
   && ok "the trend flag names the serial and attempt (SN10 attempt 1)" \
   || bad "trend flag: $(grep trend "$tmp/trend.txt")"
 
-[ $fail -eq 0 ] && echo "test_stats_lot: all passed" || echo "test_stats_lot: $fail failed"
-[ $fail -eq 0 ]
+finish

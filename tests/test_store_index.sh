@@ -65,6 +65,8 @@ cmp -s "$tmp/before" "$tmp/after" && ok "rebuilt from nothing: same content" || 
 sqlite3 "$idx" 'ALTER TABLE measurements DROP COLUMN measured_full; ALTER TABLE measurements DROP COLUMN uncertainty_full;
   ALTER TABLE measurements DROP COLUMN conformance_probability; DROP TABLE ledger_entries;
   DROP TABLE ledger_anchors; DROP TABLE assessments;
+  ALTER TABLE runs DROP COLUMN reason_code; ALTER TABLE runs DROP COLUMN disposition;
+  ALTER TABLE runs DROP COLUMN instruction;
   DELETE FROM schema_migrations WHERE version >= 2'
 $RUNNER "$RIG" index "$rep" >"$tmp/out" 2>&1
 dump "$idx" > "$tmp/after"

@@ -4,20 +4,8 @@
 # refusing a scan before the pen runs (exit 64), and the `attempt` column
 # of reports and summary.csv (1 for a serial's first test in the folder,
 # 2 ... for retests), also after a journal is recovered.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_units: FAIL: python3 not found: this suite declares it as a dependency (make deps installs it)"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
+needs python3 "make deps installs it"
 cp "$root/fixtures/sim.ini" "$tmp/sim.ini"
 prof="$root/profiles/production-p25.ini"
 run() { # run OUT [options]: a production run on the virtual bench
@@ -149,5 +137,4 @@ rep2=$(grep -l 22222222-2222 "$tmp"/b/2*.csv | head -1)
 [ -n "$rep2" ] && [ "$(column attempt "$rep2" | sort -u)" = "$a2" ] \
   && ok "its report's rows carry the same attempt" || bad "recovered report $rep2: attempts $(column attempt "$rep2" | sort -u | tr '\n' ' ')"
 
-[ $fail -eq 0 ] && echo "test_units: all passed" || echo "test_units: $fail failed"
-[ $fail -eq 0 ]
+finish

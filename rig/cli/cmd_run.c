@@ -313,6 +313,9 @@ void cli_print_run_result_as(const char *prefix, const struct run_result *res)
 		}
 		if (res->nfailures > RUN_MAX_FAILURES)
 			printf("%s  ... and %zu more in the report\n", prefix, res->nfailures - RUN_MAX_FAILURES);
+		if (res->instruction[0])
+			printf("%sWhat to do: %s [%s, %s]\n", prefix, res->instruction,
+			       res->reason_code, res->disposition);
 	}
 	text_escape(serial, sizeof serial, res->pen_serial[0] ? res->pen_serial : "-");
 	text_escape(path, sizeof path, res->report_path);

@@ -33,6 +33,9 @@ static enum rig_rc parse_yes_no(const struct ini_schema *s, const struct ini_fie
 static enum rig_rc parse_serial_pattern(const struct ini_schema *s, const struct ini_field *fd,
 					const char *path, int line, const char *value,
 					void *dst, struct rig_err *err);
+static enum rig_rc parse_disposition(const struct ini_schema *s, const struct ini_field *fd,
+				     const char *path, int line, const char *value, void *dst,
+				     struct rig_err *err);
 
 #define PX(member) offsetof(struct profile, member), sizeof(((struct profile *)0)->member)
 
@@ -91,11 +94,28 @@ static const struct ini_field fields[] = {
 	{ "quality", "max_rate_change_pct", INI_DOUBLE, PX(quality.max_rate_change_pct), 0, 100, false, "0", "%", false, false, NULL },
 	{ "quality", "max_drift_um", INI_DOUBLE, PX(quality.max_drift_um), 0, 1000, false, "0", "um", false, false, NULL },
 	{ "quality", "drift", INI_CUSTOM, PX(quality.drift), 0, 0, false, "flag", "", false, false, parse_drift },
+	/* what the operator does with a unit that did not pass (run/disposition.h) */
+	{ "disposition", "out_of_tolerance", INI_CUSTOM, PX(disposition[REASON_OUT_OF_TOLERANCE]), 0, 0, false, "retest", "", false, false, parse_disposition },
+	{ "disposition", "indeterminate", INI_CUSTOM, PX(disposition[REASON_INDETERMINATE]), 0, 0, false, "retest", "", false, false, parse_disposition },
+	{ "disposition", "pen_hardware", INI_CUSTOM, PX(disposition[REASON_PEN_HARDWARE]), 0, 0, false, "reject", "", false, false, parse_disposition },
+	{ "disposition", "pen_silent", INI_CUSTOM, PX(disposition[REASON_PEN_SILENT]), 0, 0, false, "retest", "", false, false, parse_disposition },
+	{ "disposition", "calibration", INI_CUSTOM, PX(disposition[REASON_CALIBRATION]), 0, 0, false, "reject", "", false, false, parse_disposition },
+	{ "disposition", "safety", INI_CUSTOM, PX(disposition[REASON_SAFETY]), 0, 0, false, "retest", "", false, false, parse_disposition },
+	{ "disposition", "stopped", INI_CUSTOM, PX(disposition[REASON_STOPPED]), 0, 0, false, "retest", "", false, false, parse_disposition },
+	{ "disposition", "laser", INI_CUSTOM, PX(disposition[REASON_LASER]), 0, 0, false, "engineer", "", false, false, parse_disposition },
+	{ "disposition", "loadcell", INI_CUSTOM, PX(disposition[REASON_LOADCELL]), 0, 0, false, "engineer", "", false, false, parse_disposition },
+	{ "disposition", "pen_link", INI_CUSTOM, PX(disposition[REASON_PEN_LINK]), 0, 0, false, "retest", "", false, false, parse_disposition },
+	{ "disposition", "wrong_pen", INI_CUSTOM, PX(disposition[REASON_WRONG_PEN]), 0, 0, false, "retest", "", false, false, parse_disposition },
+	{ "disposition", "bench_calibration", INI_CUSTOM, PX(disposition[REASON_BENCH_CALIBRATION]), 0, 0, false, "engineer", "", false, false, parse_disposition },
+	{ "disposition", "report_folder", INI_CUSTOM, PX(disposition[REASON_REPORT_FOLDER]), 0, 0, false, "engineer", "", false, false, parse_disposition },
+	{ "disposition", "interrupted", INI_CUSTOM, PX(disposition[REASON_INTERRUPTED]), 0, 0, false, "retest", "", false, false, parse_disposition },
+	{ "disposition", "bench", INI_CUSTOM, PX(disposition[REASON_BENCH]), 0, 0, false, "engineer", "", false, false, parse_disposition },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 _Static_assert(NFIELDS <= PROFILE_MAX_KEYS, "raise PROFILE_MAX_KEYS");
 
-static const char *const sections[] = { "profile", "pen", "calibrate", "verify", "quality" };
+static const char *const sections[] = { "profile", "pen", "calibrate", "verify", "quality",
+					"disposition" };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 static const struct ini_schema schema = {
@@ -164,6 +184,16 @@ static enum rig_rc parse_drift(const struct ini_schema *sc, const struct ini_fie
 	else
 		return ini_schema_fail(sc, fd, path, line, err,
 				       "expected flag or correct, found '%s'", value);
+	return RIG_OK;
+}
+
+static enum rig_rc parse_disposition(const struct ini_schema *sc, const struct ini_field *fd,
+				     const char *path, int line, const char *value, void *dst,
+				     struct rig_err *err)
+{
+	if (!disposition_parse(value, dst))
+		return ini_schema_fail(sc, fd, path, line, err,
+				       "expected reject, retest or engineer, found '%s'", value);
 	return RIG_OK;
 }
 

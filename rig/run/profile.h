@@ -19,6 +19,7 @@
 #include "core/sha256.h"
 #include "measure/stroke.h"
 #include "run/decision.h"
+#include "run/disposition.h"
 
 #define PROFILE_MAX_POINTS 32
 #define PROFILE_MAX_BYTES (64 * 1024)
@@ -104,6 +105,9 @@ struct profile {
 	struct profile_calibrate calibrate;
 	struct profile_verify verify;
 	struct measure_gates quality; /* [quality]: the stroke engine's gates */
+	/* [disposition]: what the operator does for each reason a unit did
+	 * not pass (run/disposition.h; defaults reason_code_default) */
+	enum disposition disposition[REASON_COUNT];
 	int line[PROFILE_MAX_KEYS];  /* line of each key read (internal order) */
 };
 

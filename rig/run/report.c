@@ -267,6 +267,9 @@ static void rec_free(struct report_rec *rec)
 	free(rec->result);
 	free(rec->category);
 	free(rec->note);
+	free(rec->reason_code);
+	free(rec->disposition);
+	free(rec->instruction);
 }
 
 static double finite_or_nan(double v)
@@ -293,6 +296,9 @@ enum rig_rc report_keep(struct report *r, const struct report_row *row, struct r
 		.result = dup_clean(row->result, &oom),
 		.category = dup_clean(row->category, &oom),
 		.note = dup_clean(row->note, &oom),
+		.reason_code = dup_clean(row->reason_code, &oom),
+		.disposition = dup_clean(row->disposition, &oom),
+		.instruction = dup_clean(row->instruction, &oom),
 		.commanded = finite_or_nan(row->commanded),
 		.measured = finite_or_nan(row->measured),
 		.std = finite_or_nan(row->std),
@@ -336,6 +342,8 @@ struct report_row report_rec_row(const struct report_rec *rec)
 		.conformance_probability = rec->conformance_probability,
 		.bench_s = rec->bench_s,
 		.result = rec->result, .category = rec->category, .note = rec->note,
+		.reason_code = rec->reason_code, .disposition = rec->disposition,
+		.instruction = rec->instruction,
 	};
 }
 
@@ -349,6 +357,14 @@ bool report_rec_judged(const struct report_rec *rec)
 	return !report_rec_is_verdict(rec) &&
 	       (strcmp(rec->result, "PASS") == 0 || strcmp(rec->result, "FAIL") == 0 ||
 		strcmp(rec->result, "INDETERMINATE") == 0);
+}
+
+void report_set_disposition(struct report *r, const char *reason_code,
+			    const char *disposition, const char *instruction)
+{
+	text_clean(r->reason_code, sizeof r->reason_code, reason_code ? reason_code : "");
+	text_clean(r->disposition, sizeof r->disposition, disposition ? disposition : "");
+	text_clean(r->instruction, sizeof r->instruction, instruction ? instruction : "");
 }
 
 const char *report_file(const struct report *r)

@@ -27,7 +27,7 @@
 #include "run/profile.h"
 
 #define REPORT_DEFAULT_DIR "reports"
-#define REPORT_NCOLUMNS 31
+#define REPORT_NCOLUMNS 34
 
 /* The one column table of a report, in order (also the CSV header):
  * the writer (a row as a line) and the recovery reader (a journal's line
@@ -127,6 +127,10 @@ struct report_row {
 	const char *result;    /* "PASS", "FAIL", "INDETERMINATE", "WRITTEN", ... or "" */
 	const char *category;  /* the verdict row's: "unit", "bench" or "" */
 	const char *note;      /* reason, date, path ... */
+	/* The verdict row's, when not PASS (run/disposition.h): */
+	const char *reason_code; /* "out_of_tolerance", "pen_hardware", ... */
+	const char *disposition; /* "reject", "retest", "engineer" */
+	const char *instruction; /* the operator's line: what happened, what to do */
 };
 
 /* A row with every number empty; set what you have. */
@@ -150,6 +154,7 @@ enum report_category { REPORT_CATEGORY_NONE, REPORT_CATEGORY_UNIT, REPORT_CATEGO
 /* A row as the report keeps it (own copies, cleaned of control characters). */
 struct report_rec {
 	char *phase, *step, *quantity, *unit, *result, *category, *note;
+	char *reason_code, *disposition, *instruction;
 	double commanded, measured, std, uncertainty, low_limit, high_limit;
 	double accept_low, accept_high, conformance_probability;
 	double bench_s; /* JUnit's time of the testcase; NAN: none */
@@ -172,6 +177,8 @@ struct report {
 	enum report_verdict verdict;
 	enum report_category category;
 	char reason[256];
+	/* What the operator does (report_set_disposition), on the verdict row. */
+	char reason_code[24], disposition[12], instruction[200];
 };
 
 /* Create dir if missing (RIG_E_IO naming it and errno's text if it cannot
@@ -247,6 +254,11 @@ enum rig_rc report_finish_category(struct report *r, enum report_verdict v,
 enum rig_rc report_next_attempt(const char *dir, const char *serial,
 				const char *exclude_run_id, unsigned *attempt,
 				struct rig_err *err);
+
+/* The verdict row's reason code, disposition and the operator's line
+ * (run/disposition.h); call before report_finish. NULL: empty. */
+void report_set_disposition(struct report *r, const char *reason_code,
+			    const char *disposition, const char *instruction);
 
 /* The final report's path ("" before report_finish). */
 const char *report_file(const struct report *r);

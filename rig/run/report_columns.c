@@ -50,6 +50,9 @@ const struct report_column report_columns[REPORT_NCOLUMNS] = {
 	ROW("result", REPORT_COL_TEXT, result),
 	ROW("category", REPORT_COL_TEXT, category),
 	ROW("note", REPORT_COL_TEXT, note),
+	ROW("reason_code", REPORT_COL_TEXT, reason_code),
+	ROW("disposition", REPORT_COL_TEXT, disposition),
+	ROW("instruction", REPORT_COL_TEXT, instruction),
 	ROW("measured_full", REPORT_COL_NUM, measured),
 	ROW("uncertainty_full", REPORT_COL_NUM, uncertainty),
 };

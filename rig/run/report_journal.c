@@ -233,6 +233,9 @@ enum rig_rc report_finish_category(struct report *r, enum report_verdict v,
 	row.result = report_verdict_name(v);
 	row.category = report_category_name(c);
 	row.note = reason;
+	row.reason_code = r->reason_code;
+	row.disposition = r->disposition;
+	row.instruction = r->instruction;
 	if ((rc = report_journal_row(r, &row, err)))
 		return rc;
 	r->verdict = v;

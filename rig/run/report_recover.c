@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "run/disposition.h"
 #include "run/text.h"
 
 #define MAX_FIELDS 128 /* columns in a journal we read: far more than we write */
@@ -115,6 +116,20 @@ static enum rig_rc parse_journal(struct report *r, const char *bytes, size_t len
 	return rc;
 }
 
+/* A run that died is the bench's: "interrupted", retested once by
+ * default (the profile is not known here), then an engineer's. */
+static void interrupted(struct report *r, struct report_row *verdict)
+{
+	enum disposition d = disposition_for_attempt(reason_code_default(REASON_INTERRUPTED),
+						     REASON_INTERRUPTED, r->meta.attempt);
+	char line[200];
+	disposition_line(line, sizeof line, REASON_INTERRUPTED, NULL, d, r->meta.attempt);
+	report_set_disposition(r, reason_code_name(REASON_INTERRUPTED), disposition_name(d), line);
+	verdict->reason_code = r->reason_code;
+	verdict->disposition = r->disposition;
+	verdict->instruction = r->instruction;
+}
+
 /* The run's end rows, ABORTED (category bench: the rig or its host died,
  * not the pen) with reason; the end time the journal's last write, the last
  * moment the run was known alive (with end_time_kept, the journal's own
@@ -136,6 +151,7 @@ static enum rig_rc end_aborted(struct report *r, bool end_time_kept, const char 
 	rows[1].result = "ABORTED";
 	rows[1].category = "bench";
 	rows[1].note = reason;
+	interrupted(r, &rows[1]);
 	for (int i = end_time_kept ? 1 : 0; i < 2; i++) {
 		enum rig_rc rc = r->journal_foreign ? report_keep(r, &rows[i], err)
 						    : report_journal_row(r, &rows[i], err);
@@ -161,6 +177,7 @@ static enum rig_rc conclude(struct report *r, const char *name, struct rig_err *
 			      : strcmp(last->category, "bench") == 0 ? REPORT_CATEGORY_BENCH
 								     : report_verdict_category(r->verdict);
 		text_clean(r->reason, sizeof r->reason, last->note);
+		report_set_disposition(r, last->reason_code, last->disposition, last->instruction);
 		return RIG_OK;
 	}
 	char reason[256];

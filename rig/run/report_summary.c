@@ -16,12 +16,12 @@
 #include "run/text.h"
 
 #define SUMMARY_NAME "summary.csv"
-#define SUMMARY_NCOLUMNS 14
+#define SUMMARY_NCOLUMNS 17
 
 static const char *const summary_columns[SUMMARY_NCOLUMNS] = {
 	"run_id", "timestamp", "station", "operator", "pen_model", "pen_serial", "profile",
 	"profile_version", "verdict", "reason", "report_file", "bench_time_s", "category",
-	"attempt",
+	"attempt", "reason_code", "disposition", "instruction",
 };
 
 /* Is "<run_id>" the first field of a line in summary text? */
@@ -163,7 +163,8 @@ static void summary_fields(const struct report *r, char ts[21], char bt[40], cha
 		r->meta.run_id, ts, r->meta.station, r->meta.operator_name, r->meta.pen_model,
 		r->meta.pen_serial, r->meta.profile, r->meta.profile_version,
 		report_verdict_name(r->verdict), r->reason, name ? name + 1 : r->file, bt,
-		report_category_name(r->category), at,
+		report_category_name(r->category), at, r->reason_code, r->disposition,
+		r->instruction,
 	};
 	for (size_t i = 0; i < SUMMARY_NCOLUMNS; i++)
 		f[i] = (struct summary_field){ v[i], i == 11 || i == 13 };

@@ -101,6 +101,8 @@ enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg)
 		r->aborted = true;
 		r->abort_by_unit = pen_at_fault(r, rc, msg);
 		r->abort_rc = rc;
+		run_set_text(r->abort_phase, sizeof r->abort_phase, "%s",
+			     r->phase != PHASE_NONE ? run_phase_name(r->phase) : "");
 		if (r->phase != PHASE_NONE)
 			run_set_text(r->abort_reason, sizeof r->abort_reason, "%s: %s",
 				     run_phase_name(r->phase), msg);
@@ -411,6 +413,47 @@ static void write_report(struct run *r, enum report_verdict v, const char *reaso
 	r->rep = NULL;
 }
 
+/* What the operator does with the unit (run/disposition.h): the reason's
+ * code, the profile's disposition for it on this attempt, and the line
+ * for the operator, into the result and onto the report's verdict row. */
+static void decide_disposition(struct run *r, enum report_verdict v, bool unit_fault)
+{
+	struct run_result *res = r->res;
+	const char *msg = v == REPORT_PASS ? "" : res->reason;
+	const char *phase = r->abort_phase;
+	size_t pl = strlen(phase);
+	if (r->aborted && pl && !strncmp(msg, phase, pl) && !strncmp(msg + pl, ": ", 2))
+		msg += pl + 2;
+	const struct bench_devices *d = &r->b->d;
+	struct reason_facts f = {
+		.failed = r->failed && !r->aborted, .aborted = r->aborted,
+		.indeterminate = v == REPORT_INDETERMINATE, .unit_fault = unit_fault,
+		.rc = r->abort_rc, .msg = msg,
+		.pen_port = d->pen_port ? serial_name(d->pen_port) : NULL,
+		.laser_port = d->laser_port ? serial_name(d->laser_port) : NULL,
+		.pen_error = d->pen ? pen_last_error(d->pen, NULL) : 0,
+	};
+	enum reason_code c = v == REPORT_PASS ? REASON_NONE : reason_classify(&f);
+	enum disposition disp = disposition_for_attempt(r->prof->disposition[c], c, res->attempt);
+	/* The characteristic that failed ("verify depth at 1750 um"). */
+	char detail[120] = "";
+	if (c == REASON_OUT_OF_TOLERANCE || c == REASON_INDETERMINATE) {
+		snprintf(detail, sizeof detail, "%.119s", msg);
+		char *colon = strstr(detail, ": ");
+		if (colon)
+			*colon = '\0';
+	}
+	snprintf(res->reason_code, sizeof res->reason_code, "%s", reason_code_name(c));
+	snprintf(res->disposition, sizeof res->disposition, "%s", disposition_name(disp));
+	res->instruction[0] = '\0';
+	if (c != REASON_NONE)
+		disposition_line(res->instruction, sizeof res->instruction, c, detail, disp,
+				 res->attempt);
+	if (r->rep)
+		report_set_disposition(r->rep, res->reason_code, res->disposition,
+				       res->instruction);
+}
+
 /* Motor off, lamps, pen power off, report, devices and lock released:
  * whatever happened. */
 static void finish(struct run *r)
@@ -447,6 +490,7 @@ static void finish(struct run *r)
 	if (res->aborted)
 		res->rc = r->abort_rc;
 	run_set_text(res->reason, sizeof res->reason, "%s", reason);
+	decide_disposition(r, v, unit_fault);
 	if (r->rep)
 		write_report(r, v, reason);
 	bench_release(r->b);

@@ -103,6 +103,12 @@ struct run_result {
 	char report_path[PATH_MAX];
 	char pen_serial[64];
 	unsigned attempt;          /* 1 first test of this serial in the folder, 2 ... */
+	/* What the operator does (run/disposition.h), "" for a PASS: the
+	 * reason's code, the disposition for this attempt, and the line to
+	 * show ("The pen stopped answering. Test this pen once more."). */
+	char reason_code[24];
+	char disposition[12];
+	char instruction[200];
 	size_t nfailures;          /* judgements that did not pass (FAIL, INDETERMINATE),
 				    * first RUN_MAX_FAILURES kept */
 	struct run_failure failures[RUN_MAX_FAILURES];

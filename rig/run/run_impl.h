@@ -47,6 +47,7 @@ struct run {
 	bool aborted;
 	bool abort_by_unit;     /* the pen itself failed (run_abort: FAIL, category unit) */
 	enum rig_rc abort_rc;
+	char abort_phase[24];   /* the phase the abort came in ("" none) */
 	char abort_reason[RIG_ERR_MSG_MAX];
 
 	double point_s;         /* bench time of the last point measured (JUnit) */

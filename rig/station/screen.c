@@ -351,13 +351,13 @@ static void result(struct canvas *c)
 	const char *style = screen_verdict(r, &word);
 	const char *why = !r || !r->reported ? (s->error_text && *s->error_text
 							? s->error_text : "the run could not start")
-			: r->verdict == REPORT_ABORTED ? r->reason : NULL;
+			: r->verdict != REPORT_PASS ? r->reason : NULL;
 	bool has_report = r && r->reported;
 	/* Rows besides the banner: header 3, a blank above and below it, the
 	 * summary, two rows of detail at least, the report, the message, the
 	 * footer. */
 	int tail = (has_report ? 1 : 0) + (s->message ? 1 : 0) + 1;
-	int fixed = 3 + 1 + 1 + 1 + 2 + tail;
+	int fixed = 3 + 1 + 1 + 1 + 1 + 2 + tail; /* + what to do, for every verdict alike */
 	emit(c, NULL, "");
 	banner(c, word, style, s->rows - fixed);
 	emit(c, NULL, "");
@@ -366,6 +366,8 @@ static void result(struct canvas *c)
 		put(c, style, "  Unit %u  %s: NOT TESTED - the test could not run", s->unit, serial);
 	else if (r->verdict == REPORT_PASS)
 		put(c, style, "  Unit %u  %s: PASS", s->unit, serial);
+	else if (r->verdict == REPORT_FAIL && !r->nfailures)
+		put(c, style, "  Unit %u  %s: FAIL - the pen failed", s->unit, serial);
 	else if (r->verdict == REPORT_FAIL)
 		put(c, style, "  Unit %u  %s: FAIL - %zu measurement%s out of limits", s->unit, serial,
 		    r->nfailures, r->nfailures == 1 ? "" : "s");
@@ -375,10 +377,14 @@ static void result(struct canvas *c)
 		    r->nfailures == 1 ? "" : "s");
 	else
 		put(c, style, "  Unit %u  %s: ABORTED - the test was stopped", s->unit, serial);
+	/* What to do next, for the operator (the profile's disposition); the
+	 * exact reason follows. */
+	if (r && r->reported && r->instruction[0])
+		put(c, BOLD, "  Do: %s", r->instruction);
 	int left = s->rows - tail - c->row;
 	if (r && r->reported && r->verdict == REPORT_PASS) {
 		put(c, NULL, "  Every measurement passed (%.1f s of bench time).", r->bench_time_s);
-	} else if (r && r->reported &&
+	} else if (r && r->reported && r->nfailures &&
 		   (r->verdict == REPORT_FAIL || r->verdict == REPORT_INDETERMINATE)) {
 		put(c, NULL, r->verdict == REPORT_FAIL ? "  What failed:" : "  Not decided:");
 		left--;

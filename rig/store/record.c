@@ -105,7 +105,10 @@ static bool find_verdict(struct store_run *r)
 	    q = csv_table_col(&r->t, "quantity"), res = csv_table_col(&r->t, "result"),
 	    note = csv_table_col(&r->t, "note"), m = csv_table_col(&r->t, "measured"),
 	    cat = csv_table_col(&r->t, "category");
+	int code = csv_table_col(&r->t, "reason_code"), disp = csv_table_col(&r->t, "disposition"),
+	    todo = csv_table_col(&r->t, "instruction");
 	r->verdict = r->reason = r->category = "";
+	r->reason_code = r->disposition = r->instruction = "";
 	r->bench_time_s = 0;
 	bool found = false;
 	for (size_t i = 0; i < r->t.nrows; i++) {
@@ -120,6 +123,9 @@ static bool find_verdict(struct store_run *r)
 			r->verdict = csv_table_get(&r->t, i, res);
 			r->reason = csv_table_get(&r->t, i, note);
 			r->category = csv_table_get(&r->t, i, cat);
+			r->reason_code = csv_table_get(&r->t, i, code);
+			r->disposition = csv_table_get(&r->t, i, disp);
+			r->instruction = csv_table_get(&r->t, i, todo);
 			found = *r->verdict != '\0';
 		}
 	}
@@ -206,14 +212,16 @@ static enum rig_rc put_run_row(struct store_db *db, const struct store_run *r,
 			    nz(r->profile_version), nz(r->profile_sha256), nz(r->rig_version),
 			    r->started_at, nz(r->ended_at), r->verdict, nz(r->reason),
 			    nz(r->category), param(r->attempt, 'i'), nz(r->lot), bench, r->file,
-			    r->sha256, size };
+			    r->sha256, size, nz(r->reason_code), nz(r->disposition),
+			    nz(r->instruction) };
 	return store_db_exec(
 		db,
 		"INSERT INTO runs (run_id, station, operator, pen_model, pen_serial, serial_key,"
 		" pen_firmware, profile, profile_version, profile_sha256, rig_version, started_at,"
 		" ended_at, verdict, reason, category, attempt, lot, bench_time_s, report_file,"
-		" report_sha256, report_size) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-		" $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
+		" report_sha256, report_size, reason_code, disposition, instruction) VALUES ($1, $2,"
+		" $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,"
+		" $21, $22, $23, $24, $25)",
 		(int)(sizeof p / sizeof p[0]), p, NULL, NULL, NULL, err);
 }
 

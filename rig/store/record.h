@@ -27,6 +27,8 @@ struct store_run {
 	const char *run_id, *started_at, *ended_at, *station, *operator_name, *pen_model,
 		*pen_serial, *pen_firmware, *profile, *profile_version, *profile_sha256,
 		*rig_version, *verdict, *reason, *category, *attempt, *lot;
+	/* the verdict row's (migration 006); "" in reports from before */
+	const char *reason_code, *disposition, *instruction;
 	char serial_key[64];          /* pen_serial, trimmed, upper case */
 	double bench_time_s;          /* sum of the bench_time rows */
 };

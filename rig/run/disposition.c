@@ -1,0 +1,165 @@
+/* disposition.c - reason codes, the operator's line and the disposition
+ * of a unit that did not pass (see disposition.h). */
+#include "run/disposition.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	const char *what;            /* for the operator */
+	enum disposition def;
+	bool unit;                   /* the pen's own (else the bench's) */
+} reasons[REASON_COUNT] = {
+	[REASON_NONE] = { "", "", DISPOSITION_NONE, true },
+	[REASON_OUT_OF_TOLERANCE] = { "out_of_tolerance", "Out of tolerance",
+				      DISPOSITION_RETEST, true },
+	[REASON_INDETERMINATE] = { "indeterminate", "Too close to a limit to decide",
+				   DISPOSITION_RETEST, true },
+	[REASON_PEN_HARDWARE] = { "pen_hardware", "The pen reported a hardware fault",
+				  DISPOSITION_REJECT, true },
+	[REASON_PEN_SILENT] = { "pen_silent", "The pen stopped answering", DISPOSITION_RETEST,
+				true },
+	[REASON_CALIBRATION] = { "calibration", "The pen could not be calibrated",
+				 DISPOSITION_REJECT, true },
+	[REASON_SAFETY] = { "safety", "The test was stopped by the e-stop or the lid",
+			    DISPOSITION_RETEST, false },
+	[REASON_STOPPED] = { "stopped", "The test was stopped (the rig was interrupted)",
+			     DISPOSITION_RETEST, false },
+	[REASON_LASER] = { "laser", "The laser sensor failed", DISPOSITION_ENGINEER, false },
+	[REASON_LOADCELL] = { "loadcell", "The load cell or the preload failed",
+			      DISPOSITION_ENGINEER, false },
+	[REASON_PEN_LINK] = { "pen_link", "The pen's line was garbled", DISPOSITION_RETEST,
+			      false },
+	[REASON_WRONG_PEN] = { "wrong_pen", "Wrong pen or serial for this test",
+			       DISPOSITION_RETEST, false },
+	[REASON_BENCH_CALIBRATION] = { "bench_calibration",
+				       "The bench's calibration or check has expired",
+				       DISPOSITION_ENGINEER, false },
+	[REASON_REPORT_FOLDER] = { "report_folder", "The report could not be written",
+				   DISPOSITION_ENGINEER, false },
+	[REASON_INTERRUPTED] = { "interrupted", "The test did not finish (the rig stopped)",
+				 DISPOSITION_RETEST, false },
+	[REASON_BENCH] = { "bench", "The bench could not finish the test",
+			   DISPOSITION_ENGINEER, false },
+};
+
+const char *reason_code_name(enum reason_code c)
+{
+	return c < REASON_COUNT ? reasons[c].name : "";
+}
+
+enum reason_code reason_code_parse(const char *name)
+{
+	for (int c = REASON_NONE + 1; c < REASON_COUNT; c++)
+		if (!strcmp(reasons[c].name, name))
+			return (enum reason_code)c;
+	return REASON_COUNT;
+}
+
+const char *reason_code_what(enum reason_code c)
+{
+	return c < REASON_COUNT ? reasons[c].what : "";
+}
+
+enum disposition reason_code_default(enum reason_code c)
+{
+	return c < REASON_COUNT ? reasons[c].def : DISPOSITION_ENGINEER;
+}
+
+const char *disposition_name(enum disposition d)
+{
+	switch (d) {
+	case DISPOSITION_REJECT: return "reject";
+	case DISPOSITION_RETEST: return "retest";
+	case DISPOSITION_ENGINEER: return "engineer";
+	case DISPOSITION_NONE: break;
+	}
+	return "";
+}
+
+bool disposition_parse(const char *name, enum disposition *d)
+{
+	for (enum disposition k = DISPOSITION_REJECT; k <= DISPOSITION_ENGINEER; k++)
+		if (!strcmp(name, disposition_name(k))) {
+			*d = k;
+			return true;
+		}
+	return false;
+}
+
+/* Does msg start with "port:"? */
+static bool from_port(const char *msg, const char *port)
+{
+	size_t n = port ? strlen(port) : 0;
+	return n && !strncmp(msg, port, n) && msg[n] == ':';
+}
+
+enum reason_code reason_classify(const struct reason_facts *f)
+{
+	const char *m = f->msg ? f->msg : "";
+	if (f->aborted && f->unit_fault) {
+		if (f->pen_error <= -240 && f->pen_error >= -249)
+			return REASON_PEN_HARDWARE;
+		if (f->rc == RIG_E_TIMEOUT)
+			return REASON_PEN_SILENT;
+		return REASON_CALIBRATION; /* a refused calibration command */
+	}
+	if (f->aborted) {
+		if (strstr(m, "e-stop") || strstr(m, "lid open"))
+			return REASON_SAFETY;
+		if (!strncmp(m, "stopped by", 10))
+			return REASON_STOPPED;
+		if (strstr(m, "wrong pen") || strstr(m, "serial mismatch"))
+			return REASON_WRONG_PEN;
+		if (from_port(m, f->pen_port))
+			return REASON_PEN_LINK;
+		if (from_port(m, f->laser_port) || strstr(m, "laser"))
+			return REASON_LASER;
+		if (strstr(m, "load cell") || strstr(m, "preload"))
+			return REASON_LOADCELL;
+		if (f->rc == RIG_E_CONFIG)
+			return REASON_BENCH_CALIBRATION;
+		if (f->rc == RIG_E_IO)
+			return REASON_REPORT_FOLDER;
+		return REASON_BENCH;
+	}
+	if (f->failed)
+		return !strncmp(m, "calibration", 11) ? REASON_CALIBRATION : REASON_OUT_OF_TOLERANCE;
+	if (f->indeterminate)
+		return REASON_INDETERMINATE;
+	return REASON_NONE;
+}
+
+enum disposition disposition_for_attempt(enum disposition d, enum reason_code c,
+					 unsigned attempt)
+{
+	if (d != DISPOSITION_RETEST || attempt < 2)
+		return d;
+	return c < REASON_COUNT && reasons[c].unit ? DISPOSITION_REJECT : DISPOSITION_ENGINEER;
+}
+
+void disposition_line(char *out, size_t cap, enum reason_code c, const char *detail,
+		      enum disposition d, unsigned attempt)
+{
+	const char *todo = "";
+	switch (d) {
+	case DISPOSITION_REJECT:
+		todo = attempt >= 2 ? "Retested already: put the pen in the reject bin."
+				    : "Put the pen in the reject bin.";
+		break;
+	case DISPOSITION_RETEST:
+		todo = c == REASON_WRONG_PEN ? "Check the pen and its serial, then test it again."
+					     : "Test this pen once more.";
+		break;
+	case DISPOSITION_ENGINEER:
+		todo = "Call an engineer; keep the pen aside.";
+		break;
+	case DISPOSITION_NONE:
+		break;
+	}
+	if (detail && *detail)
+		snprintf(out, cap, "%s (%s). %s", reason_code_what(c), detail, todo);
+	else
+		snprintf(out, cap, "%s. %s", reason_code_what(c), todo);
+}

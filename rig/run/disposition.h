@@ -1,0 +1,84 @@
+/* disposition.h - what the operator does with a unit that did not pass:
+ * every reason the rig gives for a FAIL, an INDETERMINATE or an ABORTED
+ * has a code, a short line for the operator, and a disposition (put the
+ * pen in the reject bin, retest it once, call an engineer) that a profile
+ * may change per code ([disposition], docs/profiles.md). The exact
+ * engineering reason stays beside it (the report's note). docs/reports.md
+ * lists every code and its default.
+ *
+ * Constant tables and pure functions: nothing to free.
+ */
+#ifndef RIG_RUN_DISPOSITION_H
+#define RIG_RUN_DISPOSITION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
+enum reason_code {
+	REASON_NONE,                /* a PASS */
+	REASON_OUT_OF_TOLERANCE,    /* a judged measurement failed */
+	REASON_INDETERMINATE,       /* too near a limit to decide (conformance rule) */
+	REASON_PEN_HARDWARE,        /* the pen reported its own hardware error */
+	REASON_PEN_SILENT,          /* the pen stopped answering */
+	REASON_CALIBRATION,         /* refused, could not be fitted, lost on reset */
+	REASON_SAFETY,              /* e-stop or lid */
+	REASON_STOPPED,             /* a signal or the operator stopped the rig */
+	REASON_LASER,               /* the displacement sensor */
+	REASON_LOADCELL,            /* the load cell, the preload */
+	REASON_PEN_LINK,            /* garbled replies on the pen's line */
+	REASON_WRONG_PEN,           /* wrong model or serial */
+	REASON_BENCH_CALIBRATION,   /* the bench's calibration or check expired */
+	REASON_REPORT_FOLDER,       /* the report could not be written */
+	REASON_INTERRUPTED,         /* the run died; recovered from its journal */
+	REASON_BENCH,               /* anything else the bench could not do */
+	REASON_COUNT
+};
+
+enum disposition { DISPOSITION_NONE, DISPOSITION_REJECT, DISPOSITION_RETEST,
+		   DISPOSITION_ENGINEER };
+
+/* "out_of_tolerance", ... ("" for REASON_NONE): the report's reason_code
+ * and the profile's [disposition] key. */
+const char *reason_code_name(enum reason_code c);
+/* The code called name; REASON_COUNT if none. */
+enum reason_code reason_code_parse(const char *name);
+/* What happened, for the operator ("The pen reported a hardware fault"). */
+const char *reason_code_what(enum reason_code c);
+/* The default disposition of a code (docs/reports.md). */
+enum disposition reason_code_default(enum reason_code c);
+
+/* "reject", "retest", "engineer" ("" for none). */
+const char *disposition_name(enum disposition d);
+/* false if name is none of the three. */
+bool disposition_parse(const char *name, enum disposition *d);
+
+/* Which code a run's end has: its verdict's reason and error code. msg is
+ * the reason without its "phase: " prefix; pen_port and laser_port name
+ * the devices' ports as their messages start (NULL: unknown);
+ * pen_error is the pen's last SCPI error code (0: none); unit_fault: the
+ * run found the pen at fault (run.c). failed: a judged FAIL or a failed
+ * calibration (fail_reason in msg); indeterminate likewise. */
+struct reason_facts {
+	bool failed, indeterminate, aborted, unit_fault;
+	enum rig_rc rc;
+	const char *msg;
+	const char *pen_port, *laser_port;
+	int pen_error;
+};
+enum reason_code reason_classify(const struct reason_facts *f);
+
+/* The disposition that applies to this attempt: a "retest" already used
+ * (attempt >= 2) becomes "reject" for the unit's own codes and "engineer"
+ * for the bench's. */
+enum disposition disposition_for_attempt(enum disposition d, enum reason_code c,
+					 unsigned attempt);
+
+/* The operator's line: what happened, then what to do ("The pen stopped
+ * answering. Test it once more."), with detail (e.g. the characteristic,
+ * may be NULL or "") after what happened. */
+void disposition_line(char *out, size_t cap, enum reason_code c, const char *detail,
+		      enum disposition d, unsigned attempt);
+
+#endif

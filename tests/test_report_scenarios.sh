@@ -1,0 +1,95 @@
+#!/bin/sh
+# test_report_scenarios.sh - reports of whole runs on the virtual bench
+# checked column by column against their meaning (tests/report_check.py,
+# written apart from the rig): a production PASS, a guarded FAIL, a pen's
+# own hardware fault, and a retest of a failed unit (its attempt, its
+# disposition turned from retest to reject); and the operator's line for
+# each on rig run's output. Needs python3.
+. "$(dirname "$0")/lib.sh"
+needs python3 "make deps installs it"
+export RIG_KEY=/nonexistent/station.key
+cp "$root/fixtures/sim.ini" "$tmp/sim.ini"
+PROD="$root/profiles/production-p25.ini"
+version=$($RUNNER "$RIG" --version | sed 's/^rig //')
+
+run() { # run DIR [options]: one run; its exit code in $code
+  dir=$1; shift
+  $RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$PROD" --out "$dir" "$@" \
+    >"$dir.out" 2>&1
+  code=$?
+}
+# check NAME EXIT REPORT CTX: the exit code, then report_check.py's scenario
+check() {
+  name=$1 want=$2 rep=$3
+  export REPORT_CHECK_CTX="version=$version $4"
+  [ "$code" -eq "$want" ] && ok "$name: exit $code" || bad "$name: exit $code, expected $want: $(tail -3 "$rep.out" 2>/dev/null)"
+  if [ ! -f "$rep" ]; then bad "$name: no report"; return; fi
+  if out=$(python3 "$here/report_check.py" scenario "$name" "$rep" 2>&1); then
+    echo "$out" | tail -1
+    ok "$name: $(echo "$out" | grep -c '^ok') column checks"
+  else
+    echo "$out" | grep -v '^ok'
+    bad "$name: report_check.py found the report wrong"
+  fi
+}
+# The folder's last run's report (summary.csv's last line: file names of
+# one second sort "_FAIL-2.csv" before "_FAIL.csv").
+newest() {
+  python3 -c 'import csv,sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/summary.csv", newline="")))
+print(sys.argv[1] + "/" + rows[-1]["report_file"])' "$1"
+}
+
+# A production run of a good pen.
+run "$tmp/prod" --serial MN3-000123 --sim seed=1
+check production 0 "$(newest "$tmp/prod")" "attempt=1 serial=MN3-000123"
+grep -q "What to do" "$tmp/prod.out" && bad "production: an instruction for a PASS" \
+  || ok "production: no instruction for a PASS"
+
+# A pen 8 % too deep, verify only, guarded rule: FAIL, out of tolerance,
+# retest (attempt 1).
+run "$tmp/fail" --mode verify --sim pen.depth_gain=1.08 --sim seed=2
+check guarded_fail 1 "$(newest "$tmp/fail")" "attempt=1 disposition=retest"
+grep -q "^What to do: Out of tolerance (verify [a-z]* at [0-9.]* [a-zA-Z]*). Test this pen once more. \[out_of_tolerance, retest\]$" "$tmp/fail.out" \
+  && ok "guarded_fail: rig run says what to do" || bad "guarded_fail: output: $(cat "$tmp/fail.out")"
+
+# Retest of the same unit, failing again: attempt 2, the retest used up,
+# so the disposition is now reject.
+run "$tmp/fail" --mode verify --sim pen.depth_gain=1.08 --sim seed=3
+rep2=$(newest "$tmp/fail")
+check guarded_fail 1 "$rep2" "attempt=2 disposition=reject"
+check retest 1 "$rep2" "attempt=2 serial=MN3-000123"
+# A third test passes (calibrated): attempt 3, nothing to do.
+run "$tmp/fail" --sim seed=4
+check retest 0 "$(newest "$tmp/fail")" "attempt=3"
+check production 0 "$(newest "$tmp/fail")" "attempt=3"
+
+# The pen refuses commands with its own hardware error during verify:
+# FAIL of the unit (exit 1), reject.
+run "$tmp/nak" --sim fault.pen.nak=verify --sim seed=5
+check pen_fault 1 "$(newest "$tmp/nak")" "attempt=1"
+grep -q "^What to do: The pen reported a hardware fault. Put the pen in the reject bin. \[pen_hardware, reject\]$" "$tmp/nak.out" \
+  && ok "pen_fault: rig run says what to do" || bad "pen_fault: output: $(cat "$tmp/nak.out")"
+
+# The folder's results index keeps them with the run (migration 006).
+if command -v sqlite3 >/dev/null 2>&1 && [ -f "$tmp/fail/index.sqlite" ]; then
+  got=$(sqlite3 "$tmp/fail/index.sqlite" "SELECT attempt || ' ' || verdict || ' ' || COALESCE(reason_code, '-') || ' ' || COALESCE(disposition, '-') FROM runs ORDER BY attempt" | tr '\n' ';')
+  [ "$got" = "1 FAIL out_of_tolerance retest;2 FAIL out_of_tolerance reject;3 PASS - -;" ] \
+    && ok "results index: attempt, reason_code and disposition per run" || bad "results index runs: $got"
+else
+  bad "no sqlite3 or no index.sqlite in $tmp/fail"
+fi
+
+# The profile's [disposition] decides: out of tolerance straight to the
+# reject bin.
+printf '\n[disposition]\nout_of_tolerance = reject\n' | cat "$PROD" - >"$tmp/strict.ini"
+$RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$tmp/strict.ini" --out "$tmp/strict" \
+  --mode verify --sim pen.depth_gain=1.08 >"$tmp/strict.out" 2>&1
+grep -q "Put the pen in the reject bin. \[out_of_tolerance, reject\]$" "$tmp/strict.out" \
+  && ok "[disposition] out_of_tolerance = reject is applied" || bad "strict profile: $(tail -3 "$tmp/strict.out")"
+printf '\n[disposition]\nout_of_tolerance = scrap\n' | cat "$PROD" - >"$tmp/bad.ini"
+$RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$tmp/bad.ini" --out "$tmp/bad" >"$tmp/bad.out" 2>&1; rc=$?
+[ $rc -eq 65 ] && grep -q "out_of_tolerance.*expected reject, retest or engineer, found 'scrap'" "$tmp/bad.out" \
+  && ok "a disposition that is none of the three: exit 65" || bad "bad disposition: exit $rc: $(cat "$tmp/bad.out")"
+
+finish
