@@ -23,6 +23,7 @@ extern char **environ;
 static pid_t sim_pid;
 static char pen_pty[80], laser_pty[80];
 static char *dir;
+static FILE *sim_out; /* rig sim's stdout */
 
 /* Start `rig sim` (with extra arguments) and read its two "device
  * /dev/pts/N" lines. */
@@ -71,16 +72,33 @@ static void start_sim(const char *extra)
 		else if (!strcmp(name, "laser"))
 			snprintf(laser_pty, sizeof laser_pty, "pty:%s", path);
 	}
-	fclose(out);
+	sim_out = out;
 	ck_assert_msg(pen_pty[0] && laser_pty[0], "rig sim did not name both ptys");
 	dir = tu_tmpdir();
 }
 
+/* Stop rig sim; the furthest (ms) it fell behind real time, -1 unknown. */
+static double stop_sim(void)
+{
+	double late_ms = -1;
+	if (sim_pid > 0) {
+		kill(sim_pid, SIGTERM);
+		int st;
+		waitpid(sim_pid, &st, 0);
+		sim_pid = 0;
+	}
+	char line[128];
+	while (sim_out && fgets(line, sizeof line, sim_out))
+		sscanf(line, "late %lf ms", &late_ms);
+	if (sim_out)
+		fclose(sim_out);
+	sim_out = NULL;
+	return late_ms;
+}
+
 static void teardown(void)
 {
-	kill(sim_pid, SIGTERM);
-	int st;
-	waitpid(sim_pid, &st, 0);
+	stop_sim();
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -176,7 +194,10 @@ START_TEST(test_laser_2_percent_slow_over_a_pty_is_a_device_fault)
 END_TEST
 
 /* A reader that stalls (a busy machine) finds a backlog, not a slow
- * sensor: the rate is judged only at reads that drained the port. */
+ * sensor: the rate is judged only at reads that drained the port. One
+ * stall of 600 ms leaves more than the 4095 bytes a tty hands over in one
+ * read (1/3 s at 4 kHz): such a read is no drain (under load a 150 ms
+ * stall grew that long and the rig reported a slow laser). */
 START_TEST(test_stalled_reader_is_not_taken_for_a_slow_laser)
 {
 	struct rig_hal hal = { .clock = clock_real() };
@@ -192,12 +213,30 @@ START_TEST(test_stalled_reader_is_not_taken_for_a_slow_laser)
 	uint64_t t0 = clock_now_ns(hal.clock), slots = 0;
 	for (int i = 0; clock_now_ns(hal.clock) - t0 < 3 * RIG_NS_PER_S; i++) {
 		size_t n;
-		ck_assert_msg(laser_read(l, buf, 256, 500, &n, &err) == RIG_OK,
-			      "after %.2f s: %s", (double)(clock_now_ns(hal.clock) - t0) / 1e9,
-			      err.msg);
+		enum rig_rc rc = laser_read(l, buf, 256, 500, &n, &err);
+		double at_s = (double)(clock_now_ns(hal.clock) - t0) / 1e9;
+		if (rc == RIG_E_DEVICE) {
+			/* The rig judges the values that arrived; if rig sim itself
+			 * fell behind by more than the 20 ms of transport delay the
+			 * rig allows, the simulated laser did not keep its rate and
+			 * the rig was right: this case cannot be judged here. */
+			double late_ms = stop_sim();
+			if (late_ms > 20) {
+				char why[640];
+				snprintf(why, sizeof why, "rig sim fell %.1f ms behind real time "
+					 "(a busy machine): the rig rightly saw %.500s", late_ms, err.msg);
+				tu_skip("test_sim_pty", 1, why);
+				laser_close(l);
+				serial_close(p);
+				return;
+			}
+			ck_abort_msg("after %.2f s (rig sim at most %.1f ms late): %s", at_s,
+				     late_ms, err.msg);
+		}
+		ck_assert_msg(rc == RIG_OK, "after %.2f s: %s", at_s, err.msg);
 		slots += n;
 		if (i % 20 == 10)
-			clock_sleep_ns(hal.clock, 150 * RIG_NS_PER_MS);
+			clock_sleep_ns(hal.clock, (i == 30 ? 600 : 150) * RIG_NS_PER_MS);
 	}
 	ck_assert_uint_gt(slots, 8000);
 	laser_close(l);

@@ -118,9 +118,14 @@ int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 
 	struct pollfd pfd[SIM_MAX_MODELS];
 	uint8_t buf[4096];
+	/* How far behind real time the devices' bytes went out at worst: the
+	 * loop woke, or finished writing, that long after it meant to. */
+	uint64_t due = 0, late_max_ns = 0;
 	while (!stop_signal) {
 		sim_bench_sync(b);
 		uint64_t now = clock_now_ns(bench.hal.clock);
+		if (due && now > due && now - due > late_max_ns)
+			late_max_ns = now - due;
 		uint64_t next = now + 20 * RIG_NS_PER_MS;
 		for (unsigned i = 0; i < n; i++) {
 			struct pty_dev *p = &ptys[i];
@@ -135,6 +140,9 @@ int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 				next = t;
 			pfd[i] = (struct pollfd){ .fd = p->master, .events = POLLIN };
 		}
+		uint64_t done = clock_now_ns(bench.hal.clock);
+		if (due && done > due && done - due > late_max_ns)
+			late_max_ns = done - due;
 		/* Wake for the next byte due, but at most every millisecond:
 		 * a serial line delivers in small bursts anyway. */
 		uint64_t wait_ns = next > now ? next - now : 0;
@@ -142,6 +150,7 @@ int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 			wait_ns = RIG_NS_PER_MS;
 		struct timespec ts = { .tv_sec = (time_t)(wait_ns / RIG_NS_PER_S),
 				       .tv_nsec = (long)(wait_ns % RIG_NS_PER_S) };
+		due = now + wait_ns;
 		int r = ppoll(pfd, n, &ts, NULL);
 		if (r < 0 && errno != EINTR) {
 			cli_error("sim", "poll: %s", strerror(errno));
@@ -160,6 +169,8 @@ int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 	}
 	if (stop_signal)
 		fprintf(stderr, "rig sim: stopped by signal %d\n", (int)stop_signal);
+	printf("late %.1f ms\n", (double)late_max_ns / 1e6);
+	fflush(stdout);
 out:
 	for (unsigned i = 0; i < n; i++) {
 		if (ptys[i].dropped)

@@ -25,7 +25,8 @@
 #define DEFAULT_CMD_TIMEOUT_MS 1000
 #define WRITE_TIMEOUT_MS 200
 /* Arrival rate: values must arrive within 1 % of rate_hz. It is judged
- * only at reads that drained the port (fewer bytes than asked for), with
+ * only at reads that drained the port (fewer than DRAINED_BELOW bytes, and
+ * the read before it drained too), with
  * the time taken before and after such a read: then the values in hand are
  * every value the sensor sent until LATENCY_MS before the read (a USB
  * adapter's latency timer), however late this process ran, so a stalled
@@ -33,6 +34,12 @@
 #define RATE_TOLERANCE 0.01
 #define LATENCY_REAL_MS 20
 #define LATENCY_VIRTUAL_MS 1
+/* A tty's line discipline hands over at most 4095 bytes a read, however
+ * much waits behind them (a pty or a USB adapter after the reader stalled
+ * for 1/3 s at 4 kHz): a read of that much, or near it, may have left a
+ * backlog. The read after one may still find the kernel moving the rest
+ * up, so it is not judged either. */
+#define DRAINED_BELOW 2048
 
 struct laser {
 	struct serial_port *port;
@@ -49,6 +56,7 @@ struct laser {
 	 * taken between ref_before_ns and ref_after_ns, had ref_values. */
 	uint64_t ref_before_ns, ref_after_ns, ref_values;
 	bool ref_set;
+	bool backlog;            /* the last read was not a drain */
 };
 
 static const char *pname(const struct laser *l)
@@ -399,7 +407,7 @@ enum rig_rc laser_start(struct laser *l, struct rig_err *err)
 		return rc;
 	ild1420_decoder_init(&l->dec, l->info.range_mm);
 	memset(l->status_count, 0, sizeof l->status_count);
-	l->ref_set = false;
+	l->ref_set = l->backlog = false;
 	/* What follows the prompt is the stream: exchange() keeps it. */
 	if ((rc = exchange(l, "OUTPUT RS422", NULL, 0, err)))
 		return rc;
@@ -478,10 +486,12 @@ enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
 			return rig_err_prefix(err, "laser %s: ", pname(l));
 		l->raw_len = got;
 		bytes += got;
-		/* Drained (the port had less than we asked for): judge the rate. */
-		if (got && got < sizeof l->raw &&
-		    (rc = check_arrival(l, t_before, clock_now_ns(l->clock),
-					l->dec.count.values + got / 3, err)))
+		/* Drained (the port had little, and had little before): judge
+		 * the rate. */
+		bool judge = got && got < DRAINED_BELOW && !l->backlog;
+		l->backlog = got >= DRAINED_BELOW;
+		if (judge && (rc = check_arrival(l, t_before, clock_now_ns(l->clock),
+						 l->dec.count.values + got / 3, err)))
 			return rc;
 	}
 	if (bytes == 0)
