@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "run/report.h"
@@ -208,7 +210,9 @@ END_TEST
 
 /* A journal being made whose maker died: removed once its lock is free
  * and it holds bytes; an empty one may be a maker between create and lock,
- * and stays. One whose maker lives stays. */
+ * and stays, however old its stamp looks (a clock that jumped: under
+ * faketime +400 days it was removed, and the run then being made lost its
+ * journal). One whose maker lives stays. */
 START_TEST(test_dead_journal_in_the_making_is_removed_a_live_one_is_not)
 {
 	char *dead = path_in(".11111111-0b0a-4908-8706-050403020100.journal.new");
@@ -217,6 +221,9 @@ START_TEST(test_dead_journal_in_the_making_is_removed_a_live_one_is_not)
 	free(tu_write(dir, ".11111111-0b0a-4908-8706-050403020100.journal.new", "\"run_id\"\r\n"));
 	free(tu_write(dir, ".22222222-0b0a-4908-8706-050403020100.journal.new", ""));
 	free(tu_write(dir, ".33333333-0b0a-4908-8706-050403020100.journal.new", "\"run_id\"\r\n"));
+	struct timeval two_days_ago[2] = { { time(NULL) - 2 * 86400, 0 },
+					   { time(NULL) - 2 * 86400, 0 } };
+	ck_assert_int_eq(utimes(empty, two_days_ago), 0);
 	int fd = open(live, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(flock(fd, LOCK_EX), 0);

@@ -333,8 +333,10 @@ out:
 
 /* A journal being made (".<run_id>.journal.new") whose maker is gone: it
  * was never visible, nothing was measured. Its lock is tried first; one
- * still empty may be a maker between its create and its lock, and is
- * left for an hour. */
+ * still empty may be a maker between its create and its lock, and stays:
+ * it holds nothing, and no clock can tell its age for sure (a Pi without
+ * a real-time clock jumps at boot; the file's stamp and time() need not
+ * agree). */
 static void remove_dead_new_journal(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
@@ -344,8 +346,7 @@ static void remove_dead_new_journal(const char *dir, const char *name)
 	if (fd < 0)
 		return;
 	struct stat st;
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 &&
-	    (st.st_size > 0 || difftime(time(NULL), st.st_mtime) > 3600))
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 && st.st_size > 0)
 		unlink(path);
 	close(fd);
 }
