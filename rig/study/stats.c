@@ -29,17 +29,6 @@ void stats_init(struct stats *s, enum stats_by by)
 	s->by = by;
 }
 
-static long parse_time(const char *iso)
-{
-	struct tm tm = { 0 };
-	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (long)timegm(&tm);
-}
-
 static struct stats_group *group_for(struct stats *s, const char *phase, const char *step,
 				     const char *quantity, const char *unit,
 				     const char *commanded, const char *by)
@@ -260,7 +249,7 @@ enum rig_rc stats_add_table(struct stats *s, const struct csv_table *table, cons
 			.judged = !strcmp(res, "PASS")		  ? 1
 				  : !strcmp(res, "MEASURED") ? -1
 							     : 0,
-			.order = parse_time(ts),
+			.order = units_parse_time(ts),
 			.seq = s->seq++,
 			.who = who,
 		};

@@ -9,7 +9,7 @@
 #include "run/text.h"
 #include "study/csv.h"
 
-static long parse_time(const char *iso)
+long units_parse_time(const char *iso)
 {
 	struct tm tm = { 0 };
 	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
@@ -112,7 +112,7 @@ enum rig_rc units_add_table(struct stats_units *u, const struct csv_table *t, co
 		snprintf(run->verdict, sizeof run->verdict, "%s", res);
 		snprintf(run->category, sizeof run->category, "%s", csv_table_get(t, r, c[C_CAT]));
 		run->attempt = (unsigned)strtoul(csv_table_get(t, r, c[C_ATTEMPT]), NULL, 10);
-		run->order = parse_time(csv_table_get(t, r, c[C_TS]));
+		run->order = units_parse_time(csv_table_get(t, r, c[C_TS]));
 		run->seq = u->nruns++;
 		u->has_lots |= run->lot[0] != '\0';
 		if (!strcmp(res, "PASS"))

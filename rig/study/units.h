@@ -73,4 +73,8 @@ void units_compute(struct stats_units *u);
 const struct stats_run *units_find_run(const struct stats_units *u, const char *run_id);
 void units_free(struct stats_units *u);
 
+/* Seconds since the epoch of a report's "YYYY-MM-DDThh:mm:ss" UTC time (0
+ * when it is not one): the order of runs for units and for stats. */
+long units_parse_time(const char *iso);
+
 #endif
