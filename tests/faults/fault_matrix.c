@@ -79,8 +79,11 @@ static const struct fault_kind physics[] = {
 	  "readings drift 0.3 um/s (7 um over the run): in U", false },
 	{ "laser.drift_um_per_s=2 laser.drift_tau_s=3", FAULT_HARMLESS, NULL, NULL, 0,
 	  "warming up to a 6 um offset: in U", false },
-	{ "laser.drift_um_per_s=3", FAULT_HARMLESS, NULL, NULL, 0,
-	  "readings drift 3 um/s (70 um over the run): the run's zero re-check catches it", false },
+	{ "laser.drift_um_per_s=1", FAULT_HARMLESS, NULL, NULL, 0,
+	  "readings drift 1 um/s (8 um between the zero checks): in every depth's U", false },
+	{ "laser.drift_um_per_s=3", FAULT_HARMFUL, "report", NULL, 0,
+	  "readings drift 3 um/s (25 um between the zero checks): the run's zero check aborts it: "
+	  "never PASS (was a PASS 23 um shallow)", false },
 	{ "pen.ring_um=15 pen.ring_hz=4000", FAULT_HARMLESS, NULL, NULL, 0,
 	  "impact ringing: the depth is the deepest point, ringing included", false },
 	{ "pen.lobe_depth_um=30 pen.lobe_period_pct=1.5", FAULT_HARMFUL, "report", NULL, 0,
