@@ -55,6 +55,7 @@ struct vpoint {
 	double d_um, f_hz;
 	bool depth, freq;
 	struct measure_stats st;
+	double bench_s;   /* its bench time (JUnit), kept until it is judged */
 };
 
 /* Measure one point at (d_um, f_hz). */
@@ -67,8 +68,10 @@ static enum rig_rc measure_vpoint(struct run *r, struct vpoint *p, struct rig_er
 	else
 		run_progress(r, "%s%s %g %s", run_step_name(p->step), r->step_suffix,
 			     p->depth ? p->d_um : p->f_hz, run_step_unit(p->step));
-	return run_measure_point(r, p->step, p->d_um, p->f_hz, v->settle_ms, &v->window, &p->st,
-				 err);
+	enum rig_rc rc = run_measure_point(r, p->step, p->d_um, p->f_hz, v->settle_ms, &v->window,
+					   &p->st, err);
+	p->bench_s = r->point_s;
+	return rc;
 }
 
 /* Judge one measured point for what it is for. */
@@ -77,6 +80,7 @@ static enum rig_rc judge_vpoint(struct run *r, const struct vpoint *p)
 	const struct profile_verify *v = &r->prof->verify;
 	const struct measure_stats *st = &p->st;
 	struct decision d;
+	r->point_s = p->bench_s; /* the JUnit time of its first depth or rate row */
 	double frac = st->samples ? (double)st->invalid_samples / (double)st->samples : 1.0;
 	decide_limits(&d, frac, NAN, -INFINITY, v->max_invalid_fraction, DECISION_SIMPLE,
 		      run_quantity_unit(QTY_INVALID_FRACTION));
@@ -97,15 +101,15 @@ static size_t plan_points(const struct profile_verify *v, struct vpoint *pts)
 	if (v->paired_points) {
 		for (size_t i = 0; i < v->depth_points_um.n; i++)
 			pts[n++] = (struct vpoint){ STEP_DEPTH_SWEEP, v->depth_points_um.v[i],
-						    v->freq_points_hz.v[i], true, true, { 0 } };
+						    v->freq_points_hz.v[i], true, true, { 0 }, NAN };
 		return n;
 	}
 	for (size_t i = 0; i < v->depth_points_um.n; i++)
 		pts[n++] = (struct vpoint){ STEP_DEPTH_SWEEP, v->depth_points_um.v[i],
-					    v->nominal_freq_hz, true, false, { 0 } };
+					    v->nominal_freq_hz, true, false, { 0 }, NAN };
 	for (size_t i = 0; i < v->freq_points_hz.n; i++)
 		pts[n++] = (struct vpoint){ STEP_FREQ_SWEEP, v->nominal_depth_um,
-					    v->freq_points_hz.v[i], false, true, { 0 } };
+					    v->freq_points_hz.v[i], false, true, { 0 }, NAN };
 	return n;
 }
 
