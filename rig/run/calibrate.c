@@ -130,7 +130,8 @@ enum rig_rc run_calibrate(struct run *r, struct rig_err *err)
 	/* the run's zero reference, through the table just read */
 	r->zero_table = old[PEN_TABLE_DEPTH];
 	r->zero_table_known = true;
-	if ((rc = run_zero_start(r, err)) || (rc = sweep(r, true, old, &dsw, err)) ||
+	if ((!r->prof->verify.preloads_n.n && (rc = run_zero_start(r, err))) ||
+	    (rc = sweep(r, true, old, &dsw, err)) ||
 	    (rc = sweep(r, false, old, &fsw, err)))
 		return rc;
 

@@ -569,7 +569,7 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 		const struct profile_calibrate *c = &p->calibrate;
 		t->calibrate_s = phase_s(&c->depth_points_um, &c->freq_points_hz, c->nominal_freq_hz,
 					 c->settle_ms, &c->window, false) +
-				 PROFILE_TABLES_S + PROFILE_ZERO_CHECK_S;
+				 PROFILE_TABLES_S + (p->verify.preloads_n.n ? 0 : PROFILE_ZERO_CHECK_S);
 		t->points += (unsigned)(c->depth_points_um.n + c->freq_points_hz.n);
 	}
 	const struct profile_verify *v = &p->verify;
@@ -579,9 +579,10 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 					   v->nominal_freq_hz, v->settle_ms, &v->window,
 					   v->paired_points) +
 		      (double)v->preloads_n.n * PROFILE_PRELOAD_SET_S +
-		      /* the zero re-read after each preload's points, and read
-		       * first when nothing calibrated */
-		      ((double)np + (t->calibrate_s > 0 ? 0 : 1)) * PROFILE_ZERO_CHECK_S;
+		      /* the zero re-read after each preload's points, read first
+		       * when nothing calibrated, or before each preload's */
+		      ((double)np + (v->preloads_n.n ? (double)np : t->calibrate_s > 0 ? 0 : 1)) *
+			      PROFILE_ZERO_CHECK_S;
 	t->points += (unsigned)np * profile_verify_points(p);
 	t->preload_s = PROFILE_PRELOAD_S;
 	t->preload_max_s = v->preload_timeout_ms / 1e3;

@@ -517,7 +517,9 @@ static void run_phases(struct run *r)
 	}
 	/* The zero reference is read first in the first measuring phase
 	 * (zero_check.c; calibrate reads it once it has the pen's tables);
-	 * verify re-reads it. */
+	 * verify re-reads it. With [verify] preloads_n each preload's points
+	 * are bracketed by readings of their own (the tips sit where the
+	 * preload puts them). */
 	if (!r->aborted && !r->failed && r->calibrate) {
 		begin_phase(r, PHASE_CALIBRATE);
 		if ((rc = run_calibrate(r, &err)))
@@ -527,7 +529,8 @@ static void run_phases(struct run *r)
 		begin_phase(r, PHASE_VERIFY);
 		if (r->o->reference)
 			rc = run_check_verify(r, &err);
-		else if (!(rc = r->zero_have ? RIG_OK : run_zero_start(r, &err)))
+		else if (!(rc = r->zero_have || r->prof->verify.preloads_n.n ? RIG_OK
+								       : run_zero_start(r, &err)))
 			rc = run_verify(r, &err);
 		if (rc)
 			run_abort(r, rc, err.msg);

@@ -155,7 +155,8 @@ enum rig_rc run_verify(struct run *r, struct rig_err *err)
 			      run_quantity_unit(QTY_PRELOAD));
 		r->at_preload_n = want;
 		snprintf(r->step_suffix, sizeof r->step_suffix, "@%gN", want);
-		if (!(rc = run_add_judged(r, STEP_PRELOAD, QTY_PRELOAD, want, f, NAN, 2, NAN, &d)))
+		if (!(rc = run_add_judged(r, STEP_PRELOAD, QTY_PRELOAD, want, f, NAN, 2, NAN, &d)) &&
+		    !(rc = run_zero_start(r, err)))
 			rc = verify_points(r, err);
 	}
 	r->at_preload_n = 0;

@@ -31,8 +31,13 @@
 struct zero_reading {
 	double median_mm;
 	double sd_um;      /* robust: 1.4826 x the median absolute deviation */
+	double noise_um;   /* the same of successive differences / sqrt 2: the
+			    * sensor's own noise, which a moving target does
+			    * not raise */
 	double change_um;  /* median of the second half - of the first */
-	double u_um;       /* standard uncertainty of the median */
+	double u_um;       /* standard uncertainty of the reading: the median's
+			    * noise and what a setpoint still settling can
+			    * hide under the agreement that ended the looks */
 	size_t n, looks;
 };
 
@@ -58,6 +63,9 @@ static void block_stats(const double *mm, size_t n, struct zero_reading *z)
 	for (size_t i = 0; i < n; i++)
 		tmp[i] = fabs(mm[i] - z->median_mm);
 	z->sd_um = 1.4826 * median_of(tmp, n) * 1000.0;
+	for (size_t i = 1; i < n; i++)
+		tmp[i - 1] = fabs(mm[i] - mm[i - 1]);
+	z->noise_um = 1.4826 * median_of(tmp, n - 1) * 1000.0 / sqrt(2.0);
 	memcpy(tmp, mm, n / 2 * sizeof *mm);
 	double first = median_of(tmp, n / 2);
 	memcpy(tmp, mm + n / 2, (n - n / 2) * sizeof *mm);
@@ -127,13 +135,19 @@ static enum rig_rc read_reference(struct run *r, struct zero_reading *z, struct 
 		if ((rc = read_block(b, mm, err)))
 			break;
 		block_stats(mm, ZERO_CHECK_BLOCK, z);
-		/* still by rig zero's limits, and settled: a setpoint still
-		 * settling moves the median between looks (a 1500 um move of
-		 * the virtual pen read 2 um off after rig zero's limits alone) */
+		/* still by rig zero's limits, or within what the sensor's own
+		 * noise explains (a noisy laser is still, a moving target not),
+		 * and settled: a setpoint still settling moves the median
+		 * between looks (a 1500 um move of the virtual pen read 2 um
+		 * off after rig zero's limits alone) */
+		double u_half = 2 * z->u_um; /* a half's median */
 		double agree_um = fmax(ZERO_CHECK_AGREE_UM, 3 * hypot(z->u_um, prev.u_um));
-		still = z->sd_um <= ZERO_MAX_SD_UM && fabs(z->change_um) <= ZERO_MAX_DRIFT_UM &&
+		still = z->sd_um <= fmax(ZERO_MAX_SD_UM, 1.5 * z->noise_um) &&
+			fabs(z->change_um) <= fmax(ZERO_MAX_DRIFT_UM, 3 * M_SQRT2 * u_half) &&
 			fabs(z->median_mm - prev.median_mm) * 1000.0 <= agree_um;
 		prev = *z;
+		if (still) /* rectangular over +-the agreement */
+			z->u_um = hypot(z->u_um, agree_um / sqrt(3.0));
 	}
 	z->looks--;
 	struct rig_err ignore;
@@ -161,6 +175,9 @@ static enum rig_rc reading_row(struct run *r, const struct zero_reading *z, cons
 		 "readings, settled after %zu looks", when, zero_setpoint_um(r->prof),
 		 z->n, z->looks);
 	struct report_row row = run_row(r, STEP_ZERO_CHECK, QTY_LASER_ZERO);
+	char step[64];
+	snprintf(step, sizeof step, "%s%s", row.step, r->step_suffix); /* "@2N" */
+	row.step = step;
 	row.measured = z->median_mm;
 	row.std = z->sd_um / 1000.0;
 	row.n = (long)z->n;
@@ -197,15 +214,20 @@ enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err)
 	double bound = r->b->fx.laser.run_zero_max_shift_um;
 	/* rectangular over +-|shift|, and the shift's own noise */
 	r->zero_shift_u_um = sqrt(shift_um * shift_um / 3.0 + u_meas * u_meas);
-	bool too_far = fabs(shift_um) > bound;
+	/* beyond the bound for sure: a noisy laser's uncertain shift joins U */
+	bool too_far = fabs(shift_um) - 2 * u_meas > bound;
 	char note[200];
 	if (too_far)
 		snprintf(note, sizeof note,
-			 "beyond laser.run_zero_max_shift_um %g um: the run is aborted", bound);
+			 "beyond laser.run_zero_max_shift_um %g um (by more than its U): the run is "
+			 "aborted", bound);
 	else
 		snprintf(note, sizeof note,
 			 "in every depth's U: rectangular over +-|shift|, u %.2f um", r->zero_shift_u_um);
 	struct report_row row = run_row(r, STEP_ZERO_CHECK, QTY_LASER_ZERO_SHIFT);
+	char step[64];
+	snprintf(step, sizeof step, "%s%s", row.step, r->step_suffix); /* "@2N" */
+	row.step = step;
 	row.measured = shift_um;
 	row.uncertainty = 2 * u_meas;
 	row.low_limit = -bound;
