@@ -4,7 +4,10 @@
 #   make check           build and run the check suites
 #   make bench           stroke measurement accuracy, throughput, memory
 #   make check-render    every plot rendered by headless Chromium (installs it)
-#   make check-trixie    make run, make check and the arm64 suites on Debian 13
+#   make check-trixie    make run, make check and the arm64 suites on Debian 13,
+#                        amd64 and arm64 packages installed on clean roots
+#   make check-trixie-extra   armhf package on a clean root, clang make check
+#   make check SUITES='a b'   only the suites named (test_a.c, test_b.sh; c = all C)
 #   make run             run the main job on the virtual bench
 #   make check-calendar  make check and a run 400 days from now (faketime)
 #   make faults          every fault in every phase: the fault matrix
@@ -135,7 +138,7 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 Q := $(if $(V),,@)
 
 .PHONY: all check check-calendar check-render run deps install uninstall clean bench help deb faults killtest lot \
-	fuzz fuzz-build valgrind hwemu check-trixie
+	fuzz fuzz-build valgrind hwemu check-trixie check-trixie-extra
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -205,17 +208,36 @@ SKIP_LOG := $(BUILD)/skips.log
 # Defined before the rule: a rule's prerequisites are expanded as it is read.
 HWEMU_BINS := $(BUILD)/hwemu/hwemu $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
 HWEMU_GUEST_BINS := $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
+# Under qemu on Debian 12: every C suite, and the suites that compare a
+# whole run's outputs byte for byte and column by column.
+CROSS_QUICK := c golden report_scenarios report_columns
+# make check SUITES='measure golden' runs only the suites named (without
+# test_ and .c/.sh; `c` names every suite written in C), after building all
+# of them. CI's Debian 12 cross steps run SUITES=$(CROSS_QUICK) under qemu.
+ifneq ($(SUITES),)
+  CHECK_BINS := $(filter $(patsubst %,$(BUILD)/tests/test_%,$(filter-out c,$(SUITES))),$(TEST_BINS)) \
+                $(if $(filter c,$(SUITES)),$(TEST_BINS))
+  CHECK_BINS := $(filter $(CHECK_BINS),$(TEST_BINS))
+  CHECK_SCRIPTS := $(filter $(patsubst %,tests/test_%.sh,$(SUITES)),$(TEST_SCRIPTS))
+  SUITES_UNKNOWN := $(filter-out c $(TEST_BINS:$(BUILD)/tests/test_%=%) $(TEST_SCRIPTS:tests/test_%.sh=%),$(SUITES))
+  $(if $(SUITES_UNKNOWN),$(error SUITES: no suite named $(SUITES_UNKNOWN) (tests/test_NAME.c or .sh)))
+else
+  CHECK_BINS := $(TEST_BINS)
+  CHECK_SCRIPTS := $(TEST_SCRIPTS)
+endif
 check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),$(HWEMU_GUEST_BINS),$(HWEMU_BINS))
 	$(Q)rm -f $(SKIP_LOG); pass=0; fail=0; skip=0; \
 	judge() { case $$1 in 0) pass=$$((pass+1));; 77) skip=$$((skip+1));; \
 	  *) fail=$$((fail+1)); echo "check: FAILED: $$2 (exit $$1)";; esac; }; \
-	for t in $(TEST_BINS); do \
-	  echo "== $$t"; \
+	for t in $(CHECK_BINS); do \
+	  echo "== $$t"; t0=$$(date +%s); \
 	  $(CHECK_ENV) RIG_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $$t; judge $$? $$t; \
+	  echo "== $$t: $$(( $$(date +%s) - t0 )) s"; \
 	done; \
-	for t in $(TEST_SCRIPTS); do \
-	  echo "== $$t"; \
+	for t in $(CHECK_SCRIPTS); do \
+	  echo "== $$t"; t0=$$(date +%s); \
 	  RIG_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" sh $$t; judge $$? $$t; \
+	  echo "== $$t: $$(( $$(date +%s) - t0 )) s"; \
 	done; \
 	if [ -s $(SKIP_LOG) ]; then \
 	  echo "check: test cases skipped inside suites (not counted as passed):"; \
@@ -227,11 +249,18 @@ check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),$(HWEMU_GUEST_BINS),$(HWEMU_BINS)
 # make check-trixie: on Debian 13 (trixie, today's Raspberry Pi OS base), in
 # a root built by mmdebstrap and cached in /var/cache/rig-trixie (not touched
 # by make clean; RIG_TRIXIE_CACHE moves it), from a clean clone of HEAD:
-# make run, make check, and the arm64 cross build's suites under qemu.
+# make run, make check, the arm64 cross build's suites under qemu, and the
+# amd64 and arm64 packages installed on clean Debian 13 roots.
 # Needs root (chroot, mounts). docs/ci.md has its step times.
 check-trixie:
 	$(Q)sh rig/tools/deps.sh --tools mmdebstrap:mmdebstrap
-	$(Q)sh rig/tools/check-trixie.sh
+	$(Q)sh rig/tools/check-trixie.sh core
+
+# make check-trixie-extra: in the same root, the armhf package built and
+# installed on a clean armhf root under qemu, and make CC=clang check.
+check-trixie-extra:
+	$(Q)sh rig/tools/deps.sh --tools mmdebstrap:mmdebstrap
+	$(Q)sh rig/tools/check-trixie.sh extra
 
 # make check-calendar: the suites and a production run on the virtual bench
 # with the clock 400 days ahead (libfaketime): the default bench must not

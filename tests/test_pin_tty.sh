@@ -72,14 +72,15 @@ if wait_for "Sign in"; then
   # One unit: its report says who ran it.
   n0=$(ls "$work/reports"/2*.csv 2>/dev/null | wc -l)
   type_line MN3-000123
-  wait_for "START" >/dev/null && tmux -S "$sock" send-keys -t 0 Enter
+  wait_for "press Enter to start" >/dev/null && tmux -S "$sock" send-keys -t 0 Enter
   i=0; while [ $i -lt 100 ] && [ "$(ls "$work/reports"/2*.csv 2>/dev/null | wc -l)" -le "$n0" ]; do sleep 0.1; i=$((i + 1)); done
   rep=$(ls -t "$work/reports"/2*.csv 2>/dev/null | head -1)
   grep -q "access control: on (ann Ann Admin, admin)" "$rep" 2>/dev/null &&
     ok "station: the unit's report says access control is on, by ann" || bad "station: report $rep lacks the access line"
-  sleep 0.3
-  tmux -S "$sock" send-keys -t 0 C-d
-  wait_for "EXIT=" >/dev/null
+  # After a verdict, Ctrl-D asks before it ends the shift.
+  wait_for "Ctrl-D: end the shift" >/dev/null && tmux -S "$sock" send-keys -t 0 C-d
+  wait_for "End the shift?" >/dev/null && tmux -S "$sock" send-keys -t 0 y
+  wait_for "EXIT=" >/dev/null || bad "station: the shift did not end after Ctrl-D, y"
   l="$work/reports/ledger.txt"
   grep -q "	access.refused	station sign-in	-	ann	refused: wrong PIN" "$l" &&
     grep -q "	operator.signed-in	SIM-01	-	ann	station=SIM-01; name=Ann Admin; access control: on (ann Ann Admin, admin)" "$l" &&

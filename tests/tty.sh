@@ -8,7 +8,8 @@
 #   start CMD       `rig CMD` in a fresh pane ($TTY_COLS x $TTY_ROWS, in
 #                   $tmp), its exit code printed after it as EXIT=N
 #   screen          the pane's text (with 100 lines of history)
-#   wait_for TEXT   up to 30 s for TEXT on the screen; else shows it, false
+#   wait_for TEXT   up to 30 s for TEXT on the screen; else shows it (on
+#                   stderr, so a caller hiding stdout still shows it), false
 #   keys KEY...     tmux send-keys (C-o, Enter, Escape, -l TEXT)
 #   type_line TEXT  TEXT and Enter
 if [ -n "${RIG_FAKETIME:-}" ]; then
@@ -38,7 +39,7 @@ wait_for() {
     screen | grep -qF "$1" && return 0
     sleep 0.1; i=$((i + 1))
   done
-  echo "  (waited for '$1'; screen:)"; screen | sed 's/^/  | /'
+  { echo "  (waited 30 s for '$1'; screen:)"; screen | sed 's/^/  | /'; } >&2
   return 1
 }
 keys() { tmux -S "$sock" send-keys -t 0 "$@"; }
