@@ -90,6 +90,8 @@ static const struct fault_kind physics[] = {
 	  "a two-lobe cam: refused (the engine cannot follow): never PASS", false },
 	{ "pen.spinup_from=0.4 pen.spinup_ms=30", FAULT_HARMLESS, NULL, NULL, 0,
 	  "every start from 40 % (30 ms): settled before the window", false },
+	{ "pen.spinup_from=0.4 pen.spinup_ms=100", FAULT_HARMLESS, NULL, NULL, 0,
+	  "every start from 40 % (100 ms): settled on while the period trends", false },
 	{ "pen.speed_step=0.7 pen.speed_step_at_s=3", FAULT_HARMLESS, NULL, NULL, 0,
 	  "a speed step to 0.7x mid-run", false },
 	{ "laser.exposure_us=200", FAULT_HARMLESS, NULL, NULL, 0,
