@@ -259,6 +259,30 @@ START_TEST(test_drifting_load_cell_never_passes_the_preload)
 }
 END_TEST
 
+/* A laser that drifts during the run (issue 13): 3 um/s gave a PASS 23 um
+ * shallow; the run's zero check (run/zero_check.c) now aborts it (reason
+ * laser), and 1 um/s stays a valid PASS with the shift in every depth's U. */
+static void physics_row(const char *params, enum fault_harm harm, const char *expect_verdict,
+			int expect_exit)
+{
+	struct fault_spec s = { .fault = "physics", .when = params, .harm = harm,
+				.harmful_before = harm == FAULT_HARMFUL ? "report" : NULL,
+				.why = "", .physics = true };
+	struct fault_outcome o;
+	fault_row_run(&s, FIXTURE, PROFILE, 1, &o);
+	ck_assert_msg(o.ok, "%s: %s", params, o.problem);
+	ck_assert_msg(o.exit_code == expect_exit, "%s: exit %d, expected %d (%s)", params,
+		      o.exit_code, expect_exit, o.verdict);
+	ck_assert_str_eq(o.verdict, expect_verdict);
+}
+
+START_TEST(test_laser_drifting_during_the_run_never_passes)
+{
+	physics_row("laser.drift_um_per_s=3", FAULT_HARMFUL, "ABORTED", 2);
+	physics_row("laser.drift_um_per_s=1", FAULT_HARMLESS, "PASS", 0);
+}
+END_TEST
+
 START_TEST(test_rare_glitch_reads_and_dropped_bytes_are_ridden_out)
 {
 	row("loadcell.glitch", "p=0.05", FAULT_HARMLESS, NULL, "PASS", 0);
@@ -305,6 +329,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_unplugged_laser_aborts_within_its_timeout);
 	tcase_add_test(tc, test_stuck_load_cell_aborts_the_preload);
 	tcase_add_test(tc, test_drifting_load_cell_never_passes_the_preload);
+	tcase_add_test(tc, test_laser_drifting_during_the_run_never_passes);
 	tcase_add_test(tc, test_rare_glitch_reads_and_dropped_bytes_are_ridden_out);
 	tcase_add_test(tc, test_full_disk_mid_run_exits_74_and_the_journal_is_recovered);
 	tcase_add_test(tc, test_read_only_folder_before_the_run_exits_74_before_the_pen_runs);

@@ -43,7 +43,12 @@ if [ $rc = 0 ] && [ -n "$rep" ]; then
   rows() { awk -F, -v want="$1" 'NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); c[$i] = i }; next }
     { for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
       if ($c["phase"] == "verify" && $c["step"] ~ want) print $c["step"], $c["quantity"], $c["commanded"], $c["measured"] }' "$rep"; }
-  n1=$(rows '@1N$' | wc -l); n3=$(rows '@3N$' | wc -l); nplain=$(rows '^(depth|freq)_sweep$' | wc -l)
+  n1=$(rows '@1N$' | grep -cv '^zero_check'); n3=$(rows '@3N$' | grep -cv '^zero_check')
+  nplain=$(rows '^(depth|freq)_sweep$' | wc -l)
+  # and the zero check's rows (start, end, shift) at each preload
+  nz=$(rows '^zero_check@[13]N$' | wc -l)
+  [ "$nz" = 6 ] && ok "the laser zero checked at each preload: $nz rows" \
+    || bad "zero check rows at the preloads: $nz (expected 6)"
   # per preload: its row, 2 depth points x (invalid, depth, spread), 1 rate x (invalid, rate)
   [ "$n1" = 9 ] && [ "$n3" = 9 ] && [ "$nplain" = 0 ] \
     && ok "every verify point at each preload: $n1 rows @1N, $n3 @3N, none unnamed" \

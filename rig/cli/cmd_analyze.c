@@ -43,6 +43,8 @@ static void usage(FILE *out)
 		"  --max-noise-pct P   refuse when the sample noise exceeds P %% of the travel\n"
 		"                      (default 5; a negative number switches it off)\n"
 		"  --max-rate-change-pct P  refuse when the rate changed more (default off)\n"
+		"  --max-rate-trend-pct P   refuse when the rate trends by more over the\n"
+		"                      record, from all its periods (default off)\n"
 		"  --max-drift-um D    refuse when the readings drifted more (default off)\n"
 		"  --lobes-ok          report alternating strokes (two-lobe cam), do not refuse\n"
 		"  --csv               one CSV header line and one row of results\n"
@@ -291,6 +293,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		{ "drift", required_argument, NULL, 'D' },
 		{ "max-noise-pct", required_argument, NULL, 'N' },
 		{ "max-rate-change-pct", required_argument, NULL, 'V' },
+		{ "max-rate-trend-pct", required_argument, NULL, 'T' },
 		{ "max-drift-um", required_argument, NULL, 'M' },
 		{ "lobes-ok", no_argument, NULL, 'l' },
 		{ "csv", no_argument, NULL, 'c' },
@@ -329,6 +332,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		case 'E': num = &mc.exposure_us; given |= 64; break;
 		case 'N': num = &mc.gates.max_noise_pct; break;
 		case 'V': num = &mc.gates.max_rate_change_pct; break;
+		case 'T': num = &mc.gates.max_rate_trend_pct; break;
 		case 'M': num = &mc.gates.max_drift_um; break;
 		case 'l': mc.gates.lobes_ok = true; break;
 		case 'D':

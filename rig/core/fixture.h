@@ -43,6 +43,9 @@ struct fixture_laser {
 	/* rig zero refuses a new zero further than this from zero_mm unless
 	 * forced (--force): the reference was not where it belongs. */
 	double zero_max_change_um;
+	/* A run re-reads its zero reference at its start and after its verify
+	 * points (run/zero_check.c); a shift beyond this aborts the run. */
+	double run_zero_max_shift_um;
 	/* Type-B uncertainty parts for the measurement budget. */
 	double linearity_um;         /* sensor linearity (max deviation) */
 	double resolution_um;

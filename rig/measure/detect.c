@@ -344,9 +344,10 @@ enum rig_rc measure_create(struct measure **out, const struct measure_config *cf
 				">= 0");
 	const struct measure_gates *g = &cfg->gates;
 	if (!(g->max_noise_pct == g->max_noise_pct) || !(g->max_rate_change_pct >= 0) ||
+	    !(g->max_rate_trend_pct >= 0) ||
 	    !(g->max_drift_um >= 0) || (unsigned)g->drift > MEASURE_DRIFT_CORRECT)
 		return rig_fail(err, RIG_E_USAGE,
-				"measure: quality gates: rate change and drift must be >= 0, drift "
+				"measure: quality gates: rate change, rate trend and drift must be >= 0, drift "
 				"mode flag or correct");
 	struct measure *m = calloc(1, sizeof *m);
 	if (!m)

@@ -165,6 +165,9 @@ struct measure {
 	double pl[3], pl_raw[3];  /* last clean periods (ring, npl written) */
 	uint64_t npl;
 	unsigned ntail;           /* clean single periods up to the last crossing */
+	/* trend: least squares of the raw clean periods against their
+	 * middle times; sums relative to first_slot and per_ref (slots) */
+	double tr_n, tr_t, tr_tt, tr_p, tr_tp, tr_pp;
 
 	/* stall */
 	bool stalled_now;

@@ -91,11 +91,19 @@ void seg_start(struct measure *m, const struct xing *x)
  * scatter, and the timing noise of one raw crossing from second
  * differences. A second difference far beyond the running rms (a speed
  * step) is left out of the timing noise: it is the pen, not the timing. */
-static void freq_period(struct measure *m, double d, double d_raw, bool contiguous_head)
+static void freq_period(struct measure *m, double d, double d_raw, double t_end_raw,
+			bool contiguous_head)
 {
 	m->t_ref_slots = d;
 	if (m->nper == 0)
 		m->per_ref = d;
+	double tt = t_end_raw - d_raw / 2 - (double)m->first_slot, pp = d_raw - m->per_ref;
+	m->tr_n += 1;
+	m->tr_t += tt;
+	m->tr_tt += tt * tt;
+	m->tr_p += pp;
+	m->tr_tp += tt * pp;
+	m->tr_pp += pp * pp;
 	if (contiguous_head && m->npf < 3) {
 		m->pf_raw[m->npf] = d_raw;
 		m->pf[m->npf++] = d;
@@ -166,7 +174,7 @@ void freq_interval(struct measure *m, const struct xing *x)
 	bool head = m->nseg == 0 && m->seg_active && m->seg_t_first == m->first_seg_t &&
 		    m->seg_n == m->npf;
 	if (single) {
-		freq_period(m, d, d_raw, head);
+		freq_period(m, d, d_raw, x->t_raw, head);
 		m->ntail++;
 	} else {
 		m->have_prev_period = false;
@@ -416,6 +424,18 @@ static void rate_ends(const struct measure *m, struct measure_stats *out)
 		out->rate_end_hz = rate * nl / s;
 	if (m->npf && nl && out->freq_hz > 0)
 		out->rate_change_pct = (out->rate_end_hz - out->rate_start_hz) / out->freq_hz * 100;
+	/* the trend: period against time by least squares */
+	double n = m->tr_n;
+	if (n < 8)
+		return;
+	double sxx = m->tr_tt - m->tr_t * m->tr_t / n, sxy = m->tr_tp - m->tr_t * m->tr_p / n;
+	double syy = m->tr_pp - m->tr_p * m->tr_p / n, pm = m->per_ref + m->tr_p / n;
+	if (!(sxx > 0 && pm > 0))
+		return;
+	double b = sxy / sxx, s2 = (syy - b * sxy) / (n - 2);
+	double span = (double)(m->next_slot - m->first_slot);
+	out->rate_trend_pct = -b * span / pm * 100;
+	out->rate_trend_z = s2 > 0 ? num_abs(b) / sqrt(s2 / sxx) : 0;
 }
 
 /* Rate: whole periods over their span, the partial strokes at the ends of
@@ -571,6 +591,13 @@ static void result_gates(const struct measure *m, struct measure_stats *out)
 			"rate not steady: %.3f Hz at the start, %.3f Hz at the end (%+.2f %%, "
 			"gate %.2f %%)", out->rate_start_hz, out->rate_end_hz, out->rate_change_pct,
 			g->max_rate_change_pct);
+	else if (g->max_rate_trend_pct > 0 && out->has_freq &&
+		 out->rate_trend_z >= MEASURE_TREND_Z &&
+		 num_abs(out->rate_trend_pct) > g->max_rate_trend_pct)
+		set_msg(out, MEASURE_UNSTEADY,
+			"rate not steady: it changed %+.2f %% over the record (a line through "
+			"its periods, %.0f standard errors from flat; gate %.2f %%)",
+			out->rate_trend_pct, out->rate_trend_z, g->max_rate_trend_pct);
 	else if (g->max_drift_um > 0 && out->has_drift && num_abs(out->drift_um) > g->max_drift_um)
 		set_msg(out, MEASURE_DRIFT,
 			"readings drifted %+.1f um over the record (retracted position; gate %.1f um)",

@@ -83,11 +83,18 @@ enum measure_drift_mode {
 
 /* Quality gates: when the signal cannot support a figure, the record gets
  * a status that says why and its figures are absent. 0 = the default. */
+/* A trend of the period within a record counts when its slope is this
+ * many standard errors from zero. */
+#define MEASURE_TREND_Z 3.0
+
 struct measure_gates {
 	double max_noise_pct;       /* sample noise near the tops against the
 				       travel, %; 0 = 5 %, < 0 = off */
 	double max_rate_change_pct; /* |rate at the end - at the start| against
 				       the rate, %; 0 = off */
+	double max_rate_trend_pct;  /* the rate's trend over the record (a line
+				       through its periods, MEASURE_TREND_Z
+				       standard errors from flat), %; 0 = off */
 	double max_drift_um;        /* |drift over the record|; 0 = off */
 	enum measure_drift_mode drift;
 	bool lobes_ok;              /* report alternating lobes, do not refuse */
@@ -160,6 +167,13 @@ struct measure_stats {
 	 * clean periods, and their difference against the mean rate. */
 	double rate_start_hz, rate_end_hz;
 	double rate_change_pct;
+	/* Trend: the rate's change over the record from a straight line
+	 * through the clean periods (as detected) against time, % of the
+	 * rate, and that slope against its standard error. */
+	double rate_trend_pct;
+	double rate_trend_z;
+	double freq_u_trend_hz;      /* the trend's part of the rate budget,
+					when the run adds it (run/point.c) */
 	double freq_u_count_hz;      /* strokes whose count is uncertain */
 
 	/* Signal quality. */

@@ -54,7 +54,7 @@ static enum rig_rc table_rows(struct run *r, enum pen_table which,
 /* The commanded value that a pen with table t turns into the raw setpoint
  * raw: the inverse of the pen's piecewise-linear map, extended linearly
  * beyond its ends (docs/pen-protocol.md); the identity for a factory table. */
-static double table_cmd_for_raw(const struct pen_cal_table *t, double raw)
+double run_table_cmd_for_raw(const struct pen_cal_table *t, double raw)
 {
 	if (t->n < 2)
 		return raw;
@@ -81,9 +81,10 @@ static enum rig_rc sweep(struct run *r, bool depth, const struct pen_cal_table o
 		struct measure_stats st;
 		r->step++;
 		run_progress(r, "%s %g %s", run_step_name(step), pts->v[i], run_step_unit(step));
-		enum rig_rc rc = run_measure_point(r, step, table_cmd_for_raw(&old[PEN_TABLE_DEPTH], d_um),
-					       table_cmd_for_raw(&old[PEN_TABLE_FREQ], f_hz),
-					       c->settle_ms, &c->window, &st, err);
+		enum rig_rc rc = run_measure_point(
+			r, step, run_table_cmd_for_raw(&old[PEN_TABLE_DEPTH], d_um),
+			run_table_cmd_for_raw(&old[PEN_TABLE_FREQ], f_hz), c->settle_ms, &c->window,
+			&st, err);
 		if (rc)
 			return rc;
 		double frac = st.samples ? (double)st.invalid_samples / (double)st.samples : 1.0;
@@ -124,8 +125,14 @@ enum rig_rc run_calibrate(struct run *r, struct rig_err *err)
 	char why[256];
 	enum rig_rc rc;
 	if ((rc = pen_cal_read(r->b->d.pen, PEN_TABLE_DEPTH, &old[PEN_TABLE_DEPTH], err)) ||
-	    (rc = pen_cal_read(r->b->d.pen, PEN_TABLE_FREQ, &old[PEN_TABLE_FREQ], err)) ||
-	    (rc = sweep(r, true, old, &dsw, err)) || (rc = sweep(r, false, old, &fsw, err)))
+	    (rc = pen_cal_read(r->b->d.pen, PEN_TABLE_FREQ, &old[PEN_TABLE_FREQ], err)))
+		return rc;
+	/* the run's zero reference, through the table just read */
+	r->zero_table = old[PEN_TABLE_DEPTH];
+	r->zero_table_known = true;
+	if ((!r->prof->verify.preloads_n.n && (rc = run_zero_start(r, err))) ||
+	    (rc = sweep(r, true, old, &dsw, err)) ||
+	    (rc = sweep(r, false, old, &fsw, err)))
 		return rc;
 
 	struct calfit_limits dl = { .quantity = "depth", .unit = run_quantity_unit(QTY_DEPTH),
@@ -153,6 +160,7 @@ enum rig_rc run_calibrate(struct run *r, struct rig_err *err)
 	    (rc = pen_cal_stage(r->b->d.pen, PEN_TABLE_FREQ, &ft, err)) ||
 	    (rc = pen_cal_save_both(r->b->d.pen, err)))
 		return rc;
+	r->zero_table = dt;
 	if ((rc = table_rows(r, PEN_TABLE_DEPTH, &dt)) || (rc = table_rows(r, PEN_TABLE_FREQ, &ft)))
 		return rc;
 	/* A reset must not lose a saved table: reset, then read both back. */

@@ -24,6 +24,7 @@ static const struct {
 	[STEP_GRID] = { "grid", "um" },
 	[STEP_DEPTH_CHECK] = { "depth_check", "um" },
 	[STEP_RATE_CHECK] = { "rate_check", "Hz" },
+	[STEP_ZERO_CHECK] = { "zero_check", "um" },
 };
 
 static const struct {
@@ -38,6 +39,8 @@ static const struct {
 	[QTY_TABLE_FREQ_RAW] = { "table_freq_raw", "Hz" },
 	[QTY_TABLES_AFTER_RESET] = { "tables_after_reset", "" },
 	[QTY_TRACES] = { "traces", "" },
+	[QTY_LASER_ZERO] = { "laser_zero", "mm" },
+	[QTY_LASER_ZERO_SHIFT] = { "laser_zero_shift", "um" },
 };
 
 const char *run_phase_name(enum run_phase p)

@@ -30,6 +30,7 @@ enum run_step {
 	STEP_GRID,         /* rig sweep's grid */
 	STEP_DEPTH_CHECK,  /* a bench check's certified depths (rig check) */
 	STEP_RATE_CHECK,   /* its certified stroke rates */
+	STEP_ZERO_CHECK,   /* the run's re-reading of its zero reference */
 	STEP_COUNT,
 };
 
@@ -43,6 +44,8 @@ enum run_quantity {
 	QTY_TABLE_FREQ_RAW,
 	QTY_TABLES_AFTER_RESET,
 	QTY_TRACES,
+	QTY_LASER_ZERO,       /* the zero reference's reading (mm) */
+	QTY_LASER_ZERO_SHIFT, /* its change over the run (um) */
 	QTY_COUNT,
 };
 

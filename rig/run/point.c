@@ -5,6 +5,7 @@
 #include "run/point.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,35 +115,92 @@ static enum rig_rc read_window(struct bench *b, struct measure *m, uint64_t need
 	return rc;
 }
 
+/* How settling ended: steady (settle.h), or the time ran out; extended:
+ * the period still trended at settle_ms and settling went on; moving: it
+ * still trended at the end (relative change per group; 0: it did not). */
+struct settle_end {
+	bool steady, extended;
+	double moving;
+};
+
 /* Settle on a running laser until the strokes are steady (settle.h) within
- * half the window's targets, settle_ms at most; safety watched. */
+ * half the window's targets, settle_ms at most; safety watched. A pen whose
+ * period still trends at settle_ms by more than the window's rate target
+ * from one group of strokes to the next, twice the same way (a motor still
+ * speeding up, not the wander of a steady one), is waited for up to
+ * SETTLE_CAP times settle_ms; if it still trends then, the point is
+ * refused. */
+#define SETTLE_CAP 3
 static enum rig_rc settle_on_strokes(struct bench *b, const struct point_request *rq,
-				     struct rig_err *err)
+				     struct settle_end *se, struct rig_err *err)
 {
 	const struct fixture *fx = &b->fx;
 	const struct point_targets *t = rq->targets;
+	double move_tol = t ? t->freq_U_hz / rq->freq_hz : 0;
 	struct settle s;
 	settle_init(&s, fx->laser.zero_mm, fx->laser.rate_hz, rq->freq_hz,
-		    t ? t->depth_U_um / 2 : 0, t ? t->freq_U_hz / rq->freq_hz / 5 : 0);
-	uint64_t end = clock_now_ns(b->hal.clock) + (uint64_t)rq->settle_ms * RIG_NS_PER_MS;
+		    t ? t->depth_U_um / 2 : 0, move_tol / 5);
+	uint64_t now = clock_now_ns(b->hal.clock);
+	uint64_t settle_ns = (uint64_t)rq->settle_ms * RIG_NS_PER_MS;
+	uint64_t end = now + settle_ns, cap = now + SETTLE_CAP * settle_ns;
 	struct laser_sample buf[LASER_CHUNK];
-	while (clock_now_ns(b->hal.clock) < end) {
+	for (;;) {
+		now = clock_now_ns(b->hal.clock);
+		se->moving = t && settle_moving(&s, move_tol) ? fabs(s.period_change) : 0;
+		if (now >= cap || (now >= end && !se->moving))
+			return RIG_OK;
+		se->extended |= now >= end;
 		size_t n = 0;
 		enum rig_rc rc = laser_read(b->d.laser, buf, LASER_CHUNK, 250, &n, err);
 		if (rc || (rc = bench_check_safety(b, err)))
 			return rc;
-		if (settle_push(&s, buf, n))
-			break;
+		if (settle_push(&s, buf, n)) {
+			se->moving = 0;
+			se->steady = true;
+			return RIG_OK;
+		}
 	}
-	return RIG_OK;
+}
+
+/* The strokes still moved when settling ran out: the window's figures
+ * are of a pen on its way, not of the pen; refused as unsteady. */
+static void refuse_unsettled(struct measure_stats *st, const struct point_request *rq,
+			     double moving)
+{
+	if (st->status != MEASURE_OK)
+		return;
+	st->status = MEASURE_UNSTEADY;
+	snprintf(st->message, sizeof st->message,
+		 "rate not steady: the period still changed %.2f %% from one group of %d "
+		 "strokes to the next (more than %.2f %%) after %u ms of settling (%d times "
+		 "settle_ms)", moving * 100, SETTLE_GROUP,
+		 rq->targets->freq_U_hz / rq->freq_hz * 100, SETTLE_CAP * rq->settle_ms,
+		 SETTLE_CAP);
+	st->has_depth = st->has_freq = false;
+}
+
+/* Settling went on past settle_ms (the period trended) and ended before
+ * the strokes were steady, and the window's periods still trend
+ * (MEASURE_TREND_Z standard errors from flat): the window's mean rate is
+ * half the change from its end, and the pen's steady rate lies beyond the
+ * end (a motor still approaching). Half the change joins the rate's budget
+ * as a standard uncertainty. */
+static void widen_for_trend(struct measure_stats *st)
+{
+	if (st->status != MEASURE_OK || !st->has_freq || st->rate_trend_z < MEASURE_TREND_Z)
+		return;
+	double u = fabs(st->rate_trend_pct) / 100 * st->freq_hz / 2, h = st->freq_U_hz / 2;
+	st->freq_u_trend_hz = u;
+	st->freq_U_hz = 2 * sqrt(h * h + u * u);
 }
 
 /* Command the point's depth and rate, start the motor, and settle. */
 static enum rig_rc command_and_settle(struct bench *b, const struct point_request *rq,
-				      struct rig_err *err)
+				      struct settle_end *se, struct rig_err *err)
 {
 	struct bench_devices *d = &b->d;
 	enum rig_rc rc;
+	*se = (struct settle_end){ .steady = false, .extended = false, .moving = 0 };
 	if ((rc = pen_set_depth_um(d->pen, rq->depth_um, err)) ||
 	    (rc = pen_set_freq_hz(d->pen, rq->freq_hz, err)))
 		return rc;
@@ -151,13 +209,15 @@ static enum rig_rc command_and_settle(struct bench *b, const struct point_reques
 			return rc;
 		b->motor_on = true;
 	}
-	if (!rq->window->settle_detect)
+	if (!rq->window->settle_detect) {
+		se->steady = true; /* waited as told: nothing watched */
 		return bench_wait_safely(b, rq->settle_ms, err);
+	}
 	/* The laser runs from here on: the window follows the settling
 	 * without a restart. */
 	if ((rc = laser_start(d->laser, err)))
 		return rc;
-	return settle_on_strokes(b, rq, err);
+	return settle_on_strokes(b, rq, se, err);
 }
 
 enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
@@ -174,7 +234,8 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 	if (obs && obs->begin)
 		obs->begin(obs->ctx, rq->phase, rq->step, depth_um, freq_hz);
 	bool streaming = w->settle_detect;
-	if ((rc = command_and_settle(b, rq, err)))
+	struct settle_end se;
+	if ((rc = command_and_settle(b, rq, &se, err)))
 		goto fail;
 
 	struct measure_config cfg = {
@@ -208,6 +269,10 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 		goto out;
 	measure_finish(m);
 	measure_result(m, st);
+	if (se.moving > 0)
+		refuse_unsettled(st, rq, se.moving);
+	else if (se.extended)
+		widen_for_trend(st);
 	if (obs && obs->end)
 		obs->end(obs->ctx, m, st);
 	goto out;

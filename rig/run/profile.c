@@ -92,6 +92,7 @@ static const struct ini_field fields[] = {
 	/* the stroke engine's quality gates (docs/measurement.md, "Status") */
 	{ "quality", "max_noise_pct", INI_DOUBLE, PX(quality.max_noise_pct), -1, 100, false, "5", "%", false, false, NULL },
 	{ "quality", "max_rate_change_pct", INI_DOUBLE, PX(quality.max_rate_change_pct), 0, 100, false, "0", "%", false, false, NULL },
+	{ "quality", "max_rate_trend_pct", INI_DOUBLE, PX(quality.max_rate_trend_pct), 0, 100, false, "1.5", "%", false, false, NULL },
 	{ "quality", "max_drift_um", INI_DOUBLE, PX(quality.max_drift_um), 0, 1000, false, "0", "um", false, false, NULL },
 	{ "quality", "drift", INI_CUSTOM, PX(quality.drift), 0, 0, false, "flag", "", false, false, parse_drift },
 	/* what the operator does with a unit that did not pass (run/disposition.h) */
@@ -569,7 +570,7 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 		const struct profile_calibrate *c = &p->calibrate;
 		t->calibrate_s = phase_s(&c->depth_points_um, &c->freq_points_hz, c->nominal_freq_hz,
 					 c->settle_ms, &c->window, false) +
-				 PROFILE_TABLES_S;
+				 PROFILE_TABLES_S + (p->verify.preloads_n.n ? 0 : PROFILE_ZERO_CHECK_S);
 		t->points += (unsigned)(c->depth_points_um.n + c->freq_points_hz.n);
 	}
 	const struct profile_verify *v = &p->verify;
@@ -578,7 +579,11 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 	t->verify_s = (double)np * phase_s(&v->depth_points_um, &v->freq_points_hz,
 					   v->nominal_freq_hz, v->settle_ms, &v->window,
 					   v->paired_points) +
-		      (double)v->preloads_n.n * PROFILE_PRELOAD_SET_S;
+		      (double)v->preloads_n.n * PROFILE_PRELOAD_SET_S +
+		      /* the zero re-read after each preload's points, read first
+		       * when nothing calibrated, or before each preload's */
+		      ((double)np + (v->preloads_n.n ? (double)np : t->calibrate_s > 0 ? 0 : 1)) *
+			      PROFILE_ZERO_CHECK_S;
 	t->points += (unsigned)np * profile_verify_points(p);
 	t->preload_s = PROFILE_PRELOAD_S;
 	t->preload_max_s = v->preload_timeout_ms / 1e3;

@@ -154,6 +154,9 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 #define PROFILE_TABLES_S 0.21        /* read, stage, save, reset, read back */
 #define PROFILE_POINT_S 0.033        /* per point: DEPTH, FREQ, laser start/stop */
 #define PROFILE_REPORT_S 0.01
+#define PROFILE_ZERO_CHECK_S 0.30    /* one reading of the run's zero reference
+					(zero_check.c): pen commands, a move of
+					1500 um settled, 10-11 looks of 25 ms */
 #define PROFILE_RATE_HZ 4000.0       /* the laser's rate */
 #define PROFILE_LEARN_SAMPLES 1024.0 /* a sequential window's least values
 					(POINT_LEARN_SAMPLES) */

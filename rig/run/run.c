@@ -515,6 +515,11 @@ static void run_phases(struct run *r)
 		if ((rc = run_preload(r, &err)))
 			run_abort(r, rc, err.msg);
 	}
+	/* The zero reference is read first in the first measuring phase
+	 * (zero_check.c; calibrate reads it once it has the pen's tables);
+	 * verify re-reads it. With [verify] preloads_n each preload's points
+	 * are bracketed by readings of their own (the tips sit where the
+	 * preload puts them). */
 	if (!r->aborted && !r->failed && r->calibrate) {
 		begin_phase(r, PHASE_CALIBRATE);
 		if ((rc = run_calibrate(r, &err)))
@@ -522,7 +527,12 @@ static void run_phases(struct run *r)
 	}
 	if (!r->aborted && !r->failed) {
 		begin_phase(r, PHASE_VERIFY);
-		if ((rc = r->o->reference ? run_check_verify(r, &err) : run_verify(r, &err)))
+		if (r->o->reference)
+			rc = run_check_verify(r, &err);
+		else if (!(rc = r->zero_have || r->prof->verify.preloads_n.n ? RIG_OK
+								       : run_zero_start(r, &err)))
+			rc = run_verify(r, &err);
+		if (rc)
 			run_abort(r, rc, err.msg);
 	}
 }

@@ -60,6 +60,16 @@ struct run {
 	 * keeps each preload's rows apart ("@2N"); 0 and "" otherwise. */
 	double at_preload_n;
 	char step_suffix[24];
+	/* The zero reference read at the run's start (zero_check.c): valid
+	 * when zero_have; and the standard uncertainty its shift adds to
+	 * every depth judged after the re-check (0 before it). */
+	bool zero_have;
+	double zero_start_mm, zero_start_u_um;
+	/* The depth table the pen holds (the reference's setpoint is reached
+	 * through it), when known: read by calibrate or the first check. */
+	bool zero_table_known;
+	struct pen_cal_table zero_table;
+	double zero_shift_u_um;
 };
 
 /* Format into a fixed buffer; a long message is cut, never overflows. */
@@ -100,6 +110,15 @@ void run_write_junit(struct run *r, enum report_verdict v, const char *reason);
 enum rig_rc run_preload(struct run *r, struct rig_err *err);
 enum rig_rc run_calibrate(struct run *r, struct rig_err *err);
 enum rig_rc run_verify(struct run *r, struct rig_err *err);
+/* The zero reference (zero_check.c): read it at the start of the run's
+ * measuring; re-read it, record the shift and set zero_shift_u_um, or
+ * RIG_E_DEVICE (the run aborts) when it moved beyond the fixture's
+ * laser.run_zero_max_shift_um or could not be read still. */
+enum rig_rc run_zero_start(struct run *r, struct rig_err *err);
+enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err);
+/* The command a pen with table t turns into the raw setpoint raw. */
+double run_table_cmd_for_raw(const struct pen_cal_table *t, double raw);
+
 /* A bench check's verify phase (run/check_verify.c). */
 enum rig_rc run_check_verify(struct run *r, struct rig_err *err);
 

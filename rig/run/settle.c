@@ -37,7 +37,11 @@ static void close_stroke(struct settle *s, double t)
 		return;
 	double d0 = group_mean(s->peaks, 0), d1 = group_mean(s->peaks, SETTLE_GROUP);
 	double p0 = group_mean(s->periods, 0), p1 = group_mean(s->periods, SETTLE_GROUP);
-	s->steady = fabs(d1 - d0) <= s->depth_tol_um && fabs(p1 / p0 - 1) <= s->period_tol;
+	unsigned k = s->strokes % SETTLE_GROUP;
+	s->period_change = p1 / p0 - 1;
+	s->period_change_before = s->strokes >= 3 * SETTLE_GROUP ? s->changes[k] : 0;
+	s->changes[k] = s->period_change;
+	s->steady = fabs(d1 - d0) <= s->depth_tol_um && fabs(s->period_change) <= s->period_tol;
 }
 
 static void push_one(struct settle *s, double x, uint64_t slot)
@@ -82,4 +86,11 @@ bool settle_push(struct settle *s, const struct laser_sample *v, size_t n)
 		s->last_slot = v[i].slot;
 	}
 	return s->steady;
+}
+
+bool settle_moving(const struct settle *s, double move_tol)
+{
+	double a = s->period_change, b = s->period_change_before;
+	return s->strokes >= 3 * SETTLE_GROUP && fabs(a) > move_tol && fabs(b) > move_tol &&
+	       (a > 0) == (b > 0);
 }

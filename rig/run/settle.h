@@ -32,6 +32,10 @@ struct settle {
 	double peak_um;              /* highest value since it */
 	double peaks[2 * SETTLE_GROUP], periods[2 * SETTLE_GROUP];
 	unsigned strokes;            /* closed strokes so far */
+	double period_change;        /* last group's mean period / the one
+					before - 1, once 2 groups closed */
+	double period_change_before; /* the same SETTLE_GROUP strokes earlier */
+	double changes[SETTLE_GROUP];/* the last period_changes (ring) */
 	bool steady;
 };
 
@@ -40,5 +44,10 @@ void settle_init(struct settle *s, double zero_mm, double rate_hz, double freq_h
 		 double depth_tol_um, double period_tol);
 /* Feed values; returns s->steady. */
 bool settle_push(struct settle *s, const struct laser_sample *v, size_t n);
+/* Does the period still trend: changed by more than move_tol (relative)
+ * from one group to the next, and from the group before to that one, the
+ * same way (a motor on its way, not the wander of a steady one)? False
+ * until three groups have closed (nothing known). */
+bool settle_moving(const struct settle *s, double move_tol);
 
 #endif

@@ -7,6 +7,7 @@
 #include "run/run_impl.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "bench/preload.h"
 #include "run/decision.h"
@@ -16,13 +17,15 @@ static enum rig_rc judge_depth(struct run *r, const struct measure_stats *st, do
 	const struct profile_verify *v = &r->prof->verify;
 	struct decision d;
 	double mean = st->has_depth ? st->depth_mean_um : NAN;
-	decide_limits_level(&d, mean, st->depth_U_um, d_um - v->depth_tolerance_um,
+	/* the zero's shift over the run (zero_check.c), k = 2 */
+	double U = hypot(st->depth_U_um, 2 * r->zero_shift_u_um);
+	decide_limits_level(&d, mean, U, d_um - v->depth_tolerance_um,
 			    d_um + v->depth_tolerance_um, v->decision_rule,
 			    v->conformance_level_pct / 100.0, run_quantity_unit(QTY_DEPTH));
 	if (!st->has_depth)
 		run_set_text(d.reason, sizeof d.reason, "not measured: %s", st->message);
 	enum rig_rc rc = run_add_judged(r, STEP_DEPTH_SWEEP, QTY_DEPTH, d_um, mean,
-					st->depth_std_um, (long)st->strokes, st->depth_U_um, &d);
+					st->depth_std_um, (long)st->strokes, U, &d);
 	if (rc)
 		return rc;
 	double spread = st->has_depth ? st->depth_std_um : NAN;
@@ -46,55 +49,89 @@ static enum rig_rc judge_freq(struct run *r, const struct measure_stats *st, dou
 			      st->freq_U_hz, &d);
 }
 
-/* One point: measure at (d_um, f_hz), judge what it is for. */
-static enum rig_rc verify_point(struct run *r, enum run_step step, double d_um, double f_hz,
-				bool depth, bool freq, struct rig_err *err)
+/* One verify point: what it is for, and what was measured there. */
+struct vpoint {
+	enum run_step step;
+	double d_um, f_hz;
+	bool depth, freq;
+	struct measure_stats st;
+	double bench_s;   /* its bench time (JUnit), kept until it is judged */
+};
+
+/* Measure one point at (d_um, f_hz). */
+static enum rig_rc measure_vpoint(struct run *r, struct vpoint *p, struct rig_err *err)
 {
 	const struct profile_verify *v = &r->prof->verify;
-	struct measure_stats st;
-	struct decision d;
 	r->step++;
-	if (depth && freq)
-		run_progress(r, "point%s %g um %g Hz", r->step_suffix, d_um, f_hz);
+	if (p->depth && p->freq)
+		run_progress(r, "point%s %g um %g Hz", r->step_suffix, p->d_um, p->f_hz);
 	else
-		run_progress(r, "%s%s %g %s", run_step_name(step), r->step_suffix,
-			     depth ? d_um : f_hz, run_step_unit(step));
-	enum rig_rc rc = run_measure_point(r, step, d_um, f_hz, v->settle_ms, &v->window, &st,
-					   err);
-	if (rc)
-		return rc;
-	double frac = st.samples ? (double)st.invalid_samples / (double)st.samples : 1.0;
-	decide_limits(&d, frac, NAN, -INFINITY, v->max_invalid_fraction, DECISION_SIMPLE,
-		      run_quantity_unit(QTY_INVALID_FRACTION));
-	if ((rc = run_add_judged(r, step, QTY_INVALID_FRACTION, depth ? d_um : f_hz, frac, NAN,
-				 (long)st.samples, NAN, &d)))
-		return rc;
-	if (depth && (rc = judge_depth(r, &st, d_um)))
-		return rc;
-	return freq ? judge_freq(r, &st, f_hz) : RIG_OK;
+		run_progress(r, "%s%s %g %s", run_step_name(p->step), r->step_suffix,
+			     p->depth ? p->d_um : p->f_hz, run_step_unit(p->step));
+	enum rig_rc rc = run_measure_point(r, p->step, p->d_um, p->f_hz, v->settle_ms, &v->window,
+					   &p->st, err);
+	p->bench_s = r->point_s;
+	return rc;
 }
 
-/* Every verify point at the preload the pen presses with now. */
-static enum rig_rc verify_points(struct run *r, struct rig_err *err)
+/* Judge one measured point for what it is for. */
+static enum rig_rc judge_vpoint(struct run *r, const struct vpoint *p)
 {
 	const struct profile_verify *v = &r->prof->verify;
-	enum rig_rc rc;
+	const struct measure_stats *st = &p->st;
+	struct decision d;
+	r->point_s = p->bench_s; /* the JUnit time of its first depth or rate row */
+	double frac = st->samples ? (double)st->invalid_samples / (double)st->samples : 1.0;
+	decide_limits(&d, frac, NAN, -INFINITY, v->max_invalid_fraction, DECISION_SIMPLE,
+		      run_quantity_unit(QTY_INVALID_FRACTION));
+	enum rig_rc rc = run_add_judged(r, p->step, QTY_INVALID_FRACTION,
+					p->depth ? p->d_um : p->f_hz, frac, NAN,
+					(long)st->samples, NAN, &d);
+	if (!rc && p->depth)
+		rc = judge_depth(r, st, p->d_um);
+	if (!rc && p->freq)
+		rc = judge_freq(r, st, p->f_hz);
+	return rc;
+}
+
+/* The profile's verify points in their order. */
+static size_t plan_points(const struct profile_verify *v, struct vpoint *pts)
+{
+	size_t n = 0;
 	if (v->paired_points) {
 		for (size_t i = 0; i < v->depth_points_um.n; i++)
-			if ((rc = verify_point(r, STEP_DEPTH_SWEEP, v->depth_points_um.v[i],
-					       v->freq_points_hz.v[i], true, true, err)))
-				return rc;
-		return RIG_OK;
+			pts[n++] = (struct vpoint){ STEP_DEPTH_SWEEP, v->depth_points_um.v[i],
+						    v->freq_points_hz.v[i], true, true, { 0 }, NAN };
+		return n;
 	}
 	for (size_t i = 0; i < v->depth_points_um.n; i++)
-		if ((rc = verify_point(r, STEP_DEPTH_SWEEP, v->depth_points_um.v[i],
-				       v->nominal_freq_hz, true, false, err)))
-			return rc;
+		pts[n++] = (struct vpoint){ STEP_DEPTH_SWEEP, v->depth_points_um.v[i],
+					    v->nominal_freq_hz, true, false, { 0 }, NAN };
 	for (size_t i = 0; i < v->freq_points_hz.n; i++)
-		if ((rc = verify_point(r, STEP_FREQ_SWEEP, v->nominal_depth_um,
-				       v->freq_points_hz.v[i], false, true, err)))
-			return rc;
-	return RIG_OK;
+		pts[n++] = (struct vpoint){ STEP_FREQ_SWEEP, v->nominal_depth_um,
+					    v->freq_points_hz.v[i], false, true, { 0 }, NAN };
+	return n;
+}
+
+/* Every verify point at the preload the pen presses with now: all are
+ * measured, the zero reference re-read (zero_check.c), then each is
+ * judged, its depth's U with the zero's shift in it. A point that could
+ * not be measured ends the run; those measured before it are judged. */
+static enum rig_rc verify_points(struct run *r, struct rig_err *err)
+{
+	struct vpoint *pts = calloc(2 * PROFILE_MAX_POINTS, sizeof *pts);
+	if (!pts)
+		return rig_fail(err, RIG_E_NOMEM, "verify: out of memory");
+	size_t n = plan_points(&r->prof->verify, pts), done = 0;
+	enum rig_rc rc = RIG_OK, rc_judge = RIG_OK;
+	while (done < n && !(rc = measure_vpoint(r, &pts[done], err)))
+		done++;
+	if (!rc)
+		rc = run_zero_recheck(r, err);
+	for (size_t i = 0; i < done && !rc_judge; i++)
+		rc_judge = judge_vpoint(r, &pts[i]);
+	free(pts);
+	return rc ? rc : rc_judge;
 }
 
 /* Depth under load (21 CFR 878.4430, "anticipated conditions of use"):
@@ -118,7 +155,8 @@ enum rig_rc run_verify(struct run *r, struct rig_err *err)
 			      run_quantity_unit(QTY_PRELOAD));
 		r->at_preload_n = want;
 		snprintf(r->step_suffix, sizeof r->step_suffix, "@%gN", want);
-		if (!(rc = run_add_judged(r, STEP_PRELOAD, QTY_PRELOAD, want, f, NAN, 2, NAN, &d)))
+		if (!(rc = run_add_judged(r, STEP_PRELOAD, QTY_PRELOAD, want, f, NAN, 2, NAN, &d)) &&
+		    !(rc = run_zero_start(r, err)))
 			rc = verify_points(r, err);
 	}
 	r->at_preload_n = 0;

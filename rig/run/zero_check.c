@@ -1,0 +1,246 @@
+/* zero_check.c - the run's own check of the laser's zero (issue 13).
+ *
+ * A depth is the fixture's zero minus the tips' nearest reading: a laser
+ * whose readings drift after its zero shifts every depth by the drift,
+ * and nothing inside one window shows it (3 um/s over a production run
+ * gave a PASS 23 um shallow). So the run reads one reference at the start
+ * of its measuring and again after its verify points: the pen's motor
+ * stopped, its tips retracted at one raw depth setpoint (the profile's
+ * nominal depth, reached through whatever table the pen holds, as the
+ * calibration sweep reaches its setpoints), the reading still (rig zero's
+ * limits on spread and drift). The shift between the two readings is what
+ * the zero moved by (or the pen's retracted tips: a warming pen moves
+ * them as well; the check cannot tell the two apart and counts both).
+ * Within laser.run_zero_max_shift_um it joins every depth's U as a
+ * rectangular term over +-|shift|; beyond it the run aborts (reason
+ * laser: call an engineer, rig zero, rig check).
+ */
+#include "run/run_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/selfcal.h"
+
+#define ZERO_CHECK_BLOCK 100      /* valid readings per look: 25 ms at 4 kHz */
+#define ZERO_CHECK_MAX_LOOKS 40   /* settled within 40 looks (1 s at 4 kHz), or refused */
+#define ZERO_CHECK_TIMEOUT_MS 250
+#define ZERO_CHECK_AGREE_UM 0.5   /* two looks in a row agree: settled */
+
+struct zero_reading {
+	double median_mm;
+	double sd_um;      /* robust: 1.4826 x the median absolute deviation */
+	double noise_um;   /* the same of successive differences / sqrt 2: the
+			    * sensor's own noise, which a moving target does
+			    * not raise */
+	double change_um;  /* median of the second half - of the first */
+	double u_um;       /* standard uncertainty of the reading: the median's
+			    * noise and what a setpoint still settling can
+			    * hide under the agreement that ended the looks */
+	size_t n, looks;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median_of(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Median, robust spread and change of one block of readings (a speckle
+ * spike moves none of them). */
+static void block_stats(const double *mm, size_t n, struct zero_reading *z)
+{
+	double tmp[ZERO_CHECK_BLOCK];
+	memcpy(tmp, mm, n * sizeof *mm);
+	z->median_mm = median_of(tmp, n);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = fabs(mm[i] - z->median_mm);
+	z->sd_um = 1.4826 * median_of(tmp, n) * 1000.0;
+	for (size_t i = 1; i < n; i++)
+		tmp[i - 1] = fabs(mm[i] - mm[i - 1]);
+	z->noise_um = 1.4826 * median_of(tmp, n - 1) * 1000.0 / sqrt(2.0);
+	memcpy(tmp, mm, n / 2 * sizeof *mm);
+	double first = median_of(tmp, n / 2);
+	memcpy(tmp, mm + n / 2, (n - n / 2) * sizeof *mm);
+	z->change_um = (median_of(tmp, n - n / 2) - first) * 1000.0;
+	z->u_um = 1.2533 * z->sd_um / sqrt((double)n); /* a median's, normal noise */
+	z->n = n;
+}
+
+/* One block of valid readings; more than 1 % error codes or lost values
+ * is the laser's fault. */
+static enum rig_rc read_block(struct bench *b, double *mm, struct rig_err *err)
+{
+	struct laser_sample s[40];
+	size_t got = 0, bad = 0, max_bad = ZERO_CHECK_BLOCK * ZERO_MAX_BAD_PER_MILLE / 1000;
+	while (got < ZERO_CHECK_BLOCK) {
+		size_t n = 0;
+		enum rig_rc rc = laser_read(b->d.laser, s, sizeof s / sizeof s[0],
+					    ZERO_CHECK_TIMEOUT_MS, &n, err);
+		if (rc || (rc = bench_check_safety(b, err)))
+			return rc;
+		for (size_t i = 0; i < n && got < ZERO_CHECK_BLOCK; i++) {
+			if (s[i].status == LASER_OK)
+				mm[got++] = s[i].dist_mm;
+			else
+				bad++;
+		}
+		if (bad > max_bad)
+			return rig_fail(err, RIG_E_DEVICE,
+					"laser: zero check: %zu of the stopped tips' readings were not "
+					"distances (at most %zu of %d allowed)", bad, max_bad,
+					ZERO_CHECK_BLOCK);
+	}
+	return RIG_OK;
+}
+
+/* The raw depth setpoint of the reference: the profile's nominal depth
+ * (on the virtual bench this cost 0.09 s less than the last verify depth,
+ * where the pen already is at the end: the start's move is shorter). */
+static double zero_setpoint_um(const struct profile *p)
+{
+	return p->verify.nominal_depth_um;
+}
+
+/* The stopped pen's tips at the reference setpoint, read until still. */
+static enum rig_rc read_reference(struct run *r, struct zero_reading *z, struct rig_err *err)
+{
+	struct bench *b = r->b;
+	enum rig_rc rc;
+	if (!r->zero_table_known) {
+		if ((rc = pen_cal_read(b->d.pen, PEN_TABLE_DEPTH, &r->zero_table, err)))
+			return rc;
+		r->zero_table_known = true;
+	}
+	if (b->motor_on) {
+		if ((rc = pen_set_motor(b->d.pen, false, err)))
+			return rc;
+		b->motor_on = false;
+	}
+	double setpoint = zero_setpoint_um(r->prof);
+	if ((rc = pen_set_depth_um(b->d.pen, run_table_cmd_for_raw(&r->zero_table, setpoint), err)) ||
+	    (rc = laser_start(b->d.laser, err)))
+		return rc;
+	double mm[ZERO_CHECK_BLOCK];
+	bool still = false;
+	struct zero_reading prev = { .median_mm = NAN };
+	for (z->looks = 1; z->looks <= ZERO_CHECK_MAX_LOOKS && !still; z->looks++) {
+		if ((rc = read_block(b, mm, err)))
+			break;
+		block_stats(mm, ZERO_CHECK_BLOCK, z);
+		/* still by rig zero's limits, or within what the sensor's own
+		 * noise explains (a noisy laser is still, a moving target not),
+		 * and settled: a setpoint still settling moves the median
+		 * between looks (a 1500 um move of the virtual pen read 2 um
+		 * off after rig zero's limits alone) */
+		double u_half = 2 * z->u_um; /* a half's median */
+		double agree_um = fmax(ZERO_CHECK_AGREE_UM, 3 * hypot(z->u_um, prev.u_um));
+		still = z->sd_um <= fmax(ZERO_MAX_SD_UM, 1.5 * z->noise_um) &&
+			fabs(z->change_um) <= fmax(ZERO_MAX_DRIFT_UM, 3 * M_SQRT2 * u_half) &&
+			fabs(z->median_mm - prev.median_mm) * 1000.0 <= agree_um;
+		prev = *z;
+		if (still) /* rectangular over +-the agreement */
+			z->u_um = hypot(z->u_um, agree_um / sqrt(3.0));
+	}
+	z->looks--;
+	struct rig_err ignore;
+	enum rig_rc rc_stop = laser_stop(b->d.laser, rc ? &ignore : err);
+	if (rc)
+		return rc;
+	if (rc_stop)
+		return rc_stop;
+	if (!still)
+		return rig_fail(err, RIG_E_DEVICE,
+				"laser: zero check: the stopped pen's tips did not read still in "
+				"%d looks of %d readings (last: spread %.2f um, change %+.2f um; at "
+				"most %.1f and %.1f um): the laser or the pen's seat moves; call an "
+				"engineer",
+				ZERO_CHECK_MAX_LOOKS, ZERO_CHECK_BLOCK, z->sd_um, z->change_um,
+				ZERO_MAX_SD_UM, ZERO_MAX_DRIFT_UM);
+	return RIG_OK;
+}
+
+static enum rig_rc reading_row(struct run *r, const struct zero_reading *z, const char *when)
+{
+	char note[160];
+	snprintf(note, sizeof note,
+		 "%s: pen stopped, tips retracted at raw depth setpoint %g um; median of %zu "
+		 "readings, settled after %zu looks", when, zero_setpoint_um(r->prof),
+		 z->n, z->looks);
+	struct report_row row = run_row(r, STEP_ZERO_CHECK, QTY_LASER_ZERO);
+	char step[64];
+	snprintf(step, sizeof step, "%s%s", row.step, r->step_suffix); /* "@2N" */
+	row.step = step;
+	row.measured = z->median_mm;
+	row.std = z->sd_um / 1000.0;
+	row.n = (long)z->n;
+	row.uncertainty = 2 * z->u_um / 1000.0;
+	row.result = "MEASURED";
+	row.note = note;
+	return run_add_row(r, &row);
+}
+
+enum rig_rc run_zero_start(struct run *r, struct rig_err *err)
+{
+	struct zero_reading z;
+	run_progress(r, "zero check at the start");
+	enum rig_rc rc = read_reference(r, &z, err);
+	if (rc)
+		return rc;
+	r->zero_have = true;
+	r->zero_start_mm = z.median_mm;
+	r->zero_start_u_um = z.u_um;
+	return reading_row(r, &z, "start");
+}
+
+enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err)
+{
+	if (!r->zero_have)
+		return RIG_OK;
+	struct zero_reading z;
+	run_progress(r, "zero check after the verify points");
+	enum rig_rc rc = read_reference(r, &z, err);
+	if (rc || (rc = reading_row(r, &z, "after the verify points")))
+		return rc;
+	double shift_um = (z.median_mm - r->zero_start_mm) * 1000.0;
+	double u_meas = hypot(z.u_um, r->zero_start_u_um);
+	double bound = r->b->fx.laser.run_zero_max_shift_um;
+	/* rectangular over +-|shift|, and the shift's own noise */
+	r->zero_shift_u_um = sqrt(shift_um * shift_um / 3.0 + u_meas * u_meas);
+	/* beyond the bound for sure: a noisy laser's uncertain shift joins U */
+	bool too_far = fabs(shift_um) - 2 * u_meas > bound;
+	char note[200];
+	if (too_far)
+		snprintf(note, sizeof note,
+			 "beyond laser.run_zero_max_shift_um %g um (by more than its U): the run is "
+			 "aborted", bound);
+	else
+		snprintf(note, sizeof note,
+			 "in every depth's U: rectangular over +-|shift|, u %.2f um", r->zero_shift_u_um);
+	struct report_row row = run_row(r, STEP_ZERO_CHECK, QTY_LASER_ZERO_SHIFT);
+	char step[64];
+	snprintf(step, sizeof step, "%s%s", row.step, r->step_suffix); /* "@2N" */
+	row.step = step;
+	row.measured = shift_um;
+	row.uncertainty = 2 * u_meas;
+	row.low_limit = -bound;
+	row.high_limit = bound;
+	row.result = "MEASURED";
+	row.note = note;
+	if ((rc = run_add_row(r, &row)))
+		return rc;
+	if (too_far)
+		return rig_fail(err, RIG_E_DEVICE,
+				"laser zero moved %+.1f um during the run (stopped tips %.6f mm at "
+				"the start, %.6f mm at the end; laser.run_zero_max_shift_um %g): "
+				"no depth is sure; call an engineer: rig zero, then rig check",
+				shift_um, r->zero_start_mm, z.median_mm, bound);
+	return RIG_OK;
+}
