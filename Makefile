@@ -208,6 +208,10 @@ SKIP_LOG := $(BUILD)/skips.log
 # Defined before the rule: a rule's prerequisites are expanded as it is read.
 HWEMU_BINS := $(BUILD)/hwemu/hwemu $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
 HWEMU_GUEST_BINS := $(BUILD)/hwemu/gpio_shim.so $(BUILD)/hwemu/hx711_probe
+# A suite still running after SUITE_TIMEOUT_S is stopped and fails, naming
+# itself: a hang costs minutes, not a CI run (the slowest suite takes 45 s
+# natively, about 300 s under qemu). Suites read no terminal (</dev/null).
+SUITE_TIMEOUT_S ?= $(if $(CROSS),1500,600)
 # Under qemu on Debian 12: every C suite, and the suites that compare a
 # whole run's outputs byte for byte and column by column.
 CROSS_QUICK := c golden report_scenarios report_columns
@@ -228,15 +232,18 @@ endif
 check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),$(HWEMU_GUEST_BINS),$(HWEMU_BINS))
 	$(Q)rm -f $(SKIP_LOG); pass=0; fail=0; skip=0; \
 	judge() { case $$1 in 0) pass=$$((pass+1));; 77) skip=$$((skip+1));; \
+	  124) fail=$$((fail+1)); echo "check: FAILED: $$2 (still running after $(SUITE_TIMEOUT_S) s: stopped)";; \
 	  *) fail=$$((fail+1)); echo "check: FAILED: $$2 (exit $$1)";; esac; }; \
 	for t in $(CHECK_BINS); do \
 	  echo "== $$t"; t0=$$(date +%s); \
-	  $(CHECK_ENV) RIG_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" $(RUNNER) $$t; judge $$? $$t; \
+	  $(CHECK_ENV) RIG_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" \
+	    timeout -k 10 $(SUITE_TIMEOUT_S) $(RUNNER) $$t </dev/null; judge $$? $$t; \
 	  echo "== $$t: $$(( $$(date +%s) - t0 )) s"; \
 	done; \
 	for t in $(CHECK_SCRIPTS); do \
 	  echo "== $$t"; t0=$$(date +%s); \
-	  RIG_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" sh $$t; judge $$? $$t; \
+	  RIG_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" \
+	    timeout -k 10 $(SUITE_TIMEOUT_S) sh $$t </dev/null; judge $$? $$t; \
 	  echo "== $$t: $$(( $$(date +%s) - t0 )) s"; \
 	done; \
 	if [ -s $(SKIP_LOG) ]; then \

@@ -5,6 +5,8 @@
 # (the script's name), tmp (a fresh folder, removed at exit: a suite that
 # sets its own trap removes it there too) and fail (0), and gives
 #   ok TEXT / bad TEXT   one line per check; bad counts a failure
+#   skip N WHY           N cases not run, and why: said, and logged for make
+#                        check's closing list (never counted as passed)
 #   needs CMD [WHY]      a declared dependency: missing fails the suite (exit
 #                        1, never a skip that would pass for a pass)
 #   finish               the closing line; its status is the suite's
@@ -17,6 +19,11 @@ suite=$(basename "$0" .sh)
 fail=0
 ok() { echo "ok   $1"; }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+skip() {
+  echo "skip $1 case(s): $2"
+  [ -n "${RIG_SKIP_LOG:-}" ] && printf '%s\t%s\t%s\n' "$suite" "$1" "$2" >>"$RIG_SKIP_LOG"
+  return 0
+}
 needs() {
   command -v "$1" >/dev/null 2>&1 && return 0
   echo "$suite: FAIL: $1 not found: this suite declares it as a dependency${2:+ ($2)}"

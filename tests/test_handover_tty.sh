@@ -145,7 +145,7 @@ else bad "station 3: no sign-in screen"; fi
 
 # ---- 4. Two sockets: the key waits until no socket is testing ----------
 if [ -n "${RIG_RUNNER:-}" ]; then
-  echo "skip two sockets: the station forks a process per socket (hangs under qemu-user)"
+  skip 1 "two sockets: the station forks a process per socket (fork() hangs under qemu-user)"
 else
   mkdir -p "$work/two"
   cp "$src/fixtures/sim-2up.ini" "$work/two/sim-2up.ini"

@@ -121,30 +121,37 @@ else bad "pass: testcase times: $(grep -o 'name="[a-z_]*@[^"]*" time="[^"]*"' "$
 
 # Two sockets at once (fixtures/sim-2up.ini): one file per socket, each its
 # socket's run; a run that never began (a bad profile) leaves one file.
-sed "s|^lock = .*|lock = $tmp/2up.lock|" "$root/fixtures/sim-2up.ini" >"$tmp/2up.ini"
-$RUNNER "$RIG" run --fixture "$tmp/2up.ini" --profile "$PROD" --out "$tmp/2up/reports" \
-  --junit "$tmp/2up/junit/junit.xml" >"$tmp/2up.out" 2>&1
-code=$?
-n=0
-for s in A B; do
-  j="$tmp/2up/junit/junit-$s.xml"
-  rep=$(grep -o "socket $s: PASS [^ ]* [^ ]*" "$tmp/2up.out" | cut -d' ' -f5)
-  if [ -f "$j" ] && xmllint --noout --schema "$XSD" "$j" 2>/dev/null && [ -n "$rep" ] &&
-     python3 "$here/report_check.py" junit "$j" 0 "$PROD" 1 "$rep" >"$tmp/2up.$s" 2>&1; then
-    n=$((n + 1))
-  else
-    bad "two sockets: socket $s: $(cat "$tmp/2up.$s" 2>/dev/null) $(tail -3 "$tmp/2up.out")"
-  fi
-done
-[ "$code" -eq 0 ] && [ $n -eq 2 ] && ok "two sockets: exit 0, junit-A.xml and junit-B.xml valid, each as its report says"
-$RUNNER "$RIG" run --fixture "$tmp/2up.ini" --profile "$root/tests/data/profiles/bad-rule.ini" \
-  --out "$tmp/2up/reports" --junit "$tmp/2up/bad/junit.xml" >/dev/null 2>&1
-code=$?
-if [ "$code" -eq 65 ] && xmllint --noout --schema "$XSD" "$tmp/2up/bad/junit.xml" 2>/dev/null &&
-   python3 "$here/report_check.py" junit "$tmp/2up/bad/junit.xml" 65 - 1 - >/dev/null; then
-  ok "two sockets, bad profile: exit 65 and one JUnit file saying so"
+# rig run forks a process per socket, and a forked child hangs under
+# qemu-user (7.2 and 10.0: it spins in guest code right after fork), as
+# test_sockets.sh says; under a runner these two cases are skipped.
+if [ -n "$RUNNER" ]; then
+  skip 2 "two sockets under qemu-user: rig run forks a process per socket, and fork() hangs there"
 else
-  bad "two sockets, bad profile: exit $code, $(ls "$tmp/2up/bad" 2>&1)"
+  sed "s|^lock = .*|lock = $tmp/2up.lock|" "$root/fixtures/sim-2up.ini" >"$tmp/2up.ini"
+  $RUNNER "$RIG" run --fixture "$tmp/2up.ini" --profile "$PROD" --out "$tmp/2up/reports" \
+    --junit "$tmp/2up/junit/junit.xml" >"$tmp/2up.out" 2>&1
+  code=$?
+  n=0
+  for s in A B; do
+    j="$tmp/2up/junit/junit-$s.xml"
+    rep=$(grep -o "socket $s: PASS [^ ]* [^ ]*" "$tmp/2up.out" | cut -d' ' -f5)
+    if [ -f "$j" ] && xmllint --noout --schema "$XSD" "$j" 2>/dev/null && [ -n "$rep" ] &&
+       python3 "$here/report_check.py" junit "$j" 0 "$PROD" 1 "$rep" >"$tmp/2up.$s" 2>&1; then
+      n=$((n + 1))
+    else
+      bad "two sockets: socket $s: $(cat "$tmp/2up.$s" 2>/dev/null) $(tail -3 "$tmp/2up.out")"
+    fi
+  done
+  [ "$code" -eq 0 ] && [ $n -eq 2 ] && ok "two sockets: exit 0, junit-A.xml and junit-B.xml valid, each as its report says"
+  $RUNNER "$RIG" run --fixture "$tmp/2up.ini" --profile "$root/tests/data/profiles/bad-rule.ini" \
+    --out "$tmp/2up/reports" --junit "$tmp/2up/bad/junit.xml" >/dev/null 2>&1
+  code=$?
+  if [ "$code" -eq 65 ] && xmllint --noout --schema "$XSD" "$tmp/2up/bad/junit.xml" 2>/dev/null &&
+     python3 "$here/report_check.py" junit "$tmp/2up/bad/junit.xml" 65 - 1 - >/dev/null; then
+    ok "two sockets, bad profile: exit 65 and one JUnit file saying so"
+  else
+    bad "two sockets, bad profile: exit $code, $(ls "$tmp/2up/bad" 2>&1)"
+  fi
 fi
 
 # The schema check can fail: a file with an exponent time is refused.
