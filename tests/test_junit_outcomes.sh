@@ -7,22 +7,9 @@
 # the report and the exit code (tests/report_check.py). A folder that does
 # not exist is made; one that cannot be made stops the run before the bench
 # is touched (exit 74). Needs python3 and xmllint (libxml2-utils).
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-for tool in python3 xmllint; do
-  if ! command -v $tool >/dev/null 2>&1; then
-    echo "test_junit_outcomes: FAIL: $tool not found: this suite declares it as a dependency (make deps installs it)"
-    exit 1
-  fi
-done
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
+needs python3 "make deps installs it"
+needs xmllint "libxml2-utils; make deps installs it"
 export RIG_KEY=/nonexistent/station.key
 cp "$root/fixtures/sim.ini" "$tmp/sim.ini"
 FX="$tmp/sim.ini"
