@@ -428,6 +428,7 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 	struct reason_facts f = {
 		.failed = r->failed && !r->aborted, .aborted = r->aborted,
 		.indeterminate = v == REPORT_INDETERMINATE, .unit_fault = unit_fault,
+		.laser_zero_moved = r->zero_moved,
 		.rc = r->abort_rc, .msg = msg,
 		.pen_port = d->pen_port ? serial_name(d->pen_port) : NULL,
 		.laser_port = d->laser_port ? serial_name(d->laser_port) : NULL,
