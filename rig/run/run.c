@@ -114,6 +114,7 @@ enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg)
 
 /* A judgement that did not pass: kept among the run's failures (the
  * first RUN_MAX_FAILURES), its first reason the run's. */
+__attribute__((format(printf, 6, 0)))
 static void not_passed(struct run *r, bool *flag, char *reason, size_t cap, const char *what,
 		       const char *fmt, va_list ap)
 {
