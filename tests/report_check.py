@@ -680,8 +680,26 @@ def sc_retest(rep, ctx):
     return out
 
 
+def sc_laser_zero(rep, ctx):
+    """The laser's zero moved beyond its bound during the run: ABORTED,
+    category bench, reason laser_zero (the bench's, not the pen's): an
+    engineer re-zeroes and checks the bench, then the pen is tested again."""
+    v = rep.verdict
+    out = [(v["result"] == "ABORTED", "verdict ABORTED (%s)" % v["result"])]
+    out.append(("laser zero moved" in v["note"], "reason says the zero moved: %s" % v["note"][:80]))
+    shifts = rep.rows(quantity="laser_zero_shift")
+    beyond = [r for r in shifts if abs(num(r["measured"])) > num(r["high_limit"])]
+    out.append((len(beyond) == 1, "one zero-check row beyond its bound: %s" %
+                [(r["measured"], r["high_limit"]) for r in shifts]))
+    out += verdict_row_columns(rep, "ABORTED", "laser_zero", "engineer",
+                               "The laser's zero moved during the test. Call an engineer to "
+                               "re-zero and check the bench; then test this pen again.")
+    return out
+
+
 SCENARIOS.update({
     "production": sc_production,
+    "laser_zero": sc_laser_zero,
     "guarded_fail": sc_guarded_fail,
     "pen_fault": sc_pen_fault,
     "retest": sc_retest,

@@ -2,9 +2,9 @@
 # test_report_scenarios.sh - reports of whole runs on the virtual bench
 # checked column by column against their meaning (tests/report_check.py,
 # written apart from the rig): a production PASS, a guarded FAIL, a pen's
-# own hardware fault, and a retest of a failed unit (its attempt, its
-# disposition turned from retest to reject); and the operator's line for
-# each on rig run's output. Needs python3.
+# own hardware fault, a laser whose zero moved during the run, and a
+# retest of a failed unit (its attempt, its disposition turned from
+# retest to reject); and the operator's line for each on rig run's output. Needs python3.
 . "$(dirname "$0")/lib.sh"
 needs python3 "make deps installs it"
 export RIG_KEY=/nonexistent/station.key
@@ -70,6 +70,14 @@ run "$tmp/nak" --sim fault.pen.nak=verify --sim seed=5
 check pen_fault 1 "$(newest "$tmp/nak")" "attempt=1"
 grep -q "^What to do: The pen reported a hardware fault. Put the pen in the reject bin. \[pen_hardware, reject\]$" "$tmp/nak.out" \
   && ok "pen_fault: rig run says what to do" || bad "pen_fault: output: $(cat "$tmp/nak.out")"
+
+# The laser's zero moves 24 um during the run (3 um/s): ABORTED by the
+# run's zero check, reason laser_zero (the bench moved, the pen was not
+# shown bad): re-zero and check the bench, then test the pen again.
+run "$tmp/zero" --sim laser.drift_um_per_s=3 --sim seed=6
+check laser_zero 2 "$(newest "$tmp/zero")" "attempt=1"
+grep -q "^What to do: The laser's zero moved during the test. Call an engineer to re-zero and check the bench; then test this pen again. \[laser_zero, engineer\]$" "$tmp/zero.out" \
+  && ok "laser_zero: rig run says what to do" || bad "laser_zero: output: $(cat "$tmp/zero.out")"
 
 # The folder's results index keeps them with the run (migration 006).
 if command -v sqlite3 >/dev/null 2>&1 && [ -f "$tmp/fail/index.sqlite" ]; then

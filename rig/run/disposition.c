@@ -27,6 +27,8 @@ static const struct {
 	[REASON_STOPPED] = { "stopped", "The test was stopped (the rig was interrupted)",
 			     DISPOSITION_RETEST, false },
 	[REASON_LASER] = { "laser", "The laser sensor failed", DISPOSITION_ENGINEER, false },
+	[REASON_LASER_ZERO] = { "laser_zero", "The laser's zero moved during the test",
+				DISPOSITION_ENGINEER, false },
 	[REASON_LOADCELL] = { "loadcell", "The load cell or the preload failed",
 			      DISPOSITION_ENGINEER, false },
 	[REASON_PEN_LINK] = { "pen_link", "The pen's line was garbled", DISPOSITION_RETEST,
@@ -106,6 +108,9 @@ enum reason_code reason_classify(const struct reason_facts *f)
 		return REASON_CALIBRATION; /* a refused calibration command */
 	}
 	if (f->aborted) {
+		/* from the run's state, not its message: the pen was not shown bad */
+		if (f->laser_zero_moved)
+			return REASON_LASER_ZERO;
 		if (strstr(m, "e-stop") || strstr(m, "lid open"))
 			return REASON_SAFETY;
 		if (!strncmp(m, "stopped by", 10))
@@ -153,7 +158,10 @@ void disposition_line(char *out, size_t cap, enum reason_code c, const char *det
 					     : "Test this pen once more.";
 		break;
 	case DISPOSITION_ENGINEER:
-		todo = "Call an engineer; keep the pen aside.";
+		/* the bench moved, not the pen: it is tested again once the bench is right */
+		todo = c == REASON_LASER_ZERO
+			       ? "Call an engineer to re-zero and check the bench; then test this pen again."
+			       : "Call an engineer; keep the pen aside.";
 		break;
 	case DISPOSITION_NONE:
 		break;

@@ -26,6 +26,7 @@ enum reason_code {
 	REASON_SAFETY,              /* e-stop or lid */
 	REASON_STOPPED,             /* a signal or the operator stopped the rig */
 	REASON_LASER,               /* the displacement sensor */
+	REASON_LASER_ZERO,          /* the laser's zero moved during the run */
 	REASON_LOADCELL,            /* the load cell, the preload */
 	REASON_PEN_LINK,            /* garbled replies on the pen's line */
 	REASON_WRONG_PEN,           /* wrong model or serial */
@@ -58,10 +59,12 @@ bool disposition_parse(const char *name, enum disposition *d);
  * the reason without its "phase: " prefix; pen_port and laser_port name
  * the devices' ports as their messages start (NULL: unknown);
  * pen_error is the pen's last SCPI error code (0: none); unit_fault: the
- * run found the pen at fault (run.c). failed: a judged FAIL or a failed
- * calibration (fail_reason in msg); indeterminate likewise. */
+ * run found the pen at fault (run.c); laser_zero_moved: the run's own zero
+ * check found the laser's zero moved beyond its bound (zero_check.c).
+ * failed: a judged FAIL or a failed calibration (fail_reason in msg);
+ * indeterminate likewise. */
 struct reason_facts {
-	bool failed, indeterminate, aborted, unit_fault;
+	bool failed, indeterminate, aborted, unit_fault, laser_zero_moved;
 	enum rig_rc rc;
 	const char *msg;
 	const char *pen_port, *laser_port;

@@ -104,6 +104,7 @@ static const struct ini_field fields[] = {
 	{ "disposition", "safety", INI_CUSTOM, PX(disposition[REASON_SAFETY]), 0, 0, false, "retest", "", false, false, parse_disposition },
 	{ "disposition", "stopped", INI_CUSTOM, PX(disposition[REASON_STOPPED]), 0, 0, false, "retest", "", false, false, parse_disposition },
 	{ "disposition", "laser", INI_CUSTOM, PX(disposition[REASON_LASER]), 0, 0, false, "engineer", "", false, false, parse_disposition },
+	{ "disposition", "laser_zero", INI_CUSTOM, PX(disposition[REASON_LASER_ZERO]), 0, 0, false, "engineer", "", false, false, parse_disposition },
 	{ "disposition", "loadcell", INI_CUSTOM, PX(disposition[REASON_LOADCELL]), 0, 0, false, "engineer", "", false, false, parse_disposition },
 	{ "disposition", "pen_link", INI_CUSTOM, PX(disposition[REASON_PEN_LINK]), 0, 0, false, "retest", "", false, false, parse_disposition },
 	{ "disposition", "wrong_pen", INI_CUSTOM, PX(disposition[REASON_WRONG_PEN]), 0, 0, false, "retest", "", false, false, parse_disposition },

@@ -114,6 +114,7 @@ enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg)
 
 /* A judgement that did not pass: kept among the run's failures (the
  * first RUN_MAX_FAILURES), its first reason the run's. */
+__attribute__((format(printf, 6, 0)))
 static void not_passed(struct run *r, bool *flag, char *reason, size_t cap, const char *what,
 		       const char *fmt, va_list ap)
 {
@@ -428,6 +429,7 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 	struct reason_facts f = {
 		.failed = r->failed && !r->aborted, .aborted = r->aborted,
 		.indeterminate = v == REPORT_INDETERMINATE, .unit_fault = unit_fault,
+		.laser_zero_moved = r->zero_moved,
 		.rc = r->abort_rc, .msg = msg,
 		.pen_port = d->pen_port ? serial_name(d->pen_port) : NULL,
 		.laser_port = d->laser_port ? serial_name(d->laser_port) : NULL,

@@ -70,6 +70,7 @@ struct run {
 	bool zero_table_known;
 	struct pen_cal_table zero_table;
 	double zero_shift_u_um;
+	bool zero_moved;        /* the re-check found it beyond its bound (the abort's reason) */
 };
 
 /* Format into a fixed buffer; a long message is cut, never overflows. */

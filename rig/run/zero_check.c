@@ -13,7 +13,7 @@
  * them as well; the check cannot tell the two apart and counts both).
  * Within laser.run_zero_max_shift_um it joins every depth's U as a
  * rectangular term over +-|shift|; beyond it the run aborts (reason
- * laser: call an engineer, rig zero, rig check).
+ * laser_zero: call an engineer, rig zero, rig check, then retest the pen).
  */
 #include "run/run_impl.h"
 
@@ -236,6 +236,7 @@ enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err)
 	row.note = note;
 	if ((rc = run_add_row(r, &row)))
 		return rc;
+	r->zero_moved |= too_far;
 	if (too_far)
 		return rig_fail(err, RIG_E_DEVICE,
 				"laser zero moved %+.1f um during the run (stopped tips %.6f mm at "
