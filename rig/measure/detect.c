@@ -110,8 +110,19 @@ static void boot_reset(struct measure *m)
  * and the shape are learned afresh. */
 static void on_break(struct measure *m, enum measure_reject why)
 {
-	if (!m->learned)
+	if (!m->learned && why == MEASURE_REJECT_INVALID && m->n_learn < LEARN_MIN_BURST) {
+		/* Too few strokes before a burst to learn the shape from (7
+		 * strokes read 12.6 um shallow with U 4.5 um): they are
+		 * rejected, the shape is learned after the burst, and the
+		 * rate's U takes the unseen time. */
+		for (uint32_t k = 0; k + 1 < m->n_learn; k++)
+			emit_rejected(m, &m->learn[k], m->learn[k + 1].t_slot, why);
+		if (m->n_learn >= 2)
+			m->gap_split = true;
+		m->n_learn = 0;
+	} else if (!m->learned) {
 		learn_finish(m);
+	}
 	if (m->has_prev && !m->stalled_now) {
 		double end = (double)(m->hist_slot0 + m->n_hist);
 		emit_rejected(m, &m->prev, end, why);

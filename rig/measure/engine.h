@@ -34,6 +34,7 @@
 
 #define HIST_CAP 16384u       /* samples held: learning store / open stroke */
 #define XING_CAP 4096u        /* crossings held while learning */
+#define LEARN_MIN_BURST 32u   /* fewer crossings before a burst: not learned from */
 #define NBIN_MIN 16u
 #define NBIN_MAX 512u
 /* Cells of the phase occupancy map (coverage of the cycle by the folded
