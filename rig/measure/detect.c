@@ -124,12 +124,20 @@ static void on_break(struct measure *m, enum measure_reject why)
 	}
 	/* A run of invalid samples (the pen still running) keeps the
 	 * frequency segment open across it: error bursts split the record
-	 * and lost its edges (31..58 ppm on 2 s with speed wander). */
-	m->bridge_ok = why == MEASURE_REJECT_INVALID && m->learned && m->has_prev &&
-		       m->seg_active && m->prev.reliable;
+	 * and lost its edges (31..58 ppm on 2 s with speed wander). A burst
+	 * longer than twice the stall limit breaks again with no stroke open:
+	 * the bridge from before it holds (a 100 ms burst split the record,
+	 * and the rate of the unseen time was missing: -43..+238 ppm). */
+	bool again = why == MEASURE_REJECT_INVALID && m->bridge_ok && !m->has_prev &&
+		     m->seg_active;
+	m->bridge_ok = again || (why == MEASURE_REJECT_INVALID && m->learned && m->has_prev &&
+				 m->seg_active && m->prev.reliable);
 	if (m->bridge_ok) {
-		m->bridge = m->prev;
+		if (!again)
+			m->bridge = m->prev;
 	} else {
+		if (why == MEASURE_REJECT_INVALID && m->seg_active)
+			m->gap_split = true;
 		seg_close(m);
 		m->edge_ok = false;
 	}

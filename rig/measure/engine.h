@@ -179,6 +179,7 @@ struct measure {
 	 * before it, to count the periods across it (freq_interval) */
 	bool bridge_ok;
 	struct xing bridge;
+	bool gap_split;           /* a gap of invalid samples split the record */
 
 	/* strokes */
 	uint64_t stroke_index;

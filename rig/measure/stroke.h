@@ -180,6 +180,7 @@ struct measure_stats {
 	double freq_u_trend_hz;      /* the trend's part of the rate budget,
 					when the run adds it (run/point.c) */
 	double freq_u_count_hz;      /* strokes whose count is uncertain */
+	double freq_u_gap_hz;        /* the unseen time of a record split by a gap */
 
 	/* Signal quality. */
 	double noise_pct;            /* noise_um against the travel, % */

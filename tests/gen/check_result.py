@@ -4,7 +4,8 @@
 Compare `rig analyze --csv` output with a make_capture.py truth file. Tolerances:
 depth |err| <= DEPTH_TOL_UM (a number, or "rel" for 1 um + 0.1 % of depth),
 std |err| <= 1 um + 10 % of the true scatter times STD_TOL (0 skips it),
-frequency |err| <= FREQ_PPM (0 skips it). Prints one line; exit 1 on a miss."""
+frequency |err| <= FREQ_PPM (0 skips it; "U": within the result's own
+freq_U_hz, which must then be under 2000 ppm). Prints one line; exit 1 on a miss."""
 import csv
 import sys
 
@@ -29,9 +30,15 @@ def main():
     ferr = (float(r["freq_hz"]) / tf - 1) * 1e6
     dtol = 1 + 0.001 * td if sys.argv[3] == "rel" else float(sys.argv[3])
     stol = (1 + 0.1 * ts) * float(sys.argv[4])
-    ftol = float(sys.argv[5])
+    if sys.argv[5] == "U":
+        ftol = float(r["freq_U_hz"]) / tf * 1e6
+        if not 0 < ftol < 2000:
+            print("FAIL: freq_U %.1f ppm: not a usable uncertainty" % ftol)
+            return 1
+    else:
+        ftol = float(sys.argv[5])
     bad = abs(derr) > dtol or (stol > 0 and abs(serr) > stol) or (ftol > 0 and abs(ferr) > ftol)
-    print("%s: depth %+.3f um (tol %.2f), std %+.3f um (tol %.2f), freq %+.2f ppm (tol %g)"
+    print("%s: depth %+.3f um (tol %.2f), std %+.3f um (tol %.2f), freq %+.2f ppm (tol %.3g)"
           % ("FAIL" if bad else "ok", derr, dtol, serr, stol, ferr, ftol))
     return 1 if bad else 0
 
