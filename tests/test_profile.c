@@ -250,14 +250,16 @@ START_TEST(test_quality_gates_have_defaults_and_are_read)
 	ck_assert_double_eq(p.quality.max_noise_pct, 5);
 	ck_assert_double_eq(p.quality.max_rate_change_pct, 0);
 	ck_assert_int_eq(p.quality.drift, MEASURE_DRIFT_FLAG);
+	ck_assert_double_eq(p.quality.max_phase_gap_pct, 3.5);
 	char more[17000];
 	int m = snprintf(more, sizeof more, "%s\n[quality]\nmax_noise_pct = 2\nmax_rate_change_pct = 1.5\n"
-			 "max_drift_um = 3\ndrift = correct\n", text);
+			 "max_drift_um = 3\ndrift = correct\nmax_phase_gap_pct = 0\n", text);
 	ck_assert_int_eq(profile_load_memory(&p, path, more, (size_t)m, &err), RIG_OK);
 	ck_assert_double_eq(p.quality.max_noise_pct, 2);
 	ck_assert_double_eq(p.quality.max_rate_change_pct, 1.5);
 	ck_assert_double_eq(p.quality.max_drift_um, 3);
 	ck_assert_int_eq(p.quality.drift, MEASURE_DRIFT_CORRECT);
+	ck_assert_double_eq(p.quality.max_phase_gap_pct, 0);
 	m = snprintf(more, sizeof more, "%s\n[quality]\ndrift = fix\n", text);
 	ck_assert_int_ne(profile_load_memory(&p, path, more, (size_t)m, &err), RIG_OK);
 	ck_assert_msg(strstr(err.msg, "drift") && strstr(err.msg, "expected flag or correct"), "%s", err.msg);

@@ -715,6 +715,7 @@ const char *measure_status_name(enum measure_status s)
 		[MEASURE_UNSTEADY] = "unsteady",
 		[MEASURE_LOBES] = "two lobes",
 		[MEASURE_DRIFT] = "drift",
+		[MEASURE_PHASE_GAP] = "phase gap",
 	};
 	return (unsigned)s < MEASURE_STATUS_COUNT ? names[s] : "unknown";
 }

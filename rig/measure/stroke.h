@@ -57,6 +57,8 @@ enum measure_status {
 	MEASURE_UNSTEADY,       /* the rate changed beyond the gate in the record */
 	MEASURE_LOBES,          /* alternate strokes differ: a two-lobe cam */
 	MEASURE_DRIFT,          /* the readings drifted beyond the gate */
+	MEASURE_PHASE_GAP,      /* the top falls between sampled phases beyond
+				 * the gate: the depth is withheld, the rate kept */
 	MEASURE_STATUS_COUNT
 };
 
@@ -96,6 +98,9 @@ struct measure_gates {
 				       through its periods, MEASURE_TREND_Z
 				       standard errors from flat), %; 0 = off */
 	double max_drift_um;        /* |drift over the record|; 0 = off */
+	double max_phase_gap_pct;   /* the unsampled phase over the top
+				       (phase_gap) against the period, %;
+				       withholds the depth only; 0 = off */
 	enum measure_drift_mode drift;
 	bool lobes_ok;              /* report alternating lobes, do not refuse */
 };

@@ -88,7 +88,9 @@ static enum rig_rc sweep(struct run *r, bool depth, const struct pen_cal_table o
 		if (rc)
 			return rc;
 		double frac = st.samples ? (double)st.invalid_samples / (double)st.samples : 1.0;
-		bool ok = st.status == MEASURE_OK && (depth ? st.has_depth : st.has_freq);
+		/* a phase gap withholds the depth only (point.c) */
+		bool ok = (st.status == MEASURE_OK || st.status == MEASURE_PHASE_GAP) &&
+			  (depth ? st.has_depth : st.has_freq);
 		sw->setting[i] = pts->v[i];
 		sw->measured[i] = ok ? (depth ? st.depth_mean_um : st.freq_hz) : NAN;
 		sw->noise[i] = depth ? st.depth_U_um : st.freq_U_hz;

@@ -93,6 +93,7 @@ static const struct ini_field fields[] = {
 	{ "quality", "max_noise_pct", INI_DOUBLE, PX(quality.max_noise_pct), -1, 100, false, "5", "%", false, false, NULL },
 	{ "quality", "max_rate_change_pct", INI_DOUBLE, PX(quality.max_rate_change_pct), 0, 100, false, "0", "%", false, false, NULL },
 	{ "quality", "max_rate_trend_pct", INI_DOUBLE, PX(quality.max_rate_trend_pct), 0, 100, false, "1.5", "%", false, false, NULL },
+	{ "quality", "max_phase_gap_pct", INI_DOUBLE, PX(quality.max_phase_gap_pct), 0, 100, false, "3.5", "%", false, false, NULL },
 	{ "quality", "max_drift_um", INI_DOUBLE, PX(quality.max_drift_um), 0, 1000, false, "0", "um", false, false, NULL },
 	{ "quality", "drift", INI_CUSTOM, PX(quality.drift), 0, 0, false, "flag", "", false, false, parse_drift },
 	/* what the operator does with a unit that did not pass (run/disposition.h) */

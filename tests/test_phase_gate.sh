@@ -1,0 +1,60 @@
+#!/bin/sh
+# test_phase_gate.sh - [quality] max_phase_gap_pct (issue 13): at a stroke
+# rate that divides the laser's 4 kHz (160 Hz: 25 samples a stroke) and a
+# pen without speed wander, the samples hit the same phases of every
+# stroke and the top falls between them (a cam at 160 Hz read 46 um low
+# before the phase coverage term). A verify point there is refused: its
+# depth not measured (the run FAILs, not PASS), its rate still judged. The
+# production profile verifying its last point at 160 Hz instead of 156 Hz.
+# Needs python3.
+. "$(dirname "$0")/lib.sh"
+needs python3 "make deps installs it"
+export RIG_KEY=/nonexistent/station.key
+cp "$root/fixtures/sim.ini" "$tmp/sim.ini"
+sed 's/^freq_points_hz = 84, 96, 110, 130, 146, 156/freq_points_hz = 84, 96, 110, 130, 146, 160/' \
+  "$root/profiles/production-p25.ini" >"$tmp/p160.ini"
+grep -q '^freq_points_hz = 84, 96, 110, 130, 146, 160' "$tmp/p160.ini" \
+  || bad "profiles/production-p25.ini's verify rates changed: this test's profile is not at 160 Hz"
+printf '\n[quality]\nmax_phase_gap_pct = 0\n' | cat "$tmp/p160.ini" - >"$tmp/p160_off.ini"
+
+run() { # run NAME PROFILE [options]: its exit code in $code
+  name=$1 prof=$2; shift 2
+  $RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$prof" --out "$tmp/$name" --sim seed=1 "$@" \
+    >"$tmp/$name.out" 2>&1
+  code=$?
+}
+# row NAME QUANTITY COMMANDED: "result|measured|note" of that verify row
+row() {
+  python3 -c 'import csv,glob,sys
+f = [p for p in glob.glob(sys.argv[1] + "/*.csv") if not p.endswith("summary.csv")][0]
+for r in csv.DictReader(open(f, newline="")):
+    if r["phase"] == "verify" and r["quantity"] == sys.argv[2] and r["commanded"] == sys.argv[3]:
+        print(r["result"] + "|" + r["measured"] + "|" + r["note"])' "$tmp/$1" "$2" "$3"
+}
+
+# No wander, the gate on by default: the 160 Hz depth is refused.
+run gate "$tmp/p160.ini" --sim pen.speed_wander=0
+[ "$code" -eq 1 ] && ok "160 Hz, no wander: exit 1 (FAIL)" || bad "160 Hz, no wander: exit $code: $(tail -3 "$tmp/gate.out")"
+d=$(row gate depth 2500)
+case "$d" in
+  "FAIL||not measured: top between sampled phases: "*"% of the period unsampled (gate 3.50 %"*)
+    ok "the 2500 um depth at 160 Hz is not measured: ${d#FAIL||}" ;;
+  *) bad "the 2500 um depth at 160 Hz: $d" ;;
+esac
+f=$(row gate freq 160)
+case "$f" in PASS\|160.*) ok "its rate is still judged: ${f%%|measured*}" ;; *) bad "its rate: $f" ;; esac
+grep -q "^What to do: Out of tolerance (verify depth at 2500 um)" "$tmp/gate.out" \
+  && ok "the operator is told (out of tolerance at 2500 um)" || bad "output: $(tail -3 "$tmp/gate.out")"
+
+# The gate off: the same run PASSes on the phase coverage term's wide U
+# (what every such run did before the gate).
+run off "$tmp/p160_off.ini" --sim pen.speed_wander=0
+d=$(row off depth 2500)
+[ "$code" -eq 0 ] && case "$d" in PASS\|*) true ;; *) false ;; esac \
+  && ok "max_phase_gap_pct = 0: PASS (${d#PASS|})" || bad "gate off: exit $code, depth $d"
+
+# A pen with its usual speed wander fills the phases: no refusal.
+run wander "$tmp/p160.ini"
+[ "$code" -eq 0 ] && ok "160 Hz with the pen's speed wander: PASS" \
+  || bad "160 Hz with wander: exit $code: $(tail -3 "$tmp/wander.out")"
+finish
