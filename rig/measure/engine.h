@@ -10,8 +10,9 @@
  *   shape.c    the folded shape model: equivalent-time bins, the shape
  *              through them, its peak
  *   fit.c      one stroke against the shape: its depth (the top fit)
- *   result.c   running statistics of strokes and periods, the results and
- *              the uncertainty budget (measure_result)
+ *   tally.c    running statistics of strokes and periods, gaps counted
+ *              across only when sure
+ *   result.c   the results and the uncertainty budget (measure_result)
  *   numeric.c  numeric kernels (numeric.h)
  *
  * Data flow for each sample: it is appended to `hist` (extension in um, NaN
@@ -303,12 +304,15 @@ void learn_finish(struct measure *m);
  * a_t + P0, corrected by its samples (ks). */
 double knot_solve(struct measure *m, double a_t, double P0, const struct knot_sums *ks);
 
-/* result.c */
+/* tally.c */
 /* One stroke into the statistics (accepted or not) and to the callback. */
 void stats_emit(struct measure *m, struct measure_stroke *s);
 void seg_close(struct measure *m);
 void seg_start(struct measure *m, const struct xing *x);
 /* Count whole periods from the previous crossing (m->prev) to x. */
 void freq_interval(struct measure *m, const struct xing *x);
+/* Relative scatter of the clean single periods over the record, 0 while
+ * fewer than 8 (result.c's rate U uses it too). */
+double period_scatter_rel(const struct measure *m);
 
 #endif

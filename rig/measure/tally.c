@@ -1,0 +1,229 @@
+/* tally.c - the engine's running statistics as strokes come: each stroke
+ * into the depth sums (stats_emit), and the periods between stroke ends
+ * counted into the rate's segments (freq_interval), across gaps only when
+ * the count is sure. result.c turns them into figures (docs/measurement.md).
+ */
+#include "measure/engine.h"
+
+#include <math.h>
+#include <string.h>
+
+void stats_emit(struct measure *m, struct measure_stroke *s)
+{
+	s->index = m->stroke_index++;
+	if (s->reject == MEASURE_STROKE_OK) {
+		double d = s->peak_um;
+		if (m->strokes == 0) {
+			m->d_ref = d;
+			m->d_min = m->d_max = d;
+		}
+		double x = d - m->d_ref;
+		m->strokes++;
+		double delta = x - m->d_mean;
+		m->d_mean += delta / m->strokes;
+		m->d_m2 += delta * (x - m->d_mean);
+		if (d < m->d_min)
+			m->d_min = d;
+		if (d > m->d_max)
+			m->d_max = d;
+		m->trough_sum += s->trough_um - m->d_ref;
+		if (m->have_last_depth) {
+			m->lag_sxy += x * m->last_depth;
+			m->lag_sx += m->last_depth;
+			m->lag_sy += x;
+			m->lag_n++;
+		}
+		m->have_last_depth = true;
+		m->last_depth = x;
+		/* drift: the trough against time */
+		double t = s->peak_time_s - (double)m->first_slot / m->cfg.rate_hz, tk = 1;
+		double y = s->trough_um - m->d_ref;
+		for (int k = 0; k < 5; k++, tk *= t) {
+			m->dr_t[k] += tk;
+			if (k < 3)
+				m->dr_y[k] += y * tk;
+		}
+		m->dr_yy += y * y;
+		/* lobes: even and odd strokes apart */
+		int lb = (int)(s->index & 1);
+		m->lb_n[lb]++;
+		m->lb_d[lb] += x;
+		m->lb_dd[lb] += x * x;
+		m->lb_p[lb] += s->period_s;
+		m->lb_pp[lb] += s->period_s * s->period_s;
+	} else {
+		m->rejected[s->reject]++;
+		m->have_last_depth = false;
+	}
+	if (m->cfg.on_stroke)
+		m->cfg.on_stroke(s, m->cfg.ctx);
+}
+
+/* ---- rate: whole periods between reliable crossings, by segment ------ */
+
+void seg_close(struct measure *m)
+{
+	if (m->seg_active && m->seg_n_at_rel >= 1) {
+		m->tot_periods += m->seg_n_at_rel;
+		m->tot_span_slots += m->seg_t_last_rel - m->seg_t_first;
+		m->nseg++;
+	}
+	m->seg_active = false;
+	m->have_prev_period = false;
+}
+
+void seg_start(struct measure *m, const struct xing *x)
+{
+	if (!m->have_first_seg) {
+		m->have_first_seg = true;
+		m->first_seg_t = x->t_slot;
+	}
+	m->seg_active = true;
+	m->seg_t_first = m->seg_t_last_rel = x->t_slot;
+	m->seg_t_first_raw = m->seg_t_last_raw = x->t_raw;
+	m->seg_n = m->seg_n_at_rel = 0;
+}
+
+/* A clean single period d (slots, refined) and its raw length d_raw
+ * (mid-level crossings as detected, never smoothed): the running period,
+ * the first and last periods (edges, rate at start and end), the period
+ * scatter, and the timing noise of one raw crossing from second
+ * differences. A second difference far beyond the running rms (a speed
+ * step) is left out of the timing noise: it is the pen, not the timing. */
+static void freq_period(struct measure *m, double d, double d_raw, double t_end_raw,
+			bool contiguous_head)
+{
+	m->t_ref_slots = d;
+	if (m->nper == 0)
+		m->per_ref = d;
+	double tt = t_end_raw - d_raw / 2 - (double)m->first_slot, pp = d_raw - m->per_ref;
+	m->tr_n += 1;
+	m->tr_t += tt;
+	m->tr_tt += tt * tt;
+	m->tr_p += pp;
+	m->tr_tp += tt * pp;
+	m->tr_pp += pp * pp;
+	if (contiguous_head && m->npf < 3) {
+		m->pf_raw[m->npf] = d_raw;
+		m->pf[m->npf++] = d;
+	}
+	m->pl_raw[m->npl % 3] = d_raw;
+	m->pl[m->npl % 3] = d;
+	m->npl++;
+	double e = d - m->per_ref;
+	m->per_sum += e;
+	m->per_sumsq += e * e;
+	m->nper++;
+	if (m->have_prev_period) {
+		double d2 = d_raw - m->prev_period;
+		double rms2 = m->n_d2 ? m->d2_sumsq / (double)m->n_d2 : 0;
+		if (m->n_d2 >= 8 && d2 * d2 > 25 * rms2)
+			m->n_d2_out++;
+		else {
+			m->d2_sumsq += d2 * d2;
+			m->n_d2++;
+		}
+	}
+	m->have_prev_period = true;
+	m->prev_period = d_raw;
+	m->last_period = d;
+}
+
+/* Relative scatter of the clean single periods over the record (speed
+ * wander and timing noise), 0 while fewer than 8. */
+double period_scatter_rel(const struct measure *m)
+{
+	if (m->nper < 8)
+		return 0;
+	double n = (double)m->nper, mp = m->per_sum / n;
+	double v = (m->per_sumsq - m->per_sum * mp) / (n - 1);
+	double p = m->per_ref + mp;
+	return v > 0 && p > 0 ? sqrt(v) / p : 0;
+}
+
+/* Whole periods across q = gap / last period (not clean: invalid samples
+ * in it), 0 when the count is not sure. Up to 4 periods: the nearest
+ * integer within 0.25. Longer: also at least 3 standard deviations from
+ * the half-integers, the period's relative scatter over the record
+ * (wander included) times q being one: a 100 ms burst (15..17 periods)
+ * reads 15.1 with 0.04. The last period may not be the gap's. */
+static long gap_count(const struct measure *m, double q)
+{
+	long r = lround(q);
+	double off = num_abs(q - (double)r);
+	if (r < 1 || off >= 0.25)
+		return 0;
+	if (r <= 4)
+		return r;
+	double s_rel = period_scatter_rel(m);
+	return s_rel > 0 && off + 3 * q * s_rel < 0.5 ? r : 0;
+}
+
+/* Count whole periods from the previous crossing to x. Between two clean
+ * crossings (no invalid sample between them, both reliable) lies exactly
+ * one stroke whatever its length against the last period (0.5 to 1.75 of
+ * it: the pen may be starting, stepping or chirping), or two or more if
+ * it is that many periods long within 0.2 (a crossing lost in noise).
+ * Across invalid samples the strokes are counted as round(interval /
+ * last period) when that is unambiguous (gap_count); otherwise the
+ * record splits into segments. */
+void freq_interval(struct measure *m, const struct xing *x)
+{
+	double d = x->t_slot - m->prev.t_slot;
+	double d_raw = x->t_raw - m->prev.t_raw;
+	bool clean = m->prev.reliable && x->reliable && x->clean_before;
+	long n = 0;
+	bool single = false;
+	if (m->t_ref_slots <= 0) {
+		n = clean;
+		single = clean;
+	} else {
+		double q = d / m->t_ref_slots;
+		long r = lround(q);
+		if (clean && q > 0.5 && q < 1.75) {
+			n = 1;
+			single = true;
+		} else if (clean && r >= 1 && r <= 16 && num_abs(q - (double)r) < 0.2) {
+			n = r;
+		} else if (!clean) {
+			n = gap_count(m, q);
+		}
+		/* a clean interval much shorter than the last (a crossing of
+		 * noise?) or counted as several (a crossing lost?): its count
+		 * may be one off */
+		if (clean && n >= 1 && (q < 0.7 || n >= 2))
+			m->n_susp++;
+	}
+	if (n == 0) {
+		if (!clean && m->seg_active)
+			m->gap_split = true;
+		seg_close(m);
+		m->edge_ok = false;
+		m->ntail = 0;
+		if (x->reliable)
+			seg_start(m, x);
+		return;
+	}
+	bool head = m->nseg == 0 && m->seg_active && m->seg_t_first == m->first_seg_t &&
+		    m->seg_n == m->npf;
+	if (single) {
+		freq_period(m, d, d_raw, x->t_raw, head);
+		m->ntail++;
+	} else {
+		m->have_prev_period = false;
+		m->ntail = 0;
+	}
+	if (!m->seg_active) {
+		if (x->reliable)
+			seg_start(m, x);
+		return;
+	}
+	m->seg_n += (uint64_t)n;
+	if (x->reliable) {
+		m->seg_n_at_rel = m->seg_n;
+		m->seg_t_last_rel = x->t_slot;
+		m->seg_t_last_raw = x->t_raw;
+	}
+}
+
+/* ---- results and the uncertainty budget --------------------------------- */
