@@ -219,9 +219,7 @@ CROSS_QUICK := c golden report_scenarios report_columns
 # test_ and .c/.sh; `c` names every suite written in C), after building all
 # of them. CI's Debian 12 cross steps run SUITES=$(CROSS_QUICK) under qemu.
 ifneq ($(SUITES),)
-  CHECK_BINS := $(filter $(patsubst %,$(BUILD)/tests/test_%,$(filter-out c,$(SUITES))),$(TEST_BINS)) \
-                $(if $(filter c,$(SUITES)),$(TEST_BINS))
-  CHECK_BINS := $(filter $(CHECK_BINS),$(TEST_BINS))
+  CHECK_BINS := $(filter $(if $(filter c,$(SUITES)),%,$(SUITES:%=$(BUILD)/tests/test_%)),$(TEST_BINS))
   CHECK_SCRIPTS := $(filter $(patsubst %,tests/test_%.sh,$(SUITES)),$(TEST_SCRIPTS))
   SUITES_UNKNOWN := $(filter-out c $(TEST_BINS:$(BUILD)/tests/test_%=%) $(TEST_SCRIPTS:tests/test_%.sh=%),$(SUITES))
   $(if $(SUITES_UNKNOWN),$(error SUITES: no suite named $(SUITES_UNKNOWN) (tests/test_NAME.c or .sh)))
@@ -234,18 +232,12 @@ check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),$(HWEMU_GUEST_BINS),$(HWEMU_BINS)
 	judge() { case $$1 in 0) pass=$$((pass+1));; 77) skip=$$((skip+1));; \
 	  124) fail=$$((fail+1)); echo "check: FAILED: $$2 (still running after $(SUITE_TIMEOUT_S) s: stopped)";; \
 	  *) fail=$$((fail+1)); echo "check: FAILED: $$2 (exit $$1)";; esac; }; \
-	for t in $(CHECK_BINS); do \
-	  echo "== $$t"; t0=$$(date +%s); \
-	  $(CHECK_ENV) RIG_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" \
-	    timeout -k 10 $(SUITE_TIMEOUT_S) $(RUNNER) $$t </dev/null; judge $$? $$t; \
-	  echo "== $$t: $$(( $$(date +%s) - t0 )) s"; \
-	done; \
-	for t in $(CHECK_SCRIPTS); do \
-	  echo "== $$t"; t0=$$(date +%s); \
+	suite() { t=$$1; shift; echo "== $$t"; t0=$$(date +%s); \
 	  RIG_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" \
-	    timeout -k 10 $(SUITE_TIMEOUT_S) sh $$t </dev/null; judge $$? $$t; \
-	  echo "== $$t: $$(( $$(date +%s) - t0 )) s"; \
-	done; \
+	    timeout -k 10 $(SUITE_TIMEOUT_S) "$$@" </dev/null; judge $$? $$t; \
+	  echo "== $$t: $$(( $$(date +%s) - t0 )) s"; }; \
+	for t in $(CHECK_BINS); do suite $$t env $(CHECK_ENV) $(RUNNER) $$t; done; \
+	for t in $(CHECK_SCRIPTS); do suite $$t sh $$t; done; \
 	if [ -s $(SKIP_LOG) ]; then \
 	  echo "check: test cases skipped inside suites (not counted as passed):"; \
 	  awk -F'\t' '{ n += $$2; printf "  %s: %s case(s): %s\n", $$1, $$2, $$3 } END { print "  " n " case(s) in all" }' $(SKIP_LOG); \
