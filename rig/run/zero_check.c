@@ -248,11 +248,12 @@ enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err)
 	r->zero_shift_u_um = sqrt(shift_um * shift_um / 3.0 + u_meas * u_meas);
 	/* beyond the bound for sure: a noisy laser's uncertain shift joins U */
 	bool too_far = fabs(shift_um) - 2 * u_meas > bound;
+	const char *what = r->o->reference ? "check" : "run";
 	char note[200];
 	if (too_far)
 		snprintf(note, sizeof note,
-			 "beyond the bound %.3g um (%s) by more than its U: the run is aborted",
-			 bound, why);
+			 "beyond the bound %.3g um (%s) by more than its U: the %s is aborted",
+			 bound, why, what);
 	else
 		snprintf(note, sizeof note,
 			 "in every depth's U: rectangular over +-|shift|, u %.2f um; bound %.3g um "
@@ -272,9 +273,9 @@ enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err)
 	r->zero_moved |= too_far;
 	if (too_far)
 		return rig_fail(err, RIG_E_DEVICE,
-				"laser zero moved %+.1f um during the run (stopped tips %.6f mm at "
+				"laser zero moved %+.1f um during the %s (stopped tips %.6f mm at "
 				"the start, %.6f mm at the end; bound %.3g um: %s): "
 				"no depth is sure; call an engineer: rig zero, then rig check",
-				shift_um, r->zero_start_mm, z.median_mm, bound, why);
+				shift_um, what, r->zero_start_mm, z.median_mm, bound, why);
 	return RIG_OK;
 }
