@@ -172,9 +172,10 @@ static void top_ripple(const struct shape_pts *P, long reach, struct ripple *r)
  * its Richardson correction (the quadratic over one more point each side,
  * r = b(h+1)/b(h): see peak_ringing). Of those, the one furthest above the
  * smooth peak against its own uncertainty, or (by_error: a ring is seen)
- * the one with the least uncertainty and correction together (the
- * furthest above the smooth peak is often the noisiest, h = 2: a ring of
- * 12 points a period read +1.2 um so). Returns false if there is none. */
+ * the one with the least uncertainty and correction together among those
+ * as high as the highest within their noise (the furthest above the
+ * smooth peak is often the noisiest, h = 2: a ring of 12 points a period
+ * read +1.2 um so). Returns false if there is none. */
 struct ring_cand {
 	double val, pos, u, curv, corr;
 	long k, h;
@@ -184,7 +185,8 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 			   bool by_error, struct ring_cand *c)
 {
 	static const long hs[] = { 2, 3, 5, 8 };
-	double bz = -INFINITY;
+	struct ring_cand hc[sizeof hs / sizeof hs[0]];
+	size_t nh = 0, top = 0;
 	for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
 		if (2 * hs[i] + 1 > P->n / 4 || hs[i] > hmax)
 			break;
@@ -199,10 +201,25 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 		double v1, p1, u1, c1;
 		if (local_max(P, h.k, h.h + 1, 1.5, &v1, &p1, &u1, &c1) && v1 < h.val)
 			h.corr = (h.val - v1) / (quartic_bias(h.h + 1) / quartic_bias(h.h) - 1);
-		double z = by_error ? -(h.u * h.u + h.corr * h.corr) : (h.val - smooth) / h.u;
+		if (nh && h.val + h.corr > hc[top].val + hc[top].corr)
+			top = nh;
+		hc[nh++] = h;
+	}
+	double bz = -INFINITY;
+	for (size_t i = 0; i < nh; i++) {
+		const struct ring_cand *h = &hc[i];
+		double z = (h->val - smooth) / h->u;
+		if (by_error) {
+			/* only the maxima as high as the highest (one h may
+			 * miss the ring's peak and take a lower one: 3 um) */
+			double t = hc[top].val + hc[top].corr, ut = hc[top].u;
+			if (h->val + h->corr < t - 2 * sqrt(h->u * h->u + ut * ut))
+				continue;
+			z = -(h->u * h->u + h->corr * h->corr);
+		}
 		if (z > bz) {
 			bz = z;
-			*c = h;
+			*c = *h;
 		}
 	}
 	return isfinite(bz);
