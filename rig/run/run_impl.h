@@ -125,6 +125,10 @@ enum rig_rc run_verify(struct run *r, struct rig_err *err);
  * RIG_E_DEVICE (the run aborts) when it moved beyond its bound or could
  * not be read still. */
 enum rig_rc run_zero_start(struct run *r, struct rig_err *err);
+/* Only the zero target's part of run_zero_start (once a run; nothing on a
+ * bench without one): what a run calibrating at several preloads does
+ * before its first calibration point. */
+enum rig_rc run_zero_target(struct run *r, struct rig_err *err);
 enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err);
 /* The bound of the shift (um): sqrt(3)/2 x the U the windows aim at
  * (window_u_fraction, else 0.1, x depth_tolerance_um; a bench check: its

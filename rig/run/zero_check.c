@@ -325,6 +325,14 @@ static enum rig_rc target_check(struct run *r, struct rig_err *err)
 	return RIG_OK;
 }
 
+enum rig_rc run_zero_target(struct run *r, struct rig_err *err)
+{
+	if (r->zero_target_done)
+		return RIG_OK;
+	enum rig_rc rc = park_pen(r, err);
+	return rc ? rc : target_check(r, err);
+}
+
 double run_zero_u_um(const struct run *r)
 {
 	return hypot(r->zero_shift_u_um, r->zero_target_u_um);
