@@ -67,9 +67,9 @@ out=$($RUNNER "$RIG" keygen --key "$tmp/station.key" 2>&1); rc=$?
 
 # 3. The libraries unreadable, in a private mount namespace (root, native).
 if [ -n "$RUNNER" ]; then
-  skip 7 "hiding libraries from a binary under $RUNNER (its loader looks elsewhere)"
+  skip 8 "hiding libraries from a binary under $RUNNER (its loader looks elsewhere)"
 elif [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1 || ! unshare -m true 2>/dev/null; then
-  skip 7 "a private mount namespace needs root and unshare(1)"
+  skip 8 "a private mount namespace needs root and unshare(1)"
 else
   hide='for l in libpq.so.5 libsqlite3.so.0 libhogweed.so.6; do
       p=$(ldconfig -p | sed -n "s/^[[:space:]]*$l (.*) => //p" | head -n 1)
@@ -106,10 +106,16 @@ else
     *) bad "hidden: rig keygen --show: exit $rc: $out" ;;
   esac
   out=$(hidden "$RIG" sync --db postgresql://127.0.0.1:1/none --out "$tmp/reports" 2>&1); rc=$?
+  { cat "$root/fixtures/sim.ini"; printf '\n[results]\nurl = postgresql://127.0.0.1:1/none\n'; } >"$tmp/line.ini"
+  out=$(hidden "$RIG" sync --fixture "$tmp/line.ini" --out "$tmp/reports" 2>&1); rc=$?
+  case "$rc:$out" in
+    69:*"libpq.so.5, needed for"*) ok "hidden: rig sync with the fixture's [results] url: exit 69, names libpq, not the URL" ;;
+    *) bad "hidden: rig sync --fixture: exit $rc: $out" ;;
+  esac
   # (sync's exit for a database it cannot reach is 75, try again later)
   case "$rc:$out" in
     0:*) bad "hidden: rig sync: exit 0: $out" ;;
-    *"libpq.so.5, needed for"*"install Debian's libpq5"*) ok "hidden: rig sync: exit $rc, names libpq" ;;
+    *"libpq.so.5, needed for"*"install Debian's libpq5"*) ok "hidden: rig sync: exit $rc, names libpq: $out" ;;
     *) bad "hidden: rig sync: exit $rc: $out" ;;
   esac
 fi
