@@ -73,6 +73,21 @@ case_ ringing_116hz_noisy  4000 "--freq 116.483 --depth-um 2500 --stroke-um 1500
 case_ ringing_172hz        4000 "--freq 171.802 --depth-um 800 --stroke-um 800 --advance 0.49 --noise-um 0.54 --scatter-um 2.35 --wander 0.0032 --ring-um 11.0 --ring-hz 4409 --ring-tau-ms 1.71 --seed 805000" depth=1 cover=1
 # At 1 kHz the ring is not resolved (83 bins a cycle): U must cover it.
 case_ ringing_1khz_139hz   1000 "--freq 138.791 --depth-um 800 --stroke-um 1000 --advance 0.29 --noise-um 2.31 --scatter-um 3.03 --wander 0.0034 --ring-um 19.2 --ring-hz 3478 --ring-tau-ms 1.91 --seed 90203" cover=1
+# rig analyze says what it did with the ringing, for a person (a clean
+# cycloid top says nothing of it).
+said() {
+  n=$((n + 1))
+  $RUNNER "$RIG" analyze --format csv --rate "$2" --zero-mm 5 "$tmp/$1.csv" >"$tmp/$1.txt" 2>&1
+  if grep -q "$3" "$tmp/$1.txt"; then found=yes; else found=no; fi
+  if [ "$found" = "${4:-yes}" ]; then
+    echo "ok   $1: \"$3\" found: $found"
+  else
+    echo "FAIL $1: \"$3\" found: $found"; fail=$((fail + 1))
+  fi
+}
+said ringing_172hz 4000 "^ringing: .* the deepest point, ringing included"
+said ringing_1khz_139hz 1000 "^ringing: .* faster than the samples resolve"
+said cycloid_top_4khz 4000 "^ringing" no
 case_ ringing_1khz_112hz   1000 "--freq 111.602 --depth-um 2500 --stroke-um 1500 --advance 0.45 --noise-um 2.47 --scatter-um 2.22 --wander 0.0028 --ring-um 19.0 --ring-hz 3377 --ring-tau-ms 1.87 --seed 839275" cover=1
 
 # Exposure: a value is the mean over 250 us before it. Told the exposure

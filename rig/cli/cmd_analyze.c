@@ -156,6 +156,14 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 			fprintf(o, "phase coverage: the top falls between samples %.4f cycle apart "
 				   "(rates near commensurate, no wander): %.2f um in U\n",
 				st->phase_gap, st->depth_u_phase_um);
+		if (st->ring == MEASURE_RING_TAKEN)
+			fprintf(o, "ringing: the tips ring at the top of the stroke; the depth is "
+				   "the deepest point, ringing included\n");
+		else if (st->ring == MEASURE_RING_UNRESOLVED)
+			fprintf(o, "ringing: the tips ring at the top of the stroke, faster than the "
+				   "samples resolve: the depth is the smooth top plus half the ring's "
+				   "rise of %.2f um, the other half in U\n",
+				st->ring_rise_um);
 	} else {
 		fprintf(o, "depth: no result\n");
 	}

@@ -76,6 +76,8 @@ struct shape {
 	double exposure_bins;     /* the sensor's exposure, in bins (set before
 				     building; 0 = none) */
 	double exposure_um;       /* what it took off the peak (added back) */
+	enum measure_ring ring;   /* impact ringing (ring.c) */
+	double ring_rise_um;      /* its rise when not resolved */
 	double sample_sd_um;      /* spread of one sample in a bin (the first
 				     quartile over bins: noise and stroke
 				     scatter, not spikes or the flanks' slope) */
@@ -315,9 +317,10 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 /* Impact ringing on the top: the smooth peak (*peak at *vpos, its noise
  * *u_peak, its model term *u_model, the top's form *tc) replaced by a
  * ringing peak, or its doubt added to *u_model (see ring.c). [lo, hi]: the
- * top window around P->jmax. */
+ * top window around P->jmax. *ring and *rise_um: what was seen. */
 void peak_ringing(const struct shape_pts *P, long lo, long hi, double *peak, double *vpos,
-		  double *u_peak, double *u_model, struct top_curv *tc);
+		  double *u_peak, double *u_model, struct top_curv *tc, enum measure_ring *ring,
+		  double *rise_um);
 
 /* fit.c */
 /* Fit one closed stroke (hist[a.idx .. b.idx)) with the learned shape and

@@ -264,9 +264,12 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 			     a cycloid's sharp top fooled the local fits) */
 #define RING_MIN_HALF 3   /* points in half a ring period to resolve its peak */
 void peak_ringing(const struct shape_pts *P, long lo, long hi, double *peak, double *vpos,
-		  double *u_peak, double *u_model, struct top_curv *tc)
+		  double *u_peak, double *u_model, struct top_curv *tc, enum measure_ring *ring,
+		  double *rise_um)
 {
 	struct ripple rp;
+	*ring = MEASURE_RING_NONE;
+	*rise_um = 0;
 	top_ripple(P, P->n / 8, &rp);
 	/* On coarse bins a convex point is as often the bins' noise as a
 	 * ring: only a rise counts there. */
@@ -294,6 +297,8 @@ void peak_ringing(const struct shape_pts *P, long lo, long hi, double *peak, dou
 		if (seen && rp.rise_um > gap) {
 			*peak += rp.rise_um / 2;
 			gap = rp.rise_um / 2;
+			*ring = MEASURE_RING_UNRESOLVED;
+			*rise_um = rp.rise_um;
 		} else if (rp.step_um > gap) {
 			gap = rp.step_um;
 		}
@@ -305,6 +310,7 @@ void peak_ringing(const struct shape_pts *P, long lo, long hi, double *peak, dou
 	if (!(excess > 0))
 		return;
 	if (seen) {
+		*ring = MEASURE_RING_TAKEN;
 		*peak = c.val + c.corr;
 		*vpos = c.pos;
 		*u_peak = c.u;

@@ -425,7 +425,8 @@ static bool shape_build(struct shape *sh, const struct bins *bn)
 	double u_model = 0;
 	peak_sharp(&P, &peak, &vpos, &lo, &hi, &u_model, &tc);
 	double u_peak = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
-	peak_ringing(&P, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc);
+	peak_ringing(&P, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
+		     &sh->ring_rise_um);
 	sh->phase_gap = phase_gap_top(bn, jmax, lo, hi);
 	sh->peak_u_phase_um = peak_u_phase(&P, lo, hi, sh->phase_gap, peak, vpos);
 	/* The sensor's exposure (a box of w bins ending at each sample)

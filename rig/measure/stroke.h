@@ -132,6 +132,13 @@ struct measure_config {
  * cycle: the stroke and sample rates near commensurate, no wander). */
 #define PHASE_GAP_SHOWN 0.005
 
+/* Impact ringing on the tops, as the shape showed it. */
+enum measure_ring {
+	MEASURE_RING_NONE,       /* none seen */
+	MEASURE_RING_TAKEN,      /* seen and resolved: the depth is its deepest point */
+	MEASURE_RING_UNRESOLVED, /* seen, too coarse to resolve: its rise counts in U */
+};
+
 struct measure_stats {
 	enum measure_status status;
 	char message[200];           /* for a person; "" when status is OK */
@@ -157,6 +164,8 @@ struct measure_stats {
 	double depth_u_phase_um;     /* the peak between sampled phases */
 	double phase_gap;            /* unsampled phase at the top, cycles */
 	double depth_exposure_um;    /* added for the exposure's smoothing of the peak */
+	enum measure_ring ring;      /* impact ringing on the tops (docs/measurement.md 5a) */
+	double ring_rise_um;         /* MEASURE_RING_UNRESOLVED: the ring's rise seen */
 	double depth_U_um;           /* expanded uncertainty (k = 2) of the mean */
 	double noise_um;             /* sample noise seen around the fitted tops */
 
