@@ -126,6 +126,12 @@ struct settle_end {
 	struct settle_approach ap;
 	double window_slot;
 	unsigned fitted_at;     /* 1 + the strokes at the last fit (0: none) */
+	/* The stream's slot 0 in bench time (the laser was started just
+	 * before settling), and the approach an earlier point left (in this
+	 * stream's slots; seen false: none). */
+	uint64_t slot0_ns;
+	struct settle_approach left;
+	bool inherited;         /* ap is left's */
 };
 
 /* Settling may end when what is left of an approach (settle.h) would bias
@@ -141,12 +147,44 @@ static bool approach_done(const struct settle *s, const struct point_request *rq
 	if (se->fitted_at != s->strokes + 1) { /* a new stroke since the last fit */
 		settle_approach_fit(s, &se->ap);
 		se->fitted_at = s->strokes + 1;
+		se->inherited = !se->ap.seen && se->left.seen;
+		if (se->inherited)
+			se->ap = se->left;
 	}
 	se->window_slot = (double)s->last_slot + 1;
 	if (!se->ap.seen || !(move_tol > 0))
 		return true;
 	double len = (rq->window->min_strokes ? rq->window->min_strokes : 20) / rq->freq_hz * rate_hz;
 	return fabs(settle_approach_bias(&se->ap, se->window_slot, len)) <= APPROACH_TOL * move_tol;
+}
+
+/* The approach the bench remembers, in the slots of the stream that
+ * began at slot0_ns: still the motor's when it ran on at this rate. */
+static void approach_left(const struct bench *b, const struct point_request *rq,
+			  struct settle_end *se, double rate_hz)
+{
+	const struct bench_approach *a = &b->approach;
+	memset(&se->left, 0, sizeof se->left);
+	if (!a->valid || a->freq_cmd_hz != rq->freq_hz || !(a->rate_hz > 0) || !(a->tau_s > 0))
+		return;
+	se->left = (struct settle_approach){
+		.seen = true, .rate_inf = a->rate_hz / rate_hz, .a = a->a_hz / rate_hz,
+		.tau = a->tau_s * rate_hz,
+		.t_ref = ((double)a->t_ref_ns - (double)se->slot0_ns) / 1e9 * rate_hz,
+	};
+}
+
+/* Remember a fitted approach for the next points at this rate. */
+static void approach_keep(struct bench *b, const struct point_request *rq,
+			  const struct settle_end *se, double rate_hz)
+{
+	if (!se->ap.seen || se->inherited)
+		return;
+	b->approach = (struct bench_approach){
+		.valid = true, .freq_cmd_hz = rq->freq_hz, .rate_hz = se->ap.rate_inf * rate_hz,
+		.a_hz = se->ap.a * rate_hz, .tau_s = se->ap.tau / rate_hz,
+		.t_ref_ns = se->slot0_ns + (uint64_t)llround(fmax(se->ap.t_ref, 0) / rate_hz * 1e9),
+	};
 }
 
 /* Settle on a running laser until the strokes are steady (settle.h) within
@@ -170,6 +208,8 @@ static enum rig_rc settle_on_strokes(struct bench *b, const struct point_request
 	settle_init(&s, fx->laser.zero_mm, fx->laser.rate_hz, rq->freq_hz,
 		    t ? t->depth_U_um / 2 : 0, move_tol / 5);
 	uint64_t now = clock_now_ns(b->hal.clock);
+	se->slot0_ns = now;
+	approach_left(b, rq, se, fx->laser.rate_hz);
 	uint64_t settle_ns = (uint64_t)rq->settle_ms * RIG_NS_PER_MS;
 	uint64_t end = now + settle_ns, cap = now + SETTLE_CAP * settle_ns;
 	struct laser_sample buf[LASER_CHUNK];
@@ -273,6 +313,8 @@ static enum rig_rc command_and_settle(struct bench *b, const struct point_reques
 	if ((rc = pen_set_depth_um(d->pen, rq->depth_um, err)) ||
 	    (rc = pen_set_freq_hz(d->pen, rq->freq_hz, err)))
 		return rc;
+	if (!b->motor_on || b->approach.freq_cmd_hz != rq->freq_hz)
+		b->approach.valid = false; /* a start or a new rate: its own approach */
 	if (!b->motor_on) {
 		if ((rc = pen_set_motor(d->pen, true, err)))
 			return rc;
@@ -338,7 +380,10 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 		goto out;
 	measure_finish(m);
 	measure_result(m, st);
-	if (se.moving > 0)
+	approach_keep(b, rq, &se, rate);
+	/* A trend the approach fit explains is in U (count_approach); one it
+	 * does not (a motor slower than the settling can see bend) refuses. */
+	if (se.moving > 0 && !(se.ap.seen && !se.inherited))
 		refuse_unsettled(st, rq, se.moving);
 	else if (se.ap.seen)
 		count_approach(st, &se);
