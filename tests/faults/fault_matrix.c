@@ -94,6 +94,9 @@ static const struct fault_kind physics[] = {
 	  "every start from 40 % (30 ms): settled before the window", false },
 	{ "pen.spinup_from=0.4 pen.spinup_ms=100", FAULT_HARMLESS, NULL, NULL, 0,
 	  "every start from 40 % (100 ms): settled on while the period trends", false },
+	{ "pen.spinup_from=0.4 pen.spinup_ms=200", FAULT_HARMLESS, NULL, NULL, 0,
+	  "every start from 40 % and every speed change with 0.2 s: waited for, the rest in U "
+	  "(verify rates were up to 1 % slow, 130 U, PASS)", false },
 	{ "pen.speed_step=0.7 pen.speed_step_at_s=3", FAULT_HARMLESS, NULL, NULL, 0,
 	  "a speed step to 0.7x mid-run", false },
 	{ "laser.exposure_us=200", FAULT_HARMLESS, NULL, NULL, 0,
