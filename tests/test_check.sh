@@ -73,6 +73,20 @@ lin=$(grep -h '"depth_linearity"' "$tmp"/lin/*_FAIL.csv 2>/dev/null | tr -d '\r'
 awk -v s="${lin:-0}" 'BEGIN { exit !(s > 17 && s < 23) }' && ok "linearity of a 2 % gain error: $lin um/mm" \
   || bad "linearity: '${lin}' (expected about 20 um/mm)"
 
+# The check re-reads the laser's zero as a run does (issue 13): a laser
+# drifting 0.5 um/s moved it 3 um over the check, more than the bound of
+# sqrt(3)/2 x the certificate's 2 um; before, the check PASSed (each point
+# within its En) and opened the bench for 8 h.
+$R check --fixture "$FX" --out "$tmp/drift" --sim laser.drift_um_per_s=0.5 >"$tmp/c6.out" 2>&1
+expect "rig check with the laser drifting 0.5 um/s" 2 $?
+grep -q 'laser zero moved +[0-9.]* um during the check.*rig zero, then rig check' "$tmp/c6.out" \
+  && ok "it names the zero's move and what to do" || bad "drifting check: $(cat "$tmp/c6.out")"
+n=$(grep -h '"zero_check"' "$tmp"/drift/*_ABORTED.csv 2>/dev/null | grep -c '"laser_zero')
+[ "$n" -eq 3 ] && ok "its report has the start, end and shift rows of the zero check" \
+  || bad "zero check rows: $n"
+grep -q '"bench",1,"laser_zero",' "$tmp"/drift/summary.csv && ok "category bench, reason laser_zero" \
+  || bad "summary: $(cat "$tmp"/drift/summary.csv)"
+
 $R check --fixture "$FX" --out "$OUT" --sim pen.serial=SOMETHING-ELSE >"$tmp/c4.out" 2>&1; expect "a check on the wrong pen" 2 $?
 grep -q "serial mismatch" "$tmp/c4.out" && ok "the wrong artifact is named" || bad "wrong pen: $(cat "$tmp/c4.out")"
 $R check --fixture "$root/fixtures/sim.ini" --out "$OUT" >"$tmp/c5.out" 2>&1; expect "rig check without [check]" 78 $?

@@ -262,24 +262,82 @@ END_TEST
 /* A laser that drifts during the run (issue 13): 3 um/s gave a PASS 23 um
  * shallow; the run's zero check (run/zero_check.c) now aborts it (reason
  * laser), and 1 um/s stays a valid PASS with the shift in every depth's U. */
-static void physics_row(const char *params, enum fault_harm harm, const char *expect_verdict,
-			int expect_exit)
+static void physics_row_on(const char *fixture, const char *profile, const char *params,
+			   enum fault_harm harm, const char *expect_verdict, int expect_exit)
 {
 	struct fault_spec s = { .fault = "physics", .when = params, .harm = harm,
 				.harmful_before = harm == FAULT_HARMFUL ? "report" : NULL,
 				.why = "", .physics = true };
 	struct fault_outcome o;
-	fault_row_run(&s, FIXTURE, PROFILE, 1, &o);
+	fault_row_run(&s, fixture, profile, 1, &o);
 	ck_assert_msg(o.ok, "%s: %s", params, o.problem);
 	ck_assert_msg(o.exit_code == expect_exit, "%s: exit %d, expected %d (%s)", params,
 		      o.exit_code, expect_exit, o.verdict);
 	ck_assert_str_eq(o.verdict, expect_verdict);
 }
 
+static void physics_row(const char *params, enum fault_harm harm, const char *expect_verdict,
+			int expect_exit)
+{
+	physics_row_on(FIXTURE, PROFILE, params, harm, expect_verdict, expect_exit);
+}
+
+/* A copy of src in dir with its first `from` replaced by `to`. */
+static char *variant(const char *dir, const char *name, const char *src, const char *from,
+		     const char *to)
+{
+	char *text = tu_read(src);
+	ck_assert_ptr_nonnull(text);
+	char *changed = tu_replace(text, from, to);
+	ck_assert_msg(changed, "%s: no '%s'", src, from);
+	char *path = tu_write(dir, name, changed);
+	ck_assert_ptr_nonnull(path);
+	free(text);
+	free(changed);
+	return path;
+}
+
 START_TEST(test_laser_drifting_during_the_run_never_passes)
 {
 	physics_row("laser.drift_um_per_s=3", FAULT_HARMFUL, "ABORTED", 2);
 	physics_row("laser.drift_um_per_s=1", FAULT_HARMLESS, "PASS", 0);
+}
+END_TEST
+
+/* The zero's bound follows the profile's depth tolerance (issue 13): at
+ * 1 um/s the zero moves about 6.5 um between the checks, inside the
+ * production profile's 8.66 um (0.1 x 100 um x sqrt(3)/2) but not inside
+ * the 4.33 um of a 50 um tolerance; before, a fixed 10 um let that run
+ * PASS with a shift worth 7.5 um of U against a 5 um window target. */
+START_TEST(test_zero_bound_follows_the_depth_tolerance)
+{
+	char *dir = tu_tmpdir();
+	char *prof = variant(dir, "tol50.ini", PROFILE, "depth_tolerance_um = 100",
+			     "depth_tolerance_um = 50");
+	physics_row_on(FIXTURE, prof, "laser.drift_um_per_s=1", FAULT_HARMFUL, "ABORTED", 2);
+	physics_row_on(FIXTURE, prof, "laser.drift_um_per_s=0", FAULT_HARMLESS, "PASS", 0);
+	tu_rmtree(dir);
+	free(prof);
+	free(dir);
+}
+END_TEST
+
+/* laser.run_zero_max_shift_um tightens the bound, never widens it: 20 um
+ * (a fixed bound before: 1.5 um/s, a shift of about 10.6 um, PASSed)
+ * leaves the production profile's 8.66 um; 4 um aborts a 6.5 um shift. */
+START_TEST(test_fixture_zero_bound_only_tightens)
+{
+	char *dir = tu_tmpdir();
+	char *wide = variant(dir, "wide.ini", FIXTURE, "[laser]\n",
+			     "[laser]\nrun_zero_max_shift_um = 20\n");
+	char *tight = variant(dir, "tight.ini", FIXTURE, "[laser]\n",
+			      "[laser]\nrun_zero_max_shift_um = 4\n");
+	physics_row_on(wide, PROFILE, "laser.drift_um_per_s=1.5", FAULT_HARMFUL, "ABORTED", 2);
+	physics_row_on(tight, PROFILE, "laser.drift_um_per_s=1", FAULT_HARMFUL, "ABORTED", 2);
+	tu_rmtree(dir);
+	free(wide);
+	free(tight);
+	free(dir);
 }
 END_TEST
 
@@ -330,6 +388,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_stuck_load_cell_aborts_the_preload);
 	tcase_add_test(tc, test_drifting_load_cell_never_passes_the_preload);
 	tcase_add_test(tc, test_laser_drifting_during_the_run_never_passes);
+	tcase_add_test(tc, test_zero_bound_follows_the_depth_tolerance);
+	tcase_add_test(tc, test_fixture_zero_bound_only_tightens);
 	tcase_add_test(tc, test_rare_glitch_reads_and_dropped_bytes_are_ridden_out);
 	tcase_add_test(tc, test_full_disk_mid_run_exits_74_and_the_journal_is_recovered);
 	tcase_add_test(tc, test_read_only_folder_before_the_run_exits_74_before_the_pen_runs);

@@ -35,7 +35,7 @@ static const struct ini_field fields[] = {
 	{ "laser", "zero_mm", INI_DOUBLE, FX(laser.zero_mm), -5, 505, true, NULL, NULL, false, false, NULL },
 	{ "laser", "zero_date", INI_DATE, FX(laser.zero_date), 0, 0, true, NULL, NULL, false, false, NULL },
 	{ "laser", "zero_max_change_um", INI_DOUBLE, FX(laser.zero_max_change_um), 0.1, 10000, false, "50", NULL, false, false, NULL },
-	{ "laser", "run_zero_max_shift_um", INI_DOUBLE, FX(laser.run_zero_max_shift_um), 0.1, 10000, false, "10", NULL, false, false, NULL },
+	{ "laser", "run_zero_max_shift_um", INI_DOUBLE, FX(laser.run_zero_max_shift_um), 0.1, 10000, false, NULL, NULL, false, false, NULL },
 	{ "laser", "linearity_um", INI_DOUBLE, FX(laser.linearity_um), 0, 1000, true, NULL, NULL, false, false, NULL },
 	{ "laser", "resolution_um", INI_DOUBLE, FX(laser.resolution_um), 0, 1000, true, NULL, NULL, false, false, NULL },
 	{ "laser", "zero_uncertainty_um", INI_DOUBLE, FX(laser.zero_uncertainty_um), 0, 1000, true, NULL, NULL, false, false, NULL },

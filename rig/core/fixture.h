@@ -44,7 +44,9 @@ struct fixture_laser {
 	 * forced (--force): the reference was not where it belongs. */
 	double zero_max_change_um;
 	/* A run re-reads its zero reference at its start and after its verify
-	 * points (run/zero_check.c); a shift beyond this aborts the run. */
+	 * points (run/zero_check.c); a shift beyond its bound aborts the run.
+	 * The bound comes from the profile's depth tolerance; this key (0:
+	 * not set) only tightens it. */
 	double run_zero_max_shift_um;
 	/* Type-B uncertainty parts for the measurement budget. */
 	double linearity_um;         /* sensor linearity (max deviation) */

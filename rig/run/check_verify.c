@@ -9,6 +9,7 @@
 #include "run/run_impl.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "check/reference.h"
 #include "run/decision.h"
@@ -19,43 +20,64 @@ struct bias {
 	bool ok;
 };
 
-/* One certified point: measure at the setting, judge against the value. */
-static enum rig_rc check_point(struct run *r, bool depth, size_t i, struct bias *b,
-			       struct rig_err *err)
+/* One certified point: what it is, and what was measured there. */
+struct cpoint {
+	bool depth;
+	size_t i;                      /* its index in the certificate's list */
+	struct measure_stats st;
+	double bench_s;                /* its bench time (JUnit), kept until judged */
+};
+
+/* Measure one certified point at its setting. */
+static enum rig_rc measure_cpoint(struct run *r, struct cpoint *p, struct rig_err *err)
 {
 	const struct reference *ref = r->o->reference;
-	const struct reference_points *q = depth ? &ref->depth_um : &ref->freq_hz;
+	const struct reference_points *q = p->depth ? &ref->depth_um : &ref->freq_hz;
 	const struct profile_verify *v = &r->prof->verify;
+	enum run_step step = p->depth ? STEP_DEPTH_CHECK : STEP_RATE_CHECK;
+	double set = q->commanded[p->i];
+	double d_um = p->depth ? set : ref->nominal_depth_um;
+	double f_hz = p->depth ? ref->nominal_freq_hz : set;
+	r->step++;
+	run_progress(r, "%s %g %s", run_step_name(step), set,
+		     run_quantity_unit(p->depth ? QTY_DEPTH : QTY_FREQ));
+	enum rig_rc rc = run_measure_point(r, step, d_um, f_hz, v->settle_ms, &v->window, &p->st,
+					   err);
+	p->bench_s = r->point_s;
+	return rc;
+}
+
+/* Judge one measured point against its certified value; a depth's U with
+ * the zero's shift over the check in it (zero_check.c, k = 2). */
+static enum rig_rc judge_cpoint(struct run *r, const struct cpoint *p, struct bias *b)
+{
+	const struct reference *ref = r->o->reference;
+	const struct reference_points *q = p->depth ? &ref->depth_um : &ref->freq_hz;
+	const struct measure_stats *st = &p->st;
+	bool depth = p->depth;
 	enum run_step step = depth ? STEP_DEPTH_CHECK : STEP_RATE_CHECK;
 	enum run_quantity qty = depth ? QTY_DEPTH : QTY_FREQ;
 	const char *unit = run_quantity_unit(qty);
-	double set = q->commanded[i], cert = q->actual[i];
-	double d_um = depth ? set : ref->nominal_depth_um;
-	double f_hz = depth ? ref->nominal_freq_hz : set;
-	struct measure_stats st;
-	r->step++;
-	run_progress(r, "%s %g %s", run_step_name(step), set, unit);
-	enum rig_rc rc = run_measure_point(r, step, d_um, f_hz, v->settle_ms, &v->window, &st, err);
-	if (rc)
-		return rc;
-	bool ok = depth ? st.has_depth : st.has_freq;
-	double x = ok ? (depth ? st.depth_mean_um : st.freq_hz) : NAN;
-	double u = depth ? st.depth_U_um : st.freq_U_hz;
+	double set = q->commanded[p->i], cert = q->actual[p->i];
+	bool ok = depth ? st->has_depth : st->has_freq;
+	double x = ok ? (depth ? st->depth_mean_um : st->freq_hz) : NAN;
+	double u = depth ? hypot(st->depth_U_um, 2 * r->zero_shift_u_um) : st->freq_U_hz;
 	double band = ref->max_en * sqrt(u * u + q->u * q->u);
 	*b = (struct bias){ cert, x - cert, sqrt(u * u + q->u * q->u), ok && isfinite(u) };
 	struct decision d;
 	decide_limits(&d, x, u, cert - band, cert + band, DECISION_SIMPLE, unit);
 	double en = reference_en(x, u, cert, q->u);
 	if (!ok)
-		run_set_text(d.reason, sizeof d.reason, "not measured: %s", st.message);
+		run_set_text(d.reason, sizeof d.reason, "not measured: %s", st->message);
 	else
 		run_set_text(d.reason, sizeof d.reason,
 			     "En %+.2f: measured %.6g %s (U %.2g), certified %.6g %s (U %.2g), "
 			     "|En| <= %g %s",
 			     en, x, unit, u, cert, unit, q->u, ref->max_en,
 			     d.result == DECISION_PASS ? "holds" : "fails: the bench is off");
-	return run_add_judged(r, step, qty, set, x, depth ? st.depth_std_um : NAN,
-			      (long)st.strokes, u, &d);
+	r->point_s = p->bench_s; /* the JUnit time of its row */
+	return run_add_judged(r, step, qty, set, x, depth ? st->depth_std_um : NAN,
+			      (long)st->strokes, u, &d);
 }
 
 /* Linearity (AIAG MSA): the bias regressed on the certified depth; its
@@ -101,18 +123,35 @@ static enum rig_rc linearity(struct run *r, const struct bias *b, size_t n)
 	return run_add_row(r, &row);
 }
 
+/* Every certified point as a run's verify measures it: the zero
+ * reference read first, every point measured, the reference re-read (a
+ * shift beyond its bound aborts the check, reason laser_zero; within it,
+ * it joins every depth's U), then each point judged. A point that could
+ * not be measured ends the check; those measured before it are judged. */
 enum rig_rc run_check_verify(struct run *r, struct rig_err *err)
 {
 	const struct reference *ref = r->o->reference;
-	struct bias b[REFERENCE_MAX_POINTS];
-	for (int pass = 0; pass < 2; pass++) {
-		size_t n = pass == 0 ? ref->depth_um.n : ref->freq_hz.n;
-		for (size_t i = 0; i < n; i++) {
-			struct bias scratch;
-			enum rig_rc rc = check_point(r, pass == 0, i, pass == 0 ? &b[i] : &scratch, err);
-			if (rc)
-				return rc;
-		}
+	size_t nd = ref->depth_um.n, n = nd + ref->freq_hz.n, done = 0;
+	struct cpoint *pts = calloc(n ? n : 1, sizeof *pts);
+	struct bias *b = calloc(n ? n : 1, sizeof *b);
+	if (!pts || !b) {
+		free(pts);
+		free(b);
+		return rig_fail(err, RIG_E_NOMEM, "check: out of memory");
 	}
-	return linearity(r, b, ref->depth_um.n);
+	for (size_t k = 0; k < n; k++)
+		pts[k] = (struct cpoint){ .depth = k < nd, .i = k < nd ? k : k - nd };
+	/* no certified depth: no depth for a zero to move */
+	enum rig_rc rc = nd ? run_zero_start(r, err) : RIG_OK, rc_judge = RIG_OK;
+	while (!rc && done < n && !(rc = measure_cpoint(r, &pts[done], err)))
+		done++;
+	if (!rc)
+		rc = run_zero_recheck(r, err);
+	for (size_t k = 0; k < done && !rc_judge; k++)
+		rc_judge = judge_cpoint(r, &pts[k], &b[k]);
+	if (!rc && !rc_judge && done == n)
+		rc_judge = linearity(r, b, nd);
+	free(pts);
+	free(b);
+	return rc ? rc : rc_judge;
 }

@@ -113,10 +113,15 @@ enum rig_rc run_calibrate(struct run *r, struct rig_err *err);
 enum rig_rc run_verify(struct run *r, struct rig_err *err);
 /* The zero reference (zero_check.c): read it at the start of the run's
  * measuring; re-read it, record the shift and set zero_shift_u_um, or
- * RIG_E_DEVICE (the run aborts) when it moved beyond the fixture's
- * laser.run_zero_max_shift_um or could not be read still. */
+ * RIG_E_DEVICE (the run aborts) when it moved beyond its bound or could
+ * not be read still. */
 enum rig_rc run_zero_start(struct run *r, struct rig_err *err);
 enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err);
+/* The bound of the shift (um): sqrt(3)/2 x the U the windows aim at
+ * (window_u_fraction, else 0.1, x depth_tolerance_um; a bench check: its
+ * certificate's depth U), or the fixture's laser.run_zero_max_shift_um
+ * when that is set and tighter; where it came from in why. */
+double run_zero_bound_um(const struct run *r, char *why, size_t cap);
 /* The command a pen with table t turns into the raw setpoint raw. */
 double run_table_cmd_for_raw(const struct pen_cal_table *t, double raw);
 

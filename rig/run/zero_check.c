@@ -11,9 +11,11 @@
  * limits on spread and drift). The shift between the two readings is what
  * the zero moved by (or the pen's retracted tips: a warming pen moves
  * them as well; the check cannot tell the two apart and counts both).
- * Within laser.run_zero_max_shift_um it joins every depth's U as a
- * rectangular term over +-|shift|; beyond it the run aborts (reason
- * laser_zero: call an engineer, rig zero, rig check, then retest the pen).
+ * Within its bound (run_zero_bound_um: from the profile's depth tolerance,
+ * or the fixture's tighter laser.run_zero_max_shift_um) it joins every
+ * depth's U as a rectangular term over +-|shift|; beyond it the run aborts
+ * (reason laser_zero: call an engineer, rig zero, rig check, then retest
+ * the pen).
  */
 #include "run/run_impl.h"
 
@@ -22,11 +24,17 @@
 #include <string.h>
 
 #include "bench/selfcal.h"
+#include "check/reference.h"
 
 #define ZERO_CHECK_BLOCK 100      /* valid readings per look: 25 ms at 4 kHz */
 #define ZERO_CHECK_MAX_LOOKS 40   /* settled within 40 looks (1 s at 4 kHz), or refused */
 #define ZERO_CHECK_TIMEOUT_MS 250
 #define ZERO_CHECK_AGREE_UM 0.5   /* two looks in a row agree: settled */
+/* The bound of the shift: at it, the shift's expanded term 2|s|/sqrt 3
+ * equals the U the profile's windows aim at, so a bench at its bound at
+ * most doubles a depth's variance (docs/measurement.md). */
+#define ZERO_SHIFT_U_SHARE (0.5 * 1.7320508075688772) /* sqrt(3)/2 */
+#define ZERO_SHIFT_DEFAULT_FRACTION 0.1 /* windows of a time or a count */
 
 struct zero_reading {
 	double median_mm;
@@ -200,6 +208,29 @@ enum rig_rc run_zero_start(struct run *r, struct rig_err *err)
 	return reading_row(r, &z, "start");
 }
 
+double run_zero_bound_um(const struct run *r, char *why, size_t cap)
+{
+	const struct reference *ref = r->o->reference;
+	const struct profile_window *w = &r->prof->verify.window;
+	double derived;
+	if (ref) {
+		derived = ZERO_SHIFT_U_SHARE * ref->depth_um.u;
+		snprintf(why, cap, "sqrt(3)/2 x the certificate's U %g um", ref->depth_um.u);
+	} else {
+		double f = w->u_fraction > 0 ? w->u_fraction : ZERO_SHIFT_DEFAULT_FRACTION;
+		derived = ZERO_SHIFT_U_SHARE * f * r->prof->verify.depth_tolerance_um;
+		snprintf(why, cap, "sqrt(3)/2 x %g x depth_tolerance_um %g", f,
+			 r->prof->verify.depth_tolerance_um);
+	}
+	derived = round(derived * 100.0) / 100.0; /* to 0.01 um, as the report shows it */
+	double key = r->b->fx.laser.run_zero_max_shift_um;
+	if (key > 0 && key < derived) {
+		snprintf(why, cap, "laser.run_zero_max_shift_um");
+		return key;
+	}
+	return derived;
+}
+
 enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err)
 {
 	if (!r->zero_have)
@@ -211,19 +242,22 @@ enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err)
 		return rc;
 	double shift_um = (z.median_mm - r->zero_start_mm) * 1000.0;
 	double u_meas = hypot(z.u_um, r->zero_start_u_um);
-	double bound = r->b->fx.laser.run_zero_max_shift_um;
+	char why[96];
+	double bound = run_zero_bound_um(r, why, sizeof why);
 	/* rectangular over +-|shift|, and the shift's own noise */
 	r->zero_shift_u_um = sqrt(shift_um * shift_um / 3.0 + u_meas * u_meas);
 	/* beyond the bound for sure: a noisy laser's uncertain shift joins U */
 	bool too_far = fabs(shift_um) - 2 * u_meas > bound;
+	const char *what = r->o->reference ? "check" : "run";
 	char note[200];
 	if (too_far)
 		snprintf(note, sizeof note,
-			 "beyond laser.run_zero_max_shift_um %g um (by more than its U): the run is "
-			 "aborted", bound);
+			 "beyond the bound %.3g um (%s) by more than its U: the %s is aborted",
+			 bound, why, what);
 	else
 		snprintf(note, sizeof note,
-			 "in every depth's U: rectangular over +-|shift|, u %.2f um", r->zero_shift_u_um);
+			 "in every depth's U: rectangular over +-|shift|, u %.2f um; bound %.3g um "
+			 "(%s)", r->zero_shift_u_um, bound, why);
 	struct report_row row = run_row(r, STEP_ZERO_CHECK, QTY_LASER_ZERO_SHIFT);
 	char step[64];
 	snprintf(step, sizeof step, "%s%s", row.step, r->step_suffix); /* "@2N" */
@@ -239,9 +273,9 @@ enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err)
 	r->zero_moved |= too_far;
 	if (too_far)
 		return rig_fail(err, RIG_E_DEVICE,
-				"laser zero moved %+.1f um during the run (stopped tips %.6f mm at "
-				"the start, %.6f mm at the end; laser.run_zero_max_shift_um %g): "
+				"laser zero moved %+.1f um during the %s (stopped tips %.6f mm at "
+				"the start, %.6f mm at the end; bound %.3g um: %s): "
 				"no depth is sure; call an engineer: rig zero, then rig check",
-				shift_um, r->zero_start_mm, z.median_mm, bound);
+				shift_um, what, r->zero_start_mm, z.median_mm, bound, why);
 	return RIG_OK;
 }
