@@ -71,15 +71,19 @@ endif
 
 VERSION  := $(shell sh rig/tools/version.sh)
 PKGS     := libserialport libgpiod inih nettle hogweed sqlite3
+# Loaded at run time by the code that needs them (rig/core/dynlib.h), not
+# linked: only their headers are used here. libpq alone maps some twenty
+# libraries, 4.5 MiB of RSS in every command (docs/architecture.md);
+# libhogweed maps libgmp.
+DLOPEN_PKGS := sqlite3 hogweed
+LINK_PKGS := $(filter-out $(DLOPEN_PKGS),$(PKGS))
 # libpq: Debian's libpq-dev cannot be installed for two architectures at
-# once, so a cross build takes the native headers (the API is the same) and
-# links the target's libpq5 (multi-arch) by its file name.
+# once, so a cross build takes the native headers (the API is the same);
+# the target's libpq5 (multi-arch) is what dlopen finds at run time.
 ifeq ($(CROSS),)
   PQ_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
-  PQ_LIBS   = $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null)
 else
   PQ_CFLAGS = -I/usr/include/postgresql
-  PQ_LIBS   = -l:libpq.so.5
 endif
 
 # 64-bit file offsets on 32-bit targets (armhf): readdir() and stat() of
@@ -119,7 +123,7 @@ DEPS_OK  := $(BUILD)/.deps-ok
 # deps.sh has installed the library on a fresh machine.
 GPIOD_MAJOR = $(firstword $(subst ., ,$(shell $(PKG_CONFIG) --modversion libgpiod 2>/dev/null)))
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(PQ_CFLAGS) -DRIG_GPIOD_MAJOR=$(or $(GPIOD_MAJOR),0)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(PQ_LIBS) -lcsv -lm
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null) -lcsv -lm
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
@@ -289,7 +293,9 @@ $(BENCH_BIN): $(BUILD)/obj/tests/bench/bench_measure.o $(BUILD)/obj/tests/suppor
 
 $(BUILD)/obj/tests/bench/%.o: CPPFLAGS += -Itests
 
+# Peak RSS is GNU time's (tests/bench/bench_measure.c says why).
 bench: $(BUILD)/rig $(BENCH_BIN)
+	$(Q)sh rig/tools/deps.sh --tools /usr/bin/time:time
 	$(RUNNER) $(BENCH_BIN) --rig $(BUILD)/rig $(BENCH_ARGS)
 	RIG_BIN=$(BUILD)/rig sh tests/bench/line_rate.sh
 

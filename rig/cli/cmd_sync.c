@@ -163,10 +163,13 @@ int cmd_sync(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 			return RIG_EXIT_PASS;
 		}
 		if (!url && store_url_check(fx.results.url, &err)) {
-			cli_error("sync", "%s:%d: [results] url: %s", path,
-				  fixture_line(&fx, "results", "url"), err.msg);
+			if (err.rc == RIG_E_UNAVAILABLE) /* no libpq: not the URL's fault */
+				cli_error("sync", "%s", err.msg);
+			else
+				cli_error("sync", "%s:%d: [results] url: %s", path,
+					  fixture_line(&fx, "results", "url"), err.msg);
 			fixture_free(&fx);
-			return RIG_EXIT_CONFIG;
+			return err.rc == RIG_E_UNAVAILABLE ? RIG_EXIT_UNAVAILABLE : RIG_EXIT_CONFIG;
 		}
 	}
 	o.url = url ? url : fx.results.url;

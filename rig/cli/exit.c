@@ -14,7 +14,7 @@ static const struct {
 				  "PASS nor FAIL (not a pass)" },
 	{ RIG_EXIT_USAGE, "usage error" },
 	{ RIG_EXIT_DATAERR, "bad input data (profile, capture)" },
-	{ RIG_EXIT_UNAVAILABLE, "a device or port is unavailable" },
+	{ RIG_EXIT_UNAVAILABLE, "a device, port, database or library is unavailable" },
 	{ RIG_EXIT_SOFTWARE, "internal error" },
 	{ RIG_EXIT_OSERR, "out of memory or another system error" },
 	{ RIG_EXIT_IOERR, "I/O error (e.g. the report folder cannot be written)" },

@@ -1,10 +1,10 @@
 /* keys.c - the station's Ed25519 key: make, load, sign, verify, publish
- * beside a ledger. Everything cryptographic is nettle's. */
+ * beside a ledger. Everything cryptographic is nettle's; its Ed25519 lives
+ * in libhogweed, loaded when a key is first needed (keys.h). */
 #include "records/keys.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <nettle/eddsa.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,14 +71,26 @@ void key_default_path(char *out, size_t cap)
 		snprintf(out, cap, "%s/station.key", rig_sysconfdir);
 }
 
+#define ED_SYM(f) DYNLIB_SYM(struct key_ed25519, f)
+static const struct dynlib_sym ed_syms[] = { KEY_ED25519_FUNCS(ED_SYM) };
+
+static enum rig_rc load_ed25519(struct key_ed25519 *ed, struct rig_err *err)
+{
+	return dynlib_load(&dynlib_hogweed, ed_syms, sizeof ed_syms / sizeof ed_syms[0], ed, err);
+}
+
+/* The public half and fingerprint of k->priv; k->ed loaded. */
 static void complete(struct station_key *k)
 {
-	ed25519_sha512_public_key(k->pub, k->priv);
+	k->ed.ed25519_sha512_public_key(k->pub, k->priv);
 	fingerprint(k->pub, k->fpr);
 }
 
 enum rig_rc key_generate(const char *path, struct station_key *k, struct rig_err *err)
 {
+	enum rig_rc rc = load_ed25519(&k->ed, err);
+	if (rc)
+		return rc;
 	size_t got = 0;
 	while (got < KEY_SIZE) {
 		ssize_t n = getrandom(k->priv + got, KEY_SIZE - got, 0);
@@ -144,6 +156,11 @@ enum rig_rc key_load(const char *path, struct station_key *k, bool *found, struc
 	if (!ok)
 		return rig_fail(err, RIG_E_CONFIG,
 				"station key %s:1: expected \"%s\" and 64 hex digits", path, PRIV_TAG);
+	enum rig_rc rc = load_ed25519(&k->ed, err);
+	if (rc) {
+		key_wipe(k);
+		return rig_err_prefix(err, "station key %s: ", path);
+	}
 	complete(k);
 	*found = true;
 	return RIG_OK;
@@ -159,16 +176,17 @@ void key_sign_hex(const struct station_key *k, const void *msg, size_t len,
 		  char sig_hex[KEY_SIG_HEX_LEN + 1])
 {
 	uint8_t sig[KEY_SIG_SIZE];
-	ed25519_sha512_sign(k->pub, k->priv, len, msg, sig);
+	k->ed.ed25519_sha512_sign(k->pub, k->priv, len, msg, sig);
 	key_hex(sig, sizeof sig, sig_hex);
 }
 
-bool key_verify_hex(const struct pub_key *pub, const void *msg, size_t len, const char *sig_hex)
+bool key_verify_hex(const struct pub_keys *pubs, const struct pub_key *pub, const void *msg,
+		    size_t len, const char *sig_hex)
 {
 	uint8_t sig[KEY_SIG_SIZE];
-	if (!key_unhex(sig_hex, sig, sizeof sig))
+	if (!pubs->ed.ed25519_sha512_verify || !key_unhex(sig_hex, sig, sizeof sig))
 		return false;
-	return ed25519_sha512_verify(pub->pub, len, msg, sig) == 1;
+	return pubs->ed.ed25519_sha512_verify(pub->pub, len, msg, sig) == 1;
 }
 
 void key_pub_line(const uint8_t pub[KEY_SIZE], char *out, size_t cap)
@@ -234,6 +252,8 @@ enum rig_rc key_load_pubs(const char *dir, struct pub_keys *pubs, struct rig_err
 				       : rig_fail_errno(err, RIG_E_IO, errno, "cannot open %s", path);
 	enum rig_rc rc = read_pubs_fd(fd, path, pubs, err);
 	close(fd);
+	if (!rc && pubs->n && (rc = load_ed25519(&pubs->ed, err)))
+		pubs->n = 0;
 	return rc;
 }
 

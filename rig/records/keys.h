@@ -20,7 +20,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <nettle/eddsa.h>
+
+#include "core/dynlib.h"
 #include "core/err.h"
+
+/* Nettle's Ed25519 functions, from libhogweed: loaded (core/dynlib.h) by
+ * key_generate(), key_load() and key_load_pubs(), so that commands that
+ * sign or verify nothing do not map libhogweed and libgmp. */
+#define KEY_ED25519_FUNCS(X) \
+	X(ed25519_sha512_public_key) X(ed25519_sha512_sign) X(ed25519_sha512_verify)
+struct key_ed25519 {
+	KEY_ED25519_FUNCS(DYNLIB_MEMBER)
+};
 
 #define KEY_SIZE 32           /* Ed25519 private seed and public key */
 #define KEY_SIG_SIZE 64
@@ -33,6 +45,7 @@ struct station_key {
 	uint8_t priv[KEY_SIZE];
 	uint8_t pub[KEY_SIZE];
 	char fpr[KEY_FPR_LEN + 1];
+	struct key_ed25519 ed; /* filled by key_generate() and key_load() */
 };
 
 struct pub_key {
@@ -43,6 +56,7 @@ struct pub_key {
 struct pub_keys {
 	struct pub_key k[KEY_MAX_PUBS];
 	size_t n;
+	struct key_ed25519 ed; /* filled by key_load_pubs() when n > 0 */
 };
 
 /* The private key's path: $RIG_KEY if set and not empty, else
@@ -56,7 +70,8 @@ enum rig_rc key_generate(const char *path, struct station_key *k, struct rig_err
 /* Load the key at path. *found = false (and RIG_OK) when there is no such
  * file: the station signs nothing. A file that exists but cannot be read
  * or is malformed is an error (RIG_E_CONFIG), never a silent fallback to
- * unsigned entries. */
+ * unsigned entries; so is a key with no libhogweed to use it
+ * (RIG_E_UNAVAILABLE). */
 enum rig_rc key_load(const char *path, struct station_key *k, bool *found,
 		     struct rig_err *err);
 
@@ -67,8 +82,9 @@ void key_wipe(struct station_key *k);
 void key_sign_hex(const struct station_key *k, const void *msg, size_t len,
 		  char sig_hex[KEY_SIG_HEX_LEN + 1]);
 
-/* Does sig_hex sign msg under pub? */
-bool key_verify_hex(const struct pub_key *pub, const void *msg, size_t len, const char *sig_hex);
+/* Does sig_hex sign msg under pub, one of pubs' keys? */
+bool key_verify_hex(const struct pub_keys *pubs, const struct pub_key *pub, const void *msg,
+		    size_t len, const char *sig_hex);
 
 /* "ed25519 <64 hex> <fingerprint>" (no line end). */
 void key_pub_line(const uint8_t pub[KEY_SIZE], char *out, size_t cap);
@@ -79,7 +95,8 @@ enum rig_rc key_publish(const char *dir, const struct station_key *k, bool *adde
 			struct rig_err *err);
 
 /* Read dir/ledger.pub (missing: no keys). Malformed lines: RIG_E_DATA
- * naming file and line. */
+ * naming file and line; RIG_E_UNAVAILABLE when it lists keys and
+ * libhogweed cannot be loaded (pubs->n is then 0). */
 enum rig_rc key_load_pubs(const char *dir, struct pub_keys *pubs, struct rig_err *err);
 
 /* The key with fingerprint fpr, or NULL. */

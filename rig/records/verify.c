@@ -166,7 +166,7 @@ static void check_chain(struct ctx *c, const struct pub_keys *pubs)
 		memcpy(prev, e->hash, sizeof prev);
 		if (strcmp(e->key, "-") != 0) {
 			const struct pub_key *pk = key_find(pubs, e->key);
-			if (pk && !key_verify_hex(pk, line, e->body_len, e->sig))
+			if (pk && !key_verify_hex(pubs, pk, line, e->body_len, e->sig))
 				finding(c, VF_SIGNATURE,
 					"%s:%lu: entry %lu (%s %s): the signature does not match the "
 					"entry: its bytes were changed after signing",
@@ -431,7 +431,12 @@ enum rig_rc records_verify(const char *dir, char *const *names, size_t nnames,
 		return rc;
 	res->no_ledger = c.lg.fd < 0;
 	ledger_head_of(&c.lg, &res->head);
-	if (key_load_pubs(dir, &pubs, &perr))
+	enum rig_rc prc = key_load_pubs(dir, &pubs, &perr);
+	if (prc == RIG_E_UNAVAILABLE) { /* nothing to check signatures with: no verdict */
+		rc = rig_fail(err, prc, "%s", perr.msg);
+		goto out;
+	}
+	if (prc)
 		finding(&c, VF_PUBKEYS, "%s", perr.msg);
 	check_chain(&c, &pubs);
 	if ((rc = collect_recs(&c, err)) || (rc = collect_files(&c, names, nnames, err)))

@@ -138,7 +138,7 @@ static enum rig_rc settle_on_strokes(struct bench *b, const struct point_request
 	const struct point_targets *t = rq->targets;
 	double move_tol = t ? t->freq_U_hz / rq->freq_hz : 0;
 	struct settle s;
-	settle_init(&s, fx->laser.zero_mm, fx->laser.rate_hz, rq->freq_hz,
+	settle_init(&s, fx->laser.zero_mm + rq->zero_corr_mm, fx->laser.rate_hz, rq->freq_hz,
 		    t ? t->depth_U_um / 2 : 0, move_tol / 5);
 	uint64_t now = clock_now_ns(b->hal.clock);
 	uint64_t settle_ns = (uint64_t)rq->settle_ms * RIG_NS_PER_MS;
@@ -258,7 +258,7 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 
 	struct measure_config cfg = {
 		.rate_hz = fx->laser.rate_hz,
-		.zero_mm = fx->laser.zero_mm,
+		.zero_mm = fx->laser.zero_mm + rq->zero_corr_mm,
 		.freq_hint_hz = freq_hz,
 		.linearity_um = fx->laser.linearity_um,
 		.resolution_um = fx->laser.resolution_um,

@@ -30,6 +30,7 @@ struct sim_laser {
 	int baud;
 	/* Imperfect physics (laser_signal.c, docs/virtual-bench.md). */
 	double drift_um_per_s, drift_tau_s;
+	double zero_target_um;           /* the zero target's stand-off before the contact plane */
 	double spike_p, spike_min_um, spike_max_um;
 	int spike_sign;                  /* 0 both ways, 1 nearer, 2 farther */
 	double exposure_us;

@@ -95,7 +95,8 @@ static enum rig_rc list_reports(const char *dir, struct names *out, struct rig_e
 	closedir(d);
 	if (oom)
 		return rig_fail(err, RIG_E_NOMEM, "out of memory listing %s", dir);
-	qsort(out->v, out->n, sizeof *out->v, cmp_str);
+	if (out->n > 1) /* an empty folder has no array: qsort(NULL) is undefined */
+		qsort(out->v, out->n, sizeof *out->v, cmp_str);
 	return RIG_OK;
 }
 

@@ -6,6 +6,11 @@
  * in bounded time instead of hanging a station's sync forever; TCP
  * keepalives catch a dead peer while idle. A connection that failed is
  * marked broken and never used again: the caller reconnects.
+ *
+ * libpq is loaded when a connection is first opened (core/dynlib.h): it
+ * maps some twenty libraries of its own (OpenSSL, GnuTLS, Kerberos, LDAP),
+ * which no command without a database should carry. A connection's
+ * db->h is a struct pg_link: libpq's functions and the PGconn.
  */
 #include "store/db.h"
 
@@ -17,17 +22,47 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/dynlib.h"
+
 #define PG_TIMEOUT_MS 20000
 #define PG_MAX_COLS 64
 
-enum rig_rc store_url_check(const char *url, struct rig_err *err)
+/* The libpq functions this file calls, in one list: the table's members
+ * and the names looked up. */
+#define PQ_FUNCS(X)                                                                        \
+	X(PQconninfoParse) X(PQconninfoFree) X(PQfreemem) X(PQconnectdbParams)             \
+	X(PQstatus) X(PQerrorMessage) X(PQsetNoticeProcessor) X(PQsetnonblocking)          \
+	X(PQsocket) X(PQsendQuery) X(PQsendQueryParams) X(PQflush) X(PQconsumeInput)       \
+	X(PQisBusy) X(PQgetResult) X(PQresultStatus) X(PQresultErrorMessage) X(PQnfields)  \
+	X(PQntuples) X(PQgetisnull) X(PQgetvalue) X(PQclear) X(PQfinish)
+
+struct pq_api {
+	PQ_FUNCS(DYNLIB_MEMBER)
+};
+
+#define PQ_SYM(f) DYNLIB_SYM(struct pq_api, f)
+static const struct dynlib_sym pq_syms[] = { PQ_FUNCS(PQ_SYM) };
+
+/* What a PostgreSQL store_db's h points to. */
+struct pg_link {
+	struct pq_api pq;
+	PGconn *conn;
+};
+
+static enum rig_rc pq_load(struct pq_api *pq, struct rig_err *err)
+{
+	return dynlib_load(&dynlib_pq, pq_syms, sizeof pq_syms / sizeof pq_syms[0], pq, err);
+}
+
+/* The URL's own check, with libpq loaded. */
+static enum rig_rc url_check(const struct pq_api *pq, const char *url, struct rig_err *err)
 {
 	char *msg = NULL;
-	PQconninfoOption *o = PQconninfoParse(url, &msg);
+	PQconninfoOption *o = pq->PQconninfoParse(url, &msg);
 	if (!o) {
 		enum rig_rc rc = rig_fail(err, RIG_E_CONFIG, "not a PostgreSQL URL: %s",
 					  msg ? msg : "out of memory");
-		PQfreemem(msg);
+		pq->PQfreemem(msg);
 		return rc;
 	}
 	enum rig_rc rc = RIG_OK;
@@ -37,8 +72,15 @@ enum rig_rc store_url_check(const char *url, struct rig_err *err)
 				      "the database URL carries a password: put it in a password "
 				      "file ([results] passfile, PGPASSFILE or ~/.pgpass) instead, "
 				      "so that it never shows in reports, logs or process lists");
-	PQconninfoFree(o);
+	pq->PQconninfoFree(o);
 	return rc;
+}
+
+enum rig_rc store_url_check(const char *url, struct rig_err *err)
+{
+	struct pq_api pq;
+	enum rig_rc rc = pq_load(&pq, err);
+	return rc ? rc : url_check(&pq, url, err);
 }
 
 static long long now_ms(void)
@@ -50,7 +92,8 @@ static long long now_ms(void)
 
 static enum rig_rc lost(struct store_db *db, struct rig_err *err, const char *what)
 {
-	const char *m = PQerrorMessage(db->h);
+	struct pg_link *l = db->h;
+	const char *m = l->pq.PQerrorMessage(l->conn);
 	size_t n = strlen(m);
 	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
 		n--;
@@ -63,7 +106,8 @@ static enum rig_rc lost(struct store_db *db, struct rig_err *err, const char *wh
 static enum rig_rc wait_sock(struct store_db *db, short events, long long deadline,
 			     struct rig_err *err)
 {
-	struct pollfd p = { .fd = PQsocket(db->h), .events = events };
+	struct pg_link *l = db->h;
+	struct pollfd p = { .fd = l->pq.PQsocket(l->conn), .events = events };
 	for (;;) {
 		long long left = deadline - now_ms();
 		if (left <= 0) {
@@ -87,29 +131,31 @@ static enum rig_rc pg_send_wait(struct store_db *db, const char *sql, int nparam
 				const char *const *params, const int *lengths,
 				struct rig_err *err)
 {
-	PGconn *c = db->h;
+	struct pg_link *l = db->h;
+	const struct pq_api *pq = &l->pq;
+	PGconn *c = l->conn;
 	long long deadline = now_ms() + db->timeout_ms;
 	int fmts[nparams > 0 ? nparams : 1];
 	for (int i = 0; i < nparams; i++)
 		fmts[i] = lengths && lengths[i] >= 0;
-	int ok = nparams ? PQsendQueryParams(c, sql, nparams, NULL, params, lengths, fmts, 0)
-			 : PQsendQuery(c, sql);
+	int ok = nparams ? pq->PQsendQueryParams(c, sql, nparams, NULL, params, lengths, fmts, 0)
+			 : pq->PQsendQuery(c, sql);
 	if (!ok)
 		return lost(db, err, "cannot send");
 	int f;
 	enum rig_rc rc;
-	while ((f = PQflush(c)) == 1) {
+	while ((f = pq->PQflush(c)) == 1) {
 		if ((rc = wait_sock(db, POLLOUT | POLLIN, deadline, err)))
 			return rc;
-		if (!PQconsumeInput(c))
+		if (!pq->PQconsumeInput(c))
 			return lost(db, err, "connection lost");
 	}
 	if (f < 0)
 		return lost(db, err, "cannot send");
-	while (PQisBusy(c)) {
+	while (pq->PQisBusy(c)) {
 		if ((rc = wait_sock(db, POLLIN, deadline, err)))
 			return rc;
-		if (!PQconsumeInput(c))
+		if (!pq->PQconsumeInput(c))
 			return lost(db, err, "connection lost");
 	}
 	return RIG_OK;
@@ -124,39 +170,44 @@ static enum rig_rc pg_exec(struct store_db *db, const char *sql, int nparams,
 	enum rig_rc rc = pg_send_wait(db, sql, nparams, params, lengths, err);
 	if (rc)
 		return rc;
+	struct pg_link *l = db->h;
+	const struct pq_api *pq = &l->pq;
 	PGresult *res;
 	bool stop = false;
-	while ((res = PQgetResult(db->h))) {
-		ExecStatusType st = PQresultStatus(res);
+	while ((res = pq->PQgetResult(l->conn))) {
+		ExecStatusType st = pq->PQresultStatus(res);
 		if (!rc && st == PGRES_TUPLES_OK && fn && !stop) {
-			int ncols = PQnfields(res) < PG_MAX_COLS ? PQnfields(res) : PG_MAX_COLS;
+			int ncols = pq->PQnfields(res) < PG_MAX_COLS ? pq->PQnfields(res) : PG_MAX_COLS;
 			const char *cells[PG_MAX_COLS];
-			for (int r = 0; r < PQntuples(res) && !stop; r++) {
+			for (int r = 0; r < pq->PQntuples(res) && !stop; r++) {
 				for (int i = 0; i < ncols; i++)
-					cells[i] = PQgetisnull(res, r, i) ? NULL : PQgetvalue(res, r, i);
+					cells[i] = pq->PQgetisnull(res, r, i) ? NULL : pq->PQgetvalue(res, r, i);
 				stop = fn(ctx, ncols, cells) != 0;
 			}
 		} else if (!rc && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
 			   st != PGRES_EMPTY_QUERY) {
-			const char *m = PQresultErrorMessage(res);
+			const char *m = pq->PQresultErrorMessage(res);
 			size_t n = strlen(m);
 			while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
 				n--;
-			bool gone = PQstatus(db->h) == CONNECTION_BAD;
+			bool gone = pq->PQstatus(l->conn) == CONNECTION_BAD;
 			db->broken |= gone;
 			rc = rig_fail(err, gone ? RIG_E_UNAVAILABLE : RIG_E_DATA, "%s: %.*s", db->name,
 				      (int)n, m);
 		}
-		PQclear(res);
+		pq->PQclear(res);
 	}
-	if (!rc && PQstatus(db->h) == CONNECTION_BAD)
+	if (!rc && pq->PQstatus(l->conn) == CONNECTION_BAD)
 		rc = lost(db, err, "connection lost");
 	return rc;
 }
 
 static void pg_close(struct store_db *db)
 {
-	PQfinish(db->h);
+	struct pg_link *l = db->h;
+	if (l && l->conn)
+		l->pq.PQfinish(l->conn);
+	free(l);
 	free(db);
 }
 
@@ -172,12 +223,22 @@ enum rig_rc store_pg_open(struct store_db **out, const char *url, const char *pa
 			  unsigned timeout_ms, struct rig_err *err)
 {
 	*out = NULL;
-	enum rig_rc rc = store_url_check(url, err);
-	if (rc)
-		return rc;
+	struct pg_link *l = calloc(1, sizeof *l);
 	struct store_db *db = calloc(1, sizeof *db);
-	if (!db)
+	if (!l || !db) {
+		free(l);
+		free(db);
 		return rig_fail(err, RIG_E_NOMEM, "out of memory connecting to %s", url);
+	}
+	enum rig_rc rc = pq_load(&l->pq, err);
+	if (!rc)
+		rc = url_check(&l->pq, url, err);
+	if (rc) {
+		free(l);
+		free(db);
+		return rc;
+	}
+	db->h = l;
 	db->ops = &pg_ops;
 	db->kind = STORE_PG;
 	db->timeout_ms = timeout_ms ? timeout_ms : PG_TIMEOUT_MS;
@@ -196,18 +257,19 @@ enum rig_rc store_pg_open(struct store_db **out, const char *url, const char *pa
 		keys[6] = NULL;
 		vals[6] = NULL;
 	}
-	db->h = PQconnectdbParams(keys, vals, 1);
-	if (!db->h) {
-		free(db);
+	l->conn = l->pq.PQconnectdbParams(keys, vals, 1);
+	if (!l->conn) {
+		pg_close(db);
 		return rig_fail(err, RIG_E_NOMEM, "out of memory connecting to %s", url);
 	}
-	if (PQstatus(db->h) != CONNECTION_OK) {
+	if (l->pq.PQstatus(l->conn) != CONNECTION_OK) {
 		rc = lost(db, err, "cannot connect");
 		pg_close(db);
 		return rc;
 	}
-	PQsetNoticeProcessor(db->h, quiet_notice, NULL); /* "already exists, skipping" */
-	if (PQsetnonblocking(db->h, 1) != 0) {
+	/* "already exists, skipping" */
+	l->pq.PQsetNoticeProcessor(l->conn, quiet_notice, NULL);
+	if (l->pq.PQsetnonblocking(l->conn, 1) != 0) {
 		rc = lost(db, err, "cannot switch to non-blocking mode");
 		pg_close(db);
 		return rc;

@@ -5,6 +5,10 @@
  * consistency: the index is rebuilt or caught up from the reports, which
  * are the record), and a busy timeout so that `rig run`, `rig sync` and
  * `rig history` on one folder wait for each other instead of failing.
+ *
+ * libsqlite3 is loaded when an index is first opened (core/dynlib.h), so
+ * commands without one (rig analyze) do not map it. A database's db->h is
+ * a struct sq_link: libsqlite3's functions and the connection.
  */
 #include "store/db.h"
 
@@ -13,29 +17,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dynlib.h"
+
 #define SQLITE_BUSY_MS 15000
 #define SQLITE_MAX_COLS 64
 
+/* The libsqlite3 functions this file calls, in one list. */
+#define SQ_FUNCS(X)                                                                        \
+	X(sqlite3_open_v2) X(sqlite3_close) X(sqlite3_busy_timeout)                        \
+	X(sqlite3_extended_result_codes) X(sqlite3_errcode) X(sqlite3_errmsg)              \
+	X(sqlite3_prepare_v2) X(sqlite3_bind_parameter_index) X(sqlite3_bind_null)         \
+	X(sqlite3_bind_blob) X(sqlite3_bind_text) X(sqlite3_column_count) X(sqlite3_step)  \
+	X(sqlite3_column_text) X(sqlite3_finalize)
+
+struct sq_api {
+	SQ_FUNCS(DYNLIB_MEMBER)
+};
+
+#define SQ_SYM(f) DYNLIB_SYM(struct sq_api, f)
+static const struct dynlib_sym sq_syms[] = { SQ_FUNCS(SQ_SYM) };
+
+/* What an SQLite store_db's h points to. */
+struct sq_link {
+	struct sq_api sq;
+	sqlite3 *conn;
+};
+
 static enum rig_rc sq_fail(struct store_db *db, struct rig_err *err, const char *what)
 {
-	sqlite3 *h = db->h;
-	int code = sqlite3_errcode(h);
+	struct sq_link *l = db->h;
+	int code = l->sq.sqlite3_errcode(l->conn);
 	enum rig_rc rc = code == SQLITE_BUSY || code == SQLITE_LOCKED ? RIG_E_BUSY
 			 : code == SQLITE_NOMEM			     ? RIG_E_NOMEM
 			 : code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? RIG_E_DATA
 									   : RIG_E_IO;
-	return rig_fail(err, rc, "%s: %s: %s", db->name, what, sqlite3_errmsg(h));
+	return rig_fail(err, rc, "%s: %s: %s", db->name, what, l->sq.sqlite3_errmsg(l->conn));
 }
 
 static enum rig_rc sq_rows(struct store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ctx,
 			   struct rig_err *err)
 {
-	int ncols = sqlite3_column_count(st);
+	const struct sq_api *sq = &((struct sq_link *)db->h)->sq;
+	int ncols = sq->sqlite3_column_count(st);
 	if (ncols > SQLITE_MAX_COLS)
 		ncols = SQLITE_MAX_COLS;
 	const char *cells[SQLITE_MAX_COLS];
 	for (;;) {
-		int s = sqlite3_step(st);
+		int s = sq->sqlite3_step(st);
 		if (s == SQLITE_DONE)
 			return RIG_OK;
 		if (s != SQLITE_ROW)
@@ -43,7 +71,7 @@ static enum rig_rc sq_rows(struct store_db *db, sqlite3_stmt *st, store_row_fn f
 		if (!fn)
 			continue;
 		for (int i = 0; i < ncols; i++)
-			cells[i] = (const char *)sqlite3_column_text(st, i);
+			cells[i] = (const char *)sq->sqlite3_column_text(st, i);
 		if (fn(ctx, ncols, cells))
 			return RIG_OK;
 	}
@@ -53,13 +81,15 @@ static enum rig_rc sq_exec(struct store_db *db, const char *sql, int nparams,
 			   const char *const *params, const int *lengths, store_row_fn fn,
 			   void *ctx, struct rig_err *err)
 {
+	struct sq_link *l = db->h;
+	const struct sq_api *sq = &l->sq;
 	const char *tail = sql;
 	enum rig_rc rc = RIG_OK;
 	/* Without parameters: every statement of the text (a migration);
 	 * with: one statement. */
 	while (!rc && tail && *tail) {
 		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(db->h, tail, -1, &st, &tail) != SQLITE_OK)
+		if (sq->sqlite3_prepare_v2(l->conn, tail, -1, &st, &tail) != SQLITE_OK)
 			return sq_fail(db, err, "cannot prepare SQL");
 		if (!st) /* only white space or comments left */
 			break;
@@ -68,21 +98,21 @@ static enum rig_rc sq_exec(struct store_db *db, const char *sql, int nparams,
 			 * named parameters in order of first use). */
 			char name[16];
 			snprintf(name, sizeof name, "$%d", i + 1);
-			int at = sqlite3_bind_parameter_index(st, name), s;
+			int at = sq->sqlite3_bind_parameter_index(st, name), s;
 			if (!at)
 				continue;
 			if (!params[i])
-				s = sqlite3_bind_null(st, at);
+				s = sq->sqlite3_bind_null(st, at);
 			else if (lengths && lengths[i] >= 0)
-				s = sqlite3_bind_blob(st, at, params[i], lengths[i], SQLITE_STATIC);
+				s = sq->sqlite3_bind_blob(st, at, params[i], lengths[i], SQLITE_STATIC);
 			else
-				s = sqlite3_bind_text(st, at, params[i], -1, SQLITE_STATIC);
+				s = sq->sqlite3_bind_text(st, at, params[i], -1, SQLITE_STATIC);
 			if (s != SQLITE_OK)
 				rc = sq_fail(db, err, "cannot bind a value");
 		}
 		if (!rc)
 			rc = sq_rows(db, st, fn, ctx, err);
-		sqlite3_finalize(st);
+		sq->sqlite3_finalize(st);
 		if (nparams)
 			break;
 	}
@@ -91,7 +121,10 @@ static enum rig_rc sq_exec(struct store_db *db, const char *sql, int nparams,
 
 static void sq_close(struct store_db *db)
 {
-	sqlite3_close(db->h);
+	struct sq_link *l = db->h;
+	if (l)
+		l->sq.sqlite3_close(l->conn); /* a no-op on NULL */
+	free(l);
 	free(db);
 }
 
@@ -100,24 +133,35 @@ static const struct store_ops sqlite_ops = { .exec = sq_exec, .close = sq_close 
 enum rig_rc store_sqlite_open(struct store_db **out, const char *path, struct rig_err *err)
 {
 	*out = NULL;
+	struct sq_link *l = calloc(1, sizeof *l);
 	struct store_db *db = calloc(1, sizeof *db);
-	if (!db)
+	if (!l || !db) {
+		free(l);
+		free(db);
 		return rig_fail(err, RIG_E_NOMEM, "out of memory opening %s", path);
+	}
+	enum rig_rc rc = dynlib_load(&dynlib_sqlite, sq_syms, sizeof sq_syms / sizeof sq_syms[0],
+				     &l->sq, err);
+	if (rc) {
+		free(l);
+		free(db);
+		return rc;
+	}
+	db->h = l;
 	db->ops = &sqlite_ops;
 	db->kind = STORE_SQLITE;
 	snprintf(db->name, sizeof db->name, "%s", path);
-	sqlite3 *h = NULL;
-	int s = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	db->h = h;
+	int s = l->sq.sqlite3_open_v2(path, &l->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+				      NULL);
 	if (s != SQLITE_OK) {
-		enum rig_rc rc = h ? sq_fail(db, err, "cannot open")
-				   : rig_fail(err, RIG_E_NOMEM, "out of memory opening %s", path);
+		rc = l->conn ? sq_fail(db, err, "cannot open")
+			     : rig_fail(err, RIG_E_NOMEM, "out of memory opening %s", path);
 		sq_close(db);
 		return rc;
 	}
-	sqlite3_busy_timeout(h, SQLITE_BUSY_MS);
-	sqlite3_extended_result_codes(h, 0);
-	enum rig_rc rc = store_db_run(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);
+	l->sq.sqlite3_busy_timeout(l->conn, SQLITE_BUSY_MS);
+	l->sq.sqlite3_extended_result_codes(l->conn, 0);
+	rc = store_db_run(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);
 	if (rc) {
 		sq_close(db);
 		return rc;

@@ -2,8 +2,9 @@
 # check-deb-install.sh - the package installs on a clean Debian root as an
 # administrator would install it: `dpkg -i` (which stops at the missing
 # libraries), then `apt-get -f install`. Then: the rig user and its groups
-# exist, the man page and docs are there, and `rig run` on the installed
-# virtual bench PASSes as user rig; `dpkg --purge` leaves no rules behind.
+# exist, the man page and docs are there, `rig run` on the installed
+# virtual bench PASSes as user rig, the libraries rig loads at run time
+# load; `dpkg --purge` leaves no rules behind.
 #
 # Usage: check-deb-install.sh SUITE DEB     (SUITE: bookworm or trixie)
 # The clean root (mmdebstrap --variant=apt, nothing else) is cached in
@@ -82,6 +83,14 @@ in_root "cd /var/lib/rig 2>/dev/null || mkdir -p /var/lib/rig && chown rig:rig /
 last=$(tail -n 1 "$work/run.out")
 echo "$last" | grep -q '^PASS ' || fail "rig run: $last"
 echo "check-deb-install (${suite_arch:-$suite}): installed; user rig in rig, dialout, gpio; rig run as rig: $last"
+# The libraries rig loads at run time (rig/core/dynlib.h) came with the
+# package's Depends: libsqlite3 served the run's index above; libpq answers
+# for a closed port, and libhogweed makes a key.
+in_root "rig db migrate postgresql://127.0.0.1:1/none" >"$work/pq.out" 2>&1 && fail "rig db migrate to a closed port succeeded"
+grep -q 'cannot connect' "$work/pq.out" || fail "libpq: $(tail -2 "$work/pq.out")"
+in_root "rig keygen --key /tmp/rig-check.key" >"$work/key.out" 2>&1 || fail "libhogweed: rig keygen: $(tail -2 "$work/key.out")"
+grep -q 'results index not updated' "$work/run.out" && fail "libsqlite3: $(grep 'results index' "$work/run.out")"
+echo "check-deb-install (${suite_arch:-$suite}): libpq, libsqlite3 and libhogweed load (rig db, rig run's index, rig keygen)"
 in_root "dpkg --purge rig-bench" >"$work/purge.out" 2>&1 || fail "dpkg --purge: $(tail -3 "$work/purge.out")"
 [ ! -e "$m/etc/udev/rules.d/60-rig.rules" ] || fail "purge left /etc/udev/rules.d/60-rig.rules"
 echo "check-deb-install (${suite_arch:-$suite}): purged cleanly"

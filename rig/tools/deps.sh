@@ -95,8 +95,9 @@ for pair in libserialport:libserialport-dev libgpiod:libgpiod-dev check:check in
   fi
 done
 # libpq (the line's results database): libpq-dev cannot be installed for
-# two architectures at once, so a cross build uses the native headers and
-# links the target's libpq5, which can (see the Makefile).
+# two architectures at once, so a cross build uses the native headers; the
+# target's libpq5 (multi-arch) is what the rig loads at run time under qemu
+# (rig/core/dynlib.h; see the Makefile).
 [ -e /usr/include/postgresql/libpq-fe.h ] || need libpq-dev
 [ -z "$arch" ] || [ -e "/usr/lib/${cross%-}/libpq.so.5" ] || need "libpq5:$arch"
 # The results database's tests: the sqlite3 shell compares indexes, and a

@@ -77,7 +77,17 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/debian"
 printf 'Source: rig-bench\n\nPackage: rig-bench\nArchitecture: any\n' > "$tmp/debian/control"
 bin="$(pwd)/$stage/usr/bin/rig"
-libs=$(cd "$tmp" && DEB_HOST_ARCH="$arch" dpkg-shlibdeps -O -e"$bin" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+# The libraries rig loads at run time (rig/core/dynlib.c: libpq, libsqlite3,
+# libhogweed) are not in the binary's NEEDED list: a stub program linked
+# against each of them gives dpkg-shlibdeps their packages.
+sonames=$(sed -n 's/^[[:space:]]*\.soname = "\(lib[^"]*\)",.*/\1/p' rig/core/dynlib.c)
+[ -n "$sonames" ] || { echo "mkdeb.sh: no sonames in rig/core/dynlib.c" >&2; exit 70; }
+printf 'int main(void) { return 0; }\n' > "$tmp/stub.c"
+"${cross}gcc" -o "$tmp/dlopened" "$tmp/stub.c" -Wl,--no-as-needed \
+  $(for s in $sonames; do printf -- '-l:%s ' "$s"; done) ||
+  { echo "mkdeb.sh: cannot link against $sonames (rig/core/dynlib.c)" >&2; exit 70; }
+libs=$(cd "$tmp" && DEB_HOST_ARCH="$arch" dpkg-shlibdeps -O -e"$bin" -e"$tmp/dlopened" 2>/dev/null |
+  sed -n 's/^shlibs:Depends=//p')
 [ -n "$libs" ] || { echo "mkdeb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 70; }
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@SIZE@|$size|" \

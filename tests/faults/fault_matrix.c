@@ -84,6 +84,12 @@ static const struct fault_kind physics[] = {
 	{ "laser.drift_um_per_s=3", FAULT_HARMFUL, "report", NULL, 0,
 	  "readings drift 3 um/s (25 um between the zero checks): the run's zero check aborts it: "
 	  "never PASS (was a PASS 23 um shallow)", false },
+	{ "laser.zero_mm=5.005", FAULT_HARMLESS, NULL, NULL, 0,
+	  "the zero moved 5 um since rig zero: the zero target finds it, in every depth's U",
+	  false },
+	{ "laser.zero_mm=5.03", FAULT_HARMFUL, "report", NULL, 0,
+	  "the zero moved 30 um since rig zero: the zero target finds it, ABORTED: never PASS "
+	  "(was a PASS 30 um shallow)", false },
 	{ "pen.ring_um=15 pen.ring_hz=4000", FAULT_HARMLESS, NULL, NULL, 0,
 	  "impact ringing: the depth is the deepest point, ringing included", false },
 	{ "pen.lobe_depth_um=30 pen.lobe_period_pct=1.5", FAULT_HARMFUL, "report", NULL, 0,
