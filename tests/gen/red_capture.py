@@ -181,14 +181,18 @@ class Motor:
                 lo = mid
             else:
                 hi = mid
-        a, b = self.t0 + lo * GRID_S, self.t0 + hi * GRID_S
-        for _ in range(40):
-            c = (a + b) / 2
-            if self.angle(c) < target:
-                a = c
-            else:
-                b = c
-        return (a + b) / 2
+        return bisect(lambda t: self.angle(t) < target, self.t0 + lo * GRID_S, self.t0 + hi * GRID_S, 40)
+
+
+def bisect(below, lo, hi, n):
+    """The point in [lo, hi] where below(x) turns false (n halvings)."""
+    for _ in range(n):
+        mid = (lo + hi) / 2
+        if below(mid):
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
 
 
 def second_order(t, fn, zeta):
@@ -216,16 +220,8 @@ class Pen:
             self.ring_amp.append(a.ring_um * rng.uniform(0.7, 1.3))
             e = rho * e + math.sqrt(1 - rho * rho) * rng.gauss(0, a.scatter_um)
         # the angle where the tips meet the pad / start ringing: s = 0.97
-        # (or the pad) on the way in, found once on the lift
-        lim = 0.97
-        lo, hi = self.top - math.pi, self.top
-        for _ in range(60):
-            mid = (lo + hi) / 2
-            if self.s_of(mid) < lim:
-                lo = mid
-            else:
-                hi = mid
-        self.impact = (lo + hi) / 2 - self.top
+        # on the way in, found once on the lift
+        self.impact = bisect(lambda th: self.s_of(th) < 0.97, self.top - math.pi, self.top, 60) - self.top
 
     def s_of(self, th):
         s = self.g(th)
@@ -456,14 +452,7 @@ def main():
 
 def half_advance(pen):
     """Angle before the top where the tips pass half height on the way in."""
-    lo, hi = pen.top - math.pi, pen.top
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if pen.s_of(mid) < 0.5:
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2 - pen.top
+    return bisect(lambda th: pen.s_of(th) < 0.5, pen.top - math.pi, pen.top, 60) - pen.top
 
 
 if __name__ == "__main__":
