@@ -285,24 +285,6 @@ static void count_approach(struct measure_stats *st, const struct settle_end *se
 	st->freq_U_hz = 2 * sqrt(h * h + u * u);
 }
 
-/* [quality] max_phase_gap_pct: the samples fell on too few phases of the
- * stroke (a stroke rate that divides the laser's, no speed wander) and the
- * top lies between them: its depth rests on the phase coverage term alone
- * (a cam at 160 Hz read 46 um low before that term). The depth is
- * withheld; the rate, which the gap does not touch, is kept. */
-static void refuse_sparse_top(struct measure_stats *st, const struct measure_gates *g)
-{
-	if (!g || !(g->max_phase_gap_pct > 0) || st->status != MEASURE_OK || !st->has_depth ||
-	    st->phase_gap * 100 <= g->max_phase_gap_pct)
-		return;
-	st->status = MEASURE_PHASE_GAP;
-	snprintf(st->message, sizeof st->message,
-		 "top between sampled phases: %.2f %% of the period unsampled (gate %.2f %%; "
-		 "a rate dividing the laser's, no wander): depth withheld",
-		 st->phase_gap * 100, g->max_phase_gap_pct);
-	st->has_depth = false;
-}
-
 /* Command the point's depth and rate, start the motor, and settle. */
 static enum rig_rc command_and_settle(struct bench *b, const struct point_request *rq,
 				      struct settle_end *se, struct rig_err *err)
@@ -389,7 +371,7 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 		count_approach(st, &se);
 	else if (se.extended)
 		widen_for_trend(st);
-	refuse_sparse_top(st, rq->gates);
+	measure_gate_phase_gap(st, rq->gates);
 	if (obs && obs->end)
 		obs->end(obs->ctx, m, st);
 	goto out;
