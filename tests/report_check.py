@@ -692,7 +692,7 @@ def sc_laser_zero(rep, ctx):
     out.append((len(beyond) == 1, "one zero-check row beyond its bound: %s" %
                 [(r["measured"], r["high_limit"]) for r in shifts]))
     out += verdict_row_columns(rep, "ABORTED", "laser_zero", "engineer",
-                               "The laser's zero moved during the test. Call an engineer to "
+                               "The laser's zero moved. Call an engineer to "
                                "re-zero and check the bench; then test this pen again.")
     return out
 

@@ -2,7 +2,7 @@
 # test_check.sh - a bench that qualifies itself (issue 18): rig check on the
 # virtual golden pen passes; a fixture with [check] interval_h refuses to
 # judge product before a check and after a failed one (exit 78); a check
-# with the laser zero moved by 30 um fails (exit 1) and lists exactly the
+# with the laser zero moved by 30 um is ABORTED (exit 2) and lists exactly the
 # units judged since the last check that passed, as rig impact does from
 # the index, and marks them "to be assessed" in the ledger and the results
 # index (rig history shows it); a good check opens the bench again.
@@ -28,9 +28,12 @@ $R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-A >/dev/null 2>&1; exp
 $R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-B --sim pen.depth_gain=1.08 --mode verify \
   >/dev/null 2>&1; expect "unit B (too deep) after a good check" 1 $?
 
+# The zero target (fixtures/sim.ini) finds the move before the first point:
+# ABORTED, laser_zero (without a target the depths failed by En about -11).
 $R check --fixture "$FX" --out "$OUT" --sim laser.zero_mm=5.03 >"$tmp/c2.out" 2>"$tmp/c2.err"
-expect "rig check with the laser zero moved by 30 um" 1 $?
-grep -q 'En -1[0-9]\.' "$tmp/c2.out" && ok "the depth points fail by En about -11" || bad "En: $(head -3 "$tmp/c2.out")"
+expect "rig check with the laser zero moved by 30 um" 2 $?
+grep -q 'laser zero moved +30\.[0-9] um since rig zero' "$tmp/c2.out" \
+  && ok "the zero target finds the 30 um move" || bad "zero moved: $(head -3 "$tmp/c2.out")"
 grep -q '^2 units judged on SIM-01 since the last check that passed' "$tmp/c2.out" \
   && grep -q 'UNIT-A' "$tmp/c2.out" && grep -q 'UNIT-B' "$tmp/c2.out" \
   && ok "the impact lists exactly UNIT-A and UNIT-B" || bad "impact: $(cat "$tmp/c2.out")"
@@ -82,7 +85,7 @@ expect "rig check with the laser drifting 0.5 um/s" 2 $?
 grep -q 'laser zero moved +[0-9.]* um during the check.*rig zero, then rig check' "$tmp/c6.out" \
   && ok "it names the zero's move and what to do" || bad "drifting check: $(cat "$tmp/c6.out")"
 n=$(grep -h '"zero_check"' "$tmp"/drift/*_ABORTED.csv 2>/dev/null | grep -c '"laser_zero')
-[ "$n" -eq 3 ] && ok "its report has the start, end and shift rows of the zero check" \
+[ "$n" -eq 4 ] && ok "its report has the target, start, end and shift rows of the zero check" \
   || bad "zero check rows: $n"
 grep -q '"bench",1,"laser_zero",' "$tmp"/drift/summary.csv && ok "category bench, reason laser_zero" \
   || bad "summary: $(cat "$tmp"/drift/summary.csv)"

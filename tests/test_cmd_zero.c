@@ -84,6 +84,22 @@ START_TEST(test_zero_recovers_the_simulated_plane_within_1um)
 }
 END_TEST
 
+/* With a zero target (fixtures/sim.ini's ZERO_TARGET line, 1 mm before
+ * the contact plane on the virtual bench) rig zero reads it too and
+ * records it: the reference a run's own reading is compared with. */
+START_TEST(test_zero_records_the_zero_target_beside_the_plane)
+{
+	ck_assert_int_eq(run_zero("laser.zero_mm=5.0123", NULL), RIG_EXIT_PASS);
+	struct fixture f;
+	struct rig_err err;
+	ck_assert_msg(fixture_load(&f, path, &err) == RIG_OK, "%s", err.msg);
+	ck_assert(f.laser.has_zero_target_mm);
+	ck_assert_double_eq_tol(f.laser.zero_mm, 5.0123, 0.001);
+	ck_assert_double_eq_tol(f.laser.zero_target_mm, 4.0123, 0.001);
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(test_zero_refuses_a_noisy_reference_and_keeps_the_fixture)
 {
 	double before = fixture_zero(NULL);
@@ -117,6 +133,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_zero_recovers_the_simulated_plane_within_1um);
+	tcase_add_test(tc, test_zero_records_the_zero_target_beside_the_plane);
 	tcase_add_test(tc, test_zero_refuses_a_noisy_reference_and_keeps_the_fixture);
 	tcase_add_test(tc, test_zero_refuses_a_reference_out_of_range);
 	tcase_add_test(tc, test_zero_rejects_bad_usage);

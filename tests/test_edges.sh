@@ -78,8 +78,8 @@ for i in 1 2 3; do
     "$([ $zrc = 0 ] && [ $trc = 0 ] && echo 1 || echo 0)"
   check "zero and tare at once ($i): both changes in the fixture" \
     "$(yes_if [ "$(grep -c '^zero_mm = 5.000 \|^offset_counts = 80000 ' "$fx")" = 0 ])"
-  check "zero and tare at once ($i): 4 changes in its history" \
-    "$(yes_if [ "$(grep -c '^20' "$fx.history")" = 4 ])"
+  check "zero and tare at once ($i): 5 changes in its history" \
+    "$(yes_if [ "$(grep -c '^20' "$fx.history")" = 5 ])"
 done
 
 # ---- hexadecimal numbers are refused wherever a person types one --------

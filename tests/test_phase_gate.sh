@@ -33,7 +33,7 @@ for r in csv.DictReader(open(f, newline="")):
 }
 
 # No wander, the gate on by default: the 160 Hz depth is refused.
-run gate "$tmp/p160.ini" --sim pen.speed_wander=0
+run gate "$tmp/p160.ini" --sim pen.speed_wander=0 --junit "$tmp/gate.xml" --save-trace
 [ "$code" -eq 1 ] && ok "160 Hz, no wander: exit 1 (FAIL)" || bad "160 Hz, no wander: exit $code: $(tail -3 "$tmp/gate.out")"
 d=$(row gate depth 2500)
 case "$d" in
@@ -41,6 +41,39 @@ case "$d" in
     ok "the 2500 um depth at 160 Hz is not measured: ${d#FAIL||}" ;;
   *) bad "the 2500 um depth at 160 Hz: $d" ;;
 esac
+# A refused depth shows no scatter and no U either (a U beside an empty
+# value reads like a measurement): std, uncertainty, uncertainty_full.
+u=$(python3 -c 'import csv,glob,sys
+f = [p for p in glob.glob(sys.argv[1] + "/*.csv") if not p.endswith("summary.csv")][0]
+for r in csv.DictReader(open(f, newline="")):
+    if r["phase"] == "verify" and r["quantity"] == "depth" and r["commanded"] == "2500":
+        print("std=%s U=%s U_full=%s" % (r["std"], r["uncertainty"], r["uncertainty_full"]))' "$tmp/gate")
+[ "$u" = "std= U= U_full=" ] && ok "the refused depth shows no std or U in the report" \
+  || bad "the refused depth's report row: $u"
+j=$(grep -A1 'name="depth@2500 um"' "$tmp/gate.xml" | grep '<failure')
+case "$j" in
+  *'(U '*|'') bad "JUnit, the refused depth: ${j:-no failure}" ;;
+  *) ok "JUnit: the refused depth's failure names no U" ;;
+esac
+# rig analyze on that point's trace: the same gate on request
+# (--max-phase-gap-pct), off unless given.
+trace=$(find "$tmp/gate" -name '*_verify_depth_sweep_2500um_160.0Hz.csv' | head -1)
+if [ -z "$trace" ]; then
+  bad "no saved trace of the 2500 um, 160 Hz verify point"
+else
+  $RUNNER "$RIG" analyze "$trace" >"$tmp/an_off.out" 2>&1; c=$?
+  [ "$c" -eq 0 ] && grep -q '^depth: .* um +- ' "$tmp/an_off.out" \
+    && ok "analyze, no gate: exit 0, a depth with the phase coverage term" \
+    || bad "analyze, no gate: exit $c: $(head -3 "$tmp/an_off.out")"
+  $RUNNER "$RIG" analyze --max-phase-gap-pct 3.5 "$trace" >"$tmp/an_on.out" 2>&1; c=$?
+  [ "$c" -eq 65 ] && grep -q '^status: phase gap: top between sampled phases: .*gate 3.50 %' "$tmp/an_on.out" \
+    && grep -q '^depth: no result' "$tmp/an_on.out" && grep -q '^rate: 160\.' "$tmp/an_on.out" \
+    && ok "analyze --max-phase-gap-pct 3.5: exit 65, depth withheld, rate kept" \
+    || bad "analyze --max-phase-gap-pct 3.5: exit $c: $(head -4 "$tmp/an_on.out")"
+  $RUNNER "$RIG" analyze --max-phase-gap-pct 5 "$trace" >"$tmp/an_5.out" 2>&1; c=$?
+  [ "$c" -eq 0 ] && ok "analyze --max-phase-gap-pct 5: below the gate, exit 0" \
+    || bad "analyze --max-phase-gap-pct 5: exit $c"
+fi
 f=$(row gate freq 160)
 case "$f" in PASS\|160.*) ok "its rate is still judged: ${f%%|measured*}" ;; *) bad "its rate: $f" ;; esac
 grep -q "^What to do: Out of tolerance (verify depth at 2500 um)" "$tmp/gate.out" \

@@ -64,6 +64,16 @@ case_ ringing_15um_2khz    4000 "--ring-um 15 --ring-hz 2000 --seed 51" depth=1 
 case_ ringing_15um_4khz    4000 "--ring-um 15 --ring-hz 4000 --seed 52" depth=1 cover=1
 case_ ringing_15um_5khz    4000 "--ring-um 15 --ring-hz 5000 --seed 53" depth=1 cover=1
 case_ ringing_10um_dwell   4000 "--ring-um 10 --dwell 0.2 --seed 54" depth=1 cover=1
+# Ringing the old engine read wrong and sure (coverage.py --kinds ringing,
+# seed 11 draws; and 222 Hz without wander, 18.02 samples a stroke): the
+# ring visible in the folded shape but below its detection by the local
+# fits, the smooth peak taken 1.0..2.2 um shallow with U 0.5..2.5.
+case_ ringing_222hz_no_wander 4000 "--freq 222 --wander 0 --ring-um 15 --ring-hz 4500 --ring-tau-ms 2 --seed 3" depth=1 cover=1
+case_ ringing_116hz_noisy  4000 "--freq 116.483 --depth-um 2500 --stroke-um 1500 --advance 0.44 --noise-um 3.25 --scatter-um 3.27 --wander 0.0009 --ring-um 13.2 --ring-hz 4558 --ring-tau-ms 1.33 --seed 274032" depth=1 cover=1
+case_ ringing_172hz        4000 "--freq 171.802 --depth-um 800 --stroke-um 800 --advance 0.49 --noise-um 0.54 --scatter-um 2.35 --wander 0.0032 --ring-um 11.0 --ring-hz 4409 --ring-tau-ms 1.71 --seed 805000" depth=1 cover=1
+# At 1 kHz the ring is not resolved (83 bins a cycle): U must cover it.
+case_ ringing_1khz_139hz   1000 "--freq 138.791 --depth-um 800 --stroke-um 1000 --advance 0.29 --noise-um 2.31 --scatter-um 3.03 --wander 0.0034 --ring-um 19.2 --ring-hz 3478 --ring-tau-ms 1.91 --seed 90203" cover=1
+case_ ringing_1khz_112hz   1000 "--freq 111.602 --depth-um 2500 --stroke-um 1500 --advance 0.45 --noise-um 2.47 --scatter-um 2.22 --wander 0.0028 --ring-um 19.0 --ring-hz 3377 --ring-tau-ms 1.87 --seed 839275" cover=1
 
 # Exposure: a value is the mean over 250 us before it. Told the exposure
 # (--exposure-us, the fixture's [laser] exposure_us, a trace header), the

@@ -76,7 +76,7 @@ grep -q "^What to do: The pen reported a hardware fault. Put the pen in the reje
 # shown bad): re-zero and check the bench, then test the pen again.
 run "$tmp/zero" --sim laser.drift_um_per_s=3 --sim seed=6
 check laser_zero 2 "$(newest "$tmp/zero")" "attempt=1"
-grep -q "^What to do: The laser's zero moved during the test. Call an engineer to re-zero and check the bench; then test this pen again. \[laser_zero, engineer\]$" "$tmp/zero.out" \
+grep -q "^What to do: The laser's zero moved. Call an engineer to re-zero and check the bench; then test this pen again. \[laser_zero, engineer\]$" "$tmp/zero.out" \
   && ok "laser_zero: rig run says what to do" || bad "laser_zero: output: $(cat "$tmp/zero.out")"
 
 # The folder's results index keeps them with the run (migration 006).

@@ -133,6 +133,41 @@ START_TEST(test_spinup_still_trends_at_the_settle_time)
 }
 END_TEST
 
+/* The approach fit (issue 13, finding 1's rest): a motor from 40 % with a
+ * 0.1 s time constant, watched for 0.5 s, is an approach with its tau and
+ * the rate it heads for, and the bias it predicts for a window after it
+ * matches the true one; a steady pen and a 1 % step are none. */
+START_TEST(test_approach_fit_finds_the_motor_and_predicts_the_window)
+{
+	struct pen spin = { 1000, 1000, 0.03, 48, 120, 0.1, 0.5 };
+	struct settle s;
+	struct settle_approach ap;
+	settle_feed(&s, &spin, 5, 0.0004, 0.5, 0, false);
+	settle_approach_fit(&s, &ap);
+	ck_assert(ap.seen);
+	ck_assert_msg(fabs(ap.tau / RATE_HZ / 0.1 - 1) < 0.15, "tau %.1f ms", ap.tau / RATE_HZ * 1e3);
+	ck_assert_msg(fabs(ap.rate_inf * RATE_HZ / 120 - 1) < 0.002, "heads for %.3f Hz (tau %.1f ms)",
+		      ap.rate_inf * RATE_HZ, ap.tau / RATE_HZ * 1e3);
+	/* a 0.2 s window from 0.5 s: the true mean's bias, -0.17 % */
+	double t0 = 0.5, len = 0.2, sum = 0;
+	for (int i = 0; i < 2000; i++)
+		sum += rate_at(&spin, t0 + (i + 0.5) * len / 2000);
+	double truth = sum / 2000 / 120 - 1;
+	double b = settle_approach_bias(&ap, t0 * RATE_HZ, len * RATE_HZ);
+	ck_assert_msg(truth < -0.001 && fabs(b / truth - 1) < 0.2, "bias %.4f %%, true %.4f %%",
+		      b * 100, truth * 100);
+	struct pen still = { 1000, 1000, 0.03, 120, 120, 0, 0.5 };
+	settle_feed(&s, &still, 5, 0.0004, 0.5, 0, false);
+	settle_approach_fit(&s, &ap);
+	ck_assert(!ap.seen);
+	ck_assert_double_eq(settle_approach_bias(&ap, 0, 800), 0);
+	struct pen small = { 1000, 1000, 0.03, 118.8, 120, 0.1, 0.5 };
+	settle_feed(&s, &small, 5, 0.0004, 0.5, 0, false);
+	settle_approach_fit(&s, &ap);
+	ck_assert(!ap.seen);
+}
+END_TEST
+
 START_TEST(test_flat_pen_is_never_steady)
 {
 	struct pen p = { 1000, 1000, 0.03, 120, 120, 0, 0.5 };
@@ -168,6 +203,7 @@ int main(void)
 	tcase_add_test(tc, test_depth_step_waits_for_the_transient);
 	tcase_add_test(tc, test_rate_step_waits_for_the_motor);
 	tcase_add_test(tc, test_spinup_still_trends_at_the_settle_time);
+	tcase_add_test(tc, test_approach_fit_finds_the_motor_and_predicts_the_window);
 	tcase_add_test(tc, test_flat_pen_is_never_steady);
 	tcase_add_test(tc, test_lost_values_do_not_fake_a_stroke);
 	suite_add_tcase(s, tc);

@@ -162,8 +162,11 @@ static void start_rig_sim(struct bench *b)
 	char *t1 = tu_replace(text, "port = sim:pen", pen_line);
 	char *t2 = tu_replace(t1, "port = sim:laser", laser_line);
 	char *t3 = tu_replace(t2, "zero_date = 2026-11-21", zero);
-	free(tu_write(dir, "pty.ini", t3));
-	free(text), free(t1), free(t2), free(t3);
+	/* the virtual chip's ZERO_TARGET moves the in-process laser's target
+	 * only: rig sim's laser cannot see it */
+	char *t4 = tu_replace(t3, "\nzero_target_line = ", "\n;zero_target_line = ");
+	free(tu_write(dir, "pty.ini", t4));
+	free(text), free(t1), free(t2), free(t3), free(t4);
 }
 
 static void bench_init(struct bench *b, const char *name, bool pty)

@@ -68,6 +68,16 @@ $RUNNER "$RIG" run --fixture "$root/fixtures/sim.ini" --profile "$P" --out "$tmp
 [ $rc = 1 ] && grep -q 'FAIL: verify depth at [0-9]* um under 1 N' "$tmp/run2.out" \
   && ok "a pen too soft under load fails, naming the preload: $(grep -m1 '^FAIL' "$tmp/run2.out")" \
   || bad "soft pen: exit $rc: $(head -3 "$tmp/run2.out")"
+# The zero target is read before anything is calibrated, also when each
+# preload's verify points are bracketed by zero readings of their own: a
+# zero moved 30 um since rig zero writes no table.
+$RUNNER "$RIG" run --fixture "$root/fixtures/sim.ini" --profile "$P" --out "$tmp/run4" \
+  --sim laser.zero_mm=5.03 >"$tmp/run4.out" 2>&1; rc=$?
+rep=$(ls "$tmp"/run4/2*_ABORTED.csv 2>/dev/null | head -1)
+[ $rc = 2 ] && [ -n "$rep" ] && [ "$(grep -c '"WRITTEN"' "$rep")" = 0 ] \
+  && grep -q '"calibrate","zero_check","laser_zero_target"' "$rep" \
+  && ok "with preloads_n a zero moved since rig zero is refused before the calibration writes a table" \
+  || bad "preloads and the zero target: exit $rc, $(grep -c '"WRITTEN"' "$rep" 2>/dev/null) rows written: $(tail -2 "$tmp/run4.out")"
 sed 's/^preload_timeout_ms = .*/&\npreloads_n = 3, 1/' "$root/tests/data/profiles/quick-p25.ini" > "$tmp/bad.ini"
 $RUNNER "$RIG" run --fixture "$root/fixtures/sim.ini" --profile "$tmp/bad.ini" --out "$tmp/run3" >"$tmp/run3.out" 2>&1; rc=$?
 [ $rc = 65 ] && grep -q 'bad.ini:[0-9]*: .*preloads_n' "$tmp/run3.out" && ok "preloads out of order: exit 65 naming file and line" \

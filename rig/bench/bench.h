@@ -86,6 +86,15 @@ struct bench {
 	struct pen_identity id;        /* valid when identified */
 	bool identified;
 	bool motor_on;                 /* the pen's motor, as last commanded */
+	/* The motor's approach to its speed as a point's settling last fitted
+	 * it (run/point.c, run/settle.h): rate(t) = rate_hz + a_hz
+	 * exp(-(t - t_ref_ns) / tau_s), while it runs on at freq_cmd_hz (a
+	 * slow motor's tail reaches into the next points at the same rate). */
+	struct bench_approach {
+		bool valid;
+		double freq_cmd_hz, rate_hz, a_hz, tau_s;
+		uint64_t t_ref_ns;
+	} approach;
 
 	/* Seams, installed by bench_open(). op does an operator step: the
 	 * virtual bench itself when the bench is wholly in-process; else the

@@ -66,10 +66,10 @@ static enum rig_rc check_safety(void *b, struct rig_err *err)
 	return bench_check_safety(b, err);
 }
 
-/* Measure the flat reference; the laser is open and quiet. A stop signal
- * or an e-stop ends it at once. */
-static enum rig_rc measure_flat(struct bench *b, size_t n, struct laser_mean *m,
-				struct rig_err *err)
+/* Measure a flat (what: the flat reference, the zero target); the laser
+ * is open and quiet. A stop signal or an e-stop ends it at once. */
+static enum rig_rc measure_flat(struct bench *b, size_t n, const char *what,
+				struct laser_mean *m, struct rig_err *err)
 {
 	struct laser *l = b->d.laser;
 	enum rig_rc rc = laser_start(l, err);
@@ -84,15 +84,15 @@ static enum rig_rc measure_flat(struct bench *b, size_t n, struct laser_mean *m,
 		return rc_stop;
 	if (m->sd_um > ZERO_MAX_SD_UM)
 		return rig_fail(err, RIG_E_DEVICE,
-				"the flat reference reads %.6f mm with a spread of %.2f um "
+				"%s reads %.6f mm with a spread of %.2f um "
 				"(at most %.1f um allowed, range %.6f..%.6f mm): is it seated, "
-				"still and clean?", m->mean_mm, m->sd_um, ZERO_MAX_SD_UM, m->min_mm,
-				m->max_mm);
+				"still and clean?", what, m->mean_mm, m->sd_um, ZERO_MAX_SD_UM,
+				m->min_mm, m->max_mm);
 	if (fabs(m->drift_um) > ZERO_MAX_DRIFT_UM)
 		return rig_fail(err, RIG_E_DEVICE,
-				"the flat reference is not still: its readings moved %+.2f um "
+				"%s is not still: its readings moved %+.2f um "
 				"from the first to the last of %zu (at most %.1f um allowed), mean "
-				"%.6f mm: is it seated and settled?", m->drift_um, m->n_ok,
+				"%.6f mm: is it seated and settled?", what, m->drift_um, m->n_ok,
 				ZERO_MAX_DRIFT_UM, m->mean_mm);
 	return RIG_OK;
 }
@@ -120,24 +120,46 @@ static enum rig_rc check_zero_move(const struct bench *b, bool force, struct zer
 			fl->zero_max_change_um);
 }
 
+/* With a zero target ([io] zero_target_line): swing it into the beam in
+ * front of the flat, read it as the flat is read, swing it out. Its
+ * reading is what every run compares its own with (run/zero_check.c). */
+static enum rig_rc measure_target(struct bench *b, size_t n, struct laser_mean *m,
+				  struct rig_err *err)
+{
+	unsigned ms = b->fx.io.zero_target_ms;
+	enum rig_rc rc = bench_io_zero_target(b->d.io, true, err);
+	if (!rc && !(rc = bench_wait_safely(b, ms, err)))
+		rc = measure_flat(b, n, "the zero target", m, err);
+	struct rig_err ignore;
+	enum rig_rc rc_out = bench_io_zero_target(b->d.io, false, rc ? &ignore : err);
+	if (!rc && !rc_out)
+		rc_out = bench_wait_safely(b, ms, err);
+	return rc ? rc : rc_out;
+}
+
 enum rig_rc selfcal_zero(struct bench *b, size_t samples, bool force, struct zero_result *out,
 			 struct rig_err *err)
 {
 	memset(out, 0, sizeof *out);
+	out->has_target = b->fx.io.zero_target_line[0] != '\0';
 	enum rig_rc rc;
-	if ((rc = bench_devices_open(b, DEV_LASER, err)) ||
+	if ((rc = bench_devices_open(b, DEV_LASER | (out->has_target ? DEV_IO : 0), err)) ||
 	    (rc = bench_operator(b, OPERATOR_PLACE_FLAT, 0, err)) ||
-	    (rc = measure_flat(b, samples, &out->m, err)) ||
+	    (rc = measure_flat(b, samples, "the flat reference", &out->m, err)) ||
 	    (rc = check_zero_move(b, force, out, err)) ||
+	    (out->has_target && (rc = measure_target(b, samples, &out->target, err))) ||
 	    (rc = bench_operator(b, OPERATOR_RESTORE_PEN, 0, err)))
 		goto out;
 	snprintf(out->value, sizeof out->value, "%.6f", out->m.mean_mm);
+	snprintf(out->target_value, sizeof out->target_value, "%.6f", out->target.mean_mm);
 	ini_today(out->date);
 	const struct ini_edit edits[] = {
 		{ fixture_file_section(&b->fx, "laser", "zero_mm"), "zero_mm",
 		  out->value },
 		{ fixture_file_section(&b->fx, "laser", "zero_date"), "zero_date",
 		  out->date },
+		{ fixture_file_section(&b->fx, "laser", "zero_target_mm"), "zero_target_mm",
+		  out->target_value },
 	};
 	char why[128] = "rig zero";
 	if (out->forced)
@@ -145,7 +167,8 @@ enum rig_rc selfcal_zero(struct bench *b, size_t samples, bool force, struct zer
 			 out->change_um, b->fx.laser.zero_max_change_um);
 	if ((rc = bench_check_safety(b, err))) /* stopped meanwhile: change nothing */
 		goto out;
-	rc = fixture_commit_observed(b->fx.path, edits, sizeof edits / sizeof edits[0], why,
+	rc = fixture_commit_observed(b->fx.path, edits,
+				     sizeof edits / sizeof edits[0] - (out->has_target ? 0 : 1), why,
 				     b->fixture_obs, err);
 out:
 	bench_devices_close(b);

@@ -45,11 +45,16 @@ struct zero_result {
 	double change_um;            /* from the fixture's zero_mm */
 	bool forced;                 /* beyond zero_max_change_um, written by --force */
 	char value[32];              /* laser.zero_mm as written */
+	bool has_target;             /* the fixture has a zero target: */
+	struct laser_mean target;    /* its reading, */
+	char target_value[32];       /* laser.zero_target_mm as written */
 	char date[FIXTURE_DATE];
 };
 
 /* Flat reference at the contact plane (operator), average `samples` valid
- * readings, pen back (operator), write laser.zero_mm and zero_date.
+ * readings (and as many of the zero target swung in front of it, when the
+ * fixture has one: laser.zero_target_mm), pen back (operator), write
+ * laser.zero_mm and zero_date.
  * RIG_E_DEVICE when the spread, the drift or the bad readings exceed the
  * limits. RIG_E_ABORTED, the fixture unchanged, when the new zero is more
  * than laser.zero_max_change_um from the last one (the reference was not

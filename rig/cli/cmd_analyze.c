@@ -46,14 +46,17 @@ static void usage(FILE *out)
 		"  --max-rate-trend-pct P   refuse when the rate trends by more over the\n"
 		"                      record, from all its periods (default off)\n"
 		"  --max-drift-um D    refuse when the readings drifted more (default off)\n"
+		"  --max-phase-gap-pct P  withhold the depth when more than P %% of the\n"
+		"                      period over the top went unsampled (default off;\n"
+		"                      a run's profile: 3.5)\n"
 		"  --lobes-ok          report alternating strokes (two-lobe cam), do not refuse\n"
 		"  --csv               one CSV header line and one row of results\n"
 		"  --per-stroke        one CSV row per stroke instead\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Exit: 0 strokes measured; 65 bad capture, or no result (flat, no strokes,\n"
-		"stalled, all invalid, noisy, unsteady, two lobes, drift: the status and\n"
-		"message say which); 74 cannot read FILE;\n"
+		"stalled, all invalid, noisy, unsteady, two lobes, drift, phase gap: the\n"
+		"status and message say which); 74 cannot read FILE;\n"
 		"64 usage.\n");
 }
 
@@ -256,6 +259,7 @@ static int analyze_file(const char *path, struct measure_config *mc, enum captur
 	measure_finish(m);
 	struct measure_stats st;
 	measure_result(m, &st);
+	measure_gate_phase_gap(&st, &mc->gates);
 	if (csv && !per_stroke)
 		print_csv(stdout, &st);
 	else if (!per_stroke)
@@ -295,6 +299,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		{ "max-rate-change-pct", required_argument, NULL, 'V' },
 		{ "max-rate-trend-pct", required_argument, NULL, 'T' },
 		{ "max-drift-um", required_argument, NULL, 'M' },
+		{ "max-phase-gap-pct", required_argument, NULL, 'P' },
 		{ "lobes-ok", no_argument, NULL, 'l' },
 		{ "csv", no_argument, NULL, 'c' },
 		{ "per-stroke", no_argument, NULL, 'p' },
@@ -334,6 +339,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		case 'V': num = &mc.gates.max_rate_change_pct; break;
 		case 'T': num = &mc.gates.max_rate_trend_pct; break;
 		case 'M': num = &mc.gates.max_drift_um; break;
+		case 'P': num = &mc.gates.max_phase_gap_pct; break;
 		case 'l': mc.gates.lobes_ok = true; break;
 		case 'D':
 			if (!strcmp(optarg, "correct")) {

@@ -98,6 +98,9 @@ int cmd_zero(int argc, char **argv, struct cli_ctx *cx)
 		       z.value, fl->zero_mm, z.change_um,
 		       z.forced ? ", beyond the bound: forced" : "", z.m.sd_um, z.m.drift_um,
 		       z.m.n_ok, z.m.n_error, z.m.n_lost, b.fx.path);
+	if (!rc && z.has_target)
+		printf("zero target: %s mm (was %.6f mm), spread %.2f um: written to %s\n",
+		       z.target_value, fl->zero_target_mm, z.target.sd_um, b.fx.path);
 	bench_close(&b);
 	return cli_exit_code(rc);
 }

@@ -41,6 +41,7 @@ static const struct ini_field fields[] = {
 	{ "laser", "zero_uncertainty_um", INI_DOUBLE, FX(laser.zero_uncertainty_um), 0, 1000, true, NULL, NULL, false, false, NULL },
 	{ "laser", "clock_ppm", INI_DOUBLE, FX(laser.clock_ppm), 0, 10000, true, NULL, NULL, false, false, NULL },
 	{ "laser", "exposure_us", INI_DOUBLE, FX(laser.exposure_us), 0, 4000, false, "0", NULL, false, false, NULL },
+	{ "laser", "zero_target_mm", INI_DOUBLE, FX(laser.zero_target_mm), -5, 505, false, NULL, NULL, false, false, NULL },
 
 	{ "loadcell", "chip", INI_TEXT, FX(loadcell.chip), 0, 0, true, NULL, NULL, false, false, NULL },
 	{ "loadcell", "dout_line", INI_TEXT, FX(loadcell.dout_line), 0, 0, true, NULL, NULL, false, false, NULL },
@@ -62,6 +63,8 @@ static const struct ini_field fields[] = {
 	{ "io", "lamp_amber_line", INI_TEXT, FX(io.lamp_amber_line), 0, 0, true, NULL, NULL, false, false, NULL },
 	{ "io", "lamp_red_line", INI_TEXT, FX(io.lamp_red_line), 0, 0, true, NULL, NULL, false, false, NULL },
 	{ "io", "buzzer_line", INI_TEXT, FX(io.buzzer_line), 0, 0, false, NULL, NULL, false, false, NULL },
+	{ "io", "zero_target_line", INI_TEXT, FX(io.zero_target_line), 0, 0, false, NULL, NULL, false, false, NULL },
+	{ "io", "zero_target_ms", INI_UINT, FX(io.zero_target_ms), 0, 10000, false, "100", NULL, false, false, NULL },
 
 	{ "results", "url", INI_ASCII, FX(results.url), 0, 0, false, NULL, NULL, false, false, NULL },
 	{ "results", "passfile", INI_PATH, FX(results.passfile), 0, 0, false, NULL, NULL, false, false, NULL },
@@ -276,6 +279,7 @@ static enum rig_rc check_whole(struct fixture *f, struct rig_err *err)
 		return rig_fail(err, RIG_E_CONFIG,
 				"%s:%d: zero_mm: expected inside the sensor's range %g..%g mm, found %g",
 				f->path, fixture_line(f, "laser", "zero_mm"), lo, hi, f->laser.zero_mm);
+	f->laser.has_zero_target_mm = fixture_line(f, "laser", "zero_target_mm") > 0;
 	int g = f->loadcell.gain;
 	if (g != 128 && g != 64 && g != 32)
 		return rig_fail(err, RIG_E_CONFIG, "%s:%d: gain: expected 128, 64 or 32, found %d",

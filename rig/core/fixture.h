@@ -54,6 +54,10 @@ struct fixture_laser {
 	double zero_uncertainty_um;  /* standard uncertainty of zero_mm */
 	double clock_ppm;            /* sensor clock accuracy */
 	double exposure_us;          /* the sensor's exposure; 0 = not known */
+	/* The zero target's reading at the last rig zero ([io]
+	 * zero_target_line; run/zero_check.c): valid when has_zero_target_mm. */
+	double zero_target_mm;
+	bool has_zero_target_mm;
 };
 
 struct fixture_loadcell {
@@ -79,6 +83,10 @@ struct fixture_io {
 	char lamp_amber_line[48];
 	char lamp_red_line[48];
 	char buzzer_line[48];        /* may be empty */
+	/* output: high = the zero target (a flat on an actuator, in front of
+	 * the contact plane) swung into the laser's beam; may be empty */
+	char zero_target_line[48];
+	unsigned zero_target_ms;     /* the target's travel, waited after each move */
 };
 
 /* The line's results database (optional; docs/results-db.md). */

@@ -277,6 +277,32 @@ static inline bool stroke_usable(const struct xing *a, const struct xing *b, dou
  * the crossing's other end); x->idx follows. */
 void hist_keep_from(struct measure *m, struct xing *x);
 
+/* The top as fitted: p - k |x - v|^q (x in bins, k the mean of both
+ * sides), what the sensor's exposure takes off it (shape_build). */
+struct top_curv {
+	double k, q;
+};
+
+/* The bins as points of the shape: the points (X[j], yc[j]), sd[j] the
+ * standard error of a bin's mean, cnt[j] its weight. */
+struct shape_pts {
+	long n;
+	double X[NBIN_MAX], yc[NBIN_MAX], sd[NBIN_MAX], wt[NBIN_MAX];
+	double ys[NBIN_MAX];      /* 3-bin average of yc */
+	double sample_sd;         /* spread of one sample in a bin: first quartile */
+	long jmax, jmin;
+	double tmin;
+};
+
+/* Position of point jmax + k relative to bin jmax's centre. */
+static inline double pt_x(const struct shape_pts *P, long k, long *jout)
+{
+	long j = (P->jmax + k + P->n) % P->n;
+	*jout = j;
+	return (double)k + (P->X[j] - (double)j);
+}
+
+
 /* shape.c */
 /* Fold the usable strokes L[k]..L[k+1] (use[k]) into m->bins and build
  * m->shape; halves *nbins while more than 10 % of the bins stay empty.
@@ -284,6 +310,14 @@ void hist_keep_from(struct measure *m, struct xing *x);
  * shape_gate_um() of the shape learned before (speckle spikes). */
 bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
 		 unsigned *nbins, bool gate);
+
+/* ring.c */
+/* Impact ringing on the top: the smooth peak (*peak at *vpos, its noise
+ * *u_peak, its model term *u_model, the top's form *tc) replaced by a
+ * ringing peak, or its doubt added to *u_model (see ring.c). [lo, hi]: the
+ * top window around P->jmax. */
+void peak_ringing(const struct shape_pts *P, long lo, long hi, double *peak, double *vpos,
+		  double *u_peak, double *u_model, struct top_curv *tc);
 
 /* fit.c */
 /* Fit one closed stroke (hist[a.idx .. b.idx)) with the learned shape and

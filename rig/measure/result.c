@@ -427,6 +427,23 @@ static void result_gates(const struct measure *m, struct measure_stats *out)
 	out->has_depth = out->has_freq = false;
 }
 
+/* [quality] max_phase_gap_pct: the samples fell on too few phases of the
+ * stroke (a stroke rate that divides the laser's, no speed wander) and the
+ * top lies between them: its depth rests on the phase coverage term alone
+ * (a cam at 160 Hz read 46 um low before that term). The depth is
+ * withheld; the rate, which the gap does not touch, is kept. */
+void measure_gate_phase_gap(struct measure_stats *st, const struct measure_gates *g)
+{
+	if (!g || !(g->max_phase_gap_pct > 0) || st->status != MEASURE_OK || !st->has_depth ||
+	    st->phase_gap * 100 <= g->max_phase_gap_pct)
+		return;
+	set_msg(st, MEASURE_PHASE_GAP,
+		"top between sampled phases: %.2f %% of the period unsampled (gate %.2f %%; "
+		"a rate dividing the laser's, no wander): depth withheld",
+		st->phase_gap * 100, g->max_phase_gap_pct);
+	st->has_depth = false;
+}
+
 /* Status, most basic problem first. */
 static void result_status(const struct measure *m, struct measure_stats *out)
 {

@@ -217,6 +217,13 @@ void measure_finish(struct measure *m);
 /* Statistics so far (call measure_finish() first for the whole record). */
 void measure_result(const struct measure *m, struct measure_stats *out);
 
+/* The phase-gap gate (gates->max_phase_gap_pct > 0): a record otherwise ok
+ * whose top fell between the sampled phases by more than that share of the
+ * period gets MEASURE_PHASE_GAP and its depth withheld; its rate is kept.
+ * Separate from measure_result() because a run applies it after its own
+ * verdicts on the settling (run/point.c); `rig analyze` right after. */
+void measure_gate_phase_gap(struct measure_stats *st, const struct measure_gates *gates);
+
 /* One phase bin of the folded stroke: the samples of every stroke used to
  * learn the shape, placed by their phase from the stroke's up-crossing. */
 struct measure_shape_bin {

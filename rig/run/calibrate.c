@@ -132,7 +132,9 @@ enum rig_rc run_calibrate(struct run *r, struct rig_err *err)
 	/* the run's zero reference, through the table just read */
 	r->zero_table = old[PEN_TABLE_DEPTH];
 	r->zero_table_known = true;
-	if ((!r->prof->verify.preloads_n.n && (rc = run_zero_start(r, err))) ||
+	/* with preloads_n each preload's verify points are bracketed on their
+	 * own, but the zero target is read before anything is calibrated */
+	if ((rc = r->prof->verify.preloads_n.n ? run_zero_target(r, err) : run_zero_start(r, err)) ||
 	    (rc = sweep(r, true, old, &dsw, err)) ||
 	    (rc = sweep(r, false, old, &fsw, err)))
 		return rc;

@@ -61,7 +61,7 @@ static enum rig_rc judge_cpoint(struct run *r, const struct cpoint *p, struct bi
 	double set = q->commanded[p->i], cert = q->actual[p->i];
 	bool ok = depth ? st->has_depth : st->has_freq;
 	double x = ok ? (depth ? st->depth_mean_um : st->freq_hz) : NAN;
-	double u = depth ? hypot(st->depth_U_um, 2 * r->zero_shift_u_um) : st->freq_U_hz;
+	double u = depth ? hypot(st->depth_U_um, 2 * run_zero_u_um(r)) : st->freq_U_hz;
 	double band = ref->max_en * sqrt(u * u + q->u * q->u);
 	*b = (struct bias){ cert, x - cert, sqrt(u * u + q->u * q->u), ok && isfinite(u) };
 	struct decision d;

@@ -27,7 +27,7 @@ static const struct {
 	[REASON_STOPPED] = { "stopped", "The test was stopped (the rig was interrupted)",
 			     DISPOSITION_RETEST, false },
 	[REASON_LASER] = { "laser", "The laser sensor failed", DISPOSITION_ENGINEER, false },
-	[REASON_LASER_ZERO] = { "laser_zero", "The laser's zero moved during the test",
+	[REASON_LASER_ZERO] = { "laser_zero", "The laser's zero moved",
 				DISPOSITION_ENGINEER, false },
 	[REASON_LOADCELL] = { "loadcell", "The load cell or the preload failed",
 			      DISPOSITION_ENGINEER, false },

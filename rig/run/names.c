@@ -41,6 +41,7 @@ static const struct {
 	[QTY_TRACES] = { "traces", "" },
 	[QTY_LASER_ZERO] = { "laser_zero", "mm" },
 	[QTY_LASER_ZERO_SHIFT] = { "laser_zero_shift", "um" },
+	[QTY_LASER_ZERO_TARGET] = { "laser_zero_target", "um" },
 };
 
 const char *run_phase_name(enum run_phase p)

@@ -46,6 +46,7 @@ enum run_quantity {
 	QTY_TRACES,
 	QTY_LASER_ZERO,       /* the zero reference's reading (mm) */
 	QTY_LASER_ZERO_SHIFT, /* its change over the run (um) */
+	QTY_LASER_ZERO_TARGET, /* the zero's move since rig zero, from the zero target (um) */
 	QTY_COUNT,
 };
 

@@ -61,6 +61,8 @@ struct point_request {
 	const struct measure_gates *gates; /* quality gates; NULL: the engine's defaults */
 	const struct point_targets *targets; /* a sequential window's; NULL: it
 						runs to max_strokes */
+	double zero_corr_mm;           /* added to the fixture's zero_mm: a run's
+					  correction by its zero target (0: none) */
 };
 
 /* Command depth_um and freq_hz, start the motor if it is off, wait

@@ -87,6 +87,7 @@ static const struct ini_field fields[] = {
 	{ "verify", "max_invalid_fraction", INI_DOUBLE, PX(verify.max_invalid_fraction), 0, 0.5, true, NULL, "", false, false, NULL },
 	{ "verify", "decision_rule", INI_CUSTOM, PX(verify.decision_rule), 0, 0, true, NULL, "", false, false, parse_rule },
 	{ "verify", "paired_points", INI_CUSTOM, PX(verify.paired_points), 0, 0, false, "no", "", false, false, parse_yes_no },
+	{ "verify", "zero_target_correct", INI_CUSTOM, PX(verify.zero_target_correct), 0, 0, false, "no", "", false, false, parse_yes_no },
 	{ "verify", "conformance_level_pct", INI_DOUBLE, PX(verify.conformance_level_pct), 50, 99.9, false, "95", "%", true, false, NULL },
 
 	/* the stroke engine's quality gates (docs/measurement.md, "Status") */

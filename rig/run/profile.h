@@ -85,6 +85,10 @@ struct profile_verify {
 	bool paired_points;          /* point i is (depth_points_um[i],
 					freq_points_hz[i]): depth, spread and
 					rate judged on each */
+	bool zero_target_correct;    /* on a bench with a zero target: correct
+					the zero's move since rig zero (its U
+					in every depth), rather than refuse
+					one beyond its bound */
 	/* conformance rule: the probability of conformance a PASS needs (and of
 	 * non-conformance a FAIL needs), in %; 95 unless the profile says */
 	double conformance_level_pct;

@@ -311,6 +311,11 @@ enum rig_rc report_keep(struct report *r, const struct report_row *row, struct r
 		.bench_s = finite_or_nan(row->bench_s),
 		.n = row->n < 0 ? -1 : row->n,
 	};
+	/* A figure refused (by a quality gate, or never measured) has no
+	 * scatter or uncertainty either: a U beside an empty value would read
+	 * like a measurement. */
+	if (isnan(rec.measured))
+		rec.std = rec.uncertainty = NAN;
 	if (oom) {
 		rec_free(&rec);
 		return rig_fail(err, RIG_E_NOMEM, "report: out of memory");

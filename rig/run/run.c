@@ -204,7 +204,7 @@ static FILE *open_trace(struct run *r, enum run_step step, double depth_um, doub
 	const struct fixture *fx = &r->b->fx;
 	struct capture_header h = {
 		.rate_hz = fx->laser.rate_hz, .range_mm = fx->laser.range_mm,
-		.zero_mm = fx->laser.zero_mm, .freq_hint_hz = freq_hz,
+		.zero_mm = run_zero_mm(r), .freq_hint_hz = freq_hz,
 		.linearity_um = fx->laser.linearity_um, .resolution_um = fx->laser.resolution_um,
 		.zero_u_um = fx->laser.zero_uncertainty_um, .clock_ppm = fx->laser.clock_ppm,
 		.exposure_us = fx->laser.exposure_us,
@@ -230,6 +230,7 @@ enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um
 		.depth_um = depth_um, .freq_hz = freq_hz,
 		.settle_ms = settle_ms, .window = w, .trace = trace,
 		.obs = obs ? obs->point : NULL, .gates = &r->prof->quality, .targets = &tg,
+		.zero_corr_mm = r->zero_corr_mm,
 	};
 	uint64_t t0 = clock_now_ns(r->b->hal.clock);
 	enum rig_rc rc = point_measure(r->b, &rq, st, err);

@@ -71,6 +71,15 @@ struct run {
 	struct pen_cal_table zero_table;
 	double zero_shift_u_um;
 	bool zero_moved;        /* the re-check found it beyond its bound (the abort's reason) */
+	/* The zero target (a fixture with [io] zero_target_line), read once
+	 * at the run's first zero reading: the zero's move since rig zero,
+	 * corrected (zero_corr_mm, added to the fixture's zero_mm for every
+	 * point) or not, and the standard uncertainty it leaves in every
+	 * depth judged (the correction's own, or the move's when not
+	 * corrected). */
+	bool zero_target_done;
+	double zero_corr_mm;
+	double zero_target_u_um;
 };
 
 /* Format into a fixed buffer; a long message is cut, never overflows. */
@@ -116,12 +125,22 @@ enum rig_rc run_verify(struct run *r, struct rig_err *err);
  * RIG_E_DEVICE (the run aborts) when it moved beyond its bound or could
  * not be read still. */
 enum rig_rc run_zero_start(struct run *r, struct rig_err *err);
+/* Only the zero target's part of run_zero_start (once a run; nothing on a
+ * bench without one): what a run calibrating at several preloads does
+ * before its first calibration point. */
+enum rig_rc run_zero_target(struct run *r, struct rig_err *err);
 enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err);
 /* The bound of the shift (um): sqrt(3)/2 x the U the windows aim at
  * (window_u_fraction, else 0.1, x depth_tolerance_um; a bench check: its
  * certificate's depth U), or the fixture's laser.run_zero_max_shift_um
  * when that is set and tighter; where it came from in why. */
 double run_zero_bound_um(const struct run *r, char *why, size_t cap);
+/* The standard uncertainty the zero adds to every depth judged: its shift
+ * over the run and its move since rig zero (the zero target), um. */
+double run_zero_u_um(const struct run *r);
+/* The zero the run's depths are measured from: the fixture's, corrected
+ * by the zero target when the profile says so (mm). */
+double run_zero_mm(const struct run *r);
 /* The command a pen with table t turns into the raw setpoint raw. */
 double run_table_cmd_for_raw(const struct pen_cal_table *t, double raw);
 

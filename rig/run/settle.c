@@ -25,6 +25,21 @@ static double group_mean(const double *v, unsigned from)
 	return sum / SETTLE_GROUP;
 }
 
+/* A whole group closed: its mean rate at its mid time, for the approach. */
+static void keep_group(struct settle *s)
+{
+	if (s->nhist == SETTLE_HIST) {
+		memmove(s->hist_t, s->hist_t + 1, (SETTLE_HIST - 1) * sizeof s->hist_t[0]);
+		memmove(s->hist_rate, s->hist_rate + 1, (SETTLE_HIST - 1) * sizeof s->hist_rate[0]);
+		s->nhist--;
+	}
+	double p = group_mean(s->periods, SETTLE_GROUP);
+	s->hist_t[s->nhist] = s->group_t_sum / SETTLE_GROUP;
+	s->hist_rate[s->nhist] = p > 0 ? 1 / p : 0;
+	s->nhist++;
+	s->group_t_sum = 0;
+}
+
 /* A stroke closed at slot t with its peak: keep the last two groups. */
 static void close_stroke(struct settle *s, double t)
 {
@@ -33,7 +48,10 @@ static void close_stroke(struct settle *s, double t)
 	memmove(s->periods, s->periods + 1, (n - 1) * sizeof s->periods[0]);
 	s->peaks[n - 1] = s->peak_um;
 	s->periods[n - 1] = t - s->xing_slot;
-	if (++s->strokes < n)
+	s->group_t_sum += (t + s->xing_slot) / 2;
+	if (++s->strokes % SETTLE_GROUP == 0)
+		keep_group(s);
+	if (s->strokes < n)
 		return;
 	double d0 = group_mean(s->peaks, 0), d1 = group_mean(s->peaks, SETTLE_GROUP);
 	double p0 = group_mean(s->periods, 0), p1 = group_mean(s->periods, SETTLE_GROUP);
@@ -93,4 +111,82 @@ bool settle_moving(const struct settle *s, double move_tol)
 	double a = s->period_change, b = s->period_change_before;
 	return s->strokes >= 3 * SETTLE_GROUP && fabs(a) > move_tol && fabs(b) > move_tol &&
 	       (a > 0) == (b > 0);
+}
+
+/* Least squares of rate = c + a x, x = exp((t_ref - t) / tau): the sum of
+ * squared residuals, c and a. */
+static double fit_tau(const struct settle *s, double tau, double t_ref, double *c, double *a)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, n = s->nhist;
+	for (unsigned i = 0; i < s->nhist; i++) {
+		double x = exp((t_ref - s->hist_t[i]) / tau), y = s->hist_rate[i];
+		sx += x, sy += y, sxx += x * x, sxy += x * y;
+	}
+	double det = n * sxx - sx * sx;
+	if (!(det > 1e-12 * n * sxx))
+		return INFINITY;
+	*a = (n * sxy - sx * sy) / det;
+	*c = (sy - *a * sx) / n;
+	double sse = 0;
+	for (unsigned i = 0; i < s->nhist; i++) {
+		double r = s->hist_rate[i] - *c - *a * exp((t_ref - s->hist_t[i]) / tau);
+		sse += r * r;
+	}
+	return sse;
+}
+
+/* tau over a grid from 2 slots to half the span seen, steps of 10^(1/16),
+ * then refined between the best one's neighbours by golden section (24
+ * steps: tau within 1e-4 of the least squares one). */
+#define TAU_STEP 1.1547819846894582
+static double fit_at(const struct settle *s, double tau, double t_ref,
+		     struct settle_approach *ap)
+{
+	double c = 0, a = 0, sse = fit_tau(s, tau, t_ref, &c, &a);
+	if (!(c > 0))
+		return INFINITY;
+	*ap = (struct settle_approach){ .rate_inf = c, .a = a, .tau = tau, .t_ref = t_ref };
+	return sse;
+}
+
+void settle_approach_fit(const struct settle *s, struct settle_approach *ap)
+{
+	memset(ap, 0, sizeof *ap);
+	if (s->nhist < 4)
+		return;
+	double t_ref = s->hist_t[s->nhist - 1], span = t_ref - s->hist_t[0];
+	double best = INFINITY, best_tau = 0;
+	struct settle_approach tmp;
+	for (double tau = 2; tau <= span / 2; tau *= TAU_STEP) {
+		double sse = fit_at(s, tau, t_ref, &tmp);
+		if (sse < best)
+			best = sse, best_tau = tau;
+	}
+	if (!isfinite(best))
+		return;
+	double lo = best_tau / TAU_STEP, hi = best_tau * TAU_STEP, g = 0.6180339887498949;
+	for (int i = 0; i < 24; i++) {
+		double m1 = hi - g * (hi - lo), m2 = lo + g * (hi - lo);
+		if (fit_at(s, m1, t_ref, &tmp) < fit_at(s, m2, t_ref, &tmp))
+			hi = m2;
+		else
+			lo = m1;
+	}
+	if (!isfinite(fit_at(s, (lo + hi) / 2, t_ref, ap)) &&
+	    !isfinite(fit_at(s, best_tau, t_ref, ap)))
+		return;
+	double first = ap->a * exp((t_ref - s->hist_t[0]) / ap->tau);
+	ap->seen = fabs(first) >= SETTLE_APPROACH_MIN * ap->rate_inf;
+	if (!ap->seen)
+		memset(ap, 0, sizeof *ap);
+}
+
+double settle_approach_bias(const struct settle_approach *ap, double t0, double len)
+{
+	if (!ap->seen || !(len > 0))
+		return 0;
+	/* the mean of a exp(-(t - t_ref) / tau) over the window */
+	double mean = ap->a * ap->tau / len * exp(-(t0 - ap->t_ref) / ap->tau) *
+		      -expm1(-len / ap->tau);
+	return mean / ap->rate_inf;
 }

@@ -17,6 +17,7 @@
 #include "dev/laser/sample.h"
 
 #define SETTLE_GROUP 4               /* strokes per group compared */
+#define SETTLE_HIST 48               /* whole groups kept for the approach fit */
 
 struct settle {
 	double zero_mm;
@@ -37,7 +38,36 @@ struct settle {
 	double period_change_before; /* the same SETTLE_GROUP strokes earlier */
 	double changes[SETTLE_GROUP];/* the last period_changes (ring) */
 	bool steady;
+	/* Every SETTLE_GROUP-th stroke: the last group's mean rate (strokes
+	 * per slot) and its mid time (slot), the oldest dropped (approach). */
+	double hist_t[SETTLE_HIST], hist_rate[SETTLE_HIST];
+	unsigned nhist;
+	double group_t_sum;          /* crossing times of the group under way */
 };
+
+/* A motor on its way to a new speed, as the strokes since the start of
+ * settling show it: rate(t) = rate_inf + a exp(-(t - t_ref) / tau) (a
+ * first-order motor: a start-up or a commanded change), fitted to the
+ * group means by least squares over a grid of tau. */
+struct settle_approach {
+	bool seen;       /* a change of at least SETTLE_APPROACH_MIN was seen and
+			    bent within the record: the model holds */
+	double rate_inf; /* strokes per slot it heads for */
+	double a;        /* rate_inf + a at t_ref (a < 0: still speeding up) */
+	double tau;      /* slots */
+	double t_ref;    /* slot of the last group */
+};
+/* The smallest relative change from the first group to the speed headed
+ * for that counts as an approach: a commanded step (8 % and more between
+ * the production points) or a start-up, never the speed wander of a
+ * steady motor (0.3 %, docs/virtual-bench.md). */
+#define SETTLE_APPROACH_MIN 0.02
+/* Fit the approach to the groups so far (at least 4 whole groups). */
+void settle_approach_fit(const struct settle *s, struct settle_approach *ap);
+/* The relative error of a window's mean rate, slots [t0, t0 + len),
+ * against the speed headed for, had the approach ap gone on (negative:
+ * the window reads slow); 0 when !ap->seen. */
+double settle_approach_bias(const struct settle_approach *ap, double t0, double len);
 
 /* rate_hz the laser's rate, freq_hz the commanded stroke rate (> 0). */
 void settle_init(struct settle *s, double zero_mm, double rate_hz, double freq_hz,

@@ -17,8 +17,8 @@ static enum rig_rc judge_depth(struct run *r, const struct measure_stats *st, do
 	const struct profile_verify *v = &r->prof->verify;
 	struct decision d;
 	double mean = st->has_depth ? st->depth_mean_um : NAN;
-	/* the zero's shift over the run (zero_check.c), k = 2 */
-	double U = hypot(st->depth_U_um, 2 * r->zero_shift_u_um);
+	/* the zero's shift over the run and move before it (zero_check.c), k = 2 */
+	double U = hypot(st->depth_U_um, 2 * run_zero_u_um(r));
 	decide_limits_level(&d, mean, U, d_um - v->depth_tolerance_um,
 			    d_um + v->depth_tolerance_um, v->decision_rule,
 			    v->conformance_level_pct / 100.0, run_quantity_unit(QTY_DEPTH));

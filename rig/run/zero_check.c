@@ -16,6 +16,14 @@
  * depth's U as a rectangular term over +-|shift|; beyond it the run aborts
  * (reason laser_zero: call an engineer, rig zero, rig check, then retest
  * the pen).
+ *
+ * Those readings see the zero move during the run only: the tips are read
+ * through the same zero as everything else. A bench with a zero target
+ * ([io] zero_target_line: a flat the rig swings into the beam, its
+ * reading recorded by rig zero) lets the first reading also compare the
+ * zero with rig zero's: a move beyond the bound refuses the run before
+ * anything is calibrated, a smaller one joins every depth's U, or (the
+ * profile's zero_target_correct) is corrected with its own U.
  */
 #include "run/run_impl.h"
 
@@ -25,6 +33,7 @@
 
 #include "bench/selfcal.h"
 #include "check/reference.h"
+#include "dev/io/io.h"
 
 #define ZERO_CHECK_BLOCK 100      /* valid readings per look: 25 ms at 4 kHz */
 #define ZERO_CHECK_MAX_LOOKS 40   /* settled within 40 looks (1 s at 4 kHz), or refused */
@@ -117,8 +126,10 @@ static double zero_setpoint_um(const struct profile *p)
 	return p->verify.nominal_depth_um;
 }
 
-/* The stopped pen's tips at the reference setpoint, read until still. */
-static enum rig_rc read_reference(struct run *r, struct zero_reading *z, struct rig_err *err)
+/* The stopped pen at the reference setpoint: motor off, the setpoint
+ * commanded (through the depth table the pen holds). The tips settle
+ * while the zero target, if any, is read. */
+static enum rig_rc park_pen(struct run *r, struct rig_err *err)
 {
 	struct bench *b = r->b;
 	enum rig_rc rc;
@@ -133,8 +144,16 @@ static enum rig_rc read_reference(struct run *r, struct zero_reading *z, struct 
 		b->motor_on = false;
 	}
 	double setpoint = zero_setpoint_um(r->prof);
-	if ((rc = pen_set_depth_um(b->d.pen, run_table_cmd_for_raw(&r->zero_table, setpoint), err)) ||
-	    (rc = laser_start(b->d.laser, err)))
+	return pen_set_depth_um(b->d.pen, run_table_cmd_for_raw(&r->zero_table, setpoint), err);
+}
+
+/* What the laser sees now (what: for the message), read until still. */
+static enum rig_rc read_still(struct run *r, struct zero_reading *z, const char *what,
+			      struct rig_err *err)
+{
+	struct bench *b = r->b;
+	enum rig_rc rc = laser_start(b->d.laser, err);
+	if (rc)
 		return rc;
 	double mm[ZERO_CHECK_BLOCK];
 	bool still = false;
@@ -166,13 +185,19 @@ static enum rig_rc read_reference(struct run *r, struct zero_reading *z, struct 
 		return rc_stop;
 	if (!still)
 		return rig_fail(err, RIG_E_DEVICE,
-				"laser: zero check: the stopped pen's tips did not read still in "
-				"%d looks of %d readings (last: spread %.2f um, change %+.2f um; at "
-				"most %.1f and %.1f um): the laser or the pen's seat moves; call an "
-				"engineer",
-				ZERO_CHECK_MAX_LOOKS, ZERO_CHECK_BLOCK, z->sd_um, z->change_um,
+				"laser: zero check: %s did not read still in %d looks of %d "
+				"readings (last: spread %.2f um, change %+.2f um; at most %.1f and "
+				"%.1f um): the laser or what it reads moves; call an engineer",
+				what, ZERO_CHECK_MAX_LOOKS, ZERO_CHECK_BLOCK, z->sd_um, z->change_um,
 				ZERO_MAX_SD_UM, ZERO_MAX_DRIFT_UM);
 	return RIG_OK;
+}
+
+/* The stopped pen's tips at the reference setpoint, read until still. */
+static enum rig_rc read_reference(struct run *r, struct zero_reading *z, struct rig_err *err)
+{
+	enum rig_rc rc = park_pen(r, err);
+	return rc ? rc : read_still(r, z, "the stopped pen's tips", err);
 }
 
 static enum rig_rc reading_row(struct run *r, const struct zero_reading *z, const char *when)
@@ -195,11 +220,138 @@ static enum rig_rc reading_row(struct run *r, const struct zero_reading *z, cons
 	return run_add_row(r, &row);
 }
 
+/* The zero target swung into the beam, read until still, swung out; its
+ * travel waited both ways. */
+static enum rig_rc read_target(struct run *r, struct zero_reading *z, struct rig_err *err)
+{
+	struct bench *b = r->b;
+	unsigned ms = b->fx.io.zero_target_ms;
+	enum rig_rc rc = bench_io_zero_target(b->d.io, true, err);
+	if (!rc && !(rc = bench_wait_safely(b, ms, err)))
+		rc = read_still(r, z, "the zero target", err);
+	struct rig_err ignore;
+	enum rig_rc rc_out = bench_io_zero_target(b->d.io, false, rc ? &ignore : err);
+	if (!rc && !rc_out)
+		rc_out = bench_wait_safely(b, ms, err);
+	return rc ? rc : rc_out;
+}
+
+/* A row of how far the zero moved (um), its U (k = 2) and +-limit. */
+static enum rig_rc move_row(struct run *r, enum run_quantity q, double move_um, double U_um,
+			    double limit_um, const char *note)
+{
+	struct report_row row = run_row(r, STEP_ZERO_CHECK, q);
+	char step[64];
+	snprintf(step, sizeof step, "%s%s", row.step, r->step_suffix); /* "@2N" */
+	row.step = step;
+	row.measured = move_um;
+	row.uncertainty = U_um;
+	row.low_limit = -limit_um;
+	row.high_limit = limit_um;
+	row.result = "MEASURED";
+	row.note = note;
+	return run_add_row(r, &row);
+}
+
+/* Its row: the zero's move since rig zero, what became of it. */
+static enum rig_rc target_row(struct run *r, const struct zero_reading *z, double move_um,
+			      double u_um, double limit_um, const char *what)
+{
+	char note[320];
+	snprintf(note, sizeof note,
+		 "zero target %.6f mm, %.6f mm at rig zero (%s), median of %zu readings after "
+		 "%zu looks; %s", z->median_mm, r->b->fx.laser.zero_target_mm,
+		 r->b->fx.laser.zero_date, z->n, z->looks, what);
+	return move_row(r, QTY_LASER_ZERO_TARGET, move_um, 2 * u_um, limit_um, note);
+}
+
+/* The laser's zero since rig zero, on a bench with a zero target: the
+ * target's reading now against the one rig zero recorded. Beyond the
+ * shift's bound (correcting: beyond laser.zero_max_change_um, what rig
+ * zero itself accepts) the run is refused; within, the move is corrected
+ * (profile zero_target_correct) with its own U, or joins every depth's U
+ * as the shift does. */
+static enum rig_rc target_check(struct run *r, struct rig_err *err)
+{
+	const struct fixture *fx = &r->b->fx;
+	r->zero_target_done = true;
+	if (!bench_io_has_zero_target(r->b->d.io))
+		return RIG_OK;
+	if (fixture_is_sim(fx->io.chip) && !fixture_is_sim(fx->laser.port))
+		return rig_fail(err, RIG_E_CONFIG,
+				"%s: [io] zero_target_line %s is a line of the virtual chip %s: it "
+				"moves the in-process virtual laser's target only, and the laser on "
+				"%s cannot see it; leave the line out", fx->path,
+				fx->io.zero_target_line, fx->io.chip, fx->laser.port);
+	if (!fx->laser.has_zero_target_mm)
+		return rig_fail(err, RIG_E_CONFIG,
+				"%s: [io] zero_target_line is set but [laser] zero_target_mm is "
+				"not: run rig zero (it reads the zero target too)", fx->path);
+	struct zero_reading z;
+	run_progress(r, "zero target");
+	enum rig_rc rc = read_target(r, &z, err);
+	if (rc)
+		return rc;
+	double move_um = (z.median_mm - fx->laser.zero_target_mm) * 1000.0;
+	double u_um = M_SQRT2 * z.u_um; /* now and at rig zero, taken as alike */
+	char why[96], what[200];
+	double bound = run_zero_bound_um(r, why, sizeof why);
+	bool correct = r->prof->verify.zero_target_correct;
+	double limit = correct ? fx->laser.zero_max_change_um : bound;
+	bool too_far = fabs(move_um) - 2 * u_um > limit;
+	if (too_far)
+		snprintf(what, sizeof what, "beyond %.3g um (%s) by more than its U: refused",
+			 limit, correct ? "laser.zero_max_change_um" : why);
+	else if (correct)
+		snprintf(what, sizeof what, "corrected: every depth from zero %.6f mm, u %.2f um",
+			 fx->laser.zero_mm + move_um / 1000.0, u_um);
+	else
+		snprintf(what, sizeof what,
+			 "in every depth's U: rectangular over +-|move|, u %.2f um; bound %.3g um "
+			 "(%s)", sqrt(move_um * move_um / 3.0 + u_um * u_um), bound, why);
+	if ((rc = target_row(r, &z, move_um, u_um, limit, what)))
+		return rc;
+	if (too_far) {
+		r->zero_moved = true;
+		return rig_fail(err, RIG_E_DEVICE,
+				"laser zero moved %+.1f um since rig zero (%s): the zero target "
+				"reads %.6f mm, %.6f mm then; %s: no depth is sure; call an "
+				"engineer: rig zero, then rig check",
+				move_um, fx->laser.zero_date, z.median_mm, fx->laser.zero_target_mm,
+				what);
+	}
+	r->zero_corr_mm = correct ? move_um / 1000.0 : 0;
+	r->zero_target_u_um = correct ? u_um : sqrt(move_um * move_um / 3.0 + u_um * u_um);
+	return RIG_OK;
+}
+
+enum rig_rc run_zero_target(struct run *r, struct rig_err *err)
+{
+	if (r->zero_target_done)
+		return RIG_OK;
+	enum rig_rc rc = park_pen(r, err);
+	return rc ? rc : target_check(r, err);
+}
+
+double run_zero_u_um(const struct run *r)
+{
+	return hypot(r->zero_shift_u_um, r->zero_target_u_um);
+}
+
+double run_zero_mm(const struct run *r)
+{
+	return r->b->fx.laser.zero_mm + r->zero_corr_mm;
+}
+
 enum rig_rc run_zero_start(struct run *r, struct rig_err *err)
 {
 	struct zero_reading z;
 	run_progress(r, "zero check at the start");
-	enum rig_rc rc = read_reference(r, &z, err);
+	enum rig_rc rc = park_pen(r, err);
+	if (!rc && !r->zero_target_done)
+		rc = target_check(r, err);
+	if (!rc)
+		rc = read_still(r, &z, "the stopped pen's tips", err);
 	if (rc)
 		return rc;
 	r->zero_have = true;
@@ -258,17 +410,7 @@ enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err)
 		snprintf(note, sizeof note,
 			 "in every depth's U: rectangular over +-|shift|, u %.2f um; bound %.3g um "
 			 "(%s)", r->zero_shift_u_um, bound, why);
-	struct report_row row = run_row(r, STEP_ZERO_CHECK, QTY_LASER_ZERO_SHIFT);
-	char step[64];
-	snprintf(step, sizeof step, "%s%s", row.step, r->step_suffix); /* "@2N" */
-	row.step = step;
-	row.measured = shift_um;
-	row.uncertainty = 2 * u_meas;
-	row.low_limit = -bound;
-	row.high_limit = bound;
-	row.result = "MEASURED";
-	row.note = note;
-	if ((rc = run_add_row(r, &row)))
+	if ((rc = move_row(r, QTY_LASER_ZERO_SHIFT, shift_um, 2 * u_meas, bound, note)))
 		return rc;
 	r->zero_moved |= too_far;
 	if (too_far)

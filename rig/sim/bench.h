@@ -39,6 +39,7 @@ enum sim_line {
 	SIM_LINE_LAMP_GREEN = 23,
 	SIM_LINE_LAMP_AMBER = 24,
 	SIM_LINE_LAMP_RED = 25,
+	SIM_LINE_ZERO_TARGET = 26, /* zero target actuator, output, in the beam = high */
 	SIM_LINE_LID = 27,     /* lid interlock, input, closed = low */
 	SIM_NLINES = 28,
 };
@@ -107,6 +108,7 @@ struct sim_bench {
 	double mass_g;
 	double preload_n;      /* loadcell.preload_n: pen against the pad */
 	bool pen_power;        /* the relay's contact */
+	bool zero_target_in;   /* the zero target in the laser's beam (its line) */
 	/* state_file: where sim_bench_destroy() writes the devices' state as
 	 * the rig left them (a kill test's witness); "" for none. */
 	char state_file[256];

@@ -60,6 +60,9 @@ static void io_on_set(void *self, unsigned offset, int level)
 		if (!level && io->b->pen_power)
 			io->power_off_ns = clock_now_ns(io->b->clock);
 		sim_bench_power_pen(io->b, level != 0);
+	} else if (offset == SIM_LINE_ZERO_TARGET) {
+		sim_bench_sync(io->b); /* readings before the move saw the pen */
+		io->b->zero_target_in = level != 0;
 	}
 }
 
@@ -94,6 +97,7 @@ enum rig_rc sim_io_create(struct sim_bench *b, struct sim_model_inst *out,
 	gpio_virt_set_line_name(b->chip, SIM_LINE_LAMP_AMBER, "LAMP_AMBER");
 	gpio_virt_set_line_name(b->chip, SIM_LINE_LAMP_RED, "LAMP_RED");
 	gpio_virt_set_line_name(b->chip, SIM_LINE_LID, "LID");
+	gpio_virt_set_line_name(b->chip, SIM_LINE_ZERO_TARGET, "ZERO_TARGET");
 	gpio_virt_drive(b->chip, SIM_LINE_ESTOP, 0); /* released */
 	gpio_virt_drive(b->chip, SIM_LINE_LID, 0);   /* closed */
 	gpio_virt_drive(b->chip, SIM_LINE_START, 1); /* not pressed */

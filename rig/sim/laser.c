@@ -73,6 +73,14 @@ static void take_sample(struct sim_laser *l, uint64_t k, uint64_t t_ns)
 {
 	if (l->decim > 1 && k % l->decim)
 		return; /* the line is still busy with the previous value */
+	if (l->stream_fresh) {
+		l->stream_fresh = false;
+		l->stream_known = true;
+		l->stream_t0_ns = l->t0_ns;
+		l->stream_k0 = k;
+		l->stream_period_ns = l->period_ns;
+		l->stream_decim = l->decim;
+	}
 	struct sim_laser_truth tr;
 	uint32_t raw = laser_measure(l, t_ns, &tr);
 	if (l->decim > 1)
@@ -312,6 +320,15 @@ void sim_laser_unplug(struct sim_laser *l, bool unplugged)
 double sim_laser_rate_hz(const struct sim_laser *l)
 {
 	return l->rate_hz;
+}
+
+bool sim_laser_slot_ns(const struct sim_laser *l, double slot, uint64_t *t_ns)
+{
+	if (!l->stream_known || slot < 0)
+		return false;
+	double k = (double)l->stream_k0 + slot * l->stream_decim;
+	*t_ns = l->stream_t0_ns + (uint64_t)llround(k * l->stream_period_ns);
+	return true;
 }
 
 bool sim_laser_streaming(const struct sim_laser *l)

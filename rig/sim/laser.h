@@ -50,6 +50,12 @@ double sim_laser_drift_um(const struct sim_laser *l, uint64_t t_ns);
 /* The exposure in effect now (µs): laser.exposure_us, at most one period. */
 double sim_laser_exposure_us(const struct sim_laser *l);
 bool sim_laser_streaming(const struct sim_laser *l);
+/* The bench time of slot `slot` (fractional: between two values) of the
+ * stream the host started last with OUTPUT RS422, the host's slot 0 being
+ * its first value (dev/laser/laser.h), on the sensor's clock as it ran
+ * then (a rate change within the stream, fault.laser.rate_drift, is not
+ * followed). False when no stream was started by a command. */
+bool sim_laser_slot_ns(const struct sim_laser *l, double slot, uint64_t *t_ns);
 double sim_laser_zero_mm(const struct sim_laser *l);
 /* Bytes lost because the host did not read for too long. */
 uint64_t sim_laser_overrun_bytes(const struct sim_laser *l);

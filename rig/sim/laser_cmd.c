@@ -110,6 +110,8 @@ static void cmd_output(const struct cmd_ctx *c)
 	static const char *const names[] = { "NONE", "RS422", "ANALOG" };
 	int v = c->l->output;
 	named_setting(c, names, 3, &v);
+	if (v == LASER_OUT_RS422 && c->l->output != LASER_OUT_RS422)
+		c->l->stream_fresh = true; /* the host counts slots from here */
 	c->l->output = (enum laser_output)v;
 }
 

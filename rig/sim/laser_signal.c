@@ -1,5 +1,6 @@
 /* laser_signal.c - what one reading of the virtual ILD1420 is made of:
- * the target (the pen's tips, the flat reference, nothing) seen over the
+ * the target (the pen's tips, the flat reference, the bench's zero target
+ * swung in front of them, nothing) seen over the
  * exposure, Gaussian noise, a slow drift of the readings and isolated
  * speckle spikes, then quantisation to the 18-bit value. Each imperfection
  * is off unless its [sim] parameter is given (docs/virtual-bench.md,
@@ -27,7 +28,9 @@ enum rig_rc laser_signal_params(struct sim_laser *l, struct rig_err *err)
 	    (rc = sim_param_double(b, "laser.spike_min_um", 50, 0, 5000, &l->spike_min_um, err)) ||
 	    (rc = sim_param_double(b, "laser.spike_max_um", 200, 0, 5000, &l->spike_max_um, err)) ||
 	    (rc = sim_param_choice(b, "laser.spike_sign", "both", spike_signs, &l->spike_sign, err)) ||
-	    (rc = sim_param_double(b, "laser.exposure_us", 0, 0, 4000, &l->exposure_us, err)))
+	    (rc = sim_param_double(b, "laser.exposure_us", 0, 0, 4000, &l->exposure_us, err)) ||
+	    (rc = sim_param_double(b, "laser.zero_target_um", 1000, 0, 100000, &l->zero_target_um,
+				   err)))
 		return rc;
 	if (l->spike_min_um > l->spike_max_um)
 		return rig_fail(err, RIG_E_CONFIG,
@@ -138,7 +141,9 @@ uint32_t laser_measure(struct sim_laser *l, uint64_t t_ns, struct sim_laser_trut
 	if (sim_fault_hit(&l->f_no_target, l->b, t_ns))
 		return ILD1420_ERR_NO_PEAK; /* dirt on the window, the target gone */
 	double ext_um = 0.0, seen_um = 0.0;
-	switch (l->b->target) {
+	if (l->b->zero_target_in) /* a flat in front of whatever is behind it */
+		ext_um = seen_um = l->zero_target_um;
+	else switch (l->b->target) {
 	case SIM_TARGET_NONE:
 		return ILD1420_ERR_NO_PEAK;
 	case SIM_TARGET_FLAT:

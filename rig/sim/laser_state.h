@@ -30,6 +30,7 @@ struct sim_laser {
 	int baud;
 	/* Imperfect physics (laser_signal.c, docs/virtual-bench.md). */
 	double drift_um_per_s, drift_tau_s;
+	double zero_target_um;           /* the zero target's stand-off before the contact plane */
 	double spike_p, spike_min_um, spike_max_um;
 	int spike_sign;                  /* 0 both ways, 1 nearer, 2 farther */
 	double exposure_us;
@@ -55,6 +56,13 @@ struct sim_laser {
 	double period_ns;
 	unsigned decim;        /* > 1: the baud cannot carry the rate */
 	uint64_t quiet_until_ns; /* no values before (reply, boot) */
+	/* The stream the host started last (OUTPUT RS422): its first value
+	 * is the host's slot 0 (sim_laser_slot_ns). */
+	bool stream_fresh;     /* the next value sent is its first */
+	bool stream_known;
+	uint64_t stream_t0_ns, stream_k0; /* t0_ns and k of its first value */
+	double stream_period_ns;
+	unsigned stream_decim;
 	uint64_t boot_until_ns;  /* rebooting: nothing understood */
 
 	/* The line to the host, and the command line being received. */

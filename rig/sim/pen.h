@@ -87,6 +87,11 @@ struct sim_pen_peak {
 	double peak_um;
 	double deepest_um; /* = peak_um without pen.ring_um */
 	int lobe;          /* 0 or 1 on a two-lobe cam, else 0 */
+	/* The rate the pen would run at this instant had it settled: where
+	 * the motor heads (the setpoint through the table, preload droop,
+	 * a speed step in effect) with the speed wander of the instant, but
+	 * without what is left of a start-up or a speed change. */
+	double settled_hz;
 };
 #define SIM_PEN_PEAK_HISTORY 8192
 /* Copy the remembered peaks with t0_ns <= t_ns < t1_ns (oldest first; only
@@ -94,6 +99,20 @@ struct sim_pen_peak {
  * Returns how many matched (may exceed cap: only cap were copied). */
 size_t sim_pen_peaks(struct sim_pen *p, uint64_t t0_ns, uint64_t t1_ns,
 		     struct sim_pen_peak *out, size_t cap);
+
+/* The pen's true stroke rate over [t0_ns, t1_ns] of bench time, from the
+ * remembered peaks in it (at least 2): mean_hz the strokes it really made
+ * per second between its first and last peak there; settled_hz what it
+ * would have made had it been settled (sim_pen_peak.settled_hz averaged
+ * over the same time): the two differ by what is left of a start-up or a
+ * speed change. False, *out zeroed, with fewer than 2 peaks. */
+struct sim_pen_rate {
+	size_t strokes;          /* peaks in the span */
+	uint64_t first_ns, last_ns;
+	double mean_hz, settled_hz;
+};
+bool sim_pen_mean_rate(struct sim_pen *p, uint64_t t0_ns, uint64_t t1_ns,
+		       struct sim_pen_rate *out);
 
 /* Electrical noise: bytes that reach the host on the pen's line now, as
  * if the pen had sent them (one byte time apart), e.g. for testing that a

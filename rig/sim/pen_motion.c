@@ -209,6 +209,8 @@ static void new_stroke(struct sim_pen *p)
 		p->scatter_um += pen_lobe(p) ? -0.5 * p->lobe_depth_um : 0.5 * p->lobe_depth_um;
 }
 
+static double freq_target(const struct sim_pen *p);
+
 /* Remember the peak passed at cycle rate r, `at` seconds after p->t_ns. */
 static void record_peak(struct sim_pen *p, double at, double r)
 {
@@ -218,6 +220,7 @@ static void record_peak(struct sim_pen *p, double at, double r)
 	e->peak_um = pen_mean_depth_after(p, at) + p->scatter_um;
 	e->deepest_um = e->peak_um + ring_excess(p, r, p->stroke_um + p->scatter_um);
 	e->lobe = pen_lobe(p);
+	e->settled_hz = freq_target(p) * (1.0 + p->wander);
 	p->last_peak_ns = e->t_ns;
 	p->peaks_seen++;
 }

@@ -60,6 +60,38 @@ size_t sim_pen_peaks(struct sim_pen *p, uint64_t t0_ns, uint64_t t1_ns,
 	return n;
 }
 
+bool sim_pen_mean_rate(struct sim_pen *p, uint64_t t0_ns, uint64_t t1_ns,
+		       struct sim_pen_rate *out)
+{
+	sim_bench_sync(p->b);
+	memset(out, 0, sizeof *out);
+	uint64_t first = p->peaks_seen > SIM_PEN_PEAK_HISTORY
+		? p->peaks_seen - SIM_PEN_PEAK_HISTORY : 0;
+	const struct sim_pen_peak *prev = NULL;
+	double settled_cycles = 0;
+	for (uint64_t i = first; i < p->peaks_seen; i++) {
+		const struct sim_pen_peak *e = &p->peaks[i % SIM_PEN_PEAK_HISTORY];
+		if (e->t_ns < t0_ns || e->t_ns > t1_ns)
+			continue;
+		if (prev) /* the interval between two peaks at their mean rate */
+			settled_cycles += (prev->settled_hz + e->settled_hz) / 2 *
+					  (double)(e->t_ns - prev->t_ns) * 1e-9;
+		else
+			out->first_ns = e->t_ns;
+		out->last_ns = e->t_ns;
+		out->strokes++;
+		prev = e;
+	}
+	if (out->strokes < 2 || out->last_ns <= out->first_ns) {
+		memset(out, 0, sizeof *out);
+		return false;
+	}
+	double span_s = (double)(out->last_ns - out->first_ns) * 1e-9;
+	out->mean_hz = (double)(out->strokes - 1) / span_s;
+	out->settled_hz = settled_cycles / span_s;
+	return true;
+}
+
 unsigned sim_pen_saved_table(const struct sim_pen *p, int table,
 			     int32_t *cmd_milli, int32_t *raw_milli)
 {

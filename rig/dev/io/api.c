@@ -9,7 +9,7 @@
 struct bench_io {
 	struct gpio_chip *chip;
 	struct gpio_line *estop, *lid, *start;
-	struct gpio_line *relay, *green, *amber, *red, *buzzer;
+	struct gpio_line *relay, *green, *amber, *red, *buzzer, *zero_target;
 	const struct bench_io_shared *shared; /* e-stop and lid read elsewhere */
 	bool powered;
 };
@@ -39,6 +39,10 @@ static enum rig_rc req_socket_lines(struct bench_io *io, const struct fixture_io
 		return rc;
 	if (fx->buzzer_line[0] &&
 	    (rc = req(io, fx->buzzer_line, GPIO_OUTPUT, 0, "buzzer", &io->buzzer, err)))
+		return rc;
+	if (fx->zero_target_line[0] &&
+	    (rc = req(io, fx->zero_target_line, GPIO_OUTPUT, 0, "zero target", &io->zero_target,
+		      err)))
 		return rc;
 	return RIG_OK;
 }
@@ -83,8 +87,11 @@ void bench_io_close(struct bench_io *io)
 		return;
 	if (io->relay)
 		gpio_set(io->relay, 0, NULL);
+	if (io->zero_target) /* out of the beam */
+		gpio_set(io->zero_target, 0, NULL);
 	struct gpio_line *lines[] = { io->estop, io->lid, io->start, io->relay,
-				      io->green, io->amber, io->red, io->buzzer };
+				      io->green, io->amber, io->red, io->buzzer,
+				      io->zero_target };
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
 		gpio_release(lines[i]);
 	gpio_close_chip(io->chip);
@@ -187,6 +194,18 @@ enum rig_rc bench_io_lamps(struct bench_io *io, enum bench_lamps l, struct rig_e
 enum rig_rc bench_io_buzzer(struct bench_io *io, bool on, struct rig_err *err)
 {
 	return io->buzzer ? gpio_set(io->buzzer, on, err) : RIG_OK;
+}
+
+bool bench_io_has_zero_target(const struct bench_io *io)
+{
+	return io && io->zero_target;
+}
+
+enum rig_rc bench_io_zero_target(struct bench_io *io, bool in, struct rig_err *err)
+{
+	if (!bench_io_has_zero_target(io))
+		return rig_fail(err, RIG_E_USAGE, "bench I/O: no zero target line");
+	return gpio_set(io->zero_target, in, err);
 }
 
 enum rig_rc bench_io_wait_start(struct bench_io *io, unsigned timeout_ms,

@@ -74,6 +74,12 @@ enum rig_rc bench_io_lamps(struct bench_io *io, enum bench_lamps l,
 			   struct rig_err *err);
 /* No-op without a buzzer line. */
 enum rig_rc bench_io_buzzer(struct bench_io *io, bool on, struct rig_err *err);
+/* The zero target ([io] zero_target_line): a flat the bench swings into the
+ * laser's beam to read the laser's zero without the operator (rig zero
+ * records its reading, a run compares; run/zero_check.c). in: into the
+ * beam. RIG_E_USAGE without the line; out again when the I/O is closed. */
+bool bench_io_has_zero_target(const struct bench_io *io);
+enum rig_rc bench_io_zero_target(struct bench_io *io, bool in, struct rig_err *err);
 /* Wait for a press of the start button; *pressed false on timeout or when
  * the fixture has no start button. */
 enum rig_rc bench_io_wait_start(struct bench_io *io, unsigned timeout_ms,

@@ -1,0 +1,323 @@
+/* ring.c - impact ringing on the top of the folded shape: the needles ring
+ * on the pad, and the deepest point they reach may be a ringing peak that
+ * a smooth model of the top averages away.
+ */
+#include "measure/engine.h"
+
+/* A weighted quadratic through the points k - h .. k + h (around bin
+ * jmax), y = q0 + q1 x + q2 x^2 with x from point k; inv its normal
+ * matrix inverted and *s2 the variance of one sample (the bins' spread),
+ * so that inv * s2 is the covariance of q. Returns false if singular. */
+static bool local_quad(const struct shape_pts *P, long k, long h, double q[3], double inv[3][3],
+		       double *s2, double *xc)
+{
+	double S[5] = { 0 }, Y[3] = { 0 }, ss = 0, wsum = 0;
+	long j;
+	*xc = pt_x(P, k, &j);
+	for (long i = k - h; i <= k + h; i++) {
+		double x = pt_x(P, i, &j) - *xc, p = 1;
+		for (int e = 0; e < 5; e++) {
+			S[e] += P->wt[j] * p;
+			if (e < 3)
+				Y[e] += P->wt[j] * p * P->yc[j];
+			p *= x;
+		}
+		/* sd is a bin mean's standard error: sd^2 cnt a sample's variance */
+		ss += P->sd[j] * P->sd[j] * P->wt[j] * P->wt[j];
+		wsum += P->wt[j];
+	}
+	double A[3][3] = { { S[0], S[1], S[2] }, { S[1], S[2], S[3] }, { S[2], S[3], S[4] } };
+	*s2 = ss / wsum;
+	return num_solve3_sym(A, Y, q, inv);
+}
+
+/* The local quadratic's maximum if it has one within reach points of
+ * point k, with the standard uncertainty of that value. */
+static bool local_max(const struct shape_pts *P, long k, long h, double reach, double *val,
+		      double *pos, double *u, double *curv)
+{
+	double q[3], inv[3][3], s2, xc;
+	if (!local_quad(P, k, h, q, inv, &s2, &xc) || !(q[2] < 0))
+		return false;
+	double v = -q[1] / (2 * q[2]);
+	if (num_abs(v) > reach)
+		return false;
+	double g[3] = { 1, v, v * v }, var = 0;
+	for (int a = 0; a < 3; a++)
+		for (int b = 0; b < 3; b++)
+			var += g[a] * inv[a][b] * g[b];
+	*val = q[0] + q[1] * v + q[2] * v * v;
+	*pos = xc + v;
+	*u = sqrt(var * s2);
+	*curv = -q[2];
+	return true;
+}
+
+/* The value at the centre of a least-squares quadratic through the
+ * points -h..h of x^4 (uniform): how much of a 4th-order term the local
+ * quadratic misreads. */
+static double quartic_bias(long h)
+{
+	double n = 0, s2 = 0, s4 = 0, s6 = 0;
+	for (long x = -h; x <= h; x++) {
+		double x2 = (double)(x * x);
+		n += 1;
+		s2 += x2;
+		s4 += x2 * x2;
+		s6 += x2 * x2 * x2;
+	}
+	return (s4 * s4 - s2 * s6) / (n * s4 - s2 * s2);
+}
+
+/* The top's ripple. A smooth top falls on both sides; a ringing one rises
+ * again. Walking out from the top on each side (up to reach points), the
+ * largest rise of the shape above the lowest point passed so far, when it
+ * is beyond RIPPLE_SIGMAS standard errors of the difference (sd: the bins'
+ * own noise, which counts the strokes' scatter too): its size (um) and how
+ * far that lowest point lies from the top (points: about half a ring
+ * period). A ring of 5..20 um stands out of the 0.2..1 um noise of the
+ * bins even where the local fits below cannot tell its peak from noise. */
+#define RIPPLE_SIGMAS 5.0
+struct ripple {
+	double rise_um;   /* 0: none seen */
+	long half;        /* top to the trough before the rise, points */
+	long convex;      /* top to the nearest convex point, 0: none */
+	double step_um;   /* a point above the top's, beyond noise */
+};
+
+static void ripple_walk(const struct shape_pts *P, long reach, long w, struct ripple *r)
+{
+	for (int d = -1; d <= 1; d += 2) {
+		double m = INFINITY, msd = 0;
+		long mk = 0;
+		for (long k = 0; k <= reach; k++) {
+			/* the mean of w points from k outward, its noise as
+			 * if theirs were one (neighbouring bins share strokes
+			 * and their scatter: counted apart, a dwell's plateau
+			 * rose 2.9 um, 5 of those sigma) */
+			double y = 0, sd = 0;
+			long j;
+			for (long i = 0; i < w; i++) {
+				pt_x(P, d * (k + i), &j);
+				y += P->yc[j];
+				sd += P->sd[j];
+			}
+			y /= (double)w;
+			sd /= (double)w;
+			if (y < m) {
+				m = y;
+				msd = sd;
+				mk = k;
+				continue;
+			}
+			double sig = sqrt(sd * sd + msd * msd);
+			/* a fall first, then a rise; a point above the top
+			 * itself (the 3-point mean chose it) is a step: a sharp
+			 * top's neighbour, or a ring the bins alias */
+			if (mk == 0 && y - m > RIPPLE_SIGMAS * sig && y - m > r->step_um)
+				r->step_um = y - m;
+			if (mk > 0 && y - m > RIPPLE_SIGMAS * sig && y - m > r->rise_um) {
+				r->rise_um = y - m;
+				r->half = mk + w / 2;
+			}
+		}
+	}
+}
+
+/* A smooth top is concave down to its flanks' inflection; a ring makes it
+ * convex at its troughs. Over the points within a tenth of the travel of
+ * the top (and reach), a local quadratic of 2h + 1 points (h = 2, 3, 5, 8)
+ * whose curvature is convex beyond RIPPLE_SIGMAS: the nearest to the top
+ * sets r->half. The ring need not rise again: on a steep flank (1500 um at
+ * 255 Hz, a 2.4 kHz ring) it only bends it. */
+static void ripple_convex(const struct shape_pts *P, long reach, struct ripple *r)
+{
+	static const long hs[] = { 2, 3, 5, 8 };
+	double floor_um = P->ys[P->jmax] - 0.1 * (P->ys[P->jmax] - P->tmin);
+	for (int d = -1; d <= 1; d += 2) {
+		for (long k = 1; k <= reach; k++) {
+			long j;
+			pt_x(P, d * k, &j);
+			if (P->ys[j] < floor_um)
+				break;
+			for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
+				double q[3], inv[3][3], s2, xc;
+				if (2 * hs[i] + 1 > P->n / 4 || 2 * hs[i] > k + 1)
+					break;
+				if (!local_quad(P, d * k, hs[i], q, inv, &s2, &xc))
+					continue;
+				if (q[2] > RIPPLE_SIGMAS * sqrt(inv[2][2] * s2) &&
+				    (r->convex == 0 || k < r->convex))
+					r->convex = k;
+			}
+		}
+	}
+}
+
+static void top_ripple(const struct shape_pts *P, long reach, struct ripple *r)
+{
+	r->rise_um = 0;
+	r->step_um = 0;
+	r->half = 0;
+	r->convex = 0;
+	/* single points, and means of three (less noise, a ring of six
+	 * points a period or more) */
+	ripple_walk(P, reach, 1, r);
+	ripple_walk(P, reach, 3, r);
+	ripple_convex(P, reach, r);
+}
+
+/* The best local maximum over the top window [lo, hi]: for each h (2h + 1
+ * points, at most hmax), the highest maximum of the local quadratics, and
+ * its Richardson correction (the quadratic over one more point each side,
+ * r = b(h+1)/b(h): see peak_ringing). Of those, the one furthest above the
+ * smooth peak against its own uncertainty, or (by_error: a ring is seen)
+ * the one with the least uncertainty and correction together among those
+ * as high as the highest within their noise (the furthest above the
+ * smooth peak is often the noisiest, h = 2: a ring of 12 points a period
+ * read +1.2 um so). Returns false if there is none. */
+struct ring_cand {
+	double val, pos, u, curv, corr;
+	long k, h;
+};
+
+static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hmax, double smooth,
+			   bool by_error, struct ring_cand *c)
+{
+	static const long hs[] = { 2, 3, 5, 8 };
+	struct ring_cand hc[sizeof hs / sizeof hs[0]];
+	size_t nh = 0, top = 0;
+	for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
+		if (2 * hs[i] + 1 > P->n / 4 || hs[i] > hmax)
+			break;
+		struct ring_cand h = { .val = -INFINITY, .h = hs[i] };
+		for (long k = lo; k <= hi; k++) {
+			double val, pos, u, cv;
+			if (local_max(P, k, hs[i], 0.5, &val, &pos, &u, &cv) && val > h.val)
+				h = (struct ring_cand){ val, pos, u, cv, 0, k, hs[i] };
+		}
+		if (!isfinite(h.val) || !(h.u > 0))
+			continue;
+		double v1, p1, u1, c1;
+		if (local_max(P, h.k, h.h + 1, 1.5, &v1, &p1, &u1, &c1) && v1 < h.val)
+			h.corr = (h.val - v1) / (quartic_bias(h.h + 1) / quartic_bias(h.h) - 1);
+		if (nh && h.val + h.corr > hc[top].val + hc[top].corr)
+			top = nh;
+		hc[nh++] = h;
+	}
+	double bz = -INFINITY;
+	for (size_t i = 0; i < nh; i++) {
+		const struct ring_cand *h = &hc[i];
+		double z = (h->val - smooth) / h->u;
+		if (by_error) {
+			/* only the maxima as high as the highest (one h may
+			 * miss the ring's peak and take a lower one: 3 um) */
+			double t = hc[top].val + hc[top].corr, ut = hc[top].u;
+			if (h->val + h->corr < t - 2 * sqrt(h->u * h->u + ut * ut))
+				continue;
+			z = -(h->u * h->u + h->corr * h->corr);
+		}
+		if (z > bz) {
+			bz = z;
+			*c = *h;
+		}
+	}
+	return isfinite(bz);
+}
+
+/* Impact ringing: the needles ring on the pad, and the deepest point they
+ * reach is a ringing peak on the top, which a smooth model of the top
+ * (peak_sharp, peak_dwell) averages away (15 um of 4 kHz ringing read
+ * 2.2..2.8 um shallow). The folded shape keeps it (the mean of the
+ * strokes aligned in time), and its points are searched in three ways:
+ *
+ * - The ripple (top_ripple): a smooth top falls on both sides and is
+ *   concave near its peak; a ringing one rises again or bends convex at
+ *   its troughs. Seen beyond 5 standard errors, a ring is there.
+ * - Local maxima (ring_candidate): each point of the top window is tried
+ *   as the middle of a local quadratic over 2h + 1 points (h = 2, 3, 5, 8,
+ *   at most a quarter ring period when the ripple shows it). A local
+ *   quadratic reads a peak low by its 4th-order term; the quadratic over
+ *   one more point each side reads it low by r = b(h+1)/b(h) times as much
+ *   (quartic_bias), so the two extrapolate (Richardson); the correction is
+ *   also the model's error (standard).
+ *
+ * Then: a ring seen and resolved (RING_MIN_BINS bins, RING_MIN_HALF points
+ * in half its period): the best local maximum, corrected, is the peak
+ * whenever it lies above the smooth one. (Before, without the ripple, it
+ * had to stand 3.5 of its standard uncertainties above the smooth peak,
+ * and a ring under noise that did not (z 1.3..3) left the smooth peak
+ * 0.6..2.2 um shallow.) No ripple: a local maximum 3.5 sigma above the
+ * smooth peak may be a ring that decayed by the top or the strokes'
+ * scatter (a bin sees few distinct strokes: 3.8 um of scatter read +1.4 um
+ * so, U 1.2): the middle of the two, half their gap as a rectangular
+ * model error; 2..3.5 sigma (the highest of many noisy local maxima lies
+ * about 2 sigma up): the smooth peak, the gap in U. A ring seen but not
+ * resolved (coarse bins: 1 kHz, 83 a cycle, aliases a 2..5 kHz ring; or
+ * fewer than RING_MIN_HALF points in half its period): the peak lies
+ * between the smooth one and its rise above it, so the middle, half the
+ * rise as a rectangular model error; a point above the top's own beyond
+ * noise (a sharp top's neighbour, or an aliased ring) counts in U as a
+ * rectangular half-width. */
+#define RING_SIGMAS 3.5
+#define RING_MIN_BINS 200 /* coarser bins do not resolve kHz ringing (and
+			     a cycloid's sharp top fooled the local fits) */
+#define RING_MIN_HALF 3   /* points in half a ring period to resolve its peak */
+void peak_ringing(const struct shape_pts *P, long lo, long hi, double *peak, double *vpos,
+		  double *u_peak, double *u_model, struct top_curv *tc)
+{
+	struct ripple rp;
+	top_ripple(P, P->n / 8, &rp);
+	/* On coarse bins a convex point is as often the bins' noise as a
+	 * ring: only a rise counts there. */
+	long half = rp.half;
+	if (P->n >= RING_MIN_BINS && rp.convex && (!half || rp.convex < half))
+		half = rp.convex;
+	bool seen = rp.rise_um > 0 || half > 0;
+	bool coarse = P->n < RING_MIN_BINS || (seen && half < RING_MIN_HALF);
+	long hmax = seen ? (half > 4 ? half / 2 : 2) : 8;
+	if (seen) {
+		/* the ringing peak may lie beside the smooth top's window */
+		lo -= hmax;
+		hi += hmax;
+	}
+	struct ring_cand c = { 0 };
+	bool have = ring_candidate(P, lo, hi, hmax, *peak, seen && !coarse, &c);
+	double excess = have ? c.val + (seen && !coarse ? c.corr : 0) - *peak : 0;
+	if (coarse) {
+		/* Too coarse to take a ringing peak (a cycloid's sharp top
+		 * fooled the local fits by 4.7 um at 1 kHz): a local maximum
+		 * above the smooth peak beyond 2 sigma counts in U, and a
+		 * ripple seen but not resolved: the peak lies up to its rise
+		 * above the smooth one. */
+		double gap = have && excess > 2 * c.u ? excess : 0;
+		if (seen && rp.rise_um > gap) {
+			*peak += rp.rise_um / 2;
+			gap = rp.rise_um / 2;
+		} else if (rp.step_um > gap) {
+			gap = rp.step_um;
+		}
+		*u_model = sqrt(*u_model * *u_model + gap * gap / 3);
+		return;
+	}
+	if (!have)
+		return;
+	if (!(excess > 0))
+		return;
+	if (seen) {
+		*peak = c.val + c.corr;
+		*vpos = c.pos;
+		*u_peak = c.u;
+		*u_model = c.corr;
+		*tc = (struct top_curv){ c.curv, 2 };
+	} else if (excess > RING_SIGMAS * c.u) {
+		/* a local maximum well above the smooth peak, but no ripple:
+		 * a ring that decayed by the top, or the strokes' scatter
+		 * (a bin sees few distinct strokes: 3.8 um of scatter read
+		 * +1.4 um with the local maximum taken, U 1.2) */
+		*peak += excess / 2;
+		*u_model = sqrt(*u_model * *u_model + excess * excess / 12);
+	} else if (excess > 2 * c.u) {
+		*u_model = sqrt(*u_model * *u_model + excess * excess / 3);
+	}
+}
