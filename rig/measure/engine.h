@@ -37,6 +37,13 @@
 #define XING_CAP 4096u        /* crossings held while learning */
 #define LEARN_MIN_BURST 32u   /* fewer crossings before a burst: not learned from */
 #define NBIN_MIN 16u
+/* Bins to start from, however few samples (halved to NBIN_MIN on empty
+ * bins): the sharp top's fit spans at least 3 bins each side, and over
+ * 3/16 of a cycle a parabola reads a crank's or a sine's top several um
+ * shallow (tests/test_red_captures.sh: short records at 1 kHz, -3..-28 um
+ * against U 0.8..8 with 16..21 bins). */
+#define NBIN_START 32u
+#define DRIFT_HEAD 8u         /* strokes at the start that check the drift's model */
 #define NBIN_MAX 512u
 /* Cells of the phase occupancy map (coverage of the cycle by the folded
  * samples: commensurate rates sample the same few phases every stroke). */
@@ -200,6 +207,8 @@ struct measure {
 	/* drift: sums of t^k (k = 0..4) and of y t^k (k = 0..2) over accepted
 	 * strokes, t seconds from the first sample, y the trough - d_ref */
 	double dr_t[5], dr_y[3], dr_yy;
+	double dr0_t[3], dr0_y; /* the first DRIFT_HEAD strokes: sums of t^k, trough */
+	unsigned dr0_n;
 	/* lobes: sums over accepted strokes by the parity of their index */
 	double lb_n[2], lb_d[2], lb_dd[2], lb_p[2], lb_pp[2];
 	uint64_t n_susp;          /* clean intervals whose count is uncertain */

@@ -251,8 +251,8 @@ static bool learn_shape_and_knots(struct measure *m, struct xing *L, uint32_t nl
 				  const bool *use, double t_ref, uint64_t nsamp)
 {
 	unsigned nbins = (unsigned)(nsamp / SAMPLES_PER_BIN);
-	if (nbins < NBIN_MIN)
-		nbins = NBIN_MIN;
+	if (nbins < NBIN_START)
+		nbins = NBIN_START;
 	if (nbins > NBIN_MAX)
 		nbins = NBIN_MAX;
 	/* Timing noise of the raw crossings, from second differences. */

@@ -24,9 +24,12 @@ static void set_msg(struct measure_stats *st, enum measure_status s, const char 
  * a + b t + c t^2 (t from the record's first sample). Fills the drift over
  * the record and its uncertainty; *corr receives the mean of q(t_k) - q(0)
  * over the strokes (what the drift added to their mean depth, as the zero
- * holds at the start), *u_corr its standard uncertainty. */
+ * holds at the start), *u_corr its standard uncertainty, *u_start how far
+ * the first DRIFT_HEAD troughs lie from the quadratic when beyond 2 of
+ * their standard errors (the quadratic's own error where q(0) rests: a
+ * thermal drift that settles exponentially is no quadratic; 0 otherwise). */
 static bool drift_fit(const struct measure *m, struct measure_stats *out, double *corr,
-		      double *u_corr)
+		      double *u_corr, double *u_start)
 {
 	const double *T = m->dr_t, *Y = m->dr_y;
 	double n = T[0], dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
@@ -45,6 +48,9 @@ static bool drift_fit(const struct measure *m, struct measure_stats *out, double
 		}
 	*corr = p[1] * g[1] + p[2] * g[2];
 	*u_corr = sqrt(s2 * vg);
+	const double *H = m->dr0_t;
+	double r0 = H[0] > 0 ? (m->dr0_y - p[0] * H[0] - p[1] * H[1] - p[2] * H[2]) / H[0] : 0;
+	*u_start = H[0] > 0 && r0 * r0 > 4 * s2 / H[0] ? num_abs(r0) : 0;
 	out->has_drift = true;
 	out->drift_um = p[1] * dur + p[2] * dur * dur;
 	out->drift_u_um = sqrt(s2 * ve);
@@ -88,18 +94,23 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	double u_lin = m->cfg.linearity_um / sqrt(3.0);
 	double u_res = m->cfg.resolution_um / sqrt(12.0);
 	double u_zero = m->cfg.zero_u_um;
-	/* Drift: corrected (its fit's uncertainty counts), or flagged (what it
-	 * added to the mean counts, as a rectangular half-width). */
-	double corr, u_corr, u_drift = 0;
-	if (drift_fit(m, out, &corr, &u_corr)) {
+	/* Drift: corrected (its fit's uncertainty counts), or flagged: what it
+	 * added to the mean is in the mean, not corrected, so it counts whole
+	 * (a rectangular half-width, c^2/3, covered at most 1.15 |c| at k = 2:
+	 * an exponential 8 um thermal drift read 5.4 um off against U 5.2,
+	 * tests/test_red_captures.sh). Either way the quadratic's misfit at
+	 * the start counts too. */
+	double corr, u_corr, u_start, u_drift = 0;
+	if (drift_fit(m, out, &corr, &u_corr, &u_start)) {
 		if (m->cfg.gates.drift == MEASURE_DRIFT_CORRECT) {
 			out->depth_mean_um -= corr;
 			out->drift_corrected = true;
-			u_drift = u_corr;
+			u_drift = sqrt(u_corr * u_corr + u_start * u_start);
 		} else if (num_abs(out->drift_um) > 2 * out->drift_u_um) {
 			/* a drift the troughs show (beyond 2 standard
-			 * uncertainties): what it may have added */
-			u_drift = sqrt(corr * corr / 3 + u_corr * u_corr);
+			 * uncertainties): what it added */
+			double c = num_abs(corr) + u_start;
+			u_drift = sqrt(c * c + u_corr * u_corr);
 		}
 	}
 	out->depth_u_drift_um = u_drift;

@@ -240,6 +240,7 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
  * level: a single quadratic over few bins misses an asymmetric top by
  * microns, and its curvature test can fail on noise, which would take the
  * plateau's level of a peak. Returns false for a top that is not sharp. */
+#define SHARP_COARSE_BINS 40 /* fewer bins (a short record): the window's width counts in U */
 static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, long *lo, long *hi,
 		       double *u_model, struct top_curv *tc)
 {
@@ -294,6 +295,19 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 		if (rk[i] <= 2 * best && num_abs(pk[i] - pk[ib]) > dmax)
 			dmax = num_abs(pk[i] - pk[ib]);
 	*u_model = dmax / sqrt(3.0);
+	/* Coarse bins (a short record: 32 to start from): the window spans
+	 * a tenth of a cycle or more, where no single order fits a crank's
+	 * or a harmonic cam's top; the fit one bin narrower each side
+	 * shows how far the window's width moves the peak (the bias falls
+	 * as its 4th power, so the wide fit's is about 1.25 x the change):
+	 * a rectangular half-width (short records at 1 kHz read 1.3-3.6 um
+	 * shallow against U 0.7-2.5; tests/test_red_captures.sh). */
+	double pn, vn, rn, kn;
+	if (n < SHARP_COARSE_BINS && np >= 7 &&
+	    peak_two_sided(px + 1, py + 1, pw + 1, np - 2, orders[ib], &pn, &vn, &rn, &kn)) {
+		double t = 1.25 * num_abs(pn - pk[ib]);
+		*u_model = sqrt(*u_model * *u_model + t * t / 3.0);
+	}
 	*peak = pk[ib];
 	*vpos = vk[ib];
 	*tc = (struct top_curv){ kk[ib], orders[ib] };

@@ -44,6 +44,13 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 				m->dr_y[k] += y * tk;
 		}
 		m->dr_yy += y * y;
+		if (m->dr0_n < DRIFT_HEAD) {
+			m->dr0_n++;
+			m->dr0_t[0] += 1;
+			m->dr0_t[1] += t;
+			m->dr0_t[2] += t * t;
+			m->dr0_y += y;
+		}
 		/* lobes: even and odd strokes apart */
 		int lb = (int)(s->index & 1);
 		m->lb_n[lb]++;

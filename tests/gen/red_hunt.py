@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""red_hunt.py RIG N SEED [--rates 1000,4000] [--kinds K,...] [--table] [--min-pct P]
+red_hunt.py RIG 1 0 --one "GENERATOR ARGS" [--check cover,std,minmax,count] [--told-ppm P]
+
+Hunts "wrong and sure" results of `rig analyze` on captures of
+red_capture.py (a generator the engine was not tuned on): N captures per
+kind and sample rate, parameters drawn at random (seeded), each kind a
+combination the other suites test one at a time. For each record with
+status ok:
+  depth   |mean depth error| <= depth_U (k = 2)
+  rate    |rate error| <= freq_U (k = 2)
+  std     |per-stroke std error| <= 1 um + 10 % of the true std
+  minmax  |min error|, |max error| <= 3 um + 3 x the sample noise
+  count   strokes measured + rejected ones reported >= true strokes - 2
+          (- those inside an error burst)
+A record refused (status not ok) is counted apart: refusing is allowed.
+Prints a line per miss (every line with --table), then per kind and rate
+the counts, and overall coverage per rate; exit 1 when a coverage is
+below --min-pct (default 90) or --strict and any figure missed."""
+import argparse
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def base(rng, rate, lo=None, hi=None):
+    fmax = 300 if rate >= 4000 else 160
+    freq = rng.uniform(lo or 50, hi or fmax)
+    travel = rng.choice((400, 800, 1000, 1500))
+    depth = rng.choice((300, 800, 1500, 2500))
+    args = {"--rate": rate, "--freq": "%.3f" % freq, "--travel-um": travel,
+            "--depth-um": depth, "--noise-um": "%.2f" % rng.uniform(0.3, 3),
+            "--noise-grow": "%.2f" % rng.uniform(0, 1.5),
+            "--scatter-um": "%.2f" % rng.uniform(0.3, 4), "--scatter-rho": "%.2f" % rng.uniform(0, 0.7),
+            "--wander": "%.4f" % rng.uniform(0.0005, 0.004), "--noise-hz": "%.2f" % rng.uniform(0.5, 10)}
+    if rng.random() < 0.5:
+        args["--mech"] = "harmonic"
+        args["--harm"] = "%.2f" % rng.uniform(0.05, 0.45)
+    else:
+        args["--rod-ratio"] = "%.2f" % rng.uniform(0.15, 0.45)
+    if rng.random() < 0.3:
+        args["--cogging"] = "%.3f" % rng.uniform(0.01, 0.06)
+    return args
+
+
+def step(rng):
+    return {"--step": "%.2f@%.2f" % (rng.choice((0.6, 0.75, 0.9, 1.15, 1.4)), rng.uniform(0.4, 1.5)),
+            "--step-hz": "%.1f" % rng.uniform(5, 40)}
+
+
+KINDS = {
+    "plain": lambda rng, r: base(rng, r),
+    "noise+step": lambda rng, r: {**base(rng, r), **step(rng), "--noise-um": "%.2f" % rng.uniform(3, 12)},
+    "spikes+ringing": lambda rng, r: {**base(rng, r), "--ring-um": "%.1f" % rng.uniform(5, 20),
+                                      "--ring-hz": "%.0f" % rng.uniform(2000, 5000),
+                                      "--ring-ms": "%.2f" % rng.uniform(0.3, 1.5),
+                                      "--spike-frac": "%.4f" % rng.uniform(0.001, 0.01),
+                                      "--spike-sign": rng.choice(("both", "near", "far"))},
+    "drift+ramp": lambda rng, r: {**base(rng, r), "--drift-um": "%.1f" % rng.uniform(-10, 10),
+                                  "--drift-tau": "%.2f" % rng.uniform(0.3, 3),
+                                  "--ramp": "%.3f" % rng.uniform(-0.04, 0.04)},
+    "drift-correct": lambda rng, r: {**base(rng, r), "--drift-um": "%.1f" % rng.uniform(-10, 10),
+                                     "--drift-tau": "%.2f" % rng.uniform(0.3, 3), "_analyze": "--drift correct"},
+    "clock": lambda rng, r: {**base(rng, r), "--clock-ppm": "%.1f" % rng.uniform(-45, 45)},
+    "quantised": lambda rng, r: {**base(rng, r), "--range-mm": rng.choice((25, 50)),
+                                 "--noise-um": "%.2f" % rng.uniform(0.05, 0.5),
+                                 "--scatter-um": "%.2f" % rng.uniform(0, 1)},
+    "dropouts": lambda rng, r: {**base(rng, r), "--err-frac": "%.4f" % rng.uniform(0.001, 0.02),
+                                "--burst": "%d@%d" % (rng.randint(3, 40), rng.randint(int(0.3 * r), int(1.7 * r)))},
+    "slow": lambda rng, r: base(rng, r, 12, 40),
+    "fast": lambda rng, r: base(rng, r, 250 if r >= 4000 else 120, 450 if r >= 4000 else 250),
+    "short": lambda rng, r: {**base(rng, r), "--seconds": "%.2f" % rng.uniform(0.2, 0.6)},
+    "start+hunt": lambda rng, r: {**base(rng, r), "--start": "%.2f" % rng.uniform(0.4, 0.9),
+                                  "--start-hz": "%.1f" % rng.uniform(3, 10),
+                                  "--start-zeta": "%.2f" % rng.uniform(0.3, 1.0),
+                                  "--hunt": "%.3f@%.1f" % (rng.uniform(0.005, 0.03), rng.uniform(1, 8))},
+    "pad": lambda rng, r: {**base(rng, r), "--pad": "%.2f" % rng.uniform(0.85, 0.97),
+                           "--pad-soft": "%.3f" % rng.uniform(0.003, 0.03)},
+    "exposure": lambda rng, r: {**base(rng, r), "--exposure-us": "%.0f" % rng.uniform(50, 250)},
+}
+
+
+def analyze(rig, runner, path, gen, told_ppm):
+    cmd = runner + [rig, "analyze", "--format", "ild1420", "--rate", str(gen["--rate"]),
+                    "--zero-mm", "5", "--range-mm", str(gen.get("--range-mm", 10)), "--csv"]
+    if told_ppm:
+        cmd += ["--clock-ppm", str(told_ppm)]
+    if "--exposure-us" in gen:
+        cmd += ["--exposure-us", str(gen["--exposure-us"])]
+    cmd += gen.get("_analyze", "").split()
+    cmd.append(path)
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    rows = list(csv.DictReader(p.stdout.splitlines()))
+    return (rows[0] if rows else None), cmd, p.stderr.strip()
+
+
+def judge(truth, r, gen):
+    f = lambda k: float(r[k])
+    td, tf = float(truth["depth_mean_um"]), float(truth["freq_hz"])
+    e = {"depth": f("depth_mean_um") - td, "U_depth": f("depth_U_um"),
+         "rate_ppm": (f("freq_hz") / tf - 1) * 1e6, "U_rate_ppm": f("freq_U_hz") / tf * 1e6,
+         "std": f("depth_std_um") - float(truth["depth_std_um"]),
+         "min": f("depth_min_um") - float(truth["depth_min_um"]),
+         "max": f("depth_max_um") - float(truth["depth_max_um"]),
+         "strokes": int(r["strokes"]), "true_strokes": int(truth["strokes"]),
+         "rejected": int(r["strokes_rejected"])}
+    noise = float(gen["--noise-um"]) * (1 + float(gen.get("--noise-grow", 0)))
+    miss = []
+    if abs(e["depth"]) > e["U_depth"]:
+        miss.append("depth")
+    if abs(e["rate_ppm"]) > e["U_rate_ppm"]:
+        miss.append("rate")
+    if abs(e["std"]) > 1 + 0.1 * float(truth["depth_std_um"]):
+        miss.append("std")
+    if max(abs(e["min"]), abs(e["max"])) > 3 + 3 * noise:
+        miss.append("minmax")
+    # strokes inside an error burst are not seen at all (the rate counts
+    # across them): allowed for
+    hidden = float(str(gen.get("--burst", "0@0")).split("@")[0]) * float(gen["--freq"]) / float(gen["--rate"])
+    if e["strokes"] + e["rejected"] < e["true_strokes"] - 2 - hidden - (1 if hidden else 0):
+        miss.append("count")
+    return e, miss
+
+
+def one(a, runner):
+    """One capture from the generator arguments in a.one; the figures
+    named in a.check must hold (cover: depth and rate within U; std,
+    minmax, count; refuse_or_cover: a refusal is fine too)."""
+    gen = {"--rate": 4000, "--noise-um": 1.0, "--noise-grow": 0.5}
+    toks = a.one.split()
+    i = 0
+    while i < len(toks):
+        if i + 1 < len(toks) and not toks[i + 1].startswith("--"):
+            gen[toks[i]] = toks[i + 1]
+            i += 2
+        else:
+            gen[toks[i]] = ""
+            i += 1
+    tmp = tempfile.mkdtemp(prefix="red_one.")
+    path = os.path.join(tmp, "c.bin")
+    gargs = [sys.executable, os.path.join(HERE, "red_capture.py"), path]
+    for k, v in gen.items():
+        if not k.startswith("_"):
+            gargs += [k] + ([str(v)] if v != "" else [])
+    subprocess.run(gargs, check=True)
+    truth = dict(l.strip().split("=", 1) for l in open(path + ".truth") if "=" in l)
+    gen["_analyze"] = a.analyze
+    r, cmd, err = analyze(a.rig, runner, path, gen, a.told_ppm)
+    want = set(a.check.split(","))
+    if r is None or r["status"] != "ok":
+        st = r["status"] if r else (err.splitlines()[-1] if err else "no output")
+        if "refuse_or_cover" in want:
+            print("ok refused: %s" % st)
+            return 0
+        print("FAIL status %s" % st)
+        return 1
+    e, miss = judge(truth, r, gen)
+    if "cover" not in want and "refuse_or_cover" not in want:
+        miss = [m for m in miss if m not in ("depth", "rate")]
+    miss = [m for m in miss if m in ("depth", "rate") or m in want]
+    print("%s depth %+.2f um (U %.2f) rate %+.1f ppm (U %.1f) std %+.2f min %+.2f max %+.2f strokes %d/%d%s"
+          % ("FAIL" if miss else "ok", e["depth"], e["U_depth"], e["rate_ppm"], e["U_rate_ppm"], e["std"],
+             e["min"], e["max"], e["strokes"], e["true_strokes"], (" [" + ",".join(miss) + "]") if miss else ""))
+    return 1 if miss else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("rig")
+    ap.add_argument("n", type=int)
+    ap.add_argument("seed", type=int)
+    ap.add_argument("--rates", default="1000,4000")
+    ap.add_argument("--kinds", default=",".join(KINDS))
+    ap.add_argument("--table", action="store_true")
+    ap.add_argument("--min-pct", type=float, default=90)
+    ap.add_argument("--strict", action="store_true")
+    ap.add_argument("--one", help="one capture: these generator arguments (then N and SEED are ignored)")
+    ap.add_argument("--check", default="cover", help="with --one: cover,std,minmax,count,refuse_or_cover")
+    ap.add_argument("--told-ppm", type=float, default=0, help="with --one: rig analyze --clock-ppm")
+    ap.add_argument("--analyze", default="", help="with --one: more rig analyze options")
+    a = ap.parse_args()
+    runner = os.environ.get("RIG_RUNNER", "").split()
+    if a.one:
+        return one(a, runner)
+    rng = random.Random(a.seed)
+    tmp = tempfile.mkdtemp(prefix="red_hunt.")
+    bad = 0
+    tot = {}
+    summary = []
+    for rate in [int(x) for x in a.rates.split(",")]:
+        for kind in a.kinds.split(","):
+            c = {"n": 0, "ok": 0, "refused": 0, "depth": 0, "rate": 0, "std": 0, "minmax": 0, "count": 0}
+            for i in range(a.n):
+                seed = rng.randrange(1 << 30)
+                gen = KINDS[kind](random.Random(seed), rate)
+                gen["--seed"] = seed
+                path = os.path.join(tmp, "c.bin")
+                gargs = [sys.executable, os.path.join(HERE, "red_capture.py"), path]
+                for k, v in gen.items():
+                    if not k.startswith("_"):
+                        gargs += [k, str(v)]
+                subprocess.run(gargs, check=True)
+                truth = dict(l.strip().split("=", 1) for l in open(path + ".truth") if "=" in l)
+                told = 50 if "--clock-ppm" in gen else 0
+                r, cmd, err = analyze(a.rig, runner, path, gen, told)
+                c["n"] += 1
+                gtxt = " ".join("%s %s" % (k, v) for k, v in gen.items())
+                if r is None or r["status"] != "ok":
+                    c["refused"] += 1
+                    if a.table:
+                        print("%-5d %-14s refused (%s): %s" % (rate, kind, err.splitlines()[-1] if err else "?", gtxt))
+                    continue
+                c["ok"] += 1
+                e, miss = judge(truth, r, gen)
+                for m in miss:
+                    c[m] += 1
+                if miss or a.table:
+                    print("%-5d %-14s %s depth %+.2f (U %.2f) rate %+.1f ppm (U %.1f) std %+.2f min %+.2f max %+.2f "
+                          "strokes %d/%d rej %d%s | %s"
+                          % (rate, kind, "MISS" if miss else "ok  ", e["depth"], e["U_depth"], e["rate_ppm"],
+                             e["U_rate_ppm"], e["std"], e["min"], e["max"], e["strokes"], e["true_strokes"],
+                             e["rejected"], (" [" + ",".join(miss) + "]") if miss else "", gtxt))
+            summary.append((rate, kind, c))
+            t = tot.setdefault(rate, {"ok": 0, "depth": 0, "rate": 0, "any": 0})
+            t["ok"] += c["ok"]
+            t["depth"] += c["depth"]
+            t["rate"] += c["rate"]
+            t["any"] += c["std"] + c["minmax"] + c["count"]
+    print("rate  kind            n  ok refused depth-miss rate-miss std-miss minmax-miss count-miss")
+    for rate, kind, c in summary:
+        print("%-5d %-14s %3d %3d %7d %10d %9d %8d %11d %10d" % (rate, kind, c["n"], c["ok"], c["refused"], c["depth"],
+                                                               c["rate"], c["std"], c["minmax"], c["count"]))
+    for rate, t in tot.items():
+        if t["ok"] == 0:
+            continue
+        cd = 100.0 * (t["ok"] - t["depth"]) / t["ok"]
+        cr = 100.0 * (t["ok"] - t["rate"]) / t["ok"]
+        print("%d Hz: coverage depth %.1f %%, rate %.1f %% of %d records" % (rate, cd, cr, t["ok"]))
+        if cd < a.min_pct or cr < a.min_pct or (a.strict and (t["depth"] or t["rate"] or t["any"])):
+            bad = 1
+    return bad
+
+
+if __name__ == "__main__":
+    sys.exit(main())
