@@ -214,6 +214,8 @@ struct measure {
 	 * shape; strokes of LEVEL_MIN_SAMPLES or more): sums of t^k, level t^k,
 	 * level^2 */
 	double dl_t[5], dl_y[3], dl_yy;
+	double dl_wbar;           /* mean relative height of the shape over a cycle */
+	unsigned dl_wbar_nbins;   /* the shape it was taken from (0: not yet) */
 	/* lobes: sums over accepted strokes by the parity of their index */
 	double lb_n[2], lb_d[2], lb_dd[2], lb_p[2], lb_pp[2];
 	uint64_t n_susp;          /* clean intervals whose count is uncertain */

@@ -258,8 +258,19 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 	m->noise_ss += f.rss;
 	m->noise_dof += f.dof;
 	m->fitvar_sum += f.var_factor;
-	if (b->idx >= a->idx + LEVEL_MIN_SAMPLES)
-		stats_level(m, s.peak_time_s, stroke_level(m, a, b_t, b->idx, f.level_sum));
+	if (b->idx >= a->idx + LEVEL_MIN_SAMPLES) {
+		/* the level the stroke's own peak and trough make with the
+		 * shape; what is left is what the shape took in */
+		if (m->dl_wbar_nbins != sh->nbins) {
+			double sw = 0;
+			for (unsigned j = 0; j < sh->nbins; j++)
+				sw += sh->w[j];
+			m->dl_wbar = sw / sh->nbins;
+			m->dl_wbar_nbins = sh->nbins;
+		}
+		double own = s.trough_um + (s.peak_um - s.trough_um) * m->dl_wbar;
+		stats_level(m, s.peak_time_s, stroke_level(m, a, b_t, b->idx, f.level_sum) - own);
+	}
 	s.reject = MEASURE_STROKE_OK;
 out:
 	stats_emit(m, &s);
