@@ -71,6 +71,7 @@ if [ -n "$RUNNER" ]; then
 elif [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1 || ! unshare -m true 2>/dev/null; then
   skip 8 "a private mount namespace needs root and unshare(1)"
 else
+  needs mount "binding /dev/null over a library in the namespace (rig/tools/deps.sh)"
   hide='for l in libpq.so.5 libsqlite3.so.0 libhogweed.so.6; do
       p=$(ldconfig -p | sed -n "s/^[[:space:]]*$l (.*) => //p" | head -n 1)
       [ -n "$p" ] && mount --bind /dev/null "$p" || { echo "cannot hide $l"; exit 99; }

@@ -149,6 +149,20 @@ static double fit_at(const struct settle *s, double tau, double t_ref,
 	return sse;
 }
 
+/* The far approach (settle.h) among the grid's taus within reach. */
+static void far_tail(const struct settle *s, double span, double reach,
+		     struct settle_approach *ap)
+{
+	ap->a_far = ap->a, ap->tau_far = ap->tau, ap->rate_inf_far = ap->rate_inf;
+	struct settle_approach tmp;
+	for (double tau = 2; tau <= span / 2; tau *= TAU_STEP) {
+		double sse = fit_at(s, tau, ap->t_ref, &tmp);
+		if (sse <= reach && (tmp.a < 0) == (ap->a < 0) &&
+		    fabs(tmp.a / tmp.rate_inf) * tau > fabs(ap->a_far / ap->rate_inf_far) * ap->tau_far)
+			ap->a_far = tmp.a, ap->tau_far = tau, ap->rate_inf_far = tmp.rate_inf;
+	}
+}
+
 void settle_approach_fit(const struct settle *s, struct settle_approach *ap)
 {
 	memset(ap, 0, sizeof *ap);
@@ -177,16 +191,29 @@ void settle_approach_fit(const struct settle *s, struct settle_approach *ap)
 		return;
 	double first = ap->a * exp((t_ref - s->hist_t[0]) / ap->tau);
 	ap->seen = fabs(first) >= SETTLE_APPROACH_MIN * ap->rate_inf;
-	if (!ap->seen)
+	if (!ap->seen) {
 		memset(ap, 0, sizeof *ap);
+		return;
+	}
+	far_tail(s, span, best * (1 + 4.0 / (s->nhist > 4 ? s->nhist - 3 : 1)), ap);
+}
+
+static double tail_bias(double rate_inf, double a, double tau, double t_ref, double t0,
+			double len)
+{
+	/* the mean of a exp(-(t - t_ref) / tau) over the window */
+	return a * tau / len * exp(-(t0 - t_ref) / tau) * -expm1(-len / tau) / rate_inf;
 }
 
 double settle_approach_bias(const struct settle_approach *ap, double t0, double len)
 {
 	if (!ap->seen || !(len > 0))
 		return 0;
-	/* the mean of a exp(-(t - t_ref) / tau) over the window */
-	double mean = ap->a * ap->tau / len * exp(-(t0 - ap->t_ref) / ap->tau) *
-		      -expm1(-len / ap->tau);
-	return mean / ap->rate_inf;
+	double b = tail_bias(ap->rate_inf, ap->a, ap->tau, ap->t_ref, t0, len);
+	if (ap->tau_far > 0) {
+		double f = tail_bias(ap->rate_inf_far, ap->a_far, ap->tau_far, ap->t_ref, t0, len);
+		if (fabs(f) > fabs(b))
+			b = f;
+	}
+	return b;
 }

@@ -56,6 +56,11 @@ struct settle_approach {
 	double a;        /* rate_inf + a at t_ref (a < 0: still speeding up) */
 	double tau;      /* slots */
 	double t_ref;    /* slot of the last group */
+	/* Within the fit's reach (a sum of squares at most 1 + 4 / (n - 3)
+	 * times the least, n groups): the tau and a, the same way, that leave
+	 * the largest tail |a| tau (wander bends a fit: a 0.2 s motor's tail
+	 * was fitted at 0.15 s and a quarter of its size). */
+	double a_far, tau_far, rate_inf_far;
 };
 /* The smallest relative change from the first group to the speed headed
  * for that counts as an approach: a commanded step (8 % and more between
@@ -66,7 +71,8 @@ struct settle_approach {
 void settle_approach_fit(const struct settle *s, struct settle_approach *ap);
 /* The relative error of a window's mean rate, slots [t0, t0 + len),
  * against the speed headed for, had the approach ap gone on (negative:
- * the window reads slow); 0 when !ap->seen. */
+ * the window reads slow), the larger of the best fit's and the far one's;
+ * 0 when !ap->seen. */
 double settle_approach_bias(const struct settle_approach *ap, double t0, double len);
 
 /* rate_hz the laser's rate, freq_hz the commanded stroke rate (> 0). */

@@ -128,6 +128,9 @@ else
   ls /usr/lib/*/libumockdev-preload.so.0 >/dev/null 2>&1 || need umockdev
   # tests/test_junit_outcomes.sh validates JUnit files against the schema.
   command -v xmllint >/dev/null 2>&1 || need libxml2-utils
+  # tests/test_lazy_libs.sh hides libraries in a private mount namespace
+  # (a minimal Debian root has unshare but no mount).
+  command -v mount >/dev/null 2>&1 || need mount
 fi
 
 install_missing
