@@ -44,6 +44,7 @@
  * against U 0.8..8 with 16..21 bins). */
 #define NBIN_START 32u
 #define DRIFT_HEAD 8u         /* strokes at the start that check the drift's model */
+#define LEVEL_MIN_SAMPLES 10u /* fewer a stroke: its mean level is too coarse to check the drift */
 #define NBIN_MAX 512u
 /* Cells of the phase occupancy map (coverage of the cycle by the folded
  * samples: commensurate rates sample the same few phases every stroke). */
@@ -209,6 +210,12 @@ struct measure {
 	double dr_t[5], dr_y[3], dr_yy;
 	double dr0_t[3], dr0_y; /* the first DRIFT_HEAD strokes: sums of t^k, trough */
 	unsigned dr0_n;
+	/* the strokes' mean levels against time (the drift seen without the
+	 * shape; strokes of LEVEL_MIN_SAMPLES or more): sums of t^k, level t^k,
+	 * level^2 */
+	double dl_t[5], dl_y[3], dl_yy;
+	double dl_wbar;           /* mean relative height of the shape over a cycle */
+	unsigned dl_wbar_nbins;   /* the shape it was taken from (0: not yet) */
 	/* lobes: sums over accepted strokes by the parity of their index */
 	double lb_n[2], lb_d[2], lb_dd[2], lb_p[2], lb_pp[2];
 	uint64_t n_susp;          /* clean intervals whose count is uncertain */
@@ -350,6 +357,7 @@ double knot_solve(struct measure *m, double a_t, double P0, const struct knot_su
 /* tally.c */
 /* One stroke into the statistics (accepted or not) and to the callback. */
 void stats_emit(struct measure *m, struct measure_stroke *s);
+void stats_level(struct measure *m, double t_s, double level_um);
 void seg_close(struct measure *m);
 void seg_start(struct measure *m, const struct xing *x);
 /* Count whole periods from the previous crossing (m->prev) to x. */

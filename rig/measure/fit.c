@@ -14,12 +14,14 @@ struct top_fit {
 	unsigned dof;
 	double trough_off_um;
 	unsigned gated;    /* top samples left out as spikes */
+	double level_sum;  /* sum of the stroke's samples */
 };
 
 /* The sums of the top fit: the normal matrix A of alpha + beta (w - 1) +
  * gamma T', y, the residual sum of squares; the samples above TOP_W (nt,
  * srt, srrt) and near the trough (nb, srb). */
 struct top_sums {
+	double lv;         /* sum of the stroke's samples (its mean level) */
 	double A[3][3], y[3], srr;
 	double nt, srt, srrt, nb, srb;
 	unsigned gated;    /* samples left out as spikes */
@@ -84,6 +86,7 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 	double t_cyc = gate_timing_cycles(t_sig, span);
 	memset(S, 0, sizeof *S);
 	for (uint32_t i = a->idx; i < b_idx; i++, ph += dph) {
+		S->lv += m->hist[i];
 		/* nearest bin centre; phase is in [0, 1) up to rounding */
 		double u = ph * nb_d - 0.5;
 		long j = (long)(u + 1.5) - 1;
@@ -154,6 +157,7 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	struct top_sums S;
 	top_sums_gather(m, a, b_t, b_idx, &S, ks, NULL, 0, t_sig);
 	memset(f, 0, sizeof *f);
+	f->level_sum = S.lv;
 	double n = S.A[0][0];
 	f->gated = S.gated;
 	if (n == 0)
@@ -194,6 +198,20 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 		f->rss = 0;
 	f->trough_off_um = S.nb > 0 ? S.srb / S.nb : f->off_um;
 	return true;
+}
+
+/* The stroke's mean level over its period, from the sum of its samples
+ * (the trapezoid rule, the ends at the crossings' mid level): what a drift
+ * of the readings moves whatever the shape, which a near-commensurate rate
+ * can fold into the shape (docs/measurement.md). */
+static double stroke_level(const struct measure *m, const struct xing *a, double b_t,
+			   uint32_t b_idx, double sum)
+{
+	double first = (double)(m->hist_slot0 + a->idx), last = (double)(m->hist_slot0 + b_idx - 1);
+	double x0 = m->hist[a->idx], x1 = m->hist[b_idx - 1];
+	double area = sum - (x0 + x1) / 2 + (first - a->t_slot) * (m->mid_um + x0) / 2 +
+		      (b_t - last) * (x1 + m->mid_um) / 2;
+	return area / (b_t - a->t_slot);
 }
 
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
@@ -240,6 +258,19 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 	m->noise_ss += f.rss;
 	m->noise_dof += f.dof;
 	m->fitvar_sum += f.var_factor;
+	if (b->idx >= a->idx + LEVEL_MIN_SAMPLES) {
+		/* the level the stroke's own peak and trough make with the
+		 * shape; what is left is what the shape took in */
+		if (m->dl_wbar_nbins != sh->nbins) {
+			double sw = 0;
+			for (unsigned j = 0; j < sh->nbins; j++)
+				sw += sh->w[j];
+			m->dl_wbar = sw / sh->nbins;
+			m->dl_wbar_nbins = sh->nbins;
+		}
+		double own = s.trough_um + (s.peak_um - s.trough_um) * m->dl_wbar;
+		stats_level(m, s.peak_time_s, stroke_level(m, a, b_t, b->idx, f.level_sum) - own);
+	}
 	s.reject = MEASURE_STROKE_OK;
 out:
 	stats_emit(m, &s);

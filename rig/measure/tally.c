@@ -8,6 +8,20 @@
 #include <math.h>
 #include <string.h>
 
+/* One accepted stroke's mean level less the level its peak and trough make
+ * with the shape, at its peak time (drift_level_check). */
+void stats_level(struct measure *m, double t_s, double level_um)
+{
+	double t = t_s - (double)m->first_slot / m->cfg.rate_hz, tk = 1;
+	double y = level_um;
+	for (int k = 0; k < 5; k++, tk *= t) {
+		m->dl_t[k] += tk;
+		if (k < 3)
+			m->dl_y[k] += y * tk;
+	}
+	m->dl_yy += y * y;
+}
+
 void stats_emit(struct measure *m, struct measure_stroke *s)
 {
 	s->index = m->stroke_index++;

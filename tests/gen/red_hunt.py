@@ -161,7 +161,7 @@ def one(a, runner):
         return 1
     e, miss = judge(truth, r, gen)
     if "cover" not in want and "refuse_or_cover" not in want:
-        miss = [m for m in miss if m not in ("depth", "rate")]
+        miss = [m for m in miss if m not in ("depth", "rate") or m in want]
     miss = [m for m in miss if m in ("depth", "rate") or m in want]
     print("%s depth %+.2f um (U %.2f) rate %+.1f ppm (U %.1f) std %+.2f min %+.2f max %+.2f strokes %d/%d%s"
           % ("FAIL" if miss else "ok", e["depth"], e["U_depth"], e["rate_ppm"], e["U_rate_ppm"], e["std"],
@@ -180,7 +180,7 @@ def main():
     ap.add_argument("--min-pct", type=float, default=90)
     ap.add_argument("--strict", action="store_true")
     ap.add_argument("--one", help="one capture: these generator arguments (then N and SEED are ignored)")
-    ap.add_argument("--check", default="cover", help="with --one: cover,std,minmax,count,refuse_or_cover")
+    ap.add_argument("--check", default="cover", help="with --one: cover (depth and rate), depth, rate, std, minmax, count, refuse_or_cover")
     ap.add_argument("--told-ppm", type=float, default=0, help="with --one: rig analyze --clock-ppm")
     ap.add_argument("--analyze", default="", help="with --one: more rig analyze options")
     a = ap.parse_args()
