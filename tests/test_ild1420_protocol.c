@@ -527,6 +527,55 @@ START_TEST(test_full_output_buffer_owes_samples_to_the_next_call)
 }
 END_TEST
 
+/* OUTADD_RS422 SHUTTER: blocks of a distance (b6 = 0) and the shutter time
+ * (b6 = 1, 0.1 us a count). Only whole blocks count: the scanner survives
+ * a stream that starts mid-value, a prompt's ASCII before it, stray bytes
+ * and chunks split anywhere, and never takes a distance for a shutter. */
+static void push_block(struct stream *s, uint32_t dist, uint32_t shutter)
+{
+	ck_assert_uint_le(s->n + 6, MAXB);
+	ild1420_encode(dist, 0, &s->b[s->n]);
+	ild1420_encode(shutter, 1, &s->b[s->n + 3]);
+	s->n += 6;
+}
+
+START_TEST(test_shutter_blocks_are_read_whole_and_only_whole)
+{
+	struct stream s = { .n = 0 };
+	push_byte(&s, 0x2d); /* the tail of the prompt "->": class L */
+	push_byte(&s, 0x3e);
+	ild1420_encode(val(0), 1, &s.b[s.n]); /* the second half of a block */
+	s.n += 3;
+	for (unsigned k = 0; k < 5; k++)
+		push_block(&s, val(k), 2000); /* 200.0 us */
+	push_value(&s, val(9));
+	push_byte(&s, 0x55);                   /* a stray M between the pair */
+	ild1420_encode(1999, 1, &s.b[s.n]);    /* not whole: not taken */
+	s.n += 3;
+	push_block(&s, 262076, 2000);          /* an error code still carries it */
+	for (size_t chunk = 1; chunk <= s.n; chunk++) {
+		struct ild1420_block_scan sc;
+		ild1420_block_scan_init(&sc);
+		for (size_t i = 0; i < s.n; i += chunk)
+			ild1420_block_scan_feed(&sc, s.b + i, i + chunk <= s.n ? chunk : s.n - i);
+		ck_assert_uint_eq(sc.blocks, 6);
+		ck_assert_uint_eq(sc.lone, 2);
+		ck_assert_uint_eq(sc.shutter_min, 2000);
+		ck_assert_uint_eq(sc.shutter_max, 2000);
+	}
+	ck_assert_double_eq_tol(2000 * ILD1420_SHUTTER_US_PER_COUNT, 200.0, 1e-9);
+	/* A distance stream without added outputs has no blocks at all. */
+	struct stream d = { .n = 0 };
+	for (unsigned k = 0; k < 20; k++)
+		push_value(&d, val(k));
+	struct ild1420_block_scan sc;
+	ild1420_block_scan_init(&sc);
+	ild1420_block_scan_feed(&sc, d.b, d.n);
+	ck_assert_uint_eq(sc.blocks, 0);
+	ck_assert_uint_eq(sc.lone, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ild1420_protocol");
@@ -549,6 +598,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_chunk_boundaries_anywhere_give_identical_output);
 	tcase_add_test(tc, test_messy_stream_keeps_exact_slot_count);
 	tcase_add_test(tc, test_full_output_buffer_owes_samples_to_the_next_call);
+	tcase_add_test(tc, test_shutter_blocks_are_read_whole_and_only_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -393,6 +393,68 @@ START_TEST(test_sensor_refusal_is_reported_with_its_code)
 }
 END_TEST
 
+/* The driver reads the sensor's shutter time back when it connects
+ * (OUTADD_RS422 SHUTTER, a few blocks, then the added output off again);
+ * the virtual laser sends its laser.exposure_us, clamped to the sample
+ * period. A fixture that expects another exposure is refused naming both. */
+static enum rig_rc laser_up_expecting(struct rig *r, double rate_hz, double exposure_us)
+{
+	struct laser_settings s = {
+		.range_mm = 10, .rate_hz = rate_hz, .baud = 921600, .cmd_timeout_ms = 500,
+		.read_shutter = true, .exposure_us = exposure_us,
+	};
+	return laser_open(&r->l, r->port, &s, &r->err);
+}
+
+START_TEST(test_open_reads_the_shutter_time_back)
+{
+	static const struct {
+		const char *kv;
+		double rate_hz, expect_us, sensor_us;
+	} cases[] = {
+		{ "laser.exposure_us=200", 4000, 0, 200.0 },
+		{ "laser.exposure_us=200", 4000, 200, 200.0 },
+		{ "laser.exposure_us=37.5", 2000, 0, 37.5 },
+		{ "laser.exposure_us=1500", 1000, 0, 1000.0 }, /* at most a period */
+		{ "seed=1", 4000, 0, 0.0 },                     /* instantaneous */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct rig r;
+		const char *kv[] = { cases[i].kv, NULL };
+		bench_up(&r, kv);
+		port_up(&r, "laser", 921600);
+		ck_assert_msg(laser_up_expecting(&r, cases[i].rate_hz, cases[i].expect_us) == RIG_OK,
+			      "%s: %s", cases[i].kv, r.err.msg);
+		ck_assert_double_eq_tol(laser_info(r.l)->exposure_us, cases[i].sensor_us, 1e-9);
+		/* The added output is off again: the stream is distances only. */
+		char reply[64];
+		ck_assert_int_eq(laser_command(r.l, "OUTADD_RS422", reply, sizeof reply, &r.err),
+				 RIG_OK);
+		ck_assert_str_eq(reply, "OUTADD_RS422 NONE");
+		struct laser_sample buf[64];
+		ck_assert_int_eq(laser_start(r.l, &r.err), RIG_OK);
+		read_n(&r, buf, 64);
+		for (size_t k = 0; k < 64; k++)
+			ck_assert_msg(buf[k].slot == k && buf[k].status != LASER_LOST, "slot %zu", k);
+		rig_down(&r);
+	}
+}
+END_TEST
+
+START_TEST(test_fixture_exposure_contradicting_the_sensor_is_refused)
+{
+	struct rig r;
+	const char *kv[] = { "laser.exposure_us=200", NULL };
+	bench_up(&r, kv);
+	port_up(&r, "laser", 921600);
+	ck_assert_int_eq(laser_up_expecting(&r, 4000, 250), RIG_E_CONFIG);
+	ck_assert_ptr_null(r.l);
+	ck_assert_msg(strstr(r.err.msg, "exposure_us is 250 us") &&
+		      strstr(r.err.msg, "shutter time of 200.0 us"), "%s", r.err.msg);
+	rig_down(&r);
+}
+END_TEST
+
 START_TEST(test_wrong_range_in_getinfo_is_refused)
 {
 	struct rig r;
@@ -653,6 +715,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_stopped_stream_is_a_timeout);
 	tcase_add_test(tc, test_sensor_refusal_is_reported_with_its_code);
 	tcase_add_test(tc, test_wrong_range_in_getinfo_is_refused);
+	tcase_add_test(tc, test_open_reads_the_shutter_time_back);
+	tcase_add_test(tc, test_fixture_exposure_contradicting_the_sensor_is_refused);
 	tcase_add_test(tc, test_wrong_baud_fails_with_a_clear_error);
 	tcase_add_test(tc, test_unplugged_sensor_does_not_answer);
 	tcase_add_test(tc, test_late_prompts_are_accepted_and_replies_stay_matched);

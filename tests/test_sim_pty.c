@@ -40,6 +40,12 @@ static void setup_slow_laser(void)
 	start_sim("--sim laser.clock_ppm=-20000");
 }
 
+/* A sensor exposing 120 us. */
+static void setup_exposure(void)
+{
+	start_sim("--sim laser.exposure_us=120");
+}
+
 static void start_sim(const char *extra)
 {
 	int fds[2];
@@ -159,6 +165,28 @@ START_TEST(test_sim_laser_streams_at_its_rate_in_real_time)
 	 * because the two processes share a busy machine. */
 	ck_assert_msg(fabs(slots / secs - 4000) < 400, "%.0f samples/s", slots / secs);
 	ck_assert_uint_eq(ok, slots);
+	laser_close(l);
+	serial_close(p);
+}
+END_TEST
+
+/* Over a pty in real time, the driver reads the sensor's shutter time
+ * back when it connects; a fixture expecting another one is refused. */
+START_TEST(test_shutter_time_is_read_back_over_a_pty)
+{
+	struct rig_hal hal = { .clock = clock_real() };
+	struct serial_settings s = serial_8n1(921600);
+	struct serial_port *p;
+	struct laser *l = NULL;
+	struct rig_err err = { 0 };
+	ck_assert_msg(serial_open(&p, laser_pty, &s, &hal, &err) == RIG_OK, "%s", err.msg);
+	struct laser_settings ls = { .range_mm = 10, .rate_hz = 4000, .baud = 921600,
+				     .read_shutter = true, .exposure_us = 200 };
+	ck_assert_int_eq(laser_open(&l, p, &ls, &err), RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "shutter time of 120.0 us"), "%s", err.msg);
+	ls.exposure_us = 0;
+	ck_assert_msg(laser_open(&l, p, &ls, &err) == RIG_OK, "%s", err.msg);
+	ck_assert_double_eq_tol(laser_info(l)->exposure_us, 120.0, 1e-9);
 	laser_close(l);
 	serial_close(p);
 }
@@ -312,6 +340,11 @@ int main(void)
 	tcase_add_checked_fixture(slow, setup_slow_laser, teardown);
 	tcase_add_test(slow, test_laser_2_percent_slow_over_a_pty_is_a_device_fault);
 	suite_add_tcase(s, slow);
+	TCase *exposure = tcase_create("exposure");
+	tcase_set_timeout(exposure, 60);
+	tcase_add_checked_fixture(exposure, setup_exposure, teardown);
+	tcase_add_test(exposure, test_shutter_time_is_read_back_over_a_pty);
+	suite_add_tcase(s, exposure);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -53,8 +53,19 @@ static enum rig_rc open_laser(struct bench *b, struct rig_err *err)
 		.range_mm = f->laser.range_mm,
 		.rate_hz = f->laser.rate_hz,
 		.baud = f->laser.baud,
+		/* An exposure the fixture states is checked against the
+		 * sensor's shutter time (docs/laser-ild1420.md: why not when
+		 * it states none, for now). */
+		.read_shutter = f->laser.exposure_us > 0,
+		.exposure_us = f->laser.exposure_us,
 	};
-	return laser_open(&d->laser, d->laser_port, &ls, err);
+	if ((rc = laser_open(&d->laser, d->laser_port, &ls, err)))
+		return rc;
+	/* The sensor's shutter time is the truth (the driver refused one the
+	 * fixture contradicts): the depth's exposure correction uses it. */
+	if (ls.read_shutter)
+		b->fx.laser.exposure_us = laser_info(d->laser)->exposure_us;
+	return RIG_OK;
 }
 
 enum rig_rc bench_devices_open(struct bench *b, unsigned want, struct rig_err *err)

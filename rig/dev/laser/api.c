@@ -337,6 +337,54 @@ static enum rig_rc set_rate(struct laser *l, struct rig_err *err)
 	return RIG_OK;
 }
 
+/* The shutter time: switch the added output on, stream until
+ * SHUTTER_BLOCKS whole blocks (distance, shutter) came, stop, switch it off.
+ * The sensor is the truth: one that varies, or differs from what the
+ * fixture expects, is a configuration to fix. */
+#define SHUTTER_BLOCKS 8
+#define SHUTTER_READ_MS 500
+static enum rig_rc read_shutter(struct laser *l, struct rig_err *err)
+{
+	struct ild1420_block_scan sc;
+	ild1420_block_scan_init(&sc);
+	enum rig_rc rc;
+	if ((rc = exchange(l, "OUTADD_RS422 SHUTTER", NULL, 0, err)) ||
+	    (rc = exchange(l, "OUTPUT RS422", NULL, 0, err)))
+		return rc;
+	ild1420_block_scan_feed(&sc, l->raw + l->raw_pos, l->raw_len - l->raw_pos);
+	uint64_t deadline = clock_now_ns(l->clock) + SHUTTER_READ_MS * RIG_NS_PER_MS;
+	unsigned left;
+	while (sc.blocks < SHUTTER_BLOCKS && (left = ms_left(l->clock, deadline)) > 0) {
+		size_t got = 0;
+		if ((rc = serial_read_some(l->port, l->raw, sizeof l->raw, left, &got, err)))
+			return rig_err_prefix(err, "laser %s: OUTADD_RS422 SHUTTER: ", pname(l));
+		ild1420_block_scan_feed(&sc, l->raw, got);
+	}
+	if ((rc = stop_output(l, err)) || (rc = exchange(l, "OUTADD_RS422 NONE", NULL, 0, err)))
+		return rc;
+	if (sc.blocks < SHUTTER_BLOCKS)
+		return rig_fail(err, RIG_E_PROTOCOL,
+				"laser %s: OUTADD_RS422 SHUTTER: %llu blocks of distance and "
+				"shutter time in %u ms, expected %u: the sensor does not add its "
+				"shutter time to the output", pname(l),
+				(unsigned long long)sc.blocks, SHUTTER_READ_MS, SHUTTER_BLOCKS);
+	double lo = sc.shutter_min * ILD1420_SHUTTER_US_PER_COUNT;
+	double hi = sc.shutter_max * ILD1420_SHUTTER_US_PER_COUNT;
+	if (sc.shutter_max != sc.shutter_min)
+		return rig_fail(err, RIG_E_CONFIG,
+				"laser %s: the shutter time varies (%.1f..%.1f us over %llu "
+				"values): an automatic exposure; the depth's exposure correction "
+				"needs a fixed one", pname(l), lo, hi, (unsigned long long)sc.blocks);
+	l->info.exposure_us = lo;
+	double want = l->set.exposure_us;
+	if (want > 0 && fabs(want - lo) > ILD1420_SHUTTER_US_PER_COUNT + 1e-9)
+		return rig_fail(err, RIG_E_CONFIG,
+				"laser %s: the fixture's [laser] exposure_us is %g us, the sensor "
+				"reports a shutter time of %.1f us: correct the fixture (or set it "
+				"to 0 to take the sensor's)", pname(l), want, lo);
+	return RIG_OK;
+}
+
 static enum rig_rc check_settings(const char *port, const struct laser_settings *s,
 				  struct rig_err *err)
 {
@@ -375,7 +423,8 @@ enum rig_rc laser_open(struct laser **out, struct serial_port *port,
 	    (rc = read_info(l, err)) ||
 	    (rc = exchange(l, "LASERPOW FULL", NULL, 0, err)) ||
 	    (rc = exchange(l, "OUTADD_RS422 NONE", NULL, 0, err)) ||
-	    (rc = set_rate(l, err)))
+	    (rc = set_rate(l, err)) ||
+	    (l->set.read_shutter && (rc = read_shutter(l, err))))
 		goto fail;
 	*out = l;
 	return RIG_OK;

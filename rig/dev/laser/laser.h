@@ -22,6 +22,9 @@ struct laser_settings {
 	double rate_hz;          /* measuring rate: 250, 500, 1000, 2000, 4000 */
 	int baud;                /* the port's baud (to check the data rate) */
 	unsigned cmd_timeout_ms; /* per ASCII command; 0: 1000 */
+	bool read_shutter;       /* read the shutter time back at laser_open() */
+	double exposure_us;      /* with read_shutter: the exposure the fixture
+				    expects; 0: take the sensor's */
 };
 
 /* What GETINFO said. */
@@ -32,13 +35,19 @@ struct laser_info {
 	char article[16];
 	char firmware[32];       /* "Version:" */
 	double range_mm;         /* "Measuring range:" */
+	double exposure_us;      /* its shutter time, read back at laser_open() */
 };
 
 struct laser;
 
 /* Stop the output, read GETINFO (a range other than settings->range_mm is
- * RIG_E_CONFIG: a wrong sensor on the port), switch the laser on, no added
- * outputs, set and check MEASRATE. The sensor is left quiet: call
+ * RIG_E_CONFIG: a wrong sensor on the port), switch the laser on, set and
+ * check MEASRATE, then (settings->read_shutter) read the shutter time back:
+ * OUTADD_RS422 SHUTTER, a few blocks of output, OUTPUT NONE, OUTADD_RS422
+ * NONE (laser_info()'s exposure_us; 0 when not read). A shutter time that
+ * varies over those blocks, or that differs from settings->exposure_us
+ * (when > 0), is RIG_E_CONFIG naming both; the sensor is the truth. The
+ * sensor is left quiet: call
  * laser_start() to stream. RIG_E_TIMEOUT when the sensor does not answer,
  * RIG_E_PROTOCOL when it answers nonsense (wrong baud), RIG_E_DEVICE with
  * its Exxx code when it refuses a command. */

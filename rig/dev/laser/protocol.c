@@ -25,6 +25,7 @@
 #include "dev/laser/protocol.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 static const char *const status_names[LASER_STATUS_COUNT] = {
 	[LASER_OK] = "ok",
@@ -222,4 +223,39 @@ done:
 	if (consumed)
 		*consumed = i;
 	return w;
+}
+
+void ild1420_block_scan_init(struct ild1420_block_scan *s)
+{
+	*s = (struct ild1420_block_scan){ .shutter_min = UINT32_MAX };
+}
+
+void ild1420_block_scan_feed(struct ild1420_block_scan *s, const uint8_t *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = buf[i];
+		bool whole = (c & 0x80) && s->nbytes >= 2 && (s->pend[0] & 0xC0) == 0x00 &&
+			     (s->pend[1] & 0xC0) == 0x40;
+		if (!whole) {
+			s->pend[0] = s->pend[1];
+			s->pend[1] = c;
+			s->nbytes++;
+			continue;
+		}
+		uint32_t v = (uint32_t)(s->pend[0] & 0x3F) | (uint32_t)(s->pend[1] & 0x3F) << 6 |
+			     (uint32_t)(c & 0x3F) << 12;
+		bool first = !(c & 0x40), adjacent = s->nbytes == 2;
+		if (!first && adjacent && s->prev_first) {
+			s->blocks++;
+			if (v < s->shutter_min)
+				s->shutter_min = v;
+			if (v > s->shutter_max)
+				s->shutter_max = v;
+		} else if (!first) {
+			s->lone++;
+		}
+		s->prev_first = first;
+		s->nbytes = 0;
+		s->pend[0] = s->pend[1] = 0;
+	}
 }

@@ -100,4 +100,22 @@ static inline uint64_t ild1420_decoder_owed(const struct ild1420_decoder *d)
 	return d->owed_lost + (d->owed_value ? 1 : 0);
 }
 
+/* Added outputs (OUTADD_RS422 SHUTTER): each distance (b6 = 0, the first
+ * value of an output block) is followed by the sensor's shutter time as a
+ * further value of the block (b6 = 1), in units of 0.1 us (the unit and the
+ * order are the virtual laser's: the manual pages at hand do not give them;
+ * docs/laser-ild1420.md). The scanner takes only whole blocks: a value with
+ * b6 = 1 directly after a value with b6 = 0, nothing between them. */
+#define ILD1420_SHUTTER_US_PER_COUNT 0.1
+struct ild1420_block_scan {
+	uint8_t pend[2];     /* the two bytes before this one */
+	unsigned nbytes;     /* bytes since the last whole value */
+	int prev_first;      /* the last whole value had b6 = 0 and ended here */
+	uint64_t blocks;     /* distance + shutter pairs seen */
+	uint64_t lone;       /* whole values with b6 = 1 not after a first value */
+	uint32_t shutter_min, shutter_max; /* over the blocks, in counts */
+};
+void ild1420_block_scan_init(struct ild1420_block_scan *s);
+void ild1420_block_scan_feed(struct ild1420_block_scan *s, const uint8_t *buf, size_t n);
+
 #endif
