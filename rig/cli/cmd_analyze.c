@@ -167,6 +167,11 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 				   "samples resolve: the depth is the smooth top plus half the ring's "
 				   "rise of %.2f um, the other half in U\n",
 				st->ring_rise_um);
+		else if (st->ring == MEASURE_RING_UNSURE)
+			fprintf(o, "ringing: the top ripples; its deepest point, %.2f um beyond the "
+				   "smooth top (within 3.5 of its standard uncertainties), is the depth, "
+				   "and that gap counts in U\n",
+				st->ring_rise_um);
 	} else {
 		fprintf(o, "depth: no result\n");
 	}

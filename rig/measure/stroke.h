@@ -137,6 +137,8 @@ enum measure_ring {
 	MEASURE_RING_NONE,       /* none seen */
 	MEASURE_RING_TAKEN,      /* seen and resolved: the depth is its deepest point */
 	MEASURE_RING_UNRESOLVED, /* seen, too coarse to resolve: its rise counts in U */
+	MEASURE_RING_UNSURE,     /* a ripple, its peak not clearly above the smooth
+				    top: their middle, half their gap in U */
 };
 
 struct measure_stats {
@@ -165,7 +167,7 @@ struct measure_stats {
 	double phase_gap;            /* unsampled phase at the top, cycles */
 	double depth_exposure_um;    /* added for the exposure's smoothing of the peak */
 	enum measure_ring ring;      /* impact ringing on the tops (docs/measurement.md 5a) */
-	double ring_rise_um;         /* MEASURE_RING_UNRESOLVED: the ring's rise seen */
+	double ring_rise_um;         /* UNRESOLVED: the ring's rise; UNSURE: the gap */
 	double depth_U_um;           /* expanded uncertainty (k = 2) of the mean */
 	double noise_um;             /* sample noise seen around the fitted tops */
 
