@@ -34,6 +34,7 @@
 #include "bench/selfcal.h"
 #include "check/reference.h"
 #include "dev/io/io.h"
+#include "measure/numeric.h"
 
 #define ZERO_CHECK_BLOCK 100      /* valid readings per look: 25 ms at 4 kHz */
 #define ZERO_CHECK_MAX_LOOKS 40   /* settled within 40 looks (1 s at 4 kHz), or refused */
@@ -58,15 +59,9 @@ struct zero_reading {
 	size_t n, looks;
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static double median_of(double *v, size_t n)
 {
-	qsort(v, n, sizeof *v, cmp_double);
+	qsort(v, n, sizeof *v, num_cmp_double);
 	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
