@@ -121,7 +121,7 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 	put(o, st->has_drift, 3, st->drift_u_um);
 	fprintf(o, ",%d", st->drift_corrected ? 1 : 0);
 	for (int k = 0; k < 2; k++)
-		put(o, st->has_lobes, 3, st->lobe_depth_um[k]);
+		put(o, st->has_lobes && !st->lobes_unfollowed, 3, st->lobe_depth_um[k]);
 	for (int k = 0; k < 2; k++)
 		put(o, st->has_lobes, 4, st->lobe_freq_hz[k]);
 	fputc('\n', o);
@@ -182,7 +182,10 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 		fprintf(o, "drift: %+.2f um +- %.2f um over the record (retracted position), %s\n",
 			st->drift_um, 2 * st->drift_u_um,
 			st->drift_corrected ? "corrected" : "not corrected (in U)");
-	if (st->has_lobes)
+	if (st->has_lobes && st->lobes_unfollowed)
+		fprintf(o, "alternate strokes: %.4f / %.4f Hz (periods as detected; depths not "
+			"followed)\n", st->lobe_freq_hz[0], st->lobe_freq_hz[1]);
+	else if (st->has_lobes)
 		fprintf(o, "alternate strokes: %.2f / %.2f um, %.4f / %.4f Hz\n", st->lobe_depth_um[0],
 			st->lobe_depth_um[1], st->lobe_freq_hz[0], st->lobe_freq_hz[1]);
 	if (st->has_freq && st->rate_start_hz > 0 && st->rate_end_hz > 0)

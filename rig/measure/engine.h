@@ -220,6 +220,9 @@ struct measure {
 	unsigned dl_wbar_nbins;   /* the shape it was taken from (0: not yet) */
 	/* lobes: sums over accepted strokes by the parity of their index */
 	double lb_n[2], lb_d[2], lb_dd[2], lb_p[2], lb_pp[2];
+	/* the same periods as detected (never refined), over every stroke
+	 * between reliable crossings, fitted or not (result_lobes) */
+	double lr_n[2], lr_p[2], lr_pp[2];
 	uint64_t n_susp;          /* clean intervals whose count is uncertain */
 };
 

@@ -233,6 +233,16 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		s.reject = MEASURE_REJECT_PERIOD;
 		goto out;
 	}
+	/* the period as detected, by the parity of the index stats_emit
+	 * gives this stroke: two lobes whose smeared shape the fits below
+	 * refuse or follow wrongly still alternate here (result_lobes) */
+	{
+		int lb = (int)(m->stroke_index & 1);
+		double pr = (b->t_raw - a->t_raw) / m->cfg.rate_hz;
+		m->lr_n[lb]++;
+		m->lr_p[lb] += pr;
+		m->lr_pp[lb] += pr * pr;
+	}
 	if (!top_fit(m, a, b_t, b->idx, &f, ks, t_sig)) {
 		s.reject = f.gated ? MEASURE_REJECT_SHAPE : MEASURE_REJECT_NO_TOP;
 		goto out;

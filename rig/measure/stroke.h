@@ -207,6 +207,9 @@ struct measure_stats {
 	 * the odd strokes (has_lobes when they differ significantly). */
 	bool has_lobes;
 	double lobe_depth_um[2], lobe_freq_hz[2];
+	/* the periods as detected alternate, the fitted strokes do not: the
+	 * engine could not follow the lobes (refused even with lobes_ok) */
+	bool lobes_unfollowed;
 };
 
 struct measure;

@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+"""blind_hunt.py - draw captures from blind_capture.py and check each limit
+of issue 13's "What it must do" exactly as stated, at 1 and 4 kHz.
+
+  blind_hunt.py RIG N SEED [--kinds a,b] [--rates 1000,4000] [--jobs J]
+  blind_hunt.py RIG --one KIND FS SEED     one draw, every figure, and the
+                                           blind_capture.py command for it
+
+Kinds and the limit each checks (a record fails a limit = wrong and sure
+when its status is ok):
+  speed    start-up from 40-90 % (first order, tau 0.05-0.2 s, or second
+           order, 1/omega 0.04-0.1 s), a step x0.6-1.4 (tau 0.05-0.15 s:
+           REFERENCE.md, the period changes by at most a few % a stroke),
+           a chirp of 2-5 % or an FM of 1-3 % at 0.5-3 Hz: every stroke counted (each true stroke but the
+           first and last matched by a measured one), the mean rate within
+           10 ppm (in the sensor's clock), the rate within U
+  mixed    everything moderate (cams, warp, pad creep, PWM ripple, wander,
+           exposure, jitter, heavy-tailed noise, clock error): coverage
+  ringing  impact ringing 5-20 um at 2-5 kHz: depth within 1 um (4 kHz),
+           within U (both rates)
+  drift    5-10 um over the record (linear, logistic, sine, exponential):
+           detected (|drift| > 2 u, the right sign); --drift correct:
+           depth within 1 um and within U
+  spikes   speckle 50-200 um in 0.1-1 % of samples (near, far or both):
+           the mean within 0.5 um of the same capture without spikes, the
+           per-stroke min and max within 3 um of the truth
+  lobes    two-lobe cam, periods +-1-2 %, depths 10-60 um apart: status
+           "two lobes", or each stroke's depth within 3 um
+  noisy    noise 5-15 % of a 150-400 um stroke: refused, or depth and rate
+           within U
+Coverage (k = 2, >= 90 %) is counted over every record with a figure
+(drift with --drift correct).
+"""
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import blind_capture as bc  # noqa: E402
+
+KINDS = ["speed", "mixed", "ringing", "drift", "spikes", "lobes", "noisy"]
+
+
+def draw(kind, fs, seed):
+    r = random.Random(seed * 1000003 + int(fs) * 7 + KINDS.index(kind))
+    hi = 300.0 if fs >= 4000 else 160.0
+    p = {
+        "seed": seed, "fs": fs, "secs": round(r.uniform(1.5, 2.5), 3),
+        "freq": round(r.uniform(50.0, hi), 3),
+        "depth_um": round(r.uniform(250, 2500), 1),
+        "travel_um": round(r.uniform(600, 1500), 1),
+        "cam": r.choice(["poly345", "asine", "poly4567"]),
+        "rise": round(r.uniform(0.3, 0.55), 3),
+        "dwell": round(r.uniform(0.0, 0.06), 3) if r.random() < 0.3 else 0.0,
+        "rdwell": round(r.uniform(0.0, 0.2), 3),
+        "noise_um": round(r.uniform(0.5, 3.0), 2),
+        "noise_kind": r.choice(["gauss", "t3", "t5", "laplace"]),
+        "wander_pct": round(r.uniform(0.02, 0.3), 3),
+        "wander_hz": round(r.uniform(0.5, 5.0), 2),
+        "scatter_um": round(r.uniform(0.0, 3.0), 2),
+        "jitter_us": round(r.uniform(0.0, 1.0), 2),
+    }
+    if r.random() < 0.5:
+        p["warp"] = round(r.uniform(0.02, 0.15), 3)
+        p["warp_phase"] = round(r.uniform(0, 6.28), 2)
+    if r.random() < 0.5:
+        p["pwm_pct"] = round(r.uniform(0.1, 0.5), 2)
+        p["pwm_hz"] = round(r.uniform(30, 400), 1)
+    if r.random() < 0.5:
+        p["exposure_us"] = round(r.uniform(20, 250), 0)
+    if r.random() < 0.3:
+        p["pad_level"] = round(r.uniform(0.85, 0.97), 3)
+        p["pad_gain"] = round(r.uniform(0.2, 0.6), 2)
+        p["pad_tau_ms"] = round(r.uniform(0.3, 3.0), 2)
+    if kind == "speed":
+        c = r.choice(["start1", "start2", "step", "chirp", "fm"])
+        p["secs"] = 2.0
+        if c == "start1":
+            p.update(start_frac=round(r.uniform(0.4, 0.9), 2), order=1,
+                     tau_s=round(r.uniform(0.05, 0.2), 3))
+        elif c == "start2":
+            p.update(start_frac=round(r.uniform(0.4, 0.9), 2), order=2,
+                     tau_s=round(1 / r.uniform(10, 25), 4),
+                     zeta=round(r.uniform(0.4, 0.9), 2))
+        elif c == "step":
+            p.update(step_at=round(r.uniform(0.3, 0.7), 2),
+                     step_ratio=round(r.choice([r.uniform(0.6, 0.9), r.uniform(1.1, 1.4)]), 3),
+                     tau_s=round(r.uniform(0.05, 0.15), 3))
+        elif c == "chirp":
+            p["chirp_pct"] = round(r.choice([-1, 1]) * r.uniform(2, 5), 2)
+        else:
+            p.update(fm_pct=round(r.uniform(1, 3), 2), fm_hz=round(r.uniform(0.5, 3), 2))
+        if p["freq"] * max(1.0, p.get("step_ratio", 1.0)) > hi:
+            p["freq"] = round(hi / 1.4, 3)
+    elif kind == "mixed":
+        if r.random() < 0.3:
+            p["clock_ppm"] = round(r.uniform(-45, 45), 1)
+        if r.random() < 0.3:
+            p["drift_um"] = round(r.uniform(-3, 3), 2)
+            p["drift_kind"] = r.choice(["lin", "logistic", "sine", "exp"])
+        if r.random() < 0.2:
+            p["err_p"] = round(r.uniform(0.001, 0.01), 4)
+    elif kind == "ringing":
+        p.update(ring_um=round(r.uniform(5, 20), 1), ring_hz=round(r.uniform(2000, 5000)),
+                 ring_tau_ms=round(r.uniform(0.2, 1.0), 2), ring_sign=r.choice([1, -1]))
+    elif kind == "drift":
+        p.update(drift_um=round(r.choice([-1, 1]) * r.uniform(5, 10), 2),
+                 drift_kind=r.choice(["lin", "logistic", "sine", "exp"]),
+                 drift_tau_s=round(r.uniform(0.2, 1.5), 2))
+    elif kind == "spikes":
+        p.update(spike_p=round(r.uniform(0.001, 0.01), 4),
+                 spike_sign=r.choice(["near", "far", "both"]))
+    elif kind == "lobes":
+        p.update(lobe_pct=round(r.uniform(1, 2), 2),
+                 lobe_um=round(r.uniform(10, 60), 1))
+    elif kind == "noisy":
+        p["travel_um"] = round(r.uniform(150, 400), 1)
+        p["noise_um"] = round(p["travel_um"] * r.uniform(0.05, 0.15), 2)
+        p["noise_kind"] = "gauss"
+    return p
+
+
+def rig_analyze(rig, params, path, extra=()):
+    runner = os.environ.get("RIG_RUNNER", "").split()
+    a = runner + [rig, "analyze"] + bc.analyze_args(params) + list(extra)
+    res = {}
+    pr = subprocess.run(a + ["--csv", path], capture_output=True, text=True)
+    lines = pr.stdout.strip().splitlines()
+    if len(lines) == 2:
+        res = dict(zip(lines[0].split(","), lines[1].split(",")))
+    else:
+        res = {"status": (pr.stderr.strip().splitlines() or ["?"])[-1][:60]}
+    res["exit"] = pr.returncode
+    if pr.returncode not in (0, 65) or (pr.returncode == 0 and len(lines) != 2):
+        # not a result nor a refused record: a usage error, a crash
+        res["status"] = "ERROR exit %d: %s" % (pr.returncode, pr.stderr.strip()[:120])
+    res["per"] = []
+    if pr.returncode == 0:
+        pr = subprocess.run(a + ["--per-stroke", path], capture_output=True, text=True)
+        rows = pr.stdout.strip().splitlines()
+        for row in rows[1:]:
+            f = row.split(",")
+            if not f[1] or not f[2]:
+                continue  # a stroke without a peak (rejected)
+            res["per"].append({"t": float(f[1]), "depth": float(f[2]),
+                               "reject": f[6] if len(f) > 6 else ""})
+    return res
+
+
+def num(res, key):
+    v = res.get(key, "")
+    try:
+        return float(v)
+    except ValueError:
+        return None
+
+
+def match(truth, res):
+    """Pairs (truth stroke, measured stroke) by time; the unmatched interior
+    truth strokes."""
+    ts = truth["strokes"]
+    if not ts:
+        return [], []
+    period = 1.0 / truth["rate_sensor_hz"]
+    per = [s for s in res["per"] if not s["reject"]]
+    times = [s["t"] for s in per]
+    pairs, missing = [], []
+    import bisect
+    for i, s in enumerate(ts):
+        k = bisect.bisect_left(times, s["t_sensor"])
+        best = None
+        for q in (k - 1, k):
+            if 0 <= q < len(times) and abs(times[q] - s["t_sensor"]) < 0.3 * period:
+                if best is None or abs(times[q] - s["t_sensor"]) < abs(times[best] - s["t_sensor"]):
+                    best = q
+        if best is None:
+            if 0 < i < len(ts) - 1:
+                missing.append(s)
+        else:
+            pairs.append((s, per[best]))
+    return pairs, missing
+
+
+def one(rig, kind, fs, seed):
+    p = draw(kind, fs, seed)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "cap.bin")
+        data, truth = bc.make(p)
+        with open(path, "wb") as f:
+            f.write(data)
+        extra = ["--drift", "correct"] if kind == "drift" else []
+        res = rig_analyze(rig, p, path, extra)
+        if kind == "drift":
+            res["flag"] = rig_analyze(rig, p, path)
+        if kind == "spikes":
+            q = dict(p)
+            q["spike_p"] = 0.0
+            data2, _ = bc.make(q)
+            with open(path, "wb") as f:
+                f.write(data2)
+            res["clean"] = rig_analyze(rig, q, path)
+    return p, truth, res
+
+
+def judge(kind, p, truth, res):
+    """Figures and limit verdicts of one record: a dict."""
+    o = {"kind": kind, "fs": p["fs"], "seed": p["seed"], "status": res.get("status", "?")}
+    o["other_status"] = [res[k].get("status", "?") for k in ("flag", "clean") if k in res]
+    ok = o["status"] == "ok"
+    pairs, missing = match(truth, res) if ok else ([], [])
+    if pairs:
+        o["truth_depth"] = sum(t["depth_um"] for t, _ in pairs) / len(pairs)
+    else:
+        o["truth_depth"] = truth["depth_mean_um"]
+    dm, du = num(res, "depth_mean_um"), num(res, "depth_U_um")
+    fm, fu = num(res, "freq_hz"), num(res, "freq_U_hz")
+    o["depth"], o["depth_U"], o["freq"], o["freq_U"] = dm, du, fm, fu
+    o["truth_rate"] = truth["rate_hz"]
+    if dm is not None and o["truth_depth"] is not None:
+        o["depth_err"] = dm - o["truth_depth"]
+        o["depth_cov"] = abs(o["depth_err"]) <= du
+    if fm is not None:
+        o["rate_err_ppm"] = (fm / truth["rate_hz"] - 1) * 1e6
+        o["rate_err_sensor_ppm"] = (fm / truth["rate_sensor_hz"] - 1) * 1e6
+        o["rate_U_ppm"] = fu / fm * 1e6
+        o["rate_cov"] = abs(fm - truth["rate_hz"]) <= fu
+    limits = {}
+    if kind == "speed" and ok:
+        limits["strokes counted"] = (not missing, "%d of %d missed" % (len(missing), len(truth["strokes"])))
+        if fm is not None:
+            limits["rate within 10 ppm"] = (abs(o["rate_err_sensor_ppm"]) <= 10.0,
+                                           "%+.1f ppm" % o["rate_err_sensor_ppm"])
+        rs, re_ = num(res, "rate_start_hz"), num(res, "rate_end_hz")
+        if rs is not None and re_ is not None:
+            o["steady"] = "start %.2f (true %.2f) end %.2f (true %.2f)" % (
+                rs, truth["rate_start_hz"], re_, truth["rate_end_hz"])
+    if kind == "ringing" and ok and p["fs"] >= 4000 and "depth_err" in o:
+        limits["ringing within 1 um"] = (abs(o["depth_err"]) <= 1.0, "%+.2f um" % o["depth_err"])
+    if kind == "drift":
+        fl = res["flag"]
+        dd, dz = num(fl, "drift_um"), num(fl, "drift_u_um")
+        if fl.get("status") == "ok" and dd is not None:
+            det = abs(dd) > 2 * dz and dd * truth["drift_depth_um"] > 0
+            limits["drift detected"] = (det, "%+.2f +- %.2f (true %+.2f)" % (dd, dz, truth["drift_depth_um"]))
+        if ok and "depth_err" in o:
+            limits["drift corrected within 1 um"] = (abs(o["depth_err"]) <= 1.0, "%+.2f um" % o["depth_err"])
+    if kind == "spikes" and ok:
+        cl = res["clean"]
+        cm = num(cl, "depth_mean_um")
+        if cm is not None and dm is not None:
+            limits["spikes: mean within 0.5 um of spike-free"] = (abs(dm - cm) <= 0.5, "%+.2f um" % (dm - cm))
+        mn, mx = num(res, "depth_min_um"), num(res, "depth_max_um")
+        tmin = min(t["depth_um"] for t, _ in pairs) if pairs else truth["depth_min_um"]
+        tmax = max(t["depth_um"] for t, _ in pairs) if pairs else truth["depth_max_um"]
+        if mn is not None:
+            e1, e2 = mn - tmin, mx - tmax
+            c1, c2 = num(cl, "depth_min_um"), num(cl, "depth_max_um")
+            c1 = c1 - tmin if c1 is not None else float("nan")
+            c2 = c2 - tmax if c2 is not None else float("nan")
+            limits["spikes: min/max within 3 um"] = (abs(e1) <= 3 and abs(e2) <= 3,
+                                                     "min %+.2f max %+.2f um (spike-free: %+.2f %+.2f)" % (e1, e2, c1, c2))
+    if kind == "lobes":
+        if ok:
+            worst = max((abs(m["depth"] - t["depth_um"]) for t, m in pairs), default=0.0)
+            limits["lobes detected or followed"] = (worst <= 3.0, "ok, worst stroke %.1f um" % worst)
+        else:
+            limits["lobes detected or followed"] = (True, o["status"])
+    if kind == "noisy":
+        good = (not ok) or (o.get("depth_cov", True) and o.get("rate_cov", True))
+        limits["noisy: refused or within U"] = (good, o["status"] if not ok else "depth %+.1f/U %.1f rate %+.0f/U %.0f ppm" % (
+            o.get("depth_err", 0), du or 0, o.get("rate_err_ppm", 0), o.get("rate_U_ppm", 0)))
+    o["limits"] = {k: [bool(v[0]), v[1]] for k, v in limits.items()}
+    return o
+
+
+def command(kind, p, rig):
+    args = " ".join("--%s %s" % (k.replace("_", "-"), v) for k, v in p.items())
+    extra = " --drift correct" if kind == "drift" else ""
+    return ("python3 tests/gen/blind_capture.py --out /tmp/b.bin %s && %s analyze %s%s /tmp/b.bin"
+            % (args, rig, " ".join(bc.analyze_args(p)), extra))
+
+
+def run_one(a):
+    rig, kind, fs, seed = a
+    p, truth, res = one(rig, kind, fs, seed)
+    return p, judge(kind, p, truth, res)
+
+
+def main():
+    argv = sys.argv[1:]
+    if len(argv) >= 5 and argv[1] == "--one":
+        rig, kind, fs, seed = argv[0], argv[2], float(argv[3]), int(argv[4])
+        p, truth, res = one(rig, kind, fs, seed)
+        o = judge(kind, p, truth, res)
+        print(command(kind, p, rig))
+        print(json.dumps(o, indent=1, default=str))
+        bad = failures(o)
+        print("%s %s %g kHz seed %d: %s" % ("FAIL" if bad else "ok", kind, fs / 1000, seed,
+                                            "; ".join(bad) if bad else "every limit met, "
+                                            "status " + o["status"]))
+        return 1 if bad else 0
+    if len(argv) < 3:
+        sys.exit(__doc__)
+    rig, n, seed0 = argv[0], int(argv[1]), int(argv[2])
+    kinds, rates, jobs = KINDS, [1000.0, 4000.0], 1
+    i = 3
+    while i < len(argv):
+        if argv[i] == "--kinds":
+            kinds = argv[i + 1].split(",")
+        elif argv[i] == "--rates":
+            rates = [float(x) for x in argv[i + 1].split(",")]
+        elif argv[i] == "--jobs":
+            jobs = int(argv[i + 1])
+        else:
+            sys.exit("blind_hunt.py: unknown option %s" % argv[i])
+        i += 2
+    work = [(rig, k, fs, seed0 + s) for fs in rates for k in kinds for s in range(n)]
+    if jobs > 1:
+        import multiprocessing
+        with multiprocessing.Pool(jobs) as pool:
+            results = pool.map(run_one, work, chunksize=1)
+    else:
+        results = [run_one(w) for w in work]
+    report(results, rates, kinds, rig)
+    return 0
+
+
+def failures(o):
+    """What of one judged record is wrong and sure: limits not met, and
+    figures outside their U."""
+    bad = [k + ": " + v[1] for k, v in o["limits"].items() if not v[0]]
+    for st in [o["status"]] + o.get("other_status", []):
+        if st.startswith("ERROR"):
+            bad.append("rig analyze failed: " + st)
+    if o.get("depth_cov") is False:
+        bad.append("depth %+.2f um, U %.2f" % (o["depth_err"], o["depth_U"]))
+    if o.get("rate_cov") is False:
+        bad.append("rate %+.1f ppm, U %.1f ppm" % (o["rate_err_ppm"], o["rate_U_ppm"]))
+    return bad
+
+
+def report(results, rates, kinds, rig):
+    wrong = []
+    print("## Coverage (k = 2): |error| <= U over records with the figure")
+    print("| rate | kind | records | refused | depth covered | rate covered |")
+    print("|---|---|---|---|---|---|")
+    for fs in rates:
+        tot = [0, 0, 0, 0, 0, 0]
+        for k in kinds:
+            rs = [o for _, o in results if o["fs"] == fs and o["kind"] == k]
+            ref = sum(1 for o in rs if o["status"] != "ok")
+            dc = [o["depth_cov"] for o in rs if "depth_cov" in o]
+            rc = [o["rate_cov"] for o in rs if "rate_cov" in o]
+            print("| %g kHz | %s | %d | %d | %d/%d | %d/%d |" % (
+                fs / 1000, k, len(rs), ref, sum(dc), len(dc), sum(rc), len(rc)))
+            tot = [a + b for a, b in zip(tot, [len(rs), ref, sum(dc), len(dc), sum(rc), len(rc)])]
+        print("| %g kHz | **all** | %d | %d | %d/%d (%.1f %%) | %d/%d (%.1f %%) |" % (
+            fs / 1000, tot[0], tot[1], tot[2], tot[3], 100.0 * tot[2] / max(tot[3], 1),
+            tot[4], tot[5], 100.0 * tot[4] / max(tot[5], 1)))
+    print()
+    print("## Limits (issue 13, What it must do)")
+    print("| limit | rate | records judged | met | failed |")
+    print("|---|---|---|---|---|")
+    names = []
+    for _, o in results:
+        for k in o["limits"]:
+            if k not in names:
+                names.append(k)
+    for name in names:
+        for fs in rates:
+            v = [o["limits"][name][0] for _, o in results if o["fs"] == fs and name in o["limits"]]
+            if v:
+                print("| %s | %g kHz | %d | %d | %d |" % (name, fs / 1000, len(v), sum(v), len(v) - sum(v)))
+    print()
+    print("## Failures (status ok: wrong and sure)")
+    for p, o in results:
+        bad = failures(o)
+        if bad:
+            wrong.append(o)
+            print("- %s %g kHz seed %d (truth %.2f um, %.4f Hz): %s" % (
+                o["kind"], o["fs"] / 1000, o["seed"], o["truth_depth"] or 0, o["truth_rate"], "; ".join(bad)))
+            print("  `python3 tests/gen/blind_hunt.py %s --one %s %g %d`" % (rig, o["kind"], o["fs"], o["seed"]))
+    if not wrong:
+        print("none")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
