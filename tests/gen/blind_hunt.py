@@ -230,7 +230,8 @@ def judge(kind, p, truth, res):
         o["rate_cov"] = abs(fm - truth["rate_hz"]) <= fu
     limits = {}
     if kind == "speed" and ok:
-        limits["strokes counted"] = (not missing, "%d of %d missed" % (len(missing), len(truth["strokes"])))
+        limits["strokes counted"] = (not missing, "%d of %d not measured (rejected or missed; first at %.4f s)" % (
+            len(missing), len(truth["strokes"]), missing[0]["t_sensor"] if missing else 0))
         if fm is not None:
             limits["rate within 10 ppm"] = (abs(o["rate_err_sensor_ppm"]) <= 10.0,
                                            "%+.1f ppm" % o["rate_err_sensor_ppm"])
