@@ -47,13 +47,25 @@ u=$(python3 -c 'import csv,glob,sys
 f = [p for p in glob.glob(sys.argv[1] + "/*.csv") if not p.endswith("summary.csv")][0]
 for r in csv.DictReader(open(f, newline="")):
     if r["phase"] == "verify" and r["quantity"] == "depth" and r["commanded"] == "2500":
-        print("std=%s U=%s U_full=%s" % (r["std"], r["uncertainty"], r["uncertainty_full"]))' "$tmp/gate")
-[ "$u" = "std= U= U_full=" ] && ok "the refused depth shows no std or U in the report" \
+        print("std=%s U=%s U_full=%s accept=%s..%s spec=%s..%s p=%s" % (r["std"], r["uncertainty"],
+              r["uncertainty_full"], r["accept_low"], r["accept_high"], r["low_limit"], r["high_limit"],
+              r["conformance_probability"]))' "$tmp/gate")
+# ... nor acceptance limits derived from that U (the guarded zone), nor a
+# probability of conformance; the specification stays.
+[ "$u" = "std= U= U_full= accept=.. spec=2400..2600 p=" ] \
+  && ok "the refused depth shows no std, U, U-derived limits or probability in the report" \
   || bad "the refused depth's report row: $u"
 j=$(grep -A1 'name="depth@2500 um"' "$tmp/gate.xml" | grep '<failure')
 case "$j" in
-  *'(U '*|'') bad "JUnit, the refused depth: ${j:-no failure}" ;;
-  *) ok "JUnit: the refused depth's failure names no U" ;;
+  *'(U '*|*none*|'') bad "JUnit, the refused depth: ${j:-no failure}" ;;
+  *'<failure type="NOT_MEASURED" message="not measured: top between sampled phases: '*'(gate 3.50 %'*', spec 2400..2600 um">'*)
+    ok "JUnit: the refused depth is a NOT_MEASURED failure that says why, no U" ;;
+  *) bad "JUnit, the refused depth: $j" ;;
+esac
+j=$(grep -A1 'name="depth_spread@2500 um"' "$tmp/gate.xml" | grep '<failure')
+case "$j" in
+  *'type="NOT_MEASURED" message="not measured: top between sampled phases: '*) ok "JUnit: its spread too" ;;
+  *) bad "JUnit, the refused depth's spread: ${j:-no failure}" ;;
 esac
 # rig analyze on that point's trace: the same gate on request
 # (--max-phase-gap-pct), off unless given.
