@@ -82,6 +82,15 @@ else
     && grep -q '^depth: no result' "$tmp/an_on.out" && grep -q '^rate: 160\.' "$tmp/an_on.out" \
     && ok "analyze --max-phase-gap-pct 3.5: exit 65, depth withheld, rate kept" \
     || bad "analyze --max-phase-gap-pct 3.5: exit $c: $(head -4 "$tmp/an_on.out")"
+  # the same figure as the run's report (issue 13): the trace marks where
+  # the run's sequential window learned the stroke shape, and analyze
+  # learns it from the same samples (it read 3.93 % where the run said 3.98)
+  want=$(echo "$d" | sed -n 's/.*phases: \([0-9.]*\) % of the period.*/\1/p')
+  got=$(sed -n 's/^status: phase gap: top between sampled phases: \([0-9.]*\) % of the period.*/\1/p' "$tmp/an_on.out")
+  [ -n "$want" ] && [ "$got" = "$want" ] && ok "analyze's phase gap is the run's: $got %" \
+    || bad "phase gap: the run ${want:-?} %, analyze ${got:-?} %"
+  grep -qx '# rig: shape learned' "$trace" && ok "the trace marks where the shape was learned" \
+    || bad "no '# rig: shape learned' line in the trace"
   $RUNNER "$RIG" analyze --max-phase-gap-pct 5 "$trace" >"$tmp/an_5.out" 2>&1; c=$?
   [ "$c" -eq 0 ] && ok "analyze --max-phase-gap-pct 5: below the gate, exit 0" \
     || bad "analyze --max-phase-gap-pct 5: exit $c"
