@@ -205,10 +205,8 @@ START_TEST(test_aborted_run_is_an_error_testcase)
 }
 END_TEST
 
-/* The operator's instruction (the line the technician is shown) is in
- * JUnit too: in the verdict's text and as properties, with its reason
- * code and disposition. */
-START_TEST(test_junit_carries_the_operators_instruction)
+/* An empty report of profile production-p25, opened. */
+static struct report *open_report(void)
 {
 	struct report_meta m;
 	struct report *r;
@@ -216,6 +214,16 @@ START_TEST(test_junit_carries_the_operators_instruction)
 	ck_assert_int_eq(report_meta_init(&m, &err), RIG_OK);
 	snprintf(m.profile, sizeof m.profile, "production-p25");
 	ck_assert_int_eq(report_open(&r, dir, &m, &err), RIG_OK);
+	return r;
+}
+
+/* The operator's instruction (the line the technician is shown) is in
+ * JUnit too: in the verdict's text and as properties, with its reason
+ * code and disposition. */
+START_TEST(test_junit_carries_the_operators_instruction)
+{
+	struct rig_err err = { 0 };
+	struct report *r = open_report();
 	report_set_disposition(r, "laser", "engineer",
 			       "The laser sensor failed (verify: laser: no reply). Call an engineer; "
 			       "keep the pen aside.");
@@ -324,12 +332,8 @@ END_TEST
  * was not measured and why, as a failure of its own type. */
 START_TEST(test_refused_figure_shows_no_limits_from_its_u_and_says_why)
 {
-	struct report_meta m;
-	struct report *r;
 	struct rig_err err = { 0 };
-	ck_assert_int_eq(report_meta_init(&m, &err), RIG_OK);
-	snprintf(m.profile, sizeof m.profile, "production-p25");
-	ck_assert_int_eq(report_open(&r, dir, &m, &err), RIG_OK);
+	struct report *r = open_report();
 	/* the guarded zone of a U the gate withheld (2420..2580), as a caller
 	 * judging before the refusal would hand it over */
 	struct decision d;
