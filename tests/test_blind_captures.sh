@@ -31,7 +31,8 @@ case_() {
 # sure. The periods as detected alternate; now refused ("two lobes": the
 # engine could not follow them).
 case_ lobes_1khz_unfollowed lobes 1000 1
-case_ lobes_4khz lobes 4000 2
+# The same at 107.3 Hz: -7.71 um against U 1.55, strokes off by up to 18 um.
+case_ lobes_1khz_unfollowed_107hz lobes 1000 11
 
 # A rate at a whole number and a half of samples, no wander: the crossings'
 # interpolation error alternates from stroke to stroke (1.4 % at 95.238 Hz):
@@ -44,9 +45,8 @@ st=$($RUNNER "$RIG" analyze --format ild1420 --rate 1000 --zero-mm 5 --range-mm 
   bad "half_sample_period_no_lobes: status $st (expected ok: the sampling, not lobes)"
 
 # Limits met today, kept so: a start-up (strokes counted, rate within
-# 10 ppm), drift corrected within 1 um, spikes gated, noise refused.
+# 10 ppm), noise refused. (More kinds: `make blind`; each case here costs
+# the generator a second or two.)
 case_ speed_4khz speed 4000 1
-case_ drift_corrected_4khz drift 4000 1
-case_ spikes_4khz spikes 4000 1
 case_ noisy_refused_1khz noisy 1000 1
 finish
