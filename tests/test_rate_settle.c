@@ -80,12 +80,16 @@ static void print_table(const char *spec)
 	}
 }
 
-/* Every rate point of runs over seeds 1..n against the rate the pen would
- * have run at, settled, over the same window (the speed wander of the
- * moment included, what is left of a start-up or a speed change not):
- * within its U (k = 2) plus FREQ_ALLOW of the rate (the engine's rate U
- * alone covers 90 % of clean points, the largest miss 2.05 U, 0.020 %). */
-#define FREQ_ALLOW 0.0002
+/* Every rate point of runs over seeds 1..n against the pen's real mean
+ * rate over the engine's record: within its U (k = 2), no allowance (the
+ * truth was the mean between the first and the last accepted peak, which
+ * left out the wander of the partial strokes at both ends that the
+ * engine's figure includes: 10 % of clean points read beyond U, up to
+ * 2.05 U). Against the rate the pen would have run at settled over the
+ * same window (the speed wander of the moment included, what is left of
+ * a start-up or a speed change not): within U plus FREQ_ALLOW_SETTLED of
+ * the rate (the settle fit's residue: over 60 runs up to 1.71 U). */
+#define FREQ_ALLOW_SETTLED 0.0002
 static void every_rate_within_U(const char *sims, unsigned seeds)
 {
 	for (unsigned seed = 1; seed <= seeds; seed++) {
@@ -99,13 +103,15 @@ static void every_rate_within_U(const char *sims, unsigned seeds)
 				continue;
 			ck_assert_msg(p->have_truth, "%s seed %u: %s %g Hz: no truth", sims, seed,
 				      p->phase, p->freq_cmd_hz);
-			double t = p->truth.settled_hz, e = p->st.freq_hz - t;
-			ck_assert_msg(fabs(e) <= p->st.freq_U_hz + FREQ_ALLOW * t,
-				      "%s seed %u: %s %s at %g Hz: %.4f Hz (U %.4f), settled %.4f "
-				      "(%+.3f %%, %.1f U; real mean over the window %.4f)",
+			double t = p->truth.mean_hz, e = p->st.freq_hz - t;
+			double ts = p->truth.settled_hz, es = p->st.freq_hz - ts;
+			ck_assert_msg(fabs(e) <= p->st.freq_U_hz &&
+					      fabs(es) <= p->st.freq_U_hz + FREQ_ALLOW_SETTLED * ts,
+				      "%s seed %u: %s %s at %g Hz: %.4f Hz (U %.4f), real mean over "
+				      "the window %.4f (%+.4f %%, %.2f U), settled %.4f (%.2f U)",
 				      sims, seed, p->phase, p->step, p->freq_cmd_hz, p->st.freq_hz,
-				      p->st.freq_U_hz, t, e / t * 100, e / p->st.freq_U_hz,
-				      p->truth.mean_hz);
+				      p->st.freq_U_hz, t, e / t * 100, e / p->st.freq_U_hz, ts,
+				      es / p->st.freq_U_hz);
 			n++;
 		}
 		ck_assert_uint_ge(n, 17); /* 11 calibration points and 6 verify */

@@ -561,6 +561,7 @@ static void result_status(const struct measure *m, struct measure_stats *out)
 void measure_result(const struct measure *m, struct measure_stats *out)
 {
 	memset(out, 0, sizeof *out);
+	out->first_slot = m->first_slot;
 	out->samples = m->samples;
 	out->invalid_samples = m->invalid;
 	memcpy(out->invalid_by_status, m->invalid_by_status, sizeof out->invalid_by_status);

@@ -145,7 +145,9 @@ struct measure_stats {
 	enum measure_status status;
 	char message[200];           /* for a person; "" when status is OK */
 
-	uint64_t samples;            /* slots seen, including lost ones */
+	uint64_t first_slot;         /* the record's first slot */
+	uint64_t samples;            /* slots seen, including lost ones: the
+					record is first_slot .. first_slot + samples - 1 */
 	uint64_t invalid_samples;    /* slots with status != LASER_OK */
 	uint64_t invalid_by_status[LASER_STATUS_COUNT];
 	double duration_s;           /* samples / rate_hz */

@@ -65,30 +65,40 @@ bool sim_pen_mean_rate(struct sim_pen *p, uint64_t t0_ns, uint64_t t1_ns,
 {
 	sim_bench_sync(p->b);
 	memset(out, 0, sizeof *out);
-	uint64_t first = p->peaks_seen > SIM_PEN_PEAK_HISTORY
+	uint64_t i = p->peaks_seen > SIM_PEN_PEAK_HISTORY
 		? p->peaks_seen - SIM_PEN_PEAK_HISTORY : 0;
-	const struct sim_pen_peak *prev = NULL;
-	double settled_cycles = 0;
-	for (uint64_t i = first; i < p->peaks_seen; i++) {
-		const struct sim_pen_peak *e = &p->peaks[i % SIM_PEN_PEAK_HISTORY];
-		if (e->t_ns < t0_ns || e->t_ns > t1_ns)
-			continue;
-		if (prev) /* the interval between two peaks at their mean rate */
-			settled_cycles += (prev->settled_hz + e->settled_hz) / 2 *
-					  (double)(e->t_ns - prev->t_ns) * 1e-9;
-		else
-			out->first_ns = e->t_ns;
-		out->last_ns = e->t_ns;
-		out->strokes++;
-		prev = e;
-	}
-	if (out->strokes < 2 || out->last_ns <= out->first_ns) {
-		memset(out, 0, sizeof *out);
+	/* from the last peak at or before t0 */
+	while (i + 1 < p->peaks_seen && p->peaks[(i + 1) % SIM_PEN_PEAK_HISTORY].t_ns <= t0_ns)
+		i++;
+	if (i + 1 >= p->peaks_seen || p->peaks[i % SIM_PEN_PEAK_HISTORY].t_ns > t0_ns ||
+	    t1_ns <= t0_ns)
 		return false;
+	double T0 = (double)t0_ns, T1 = (double)t1_ns, cycles = 0, settled = 0;
+	for (; i + 1 < p->peaks_seen; i++) {
+		const struct sim_pen_peak *a = &p->peaks[i % SIM_PEN_PEAK_HISTORY];
+		const struct sim_pen_peak *z = &p->peaks[(i + 1) % SIM_PEN_PEAK_HISTORY];
+		double ta = (double)a->t_ns, tz = (double)z->t_ns;
+		bool last = i + 2 >= p->peaks_seen;
+		if (ta > T1)
+			break;
+		if (z->t_ns >= t0_ns && z->t_ns <= t1_ns)
+			out->strokes++;
+		/* [lo, hi]: this interval's part of the span; beyond the last
+		 * peak the last period's rate goes on */
+		double lo = ta > T0 ? ta : T0, hi = last || tz > T1 ? T1 : tz;
+		double fl = (lo - ta) / (tz - ta), fh = (hi - ta) / (tz - ta);
+		cycles += fh - fl;
+		double sl = a->settled_hz + (fl < 1 ? fl : 1) * (z->settled_hz - a->settled_hz);
+		double sh = a->settled_hz + (fh < 1 ? fh : 1) * (z->settled_hz - a->settled_hz);
+		settled += (sl + sh) / 2 * (hi - lo) * 1e-9;
 	}
-	double span_s = (double)(out->last_ns - out->first_ns) * 1e-9;
-	out->mean_hz = (double)(out->strokes - 1) / span_s;
-	out->settled_hz = settled_cycles / span_s;
+	if (out->strokes < 2)
+		return false;
+	double span_s = (T1 - T0) * 1e-9;
+	out->first_ns = t0_ns;
+	out->last_ns = t1_ns;
+	out->mean_hz = cycles / span_s;
+	out->settled_hz = settled / span_s;
 	return true;
 }
 

@@ -42,8 +42,9 @@ struct fault_spec {
 	 * [sim] parameters ("pen.ring_um=15 pen.ring_hz=4000"). */
 	bool physics;
 	/* A verify rate may miss the pen's true rate over its window by its U
-	 * plus FREQ_ALLOW (faultrow.c) plus this many U: for physics whose
-	 * rate U is known to cover too little (speckle spikes: 1.6 U seen). */
+	 * (and the settled rate by U plus FREQ_ALLOW_SETTLED, faultrow.c)
+	 * plus this many U: for physics whose rate U is known to cover too
+	 * little (speckle spikes: 1.6 U seen). */
 	double freq_allow_u;
 };
 

@@ -37,18 +37,6 @@ static void rt_begin(void *ctx, const char *phase, const char *step, double dept
 	r->freq_cmd_hz = freq_hz;
 }
 
-static void rt_stroke(const struct measure_stroke *s, void *ctx)
-{
-	struct rate_point *r = open_point(ctx);
-	if (!r || r->done || s->reject != MEASURE_STROKE_OK)
-		return;
-	if (!r->any_peak || s->peak_time_s < r->first_peak_s)
-		r->first_peak_s = s->peak_time_s;
-	if (!r->any_peak || s->peak_time_s > r->last_peak_s)
-		r->last_peak_s = s->peak_time_s;
-	r->any_peak = true;
-}
-
 static void rt_end(void *ctx, const struct measure *m, const struct measure_stats *st)
 {
 	(void)m;
@@ -63,22 +51,19 @@ static void rt_end(void *ctx, const struct measure *m, const struct measure_stat
 	struct sim_laser *l = sb ? sim_bench_model(sb, "laser") : NULL;
 	struct sim_pen *p = sb ? sim_pen_of(sb) : NULL;
 	uint64_t t0, t1;
-	double rate = b ? b->fx.laser.rate_hz : 0;
-	if (!l || !p || !r->any_peak || !(rate > 0) ||
-	    !sim_laser_slot_ns(l, r->first_peak_s * rate, &t0) ||
-	    !sim_laser_slot_ns(l, r->last_peak_s * rate, &t1))
+	/* the engine's record, first to last slot: its rate is the mean
+	 * over that time, partial strokes at both ends included */
+	if (!l || !p || st->samples < 2 || !sim_laser_slot_ns(l, (double)st->first_slot, &t0) ||
+	    !sim_laser_slot_ns(l, (double)(st->first_slot + st->samples - 1), &t1))
 		return;
-	/* The pen's peaks nearest the engine's first and last (a fitted peak
-	 * time is within a small part of a period of the true one). */
-	uint64_t half = (uint64_t)(0.4e9 / (r->freq_cmd_hz > 0 ? r->freq_cmd_hz : 100));
-	r->have_truth = sim_pen_mean_rate(p, t0 > half ? t0 - half : 0, t1 + half, &r->truth);
+	r->have_truth = sim_pen_mean_rate(p, t0, t1, &r->truth);
 }
 
 struct point_observer rate_truth_observer(struct rate_truth_log *log, struct run_bench *run)
 {
 	log->run = run;
 	return (struct point_observer){
-		.begin = rt_begin, .on_stroke = rt_stroke, .end = rt_end, .ctx = log,
+		.begin = rt_begin, .end = rt_end, .ctx = log,
 	};
 }
 

@@ -1,10 +1,11 @@
 /* ratetruth.h - every measuring point of a whole run on the virtual bench
  * beside the pen's true stroke rate over the very window it measured: a
- * point observer (run/point.h) that notes the engine's first and last
- * accepted stroke, maps their times to bench time through the virtual
- * laser's stream (sim_laser_slot_ns) and asks the virtual pen what it did
- * between them (sim_pen_mean_rate). Used by the fault matrix (the rate's
- * truth) and by the tests of rates after speed changes.
+ * point observer (run/point.h) that maps the engine's record (its first
+ * to its last slot, measure_stats.first_slot and samples) to bench time
+ * through the virtual laser's stream (sim_laser_slot_ns) and asks the
+ * virtual pen what it did in exactly that time (sim_pen_mean_rate). Used
+ * by the fault matrix (the rate's truth) and by the tests of rates after
+ * speed changes.
  *
  * The caller owns the log; rate_truth_free() releases it.
  */
@@ -25,10 +26,7 @@ struct rate_point {
 	bool done;                 /* the window ended (observer's end()) */
 	struct measure_stats st;   /* the engine's result, after the point's gates */
 	bool have_truth;           /* the pen's rate over the window is known */
-	struct sim_pen_rate truth;
-	/* While the window runs: its accepted strokes' peak times. */
-	double first_peak_s, last_peak_s;
-	bool any_peak;
+	struct sim_pen_rate truth; /* over the engine's record, first to last slot */
 };
 
 struct rate_truth_log {
