@@ -73,6 +73,16 @@ case_ mosaic_drift_corrected_s8 depth "$mosaic --seed 8" --analyze "--drift corr
 # still the depth, but its gap to the smooth top now counts in U.
 case_ pad_soft_top_no_ring    depth "--freq 62.744 --travel-um 800 --depth-um 1500 --noise-um 1.53 --noise-grow 0.91 --scatter-um 2.23 --scatter-rho 0.28 --wander 0.0017 --noise-hz 0.89 --rod-ratio 0.18 --pad 0.86 --pad-soft 0.019 --seed 468783267"
 
+# Drift corrected at 1 kHz (6-7 samples a stroke, both near commensurate
+# with the sampling): the quadratic through the noisy troughs missed a fast
+# exponential at the start (1.3 standard errors, under the 2 that counted)
+# and the level check skipped strokes under 10 samples, where the drift
+# also went into the shape: -2.42 um against U 2.01, +1.71 against U 1.50.
+# The start's misfit now counts whatever its size; strokes of 5 samples are
+# level-checked.
+case_ drift_correct_1khz_137hz depth "--rate 1000 --freq 137.929 --travel-um 1500 --depth-um 800 --noise-um 0.32 --noise-grow 1.21 --scatter-um 1.68 --scatter-rho 0.15 --wander 0.0032 --noise-hz 1.40 --mech harmonic --harm 0.43 --drift-um -5.7 --drift-tau 2.81 --seed 914348152" --analyze "--drift correct"
+case_ drift_correct_1khz_159hz depth "--rate 1000 --freq 158.779 --travel-um 1000 --depth-um 2500 --noise-um 2.08 --noise-grow 1.43 --scatter-um 0.56 --scatter-rho 0.07 --wander 0.0020 --noise-hz 2.49 --rod-ratio 0.18 --cogging 0.040 --drift-um 5.2 --drift-tau 0.58 --seed 138072792" --analyze "--drift correct"
+
 # The per-stroke std under 6-12 um of noise had no U and read 1.2-2.8 um
 # low (the fits' noise taken out was more than they carried), 0.00 for a
 # true 3.77; it now carries its U (depth_std_U_um), "std" in red_hunt.py:

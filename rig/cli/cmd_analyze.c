@@ -155,7 +155,7 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 		fprintf(o, "depth: %.2f um +- %.2f um (k=2); per stroke std %.2f um +- %.2f um%s, "
 			   "min %.2f, max %.2f um\n",
 			st->depth_mean_um, st->depth_U_um, st->depth_std_um, st->depth_std_U_um,
-			st->depth_std_U_um >= st->depth_std_um ? " (not resolved from the noise)" : "",
+			st->depth_std_U_um >= st->depth_std_um ? " (not resolved: its U reaches 0)" : "",
 			st->depth_min_um, st->depth_max_um);
 		fprintf(o, "retracted: %.1f um; sample noise near the tops %.2f um\n",
 			st->trough_mean_um, st->noise_um);
