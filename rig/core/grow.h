@@ -1,6 +1,7 @@
 /* grow.h - growable arrays: room for more elements, doubling, overflow-safe.
  *
- * The one place the rig grows an array with realloc. The caller owns the
+ * The one place the rig grows an array by doubling its capacity (small
+ * lists grown by one element stay plain realloc). The caller owns the
  * array and frees it; on failure the array and its capacity are left as
  * they were (still the caller's), so a caller may keep what it has.
  */

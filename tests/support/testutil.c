@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/grow.h"
+
 char *tu_tmpdir(void)
 {
 	const char *base = getenv("TMPDIR");
@@ -40,23 +42,18 @@ char *tu_read(const char *path)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	size_t r;
-	while (buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	size_t cap = 0, n = 0, r;
+	char *buf = NULL;
+	/* room to read one byte more, and the final NUL */
+	while (!RIG_GROW(buf, cap, n + 2, 4096, NULL) && (r = fread(buf + n, 1, cap - n - 1, f)) > 0)
 		n += r;
-		if (n + 1 == cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-			}
-			buf = nb;
-		}
-	}
 	fclose(f);
-	if (buf)
+	if (buf && n + 1 <= cap)
 		buf[n] = '\0';
+	else {
+		free(buf);
+		buf = NULL;
+	}
 	return buf;
 }
 
