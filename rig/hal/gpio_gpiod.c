@@ -29,11 +29,6 @@
 #error "gpio_gpiod.c needs the libgpiod 1.x API; this gpiod.h is another (build gpio_gpiod2.c)"
 #endif
 
-struct gd_chip {
-	struct gpio_chip base;
-	struct gpiod_chip *chip;
-};
-
 struct gd_line {
 	struct gpio_line base;
 	struct gpiod_line *line;
@@ -41,45 +36,19 @@ struct gd_line {
 	bool edges;
 };
 
-bool gpiod_probe_chip(const char *path, char *label, size_t cap, unsigned *lines)
+bool gpiod_chip_describe(struct gpiod_chip *c, char *label, size_t cap, unsigned *lines)
 {
-	struct gpiod_chip *c = gpiod_chip_open(path);
-	if (!c)
-		return false;
-	snprintf(label, cap, "%s", gpiod_chip_label(c));
+	if (label)
+		snprintf(label, cap, "%s", gpiod_chip_label(c));
 	*lines = gpiod_chip_num_lines(c);
-	gpiod_chip_close(c);
 	return true;
-}
-
-static enum rig_rc gd_open_chip(struct gpio_chip **out, const char *spec,
-				struct rig_hal *hal, struct rig_err *err)
-{
-	(void)hal;
-	char path[128];
-	const char *how;
-	enum rig_rc rc = gpio_chip_path(spec, path, sizeof path, &how, err);
-	if (rc)
-		return rc;
-	errno = 0;
-	struct gpiod_chip *c = gpiod_chip_open(path);
-	if (!c)
-		return gpio_chip_open_failed(spec, how, errno ? errno : ENOENT, err);
-	struct gd_chip *h = calloc(1, sizeof *h);
-	if (!h) {
-		gpiod_chip_close(c);
-		return rig_fail(err, RIG_E_NOMEM, "GPIO chip %s: out of memory", spec);
-	}
-	h->chip = c;
-	*out = &h->base;
-	return RIG_OK;
 }
 
 static enum rig_rc find_line(struct gpio_chip *c, const char *spec,
 			     struct gpiod_line **out, struct rig_err *err)
 {
 	struct gpiod_chip *chip = ((struct gd_chip *)c)->chip;
-	unsigned nlines = gpiod_chip_num_lines(chip), off = 0;
+	unsigned nlines = ((struct gd_chip *)c)->nlines, off = 0;
 	bool is_name;
 	enum rig_rc rc = gpiod_line_spec(c, spec, nlines, &off, &is_name, err);
 	if (rc)
@@ -201,21 +170,14 @@ static void gd_release(struct gpio_line *l)
 	free(h);
 }
 
-static void gd_close_chip(struct gpio_chip *c)
-{
-	struct gd_chip *h = (struct gd_chip *)c;
-	gpiod_chip_close(h->chip);
-	free(h);
-}
-
 const struct gpio_ops gpio_gpiod_ops = {
-	.open_chip = gd_open_chip,
+	.open_chip = gpiod_open_chip,
 	.request = gd_request,
 	.get = gd_get,
 	.set = gd_set,
 	.wait_edge = gd_wait_edge,
 	.release = gd_release,
-	.close_chip = gd_close_chip,
+	.close_chip = gpiod_close_chip,
 };
 
 #endif /* RIG_GPIOD_MAJOR == 1 */

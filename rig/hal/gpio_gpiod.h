@@ -4,8 +4,9 @@
  * bookworm), gpio_gpiod2.c the 2.x API (Debian 13, Raspberry Pi OS trixie);
  * the Makefile compiles the one pkg-config finds. Both find chips the same
  * way (gpio_chips.c): by scanning /dev for gpiochipN and asking each for its
- * label; and treat a line alike (gpio_gpiod_line.c): its spec, the messages
- * of a refused request or failed transfer, the wait for an edge.
+ * label; and open chips and treat lines alike (gpiod_common.c): the line
+ * spec, the messages of a refused request or failed transfer, the wait for
+ * an edge.
  */
 #ifndef RIG_HAL_GPIO_GPIOD_H
 #define RIG_HAL_GPIO_GPIOD_H
@@ -17,9 +18,28 @@
 #include "core/err.h"
 #include "hal/gpio.h"
 
-/* Backend: open the chip at path and report its label and number of lines.
- * False (errno set) when it cannot be opened or is no GPIO chip. */
+struct gpiod_chip; /* libgpiod's, the same name in 1.x and 2.x */
+
+/* A chip handle of either backend: owns its struct gpiod_chip. */
+struct gd_chip {
+	struct gpio_chip base;
+	struct gpiod_chip *chip;
+	unsigned nlines;
+};
+
+/* Backend: the label (into label, unless NULL) and number of lines of an
+ * open chip; false (errno set) when the chip cannot say. */
+bool gpiod_chip_describe(struct gpiod_chip *c, char *label, size_t cap, unsigned *lines);
+
+/* Open the chip at path and report its label and number of lines. False
+ * (errno set) when it cannot be opened or is no GPIO chip. */
 bool gpiod_probe_chip(const char *path, char *label, size_t cap, unsigned *lines);
+
+/* gpio_ops.open_chip and .close_chip of both backends: a struct gd_chip
+ * for the chip a fixture's spec names (gpio_chip_path). */
+enum rig_rc gpiod_open_chip(struct gpio_chip **out, const char *spec, struct rig_hal *hal,
+			    struct rig_err *err);
+void gpiod_close_chip(struct gpio_chip *c);
 
 /* "gpiochip<digits>": the number, or -1 for any other name. */
 long gpio_chip_number(const char *name);

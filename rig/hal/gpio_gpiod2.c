@@ -54,12 +54,6 @@ GPIOD2_API(gpiod_edge_event_get_event_type,
 
 #define EVENT_BUFFER 16
 
-struct gd2_chip {
-	struct gpio_chip base;
-	struct gpiod_chip *chip;
-	unsigned nlines;
-};
-
 struct gd2_line {
 	struct gpio_line base;
 	struct gpiod_line_request *req;
@@ -67,56 +61,22 @@ struct gd2_line {
 	bool output;
 };
 
-bool gpiod_probe_chip(const char *path, char *label, size_t cap, unsigned *lines)
+bool gpiod_chip_describe(struct gpiod_chip *c, char *label, size_t cap, unsigned *lines)
 {
-	struct gpiod_chip *c = gpiod_chip_open(path);
-	if (!c)
-		return false;
 	struct gpiod_chip_info *info = gpiod_chip_get_info(c);
-	if (info) {
+	if (!info)
+		return false;
+	if (label)
 		snprintf(label, cap, "%s", gpiod_chip_info_get_label(info));
-		*lines = (unsigned)gpiod_chip_info_get_num_lines(info);
-		gpiod_chip_info_free(info);
-	}
-	gpiod_chip_close(c);
-	return info != NULL;
-}
-
-static enum rig_rc gd2_open_chip(struct gpio_chip **out, const char *spec,
-				 struct rig_hal *hal, struct rig_err *err)
-{
-	(void)hal;
-	char path[128];
-	const char *how;
-	enum rig_rc rc = gpio_chip_path(spec, path, sizeof path, &how, err);
-	if (rc)
-		return rc;
-	errno = 0;
-	struct gpiod_chip *c = gpiod_chip_open(path);
-	struct gpiod_chip_info *info = c ? gpiod_chip_get_info(c) : NULL;
-	if (!info) {
-		int e = errno ? errno : ENOENT;
-		if (c)
-			gpiod_chip_close(c);
-		return gpio_chip_open_failed(spec, how, e, err);
-	}
-	struct gd2_chip *h = calloc(1, sizeof *h);
-	if (!h) {
-		gpiod_chip_info_free(info);
-		gpiod_chip_close(c);
-		return rig_fail(err, RIG_E_NOMEM, "GPIO chip %s: out of memory", spec);
-	}
-	h->chip = c;
-	h->nlines = (unsigned)gpiod_chip_info_get_num_lines(info);
+	*lines = (unsigned)gpiod_chip_info_get_num_lines(info);
 	gpiod_chip_info_free(info);
-	*out = &h->base;
-	return RIG_OK;
+	return true;
 }
 
 static enum rig_rc find_line(struct gpio_chip *c, const char *spec, unsigned *offset,
 			     struct rig_err *err)
 {
-	struct gd2_chip *h = (struct gd2_chip *)c;
+	struct gd_chip *h = (struct gd_chip *)c;
 	bool is_name;
 	enum rig_rc rc = gpiod_line_spec(c, spec, h->nlines, offset, &is_name, err);
 	if (rc || !is_name)
@@ -187,7 +147,7 @@ static enum rig_rc request_failed(struct gpio_chip *c, const char *line, unsigne
 				  struct rig_err *err)
 {
 	struct gpiod_line_info *info =
-		e == EBUSY ? gpiod_chip_get_line_info(((struct gd2_chip *)c)->chip, offset) : NULL;
+		e == EBUSY ? gpiod_chip_get_line_info(((struct gd_chip *)c)->chip, offset) : NULL;
 	enum rig_rc rc = gpiod_request_failed(
 		c, line, dir, flags, e, info ? gpiod_line_info_get_consumer(info) : NULL, err);
 	gpiod_line_info_free(info);
@@ -198,7 +158,7 @@ static void line_name(struct gpio_chip *c, unsigned offset, const char *spec,
 		      char *out, size_t cap)
 {
 	struct gpiod_line_info *info =
-		gpiod_chip_get_line_info(((struct gd2_chip *)c)->chip, offset);
+		gpiod_chip_get_line_info(((struct gd_chip *)c)->chip, offset);
 	const char *name = info ? gpiod_line_info_get_name(info) : NULL;
 	snprintf(out, cap, "%s", name && *name ? name : spec);
 	gpiod_line_info_free(info);
@@ -217,7 +177,7 @@ static enum rig_rc gd2_request(struct gpio_chip *c, const char *line,
 	if (!h)
 		return rig_fail(err, RIG_E_NOMEM, "GPIO chip %s: out of memory", c->name);
 	errno = 0;
-	h->req = request_line(((struct gd2_chip *)c)->chip, offset, dir, flags, initial,
+	h->req = request_line(((struct gd_chip *)c)->chip, offset, dir, flags, initial,
 			      gpiod_consumer(consumer));
 	if (!h->req) {
 		int e = errno;
@@ -301,21 +261,14 @@ static void gd2_release(struct gpio_line *l)
 	free(h);
 }
 
-static void gd2_close_chip(struct gpio_chip *c)
-{
-	struct gd2_chip *h = (struct gd2_chip *)c;
-	gpiod_chip_close(h->chip);
-	free(h);
-}
-
 const struct gpio_ops gpio_gpiod_ops = {
-	.open_chip = gd2_open_chip,
+	.open_chip = gpiod_open_chip,
 	.request = gd2_request,
 	.get = gd2_get,
 	.set = gd2_set,
 	.wait_edge = gd2_wait_edge,
 	.release = gd2_release,
-	.close_chip = gd2_close_chip,
+	.close_chip = gpiod_close_chip,
 };
 
 #endif /* RIG_GPIOD_MAJOR == 2 */

@@ -1,15 +1,64 @@
-/* gpio_gpiod_line.c - what the two libgpiod backends do alike with a line:
- * reading a line spec (an offset or a name), the messages of a refused
- * request or a failed transfer, and the wait for an edge over the backend's
- * own wait and read calls. No libgpiod call here: gpio_gpiod.c (1.6) and
- * gpio_gpiod2.c (2.x) each pass in what their API generation says.
+/* gpiod_common.c - what the two libgpiod backends do alike: opening and
+ * closing a chip (gpiod_chip_open and gpiod_chip_close are the same in
+ * 1.6 and 2.x), reading a line spec (an offset or a name), the messages of
+ * a refused request or a failed transfer, and the wait for an edge over
+ * the backend's own wait and read calls. Where the generations differ,
+ * gpio_gpiod.c (1.6) and gpio_gpiod2.c (2.x) say it: gpiod_chip_describe
+ * and the calls they pass in.
  */
 #include "hal/gpio_gpiod.h"
 
 #include <errno.h>
+#include <gpiod.h>
 #include <stdlib.h>
 
 #include "core/clock.h"
+
+bool gpiod_probe_chip(const char *path, char *label, size_t cap, unsigned *lines)
+{
+	struct gpiod_chip *c = gpiod_chip_open(path);
+	if (!c)
+		return false;
+	bool ok = gpiod_chip_describe(c, label, cap, lines);
+	gpiod_chip_close(c);
+	return ok;
+}
+
+enum rig_rc gpiod_open_chip(struct gpio_chip **out, const char *spec, struct rig_hal *hal,
+			    struct rig_err *err)
+{
+	(void)hal;
+	char path[128];
+	const char *how;
+	enum rig_rc rc = gpio_chip_path(spec, path, sizeof path, &how, err);
+	if (rc)
+		return rc;
+	errno = 0;
+	unsigned nlines = 0;
+	struct gpiod_chip *c = gpiod_chip_open(path);
+	if (!c || !gpiod_chip_describe(c, NULL, 0, &nlines)) {
+		int e = errno ? errno : ENOENT;
+		if (c)
+			gpiod_chip_close(c);
+		return gpio_chip_open_failed(spec, how, e, err);
+	}
+	struct gd_chip *h = calloc(1, sizeof *h);
+	if (!h) {
+		gpiod_chip_close(c);
+		return rig_fail(err, RIG_E_NOMEM, "GPIO chip %s: out of memory", spec);
+	}
+	h->chip = c;
+	h->nlines = nlines;
+	*out = &h->base;
+	return RIG_OK;
+}
+
+void gpiod_close_chip(struct gpio_chip *c)
+{
+	struct gd_chip *h = (struct gd_chip *)c;
+	gpiod_chip_close(h->chip);
+	free(h);
+}
 
 enum rig_rc gpiod_line_spec(const struct gpio_chip *c, const char *spec, unsigned nlines,
 			    unsigned *offset, bool *is_name, struct rig_err *err)
