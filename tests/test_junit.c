@@ -289,6 +289,52 @@ START_TEST(test_planned_measurements_not_reached_are_skipped_with_the_reason)
 }
 END_TEST
 
+/* A figure refused by a quality gate (here the phase-gap gate) or never
+ * measured: the report shows neither its U nor acceptance limits derived
+ * from that U (the specification stays), and JUnit says in words that it
+ * was not measured and why, as a failure of its own type. */
+START_TEST(test_refused_figure_shows_no_limits_from_its_u_and_says_why)
+{
+	struct report_meta m;
+	struct report *r;
+	struct rig_err err = { 0 };
+	ck_assert_int_eq(report_meta_init(&m, &err), RIG_OK);
+	snprintf(m.profile, sizeof m.profile, "production-p25");
+	ck_assert_int_eq(report_open(&r, dir, &m, &err), RIG_OK);
+	/* the guarded zone of a U the gate withheld (2420..2580), as a caller
+	 * judging before the refusal would hand it over */
+	struct decision d;
+	decide_tolerance(&d, 2500, 20, 2500, 100, DECISION_GUARDED, "um");
+	snprintf(d.reason, sizeof d.reason, "not measured: top between sampled phases: 3.98 %% "
+		 "of the period unsampled (gate 3.50 %%): depth withheld");
+	d.result = DECISION_FAIL;
+	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
+							   "verify", "depth_sweep", "depth", "um",
+							   2500, NAN, 4, 120, 20, &d, 0.9 },
+						   &err), RIG_OK);
+	/* the decision itself gives no U-derived zone for a missing value */
+	decide_tolerance(&d, NAN, 20, 2500, 100, DECISION_GUARDED, "um");
+	ck_assert(isnan(d.low_limit) && isnan(d.high_limit));
+	ck_assert_msg(!strstr(d.reason, "2420"), "%s", d.reason);
+	ck_assert_int_eq(report_finish(r, REPORT_FAIL, "verify depth at 2500 um: not measured",
+				       &err), RIG_OK);
+	char *csv = tu_read(report_file(r));
+	/* commanded, measured, std, n, U, spec low/high, acceptance low/high,
+	 * probability, result */
+	ck_assert_msg(strstr(csv, "\"um\",2500,,,120,,2400,2600,,,,\"FAIL\""), "%s", csv);
+	free(csv);
+	char *x = junit_of(r);
+	ck_assert_msg(xml_check(x) == NULL, "%s", xml_check(x));
+	ck_assert_msg(strstr(x, "<failure type=\"NOT_MEASURED\" message=\"not measured: top between "
+				"sampled phases: 3.98 % of the period unsampled (gate 3.50 %): depth "
+				"withheld, spec 2400..2600 um\">"), "%s", x);
+	ck_assert_msg(!strstr(x, "none"), "%s", x);
+	ck_assert_msg(strstr(x, "failures=\"2\""), "%s", x); /* the depth and the verdict */
+	free(x);
+	report_close(r);
+}
+END_TEST
+
 START_TEST(test_xml_checker_catches_broken_xml)
 {
 	/* The checker above must be able to fail, or it proves nothing. */
@@ -309,6 +355,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_junit_counts_and_names_each_judged_measurement);
 	tcase_add_test(tc, test_aborted_run_is_an_error_testcase);
 	tcase_add_test(tc, test_planned_measurements_not_reached_are_skipped_with_the_reason);
+	tcase_add_test(tc, test_refused_figure_shows_no_limits_from_its_u_and_says_why);
 	tcase_add_test(tc, test_xml_checker_catches_broken_xml);
 	suite_add_tcase(s, tc);
 	return s;

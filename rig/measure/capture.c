@@ -145,7 +145,11 @@ static void csv_row(int c, void *data)
 	struct csv_state *st = data;
 	unsigned nf = st->field;
 	st->field = 0;
-	if (st->rc == RIG_OK && nf > 0 && !(nf == 1 && st->fields[0][0] == '\0')) {
+	if (st->rc == RIG_OK && nf == 1 && st->header_done &&
+	    !strcmp(st->fields[0], CAPTURE_LEARNED_MARK)) {
+		if (!flush_samples(st))
+			measure_finish(st->m); /* where the run learned the shape */
+	} else if (st->rc == RIG_OK && nf > 0 && !(nf == 1 && st->fields[0][0] == '\0')) {
 		if (!st->header_done) {
 			if (nf < 3 || strcmp(st->fields[0], "slot") || strcmp(st->fields[1], "dist_mm") ||
 			    strcmp(st->fields[2], "status")) {

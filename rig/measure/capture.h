@@ -20,6 +20,12 @@
  * of enum laser_status (0 = ok, 1 = lost, 2.. sensor errors); dist_mm is
  * empty unless status is 0. Further columns after these are ignored. */
 #define CAPTURE_CSV_HEADER "slot,dist_mm,status"
+/* A line of its own in the rows of a trace: the run learned the stroke
+ * shape from the samples before it (a sequential window, run/point.c), so
+ * the reader calls measure_finish() there too and folds the very strokes
+ * the run folded. Without it the shape is learned from the record's start
+ * up to the engine's own learning length. */
+#define CAPTURE_LEARNED_MARK "# rig: shape learned"
 /* A dist_mm no ILD1420 can report (the largest measuring range is 500 mm):
  * refused, as a distance of 1e107 mm would overflow the stroke fits. */
 #define CAPTURE_CSV_DIST_MAX_MM 1000.0

@@ -62,7 +62,9 @@ static enum rig_rc judge_cpoint(struct run *r, const struct cpoint *p, struct bi
 	bool ok = depth ? st->has_depth : st->has_freq;
 	double x = ok ? (depth ? st->depth_mean_um : st->freq_hz) : NAN;
 	double u = depth ? hypot(st->depth_U_um, 2 * run_zero_u_um(r)) : st->freq_U_hz;
-	double band = ref->max_en * sqrt(u * u + q->u * q->u);
+	/* the En band is derived from the point's U: none for a point not
+	 * measured, whose U is not reported either (report_keep) */
+	double band = ok ? ref->max_en * sqrt(u * u + q->u * q->u) : NAN;
 	*b = (struct bias){ cert, x - cert, sqrt(u * u + q->u * q->u), ok && isfinite(u) };
 	struct decision d;
 	decide_limits(&d, x, u, cert - band, cert + band, DECISION_SIMPLE, unit);

@@ -251,14 +251,11 @@ void decide_limits_level(struct decision *d, double measured, double u_expanded,
 		return;
 	}
 	if (isnan(measured)) {
-		if (rule == DECISION_CONFORMANCE)
+		/* No value, so no U of it either: acceptance limits derived from
+		 * a U would state a zone for a measurement that was not made. */
+		if (rule != DECISION_SIMPLE)
 			d->low_limit = d->high_limit = NAN;
-		if (rule == DECISION_SIMPLE)
-			say(zone, sizeof zone, "%s", spec);
-		else
-			zone_text(zone, sizeof zone, d->low_limit, d->high_limit, u_expanded, unit);
-		say(d->reason, sizeof d->reason, "no measured value (acceptance %s, %s)", zone,
-			 how);
+		say(d->reason, sizeof d->reason, "no measured value (spec %s, %s)", spec, how);
 		return;
 	}
 	if (rule == DECISION_CONFORMANCE) {

@@ -40,8 +40,8 @@ struct decision {
 	 * guarded: spec limits -/+ U; conformance: the values at which the
 	 * probability of conformance equals the level). -INFINITY / +INFINITY
 	 * for a side without a limit; NAN when no zone could be applied
-	 * (missing U under the guarded or conformance rule, or an empty
-	 * zone). */
+	 * (missing U under the guarded or conformance rule, an empty zone,
+	 * or no measured value under either: its U is not reported). */
 	double low_limit;
 	double high_limit;
 	/* Probability that the true value conforms (normal, sigma = U / 2);

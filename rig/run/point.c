@@ -86,7 +86,7 @@ static enum rig_rc read_window(struct bench *b, struct measure *m, uint64_t need
 	uint64_t learn_at = (uint64_t)ceil(((double)w->min_strokes + 2) / freq_hz * rate);
 	if (learn_at < POINT_LEARN_SAMPLES)
 		learn_at = POINT_LEARN_SAMPLES;
-	bool sequential = w->min_strokes > 0;
+	bool sequential = w->min_strokes > 0, marked = false;
 	struct laser_sample buf[LASER_CHUNK];
 	enum rig_rc rc = RIG_OK;
 	while (got < need) {
@@ -101,7 +101,14 @@ static enum rig_rc read_window(struct bench *b, struct measure *m, uint64_t need
 		if ((rc = bench_check_safety(b, err)))
 			break;
 		if ((sequential || w->window_strokes) && got >= next_look) {
-			if (window_done(m, w, rq->targets, got, learn_at, st))
+			bool done = window_done(m, w, rq->targets, got, learn_at, st);
+			if (sequential && got >= learn_at && !marked && rq->trace) {
+				/* the shape is learned here: a re-analysis of the
+				 * trace learns it from the same samples */
+				fprintf(rq->trace, CAPTURE_LEARNED_MARK "\n");
+				marked = true;
+			}
+			if (done)
 				break;
 			next_look = got + (sequential ? 1 : (uint64_t)rate / 10);
 		}

@@ -307,9 +307,16 @@ enum rig_rc report_keep(struct report *r, const struct report_row *row, struct r
 	};
 	/* A figure refused (by a quality gate, or never measured) has no
 	 * scatter or uncertainty either: a U beside an empty value would read
-	 * like a measurement. */
-	if (isnan(rec.measured))
-		rec.std = rec.uncertainty = NAN;
+	 * like a measurement ... */
+	if (isnan(rec.measured)) {
+		rec.std = rec.uncertainty = rec.conformance_probability = NAN;
+		/* ... nor acceptance limits derived from that U: only limits
+		 * that are the specification itself stay. */
+		if (rec.accept_low != rec.low_limit)
+			rec.accept_low = NAN;
+		if (rec.accept_high != rec.high_limit)
+			rec.accept_high = NAN;
+	}
 	if (oom) {
 		rec_free(&rec);
 		return rig_fail(err, RIG_E_NOMEM, "report: out of memory");

@@ -39,26 +39,12 @@ void report_case_names(char *cls, size_t cls_cap, char *name, size_t name_cap,
 		 *unit ? " " : "", unit);
 }
 
-/* "measured 1876.0 um (U 2.4 um), spec 1650..1850 um": numbers to their
- * uncertainty, limits as the profile states them. */
-static void failure_message(FILE *f, const struct report_rec *rec)
+/* ", spec 1650..1850 um": the limits as the profile states them. */
+static void spec_message(FILE *f, const struct report_rec *rec)
 {
-	char v[TEXT_NUM_MAX], u[TEXT_NUM_MAX], lo[TEXT_NUM_MAX], hi[TEXT_NUM_MAX];
-	text_num_u(v, sizeof v, rec->measured, rec->uncertainty);
-	text_u(u, sizeof u, rec->uncertainty);
+	char lo[TEXT_NUM_MAX], hi[TEXT_NUM_MAX];
 	text_limit(lo, sizeof lo, rec->low_limit);
 	text_limit(hi, sizeof hi, rec->high_limit);
-	fprintf(f, "measured %s", *v ? v : "none");
-	if (*rec->unit)
-		fputc(' ', f);
-	text_xml_put(f, rec->unit);
-	if (*u) {
-		fprintf(f, " (U %s", u);
-		if (*rec->unit)
-			fputc(' ', f);
-		text_xml_put(f, rec->unit);
-		fputc(')', f);
-	}
 	if (*lo && *hi)
 		fprintf(f, ", spec %s..%s", lo, hi);
 	else if (*lo)
@@ -69,6 +55,45 @@ static void failure_message(FILE *f, const struct report_rec *rec)
 		fputc(' ', f);
 	if (*lo || *hi)
 		text_xml_put(f, rec->unit);
+}
+
+/* A judged row without a value: its figure was refused (a quality gate)
+ * or never measured. */
+static bool not_measured(const struct report_rec *rec)
+{
+	return isnan(rec->measured);
+}
+
+/* "measured 1876.0 um (U 2.4 um), spec 1650..1850 um": numbers to their
+ * uncertainty, limits as the profile states them. A figure not measured
+ * says so, and why: "not measured: <the reason>, spec 2400..2600 um". */
+static void failure_message(FILE *f, const struct report_rec *rec)
+{
+	if (not_measured(rec)) {
+		static const char lead[] = "not measured: ";
+		fputs(lead, f);
+		const char *why = rec->note;
+		if (strncmp(why, lead, sizeof lead - 1) == 0)
+			why += sizeof lead - 1;
+		text_xml_put(f, *why ? why : "no reason recorded");
+		spec_message(f, rec);
+		return;
+	}
+	char v[TEXT_NUM_MAX], u[TEXT_NUM_MAX];
+	text_num_u(v, sizeof v, rec->measured, rec->uncertainty);
+	text_u(u, sizeof u, rec->uncertainty);
+	fprintf(f, "measured %s", v);
+	if (*rec->unit)
+		fputc(' ', f);
+	text_xml_put(f, rec->unit);
+	if (*u) {
+		fprintf(f, " (U %s", u);
+		if (*rec->unit)
+			fputc(' ', f);
+		text_xml_put(f, rec->unit);
+		fputc(')', f);
+	}
+	spec_message(f, rec);
 	if (isfinite(rec->conformance_probability) && strcmp(rec->result, "INDETERMINATE") == 0)
 		fprintf(f, ", probability of conformance %.1f %%",
 			100 * rec->conformance_probability);
@@ -140,9 +165,11 @@ static void row_case(FILE *f, struct tally *t, const struct report_rec *rec)
 	enum outcome o = strcmp(rec->result, "PASS") == 0 ? OUT_PASS : OUT_FAILURE;
 	if (!case_open(f, t, o, cls, name, rec->bench_s))
 		return;
-	/* INDETERMINATE is not a pass: a failure of its own type */
+	/* INDETERMINATE is not a pass: a failure of its own type; nor is a
+	 * figure refused or not measured (NOT_MEASURED), which the run
+	 * failed on and CI counts as a failure, never as a skip. */
 	fputs(" type=\"", f);
-	text_xml_put(f, rec->result);
+	text_xml_put(f, not_measured(rec) ? "NOT_MEASURED" : rec->result);
 	fputs("\" message=\"", f);
 	failure_message(f, rec);
 	case_close(f, o, rec->note);

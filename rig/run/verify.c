@@ -31,6 +31,8 @@ static enum rig_rc judge_depth(struct run *r, const struct measure_stats *st, do
 	double spread = st->has_depth ? st->depth_std_um : NAN;
 	decide_limits(&d, spread, NAN, -INFINITY, v->max_depth_spread_um, DECISION_SIMPLE,
 		      run_quantity_unit(QTY_DEPTH_SPREAD));
+	if (!st->has_depth)
+		run_set_text(d.reason, sizeof d.reason, "not measured: %s", st->message);
 	return run_add_judged(r, STEP_DEPTH_SWEEP, QTY_DEPTH_SPREAD, d_um, spread, NAN,
 			      (long)st->strokes, NAN, &d);
 }
