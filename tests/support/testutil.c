@@ -1,6 +1,7 @@
 /* testutil.c - temporary files for tests. */
 #include "testutil.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,16 +45,17 @@ char *tu_read(const char *path)
 		return NULL;
 	size_t cap = 0, n = 0, r;
 	char *buf = NULL;
+	bool oom;
 	/* room to read one byte more, and the final NUL */
-	while (!RIG_GROW(buf, cap, n + 2, 4096, NULL) && (r = fread(buf + n, 1, cap - n - 1, f)) > 0)
+	while (!(oom = RIG_GROW(buf, cap, n + 2, 4096, NULL) != RIG_OK) &&
+	       (r = fread(buf + n, 1, cap - n - 1, f)) > 0)
 		n += r;
 	fclose(f);
-	if (buf && n + 1 <= cap)
-		buf[n] = '\0';
-	else {
+	if (oom) {
 		free(buf);
-		buf = NULL;
+		return NULL;
 	}
+	buf[n] = '\0';
 	return buf;
 }
 
