@@ -44,7 +44,7 @@
  * against U 0.8..8 with 16..21 bins). */
 #define NBIN_START 32u
 #define DRIFT_HEAD 8u         /* strokes at the start that check the drift's model */
-#define LEVEL_MIN_SAMPLES 10u /* fewer a stroke: its mean level is too coarse to check the drift */
+#define LEVEL_MIN_SAMPLES 5u  /* fewer a stroke: its mean level is too coarse to check the drift (10 missed 1 kHz strokes of 6-7 samples, where a near-commensurate rate folds a drift into the shape too) */
 #define NBIN_MAX 512u
 /* Cells of the phase occupancy map (coverage of the cycle by the folded
  * samples: commensurate rates sample the same few phases every stroke). */
