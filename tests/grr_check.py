@@ -114,7 +114,7 @@ def compare_rig_csv(path):
             if row["record"] == "measurement":
                 meas.setdefault(key, []).append(
                     (row["part"], row["operator"], int(row["repeat"]), float(row["value"])))
-            else:
+            elif row["record"] == "study":  # not "zero_target": the zero's move per trial
                 study.append((key, row))
     bad = compared = 0
     for key, row in study:

@@ -205,6 +205,43 @@ START_TEST(test_aborted_run_is_an_error_testcase)
 }
 END_TEST
 
+/* An empty report of profile production-p25, opened. */
+static struct report *open_report(void)
+{
+	struct report_meta m;
+	struct report *r;
+	struct rig_err err = { 0 };
+	ck_assert_int_eq(report_meta_init(&m, &err), RIG_OK);
+	snprintf(m.profile, sizeof m.profile, "production-p25");
+	ck_assert_int_eq(report_open(&r, dir, &m, &err), RIG_OK);
+	return r;
+}
+
+/* The operator's instruction (the line the technician is shown) is in
+ * JUnit too: in the verdict's text and as properties, with its reason
+ * code and disposition. */
+START_TEST(test_junit_carries_the_operators_instruction)
+{
+	struct rig_err err = { 0 };
+	struct report *r = open_report();
+	report_set_disposition(r, "laser", "engineer",
+			       "The laser sensor failed (verify: laser: no reply). Call an engineer; "
+			       "keep the pen aside.");
+	ck_assert_int_eq(report_finish(r, REPORT_ABORTED, "verify: laser: no reply", &err), RIG_OK);
+	char *x = junit_of(r);
+	ck_assert_msg(xml_check(x) == NULL, "%s", xml_check(x));
+	ck_assert_msg(strstr(x, "<error type=\"ABORTED\" message=\"verify: laser: no reply\">verify: "
+				"laser: no reply\nWhat to do: The laser sensor failed (verify: laser: no "
+				"reply). Call an engineer; keep the pen aside. (reason laser, disposition "
+				"engineer)</error>"), "%s", x);
+	ck_assert_msg(strstr(x, "<property name=\"reason_code\" value=\"laser\"/>"), "%s", x);
+	ck_assert_msg(strstr(x, "<property name=\"disposition\" value=\"engineer\"/>"), "%s", x);
+	ck_assert_msg(strstr(x, "<property name=\"instruction\" value=\"The laser sensor failed"), "%s", x);
+	free(x);
+	report_close(r);
+}
+END_TEST
+
 /* Every planned measurement is a testcase in every run: what the run did
  * not reach is <skipped> with the run's verdict and reason; INDETERMINATE
  * is a failure of its own type, never a pass (issue 15). */
@@ -295,12 +332,8 @@ END_TEST
  * was not measured and why, as a failure of its own type. */
 START_TEST(test_refused_figure_shows_no_limits_from_its_u_and_says_why)
 {
-	struct report_meta m;
-	struct report *r;
 	struct rig_err err = { 0 };
-	ck_assert_int_eq(report_meta_init(&m, &err), RIG_OK);
-	snprintf(m.profile, sizeof m.profile, "production-p25");
-	ck_assert_int_eq(report_open(&r, dir, &m, &err), RIG_OK);
+	struct report *r = open_report();
 	/* the guarded zone of a U the gate withheld (2420..2580), as a caller
 	 * judging before the refusal would hand it over */
 	struct decision d;
@@ -354,6 +387,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_junit_counts_and_names_each_judged_measurement);
 	tcase_add_test(tc, test_aborted_run_is_an_error_testcase);
+	tcase_add_test(tc, test_junit_carries_the_operators_instruction);
 	tcase_add_test(tc, test_planned_measurements_not_reached_are_skipped_with_the_reason);
 	tcase_add_test(tc, test_refused_figure_shows_no_limits_from_its_u_and_says_why);
 	tcase_add_test(tc, test_xml_checker_catches_broken_xml);

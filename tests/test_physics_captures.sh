@@ -138,6 +138,18 @@ spikes spikes_1khz_up      1000 "--freq 100 --seed 42" 0.005 up
 spikes spikes_4khz_up      4000 "--seed 43" 0.01 up
 spikes spikes_4khz_down    4000 "--seed 44" 0.005 down
 
+# Spikes and the rate of a short record (a run's window): a spike next to
+# a mid-level crossing moved it as detected (a trend at an end of the
+# record: the edge taken at it) or pulled a fitted stroke end; the rate
+# read -928 to +354 ppm, 1.9-3.8 U, where the spike-free twin is within U.
+spike_rate() {
+  case_ "spike_rate_$1" 4000 "--freq $2 --seconds $3 --wander 0.003 --noise-um 1.5 --spike-frac 0.005 --seed $1" cover=1
+}
+spike_rate 174448 115.935 0.442
+spike_rate 383453 126.623 0.568
+spike_rate 894047 95.612 0.334
+spike_rate 150854 111.961 0.265
+
 # Never wrong and sure: noise large against the stroke is refused with a
 # reason (figures absent), a two-lobe cam too.
 case_ noise_20um_on_200um  4000 "--stroke-um 200 --depth-um 1000 --noise-um 20 --freq 78.32 --seed 45" refuse_or_cover=1

@@ -81,7 +81,7 @@ START_TEST(test_production_run_fits_in_30_s_of_bench_time)
 	struct profile_time t;
 	struct rig_err err = { 0 };
 	ck_assert_int_eq(profile_load(&p, PROFILES "production-p25.ini", &err), RIG_OK);
-	profile_estimate_time(&p, true, &t);
+	profile_estimate_time(&p, true, -1, &t);
 	/* The parts add up, and the worst case counts the preload's timeout. */
 	ck_assert_double_eq_tol(t.total_s, t.identify_s + t.preload_s + t.calibrate_s + t.verify_s +
 						   t.report_s, 1e-9);
@@ -89,7 +89,7 @@ START_TEST(test_production_run_fits_in_30_s_of_bench_time)
 	ck_assert_double_le(t.total_max_s, 30.0);
 	/* Verify-only: no calibration counted. */
 	struct profile_time v;
-	profile_estimate_time(&p, false, &v);
+	profile_estimate_time(&p, false, -1, &v);
 	ck_assert_double_eq(v.calibrate_s, 0);
 	/* ... and the run's first zero check is verify's then (zero_check.c) */
 	ck_assert_double_eq_tol(v.verify_s, t.verify_s + PROFILE_ZERO_CHECK_S, 1e-9);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/identify.h"
@@ -22,7 +23,7 @@ static void usage(FILE *out)
 		"               [--mode calibrate|verify] [--out DIR] [--junit FILE]\n"
 		"               [--save-trace] [--plots] [--wait-lock S] [--sim key=value]...\n"
 		"               [--socket S] [--rehearsal]\n"
-		"       rig run --dry-run [--profile P] [--mode calibrate|verify]\n"
+		"       rig run --dry-run [--fixture F] [--profile P] [--mode calibrate|verify]\n"
 		"\n"
 		"Tests one pen: takes the bench lock, checks e-stop, lid and the fixture's\n"
 		"calibration dates, identifies the pen, checks its preload, calibrates it\n"
@@ -60,19 +61,39 @@ static void usage(FILE *out)
 		rig_default_fixture(), rig_default_profile());
 }
 
+/* The fixture's zero target travel for the estimate (< 0: no target):
+ * from --fixture, or the default fixture when there is one to read. */
+static enum rig_rc dry_run_target(const char *fixture_path, int *ms, struct rig_err *err)
+{
+	*ms = -1;
+	const char *path = fixture_path ? fixture_path : rig_default_fixture();
+	if (!fixture_path && access(path, R_OK) != 0)
+		return RIG_OK; /* no fixture here: the profile's estimate alone */
+	struct fixture fx;
+	enum rig_rc rc = fixture_load(&fx, path, err);
+	if (rc)
+		return rc;
+	if (fx.io.zero_target_line[0])
+		*ms = (int)fx.io.zero_target_ms;
+	fixture_free(&fx);
+	return RIG_OK;
+}
+
 /* --dry-run: the profile's estimate, phase by phase, without a bench. */
-static int dry_run(const char *profile_path, enum run_mode mode)
+static int dry_run(const char *profile_path, const char *fixture_path, enum run_mode mode)
 {
 	struct profile p;
 	struct profile_time t;
 	struct rig_err err = { 0 };
 	enum rig_rc rc;
-	if ((rc = profile_load(&p, profile_path, &err)) || (rc = run_check_profile(&p, mode, &err))) {
+	int target_ms;
+	if ((rc = profile_load(&p, profile_path, &err)) || (rc = run_check_profile(&p, mode, &err)) ||
+	    (rc = dry_run_target(fixture_path, &target_ms, &err))) {
 		cli_error("run", "%s", err.msg);
 		return cli_exit_code(rc);
 	}
 	bool cal = mode == RUN_MODE_CALIBRATE || (mode == RUN_MODE_AUTO && p.has_calibrate);
-	profile_estimate_time(&p, cal, &t);
+	profile_estimate_time(&p, cal, target_ms, &t);
 	printf("profile %s %s: bench time estimate (no bench opened)\n", p.name, p.version);
 	printf("  %-10s %7.2f s\n", "identify", t.identify_s);
 	printf("  %-10s %7.2f s   (at most %.2f s: its timeout)\n", "preload", t.preload_s,
@@ -83,6 +104,9 @@ static int dry_run(const char *profile_path, enum run_mode mode)
 	printf("  %-10s %7.2f s\n", "report", t.report_s);
 	printf("  %-10s %7.2f s   (at most %.2f s), %u points\n", "total", t.total_s,
 	       t.total_max_s, t.points);
+	if (target_ms >= 0)
+		printf("  (the zero target, %d ms of travel each way, adds %.2f s to %s)\n",
+		       target_ms, t.zero_target_s, cal ? "calibrate" : "verify");
 	return RIG_EXIT_PASS;
 }
 
@@ -253,7 +277,7 @@ int cmd_run(int argc, char **argv, struct cli_ctx *cx)
 	}
 	/* A dry run runs nothing and writes no JUnit file. */
 	if (dry && !bad)
-		return dry_run(profile_path, o.mode);
+		return dry_run(profile_path, cx->fixture_path, o.mode);
 	/* The JUnit file's folder before anything else: a CI job learns at
 	 * once, with nothing run, that it cannot have its file. After that
 	 * every exit leaves a JUnit file. */

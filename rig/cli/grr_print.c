@@ -34,8 +34,29 @@ static void print_repeatability(const struct grr_result *res, FILE *out)
 			w->unit, w->pt_pct, grr_rating(w->pt_pct));
 }
 
+/* The zero target's moves over the trials (a bench with one). */
+static void print_zero_target(const struct grr_result *res, FILE *out)
+{
+	if (!res->zero_move_um)
+		return;
+	size_t cells = (size_t)res->parts * res->operators * res->repeats, n = 0;
+	double lo = INFINITY, hi = -INFINITY, U = 0;
+	for (size_t k = 0; k < cells; k++)
+		if (isfinite(res->zero_move_um[k])) {
+			n++;
+			lo = fmin(lo, res->zero_move_um[k]);
+			hi = fmax(hi, res->zero_move_um[k]);
+			U = fmax(U, res->zero_U_um[k]);
+		}
+	if (n)
+		fprintf(out, "zero target: read before each of %zu trials, the zero moved %+.2f.."
+			     "%+.2f um since rig zero (U at most %.2f um, in each depth's U)\n",
+			n, lo, hi, U);
+}
+
 void grr_print(const struct grr_result *res, FILE *out)
 {
+	print_zero_target(res, out);
 	if (res->parts < 2) {
 		print_repeatability(res, out);
 		return;
@@ -106,8 +127,31 @@ static void measurements(const struct grr_result *res, const struct grr_char *c,
 				csv_line_long(&l, (long)r + 1);
 				num17(&l, c->y[((size_t)p * res->operators + o) * res->repeats + r]);
 				num17(&l, c->tolerance);
-				for (int k = 0; k < 12; k++)
+				for (int k = 0; k < 13; k++)
 					csv_line_bare(&l, "");
+				flush(&l, out);
+			}
+}
+
+/* One row per trial with the zero target's move (value) and its U. */
+static void zero_target_rows(const struct grr_result *res, FILE *out)
+{
+	struct csv_line l = CSV_LINE_INIT;
+	for (unsigned p = 0; res->zero_move_um && p < res->parts; p++)
+		for (unsigned o = 0; o < res->operators; o++)
+			for (unsigned r = 0; r < res->repeats; r++) {
+				size_t k = ((size_t)p * res->operators + o) * res->repeats + r;
+				csv_line_text(&l, "zero_target");
+				csv_line_text(&l, "laser_zero_target");
+				csv_line_text(&l, "um");
+				csv_line_bare(&l, "");
+				csv_line_text(&l, res->part_serial[p]);
+				csv_line_long(&l, (long)o + 1);
+				csv_line_long(&l, (long)r + 1);
+				num17(&l, res->zero_move_um[k]);
+				for (int c = 0; c < 13; c++)
+					csv_line_bare(&l, "");
+				num17(&l, res->zero_U_um[k]);
 				flush(&l, out);
 			}
 }
@@ -117,7 +161,7 @@ void grr_print_csv(const struct grr_result *res, FILE *out)
 	static const char *const head[] = {
 		"record", "quantity", "unit", "commanded", "part", "operator", "repeat", "value",
 		"tolerance", "ev", "av", "interaction", "grr", "pv", "tv", "pct_grr_tol",
-		"pct_grr_tv", "ndc", "pooled", "p_interaction", "verdict",
+		"pct_grr_tv", "ndc", "pooled", "p_interaction", "verdict", "uncertainty",
 	};
 	struct csv_line l = CSV_LINE_INIT;
 	csv_line_header(&l, head, sizeof head / sizeof head[0]); /* ends the line */
@@ -125,6 +169,7 @@ void grr_print_csv(const struct grr_result *res, FILE *out)
 		fputs(l.s, out);
 	free(l.s);
 	l = CSV_LINE_INIT;
+	zero_target_rows(res, out);
 	bool anova = res->parts >= 2;
 	for (size_t i = 0; i < res->nch; i++) {
 		const struct grr_char *c = &res->ch[i];
@@ -146,6 +191,7 @@ void grr_print_csv(const struct grr_result *res, FILE *out)
 		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
 			num17(&l, v[k]);
 		csv_line_text(&l, anova ? grr_verdict_name(a->verdict) : grr_rating(c->pt_pct));
+		csv_line_bare(&l, "");
 		flush(&l, out);
 	}
 }

@@ -44,7 +44,7 @@
  * against U 0.8..8 with 16..21 bins). */
 #define NBIN_START 32u
 #define DRIFT_HEAD 8u         /* strokes at the start that check the drift's model */
-#define LEVEL_MIN_SAMPLES 10u /* fewer a stroke: its mean level is too coarse to check the drift */
+#define LEVEL_MIN_SAMPLES 5u  /* fewer a stroke: its mean level is too coarse to check the drift (10 missed 1 kHz strokes of 6-7 samples, where a near-commensurate rate folds a drift into the shape too) */
 #define NBIN_MAX 512u
 /* Cells of the phase occupancy map (coverage of the cycle by the folded
  * samples: commensurate rates sample the same few phases every stroke). */
@@ -269,6 +269,36 @@ static inline void shape_at(const struct shape *sh, double ph, double *T, double
 static inline double shape_gate_um(const struct shape *sh, double dT_cycle, double t_cyc)
 {
 	return 6 * sh->sample_sd_um + 2.0 + t_cyc * (dT_cycle < 0 ? -dT_cycle : dT_cycle);
+}
+
+/* A speckle spike among the samples that time a stroke's ends: sample i
+ * (phase ph, dph per sample, residual r against the shape) stands off the
+ * middle of its neighbours' residuals by more than the shape's gate
+ * without timing. A timing error moves the residuals of neighbouring
+ * samples alike (the slope changes slowly), a spike one sample. With
+ * 10 samples a stroke or more, as the detector's median. */
+static inline bool spike_resid(const struct measure *m, uint32_t i, double ph, double dph,
+			       double r)
+{
+	const struct shape *sh = &m->shape;
+	double g0 = shape_gate_um(sh, 0, 0), s = 0, T, dT, w;
+	/* under 10 samples a stroke the neighbours lie too far apart in
+	 * phase for their residuals to agree (3.3 samples: the knots drifted
+	 * and 30 s records read noisy) */
+	if (num_abs(r) <= g0 / 2 || dph > 0.1) /* cheap: most samples */
+		return false;
+	int n = 0;
+	if (i >= 1 && !isnan(m->hist[i - 1])) {
+		shape_at(sh, ph - dph, &T, &dT, &w);
+		s += m->hist[i - 1] - T;
+		n++;
+	}
+	if (i + 1 < m->n_hist && !isnan(m->hist[i + 1])) {
+		shape_at(sh, ph + dph, &T, &dT, &w);
+		s += m->hist[i + 1] - T;
+		n++;
+	}
+	return n && !(num_abs(r - s / n) <= g0);
 }
 
 /* The timing error allowed for by the gate, cycles: 3 sigma of the

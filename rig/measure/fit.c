@@ -105,12 +105,14 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 		double d = sh->c1[j] + 2 * sfrac * sh->c2[j];
 		double r = m->hist[i] - (sh->c0[j] + sfrac * (sh->c1[j] + sfrac * sh->c2[j]));
 		double ad = num_abs(d) * nb_d;
-		if (ks && own && ph >= 0 && num_abs(r) <= gate0 + 0.02 * ad) {
+		if (ks && own && ph >= 0 && num_abs(r) <= gate0 + 0.02 * ad &&
+		    !spike_resid(m, i, ph, dph, r)) {
 			/* the stroke's knots (knot_solve): slope per cycle
 			 * times d(phase)/d(start), d(phase)/d(end); the gate
 			 * allows for 2 % of a period of timing error (with
 			 * the filter's own 3 sigma it lost the flanks at 3
-			 * samples per stroke and drifted) */
+			 * samples per stroke and drifted); a spike that
+			 * passes it is left out by its neighbours */
 			double dT = d * nb_d * dph;
 			double js = -dT * (1 - ph), je = -dT * ph;
 			knot_sums_add(ks, r, js, je);

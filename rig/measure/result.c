@@ -25,9 +25,12 @@ static void set_msg(struct measure_stats *st, enum measure_status s, const char 
  * the record and its uncertainty; *corr receives the mean of q(t_k) - q(0)
  * over the strokes (what the drift added to their mean depth, as the zero
  * holds at the start), *u_corr its standard uncertainty, *u_start how far
- * the first DRIFT_HEAD troughs lie from the quadratic when beyond 2 of
- * their standard errors (the quadratic's own error where q(0) rests: a
- * thermal drift that settles exponentially is no quadratic; 0 otherwise). */
+ * the first DRIFT_HEAD troughs lie from the quadratic on average (the
+ * quadratic's own error where q(0) rests: a thermal drift that settles
+ * exponentially is no quadratic). Counted whatever its size: at 1 kHz a
+ * trough is a few samples and noisy, and a fast exponential (tau 0.58 s,
+ * +5.2 um) lay 1.3 standard errors off there, which the old 2-error
+ * threshold took as none: corrected, +1.71 um against U 1.50. */
 static bool drift_fit(const struct measure *m, struct measure_stats *out, double *corr,
 		      double *u_corr, double *u_start)
 {
@@ -50,7 +53,7 @@ static bool drift_fit(const struct measure *m, struct measure_stats *out, double
 	*u_corr = sqrt(s2 * vg);
 	const double *H = m->dr0_t;
 	double r0 = H[0] > 0 ? (m->dr0_y - p[0] * H[0] - p[1] * H[1] - p[2] * H[2]) / H[0] : 0;
-	*u_start = H[0] > 0 && r0 * r0 > 4 * s2 / H[0] ? num_abs(r0) : 0;
+	*u_start = H[0] > 0 ? num_abs(r0) : 0;
 	out->has_drift = true;
 	out->drift_um = p[1] * dur + p[2] * dur * dur;
 	out->drift_u_um = sqrt(s2 * ve);
@@ -92,6 +95,30 @@ static double drift_level_check(const struct measure *m, double dur)
 	return range;
 }
 
+/* The per-stroke std's expanded uncertainty (k = 2). The std is
+ * sqrt(var - fitvar): the fitted peaks' variance var less what the fits'
+ * noise gave them, fitvar = noise^2 x the mean variance factor of the fits.
+ * Two parts, on the variance: var's own sampling, var sqrt(2 / (nv - 1))
+ * (nv the effective count for a variance: n (1 - r1^2) / (1 + r1^2) under
+ * AR(1)); and fitvar's model: what the fits really carried was 0.65..1.8
+ * times it on red_capture.py's noisy records (noise growing to the
+ * retracted end, speed steps, 6..12 um noise: the std read 1.2..2.8 um low
+ * with no U), so STD_FITVAR_U x fitvar counts as a standard uncertainty.
+ * The interval tv +- 2 u on the variance maps to the std; the larger side
+ * is U. When it reaches 0 the noise swamps the std: U then reaches from 0
+ * to the top of the interval. */
+#define STD_FITVAR_U 0.4
+static double std_expanded_u(double var, double fitvar, double drift_um, double nv,
+			     double std_um)
+{
+	double tv = var - fitvar;
+	double uv = nv > 1 ? var * sqrt(2.0 / (nv - 1)) : var;
+	double uf = STD_FITVAR_U * fitvar, ud = drift_um * drift_um / 12.0;
+	double Uv = 2.0 * sqrt(uv * uv + uf * uf + ud * ud);
+	double hi = tv + Uv > 0 ? sqrt(tv + Uv) : 0, lo = tv - Uv > 0 ? sqrt(tv - Uv) : 0;
+	return hi - std_um > std_um - lo ? hi - std_um : std_um - lo;
+}
+
 /* Depth: mean, scatter, and its budget (>= 2 accepted strokes). */
 static void result_depth(const struct measure *m, struct measure_stats *out)
 {
@@ -112,15 +139,17 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->noise_pct = out->travel_um > 0 ? out->noise_um / out->travel_um * 100 : 0;
 	/* Lag-1 autocorrelation of the depths: correlated strokes carry
 	 * less information (AR(1) effective count). */
-	double neff = n;
+	double neff = n, r1 = 0;
 	if (m->lag_n >= 3 && var > 0) {
 		double ln = (double)m->lag_n;
 		double cov = (m->lag_sxy - m->lag_sx * m->lag_sy / ln) / ln;
-		double r1 = cov / var;
+		r1 = cov / var;
 		if (r1 > 0.95)
 			r1 = 0.95;
 		if (r1 > 0)
 			neff = n * (1 - r1) / (1 + r1);
+		else
+			r1 = 0;
 	}
 	double u_stat = sqrt(var / neff);
 	double u_shape = m->shape.peak_u_um;
@@ -153,6 +182,8 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 		}
 	}
 	out->depth_u_drift_um = u_drift;
+	out->depth_std_U_um = std_expanded_u(var, fitvar, out->has_drift ? out->drift_um : 0,
+					     n * (1 - r1 * r1) / (1 + r1 * r1), out->depth_std_um);
 	out->depth_u_stat_um = u_stat;
 	out->depth_u_model_um = u_model;
 	out->depth_exposure_um = m->shape.exposure_um;

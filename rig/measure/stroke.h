@@ -161,6 +161,7 @@ struct measure_stats {
 	double depth_mean_um;
 	double depth_std_um;         /* per-stroke scatter, fit noise removed */
 	double depth_std_raw_um;     /* scatter of the fitted peaks as they are */
+	double depth_std_U_um;       /* expanded uncertainty (k = 2) of depth_std_um */
 	double depth_min_um, depth_max_um;
 	double trough_mean_um;
 	double depth_u_stat_um;      /* standard uncertainty, statistical part */

@@ -565,15 +565,31 @@ unsigned profile_verify_points(const struct profile *p)
 					   : v->depth_points_um.n + v->freq_points_hz.n);
 }
 
-void profile_estimate_time(const struct profile *p, bool calibrate, struct profile_time *t)
+/* The zero target, read once a run (run/zero_check.c): its travel both
+ * ways and its looks, less the tips' settling that goes on meanwhile when
+ * the zero reference is read right after it (overlap; a calibrating run
+ * with [verify] preloads_n reads the target alone). */
+static double zero_target_s(int zero_target_ms, bool overlap)
+{
+	if (zero_target_ms < 0)
+		return 0;
+	double s = 2 * zero_target_ms / 1e3 + PROFILE_ZERO_TARGET_LOOKS_S;
+	return overlap ? s - fmin(s, PROFILE_ZERO_SETTLE_S) : s;
+}
+
+void profile_estimate_time(const struct profile *p, bool calibrate, int zero_target_ms,
+			   struct profile_time *t)
 {
 	memset(t, 0, sizeof *t);
+	bool cal = calibrate && p->has_calibrate;
+	t->zero_target_s = zero_target_s(zero_target_ms, !(cal && p->verify.preloads_n.n));
 	t->identify_s = PROFILE_IDENTIFY_S;
-	if (calibrate && p->has_calibrate) {
+	if (cal) {
 		const struct profile_calibrate *c = &p->calibrate;
 		t->calibrate_s = phase_s(&c->depth_points_um, &c->freq_points_hz, c->nominal_freq_hz,
 					 c->settle_ms, &c->window, false) +
-				 PROFILE_TABLES_S + (p->verify.preloads_n.n ? 0 : PROFILE_ZERO_CHECK_S);
+				 PROFILE_TABLES_S + (p->verify.preloads_n.n ? 0 : PROFILE_ZERO_CHECK_S) +
+				 t->zero_target_s;
 		t->points += (unsigned)(c->depth_points_um.n + c->freq_points_hz.n);
 	}
 	const struct profile_verify *v = &p->verify;
@@ -586,7 +602,8 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 		      /* the zero re-read after each preload's points, read first
 		       * when nothing calibrated, or before each preload's */
 		      ((double)np + (v->preloads_n.n ? (double)np : t->calibrate_s > 0 ? 0 : 1)) *
-			      PROFILE_ZERO_CHECK_S;
+			      PROFILE_ZERO_CHECK_S +
+		      (t->calibrate_s > 0 ? 0 : t->zero_target_s);
 	t->points += (unsigned)np * profile_verify_points(p);
 	t->preload_s = PROFILE_PRELOAD_S;
 	t->preload_max_s = v->preload_timeout_ms / 1e3;

@@ -147,9 +147,14 @@ struct profile_time {
 	double total_s;              /* all phases, the preload steady at once */
 	double total_max_s;          /* the same with the preload at its timeout */
 	unsigned points;             /* calibration and verification points */
+	double zero_target_s;        /* the zero target's part (in calibrate_s, or in
+				      * verify_s when nothing calibrates); 0: none */
 };
-/* calibrate: whether the run calibrates (--mode verify does not). */
-void profile_estimate_time(const struct profile *p, bool calibrate, struct profile_time *t);
+/* calibrate: whether the run calibrates (--mode verify does not);
+ * zero_target_ms: the fixture's [io] zero_target_ms on a bench with a zero
+ * target ([io] zero_target_line), < 0 without one. */
+void profile_estimate_time(const struct profile *p, bool calibrate, int zero_target_ms,
+			   struct profile_time *t);
 
 /* The fixed parts, measured on the virtual bench (MN-300 model, ILD1420
  * at 4 kHz, HX711 at 80 samples/s, median of 3). */
@@ -161,6 +166,11 @@ void profile_estimate_time(const struct profile *p, bool calibrate, struct profi
 #define PROFILE_ZERO_CHECK_S 0.30    /* one reading of the run's zero reference
 					(zero_check.c): pen commands, a move of
 					1500 um settled, 10-11 looks of 25 ms */
+#define PROFILE_ZERO_TARGET_LOOKS_S 0.05 /* the zero target read still: 2 looks */
+#define PROFILE_ZERO_SETTLE_S 0.20   /* of PROFILE_ZERO_CHECK_S, the tips settling
+					after the move (8 looks): the target's
+					travel and looks hide as much of it (the
+					tips then read still in 2 looks) */
 #define PROFILE_RATE_HZ 4000.0       /* the laser's rate */
 #define PROFILE_LEARN_SAMPLES 1024.0 /* a sequential window's least values
 					(POINT_LEARN_SAMPLES) */

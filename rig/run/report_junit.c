@@ -188,6 +188,16 @@ static void skipped_case(FILE *f, struct tally *t, const struct report_case *p,
 	case_close(f, OUT_SKIPPED, why);
 }
 
+/* The report's verdict row (its reason code, disposition and the
+ * operator's line), or NULL. */
+static const struct report_rec *verdict_rec(const struct report_junit *j)
+{
+	for (size_t i = j->nrows; i-- > 0;)
+		if (report_rec_is_verdict(&j->rows[i]))
+			return &j->rows[i];
+	return NULL;
+}
+
 static void verdict_case(FILE *f, struct tally *t, const struct report_junit *j)
 {
 	const char *v = j->verdict ? j->verdict : "ERROR";
@@ -205,7 +215,20 @@ static void verdict_case(FILE *f, struct tally *t, const struct report_junit *j)
 	text_xml_put(f, v);
 	fputs("\" message=\"", f);
 	text_xml_put(f, msg);
-	case_close(f, o, msg);
+	/* the text adds, on a line of its own, what the technician was told */
+	const struct report_rec *rec = verdict_rec(j);
+	if (!rec || !*rec->instruction) {
+		case_close(f, o, msg);
+		return;
+	}
+	char todo[900];
+	snprintf(todo, sizeof todo, "What to do: %s (reason %s, disposition %s)", rec->instruction,
+		 rec->reason_code, rec->disposition);
+	fputs("\">", f);
+	text_xml_put(f, msg);
+	fputc('\n', f);
+	text_xml_put(f, todo);
+	fprintf(f, "</%s>\n    </testcase>\n", o == OUT_FAILURE ? "failure" : "error");
 }
 
 static bool same_case(const struct report_rec *rec, const struct report_case *p)
@@ -265,6 +288,12 @@ static void properties(FILE *f, const struct report_junit *j)
 	}
 	property(f, "verdict", j->verdict ? j->verdict : "ERROR");
 	property(f, "category", j->category);
+	const struct report_rec *v = verdict_rec(j);
+	if (v && *v->reason_code) {
+		property(f, "reason_code", v->reason_code);
+		property(f, "disposition", v->disposition);
+		property(f, "instruction", v->instruction);
+	}
 	if (j->report_file && *j->report_file)
 		property(f, "report_file", j->report_file);
 	if (j->exit_code >= 0) {

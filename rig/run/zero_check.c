@@ -26,6 +26,7 @@
  * profile's zero_target_correct) is corrected with its own U.
  */
 #include "run/run_impl.h"
+#include "run/zero_target.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -143,10 +144,9 @@ static enum rig_rc park_pen(struct run *r, struct rig_err *err)
 }
 
 /* What the laser sees now (what: for the message), read until still. */
-static enum rig_rc read_still(struct run *r, struct zero_reading *z, const char *what,
+static enum rig_rc read_still(struct bench *b, struct zero_reading *z, const char *what,
 			      struct rig_err *err)
 {
-	struct bench *b = r->b;
 	enum rig_rc rc = laser_start(b->d.laser, err);
 	if (rc)
 		return rc;
@@ -192,7 +192,7 @@ static enum rig_rc read_still(struct run *r, struct zero_reading *z, const char 
 static enum rig_rc read_reference(struct run *r, struct zero_reading *z, struct rig_err *err)
 {
 	enum rig_rc rc = park_pen(r, err);
-	return rc ? rc : read_still(r, z, "the stopped pen's tips", err);
+	return rc ? rc : read_still(r->b, z, "the stopped pen's tips", err);
 }
 
 static enum rig_rc reading_row(struct run *r, const struct zero_reading *z, const char *when)
@@ -217,13 +217,12 @@ static enum rig_rc reading_row(struct run *r, const struct zero_reading *z, cons
 
 /* The zero target swung into the beam, read until still, swung out; its
  * travel waited both ways. */
-static enum rig_rc read_target(struct run *r, struct zero_reading *z, struct rig_err *err)
+static enum rig_rc read_target(struct bench *b, struct zero_reading *z, struct rig_err *err)
 {
-	struct bench *b = r->b;
 	unsigned ms = b->fx.io.zero_target_ms;
 	enum rig_rc rc = bench_io_zero_target(b->d.io, true, err);
 	if (!rc && !(rc = bench_wait_safely(b, ms, err)))
-		rc = read_still(r, z, "the zero target", err);
+		rc = read_still(b, z, "the zero target", err);
 	struct rig_err ignore;
 	enum rig_rc rc_out = bench_io_zero_target(b->d.io, false, rc ? &ignore : err);
 	if (!rc && !rc_out)
@@ -249,28 +248,28 @@ static enum rig_rc move_row(struct run *r, enum run_quantity q, double move_um, 
 }
 
 /* Its row: the zero's move since rig zero, what became of it. */
-static enum rig_rc target_row(struct run *r, const struct zero_reading *z, double move_um,
-			      double u_um, double limit_um, const char *what)
+static enum rig_rc target_row(struct run *r, const struct zero_target *t, double limit_um,
+			      const char *what)
 {
 	char note[320];
-	snprintf(note, sizeof note,
-		 "zero target %.6f mm, %.6f mm at rig zero (%s), median of %zu readings after "
-		 "%zu looks; %s", z->median_mm, r->b->fx.laser.zero_target_mm,
-		 r->b->fx.laser.zero_date, z->n, z->looks, what);
-	return move_row(r, QTY_LASER_ZERO_TARGET, move_um, 2 * u_um, limit_um, note);
+	zero_target_note(note, sizeof note, &r->b->fx, t, what);
+	return move_row(r, QTY_LASER_ZERO_TARGET, t->move_um, 2 * t->u_um, limit_um, note);
 }
 
-/* The laser's zero since rig zero, on a bench with a zero target: the
- * target's reading now against the one rig zero recorded. Beyond the
- * shift's bound (correcting: beyond laser.zero_max_change_um, what rig
- * zero itself accepts) the run is refused; within, the move is corrected
- * (profile zero_target_correct) with its own U, or joins every depth's U
- * as the shift does. */
-static enum rig_rc target_check(struct run *r, struct rig_err *err)
+void zero_target_note(char *out, size_t cap, const struct fixture *fx, const struct zero_target *t,
+		      const char *what)
 {
-	const struct fixture *fx = &r->b->fx;
-	r->zero_target_done = true;
-	if (!bench_io_has_zero_target(r->b->d.io))
+	snprintf(out, cap,
+		 "zero target %.6f mm, %.6f mm at rig zero (%s), median of %zu readings after "
+		 "%zu looks; %s", t->median_mm, fx->laser.zero_target_mm, fx->laser.zero_date, t->n,
+		 t->looks, what);
+}
+
+enum rig_rc zero_target_usable(const struct bench *b, bool *have, struct rig_err *err)
+{
+	const struct fixture *fx = &b->fx;
+	*have = bench_io_has_zero_target(b->d.io);
+	if (!*have)
 		return RIG_OK;
 	if (fixture_is_sim(fx->io.chip) && !fixture_is_sim(fx->laser.port))
 		return rig_fail(err, RIG_E_CONFIG,
@@ -282,42 +281,87 @@ static enum rig_rc target_check(struct run *r, struct rig_err *err)
 		return rig_fail(err, RIG_E_CONFIG,
 				"%s: [io] zero_target_line is set but [laser] zero_target_mm is "
 				"not: run rig zero (it reads the zero target too)", fx->path);
+	return RIG_OK;
+}
+
+enum rig_rc zero_target_read(struct bench *b, struct zero_target *t, struct rig_err *err)
+{
+	enum rig_rc rc;
+	if (b->motor_on) {
+		if ((rc = pen_set_motor(b->d.pen, false, err)))
+			return rc;
+		b->motor_on = false;
+	}
 	struct zero_reading z;
-	run_progress(r, "zero target");
-	enum rig_rc rc = read_target(r, &z, err);
-	if (rc)
+	if ((rc = read_target(b, &z, err)))
 		return rc;
-	double move_um = (z.median_mm - fx->laser.zero_target_mm) * 1000.0;
-	double u_um = M_SQRT2 * z.u_um; /* now and at rig zero, taken as alike */
+	*t = (struct zero_target){
+		.median_mm = z.median_mm,
+		.move_um = (z.median_mm - b->fx.laser.zero_target_mm) * 1000.0,
+		.u_um = M_SQRT2 * z.u_um, /* now and at rig zero, taken as alike */
+		.n = z.n,
+		.looks = z.looks,
+	};
+	return RIG_OK;
+}
+
+double zero_target_u_um(const struct zero_target *t, bool corrected)
+{
+	return corrected ? t->u_um : sqrt(t->move_um * t->move_um / 3.0 + t->u_um * t->u_um);
+}
+
+/* The laser's zero since rig zero, on a bench with a zero target: the
+ * target's reading now against the one rig zero recorded. Beyond the
+ * shift's bound (correcting: beyond laser.zero_max_change_um, what rig
+ * zero itself accepts) the run is refused; within, the move is corrected
+ * (profile zero_target_correct) with its own U, or joins every depth's U
+ * as the shift does. */
+static enum rig_rc target_check(struct run *r, struct rig_err *err)
+{
+	const struct fixture *fx = &r->b->fx;
+	bool have;
+	r->zero_target_done = true;
+	enum rig_rc rc = zero_target_usable(r->b, &have, err);
+	if (rc || !have)
+		return rc;
+	struct zero_target t;
+	run_progress(r, "zero target");
+	if ((rc = zero_target_read(r->b, &t, err)))
+		return rc;
 	char why[96], what[200];
 	double bound = run_zero_bound_um(r, why, sizeof why);
 	bool correct = r->prof->verify.zero_target_correct;
 	double limit = correct ? fx->laser.zero_max_change_um : bound;
-	bool too_far = fabs(move_um) - 2 * u_um > limit;
+	bool too_far = fabs(t.move_um) - 2 * t.u_um > limit;
 	if (too_far)
 		snprintf(what, sizeof what, "beyond %.3g um (%s) by more than its U: refused",
 			 limit, correct ? "laser.zero_max_change_um" : why);
 	else if (correct)
 		snprintf(what, sizeof what, "corrected: every depth from zero %.6f mm, u %.2f um",
-			 fx->laser.zero_mm + move_um / 1000.0, u_um);
+			 fx->laser.zero_mm + t.move_um / 1000.0, t.u_um);
 	else
 		snprintf(what, sizeof what,
 			 "in every depth's U: rectangular over +-|move|, u %.2f um; bound %.3g um "
-			 "(%s)", sqrt(move_um * move_um / 3.0 + u_um * u_um), bound, why);
-	if ((rc = target_row(r, &z, move_um, u_um, limit, what)))
+			 "(%s)", zero_target_u_um(&t, false), bound, why);
+	if ((rc = target_row(r, &t, limit, what)))
 		return rc;
 	if (too_far) {
 		r->zero_moved = true;
-		return rig_fail(err, RIG_E_DEVICE,
-				"laser zero moved %+.1f um since rig zero (%s): the zero target "
-				"reads %.6f mm, %.6f mm then; %s: no depth is sure; call an "
-				"engineer: rig zero, then rig check",
-				move_um, fx->laser.zero_date, z.median_mm, fx->laser.zero_target_mm,
-				what);
+		return zero_target_refuse(fx, &t, what, err);
 	}
-	r->zero_corr_mm = correct ? move_um / 1000.0 : 0;
-	r->zero_target_u_um = correct ? u_um : sqrt(move_um * move_um / 3.0 + u_um * u_um);
+	r->zero_corr_mm = correct ? t.move_um / 1000.0 : 0;
+	r->zero_target_u_um = zero_target_u_um(&t, correct);
 	return RIG_OK;
+}
+
+enum rig_rc zero_target_refuse(const struct fixture *fx, const struct zero_target *t,
+			       const char *what, struct rig_err *err)
+{
+	return rig_fail(err, RIG_E_DEVICE,
+			"laser zero moved %+.1f um since rig zero (%s): the zero target "
+			"reads %.6f mm, %.6f mm then; %s: no depth is sure; call an "
+			"engineer: rig zero, then rig check",
+			t->move_um, fx->laser.zero_date, t->median_mm, fx->laser.zero_target_mm, what);
 }
 
 enum rig_rc run_zero_target(struct run *r, struct rig_err *err)
@@ -346,7 +390,7 @@ enum rig_rc run_zero_start(struct run *r, struct rig_err *err)
 	if (!rc && !r->zero_target_done)
 		rc = target_check(r, err);
 	if (!rc)
-		rc = read_still(r, &z, "the stopped pen's tips", err);
+		rc = read_still(r->b, &z, "the stopped pen's tips", err);
 	if (rc)
 		return rc;
 	r->zero_have = true;
@@ -357,20 +401,25 @@ enum rig_rc run_zero_start(struct run *r, struct rig_err *err)
 
 double run_zero_bound_um(const struct run *r, char *why, size_t cap)
 {
-	const struct reference *ref = r->o->reference;
-	const struct profile_window *w = &r->prof->verify.window;
+	return zero_shift_bound_um(r->prof, r->o->reference, &r->b->fx, why, cap);
+}
+
+double zero_shift_bound_um(const struct profile *p, const struct reference *ref,
+			   const struct fixture *fx, char *why, size_t cap)
+{
+	const struct profile_window *w = &p->verify.window;
 	double derived;
 	if (ref) {
 		derived = ZERO_SHIFT_U_SHARE * ref->depth_um.u;
 		snprintf(why, cap, "sqrt(3)/2 x the certificate's U %g um", ref->depth_um.u);
 	} else {
 		double f = w->u_fraction > 0 ? w->u_fraction : ZERO_SHIFT_DEFAULT_FRACTION;
-		derived = ZERO_SHIFT_U_SHARE * f * r->prof->verify.depth_tolerance_um;
+		derived = ZERO_SHIFT_U_SHARE * f * p->verify.depth_tolerance_um;
 		snprintf(why, cap, "sqrt(3)/2 x %g x depth_tolerance_um %g", f,
-			 r->prof->verify.depth_tolerance_um);
+			 p->verify.depth_tolerance_um);
 	}
 	derived = round(derived * 100.0) / 100.0; /* to 0.01 um, as the report shows it */
-	double key = r->b->fx.laser.run_zero_max_shift_um;
+	double key = fx->laser.run_zero_max_shift_um;
 	if (key > 0 && key < derived) {
 		snprintf(why, cap, "laser.run_zero_max_shift_um");
 		return key;

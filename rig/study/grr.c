@@ -16,6 +16,7 @@
 
 #include "core/rng.h"
 #include "run/point.h"
+#include "run/zero_target.h"
 #include "study/bench.h"
 
 const char *grr_rating(double pt_pct)
@@ -31,6 +32,9 @@ void grr_result_free(struct grr_result *res)
 		free(res->ch[i].y);
 		res->ch[i].y = NULL;
 	}
+	free(res->zero_move_um);
+	free(res->zero_U_um);
+	res->zero_move_um = res->zero_U_um = NULL;
 }
 
 static void shuffle(unsigned *v, unsigned n, struct rig_rng *rng)
@@ -69,9 +73,51 @@ static enum rig_rc plan(const struct profile *prof, const struct grr_options *o,
 	return RIG_OK;
 }
 
-/* Measure every characteristic once on a seated part. */
+/* The trial's zero target (a bench with one), read as a run reads it
+ * (run/zero_check.c): beyond the profile's bound refused; within it
+ * corrected (zero_target_correct) or in each depth's U. *zU: its U (k = 2)
+ * for the depths, *corr_mm: the correction. */
+static enum rig_rc zero_target(struct bench *b, const struct profile *prof, size_t cell,
+			       size_t cells, struct grr_result *res, double *zU, double *corr_mm,
+			       struct rig_err *err)
+{
+	bool have;
+	*zU = *corr_mm = 0;
+	enum rig_rc rc = zero_target_usable(b, &have, err);
+	if (rc || !have)
+		return rc;
+	if (!res->zero_move_um) {
+		res->zero_move_um = malloc(cells * sizeof *res->zero_move_um);
+		res->zero_U_um = malloc(cells * sizeof *res->zero_U_um);
+		if (!res->zero_move_um || !res->zero_U_um)
+			return rig_fail(err, RIG_E_NOMEM, "out of memory for %zu trials", cells);
+		for (size_t k = 0; k < cells; k++)
+			res->zero_move_um[k] = res->zero_U_um[k] = NAN;
+	}
+	struct zero_target t;
+	if ((rc = zero_target_read(b, &t, err)))
+		return rc;
+	char why[96], what[160];
+	bool correct = prof->verify.zero_target_correct;
+	double limit = correct ? b->fx.laser.zero_max_change_um
+			       : zero_shift_bound_um(prof, NULL, &b->fx, why, sizeof why);
+	if (fabs(t.move_um) - 2 * t.u_um > limit) {
+		snprintf(what, sizeof what, "beyond %.3g um (%s) by more than its U: refused", limit,
+			 correct ? "laser.zero_max_change_um" : why);
+		return zero_target_refuse(&b->fx, &t, what, err);
+	}
+	*zU = 2 * zero_target_u_um(&t, correct);
+	*corr_mm = correct ? t.move_um / 1000.0 : 0;
+	res->zero_move_um[cell] = t.move_um;
+	res->zero_U_um[cell] = *zU;
+	return RIG_OK;
+}
+
+/* Measure every characteristic once on a seated part; zU: the zero
+ * target's U (k = 2) in each depth's, corr_mm its correction. */
 static enum rig_rc measure_all(struct bench *b, const struct profile *prof, size_t cell,
-			       struct grr_result *res, double *usum, struct rig_err *err)
+			       double zU, double corr_mm, struct grr_result *res, double *usum,
+			       struct rig_err *err)
 {
 	const struct profile_verify *v = &prof->verify;
 	size_t nd = v->depth_points_um.n;
@@ -82,7 +128,7 @@ static enum rig_rc measure_all(struct bench *b, const struct profile *prof, size
 			.phase = "grr", .step = depth ? "depth_sweep" : "freq_sweep",
 			.depth_um = depth ? c->commanded : v->nominal_depth_um,
 			.freq_hz = depth ? v->nominal_freq_hz : c->commanded,
-			.settle_ms = v->settle_ms, .window = &v->window,
+			.settle_ms = v->settle_ms, .window = &v->window, .zero_corr_mm = corr_mm,
 		};
 		struct point_targets tg;
 		point_targets_for(prof, &v->window, rq.freq_hz, &tg);
@@ -94,7 +140,7 @@ static enum rig_rc measure_all(struct bench *b, const struct profile *prof, size
 		bool ok = st.status == MEASURE_OK && (depth ? st.has_depth : st.has_freq);
 		c->y[cell] = ok ? (depth ? st.depth_mean_um : st.freq_hz) : NAN;
 		if (ok)
-			usum[i] += depth ? st.depth_U_um : st.freq_U_hz;
+			usum[i] += depth ? hypot(st.depth_U_um, zU) : st.freq_U_hz;
 	}
 	return RIG_OK;
 }
@@ -146,9 +192,13 @@ static enum rig_rc trial(const struct profile *prof, const struct grr_options *o
 	if (!rc)
 		rc = check_part(res, part, b->id.serial, err);
 	uint64_t t0 = rc ? 0 : clock_now_ns(b->hal.clock);
+	size_t cell = ((size_t)part * o->operators + op) * o->repeats + rep;
+	size_t cells = (size_t)o->parts * o->operators * o->repeats;
+	double zU = 0, corr_mm = 0;
 	if (!rc)
-		rc = measure_all(b, prof, ((size_t)part * o->operators + op) * o->repeats + rep, res,
-				 usum, err);
+		rc = zero_target(b, prof, cell, cells, res, &zU, &corr_mm, err);
+	if (!rc)
+		rc = measure_all(b, prof, cell, zU, corr_mm, res, usum, err);
 	if (!rc && bench_check_safety(b, err) == RIG_E_ABORTED)
 		rc = RIG_E_ABORTED;
 	if (t0)

@@ -73,6 +73,12 @@ struct grr_result {
 	double bench_time_s;
 	enum grr_verdict verdict;        /* the worst characteristic's */
 	size_t worst;                    /* its index */
+	/* The zero target of each trial's bench (run/zero_target.h), read
+	 * before the trial is measured, as a run reads it: the zero's move
+	 * since rig zero and its U (k = 2) as it joins each depth's U,
+	 * [(part * K + op) * R + rep] (NaN: not read); NULL when no trial's
+	 * bench has a target. Freed by grr_result_free. */
+	double *zero_move_um, *zero_U_um;
 };
 
 /* RIG_OK with every characteristic's figures in *res; otherwise why it

@@ -20,6 +20,7 @@
 #include "core/fsutil.h"
 #include "measure/capture.h"
 #include "run/names.h"
+#include "run/zero_target.h"
 #include "study/bench.h"
 #include "study/csv.h"
 #include "run/text.h"
@@ -29,6 +30,7 @@ const char *const sweep_columns[SWEEP_NCOLUMNS] = {
 	"depth_min_um", "depth_max_um", "freq_hz", "strokes", "depth_uncertainty_um",
 	"force_n", "freq_uncertainty_hz", "invalid_fraction", "status", "bench_time_s",
 	"station", "pen_model", "pen_serial", "trace", "preload_cmd_n",
+	"zero_target_move_um", "zero_target_uncertainty_um",
 };
 
 enum rig_rc sweep_parse_list(const char *s, double *out, size_t cap, size_t *n,
@@ -183,7 +185,7 @@ static enum rig_rc measure_cell(struct bench *b, const struct sweep_options *o,
 
 /* The cell's row, in sweep_columns order; false when it cannot be written. */
 static bool write_row(struct csv_out *w, const struct bench *b, const struct cell *c,
-		      double t_s)
+		      double t_s, const struct sweep_result *res)
 {
 	const struct measure_stats *st = &c->st;
 	double frac = st->samples ? (double)st->invalid_samples / (double)st->samples : NAN;
@@ -196,7 +198,9 @@ static bool write_row(struct csv_out *w, const struct bench *b, const struct cel
 	csv_out_num(w, st->has_depth ? st->depth_max_um : NAN);
 	csv_out_num(w, st->has_freq ? st->freq_hz : NAN);
 	csv_out_long(w, (long)st->strokes);
-	csv_out_num(w, st->has_depth ? st->depth_U_um : NAN);
+	/* the zero's move since rig zero joins the depth's U, as in a run */
+	double zU = isfinite(res->zero_U_um) ? res->zero_U_um : 0;
+	csv_out_num(w, st->has_depth ? hypot(st->depth_U_um, zU) : NAN);
 	csv_out_num(w, c->force_n);
 	csv_out_num(w, st->has_freq ? st->freq_U_hz : NAN);
 	csv_out_num(w, frac);
@@ -207,6 +211,8 @@ static bool write_row(struct csv_out *w, const struct bench *b, const struct cel
 	csv_out_text(w, b->id.serial);
 	csv_out_text(w, c->trel);
 	csv_out_num(w, c->preload_n);
+	csv_out_num(w, res->zero_move_um);
+	csv_out_num(w, res->zero_U_um);
 	return csv_out_end(w);
 }
 
@@ -239,7 +245,7 @@ static enum rig_rc measure_grid(struct bench *b, const struct sweep_options *o,
 				    c.f_hz);
 				if ((rc = measure_cell(b, o, dir, trace_dir, &c, err)))
 					break;
-				if (!write_row(&w, b, &c, bench_seconds_since(b, t0)) || fflush(csv) ||
+				if (!write_row(&w, b, &c, bench_seconds_since(b, t0), res) || fflush(csv) ||
 				    ferror(csv)) {
 					rc = rig_fail_errno(err, RIG_E_IO, errno, "writing %s",
 							    res->csv_path);
@@ -254,6 +260,38 @@ static enum rig_rc measure_grid(struct bench *b, const struct sweep_options *o,
 	return rc;
 }
 
+/* The zero target before the grid, on a bench with one, read as a run
+ * reads it (run/zero_target.h): a sweep has no tolerance, so its bound is
+ * [laser] run_zero_max_shift_um, or when that is not set what rig zero
+ * accepts (zero_max_change_um); beyond it refused, within it the move
+ * joins every depth's U. */
+static enum rig_rc zero_target(struct bench *b, const struct sweep_options *o,
+			       struct sweep_result *res, struct rig_err *err)
+{
+	bool have;
+	enum rig_rc rc = zero_target_usable(b, &have, err);
+	if (rc || !have)
+		return rc;
+	say(o, "zero target");
+	struct zero_target t;
+	if ((rc = zero_target_read(b, &t, err)))
+		return rc;
+	const struct fixture_laser *l = &b->fx.laser;
+	bool key = l->run_zero_max_shift_um > 0;
+	double bound = key ? l->run_zero_max_shift_um : l->zero_max_change_um;
+	if (fabs(t.move_um) - 2 * t.u_um > bound) {
+		char what[160];
+		snprintf(what, sizeof what, "beyond %.3g um (%s) by more than its U: refused", bound,
+			 key ? "laser.run_zero_max_shift_um" : "laser.zero_max_change_um");
+		return zero_target_refuse(&b->fx, &t, what, err);
+	}
+	res->zero_move_um = t.move_um;
+	res->zero_U_um = 2 * zero_target_u_um(&t, false);
+	say(o, "zero target: moved %+.2f um (U %.2f um) since rig zero: in every depth's U",
+	    t.move_um, res->zero_U_um);
+	return RIG_OK;
+}
+
 enum rig_rc sweep_execute(struct bench *b, const struct sweep_options *o,
 			  struct sweep_result *res)
 {
@@ -262,6 +300,7 @@ enum rig_rc sweep_execute(struct bench *b, const struct sweep_options *o,
 	enum rig_rc rc;
 	char trace_dir[PATH_MAX + 80] = "";
 	memset(res, 0, sizeof *res);
+	res->zero_move_um = res->zero_U_um = NAN;
 	const char *dir = o->out_dir ? o->out_dir : "reports";
 	if (!o->ndepths || !o->nfreqs || !o->repeats) {
 		rc = rig_fail(&err, RIG_E_USAGE, "nothing to measure");
@@ -274,6 +313,8 @@ enum rig_rc sweep_execute(struct bench *b, const struct sweep_options *o,
 	snprintf(res->pen_serial, sizeof res->pen_serial, "%s", b->id.serial);
 	say(o, "%s %s, serial %s, firmware %s", b->id.maker, b->id.model, b->id.serial,
 	    b->id.firmware);
+	if ((rc = zero_target(b, o, res, &err)))
+		goto out;
 	if (!(csv = create_csv(dir, b->id.serial, res->csv_path, sizeof res->csv_path, &err))) {
 		rc = err.rc;
 		goto out;

@@ -24,7 +24,7 @@
 #define SWEEP_MAX_POINTS 256
 
 /* The sweep CSV's columns, in order. */
-#define SWEEP_NCOLUMNS 20
+#define SWEEP_NCOLUMNS 22
 extern const char *const sweep_columns[SWEEP_NCOLUMNS];
 
 struct sweep_options {
@@ -54,6 +54,10 @@ struct sweep_result {
 	double bench_time_s;
 	char pen_serial[64];
 	char message[RIG_ERR_MSG_MAX];/* why it stopped, "" when complete */
+	/* On a bench with a zero target (run/zero_target.h), read before the
+	 * grid: the zero's move since rig zero and its U (k = 2) as it joins
+	 * every depth's U; NAN without a target. */
+	double zero_move_um, zero_U_um;
 };
 
 /* RIG_OK when the whole grid was measured; otherwise why it stopped
