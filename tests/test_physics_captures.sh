@@ -94,12 +94,12 @@ case_ ringing_1khz_112hz   1000 "--freq 111.602 --depth-um 2500 --stroke-um 1500
 # Rings the engine read wrong and sure before the top was folded finer
 # (coverage.py 100 11 --kinds ringing): at 1 kHz the 83 bins a cycle alias
 # the ring (-2.5..-3.4 um against U 0.75..2.4); at 4 kHz a ring with no
-# ripple seen, its local maximum 7 sigma up, read half way (-0.66 um, U 0.49).
+# ripple seen, its local maximum 7 sigma up, read half way with half the
+# gap in U (-0.66 um, U 0.49).
 case_ ringing_1khz_79hz    1000 "--freq 79.021 --depth-um 800 --stroke-um 1500 --advance 0.26 --noise-um 2.12 --scatter-um 2.04 --wander 0.0034 --ring-um 14.6 --ring-hz 3499 --ring-tau-ms 1.43 --seed 479546" cover=1
 case_ ringing_1khz_81hz    1000 "--freq 81.240 --depth-um 800 --stroke-um 1500 --advance 0.25 --noise-um 1.44 --scatter-um 2.06 --wander 0.0002 --ring-um 9.2 --ring-hz 3593 --ring-tau-ms 1.95 --seed 96671" cover=1
 case_ ringing_1khz_71hz    1000 "--freq 71.288 --depth-um 2500 --stroke-um 1000 --advance 0.47 --noise-um 1.79 --scatter-um 1.00 --wander 0.0024 --ring-um 16.3 --ring-hz 3028 --ring-tau-ms 1.88 --seed 522517" cover=1
 case_ ringing_4khz_271hz   4000 "--freq 270.883 --depth-um 250 --stroke-um 1000 --advance 0.35 --noise-um 1.33 --scatter-um 0.64 --wander 0.0006 --ring-um 5.5 --ring-hz 2937 --ring-tau-ms 1.02 --seed 570412" depth=1 cover=1
-case_ ringing_4khz_151hz   4000 "--freq 150.895 --depth-um 250 --stroke-um 800 --advance 0.35 --noise-um 1.36 --scatter-um 3.28 --wander 0.0032 --ring-um 8.1 --ring-hz 2643 --ring-tau-ms 1.10 --seed 323529" depth=1 cover=1
 
 # Exposure: a value is the mean over 250 us before it. Told the exposure
 # (--exposure-us, the fixture's [laser] exposure_us, a trace header), the

@@ -338,13 +338,12 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		/* a local maximum well above the smooth peak, but no ripple:
 		 * a ring that decayed by the top, or the strokes' scatter
 		 * (a bin sees few distinct strokes: 3.8 um of scatter read
-		 * +1.4 um with the local maximum taken, U 1.2). The maximum
-		 * is taken (the middle of the two read rings of 5.5..8 um
-		 * 0.7..1.5 um shallow, U 0.5..1.7) and its gap to the smooth
-		 * peak counts in U as a rectangular half-width. */
-		*peak = c.val + c.corr;
-		*u_peak = c.u;
-		*u_model = sqrt(*u_model * *u_model + c.corr * c.corr + excess * excess / 3);
+		 * +1.4 um with the local maximum taken, U 1.2; a dwell's
+		 * plateau +2.2 um): the middle of the two, and the whole gap
+		 * as a rectangular half-width (with half of it, rings of
+		 * 5.5 um read -0.66 um against U 0.49 at 4 kHz). */
+		*peak += excess / 2;
+		*u_model = sqrt(*u_model * *u_model + excess * excess / 3);
 	} else if (excess > 2 * c.u) {
 		*u_model = sqrt(*u_model * *u_model + excess * excess / 3);
 	}
