@@ -6,16 +6,7 @@
 # (a crash between the two) is caught up; a journal (a run still going) and
 # files that are not run reports are never indexed; the index never holds
 # a run whose report is not in the folder. Needs sqlite3 (deps.sh).
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
 dump() { sh "$here/db/dump_index.sh" "$1"; }
 rep="$tmp/rep"
 idx="$rep/index.sqlite"
@@ -115,5 +106,4 @@ $RUNNER "$RIG" index --rebuild "$rep" >/dev/null 2>&1
 n=$(sqlite3 "$idx" 'SELECT count(*) FROM runs'); q=$(sqlite3 "$idx" 'SELECT count(*) FROM sync_queue')
 [ "$n" = 3 ] && [ "$q" = 3 ] && ok "rebuild drops a run whose report is gone (runs and queue)" || bad "after delete: runs $n, queue $q"
 
-[ $fail -eq 0 ] && echo "test_store_index: all passed" || echo "test_store_index: $fail failed"
-exit $fail
+finish

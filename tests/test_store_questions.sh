@@ -5,18 +5,10 @@
 # on the station's index and on the line's PostgreSQL (started here). The
 # reports: two stations, retests, a FAIL, an ABORTED run, a unit's serial
 # typed in another case. Skips (77) without PostgreSQL's binaries.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
+. "$(dirname "$0")/lib.sh"
 PG_TESTS="$here/db"
 . "$PG_TESTS/pg.sh"
-tmp=$(mktemp -d) || exit 1
 trap 'pg_teardown; rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 rig() { $RUNNER "$RIG" "$@"; }
 ans() { python3 "$PG_TESTS/answers.py" "$@"; }
 same() { ans same "$1" "$2" >"$tmp/diff" 2>&1; }
@@ -111,5 +103,4 @@ PGPASSFILE="$PG_PASSFILE" rig stats --db "$PG_URL" --profile no-such-profile > "
 rig history --db "postgresql://rig@127.0.0.1:1/none" MN3-000001 > "$tmp/got" 2>&1; rc=$?
 [ $rc = 69 ] && ok "unreachable database: exit 69" || bad "unreachable: exit $rc"
 
-[ $fail -eq 0 ] && echo "test_store_questions: all passed" || echo "test_store_questions: $fail failed"
-exit $fail
+finish

@@ -16,17 +16,10 @@ if [ -n "${RIG_FAKETIME:-}" ]; then
   [ -n "${RIG_SKIP_LOG:-}" ] && printf '%s\t1\t%s\n' test_store_sync "PostgreSQL and the TCP proxy under faketime" >>"$RIG_SKIP_LOG"
   exit 77
 fi
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
+. "$(dirname "$0")/lib.sh"
 PG_TESTS="$here/db"
 . "$PG_TESTS/pg.sh"
-tmp=$(mktemp -d) || exit 1
 trap 'pg_teardown; rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 pg_setup "$tmp"; rc=$?
 if [ $rc = 77 ]; then echo "test_store_sync: SKIP: no PostgreSQL binaries (deps.sh installs postgresql)"; exit 77; fi
 [ $rc = 0 ] || { echo "FAIL cannot start PostgreSQL"; exit 1; }
@@ -162,5 +155,4 @@ rig sync --fixture "$tmp/A.ini" --out "$tmp/A" >"$tmp/out" 2>&1; rc=$?
 [ $rc = 0 ] && grep -q 'no \[results\] url' "$tmp/out" && ok "no [results] url: exit 0, says so" || bad "no url: exit $rc"
 
 echo "proxy: $(proxy_cmd stats)"
-[ $fail -eq 0 ] && echo "test_store_sync: all passed" || echo "test_store_sync: $fail failed"
-exit $fail
+finish

@@ -92,6 +92,16 @@ int cli_dispatch(const char *name, int argc, char **argv);
 int cli_getopt(struct cli_ctx *cx, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 
+/* The end of a command's option switch, for what cli_getopt() returned
+ * past the command's own options: --help prints usage to stdout (0); a bad
+ * option is 64 (with usage on stderr, unless a shared option already said
+ * what was wrong). */
+int cli_opt_other(int c, void (*usage)(FILE *out));
+
+/* After the options: -1 when no operand is left, else 64 after naming the
+ * first one. */
+int cli_no_operands(struct cli_ctx *cx, int argc, char **argv);
+
 /* The whole command line of a command with no options of its own but
  * --help: -1 to go on, else the exit code (its usage printed, or what was
  * wrong said). */

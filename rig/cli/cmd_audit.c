@@ -58,8 +58,7 @@ int cmd_audit(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 		case 'n': f.serial = optarg; break;
 		case 'k': f.kind = optarg; break;
 		case 'c': f.csv = true; break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	if (optind + 1 < argc) {

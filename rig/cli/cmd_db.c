@@ -41,8 +41,7 @@ int cmd_db(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 	while ((c = getopt_long(argc, argv, "+p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': passfile = optarg; break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	if (argc - optind < 1 || (strcmp(argv[optind], "migrate") && strcmp(argv[optind], "version"))) {
@@ -54,8 +53,7 @@ int cmd_db(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 	while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': passfile = optarg; break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	if (argc - optind != 1) {

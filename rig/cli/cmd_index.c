@@ -43,8 +43,7 @@ int cmd_index(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 		switch (c) {
 		case 'r': rebuild = true; break;
 		case 'q': quiet = true; break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	if (argc - optind > 1) {

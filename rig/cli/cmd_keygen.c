@@ -50,8 +50,7 @@ int cmd_keygen(int argc, char **argv, struct cli_ctx *cx __attribute__((unused))
 		case 'k': snprintf(path, sizeof path, "%s", optarg); break;
 		case 'o': dir = optarg; break;
 		case 's': show = true; break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	if (optind != argc) {

@@ -31,14 +31,8 @@ static void usage(FILE *out)
 		"offset_counts and cal_date into the fixture's [loadcell] section.\n"
 		"\n"
 		"  -m, --mass-g M       reference mass in grams (required)\n"
-		"  -f, --fixture F      fixture file (default %s)\n"
-		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
-		"  -y, --yes            operator steps are done without asking\n"
-		"  -o, --operator ID    the engineer making the change: ID and PIN when the\n"
-		"                       fixture has [access] (docs/records.md)\n"
-		"  -d, --out DIR        the report folder whose ledger records the change\n"
-		"                       (default reports)\n"
-		"  -h, --help           this text\n",
+		CLI_HELP_CHANGE_BENCH
+		CLI_HELP_CHANGE_WHO,
 		rig_default_fixture());
 }
 
@@ -61,15 +55,12 @@ int cmd_loadcell_cal(int argc, char **argv, struct cli_ctx *cx)
 				return RIG_EXIT_USAGE;
 			}
 			break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
-	if (optind != argc) {
-		cli_error("loadcell-cal", "unexpected argument '%s'", argv[optind]);
-		return RIG_EXIT_USAGE;
-	}
+	int code = cli_no_operands(cx, argc, argv);
+	if (code >= 0)
+		return code;
 	if (isnan(mass_g)) {
 		cli_error("loadcell-cal", "--mass-g M is required (the reference mass in grams)");
 		return RIG_EXIT_USAGE;
@@ -79,13 +70,9 @@ int cmd_loadcell_cal(int argc, char **argv, struct cli_ctx *cx)
 	struct rig_err err = { 0 };
 	struct loadcell_cal_result r;
 	struct records_fixture rf; /* the change on the record (docs/records.md) */
-	int code = cli_open_bench(cx, &b, 0);
-	if (!code)
-		code = cli_fixture_change(cx, &b, "rig loadcell-cal", &rf);
-	if (code) {
-		bench_close(&b);
+	code = cli_fixture_change(cx, &b, "rig loadcell-cal", &rf);
+	if (code)
 		return code;
-	}
 	const struct fixture_loadcell *cfg = &b.fx.loadcell;
 	enum rig_rc rc = selfcal_loadcell(&b, mass_g, &r, &err);
 	if (rc) {

@@ -127,15 +127,12 @@ int cmd_monitor(int argc, char **argv, struct cli_ctx *cx)
 				return RIG_EXIT_USAGE;
 			}
 			break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
-	if (optind != argc) {
-		cli_error("monitor", "unexpected argument '%s'", argv[optind]);
-		return RIG_EXIT_USAGE;
-	}
+	int code = cli_no_operands(cx, argc, argv);
+	if (code >= 0)
+		return code;
 	if ((depth_um >= 0) != (freq_hz >= 0)) {
 		cli_error("monitor", "--depth-um and --freq-hz go together");
 		return RIG_EXIT_USAGE;
@@ -147,7 +144,7 @@ int cmd_monitor(int argc, char **argv, struct cli_ctx *cx)
 	/* Readings for a person setting up a fixture come at the pace they are
 	 * asked for, on the virtual bench too (its own clock would run them
 	 * hundreds of times too fast to watch). */
-	int code = cli_open_bench(cx, &b, BENCH_REAL_CLOCK);
+	code = cli_open_bench(cx, &b, BENCH_REAL_CLOCK);
 	if (code) {
 		bench_close(&b);
 		return code;

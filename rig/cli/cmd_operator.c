@@ -178,8 +178,7 @@ int cmd_operator(int argc, char **argv, struct cli_ctx *cx __attribute__((unused
 		case 'u': o.admin = optarg; break;
 		case 'f': o.fixture = optarg; break;
 		case 'o': o.out = optarg; break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	o.verb = optind < argc ? argv[optind++] : "";

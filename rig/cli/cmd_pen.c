@@ -39,9 +39,7 @@ int cmd_pen(int argc, char **argv, struct cli_ctx *cx)
 	optind = 1;
 	while ((c = cli_getopt(cx, argc, argv, "+h", opts)) != -1) {
 		switch (c) {
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	if (optind == argc) {

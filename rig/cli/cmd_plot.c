@@ -47,8 +47,7 @@ int cmd_plot(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 		switch (c) {
 		case 'd': out_dir = optarg; break;
 		case 'f': fixture_path = optarg; break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	if (optind == argc) {

@@ -60,8 +60,7 @@ int cmd_sign(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 		case 'u': id = optarg; break;
 		case 'n': name = optarg; break;
 		case 'f': fixture = optarg; break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	if (optind + 1 != argc || !meaning || !id) {

@@ -96,8 +96,7 @@ int cmd_stats(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 		case 's': filter.station = optarg; break;
 		case 'p': filter.profile = optarg; break;
 		case 'l': filter.lot = optarg; break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	if ((optind == argc) == !src.db) {

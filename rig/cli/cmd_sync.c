@@ -139,8 +139,7 @@ int cmd_sync(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)))
 				return RIG_EXIT_USAGE;
 			o.timeout_ms = (unsigned)v;
 			break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	if (optind != argc) {

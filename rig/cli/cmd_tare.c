@@ -21,14 +21,8 @@ static void usage(FILE *out)
 		"nothing on it, asks for the pen back, and writes offset_counts and\n"
 		"tare_date into the fixture's [loadcell] section.\n"
 		"\n"
-		"  -f, --fixture F      fixture file (default %s)\n"
-		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
-		"  -y, --yes            operator steps are done without asking\n"
-		"  -o, --operator ID    the engineer making the change: ID and PIN when the\n"
-		"                       fixture has [access] (docs/records.md)\n"
-		"  -d, --out DIR        the report folder whose ledger records the change\n"
-		"                       (default reports)\n"
-		"  -h, --help           this text\n",
+		CLI_HELP_CHANGE_BENCH
+		CLI_HELP_CHANGE_WHO,
 		rig_default_fixture());
 }
 
@@ -42,13 +36,9 @@ int cmd_tare(int argc, char **argv, struct cli_ctx *cx)
 	struct rig_err err = { 0 };
 	struct tare_result t;
 	struct records_fixture rf; /* the change on the record (docs/records.md) */
-	code = cli_open_bench(cx, &b, 0);
-	if (!code)
-		code = cli_fixture_change(cx, &b, "rig tare", &rf);
-	if (code) {
-		bench_close(&b);
+	code = cli_fixture_change(cx, &b, "rig tare", &rf);
+	if (code)
 		return code;
-	}
 	const struct fixture_loadcell *cfg = &b.fx.loadcell;
 	enum rig_rc rc = selfcal_tare(&b, &t, &err);
 	if (rc) {

@@ -195,8 +195,7 @@ int cmd_verify(int argc, char **argv, struct cli_ctx *cx __attribute__((unused))
 			}
 			an.ngiven++;
 			break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
 	if (optind == argc)

@@ -28,18 +28,12 @@ static void usage(FILE *out)
 		"from the last one than the fixture's laser.zero_max_change_um (default\n"
 		"50 um: the reference is not at the contact plane).\n"
 		"\n"
-		"  -f, --fixture F      fixture file (default %s)\n"
-		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
+		CLI_HELP_CHANGE_BENCH
 		"  -n, --samples N      valid readings to average (default %d)\n"
 		"      --force          write a zero beyond laser.zero_max_change_um (the\n"
 		"                       plane really moved); said in the fixture's history\n"
 		"                       and the ledger\n"
-		"  -y, --yes            operator steps are done without asking\n"
-		"  -o, --operator ID    the engineer making the change: ID and PIN when the\n"
-		"                       fixture has [access] (docs/records.md)\n"
-		"  -d, --out DIR        the report folder whose ledger records the change\n"
-		"                       (default reports)\n"
-		"  -h, --help           this text\n",
+		CLI_HELP_CHANGE_WHO,
 		ZERO_MAX_SD_UM, ZERO_MAX_DRIFT_UM, rig_default_fixture(), ZERO_DEFAULT_SAMPLES);
 }
 
@@ -67,27 +61,20 @@ int cmd_zero(int argc, char **argv, struct cli_ctx *cx)
 			break;
 		}
 		case 'F': force = true; break;
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
-		default: usage(stderr); return RIG_EXIT_USAGE;
+		default: return cli_opt_other(c, usage);
 		}
 	}
-	if (optind != argc) {
-		cli_error("zero", "unexpected argument '%s'", argv[optind]);
-		return RIG_EXIT_USAGE;
-	}
+	int code = cli_no_operands(cx, argc, argv);
+	if (code >= 0)
+		return code;
 
 	struct bench b;
 	struct rig_err err = { 0 };
 	struct zero_result z;
 	struct records_fixture rf; /* the change on the record (docs/records.md) */
-	int code = cli_open_bench(cx, &b, 0);
-	if (!code)
-		code = cli_fixture_change(cx, &b, force ? "rig zero --force" : "rig zero", &rf);
-	if (code) {
-		bench_close(&b);
+	code = cli_fixture_change(cx, &b, force ? "rig zero --force" : "rig zero", &rf);
+	if (code)
 		return code;
-	}
 	const struct fixture_laser *fl = &b.fx.laser;
 	enum rig_rc rc = selfcal_zero(&b, (size_t)samples, force, &z, &err);
 	if (rc)

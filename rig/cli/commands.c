@@ -216,18 +216,26 @@ int cli_parse_plain(struct cli_ctx *cx, int argc, char **argv, void (*usage)(FIL
 	};
 	int c;
 	optind = 1;
-	while ((c = cli_getopt(cx, argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'h': usage(stdout); return RIG_EXIT_PASS;
-		case CLI_OPT_BAD: return RIG_EXIT_USAGE;
-		default: usage(stderr); return RIG_EXIT_USAGE;
-		}
+	if ((c = cli_getopt(cx, argc, argv, "h", opts)) != -1)
+		return cli_opt_other(c, usage);
+	return cli_no_operands(cx, argc, argv);
+}
+
+int cli_opt_other(int c, void (*usage)(FILE *out))
+{
+	switch (c) {
+	case 'h': usage(stdout); return RIG_EXIT_PASS;
+	case CLI_OPT_BAD: return RIG_EXIT_USAGE;
+	default: usage(stderr); return RIG_EXIT_USAGE;
 	}
-	if (optind != argc) {
-		cli_error(cx->cmd ? cx->cmd->name : "rig", "unexpected argument '%s'", argv[optind]);
-		return RIG_EXIT_USAGE;
-	}
-	return -1;
+}
+
+int cli_no_operands(struct cli_ctx *cx, int argc, char **argv)
+{
+	if (optind == argc)
+		return -1;
+	cli_error(cx->cmd ? cx->cmd->name : "rig", "unexpected argument '%s'", argv[optind]);
+	return RIG_EXIT_USAGE;
 }
 
 enum rig_rc cli_bench_open(struct cli_ctx *cx, struct bench *b, unsigned flags,

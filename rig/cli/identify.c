@@ -121,10 +121,14 @@ int cli_fixture_change(struct cli_ctx *cx, struct bench *b, const char *action,
 	const char *cmd = cx->cmd ? cx->cmd->name : "rig";
 	const char *dir = cx->records_dir ? cx->records_dir : REPORT_DEFAULT_DIR;
 	struct access_who who;
-	int code = cli_identify(cmd, b->fx.access.operators, dir, cx->operator_id,
-				OP_ROLE_ENGINEER, action, &who);
-	if (code)
+	int code = cli_open_bench(cx, b, 0);
+	if (!code)
+		code = cli_identify(cmd, b->fx.access.operators, dir, cx->operator_id,
+				    OP_ROLE_ENGINEER, action, &who);
+	if (code) {
+		bench_close(b);
 		return code;
+	}
 	records_fixture_observer(rf, dir, who.on ? who.id : cx->operator_id, action);
 	b->fixture_obs = &rf->obs;
 	return 0;

@@ -36,12 +36,26 @@ int cli_run_identify(const char *cmd, const char *fixture_path, const char *prof
 struct cli_ctx;
 struct bench;
 struct records_fixture;
-/* Before rig zero, tare or loadcell-cal changes the fixture of the open
- * bench b: identify --operator for the engineer role (refusals logged in
- * the ledger of --out), and install rf as b's fixture observer, so the
- * change goes into that ledger too. rf must live until the bench closes.
- * 0, or the exit code after saying why not. */
+/* Before rig zero, tare or loadcell-cal changes the fixture: open the
+ * bench b (cli_open_bench), identify --operator for the engineer role
+ * (refusals logged in the ledger of --out), and install rf as b's fixture
+ * observer, so the change goes into that ledger too. rf must live until
+ * the bench closes. 0 with b open (the caller closes it), or the exit code
+ * after saying why not, with b closed. */
 int cli_fixture_change(struct cli_ctx *cx, struct bench *b, const char *action,
 		       struct records_fixture *rf);
+
+/* The usage lines of the options rig zero, tare and loadcell-cal share:
+ * the bench (its %s: rig_default_fixture()) and who makes the change. */
+#define CLI_HELP_CHANGE_BENCH                                                          \
+	"  -f, --fixture F      fixture file (default %s)\n"                          \
+	"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
+#define CLI_HELP_CHANGE_WHO                                                            \
+	"  -y, --yes            operator steps are done without asking\n"             \
+	"  -o, --operator ID    the engineer making the change: ID and PIN when the\n" \
+	"                       fixture has [access] (docs/records.md)\n"             \
+	"  -d, --out DIR        the report folder whose ledger records the change\n"  \
+	"                       (default reports)\n"                                   \
+	"  -h, --help           this text\n"
 
 #endif

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/grow.h"
 
 #define LOCK_WAIT_S 10 /* another writer holds a fixture for milliseconds */
 
@@ -47,14 +48,8 @@ static void text_free(struct text *t)
 
 static int text_insert(struct text *t, size_t at, char *line)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 64;
-		char **l = realloc(t->lines, cap * sizeof *l);
-		if (!l)
-			return -1;
-		t->lines = l;
-		t->cap = cap;
-	}
+	if (RIG_GROW(t->lines, t->cap, t->n + 1, 64, NULL))
+		return -1;
 	memmove(t->lines + at + 1, t->lines + at, (t->n - at) * sizeof *t->lines);
 	t->lines[at] = line;
 	t->n++;
@@ -308,11 +303,15 @@ static enum rig_rc check_writable(const char *target, const struct stat *st,
 static enum rig_rc read_fd(int fd, const char *path, char **buf, size_t *len,
 			   struct rig_err *err)
 {
-	size_t cap = 4096, n = 0;
-	char *b = malloc(cap);
+	size_t cap = 0, n = 0;
+	char *b = NULL;
 	for (;;) {
-		if (!b)
-			return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
+		enum rig_rc rc = RIG_GROW(b, cap, n + 1, 4096, err);
+		if (rc) {
+			free(b);
+			rig_err_prefix(err, "%s: ", path);
+			return rc;
+		}
 		ssize_t r = pread(fd, b + n, cap - n, (off_t)n);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -323,12 +322,6 @@ static enum rig_rc read_fd(int fd, const char *path, char **buf, size_t *len,
 		if (r == 0)
 			break;
 		n += (size_t)r;
-		if (n == cap) {
-			char *nb = realloc(b, cap *= 2);
-			if (!nb)
-				free(b);
-			b = nb;
-		}
 	}
 	*buf = b;
 	*len = n;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
+
 struct parse_ctx {
 	const struct ini_text *t;
 	const char *path;
@@ -123,22 +125,17 @@ enum rig_rc ini_text_load(struct ini_text *t, const char *path, size_t max_bytes
 			  enum rig_rc bad, struct rig_err *err)
 {
 	enum rig_rc rc = RIG_OK;
-	size_t cap = 4096;
+	size_t cap = 0;
 	t->len = 0;
 	t->bytes = NULL;
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
 		return rig_fail_errno(err, errno == ENOENT ? bad : RIG_E_IO, errno, "%s", path);
 	for (;;) {
-		if (!t->bytes || t->len + 1 == cap) {
-			if (t->bytes)
-				cap *= 2;
-			char *nb = realloc(t->bytes, cap);
-			if (!nb) {
-				rc = rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
-				goto out;
-			}
-			t->bytes = nb;
+		/* room to read one byte more, and the final NUL */
+		if ((rc = RIG_GROW(t->bytes, cap, t->len + 2, 4096, err))) {
+			rig_err_prefix(err, "%s: ", path);
+			goto out;
 		}
 		size_t r = fread(t->bytes + t->len, 1, cap - t->len - 1, fp);
 		t->len += r;

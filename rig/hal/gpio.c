@@ -1,6 +1,7 @@
 /* gpio.c - picks the GPIO backend from the chip name and wraps it. */
 #include "hal/gpio.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum rig_rc gpio_open_chip(struct gpio_chip **out, const char *spec,
@@ -21,8 +22,7 @@ enum rig_rc gpio_open_chip(struct gpio_chip **out, const char *spec,
 		return rc;
 	c->ops = ops;
 	c->hal = hal;
-	strncpy(c->name, spec, sizeof c->name - 1);
-	c->name[sizeof c->name - 1] = '\0';
+	snprintf(c->name, sizeof c->name, "%s", spec);
 	*out = c;
 	return RIG_OK;
 }

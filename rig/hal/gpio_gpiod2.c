@@ -54,12 +54,6 @@ GPIOD2_API(gpiod_edge_event_get_event_type,
 
 #define EVENT_BUFFER 16
 
-struct gd2_chip {
-	struct gpio_chip base;
-	struct gpiod_chip *chip;
-	unsigned nlines;
-};
-
 struct gd2_line {
 	struct gpio_line base;
 	struct gpiod_line_request *req;
@@ -67,80 +61,32 @@ struct gd2_line {
 	bool output;
 };
 
-bool gpiod_probe_chip(const char *path, char *label, size_t cap, unsigned *lines)
+bool gpiod_chip_describe(struct gpiod_chip *c, char *label, size_t cap, unsigned *lines)
 {
-	struct gpiod_chip *c = gpiod_chip_open(path);
-	if (!c)
-		return false;
 	struct gpiod_chip_info *info = gpiod_chip_get_info(c);
-	if (info) {
+	if (!info)
+		return false;
+	if (label)
 		snprintf(label, cap, "%s", gpiod_chip_info_get_label(info));
-		*lines = (unsigned)gpiod_chip_info_get_num_lines(info);
-		gpiod_chip_info_free(info);
-	}
-	gpiod_chip_close(c);
-	return info != NULL;
-}
-
-static enum rig_rc gd2_open_chip(struct gpio_chip **out, const char *spec,
-				 struct rig_hal *hal, struct rig_err *err)
-{
-	(void)hal;
-	char path[128];
-	const char *how;
-	enum rig_rc rc = gpio_chip_path(spec, path, sizeof path, &how, err);
-	if (rc)
-		return rc;
-	errno = 0;
-	struct gpiod_chip *c = gpiod_chip_open(path);
-	struct gpiod_chip_info *info = c ? gpiod_chip_get_info(c) : NULL;
-	if (!info) {
-		int e = errno ? errno : ENOENT;
-		if (c)
-			gpiod_chip_close(c);
-		return gpio_chip_open_failed(spec, how, e, err);
-	}
-	struct gd2_chip *h = calloc(1, sizeof *h);
-	if (!h) {
-		gpiod_chip_info_free(info);
-		gpiod_chip_close(c);
-		return rig_fail(err, RIG_E_NOMEM, "GPIO chip %s: out of memory", spec);
-	}
-	h->chip = c;
-	h->nlines = (unsigned)gpiod_chip_info_get_num_lines(info);
+	*lines = (unsigned)gpiod_chip_info_get_num_lines(info);
 	gpiod_chip_info_free(info);
-	*out = &h->base;
-	return RIG_OK;
+	return true;
 }
 
 static enum rig_rc find_line(struct gpio_chip *c, const char *spec, unsigned *offset,
 			     struct rig_err *err)
 {
-	struct gd2_chip *h = (struct gd2_chip *)c;
-	char *end;
-	errno = 0;
-	unsigned long off = strtoul(spec, &end, 10);
-	if (spec[0] >= '0' && spec[0] <= '9' && !*end && !errno) {
-		if (off >= h->nlines)
-			return rig_fail(err, RIG_E_CONFIG,
-					"GPIO chip %s: no line %lu (the chip has lines 0..%u)",
-					c->name, off, h->nlines ? h->nlines - 1 : 0);
-		*offset = (unsigned)off;
-		return RIG_OK;
-	}
+	struct gd_chip *h = (struct gd_chip *)c;
+	bool is_name;
+	enum rig_rc rc = gpiod_line_spec(c, spec, h->nlines, offset, &is_name, err);
+	if (rc || !is_name)
+		return rc;
 	errno = 0;
 	int r = gpiod_chip_get_line_offset_from_name(h->chip, spec);
-	if (r >= 0) {
-		*offset = (unsigned)r;
-		return RIG_OK;
-	}
-	if (errno == ENOENT || errno == 0)
-		return rig_fail(err, RIG_E_CONFIG,
-				"GPIO chip %s: no line named '%s' (expected an offset "
-				"0..%u or a line name)", c->name, spec,
-				h->nlines ? h->nlines - 1 : 0);
-	return rig_fail_errno(err, RIG_E_UNAVAILABLE, errno,
-			      "GPIO chip %s: cannot get line '%s'", c->name, spec);
+	if (r < 0)
+		return gpiod_line_lookup_failed(c, spec, h->nlines, true, errno, err);
+	*offset = (unsigned)r;
+	return RIG_OK;
 }
 
 static struct gpiod_line_settings *settings_for(enum gpio_dir dir, unsigned flags,
@@ -200,27 +146,19 @@ static enum rig_rc request_failed(struct gpio_chip *c, const char *line, unsigne
 				  enum gpio_dir dir, unsigned flags, int e,
 				  struct rig_err *err)
 {
-	if (e == EBUSY) {
-		struct gpiod_line_info *info =
-			gpiod_chip_get_line_info(((struct gd2_chip *)c)->chip, offset);
-		const char *user = info ? gpiod_line_info_get_consumer(info) : NULL;
-		rig_fail(err, RIG_E_BUSY, "GPIO chip %s line %s: already in use by '%s'",
-			 c->name, line, user && *user ? user : "another process");
-		gpiod_line_info_free(info);
-		return RIG_E_BUSY;
-	}
-	return rig_fail_errno(err, RIG_E_UNAVAILABLE, e,
-			      "GPIO chip %s line %s: cannot request it as %s%s",
-			      c->name, line, dir == GPIO_OUTPUT ? "output" : "input",
-			      (flags & (GPIO_F_PULL_UP | GPIO_F_PULL_DOWN)) ?
-			      " with pull bias (kernel 5.5+ needed)" : "");
+	struct gpiod_line_info *info =
+		e == EBUSY ? gpiod_chip_get_line_info(((struct gd_chip *)c)->chip, offset) : NULL;
+	enum rig_rc rc = gpiod_request_failed(
+		c, line, dir, flags, e, info ? gpiod_line_info_get_consumer(info) : NULL, err);
+	gpiod_line_info_free(info);
+	return rc;
 }
 
 static void line_name(struct gpio_chip *c, unsigned offset, const char *spec,
 		      char *out, size_t cap)
 {
 	struct gpiod_line_info *info =
-		gpiod_chip_get_line_info(((struct gd2_chip *)c)->chip, offset);
+		gpiod_chip_get_line_info(((struct gd_chip *)c)->chip, offset);
 	const char *name = info ? gpiod_line_info_get_name(info) : NULL;
 	snprintf(out, cap, "%s", name && *name ? name : spec);
 	gpiod_line_info_free(info);
@@ -239,8 +177,8 @@ static enum rig_rc gd2_request(struct gpio_chip *c, const char *line,
 	if (!h)
 		return rig_fail(err, RIG_E_NOMEM, "GPIO chip %s: out of memory", c->name);
 	errno = 0;
-	h->req = request_line(((struct gd2_chip *)c)->chip, offset, dir, flags, initial,
-			      consumer && *consumer ? consumer : "rig");
+	h->req = request_line(((struct gd_chip *)c)->chip, offset, dir, flags, initial,
+			      gpiod_consumer(consumer));
 	if (!h->req) {
 		int e = errno;
 		free(h);
@@ -264,8 +202,7 @@ static enum rig_rc gd2_get(struct gpio_line *l, int *value, struct rig_err *err)
 	struct gd2_line *h = (struct gd2_line *)l;
 	enum gpiod_line_value v = gpiod_line_request_get_value(h->req, l->offset);
 	if (v == GPIOD_LINE_VALUE_ERROR)
-		return rig_fail_errno(err, RIG_E_IO, errno, "GPIO %s line %u (%s): read failed",
-				      l->chip->name, l->offset, l->name);
+		return gpiod_line_io_failed(l, "read", errno, err);
 	*value = v == GPIOD_LINE_VALUE_ACTIVE;
 	return RIG_OK;
 }
@@ -274,18 +211,23 @@ static enum rig_rc gd2_set(struct gpio_line *l, int value, struct rig_err *err)
 {
 	struct gd2_line *h = (struct gd2_line *)l;
 	if (!h->output)
-		return rig_fail(err, RIG_E_INTERNAL, "GPIO %s line %u: set on an input line",
-				l->chip->name, l->offset);
+		return gpiod_line_misuse(l, "set on an input line", err);
 	if (gpiod_line_request_set_value(h->req, l->offset, value ? GPIOD_LINE_VALUE_ACTIVE
 								   : GPIOD_LINE_VALUE_INACTIVE))
-		return rig_fail_errno(err, RIG_E_IO, errno, "GPIO %s line %u (%s): set failed",
-				      l->chip->name, l->offset, l->name);
+		return gpiod_line_io_failed(l, "set", errno, err);
 	return RIG_OK;
 }
 
-/* Read what is queued; the last edge of `edges` among them into *seen. */
-static int read_events(struct gd2_line *h, enum gpio_edge edges, enum gpio_edge *seen)
+static int wait_events(void *line, uint64_t left_ns)
 {
+	struct gd2_line *h = line;
+	return gpiod_line_request_wait_edge_events(h->req, (int64_t)left_ns);
+}
+
+/* Read what is queued; the first edge of `edges` among them into *seen. */
+static int read_events(void *line, enum gpio_edge edges, enum gpio_edge *seen)
+{
+	struct gd2_line *h = line;
 	int n = gpiod_line_request_read_edge_events(h->req, h->events, EVENT_BUFFER);
 	for (int i = 0; i < n && !*seen; i++) {
 		struct gpiod_edge_event *ev = gpiod_edge_event_buffer_get_event(h->events,
@@ -300,42 +242,15 @@ static int read_events(struct gd2_line *h, enum gpio_edge edges, enum gpio_edge 
 	return n;
 }
 
+static const struct gpiod_edge_io gd2_edge_io = { .wait = wait_events, .read = read_events };
+
 static enum rig_rc gd2_wait_edge(struct gpio_line *l, enum gpio_edge edges,
 				 unsigned timeout_ms, enum gpio_edge *seen,
 				 struct rig_err *err)
 {
 	struct gd2_line *h = (struct gd2_line *)l;
-	struct rig_clock *rt = clock_real();
-	*seen = 0;
-	if (!h->events)
-		return rig_fail(err, RIG_E_INTERNAL,
-				"GPIO %s line %u: wait for an edge on a line not requested for edges",
-				l->chip->name, l->offset);
-	/* Edges queued before the call are history: drop them. */
-	enum gpio_edge old = 0;
-	while (gpiod_line_request_wait_edge_events(h->req, 0) == 1)
-		if (read_events(h, 0, &old) <= 0)
-			break;
-	uint64_t deadline = clock_now_ns(rt) + (uint64_t)timeout_ms * RIG_NS_PER_MS;
-	while (!*seen) {
-		uint64_t now = clock_now_ns(rt);
-		if (now >= deadline)
-			return RIG_OK;
-		int r = gpiod_line_request_wait_edge_events(h->req, (int64_t)(deadline - now));
-		if (r == 0)
-			continue; /* the loop head decides whether time is up */
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return rig_fail_errno(err, RIG_E_IO, errno,
-					      "GPIO %s line %u (%s): waiting for an edge failed",
-					      l->chip->name, l->offset, l->name);
-		if (read_events(h, edges, seen) < 0)
-			return rig_fail_errno(err, RIG_E_IO, errno,
-					      "GPIO %s line %u (%s): reading an edge failed",
-					      l->chip->name, l->offset, l->name);
-	}
-	return RIG_OK;
+	return gpiod_wait_edge_loop(l, h->events != NULL, &gd2_edge_io, h, edges, timeout_ms,
+				    seen, err);
 }
 
 static void gd2_release(struct gpio_line *l)
@@ -346,21 +261,14 @@ static void gd2_release(struct gpio_line *l)
 	free(h);
 }
 
-static void gd2_close_chip(struct gpio_chip *c)
-{
-	struct gd2_chip *h = (struct gd2_chip *)c;
-	gpiod_chip_close(h->chip);
-	free(h);
-}
-
 const struct gpio_ops gpio_gpiod_ops = {
-	.open_chip = gd2_open_chip,
+	.open_chip = gpiod_open_chip,
 	.request = gd2_request,
 	.get = gd2_get,
 	.set = gd2_set,
 	.wait_edge = gd2_wait_edge,
 	.release = gd2_release,
-	.close_chip = gd2_close_chip,
+	.close_chip = gpiod_close_chip,
 };
 
 #endif /* RIG_GPIOD_MAJOR == 2 */

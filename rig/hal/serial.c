@@ -1,6 +1,7 @@
 /* serial.c - picks the serial backend from the port string and wraps it. */
 #include "hal/serial.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct serial_settings serial_8n1(int baud)
@@ -68,8 +69,7 @@ enum rig_rc serial_open(struct serial_port **out, const char *spec,
 		return rc;
 	p->ops = ops;
 	p->hal = hal;
-	strncpy(p->name, spec, sizeof p->name - 1);
-	p->name[sizeof p->name - 1] = '\0';
+	snprintf(p->name, sizeof p->name, "%s", spec);
 	*out = p;
 	return RIG_OK;
 }

@@ -22,16 +22,31 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "hal/fd_port.h"
 #include "hal/fd_wait.h"
 
 #define TCP_CONNECT_TIMEOUT_MS 5000
 #define RIG_STR_(x) #x
 #define RIG_STR(x) RIG_STR_(x)
 
-struct tcp_port {
-	struct serial_port base;
-	int fd;
-	char label[168]; /* "tcp://host:port", for messages */
+static ssize_t tcp_in(int fd, void *buf, size_t n)
+{
+	return recv(fd, buf, n, MSG_DONTWAIT);
+}
+
+/* MSG_NOSIGNAL: a closed peer is an error code, not SIGPIPE. */
+static ssize_t tcp_out(int fd, const void *buf, size_t n)
+{
+	return send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* POLLHUP/POLLERR: the next recv reports it (0 or an errno). */
+static const struct fd_port_kind tcp_kind = {
+	.in = tcp_in,
+	.out = tcp_out,
+	.write_gone = { EPIPE, ECONNRESET },
+	.gone = "the server closed the connection",
+	.stuck = "the server is not reading",
 };
 
 /* Split "host:port" or "[v6]:port" into host and port. */
@@ -113,9 +128,10 @@ static enum rig_rc tcp_open(struct serial_port **out, const char *path,
 	enum rig_rc rc;
 	struct addrinfo *res = NULL;
 	char host[128], port[8];
-	struct tcp_port *p = calloc(1, sizeof *p);
+	struct fd_port *p = calloc(1, sizeof *p);
 	if (!p)
 		return rig_fail(err, RIG_E_NOMEM, "tcp://%s: out of memory", path);
+	p->kind = &tcp_kind;
 	p->fd = -1;
 	snprintf(p->label, sizeof p->label, "tcp://%s", path);
 	rc = split_host_port(path, p->label, host, sizeof host, port, sizeof port, err);
@@ -164,94 +180,16 @@ fail:
 	return rc;
 }
 
-static enum rig_rc peer_closed(struct tcp_port *p, const char *what, struct rig_err *err)
-{
-	return rig_fail(err, RIG_E_IO, "%s: %s: the server closed the connection",
-			p->label, what);
-}
-
-static enum rig_rc tcp_read(struct serial_port *base, void *buf, size_t n,
-			    unsigned timeout_ms, bool some, size_t *got,
-			    struct rig_err *err)
-{
-	struct tcp_port *p = (struct tcp_port *)base;
-	uint64_t deadline = fd_deadline_ns(timeout_ms);
-	enum rig_rc rc = RIG_OK;
-	size_t have = 0;
-	while (have < n) {
-		ssize_t r = recv(p->fd, (char *)buf + have, n - have, MSG_DONTWAIT);
-		if (r > 0) {
-			have += (size_t)r;
-			if (some)
-				break;
-			continue;
-		}
-		if (r == 0) {
-			rc = peer_closed(p, "read", err);
-			break;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			rc = rig_fail_errno(err, RIG_E_IO, errno, "%s: read failed", p->label);
-			break;
-		}
-		short rev;
-		int w = fd_wait_until(p->fd, POLLIN, deadline, &rev);
-		if (w < 0) {
-			rc = rig_fail_errno(err, RIG_E_IO, errno, "%s: poll failed", p->label);
-			break;
-		}
-		if (w == 0)
-			break; /* timeout: not an error, *got tells */
-		/* POLLHUP/POLLERR: the next recv reports it (0 or an errno). */
-	}
-	*got = have;
-	return rc;
-}
-
-static enum rig_rc tcp_write(struct serial_port *base, const void *buf, size_t n,
-			     unsigned timeout_ms, struct rig_err *err)
-{
-	struct tcp_port *p = (struct tcp_port *)base;
-	uint64_t deadline = fd_deadline_ns(timeout_ms);
-	size_t done = 0;
-	while (done < n) {
-		/* MSG_NOSIGNAL: a closed peer is an error code, not SIGPIPE. */
-		ssize_t r = send(p->fd, (const char *)buf + done, n - done,
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (r > 0) {
-			done += (size_t)r;
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && (errno == EPIPE || errno == ECONNRESET))
-			return peer_closed(p, "write", err);
-		if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-			return rig_fail_errno(err, RIG_E_IO, errno, "%s: write failed", p->label);
-		short rev;
-		int w = fd_wait_until(p->fd, POLLOUT, deadline, &rev);
-		if (w < 0)
-			return rig_fail_errno(err, RIG_E_IO, errno, "%s: poll failed", p->label);
-		if (w == 0)
-			return rig_fail(err, RIG_E_TIMEOUT,
-					"%s: write: only %zu of %zu bytes went out in %u ms "
-					"(the server is not reading)", p->label, done, n, timeout_ms);
-	}
-	return RIG_OK;
-}
-
 static enum rig_rc tcp_flush_input(struct serial_port *base, struct rig_err *err)
 {
-	struct tcp_port *p = (struct tcp_port *)base;
+	struct fd_port *p = (struct fd_port *)base;
 	char sink[512];
 	for (;;) {
 		ssize_t r = recv(p->fd, sink, sizeof sink, MSG_DONTWAIT);
 		if (r > 0)
 			continue;
 		if (r == 0)
-			return peer_closed(p, "flush", err);
+			return fd_port_gone(p, "flush", err);
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -260,18 +198,11 @@ static enum rig_rc tcp_flush_input(struct serial_port *base, struct rig_err *err
 	}
 }
 
-static void tcp_close(struct serial_port *base)
-{
-	struct tcp_port *p = (struct tcp_port *)base;
-	close(p->fd);
-	free(p);
-}
-
 const struct serial_ops serial_tcp_ops = {
 	.scheme = "tcp://",
 	.open = tcp_open,
-	.read = tcp_read,
-	.write = tcp_write,
+	.read = fd_port_read,
+	.write = fd_port_write,
 	.flush_input = tcp_flush_input,
-	.close = tcp_close,
+	.close = fd_port_close,
 };

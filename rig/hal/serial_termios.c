@@ -20,12 +20,27 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "hal/fd_wait.h"
+#include "hal/fd_port.h"
 
-struct tty_port {
-	struct serial_port base;
-	int fd;
-	char label[168]; /* "pty:<path>", for messages */
+static ssize_t tty_in(int fd, void *buf, size_t n)
+{
+	return read(fd, buf, n);
+}
+
+static ssize_t tty_out(int fd, const void *buf, size_t n)
+{
+	return write(fd, buf, n);
+}
+
+/* EIO: the other side closed (a pty's master) or went away (a USB adapter) */
+static const struct fd_port_kind tty_kind = {
+	.in = tty_in,
+	.out = tty_out,
+	.read_gone = { EIO },
+	.write_gone = { EIO },
+	.poll_gone = true,
+	.gone = "the other side hung up (device unplugged or simulator closed its end)",
+	.stuck = "flow control holding, or nobody reading the other side",
 };
 
 struct baud_code {
@@ -106,9 +121,10 @@ static enum rig_rc tty_open(struct serial_port **out, const char *path,
 {
 	(void)hal;
 	enum rig_rc rc;
-	struct tty_port *p = calloc(1, sizeof *p);
+	struct fd_port *p = calloc(1, sizeof *p);
 	if (!p)
 		return rig_fail(err, RIG_E_NOMEM, "pty:%s: out of memory", path);
+	p->kind = &tty_kind;
 	snprintf(p->label, sizeof p->label, "pty:%s", path);
 	p->fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (p->fd < 0) {
@@ -137,118 +153,22 @@ fail_free:
 	return rc;
 }
 
-static enum rig_rc hangup(struct tty_port *p, const char *what, struct rig_err *err)
-{
-	return rig_fail(err, RIG_E_IO,
-			"%s: %s: the other side hung up (device unplugged or simulator closed its end)",
-			p->label, what);
-}
-
-static enum rig_rc tty_read(struct serial_port *base, void *buf, size_t n,
-			    unsigned timeout_ms, bool some, size_t *got,
-			    struct rig_err *err)
-{
-	struct tty_port *p = (struct tty_port *)base;
-	uint64_t deadline = fd_deadline_ns(timeout_ms);
-	enum rig_rc rc = RIG_OK;
-	bool hup_seen = false;
-	size_t have = 0;
-	while (have < n) {
-		ssize_t r = read(p->fd, (char *)buf + have, n - have);
-		if (r > 0) {
-			have += (size_t)r;
-			if (some)
-				break;
-			continue;
-		}
-		if (r == 0 || (r < 0 && errno == EIO)) {
-			rc = hangup(p, "read", err);
-			break;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN) {
-			rc = rig_fail_errno(err, RIG_E_IO, errno, "%s: read failed", p->label);
-			break;
-		}
-		if (hup_seen) { /* poll said hangup yet read has nothing: trust poll */
-			rc = hangup(p, "read", err);
-			break;
-		}
-		short rev;
-		int w = fd_wait_until(p->fd, POLLIN, deadline, &rev);
-		if (w < 0) {
-			rc = rig_fail_errno(err, RIG_E_IO, errno, "%s: poll failed", p->label);
-			break;
-		}
-		if (w == 0)
-			break; /* timeout: not an error, *got tells */
-		if (rev & POLLNVAL) {
-			rc = rig_fail(err, RIG_E_INTERNAL, "%s: descriptor is not open", p->label);
-			break;
-		}
-		hup_seen = rev & (POLLHUP | POLLERR);
-	}
-	*got = have;
-	return rc;
-}
-
-static enum rig_rc tty_write(struct serial_port *base, const void *buf, size_t n,
-			     unsigned timeout_ms, struct rig_err *err)
-{
-	struct tty_port *p = (struct tty_port *)base;
-	uint64_t deadline = fd_deadline_ns(timeout_ms);
-	size_t done = 0;
-	while (done < n) {
-		ssize_t r = write(p->fd, (const char *)buf + done, n - done);
-		if (r > 0) {
-			done += (size_t)r;
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno == EIO)
-			return hangup(p, "write", err);
-		if (r < 0 && errno != EAGAIN)
-			return rig_fail_errno(err, RIG_E_IO, errno, "%s: write failed", p->label);
-		short rev;
-		int w = fd_wait_until(p->fd, POLLOUT, deadline, &rev);
-		if (w < 0)
-			return rig_fail_errno(err, RIG_E_IO, errno, "%s: poll failed", p->label);
-		if (w == 0)
-			return rig_fail(err, RIG_E_TIMEOUT,
-					"%s: write: only %zu of %zu bytes went out in %u ms "
-					"(flow control holding, or nobody reading the other side)",
-					p->label, done, n, timeout_ms);
-		if ((rev & (POLLHUP | POLLERR)) && !(rev & POLLOUT))
-			return hangup(p, "write", err);
-	}
-	return RIG_OK;
-}
-
 static enum rig_rc tty_flush_input(struct serial_port *base, struct rig_err *err)
 {
-	struct tty_port *p = (struct tty_port *)base;
+	struct fd_port *p = (struct fd_port *)base;
 	if (tcflush(p->fd, TCIFLUSH) != 0) {
 		if (errno == EIO)
-			return hangup(p, "flush", err);
+			return fd_port_gone(p, "flush", err);
 		return rig_fail_errno(err, RIG_E_IO, errno, "%s: flush failed", p->label);
 	}
 	return RIG_OK;
 }
 
-static void tty_close(struct serial_port *base)
-{
-	struct tty_port *p = (struct tty_port *)base;
-	close(p->fd);
-	free(p);
-}
-
 const struct serial_ops serial_termios_ops = {
 	.scheme = "pty:",
 	.open = tty_open,
-	.read = tty_read,
-	.write = tty_write,
+	.read = fd_port_read,
+	.write = fd_port_write,
 	.flush_input = tty_flush_input,
-	.close = tty_close,
+	.close = fd_port_close,
 };

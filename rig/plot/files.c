@@ -441,39 +441,36 @@ static enum rig_rc plot_sweep(struct pctx *c, struct rig_err *err)
 			 csv_table_get(t, 0, csv_table_col(t, "station")), t->nrows);
 	enum rig_rc rc;
 	char label[64];
-	/* Depth: one series per commanded rate (and preload, when the sweep
-	 * has several), repeats averaged. */
+	/* Depth: one series per commanded rate, rate: one per commanded depth
+	 * (and preload, when the sweep has several), repeats averaged. */
+	const struct {
+		int key, cmd, meas, u;
+		const char *key_unit, *name, *title, *words, *unit;
+	} kinds[] = {
+		{ cf, cd, cdm, cdu, "Hz", "depth", "Penetration depth: commanded vs measured (sweep)",
+		  "depth", "µm" },
+		{ cd, cf, cfm, cfu, "µm", "freq", "Stroke rate: commanded vs measured (sweep)",
+		  "stroke rate", "Hz" },
+	};
 	int cpl = csv_table_col(t, "preload_cmd_n");
-	reset(c);
-	for (size_t i = 0; i < t->nrows; i++) {
-		double f = csv_table_num(t, i, cf), pl = csv_table_num(t, i, cpl);
-		if (isfinite(pl))
-			snprintf(label, sizeof label, "at %g Hz, %g N", f, pl);
-		else
-			snprintf(label, sizeof label, "at %g Hz", f);
-		struct series_buf *s = series_for(c, f, label);
-		if (s)
-			series_add(s, csv_table_num(t, i, cd), csv_table_num(t, i, cdm),
-				   csv_table_num(t, i, cdu));
+	for (size_t k = 0; k < 2; k++) {
+		reset(c);
+		for (size_t i = 0; i < t->nrows; i++) {
+			double key = csv_table_num(t, i, kinds[k].key), pl = csv_table_num(t, i, cpl);
+			if (isfinite(pl))
+				snprintf(label, sizeof label, "at %g %s, %g N", key, kinds[k].key_unit, pl);
+			else
+				snprintf(label, sizeof label, "at %g %s", key, kinds[k].key_unit);
+			struct series_buf *s = series_for(c, key, label);
+			if (s)
+				series_add(s, csv_table_num(t, i, kinds[k].cmd),
+					   csv_table_num(t, i, kinds[k].meas),
+					   csv_table_num(t, i, kinds[k].u));
+		}
+		if ((rc = draw_transfer(c, kinds[k].name, kinds[k].title, kinds[k].words,
+					kinds[k].unit, NULL, err)))
+			return rc;
 	}
-	if ((rc = draw_transfer(c, "depth", "Penetration depth: commanded vs measured (sweep)",
-				"depth", "µm", NULL, err)))
-		return rc;
-	reset(c);
-	for (size_t i = 0; i < t->nrows; i++) {
-		double d = csv_table_num(t, i, cd), pl = csv_table_num(t, i, cpl);
-		if (isfinite(pl))
-			snprintf(label, sizeof label, "at %g µm, %g N", d, pl);
-		else
-			snprintf(label, sizeof label, "at %g µm", d);
-		struct series_buf *s = series_for(c, d, label);
-		if (s)
-			series_add(s, csv_table_num(t, i, cf), csv_table_num(t, i, cfm),
-				   csv_table_num(t, i, cfu));
-	}
-	if ((rc = draw_transfer(c, "freq", "Stroke rate: commanded vs measured (sweep)",
-				"stroke rate", "Hz", NULL, err)))
-		return rc;
 
 	struct point_log tlog = { 0 };
 	const struct point_record *r = c->rq->log ? pick(c->rq->log, false) : NULL;

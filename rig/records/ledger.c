@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/grow.h"
+
 static const char zero_hash[SHA256_HEX_LEN + 1] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -180,15 +182,10 @@ static void parse_line(struct ledger_entry *e, char *text, size_t len)
 
 static enum rig_rc grow(struct ledger *lg, struct rig_err *err)
 {
-	if (lg->n < lg->cap)
-		return RIG_OK;
-	size_t cap = lg->cap ? 2 * lg->cap : 64;
-	struct ledger_entry *p = realloc(lg->entries, cap * sizeof *p);
-	if (!p)
-		return rig_fail(err, RIG_E_NOMEM, "%s: out of memory", lg->path);
-	lg->entries = p;
-	lg->cap = cap;
-	return RIG_OK;
+	enum rig_rc rc = RIG_GROW(lg->entries, lg->cap, lg->n + 1, 64, err);
+	if (rc)
+		rig_err_prefix(err, "%s: ", lg->path);
+	return rc;
 }
 
 static enum rig_rc read_all(struct ledger *lg, struct rig_err *err)

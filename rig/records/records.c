@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/fsutil.h"
+#include "core/grow.h"
 #include "core/ini_edit.h"
 #include "records/keys.h"
 #include "records/ledger.h"
@@ -35,15 +36,9 @@ enum rig_rc records_file_sha256(const char *path, char out[SHA256_HEX_LEN + 1], 
 	} b = { 0 };
 	enum rig_rc rc = RIG_OK;
 	for (;;) {
-		if (b.len == b.cap) {
-			size_t cap = b.cap ? 2 * b.cap : 65536;
-			char *p = realloc(b.buf, cap);
-			if (!p) {
-				rc = rig_fail(err, RIG_E_NOMEM, "%s: out of memory", path);
-				break;
-			}
-			b.buf = p;
-			b.cap = cap;
+		if ((rc = RIG_GROW(b.buf, b.cap, b.len + 1, 65536, err))) {
+			rig_err_prefix(err, "%s: ", path);
+			break;
 		}
 		ssize_t n = read(fd, b.buf + b.len, b.cap - b.len);
 		if (n < 0 && errno == EINTR)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "records/ledger.h"
 #include "records/records.h"
 
@@ -257,15 +258,8 @@ static enum rig_rc collect_files(struct ctx *c, char *const *names, size_t nname
 		if (!vf_is_report_name(de->d_name) || !wanted(names, nnames, de->d_name) ||
 		    nl >= sizeof c->files[0].name)
 			continue;
-		if (c->nfiles == cap) {
-			cap = cap ? 2 * cap : 64;
-			struct file *p = realloc(c->files, cap * sizeof *p);
-			if (!p) {
-				rc = rig_fail(err, RIG_E_NOMEM, "out of memory");
-				break;
-			}
-			c->files = p;
-		}
+		if ((rc = RIG_GROW(c->files, cap, c->nfiles + 1, 64, err)))
+			break;
 		struct file *f = &c->files[c->nfiles];
 		memset(f, 0, sizeof *f);
 		memcpy(f->name, de->d_name, nl + 1);

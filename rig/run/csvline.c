@@ -8,22 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "run/text.h"
 
 static void csv_line_reserve(struct csv_line *l, size_t more)
 {
 	if (l->oom || l->len + more + 1 <= l->cap)
 		return;
-	size_t cap = l->cap ? l->cap : 512;
-	while (cap < l->len + more + 1)
-		cap *= 2;
-	char *n = realloc(l->s, cap);
-	if (!n) {
+	if (RIG_GROW(l->s, l->cap, l->len + more + 1, 512, NULL))
 		l->oom = true;
-		return;
-	}
-	l->s = n;
-	l->cap = cap;
 }
 
 void csv_line_raw(struct csv_line *l, const char *s, size_t n)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "measure/capture.h"
 #include "run/settle.h"
 
@@ -405,15 +406,9 @@ static void log_begin(void *ctx, const char *phase, const char *step, double dep
 {
 	struct point_log *log = ctx;
 	log->open = false;
-	if (log->n == log->cap) {
-		size_t cap = log->cap ? 2 * log->cap : 16;
-		struct point_record *v = realloc(log->v, cap * sizeof *v);
-		if (!v) {
-			log->oom = true;
-			return;
-		}
-		log->v = v;
-		log->cap = cap;
+	if (RIG_GROW(log->v, log->cap, log->n + 1, 16, NULL)) {
+		log->oom = true;
+		return;
 	}
 	struct point_record *r = &log->v[log->n++];
 	memset(r, 0, sizeof *r);
@@ -429,15 +424,9 @@ static void log_stroke(const struct measure_stroke *s, void *ctx)
 	struct point_record *r = log_last(ctx);
 	if (!r || s->reject != MEASURE_STROKE_OK)
 		return;
-	if (r->nstrokes == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 64;
-		double *v = realloc(r->stroke_um, cap * sizeof *v);
-		if (!v) {
-			((struct point_log *)ctx)->oom = true;
-			return;
-		}
-		r->stroke_um = v;
-		r->cap = cap;
+	if (RIG_GROW(r->stroke_um, r->cap, r->nstrokes + 1, 64, NULL)) {
+		((struct point_log *)ctx)->oom = true;
+		return;
 	}
 	r->stroke_um[r->nstrokes++] = s->peak_um;
 }

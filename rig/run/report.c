@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "core/grow.h"
 #include "run/text.h"
 
 #include "core/sha256.h"
@@ -146,13 +147,9 @@ static void file_sha256(char out[SHA256_HEX_LEN + 1], const char *path)
 	size_t len = 0, cap = 0;
 	bool ok = true;
 	for (;;) {
-		if (len == cap) {
-			char *nb = realloc(buf, cap = cap ? 2 * cap : 8192);
-			if (!nb) {
-				ok = false;
-				break;
-			}
-			buf = nb;
+		if (RIG_GROW(buf, cap, len + 1, 8192, NULL)) {
+			ok = false;
+			break;
 		}
 		size_t n = fread(buf + len, 1, cap - len, f);
 		len += n;
@@ -279,13 +276,10 @@ static double finite_or_nan(double v)
 
 enum rig_rc report_keep(struct report *r, const struct report_row *row, struct rig_err *err)
 {
-	if (r->nrows == r->caprows) {
-		size_t cap = r->caprows ? r->caprows * 2 : 64;
-		struct report_rec *nr = realloc(r->rows, cap * sizeof *nr);
-		if (!nr)
-			return rig_fail(err, RIG_E_NOMEM, "report: out of memory");
-		r->rows = nr;
-		r->caprows = cap;
+	enum rig_rc rc = RIG_GROW(r->rows, r->caprows, r->nrows + 1, 64, err);
+	if (rc) {
+		rig_err_prefix(err, "report: ");
+		return rc;
 	}
 	bool oom = false;
 	struct report_rec rec = {

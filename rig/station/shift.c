@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/grow.h"
 #include "run/csvline.h"
 #include "run/report.h"
 #include "run/text.h"
@@ -99,14 +100,8 @@ static void add_reason(struct shift_log *s, const char *reason)
 			s->r[i].n++;
 			return;
 		}
-	if (s->nr == s->rcap) {
-		size_t cap = s->rcap ? 2 * s->rcap : 8;
-		struct shift_reason *r = realloc(s->r, cap * sizeof *r);
-		if (!r)
-			return; /* the tally is kept; only this reason's line is lost */
-		s->r = r;
-		s->rcap = cap;
-	}
+	if (RIG_GROW(s->r, s->rcap, s->nr + 1, 8, NULL))
+		return; /* the tally is kept; only this reason's line is lost */
 	snprintf(s->r[s->nr].text, sizeof s->r[0].text, "%.159s", reason);
 	s->r[s->nr++].n = 1;
 }
@@ -150,14 +145,8 @@ void shift_log_add(struct shift_log *s, const char *serial, const char *operator
 		op->runs++;
 	struct shift_unit *u = (struct shift_unit *)shift_log_find(s, serial);
 	if (!u) {
-		if (s->n == s->cap) {
-			size_t cap = s->cap ? 2 * s->cap : 16;
-			struct shift_unit *nu = realloc(s->u, cap * sizeof *nu);
-			if (!nu)
-				return;
-			s->u = nu;
-			s->cap = cap;
-		}
+		if (RIG_GROW(s->u, s->cap, s->n + 1, 16, NULL))
+			return;
 		u = &s->u[s->n++];
 		memset(u, 0, sizeof *u);
 		snprintf(u->serial, sizeof u->serial, "%s", serial);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/grow.h"
 #include "run/report.h"
 
 enum rig_rc store_anchor_known(struct store_db *db, const struct ledger_head *head, bool *known,
@@ -48,12 +49,10 @@ static int add_anchor(void *ctx, int ncols, const char *const *c)
 	struct list *l = ctx;
 	if (ncols < 5 || !c[0] || !c[1])
 		return 0;
-	struct vf_anchor *v = store_room(l->v, l->n, &l->cap, sizeof *v);
-	if (!v) {
+	if (RIG_GROW(l->v, l->cap, l->n + 1, 64, NULL)) {
 		l->oom = true;
 		return 1;
 	}
-	l->v = v;
 	struct vf_anchor *a = &l->v[l->n++];
 	a->seq = strtoul(c[0], NULL, 10);
 	snprintf(a->hash, sizeof a->hash, "%s", c[1]);

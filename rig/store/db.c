@@ -76,14 +76,3 @@ void store_db_rollback(struct store_db *db)
 	if (!db->broken)
 		store_db_run(db, "ROLLBACK", &ignored);
 }
-
-void *store_room(void *v, size_t n, size_t *cap, size_t elem)
-{
-	if (n < *cap)
-		return v;
-	size_t want = *cap ? 2 * *cap : 64;
-	void *w = realloc(v, want * elem);
-	if (w)
-		*cap = want;
-	return w;
-}

@@ -64,12 +64,6 @@ enum rig_rc store_db_begin(struct store_db *db, struct rig_err *err);
 enum rig_rc store_db_commit(struct store_db *db, struct rig_err *err);
 void store_db_rollback(struct store_db *db);
 
-/* For the row callbacks that collect rows into an array v of n elements
- * of elem bytes and capacity *cap: v with room for one more (grown to
- * twice, at least 64), or NULL when out of memory (v is then unchanged
- * and still the caller's to free). */
-void *store_room(void *v, size_t n, size_t *cap, size_t elem);
-
 /* Does where name a PostgreSQL database (postgresql:// or postgres://)? */
 bool store_is_url(const char *where);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/grow.h"
 #include "store/ledger_index.h"
 #include "store/record.h"
 #include "store/schema.h"
@@ -53,14 +54,8 @@ static int cmp_str(const void *a, const void *b)
 
 static bool names_add(struct names *s, const char *name)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		char **v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return false;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (RIG_GROW(s->v, s->cap, s->n + 1, 64, NULL))
+		return false;
 	return (s->v[s->n] = strdup(name)) && ++s->n;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/grow.h"
 #include "run/report.h"
 #include "store/index.h"
 #include "store/record.h"
@@ -53,12 +54,10 @@ static int add_run(void *ctx, int ncols, const char *const *c)
 	struct store_runs *r = ctx;
 	if (ncols < 12)
 		return 0;
-	struct store_run_info *v = store_room(r->v, r->n, &r->cap, sizeof *v);
-	if (!v) {
+	if (RIG_GROW(r->v, r->cap, r->n + 1, 64, NULL)) {
 		r->oom = true;
 		return 1;
 	}
-	r->v = v;
 	struct store_run_info *e = &r->v[r->n++];
 #define PUT(field, i) snprintf(e->field, sizeof e->field, "%s", c[i] ? c[i] : "")
 	PUT(started_at, 0);

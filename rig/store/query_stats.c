@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
+
 #define RUNS_PER_QUERY 200
 
 /* The report's columns as the statistics read them, and where each comes
@@ -66,17 +68,9 @@ struct chunk {
 static void put(struct chunk *c, const char *s)
 {
 	size_t n = strlen(s) + 1;
-	if (c->len + n > c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 1 << 16;
-		while (cap < c->len + n)
-			cap *= 2;
-		char *b = realloc(c->buf, cap);
-		if (!b) {
-			c->oom = true;
-			return;
-		}
-		c->buf = b;
-		c->cap = cap;
+	if (RIG_GROW(c->buf, c->cap, c->len + n, 1 << 16, NULL)) {
+		c->oom = true;
+		return;
 	}
 	memcpy(c->buf + c->len, s, n);
 	c->len += n;
@@ -102,15 +96,9 @@ static int add_row(void *ctx, int ncols, const char *const *cells)
 	struct chunk *c = ctx;
 	if (c->oom || ncols < (int)NCOLS)
 		return 1;
-	if (c->nrows == c->caprows) {
-		size_t cap = c->caprows ? 2 * c->caprows : 1024;
-		size_t *o = realloc(c->off, cap * NCOLS * sizeof *o);
-		if (!o) {
-			c->oom = true;
-			return 1;
-		}
-		c->off = o;
-		c->caprows = cap;
+	if (rig_grow(&c->off, &c->caprows, c->nrows + 1, NCOLS * sizeof *c->off, 1024, NULL)) {
+		c->oom = true;
+		return 1;
 	}
 	for (size_t i = 0; i < NCOLS && !c->oom; i++) {
 		char num[40];
@@ -137,15 +125,9 @@ static int add_id(void *ctx, int ncols, const char *const *cells)
 	struct ids *d = ctx;
 	if (ncols < 1 || !cells[0])
 		return 0;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? 2 * d->cap : 1024;
-		char(*v)[40] = realloc(d->v, cap * sizeof *v);
-		if (!v) {
-			d->oom = true;
-			return 1;
-		}
-		d->v = v;
-		d->cap = cap;
+	if (RIG_GROW(d->v, d->cap, d->n + 1, 1024, NULL)) {
+		d->oom = true;
+		return 1;
 	}
 	snprintf(d->v[d->n++], 40, "%s", cells[0]);
 	return 0;

@@ -4,6 +4,7 @@
  * calibrations row, the verdict row gives the run's verdict and reason. */
 #include "store/record.h"
 
+#include "core/grow.h"
 #include "run/text.h"
 
 #include <ctype.h>
@@ -251,14 +252,10 @@ static void sql_add(struct sqlbuf *b, const char *fmt, ...)
 			b->len += (size_t)n;
 			return;
 		}
-		size_t cap = (b->cap ? 2 * b->cap : 4096) + (size_t)n;
-		char *s = realloc(b->s, cap);
-		if (!s) {
+		if (RIG_GROW(b->s, b->cap, b->len + (size_t)n + 1, 4096, NULL)) {
 			b->oom = true;
 			return;
 		}
-		b->s = s;
-		b->cap = cap;
 	}
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/grow.h"
 #include "records/ledger.h"
 #include "run/report.h"
 #include "store/anchor.h"
@@ -30,12 +31,10 @@ static int add_queued(void *ctx, int ncols, const char *const *cells)
 	struct queue *q = ctx;
 	if (ncols < 3 || !cells[0] || !cells[1] || !cells[2])
 		return 0;
-	struct queued *v = store_room(q->v, q->n, &q->cap, sizeof *v);
-	if (!v) {
+	if (RIG_GROW(q->v, q->cap, q->n + 1, 64, NULL)) {
 		q->oom = true;
 		return 1;
 	}
-	q->v = v;
 	struct queued *e = &q->v[q->n++];
 	snprintf(e->run_id, sizeof e->run_id, "%s", cells[0]);
 	snprintf(e->file, sizeof e->file, "%s", cells[1]);
@@ -168,12 +167,10 @@ static int add_mark(void *ctx, int ncols, const char *const *c)
 	struct marks *m = ctx;
 	if (ncols < 5 || !c[0] || !c[1] || !c[3])
 		return 0;
-	struct mark *v = store_room(m->v, m->n, &m->cap, sizeof *v);
-	if (!v) {
+	if (RIG_GROW(m->v, m->cap, m->n + 1, 64, NULL)) {
 		m->oom = true;
 		return 1;
 	}
-	m->v = v;
 	struct mark *e = &m->v[m->n++];
 	snprintf(e->run_id, sizeof e->run_id, "%s", c[0]);
 	snprintf(e->state, sizeof e->state, "%s", c[1]);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "run/text.h"
 
 void csv_out_init(struct csv_out *o, FILE *f)
@@ -65,15 +66,9 @@ static void on_field(void *data, size_t len, void *user)
 	struct load *L = user;
 	if (L->oom)
 		return;
-	if (L->nrec == L->caprec) {
-		size_t cap = L->caprec ? 2 * L->caprec : 32;
-		char **v = realloc(L->rec, cap * sizeof *v);
-		if (!v) {
-			L->oom = true;
-			return;
-		}
-		L->rec = v;
-		L->caprec = cap;
+	if (RIG_GROW(L->rec, L->caprec, L->nrec + 1, 32, NULL)) {
+		L->oom = true;
+		return;
 	}
 	char *s = malloc(len + 1);
 	if (!s) {
@@ -118,15 +113,9 @@ static void on_record(int c, void *user)
 		L->too_many = true;
 		return drop_rec(L);
 	}
-	if (t->nrows == L->caprows) {
-		size_t cap = L->caprows ? 2 * L->caprows : 64;
-		char **v = realloc(t->cell, cap * t->ncols * sizeof *v);
-		if (!v) {
-			L->oom = true;
-			return drop_rec(L);
-		}
-		t->cell = v;
-		L->caprows = cap;
+	if (rig_grow(&t->cell, &L->caprows, t->nrows + 1, t->ncols * sizeof *t->cell, 64, NULL)) {
+		L->oom = true;
+		return drop_rec(L);
 	}
 	char **row = t->cell + t->nrows * t->ncols;
 	for (size_t i = 0; i < t->ncols; i++) {

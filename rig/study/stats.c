@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/grow.h"
 #include "study/csv.h"
 
 void stats_init(struct stats *s, enum stats_by by)
@@ -40,14 +41,8 @@ static struct stats_group *group_for(struct stats *s, const char *phase, const c
 		    !strcmp(g->by, by))
 			return g;
 	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 32;
-		struct stats_group *v = realloc(s->g, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		s->g = v;
-		s->cap = cap;
-	}
+	if (RIG_GROW(s->g, s->cap, s->n + 1, 32, NULL))
+		return NULL;
 	struct stats_group *g = &s->g[s->n++];
 	memset(g, 0, sizeof *g);
 	snprintf(g->phase, sizeof g->phase, "%s", phase);
@@ -228,16 +223,9 @@ enum rig_rc stats_add_table(struct stats *s, const struct csv_table *table, cons
 			group_for(s, csv_table_get(&t, r, col[3]), csv_table_get(&t, r, col[4]),
 				  csv_table_get(&t, r, col[5]), csv_table_get(&t, r, col[6]),
 				  csv_table_get(&t, r, col[7]), by);
-		if (g && g->n == g->cap) {
-			size_t cap = g->cap ? 2 * g->cap : 16;
-			struct stats_value *nv = realloc(g->v, cap * sizeof *nv);
-			if (nv) {
-				g->v = nv;
-				g->cap = cap;
-			}
-		}
+		bool room = g && !RIG_GROW(g->v, g->cap, g->n + 1, 16, NULL);
 		const char *who = run_label(s, &t, r, id_col, &last_id);
-		if (!g || g->n == g->cap || !who) {
+		if (!room || !who) {
 			rc = rig_fail(err, RIG_E_NOMEM, "out of memory reading %s", path);
 			goto out;
 		}

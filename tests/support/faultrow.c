@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/grow.h"
 #include "run/report.h"
 #include "run/run.h"
 #include "sim/bench.h"
@@ -120,9 +121,9 @@ static void cb_row(int c, void *data)
 	(void)c;
 	struct csvrows *r = data;
 	if (r->nfield == NCOL) {
-		if (r->nrows == r->cap) {
-			r->cap = r->cap ? r->cap * 2 : 64;
-			r->cells = realloc(r->cells, r->cap * NCOL * sizeof *r->cells);
+		if (rig_grow(&r->cells, &r->cap, r->nrows + 1, NCOL * sizeof *r->cells, 64, NULL)) {
+			fprintf(stderr, "faultrow: out of memory\n");
+			abort();
 		}
 		memcpy(r->cells + r->nrows * NCOL, r->cur, sizeof r->cur);
 		r->nrows++;

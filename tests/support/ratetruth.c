@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "sim/bench.h"
 #include "sim/laser.h"
 
@@ -19,15 +20,9 @@ static void rt_begin(void *ctx, const char *phase, const char *step, double dept
 		     double freq_hz)
 {
 	struct rate_truth_log *log = ctx;
-	if (log->n == log->cap) {
-		size_t cap = log->cap ? 2 * log->cap : 32;
-		struct rate_point *v = realloc(log->v, cap * sizeof *v);
-		if (!v) {
-			log->oom = true;
-			return;
-		}
-		log->v = v;
-		log->cap = cap;
+	if (RIG_GROW(log->v, log->cap, log->n + 1, 32, NULL)) {
+		log->oom = true;
+		return;
 	}
 	struct rate_point *r = &log->v[log->n++];
 	memset(r, 0, sizeof *r);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/grow.h"
 #include "dev/pen/pen.h"
 #include "hal/serial.h"
 #include "sim/bench.h"
@@ -45,20 +46,14 @@ static void pen_truth(struct sim_pen *sp, struct simcap_truth *t)
 static enum rig_rc capture(struct serial_port *port, struct rig_clock *clock, uint64_t t1_ns,
 			   uint8_t **bytes, size_t *n, struct rig_err *err)
 {
-	size_t cap = 1 << 16;
-	uint8_t *buf = malloc(cap);
-	if (!buf)
-		return rig_fail(err, RIG_E_NOMEM, "out of memory");
+	size_t cap = 0;
+	uint8_t *buf = NULL;
 	*n = 0;
 	while (clock_now_ns(clock) < t1_ns) {
-		if (cap - *n < 4096) {
-			uint8_t *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				return rig_fail(err, RIG_E_NOMEM, "out of memory");
-			}
-			buf = nb;
-			cap *= 2;
+		enum rig_rc grown = RIG_GROW(buf, cap, *n + 4096, 1 << 16, err);
+		if (grown) {
+			free(buf);
+			return grown;
 		}
 		size_t got = 0;
 		enum rig_rc rc = serial_read_some(port, buf + *n, 4096, 10, &got, err);

@@ -1,11 +1,14 @@
 /* testutil.c - temporary files for tests. */
 #include "testutil.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/grow.h"
 
 char *tu_tmpdir(void)
 {
@@ -40,23 +43,19 @@ char *tu_read(const char *path)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	size_t r;
-	while (buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	size_t cap = 0, n = 0, r;
+	char *buf = NULL;
+	bool oom;
+	/* room to read one byte more, and the final NUL */
+	while (!(oom = RIG_GROW(buf, cap, n + 2, 4096, NULL) != RIG_OK) &&
+	       (r = fread(buf + n, 1, cap - n - 1, f)) > 0)
 		n += r;
-		if (n + 1 == cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-			}
-			buf = nb;
-		}
-	}
 	fclose(f);
-	if (buf)
-		buf[n] = '\0';
+	if (oom) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
 	return buf;
 }
 
