@@ -73,6 +73,15 @@ case_ mosaic_drift_corrected_s8 depth "$mosaic --seed 8" --analyze "--drift corr
 # still the depth, but its gap to the smooth top now counts in U.
 case_ pad_soft_top_no_ring    depth "--freq 62.744 --travel-um 800 --depth-um 1500 --noise-um 1.53 --noise-grow 0.91 --scatter-um 2.23 --scatter-rho 0.28 --wander 0.0017 --noise-hz 0.89 --rod-ratio 0.18 --pad 0.86 --pad-soft 0.019 --seed 468783267"
 
+# The spike fix of 2026-11-30 (measure/learn.c, engine.h) at first took a
+# start from 73 % that overshot for a spike-moved first crossing: +2884 ppm
+# with U 246; and it left out ringing after the impact as spikes (a
+# 2.4 kHz ring sampled at 1 kHz): depth -4.77 um with U 1.57. Both as
+# before it now (a spike moves a crossing by a sample at most; spikes are
+# looked for on the advance only).
+case_ start_overshoot_not_a_spike cover "--rate 4000 --freq 57.435 --travel-um 800 --depth-um 2500 --noise-um 1.20 --noise-grow 0.19 --scatter-um 2.56 --scatter-rho 0.22 --wander 0.0016 --noise-hz 0.67 --rod-ratio 0.18 --start 0.73 --start-hz 8.8 --start-zeta 0.81 --hunt 0.009@6.5 --seed 1030131642"
+case_ ring_1khz_not_spikes      depth "--rate 1000 --freq 58.552 --travel-um 400 --depth-um 300 --noise-um 0.91 --noise-grow 0.95 --scatter-um 2.29 --scatter-rho 0.66 --wander 0.0027 --noise-hz 8.96 --mech harmonic --harm 0.23 --ring-um 7.4 --ring-hz 2448 --ring-ms 1.45 --spike-frac 0.0059 --spike-sign far --seed 54494846"
+
 # Drift corrected at 1 kHz (6-7 samples a stroke, both near commensurate
 # with the sampling): the quadratic through the noisy troughs missed a fast
 # exponential at the start (1.3 standard errors, under the 2 that counted)

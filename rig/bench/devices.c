@@ -53,18 +53,17 @@ static enum rig_rc open_laser(struct bench *b, struct rig_err *err)
 		.range_mm = f->laser.range_mm,
 		.rate_hz = f->laser.rate_hz,
 		.baud = f->laser.baud,
-		/* An exposure the fixture states is checked against the
-		 * sensor's shutter time (docs/laser-ild1420.md: why not when
-		 * it states none, for now). */
-		.read_shutter = f->laser.exposure_us > 0,
+		/* The sensor's shutter time, read back on every connect: an
+		 * exposure the fixture states is checked against it, none (0)
+		 * takes it (docs/laser-ild1420.md). */
+		.read_shutter = true,
 		.exposure_us = f->laser.exposure_us,
 	};
 	if ((rc = laser_open(&d->laser, d->laser_port, &ls, err)))
 		return rc;
 	/* The sensor's shutter time is the truth (the driver refused one the
 	 * fixture contradicts): the depth's exposure correction uses it. */
-	if (ls.read_shutter)
-		b->fx.laser.exposure_us = laser_info(d->laser)->exposure_us;
+	b->fx.laser.exposure_us = laser_info(d->laser)->exposure_us;
 	return RIG_OK;
 }
 

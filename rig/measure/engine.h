@@ -287,6 +287,12 @@ static inline bool spike_resid(const struct measure *m, uint32_t i, double ph, d
 	 * and 30 s records read noisy) */
 	if (num_abs(r) <= g0 / 2 || dph > 0.1) /* cheap: most samples */
 		return false;
+	/* on the advance only, before the impact: ringing after it makes
+	 * neighbouring residuals differ too (a 2.4 kHz ring sampled at
+	 * 1 kHz: the knots lost half their precision, the depth its ring) */
+	double f = ph - floor(ph);
+	if (f > sh->peak_phase)
+		return false;
 	int n = 0;
 	if (i >= 1 && !isnan(m->hist[i - 1])) {
 		shape_at(sh, ph - dph, &T, &dT, &w);

@@ -61,11 +61,22 @@ static void knots_trend(struct measure *m, const struct xing *L, uint32_t nl, co
  * and as a start for the knots: left, it made a trend of the period at an
  * end of the record and the rate took the edge at that trend, 952 ppm off
  * a 0.49 s record at 147 Hz (U 891 ppm). An end crossing has one second
- * difference: moved by e, it shows e there and nothing in the next, which
- * a pen changing speed (a start-up, a chirp) shows too; a step at the
- * very last stroke looks the same and is taken for a spike (its rate
- * then rests on the knots fitted to the samples, and the partial stroke
- * on the constant rate, with the other estimate in U). */
+ * difference: moved by e, it shows e there and nothing in the next two,
+ * which a pen changing speed (a start-up, a chirp) shows too. A spike
+ * moves a crossing by a sample at most (SPIKE_MOVE_SLOTS): a larger
+ * pattern is the pen (a start from 73 % whose speed overshot read
+ * +2884 ppm with U 246 when its first crossing was "put back"). */
+#define SPIKE_MOVE_SLOTS 1.0 /* the most a spike moves a crossing: the
+				   median detector takes a neighbour's value */
+
+/* d, a neighbour's second difference, is what a crossing moved by -c/2
+ * leaves: of the other sign and half of c (within a quarter of it and 3
+ * sigma). */
+static bool half_opposite(double d, double c, double sig)
+{
+	return d * c < 0 && num_abs(d + c / 2) <= 0.25 * num_abs(c) + 3 * sig;
+}
+
 static void raw_spike_crossings(struct measure *m, struct xing *L, uint32_t nl, const bool *use)
 {
 	double *d2 = m->kd, *e2 = m->kb; /* scratch, free until knots_step */
@@ -86,11 +97,11 @@ static void raw_spike_crossings(struct measure *m, struct xing *L, uint32_t nl, 
 		if (!(num_abs(c) > 10 * sig))
 			continue;
 		double lo = k >= 2 ? d2[k - 1] : NAN, hi = k + 2 < nl ? d2[k + 1] : NAN;
-		bool ok = !isnan(lo) || !isnan(hi);
+		bool ok = (!isnan(lo) || !isnan(hi)) && num_abs(c) <= 2 * SPIKE_MOVE_SLOTS;
 		if (!isnan(lo))
-			ok = ok && num_abs(lo + c / 2) <= 0.25 * num_abs(c) + 3 * sig;
+			ok = ok && half_opposite(lo, c, sig);
 		if (!isnan(hi))
-			ok = ok && num_abs(hi + c / 2) <= 0.25 * num_abs(c) + 3 * sig;
+			ok = ok && half_opposite(hi, c, sig);
 		if (!ok)
 			continue;
 		double e = (isnan(lo) ? 0 : lo) - 2 * c + (isnan(hi) ? 0 : hi);
@@ -106,10 +117,12 @@ static void raw_spike_crossings(struct measure *m, struct xing *L, uint32_t nl, 
 	}
 	/* An end crossing moved by e: e in the outermost second difference,
 	 * none in the next (a pen changing speed moves both) */
-	for (int end = 0; end < 2 && nl >= 4; end++) {
+	for (int end = 0; end < 2 && nl >= 5; end++) {
 		uint32_t k = end ? nl - 1 : 0, j = end ? nl - 2 : 1, jn = end ? nl - 3 : 2;
-		double c = d2[j], nx = d2[jn];
-		if (num_abs(c) > 10 * sig && !isnan(nx) && num_abs(nx) <= 0.25 * num_abs(c) + 3 * sig) {
+		uint32_t jm = end ? nl - 4 : 3;
+		double c = d2[j], nx = d2[jn], nm = d2[jm], q = 0.25 * num_abs(c) + 3 * sig;
+		if (num_abs(c) > 10 * sig && num_abs(c) <= SPIKE_MOVE_SLOTS && !isnan(nx) &&
+		    !isnan(nm) && num_abs(nx) <= q && num_abs(nm) <= q) {
 			L[k].t_raw -= c;
 			L[k].t_slot = L[k].t_raw;
 		}
