@@ -97,8 +97,15 @@ else
 fi
 f=$(row gate freq 160)
 case "$f" in PASS\|160.*) ok "its rate is still judged: ${f%%|measured*}" ;; *) bad "its rate: $f" ;; esac
-grep -q "^What to do: Out of tolerance (verify depth at 2500 um)" "$tmp/gate.out" \
-  && ok "the operator is told (out of tolerance at 2500 um)" || bad "output: $(tail -3 "$tmp/gate.out")"
+# ... and told the truth: the depth was not measured, not out of tolerance
+# (the reason code comes from where the failure was found, not its text).
+grep -q "^What to do: A point could not be measured (verify depth at 2500 um). Test this pen once more. \[not_measured, retest\]$" "$tmp/gate.out" \
+  && ok "the operator is told: not measured at 2500 um, retest" || bad "output: $(tail -3 "$tmp/gate.out")"
+v=$(python3 -c 'import csv,glob,sys
+f = [p for p in glob.glob(sys.argv[1] + "/*.csv") if not p.endswith("summary.csv")][0]
+for r in csv.DictReader(open(f, newline="")):
+    if r["quantity"] == "verdict": print(r["result"], r["category"], r["reason_code"], r["disposition"])' "$tmp/gate")
+[ "$v" = "FAIL unit not_measured retest" ] && ok "verdict row: $v" || bad "verdict row: $v"
 
 # The gate off: the same run PASSes on the phase coverage term's wide U
 # (what every such run did before the gate).

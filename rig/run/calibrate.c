@@ -150,11 +150,11 @@ enum rig_rc run_calibrate(struct run *r, struct rig_err *err)
 		fl.max_correction = c->max_freq_correction_pct / 100.0 * fl.cover_hi;
 
 	if (!calfit_table(&dsw, &dl, &dt, why, sizeof why)) {
-		run_fail(r, "calibration: %s", why);
+		run_fail(r, REASON_CALIBRATION, "calibration: %s", why);
 		return RIG_OK;
 	}
 	if (!calfit_table(&fsw, &fl, &ft, why, sizeof why)) {
-		run_fail(r, "calibration: %s", why);
+		run_fail(r, REASON_CALIBRATION, "calibration: %s", why);
 		return RIG_OK;
 	}
 	/* Both tables are staged and checked, then saved by one command
@@ -184,6 +184,6 @@ enum rig_rc run_calibrate(struct run *r, struct rig_err *err)
 	row.note = rc ? err->msg : "both tables read back equal after *RST";
 	enum rig_rc rc2 = run_add_row(r, &row);
 	if (rc)
-		run_fail(r, "calibration read-back after reset: %s", err->msg);
+		run_fail(r, REASON_CALIBRATION, "calibration read-back after reset: %s", err->msg);
 	return rc2;
 }

@@ -16,6 +16,10 @@ static const struct {
 				      DISPOSITION_RETEST, true },
 	[REASON_INDETERMINATE] = { "indeterminate", "Too close to a limit to decide",
 				   DISPOSITION_RETEST, true },
+	/* the bench could not measure the pen there: a second time is the
+	 * engineer's, not the reject bin's */
+	[REASON_NOT_MEASURED] = { "not_measured", "A point could not be measured",
+				  DISPOSITION_RETEST, false },
 	[REASON_PEN_HARDWARE] = { "pen_hardware", "The pen reported a hardware fault",
 				  DISPOSITION_REJECT, true },
 	[REASON_PEN_SILENT] = { "pen_silent", "The pen stopped answering", DISPOSITION_RETEST,
@@ -129,8 +133,10 @@ enum reason_code reason_classify(const struct reason_facts *f)
 			return REASON_REPORT_FOLDER;
 		return REASON_BENCH;
 	}
-	if (f->failed)
-		return !strncmp(m, "calibration", 11) ? REASON_CALIBRATION : REASON_OUT_OF_TOLERANCE;
+	if (f->failed) /* the code given where the failure was found, not its text */
+		return f->fail_code != REASON_NONE && f->fail_code < REASON_COUNT
+			       ? f->fail_code
+			       : REASON_OUT_OF_TOLERANCE;
 	if (f->indeterminate)
 		return REASON_INDETERMINATE;
 	return REASON_NONE;

@@ -20,6 +20,8 @@ enum reason_code {
 	REASON_NONE,                /* a PASS */
 	REASON_OUT_OF_TOLERANCE,    /* a judged measurement failed */
 	REASON_INDETERMINATE,       /* too near a limit to decide (conformance rule) */
+	REASON_NOT_MEASURED,        /* a judged point gave no figure (a quality gate
+				     * refused it, or the signal had none) */
 	REASON_PEN_HARDWARE,        /* the pen reported its own hardware error */
 	REASON_PEN_SILENT,          /* the pen stopped answering */
 	REASON_CALIBRATION,         /* refused, could not be fitted, lost on reset */
@@ -65,6 +67,9 @@ bool disposition_parse(const char *name, enum disposition *d);
  * indeterminate likewise. */
 struct reason_facts {
 	bool failed, indeterminate, aborted, unit_fault, laser_zero_moved;
+	/* failed: the code its first failure was given where it was found
+	 * (run_fail): out of tolerance, not measured, calibration. */
+	enum reason_code fail_code;
 	enum rig_rc rc;
 	const char *msg;
 	const char *pen_port, *laser_port;

@@ -100,6 +100,7 @@ static const struct ini_field fields[] = {
 	/* what the operator does with a unit that did not pass (run/disposition.h) */
 	{ "disposition", "out_of_tolerance", INI_CUSTOM, PX(disposition[REASON_OUT_OF_TOLERANCE]), 0, 0, false, "retest", "", false, false, parse_disposition },
 	{ "disposition", "indeterminate", INI_CUSTOM, PX(disposition[REASON_INDETERMINATE]), 0, 0, false, "retest", "", false, false, parse_disposition },
+	{ "disposition", "not_measured", INI_CUSTOM, PX(disposition[REASON_NOT_MEASURED]), 0, 0, false, "retest", "", false, false, parse_disposition },
 	{ "disposition", "pen_hardware", INI_CUSTOM, PX(disposition[REASON_PEN_HARDWARE]), 0, 0, false, "reject", "", false, false, parse_disposition },
 	{ "disposition", "pen_silent", INI_CUSTOM, PX(disposition[REASON_PEN_SILENT]), 0, 0, false, "retest", "", false, false, parse_disposition },
 	{ "disposition", "calibration", INI_CUSTOM, PX(disposition[REASON_CALIBRATION]), 0, 0, false, "reject", "", false, false, parse_disposition },

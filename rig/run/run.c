@@ -130,10 +130,12 @@ static void not_passed(struct run *r, bool *flag, char *reason, size_t cap, cons
 	run_progress(r, "%s %s", what, text);
 }
 
-void run_fail(struct run *r, const char *fmt, ...)
+void run_fail(struct run *r, enum reason_code code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	if (!r->failed)
+		r->fail_code = code;
 	not_passed(r, &r->failed, r->fail_reason, sizeof r->fail_reason, "FAIL", fmt, ap);
 	va_end(ap);
 }
@@ -286,19 +288,23 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 	enum rig_rc rc = report_add_judged(r->rep, &j, &err);
 	if (rc)
 		return run_abort(r, rc, err.msg);
+	if (d->result == DECISION_PASS)
+		return RIG_OK;
 	/* A point is named in the unit of what its step sets. */
-	void (*say)(struct run *, const char *, ...) = d->result == DECISION_FAIL ? run_fail
-						      : d->result == DECISION_INDETERMINATE
-							      ? run_indeterminate
-							      : NULL;
-	if (say && isnan(commanded))
-		say(r, "%s %s: %s", phase, quantity, d->reason);
-	else if (say && r->at_preload_n > 0)
-		say(r, "%s %s at %g %s under %g N: %s", phase, quantity, commanded,
-		    run_step_unit(step), r->at_preload_n, d->reason);
-	else if (say)
-		say(r, "%s %s at %g %s: %s", phase, quantity, commanded, run_step_unit(step),
-		    d->reason);
+	char text[400];
+	if (isnan(commanded))
+		snprintf(text, sizeof text, "%s %s: %s", phase, quantity, d->reason);
+	else if (r->at_preload_n > 0)
+		snprintf(text, sizeof text, "%s %s at %g %s under %g N: %s", phase, quantity,
+			 commanded, run_step_unit(step), r->at_preload_n, d->reason);
+	else
+		snprintf(text, sizeof text, "%s %s at %g %s: %s", phase, quantity, commanded,
+			 run_step_unit(step), d->reason);
+	if (d->result == DECISION_INDETERMINATE)
+		run_indeterminate(r, "%s", text);
+	else /* a figure that was not there failed for want of it, not out of tolerance */
+		run_fail(r, isnan(measured) ? REASON_NOT_MEASURED : REASON_OUT_OF_TOLERANCE, "%s",
+			 text);
 	return RIG_OK;
 }
 
@@ -430,7 +436,7 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 	struct reason_facts f = {
 		.failed = r->failed && !r->aborted, .aborted = r->aborted,
 		.indeterminate = v == REPORT_INDETERMINATE, .unit_fault = unit_fault,
-		.laser_zero_moved = r->zero_moved,
+		.laser_zero_moved = r->zero_moved, .fail_code = r->fail_code,
 		.rc = r->abort_rc, .msg = msg,
 		.pen_port = d->pen_port ? serial_name(d->pen_port) : NULL,
 		.laser_port = d->laser_port ? serial_name(d->laser_port) : NULL,
@@ -440,7 +446,7 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 	enum disposition disp = disposition_for_attempt(r->prof->disposition[c], c, res->attempt);
 	/* The characteristic that failed ("verify depth at 1750 um"). */
 	char detail[120] = "";
-	if (c == REASON_OUT_OF_TOLERANCE || c == REASON_INDETERMINATE) {
+	if (c == REASON_OUT_OF_TOLERANCE || c == REASON_INDETERMINATE || c == REASON_NOT_MEASURED) {
 		snprintf(detail, sizeof detail, "%.119s", msg);
 		char *colon = strstr(detail, ": ");
 		if (colon)

@@ -40,6 +40,7 @@ struct run {
 	/* How the run is going: a FAIL is a judgement; an abort stops it. */
 	bool failed;
 	char fail_reason[256];
+	enum reason_code fail_code;  /* the first failure's (run_fail) */
 	/* A judgement the conformance rule could not decide: the run is
 	 * INDETERMINATE unless something failed or stopped it. */
 	bool indeterminate;
@@ -88,7 +89,10 @@ void run_set_text(char *dst, size_t cap, const char *fmt, ...)
 /* A progress line for the observer: "[step/nsteps] phase: text". */
 void run_progress(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A judgement failed: the first reason is the run's, all are kept. */
-void run_fail(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A failure of the unit: code says which (out of tolerance, not measured,
+ * calibration); the first one's is the verdict's reason code. */
+void run_fail(struct run *r, enum reason_code code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* A judgement came out INDETERMINATE: the same, for the INDETERMINATE
  * verdict (a FAIL or an abort still wins). */
 void run_indeterminate(struct run *r, const char *fmt, ...)
