@@ -94,4 +94,17 @@ $R check --fixture "$FX" --out "$OUT" --sim pen.serial=SOMETHING-ELSE >"$tmp/c4.
 grep -q "serial mismatch" "$tmp/c4.out" && ok "the wrong artifact is named" || bad "wrong pen: $(cat "$tmp/c4.out")"
 $R check --fixture "$root/fixtures/sim.ini" --out "$OUT" >"$tmp/c5.out" 2>&1; expect "rig check without [check]" 78 $?
 
+# A check gates the stroke engine as a profile does ([quality]'s defaults):
+# depths checked at 160 Hz, where 4 kHz sampling leaves the top between
+# sampled phases, are not measured. With the gates off they read U 36 um
+# against the certificate's 2 um, and the check PASSed and opened the bench.
+sed 's/^nominal_freq_hz = 120 /nominal_freq_hz = 160 /' "$root/fixtures/reference-sim.ini" >"$tmp/ref160.ini"
+FX160="$tmp/checked160.ini"
+cp "$root/fixtures/sim.ini" "$FX160"
+printf '\n[check]\nreference = %s\n' "$tmp/ref160.ini" >>"$FX160"
+$R check --fixture "$FX160" --out "$tmp/r160" >"$tmp/c7.out" 2>&1; expect "a check of depths at 160 Hz" 1 $?
+n=$(grep -h '"depth_check","depth",' "$tmp"/r160/*_FAIL.csv 2>/dev/null | grep -c 'not measured: top between sampled phases')
+[ "$n" -eq 3 ] && ok "its 3 depths are not measured (phase gap), none judged with U 36 um" \
+  || bad "160 Hz depths: $(grep -h '"depth_check","depth",' "$tmp"/r160/*.csv | cut -d, -f17-30)"
+
 finish

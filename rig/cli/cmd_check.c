@@ -56,11 +56,16 @@ static void usage(FILE *out)
 }
 
 /* The profile of a check: the reference's points, the fixture's settle,
- * window and preload window. */
-static void check_profile(struct profile *p, const struct reference *ref,
-			  const struct fixture_check *fc)
+ * window and preload window, and a profile's default [quality] gates (with
+ * them off, a depth at a rate whose strokes the laser samples too coarsely
+ * read U 36 um against a certificate's 2 um and the check PASSed). */
+static enum rig_rc check_profile(struct profile *p, const struct reference *ref,
+				 const struct fixture_check *fc, struct rig_err *err)
 {
 	memset(p, 0, sizeof *p);
+	enum rig_rc rc = profile_quality_defaults(&p->quality, err);
+	if (rc)
+		return rc;
 	snprintf(p->path, sizeof p->path, "%s", ref->path);
 	snprintf(p->sha256, sizeof p->sha256, "%s", ref->sha256);
 	snprintf(p->name, sizeof p->name, "%s", CHECK_PROFILE_NAME);
@@ -90,6 +95,7 @@ static void check_profile(struct profile *p, const struct reference *ref,
 	v->preload_timeout_ms = 3000;
 	v->max_invalid_fraction = 0.05;
 	v->decision_rule = DECISION_SIMPLE;
+	return RIG_OK;
 }
 
 /* The bench, with the artifact's [sim] parameters on a virtual one
@@ -200,8 +206,11 @@ int cmd_check(int argc, char **argv, struct cli_ctx *cx)
 		code = open_bench(cx, &ref, &b);
 	}
 	struct run_result res = { 0 };
+	if (!code && check_profile(&prof, &ref, &b.fx.check, &err)) {
+		cli_error("check", "%s", err.msg);
+		code = cli_exit_code(err.rc);
+	}
 	if (!code) {
-		check_profile(&prof, &ref, &b.fx.check);
 		o.serial = ref.id;
 		o.reference = &ref;
 		run_execute(&b, &prof, &o, &res);

@@ -349,6 +349,8 @@ struct shape_pts {
 	double sample_sd;         /* spread of one sample in a bin: first quartile */
 	long jmax, jmin;
 	double tmin;
+	bool indep;               /* neighbouring bins hold distinct strokes
+				     (a fine fold of the top: ring.c) */
 };
 
 /* Position of point jmax + k relative to bin jmax's centre. */
@@ -361,6 +363,25 @@ static inline double pt_x(const struct shape_pts *P, long k, long *jout)
 
 
 /* shape.c */
+/* A window of the cycle folded apart: per_cycle bins a cycle from phase
+ * ph0 (ring.c's finer fold of the top). */
+struct fold_win {
+	double ph0, per_cycle;
+};
+/* What the shape is folded from: the strokes L[k]..L[k+1] (use[k]) of
+ * m's samples, gated against the shape learned before (gate). */
+struct fold_src {
+	const struct measure *m;
+	const struct xing *L;
+	uint32_t nl;
+	const bool *use;
+	bool gate;
+};
+/* Fold src's samples within win into nb bins as points P (P->ys too;
+ * P->jmax, jmin and tmin are the caller's). False with fewer than 3
+ * filled bins. */
+bool shape_fold_window(const struct fold_src *src, const struct fold_win *win, unsigned nb,
+		       struct shape_pts *P);
 /* Fold the usable strokes L[k]..L[k+1] (use[k]) into m->bins and build
  * m->shape; halves *nbins while more than 10 % of the bins stay empty.
  * Returns false if there is no shape. gate: leave out samples beyond
@@ -372,10 +393,12 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 /* Impact ringing on the top: the smooth peak (*peak at *vpos, its noise
  * *u_peak, its model term *u_model, the top's form *tc) replaced by a
  * ringing peak, or its doubt added to *u_model (see ring.c). [lo, hi]: the
- * top window around P->jmax. *ring and *rise_um: what was seen. */
-void peak_ringing(const struct shape_pts *P, long lo, long hi, double *peak, double *vpos,
-		  double *u_peak, double *u_model, struct top_curv *tc, enum measure_ring *ring,
-		  double *rise_um);
+ * top window around P->jmax. *ring and *rise_um: what was seen. src (may
+ * be NULL): the samples, to fold the top finer when P's bins are too
+ * coarse for the ring. */
+void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
+		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
+		  enum measure_ring *ring, double *rise_um);
 
 /* fit.c */
 /* Fit one closed stroke (hist[a.idx .. b.idx)) with the learned shape and

@@ -100,10 +100,10 @@ static void ripple_walk(const struct shape_pts *P, long reach, long w, struct ri
 			for (long i = 0; i < w; i++) {
 				pt_x(P, d * (k + i), &j);
 				y += P->yc[j];
-				sd += P->sd[j];
+				sd += P->indep ? P->sd[j] * P->sd[j] : P->sd[j];
 			}
 			y /= (double)w;
-			sd /= (double)w;
+			sd = P->indep ? sqrt(sd) / (double)w : sd / (double)w;
 			if (y < m) {
 				m = y;
 				msd = sd;
@@ -162,7 +162,8 @@ static void top_ripple(const struct shape_pts *P, long reach, struct ripple *r)
 	r->convex = 0;
 	/* single points, and means of three (less noise, a ring of six
 	 * points a period or more) */
-	ripple_walk(P, reach, 1, r);
+	if (!P->indep)
+		ripple_walk(P, reach, 1, r);
 	ripple_walk(P, reach, 3, r);
 	ripple_convex(P, reach, r);
 }
@@ -263,9 +264,13 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 #define RING_MIN_BINS 200 /* coarser bins do not resolve kHz ringing (and
 			     a cycloid's sharp top fooled the local fits) */
 #define RING_MIN_HALF 3   /* points in half a ring period to resolve its peak */
-void peak_ringing(const struct shape_pts *P, long lo, long hi, double *peak, double *vpos,
-		  double *u_peak, double *u_model, struct top_curv *tc, enum measure_ring *ring,
-		  double *rise_um)
+static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
+		      double *peak, double *vpos, double *u_peak, double *u_model,
+		      struct top_curv *tc, enum measure_ring *ring, double *rise_um);
+
+void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
+		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
+		  enum measure_ring *ring, double *rise_um)
 {
 	struct ripple rp;
 	*ring = MEASURE_RING_NONE;
@@ -287,6 +292,8 @@ void peak_ringing(const struct shape_pts *P, long lo, long hi, double *peak, dou
 	struct ring_cand c = { 0 };
 	bool have = ring_candidate(P, lo, hi, hmax, *peak, seen && !coarse, &c);
 	double excess = have ? c.val + (seen && !coarse ? c.corr : 0) - *peak : 0;
+	if (coarse && src && ring_fine(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um))
+		return;
 	if (coarse) {
 		/* Too coarse to take a ringing peak (a cycloid's sharp top
 		 * fooled the local fits by 4.7 um at 1 kHz): a local maximum
@@ -331,10 +338,125 @@ void peak_ringing(const struct shape_pts *P, long lo, long hi, double *peak, dou
 		/* a local maximum well above the smooth peak, but no ripple:
 		 * a ring that decayed by the top, or the strokes' scatter
 		 * (a bin sees few distinct strokes: 3.8 um of scatter read
-		 * +1.4 um with the local maximum taken, U 1.2) */
+		 * +1.4 um with the local maximum taken, U 1.2; a dwell's
+		 * plateau +2.2 um): the middle of the two, and the whole gap
+		 * as a rectangular half-width (with half of it, rings of
+		 * 5.5 um read -0.66 um against U 0.49 at 4 kHz). */
 		*peak += excess / 2;
-		*u_model = sqrt(*u_model * *u_model + excess * excess / 12);
+		*u_model = sqrt(*u_model * *u_model + excess * excess / 3);
 	} else if (excess > 2 * c.u) {
 		*u_model = sqrt(*u_model * *u_model + excess * excess / 3);
 	}
+}
+
+/* How far the fine fold's points j0..j1 stray from the shape P (its
+ * quadratic through the three nearest points), against their noise: a
+ * chi-square's excess in its own standard deviations. A ring the coarse
+ * bins alias leaves the fine points off the shape; a smooth top does not
+ * (a dwell's plateau, whose fine fold rippled 21 um over single samples,
+ * -0.6 and -1.4; a ring 3.2..46). With the fine fold's ripple, a ring
+ * needs both beyond FINE_SIGMAS. */
+#define FINE_SIGMAS 3.0
+static double fine_excess(const struct shape_pts *P, const struct shape_pts *F,
+			  const struct fold_win *win, long j0, long j1)
+{
+	double chi = 0, n = 0;
+	for (long jj = j0; jj <= j1; jj++) {
+		long j = ((jj % F->n) + F->n) % F->n;
+		if (F->wt[j] < 1 || !(F->sd[j] > 0))
+			continue;
+		double ph = win->ph0 + (F->X[j] + 0.5) / win->per_cycle;
+		double xc = ph * (double)P->n - 0.5 - (double)P->jmax;
+		xc -= (double)P->n * floor(xc / (double)P->n + 0.5);
+		long k = (long)floor(xc + 0.5), ja, jb, jc;
+		double xa = pt_x(P, k - 1, &ja), xb = pt_x(P, k, &jb), xd = pt_x(P, k + 1, &jc);
+		double c0, c1, c2;
+		num_quad3(xa - xb, P->yc[ja], 0, P->yc[jb], xd - xb, P->yc[jc], &c0, &c1, &c2);
+		double d = xc - xb, r = (F->yc[j] - (c0 + c1 * d + c2 * d * d)) / F->sd[j];
+		chi += r * r;
+		n += 1;
+	}
+	return n > 0 ? (chi - n) / sqrt(2 * n) : 0;
+}
+
+/* The top folded finer, when P's bins are too coarse to resolve a ring
+ * (1 kHz: 83 bins a cycle alias a 2..5 kHz ring; a 5 kHz ring under 3 bins
+ * a half period at 4 kHz): FINE_SAMPLES samples a bin or more, FINE_MAX
+ * times as many bins a cycle as P's at most, over a window of NBIN_MAX bins
+ * (or the whole cycle) around the smooth peak. The bins' noise is pooled
+ * over the top (three samples' spread is too noisy to judge a ripple by),
+ * and neighbouring fine bins hold distinct strokes (a stroke's samples lie
+ * a millisecond apart), so their noise averages. When the fine fold
+ * resolves a ring (its ripple, and its points off the coarse shape beyond
+ * FINE_SIGMAS), its result replaces P's; otherwise P's stands. */
+#define FINE_SAMPLES 3.0
+#define FINE_MAX 8.0
+static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
+		      double *peak, double *vpos, double *u_peak, double *u_model,
+		      struct top_curv *tc, enum measure_ring *ring, double *rise_um)
+{
+	double tot = 0;
+	for (long j = 0; j < P->n; j++)
+		tot += P->wt[j] >= 1 ? P->wt[j] : 0;
+	double f = floor(tot / (double)P->n / FINE_SAMPLES);
+	if (f > FINE_MAX)
+		f = FINE_MAX;
+	double pc = f * (double)P->n;
+	unsigned nb = pc < NBIN_MAX ? (unsigned)pc : NBIN_MAX;
+	if (f < 2 || nb < RING_MIN_BINS)
+		return false;
+	double phc = ((double)P->jmax + *vpos + 0.5) / (double)P->n;
+	struct fold_win win = { phc - (double)nb / (2 * pc), pc };
+	struct shape_pts F; /* ~25 KiB of stack */
+	if (!shape_fold_window(src, &win, nb, &F))
+		return false;
+	long n = F.n, jc = (long)floor((double)nb / 2);
+	/* pooled spread of one sample over the top */
+	double sv = 0, sc = 0;
+	for (long k = -n / 8; k <= n / 8; k++) {
+		long j = ((jc + k) % n + n) % n;
+		if (F.wt[j] > 1) {
+			sv += F.sd[j] * F.sd[j] * F.wt[j] * (F.wt[j] - 1);
+			sc += F.wt[j] - 1;
+		}
+	}
+	if (!(sc > 0))
+		return false;
+	for (long j = 0; j < n; j++)
+		F.sd[j] = sqrt(sv / sc / F.wt[j]);
+	double r = pc / (double)P->n;
+	long flo = (long)floor(((double)lo - 0.5 - *vpos) * r);
+	long fhi = (long)ceil(((double)hi + 0.5 - *vpos) * r);
+	F.jmax = (jc + flo + n) % n;
+	for (long k = flo; k <= fhi; k++) {
+		long j = ((jc + k) % n + n) % n;
+		if (F.ys[j] > F.ys[F.jmax])
+			F.jmax = j;
+	}
+	long dj = F.jmax - jc;
+	F.tmin = P->tmin;
+	F.jmin = 0;
+	F.indep = true;
+	double z = fine_excess(P, &F, &win, flo + jc, fhi + jc);
+	double pk = *peak, vp = 0, up = *u_peak, um = *u_model, rise = 0;
+	struct top_curv t = *tc;
+	enum measure_ring rg;
+	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise);
+	if ((rg != MEASURE_RING_TAKEN && rg != MEASURE_RING_UNSURE) || z < FINE_SIGMAS)
+		return false;
+	double v = (win.ph0 + ((double)F.jmax + vp + 0.5) / pc) * (double)P->n -
+		   (double)P->jmax - 0.5;
+	v -= (double)P->n * floor(v / (double)P->n + 0.5);
+	/* the fold's timing jitter (stroke ends from few samples) blurs
+	 * the ring's peak in the fine fold: up to half its rise over the
+	 * smooth peak, rectangular (1 kHz: -1.7 um against U 1.6 without) */
+	double blur = (pk - *peak) / 2;
+	*peak = pk;
+	*vpos = v;
+	*u_peak = up;
+	*u_model = sqrt(um * um + blur * blur / 3);
+	*tc = (struct top_curv){ t.k * r * r, t.q };
+	*ring = rg;
+	*rise_um = rise;
+	return true;
 }

@@ -8,9 +8,12 @@
 #include <string.h>
 
 /* Accumulate one stroke's samples into bins. A sample outside the
- * stroke's phase range (possible once its ends are refined) wraps. */
+ * stroke's phase range (possible once its ends are refined) wraps. win
+ * (may be NULL): only the phases of that window, win->per_cycle bins a
+ * cycle from win->ph0 (a finer fold of the top: ring.c). */
 static void fold_stroke(const struct measure *m, const struct xing *a,
-			const struct xing *b, struct bins *bn, bool gate)
+			const struct xing *b, struct bins *bn, bool gate,
+			const struct fold_win *win)
 {
 	double t0 = a->t_slot, span = b->t_slot - a->t_slot;
 	long nb = (long)bn->n;
@@ -24,6 +27,12 @@ static void fold_stroke(const struct measure *m, const struct xing *a,
 				continue;
 		}
 		double u = ((double)(m->hist_slot0 + i) - t0) / span * bn->n;
+		if (win) {
+			u = u / bn->n - win->ph0;
+			u = (u - floor(u)) * win->per_cycle;
+			if (u >= (double)nb)
+				continue;
+		}
 		double fu = floor(u);
 		long j = (long)fu % nb;
 		if (j < 0)
@@ -34,6 +43,8 @@ static void fold_stroke(const struct measure *m, const struct xing *a,
 		bn->sp[j] += p;
 		bn->spp[j] += p * p;
 		bn->cnt[j]++;
+		if (win)
+			continue;
 		double ph = u / (double)nb;
 		unsigned cell = (unsigned)((ph - floor(ph)) * PHASE_OCC) % PHASE_OCC;
 		bn->occ[cell / 64] |= (uint64_t)1 << (cell % 64);
@@ -95,6 +106,7 @@ static bool shape_points(struct shape_pts *P, const struct bins *bn)
 	long n = (long)bn->n;
 	long filled = 0;
 	P->n = n;
+	P->indep = false;
 	for (long j = 0; j < n; j++) {
 		uint32_t c = bn->cnt[j];
 		P->wt[j] = c ? (double)c : 0.5;
@@ -419,7 +431,7 @@ static double peak_u_phase(const struct shape_pts *P, long lo, long hi, double g
 }
 
 /* Build the shape from bin sums. Returns false if there is no shape. */
-static bool shape_build(struct shape *sh, const struct bins *bn)
+static bool shape_build(struct shape *sh, const struct bins *bn, const struct fold_src *src)
 {
 	struct shape_pts P; /* ~25 KiB of stack, as before the split */
 	if (!shape_points(&P, bn))
@@ -439,7 +451,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn)
 	double u_model = 0;
 	peak_sharp(&P, &peak, &vpos, &lo, &hi, &u_model, &tc);
 	double u_peak = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
-	peak_ringing(&P, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
+	peak_ringing(&P, src, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
 		     &sh->ring_rise_um);
 	sh->phase_gap = phase_gap_top(bn, jmax, lo, hi);
 	sh->peak_u_phase_um = peak_u_phase(&P, lo, hi, sh->phase_gap, peak, vpos);
@@ -499,7 +511,7 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 		bn->n = *nbins;
 		for (uint32_t k = 0; k + 1 < nl; k++)
 			if (use[k])
-				fold_stroke(m, &L[k], &L[k + 1], bn, gate);
+				fold_stroke(m, &L[k], &L[k + 1], bn, gate, NULL);
 		filled = 0;
 		for (unsigned j = 0; j < *nbins; j++)
 			filled += bn->cnt[j] > 0;
@@ -509,7 +521,25 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 			break;
 	} while (1);
 	m->shape.exposure_bins *= *nbins;
-	return shape_build(&m->shape, bn);
+	struct fold_src src = { m, L, nl, use, gate && m->shape.nbins == *nbins };
+	return shape_build(&m->shape, bn, &src);
+}
+
+bool shape_fold_window(const struct fold_src *src, const struct fold_win *win, unsigned nb,
+		       struct shape_pts *P)
+{
+	struct bins bn; /* ~24 KiB of stack, while the top is folded finer */
+	memset(&bn, 0, sizeof bn);
+	bn.n = nb;
+	for (uint32_t k = 0; k + 1 < src->nl; k++)
+		if (src->use[k])
+			fold_stroke(src->m, &src->L[k], &src->L[k + 1], &bn, src->gate, win);
+	if (!shape_points(P, &bn))
+		return false;
+	long n = P->n;
+	for (long j = 0; j < n; j++)
+		P->ys[j] = (P->yc[(j - 1 + n) % n] + P->yc[j] + P->yc[(j + 1) % n]) / 3;
+	return true;
 }
 
 size_t measure_shape(const struct measure *m, struct measure_shape_bin *out, size_t cap)

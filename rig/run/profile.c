@@ -520,6 +520,18 @@ enum rig_rc profile_load_memory(struct profile *p, const char *path, const void 
 	return load(p, path, bytes ? bytes : "", len, err);
 }
 
+enum rig_rc profile_quality_defaults(struct measure_gates *q, struct rig_err *err)
+{
+	struct profile *p = calloc(1, sizeof *p);
+	if (!p)
+		return rig_fail(err, RIG_E_NOMEM, "out of memory");
+	enum rig_rc rc = ini_schema_defaults(&schema, p, "(profile defaults)", NULL, err);
+	if (!rc)
+		*q = p->quality;
+	free(p);
+	return rc;
+}
+
 double profile_window_s(const struct profile_window *w, double freq_hz)
 {
 	unsigned n = w->window_strokes ? w->window_strokes : w->min_strokes;

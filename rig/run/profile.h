@@ -122,6 +122,11 @@ enum rig_rc profile_load(struct profile *p, const char *path, struct rig_err *er
 enum rig_rc profile_load_memory(struct profile *p, const char *path, const void *bytes,
 				size_t len, struct rig_err *err);
 
+/* The [quality] gates of a profile that does not set them (the schema's
+ * defaults, docs/profiles.md): for a profile made in code, such as rig
+ * check's, which must gate the stroke engine as a loaded one does. */
+enum rig_rc profile_quality_defaults(struct measure_gates *q, struct rig_err *err);
+
 /* May a unit scanned as serial be tested with this profile? Its
  * text_serial_key (run/text.h) must be non-empty and match serial_pattern
  * (when the profile has one). false: why, for the operator, in why. */
