@@ -221,13 +221,13 @@ static void verdict_case(FILE *f, struct tally *t, const struct report_junit *j)
 		case_close(f, o, msg);
 		return;
 	}
-	char todo[900];
-	snprintf(todo, sizeof todo, "What to do: %s (reason %s, disposition %s)", rec->instruction,
+	char what_to_do[900];
+	snprintf(what_to_do, sizeof what_to_do, "What to do: %s (reason %s, disposition %s)", rec->instruction,
 		 rec->reason_code, rec->disposition);
 	fputs("\">", f);
 	text_xml_put(f, msg);
 	fputc('\n', f);
-	text_xml_put(f, todo);
+	text_xml_put(f, what_to_do);
 	fprintf(f, "</%s>\n    </testcase>\n", o == OUT_FAILURE ? "failure" : "error");
 }
 
