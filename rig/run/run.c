@@ -443,7 +443,11 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 		.pen_error = d->pen ? pen_last_error(d->pen, NULL) : 0,
 	};
 	enum reason_code c = v == REPORT_PASS ? REASON_NONE : reason_classify(&f);
-	enum disposition disp = disposition_for_attempt(r->prof->disposition[c], c, res->attempt);
+	/* a check's artifact is checked again and again: no escalation */
+	bool check = r->o->reference != NULL;
+	enum disposition disp = check ? r->prof->disposition[c]
+				      : disposition_for_attempt(r->prof->disposition[c], c,
+								res->attempt);
 	/* The characteristic that failed ("verify depth at 1750 um"). */
 	char detail[120] = "";
 	if (c == REASON_OUT_OF_TOLERANCE || c == REASON_INDETERMINATE || c == REASON_NOT_MEASURED) {
@@ -455,7 +459,9 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 	snprintf(res->reason_code, sizeof res->reason_code, "%s", reason_code_name(c));
 	snprintf(res->disposition, sizeof res->disposition, "%s", disposition_name(disp));
 	res->instruction[0] = '\0';
-	if (c != REASON_NONE)
+	if (c != REASON_NONE && check)
+		check_disposition_line(res->instruction, sizeof res->instruction, c, detail, disp);
+	else if (c != REASON_NONE)
 		disposition_line(res->instruction, sizeof res->instruction, c, detail, disp,
 				 res->attempt);
 	if (r->rep)
