@@ -24,7 +24,6 @@
 
 #include "bench/selfcal.h"
 #include "core/fsutil.h"
-#include "measure/capture.h"
 #include "run/text.h"
 
 const char *run_mode_name(enum run_mode m)
@@ -197,23 +196,7 @@ static FILE *open_trace(struct run *r, enum run_step step, double depth_um, doub
 	char path[PATH_MAX + 128];
 	snprintf(path, sizeof path, "%s/%02u_%s_%s_%.0fum_%.1fHz.csv", r->trace_dir,
 		 ++r->ntraces, run_phase_name(r->phase), run_step_name(step), depth_um, freq_hz);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		rig_fail_errno(err, RIG_E_IO, errno, "cannot write trace %s", path);
-		return NULL;
-	}
-	/* what `rig analyze` needs to read it with no options */
-	const struct fixture *fx = &r->b->fx;
-	struct capture_header h = {
-		.rate_hz = fx->laser.rate_hz, .range_mm = fx->laser.range_mm,
-		.zero_mm = run_zero_mm(r), .freq_hint_hz = freq_hz,
-		.linearity_um = fx->laser.linearity_um, .resolution_um = fx->laser.resolution_um,
-		.zero_u_um = fx->laser.zero_uncertainty_um, .clock_ppm = fx->laser.clock_ppm,
-		.exposure_us = fx->laser.exposure_us,
-	};
-	capture_write_header(f, &h);
-	fprintf(f, "%s\n", CAPTURE_CSV_HEADER);
-	return f;
+	return point_open_trace(path, &r->b->fx, run_zero_mm(r), freq_hz, err);
 }
 
 enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um, double freq_hz,
