@@ -118,4 +118,14 @@ n=$(grep -h '"depth_check","depth",' "$tmp"/r160/*_FAIL.csv 2>/dev/null | grep -
 grep -q '^What to do: A point could not be measured (verify depth at 500 um). Call an engineer; judge no product on this bench until a check passes. \[not_measured, engineer\]$' \
   "$tmp/c7.out" && ok "its 'What to do' line has a disposition" || bad "What to do: $(grep 'What to do' "$tmp/c7.out")"
 
+# Two checks failing within the same second each keep their impact list
+# (before: the second one's "File exists", its list not written).
+for i in 1 2; do
+  faketime '2026-12-01 03:00:00' $R check --fixture "$FX" --out "$tmp/same" --sim laser.zero_mm=5.03 \
+    >"$tmp/s$i.out" 2>&1; expect "failing check $i at 03:00:00" 2 $?
+done
+n=$(ls "$tmp"/same/impact_20261201T030000Z_SIM-01*.csv 2>/dev/null | wc -l)
+[ "$n" -eq 2 ] && ! grep -q 'cannot write' "$tmp/s2.out" && grep -q '^written to .*impact_20261201T030000Z_SIM-01-2\.csv$' "$tmp/s2.out" \
+  && ok "two failed checks in one second: two impact lists (-2)" || bad "same second: $n lists; $(grep -h 'impact\|written' "$tmp/s2.out")"
+
 finish

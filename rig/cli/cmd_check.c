@@ -16,6 +16,7 @@
 #include "check/check.h"
 #include "check/reference.h"
 #include "cli/cli.h"
+#include "core/fsutil.h"
 #include "core/paths.h"
 #include "run/csvline.h"
 #include "run/disposition.h"
@@ -127,11 +128,12 @@ static void impact(const char *dir, const char *station)
 		cli_error("check", "impact list: %s", err.msg);
 		return;
 	}
-	char stamp[32], path[4096];
+	char stamp[32], stem[4096], path[4200];
 	time_t now = time(NULL);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
-	snprintf(path, sizeof path, "%s/impact_%s_%s.csv", dir, stamp, station);
-	FILE *f = fopen(path, "wx");
+	snprintf(stem, sizeof stem, "%s/impact_%s_%s", dir, stamp, station);
+	/* two checks failing within a second each keep their list: -2, -3 ... */
+	FILE *f = rig_create_unique(stem, ".csv", path, sizeof path);
 	if (!f)
 		cli_error("check", "cannot write %s: %s", path, strerror(errno));
 	static const char *const head[] = { "station", "serial", "timestamp", "verdict",

@@ -7,14 +7,12 @@
 #include "study/sweep.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "bench/preload.h"
 #include "core/fsutil.h"
@@ -116,24 +114,7 @@ static FILE *create_csv(const char *dir, const char *pen_serial, char *path, siz
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(stem, sizeof stem, "%s/sweep_%s_%s", dir, stamp, serial);
-	FILE *csv = NULL;
-	for (int k = 1; k < 100; k++) {
-		int len = k == 1 ? snprintf(path, cap, "%s.csv", stem)
-				 : snprintf(path, cap, "%s-%d.csv", stem, k);
-		if (len < 0 || (size_t)len >= cap) {
-			errno = ENAMETOOLONG;
-			break;
-		}
-		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			csv = fdopen(fd, "w");
-			if (!csv)
-				close(fd);
-			break;
-		}
-		if (errno != EEXIST)
-			break;
-	}
+	FILE *csv = rig_create_unique(stem, ".csv", path, cap);
 	if (!csv) {
 		rig_fail_errno(err, RIG_E_IO, errno, "cannot create %s", path);
 		path[0] = '\0';
