@@ -128,4 +128,13 @@ n=$(ls "$tmp"/same/impact_20261201T030000Z_SIM-01*.csv 2>/dev/null | wc -l)
 [ "$n" -eq 2 ] && ! grep -q 'cannot write' "$tmp/s2.out" && grep -q '^written to .*impact_20261201T030000Z_SIM-01-2\.csv$' "$tmp/s2.out" \
   && ok "two failed checks in one second: two impact lists (-2)" || bad "same second: $n lists; $(grep -h 'impact\|written' "$tmp/s2.out")"
 
+# A check judges the bench on a known-good artifact: out of tolerance is
+# the bench's fault, category bench (it read unit before).
+$R check --fixture "$FX" --out "$tmp/deep" --sim pen.depth_gain=1.08 >"$tmp/c8.out" 2>&1
+expect "a check reading the reference 8 % deep" 1 $?
+grep -q ',"FAIL","[^"]*","[^"]*",[0-9.]*,"bench",1,"out_of_tolerance","engineer",' "$tmp"/deep/summary.csv \
+  && grep -q '"verdict","",.*"FAIL","bench",.*"out_of_tolerance"' "$tmp"/deep/*_FAIL.csv \
+  && ok "out_of_tolerance on a check: category bench in summary.csv and the report" \
+  || bad "deep check: $(tail -1 "$tmp"/deep/summary.csv)"
+
 finish

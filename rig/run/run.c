@@ -473,7 +473,10 @@ static void finish(struct run *r)
 						    : LAMPS_FAIL);
 	end_phase(r);
 	res->verdict = v;
-	res->category = report_verdict_category(v);
+	/* A check's artifact is known good: whatever stops it passing is the
+	 * bench's (out of tolerance included), never a unit's. */
+	res->category = r->o->reference && v != REPORT_PASS ? REPORT_CATEGORY_BENCH
+							    : report_verdict_category(v);
 	res->aborted = r->aborted && !unit_fault;
 	res->failed = r->failed || unit_fault;
 	res->indeterminate = v == REPORT_INDETERMINATE;
