@@ -118,15 +118,19 @@ n=$(grep -h '"depth_check","depth",' "$tmp"/r160/*_FAIL.csv 2>/dev/null | grep -
 grep -q '^What to do: A point could not be measured (verify depth at 500 um). Call an engineer; judge no product on this bench until a check passes. \[not_measured, engineer\]$' \
   "$tmp/c7.out" && ok "its 'What to do' line has a disposition" || bad "What to do: $(grep 'What to do' "$tmp/c7.out")"
 
-# Two checks failing within the same second each keep their impact list
-# (before: the second one's "File exists", its list not written).
-for i in 1 2; do
-  faketime '2026-12-01 03:00:00' $R check --fixture "$FX" --out "$tmp/same" --sim laser.zero_mm=5.03 \
-    >"$tmp/s$i.out" 2>&1; expect "failing check $i at 03:00:00" 2 $?
+# A check failing in a second whose impact list already exists (two checks
+# within one second) keeps its own list beside it: the list of the next 60
+# seconds is planted first. Before: "cannot write ...: File exists", no list.
+mkdir -p "$tmp/same"
+t=$(date -u +%s)
+for k in $(seq 0 60); do
+  echo planted >"$tmp/same/impact_$(date -u -d "@$((t + k))" +%Y%m%dT%H%M%SZ)_SIM-01.csv"
 done
-n=$(ls "$tmp"/same/impact_20261201T030000Z_SIM-01*.csv 2>/dev/null | wc -l)
-[ "$n" -eq 2 ] && ! grep -q 'cannot write' "$tmp/s2.out" && grep -q '^written to .*impact_20261201T030000Z_SIM-01-2\.csv$' "$tmp/s2.out" \
-  && ok "two failed checks in one second: two impact lists (-2)" || bad "same second: $n lists; $(grep -h 'impact\|written' "$tmp/s2.out")"
+$R check --fixture "$FX" --out "$tmp/same" --sim laser.zero_mm=5.03 >"$tmp/s1.out" 2>&1
+expect "a failing check in a second that has its impact list" 2 $?
+new=$(sed -n 's/^written to \(.*impact_[0-9TZ]*_SIM-01-2\.csv\)$/\1/p' "$tmp/s1.out")
+[ -n "$new" ] && [ -f "$new" ] && ! grep -q 'cannot write' "$tmp/s1.out" && [ "$(grep -l '^planted$' "$tmp"/same/impact_*.csv | wc -l)" -eq 61 ] \
+  && ok "the second list of that second: its own file (-2), the first untouched" || bad "same second: $(cat "$tmp/s1.out")"
 
 # A check judges the bench on a known-good artifact: out of tolerance is
 # the bench's fault, category bench (it read unit before).
