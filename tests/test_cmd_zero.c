@@ -11,7 +11,7 @@
 #include "core/ini_edit.h"
 #include "support/testutil.h"
 
-static char *dir, *path;
+static char *dir, *path, *reports;
 
 static void setup(void)
 {
@@ -21,6 +21,9 @@ static void setup(void)
 	ck_assert_ptr_nonnull(text);
 	path = tu_write(dir, "sim.ini", text);
 	free(text);
+	reports = malloc(strlen(dir) + 16);
+	ck_assert_ptr_nonnull(reports);
+	sprintf(reports, "%s/reports", dir);
 }
 
 static void teardown(void)
@@ -28,6 +31,7 @@ static void teardown(void)
 	tu_rmtree(dir);
 	free(dir);
 	free(path);
+	free(reports);
 }
 
 static int run_zero(const char *sim1, const char *sim2)
@@ -37,6 +41,9 @@ static int run_zero(const char *sim1, const char *sim2)
 	argv[argc++] = (char *)"zero";
 	argv[argc++] = (char *)"--fixture";
 	argv[argc++] = path;
+	/* the change's ledger entry goes here, not to ./reports (the tree) */
+	argv[argc++] = (char *)"--out";
+	argv[argc++] = reports;
 	if (sim1) {
 		argv[argc++] = (char *)"--sim";
 		argv[argc++] = (char *)sim1;
@@ -80,6 +87,14 @@ START_TEST(test_zero_recovers_the_simulated_plane_within_1um)
 	text = tu_read(path);
 	ck_assert_ptr_nonnull(strstr(text, "; reading at the contact plane (rig zero)"));
 	ck_assert_ptr_nonnull(strstr(text, "[loadcell]"));
+	free(text);
+	/* The change is in the ledger of the folder given (--out), under the
+	 * test's own folder: it went to ./reports/ledger.txt before. */
+	char lpath[4096];
+	snprintf(lpath, sizeof lpath, "%s/ledger.txt", reports);
+	text = tu_read(lpath);
+	ck_assert_msg(text != NULL, "no ledger at %s", lpath);
+	ck_assert_ptr_nonnull(strstr(text, "rig zero: laser.zero_mm"));
 	free(text);
 }
 END_TEST

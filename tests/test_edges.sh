@@ -68,9 +68,9 @@ check "lock = the fixture: the message names it ($(head -c 200 "$d/err"))" \
 for i in 1 2 3; do
   d="$work/zero-tare-$i"
   fx=$(fixture "$d")
-  rig zero --fixture "$fx" --yes --wait-lock 60 >"$d/zero.out" 2>&1 &
+  rig zero --fixture "$fx" --out "$d/reports" --yes --wait-lock 60 >"$d/zero.out" 2>&1 &
   zp=$!
-  rig tare --fixture "$fx" --yes --wait-lock 60 >"$d/tare.out" 2>&1 &
+  rig tare --fixture "$fx" --out "$d/reports" --yes --wait-lock 60 >"$d/tare.out" 2>&1 &
   tp=$!
   wait $zp; zrc=$?
   wait $tp; trc=$?
@@ -107,7 +107,7 @@ fx=$(fixture "$d")
 flock "$d/.sim-bench.lock" sleep 30 &
 holder=$!
 sleep 0.2
-for c in "zero --yes" "tare --yes" "loadcell-cal --mass-g 100 --yes" "pen" "monitor --count 1"; do
+for c in "zero --yes --out $d/reports" "tare --yes --out $d/reports" "loadcell-cal --mass-g 100 --yes --out $d/reports" "pen" "monitor --count 1"; do
   # shellcheck disable=SC2086
   rig $c --fixture "$fx" $([ "$c" = pen ] && echo '*IDN?') >"$d/out" 2>"$d/err" </dev/null
   rc=$?
@@ -117,7 +117,7 @@ done
 check "lock held: the fixture unchanged" "$(yes_if cmp -s "$fx" "$SRC/fixtures/sim.ini")"
 # --wait-lock talks while it waits: a line at once and every 5 s.
 start=$(date +%s)
-rig zero --yes --wait-lock 7 --fixture "$fx" >"$d/out" 2>"$d/err" </dev/null
+rig zero --yes --wait-lock 7 --fixture "$fx" --out "$d/reports" >"$d/out" 2>"$d/err" </dev/null
 rc=$?
 waits=$(grep -c "waiting up to 7 s" "$d/err")
 check "lock held: rig zero --wait-lock 7 exits 75 after waiting (got $rc after $(( $(date +%s) - start )) s)" \
@@ -127,9 +127,16 @@ check "lock held: --wait-lock 7 said it waits at 0 s and 5 s ($waits lines)" \
 # flock(1) holds the lock in its child (sleep): end that one, by its pid.
 for p in $(ps -o pid= --ppid $holder); do kill "$p"; done
 wait $holder 2>/dev/null
-rig zero --yes --wait-lock 5 --fixture "$fx" >"$d/out" 2>"$d/err" </dev/null
+rig zero --yes --wait-lock 5 --fixture "$fx" --out "$d/reports" >"$d/out" 2>"$d/err" </dev/null
 rc=$?
 check "lock free again: rig zero --wait-lock 5 exits 0 (got $rc)" "$([ $rc = 0 ] && echo 1 || echo 0)"
+# Their ledger entries go to the folder given, under the test's own; they
+# went to ./reports/ledger.txt (the tree) before.
+ledger_here() {
+  [ "$(grep -c 'rig zero: \|rig tare: ' "$work/zero-tare-1/reports/ledger.txt" 2>/dev/null)" = 2 ] \
+    && grep -q 'rig zero: ' "$d/reports/ledger.txt" && ! grep -qs "$work" reports/ledger.txt
+}
+check "rig zero's and rig tare's ledger entries in the --out folder, none in ./reports" "$(yes_if ledger_here)"
 
 echo "test_edges: $((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]

@@ -362,6 +362,18 @@ static double ini_number(const char *text, const char *key)
 	return strtod(p + strlen(pat), NULL);
 }
 
+/* The change is in the ledger of the folder given (--out), under the
+ * test's own folder; it went to ./reports/ledger.txt (the tree) before. */
+static void ledger_has(const char *reports, const char *what)
+{
+	char lpath[4200];
+	snprintf(lpath, sizeof lpath, "%s/ledger.txt", reports);
+	char *text = tu_read(lpath);
+	ck_assert_msg(text != NULL, "no ledger at %s", lpath);
+	ck_assert_msg(strstr(text, what) != NULL, "%s: no '%s'", lpath, what);
+	free(text);
+}
+
 static char *fixture_copy(char **dir)
 {
 	*dir = tu_tmpdir();
@@ -375,10 +387,13 @@ static char *fixture_copy(char **dir)
 START_TEST(test_loadcell_cal_command_recovers_simulated_scale)
 {
 	char *dir, *path = fixture_copy(&dir);
-	char *argv[] = { "loadcell-cal", "--mass-g", "200", "--fixture", path,
+	char reports[4096];
+	snprintf(reports, sizeof reports, "%s/reports", dir);
+	char *argv[] = { "loadcell-cal", "--mass-g", "200", "--fixture", path, "--out", reports,
 			 "--sim", "loadcell.counts_per_n=2150",
 			 "--sim", "loadcell.offset_counts=-12000", NULL };
-	ck_assert_int_eq(cli_dispatch("loadcell-cal", 9, argv), RIG_EXIT_PASS);
+	ck_assert_int_eq(cli_dispatch("loadcell-cal", 11, argv), RIG_EXIT_PASS);
+	ledger_has(reports, "rig loadcell-cal: loadcell.scale_counts_per_n");
 	char *text = tu_read(path);
 	double scale = ini_number(text, "scale_counts_per_n");
 	ck_assert_msg(fabs(scale / 2150 - 1) < 0.005, "scale %g, simulated 2150", scale);
@@ -393,8 +408,12 @@ END_TEST
 START_TEST(test_tare_command_writes_the_zero)
 {
 	char *dir, *path = fixture_copy(&dir);
-	char *argv[] = { "tare", "--fixture", path, "--sim", "loadcell.offset_counts=-3000", NULL };
-	ck_assert_int_eq(cli_dispatch("tare", 5, argv), RIG_EXIT_PASS);
+	char reports[4096];
+	snprintf(reports, sizeof reports, "%s/reports", dir);
+	char *argv[] = { "tare", "--fixture", path, "--out", reports,
+			 "--sim", "loadcell.offset_counts=-3000", NULL };
+	ck_assert_int_eq(cli_dispatch("tare", 7, argv), RIG_EXIT_PASS);
+	ledger_has(reports, "rig tare: loadcell.offset_counts");
 	char *text = tu_read(path);
 	ck_assert_double_eq_tol(ini_number(text, "offset_counts"), -3000, 12);
 	ck_assert_ptr_nonnull(strstr(text, "\ntare_date = "));
