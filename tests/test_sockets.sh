@@ -103,8 +103,10 @@ both_off lid "lid"
 # ---- a socket's own calibration is written into its own section --------------
 FX=$(fixture zero)
 today=$(date -u +%Y-%m-%d)
-$R zero --fixture "$FX" --socket B --yes >"$tmp/zero.out" 2>&1
+$R zero --fixture "$FX" --socket B --out "$tmp/zero-reports" --yes >"$tmp/zero.out" 2>&1
 expect "rig zero of socket B" 0 $?
+# its ledger entry under the test's folder (it went to ./reports of the tree)
+has "rig zero's ledger entry in the --out folder" "$tmp/zero-reports/ledger.txt" 'rig zero: laser:B.zero_mm'
 sed -n '/^\[laser:B\]/,/^\[/p' "$FX" >"$tmp/laserB"
 sed -n '/^\[laser:A\]/,/^\[/p' "$FX" >"$tmp/laserA"
 has "socket B's laser zero is dated today in [laser:B]" "$tmp/laserB" "^zero_date = $today"
