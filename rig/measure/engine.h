@@ -13,6 +13,7 @@
  *   tally.c    running statistics of strokes and periods, gaps counted
  *              across only when sure
  *   result.c   the results and the uncertainty budget (measure_result)
+ *   drift.c    drift of the readings: its fit, and its part of the budget
  *   numeric.c  numeric kernels (numeric.h)
  *
  * Data flow for each sample: it is appended to `hist` (extension in um, NaN
@@ -430,5 +431,10 @@ void freq_interval(struct measure *m, const struct xing *x);
 /* Relative scatter of the clean single periods over the record, 0 while
  * fewer than 8 (result.c's rate U uses it too). */
 double period_scatter_rel(const struct measure *m);
+
+/* drift.c */
+/* The drift's part of the depth budget (a standard uncertainty): fills
+ * out's drift figures; with --drift correct also corrects its mean depth. */
+double result_drift(const struct measure *m, struct measure_stats *out);
 
 #endif
