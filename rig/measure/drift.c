@@ -72,10 +72,11 @@ static bool drift_poly_fit(const struct measure *m, unsigned deg, double dur,
  * (what the drift added to their mean depth, as the zero holds at the
  * start), *u_corr its standard uncertainty: the fit's, the other degrees'
  * spread about the chosen one weighted exp(-dBIC / 2), the next degree's
- * difference whatever its weight (a polynomial's error where it is
- * extrapolated to the start: a logistic or exponential that the residuals
- * do not tell from a polynomial read 0.7-1.4 um off with 0.2 um from the
- * fit alone), and the troughs' slow scatter about the polynomial (their
+ * difference (the lower one's at DRIFT_DEG_MAX) beyond what noise alone
+ * moves between nested fits, whatever its weight (a polynomial's error
+ * where it is extrapolated to the start: a logistic or exponential that
+ * the residuals do not tell from a polynomial read 0.7-1.4 um off with
+ * 0.2 um from the fit alone), and the troughs' slow scatter about the polynomial (their
  * residual variance less their white part, from successive differences:
  * a near-commensurate rate or the pen's wander moves the troughs by
  * 1-2 um over tenths of a second, which the start takes as its level).
