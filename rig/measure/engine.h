@@ -9,6 +9,8 @@
  *              the stroke ends (knots) against it
  *   shape.c    the folded shape model: equivalent-time bins, the shape
  *              through them, its peak
+ *   scatter.c  how the strokes' scatter is correlated, for the bins'
+ *              standard errors
  *   fit.c      one stroke against the shape: its depth (the top fit)
  *   tally.c    running statistics of strokes and periods, gaps counted
  *              across only when sure
