@@ -9,10 +9,13 @@
  *              the stroke ends (knots) against it
  *   shape.c    the folded shape model: equivalent-time bins, the shape
  *              through them, its peak
+ *   scatter.c  how the strokes' scatter is correlated, for the bins'
+ *              standard errors
  *   fit.c      one stroke against the shape: its depth (the top fit)
  *   tally.c    running statistics of strokes and periods, gaps counted
  *              across only when sure
  *   result.c   the results and the uncertainty budget (measure_result)
+ *   drift.c    drift of the readings: its fit, and its part of the budget
  *   numeric.c  numeric kernels (numeric.h)
  *
  * Data flow for each sample: it is appended to `hist` (extension in um, NaN
@@ -44,6 +47,7 @@
  * against U 0.8..8 with 16..21 bins). */
 #define NBIN_START 32u
 #define DRIFT_HEAD 8u         /* strokes at the start that check the drift's model */
+#define DRIFT_DEG_MAX 4u      /* highest degree of the drift's polynomial (drift.c) */
 #define LEVEL_MIN_SAMPLES 5u  /* fewer a stroke: its mean level is too coarse to check the drift (10 missed 1 kHz strokes of 6-7 samples, where a near-commensurate rate folds a drift into the shape too) */
 #define NBIN_MAX 512u
 /* Cells of the phase occupancy map (coverage of the cycle by the folded
@@ -100,6 +104,18 @@ struct bins {
 	uint64_t occ[PHASE_OCC / 64]; /* phases sampled, PHASE_OCC cells a cycle */
 };
 
+/* Pairs of samples in a bin that come from nearby strokes. A stroke's
+ * scatter is correlated with its neighbours' (rho from one stroke to the
+ * next, scatter.c); at a rate near commensurate with the sampling a bin is
+ * fed by a block of consecutive strokes and carries their common scatter,
+ * which the spread of its samples does not show (shape_points). */
+struct bin_pairs {
+	double rho;                /* 0: strokes taken as independent */
+	uint32_t last[NBIN_MAX];   /* stroke of the bin's last sample */
+	double run[NBIN_MAX];      /* sum of rho^(k - k_l) over its earlier samples l */
+	double sum[NBIN_MAX];      /* sum of rho^|k_i - k_l| over its pairs of samples */
+};
+
 struct measure {
 	struct measure_config cfg;
 	double min_stroke_um;
@@ -138,6 +154,7 @@ struct measure {
 	bool learned;
 	struct shape shape;
 	struct bins bins;         /* scratch for learning */
+	struct bin_pairs pairs;   /* with bins: their samples' strokes */
 	double t_ref_slots;       /* running period (EMA of clean ones) */
 	double t_run_slots;       /* the same from raw crossings: stall limit */
 	bool learn0_counted;      /* learn[0] went through the frequency count */
@@ -207,11 +224,18 @@ struct measure {
 	double noise_ss;          /* residual sum of squares around the tops */
 	uint64_t noise_dof;
 	double fitvar_sum;        /* sum of fit variance factors, accepted strokes */
-	/* drift: sums of t^k (k = 0..4) and of y t^k (k = 0..2) over accepted
-	 * strokes, t seconds from the first sample, y the trough - d_ref */
-	double dr_t[5], dr_y[3], dr_yy;
-	double dr0_t[3], dr0_y; /* the first DRIFT_HEAD strokes: sums of t^k, trough */
+	/* drift: sums of t^k (k = 0..2 DRIFT_DEG_MAX) and of y t^k (k = 0..
+	 * DRIFT_DEG_MAX) over accepted strokes, t seconds from the first
+	 * sample, y the trough - dr_ref (the first accepted trough) */
+	double dr_ref;
+	double dr_t[2 * DRIFT_DEG_MAX + 1], dr_y[DRIFT_DEG_MAX + 1], dr_yy;
+	/* the first DRIFT_HEAD strokes: sums of t^k, trough */
+	double dr0_t[DRIFT_DEG_MAX + 1], dr0_y;
 	unsigned dr0_n;
+	/* successive troughs: sum of their squared differences, how many,
+	 * the last one (the troughs' white scatter, drift.c) */
+	double dr_dd, dr_last;
+	double dr_nd;
 	/* the strokes' mean levels against time (the drift seen without the
 	 * shape; strokes of LEVEL_MIN_SAMPLES or more): sums of t^k, level t^k,
 	 * level^2 */
@@ -419,6 +443,13 @@ void learn_finish(struct measure *m);
  * a_t + P0, corrected by its samples (ks). */
 double knot_solve(struct measure *m, double a_t, double P0, const struct knot_sums *ks);
 
+/* scatter.c */
+/* The correlation of the strokes' scatter from one stroke to the next
+ * (0..0.95) from the usable strokes L[k]..L[k + 1] against m->shape (0
+ * without one); lev, tmp: scratch of nl values each. */
+double scatter_rho(const struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
+		   double *lev, double *tmp);
+
 /* tally.c */
 /* One stroke into the statistics (accepted or not) and to the callback. */
 void stats_emit(struct measure *m, struct measure_stroke *s);
@@ -430,5 +461,10 @@ void freq_interval(struct measure *m, const struct xing *x);
 /* Relative scatter of the clean single periods over the record, 0 while
  * fewer than 8 (result.c's rate U uses it too). */
 double period_scatter_rel(const struct measure *m);
+
+/* drift.c */
+/* The drift's part of the depth budget (a standard uncertainty): fills
+ * out's drift figures; with --drift correct also corrects its mean depth. */
+double result_drift(const struct measure *m, struct measure_stats *out);
 
 #endif
