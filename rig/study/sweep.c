@@ -153,7 +153,7 @@ static enum rig_rc measure_cell(struct bench *b, const struct sweep_options *o,
 	struct point_request rq = {
 		.phase = run_phase_name(PHASE_SWEEP), .step = run_step_name(STEP_GRID),
 		.depth_um = c->d_um, .freq_hz = c->f_hz, .settle_ms = o->settle_ms,
-		.window = &o->window, .trace = trace, .obs = o->observer,
+		.window = &o->window, .trace = trace, .obs = o->observer, .gates = o->gates,
 	};
 	enum rig_rc rc = point_measure(b, &rq, &c->st, err);
 	if (trace && fclose(trace) && !rc)
@@ -184,7 +184,10 @@ static bool write_row(struct csv_out *w, const struct bench *b, const struct cel
 	csv_out_num(w, c->force_n);
 	csv_out_num(w, st->has_freq ? st->freq_U_hz : NAN);
 	csv_out_num(w, frac);
-	csv_out_text(w, st->status == MEASURE_OK ? "OK" : st->message);
+	/* refused (a [quality] gate) or not measurable: no figure, and why */
+	char status[sizeof st->message + 16];
+	snprintf(status, sizeof status, "not measured: %s", st->message);
+	csv_out_text(w, st->status == MEASURE_OK ? "OK" : status);
 	csv_out_num(w, t_s);
 	csv_out_text(w, b->fx.bench.station);
 	csv_out_text(w, b->id.model);
@@ -286,6 +289,14 @@ enum rig_rc sweep_execute(struct bench *b, const struct sweep_options *o,
 		rc = rig_fail(&err, RIG_E_USAGE, "nothing to measure");
 		goto fail_early;
 	}
+	/* a cell is gated as a run's point is: the profile's defaults unless given */
+	struct measure_gates gates;
+	struct sweep_options go = *o;
+	if (!o->gates && (rc = profile_quality_defaults(&gates, &err)))
+		goto fail_early;
+	if (!o->gates)
+		go.gates = &gates;
+	o = &go;
 	if ((rc = rig_mkdir_p(dir, &err)))
 		goto fail_early;
 	if ((rc = bench_take_lock(b, o->wait_lock_s, &err)) || (rc = bench_identify(b, &err)))

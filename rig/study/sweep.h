@@ -46,6 +46,10 @@ struct sweep_options {
 	void (*progress)(void *ctx, const char *text);
 	void *progress_ctx;
 	const struct point_observer *observer; /* may be NULL */
+	/* The stroke engine's quality gates, as a run's profile [quality]
+	 * sets them; NULL: a profile's defaults. A cell they refuse is not
+	 * measured: no figures, status "not measured: <why>". */
+	const struct measure_gates *gates;
 };
 
 struct sweep_result {
