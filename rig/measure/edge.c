@@ -75,6 +75,15 @@ static double poly_at(const double *c, int deg, double u)
 	return v;
 }
 
+/* Its derivative d/du. */
+static double poly_slope(const double *c, int deg, double u)
+{
+	double v = 0;
+	for (int j = deg; j >= 1; j--)
+		v = v * u + j * c[j];
+	return v;
+}
+
 struct edge_win {
 	uint32_t i0, i1;   /* hist samples of the window */
 	double t0, P;      /* time origin (the end knot, slots) and scale */
@@ -102,10 +111,13 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 			if (isnan(xv))
 				continue;
 			double u = ((double)(m->hist_slot0 + i) - w->t0) / w->P;
-			double T, dT, wt;
-			shape_at(sh, poly_at(c, deg, u), &T, &dT, &wt);
+			double T, dT, wt, phs = poly_at(c, deg, u);
+			shape_at(sh, phs, &T, &dT, &wt);
 			double r = xv - T - a;
-			if (!(num_abs(r) <= shape_gate_um(sh, dT, gate_cyc)))
+			/* a speckle spike on a flank passes the gate but not
+			 * its neighbours' test (spike_resid) */
+			if (!(num_abs(r) <= shape_gate_um(sh, dT, gate_cyc)) ||
+			    spike_resid(m, i, phs, poly_slope(c, deg, u) / w->P, r + a))
 				continue;
 			double uj = 1;
 			for (int j = 0; j <= deg; j++, uj *= u)

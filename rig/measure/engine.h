@@ -10,6 +10,8 @@
  *   shape.c    the folded shape model: equivalent-time bins, the shape
  *              through them, its peak
  *   fit.c      one stroke against the shape: its depth (the top fit)
+ *   edge.c     the record's partial strokes at both ends, from their own
+ *              samples (the phase of the first and last sample)
  *   tally.c    running statistics of strokes and periods, gaps counted
  *              across only when sure
  *   result.c   the results and the uncertainty budget (measure_result)
