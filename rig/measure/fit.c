@@ -52,8 +52,16 @@ enum top_kind { TOP_ALL, TOP_HIGH, TOP_STRETCH, TOP_THREE };
 static enum top_kind top_model(const struct top_sums *S, double p[3], double inv[3][3])
 {
 	double n = S->A[0][0];
-	if (n >= 6 && num_solve3_sym(S->A, S->y, p, inv) && inv[0][0] < 2.0)
+	/* local copies: gcc's -Wstringop-overflow (ASan builds) takes S->A
+	 * behind a pointer for a 24-byte region */
+	double A[3][3], y[3], q[3], iv[3][3];
+	memcpy(A, S->A, sizeof A);
+	memcpy(y, S->y, sizeof y);
+	if (n >= 6 && num_solve3_sym(A, y, q, iv) && iv[0][0] < 2.0) {
+		memcpy(p, q, sizeof q);
+		memcpy(inv, iv, sizeof iv);
 		return TOP_THREE;
+	}
 	p[0] = p[1] = p[2] = 0;
 	double sw = S->A[0][1], sxx = S->A[1][1] - sw * sw / n;
 	if (n >= 4 && sxx >= 0.02 * n) {
