@@ -121,5 +121,35 @@ else
   fail=$((fail + 1))
 fi
 
+# a sweep's traces carry the same "# rig trace:" line (they had none, and
+# rig analyze refused them without --format, --rate and --zero-mm): each
+# cell's trace analyzed with no options gives the sweep's row: strokes,
+# depth mean, std, min, max, rate and its U to the digits analyze prints,
+# and the depth U once the zero target's term the sweep adds (its last
+# column) is combined with it
+n=$((n + 1))
+$RUNNER "$RIG" sweep --fixture fixtures/sim.ini --depths 500,1500 --freqs 80,120 --out "$tmp/sweep" \
+  --save-trace >/dev/null 2>"$tmp/sweep.err"
+sweep=$(ls "$tmp"/sweep/sweep_*.csv 2>/dev/null | head -1)
+rows=0 same=0 diffs=""
+if [ -n "$sweep" ]; then
+  tail -n +2 "$sweep" >"$tmp/sweep.rows"
+  while IFS=, read -r _ _ _ dm ds dmin dmax fr nst du _ fu _ _ _ _ _ _ tr _ _ zu; do
+    tr=$(echo "$tr" | tr -d '"')
+    rows=$((rows + 1))
+    want=$(awk -v a="$nst" -v b="$dm" -v c="$ds" -v d="$dmin" -v e="$dmax" -v f="$fr" -v g="$fu" -v h="$du" \
+      'BEGIN { printf "%d,%.3f,%.3f,%.3f,%.3f,%.6f,%.6f,%.3f", a, b, c, d, e, f, g, h }')
+    got=$($RUNNER "$RIG" analyze --csv "$tmp/sweep/$tr" 2>>"$tmp/sweep.err" | awk -F, -v z="$zu" \
+      'NR == 2 { printf "%d,%.3f,%.3f,%.3f,%.3f,%.6f,%.6f,%.3f", $2, $3, $4, $5, $6, $8, $9, sqrt($7 * $7 + z * z) }')
+    [ "$got" = "$want" ] && same=$((same + 1)) || diffs="$diffs [$tr: analyze $got, sweep $want]"
+  done <"$tmp/sweep.rows"
+fi
+if [ "$rows" -eq 4 ] && [ "$same" -eq 4 ]; then
+  echo "ok   sweep_trace_no_options: 4 cells, analyze gives the sweep's figures"
+else
+  echo "FAIL sweep_trace_no_options: $same of $rows cells as in the sweep:$diffs $(cat "$tmp/sweep.err")"
+  fail=$((fail + 1))
+fi
+
 echo "test_analyze_captures: $((n - fail))/$n passed"
 [ $fail -eq 0 ]

@@ -75,6 +75,12 @@ $R check --fixture "$FX" --out "$tmp/lin" --sim pen.depth_gain=1.02 >/dev/null 2
 lin=$(grep -h '"depth_linearity"' "$tmp"/lin/*_FAIL.csv 2>/dev/null | tr -d '\r' | awk -F, '{print $(NF-1)}')
 awk -v s="${lin:-0}" 'BEGIN { exit !(s > 17 && s < 23) }' && ok "linearity of a 2 % gain error: $lin um/mm" \
   || bad "linearity: '${lin}' (expected about 20 um/mm)"
+# A check that does not pass puts the bench in question, not a pen: an
+# engineer's, never the reject bin (its profile had no [disposition]:
+# the line read "[out_of_tolerance, ]").
+grep -q '"out_of_tolerance","engineer","Out of tolerance (verify depth at 500 um). Call an engineer; judge no product on this bench until a check passes."' \
+  "$tmp"/lin/summary.csv && ok "a failed check: disposition engineer, the check's instruction" \
+  || bad "failed check's disposition: $(cut -d, -f15- "$tmp"/lin/summary.csv)"
 
 # The check re-reads the laser's zero as a run does (issue 13): a laser
 # drifting 0.5 um/s moved it 3 um over the check, more than the bound of
@@ -87,11 +93,14 @@ grep -q 'laser zero moved +[0-9.]* um during the check.*rig zero, then rig check
 n=$(grep -h '"zero_check"' "$tmp"/drift/*_ABORTED.csv 2>/dev/null | grep -c '"laser_zero')
 [ "$n" -eq 4 ] && ok "its report has the target, start, end and shift rows of the zero check" \
   || bad "zero check rows: $n"
-grep -q '"bench",1,"laser_zero",' "$tmp"/drift/summary.csv && ok "category bench, reason laser_zero" \
+grep -q '"bench",1,"laser_zero","engineer","The laser.s zero moved. Call an engineer to re-zero the bench (rig zero); then run rig check again."' \
+  "$tmp"/drift/summary.csv && ok "category bench, reason laser_zero, an engineer re-zeroes, then the check again" \
   || bad "summary: $(cat "$tmp"/drift/summary.csv)"
 
 $R check --fixture "$FX" --out "$OUT" --sim pen.serial=SOMETHING-ELSE >"$tmp/c4.out" 2>&1; expect "a check on the wrong pen" 2 $?
 grep -q "serial mismatch" "$tmp/c4.out" && ok "the wrong artifact is named" || bad "wrong pen: $(cat "$tmp/c4.out")"
+grep -q '^What to do: Wrong pen or serial for this test. Check the reference artifact and its serial, then run rig check again. \[wrong_pen, retest\]$' \
+  "$tmp/c4.out" && ok "the wrong artifact: check it, then the check again" || bad "wrong pen: $(grep 'What to do' "$tmp/c4.out")"
 $R check --fixture "$root/fixtures/sim.ini" --out "$OUT" >"$tmp/c5.out" 2>&1; expect "rig check without [check]" 78 $?
 
 # A check gates the stroke engine as a profile does ([quality]'s defaults):
@@ -106,5 +115,7 @@ $R check --fixture "$FX160" --out "$tmp/r160" >"$tmp/c7.out" 2>&1; expect "a che
 n=$(grep -h '"depth_check","depth",' "$tmp"/r160/*_FAIL.csv 2>/dev/null | grep -c 'not measured: top between sampled phases')
 [ "$n" -eq 3 ] && ok "its 3 depths are not measured (phase gap), none judged with U 36 um" \
   || bad "160 Hz depths: $(grep -h '"depth_check","depth",' "$tmp"/r160/*.csv | cut -d, -f17-30)"
+grep -q '^What to do: A point could not be measured (verify depth at 500 um). Call an engineer; judge no product on this bench until a check passes. \[not_measured, engineer\]$' \
+  "$tmp/c7.out" && ok "its 'What to do' line has a disposition" || bad "What to do: $(grep 'What to do' "$tmp/c7.out")"
 
 finish

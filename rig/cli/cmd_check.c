@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "core/paths.h"
 #include "run/csvline.h"
+#include "run/disposition.h"
 #include "run/run.h"
 #include "records/ledger.h"
 #include "records/records.h"
@@ -56,7 +57,8 @@ static void usage(FILE *out)
 }
 
 /* The profile of a check: the reference's points, the fixture's settle,
- * window and preload window, and a profile's default [quality] gates (with
+ * window and preload window, a check's dispositions, and a profile's
+ * default [quality] gates (with
  * them off, a depth at a rate whose strokes the laser samples too coarsely
  * read U 36 um against a certificate's 2 um and the check PASSed). */
 static enum rig_rc check_profile(struct profile *p, const struct reference *ref,
@@ -95,6 +97,10 @@ static enum rig_rc check_profile(struct profile *p, const struct reference *ref,
 	v->preload_timeout_ms = 3000;
 	v->max_invalid_fraction = 0.05;
 	v->decision_rule = DECISION_SIMPLE;
+	/* what is done when the check does not pass: no profile's [disposition]
+	 * (a pen's reject bin): the bench is in question (run/disposition.h) */
+	for (int c = REASON_NONE; c < REASON_COUNT; c++)
+		p->disposition[c] = check_disposition((enum reason_code)c);
 	return RIG_OK;
 }
 

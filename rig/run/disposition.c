@@ -150,6 +150,15 @@ enum disposition disposition_for_attempt(enum disposition d, enum reason_code c,
 	return c < REASON_COUNT && reasons[c].unit ? DISPOSITION_REJECT : DISPOSITION_ENGINEER;
 }
 
+/* What happened (with detail), then what to do. */
+static void line(char *out, size_t cap, enum reason_code c, const char *detail, const char *todo)
+{
+	if (detail && *detail)
+		snprintf(out, cap, "%s (%s). %s", reason_code_what(c), detail, todo);
+	else
+		snprintf(out, cap, "%s. %s", reason_code_what(c), todo);
+}
+
 void disposition_line(char *out, size_t cap, enum reason_code c, const char *detail,
 		      enum disposition d, unsigned attempt)
 {
@@ -172,8 +181,43 @@ void disposition_line(char *out, size_t cap, enum reason_code c, const char *det
 	case DISPOSITION_NONE:
 		break;
 	}
-	if (detail && *detail)
-		snprintf(out, cap, "%s (%s). %s", reason_code_what(c), detail, todo);
-	else
-		snprintf(out, cap, "%s. %s", reason_code_what(c), todo);
+	line(out, cap, c, detail, todo);
+}
+
+enum disposition check_disposition(enum reason_code c)
+{
+	switch (c) {
+	case REASON_NONE:
+		return DISPOSITION_NONE;
+	case REASON_SAFETY:
+	case REASON_STOPPED:
+	case REASON_INTERRUPTED:
+	case REASON_PEN_LINK:
+	case REASON_WRONG_PEN:
+		return DISPOSITION_RETEST;
+	default:
+		return DISPOSITION_ENGINEER;
+	}
+}
+
+void check_disposition_line(char *out, size_t cap, enum reason_code c, const char *detail,
+			    enum disposition d)
+{
+	const char *todo = "";
+	switch (d) {
+	case DISPOSITION_RETEST:
+		todo = c == REASON_WRONG_PEN
+			       ? "Check the reference artifact and its serial, then run rig check again."
+			       : "Run rig check once more.";
+		break;
+	case DISPOSITION_REJECT: /* a profile cannot set it; as the engineer's */
+	case DISPOSITION_ENGINEER:
+		todo = c == REASON_LASER_ZERO
+			       ? "Call an engineer to re-zero the bench (rig zero); then run rig check again."
+			       : "Call an engineer; judge no product on this bench until a check passes.";
+		break;
+	case DISPOSITION_NONE:
+		break;
+	}
+	line(out, cap, c, detail, todo);
 }

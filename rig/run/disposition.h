@@ -89,4 +89,17 @@ enum disposition disposition_for_attempt(enum disposition d, enum reason_code c,
 void disposition_line(char *out, size_t cap, enum reason_code c, const char *detail,
 		      enum disposition d, unsigned attempt);
 
+/* A bench check (rig check) measures a reference artifact, not a pen: what
+ * did not pass puts the bench in question, so its disposition is an
+ * engineer's, except where the check was only interrupted (e-stop, lid, a
+ * signal, a garbled line, the wrong artifact), which is run again. Never
+ * the reject bin, and a retest is not escalated by the attempt (every
+ * check of an artifact counts as one). */
+enum disposition check_disposition(enum reason_code c);
+/* The operator's line of a check that did not pass ("Out of tolerance
+ * (verify depth at 500 um). Call an engineer; judge no product on this
+ * bench until a check passes."). */
+void check_disposition_line(char *out, size_t cap, enum reason_code c, const char *detail,
+			    enum disposition d);
+
 #endif

@@ -4,6 +4,7 @@
  */
 #include "run/point.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,26 @@
 #include "run/settle.h"
 
 #define LASER_CHUNK 40       /* samples per read: 10 ms at 4 kHz */
+
+FILE *point_open_trace(const char *path, const struct fixture *fx, double zero_mm,
+		       double freq_hz, struct rig_err *err)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		rig_fail_errno(err, RIG_E_IO, errno, "cannot write trace %s", path);
+		return NULL;
+	}
+	struct capture_header h = {
+		.rate_hz = fx->laser.rate_hz, .range_mm = fx->laser.range_mm,
+		.zero_mm = zero_mm, .freq_hint_hz = freq_hz,
+		.linearity_um = fx->laser.linearity_um, .resolution_um = fx->laser.resolution_um,
+		.zero_u_um = fx->laser.zero_uncertainty_um, .clock_ppm = fx->laser.clock_ppm,
+		.exposure_us = fx->laser.exposure_us,
+	};
+	capture_write_header(f, &h);
+	fprintf(f, "%s\n", CAPTURE_CSV_HEADER);
+	return f;
+}
 
 void point_write_trace(FILE *f, const struct laser_sample *s, size_t n)
 {

@@ -76,6 +76,16 @@ struct point_request {
 enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 			  struct measure_stats *st, struct rig_err *err);
 
+/* Create the trace CSV at path and write its head: the "# rig trace:"
+ * line with what `rig analyze` needs to read it with no options (fx's
+ * laser: rate, range, uncertainty terms, exposure; the zero the point is
+ * measured with, zero_mm; the point's stroke rate, freq_hz) and the
+ * CAPTURE_CSV_HEADER line. Used by every command that keeps traces (run,
+ * sweep). The caller fcloses it; NULL with err filled (RIG_E_IO) when it
+ * cannot be created. */
+FILE *point_open_trace(const char *path, const struct fixture *fx, double zero_mm,
+		       double freq_hz, struct rig_err *err);
+
 /* Append samples to a trace CSV (CAPTURE_CSV_HEADER rows). */
 void point_write_trace(FILE *f, const struct laser_sample *s, size_t n);
 

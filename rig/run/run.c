@@ -24,7 +24,6 @@
 
 #include "bench/selfcal.h"
 #include "core/fsutil.h"
-#include "measure/capture.h"
 #include "run/text.h"
 
 const char *run_mode_name(enum run_mode m)
@@ -197,23 +196,7 @@ static FILE *open_trace(struct run *r, enum run_step step, double depth_um, doub
 	char path[PATH_MAX + 128];
 	snprintf(path, sizeof path, "%s/%02u_%s_%s_%.0fum_%.1fHz.csv", r->trace_dir,
 		 ++r->ntraces, run_phase_name(r->phase), run_step_name(step), depth_um, freq_hz);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		rig_fail_errno(err, RIG_E_IO, errno, "cannot write trace %s", path);
-		return NULL;
-	}
-	/* what `rig analyze` needs to read it with no options */
-	const struct fixture *fx = &r->b->fx;
-	struct capture_header h = {
-		.rate_hz = fx->laser.rate_hz, .range_mm = fx->laser.range_mm,
-		.zero_mm = run_zero_mm(r), .freq_hint_hz = freq_hz,
-		.linearity_um = fx->laser.linearity_um, .resolution_um = fx->laser.resolution_um,
-		.zero_u_um = fx->laser.zero_uncertainty_um, .clock_ppm = fx->laser.clock_ppm,
-		.exposure_us = fx->laser.exposure_us,
-	};
-	capture_write_header(f, &h);
-	fprintf(f, "%s\n", CAPTURE_CSV_HEADER);
-	return f;
+	return point_open_trace(path, &r->b->fx, run_zero_mm(r), freq_hz, err);
 }
 
 enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um, double freq_hz,
@@ -443,7 +426,11 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 		.pen_error = d->pen ? pen_last_error(d->pen, NULL) : 0,
 	};
 	enum reason_code c = v == REPORT_PASS ? REASON_NONE : reason_classify(&f);
-	enum disposition disp = disposition_for_attempt(r->prof->disposition[c], c, res->attempt);
+	/* a check's artifact is checked again and again: no escalation */
+	bool check = r->o->reference != NULL;
+	enum disposition disp = check ? r->prof->disposition[c]
+				      : disposition_for_attempt(r->prof->disposition[c], c,
+								res->attempt);
 	/* The characteristic that failed ("verify depth at 1750 um"). */
 	char detail[120] = "";
 	if (c == REASON_OUT_OF_TOLERANCE || c == REASON_INDETERMINATE || c == REASON_NOT_MEASURED) {
@@ -455,7 +442,9 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 	snprintf(res->reason_code, sizeof res->reason_code, "%s", reason_code_name(c));
 	snprintf(res->disposition, sizeof res->disposition, "%s", disposition_name(disp));
 	res->instruction[0] = '\0';
-	if (c != REASON_NONE)
+	if (c != REASON_NONE && check)
+		check_disposition_line(res->instruction, sizeof res->instruction, c, detail, disp);
+	else if (c != REASON_NONE)
 		disposition_line(res->instruction, sizeof res->instruction, c, detail, disp,
 				 res->attempt);
 	if (r->rep)

@@ -18,7 +18,6 @@
 
 #include "bench/preload.h"
 #include "core/fsutil.h"
-#include "measure/capture.h"
 #include "run/names.h"
 #include "run/zero_target.h"
 #include "study/bench.h"
@@ -166,9 +165,9 @@ static enum rig_rc measure_cell(struct bench *b, const struct sweep_options *o,
 		snprintf(c->trel, sizeof c->trel, "%s/r%u_%.0fum_%.1fHz.csv",
 			 tdir ? tdir + 1 : trace_dir, c->rep, c->d_um, c->f_hz);
 		snprintf(tpath, sizeof tpath, "%s/%s", dir, c->trel);
-		if (!(trace = fopen(tpath, "w")))
-			return rig_fail_errno(err, RIG_E_IO, errno, "cannot write trace %s", tpath);
-		fprintf(trace, "%s\n", CAPTURE_CSV_HEADER);
+		/* its head lets rig analyze read it with no options, as a run's */
+		if (!(trace = point_open_trace(tpath, &b->fx, b->fx.laser.zero_mm, c->f_hz, err)))
+			return err->rc;
 	}
 	struct point_request rq = {
 		.phase = run_phase_name(PHASE_SWEEP), .step = run_step_name(STEP_GRID),
