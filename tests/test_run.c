@@ -11,6 +11,7 @@
 
 #include "measure/capture.h"
 #include "bench/lock.h"
+#include "run/disposition.h"
 #include "run/run.h"
 #include "sim/bench.h"
 #include "sim/io.h"
@@ -229,6 +230,63 @@ START_TEST(test_lid_open_in_every_phase_aborts_and_cuts_power)
 }
 END_TEST
 
+/* An abort's reason code comes from what its error says failed (set where
+ * it was raised), the run's state and the rc, never from words: the
+ * facts carry no message at all. */
+START_TEST(test_abort_reason_code_comes_from_the_errors_cause)
+{
+	struct reason_facts f = { .aborted = true, .rc = RIG_E_DEVICE };
+	static const struct {
+		enum rig_cause cause;
+		enum reason_code code;
+	} want[] = {
+		{ RIG_CAUSE_NONE, REASON_BENCH },
+		{ RIG_CAUSE_SAFETY, REASON_SAFETY },
+		{ RIG_CAUSE_STOPPED, REASON_STOPPED },
+		{ RIG_CAUSE_WRONG_PEN, REASON_WRONG_PEN },
+		{ RIG_CAUSE_PEN_SILENT, REASON_PEN_LINK }, /* not the pen's fault here */
+		{ RIG_CAUSE_PEN_REFUSED, REASON_PEN_LINK },
+		{ RIG_CAUSE_PEN_LINK, REASON_PEN_LINK },
+		{ RIG_CAUSE_LASER, REASON_LASER },
+		{ RIG_CAUSE_LOADCELL, REASON_LOADCELL },
+		{ RIG_CAUSE_BENCH_CALIBRATION, REASON_BENCH_CALIBRATION },
+		{ RIG_CAUSE_REPORT, REASON_REPORT_FOLDER },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		f.cause = want[i].cause;
+		ck_assert_str_eq(reason_code_name(reason_classify(&f)),
+				 reason_code_name(want[i].code));
+	}
+	f.cause = RIG_CAUSE_NONE;
+	f.rc = RIG_E_IO; /* an I/O error that says nothing: the report folder's */
+	ck_assert_int_eq(reason_classify(&f), REASON_REPORT_FOLDER);
+	f.rc = RIG_E_CONFIG; /* not by its rc: only a date or the check gate say so */
+	ck_assert_int_eq(reason_classify(&f), REASON_BENCH);
+	f.cause = RIG_CAUSE_LASER;
+	f.laser_zero_moved = true; /* the run's own zero check wins */
+	ck_assert_int_eq(reason_classify(&f), REASON_LASER_ZERO);
+	/* the pen at fault: its hardware code, no reply, or a refused calibration */
+	struct reason_facts u = { .aborted = true, .unit_fault = true, .rc = RIG_E_DEVICE,
+				  .cause = RIG_CAUSE_PEN_REFUSED, .pen_error = -241 };
+	ck_assert_int_eq(reason_classify(&u), REASON_PEN_HARDWARE);
+	u.pen_error = -222;
+	ck_assert_int_eq(reason_classify(&u), REASON_CALIBRATION);
+	u.cause = RIG_CAUSE_PEN_SILENT;
+	u.rc = RIG_E_TIMEOUT;
+	u.pen_error = 0;
+	ck_assert_int_eq(reason_classify(&u), REASON_PEN_SILENT);
+	/* rig_fail starts without a cause; a prefix keeps one; a cause once
+	 * said is not overwritten by what passes the error on */
+	struct rig_err e;
+	rig_fail_cause(&e, RIG_E_ABORTED, RIG_CAUSE_SAFETY, "e-stop tripped");
+	rig_err_prefix(&e, "sim:pen: ");
+	ck_assert_int_eq(rig_err_cause(&e, e.rc, RIG_CAUSE_PEN_LINK), RIG_E_ABORTED);
+	ck_assert_int_eq(e.cause, RIG_CAUSE_SAFETY);
+	rig_fail(&e, RIG_E_DEVICE, "laser sim:laser: no data");
+	ck_assert_int_eq(e.cause, RIG_CAUSE_NONE);
+}
+END_TEST
+
 START_TEST(test_wrong_pen_model_is_refused)
 {
 	char *sims[] = { "pen.model=XP-9" };
@@ -330,6 +388,11 @@ START_TEST(test_expired_fixture_calibration_is_refused_with_78_naming_it)
 			      strstr(res.reason, "31 days ago") && strstr(res.reason, "sim.ini:"),
 		      "%s", res.reason);
 	ck_assert_int_eq(res.verdict, REPORT_ABORTED);
+	/* what failed is the calibration's date (said where it was found),
+	 * not the laser its message names: read from the text, it was
+	 * "laser", the sensor failed */
+	ck_assert_str_eq(res.reason_code, "bench_calibration");
+	ck_assert_str_eq(res.disposition, "engineer");
 }
 END_TEST
 
@@ -368,6 +431,8 @@ START_TEST(test_expired_load_cell_span_on_a_real_chip_is_refused)
 	ck_assert_msg(strstr(res.reason, "load cell span expired") &&
 			      strstr(res.reason, "rig loadcell-cal"),
 		      "%s", res.reason);
+	/* the date, not the load cell (read from the text: "loadcell") */
+	ck_assert_str_eq(res.reason_code, "bench_calibration");
 }
 END_TEST
 
@@ -551,6 +616,7 @@ int main(void)
 	tcase_add_test(tc, test_verify_only_profile_cannot_calibrate);
 	tcase_add_test(tc, test_estop_in_every_phase_aborts_and_cuts_power);
 	tcase_add_test(tc, test_lid_open_in_every_phase_aborts_and_cuts_power);
+	tcase_add_test(tc, test_abort_reason_code_comes_from_the_errors_cause);
 	tcase_add_test(tc, test_wrong_pen_model_is_refused);
 	tcase_add_test(tc, test_scanned_serial_must_match_the_pen);
 	tcase_add_test(tc, test_busy_bench_fails_fast_with_75_and_no_report);

@@ -47,8 +47,8 @@ static enum rig_rc open_laser(struct bench *b, struct rig_err *err)
 	const struct fixture *f = &b->fx;
 	struct serial_settings ss = serial_8n1(f->laser.baud);
 	enum rig_rc rc = serial_open(&d->laser_port, f->laser.port, &ss, &b->hal, err);
-	if (rc)
-		return rig_err_prefix(err, "laser: ");
+	if (rc) /* the sensor's port */
+		return rig_err_cause(err, rig_err_prefix(err, "laser: "), RIG_CAUSE_LASER);
 	struct laser_settings ls = {
 		.range_mm = f->laser.range_mm,
 		.rate_hz = f->laser.rate_hz,

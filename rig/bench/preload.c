@@ -24,9 +24,9 @@ enum rig_rc bench_set_preload(struct bench *b, double want_n, double *force_n,
 	if (force_n)
 		*force_n = f;
 	if (ok < 2)
-		return rig_fail(err, RIG_E_ABORTED,
-				"preload %g N asked, the load cell reads %.2f N after 5 s "
-				"(within %.2f N needed): adjust the fixture",
-				want_n, f, tol);
+		return rig_fail_cause(err, RIG_E_ABORTED, RIG_CAUSE_LOADCELL,
+				      "preload %g N asked, the load cell reads %.2f N after 5 s "
+				      "(within %.2f N needed): adjust the fixture",
+				      want_n, f, tol);
 	return RIG_OK;
 }

@@ -46,14 +46,14 @@ enum rig_rc bench_check_calibration(const struct bench *b, struct rig_err *err)
 		int age = days_since(cal[i].date);
 		int line = fixture_line(f, cal[i].section, cal[i].key);
 		if (age < 0)
-			return rig_fail(err, RIG_E_CONFIG,
-					"%s:%d: %s date %s is in the future: fix the date or run %s",
-					f->path, line, cal[i].what, cal[i].date, cal[i].fix);
+			return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
+					      "%s:%d: %s date %s is in the future: fix the date or run %s",
+					      f->path, line, cal[i].what, cal[i].date, cal[i].fix);
 		if (age > valid)
-			return rig_fail(err, RIG_E_CONFIG,
-					"%s:%d: %s expired: calibrated %s, %d days ago, valid for %d days: "
-					"run %s",
-					f->path, line, cal[i].what, cal[i].date, age, valid, cal[i].fix);
+			return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
+					      "%s:%d: %s expired: calibrated %s, %d days ago, valid for %d days: "
+					      "run %s",
+					      f->path, line, cal[i].what, cal[i].date, age, valid, cal[i].fix);
 	}
 	return RIG_OK;
 }

@@ -95,34 +95,40 @@ enum rig_rc check_gate(const char *dir, const char *station, double interval_h, 
 {
 	struct check_status st;
 	enum rig_rc rc = check_status_read(dir, station, &st, err);
-	if (rc)
-		return rig_fail(err, RIG_E_CONFIG, "bench check status unknown: %s", err->msg);
+	if (rc) { /* (its message was formatted into itself before) */
+		rig_err_prefix(err, "bench check status unknown: ");
+		if (err) {
+			err->rc = RIG_E_CONFIG;
+			err->cause = RIG_CAUSE_BENCH_CALIBRATION;
+		}
+		return RIG_E_CONFIG;
+	}
 	switch (st.state) {
 	case CHECK_NEVER:
-		return rig_fail(err, RIG_E_CONFIG,
-				"no bench check of station %s on record in %s: run rig check on "
-				"the reference before judging product",
-				station, dir);
+		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
+				      "no bench check of station %s on record in %s: run rig check on "
+				      "the reference before judging product",
+				      station, dir);
 	case CHECK_FAILED:
-		return rig_fail(err, RIG_E_CONFIG,
-				"bench check of %s failed at %s (%s): fix the bench, pass rig "
-				"check; assess units judged since %s",
-				station, st.when, st.report,
-				st.last_pass_t ? st.last_pass_when : "the first run");
+		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
+				      "bench check of %s failed at %s (%s): fix the bench, pass rig "
+				      "check; assess units judged since %s",
+				      station, st.when, st.report,
+				      st.last_pass_t ? st.last_pass_when : "the first run");
 	case CHECK_PASSED:
 		break;
 	}
 	double age_h = difftime(now, st.t) / 3600.0;
 	if (age_h > interval_h)
-		return rig_fail(err, RIG_E_CONFIG,
-				"the bench check of station %s is overdue: last passed at %s, %.1f h "
-				"ago, required every %g h: run rig check",
-				station, st.when, age_h, interval_h);
+		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
+				      "the bench check of station %s is overdue: last passed at %s, %.1f h "
+				      "ago, required every %g h: run rig check",
+				      station, st.when, age_h, interval_h);
 	if (age_h < -1.0 / 60)
-		return rig_fail(err, RIG_E_CONFIG,
-				"the last bench check of station %s is dated %s, in the future: "
-				"check the clock and run rig check",
-				station, st.when);
+		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
+				      "the last bench check of station %s is dated %s, in the future: "
+				      "check the clock and run rig check",
+				      station, st.when);
 	return RIG_OK;
 }
 

@@ -67,7 +67,7 @@ static enum rig_rc terminal_step(void *ctx, enum operator_step step, double valu
 	}
 	char line[64];
 	if (!fgets(line, sizeof line, stdin) || line[0] == 'q' || line[0] == 'Q')
-		return rig_fail(err, RIG_E_ABORTED, "stopped by the operator");
+		return rig_fail_cause(err, RIG_E_ABORTED, RIG_CAUSE_STOPPED, "stopped by the operator");
 	return RIG_OK;
 }
 

@@ -9,17 +9,26 @@ __attribute__((format(printf, 3, 0)))
 static void vset(struct rig_err *e, enum rig_rc rc, const char *fmt, va_list ap)
 {
 	e->rc = rc;
+	e->cause = RIG_CAUSE_NONE;
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+}
+
+__attribute__((format(printf, 4, 0)))
+static void vfail(struct rig_err *e, enum rig_rc rc, enum rig_cause cause, const char *fmt,
+		  va_list ap)
+{
+	if (e) {
+		vset(e, rc, fmt, ap);
+		e->cause = cause;
+	}
 }
 
 enum rig_rc rig_fail(struct rig_err *e, enum rig_rc rc, const char *fmt, ...)
 {
-	if (e) {
-		va_list ap;
-		va_start(ap, fmt);
-		vset(e, rc, fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(e, rc, RIG_CAUSE_NONE, fmt, ap);
+	va_end(ap);
 	return rc;
 }
 
@@ -34,6 +43,23 @@ enum rig_rc rig_fail_errno(struct rig_err *e, enum rig_rc rc, int errnum,
 		size_t n = strlen(e->msg);
 		snprintf(e->msg + n, sizeof e->msg - n, ": %s", strerror(errnum));
 	}
+	return rc;
+}
+
+enum rig_rc rig_fail_cause(struct rig_err *e, enum rig_rc rc, enum rig_cause cause,
+			   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(e, rc, cause, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+enum rig_rc rig_err_cause(struct rig_err *e, enum rig_rc rc, enum rig_cause cause)
+{
+	if (e && rc != RIG_OK && e->cause == RIG_CAUSE_NONE)
+		e->cause = cause;
 	return rc;
 }
 
@@ -61,6 +87,7 @@ void rig_err_clear(struct rig_err *e)
 {
 	if (e) {
 		e->rc = RIG_OK;
+		e->cause = RIG_CAUSE_NONE;
 		e->msg[0] = '\0';
 	}
 }

@@ -46,8 +46,29 @@ enum rig_exit {
 
 #define RIG_ERR_MSG_MAX 512
 
+/* What failed, said where the error is raised, never read back from the
+ * message: a run's reason for the operator (run/disposition.h) comes from
+ * it. rig_fail() starts an error with RIG_CAUSE_NONE (the bench's, by its
+ * rc); the code that knows what failed says so (rig_fail_cause,
+ * rig_err_cause); a prefix keeps it. */
+enum rig_cause {
+	RIG_CAUSE_NONE = 0,
+	RIG_CAUSE_SAFETY,            /* e-stop or lid tripped, or no longer watched */
+	RIG_CAUSE_STOPPED,           /* a signal or the operator stopped the rig */
+	RIG_CAUSE_WRONG_PEN,         /* not the pen model or serial expected */
+	RIG_CAUSE_PEN_SILENT,        /* the pen gave no reply at all */
+	RIG_CAUSE_PEN_REFUSED,       /* the pen answered a command with its error */
+	RIG_CAUSE_PEN_LINK,          /* anything else on the pen's line: garbled or
+				      * unfinished replies, its port */
+	RIG_CAUSE_LASER,             /* the displacement sensor: its port, replies, values */
+	RIG_CAUSE_LOADCELL,          /* the load cell, the preload */
+	RIG_CAUSE_BENCH_CALIBRATION, /* a bench calibration or check expired or failed */
+	RIG_CAUSE_REPORT,            /* the report folder */
+};
+
 struct rig_err {
 	enum rig_rc rc;
+	enum rig_cause cause;
 	char msg[RIG_ERR_MSG_MAX];
 };
 
@@ -63,6 +84,15 @@ enum rig_rc rig_fail_errno(struct rig_err *e, enum rig_rc rc, int errnum,
 /* Put context in front of an existing message; returns e->rc. */
 enum rig_rc rig_err_prefix(struct rig_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Like rig_fail, saying what failed. */
+enum rig_rc rig_fail_cause(struct rig_err *e, enum rig_rc rc, enum rig_cause cause,
+			   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Say what failed unless the error already says (a device that saw the
+ * e-stop while it waited passes the e-stop's error on as it was); for the
+ * error an rc != RIG_OK returned. Returns rc. */
+enum rig_rc rig_err_cause(struct rig_err *e, enum rig_rc rc, enum rig_cause cause);
 
 void rig_err_clear(struct rig_err *e);
 

@@ -71,6 +71,7 @@ enum rig_rc rig_stop_check(struct rig_err *err)
 	int sig = stop_sig;
 	if (!sig)
 		return RIG_OK;
-	return rig_fail(err, RIG_E_ABORTED, "stopped by %s%s", rig_stop_name(sig),
-			sig == SIGPIPE ? " (the reader of stdout went away)" : "");
+	return rig_fail_cause(err, RIG_E_ABORTED, RIG_CAUSE_STOPPED, "stopped by %s%s",
+			      rig_stop_name(sig),
+			      sig == SIGPIPE ? " (the reader of stdout went away)" : "");
 }

@@ -45,8 +45,8 @@ static enum rig_rc table_rows(struct run *r, enum pen_table which,
 			r->rep, run_step_name(depth ? STEP_DEPTH_TABLE : STEP_FREQ_TABLE),
 			run_quantity_name(q), run_quantity_unit(q), raw_milli / 1000.0,
 			cmd_milli / 1000.0, i, t->n, &err);
-		if (rc)
-			return run_abort(r, rc, err.msg);
+		if (rc) /* the journal could not take it */
+			return run_abort(r, rig_err_cause(&err, rc, RIG_CAUSE_REPORT), &err);
 	}
 	return RIG_OK;
 }
@@ -110,11 +110,11 @@ static enum rig_rc sweep(struct run *r, bool depth, const struct pen_cal_table o
 			return rig_fail(err, RIG_E_DEVICE, "%s at %g %s could not be measured: %s",
 					row.quantity, pts->v[i], row.unit, st.message);
 		if (frac > c->max_invalid_fraction)
-			return rig_fail(err, RIG_E_DEVICE,
-					"%s at %g %s: %.1f %% invalid laser samples, more than %.1f %%: "
-					"check the laser's view of the needles",
-					row.quantity, pts->v[i], row.unit, 100 * frac,
-					100 * c->max_invalid_fraction);
+			return rig_fail_cause(err, RIG_E_DEVICE, RIG_CAUSE_LASER,
+					      "%s at %g %s: %.1f %% invalid laser samples, more than "
+					      "%.1f %%: check the laser's view of the needles",
+					      row.quantity, pts->v[i], row.unit, 100 * frac,
+					      100 * c->max_invalid_fraction);
 	}
 	return RIG_OK;
 }

@@ -94,44 +94,37 @@ bool disposition_parse(const char *name, enum disposition *d)
 	return false;
 }
 
-/* Does msg start with "port:"? */
-static bool from_port(const char *msg, const char *port)
-{
-	size_t n = port ? strlen(port) : 0;
-	return n && !strncmp(msg, port, n) && msg[n] == ':';
-}
-
 enum reason_code reason_classify(const struct reason_facts *f)
 {
-	const char *m = f->msg ? f->msg : "";
 	if (f->aborted && f->unit_fault) {
 		if (f->pen_error <= -240 && f->pen_error >= -249)
 			return REASON_PEN_HARDWARE;
-		if (f->rc == RIG_E_TIMEOUT)
+		if (f->cause == RIG_CAUSE_PEN_SILENT)
 			return REASON_PEN_SILENT;
 		return REASON_CALIBRATION; /* a refused calibration command */
 	}
 	if (f->aborted) {
-		/* from the run's state, not its message: the pen was not shown bad */
+		/* from the run's state and what the error said failed where it
+		 * was raised, never from its text */
 		if (f->laser_zero_moved)
 			return REASON_LASER_ZERO;
-		if (strstr(m, "e-stop") || strstr(m, "lid open"))
-			return REASON_SAFETY;
-		if (!strncmp(m, "stopped by", 10))
-			return REASON_STOPPED;
-		if (strstr(m, "wrong pen") || strstr(m, "serial mismatch"))
-			return REASON_WRONG_PEN;
-		if (from_port(m, f->pen_port))
-			return REASON_PEN_LINK;
-		if (from_port(m, f->laser_port) || strstr(m, "laser"))
-			return REASON_LASER;
-		if (strstr(m, "load cell") || strstr(m, "preload"))
-			return REASON_LOADCELL;
-		if (f->rc == RIG_E_CONFIG)
-			return REASON_BENCH_CALIBRATION;
-		if (f->rc == RIG_E_IO)
-			return REASON_REPORT_FOLDER;
-		return REASON_BENCH;
+		switch (f->cause) {
+		case RIG_CAUSE_SAFETY: return REASON_SAFETY;
+		case RIG_CAUSE_STOPPED: return REASON_STOPPED;
+		case RIG_CAUSE_WRONG_PEN: return REASON_WRONG_PEN;
+		/* the pen's, not found at fault (run.c): no answer at power-on
+		 * or with its power cut, a refusal outside calibration that is
+		 * not a hardware error: its line's */
+		case RIG_CAUSE_PEN_SILENT:
+		case RIG_CAUSE_PEN_REFUSED:
+		case RIG_CAUSE_PEN_LINK: return REASON_PEN_LINK;
+		case RIG_CAUSE_LASER: return REASON_LASER;
+		case RIG_CAUSE_LOADCELL: return REASON_LOADCELL;
+		case RIG_CAUSE_BENCH_CALIBRATION: return REASON_BENCH_CALIBRATION;
+		case RIG_CAUSE_REPORT: return REASON_REPORT_FOLDER;
+		case RIG_CAUSE_NONE: break;
+		}
+		return f->rc == RIG_E_IO ? REASON_REPORT_FOLDER : REASON_BENCH;
 	}
 	if (f->failed) /* the code given where the failure was found, not its text */
 		return f->fail_code != REASON_NONE && f->fail_code < REASON_COUNT

@@ -57,22 +57,22 @@ const char *disposition_name(enum disposition d);
 /* false if name is none of the three. */
 bool disposition_parse(const char *name, enum disposition *d);
 
-/* Which code a run's end has: its verdict's reason and error code. msg is
- * the reason without its "phase: " prefix; pen_port and laser_port name
- * the devices' ports as their messages start (NULL: unknown);
- * pen_error is the pen's last SCPI error code (0: none); unit_fault: the
- * run found the pen at fault (run.c); laser_zero_moved: the run's own zero
- * check found the laser's zero moved beyond its bound (zero_check.c).
- * failed: a judged FAIL or a failed calibration (fail_reason in msg);
- * indeterminate likewise. */
+/* Which code a run's end has: its verdict, the run's state and what its
+ * error said failed where it was raised (core/err.h: enum rig_cause),
+ * never the text of its message. unit_fault: the run found the pen at
+ * fault (run.c); pen_error is the pen's last SCPI error code (0: none);
+ * laser_zero_moved: the run's own zero check found the laser's zero moved
+ * beyond its bound (zero_check.c). failed: a judged FAIL or a failed
+ * calibration; indeterminate likewise. */
 struct reason_facts {
 	bool failed, indeterminate, aborted, unit_fault, laser_zero_moved;
 	/* failed: the code its first failure was given where it was found
 	 * (run_fail): out of tolerance, not measured, calibration. */
 	enum reason_code fail_code;
+	/* aborted: the error's code and what failed (RIG_CAUSE_NONE: the
+	 * bench's; with RIG_E_IO, the report folder's) */
 	enum rig_rc rc;
-	const char *msg;
-	const char *pen_port, *laser_port;
+	enum rig_cause cause;
 	int pen_error;
 };
 enum reason_code reason_classify(const struct reason_facts *f);

@@ -134,12 +134,12 @@ static enum rig_rc read_window(struct bench *b, struct measure *m, uint64_t need
 			next_look = got + (sequential ? 1 : (uint64_t)rate / 10);
 		}
 		if (got < need && clock_now_ns(b->hal.clock) > deadline)
-			return rig_fail(err, RIG_E_DEVICE,
-					"laser: %llu of a window's %llu values in %.2f s; at "
-					"rate_hz %g they take %.2f s",
-					(unsigned long long)got, (unsigned long long)need,
-					(double)(clock_now_ns(b->hal.clock) - t0) / 1e9, rate,
-					(double)need / rate);
+			return rig_fail_cause(err, RIG_E_DEVICE, RIG_CAUSE_LASER,
+					      "laser: %llu of a window's %llu values in %.2f s; at "
+					      "rate_hz %g they take %.2f s",
+					      (unsigned long long)got, (unsigned long long)need,
+					      (double)(clock_now_ns(b->hal.clock) - t0) / 1e9, rate,
+					      (double)need / rate);
 	}
 	return rc;
 }

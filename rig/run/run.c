@@ -75,38 +75,31 @@ static void run_message(const struct run_options *o, const char *fmt, ...)
 /* Is this error the pen's own failure, not the bench's (docs/reports.md,
  * fault categories)? Its own hardware error (SCPI -240..-249), no answer
  * at all (a hang: unresponsive after power-on or later), or a refused
- * calibration; the message is the pen driver's (it names the pen's port).
- * Line noise and everything else stay the bench's. */
-static bool pen_at_fault(const struct run *r, enum rig_rc rc, const char *msg)
+ * calibration: what the pen driver said failed (core/err.h), not its
+ * message. Line noise and everything else stay the bench's. */
+static bool pen_at_fault(const struct run *r, const struct rig_err *e)
 {
 	const struct bench_devices *d = &r->b->d;
-	if (!d->pen_port)
-		return false;
-	const char *port = serial_name(d->pen_port);
-	size_t n = strlen(port);
-	if (strncmp(msg, port, n) != 0 || msg[n] != ':')
-		return false;
-	/* A refusal is the pen's SCPI answer; a port that failed (an adapter
-	 * unplugged) is not. */
-	bool refused = rc == RIG_E_DEVICE && strstr(msg + n, ": the pen refused '") == msg + n;
 	int code = d->pen ? pen_last_error(d->pen, NULL) : 0;
-	return (rc == RIG_E_TIMEOUT && strstr(msg + n, ": no reply to '") == msg + n) ||
-	       (refused && ((code <= -240 && code >= -249) || r->phase == PHASE_CALIBRATE));
+	return e->cause == RIG_CAUSE_PEN_SILENT ||
+	       (e->cause == RIG_CAUSE_PEN_REFUSED &&
+		((code <= -240 && code >= -249) || r->phase == PHASE_CALIBRATE));
 }
 
-enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg)
+enum rig_rc run_abort(struct run *r, enum rig_rc rc, const struct rig_err *e)
 {
 	if (!r->aborted) {
 		r->aborted = true;
-		r->abort_by_unit = pen_at_fault(r, rc, msg);
+		r->abort_by_unit = pen_at_fault(r, e);
 		r->abort_rc = rc;
+		r->abort_cause = e->cause;
 		run_set_text(r->abort_phase, sizeof r->abort_phase, "%s",
 			     r->phase != PHASE_NONE ? run_phase_name(r->phase) : "");
 		if (r->phase != PHASE_NONE)
 			run_set_text(r->abort_reason, sizeof r->abort_reason, "%s: %s",
-				     run_phase_name(r->phase), msg);
+				     run_phase_name(r->phase), e->msg);
 		else
-			run_set_text(r->abort_reason, sizeof r->abort_reason, "%s", msg);
+			run_set_text(r->abort_reason, sizeof r->abort_reason, "%s", e->msg);
 	}
 	return rc;
 }
@@ -158,6 +151,7 @@ static void flush_phase_times(struct run *r)
 		    !r->aborted) {
 			r->aborted = true;
 			r->abort_rc = err.rc;
+			r->abort_cause = RIG_CAUSE_REPORT;
 			snprintf(r->abort_reason, sizeof r->abort_reason, "%s", err.msg);
 		}
 	}
@@ -239,8 +233,8 @@ enum rig_rc run_add_row(struct run *r, const struct report_row *row)
 {
 	struct rig_err err;
 	enum rig_rc rc = report_add(r->rep, row, &err);
-	if (rc)
-		run_abort(r, rc, err.msg);
+	if (rc) /* the journal could not take it */
+		run_abort(r, rig_err_cause(&err, rc, RIG_CAUSE_REPORT), &err);
 	return rc;
 }
 
@@ -270,7 +264,7 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 	};
 	enum rig_rc rc = report_add_judged(r->rep, &j, &err);
 	if (rc)
-		return run_abort(r, rc, err.msg);
+		return run_abort(r, rig_err_cause(&err, rc, RIG_CAUSE_REPORT), &err);
 	if (d->result == DECISION_PASS)
 		return RIG_OK;
 	/* A point is named in the unit of what its step sets. */
@@ -304,14 +298,14 @@ static enum rig_rc identify(struct run *r, struct rig_err *err)
 	run_progress(r, "%s %s, serial %s, firmware %s", id->maker, id->model, id->serial,
 		     id->firmware);
 	if (strcmp(id->model, r->prof->pen_model) != 0)
-		return rig_fail(err, RIG_E_ABORTED,
-				"wrong pen for this profile: the pen is a %s, profile %s is for %s",
-				id->model, r->prof->name, r->prof->pen_model);
+		return rig_fail_cause(err, RIG_E_ABORTED, RIG_CAUSE_WRONG_PEN,
+				      "wrong pen for this profile: the pen is a %s, profile %s is for %s",
+				      id->model, r->prof->name, r->prof->pen_model);
 	/* The same serial whatever the case and surrounding spaces. */
 	if (r->o->serial && !text_serial_same(r->o->serial, id->serial))
-		return rig_fail(err, RIG_E_ABORTED,
-				"serial mismatch: scanned '%s', the pen says '%s'", r->o->serial,
-				id->serial);
+		return rig_fail_cause(err, RIG_E_ABORTED, RIG_CAUSE_WRONG_PEN,
+				      "serial mismatch: scanned '%s', the pen says '%s'",
+				      r->o->serial, id->serial);
 	return RIG_OK;
 }
 
@@ -420,9 +414,7 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 		.failed = r->failed && !r->aborted, .aborted = r->aborted,
 		.indeterminate = v == REPORT_INDETERMINATE, .unit_fault = unit_fault,
 		.laser_zero_moved = r->zero_moved, .fail_code = r->fail_code,
-		.rc = r->abort_rc, .msg = msg,
-		.pen_port = d->pen_port ? serial_name(d->pen_port) : NULL,
-		.laser_port = d->laser_port ? serial_name(d->laser_port) : NULL,
+		.rc = r->abort_rc, .cause = r->abort_cause,
 		.pen_error = d->pen ? pen_last_error(d->pen, NULL) : 0,
 	};
 	enum reason_code c = v == REPORT_PASS ? REASON_NONE : reason_classify(&f);
@@ -461,7 +453,7 @@ static void finish(struct run *r)
 	begin_phase(r, PHASE_REPORT);
 	/* An e-stop or an open lid at any moment means no PASS. */
 	if (bench_check_safety(r->b, &err) == RIG_E_ABORTED) {
-		run_abort(r, RIG_E_ABORTED, err.msg);
+		run_abort(r, RIG_E_ABORTED, &err);
 		r->abort_by_unit = false; /* a pen without power is silent: the bench's */
 	}
 	/* The pen's own failure is a FAIL of the unit, not a bench abort. */
@@ -511,7 +503,7 @@ static void run_phases(struct run *r)
 	if (!r->aborted) {
 		begin_phase(r, PHASE_PRELOAD);
 		if ((rc = run_preload(r, &err)))
-			run_abort(r, rc, err.msg);
+			run_abort(r, rc, &err);
 	}
 	/* The zero reference is read first in the first measuring phase
 	 * (zero_check.c; calibrate reads it once it has the pen's tables);
@@ -521,7 +513,7 @@ static void run_phases(struct run *r)
 	if (!r->aborted && !r->failed && r->calibrate) {
 		begin_phase(r, PHASE_CALIBRATE);
 		if ((rc = run_calibrate(r, &err)))
-			run_abort(r, rc, err.msg);
+			run_abort(r, rc, &err);
 	}
 	if (!r->aborted && !r->failed) {
 		begin_phase(r, PHASE_VERIFY);
@@ -531,7 +523,7 @@ static void run_phases(struct run *r)
 								       : run_zero_start(r, &err)))
 			rc = run_verify(r, &err);
 		if (rc)
-			run_abort(r, rc, err.msg);
+			run_abort(r, rc, &err);
 	}
 }
 
@@ -589,16 +581,16 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	}
 	res->started = true;
 	if ((rc = report_meta_init(&r.meta, &err))) {
-		run_abort(&r, rc, err.msg);
+		run_abort(&r, rc, &err);
 		finish(&r);
 		return;
 	}
 	if ((rc = bench_check_calibration(b, &err)))
-		run_abort(&r, rc, err.msg);
+		run_abort(&r, rc, &err);
 	const struct fixture_check *fc = &b->fx.check;
 	if (!r.aborted && !o->reference && fc->reference[0] && fc->interval_h > 0 &&
 	    (rc = check_gate(dir, b->fx.bench.station, fc->interval_h, time(NULL), &err)))
-		run_abort(&r, rc, err.msg);
+		run_abort(&r, rc, &err);
 	if ((rc = report_check_folder(dir, &b->report_fs, &err))) {
 		nowhere_to_write(&r, err.msg, "the pen was not powered");
 		return;
@@ -606,7 +598,7 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	if (!r.aborted) {
 		begin_phase(&r, PHASE_IDENTIFY);
 		if ((rc = identify(&r, &err)))
-			run_abort(&r, rc, err.msg);
+			run_abort(&r, rc, &err);
 	}
 	if ((rc = open_report(&r, &err))) {
 		nowhere_to_write(&r, err.msg, "the pen was not run");

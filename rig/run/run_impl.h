@@ -48,6 +48,7 @@ struct run {
 	bool aborted;
 	bool abort_by_unit;     /* the pen itself failed (run_abort: FAIL, category unit) */
 	enum rig_rc abort_rc;
+	enum rig_cause abort_cause; /* what failed, as the error said (core/err.h) */
 	char abort_phase[24];   /* the phase the abort came in ("" none) */
 	char abort_reason[RIG_ERR_MSG_MAX];
 
@@ -97,8 +98,9 @@ void run_fail(struct run *r, enum reason_code code, const char *fmt, ...)
  * verdict (a FAIL or an abort still wins). */
 void run_indeterminate(struct run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Record the first reason the run cannot go on; returns rc. */
-enum rig_rc run_abort(struct run *r, enum rig_rc rc, const char *msg);
+/* Record the first reason the run cannot go on (e's message and what
+ * failed, e's cause); returns rc. */
+enum rig_rc run_abort(struct run *r, enum rig_rc rc, const struct rig_err *e);
 
 /* An empty row of this phase with step, quantity and its unit named. */
 struct report_row run_row(const struct run *r, enum run_step step, enum run_quantity q);

@@ -106,10 +106,10 @@ static enum rig_rc read_block(struct bench *b, double *mm, struct rig_err *err)
 				bad++;
 		}
 		if (bad > max_bad)
-			return rig_fail(err, RIG_E_DEVICE,
-					"laser: zero check: %zu of the stopped tips' readings were not "
-					"distances (at most %zu of %d allowed)", bad, max_bad,
-					ZERO_CHECK_BLOCK);
+			return rig_fail_cause(err, RIG_E_DEVICE, RIG_CAUSE_LASER,
+					      "laser: zero check: %zu of the stopped tips' readings were not "
+					      "distances (at most %zu of %d allowed)", bad, max_bad,
+					      ZERO_CHECK_BLOCK);
 	}
 	return RIG_OK;
 }
@@ -179,12 +179,12 @@ static enum rig_rc read_still(struct bench *b, struct zero_reading *z, const cha
 	if (rc_stop)
 		return rc_stop;
 	if (!still)
-		return rig_fail(err, RIG_E_DEVICE,
-				"laser: zero check: %s did not read still in %d looks of %d "
-				"readings (last: spread %.2f um, change %+.2f um; at most %.1f and "
-				"%.1f um): the laser or what it reads moves; call an engineer",
-				what, ZERO_CHECK_MAX_LOOKS, ZERO_CHECK_BLOCK, z->sd_um, z->change_um,
-				ZERO_MAX_SD_UM, ZERO_MAX_DRIFT_UM);
+		return rig_fail_cause(err, RIG_E_DEVICE, RIG_CAUSE_LASER,
+				      "laser: zero check: %s did not read still in %d looks of %d "
+				      "readings (last: spread %.2f um, change %+.2f um; at most %.1f and "
+				      "%.1f um): the laser or what it reads moves; call an engineer",
+				      what, ZERO_CHECK_MAX_LOOKS, ZERO_CHECK_BLOCK, z->sd_um, z->change_um,
+				      ZERO_MAX_SD_UM, ZERO_MAX_DRIFT_UM);
 	return RIG_OK;
 }
 
@@ -357,11 +357,11 @@ static enum rig_rc target_check(struct run *r, struct rig_err *err)
 enum rig_rc zero_target_refuse(const struct fixture *fx, const struct zero_target *t,
 			       const char *what, struct rig_err *err)
 {
-	return rig_fail(err, RIG_E_DEVICE,
-			"laser zero moved %+.1f um since rig zero (%s): the zero target "
-			"reads %.6f mm, %.6f mm then; %s: no depth is sure; call an "
-			"engineer: rig zero, then rig check",
-			t->move_um, fx->laser.zero_date, t->median_mm, fx->laser.zero_target_mm, what);
+	return rig_fail_cause(err, RIG_E_DEVICE, RIG_CAUSE_LASER,
+			      "laser zero moved %+.1f um since rig zero (%s): the zero target "
+			      "reads %.6f mm, %.6f mm then; %s: no depth is sure; call an "
+			      "engineer: rig zero, then rig check",
+			      t->move_um, fx->laser.zero_date, t->median_mm, fx->laser.zero_target_mm, what);
 }
 
 enum rig_rc run_zero_target(struct run *r, struct rig_err *err)
@@ -458,10 +458,10 @@ enum rig_rc run_zero_recheck(struct run *r, struct rig_err *err)
 		return rc;
 	r->zero_moved |= too_far;
 	if (too_far)
-		return rig_fail(err, RIG_E_DEVICE,
-				"laser zero moved %+.1f um during the %s (stopped tips %.6f mm at "
-				"the start, %.6f mm at the end; bound %.3g um: %s): "
-				"no depth is sure; call an engineer: rig zero, then rig check",
-				shift_um, what, r->zero_start_mm, z.median_mm, bound, why);
+		return rig_fail_cause(err, RIG_E_DEVICE, RIG_CAUSE_LASER,
+				      "laser zero moved %+.1f um during the %s (stopped tips %.6f mm at "
+				      "the start, %.6f mm at the end; bound %.3g um: %s): "
+				      "no depth is sure; call an engineer: rig zero, then rig check",
+				      shift_um, what, r->zero_start_mm, z.median_mm, bound, why);
 	return RIG_OK;
 }

@@ -105,16 +105,16 @@ static enum rig_rc shared_safety(const struct bench_io_shared *sh, struct bench_
 {
 	uint64_t read_ns = sh->read_ns, now = clock_now_ns(clock_real());
 	if (sh->gone)
-		return rig_fail(err, RIG_E_ABORTED,
-				"e-stop and lid no longer watched (the bench's supervising "
-				"process has ended)");
+		return rig_fail_cause(err, RIG_E_ABORTED, RIG_CAUSE_SAFETY,
+				      "e-stop and lid no longer watched (the bench's supervising "
+				      "process has ended)");
 	if (!read_ns || (now > read_ns &&
 			 now - read_ns > (uint64_t)BENCH_IO_SHARED_STALE_MS * RIG_NS_PER_MS))
-		return rig_fail(err, RIG_E_ABORTED,
-				"e-stop and lid not watched: the bench's supervising process has "
-				"not read them for %.1f s (at most %.1f s allowed)",
-				read_ns ? (double)(now - read_ns) / 1e9 : 0.0,
-				BENCH_IO_SHARED_STALE_MS / 1000.0);
+		return rig_fail_cause(err, RIG_E_ABORTED, RIG_CAUSE_SAFETY,
+				      "e-stop and lid not watched: the bench's supervising process has "
+				      "not read them for %.1f s (at most %.1f s allowed)",
+				      read_ns ? (double)(now - read_ns) / 1e9 : 0.0,
+				      BENCH_IO_SHARED_STALE_MS / 1000.0);
 	s->estop_tripped = sh->estop_tripped != 0;
 	s->lid_open = sh->lid_open != 0;
 	return RIG_OK;
@@ -158,11 +158,11 @@ enum rig_rc bench_io_check_safe(struct bench_io *io, struct rig_err *err)
 	if (rc)
 		return rc;
 	if (s.estop_tripped && s.lid_open)
-		return rig_fail(err, RIG_E_ABORTED, "e-stop tripped and lid open");
+		return rig_fail_cause(err, RIG_E_ABORTED, RIG_CAUSE_SAFETY, "e-stop tripped and lid open");
 	if (s.estop_tripped)
-		return rig_fail(err, RIG_E_ABORTED, "e-stop tripped");
+		return rig_fail_cause(err, RIG_E_ABORTED, RIG_CAUSE_SAFETY, "e-stop tripped");
 	if (s.lid_open)
-		return rig_fail(err, RIG_E_ABORTED, "lid open");
+		return rig_fail_cause(err, RIG_E_ABORTED, RIG_CAUSE_SAFETY, "lid open");
 	return RIG_OK;
 }
 

@@ -246,15 +246,15 @@ enum rig_rc laser_command(struct laser *l, const char *cmd, char *reply,
 			  size_t cap, struct rig_err *err)
 {
 	if (l->streaming)
-		return rig_fail(err, RIG_E_INTERNAL,
-				"laser %s: %s: commands need the output stopped (laser_stop)",
-				pname(l), cmd);
+		return rig_fail_cause(err, RIG_E_INTERNAL, RIG_CAUSE_LASER,
+				      "laser %s: %s: commands need the output stopped (laser_stop)",
+				      pname(l), cmd);
 	enum rig_rc rc = exchange(l, cmd, reply, cap, err);
 	if (!rc && !strcasecmp(cmd, "ECHO ON"))
 		l->echo = true;
 	else if (!rc && !strcasecmp(cmd, "ECHO OFF"))
 		l->echo = false;
-	return rc;
+	return rig_err_cause(err, rc, RIG_CAUSE_LASER);
 }
 
 /* "Key: value" from a reply, trimmed, or NULL. */
@@ -409,10 +409,11 @@ enum rig_rc laser_open(struct laser **out, struct serial_port *port,
 	*out = NULL;
 	enum rig_rc rc = check_settings(serial_name(port), settings, err);
 	if (rc)
-		return rc;
+		return rig_err_cause(err, rc, RIG_CAUSE_LASER);
 	struct laser *l = calloc(1, sizeof *l);
 	if (!l)
-		return rig_fail(err, RIG_E_NOMEM, "laser %s: out of memory", serial_name(port));
+		return rig_fail_cause(err, RIG_E_NOMEM, RIG_CAUSE_LASER, "laser %s: out of memory",
+				      serial_name(port));
 	l->port = port;
 	l->clock = port->hal->clock;
 	l->set = *settings;
@@ -430,7 +431,7 @@ enum rig_rc laser_open(struct laser **out, struct serial_port *port,
 	return RIG_OK;
 fail:
 	free(l);
-	return rc;
+	return rig_err_cause(err, rc, RIG_CAUSE_LASER);
 }
 
 void laser_close(struct laser *l)
@@ -453,13 +454,13 @@ enum rig_rc laser_start(struct laser *l, struct rig_err *err)
 		return RIG_OK;
 	enum rig_rc rc = serial_flush_input(l->port, err);
 	if (rc)
-		return rc;
+		return rig_err_cause(err, rc, RIG_CAUSE_LASER);
 	ild1420_decoder_init(&l->dec, l->info.range_mm);
 	memset(l->status_count, 0, sizeof l->status_count);
 	l->ref_set = l->backlog = false;
 	/* What follows the prompt is the stream: exchange() keeps it. */
 	if ((rc = exchange(l, "OUTPUT RS422", NULL, 0, err)))
-		return rc;
+		return rig_err_cause(err, rc, RIG_CAUSE_LASER);
 	l->streaming = true;
 	return RIG_OK;
 }
@@ -467,7 +468,7 @@ enum rig_rc laser_start(struct laser *l, struct rig_err *err)
 enum rig_rc laser_stop(struct laser *l, struct rig_err *err)
 {
 	l->streaming = false;
-	return stop_output(l, err);
+	return rig_err_cause(err, stop_output(l, err), RIG_CAUSE_LASER);
 }
 
 /* Values at reads that drained the port, against rate_hz. Between the
@@ -508,7 +509,8 @@ enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
 {
 	*n = 0;
 	if (!l->streaming)
-		return rig_fail(err, RIG_E_INTERNAL, "laser %s: read before laser_start", pname(l));
+		return rig_fail_cause(err, RIG_E_INTERNAL, RIG_CAUSE_LASER,
+				      "laser %s: read before laser_start", pname(l));
 	if (cap == 0)
 		return RIG_OK;
 	uint64_t deadline = clock_now_ns(l->clock) + (uint64_t)timeout_ms * RIG_NS_PER_MS;
@@ -532,7 +534,8 @@ enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
 		uint64_t t_before = clock_now_ns(l->clock);
 		enum rig_rc rc = serial_read_some(l->port, l->raw, sizeof l->raw, left, &got, err);
 		if (rc)
-			return rig_err_prefix(err, "laser %s: ", pname(l));
+			return rig_err_cause(err, rig_err_prefix(err, "laser %s: ", pname(l)),
+					     RIG_CAUSE_LASER);
 		l->raw_len = got;
 		bytes += got;
 		/* Drained (the port had little, and had little before): judge
@@ -541,14 +544,14 @@ enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
 		l->backlog = got >= DRAINED_BELOW;
 		if (judge && (rc = check_arrival(l, t_before, clock_now_ns(l->clock),
 						 l->dec.count.values + got / 3, err)))
-			return rc;
+			return rig_err_cause(err, rc, RIG_CAUSE_LASER);
 	}
 	if (bytes == 0)
-		return rig_fail(err, RIG_E_TIMEOUT, "laser %s: no data for %u ms (unplugged?)",
-				pname(l), timeout_ms);
-	return rig_fail(err, RIG_E_PROTOCOL,
-			"laser %s: %zu bytes in %u ms but not one value (baud %d wrong?)",
-			pname(l), bytes, timeout_ms, l->set.baud);
+		return rig_fail_cause(err, RIG_E_TIMEOUT, RIG_CAUSE_LASER,
+				      "laser %s: no data for %u ms (unplugged?)", pname(l), timeout_ms);
+	return rig_fail_cause(err, RIG_E_PROTOCOL, RIG_CAUSE_LASER,
+			      "laser %s: %zu bytes in %u ms but not one value (baud %d wrong?)",
+			      pname(l), bytes, timeout_ms, l->set.baud);
 }
 
 const struct ild1420_counters *laser_counters(const struct laser *l)
@@ -581,7 +584,7 @@ enum rig_rc laser_mean_checked(struct laser *l, size_t n_valid, size_t max_bad,
 	while (out->n_ok < n_valid) {
 		size_t n = 0;
 		enum rig_rc rc = laser_read(l, s, sizeof s / sizeof s[0], timeout_ms, &n, err);
-		if (!rc && check)
+		if (!rc && check) /* what it found is its own (the e-stop) */
 			rc = check(check_ctx, err);
 		if (rc)
 			return rc;
@@ -612,12 +615,12 @@ enum rig_rc laser_mean_checked(struct laser *l, size_t n_valid, size_t max_bad,
 			for (int st = LASER_LOST; st < LASER_STATUS_COUNT; st++)
 				if (bad[st] > bad[worst])
 					worst = st;
-			return rig_fail(err, RIG_E_DEVICE,
-					"laser %s: %zu values were not distances after %zu good "
-					"ones (at most %zu allowed); mostly '%s' (%zu): is the "
-					"target in the measuring range?", pname(l),
-					out->n_error + out->n_lost, out->n_ok, max_bad,
-					laser_status_name((enum laser_status)worst), bad[worst]);
+			return rig_fail_cause(err, RIG_E_DEVICE, RIG_CAUSE_LASER,
+					      "laser %s: %zu values were not distances after %zu "
+					      "good ones (at most %zu allowed); mostly '%s' (%zu): is "
+					      "the target in the measuring range?", pname(l),
+					      out->n_error + out->n_lost, out->n_ok, max_bad,
+					      laser_status_name((enum laser_status)worst), bad[worst]);
 		}
 	}
 	out->mean_mm = mean;

@@ -83,12 +83,13 @@ static enum rig_rc gain_input(int gain, enum hx711_input *in)
 	return RIG_E_CONFIG;
 }
 
+/* The cell's lines in front of an error, which is the load cell's. */
 static enum rig_rc prefixed(struct loadcell *lc, enum rig_rc rc, struct rig_err *err)
 {
 	if (rc)
 		rig_err_prefix(err, "load cell %s DOUT %s SCK %s: ", lc->cfg.chip,
 			       lc->cfg.dout_line, lc->cfg.sck_line);
-	return rc;
+	return rig_err_cause(err, rc, RIG_CAUSE_LOADCELL);
 }
 
 void loadcell_set_rt(struct loadcell *lc, const struct loadcell_rt *rt)
@@ -103,19 +104,19 @@ enum rig_rc loadcell_open(struct loadcell **out, const struct fixture_loadcell *
 	enum hx711_input in;
 	*out = NULL;
 	if (gain_input(cfg->gain, &in))
-		return rig_fail(err, RIG_E_CONFIG,
-				"load cell: gain %d: expected 128 or 64 (channel A) or 32 (channel B)",
-				cfg->gain);
+		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_LOADCELL,
+				      "load cell: gain %d: expected 128 or 64 (channel A) or 32 (channel B)",
+				      cfg->gain);
 	if (cfg->rate_sps != 10 && cfg->rate_sps != 80)
-		return rig_fail(err, RIG_E_CONFIG,
-				"load cell: rate_sps %d: expected 10 or 80 (the HX711's RATE pin)",
-				cfg->rate_sps);
+		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_LOADCELL,
+				      "load cell: rate_sps %d: expected 10 or 80 (the HX711's RATE pin)",
+				      cfg->rate_sps);
 	if (cfg->median_of < 3)
-		return rig_fail(err, RIG_E_CONFIG,
-				"load cell: median_of %u: expected at least 3", cfg->median_of);
+		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_LOADCELL,
+				      "load cell: median_of %u: expected at least 3", cfg->median_of);
 	struct loadcell *lc = calloc(1, sizeof *lc);
 	if (!lc)
-		return rig_fail(err, RIG_E_NOMEM, "load cell: out of memory");
+		return rig_fail_cause(err, RIG_E_NOMEM, RIG_CAUSE_LOADCELL, "load cell: out of memory");
 	lc->cfg = *cfg;
 	lc->hal = hal;
 	if ((rc = gpio_open_chip(&lc->chip, cfg->chip, hal, err)))
@@ -173,8 +174,8 @@ enum rig_rc loadcell_select_gain(struct loadcell *lc, int gain, struct rig_err *
 {
 	enum hx711_input in;
 	if (gain_input(gain, &in))
-		return rig_fail(err, RIG_E_USAGE,
-				"load cell: gain %d: expected 128, 64 or 32", gain);
+		return rig_fail_cause(err, RIG_E_USAGE, RIG_CAUSE_LOADCELL,
+				      "load cell: gain %d: expected 128, 64 or 32", gain);
 	lc->hx.want = in;
 	return RIG_OK;
 }
@@ -198,9 +199,9 @@ enum rig_rc loadcell_counts_to_n(const struct fixture_loadcell *cfg, double coun
 				 double *force_n, struct rig_err *err)
 {
 	if (!isfinite(cfg->scale_counts_per_n) || cfg->scale_counts_per_n == 0)
-		return rig_fail(err, RIG_E_CONFIG,
-				"load cell: scale_counts_per_n %g: expected a nonzero number "
-				"(run rig loadcell-cal)", cfg->scale_counts_per_n);
+		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_LOADCELL,
+				      "load cell: scale_counts_per_n %g: expected a nonzero number "
+				      "(run rig loadcell-cal)", cfg->scale_counts_per_n);
 	*force_n = (counts - cfg->offset_counts) / cfg->scale_counts_per_n;
 	return RIG_OK;
 }
@@ -210,15 +211,15 @@ enum rig_rc loadcell_scale_from_span(double counts_zero, double counts_mass,
 				     double *scale_counts_per_n, struct rig_err *err)
 {
 	if (!(mass_g > 0) || !isfinite(mass_g))
-		return rig_fail(err, RIG_E_DATA,
-				"load cell calibration: mass %g g: expected a positive mass", mass_g);
+		return rig_fail_cause(err, RIG_E_DATA, RIG_CAUSE_LOADCELL,
+				      "load cell calibration: mass %g g: expected a positive mass", mass_g);
 	double span = counts_mass - counts_zero;
 	if (!(fabs(span) >= min_span_counts))
-		return rig_fail(err, RIG_E_DATA,
-				"load cell calibration: %g g moved the reading by %.1f counts "
-				"(zero %.1f, with mass %.1f), expected at least %g: is the "
-				"mass on the cell?",
-				mass_g, span, counts_zero, counts_mass, min_span_counts);
+		return rig_fail_cause(err, RIG_E_DATA, RIG_CAUSE_LOADCELL,
+				      "load cell calibration: %g g moved the reading by %.1f counts "
+				      "(zero %.1f, with mass %.1f), expected at least %g: is the "
+				      "mass on the cell?",
+				      mass_g, span, counts_zero, counts_mass, min_span_counts);
 	*scale_counts_per_n = span / (mass_g / 1000.0 * LOADCELL_STANDARD_GRAVITY);
 	return RIG_OK;
 }

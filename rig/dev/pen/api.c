@@ -3,6 +3,7 @@
  * every command that can be refused followed by SYST:ERR?. */
 #include "dev/pen/pen.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,19 @@ int pen_last_error(const struct pen *p, const char **text)
 	return p->last_code;
 }
 
+/* Put context in front of an error on the pen's line; it is the line's
+ * unless it already says what failed. */
+__attribute__((format(printf, 2, 3)))
+static enum rig_rc pen_link(struct rig_err *err, const char *fmt, ...)
+{
+	char head[RIG_ERR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(head, sizeof head, fmt, ap);
+	va_end(ap);
+	return rig_err_cause(err, rig_err_prefix(err, "%s", head), RIG_CAUSE_PEN_LINK);
+}
+
 /* ---- Lines ------------------------------------------------------------- */
 
 static enum rig_rc send_line(struct pen *p, const char *cmd, struct rig_err *err)
@@ -61,13 +75,14 @@ static enum rig_rc send_line(struct pen *p, const char *cmd, struct rig_err *err
 	char buf[PEN_LINE_MAX + 2];
 	enum rig_rc rc = pen_proto_check_command(cmd, err);
 	if (rc)
-		return rig_err_prefix(err, "%s: ", serial_name(p->port));
+		return pen_link(err, "%s: ", serial_name(p->port));
 	if ((rc = serial_flush_input(p->port, err)))
-		return rc;
+		return rig_err_cause(err, rc, RIG_CAUSE_PEN_LINK);
 	size_t n = strlen(cmd);
 	memcpy(buf, cmd, n);
 	buf[n++] = '\n';
-	return serial_write(p->port, buf, n, p->set.timeout_ms, err);
+	rc = serial_write(p->port, buf, n, p->set.timeout_ms, err);
+	return rig_err_cause(err, rc, RIG_CAUSE_PEN_LINK);
 }
 
 /* Read one reply line (CR LF or LF) into out, without its terminator. */
@@ -84,15 +99,15 @@ static enum rig_rc read_line(struct pen *p, const char *cmd, char *out, size_t c
 		uint64_t now = clock_now_ns(p->clock);
 		if (now >= deadline) {
 			if (len == 0)
-				return rig_fail(err, RIG_E_TIMEOUT,
-						"%s: no reply to '%s' within %u ms (is the pen "
-						"powered and booted, and the port at %d baud 8N1?)",
-						port, cmd, p->set.timeout_ms, PEN_BAUD);
+				return rig_fail_cause(err, RIG_E_TIMEOUT, RIG_CAUSE_PEN_SILENT,
+						      "%s: no reply to '%s' within %u ms (is the pen "
+						      "powered and booted, and the port at %d baud 8N1?)",
+						      port, cmd, p->set.timeout_ms, PEN_BAUD);
 			pen_proto_escape(shown, sizeof shown, buf, len);
-			return rig_fail(err, RIG_E_TIMEOUT,
-					"%s: reply to '%s' not finished within %u ms: "
-					"%zu bytes without LF: '%s'",
-					port, cmd, p->set.timeout_ms, len, shown);
+			return rig_fail_cause(err, RIG_E_TIMEOUT, RIG_CAUSE_PEN_LINK,
+					      "%s: reply to '%s' not finished within %u ms: "
+					      "%zu bytes without LF: '%s'",
+					      port, cmd, p->set.timeout_ms, len, shown);
 		}
 		unsigned left_ms = (unsigned)((deadline - now + RIG_NS_PER_MS - 1) / RIG_NS_PER_MS);
 		char c;
@@ -105,7 +120,7 @@ static enum rig_rc read_line(struct pen *p, const char *cmd, char *out, size_t c
 				left_ms = PEN_CHECK_MS;
 		}
 		if ((rc = serial_read_some(p->port, &c, 1, left_ms, &got, err)))
-			return rc;
+			return rig_err_cause(err, rc, RIG_CAUSE_PEN_LINK);
 		if (got == 0)
 			continue;
 		if (c == '\n') {
@@ -115,9 +130,9 @@ static enum rig_rc read_line(struct pen *p, const char *cmd, char *out, size_t c
 		}
 		if (len > 0 && buf[len - 1] == '\r') {
 			pen_proto_escape(shown, sizeof shown, buf, len);
-			return rig_fail(err, RIG_E_PROTOCOL,
-					"%s: reply to '%s': CR not followed by LF: '%s'",
-					port, cmd, shown);
+			return rig_fail_cause(err, RIG_E_PROTOCOL, RIG_CAUSE_PEN_LINK,
+					      "%s: reply to '%s': CR not followed by LF: '%s'",
+					      port, cmd, shown);
 		}
 		if ((unsigned char)c < 0x20 || (unsigned char)c > 0x7E) {
 			if (c == '\r' && len < sizeof buf) {
@@ -126,24 +141,24 @@ static enum rig_rc read_line(struct pen *p, const char *cmd, char *out, size_t c
 			}
 			buf[len < sizeof buf ? len++ : len - 1] = c;
 			pen_proto_escape(shown, sizeof shown, buf, len);
-			return rig_fail(err, RIG_E_PROTOCOL,
-					"%s: reply to '%s': byte 0x%02X at offset %zu is not "
-					"printable ASCII (line noise, or the port not at %d baud "
-					"8N1?): '%s'",
-					port, cmd, (unsigned char)c, len - 1, PEN_BAUD, shown);
+			return rig_fail_cause(err, RIG_E_PROTOCOL, RIG_CAUSE_PEN_LINK,
+					      "%s: reply to '%s': byte 0x%02X at offset %zu is not "
+					      "printable ASCII (line noise, or the port not at %d baud "
+					      "8N1?): '%s'",
+					      port, cmd, (unsigned char)c, len - 1, PEN_BAUD, shown);
 		}
 		if (len == PEN_REPLY_MAX) {
 			pen_proto_escape(shown, sizeof shown, buf, len);
-			return rig_fail(err, RIG_E_PROTOCOL,
-					"%s: reply to '%s' longer than %d bytes: '%s'",
-					port, cmd, PEN_REPLY_MAX, shown);
+			return rig_fail_cause(err, RIG_E_PROTOCOL, RIG_CAUSE_PEN_LINK,
+					      "%s: reply to '%s' longer than %d bytes: '%s'",
+					      port, cmd, PEN_REPLY_MAX, shown);
 		}
 		buf[len++] = c;
 	}
 	if (len >= cap)
-		return rig_fail(err, RIG_E_PROTOCOL,
-				"%s: reply to '%s' of %zu bytes does not fit %zu",
-				port, cmd, len, cap - 1);
+		return rig_fail_cause(err, RIG_E_PROTOCOL, RIG_CAUSE_PEN_LINK,
+				      "%s: reply to '%s' of %zu bytes does not fit %zu",
+				      port, cmd, len, cap - 1);
 	memcpy(out, buf, len);
 	out[len] = '\0';
 	return RIG_OK;
@@ -163,7 +178,7 @@ static enum rig_rc parsed(struct pen *p, const char *cmd, enum rig_rc rc,
 			  struct rig_err *err)
 {
 	if (rc)
-		rig_err_prefix(err, "%s: reply to '%s': ", serial_name(p->port), cmd);
+		pen_link(err, "%s: reply to '%s': ", serial_name(p->port), cmd);
 	return rc;
 }
 
@@ -190,8 +205,9 @@ static enum rig_rc check_error(struct pen *p, const char *cmd, struct rig_err *e
 		    pen_proto_parse_error(reply, &more, t2, sizeof t2, NULL) || more == 0)
 			break;
 	}
-	return rig_fail(err, RIG_E_DEVICE, "%s: the pen refused '%s': %d,\"%s\"",
-			serial_name(p->port), cmd, code, p->last_text);
+	return rig_fail_cause(err, RIG_E_DEVICE, RIG_CAUSE_PEN_REFUSED,
+			      "%s: the pen refused '%s': %d,\"%s\"",
+			      serial_name(p->port), cmd, code, p->last_text);
 }
 
 static enum rig_rc command(struct pen *p, const char *cmd, struct rig_err *err)
@@ -207,8 +223,9 @@ static enum rig_rc set_value(struct pen *p, const char *name, double v,
 {
 	int32_t m;
 	if (!pen_proto_to_milli(v, &m))
-		return rig_fail(err, RIG_E_DATA, "%s: %s %g is not a value the pen can take",
-				serial_name(p->port), name, v);
+		return rig_fail_cause(err, RIG_E_DATA, RIG_CAUSE_PEN_LINK,
+				      "%s: %s %g is not a value the pen can take",
+				      serial_name(p->port), name, v);
 	char num[24], cmd[48];
 	pen_proto_format_milli(num, sizeof num, m);
 	snprintf(cmd, sizeof cmd, "%s %s", name, num);
@@ -240,9 +257,10 @@ enum rig_rc pen_wait_ready(struct pen *p, unsigned timeout_ms, struct rig_err *e
 			rig_fail(&last, RIG_E_PROTOCOL, "%s: reply to '*OPC?': expected '1', found '%.40s'",
 				 serial_name(p->port), reply);
 		if (clock_now_ns(p->clock) >= deadline)
-			return rig_fail(err, last.rc ? last.rc : RIG_E_TIMEOUT,
-					"%s: the pen was not ready within %u ms: %s",
-					serial_name(p->port), timeout_ms, last.msg);
+			return rig_fail_cause(err, last.rc ? last.rc : RIG_E_TIMEOUT,
+					      RIG_CAUSE_PEN_LINK,
+					      "%s: the pen was not ready within %u ms: %s",
+					      serial_name(p->port), timeout_ms, last.msg);
 		for (int i = 0; i < 20 / PEN_CHECK_MS; i++) {
 			enum rig_rc crc = p->set.check ? p->set.check(p->set.check_ctx, err) : RIG_OK;
 			if (crc)
@@ -335,7 +353,7 @@ enum rig_rc pen_cal_stage(struct pen *p, enum pen_table which,
 	char cmd[PEN_LINE_MAX + 1], reply[PEN_REPLY_MAX + 1], a[24], b[24];
 	enum rig_rc rc = pen_proto_table_crc(t, &ours, err);
 	if (rc)
-		return rig_err_prefix(err, "%s: %s ", serial_name(p->port), table_name[which]);
+		return pen_link(err, "%s: %s ", serial_name(p->port), table_name[which]);
 	if ((rc = cal_cmd(p, which, "STAGE:CLEAR", err)))
 		return rc;
 	for (unsigned i = 0; i < t->n; i++) {
@@ -353,10 +371,10 @@ enum rig_rc pen_cal_stage(struct pen *p, enum pen_table which,
 	    (rc = parsed(p, cmd, pen_proto_parse_crc(reply, &n, &theirs, err), err)))
 		return rc;
 	if (n != t->n || theirs != ours)
-		return rig_fail(err, RIG_E_PROTOCOL,
-				"%s: staged %s table differs from what was sent: the pen holds "
-				"%u points with CRC %08X, we sent %u points with CRC %08X",
-				serial_name(p->port), table_name[which], n, theirs, t->n, ours);
+		return rig_fail_cause(err, RIG_E_PROTOCOL, RIG_CAUSE_PEN_LINK,
+				      "%s: staged %s table differs from what was sent: the pen holds "
+				      "%u points with CRC %08X, we sent %u points with CRC %08X",
+				      serial_name(p->port), table_name[which], n, theirs, t->n, ours);
 	return RIG_OK;
 }
 
@@ -397,13 +415,13 @@ enum rig_rc pen_cal_read(struct pen *p, enum pen_table which,
 	    (rc = parsed(p, cmd, pen_proto_parse_crc(reply, &n2, &theirs, err), err)))
 		return rc;
 	if ((rc = pen_proto_table_crc(out, &ours, err)))
-		return rig_err_prefix(err, "%s: active %s table as read: ",
+		return pen_link(err, "%s: active %s table as read: ",
 				      serial_name(p->port), table_name[which]);
 	if (n2 != n || theirs != ours)
-		return rig_fail(err, RIG_E_PROTOCOL,
-				"%s: active %s table read back as %u points with CRC %08X, "
-				"but the pen reports %u points with CRC %08X",
-				serial_name(p->port), table_name[which], n, ours, n2, theirs);
+		return rig_fail_cause(err, RIG_E_PROTOCOL, RIG_CAUSE_PEN_LINK,
+				      "%s: active %s table read back as %u points with CRC %08X, "
+				      "but the pen reports %u points with CRC %08X",
+				      serial_name(p->port), table_name[which], n, ours, n2, theirs);
 	return RIG_OK;
 }
 
@@ -417,9 +435,9 @@ enum rig_rc pen_cal_verify(struct pen *p, enum pen_table which,
 	if ((rc = pen_cal_read(p, which, &got, err)))
 		return rc;
 	if (got.n != expected->n)
-		return rig_fail(err, RIG_E_DEVICE,
-				"%s: active %s table has %u points, expected %u",
-				serial_name(p->port), table_name[which], got.n, expected->n);
+		return rig_fail_cause(err, RIG_E_DEVICE, RIG_CAUSE_PEN_LINK,
+				      "%s: active %s table has %u points, expected %u",
+				      serial_name(p->port), table_name[which], got.n, expected->n);
 	for (unsigned i = 0; i < got.n; i++) {
 		int32_t ec = 0, er = 0, gc = 0, gr = 0;
 		pen_proto_to_milli(expected->cmd[i], &ec);
@@ -427,10 +445,10 @@ enum rig_rc pen_cal_verify(struct pen *p, enum pen_table which,
 		pen_proto_to_milli(got.cmd[i], &gc);
 		pen_proto_to_milli(got.raw[i], &gr);
 		if (ec != gc || er != gr)
-			return rig_fail(err, RIG_E_DEVICE,
-					"%s: active %s table point %u is %g -> %g, expected %g -> %g",
-					serial_name(p->port), table_name[which], i,
-					got.cmd[i], got.raw[i], expected->cmd[i], expected->raw[i]);
+			return rig_fail_cause(err, RIG_E_DEVICE, RIG_CAUSE_PEN_LINK,
+					      "%s: active %s table point %u is %g -> %g, expected %g -> %g",
+					      serial_name(p->port), table_name[which], i,
+					      got.cmd[i], got.raw[i], expected->cmd[i], expected->raw[i]);
 	}
 	return RIG_OK;
 }
