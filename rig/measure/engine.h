@@ -13,6 +13,7 @@
  *   tally.c    running statistics of strokes and periods, gaps counted
  *              across only when sure
  *   result.c   the results and the uncertainty budget (measure_result)
+ *   drift.c    drift of the readings: its fit, and its part of the budget
  *   numeric.c  numeric kernels (numeric.h)
  *
  * Data flow for each sample: it is appended to `hist` (extension in um, NaN
@@ -44,6 +45,7 @@
  * against U 0.8..8 with 16..21 bins). */
 #define NBIN_START 32u
 #define DRIFT_HEAD 8u         /* strokes at the start that check the drift's model */
+#define DRIFT_DEG_MAX 4u      /* highest degree of the drift's polynomial (drift.c) */
 #define LEVEL_MIN_SAMPLES 5u  /* fewer a stroke: its mean level is too coarse to check the drift (10 missed 1 kHz strokes of 6-7 samples, where a near-commensurate rate folds a drift into the shape too) */
 #define NBIN_MAX 512u
 /* Cells of the phase occupancy map (coverage of the cycle by the folded
@@ -208,11 +210,18 @@ struct measure {
 	double noise_ss;          /* residual sum of squares around the tops */
 	uint64_t noise_dof;
 	double fitvar_sum;        /* sum of fit variance factors, accepted strokes */
-	/* drift: sums of t^k (k = 0..4) and of y t^k (k = 0..2) over accepted
-	 * strokes, t seconds from the first sample, y the trough - d_ref */
-	double dr_t[5], dr_y[3], dr_yy;
-	double dr0_t[3], dr0_y; /* the first DRIFT_HEAD strokes: sums of t^k, trough */
+	/* drift: sums of t^k (k = 0..2 DRIFT_DEG_MAX) and of y t^k (k = 0..
+	 * DRIFT_DEG_MAX) over accepted strokes, t seconds from the first
+	 * sample, y the trough - dr_ref (the first accepted trough) */
+	double dr_ref;
+	double dr_t[2 * DRIFT_DEG_MAX + 1], dr_y[DRIFT_DEG_MAX + 1], dr_yy;
+	/* the first DRIFT_HEAD strokes: sums of t^k, trough */
+	double dr0_t[DRIFT_DEG_MAX + 1], dr0_y;
 	unsigned dr0_n;
+	/* successive troughs: sum of their squared differences, how many,
+	 * the last one (the troughs' white scatter, drift.c) */
+	double dr_dd, dr_last;
+	double dr_nd;
 	/* the strokes' mean levels against time (the drift seen without the
 	 * shape; strokes of LEVEL_MIN_SAMPLES or more): sums of t^k, level t^k,
 	 * level^2 */
@@ -437,5 +446,10 @@ void freq_interval(struct measure *m, const struct xing *x);
 /* Relative scatter of the clean single periods over the record, 0 while
  * fewer than 8 (result.c's rate U uses it too). */
 double period_scatter_rel(const struct measure *m);
+
+/* drift.c */
+/* The drift's part of the depth budget (a standard uncertainty): fills
+ * out's drift figures; with --drift correct also corrects its mean depth. */
+double result_drift(const struct measure *m, struct measure_stats *out);
 
 #endif

@@ -1,6 +1,8 @@
 /* numeric.c - the numeric kernels of the stroke engine (numeric.h). */
 #include "measure/numeric.h"
 
+#include <math.h>
+
 bool num_solve3_sym(const double A[3][3], const double y[3], double p[3], double inv[3][3])
 {
 	double c00 = A[1][1] * A[2][2] - A[1][2] * A[2][1];
@@ -21,6 +23,53 @@ bool num_solve3_sym(const double A[3][3], const double y[3], double p[3], double
 		for (int i = 0; i < 3; i++)
 			for (int j = 0; j < 3; j++)
 				inv[i][j] = adj[i][j] / det;
+	return true;
+}
+
+bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, double *inv)
+{
+	double L[NUM_SYM_MAX][NUM_SYM_MAX] = { { 0 } };
+	if (n == 0 || n > NUM_SYM_MAX)
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned j = 0; j <= i; j++) {
+			double s = A[i * n + j];
+			for (unsigned k = 0; k < j; k++)
+				s -= L[i][k] * L[j][k];
+			if (i == j) {
+				if (!(s > 1e-12 * A[i * n + i]))
+					return false;
+				L[i][i] = sqrt(s);
+			} else {
+				L[i][j] = s / L[j][j];
+			}
+		}
+	/* A x = b for b = y, then for each unit vector (the inverse) */
+	for (unsigned c = 0; c <= n; c++) {
+		double x[NUM_SYM_MAX];
+		if (c == n && !p)
+			break;
+		if (c < n && !inv)
+			continue;
+		for (unsigned i = 0; i < n; i++) {
+			double s = c == n ? y[i] : (double)(i == c);
+			for (unsigned k = 0; k < i; k++)
+				s -= L[i][k] * x[k];
+			x[i] = s / L[i][i];
+		}
+		for (unsigned i = n; i-- > 0;) {
+			double s = x[i];
+			for (unsigned k = i + 1; k < n; k++)
+				s -= L[k][i] * x[k];
+			x[i] = s / L[i][i];
+		}
+		for (unsigned i = 0; i < n; i++) {
+			if (c == n)
+				p[i] = x[i];
+			else
+				inv[i * n + c] = x[i];
+		}
+	}
 	return true;
 }
 

@@ -1,5 +1,5 @@
 /* numeric.h - small numeric kernels of the stroke engine: the one 3x3
- * symmetric solver, a quadratic through three points, a symmetric
+ * symmetric solver and a small positive definite one, a quadratic through three points, a symmetric
  * pentadiagonal (band) solver and a qsort comparison for doubles.
  *
  * Pure functions: no state, no allocation; the caller owns every array.
@@ -16,6 +16,13 @@
  * determinant of the correlation matrix), so it means the same whatever
  * the units of the columns. inv (may be NULL) receives A^-1. */
 bool num_solve3_sym(const double A[3][3], const double y[3], double p[3], double inv[3][3]);
+
+/* Solve the symmetric positive definite n x n system A p = y (A row-major,
+ * n <= NUM_SYM_MAX) by Cholesky. Returns false when a pivot falls to
+ * 1e-12 of its diagonal or below (nearly singular, whatever the units of
+ * the columns). inv (may be NULL) receives A^-1, row-major. */
+#define NUM_SYM_MAX 6
+bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, double *inv);
 
 /* Quadratic through (a,ya) (b,yb) (c,yc) as y0 + y1 s + y2 s^2. */
 void num_quad3(double a, double ya, double b, double yb, double c, double yc, double *y0,
