@@ -126,7 +126,7 @@ fi
 # cell's trace analyzed with no options gives the sweep's row: strokes,
 # depth mean, std, min, max, rate and its U to the digits analyze prints,
 # and the depth U once the zero target's term the sweep adds (its last
-# column) is combined with it
+# column) is combined with it (within the rounding of what analyze prints)
 n=$((n + 1))
 $RUNNER "$RIG" sweep --fixture fixtures/sim.ini --depths 500,1500 --freqs 80,120 --out "$tmp/sweep" \
   --save-trace >/dev/null 2>"$tmp/sweep.err"
@@ -141,7 +141,15 @@ if [ -n "$sweep" ]; then
       'BEGIN { printf "%d,%.3f,%.3f,%.3f,%.3f,%.6f,%.6f,%.3f", a, b, c, d, e, f, g, h }')
     got=$($RUNNER "$RIG" analyze --csv "$tmp/sweep/$tr" 2>>"$tmp/sweep.err" | awk -F, -v z="$zu" \
       'NR == 2 { printf "%d,%.3f,%.3f,%.3f,%.3f,%.6f,%.6f,%.3f", $2, $3, $4, $5, $6, $8, $9, sqrt($7 * $7 + z * z) }')
-    [ "$got" = "$want" ] && same=$((same + 1)) || diffs="$diffs [$tr: analyze $got, sweep $want]"
+    # the depth U within 0.0015 um: analyze prints its U to 0.001 um before
+    # it is combined with the zero target's term (2.46369 -> 2.464 made
+    # 2.603 of the sweep's 2.60236)
+    if [ "${got%,*}" = "${want%,*}" ] &&
+       awk -v a="${got##*,}" -v b="${want##*,}" 'BEGIN { d = a - b; exit !(d <= 0.0015 && d >= -0.0015) }'; then
+      same=$((same + 1))
+    else
+      diffs="$diffs [$tr: analyze $got, sweep $want]"
+    fi
   done <"$tmp/sweep.rows"
 fi
 if [ "$rows" -eq 4 ] && [ "$same" -eq 4 ]; then

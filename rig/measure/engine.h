@@ -9,6 +9,8 @@
  *              the stroke ends (knots) against it
  *   shape.c    the folded shape model: equivalent-time bins, the shape
  *              through them, its peak
+ *   scatter.c  how the strokes' scatter is correlated, for the bins'
+ *              standard errors
  *   fit.c      one stroke against the shape: its depth (the top fit)
  *   tally.c    running statistics of strokes and periods, gaps counted
  *              across only when sure
@@ -103,6 +105,18 @@ struct bins {
 	uint64_t occ[PHASE_OCC / 64]; /* phases sampled, PHASE_OCC cells a cycle */
 };
 
+/* Pairs of samples in a bin that come from nearby strokes. A stroke's
+ * scatter is correlated with its neighbours' (rho from one stroke to the
+ * next, scatter.c); at a rate near commensurate with the sampling a bin is
+ * fed by a block of consecutive strokes and carries their common scatter,
+ * which the spread of its samples does not show (shape_points). */
+struct bin_pairs {
+	double rho;                /* 0: strokes taken as independent */
+	uint32_t last[NBIN_MAX];   /* stroke of the bin's last sample */
+	double run[NBIN_MAX];      /* sum of rho^(k - k_l) over its earlier samples l */
+	double sum[NBIN_MAX];      /* sum of rho^|k_i - k_l| over its pairs of samples */
+};
+
 struct measure {
 	struct measure_config cfg;
 	double min_stroke_um;
@@ -141,6 +155,7 @@ struct measure {
 	bool learned;
 	struct shape shape;
 	struct bins bins;         /* scratch for learning */
+	struct bin_pairs pairs;   /* with bins: their samples' strokes */
 	double t_ref_slots;       /* running period (EMA of clean ones) */
 	double t_run_slots;       /* the same from raw crossings: stall limit */
 	bool learn0_counted;      /* learn[0] went through the frequency count */
@@ -434,6 +449,13 @@ void learn_finish(struct measure *m);
 /* After learning: the end of the stroke that starts at a_t, predicted
  * a_t + P0, corrected by its samples (ks). */
 double knot_solve(struct measure *m, double a_t, double P0, const struct knot_sums *ks);
+
+/* scatter.c */
+/* The correlation of the strokes' scatter from one stroke to the next
+ * (0..0.95) from the usable strokes L[k]..L[k + 1] against m->shape (0
+ * without one); lev, tmp: scratch of nl values each. */
+double scatter_rho(const struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
+		   double *lev, double *tmp);
 
 /* tally.c */
 /* One stroke into the statistics (accepted or not) and to the callback. */

@@ -358,9 +358,12 @@ static bool learn_shape_and_knots(struct measure *m, struct xing *L, uint32_t nl
 	m->tail_trend = m->ktgt[nl - 1] != 0 || m->ktgt[nl - 2] != 0;
 	if (t_ref > 0)
 		knots_step(m, L, nl, use, t_ref, false, var_raw);
+	m->pairs.rho = 0; /* no shape yet to take it from */
 	bool ok = shape_learn(m, L, nl, use, &nbins, false);
 	for (unsigned it = 0; ok && t_ref > 0 && it < KNOT_ITERS; it++) {
 		knots_step(m, L, nl, use, t_ref, true, 0);
+		/* kb, kf: scratch, free until knots_step */
+		m->pairs.rho = scatter_rho(m, L, nl, use, m->kb, m->kf);
 		ok = shape_learn(m, L, nl, use, &nbins, true);
 	}
 	return ok;
