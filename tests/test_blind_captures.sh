@@ -69,6 +69,16 @@ st=$($RUNNER "$RIG" analyze --format ild1420 --rate 1000 --zero-mm 5 --range-mm 
 [ "$st" = ok ] && ok "half_sample_period_no_lobes: status ok" ||
   bad "half_sample_period_no_lobes: status $st (expected ok: the sampling, not lobes)"
 
+# The mean rate through speed changes (within 10 ppm): the partial strokes
+# at the record's ends were timed from the end knots and the periods next
+# to them, extrapolated over up to 1.6 periods: a start from 65 % at
+# 1 kHz read +85.7 ppm, one from 85 % +77.7 ppm, a step to 0.86x at 4 kHz
+# -26.3 ppm. Now the phase of the end samples is fitted to the samples
+# around them (measure/edge.c): -4.8, +9.1, -0.4 ppm.
+case_ speed_start65_1khz_10ppm speed 1000 2049
+case_ speed_start85_1khz_10ppm speed 1000 2061
+case_ speed_step_4khz_10ppm speed 4000 2062
+
 # Drift corrected (--drift correct), thermal shapes no quadratic follows:
 # the quadratic through the troughs took the drift's start wrongly. An
 # exponential (tau 0.42 s, 9.9 um) read -1.89 um, a logistic (8.5 um)

@@ -28,8 +28,13 @@ static void on_crossing(struct measure *m, struct xing x)
 {
 	m->stalled_now = false;
 	if (!m->has_prev) {
-		/* The first crossing: what came before is no stroke. */
-		hist_keep_from(m, &x);
+		/* The first crossing: what came before is no stroke, but
+		 * at the record's start it times the partial stroke there
+		 * (edge_head). */
+		m->head_kept = !m->learned && !m->have_first_seg && m->edge_ok &&
+			       m->hist_slot0 == m->first_slot;
+		if (!m->head_kept)
+			hist_keep_from(m, &x);
 		m->has_prev = true;
 		m->prev = x;
 		m->kn_have = false;
@@ -338,6 +343,7 @@ enum rig_rc measure_push(struct measure *m, const struct laser_sample *s, size_t
 
 void measure_finish(struct measure *m)
 {
+	m->finishing = true;
 	if (!m->learned && m->n_learn > 1)
 		learn_finish(m);
 }

@@ -12,6 +12,8 @@
  *   scatter.c  how the strokes' scatter is correlated, for the bins'
  *              standard errors
  *   fit.c      one stroke against the shape: its depth (the top fit)
+ *   edge.c     the record's partial strokes at both ends, from their own
+ *              samples (the phase of the first and last sample)
  *   tally.c    running statistics of strokes and periods, gaps counted
  *              across only when sure
  *   result.c   the results and the uncertainty budget (measure_result)
@@ -249,6 +251,14 @@ struct measure {
 	 * between reliable crossings, fitted or not (result_lobes) */
 	double lr_n[2], lr_p[2], lr_pp[2];
 	uint64_t n_susp;          /* clean intervals whose count is uncertain */
+	/* the record's ends from their samples (edge.c): strokes from the
+	 * first sample to the first knot and from the last knot to the last
+	 * sample, their standard uncertainties, and the knots they go with */
+	bool head_kept;           /* hist holds the record from its first slot */
+	bool finishing;           /* measure_finish: the record ends here */
+	bool edge_head_ok, edge_tail_ok;
+	double edge_head, edge_head_u, edge_head_knot;
+	double edge_tail, edge_tail_u, edge_tail_knot;
 };
 
 /* Sums of one stroke's samples for its two knots (see knots_step): the
@@ -449,6 +459,13 @@ void learn_finish(struct measure *m);
 /* After learning: the end of the stroke that starts at a_t, predicted
  * a_t + P0, corrected by its samples (ks). */
 double knot_solve(struct measure *m, double a_t, double P0, const struct knot_sums *ks);
+
+/* edge.c */
+/* The strokes before the first knot L[0] (m->edge_head*), from the samples
+ * of the record's start kept in hist; the strokes after the last knot
+ * (m->edge_tail*), at the end of the record. Knots refined, use[] set. */
+void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool *use);
+void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool *use);
 
 /* scatter.c */
 /* The correlation of the strokes' scatter from one stroke to the next

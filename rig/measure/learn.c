@@ -384,6 +384,11 @@ void learn_finish(struct measure *m)
 			nsamp += L[k + 1].idx - L[k].idx;
 	}
 	bool ok = nsamp && learn_shape_and_knots(m, L, nl, use, t_ref, nsamp);
+	/* the record's partial strokes from their samples (edge.c) */
+	if (ok && !m->have_first_seg)
+		edge_head(m, L, nl, use);
+	if (ok && m->finishing)
+		edge_tail(m, L, nl, use);
 	m->learned = true;
 	learn_count_freq(m, L, nl);
 	for (uint32_t k = 0; k + 1 < nl; k++) {

@@ -1,0 +1,247 @@
+/* edge.c - the phase of the record's first and last sample, from the
+ * samples around them: the partial strokes at the ends of the record.
+ *
+ * The mean rate over a record is (phase at its last sample - phase at its
+ * first) / span. Between the first and the last stroke end the whole
+ * strokes are counted; what is left are the two partial strokes. Timed
+ * from the end knots and the periods next to them, each carried the end
+ * knot's own timing error and an extrapolation of the rate over up to 1.6
+ * periods (a start-up, a frequency modulation: 1 kHz, 2.9 % FM at 2.85 Hz
+ * read +43 ppm; a start from 65 %, +86 ppm). Here the phase near each end
+ * is fitted to the samples themselves, against the learned shape: a
+ * polynomial phase in time over the partial stroke and the whole strokes
+ * next to it (quadratic, cubic where the pen changes speed there), one
+ * common offset; the knots only label the strokes and start the fit. The
+ * phase of the end sample then needs no knot time at all.
+ */
+#include "measure/engine.h"
+
+#include <string.h>
+
+#define EDGE_NP_MAX 5         /* c0 .. c3 and the offset */
+#define EDGE_ITERS 6
+#define EDGE_WHOLE 2u         /* whole strokes next to the partial one */
+
+/* Solve the symmetric positive n x n system A x = b by Cholesky; inv
+ * receives A^-1. False when A is not positive definite. */
+static bool solve_spd(int n, double A[EDGE_NP_MAX][EDGE_NP_MAX], const double *b, double *x,
+		      double inv[EDGE_NP_MAX][EDGE_NP_MAX])
+{
+	double Lc[EDGE_NP_MAX][EDGE_NP_MAX] = { { 0 } };
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j <= i; j++) {
+			double s = A[i][j];
+			for (int k = 0; k < j; k++)
+				s -= Lc[i][k] * Lc[j][k];
+			if (i == j) {
+				if (!(s > 1e-12 * (A[i][i] > 0 ? A[i][i] : 1)))
+					return false;
+				Lc[i][i] = sqrt(s);
+			} else {
+				Lc[i][j] = s / Lc[j][j];
+			}
+		}
+	/* columns of the inverse, and x */
+	for (int c = 0; c <= n; c++) {
+		double y[EDGE_NP_MAX], z[EDGE_NP_MAX];
+		for (int i = 0; i < n; i++) {
+			double s = c < n ? (i == c) : b[i];
+			for (int k = 0; k < i; k++)
+				s -= Lc[i][k] * y[k];
+			y[i] = s / Lc[i][i];
+		}
+		for (int i = n - 1; i >= 0; i--) {
+			double s = y[i];
+			for (int k = i + 1; k < n; k++)
+				s -= Lc[k][i] * z[k];
+			z[i] = s / Lc[i][i];
+		}
+		for (int i = 0; i < n; i++) {
+			if (c < n)
+				inv[i][c] = z[i];
+			else
+				x[i] = z[i];
+		}
+	}
+	return true;
+}
+
+/* The phase polynomial sum c[j] u^j, u = (t - t0) / P. */
+static double poly_at(const double *c, int deg, double u)
+{
+	double v = 0;
+	for (int j = deg; j >= 0; j--)
+		v = v * u + c[j];
+	return v;
+}
+
+/* Its derivative d/du. */
+static double poly_slope(const double *c, int deg, double u)
+{
+	double v = 0;
+	for (int j = deg; j >= 1; j--)
+		v = v * u + j * c[j];
+	return v;
+}
+
+struct edge_win {
+	uint32_t i0, i1;   /* hist samples of the window */
+	double t0, P;      /* time origin (the end knot, slots) and scale */
+	double t_eval;     /* the end sample's slot */
+};
+
+/* One fit of degree deg; *ph the phase at t_eval, *var its variance.
+ * c holds the start (knots) and receives the fit. */
+static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int deg, double *c,
+			 double *ph, double *var)
+{
+	const struct shape *sh = &m->shape;
+	int np = deg + 2; /* coefficients and the offset */
+	double a = 0, inv[EDGE_NP_MAX][EDGE_NP_MAX];
+	double rss = 0;
+	unsigned n = 0;
+	for (int it = 0; it < EDGE_ITERS; it++) {
+		double A[EDGE_NP_MAX][EDGE_NP_MAX] = { { 0 } }, b[EDGE_NP_MAX] = { 0 };
+		double x[EDGE_NP_MAX], J[EDGE_NP_MAX];
+		double gate_cyc = it == 0 ? 0.02 : 0.005;
+		rss = 0;
+		n = 0;
+		for (uint32_t i = w->i0; i < w->i1; i++) {
+			double xv = m->hist[i];
+			if (isnan(xv))
+				continue;
+			double u = ((double)(m->hist_slot0 + i) - w->t0) / w->P;
+			double T, dT, wt, phs = poly_at(c, deg, u);
+			shape_at(sh, phs, &T, &dT, &wt);
+			double r = xv - T - a;
+			/* a speckle spike on a flank passes the gate but not
+			 * its neighbours' test (spike_resid) */
+			if (!(num_abs(r) <= shape_gate_um(sh, dT, gate_cyc)) ||
+			    spike_resid(m, i, phs, poly_slope(c, deg, u) / w->P, r + a))
+				continue;
+			double uj = 1;
+			for (int j = 0; j <= deg; j++, uj *= u)
+				J[j] = dT * uj;
+			J[deg + 1] = 1;
+			for (int p = 0; p < np; p++) {
+				b[p] += J[p] * r;
+				for (int q = 0; q <= p; q++)
+					A[p][q] += J[p] * J[q];
+			}
+			rss += r * r;
+			n++;
+		}
+		if (n < (unsigned)np + 4)
+			return false;
+		for (int p = 0; p < np; p++)
+			for (int q = p + 1; q < np; q++)
+				A[p][q] = A[q][p];
+		if (!solve_spd(np, A, b, x, inv))
+			return false;
+		for (int j = 0; j <= deg; j++)
+			c[j] += x[j];
+		a += x[deg + 1];
+		if (!(num_abs(x[0]) < 0.25))
+			return false; /* outside the linear reach: not the stroke */
+	}
+	double u = (w->t_eval - w->t0) / w->P, g[EDGE_NP_MAX], uj = 1;
+	for (int j = 0; j <= deg; j++, uj *= u)
+		g[j] = uj;
+	g[deg + 1] = 0;
+	double v = 0;
+	for (int p = 0; p < np; p++)
+		for (int q = 0; q < np; q++)
+			v += g[p] * inv[p][q] * g[q];
+	double s2 = rss / (double)(n - (unsigned)np);
+	*ph = poly_at(c, deg, u);
+	*var = s2 * v;
+	return isfinite(*ph) && *var >= 0;
+}
+
+/* The phase at w->t_eval with the knots L[k] (k = ka..kb, labelled k -
+ * kref) as the start: the fit of degree 3 where the pen changes speed
+ * (curved), else 2; *u its standard uncertainty (the fit's noise, and the
+ * other degree's answer as a rectangular half-width). */
+static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t ka, uint32_t kb,
+		       uint32_t kref, struct edge_win *w, bool curved, double *ph, double *u)
+{
+	uint32_t nk = kb - ka + 1;
+	if (nk < 3)
+		return false;
+	w->t0 = L[kref].t_slot;
+	w->P = (L[kb].t_slot - L[ka].t_slot) / (double)(nk - 1);
+	if (!(w->P > 2))
+		return false;
+	/* start: the quadratic through three of the knots */
+	double us[3], ys[3];
+	uint32_t pick[3] = { ka, ka + (nk - 1) / 2, kb };
+	for (int i = 0; i < 3; i++) {
+		us[i] = (L[pick[i]].t_slot - w->t0) / w->P;
+		ys[i] = (double)pick[i] - (double)kref;
+	}
+	double c0[4] = { 0 };
+	num_quad3(us[0], ys[0], us[1], ys[1], us[2], ys[2], &c0[0], &c0[1], &c0[2]);
+	double cq[4], cc[4], pq, vq, pc, vc;
+	memcpy(cq, c0, sizeof cq);
+	memcpy(cc, c0, sizeof cc);
+	bool okq = edge_fit_deg(m, w, 2, cq, &pq, &vq);
+	bool okc = edge_fit_deg(m, w, 3, cc, &pc, &vc);
+	if (!okq && !okc)
+		return false;
+	if (curved ? !okc : !okq)
+		return false;
+	*ph = curved ? pc : pq;
+	double var = curved ? vc : vq;
+	double um = okq && okc ? num_abs(pc - pq) / sqrt(3.0) : 0;
+	*u = sqrt(var + um * um);
+	return true;
+}
+
+/* The head: strokes from the record's first sample to the first knot
+ * L[0], from the samples before it (kept in hist from the record's first
+ * slot) and the whole strokes after it. Called while learning, with the
+ * knots refined and use[] set. */
+void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool *use)
+{
+	m->edge_head_ok = false;
+	if (!m->head_kept || nl < EDGE_WHOLE + 1 || m->hist_slot0 != m->first_slot)
+		return;
+	for (uint32_t k = 0; k < EDGE_WHOLE; k++)
+		if (!use[k])
+			return;
+	struct edge_win w = { 0, L[EDGE_WHOLE].idx, 0, 0, (double)m->first_slot };
+	double ph, u;
+	if (!edge_phase(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u))
+		return;
+	if (!(-ph >= 0 && -ph <= 1.6))
+		return;
+	m->edge_head = -ph;
+	m->edge_head_u = u;
+	m->edge_head_knot = L[0].t_slot;
+	m->edge_head_ok = true;
+}
+
+/* The tail: strokes from the last knot L[nl - 1] to the record's last
+ * sample, from the open stroke and the whole strokes before it. Called at
+ * the end of the record while the learning store still holds them. */
+void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool *use)
+{
+	m->edge_tail_ok = false;
+	if (nl < EDGE_WHOLE + 1)
+		return;
+	uint32_t ka = nl - 1 - EDGE_WHOLE;
+	for (uint32_t k = ka; k + 1 < nl; k++)
+		if (!use[k])
+			return;
+	struct edge_win w = { L[ka].idx > 0 ? L[ka].idx - 1 : 0, m->n_hist, 0, 0,
+			      (double)(m->next_slot - 1) };
+	double ph, u;
+	if (!edge_phase(m, L, ka, nl - 1, nl - 1, &w, m->tail_trend, &ph, &u))
+		return;
+	if (!(ph >= 0 && ph <= 1.6))
+		return;
+	m->edge_tail = ph;
+	m->edge_tail_u = u;
+	m->edge_tail_knot = L[nl - 1].t_slot;
+	m->edge_tail_ok = true;
+}
