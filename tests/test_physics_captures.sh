@@ -100,12 +100,6 @@ case_ ringing_1khz_79hz    1000 "--freq 79.021 --depth-um 800 --stroke-um 1500 -
 case_ ringing_1khz_81hz    1000 "--freq 81.240 --depth-um 800 --stroke-um 1500 --advance 0.25 --noise-um 1.44 --scatter-um 2.06 --wander 0.0002 --ring-um 9.2 --ring-hz 3593 --ring-tau-ms 1.95 --seed 96671" cover=1
 case_ ringing_1khz_71hz    1000 "--freq 71.288 --depth-um 2500 --stroke-um 1000 --advance 0.47 --noise-um 1.79 --scatter-um 1.00 --wander 0.0024 --ring-um 16.3 --ring-hz 3028 --ring-tau-ms 1.88 --seed 522517" cover=1
 case_ ringing_4khz_271hz   4000 "--freq 270.883 --depth-um 250 --stroke-um 1000 --advance 0.35 --noise-um 1.33 --scatter-um 0.64 --wander 0.0006 --ring-um 5.5 --ring-hz 2937 --ring-tau-ms 1.02 --seed 570412" depth=1 cover=1
-# 1 kHz rings whose fine fold strays from the coarse shape, but under 3 of
-# its sigma (z 1.4 and 2.3: the stroke ends blurred the fold): its ring
-# (or local maximum) was dropped, -4.82 um against U 1.57 and -2.83 um
-# against U 2.16 (coverage.py 100 11 --kinds ringing); now a doubt in U.
-case_ ring_1khz_doubt_80hz  1000 "--freq 80.269 --depth-um 250 --stroke-um 800 --advance 0.33 --noise-um 3.51 --scatter-um 3.65 --wander 0.0001 --ring-um 13.0 --ring-hz 2709 --ring-tau-ms 1.91 --seed 52432" cover=1
-case_ ring_1khz_doubt_100hz 1000 "--freq 100.040 --depth-um 1500 --stroke-um 1000 --advance 0.27 --noise-um 0.56 --scatter-um 2.90 --wander 0.0009 --ring-um 12.0 --ring-hz 4941 --ring-tau-ms 0.98 --seed 76587" cover=1
 
 # Exposure: a value is the mean over 250 us before it. Told the exposure
 # (--exposure-us, the fixture's [laser] exposure_us, a trace header), the

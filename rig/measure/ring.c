@@ -292,7 +292,6 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	struct ring_cand c = { 0 };
 	bool have = ring_candidate(P, lo, hi, hmax, *peak, seen && !coarse, &c);
 	double excess = have ? c.val + (seen && !coarse ? c.corr : 0) - *peak : 0;
-	double peak0 = *peak;
 	if (coarse && src && ring_fine(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um))
 		return;
 	if (coarse) {
@@ -302,9 +301,8 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		 * ripple seen but not resolved: the peak lies up to its rise
 		 * above the smooth one. */
 		double gap = have && excess > 2 * c.u ? excess : 0;
-		double moved = *peak - peak0; /* by the fine fold's doubt */
-		if (seen && rp.rise_um > gap && rp.rise_um / 2 >= moved) {
-			*peak = peak0 + rp.rise_um / 2;
+		if (seen && rp.rise_um > gap) {
+			*peak += rp.rise_um / 2;
 			gap = rp.rise_um / 2;
 			*ring = MEASURE_RING_UNRESOLVED;
 			*rise_um = rp.rise_um;
@@ -359,13 +357,6 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
  * -0.6 and -1.4; a ring 3.2..46). With the fine fold's ripple, a ring
  * needs both beyond FINE_SIGMAS. */
 #define FINE_SIGMAS 3.0
-/* From here up to FINE_SIGMAS the fine fold's ring (from FINE_DOUBT) or
- * local maximum (from FINE_DOUBT_MAX) is a doubt, in U: 1 kHz rings whose
- * fold the stroke ends blurred, z 1.3..2.5, read 2.8..6.9 um shallow
- * against U 1.6..6.7 (tests/test_physics_captures.sh, ring_1khz_doubt_*);
- * clean tops -1.4..+1. */
-#define FINE_DOUBT 1.0
-#define FINE_DOUBT_MAX 2.0
 static double fine_excess(const struct shape_pts *P, const struct shape_pts *F,
 			  const struct fold_win *win, long j0, long j1)
 {
@@ -451,28 +442,7 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	struct top_curv t = *tc;
 	enum measure_ring rg;
 	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise);
-	bool took = rg == MEASURE_RING_TAKEN || rg == MEASURE_RING_UNSURE;
-	if (z < FINE_SIGMAS && (took ? z >= FINE_DOUBT && pk > *peak
-				     : z >= FINE_DOUBT_MAX && um > *u_model)) {
-		/* The fine points stray from the coarse shape, but not beyond
-		 * FINE_SIGMAS: a ring the fold's jitter blurred, or noise.
-		 * A ring it took: the middle of the two peaks, the whole gap
-		 * a rectangular half-width; none, but a local maximum above
-		 * the smooth peak (weaker: a dwell's plateau has them, z 1.0)
-		 * from FINE_DOUBT_MAX: its doubt (fine peak_ringing's) in U. */
-		if (took) {
-			double d = pk - *peak;
-			*peak += d / 2;
-			*u_model = sqrt(*u_model * *u_model + d * d / 3);
-			*ring = MEASURE_RING_UNRESOLVED;
-			*rise_um = d;
-		} else {
-			*peak = pk;
-			*u_model = um;
-		}
-		return false; /* the coarse doubts count too */
-	}
-	if (!took || z < FINE_SIGMAS)
+	if ((rg != MEASURE_RING_TAKEN && rg != MEASURE_RING_UNSURE) || z < FINE_SIGMAS)
 		return false;
 	double v = (win.ph0 + ((double)F.jmax + vp + 0.5) / pc) * (double)P->n -
 		   (double)P->jmax - 0.5;
