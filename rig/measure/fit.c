@@ -17,46 +17,180 @@ struct top_fit {
 	double level_sum;  /* sum of the stroke's samples */
 };
 
+/* With this many top samples or fewer (1 kHz), each is also tested
+ * against the fit of the others (top_one_out). */
+#define ONE_OUT_MAX 8u
+
+/* One top sample as it entered the sums: residual r, w - 1 (v), the
+ * shape's slope per bin (d), the timing allowance of the gate there
+ * (allow, um), above TOP_W (high), its Jacobians of the knots when it
+ * entered them (in_ks). */
+struct top_sample {
+	double r, v, d, allow, js, je;
+	bool high, in_ks;
+};
+
 /* The sums of the top fit: the normal matrix A of alpha + beta (w - 1) +
  * gamma T', y, the residual sum of squares; the samples above TOP_W (nt,
- * srt, srrt) and near the trough (nb, srb). */
+ * srt, srrt) and near the trough (nb, srb); the first ONE_OUT_MAX top
+ * samples (tk). */
 struct top_sums {
 	double lv;         /* sum of the stroke's samples (its mean level) */
 	double A[3][3], y[3], srr;
 	double nt, srt, srrt, nb, srb;
 	unsigned gated;    /* samples left out as spikes */
+	struct top_sample tk[ONE_OUT_MAX];
 };
 
-/* Without a solvable 3-parameter fit: alpha + beta (w - 1), then an offset
- * over the top 30 %, then over all samples used. */
-static void top_fit_fallback(const struct top_sums *S, struct top_fit *f)
+/* The models of the top fit, richest first (top_model). */
+enum top_kind { TOP_ALL, TOP_HIGH, TOP_STRETCH, TOP_THREE };
+
+/* The fit of the sums S: alpha + beta (w - 1) + gamma T' with 6 samples
+ * or more; without a solvable one, alpha + beta (w - 1), then an offset
+ * over the top 30 %, then over all samples used. p: the parameters (0 where
+ * not fitted), inv the 3-parameter fit's inverse normal matrix. */
+static enum top_kind top_model(const struct top_sums *S, double p[3], double inv[3][3])
 {
 	double n = S->A[0][0];
-	double sw = S->A[0][1], sww = S->A[1][1], sr = S->y[0], swr = S->y[1], srr = S->srr;
-	double sxx = sww - sw * sw / n;
-	if (n >= 4 && sxx >= 0.02 * n) {
-		double beta = (swr - sw * sr / n) / sxx;
-		double alpha = (sr - beta * sw) / n;
-		double mv = sw / n;
-		f->n = (unsigned)n;
-		f->off_um = alpha;
-		f->slope_um = beta;
-		f->var_factor = 1 / n + mv * mv / sxx;
-		f->rss = srr - alpha * sr - beta * swr;
-		f->dof = (unsigned)n - 2;
-	} else if (S->nt > 0) {
-		f->n = (unsigned)S->nt;
-		f->off_um = S->srt / S->nt;
-		f->var_factor = 1 / S->nt;
-		f->rss = S->srrt - S->srt * f->off_um;
-		f->dof = (unsigned)S->nt - 1;
-	} else {
-		f->n = (unsigned)n;
-		f->off_um = sr / n;
-		f->var_factor = 1 / n;
-		f->rss = srr - sr * f->off_um;
-		f->dof = (unsigned)n - 1;
+	/* local copies: gcc's -Wstringop-overflow (ASan builds) takes S->A
+	 * behind a pointer for a 24-byte region */
+	double A[3][3], y[3], q[3], iv[3][3];
+	memcpy(A, S->A, sizeof A);
+	memcpy(y, S->y, sizeof y);
+	if (n >= 6 && num_solve3_sym(A, y, q, iv) && iv[0][0] < 2.0) {
+		memcpy(p, q, sizeof q);
+		memcpy(inv, iv, sizeof iv);
+		return TOP_THREE;
 	}
+	p[0] = p[1] = p[2] = 0;
+	double sw = S->A[0][1], sxx = S->A[1][1] - sw * sw / n;
+	if (n >= 4 && sxx >= 0.02 * n) {
+		p[1] = (S->y[1] - sw * S->y[0] / n) / sxx;
+		p[0] = (S->y[0] - p[1] * sw) / n;
+		return TOP_STRETCH;
+	}
+	if (S->nt > 0) {
+		p[0] = S->srt / S->nt;
+		return TOP_HIGH;
+	}
+	p[0] = S->y[0] / n;
+	return TOP_ALL;
+}
+
+/* The fit of S as f: samples, offset, its variance factor, rss, dof. */
+static void top_fit_set(const struct top_sums *S, struct top_fit *f)
+{
+	double p[3], inv[3][3], n = S->A[0][0];
+	enum top_kind k = top_model(S, p, inv);
+	f->off_um = p[0];
+	f->slope_um = p[1];
+	f->n = (unsigned)(k == TOP_HIGH ? S->nt : n);
+	f->dof = f->n - (k == TOP_THREE ? 3 : k == TOP_STRETCH ? 2 : 1);
+	if (k == TOP_HIGH) {
+		f->var_factor = 1 / S->nt;
+		f->rss = S->srrt - S->srt * p[0];
+		return;
+	}
+	f->rss = S->srr - p[0] * S->y[0] - p[1] * S->y[1] - p[2] * S->y[2];
+	if (k == TOP_THREE) {
+		f->var_factor = inv[0][0];
+	} else if (k == TOP_STRETCH) {
+		double mv = S->A[0][1] / n;
+		f->var_factor = 1 / n + mv * mv / (S->A[1][1] - S->A[0][1] * mv);
+	} else {
+		f->var_factor = 1 / n;
+	}
+}
+
+/* Sample t as the fit of S (model k, parameters p, inv) predicts it;
+ * *h the prediction's variance over the noise's. */
+static double top_pred(const struct top_sums *S, enum top_kind k, const double p[3],
+		       const double inv[3][3], const struct top_sample *t, double *h)
+{
+	double n = S->A[0][0];
+	if (k == TOP_THREE) {
+		double g[3] = { 1, t->v, t->d };
+		*h = 0;
+		for (int a = 0; a < 3; a++)
+			for (int b = 0; b < 3; b++)
+				*h += g[a] * inv[a][b] * g[b];
+		return p[0] + p[1] * t->v + p[2] * t->d;
+	}
+	if (k == TOP_STRETCH) {
+		double mv = S->A[0][1] / n, dv = t->v - mv;
+		*h = 1 / n + dv * dv / (S->A[1][1] - S->A[0][1] * mv);
+		return p[0] + p[1] * t->v;
+	}
+	*h = 1 / (k == TOP_HIGH ? S->nt : n);
+	return p[0];
+}
+
+/* Sample t out of the sums (and of the knots' sums ks, if it is there). */
+static void top_sums_remove(struct top_sums *S, const struct top_sample *t, struct knot_sums *ks)
+{
+	double g[3] = { 1, t->v, t->d };
+	for (int a = 0; a < 3; a++) {
+		S->y[a] -= g[a] * t->r;
+		for (int b = 0; b < 3; b++)
+			S->A[a][b] -= g[a] * g[b];
+	}
+	S->srr -= t->r * t->r;
+	if (t->high) {
+		S->nt--;
+		S->srt -= t->r;
+		S->srrt -= t->r * t->r;
+	}
+	if (ks && t->in_ks) {
+		ks->n--;
+		ks->Sr -= t->r;
+		ks->Ss -= t->js;
+		ks->Se -= t->je;
+		ks->Sss -= t->js * t->js;
+		ks->Sse -= t->js * t->je;
+		ks->See -= t->je * t->je;
+		ks->Srs -= t->r * t->js;
+		ks->Sre -= t->r * t->je;
+	}
+}
+
+/* A speckle spike on a flank can stay within the shape's gate, which
+ * allows for the stroke's timing there, and with few top samples (1 kHz:
+ * 4 to 8) it moves the fit of the stroke: 53 um on the advance read a
+ * stroke 17 um shallow (tests/test_blind_captures.sh). And with fewer
+ * than 9 the refit after a first fit (top_fit) cannot tell it. So each
+ * sample is compared with the fit of the others (its deleted residual);
+ * the furthest in standard deviations of that difference (noise sig2,
+ * the prediction's own variance) is left out when it lies beyond 5 of
+ * them + 2 um + the gate's timing allowance there; one at most a
+ * stroke. */
+static void top_one_out(struct top_sums *S, struct knot_sums *ks, double sig2)
+{
+	double n = S->A[0][0];
+	if (n < 4 || n > ONE_OUT_MAX)
+		return;
+	int worst = -1;
+	double zmax = 0, emax = 0, lim = 0;
+	for (int i = 0; i < (int)n; i++) {
+		struct top_sums T = *S;
+		double p[3], inv[3][3], h;
+		const struct top_sample *t = &S->tk[i];
+		top_sums_remove(&T, t, NULL);
+		enum top_kind k = top_model(&T, p, inv);
+		double e = t->r - top_pred(&T, k, p, inv, t, &h), sd = sqrt(sig2 * (1 + h));
+		/* the furthest in standard deviations: a spike left in the
+		 * others' fit pulls it, the most where one sample decides it
+		 * (the top's, between two flanks) */
+		if (num_abs(e) / sd > zmax) {
+			zmax = num_abs(e) / sd;
+			worst = i;
+			emax = num_abs(e);
+			lim = 5 * sd + 2 + t->allow;
+		}
+	}
+	if (worst < 0 || !(emax > lim))
+		return;
+	top_sums_remove(S, &S->tk[worst], ks);
+	S->gated++;
 }
 
 /* A stroke differs from the learned shape T by r = x - T. On the top 70 %
@@ -105,6 +239,7 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 		double d = sh->c1[j] + 2 * sfrac * sh->c2[j];
 		double r = m->hist[i] - (sh->c0[j] + sfrac * (sh->c1[j] + sfrac * sh->c2[j]));
 		double ad = num_abs(d) * nb_d;
+		struct top_sample t = { r, w - 1, d, t_cyc * ad, 0, 0, w >= TOP_W, false };
 		if (ks && own && ph >= 0 && num_abs(r) <= gate0 + 0.02 * ad) {
 			/* the stroke's knots (knot_solve): slope per cycle
 			 * times d(phase)/d(start), d(phase)/d(end); the gate
@@ -117,8 +252,10 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 			 * knot moves the rate 1/span as much as in a run's
 			 * window */
 			double dT = d * nb_d * dph;
-			double js = -dT * (1 - ph), je = -dT * ph;
-			knot_sums_add(ks, r, js, je);
+			t.js = -dT * (1 - ph);
+			t.je = -dT * ph;
+			t.in_ks = true;
+			knot_sums_add(ks, r, t.js, t.je);
 		}
 		if (!(num_abs(r) <= gate0 + t_cyc * ad) ||
 		    (model && top &&
@@ -135,6 +272,8 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 			continue;
 		}
 		double v = w - 1;
+		if (S->A[0][0] < ONE_OUT_MAX)
+			S->tk[(int)S->A[0][0]] = t;
 		S->A[0][0] += 1;
 		S->A[0][1] += v;
 		S->A[0][2] += d;
@@ -170,35 +309,27 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	double p[3], inv[3][3];
 	/* alpha + beta (w - 1) + gamma T'(phase): offset, stretch, and a
 	 * timing shift of this stroke against its crossings (which move when
-	 * the whole stroke moves). */
-	bool three = n >= 6 && num_solve3_sym(S.A, S.y, p, inv) && inv[0][0] < 2.0;
+	 * the whole stroke moves); top_model for the fallbacks. */
+	enum top_kind k = top_model(&S, p, inv);
 	/* A residual far beyond the noise (a spike on a flank, where the
 	 * shape gate allows for timing): fit again without the samples
 	 * further than 4 sigma + 1 um from this fit. Rare: spikes are. */
 	double sig2 = m->noise_dof > 30 ? m->noise_ss / (double)m->noise_dof
 					: m->shape.sample_sd_um * m->shape.sample_sd_um;
-	if (three && n >= 9 &&
+	if (k == TOP_THREE && n >= 9 &&
 	    S.srr - p[0] * S.y[0] - p[1] * S.y[1] - p[2] * S.y[2] > 4 * sig2 * (n - 3) + 1) {
 		double model[3] = { p[0], p[1], p[2] };
 		if (ks)
 			*ks = (struct knot_sums){ 0 };
 		top_sums_gather(m, a, b_t, b_idx, &S, ks, model, 4 * sqrt(sig2) + 1, t_sig);
-		n = S.A[0][0];
-		f->gated = S.gated;
-		if (n == 0)
+		if (S.A[0][0] == 0) {
+			f->gated = S.gated;
 			return false;
-		three = n >= 6 && num_solve3_sym(S.A, S.y, p, inv) && inv[0][0] < 2.0;
+		}
 	}
-	if (three) {
-		f->n = (unsigned)n;
-		f->off_um = p[0];
-		f->slope_um = p[1];
-		f->var_factor = inv[0][0];
-		f->rss = S.srr - p[0] * S.y[0] - p[1] * S.y[1] - p[2] * S.y[2];
-		f->dof = (unsigned)n - 3;
-	} else {
-		top_fit_fallback(&S, f);
-	}
+	top_one_out(&S, ks, sig2);
+	f->gated = S.gated;
+	top_fit_set(&S, f);
 	if (f->rss < 0)
 		f->rss = 0;
 	f->trough_off_um = S.nb > 0 ? S.srb / S.nb : f->off_um;

@@ -285,6 +285,43 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
 	}
 }
 
+/* The weights of the top's orders 2, 3, 4 from their rss (rk; INFINITY:
+ * no fit) over np points. A parabola (a sine's top) unless another order
+ * fits clearly better: its rss below 1/1.6 and lower by more than 9
+ * residual variances s2 (of the best fit). The bins are not independent
+ * (few distinct phases when the rates are near commensurate): chosen on
+ * rss alone, the order moved a sine's peak by up to 3 um at 1 kHz (rss
+ * ratio 1.47); a cycloidal cam's top (order 3) cuts the rss by 1.8..4.5.
+ * Not a hard choice: each order weighs exp(-(rss + penalty) / (2 s2)),
+ * the penalty of orders 3 and 4 that margin, so an order near it shares
+ * the peak. Chosen outright, a top whose rss ratio sat at the margin
+ * flipped its order on a few samples more or less in a bin: one-sided
+ * speckle spikes, gated, moved the mean depth +1.04 um against the
+ * spike-free capture (tests/test_blind_captures.sh, spikes_1khz_order). */
+static void order_weights(const double rk[3], long np, double wo[3])
+{
+	double best = INFINITY, e[3], emin = INFINITY;
+	for (int i = 0; i < 3; i++)
+		best = rk[i] < best ? rk[i] : best;
+	double s2 = best / (double)(np - 3);
+	double pen = 9 * s2 > 0.6 * best ? 9 * s2 : 0.6 * best;
+	for (int i = 0; i < 3; i++) {
+		e[i] = rk[i] + (i ? pen : 0);
+		emin = e[i] < emin ? e[i] : emin;
+	}
+	double sum = 0;
+	for (int i = 0; i < 3; i++) {
+		/* a perfect fit (s2 = 0): the least penalised rss alone; a
+		 * weight under 1e-4 of the largest is none (it moved clear
+		 * choices by 1e-4 um, the goldens' last digits) */
+		double x = s2 > 0 ? (e[i] - emin) / (2 * s2) : e[i] == emin ? 0 : INFINITY;
+		wo[i] = x <= 9.21 ? exp(-x) : 0;
+		sum += wo[i];
+	}
+	for (int i = 0; i < 3; i++)
+		wo[i] /= sum;
+}
+
 /* A sharp top (sine, cam: narrower than SHARP_WIDTH at 1 % of the travel
  * below it) is fitted with a parabola per side over the bins down to that
  * level: a single quadratic over few bins misses an asymmetric top by
@@ -328,22 +365,26 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	}
 	if (ib < 0)
 		return false;
-	/* A parabola (a sine's top) unless another order fits clearly
-	 * better: its rss below 1/1.6 and lower by more than 9 residual
-	 * variances. The bins are not independent (few distinct phases when
-	 * the rates are near commensurate): chosen on rss alone, the order
-	 * moved a sine's peak by up to 3 um at 1 kHz (rss ratio 1.47); a
-	 * cycloidal cam's top (order 3) cuts the rss by 1.8..4.5. */
-	if (ib != 0 && isfinite(rk[0]) && np > 3 &&
-	    (rk[0] < 1.6 * best || rk[0] - best <= 9 * best / (double)(np - 3)))
-		ib = 0;
+	/* The orders weighed by their fit (order_weights): the peak, its
+	 * position and the model term from all of them. */
+	double wo[3], pkm = 0, vkm = 0;
+	order_weights(rk, np, wo);
+	ib = 0;
+	for (int i = 0; i < 3; i++) {
+		if (wo[i] > wo[ib])
+			ib = i;
+		if (wo[i] > 0) {
+			pkm += wo[i] * pk[i];
+			vkm += wo[i] * vk[i];
+		}
+	}
 	/* The model's own error: the furthest peak of the orders that fit
 	 * nearly as well (rss within 2x the best), as the half-width of a
-	 * rectangular distribution around the chosen one. */
+	 * rectangular distribution around the weighed one. */
 	double dmax = 0;
 	for (int i = 0; i < 3; i++)
-		if (rk[i] <= 2 * best && num_abs(pk[i] - pk[ib]) > dmax)
-			dmax = num_abs(pk[i] - pk[ib]);
+		if (rk[i] <= 2 * best && num_abs(pk[i] - pkm) > dmax)
+			dmax = num_abs(pk[i] - pkm);
 	*u_model = dmax / sqrt(3.0);
 	/* Coarse bins (a short record: 32 to start from): the window spans
 	 * a tenth of a cycle or more, where no single order fits a crank's
@@ -358,8 +399,8 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 		double t = 1.25 * num_abs(pn - pk[ib]);
 		*u_model = sqrt(*u_model * *u_model + t * t / 3.0);
 	}
-	*peak = pk[ib];
-	*vpos = vk[ib];
+	*peak = pkm;
+	*vpos = vkm;
 	*tc = (struct top_curv){ kk[ib], orders[ib] };
 	*lo = wl;
 	*hi = wh;

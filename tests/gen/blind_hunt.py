@@ -22,8 +22,8 @@ when its status is ok):
            detected (|drift| > 2 u, the right sign); --drift correct:
            depth within 1 um and within U
   spikes   speckle 50-200 um in 0.1-1 % of samples (near, far or both):
-           the mean within 0.5 um of the same capture without spikes, the
-           per-stroke min and max within 3 um of the truth
+           the mean, the per-stroke min and max within 0.5 and 3 um of
+           the same capture without spikes
   lobes    two-lobe cam, periods +-1-2 %, depths 10-60 um apart: status
            "two lobes", or each stroke's depth within 3 um
   noisy    noise 5-15 % of a 150-400 um stroke: refused, or depth and rate
@@ -255,15 +255,21 @@ def judge(kind, p, truth, res):
         if cm is not None and dm is not None:
             limits["spikes: mean within 0.5 um of spike-free"] = (abs(dm - cm) <= 0.5, "%+.2f um" % (dm - cm))
         mn, mx = num(res, "depth_min_um"), num(res, "depth_max_um")
+        c1, c2 = num(cl, "depth_min_um"), num(cl, "depth_max_um")
         tmin = min(t["depth_um"] for t, _ in pairs) if pairs else truth["depth_min_um"]
         tmax = max(t["depth_um"] for t, _ in pairs) if pairs else truth["depth_max_um"]
-        if mn is not None:
-            e1, e2 = mn - tmin, mx - tmax
-            c1, c2 = num(cl, "depth_min_um"), num(cl, "depth_max_um")
-            c1 = c1 - tmin if c1 is not None else float("nan")
-            c2 = c2 - tmax if c2 is not None else float("nan")
-            limits["spikes: min/max within 3 um"] = (abs(e1) <= 3 and abs(e2) <= 3,
-                                                     "min %+.2f max %+.2f um (spike-free: %+.2f %+.2f)" % (e1, e2, c1, c2))
+        if mn is not None and c1 is not None:
+            # issue 13: "gated per stroke: mean within 0.5 um of the
+            # spike-free result, per-stroke min/max within 3 um": of the
+            # same capture without spikes, as the mean. Against the truth
+            # (printed too) the spike-free capture's own per-stroke fits
+            # at 1 kHz miss by up to 13-15 um under heavy-tailed noise:
+            # not the spikes.
+            e1, e2 = mn - c1, mx - c2
+            limits["spikes: min/max within 3 um of spike-free"] = (
+                abs(e1) <= 3 and abs(e2) <= 3,
+                "min %+.2f max %+.2f um (against the truth: %+.2f %+.2f, spike-free %+.2f %+.2f)"
+                % (e1, e2, mn - tmin, mx - tmax, c1 - tmin, c2 - tmax))
     if kind == "lobes":
         if ok:
             worst = max((abs(m["depth"] - t["depth_um"]) for t, m in pairs), default=0.0)
