@@ -176,6 +176,11 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 				   "smooth top (within 3.5 of its standard uncertainties), is the depth, "
 				   "and that gap counts in U\n",
 				st->ring_rise_um);
+		if (st->ring_hidden_um > 0)
+			fprintf(o, "ringing: the sensor's exposure can average away a ring of "
+				   "the pad at %.0f..%.0f kHz: up to %.2f um beyond the top seen, "
+				   "in U\n",
+				RING_HZ_LO / 1000, RING_HZ_HI / 1000, st->ring_hidden_um);
 	} else {
 		fprintf(o, "depth: no result\n");
 	}

@@ -92,6 +92,7 @@ struct shape {
 	double exposure_um;       /* what it took off the peak (added back) */
 	enum measure_ring ring;   /* impact ringing (ring.c) */
 	double ring_rise_um;      /* its rise when not resolved */
+	double ring_hidden_um;    /* a ring the exposure may hide (half-width, in U) */
 	double sample_sd_um;      /* spread of one sample in a bin (the first
 				     quartile over bins: noise and stroke
 				     scatter, not spikes or the flanks' slope) */
@@ -433,6 +434,12 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
 		  enum measure_ring *ring, double *rise_um);
+/* A ring the shape shows: its size beyond this many standard errors of
+ * the top's bin (the ripple's test, ring.c). */
+#define RING_SEEN_SIGMAS 5.0
+/* What an exposure of exposure_s can hide of such a ring, beyond a ring of
+ * seen_um, which the shape would show (um, a half-width; 0: none). */
+double ring_hidden_um(double exposure_s, double seen_um);
 
 /* fit.c */
 /* Fit one closed stroke (hist[a.idx .. b.idx)) with the learned shape and

@@ -94,6 +94,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->phase_gap = m->shape.phase_gap;
 	out->ring = m->shape.ring;
 	out->ring_rise_um = m->shape.ring_rise_um;
+	out->ring_hidden_um = m->shape.ring_hidden_um;
 	out->depth_U_um = 2.0 * sqrt(u_stat * u_stat + u_shape * u_shape + u_model * u_model +
 				     u_phase * u_phase +
 				     u_drift * u_drift + u_lin * u_lin + u_res * u_res +

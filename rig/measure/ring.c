@@ -460,3 +460,37 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	*rise_um = rise;
 	return true;
 }
+
+/* A ring the sensor's exposure hid. Each value is the mean of the target
+ * over the exposure tau (a box), which passes a ring of frequency f as
+ * |sinc(f tau)| = |sin(pi f tau) / (pi f tau)| of its size: none at
+ * f = k / tau, and a 4.35 kHz ring of 18.5 um under 240 us left 0.8 um of
+ * ripple on the top, the depth 9.70 um shallow against U 1.29
+ * (tests/test_blind_captures.sh). Nothing in the samples recovers it; U
+ * carries it. Over the band the rings of the pad lie in (RING_HZ_LO ..
+ * RING_HZ_HI, REFERENCE.md: a few kHz, 5..20 um), a ring of size a is seen
+ * where its smoothed size g a reaches seen_um (the ripple the shape shows
+ * beyond noise); the least g over the band lets one of up to
+ * min(RING_MAX_UM, seen_um / g) through, of which seen_um would have been
+ * seen without the exposure too (that part is the ring search's, as on an
+ * instantaneous sensor). Returns the rest (um): a half-width of what the
+ * depth may lack, 0 when the exposure passes the band. */
+double ring_hidden_um(double exposure_s, double seen_um)
+{
+	if (!(exposure_s > 0) || !(seen_um >= 0))
+		return 0;
+	double g = 1;
+	if (ceil(RING_HZ_LO * exposure_s) <= floor(RING_HZ_HI * exposure_s)) {
+		g = 0; /* a zero of the box's response lies in the band */
+	} else {
+		/* no zero inside: |sinc| is least at an end of the band */
+		for (int e = 0; e < 2; e++) {
+			double x = M_PI * (e ? RING_HZ_HI : RING_HZ_LO) * exposure_s;
+			double s = num_abs(sin(x) / x);
+			g = s < g ? s : g;
+		}
+	}
+	double seen = seen_um < RING_MAX_UM ? seen_um : RING_MAX_UM;
+	double hid = g * RING_MAX_UM > seen_um ? seen_um / g : RING_MAX_UM;
+	return hid > seen ? hid - seen : 0;
+}

@@ -553,6 +553,13 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		ue = sqrt(ue * ue + half * half / 3);
 		u_model = sqrt(u_model * u_model + ue * ue);
 	}
+	/* A ring the exposure may have averaged away (ring.c): in U. */
+	sh->ring_hidden_um = 0;
+	if (sh->exposure_bins > 0 && sh->ring != MEASURE_RING_TAKEN) {
+		double h = ring_hidden_um(src->m->cfg.exposure_us * 1e-6, RING_SEEN_SIGMAS * P.sd[jmax]);
+		sh->ring_hidden_um = h;
+		u_model = sqrt(u_model * u_model + h * h / 3);
+	}
 	/* Garbage in (a garbled capture) must not become a shape. */
 	for (long j = 0; j < n; j++)
 		if (!isfinite(sh->c0[j]) || !isfinite(sh->c1[j]) || !isfinite(sh->c2[j]))

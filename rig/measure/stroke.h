@@ -132,6 +132,12 @@ struct measure_config {
  * cycle: the stroke and sample rates near commensurate, no wander). */
 #define PHASE_GAP_SHOWN 0.005
 
+/* The rings of a pad, as benches meet them (REFERENCE.md: a few kHz,
+ * 5..20 um): what a sensor's exposure can hide of them counts in U. */
+#define RING_HZ_LO 2000.0
+#define RING_HZ_HI 5000.0
+#define RING_MAX_UM 20.0
+
 /* Impact ringing on the tops, as the shape showed it. */
 enum measure_ring {
 	MEASURE_RING_NONE,       /* none seen */
@@ -171,6 +177,8 @@ struct measure_stats {
 	double depth_exposure_um;    /* added for the exposure's smoothing of the peak */
 	enum measure_ring ring;      /* impact ringing on the tops (docs/measurement.md 5a) */
 	double ring_rise_um;         /* UNRESOLVED: the ring's rise; UNSURE: the gap */
+	double ring_hidden_um;       /* a ring of the pad the exposure may have
+					averaged away: a half-width in U (0: none) */
 	double depth_U_um;           /* expanded uncertainty (k = 2) of the mean */
 	double noise_um;             /* sample noise seen around the fitted tops */
 
