@@ -22,47 +22,21 @@
 #define EDGE_ITERS 6
 #define EDGE_WHOLE 2u         /* whole strokes next to the partial one */
 
-/* Solve the symmetric positive n x n system A x = b by Cholesky; inv
- * receives A^-1. False when A is not positive definite. */
+/* Solve the symmetric positive n x n system A x = b (num_solve_sym, the
+ * Cholesky the drift fit uses); inv receives A^-1. False when A is not
+ * positive definite. */
 static bool solve_spd(int n, double A[EDGE_NP_MAX][EDGE_NP_MAX], const double *b, double *x,
 		      double inv[EDGE_NP_MAX][EDGE_NP_MAX])
 {
-	double Lc[EDGE_NP_MAX][EDGE_NP_MAX] = { { 0 } };
+	double a[EDGE_NP_MAX * EDGE_NP_MAX], ai[EDGE_NP_MAX * EDGE_NP_MAX];
 	for (int i = 0; i < n; i++)
-		for (int j = 0; j <= i; j++) {
-			double s = A[i][j];
-			for (int k = 0; k < j; k++)
-				s -= Lc[i][k] * Lc[j][k];
-			if (i == j) {
-				if (!(s > 1e-12 * (A[i][i] > 0 ? A[i][i] : 1)))
-					return false;
-				Lc[i][i] = sqrt(s);
-			} else {
-				Lc[i][j] = s / Lc[j][j];
-			}
-		}
-	/* columns of the inverse, and x */
-	for (int c = 0; c <= n; c++) {
-		double y[EDGE_NP_MAX], z[EDGE_NP_MAX];
-		for (int i = 0; i < n; i++) {
-			double s = c < n ? (i == c) : b[i];
-			for (int k = 0; k < i; k++)
-				s -= Lc[i][k] * y[k];
-			y[i] = s / Lc[i][i];
-		}
-		for (int i = n - 1; i >= 0; i--) {
-			double s = y[i];
-			for (int k = i + 1; k < n; k++)
-				s -= Lc[k][i] * z[k];
-			z[i] = s / Lc[i][i];
-		}
-		for (int i = 0; i < n; i++) {
-			if (c < n)
-				inv[i][c] = z[i];
-			else
-				x[i] = z[i];
-		}
-	}
+		for (int j = 0; j < n; j++)
+			a[i * n + j] = A[i][j];
+	if (!num_solve_sym((unsigned)n, a, b, x, ai))
+		return false;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			inv[i][j] = ai[i * n + j];
 	return true;
 }
 
