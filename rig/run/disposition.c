@@ -144,37 +144,37 @@ enum disposition disposition_for_attempt(enum disposition d, enum reason_code c,
 }
 
 /* What happened (with detail), then what to do. */
-static void line(char *out, size_t cap, enum reason_code c, const char *detail, const char *todo)
+static void line(char *out, size_t cap, enum reason_code c, const char *detail, const char *what_to_do)
 {
 	if (detail && *detail)
-		snprintf(out, cap, "%s (%s). %s", reason_code_what(c), detail, todo);
+		snprintf(out, cap, "%s (%s). %s", reason_code_what(c), detail, what_to_do);
 	else
-		snprintf(out, cap, "%s. %s", reason_code_what(c), todo);
+		snprintf(out, cap, "%s. %s", reason_code_what(c), what_to_do);
 }
 
 void disposition_line(char *out, size_t cap, enum reason_code c, const char *detail,
 		      enum disposition d, unsigned attempt)
 {
-	const char *todo = "";
+	const char *what_to_do = "";
 	switch (d) {
 	case DISPOSITION_REJECT:
-		todo = attempt >= 2 ? "Retested already: put the pen in the reject bin."
+		what_to_do = attempt >= 2 ? "Retested already: put the pen in the reject bin."
 				    : "Put the pen in the reject bin.";
 		break;
 	case DISPOSITION_RETEST:
-		todo = c == REASON_WRONG_PEN ? "Check the pen and its serial, then test it again."
+		what_to_do = c == REASON_WRONG_PEN ? "Check the pen and its serial, then test it again."
 					     : "Test this pen once more.";
 		break;
 	case DISPOSITION_ENGINEER:
 		/* the bench moved, not the pen: it is tested again once the bench is right */
-		todo = c == REASON_LASER_ZERO
+		what_to_do = c == REASON_LASER_ZERO
 			       ? "Call an engineer to re-zero and check the bench; then test this pen again."
 			       : "Call an engineer; keep the pen aside.";
 		break;
 	case DISPOSITION_NONE:
 		break;
 	}
-	line(out, cap, c, detail, todo);
+	line(out, cap, c, detail, what_to_do);
 }
 
 enum disposition check_disposition(enum reason_code c)
@@ -196,21 +196,21 @@ enum disposition check_disposition(enum reason_code c)
 void check_disposition_line(char *out, size_t cap, enum reason_code c, const char *detail,
 			    enum disposition d)
 {
-	const char *todo = "";
+	const char *what_to_do = "";
 	switch (d) {
 	case DISPOSITION_RETEST:
-		todo = c == REASON_WRONG_PEN
+		what_to_do = c == REASON_WRONG_PEN
 			       ? "Check the reference artifact and its serial, then run rig check again."
 			       : "Run rig check once more.";
 		break;
 	case DISPOSITION_REJECT: /* a profile cannot set it; as the engineer's */
 	case DISPOSITION_ENGINEER:
-		todo = c == REASON_LASER_ZERO
+		what_to_do = c == REASON_LASER_ZERO
 			       ? "Call an engineer to re-zero the bench (rig zero); then run rig check again."
 			       : "Call an engineer; judge no product on this bench until a check passes.";
 		break;
 	case DISPOSITION_NONE:
 		break;
 	}
-	line(out, cap, c, detail, todo);
+	line(out, cap, c, detail, what_to_do);
 }
