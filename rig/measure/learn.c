@@ -35,6 +35,7 @@ static void knots_trend(struct measure *m, const struct xing *L, uint32_t nl, co
 		qsort(e2, ne, sizeof e2[0], num_cmp_double);
 		sig = 1.4826 * e2[ne / 2];
 	}
+	double *mean = m->kd, *se = m->ke; /* scratch, free until knots_step */
 	for (uint32_t k = 0; k < nl; k++) {
 		double s = 0;
 		unsigned n = 0;
@@ -45,10 +46,23 @@ static void knots_trend(struct measure *m, const struct xing *L, uint32_t nl, co
 			s += L[j - 1].t_raw - 2 * L[j].t_raw + L[j + 1].t_raw;
 			n++;
 		}
-		tgt[k] = 0;
-		if (n >= 3 && num_abs(s / n) > 5 * sig / sqrt((double)n))
-			tgt[k] = s / n;
+		mean[k] = n >= 3 ? s / n : 0;
+		se[k] = n >= 3 ? sig / sqrt((double)n) : INFINITY;
+		tgt[k] = num_abs(mean[k]) > 5 * se[k] ? mean[k] : 0;
 	}
+	/* A transient fades into the steady speed: next to a significant
+	 * trend the mean keeps its sign and stays beyond one standard error
+	 * for a few strokes more. Cut to 0 there, the prior held the period
+	 * constant where it still changed and bent the knots next to the cut
+	 * (a start-up's knot 0.85 slots off its crossing, its stroke refused
+	 * as not the stroke shape: speed 1000 2028). */
+	for (int dir = 0; dir < 2; dir++)
+		for (uint32_t i = 1; i < nl; i++) {
+			uint32_t k = dir ? nl - 1 - i : i, p = dir ? k + 1 : k - 1;
+			if (tgt[k] == 0 && tgt[p] != 0 && mean[k] * tgt[p] > 0 &&
+			    num_abs(mean[k]) > se[k])
+				tgt[k] = mean[k];
+		}
 }
 
 /* Crossings moved by a speckle spike on one of the two samples they are
