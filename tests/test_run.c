@@ -253,6 +253,7 @@ START_TEST(test_abort_reason_code_comes_from_the_errors_cause)
 		{ RIG_CAUSE_LOADCELL, REASON_LOADCELL },
 		{ RIG_CAUSE_BENCH_CALIBRATION, REASON_BENCH_CALIBRATION },
 		{ RIG_CAUSE_REPORT, REASON_REPORT_FOLDER },
+		{ RIG_CAUSE_DB_DAMAGED, REASON_BENCH },
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		f.cause = want[i].cause;

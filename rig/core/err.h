@@ -69,6 +69,9 @@ enum rig_cause {
 	RIG_CAUSE_LOADCELL,          /* the load cell, the preload */
 	RIG_CAUSE_BENCH_CALIBRATION, /* a bench calibration or check expired or failed */
 	RIG_CAUSE_REPORT,            /* the report folder */
+	RIG_CAUSE_DB_DAMAGED,        /* a database file that is not one or is damaged
+				      * (SQLite's NOTADB, CORRUPT): the folder's
+				      * results index is rebuilt from the reports */
 };
 
 struct rig_err {

@@ -129,6 +129,7 @@ enum reason_code reason_classify(const struct reason_facts *f)
 		case RIG_CAUSE_LOADCELL: return REASON_LOADCELL;
 		case RIG_CAUSE_BENCH_CALIBRATION: return REASON_BENCH_CALIBRATION;
 		case RIG_CAUSE_REPORT: return REASON_REPORT_FOLDER;
+		case RIG_CAUSE_DB_DAMAGED: /* the results index: not the run's */
 		case RIG_CAUSE_NONE: break;
 		}
 		return f->rc == RIG_E_IO ? REASON_REPORT_FOLDER : REASON_BENCH;
