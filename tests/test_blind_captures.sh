@@ -49,6 +49,11 @@ print("%s %s err %+.2f um U %.2f" % (d["status"], d["depth_cov"], d["depth_err"]
 cover_ ring_hidden_by_exposure_4khz ringing 4000 108
 # The same at 1 kHz (4.27 kHz ring, 239 us): -6.76 um against U 0.60.
 cover_ ring_hidden_by_exposure_1khz ringing 1000 2034
+# A 2.33 kHz ring of 11.7 um at 1 kHz: the fine fold took it, 6.6 um over
+# the smooth peak, but strayed from the coarse shape by z 2.8 (under 3)
+# and was dropped: -6.87 um against U 6.69. Now the middle of the two and
+# the gap in U (ring.c, fine_doubt).
+cover_ ring_1khz_fine_doubt ringing 1000 2029
 
 # A two-lobe cam (42 um apart, periods +-1.51 %) at 1 kHz: 69 of 188
 # strokes refused as "not the stroke shape", the rest read 1285 um for a
