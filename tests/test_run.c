@@ -415,6 +415,29 @@ START_TEST(test_real_laser_zero_within_its_validity_passes_the_date_check)
 }
 END_TEST
 
+/* The pad's ring bound (laser.ring_max_um) expires with its ring_date as
+ * the other calibrations do: on a real laser a run refuses it, naming it
+ * and how to measure it again (docs/measurement.md). */
+START_TEST(test_expired_pad_ring_bound_is_refused_naming_it)
+{
+	free(fixture);
+	char ring[96], date[11];
+	tu_date(date, 45);
+	snprintf(ring, sizeof ring, "clock_ppm = 50\nring_max_um = 3.5\nring_date = %s", date);
+	const char *from[] = { "port = sim:laser", "clock_ppm = 50" };
+	const char *to[] = { "port = pty:/nonexistent/laser", ring };
+	fixture = make_fixture_n(from, to, 2);
+	struct run_bench o = opts(NULL, 0);
+	struct run_result res;
+	ck_assert_int_eq(run_bench(&o, &res), 78);
+	ck_assert_msg(strstr(res.reason, "pad ring bound expired") &&
+			      strstr(res.reason, "45 days ago") &&
+			      strstr(res.reason, "ring characterization"),
+		      "%s", res.reason);
+	ck_assert_str_eq(res.reason_code, "bench_calibration");
+}
+END_TEST
+
 /* A load cell on a real GPIO chip: its span calibration expires. */
 START_TEST(test_expired_load_cell_span_on_a_real_chip_is_refused)
 {
@@ -624,6 +647,7 @@ int main(void)
 	tcase_add_test(tc, test_expired_fixture_calibration_is_refused_with_78_naming_it);
 	tcase_add_test(tc, test_real_laser_zero_within_its_validity_passes_the_date_check);
 	tcase_add_test(tc, test_expired_load_cell_span_on_a_real_chip_is_refused);
+	tcase_add_test(tc, test_expired_pad_ring_bound_is_refused_naming_it);
 	tcase_add_test(tc, test_unwritable_report_folder_stops_before_the_pen_runs);
 	tcase_add_test(tc, test_unwritable_summary_stops_before_the_pen_is_powered);
 	tcase_add_test(tc, test_run_says_what_recovery_did);
