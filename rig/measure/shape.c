@@ -509,6 +509,31 @@ static double peak_u_phase(const struct shape_pts *P, long lo, long hi, double g
 	return c * (gap / 2) * (gap / 2) + miss;
 }
 
+/* A ring the exposure may have averaged away (ring.c's physics: up to
+ * RING_MAX_UM) counts in U, no more than the fixture's measured bound for
+ * its pad at its exposure (cfg->ring_max_um: what a short exposure read
+ * beyond this one, docs/measurement.md 5b). A ring seen (taken, or seen
+ * unresolved; not a ripple within noise) beyond that bound shows it wrong:
+ * flagged, and the physics bounds the hidden ring instead.
+ * thr_um: the ring the shape would show. */
+static void ring_bound(struct shape *sh, const struct measure_config *cfg, double thr_um,
+		       double *u_model)
+{
+	double bound = cfg->ring_max_um > 0 ? cfg->ring_max_um : INFINITY;
+	sh->ring_over_bound = cfg->ring_max_um > 0 && sh->ring_seen_um > cfg->ring_max_um &&
+			      (sh->ring == MEASURE_RING_TAKEN || sh->ring == MEASURE_RING_UNRESOLVED);
+	if (sh->ring_over_bound)
+		bound = INFINITY;
+	sh->ring_bound_um = bound < RING_MAX_UM ? bound : RING_MAX_UM;
+	sh->ring_hidden_um = 0;
+	if (sh->exposure_bins > 0 && sh->ring != MEASURE_RING_TAKEN) {
+		double h = ring_hidden_um(cfg->exposure_us * 1e-6, thr_um);
+		h = h < bound ? h : bound;
+		sh->ring_hidden_um = h;
+		*u_model = sqrt(*u_model * *u_model + h * h / 3);
+	}
+}
+
 /* Build the shape from bin sums. Returns false if there is no shape. */
 static bool shape_build(struct shape *sh, const struct bins *bn, const struct bin_pairs *bp,
 			const struct fold_src *src)
@@ -531,8 +556,11 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	double u_model = 0;
 	peak_sharp(&P, &peak, &vpos, &lo, &hi, &u_model, &tc);
 	double u_peak = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
+	double smooth = peak;
 	peak_ringing(&P, src, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
 		     &sh->ring_rise_um);
+	sh->ring_seen_um = sh->ring == MEASURE_RING_UNRESOLVED ? sh->ring_rise_um
+			 : sh->ring != MEASURE_RING_NONE && peak > smooth ? peak - smooth : 0;
 	sh->phase_gap = phase_gap_top(bn, jmax, lo, hi);
 	sh->peak_u_phase_um = peak_u_phase(&P, lo, hi, sh->phase_gap, peak, vpos);
 	/* The sensor's exposure (a box of w bins ending at each sample)
@@ -553,13 +581,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		ue = sqrt(ue * ue + half * half / 3);
 		u_model = sqrt(u_model * u_model + ue * ue);
 	}
-	/* A ring the exposure may have averaged away (ring.c): in U. */
-	sh->ring_hidden_um = 0;
-	if (sh->exposure_bins > 0 && sh->ring != MEASURE_RING_TAKEN) {
-		double h = ring_hidden_um(src->m->cfg.exposure_us * 1e-6, RING_SEEN_SIGMAS * P.sd[jmax]);
-		sh->ring_hidden_um = h;
-		u_model = sqrt(u_model * u_model + h * h / 3);
-	}
+	ring_bound(sh, &src->m->cfg, RING_SEEN_SIGMAS * P.sd[jmax], &u_model);
 	/* Garbage in (a garbled capture) must not become a shape. */
 	for (long j = 0; j < n; j++)
 		if (!isfinite(sh->c0[j]) || !isfinite(sh->c1[j]) || !isfinite(sh->c2[j]))
