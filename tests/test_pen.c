@@ -88,6 +88,36 @@ START_TEST(test_wait_ready_gives_up_on_a_dead_pen)
 	pen_bench_up(&t, NULL);
 	ck_assert_int_eq(pen_wait_ready(t.pen, 500, &t.err), RIG_E_TIMEOUT);
 	ck_assert_ptr_nonnull(strstr(t.err.msg, "not ready within 500 ms"));
+	/* Never a reply after power-on: a dead pen or a dead line, which the
+	 * driver cannot tell apart (run/disposition.c: pen_no_answer). */
+	ck_assert_int_eq(t.err.cause, RIG_CAUSE_PEN_NO_ANSWER);
+	pen_bench_down(&t);
+}
+END_TEST
+
+/* The pen's own hardware error (SCPI -240..-249) is said where it is
+ * raised, whatever the command: the run's reason comes from the cause,
+ * not from the pen (freed when the power-on wait fails). Any other
+ * refusal is only a refusal. */
+START_TEST(test_hardware_error_is_the_pens_own_cause_even_at_power_on)
+{
+	struct pen_bench t;
+	const char *const params[] = { "fault.pen.nak=t=0", NULL };
+	pen_bench_up(&t, params);
+	pen_bench_relay(&t, true);
+	/* *CLS after the pen is ready is refused with -240. */
+	ck_assert_int_eq(pen_wait_ready(t.pen, 1000, &t.err), RIG_E_DEVICE);
+	ck_assert_int_eq(t.err.cause, RIG_CAUSE_PEN_HARDWARE);
+	ck_assert_ptr_nonnull(strstr(t.err.msg, "-240,\"Hardware error"));
+	ck_assert_int_eq(pen_set_depth_um(t.pen, 1000, &t.err), RIG_E_DEVICE);
+	ck_assert_int_eq(t.err.cause, RIG_CAUSE_PEN_HARDWARE);
+	pen_bench_down(&t);
+
+	pen_bench_up(&t, NULL);
+	pen_bench_power_on(&t);
+	ck_assert_int_eq(pen_set_depth_um(t.pen, 3500, &t.err), RIG_E_DEVICE);
+	ck_assert_int_eq(pen_last_error(t.pen, NULL), -222);
+	ck_assert_int_eq(t.err.cause, RIG_CAUSE_PEN_REFUSED);
 	pen_bench_down(&t);
 }
 END_TEST
@@ -582,6 +612,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_unpowered_pen_times_out_naming_the_port);
 	tcase_add_test(tc, test_pen_is_silent_while_it_boots);
 	tcase_add_test(tc, test_wait_ready_gives_up_on_a_dead_pen);
+	tcase_add_test(tc, test_hardware_error_is_the_pens_own_cause_even_at_power_on);
 	tcase_add_test(tc, test_depth_and_freq_read_back_as_set);
 	tcase_add_test(tc, test_out_of_range_values_are_refused_and_kept);
 	tcase_add_test(tc, test_motor_switches_and_reports);

@@ -372,6 +372,29 @@ START_TEST(test_recovery_counts_and_names_what_it_did)
 	ck_assert_msg(said_with(&said, "published as PASS", done) &&
 			      said_with(&said, "_SN-DONE_PASS.csv", done),
 		      "%s | %s", said.text[0], said.text[1]);
+	/* A recovery that died while publishing the interrupted run: its
+	 * journal ends with the recovery's verdict, and the next recovery
+	 * still counts an interrupted run, by the verdict's reason_code
+	 * (interrupted), not by the words of its reason. */
+	char *aborted = NULL;
+	for (size_t i = 0; i < said.n && !aborted; i++) {
+		const char *at = strstr(said.text[i], "reported as ABORTED in ");
+		if (at)
+			aborted = strdup(at + strlen("reported as ABORTED in "));
+	}
+	ck_assert_ptr_nonnull(aborted);
+	char *text2 = tu_read(aborted);
+	ck_assert_ptr_nonnull(text2);
+	ck_assert_ptr_nonnull(strstr(text2, "\"interrupted\""));
+	char *again = tu_write(dir, "again.journal", text2);
+	struct said said2 = { .n = 0 };
+	struct report_recovery rec2 = { .say = collect, .ctx = &said2 };
+	ck_assert_msg(report_recover(dir, &rec2, &err) == RIG_OK, "%s", err.msg);
+	ck_assert_uint_eq(rec2.aborted, 1);
+	ck_assert_uint_eq(rec2.published, 0);
+	ck_assert_msg(said2.n == 1 && said_with(&said2, "interrupted run", again), "%s",
+		      said2.n ? said2.text[0] : "");
+	free(text2), free(again), free(aborted);
 	free(text), free(cut), free(done);
 }
 END_TEST

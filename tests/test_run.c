@@ -246,11 +246,14 @@ START_TEST(test_abort_reason_code_comes_from_the_errors_cause)
 		{ RIG_CAUSE_WRONG_PEN, REASON_WRONG_PEN },
 		{ RIG_CAUSE_PEN_SILENT, REASON_PEN_LINK }, /* not the pen's fault here */
 		{ RIG_CAUSE_PEN_REFUSED, REASON_PEN_LINK },
+		{ RIG_CAUSE_PEN_HARDWARE, REASON_PEN_LINK }, /* its power cut at the end */
 		{ RIG_CAUSE_PEN_LINK, REASON_PEN_LINK },
+		{ RIG_CAUSE_PEN_NO_ANSWER, REASON_PEN_NO_ANSWER },
 		{ RIG_CAUSE_LASER, REASON_LASER },
 		{ RIG_CAUSE_LOADCELL, REASON_LOADCELL },
 		{ RIG_CAUSE_BENCH_CALIBRATION, REASON_BENCH_CALIBRATION },
 		{ RIG_CAUSE_REPORT, REASON_REPORT_FOLDER },
+		{ RIG_CAUSE_DB_DAMAGED, REASON_BENCH },
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		f.cause = want[i].cause;
@@ -265,15 +268,16 @@ START_TEST(test_abort_reason_code_comes_from_the_errors_cause)
 	f.cause = RIG_CAUSE_LASER;
 	f.laser_zero_moved = true; /* the run's own zero check wins */
 	ck_assert_int_eq(reason_classify(&f), REASON_LASER_ZERO);
-	/* the pen at fault: its hardware code, no reply, or a refused calibration */
+	/* the pen at fault: its hardware error (the driver's cause, not the
+	 * pen's last code: the pen may be gone), no reply, or a refused
+	 * calibration */
 	struct reason_facts u = { .aborted = true, .unit_fault = true, .rc = RIG_E_DEVICE,
-				  .cause = RIG_CAUSE_PEN_REFUSED, .pen_error = -241 };
+				  .cause = RIG_CAUSE_PEN_HARDWARE };
 	ck_assert_int_eq(reason_classify(&u), REASON_PEN_HARDWARE);
-	u.pen_error = -222;
+	u.cause = RIG_CAUSE_PEN_REFUSED;
 	ck_assert_int_eq(reason_classify(&u), REASON_CALIBRATION);
 	u.cause = RIG_CAUSE_PEN_SILENT;
 	u.rc = RIG_E_TIMEOUT;
-	u.pen_error = 0;
 	ck_assert_int_eq(reason_classify(&u), REASON_PEN_SILENT);
 	/* rig_fail starts without a cause; a prefix keeps one; a cause once
 	 * said is not overwritten by what passes the error on */
@@ -284,6 +288,54 @@ START_TEST(test_abort_reason_code_comes_from_the_errors_cause)
 	ck_assert_int_eq(e.cause, RIG_CAUSE_SAFETY);
 	rig_fail(&e, RIG_E_DEVICE, "laser sim:laser: no data");
 	ck_assert_int_eq(e.cause, RIG_CAUSE_NONE);
+}
+END_TEST
+
+/* The pen answers its first command after power-on (*CLS) with its own
+ * hardware error: the unit failed (FAIL, category unit, exit 1, the reject
+ * bin), as at any later phase. Before, the code was read from the pen,
+ * freed when identify failed, so the run ABORTED as the bench's line. */
+START_TEST(test_hardware_error_at_power_on_fails_the_unit)
+{
+	char *sims[] = { "fault.pen.nak=t=0" };
+	struct run_bench o = opts(sims, 1);
+	o.o.serial = "MN3-000777";
+	struct run_result res;
+	ck_assert_int_eq(run_bench(&o, &res), 1);
+	ck_assert_int_eq(res.verdict, REPORT_FAIL);
+	ck_assert_int_eq(res.category, REPORT_CATEGORY_UNIT);
+	ck_assert_str_eq(res.reason_code, "pen_hardware");
+	ck_assert_str_eq(res.disposition, "reject");
+	ck_assert_msg(strstr(res.reason, "identify: ") && strstr(res.reason, "-240,\"Hardware error"),
+		      "%s", res.reason);
+	char *t = report_text(&res); /* the scanned serial names the unit */
+	ck_assert_msg(strstr(t, "\"MN3-000777\""), "%s", t);
+	free(t);
+}
+END_TEST
+
+/* A pen that never answers after power-on: a dead pen and a dead line
+ * (cable, adapter, relay, a pen not seated) look the same, so the bench's
+ * (ABORTED, exit 2), its own code: tested once more, then an engineer's.
+ * A pen that stops answering after it has answered is a hang, the unit's
+ * (test_faults.c, pen.silent during calibration). */
+START_TEST(test_pen_silent_from_power_on_aborts_as_no_answer)
+{
+	char *sims[] = { "fault.pen.silent=t=0" };
+	struct run_bench o = opts(sims, 1);
+	o.o.serial = "MN3-000778";
+	struct run_result res;
+	ck_assert_int_eq(run_bench(&o, &res), 2);
+	ck_assert_int_eq(res.verdict, REPORT_ABORTED);
+	ck_assert_int_eq(res.category, REPORT_CATEGORY_BENCH);
+	ck_assert_str_eq(res.reason_code, "pen_no_answer");
+	ck_assert_str_eq(res.disposition, "retest");
+	ck_assert_msg(strstr(res.instruction, "did not answer after power-on"), "%s",
+		      res.instruction);
+	/* the second attempt of the same unit: an engineer's, not the reject bin */
+	ck_assert_int_eq(run_bench(&o, &res), 2);
+	ck_assert_str_eq(res.reason_code, "pen_no_answer");
+	ck_assert_str_eq(res.disposition, "engineer");
 }
 END_TEST
 
@@ -617,6 +669,8 @@ int main(void)
 	tcase_add_test(tc, test_estop_in_every_phase_aborts_and_cuts_power);
 	tcase_add_test(tc, test_lid_open_in_every_phase_aborts_and_cuts_power);
 	tcase_add_test(tc, test_abort_reason_code_comes_from_the_errors_cause);
+	tcase_add_test(tc, test_hardware_error_at_power_on_fails_the_unit);
+	tcase_add_test(tc, test_pen_silent_from_power_on_aborts_as_no_answer);
 	tcase_add_test(tc, test_wrong_pen_model_is_refused);
 	tcase_add_test(tc, test_scanned_serial_must_match_the_pen);
 	tcase_add_test(tc, test_busy_bench_fails_fast_with_75_and_no_report);

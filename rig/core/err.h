@@ -57,13 +57,21 @@ enum rig_cause {
 	RIG_CAUSE_STOPPED,           /* a signal or the operator stopped the rig */
 	RIG_CAUSE_WRONG_PEN,         /* not the pen model or serial expected */
 	RIG_CAUSE_PEN_SILENT,        /* the pen gave no reply at all */
+	RIG_CAUSE_PEN_NO_ANSWER,     /* no reply by the end of the wait after its
+				      * power came on: a dead pen or a dead line,
+				      * which the rig cannot tell apart */
 	RIG_CAUSE_PEN_REFUSED,       /* the pen answered a command with its error */
+	RIG_CAUSE_PEN_HARDWARE,      /* the pen refused a command with its own
+				      * hardware error (SCPI -240..-249) */
 	RIG_CAUSE_PEN_LINK,          /* anything else on the pen's line: garbled or
 				      * unfinished replies, its port */
 	RIG_CAUSE_LASER,             /* the displacement sensor: its port, replies, values */
 	RIG_CAUSE_LOADCELL,          /* the load cell, the preload */
 	RIG_CAUSE_BENCH_CALIBRATION, /* a bench calibration or check expired or failed */
 	RIG_CAUSE_REPORT,            /* the report folder */
+	RIG_CAUSE_DB_DAMAGED,        /* a database file that is not one or is damaged
+				      * (SQLite's NOTADB, CORRUPT): the folder's
+				      * results index is rebuilt from the reports */
 };
 
 struct rig_err {

@@ -37,6 +37,10 @@ static const struct {
 			      DISPOSITION_ENGINEER, false },
 	[REASON_PEN_LINK] = { "pen_link", "The pen's line was garbled", DISPOSITION_RETEST,
 			      false },
+	/* a dead pen or a dead line (cable, adapter, relay, socket): the
+	 * bench's until shown otherwise; twice is an engineer's */
+	[REASON_PEN_NO_ANSWER] = { "pen_no_answer", "The pen did not answer after power-on",
+				   DISPOSITION_RETEST, false },
 	[REASON_WRONG_PEN] = { "wrong_pen", "Wrong pen or serial for this test",
 			       DISPOSITION_RETEST, false },
 	[REASON_BENCH_CALIBRATION] = { "bench_calibration",
@@ -97,7 +101,7 @@ bool disposition_parse(const char *name, enum disposition *d)
 enum reason_code reason_classify(const struct reason_facts *f)
 {
 	if (f->aborted && f->unit_fault) {
-		if (f->pen_error <= -240 && f->pen_error >= -249)
+		if (f->cause == RIG_CAUSE_PEN_HARDWARE)
 			return REASON_PEN_HARDWARE;
 		if (f->cause == RIG_CAUSE_PEN_SILENT)
 			return REASON_PEN_SILENT;
@@ -112,16 +116,20 @@ enum reason_code reason_classify(const struct reason_facts *f)
 		case RIG_CAUSE_SAFETY: return REASON_SAFETY;
 		case RIG_CAUSE_STOPPED: return REASON_STOPPED;
 		case RIG_CAUSE_WRONG_PEN: return REASON_WRONG_PEN;
-		/* the pen's, not found at fault (run.c): no answer at power-on
-		 * or with its power cut, a refusal outside calibration that is
-		 * not a hardware error: its line's */
+		case RIG_CAUSE_PEN_NO_ANSWER: return REASON_PEN_NO_ANSWER;
+		/* the pen's, not found at fault (run.c): no answer or an error
+		 * with its power cut (the e-stop or lid found tripped), a
+		 * refusal outside calibration that is not a hardware error:
+		 * its line's */
 		case RIG_CAUSE_PEN_SILENT:
 		case RIG_CAUSE_PEN_REFUSED:
+		case RIG_CAUSE_PEN_HARDWARE:
 		case RIG_CAUSE_PEN_LINK: return REASON_PEN_LINK;
 		case RIG_CAUSE_LASER: return REASON_LASER;
 		case RIG_CAUSE_LOADCELL: return REASON_LOADCELL;
 		case RIG_CAUSE_BENCH_CALIBRATION: return REASON_BENCH_CALIBRATION;
 		case RIG_CAUSE_REPORT: return REASON_REPORT_FOLDER;
+		case RIG_CAUSE_DB_DAMAGED: /* the results index: not the run's */
 		case RIG_CAUSE_NONE: break;
 		}
 		return f->rc == RIG_E_IO ? REASON_REPORT_FOLDER : REASON_BENCH;
@@ -186,6 +194,7 @@ enum disposition check_disposition(enum reason_code c)
 	case REASON_STOPPED:
 	case REASON_INTERRUPTED:
 	case REASON_PEN_LINK:
+	case REASON_PEN_NO_ANSWER:
 	case REASON_WRONG_PEN:
 		return DISPOSITION_RETEST;
 	default:

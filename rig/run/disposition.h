@@ -31,6 +31,8 @@ enum reason_code {
 	REASON_LASER_ZERO,          /* the laser's zero moved during the run */
 	REASON_LOADCELL,            /* the load cell, the preload */
 	REASON_PEN_LINK,            /* garbled replies on the pen's line */
+	REASON_PEN_NO_ANSWER,       /* the pen never answered after power-on: it or
+				     * its line, unproven which */
 	REASON_WRONG_PEN,           /* wrong model or serial */
 	REASON_BENCH_CALIBRATION,   /* the bench's calibration or check expired */
 	REASON_REPORT_FOLDER,       /* the report could not be written */
@@ -58,9 +60,9 @@ const char *disposition_name(enum disposition d);
 bool disposition_parse(const char *name, enum disposition *d);
 
 /* Which code a run's end has: its verdict, the run's state and what its
- * error said failed where it was raised (core/err.h: enum rig_cause),
- * never the text of its message. unit_fault: the run found the pen at
- * fault (run.c); pen_error is the pen's last SCPI error code (0: none);
+ * error said failed where it was raised (core/err.h: enum rig_cause; the
+ * pen's hardware error is RIG_CAUSE_PEN_HARDWARE), never the text of its
+ * message. unit_fault: the run found the pen at fault (run.c);
  * laser_zero_moved: the run's own zero check found the laser's zero moved
  * beyond its bound (zero_check.c). failed: a judged FAIL or a failed
  * calibration; indeterminate likewise. */
@@ -73,7 +75,6 @@ struct reason_facts {
 	 * bench's; with RIG_E_IO, the report folder's) */
 	enum rig_rc rc;
 	enum rig_cause cause;
-	int pen_error;
 };
 enum reason_code reason_classify(const struct reason_facts *f);
 

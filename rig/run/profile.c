@@ -110,6 +110,7 @@ static const struct ini_field fields[] = {
 	{ "disposition", "laser_zero", INI_CUSTOM, PX(disposition[REASON_LASER_ZERO]), 0, 0, false, "engineer", "", false, false, parse_disposition },
 	{ "disposition", "loadcell", INI_CUSTOM, PX(disposition[REASON_LOADCELL]), 0, 0, false, "engineer", "", false, false, parse_disposition },
 	{ "disposition", "pen_link", INI_CUSTOM, PX(disposition[REASON_PEN_LINK]), 0, 0, false, "retest", "", false, false, parse_disposition },
+	{ "disposition", "pen_no_answer", INI_CUSTOM, PX(disposition[REASON_PEN_NO_ANSWER]), 0, 0, false, "retest", "", false, false, parse_disposition },
 	{ "disposition", "wrong_pen", INI_CUSTOM, PX(disposition[REASON_WRONG_PEN]), 0, 0, false, "retest", "", false, false, parse_disposition },
 	{ "disposition", "bench_calibration", INI_CUSTOM, PX(disposition[REASON_BENCH_CALIBRATION]), 0, 0, false, "engineer", "", false, false, parse_disposition },
 	{ "disposition", "report_folder", INI_CUSTOM, PX(disposition[REASON_REPORT_FOLDER]), 0, 0, false, "engineer", "", false, false, parse_disposition },

@@ -313,7 +313,10 @@ static enum rig_rc recover_one(const char *dir, const char *name, struct report_
 		rec->unreadable++;
 		say(rec, "journal unreadable: %s (%s); reported as ABORTED in %s, its bytes kept in %s",
 		    r->journal_path, why.msg, r->file, kept);
-	} else if (r->verdict == REPORT_ABORTED && strncmp(r->reason, "run did not finish", 18) == 0) {
+	} else if (r->verdict == REPORT_ABORTED &&
+		   !strcmp(r->reason_code, reason_code_name(REASON_INTERRUPTED))) {
+		/* concluded now, or by a recovery that died while publishing:
+		 * by the verdict's code (interrupted()), not its words */
 		rec->aborted++;
 		say(rec, "interrupted run found: %s, reported as ABORTED in %s", r->journal_path,
 		    r->file);

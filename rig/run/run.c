@@ -73,17 +73,16 @@ static void run_message(const struct run_options *o, const char *fmt, ...)
 }
 
 /* Is this error the pen's own failure, not the bench's (docs/reports.md,
- * fault categories)? Its own hardware error (SCPI -240..-249), no answer
- * at all (a hang: unresponsive after power-on or later), or a refused
- * calibration: what the pen driver said failed (core/err.h), not its
- * message. Line noise and everything else stay the bench's. */
+ * fault categories)? Its own hardware error (SCPI -240..-249, at any
+ * phase, power-on included), no answer any more after it had answered (a
+ * hang), or a refused calibration: what the pen driver said failed
+ * (core/err.h), not its message, nor the pen (freed when identify fails).
+ * A pen that never answered since power-on, line noise and everything else
+ * stay the bench's. */
 static bool pen_at_fault(const struct run *r, const struct rig_err *e)
 {
-	const struct bench_devices *d = &r->b->d;
-	int code = d->pen ? pen_last_error(d->pen, NULL) : 0;
-	return e->cause == RIG_CAUSE_PEN_SILENT ||
-	       (e->cause == RIG_CAUSE_PEN_REFUSED &&
-		((code <= -240 && code >= -249) || r->phase == PHASE_CALIBRATE));
+	return e->cause == RIG_CAUSE_PEN_HARDWARE || e->cause == RIG_CAUSE_PEN_SILENT ||
+	       (e->cause == RIG_CAUSE_PEN_REFUSED && r->phase == PHASE_CALIBRATE);
 }
 
 enum rig_rc run_abort(struct run *r, enum rig_rc rc, const struct rig_err *e)
@@ -409,13 +408,11 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 	size_t pl = strlen(phase);
 	if (r->aborted && pl && !strncmp(msg, phase, pl) && !strncmp(msg + pl, ": ", 2))
 		msg += pl + 2;
-	const struct bench_devices *d = &r->b->d;
 	struct reason_facts f = {
 		.failed = r->failed && !r->aborted, .aborted = r->aborted,
 		.indeterminate = v == REPORT_INDETERMINATE, .unit_fault = unit_fault,
 		.laser_zero_moved = r->zero_moved, .fail_code = r->fail_code,
 		.rc = r->abort_rc, .cause = r->abort_cause,
-		.pen_error = d->pen ? pen_last_error(d->pen, NULL) : 0,
 	};
 	enum reason_code c = v == REPORT_PASS ? REASON_NONE : reason_classify(&f);
 	/* a check's artifact is checked again and again: no escalation */

@@ -34,7 +34,7 @@ struct store_db {
 	const struct store_ops *ops;
 	enum store_kind kind;
 	void *h;              /* sqlite3 * or PGconn * */
-	char name[256];       /* for messages: a path, or the URL without secrets */
+	char name[1024];      /* for messages: a path, or the URL without secrets */
 	unsigned timeout_ms;  /* PostgreSQL: longest wait for one statement */
 	bool broken;          /* PostgreSQL: the connection is gone */
 };

@@ -216,7 +216,11 @@ enum rig_rc store_index_rebuild(const char *dir, struct store_index_count *n, FI
 				struct rig_err *err)
 {
 	enum rig_rc rc = rebuild_once(dir, n, notes, err);
-	if (rc != RIG_E_DATA || !strstr(err->msg, STORE_INDEX_NAME))
+	/* Said by the database layer where SQLite said it, not read from the
+	 * message (a folder's long path once cut the index's name off it, and
+	 * a damaged index stopped the rebuild with exit 65). Only the index is
+	 * a database here: a report that is not one is skipped, not fatal. */
+	if (rc != RIG_E_DATA || err->cause != RIG_CAUSE_DB_DAMAGED)
 		return rc;
 	/* Not a database, or a damaged one: move it aside and start again. */
 	char path[4096], side[4200];

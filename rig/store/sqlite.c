@@ -47,11 +47,15 @@ static enum rig_rc sq_fail(struct store_db *db, struct rig_err *err, const char 
 {
 	struct sq_link *l = db->h;
 	int code = l->sq.sqlite3_errcode(l->conn);
+	/* A file that is not a database, or a damaged one, says so in its
+	 * cause: its owner may rebuild it (store/index.c). */
+	bool damaged = code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
 	enum rig_rc rc = code == SQLITE_BUSY || code == SQLITE_LOCKED ? RIG_E_BUSY
 			 : code == SQLITE_NOMEM			     ? RIG_E_NOMEM
-			 : code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? RIG_E_DATA
-									   : RIG_E_IO;
-	return rig_fail(err, rc, "%s: %s: %s", db->name, what, l->sq.sqlite3_errmsg(l->conn));
+			 : damaged				     ? RIG_E_DATA
+								     : RIG_E_IO;
+	return rig_fail_cause(err, rc, damaged ? RIG_CAUSE_DB_DAMAGED : RIG_CAUSE_NONE,
+			      "%s: %s: %s", db->name, what, l->sq.sqlite3_errmsg(l->conn));
 }
 
 static enum rig_rc sq_rows(struct store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ctx,

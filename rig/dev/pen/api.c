@@ -205,7 +205,12 @@ static enum rig_rc check_error(struct pen *p, const char *cmd, struct rig_err *e
 		    pen_proto_parse_error(reply, &more, t2, sizeof t2, NULL) || more == 0)
 			break;
 	}
-	return rig_fail_cause(err, RIG_E_DEVICE, RIG_CAUSE_PEN_REFUSED,
+	/* Its own hardware error is the pen's fault wherever it comes; the
+	 * code travels in the cause, not in the pen (freed when identify
+	 * fails). */
+	bool hardware = code <= PEN_HW_ERROR_FIRST && code >= PEN_HW_ERROR_LAST;
+	return rig_fail_cause(err, RIG_E_DEVICE,
+			      hardware ? RIG_CAUSE_PEN_HARDWARE : RIG_CAUSE_PEN_REFUSED,
 			      "%s: the pen refused '%s': %d,\"%s\"",
 			      serial_name(p->port), cmd, code, p->last_text);
 }
@@ -256,11 +261,18 @@ enum rig_rc pen_wait_ready(struct pen *p, unsigned timeout_ms, struct rig_err *e
 		if (!rc)
 			rig_fail(&last, RIG_E_PROTOCOL, "%s: reply to '*OPC?': expected '1', found '%.40s'",
 				 serial_name(p->port), reply);
-		if (clock_now_ns(p->clock) >= deadline)
-			return rig_fail_cause(err, last.rc ? last.rc : RIG_E_TIMEOUT,
-					      RIG_CAUSE_PEN_LINK,
+		if (clock_now_ns(p->clock) >= deadline) {
+			/* No reply after power-on: the pen or its line (cable,
+			 * adapter, relay, socket), unproven which; a pen that
+			 * has answered once and then stops is a hang (its
+			 * own). Anything else: its line. */
+			enum rig_cause cause = last.cause == RIG_CAUSE_PEN_SILENT
+						       ? RIG_CAUSE_PEN_NO_ANSWER
+						       : RIG_CAUSE_PEN_LINK;
+			return rig_fail_cause(err, last.rc ? last.rc : RIG_E_TIMEOUT, cause,
 					      "%s: the pen was not ready within %u ms: %s",
 					      serial_name(p->port), timeout_ms, last.msg);
+		}
 		for (int i = 0; i < 20 / PEN_CHECK_MS; i++) {
 			enum rig_rc crc = p->set.check ? p->set.check(p->set.check_ctx, err) : RIG_OK;
 			if (crc)

@@ -18,6 +18,10 @@
 #define PEN_LINE_MAX 128  /* command bytes, without LF (pen refuses longer) */
 #define PEN_REPLY_MAX 160 /* reply bytes, without CR/LF */
 #define PEN_ERR_QUEUE 8   /* the pen's error queue length */
+/* SCPI's device-specific hardware errors, -240 ("Hardware error") down to
+ * -249: the pen's own fault (docs/pen-protocol.md, error queue). */
+#define PEN_HW_ERROR_FIRST (-240)
+#define PEN_HW_ERROR_LAST (-249)
 
 /* CRC-32/ISO-HDLC (zlib's crc32): crc = pen_crc32(0, buf, n) and chains
  * as crc = pen_crc32(crc, more, m). "123456789" gives 0xCBF43926. */
