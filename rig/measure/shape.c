@@ -339,7 +339,8 @@ static void order_weights(const double rk[3], long np, double wo[3])
  * microns, and its curvature test can fail on noise, which would take the
  * plateau's level of a peak. Returns false for a top that is not sharp. */
 #define SHARP_COARSE_BINS 40 /* fewer bins (a short record): the window's width counts in U */
-#define TOP_MISS_SIGMAS 3.0  /* the fit above its top point (standard errors) */
+#define TOP_MISS_SIGMAS 3.0  /* the fit above its top point (standard errors), */
+#define TOP_MISS_BINS 200    /* on fewer bins (ring.c's RING_MIN_BINS) */
 static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, long *lo, long *hi,
 		       double *u_model, struct top_curv *tc, double *miss_um)
 {
@@ -418,14 +419,15 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 		double t = 1.25 * num_abs(pn - pk[ib]);
 		*u_model = sqrt(*u_model * *u_model + t * t / 3.0);
 	}
-	/* The fit above the point nearest its vertex beyond that point's
-	 * noise: the model misses the top the bins show (a harmonic cam's
-	 * top at 1 kHz, 82 bins: its flanks steepen faster than any one
-	 * order; the parabola over 7 points passed 1.02 um, 8 standard
-	 * errors, above the top bin and read +1.06 um against U 0.69;
-	 * tests/test_red_captures.sh): *miss_um, that residual (shape_build
-	 * counts it when no ring is taken), else 0. */
-	*miss_um = te[ib] < -TOP_MISS_SIGMAS * ps[tj[ib]] ? te[ib] : 0;
+	/* Coarse bins (finer: ring.c's local maxima; one of 332 bins 3.4
+	 * sigma low moved a sine's peak 0.87 um), the fit above the point
+	 * nearest its vertex beyond its noise misses the top the bins show
+	 * (a harmonic cam at 1 kHz, 82 bins: its flanks steepen faster than
+	 * any one order; a parabola over 7 points passed 1.02 um, 8 sigma,
+	 * above the top bin: +1.06 um against U 0.69): *miss_um, that
+	 * residual (shape_build counts it when no ring is taken), else 0. */
+	bool miss = n < TOP_MISS_BINS && te[ib] < -TOP_MISS_SIGMAS * ps[tj[ib]];
+	*miss_um = miss ? te[ib] : 0;
 	*peak = pkm;
 	*vpos = vkm;
 	*tc = (struct top_curv){ kk[ib], orders[ib] };
@@ -562,11 +564,9 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	peak_ringing(&P, src, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
 		     &sh->ring_rise_um);
 	if (miss < 0 && sh->ring == MEASURE_RING_NONE && peak == smooth && u_model == u_smooth) {
-		/* The sharp fit above its top point, the peak left alone by
-		 * ring.c (an aliased ring leaves the top point low too, its
-		 * peak above the fit: 14 um at 1 kHz, 4.8 um under it). The
-		 * point is the shape at its phase, at or below the peak: the
-		 * middle of the two, the whole gap rectangular. */
+		/* Left alone by ring.c (an aliased ring leaves the top point
+		 * low too: 4.8 um under the fit): the middle of the fit and the
+		 * point (at or below the peak), the whole gap rectangular. */
 		peak += miss / 2;
 		u_model = sqrt(u_model * u_model + miss * miss / 3);
 	}
