@@ -100,6 +100,15 @@ case_ ringing_1khz_79hz    1000 "--freq 79.021 --depth-um 800 --stroke-um 1500 -
 case_ ringing_1khz_81hz    1000 "--freq 81.240 --depth-um 800 --stroke-um 1500 --advance 0.25 --noise-um 1.44 --scatter-um 2.06 --wander 0.0002 --ring-um 9.2 --ring-hz 3593 --ring-tau-ms 1.95 --seed 96671" cover=1
 case_ ringing_1khz_71hz    1000 "--freq 71.288 --depth-um 2500 --stroke-um 1000 --advance 0.47 --noise-um 1.79 --scatter-um 1.00 --wander 0.0024 --ring-um 16.3 --ring-hz 3028 --ring-tau-ms 1.88 --seed 522517" cover=1
 case_ ringing_4khz_271hz   4000 "--freq 270.883 --depth-um 250 --stroke-um 1000 --advance 0.35 --noise-um 1.33 --scatter-um 0.64 --wander 0.0006 --ring-um 5.5 --ring-hz 2937 --ring-tau-ms 1.02 --seed 570412" depth=1 cover=1
+# 1 kHz rings whose fine fold strays from the coarse shape under 3 of its
+# sigma (the stroke ends blur the fold): the fine fold's ring (a ripple it
+# took, z 1.3) or local maximum (3.6..3.7 sigma over 11..17 fine bins, z
+# 0.9..2.5) was dropped: -3.06 um against U 2.81, -4.83 against U 1.56,
+# -3.70 against U 3.34 (coverage.py 100 11 --kinds ringing). Now a doubt
+# in U (ring.c, fine_doubt).
+case_ ring_1khz_doubt_100hz  1000 "--freq 100.071 --depth-um 1500 --stroke-um 800 --advance 0.42 --noise-um 2.63 --scatter-um 0.56 --wander 0.0013 --ring-um 9.6 --ring-hz 3324 --ring-tau-ms 1.25 --seed 214836" cover=1
+case_ ring_1khz_doubt_80hz   1000 "--freq 80.269 --depth-um 250 --stroke-um 800 --advance 0.33 --noise-um 3.51 --scatter-um 3.65 --wander 0.0001 --ring-um 13.0 --ring-hz 2709 --ring-tau-ms 1.91 --seed 52432" cover=1
+case_ ring_1khz_doubt_105hz  1000 "--freq 105.435 --depth-um 2500 --stroke-um 800 --advance 0.45 --noise-um 3.75 --scatter-um 4.00 --wander 0.0006 --ring-um 14.2 --ring-hz 3921 --ring-tau-ms 1.60 --seed 166252" cover=1
 
 # Exposure: a value is the mean over 250 us before it. Told the exposure
 # (--exposure-us, the fixture's [laser] exposure_us, a trace header), the

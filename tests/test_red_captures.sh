@@ -114,6 +114,11 @@ case_ ring_1khz_not_spikes      depth "--rate 1000 --freq 58.552 --travel-um 400
 # level-checked.
 case_ drift_correct_1khz_137hz depth "--rate 1000 --freq 137.929 --travel-um 1500 --depth-um 800 --noise-um 0.32 --noise-grow 1.21 --scatter-um 1.68 --scatter-rho 0.15 --wander 0.0032 --noise-hz 1.40 --mech harmonic --harm 0.43 --drift-um -5.7 --drift-tau 2.81 --seed 914348152" --analyze "--drift correct"
 case_ drift_correct_1khz_159hz depth "--rate 1000 --freq 158.779 --travel-um 1000 --depth-um 2500 --noise-um 2.08 --noise-grow 1.43 --scatter-um 0.56 --scatter-rho 0.07 --wander 0.0020 --noise-hz 2.49 --rod-ratio 0.18 --cogging 0.040 --drift-um 5.2 --drift-tau 0.58 --seed 138072792" --analyze "--drift correct"
+# Drift corrected at 4 kHz, a thermal settling (tau 0.62 s, half of it
+# exponential): -0.89 um against U 0.62; the start level rested on the
+# polynomial alone. Lines through the first 16-64 troughs now check it
+# (drift.c): U 1.10, the estimate unchanged.
+case_ drift_correct_4khz_143hz depth "--rate 4000 --freq 143.188 --travel-um 1000 --depth-um 2500 --noise-um 1.34 --noise-grow 0.81 --scatter-um 0.66 --scatter-rho 0.22 --wander 0.0031 --noise-hz 3.29 --mech harmonic --harm 0.15 --drift-um -4.0 --drift-tau 0.62 --seed 1067636811" --analyze "--drift correct"
 
 # The per-stroke std under 6-12 um of noise had no U and read 1.2-2.8 um
 # low (the fits' noise taken out was more than they carried), 0.00 for a

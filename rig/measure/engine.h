@@ -50,6 +50,8 @@
 #define NBIN_START 32u
 #define DRIFT_HEAD 8u         /* strokes at the start that check the drift's model */
 #define DRIFT_DEG_MAX 4u      /* highest degree of the drift's polynomial (drift.c) */
+#define DRIFT_NTAU 9u         /* time constants of the drift's settling exponentials (drift.c) */
+#define DRIFT_NWIN 3u         /* start windows of 16, 32, 64 strokes: lines that check the start level */
 #define LEVEL_MIN_SAMPLES 5u  /* fewer a stroke: its mean level is too coarse to check the drift (10 missed 1 kHz strokes of 6-7 samples, where a near-commensurate rate folds a drift into the shape too) */
 #define NBIN_MAX 512u
 /* Cells of the phase occupancy map (coverage of the cycle by the folded
@@ -239,6 +241,11 @@ struct measure {
 	 * the last one (the troughs' white scatter, drift.c) */
 	double dr_dd, dr_last;
 	double dr_nd;
+	/* settling exponentials e = exp(-t / tau_j) (drift.c, drift_tau_s):
+	 * sums of e, e^2, y e; and of e over the first DRIFT_HEAD strokes */
+	double dre_e[DRIFT_NTAU], dre_ee[DRIFT_NTAU], dre_ye[DRIFT_NTAU], dre0_e[DRIFT_NTAU];
+	/* the first 16 << w strokes: sums of 1, t, t^2, y, y t (a line each) */
+	double drw[DRIFT_NWIN][5];
 	/* the strokes' mean levels against time (the drift seen without the
 	 * shape; strokes of LEVEL_MIN_SAMPLES or more): sums of t^k, level t^k,
 	 * level^2 */
@@ -490,5 +497,6 @@ double period_scatter_rel(const struct measure *m);
 /* The drift's part of the depth budget (a standard uncertainty): fills
  * out's drift figures; with --drift correct also corrects its mean depth. */
 double result_drift(const struct measure *m, struct measure_stats *out);
+void drift_add(struct measure *m, double t_s, double y_um);
 
 #endif

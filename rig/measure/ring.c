@@ -293,6 +293,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	struct ring_cand c = { 0 };
 	bool have = ring_candidate(P, lo, hi, hmax, *peak, seen && !coarse, &c);
 	double excess = have ? c.val + (seen && !coarse ? c.corr : 0) - *peak : 0;
+	double peak0 = *peak;
 	if (coarse && src && ring_fine(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um))
 		return;
 	if (coarse) {
@@ -302,8 +303,9 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		 * ripple seen but not resolved: the peak lies up to its rise
 		 * above the smooth one. */
 		double gap = have && excess > 2 * c.u ? excess : 0;
-		if (seen && rp.rise_um > gap) {
-			*peak += rp.rise_um / 2;
+		double moved = *peak - peak0; /* by the fine fold's doubt */
+		if (seen && rp.rise_um > gap && rp.rise_um / 2 >= moved) {
+			*peak = peak0 + rp.rise_um / 2;
 			gap = rp.rise_um / 2;
 			*ring = MEASURE_RING_UNRESOLVED;
 			*rise_um = rp.rise_um;
@@ -374,6 +376,14 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
  * -0.6 and -1.4; a ring 3.2..46). With the fine fold's ripple, a ring
  * needs both beyond FINE_SIGMAS. */
 #define FINE_SIGMAS 3.0
+/* Under FINE_SIGMAS the fine fold's ring is a doubt, in U: from FINE_DOUBT
+ * a ring it took (its ripple); with no ripple, a local maximum beyond
+ * RING_SIGMAS over FINE_DOUBT_H or more points each side (fine_doubt).
+ * 1 kHz rings whose fold the stroke ends blurred (z 0.9..2.8) read 3.1 to
+ * 6.9 um shallow against U 1.6..6.7 (tests/test_physics_captures.sh,
+ * ring_1khz_doubt_*; test_blind_captures.sh, ring_1khz_fine_doubt). */
+#define FINE_DOUBT 1.0
+#define FINE_DOUBT_H 3
 static double fine_excess(const struct shape_pts *P, const struct shape_pts *F,
 			  const struct fold_win *win, long j0, long j1)
 {
@@ -396,6 +406,22 @@ static double fine_excess(const struct shape_pts *P, const struct shape_pts *F,
 	return n > 0 ? (chi - n) / sqrt(2 * n) : 0;
 }
 
+/* Whether the fine fold F's peak above the smooth one (z: fine_excess)
+ * is a doubt: a ring it took (a ripple), from FINE_DOUBT; with no ripple,
+ * its best local maximum beyond RING_SIGMAS of its own uncertainty and
+ * FINE_DOUBT_H or more points each side (the narrowest local quadratic,
+ * five fine bins, found a dwell's plateau 6.3 um up at 3.8 sigma, z 2.0;
+ * a ring's peak fills more of them). */
+static bool fine_doubt(const struct shape_pts *F, long lo, long hi, double smooth, bool took,
+		       double z)
+{
+	if (took)
+		return z >= FINE_DOUBT;
+	struct ring_cand c;
+	return ring_candidate(F, lo, hi, 8, smooth, false, &c) && c.h >= FINE_DOUBT_H &&
+	       c.val - smooth > RING_SIGMAS * c.u;
+}
+
 /* The top folded finer, when P's bins are too coarse to resolve a ring
  * (1 kHz: 83 bins a cycle alias a 2..5 kHz ring; a 5 kHz ring under 3 bins
  * a half period at 4 kHz): FINE_SAMPLES samples a bin or more, FINE_MAX
@@ -405,7 +431,8 @@ static double fine_excess(const struct shape_pts *P, const struct shape_pts *F,
  * and neighbouring fine bins hold distinct strokes (a stroke's samples lie
  * a millisecond apart), so their noise averages. When the fine fold
  * resolves a ring (its ripple, and its points off the coarse shape beyond
- * FINE_SIGMAS), its result replaces P's; otherwise P's stands. */
+ * FINE_SIGMAS), its result replaces P's; a doubt (fine_doubt) moves P's
+ * peak and counts in U; otherwise P's stands. */
 #define FINE_SAMPLES 3.0
 #define FINE_MAX 8.0
 static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
@@ -459,7 +486,27 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	struct top_curv t = *tc;
 	enum measure_ring rg;
 	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise);
-	if ((rg != MEASURE_RING_TAKEN && rg != MEASURE_RING_UNSURE) || z < FINE_SIGMAS)
+	bool took = rg == MEASURE_RING_TAKEN || rg == MEASURE_RING_UNSURE;
+	if (z < FINE_SIGMAS && pk > *peak && fine_doubt(&F, flo - dj, fhi - dj, *peak, took, z)) {
+		/* The fine points stray from the coarse shape, but not beyond
+		 * FINE_SIGMAS: a ring the fold's timing jitter blurred, or
+		 * noise. A ring it took: the middle of the two peaks, the
+		 * whole gap a rectangular half-width; a local maximum: the
+		 * fine fold's own doubt (the same). The coarse doubts count
+		 * too. */
+		double d = pk - *peak;
+		if (took) {
+			*peak += d / 2;
+			*u_model = sqrt(*u_model * *u_model + d * d / 3);
+			*ring = MEASURE_RING_UNRESOLVED;
+			*rise_um = d;
+		} else {
+			*peak = pk;
+			*u_model = um;
+		}
+		return false;
+	}
+	if (!took || z < FINE_SIGMAS)
 		return false;
 	double v = (win.ph0 + ((double)F.jmax + vp + 0.5) / pc) * (double)P->n -
 		   (double)P->jmax - 0.5;

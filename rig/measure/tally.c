@@ -52,27 +52,8 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 		/* drift: the trough against time */
 		if (m->strokes == 1)
 			m->dr_ref = s->trough_um;
-		double t = s->peak_time_s - (double)m->first_slot / m->cfg.rate_hz, tk = 1;
-		double y = s->trough_um - m->dr_ref;
-		bool head = m->dr0_n < DRIFT_HEAD;
-		for (unsigned k = 0; k <= 2 * DRIFT_DEG_MAX; k++, tk *= t) {
-			m->dr_t[k] += tk;
-			if (k <= DRIFT_DEG_MAX) {
-				m->dr_y[k] += y * tk;
-				if (head)
-					m->dr0_t[k] += tk;
-			}
-		}
-		m->dr_yy += y * y;
-		if (m->strokes > 1) {
-			m->dr_dd += (y - m->dr_last) * (y - m->dr_last);
-			m->dr_nd++;
-		}
-		m->dr_last = y;
-		if (head) {
-			m->dr0_n++;
-			m->dr0_y += y;
-		}
+		drift_add(m, s->peak_time_s - (double)m->first_slot / m->cfg.rate_hz,
+			  s->trough_um - m->dr_ref);
 		/* lobes: even and odd strokes apart */
 		int lb = (int)(s->index & 1);
 		m->lb_n[lb]++;
