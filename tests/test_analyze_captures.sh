@@ -159,6 +159,30 @@ else
   fail=$((fail + 1))
 fi
 
+# a fixture's pad ring bound ([laser] ring_max_um, docs/measurement.md 5b)
+# rides in the trace's header: at 250 us the sweep's cell and rig analyze
+# of its trace with no options hold the hidden ring to it alike (without
+# the header analyze fell back to the physics' 20 um: U 18 um, not 3)
+n=$((n + 1))
+sed 's/^clock_ppm = 50 .*/clock_ppm = 50\nring_max_um = 2.5\nring_date = 2026-12-01/' \
+  fixtures/sim.ini >"$tmp/ring.ini"
+$RUNNER "$RIG" sweep --fixture "$tmp/ring.ini" --depths 1000 --freqs 120 --out "$tmp/rsweep" \
+  --window-s 2 --save-trace --sim laser.exposure_us=250 >/dev/null 2>"$tmp/rsweep.err"
+rsweep=$(ls "$tmp"/rsweep/sweep_*.csv 2>/dev/null | head -1)
+row=$(tail -n +2 "$rsweep" 2>/dev/null | head -1)
+rtr=$(echo "$row" | cut -d, -f19 | tr -d '"')
+rdu=$(echo "$row" | cut -d, -f10)
+rzu=$(echo "$row" | cut -d, -f22)
+rgot=$($RUNNER "$RIG" analyze --csv "$tmp/rsweep/$rtr" 2>>"$tmp/rsweep.err" | awk -F, -v z="$rzu" \
+  'NR == 2 { printf "%.3f", sqrt($7 * $7 + z * z) }')
+if [ -n "$rtr" ] && grep -q '^# rig trace:.* ring_max_um=2.5' "$tmp/rsweep/$rtr" &&
+   awk -v a="$rgot" -v b="$rdu" 'BEGIN { d = a - b; exit !(b > 0 && b < 6 && d <= 0.0015 && d >= -0.0015) }'; then
+  echo "ok   ring_bound_in_trace_header: sweep depth U $rdu um, analyze of its trace $rgot"
+else
+  echo "FAIL ring_bound_in_trace_header: sweep U '$rdu', analyze '$rgot' ($rtr) $(cat "$tmp/rsweep.err")"
+  fail=$((fail + 1))
+fi
+
 # A sweep gates its cells as a run gates its points ([quality]'s defaults):
 # at 160 Hz the top falls between the 4 kHz laser's sampled phases, and the
 # cell is not measured (before: status OK, depth U 36 um). rig analyze of

@@ -134,6 +134,38 @@ START_TEST(test_bad_date_is_refused)
 }
 END_TEST
 
+/* The pad's ring bound comes with the day it was measured (it expires
+ * like the other calibrations), and neither alone. */
+START_TEST(test_pad_ring_bound_needs_its_date)
+{
+	struct rig_err err = { 0 };
+	char *text = tu_replace(base_text, "clock_ppm = 50",
+				"clock_ppm = 50\nring_max_um = 3.5\nring_date = 2026-11-30");
+	struct fixture f;
+	ck_assert_int_eq(load_text(text, &f, &err), RIG_OK);
+	ck_assert_double_eq_tol(f.laser.ring_max_um, 3.5, 1e-12);
+	ck_assert_str_eq(f.laser.ring_date, "2026-11-30");
+	fixture_free(&f);
+	free(text);
+	ck_assert_int_eq(load_changed("clock_ppm = 50", "clock_ppm = 50\nring_max_um = 3.5", &err),
+			 RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "ring_max_um given without ring_date") &&
+			      strstr(err.msg, "f.ini:"),
+		      "%s", err.msg);
+	ck_assert_int_eq(load_changed("clock_ppm = 50", "clock_ppm = 50\nring_date = 2026-11-30",
+				      &err),
+			 RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "ring_date given without ring_max_um"), "%s", err.msg);
+	ck_assert_int_eq(load_changed("clock_ppm = 50",
+				      "clock_ppm = 50\nring_max_um = 0\nring_date = 2026-11-30", &err),
+			 RIG_E_CONFIG);
+	/* without them: the physics' bound, as before */
+	ck_assert_int_eq(load_text(base_text, &f, &err), RIG_OK);
+	ck_assert(f.laser.ring_max_um == 0 && !f.laser.ring_date[0]);
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(test_missing_required_key_is_named)
 {
 	struct rig_err err = { 0 };
@@ -298,6 +330,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_out_of_range_value_is_refused);
 	tcase_add_test(tc, test_bad_date_is_refused);
 	tcase_add_test(tc, test_missing_required_key_is_named);
+	tcase_add_test(tc, test_pad_ring_bound_needs_its_date);
 	tcase_add_test(tc, test_duplicate_key_points_at_first_occurrence);
 	tcase_add_test(tc, test_unknown_section_and_key_before_section);
 	tcase_add_test(tc, test_syntax_error_and_binary_and_long_line);

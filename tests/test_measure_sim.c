@@ -21,9 +21,11 @@ struct sim_result {
 };
 
 /* Record seconds of the virtual bench under params at depth_um/freq_hz
- * and measure it; exposure_us is what the engine is told. */
-static void measure_sim(const char *const *params, double depth_um, double freq_hz,
-			double seconds, double exposure_us, struct sim_result *r)
+ * and measure it; exposure_us is what the engine is told, ring_max_um the
+ * fixture's pad ring bound (0: none). */
+static void measure_sim_bound(const char *const *params, double depth_um, double freq_hz,
+			      double seconds, double exposure_us, double ring_max_um,
+			      struct sim_result *r)
 {
 	struct simcap_config cfg = { .params = params, .depth_um = depth_um,
 				     .freq_hz = freq_hz, .seconds = seconds };
@@ -39,7 +41,7 @@ static void measure_sim(const char *const *params, double depth_um, double freq_
 	ild1420_decoder_init(&d, 10);
 	size_t used, m = ild1420_decode(&d, bytes, n, s, cap, &used);
 	struct measure_config mc = { .rate_hz = r->tr.rate_hz, .zero_mm = r->tr.zero_mm,
-				     .exposure_us = exposure_us };
+				     .exposure_us = exposure_us, .ring_max_um = ring_max_um };
 	struct measure *me;
 	ck_assert_int_eq(measure_create(&me, &mc, &err), RIG_OK);
 	ck_assert_int_eq(measure_push(me, s, m, &err), RIG_OK);
@@ -50,6 +52,12 @@ static void measure_sim(const char *const *params, double depth_um, double freq_
 	free(bytes);
 	ck_assert_msg(r->st.status == MEASURE_OK, "status %s: %s",
 		      measure_status_name(r->st.status), r->st.message);
+}
+
+static void measure_sim(const char *const *params, double depth_um, double freq_hz,
+			double seconds, double exposure_us, struct sim_result *r)
+{
+	measure_sim_bound(params, depth_um, freq_hz, seconds, exposure_us, 0, r);
 }
 
 static void assert_depth(const struct sim_result *r, double truth_um, double tol_um)
@@ -112,6 +120,55 @@ START_TEST(test_exposure_known_is_corrected_and_covered)
 }
 END_TEST
 
+/* The pad's ring bound (docs/measurement.md 5b, "The pad's ring bound"):
+ * at 250 us the exposure can hide any ring of 2..5 kHz, and U carries up
+ * to the physics' 20 um of it. The same pen on the same pad read at a
+ * short exposure (20 us) and at 250 us (the engine told a bound of 0.1 um,
+ * so its U leaves the hidden ring out): what the short one reads beyond
+ * the long, plus both Us, is the bound. Told that bound, U falls to what
+ * it supports and still covers the error against the virtual bench's
+ * truth: the deepest point the tips reach, ringing included. */
+static void ring_bound_case(const char *name, const char *const *shortp,
+			    const char *const *longp, double max_U_um)
+{
+	struct sim_result s, l, none, b;
+	measure_sim_bound(shortp, 1000, 120, 2, 20, 0, &s);
+	measure_sim_bound(longp, 1000, 120, 2, 250, 0.1, &l);
+	double d = s.st.depth_mean_um - l.st.depth_mean_um;
+	double bound = (d > 0 ? d : 0) + hypot(s.st.depth_U_um, l.st.depth_U_um);
+	measure_sim(longp, 1000, 120, 2, 250, &none);
+	measure_sim_bound(longp, 1000, 120, 2, 250, bound, &b);
+	double e = b.st.depth_mean_um - b.tr.deepest_mean_um;
+	printf("  %s: short %.3f um (U %.3f), long %.3f (U %.3f): bound %.2f um; at 250 us "
+	       "U %.2f -> %.2f, error %+.3f um (truth %.3f)\n", name, s.st.depth_mean_um,
+	       s.st.depth_U_um, l.st.depth_mean_um, l.st.depth_U_um, bound, none.st.depth_U_um,
+	       b.st.depth_U_um, e, b.tr.deepest_mean_um);
+	ck_assert_msg(none.st.depth_U_um > 15, "%s: without a bound U %.2f", name,
+		      none.st.depth_U_um);
+	ck_assert_msg(fabs(e) <= b.st.depth_U_um && b.st.depth_U_um <= max_U_um,
+		      "%s: error %+.3f um, U %.3f (at most %.1f)", name, e, b.st.depth_U_um,
+		      max_U_um);
+	ck_assert(b.st.ring_bound_um == bound && !b.st.ring_over_bound);
+}
+
+START_TEST(test_ring_bound_of_a_quiet_pad_narrows_U_at_250us)
+{
+	static const char *const shortp[] = { "laser.exposure_us=20", NULL };
+	static const char *const longp[] = { "laser.exposure_us=250", NULL };
+	ring_bound_case("quiet pad", shortp, longp, 5);
+}
+END_TEST
+
+START_TEST(test_ring_bound_of_a_ringing_pad_covers_its_hidden_ring)
+{
+	static const char *const shortp[] = { "pen.ring_um=10", "pen.ring_hz=4000",
+					      "pen.ring_tau_ms=0.5", "laser.exposure_us=20", NULL };
+	static const char *const longp[] = { "pen.ring_um=10", "pen.ring_hz=4000",
+					     "pen.ring_tau_ms=0.5", "laser.exposure_us=250", NULL };
+	ring_bound_case("ringing pad (10 um at 4 kHz)", shortp, longp, 15);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("measure_sim");
@@ -120,6 +177,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_ringing_depth_is_the_deepest_point_within_1um);
 	tcase_add_test(tc, test_ringing_at_2khz_and_a_faster_stroke_within_1um);
 	tcase_add_test(tc, test_exposure_known_is_corrected_and_covered);
+	tcase_add_test(tc, test_ring_bound_of_a_quiet_pad_narrows_U_at_250us);
+	tcase_add_test(tc, test_ring_bound_of_a_ringing_pad_covers_its_hidden_ring);
 	suite_add_tcase(s, tc);
 	return s;
 }

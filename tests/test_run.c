@@ -467,6 +467,81 @@ START_TEST(test_real_laser_zero_within_its_validity_passes_the_date_check)
 }
 END_TEST
 
+/* The pad's ring bound (laser.ring_max_um) expires with its ring_date as
+ * the other calibrations do: on a real laser a run refuses it, naming it
+ * and how to measure it again (docs/measurement.md). */
+START_TEST(test_expired_pad_ring_bound_is_refused_naming_it)
+{
+	free(fixture);
+	char ring[96], date[11];
+	tu_date(date, 45);
+	snprintf(ring, sizeof ring, "clock_ppm = 50\nring_max_um = 3.5\nring_date = %s", date);
+	const char *from[] = { "port = sim:laser", "clock_ppm = 50" };
+	const char *to[] = { "port = pty:/nonexistent/laser", ring };
+	fixture = make_fixture_n(from, to, 2);
+	struct run_bench o = opts(NULL, 0);
+	struct run_result res;
+	ck_assert_int_eq(run_bench(&o, &res), 78);
+	ck_assert_msg(strstr(res.reason, "pad ring bound expired") &&
+			      strstr(res.reason, "45 days ago") &&
+			      strstr(res.reason, "ring characterization"),
+		      "%s", res.reason);
+	ck_assert_str_eq(res.reason_code, "bench_calibration");
+}
+END_TEST
+
+/* A fixture's pad ring bound is traceable in the report as the other
+ * calibrations are (value, date, due date); without one the rows are not
+ * there. At 250 us the run judges with it (U a few um, not ~20). */
+START_TEST(test_pad_ring_bound_is_in_the_report)
+{
+	char *t = NULL;
+	{
+		struct run_bench o = opts(NULL, 0);
+		struct run_result res;
+		ck_assert_int_eq(run_bench(&o, &res), 0);
+		t = report_text(&res);
+		ck_assert_ptr_null(strstr(t, "\"ring_max\""));
+		free(t);
+	}
+	free(fixture);
+	fixture = make_fixture("clock_ppm = 50",
+			       "clock_ppm = 50\nring_max_um = 2.46\nring_date = 2026-11-30");
+	char *sims[] = { "laser.exposure_us=250" };
+	struct run_bench o = opts(sims, 1);
+	struct run_result res;
+	ck_assert_int_eq(run_bench(&o, &res), 0);
+	t = report_text(&res);
+	const char *must[] = { "\"fixture\",\"laser\",\"ring_max\",\"um\",,2.460,",
+			       "\"configured: 2.46\"", "\"fixture\",\"laser\",\"ring_date\"",
+			       "\"2026-11-30\"", "\"fixture\",\"laser\",\"ring_due\"",
+			       "\"2026-12-30\"" };
+	for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
+		ck_assert_msg(strstr(t, must[i]) != NULL, "report lacks %s", must[i]);
+	free(t);
+}
+END_TEST
+
+/* A ring the engine takes beyond the fixture's pad ring bound shows the
+ * bound wrong (or the pad changed): not capped, the depth is withheld and
+ * the run ends on the bench, naming it. */
+START_TEST(test_ring_beyond_the_pad_ring_bound_is_not_capped)
+{
+	free(fixture);
+	fixture = make_fixture("clock_ppm = 50",
+			       "clock_ppm = 50\nring_max_um = 2\nring_date = 2026-11-30");
+	char *sims[] = { "pen.ring_um=15", "pen.ring_hz=4000", "pen.ring_tau_ms=0.5" };
+	struct run_bench o = opts(sims, 3);
+	struct run_result res;
+	ck_assert_int_ne(run_bench(&o, &res), 0);
+	ck_assert_int_ne(res.verdict, REPORT_PASS);
+	ck_assert_msg(strstr(res.reason, "beyond the fixture's pad ring bound (ring_max_um)") &&
+			      strstr(res.reason, "characterize the pad again"),
+		      "%s", res.reason);
+	ck_assert_str_eq(res.disposition, "engineer");
+}
+END_TEST
+
 /* A load cell on a real GPIO chip: its span calibration expires. */
 START_TEST(test_expired_load_cell_span_on_a_real_chip_is_refused)
 {
@@ -678,6 +753,9 @@ int main(void)
 	tcase_add_test(tc, test_expired_fixture_calibration_is_refused_with_78_naming_it);
 	tcase_add_test(tc, test_real_laser_zero_within_its_validity_passes_the_date_check);
 	tcase_add_test(tc, test_expired_load_cell_span_on_a_real_chip_is_refused);
+	tcase_add_test(tc, test_expired_pad_ring_bound_is_refused_naming_it);
+	tcase_add_test(tc, test_pad_ring_bound_is_in_the_report);
+	tcase_add_test(tc, test_ring_beyond_the_pad_ring_bound_is_not_capped);
 	tcase_add_test(tc, test_unwritable_report_folder_stops_before_the_pen_runs);
 	tcase_add_test(tc, test_unwritable_summary_stops_before_the_pen_is_powered);
 	tcase_add_test(tc, test_run_says_what_recovery_did);

@@ -38,6 +38,8 @@ enum rig_rc bench_check_calibration(const struct bench *b, struct rig_err *err)
 		  "rig loadcell-cal", f->loadcell.chip },
 		{ "load cell tare", "loadcell", "tare_date", f->loadcell.tare_date, "rig tare",
 		  f->loadcell.chip },
+		{ "pad ring bound", "laser", "ring_date", f->laser.ring_date,
+		  "the pad's ring characterization (docs/measurement.md)", f->laser.port },
 	};
 	int valid = f->bench.calibration_valid_days;
 	for (size_t i = 0; i < sizeof cal / sizeof cal[0]; i++) {

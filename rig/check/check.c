@@ -208,6 +208,7 @@ void check_calibrations_line(const struct fixture *f, time_t now, char *out, siz
 		{ "laser zero", f->laser.zero_date, f->laser.port },
 		{ "load cell span", f->loadcell.cal_date, f->loadcell.chip },
 		{ "tare", f->loadcell.tare_date, f->loadcell.chip },
+		{ "pad ring bound", f->laser.ring_date, f->laser.port },
 	};
 	out[0] = '\0';
 	for (size_t i = 0; i < sizeof cal / sizeof cal[0]; i++) {

@@ -39,6 +39,9 @@ static void usage(FILE *out)
 		"  --zero-u-um U       standard uncertainty of the zero    (uncertainty budget)\n"
 		"  --clock-ppm P       sensor clock accuracy               (uncertainty budget)\n"
 		"  --exposure-us US    the sensor's exposure: the depth is corrected for it\n"
+		"  --ring-max-um B     the pad's measured ring bound at this exposure (a\n"
+		"                      fixture's [laser] ring_max_um): what the exposure may\n"
+		"                      hide of a ring counts in U up to B, not up to 20 um\n"
 		"  --drift MODE        flag (default: reported, its effect in U) or correct\n"
 		"  --max-noise-pct P   refuse when the sample noise exceeds P %% of the travel\n"
 		"                      (default 5; a negative number switches it off)\n"
@@ -129,6 +132,20 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 	fputc('\n', o);
 }
 
+/* The pad's ring against a fixture's bound. */
+static void print_ring_bound(FILE *o, const struct measure_stats *st)
+{
+	if (st->ring_over_bound)
+		fprintf(o, "ringing: WARNING: a ring of %.2f um seen, beyond the pad's ring bound "
+			   "(ring_max_um): the bound is wrong or the pad changed; the hidden "
+			   "ring is held to the physics' %.0f um instead: characterize the pad "
+			   "again\n",
+			st->ring_seen_um, RING_MAX_UM);
+	else if (st->ring_hidden_um > 0 && st->ring_bound_um != RING_MAX_UM)
+		fprintf(o, "ringing: held to the pad's ring bound of %.2f um (ring_max_um)\n",
+			st->ring_bound_um);
+}
+
 static void print_summary(FILE *o, const char *name, const struct measure_stats *st,
 			  const struct capture_info *info, enum capture_format fmt)
 {
@@ -181,6 +198,7 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 				   "the pad at %.0f..%.0f kHz: up to %.2f um beyond the top seen, "
 				   "in U\n",
 				RING_HZ_LO / 1000, RING_HZ_HI / 1000, st->ring_hidden_um);
+		print_ring_bound(o, st);
 	} else {
 		fprintf(o, "depth: no result\n");
 	}
@@ -240,10 +258,10 @@ static int trace_header(const char *path, struct measure_config *mc, double *ran
 		*have_zero = true;
 	}
 	double *dst[] = { range_mm, &mc->freq_hint_hz, &mc->linearity_um, &mc->resolution_um,
-			  &mc->zero_u_um, &mc->clock_ppm, &mc->exposure_us };
+			  &mc->zero_u_um, &mc->clock_ppm, &mc->exposure_us, &mc->ring_max_um };
 	double src[] = { h.range_mm, h.freq_hint_hz, h.linearity_um, h.resolution_um,
-			 h.zero_u_um, h.clock_ppm, h.exposure_us };
-	for (int i = 0; i < 7; i++)
+			 h.zero_u_um, h.clock_ppm, h.exposure_us, h.ring_max_um };
+	for (int i = 0; i < 8; i++)
 		if (!(given & (1u << i)))
 			*dst[i] = src[i];
 	return 1;
@@ -319,6 +337,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		{ "zero-u-um", required_argument, NULL, 'Z' },
 		{ "clock-ppm", required_argument, NULL, 'C' },
 		{ "exposure-us", required_argument, NULL, 'E' },
+		{ "ring-max-um", required_argument, NULL, 'B' },
 		{ "drift", required_argument, NULL, 'D' },
 		{ "max-noise-pct", required_argument, NULL, 'N' },
 		{ "max-rate-change-pct", required_argument, NULL, 'V' },
@@ -334,7 +353,8 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 	struct measure_config mc = { 0 };
 	enum capture_format fmt = CAPTURE_CSV;
 	bool have_fmt = false, have_rate = false, have_zero = false, csv = false, per_stroke = false;
-	unsigned given = 0; /* bits: range, hint, linearity, resolution, zero u, clock, exposure */
+	unsigned given = 0; /* bits: range, hint, linearity, resolution, zero u, clock, exposure,
+			     ring bound */
 	double range_mm = 10;
 	int ret = RIG_EXIT_USAGE;
 
@@ -360,6 +380,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		case 'Z': num = &mc.zero_u_um; given |= 16; break;
 		case 'C': num = &mc.clock_ppm; given |= 32; break;
 		case 'E': num = &mc.exposure_us; given |= 64; break;
+		case 'B': num = &mc.ring_max_um; given |= 128; break;
 		case 'N': num = &mc.gates.max_noise_pct; break;
 		case 'V': num = &mc.gates.max_rate_change_pct; break;
 		case 'T': num = &mc.gates.max_rate_trend_pct; break;

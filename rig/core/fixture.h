@@ -54,6 +54,12 @@ struct fixture_laser {
 	double zero_uncertainty_um;  /* standard uncertainty of zero_mm */
 	double clock_ppm;            /* sensor clock accuracy */
 	double exposure_us;          /* the sensor's exposure; 0 = not known */
+	/* The pad's impact ring, measured (docs/measurement.md "The pad's
+	 * ring bound"): what the exposure may hide of a ring counts in U up
+	 * to it instead of the physics' 20 um. 0 = not measured. It expires
+	 * with ring_date like the other calibrations. */
+	double ring_max_um;
+	char ring_date[FIXTURE_DATE];
 	/* The zero target's reading at the last rig zero ([io]
 	 * zero_target_line; run/zero_check.c): valid when has_zero_target_mm. */
 	double zero_target_mm;

@@ -232,6 +232,8 @@ void capture_write_header(FILE *f, const struct capture_header *h)
 		h->resolution_um, h->zero_u_um, h->clock_ppm);
 	if (h->exposure_us > 0) /* only when known: other traces as before */
 		fprintf(f, " exposure_us=%.17g", h->exposure_us);
+	if (h->ring_max_um > 0) /* only when the fixture has one */
+		fprintf(f, " ring_max_um=%.17g", h->ring_max_um);
 	fputc('\n', f);
 }
 
@@ -251,6 +253,7 @@ static bool header_key(struct capture_header *h, const char *key, double v)
 		{ "zero_u_um", offsetof(struct capture_header, zero_u_um) },
 		{ "clock_ppm", offsetof(struct capture_header, clock_ppm) },
 		{ "exposure_us", offsetof(struct capture_header, exposure_us) },
+		{ "ring_max_um", offsetof(struct capture_header, ring_max_um) },
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (!strcmp(key, keys[i].key)) {

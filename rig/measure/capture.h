@@ -40,6 +40,7 @@ struct capture_header {
 	double rate_hz, range_mm, zero_mm, freq_hint_hz;
 	double linearity_um, resolution_um, zero_u_um, clock_ppm;
 	double exposure_us;         /* the sensor's exposure (0: not known) */
+	double ring_max_um;         /* the fixture's pad ring bound (0: none) */
 };
 
 /* Write the header line (then the caller writes CAPTURE_CSV_HEADER). */

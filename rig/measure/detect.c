@@ -363,10 +363,11 @@ enum rig_rc measure_create(struct measure **out, const struct measure_config *cf
 				cfg->freq_hint_hz, cfg->rate_hz / 2);
 	if (!(cfg->min_stroke_um >= 0) || !(cfg->linearity_um >= 0) ||
 	    !(cfg->resolution_um >= 0) || !(cfg->zero_u_um >= 0) || !(cfg->clock_ppm >= 0) ||
-	    !(cfg->exposure_us >= 0) || cfg->exposure_us > 1e6)
+	    !(cfg->exposure_us >= 0) || cfg->exposure_us > 1e6 || !(cfg->ring_max_um >= 0) ||
+	    cfg->ring_max_um > 1e4)
 		return rig_fail(err, RIG_E_USAGE,
-				"measure: minimum stroke, exposure and uncertainty parts must be "
-				">= 0");
+				"measure: minimum stroke, exposure, ring bound and uncertainty parts "
+				"must be >= 0");
 	const struct measure_gates *g = &cfg->gates;
 	if (!(g->max_noise_pct == g->max_noise_pct) || !(g->max_rate_change_pct >= 0) ||
 	    !(g->max_rate_trend_pct >= 0) ||

@@ -95,6 +95,9 @@ struct shape {
 	enum measure_ring ring;   /* impact ringing (ring.c) */
 	double ring_rise_um;      /* its rise when not resolved */
 	double ring_hidden_um;    /* a ring the exposure may hide (half-width, in U) */
+	double ring_seen_um;      /* the ring's rise over the smooth top, as seen */
+	double ring_bound_um;     /* the bound the hidden ring was held to */
+	bool ring_over_bound;     /* a ring seen beyond the fixture's ring_max_um */
 	double sample_sd_um;      /* spread of one sample in a bin (the first
 				     quartile over bins: noise and stroke
 				     scatter, not spikes or the flanks' slope) */

@@ -95,6 +95,9 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->ring = m->shape.ring;
 	out->ring_rise_um = m->shape.ring_rise_um;
 	out->ring_hidden_um = m->shape.ring_hidden_um;
+	out->ring_seen_um = m->shape.ring_seen_um;
+	out->ring_over_bound = m->shape.ring_over_bound;
+	out->ring_bound_um = m->shape.ring_bound_um;
 	out->depth_U_um = 2.0 * sqrt(u_stat * u_stat + u_shape * u_shape + u_model * u_model +
 				     u_phase * u_phase +
 				     u_drift * u_drift + u_lin * u_lin + u_res * u_res +
@@ -493,6 +496,17 @@ void measure_gate_phase_gap(struct measure_stats *st, const struct measure_gates
 	st->has_depth = false;
 }
 
+void measure_gate_ring_bound(struct measure_stats *st)
+{
+	if (st->status != MEASURE_OK || !st->has_depth || !st->ring_over_bound)
+		return;
+	set_msg(st, MEASURE_RING_BOUND,
+		"the tips rang %.2f um over the smooth top, beyond the fixture's pad ring bound "
+		"(ring_max_um): the bound is wrong or the pad changed: depth withheld; "
+		"characterize the pad again", st->ring_seen_um);
+	st->has_depth = false;
+}
+
 /* Status, most basic problem first. */
 static void result_status(const struct measure *m, struct measure_stats *out)
 {
@@ -562,6 +576,7 @@ const char *measure_status_name(enum measure_status s)
 		[MEASURE_LOBES] = "two lobes",
 		[MEASURE_DRIFT] = "drift",
 		[MEASURE_PHASE_GAP] = "phase gap",
+		[MEASURE_RING_BOUND] = "ring bound",
 	};
 	return (unsigned)s < MEASURE_STATUS_COUNT ? names[s] : "unknown";
 }
@@ -579,3 +594,33 @@ const char *measure_reject_name(enum measure_reject r)
 	return (unsigned)r < MEASURE_REJECT_COUNT ? names[r] : "unknown";
 }
 
+/* The folded shape's bins, merged to at most cap (moved from shape.c,
+ * which holds the shape's model). */
+size_t measure_shape(const struct measure *m, struct measure_shape_bin *out, size_t cap)
+{
+	const struct bins *bn = &m->bins;
+	if (!m->learned || !bn->n || !cap)
+		return 0;
+	/* Merge groups of source bins so that at most cap come out. */
+	size_t group = (bn->n + cap - 1) / cap;
+	size_t nout = (bn->n + group - 1) / group;
+	for (size_t k = 0; k < nout; k++) {
+		double sx = 0, sxx = 0;
+		uint32_t c = 0;
+		size_t j0 = k * group, j1 = j0 + group < bn->n ? j0 + group : bn->n;
+		for (size_t j = j0; j < j1; j++) {
+			sx += bn->sx[j];
+			sxx += bn->sxx[j];
+			c += bn->cnt[j];
+		}
+		double mean = c ? sx / c : NAN;
+		double var = c > 1 ? (sxx - sx * mean) / (c - 1) : NAN;
+		out[k] = (struct measure_shape_bin){
+			.phase = ((double)j0 + (double)(j1 - j0) / 2) / bn->n,
+			.mean_um = mean,
+			.std_um = c > 1 ? sqrt(var > 0 ? var : 0) : NAN,
+			.samples = c,
+		};
+	}
+	return nout;
+}

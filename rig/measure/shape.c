@@ -538,6 +538,31 @@ static double peak_u_phase(const struct shape_pts *P, long lo, long hi, double g
 	return c * (gap / 2) * (gap / 2) + miss;
 }
 
+/* A ring the exposure may have averaged away (ring.c's physics: up to
+ * RING_MAX_UM) counts in U, no more than the fixture's measured bound for
+ * its pad at its exposure (cfg->ring_max_um: what a short exposure read
+ * beyond this one, docs/measurement.md 5b). A ring seen (taken, or seen
+ * unresolved; not a ripple within noise) beyond that bound shows it wrong:
+ * flagged, and the physics bounds the hidden ring instead.
+ * thr_um: the ring the shape would show. */
+static void ring_bound(struct shape *sh, const struct measure_config *cfg, double thr_um,
+		       double *u_model)
+{
+	double bound = cfg->ring_max_um > 0 ? cfg->ring_max_um : INFINITY;
+	sh->ring_over_bound = cfg->ring_max_um > 0 && sh->ring_seen_um > cfg->ring_max_um &&
+			      (sh->ring == MEASURE_RING_TAKEN || sh->ring == MEASURE_RING_UNRESOLVED);
+	if (sh->ring_over_bound)
+		bound = INFINITY;
+	sh->ring_bound_um = bound < RING_MAX_UM ? bound : RING_MAX_UM;
+	sh->ring_hidden_um = 0;
+	if (sh->exposure_bins > 0 && sh->ring != MEASURE_RING_TAKEN) {
+		double h = ring_hidden_um(cfg->exposure_us * 1e-6, thr_um);
+		h = h < bound ? h : bound;
+		sh->ring_hidden_um = h;
+		*u_model = sqrt(*u_model * *u_model + h * h / 3);
+	}
+}
+
 /* Build the shape from bin sums. Returns false if there is no shape. */
 static bool shape_build(struct shape *sh, const struct bins *bn, const struct bin_pairs *bp,
 			const struct fold_src *src)
@@ -563,6 +588,8 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	double smooth = peak, u_smooth = u_model;
 	peak_ringing(&P, src, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
 		     &sh->ring_rise_um);
+	sh->ring_seen_um = sh->ring == MEASURE_RING_UNRESOLVED ? sh->ring_rise_um
+			 : sh->ring != MEASURE_RING_NONE && peak > smooth ? peak - smooth : 0;
 	if (miss < 0 && sh->ring == MEASURE_RING_NONE && peak == smooth && u_model == u_smooth) {
 		/* Left alone by ring.c (an aliased ring leaves the top point
 		 * low too: 4.8 um under the fit): the middle of the fit and the
@@ -590,13 +617,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		ue = sqrt(ue * ue + half * half / 3);
 		u_model = sqrt(u_model * u_model + ue * ue);
 	}
-	/* A ring the exposure may have averaged away (ring.c): in U. */
-	sh->ring_hidden_um = 0;
-	if (sh->exposure_bins > 0 && sh->ring != MEASURE_RING_TAKEN) {
-		double h = ring_hidden_um(src->m->cfg.exposure_us * 1e-6, RING_SEEN_SIGMAS * P.sd[jmax]);
-		sh->ring_hidden_um = h;
-		u_model = sqrt(u_model * u_model + h * h / 3);
-	}
+	ring_bound(sh, &src->m->cfg, RING_SEEN_SIGMAS * P.sd[jmax], &u_model);
 	/* Garbage in (a garbled capture) must not become a shape. */
 	for (long j = 0; j < n; j++)
 		if (!isfinite(sh->c0[j]) || !isfinite(sh->c1[j]) || !isfinite(sh->c2[j]))
@@ -668,33 +689,4 @@ bool shape_fold_window(const struct fold_src *src, const struct fold_win *win, u
 	for (long j = 0; j < n; j++)
 		P->ys[j] = (P->yc[(j - 1 + n) % n] + P->yc[j] + P->yc[(j + 1) % n]) / 3;
 	return true;
-}
-
-size_t measure_shape(const struct measure *m, struct measure_shape_bin *out, size_t cap)
-{
-	const struct bins *bn = &m->bins;
-	if (!m->learned || !bn->n || !cap)
-		return 0;
-	/* Merge groups of source bins so that at most cap come out. */
-	size_t group = (bn->n + cap - 1) / cap;
-	size_t nout = (bn->n + group - 1) / group;
-	for (size_t k = 0; k < nout; k++) {
-		double sx = 0, sxx = 0;
-		uint32_t c = 0;
-		size_t j0 = k * group, j1 = j0 + group < bn->n ? j0 + group : bn->n;
-		for (size_t j = j0; j < j1; j++) {
-			sx += bn->sx[j];
-			sxx += bn->sxx[j];
-			c += bn->cnt[j];
-		}
-		double mean = c ? sx / c : NAN;
-		double var = c > 1 ? (sxx - sx * mean) / (c - 1) : NAN;
-		out[k] = (struct measure_shape_bin){
-			.phase = ((double)j0 + (double)(j1 - j0) / 2) / bn->n,
-			.mean_um = mean,
-			.std_um = c > 1 ? sqrt(var > 0 ? var : 0) : NAN,
-			.samples = c,
-		};
-	}
-	return nout;
 }

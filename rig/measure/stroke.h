@@ -59,6 +59,8 @@ enum measure_status {
 	MEASURE_DRIFT,          /* the readings drifted beyond the gate */
 	MEASURE_PHASE_GAP,      /* the top falls between sampled phases beyond
 				 * the gate: the depth is withheld, the rate kept */
+	MEASURE_RING_BOUND,     /* a ring seen beyond the fixture's ring_max_um:
+				 * the bound is wrong; depth withheld, rate kept */
 	MEASURE_STATUS_COUNT
 };
 
@@ -119,6 +121,12 @@ struct measure_config {
 	 * value is the mean of the target over it, which lowers a peak; the
 	 * depth is corrected for it and the correction counts in U. */
 	double exposure_us;
+	/* The fixture's measured bound on what its pad's impact ring adds
+	 * beyond the top this exposure shows (um; 0 = none: the physics, up
+	 * to RING_MAX_UM): the hidden ring's term in U is held to it
+	 * (docs/measurement.md 5b). A ring seen beyond it is flagged
+	 * (ring_over_bound) and the bound not used. */
+	double ring_max_um;
 	struct measure_gates gates;
 	/* Called once per stroke, accepted or not, in order; may be NULL.
 	 * Strokes of the learning period (up to ~16k samples) are reported
@@ -179,6 +187,13 @@ struct measure_stats {
 	double ring_rise_um;         /* UNRESOLVED: the ring's rise; UNSURE: the gap */
 	double ring_hidden_um;       /* a ring of the pad the exposure may have
 					averaged away: a half-width in U (0: none) */
+	double ring_seen_um;         /* the ring's rise over the smooth top as seen
+					(0: none seen) */
+	double ring_bound_um;        /* the bound the hidden ring was held to:
+					ring_max_um, or RING_MAX_UM (the physics) */
+	bool ring_over_bound;        /* a ring seen beyond the fixture's
+					ring_max_um: the bound is wrong (flagged;
+					the physics holds the hidden ring) */
 	double depth_U_um;           /* expanded uncertainty (k = 2) of the mean */
 	double noise_um;             /* sample noise seen around the fitted tops */
 
@@ -248,6 +263,10 @@ void measure_result(const struct measure *m, struct measure_stats *out);
  * Separate from measure_result() because a run applies it after its own
  * verdicts on the settling (run/point.c); `rig analyze` right after. */
 void measure_gate_phase_gap(struct measure_stats *st, const struct measure_gates *gates);
+/* A run's point whose ring was seen beyond the fixture's measured bound
+ * (ring_over_bound) gets MEASURE_RING_BOUND and its depth withheld: the
+ * bench's calibration of its pad is wrong. The rate is kept. */
+void measure_gate_ring_bound(struct measure_stats *st);
 
 /* One phase bin of the folded stroke: the samples of every stroke used to
  * learn the shape, placed by their phase from the stroke's up-crossing. */

@@ -236,7 +236,8 @@ static enum rig_rc trace_to_log(const char *path, const struct fixture_laser *la
 		.rate_hz = laser->rate_hz, .zero_mm = laser->zero_mm, .freq_hint_hz = freq_hz,
 		.linearity_um = laser->linearity_um, .resolution_um = laser->resolution_um,
 		.zero_u_um = laser->zero_uncertainty_um, .clock_ppm = laser->clock_ppm,
-		.exposure_us = laser->exposure_us, .on_stroke = ob.on_stroke, .ctx = ob.ctx,
+		.exposure_us = laser->exposure_us, .ring_max_um = laser->ring_max_um,
+		.on_stroke = ob.on_stroke, .ctx = ob.ctx,
 	};
 	struct measure *m = NULL;
 	struct capture_info info;

@@ -29,7 +29,7 @@ FILE *point_open_trace(const char *path, const struct fixture *fx, double zero_m
 		.zero_mm = zero_mm, .freq_hint_hz = freq_hz,
 		.linearity_um = fx->laser.linearity_um, .resolution_um = fx->laser.resolution_um,
 		.zero_u_um = fx->laser.zero_uncertainty_um, .clock_ppm = fx->laser.clock_ppm,
-		.exposure_us = fx->laser.exposure_us,
+		.exposure_us = fx->laser.exposure_us, .ring_max_um = fx->laser.ring_max_um,
 	};
 	capture_write_header(f, &h);
 	fprintf(f, "%s\n", CAPTURE_CSV_HEADER);
@@ -369,6 +369,7 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 		.zero_u_um = fx->laser.zero_uncertainty_um,
 		.clock_ppm = fx->laser.clock_ppm,
 		.exposure_us = fx->laser.exposure_us,
+		.ring_max_um = fx->laser.ring_max_um,
 		.on_stroke = obs ? obs->on_stroke : NULL,
 		.ctx = obs ? obs->ctx : NULL,
 	};
@@ -401,6 +402,7 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 	else if (se.extended)
 		widen_for_trend(st);
 	measure_gate_phase_gap(st, rq->gates);
+	measure_gate_ring_bound(st);
 	if (obs && obs->end)
 		obs->end(obs->ctx, m, st);
 	goto out;

@@ -179,6 +179,9 @@ void report_meta_set_fixture(struct report_meta *m, const struct fixture *f)
 	due_date(m->laser_zero_due, f->laser.zero_date, days);
 	due_date(m->loadcell_cal_due, f->loadcell.cal_date, days);
 	due_date(m->loadcell_tare_due, f->loadcell.tare_date, days);
+	m->laser_ring_max_um = f->laser.ring_max_um;
+	copy(m->laser_ring_date, sizeof m->laser_ring_date, f->laser.ring_date);
+	due_date(m->laser_ring_due, f->laser.ring_date, days);
 }
 
 void report_meta_set_sensor(struct report_meta *m, const char *serial, const char *firmware)
@@ -230,6 +233,9 @@ enum rig_rc report_alloc(struct report **out, const char *dir, const struct repo
 	CLEAN(laser_zero_due);
 	CLEAN(loadcell_cal_due);
 	CLEAN(loadcell_tare_due);
+	CLEAN(laser_ring_date);
+	CLEAN(laser_ring_due);
+	c->laser_ring_max_um = m->laser_ring_max_um;
 	c->laser_zero_mm = m->laser_zero_mm;
 	c->loadcell_scale_counts_per_n = m->loadcell_scale_counts_per_n;
 	c->loadcell_offset_counts = m->loadcell_offset_counts;

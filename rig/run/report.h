@@ -88,6 +88,11 @@ struct report_meta {
 	char laser_zero_due[FIXTURE_DATE];    /* ... and when they expire */
 	char loadcell_cal_due[FIXTURE_DATE];
 	char loadcell_tare_due[FIXTURE_DATE];
+	/* The pad's ring bound ([laser] ring_max_um), its date and due date:
+	 * its rows are written only when the fixture has one. */
+	double laser_ring_max_um;
+	char laser_ring_date[FIXTURE_DATE];
+	char laser_ring_due[FIXTURE_DATE];
 };
 
 /* Zero *m, draw a run id (getrandom), stamp `started` with the current

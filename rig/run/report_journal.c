@@ -78,9 +78,10 @@ static const struct start_row {
 	const char *phase, *step, *quantity, *unit;
 	size_t off;
 	bool number;
+	bool ring;   /* only when the fixture has a pad ring bound */
 } start_rows[] = {
-#define T(ph, st, q, field) { ph, st, q, "", offsetof(struct report_meta, field), false }
-#define N(ph, st, q, unit, field) { ph, st, q, unit, offsetof(struct report_meta, field), true }
+#define T(ph, st, q, field) { ph, st, q, "", offsetof(struct report_meta, field), false, false }
+#define N(ph, st, q, unit, field) { ph, st, q, unit, offsetof(struct report_meta, field), true, false }
 	T("run", "start", "fixture", fixture_path),
 	T("run", "start", "fixture_sha256", fixture_sha256),
 	T("run", "start", "profile", profile_path),
@@ -95,6 +96,9 @@ static const struct start_row {
 	T("fixture", "loadcell", "cal_due", loadcell_cal_due),
 	T("fixture", "loadcell", "tare_date", loadcell_tare_date),
 	T("fixture", "loadcell", "tare_due", loadcell_tare_due),
+	{ "fixture", "laser", "ring_max", "um", offsetof(struct report_meta, laser_ring_max_um), true, true },
+	{ "fixture", "laser", "ring_date", "", offsetof(struct report_meta, laser_ring_date), false, true },
+	{ "fixture", "laser", "ring_due", "", offsetof(struct report_meta, laser_ring_due), false, true },
 	T("run", "start", "records", records),
 #undef T
 #undef N
@@ -106,6 +110,8 @@ static enum rig_rc start_lines(struct report *r, struct csv_line *l, struct rig_
 	header_line(l);
 	for (size_t i = 0; i < sizeof start_rows / sizeof start_rows[0]; i++) {
 		const struct start_row *s = &start_rows[i];
+		if (s->ring && !r->meta.laser_ring_date[0])
+			continue;
 		const char *at = (const char *)&r->meta + s->off;
 		char exact[40] = "";
 		struct report_row row = REPORT_ROW_EMPTY;
