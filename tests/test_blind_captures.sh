@@ -189,6 +189,12 @@ case_ drift_exp_4khz drift 4000 2040
 # drift reads +0.44 um.
 cover_ drift_exp_start_4khz drift 4000 2029
 
+# A short dwell at the top (asine cam, 0.027 of a cycle, 4 kHz): the sharp
+# two-sided fit meets its flanks' parabolas above the plateau the bins
+# show, +0.33 um against U 0.11, every local maximum 0.24 um or more below
+# its vertex. Now the middle of the two, the gap in U (ring.c).
+case_ dwell_vertex_4khz mixed 4000 2037
+
 # Limits met today, kept so: a start-up (strokes counted, rate within
 # 10 ppm), noise refused. (More kinds: `make blind`; each case here costs
 # the generator a second or two.)

@@ -88,6 +88,14 @@ case_ mosaic_cam_80hz_s36       depth "--freq 80.02 --mech harmonic --harm 0.28 
 # still the depth, but its gap to the smooth top now counts in U.
 case_ pad_soft_top_no_ring    depth "--freq 62.744 --travel-um 800 --depth-um 1500 --noise-um 1.53 --noise-grow 0.91 --scatter-um 2.23 --scatter-rho 0.28 --wander 0.0017 --noise-hz 0.89 --rod-ratio 0.18 --pad 0.86 --pad-soft 0.019 --seed 468783267"
 
+# A harmonic cam's top at 1 kHz (89.977 Hz, 82 bins): its flanks steepen
+# faster than any one order, and the parabola over the top's 7 bins passed
+# 1.02 um (8 standard errors) above the top bin: +1.06 um against U 0.69
+# (U had been 2.52 while a wide local quadratic's maximum, 2.05 sigma
+# above the smooth peak, counted in it; at 1.93 sigma it no longer did).
+# The fit's miss at its top point now counts (shape.c, peak_sharp).
+case_ harmonic_top_miss_1khz  depth "--rate 1000 --freq 89.977 --travel-um 1500 --depth-um 1500 --noise-um 0.56 --noise-grow 0.53 --scatter-um 0.59 --scatter-rho 0.46 --wander 0.0038 --noise-hz 0.74 --mech harmonic --harm 0.44 --cogging 0.012 --seed 173352760"
+
 # The spike fix of 2026-11-30 (measure/learn.c, engine.h) at first took a
 # start from 73 % that overshot for a spike-moved first crossing: +2884 ppm
 # with U 246; and it left out ringing after the impact as spikes (a

@@ -78,11 +78,7 @@ void drift_add(struct measure *m, double t, double y)
 		double *a = m->drw[w];
 		if (a[0] >= (double)(16u << w))
 			continue;
-		a[0] += 1;
-		a[1] += t;
-		a[2] += t * t;
-		a[3] += y;
-		a[4] += y * t;
+		num_poly_sums_add(1, a, a + 3, t, y);
 	}
 }
 
@@ -104,22 +100,13 @@ static bool drift_poly_fit(const struct measure *m, unsigned deg, double dur,
 {
 	enum { K = DRIFT_DEG_MAX + 1 };
 	unsigned k = deg + 1;
-	double n = m->dr_t[0], sc[2 * K - 1], A[K * K], Y[K], inv[K * K], p[K];
-	if (n < (double)k + 5)
+	double n = m->dr_t[0], sc[K], inv[K * K], p[K], rss;
+	if (n < (double)k + 5 ||
+	    !num_poly_lsq(deg, m->dr_t, m->dr_y, m->dr_yy, dur, p, inv, &rss))
 		return false;
-	sc[0] = 1;
-	for (unsigned i = 1; i < 2 * k - 1; i++)
-		sc[i] = sc[i - 1] / dur;
+	double h = m->dr0_y;
 	for (unsigned i = 0; i < k; i++) {
-		Y[i] = m->dr_y[i] * sc[i];
-		for (unsigned j = 0; j < k; j++)
-			A[i * k + j] = m->dr_t[i + j] * sc[i + j];
-	}
-	if (!num_solve_sym(k, A, Y, p, inv))
-		return false;
-	double rss = m->dr_yy, h = m->dr0_y;
-	for (unsigned i = 0; i < k; i++) {
-		rss -= p[i] * Y[i];
+		sc[i] = i ? sc[i - 1] / dur : 1; /* t^i to x^i */
 		h -= p[i] * m->dr0_t[i] * sc[i];
 	}
 	double s2 = rss > 0 ? rss / (n - k) : 0;
@@ -192,11 +179,11 @@ static double drift_start_check(const struct measure *m, double q0, double white
 		double nw = (double)(16u << w);
 		if (a[0] < nw || m->dr_t[0] < 2 * nw)
 			continue;
-		double det = a[0] * a[2] - a[1] * a[1];
-		if (!(det > 0))
+		/* a line: a[0..2] the window's sums of t^j, a[3..4] of y t^i */
+		double q[2], inv[4];
+		if (!num_poly_lsq(1, a, a + 3, 0, 1, q, inv, NULL))
 			continue;
-		double a0 = (a[2] * a[3] - a[1] * a[4]) / det, vint = a[2] / det;
-		double ex = (a0 - q0) * (a0 - q0) - white * vint;
+		double ex = (q[0] - q0) * (q[0] - q0) - white * inv[0];
 		if (ex > v)
 			v = ex;
 	}
@@ -294,18 +281,14 @@ static bool drift_fit(const struct measure *m, struct measure_stats *out, double
  * largest change is a standard uncertainty (0 otherwise). */
 static double drift_level_check(const struct measure *m, double dur)
 {
-	const double *T = m->dl_t, *Y = m->dl_y;
-	double n = T[0];
-	double A[3][3] = { { T[0], T[1], T[2] }, { T[1], T[2], T[3] }, { T[2], T[3], T[4] } };
-	double p[3], inv[3][3];
-	if (n < 8 || !num_solve3_sym(A, Y, p, inv))
+	double n = m->dl_t[0], p[3], inv[9], rss;
+	if (n < 8 || !num_poly_lsq(2, m->dl_t, m->dl_y, m->dl_yy, 1, p, inv, &rss))
 		return 0;
-	double rss = m->dl_yy - p[0] * Y[0] - p[1] * Y[1] - p[2] * Y[2];
 	double s2 = rss > 0 ? rss / (n - 3) : 0;
 	double e[3] = { 0, dur, dur * dur }, ve = 0;
 	for (int i = 0; i < 3; i++)
 		for (int j = 0; j < 3; j++)
-			ve += e[i] * inv[i][j] * e[j];
+			ve += e[i] * inv[i * 3 + j] * e[j];
 	double d = p[1] * dur + p[2] * dur * dur;
 	if (num_abs(d) <= 1.0 || d * d <= 16 * s2 * ve)
 		return 0;

@@ -73,6 +73,42 @@ bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, doub
 	return true;
 }
 
+bool num_poly_lsq(unsigned deg, const double *st, const double *sty, double syy, double span,
+		  double *p, double *inv, double *rss)
+{
+	enum { K = NUM_SYM_MAX };
+	unsigned k = deg + 1;
+	double sc[2 * K - 1], A[K * K], Y[K];
+	if (k > K)
+		return false;
+	sc[0] = 1;
+	for (unsigned i = 1; i < 2 * k - 1; i++)
+		sc[i] = sc[i - 1] / span;
+	for (unsigned i = 0; i < k; i++) {
+		Y[i] = sty[i] * sc[i];
+		for (unsigned j = 0; j < k; j++)
+			A[i * k + j] = st[i + j] * sc[i + j];
+	}
+	if (!num_solve_sym(k, A, Y, p, inv))
+		return false;
+	if (rss) {
+		*rss = syy;
+		for (unsigned i = 0; i < k; i++)
+			*rss -= p[i] * Y[i];
+	}
+	return true;
+}
+
+void num_poly_sums_add(unsigned deg, double *st, double *sty, double t, double y)
+{
+	double tj = 1;
+	for (unsigned j = 0; j <= 2 * deg; j++, tj *= t) {
+		st[j] += tj;
+		if (j <= deg)
+			sty[j] += y * tj;
+	}
+}
+
 void num_quad3(double a, double ya, double b, double yb, double c, double yc, double *y0,
 	       double *y1, double *y2)
 {

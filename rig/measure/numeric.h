@@ -1,6 +1,8 @@
 /* numeric.h - small numeric kernels of the stroke engine: the one 3x3
- * symmetric solver and a small positive definite one, a quadratic through three points, a symmetric
- * pentadiagonal (band) solver and a qsort comparison for doubles.
+ * symmetric solver and a small positive definite one, the one polynomial
+ * least-squares fit (from power sums), a quadratic through three points,
+ * a symmetric pentadiagonal (band) solver and a qsort comparison for
+ * doubles.
  *
  * Pure functions: no state, no allocation; the caller owns every array.
  */
@@ -23,6 +25,21 @@ bool num_solve3_sym(const double A[3][3], const double y[3], double p[3], double
  * the columns). inv (may be NULL) receives A^-1, row-major. */
 #define NUM_SYM_MAX 6
 bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, double *inv);
+
+/* Least squares of y = sum p[i] x^i (i = 0..deg, deg + 1 <= NUM_SYM_MAX)
+ * with x = t / span, from the points' power sums in t: st[j] = sum t^j
+ * (j = 0..2 deg), sty[i] = sum y t^i (i = 0..deg), syy = sum y^2 (the
+ * record's length as span keeps the normal equations well conditioned;
+ * tally.c keeps such sums as strokes come, in constant memory). Solved by num_solve_sym (false
+ * when nearly singular). p receives the coefficients in x; inv (may be
+ * NULL) the inverse of the normal matrix in x, row-major (deg + 1)^2: the
+ * coefficients' covariance over the residual variance; *rss (may be NULL)
+ * the residual sum of squares. The one polynomial fit of the drift's
+ * troughs, the shape's level check and the strokes' offsets. */
+bool num_poly_lsq(unsigned deg, const double *st, const double *sty, double syy, double span,
+		  double *p, double *inv, double *rss);
+/* Add the point (t, y) to the power sums of a fit of degree deg. */
+void num_poly_sums_add(unsigned deg, double *st, double *sty, double t, double y);
 
 /* Quadratic through (a,ya) (b,yb) (c,yc) as y0 + y1 s + y2 s^2. */
 void num_quad3(double a, double ya, double b, double yb, double c, double yc, double *y0,

@@ -594,3 +594,33 @@ const char *measure_reject_name(enum measure_reject r)
 	return (unsigned)r < MEASURE_REJECT_COUNT ? names[r] : "unknown";
 }
 
+/* The folded shape's bins, merged to at most cap (moved from shape.c,
+ * which holds the shape's model). */
+size_t measure_shape(const struct measure *m, struct measure_shape_bin *out, size_t cap)
+{
+	const struct bins *bn = &m->bins;
+	if (!m->learned || !bn->n || !cap)
+		return 0;
+	/* Merge groups of source bins so that at most cap come out. */
+	size_t group = (bn->n + cap - 1) / cap;
+	size_t nout = (bn->n + group - 1) / group;
+	for (size_t k = 0; k < nout; k++) {
+		double sx = 0, sxx = 0;
+		uint32_t c = 0;
+		size_t j0 = k * group, j1 = j0 + group < bn->n ? j0 + group : bn->n;
+		for (size_t j = j0; j < j1; j++) {
+			sx += bn->sx[j];
+			sxx += bn->sxx[j];
+			c += bn->cnt[j];
+		}
+		double mean = c ? sx / c : NAN;
+		double var = c > 1 ? (sxx - sx * mean) / (c - 1) : NAN;
+		out[k] = (struct measure_shape_bin){
+			.phase = ((double)j0 + (double)(j1 - j0) / 2) / bn->n,
+			.mean_um = mean,
+			.std_um = c > 1 ? sqrt(var > 0 ? var : 0) : NAN,
+			.samples = c,
+		};
+	}
+	return nout;
+}

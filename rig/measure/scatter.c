@@ -23,22 +23,17 @@
 static unsigned offsets_detrend(const struct xing *L, uint32_t nl, double *lev)
 {
 	double t0 = L[0].t_slot, dur = L[nl - 1].t_slot - t0;
-	double A[3][3] = { { 0 } }, b[3] = { 0 }, q[3];
+	double st[5] = { 0 }, sty[3] = { 0 }, q[3];
 	unsigned n = 0;
 	if (!(dur > 0))
 		return 0;
 	for (uint32_t k = 0; k + 1 < nl; k++) {
 		if (isnan(lev[k]))
 			continue;
-		double t = (L[k].t_slot - t0) / dur, g[3] = { 1, t, t * t };
-		for (int i = 0; i < 3; i++) {
-			b[i] += g[i] * lev[k];
-			for (int j = 0; j < 3; j++)
-				A[i][j] += g[i] * g[j];
-		}
+		num_poly_sums_add(2, st, sty, (L[k].t_slot - t0) / dur, lev[k]);
 		n++;
 	}
-	if (n < RHO_MIN_STROKES || !num_solve3_sym(A, b, q, NULL))
+	if (n < RHO_MIN_STROKES || !num_poly_lsq(2, st, sty, 0, 1, q, NULL, NULL))
 		return 0;
 	for (uint32_t k = 0; k + 1 < nl; k++) {
 		double t = (L[k].t_slot - t0) / dur;

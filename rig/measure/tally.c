@@ -12,14 +12,9 @@
  * with the shape, at its peak time (drift_level_check). */
 void stats_level(struct measure *m, double t_s, double level_um)
 {
-	double t = t_s - (double)m->first_slot / m->cfg.rate_hz, tk = 1;
-	double y = level_um;
-	for (int k = 0; k < 5; k++, tk *= t) {
-		m->dl_t[k] += tk;
-		if (k < 3)
-			m->dl_y[k] += y * tk;
-	}
-	m->dl_yy += y * y;
+	double t = t_s - (double)m->first_slot / m->cfg.rate_hz;
+	num_poly_sums_add(2, m->dl_t, m->dl_y, t, level_um);
+	m->dl_yy += level_um * level_um;
 }
 
 void stats_emit(struct measure *m, struct measure_stroke *s)
