@@ -10,6 +10,7 @@
 #define RIG_MEASURE_NUMERIC_H
 
 #include <stdbool.h>
+#include <math.h>
 #include <stdint.h>
 
 /* Solve the symmetric 3x3 system A p = y. Returns false when A is singular
@@ -55,6 +56,13 @@ int num_cmp_double(const void *a, const void *b);
 static inline double num_abs(double a)
 {
 	return a < 0 ? -a : a;
+}
+
+/* A standard uncertainty u with a rectangular doubt of half-width half
+ * added in quadrature (GUM 4.3.7: half / sqrt 3). */
+static inline double num_rect_add(double u, double half)
+{
+	return sqrt(u * u + half * half / 3);
 }
 
 #endif

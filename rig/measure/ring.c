@@ -312,7 +312,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		} else if (rp.step_um > gap) {
 			gap = rp.step_um;
 		}
-		*u_model = sqrt(*u_model * *u_model + gap * gap / 3);
+		*u_model = num_rect_add(*u_model, gap);
 		return;
 	}
 	if (!have)
@@ -330,7 +330,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		 * the middle of the two, the whole gap as a rectangular
 		 * half-width (tests/test_blind_captures.sh). */
 		*peak += excess / 2;
-		*u_model = sqrt(*u_model * *u_model + excess * excess / 3);
+		*u_model = num_rect_add(*u_model, excess);
 		return;
 	}
 	if (!(excess > 0))
@@ -351,7 +351,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		*peak = c.val + c.corr;
 		*vpos = c.pos;
 		*u_peak = c.u;
-		*u_model = unsure ? sqrt(c.corr * c.corr + excess * excess / 3) : c.corr;
+		*u_model = unsure ? num_rect_add(c.corr, excess) : c.corr;
 		*tc = (struct top_curv){ c.curv, 2 };
 	} else if (excess > RING_SIGMAS * c.u) {
 		/* a local maximum well above the smooth peak, but no ripple:
@@ -362,9 +362,9 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		 * as a rectangular half-width (with half of it, rings of
 		 * 5.5 um read -0.66 um against U 0.49 at 4 kHz). */
 		*peak += excess / 2;
-		*u_model = sqrt(*u_model * *u_model + excess * excess / 3);
+		*u_model = num_rect_add(*u_model, excess);
 	} else if (excess > 2 * c.u) {
-		*u_model = sqrt(*u_model * *u_model + excess * excess / 3);
+		*u_model = num_rect_add(*u_model, excess);
 	}
 }
 
@@ -498,11 +498,11 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 		double d = pk - *peak;
 		if (took) {
 			*peak += d / 2;
-			*u_model = sqrt(*u_model * *u_model + d * d / 3);
+			*u_model = num_rect_add(*u_model, d);
 			*ring = MEASURE_RING_UNRESOLVED;
 			*rise_um = d;
 		} else {
-			*u_model = sqrt(*u_model * *u_model + 4 * d * d / 3);
+			*u_model = num_rect_add(*u_model, 2 * d);
 		}
 		return false;
 	}
@@ -518,7 +518,7 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	*peak = pk;
 	*vpos = v;
 	*u_peak = up;
-	*u_model = sqrt(um * um + blur * blur / 3);
+	*u_model = num_rect_add(um, blur);
 	*tc = (struct top_curv){ t.k * r * r, t.q };
 	*ring = rg;
 	*rise_um = rise;

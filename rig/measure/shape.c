@@ -417,7 +417,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	if (n < SHARP_COARSE_BINS && np >= 7 &&
 	    peak_two_sided(px + 1, py + 1, pw + 1, np - 2, orders[ib], &pn, &vn, &rn, &kn, &tnj, &tn)) {
 		double t = 1.25 * num_abs(pn - pk[ib]);
-		*u_model = sqrt(*u_model * *u_model + t * t / 3.0);
+		*u_model = num_rect_add(*u_model, t);
 	}
 	/* Coarse bins (finer: ring.c's local maxima; one of 332 bins 3.4
 	 * sigma low moved a sine's peak 0.87 um), the fit above the point
@@ -559,7 +559,7 @@ static void ring_bound(struct shape *sh, const struct measure_config *cfg, doubl
 		double h = ring_hidden_um(cfg->exposure_us * 1e-6, thr_um);
 		h = h < bound ? h : bound;
 		sh->ring_hidden_um = h;
-		*u_model = sqrt(*u_model * *u_model + h * h / 3);
+		*u_model = num_rect_add(*u_model, h);
 	}
 }
 
@@ -595,7 +595,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		 * low too: 4.8 um under the fit): the middle of the fit and the
 		 * point (at or below the peak), the whole gap rectangular. */
 		peak += miss / 2;
-		u_model = sqrt(u_model * u_model + miss * miss / 3);
+		u_model = num_rect_add(u_model, miss);
 	}
 	sh->phase_gap = phase_gap_top(bn, jmax, lo, hi);
 	sh->peak_u_phase_um = peak_u_phase(&P, lo, hi, sh->phase_gap, peak, vpos);
@@ -614,7 +614,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		double dmin = d / (32.0 / 6 - 1), half = (d - dmin) / 2;
 		sh->exposure_um = dmin + half;
 		peak += sh->exposure_um;
-		ue = sqrt(ue * ue + half * half / 3);
+		ue = num_rect_add(ue, half);
 		u_model = sqrt(u_model * u_model + ue * ue);
 	}
 	ring_bound(sh, &src->m->cfg, RING_SEEN_SIGMAS * P.sd[jmax], &u_model);
