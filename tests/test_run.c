@@ -473,12 +473,17 @@ END_TEST
 START_TEST(test_expired_pad_ring_bound_is_refused_naming_it)
 {
 	free(fixture);
-	char ring[96], date[11];
+	char ring[96], zero[32], date[11];
 	tu_date(date, 45);
 	snprintf(ring, sizeof ring, "clock_ppm = 50\nring_max_um = 3.5\nring_date = %s", date);
-	const char *from[] = { "port = sim:laser", "clock_ppm = 50" };
-	const char *to[] = { "port = pty:/nonexistent/laser", ring };
-	fixture = make_fixture_n(from, to, 2);
+	/* the laser's zero dated today: the fixture's own date would expire
+	 * first on a later calendar (make check-calendar found it, 400 days
+	 * ahead, and it would have on 2026-12-22 too) */
+	tu_date(date, 0);
+	snprintf(zero, sizeof zero, "zero_date = %s", date);
+	const char *from[] = { "port = sim:laser", "clock_ppm = 50", "zero_date = 2026-11-21" };
+	const char *to[] = { "port = pty:/nonexistent/laser", ring, zero };
+	fixture = make_fixture_n(from, to, 3);
 	struct run_bench o = opts(NULL, 0);
 	struct run_result res;
 	ck_assert_int_eq(run_bench(&o, &res), 78);
