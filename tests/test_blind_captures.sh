@@ -150,6 +150,39 @@ case_ spikes_1khz_order spikes 1000 104
 # top samples is now tested against the fit of the others.
 case_ spikes_1khz_flank spikes 1000 2052
 
+# Per-stroke min and max carry a U (depth_minmax_U_um, k = 2;
+# docs/measurement.md "Per-stroke min and max"): at 1 kHz under t3 noise
+# (3.2 um) one stroke's fit from 5-6 top samples read min -12.88 um and
+# max +15.42 um off the truth with no U at all (as though exact). The
+# extremes now have a U that covers them (the fits' largest error among
+# the strokes, heavier for the noise's tails); on Gaussian noise it stays
+# a few um. minmax_ NAME KIND RATE SEED MAX_U: status ok, min and max
+# within their U against the truth over the strokes measured, U <= MAX_U.
+minmax_() {
+  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  fig=$(printf '%s\n' "$out" | python3 -c '
+import json, sys
+t = sys.stdin.read()
+d = json.loads(t[t.index("{"):t.rindex("}") + 1])
+e = d.get("minmax_err") or [float("nan")] * 2
+print("%s %s min %+.2f max %+.2f um U %.2f" % (d["status"], d.get("minmax_cov"), e[0], e[1],
+      d.get("minmax_U", float("nan"))))' 2>&1)
+  u=$(printf '%s\n' "$fig" | sed -n 's/.* U \([0-9.]*\)$/\1/p')
+  case "$fig" in
+    "ok True "*)
+      if awk -v u="$u" -v m="$5" 'BEGIN { exit !(u <= m) }'; then
+        ok "$1: $fig"
+      else
+        bad "$1: $fig (U above $5 um: no longer telling)"
+      fi ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+minmax_ minmax_u_t3_spikes_1khz spikes 1000 2028 30
+minmax_ minmax_u_t3_spikes_1khz_b spikes 1000 2037 20
+minmax_ minmax_u_gauss_spikes_1khz spikes 1000 2036 4
+minmax_ minmax_u_gauss_spikes_4khz spikes 4000 2026 15
+
 # The mean rate through speed changes (within 10 ppm): the partial strokes
 # at the record's ends were timed from the end knots and the periods next
 # to them, extrapolated over up to 1.6 periods: a start from 65 % at

@@ -101,13 +101,13 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 		   "depth_std_raw_um,trough_mean_um,period_jitter_us,noise_um,"
 		   "rate_start_hz,rate_end_hz,rate_change_pct,noise_pct,drift_um,drift_u_um,"
 		   "drift_corrected,lobe0_depth_um,lobe1_depth_um,lobe0_freq_hz,lobe1_freq_hz,"
-		   "depth_std_U_um\n");
+		   "depth_std_U_um,depth_minmax_U_um\n");
 	bool d = st->has_depth, f = st->has_freq;
 	fprintf(o, "%s,%llu", measure_status_name(st->status), (unsigned long long)st->strokes);
 	put(o, d, 3, st->depth_mean_um);
 	put(o, d, 3, st->depth_std_um);
-	put(o, d, 3, st->depth_min_um);
-	put(o, d, 3, st->depth_max_um);
+	put(o, d && st->has_depth_min, 3, st->depth_min_um);
+	put(o, d && st->has_depth_max, 3, st->depth_max_um);
 	put(o, d, 3, st->depth_U_um);
 	put(o, f, 6, st->freq_hz);
 	put(o, f, 6, st->freq_U_hz);
@@ -129,6 +129,7 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 	for (int k = 0; k < 2; k++)
 		put(o, st->has_lobes, 4, st->lobe_freq_hz[k]);
 	put(o, d, 3, st->depth_std_U_um);
+	put(o, d, 3, st->depth_minmax_U_um);
 	fputc('\n', o);
 }
 
@@ -169,11 +170,19 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 		}
 	fprintf(o, "%s\n", sep[0] == ',' ? ")" : "");
 	if (st->has_depth) {
+		char mn[32] = "withheld", mx[32] = "withheld";
+		if (st->has_depth_min)
+			snprintf(mn, sizeof mn, "%.2f", st->depth_min_um);
+		if (st->has_depth_max)
+			snprintf(mx, sizeof mx, "%.2f", st->depth_max_um);
 		fprintf(o, "depth: %.2f um +- %.2f um (k=2); per stroke std %.2f um +- %.2f um%s, "
-			   "min %.2f, max %.2f um\n",
+			   "min %s, max %s um (each +- %.2f um)\n",
 			st->depth_mean_um, st->depth_U_um, st->depth_std_um, st->depth_std_U_um,
 			st->depth_std_U_um >= st->depth_std_um ? " (not resolved: its U reaches 0)" : "",
-			st->depth_min_um, st->depth_max_um);
+			mn, mx, st->depth_minmax_U_um);
+		if (!st->has_depth_min || !st->has_depth_max)
+			fprintf(o, "per-stroke extremes: withheld where the extreme stroke's fit "
+				   "had no residual to check it by (one sample on its top)\n");
 		fprintf(o, "retracted: %.1f um; sample noise near the tops %.2f um\n",
 			st->trough_mean_um, st->noise_um);
 		if (st->phase_gap >= PHASE_GAP_SHOWN)

@@ -91,6 +91,7 @@ struct drift_model {
 	double s2;             /* residual variance */
 	double corr, v_corr;   /* mean of q(x_k) - q(0) over the strokes, its variance */
 	double drift, v_drift; /* q(1) - q(0), its variance */
+	double span;           /* the largest |q(x) - q(0)| over the record */
 	double head;           /* mean residual of the first DRIFT_HEAD troughs */
 	double q0;             /* the level at the start, q(0) */
 };
@@ -127,6 +128,15 @@ static bool drift_poly_fit(const struct measure *m, unsigned deg, double dur,
 		}
 	f->v_corr = s2 * vg;
 	f->v_drift = s2 * ve;
+	/* a sine's or a polynomial's largest excursion may lie inside */
+	f->span = 0;
+	for (unsigned j = 1; j <= 32; j++) {
+		double x = j / 32.0, q = 0, xi = 1;
+		for (unsigned i = 1; i < k; i++)
+			q += p[i] * (xi *= x);
+		if (num_abs(q) > f->span)
+			f->span = num_abs(q);
+	}
 	f->head = m->dr0_t[0] > 0 ? num_abs(h / m->dr0_t[0]) : 0;
 	f->q0 = p[0];
 	return true;
@@ -155,6 +165,7 @@ static bool drift_exp_fit(const struct measure *m, unsigned j, double dur,
 	f->v_corr = s2 * g * inv[3] * g;
 	f->drift = p[1] * e;
 	f->v_drift = s2 * e * inv[3] * e;
+	f->span = num_abs(f->drift); /* monotone */
 	double h = m->dr0_y - p[0] * m->dr0_t[0] - p[1] * m->dre0_e[j];
 	f->head = m->dr0_t[0] > 0 ? num_abs(h / m->dr0_t[0]) : 0;
 	f->q0 = p[0] + p[1];
@@ -216,7 +227,7 @@ static double drift_start_check(const struct measure *m, double q0, double white
  * threshold took as none: corrected, +1.71 um against U 1.50), with the
  * start windows' lines (drift_start_check) in quadrature. */
 static bool drift_fit(const struct measure *m, struct measure_stats *out, double *corr,
-		      double *u_corr, double *u_start)
+		      double *u_corr, double *u_start, double *span)
 {
 	enum { NP = DRIFT_DEG_MAX, NM = DRIFT_DEG_MAX + DRIFT_NTAU };
 	double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
@@ -260,6 +271,7 @@ static bool drift_fit(const struct measure *m, struct measure_stats *out, double
 	double white = m->dr_nd > 0 ? m->dr_dd / (2 * m->dr_nd) : 0;
 	double slow = b->s2 > white ? b->s2 - white : 0;
 	*corr = b->corr;
+	*span = b->span;
 	*u_corr = sqrt(vc + slow);
 	*u_start = sqrt(b->head * b->head + drift_start_check(m, b->q0, white));
 	out->has_drift = true;
@@ -299,7 +311,8 @@ static double drift_level_check(const struct measure *m, double dur)
 	return range;
 }
 
-double result_drift(const struct measure *m, struct measure_stats *out)
+double result_drift(const struct measure *m, struct measure_stats *out, double *span_stroke,
+		    double *u_stroke)
 {
 	/* Drift: corrected (its fit's uncertainty counts), or flagged: what it
 	 * added to the mean is in the mean, not corrected, so it counts whole
@@ -307,8 +320,9 @@ double result_drift(const struct measure *m, struct measure_stats *out)
 	 * an exponential 8 um thermal drift read 5.4 um off against U 5.2,
 	 * tests/test_red_captures.sh). Either way the quadratic's misfit at
 	 * the start counts too. */
-	double corr, u_corr, u_start, u_drift = 0;
-	if (drift_fit(m, out, &corr, &u_corr, &u_start)) {
+	double corr, u_corr, u_start, span, u_drift = 0;
+	*span_stroke = *u_stroke = 0;
+	if (drift_fit(m, out, &corr, &u_corr, &u_start, &span)) {
 		double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
 		double u_fold = drift_level_check(m, dur);
 		u_start = sqrt(u_start * u_start + u_fold * u_fold);
@@ -322,6 +336,13 @@ double result_drift(const struct measure *m, struct measure_stats *out)
 			 * uncertainties): what it added */
 			double c = num_abs(corr) + u_start;
 			u_drift = sqrt(c * c + u_corr * u_corr);
+		}
+		if (m->cfg.gates.drift == MEASURE_DRIFT_CORRECT || seen) {
+			/* a single stroke is not corrected: it carries the
+			 * drift at its own time, up to the largest excursion
+			 * (whole: the extreme stroke may lie where it is) */
+			*span_stroke = span;
+			*u_stroke = sqrt(u_start * u_start + out->drift_u_um * out->drift_u_um);
 		}
 	}
 	return u_drift;

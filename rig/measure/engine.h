@@ -224,6 +224,10 @@ struct measure {
 	uint64_t rejected[MEASURE_REJECT_COUNT];
 	double d_ref;             /* first accepted depth: sums are relative */
 	double d_mean, d_m2, d_min, d_max;
+	unsigned emit_dof;        /* fit_stroke: the accepted stroke's residual dof */
+	bool d_min_unchecked, d_max_unchecked; /* that extreme's fit had none:
+				     nothing in it could show a spike or a
+				     timing error on a flank (result.c) */
 	double trough_sum;
 	bool have_last_depth;
 	double last_depth;
@@ -232,6 +236,8 @@ struct measure {
 	double noise_ss;          /* residual sum of squares around the tops */
 	uint64_t noise_dof;
 	double fitvar_sum;        /* sum of fit variance factors, accepted strokes */
+	double rss2_sum, dof2_sum;/* sums of rss^2 and dof^2 of their fits: the
+				     noise's tails (result.c, the extremes' U) */
 	/* drift: sums of t^k (k = 0..2 DRIFT_DEG_MAX) and of y t^k (k = 0..
 	 * DRIFT_DEG_MAX) over accepted strokes, t seconds from the first
 	 * sample, y the trough - dr_ref (the first accepted trough) */
@@ -498,8 +504,13 @@ double period_scatter_rel(const struct measure *m);
 
 /* drift.c */
 /* The drift's part of the depth budget (a standard uncertainty): fills
- * out's drift figures; with --drift correct also corrects its mean depth. */
-double result_drift(const struct measure *m, struct measure_stats *out);
+ * out's drift figures; with --drift correct also corrects its mean depth.
+ * Its part in one stroke's depth, which is never corrected, when the drift
+ * is corrected or seen (0 otherwise): *span_stroke, the largest excursion
+ * of the model over the record from its start (a bound, um), and
+ * *u_stroke, that excursion's standard uncertainty. */
+double result_drift(const struct measure *m, struct measure_stats *out, double *span_stroke,
+		    double *u_stroke);
 void drift_add(struct measure *m, double t_s, double y_um);
 
 #endif

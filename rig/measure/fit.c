@@ -404,6 +404,8 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 	m->noise_ss += f.rss;
 	m->noise_dof += f.dof;
 	m->fitvar_sum += f.var_factor;
+	m->rss2_sum += f.rss * f.rss;
+	m->dof2_sum += (double)f.dof * f.dof;
 	if (b->idx >= a->idx + LEVEL_MIN_SAMPLES) {
 		/* the level the stroke's own peak and trough make with the
 		 * shape; what is left is what the shape took in */
@@ -417,6 +419,7 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		double own = s.trough_um + (s.peak_um - s.trough_um) * m->dl_wbar;
 		stats_level(m, s.peak_time_s, stroke_level(m, a, b_t, b->idx, f.level_sum) - own);
 	}
+	m->emit_dof = f.dof;
 	s.reject = MEASURE_STROKE_OK;
 out:
 	stats_emit(m, &s);

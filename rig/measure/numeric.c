@@ -150,6 +150,13 @@ void num_band_solve(uint32_t n, double *A0, double *A1, double *A2, double *b)
 	}
 }
 
+double num_norm_upper(double p)
+{
+	double t = sqrt(-2 * log(p));
+	return t - (2.515517 + t * (0.802853 + t * 0.010328)) /
+			   (1 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
+}
+
 int num_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

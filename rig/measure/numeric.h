@@ -50,6 +50,10 @@ void num_quad3(double a, double ya, double b, double yb, double c, double yc, do
  * A2[k] = A[k][k+2]) of size n in place by LDL^T: b receives x. */
 void num_band_solve(uint32_t n, double *A0, double *A1, double *A2, double *b);
 
+/* The standard normal quantile z with P(Z > z) = p (0 < p <= 0.5), to
+ * 4.5e-4 (Abramowitz and Stegun 26.2.23). */
+double num_norm_upper(double p);
+
 /* qsort comparison of two doubles, ascending. */
 int num_cmp_double(const void *a, const void *b);
 

@@ -177,6 +177,13 @@ struct measure_stats {
 	double depth_std_raw_um;     /* scatter of the fitted peaks as they are */
 	double depth_std_U_um;       /* expanded uncertainty (k = 2) of depth_std_um */
 	double depth_min_um, depth_max_um;
+	double depth_minmax_U_um;    /* expanded uncertainty (k = 2) of each of
+					depth_min_um and depth_max_um */
+	/* An extreme is withheld (false) when its stroke's fit had no
+	 * residual degree of freedom (one sample on its top, or as many as
+	 * the fit's parameters): nothing could show a spike or a flank's
+	 * timing in it (a 1 kHz stroke read 36 um shallow so). */
+	bool has_depth_min, has_depth_max;
 	double trough_mean_um;
 	double depth_u_stat_um;      /* standard uncertainty, statistical part */
 	double depth_u_model_um;     /* standard uncertainty of the shape model */

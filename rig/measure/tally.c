@@ -22,19 +22,25 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 	s->index = m->stroke_index++;
 	if (s->reject == MEASURE_STROKE_OK) {
 		double d = s->peak_um;
+		bool unchecked = m->emit_dof == 0;
 		if (m->strokes == 0) {
 			m->d_ref = d;
 			m->d_min = m->d_max = d;
+			m->d_min_unchecked = m->d_max_unchecked = unchecked;
 		}
 		double x = d - m->d_ref;
 		m->strokes++;
 		double delta = x - m->d_mean;
 		m->d_mean += delta / m->strokes;
 		m->d_m2 += delta * (x - m->d_mean);
-		if (d < m->d_min)
+		if (d < m->d_min) {
 			m->d_min = d;
-		if (d > m->d_max)
+			m->d_min_unchecked = unchecked;
+		}
+		if (d > m->d_max) {
 			m->d_max = d;
+			m->d_max_unchecked = unchecked;
+		}
 		m->trough_sum += s->trough_um - m->d_ref;
 		if (m->have_last_depth) {
 			m->lag_sxy += x * m->last_depth;

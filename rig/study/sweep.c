@@ -27,7 +27,7 @@ const char *const sweep_columns[SWEEP_NCOLUMNS] = {
 	"depth_min_um", "depth_max_um", "freq_hz", "strokes", "depth_uncertainty_um",
 	"force_n", "freq_uncertainty_hz", "invalid_fraction", "status", "bench_time_s",
 	"station", "pen_model", "pen_serial", "trace", "preload_cmd_n",
-	"zero_target_move_um", "zero_target_uncertainty_um",
+	"zero_target_move_um", "zero_target_uncertainty_um", "depth_minmax_uncertainty_um",
 };
 
 enum rig_rc sweep_parse_list(const char *s, double *out, size_t cap, size_t *n,
@@ -174,8 +174,8 @@ static bool write_row(struct csv_out *w, const struct bench *b, const struct cel
 	csv_out_long(w, c->rep);
 	csv_out_num(w, st->has_depth ? st->depth_mean_um : NAN);
 	csv_out_num(w, st->has_depth ? st->depth_std_um : NAN);
-	csv_out_num(w, st->has_depth ? st->depth_min_um : NAN);
-	csv_out_num(w, st->has_depth ? st->depth_max_um : NAN);
+	csv_out_num(w, st->has_depth && st->has_depth_min ? st->depth_min_um : NAN);
+	csv_out_num(w, st->has_depth && st->has_depth_max ? st->depth_max_um : NAN);
 	csv_out_num(w, st->has_freq ? st->freq_hz : NAN);
 	csv_out_long(w, (long)st->strokes);
 	/* the zero's move since rig zero joins the depth's U, as in a run */
@@ -196,6 +196,7 @@ static bool write_row(struct csv_out *w, const struct bench *b, const struct cel
 	csv_out_num(w, c->preload_n);
 	csv_out_num(w, res->zero_move_um);
 	csv_out_num(w, res->zero_U_um);
+	csv_out_num(w, st->has_depth ? hypot(st->depth_minmax_U_um, zU) : NAN);
 	return csv_out_end(w);
 }
 

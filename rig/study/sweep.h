@@ -24,7 +24,7 @@
 #define SWEEP_MAX_POINTS 256
 
 /* The sweep CSV's columns, in order. */
-#define SWEEP_NCOLUMNS 22
+#define SWEEP_NCOLUMNS 23
 extern const char *const sweep_columns[SWEEP_NCOLUMNS];
 
 struct sweep_options {

@@ -46,15 +46,17 @@ def main():
     f["err_freq_ppm"] = (float(r["freq_hz"]) / float(truth["freq_hz"]) - 1) * 1e6
     f["U_freq_ppm"] = float(r["freq_U_hz"]) / float(truth["freq_hz"]) * 1e6
     f["err_std_um"] = float(r["depth_std_um"]) - float(truth["depth_std_um"])
-    f["err_min_um"] = float(r["depth_min_um"]) - float(truth["depth_min_um"])
-    f["err_max_um"] = float(r["depth_max_um"]) - float(truth["depth_max_um"])
+    # a withheld extreme (empty) is not judged: nan fails no limit
+    fx = lambda k: float(r[k]) if r[k] != "" else float("nan")
+    f["err_min_um"] = fx("depth_min_um") - float(truth["depth_min_um"])
+    f["err_max_um"] = fx("depth_max_um") - float(truth["depth_max_um"])
     f["strokes"] = int(r["strokes"])
     f["true_strokes"] = int(truth["strokes"])
     if "ref" in lim:
         ref = list(csv.DictReader(open(lim["ref"])))[0]
         f["err_depth_um"] = float(r["depth_mean_um"]) - float(ref["depth_mean_um"])
-        f["err_min_um"] = float(r["depth_min_um"]) - float(ref["depth_min_um"])
-        f["err_max_um"] = float(r["depth_max_um"]) - float(ref["depth_max_um"])
+        f["err_min_um"] = fx("depth_min_um") - float(ref["depth_min_um"] or "nan")
+        f["err_max_um"] = fx("depth_max_um") - float(ref["depth_max_um"] or "nan")
     miss = []
     if "strokes" in lim and f["strokes"] < f["true_strokes"] - int(lim["strokes"]):
         miss.append("strokes")

@@ -7,7 +7,9 @@ parameters drawn at random (seeded): stroke rate, depth, travel, cam shape,
 noise, speed wander, start-up transients, speed steps, chirps, drift,
 spikes, exposure smoothing, impact ringing (--kinds: only these). For each, `rig analyze --csv` against the
 truth: |depth error| <= depth_U and |rate error| <= freq_U. A refused
-record (any status but ok) is counted apart and not as covered.
+record (any status but ok) is counted apart and not as covered. The
+per-stroke min and max within depth_minmax_U_um are counted and printed
+(not judged).
 
 Prints one line per capture with --table, then per rate the coverage of
 depth and rate; exit 1 when a coverage is below --min-pct (default 90) or
@@ -76,7 +78,8 @@ def main():
     bad = 0
     with tempfile.TemporaryDirectory() as tmp:
         for rate in rates:
-            cov_d = cov_f = ok = refused = 0
+            cov_d = cov_f = cov_m = ok = refused = 0
+            sum_um = 0.0
             for i in range(n):
                 kind, args = draw(rng, rate, kinds)
                 cap = os.path.join(tmp, "c.csv")
@@ -101,14 +104,24 @@ def main():
                 uf = float(r["freq_U_hz"]) / float(truth["freq_hz"]) * 1e6
                 cov_d += abs(ed) <= ud
                 cov_f += abs(ef) <= uf
+                # the per-stroke extremes within their U (none: 0)
+                # (a withheld extreme, empty, is not judged)
+                em = max([abs(float(r[k]) - float(truth[k])) for k in ("depth_min_um", "depth_max_um")
+                          if r[k] != ""] or [0.0])
+                um = float(r.get("depth_minmax_U_um") or 0)
+                cov_m += em <= um
+                sum_um += um
                 if table:
-                    print("%5d %-8s seed %7d depth %+7.3f U %6.3f %s  rate %+8.2f ppm U %7.2f %s  %s"
+                    print("%5d %-8s seed %7d depth %+7.3f U %6.3f %s  rate %+8.2f ppm U %7.2f %s  "
+                          "minmax %6.2f U %6.2f %s  %s"
                           % (rate, kind, s, ed, ud, "ok " if abs(ed) <= ud else "OUT", ef, uf,
-                             "ok " if abs(ef) <= uf else "OUT", " ".join(args[2:])))
+                             "ok " if abs(ef) <= uf else "OUT", em, um, "ok " if em <= um else "OUT",
+                             " ".join(args[2:])))
             pd = 100.0 * cov_d / ok if ok else 0
             pf = 100.0 * cov_f / ok if ok else 0
-            print("coverage at %d Hz: depth %d/%d (%.0f %%), rate %d/%d (%.0f %%), refused %d"
-                  % (rate, cov_d, ok, pd, cov_f, ok, pf, refused))
+            print("coverage at %d Hz: depth %d/%d (%.0f %%), rate %d/%d (%.0f %%), refused %d; "
+                  "per-stroke min/max %d/%d (mean U %.2f um)"
+                  % (rate, cov_d, ok, pd, cov_f, ok, pf, refused, cov_m, ok, sum_um / ok if ok else 0))
             if pd < min_pct or pf < min_pct or refused:
                 bad += 1
     return 1 if bad else 0

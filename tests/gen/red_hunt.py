@@ -12,6 +12,8 @@ status ok:
   std     |per-stroke std error| <= 1 um + 10 % of the true std, or
           within the std's own U (depth_std_U_um, k = 2)
   minmax  |min error|, |max error| <= 3 um + 3 x the sample noise
+  minmaxU |min error|, |max error| <= their U (depth_minmax_U_um, k = 2;
+          none: 0): coverage, not a limit
   count   strokes measured + rejected ones reported >= true strokes - 2
           (- those inside an error burst)
 A record refused (status not ok) is counted apart: refusing is allowed.
@@ -101,7 +103,7 @@ def analyze(rig, runner, path, gen, told_ppm):
 
 
 def judge(truth, r, gen):
-    f = lambda k: float(r[k])
+    f = lambda k: float(r[k]) if r[k] != "" else float("nan")  # withheld: not judged
     td, tf = float(truth["depth_mean_um"]), float(truth["freq_hz"])
     e = {"depth": f("depth_mean_um") - td, "U_depth": f("depth_U_um"),
          "rate_ppm": (f("freq_hz") / tf - 1) * 1e6, "U_rate_ppm": f("freq_U_hz") / tf * 1e6,
@@ -123,6 +125,10 @@ def judge(truth, r, gen):
         miss.append("std")
     if max(abs(e["min"]), abs(e["max"])) > 3 + 3 * noise:
         miss.append("minmax")
+    # the extremes within their own U (k = 2; an engine without it: 0)
+    e["U_minmax"] = float(r.get("depth_minmax_U_um") or 0)
+    if max(abs(e["min"]), abs(e["max"])) > e["U_minmax"]:
+        miss.append("minmaxU")
     # strokes inside an error burst are not seen at all (the rate counts
     # across them): allowed for
     hidden = float(str(gen.get("--burst", "0@0")).split("@")[0]) * float(gen["--freq"]) / float(gen["--rate"])
@@ -167,9 +173,9 @@ def one(a, runner):
     if "cover" not in want and "refuse_or_cover" not in want:
         miss = [m for m in miss if m not in ("depth", "rate") or m in want]
     miss = [m for m in miss if m in ("depth", "rate") or m in want]
-    print("%s depth %+.2f um (U %.2f) rate %+.1f ppm (U %.1f) std %+.2f (U %.2f) min %+.2f max %+.2f strokes %d/%d%s"
+    print("%s depth %+.2f um (U %.2f) rate %+.1f ppm (U %.1f) std %+.2f (U %.2f) min %+.2f max %+.2f (U %.2f) strokes %d/%d%s"
           % ("FAIL" if miss else "ok", e["depth"], e["U_depth"], e["rate_ppm"], e["U_rate_ppm"], e["std"], e["U_std"],
-             e["min"], e["max"], e["strokes"], e["true_strokes"], (" [" + ",".join(miss) + "]") if miss else ""))
+             e["min"], e["max"], e["U_minmax"], e["strokes"], e["true_strokes"], (" [" + ",".join(miss) + "]") if miss else ""))
     return 1 if miss else 0
 
 
@@ -184,7 +190,7 @@ def main():
     ap.add_argument("--min-pct", type=float, default=90)
     ap.add_argument("--strict", action="store_true")
     ap.add_argument("--one", help="one capture: these generator arguments (then N and SEED are ignored)")
-    ap.add_argument("--check", default="cover", help="with --one: cover (depth and rate), depth, rate, std, minmax, count, refuse_or_cover")
+    ap.add_argument("--check", default="cover", help="with --one: cover (depth and rate), depth, rate, std, minmax, minmaxU, count, refuse_or_cover")
     ap.add_argument("--told-ppm", type=float, default=0, help="with --one: rig analyze --clock-ppm")
     ap.add_argument("--analyze", default="", help="with --one: more rig analyze options")
     a = ap.parse_args()
@@ -198,7 +204,8 @@ def main():
     summary = []
     for rate in [int(x) for x in a.rates.split(",")]:
         for kind in a.kinds.split(","):
-            c = {"n": 0, "ok": 0, "refused": 0, "depth": 0, "rate": 0, "std": 0, "minmax": 0, "count": 0}
+            c = {"n": 0, "ok": 0, "refused": 0, "depth": 0, "rate": 0, "std": 0, "minmax": 0, "minmaxU": 0,
+                 "count": 0, "U_minmax": 0.0}
             for i in range(a.n):
                 seed = rng.randrange(1 << 30)
                 gen = KINDS[kind](random.Random(seed), rate)
@@ -221,30 +228,36 @@ def main():
                     continue
                 c["ok"] += 1
                 e, miss = judge(truth, r, gen)
+                c["U_minmax"] += e["U_minmax"]
                 for m in miss:
                     c[m] += 1
                 if miss or a.table:
                     print("%-5d %-14s %s depth %+.2f (U %.2f) rate %+.1f ppm (U %.1f) std %+.2f (U %.2f) min %+.2f max %+.2f "
-                          "strokes %d/%d rej %d%s | %s"
+                          "(U %.2f) strokes %d/%d rej %d%s | %s"
                           % (rate, kind, "MISS" if miss else "ok  ", e["depth"], e["U_depth"], e["rate_ppm"],
-                             e["U_rate_ppm"], e["std"], e["U_std"], e["min"], e["max"], e["strokes"], e["true_strokes"],
+                             e["U_rate_ppm"], e["std"], e["U_std"], e["min"], e["max"], e["U_minmax"], e["strokes"], e["true_strokes"],
                              e["rejected"], (" [" + ",".join(miss) + "]") if miss else "", gtxt))
             summary.append((rate, kind, c))
-            t = tot.setdefault(rate, {"ok": 0, "depth": 0, "rate": 0, "any": 0})
+            t = tot.setdefault(rate, {"ok": 0, "depth": 0, "rate": 0, "any": 0, "minmaxU": 0, "U_minmax": 0.0})
             t["ok"] += c["ok"]
             t["depth"] += c["depth"]
             t["rate"] += c["rate"]
+            t["minmaxU"] += c["minmaxU"]
+            t["U_minmax"] += c["U_minmax"]
             t["any"] += c["std"] + c["minmax"] + c["count"]
-    print("rate  kind            n  ok refused depth-miss rate-miss std-miss minmax-miss count-miss")
+    print("rate  kind            n  ok refused depth-miss rate-miss std-miss minmax-miss count-miss minmaxU-miss (mean U)")
     for rate, kind, c in summary:
-        print("%-5d %-14s %3d %3d %7d %10d %9d %8d %11d %10d" % (rate, kind, c["n"], c["ok"], c["refused"], c["depth"],
-                                                               c["rate"], c["std"], c["minmax"], c["count"]))
+        print("%-5d %-14s %3d %3d %7d %10d %9d %8d %11d %10d %12d (%.2f)" % (
+            rate, kind, c["n"], c["ok"], c["refused"], c["depth"], c["rate"], c["std"], c["minmax"], c["count"],
+            c["minmaxU"], c["U_minmax"] / max(c["ok"], 1)))
     for rate, t in tot.items():
         if t["ok"] == 0:
             continue
         cd = 100.0 * (t["ok"] - t["depth"]) / t["ok"]
         cr = 100.0 * (t["ok"] - t["rate"]) / t["ok"]
-        print("%d Hz: coverage depth %.1f %%, rate %.1f %% of %d records" % (rate, cd, cr, t["ok"]))
+        cm = 100.0 * (t["ok"] - t["minmaxU"]) / t["ok"]
+        print("%d Hz: coverage depth %.1f %%, rate %.1f %%, min/max %.1f %% (mean U %.2f um) of %d records"
+              % (rate, cd, cr, cm, t["U_minmax"] / t["ok"], t["ok"]))
         if cd < a.min_pct or cr < a.min_pct or (a.strict and (t["depth"] or t["rate"] or t["any"])):
             bad = 1
     return bad
