@@ -134,7 +134,7 @@ sweep=$(ls "$tmp"/sweep/sweep_*.csv 2>/dev/null | head -1)
 rows=0 same=0 diffs=""
 if [ -n "$sweep" ]; then
   tail -n +2 "$sweep" >"$tmp/sweep.rows"
-  while IFS=, read -r _ _ _ dm ds dmin dmax fr nst du _ fu _ _ _ _ _ _ tr _ _ zu; do
+  while IFS=, read -r _ _ _ dm ds dmin dmax fr nst du _ fu _ _ _ _ _ _ tr _ _ zu _; do
     tr=$(echo "$tr" | tr -d '"')
     rows=$((rows + 1))
     want=$(awk -v a="$nst" -v b="$dm" -v c="$ds" -v d="$dmin" -v e="$dmax" -v f="$fr" -v g="$fu" -v h="$du" \
