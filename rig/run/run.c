@@ -314,6 +314,10 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
 	report_meta_set_profile(&r->meta, r->prof);
 	report_meta_set_fixture(&r->meta, &r->b->fx);
+	/* A pad ring bound of another exposure: said now, not only in the
+	 * report (the depths' U carry the physics' hidden ring). */
+	if (!strncmp(r->meta.laser_ring_use, "not used", 8))
+		run_progress(r, "pad ring bound %s", r->meta.laser_ring_use);
 	const char *who = o->operator_name;
 	if (!who || !*who)
 		who = getenv("USER");
