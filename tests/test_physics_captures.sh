@@ -127,6 +127,13 @@ case_ ringing_4khz_271hz   4000 "--freq 270.883 --depth-um 250 --stroke-um 1000 
 case_ ring_1khz_doubt_100hz  1000 "--freq 100.071 --depth-um 1500 --stroke-um 800 --advance 0.42 --noise-um 2.63 --scatter-um 0.56 --wander 0.0013 --ring-um 9.6 --ring-hz 3324 --ring-tau-ms 1.25 --seed 214836" cover=1
 case_ ring_1khz_doubt_80hz   1000 "--freq 80.269 --depth-um 250 --stroke-um 800 --advance 0.33 --noise-um 3.51 --scatter-um 3.65 --wander 0.0001 --ring-um 13.0 --ring-hz 2709 --ring-tau-ms 1.91 --seed 52432" cover=1
 case_ ring_1khz_doubt_105hz  1000 "--freq 105.435 --depth-um 2500 --stroke-um 800 --advance 0.45 --noise-um 3.75 --scatter-um 4.00 --wander 0.0006 --ring-um 14.2 --ring-hz 3921 --ring-tau-ms 1.60 --seed 166252" cover=1
+# 1 kHz rings the pen's stroke-to-stroke scatter (2.9..3.8 um, against
+# 0.6..0.9 um of sensor noise) hid in the fine fold: no ripple, z about 0,
+# -2.43 um against U 2.11 and -2.84 against U 2.66 (coverage.py 100 11
+# --kinds ringing). Folded again without each stroke's own offset, the
+# ring shows: a doubt in U (ring.c, fine_clean_doubt).
+case_ ring_1khz_scatter_150hz  1000 "--freq 150.543 --depth-um 2500 --stroke-um 1000 --advance 0.28 --noise-um 0.90 --scatter-um 3.79 --wander 0.0013 --ring-um 11.3 --ring-hz 2073 --ring-tau-ms 1.84 --seed 310427" cover=1
+case_ ring_1khz_scatter_100hz  1000 "--freq 100.040 --depth-um 1500 --stroke-um 1000 --advance 0.27 --noise-um 0.56 --scatter-um 2.90 --wander 0.0009 --ring-um 12.0 --ring-hz 4941 --ring-tau-ms 0.98 --seed 76587" cover=1
 
 # Exposure: a value is the mean over 250 us before it. Told the exposure
 # (--exposure-us, the fixture's [laser] exposure_us, a trace header), the

@@ -414,6 +414,19 @@ static inline double pt_x(const struct shape_pts *P, long k, long *jout)
 }
 
 
+/* The points' shape at phase ph (cycles from the up-crossing, any real
+ * number): the quadratic through the three points nearest to it. */
+static inline double pts_at(const struct shape_pts *P, double ph)
+{
+	double xc = ph * (double)P->n - 0.5 - (double)P->jmax;
+	xc -= (double)P->n * floor(xc / (double)P->n + 0.5);
+	long k = (long)floor(xc + 0.5), ja, jb, jc;
+	double xa = pt_x(P, k - 1, &ja), xb = pt_x(P, k, &jb), xd = pt_x(P, k + 1, &jc);
+	double c0, c1, c2, d = xc - xb;
+	num_quad3(xa - xb, P->yc[ja], 0, P->yc[jb], xd - xb, P->yc[jc], &c0, &c1, &c2);
+	return c0 + c1 * d + c2 * d * d;
+}
+
 /* shape.c */
 /* A window of the cycle folded apart: per_cycle bins a cycle from phase
  * ph0 (ring.c's finer fold of the top). */
@@ -428,6 +441,11 @@ struct fold_src {
 	uint32_t nl;
 	const bool *use;
 	bool gate;
+	/* (may be NULL) the shape's points: each stroke's own offset from
+	 * them over its top, as a stretch from the retracted end, is taken
+	 * out of its samples before they are folded (the pen's scatter:
+	 * ring.c's fine_clean_doubt) */
+	const struct shape_pts *ref;
 };
 /* Fold src's samples within win into nb bins as points P (P->ys too;
  * P->jmax, jmin and tmin are the caller's). False with fewer than 3

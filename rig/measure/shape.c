@@ -22,15 +22,39 @@ static void pair_add(struct bin_pairs *bp, const struct bins *bn, long j, uint32
  * stroke's phase range (possible once its ends are refined) wraps. win
  * (may be NULL): only the phases of that window, win->per_cycle bins a
  * cycle from win->ph0 (a finer fold of the top: ring.c). bp (may be NULL):
- * the pairs of the bins' samples, this stroke k. */
+ * the pairs of the bins' samples, this stroke k. ref (may be NULL): the
+ * shape's points; the stroke's own offset from them is taken out of its
+ * samples first (fold_src.ref). */
 static void fold_stroke(const struct measure *m, const struct xing *a,
 			const struct xing *b, struct bins *bn, bool gate,
-			const struct fold_win *win, struct bin_pairs *bp, uint32_t k)
+			const struct fold_win *win, struct bin_pairs *bp, uint32_t k,
+			const struct shape_pts *ref)
 {
 	double t0 = a->t_slot, span = b->t_slot - a->t_slot;
 	long nb = (long)bn->n;
+	double off = 0, travel = ref ? ref->ys[ref->jmax] - ref->tmin : 0;
+	if (ref && travel > 0) {
+		/* the stroke's own offset over the top (w >= TOP_W), as a
+		 * stretch from the retracted end (r = off w, as fit.c's
+		 * beta), from its samples within a spike's gate of ref */
+		double srw = 0, sww = 0, lim = 6 * ref->sample_sd + 2.0;
+		for (uint32_t i = a->idx; i < b->idx; i++) {
+			double ph = ((double)(m->hist_slot0 + i) - t0) / span;
+			double T = pts_at(ref, ph), w = (T - ref->tmin) / travel, r = m->hist[i] - T;
+			if (w < TOP_W || !(num_abs(r) <= lim))
+				continue;
+			srw += r * w;
+			sww += w * w;
+		}
+		off = sww > 0 ? srw / sww : 0;
+	}
 	for (uint32_t i = a->idx; i < b->idx; i++) {
 		double x = m->hist[i];
+		if (ref && off != 0) {
+			double ph = ((double)(m->hist_slot0 + i) - t0) / span;
+			double w = (pts_at(ref, ph) - ref->tmin) / travel;
+			x -= off * (w > 0 ? w : 0);
+		}
 		if (gate) {
 			/* a speckle spike against the shape folded before */
 			double T, dT, w;
@@ -669,7 +693,7 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 		memset(m->pairs.sum, 0, sizeof m->pairs.sum);
 		for (uint32_t k = 0; k + 1 < nl; k++)
 			if (use[k])
-				fold_stroke(m, &L[k], &L[k + 1], bn, gate, NULL, &m->pairs, k);
+				fold_stroke(m, &L[k], &L[k + 1], bn, gate, NULL, &m->pairs, k, NULL);
 		filled = 0;
 		for (unsigned j = 0; j < *nbins; j++)
 			filled += bn->cnt[j] > 0;
@@ -679,7 +703,7 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 			break;
 	} while (1);
 	m->shape.exposure_bins *= *nbins;
-	struct fold_src src = { m, L, nl, use, gate && m->shape.nbins == *nbins };
+	struct fold_src src = { m, L, nl, use, gate && m->shape.nbins == *nbins, NULL };
 	return shape_build(&m->shape, bn, &m->pairs, &src);
 }
 
@@ -694,7 +718,8 @@ bool shape_fold_window(const struct fold_src *src, const struct fold_win *win, u
 	memset(bp.sum, 0, sizeof bp.sum);
 	for (uint32_t k = 0; k + 1 < src->nl; k++)
 		if (src->use[k])
-			fold_stroke(src->m, &src->L[k], &src->L[k + 1], &bn, src->gate, win, &bp, k);
+			fold_stroke(src->m, &src->L[k], &src->L[k + 1], &bn, src->gate, win, &bp, k,
+				    src->ref);
 	if (!shape_points(P, &bn, &bp))
 		return false;
 	long n = P->n;
