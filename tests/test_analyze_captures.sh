@@ -164,7 +164,7 @@ fi
 # of its trace with no options hold the hidden ring to it alike (without
 # the header analyze fell back to the physics' 20 um: U 18 um, not 3)
 n=$((n + 1))
-sed 's/^clock_ppm = 50 .*/clock_ppm = 50\nring_max_um = 2.5\nring_date = 2026-12-01/' \
+sed 's/^clock_ppm = 50 .*/clock_ppm = 50\nring_max_um = 2.5\nring_date = 2026-12-01\nring_exposure_us = 250/' \
   fixtures/sim.ini >"$tmp/ring.ini"
 $RUNNER "$RIG" sweep --fixture "$tmp/ring.ini" --depths 1000 --freqs 120 --out "$tmp/rsweep" \
   --window-s 2 --save-trace --sim laser.exposure_us=250 >/dev/null 2>"$tmp/rsweep.err"
@@ -175,11 +175,32 @@ rdu=$(echo "$row" | cut -d, -f10)
 rzu=$(echo "$row" | cut -d, -f22)
 rgot=$($RUNNER "$RIG" analyze --csv "$tmp/rsweep/$rtr" 2>>"$tmp/rsweep.err" | awk -F, -v z="$rzu" \
   'NR == 2 { printf "%.3f", sqrt($7 * $7 + z * z) }')
-if [ -n "$rtr" ] && grep -q '^# rig trace:.* ring_max_um=2.5' "$tmp/rsweep/$rtr" &&
+if [ -n "$rtr" ] && grep -q '^# rig trace:.* ring_max_um=2.5 ring_exposure_us=250' "$tmp/rsweep/$rtr" &&
    awk -v a="$rgot" -v b="$rdu" 'BEGIN { d = a - b; exit !(b > 0 && b < 6 && d <= 0.0015 && d >= -0.0015) }'; then
   echo "ok   ring_bound_in_trace_header: sweep depth U $rdu um, analyze of its trace $rgot"
 else
   echo "FAIL ring_bound_in_trace_header: sweep U '$rdu', analyze '$rgot' ($rtr) $(cat "$tmp/rsweep.err")"
+  fail=$((fail + 1))
+fi
+
+# The bound holds at the exposure it was measured at only (ring_exposure_us,
+# docs/measurement.md 5b): the same trace, its header saying the bound was
+# measured at 50 us, or not saying at which exposure (a trace from before
+# the key), is analysed without it: said so, and U carries the physics'
+# hidden ring again (before: held to the 2.5 um bound, U under 6 um).
+n=$((n + 1))
+sed '1s/ring_exposure_us=250/ring_exposure_us=50/' "$tmp/rsweep/$rtr" >"$tmp/ring50.csv" 2>/dev/null
+sed '1s/ ring_exposure_us=250//' "$tmp/rsweep/$rtr" >"$tmp/ringnone.csv" 2>/dev/null
+r50=$($RUNNER "$RIG" analyze "$tmp/ring50.csv" 2>&1)
+rnone=$($RUNNER "$RIG" analyze "$tmp/ringnone.csv" 2>&1)
+r50u=$($RUNNER "$RIG" analyze --csv "$tmp/ring50.csv" 2>/dev/null | awk -F, 'NR == 2 { print $7 }')
+if printf '%s\n' "$r50" | grep -q "^ringing: the pad's ring bound of 2.50 um (ring_max_um) was measured at an exposure of 50 us, this record's is 250 us: not used" &&
+   printf '%s\n' "$rnone" | grep -q "^ringing: the pad's ring bound of 2.50 um (ring_max_um) comes with no exposure it was measured at (ring_exposure_us): not used" &&
+   ! printf '%s\n%s\n' "$r50" "$rnone" | grep -q "held to the pad's ring bound" &&
+   awk -v u="$r50u" 'BEGIN { exit !(u > 15) }'; then
+  echo "ok   ring_bound_at_another_exposure_not_used: U $r50u um, said so"
+else
+  echo "FAIL ring_bound_at_another_exposure_not_used: U '$r50u': $(printf '%s\n%s\n' "$r50" "$rnone" | grep -i ring)"
   fail=$((fail + 1))
 fi
 

@@ -135,16 +135,19 @@ START_TEST(test_bad_date_is_refused)
 END_TEST
 
 /* The pad's ring bound comes with the day it was measured (it expires
- * like the other calibrations), and neither alone. */
-START_TEST(test_pad_ring_bound_needs_its_date)
+ * like the other calibrations) and the exposure it was measured at (it
+ * holds there only), and none of them alone. */
+START_TEST(test_pad_ring_bound_needs_its_date_and_exposure)
 {
 	struct rig_err err = { 0 };
 	char *text = tu_replace(base_text, "clock_ppm = 50",
-				"clock_ppm = 50\nring_max_um = 3.5\nring_date = 2026-11-30");
+				"clock_ppm = 50\nring_max_um = 3.5\nring_date = 2026-11-30\n"
+				"ring_exposure_us = 250");
 	struct fixture f;
 	ck_assert_int_eq(load_text(text, &f, &err), RIG_OK);
 	ck_assert_double_eq_tol(f.laser.ring_max_um, 3.5, 1e-12);
 	ck_assert_str_eq(f.laser.ring_date, "2026-11-30");
+	ck_assert_double_eq_tol(f.laser.ring_exposure_us, 250, 1e-12);
 	fixture_free(&f);
 	free(text);
 	ck_assert_int_eq(load_changed("clock_ppm = 50", "clock_ppm = 50\nring_max_um = 3.5", &err),
@@ -156,12 +159,31 @@ START_TEST(test_pad_ring_bound_needs_its_date)
 				      &err),
 			 RIG_E_CONFIG);
 	ck_assert_msg(strstr(err.msg, "ring_date given without ring_max_um"), "%s", err.msg);
+	/* a bound and its date as before 12-01's second session: at which
+	 * exposure is not known, and it holds only there */
 	ck_assert_int_eq(load_changed("clock_ppm = 50",
-				      "clock_ppm = 50\nring_max_um = 0\nring_date = 2026-11-30", &err),
+				      "clock_ppm = 50\nring_max_um = 3.5\nring_date = 2026-11-30",
+				      &err),
+			 RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "ring_max_um given without ring_exposure_us") &&
+			      strstr(err.msg, "the exposure it was measured at"),
+		      "%s", err.msg);
+	ck_assert_int_eq(load_changed("clock_ppm = 50", "clock_ppm = 50\nring_exposure_us = 250",
+				      &err),
+			 RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "ring_exposure_us given without ring_max_um"), "%s",
+		      err.msg);
+	ck_assert_int_eq(load_changed("clock_ppm = 50",
+				      "clock_ppm = 50\nring_max_um = 0\nring_date = 2026-11-30\n"
+				      "ring_exposure_us = 250", &err),
+			 RIG_E_CONFIG);
+	ck_assert_int_eq(load_changed("clock_ppm = 50",
+				      "clock_ppm = 50\nring_max_um = 3.5\nring_date = 2026-11-30\n"
+				      "ring_exposure_us = 0", &err),
 			 RIG_E_CONFIG);
 	/* without them: the physics' bound, as before */
 	ck_assert_int_eq(load_text(base_text, &f, &err), RIG_OK);
-	ck_assert(f.laser.ring_max_um == 0 && !f.laser.ring_date[0]);
+	ck_assert(f.laser.ring_max_um == 0 && !f.laser.ring_date[0] && f.laser.ring_exposure_us == 0);
 	fixture_free(&f);
 }
 END_TEST
@@ -330,7 +352,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_out_of_range_value_is_refused);
 	tcase_add_test(tc, test_bad_date_is_refused);
 	tcase_add_test(tc, test_missing_required_key_is_named);
-	tcase_add_test(tc, test_pad_ring_bound_needs_its_date);
+	tcase_add_test(tc, test_pad_ring_bound_needs_its_date_and_exposure);
 	tcase_add_test(tc, test_duplicate_key_points_at_first_occurrence);
 	tcase_add_test(tc, test_unknown_section_and_key_before_section);
 	tcase_add_test(tc, test_syntax_error_and_binary_and_long_line);

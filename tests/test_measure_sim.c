@@ -22,10 +22,11 @@ struct sim_result {
 
 /* Record seconds of the virtual bench under params at depth_um/freq_hz
  * and measure it; exposure_us is what the engine is told, ring_max_um the
- * fixture's pad ring bound (0: none). */
-static void measure_sim_bound(const char *const *params, double depth_um, double freq_hz,
-			      double seconds, double exposure_us, double ring_max_um,
-			      struct sim_result *r)
+ * fixture's pad ring bound (0: none) and ring_exposure_us the exposure it
+ * was measured at. */
+static void measure_sim_bound_at(const char *const *params, double depth_um, double freq_hz,
+				 double seconds, double exposure_us, double ring_max_um,
+				 double ring_exposure_us, struct sim_result *r)
 {
 	struct simcap_config cfg = { .params = params, .depth_um = depth_um,
 				     .freq_hz = freq_hz, .seconds = seconds };
@@ -41,7 +42,8 @@ static void measure_sim_bound(const char *const *params, double depth_um, double
 	ild1420_decoder_init(&d, 10);
 	size_t used, m = ild1420_decode(&d, bytes, n, s, cap, &used);
 	struct measure_config mc = { .rate_hz = r->tr.rate_hz, .zero_mm = r->tr.zero_mm,
-				     .exposure_us = exposure_us, .ring_max_um = ring_max_um };
+				     .exposure_us = exposure_us, .ring_max_um = ring_max_um,
+				     .ring_exposure_us = ring_exposure_us };
 	struct measure *me;
 	ck_assert_int_eq(measure_create(&me, &mc, &err), RIG_OK);
 	ck_assert_int_eq(measure_push(me, s, m, &err), RIG_OK);
@@ -52,6 +54,15 @@ static void measure_sim_bound(const char *const *params, double depth_um, double
 	free(bytes);
 	ck_assert_msg(r->st.status == MEASURE_OK, "status %s: %s",
 		      measure_status_name(r->st.status), r->st.message);
+}
+
+/* The same with a bound measured at the exposure the engine is told. */
+static void measure_sim_bound(const char *const *params, double depth_um, double freq_hz,
+			      double seconds, double exposure_us, double ring_max_um,
+			      struct sim_result *r)
+{
+	measure_sim_bound_at(params, depth_um, freq_hz, seconds, exposure_us, ring_max_um,
+			     exposure_us, r);
 }
 
 static void measure_sim(const char *const *params, double depth_um, double freq_hz,
@@ -148,7 +159,7 @@ static void ring_bound_case(const char *name, const char *const *shortp,
 	ck_assert_msg(fabs(e) <= b.st.depth_U_um && b.st.depth_U_um <= max_U_um,
 		      "%s: error %+.3f um, U %.3f (at most %.1f)", name, e, b.st.depth_U_um,
 		      max_U_um);
-	ck_assert(b.st.ring_bound_um == bound && !b.st.ring_over_bound);
+	ck_assert(b.st.ring_bound_um == bound && !b.st.ring_over_bound && !b.st.ring_bound_unused);
 }
 
 START_TEST(test_ring_bound_of_a_quiet_pad_narrows_U_at_250us)
@@ -169,6 +180,46 @@ START_TEST(test_ring_bound_of_a_ringing_pad_covers_its_hidden_ring)
 }
 END_TEST
 
+/* A bound holds only at the exposure it was measured at. The pad rings
+ * 10 um at 4 kHz. Characterized at 100 us (which passes three quarters of
+ * a 4 kHz ring) the bound is small; the shutter then set to 250 us (a zero
+ * of its box at 4 kHz: the ring is all hidden) reads the ring's depth
+ * short by about 7 um. Used there, the 100 us bound made that record
+ * wrong and sure; it is not used (ring_bound_unused), and the physics'
+ * 20 um covers the error. A bound measured within RING_EXPOSURE_TOL_US of
+ * the record's exposure is used. */
+START_TEST(test_ring_bound_at_another_exposure_is_not_used)
+{
+	static const char *const shortp[] = { "pen.ring_um=10", "pen.ring_hz=4000",
+					      "pen.ring_tau_ms=0.5", "laser.exposure_us=20", NULL };
+	static const char *const midp[] = { "pen.ring_um=10", "pen.ring_hz=4000",
+					    "pen.ring_tau_ms=0.5", "laser.exposure_us=100", NULL };
+	static const char *const longp[] = { "pen.ring_um=10", "pen.ring_hz=4000",
+					     "pen.ring_tau_ms=0.5", "laser.exposure_us=250", NULL };
+	struct sim_result s, l, b, same;
+	measure_sim_bound(shortp, 1000, 120, 2, 20, 0, &s);
+	measure_sim_bound(midp, 1000, 120, 2, 100, 0.1, &l);
+	double d = s.st.depth_mean_um - l.st.depth_mean_um;
+	double bound = (d > 0 ? d : 0) + hypot(s.st.depth_U_um, l.st.depth_U_um);
+	measure_sim_bound_at(longp, 1000, 120, 2, 250, bound, 100, &b);
+	double e = b.st.depth_mean_um - b.tr.deepest_mean_um;
+	printf("  bound %.2f um measured at 100 us, record at 250 us: error %+.3f um, U %.2f, "
+	       "hidden ring %.2f um (held to %.2f)\n", bound, e, b.st.depth_U_um,
+	       b.st.ring_hidden_um, b.st.ring_bound_um);
+	ck_assert_msg(bound < 5, "the 100 us bound %.2f um", bound);
+	ck_assert_msg(fabs(e) > bound, "the hidden ring: error %+.3f um, bound %.2f", e, bound);
+	ck_assert_msg(fabs(e) <= b.st.depth_U_um, "error %+.3f um, U %.3f", e, b.st.depth_U_um);
+	ck_assert(b.st.ring_bound_unused && !b.st.ring_over_bound);
+	ck_assert(b.st.ring_bound_um == RING_MAX_UM);
+	/* the same shutter, read back 0.05 us apart: the bound holds */
+	measure_sim_bound_at(longp, 1000, 120, 2, 250, bound, 250.05, &same);
+	ck_assert(!same.st.ring_bound_unused && same.st.ring_bound_um == bound);
+	/* a bound whose exposure is not known is not used either */
+	measure_sim_bound_at(longp, 1000, 120, 2, 250, bound, 0, &same);
+	ck_assert(same.st.ring_bound_unused && same.st.ring_bound_um == RING_MAX_UM);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("measure_sim");
@@ -179,6 +230,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_exposure_known_is_corrected_and_covered);
 	tcase_add_test(tc, test_ring_bound_of_a_quiet_pad_narrows_U_at_250us);
 	tcase_add_test(tc, test_ring_bound_of_a_ringing_pad_covers_its_hidden_ring);
+	tcase_add_test(tc, test_ring_bound_at_another_exposure_is_not_used);
 	suite_add_tcase(s, tc);
 	return s;
 }

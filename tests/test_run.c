@@ -523,9 +523,10 @@ END_TEST
 START_TEST(test_expired_pad_ring_bound_is_refused_naming_it)
 {
 	free(fixture);
-	char ring[96], zero[32], date[11];
+	char ring[128], zero[32], date[11];
 	tu_date(date, 45);
-	snprintf(ring, sizeof ring, "clock_ppm = 50\nring_max_um = 3.5\nring_date = %s", date);
+	snprintf(ring, sizeof ring,
+		 "clock_ppm = 50\nring_max_um = 3.5\nring_date = %s\nring_exposure_us = 250", date);
 	/* the laser's zero dated today: the fixture's own date would expire
 	 * first on a later calendar (make check-calendar found it, 400 days
 	 * ahead, and it would have on 2026-12-22 too) */
@@ -546,8 +547,10 @@ START_TEST(test_expired_pad_ring_bound_is_refused_naming_it)
 END_TEST
 
 /* A fixture's pad ring bound is traceable in the report as the other
- * calibrations are (value, date, due date); without one the rows are not
- * there. At 250 us the run judges with it (U a few um, not ~20). */
+ * calibrations are (value, date, due date, the exposure it was measured
+ * at, and whether the run used it); without one the rows are not there.
+ * At 250 us, the exposure it was measured at, the run judges with it (U a
+ * few um, not ~20). */
 START_TEST(test_pad_ring_bound_is_in_the_report)
 {
 	char *t = NULL;
@@ -557,11 +560,12 @@ START_TEST(test_pad_ring_bound_is_in_the_report)
 		ck_assert_int_eq(run_bench(&o, &res), 0);
 		t = report_text(&res);
 		ck_assert_ptr_null(strstr(t, "\"ring_max\""));
+		ck_assert_ptr_null(strstr(t, "\"ring_use\""));
 		free(t);
 	}
 	free(fixture);
-	fixture = make_fixture("clock_ppm = 50",
-			       "clock_ppm = 50\nring_max_um = 2.46\nring_date = 2026-11-30");
+	fixture = make_fixture("clock_ppm = 50", "clock_ppm = 50\nring_max_um = 2.46\nring_date = "
+						 "2026-11-30\nring_exposure_us = 250");
 	char *sims[] = { "laser.exposure_us=250" };
 	struct run_bench o = opts(sims, 1);
 	struct run_result res;
@@ -570,9 +574,47 @@ START_TEST(test_pad_ring_bound_is_in_the_report)
 	const char *must[] = { "\"fixture\",\"laser\",\"ring_max\",\"um\",,2.460,",
 			       "\"configured: 2.46\"", "\"fixture\",\"laser\",\"ring_date\"",
 			       "\"2026-11-30\"", "\"fixture\",\"laser\",\"ring_due\"",
-			       "\"2026-12-30\"" };
+			       "\"2026-12-30\"", "\"fixture\",\"laser\",\"ring_exposure\",\"us\",,250.0,",
+			       "\"fixture\",\"laser\",\"ring_use\"",
+			       "\"used: measured at the sensor's exposure of 250 us\"" };
 	for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
 		ck_assert_msg(strstr(t, must[i]) != NULL, "report lacks %s", must[i]);
+	free(t);
+}
+END_TEST
+
+/* The bound holds at the exposure it was measured at only: a run whose
+ * sensor reads back another shutter time does not use it (its verify
+ * depths carry the physics' hidden ring, U near 20 um, as without a
+ * bound), and its report says so. Before, a bound measured at 250 us held
+ * the U of a 200 us run to it. */
+START_TEST(test_pad_ring_bound_at_another_exposure_is_not_used)
+{
+	free(fixture);
+	fixture = make_fixture("clock_ppm = 50", "clock_ppm = 50\nring_max_um = 2.46\nring_date = "
+						 "2026-11-30\nring_exposure_us = 250");
+	char *sims[] = { "laser.exposure_us=200" };
+	struct run_bench o = opts(sims, 1);
+	struct run_result res;
+	run_bench(&o, &res);
+	char *t = report_text(&res);
+	const char *want = "\"not used: measured at 250 us, the sensor's exposure is 200 us: "
+			   "characterize the pad at this exposure\"";
+	ck_assert_msg(strstr(t, want) != NULL, "report lacks %s", want);
+	/* every verify depth carries the hidden ring again */
+	size_t depths = 0;
+	const char *row = "\"verify\",\"depth_sweep\",\"depth\",\"um\",";
+	for (const char *q = strstr(t, row); q; q = strstr(q + 1, row)) {
+		/* commanded, measured, std, n, uncertainty */
+		const char *f = q + strlen(row);
+		for (int k = 0; k < 4 && f; k++)
+			f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL;
+		ck_assert_msg(f != NULL, "%.80s", q);
+		double u = strtod(f, NULL);
+		ck_assert_msg(u > 15, "a verify depth's U %.2f um: the bound was used", u);
+		depths++;
+	}
+	ck_assert_uint_gt(depths, 0);
 	free(t);
 }
 END_TEST
@@ -583,10 +625,11 @@ END_TEST
 START_TEST(test_ring_beyond_the_pad_ring_bound_is_not_capped)
 {
 	free(fixture);
-	fixture = make_fixture("clock_ppm = 50",
-			       "clock_ppm = 50\nring_max_um = 2\nring_date = 2026-11-30");
-	char *sims[] = { "pen.ring_um=15", "pen.ring_hz=4000", "pen.ring_tau_ms=0.5" };
-	struct run_bench o = opts(sims, 3);
+	fixture = make_fixture("clock_ppm = 50", "clock_ppm = 50\nring_max_um = 2\nring_date = "
+						 "2026-11-30\nring_exposure_us = 20");
+	char *sims[] = { "pen.ring_um=15", "pen.ring_hz=4000", "pen.ring_tau_ms=0.5",
+			 "laser.exposure_us=20" };
+	struct run_bench o = opts(sims, 4);
 	struct run_result res;
 	ck_assert_int_ne(run_bench(&o, &res), 0);
 	ck_assert_int_ne(res.verdict, REPORT_PASS);
@@ -811,6 +854,7 @@ int main(void)
 	tcase_add_test(tc, test_expired_load_cell_span_on_a_real_chip_is_refused);
 	tcase_add_test(tc, test_expired_pad_ring_bound_is_refused_naming_it);
 	tcase_add_test(tc, test_pad_ring_bound_is_in_the_report);
+	tcase_add_test(tc, test_pad_ring_bound_at_another_exposure_is_not_used);
 	tcase_add_test(tc, test_ring_beyond_the_pad_ring_bound_is_not_capped);
 	tcase_add_test(tc, test_unwritable_report_folder_stops_before_the_pen_runs);
 	tcase_add_test(tc, test_unwritable_summary_stops_before_the_pen_is_powered);

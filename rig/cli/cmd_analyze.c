@@ -39,9 +39,11 @@ static void usage(FILE *out)
 		"  --zero-u-um U       standard uncertainty of the zero    (uncertainty budget)\n"
 		"  --clock-ppm P       sensor clock accuracy               (uncertainty budget)\n"
 		"  --exposure-us US    the sensor's exposure: the depth is corrected for it\n"
-		"  --ring-max-um B     the pad's measured ring bound at this exposure (a\n"
-		"                      fixture's [laser] ring_max_um): what the exposure may\n"
-		"                      hide of a ring counts in U up to B, not up to 20 um\n"
+		"  --ring-max-um B     the pad's measured ring bound (a fixture's [laser]\n"
+		"                      ring_max_um): what the exposure may hide of a ring\n"
+		"                      counts in U up to B, not up to 20 um\n"
+		"  --ring-exposure-us US  the exposure B was measured at (default: the\n"
+		"                      record's); at another exposure B is not used\n"
 		"  --drift MODE        flag (default: reported, its effect in U) or correct\n"
 		"  --max-noise-pct P   refuse when the sample noise exceeds P %% of the travel\n"
 		"                      (default 5; a negative number switches it off)\n"
@@ -133,7 +135,8 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 }
 
 /* The pad's ring against a fixture's bound. */
-static void print_ring_bound(FILE *o, const struct measure_stats *st)
+static void print_ring_bound(FILE *o, const struct measure_stats *st,
+			     const struct measure_config *mc)
 {
 	if (st->ring_over_bound)
 		fprintf(o, "ringing: WARNING: a ring of %.2f um seen, beyond the pad's ring bound "
@@ -141,13 +144,27 @@ static void print_ring_bound(FILE *o, const struct measure_stats *st)
 			   "ring is held to the physics' %.0f um instead: characterize the pad "
 			   "again\n",
 			st->ring_seen_um, RING_MAX_UM);
+	else if (st->ring_bound_unused && !(mc->ring_exposure_us > 0))
+		fprintf(o, "ringing: the pad's ring bound of %.2f um (ring_max_um) comes with no "
+			   "exposure it was measured at (ring_exposure_us): not used\n",
+			mc->ring_max_um);
+	else if (st->ring_bound_unused && mc->exposure_us > 0)
+		fprintf(o, "ringing: the pad's ring bound of %.2f um (ring_max_um) was measured "
+			   "at an exposure of %g us, this record's is %g us: not used; "
+			   "characterize the pad at this exposure\n",
+			mc->ring_max_um, mc->ring_exposure_us, mc->exposure_us);
+	else if (st->ring_bound_unused)
+		fprintf(o, "ringing: the pad's ring bound of %.2f um (ring_max_um) was measured "
+			   "at an exposure of %g us, this record's exposure is not known: not "
+			   "used\n", mc->ring_max_um, mc->ring_exposure_us);
 	else if (st->ring_hidden_um > 0 && st->ring_bound_um != RING_MAX_UM)
 		fprintf(o, "ringing: held to the pad's ring bound of %.2f um (ring_max_um)\n",
 			st->ring_bound_um);
 }
 
 static void print_summary(FILE *o, const char *name, const struct measure_stats *st,
-			  const struct capture_info *info, enum capture_format fmt)
+			  const struct capture_info *info, enum capture_format fmt,
+			  const struct measure_config *mc)
 {
 	fprintf(o, "%s: %llu samples, %.3f s, %llu invalid", name,
 		(unsigned long long)st->samples, st->duration_s,
@@ -198,7 +215,7 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 				   "the pad at %.0f..%.0f kHz: up to %.2f um beyond the top seen, "
 				   "in U\n",
 				RING_HZ_LO / 1000, RING_HZ_HI / 1000, st->ring_hidden_um);
-		print_ring_bound(o, st);
+		print_ring_bound(o, st, mc);
 	} else {
 		fprintf(o, "depth: no result\n");
 	}
@@ -258,12 +275,17 @@ static int trace_header(const char *path, struct measure_config *mc, double *ran
 		*have_zero = true;
 	}
 	double *dst[] = { range_mm, &mc->freq_hint_hz, &mc->linearity_um, &mc->resolution_um,
-			  &mc->zero_u_um, &mc->clock_ppm, &mc->exposure_us, &mc->ring_max_um };
+			  &mc->zero_u_um, &mc->clock_ppm, &mc->exposure_us, &mc->ring_max_um,
+			  &mc->ring_exposure_us };
 	double src[] = { h.range_mm, h.freq_hint_hz, h.linearity_um, h.resolution_um,
-			 h.zero_u_um, h.clock_ppm, h.exposure_us, h.ring_max_um };
-	for (int i = 0; i < 8; i++)
+			 h.zero_u_um, h.clock_ppm, h.exposure_us, h.ring_max_um,
+			 h.ring_exposure_us };
+	for (int i = 0; i < 9; i++)
 		if (!(given & (1u << i)))
 			*dst[i] = src[i];
+	/* The header's ring exposure is its bound's: not one given here. */
+	if ((given & 128) && !(given & 256))
+		mc->ring_exposure_us = 0;
 	return 1;
 }
 
@@ -306,7 +328,7 @@ static int analyze_file(const char *path, struct measure_config *mc, enum captur
 	if (csv && !per_stroke)
 		print_csv(stdout, &st);
 	else if (!per_stroke)
-		print_summary(stdout, path, &st, &info, fmt);
+		print_summary(stdout, path, &st, &info, fmt, mc);
 	if (st.status != MEASURE_OK) {
 		cli_error(CMD, "%s: %s: %s", path, measure_status_name(st.status), st.message);
 		ret = RIG_EXIT_DATAERR;
@@ -338,6 +360,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		{ "clock-ppm", required_argument, NULL, 'C' },
 		{ "exposure-us", required_argument, NULL, 'E' },
 		{ "ring-max-um", required_argument, NULL, 'B' },
+		{ "ring-exposure-us", required_argument, NULL, 'X' },
 		{ "drift", required_argument, NULL, 'D' },
 		{ "max-noise-pct", required_argument, NULL, 'N' },
 		{ "max-rate-change-pct", required_argument, NULL, 'V' },
@@ -354,7 +377,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 	enum capture_format fmt = CAPTURE_CSV;
 	bool have_fmt = false, have_rate = false, have_zero = false, csv = false, per_stroke = false;
 	unsigned given = 0; /* bits: range, hint, linearity, resolution, zero u, clock, exposure,
-			     ring bound */
+			     ring bound, its exposure */
 	double range_mm = 10;
 	int ret = RIG_EXIT_USAGE;
 
@@ -381,6 +404,7 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		case 'C': num = &mc.clock_ppm; given |= 32; break;
 		case 'E': num = &mc.exposure_us; given |= 64; break;
 		case 'B': num = &mc.ring_max_um; given |= 128; break;
+		case 'X': num = &mc.ring_exposure_us; given |= 256; break;
 		case 'N': num = &mc.gates.max_noise_pct; break;
 		case 'V': num = &mc.gates.max_rate_change_pct; break;
 		case 'T': num = &mc.gates.max_rate_trend_pct; break;
@@ -432,6 +456,10 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 		cli_error(CMD, "--range-mm: expected a measuring range > 0, found %g", range_mm);
 		goto out;
 	}
+	/* A bound given here with no exposure of its own was measured at the
+	 * record's (the option's words: "at this exposure" is the default). */
+	if ((given & 128) && !(given & 256))
+		mc.ring_exposure_us = mc.exposure_us;
 	ret = analyze_file(argv[optind], &mc, fmt, range_mm, csv, per_stroke);
 out:
 	return ret;

@@ -43,6 +43,7 @@ static const struct ini_field fields[] = {
 	{ "laser", "exposure_us", INI_DOUBLE, FX(laser.exposure_us), 0, 4000, false, "0", NULL, false, false, NULL },
 	{ "laser", "ring_max_um", INI_DOUBLE, FX(laser.ring_max_um), 0.1, 1000, false, NULL, NULL, false, false, NULL },
 	{ "laser", "ring_date", INI_DATE, FX(laser.ring_date), 0, 0, false, NULL, NULL, false, false, NULL },
+	{ "laser", "ring_exposure_us", INI_DOUBLE, FX(laser.ring_exposure_us), 1, 4000, false, NULL, NULL, false, false, NULL },
 	{ "laser", "zero_target_mm", INI_DOUBLE, FX(laser.zero_target_mm), -5, 505, false, NULL, NULL, false, false, NULL },
 
 	{ "loadcell", "chip", INI_TEXT, FX(loadcell.chip), 0, 0, true, NULL, NULL, false, false, NULL },
@@ -282,13 +283,24 @@ static enum rig_rc check_whole(struct fixture *f, struct rig_err *err)
 				"%s:%d: zero_mm: expected inside the sensor's range %g..%g mm, found %g",
 				f->path, fixture_line(f, "laser", "zero_mm"), lo, hi, f->laser.zero_mm);
 	f->laser.has_zero_target_mm = fixture_line(f, "laser", "zero_target_mm") > 0;
-	bool ring = fixture_line(f, "laser", "ring_max_um") > 0;
-	if (ring != (f->laser.ring_date[0] != 0))
+	/* The pad's ring bound: its value, the day and the exposure it was
+	 * measured at, all three or none. */
+	static const char *const ring_keys[] = { "ring_max_um", "ring_date", "ring_exposure_us" };
+	int ring_at[3], nring = 0;
+	for (int i = 0; i < 3; i++)
+		nring += (ring_at[i] = fixture_line(f, "laser", ring_keys[i])) > 0;
+	if (nring > 0 && nring < 3) {
+		int given = 0, lacks = 0;
+		while (ring_at[given] <= 0)
+			given++;
+		while (ring_at[lacks] > 0)
+			lacks++;
 		return rig_fail(err, RIG_E_CONFIG,
 				"%s:%d: %s given without %s: expected the pad's measured ring bound "
-				"and the day it was measured together",
-				f->path, fixture_line(f, "laser", ring ? "ring_max_um" : "ring_date"),
-				ring ? "ring_max_um" : "ring_date", ring ? "ring_date" : "ring_max_um");
+				"(ring_max_um), the day it was measured (ring_date) and the exposure "
+				"it was measured at (ring_exposure_us) together",
+				f->path, ring_at[given], ring_keys[given], ring_keys[lacks]);
+	}
 	int g = f->loadcell.gain;
 	if (g != 128 && g != 64 && g != 32)
 		return rig_fail(err, RIG_E_CONFIG, "%s:%d: gain: expected 128, 64 or 32, found %d",

@@ -57,9 +57,12 @@ struct fixture_laser {
 	/* The pad's impact ring, measured (docs/measurement.md "The pad's
 	 * ring bound"): what the exposure may hide of a ring counts in U up
 	 * to it instead of the physics' 20 um. 0 = not measured. It expires
-	 * with ring_date like the other calibrations. */
+	 * with ring_date like the other calibrations, and holds only at the
+	 * sensor exposure it was measured at (ring_exposure_us): a run at
+	 * another exposure does not use it. All three or none. */
 	double ring_max_um;
 	char ring_date[FIXTURE_DATE];
+	double ring_exposure_us;
 	/* The zero target's reading at the last rig zero ([io]
 	 * zero_target_line; run/zero_check.c): valid when has_zero_target_mm. */
 	double zero_target_mm;

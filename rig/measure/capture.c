@@ -234,6 +234,8 @@ void capture_write_header(FILE *f, const struct capture_header *h)
 		fprintf(f, " exposure_us=%.17g", h->exposure_us);
 	if (h->ring_max_um > 0) /* only when the fixture has one */
 		fprintf(f, " ring_max_um=%.17g", h->ring_max_um);
+	if (h->ring_max_um > 0 && h->ring_exposure_us > 0)
+		fprintf(f, " ring_exposure_us=%.17g", h->ring_exposure_us);
 	fputc('\n', f);
 }
 
@@ -254,6 +256,7 @@ static bool header_key(struct capture_header *h, const char *key, double v)
 		{ "clock_ppm", offsetof(struct capture_header, clock_ppm) },
 		{ "exposure_us", offsetof(struct capture_header, exposure_us) },
 		{ "ring_max_um", offsetof(struct capture_header, ring_max_um) },
+		{ "ring_exposure_us", offsetof(struct capture_header, ring_exposure_us) },
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (!strcmp(key, keys[i].key)) {

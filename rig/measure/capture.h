@@ -41,6 +41,8 @@ struct capture_header {
 	double linearity_um, resolution_um, zero_u_um, clock_ppm;
 	double exposure_us;         /* the sensor's exposure (0: not known) */
 	double ring_max_um;         /* the fixture's pad ring bound (0: none) */
+	double ring_exposure_us;    /* the exposure it was measured at (0: not
+				       known: the bound is not used) */
 };
 
 /* Write the header line (then the caller writes CAPTURE_CSV_HEADER). */

@@ -364,7 +364,7 @@ enum rig_rc measure_create(struct measure **out, const struct measure_config *cf
 	if (!(cfg->min_stroke_um >= 0) || !(cfg->linearity_um >= 0) ||
 	    !(cfg->resolution_um >= 0) || !(cfg->zero_u_um >= 0) || !(cfg->clock_ppm >= 0) ||
 	    !(cfg->exposure_us >= 0) || cfg->exposure_us > 1e6 || !(cfg->ring_max_um >= 0) ||
-	    cfg->ring_max_um > 1e4)
+	    cfg->ring_max_um > 1e4 || !(cfg->ring_exposure_us >= 0) || cfg->ring_exposure_us > 1e6)
 		return rig_fail(err, RIG_E_USAGE,
 				"measure: minimum stroke, exposure, ring bound and uncertainty parts "
 				"must be >= 0");

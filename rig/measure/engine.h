@@ -98,6 +98,7 @@ struct shape {
 	double ring_seen_um;      /* the ring's rise over the smooth top, as seen */
 	double ring_bound_um;     /* the bound the hidden ring was held to */
 	bool ring_over_bound;     /* a ring seen beyond the fixture's ring_max_um */
+	bool ring_bound_unused;   /* ring_max_um measured at another exposure */
 	double sample_sd_um;      /* spread of one sample in a bin (the first
 				     quartile over bins: noise and stroke
 				     scatter, not spikes or the flanks' slope) */

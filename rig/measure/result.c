@@ -98,6 +98,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->ring_seen_um = m->shape.ring_seen_um;
 	out->ring_over_bound = m->shape.ring_over_bound;
 	out->ring_bound_um = m->shape.ring_bound_um;
+	out->ring_bound_unused = m->shape.ring_bound_unused;
 	out->depth_U_um = 2.0 * sqrt(u_stat * u_stat + u_shape * u_shape + u_model * u_model +
 				     u_phase * u_phase +
 				     u_drift * u_drift + u_lin * u_lin + u_res * u_res +

@@ -538,18 +538,30 @@ static double peak_u_phase(const struct shape_pts *P, long lo, long hi, double g
 	return c * (gap / 2) * (gap / 2) + miss;
 }
 
+bool measure_ring_bound_holds(double exposure_us, double ring_exposure_us)
+{
+	return fabs(exposure_us - ring_exposure_us) <= RING_EXPOSURE_TOL_US;
+}
+
 /* A ring the exposure may have averaged away (ring.c's physics: up to
  * RING_MAX_UM) counts in U, no more than the fixture's measured bound for
  * its pad at its exposure (cfg->ring_max_um: what a short exposure read
- * beyond this one, docs/measurement.md 5b). A ring seen (taken, or seen
- * unresolved; not a ripple within noise) beyond that bound shows it wrong:
- * flagged, and the physics bounds the hidden ring instead.
+ * beyond this one, docs/measurement.md 5b). The bound holds at the
+ * exposure it was measured at only (cfg->ring_exposure_us): at another it
+ * is not used (ring_bound_unused): a box of another length passes other
+ * rings. With no exposure (0) the bound holds no hidden ring, and only
+ * flags a ring seen beyond it. A ring seen (taken, or seen unresolved; not
+ * a ripple within noise) beyond that bound shows it wrong: flagged, and
+ * the physics bounds the hidden ring instead.
  * thr_um: the ring the shape would show. */
 static void ring_bound(struct shape *sh, const struct measure_config *cfg, double thr_um,
 		       double *u_model)
 {
-	double bound = cfg->ring_max_um > 0 ? cfg->ring_max_um : INFINITY;
-	sh->ring_over_bound = cfg->ring_max_um > 0 && sh->ring_seen_um > cfg->ring_max_um &&
+	bool holds = cfg->ring_max_um > 0 &&
+		     measure_ring_bound_holds(cfg->exposure_us, cfg->ring_exposure_us);
+	sh->ring_bound_unused = cfg->ring_max_um > 0 && !holds;
+	double bound = holds ? cfg->ring_max_um : INFINITY;
+	sh->ring_over_bound = holds && sh->ring_seen_um > cfg->ring_max_um &&
 			      (sh->ring == MEASURE_RING_TAKEN || sh->ring == MEASURE_RING_UNRESOLVED);
 	if (sh->ring_over_bound)
 		bound = INFINITY;

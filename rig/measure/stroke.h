@@ -127,6 +127,12 @@ struct measure_config {
 	 * (docs/measurement.md 5b). A ring seen beyond it is flagged
 	 * (ring_over_bound) and the bound not used. */
 	double ring_max_um;
+	/* The exposure the bound was measured at (us; 0 = none or not
+	 * known). The bound holds at that exposure only: with exposure_us
+	 * further than RING_EXPOSURE_TOL_US from it, it is not used
+	 * (ring_bound_unused; the physics holds the hidden ring, and a ring
+	 * seen beyond the bound is not flagged). */
+	double ring_exposure_us;
 	struct measure_gates gates;
 	/* Called once per stroke, accepted or not, in order; may be NULL.
 	 * Strokes of the learning period (up to ~16k samples) are reported
@@ -145,6 +151,14 @@ struct measure_config {
 #define RING_HZ_LO 2000.0
 #define RING_HZ_HI 5000.0
 #define RING_MAX_UM 20.0
+/* A pad's ring bound holds at the exposure it was measured at: the same
+ * shutter setting, read back as the fixture checks it (0.1 us). */
+#define RING_EXPOSURE_TOL_US 0.1
+
+/* Whether a ring bound measured at ring_exposure_us holds for a record at
+ * exposure_us: the same exposure within RING_EXPOSURE_TOL_US (0 for not
+ * known matches only 0, where no hidden ring is counted). */
+bool measure_ring_bound_holds(double exposure_us, double ring_exposure_us);
 
 /* Impact ringing on the tops, as the shape showed it. */
 enum measure_ring {
@@ -194,6 +208,9 @@ struct measure_stats {
 	bool ring_over_bound;        /* a ring seen beyond the fixture's
 					ring_max_um: the bound is wrong (flagged;
 					the physics holds the hidden ring) */
+	bool ring_bound_unused;      /* the fixture's ring_max_um was not used: it
+					was measured at another exposure
+					(ring_exposure_us; 0: not known) */
 	double depth_U_um;           /* expanded uncertainty (k = 2) of the mean */
 	double noise_um;             /* sample noise seen around the fitted tops */
 

@@ -237,6 +237,7 @@ static enum rig_rc trace_to_log(const char *path, const struct fixture_laser *la
 		.linearity_um = laser->linearity_um, .resolution_um = laser->resolution_um,
 		.zero_u_um = laser->zero_uncertainty_um, .clock_ppm = laser->clock_ppm,
 		.exposure_us = laser->exposure_us, .ring_max_um = laser->ring_max_um,
+		.ring_exposure_us = laser->ring_exposure_us,
 		.on_stroke = ob.on_stroke, .ctx = ob.ctx,
 	};
 	struct measure *m = NULL;

@@ -30,6 +30,7 @@ FILE *point_open_trace(const char *path, const struct fixture *fx, double zero_m
 		.linearity_um = fx->laser.linearity_um, .resolution_um = fx->laser.resolution_um,
 		.zero_u_um = fx->laser.zero_uncertainty_um, .clock_ppm = fx->laser.clock_ppm,
 		.exposure_us = fx->laser.exposure_us, .ring_max_um = fx->laser.ring_max_um,
+		.ring_exposure_us = fx->laser.ring_exposure_us,
 	};
 	capture_write_header(f, &h);
 	fprintf(f, "%s\n", CAPTURE_CSV_HEADER);
@@ -370,6 +371,7 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 		.clock_ppm = fx->laser.clock_ppm,
 		.exposure_us = fx->laser.exposure_us,
 		.ring_max_um = fx->laser.ring_max_um,
+		.ring_exposure_us = fx->laser.ring_exposure_us,
 		.on_stroke = obs ? obs->on_stroke : NULL,
 		.ctx = obs ? obs->ctx : NULL,
 	};

@@ -15,6 +15,7 @@
 
 #include "core/sha256.h"
 #include "core/version.h"
+#include "measure/stroke.h"
 
 const char *report_verdict_name(enum report_verdict v)
 {
@@ -163,6 +164,24 @@ static void file_sha256(char out[SHA256_HEX_LEN + 1], const char *path)
 	free(buf);
 }
 
+/* Whether the pad's ring bound holds at the exposure the run measures
+ * with (the sensor's, read back when the laser was opened; 0: none):
+ * the engine's own rule, said for the report. "" without a bound. */
+static void ring_use(char *out, size_t cap, const struct fixture_laser *l)
+{
+	char now[48] = "the sensor reported no exposure";
+	if (l->exposure_us > 0)
+		snprintf(now, sizeof now, "the sensor's exposure is %g us", l->exposure_us);
+	if (!(l->ring_max_um > 0))
+		snprintf(out, cap, "%s", "");
+	else if (measure_ring_bound_holds(l->exposure_us, l->ring_exposure_us))
+		snprintf(out, cap, "used: measured at the sensor's exposure of %g us",
+			 l->ring_exposure_us);
+	else
+		snprintf(out, cap, "not used: measured at %g us, %s: characterize the pad at "
+			 "this exposure", l->ring_exposure_us, now);
+}
+
 void report_meta_set_fixture(struct report_meta *m, const struct fixture *f)
 {
 	char abs[PATH_MAX];
@@ -182,6 +201,8 @@ void report_meta_set_fixture(struct report_meta *m, const struct fixture *f)
 	m->laser_ring_max_um = f->laser.ring_max_um;
 	copy(m->laser_ring_date, sizeof m->laser_ring_date, f->laser.ring_date);
 	due_date(m->laser_ring_due, f->laser.ring_date, days);
+	m->laser_ring_exposure_us = f->laser.ring_exposure_us;
+	ring_use(m->laser_ring_use, sizeof m->laser_ring_use, &f->laser);
 }
 
 void report_meta_set_sensor(struct report_meta *m, const char *serial, const char *firmware)
@@ -235,7 +256,9 @@ enum rig_rc report_alloc(struct report **out, const char *dir, const struct repo
 	CLEAN(loadcell_tare_due);
 	CLEAN(laser_ring_date);
 	CLEAN(laser_ring_due);
+	CLEAN(laser_ring_use);
 	c->laser_ring_max_um = m->laser_ring_max_um;
+	c->laser_ring_exposure_us = m->laser_ring_exposure_us;
 	c->laser_zero_mm = m->laser_zero_mm;
 	c->loadcell_scale_counts_per_n = m->loadcell_scale_counts_per_n;
 	c->loadcell_offset_counts = m->loadcell_offset_counts;

@@ -93,6 +93,11 @@ struct report_meta {
 	double laser_ring_max_um;
 	char laser_ring_date[FIXTURE_DATE];
 	char laser_ring_due[FIXTURE_DATE];
+	/* The exposure it was measured at ([laser] ring_exposure_us), and
+	 * whether the run's exposure (the sensor's, read back) lets it be
+	 * used: "used: ..." or "not used: ..." (measure_ring_bound_holds()). */
+	double laser_ring_exposure_us;
+	char laser_ring_use[160];
 };
 
 /* Zero *m, draw a run id (getrandom), stamp `started` with the current

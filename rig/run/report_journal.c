@@ -99,6 +99,8 @@ static const struct start_row {
 	{ "fixture", "laser", "ring_max", "um", offsetof(struct report_meta, laser_ring_max_um), true, true },
 	{ "fixture", "laser", "ring_date", "", offsetof(struct report_meta, laser_ring_date), false, true },
 	{ "fixture", "laser", "ring_due", "", offsetof(struct report_meta, laser_ring_due), false, true },
+	{ "fixture", "laser", "ring_exposure", "us", offsetof(struct report_meta, laser_ring_exposure_us), true, true },
+	{ "fixture", "laser", "ring_use", "", offsetof(struct report_meta, laser_ring_use), false, true },
 	T("run", "start", "records", records),
 #undef T
 #undef N

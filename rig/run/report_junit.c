@@ -282,8 +282,10 @@ static void properties(FILE *f, const struct report_junit *j)
 		property(f, "laser_zero_date", m->laser_zero_date);
 		property(f, "loadcell_cal_date", m->loadcell_cal_date);
 		property(f, "loadcell_tare_date", m->loadcell_tare_date);
-		if (m->laser_ring_date[0])
+		if (m->laser_ring_date[0]) {
 			property(f, "laser_ring_date", m->laser_ring_date);
+			property(f, "laser_ring_use", m->laser_ring_use);
+		}
 	} else {
 		property(f, "station", j->station);
 		property(f, "profile", j->suite);
