@@ -294,12 +294,14 @@ END_TEST
 /* The pen answers its first command after power-on (*CLS) with its own
  * hardware error: the unit failed (FAIL, category unit, exit 1, the reject
  * bin), as at any later phase. Before, the code was read from the pen,
- * freed when identify failed, so the run ABORTED as the bench's line. */
+ * freed when identify failed, so the run ABORTED as the bench's line.
+ * The pen still answers queries: its *IDN? names the unit in the report
+ * (before, "unknown", no model, no firmware). A scanned serial that is not
+ * the pen's is said beside the error; the report is the pen's. */
 START_TEST(test_hardware_error_at_power_on_fails_the_unit)
 {
 	char *sims[] = { "fault.pen.nak=t=0" };
 	struct run_bench o = opts(sims, 1);
-	o.o.serial = "MN3-000777";
 	struct run_result res;
 	ck_assert_int_eq(run_bench(&o, &res), 1);
 	ck_assert_int_eq(res.verdict, REPORT_FAIL);
@@ -308,9 +310,57 @@ START_TEST(test_hardware_error_at_power_on_fails_the_unit)
 	ck_assert_str_eq(res.disposition, "reject");
 	ck_assert_msg(strstr(res.reason, "identify: ") && strstr(res.reason, "-240,\"Hardware error"),
 		      "%s", res.reason);
-	char *t = report_text(&res); /* the scanned serial names the unit */
-	ck_assert_msg(strstr(t, "\"MN3-000777\""), "%s", t);
+	ck_assert_str_eq(res.pen_serial, "MN3-000123");
+	ck_assert_uint_eq(res.attempt, 1);
+	ck_assert_msg(strstr(res.report_path, "_MN3-000123_FAIL.csv"), "%s", res.report_path);
+	char *t = report_text(&res); /* the pen's own identity names the unit */
+	ck_assert_msg(strstr(t, "\"MN-300\",\"MN3-000123\",\"1.4.2\""), "%s", t);
 	free(t);
+
+	o.o.serial = "MN3-000777";
+	ck_assert_int_eq(run_bench(&o, &res), 1);
+	ck_assert_str_eq(res.reason_code, "pen_hardware");
+	ck_assert_str_eq(res.pen_serial, "MN3-000123");
+	ck_assert_uint_eq(res.attempt, 2);
+	ck_assert_msg(strstr(res.reason, "the scanned serial 'MN3-000777' is not the pen's "
+				  "'MN3-000123'"), "%s", res.reason);
+}
+END_TEST
+
+/* With no serial scanned and no *IDN? (a pen silent from power-on), the
+ * unit is not known: it has no attempt (blank), and other unknown units'
+ * runs in the folder do not count as its retests. Before, the second such
+ * run was "attempt 2" of serial "unknown" and went to an engineer, and a
+ * third counted both; the operator is told to count the retest. */
+START_TEST(test_unidentified_units_are_not_counted_as_one_unit)
+{
+	char *sims[] = { "fault.pen.silent=t=0" };
+	struct run_bench o = opts(sims, 1);
+	struct run_result res;
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(run_bench(&o, &res), 2);
+		ck_assert_str_eq(res.reason_code, "pen_no_answer");
+		ck_assert_str_eq(res.pen_serial, "");
+		ck_assert_uint_eq(res.attempt, 0);
+		ck_assert_str_eq(res.disposition, "retest");
+		ck_assert_msg(strstr(res.instruction, "not identified, so its tests are not counted"),
+			      "run %d: %s", i + 1, res.instruction);
+	}
+	char *path = NULL;
+	ck_assert_int_ge(asprintf(&path, "%s/summary.csv", outdir), 0);
+	char *sum = tu_read(path);
+	ck_assert_ptr_nonnull(sum);
+	/* the attempt column (14th) is blank on both rows */
+	ck_assert_msg(strstr(sum, "\"bench\",,\"pen_no_answer\",\"retest\""), "%s", sum);
+	ck_assert_msg(!strstr(sum, "\"bench\",2,"), "%s", sum);
+	free(sum);
+	free(path);
+	/* A scanned unit counts its own runs only. */
+	o.o.serial = "MN3-000778";
+	ck_assert_int_eq(run_bench(&o, &res), 2);
+	ck_assert_uint_eq(res.attempt, 1);
+	ck_assert_str_eq(res.disposition, "retest");
+	ck_assert_msg(strstr(res.instruction, "Test this pen once more."), "%s", res.instruction);
 }
 END_TEST
 
@@ -810,6 +860,7 @@ int main(void)
 	tcase_add_test(tc, test_abort_reason_code_comes_from_the_errors_cause);
 	tcase_add_test(tc, test_hardware_error_at_power_on_fails_the_unit);
 	tcase_add_test(tc, test_pen_silent_from_power_on_aborts_as_no_answer);
+	tcase_add_test(tc, test_unidentified_units_are_not_counted_as_one_unit);
 	tcase_add_test(tc, test_wrong_pen_model_is_refused);
 	tcase_add_test(tc, test_scanned_serial_must_match_the_pen);
 	tcase_add_test(tc, test_busy_bench_fails_fast_with_75_and_no_report);

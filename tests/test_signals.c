@@ -451,8 +451,12 @@ static bool wait_text(const char *path, const char *text, double timeout_s)
 	return false;
 }
 
-/* pid ends by sig like an e-stop: exit 2 within 2 s, its stderr names
- * the signal, the bench lock free. */
+/* pid ends by sig like an e-stop: exit 2 by its orderly teardown (its
+ * stderr names the signal), not by the 30 s teardown bound's alarm; the
+ * bench lock free. How long it took is printed, not judged (a loaded
+ * machine is slow, not wrong): a teardown that waited out the bound
+ * (a read restarting after the signal, as at the operator prompt once)
+ * ends by the alarm, which says so and never names the signal. */
 static void ends_stopped(const struct cmd_case *c, const struct bench *b, pid_t pid, int sig,
 			 const char *name)
 {
@@ -469,10 +473,11 @@ static void ends_stopped(const struct cmd_case *c, const struct bench *b, pid_t 
 	snprintf(want, sizeof want, "stopped by %s", name);
 	ck_assert_msg(err && strstr(err, want), "%s: stderr lacks '%s': %s", c->what, want,
 		      err ? err : "");
-	/* At once: the teardown bound (30 s) is for a device that hangs. */
-	ck_assert_msg(took < 2, "%s: took %.1f s to stop after %s", c->what, took, name);
-	fprintf(stderr, "test_signals: %s: %s, exit 2 after %.0f ms\n", c->what, name,
-		took * 1000);
+	ck_assert_msg(err && !strstr(err, "teardown after a stop signal took more than"),
+		      "%s: waited out the teardown bound after %s (%.1f s): %s", c->what, name,
+		      took, err ? err : "");
+	fprintf(stderr, "test_signals: %s: %s, exit 2 after %.0f ms (printed, not judged)\n",
+		c->what, name, took * 1000);
 	free(err);
 	check_lock_free(b, 0);
 }
@@ -526,6 +531,14 @@ START_TEST(test_signals_to_monitor_and_zero_end_like_an_estop)
 	sleep_s(0.3);
 	ends_stopped(&c, &b, pid, SIGTERM, "SIGTERM");
 	devices_off(&c);
+	/* In the middle: ten million readings at 4 kHz are 2500 s of bench
+	 * time; it used to take them all (16 s of wall clock) before it
+	 * stopped. The bench's own clock says when it closed. */
+	char *st = tu_read(c.state);
+	const char *bs = st ? strstr(st, "bench_s=") : NULL;
+	ck_assert_msg(bs && atof(bs + 8) < 1250, "zero: closed at %s, not in the middle of "
+		      "its 2500 s of readings", bs ? bs : "(no bench_s)");
+	free(st);
 	fixture_unchanged(&c, b.fixture, copy);
 	free(copy);
 	bench_fini(&b);
@@ -584,11 +597,23 @@ START_TEST(test_signals_to_pen_zero_tare_sweep_and_a_broken_pipe_over_ptys)
 	for (int i = 5; i < 1005; i++)
 		pen[i] = "DEPTH?";
 	pen[1005] = NULL;
-	pid_t pid = spawn(pen, -1, c.err);
+	char pen_out[600];
+	snprintf(pen_out, sizeof pen_out, "%s/pen.out", dir);
+	int pfd = open(pen_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	pid_t pid = spawn(pen, pfd, c.err);
+	close(pfd);
 	wait_caught(pid);
 	sleep_s(0.5);
 	ends_stopped(&c, &b, pid, SIGHUP, "SIGHUP");
 	pty_motor_off(&b, "pen");
+	/* In the middle: it used to send its remaining commands first. */
+	text = tu_read(pen_out);
+	unsigned replies = 0;
+	for (const char *q = text ? text : ""; (q = strchr(q, '\n')); q++)
+		replies++;
+	ck_assert_msg(replies < 1001, "pen: %u lines of replies: it ran every command", replies);
+	fprintf(stderr, "test_signals: pen: stopped after %u lines of replies of 1001\n", replies);
+	free(text);
 
 	signal_at_prompt(&b, "zero", SIGINT, "SIGINT", copy);
 	signal_at_prompt(&b, "tare", SIGHUP, "SIGHUP", copy);

@@ -24,6 +24,9 @@ static pid_t sim_pid;
 static char pen_pty[80], laser_pty[80];
 static char *dir;
 static FILE *sim_out; /* rig sim's stdout */
+/* What rig sim said at exit of the laser's last stream: values sent and
+ * bytes its pty refused (-1: not said). */
+static long long laser_sent = -1, laser_dropped = -1;
 
 /* Start `rig sim` (with extra arguments) and read its two "device
  * /dev/pts/N" lines. */
@@ -79,6 +82,7 @@ static void start_sim(const char *extra)
 			snprintf(laser_pty, sizeof laser_pty, "pty:%s", path);
 	}
 	sim_out = out;
+	laser_sent = laser_dropped = -1;
 	ck_assert_msg(pen_pty[0] && laser_pty[0], "rig sim did not name both ptys");
 	dir = tu_tmpdir();
 }
@@ -94,8 +98,10 @@ static double stop_sim(void)
 		sim_pid = 0;
 	}
 	char line[128];
-	while (sim_out && fgets(line, sizeof line, sim_out))
+	while (sim_out && fgets(line, sizeof line, sim_out)) {
 		sscanf(line, "late %lf ms", &late_ms);
+		sscanf(line, "laser %lld values, %lld bytes dropped", &laser_sent, &laser_dropped);
+	}
 	if (sim_out)
 		fclose(sim_out);
 	sim_out = NULL;
@@ -140,7 +146,13 @@ START_TEST(test_sim_pen_answers_idn_from_a_plain_termios_client)
 }
 END_TEST
 
-START_TEST(test_sim_laser_streams_at_its_rate_in_real_time)
+/* Over a pty in real time, every value the laser's stream put on the line
+ * is decoded, in order: slots 0, 1, 2, ... with no gap, no duplicate and
+ * no lost or bad value, and as many as rig sim says it sent. How fast they
+ * came is printed, not judged: the wall clock of a shared machine is no
+ * measure of the simulator (the driver's own rate check has its cases
+ * below and in test_laser.c on the virtual clock). */
+START_TEST(test_sim_laser_stream_is_decoded_whole_and_in_order)
 {
 	struct rig_hal hal = { .clock = clock_real() };
 	struct serial_settings s = serial_8n1(921600);
@@ -152,21 +164,81 @@ START_TEST(test_sim_laser_streams_at_its_rate_in_real_time)
 	ck_assert_msg(laser_open(&l, p, &ls, &err) == RIG_OK, "%s", err.msg);
 	ck_assert_int_eq(laser_start(l, &err), RIG_OK);
 	struct laser_sample buf[512];
-	uint64_t t0 = clock_now_ns(hal.clock), slots = 0, ok = 0;
-	while (clock_now_ns(hal.clock) - t0 < RIG_NS_PER_S) {
-		size_t n;
-		ck_assert_msg(laser_read(l, buf, 512, 500, &n, &err) == RIG_OK, "%s", err.msg);
-		for (size_t i = 0; i < n; i++)
-			ok += buf[i].status == LASER_OK;
-		slots += n;
+	uint64_t t0 = clock_now_ns(hal.clock), t_stop = 0, slots = 0, at_stop = 0, bad = 0;
+	bool stopped = false, paused = false, stalled = false;
+	for (;;) {
+		size_t n = 0;
+		/* As on a loaded machine: rig sim stalls for 300 ms (its values
+		 * come late, in a burst), and later this reader does for 150 ms
+		 * (they wait in the pty). Every value must still come, once. */
+		if (!paused && slots >= 1000) {
+			ck_assert_int_eq(kill(sim_pid, SIGSTOP), 0);
+			clock_sleep_ns(hal.clock, 300 * RIG_NS_PER_MS);
+			ck_assert_int_eq(kill(sim_pid, SIGCONT), 0);
+			paused = true;
+		}
+		if (!stalled && slots >= 2500) {
+			clock_sleep_ns(hal.clock, 150 * RIG_NS_PER_MS);
+			stalled = true;
+		}
+		/* The stream's end: OUTPUT NONE takes effect at its CR, after
+		 * the last value; its reply follows and holds no value. */
+		if (!stopped && slots >= 4000) {
+			ck_assert_int_eq(serial_write_str(p, "OUTPUT NONE\r", 500, &err), RIG_OK);
+			t_stop = clock_now_ns(hal.clock);
+			at_stop = slots;
+			stopped = true;
+		}
+		enum rig_rc rc = laser_read(l, buf, 512, 2000, &n, &err);
+		if (stopped && (rc == RIG_E_TIMEOUT || rc == RIG_E_PROTOCOL))
+			break; /* nothing but the reply came: the stream has ended */
+		if (rc == RIG_E_DEVICE) {
+			/* The driver judged the arrival rate (a real clock): as in
+			 * the stalled reader's case, a rig sim that fell behind real
+			 * time cannot be judged here. */
+			double late_ms = stop_sim();
+			if (late_ms > 20) {
+				char why[640];
+				snprintf(why, sizeof why, "rig sim fell %.1f ms behind real time "
+					 "(a busy machine): the rig rightly saw %.500s", late_ms, err.msg);
+				tu_skip("test_sim_pty", 1, why);
+				laser_close(l);
+				serial_close(p);
+				return;
+			}
+		}
+		ck_assert_msg(rc == RIG_OK, "after %llu values: %s", (unsigned long long)slots,
+			      err.msg);
+		for (size_t i = 0; i < n; i++, slots++) {
+			ck_assert_msg(buf[i].slot == slots, "value %llu came as slot %llu",
+				      (unsigned long long)slots, (unsigned long long)buf[i].slot);
+			bad += buf[i].status != LASER_OK;
+		}
 	}
-	double secs = (double)(clock_now_ns(hal.clock) - t0) / 1e9;
-	/* The slots decoded in real time match 4 kHz; the bound is loose
-	 * because the two processes share a busy machine. */
-	ck_assert_msg(fabs(slots / secs - 4000) < 400, "%.0f samples/s", slots / secs);
-	ck_assert_uint_eq(ok, slots);
+	double secs = (double)(t_stop - t0) / 1e9;
+	const struct ild1420_counters *c = laser_counters(l);
+	unsigned long long lost = c->lost, values = c->values;
 	laser_close(l);
 	serial_close(p);
+	double late_ms = stop_sim();
+	ck_assert_msg(laser_sent >= 0, "rig sim did not say how many values it sent");
+	if (laser_dropped > 0) {
+		/* The pty was full: the reader stalled for seconds. */
+		char why[160];
+		snprintf(why, sizeof why, "the reader stalled: the laser's pty refused %lld bytes",
+			 laser_dropped);
+		tu_skip("test_sim_pty", 1, why);
+		return;
+	}
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_uint_eq(lost, 0);
+	ck_assert_uint_eq(values, slots);
+	ck_assert_msg(slots == (uint64_t)laser_sent, "rig sim sent %lld values, %llu decoded",
+		      laser_sent, (unsigned long long)slots);
+	fprintf(stderr, "test_sim_pty: %llu values decoded whole (%llu after OUTPUT NONE); "
+		"%llu in %.2f s of wall clock, %.0f/s, rig sim at most %.1f ms late (printed, "
+		"not judged)\n", (unsigned long long)slots, (unsigned long long)(slots - at_stop),
+		(unsigned long long)at_stop, secs, at_stop / secs, late_ms);
 }
 END_TEST
 
@@ -331,7 +403,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_sim_pen_answers_idn_from_a_plain_termios_client);
-	tcase_add_test(tc, test_sim_laser_streams_at_its_rate_in_real_time);
+	tcase_add_test(tc, test_sim_laser_stream_is_decoded_whole_and_in_order);
 	tcase_add_test(tc, test_stalled_reader_is_not_taken_for_a_slow_laser);
 	tcase_add_test(tc, test_full_run_against_rig_sim_over_ptys_passes);
 	suite_add_tcase(s, tc);

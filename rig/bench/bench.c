@@ -149,6 +149,7 @@ enum rig_rc bench_take_lock(struct bench *b, unsigned wait_s, struct rig_err *er
 enum rig_rc bench_identify(struct bench *b, struct rig_err *err)
 {
 	enum rig_rc rc;
+	b->identified = false;
 	if ((rc = bench_devices_open(b, DEV_ALL, err)) ||
 	    (rc = bench_io_lamps(b->d.io, LAMPS_RUNNING, err)) ||
 	    (rc = pen_identify(b->d.pen, &b->id, err)))

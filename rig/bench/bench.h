@@ -139,7 +139,10 @@ bool bench_time_is_free(const struct bench *b);
 enum rig_rc bench_take_lock(struct bench *b, unsigned wait_s, struct rig_err *err);
 
 /* Open every device, set the lamps to RUNNING and ask the pen who it is
- * (b->id). Errors name the device and its port. */
+ * (b->id). Errors name the device and its port. b->identified says
+ * whether b->id holds the pen's answer; it can on a failure too: a pen
+ * that refuses its first command after power-on with its own hardware
+ * error (RIG_CAUSE_PEN_HARDWARE) is still asked *IDN?. */
 enum rig_rc bench_identify(struct bench *b, struct rig_err *err);
 
 /* Have the operator do a step (rig/core/operator.h). */

@@ -38,7 +38,16 @@ static enum rig_rc open_pen(struct bench *b, struct rig_err *err)
 	b->safe = false;
 	if ((rc = bench_io_pen_power(d->io, true, err)))
 		return rig_err_prefix(err, "pen power relay: ");
-	return pen_wait_ready(d->pen, PEN_BOOT_WAIT_MS, err);
+	rc = pen_wait_ready(d->pen, PEN_BOOT_WAIT_MS, err);
+	if (rc && err && err->cause == RIG_CAUSE_PEN_HARDWARE) {
+		/* It answered, with its own hardware error (a refused *CLS):
+		 * the unit failed, and a query still tells which unit it is,
+		 * so its report names what goes to the reject bin. Best
+		 * effort: the hardware error stays the run's error. */
+		struct rig_err ignore = { 0 };
+		b->identified = pen_identify(d->pen, &b->id, &ignore) == RIG_OK;
+	}
+	return rc;
 }
 
 static enum rig_rc open_laser(struct bench *b, struct rig_err *err)

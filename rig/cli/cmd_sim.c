@@ -1,7 +1,9 @@
 /* cmd_sim.c - `rig sim`: the virtual bench on its own, in real time, with
  * the pen and the laser on pseudo-terminals that any terminal program (or
  * a rig with pty: ports) can open. Prints "pen /dev/pts/N" and
- * "laser /dev/pts/M", then runs until SIGINT or SIGTERM.
+ * "laser /dev/pts/M", then runs until SIGINT or SIGTERM; then prints how
+ * late it fell behind real time at worst, and what the laser's last stream
+ * sent.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 #include "bench/bench.h"
 #include "core/paths.h"
 #include "sim/bench.h"
+#include "sim/laser.h"
 
 
 struct pty_dev {
@@ -66,6 +69,10 @@ static void usage(FILE *out)
 		"'laser /dev/pts/M', then runs until SIGINT or SIGTERM. The laser\n"
 		"streams from the start, like a real one at factory settings; the pen\n"
 		"is powered. Name the ptys in a fixture as pty:/dev/pts/N ports.\n"
+		"On exit it prints 'late X ms' (the furthest its bytes fell behind\n"
+		"real time) and 'laser N values, D bytes dropped' (the values of the\n"
+		"stream the host started last with OUTPUT RS422, and the bytes the\n"
+		"laser's pty refused because nobody read them).\n"
 		"\n"
 		"  -f, --fixture F      fixture with a [sim] section (default %s)\n"
 		"  -s, --sim KEY=VALUE  override a virtual bench parameter (repeatable)\n"
@@ -170,6 +177,13 @@ int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 	if (stop_signal)
 		fprintf(stderr, "rig sim: stopped by signal %d\n", (int)stop_signal);
 	printf("late %.1f ms\n", (double)late_max_ns / 1e6);
+	/* What the laser's last stream put on its pty, so a client can check
+	 * that it decoded every value (tests/test_sim_pty.c). */
+	struct sim_laser *laser = sim_bench_model(b, "laser");
+	for (unsigned i = 0; laser && i < n; i++)
+		if (!strcmp(ptys[i].dev->name, "laser"))
+			printf("laser %llu values, %llu bytes dropped\n",
+			       (unsigned long long)sim_laser_stream_values(laser), ptys[i].dropped);
 	fflush(stdout);
 out:
 	for (unsigned i = 0; i < n; i++) {

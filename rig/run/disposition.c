@@ -170,8 +170,14 @@ void disposition_line(char *out, size_t cap, enum reason_code c, const char *det
 				    : "Put the pen in the reject bin.";
 		break;
 	case DISPOSITION_RETEST:
+		/* attempt 0: the unit is not known (no serial scanned, no
+		 * *IDN?), so the rig cannot count its tests: the operator,
+		 * who holds the pen, keeps the retest-once rule. */
 		what_to_do = c == REASON_WRONG_PEN ? "Check the pen and its serial, then test it again."
-					     : "Test this pen once more.";
+			     : attempt == 0
+				     ? "The pen was not identified, so its tests are not counted: "
+				       "test it once more, or call an engineer if it was just tested."
+				     : "Test this pen once more.";
 		break;
 	case DISPOSITION_ENGINEER:
 		/* the bench moved, not the pen: it is tested again once the bench is right */

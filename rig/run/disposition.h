@@ -86,7 +86,8 @@ enum disposition disposition_for_attempt(enum disposition d, enum reason_code c,
 
 /* The operator's line: what happened, then what to do ("The pen stopped
  * answering. Test it once more."), with detail (e.g. the characteristic,
- * may be NULL or "") after what happened. */
+ * may be NULL or "") after what happened. attempt 0: a unit not known
+ * (report_next_attempt), whose retest the operator must count. */
 void disposition_line(char *out, size_t cap, enum reason_code c, const char *detail,
 		      enum disposition d, unsigned attempt);
 

@@ -257,10 +257,16 @@ enum rig_rc report_finish_category(struct report *r, enum report_verdict v,
 				   enum report_category c, const char *reason,
 				   struct rig_err *err);
 
+/* The serial of a run whose unit is not known: no serial scanned and no
+ * answer to *IDN?. */
+#define REPORT_SERIAL_UNKNOWN "unknown"
+
 /* The attempt a run of serial in dir is: 1 + the runs of that serial
  * (run/text.h: text_serial_key) in dir/summary.csv, other than the run
- * exclude_run_id (may be NULL). A folder without a summary: 1. RIG_E_IO if
- * the summary cannot be read. */
+ * exclude_run_id (may be NULL). A folder without a summary: 1. A unit
+ * not known (REPORT_SERIAL_UNKNOWN or empty) has no attempt: 0, never a
+ * count of other unknown units' runs. RIG_E_IO if the summary cannot be
+ * read. */
 enum rig_rc report_next_attempt(const char *dir, const char *serial,
 				const char *exclude_run_id, unsigned *attempt,
 				struct rig_err *err);

@@ -212,7 +212,7 @@ static enum rig_rc conclude_unreadable(struct report *r, const char *why, char *
 	if (!r->meta.started && fstat(r->journal_fd, &st) == 0)
 		r->meta.started = st.st_mtime;
 	if (!r->meta.pen_serial[0])
-		snprintf(r->meta.pen_serial, sizeof r->meta.pen_serial, "unknown");
+		snprintf(r->meta.pen_serial, sizeof r->meta.pen_serial, "%s", REPORT_SERIAL_UNKNOWN);
 	char reason[PATH_MAX * 2 + 512];
 	snprintf(reason, sizeof reason, "journal unreadable: %s: %.200s; its bytes are kept in %s",
 		 r->journal_path, why, kept);

@@ -313,9 +313,14 @@ enum rig_rc report_next_attempt(const char *dir, const char *serial,
 {
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/%s", dir, SUMMARY_NAME);
-	*attempt = 1;
 	struct count_state c = { .exclude = exclude_run_id };
+	char unknown[sizeof c.key];
 	text_serial_key(c.key, sizeof c.key, serial);
+	text_serial_key(unknown, sizeof unknown, REPORT_SERIAL_UNKNOWN);
+	*attempt = 0;
+	if (!c.key[0] || !strcmp(c.key, unknown))
+		return RIG_OK; /* which runs were this unit's cannot be told */
+	*attempt = 1;
 	struct summary_read s = { .col = { "pen_serial", "run_id" }, .row = on_count_row,
 				  .user = &c };
 	enum rig_rc rc = summary_read(path, true, &s, err);

@@ -290,12 +290,23 @@ static enum rig_rc identify(struct run *r, struct rig_err *err)
 {
 	struct bench *b = r->b;
 	enum rig_rc rc = bench_identify(b, err);
-	if (rc)
-		return rc;
 	const struct pen_identity *id = &b->id;
-	snprintf(r->res->pen_serial, sizeof r->res->pen_serial, "%s", id->serial);
-	run_progress(r, "%s %s, serial %s, firmware %s", id->maker, id->model, id->serial,
-		     id->firmware);
+	if (b->identified) { /* on a hardware error at power-on too */
+		snprintf(r->res->pen_serial, sizeof r->res->pen_serial, "%s", id->serial);
+		run_progress(r, "%s %s, serial %s, firmware %s", id->maker, id->model, id->serial,
+			     id->firmware);
+	}
+	if (rc) {
+		/* The unit goes to the reject bin under its own serial; a
+		 * scanned one that is not it is said beside the error. */
+		if (b->identified && r->o->serial && !text_serial_same(r->o->serial, id->serial)) {
+			size_t n = strlen(err->msg);
+			snprintf(err->msg + n, sizeof err->msg - n,
+				 "; the scanned serial '%s' is not the pen's '%s'", r->o->serial,
+				 id->serial);
+		}
+		return rc;
+	}
 	if (strcmp(id->model, r->prof->pen_model) != 0)
 		return rig_fail_cause(err, RIG_E_ABORTED, RIG_CAUSE_WRONG_PEN,
 				      "wrong pen for this profile: the pen is a %s, profile %s is for %s",
@@ -333,8 +344,9 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 	if (r->b->identified)
 		report_meta_set_pen(&r->meta, r->b->id.model, r->b->id.serial, r->b->id.firmware);
 	else
-		report_meta_set_pen(&r->meta, "", o->serial ? o->serial : "unknown", "");
-	/* Which test of this unit in this folder (a retest is not a new unit). */
+		report_meta_set_pen(&r->meta, "", o->serial ? o->serial : REPORT_SERIAL_UNKNOWN, "");
+	/* Which test of this unit in this folder (a retest is not a new unit);
+	 * none for a unit not known. */
 	enum rig_rc rc = report_next_attempt(dir, r->meta.pen_serial, NULL, &r->meta.attempt, err);
 	if (rc)
 		return rc;

@@ -155,6 +155,7 @@ enum rig_rc sim_bench_create(struct sim_bench **out, struct rig_hal *hal,
 		return rig_fail(err, RIG_E_NOMEM, "virtual bench: out of memory");
 	b->hal = hal;
 	b->clock = hal->clock;
+	b->born_ns = clock_now_ns(b->clock);
 	b->params = calloc(nparams ? nparams : 1, sizeof *b->params);
 	if (!b->params) {
 		rc = rig_fail(err, RIG_E_NOMEM, "virtual bench: out of memory");
@@ -241,9 +242,10 @@ static void write_state(struct sim_bench *b)
 	FILE *f = fopen(tmp, "w");
 	if (!f)
 		return;
-	fprintf(f, "relay=%d pen_powered=%d motor_on=%d green=%d amber=%d red=%d\n",
+	fprintf(f, "relay=%d pen_powered=%d motor_on=%d green=%d amber=%d red=%d bench_s=%.3f\n",
 		b->pen_power, t.powered, t.motor_on, sim_io_lamp(b, SIM_LINE_LAMP_GREEN),
-		sim_io_lamp(b, SIM_LINE_LAMP_AMBER), sim_io_lamp(b, SIM_LINE_LAMP_RED));
+		sim_io_lamp(b, SIM_LINE_LAMP_AMBER), sim_io_lamp(b, SIM_LINE_LAMP_RED),
+		(double)(clock_now_ns(b->clock) - b->born_ns) / 1e9);
 	if (fclose(f) == 0)
 		rename(tmp, b->state_file);
 }

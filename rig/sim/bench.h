@@ -112,6 +112,7 @@ struct sim_bench {
 	/* state_file: where sim_bench_destroy() writes the devices' state as
 	 * the rig left them (a kill test's witness); "" for none. */
 	char state_file[256];
+	uint64_t born_ns;      /* the clock when the bench was built */
 	char phase[16];        /* the run's phase, as the rig announced it */
 	uint64_t phase_t0_ns;  /* when it began */
 

@@ -80,7 +80,10 @@ static void take_sample(struct sim_laser *l, uint64_t k, uint64_t t_ns)
 		l->stream_k0 = k;
 		l->stream_period_ns = l->period_ns;
 		l->stream_decim = l->decim;
+		l->stream_values = 0;
 	}
+	if (l->stream_known)
+		l->stream_values++;
 	struct sim_laser_truth tr;
 	uint32_t raw = laser_measure(l, t_ns, &tr);
 	if (l->decim > 1)
@@ -339,6 +342,11 @@ bool sim_laser_streaming(const struct sim_laser *l)
 double sim_laser_zero_mm(const struct sim_laser *l)
 {
 	return l->zero_mm;
+}
+
+uint64_t sim_laser_stream_values(const struct sim_laser *l)
+{
+	return l->stream_known ? l->stream_values : 0;
 }
 
 uint64_t sim_laser_overrun_bytes(const struct sim_laser *l)

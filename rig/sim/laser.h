@@ -56,6 +56,10 @@ bool sim_laser_streaming(const struct sim_laser *l);
  * then (a rate change within the stream, fault.laser.rate_drift, is not
  * followed). False when no stream was started by a command. */
 bool sim_laser_slot_ns(const struct sim_laser *l, double slot, uint64_t *t_ns);
+/* Values (samples: with OUTADD_RS422 SHUTTER, blocks) the stream the host
+ * started last has put on the line so far, error values included; 0 when
+ * no stream was started by a command. */
+uint64_t sim_laser_stream_values(const struct sim_laser *l);
 double sim_laser_zero_mm(const struct sim_laser *l);
 /* Bytes lost because the host did not read for too long. */
 uint64_t sim_laser_overrun_bytes(const struct sim_laser *l);

@@ -61,6 +61,7 @@ struct sim_laser {
 	bool stream_fresh;     /* the next value sent is its first */
 	bool stream_known;
 	uint64_t stream_t0_ns, stream_k0; /* t0_ns and k of its first value */
+	uint64_t stream_values;  /* values it has put on the line so far */
 	double stream_period_ns;
 	unsigned stream_decim;
 	uint64_t boot_until_ns;  /* rebooting: nothing understood */
