@@ -59,9 +59,25 @@ run() { "$root/tests/hwemu/run" "$@"; }
 rig_v() { $runner "$RIG" "$@"; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
+fail=0 skipped=0
 ok() { echo "ok   $1"; }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+# late CASE FILE...: the case's run stopped because this machine could not
+# keep the HX711's real time: the load cell gave up a median with reads
+# discarded for timing only (PD_SCK held high past 60 us by the process's
+# own clock; no glitch, none saturated). A real bench that slow would stop
+# the same way; here it says nothing of the code, so the case is skipped,
+# said so and counted (make check lists it), never passed. Seen on a
+# 2-core VM at load 0.7 on 2026-12-01, where stop 25's CI had passed it.
+late() {
+  c=$1; shift
+  why=$(grep -ho 'HX711: [0-9]* of [0-9]* good reads after [0-9]* attempts (discarded: [1-9][0-9]* timing, 0 glitch, 0 saturated, [0-9]* settling)' "$@" | head -n 1)
+  [ -n "$why" ] || return 1
+  echo "skip $c: this machine could not read the HX711 in real time: $why"
+  skipped=$((skipped + 1))
+  [ -n "${RIG_SKIP_LOG:-}" ] && printf '%s\t1\t%s\n' test_hwemu "$c: machine too slow to read the HX711 in time" >>"$RIG_SKIP_LOG"
+  return 0
+}
 pcv() {
   if [ -n "$triplet" ]; then PKG_CONFIG_LIBDIR=/usr/lib/$triplet/pkgconfig pkg-config --modversion "$1"
   else pkg-config --modversion "$1"; fi
@@ -91,7 +107,7 @@ if [ $rc -eq 0 ] && echo "$last" | grep -q '^PASS MN3-000123 ' &&
    [ "$(stat gpio.requests "$tmp/pass.stats")" -ge 10 ] &&
    [ "$(stat hx711.conversions "$tmp/pass.stats")" -gt 0 ]; then
   ok "rig run --fixture F: $last"
-else
+elif ! late "rig run --fixture F" "$tmp/pass.out" "$tmp/pass.err"; then
   bad "rig run --fixture F: exit $rc: $last $(tail -n 3 "$tmp/pass.err") $(cat "$tmp/pass.stats")"
 fi
 
@@ -113,7 +129,7 @@ for fault in estop lid_open; do
      [ "$(stat bench.pen_power "$tmp/$fault.stats")" = 0 ] &&
      ls "$tmp"/r/*_ABORTED*.csv >/dev/null 2>&1; then
     ok "fault.$fault at 5 s: '$got', exit 2, pen power off, report written"
-  else
+  elif ! late "fault.$fault" "$tmp/h.$fault"; then
     bad "fault.$fault: exit $rc, '$got' (virtual bench: '$want') $(tail -n 2 "$tmp/h.$fault")"
   fi
 done
@@ -130,7 +146,7 @@ got=$(aborted "$tmp/h.unplug")
 if [ $rc -eq $vrc ] && [ $rc -eq 2 ] && echo "$got" | grep -q '/dev/rig-pen: .*went away (unplugged?)' &&
    [ "$(stat bench.pen_power "$tmp/unplug.stats")" = 0 ]; then
   ok "pen adapter unplugged at 5 s: '$got', exit 2 (virtual bench: exit $vrc)"
-else
+elif ! late "pen adapter unplugged" "$tmp/h.unplug"; then
   bad "unplug: exit $rc (virtual bench $vrc): '$got' $(tail -n 2 "$tmp/h.unplug")"
 fi
 
@@ -150,6 +166,7 @@ if [ $probe_rc -ne 0 ] && grep -q "^hx711_probe: load cell .*good reads after" "
   # for the HX711's timing (a CPU this loaded would fail a real bench
   # too). Nothing is known about the stalls then: skipped, said so.
   echo "skip HX711 stalls: the machine is too loaded to read the HX711 in time: $(grep '^hx711_probe: load cell' "$tmp/hx.out")"
+  skipped=$((skipped + 1))
   [ -n "${RIG_SKIP_LOG:-}" ] && printf '%s\t1\t%s\n' test_hwemu "HX711 stalls: machine too loaded to read in time" >>"$RIG_SKIP_LOG"
 elif [ "${timing:-0}" -ge 3 ] && [ "${pd:-0}" -ge "${timing:-0}" ] && [ "$medians" -eq 6 ] && [ "$wrong" -eq 0 ]; then
   ok "HX711 with PD_SCK stretched to 150 us: $timing reads discarded (timing), chip powered down $pd times, 6 medians within 30 counts of $expect ($(stat median_retries "$tmp/hx.out") retried)"
@@ -157,5 +174,7 @@ else
   bad "HX711 stalls: timing $timing, power-downs $pd, $medians medians, $wrong wrong (expect $expect): $(cat "$tmp/hx.out")"
 fi
 
-[ $fail -eq 0 ] && echo "test_hwemu: all passed" || echo "test_hwemu: $fail failed"
+if [ $fail -ne 0 ]; then echo "test_hwemu: $fail failed, $skipped skipped"
+elif [ $skipped -ne 0 ]; then echo "test_hwemu: the cases run passed, $skipped skipped (listed above)"
+else echo "test_hwemu: all passed"; fi
 [ $fail -eq 0 ]
