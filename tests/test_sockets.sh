@@ -27,6 +27,17 @@ expect() { # expect WHAT WANT GOT
 has() { # has WHAT FILE PATTERN
   grep -q -- "$3" "$2" && ok "$1" || { bad "$1: no '$3' in $2:"; sed 's/^/    /' "$2" | tail -8; }
 }
+# has_rt WHAT FILE PATTERN SOCKET: has, for a run in real time. When that
+# socket stopped first because the machine kept its virtual HX711 waiting
+# past the driver's timeout ("HX711 not ready: DOUT stayed high for 47 ms",
+# seen once in make check-calendar on 2026-12-01, a 2-core VM), the case
+# says nothing of the e-stop or the lid: skipped, said so, counted.
+has_rt() {
+  if grep -q -- "$3" "$2"; then ok "$1"
+  elif grep -q "^socket $4: ABORTED: preload: .*HX711 not ready: DOUT stayed high" "$2"; then
+    skip 1 "$1: socket $4 stopped first, its virtual HX711 late in real time: $(grep -m1 "^socket $4: ABORTED" "$2" | cut -c1-160)"
+  else has "$1" "$2" "$3"; fi
+}
 R="$RUNNER $RIG"
 SA=MN3-000201
 SB=MN3-000202
@@ -84,8 +95,8 @@ OUT="$tmp/estop"
 $R run --fixture "$FX" --serial $SA --serial $SB --out "$OUT" --rehearsal \
   --sim fault.estop=t=2 >"$tmp/estop.out" 2>"$tmp/estop.err"
 expect "e-stop pressed 2 s into two runs" 2 $?
-has "socket A aborted by the e-stop" "$tmp/estop.out" '^socket A: ABORTED: .*e-stop tripped'
-has "socket B aborted by the e-stop" "$tmp/estop.out" '^socket B: ABORTED: .*e-stop tripped'
+has_rt "socket A aborted by the e-stop" "$tmp/estop.out" '^socket A: ABORTED: .*e-stop tripped' A
+has_rt "socket B aborted by the e-stop" "$tmp/estop.out" '^socket B: ABORTED: .*e-stop tripped' B
 both_off estop "e-stop"
 rows=$(grep -c '"ABORTED"' "$OUT/summary.csv")
 [ "$rows" = 2 ] && ok "e-stop: two ABORTED summary rows" || bad "e-stop: $rows ABORTED rows"
@@ -96,8 +107,8 @@ OUT="$tmp/lid"
 $R run --fixture "$FX" --serial $SA --serial $SB --out "$OUT" --rehearsal \
   --sim fault.lid_open=t=1.5 >"$tmp/lid.out" 2>"$tmp/lid.err"
 expect "lid opened 1.5 s into two runs" 2 $?
-has "socket A aborted by the lid" "$tmp/lid.out" '^socket A: ABORTED: .*lid open'
-has "socket B aborted by the lid" "$tmp/lid.out" '^socket B: ABORTED: .*lid open'
+has_rt "socket A aborted by the lid" "$tmp/lid.out" '^socket A: ABORTED: .*lid open' A
+has_rt "socket B aborted by the lid" "$tmp/lid.out" '^socket B: ABORTED: .*lid open' B
 both_off lid "lid"
 
 # ---- a socket's own calibration is written into its own section --------------
