@@ -316,6 +316,28 @@ static inline void shape_at(const struct shape *sh, double ph, double *T, double
 	*w = sh->w[j];
 }
 
+/* The shape's own crossing of mid_um on the advance near phase 0 (between
+ * -0.1 and 0.1, by bisection) into *ph; false when it does not cross
+ * there. */
+static inline bool shape_mid_phase(const struct shape *sh, double mid_um, double *ph)
+{
+	double lo = -0.1, hi = 0.1, T, dT, w, Tlo;
+	shape_at(sh, lo, &Tlo, &dT, &w);
+	shape_at(sh, hi, &T, &dT, &w);
+	if (!(Tlo < mid_um && T > mid_um))
+		return false;
+	for (int it = 0; it < 40; it++) {
+		double c = (lo + hi) / 2;
+		shape_at(sh, c, &T, &dT, &w);
+		if (T < mid_um)
+			lo = c;
+		else
+			hi = c;
+	}
+	*ph = (lo + hi) / 2;
+	return true;
+}
+
 /* A sample further than this from the shape is a spike, not the pen: six
  * times the spread of one sample around the mean stroke (noise and stroke
  * scatter), plus 2 um, plus what a timing error of t_cyc (cycles) makes of

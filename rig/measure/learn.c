@@ -399,20 +399,9 @@ static double mid_at(const struct mid_poly *q, double tau)
 
 static bool mid_poly_fit(const struct shape *sh, double mid_um, double t_ref, struct mid_poly *q)
 {
-	double lo = -0.1, hi = 0.1, T, dT, w, Tlo;
-	shape_at(sh, lo, &Tlo, &dT, &w);
-	shape_at(sh, hi, &T, &dT, &w);
-	if (!(Tlo < mid_um && T > mid_um))
+	double T, dT, w, pc, st[2 * MID_DEG + 1] = { 0 }, sty[MID_DEG + 1] = { 0 }, syy = 0;
+	if (!shape_mid_phase(sh, mid_um, &pc))
 		return false;
-	for (int it = 0; it < 40; it++) {
-		double ph = (lo + hi) / 2;
-		shape_at(sh, ph, &T, &dT, &w);
-		if (T < mid_um)
-			lo = ph;
-		else
-			hi = ph;
-	}
-	double pc = (lo + hi) / 2, st[2 * MID_DEG + 1] = { 0 }, sty[MID_DEG + 1] = { 0 }, syy = 0;
 	for (int j = -40; j <= 40; j++) {
 		double tau = MID_SPAN * j / 40.0;
 		shape_at(sh, pc + tau / t_ref, &T, &dT, &w);

@@ -212,27 +212,15 @@ static double edge_strokes(double h, const double *P, unsigned n, bool curved, d
  * over 2 s, against a timing noise of 0.0003). */
 static double interp_error_cycles(const struct shape *sh, double mid_um, double h)
 {
-	double worst = 0, lo = -0.1, hi = 0.1, T, dT, w;
+	double worst = 0, dT, w, pc;
 	if (!sh->nbins || !(h > 0) || h > 0.5)
 		return 0;
-	/* the shape's own crossing of the mid level near phase 0 */
-	shape_at(sh, lo, &T, &dT, &w);
-	double Tlo = T;
-	shape_at(sh, hi, &T, &dT, &w);
-	if (!(Tlo < mid_um && T > mid_um))
+	if (!shape_mid_phase(sh, mid_um, &pc))
 		return 0;
-	for (int it = 0; it < 40; it++) {
-		double c = (lo + hi) / 2;
-		shape_at(sh, c, &T, &dT, &w);
-		if (T < mid_um)
-			lo = c;
-		else
-			hi = c;
-	}
 	/* Around it the shape as a cubic from central differences over h / 2
 	 * (the bins' own quadratics smooth the third derivative away: a
 	 * cycloid's 0.002 cycles read 0.0005 from them). */
-	double pc = (lo + hi) / 2, d = h / 2, f[5];
+	double d = h / 2, f[5];
 	for (int k = 0; k < 5; k++)
 		shape_at(sh, pc + (k - 2) * d, &f[k], &dT, &w);
 	double s1 = (f[3] - f[1]) / (2 * d), s2 = (f[3] - 2 * f[2] + f[1]) / (d * d);
