@@ -108,6 +108,27 @@ static double stop_sim(void)
 	return late_ms;
 }
 
+/* After the driver's device error on the laser's arrival rate: stop rig
+ * sim into *late_ms (how far it fell behind real time). Past the 20 ms of
+ * transport delay the rig allows, the simulated laser did not keep its
+ * rate and the rig was right: the case cannot be judged here; it is
+ * skipped, saying so (msg, the rig's error), the devices closed, and true
+ * is returned. */
+static bool sim_fell_behind(struct laser *l, struct serial_port *p, const char *msg,
+			    double *late_ms)
+{
+	*late_ms = stop_sim();
+	if (*late_ms <= 20)
+		return false;
+	char why[640];
+	snprintf(why, sizeof why, "rig sim fell %.1f ms behind real time "
+		 "(a busy machine): the rig rightly saw %.500s", *late_ms, msg);
+	tu_skip("test_sim_pty", 1, why);
+	laser_close(l);
+	serial_close(p);
+	return true;
+}
+
 static void teardown(void)
 {
 	stop_sim();
@@ -196,16 +217,9 @@ START_TEST(test_sim_laser_stream_is_decoded_whole_and_in_order)
 			/* The driver judged the arrival rate (a real clock): as in
 			 * the stalled reader's case, a rig sim that fell behind real
 			 * time cannot be judged here. */
-			double late_ms = stop_sim();
-			if (late_ms > 20) {
-				char why[640];
-				snprintf(why, sizeof why, "rig sim fell %.1f ms behind real time "
-					 "(a busy machine): the rig rightly saw %.500s", late_ms, err.msg);
-				tu_skip("test_sim_pty", 1, why);
-				laser_close(l);
-				serial_close(p);
+			double late_ms;
+			if (sim_fell_behind(l, p, err.msg, &late_ms))
 				return;
-			}
 		}
 		ck_assert_msg(rc == RIG_OK, "after %llu values: %s", (unsigned long long)slots,
 			      err.msg);
@@ -316,20 +330,10 @@ START_TEST(test_stalled_reader_is_not_taken_for_a_slow_laser)
 		enum rig_rc rc = laser_read(l, buf, 256, 500, &n, &err);
 		double at_s = (double)(clock_now_ns(hal.clock) - t0) / 1e9;
 		if (rc == RIG_E_DEVICE) {
-			/* The rig judges the values that arrived; if rig sim itself
-			 * fell behind by more than the 20 ms of transport delay the
-			 * rig allows, the simulated laser did not keep its rate and
-			 * the rig was right: this case cannot be judged here. */
-			double late_ms = stop_sim();
-			if (late_ms > 20) {
-				char why[640];
-				snprintf(why, sizeof why, "rig sim fell %.1f ms behind real time "
-					 "(a busy machine): the rig rightly saw %.500s", late_ms, err.msg);
-				tu_skip("test_sim_pty", 1, why);
-				laser_close(l);
-				serial_close(p);
+			/* The rig judges the values that arrived: was rig sim late? */
+			double late_ms;
+			if (sim_fell_behind(l, p, err.msg, &late_ms))
 				return;
-			}
 			ck_abort_msg("after %.2f s (rig sim at most %.1f ms late): %s", at_s,
 				     late_ms, err.msg);
 		}
