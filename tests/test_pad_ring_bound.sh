@@ -14,6 +14,13 @@ fail=0 n=0
 ok() { n=$((n + 1)); echo "ok   $1"; }
 bad() { n=$((n + 1)); echo "FAIL $1"; fail=$((fail + 1)); }
 cp "$here/../fixtures/sim.ini" "$tmp/sim.ini"
+# A cross build runs rig under its emulator (RIG_RUNNER="qemu-aarch64 -L
+# ..."); the tool calls one command, so it is given a wrapper that does.
+if [ -n "${RIG_RUNNER:-}" ]; then
+  printf '#!/bin/sh\nexec %s %s "$@"\n' "$RIG_RUNNER" "$(cd "$(dirname "$RIG")" && pwd)/$(basename "$RIG")" >"$tmp/rig"
+  chmod +x "$tmp/rig"
+  RIG="$tmp/rig"
+fi
 
 # a column of a sweep CSV's first row, by name
 cell() {
