@@ -160,6 +160,8 @@ static void on_break(struct measure *m, enum measure_reject why)
 	if (why == MEASURE_REJECT_STALL) {
 		m->stalled_now = true;
 		m->learned = false;
+		m->fold_drift.ok = false; /* learned afresh, from samples as read */
+		m->fold_hold_um = 0;
 		m->n_learn = 0;
 		boot_reset(m);
 	} else {
@@ -252,6 +254,8 @@ static void push_one(struct measure *m, double x)
 				drop_hist(m);
 		}
 	}
+	if (m->learned)
+		x -= m->fold_hold_um; /* the drift taken out (learn.c) */
 	m->hist[m->n_hist++] = x;
 	if (!m->leveled) {
 		if (!isnan(x)) {

@@ -43,39 +43,39 @@ static void drift_exps(double t, double e[DRIFT_NTAU])
 
 /* One accepted stroke's trough y (less the first one's) at t seconds from
  * the record's first sample into the drift's sums (tally.c). */
-void drift_add(struct measure *m, double t, double y)
+void drift_add(struct drift_sums *d, double t, double y)
 {
-	bool head = m->dr0_n < DRIFT_HEAD;
+	bool head = d->h_n < DRIFT_HEAD;
 	double tk = 1;
-	if (m->dr_t[0] > 0) {
-		m->dr_dd += (y - m->dr_last) * (y - m->dr_last);
-		m->dr_nd++;
+	if (d->t[0] > 0) {
+		d->dd += (y - d->last) * (y - d->last);
+		d->nd++;
 	}
-	m->dr_last = y;
+	d->last = y;
 	for (unsigned k = 0; k <= 2 * DRIFT_DEG_MAX; k++, tk *= t) {
-		m->dr_t[k] += tk;
+		d->t[k] += tk;
 		if (k <= DRIFT_DEG_MAX) {
-			m->dr_y[k] += y * tk;
+			d->y[k] += y * tk;
 			if (head)
-				m->dr0_t[k] += tk;
+				d->h_t[k] += tk;
 		}
 	}
-	m->dr_yy += y * y;
+	d->yy += y * y;
 	if (head) {
-		m->dr0_n++;
-		m->dr0_y += y;
+		d->h_n++;
+		d->h_y += y;
 	}
 	double e[DRIFT_NTAU];
 	drift_exps(t, e);
 	for (unsigned j = 0; j < DRIFT_NTAU; j++) {
-		m->dre_e[j] += e[j];
-		m->dre_ee[j] += e[j] * e[j];
-		m->dre_ye[j] += y * e[j];
+		d->e[j] += e[j];
+		d->ee[j] += e[j] * e[j];
+		d->ye[j] += y * e[j];
 		if (head)
-			m->dre0_e[j] += e[j];
+			d->h_e[j] += e[j];
 	}
 	for (unsigned w = 0; w < DRIFT_NWIN; w++) {
-		double *a = m->drw[w];
+		double *a = d->win[w];
 		if (a[0] >= (double)(16u << w))
 			continue;
 		num_poly_sums_add(1, a, a + 3, t, y);
@@ -94,21 +94,22 @@ struct drift_model {
 	double span;           /* the largest |q(x) - q(0)| over the record */
 	double head;           /* mean residual of the first DRIFT_HEAD troughs */
 	double q0;             /* the level at the start, q(0) */
+	struct drift_curve c;  /* the model as a curve of time */
 };
 
-static bool drift_poly_fit(const struct measure *m, unsigned deg, double dur,
+static bool drift_poly_fit(const struct drift_sums *d, unsigned deg, double dur,
 			   struct drift_model *f)
 {
 	enum { K = DRIFT_DEG_MAX + 1 };
 	unsigned k = deg + 1;
-	double n = m->dr_t[0], sc[K], inv[K * K], p[K], rss;
+	double n = d->t[0], sc[K], inv[K * K], p[K], rss;
 	if (n < (double)k + 5 ||
-	    !num_poly_lsq(deg, m->dr_t, m->dr_y, m->dr_yy, dur, p, inv, &rss))
+	    !num_poly_lsq(deg, d->t, d->y, d->yy, dur, p, inv, &rss))
 		return false;
-	double h = m->dr0_y;
+	double h = d->h_y;
 	for (unsigned i = 0; i < k; i++) {
 		sc[i] = i ? sc[i - 1] / dur : 1; /* t^i to x^i */
-		h -= p[i] * m->dr0_t[i] * sc[i];
+		h -= p[i] * d->h_t[i] * sc[i];
 	}
 	double s2 = rss > 0 ? rss / (n - k) : 0;
 	f->deg = deg;
@@ -117,7 +118,7 @@ static bool drift_poly_fit(const struct measure *m, unsigned deg, double dur,
 	double g[K], vg = 0, ve = 0;
 	f->corr = f->drift = 0;
 	for (unsigned i = 0; i < k; i++) {
-		g[i] = i ? m->dr_t[i] * sc[i] / n : 0;
+		g[i] = i ? d->t[i] * sc[i] / n : 0;
 		f->corr += p[i] * g[i];
 		f->drift += i ? p[i] : 0;
 	}
@@ -137,8 +138,11 @@ static bool drift_poly_fit(const struct measure *m, unsigned deg, double dur,
 		if (num_abs(q) > f->span)
 			f->span = num_abs(q);
 	}
-	f->head = m->dr0_t[0] > 0 ? num_abs(h / m->dr0_t[0]) : 0;
+	f->head = d->h_t[0] > 0 ? num_abs(h / d->h_t[0]) : 0;
 	f->q0 = p[0];
+	f->c = (struct drift_curve){ .ok = true, .deg = deg, .dur = dur };
+	for (unsigned i = 0; i < k; i++)
+		f->c.p[i] = p[i];
 	return true;
 }
 
@@ -147,15 +151,15 @@ static bool drift_poly_fit(const struct measure *m, unsigned deg, double dur,
  * within the record is steepest at its start, where no polynomial of the
  * degrees the troughs support follows it (tau 0.35 s at 4 kHz: +0.77 um
  * against u 0.19 from the polynomials alone). */
-static bool drift_exp_fit(const struct measure *m, unsigned j, double dur,
+static bool drift_exp_fit(const struct drift_sums *d, unsigned j, double dur,
 			  struct drift_model *f)
 {
-	double n = m->dr_t[0], se = m->dre_e[j];
-	double A[4] = { n, se, se, m->dre_ee[j] }, Y[2] = { m->dr_y[0], m->dre_ye[j] };
+	double n = d->t[0], se = d->e[j];
+	double A[4] = { n, se, se, d->ee[j] }, Y[2] = { d->y[0], d->ye[j] };
 	double p[2], inv[4];
 	if (n < 8 || !num_solve_sym(2, A, Y, p, inv))
 		return false;
-	double rss = m->dr_yy - p[0] * Y[0] - p[1] * Y[1];
+	double rss = d->yy - p[0] * Y[0] - p[1] * Y[1];
 	double s2 = rss > 0 ? rss / (n - 2) : 0;
 	double g = se / n - 1, e = exp(-dur / drift_tau_s(j)) - 1;
 	f->deg = 0;
@@ -166,9 +170,11 @@ static bool drift_exp_fit(const struct measure *m, unsigned j, double dur,
 	f->drift = p[1] * e;
 	f->v_drift = s2 * e * inv[3] * e;
 	f->span = num_abs(f->drift); /* monotone */
-	double h = m->dr0_y - p[0] * m->dr0_t[0] - p[1] * m->dre0_e[j];
-	f->head = m->dr0_t[0] > 0 ? num_abs(h / m->dr0_t[0]) : 0;
+	double h = d->h_y - p[0] * d->h_t[0] - p[1] * d->h_e[j];
+	f->head = d->h_t[0] > 0 ? num_abs(h / d->h_t[0]) : 0;
 	f->q0 = p[0] + p[1];
+	f->c = (struct drift_curve){ .ok = true, .deg = 0, .p = { p[0], p[1] },
+				     .tau_s = drift_tau_s(j), .dur = dur };
 	return true;
 }
 
@@ -182,13 +188,13 @@ static bool drift_exp_fit(const struct measure *m, unsigned j, double dur,
  * exponential under a polynomial, and the troughs of the first strokes
  * off the later ones' trend where the shape took a drift in (up to 1.4 um
  * at 4 kHz, drift 4000 3018). */
-static double drift_start_check(const struct measure *m, double q0, double white)
+static double drift_start_check(const struct drift_sums *d, double q0, double white)
 {
 	double v = 0;
 	for (unsigned w = 0; w < DRIFT_NWIN; w++) {
-		const double *a = m->drw[w];
+		const double *a = d->win[w];
 		double nw = (double)(16u << w);
-		if (a[0] < nw || m->dr_t[0] < 2 * nw)
+		if (a[0] < nw || d->t[0] < 2 * nw)
 			continue;
 		/* a line: a[0..2] the window's sums of t^j, a[3..4] of y t^i */
 		double q[2], inv[4];
@@ -226,19 +232,19 @@ static double drift_start_check(const struct measure *m, double q0, double white
  * 0.58 s, +5.2 um) lay 1.3 standard errors off there, which a 2-error
  * threshold took as none: corrected, +1.71 um against U 1.50), with the
  * start windows' lines (drift_start_check) in quadrature. */
-static bool drift_fit(const struct measure *m, struct measure_stats *out, double *corr,
-		      double *u_corr, double *u_start, double *span)
+static bool drift_fit(const struct drift_sums *d, double dur, struct measure_stats *out,
+		      double *corr, double *u_corr, double *u_start, double *span,
+		      struct drift_curve *curve)
 {
 	enum { NP = DRIFT_DEG_MAX, NM = DRIFT_DEG_MAX + DRIFT_NTAU };
-	double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
 	struct drift_model f[NM];
 	bool ok[NM] = { false };
 	int best = -1, best_poly = -1;
-	if (m->dr_t[0] < 8 || !(dur > 0))
+	if (d->t[0] < 8 || !(dur > 0))
 		return false;
 	for (unsigned i = 0; i < NM; i++) {
-		ok[i] = i < NP ? drift_poly_fit(m, i + 1, dur, &f[i])
-			       : drift_exp_fit(m, i - NP, dur, &f[i]);
+		ok[i] = i < NP ? drift_poly_fit(d, i + 1, dur, &f[i])
+			       : drift_exp_fit(d, i - NP, dur, &f[i]);
 		if (ok[i] && (best < 0 || f[i].crit < f[best].crit))
 			best = (int)i;
 		if (ok[i] && i < NP && (best_poly < 0 || f[i].crit < f[best_poly].crit))
@@ -268,12 +274,14 @@ static bool drift_fit(const struct measure *m, struct measure_stats *out, double
 		vc += ec > 0 ? ec : 0;
 		vd += ed > 0 ? ed : 0;
 	}
-	double white = m->dr_nd > 0 ? m->dr_dd / (2 * m->dr_nd) : 0;
+	double white = d->nd > 0 ? d->dd / (2 * d->nd) : 0;
 	double slow = b->s2 > white ? b->s2 - white : 0;
 	*corr = b->corr;
 	*span = b->span;
 	*u_corr = sqrt(vc + slow);
-	*u_start = sqrt(b->head * b->head + drift_start_check(m, b->q0, white));
+	*u_start = sqrt(b->head * b->head + drift_start_check(d, b->q0, white));
+	if (curve)
+		*curve = b->c;
 	out->has_drift = true;
 	out->drift_um = b->drift;
 	out->drift_u_um = sqrt(vd + 2 * slow);
@@ -321,9 +329,9 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 	 * tests/test_red_captures.sh). Either way the quadratic's misfit at
 	 * the start counts too. */
 	double corr, u_corr, u_start, span, u_drift = 0;
+	double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
 	*span_stroke = *u_stroke = 0;
-	if (drift_fit(m, out, &corr, &u_corr, &u_start, &span)) {
-		double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
+	if (drift_fit(&m->dr, dur, out, &corr, &u_corr, &u_start, &span, NULL)) {
 		double u_fold = drift_level_check(m, dur);
 		u_start = sqrt(u_start * u_start + u_fold * u_fold);
 		bool seen = num_abs(out->drift_um) > 2 * out->drift_u_um || u_fold > 0;
@@ -346,4 +354,35 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 		}
 	}
 	return u_drift;
+}
+
+bool drift_curve_fit(const struct drift_sums *d, double dur, struct drift_curve *c, bool *seen)
+{
+	struct measure_stats st = { 0 };
+	double corr, u_corr, u_start, span;
+	c->ok = false;
+	if (!drift_fit(d, dur, &st, &corr, &u_corr, &u_start, &span, c))
+		return false;
+	*seen = num_abs(st.drift_um) > 2 * st.drift_u_um;
+	return c->ok;
+}
+
+double drift_at(const struct drift_curve *c, double t_s)
+{
+	if (!c->ok)
+		return 0;
+	if (c->deg == 0)
+		return c->p[0] + c->p[1] * exp(-t_s / c->tau_s);
+	double x = t_s / c->dur, q = 0;
+	for (unsigned i = c->deg + 1; i-- > 0;)
+		q = q * x + c->p[i];
+	return q;
+}
+
+double drift_taken(const struct measure *m, double t_s)
+{
+	if (!m->fold_drift.ok)
+		return 0;
+	double t = t_s < m->fold_t0_s ? m->fold_t0_s : t_s > m->fold_t1_s ? m->fold_t1_s : t_s;
+	return drift_at(&m->fold_drift, t) - m->fold_q0_um;
 }

@@ -29,6 +29,10 @@
  * of the record, the shape is built from them and they are fitted in order.
  * The stroke ends (knots of the phase) are then refined against the shape
  * (knots_step, and knot_solve after learning); the frequency counts them.
+ * With --drift correct a drift the troughs show is taken out of the
+ * learning store's samples and the shape folded again (learn_drift_out);
+ * every later sample loses the drift's last value, and each stroke's
+ * figures get what was taken out back (drift_taken).
  */
 #ifndef RIG_MEASURE_ENGINE_H
 #define RIG_MEASURE_ENGINE_H
@@ -123,6 +127,31 @@ struct bin_pairs {
 	uint32_t last[NBIN_MAX];   /* stroke of the bin's last sample */
 	double run[NBIN_MAX];      /* sum of rho^(k - k_l) over its earlier samples l */
 	double sum[NBIN_MAX];      /* sum of rho^|k_i - k_l| over its pairs of samples */
+};
+
+/* Sums of the troughs y against t (seconds from the record's first sample)
+ * that the drift's models are fitted from (drift.c): of t^k (k = 0..2
+ * DRIFT_DEG_MAX) and y t^k (k = 0..DRIFT_DEG_MAX); the same over the
+ * first DRIFT_HEAD strokes; successive troughs' squared differences; the
+ * settling exponentials e = exp(-t / tau_j): sums of e, e^2, y e, and of
+ * e over the first DRIFT_HEAD strokes; the first 16 << w strokes: sums of
+ * 1, t, t^2, y, y t (a line each). */
+struct drift_sums {
+	double t[2 * DRIFT_DEG_MAX + 1], y[DRIFT_DEG_MAX + 1], yy;
+	double h_t[DRIFT_DEG_MAX + 1], h_y;
+	unsigned h_n;
+	double dd, last, nd;
+	double e[DRIFT_NTAU], ee[DRIFT_NTAU], ye[DRIFT_NTAU], h_e[DRIFT_NTAU];
+	double win[DRIFT_NWIN][5];
+};
+
+/* One model of the drift as a curve of time (drift_at): a polynomial of
+ * degree deg in t / dur, or (deg 0) a level and c exp(-t / tau_s). */
+struct drift_curve {
+	bool ok;
+	unsigned deg;
+	double p[DRIFT_DEG_MAX + 1];
+	double tau_s, dur;
 };
 
 struct measure {
@@ -239,23 +268,17 @@ struct measure {
 	double fitvar_sum;        /* sum of fit variance factors, accepted strokes */
 	double rss2_sum, dof2_sum;/* sums of rss^2 and dof^2 of their fits: the
 				     noise's tails (result.c, the extremes' U) */
-	/* drift: sums of t^k (k = 0..2 DRIFT_DEG_MAX) and of y t^k (k = 0..
-	 * DRIFT_DEG_MAX) over accepted strokes, t seconds from the first
-	 * sample, y the trough - dr_ref (the first accepted trough) */
+	/* drift: the troughs against time (drift.c), y = the trough less
+	 * dr_ref (the first accepted trough) */
 	double dr_ref;
-	double dr_t[2 * DRIFT_DEG_MAX + 1], dr_y[DRIFT_DEG_MAX + 1], dr_yy;
-	/* the first DRIFT_HEAD strokes: sums of t^k, trough */
-	double dr0_t[DRIFT_DEG_MAX + 1], dr0_y;
-	unsigned dr0_n;
-	/* successive troughs: sum of their squared differences, how many,
-	 * the last one (the troughs' white scatter, drift.c) */
-	double dr_dd, dr_last;
-	double dr_nd;
-	/* settling exponentials e = exp(-t / tau_j) (drift.c, drift_tau_s):
-	 * sums of e, e^2, y e; and of e over the first DRIFT_HEAD strokes */
-	double dre_e[DRIFT_NTAU], dre_ee[DRIFT_NTAU], dre_ye[DRIFT_NTAU], dre0_e[DRIFT_NTAU];
-	/* the first 16 << w strokes: sums of 1, t, t^2, y, y t (a line each) */
-	double drw[DRIFT_NWIN][5];
+	struct drift_sums dr;
+	/* --drift correct: the drift taken out of the samples (learn.c,
+	 * learn_drift_out): fold_drift(t) - fold_q0_um over the learning
+	 * store (fold_t0_s..fold_t1_s, seconds from the record's first
+	 * sample), its value at fold_t1_s from every later sample; added
+	 * back to each stroke's peak and trough (drift_taken) */
+	struct drift_curve fold_drift;
+	double fold_q0_um, fold_t0_s, fold_t1_s, fold_hold_um;
 	/* the strokes' mean levels against time (the drift seen without the
 	 * shape; strokes of LEVEL_MIN_SAMPLES or more): sums of t^k, level t^k,
 	 * level^2 */
@@ -505,6 +528,11 @@ double ring_hidden_um(double exposure_s, double seen_um);
  * knot_solve. */
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
 		double t_ref, double t_sig, struct knot_sums *ks);
+/* The trough of the stroke L[k]..L[k+1] against the shape as it stands
+ * (um) and its time (seconds from the record's first sample, as the drift
+ * takes it); false where fit_stroke would not accept the stroke. */
+bool fit_trough(const struct measure *m, const struct xing *a, const struct xing *b,
+		double *t_s, double *trough_um);
 /* Emit a stroke that was not measured. */
 void emit_rejected(struct measure *m, const struct xing *a, double end_slot,
 		   enum measure_reject why);
@@ -552,6 +580,16 @@ double period_scatter_rel(const struct measure *m);
  * *u_stroke, that excursion's standard uncertainty. */
 double result_drift(const struct measure *m, struct measure_stats *out, double *span_stroke,
 		    double *u_stroke);
-void drift_add(struct measure *m, double t_s, double y_um);
+/* A trough y (um) at t_s seconds from the record's first sample into d. */
+void drift_add(struct drift_sums *d, double t_s, double y_um);
+/* The model of the least BIC through d's troughs (record of dur seconds)
+ * as a curve; false with too few troughs. *seen: the drift over the
+ * record beyond 2 of its standard uncertainties. */
+bool drift_curve_fit(const struct drift_sums *d, double dur, struct drift_curve *c, bool *seen);
+/* The curve at t_s seconds from the record's first sample. */
+double drift_at(const struct drift_curve *c, double t_s);
+/* What was taken out of the samples at t_s seconds (m->fold_drift; 0
+ * without one). */
+double drift_taken(const struct measure *m, double t_s);
 
 #endif

@@ -350,6 +350,29 @@ static double stroke_level(const struct measure *m, const struct xing *a, double
 	return area / (b_t - a->t_slot);
 }
 
+/* A quarter of its top off the shape (two samples or more), or its
+ * samples scattered about it four times as much as a sample's spread (six
+ * degrees of freedom or more): this stroke is not the learned shape (a
+ * speed step within it, a burst). */
+static bool fit_off_shape(const struct measure *m, const struct top_fit *f)
+{
+	double spread2 = m->shape.sample_sd_um * m->shape.sample_sd_um + 1.0;
+	return (f->gated >= 2 && f->gated * 3 > f->n) || (f->dof >= 6 && f->rss / f->dof > 16 * spread2);
+}
+
+bool fit_trough(const struct measure *m, const struct xing *a, const struct xing *b,
+		double *t_s, double *trough_um)
+{
+	struct top_fit f;
+	if (!a->reliable || !b->reliable || !b->clean_before ||
+	    !top_fit(m, a, b->t_slot, b->idx, &f, NULL, 0) || fit_off_shape(m, &f))
+		return false;
+	*trough_um = m->shape.min_um + f.trough_off_um;
+	*t_s = (a->t_slot + m->shape.peak_phase * (b->t_slot - a->t_slot) - (double)m->first_slot) /
+	       m->cfg.rate_hz;
+	return isfinite(*trough_um);
+}
+
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
 		double t_ref, double t_sig, struct knot_sums *ks)
 {
@@ -383,12 +406,7 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		s.reject = f.gated ? MEASURE_REJECT_SHAPE : MEASURE_REJECT_NO_TOP;
 		goto out;
 	}
-	/* A quarter of its top off the shape (two samples or more), or its
-	 * samples scattered about it four times as much as a sample's spread
-	 * (six degrees of freedom or more): this stroke is not the learned
-	 * shape (a speed step within it, a burst). */
-	double spread2 = m->shape.sample_sd_um * m->shape.sample_sd_um + 1.0;
-	if ((f.gated >= 2 && f.gated * 3 > f.n) || (f.dof >= 6 && f.rss / f.dof > 16 * spread2)) {
+	if (fit_off_shape(m, &f)) {
 		s.reject = MEASURE_REJECT_SHAPE;
 		goto out;
 	}
@@ -420,6 +438,11 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		stats_level(m, s.peak_time_s, stroke_level(m, a, b_t, b->idx, f.level_sum) - own);
 	}
 	m->emit_dof = f.dof;
+	/* the drift taken out of its samples (learn_drift_out) back in: a
+	 * stroke's figures are as read, the drift's fit sees all of it */
+	double taken = drift_taken(m, s.peak_time_s - (double)m->first_slot / m->cfg.rate_hz);
+	s.peak_um += taken;
+	s.trough_um += taken;
 	s.reject = MEASURE_STROKE_OK;
 out:
 	stats_emit(m, &s);
