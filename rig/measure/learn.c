@@ -437,8 +437,9 @@ static double lin_bias(const struct mid_poly *q, double a, double g)
  * +-0.007 cycles; blind_hunt.py mixed 1000 2033). In the middle of the
  * record it averages out; at its ends it is the rate's error (-23 ppm on
  * 2.5 s). Only where it swings by UNBIAS_MIN_CYC either way: elsewhere
- * nothing changes (the golden capture's 33 samples a stroke: 0.0002). The crossings as detected (t_raw: periods, trends, jitter)
- * stay as they are. */
+ * nothing changes (the golden capture's 33 samples a stroke: 0.0002).
+ * The crossings as detected (t_raw: periods, trends, jitter) stay as they
+ * are. */
 #define UNBIAS_MIN_CYC 5e-4
 #define UNBIAS_PASSES 2
 static bool xing_unbias(struct measure *m, struct xing *L, uint32_t nl, const bool *use,
