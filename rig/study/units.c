@@ -109,9 +109,7 @@ enum rig_rc units_add_table(struct stats_units *u, const struct csv_table *t, co
 		snprintf(run->run_id, sizeof run->run_id, "%s", csv_table_get(t, r, c[C_ID]));
 		snprintf(run->shown, sizeof run->shown, "%s", csv_table_get(t, r, c[C_SERIAL]));
 		text_serial_key(run->serial, sizeof run->serial, run->shown);
-		char unknown[sizeof run->serial];
-		text_serial_key(unknown, sizeof unknown, REPORT_SERIAL_UNKNOWN);
-		run->unknown = !run->serial[0] || !strcmp(run->serial, unknown);
+		run->unknown = !report_serial_known(run->shown);
 		u->unknown += run->unknown;
 		snprintf(run->lot, sizeof run->lot, "%s", csv_table_get(t, r, c[C_LOT]));
 		snprintf(run->verdict, sizeof run->verdict, "%s", res);
