@@ -420,6 +420,8 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		stats_level(m, s.peak_time_s, stroke_level(m, a, b_t, b->idx, f.level_sum) - own);
 	}
 	m->emit_dof = f.dof;
+	s.fit_var_factor = f.var_factor;
+	s.fit_dof = f.dof;
 	s.reject = MEASURE_STROKE_OK;
 out:
 	stats_emit(m, &s);
