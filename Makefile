@@ -31,6 +31,7 @@ SYSCONFDIR ?= /etc
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
+DATADIR  ?= $(PREFIX)/share
 DESTDIR  ?=
 CROSS    ?=
 SANITIZE ?=
@@ -431,9 +432,12 @@ ETC_RIG := $(DESTDIR)$(SYSCONFDIR)/rig
 install: $(BUILD)/rig
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) \
 	  $(ETC_RIG)/fixtures $(ETC_RIG)/profiles $(DESTDIR)$(SYSCONFDIR)/udev/rules.d \
-	  $(DESTDIR)$(SYSCONFDIR)/default
+	  $(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(DATADIR)/rig
 	install -m 755 $(BUILD)/rig $(DESTDIR)$(BINDIR)/rig
 	install -m 644 docs/rig.1 $(DESTDIR)$(MANDIR)/man1/rig.1
+	sed 's|^sysconfdir=/etc$$|sysconfdir=$(SYSCONFDIR)|' rig/tools/pad-ring-bound.sh \
+	  > $(DESTDIR)$(DATADIR)/rig/pad-ring-bound.sh
+	chmod 755 $(DESTDIR)$(DATADIR)/rig/pad-ring-bound.sh
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	  rig/dist/rig-station.service.in > $(DESTDIR)$(UNITDIR)/rig-station.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/rig-station.service
@@ -451,7 +455,9 @@ install: $(BUILD)/rig
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rig $(DESTDIR)$(MANDIR)/man1/rig.1 \
-	  $(DESTDIR)$(UNITDIR)/rig-station.service $(DESTDIR)$(UNITDIR)/rig-sync.service
+	  $(DESTDIR)$(UNITDIR)/rig-station.service $(DESTDIR)$(UNITDIR)/rig-sync.service \
+	  $(DESTDIR)$(DATADIR)/rig/pad-ring-bound.sh
+	rmdir $(DESTDIR)$(DATADIR)/rig 2>/dev/null || true
 	@echo "kept $(SYSCONFDIR)/rig, $(SYSCONFDIR)/udev/rules.d/60-rig.rules and $(SYSCONFDIR)/default/rig (the bench's settings)"
 
 # make deb: a Debian package of this build (native architecture, or the

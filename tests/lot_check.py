@@ -6,7 +6,8 @@ it (standard library only: csv, statistics), written apart from the rig.
       from the reports: per characteristic (phase, step, quantity,
       commanded) n, mean, std (statistics.stdev), Cp and Cpk against the
       specification (low_limit/high_limit); units by serial (upper case,
-      surrounding spaces dropped), first-pass and final yield; compared
+      surrounding spaces dropped; a run whose serial is "unknown" or empty
+      is a unit of its own), first-pass and final yield; compared
       with `rig stats --csv` (RIG_STATS.csv) and the yields `rig stats`
       prints (RIG_STATS.txt). Prints what it compared; exit 1 on any
       difference.
@@ -39,7 +40,7 @@ def read(reports):
         with open(path, newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
         v = rows[-1]
-        runs.append({"serial": v["pen_serial"].strip().upper(), "attempt": int(v["attempt"]),
+        runs.append({"serial": v["pen_serial"].strip().upper(), "attempt": int(v["attempt"] or 0),
                      "verdict": v["result"], "ts": v["timestamp"]})
         for r in rows:
             x = num(r["measured_full"])
@@ -74,7 +75,9 @@ def capability(vals):
 def yields(runs):
     units = {}
     for r in sorted(runs, key=lambda r: (r["serial"], r["attempt"], r["ts"])):
-        units.setdefault(r["serial"], []).append(r["verdict"])
+        # no serial known: a pen of its own, never another's retest
+        key = r["serial"] if r["serial"] not in ("", "UNKNOWN") else ("?", id(r))
+        units.setdefault(key, []).append(r["verdict"])
     judged = {s: [v for v in vs if v in JUDGED] for s, vs in units.items()}
     judged = {s: vs for s, vs in judged.items() if vs}
     first = sum(1 for vs in judged.values() if vs[0] == "PASS")

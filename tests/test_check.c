@@ -125,6 +125,19 @@ START_TEST(test_calibrations_line_gives_due_dates_of_real_devices_only)
 	ck_assert_msg(strstr(line, want), "%s: no '%s'", line, want);
 	check_calibrations_line(&f, t + (valid + 3) * 86400, line, sizeof line);
 	ck_assert_msg(strstr(line, "laser zero EXPIRED"), "%s", line);
+	ck_assert_msg(!strstr(line, "pad ring bound"), "%s", line); /* none set */
+	/* The pad's ring bound: its value, its exposure, and whether a run at
+	 * the fixture's exposure uses it. */
+	f.laser.ring_max_um = 2.46;
+	f.laser.ring_exposure_us = 250;
+	snprintf(f.laser.ring_date, sizeof f.laser.ring_date, "%s", f.laser.zero_date);
+	f.laser.exposure_us = 250;
+	check_calibrations_line(&f, t + 10 * 86400, line, sizeof line);
+	ck_assert_msg(strstr(line, ", pad ring bound (2.46 um at 250 us) "), "%s", line);
+	f.laser.exposure_us = 200;
+	check_calibrations_line(&f, t + 10 * 86400, line, sizeof line);
+	ck_assert_msg(strstr(line, ", pad ring bound (2.46 um at 250 us; not used at the "
+				   "fixture's 200 us) "), "%s", line);
 	fixture_free(&f);
 	ck_assert(fixture_load(&f, SRCDIR "/fixtures/sim.ini", &err) == RIG_OK);
 	check_calibrations_line(&f, t + 1000 * 86400, line, sizeof line);

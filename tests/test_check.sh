@@ -141,4 +141,14 @@ grep -q ',"FAIL","[^"]*","[^"]*",[0-9.]*,"bench",1,"out_of_tolerance","engineer"
   && ok "out_of_tolerance on a check: category bench in summary.csv and the report" \
   || bad "deep check: $(tail -1 "$tmp"/deep/summary.csv)"
 
+# rig check says the fixture's pad ring bound as it starts, with the
+# exposure it was measured at and whether it is used at the sensor's (before:
+# nothing unless not used, and only by rig run's line).
+sed 's/^clock_ppm = 50 .*/&\nring_max_um = 2.46\nring_date = 2026-11-30\nring_exposure_us = 250/' "$FX" >"$tmp/ring.ini"
+grep -q '^ring_max_um = 2.46$' "$tmp/ring.ini" || bad "fixtures/sim.ini has no clock_ppm line to put the bound after"
+$R check --fixture "$tmp/ring.ini" --out "$tmp/ring" --sim laser.exposure_us=250 >"$tmp/c9.out" 2>&1
+expect "a check with a pad ring bound at its exposure" 0 $?
+grep -q "pad ring bound used: measured at the sensor's exposure of 250 us; 2.46 um of 2026-11-30, due 2026-12-30$" \
+  "$tmp/c9.out" && ok "it says the bound, its exposure and that it is used" || bad "ring bound: $(head -5 "$tmp/c9.out")"
+
 finish

@@ -470,6 +470,37 @@ START_TEST(test_indeterminate_is_counted_apart_and_never_as_pass)
 }
 END_TEST
 
+/* Runs of no known serial (nothing scanned, no *IDN? answer) are pens no
+ * one can tell apart: the shift log counts each as a unit of its own and
+ * never says one was "tested before" (as rig stats does, 8678371). */
+START_TEST(test_shift_log_unknown_serials_are_units_of_their_own)
+{
+	struct shift_log log;
+	shift_log_init(&log, "/nonexistent", "SIM-01", 0);
+	struct run_result pass = { .reported = true, .verdict = REPORT_PASS };
+	struct run_result fail = { .reported = true, .verdict = REPORT_FAIL, .nfailures = 1 };
+	snprintf(fail.reason, sizeof fail.reason, "verify depth at 1000 um: measured 900 um");
+	shift_log_add(&log, "unknown", "op", &fail, 100);
+	shift_log_add(&log, " Unknown ", "op", &pass, 200);
+	shift_log_add(&log, "", "op", &pass, 300);
+	shift_log_add(&log, "MN3-7", "op", &fail, 400);
+	shift_log_add(&log, "mn3-7", "op", &pass, 500); /* retested: passed */
+	unsigned units, first, final;
+	shift_log_yield(&log, &units, &first, &final);
+	ck_assert_uint_eq(units, 4);
+	ck_assert_uint_eq(first, 2);
+	ck_assert_uint_eq(final, 3);
+	ck_assert_ptr_null(shift_log_find(&log, "unknown"));
+	ck_assert_ptr_nonnull(shift_log_find(&log, "MN3-7"));
+	char line[200] = "";
+	shift_log_retest_line(&log, "UNKNOWN", 0, 600, line, sizeof line);
+	ck_assert_msg(line[0] == '\0', "a retest line for an unknown unit: %s", line);
+	shift_log_retest_line(&log, "MN3-7", 3, 600, line, sizeof line);
+	ck_assert_msg(strstr(line, "MN3-7 was tested"), "%s", line);
+	shift_log_free(&log);
+}
+END_TEST
+
 START_TEST(test_banner_fills_a_wide_screen_and_shrinks_to_a_narrow_one)
 {
 	char *buf = NULL;
@@ -974,6 +1005,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_result_screen_wraps_long_failures_inside_the_width);
 	tcase_add_test(tc, test_buzzer_patterns_tell_the_verdicts_apart);
 	tcase_add_test(tc, test_indeterminate_is_counted_apart_and_never_as_pass);
+	tcase_add_test(tc, test_shift_log_unknown_serials_are_units_of_their_own);
 	tcase_add_test(tc, test_fail_banner_is_as_tall_as_pass_whatever_the_reasons);
 	suite_add_tcase(s, tc);
 	return s;

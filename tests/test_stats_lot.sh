@@ -116,4 +116,33 @@ grep -A1 'depth *1000 um' "$tmp/trend.txt" | grep -q 'trend: 7 points in a row r
   && ok "the trend flag names the serial and attempt (SN10 attempt 1)" \
   || bad "trend flag: $(grep trend "$tmp/trend.txt")"
 
+# Runs whose serial is not known ("unknown": the pen never answered and
+# nothing was scanned; or a pen that calls itself so) are different pens,
+# not one pen's retests: each is a unit of its own. Before, they were
+# pooled as one unit ("3 retests", and the last one's verdict as the final
+# yield of all of them).
+unk="$tmp/unknown"
+uk() { # uk SERIAL SEED [options]
+  s=$1 seed=$2; shift 2
+  # shellcheck disable=SC2086
+  $RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$PROD" --out "$unk" \
+    --sim seed="$seed" --sim pen.serial="$s" "$@" >/dev/null 2>&1
+}
+uk MN3-200001 31 --mode verify --sim pen.depth_gain=1.5; uk MN3-200001 32
+uk unknown 33 --mode verify --sim pen.depth_gain=1.5; uk ' Unknown ' 34
+uk MN3-200002 35 --sim fault.pen.silent=identify
+$RUNNER "$RIG" stats "$unk" >"$tmp/unk.txt" 2>&1
+$RUNNER "$RIG" stats --csv "$unk" >"$tmp/unk.csv" 2>/dev/null
+grep -q "^units: 5 runs of 3 units judged (1 retest, 1 run ABORTED)$" "$tmp/unk.txt" \
+  && grep -q "^  (3 runs with no serial known: each a unit of its own, not a retest)$" "$tmp/unk.txt" \
+  && grep -q "^first-pass yield: 1 of 3 units = 33.3 %" "$tmp/unk.txt" \
+  && grep -q "^final yield: *2 of 3 units = 66.7 %" "$tmp/unk.txt" \
+  && ok "unknown serials: each its own unit (3 judged, 1 retest; first-pass 1 of 3, final 2 of 3)" \
+  || bad "unknown serials: $(sed -n '/^units/,/^final/p' "$tmp/unk.txt")"
+if out=$(python3 "$here/lot_check.py" compare "$tmp/unk.txt" "$tmp/unk.csv" "$unk"/2*.csv); then
+  ok "unknown serials match Python's count: $out"
+else
+  bad "unknown serials against Python: $out"
+fi
+
 finish

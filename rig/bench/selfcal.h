@@ -20,12 +20,20 @@
 
 /* ---- Expiry --------------------------------------------------------------- */
 
-/* The fixture's calibrations (laser zero, load cell span and tare) within
+/* The fixture's calibrations (laser zero, load cell span and tare, and the
+ * pad's ring bound where a run may use it) within
  * bench.calibration_valid_days of their dates: RIG_E_CONFIG naming the
  * file:line, the age and the command that renews it, for an expired or
  * future date. A device of the in-process virtual bench is known exactly
  * and never expires. */
 enum rig_rc bench_check_calibration(const struct bench *b, struct rig_err *err);
+
+/* Whether a run may use the fixture's pad ring bound: it has one, and the
+ * exposure the fixture states (the sensor must read it back within one
+ * shutter count) may be the one it was measured at, or the fixture states
+ * none (the sensor's, known only at connect). False: the engine will not
+ * use it (measure_ring_bound_holds()). */
+bool bench_ring_bound_may_be_used(const struct fixture_laser *l);
 
 /* ---- Laser zero ---------------------------------------------------------- */
 

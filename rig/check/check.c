@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bench/selfcal.h"
 #include "core/fixture.h"
 #include "study/csv.h"
 
@@ -202,13 +203,24 @@ void check_status_line(const char *dir, const char *station, double interval_h, 
 
 void check_calibrations_line(const struct fixture *f, time_t now, char *out, size_t cap)
 {
+	/* The pad's ring bound with the exposure it was measured at, and
+	 * whether a run can use it at the exposure the fixture states (one
+	 * it cannot use is not held to its date: bench_check_calibration()). */
+	char ring[96];
+	int n = snprintf(ring, sizeof ring, "pad ring bound (%.2f um at %g us", f->laser.ring_max_um,
+			 f->laser.ring_exposure_us);
+	if (!bench_ring_bound_may_be_used(&f->laser))
+		snprintf(ring + n, sizeof ring - n, "; not used at the fixture's %g us)",
+			 f->laser.exposure_us);
+	else
+		snprintf(ring + n, sizeof ring - n, ")");
 	const struct {
 		const char *what, *date, *device;
 	} cal[] = {
 		{ "laser zero", f->laser.zero_date, f->laser.port },
 		{ "load cell span", f->loadcell.cal_date, f->loadcell.chip },
 		{ "tare", f->loadcell.tare_date, f->loadcell.chip },
-		{ "pad ring bound", f->laser.ring_date, f->laser.port },
+		{ ring, f->laser.ring_date, f->laser.port },
 	};
 	out[0] = '\0';
 	for (size_t i = 0; i < sizeof cal / sizeof cal[0]; i++) {

@@ -56,7 +56,9 @@ void check_status_line(const char *dir, const char *station, double interval_h, 
 /* The fixture's own calibrations in one line for people: "Calibrations
  * due: laser zero 2026-12-21 (21 d), load cell span ..., tare ..." (devices
  * of the in-process virtual bench do not expire and are left out; ""
- * when nothing is due). Expired ones say EXPIRED. */
+ * when nothing is due). Expired ones say EXPIRED. The pad's ring bound
+ * says its value and exposure, "pad ring bound (2.46 um at 250 us)", and
+ * "; not used at the fixture's 200 us" where a run cannot use it. */
 struct fixture;
 void check_calibrations_line(const struct fixture *f, time_t now, char *out, size_t cap);
 

@@ -261,6 +261,12 @@ enum rig_rc report_finish_category(struct report *r, enum report_verdict v,
  * answer to *IDN?. */
 #define REPORT_SERIAL_UNKNOWN "unknown"
 
+/* Whether serial names a unit: not empty and not REPORT_SERIAL_UNKNOWN
+ * (compared by text_serial_key). Runs of no known serial are of pens no one
+ * can tell apart: never one unit's retests (attempts, rig stats, the
+ * station's shift log). */
+bool report_serial_known(const char *serial);
+
 /* The attempt a run of serial in dir is: 1 + the runs of that serial
  * (run/text.h: text_serial_key) in dir/summary.csv, other than the run
  * exclude_run_id (may be NULL). A folder without a summary: 1. A unit

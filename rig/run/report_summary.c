@@ -307,6 +307,14 @@ static void on_count_row(char *const *v, void *user)
 		c->n++;
 }
 
+bool report_serial_known(const char *serial)
+{
+	char key[128], unknown[128];
+	text_serial_key(key, sizeof key, serial ? serial : "");
+	text_serial_key(unknown, sizeof unknown, REPORT_SERIAL_UNKNOWN);
+	return key[0] && strcmp(key, unknown) != 0;
+}
+
 enum rig_rc report_next_attempt(const char *dir, const char *serial,
 				const char *exclude_run_id, unsigned *attempt,
 				struct rig_err *err)
@@ -314,11 +322,9 @@ enum rig_rc report_next_attempt(const char *dir, const char *serial,
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/%s", dir, SUMMARY_NAME);
 	struct count_state c = { .exclude = exclude_run_id };
-	char unknown[sizeof c.key];
 	text_serial_key(c.key, sizeof c.key, serial);
-	text_serial_key(unknown, sizeof unknown, REPORT_SERIAL_UNKNOWN);
 	*attempt = 0;
-	if (!c.key[0] || !strcmp(c.key, unknown))
+	if (!report_serial_known(serial))
 		return RIG_OK; /* which runs were this unit's cannot be told */
 	*attempt = 1;
 	struct summary_read s = { .col = { "pen_serial", "run_id" }, .row = on_count_row,

@@ -325,10 +325,14 @@ static enum rig_rc open_report(struct run *r, struct rig_err *err)
 	const char *dir = o->out_dir ? o->out_dir : REPORT_DEFAULT_DIR;
 	report_meta_set_profile(&r->meta, r->prof);
 	report_meta_set_fixture(&r->meta, &r->b->fx);
-	/* A pad ring bound of another exposure: said now, not only in the
-	 * report (the depths' U carry the physics' hidden ring). */
-	if (!strncmp(r->meta.laser_ring_use, "not used", 8))
-		run_progress(r, "pad ring bound %s", r->meta.laser_ring_use);
+	/* The fixture's pad ring bound, and whether this run uses it at the
+	 * sensor's exposure (read back as the laser opened): said now, not
+	 * only in the report, by rig run and rig check alike. Not used, the
+	 * depths' U carry the physics' hidden ring. */
+	if (r->meta.laser_ring_use[0])
+		run_progress(r, "pad ring bound %s; %.2f um of %s, due %s", r->meta.laser_ring_use,
+			     r->meta.laser_ring_max_um, r->meta.laser_ring_date,
+			     r->meta.laser_ring_due);
 	const char *who = o->operator_name;
 	if (!who || !*who)
 		who = getenv("USER");

@@ -52,6 +52,9 @@ void shift_log_free(struct shift_log *s)
 
 const struct shift_unit *shift_log_find(const struct shift_log *s, const char *serial)
 {
+	/* no known serial: a unit of its own, never another's retest */
+	if (!report_serial_known(serial))
+		return NULL;
 	for (size_t i = 0; i < s->n; i++)
 		if (text_serial_same(s->u[i].serial, serial))
 			return &s->u[i];

@@ -57,7 +57,9 @@ void shift_log_free(struct shift_log *s);
  * the shift report names them even before their first unit. */
 void shift_log_operator(struct shift_log *s, const char *name);
 
-/* The unit with this serial (case and surrounding spaces ignored), or NULL. */
+/* The unit with this serial (case and surrounding spaces ignored), or NULL;
+ * NULL for a serial not known (report_serial_known): each such run is a
+ * unit of its own. */
 const struct shift_unit *shift_log_find(const struct shift_log *s, const char *serial);
 
 /* When serial was tested before: "MN3-1 was tested 10 min ago: FAIL;

@@ -396,6 +396,9 @@ void stats_print_units(const struct stats *s, FILE *out)
 	fprintf(out, "\nunits: %zu runs of %zu units judged (%zu retest%s, %zu run%s ABORTED)\n",
 		u->nruns, all->units, u->nruns - all->serials, u->nruns - all->serials == 1 ? "" : "s",
 		aborted, aborted == 1 ? "" : "s");
+	if (u->unknown)
+		fprintf(out, "  (%zu run%s with no serial known: each a unit of its own, not a "
+			     "retest)\n", u->unknown, u->unknown == 1 ? "" : "s");
 	print_yield(out, "first-pass yield:", all->first_pass, all->units);
 	print_yield(out, "final yield:", all->final_pass, all->units);
 	if (!u->has_lots)

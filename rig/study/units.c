@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "run/report.h"
 #include "run/text.h"
 #include "study/csv.h"
 
@@ -108,6 +109,8 @@ enum rig_rc units_add_table(struct stats_units *u, const struct csv_table *t, co
 		snprintf(run->run_id, sizeof run->run_id, "%s", csv_table_get(t, r, c[C_ID]));
 		snprintf(run->shown, sizeof run->shown, "%s", csv_table_get(t, r, c[C_SERIAL]));
 		text_serial_key(run->serial, sizeof run->serial, run->shown);
+		run->unknown = !report_serial_known(run->shown);
+		u->unknown += run->unknown;
 		snprintf(run->lot, sizeof run->lot, "%s", csv_table_get(t, r, c[C_LOT]));
 		snprintf(run->verdict, sizeof run->verdict, "%s", res);
 		snprintf(run->category, sizeof run->category, "%s", csv_table_get(t, r, c[C_CAT]));
@@ -183,7 +186,11 @@ void units_compute(struct stats_units *u)
 	for (size_t i = 0; i < u->nruns;) {
 		size_t j = i;
 		const char *first = NULL, *last = NULL;
-		for (; j < u->nruns && !strcmp(u->run[j].serial, u->run[i].serial); j++) {
+		/* a run of no known serial is a unit alone: "unknown" twice is
+		 * two pens as likely as one pen tested again */
+		for (; j < u->nruns && (j == i || (!u->run[i].unknown &&
+						   !strcmp(u->run[j].serial, u->run[i].serial)));
+		     j++) {
 			if (!judged(u->run[j].verdict))
 				continue;
 			if (!first)

@@ -1,5 +1,7 @@
 /* units.h - the units of a lot, as `rig stats` counts them from run
- * reports: runs grouped by unit (serials compared by text_serial_key),
+ * reports: runs grouped by unit (serials compared by text_serial_key; a
+ * run whose serial is not known, "unknown" or empty, is a unit of its own:
+ * such runs are of pens no one can tell apart, never one pen's retests),
  * first-pass and final yield, yield per lot (the reports' `lot` column, or
  * the whole set as one lot), and a Pareto of failure reasons.
  *
@@ -26,6 +28,7 @@ struct csv_table;
 struct stats_run {
 	char run_id[40];
 	char serial[64];           /* text_serial_key of pen_serial */
+	bool unknown;              /* no serial known: a unit of its own */
 	char shown[64];            /* pen_serial as the report has it */
 	char lot[64];              /* "" without a lot column */
 	char verdict[16], category[8];
@@ -55,6 +58,7 @@ struct stats_units {
 	struct stats_reason *reason; /* most frequent first */
 	size_t nreasons;
 	size_t failures;           /* runs not PASS */
+	size_t unknown;            /* runs with no serial known */
 	size_t reasons_total;      /* sum of the reasons' n (the Pareto's 100 %) */
 	bool has_lots;             /* some report carries a lot */
 };

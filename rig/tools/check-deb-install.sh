@@ -74,7 +74,8 @@ for g in rig dialout gpio; do
   echo " $groups " | grep -q " $g " || fail "user rig is not in group $g ($groups)"
 done
 for f in /usr/share/man/man1/rig.1.gz /usr/share/doc/rig-bench/copyright /usr/share/doc/rig-bench/station.md.gz \
-         /etc/udev/rules.d/60-rig.rules /etc/default/rig /etc/rig/fixtures/sim.ini; do
+         /etc/udev/rules.d/60-rig.rules /etc/default/rig /etc/rig/fixtures/sim.ini \
+         /usr/share/rig/pad-ring-bound.sh; do
   [ -e "$m$f" ] || fail "$f missing after install"
 done
 in_root "cd /var/lib/rig 2>/dev/null || mkdir -p /var/lib/rig && chown rig:rig /var/lib/rig; \

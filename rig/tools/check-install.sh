@@ -17,9 +17,16 @@ make --no-print-directory -s install DESTDIR="$dest" PREFIX=/usr >/dev/null
 for f in usr/bin/rig usr/share/man/man1/rig.1 usr/lib/systemd/system/rig-station.service \
          usr/lib/systemd/system/rig-sync.service \
          etc/rig/fixtures/sim.ini etc/rig/fixtures/pi-bench.ini \
-         etc/rig/profiles/production-p25.ini etc/udev/rules.d/60-rig.rules etc/default/rig; do
+         etc/rig/profiles/production-p25.ini etc/udev/rules.d/60-rig.rules etc/default/rig \
+         usr/share/rig/pad-ring-bound.sh; do
   [ -e "$dest/$f" ] || fail "make install did not install /$f"
 done
+# The pad's ring characterization: runnable, and it looks for the bench's
+# fixtures where make install put them (SYSCONFDIR, /etc by default).
+tool="$dest/usr/share/rig/pad-ring-bound.sh"
+[ -x "$tool" ] || fail "/usr/share/rig/pad-ring-bound.sh is not executable"
+grep -q '^sysconfdir=/etc$' "$tool" || fail "pad-ring-bound.sh: no sysconfdir=/etc line"
+sh "$tool" --help | grep -q '^Usage: pad-ring-bound.sh' || fail "pad-ring-bound.sh --help: no usage"
 echo "check-install: installed $(find "$dest" -type f | wc -l) files"
 
 # The man page: groff warnings (-ww) fail, and man renders it.

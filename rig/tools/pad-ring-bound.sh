@@ -24,6 +24,13 @@
 # fixture: the operator enters the printed keys (fixture_commit's history
 # and the records ledger keep who changed it).
 #
+# Installed as /usr/share/rig/pad-ring-bound.sh (make install: DATADIR/rig).
+# The fixture by default is rig's: $RIG_FIXTURE, else fixtures/sim.ini
+# under the current folder, else SYSCONFDIR/rig/fixtures/default.ini, else
+# SYSCONFDIR/rig/fixtures/sim.ini. The sweeps' copies go beside it, so its
+# folder must be writable by whoever runs this (the package makes
+# /etc/rig/fixtures writable for group rig).
+#
 # Usage: pad-ring-bound.sh --depths LIST --freqs LIST [--fixture F]
 #          [--exposure-us US] [--short-us US] [--window-s S] [--repeats N]
 #          [--out DIR] [--sim KEY=VALUE]... [--rig PATH] [--yes]
@@ -38,7 +45,14 @@ usage() {
 die() { echo "pad-ring-bound: $*" >&2; exit 64; }
 
 rig=${RIG_BIN:-rig}
-fixture=fixtures/sim.ini
+sysconfdir=/etc
+# rig's own default (rig/core/paths.c); make install sets sysconfdir.
+fixture=${RIG_FIXTURE:-}
+for f in fixtures/sim.ini "$sysconfdir/rig/fixtures/default.ini" "$sysconfdir/rig/fixtures/sim.ini"; do
+  [ -n "$fixture" ] && break
+  [ -e "$f" ] && fixture=$f
+done
+[ -n "$fixture" ] || fixture=fixtures/sim.ini
 depths='' freqs='' prod='' short=20 window=2 repeats=1 out=reports yes=0
 sims=''
 while [ $# -gt 0 ]; do
