@@ -143,7 +143,7 @@ BENCH_BIN := $(BUILD)/bench/bench_measure
 
 Q := $(if $(V),,@)
 
-.PHONY: all check check-calendar check-render run deps install uninstall clean bench help deb faults blind killtest lot \
+.PHONY: all check check-suites check-calendar check-render run deps install uninstall clean bench help deb faults blind killtest lot \
 	fuzz fuzz-build valgrind hwemu check-trixie check-trixie-extra
 # Keep test objects: they are intermediate files of the test binaries.
 .SECONDARY:
@@ -208,7 +208,10 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/librig.a
 # A suite that exits 77 was skipped as a whole; cases skipped inside a suite
 # are logged to RIG_SKIP_LOG (tests/support/testutil.h: tu_skip) and listed.
 # The closing line counts suites: "check: N passed, N failed, N skipped".
-SKIP_LOG := $(BUILD)/skips.log
+# Suites run side by side under make -j (CI: make -j2 check), each in a
+# target of its own (CHECK_OUT/<suite>.rc holds its exit status, .log its
+# output, printed whole when it ends); without -j they run one by one.
+CHECK_OUT := $(BUILD)/check
 # tests/hwemu: the emulator is native; a cross build makes only what runs
 # under qemu beside the rig (the shim preloaded into it, the HX711 probe).
 # Defined before the rule: a rule's prerequisites are expanded as it is read.
@@ -221,6 +224,24 @@ SUITE_TIMEOUT_S ?= $(if $(CROSS),1500,600)
 # Under qemu on Debian 12: every C suite, and the suites that compare a
 # whole run's outputs byte for byte and column by column.
 CROSS_QUICK := c golden report_scenarios report_columns
+# The suites that keep real time (an emulated HX711 read by its clock,
+# rig sim over ptys, two sockets' real-time runs) run alone, one after
+# another, once the others have ended: beside another suite they would
+# skip more of their cases on a 2-core machine.
+CHECK_ALONE := sim_pty hwemu sockets
+# The suites that run the shipped fixtures/sim.ini take its bench lock
+# (flock; a second run meanwhile ends "bench SIM-01 is in use", exit 75):
+# they run one after another, beside the others. (A suite with its own
+# copy of the fixture has its own lock: test_report_columns.) Found by
+# holding that lock through make check: these failed, no other did.
+CHECK_BENCH := analyze_captures handover_tty grr plot_layout unsteady verify_noisy golden \
+  zero_target_studies exposure_readback sweep_preloads cli rate_settle hostile_text cmd_pen
+# The longest suites start first, so that the two lanes of -j2 end
+# together (make check on main 3607666 on the 2-core VM at load 10,
+# 2026-12-01: these took 370 s down to 16 s each, the others 0-15 s).
+CHECK_LONG := physics_captures blind_captures red_captures analyze_captures store_questions \
+  junit_outcomes store_sync units lot report_scenarios grr signals ledger_anchor stats_lot \
+  records access handover_tty
 # make check SUITES='measure golden' runs only the suites named (without
 # test_ and .c/.sh; `c` names every suite written in C), after building all
 # of them. CI's Debian 12 cross steps run SUITES=$(CROSS_QUICK) under qemu.
@@ -233,23 +254,58 @@ else
   CHECK_BINS := $(TEST_BINS)
   CHECK_SCRIPTS := $(TEST_SCRIPTS)
 endif
+# suite_paths NAMES: the suites of those names among the ones to run, in
+# the order named (a name can be a C suite and a shell suite: check).
+suite_paths = $(foreach n,$(1),$(filter $(BUILD)/tests/test_$(n) tests/test_$(n).sh,$(CHECK_BINS) $(CHECK_SCRIPTS)))
+CHECK_ALONE_PATHS := $(call suite_paths,$(CHECK_ALONE))
+CHECK_SIDE_PATHS := $(call suite_paths,$(CHECK_LONG)) \
+  $(filter-out $(CHECK_ALONE_PATHS) $(call suite_paths,$(CHECK_LONG)),$(CHECK_BINS) $(CHECK_SCRIPTS))
+CHECK_SIDE_RC := $(CHECK_SIDE_PATHS:%=$(CHECK_OUT)/%.rc)
+CHECK_ALONE_RC := $(CHECK_ALONE_PATHS:%=$(CHECK_OUT)/%.rc)
+# Each alone suite waits for every other suite and for the alone one before
+# it; each bench suite for the bench suite before it.
+$(foreach r,$(CHECK_ALONE_RC),$(eval $(r): | $(CHECK_SIDE_RC) $(check_prev))$(eval check_prev := $(r)))
+check_prev :=
+$(foreach r,$(call suite_paths,$(CHECK_BENCH)),$(eval $(CHECK_OUT)/$(r).rc: | $(check_prev))$(eval check_prev := $(CHECK_OUT)/$(r).rc))
+# The binaries first, then the suites in a make of their own (same -j):
+# there, nothing is left to build, and make starts them in the order above.
 check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),$(HWEMU_GUEST_BINS),$(HWEMU_BINS))
-	$(Q)rm -f $(SKIP_LOG); pass=0; fail=0; skip=0; \
-	judge() { case $$1 in 0) pass=$$((pass+1));; 77) skip=$$((skip+1));; \
-	  124) fail=$$((fail+1)); echo "check: FAILED: $$2 (still running after $(SUITE_TIMEOUT_S) s: stopped)";; \
-	  *) fail=$$((fail+1)); echo "check: FAILED: $$2 (exit $$1)";; esac; }; \
-	suite() { t=$$1; shift; echo "== $$t"; t0=$$(date +%s); \
-	  RIG_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" \
-	    timeout -k 10 $(SUITE_TIMEOUT_S) "$$@" </dev/null; judge $$? $$t; \
-	  echo "== $$t: $$(( $$(date +%s) - t0 )) s"; }; \
-	for t in $(CHECK_BINS); do suite $$t env $(CHECK_ENV) $(RUNNER) $$t; done; \
-	for t in $(CHECK_SCRIPTS); do suite $$t sh $$t; done; \
-	if [ -s $(SKIP_LOG) ]; then \
+	$(Q)$(MAKE) --no-print-directory check-suites
+
+# (make check's second half; the suites' binaries must be built)
+check-suites: $(CHECK_SIDE_RC) $(CHECK_ALONE_RC)
+	$(Q)pass=0; fail=0; skip=0; \
+	for t in $(CHECK_SIDE_PATHS) $(CHECK_ALONE_PATHS); do \
+	  rc=$$(cat $(CHECK_OUT)/$$t.rc 2>/dev/null || echo none); \
+	  case $$rc in 0) pass=$$((pass+1));; 77) skip=$$((skip+1));; \
+	  124) fail=$$((fail+1)); echo "check: FAILED: $$t (still running after $(SUITE_TIMEOUT_S) s: stopped)";; \
+	  *) fail=$$((fail+1)); echo "check: FAILED: $$t (exit $$rc)";; esac; \
+	done; \
+	skips=$$(for t in $(CHECK_SIDE_PATHS) $(CHECK_ALONE_PATHS); do cat $(CHECK_OUT)/$$t.skips 2>/dev/null; done); \
+	if [ -n "$$skips" ]; then \
 	  echo "check: test cases skipped inside suites (not counted as passed):"; \
-	  awk -F'\t' '{ n += $$2; printf "  %s: %s case(s): %s\n", $$1, $$2, $$3 } END { print "  " n " case(s) in all" }' $(SKIP_LOG); \
+	  printf '%s\n' "$$skips" | awk -F'\t' '{ n += $$2; printf "  %s: %s case(s): %s\n", $$1, $$2, $$3 } END { print "  " n " case(s) in all" }'; \
 	fi; \
+	awk '{ w += $$1; c += $$2 } END { printf "check: the suites took %d s of wall time and %.0f s of CPU in all\n", w, c }' \
+	  $(foreach t,$(CHECK_SIDE_PATHS) $(CHECK_ALONE_PATHS),$(CHECK_OUT)/$(t).time); \
 	echo "check: $$pass passed, $$fail failed, $$skip skipped"; \
 	[ $$fail -eq 0 ]
+
+# One suite: its output kept and printed whole when it ends (one suite's
+# lines never mixed with another's), its status in .rc, its wall time and
+# CPU time (its own and its children's, from the shell's times) in .time.
+# (Phony, not FORCE'd: make would start a FORCE'd first suite last.)
+.PHONY: $(CHECK_SIDE_RC) $(CHECK_ALONE_RC)
+$(CHECK_SIDE_RC) $(CHECK_ALONE_RC): $(CHECK_OUT)/%.rc:
+	@mkdir -p $(@D); rm -f $@ $(@:.rc=.skips); t0=$$(date +%s); \
+	( RIG_SKIP_LOG=$(CURDIR)/$(@:.rc=.skips) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" \
+	    timeout -k 10 $(SUITE_TIMEOUT_S) $(if $(filter %.sh,$*),sh $*,env $(CHECK_ENV) $(RUNNER) $*) </dev/null; \
+	  echo $$? >$@.new; times >$(@:.rc=.times) ) >$(@:.rc=.log) 2>&1; \
+	w=$$(( $$(date +%s) - t0 )); \
+	c=$$(awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($$i, a, /[ms]/); n += a[1] * 60 + a[2] } printf "%.1f", n }' $(@:.rc=.times)); \
+	echo "$$w $$c" >$(@:.rc=.time); \
+	{ echo "== $*"; cat $(@:.rc=.log); echo "== $*: $$w s (CPU $$c s)"; } >$(@:.rc=.out); \
+	flock $(CHECK_OUT)/.print cat $(@:.rc=.out); mv $@.new $@
 
 # make check-trixie: on Debian 13 (trixie, today's Raspberry Pi OS base), in
 # a root built by mmdebstrap and cached in /var/cache/rig-trixie (not touched

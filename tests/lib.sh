@@ -10,6 +10,7 @@
 #   needs CMD [WHY]      a declared dependency: missing fails the suite (exit
 #                        1, never a skip that would pass for a pass)
 #   finish               the closing line; its status is the suite's
+#   python3              the interpreter python3 starts, resolved once
 set -u
 RIG="${RIG_BIN:-build/rig}"
 RUNNER="${RIG_RUNNER:-}"
@@ -33,5 +34,13 @@ finish() {
   [ "$fail" -eq 0 ] && echo "$suite: all passed" || echo "$suite: $fail failed"
   [ "$fail" -eq 0 ]
 }
+# python3 is resolved once to the interpreter it starts: a version
+# manager's shim (pyenv's is a bash script) costs about 0.5 s of CPU at
+# every start, and the capture suites start python hundreds of times. The
+# same interpreter runs; without python3 nothing is defined and `needs
+# python3` fails as before.
+if py3=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) && [ -x "$py3" ]; then
+  python3() { "$py3" "$@"; }
+fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM

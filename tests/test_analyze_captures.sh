@@ -4,17 +4,9 @@
 # spline strokes, sinusoid + random-walk wander, uniform whole-stroke
 # scatter, lost and stray bytes), checked against the generator's truth.
 # Needs python3 (standard library); fails without it (a missing dependency is not a pass).
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(dirname "$0")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_analyze_captures: FAIL: python3 not found: this suite declares it as a dependency (make deps installs it)"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0 n=0
+. "$(dirname "$0")/lib.sh"
+needs python3 "make deps installs it"
+n=0
 
 # case NAME FORMAT RATE "GEN ARGS" DEPTH_TOL STD_TOL FREQ_PPM [STATUS]
 case_() {

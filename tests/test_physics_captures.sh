@@ -6,17 +6,9 @@
 # tests/gen/check_physics.py. Each case pins one point of the issue; the
 # coverage cases check that |error| <= U (k = 2) in at least 90 % of them.
 # Needs python3 (standard library): a missing python3 fails the suite.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(dirname "$0")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_physics_captures: FAIL: python3 not found (the capture generator needs it)"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0 n=0
+. "$(dirname "$0")/lib.sh"
+needs python3 "the capture generator"
+n=0
 
 # gen NAME RATE GEN_ARGS: write $tmp/NAME.csv and its truth, analyze it.
 gen() {

@@ -8,14 +8,9 @@
 # the ILD1420's raw bytes). Each case is one combination that red_hunt.py
 # drew; "cover" means |error| <= U (k = 2) for the mean depth and the rate
 # with status ok (docs/measurement.md, "Coverage"). Needs python3.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-here=$(dirname "$0")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_red_captures: FAIL: python3 not found (the capture generator needs it)"
-  exit 1
-fi
-fail=0 n=0
+. "$(dirname "$0")/lib.sh"
+needs python3 "the capture generator"
+n=0
 
 # case_ NAME CHECKS "GENERATOR ARGS" [red_hunt.py options]
 case_() {

@@ -3,20 +3,8 @@
 # column by column against their meaning (tests/report_check.py, written
 # apart from the rig): an e-stop during verify, and a pen near its limit
 # judged by the conformance rule (INDETERMINATE). Needs python3.
-set -u
-RIG="${RIG_BIN:-build/rig}"
-RUNNER="${RIG_RUNNER:-}"
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "test_report_columns: FAIL: python3 not found: this suite declares it as a dependency (make deps installs it)"
-  exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
+needs python3 "make deps installs it"
 export RIG_KEY=/nonexistent/station.key
 # Its own copy of the fixture: its own bench lock, beside the other suites.
 cp "$root/fixtures/sim.ini" "$tmp/sim.ini"
