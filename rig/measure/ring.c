@@ -419,10 +419,11 @@ static bool fine_doubt(const struct shape_pts *F, long lo, long hi, double smoot
 /* The fine fold of src's samples within win (nb bins): its bins' noise
  * pooled over the top (three samples' spread is too noisy to judge a
  * ripple by) and its highest point within P's top window lo..hi (vpos:
- * P's vertex; r fine bins a bin of P). False with no fold or no spread. */
+ * P's vertex; r fine bins a bin of P), that window in fine bins from the
+ * middle one in *flo..*fhi. False with no fold or no spread. */
 static bool fine_fold(const struct shape_pts *P, const struct fold_src *src,
 		      const struct fold_win *win, unsigned nb, long lo, long hi, double vpos,
-		      double r, struct shape_pts *F)
+		      double r, struct shape_pts *F, long *flo, long *fhi)
 {
 	if (!shape_fold_window(src, win, nb, F))
 		return false;
@@ -439,10 +440,10 @@ static bool fine_fold(const struct shape_pts *P, const struct fold_src *src,
 		return false;
 	for (long j = 0; j < n; j++)
 		F->sd[j] = sqrt(sv / sc / F->wt[j]);
-	long flo = (long)floor(((double)lo - 0.5 - vpos) * r);
-	long fhi = (long)ceil(((double)hi + 0.5 - vpos) * r);
-	F->jmax = (jc + flo + n) % n;
-	for (long k = flo; k <= fhi; k++) {
+	*flo = (long)floor(((double)lo - 0.5 - vpos) * r);
+	*fhi = (long)ceil(((double)hi + 0.5 - vpos) * r);
+	F->jmax = (jc + *flo + n) % n;
+	for (long k = *flo; k <= *fhi; k++) {
 		long j = ((jc + k) % n + n) % n;
 		if (F->ys[j] > F->ys[F->jmax])
 			F->jmax = j;
@@ -475,12 +476,11 @@ static void fine_clean_doubt(const struct shape_pts *P, const struct fold_src *s
 {
 	struct fold_src cs = *src;
 	struct shape_pts F; /* ~25 KiB of stack */
+	long flo, fhi;
 	cs.ref = P;
-	if (!fine_fold(P, &cs, win, nb, lo, hi, vpos, r, &F))
+	if (!fine_fold(P, &cs, win, nb, lo, hi, vpos, r, &F, &flo, &fhi))
 		return;
 	long jc = (long)floor((double)nb / 2);
-	long flo = (long)floor(((double)lo - 0.5 - vpos) * r);
-	long fhi = (long)ceil(((double)hi + 0.5 - vpos) * r);
 	long dj = F.jmax - jc;
 	double pk = *peak, vp = 0, up = 0, um = 0, rise = 0;
 	struct top_curv t = { 0, 2 };
@@ -526,11 +526,10 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	struct fold_win win = { phc - (double)nb / (2 * pc), pc };
 	double r = pc / (double)P->n;
 	struct shape_pts F; /* ~25 KiB of stack */
-	if (!fine_fold(P, src, &win, nb, lo, hi, *vpos, r, &F))
+	long flo, fhi;
+	if (!fine_fold(P, src, &win, nb, lo, hi, *vpos, r, &F, &flo, &fhi))
 		return false;
 	long jc = (long)floor((double)nb / 2);
-	long flo = (long)floor(((double)lo - 0.5 - *vpos) * r);
-	long fhi = (long)ceil(((double)hi + 0.5 - *vpos) * r);
 	long dj = F.jmax - jc;
 	double z = fine_excess(P, &F, &win, flo + jc, fhi + jc);
 	double pk = *peak, vp = 0, up = *u_peak, um = *u_model, rise = 0;
