@@ -200,6 +200,31 @@ minmax_ minmax_u_t3_spikes_1khz_b spikes 1000 2037 20
 minmax_ minmax_u_gauss_spikes_1khz spikes 1000 2036 4
 minmax_ minmax_u_gauss_spikes_4khz spikes 4000 2026 15
 
+# Each stroke's depth carries its own U (`--per-stroke`'s depth_U_um,
+# k = 2; docs/measurement.md "One stroke's depth"): before, the rows gave
+# per-stroke depths with no U (as though exact), at 1 kHz under t3 noise
+# up to 15 um off their truth. strokes_ NAME KIND RATE SEED: status ok,
+# at least 90 % of the strokes within their own U against their truth
+# (blind_hunt.py's STROKES_COVERED).
+strokes_() {
+  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  fig=$(printf '%s\n' "$out" | python3 -c '
+import json, sys
+t = sys.stdin.read()
+d = json.loads(t[t.index("{"):t.rindex("}") + 1])
+c = d.get("strokes_cov") or [0, 0]
+w = d.get("strokes_worst") or [float("nan")] * 2
+print("%s %s %d/%d strokes within U (mean U %.2f um, rms error %.2f, worst %+.2f um U %.2f)" % (
+    d["status"], c[1] > 0 and c[0] >= 0.9 * c[1], c[0], c[1], d.get("strokes_U", float("nan")),
+    d.get("strokes_rms", float("nan")), w[0], w[1]))' 2>&1)
+  case "$fig" in
+    "ok True "*) ok "$1: $fig" ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+strokes_ stroke_u_t3_spikes_1khz spikes 1000 2028
+strokes_ stroke_u_mixed_4khz mixed 4000 2030
+
 # The mean rate through speed changes (within 10 ppm): the partial strokes
 # at the record's ends were timed from the end knots and the periods next
 # to them, extrapolated over up to 1.6 periods: a start from 65 % at

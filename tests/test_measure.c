@@ -409,6 +409,66 @@ START_TEST(test_type_b_parts_enter_the_expanded_uncertainty)
 }
 END_TEST
 
+/* One stroke's depth has its own U (measure_stroke_U_um, `rig analyze
+ * --per-stroke`): its fit's noise by its own variance factor, and the
+ * Type B terms common to every stroke in quadrature; none for a rejected
+ * stroke. */
+static void keep_strokes(const struct measure_stroke *s, void *ctx)
+{
+	struct measure_stroke *keep = ctx; /* [0] an accepted one, [1] a rejected one */
+	if (s->reject == MEASURE_STROKE_OK && !keep[0].fit_var_factor)
+		keep[0] = *s;
+	else if (s->reject != MEASURE_STROKE_OK)
+		keep[1] = *s;
+}
+
+START_TEST(test_each_strokes_depth_has_its_own_expanded_uncertainty)
+{
+	struct capgen_config c = base_cfg(CAPGEN_SINE, 4000, 150, 1500);
+	size_t n;
+	struct capgen_truth tr;
+	struct laser_sample *s = generate(&c, 2.0, &n, &tr);
+	for (size_t k = 4000; k < 4030; k++) /* a stroke or two rejected */
+		s[k].status = LASER_ERR_NO_PEAK;
+	struct measure_stats st[2];
+	struct measure_stroke keep[2][2];
+	memset(keep, 0, sizeof keep);
+	for (int k = 0; k < 2; k++) {
+		struct measure_config mc = { .rate_hz = 4000, .zero_mm = ZERO_MM,
+					     .on_stroke = keep_strokes, .ctx = keep[k] };
+		if (k) {
+			mc.zero_u_um = 3;
+			mc.linearity_um = 8; /* rectangular: 8/sqrt(3) */
+		}
+		struct measure *m;
+		struct rig_err err;
+		ck_assert_int_eq(measure_create(&m, &mc, &err), RIG_OK);
+		measure_push(m, s, n, &err);
+		measure_finish(m);
+		measure_result(m, &st[k]);
+		measure_free(m);
+	}
+	free(s);
+	struct measure_stroke a = keep[0][0];
+	ck_assert_double_gt(a.fit_var_factor, 0);
+	ck_assert_uint_gt(a.fit_dof, 0);
+	double U0 = measure_stroke_U_um(&st[0], &a), U1 = measure_stroke_U_um(&st[1], &a);
+	/* its fit's noise: 2 sqrt(1.8 noise^2 v) at least */
+	ck_assert_double_ge(U0, 2 * sqrt(1.8 * a.fit_var_factor) * st[0].noise_um);
+	/* the common terms enter in quadrature */
+	ck_assert_double_eq_tol(U1 * U1 / 4 - U0 * U0 / 4, 9 + 64.0 / 3, 1e-6);
+	/* a fit from fewer samples (a larger variance factor) is less sure */
+	struct measure_stroke b = a;
+	b.fit_var_factor *= 4;
+	ck_assert_double_gt(measure_stroke_U_um(&st[0], &b), U0);
+	/* no U for a rejected stroke, nor without a depth */
+	ck_assert_int_ne(keep[0][1].reject, MEASURE_STROKE_OK);
+	ck_assert(isnan(measure_stroke_U_um(&st[0], &keep[0][1])));
+	st[0].has_depth = false;
+	ck_assert(isnan(measure_stroke_U_um(&st[0], &a)));
+}
+END_TEST
+
 /* Issue 13: a stroke rate that divides the sample rate (4000/160 = 25
  * samples a stroke, 200 -> 20, 100 -> 40) and no speed wander: the samples
  * fall on the same phases every stroke and the peak between them. The
@@ -654,6 +714,7 @@ static Suite *measure_suite(void)
 	tcase_add_test(acc, test_long_record_keeps_accuracy_past_the_learning_store);
 	tcase_add_loop_test(acc, test_long_record_at_1khz_keeps_depth_and_rate_past_the_learning_store, 0, 3);
 	tcase_add_test(acc, test_type_b_parts_enter_the_expanded_uncertainty);
+	tcase_add_test(acc, test_each_strokes_depth_has_its_own_expanded_uncertainty);
 	tcase_add_loop_test(acc, test_commensurate_rates_without_wander_are_covered_by_u, 0, 18);
 	suite_add_tcase(s, acc);
 	TCase *bad = tcase_create("robustness");

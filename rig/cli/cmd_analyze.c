@@ -56,7 +56,7 @@ static void usage(FILE *out)
 		"                      a run's profile: 3.5)\n"
 		"  --lobes-ok          report alternating strokes (two-lobe cam), do not refuse\n"
 		"  --csv               one CSV header line and one row of results\n"
-		"  --per-stroke        one CSV row per stroke instead\n"
+		"  --per-stroke        one CSV row per stroke instead, each depth with its U\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Exit: 0 strokes measured; 65 bad capture, or no result (flat, no strokes,\n"
@@ -84,16 +84,45 @@ static void put(FILE *o, bool have, int decimals, double v)
 		fprintf(o, "%.*f", decimals, v);
 }
 
-static void on_stroke_csv(const struct measure_stroke *s, void *ctx)
+/* --per-stroke: each stroke's U rests on the whole record's result, so
+ * the strokes wait in a temporary file (constant memory) until it is
+ * known (print_strokes). */
+struct stroke_spool {
+	FILE *f;
+	bool failed;
+};
+
+static void on_stroke_spool(const struct measure_stroke *s, void *ctx)
 {
-	FILE *o = ctx;
+	struct stroke_spool *sp = ctx;
+	if (!sp->failed && fwrite(s, sizeof *s, 1, sp->f) != 1)
+		sp->failed = true;
+}
+
+static void print_stroke_csv(FILE *o, const struct measure_stroke *s,
+			     const struct measure_stats *st)
+{
 	bool ok = s->reject == MEASURE_STROKE_OK;
 	fprintf(o, "%llu", (unsigned long long)s->index);
 	put(o, true, 6, s->peak_time_s);
 	put(o, ok, 3, s->peak_um);
 	put(o, ok, 3, s->trough_um);
 	put(o, true, 7, s->period_s);
-	fprintf(o, ",%u,%s\n", s->top_samples, ok ? "" : measure_reject_name(s->reject));
+	fprintf(o, ",%u,%s", s->top_samples, ok ? "" : measure_reject_name(s->reject));
+	put(o, ok, 3, measure_stroke_U_um(st, s));
+	fputc('\n', o);
+}
+
+/* The spooled strokes, each with its depth's U from st: 0, or -1 when the
+ * spool could not be written or read back. */
+static int print_strokes(FILE *o, struct stroke_spool *sp, const struct measure_stats *st)
+{
+	struct measure_stroke s;
+	if (sp->failed || fflush(sp->f) != 0 || fseek(sp->f, 0, SEEK_SET) != 0)
+		return -1;
+	while (fread(&s, sizeof s, 1, sp->f) == 1)
+		print_stroke_csv(o, &s, st);
+	return ferror(sp->f) ? -1 : 0;
 }
 
 static void print_csv(FILE *o, const struct measure_stats *st)
@@ -306,10 +335,18 @@ static int analyze_file(const char *path, struct measure_config *mc, enum captur
 	struct measure *m = NULL;
 	FILE *in = NULL;
 	struct rig_err err = { 0 };
+	struct stroke_spool spool = { 0 };
 	if (per_stroke) {
-		fprintf(stdout, "index,peak_time_s,peak_um,trough_um,period_s,top_samples,reject\n");
-		mc->on_stroke = on_stroke_csv;
-		mc->ctx = stdout;
+		if (!(spool.f = tmpfile())) {
+			cli_error(CMD, "cannot make a temporary file for the strokes: %s",
+				  strerror(errno));
+			ret = RIG_EXIT_IOERR;
+			goto out;
+		}
+		fprintf(stdout, "index,peak_time_s,peak_um,trough_um,period_s,top_samples,reject,"
+				"depth_U_um\n");
+		mc->on_stroke = on_stroke_spool;
+		mc->ctx = &spool;
 	}
 	if (measure_create(&m, mc, &err)) {
 		cli_error(CMD, "%s", err.msg);
@@ -334,6 +371,11 @@ static int analyze_file(const char *path, struct measure_config *mc, enum captur
 	struct measure_stats st;
 	measure_result(m, &st);
 	measure_gate_phase_gap(&st, &mc->gates);
+	if (per_stroke && print_strokes(stdout, &spool, &st)) {
+		cli_error(CMD, "cannot keep the strokes in a temporary file: %s", strerror(errno));
+		ret = RIG_EXIT_IOERR;
+		goto out;
+	}
 	if (csv && !per_stroke)
 		print_csv(stdout, &st);
 	else if (!per_stroke)
@@ -351,6 +393,8 @@ static int analyze_file(const char *path, struct measure_config *mc, enum captur
 out:
 	if (in && in != stdin)
 		fclose(in);
+	if (spool.f)
+		fclose(spool.f);
 	measure_free(m);
 	return ret;
 }

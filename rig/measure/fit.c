@@ -438,6 +438,8 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		stats_level(m, s.peak_time_s, stroke_level(m, a, b_t, b->idx, f.level_sum) - own);
 	}
 	m->emit_dof = f.dof;
+	s.fit_var_factor = f.var_factor;
+	s.fit_dof = f.dof;
 	/* the drift taken out of its samples (learn_drift_out) back in: a
 	 * stroke's figures are as read, the drift's fit sees all of it */
 	double taken = drift_taken(m, s.peak_time_s - (double)m->first_slot / m->cfg.rate_hz);

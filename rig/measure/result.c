@@ -142,6 +142,35 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 			    u_lin * u_lin + u_res * u_res + u_zero * u_zero);
 	out->depth_minmax_U_um =
 		minmax_expanded_u(m, n, noise2, fitvar, u_sys, span_stroke, u_drift_stroke);
+	out->stroke_noise2_um2 = m->noise_dof ? noise2
+					      : m->shape.sample_sd_um * m->shape.sample_sd_um;
+	out->stroke_u_common_um = sqrt(u_sys * u_sys + u_drift_stroke * u_drift_stroke);
+	out->stroke_drift_span_um = span_stroke;
+	out->stroke_u_ring_um =
+		m->shape.ring != MEASURE_RING_NONE ? sqrt(out->stroke_noise2_um2) : 0;
+}
+
+/* One stroke's depth: the extremes' U (minmax_expanded_u) for a single
+ * stroke, without the largest-of-n factor: its own fit's error, 2 sqrt(1.8
+ * noise^2 x its variance factor) (1.8: the most the fits carried, as
+ * for the extremes), the terms common to every stroke, and the drift's
+ * excursion whole. A fit with no residual (one sample on its top) gets
+ * the same: no selection picks it out as the extremes do, and its
+ * sample's own noise is in noise^2. With a ring seen, one residual
+ * spread more (not averaged down by the fit): a ring sampled at other
+ * phases from stroke to stroke leaves each top off the learned shape by
+ * a misfit no white noise makes (blind_capture.py `ringing 4000 2027`:
+ * up to -1.94 um against U 0.69, 110 of 166 strokes within U; now 161).
+ * Measured on blind_capture.py's strokes against their truth
+ * (docs/measurement.md, "One stroke's depth"). */
+double measure_stroke_U_um(const struct measure_stats *st, const struct measure_stroke *s)
+{
+	if (!st->has_depth || s->reject != MEASURE_STROKE_OK)
+		return NAN;
+	double uf2 = st->stroke_noise2_um2 * s->fit_var_factor * (1 + 2 * STD_FITVAR_U);
+	return st->stroke_drift_span_um +
+	       2.0 * sqrt(uf2 + st->stroke_u_common_um * st->stroke_u_common_um +
+			  st->stroke_u_ring_um * st->stroke_u_ring_um);
 }
 
 /* The partial stroke of h slots next to the whole periods P[0] (adjacent),

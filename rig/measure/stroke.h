@@ -72,6 +72,11 @@ struct measure_stroke {
 	double period_s;         /* from this stroke's up-crossing to the next */
 	unsigned top_samples;    /* samples the peak was fitted to */
 	enum measure_reject reject; /* MEASURE_STROKE_OK when accepted */
+	/* Accepted strokes: the top fit's variance factor (the variance of
+	 * peak_um over the sample noise's) and its residual degrees of
+	 * freedom, for this stroke's own U (measure_stroke_U_um). */
+	double fit_var_factor;
+	unsigned fit_dof;
 };
 
 typedef void (*measure_stroke_fn)(const struct measure_stroke *s, void *ctx);
@@ -198,6 +203,14 @@ struct measure_stats {
 	 * the fit's parameters): nothing could show a spike or a flank's
 	 * timing in it (a 1 kHz stroke read 36 um shallow so). */
 	bool has_depth_min, has_depth_max;
+	/* One stroke's depth (peak_um), for measure_stroke_U_um: the fits'
+	 * noise variance (um^2), the standard uncertainty common to every
+	 * stroke (the mean's terms but its statistical one, and the drift's
+	 * own), and the drift's largest excursion over the record (a bound,
+	 * added whole: no single stroke is corrected for the drift); with a
+	 * ring seen, each stroke's misfit to the shape (the fits' residual
+	 * spread, a standard uncertainty; 0 without a ring). */
+	double stroke_noise2_um2, stroke_u_common_um, stroke_drift_span_um, stroke_u_ring_um;
 	double trough_mean_um;
 	double depth_u_stat_um;      /* standard uncertainty, statistical part */
 	double depth_u_model_um;     /* standard uncertainty of the shape model */
@@ -287,6 +300,10 @@ void measure_result(const struct measure *m, struct measure_stats *out);
  * Separate from measure_result() because a run applies it after its own
  * verdicts on the settling (run/point.c); `rig analyze` right after. */
 void measure_gate_phase_gap(struct measure_stats *st, const struct measure_gates *gates);
+/* The expanded uncertainty (k = 2) of one accepted stroke's depth
+ * (s->peak_um) from the record's result st (docs/measurement.md, "One
+ * stroke's depth"); NAN when st has no depth or s was not accepted. */
+double measure_stroke_U_um(const struct measure_stats *st, const struct measure_stroke *s);
 /* A run's point whose ring was seen beyond the fixture's measured bound
  * (ring_over_bound) gets MEASURE_RING_BOUND and its depth withheld: the
  * bench's calibration of its pad is wrong. The rate is kept. */
