@@ -69,6 +69,19 @@ static void measure_samples(const struct laser_sample *s, size_t n, double rate_
 	measure_free(m);
 }
 
+/* Run the engine with mc over s[0..n) in one push: its result in st. */
+static void measure_whole(const struct measure_config *mc, const struct laser_sample *s,
+			  size_t n, struct measure_stats *st)
+{
+	struct measure *m;
+	struct rig_err err;
+	ck_assert_int_eq(measure_create(&m, mc, &err), RIG_OK);
+	measure_push(m, s, n, &err);
+	measure_finish(m);
+	measure_result(m, st);
+	measure_free(m);
+}
+
 static struct laser_sample *generate(const struct capgen_config *c, double dur_s, size_t *n,
 				     struct capgen_truth *tr)
 {
@@ -389,13 +402,7 @@ START_TEST(test_type_b_parts_enter_the_expanded_uncertainty)
 			mc.linearity_um = 8;   /* rectangular: 8/sqrt(3) */
 			mc.clock_ppm = 100;    /* rectangular */
 		}
-		struct measure *m;
-		struct rig_err err;
-		ck_assert_int_eq(measure_create(&m, &mc, &err), RIG_OK);
-		measure_push(m, s, n, &err);
-		measure_finish(m);
-		measure_result(m, &st[k]);
-		measure_free(m);
+		measure_whole(&mc, s, n, &st[k]);
 	}
 	free(s);
 	double u0 = st[0].depth_U_um / 2, u1 = st[1].depth_U_um / 2;
@@ -440,13 +447,7 @@ START_TEST(test_each_strokes_depth_has_its_own_expanded_uncertainty)
 			mc.zero_u_um = 3;
 			mc.linearity_um = 8; /* rectangular: 8/sqrt(3) */
 		}
-		struct measure *m;
-		struct rig_err err;
-		ck_assert_int_eq(measure_create(&m, &mc, &err), RIG_OK);
-		measure_push(m, s, n, &err);
-		measure_finish(m);
-		measure_result(m, &st[k]);
-		measure_free(m);
+		measure_whole(&mc, s, n, &st[k]);
 	}
 	free(s);
 	struct measure_stroke a = keep[0][0];
