@@ -385,11 +385,23 @@ START_TEST(test_full_run_against_rig_sim_over_ptys_passes)
 	};
 	struct run_result res;
 	int code = run_bench(&o, &res);
-	ck_assert_msg(code == 0, "exit %d: %s", code, res.reason);
-	ck_assert(res.reported);
-	char *rep = tu_read(res.report_path);
-	ck_assert_ptr_nonnull(strstr(rep, "\"calibrate\",\"readback\",\"tables_after_reset\""));
-	free(rep);
+	/* A run stopped at preload because the machine kept the virtual
+	 * HX711 waiting past the driver's timeout (make check-calendar on
+	 * 2026-12-01, a 2-core VM with check-trixie's qemu suites beside it)
+	 * says nothing of the run over ptys: skipped, said so, counted, as
+	 * test_hwemu and test_sockets do. Any other stop still fails. */
+	if (code == 2 && strstr(res.reason, "preload: ") &&
+	    strstr(res.reason, "HX711 not ready: DOUT stayed high")) {
+		tu_skip("test_sim_pty", 1, "the real-time full run: machine too loaded to read "
+			"the HX711 in time");
+	} else {
+		ck_assert_msg(code == 0, "exit %d: %s", code, res.reason);
+		ck_assert(res.reported);
+		char *rep = tu_read(res.report_path);
+		ck_assert_ptr_nonnull(
+			strstr(rep, "\"calibrate\",\"readback\",\"tables_after_reset\""));
+		free(rep);
+	}
 	free(text);
 	free(t1);
 	free(t2);
