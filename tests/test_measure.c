@@ -470,6 +470,87 @@ START_TEST(test_each_strokes_depth_has_its_own_expanded_uncertainty)
 }
 END_TEST
 
+/* With --drift correct each stroke is corrected for the drift at its own
+ * time (measure_stroke_figures), by the curve the mean was corrected by,
+ * so the strokes' mean is the mean depth, and its U holds the curve's own
+ * uncertainty instead of the drift's whole excursion; flagged, a stroke
+ * stays as read and its U keeps the excursion. Before, the per-stroke
+ * depths were never corrected (a drift of 8 um read into them whole). */
+struct stroke_keep {
+	struct measure_stroke s[400];
+	size_t n;
+};
+
+static void keep_all_strokes(const struct measure_stroke *s, void *ctx)
+{
+	struct stroke_keep *k = ctx;
+	if (k->n < sizeof k->s / sizeof k->s[0])
+		k->s[k->n++] = *s;
+}
+
+START_TEST(test_each_stroke_is_corrected_for_the_drift_at_its_time)
+{
+	struct capgen_config c = base_cfg(CAPGEN_SINE, 4000, 150, 1500);
+	size_t n;
+	struct capgen_truth tr;
+	struct laser_sample *s = generate(&c, 2.0, &n, &tr);
+	const double drift_um = 8.0; /* the tips read 8 um deeper by the end */
+	double dur_s = (double)(s[n - 1].slot - s[0].slot) / 4000.0;
+	for (size_t k = 0; k < n; k++)
+		s[k].dist_mm -= drift_um * 1e-3 * (double)(s[k].slot - s[0].slot) / 4000.0 / dur_s;
+	static struct stroke_keep keep[2];
+	struct measure_stats st[2];
+	for (int k = 0; k < 2; k++) {
+		keep[k].n = 0;
+		struct measure_config mc = { .rate_hz = 4000, .zero_mm = ZERO_MM,
+					     .on_stroke = keep_all_strokes, .ctx = &keep[k] };
+		mc.gates.drift = k ? MEASURE_DRIFT_FLAG : MEASURE_DRIFT_CORRECT;
+		measure_whole(&mc, s, n, &st[k]);
+	}
+	double t0_s = (double)s[0].slot / 4000.0;
+	free(s);
+	ck_assert_int_eq(st[0].status, MEASURE_OK);
+	ck_assert(st[0].drift_corrected && st[0].stroke_drift.ok);
+	ck_assert(!st[1].drift_corrected && !st[1].stroke_drift.ok);
+	ck_assert_msg(fabs(st[0].drift_um - drift_um) < 0.5, "drift %.3f um", st[0].drift_um);
+	ck_assert_uint_lt(keep[0].n, sizeof keep[0].s / sizeof keep[0].s[0]);
+	ck_assert_uint_eq(keep[0].n, keep[1].n);
+	double sum = 0;
+	unsigned used = 0;
+	for (size_t i = 0; i < keep[0].n; i++) {
+		const struct measure_stroke *a = &keep[0].s[i];
+		struct measure_stroke_figures f, g;
+		bool ok = measure_stroke_figures(&st[0], a, &f);
+		ck_assert(ok == (a->reject == MEASURE_STROKE_OK));
+		if (!ok) {
+			ck_assert(isnan(f.depth_um) && isnan(f.depth_U_um));
+			continue;
+		}
+		/* what the drift added at this stroke's time, taken off both */
+		double want = drift_um * (a->peak_time_s - t0_s) / dur_s;
+		ck_assert_msg(fabs(f.drift_um - want) < 0.6, "at %.3f s: drift %.3f um, added %.3f",
+			      a->peak_time_s, f.drift_um, want);
+		ck_assert_double_eq_tol(f.depth_um, a->peak_um - f.drift_um, 1e-9);
+		ck_assert_double_eq_tol(f.trough_um, a->trough_um - f.drift_um, 1e-9);
+		/* no excursion in U: the curve's own uncertainty */
+		ck_assert_double_eq_tol(f.depth_U_um, measure_stroke_U_um(&st[0], a), 1e-12);
+		ck_assert_msg(f.depth_U_um < drift_um / 2, "U %.3f um", f.depth_U_um);
+		/* flagged: as read, the excursion whole in U */
+		ck_assert(measure_stroke_figures(&st[1], &keep[1].s[i], &g));
+		ck_assert(g.drift_um == 0);
+		ck_assert(g.depth_um == keep[1].s[i].peak_um);
+		ck_assert_double_ge(g.depth_U_um, st[1].stroke_drift_span_um);
+		sum += f.depth_um;
+		used++;
+	}
+	ck_assert_uint_eq(used, st[0].strokes);
+	/* the strokes' mean is the corrected mean depth */
+	ck_assert_double_eq_tol(sum / used, st[0].depth_mean_um, 1e-6);
+	ck_assert_msg(st[1].stroke_drift_span_um > drift_um * 0.9, "flagged: excursion %.3f um",
+		      st[1].stroke_drift_span_um);
+}
+END_TEST
+
 /* Issue 13: a stroke rate that divides the sample rate (4000/160 = 25
  * samples a stroke, 200 -> 20, 100 -> 40) and no speed wander: the samples
  * fall on the same phases every stroke and the peak between them. The
@@ -716,6 +797,7 @@ static Suite *measure_suite(void)
 	tcase_add_loop_test(acc, test_long_record_at_1khz_keeps_depth_and_rate_past_the_learning_store, 0, 3);
 	tcase_add_test(acc, test_type_b_parts_enter_the_expanded_uncertainty);
 	tcase_add_test(acc, test_each_strokes_depth_has_its_own_expanded_uncertainty);
+	tcase_add_test(acc, test_each_stroke_is_corrected_for_the_drift_at_its_time);
 	tcase_add_loop_test(acc, test_commensurate_rates_without_wander_are_covered_by_u, 0, 18);
 	suite_add_tcase(s, acc);
 	TCase *bad = tcase_create("robustness");

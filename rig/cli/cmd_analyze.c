@@ -57,6 +57,8 @@ static void usage(FILE *out)
 		"  --lobes-ok          report alternating strokes (two-lobe cam), do not refuse\n"
 		"  --csv               one CSV header line and one row of results\n"
 		"  --per-stroke        one CSV row per stroke instead, each depth with its U\n"
+		"                      (with --drift correct, depth and trough corrected for\n"
+		"                      the drift at the stroke's time: drift_um)\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Exit: 0 strokes measured; 65 bad capture, or no result (flat, no strokes,\n"
@@ -99,17 +101,26 @@ static void on_stroke_spool(const struct measure_stroke *s, void *ctx)
 		sp->failed = true;
 }
 
+/* One stroke's row: its figures from the record's result (corrected for
+ * the drift when the mean was, each with its U), or, when the record gave
+ * no depth, as measured with no U. */
 static void print_stroke_csv(FILE *o, const struct measure_stroke *s,
 			     const struct measure_stats *st)
 {
 	bool ok = s->reject == MEASURE_STROKE_OK;
+	struct measure_stroke_figures f;
+	if (!measure_stroke_figures(st, s, &f)) {
+		f.depth_um = s->peak_um;
+		f.trough_um = s->trough_um;
+	}
 	fprintf(o, "%llu", (unsigned long long)s->index);
 	put(o, true, 6, s->peak_time_s);
-	put(o, ok, 3, s->peak_um);
-	put(o, ok, 3, s->trough_um);
+	put(o, ok, 3, f.depth_um);
+	put(o, ok, 3, f.trough_um);
 	put(o, true, 7, s->period_s);
 	fprintf(o, ",%u,%s", s->top_samples, ok ? "" : measure_reject_name(s->reject));
-	put(o, ok, 3, measure_stroke_U_um(st, s));
+	put(o, ok, 3, f.depth_U_um);
+	put(o, ok, 3, f.drift_um);
 	fputc('\n', o);
 }
 
@@ -344,7 +355,7 @@ static int analyze_file(const char *path, struct measure_config *mc, enum captur
 			goto out;
 		}
 		fprintf(stdout, "index,peak_time_s,peak_um,trough_um,period_s,top_samples,reject,"
-				"depth_U_um\n");
+				"depth_U_um,drift_um\n");
 		mc->on_stroke = on_stroke_spool;
 		mc->ctx = &spool;
 	}

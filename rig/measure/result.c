@@ -76,6 +76,31 @@ static double minmax_expanded_u(const struct measure *m, double n, double noise2
 	return span_um + sqrt(a * a + 4 * (u_sys * u_sys + u_drift * u_drift));
 }
 
+/* --drift correct: the drift's curve (the model result_drift corrected
+ * the mean by: the same troughs, the same choice), which each stroke is
+ * corrected by at its own time (measure_stroke_figures). Its own
+ * uncertainty stays in stroke_u_common_um, and the largest excursion,
+ * which an uncorrected stroke may carry, leaves the strokes' U: with it,
+ * 1 kHz drift records gave their strokes U 16.3 um on average
+ * (docs/measurement.md, "One stroke's depth"). The extremes stay as
+ * measured, with the excursion in their U. */
+static void result_stroke_drift(const struct measure *m, struct measure_stats *out)
+{
+	_Static_assert(sizeof out->stroke_drift.p == sizeof ((struct drift_curve *)0)->p,
+		       "the public drift curve holds drift.c's terms");
+	double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
+	struct drift_curve c;
+	bool seen;
+	if (!drift_curve_fit(&m->dr, dur, &c, &seen))
+		return;
+	out->stroke_drift = (struct measure_drift_curve){
+		.ok = true, .deg = c.deg, .tau_s = c.tau_s, .dur_s = c.dur,
+		.t0_s = (double)m->first_slot / m->cfg.rate_hz,
+	};
+	memcpy(out->stroke_drift.p, c.p, sizeof c.p);
+	out->stroke_drift_span_um = 0;
+}
+
 /* Depth: mean, scatter, and its budget (>= 2 accepted strokes). */
 static void result_depth(const struct measure *m, struct measure_stats *out)
 {
@@ -148,13 +173,16 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->stroke_drift_span_um = span_stroke;
 	out->stroke_u_ring_um =
 		m->shape.ring != MEASURE_RING_NONE ? sqrt(out->stroke_noise2_um2) : 0;
+	if (out->drift_corrected)
+		result_stroke_drift(m, out);
 }
 
 /* One stroke's depth: the extremes' U (minmax_expanded_u) for a single
  * stroke, without the largest-of-n factor: its own fit's error, 2 sqrt(1.8
  * noise^2 x its variance factor) (1.8: the most the fits carried, as
  * for the extremes), the terms common to every stroke, and the drift's
- * excursion whole. A fit with no residual (one sample on its top) gets
+ * excursion whole when the strokes are not corrected for it (0 with
+ * --drift correct: result_stroke_drift). A fit with no residual (one sample on its top) gets
  * the same: no selection picks it out as the extremes do, and its
  * sample's own noise is in noise^2. With a ring seen, one residual
  * spread more (not averaged down by the fit): a ring sampled at other
@@ -171,6 +199,29 @@ double measure_stroke_U_um(const struct measure_stats *st, const struct measure_
 	return st->stroke_drift_span_um +
 	       2.0 * sqrt(uf2 + st->stroke_u_common_um * st->stroke_u_common_um +
 			  st->stroke_u_ring_um * st->stroke_u_ring_um);
+}
+
+/* One stroke's figures: corrected for the drift at its time when the
+ * mean was (stroke_drift), so that their mean is the mean depth. */
+bool measure_stroke_figures(const struct measure_stats *st, const struct measure_stroke *s,
+			    struct measure_stroke_figures *out)
+{
+	*out = (struct measure_stroke_figures){ NAN, NAN, NAN, NAN };
+	if (!st->has_depth || s->reject != MEASURE_STROKE_OK)
+		return false;
+	double c = 0;
+	const struct measure_drift_curve *dc = &st->stroke_drift;
+	if (dc->ok) {
+		struct drift_curve q = { .ok = true, .deg = dc->deg, .tau_s = dc->tau_s,
+					 .dur = dc->dur_s };
+		memcpy(q.p, dc->p, sizeof q.p);
+		c = drift_at(&q, s->peak_time_s - dc->t0_s) - drift_at(&q, 0);
+	}
+	out->drift_um = c;
+	out->depth_um = s->peak_um - c;
+	out->depth_U_um = measure_stroke_U_um(st, s);
+	out->trough_um = s->trough_um - c;
+	return true;
 }
 
 /* The partial stroke of h slots next to the whole periods P[0] (adjacent),

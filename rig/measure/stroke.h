@@ -174,6 +174,20 @@ enum measure_ring {
 				    top: their middle, half their gap in U */
 };
 
+/* The drift of the readings as a curve of time (drift.c's model of it,
+ * for each stroke's own correction): at t seconds from the record's first
+ * sample, a polynomial of degree deg in t / dur_s, or (deg 0) p[0] +
+ * p[1] exp(-t / tau_s). What it added to a stroke is its value at the
+ * stroke's time less its value at 0 (measure_stroke_figures). */
+#define MEASURE_DRIFT_TERMS 5
+struct measure_drift_curve {
+	bool ok;
+	unsigned deg;
+	double p[MEASURE_DRIFT_TERMS];
+	double tau_s, dur_s;
+	double t0_s;                 /* the record's first sample, s from slot 0 */
+};
+
 struct measure_stats {
 	enum measure_status status;
 	char message[200];           /* for a person; "" when status is OK */
@@ -207,10 +221,14 @@ struct measure_stats {
 	 * noise variance (um^2), the standard uncertainty common to every
 	 * stroke (the mean's terms but its statistical one, and the drift's
 	 * own), and the drift's largest excursion over the record (a bound,
-	 * added whole: no single stroke is corrected for the drift); with a
-	 * ring seen, each stroke's misfit to the shape (the fits' residual
-	 * spread, a standard uncertainty; 0 without a ring). */
+	 * added whole, when the strokes are not corrected for the drift; 0
+	 * when they are: stroke_drift); with a ring seen, each stroke's
+	 * misfit to the shape (the fits' residual spread, a standard
+	 * uncertainty; 0 without a ring). */
 	double stroke_noise2_um2, stroke_u_common_um, stroke_drift_span_um, stroke_u_ring_um;
+	/* With the drift corrected (drift_corrected): its curve, which each
+	 * stroke's depth and trough are corrected by (stroke_drift.ok). */
+	struct measure_drift_curve stroke_drift;
 	double trough_mean_um;
 	double depth_u_stat_um;      /* standard uncertainty, statistical part */
 	double depth_u_model_um;     /* standard uncertainty of the shape model */
@@ -304,6 +322,20 @@ void measure_gate_phase_gap(struct measure_stats *st, const struct measure_gates
  * (s->peak_um) from the record's result st (docs/measurement.md, "One
  * stroke's depth"); NAN when st has no depth or s was not accepted. */
 double measure_stroke_U_um(const struct measure_stats *st, const struct measure_stroke *s);
+/* One accepted stroke's figures from the record's result st: its depth
+ * and trough as measured (s->peak_um, s->trough_um) less what the drift
+ * added at its time when the drift was corrected (drift_um, 0 otherwise),
+ * the depth with its expanded uncertainty (k = 2; docs/measurement.md,
+ * "One stroke's depth"). The trough has none yet: its scatter did not
+ * cover its error. False, and NANs, when st has no depth or s was not
+ * accepted. */
+struct measure_stroke_figures {
+	double depth_um, depth_U_um;
+	double trough_um;
+	double drift_um;             /* the correction taken off both */
+};
+bool measure_stroke_figures(const struct measure_stats *st, const struct measure_stroke *s,
+			    struct measure_stroke_figures *out);
 /* A run's point whose ring was seen beyond the fixture's measured bound
  * (ring_over_bound) gets MEASURE_RING_BOUND and its depth withheld: the
  * bench's calibration of its pad is wrong. The rate is kept. */
