@@ -10,6 +10,7 @@
 
 #include "measure/numeric.h"
 #include "measure/stroke.h"
+#include "run/point.h"
 #include "support/capgen.h"
 
 #define ZERO_MM 5.0
@@ -488,16 +489,25 @@ static void keep_all_strokes(const struct measure_stroke *s, void *ctx)
 		k->s[k->n++] = *s;
 }
 
-START_TEST(test_each_stroke_is_corrected_for_the_drift_at_its_time)
+/* 2 s of a 150 Hz sine at 4 kHz whose readings drift linearly by
+ * drift_um (the tips read deeper by the end) over dur_s. */
+static struct laser_sample *drifting_capture(double drift_um, size_t *n, double *dur_s)
 {
 	struct capgen_config c = base_cfg(CAPGEN_SINE, 4000, 150, 1500);
-	size_t n;
 	struct capgen_truth tr;
-	struct laser_sample *s = generate(&c, 2.0, &n, &tr);
-	const double drift_um = 8.0; /* the tips read 8 um deeper by the end */
-	double dur_s = (double)(s[n - 1].slot - s[0].slot) / 4000.0;
-	for (size_t k = 0; k < n; k++)
-		s[k].dist_mm -= drift_um * 1e-3 * (double)(s[k].slot - s[0].slot) / 4000.0 / dur_s;
+	struct laser_sample *s = generate(&c, 2.0, n, &tr);
+	*dur_s = (double)(s[*n - 1].slot - s[0].slot) / 4000.0;
+	for (size_t k = 0; k < *n; k++)
+		s[k].dist_mm -= drift_um * 1e-3 * (double)(s[k].slot - s[0].slot) / 4000.0 / *dur_s;
+	return s;
+}
+
+START_TEST(test_each_stroke_is_corrected_for_the_drift_at_its_time)
+{
+	size_t n;
+	double dur_s;
+	const double drift_um = 8.0;
+	struct laser_sample *s = drifting_capture(drift_um, &n, &dur_s);
 	static struct stroke_keep keep[2];
 	struct measure_stats st[2];
 	for (int k = 0; k < 2; k++) {
@@ -548,6 +558,48 @@ START_TEST(test_each_stroke_is_corrected_for_the_drift_at_its_time)
 	ck_assert_double_eq_tol(sum / used, st[0].depth_mean_um, 1e-6);
 	ck_assert_msg(st[1].stroke_drift_span_um > drift_um * 0.9, "flagged: excursion %.3f um",
 		      st[1].stroke_drift_span_um);
+}
+END_TEST
+
+/* rig run's per-stroke log (run/point.c, the strokes of a point's
+ * histogram) holds each stroke's depth as the result has it: with the
+ * drift corrected, corrected at its own time, so the strokes' mean is the
+ * point's mean depth. Before, they kept the drift as read (+4 um on
+ * average here) while the mean was corrected. */
+START_TEST(test_run_stroke_log_is_corrected_for_the_drift_as_the_mean)
+{
+	size_t n;
+	double dur_s;
+	struct laser_sample *s = drifting_capture(8.0, &n, &dur_s);
+	struct point_log log = { 0 };
+	struct point_observer ob = point_log_observer(&log);
+	ob.begin(ob.ctx, "verify", "depth_sweep", 1500, 150);
+	struct measure_config mc = { .rate_hz = 4000, .zero_mm = ZERO_MM,
+				     .on_stroke = ob.on_stroke, .ctx = ob.ctx };
+	mc.gates.drift = MEASURE_DRIFT_CORRECT;
+	struct measure *m;
+	struct rig_err err;
+	struct measure_stats st;
+	ck_assert_int_eq(measure_create(&m, &mc, &err), RIG_OK);
+	measure_push(m, s, n, &err);
+	measure_finish(m);
+	measure_result(m, &st);
+	ob.end(ob.ctx, m, &st);
+	measure_free(m);
+	free(s);
+	ck_assert_int_eq(st.status, MEASURE_OK);
+	ck_assert(st.drift_corrected);
+	ck_assert_uint_eq(log.n, 1);
+	const struct point_record *r = &log.v[0];
+	ck_assert(r->done && !log.oom);
+	ck_assert_uint_eq(r->nstrokes, st.strokes);
+	double sum = 0;
+	for (size_t i = 0; i < r->nstrokes; i++)
+		sum += r->stroke_um[i];
+	ck_assert_msg(fabs(sum / (double)r->nstrokes - st.depth_mean_um) < 1e-6,
+		      "the strokes' mean %.4f um, the point's %.4f um", sum / (double)r->nstrokes,
+		      st.depth_mean_um);
+	point_log_free(&log);
 }
 END_TEST
 
@@ -798,6 +850,7 @@ static Suite *measure_suite(void)
 	tcase_add_test(acc, test_type_b_parts_enter_the_expanded_uncertainty);
 	tcase_add_test(acc, test_each_strokes_depth_has_its_own_expanded_uncertainty);
 	tcase_add_test(acc, test_each_stroke_is_corrected_for_the_drift_at_its_time);
+	tcase_add_test(acc, test_run_stroke_log_is_corrected_for_the_drift_as_the_mean);
 	tcase_add_loop_test(acc, test_commensurate_rates_without_wander_are_covered_by_u, 0, 18);
 	suite_add_tcase(s, acc);
 	TCase *bad = tcase_create("robustness");

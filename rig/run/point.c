@@ -449,18 +449,33 @@ static void log_stroke(const struct measure_stroke *s, void *ctx)
 	struct point_record *r = log_last(ctx);
 	if (!r || s->reject != MEASURE_STROKE_OK)
 		return;
-	if (RIG_GROW(r->stroke_um, r->cap, r->nstrokes + 1, 64, NULL)) {
+	if (RIG_GROW(r->stroke_um, r->cap, r->nstrokes + 1, 64, NULL) ||
+	    RIG_GROW(r->stroke_t_s, r->cap_t, r->nstrokes + 1, 64, NULL)) {
 		((struct point_log *)ctx)->oom = true;
 		return;
 	}
+	r->stroke_t_s[r->nstrokes] = s->peak_time_s;
 	r->stroke_um[r->nstrokes++] = s->peak_um;
 }
 
+/* The point's result is known: each stroke's depth as the result has it
+ * (measure_stroke_figures: corrected for the drift at its own time when
+ * the mean was), so that the strokes' histogram shows what the mean
+ * rests on. Before, the strokes kept the drift as read while the mean
+ * was corrected for it. */
 static void log_end(void *ctx, const struct measure *m, const struct measure_stats *st)
 {
 	struct point_record *r = log_last(ctx);
 	if (!r)
 		return;
+	for (size_t i = 0; i < r->nstrokes; i++) {
+		struct measure_stroke s = { .peak_time_s = r->stroke_t_s[i],
+					    .peak_um = r->stroke_um[i],
+					    .reject = MEASURE_STROKE_OK };
+		struct measure_stroke_figures f;
+		if (measure_stroke_figures(st, &s, &f))
+			r->stroke_um[i] = f.depth_um;
+	}
 	r->st = *st;
 	r->nshape = measure_shape(m, r->shape, POINT_SHAPE_BINS);
 	r->done = true;
@@ -475,8 +490,10 @@ struct point_observer point_log_observer(struct point_log *log)
 
 void point_log_free(struct point_log *log)
 {
-	for (size_t i = 0; i < log->n; i++)
+	for (size_t i = 0; i < log->n; i++) {
 		free(log->v[i].stroke_um);
+		free(log->v[i].stroke_t_s);
+	}
 	free(log->v);
 	*log = (struct point_log){ 0 };
 }

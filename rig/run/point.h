@@ -97,8 +97,11 @@ struct point_record {
 	char phase[16], step[24];
 	double depth_cmd_um, freq_cmd_hz;
 	struct measure_stats st;
-	double *stroke_um;             /* depths of the accepted strokes, in order */
-	size_t nstrokes, cap;
+	double *stroke_um;             /* depths of the accepted strokes, in order;
+					  corrected for the drift at each one's
+					  time when st's mean was (end()) */
+	double *stroke_t_s;            /* their peak times, s from slot 0 */
+	size_t nstrokes, cap, cap_t;
 	struct measure_shape_bin shape[POINT_SHAPE_BINS];
 	size_t nshape;
 	bool done;                     /* end() was called: st and shape are set */
