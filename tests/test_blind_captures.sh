@@ -258,6 +258,17 @@ rate_ rate_xing_bias_1khz_6p9 mixed 1000 2033
 rate_ rate_xing_bias_1khz_8p1 mixed 1000 2026
 rate_ rate_xing_bias_1khz_11p0 mixed 1000 2035
 
+# A start-up at 1 kHz (from 66 %, tau 71 ms, 153 Hz, 6.5 samples a
+# stroke) whose trend the noisy crossings did not show (knots_trend: 2
+# standard errors): the knots' prior held the period steady, the first
+# knots lay up to a slot off, and the head's fit started from them ended
+# 0.35 cycles off: +1146.7 ppm against U 215 ppm, wrong and sure. The fit
+# is now started from the crossings as detected too, and where the two
+# ends differ the one that follows the samples better is taken (edge.c):
+# +0.1 ppm, U 134. Its first strokes are still refused ("not the stroke
+# shape"), so only the rate is judged here.
+rate_ rate_startup_head_1khz speed 1000 3022
+
 # Every stroke counted through a start-up whose speed overshoots (second
 # order, from 53 % and 40 %): the pen's trend of the period (knots_trend)
 # was cut to 0 where it fell under 5 standard errors while the period
