@@ -486,9 +486,19 @@ START_TEST(test_expired_pad_ring_bound_not_used_at_the_sensors_exposure_does_not
 	int code = run_over_ptys(true, &res);
 	ck_assert_msg(!strstr(res.reason, "expired"), "exit %d: %s", code, res.reason);
 	ck_assert_msg(strstr(said, "identify: pad ring bound not used: measured at 250 us, the "
-				   "sensor's exposure is 120 us"), "%s", said);
+				   "sensor's exposure is 120 us") && strstr(said, "phase preload\n"),
+		      "%s", said);
+	/* Past the bound, the rest is the real-time run: a stop on the
+	 * machine's timing there (the HX711 kept waiting, or rig sim's laser
+	 * starved: "no data for 250 ms", seen at load 14 on 2026-12-01 in
+	 * the full run above) is skipped, said so; any other stop fails. */
 	if (hx711_too_slow(code, &res, "the real-time run with an unused ring bound"))
 		return;
+	if (code == 2 && strstr(res.reason, "laser pty:") && strstr(res.reason, "no data for")) {
+		tu_skip("test_sim_pty", 1, "the real-time run with an unused ring bound, past the "
+			"bound: rig sim's laser starved on a loaded machine");
+		return;
+	}
 	ck_assert_msg(code == 0 && res.verdict == REPORT_PASS, "exit %d: %s", code, res.reason);
 }
 END_TEST
