@@ -365,6 +365,8 @@ static void order_weights(const double rk[3], long np, double wo[3])
 #define SHARP_COARSE_BINS 40 /* fewer bins (a short record): the window's width counts in U */
 #define TOP_MISS_SIGMAS 3.0  /* the fit above its top point (standard errors), */
 #define TOP_MISS_BINS 200    /* on fewer bins (ring.c's RING_MIN_BINS) */
+#define EXPOSURE_EXTRAP_BINS 200 /* the exposure's drop extrapolated on as many */
+#define EXPOSURE_EXTRAP_SIGMAS 3.0 /* and beyond as many sigma of its noise */
 static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, long *lo, long *hi,
 		       double *u_model, struct top_curv *tc, double *miss_um)
 {
@@ -483,11 +485,12 @@ static double box_mean(const struct shape_pts *P, long jmax, double a, double w,
 
 /* How far the highest mean of the shape over w bins (a box placed
  * anywhere over the peak at vpos) lies below the peak, >= 0; *u its
- * noise. */
+ * noise. With d3 (not NULL): how far the highest mean of those box means
+ * over w more (the box twice: a triangle of 2w) lies below that, >= 0. */
 static double exposure_drop(const struct shape_pts *P, long jmax, double vpos, double w,
-			    double peak, double *u)
+			    double peak, double *u, double *d3)
 {
-	double best = -INFINITY;
+	double best = -INFINITY, best2 = -INFINITY;
 	*u = 0;
 	for (int i = 0; i <= 32; i++) {
 		double ub, m = box_mean(P, jmax, vpos - w + w * i / 32.0, w, &ub);
@@ -496,8 +499,109 @@ static double exposure_drop(const struct shape_pts *P, long jmax, double vpos, d
 			*u = ub;
 		}
 	}
+	for (int i = 0; d3 && i <= 64; i++) {
+		double a = vpos - 2 * w + w * i / 32.0, m = 0, ub;
+		for (int k = 0; k <= 16; k++)
+			m += (k == 0 || k == 16 ? 0.5 : 1) * box_mean(P, jmax, a + w * k / 16.0, w, &ub);
+		m /= 16;
+		best2 = m > best2 ? m : best2;
+	}
+	if (d3)
+		*d3 = isfinite(best) && isfinite(best2) && best > best2 ? best - best2 : 0;
 	double d = isfinite(best) ? peak - best : 0;
 	return d > 0 ? d : 0;
+}
+
+/* t^(q + 1) / (q + 1) for q = 2, 3, 4 (t >= 0). */
+static double pow_int_prim(double t, int q)
+{
+	double t3 = t * t * t;
+	return q == 2 ? t3 / 3 : q == 3 ? t3 * t / 4 : t3 * t * t / 5;
+}
+
+/* The mean over the box [x - w, x] of |u - v|^q left of v (u < v: left)
+ * or right of it. */
+static double box_side(double x, double w, double v, int q, bool left)
+{
+	double a = left ? v - x : x - w - v, b = left ? v - x + w : x - v;
+	a = a > 0 ? a : 0;
+	b = b > 0 ? b : 0;
+	return (pow_int_prim(b, q) - pow_int_prim(a, q)) / w;
+}
+
+/* The top of order q seen through the box: the points within w + 3 of
+ * the smoothed vertex vpos fitted (weighted least squares) by the box
+ * mean of S = p - cl |u - v|^q left of v, p - cr |u - v|^q right of it,
+ * v by a search over where S's top can lie (the box ends at each sample:
+ * up to a box left of the smoothed one). Returns the fit's rss (INFINITY:
+ * none) and in *drop how far the fitted S's peak lies above its box
+ * means' highest. */
+static double box_order_fit(const struct shape_pts *P, double vpos, double w, int q, double *drop)
+{
+	long j, k0 = (long)floor(vpos - w - 3), k1 = (long)ceil(vpos + w + 3);
+	double best = INFINITY, bc[3] = { 0 }, bv = 0;
+	*drop = 0;
+	for (double v = vpos - 1.5 * w - 2; v <= vpos + 0.5 * w + 2; v += w / 40 + 0.02) {
+		double A[3][3] = { { 0 } }, b[3] = { 0 }, c[3], rss = 0;
+		for (long k = k0; k <= k1; k++) {
+			double x = pt_x(P, k, &j), wt = P->wt[j];
+			double g[3] = { 1, -box_side(x, w, v, q, true), -box_side(x, w, v, q, false) };
+			for (int i = 0; i < 3; i++) {
+				b[i] += wt * g[i] * P->yc[j];
+				for (int l = 0; l < 3; l++)
+					A[i][l] += wt * g[i] * g[l];
+			}
+		}
+		if (!num_solve3_sym(A, b, c, NULL))
+			continue;
+		for (long k = k0; k <= k1; k++) {
+			double x = pt_x(P, k, &j);
+			double e = P->yc[j] - (c[0] - c[1] * box_side(x, w, v, q, true) -
+					       c[2] * box_side(x, w, v, q, false));
+			rss += P->wt[j] * e * e;
+		}
+		if (rss < best) {
+			best = rss;
+			bv = v;
+			memcpy(bc, c, sizeof bc);
+		}
+	}
+	if (!isfinite(best))
+		return best;
+	double mx = -INFINITY;
+	for (int i = 0; i <= 200; i++) {
+		double x = bv + 2 * w * i / 200.0;
+		double y = bc[0] - bc[1] * box_side(x, w, bv, q, true) - bc[2] * box_side(x, w, bv, q, false);
+		mx = y > mx ? y : mx;
+	}
+	*drop = bc[0] - mx > 0 ? bc[0] - mx : 0;
+	return best;
+}
+
+/* The drop the exposure took (S -> M) on fine bins: the orders 2, 3, 4
+ * of the top seen through the box (box_order_fit) weighed by their rss
+ * (order_weights), a parabola's drop lin (2 d2 - d3: exact for it, and
+ * nearly for a ring), the others' their fitted drop. A window wider than
+ * a quarter of the cycle (a box over an eighth), or no fit: lin. */
+static double exposure_first_drop(const struct shape_pts *P, double vpos, double w, double lin)
+{
+	double rk[3], f[3], wo[3], c = 0;
+	long np = (long)ceil(vpos + w + 3) - (long)floor(vpos - w - 3) + 1;
+	lin = lin > 0 ? lin : 0;
+	if (np > P->n / 4)
+		return lin;
+	bool any = false;
+	for (int i = 0; i < 3; i++) {
+		rk[i] = box_order_fit(P, vpos, w, i + 2, &f[i]);
+		any = any || isfinite(rk[i]);
+	}
+	if (!any)
+		return lin;
+	order_weights(rk, np, wo);
+	f[0] = lin;
+	for (int i = 0; i < 3; i++)
+		c += wo[i] > 0 ? wo[i] * f[i] : 0;
+	return c;
 }
 
 static inline bool occ_has(const struct bins *bn, long cell)
@@ -643,12 +747,39 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	 * 2.2 for a cycloid's cubic top, 4.33 for q = 4). The smoothed top
 	 * does not tell q (it looks like a parabola), so the correction is
 	 * the middle of drop / 4.33 .. drop, and half that range its
-	 * rectangular model error, with the noise of the average. */
+	 * rectangular model error, with the noise of the average.
+	 * On fine bins (EXPOSURE_EXTRAP_BINS, a box of 3 bins or more) the
+	 * box once more tells it: the drops d2 (M -> BM) and d3 (BM -> BBM)
+	 * of a top p - a x^2 - b x^4 are linear in the number of boxes (its
+	 * mean under k boxes is a moment of their sum: k w^2 / 12 and
+	 * 3 (k w^2 / 12)^2 - k w^4 / 120), so S -> M is 2 d2 - d3, exact for
+	 * every such top; a ring of the pad's passed as g = sinc(f tau) of
+	 * it, its drops geometric (a (1 - g), a g (1 - g), ...), is read
+	 * short by a (1 - g)^3 only. A ring's sharp top is a parabola's or
+	 * sharper (R 1 and less): on the noiseless folds of blind_hunt.py
+	 * ringing 4000 2033, 2035, 2036 the middle reads -1.12, -1.65,
+	 * -0.44 um, 2 d2 - d3 +0.46, +0.26, -0.10 um (the engine: -1.32 ->
+	 * +0.06, -2.04 -> -0.37 um; 2036's d2 is 0, unchanged). The model
+	 * error stays a rectangular half-width: the old
+	 * one, or the distance to the old middle if that is further; the
+	 * noise of 2 peak - 3 BM + BBM is counted as three times BM's. Only
+	 * where d2 stands EXPOSURE_EXTRAP_SIGMAS of that noise out (below,
+	 * the extrapolation is noise: the red team's short exposures at
+	 * 4 kHz, no ring, U 1.3 -> 2.7 um for a correction under 0.2 um). */
 	sh->exposure_um = 0;
 	if (sh->exposure_bins > 0) {
-		double ue, d = exposure_drop(&P, jmax, vpos, sh->exposure_bins, peak, &ue);
+		double d3 = 0, ue, w = sh->exposure_bins;
+		bool extrap = n >= EXPOSURE_EXTRAP_BINS && sh->exposure_bins >= 3;
+		double d = exposure_drop(&P, jmax, vpos, sh->exposure_bins, peak, &ue,
+					 extrap ? &d3 : NULL);
 		double dmin = d / (32.0 / 6 - 1), half = (d - dmin) / 2;
 		sh->exposure_um = dmin + half;
+		if (extrap && d > EXPOSURE_EXTRAP_SIGMAS * 3 * ue) {
+			double c = exposure_first_drop(&P, vpos, w, 2 * d - d3);
+			half = num_abs(c - sh->exposure_um) > half ? num_abs(c - sh->exposure_um) : half;
+			sh->exposure_um = c;
+			ue *= 3; /* 2 d2 - d3 = 2 peak - 3 BM + BBM */
+		}
 		peak += sh->exposure_um;
 		ue = num_rect_add(ue, half);
 		u_model = sqrt(u_model * u_model + ue * ue);
