@@ -274,12 +274,18 @@ check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),$(HWEMU_GUEST_BINS),$(HWEMU_BINS)
 
 # (make check's second half; the suites' binaries must be built)
 check-suites: $(CHECK_SIDE_RC) $(CHECK_ALONE_RC)
-	$(Q)pass=0; fail=0; skip=0; \
+	$(Q)pass=0; fail=0; skip=0; failed=; \
 	for t in $(CHECK_SIDE_PATHS) $(CHECK_ALONE_PATHS); do \
 	  rc=$$(cat $(CHECK_OUT)/$$t.rc 2>/dev/null || echo none); \
 	  case $$rc in 0) pass=$$((pass+1));; 77) skip=$$((skip+1));; \
 	  124) fail=$$((fail+1)); echo "check: FAILED: $$t (still running after $(SUITE_TIMEOUT_S) s: stopped)";; \
 	  *) fail=$$((fail+1)); echo "check: FAILED: $$t (exit $$rc)";; esac; \
+	  case $$rc in 0|77) ;; *) failed="$$failed $$t";; esac; \
+	done; \
+	for t in $$failed; do \
+	  echo "check: $$t failed; its failing lines and the end of its output (whole: $(CHECK_OUT)/$$t.log):"; \
+	  grep -E '^not ok|:[FE]:|FAIL|rror' $(CHECK_OUT)/$$t.log 2>/dev/null | head -n 20 | sed 's/^/  | /'; \
+	  echo "  | ..."; tail -n 15 $(CHECK_OUT)/$$t.log 2>/dev/null | sed 's/^/  | /'; \
 	done; \
 	skips=$$(for t in $(CHECK_SIDE_PATHS) $(CHECK_ALONE_PATHS); do cat $(CHECK_OUT)/$$t.skips 2>/dev/null; done); \
 	if [ -n "$$skips" ]; then \

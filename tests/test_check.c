@@ -138,6 +138,11 @@ START_TEST(test_calibrations_line_gives_due_dates_of_real_devices_only)
 	check_calibrations_line(&f, t + 10 * 86400, line, sizeof line);
 	ck_assert_msg(strstr(line, ", pad ring bound (2.46 um at 250 us; not used at the "
 				   "fixture's 200 us) "), "%s", line);
+	/* stating none, the sensor's exposure decides as the laser opens */
+	f.laser.exposure_us = 0;
+	check_calibrations_line(&f, t + 10 * 86400, line, sizeof line);
+	ck_assert_msg(strstr(line, ", pad ring bound (2.46 um at 250 us; used if the sensor's "
+				   "exposure is that) "), "%s", line);
 	fixture_free(&f);
 	ck_assert(fixture_load(&f, SRCDIR "/fixtures/sim.ini", &err) == RIG_OK);
 	check_calibrations_line(&f, t + 1000 * 86400, line, sizeof line);

@@ -517,16 +517,17 @@ START_TEST(test_real_laser_zero_within_its_validity_passes_the_date_check)
 }
 END_TEST
 
-/* The pad's ring bound (laser.ring_max_um) expires with its ring_date as
- * the other calibrations do: on a real laser a run refuses it, naming it
- * and how to measure it again (docs/measurement.md). */
-START_TEST(test_expired_pad_ring_bound_is_refused_naming_it)
+/* A fixture with a pad ring bound 45 days old, measured at 250 us, on a
+ * real laser port that does not exist; exposure is the fixture's stated
+ * exposure_us ("0": take the sensor's). */
+static void expired_ring_fixture(const char *exposure)
 {
 	free(fixture);
-	char ring[128], zero[32], date[11];
+	char ring[160], zero[32], date[11];
 	tu_date(date, 45);
 	snprintf(ring, sizeof ring,
-		 "clock_ppm = 50\nring_max_um = 3.5\nring_date = %s\nring_exposure_us = 250", date);
+		 "clock_ppm = 50\nexposure_us = %s\nring_max_um = 3.5\nring_date = %s\n"
+		 "ring_exposure_us = 250", exposure, date);
 	/* the laser's zero dated today: the fixture's own date would expire
 	 * first on a later calendar (make check-calendar found it, 400 days
 	 * ahead, and it would have on 2026-12-22 too) */
@@ -535,15 +536,40 @@ START_TEST(test_expired_pad_ring_bound_is_refused_naming_it)
 	const char *from[] = { "port = sim:laser", "clock_ppm = 50", "zero_date = 2026-11-21" };
 	const char *to[] = { "port = pty:/nonexistent/laser", ring, zero };
 	fixture = make_fixture_n(from, to, 3);
+}
+
+/* The pad's ring bound (laser.ring_max_um) expires with its ring_date as
+ * the other calibrations do: on a real laser, at the exposure it was
+ * measured at, a run refuses it before powering anything, naming it and
+ * how to measure it again (docs/measurement.md). */
+START_TEST(test_expired_pad_ring_bound_is_refused_naming_it)
+{
+	expired_ring_fixture("250");
 	struct run_bench o = opts(NULL, 0);
 	struct run_result res;
 	ck_assert_int_eq(run_bench(&o, &res), 78);
 	ck_assert_msg(strstr(res.reason, "pad ring bound expired") &&
 			      strstr(res.reason, "45 days ago") &&
-			      strstr(res.reason, "ring characterization") &&
-			      strstr(res.reason, "the fixture states no exposure_us"),
+			      strstr(res.reason, "ring characterization"),
 		      "%s", res.reason);
 	ck_assert_str_eq(res.reason_code, "bench_calibration");
+}
+END_TEST
+
+/* A fixture that states no exposure (exposure_us = 0) takes the
+ * sensor's, known only when the laser opens: the bound's date is decided
+ * then, at the exposure read back (test_sim_pty runs both sides of it on
+ * the virtual bench). Here the laser cannot be opened: the run fails on
+ * its port, not on a date it cannot yet tell matters. Before, "pad ring
+ * bound expired" stopped it (exit 78) whatever the sensor's exposure. */
+START_TEST(test_expired_pad_ring_bound_with_the_sensors_exposure_waits_for_the_laser)
+{
+	expired_ring_fixture("0");
+	struct run_bench o = opts(NULL, 0);
+	struct run_result res;
+	ck_assert_int_ne(run_bench(&o, &res), 0);
+	ck_assert_msg(!strstr(res.reason, "expired") && strstr(res.reason, "/nonexistent/laser"),
+		      "%s", res.reason);
 }
 END_TEST
 
@@ -554,21 +580,6 @@ END_TEST
  * to opening the laser's port. Before, "pad ring bound expired" stopped
  * it (exit 78). At the bound's own exposure (250.1 us: within the
  * read-back's and the engine's tolerances of 250) it is still refused. */
-static void expired_ring_fixture(const char *exposure)
-{
-	free(fixture);
-	char ring[160], zero[32], date[11];
-	tu_date(date, 45);
-	snprintf(ring, sizeof ring,
-		 "clock_ppm = 50\nexposure_us = %s\nring_max_um = 3.5\nring_date = %s\n"
-		 "ring_exposure_us = 250", exposure, date);
-	tu_date(date, 0);
-	snprintf(zero, sizeof zero, "zero_date = %s", date);
-	const char *from[] = { "port = sim:laser", "clock_ppm = 50", "zero_date = 2026-11-21" };
-	const char *to[] = { "port = pty:/nonexistent/laser", ring, zero };
-	fixture = make_fixture_n(from, to, 3);
-}
-
 START_TEST(test_expired_pad_ring_bound_at_another_exposure_does_not_stop_the_run)
 {
 	expired_ring_fixture("200");
@@ -581,7 +592,7 @@ START_TEST(test_expired_pad_ring_bound_at_another_exposure_does_not_stop_the_run
 	o = opts(NULL, 0);
 	ck_assert_int_eq(run_bench(&o, &res), 78);
 	ck_assert_msg(strstr(res.reason, "pad ring bound expired") &&
-			      !strstr(res.reason, "states no exposure_us"),
+			      strstr(res.reason, "ring characterization"),
 		      "%s", res.reason);
 }
 END_TEST
@@ -918,6 +929,7 @@ int main(void)
 	tcase_add_test(tc, test_real_laser_zero_within_its_validity_passes_the_date_check);
 	tcase_add_test(tc, test_expired_load_cell_span_on_a_real_chip_is_refused);
 	tcase_add_test(tc, test_expired_pad_ring_bound_is_refused_naming_it);
+	tcase_add_test(tc, test_expired_pad_ring_bound_with_the_sensors_exposure_waits_for_the_laser);
 	tcase_add_test(tc, test_expired_pad_ring_bound_at_another_exposure_does_not_stop_the_run);
 	tcase_add_test(tc, test_pad_ring_bound_is_in_the_report);
 	tcase_add_test(tc, test_pad_ring_bound_at_another_exposure_is_not_used);

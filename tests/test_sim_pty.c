@@ -49,6 +49,12 @@ static void setup_exposure(void)
 	start_sim("--sim laser.exposure_us=120");
 }
 
+/* A sensor exposing 250 us. */
+static void setup_exposure_250(void)
+{
+	start_sim("--sim laser.exposure_us=250");
+}
+
 static void start_sim(const char *extra)
 {
 	int fds[2];
@@ -348,67 +354,171 @@ START_TEST(test_stalled_reader_is_not_taken_for_a_slow_laser)
 }
 END_TEST
 
-START_TEST(test_full_run_against_rig_sim_over_ptys_passes)
+/* sim.ini with the pen and laser on rig sim's ptys, the laser's zero
+ * dated today, and with ring set: a pad ring bound measured at 250 us,
+ * dated 45 days ago (expired), and no exposure_us (the sensor's). */
+static char *pty_fixture(bool ring)
 {
-	/* Over ptys the clock is real, and the load cell is bit-banged in
-	 * real time on the in-process virtual chip. An emulated CPU stretches
-	 * PD_SCK's high pulses past the HX711's 50 us, and the driver rightly
-	 * throws those reads away as preempted: the run cannot pass there. */
-	const char *runner = getenv("RIG_RUNNER");
-	if (runner && *runner) {
-		tu_skip("test_sim_pty", 1, "the real-time full run: emulation is too slow "
-			"for the HX711's pulse timing");
-		return;
-	}
 	char *text = tu_read(SRCDIR "/fixtures/sim.ini");
-	char pen_line[96], laser_line[96];
+	char pen_line[96], laser_line[96], zero_line[32], ring_line[160], today[11], old[11];
 	snprintf(pen_line, sizeof pen_line, "port = %s", pen_pty);
 	snprintf(laser_line, sizeof laser_line, "port = %s", laser_pty);
-	char *t1 = tu_replace(text, "port = sim:pen", pen_line);
-	char *t2 = tu_replace(t1, "port = sim:laser", laser_line);
 	/* The laser is behind a port now: its zero counts as a real one's and
 	 * expires; date it today. */
-	char today[11], zero_line[32];
 	tu_date(today, 0);
 	snprintf(zero_line, sizeof zero_line, "zero_date = %s", today);
-	char *t3 = tu_replace(t2, "zero_date = 2026-11-21", zero_line);
-	/* the virtual chip's ZERO_TARGET moves the in-process laser's target
-	 * only: rig sim's laser cannot see it */
-	char *t4 = tu_replace(t3, "\nzero_target_line = ", "\n;zero_target_line = ");
-	char *fx = tu_write(dir, "pty.ini", t4);
+	tu_date(old, 45);
+	snprintf(ring_line, sizeof ring_line,
+		 "clock_ppm = 50\nring_max_um = 3.5\nring_date = %s\nring_exposure_us = 250", old);
+	const char *from[] = { "port = sim:pen", "port = sim:laser", "zero_date = 2026-11-21",
+			       /* the virtual chip's ZERO_TARGET moves the in-process
+				* laser's target only: rig sim's laser cannot see it */
+			       "\nzero_target_line = ", "clock_ppm = 50" };
+	const char *to[] = { pen_line, laser_line, zero_line, "\n;zero_target_line = ",
+			     ring_line };
+	for (size_t i = 0; i < (ring ? 5 : 4); i++) {
+		char *t = tu_replace(text, from[i], to[i]);
+		ck_assert_msg(t != NULL, "sim.ini has no '%s'", from[i]);
+		free(text);
+		text = t;
+	}
+	char *fx = tu_write(dir, "pty.ini", text);
+	free(text);
+	return fx;
+}
+
+/* The run's phases and progress lines, kept for a test to read (4 kB). */
+static char said[4096];
+static void keep_phase(void *ctx, const char *phase)
+{
+	(void)ctx;
+	if (strlen(said) + strlen(phase) + 8 < sizeof said)
+		strcat(strcat(strcat(said, "phase "), phase), "\n");
+}
+
+static void keep_progress(void *ctx, const char *phase, unsigned step, unsigned nsteps,
+			  const char *text)
+{
+	(void)ctx, (void)step, (void)nsteps;
+	if (strlen(said) + strlen(phase) + strlen(text) + 4 < sizeof said)
+		strcat(strcat(strcat(strcat(said, phase), ": "), text), "\n");
+}
+
+/* A whole rig run of quick-p25 over rig sim's ptys (pty_fixture(ring));
+ * its exit code, its phases and progress lines in said. */
+static int run_over_ptys(bool ring, struct run_result *res)
+{
+	char *fx = pty_fixture(ring);
 	char *out = NULL;
 	ck_assert_int_ge(asprintf(&out, "%s/reports", dir), 0);
+	said[0] = 0;
+	static const struct run_observer obs = { .phase = keep_phase,
+						 .progress = keep_progress };
 	struct run_bench o = {
 		.fixture = fx,
 		.profile = SRCDIR "/tests/data/profiles/quick-p25.ini",
-		.o = { .operator_name = "pty-test", .out_dir = out },
+		.o = { .operator_name = "pty-test", .out_dir = out, .observer = &obs },
 	};
-	struct run_result res;
-	int code = run_bench(&o, &res);
-	/* A run stopped at preload because the machine kept the virtual
-	 * HX711 waiting past the driver's timeout (make check-calendar on
-	 * 2026-12-01, a 2-core VM with check-trixie's qemu suites beside it)
-	 * says nothing of the run over ptys: skipped, said so, counted, as
-	 * test_hwemu and test_sockets do. Any other stop still fails. */
-	if (code == 2 && strstr(res.reason, "preload: ") &&
-	    strstr(res.reason, "HX711 not ready: DOUT stayed high")) {
-		tu_skip("test_sim_pty", 1, "the real-time full run: machine too loaded to read "
-			"the HX711 in time");
-	} else {
-		ck_assert_msg(code == 0, "exit %d: %s", code, res.reason);
-		ck_assert(res.reported);
-		char *rep = tu_read(res.report_path);
-		ck_assert_ptr_nonnull(
-			strstr(rep, "\"calibrate\",\"readback\",\"tables_after_reset\""));
-		free(rep);
-	}
-	free(text);
-	free(t1);
-	free(t2);
-	free(t3);
-	free(t4);
+	int code = run_bench(&o, res);
 	free(fx);
 	free(out);
+	return code;
+}
+
+/* A run stopped at preload because the machine kept the virtual HX711
+ * waiting past the driver's timeout (make check-calendar on 2026-12-01, a
+ * 2-core VM with check-trixie's qemu suites beside it) says nothing of the
+ * run over ptys: skipped (what: the case), said so, counted, as test_hwemu
+ * and test_sockets do; true. Any other stop still fails. */
+static bool hx711_too_slow(int code, const struct run_result *res, const char *what)
+{
+	if (code != 2 || !strstr(res->reason, "preload: ") ||
+	    !strstr(res->reason, "HX711 not ready: DOUT stayed high"))
+		return false;
+	char why[160];
+	snprintf(why, sizeof why, "%s: machine too loaded to read the HX711 in time", what);
+	tu_skip("test_sim_pty", 1, why);
+	return true;
+}
+
+/* Over ptys the clock is real, and the load cell is bit-banged in real
+ * time on the in-process virtual chip. An emulated CPU (RIG_RUNNER set)
+ * stretches PD_SCK's high pulses past the HX711's 50 us, and the driver
+ * rightly throws those reads away as preempted: a whole run (what) cannot
+ * pass there. Skipped, said so and counted; true. */
+static bool emulated(const char *what)
+{
+	const char *runner = getenv("RIG_RUNNER");
+	if (!runner || !*runner)
+		return false;
+	char why[160];
+	snprintf(why, sizeof why, "%s: emulation is too slow for the HX711's pulse timing", what);
+	tu_skip("test_sim_pty", 1, why);
+	return true;
+}
+
+START_TEST(test_full_run_against_rig_sim_over_ptys_passes)
+{
+	if (emulated("the real-time full run"))
+		return;
+	struct run_result res;
+	int code = run_over_ptys(false, &res);
+	if (hx711_too_slow(code, &res, "the real-time full run"))
+		return;
+	ck_assert_msg(code == 0, "exit %d: %s", code, res.reason);
+	ck_assert(res.reported);
+	char *rep = tu_read(res.report_path);
+	ck_assert_ptr_nonnull(strstr(rep, "\"calibrate\",\"readback\",\"tables_after_reset\""));
+	free(rep);
+}
+END_TEST
+
+/* The fixture takes the sensor's exposure; the sensor reads back 120 us,
+ * where the engine does not use the bound (measured at 250 us): its date
+ * cannot make a figure wrong, and the run measures without it, saying so
+ * as it starts. Before, "pad ring bound expired" stopped the run (exit 78)
+ * before the laser was opened. */
+START_TEST(test_expired_pad_ring_bound_not_used_at_the_sensors_exposure_does_not_stop_the_run)
+{
+	if (emulated("the real-time run with an unused ring bound"))
+		return;
+	struct run_result res;
+	int code = run_over_ptys(true, &res);
+	ck_assert_msg(!strstr(res.reason, "expired"), "exit %d: %s", code, res.reason);
+	ck_assert_msg(strstr(said, "identify: pad ring bound not used: measured at 250 us, the "
+				   "sensor's exposure is 120 us") && strstr(said, "phase preload\n"),
+		      "%s", said);
+	/* Past the bound, the rest is the real-time run: a stop on the
+	 * machine's timing there (the HX711 kept waiting, or rig sim's laser
+	 * starved: "no data for 250 ms", seen at load 14 on 2026-12-01 in
+	 * the full run above) is skipped, said so; any other stop fails. */
+	if (hx711_too_slow(code, &res, "the real-time run with an unused ring bound"))
+		return;
+	if (code == 2 && strstr(res.reason, "laser pty:") && strstr(res.reason, "no data for")) {
+		tu_skip("test_sim_pty", 1, "the real-time run with an unused ring bound, past the "
+			"bound: rig sim's laser starved on a loaded machine");
+		return;
+	}
+	ck_assert_msg(code == 0 && res.verdict == REPORT_PASS, "exit %d: %s", code, res.reason);
+}
+END_TEST
+
+/* The same fixture, the sensor at 250 us: the run uses the bound there,
+ * so its expired date stops the run as soon as the laser has told its
+ * exposure, before the pen is driven, naming the exposure read back. */
+START_TEST(test_expired_pad_ring_bound_used_at_the_sensors_exposure_is_refused)
+{
+	struct run_result res;
+	int code = run_over_ptys(true, &res);
+	ck_assert_msg(code == 78 && strstr(res.reason, "pad ring bound expired") &&
+			      strstr(res.reason, "45 days ago") &&
+			      strstr(res.reason, "at the sensor's exposure of 250 us, read back"),
+		      "exit %d: %s", code, res.reason);
+	ck_assert_str_eq(res.reason_code, "bench_calibration");
+	ck_assert_int_eq(res.verdict, REPORT_ABORTED);
+	ck_assert_msg(strstr(said, "identify: pad ring bound used: measured at the sensor's "
+				   "exposure of 250 us") && strstr(said, "phase identify\n") &&
+			      !strstr(said, "phase preload"), "%s", said);
 }
 END_TEST
 
@@ -432,7 +542,15 @@ int main(void)
 	tcase_set_timeout(exposure, 60);
 	tcase_add_checked_fixture(exposure, setup_exposure, teardown);
 	tcase_add_test(exposure, test_shutter_time_is_read_back_over_a_pty);
+	tcase_add_test(exposure,
+		       test_expired_pad_ring_bound_not_used_at_the_sensors_exposure_does_not_stop_the_run);
 	suite_add_tcase(s, exposure);
+	TCase *exposure_250 = tcase_create("exposure_250");
+	tcase_set_timeout(exposure_250, 60);
+	tcase_add_checked_fixture(exposure_250, setup_exposure_250, teardown);
+	tcase_add_test(exposure_250,
+		       test_expired_pad_ring_bound_used_at_the_sensors_exposure_is_refused);
+	suite_add_tcase(s, exposure_250);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

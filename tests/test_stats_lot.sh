@@ -4,7 +4,8 @@
 # against an independent computation (tests/lot_check.py, Python's
 # statistics module): n, mean, std, Cp and Cpk against the specification,
 # units, first-pass and final yield; the lot yield with and without a lot
-# column, the failure Pareto, trend flags naming the unit. Needs python3.
+# column, the failure Pareto, trend flags naming the unit; runs with no
+# serial known in rig stats, rig history and rig impact. Needs python3.
 . "$(dirname "$0")/lib.sh"
 needs python3 "make deps installs it"
 export RIG_KEY=/nonexistent/station.key
@@ -144,5 +145,29 @@ if out=$(python3 "$here/lot_check.py" compare "$tmp/unk.txt" "$tmp/unk.csv" "$un
 else
   bad "unknown serials against Python: $out"
 fi
+
+# The results index asked of the same folder. `rig history unknown` is not
+# one unit's history: it lists every run with no serial known ("unknown",
+# " Unknown ", the run aborted at identify), saying each is a unit of its
+# own; `rig history ''` the same runs. `rig impact` counts each such
+# judged run as a unit. Before: "unknown: 3 run(s)" as if one unit's, ''
+# found none, and impact counted "2 unit(s) judged in 4 run(s)".
+$RUNNER "$RIG" history --out "$unk" unknown >"$tmp/hu.txt" 2>&1
+$RUNNER "$RIG" history --out "$unk" --csv unknown >"$tmp/hu.csv" 2>&1
+$RUNNER "$RIG" history --out "$unk" --csv '' >"$tmp/he.csv" 2>&1
+head -1 "$tmp/hu.txt" | grep -q "^'unknown' is no unit's serial: 3 run(s) with no serial known, each a unit of its own, not one unit's retests$" \
+  && [ "$(grep -c ' unknown \| Unknown ' "$tmp/hu.txt")" -eq 3 ] \
+  && ok "rig history unknown: the 3 runs with no serial known, each said a unit of its own" \
+  || bad "rig history unknown: $(cat "$tmp/hu.txt")"
+[ "$(wc -l <"$tmp/hu.csv")" -eq 4 ] && cmp -s "$tmp/hu.csv" "$tmp/he.csv" \
+  && ok "rig history '': the same 3 runs" || bad "rig history '': $(cat "$tmp/he.csv")"
+$RUNNER "$RIG" history --out "$unk" ' mn3-200001' >"$tmp/h1.txt" 2>&1
+head -1 "$tmp/h1.txt" | grep -q "^ mn3-200001: 2 run(s)$" \
+  && ok "rig history of a known serial: its 2 runs, as before" || bad "history MN3-200001: $(cat "$tmp/h1.txt")"
+$RUNNER "$RIG" impact --out "$unk" --bench SIM-01 --since 2000-01-01 >"$tmp/imp.txt" 2>&1
+grep -q "^bench SIM-01 since 2000-01-01T00:00:00Z: 3 unit(s) judged in 4 run(s), 2 PASS, 2 other$" "$tmp/imp.txt" \
+  && grep -q "^  (2 runs with no serial known: each a unit of its own, not a retest)$" "$tmp/imp.txt" \
+  && ok "rig impact: 3 units judged in 4 runs (2 with no serial known)" \
+  || bad "rig impact: $(head -3 "$tmp/imp.txt")"
 
 finish

@@ -50,7 +50,8 @@ rig sync --out "$tmp/A" --db "$PG_URL" --passfile "$PG_PASSFILE" >/dev/null 2>&1
 # The line holds both stations; a station's index only its own folder.
 where_line="--db $PG_URL --passfile $PG_PASSFILE"
 
-for serial in MN3-000002 mn3-000003 MN3-000004 MN3-999999; do
+# (unknown: no unit's serial, every run with none known: here none)
+for serial in MN3-000002 mn3-000003 MN3-000004 MN3-999999 unknown; do
   # shellcheck disable=SC2086
   ans history "$serial" $files > "$tmp/want"
   rig history --csv $where_line "$serial" > "$tmp/got" 2>"$tmp/err"

@@ -38,21 +38,43 @@ bool bench_ring_bound_may_be_used(const struct fixture_laser *l)
 	       RING_EXPOSURE_TOL_US + ILD1420_SHUTTER_US_PER_COUNT + 1e-9;
 }
 
+/* One calibration's date (what, [section] key) within the fixture's
+ * validity; fix: what renews it. Not held against today: no date, or a
+ * device of the in-process virtual bench. */
+static enum rig_rc check_date(const struct fixture *f, const char *what, const char *section,
+			      const char *key, const char *date, const char *fix,
+			      const char *device, struct rig_err *err)
+{
+	if (!date[0] || fixture_is_sim(device))
+		return RIG_OK;
+	int valid = f->bench.calibration_valid_days;
+	int age = days_since(date);
+	int line = fixture_line(f, section, key);
+	if (age < 0)
+		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
+				      "%s:%d: %s date %s is in the future: fix the date or run %s",
+				      f->path, line, what, date, fix);
+	if (age > valid)
+		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
+				      "%s:%d: %s expired: calibrated %s, %d days ago, valid for %d days: "
+				      "run %s",
+				      f->path, line, what, date, age, valid, fix);
+	return RIG_OK;
+}
+
 /* A calibration expires with the calendar because a real sensor drifts.
  * A device of the in-process virtual bench is known exactly and does not:
  * its dates are not held against today, so the default bench never rots.
  * The pad's ring bound is held to its date only where the run may use it:
  * at another exposure the engine leaves it out (the physics' hidden ring
  * counts in U instead), so an old bound there cannot make a figure wrong,
- * and the run says it is not used. */
+ * and the run says it is not used. A fixture that states no exposure
+ * takes the sensor's, known only when the laser opens: that bound is
+ * decided then (bench_check_ring_bound). */
 enum rig_rc bench_check_calibration(const struct bench *b, struct rig_err *err)
 {
 	const struct fixture *f = &b->fx;
-	bool ring_used = bench_ring_bound_may_be_used(&f->laser);
-	char ring_fix[200];
-	snprintf(ring_fix, sizeof ring_fix, "the pad's ring characterization (docs/measurement.md)%s",
-		 f->laser.exposure_us > 0 ? "" : "; the fixture states no exposure_us, so the "
-		 "sensor's may be the bound's: state it to run at another exposure without the bound");
+	bool ring_now = f->laser.exposure_us > 0 && bench_ring_bound_may_be_used(&f->laser);
 	struct {
 		const char *what, *section, *key, *date, *fix, *device;
 	} cal[] = {
@@ -62,26 +84,32 @@ enum rig_rc bench_check_calibration(const struct bench *b, struct rig_err *err)
 		  "rig loadcell-cal", f->loadcell.chip },
 		{ "load cell tare", "loadcell", "tare_date", f->loadcell.tare_date, "rig tare",
 		  f->loadcell.chip },
-		{ "pad ring bound", "laser", "ring_date", ring_used ? f->laser.ring_date : "",
-		  ring_fix, f->laser.port },
+		{ "pad ring bound", "laser", "ring_date", ring_now ? f->laser.ring_date : "",
+		  "the pad's ring characterization (docs/measurement.md)", f->laser.port },
 	};
-	int valid = f->bench.calibration_valid_days;
 	for (size_t i = 0; i < sizeof cal / sizeof cal[0]; i++) {
-		if (!cal[i].date[0] || fixture_is_sim(cal[i].device))
-			continue;
-		int age = days_since(cal[i].date);
-		int line = fixture_line(f, cal[i].section, cal[i].key);
-		if (age < 0)
-			return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
-					      "%s:%d: %s date %s is in the future: fix the date or run %s",
-					      f->path, line, cal[i].what, cal[i].date, cal[i].fix);
-		if (age > valid)
-			return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
-					      "%s:%d: %s expired: calibrated %s, %d days ago, valid for %d days: "
-					      "run %s",
-					      f->path, line, cal[i].what, cal[i].date, age, valid, cal[i].fix);
+		enum rig_rc rc = check_date(f, cal[i].what, cal[i].section, cal[i].key,
+					    cal[i].date, cal[i].fix, cal[i].device, err);
+		if (rc)
+			return rc;
 	}
 	return RIG_OK;
+}
+
+enum rig_rc bench_check_ring_bound(const struct bench *b, struct rig_err *err)
+{
+	const struct fixture *f = &b->fx;
+	const struct fixture_laser *l = &f->laser;
+	/* The exposure is the sensor's now (devices.c open_laser): the
+	 * engine's own rule says whether the run uses the bound. */
+	if (!(l->ring_max_um > 0) || !(l->exposure_us > 0) ||
+	    !measure_ring_bound_holds(l->exposure_us, l->ring_exposure_us))
+		return RIG_OK;
+	char fix[160];
+	snprintf(fix, sizeof fix, "the pad's ring characterization (docs/measurement.md) at the "
+		 "sensor's exposure of %g us, read back as the laser opened", l->exposure_us);
+	return check_date(f, "pad ring bound", "laser", "ring_date", l->ring_date, fix, l->port,
+			  err);
 }
 
 /* ---- Laser zero ----------------------------------------------------------- */

@@ -21,12 +21,22 @@
 /* ---- Expiry --------------------------------------------------------------- */
 
 /* The fixture's calibrations (laser zero, load cell span and tare, and the
- * pad's ring bound where a run may use it) within
- * bench.calibration_valid_days of their dates: RIG_E_CONFIG naming the
- * file:line, the age and the command that renews it, for an expired or
- * future date. A device of the in-process virtual bench is known exactly
- * and never expires. */
+ * pad's ring bound where a run may use it at the exposure the fixture
+ * states) within bench.calibration_valid_days of their dates: RIG_E_CONFIG
+ * naming the file:line, the age and the command that renews it, for an
+ * expired or future date. A device of the in-process virtual bench is
+ * known exactly and never expires. A fixture that states no exposure
+ * (exposure_us = 0, the sensor's) leaves the ring bound to
+ * bench_check_ring_bound(). */
 enum rig_rc bench_check_calibration(const struct bench *b, struct rig_err *err);
+
+/* After the laser opened (bench_devices_open: b->fx.laser.exposure_us is
+ * the sensor's, read back): the pad's ring bound held to its date when the
+ * run uses it at that exposure (measure_ring_bound_holds()), as
+ * bench_check_calibration() holds the others. A bound the run does not use
+ * at the sensor's exposure cannot make a figure wrong: RIG_OK whatever its
+ * date. */
+enum rig_rc bench_check_ring_bound(const struct bench *b, struct rig_err *err);
 
 /* Whether a run may use the fixture's pad ring bound: it has one, and the
  * exposure the fixture states (the sensor must read it back within one

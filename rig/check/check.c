@@ -205,13 +205,16 @@ void check_calibrations_line(const struct fixture *f, time_t now, char *out, siz
 {
 	/* The pad's ring bound with the exposure it was measured at, and
 	 * whether a run can use it at the exposure the fixture states (one
-	 * it cannot use is not held to its date: bench_check_calibration()). */
-	char ring[96];
+	 * it cannot use is not held to its date: bench_check_calibration()),
+	 * or, stating none, at the sensor's (bench_check_ring_bound()). */
+	char ring[112];
 	int n = snprintf(ring, sizeof ring, "pad ring bound (%.2f um at %g us", f->laser.ring_max_um,
 			 f->laser.ring_exposure_us);
 	if (!bench_ring_bound_may_be_used(&f->laser))
 		snprintf(ring + n, sizeof ring - n, "; not used at the fixture's %g us)",
 			 f->laser.exposure_us);
+	else if (!(f->laser.exposure_us > 0))
+		snprintf(ring + n, sizeof ring - n, "; used if the sensor's exposure is that)");
 	else
 		snprintf(ring + n, sizeof ring - n, ")");
 	const struct {

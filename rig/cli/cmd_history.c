@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/questions.h"
+#include "run/report.h"
 
 static void usage(FILE *out)
 {
@@ -14,7 +15,9 @@ static void usage(FILE *out)
 	      "case), in the order they started: when, on which station, by whom, the\n"
 	      "attempt, the verdict and its reason. Asks the results index of the report\n"
 	      "folder (default reports/), or the line's database with --db\n"
-	      "(docs/results-db.md).\n"
+	      "(docs/results-db.md). 'unknown' or '' is no unit's serial (no serial\n"
+	      "scanned and none from the pen): every run with no serial known, each a\n"
+	      "unit of its own, said so.\n"
 	      "\n"
 	      "  -d, --out DIR        report folder whose index to ask\n"
 	      "  -D, --db WHERE       postgresql:// URL, report folder or index file\n"
@@ -72,7 +75,11 @@ int cmd_history(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 	if (q.csv) {
 		store_runs_print_csv(&h.runs, stdout);
 	} else {
-		printf("%s: %zu run(s)\n", h.serial, h.runs.n);
+		if (report_serial_known(h.serial))
+			printf("%s: %zu run(s)\n", h.serial, h.runs.n);
+		else /* store_history(): every run of no known serial */
+			printf("'%s' is no unit's serial: %zu run(s) with no serial known, each a "
+			       "unit of its own, not one unit's retests\n", h.serial, h.runs.n);
 		if (h.runs.n)
 			store_runs_print(&h.runs, stdout);
 	}

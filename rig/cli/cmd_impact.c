@@ -15,7 +15,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "Every run on the bench STATION that judged its unit (PASS, FAIL or any\n"
 	      "verdict but ABORTED) since TIME (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ,\n"
-	      "UTC), and how many units that is (bench checks are not units: left out).\n"
+	      "UTC), and how many units that is (bench checks are not units: left out;\n"
+	      "a run with no serial known is a unit of its own).\n"
 	      "--since-last-good-check starts at the bench's last good check: the last\n"
 	      "rig check that passed, or for a bench never checked, the oldest of the\n"
 	      "fixture calibration dates (laser zero, load cell span, tare) its newest\n"
@@ -62,6 +63,10 @@ static void print(const struct question *m)
 	printf("bench %s since %s%s%s%s: %zu unit(s) judged in %zu run(s), %zu PASS, %zu other\n",
 	       m->bench, m->since, *m->what ? " (last good check: " : "", m->what,
 	       *m->what ? ")" : "", store_runs_units(runs), runs->n, pass, runs->n - pass);
+	size_t unknown = store_runs_unknown(runs);
+	if (unknown)
+		printf("  (%zu run%s with no serial known: each a unit of its own, not a retest)\n",
+		       unknown, unknown == 1 ? "" : "s");
 	if (runs->n)
 		store_runs_print(runs, stdout);
 }

@@ -617,7 +617,9 @@ void run_execute(struct bench *b, const struct profile *prof, const struct run_o
 	}
 	if (!r.aborted) {
 		begin_phase(&r, PHASE_IDENTIFY);
-		if ((rc = identify(&r, &err)))
+		/* The laser is open: the pad's ring bound of a fixture that
+		 * takes the sensor's exposure is decided at the one read back. */
+		if ((rc = identify(&r, &err)) || (rc = bench_check_ring_bound(b, &err)))
 			run_abort(&r, rc, &err);
 	}
 	if ((rc = open_report(&r, &err))) {

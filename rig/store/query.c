@@ -93,6 +93,13 @@ enum rig_rc store_history(struct store_db *db, const char *serial, struct store_
 			  struct rig_err *err)
 {
 	char key[64];
+	/* No serial known ("unknown", "") names no unit: its runs are of
+	 * pens no one can tell apart, all of them, each a unit of its own. */
+	if (!report_serial_known(serial)) {
+		store_serial_key(key, sizeof key, REPORT_SERIAL_UNKNOWN);
+		return runs_query(db, "serial_key IN ($1, '')", 1, (const char *[]){ key }, out,
+				  err);
+	}
 	store_serial_key(key, sizeof key, serial);
 	return runs_query(db, "serial_key = $1", 1, (const char *[]){ key }, out, err);
 }

@@ -42,7 +42,9 @@ struct store_runs {
 };
 
 /* Every run of the unit (serial compared trimmed, case-insensitive), in
- * the order they started. */
+ * the order they started. A serial not known (report_serial_known():
+ * "unknown" or empty) names no unit: every run of no known serial, each
+ * of a pen of its own. */
 enum rig_rc store_history(struct store_db *db, const char *serial, struct store_runs *out,
 			  struct rig_err *err);
 /* Every run on station that judged its unit (verdict not ABORTED) and
@@ -64,8 +66,11 @@ void store_runs_free(struct store_runs *r);
  * assessed" when a failed bench check marked the unit, migration 005). */
 void store_runs_print(const struct store_runs *r, FILE *out);
 void store_runs_print_csv(const struct store_runs *r, FILE *out);
-/* Distinct units (serials, trimmed and case-folded) among the runs. */
+/* Distinct units (serials, trimmed and case-folded) among the runs; a run
+ * of no known serial (report_serial_known()) is a unit of its own. */
 size_t store_runs_units(const struct store_runs *r);
+/* The runs of no known serial among them. */
+size_t store_runs_unknown(const struct store_runs *r);
 
 /* A time given on the command line, "YYYY-MM-DD" or
  * "YYYY-MM-DDTHH:MM:SSZ", as ISO 8601 UTC; false if it is neither. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run/report.h"
 #include "run/text.h"
 #include "store/record.h"
 
@@ -56,16 +57,27 @@ static int cmp_key(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+size_t store_runs_unknown(const struct store_runs *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		n += !report_serial_known(r->v[i].pen_serial);
+	return n;
+}
+
 size_t store_runs_units(const struct store_runs *r)
 {
 	char(*keys)[64] = malloc((r->n ? r->n : 1) * sizeof *keys);
 	if (!keys)
 		return 0;
+	size_t nk = 0;
 	for (size_t i = 0; i < r->n; i++)
-		store_serial_key(keys[i], sizeof keys[i], r->v[i].pen_serial);
-	qsort(keys, r->n, sizeof *keys, cmp_key);
-	size_t units = 0;
-	for (size_t i = 0; i < r->n; i++)
+		if (report_serial_known(r->v[i].pen_serial))
+			store_serial_key(keys[nk++], sizeof keys[0], r->v[i].pen_serial);
+	qsort(keys, nk, sizeof *keys, cmp_key);
+	/* a run of no known serial is a unit of its own, never a retest */
+	size_t units = r->n - nk;
+	for (size_t i = 0; i < nk; i++)
 		units += i == 0 || strcmp(keys[i], keys[i - 1]);
 	free(keys);
 	return units;

@@ -72,6 +72,17 @@ def key(serial):
     return serial.strip().upper()
 
 
+# No serial known ("unknown" or empty) names no unit: its history is every
+# run with no serial known (rig history says each is a unit of its own).
+NO_SERIAL = {"", "UNKNOWN"}
+
+
+def of_unit(run_serial, asked):
+    if key(asked) in NO_SERIAL:
+        return key(run_serial) in NO_SERIAL
+    return key(run_serial) == key(asked)
+
+
 def lastgood(station, paths):
     rs = [r for r in runs(paths) if r["station"] == station]
     dates = [v for (_, item, v) in rs[-1]["fixture"]
@@ -97,7 +108,7 @@ def same(a, b):
 def main():
     cmd = sys.argv[1]
     if cmd == "history":
-        emit([r for r in runs(sys.argv[3:]) if key(r["pen_serial"]) == key(sys.argv[2])])
+        emit([r for r in runs(sys.argv[3:]) if of_unit(r["pen_serial"], sys.argv[2])])
     elif cmd == "impact":
         station, since = sys.argv[2], sys.argv[3]
         emit([r for r in runs(sys.argv[4:]) if r["station"] == station
