@@ -376,12 +376,8 @@ static char *pty_fixture(bool ring)
 			       "\nzero_target_line = ", "clock_ppm = 50" };
 	const char *to[] = { pen_line, laser_line, zero_line, "\n;zero_target_line = ",
 			     ring_line };
-	for (size_t i = 0; i < (ring ? 5 : 4); i++) {
-		char *t = tu_replace(text, from[i], to[i]);
-		ck_assert_msg(t != NULL, "sim.ini has no '%s'", from[i]);
-		free(text);
-		text = t;
-	}
+	int miss = tu_replace_each(&text, from, to, ring ? 5 : 4);
+	ck_assert_msg(miss < 0, "sim.ini has no '%s'", miss < 0 ? "" : from[miss]);
 	char *fx = tu_write(dir, "pty.ini", text);
 	free(text);
 	return fx;

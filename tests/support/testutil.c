@@ -82,6 +82,18 @@ char *tu_replace(const char *text, const char *from, const char *to)
 	return out;
 }
 
+int tu_replace_each(char **text, const char *const *from, const char *const *to, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *t = tu_replace(*text, from[i], to[i]);
+		if (!t)
+			return (int)i;
+		free(*text);
+		*text = t;
+	}
+	return -1;
+}
+
 void tu_date(char buf[11], int days_ago)
 {
 	time_t t = time(NULL) - (time_t)days_ago * 86400;

@@ -14,6 +14,9 @@ char *tu_read(const char *path);
 void tu_rmtree(const char *dir);
 /* Replace the first occurrence of `from` in `text` with `to` (new string). */
 char *tu_replace(const char *text, const char *from, const char *to);
+/* Each from[i] in *text (malloc'd, replaced in place) replaced by to[i],
+ * in order: -1, or the first i not found (*text then as far as it got). */
+int tu_replace_each(char **text, const char *const *from, const char *const *to, size_t n);
 /* Today's UTC date (YYYY-MM-DD), days_ago days back, in buf[11]: dates a
  * test fixture by the clock, so it does not expire with the calendar. */
 void tu_date(char buf[11], int days_ago);
