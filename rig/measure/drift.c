@@ -320,7 +320,7 @@ static double drift_level_check(const struct measure *m, double dur)
 }
 
 double result_drift(const struct measure *m, struct measure_stats *out, double *span_stroke,
-		    double *u_stroke)
+		    double *u_stroke, struct drift_curve *curve)
 {
 	/* Drift: corrected (its fit's uncertainty counts), or flagged: what it
 	 * added to the mean is in the mean, not corrected, so it counts whole
@@ -331,7 +331,8 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 	double corr, u_corr, u_start, span, u_drift = 0;
 	double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
 	*span_stroke = *u_stroke = 0;
-	if (drift_fit(&m->dr, dur, out, &corr, &u_corr, &u_start, &span, NULL)) {
+	curve->ok = false;
+	if (drift_fit(&m->dr, dur, out, &corr, &u_corr, &u_start, &span, curve)) {
 		double u_fold = drift_level_check(m, dur);
 		u_start = sqrt(u_start * u_start + u_fold * u_fold);
 		bool seen = num_abs(out->drift_um) > 2 * out->drift_u_um || u_fold > 0;

@@ -574,12 +574,13 @@ double period_scatter_rel(const struct measure *m);
 /* drift.c */
 /* The drift's part of the depth budget (a standard uncertainty): fills
  * out's drift figures; with --drift correct also corrects its mean depth.
- * Its part in one stroke's depth, which is never corrected, when the drift
- * is corrected or seen (0 otherwise): *span_stroke, the largest excursion
- * of the model over the record from its start (a bound, um), and
- * *u_stroke, that excursion's standard uncertainty. */
+ * Its part in one uncorrected stroke's depth, when the drift is corrected
+ * or seen (0 otherwise): *span_stroke, the largest excursion of the model
+ * over the record from its start (a bound, um), and *u_stroke, that
+ * excursion's standard uncertainty. *curve: the model chosen (ok false
+ * when none), which each stroke is corrected by with --drift correct. */
 double result_drift(const struct measure *m, struct measure_stats *out, double *span_stroke,
-		    double *u_stroke);
+		    double *u_stroke, struct drift_curve *curve);
 /* A trough y (um) at t_s seconds from the record's first sample into d. */
 void drift_add(struct drift_sums *d, double t_s, double y_um);
 /* The model of the least BIC through d's troughs (record of dur seconds)

@@ -76,28 +76,26 @@ static double minmax_expanded_u(const struct measure *m, double n, double noise2
 	return span_um + sqrt(a * a + 4 * (u_sys * u_sys + u_drift * u_drift));
 }
 
-/* --drift correct: the drift's curve (the model result_drift corrected
- * the mean by: the same troughs, the same choice), which each stroke is
- * corrected by at its own time (measure_stroke_figures). Its own
+/* --drift correct: the drift's curve c (the model result_drift corrected
+ * the mean by), which each stroke is corrected by at its own time
+ * (measure_stroke_figures). Its own
  * uncertainty stays in stroke_u_common_um, and the largest excursion,
  * which an uncorrected stroke may carry, leaves the strokes' U: with it,
  * 1 kHz drift records gave their strokes U 16.3 um on average
  * (docs/measurement.md, "One stroke's depth"). The extremes stay as
  * measured, with the excursion in their U. */
-static void result_stroke_drift(const struct measure *m, struct measure_stats *out)
+static void result_stroke_drift(const struct measure *m, const struct drift_curve *c,
+				struct measure_stats *out)
 {
-	_Static_assert(sizeof out->stroke_drift.p == sizeof ((struct drift_curve *)0)->p,
+	_Static_assert(sizeof out->stroke_drift.p == sizeof c->p,
 		       "the public drift curve holds drift.c's terms");
-	double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
-	struct drift_curve c;
-	bool seen;
-	if (!drift_curve_fit(&m->dr, dur, &c, &seen))
+	if (!c->ok)
 		return;
 	out->stroke_drift = (struct measure_drift_curve){
-		.ok = true, .deg = c.deg, .tau_s = c.tau_s, .dur_s = c.dur,
+		.ok = true, .deg = c->deg, .tau_s = c->tau_s, .dur_s = c->dur,
 		.t0_s = (double)m->first_slot / m->cfg.rate_hz,
 	};
-	memcpy(out->stroke_drift.p, c.p, sizeof c.p);
+	memcpy(out->stroke_drift.p, c->p, sizeof c->p);
 	out->stroke_drift_span_um = 0;
 }
 
@@ -143,7 +141,8 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	double u_res = m->cfg.resolution_um / sqrt(12.0);
 	double u_zero = m->cfg.zero_u_um;
 	double span_stroke, u_drift_stroke;
-	double u_drift = result_drift(m, out, &span_stroke, &u_drift_stroke);
+	struct drift_curve drift_curve;
+	double u_drift = result_drift(m, out, &span_stroke, &u_drift_stroke, &drift_curve);
 	out->depth_u_drift_um = u_drift;
 	out->depth_std_U_um = std_expanded_u(var, fitvar, out->has_drift ? out->drift_um : 0,
 					     n * (1 - r1 * r1) / (1 + r1 * r1), out->depth_std_um);
@@ -174,7 +173,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->stroke_u_ring_um =
 		m->shape.ring != MEASURE_RING_NONE ? sqrt(out->stroke_noise2_um2) : 0;
 	if (out->drift_corrected)
-		result_stroke_drift(m, out);
+		result_stroke_drift(m, &drift_curve, out);
 }
 
 /* One stroke's depth: the extremes' U (minmax_expanded_u) for a single
