@@ -197,6 +197,16 @@ case_ drift_8um_corrected  4000 "--drift-um 8 --seed 48" depth=1 cover=1
 case_ drift_-6um_corrected_1khz 1000 "--drift-um -6 --freq 120 --seed 49" depth=1 cover=1
 ANALYZE_ARGS=
 
+# A 1 kHz ring whose cleaned fold (each stroke's offset taken out) shows
+# no ripple, only a local maximum 1.11 um over the smooth peak at 3.09 of
+# its sigma: dropped, -1.38 um against U 0.84 (coverage.py 100 11 --kinds
+# ringing, capture 163070). Now its gap counts in U, weighed by its
+# significance (ring.c, clean_max_doubt). Not on a dwell's plateau, whose
+# cleaned fold rises as high with no ring (U 1.02 -> 3.24 um for an error
+# of -0.03 without that gate; coverage.py 100 12, capture 482724).
+case_ ring_1khz_clean_max_76hz 1000 "--freq 76.225 --depth-um 2500 --stroke-um 1500 --advance 0.29 --noise-um 1.22 --scatter-um 1.99 --wander 0.0012 --ring-um 12.1 --ring-hz 4192 --ring-tau-ms 0.82 --seed 163070" cover=1
+case_ dwell_1khz_no_clean_doubt 1000 "--freq 77.019 --depth-um 800 --stroke-um 1000 --advance 0.43 --noise-um 2.20 --scatter-um 3.61 --wander 0.0006 --dwell 0.27 --seed 482724" cover=1 depth_u=1.5
+
 # U that covers: k = 2 coverage >= 90 % for depth and rate on 12 random
 # captures per sample rate (1 and 4 kHz) it has not seen.
 n=$((n + 1))

@@ -454,6 +454,37 @@ static bool fine_fold(const struct shape_pts *P, const struct fold_src *src,
 	return true;
 }
 
+/* The cleaned fold's local maximum above the smooth peak when it shows
+ * no ripple (peak_ringing's doubt of 2..RING_SIGMAS sigma, or its middle
+ * beyond): a ring that fold did not resolve, or noise (the highest of
+ * many noisy local maxima lies about 2 sigma up). Its gap counts in U as
+ * a rectangular half-width, weighed by its significance: nothing at 2
+ * sigma, all of it from CLEAN_DOUBT_SIGMAS on; the peak stays (moved to
+ * the middle, tops with no ring read +0.70 um for -0.18 and +1.11 for
+ * +0.24). The maximum is the least uncertain of those as high as the
+ * highest (ring_candidate's by_error: the highest is often the noisiest),
+ * over FINE_DOUBT_H or more points each side (as fine_doubt). Not on a
+ * plateau (P's top window wider than CLEAN_DOUBT_TOP of a cycle): a
+ * dwell's cleaned fold rose up to 5.4 sigma over its level with no ring
+ * (coverage.py 100 12 at 1 kHz: dwells 0.19..0.30 of a cycle wide, every
+ * other top 0.06..0.13), its U 1.02 -> 3.24 um for an error of -0.03.
+ * Before (main 13ac301) the doubt was dropped, and coverage.py 100 11's
+ * capture 163070 (a 4.2 kHz ring of 12.1 um on 76 Hz strokes) read
+ * -1.38 um against U 0.84, its maximum 1.11 um up at 3.09 sigma. */
+#define CLEAN_DOUBT_SIGMAS 3.0
+#define CLEAN_DOUBT_TOP 0.16
+static void clean_max_doubt(const struct shape_pts *F, long lo, long hi, double smooth,
+			    double *u_model)
+{
+	struct ring_cand c;
+	if (!ring_candidate(F, lo, hi, 8, smooth, true, &c) || c.h < FINE_DOUBT_H)
+		return;
+	double gap = c.val - smooth, w = (gap / c.u - 2) / (CLEAN_DOUBT_SIGMAS - 2);
+	if (!(w > 0))
+		return;
+	*u_model = num_rect_add(*u_model, (w < 1 ? w : 1) * gap);
+}
+
 /* The top folded finer once more, each stroke's own offset from P over
  * its top taken out first (fold_src.ref: the pen's stroke-to-stroke
  * scatter). At 1 kHz a fine bin holds about three samples, and a scatter
@@ -468,7 +499,8 @@ static bool fine_fold(const struct shape_pts *P, const struct fold_src *src,
  * against U 0.76). So when it takes a ring above the smooth peak: the
  * middle of the two, the whole gap a rectangular half-width (as
  * fine_doubt's). 100 draws of every kind at 1 kHz (seed 12) moved not at
- * all (docs/measurement.md 5a). */
+ * all (docs/measurement.md 5a). With no ripple, its local maximum is a
+ * doubt in U only (clean_max_doubt). */
 static void fine_clean_doubt(const struct shape_pts *P, const struct fold_src *src,
 			     const struct fold_win *win, unsigned nb, long lo, long hi, double r,
 			     double *peak, double vpos, double *u_model, enum measure_ring *ring,
@@ -486,6 +518,11 @@ static void fine_clean_doubt(const struct shape_pts *P, const struct fold_src *s
 	struct top_curv t = { 0, 2 };
 	enum measure_ring rg;
 	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise);
+	if (rg == MEASURE_RING_NONE && um > 0) {
+		if ((double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP)
+			clean_max_doubt(&F, flo - dj, fhi - dj, *peak, u_model);
+		return;
+	}
 	if ((rg != MEASURE_RING_TAKEN && rg != MEASURE_RING_UNSURE) || !(pk > *peak))
 		return;
 	double d = pk - *peak;

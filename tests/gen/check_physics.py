@@ -10,6 +10,7 @@ LIMITs, each NAME=VALUE (a missed one fails; the line shows every figure):
   std=UM          |per-stroke std error| <= UM
   minmax=UM       |min error| and |max error| <= UM
   cover=1         |depth error| <= depth_U and |rate error| <= freq_U
+  depth_u=UM      depth_U <= UM (a U not inflated by a doubt that is not real)
   refuse_or_cover=1  status not ok, or cover (never wrong and sure)
   ref=FILE        compare depth mean, min and max with another result row
                   (the same capture without spikes) instead of the truth
@@ -68,6 +69,8 @@ def main():
         miss.append("std")
     if "minmax" in lim and max(abs(f["err_min_um"]), abs(f["err_max_um"])) > float(lim["minmax"]):
         miss.append("minmax")
+    if "depth_u" in lim and f["U_depth_um"] > float(lim["depth_u"]):
+        miss.append("depth U above %s" % lim["depth_u"])
     if lim.get("cover") == "1" or roc:
         if abs(f["err_depth_um"]) > f["U_depth_um"]:
             miss.append("depth not covered by U")
