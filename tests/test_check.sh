@@ -34,7 +34,7 @@ $R check --fixture "$FX" --out "$OUT" --sim laser.zero_mm=5.03 >"$tmp/c2.out" 2>
 expect "rig check with the laser zero moved by 30 um" 2 $?
 grep -q 'laser zero moved +30\.[0-9] um since rig zero' "$tmp/c2.out" \
   && ok "the zero target finds the 30 um move" || bad "zero moved: $(head -3 "$tmp/c2.out")"
-grep -q '^2 units judged on SIM-01 since the last check that passed' "$tmp/c2.out" \
+grep -q '^2 units judged in 2 runs on SIM-01 since the last check that passed' "$tmp/c2.out" \
   && grep -q 'UNIT-A' "$tmp/c2.out" && grep -q 'UNIT-B' "$tmp/c2.out" \
   && ok "the impact lists exactly UNIT-A and UNIT-B" || bad "impact: $(cat "$tmp/c2.out")"
 imp=$(ls "$OUT"/impact_*.csv 2>/dev/null | head -1)
@@ -150,5 +150,58 @@ $R check --fixture "$tmp/ring.ini" --out "$tmp/ring" --sim laser.exposure_us=250
 expect "a check with a pad ring bound at its exposure" 0 $?
 grep -q "pad ring bound used: measured at the sensor's exposure of 250 us; 2.46 um of 2026-11-30, due 2026-12-30$" \
   "$tmp/c9.out" && ok "it says the bound, its exposure and that it is used" || bad "ring bound: $(head -5 "$tmp/c9.out")"
+
+# The impact list counts units, not runs (as rig stats and rig impact do):
+# a retest is its unit's second run (its serial in lower case), and each
+# run with no serial known ("unknown", " Unknown ") a unit of its own; a
+# run ABORTED at identify judged nothing. Before: "4 units judged" for
+# these 4 runs of 3 units, and neither the list nor its CSV said which
+# runs were one unit's.
+U="$tmp/units"
+$R check --fixture "$FX" --out "$U" >/dev/null 2>&1; expect "a good check before the units" 0 $?
+$R run --fixture "$FX" --out "$U" --sim pen.serial=UNIT-E --sim pen.depth_gain=1.08 --mode verify \
+  >/dev/null 2>&1; expect "unit E fails" 1 $?
+$R run --fixture "$FX" --out "$U" --sim pen.serial=unit-e >/dev/null 2>&1; expect "unit E's retest" 0 $?
+$R run --fixture "$FX" --out "$U" --sim pen.serial=unknown >/dev/null 2>&1; expect "a pen with no serial known" 0 $?
+$R run --fixture "$FX" --out "$U" --sim pen.serial=' Unknown ' >/dev/null 2>&1; expect "another" 0 $?
+$R run --fixture "$FX" --out "$U" --sim fault.pen.silent=identify >/dev/null 2>&1; expect "a run aborted at identify" 2 $?
+$R check --fixture "$FX" --out "$U" --sim laser.zero_mm=5.03 >"$tmp/u1.out" 2>&1; expect "the failing check" 2 $?
+grep -q '^3 units judged in 4 runs on SIM-01 since the last check that passed (20[0-9T:-]*Z); every run is to be assessed:$' "$tmp/u1.out" \
+  && grep -q "^  (1 retest: one unit's runs share its number; 2 runs with no serial known: each a unit of its own, not a retest)$" "$tmp/u1.out" \
+  && ok "the impact: 3 units in 4 runs (1 retest, 2 with no serial known)" || bad "units: $(cat "$tmp/u1.out")"
+grep -q '^  unit 1: [0-9T:-]*Z UNIT-E FAIL .*_UNIT-E_FAIL.csv$' "$tmp/u1.out" \
+  && grep -q '^  unit 1: [0-9T:-]*Z unit-e PASS .*_unit-e_PASS.csv (retest)$' "$tmp/u1.out" \
+  && grep -q '^  unit 2: [0-9T:-]*Z unknown PASS .* (no serial known)$' "$tmp/u1.out" \
+  && grep -q '^  unit 3: [0-9T:-]*Z  Unknown  PASS .* (no serial known)$' "$tmp/u1.out" \
+  && [ "$(grep -c '^  unit ' "$tmp/u1.out")" -eq 4 ] \
+  && ok "each run with its unit: E's two runs unit 1, the unknowns 2 and 3" || bad "runs: $(cat "$tmp/u1.out")"
+imp=$(sed -n 's/^written to //p' "$tmp/u1.out")
+[ -n "$imp" ] && head -1 "$imp" | grep -q '^"station","serial","unit","timestamp","verdict"' \
+  && [ "$(cut -d, -f3 "$imp" | tail -n +2 | tr -d '\r' | tr '\n' ' ')" = "1 1 2 3 " ] \
+  && ok "the impact CSV's unit column: 1 1 2 3" || bad "impact CSV: $(cat "${imp:-/dev/null}")"
+$R audit "$U" --kind unit.to-assess >"$tmp/u1.audit" 2>&1
+grep -q "serial unit-e (a retest of UNIT-E), PASS at .*: judged on SIM-01 since the last check that passed (.*); the bench check at .* did not pass" "$tmp/u1.audit" \
+  && [ "$(grep -c "no serial known ('unknown': a unit of its own)\|no serial known (' Unknown ': a unit of its own)" "$tmp/u1.audit")" -eq 2 ] \
+  && ok "the ledger's marks say the retest and the runs with no serial known" || bad "marks: $(cat "$tmp/u1.audit")"
+$R impact --bench SIM-01 --since-last-good-check --out "$U" >"$tmp/u1.imp" 2>&1
+grep -q ': 3 unit(s) judged in 4 run(s),' "$tmp/u1.imp" && ok "rig impact counts the same 3 units in 4 runs" \
+  || bad "rig impact: $(head -2 "$tmp/u1.imp")"
+# A good check, then a failing one with nothing judged between: none to
+# assess, said so (before: "0 units judged ... need assessing:").
+$R check --fixture "$FX" --out "$U" >/dev/null 2>&1; expect "the bench fixed, a good check" 0 $?
+$R check --fixture "$FX" --out "$U" --sim laser.zero_mm=5.03 >"$tmp/u2.out" 2>&1; expect "a failing check at once" 2 $?
+grep -q '^No unit judged on SIM-01 since the last check that passed (20[0-9T:-]*Z): none to assess\.$' "$tmp/u2.out" \
+  && ok "a failed check with no unit since the good one: none to assess" || bad "none: $(tail -3 "$tmp/u2.out")"
+# A bench whose check never passed (no interval_h: runs are not refused):
+# its list starts at its first run, and says so (before: "since the last
+# check that passed", of which there was none).
+FXN="$tmp/nointerval.ini"
+cp "$root/fixtures/sim.ini" "$FXN"
+printf '\n[check]\nreference = %s/fixtures/reference-sim.ini\n' "$root" >>"$FXN"
+$R run --fixture "$FXN" --out "$tmp/never" --sim pen.serial=UNIT-F >/dev/null 2>&1; expect "a run on a bench never checked" 0 $?
+$R check --fixture "$FXN" --out "$tmp/never" --sim laser.zero_mm=5.03 >"$tmp/u3.out" 2>&1; expect "its first check fails" 2 $?
+grep -q '^1 unit judged in 1 run on SIM-01 since its first run on record (no check has passed); every run is to be assessed:$' "$tmp/u3.out" \
+  && grep -q '^  unit 1: [0-9T:-]*Z UNIT-F PASS ' "$tmp/u3.out" \
+  && ok "never passed: the list starts at the first run and says so" || bad "never passed: $(cat "$tmp/u3.out")"
 
 finish

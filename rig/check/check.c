@@ -10,6 +10,8 @@
 
 #include "bench/selfcal.h"
 #include "core/fixture.h"
+#include "run/report.h"
+#include "run/text.h"
 #include "study/csv.h"
 
 time_t check_parse_time(const char *iso)
@@ -133,6 +135,48 @@ enum rig_rc check_gate(const char *dir, const char *station, double interval_h, 
 	return RIG_OK;
 }
 
+struct keyed {
+	char key[64];
+	size_t i;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Each run's unit: runs of one serial (text_serial_key) are one unit's,
+ * its first run the one listed first; a run with no serial known is a
+ * unit of its own (as store_runs_units and rig stats count). Units are
+ * numbered in the order of their first runs. Sorted keys, not a search
+ * per run: a bench never checked lists every run of its folder. */
+static enum rig_rc number_units(struct check_impact *v, size_t n, struct rig_err *err)
+{
+	struct keyed *k = malloc((n ? n : 1) * sizeof *k);
+	if (!k)
+		return rig_fail(err, RIG_E_NOMEM, "out of memory counting the units to assess");
+	size_t nk = 0;
+	for (size_t i = 0; i < n; i++) {
+		v[i].first = i;
+		v[i].unknown = !report_serial_known(v[i].serial);
+		if (v[i].unknown)
+			continue;
+		text_serial_key(k[nk].key, sizeof k[nk].key, v[i].serial);
+		k[nk++].i = i;
+	}
+	qsort(k, nk, sizeof *k, cmp_keyed);
+	for (size_t j = 1; j < nk; j++)
+		if (!strcmp(k[j].key, k[j - 1].key))
+			v[k[j].i].first = v[k[j - 1].i].first;
+	free(k);
+	size_t units = 0;
+	for (size_t i = 0; i < n; i++)
+		v[i].unit = v[i].first == i ? ++units : v[v[i].first].unit;
+	return RIG_OK;
+}
+
 enum rig_rc check_impact_list(const char *dir, const char *station, struct check_impact **v,
 			      size_t *n, struct rig_err *err)
 {
@@ -169,7 +213,24 @@ enum rig_rc check_impact_list(const char *dir, const char *station, struct check
 		snprintf(u->reason, sizeof u->reason, "%s", csv_table_get(&t, i, c.reason));
 	}
 	csv_table_free(&t);
-	return RIG_OK;
+	if ((rc = number_units(*v, *n, err))) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+size_t check_impact_units(const struct check_impact *v, size_t n, size_t *unknown)
+{
+	size_t units = 0, unk = 0;
+	for (size_t i = 0; i < n; i++) {
+		units += v[i].first == i;
+		unk += v[i].unknown;
+	}
+	if (unknown)
+		*unknown = unk;
+	return units;
 }
 
 void check_status_line(const char *dir, const char *station, double interval_h, time_t now,
