@@ -139,6 +139,48 @@ START_TEST(test_impact_list_numbers_units_a_retest_shares_one_unknowns_do_not)
 }
 END_TEST
 
+/* A check only interrupted (its disposition retest: the wrong artifact,
+ * an e-stop) keeps the bench closed and says so: run it again; a check
+ * that failed says fix the bench and assess the units. Before, both read
+ * "failed ... assess units judged since". */
+START_TEST(test_an_interrupted_check_closes_the_gate_as_interrupted_not_failed)
+{
+	static const char head[] = "\"timestamp\",\"station\",\"pen_serial\",\"profile\","
+				   "\"verdict\",\"reason\",\"report_file\",\"reason_code\","
+				   "\"disposition\"\r\n";
+	char *text = NULL;
+	ck_assert_int_ge(asprintf(&text, "%s%s", head,
+				  "\"2026-11-30T06:00:00Z\",\"ST1\",\"GP-1\",\"bench-check\",\"PASS\","
+				  "\"ok\",\"c1.csv\",\"\",\"\"\r\n"
+				  "\"2026-11-30T07:00:00Z\",\"ST1\",\"GP-2\",\"bench-check\","
+				  "\"ABORTED\",\"identify: serial mismatch\",\"c2.csv\",\"wrong_pen\","
+				  "\"retest\"\r\n"),
+			 0);
+	free(tu_write(dir, "summary.csv", text));
+	free(text);
+	struct rig_err err = { 0 };
+	struct check_status st;
+	ck_assert_int_eq(check_status_read(dir, "ST1", &st, &err), RIG_OK);
+	ck_assert_int_eq(st.state, CHECK_FAILED);
+	ck_assert(st.interrupted);
+	time_t now = check_parse_time("2026-11-30T07:05:00Z");
+	ck_assert_int_eq(check_gate(dir, "ST1", 8, now, &err), RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "the last bench check of ST1, at 2026-11-30T07:00:00Z "
+				      "(c2.csv), was interrupted (wrong_pen): run rig check again"),
+		      "%s", err.msg);
+	char line[256];
+	check_status_line(dir, "ST1", 8, now, line, sizeof line);
+	ck_assert_str_eq(line, "Bench check: INTERRUPTED at 2026-11-30T07:00:00Z - units cannot "
+			       "be judged: run rig check again");
+	/* the same check failed by the bench (disposition engineer) */
+	summary(ROW("2026-11-30T07:00:00Z", "ST1", "GP-1", "bench-check", "FAIL", "c2.csv"));
+	ck_assert_int_eq(check_status_read(dir, "ST1", &st, &err), RIG_OK);
+	ck_assert(!st.interrupted);
+	check_status_line(dir, "ST1", 8, now, line, sizeof line);
+	ck_assert_msg(strstr(line, "FAILED at"), "%s", line);
+}
+END_TEST
+
 START_TEST(test_a_pass_after_a_failure_opens_the_gate_again)
 {
 	summary(ROW("2026-11-30T06:00:00Z", "ST1", "GP-1", "bench-check", "FAIL", "c1.csv")
@@ -204,6 +246,7 @@ int main(void)
 	tcase_add_test(tc, test_a_pass_after_a_failure_opens_the_gate_again);
 	tcase_add_test(tc, test_calibrations_line_gives_due_dates_of_real_devices_only);
 	tcase_add_test(tc, test_impact_list_numbers_units_a_retest_shares_one_unknowns_do_not);
+	tcase_add_test(tc, test_an_interrupted_check_closes_the_gate_as_interrupted_not_failed);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

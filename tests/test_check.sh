@@ -101,6 +101,18 @@ $R check --fixture "$FX" --out "$OUT" --sim pen.serial=SOMETHING-ELSE >"$tmp/c4.
 grep -q "serial mismatch" "$tmp/c4.out" && ok "the wrong artifact is named" || bad "wrong pen: $(cat "$tmp/c4.out")"
 grep -q '^What to do: Wrong pen or serial for this test. Check the reference artifact and its serial, then run rig check again. \[wrong_pen, retest\]$' \
   "$tmp/c4.out" && ok "the wrong artifact: check it, then the check again" || bad "wrong pen: $(grep 'What to do' "$tmp/c4.out")"
+# The wrong artifact stops the check before it judged anything: it puts
+# no unit in question (before: UNIT-D listed and marked "to be assessed"
+# by a check that never looked at the bench), and the next run is refused
+# as after an interrupted check, not a failed one.
+grep -q '^The check was interrupted (wrong_pen) with no point failed: it puts no unit in question and marks none to be assessed\.' "$tmp/c4.out" \
+  && ! grep -q 'judged in\|^written to' "$tmp/c4.out" && ok "the wrong artifact: no impact list, said why" \
+  || bad "wrong artifact's impact: $(cat "$tmp/c4.out")"
+n=$($R audit "$OUT" --kind unit.to-assess 2>/dev/null | grep -c 'UNIT-D')
+[ "$n" -eq 0 ] && ok "UNIT-D not marked by the interrupted check" || bad "UNIT-D marks: $n"
+$R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-H >"$tmp/r4.out" 2>&1; expect "a run after the interrupted check" 78 $?
+grep -q 'the last bench check of SIM-01, at [0-9T:-]*Z (.*), was interrupted (wrong_pen): run rig check again' "$tmp/r4.out" \
+  && ok "it says the check was interrupted, not failed" || bad "after interrupted: $(cat "$tmp/r4.out")"
 $R check --fixture "$root/fixtures/sim.ini" --out "$OUT" >"$tmp/c5.out" 2>&1; expect "rig check without [check]" 78 $?
 
 # A check gates the stroke engine as a profile does ([quality]'s defaults):
@@ -203,5 +215,23 @@ $R check --fixture "$FXN" --out "$tmp/never" --sim laser.zero_mm=5.03 >"$tmp/u3.
 grep -q '^1 unit judged in 1 run on SIM-01 since its first run on record (no check has passed); every run is to be assessed:$' "$tmp/u3.out" \
   && grep -q '^  unit 1: [0-9T:-]*Z UNIT-F PASS ' "$tmp/u3.out" \
   && ok "never passed: the list starts at the first run and says so" || bad "never passed: $(cat "$tmp/u3.out")"
+
+# An e-stop that stops a check after a point failed (the pen 8 % deep):
+# the bench is in question, its list is given; one that stops it before
+# any point failed gives none.
+E="$tmp/estop"
+$R check --fixture "$FX" --out "$E" >/dev/null 2>&1; expect "a good check before the e-stops" 0 $?
+$R run --fixture "$FX" --out "$E" --sim pen.serial=UNIT-G >/dev/null 2>&1; expect "unit G" 0 $?
+$R check --fixture "$FX" --out "$E" --sim pen.depth_gain=1.08 --sim fault.estop=verify+2 >"$tmp/e1.out" 2>&1
+expect "a check e-stopped after a failed point" 2 $?
+rep=$(sed -n 's/^ABORTED GP-SIM-01 \(.*\.csv\) (.*/\1/p' "$tmp/e1.out")
+[ -n "$rep" ] && grep -q '"depth_check","depth",.*"FAIL"' "$rep" || bad "no failed depth before the e-stop: $rep"
+grep -q '^1 unit judged in 1 run on SIM-01 since the last check that passed' "$tmp/e1.out" \
+  && grep -q '^  unit 1: [0-9T:-]*Z UNIT-G PASS ' "$tmp/e1.out" \
+  && ok "e-stopped after a failed point: UNIT-G listed to assess" || bad "e-stop after a fail: $(cat "$tmp/e1.out")"
+$R check --fixture "$FX" --out "$E" --sim fault.estop=verify+1 >"$tmp/e2.out" 2>&1
+expect "a check e-stopped before any point" 2 $?
+grep -q '^The check was interrupted (safety) with no point failed' "$tmp/e2.out" && ! grep -q 'judged in' "$tmp/e2.out" \
+  && ok "e-stopped before any point failed: no list" || bad "e-stop before: $(cat "$tmp/e2.out")"
 
 finish

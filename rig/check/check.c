@@ -27,7 +27,7 @@ time_t check_parse_time(const char *iso)
 }
 
 struct cols {
-	int ts, station, profile, verdict, reason, file, serial;
+	int ts, station, profile, verdict, reason, file, serial, code, disposition;
 };
 
 static enum rig_rc load(const char *dir, struct csv_table *t, struct cols *c, bool *none,
@@ -46,7 +46,8 @@ static enum rig_rc load(const char *dir, struct csv_table *t, struct cols *c, bo
 		csv_table_col(t, "timestamp"), csv_table_col(t, "station"),
 		csv_table_col(t, "profile"), csv_table_col(t, "verdict"),
 		csv_table_col(t, "reason"), csv_table_col(t, "report_file"),
-		csv_table_col(t, "pen_serial"),
+		csv_table_col(t, "pen_serial"), csv_table_col(t, "reason_code"),
+		csv_table_col(t, "disposition"),
 	};
 	if (c->ts < 0 || c->station < 0 || c->profile < 0 || c->verdict < 0) {
 		csv_table_free(t);
@@ -88,6 +89,11 @@ enum rig_rc check_status_read(const char *dir, const char *station, struct check
 		snprintf(st->when, sizeof st->when, "%s", when);
 		snprintf(st->report, sizeof st->report, "%s", csv_table_get(&t, i, c.file));
 		snprintf(st->reason, sizeof st->reason, "%s", csv_table_get(&t, i, c.reason));
+		snprintf(st->reason_code, sizeof st->reason_code, "%s",
+			 csv_table_get(&t, i, c.code));
+		/* a check's own disposition (check_disposition): retest where it
+		 * was only interrupted */
+		st->interrupted = !pass && !strcmp(csv_table_get(&t, i, c.disposition), "retest");
 	}
 	csv_table_free(&t);
 	return RIG_OK;
@@ -113,6 +119,11 @@ enum rig_rc check_gate(const char *dir, const char *station, double interval_h, 
 				      "the reference before judging product",
 				      station, dir);
 	case CHECK_FAILED:
+		if (st.interrupted)
+			return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
+					      "the last bench check of %s, at %s (%s), was interrupted "
+					      "(%s): run rig check again",
+					      station, st.when, st.report, st.reason_code);
 		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
 				      "bench check of %s failed at %s (%s): fix the bench, pass rig "
 				      "check; assess units judged since %s",
@@ -248,8 +259,12 @@ void check_status_line(const char *dir, const char *station, double interval_h, 
 				   "check");
 		return;
 	case CHECK_FAILED:
-		snprintf(out, cap, "Bench check: FAILED at %s - units cannot be judged: call an "
-				   "engineer", cs.when);
+		if (cs.interrupted)
+			snprintf(out, cap, "Bench check: INTERRUPTED at %s - units cannot be judged: "
+					   "run rig check again", cs.when);
+		else
+			snprintf(out, cap, "Bench check: FAILED at %s - units cannot be judged: call "
+					   "an engineer", cs.when);
 		return;
 	case CHECK_PASSED:
 		break;

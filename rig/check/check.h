@@ -31,6 +31,11 @@ struct check_status {
 	time_t t;
 	char report[PATH_MAX];   /* its report file */
 	char reason[256];        /* its verdict's reason */
+	char reason_code[24];    /* its reason_code ("" for a PASS or an older summary) */
+	bool interrupted;        /* CHECK_FAILED by a check only interrupted (its
+				  * disposition retest: e-stop, lid, a signal, the
+				  * artifact's line, the wrong artifact): it judged
+				  * nothing of the bench */
 	time_t last_pass_t;      /* the last check that passed (0: none) */
 	size_t last_pass_row;    /* its row in summary.csv (rows are appended in order) */
 	char last_pass_when[32];
@@ -43,13 +48,14 @@ enum rig_rc check_status_read(const char *dir, const char *station, struct check
 
 /* May product be judged at `now`? RIG_OK when the last check passed less
  * than interval_h hours ago; RIG_E_CONFIG with what, since when and what
- * to do otherwise ("bench check failed at ...: run rig check ..."). */
+ * to do otherwise ("bench check failed at ...: run rig check ...", or
+ * "... was interrupted ...: run rig check again"). */
 enum rig_rc check_gate(const char *dir, const char *station, double interval_h, time_t now,
 		       struct rig_err *err);
 
 /* The status in one line for people (the station's ready screen): "Bench
- * check: passed T, next due in N h", or NONE, FAILED or OVERDUE with
- * "units cannot be judged". */
+ * check: passed T, next due in N h", or NONE, FAILED, INTERRUPTED or
+ * OVERDUE with "units cannot be judged". */
 void check_status_line(const char *dir, const char *station, double interval_h, time_t now,
 		       char *out, size_t cap);
 

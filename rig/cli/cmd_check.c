@@ -2,9 +2,10 @@
  * artifact (ISO 13485 §7.6). A run of the profile "bench-check", made
  * here from the fixture's [check] section and the artifact's certificate,
  * judged by En at every certified point, recorded like every run (report,
- * summary.csv, index, ledger). A failed check lists, and writes to
- * impact_<time>.csv, every unit judged on the bench since the last check
- * that passed: the assessment §7.6 asks for.
+ * summary.csv, index, ledger). A check that does not pass lists, and writes
+ * to impact_<time>_<station>.csv, every run that judged a unit on the
+ * bench since the last check that passed, with its unit: the assessment
+ * §7.6 asks for. One only interrupted with no point failed lists none.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -40,9 +41,13 @@ static void usage(FILE *out)
 		"one joins every depth's U. The check is a run of the profile bench-check:\n"
 		"a report in DIR, a summary row, the index and the ledger. While the fixture\n"
 		"sets [check] interval_h, rig run and the station refuse to judge product\n"
-		"when the last check failed or is older than that (exit 78). A failed check\n"
-		"lists every unit judged since the last check that passed and writes them\n"
-		"to DIR/impact_<time>.csv (rig impact asks the same of the index).\n"
+		"when the last check failed or is older than that (exit 78). A check that\n"
+		"does not pass lists every run that judged a unit since the last check that\n"
+		"passed, with its unit's number (a retest shares it; a run with no serial\n"
+		"known is a unit of its own), writes them to DIR/impact_<time>_<station>.csv\n"
+		"and marks each to be assessed (rig impact asks the same of the index); one\n"
+		"only interrupted (e-stop, lid, signal, the artifact's line, wrong artifact)\n"
+		"with no point failed lists none.\n"
 		"On the virtual bench the reference's [sim] section makes the simulated\n"
 		"pen the artifact.\n"
 		"\n"
@@ -268,7 +273,17 @@ int cmd_check(int argc, char **argv, struct cli_ctx *cx)
 	if (res.reported && store_index_after_run(dir, &ierr))
 		cli_error("check", "results index not updated (the report is written): %s", ierr.msg);
 	cli_print_run_result(&res);
-	if (res.reported && res.verdict != REPORT_PASS)
+	/* a check only interrupted (its disposition retest: e-stop, lid, a
+	 * signal, the artifact's line, the wrong artifact) with no point
+	 * failed found nothing wrong with the bench: it puts no unit in
+	 * question. One that failed a point before it stopped does. */
+	bool interrupted = !strcmp(res.disposition, "retest") && !res.failed && !res.nfailures;
+	if (res.reported && res.verdict != REPORT_PASS && interrupted)
+		printf("The check was interrupted (%s) with no point failed: it puts no unit in "
+		       "question and marks none to be assessed. Run rig check again; a check that "
+		       "does not pass lists the units judged since the last that passed.\n",
+		       res.reason_code);
+	else if (res.reported && res.verdict != REPORT_PASS)
 		impact(dir, b.fx.bench.station);
 	bench_close(&b);
 	reference_free(&ref);
