@@ -162,6 +162,15 @@ $R check --fixture "$tmp/ring.ini" --out "$tmp/ring" --sim laser.exposure_us=250
 expect "a check with a pad ring bound at its exposure" 0 $?
 grep -q "pad ring bound used: measured at the sensor's exposure of 250 us; 2.46 um of 2026-11-30, due 2026-12-30$" \
   "$tmp/c9.out" && ok "it says the bound, its exposure and that it is used" || bad "ring bound: $(head -5 "$tmp/c9.out")"
+# A run stopped at identify, before the laser was read: its report says the
+# bound was not used and the sensor's exposure is not known (before: "the
+# sensor reported no exposure: characterize the pad at this exposure").
+sed 's/^clock_ppm = 50 .*/&\nring_max_um = 2.46\nring_date = 2026-11-30\nring_exposure_us = 250/' "$root/fixtures/sim.ini" >"$tmp/ringrun.ini"
+$R run --fixture "$tmp/ringrun.ini" --out "$tmp/ringrun" --sim fault.pen.silent=identify >/dev/null 2>&1
+expect "a run with a ring bound stopped at identify" 2 $?
+n=$(grep -h '"fixture","laser","ring_use"' "$tmp"/ringrun/*_ABORTED.csv 2>/dev/null | grep -c '"not used: measured at 250 us, the sensor.s exposure is not known"')
+[ "$n" -eq 1 ] && ok "its ring_use: not used, the sensor's exposure not known" \
+  || bad "ring_use: $(grep -h ring_use "$tmp"/ringrun/*.csv | cut -d, -f27-)"
 
 # The impact list counts units, not runs (as rig stats and rig impact do):
 # a retest is its unit's second run (its serial in lower case), and each

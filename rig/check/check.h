@@ -32,10 +32,12 @@ struct check_status {
 	char report[PATH_MAX];   /* its report file */
 	char reason[256];        /* its verdict's reason */
 	char reason_code[24];    /* its reason_code ("" for a PASS or an older summary) */
-	bool interrupted;        /* CHECK_FAILED by a check only interrupted (its
-				  * disposition retest: e-stop, lid, a signal, the
-				  * artifact's line, the wrong artifact): it judged
-				  * nothing of the bench */
+	bool interrupted;        /* CHECK_FAILED by a check stopped before its end
+				  * (its disposition retest: e-stop, lid, a signal,
+				  * the artifact's line, the wrong artifact), not by
+				  * the bench judged (a point failed before such a
+				  * stop is not in summary.csv: rig check lists
+				  * that one's units itself) */
 	time_t last_pass_t;      /* the last check that passed (0: none) */
 	size_t last_pass_row;    /* its row in summary.csv (rows are appended in order) */
 	char last_pass_when[32];

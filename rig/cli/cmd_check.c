@@ -124,7 +124,7 @@ static int open_bench(struct cli_ctx *cx, const struct reference *ref, struct be
 
 /* Every run that judged a unit since the last good check, with its unit
  * (a retest is the same unit's; a run with no serial known is a unit of
- * its own): on stdout and in DIR/impact_<time>.csv, each run marked "to be
+ * its own): on stdout and in DIR/impact_<time>_<station>.csv, each run marked "to be
  * assessed" in the ledger. */
 static void impact(const char *dir, const char *station)
 {
