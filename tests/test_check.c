@@ -181,6 +181,60 @@ START_TEST(test_an_interrupted_check_closes_the_gate_as_interrupted_not_failed)
 }
 END_TEST
 
+/* A check that passes after one that failed lists the runs judged between
+ * them (no failed check's list has them); an interrupted check between is
+ * no failure, a pass before it ends the span. Before, none were listed. */
+START_TEST(test_a_pass_after_a_failure_lists_the_runs_judged_between)
+{
+	static const char head[] = "\"timestamp\",\"station\",\"pen_serial\",\"profile\","
+				   "\"verdict\",\"reason\",\"report_file\",\"disposition\"\r\n";
+#define R8(ts, serial, profile, verdict, file, disp) \
+	"\"" ts "\",\"ST1\",\"" serial "\",\"" profile "\",\"" verdict "\",\"r\",\"" file \
+	"\",\"" disp "\"\r\n"
+	char *text = NULL;
+	ck_assert_int_ge(asprintf(&text, "%s%s", head,
+				  R8("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "")
+				  R8("2026-11-30T06:10:00Z", "MN3-1", "p", "PASS", "r1", "")
+				  R8("2026-11-30T07:00:00Z", "GP-1", "bench-check", "FAIL", "c2", "engineer")
+				  R8("2026-11-30T07:10:00Z", "MN3-2", "p", "PASS", "r2", "")
+				  R8("2026-11-30T07:20:00Z", "GP-1", "bench-check", "ABORTED", "c3", "retest")
+				  R8("2026-11-30T07:30:00Z", "MN3-3", "p", "ABORTED", "r3", "retest")
+				  R8("2026-11-30T07:40:00Z", "unknown", "p", "FAIL", "r4", "reject")
+				  R8("2026-11-30T08:00:00Z", "GP-1", "bench-check", "PASS", "c4", "")),
+			 0);
+	free(tu_write(dir, "summary.csv", text));
+	free(text);
+	struct rig_err err = { 0 };
+	struct check_impact *v;
+	size_t n;
+	char failed[32];
+	ck_assert_int_eq(check_unchecked_list(dir, "ST1", &v, &n, failed, sizeof failed, &err),
+			 RIG_OK);
+	ck_assert_str_eq(failed, "2026-11-30T07:00:00Z");
+	ck_assert_uint_eq(n, 2); /* r2 and r4: not r1 (before the failure), not r3 (ABORTED) */
+	ck_assert_str_eq(v[0].report, "r2");
+	ck_assert_str_eq(v[1].report, "r4");
+	ck_assert(v[1].unknown);
+	free(v);
+	/* another pass after it: nothing between */
+	text = NULL;
+	ck_assert_int_ge(asprintf(&text, "%s%s%s", head,
+				  R8("2026-11-30T07:00:00Z", "GP-1", "bench-check", "FAIL", "c2", "engineer")
+				  R8("2026-11-30T08:00:00Z", "GP-1", "bench-check", "PASS", "c4", ""),
+				  R8("2026-11-30T08:10:00Z", "MN3-5", "p", "PASS", "r5", "")
+				  R8("2026-11-30T09:00:00Z", "GP-1", "bench-check", "PASS", "c5", "")),
+			 0);
+	free(tu_write(dir, "summary.csv", text));
+	free(text);
+	ck_assert_int_eq(check_unchecked_list(dir, "ST1", &v, &n, failed, sizeof failed, &err),
+			 RIG_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_str_eq(failed, "");
+	free(v);
+#undef R8
+}
+END_TEST
+
 START_TEST(test_a_pass_after_a_failure_opens_the_gate_again)
 {
 	summary(ROW("2026-11-30T06:00:00Z", "ST1", "GP-1", "bench-check", "FAIL", "c1.csv")
@@ -247,6 +301,7 @@ int main(void)
 	tcase_add_test(tc, test_calibrations_line_gives_due_dates_of_real_devices_only);
 	tcase_add_test(tc, test_impact_list_numbers_units_a_retest_shares_one_unknowns_do_not);
 	tcase_add_test(tc, test_an_interrupted_check_closes_the_gate_as_interrupted_not_failed);
+	tcase_add_test(tc, test_a_pass_after_a_failure_lists_the_runs_judged_between);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -224,6 +224,19 @@ $R check --fixture "$FXN" --out "$tmp/never" --sim laser.zero_mm=5.03 >"$tmp/u3.
 grep -q '^1 unit judged in 1 run on SIM-01 since its first run on record (no check has passed); every run is to be assessed:$' "$tmp/u3.out" \
   && grep -q '^  unit 1: [0-9T:-]*Z UNIT-F PASS ' "$tmp/u3.out" \
   && ok "never passed: the list starts at the first run and says so" || bad "never passed: $(cat "$tmp/u3.out")"
+# Judged after that failed check (this bench does not refuse them), then
+# a check passes: no failed check's list has UNIT-J, so the passing check
+# lists it (before: it was never listed nor marked). A pass after a pass
+# lists nothing.
+$R run --fixture "$FXN" --out "$tmp/never" --sim pen.serial=UNIT-J >/dev/null 2>&1; expect "a run after the failed check, not refused" 0 $?
+$R check --fixture "$FXN" --out "$tmp/never" >"$tmp/u4.out" 2>&1; expect "the bench set right: a check passes" 0 $?
+grep -q '^1 unit judged in 1 run on SIM-01 after its bench check at [0-9T:-]*Z did not pass; every run is to be assessed:$' "$tmp/u4.out" \
+  && grep -q '^  unit 1: [0-9T:-]*Z UNIT-J PASS ' "$tmp/u4.out" && ! grep -q 'UNIT-F' "$tmp/u4.out" \
+  && [ "$($R audit "$tmp/never" --kind unit.to-assess 2>/dev/null | grep -c 'serial UNIT-J, PASS at .* did not pass; the bench check at .* passed after them')" -eq 1 ] \
+  && ok "the passing check lists and marks UNIT-J, judged after the failed one" || bad "after the failure: $(cat "$tmp/u4.out")"
+$R check --fixture "$FXN" --out "$tmp/never" >"$tmp/u5.out" 2>&1; expect "another good check" 0 $?
+grep -q 'judged\|^written to' "$tmp/u5.out" && bad "a pass after a pass listed: $(cat "$tmp/u5.out")" \
+  || ok "a pass after a pass lists nothing"
 
 # An e-stop that stops a check after a point failed (the pen 8 % deep):
 # the bench is in question, its list is given; one that stops it before

@@ -232,6 +232,63 @@ enum rig_rc check_impact_list(const char *dir, const char *station, struct check
 	return rc;
 }
 
+enum rig_rc check_unchecked_list(const char *dir, const char *station, struct check_impact **v,
+				 size_t *n, char *failed_when, size_t cap, struct rig_err *err)
+{
+	*v = NULL;
+	*n = 0;
+	if (cap)
+		failed_when[0] = '\0';
+	struct csv_table t;
+	struct cols c;
+	bool none;
+	enum rig_rc rc = load(dir, &t, &c, &none, err);
+	if (rc || none)
+		return rc;
+	/* the last check that passed (the one just run), and before it the
+	 * last check that judged the bench (not one only interrupted) */
+	size_t pass = t.nrows, from = t.nrows;
+	for (size_t i = 0; i < t.nrows; i++)
+		if (!strcmp(csv_table_get(&t, i, c.station), station) &&
+		    !strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME) &&
+		    !strcmp(csv_table_get(&t, i, c.verdict), "PASS"))
+			pass = i;
+	for (size_t i = 0; pass < t.nrows && i < pass; i++)
+		if (!strcmp(csv_table_get(&t, i, c.station), station) &&
+		    !strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME) &&
+		    strcmp(csv_table_get(&t, i, c.disposition), "retest"))
+			from = i;
+	if (from == t.nrows || !strcmp(csv_table_get(&t, from, c.verdict), "PASS")) {
+		csv_table_free(&t);
+		return RIG_OK;
+	}
+	snprintf(failed_when, cap, "%s", csv_table_get(&t, from, c.ts));
+	*v = calloc(t.nrows, sizeof **v);
+	if (!*v) {
+		csv_table_free(&t);
+		return rig_fail(err, RIG_E_NOMEM, "out of memory listing the impact");
+	}
+	for (size_t i = from + 1; i < pass; i++) {
+		if (strcmp(csv_table_get(&t, i, c.station), station) ||
+		    !strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME) ||
+		    !strcmp(csv_table_get(&t, i, c.verdict), "ABORTED"))
+			continue;
+		struct check_impact *u = &(*v)[(*n)++];
+		snprintf(u->serial, sizeof u->serial, "%s", csv_table_get(&t, i, c.serial));
+		snprintf(u->when, sizeof u->when, "%s", csv_table_get(&t, i, c.ts));
+		snprintf(u->verdict, sizeof u->verdict, "%s", csv_table_get(&t, i, c.verdict));
+		snprintf(u->report, sizeof u->report, "%s", csv_table_get(&t, i, c.file));
+		snprintf(u->reason, sizeof u->reason, "%s", csv_table_get(&t, i, c.reason));
+	}
+	csv_table_free(&t);
+	if ((rc = number_units(*v, *n, err))) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 size_t check_impact_units(const struct check_impact *v, size_t n, size_t *unknown)
 {
 	size_t units = 0, unk = 0;

@@ -1,7 +1,8 @@
 /* check.h - the bench's own status (ISO 13485 §7.6): when `rig check` last
  * measured the reference artifact on this station and whether it passed,
  * whether product may be judged now, and which units were judged since
- * the last check that passed (the impact of a failed one).
+ * the last check that passed (the impact of a failed one) or after a
+ * failed one (listed by the next that passes).
  *
  * Everything is read from the report folder's summary.csv by column name:
  * a check is a run of the profile CHECK_PROFILE_NAME, recorded, indexed
@@ -88,6 +89,16 @@ struct check_impact {
  * it. */
 enum rig_rc check_impact_list(const char *dir, const char *station, struct check_impact **v,
 			      size_t *n, struct rig_err *err);
+
+/* On a check that passed: the runs that judged a unit after the last
+ * check before it that did not pass (one only interrupted left out), and
+ * before it; none when that check passed. Judged while the bench was found
+ * out of tolerance and not yet shown right (a fixture with no [check]
+ * interval_h does not refuse them), no failed check's list has them: each
+ * is to be assessed. failed_when gets that check's time ("" when none);
+ * *v as check_impact_list's. */
+enum rig_rc check_unchecked_list(const char *dir, const char *station, struct check_impact **v,
+				 size_t *n, char *failed_when, size_t cap, struct rig_err *err);
 
 /* The units among the n runs of check_impact_list(), and how many of the
  * runs have no serial known (unknown may be NULL). */

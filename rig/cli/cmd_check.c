@@ -5,7 +5,8 @@
  * summary.csv, index, ledger). A check that does not pass lists, and writes
  * to impact_<time>_<station>.csv, every run that judged a unit on the
  * bench since the last check that passed, with its unit: the assessment
- * §7.6 asks for. One only interrupted with no point failed lists none.
+ * §7.6 asks for. One only interrupted with no point failed lists none;
+ * one that passes after one that did not lists the runs judged between.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -47,7 +48,8 @@ static void usage(FILE *out)
 		"known is a unit of its own), writes them to DIR/impact_<time>_<station>.csv\n"
 		"and marks each to be assessed (rig impact asks the same of the index); one\n"
 		"only interrupted (e-stop, lid, signal, the artifact's line, wrong artifact)\n"
-		"with no point failed lists none.\n"
+		"with no point failed lists none. A check that passes after one that did\n"
+		"not lists the runs judged between them the same way.\n"
 		"On the virtual bench the reference's [sim] section makes the simulated\n"
 		"pen the artifact.\n"
 		"\n"
@@ -122,10 +124,16 @@ static int open_bench(struct cli_ctx *cx, const struct reference *ref, struct be
 	return cli_open_bench_with(cx, b, 0, &more);
 }
 
+/* The runs v (check_impact_list, check_unchecked_list) with their units,
+ * judged `since` ("since the last check that passed (T)"): on stdout and in
+ * DIR/impact_<time>_<station>.csv, each run marked "to be assessed" in the
+ * ledger with `then` (what the bench check did after them). */
+static void impact_write(const char *dir, const char *station, const struct check_impact *v,
+			 size_t n, const char *since, const char *then);
+
 /* Every run that judged a unit since the last good check, with its unit
  * (a retest is the same unit's; a run with no serial known is a unit of
- * its own): on stdout and in DIR/impact_<time>_<station>.csv, each run marked "to be
- * assessed" in the ledger. */
+ * its own). */
 static void impact(const char *dir, const char *station)
 {
 	struct check_impact *v;
@@ -137,7 +145,45 @@ static void impact(const char *dir, const char *station)
 		cli_error("check", "impact list: %s", err.msg);
 		return;
 	}
-	char stamp[32], stem[4096], path[4200], since[96];
+	char since[96], then[96];
+	if (st.last_pass_t)
+		snprintf(since, sizeof since, "since the last check that passed (%s)",
+			 st.last_pass_when);
+	else
+		snprintf(since, sizeof since, "since its first run on record (no check has passed)");
+	snprintf(then, sizeof then, "the bench check at %s did not pass", st.when);
+	impact_write(dir, station, v, n, since, then);
+	free(v);
+}
+
+/* On a check that passed: the runs judged after the last check that did
+ * not pass, before this one (a bench whose fixture does not refuse them):
+ * no failed check's list has them. Nothing said when there are none. */
+static void unchecked(const char *dir, const char *station)
+{
+	struct check_impact *v;
+	size_t n;
+	char failed[32];
+	struct check_status st;
+	struct rig_err err = { 0 };
+	if (check_status_read(dir, station, &st, &err) ||
+	    check_unchecked_list(dir, station, &v, &n, failed, sizeof failed, &err)) {
+		cli_error("check", "runs since the last failed check: %s", err.msg);
+		return;
+	}
+	if (n) {
+		char since[96], then[96];
+		snprintf(since, sizeof since, "after its bench check at %s did not pass", failed);
+		snprintf(then, sizeof then, "the bench check at %s passed after them", st.when);
+		impact_write(dir, station, v, n, since, then);
+	}
+	free(v);
+}
+
+static void impact_write(const char *dir, const char *station, const struct check_impact *v,
+			 size_t n, const char *since, const char *then)
+{
+	char stamp[32], stem[4096], path[4200];
 	time_t now = time(NULL);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
 	snprintf(stem, sizeof stem, "%s/impact_%s_%s", dir, stamp, station);
@@ -149,11 +195,6 @@ static void impact(const char *dir, const char *station)
 					    "report_file", "reason", "assessment" };
 	struct csv_line l = CSV_LINE_INIT;
 	csv_line_header(&l, head, sizeof head / sizeof head[0]);
-	if (st.last_pass_t)
-		snprintf(since, sizeof since, "since the last check that passed (%s)",
-			 st.last_pass_when);
-	else
-		snprintf(since, sizeof since, "since its first run on record (no check has passed)");
 	size_t unknown, units = check_impact_units(v, n, &unknown);
 	if (!n)
 		printf("No unit judged on %s %s: none to assess.\n", station, since);
@@ -188,9 +229,8 @@ static void impact(const char *dir, const char *station)
 				 v[v[i].first].serial);
 		else
 			snprintf(who, sizeof who, "serial %.63s", v[i].serial);
-		snprintf(detail, sizeof detail, "%s, %.15s at %.31s: judged on %.63s %s; the bench "
-			 "check at %.31s did not pass", who, v[i].verdict, v[i].when, station, since,
-			 st.when);
+		snprintf(detail, sizeof detail, "%s, %.15s at %.31s: judged on %.63s %s; %s", who,
+			 v[i].verdict, v[i].when, station, since, then);
 		struct rig_err lerr;
 		if (records_note(dir, LK_TO_ASSESS, v[i].report, NULL, NULL, detail, &lerr))
 			cli_error("check", "ledger: %s", lerr.msg);
@@ -212,7 +252,6 @@ static void impact(const char *dir, const char *station)
 			printf("written to %s\n", path);
 	}
 	free(l.s);
-	free(v);
 }
 
 int cmd_check(int argc, char **argv, struct cli_ctx *cx)
@@ -285,6 +324,8 @@ int cmd_check(int argc, char **argv, struct cli_ctx *cx)
 		       res.reason_code);
 	else if (res.reported && res.verdict != REPORT_PASS)
 		impact(dir, b.fx.bench.station);
+	else if (res.reported)
+		unchecked(dir, b.fx.bench.station);
 	bench_close(&b);
 	reference_free(&ref);
 	return code;
