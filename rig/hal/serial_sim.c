@@ -46,10 +46,13 @@ static enum rig_rc sim_read(struct serial_port *base, void *buf, size_t n,
 	size_t have = 0;
 	*got = 0;
 	for (;;) {
+		/* The time before the read, as the HX711 driver takes it: a
+		 * process descheduled after an empty read must read once more
+		 * before it can say nothing came by the deadline. */
+		uint64_t now = clock_now_ns(clk);
 		have += p->dev->ops->host_read(p->dev->dev, (uint8_t *)buf + have, n - have);
 		if (have == n || (some && have > 0))
 			break;
-		uint64_t now = clock_now_ns(clk);
 		if (now >= deadline)
 			break;
 		uint64_t next = p->dev->ops->next_rx_ns(p->dev->dev);

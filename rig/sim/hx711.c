@@ -78,6 +78,8 @@ struct sim_hx711 {
 
 	unsigned preempt_pulse;
 	uint64_t preempt_ns;
+	unsigned stall_polls;   /* sim_hx711_stall_after_poll */
+	uint64_t stall_ns;
 	struct sim_hx711_stats st;
 
 	/* Faults (sim/fault.h, docs/virtual-bench.md). */
@@ -242,6 +244,12 @@ static void hx_sync(void *self, uint64_t now)
 			convert(m, t);
 	}
 	advance_to(m, now);
+	if (m->stall_polls && m->powered && !m->sck && !m->have_data &&
+	    (m->pulses == 0 || m->pulses >= 25)) {
+		/* DOUT's level is set for this read; the rig runs again later. */
+		m->stall_polls--;
+		clock_sleep_ns(m->b->clock, m->stall_ns);
+	}
 }
 
 static uint64_t hx_next_event(void *self)
@@ -389,6 +397,15 @@ void sim_hx711_preempt_at_pulse(struct sim_bench *b, unsigned pulse, uint64_t st
 	if (m) {
 		m->preempt_pulse = pulse;
 		m->preempt_ns = stall_ns;
+	}
+}
+
+void sim_hx711_stall_after_poll(struct sim_bench *b, unsigned polls, uint64_t stall_ns)
+{
+	struct sim_hx711 *m = find(b);
+	if (m) {
+		m->stall_polls = polls;
+		m->stall_ns = stall_ns;
 	}
 }
 

@@ -46,6 +46,13 @@ void sim_hx711_get_stats(struct sim_bench *b, struct sim_hx711_stats *out);
 void sim_hx711_preempt_at_pulse(struct sim_bench *b, unsigned pulse,
 				uint64_t stall_ns);
 
+/* Fault injection: the next `polls` times the rig reads DOUT while it waits
+ * for a conversion (PD_SCK low, none ready), its process is descheduled for
+ * stall_ns right after the read (the virtual clock jumps once DOUT's level
+ * is taken). */
+void sim_hx711_stall_after_poll(struct sim_bench *b, unsigned polls,
+				uint64_t stall_ns);
+
 /* The settled reading (counts) the chip would convert now on channel A at
  * `gain` (128 or 64) without noise, creep or glitches: the truth for tests. */
 double sim_hx711_ideal_counts(struct sim_bench *b, int gain);

@@ -97,10 +97,17 @@ enum rig_rc hx711_wait_ready(struct hx711 *h, unsigned timeout_ms,
 	*seen_high_ns = 0;
 	for (;;) {
 		int v;
+		/* The time is taken before DOUT is read, never after: the rig's
+		 * process may be descheduled between the two, and DOUT read
+		 * high before the deadline says nothing about the chip after
+		 * it. So a timeout needs DOUT high on a read made after the
+		 * deadline, and *seen_high_ns is a time before a read that saw
+		 * DOUT high: a conversion found later came after it (the
+		 * settling check in hx711_read_once relies on that). */
+		uint64_t now = clock_now_ns(h->clock);
 		enum rig_rc rc = gpio_get(h->dout, &v, err);
 		if (rc)
 			return rc;
-		uint64_t now = clock_now_ns(h->clock);
 		if (!v)
 			return RIG_OK;
 		*seen_high_ns = now;
