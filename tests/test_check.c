@@ -97,6 +97,144 @@ START_TEST(test_failed_check_closes_the_gate_and_lists_the_units_since_the_last_
 }
 END_TEST
 
+/* The impact list counts units, not runs: a retest (the serial in another
+ * case or spacing) is its unit's second run; a run with no serial known
+ * ("unknown" in any case, or empty) is a unit of its own, never a retest
+ * (as rig stats and rig impact count). Before, every run was a unit and
+ * the list carried no unit at all. */
+START_TEST(test_impact_list_numbers_units_a_retest_shares_one_unknowns_do_not)
+{
+	summary(ROW("2026-11-30T06:05:00Z", "ST1", "GP-1", "bench-check", "PASS", "c1.csv")
+		ROW("2026-11-30T06:10:00Z", "ST1", "MN3-1", "production-p25", "FAIL", "r1.csv")
+		ROW("2026-11-30T06:11:00Z", "ST1", "unknown", "production-p25", "PASS", "r2.csv")
+		ROW("2026-11-30T06:12:00Z", "ST1", " mn3-1 ", "production-p25", "PASS", "r3.csv")
+		ROW("2026-11-30T06:13:00Z", "ST1", "", "production-p25", "PASS", "r4.csv")
+		ROW("2026-11-30T06:14:00Z", "ST1", "MN3-2", "production-p25", "ABORTED", "r5.csv")
+		ROW("2026-11-30T06:15:00Z", "ST1", " UNKNOWN ", "production-p25", "FAIL", "r6.csv")
+		ROW("2026-11-30T06:16:00Z", "ST1", "MN3-3", "production-p25", "PASS", "r7.csv")
+		ROW("2026-11-30T06:17:00Z", "ST1", "MN3-1", "production-p25", "PASS", "r8.csv")
+		ROW("2026-11-30T07:00:00Z", "ST1", "GP-1", "bench-check", "FAIL", "c2.csv"));
+	struct rig_err err = { 0 };
+	struct check_impact *v;
+	size_t n, unknown = 99;
+	ck_assert_int_eq(check_impact_list(dir, "ST1", &v, &n, &err), RIG_OK);
+	ck_assert_uint_eq(n, 7); /* not the checks, not the ABORTED run */
+	/* r1 r2 r3 r4 r6 r7 r8: MN3-1 is unit 1 (r1, r3, r8), the three runs
+	 * with no serial known units 2, 3 and 4, MN3-3 unit 5 */
+	static const size_t unit[] = { 1, 2, 1, 3, 4, 5, 1 };
+	static const size_t first[] = { 0, 1, 0, 3, 4, 5, 0 };
+	static const bool unk[] = { false, true, false, true, true, false, false };
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_msg(v[i].unit == unit[i] && v[i].first == first[i] &&
+				      v[i].unknown == unk[i],
+			      "run %zu (%s, '%s'): unit %zu first %zu unknown %d", i, v[i].report,
+			      v[i].serial, v[i].unit, v[i].first, v[i].unknown);
+	}
+	ck_assert_uint_eq(check_impact_units(v, n, &unknown), 5);
+	ck_assert_uint_eq(unknown, 3);
+	free(v);
+	/* none: no units, nothing unknown */
+	ck_assert_uint_eq(check_impact_units(NULL, 0, &unknown), 0);
+	ck_assert_uint_eq(unknown, 0);
+}
+END_TEST
+
+/* A check only interrupted (its disposition retest: the wrong artifact,
+ * an e-stop) keeps the bench closed and says so: run it again; a check
+ * that failed says fix the bench and assess the units. Before, both read
+ * "failed ... assess units judged since". */
+START_TEST(test_an_interrupted_check_closes_the_gate_as_interrupted_not_failed)
+{
+	static const char head[] = "\"timestamp\",\"station\",\"pen_serial\",\"profile\","
+				   "\"verdict\",\"reason\",\"report_file\",\"reason_code\","
+				   "\"disposition\"\r\n";
+	char *text = NULL;
+	ck_assert_int_ge(asprintf(&text, "%s%s", head,
+				  "\"2026-11-30T06:00:00Z\",\"ST1\",\"GP-1\",\"bench-check\",\"PASS\","
+				  "\"ok\",\"c1.csv\",\"\",\"\"\r\n"
+				  "\"2026-11-30T07:00:00Z\",\"ST1\",\"GP-2\",\"bench-check\","
+				  "\"ABORTED\",\"identify: serial mismatch\",\"c2.csv\",\"wrong_pen\","
+				  "\"retest\"\r\n"),
+			 0);
+	free(tu_write(dir, "summary.csv", text));
+	free(text);
+	struct rig_err err = { 0 };
+	struct check_status st;
+	ck_assert_int_eq(check_status_read(dir, "ST1", &st, &err), RIG_OK);
+	ck_assert_int_eq(st.state, CHECK_FAILED);
+	ck_assert(st.interrupted);
+	time_t now = check_parse_time("2026-11-30T07:05:00Z");
+	ck_assert_int_eq(check_gate(dir, "ST1", 8, now, &err), RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "the last bench check of ST1, at 2026-11-30T07:00:00Z "
+				      "(c2.csv), was interrupted (wrong_pen): run rig check again"),
+		      "%s", err.msg);
+	char line[256];
+	check_status_line(dir, "ST1", 8, now, line, sizeof line);
+	ck_assert_str_eq(line, "Bench check: INTERRUPTED at 2026-11-30T07:00:00Z - units cannot "
+			       "be judged: run rig check again");
+	/* the same check failed by the bench (disposition engineer) */
+	summary(ROW("2026-11-30T07:00:00Z", "ST1", "GP-1", "bench-check", "FAIL", "c2.csv"));
+	ck_assert_int_eq(check_status_read(dir, "ST1", &st, &err), RIG_OK);
+	ck_assert(!st.interrupted);
+	check_status_line(dir, "ST1", 8, now, line, sizeof line);
+	ck_assert_msg(strstr(line, "FAILED at"), "%s", line);
+}
+END_TEST
+
+/* A check that passes after one that failed lists the runs judged between
+ * them (no failed check's list has them); an interrupted check between is
+ * no failure, a pass before it ends the span. Before, none were listed. */
+START_TEST(test_a_pass_after_a_failure_lists_the_runs_judged_between)
+{
+	static const char head[] = "\"timestamp\",\"station\",\"pen_serial\",\"profile\","
+				   "\"verdict\",\"reason\",\"report_file\",\"disposition\"\r\n";
+#define R8(ts, serial, profile, verdict, file, disp) \
+	"\"" ts "\",\"ST1\",\"" serial "\",\"" profile "\",\"" verdict "\",\"r\",\"" file \
+	"\",\"" disp "\"\r\n"
+	char *text = NULL;
+	ck_assert_int_ge(asprintf(&text, "%s%s", head,
+				  R8("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "")
+				  R8("2026-11-30T06:10:00Z", "MN3-1", "p", "PASS", "r1", "")
+				  R8("2026-11-30T07:00:00Z", "GP-1", "bench-check", "FAIL", "c2", "engineer")
+				  R8("2026-11-30T07:10:00Z", "MN3-2", "p", "PASS", "r2", "")
+				  R8("2026-11-30T07:20:00Z", "GP-1", "bench-check", "ABORTED", "c3", "retest")
+				  R8("2026-11-30T07:30:00Z", "MN3-3", "p", "ABORTED", "r3", "retest")
+				  R8("2026-11-30T07:40:00Z", "unknown", "p", "FAIL", "r4", "reject")
+				  R8("2026-11-30T08:00:00Z", "GP-1", "bench-check", "PASS", "c4", "")),
+			 0);
+	free(tu_write(dir, "summary.csv", text));
+	free(text);
+	struct rig_err err = { 0 };
+	struct check_impact *v;
+	size_t n;
+	char failed[32];
+	ck_assert_int_eq(check_unchecked_list(dir, "ST1", &v, &n, failed, sizeof failed, &err),
+			 RIG_OK);
+	ck_assert_str_eq(failed, "2026-11-30T07:00:00Z");
+	ck_assert_uint_eq(n, 2); /* r2 and r4: not r1 (before the failure), not r3 (ABORTED) */
+	ck_assert_str_eq(v[0].report, "r2");
+	ck_assert_str_eq(v[1].report, "r4");
+	ck_assert(v[1].unknown);
+	free(v);
+	/* another pass after it: nothing between */
+	text = NULL;
+	ck_assert_int_ge(asprintf(&text, "%s%s%s", head,
+				  R8("2026-11-30T07:00:00Z", "GP-1", "bench-check", "FAIL", "c2", "engineer")
+				  R8("2026-11-30T08:00:00Z", "GP-1", "bench-check", "PASS", "c4", ""),
+				  R8("2026-11-30T08:10:00Z", "MN3-5", "p", "PASS", "r5", "")
+				  R8("2026-11-30T09:00:00Z", "GP-1", "bench-check", "PASS", "c5", "")),
+			 0);
+	free(tu_write(dir, "summary.csv", text));
+	free(text);
+	ck_assert_int_eq(check_unchecked_list(dir, "ST1", &v, &n, failed, sizeof failed, &err),
+			 RIG_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_str_eq(failed, "");
+	free(v);
+#undef R8
+}
+END_TEST
+
 START_TEST(test_a_pass_after_a_failure_opens_the_gate_again)
 {
 	summary(ROW("2026-11-30T06:00:00Z", "ST1", "GP-1", "bench-check", "FAIL", "c1.csv")
@@ -161,6 +299,9 @@ int main(void)
 	tcase_add_test(tc, test_failed_check_closes_the_gate_and_lists_the_units_since_the_last_pass);
 	tcase_add_test(tc, test_a_pass_after_a_failure_opens_the_gate_again);
 	tcase_add_test(tc, test_calibrations_line_gives_due_dates_of_real_devices_only);
+	tcase_add_test(tc, test_impact_list_numbers_units_a_retest_shares_one_unknowns_do_not);
+	tcase_add_test(tc, test_an_interrupted_check_closes_the_gate_as_interrupted_not_failed);
+	tcase_add_test(tc, test_a_pass_after_a_failure_lists_the_runs_judged_between);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

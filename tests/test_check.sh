@@ -34,7 +34,7 @@ $R check --fixture "$FX" --out "$OUT" --sim laser.zero_mm=5.03 >"$tmp/c2.out" 2>
 expect "rig check with the laser zero moved by 30 um" 2 $?
 grep -q 'laser zero moved +30\.[0-9] um since rig zero' "$tmp/c2.out" \
   && ok "the zero target finds the 30 um move" || bad "zero moved: $(head -3 "$tmp/c2.out")"
-grep -q '^2 units judged on SIM-01 since the last check that passed' "$tmp/c2.out" \
+grep -q '^2 units judged in 2 runs on SIM-01 since the last check that passed' "$tmp/c2.out" \
   && grep -q 'UNIT-A' "$tmp/c2.out" && grep -q 'UNIT-B' "$tmp/c2.out" \
   && ok "the impact lists exactly UNIT-A and UNIT-B" || bad "impact: $(cat "$tmp/c2.out")"
 imp=$(ls "$OUT"/impact_*.csv 2>/dev/null | head -1)
@@ -101,6 +101,18 @@ $R check --fixture "$FX" --out "$OUT" --sim pen.serial=SOMETHING-ELSE >"$tmp/c4.
 grep -q "serial mismatch" "$tmp/c4.out" && ok "the wrong artifact is named" || bad "wrong pen: $(cat "$tmp/c4.out")"
 grep -q '^What to do: Wrong pen or serial for this test. Check the reference artifact and its serial, then run rig check again. \[wrong_pen, retest\]$' \
   "$tmp/c4.out" && ok "the wrong artifact: check it, then the check again" || bad "wrong pen: $(grep 'What to do' "$tmp/c4.out")"
+# The wrong artifact stops the check before it judged anything: it puts
+# no unit in question (before: UNIT-D listed and marked "to be assessed"
+# by a check that never looked at the bench), and the next run is refused
+# as after an interrupted check, not a failed one.
+grep -q '^The check was interrupted (wrong_pen) with no point failed: it puts no unit in question and marks none to be assessed\.' "$tmp/c4.out" \
+  && ! grep -q 'judged in\|^written to' "$tmp/c4.out" && ok "the wrong artifact: no impact list, said why" \
+  || bad "wrong artifact's impact: $(cat "$tmp/c4.out")"
+n=$($R audit "$OUT" --kind unit.to-assess 2>/dev/null | grep -c 'UNIT-D')
+[ "$n" -eq 0 ] && ok "UNIT-D not marked by the interrupted check" || bad "UNIT-D marks: $n"
+$R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-H >"$tmp/r4.out" 2>&1; expect "a run after the interrupted check" 78 $?
+grep -q 'the last bench check of SIM-01, at [0-9T:-]*Z (.*), was interrupted (wrong_pen): run rig check again' "$tmp/r4.out" \
+  && ok "it says the check was interrupted, not failed" || bad "after interrupted: $(cat "$tmp/r4.out")"
 $R check --fixture "$root/fixtures/sim.ini" --out "$OUT" >"$tmp/c5.out" 2>&1; expect "rig check without [check]" 78 $?
 
 # A check gates the stroke engine as a profile does ([quality]'s defaults):
@@ -150,5 +162,98 @@ $R check --fixture "$tmp/ring.ini" --out "$tmp/ring" --sim laser.exposure_us=250
 expect "a check with a pad ring bound at its exposure" 0 $?
 grep -q "pad ring bound used: measured at the sensor's exposure of 250 us; 2.46 um of 2026-11-30, due 2026-12-30$" \
   "$tmp/c9.out" && ok "it says the bound, its exposure and that it is used" || bad "ring bound: $(head -5 "$tmp/c9.out")"
+# A run stopped at identify, before the laser was read: its report says the
+# bound was not used and the sensor's exposure is not known (before: "the
+# sensor reported no exposure: characterize the pad at this exposure").
+sed 's/^clock_ppm = 50 .*/&\nring_max_um = 2.46\nring_date = 2026-11-30\nring_exposure_us = 250/' "$root/fixtures/sim.ini" >"$tmp/ringrun.ini"
+$R run --fixture "$tmp/ringrun.ini" --out "$tmp/ringrun" --sim fault.pen.silent=identify >/dev/null 2>&1
+expect "a run with a ring bound stopped at identify" 2 $?
+n=$(grep -h '"fixture","laser","ring_use"' "$tmp"/ringrun/*_ABORTED.csv 2>/dev/null | grep -c '"not used: measured at 250 us, the sensor.s exposure is not known"')
+[ "$n" -eq 1 ] && ok "its ring_use: not used, the sensor's exposure not known" \
+  || bad "ring_use: $(grep -h ring_use "$tmp"/ringrun/*.csv | cut -d, -f27-)"
+
+# The impact list counts units, not runs (as rig stats and rig impact do):
+# a retest is its unit's second run (its serial in lower case), and each
+# run with no serial known ("unknown", " Unknown ") a unit of its own; a
+# run ABORTED at identify judged nothing. Before: "4 units judged" for
+# these 4 runs of 3 units, and neither the list nor its CSV said which
+# runs were one unit's.
+U="$tmp/units"
+$R check --fixture "$FX" --out "$U" >/dev/null 2>&1; expect "a good check before the units" 0 $?
+$R run --fixture "$FX" --out "$U" --sim pen.serial=UNIT-E --sim pen.depth_gain=1.08 --mode verify \
+  >/dev/null 2>&1; expect "unit E fails" 1 $?
+$R run --fixture "$FX" --out "$U" --sim pen.serial=unit-e >/dev/null 2>&1; expect "unit E's retest" 0 $?
+$R run --fixture "$FX" --out "$U" --sim pen.serial=unknown >/dev/null 2>&1; expect "a pen with no serial known" 0 $?
+$R run --fixture "$FX" --out "$U" --sim pen.serial=' Unknown ' >/dev/null 2>&1; expect "another" 0 $?
+$R run --fixture "$FX" --out "$U" --sim fault.pen.silent=identify >/dev/null 2>&1; expect "a run aborted at identify" 2 $?
+$R check --fixture "$FX" --out "$U" --sim laser.zero_mm=5.03 >"$tmp/u1.out" 2>&1; expect "the failing check" 2 $?
+grep -q '^3 units judged in 4 runs on SIM-01 since the last check that passed (20[0-9T:-]*Z); every run is to be assessed:$' "$tmp/u1.out" \
+  && grep -q "^  (1 retest: one unit's runs share its number; 2 runs with no serial known: each a unit of its own, not a retest)$" "$tmp/u1.out" \
+  && ok "the impact: 3 units in 4 runs (1 retest, 2 with no serial known)" || bad "units: $(cat "$tmp/u1.out")"
+grep -q '^  unit 1: [0-9T:-]*Z UNIT-E FAIL .*_UNIT-E_FAIL.csv$' "$tmp/u1.out" \
+  && grep -q '^  unit 1: [0-9T:-]*Z unit-e PASS .*_unit-e_PASS.csv (retest)$' "$tmp/u1.out" \
+  && grep -q '^  unit 2: [0-9T:-]*Z unknown PASS .* (no serial known)$' "$tmp/u1.out" \
+  && grep -q '^  unit 3: [0-9T:-]*Z  Unknown  PASS .* (no serial known)$' "$tmp/u1.out" \
+  && [ "$(grep -c '^  unit ' "$tmp/u1.out")" -eq 4 ] \
+  && ok "each run with its unit: E's two runs unit 1, the unknowns 2 and 3" || bad "runs: $(cat "$tmp/u1.out")"
+imp=$(sed -n 's/^written to //p' "$tmp/u1.out")
+[ -n "$imp" ] && head -1 "$imp" | grep -q '^"station","serial","unit","timestamp","verdict"' \
+  && [ "$(cut -d, -f3 "$imp" | tail -n +2 | tr -d '\r' | tr '\n' ' ')" = "1 1 2 3 " ] \
+  && ok "the impact CSV's unit column: 1 1 2 3" || bad "impact CSV: $(cat "${imp:-/dev/null}")"
+$R audit "$U" --kind unit.to-assess >"$tmp/u1.audit" 2>&1
+grep -q "serial unit-e (a retest of UNIT-E), PASS at .*: judged on SIM-01 since the last check that passed (.*); the bench check at .* did not pass" "$tmp/u1.audit" \
+  && [ "$(grep -c "no serial known ('unknown': a unit of its own)\|no serial known (' Unknown ': a unit of its own)" "$tmp/u1.audit")" -eq 2 ] \
+  && ok "the ledger's marks say the retest and the runs with no serial known" || bad "marks: $(cat "$tmp/u1.audit")"
+$R impact --bench SIM-01 --since-last-good-check --out "$U" >"$tmp/u1.imp" 2>&1
+grep -q ': 3 unit(s) judged in 4 run(s),' "$tmp/u1.imp" && ok "rig impact counts the same 3 units in 4 runs" \
+  || bad "rig impact: $(head -2 "$tmp/u1.imp")"
+# A good check, then a failing one with nothing judged between: none to
+# assess, said so (before: "0 units judged ... need assessing:").
+$R check --fixture "$FX" --out "$U" >/dev/null 2>&1; expect "the bench fixed, a good check" 0 $?
+$R check --fixture "$FX" --out "$U" --sim laser.zero_mm=5.03 >"$tmp/u2.out" 2>&1; expect "a failing check at once" 2 $?
+grep -q '^No unit judged on SIM-01 since the last check that passed (20[0-9T:-]*Z): none to assess\.$' "$tmp/u2.out" \
+  && ok "a failed check with no unit since the good one: none to assess" || bad "none: $(tail -3 "$tmp/u2.out")"
+# A bench whose check never passed (no interval_h: runs are not refused):
+# its list starts at its first run, and says so (before: "since the last
+# check that passed", of which there was none).
+FXN="$tmp/nointerval.ini"
+cp "$root/fixtures/sim.ini" "$FXN"
+printf '\n[check]\nreference = %s/fixtures/reference-sim.ini\n' "$root" >>"$FXN"
+$R run --fixture "$FXN" --out "$tmp/never" --sim pen.serial=UNIT-F >/dev/null 2>&1; expect "a run on a bench never checked" 0 $?
+$R check --fixture "$FXN" --out "$tmp/never" --sim laser.zero_mm=5.03 >"$tmp/u3.out" 2>&1; expect "its first check fails" 2 $?
+grep -q '^1 unit judged in 1 run on SIM-01 since its first run on record (no check has passed); every run is to be assessed:$' "$tmp/u3.out" \
+  && grep -q '^  unit 1: [0-9T:-]*Z UNIT-F PASS ' "$tmp/u3.out" \
+  && ok "never passed: the list starts at the first run and says so" || bad "never passed: $(cat "$tmp/u3.out")"
+# Judged after that failed check (this bench does not refuse them), then
+# a check passes: no failed check's list has UNIT-J, so the passing check
+# lists it (before: it was never listed nor marked). A pass after a pass
+# lists nothing.
+$R run --fixture "$FXN" --out "$tmp/never" --sim pen.serial=UNIT-J >/dev/null 2>&1; expect "a run after the failed check, not refused" 0 $?
+$R check --fixture "$FXN" --out "$tmp/never" >"$tmp/u4.out" 2>&1; expect "the bench set right: a check passes" 0 $?
+grep -q '^1 unit judged in 1 run on SIM-01 after its bench check at [0-9T:-]*Z did not pass; every run is to be assessed:$' "$tmp/u4.out" \
+  && grep -q '^  unit 1: [0-9T:-]*Z UNIT-J PASS ' "$tmp/u4.out" && ! grep -q 'UNIT-F' "$tmp/u4.out" \
+  && [ "$($R audit "$tmp/never" --kind unit.to-assess 2>/dev/null | grep -c 'serial UNIT-J, PASS at .* did not pass; the bench check at .* passed after them')" -eq 1 ] \
+  && ok "the passing check lists and marks UNIT-J, judged after the failed one" || bad "after the failure: $(cat "$tmp/u4.out")"
+$R check --fixture "$FXN" --out "$tmp/never" >"$tmp/u5.out" 2>&1; expect "another good check" 0 $?
+grep -q 'judged\|^written to' "$tmp/u5.out" && bad "a pass after a pass listed: $(cat "$tmp/u5.out")" \
+  || ok "a pass after a pass lists nothing"
+
+# An e-stop that stops a check after a point failed (the pen 8 % deep):
+# the bench is in question, its list is given; one that stops it before
+# any point failed gives none.
+E="$tmp/estop"
+$R check --fixture "$FX" --out "$E" >/dev/null 2>&1; expect "a good check before the e-stops" 0 $?
+$R run --fixture "$FX" --out "$E" --sim pen.serial=UNIT-G >/dev/null 2>&1; expect "unit G" 0 $?
+$R check --fixture "$FX" --out "$E" --sim pen.depth_gain=1.08 --sim fault.estop=verify+2 >"$tmp/e1.out" 2>&1
+expect "a check e-stopped after a failed point" 2 $?
+rep=$(sed -n 's/^ABORTED GP-SIM-01 \(.*\.csv\) (.*/\1/p' "$tmp/e1.out")
+[ -n "$rep" ] && grep -q '"depth_check","depth",.*"FAIL"' "$rep" || bad "no failed depth before the e-stop: $rep"
+grep -q '^1 unit judged in 1 run on SIM-01 since the last check that passed' "$tmp/e1.out" \
+  && grep -q '^  unit 1: [0-9T:-]*Z UNIT-G PASS ' "$tmp/e1.out" \
+  && ok "e-stopped after a failed point: UNIT-G listed to assess" || bad "e-stop after a fail: $(cat "$tmp/e1.out")"
+$R check --fixture "$FX" --out "$E" --sim fault.estop=verify+1 >"$tmp/e2.out" 2>&1
+expect "a check e-stopped before any point" 2 $?
+grep -q '^The check was interrupted (safety) with no point failed' "$tmp/e2.out" && ! grep -q 'judged in' "$tmp/e2.out" \
+  && ok "e-stopped before any point failed: no list" || bad "e-stop before: $(cat "$tmp/e2.out")"
 
 finish

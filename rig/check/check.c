@@ -10,6 +10,8 @@
 
 #include "bench/selfcal.h"
 #include "core/fixture.h"
+#include "run/report.h"
+#include "run/text.h"
 #include "study/csv.h"
 
 time_t check_parse_time(const char *iso)
@@ -25,7 +27,7 @@ time_t check_parse_time(const char *iso)
 }
 
 struct cols {
-	int ts, station, profile, verdict, reason, file, serial;
+	int ts, station, profile, verdict, reason, file, serial, code, disposition;
 };
 
 static enum rig_rc load(const char *dir, struct csv_table *t, struct cols *c, bool *none,
@@ -44,7 +46,8 @@ static enum rig_rc load(const char *dir, struct csv_table *t, struct cols *c, bo
 		csv_table_col(t, "timestamp"), csv_table_col(t, "station"),
 		csv_table_col(t, "profile"), csv_table_col(t, "verdict"),
 		csv_table_col(t, "reason"), csv_table_col(t, "report_file"),
-		csv_table_col(t, "pen_serial"),
+		csv_table_col(t, "pen_serial"), csv_table_col(t, "reason_code"),
+		csv_table_col(t, "disposition"),
 	};
 	if (c->ts < 0 || c->station < 0 || c->profile < 0 || c->verdict < 0) {
 		csv_table_free(t);
@@ -86,6 +89,11 @@ enum rig_rc check_status_read(const char *dir, const char *station, struct check
 		snprintf(st->when, sizeof st->when, "%s", when);
 		snprintf(st->report, sizeof st->report, "%s", csv_table_get(&t, i, c.file));
 		snprintf(st->reason, sizeof st->reason, "%s", csv_table_get(&t, i, c.reason));
+		snprintf(st->reason_code, sizeof st->reason_code, "%s",
+			 csv_table_get(&t, i, c.code));
+		/* a check's own disposition (check_disposition): retest where it
+		 * was only interrupted */
+		st->interrupted = !pass && !strcmp(csv_table_get(&t, i, c.disposition), "retest");
 	}
 	csv_table_free(&t);
 	return RIG_OK;
@@ -111,6 +119,11 @@ enum rig_rc check_gate(const char *dir, const char *station, double interval_h, 
 				      "the reference before judging product",
 				      station, dir);
 	case CHECK_FAILED:
+		if (st.interrupted)
+			return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
+					      "the last bench check of %s, at %s (%s), was interrupted "
+					      "(%s): run rig check again",
+					      station, st.when, st.report, st.reason_code);
 		return rig_fail_cause(err, RIG_E_CONFIG, RIG_CAUSE_BENCH_CALIBRATION,
 				      "bench check of %s failed at %s (%s): fix the bench, pass rig "
 				      "check; assess units judged since %s",
@@ -130,6 +143,48 @@ enum rig_rc check_gate(const char *dir, const char *station, double interval_h, 
 				      "the last bench check of station %s is dated %s, in the future: "
 				      "check the clock and run rig check",
 				      station, st.when);
+	return RIG_OK;
+}
+
+struct keyed {
+	char key[64];
+	size_t i;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Each run's unit: runs of one serial (text_serial_key) are one unit's,
+ * its first run the one listed first; a run with no serial known is a
+ * unit of its own (as store_runs_units and rig stats count). Units are
+ * numbered in the order of their first runs. Sorted keys, not a search
+ * per run: a bench never checked lists every run of its folder. */
+static enum rig_rc number_units(struct check_impact *v, size_t n, struct rig_err *err)
+{
+	struct keyed *k = malloc((n ? n : 1) * sizeof *k);
+	if (!k)
+		return rig_fail(err, RIG_E_NOMEM, "out of memory counting the units to assess");
+	size_t nk = 0;
+	for (size_t i = 0; i < n; i++) {
+		v[i].first = i;
+		v[i].unknown = !report_serial_known(v[i].serial);
+		if (v[i].unknown)
+			continue;
+		text_serial_key(k[nk].key, sizeof k[nk].key, v[i].serial);
+		k[nk++].i = i;
+	}
+	qsort(k, nk, sizeof *k, cmp_keyed);
+	for (size_t j = 1; j < nk; j++)
+		if (!strcmp(k[j].key, k[j - 1].key))
+			v[k[j].i].first = v[k[j - 1].i].first;
+	free(k);
+	size_t units = 0;
+	for (size_t i = 0; i < n; i++)
+		v[i].unit = v[i].first == i ? ++units : v[v[i].first].unit;
 	return RIG_OK;
 }
 
@@ -169,7 +224,81 @@ enum rig_rc check_impact_list(const char *dir, const char *station, struct check
 		snprintf(u->reason, sizeof u->reason, "%s", csv_table_get(&t, i, c.reason));
 	}
 	csv_table_free(&t);
-	return RIG_OK;
+	if ((rc = number_units(*v, *n, err))) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+enum rig_rc check_unchecked_list(const char *dir, const char *station, struct check_impact **v,
+				 size_t *n, char *failed_when, size_t cap, struct rig_err *err)
+{
+	*v = NULL;
+	*n = 0;
+	if (cap)
+		failed_when[0] = '\0';
+	struct csv_table t;
+	struct cols c;
+	bool none;
+	enum rig_rc rc = load(dir, &t, &c, &none, err);
+	if (rc || none)
+		return rc;
+	/* the last check that passed (the one just run), and before it the
+	 * last check that judged the bench (not one only interrupted) */
+	size_t pass = t.nrows, from = t.nrows;
+	for (size_t i = 0; i < t.nrows; i++)
+		if (!strcmp(csv_table_get(&t, i, c.station), station) &&
+		    !strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME) &&
+		    !strcmp(csv_table_get(&t, i, c.verdict), "PASS"))
+			pass = i;
+	for (size_t i = 0; pass < t.nrows && i < pass; i++)
+		if (!strcmp(csv_table_get(&t, i, c.station), station) &&
+		    !strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME) &&
+		    strcmp(csv_table_get(&t, i, c.disposition), "retest"))
+			from = i;
+	if (from == t.nrows || !strcmp(csv_table_get(&t, from, c.verdict), "PASS")) {
+		csv_table_free(&t);
+		return RIG_OK;
+	}
+	snprintf(failed_when, cap, "%s", csv_table_get(&t, from, c.ts));
+	*v = calloc(t.nrows, sizeof **v);
+	if (!*v) {
+		csv_table_free(&t);
+		return rig_fail(err, RIG_E_NOMEM, "out of memory listing the impact");
+	}
+	for (size_t i = from + 1; i < pass; i++) {
+		if (strcmp(csv_table_get(&t, i, c.station), station) ||
+		    !strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME) ||
+		    !strcmp(csv_table_get(&t, i, c.verdict), "ABORTED"))
+			continue;
+		struct check_impact *u = &(*v)[(*n)++];
+		snprintf(u->serial, sizeof u->serial, "%s", csv_table_get(&t, i, c.serial));
+		snprintf(u->when, sizeof u->when, "%s", csv_table_get(&t, i, c.ts));
+		snprintf(u->verdict, sizeof u->verdict, "%s", csv_table_get(&t, i, c.verdict));
+		snprintf(u->report, sizeof u->report, "%s", csv_table_get(&t, i, c.file));
+		snprintf(u->reason, sizeof u->reason, "%s", csv_table_get(&t, i, c.reason));
+	}
+	csv_table_free(&t);
+	if ((rc = number_units(*v, *n, err))) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+size_t check_impact_units(const struct check_impact *v, size_t n, size_t *unknown)
+{
+	size_t units = 0, unk = 0;
+	for (size_t i = 0; i < n; i++) {
+		units += v[i].first == i;
+		unk += v[i].unknown;
+	}
+	if (unknown)
+		*unknown = unk;
+	return units;
 }
 
 void check_status_line(const char *dir, const char *station, double interval_h, time_t now,
@@ -187,8 +316,12 @@ void check_status_line(const char *dir, const char *station, double interval_h, 
 				   "check");
 		return;
 	case CHECK_FAILED:
-		snprintf(out, cap, "Bench check: FAILED at %s - units cannot be judged: call an "
-				   "engineer", cs.when);
+		if (cs.interrupted)
+			snprintf(out, cap, "Bench check: INTERRUPTED at %s - units cannot be judged: "
+					   "run rig check again", cs.when);
+		else
+			snprintf(out, cap, "Bench check: FAILED at %s - units cannot be judged: call "
+					   "an engineer", cs.when);
 		return;
 	case CHECK_PASSED:
 		break;

@@ -2,9 +2,11 @@
  * artifact (ISO 13485 §7.6). A run of the profile "bench-check", made
  * here from the fixture's [check] section and the artifact's certificate,
  * judged by En at every certified point, recorded like every run (report,
- * summary.csv, index, ledger). A failed check lists, and writes to
- * impact_<time>.csv, every unit judged on the bench since the last check
- * that passed: the assessment §7.6 asks for.
+ * summary.csv, index, ledger). A check that does not pass lists, and writes
+ * to impact_<time>_<station>.csv, every run that judged a unit on the
+ * bench since the last check that passed, with its unit: the assessment
+ * §7.6 asks for. One only interrupted with no point failed lists none;
+ * one that passes after one that did not lists the runs judged between.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -40,9 +42,14 @@ static void usage(FILE *out)
 		"one joins every depth's U. The check is a run of the profile bench-check:\n"
 		"a report in DIR, a summary row, the index and the ledger. While the fixture\n"
 		"sets [check] interval_h, rig run and the station refuse to judge product\n"
-		"when the last check failed or is older than that (exit 78). A failed check\n"
-		"lists every unit judged since the last check that passed and writes them\n"
-		"to DIR/impact_<time>.csv (rig impact asks the same of the index).\n"
+		"when the last check failed or is older than that (exit 78). A check that\n"
+		"does not pass lists every run that judged a unit since the last check that\n"
+		"passed, with its unit's number (a retest shares it; a run with no serial\n"
+		"known is a unit of its own), writes them to DIR/impact_<time>_<station>.csv\n"
+		"and marks each to be assessed (rig impact asks the same of the index); one\n"
+		"only interrupted (e-stop, lid, signal, the artifact's line, wrong artifact)\n"
+		"with no point failed lists none. A check that passes after one that did\n"
+		"not lists the runs judged between them the same way.\n"
 		"On the virtual bench the reference's [sim] section makes the simulated\n"
 		"pen the artifact.\n"
 		"\n"
@@ -117,17 +124,65 @@ static int open_bench(struct cli_ctx *cx, const struct reference *ref, struct be
 	return cli_open_bench_with(cx, b, 0, &more);
 }
 
-/* Every unit judged since the last good check: on stdout and in
- * DIR/impact_<time>.csv. */
+/* The runs v (check_impact_list, check_unchecked_list) with their units,
+ * judged `since` ("since the last check that passed (T)"): on stdout and in
+ * DIR/impact_<time>_<station>.csv, each run marked "to be assessed" in the
+ * ledger with `then` (what the bench check did after them). */
+static void impact_write(const char *dir, const char *station, const struct check_impact *v,
+			 size_t n, const char *since, const char *then);
+
+/* Every run that judged a unit since the last good check, with its unit
+ * (a retest is the same unit's; a run with no serial known is a unit of
+ * its own). */
 static void impact(const char *dir, const char *station)
 {
 	struct check_impact *v;
 	size_t n;
+	struct check_status st;
 	struct rig_err err = { 0 };
-	if (check_impact_list(dir, station, &v, &n, &err)) {
+	if (check_status_read(dir, station, &st, &err) ||
+	    check_impact_list(dir, station, &v, &n, &err)) {
 		cli_error("check", "impact list: %s", err.msg);
 		return;
 	}
+	char since[96], then[96];
+	if (st.last_pass_t)
+		snprintf(since, sizeof since, "since the last check that passed (%s)",
+			 st.last_pass_when);
+	else
+		snprintf(since, sizeof since, "since its first run on record (no check has passed)");
+	snprintf(then, sizeof then, "the bench check at %s did not pass", st.when);
+	impact_write(dir, station, v, n, since, then);
+	free(v);
+}
+
+/* On a check that passed: the runs judged after the last check that did
+ * not pass, before this one (a bench whose fixture does not refuse them):
+ * no failed check's list has them. Nothing said when there are none. */
+static void unchecked(const char *dir, const char *station)
+{
+	struct check_impact *v;
+	size_t n;
+	char failed[32];
+	struct check_status st;
+	struct rig_err err = { 0 };
+	if (check_status_read(dir, station, &st, &err) ||
+	    check_unchecked_list(dir, station, &v, &n, failed, sizeof failed, &err)) {
+		cli_error("check", "runs since the last failed check: %s", err.msg);
+		return;
+	}
+	if (n) {
+		char since[96], then[96];
+		snprintf(since, sizeof since, "after its bench check at %s did not pass", failed);
+		snprintf(then, sizeof then, "the bench check at %s passed after them", st.when);
+		impact_write(dir, station, v, n, since, then);
+	}
+	free(v);
+}
+
+static void impact_write(const char *dir, const char *station, const struct check_impact *v,
+			 size_t n, const char *since, const char *then)
+{
 	char stamp[32], stem[4096], path[4200];
 	time_t now = time(NULL);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
@@ -136,25 +191,54 @@ static void impact(const char *dir, const char *station)
 	FILE *f = rig_create_unique(stem, ".csv", path, sizeof path);
 	if (!f)
 		cli_error("check", "cannot write %s: %s", path, strerror(errno));
-	static const char *const head[] = { "station", "serial", "timestamp", "verdict",
+	static const char *const head[] = { "station", "serial", "unit", "timestamp", "verdict",
 					    "report_file", "reason", "assessment" };
 	struct csv_line l = CSV_LINE_INIT;
 	csv_line_header(&l, head, sizeof head / sizeof head[0]);
-	printf("%zu unit%s judged on %s since the last check that passed need assessing:\n", n,
-	       n == 1 ? "" : "s", station);
+	size_t unknown, units = check_impact_units(v, n, &unknown);
+	if (!n)
+		printf("No unit judged on %s %s: none to assess.\n", station, since);
+	else
+		printf("%zu unit%s judged in %zu run%s on %s %s; every run is to be assessed:\n",
+		       units, units == 1 ? "" : "s", n, n == 1 ? "" : "s", station, since);
+	size_t retests = n - units;
+	if (retests || unknown)
+		printf("  (");
+	if (retests)
+		printf("%zu retest%s: one unit's runs share its number%s", retests,
+		       retests == 1 ? "" : "s", unknown ? "; " : "");
+	if (unknown)
+		printf("%zu run%s with no serial known: each a unit of its own, not a retest",
+		       unknown, unknown == 1 ? "" : "s");
+	if (retests || unknown)
+		printf(")\n");
 	for (size_t i = 0; i < n; i++) {
-		char shown[1024], detail[400];
+		char shown[1024], detail[640];
 		text_escape(shown, sizeof shown, v[i].serial);
-		printf("  %s %s %s %s\n", v[i].when, shown, v[i].verdict, v[i].report);
-		/* marked in the folder's ledger, where rig audit shows it */
-		snprintf(detail, sizeof detail, "serial %.63s, %.15s at %.31s: judged since the "
-			 "last good bench check of %.63s, which then failed", v[i].serial,
-			 v[i].verdict, v[i].when, station);
+		printf("  unit %zu: %s %s %s %s%s\n", v[i].unit, v[i].when, shown, v[i].verdict,
+		       v[i].report, v[i].unknown ? " (no serial known)"
+				    : v[i].first != i ? " (retest)" : "");
+		/* marked in the folder's ledger, where rig audit shows it; the
+		 * failed check named, so that a second one's marks are told apart */
+		char who[200];
+		if (v[i].unknown)
+			snprintf(who, sizeof who, "no serial known ('%.63s': a unit of its own)",
+				 v[i].serial);
+		else if (v[i].first != i)
+			snprintf(who, sizeof who, "serial %.63s (a retest of %.63s)", v[i].serial,
+				 v[v[i].first].serial);
+		else
+			snprintf(who, sizeof who, "serial %.63s", v[i].serial);
+		snprintf(detail, sizeof detail, "%s, %.15s at %.31s: judged on %.63s %s; %s", who,
+			 v[i].verdict, v[i].when, station, since, then);
 		struct rig_err lerr;
 		if (records_note(dir, LK_TO_ASSESS, v[i].report, NULL, NULL, detail, &lerr))
 			cli_error("check", "ledger: %s", lerr.msg);
-		const char *row[] = { station, v[i].serial, v[i].when, v[i].verdict, v[i].report,
-				      v[i].reason, "to be assessed" };
+		csv_line_text(&l, station);
+		csv_line_text(&l, v[i].serial);
+		csv_line_long(&l, (long)v[i].unit);
+		const char *row[] = { v[i].when, v[i].verdict, v[i].report, v[i].reason,
+				      "to be assessed" };
 		for (size_t k = 0; k < sizeof row / sizeof row[0]; k++)
 			csv_line_text(&l, row[k]);
 		csv_line_end(&l);
@@ -168,7 +252,6 @@ static void impact(const char *dir, const char *station)
 			printf("written to %s\n", path);
 	}
 	free(l.s);
-	free(v);
 }
 
 int cmd_check(int argc, char **argv, struct cli_ctx *cx)
@@ -229,8 +312,20 @@ int cmd_check(int argc, char **argv, struct cli_ctx *cx)
 	if (res.reported && store_index_after_run(dir, &ierr))
 		cli_error("check", "results index not updated (the report is written): %s", ierr.msg);
 	cli_print_run_result(&res);
-	if (res.reported && res.verdict != REPORT_PASS)
+	/* a check only interrupted (its disposition retest: e-stop, lid, a
+	 * signal, the artifact's line, the wrong artifact) with no point
+	 * failed found nothing wrong with the bench: it puts no unit in
+	 * question. One that failed a point before it stopped does. */
+	bool interrupted = !strcmp(res.disposition, "retest") && !res.failed && !res.nfailures;
+	if (res.reported && res.verdict != REPORT_PASS && interrupted)
+		printf("The check was interrupted (%s) with no point failed: it puts no unit in "
+		       "question and marks none to be assessed. Run rig check again; a check that "
+		       "does not pass lists the units judged since the last that passed.\n",
+		       res.reason_code);
+	else if (res.reported && res.verdict != REPORT_PASS)
 		impact(dir, b.fx.bench.station);
+	else if (res.reported)
+		unchecked(dir, b.fx.bench.station);
 	bench_close(&b);
 	reference_free(&ref);
 	return code;

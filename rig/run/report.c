@@ -169,17 +169,21 @@ static void file_sha256(char out[SHA256_HEX_LEN + 1], const char *path)
  * the engine's own rule, said for the report. "" without a bound. */
 static void ring_use(char *out, size_t cap, const struct fixture_laser *l)
 {
-	char now[48] = "the sensor reported no exposure";
-	if (l->exposure_us > 0)
-		snprintf(now, sizeof now, "the sensor's exposure is %g us", l->exposure_us);
 	if (!(l->ring_max_um > 0))
 		snprintf(out, cap, "%s", "");
 	else if (measure_ring_bound_holds(l->exposure_us, l->ring_exposure_us))
 		snprintf(out, cap, "used: measured at the sensor's exposure of %g us",
 			 l->ring_exposure_us);
-	else
-		snprintf(out, cap, "not used: measured at %g us, %s: characterize the pad at "
-			 "this exposure", l->ring_exposure_us, now);
+	else if (l->exposure_us > 0)
+		snprintf(out, cap, "not used: measured at %g us, the sensor's exposure is %g us: "
+			 "characterize the pad at this exposure", l->ring_exposure_us,
+			 l->exposure_us);
+	else /* a run stopped before the laser was read (at identify), or a
+	      * sensor that reports none: there is no exposure to characterize
+	      * the pad at ("the sensor reported no exposure: characterize the
+	      * pad at this exposure" before) */
+		snprintf(out, cap, "not used: measured at %g us, the sensor's exposure is not known",
+			 l->ring_exposure_us);
 }
 
 void report_meta_set_fixture(struct report_meta *m, const struct fixture *f)
