@@ -14,16 +14,55 @@ struct band {
 	double *A0, *A1, *A2, *B;
 };
 
+/* Cut a trend of the period to where it is significant: |mean| beyond z
+ * standard errors, else 0.  A transient fades into the steady speed: next
+ * to a significant trend the mean keeps its sign and stays beyond one
+ * standard error for a few strokes more. Cut to 0 there, the prior held
+ * the period constant where it still changed and bent the knots next to
+ * the cut (a start-up's knot 0.85 slots off its crossing, its stroke
+ * refused as not the stroke shape: speed 1000 2028). */
+static void trend_cut(const double *mean, const double *se, double z, uint32_t nl, double *tgt)
+{
+	for (uint32_t k = 0; k < nl; k++)
+		tgt[k] = num_abs(mean[k]) > z * se[k] ? mean[k] : 0;
+	for (int dir = 0; dir < 2; dir++)
+		for (uint32_t i = 1; i < nl; i++) {
+			uint32_t k = dir ? nl - 1 - i : i, p = dir ? k + 1 : k - 1;
+			if (tgt[k] == 0 && tgt[p] != 0 && mean[k] * tgt[p] > 0 &&
+			    num_abs(mean[k]) > se[k])
+				tgt[k] = mean[k];
+		}
+}
+
 /* The pen's own change of period around knot k (start-up, a speed step,
  * a chirp): the mean second difference of the raw crossing times over
  * k - 4 .. k + 4 when it is significant: beyond 5 standard errors of
- * their noise, taken as 1.48 x the median |second difference| of the
- * whole store (robust: a transient is a minority of the strokes), else 0.
- * A constant-period prior would pull the knots of a pen that is still
- * speeding up (the first knot of a start from 70 % moved 0.56 samples,
- * the rate 66 ppm). */
+ * their noise, else 0. A constant-period prior would pull the knots of a
+ * pen that is still speeding up (the first knot of a start from 70 %
+ * moved 0.56 samples, the rate 66 ppm).
+ *
+ * The standard error. sig, the spread of one second difference, is
+ * 1.48 x the median |second difference| of the whole store (robust: a
+ * transient is a minority of the strokes). Consecutive second differences
+ * share their crossings, and their sum telescopes: d_a + ... + d_b =
+ * (t_b+1 - t_b) - (t_a - t_a-1), two first differences. With white timing
+ * noise (variance s^2 a crossing) one second difference has variance
+ * 6 s^2 = sig^2 and the sum of a run of two or more 4 s^2; with white
+ * jitter of the period (a random walk of the times) both are the same.
+ * So a run's sum has at most sig^2, a lone second difference sig^2, and
+ * runs apart (a stroke not used between them) share no crossing: the
+ * mean of n second differences in r runs has a standard error of at most
+ * sig sqrt(r) / n (sig / n over nine in one run; sig / sqrt(n), taken
+ * before, was 3 times that and missed a start-up on noisy crossings:
+ * speed 1000 3022 lost 11 strokes as not the stroke shape).
+ *
+ * The edges (edge.c) take the raw crossings' higher-degree end fit where
+ * the trend reaches *head / *tail: that costs the end fit noise, and a
+ * trend that small biases it less. They keep the older, wider test,
+ * 5 sig / sqrt(n): at 5 sig sqrt(r) / n, speed 1000 3002's rate went
+ * -5.0 to -15.0 ppm. */
 static void knots_trend(struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
-			double *tgt)
+			double *tgt, bool *head, bool *tail)
 {
 	double *e2 = m->kb; /* scratch, free until knots_step */
 	unsigned ne = 0;
@@ -35,34 +74,31 @@ static void knots_trend(struct measure *m, const struct xing *L, uint32_t nl, co
 		qsort(e2, ne, sizeof e2[0], num_cmp_double);
 		sig = 1.4826 * e2[ne / 2];
 	}
-	double *mean = m->kd, *se = m->ke; /* scratch, free until knots_step */
+	/* scratch, free until knots_step */
+	double *mean = m->kd, *se = m->ke, *se_edge = m->kf, *tgt_edge = m->kb;
 	for (uint32_t k = 0; k < nl; k++) {
 		double s = 0;
-		unsigned n = 0;
+		unsigned n = 0, runs = 0;
+		bool in_run = false;
 		uint32_t j0 = k >= 4 ? k - 4 : 1;
 		for (uint32_t j = j0 ? j0 : 1; j <= k + 4 && j + 1 < nl; j++) {
-			if (!use[j - 1] || !use[j])
+			if (!use[j - 1] || !use[j]) {
+				in_run = false;
 				continue;
+			}
 			s += L[j - 1].t_raw - 2 * L[j].t_raw + L[j + 1].t_raw;
 			n++;
+			runs += !in_run;
+			in_run = true;
 		}
 		mean[k] = n >= 3 ? s / n : 0;
-		se[k] = n >= 3 ? sig / sqrt((double)n) : INFINITY;
-		tgt[k] = num_abs(mean[k]) > 5 * se[k] ? mean[k] : 0;
+		se[k] = n >= 3 ? sig * sqrt((double)runs) / n : INFINITY;
+		se_edge[k] = n >= 3 ? sig / sqrt((double)n) : INFINITY;
 	}
-	/* A transient fades into the steady speed: next to a significant
-	 * trend the mean keeps its sign and stays beyond one standard error
-	 * for a few strokes more. Cut to 0 there, the prior held the period
-	 * constant where it still changed and bent the knots next to the cut
-	 * (a start-up's knot 0.85 slots off its crossing, its stroke refused
-	 * as not the stroke shape: speed 1000 2028). */
-	for (int dir = 0; dir < 2; dir++)
-		for (uint32_t i = 1; i < nl; i++) {
-			uint32_t k = dir ? nl - 1 - i : i, p = dir ? k + 1 : k - 1;
-			if (tgt[k] == 0 && tgt[p] != 0 && mean[k] * tgt[p] > 0 &&
-			    num_abs(mean[k]) > se[k])
-				tgt[k] = mean[k];
-		}
+	trend_cut(mean, se, 5, nl, tgt);
+	trend_cut(mean, se_edge, 5, nl, tgt_edge);
+	*head = tgt_edge[0] != 0 || (nl > 1 && tgt_edge[1] != 0);
+	*tail = tgt_edge[nl - 1] != 0 || (nl > 1 && tgt_edge[nl - 2] != 0);
 }
 
 /* Crossings moved by a speckle spike on one of the two samples they are
@@ -553,10 +589,11 @@ static bool learn_shape_and_knots(struct measure *m, struct xing *L, uint32_t nl
 	raw_spike_crossings(m, L, nl, use);
 	double floor_var = KNOT_SMOOTH * t_ref * KNOT_SMOOTH * t_ref;
 	double var_raw = raw_var(L, nl, use, floor_var);
-	knots_trend(m, L, nl, use, m->ktgt);
+	bool head, tail;
+	knots_trend(m, L, nl, use, m->ktgt, &head, &tail);
 	if (!m->have_first_seg)
-		m->head_trend = m->ktgt[0] != 0 || m->ktgt[1] != 0;
-	m->tail_trend = m->ktgt[nl - 1] != 0 || m->ktgt[nl - 2] != 0;
+		m->head_trend = head;
+	m->tail_trend = tail;
 	bool ok = knots_and_shape(m, L, nl, use, t_ref, var_raw, &nbins);
 	return ok;
 }
