@@ -142,34 +142,40 @@ static void teardown(void)
 	free(dir);
 }
 
-START_TEST(test_sim_pen_answers_idn_from_a_plain_termios_client)
+/* Ask rig sim's pen *IDN? over its pty as a plain termios client and
+ * return the reply's first line in reply (cap bytes). */
+static void pen_idn(char *reply, size_t cap)
 {
 	struct rig_hal hal = { .clock = clock_real() };
 	struct serial_settings s = serial_8n1(115200);
 	struct serial_port *p;
 	struct rig_err err = { 0 };
 	ck_assert_msg(serial_open(&p, pen_pty, &s, &hal, &err) == RIG_OK, "%s", err.msg);
-	char reply[128] = "";
 	size_t got = 0, n;
+	reply[0] = '\0';
 	/* The pen boots silently for 200 ms after rig sim powers it: ask
 	 * again, as any client would, until it answers. */
 	for (int tries = 0; tries < 10 && !got; tries++) {
 		ck_assert_int_eq(serial_write_str(p, "*IDN?\n", 500, &err), RIG_OK);
-		ck_assert_int_eq(serial_read_some(p, reply, sizeof reply - 1, 300, &got, &err),
-				 RIG_OK);
+		ck_assert_int_eq(serial_read_some(p, reply, cap - 1, 300, &got, &err), RIG_OK);
 	}
 	ck_assert_msg(got > 0, "no reply to *IDN? within 3 s");
 	reply[got] = '\0';
-	while (got < sizeof reply - 1 && !strchr(reply, '\n')) {
-		ck_assert_int_eq(serial_read_some(p, reply + got, sizeof reply - 1 - got, 1000, &n,
-						  &err),
+	while (got < cap - 1 && !strchr(reply, '\n')) {
+		ck_assert_int_eq(serial_read_some(p, reply + got, cap - 1 - got, 1000, &n, &err),
 				 RIG_OK);
 		ck_assert_msg(n > 0, "reply to *IDN? cut short: '%s'", reply);
 		got += n;
 		reply[got] = '\0';
 	}
-	ck_assert_str_eq(reply, "Dermatech,MN-300,MN3-000123,1.4.2\n");
 	serial_close(p);
+}
+
+START_TEST(test_sim_pen_answers_idn_from_a_plain_termios_client)
+{
+	char reply[128];
+	pen_idn(reply, sizeof reply);
+	ck_assert_str_eq(reply, "Dermatech,MN-300,MN3-000123,1.4.2\n");
 }
 END_TEST
 
@@ -264,6 +270,27 @@ END_TEST
 
 /* Over a pty in real time, the driver reads the sensor's shutter time
  * back when it connects; a fixture expecting another one is refused. */
+/* rig sim's "late" is what lets the cases above tell a busy machine from
+ * a slow laser. Stopped in its wait and ended by a signal before it ran
+ * again, it never came round to measure that stop, and said "late" of
+ * only what came before: under load (make check-trixie beside other
+ * builds) the stream case's reader judged the rate just after the sim's
+ * 300 ms stop, before the sim had run again, and failed a slow laser
+ * (1828/s) that was this machine. */
+START_TEST(test_sim_counts_a_stop_it_ended_in_as_late)
+{
+	char reply[128];
+	pen_idn(reply, sizeof reply); /* rig sim is in its loop, its signals set */
+	ck_assert_int_eq(kill(sim_pid, SIGSTOP), 0);
+	clock_sleep_ns(clock_real(), 300 * RIG_NS_PER_MS);
+	/* TERM waits while the process is stopped; CONT delivers it. */
+	ck_assert_int_eq(kill(sim_pid, SIGTERM), 0);
+	ck_assert_int_eq(kill(sim_pid, SIGCONT), 0);
+	double late_ms = stop_sim();
+	ck_assert_msg(late_ms >= 250, "rig sim said late %.1f ms after a 300 ms stop", late_ms);
+}
+END_TEST
+
 START_TEST(test_shutter_time_is_read_back_over_a_pty)
 {
 	struct rig_hal hal = { .clock = clock_real() };
@@ -528,6 +555,7 @@ int main(void)
 	tcase_add_test(tc, test_sim_laser_stream_is_decoded_whole_and_in_order);
 	tcase_add_test(tc, test_stalled_reader_is_not_taken_for_a_slow_laser);
 	tcase_add_test(tc, test_full_run_against_rig_sim_over_ptys_passes);
+	tcase_add_test(tc, test_sim_counts_a_stop_it_ended_in_as_late);
 	suite_add_tcase(s, tc);
 	TCase *slow = tcase_create("slow_laser");
 	tcase_set_timeout(slow, 60);

@@ -174,6 +174,11 @@ int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 			}
 		}
 	}
+	/* The last wake counts too: stopped or starved in its wait and then
+	 * ended by a signal, the loop never came round to measure it. */
+	uint64_t end = clock_now_ns(bench.hal.clock);
+	if (due && end > due && end - due > late_max_ns)
+		late_max_ns = end - due;
 	if (stop_signal)
 		fprintf(stderr, "rig sim: stopped by signal %d\n", (int)stop_signal);
 	printf("late %.1f ms\n", (double)late_max_ns / 1e6);
