@@ -44,7 +44,7 @@ static const struct {
 	[REASON_WRONG_PEN] = { "wrong_pen", "Wrong pen or serial for this test",
 			       DISPOSITION_RETEST, false },
 	[REASON_BENCH_CALIBRATION] = { "bench_calibration",
-				       "The bench's calibration or check has expired",
+				       "The bench's calibration or check is out of date or did not pass",
 				       DISPOSITION_ENGINEER, false },
 	[REASON_REPORT_FOLDER] = { "report_folder", "The report could not be written",
 				   DISPOSITION_ENGINEER, false },

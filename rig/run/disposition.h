@@ -34,7 +34,7 @@ enum reason_code {
 	REASON_PEN_NO_ANSWER,       /* the pen never answered after power-on: it or
 				     * its line, unproven which */
 	REASON_WRONG_PEN,           /* wrong model or serial */
-	REASON_BENCH_CALIBRATION,   /* the bench's calibration or check expired */
+	REASON_BENCH_CALIBRATION,   /* a calibration or check out of date, or a check that did not pass */
 	REASON_REPORT_FOLDER,       /* the report could not be written */
 	REASON_INTERRUPTED,         /* the run died; recovered from its journal */
 	REASON_BENCH,               /* anything else the bench could not do */
