@@ -188,6 +188,39 @@ static enum rig_rc number_units(struct check_impact *v, size_t n, struct rig_err
 	return RIG_OK;
 }
 
+/* Row i of summary.csv judged a unit on station: not a bench check, not
+ * ABORTED. */
+static bool judged_unit(const struct csv_table *t, const struct cols *c, size_t i,
+			const char *station)
+{
+	return !strcmp(csv_table_get(t, i, c->station), station) &&
+	       strcmp(csv_table_get(t, i, c->profile), CHECK_PROFILE_NAME) &&
+	       strcmp(csv_table_get(t, i, c->verdict), "ABORTED");
+}
+
+/* Row i of summary.csv as a run to assess (its unit numbered later). */
+static void impact_row(struct check_impact *u, const struct csv_table *t, const struct cols *c,
+		       size_t i)
+{
+	snprintf(u->serial, sizeof u->serial, "%s", csv_table_get(t, i, c->serial));
+	snprintf(u->when, sizeof u->when, "%s", csv_table_get(t, i, c->ts));
+	snprintf(u->verdict, sizeof u->verdict, "%s", csv_table_get(t, i, c->verdict));
+	snprintf(u->report, sizeof u->report, "%s", csv_table_get(t, i, c->file));
+	snprintf(u->reason, sizeof u->reason, "%s", csv_table_get(t, i, c->reason));
+}
+
+/* The runs listed, their units numbered; on failure none listed. */
+static enum rig_rc impact_numbered(struct check_impact **v, size_t *n, struct rig_err *err)
+{
+	enum rig_rc rc = number_units(*v, *n, err);
+	if (rc) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 enum rig_rc check_impact_list(const char *dir, const char *station, struct check_impact **v,
 			      size_t *n, struct rig_err *err)
 {
@@ -211,25 +244,13 @@ enum rig_rc check_impact_list(const char *dir, const char *station, struct check
 		/* After the last good check's row: rows are appended as runs end,
 		 * and virtual runs share their second. */
 		time_t ti = check_parse_time(csv_table_get(&t, i, c.ts));
-		if (strcmp(csv_table_get(&t, i, c.station), station) ||
-		    !strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME) || ti < 0 ||
-		    !strcmp(csv_table_get(&t, i, c.verdict), "ABORTED") ||
+		if (!judged_unit(&t, &c, i, station) || ti < 0 ||
 		    (st.last_pass_t && (i < st.last_pass_row || ti < st.last_pass_t)))
 			continue;
-		struct check_impact *u = &(*v)[(*n)++];
-		snprintf(u->serial, sizeof u->serial, "%s", csv_table_get(&t, i, c.serial));
-		snprintf(u->when, sizeof u->when, "%s", csv_table_get(&t, i, c.ts));
-		snprintf(u->verdict, sizeof u->verdict, "%s", csv_table_get(&t, i, c.verdict));
-		snprintf(u->report, sizeof u->report, "%s", csv_table_get(&t, i, c.file));
-		snprintf(u->reason, sizeof u->reason, "%s", csv_table_get(&t, i, c.reason));
+		impact_row(&(*v)[(*n)++], &t, &c, i);
 	}
 	csv_table_free(&t);
-	if ((rc = number_units(*v, *n, err))) {
-		free(*v);
-		*v = NULL;
-		*n = 0;
-	}
-	return rc;
+	return impact_numbered(v, n, err);
 }
 
 enum rig_rc check_unchecked_list(const char *dir, const char *station, struct check_impact **v,
@@ -269,24 +290,12 @@ enum rig_rc check_unchecked_list(const char *dir, const char *station, struct ch
 		return rig_fail(err, RIG_E_NOMEM, "out of memory listing the impact");
 	}
 	for (size_t i = from + 1; i < pass; i++) {
-		if (strcmp(csv_table_get(&t, i, c.station), station) ||
-		    !strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME) ||
-		    !strcmp(csv_table_get(&t, i, c.verdict), "ABORTED"))
+		if (!judged_unit(&t, &c, i, station))
 			continue;
-		struct check_impact *u = &(*v)[(*n)++];
-		snprintf(u->serial, sizeof u->serial, "%s", csv_table_get(&t, i, c.serial));
-		snprintf(u->when, sizeof u->when, "%s", csv_table_get(&t, i, c.ts));
-		snprintf(u->verdict, sizeof u->verdict, "%s", csv_table_get(&t, i, c.verdict));
-		snprintf(u->report, sizeof u->report, "%s", csv_table_get(&t, i, c.file));
-		snprintf(u->reason, sizeof u->reason, "%s", csv_table_get(&t, i, c.reason));
+		impact_row(&(*v)[(*n)++], &t, &c, i);
 	}
 	csv_table_free(&t);
-	if ((rc = number_units(*v, *n, err))) {
-		free(*v);
-		*v = NULL;
-		*n = 0;
-	}
-	return rc;
+	return impact_numbered(v, n, err);
 }
 
 size_t check_impact_units(const struct check_impact *v, size_t n, size_t *unknown)
