@@ -80,6 +80,13 @@ static void usage(FILE *out)
 		rig_default_fixture());
 }
 
+/* The furthest behind so far: late_max, or t - due if the loop meant to be
+ * there at due (0: no wait yet) and came later than that. */
+static uint64_t later(uint64_t late_max, uint64_t due, uint64_t t)
+{
+	return due && t > due && t - due > late_max ? t - due : late_max;
+}
+
 int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 {
 	int code = cli_parse_plain(cx, argc, argv, usage);
@@ -131,8 +138,7 @@ int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 	while (!stop_signal) {
 		sim_bench_sync(b);
 		uint64_t now = clock_now_ns(bench.hal.clock);
-		if (due && now > due && now - due > late_max_ns)
-			late_max_ns = now - due;
+		late_max_ns = later(late_max_ns, due, now);
 		uint64_t next = now + 20 * RIG_NS_PER_MS;
 		for (unsigned i = 0; i < n; i++) {
 			struct pty_dev *p = &ptys[i];
@@ -148,8 +154,7 @@ int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 			pfd[i] = (struct pollfd){ .fd = p->master, .events = POLLIN };
 		}
 		uint64_t done = clock_now_ns(bench.hal.clock);
-		if (due && done > due && done - due > late_max_ns)
-			late_max_ns = done - due;
+		late_max_ns = later(late_max_ns, due, done);
 		/* Wake for the next byte due, but at most every millisecond:
 		 * a serial line delivers in small bursts anyway. */
 		uint64_t wait_ns = next > now ? next - now : 0;
@@ -177,8 +182,7 @@ int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 	/* The last wake counts too: stopped or starved in its wait and then
 	 * ended by a signal, the loop never came round to measure it. */
 	uint64_t end = clock_now_ns(bench.hal.clock);
-	if (due && end > due && end - due > late_max_ns)
-		late_max_ns = end - due;
+	late_max_ns = later(late_max_ns, due, end);
 	if (stop_signal)
 		fprintf(stderr, "rig sim: stopped by signal %d\n", (int)stop_signal);
 	printf("late %.1f ms\n", (double)late_max_ns / 1e6);
