@@ -22,6 +22,7 @@
 #define EDGE_NP_MAX 5         /* c0 .. c3 and the offset */
 #define EDGE_ITERS 6
 #define EDGE_WHOLE 2u         /* whole strokes next to the partial one */
+#define EDGE_AMP_STROKES 6    /* strokes a window touches, at most */
 
 /* Solve the symmetric positive n x n system A x = b (num_solve_sym, the
  * Cholesky the drift fit uses); inv receives A^-1. False when A is not
@@ -66,15 +67,27 @@ struct edge_win {
 };
 
 /* One fit of degree deg; *ph the phase at t_eval, *var its variance.
- * c holds the start (knots) and receives the fit. */
+ * c holds the start (knots) and receives the fit. amp2[0] and amp2[1]
+ * receive the sum over the window's strokes of (d ph / d e_k)^2, cycles
+ * per um squared: how far the phase at t_eval moves when stroke k reaches
+ * e_k further, its samples moved by e_k w (a stroke scaled about the
+ * retracted end) or by e_k w^2 (only the tips' end of it), w the shape's
+ * relative level (0 retracted, 1 at the top). The fit has one offset for
+ * the window: a stroke's own amplitude is not in its model, and the
+ * samples of one stroke share it, so the fit's residual variance does not
+ * show it (4 kHz, 0.31 s, tips scattering 3.2 um stroke to stroke: the
+ * open stroke's phase 0.0015 cycles off, against 0.0004 from the fit). */
 static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int deg, double *c,
-			 double *ph, double *var, double *s2o)
+			 double *ph, double *var, double *s2o, double *amp2)
 {
 	const struct shape *sh = &m->shape;
 	int np = deg + 2; /* coefficients and the offset */
 	double a = 0, inv[EDGE_NP_MAX][EDGE_NP_MAX];
 	double rss = 0;
 	unsigned n = 0;
+	double bk[EDGE_AMP_STROKES][2][EDGE_NP_MAX] = { { { 0 } } }; /* the last pass's */
+	long k0 = 0;
+	bool have_k0 = false;
 	for (int it = 0; it < EDGE_ITERS; it++) {
 		double A[EDGE_NP_MAX][EDGE_NP_MAX] = { { 0 } }, b[EDGE_NP_MAX] = { 0 };
 		double x[EDGE_NP_MAX], J[EDGE_NP_MAX];
@@ -105,6 +118,20 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 			}
 			rss += r * r;
 			n++;
+			if (it + 1 < EDGE_ITERS)
+				continue;
+			/* the stroke of this sample: the nearest top */
+			long kk = (long)floor(phs - sh->peak_phase + 0.5);
+			if (!have_k0) {
+				k0 = kk;
+				have_k0 = true;
+			}
+			long ki = kk - k0;
+			if (ki >= 0 && ki < EDGE_AMP_STROKES)
+				for (int p = 0; p < np; p++) {
+					bk[ki][0][p] += J[p] * wt;
+					bk[ki][1][p] += J[p] * wt * wt;
+				}
 		}
 		if (n < (unsigned)np + 4)
 			return false;
@@ -119,15 +146,24 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 		if (!(num_abs(x[0]) < 0.25))
 			return false; /* outside the linear reach: not the stroke */
 	}
-	double u = (w->t_eval - w->t0) / w->P, g[EDGE_NP_MAX], uj = 1;
+	double u = (w->t_eval - w->t0) / w->P, ge[EDGE_NP_MAX], uj = 1;
 	for (int j = 0; j <= deg; j++, uj *= u)
-		g[j] = uj;
-	g[deg + 1] = 0;
+		ge[j] = uj;
+	ge[deg + 1] = 0;
 	double v = 0;
 	for (int p = 0; p < np; p++)
 		for (int q = 0; q < np; q++)
-			v += g[p] * inv[p][q] * g[q];
+			v += ge[p] * inv[p][q] * ge[q];
 	double s2 = rss / (double)(n - (unsigned)np);
+	amp2[0] = amp2[1] = 0;
+	for (int k = 0; k < EDGE_AMP_STROKES; k++) /* d ph = ge' A^-1 (J' d x) */
+		for (int g = 0; g < 2; g++) {
+			double sens = 0;
+			for (int p = 0; p < np; p++)
+				for (int q = 0; q < np; q++)
+					sens += ge[p] * inv[p][q] * bk[k][g][q];
+			amp2[g] += sens * sens;
+		}
 	*ph = poly_at(c, deg, u);
 	*var = s2 * v;
 	*s2o = s2;
@@ -153,13 +189,13 @@ static void edge_start(const double *t, uint32_t ka, uint32_t kb, uint32_t kref,
 /* Both degrees' fits from one start; false when the chosen one failed.
  * *s2 the chosen fit's residual variance. */
 static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[4],
-		      bool curved, double *ph, double *u, double *s2)
+		      bool curved, double *ph, double *u, double *s2, double *amp)
 {
-	double cq[4], cc[4], pq, vq, pc, vc, sq = 0, sc = 0;
+	double cq[4], cc[4], pq, vq, pc, vc, sq = 0, sc = 0, aq[2] = { 0 }, ac[2] = { 0 };
 	memcpy(cq, c0, sizeof cq);
 	memcpy(cc, c0, sizeof cc);
-	bool okq = edge_fit_deg(m, w, 2, cq, &pq, &vq, &sq);
-	bool okc = edge_fit_deg(m, w, 3, cc, &pc, &vc, &sc);
+	bool okq = edge_fit_deg(m, w, 2, cq, &pq, &vq, &sq, aq);
+	bool okc = edge_fit_deg(m, w, 3, cc, &pc, &vc, &sc, ac);
 	if (curved ? !okc : !okq)
 		return false;
 	*ph = curved ? pc : pq;
@@ -167,6 +203,8 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
 	double um = okq && okc ? num_abs(pc - pq) / sqrt(3.0) : 0;
 	*u = sqrt(var + um * um);
 	*s2 = curved ? sc : sq;
+	amp[0] = curved ? ac[0] : aq[0];
+	amp[1] = curved ? ac[1] : aq[1];
 	return true;
 }
 
@@ -186,7 +224,8 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
  * off, the fit from them converged 0.35 cycles off the head, +1147 ppm
  * against U 215 ppm: speed 1000 3022 of tests/gen/blind_hunt.py). */
 static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t ka, uint32_t kb,
-		       uint32_t kref, struct edge_win *w, bool curved, double *ph, double *u)
+		       uint32_t kref, struct edge_win *w, bool curved, double *ph, double *u,
+		       double *amp)
 {
 	uint32_t nk = kb - ka + 1;
 	if (nk < 3 || nk > EDGE_WHOLE + 1)
@@ -200,17 +239,34 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
 		tk[k - ka] = L[k].t_slot;
 		tr[k - ka] = L[k].t_raw;
 	}
-	double sk, pr, ur, sr;
+	double sk, pr, ur, sr, ar[2];
 	edge_start(tk, ka, kb, kref, w, c0);
-	if (!edge_fits(m, w, c0, curved, ph, u, &sk))
+	if (!edge_fits(m, w, c0, curved, ph, u, &sk, amp))
 		return false;
 	edge_start(tr, ka, kb, kref, w, c0);
-	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr) && num_abs(pr - *ph) > EDGE_STARTS_APART &&
+	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar) && num_abs(pr - *ph) > EDGE_STARTS_APART &&
 	    sr < sk) {
 		*ph = pr;
 		*u = ur;
+		amp[0] = ar[0];
+		amp[1] = ar[1];
 	}
 	return true;
+}
+
+/* Stroke k of L (k = ka..kb - 1) may carry the end fit: usable as
+ * learned, or one stroke between reliable crossings with invalid samples
+ * in it (they are left out of the fit: a dropout is no reason to time the
+ * end from the knots alone), its length within 0.75..1.33 of the window's
+ * mean period. */
+static bool edge_stroke_ok(const struct xing *L, const bool *use, uint32_t ka, uint32_t kb,
+			   uint32_t k)
+{
+	if (use[k])
+		return true;
+	double P = (L[kb].t_slot - L[ka].t_slot) / (double)(kb - ka);
+	double d = L[k + 1].t_slot - L[k].t_slot;
+	return L[k].reliable && L[k + 1].reliable && d >= 0.75 * P && d <= 1.33 * P;
 }
 
 /* The head: strokes from the record's first sample to the first knot
@@ -223,16 +279,18 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	if (!m->head_kept || nl < EDGE_WHOLE + 1 || m->hist_slot0 != m->first_slot)
 		return;
 	for (uint32_t k = 0; k < EDGE_WHOLE; k++)
-		if (!use[k])
+		if (!edge_stroke_ok(L, use, 0, EDGE_WHOLE, k))
 			return;
 	struct edge_win w = { 0, L[EDGE_WHOLE].idx, 0, 0, (double)m->first_slot };
-	double ph, u;
-	if (!edge_phase(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u))
+	double ph, u, amp[2];
+	if (!edge_phase(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u, amp))
 		return;
 	if (!(-ph >= 0 && -ph <= 1.6))
 		return;
 	m->edge_head = -ph;
 	m->edge_head_u = u;
+	m->edge_head_amp[0] = sqrt(amp[0]);
+	m->edge_head_amp[1] = sqrt(amp[1]);
 	m->edge_head_knot = L[0].t_slot;
 	m->edge_head_ok = true;
 }
@@ -247,17 +305,29 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		return;
 	uint32_t ka = nl - 1 - EDGE_WHOLE;
 	for (uint32_t k = ka; k + 1 < nl; k++)
-		if (!use[k])
+		if (!edge_stroke_ok(L, use, ka, nl - 1, k))
 			return;
 	struct edge_win w = { L[ka].idx > 0 ? L[ka].idx - 1 : 0, m->n_hist, 0, 0,
 			      (double)(m->next_slot - 1) };
-	double ph, u;
-	if (!edge_phase(m, L, ka, nl - 1, nl - 1, &w, m->tail_trend, &ph, &u))
+	double ph, u, amp[2];
+	if (!edge_phase(m, L, ka, nl - 1, nl - 1, &w, m->tail_trend, &ph, &u, amp))
 		return;
 	if (!(ph >= 0 && ph <= 1.6))
 		return;
 	m->edge_tail = ph;
 	m->edge_tail_u = u;
+	m->edge_tail_amp[0] = sqrt(amp[0]);
+	m->edge_tail_amp[1] = sqrt(amp[1]);
 	m->edge_tail_knot = L[nl - 1].t_slot;
 	m->edge_tail_ok = true;
+}
+
+/* An end's standard uncertainty, strokes: the fit's (u_fit) and the
+ * strokes' scatter sd_um (the depth's std) through the end phase's
+ * sensitivity to each stroke's amplitude, the larger of its two forms
+ * (edge_fit_deg). */
+double edge_u(double u_fit, const double amp[2], double sd_um)
+{
+	double a = (amp[0] > amp[1] ? amp[0] : amp[1]) * sd_um;
+	return sqrt(u_fit * u_fit + a * a);
 }

@@ -299,6 +299,10 @@ struct measure {
 	bool edge_head_ok, edge_tail_ok;
 	double edge_head, edge_head_u, edge_head_knot;
 	double edge_tail, edge_tail_u, edge_tail_knot;
+	double edge_head_amp[2], edge_tail_amp[2]; /* phase per um of a stroke's
+						     * amplitude (edge_fit_deg) */
+	double edge_unbias;       /* |head + tail| moved by xing_unbias's
+				   * learning, strokes: what it corrected */
 };
 
 /* Sums of one stroke's samples for its two knots (see knots_step): the
@@ -551,6 +555,8 @@ double knot_solve(struct measure *m, double a_t, double P0, const struct knot_su
  * (m->edge_tail*), at the end of the record. Knots refined, use[] set. */
 void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool *use);
 void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool *use);
+/* An end's standard uncertainty with the strokes' scatter sd_um. */
+double edge_u(double u_fit, const double amp[2], double sd_um);
 
 /* scatter.c */
 /* The correlation of the strokes' scatter from one stroke to the next

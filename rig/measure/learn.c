@@ -647,10 +647,20 @@ void learn_finish(struct measure *m)
 	if (ok && m->finishing)
 		edge_tail(m, L, nl, use);
 	if (ok && t_ref > 0 && learn_unbiased(m, L, nl, use, t_ref)) {
+		/* What the unbiasing moved the two ends by together (each
+		 * end's phase is in its shape's frame; their sum is not):
+		 * the rate's budget takes it as the half-width of what it
+		 * left (1 kHz, 7 samples a stroke, a harmonic cam: it took
+		 * 0.0061 cycles off and left 0.0039, +13.7 ppm against U
+		 * 11.8 ppm). */
+		bool both = m->edge_head_ok && m->edge_tail_ok;
+		double plain = m->edge_head + m->edge_tail;
 		if (!m->have_first_seg)
 			edge_head(m, L, nl, use);
 		if (m->finishing)
 			edge_tail(m, L, nl, use);
+		if (both && m->edge_head_ok && m->edge_tail_ok)
+			m->edge_unbias = num_abs(m->edge_head + m->edge_tail - plain);
 		for (uint32_t k = 0; k < nl; k++)
 			L[k].t_slot = L[k].t_raw;
 		ok = learn_shape_and_knots(m, L, nl, use, t_ref, nsamp);
