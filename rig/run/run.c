@@ -440,13 +440,25 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 	enum disposition disp = check ? r->prof->disposition[c]
 				      : disposition_for_attempt(r->prof->disposition[c], c,
 								res->attempt);
+	/* A check stopped (e-stop, lid, a signal...) after a point failed
+	 * found the bench out, whatever stopped it: the engineer's, not the
+	 * retest of one only interrupted (check_status_read reads a retest
+	 * so), and the point is named. */
+	bool check_failed_first = check && r->aborted && r->failed;
+	if (check_failed_first)
+		disp = DISPOSITION_ENGINEER;
 	/* The characteristic that failed ("verify depth at 1750 um"). */
 	char detail[120] = "";
-	if (c == REASON_OUT_OF_TOLERANCE || c == REASON_INDETERMINATE || c == REASON_NOT_MEASURED) {
-		snprintf(detail, sizeof detail, "%.119s", msg);
+	if (c == REASON_OUT_OF_TOLERANCE || c == REASON_INDETERMINATE || c == REASON_NOT_MEASURED ||
+	    check_failed_first) {
+		const char *failed = check_failed_first ? r->fail_reason : msg;
+		snprintf(detail, sizeof detail, "%s%.100s", check_failed_first ? "after " : "",
+			 failed);
 		char *colon = strstr(detail, ": ");
 		if (colon)
 			*colon = '\0';
+		if (check_failed_first)
+			snprintf(detail + strlen(detail), sizeof detail - strlen(detail), " failed");
 	}
 	snprintf(res->reason_code, sizeof res->reason_code, "%s", reason_code_name(c));
 	snprintf(res->disposition, sizeof res->disposition, "%s", disposition_name(disp));
