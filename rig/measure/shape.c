@@ -540,12 +540,18 @@ static double box_order_fit(const struct shape_pts *P, double vpos, double w, in
 {
 	long j, k0 = (long)floor(vpos - w - 3), k1 = (long)ceil(vpos + w + 3);
 	double best = INFINITY, bc[3] = { 0 }, bv = 0;
+	/* each point's box means of both sides, for the fit and its rss */
+	double gl[NBIN_MAX], gr[NBIN_MAX];
 	*drop = 0;
+	if (k1 - k0 + 1 > NBIN_MAX)
+		return best;
 	for (double v = vpos - 1.5 * w - 2; v <= vpos + 0.5 * w + 2; v += w / 40 + 0.02) {
 		double A[3][3] = { { 0 } }, b[3] = { 0 }, c[3], rss = 0;
 		for (long k = k0; k <= k1; k++) {
 			double x = pt_x(P, k, &j), wt = P->wt[j];
-			double g[3] = { 1, -box_side(x, w, v, q, true), -box_side(x, w, v, q, false) };
+			gl[k - k0] = box_side(x, w, v, q, true);
+			gr[k - k0] = box_side(x, w, v, q, false);
+			double g[3] = { 1, -gl[k - k0], -gr[k - k0] };
 			for (int i = 0; i < 3; i++) {
 				b[i] += wt * g[i] * P->yc[j];
 				for (int l = 0; l < 3; l++)
@@ -555,9 +561,8 @@ static double box_order_fit(const struct shape_pts *P, double vpos, double w, in
 		if (!num_solve3_sym(A, b, c, NULL))
 			continue;
 		for (long k = k0; k <= k1; k++) {
-			double x = pt_x(P, k, &j);
-			double e = P->yc[j] - (c[0] - c[1] * box_side(x, w, v, q, true) -
-					       c[2] * box_side(x, w, v, q, false));
+			pt_x(P, k, &j);
+			double e = P->yc[j] - (c[0] - c[1] * gl[k - k0] - c[2] * gr[k - k0]);
 			rss += P->wt[j] * e * e;
 		}
 		if (rss < best) {
