@@ -764,7 +764,9 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	 * sharper (R 1 and less): on the noiseless folds of blind_hunt.py
 	 * ringing 4000 2033, 2035, 2036 the middle reads -1.12, -1.65,
 	 * -0.44 um, 2 d2 - d3 +0.46, +0.26, -0.10 um (the engine: -1.32 ->
-	 * +0.06, -2.04 -> -0.37 um; 2036's d2 is 0, unchanged). The model
+	 * +0.06, -2.04 -> -0.37 um; 2036's d2 was 0, its ring peak read
+	 * 1 um low by quadratics wider than a ring period, until ring.c's
+	 * ring_band_half: d2 0.15 um, -1.49 -> -0.98 um). The model
 	 * error stays a rectangular half-width: the old
 	 * one, or the distance to the old middle if that is further; the
 	 * noise of 2 peak - 3 BM + BBM is counted as three times BM's. Only
