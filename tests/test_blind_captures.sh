@@ -371,4 +371,11 @@ case_ speed_startup_trend_1khz_counted speed 1000 3022
 # -0.37 um, U 0.82.
 case_ ring_4khz_band_half ringing 4000 2036
 cover_ ring_4khz_band_half_covered ringing 4000 3028
+# A top the pad's creep flattened (poly4567 cam, contact at 93 % of the
+# travel) at 1 kHz on 75 coarse bins: the sharp fit passed 1.5 um under
+# the two top points (3.8 of their standard errors), and drift 1000 2032
+# read -1.91 um corrected (the same capture without the creep +0.08).
+# A point is the shape at its mean phase, at or below the top: their mean
+# is now the peak, the gap in U (shape.c, peak_under_top): -0.44 um.
+case_ drift_top_under_fit_1khz drift 1000 2032
 finish
