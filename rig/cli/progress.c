@@ -54,12 +54,6 @@ struct run_observer cli_check_observer(void)
 	return (struct run_observer){ .progress = check_progress, .message = check_message };
 }
 
-struct run_observer cli_run_observer_socket(const char *socket)
-{
-	return (struct run_observer){ .progress = show_progress, .message = show_message,
-				      .ctx = (void *)socket };
-}
-
 static void keep_progress(void *ctx, const char *phase, unsigned step, unsigned nsteps,
 			  const char *text)
 {
