@@ -207,6 +207,13 @@ static double drift_start_check(const struct drift_sums *d, double q0, double wh
 	return v;
 }
 
+/* A model's parameters as its BIC counts them: a polynomial's deg + 1; a
+ * level, an exponential's size and its time constant. */
+static double drift_params(const struct drift_model *f)
+{
+	return f->deg ? (double)f->deg + 1 : 3;
+}
+
 /* Drift: a polynomial through the strokes' troughs against time, of the
  * degree (1..DRIFT_DEG_MAX) the troughs support, or a settling exponential
  * (drift_exp_fit): the least BIC. The quadratic alone took a thermal drift
@@ -217,7 +224,13 @@ static double drift_start_check(const struct drift_sums *d, double q0, double wh
  * q(t_k) - q(0) over the strokes (what the drift added to their mean
  * depth, as the zero holds at the start), *u_corr its standard
  * uncertainty: the fit's, the other models' spread about the chosen one
- * weighted exp(-dBIC / 2), the next degree's difference (the lower one's
+ * weighted exp(-dAIC / 2) (the choice is BIC's, but at 1 kHz noisy troughs
+ * do not tell a settling exponential from a line, and BIC's ln n a
+ * parameter weighed exponentials that fit as well 0.06: a drift half
+ * exponential, half linear, corrected by the line, read -1.60 um against
+ * U 1.46, tests/test_red_captures.sh drift_correct_exp_line_1khz; the
+ * drift over the record, which says whether one is seen, keeps BIC's
+ * weights), the next degree's difference (the lower one's
  * at DRIFT_DEG_MAX; the best polynomial's when an exponential is chosen)
  * beyond what noise alone moves between nested fits, whatever its weight
  * (a polynomial's error where it is extrapolated to the start: a logistic
@@ -254,17 +267,20 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	if (best < 0)
 		return false;
 	const struct drift_model *b = &f[best];
-	double w_sum = 0, vc = 0, vd = 0;
+	double w_sum = 0, vc = 0, vd = 0, wc_sum = 0;
+	double pen = log(d->t[0]) - 2; /* BIC's penalty a parameter less AIC's */
 	for (unsigned i = 0; i < NM; i++) {
 		if (!ok[i])
 			continue;
 		double w = exp(-(f[i].crit - b->crit) / 2), dc = f[i].corr - b->corr;
 		double dd = f[i].drift - b->drift;
+		double wc = exp(-(f[i].crit - b->crit - (drift_params(&f[i]) - drift_params(b)) * pen) / 2);
 		w_sum += w;
-		vc += w * (f[i].v_corr + dc * dc);
+		wc_sum += wc;
+		vc += wc * (f[i].v_corr + dc * dc);
 		vd += w * (f[i].v_drift + dd * dd);
 	}
-	vc /= w_sum;
+	vc /= wc_sum;
 	vd /= w_sum;
 	int nx = !b->deg ? best_poly : b->deg < DRIFT_DEG_MAX ? (int)b->deg : (int)b->deg - 2;
 	if (nx >= 0 && ok[nx] && nx != best) {
