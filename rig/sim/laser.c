@@ -174,11 +174,29 @@ static void dev_host_write(void *dev, const uint8_t *buf, size_t n)
 		laser_take_char(l, (char)c, now);
 }
 
+/* The latest arrival the host's kernel has handed up by now_ns. */
+static uint64_t handed_up_by(const struct sim_laser *l, uint64_t now_ns)
+{
+	if (now_ns < l->late_from_ns || now_ns >= l->late_until_ns)
+		return now_ns;
+	if (now_ns - l->late_from_ns < l->late_ns)
+		return l->late_from_ns - 1; /* what came before the delay */
+	return now_ns - l->late_ns;
+}
+
+/* When the host's kernel hands up a byte that reached it at t_ns. */
+static uint64_t handed_up_at(const struct sim_laser *l, uint64_t t_ns)
+{
+	if (t_ns == UINT64_MAX || t_ns < l->late_from_ns || t_ns >= l->late_until_ns)
+		return t_ns;
+	return t_ns + l->late_ns < l->late_until_ns ? t_ns + l->late_ns : l->late_until_ns;
+}
+
 static size_t dev_host_read(void *dev, uint8_t *buf, size_t n)
 {
 	struct sim_laser *l = dev;
 	sim_bench_sync(l->b);
-	return sim_uart_host_read(&l->uart, buf, n, clock_now_ns(l->b->clock));
+	return sim_uart_host_read(&l->uart, buf, n, handed_up_by(l, clock_now_ns(l->b->clock)));
 }
 
 static uint64_t dev_next_rx_ns(void *dev)
@@ -188,13 +206,13 @@ static uint64_t dev_next_rx_ns(void *dev)
 		return UINT64_MAX;
 	uint64_t t = sim_uart_host_next_ns(&l->uart);
 	if (t != UINT64_MAX)
-		return t;
+		return handed_up_at(l, t);
 	if (!streaming(l))
 		return UINT64_MAX;
 	t = sample_t_ns(l, l->k);
 	if (t < l->quiet_until_ns)
 		t = l->quiet_until_ns;
-	return t + sim_uart_frame_ns(&l->uart.dev);
+	return handed_up_at(l, t + sim_uart_frame_ns(&l->uart.dev));
 }
 
 static const struct sim_serial_dev_ops laser_dev_ops = {
@@ -318,6 +336,14 @@ void sim_laser_unplug(struct sim_laser *l, bool unplugged)
 	l->unplugged = unplugged;
 	if (unplugged)
 		sim_uart_drop_to_host(&l->uart); /* what was on the wire is gone */
+}
+
+void sim_laser_delay_delivery(struct sim_laser *l, unsigned delay_ms, unsigned for_ms)
+{
+	sim_bench_sync(l->b);
+	l->late_from_ns = clock_now_ns(l->b->clock);
+	l->late_until_ns = l->late_from_ns + (uint64_t)for_ms * RIG_NS_PER_MS;
+	l->late_ns = (uint64_t)delay_ms * RIG_NS_PER_MS;
 }
 
 double sim_laser_rate_hz(const struct sim_laser *l)

@@ -40,6 +40,12 @@ const struct sim_laser_truth *sim_laser_truth(const struct sim_laser *l, size_t 
 /* Pull the cable (nothing in or out) or plug it back in. */
 void sim_laser_unplug(struct sim_laser *l, bool unplugged);
 
+/* The host's kernel hands up the bytes that reach it in the next for_ms
+ * late by delay_ms (those near the end at the end): a pty's flip buffer
+ * or a USB adapter waiting for a starved kernel worker. The sensor sends
+ * as always; a reader sees fewer values than were sent, then a burst. */
+void sim_laser_delay_delivery(struct sim_laser *l, unsigned delay_ms, unsigned for_ms);
+
 /* What the sensor is set to now. */
 double sim_laser_rate_hz(const struct sim_laser *l);
 /* The rate it really samples at now: the set rate through its clock error

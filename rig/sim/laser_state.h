@@ -69,6 +69,10 @@ struct sim_laser {
 	/* The line to the host, and the command line being received. */
 	struct sim_uart uart;
 	bool unplugged;
+	/* The host's kernel hands up bytes late (sim_laser_delay_delivery):
+	 * those that reach it in [late_from_ns, late_until_ns) come up
+	 * late_ns after, or at late_until_ns. */
+	uint64_t late_from_ns, late_until_ns, late_ns;
 	char line[LASER_CMD_LINE_MAX];
 	size_t line_len;
 	bool line_long;

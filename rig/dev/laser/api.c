@@ -30,10 +30,16 @@
  * the time taken before and after such a read: then the values in hand are
  * every value the sensor sent until LATENCY_MS before the read (a USB
  * adapter's latency timer), however late this process ran, so a stalled
- * reader is never taken for a slow sensor. */
+ * reader is never taken for a slow sensor. A kernel that hands values up
+ * later than that (a pty's flip buffer waiting for a starved worker) makes
+ * values look missing too, but by an amount that grows only while the
+ * kernel falls behind, then stays or shrinks, while a wrong clock's grows
+ * for ever: values outside the 1 % are a fault only when they are further
+ * outside at each of two judgements CONFIRM_MS apart that follow. */
 #define RATE_TOLERANCE 0.01
 #define LATENCY_REAL_MS 20
 #define LATENCY_VIRTUAL_MS 1
+#define CONFIRM_MS 250
 /* A tty's line discipline hands over at most 4095 bytes a read, however
  * much waits behind them (a pty or a USB adapter after the reader stalled
  * for 1/3 s at 4 kHz): a read of that much, or near it, may have left a
@@ -56,6 +62,14 @@ struct laser {
 	 * taken between ref_before_ns and ref_after_ns, had ref_values. */
 	uint64_t ref_before_ns, ref_after_ns, ref_values;
 	bool ref_set;
+	/* Since the last judgement that found the values within the allowed
+	 * range: the last one of the judgements CONFIRM_MS apart, when and by
+	 * how many values it found them outside, and how many of these in a
+	 * row found them further outside than the one before. */
+	uint64_t off_ns;
+	double off_values;
+	unsigned off_grew;
+	bool off_set;
 	bool backlog;            /* the last read was not a drain */
 };
 
@@ -457,7 +471,7 @@ enum rig_rc laser_start(struct laser *l, struct rig_err *err)
 		return rig_err_cause(err, rc, RIG_CAUSE_LASER);
 	ild1420_decoder_init(&l->dec, l->info.range_mm);
 	memset(l->status_count, 0, sizeof l->status_count);
-	l->ref_set = l->backlog = false;
+	l->ref_set = l->backlog = l->off_set = false;
 	/* What follows the prompt is the stream: exchange() keeps it. */
 	if ((rc = exchange(l, "OUTPUT RS422", NULL, 0, err)))
 		return rig_err_cause(err, rc, RIG_CAUSE_LASER);
@@ -475,8 +489,10 @@ enum rig_rc laser_stop(struct laser *l, struct rig_err *err)
  * reference read (ref) and this one (taken between t_before and t_after),
  * the sensor sent values - values_ref (within 2: a frame split across
  * reads, the rounding of junk to slots) in at least t_before - latency -
- * ref_after and at most t_after - ref_before + latency. A fault only when
- * the whole range of rates that allows is more than 1 % off rate_hz. */
+ * ref_after and at most t_after - ref_before + latency. Outside when the
+ * whole range of rates that allows is more than 1 % off rate_hz; a fault
+ * when two judgements in a row, each CONFIRM_MS or more after the one
+ * before, found more values beyond the allowance than the one before. */
 static enum rig_rc check_arrival(struct laser *l, uint64_t t_before, uint64_t t_after,
 				 uint64_t values, struct rig_err *err)
 {
@@ -491,17 +507,39 @@ static enum rig_rc check_arrival(struct laser *l, uint64_t t_before, uint64_t t_
 	double n = (double)(values - l->ref_values), want = l->set.rate_hz;
 	double shortest_s = ((double)t_before - (double)l->ref_after_ns) / 1e9 - lat_s;
 	double longest_s = ((double)t_after - (double)l->ref_before_ns) / 1e9 + lat_s;
+	/* Values beyond what the range allows: too few, or too many. */
+	double few = shortest_s > 0 ? want * (1 - RATE_TOLERANCE) * shortest_s - (n + 2) : 0;
+	double many = (n - 2) - want * (1 + RATE_TOLERANCE) * longest_s;
+	double beyond = fmax(few, many);
+
+	if (beyond <= 0) {
+		l->off_set = false;
+		return RIG_OK;
+	}
+	if (!l->off_set) {
+		l->off_set = true;
+		l->off_grew = 0;
+	} else if (t_after - l->off_ns < (uint64_t)CONFIRM_MS * RIG_NS_PER_MS) {
+		return RIG_OK;
+	} else {
+		l->off_grew = beyond > l->off_values ? l->off_grew + 1 : 0;
+	}
+	uint64_t since_ns = l->off_ns;
+	l->off_ns = t_after;
+	l->off_values = beyond;
+	if (l->off_grew < 2)
+		return RIG_OK;
 	double hi = shortest_s > 0 ? (n + 2) / shortest_s : INFINITY;
 	double lo = (n - 2) / longest_s;
-	if (lo <= want * (1 + RATE_TOLERANCE) && hi >= want * (1 - RATE_TOLERANCE))
-		return RIG_OK;
 	double e_s = (double)(t_after - l->ref_after_ns) / 1e9;
 	double got = n / e_s;
 	return rig_fail(err, RIG_E_DEVICE,
 			"laser %s: values arrive at %.0f/s (%.0f in %.3f s), the fixture's "
 			"rate_hz %g: %+.1f %%, more than 1 %% off (%.0f..%.0f/s allowing %.0f "
-			"ms of transport delay): a failing sensor clock, or another MEASRATE",
-			pname(l), got, n, e_s, want, (got / want - 1) * 100, lo, hi, lat_s * 1e3);
+			"ms of transport delay), and further off than %.0f ms before: a failing "
+			"sensor clock, or another MEASRATE",
+			pname(l), got, n, e_s, want, (got / want - 1) * 100, lo, hi, lat_s * 1e3,
+			(double)(t_after - since_ns) / 1e6);
 }
 
 enum rig_rc laser_read(struct laser *l, struct laser_sample *buf, size_t cap,
