@@ -289,6 +289,80 @@ START_TEST(test_calibrations_line_gives_due_dates_of_real_devices_only)
 }
 END_TEST
 
+/* Which checks found nothing (their units not in question) from their
+ * summary rows: one e-stopped after a point failed (safety, engineer) is a
+ * failed check; one refused by a calibration's date (bench_calibration)
+ * found nothing, and a pass after it lists nothing. Before, the first read
+ * "interrupted" (it was recorded retest) and the second "failed". */
+START_TEST(test_a_check_stopped_after_a_failed_point_failed_one_refused_found_nothing)
+{
+	static const char head[] = "\"timestamp\",\"station\",\"pen_serial\",\"profile\","
+				   "\"verdict\",\"reason\",\"report_file\",\"reason_code\","
+				   "\"disposition\"\r\n";
+#define R9(ts, serial, profile, verdict, file, code, disp) \
+	"\"" ts "\",\"ST1\",\"" serial "\",\"" profile "\",\"" verdict "\",\"r\",\"" file \
+	"\",\"" code "\",\"" disp "\"\r\n"
+	ck_assert(check_found_nothing("safety", "retest"));
+	ck_assert(check_found_nothing("bench_calibration", "engineer"));
+	ck_assert(!check_found_nothing("safety", "engineer"));
+	ck_assert(!check_found_nothing("out_of_tolerance", "engineer"));
+	ck_assert(!check_found_nothing("", ""));
+	char *text = NULL;
+	ck_assert_int_ge(asprintf(&text, "%s%s", head,
+				  R9("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "", "")
+				  R9("2026-11-30T07:00:00Z", "GP-1", "bench-check", "ABORTED", "c2",
+				     "safety", "engineer")),
+			 0);
+	free(tu_write(dir, "summary.csv", text));
+	free(text);
+	struct rig_err err = { 0 };
+	struct check_status st;
+	time_t now = check_parse_time("2026-11-30T07:05:00Z");
+	ck_assert_int_eq(check_status_read(dir, "ST1", &st, &err), RIG_OK);
+	ck_assert_int_eq(st.state, CHECK_FAILED);
+	ck_assert(!st.interrupted);
+	ck_assert_int_eq(check_gate(dir, "ST1", 8, now, &err), RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "bench check of ST1 failed at 2026-11-30T07:00:00Z (c2): "
+				      "fix the bench, pass rig check; assess units judged since "
+				      "2026-11-30T06:00:00Z"),
+		      "%s", err.msg);
+	text = NULL;
+	ck_assert_int_ge(asprintf(&text, "%s%s", head,
+				  R9("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "", "")
+				  R9("2026-11-30T06:10:00Z", "MN3-1", "p", "PASS", "r1", "", "")
+				  R9("2026-11-30T07:00:00Z", "GP-1", "bench-check", "ABORTED", "c2",
+				     "bench_calibration", "engineer")),
+			 0);
+	free(tu_write(dir, "summary.csv", text));
+	free(text);
+	ck_assert_int_eq(check_status_read(dir, "ST1", &st, &err), RIG_OK);
+	ck_assert(st.interrupted);
+	ck_assert_int_eq(check_gate(dir, "ST1", 8, now, &err), RIG_E_CONFIG);
+	ck_assert_msg(strstr(err.msg, "was interrupted (bench_calibration): run rig check again"),
+		      "%s", err.msg);
+	/* a pass after it: r1 was judged after a pass, not after a failure */
+	text = NULL;
+	ck_assert_int_ge(asprintf(&text, "%s%s", head,
+				  R9("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "", "")
+				  R9("2026-11-30T06:10:00Z", "MN3-1", "p", "PASS", "r1", "", "")
+				  R9("2026-11-30T07:00:00Z", "GP-1", "bench-check", "ABORTED", "c2",
+				     "bench_calibration", "engineer")
+				  R9("2026-11-30T08:00:00Z", "GP-1", "bench-check", "PASS", "c3", "", "")),
+			 0);
+	free(tu_write(dir, "summary.csv", text));
+	free(text);
+	struct check_impact *v;
+	size_t n;
+	char failed[32];
+	ck_assert_int_eq(check_unchecked_list(dir, "ST1", &v, &n, failed, sizeof failed, &err),
+			 RIG_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_str_eq(failed, "");
+	free(v);
+#undef R9
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check");
@@ -302,6 +376,7 @@ int main(void)
 	tcase_add_test(tc, test_impact_list_numbers_units_a_retest_shares_one_unknowns_do_not);
 	tcase_add_test(tc, test_an_interrupted_check_closes_the_gate_as_interrupted_not_failed);
 	tcase_add_test(tc, test_a_pass_after_a_failure_lists_the_runs_judged_between);
+	tcase_add_test(tc, test_a_check_stopped_after_a_failed_point_failed_one_refused_found_nothing);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -21,6 +21,9 @@ grep -q 'no bench check of station SIM-01' "$tmp/r0.err" "$tmp/r0.out" && ok "it
   || bad "reason: $(cat "$tmp/r0.out")"
 
 $R check --fixture "$FX" --out "$OUT" >"$tmp/c1.out" 2>"$tmp/c1.err"; expect "rig check on the golden pen" 0 $?
+# Its progress on stderr is rig check's (before: "rig run: verify: ...").
+grep -q '^rig check: verify: depth_check 500 um$' "$tmp/c1.err" && ! grep -q '^rig run' "$tmp/c1.err" \
+  && ok "rig check's progress lines say rig check, not rig run" || bad "progress: $(head -3 "$tmp/c1.err")"
 grep -q '^PASS GP-SIM-01 ' "$tmp/c1.out" && ok "the check's report names the artifact" || bad "check output: $(tail -2 "$tmp/c1.out")"
 grep -q '"bench-check"' "$OUT"/summary.csv && ok "recorded in summary.csv as profile bench-check" || bad "summary.csv: $(cat "$OUT/summary.csv")"
 
@@ -58,6 +61,11 @@ n=$(sqlite3 "$OUT/index.sqlite" "SELECT count(*) FROM assessments a JOIN runs r 
 
 $R run --fixture "$FX" --out "$OUT" --sim pen.serial=UNIT-C >"$tmp/r3.out" 2>&1; expect "a run after the failed check" 78 $?
 grep -q 'bench check of SIM-01 failed at' "$tmp/r3.out" && ok "it says the check failed and when" || bad "reason: $(cat "$tmp/r3.out")"
+# Its "What to do" says the pen was not tested and how the bench is set
+# right (before: "has expired", then "Call an engineer; keep the pen aside",
+# as if the pen were in question).
+grep -q "^What to do: The bench's calibration or check is out of date or did not pass\. Call an engineer to set the bench right (the reason says how); this pen was not tested: test it once the bench is right\. \[bench_calibration, engineer\]$" "$tmp/r3.out" \
+  && ok "the refusal's What to do: the bench set right, the pen not tested" || bad "What to do: $(grep 'What to do' "$tmp/r3.out")"
 
 $R impact --bench SIM-01 --since-last-good-check --out "$OUT" --csv >"$tmp/impact.csv" 2>"$tmp/impact.err"
 n=$(grep -c 'UNIT-' "$tmp/impact.csv"); c=$(grep -c 'GP-SIM-01\|UNIT-C' "$tmp/impact.csv")
@@ -251,9 +259,46 @@ rep=$(sed -n 's/^ABORTED GP-SIM-01 \(.*\.csv\) (.*/\1/p' "$tmp/e1.out")
 grep -q '^1 unit judged in 1 run on SIM-01 since the last check that passed' "$tmp/e1.out" \
   && grep -q '^  unit 1: [0-9T:-]*Z UNIT-G PASS ' "$tmp/e1.out" \
   && ok "e-stopped after a failed point: UNIT-G listed to assess" || bad "e-stop after a fail: $(cat "$tmp/e1.out")"
+# It is recorded as the failed check it is: the failed point shown under
+# the ABORTED line, the engineer's, and the next run is refused as after a
+# failed check (before: the point not shown, disposition retest, "Run rig
+# check once more", and the refusal said "was interrupted (safety): run rig
+# check again" though UNIT-G was listed).
+grep -q '^  also: verify depth at 500 um: En +[0-9.]*: measured ' "$tmp/e1.out" \
+  && ok "the failed point under the ABORTED line" || bad "failed point: $(head -3 "$tmp/e1.out")"
+grep -q '^What to do: The test was stopped by the e-stop or the lid (after verify depth at 500 um failed)\. Call an engineer; judge no product on this bench until a check passes\. \[safety, engineer\]$' "$tmp/e1.out" \
+  && grep -q '"bench-check","[^"]*","ABORTED","verify: e-stop tripped",.*,"safety","engineer",' "$E/summary.csv" \
+  && ok "the check e-stopped after a failed point: an engineer's, the point named" \
+  || bad "its record: $(grep 'What to do' "$tmp/e1.out"; tail -1 "$E/summary.csv")"
+$R run --fixture "$FX" --out "$E" --sim pen.serial=UNIT-K >"$tmp/e3.out" 2>&1
+expect "a run after the check e-stopped after a failed point" 78 $?
+grep -q 'bench check of SIM-01 failed at [0-9T:-]*Z ([^)]*_GP-SIM-01_ABORTED\.csv): fix the bench, pass rig check; assess units judged since 20[0-9T:-]*Z$' "$tmp/e3.out" \
+  && ! grep -q 'interrupted' "$tmp/e3.out" && ok "the next run: refused after a failed check, not an interrupted one" \
+  || bad "after e-stop after a fail: $(cat "$tmp/e3.out")"
 $R check --fixture "$FX" --out "$E" --sim fault.estop=verify+1 >"$tmp/e2.out" 2>&1
 expect "a check e-stopped before any point" 2 $?
 grep -q '^The check was interrupted (safety) with no point failed' "$tmp/e2.out" && ! grep -q 'judged in' "$tmp/e2.out" \
   && ok "e-stopped before any point failed: no list" || bad "e-stop before: $(cat "$tmp/e2.out")"
+
+# A check refused before it measured, by a fixture calibration's date (a
+# real laser's zero 62 days old), found nothing wrong with the bench: it
+# lists and marks no unit, and the next run is refused as after an
+# interrupted check. Before: UNIT-Z listed "to be assessed" by a check of
+# 0.0 s that never saw the artifact, and the refusal said "failed ...
+# assess units".
+X="$tmp/expired"
+sed 's#^port = sim:laser#port = pty:/nonexistent/laser#; s#^zero_date = .*#zero_date = 2026-10-01#' "$FX" >"$tmp/expired.ini"
+grep -q '^port = pty:/nonexistent/laser$' "$tmp/expired.ini" || bad "fixtures/sim.ini has no 'port = sim:laser' line"
+$R check --fixture "$FX" --out "$X" >/dev/null 2>&1; expect "a good check before the expired one" 0 $?
+$R run --fixture "$FX" --out "$X" --sim pen.serial=UNIT-Z >/dev/null 2>&1; expect "unit Z" 0 $?
+$R check --fixture "$tmp/expired.ini" --out "$X" >"$tmp/x1.out" 2>&1; expect "a check with the laser zero expired" 78 $?
+grep -q 'laser zero expired' "$tmp/x1.out" \
+  && grep -q '^The check was refused before it measured (bench_calibration) with no point failed: it puts no unit in question and marks none to be assessed\. Renew the calibration as the reason says, then run rig check;' "$tmp/x1.out" \
+  && ! grep -q 'judged in\|^written to' "$tmp/x1.out" \
+  && [ "$($R audit "$X" --kind unit.to-assess 2>/dev/null | grep -c 'UNIT-Z')" -eq 0 ] \
+  && ok "a check refused by an expired calibration: no unit listed nor marked" || bad "expired: $(cat "$tmp/x1.out")"
+$R run --fixture "$FX" --out "$X" --sim pen.serial=UNIT-Y >"$tmp/x2.out" 2>&1; expect "a run after it" 78 $?
+grep -q 'the last bench check of SIM-01, at [0-9T:-]*Z (.*), was interrupted (bench_calibration): run rig check again' "$tmp/x2.out" \
+  && ok "the next run: refused as after an interrupted check" || bad "after expired: $(cat "$tmp/x2.out")"
 
 finish

@@ -488,13 +488,43 @@ static bool emulated(const char *what)
 	return true;
 }
 
+/* A whole run over ptys stopped because a device said nothing in time
+ * (the pen "no reply to 'SYST:ERR?' within 500 ms", judged a hung pen,
+ * FAIL, at load 12 on 2026-12-02; the laser "no data for 250 ms") on a
+ * machine too busy to keep real time: skipped (what: the case),
+ * said so, counted; true. Busy means rig sim fell 100 ms or more behind
+ * real time, or a 1-minute load of more than 4 runnable tasks a CPU (a
+ * pty's kernel worker may wait then without rig sim seeing it: 82 ms was
+ * seen at load 14 on 2 CPUs). Such a stop on a machine that was not busy
+ * still fails, with both figures. */
+static bool transport_starved(int code, const struct run_result *res, const char *what)
+{
+	bool pen_silent = strstr(res->reason, " pty:") && strstr(res->reason, "no reply to '");
+	bool laser_silent = strstr(res->reason, "laser pty:") && strstr(res->reason, "no data for");
+	if (code == 0 || !(pen_silent || laser_silent))
+		return false;
+	double late_ms = stop_sim(), load = -1;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	getloadavg(&load, 1);
+	char why[800];
+	snprintf(why, sizeof why, "%s: rig sim at most %.1f ms late, load %.1f on %ld CPUs: %.500s",
+		 what, late_ms, load, cpus, res->reason);
+	if (late_ms < 100 && load <= 4.0 * (double)(cpus > 0 ? cpus : 1)) {
+		fprintf(stderr, "test_sim_pty: not a busy machine: %s\n", why);
+		return false;
+	}
+	tu_skip("test_sim_pty", 1, why);
+	return true;
+}
+
 START_TEST(test_full_run_against_rig_sim_over_ptys_passes)
 {
 	if (emulated("the real-time full run"))
 		return;
 	struct run_result res;
 	int code = run_over_ptys(false, &res);
-	if (hx711_too_slow(code, &res, "the real-time full run"))
+	if (hx711_too_slow(code, &res, "the real-time full run") ||
+	    transport_starved(code, &res, "the real-time full run"))
 		return;
 	ck_assert_msg(code == 0, "exit %d: %s", code, res.reason);
 	ck_assert(res.reported);
@@ -522,14 +552,11 @@ START_TEST(test_expired_pad_ring_bound_not_used_at_the_sensors_exposure_does_not
 	/* Past the bound, the rest is the real-time run: a stop on the
 	 * machine's timing there (the HX711 kept waiting, or rig sim's laser
 	 * starved: "no data for 250 ms", seen at load 14 on 2026-12-01 in
-	 * the full run above) is skipped, said so; any other stop fails. */
-	if (hx711_too_slow(code, &res, "the real-time run with an unused ring bound"))
+	 * the full run above) is skipped on a busy machine, said so; any
+	 * other stop fails. */
+	if (hx711_too_slow(code, &res, "the real-time run with an unused ring bound") ||
+	    transport_starved(code, &res, "the real-time run with an unused ring bound, past the bound"))
 		return;
-	if (code == 2 && strstr(res.reason, "laser pty:") && strstr(res.reason, "no data for")) {
-		tu_skip("test_sim_pty", 1, "the real-time run with an unused ring bound, past the "
-			"bound: rig sim's laser starved on a loaded machine");
-		return;
-	}
 	ck_assert_msg(code == 0 && res.verdict == REPORT_PASS, "exit %d: %s", code, res.reason);
 }
 END_TEST

@@ -10,6 +10,7 @@
 
 #include "bench/selfcal.h"
 #include "core/fixture.h"
+#include "run/disposition.h"
 #include "run/report.h"
 #include "run/text.h"
 #include "study/csv.h"
@@ -58,6 +59,12 @@ static enum rig_rc load(const char *dir, struct csv_table *t, struct cols *c, bo
 	return RIG_OK;
 }
 
+bool check_found_nothing(const char *reason_code, const char *disposition)
+{
+	return !strcmp(disposition, disposition_name(DISPOSITION_RETEST)) ||
+	       !strcmp(reason_code, reason_code_name(REASON_BENCH_CALIBRATION));
+}
+
 enum rig_rc check_status_read(const char *dir, const char *station, struct check_status *st,
 			      struct rig_err *err)
 {
@@ -91,9 +98,8 @@ enum rig_rc check_status_read(const char *dir, const char *station, struct check
 		snprintf(st->reason, sizeof st->reason, "%s", csv_table_get(&t, i, c.reason));
 		snprintf(st->reason_code, sizeof st->reason_code, "%s",
 			 csv_table_get(&t, i, c.code));
-		/* a check's own disposition (check_disposition): retest where it
-		 * was only interrupted */
-		st->interrupted = !pass && !strcmp(csv_table_get(&t, i, c.disposition), "retest");
+		st->interrupted = !pass && check_found_nothing(csv_table_get(&t, i, c.code),
+							      csv_table_get(&t, i, c.disposition));
 	}
 	csv_table_free(&t);
 	return RIG_OK;
@@ -267,7 +273,7 @@ enum rig_rc check_unchecked_list(const char *dir, const char *station, struct ch
 	if (rc || none)
 		return rc;
 	/* the last check that passed (the one just run), and before it the
-	 * last check that judged the bench (not one only interrupted) */
+	 * last check that judged the bench (not one that found nothing) */
 	size_t pass = t.nrows, from = t.nrows;
 	for (size_t i = 0; i < t.nrows; i++)
 		if (!strcmp(csv_table_get(&t, i, c.station), station) &&
@@ -277,7 +283,8 @@ enum rig_rc check_unchecked_list(const char *dir, const char *station, struct ch
 	for (size_t i = 0; pass < t.nrows && i < pass; i++)
 		if (!strcmp(csv_table_get(&t, i, c.station), station) &&
 		    !strcmp(csv_table_get(&t, i, c.profile), CHECK_PROFILE_NAME) &&
-		    strcmp(csv_table_get(&t, i, c.disposition), "retest"))
+		    !check_found_nothing(csv_table_get(&t, i, c.code),
+					 csv_table_get(&t, i, c.disposition)))
 			from = i;
 	if (from == t.nrows || !strcmp(csv_table_get(&t, from, c.verdict), "PASS")) {
 		csv_table_free(&t);

@@ -33,16 +33,21 @@ struct check_status {
 	char report[PATH_MAX];   /* its report file */
 	char reason[256];        /* its verdict's reason */
 	char reason_code[24];    /* its reason_code ("" for a PASS or an older summary) */
-	bool interrupted;        /* CHECK_FAILED by a check stopped before its end
-				  * (its disposition retest: e-stop, lid, a signal,
-				  * the artifact's line, the wrong artifact), not by
-				  * the bench judged (a point failed before such a
-				  * stop is not in summary.csv: rig check lists
-				  * that one's units itself) */
+	bool interrupted;        /* CHECK_FAILED by a check that found nothing
+				  * (check_found_nothing), not by the bench judged */
 	time_t last_pass_t;      /* the last check that passed (0: none) */
 	size_t last_pass_row;    /* its row in summary.csv (rows are appended in order) */
 	char last_pass_when[32];
 };
+
+/* A check that did not pass, from its reason_code and disposition (its
+ * summary.csv row or its result): true when it found nothing wrong with
+ * the bench, so it puts no unit in question: only interrupted (disposition
+ * retest: e-stop, lid, a signal, the artifact's line, the wrong artifact;
+ * one stopped so after a point failed is the engineer's, run.c) or
+ * refused before it measured (bench_calibration: a fixture calibration's
+ * date). "" for both (an older summary.csv) is a check that judged. */
+bool check_found_nothing(const char *reason_code, const char *disposition);
 
 /* The status of station's checks in the folder dir (no summary.csv: never
  * checked). RIG_E_DATA when summary.csv is not readable as one. */
@@ -91,7 +96,7 @@ enum rig_rc check_impact_list(const char *dir, const char *station, struct check
 			      size_t *n, struct rig_err *err);
 
 /* On a check that passed: the runs that judged a unit after the last
- * check before it that did not pass (one only interrupted left out), and
+ * check before it that did not pass (one that found nothing left out), and
  * before it; none when that check passed. Judged while the bench was found
  * out of tolerance and not yet shown right (a fixture with no [check]
  * interval_h does not refuse them), no failed check's list has them: each

@@ -155,16 +155,16 @@ const char *cli_exit_meaning(int code);
 
 /* ---- A run as the terminal shows it (progress.c) ----------------------- */
 
-/* Progress lines "rig run: phase: text" (on a terminal, one line
- * rewritten in place as "[step/n] phase: text") and messages "rig run:
- * text" on stderr, escaped. */
-struct run_observer cli_run_observer(void);
-/* The same for one socket of several at once: every line "rig run [S]:
- * ...", never rewritten in place. socket must outlive the observer. */
-struct run_observer cli_run_observer_socket(const char *socket);
-/* cli_run_observer() (socket NULL) or cli_run_observer_socket(), also
- * keeping the last message in kept (the reason the JUnit file of a run that
- * wrote none gives). kept must outlive the observer. */
+/* rig check's run: progress lines "rig check: phase: text" (on a
+ * terminal, one line rewritten in place as "[step/n] phase: text") and
+ * messages "rig check: text" on stderr, escaped. */
+struct run_observer cli_check_observer(void);
+/* rig run's: progress lines "rig run: phase: text" as cli_check_observer()
+ * says "rig check", or, for one socket of several at once (socket set),
+ * every line "rig run [S]: phase: text", never rewritten in place, and
+ * messages "rig run: [S] text"; also keeping the last message in kept
+ * (the reason the JUnit file of a run that wrote none gives). kept and
+ * its socket must outlive the observer. */
 struct cli_kept {
 	const char *socket;
 	char last[512];

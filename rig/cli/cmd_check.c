@@ -5,8 +5,9 @@
  * summary.csv, index, ledger). A check that does not pass lists, and writes
  * to impact_<time>_<station>.csv, every run that judged a unit on the
  * bench since the last check that passed, with its unit: the assessment
- * §7.6 asks for. One only interrupted with no point failed lists none;
- * one that passes after one that did not lists the runs judged between.
+ * §7.6 asks for. One that found nothing (only interrupted, or refused by a
+ * calibration's date, with no point failed) lists none; one that passes
+ * after one that did not lists the runs judged between.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -48,8 +49,10 @@ static void usage(FILE *out)
 		"known is a unit of its own), writes them to DIR/impact_<time>_<station>.csv\n"
 		"and marks each to be assessed (rig impact asks the same of the index); one\n"
 		"only interrupted (e-stop, lid, signal, the artifact's line, wrong artifact)\n"
-		"with no point failed lists none. A check that passes after one that did\n"
-		"not lists the runs judged between them the same way.\n"
+		"or refused before it measured (a calibration's date), with no point failed,\n"
+		"lists none; one stopped after a point failed is a failed check. A check\n"
+		"that passes after one that did not lists the runs judged between them the\n"
+		"same way. Progress lines on stderr begin \"rig check:\".\n"
 		"On the virtual bench the reference's [sim] section makes the simulated\n"
 		"pen the artifact.\n"
 		"\n"
@@ -261,7 +264,7 @@ int cmd_check(int argc, char **argv, struct cli_ctx *cx)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_observer obs = cli_run_observer();
+	struct run_observer obs = cli_check_observer();
 	struct run_options o = { .observer = &obs, .mode = RUN_MODE_VERIFY };
 	int c;
 	optind = 1;
@@ -312,16 +315,22 @@ int cmd_check(int argc, char **argv, struct cli_ctx *cx)
 	if (res.reported && store_index_after_run(dir, &ierr))
 		cli_error("check", "results index not updated (the report is written): %s", ierr.msg);
 	cli_print_run_result(&res);
-	/* a check only interrupted (its disposition retest: e-stop, lid, a
-	 * signal, the artifact's line, the wrong artifact) with no point
-	 * failed found nothing wrong with the bench: it puts no unit in
-	 * question. One that failed a point before it stopped does. */
-	bool interrupted = !strcmp(res.disposition, "retest") && !res.failed && !res.nfailures;
+	/* a check only interrupted (e-stop, lid, a signal, the artifact's
+	 * line, the wrong artifact) or refused before it measured (a
+	 * calibration's date), with no point failed, found nothing wrong
+	 * with the bench: it puts no unit in question. One that failed a
+	 * point before it stopped does (recorded as the engineer's, so the
+	 * next run is refused as after a failed check). */
+	bool interrupted = check_found_nothing(res.reason_code, res.disposition) && !res.failed &&
+			   !res.nfailures;
+	bool refused = !strcmp(res.reason_code, reason_code_name(REASON_BENCH_CALIBRATION));
 	if (res.reported && res.verdict != REPORT_PASS && interrupted)
-		printf("The check was interrupted (%s) with no point failed: it puts no unit in "
-		       "question and marks none to be assessed. Run rig check again; a check that "
-		       "does not pass lists the units judged since the last that passed.\n",
-		       res.reason_code);
+		printf("The check was %s (%s) with no point failed: it puts no unit in question "
+		       "and marks none to be assessed. %s; a check that does not pass lists the "
+		       "units judged since the last that passed.\n",
+		       refused ? "refused before it measured" : "interrupted", res.reason_code,
+		       refused ? "Renew the calibration as the reason says, then run rig check"
+			       : "Run rig check again");
 	else if (res.reported && res.verdict != REPORT_PASS)
 		impact(dir, b.fx.bench.station);
 	else if (res.reported)

@@ -331,7 +331,16 @@ void cli_print_run_result_as(const char *prefix, const struct run_result *res)
 	if (res->verdict != REPORT_PASS) {
 		text_escape(shown, sizeof shown, res->reason);
 		printf("%s%s: %s\n", prefix, report_verdict_name(res->verdict), shown);
-		for (size_t i = 1; i < res->nfailures && i < RUN_MAX_FAILURES; i++) {
+		/* The reason is a FAIL's first failure; an abort's (an e-stop after
+		 * a point failed) is none of them: every failure but the reason
+		 * (a failure's text is kept shorter). */
+		bool said = false;
+		for (size_t i = 0; i < res->nfailures && i < RUN_MAX_FAILURES; i++) {
+			if (!said && !strncmp(res->failures[i].text, res->reason,
+					      sizeof res->failures[i].text - 1)) {
+				said = true;
+				continue;
+			}
 			text_escape(shown, sizeof shown, res->failures[i].text);
 			printf("%s  also: %s\n", prefix, shown);
 		}

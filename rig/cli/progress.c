@@ -8,19 +8,25 @@
 
 #include "run/text.h"
 
-static void show_progress(void *ctx, const char *phase, unsigned step, unsigned nsteps,
-			  const char *text)
+/* cmd: "run" or "check", the command the lines name */
+static void progress_as(const char *cmd, const char *socket, const char *phase, unsigned step,
+			unsigned nsteps, const char *text)
 {
-	const char *socket = ctx;
 	char shown[4 * 512];
 	text_escape(shown, sizeof shown, text);
 	if (socket)
-		fprintf(stderr, "rig run [%s]: %s: %s\n", socket, phase, shown);
+		fprintf(stderr, "rig %s [%s]: %s: %s\n", cmd, socket, phase, shown);
 	else if (isatty(fileno(stderr)))
 		fprintf(stderr, "\r\033[K[%u/%u] %s: %s", step, nsteps, phase, shown);
 	else
-		fprintf(stderr, "rig run: %s: %s\n", phase, shown);
+		fprintf(stderr, "rig %s: %s: %s\n", cmd, phase, shown);
 	fflush(stderr);
+}
+
+static void show_progress(void *ctx, const char *phase, unsigned step, unsigned nsteps,
+			  const char *text)
+{
+	progress_as("run", ctx, phase, step, nsteps, text);
 }
 
 static void show_message(void *ctx, const char *text)
@@ -32,15 +38,20 @@ static void show_message(void *ctx, const char *text)
 		cli_error("run", "%s", text);
 }
 
-struct run_observer cli_run_observer(void)
+static void check_progress(void *ctx __attribute__((unused)), const char *phase, unsigned step,
+			   unsigned nsteps, const char *text)
 {
-	return (struct run_observer){ .progress = show_progress, .message = show_message };
+	progress_as("check", NULL, phase, step, nsteps, text);
 }
 
-struct run_observer cli_run_observer_socket(const char *socket)
+static void check_message(void *ctx __attribute__((unused)), const char *text)
 {
-	return (struct run_observer){ .progress = show_progress, .message = show_message,
-				      .ctx = (void *)socket };
+	cli_error("check", "%s", text);
+}
+
+struct run_observer cli_check_observer(void)
+{
+	return (struct run_observer){ .progress = check_progress, .message = check_message };
 }
 
 static void keep_progress(void *ctx, const char *phase, unsigned step, unsigned nsteps,

@@ -183,6 +183,10 @@ void disposition_line(char *out, size_t cap, enum reason_code c, const char *det
 		/* the bench moved, not the pen: it is tested again once the bench is right */
 		what_to_do = c == REASON_LASER_ZERO
 			       ? "Call an engineer to re-zero and check the bench; then test this pen again."
+			       : c == REASON_BENCH_CALIBRATION
+			       /* refused before the pen was run (run.c, selfcal.c) */
+			       ? "Call an engineer to set the bench right (the reason says how); "
+				 "this pen was not tested: test it once the bench is right."
 			       : "Call an engineer; keep the pen aside.";
 		break;
 	case DISPOSITION_NONE:

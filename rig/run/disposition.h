@@ -96,7 +96,8 @@ void disposition_line(char *out, size_t cap, enum reason_code c, const char *det
  * engineer's, except where the check was only interrupted (e-stop, lid, a
  * signal, a garbled line, the wrong artifact), which is run again. Never
  * the reject bin, and a retest is not escalated by the attempt (every
- * check of an artifact counts as one). */
+ * check of an artifact counts as one). A check stopped so after a point
+ * failed is no longer only interrupted: run.c makes it the engineer's. */
 enum disposition check_disposition(enum reason_code c);
 /* The operator's line of a check that did not pass ("Out of tolerance
  * (verify depth at 500 um). Call an engineer; judge no product on this

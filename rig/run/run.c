@@ -417,6 +417,14 @@ static void write_report(struct run *r, enum report_verdict v, const char *reaso
 	r->rep = NULL;
 }
 
+/* s cut before its first ": " ("verify depth at 1750 um: ..."). */
+static void first_clause(char *s)
+{
+	char *colon = strstr(s, ": ");
+	if (colon)
+		*colon = '\0';
+}
+
 /* What the operator does with the unit (run/disposition.h): the reason's
  * code, the profile's disposition for it on this attempt, and the line
  * for the operator, into the result and onto the report's verdict row. */
@@ -440,13 +448,23 @@ static void decide_disposition(struct run *r, enum report_verdict v, bool unit_f
 	enum disposition disp = check ? r->prof->disposition[c]
 				      : disposition_for_attempt(r->prof->disposition[c], c,
 								res->attempt);
+	/* A check stopped (e-stop, lid, a signal...) after a point failed
+	 * found the bench out, whatever stopped it: the engineer's, not the
+	 * retest of one only interrupted (check_status_read reads a retest
+	 * so), and the point is named. */
+	bool check_failed_first = check && r->aborted && r->failed;
+	if (check_failed_first)
+		disp = DISPOSITION_ENGINEER;
 	/* The characteristic that failed ("verify depth at 1750 um"). */
 	char detail[120] = "";
 	if (c == REASON_OUT_OF_TOLERANCE || c == REASON_INDETERMINATE || c == REASON_NOT_MEASURED) {
 		snprintf(detail, sizeof detail, "%.119s", msg);
-		char *colon = strstr(detail, ": ");
-		if (colon)
-			*colon = '\0';
+		first_clause(detail);
+	} else if (check_failed_first) { /* "after verify depth at 500 um failed" */
+		snprintf(detail, sizeof detail, "after %.100s", r->fail_reason);
+		first_clause(detail);
+		size_t len = strlen(detail);
+		snprintf(detail + len, sizeof detail - len, " failed");
 	}
 	snprintf(res->reason_code, sizeof res->reason_code, "%s", reason_code_name(c));
 	snprintf(res->disposition, sizeof res->disposition, "%s", disposition_name(disp));
