@@ -358,4 +358,24 @@ case_ noisy_refused_1khz noisy 1000 1
 # period steady through the start-up. Now every stroke is counted and
 # every limit met.
 case_ speed_startup_trend_1khz_counted speed 1000 3022
+# A 4.4 kHz ring of 16.7 um on a dwell under a 112 us exposure (8.7 points
+# of the fold a ring period): under noise the ripple's first convex point
+# lay 12 points from the top, so the local quadratics spanned up to 11
+# points, more than a ring period; the least uncertain of them read the
+# ring's peak 1.0 um low, the exposure's best box mean stood above it and
+# its drop was taken as 0: -1.49 um (U 3.44). No ring of the pad's is
+# slower than 2 kHz, so a half period is held to that (ring.c,
+# ring_band_half): -0.98 um. A development draw the same way (a 2.5 kHz
+# ring of 11.7 um on 66 Hz strokes under 200 us, its convex point 24
+# points out, quadratics over up to 17): -0.85 um against U 0.74, now
+# -0.37 um, U 0.82.
+case_ ring_4khz_band_half ringing 4000 2036
+cover_ ring_4khz_band_half_covered ringing 4000 3028
+# A top the pad's creep flattened (poly4567 cam, contact at 93 % of the
+# travel) at 1 kHz on 75 coarse bins: the sharp fit passed 1.5 um under
+# the two top points (3.8 of their standard errors), and drift 1000 2032
+# read -1.91 um corrected (the same capture without the creep +0.08).
+# A point is the shape at its mean phase, at or below the top: their mean
+# is now the peak, the gap in U (shape.c, peak_under_top): -0.44 um.
+case_ drift_top_under_fit_1khz drift 1000 2032
 finish

@@ -269,6 +269,26 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 		      double *peak, double *vpos, double *u_peak, double *u_model,
 		      struct top_curv *tc, enum measure_ring *ring, double *rise_um);
 
+/* Points in half a period of the slowest ring of the pad (RING_HZ_LO,
+ * REFERENCE.md: 2..5 kHz), P a fold of src's strokes over one cycle;
+ * INFINITY when not known (no src: a fine fold of the top). The ripple's
+ * nearest convex point lies half a ring period from the top, and the
+ * local quadratics span up to a quarter of one (half / 2 points each
+ * side); a convex point further out than this is the top's own bend or
+ * noise. blind_hunt.py ringing 4000 2036 (a 4.4 kHz ring of 16.7 um, 8.7
+ * points a period) showed its first convex point 12 points out under
+ * noise: the quadratics over 11 points spanned more than a ring period,
+ * the least uncertain of them read the ring's peak 1.0 um low, and the
+ * best box mean of the exposure stood above it, so the exposure's drop
+ * was taken as 0: -1.49 um (U 3.44); held to 9.6 points, -0.98 um. */
+static double ring_band_half(const struct shape_pts *P, const struct fold_src *src)
+{
+	if (!src || src->nl < 2 || !(src->L[src->nl - 1].t_slot > src->L[0].t_slot))
+		return INFINITY;
+	double per = (src->L[src->nl - 1].t_slot - src->L[0].t_slot) / (double)(src->nl - 1);
+	return (double)P->n * src->m->cfg.rate_hz / per / (2 * RING_HZ_LO);
+}
+
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
 		  enum measure_ring *ring, double *rise_um)
@@ -282,6 +302,11 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	long half = rp.half;
 	if (P->n >= RING_MIN_BINS && rp.convex && (!half || rp.convex < half))
 		half = rp.convex;
+	/* no ring of the pad's is slower than RING_HZ_LO: a trough further
+	 * out is no half period of a ring (ring_band_half) */
+	double bh = ring_band_half(P, src);
+	if (P->n >= RING_MIN_BINS && half > bh && bh >= RING_MIN_HALF)
+		half = (long)bh;
 	bool seen = rp.rise_um > 0 || half > 0;
 	bool coarse = P->n < RING_MIN_BINS || (seen && half < RING_MIN_HALF);
 	long hmax = seen ? (half > 4 ? half / 2 : 2) : 8;
