@@ -207,6 +207,13 @@ static double drift_start_check(const struct drift_sums *d, double q0, double wh
 	return v;
 }
 
+/* A model's parameters as its BIC counts them: a polynomial's deg + 1; a
+ * level, an exponential's size and its time constant. */
+static double drift_params(const struct drift_model *f)
+{
+	return f->deg ? (double)f->deg + 1 : 3;
+}
+
 /* Drift: a polynomial through the strokes' troughs against time, of the
  * degree (1..DRIFT_DEG_MAX) the troughs support, or a settling exponential
  * (drift_exp_fit): the least BIC. The quadratic alone took a thermal drift
@@ -217,7 +224,13 @@ static double drift_start_check(const struct drift_sums *d, double q0, double wh
  * q(t_k) - q(0) over the strokes (what the drift added to their mean
  * depth, as the zero holds at the start), *u_corr its standard
  * uncertainty: the fit's, the other models' spread about the chosen one
- * weighted exp(-dBIC / 2), the next degree's difference (the lower one's
+ * weighted exp(-dAIC / 2) (the choice is BIC's, but at 1 kHz noisy troughs
+ * do not tell a settling exponential from a line, and BIC's ln n a
+ * parameter weighed exponentials that fit as well 0.06: a drift half
+ * exponential, half linear, corrected by the line, read -1.60 um against
+ * U 1.46, tests/test_red_captures.sh drift_correct_exp_line_1khz; the
+ * drift over the record, which says whether one is seen, keeps BIC's
+ * weights), the next degree's difference (the lower one's
  * at DRIFT_DEG_MAX; the best polynomial's when an exponential is chosen)
  * beyond what noise alone moves between nested fits, whatever its weight
  * (a polynomial's error where it is extrapolated to the start: a logistic
@@ -235,7 +248,7 @@ static double drift_start_check(const struct drift_sums *d, double q0, double wh
  * drift's standard uncertainty without the troughs' slow scatter. */
 static bool drift_fit(const struct drift_sums *d, double dur, struct measure_stats *out,
 		      double *corr, double *u_corr, double *u_start, double *span,
-		      double *u_fit, struct drift_curve *curve)
+		      double *u_fit, double *u_doubt, struct drift_curve *curve)
 {
 	enum { NP = DRIFT_DEG_MAX, NM = DRIFT_DEG_MAX + DRIFT_NTAU };
 	struct drift_model f[NM];
@@ -254,17 +267,20 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	if (best < 0)
 		return false;
 	const struct drift_model *b = &f[best];
-	double w_sum = 0, vc = 0, vd = 0;
+	double w_sum = 0, vc = 0, vd = 0, wc_sum = 0;
+	double pen = log(d->t[0]) - 2; /* BIC's penalty a parameter less AIC's */
 	for (unsigned i = 0; i < NM; i++) {
 		if (!ok[i])
 			continue;
 		double w = exp(-(f[i].crit - b->crit) / 2), dc = f[i].corr - b->corr;
 		double dd = f[i].drift - b->drift;
+		double wc = exp(-(f[i].crit - b->crit - (drift_params(&f[i]) - drift_params(b)) * pen) / 2);
 		w_sum += w;
-		vc += w * (f[i].v_corr + dc * dc);
+		wc_sum += wc;
+		vc += wc * (f[i].v_corr + dc * dc);
 		vd += w * (f[i].v_drift + dd * dd);
 	}
-	vc /= w_sum;
+	vc /= wc_sum;
 	vd /= w_sum;
 	int nx = !b->deg ? best_poly : b->deg < DRIFT_DEG_MAX ? (int)b->deg : (int)b->deg - 2;
 	if (nx >= 0 && ok[nx] && nx != best) {
@@ -287,6 +303,10 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	out->drift_um = b->drift;
 	out->drift_u_um = sqrt(vd + 2 * slow);
 	*u_fit = sqrt(vd);
+	/* a line through all the troughs 1 to 2 of its standard
+	 * uncertainties out: that part of what it added (result_drift) */
+	double z = ok[0] && f[0].v_drift > 0 ? num_abs(f[0].drift) / sqrt(f[0].v_drift) - 1 : 0;
+	*u_doubt = z > 0 ? (z < 1 ? z : 1) * sqrt(f[0].corr * f[0].corr + f[0].v_corr) : 0;
 	return true;
 }
 
@@ -330,11 +350,11 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 	 * an exponential 8 um thermal drift read 5.4 um off against U 5.2,
 	 * tests/test_red_captures.sh). Either way the quadratic's misfit at
 	 * the start counts too. */
-	double corr, u_corr, u_start, span, u_fit, u_drift = 0;
+	double corr, u_corr, u_start, span, u_fit, u_doubt, u_drift = 0;
 	double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
 	*span_stroke = *u_stroke = 0;
 	curve->ok = false;
-	if (drift_fit(&m->dr, dur, out, &corr, &u_corr, &u_start, &span, &u_fit, curve)) {
+	if (drift_fit(&m->dr, dur, out, &corr, &u_corr, &u_start, &span, &u_fit, &u_doubt, curve)) {
 		double u_fold = drift_level_check(m, dur);
 		u_start = sqrt(u_start * u_start + u_fold * u_fold);
 		/* Seen: beyond 2 standard uncertainties of the fit itself
@@ -359,6 +379,23 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 			 * uncertainties): what it added */
 			double c = num_abs(corr) + u_start;
 			u_drift = sqrt(c * c + u_corr * u_corr);
+		} else {
+			/* A doubt: a line through all the troughs whose
+			 * drift over the record stands z = 1 to 2 of its
+			 * standard uncertainties out. What the line says it
+			 * added counts in part, (z - 1) sqrt(c^2 + u_c^2),
+			 * whole from 2 (u_doubt, drift_fit). Before, nothing
+			 * until seen: at 1 kHz troughs of a few noisy
+			 * samples put a drift of 2.3 um at 1.6 (1.85 +-
+			 * 1.13 um), and its +0.92 um in the mean counted
+			 * nothing: +0.98 um against U 0.53
+			 * (tests/test_red_captures.sh drift_doubt_1khz).
+			 * The line, not the chosen model: with no drift, a
+			 * start the first troughs show 3.3 um off (the
+			 * golden capture) made a fast exponential of 3.5 +-
+			 * 2.6 um, c 3.3, which the line (-0.21 +- 0.52)
+			 * does not take for a drift over the record. */
+			u_drift = u_doubt;
 		}
 		if (m->cfg.gates.drift == MEASURE_DRIFT_CORRECT || seen) {
 			/* a single stroke is not corrected: it carries the
@@ -374,9 +411,9 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 bool drift_curve_fit(const struct drift_sums *d, double dur, struct drift_curve *c, bool *seen)
 {
 	struct measure_stats st = { 0 };
-	double corr, u_corr, u_start, span, u_fit;
+	double corr, u_corr, u_start, span, u_fit, u_doubt;
 	c->ok = false;
-	if (!drift_fit(d, dur, &st, &corr, &u_corr, &u_start, &span, &u_fit, c))
+	if (!drift_fit(d, dur, &st, &corr, &u_corr, &u_start, &span, &u_fit, &u_doubt, c))
 		return false;
 	*seen = num_abs(st.drift_um) > 2 * st.drift_u_um;
 	return c->ok;
