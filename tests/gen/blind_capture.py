@@ -327,7 +327,10 @@ def stroke_truth(p, pen, t0, t1):
         hi = best_i
         while hi < b and eg[hi] > best - margin:
             hi += 1
-        tb, vb = best_i * GRID_S, best
+        # from the depth the tips reach there, ringing included: the ringless
+        # top is no depth when the ring is below it
+        tb = best_i * GRID_S
+        vb = pen.e(tb)
         t = lo * GRID_S
         while t <= hi * GRID_S:
             v = pen.e(t)
