@@ -193,5 +193,15 @@ case_ rate_unbias_left_1khz_142hz    rate "--rate 1000 --freq 142.402 --travel-u
 case_ rate_dropouts_end_fit_4khz     rate "--rate 4000 --freq 56.348 --travel-um 1500 --depth-um 2500 --noise-um 2.83 --noise-grow 0.33 --scatter-um 3.74 --scatter-rho 0.25 --wander 0.0009 --noise-hz 3.00 --rod-ratio 0.17 --cogging 0.057 --err-frac 0.0158 --burst 39@5056 --seed 273984632"
 case_ rate_dropouts_last_stroke_4khz rate "--rate 4000 --freq 193.081 --travel-um 800 --depth-um 300 --noise-um 2.59 --noise-grow 0.05 --scatter-um 3.84 --scatter-rho 0.10 --wander 0.0034 --noise-hz 7.78 --rod-ratio 0.27 --err-frac 0.0084 --burst 22@6570 --seed 421949806"
 
+# A ring's peak between two points of a fine fold (ring.c local_max): the
+# fold's points are irregularly spaced, and a vertex more than half a
+# point away in index units was refused, however near it lay. On this
+# 1 kHz record the ring's peak fell between k = -1 and k = 0 (x = -1.00
+# and +0.23), beyond reach of both, so a secondary peak 18 points on was
+# taken: -8.45 um against U 3.20. Reach is now half the distance to the
+# neighbouring point on the vertex's side: +1.86 um, U 8.73 (found by
+# BUDGET, session 12).
+case_ ring_peak_between_fold_points_1khz depth "--rate 1000 --freq 140.451 --travel-um 1000 --depth-um 1500 --noise-um 2.76 --noise-grow 0.68 --scatter-um 0.43 --scatter-rho 0.54 --wander 0.0013 --noise-hz 0.56 --rod-ratio 0.34 --cogging 0.018 --ring-um 16.1 --ring-hz 4384 --ring-ms 1.20 --spike-frac 0.0069 --spike-sign near --seed 980962682"
+
 echo "test_red_captures: $((n - fail))/$n passed"
 [ $fail -eq 0 ]

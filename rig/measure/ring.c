@@ -31,8 +31,11 @@ static bool local_quad(const struct shape_pts *P, long k, long h, double q[3], d
 	return num_solve3_sym(A, Y, q, inv);
 }
 
-/* The local quadratic's maximum if it has one within reach points of
- * point k, with the standard uncertainty of that value. */
+/* The local quadratic's maximum if it has one within reach of point k,
+ * reach counted in gaps to the neighbouring point on the vertex's side
+ * (a fine fold's points are irregularly spaced: a peak between two of
+ * them may lie more than half an index from both, and was lost), with
+ * the standard uncertainty of that value. */
 static bool local_max(const struct shape_pts *P, long k, long h, double reach, double *val,
 		      double *pos, double *u, double *curv)
 {
@@ -40,7 +43,8 @@ static bool local_max(const struct shape_pts *P, long k, long h, double reach, d
 	if (!local_quad(P, k, h, q, inv, &s2, &xc) || !(q[2] < 0))
 		return false;
 	double v = -q[1] / (2 * q[2]);
-	if (num_abs(v) > reach)
+	long jn;
+	if (num_abs(v) > reach * num_abs(pt_x(P, k + (v > 0 ? 1 : -1), &jn) - xc))
 		return false;
 	double g[3] = { 1, v, v * v }, var = 0;
 	for (int a = 0; a < 3; a++)
