@@ -136,20 +136,31 @@ for _ in $(seq 50); do
   [ "$j" = 2 ] && break
   sleep 0.2
 done
-[ "$j" = 2 ] && ok "two live journals, one per socket" || bad "$j live journals"
-$R run --fixture "$FX" --socket A --serial $SA --out "$tmp/other" >/dev/null 2>"$tmp/busyA.err"
-expect "socket A again while it runs" 75 $?
-has "the refusal names the bench" "$tmp/busyA.err" 'bench SIM-2UP is in use'
-$R run --fixture "$FX" --serial $SA --serial $SB --out "$tmp/other" >/dev/null 2>"$tmp/busy.err"
-expect "the whole bench again while it runs" 75 $?
-has "the refusal names the bench" "$tmp/busy.err" 'bench SIM-2UP is in use'
+# A socket stopped at preload because the machine kept its virtual HX711
+# waiting past the driver's timeout, as has_rt allows for above (seen here
+# too, in make check-calendar on 2026-12-02: "DOUT stayed high for 47 ms
+# ... after a power-down reset too"; both parts stopped before the
+# journals), leaves nothing running to signal: those 10 cases are skipped,
+# said so and counted. Any other early end fails.
+if [ "$j" != 2 ] && ! kill -0 $pid 2>/dev/null && grep -q 'HX711 not ready' "$tmp/sig.out"; then
+  wait $pid
+  skip 10 "a signal to a two-socket rehearsal: a socket stopped at preload, the machine too loaded to read the HX711 in time: $(grep -m1 'HX711 not ready' "$tmp/sig.out" | cut -c1-240)"
+else
+  [ "$j" = 2 ] && ok "two live journals, one per socket" || bad "$j live journals"
+  $R run --fixture "$FX" --socket A --serial $SA --out "$tmp/other" >/dev/null 2>"$tmp/busyA.err"
+  expect "socket A again while it runs" 75 $?
+  has "the refusal names the bench" "$tmp/busyA.err" 'bench SIM-2UP is in use'
+  $R run --fixture "$FX" --serial $SA --serial $SB --out "$tmp/other" >/dev/null 2>"$tmp/busy.err"
+  expect "the whole bench again while it runs" 75 $?
+  has "the refusal names the bench" "$tmp/busy.err" 'bench SIM-2UP is in use'
 
-kill -TERM $pid
-wait $pid
-expect "SIGTERM to the parent mid-run" 2 $?
-has "socket A stopped by the signal" "$tmp/sig.out" '^socket A: ABORTED: .*stopped by SIGTERM'
-has "socket B stopped by the signal" "$tmp/sig.out" '^socket B: ABORTED: .*stopped by SIGTERM'
-both_off sig "SIGTERM"
+  kill -TERM $pid
+  wait $pid
+  expect "SIGTERM to the parent mid-run" 2 $?
+  has "socket A stopped by the signal" "$tmp/sig.out" '^socket A: ABORTED: .*stopped by SIGTERM'
+  has "socket B stopped by the signal" "$tmp/sig.out" '^socket B: ABORTED: .*stopped by SIGTERM'
+  both_off sig "SIGTERM"
+fi
 ls "$OUT"/*.journal >/dev/null 2>&1 && bad "journals left after the signal" || ok "no journal left after the signal"
 $R run --fixture "$FX" --socket B --serial $SB --out "$OUT" >"$tmp/alone.out" 2>&1
 expect "socket B alone afterwards" 0 $?
