@@ -32,10 +32,16 @@ has() { # has WHAT FILE PATTERN
 # past the driver's timeout ("HX711 not ready: DOUT stayed high for 47 ms",
 # seen once in make check-calendar on 2026-12-01, a 2-core VM), the case
 # says nothing of the e-stop or the lid: skipped, said so, counted.
+# What the virtual HX711 saw (the state file's counters), printed after
+# such a skip: the cause of these stops is not known yet (NOTE12).
+hx711_seen() {
+  echo "    virtual bench at its close ($1):"; sed 's/^/      /' "$1" 2>/dev/null
+}
 has_rt() {
   if grep -q -- "$3" "$2"; then ok "$1"
   elif grep -q "^socket $4: ABORTED: preload: .*HX711 not ready: DOUT stayed high" "$2"; then
     skip 1 "$1: socket $4 stopped first, its virtual HX711 late in real time: $(grep -m1 "^socket $4: ABORTED" "$2" | cut -c1-160)"
+    hx711_seen "${2%.out}-$4.state"
   else has "$1" "$2" "$3"; fi
 }
 R="$RUNNER $RIG"
@@ -145,6 +151,7 @@ done
 if [ "$j" != 2 ] && ! kill -0 $pid 2>/dev/null && grep -q 'HX711 not ready' "$tmp/sig.out"; then
   wait $pid
   skip 10 "a signal to a two-socket rehearsal: a socket stopped at preload, the machine too loaded to read the HX711 in time: $(grep -m1 'HX711 not ready' "$tmp/sig.out" | cut -c1-240)"
+  hx711_seen "$tmp/sig-A.state"; hx711_seen "$tmp/sig-B.state"
 else
   [ "$j" = 2 ] && ok "two live journals, one per socket" || bad "$j live journals"
   $R run --fixture "$FX" --socket A --serial $SA --out "$tmp/other" >/dev/null 2>"$tmp/busyA.err"

@@ -1,6 +1,7 @@
 /* bench.c - the virtual bench's shared state, parameters and model table. */
 #include "sim/bench.h"
 #include "core/ini_schema.h"
+#include "sim/hx711.h"
 #include "sim/io.h"
 #include "sim/pen.h"
 
@@ -246,6 +247,15 @@ static void write_state(struct sim_bench *b)
 		b->pen_power, t.powered, t.motor_on, sim_io_lamp(b, SIM_LINE_LAMP_GREEN),
 		sim_io_lamp(b, SIM_LINE_LAMP_AMBER), sim_io_lamp(b, SIM_LINE_LAMP_RED),
 		(double)(clock_now_ns(b->clock) - b->born_ns) / 1e9);
+	/* The load cell's counters: what the virtual HX711 saw of the
+	 * reads, for a test to print when one stopped on it. */
+	struct sim_hx711_stats hs;
+	sim_hx711_get_stats(b, &hs);
+	fprintf(f, "hx711 conversions=%llu lost=%llu power_downs=%llu comm_errors=%llu "
+		"short_phases=%llu\n",
+		(unsigned long long)hs.conversions, (unsigned long long)hs.lost_conversions,
+		(unsigned long long)hs.power_downs, (unsigned long long)hs.comm_errors,
+		(unsigned long long)hs.short_phases);
 	if (fclose(f) == 0)
 		rename(tmp, b->state_file);
 }
