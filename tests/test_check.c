@@ -26,12 +26,18 @@ static void teardown(void)
 	free(dir);
 }
 
-static void summary(const char *rows)
+/* dir/summary.csv: the header head, then rows. */
+static void summary_with(const char *head, const char *rows)
 {
 	char *text = NULL;
-	ck_assert_int_ge(asprintf(&text, "%s%s", HEAD, rows), 0);
+	ck_assert_int_ge(asprintf(&text, "%s%s", head, rows), 0);
 	free(tu_write(dir, "summary.csv", text));
 	free(text);
+}
+
+static void summary(const char *rows)
+{
+	summary_with(HEAD, rows);
 }
 
 #define ROW(ts, station, serial, profile, verdict, file) \
@@ -148,16 +154,11 @@ START_TEST(test_an_interrupted_check_closes_the_gate_as_interrupted_not_failed)
 	static const char head[] = "\"timestamp\",\"station\",\"pen_serial\",\"profile\","
 				   "\"verdict\",\"reason\",\"report_file\",\"reason_code\","
 				   "\"disposition\"\r\n";
-	char *text = NULL;
-	ck_assert_int_ge(asprintf(&text, "%s%s", head,
-				  "\"2026-11-30T06:00:00Z\",\"ST1\",\"GP-1\",\"bench-check\",\"PASS\","
-				  "\"ok\",\"c1.csv\",\"\",\"\"\r\n"
-				  "\"2026-11-30T07:00:00Z\",\"ST1\",\"GP-2\",\"bench-check\","
-				  "\"ABORTED\",\"identify: serial mismatch\",\"c2.csv\",\"wrong_pen\","
-				  "\"retest\"\r\n"),
-			 0);
-	free(tu_write(dir, "summary.csv", text));
-	free(text);
+	summary_with(head, "\"2026-11-30T06:00:00Z\",\"ST1\",\"GP-1\",\"bench-check\",\"PASS\","
+			   "\"ok\",\"c1.csv\",\"\",\"\"\r\n"
+			   "\"2026-11-30T07:00:00Z\",\"ST1\",\"GP-2\",\"bench-check\","
+			   "\"ABORTED\",\"identify: serial mismatch\",\"c2.csv\",\"wrong_pen\","
+			   "\"retest\"\r\n");
 	struct rig_err err = { 0 };
 	struct check_status st;
 	ck_assert_int_eq(check_status_read(dir, "ST1", &st, &err), RIG_OK);
@@ -191,19 +192,15 @@ START_TEST(test_a_pass_after_a_failure_lists_the_runs_judged_between)
 #define R8(ts, serial, profile, verdict, file, disp) \
 	"\"" ts "\",\"ST1\",\"" serial "\",\"" profile "\",\"" verdict "\",\"r\",\"" file \
 	"\",\"" disp "\"\r\n"
-	char *text = NULL;
-	ck_assert_int_ge(asprintf(&text, "%s%s", head,
-				  R8("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "")
-				  R8("2026-11-30T06:10:00Z", "MN3-1", "p", "PASS", "r1", "")
-				  R8("2026-11-30T07:00:00Z", "GP-1", "bench-check", "FAIL", "c2", "engineer")
-				  R8("2026-11-30T07:10:00Z", "MN3-2", "p", "PASS", "r2", "")
-				  R8("2026-11-30T07:20:00Z", "GP-1", "bench-check", "ABORTED", "c3", "retest")
-				  R8("2026-11-30T07:30:00Z", "MN3-3", "p", "ABORTED", "r3", "retest")
-				  R8("2026-11-30T07:40:00Z", "unknown", "p", "FAIL", "r4", "reject")
-				  R8("2026-11-30T08:00:00Z", "GP-1", "bench-check", "PASS", "c4", "")),
-			 0);
-	free(tu_write(dir, "summary.csv", text));
-	free(text);
+	summary_with(head,
+		     R8("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "")
+		     R8("2026-11-30T06:10:00Z", "MN3-1", "p", "PASS", "r1", "")
+		     R8("2026-11-30T07:00:00Z", "GP-1", "bench-check", "FAIL", "c2", "engineer")
+		     R8("2026-11-30T07:10:00Z", "MN3-2", "p", "PASS", "r2", "")
+		     R8("2026-11-30T07:20:00Z", "GP-1", "bench-check", "ABORTED", "c3", "retest")
+		     R8("2026-11-30T07:30:00Z", "MN3-3", "p", "ABORTED", "r3", "retest")
+		     R8("2026-11-30T07:40:00Z", "unknown", "p", "FAIL", "r4", "reject")
+		     R8("2026-11-30T08:00:00Z", "GP-1", "bench-check", "PASS", "c4", ""));
 	struct rig_err err = { 0 };
 	struct check_impact *v;
 	size_t n;
@@ -217,15 +214,11 @@ START_TEST(test_a_pass_after_a_failure_lists_the_runs_judged_between)
 	ck_assert(v[1].unknown);
 	free(v);
 	/* another pass after it: nothing between */
-	text = NULL;
-	ck_assert_int_ge(asprintf(&text, "%s%s%s", head,
-				  R8("2026-11-30T07:00:00Z", "GP-1", "bench-check", "FAIL", "c2", "engineer")
-				  R8("2026-11-30T08:00:00Z", "GP-1", "bench-check", "PASS", "c4", ""),
-				  R8("2026-11-30T08:10:00Z", "MN3-5", "p", "PASS", "r5", "")
-				  R8("2026-11-30T09:00:00Z", "GP-1", "bench-check", "PASS", "c5", "")),
-			 0);
-	free(tu_write(dir, "summary.csv", text));
-	free(text);
+	summary_with(head,
+		     R8("2026-11-30T07:00:00Z", "GP-1", "bench-check", "FAIL", "c2", "engineer")
+		     R8("2026-11-30T08:00:00Z", "GP-1", "bench-check", "PASS", "c4", "")
+		     R8("2026-11-30T08:10:00Z", "MN3-5", "p", "PASS", "r5", "")
+		     R8("2026-11-30T09:00:00Z", "GP-1", "bench-check", "PASS", "c5", ""));
 	ck_assert_int_eq(check_unchecked_list(dir, "ST1", &v, &n, failed, sizeof failed, &err),
 			 RIG_OK);
 	ck_assert_uint_eq(n, 0);
@@ -307,14 +300,10 @@ START_TEST(test_a_check_stopped_after_a_failed_point_failed_one_refused_found_no
 	ck_assert(!check_found_nothing("safety", "engineer"));
 	ck_assert(!check_found_nothing("out_of_tolerance", "engineer"));
 	ck_assert(!check_found_nothing("", ""));
-	char *text = NULL;
-	ck_assert_int_ge(asprintf(&text, "%s%s", head,
-				  R9("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "", "")
-				  R9("2026-11-30T07:00:00Z", "GP-1", "bench-check", "ABORTED", "c2",
-				     "safety", "engineer")),
-			 0);
-	free(tu_write(dir, "summary.csv", text));
-	free(text);
+	summary_with(head,
+		     R9("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "", "")
+		     R9("2026-11-30T07:00:00Z", "GP-1", "bench-check", "ABORTED", "c2",
+			"safety", "engineer"));
 	struct rig_err err = { 0 };
 	struct check_status st;
 	time_t now = check_parse_time("2026-11-30T07:05:00Z");
@@ -326,31 +315,23 @@ START_TEST(test_a_check_stopped_after_a_failed_point_failed_one_refused_found_no
 				      "fix the bench, pass rig check; assess units judged since "
 				      "2026-11-30T06:00:00Z"),
 		      "%s", err.msg);
-	text = NULL;
-	ck_assert_int_ge(asprintf(&text, "%s%s", head,
-				  R9("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "", "")
-				  R9("2026-11-30T06:10:00Z", "MN3-1", "p", "PASS", "r1", "", "")
-				  R9("2026-11-30T07:00:00Z", "GP-1", "bench-check", "ABORTED", "c2",
-				     "bench_calibration", "engineer")),
-			 0);
-	free(tu_write(dir, "summary.csv", text));
-	free(text);
+	summary_with(head,
+		     R9("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "", "")
+		     R9("2026-11-30T06:10:00Z", "MN3-1", "p", "PASS", "r1", "", "")
+		     R9("2026-11-30T07:00:00Z", "GP-1", "bench-check", "ABORTED", "c2",
+			"bench_calibration", "engineer"));
 	ck_assert_int_eq(check_status_read(dir, "ST1", &st, &err), RIG_OK);
 	ck_assert(st.interrupted);
 	ck_assert_int_eq(check_gate(dir, "ST1", 8, now, &err), RIG_E_CONFIG);
 	ck_assert_msg(strstr(err.msg, "was interrupted (bench_calibration): run rig check again"),
 		      "%s", err.msg);
 	/* a pass after it: r1 was judged after a pass, not after a failure */
-	text = NULL;
-	ck_assert_int_ge(asprintf(&text, "%s%s", head,
-				  R9("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "", "")
-				  R9("2026-11-30T06:10:00Z", "MN3-1", "p", "PASS", "r1", "", "")
-				  R9("2026-11-30T07:00:00Z", "GP-1", "bench-check", "ABORTED", "c2",
-				     "bench_calibration", "engineer")
-				  R9("2026-11-30T08:00:00Z", "GP-1", "bench-check", "PASS", "c3", "", "")),
-			 0);
-	free(tu_write(dir, "summary.csv", text));
-	free(text);
+	summary_with(head,
+		     R9("2026-11-30T06:00:00Z", "GP-1", "bench-check", "PASS", "c1", "", "")
+		     R9("2026-11-30T06:10:00Z", "MN3-1", "p", "PASS", "r1", "", "")
+		     R9("2026-11-30T07:00:00Z", "GP-1", "bench-check", "ABORTED", "c2",
+			"bench_calibration", "engineer")
+		     R9("2026-11-30T08:00:00Z", "GP-1", "bench-check", "PASS", "c3", "", ""));
 	struct check_impact *v;
 	size_t n;
 	char failed[32];
