@@ -303,10 +303,9 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	out->drift_um = b->drift;
 	out->drift_u_um = sqrt(vd + 2 * slow);
 	*u_fit = sqrt(vd);
-	/* a line through all the troughs 1 to 2 of its standard
-	 * uncertainties out: that part of what it added (result_drift) */
-	double z = ok[0] && f[0].v_drift > 0 ? num_abs(f[0].drift) / sqrt(f[0].v_drift) - 1 : 0;
-	*u_doubt = z > 0 ? (z < 1 ? z : 1) * sqrt(f[0].corr * f[0].corr + f[0].v_corr) : 0;
+	/* a line through all the troughs: what it says the drift added,
+	 * and its standard uncertainty (result_drift) */
+	*u_doubt = ok[0] ? sqrt(f[0].corr * f[0].corr + f[0].v_corr) : 0;
 	return true;
 }
 
@@ -380,21 +379,27 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 			double c = num_abs(corr) + u_start;
 			u_drift = sqrt(c * c + u_corr * u_corr);
 		} else {
-			/* A doubt: a line through all the troughs whose
-			 * drift over the record stands z = 1 to 2 of its
-			 * standard uncertainties out. What the line says it
-			 * added counts in part, (z - 1) sqrt(c^2 + u_c^2),
-			 * whole from 2 (u_doubt, drift_fit). Before, nothing
-			 * until seen: at 1 kHz troughs of a few noisy
-			 * samples put a drift of 2.3 um at 1.6 (1.85 +-
-			 * 1.13 um), and its +0.92 um in the mean counted
-			 * nothing: +0.98 um against U 0.53
-			 * (tests/test_red_captures.sh drift_doubt_1khz).
-			 * The line, not the chosen model: with no drift, a
-			 * start the first troughs show 3.3 um off (the
-			 * golden capture) made a fast exponential of 3.5 +-
-			 * 2.6 um, c 3.3, which the line (-0.21 +- 0.52)
-			 * does not take for a drift over the record. */
+			/* Not seen: what a line through all the troughs
+			 * says the drift added, and that figure's standard
+			 * uncertainty, sqrt(c^2 + u_c^2) (u_doubt,
+			 * drift_fit): the mean holds the drift uncorrected,
+			 * seen or not. At first nothing; then (z - 1)
+			 * of it (f14c52b) for a line z = 1 to 2 of its
+			 * standard uncertainties out, none below 1. At 1 kHz
+			 * a trough is a few samples with the noise grown
+			 * towards the retracted end (4.8-6.2 um a trough),
+			 * a line's drift reads +-0.9-1.2 um, and a drift
+			 * of -1.9 um (half settling, half linear) read
+			 * -0.57 to -0.98, z 0.6-0.8: its -1.08 um in the
+			 * mean counted nothing, -1.57 um against U 0.81,
+			 * 10 of 40 draws of that pen outside U; now 2
+			 * (tests/test_red_captures.sh
+			 * drift_unseen_line_1khz). The line, not the
+			 * chosen model: with no drift, a start the first
+			 * troughs show 3.3 um off (the golden capture) made
+			 * a fast exponential of 3.5 +- 2.6 um, c 3.3, which
+			 * the line (-0.21 +- 0.52) does not take for a
+			 * drift over the record. */
 			u_drift = u_doubt;
 		}
 		if (m->cfg.gates.drift == MEASURE_DRIFT_CORRECT || seen) {
