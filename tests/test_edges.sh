@@ -30,6 +30,11 @@ fixture() { # fixture DIR -> DIR/sim.ini
 only_records() { ! grep -qv '^"' "$1"; }
 
 # ---- closed standard descriptors (fds 0-2 reopened on /dev/null) --------
+# Under make check-calendar, libfaketime holds its tree's shared start time
+# open on the lowest free descriptor: with stdout closed that is fd 1, and
+# the run's output went over it, breaking every later process's absolute
+# sleeps (test_faketime.sh). These runs get a start time of their own.
+rig() { env -u FAKETIME_SHARED $RUNNER "$RIG" "$@"; }
 for how in 'stdout and stderr' 'stdin, stdout and stderr' 'stderr'; do
   d="$work/fds-$(echo "$how" | tr -c 'a-z' _)"
   fx=$(fixture "$d")
@@ -49,6 +54,8 @@ for how in 'stdout and stderr' 'stdin, stdout and stderr' 'stderr'; do
   check "closed $how: the fixture unchanged" "$(yes_if cmp -s "$fx" "$SRC/fixtures/sim.ini")"
   check "closed $how: summary.csv holds records only" "$(yes_if only_records "$d/r/summary.csv")"
 done
+
+rig() { $RUNNER "$RIG" "$@"; }
 
 # ---- a lock path that names the fixture itself -------------------------
 d="$work/lock-is-fixture"

@@ -269,8 +269,10 @@ START_TEST(test_descheduled_right_after_reading_dout_is_not_a_timeout)
 	 * high, twice in one median: longer than the 47 ms the driver waits
 	 * for a conversion, which came meanwhile. A driver that takes the time
 	 * after the read calls that "DOUT stayed high" twice and stops the run
-	 * ("after a power-down reset too"): seen once in CI under faketime
-	 * and load (rig monitor on the virtual bench in real time). */
+	 * ("after a power-down reset too"). Taken for the cause of the
+	 * stop seen in CI under faketime (rig monitor on the virtual bench in
+	 * real time); that one was a tree whose absolute sleeps all failed
+	 * (tests/test_faketime.sh). */
 	bench_up(quiet);
 	open_cell(&cfg_default);
 	ck_assert_double_eq_tol(median_counts(3), 90000, 12);

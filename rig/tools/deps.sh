@@ -105,6 +105,9 @@ done
 command -v sqlite3 >/dev/null 2>&1 || need sqlite3
 # Typing PINs at a real terminal (tests/test_pin_tty.sh) runs rig in tmux.
 command -v tmux >/dev/null 2>&1 || need tmux
+# The rig's real clock under libfaketime (tests/test_faketime.sh; make
+# check-calendar runs all of make check under it).
+command -v faketime >/dev/null 2>&1 || need faketime
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need postgresql
 # libcsv has no pkg-config file: look for its header and library.
 if [ -n "$arch" ]; then
