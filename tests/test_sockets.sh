@@ -29,7 +29,7 @@ has() { # has WHAT FILE PATTERN
 }
 # has_rt WHAT FILE PATTERN SOCKET: has, for a run in real time; when it
 # fails on a socket its virtual HX711 stopped ("HX711 not ready: DOUT
-# stayed high for 47 ms", four times under make check-calendar: a tree whose
+# stayed high for 47 ms", seen only under make check-calendar: a tree whose
 # absolute sleeps all failed, tests/test_faketime.sh), the counters the
 # virtual HX711 kept (the state file) are printed after it.
 hx711_seen() {
