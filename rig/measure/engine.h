@@ -518,6 +518,12 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
 		  enum measure_ring *ring, double *rise_um);
+/* A weighted quadratic through the points k - h .. k + h, y = q0 + q1 x +
+ * q2 x^2 with x from point k (*xc); inv its normal matrix inverted and *s2
+ * the variance of one sample (the bins' spread), so that inv * s2 is the
+ * covariance of q. Returns false if singular. */
+bool ring_local_quad(const struct shape_pts *P, long k, long h, double q[3], double inv[3][3],
+		     double *s2, double *xc);
 /* A ring the shape shows: its size beyond this many standard errors of
  * the top's bin (the ripple's test, ring.c). */
 #define RING_SEEN_SIGMAS 5.0

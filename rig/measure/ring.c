@@ -4,12 +4,8 @@
  */
 #include "measure/engine.h"
 
-/* A weighted quadratic through the points k - h .. k + h (around bin
- * jmax), y = q0 + q1 x + q2 x^2 with x from point k; inv its normal
- * matrix inverted and *s2 the variance of one sample (the bins' spread),
- * so that inv * s2 is the covariance of q. Returns false if singular. */
-static bool local_quad(const struct shape_pts *P, long k, long h, double q[3], double inv[3][3],
-		       double *s2, double *xc)
+bool ring_local_quad(const struct shape_pts *P, long k, long h, double q[3], double inv[3][3],
+		     double *s2, double *xc)
 {
 	double S[5] = { 0 }, Y[3] = { 0 }, ss = 0, wsum = 0;
 	long j;
@@ -40,7 +36,7 @@ static bool local_max(const struct shape_pts *P, long k, long h, double reach, d
 		      double *pos, double *u, double *curv)
 {
 	double q[3], inv[3][3], s2, xc;
-	if (!local_quad(P, k, h, q, inv, &s2, &xc) || !(q[2] < 0))
+	if (!ring_local_quad(P, k, h, q, inv, &s2, &xc) || !(q[2] < 0))
 		return false;
 	double v = -q[1] / (2 * q[2]);
 	long jn;
@@ -148,7 +144,7 @@ static void ripple_convex(const struct shape_pts *P, long reach, struct ripple *
 				double q[3], inv[3][3], s2, xc;
 				if (2 * hs[i] + 1 > P->n / 4 || 2 * hs[i] > k + 1)
 					break;
-				if (!local_quad(P, d * k, hs[i], q, inv, &s2, &xc))
+				if (!ring_local_quad(P, d * k, hs[i], q, inv, &s2, &xc))
 					continue;
 				if (q[2] > RIPPLE_SIGMAS * sqrt(inv[2][2] * s2) &&
 				    (r->convex == 0 || k < r->convex))

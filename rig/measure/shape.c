@@ -752,18 +752,8 @@ static double rival_crest(const struct shape_pts *P, const struct fold_src *src,
 	}
 	if (!isfinite(best))
 		return -INFINITY;
-	double S[5] = { 0 }, Y[3] = { 0 }, q[3], xc = pt_x(P, kr, &j);
-	for (long k = kr - h; k <= kr + h; k++) {
-		double x = pt_x(P, k, &j) - xc, pw = 1;
-		for (int e = 0; e < 5; e++) {
-			S[e] += P->wt[j] * pw;
-			if (e < 3)
-				Y[e] += P->wt[j] * pw * P->yc[j];
-			pw *= x;
-		}
-	}
-	double A[3][3] = { { S[0], S[1], S[2] }, { S[1], S[2], S[3] }, { S[2], S[3], S[4] } };
-	if (!num_solve3_sym(A, Y, q, NULL) || !(q[2] < 0))
+	double q[3], inv[3][3], s2, xc;
+	if (!ring_local_quad(P, kr, h, q, inv, &s2, &xc) || !(q[2] < 0))
 		return -INFINITY;
 	double v = -q[1] / (2 * q[2]);
 	if (num_abs(v) > (double)h)
