@@ -569,7 +569,7 @@ static double box_order_fit(const struct shape_pts *P, double vpos, double w, in
 	/* each point's box means of both sides, for the fit and its rss */
 	double gl[NBIN_MAX], gr[NBIN_MAX];
 	*drop = 0;
-	if (k1 - k0 + 1 > NBIN_MAX)
+	if (k1 - k0 + 1 > (long)NBIN_MAX)
 		return best;
 	for (double v = vpos - 1.5 * w - 2; v <= vpos + 0.5 * w + 2; v += w / 40 + 0.02) {
 		double A[3][3] = { { 0 } }, b[3] = { 0 }, c[3], rss = 0;
