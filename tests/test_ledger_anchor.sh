@@ -10,11 +10,6 @@
 # The same sync carries the marks of units to be assessed (a failed bench
 # check's) to the line, where `rig history --db` shows them.
 . "$(dirname "$0")/lib.sh"
-if [ -n "${RIG_FAKETIME:-}" ]; then
-  echo "$suite: SKIP: PostgreSQL cannot run under faketime ($RIG_FAKETIME)"
-  [ -n "${RIG_SKIP_LOG:-}" ] && printf '%s\t1\t%s\n' "$suite" "PostgreSQL under faketime" >>"$RIG_SKIP_LOG"
-  exit 77
-fi
 PG_TESTS="$here/db"
 . "$PG_TESTS/pg.sh"
 trap 'pg_teardown; rm -rf "$tmp"' EXIT INT TERM

@@ -6,15 +6,6 @@
 # reports: two stations, retests, a FAIL, an ABORTED run, a unit's serial
 # typed in another case. Skips (77) without PostgreSQL's binaries.
 . "$(dirname "$0")/lib.sh"
-# Under faketime (make check-calendar) PostgreSQL cannot run (as in
-# test_store_sync.sh, test_ledger_anchor.sh): at +45 days this suite hung at
-# `rig history MN3-999999` on the line until the 600 s suite timeout. The
-# suite is skipped, and says so.
-if [ -n "${RIG_FAKETIME:-}" ]; then
-  echo "test_store_questions: SKIP: PostgreSQL cannot run under faketime ($RIG_FAKETIME)"
-  [ -n "${RIG_SKIP_LOG:-}" ] && printf '%s\t1\t%s\n' test_store_questions "PostgreSQL under faketime" >>"$RIG_SKIP_LOG"
-  exit 77
-fi
 PG_TESTS="$here/db"
 . "$PG_TESTS/pg.sh"
 trap 'pg_teardown; rm -rf "$tmp"' EXIT INT TERM

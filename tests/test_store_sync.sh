@@ -9,13 +9,6 @@
 # changed after it was indexed not sent; the password never in a report,
 # index or output. Skips (77) without PostgreSQL's binaries.
 set -u
-# Under faketime (make check-calendar) PostgreSQL and the TCP proxy cannot run: libfaketime's
-# clock breaks their servers. The suite is skipped, and says so.
-if [ -n "${RIG_FAKETIME:-}" ]; then
-  echo "test_store_sync: SKIP: PostgreSQL and the TCP proxy cannot run under faketime ($RIG_FAKETIME)"
-  [ -n "${RIG_SKIP_LOG:-}" ] && printf '%s\t1\t%s\n' test_store_sync "PostgreSQL and the TCP proxy under faketime" >>"$RIG_SKIP_LOG"
-  exit 77
-fi
 . "$(dirname "$0")/lib.sh"
 PG_TESTS="$here/db"
 . "$PG_TESTS/pg.sh"
