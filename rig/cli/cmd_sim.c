@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "bench/bench.h"
+#include "core/clock.h"
 #include "core/paths.h"
 #include "sim/bench.h"
 #include "sim/laser.h"
@@ -160,8 +161,7 @@ int cmd_sim(int argc, char **argv, struct cli_ctx *cx)
 		uint64_t wait_ns = next > now ? next - now : 0;
 		if (wait_ns < RIG_NS_PER_MS)
 			wait_ns = RIG_NS_PER_MS;
-		struct timespec ts = { .tv_sec = (time_t)(wait_ns / RIG_NS_PER_S),
-				       .tv_nsec = (long)(wait_ns % RIG_NS_PER_S) };
+		struct timespec ts = rig_timespec_ns(wait_ns);
 		due = now + wait_ns;
 		int r = ppoll(pfd, n, &ts, NULL);
 		if (r < 0 && errno != EINTR) {

@@ -24,20 +24,13 @@ static uint64_t real_now_ns(struct rig_clock *c)
  * error or an early wake is slept relative, which needs no mapping. */
 static void real_sleep_until_ns(struct rig_clock *c, uint64_t t_ns)
 {
-	struct timespec ts = {
-		.tv_sec = (time_t)(t_ns / RIG_NS_PER_S),
-		.tv_nsec = (long)(t_ns % RIG_NS_PER_S),
-	};
+	struct timespec ts = rig_timespec_ns(t_ns);
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
 	uint64_t now = real_now_ns(c);
 	if (now >= t_ns)
 		return;
-	uint64_t left = t_ns - now;
-	struct timespec rel = {
-		.tv_sec = (time_t)(left / RIG_NS_PER_S),
-		.tv_nsec = (long)(left % RIG_NS_PER_S),
-	};
+	struct timespec rel = rig_timespec_ns(t_ns - now);
 	while (nanosleep(&rel, &rel) == -1 && errno == EINTR)
 		;
 }

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 struct rig_clock;
 
@@ -61,5 +62,15 @@ void vclock_advance_ns(struct rig_vclock *vc, uint64_t ns);
 #define RIG_NS_PER_US 1000ull
 #define RIG_NS_PER_MS 1000000ull
 #define RIG_NS_PER_S 1000000000ull
+
+/* ns nanoseconds as a struct timespec (a duration, or a CLOCK_MONOTONIC
+ * time), for the system calls that take one. */
+static inline struct timespec rig_timespec_ns(uint64_t ns)
+{
+	return (struct timespec){
+		.tv_sec = (time_t)(ns / RIG_NS_PER_S),
+		.tv_nsec = (long)(ns % RIG_NS_PER_S),
+	};
+}
 
 #endif

@@ -20,10 +20,7 @@ int fd_wait_until(int fd, short events, uint64_t deadline_ns, short *revents)
 	for (;;) {
 		uint64_t now = clock_now_ns(rt);
 		uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
-		struct timespec ts = {
-			.tv_sec = (time_t)(left / RIG_NS_PER_S),
-			.tv_nsec = (long)(left % RIG_NS_PER_S),
-		};
+		struct timespec ts = rig_timespec_ns(left);
 		struct pollfd pfd = { .fd = fd, .events = events };
 		int r = ppoll(&pfd, 1, &ts, NULL);
 		if (r > 0) {

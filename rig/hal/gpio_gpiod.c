@@ -132,10 +132,7 @@ static enum rig_rc gd_set(struct gpio_line *l, int value, struct rig_err *err)
 /* Wait up to left_ns for an event; 1 event pending, 0 none, -1 error. */
 static int event_wait(void *line, uint64_t left_ns)
 {
-	struct timespec ts = {
-		.tv_sec = (time_t)(left_ns / RIG_NS_PER_S),
-		.tv_nsec = (long)(left_ns % RIG_NS_PER_S),
-	};
+	struct timespec ts = rig_timespec_ns(left_ns);
 	return gpiod_line_event_wait(line, &ts);
 }
 
