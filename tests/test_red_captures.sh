@@ -213,6 +213,24 @@ case_ ring_peak_between_fold_points_1khz depth "--rate 1000 --freq 140.451 --tra
 # drift+ramp 31, found by BUDGET, is one: -1.57 um, U 0.81 -> 1.36).
 case_ drift_unseen_line_1khz depth "--rate 1000 --freq 147.068 --travel-um 1000 --depth-um 800 --noise-um 2.71 --noise-grow 1.30 --scatter-um 1.07 --scatter-rho 0.17 --wander 0.0025 --noise-hz 4.60 --mech harmonic --harm 0.33 --cogging 0.026 --drift-um -1.9 --drift-tau 1.17 --ramp 0.025 --seed 1000"
 
+# Error values at the head of a 4 kHz record (red_hunt.py build/rig 20 2026
+# --rates 4000, dropouts 8 and 11, found by RING9). Before the first clean
+# period the count had no period to count a gap by: an interval with an
+# error value in it split the record there, the partial strokes before the
+# split went uncounted and the rate was the one of the rest, where this
+# generator's speed noise starts away from its mean (the first 2.5 strokes
+# 0.16 % slow): +10.3 ppm against U 7.9 and -16.5 ppm against U 8.7. The
+# learning's local period now counts such a gap (-1.1 and +2.7 ppm). And
+# one error value next to the first crossing (slot 9 of the first capture,
+# --drop 9): that crossing was not reliable, so the count started a stroke
+# later and the end fit went unused: +7.3 ppm against U 2.9; now the end
+# fit's knot counts and the crossing next to an error value may carry the
+# end fit (-0.6 ppm).
+drop8="--rate 4000 --freq 221.094 --travel-um 1000 --depth-um 800 --noise-um 1.03 --noise-grow 0.38 --scatter-um 1.60 --scatter-rho 0.36 --wander 0.0034 --noise-hz 9.50 --rod-ratio 0.32"
+case_ rate_dropouts_head_split_4khz   rate "$drop8 --err-frac 0.0197 --burst 40@5041 --seed 330477512"
+case_ rate_dropouts_head_split_189hz  rate "--rate 4000 --freq 189.079 --travel-um 800 --depth-um 300 --noise-um 2.29 --noise-grow 0.47 --scatter-um 0.55 --scatter-rho 0.70 --wander 0.0030 --noise-hz 6.47 --rod-ratio 0.16 --err-frac 0.0052 --burst 12@6775 --seed 722454015"
+case_ rate_error_next_to_first_crossing rate "$drop8 --seed 330477512" --drop 9
+
 # A pad's plateau at 4 kHz (fine bins): flat in the middle, steep at its
 # corners, no order of the sharp fit (2..4) follows it, and order 4 met
 # the corners' curves above the plateau. On the noiseless fold the fit

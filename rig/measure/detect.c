@@ -50,7 +50,7 @@ static void on_crossing(struct measure *m, struct xing x)
 			struct xing across = x;
 			across.clean_before = false;
 			m->prev = m->bridge;
-			freq_interval(m, &across);
+			freq_interval(m, &across, 0);
 			m->prev = x;
 		} else if (x.reliable) {
 			seg_start(m, &x);
@@ -89,7 +89,7 @@ static void on_crossing(struct measure *m, struct xing x)
 		x.t_slot = knot_solve(m, m->prev.t_slot, P0, &ks);
 	else
 		m->kn_var = KNOT_PRIOR * t_ref * KNOT_PRIOR * t_ref;
-	freq_interval(m, &x);
+	freq_interval(m, &x, 0);
 	m->kn_have = usable;
 	m->kn_period = x.t_slot - m->prev.t_slot;
 	hist_keep_from(m, &x);

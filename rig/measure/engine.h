@@ -577,8 +577,10 @@ void stats_emit(struct measure *m, struct measure_stroke *s);
 void stats_level(struct measure *m, double t_s, double level_um);
 void seg_close(struct measure *m);
 void seg_start(struct measure *m, const struct xing *x);
-/* Count whole periods from the previous crossing (m->prev) to x. */
-void freq_interval(struct measure *m, const struct xing *x);
+/* Count whole periods from the previous crossing (m->prev) to x;
+ * ref_slots: the period to count a gap by before any clean period (0:
+ * none). */
+void freq_interval(struct measure *m, const struct xing *x, double ref_slots);
 /* Relative scatter of the clean single periods over the record, 0 while
  * fewer than 8 (result.c's rate U uses it too). */
 double period_scatter_rel(const struct measure *m);

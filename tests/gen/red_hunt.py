@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """red_hunt.py RIG N SEED [--rates 1000,4000] [--kinds K,...] [--table] [--min-pct P]
-red_hunt.py RIG 1 0 --one "GENERATOR ARGS" [--check cover,std,minmax,count] [--told-ppm P]
+red_hunt.py RIG 1 0 --one "GENERATOR ARGS" [--check cover,std,minmax,count] [--told-ppm P] [--drop SLOTS]
 
 Hunts "wrong and sure" results of `rig analyze` on captures of
 red_capture.py (a generator the engine was not tuned on): N captures per
@@ -137,6 +137,18 @@ def judge(truth, r, gen):
     return e, miss
 
 
+def drop_slots(path, slots):
+    """The samples at these slots of a raw capture become error values (no
+    peak, 262076, as the sensor sends them: the L, M, H bytes): an error
+    value exactly where a case needs one (next to a record's first
+    crossing, say), where --err-frac places them at random."""
+    b = bytearray(open(path, "rb").read())
+    code = 262076
+    for s in slots:
+        b[3 * s:3 * s + 3] = bytes((code & 0x3F, 0x40 | ((code >> 6) & 0x3F), 0x80 | ((code >> 12) & 0x3F)))
+    open(path, "wb").write(bytes(b))
+
+
 def one(a, runner):
     """One capture from the generator arguments in a.one; the figures
     named in a.check must hold (cover: depth and rate within U; std,
@@ -158,6 +170,8 @@ def one(a, runner):
         if not k.startswith("_"):
             gargs += [k] + ([str(v)] if v != "" else [])
     subprocess.run(gargs, check=True)
+    if a.drop:
+        drop_slots(path, [int(x) for x in a.drop.split(",")])
     truth = dict(l.strip().split("=", 1) for l in open(path + ".truth") if "=" in l)
     gen["_analyze"] = a.analyze
     r, cmd, err = analyze(a.rig, runner, path, gen, a.told_ppm)
@@ -193,6 +207,7 @@ def main():
     ap.add_argument("--check", default="cover", help="with --one: cover (depth and rate), depth, rate, std, minmax, minmaxU, count, refuse_or_cover")
     ap.add_argument("--told-ppm", type=float, default=0, help="with --one: rig analyze --clock-ppm")
     ap.add_argument("--analyze", default="", help="with --one: more rig analyze options")
+    ap.add_argument("--drop", default="", help="with --one: these slots (comma-separated) become error values")
     a = ap.parse_args()
     runner = os.environ.get("RIG_RUNNER", "").split()
     if a.one:
