@@ -231,5 +231,16 @@ case_ rate_dropouts_head_split_4khz   rate "$drop8 --err-frac 0.0197 --burst 40@
 case_ rate_dropouts_head_split_189hz  rate "--rate 4000 --freq 189.079 --travel-um 800 --depth-um 300 --noise-um 2.29 --noise-grow 0.47 --scatter-um 0.55 --scatter-rho 0.70 --wander 0.0030 --noise-hz 6.47 --rod-ratio 0.16 --err-frac 0.0052 --burst 12@6775 --seed 722454015"
 case_ rate_error_next_to_first_crossing rate "$drop8 --seed 330477512" --drop 9
 
+# A pad's plateau at 4 kHz (fine bins): flat in the middle, steep at its
+# corners, no order of the sharp fit (2..4) follows it, and order 4 met
+# the corners' curves above the plateau. On the noiseless fold the fit
+# passed 0.46 um above every point near its vertex: +0.49 um against
+# U 0.18; with noise +0.31 um against U 0.26 (red_hunt.py pad). The fit
+# above the points at its vertex (shape.c, over_top) now counts in U, and
+# beyond 3 standard errors the peak is the middle of the two: +0.24 um,
+# U 0.58; +0.14 um, U 0.47.
+case_ pad_plateau_over_fit_noiseless_4khz depth "--rate 4000 --freq 60.819 --travel-um 1000 --depth-um 2500 --noise-um 0 --noise-grow 1.22 --scatter-um 0 --wander 0.0033 --noise-hz 1.18 --mech harmonic --harm 0.44 --pad 0.96 --pad-soft 0.009 --seed 678741686"
+case_ pad_plateau_over_fit_4khz depth "--rate 4000 --freq 145.699 --travel-um 1500 --depth-um 800 --noise-um 1.00 --noise-grow 1.02 --scatter-um 0.32 --scatter-rho 0.19 --wander 0.0018 --noise-hz 8.87 --mech harmonic --harm 0.42 --cogging 0.036 --pad 0.93 --pad-soft 0.022 --seed 411646718"
+
 echo "test_red_captures: $((n - fail))/$n passed"
 [ $fail -eq 0 ]
