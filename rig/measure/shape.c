@@ -89,6 +89,13 @@ static void fold_stroke(const struct measure *m, const struct xing *a,
 	}
 }
 
+/* |d|^q_ord, the two-sided top's shape at d from its vertex (exact for
+ * the sine's 2). */
+static double top_pow(double d, double q_ord)
+{
+	return q_ord == 2 ? d * d : pow(num_abs(d), q_ord);
+}
+
 /* The two-sided fit of order q_ord with its vertex at v (peak_two_sided):
  * q = p, cl, cr. False when the system is singular. */
 static bool two_sided_at(const double *x, const double *y, const double *wt, long np,
@@ -97,7 +104,7 @@ static bool two_sided_at(const double *x, const double *y, const double *wt, lon
 	double A[3][3] = { { 0 } }, b[3] = { 0 };
 	for (long k = 0; k < np; k++) {
 		double d = x[k] - v;
-		double dq = q_ord == 2 ? d * d : pow(num_abs(d), q_ord);
+		double dq = top_pow(d, q_ord);
 		double g[3] = { 1, d < 0 ? -dq : 0, d < 0 ? 0 : -dq };
 		for (int i = 0; i < 3; i++) {
 			b[i] += wt[k] * g[i] * y[k];
@@ -129,7 +136,7 @@ static bool peak_two_sided(const double *x, const double *y, const double *wt, l
 		long top = 0;
 		for (long k = 0; k < np; k++) {
 			double d = x[k] - v;
-			double dq = q_ord == 2 ? d * d : pow(num_abs(d), q_ord);
+			double dq = top_pow(d, q_ord);
 			double e = y[k] - (q[0] - (d < 0 ? q[1] : q[2]) * dq);
 			rss += wt[k] * e * e;
 			if (num_abs(d) < dtop) {
@@ -394,7 +401,7 @@ static double over_top(const double *x, const double *y, const double *wt, const
 		return 0;
 	for (long k = 0; k < np; k++) {
 		double d = x[k] - v;
-		double dq = q_ord == 2 ? d * d : pow(num_abs(d), q_ord);
+		double dq = top_pow(d, q_ord);
 		double drop = (d < 0 ? q[1] : q[2]) * dq;
 		if (drop > OVER_REACH * lev)
 			continue;
