@@ -255,7 +255,6 @@ struct measure {
 	uint64_t rejected[MEASURE_REJECT_COUNT];
 	double d_ref;             /* first accepted depth: sums are relative */
 	double d_mean, d_m2, d_min, d_max;
-	unsigned emit_dof;        /* fit_stroke: the accepted stroke's residual dof */
 	bool d_min_unchecked, d_max_unchecked; /* that extreme's fit had none:
 				     nothing in it could show a spike or a
 				     timing error on a flank (result.c) */

@@ -533,7 +533,6 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		double own = s.trough_um + (s.peak_um - s.trough_um) * m->dl_wbar;
 		stats_level(m, s.peak_time_s, stroke_level(m, a, b_t, b->idx, f.level_sum) - own);
 	}
-	m->emit_dof = f.dof;
 	s.fit_var_factor = f.var_factor;
 	s.fit_dof = f.dof;
 	s.top_excess_um = f.top_excess_um;

@@ -22,7 +22,7 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 	s->index = m->stroke_index++;
 	if (s->reject == MEASURE_STROKE_OK) {
 		double d = s->peak_um;
-		bool unchecked = m->emit_dof == 0;
+		bool unchecked = s->fit_dof == 0;
 		if (m->strokes == 0) {
 			m->d_ref = d;
 			m->d_min = m->d_max = d;
