@@ -64,6 +64,7 @@
 #define SAMPLES_PER_BIN 24u   /* learning target: folded samples per bin */
 #define TOP_W_WIDE 0.3        /* fit window: shape above 30 % of its travel */
 #define TOP_W 0.7             /* offset-only fallback: above 70 % */
+#define TOP_W_PEAK 0.95       /* a changing stroke's very top (top_excess) */
 #define TROUGH_W 0.1          /* trough estimate: shape below 10 % */
 #define STALL_PERIODS 4.0     /* no up-crossing for this long: stalled */
 #define F_LOW_HZ 20.0         /* slowest stroke assumed without a hint */
@@ -533,10 +534,11 @@ double ring_hidden_um(double exposure_s, double seen_um);
 /* fit.c */
 /* Fit one closed stroke (hist[a.idx .. b.idx)) with the learned shape and
  * emit it; t_ref the period around it, t_sig the standard uncertainty of
- * its ends' times (slots); ks (may be NULL) gathers the sums for
- * knot_solve. */
+ * its ends' times (slots); changing: the pen's period changes there
+ * (knots_trend: a start-up), its top may differ from the shape (fit.c's
+ * top_excess); ks (may be NULL) gathers the sums for knot_solve. */
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
-		double t_ref, double t_sig, struct knot_sums *ks);
+		double t_ref, double t_sig, bool changing, struct knot_sums *ks);
 /* The trough of the stroke L[k]..L[k+1] against the shape as it stands
  * (um) and its time (seconds from the record's first sample, as the drift
  * takes it); false where fit_stroke would not accept the stroke. */

@@ -14,6 +14,7 @@ struct top_fit {
 	unsigned dof;
 	double trough_off_um;
 	unsigned gated;    /* top samples left out as spikes */
+	double top_excess_um; /* changing: its top's samples off the fit (top_excess) */
 	double level_sum;  /* sum of the stroke's samples */
 };
 
@@ -38,6 +39,9 @@ struct top_sums {
 	double lv;         /* sum of the stroke's samples (its mean level) */
 	double A[3][3], y[3], srr;
 	double nt, srt, srrt, nb, srb;
+	/* the samples at the very top (w >= TOP_W_PEAK): count, sums of
+	 * residual, w - 1 and slope (changing strokes only: top_excess) */
+	double np, srp, svp, sdp;
 	unsigned gated;    /* samples left out as spikes */
 	struct top_sample tk[ONE_OUT_MAX];
 	/* the knots' sample furthest from the shape (knot_one_out): its
@@ -218,7 +222,7 @@ static void top_one_out(struct top_sums *S, struct knot_sums *ks, double sig2)
  * mgate from it is left out too. */
 static void top_sums_gather(const struct measure *m, const struct xing *a, double b_t,
 			    uint32_t b_idx, struct top_sums *S, struct knot_sums *ks,
-			    const double *model, double mgate, double t_sig)
+			    const double *model, double mgate, double t_sig, bool changing)
 {
 	const struct shape *sh = &m->shape;
 	double span = b_t - a->t_slot;
@@ -306,6 +310,12 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 		S->y[1] += v * r;
 		S->y[2] += d * r;
 		S->srr += r * r;
+		if (changing && w >= TOP_W_PEAK) {
+			S->np++;
+			S->srp += r;
+			S->svp += v;
+			S->sdp += d;
+		}
 		if (w >= TOP_W) {
 			S->nt++;
 			S->srt += r;
@@ -353,11 +363,28 @@ static void knot_one_out(struct top_sums *S, struct knot_sums *ks, double sig2)
 		S->tk[S->kw_tk].in_ks = false;
 }
 
+/* A stroke of a pen changing speed (start-up) may differ from the shape
+ * learned over the record: a pad that creeps further at a slow speed
+ * flattens its top (blind_hunt.py speed 4000 2063: the first strokes'
+ * tops 12 um below the fit of their flanks, their depths 10 to 16 um
+ * deep against U 8.7). Its samples at the very top (TOP_W_PEAK) against
+ * the fit's prediction there: the mean excess when it lies beyond 2 of
+ * its standard deviations (noise sig2 over their count), else 0. */
+static double top_excess(const struct top_sums *S, double sig2)
+{
+	if (S->np < 1)
+		return 0;
+	double p[3], inv[3][3];
+	top_model(S, p, inv);
+	double e = (S->srp - p[0] * S->np - p[1] * S->svp - p[2] * S->sdp) / S->np;
+	return num_abs(e) > 2 * sqrt(sig2 / S->np) ? num_abs(e) : 0;
+}
+
 static bool top_fit(const struct measure *m, const struct xing *a, double b_t, uint32_t b_idx,
-		    struct top_fit *f, struct knot_sums *ks, double t_sig)
+		    struct top_fit *f, struct knot_sums *ks, double t_sig, bool changing)
 {
 	struct top_sums S;
-	top_sums_gather(m, a, b_t, b_idx, &S, ks, NULL, 0, t_sig);
+	top_sums_gather(m, a, b_t, b_idx, &S, ks, NULL, 0, t_sig, changing);
 	memset(f, 0, sizeof *f);
 	f->level_sum = S.lv;
 	double n = S.A[0][0];
@@ -377,10 +404,19 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	if (k == TOP_THREE && n >= 9 &&
 	    S.srr - p[0] * S.y[0] - p[1] * S.y[1] - p[2] * S.y[2] > 4 * sig2 * (n - 3) + 1) {
 		double model[3] = { p[0], p[1], p[2] };
+		/* a changing stroke whose refit would leave out a third of
+		 * its top is not spikes (they are rare) but a top the shape
+		 * does not follow: its first fit stays, its top's excess in
+		 * its U (top_excess); no knots' sums here (learning) */
+		struct top_sums first = S;
+		bool keep = changing && !ks;
 		if (ks)
 			*ks = (struct knot_sums){ 0 };
-		top_sums_gather(m, a, b_t, b_idx, &S, ks, model, 4 * sqrt(sig2) + 1, t_sig);
-		if (S.A[0][0] == 0) {
+		top_sums_gather(m, a, b_t, b_idx, &S, ks, model, 4 * sqrt(sig2) + 1, t_sig,
+				changing);
+		if (keep && (S.gated - first.gated) * 3 > S.A[0][0])
+			S = first;
+		else if (S.A[0][0] == 0) {
 			f->gated = S.gated;
 			return false;
 		}
@@ -392,6 +428,7 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	if (f->rss < 0)
 		f->rss = 0;
 	f->trough_off_um = S.nb > 0 ? S.srb / S.nb : f->off_um;
+	f->top_excess_um = changing ? top_excess(&S, sig2) : 0;
 	return true;
 }
 
@@ -424,7 +461,7 @@ bool fit_trough(const struct measure *m, const struct xing *a, const struct xing
 {
 	struct top_fit f;
 	if (!a->reliable || !b->reliable || !b->clean_before ||
-	    !top_fit(m, a, b->t_slot, b->idx, &f, NULL, 0) || fit_off_shape(m, &f))
+	    !top_fit(m, a, b->t_slot, b->idx, &f, NULL, 0, false) || fit_off_shape(m, &f))
 		return false;
 	*trough_um = m->shape.min_um + f.trough_off_um;
 	*t_s = (a->t_slot + m->shape.peak_phase * (b->t_slot - a->t_slot) - (double)m->first_slot) /
@@ -433,7 +470,7 @@ bool fit_trough(const struct measure *m, const struct xing *a, const struct xing
 }
 
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
-		double t_ref, double t_sig, struct knot_sums *ks)
+		double t_ref, double t_sig, bool changing, struct knot_sums *ks)
 {
 	struct measure_stroke s = { 0 };
 	const struct shape *sh = &m->shape;
@@ -461,7 +498,7 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		m->lr_p[lb] += pr;
 		m->lr_pp[lb] += pr * pr;
 	}
-	if (!top_fit(m, a, b_t, b->idx, &f, ks, t_sig)) {
+	if (!top_fit(m, a, b_t, b->idx, &f, ks, t_sig, changing)) {
 		s.reject = f.gated ? MEASURE_REJECT_SHAPE : MEASURE_REJECT_NO_TOP;
 		goto out;
 	}
@@ -498,6 +535,7 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 	}
 	s.fit_var_factor = f.var_factor;
 	s.fit_dof = f.dof;
+	s.top_excess_um = f.top_excess_um;
 	/* the drift taken out of its samples (learn_drift_out) back in: a
 	 * stroke's figures are as read, the drift's fit sees all of it */
 	double taken = drift_taken(m, s.peak_time_s - (double)m->first_slot / m->cfg.rate_hz);

@@ -690,7 +690,8 @@ void learn_finish(struct measure *m)
 	for (uint32_t k = 0; k + 1 < nl; k++) {
 		if (ok)
 			fit_stroke(m, &L[k], &L[k + 1], L[k + 1].t_slot,
-				   learn_local_period(L, nl, k), 0, NULL);
+				   learn_local_period(L, nl, k), 0,
+				   m->ktgt[k] != 0 || m->ktgt[k + 1] != 0, NULL);
 		else
 			emit_rejected(m, &L[k], L[k + 1].t_slot, MEASURE_REJECT_NO_TOP);
 	}

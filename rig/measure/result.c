@@ -195,7 +195,7 @@ double measure_stroke_U_um(const struct measure_stats *st, const struct measure_
 	if (!st->has_depth || s->reject != MEASURE_STROKE_OK)
 		return NAN;
 	double uf2 = st->stroke_noise2_um2 * s->fit_var_factor * (1 + 2 * STD_FITVAR_U);
-	return st->stroke_drift_span_um +
+	return st->stroke_drift_span_um + s->top_excess_um +
 	       2.0 * sqrt(uf2 + st->stroke_u_common_um * st->stroke_u_common_um +
 			  st->stroke_u_ring_um * st->stroke_u_ring_um);
 }

@@ -77,6 +77,9 @@ struct measure_stroke {
 	 * freedom, for this stroke's own U (measure_stroke_U_um). */
 	double fit_var_factor;
 	unsigned fit_dof;
+	/* A stroke of a pen changing speed: its top's samples off its fit
+	 * (um, taken whole into its U; 0 elsewhere) */
+	double top_excess_um;
 };
 
 typedef void (*measure_stroke_fn)(const struct measure_stroke *s, void *ctx);
