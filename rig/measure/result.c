@@ -317,6 +317,15 @@ static double interp_error_cycles(const struct shape *sh, double mid_um, double 
 	return worst;
 }
 
+/* The rate of the last nl (1..3, at most npl) clean periods (Hz). */
+static double last_periods_hz(const struct measure *m, unsigned nl)
+{
+	double s = 0;
+	for (unsigned i = 0; i < nl; i++)
+		s += m->pl[(m->npl - 1 - i) % 3];
+	return m->cfg.rate_hz * nl / s;
+}
+
 /* Rate at the start and the end of the record (mean of up to three clean
  * periods there), slots per period. */
 static void rate_ends(const struct measure *m, struct measure_stats *out)
@@ -327,11 +336,8 @@ static void rate_ends(const struct measure *m, struct measure_stats *out)
 	if (m->npf)
 		out->rate_start_hz = rate * m->npf / s;
 	unsigned nl = m->npl < 3 ? (unsigned)m->npl : 3;
-	s = 0;
-	for (unsigned i = 0; i < nl; i++)
-		s += m->pl[(m->npl - 1 - i) % 3];
 	if (nl)
-		out->rate_end_hz = rate * nl / s;
+		out->rate_end_hz = last_periods_hz(m, nl);
 	if (m->npf && nl && out->freq_hz > 0)
 		out->rate_change_pct = (out->rate_end_hz - out->rate_start_hz) / out->freq_hz * 100;
 	/* the trend: period against time by least squares */
@@ -371,11 +377,9 @@ static double unseen_gap_rel(const struct measure *m, const struct measure_stats
 	if (nl > m->npl)
 		nl = (unsigned)m->npl;
 	if (m->seg_active && m->seg_n_at_rel >= 1 && nl > 0) {
-		double last = (double)(m->next_slot - 1), p = 0;
-		for (unsigned i = 0; i < nl; i++)
-			p += m->pl[(m->npl - 1 - i) % 3];
+		double last = (double)(m->next_slot - 1);
 		tail = fmin(unseen - head, fmax(0, last - m->seg_t_last_rel));
-		double d = m->cfg.rate_hz * nl / p / f - 1;
+		double d = last_periods_hz(m, nl) / f - 1;
 		dt = sqrt(s * s + d * d);
 	}
 	return dh * head + dt * tail + s * (unseen - head - tail);
