@@ -254,6 +254,15 @@ case_ rate_unseen_head_wander_1khz    rate "--rate 1000 --freq 90 --seconds 2 --
 # U 0.58; +0.14 um, U 0.47.
 case_ pad_plateau_over_fit_noiseless_4khz depth "--rate 4000 --freq 60.819 --travel-um 1000 --depth-um 2500 --noise-um 0 --noise-grow 1.22 --scatter-um 0 --wander 0.0033 --noise-hz 1.18 --mech harmonic --harm 0.44 --pad 0.96 --pad-soft 0.009 --seed 678741686"
 case_ pad_plateau_over_fit_4khz depth "--rate 4000 --freq 145.699 --travel-um 1500 --depth-um 800 --noise-um 1.00 --noise-grow 1.02 --scatter-um 0.32 --scatter-rho 0.19 --wander 0.0018 --noise-hz 8.87 --mech harmonic --harm 0.42 --cogging 0.036 --pad 0.93 --pad-soft 0.022 --seed 411646718"
+# The same at 185.6 Hz (21.5 samples a stroke, 332 bins), noiseless: the
+# fold showed a ripple of 0.006 um two points from the top, too close to
+# resolve, so ring.c took it for a ring seen unresolved and put the peak
+# on the smooth one plus half that rise; over_top's correction was left
+# out, as for any ring, and the fit stood 0.38 um above the plateau:
+# +0.38 um against U 0.15. An unresolved ring's middle sits on the smooth
+# peak, so the fit's excess over the top points now counts there too
+# (shape.c, shape_build): +0.19 um, U 0.45.
+case_ pad_plateau_over_fit_unresolved_ripple_4khz depth "--rate 4000 --freq 185.592 --travel-um 1000 --depth-um 800 --noise-um 0 --noise-grow 0.16 --scatter-um 0 --scatter-rho 0.12 --wander 0.0040 --noise-hz 6.29 --rod-ratio 0.41 --pad 0.97 --pad-soft 0.010 --seed 896181107"
 
 echo "test_red_captures: $((n - fail))/$n passed"
 [ $fail -eq 0 ]
