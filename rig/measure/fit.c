@@ -414,7 +414,7 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 			*ks = (struct knot_sums){ 0 };
 		top_sums_gather(m, a, b_t, b_idx, &S, ks, model, 4 * sqrt(sig2) + 1, t_sig,
 				changing);
-		if (keep && (S.gated - first.gated) * 3 > S.A[0][0])
+		if (keep && S.gated > first.gated && (S.gated - first.gated) * 3 > S.A[0][0])
 			S = first;
 		else if (S.A[0][0] == 0) {
 			f->gated = S.gated;
