@@ -24,6 +24,18 @@ case_() {
   fi
 }
 
+# refused_ NAME STATUS "GENERATOR ARGS": the record refused with STATUS,
+# and the depth it keeps, if any, within U (red_hunt.py refuse_or_cover)
+refused_() {
+  name=$1 want=$2 args=$3
+  n=$((n + 1))
+  out=$(python3 "$here/gen/red_hunt.py" "$RIG" 1 0 --one "$args" --check refuse_or_cover 2>&1)
+  case $out in
+  "ok refused: $want"*) echo "ok   $name: $out" ;;
+  *) echo "FAIL $name: $out"; fail=$((fail + 1)) ;;
+  esac
+}
+
 # Short records at 1 kHz: the shape had 16..21 bins and its sharp top was
 # fitted over +-3 of them (+-0.19 cycle), where a crank's top is no
 # parabola: -3..-28 um against U 0.8..8 (e.g. -4.8 um, U 2.3; -20.6 um,
@@ -243,6 +255,18 @@ slow_wander="--freq 150 --seconds 2 --wander 0.004 --noise-hz 0.5"
 case_ rate_unseen_head_wander_4khz_s1 rate "--rate 4000 $slow_wander --burst 400@0 --seed 1"
 case_ rate_unseen_head_wander_4khz_s7 rate "--rate 4000 $slow_wander --burst 400@0 --seed 7"
 case_ rate_unseen_head_wander_1khz    rate "--rate 1000 --freq 90 --seconds 2 --wander 0.004 --noise-hz 0.5 --burst 100@0 --seed 12"
+
+# A start-up (from 60 %, 5 Hz, damping 0.8) or a speed step (x0.75 at
+# 0.18 s) hidden under the error values at the head: the speed next to
+# the unseen head says little of the transient before it. The rate read
+# +10 366 ppm against U 1 498 (4 kHz), +10 409 against 796 (1 kHz),
+# -49 811 against 5 246 (the step), status ok. The periods next to the
+# unseen head trend beyond their noise (35, 13 and 35 standard errors):
+# the rate is now withheld ("unseen end", result.c unseen_end_trend), the
+# depth kept.
+refused_ rate_startup_under_head_burst_4khz "unseen end" "--rate 4000 --freq 150 --seconds 2 --start 0.6 --start-hz 5 --start-zeta 0.8 --wander 0.001 --burst 400@0 --seed 3"
+refused_ rate_startup_under_head_burst_1khz "unseen end" "--rate 1000 --freq 90 --seconds 2 --start 0.6 --start-hz 5 --start-zeta 0.8 --wander 0.001 --burst 100@0 --seed 1"
+refused_ rate_step_under_head_burst_4khz    "unseen end" "--rate 4000 --freq 274.350 --seconds 1.30 --noise-um 0.56 --wander 0.0031 --noise-hz 9.21 --step 0.75@0.18 --step-hz 9.8 --burst 954@0 --seed 555397124"
 
 # A pad's plateau at 4 kHz (fine bins): flat in the middle, steep at its
 # corners, no order of the sharp fit (2..4) follows it, and order 4 met

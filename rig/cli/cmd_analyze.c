@@ -62,8 +62,8 @@ static void usage(FILE *out)
 		"  -h, --help          this text\n"
 		"\n"
 		"Exit: 0 strokes measured; 65 bad capture, or no result (flat, no strokes,\n"
-		"stalled, all invalid, noisy, unsteady, two lobes, drift, phase gap: the\n"
-		"status and message say which); 74 cannot read FILE;\n"
+		"stalled, all invalid, noisy, unsteady, two lobes, drift, phase gap,\n"
+		"unseen end: the status and message say which); 74 cannot read FILE;\n"
 		"64 usage.\n");
 }
 

@@ -67,6 +67,9 @@
 #define TOP_W_PEAK 0.95       /* a changing stroke's very top (top_excess) */
 #define TROUGH_W 0.1          /* trough estimate: shape below 10 % */
 #define STALL_PERIODS 4.0     /* no up-crossing for this long: stalled */
+#define END_TREND_N 12u       /* clean periods next to an end whose line says
+				 whether the pen was changing speed there */
+#define END_TREND_MIN 8u      /* fewer: no line */
 #define F_LOW_HZ 20.0         /* slowest stroke assumed without a hint */
 #define SHARP_WIDTH 0.12      /* a top narrower (cycles, 1 % down) is a peak */
 #define KNOT_ITERS 3          /* refinements of the stroke ends while learning */
@@ -236,6 +239,12 @@ struct measure {
 	/* trend: least squares of the raw clean periods against their
 	 * middle times; sums relative to first_slot and per_ref (slots) */
 	double tr_n, tr_t, tr_tt, tr_p, tr_tp, tr_pp;
+	/* the same next to each end (result.c, end_trend): the first
+	 * END_TREND_N clean periods of the first segment, unbroken from its
+	 * first crossing (sums as tr_*), and the last ones (a ring written
+	 * with pl: the last min(ntail, END_TREND_N) are the tail's) */
+	double hd_n, hd_t, hd_tt, hd_p, hd_tp, hd_pp;
+	double tl_t[END_TREND_N], tl_p[END_TREND_N];
 
 	/* stall */
 	bool stalled_now;

@@ -354,35 +354,150 @@ static void rate_ends(const struct measure *m, struct measure_stats *out)
 	out->rate_trend_z = s2 > 0 ? num_abs(b) / sqrt(s2 / sxx) : 0;
 }
 
-/* The unseen time of a record whose rate is the mean over its segments,
- * weighted by how far its rate may lie from that mean (slots; divided by
- * the record, a relative rate). Inside the record: the periods' relative
- * scatter s. At an end: the speed next to it, the mean of up to three
- * clean periods there (rate_start_hz, or the last ones when they reach
- * the last crossing), may already lie further: sqrt(s^2 + d^2), d its
- * relative distance from the mean. Before, s alone: 4 kHz, wander 0.4 %
- * at 0.5 Hz, error values over the first 100 ms of 2 s, the pen there
- * 0.5 % off its mean: +207 ppm against U 101. */
-static double unseen_gap_rel(const struct measure *m, const struct measure_stats *out,
-			     double span, double rec)
+/* The unseen time at the ends of a record whose rate is the mean over its
+ * segments (slots: head, before the first crossing; tail, after the last
+ * one), and how far the rate there may lie from that mean, relative: the
+ * periods' relative scatter s, at an end sqrt(s^2 + d^2) (dh, dt), d the
+ * relative distance from the mean of the speed next to it, the mean of up
+ * to three clean periods there (rate_start_hz, or the last ones when they
+ * reach the last crossing). Before, s alone: 4 kHz, wander 0.4 % at
+ * 0.5 Hz, error values over the first 100 ms of 2 s, the pen there 0.5 %
+ * off its mean: +207 ppm against U 101. */
+struct unseen_ends {
+	double s, head, tail, dh, dt;
+};
+
+static void unseen_ends(const struct measure *m, const struct measure_stats *out, double span,
+			double rec, struct unseen_ends *u)
 {
 	double s = period_scatter_rel(m), f = out->freq_hz;
-	double unseen = rec - span, head = 0, tail = 0, dh = s, dt = s;
+	double unseen = rec - span;
+	*u = (struct unseen_ends){ .s = s, .dh = s, .dt = s };
 	if (m->have_first_seg && m->npf > 0 && out->rate_start_hz > 0) {
-		head = fmin(unseen, fmax(0, m->first_seg_t - (double)m->first_slot));
+		u->head = fmin(unseen, fmax(0, m->first_seg_t - (double)m->first_slot));
 		double d = out->rate_start_hz / f - 1;
-		dh = sqrt(s * s + d * d);
+		u->dh = sqrt(s * s + d * d);
 	}
 	unsigned nl = m->ntail < 3 ? m->ntail : 3;
 	if (nl > m->npl)
 		nl = (unsigned)m->npl;
 	if (m->seg_active && m->seg_n_at_rel >= 1 && nl > 0) {
 		double last = (double)(m->next_slot - 1);
-		tail = fmin(unseen - head, fmax(0, last - m->seg_t_last_rel));
+		u->tail = fmin(unseen - u->head, fmax(0, last - m->seg_t_last_rel));
 		double d = last_periods_hz(m, nl) / f - 1;
-		dt = sqrt(s * s + d * d);
+		u->dt = sqrt(s * s + d * d);
 	}
-	return dh * head + dt * tail + s * (unseen - head - tail);
+}
+
+/* The unseen time weighted by how far its rate may lie from the mean
+ * (slots; divided by the record, a relative rate): at the ends dh and dt,
+ * inside the record s (unseen_ends). */
+static double unseen_gap_rel(const struct measure *m, const struct measure_stats *out,
+			     double span, double rec)
+{
+	struct unseen_ends u;
+	unseen_ends(m, out, span, rec, &u);
+	return u.dh * u.head + u.dt * u.tail + u.s * (rec - span - u.head - u.tail);
+}
+
+/* Sums of a line through clean periods as detected (as tr_*). */
+struct end_line {
+	double n, t, tt, p, tp, pp;
+};
+
+/* A line through n clean periods as detected (sums relative to first_slot
+ * and per_ref, as tr_*): the rate's relative change per slot, *b, and its
+ * standard error, *se. The periods' noise is the record's, from their
+ * first differences (freq_period: timing noise and the pen's jitter,
+ * steps left out; var / 2 a period, as if the periods were independent,
+ * which a crossing's timing noise, shared by two of them, is not: it
+ * errs large). Not the line's own residuals: next to a start-up they
+ * hold the transient's curve, 10 times the noise at 1 kHz, and a start
+ * from 60 % hidden under 100 ms of error values read 2.2 standard
+ * errors from flat (13 against the record's noise). With fewer than 8
+ * first differences, the residuals. False for fewer than END_TREND_MIN
+ * periods. */
+static bool line_rate_slope(const struct measure *m, const struct end_line *L, double *b,
+			    double *se)
+{
+	double n = L->n;
+	if (n < END_TREND_MIN)
+		return false;
+	double sxx = L->tt - L->t * L->t / n, sxy = L->tp - L->t * L->p / n;
+	double syy = L->pp - L->p * L->p / n, pm = m->per_ref + L->p / n;
+	if (!(sxx > 0 && pm > 0))
+		return false;
+	double bp = sxy / sxx;
+	double v = m->n_d2 >= 8 ? m->d2_sumsq / (double)m->n_d2 / 2 : (syy - bp * sxy) / (n - 2);
+	*b = -bp / pm;
+	*se = v > 0 ? sqrt(v / sxx) / pm : 0;
+	return true;
+}
+
+/* The periods next to an end trend beyond their noise (MEASURE_TREND_Z
+ * standard errors), and the trend carried over the end's unseen time
+ * (slots) moves the speed by more than a quarter of what U allows there
+ * (allow: dh or dt, unseen_ends); *c that change (relative, forward in
+ * time). The quarter keeps a short unseen end out: an error value on the
+ * first crossing of a start-up seen from its first sample leaves a
+ * stroke or two unseen, next to which the speed lies far from the mean,
+ * and U counts that (d). Start-ups and steps of red_capture.py hidden at
+ * the head whose rate U did not cover showed 0.40 of it and more. */
+static bool end_trend(const struct measure *m, const struct end_line *L, double unseen,
+		      double allow, double *c)
+{
+	double b, se;
+	if (!(unseen > 0) || !line_rate_slope(m, L, &b, &se))
+		return false;
+	*c = b * unseen;
+	return num_abs(b) >= MEASURE_TREND_Z * se && num_abs(*c) > allow / 4;
+}
+
+/* An end the record did not see, next to which the pen was changing
+ * speed (end_trend: the first END_TREND_N clean periods of the first
+ * segment, or the last ones up to the last crossing). What the pen did
+ * there is not in the record: a start-up from 60 % hidden under 100 ms of
+ * error values at 4 kHz read +10 366 ppm against U 1 498, status ok (the
+ * speed next to the unseen head 1.4 % off the mean, the hidden strokes
+ * about 20 % slower). The rate is withheld (result_status,
+ * MEASURE_UNSEEN_END); *pct the trend's change over the unseen time (% of
+ * the rate: back to the first sample, or on to the last), *ms that time,
+ * *tail which end (the head when both). */
+static bool unseen_end_trend(const struct measure *m, const struct measure_stats *out,
+			     double span, double rec, double *pct, double *ms, bool *tail)
+{
+	struct unseen_ends u;
+	unseen_ends(m, out, span, rec, &u);
+	double c, rate = m->cfg.rate_hz;
+	struct end_line h = { m->hd_n, m->hd_t, m->hd_tt, m->hd_p, m->hd_tp, m->hd_pp };
+	bool ret = false;
+	if (end_trend(m, &h, u.head, u.dh, &c)) {
+		*pct = -c * 100;
+		*ms = u.head / rate * 1e3;
+		*tail = false;
+		ret = true;
+	}
+	unsigned nt = m->ntail < END_TREND_N ? m->ntail : END_TREND_N;
+	if (nt > m->npl)
+		nt = (unsigned)m->npl;
+	struct end_line t = { 0 };
+	for (unsigned i = 0; i < nt; i++) {
+		unsigned k = (unsigned)((m->npl - 1 - i) % END_TREND_N);
+		double x = m->tl_t[k], p = m->tl_p[k];
+		t.n += 1;
+		t.t += x;
+		t.tt += x * x;
+		t.p += p;
+		t.tp += x * p;
+		t.pp += p * p;
+	}
+	if (end_trend(m, &t, u.tail, u.dt, &c) && !ret) {
+		*pct = c * 100;
+		*ms = u.tail / rate * 1e3;
+		*tail = true;
+		ret = true;
+	}
+	return ret;
 }
 
 /* Rate: whole periods over their span, the partial strokes at the ends of
@@ -486,8 +601,11 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 	 * unseen end by as much as the speed next to it differs from the
 	 * mean (unseen_gap_rel). */
 	double rec = last_slot - (double)m->first_slot, u_gap = 0;
-	if ((m->gap_split || !ends) && rec > span)
+	if ((m->gap_split || !ends) && rec > span) {
 		u_gap = out->freq_hz * unseen_gap_rel(m, out, span, rec) / rec;
+		out->unseen_end_trend = unseen_end_trend(m, out, span, rec, &out->unseen_end_pct,
+							 &out->unseen_end_ms, &out->unseen_end_tail);
+	}
 	out->freq_u_gap_hz = u_gap;
 	double u_clk = out->freq_hz * m->cfg.clock_ppm * 1e-6 / sqrt(3.0);
 	out->freq_u_stat_hz = u_stat;
@@ -641,6 +759,21 @@ static void result_gates(const struct measure *m, struct measure_stats *out)
 	out->has_depth = out->has_freq = false;
 }
 
+/* The gates on the depth below act on a record whose depth stands: ok,
+ * or with its rate alone withheld (MEASURE_UNSEEN_END; then both are
+ * withheld and the message says so, also_unseen). */
+static bool depth_stands(const struct measure_stats *st)
+{
+	return (st->status == MEASURE_OK || st->status == MEASURE_UNSEEN_END) && st->has_depth;
+}
+
+static const char *also_unseen(const struct measure_stats *st)
+{
+	return st->status == MEASURE_UNSEEN_END
+		       ? "; the rate withheld too (the speed changing next to an unseen end)"
+		       : "";
+}
+
 /* [quality] max_phase_gap_pct: the samples fell on too few phases of the
  * stroke (a stroke rate that divides the laser's, no speed wander) and the
  * top lies between them: its depth rests on the phase coverage term alone
@@ -648,24 +781,26 @@ static void result_gates(const struct measure *m, struct measure_stats *out)
  * withheld; the rate, which the gap does not touch, is kept. */
 void measure_gate_phase_gap(struct measure_stats *st, const struct measure_gates *g)
 {
-	if (!g || !(g->max_phase_gap_pct > 0) || st->status != MEASURE_OK || !st->has_depth ||
+	if (!g || !(g->max_phase_gap_pct > 0) || !depth_stands(st) ||
 	    st->phase_gap * 100 <= g->max_phase_gap_pct)
 		return;
+	const char *also = also_unseen(st);
 	set_msg(st, MEASURE_PHASE_GAP,
 		"top between sampled phases: %.2f %% of the period unsampled (gate %.2f %%; "
-		"a rate dividing the laser's, no wander): depth withheld",
-		st->phase_gap * 100, g->max_phase_gap_pct);
+		"a rate dividing the laser's, no wander): depth withheld%s",
+		st->phase_gap * 100, g->max_phase_gap_pct, also);
 	st->has_depth = false;
 }
 
 void measure_gate_ring_bound(struct measure_stats *st)
 {
-	if (st->status != MEASURE_OK || !st->has_depth || !st->ring_over_bound)
+	if (!depth_stands(st) || !st->ring_over_bound)
 		return;
+	const char *also = also_unseen(st);
 	set_msg(st, MEASURE_RING_BOUND,
 		"the tips rang %.2f um over the smooth top, beyond the fixture's pad ring bound "
 		"(ring_max_um): the bound is wrong or the pad changed: depth withheld; "
-		"characterize the pad again", st->ring_seen_um);
+		"characterize the pad again%s", st->ring_seen_um, also);
 	st->has_depth = false;
 }
 
@@ -700,6 +835,15 @@ static void result_status(const struct measure *m, struct measure_stats *out)
 	} else {
 		out->status = MEASURE_OK;
 		result_gates(m, out);
+		if (out->status == MEASURE_OK && out->has_freq && out->unseen_end_trend) {
+			set_msg(out, MEASURE_UNSEEN_END,
+				"rate withheld: the speed changed next to the record's unseen %s "
+				"(%.0f ms; its trend, carried over it: %+.2f %%): what the pen "
+				"did there is not in the record",
+				out->unseen_end_tail ? "end" : "start", out->unseen_end_ms,
+				out->unseen_end_pct);
+			out->has_freq = false;
+		}
 	}
 }
 
@@ -739,6 +883,7 @@ const char *measure_status_name(enum measure_status s)
 		[MEASURE_DRIFT] = "drift",
 		[MEASURE_PHASE_GAP] = "phase gap",
 		[MEASURE_RING_BOUND] = "ring bound",
+		[MEASURE_UNSEEN_END] = "unseen end",
 	};
 	return (unsigned)s < MEASURE_STATUS_COUNT ? names[s] : "unknown";
 }

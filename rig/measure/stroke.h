@@ -61,6 +61,9 @@ enum measure_status {
 				 * the gate: the depth is withheld, the rate kept */
 	MEASURE_RING_BOUND,     /* a ring seen beyond the fixture's ring_max_um:
 				 * the bound is wrong; depth withheld, rate kept */
+	MEASURE_UNSEEN_END,     /* an end of the record unseen (error values)
+				 * while the speed next to it was changing: the
+				 * rate withheld, the depth kept */
 	MEASURE_STATUS_COUNT
 };
 
@@ -276,6 +279,14 @@ struct measure_stats {
 					when the run adds it (run/point.c) */
 	double freq_u_count_hz;      /* strokes whose count is uncertain */
 	double freq_u_gap_hz;        /* the unseen time of a record split by a gap */
+	/* An end of the record unseen (error values) while the periods next
+	 * to it trend: the speed would have changed by unseen_end_pct % of
+	 * the rate over its unseen_end_ms had the trend gone on (the head:
+	 * back to the first sample; unseen_end_tail: the tail, on to the
+	 * last); beyond what U allows there, so the rate is withheld
+	 * (MEASURE_UNSEEN_END). */
+	bool unseen_end_trend, unseen_end_tail;
+	double unseen_end_pct, unseen_end_ms;
 
 	/* Signal quality. */
 	double noise_pct;            /* noise_um against the travel, % */

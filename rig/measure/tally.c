@@ -118,6 +118,16 @@ static void freq_period(struct measure *m, double d, double d_raw, double t_end_
 		m->pf_raw[m->npf] = d_raw;
 		m->pf[m->npf++] = d;
 	}
+	if (contiguous_head && m->hd_n < END_TREND_N) {
+		m->hd_n += 1;
+		m->hd_t += tt;
+		m->hd_tt += tt * tt;
+		m->hd_p += pp;
+		m->hd_tp += tt * pp;
+		m->hd_pp += pp * pp;
+	}
+	m->tl_t[m->npl % END_TREND_N] = tt;
+	m->tl_p[m->npl % END_TREND_N] = pp;
 	m->pl_raw[m->npl % 3] = d_raw;
 	m->pl[m->npl % 3] = d;
 	m->npl++;
@@ -224,7 +234,7 @@ void freq_interval(struct measure *m, const struct xing *x, double ref_slots)
 		return;
 	}
 	bool head = m->nseg == 0 && m->seg_active && m->seg_t_first == m->first_seg_t &&
-		    m->seg_n == m->npf;
+		    m->seg_n == (uint64_t)m->hd_n;
 	if (single) {
 		freq_period(m, d, d_raw, x->t_raw, head);
 		m->ntail++;

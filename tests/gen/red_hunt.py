@@ -152,7 +152,8 @@ def drop_slots(path, slots):
 def one(a, runner):
     """One capture from the generator arguments in a.one; the figures
     named in a.check must hold (cover: depth and rate within U; std,
-    minmax, count; refuse_or_cover: a refusal is fine too)."""
+    minmax, count; refuse_or_cover: a refusal is fine too, and the depth
+    it keeps, if any, must be within U)."""
     gen = {"--rate": 4000, "--noise-um": 1.0, "--noise-grow": 0.5}
     toks = a.one.split()
     i = 0
@@ -179,6 +180,14 @@ def one(a, runner):
     if r is None or r["status"] != "ok":
         st = r["status"] if r else (err.splitlines()[-1] if err else "no output")
         if "refuse_or_cover" in want:
+            # a refusal that keeps the depth (the rate alone withheld):
+            # the depth it keeps is judged
+            if r is not None and r["depth_mean_um"] != "":
+                e, miss = judge(truth, r, gen)
+                bad = abs(e["depth"]) > e["U_depth"]
+                print("%s refused: %s; depth kept %+.2f um (U %.2f)%s"
+                      % ("FAIL" if bad else "ok", st, e["depth"], e["U_depth"], " [depth]" if bad else ""))
+                return 1 if bad else 0
             print("ok refused: %s" % st)
             return 0
         print("FAIL status %s" % st)
