@@ -185,12 +185,22 @@ END_TEST
 
 /* A bound holds only at the exposure it was measured at. The pad rings
  * 10 um at 4 kHz. Characterized at 100 us (which passes three quarters of
- * a 4 kHz ring) the bound is small; the shutter then set to 250 us (a zero
- * of its box at 4 kHz: the ring is all hidden) reads the ring's depth
- * short by about 7 um. Used there, the 100 us bound made that record
- * wrong and sure; it is not used (ring_bound_unused), and the physics'
- * 20 um covers the error. A bound measured within RING_EXPOSURE_TOL_US of
- * the record's exposure is used. */
+ * a 4 kHz ring) the bound is smaller than what a 250 us record misses;
+ * the shutter then set to 250 us (a zero of its box at 4 kHz: the ring is
+ * all hidden) reads the ring's depth short by about 7 um. Used there, the
+ * 100 us bound made that record wrong and sure; it is not used
+ * (ring_bound_unused), and the physics' 20 um covers the error. A bound
+ * measured within RING_EXPOSURE_TOL_US of the record's exposure is used.
+ *
+ * The 100 us record is read with a bound of 0.1 um, and the ring it takes
+ * (3.2 um over the smooth top) shows that bound wrong (ring_over_bound):
+ * the physics holds its hidden ring, a taken ring's too (12-02, HUSH;
+ * shape.c ring_bound), so its U carries it (1.99 -> 4.17 um, error
+ * -1.50 um) and the bound made from it is 5.61 um, not 3.91. This test
+ * asked for under 5 um; what it stands on is that the bound is below the
+ * 250 us record's miss, asserted below. (rig/tools/pad-ring-bound.sh
+ * gives no bound at all for this pad at 100 us: a run withholds the
+ * depth of a ring seen beyond the bound, MEASURE_RING_BOUND.) */
 START_TEST(test_ring_bound_at_another_exposure_is_not_used)
 {
 	static const char *const shortp[] = { "pen.ring_um=10", "pen.ring_hz=4000",
@@ -209,7 +219,15 @@ START_TEST(test_ring_bound_at_another_exposure_is_not_used)
 	printf("  bound %.2f um measured at 100 us, record at 250 us: error %+.3f um, U %.2f, "
 	       "hidden ring %.2f um (held to %.2f)\n", bound, e, b.st.depth_U_um,
 	       b.st.ring_hidden_um, b.st.ring_bound_um);
-	ck_assert_msg(bound < 5, "the 100 us bound %.2f um", bound);
+	/* the 100 us record's own ring beyond its 0.1 um bound: the hidden
+	 * ring's term counts (main c2fccf0 left it out: 0 um) and U covers */
+	double el = l.st.depth_mean_um - l.tr.deepest_mean_um;
+	printf("  at 100 us (bound 0.1 um, ring seen %.2f um): error %+.3f um, U %.2f, hidden ring "
+	       "%.2f um\n", l.st.ring_seen_um, el, l.st.depth_U_um, l.st.ring_hidden_um);
+	ck_assert(l.st.ring == MEASURE_RING_TAKEN && l.st.ring_over_bound);
+	ck_assert_msg(l.st.ring_hidden_um > 0 && fabs(el) <= l.st.depth_U_um,
+		      "100 us: hidden ring %.2f um, error %+.3f um, U %.3f", l.st.ring_hidden_um, el,
+		      l.st.depth_U_um);
 	ck_assert_msg(fabs(e) > bound, "the hidden ring: error %+.3f um, bound %.2f", e, bound);
 	ck_assert_msg(fabs(e) <= b.st.depth_U_um, "error %+.3f um, U %.3f", e, b.st.depth_U_um);
 	ck_assert(b.st.ring_bound_unused && !b.st.ring_over_bound);

@@ -867,7 +867,16 @@ static void exposure_rival(const struct shape_pts *P, const struct fold_src *src
  * flags a ring seen beyond it. A ring seen (taken, or seen unresolved; not
  * a ripple within noise) beyond that bound shows it wrong: flagged, and
  * the physics bounds the hidden ring instead.
- * thr_um: the ring the shape would show. */
+ * thr_um: the ring the shape would show; a ring seen (ring_seen_um, taken
+ * or not) shows that much, so a seen ring hides up to its own size / g.
+ * A taken ring counts too (12-02, CREST): the box passed g of it, the
+ * extrapolated drop recovers part of the rest, and with the ring's
+ * frequency not measured g is the band's least (ring_hidden_um: up to
+ * s / g - s beyond what is seen, s = ring_seen_um). blind_hunt.py
+ * ringing 4000 3031 without noise (a 3.7 kHz ring of 18 um under 250
+ * us, taken 0.14 um over the smooth top) read -7.78 um against U 0.50;
+ * 3003 (4.0 kHz, 13.4 um, 176 us, 0.87 um) -1.99 against U 1.37. Now
+ * U 22.94 and 6.62. */
 static void ring_bound(struct shape *sh, const struct measure_config *cfg, double thr_um,
 		       double *u_model)
 {
@@ -881,8 +890,9 @@ static void ring_bound(struct shape *sh, const struct measure_config *cfg, doubl
 		bound = INFINITY;
 	sh->ring_bound_um = bound < RING_MAX_UM ? bound : RING_MAX_UM;
 	sh->ring_hidden_um = 0;
-	if (sh->exposure_bins > 0 && sh->ring != MEASURE_RING_TAKEN) {
-		double h = ring_hidden_um(cfg->exposure_us * 1e-6, thr_um);
+	if (sh->exposure_bins > 0) {
+		double seen = sh->ring_seen_um > thr_um ? sh->ring_seen_um : thr_um;
+		double h = ring_hidden_um(cfg->exposure_us * 1e-6, seen);
 		h = h < bound ? h : bound;
 		sh->ring_hidden_um = h;
 		*u_model = num_rect_add(*u_model, h);
