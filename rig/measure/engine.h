@@ -158,6 +158,22 @@ struct drift_curve {
 	double tau_s, dur;
 };
 
+/* Sums of a line through points (t, p): the periods' trend (tr, hd;
+ * result.c rate_ends, end_trend). */
+struct line_sums {
+	double n, t, tt, p, tp, pp;
+};
+
+static inline void line_sums_add(struct line_sums *L, double t, double p)
+{
+	L->n += 1;
+	L->t += t;
+	L->tt += t * t;
+	L->p += p;
+	L->tp += t * p;
+	L->pp += p * p;
+}
+
 struct measure {
 	struct measure_config cfg;
 	double min_stroke_um;
@@ -238,12 +254,12 @@ struct measure {
 	unsigned ntail;           /* clean single periods up to the last crossing */
 	/* trend: least squares of the raw clean periods against their
 	 * middle times; sums relative to first_slot and per_ref (slots) */
-	double tr_n, tr_t, tr_tt, tr_p, tr_tp, tr_pp;
+	struct line_sums tr;
 	/* the same next to each end (result.c, end_trend): the first
 	 * END_TREND_N clean periods of the first segment, unbroken from its
-	 * first crossing (sums as tr_*), and the last ones (a ring written
+	 * first crossing (sums as tr), and the last ones (a ring written
 	 * with pl: the last min(ntail, END_TREND_N) are the tail's) */
-	double hd_n, hd_t, hd_tt, hd_p, hd_tp, hd_pp;
+	struct line_sums hd;
 	double tl_t[END_TREND_N], tl_p[END_TREND_N];
 
 	/* stall */

@@ -341,11 +341,11 @@ static void rate_ends(const struct measure *m, struct measure_stats *out)
 	if (m->npf && nl && out->freq_hz > 0)
 		out->rate_change_pct = (out->rate_end_hz - out->rate_start_hz) / out->freq_hz * 100;
 	/* the trend: period against time by least squares */
-	double n = m->tr_n;
+	double n = m->tr.n;
 	if (n < 8)
 		return;
-	double sxx = m->tr_tt - m->tr_t * m->tr_t / n, sxy = m->tr_tp - m->tr_t * m->tr_p / n;
-	double syy = m->tr_pp - m->tr_p * m->tr_p / n, pm = m->per_ref + m->tr_p / n;
+	double sxx = m->tr.tt - m->tr.t * m->tr.t / n, sxy = m->tr.tp - m->tr.t * m->tr.p / n;
+	double syy = m->tr.pp - m->tr.p * m->tr.p / n, pm = m->per_ref + m->tr.p / n;
 	if (!(sxx > 0 && pm > 0))
 		return;
 	double b = sxy / sxx, s2 = (syy - b * sxy) / (n - 2);
@@ -400,13 +400,8 @@ static double unseen_gap_rel(const struct measure *m, const struct measure_stats
 	return u.dh * u.head + u.dt * u.tail + u.s * (rec - span - u.head - u.tail);
 }
 
-/* Sums of a line through clean periods as detected (as tr_*). */
-struct end_line {
-	double n, t, tt, p, tp, pp;
-};
-
 /* A line through n clean periods as detected (sums relative to first_slot
- * and per_ref, as tr_*): the rate's relative change per slot, *b, and its
+ * and per_ref, as tr): the rate's relative change per slot, *b, and its
  * standard error, *se. The periods' noise is the record's, from their
  * first differences (freq_period: timing noise and the pen's jitter,
  * steps left out; var / 2 a period, as if the periods were independent,
@@ -417,7 +412,7 @@ struct end_line {
  * errors from flat (13 against the record's noise). With fewer than 8
  * first differences, the residuals. False for fewer than END_TREND_MIN
  * periods. */
-static bool line_rate_slope(const struct measure *m, const struct end_line *L, double *b,
+static bool line_rate_slope(const struct measure *m, const struct line_sums *L, double *b,
 			    double *se)
 {
 	double n = L->n;
@@ -443,7 +438,7 @@ static bool line_rate_slope(const struct measure *m, const struct end_line *L, d
  * stroke or two unseen, next to which the speed lies far from the mean,
  * and U counts that (d). Start-ups and steps of red_capture.py hidden at
  * the head whose rate U did not cover showed 0.40 of it and more. */
-static bool end_trend(const struct measure *m, const struct end_line *L, double unseen,
+static bool end_trend(const struct measure *m, const struct line_sums *L, double unseen,
 		      double allow, double *c)
 {
 	double b, se;
@@ -469,7 +464,7 @@ static bool unseen_end_trend(const struct measure *m, const struct measure_stats
 	struct unseen_ends u;
 	unseen_ends(m, out, span, rec, &u);
 	double c, rate = m->cfg.rate_hz;
-	struct end_line h = { m->hd_n, m->hd_t, m->hd_tt, m->hd_p, m->hd_tp, m->hd_pp };
+	struct line_sums h = m->hd;
 	bool ret = false;
 	if (end_trend(m, &h, u.head, u.dh, &c)) {
 		*pct = -c * 100;
@@ -480,16 +475,10 @@ static bool unseen_end_trend(const struct measure *m, const struct measure_stats
 	unsigned nt = m->ntail < END_TREND_N ? m->ntail : END_TREND_N;
 	if (nt > m->npl)
 		nt = (unsigned)m->npl;
-	struct end_line t = { 0 };
+	struct line_sums t = { 0 };
 	for (unsigned i = 0; i < nt; i++) {
 		unsigned k = (unsigned)((m->npl - 1 - i) % END_TREND_N);
-		double x = m->tl_t[k], p = m->tl_p[k];
-		t.n += 1;
-		t.t += x;
-		t.tt += x * x;
-		t.p += p;
-		t.tp += x * p;
-		t.pp += p * p;
+		line_sums_add(&t, m->tl_t[k], m->tl_p[k]);
 	}
 	if (end_trend(m, &t, u.tail, u.dt, &c) && !ret) {
 		*pct = c * 100;

@@ -108,24 +108,13 @@ static void freq_period(struct measure *m, double d, double d_raw, double t_end_
 	if (m->nper == 0)
 		m->per_ref = d;
 	double tt = t_end_raw - d_raw / 2 - (double)m->first_slot, pp = d_raw - m->per_ref;
-	m->tr_n += 1;
-	m->tr_t += tt;
-	m->tr_tt += tt * tt;
-	m->tr_p += pp;
-	m->tr_tp += tt * pp;
-	m->tr_pp += pp * pp;
+	line_sums_add(&m->tr, tt, pp);
 	if (contiguous_head && m->npf < 3) {
 		m->pf_raw[m->npf] = d_raw;
 		m->pf[m->npf++] = d;
 	}
-	if (contiguous_head && m->hd_n < END_TREND_N) {
-		m->hd_n += 1;
-		m->hd_t += tt;
-		m->hd_tt += tt * tt;
-		m->hd_p += pp;
-		m->hd_tp += tt * pp;
-		m->hd_pp += pp * pp;
-	}
+	if (contiguous_head && m->hd.n < END_TREND_N)
+		line_sums_add(&m->hd, tt, pp);
 	m->tl_t[m->npl % END_TREND_N] = tt;
 	m->tl_p[m->npl % END_TREND_N] = pp;
 	m->pl_raw[m->npl % 3] = d_raw;
@@ -234,7 +223,7 @@ void freq_interval(struct measure *m, const struct xing *x, double ref_slots)
 		return;
 	}
 	bool head = m->nseg == 0 && m->seg_active && m->seg_t_first == m->first_seg_t &&
-		    m->seg_n == (uint64_t)m->hd_n;
+		    m->seg_n == (uint64_t)m->hd.n;
 	if (single) {
 		freq_period(m, d, d_raw, x->t_raw, head);
 		m->ntail++;
