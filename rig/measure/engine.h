@@ -233,6 +233,7 @@ struct measure {
 	uint64_t tot_periods;
 	double tot_span_slots;
 	unsigned nseg;
+	double last_seg_t;        /* the last counted crossing of the last closed segment */
 	/* edges: the partial strokes before the first and after the last
 	 * crossing, in periods, when the record is one unbroken segment */
 	uint64_t first_slot;

@@ -489,6 +489,54 @@ static bool unseen_end_trend(const struct measure *m, const struct measure_stats
 	return ret;
 }
 
+/* The time at each end of the record the rate did not count (slots):
+ * before its first counted crossing, after its last one (of the active
+ * segment, or of the last closed one when error values ran on to the
+ * end); at most the record's uncounted time (rec - span). Up to about a
+ * period of it is the partial stroke at that end, seen or not. */
+static void uncounted_ends(const struct measure *m, double span, double rec, double *head,
+			   double *tail)
+{
+	double unseen = rec - span, last = (double)(m->next_slot - 1), t = -1;
+	*head = *tail = 0;
+	if (m->have_first_seg)
+		*head = fmin(unseen, fmax(0, m->first_seg_t - (double)m->first_slot));
+	if (m->seg_active && m->seg_n_at_rel >= 1)
+		t = m->seg_t_last_rel;
+	else if (m->nseg > 0)
+		t = m->last_seg_t;
+	if (t >= 0)
+		*tail = fmin(unseen - *head, fmax(0, last - t));
+}
+
+/* An end of the record the rate did not count for more than
+ * UNSEEN_END_PERIODS periods (uncounted_ends): beyond the partial stroke
+ * there (up to a period, seen or not) a whole stroke or more was not
+ * counted, and nothing in the record tells what the pen did then. A step
+ * to x1.40 under the last 220 ms of error values of 1.13 s at 1 kHz read
+ * -34 935 ppm against U 208, status ok: it left no trend next to the end
+ * for unseen_end_trend to see. The rate is withheld (MEASURE_UNSEEN_END):
+ * the record's mean rate cannot be measured over time it did not see.
+ * Why periods, not a part of the record: what may hide there is a stroke
+ * count, and the error it makes (the unseen time's speed off the mean)
+ * has no bound a record can give (a pen may stall there). Why 2: the
+ * time before the first counted crossing is up to a period with every
+ * sample valid; below 2, less than a stroke of error values. *ms the
+ * longer end's time, *tail which (the head when both). */
+#define UNSEEN_END_PERIODS 2.0
+static bool unseen_end_long(const struct measure *m, const struct measure_stats *out,
+			    double span, double rec, double *ms, bool *tail)
+{
+	double head, tl, rate = m->cfg.rate_hz;
+	uncounted_ends(m, span, rec, &head, &tl);
+	double lim = UNSEEN_END_PERIODS * rate / out->freq_hz;
+	if (!(head > lim || tl > lim))
+		return false;
+	*tail = !(head > lim);
+	*ms = (*tail ? tl : head) / rate * 1e3;
+	return true;
+}
+
 /* Rate: whole periods over their span, the partial strokes at the ends of
  * one unbroken segment, and its budget. */
 static void result_freq(const struct measure *m, struct measure_stats *out)
@@ -594,6 +642,9 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 		u_gap = out->freq_hz * unseen_gap_rel(m, out, span, rec) / rec;
 		out->unseen_end_trend = unseen_end_trend(m, out, span, rec, &out->unseen_end_pct,
 							 &out->unseen_end_ms, &out->unseen_end_tail);
+		if (!out->unseen_end_trend)
+			out->unseen_end_long = unseen_end_long(m, out, span, rec, &out->unseen_end_ms,
+							       &out->unseen_end_tail);
 	}
 	out->freq_u_gap_hz = u_gap;
 	double u_clk = out->freq_hz * m->cfg.clock_ppm * 1e-6 / sqrt(3.0);
@@ -759,7 +810,9 @@ static bool depth_stands(const struct measure_stats *st)
 static const char *also_unseen(const struct measure_stats *st)
 {
 	return st->status == MEASURE_UNSEEN_END
-		       ? "; the rate withheld too (the speed changing next to an unseen end)"
+		       ? (st->unseen_end_trend
+				  ? "; the rate withheld too (the speed changing next to an unseen end)"
+				  : "; the rate withheld too (an end of the record not counted)")
 		       : "";
 }
 
@@ -824,7 +877,15 @@ static void result_status(const struct measure *m, struct measure_stats *out)
 	} else {
 		out->status = MEASURE_OK;
 		result_gates(m, out);
-		if (out->status == MEASURE_OK && out->has_freq && out->unseen_end_trend) {
+		if (out->status == MEASURE_OK && out->has_freq && out->unseen_end_long) {
+			set_msg(out, MEASURE_UNSEEN_END,
+				"rate withheld: no stroke counted over the record's %s %.0f ms "
+				"(%.1f periods; error values there): what the pen did there is "
+				"not in the record",
+				out->unseen_end_tail ? "last" : "first", out->unseen_end_ms,
+				out->unseen_end_ms * 1e-3 * out->freq_hz);
+			out->has_freq = false;
+		} else if (out->status == MEASURE_OK && out->has_freq && out->unseen_end_trend) {
 			set_msg(out, MEASURE_UNSEEN_END,
 				"rate withheld: the speed changed next to the record's unseen %s "
 				"(%.0f ms; its trend, carried over it: %+.2f %%): what the pen "

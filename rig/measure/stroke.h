@@ -62,8 +62,9 @@ enum measure_status {
 	MEASURE_RING_BOUND,     /* a ring seen beyond the fixture's ring_max_um:
 				 * the bound is wrong; depth withheld, rate kept */
 	MEASURE_UNSEEN_END,     /* an end of the record unseen (error values)
-				 * while the speed next to it was changing: the
-				 * rate withheld, the depth kept */
+				 * for more than 2 periods, or while the speed
+				 * next to it was changing: the rate withheld,
+				 * the depth kept */
 	MEASURE_STATUS_COUNT
 };
 
@@ -284,8 +285,10 @@ struct measure_stats {
 	 * the rate over its unseen_end_ms had the trend gone on (the head:
 	 * back to the first sample; unseen_end_tail: the tail, on to the
 	 * last); beyond what U allows there, so the rate is withheld
-	 * (MEASURE_UNSEEN_END). */
-	bool unseen_end_trend, unseen_end_tail;
+	 * (MEASURE_UNSEEN_END). unseen_end_long: an end not counted for more
+	 * than 2 periods (a whole stroke unseen), trend or not: withheld too,
+	 * unseen_end_ms that end's time. */
+	bool unseen_end_trend, unseen_end_tail, unseen_end_long;
 	double unseen_end_pct, unseen_end_ms;
 
 	/* Signal quality. */

@@ -78,6 +78,7 @@ void seg_close(struct measure *m)
 		m->tot_periods += m->seg_n_at_rel;
 		m->tot_span_slots += m->seg_t_last_rel - m->seg_t_first;
 		m->nseg++;
+		m->last_seg_t = m->seg_t_last_rel;
 	}
 	m->seg_active = false;
 	m->have_prev_period = false;
