@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""end_burst_probe.py N SEED CLASSES BURST_MIN_S BURST_MAX_S RIG [RIG...]
+
+red_capture.py draws with a burst of error values (BURST_MIN_S..BURST_MAX_S
+seconds) at one end of the record, each analysed by every RIG (the first is
+"before"): the rate within U, outside U (a miss, status ok) or refused.
+CLASSES (comma-separated): start (a start-up, the head unseen), stephead
+(a speed step near the head, the head unseen), steptail (a step near the
+end, the tail unseen), wander, fastwander (the head unseen), tailwander
+(the tail unseen). After SETTLE's probe (session 16). Prints one line per
+draw ("unseen": the burst in nominal periods), then per class and RIG the
+first RIG's verdict > this one's (cov, miss, ref) with counts.
+Used for docs/measurement.md, "An unseen end"."""
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+HERE = os.path.dirname(os.path.abspath(__file__))
+n, seed = int(sys.argv[1]), int(sys.argv[2])
+cls = sys.argv[3].split(",")
+bmin, bmax = float(sys.argv[4]), float(sys.argv[5])
+rigs = sys.argv[6:]
+tmp = os.environ.get("PROBE_TMP") or tempfile.mkdtemp(prefix="end_burst_probe.")
+rng = random.Random(seed)
+def analyze(rig, path, rate):
+    p = subprocess.run([rig, "analyze", "--format", "ild1420", "--rate", str(rate), "--zero-mm", "5",
+                        "--range-mm", "10", "--csv", path], capture_output=True, text=True)
+    rows = list(csv.DictReader(p.stdout.splitlines()))
+    return rows[0] if rows else None
+draws = []
+for i in range(n):
+    c = rng.choice(cls)
+    rate = rng.choice((1000, 4000))
+    fmax = 300 if rate >= 4000 else 160
+    freq = rng.uniform(50, fmax)
+    secs = rng.uniform(1, 3)
+    args = {"--rate": rate, "--freq": "%.3f" % freq, "--seconds": "%.2f" % secs,
+            "--noise-um": "%.2f" % rng.uniform(0.3, 3), "--wander": "%.4f" % rng.uniform(0.0005, 0.004),
+            "--noise-hz": "%.2f" % rng.uniform(0.5, 10), "--seed": rng.randint(1, 10**9)}
+    blen = int(rng.uniform(bmin, bmax) * rate)
+    tot = int(secs * rate)
+    end = "head"
+    if c == "start":
+        args.update({"--start": "%.2f" % rng.uniform(0.4, 0.97), "--start-hz": "%.1f" % rng.uniform(3, 10),
+                     "--start-zeta": "%.2f" % rng.uniform(0.3, 1.0)})
+    elif c == "fastwander":
+        args["--wander"] = "0.004"; args["--noise-hz"] = "%.1f" % rng.uniform(5, 10)
+    elif c == "steptail":
+        end = "tail"
+        at = secs - rng.uniform(0.1, 0.5)
+        args.update({"--step": "%.2f@%.2f" % (rng.choice((0.6, 0.75, 0.9, 1.15, 1.4)), at), "--step-hz": "%.1f" % rng.uniform(5, 40)})
+    elif c == "stephead":
+        at = rng.uniform(0.0, 0.3)
+        args.update({"--step": "%.2f@%.2f" % (rng.choice((0.6, 0.75, 0.9, 1.15, 1.4)), at), "--step-hz": "%.1f" % rng.uniform(5, 40)})
+    elif c in ("tailwander",):
+        end = "tail"
+    if blen > 0:
+        args["--burst"] = "%d@%d" % (blen, 0 if end == "head" else tot - blen)
+    draws.append((i, c, rate, args, blen))
+def one(d):
+    i, c, rate, args, blen = d
+    path = os.path.join(tmp, "c%d_%d.bin" % (seed, i))
+    g = [sys.executable, os.path.join(HERE, "red_capture.py"), path]
+    for k, v in args.items(): g += [k, str(v)]
+    subprocess.run(g, check=True, capture_output=True)
+    truth = dict(l.strip().split("=", 1) for l in open(path + ".truth") if "=" in l)
+    tf = float(truth["freq_hz"])
+    res = []
+    for rig in rigs:
+        r = analyze(rig, path, rate)
+        if not r or r["status"] != "ok" or r["freq_hz"] == "":
+            res.append(("ref", r["status"] if r else "none", 0, 0))
+        else:
+            e = (float(r["freq_hz"]) / tf - 1) * 1e6; U = float(r["freq_U_hz"]) / tf * 1e6
+            res.append(("miss" if abs(e) > U else "cov", "ok", e, U))
+    for f in (path, path + ".truth", path + ".strokes"):
+        if os.path.exists(f): os.remove(f)
+    return d, res
+summ = {}
+with ThreadPoolExecutor(2) as ex:
+    for d, res in ex.map(one, draws):
+        i, c, rate, args, blen = d
+        per = float(rate) / float(args["--freq"])
+        cols = []
+        for k, (v, st, e, U) in enumerate(res):
+            cols.append("%-4s %+9.1f/%-7.1f" % (v, e, U) if v != "ref" else "ref:%-12s" % st)
+            key = (c, k); s = summ.setdefault(key, {})
+            tag = res[0][0] + ">" + v
+            s[tag] = s.get(tag, 0) + 1
+        print("%3d %-10s %4d unseen %5.1f per | %s || %s" % (i, c, rate, blen / per, " | ".join(cols),
+              " ".join("%s %s" % kv for kv in args.items())), flush=True)
+print("summary (first binary's verdict > this binary's)")
+for (c, k) in sorted(summ):
+    print("%-10s %s %s" % (c, os.path.basename(rigs[k]), " ".join("%s %d" % kv for kv in sorted(summ[(c, k)].items()))))
+if not os.environ.get("PROBE_TMP"):
+    os.rmdir(tmp)
