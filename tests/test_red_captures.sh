@@ -249,12 +249,16 @@ case_ rate_error_next_to_first_crossing rate "$drop8 --seed 330477512" --drop 9
 # is the mean over the rest. Its U for the unseen time (u_gap) took the
 # periods' scatter only, while the pen next to the unseen head ran 0.5 %
 # off its mean: +207 ppm against U 101 (4 kHz), -175 against 88, +183
-# against 98 (1 kHz). Now the speed next to an unseen end counts
-# (result.c, unseen_gap_rel): U 357, 291, 305.
+# against 98 (1 kHz). Then the speed next to an unseen end counted
+# (result.c, unseen_gap_rel): U 357, 291, 305, covered. Now no stroke
+# counted over more than 2 periods at an end (here 100 ms: 15 and 9
+# periods) withholds the rate: what the pen did there is not in the
+# record, and a pen can do there what the wander-only pen did not (the
+# steps and start-ups below). Covered before, refused now: the price.
 slow_wander="--freq 150 --seconds 2 --wander 0.004 --noise-hz 0.5"
-case_ rate_unseen_head_wander_4khz_s1 rate "--rate 4000 $slow_wander --burst 400@0 --seed 1"
-case_ rate_unseen_head_wander_4khz_s7 rate "--rate 4000 $slow_wander --burst 400@0 --seed 7"
-case_ rate_unseen_head_wander_1khz    rate "--rate 1000 --freq 90 --seconds 2 --wander 0.004 --noise-hz 0.5 --burst 100@0 --seed 12"
+refused_ rate_unseen_head_wander_4khz_s1 "unseen end" "--rate 4000 $slow_wander --burst 400@0 --seed 1"
+refused_ rate_unseen_head_wander_4khz_s7 "unseen end" "--rate 4000 $slow_wander --burst 400@0 --seed 7"
+refused_ rate_unseen_head_wander_1khz    "unseen end" "--rate 1000 --freq 90 --seconds 2 --wander 0.004 --noise-hz 0.5 --burst 100@0 --seed 12"
 
 # A start-up (from 60 %, 5 Hz, damping 0.8) or a speed step (x0.75 at
 # 0.18 s) hidden under the error values at the head: the speed next to
@@ -267,6 +271,7 @@ case_ rate_unseen_head_wander_1khz    rate "--rate 1000 --freq 90 --seconds 2 --
 refused_ rate_startup_under_head_burst_4khz "unseen end" "--rate 4000 --freq 150 --seconds 2 --start 0.6 --start-hz 5 --start-zeta 0.8 --wander 0.001 --burst 400@0 --seed 3"
 refused_ rate_startup_under_head_burst_1khz "unseen end" "--rate 1000 --freq 90 --seconds 2 --start 0.6 --start-hz 5 --start-zeta 0.8 --wander 0.001 --burst 100@0 --seed 1"
 refused_ rate_step_under_head_burst_4khz    "unseen end" "--rate 4000 --freq 274.350 --seconds 1.30 --noise-um 0.56 --wander 0.0031 --noise-hz 9.21 --step 0.75@0.18 --step-hz 9.8 --burst 954@0 --seed 555397124"
+
 
 # A pad's plateau at 4 kHz (fine bins): flat in the middle, steep at its
 # corners, no order of the sharp fit (2..4) follows it, and order 4 met

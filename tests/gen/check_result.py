@@ -5,7 +5,9 @@ Compare `rig analyze --csv` output with a make_capture.py truth file. Tolerances
 depth |err| <= DEPTH_TOL_UM (a number, or "rel" for 1 um + 0.1 % of depth),
 std |err| <= 1 um + 10 % of the true scatter times STD_TOL (0 skips it),
 frequency |err| <= FREQ_PPM (0 skips it; "U": within the result's own
-freq_U_hz, which must then be under 2000 ppm). Prints one line; exit 1 on a miss."""
+freq_U_hz, which must then be under 2000 ppm). With STATUS other than ok
+only the status is checked, and the depth when the record keeps one.
+Prints one line; exit 1 on a miss."""
 import csv
 import sys
 
@@ -22,6 +24,17 @@ def main():
         print("FAIL: status %s, expected %s" % (r["status"], want_status))
         return 1
     if want_status != "ok":
+        # a refusal that keeps the depth (the rate withheld): the depth
+        # still within DEPTH_TOL_UM
+        if r.get("depth_mean_um") and sys.argv[3] != "0":
+            td = float(truth["depth_mean_um"])
+            derr = float(r["depth_mean_um"]) - td
+            dtol = 1 + 0.001 * td if sys.argv[3] == "rel" else float(sys.argv[3])
+            if abs(derr) > dtol:
+                print("FAIL: status %s, depth kept %+.2f um (tol %.2f)" % (r["status"], derr, dtol))
+                return 1
+            print("ok: status %s, depth kept %+.2f um (tol %.2f)" % (r["status"], derr, dtol))
+            return 0
         print("ok: status %s" % r["status"])
         return 0
     td, ts, tf = float(truth["depth_mean_um"]), float(truth["depth_std_um"]), float(truth["freq_hz"])
