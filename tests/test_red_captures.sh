@@ -272,6 +272,18 @@ refused_ rate_startup_under_head_burst_4khz "unseen end" "--rate 4000 --freq 150
 refused_ rate_startup_under_head_burst_1khz "unseen end" "--rate 1000 --freq 90 --seconds 2 --start 0.6 --start-hz 5 --start-zeta 0.8 --wander 0.001 --burst 100@0 --seed 1"
 refused_ rate_step_under_head_burst_4khz    "unseen end" "--rate 4000 --freq 274.350 --seconds 1.30 --noise-um 0.56 --wander 0.0031 --noise-hz 9.21 --step 0.75@0.18 --step-hz 9.8 --burst 954@0 --seed 555397124"
 
+# A speed change that ends inside the unseen time leaves no trend next to
+# it: a step to x1.40 under the last 220 ms of error values (1 kHz), a
+# step to x1.40 at 0.11 s under the first 228 ms (4 kHz), read -34 935
+# ppm against U 208 and +17 010 against U 107, status ok. A slow-down to
+# x0.60 just before the last 200 ms of error values (4 kHz) split the
+# record, and its tail after the last segment was charged as time inside
+# the record: +62 779 ppm against U 20 990. No stroke counted over more
+# than 2 periods at an end now withholds the rate (result.c,
+# unseen_end_long; the tail after the last closed segment counts).
+refused_ rate_step_inside_tail_burst_1khz "unseen end" "--rate 1000 --freq 87.849 --seconds 1.13 --noise-um 2.72 --wander 0.0006 --noise-hz 4.56 --step 1.40@1.02 --step-hz 31.7 --burst 220@913 --seed 445814710"
+refused_ rate_step_inside_head_burst_4khz "unseen end" "--rate 4000 --freq 281.208 --seconds 2.00 --noise-um 2.55 --wander 0.0017 --noise-hz 8.89 --step 1.40@0.11 --step-hz 30.3 --burst 910@0 --seed 966046151"
+refused_ rate_step_before_tail_burst_4khz "unseen end" "--rate 4000 --freq 127.961 --seconds 1.42 --noise-um 1.68 --wander 0.0038 --noise-hz 6.42 --step 0.60@1.18 --step-hz 36.8 --burst 801@4861 --seed 80933685"
 
 # A pad's plateau at 4 kHz (fine bins): flat in the middle, steep at its
 # corners, no order of the sharp fit (2..4) follows it, and order 4 met
