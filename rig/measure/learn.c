@@ -425,21 +425,25 @@ static double mad_var(double *x, unsigned n)
  * smoothly. The second differences of the raw crossing times, d_k, hold
  * that change w_k and the timing noise e (white, variance s^2 a
  * crossing): d_k = w_k + e_k+1 - 2 e_k + e_k-1. Their autocovariances:
- * g0 = var(w) + 6 s^2 and g1 = cov(w_k, w_k+1) - 4 s^2; noise alone gives
- * g1 = -4 s^2 (g0 + 1.5 g1 = 0), a swing of the speed over several
- * strokes g1 > 0. Both robustly, from the neighbours' sums and
- * differences (var(d_k + d_k+1) = 2 g0 + 2 g1, var(d_k - d_k+1) = 2 g0
- * - 2 g1, each (1.4826 median)^2): a speed step or a start-up is a few
- * strokes (knots_trend's), a hunt lasts. vp = g0 + 1.5 g1 (g0 when g1 >
- * 0) is the pen's own part, taken when it is beyond 5 of its standard
- * errors under noise alone (1.4 g0 / sqrt(n), simulated; none of 1500
- * draws of 160 went past 0.49 g0) and beyond the prior; then the prior's
- * width is sqrt(vp) and the crossings' noise -g1 / 4 (the rest). Held to
- * KNOT_SMOOTH, the knots of a noiseless pen hunting 2.9 % at 6.9 Hz
- * (82 Hz, 4 kHz) followed half its phase swing of +-0.67 ms, blurred the
- * fold (10.8 um of "sample noise near the tops") and read the depth
- * -2.80 um against U 1.50. Returns the noise variance to start the knots
- * from (var_raw where the pen does not hunt). */
+ * g0 = var(w) + 6 s^2 and g1 = cov(w_k, w_k+1) - 4 s^2. Noise alone
+ * gives g1 = -4 s^2 = -2/3 g0, and so does the crossings' interpolation
+ * bias where it repeats with the sample pattern every few strokes (at
+ * 3.3 samples a stroke, what the prior is there to take out: taken for
+ * the pen, a dwell at 300 Hz, 1 kHz, read 2.6 um off, test_measure); a swing
+ * of the speed over several strokes gives g1 > 0. Both robustly, from the
+ * neighbours' sums and differences (var(d_k + d_k+1) = 2 g0 + 2 g1,
+ * var(d_k - d_k+1) = 2 g0 - 2 g1, each (1.4826 median |.|)^2): a speed
+ * step or a start-up is a few strokes, which knots_trend handles; a hunt
+ * lasts. Where g1 > 3.5 g0 / sqrt(n) (noise alone, simulated: -(0.66 +-
+ * 0.94 / sqrt(n)) g0, none of 1500 draws of 32 pairs beyond +0.19 g0) and
+ * g0 is beyond the prior, the prior's width is sqrt(g0) (the noise's 6 s^2
+ * with it: wider, not narrower) and the Whittaker start follows the raw
+ * crossings (noise at the floor). Held to KNOT_SMOOTH, the knots of a
+ * noiseless pen hunting 2.9 % at 6.9 Hz (82 Hz, 4 kHz) followed half its
+ * phase swing of +-0.67 ms, blurred the fold (10.8 um of "sample noise
+ * near the tops") and read the depth -2.80 um against U 1.50. Returns
+ * the noise variance to start the knots from (var_raw where the pen does
+ * not hunt). */
 static double pen_smooth(struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
 			 double t_ref, double var_raw)
 {
@@ -466,13 +470,11 @@ static double pen_smooth(struct measure *m, const struct xing *L, uint32_t nl, c
 		return var_raw;
 	double vs = mad_var(sum, n), vd = mad_var(dif, n);
 	double g0 = (vs + vd) / 4, g1 = (vs - vd) / 4;
-	double vp = g1 > 0 ? g0 : g0 + 1.5 * g1;
 	double lim = KNOT_SMOOTH * t_ref;
-	if (!(vp > 5 * 1.4 * g0 / sqrt((double)n)) || !(vp > lim * lim))
+	if (!(g1 > 5 * 0.7 * g0 / sqrt((double)n)) || !(g0 > lim * lim))
 		return var_raw;
-	m->kn_smooth = sqrt(vp) / t_ref;
-	double s2 = g1 < 0 ? -g1 / 4 : 0;
-	return s2 > lim * lim ? s2 : lim * lim;
+	m->kn_smooth = sqrt(g0) / t_ref;
+	return lim * lim;
 }
 
 /* The knots from the crossings in L[].t_slot (a Whittaker smoother, then
