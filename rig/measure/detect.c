@@ -297,6 +297,8 @@ static void push_one(struct measure *m, double x)
 enum rig_rc measure_push(struct measure *m, const struct laser_sample *s, size_t n,
 			 struct rig_err *err)
 {
+	if (m->br_ended && n > 0)
+		bridge_resume(m); /* the record goes on after measure_finish */
 	for (size_t k = 0; k < n; k++) {
 		const struct laser_sample *p = &s[k];
 		if (!m->started) {
@@ -350,6 +352,7 @@ void measure_finish(struct measure *m)
 	m->finishing = true;
 	if (!m->learned && m->n_learn > 1)
 		learn_finish(m);
+	bridge_finish(m);
 }
 
 enum rig_rc measure_create(struct measure **out, const struct measure_config *cfg,

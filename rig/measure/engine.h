@@ -275,6 +275,30 @@ struct measure {
 	 * before it, to count the periods across it (freq_interval) */
 	bool bridge_ok;
 	struct xing bridge;
+	/* bridged counts (two periods or more) not yet checked against the
+	 * first clean period after them (tally.c, bridge_check): the
+	 * intervals bridged (slots), their counts, the clean period before
+	 * them, the count's margin (periods), and the segment as it was
+	 * before the first of them (bridge_unseen rolls back to it) */
+	bool br_pending;
+	double br_slots, br_p, br_e;
+	uint64_t br_n;
+	uint64_t br_seg_n, br_seg_n_at_rel;
+	double br_t_last_rel, br_t_last_raw;
+	unsigned br_ntail;
+	/* measure_finish with an unchecked bridge pending: the segment as
+	 * it was, put back if samples follow (tally.c, bridge_resume) */
+	bool br_ended;
+	struct {
+		uint64_t seg_n, seg_n_at_rel;
+		double t_last_rel, t_last_raw;
+		unsigned ntail;
+		bool gap_split, edge_ok;
+	} br_live;
+	/* checked bridges whose count was not sure: the correction to the
+	 * middle of the counts possible (periods) and its variance
+	 * (periods^2, rectangular) */
+	double br_adj, br_var;
 	bool gap_split;           /* a gap of invalid samples split the record */
 
 	/* strokes */
@@ -605,6 +629,8 @@ double scatter_rho(const struct measure *m, const struct xing *L, uint32_t nl, c
 void stats_emit(struct measure *m, struct measure_stroke *s);
 void stats_level(struct measure *m, double t_s, double level_um);
 void seg_close(struct measure *m);
+void bridge_finish(struct measure *m);
+void bridge_resume(struct measure *m);
 void seg_start(struct measure *m, const struct xing *x);
 /* Count whole periods from the previous crossing (m->prev) to x;
  * ref_slots: the period to count a gap by before any clean period (0:

@@ -505,7 +505,10 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 	if (!(np >= 1 && span > 0))
 		return;
 	out->has_freq = true;
-	out->freq_hz = (double)np / span * rate;
+	/* bridged counts found unsure: the middle of the counts possible
+	 * (tally.c, bridge_check) */
+	double npx = (double)np + m->br_adj;
+	out->freq_hz = npx / span * rate;
 	/* One unbroken segment: add the partial strokes at both ends, so the
 	 * figure is the mean over the whole record, not over the whole
 	 * strokes in it. */
@@ -556,7 +559,7 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 		}
 		if (head >= 0 && head <= 1.6 && tail >= 0 && tail <= 1.6) {
 			span = last_slot - (double)m->first_slot;
-			out->freq_hz = ((double)np + head + tail) / span * rate;
+			out->freq_hz = (npx + head + tail) / span * rate;
 			ends = true;
 			u_edge = sqrt(uh * uh + ut * ut);
 			/* the crossings' interpolation bias the unbiasing
@@ -580,8 +583,10 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 		double ue = out->freq_hz * e * m->t_ref_slots / span * sqrt(2.0 / 3.0); /* Hz */
 		u_model = sqrt(u_model * u_model + ue * ue);
 	}
-	/* a count that may be one off, per doubtful interval */
-	double u_count = sqrt((double)m->n_susp) / span * rate;
+	/* a count that may be one off, per doubtful interval, and the
+	 * bridged counts a speed change inside their gap made unsure
+	 * (rectangular over the counts possible, tally.c bridge_check) */
+	double u_count = sqrt((double)m->n_susp + m->br_var) / span * rate;
 	/* A gap that could not be counted split the record, or the partial
 	 * strokes at its ends were not added: the figure is the mean over
 	 * the segments, not over the record. The unseen time's rate may
