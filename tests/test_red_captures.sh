@@ -355,6 +355,19 @@ case_ pad_plateau_over_fit_4khz depth "--rate 4000 --freq 145.699 --travel-um 15
 # peak, so the fit's excess over the top points now counts there too
 # (shape.c, shape_build): +0.19 um, U 0.45.
 case_ pad_plateau_over_fit_unresolved_ripple_4khz depth "--rate 4000 --freq 185.592 --travel-um 1000 --depth-um 800 --noise-um 0 --noise-grow 0.16 --scatter-um 0 --scatter-rho 0.12 --wander 0.0040 --noise-hz 6.29 --rod-ratio 0.41 --pad 0.97 --pad-soft 0.010 --seed 896181107"
+# A motor that hunts (2.9 % at 6.9 Hz, 82 Hz, 4 kHz), noiseless. The pen's
+# period changes by about 1.5 % from one stroke to the next, and smoothly;
+# the knots' prior held it to 0.1 %, and the trend test took the swing for
+# the crossings' noise, so the knots followed half of the phase swing
+# (+-0.67 ms): the fold blurred (10.76 um of "sample noise near the tops")
+# and the depth read -2.80 um against U 1.50, the per-stroke min -26.1 um.
+# The crossings' second differences are smooth where the pen hunts, not
+# anti-correlated as timing noise is: the prior now widens to them
+# (learn.c, pen_smooth): +0.00 um, U 0.04, min -0.18.
+case_ hunt_noiseless_harmonic_4khz depth,minmax "--rate 4000 --freq 82.263 --travel-um 400 --depth-um 300 --noise-um 0 --scatter-um 0 --wander 0.0019 --noise-hz 7.18 --mech harmonic --harm 0.08 --hunt 0.029@6.9 --seed 1"
+# The same hunt on a plain crank, no speed wander: -1.37 um against U 1.12,
+# min -18.7 um; now +0.00 um, U 0.05.
+case_ hunt_noiseless_crank_4khz depth,minmax "--rate 4000 --freq 82.263 --travel-um 400 --depth-um 300 --noise-um 0 --scatter-um 0 --wander 0 --noise-hz 7.18 --hunt 0.029@6.9 --seed 1"
 
 echo "test_red_captures: $((n - fail))/$n passed"
 [ $fail -eq 0 ]

@@ -219,6 +219,9 @@ struct measure {
 	bool kn_have;             /* prev is a refined knot with a refined period */
 	double kn_period;         /* that period, slots */
 	double kn_var;            /* variance of prev's time, slots^2 */
+	double kn_smooth;         /* the knots' prior: rms change of the period
+				     a stroke, periods (0: KNOT_SMOOTH; more
+				     where the pen hunts, learn.c pen_smooth) */
 	/* scratch of the knot refinement (learning): tridiagonal system */
 	double kd[XING_CAP], ke[XING_CAP], kf[XING_CAP], kb[XING_CAP];
 	bool kuse[XING_CAP];

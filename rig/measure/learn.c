@@ -297,12 +297,17 @@ static void knots_open(const struct measure *m, struct band *S, const struct xin
  *   noise var_raw comes from their second differences: a Whittaker
  *   smoother of the crossing times.
  * Returns the rms knot shift in slots. */
+static double knot_smooth(const struct measure *m)
+{
+	return m->kn_smooth > KNOT_SMOOTH ? m->kn_smooth : KNOT_SMOOTH;
+}
+
 static double knots_step(struct measure *m, struct xing *L, uint32_t nl, const bool *use,
 			 double t_ref, bool fit_data, double var_raw)
 {
 	struct band S = { m->kd, m->ke, m->kf, m->kb };
 	double var_n = KNOT_NOISE_UM * KNOT_NOISE_UM;
-	double sig_s = KNOT_SMOOTH * t_ref;
+	double sig_s = knot_smooth(m) * t_ref;
 	double mu = (fit_data ? var_n : var_raw) / (sig_s * sig_s);
 	double lam = fit_data ? var_n / (KNOT_PRIOR * t_ref * KNOT_PRIOR * t_ref) : 1.0;
 	for (uint32_t k = 0; k < nl; k++) {
@@ -402,6 +407,84 @@ static double raw_var(const struct xing *L, uint32_t nl, const bool *use, double
 		}
 	double v = n2 ? s2 / n2 / 6 : 0;
 	return v < floor_var ? floor_var : v;
+}
+
+/* (1.4826 median |x|)^2: a robust variance of n values about 0 (x is
+ * reordered). */
+static double mad_var(double *x, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		x[i] = num_abs(x[i]);
+	qsort(x, n, sizeof x[0], num_cmp_double);
+	double s = 1.4826 * x[n / 2];
+	return s * s;
+}
+
+/* A pen that hunts (its speed swinging over a few strokes) changes its
+ * period from one stroke to the next by far more than KNOT_SMOOTH, and
+ * smoothly. The second differences of the raw crossing times, d_k, hold
+ * that change w_k and the timing noise e (white, variance s^2 a
+ * crossing): d_k = w_k + e_k+1 - 2 e_k + e_k-1. Their autocovariances:
+ * g0 = var(w) + 6 s^2 and g1 = cov(w_k, w_k+1) - 4 s^2. Noise alone
+ * gives g1 = -4 s^2 = -2/3 g0, and so does the crossings' interpolation
+ * bias where it repeats with the sample pattern every few strokes (at
+ * 3.3 samples a stroke, what the prior is there to take out: taken for
+ * the pen, a dwell at 300 Hz, 1 kHz, read 2.6 um off, test_measure); a swing
+ * of the speed over several strokes gives g1 > 0. Both robustly, from the
+ * neighbours' sums and differences (var(d_k + d_k+1) = 2 g0 + 2 g1,
+ * var(d_k - d_k+1) = 2 g0 - 2 g1, each (1.4826 median |.|)^2): a speed
+ * step or a start-up is a few strokes, which knots_trend handles; a hunt
+ * lasts. Where g1 > 3.5 g0 / sqrt(n) (noise alone, simulated: -(0.66 +-
+ * 0.94 / sqrt(n)) g0, none of 1500 draws of 32 pairs beyond +0.19 g0) and
+ * g0 is beyond the prior, the prior's width is sqrt(g0) (the noise's 6 s^2
+ * with it: wider, not narrower) and the Whittaker start follows the raw
+ * crossings (noise at the floor). Only from PEN_SMOOTH_MIN_SLOTS samples
+ * a stroke: below, the interpolation bias also slides slowly with the
+ * sample pattern (a pattern that repeats every 5 strokes or more
+ * correlates at lag 1 by cos(2 pi / 5) > 0 too), and at 1 kHz (7-13
+ * samples a stroke) the rule took it for the pen: red_hunt.py RIG 20 2026
+ * changed 26 records there, their mean |depth error| 0.70 -> 0.97 um with
+ * U 3.10 -> 2.89 (a ringing record at 7.2 samples +0.78 -> -5.24 um);
+ * at 4 kHz 17, 0.23 -> 0.11 um, U 1.10 -> 0.92.
+ * Held to KNOT_SMOOTH, the knots of a
+ * noiseless pen hunting 2.9 % at 6.9 Hz (82 Hz, 4 kHz) followed half its
+ * phase swing of +-0.67 ms, blurred the fold (10.8 um of "sample noise
+ * near the tops") and read the depth -2.80 um against U 1.50. Returns
+ * the noise variance to start the knots from (var_raw where the pen does
+ * not hunt). */
+#define PEN_SMOOTH_MIN_SLOTS 16.0 /* samples a stroke, at least */
+
+static double pen_smooth(struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
+			 double t_ref, double var_raw)
+{
+	double *sum = m->kd, *dif = m->ke; /* scratch, free until knots_trend */
+	double prev = 0;
+	unsigned n = 0;
+	bool have = false;
+	m->kn_smooth = 0;
+	for (uint32_t k = 1; k + 1 < nl; k++) {
+		if (!use[k - 1] || !use[k]) {
+			have = false;
+			continue;
+		}
+		double d = L[k - 1].t_raw - 2 * L[k].t_raw + L[k + 1].t_raw;
+		if (have) {
+			sum[n] = d + prev;
+			dif[n] = d - prev;
+			n++;
+		}
+		prev = d;
+		have = true;
+	}
+	if (n < 32 || !(t_ref >= PEN_SMOOTH_MIN_SLOTS))
+		return var_raw;
+	double vs = mad_var(sum, n), vd = mad_var(dif, n);
+	double g0 = (vs + vd) / 4, g1 = (vs - vd) / 4;
+	double lim = KNOT_SMOOTH * t_ref;
+	if (!(g1 > 5 * 0.7 * g0 / sqrt((double)n)) || !(g0 > lim * lim))
+		return var_raw;
+	m->kn_smooth = sqrt(g0) / t_ref;
+	return lim * lim;
 }
 
 /* The knots from the crossings in L[].t_slot (a Whittaker smoother, then
@@ -601,7 +684,7 @@ static bool learn_shape_and_knots(struct measure *m, struct xing *L, uint32_t nl
 		nbins = NBIN_MAX;
 	raw_spike_crossings(m, L, nl, use);
 	double floor_var = KNOT_SMOOTH * t_ref * KNOT_SMOOTH * t_ref;
-	double var_raw = raw_var(L, nl, use, floor_var);
+	double var_raw = pen_smooth(m, L, nl, use, t_ref, raw_var(L, nl, use, floor_var));
 	bool head, tail;
 	knots_trend(m, L, nl, use, m->ktgt, &head, &tail);
 	if (!m->have_first_seg)
@@ -632,7 +715,7 @@ static bool learn_unbiased(struct measure *m, struct xing *L, uint32_t nl, const
 	for (int pass = 0; pass < UNBIAS_PASSES && ok && t_ref > 0 &&
 			   xing_unbias(m, L, nl, use, t_ref);
 	     pass++) {
-		double v = raw_var(L, nl, use, floor_var);
+		double v = pen_smooth(m, L, nl, use, t_ref, raw_var(L, nl, use, floor_var));
 		ok = knots_and_shape(m, L, nl, use, t_ref, v, &nbins);
 		did = true;
 	}
@@ -725,7 +808,7 @@ void learn_finish(struct measure *m)
 double knot_solve(struct measure *m, double a_t, double P0, const struct knot_sums *ks)
 {
 	double vn = KNOT_NOISE_UM * KNOT_NOISE_UM;
-	double sig_s = KNOT_SMOOTH * P0;
+	double sig_s = knot_smooth(m) * P0;
 	double ps = vn / (sig_s * sig_s);
 	double haa = vn / m->kn_var + ps, hxx = ps, hax = -ps, ba = 0, bx = 0;
 	double n = ks->n;
