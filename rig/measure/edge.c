@@ -64,9 +64,14 @@ struct edge_win {
 	uint32_t i0, i1;   /* hist samples of the window */
 	double t0, P;      /* time origin (the end knot, slots) and scale */
 	double t_eval;     /* the end sample's slot */
+	double t_seen;     /* the valid sample nearest it (slot) */
 };
 
 /* One fit of degree deg; *ph the phase at t_eval, *var its variance.
+ * *dx how far *ph lies from the fit's own phase at the valid sample
+ * nearest t_eval (w->t_seen) carried on to t_eval at its speed there: 0
+ * when the end sample is seen; where error values hide the samples next
+ * to it, what the polynomial's curve adds over them (edge_end_u).
  * c holds the start (knots) and receives the fit. amp2[0] and amp2[1]
  * receive the sum over the window's strokes of (d ph / d e_k)^2, cycles
  * per um squared: how far the phase at t_eval moves when stroke k reaches
@@ -78,7 +83,7 @@ struct edge_win {
  * show it (4 kHz, 0.31 s, tips scattering 3.2 um stroke to stroke: the
  * open stroke's phase 0.0015 cycles off, against 0.0004 from the fit). */
 static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int deg, double *c,
-			 double *ph, double *var, double *s2o, double *amp2)
+			 double *ph, double *var, double *s2o, double *amp2, double *dx)
 {
 	const struct shape *sh = &m->shape;
 	int np = deg + 2; /* coefficients and the offset */
@@ -165,6 +170,8 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 			amp2[g] += sens * sens;
 		}
 	*ph = poly_at(c, deg, u);
+	double us = (w->t_seen - w->t0) / w->P;
+	*dx = *ph - (poly_at(c, deg, us) + poly_slope(c, deg, us) * (u - us));
 	*var = s2 * v;
 	*s2o = s2;
 	return isfinite(*ph) && *var >= 0;
@@ -187,15 +194,17 @@ static void edge_start(const double *t, uint32_t ka, uint32_t kb, uint32_t kref,
 }
 
 /* Both degrees' fits from one start; false when the chosen one failed.
- * *s2 the chosen fit's residual variance. */
+ * *s2 the chosen fit's residual variance, *dx its extrapolation over
+ * unseen end samples (edge_fit_deg). */
 static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[4],
-		      bool curved, double *ph, double *u, double *s2, double *amp)
+		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx)
 {
 	double cq[4], cc[4], pq, vq, pc, vc, sq = 0, sc = 0, aq[2] = { 0 }, ac[2] = { 0 };
+	double dq = 0, dc = 0;
 	memcpy(cq, c0, sizeof cq);
 	memcpy(cc, c0, sizeof cc);
-	bool okq = edge_fit_deg(m, w, 2, cq, &pq, &vq, &sq, aq);
-	bool okc = edge_fit_deg(m, w, 3, cc, &pc, &vc, &sc, ac);
+	bool okq = edge_fit_deg(m, w, 2, cq, &pq, &vq, &sq, aq, &dq);
+	bool okc = edge_fit_deg(m, w, 3, cc, &pc, &vc, &sc, ac, &dc);
 	if (curved ? !okc : !okq)
 		return false;
 	*ph = curved ? pc : pq;
@@ -205,6 +214,7 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
 	*s2 = curved ? sc : sq;
 	amp[0] = curved ? ac[0] : aq[0];
 	amp[1] = curved ? ac[1] : aq[1];
+	*dx = curved ? dc : dq;
 	return true;
 }
 
@@ -217,7 +227,8 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
 /* The phase at w->t_eval with the knots L[k] (k = ka..kb, labelled k -
  * kref) as the start: the fit of degree 3 where the pen changes speed
  * (curved), else 2; *u its standard uncertainty (the fit's noise, and the
- * other degree's answer as a rectangular half-width). The fit is started
+ * other degree's answer as a rectangular half-width), *dx the chosen fit's
+ * extrapolation over unseen end samples (edge_fit_deg). The fit is started
  * from the crossings as detected too: at a start-up the knots' prior may
  * have held the period steadier than the pen (1 kHz, a start from 66 %
  * whose trend the noisy crossings did not show: the first knots a slot
@@ -225,7 +236,7 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
  * against U 215 ppm: speed 1000 3022 of tests/gen/blind_hunt.py). */
 static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t ka, uint32_t kb,
 		       uint32_t kref, struct edge_win *w, bool curved, double *ph, double *u,
-		       double *amp)
+		       double *amp, double *dx)
 {
 	uint32_t nk = kb - ka + 1;
 	if (nk < 3 || nk > EDGE_WHOLE + 1)
@@ -239,15 +250,16 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
 		tk[k - ka] = L[k].t_slot;
 		tr[k - ka] = L[k].t_raw;
 	}
-	double sk, pr, ur, sr, ar[2];
+	double sk, pr, ur, sr, ar[2], dr;
 	edge_start(tk, ka, kb, kref, w, c0);
-	if (!edge_fits(m, w, c0, curved, ph, u, &sk, amp))
+	if (!edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx))
 		return false;
 	edge_start(tr, ka, kb, kref, w, c0);
-	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar) && num_abs(pr - *ph) > EDGE_STARTS_APART &&
-	    sr < sk) {
+	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar, &dr) &&
+	    num_abs(pr - *ph) > EDGE_STARTS_APART && sr < sk) {
 		*ph = pr;
 		*u = ur;
+		*dx = dr;
 		amp[0] = ar[0];
 		amp[1] = ar[1];
 	}
@@ -273,6 +285,20 @@ static bool edge_stroke_ok(const struct xing *L, const bool *use, uint32_t ka, u
 	return d >= 0.75 * P && d <= 1.33 * P;
 }
 
+/* An end's standard uncertainty from its fit, strokes: the fit's own u
+ * and, where error values hide the samples next to the end sample, the
+ * polynomial's extrapolation over them against the constant speed at the
+ * nearest seen sample (dx) as a rectangular half-width. Under a start-up
+ * the cubic carried the steep rise of the first seen strokes on backwards
+ * and read the hidden start slower than it ran, the truth between the two
+ * (1 kHz, 145.7 Hz from 40 %, 10 ms of error values at the head: the
+ * cubic's 1.576 strokes, the constant speed's 1.753, the truth about
+ * 1.681; -302.9 ppm against U 99.7, now U 599.6). */
+static double edge_end_u(double u, double dx)
+{
+	return sqrt(u * u + dx * dx / 3);
+}
+
 /* The head: strokes from the record's first sample to the first knot
  * L[0], from the samples before it (kept in hist from the record's first
  * slot) and the whole strokes after it. Called while learning, with the
@@ -285,14 +311,18 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	for (uint32_t k = 0; k < EDGE_WHOLE; k++)
 		if (!edge_stroke_ok(L, use, 0, EDGE_WHOLE, k))
 			return;
-	struct edge_win w = { 0, L[EDGE_WHOLE].idx, 0, 0, (double)m->first_slot };
-	double ph, u, amp[2];
-	if (!edge_phase(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u, amp))
+	struct edge_win w = { 0, L[EDGE_WHOLE].idx, 0, 0, (double)m->first_slot, 0 };
+	uint32_t iv = 0;
+	while (iv < w.i1 && isnan(m->hist[iv]))
+		iv++;
+	w.t_seen = (double)(m->hist_slot0 + iv);
+	double ph, u, amp[2], dx;
+	if (!edge_phase(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u, amp, &dx))
 		return;
 	if (!(-ph >= 0 && -ph <= 1.6))
 		return;
 	m->edge_head = -ph;
-	m->edge_head_u = u;
+	m->edge_head_u = edge_end_u(u, dx);
 	m->edge_head_amp[0] = sqrt(amp[0]);
 	m->edge_head_amp[1] = sqrt(amp[1]);
 	m->edge_head_knot = L[0].t_slot;
@@ -312,14 +342,18 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		if (!edge_stroke_ok(L, use, ka, nl - 1, k))
 			return;
 	struct edge_win w = { L[ka].idx > 0 ? L[ka].idx - 1 : 0, m->n_hist, 0, 0,
-			      (double)(m->next_slot - 1) };
-	double ph, u, amp[2];
-	if (!edge_phase(m, L, ka, nl - 1, nl - 1, &w, m->tail_trend, &ph, &u, amp))
+			      (double)(m->next_slot - 1), 0 };
+	uint32_t iv = w.i1;
+	while (iv > w.i0 && isnan(m->hist[iv - 1]))
+		iv--;
+	w.t_seen = (double)(m->hist_slot0 + iv) - 1;
+	double ph, u, amp[2], dx;
+	if (!edge_phase(m, L, ka, nl - 1, nl - 1, &w, m->tail_trend, &ph, &u, amp, &dx))
 		return;
 	if (!(ph >= 0 && ph <= 1.6))
 		return;
 	m->edge_tail = ph;
-	m->edge_tail_u = u;
+	m->edge_tail_u = edge_end_u(u, dx);
 	m->edge_tail_amp[0] = sqrt(amp[0]);
 	m->edge_tail_amp[1] = sqrt(amp[1]);
 	m->edge_tail_knot = L[nl - 1].t_slot;
