@@ -303,6 +303,11 @@ struct measure {
 	 * middle of the counts possible (periods) and its variance
 	 * (periods^2, rectangular) */
 	double br_adj, br_var;
+	/* how many such bridges, and the longest one: its time (slots)
+	 * and the counts possible (a note in the report) */
+	unsigned br_unsure;
+	double br_unsure_slots;
+	long br_unsure_lo, br_unsure_hi;
 	bool gap_split;           /* a gap of invalid samples split the record */
 
 	/* strokes */

@@ -177,6 +177,12 @@ static void bridge_check(struct measure *m, double pa)
 	double h = (hi - lo) / 2;
 	m->br_adj += lo + h - (double)m->br_n;
 	m->br_var += h * h / 3;
+	m->br_unsure++;
+	if (m->br_slots > m->br_unsure_slots) {
+		m->br_unsure_slots = m->br_slots;
+		m->br_unsure_lo = (long)lo;
+		m->br_unsure_hi = (long)hi;
+	}
 }
 
 void seg_close(struct measure *m)
