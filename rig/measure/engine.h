@@ -174,6 +174,16 @@ static inline void line_sums_add(struct line_sums *L, double t, double p)
 	L->pp += p * p;
 }
 
+/* The open segment's count and its last counted crossing (tally.c,
+ * seg_mark_save/seg_mark_restore): kept when a bridge starts (to roll back
+ * to) and when measure_finish rolls one back (to resume from). */
+struct seg_mark {
+	uint64_t seg_n, seg_n_at_rel;
+	double t_last_rel, t_last_raw;
+	unsigned ntail;
+	bool gap_split, edge_ok;
+};
+
 struct measure {
 	struct measure_config cfg;
 	double min_stroke_um;
@@ -284,22 +294,20 @@ struct measure {
 	bool br_pending;
 	double br_slots, br_p, br_e;
 	uint64_t br_n;
-	uint64_t br_seg_n, br_seg_n_at_rel;
-	double br_t_last_rel, br_t_last_raw;
-	unsigned br_ntail;
+	struct seg_mark br_start;
 	/* measure_finish with an unchecked bridge pending: the segment as
 	 * it was, put back if samples follow (tally.c, bridge_resume) */
 	bool br_ended;
-	struct {
-		uint64_t seg_n, seg_n_at_rel;
-		double t_last_rel, t_last_raw;
-		unsigned ntail;
-		bool gap_split, edge_ok;
-	} br_live;
+	struct seg_mark br_live;
 	/* checked bridges whose count was not sure: the correction to the
 	 * middle of the counts possible (periods) and its variance
 	 * (periods^2, rectangular) */
 	double br_adj, br_var;
+	/* how many such bridges, and the longest one: its time (slots)
+	 * and the counts possible (a note in the report) */
+	unsigned br_unsure;
+	double br_unsure_slots;
+	long br_unsure_lo, br_unsure_hi;
 	bool gap_split;           /* a gap of invalid samples split the record */
 
 	/* strokes */

@@ -656,6 +656,10 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 	out->freq_u_stat_hz = u_stat;
 	out->freq_u_model_hz = u_model;
 	out->freq_u_count_hz = u_count;
+	out->count_unsure = m->br_unsure;
+	out->count_unsure_ms = m->br_unsure_slots / rate * 1e3;
+	out->count_unsure_lo = m->br_unsure_lo;
+	out->count_unsure_hi = m->br_unsure_hi;
 	out->freq_U_hz = 2.0 * sqrt(u_stat * u_stat + u_model * u_model + u_count * u_count +
 				    u_gap * u_gap + u_clk * u_clk);
 }

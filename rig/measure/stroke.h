@@ -279,6 +279,12 @@ struct measure_stats {
 	double freq_u_trend_hz;      /* the trend's part of the rate budget,
 					when the run adds it (run/point.c) */
 	double freq_u_count_hz;      /* strokes whose count is uncertain */
+	/* Bridged gaps whose count a speed change inside them made unsure
+	 * (in freq_u_count_hz): how many, and the longest one's time and
+	 * the whole numbers of strokes possible across it. */
+	unsigned count_unsure;
+	double count_unsure_ms;
+	long count_unsure_lo, count_unsure_hi;
 	double freq_u_gap_hz;        /* the unseen time of a record split by a gap */
 	/* An end of the record unseen (error values) while the periods next
 	 * to it trend: the speed would have changed by unseen_end_pct % of

@@ -18,8 +18,9 @@ Model (docs/measurement.md, "Coverage"):
   Hermite interpolation. f(t) = f0 m(t) (1 + n(t)): m the commanded
   profile (--start: a second-order underdamped start from that fraction,
   natural frequency --start-hz, damping --start-zeta; --step F@T: a
-  second-order step to F x at T; --ramp R: a linear ramp of R over the
-  record; --hunt A@HZ: a speed oscillation of amplitude A), n a
+  second-order step to F x at T, natural frequency --step-hz, damping
+  --step-zeta (0.7); --ramp R: a linear ramp of R over the record;
+  --hunt A@HZ: a speed oscillation of amplitude A), n a
   second-order Gauss-Markov speed noise (two cascaded first-order lags of
   white noise, corner --noise-hz, rms --wander).
 - strokes: each stroke's depth is depth + e_k, e_k an AR(1) sequence
@@ -153,7 +154,7 @@ class Motor:
         elif a.start < 1.0:
             m *= a.start
         if a.step and t > a.step[1]:
-            m *= 1 + (a.step[0] - 1) * (1 - second_order(t - a.step[1], a.step_hz, 0.7))
+            m *= 1 + (a.step[0] - 1) * (1 - second_order(t - a.step[1], a.step_hz, a.step_zeta))
         if a.ramp:
             m *= 1 + a.ramp * (t / a.seconds - 0.5)
         if a.hunt:
@@ -332,6 +333,7 @@ def args_parser():
     p.add_argument("--start-zeta", type=float, default=0.6)
     p.add_argument("--step", type=at, default=None, help="F@T: speed x F at T s")
     p.add_argument("--step-hz", type=float, default=15.0)
+    p.add_argument("--step-zeta", type=float, default=0.7, help="the step's damping (below 0.7 it overshoots more)")
     p.add_argument("--ramp", type=float, default=0.0)
     p.add_argument("--hunt", type=at, default=None, help="A@HZ: speed oscillation")
     p.add_argument("--scatter-um", type=float, default=2.0)
