@@ -13,27 +13,19 @@ at least 0.1 s in), steady (no speed change: what the rule costs).
 Prints one line per draw (the burst in nominal periods, the overshoot),
 then per class and RIG the first RIG's verdict > this one's with counts.
 Used for docs/measurement.md, "An overshoot inside a gap"."""
-import csv
 import math
 import os
 import random
-import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rate_probe import judge_draw  # noqa: E402
 n, seed = int(sys.argv[1]), int(sys.argv[2])
 cls = sys.argv[3].split(",")
 rigs = sys.argv[4:]
 tmp = os.environ.get("PROBE_TMP") or tempfile.mkdtemp(prefix="gap_overshoot_probe.")
 rng = random.Random(seed)
-
-
-def analyze(rig, path, rate):
-    p = subprocess.run([rig, "analyze", "--format", "ild1420", "--rate", str(rate), "--zero-mm", "5",
-                        "--range-mm", "10", "--csv", path], capture_output=True, text=True)
-    rows = list(csv.DictReader(p.stdout.splitlines()))
-    return rows[0] if rows else None
 
 
 def peak_after(fn, zeta):
@@ -78,26 +70,7 @@ for i in range(n):
 
 def one(d):
     i, c, rate, args, per, over = d
-    path = os.path.join(tmp, "g%d_%d.bin" % (seed, i))
-    g = [sys.executable, os.path.join(HERE, "red_capture.py"), path]
-    for k, v in args.items():
-        g += [k, str(v)]
-    subprocess.run(g, check=True, capture_output=True)
-    truth = dict(l.strip().split("=", 1) for l in open(path + ".truth") if "=" in l)
-    tf = float(truth["freq_hz"])
-    res = []
-    for rig in rigs:
-        r = analyze(rig, path, rate)
-        if not r or r["status"] != "ok" or r["freq_hz"] == "":
-            res.append(("ref", r["status"] if r else "none", 0, 0))
-        else:
-            e = (float(r["freq_hz"]) / tf - 1) * 1e6
-            U = float(r["freq_U_hz"]) / tf * 1e6
-            res.append(("miss" if abs(e) > U else "cov", "ok", e, U))
-    for f in (path, path + ".truth", path + ".strokes"):
-        if os.path.exists(f):
-            os.remove(f)
-    return d, res
+    return d, judge_draw(os.path.join(tmp, "g%d_%d.bin" % (seed, i)), args, rate, rigs)
 
 
 with ThreadPoolExecutor(int(os.environ.get("PROBE_JOBS", "2"))) as ex:
