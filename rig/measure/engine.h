@@ -247,12 +247,14 @@ struct measure {
 	double tot_span_slots;
 	unsigned nseg;
 	double last_seg_t;        /* the last counted crossing of the last closed segment */
+	unsigned last_seg_ntail;  /* its clean single periods up to it (ntail then) */
 	/* edges: the partial strokes before the first and after the last
 	 * crossing, in periods, when the record is one unbroken segment */
 	uint64_t first_slot;
 	bool edge_ok;             /* no flat window, stall or gap so far */
 	bool have_first_seg;
 	double first_seg_t;
+	double first_cnt_t;       /* the first crossing of the first segment that counted (seg_close) */
 	double last_period;
 	uint64_t nper;            /* clean single periods */
 	double per_sum, per_sumsq;/* relative to per_ref */
@@ -261,7 +263,7 @@ struct measure {
 	double prev_period;
 	double d2_sumsq;          /* second differences of raw crossing times */
 	uint64_t n_d2, n_d2_out;  /* used, and left out as speed changes */
-	double pf[3], pf_raw[3];  /* first clean periods from the first crossing */
+	double pf[3], pf_raw[3];  /* first clean periods from the first counted crossing */
 	unsigned npf;
 	double pl[3], pl_raw[3];  /* last clean periods (ring, npl written) */
 	uint64_t npl;
@@ -270,9 +272,11 @@ struct measure {
 	 * middle times; sums relative to first_slot and per_ref (slots) */
 	struct line_sums tr;
 	/* the same next to each end (result.c, end_trend): the first
-	 * END_TREND_N clean periods of the first segment, unbroken from its
-	 * first crossing (sums as tr), and the last ones (a ring written
-	 * with pl: the last min(ntail, END_TREND_N) are the tail's) */
+	 * END_TREND_N clean periods of the first segment that counted,
+	 * unbroken from its first crossing (sums as tr), and the last ones (a
+	 * ring written with pl: the last min(ntail, END_TREND_N) are the
+	 * tail's, or last_seg_ntail's when no period was counted after the
+	 * last segment closed) */
 	struct line_sums hd;
 	double tl_t[END_TREND_N], tl_p[END_TREND_N];
 

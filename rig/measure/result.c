@@ -355,17 +355,57 @@ static void rate_ends(const struct measure *m, struct measure_stats *out)
 }
 
 /* The unseen time at the ends of a record whose rate is the mean over its
- * segments (slots: head, before the first crossing; tail, after the last
- * one), and how far the rate there may lie from that mean, relative: the
- * periods' relative scatter s, at an end sqrt(s^2 + d^2) (dh, dt), d the
- * relative distance from the mean of the speed next to it, the mean of up
- * to three clean periods there (rate_start_hz, or the last ones when they
- * reach the last crossing). Before, s alone: 4 kHz, wander 0.4 % at
- * 0.5 Hz, error values over the first 100 ms of 2 s, the pen there 0.5 %
- * off its mean: +207 ppm against U 101. */
+ * segments (slots: head, before the first counted crossing; tail, after
+ * the last one: head_crossing, tail_crossing), and how far the rate there
+ * may lie from that mean, relative: the periods' relative scatter s, at an
+ * end sqrt(s^2 + d^2) (dh, dt), d the relative distance from the mean of
+ * the speed next to it, the mean of up to three clean periods there
+ * (rate_start_hz, or the last ones when they reach the last counted
+ * crossing). Before, s alone: 4 kHz, wander 0.4 % at 0.5 Hz, error values
+ * over the first 100 ms of 2 s, the pen there 0.5 % off its mean: +207 ppm
+ * against U 101. An end was seen only up to the crossing next to it, and
+ * a crossing among a few valid samples beyond a burst hid the burst as
+ * inside time at s: a step to x0.75 30 ms before 16 error values that
+ * left 6 valid samples at the end of 1.88 s (4 kHz) read +1 092 ppm
+ * against U 962, status ok (now U 2 574); a start-up from 60 % under
+ * 100 ms of error values after the first 4..16 samples, +11 948 ppm
+ * against U 984 (now refused, unseen end, as with the burst from the
+ * first sample). */
 struct unseen_ends {
 	double s, head, tail, dh, dt;
 };
+
+/* The record's last counted crossing (slots; -1: none) and the clean
+ * single periods up to it, *nt (at most npl): of the active segment, or
+ * of the last closed one when none was counted since (error values ran
+ * on to the end, or a crossing after them began a segment that counted
+ * nothing). */
+static double tail_crossing(const struct measure *m, unsigned *nt)
+{
+	double t = -1;
+	*nt = 0;
+	if (m->seg_active && m->seg_n_at_rel >= 1) {
+		t = m->seg_t_last_rel;
+		*nt = m->ntail;
+	} else if (m->nseg > 0) {
+		t = m->last_seg_t;
+		*nt = m->last_seg_ntail;
+	}
+	if (*nt > m->npl)
+		*nt = (unsigned)m->npl;
+	return t;
+}
+
+/* The record's first counted crossing (slots; -1: none): the first of the
+ * first segment that counted a period. */
+static double head_crossing(const struct measure *m)
+{
+	if (m->nseg > 0)
+		return m->first_cnt_t;
+	if (m->seg_active && m->seg_n_at_rel >= 1)
+		return m->seg_t_first;
+	return -1;
+}
 
 static void unseen_ends(const struct measure *m, const struct measure_stats *out, double span,
 			double rec, struct unseen_ends *u)
@@ -373,17 +413,18 @@ static void unseen_ends(const struct measure *m, const struct measure_stats *out
 	double s = period_scatter_rel(m), f = out->freq_hz;
 	double unseen = rec - span;
 	*u = (struct unseen_ends){ .s = s, .dh = s, .dt = s };
-	if (m->have_first_seg && m->npf > 0 && out->rate_start_hz > 0) {
-		u->head = fmin(unseen, fmax(0, m->first_seg_t - (double)m->first_slot));
+	double h = head_crossing(m);
+	if (h >= 0 && m->npf > 0 && out->rate_start_hz > 0) {
+		u->head = fmin(unseen, fmax(0, h - (double)m->first_slot));
 		double d = out->rate_start_hz / f - 1;
 		u->dh = sqrt(s * s + d * d);
 	}
-	unsigned nl = m->ntail < 3 ? m->ntail : 3;
-	if (nl > m->npl)
-		nl = (unsigned)m->npl;
-	if (m->seg_active && m->seg_n_at_rel >= 1 && nl > 0) {
+	unsigned nt;
+	double t = tail_crossing(m, &nt);
+	unsigned nl = nt < 3 ? nt : 3;
+	if (t >= 0 && nl > 0) {
 		double last = (double)(m->next_slot - 1);
-		u->tail = fmin(unseen - u->head, fmax(0, last - m->seg_t_last_rel));
+		u->tail = fmin(unseen - u->head, fmax(0, last - t));
 		double d = last_periods_hz(m, nl) / f - 1;
 		u->dt = sqrt(s * s + d * d);
 	}
@@ -472,9 +513,10 @@ static bool unseen_end_trend(const struct measure *m, const struct measure_stats
 		*tail = false;
 		ret = true;
 	}
-	unsigned nt = m->ntail < END_TREND_N ? m->ntail : END_TREND_N;
-	if (nt > m->npl)
-		nt = (unsigned)m->npl;
+	unsigned nt;
+	tail_crossing(m, &nt);
+	if (nt > END_TREND_N)
+		nt = END_TREND_N;
 	struct line_sums t = { 0 };
 	for (unsigned i = 0; i < nt; i++) {
 		unsigned k = (unsigned)((m->npl - 1 - i) % END_TREND_N);
@@ -497,14 +539,12 @@ static bool unseen_end_trend(const struct measure *m, const struct measure_stats
 static void uncounted_ends(const struct measure *m, double span, double rec, double *head,
 			   double *tail)
 {
-	double unseen = rec - span, last = (double)(m->next_slot - 1), t = -1;
+	double unseen = rec - span, last = (double)(m->next_slot - 1);
+	unsigned nt;
+	double t = tail_crossing(m, &nt), h = head_crossing(m);
 	*head = *tail = 0;
-	if (m->have_first_seg)
-		*head = fmin(unseen, fmax(0, m->first_seg_t - (double)m->first_slot));
-	if (m->seg_active && m->seg_n_at_rel >= 1)
-		t = m->seg_t_last_rel;
-	else if (m->nseg > 0)
-		t = m->last_seg_t;
+	if (h >= 0)
+		*head = fmin(unseen, fmax(0, h - (double)m->first_slot));
 	if (t >= 0)
 		*tail = fmin(unseen - *head, fmax(0, last - t));
 }

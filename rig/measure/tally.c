@@ -189,10 +189,13 @@ void seg_close(struct measure *m)
 {
 	bridge_unseen(m);
 	if (m->seg_active && m->seg_n_at_rel >= 1) {
+		if (m->nseg == 0)
+			m->first_cnt_t = m->seg_t_first;
 		m->tot_periods += m->seg_n_at_rel;
 		m->tot_span_slots += m->seg_t_last_rel - m->seg_t_first;
 		m->nseg++;
 		m->last_seg_t = m->seg_t_last_rel;
+		m->last_seg_ntail = m->ntail;
 	}
 	m->seg_active = false;
 	m->have_prev_period = false;
@@ -338,8 +341,10 @@ void freq_interval(struct measure *m, const struct xing *x, double ref_slots)
 			seg_start(m, x);
 		return;
 	}
-	bool head = m->nseg == 0 && m->seg_active && m->seg_t_first == m->first_seg_t &&
-		    m->seg_n == (uint64_t)m->hd.n;
+	/* the first segment that counts, unbroken so far from its first
+	 * crossing (a crossing before it, in a segment that counted nothing,
+	 * leaves its time to the unseen head: result.c head_crossing) */
+	bool head = m->nseg == 0 && m->seg_active && m->seg_n == (uint64_t)m->hd.n;
 	if (single && m->br_pending)
 		bridge_check(m, d);
 	if (!clean && n >= 2 && m->seg_active) {
