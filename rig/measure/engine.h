@@ -70,6 +70,7 @@
 #define END_TREND_N 12u       /* clean periods next to an end whose line says
 				 whether the pen was changing speed there */
 #define END_TREND_MIN 8u      /* fewer: no line */
+#define GAP_SIDES_N 8u        /* gaps between segments kept with the speeds on their sides */
 #define F_LOW_HZ 20.0         /* slowest stroke assumed without a hint */
 #define SHARP_WIDTH 0.12      /* a top narrower (cycles, 1 % down) is a peak */
 #define KNOT_ITERS 3          /* refinements of the stroke ends while learning */
@@ -313,6 +314,17 @@ struct measure {
 	double br_unsure_slots;
 	long br_unsure_lo, br_unsure_hi;
 	bool gap_split;           /* a gap of invalid samples split the record */
+	/* gaps between counted segments whose two sides ran at speeds
+	 * different enough to change the strokes in them (tally.c
+	 * gap_sides): the time between the segments (slots) and the range
+	 * the speed inside may take (periods a slot); the last gap pending
+	 * the speed after it: its start, the mean period before it and the
+	 * first clean periods after it (up to 3, sum and count) */
+	unsigned ngs;
+	double gs_slots[GAP_SIDES_N], gs_lo[GAP_SIDES_N], gs_hi[GAP_SIDES_N];
+	bool gs_pending;
+	double gs_t0, gs_pb, gs_pa;
+	unsigned gs_nb, gs_na;
 
 	/* strokes */
 	uint64_t stroke_index;
@@ -642,6 +654,8 @@ double scatter_rho(const struct measure *m, const struct xing *L, uint32_t nl, c
 void stats_emit(struct measure *m, struct measure_stroke *s);
 void stats_level(struct measure *m, double t_s, double level_um);
 void seg_close(struct measure *m);
+bool gap_sides_range(const struct measure *m, double g, double pb, unsigned nb, double pa,
+		     unsigned na, double *lo, double *hi);
 void bridge_finish(struct measure *m);
 void bridge_resume(struct measure *m);
 void seg_start(struct measure *m, const struct xing *x);

@@ -368,7 +368,7 @@ static void rate_ends(const struct measure *m, struct measure_stats *out)
  * inside time at s: a step to x0.75 30 ms before 16 error values that
  * left 6 valid samples at the end of 1.88 s (4 kHz) read +1 092 ppm
  * against U 962, status ok (now U 2 574); a start-up from 60 % under
- * 100 ms of error values after the first 4..16 samples, +11 948 ppm
+ * 100 ms of error values after the first 8 samples, +11 947 ppm
  * against U 984 (now refused, unseen end, as with the burst from the
  * first sample). */
 struct unseen_ends {
@@ -430,15 +430,55 @@ static void unseen_ends(const struct measure *m, const struct measure_stats *out
 	}
 }
 
+/* One gap between segments whose sides differ (tally.c gap_sides_range):
+ * its time g (slots) weighted by how far its rate may lie from the mean
+ * fs (periods a slot), relative: sqrt(s^2 + d^2), d^2 the distance of the
+ * range's middle from the mean, squared, and its half-width's, squared,
+ * over 3 (rectangular over the range, as bridge_check's counts). */
+static double gap_sides_w(double g, double lo, double hi, double fs, double s)
+{
+	double c = (lo + hi) / 2 / fs - 1, h = (hi - lo) / 2 / fs;
+	return g * sqrt(s * s + c * c + h * h / 3);
+}
+
+/* The gaps inside the record whose sides differ (kept by tally.c, and the
+ * last one when the segment after it is still open), weighted as
+ * gap_sides_w; *g their time (slots). */
+static double gap_sides_rel(const struct measure *m, double fs, double s, double *g)
+{
+	double w = 0, lo, hi;
+	*g = 0;
+	for (unsigned i = 0; i < m->ngs; i++) {
+		*g += m->gs_slots[i];
+		w += gap_sides_w(m->gs_slots[i], m->gs_lo[i], m->gs_hi[i], fs, s);
+	}
+	if (m->gs_pending && m->gs_na > 0 && m->seg_active && m->seg_n_at_rel >= 1) {
+		double gp = m->seg_t_first - m->gs_t0;
+		if (gap_sides_range(m, gp, m->gs_pb, m->gs_nb, m->gs_pa / m->gs_na, m->gs_na, &lo,
+				    &hi)) {
+			*g += gp;
+			w += gap_sides_w(gp, lo, hi, fs, s);
+		}
+	}
+	return w;
+}
+
 /* The unseen time weighted by how far its rate may lie from the mean
  * (slots; divided by the record, a relative rate): at the ends dh and dt,
- * inside the record s (unseen_ends). */
+ * inside the record s (unseen_ends), and a gap between segments whose
+ * sides differ by the range its speed may take (gap_sides_rel). */
 static double unseen_gap_rel(const struct measure *m, const struct measure_stats *out,
 			     double span, double rec)
 {
 	struct unseen_ends u;
 	unseen_ends(m, out, span, rec, &u);
-	return u.dh * u.head + u.dt * u.tail + u.s * (rec - span - u.head - u.tail);
+	double inside = rec - span - u.head - u.tail, g;
+	double w = gap_sides_rel(m, out->freq_hz / m->cfg.rate_hz, u.s, &g);
+	if (g > inside && g > 0) { /* not expected: the gaps lie inside */
+		w *= fmax(0, inside) / g;
+		g = inside;
+	}
+	return u.dh * u.head + u.dt * u.tail + u.s * (inside - g) + w;
 }
 
 /* A line through n clean periods as detected (sums relative to first_slot
