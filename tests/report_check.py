@@ -697,7 +697,39 @@ def sc_laser_zero(rep, ctx):
     return out
 
 
+UNSURE_NOTE = re.compile(
+    r"^(measured |U = ).*; the pen changed speed where error values hid it: the "
+    r"(\d+) ms between the crossings on either side held (\d+)\.\.(\d+) strokes"
+    r"( \(the longest of several\))? \(their middle counted, the spread in U\)$")
+
+
+def sc_hidden_step(rep, ctx):
+    """The pen changed speed while the laser saw only error values (the
+    virtual bench's laser.blind_step_ms): the rate rows whose count across
+    the gap was unsure say so after the decision's reason (docs/reports.md,
+    note), and their U holds the spread the note names: half of it,
+    rectangular, over the window's strokes (n) at the measured rate."""
+    rows = [r for r in rep.rows(phase="verify", quantity="freq")
+            if "changed speed" in r["note"]]
+    out = [(len(rows) >= 1, "%d verify rate rows say the count was unsure" % len(rows))]
+    for r in rows:
+        m = UNSURE_NOTE.match(r["note"])
+        where = "freq@%s" % r["commanded"]
+        out.append((m is not None, "%s: note is the reason, then the count's: %s" %
+                    (where, r["note"][-150:])))
+        if not m:
+            continue
+        lo, hi = int(m.group(3)), int(m.group(4))
+        out.append((hi > lo, "%s: %d..%d strokes" % (where, lo, hi)))
+        f, u, n = num(r["measured_full"]), num(r["uncertainty_full"]), num(r["n"])
+        least = 2 * (hi - lo) / 2 / math.sqrt(3) * f / n if f and n else None
+        out.append((u is not None and least is not None and u >= 0.999 * least,
+                    "%s: U %s holds the count's spread (%s Hz)" % (where, u, least)))
+    return out
+
+
 SCENARIOS.update({
+    "hidden_step": sc_hidden_step,
     "production": sc_production,
     "laser_zero": sc_laser_zero,
     "guarded_fail": sc_guarded_fail,

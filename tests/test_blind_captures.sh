@@ -457,4 +457,16 @@ gen_cover_ ring_taken_hidden_by_exposure_176us "--seed 3003 --fs 4000.0 --secs 1
   --ring-tau-ms 0.68 --ring-sign 1" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10
   --freq-hint 149.336 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --exposure-us 176
   --clock-ppm 0"
+# The noiseless copy of blind_hunt.py ringing 4000 3029: a 5.0 kHz ring of
+# 13.3 um under 192 us (g 0.05) shows only as a convex bend of the top,
+# 0.01 um over the smooth top, so the 5 standard errors bounded it (main
+# 5105751: -8.82 um against U 4.18). The bend's curvature bounds the ring
+# the box passed (ring.c ring_bend_um).
+gen_cover_ ring_bent_hidden_by_exposure_192us "--seed 3029 --fs 4000.0 --secs 2.284
+  --freq 258.233 --depth-um 1510.5 --travel-um 1342.0 --cam poly345 --rise 0.405 --dwell 0.059
+  --rdwell 0.005 --noise-um 0 --noise-kind t3 --wander-pct 0.164 --wander-hz 3.42 --scatter-um 0
+  --jitter-us 0 --warp 0.138 --warp-phase 5.06 --exposure-us 192.0 --pad-level 0.931
+  --pad-gain 0.59 --pad-tau-ms 1.9 --ring-um 13.3 --ring-hz 4951 --ring-tau-ms 0.94
+  --ring-sign 1" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 258.233
+  --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --exposure-us 192 --clock-ppm 0"
 finish

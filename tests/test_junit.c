@@ -125,12 +125,12 @@ static struct report *make_run(enum report_verdict v, const char *reason)
 	decide_tolerance(&d, 1000.5, 8, 1000, 100, DECISION_GUARDED, "um");
 	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
 							   "verify", "depth_sweep", "depth", "um",
-							   1000, 1000.5, 6, 60, 8, &d, NAN },
+							   1000, 1000.5, 6, 60, 8, &d, NAN, NULL },
 						   &err), RIG_OK);
 	decide_tolerance(&d, 125, 0.01, 120, 2.4, DECISION_SIMPLE, "Hz");
 	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
 							   "verify", "freq_sweep", "freq", "Hz",
-							   120, 125, NAN, 60, 0.01, &d, NAN },
+							   120, 125, NAN, 60, 0.01, &d, NAN, NULL },
 						   &err), RIG_OK);
 	struct report_row table = REPORT_ROW_EMPTY; /* not judged: no testcase */
 	table.phase = "calibrate";
@@ -343,7 +343,7 @@ START_TEST(test_refused_figure_shows_no_limits_from_its_u_and_says_why)
 	d.result = DECISION_FAIL;
 	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
 							   "verify", "depth_sweep", "depth", "um",
-							   2500, NAN, 4, 120, 20, &d, 0.9 },
+							   2500, NAN, 4, 120, 20, &d, 0.9, NULL },
 						   &err), RIG_OK);
 	/* the decision itself gives no U-derived zone for a missing value */
 	decide_tolerance(&d, NAN, 20, 2500, 100, DECISION_GUARDED, "um");

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "measure/stroke.h"
 #include "run/report.h"
 #include "run/text.h"
 #include "support/testutil.h"
@@ -129,12 +130,12 @@ static void add_some_rows(struct report *r)
 	decide_tolerance(&d, 1012.345678, 8, 1000, 100, DECISION_GUARDED, "um");
 	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
 							   "verify", "depth_sweep", "depth", "um",
-							   1000, 1012.345678, 6.5, 60, 8, &d, NAN },
+							   1000, 1012.345678, 6.5, 60, 8, &d, NAN, NULL },
 						   &err), RIG_OK);
 	decide_tolerance(&d, 120.00123, 0.01, 120, 2.4, DECISION_SIMPLE, "Hz");
 	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
 							   "verify", "freq_sweep", "freq", "Hz",
-							   120, 120.00123, NAN, 60, 0.01, &d, NAN },
+							   120, 120.00123, NAN, 60, 0.01, &d, NAN, NULL },
 						   &err), RIG_OK);
 	ck_assert_int_eq(report_add_bench_time(r, "verify", 8.25, &err), RIG_OK);
 }
@@ -224,6 +225,48 @@ START_TEST(test_report_has_columns_rows_and_verdict_row)
 	free_table(&t);
 	free(sum);
 	free(sp);
+	report_close(r);
+}
+END_TEST
+
+/* A judged row with the measurement's note (why its U is large: the
+ * engine's measure_note_rate) keeps the decision's reason first and adds
+ * the note after "; "; an empty note adds nothing. */
+START_TEST(test_judged_row_note_adds_the_measurements_note_after_the_reason)
+{
+	struct report_meta m;
+	struct report *r;
+	struct rig_err err = { 0 };
+	meta(&m, "SN-0043");
+	ck_assert_int_eq(report_open(&r, dir, &m, &err), RIG_OK);
+	struct measure_stats st = { .has_freq = true, .count_unsure = 1,
+				    .count_unsure_ms = 80.2, .count_unsure_lo = 9,
+				    .count_unsure_hi = 11 };
+	char why[MEASURE_NOTE_MAX];
+	ck_assert_uint_gt(measure_note_rate(&st, why, sizeof why), 0);
+	struct decision d;
+	decide_tolerance(&d, 120.3, 0.9, 120, 2.4, DECISION_GUARDED, "Hz");
+	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
+		.phase = "verify", .step = "freq_sweep", .quantity = "freq", .unit = "Hz",
+		.commanded = 120, .measured = 120.3, .std = NAN, .n = 60, .uncertainty = 0.9,
+		.d = &d, .bench_s = NAN, .measure_note = why }, &err), RIG_OK);
+	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
+		.phase = "verify", .step = "freq_sweep", .quantity = "freq", .unit = "Hz",
+		.commanded = 120, .measured = 120.3, .std = NAN, .n = 60, .uncertainty = 0.9,
+		.d = &d, .bench_s = NAN, .measure_note = "" }, &err), RIG_OK);
+	ck_assert_int_eq(report_finish(r, REPORT_PASS, "all passed", &err), RIG_OK);
+	char *text = tu_read(report_file(r));
+	ck_assert_ptr_nonnull(text);
+	struct table t;
+	parse_csv(text, &t);
+	char want[512];
+	snprintf(want, sizeof want, "%s; the pen changed speed where error values hid it: the "
+		 "80 ms between the crossings on either side held 9..11 strokes (their middle "
+		 "counted, the spread in U)", d.reason);
+	ck_assert_str_eq(t.cell[1 + NSTART][col("note")], want);
+	ck_assert_str_eq(t.cell[2 + NSTART][col("note")], d.reason);
+	free_table(&t);
+	free(text);
 	report_close(r);
 }
 END_TEST
@@ -633,6 +676,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_report_has_columns_rows_and_verdict_row);
+	tcase_add_test(tc, test_judged_row_note_adds_the_measurements_note_after_the_reason);
 	tcase_add_test(tc, test_serial_is_sanitised_for_the_file_name);
 	tcase_add_test(tc, test_formula_text_is_neutralised_but_negative_numbers_stay);
 	/* fork() hangs under qemu-user here (make CROSS=... check sets

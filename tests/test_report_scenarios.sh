@@ -4,7 +4,9 @@
 # written apart from the rig): a production PASS, a guarded FAIL, a pen's
 # own hardware fault, a laser whose zero moved during the run, and a
 # retest of a failed unit (its attempt, its disposition turned from
-# retest to reject); and the operator's line for each on rig run's output. Needs python3.
+# retest to reject), a speed change the laser did not see (the rate row's
+# note says why its U is large); and the operator's line for each on rig
+# run's output. Needs python3.
 . "$(dirname "$0")/lib.sh"
 needs python3 "make deps installs it"
 export RIG_KEY=/nonexistent/station.key
@@ -78,6 +80,17 @@ run "$tmp/zero" --sim laser.drift_um_per_s=3 --sim seed=6
 check laser_zero 2 "$(newest "$tmp/zero")" "attempt=1"
 grep -q "^What to do: The laser's zero moved. Call an engineer to re-zero and check the bench; then test this pen again. \[laser_zero, engineer\]$" "$tmp/zero.out" \
   && ok "laser_zero: rig run says what to do" || bad "laser_zero: output: $(cat "$tmp/zero.out")"
+
+# The pen changes speed (x1.2, and back, every 0.4 s of motor-on time)
+# while the laser sees only error values (25 ms from each change), verify
+# only, a pen whose tables need nothing: a rate row whose count across the
+# gap was unsure says so after the decision's reason, as rig analyze does
+# (before, the report showed only the larger U). The run FAILs: the speed
+# is not the one commanded, and the error values are beyond 2 %.
+run "$tmp/hidden" --mode verify --sim seed=7 --sim pen.freq_gain=1 \
+  --sim pen.load_droop_per_n=0 --sim pen.speed_step=1.2 --sim pen.speed_step_at_s=0.4 \
+  --sim pen.speed_step_period_s=0.4 --sim laser.blind_step_ms=25
+check hidden_step 1 "$(newest "$tmp/hidden")" ""
 
 # The folder's results index keeps them with the run (migration 006).
 if command -v sqlite3 >/dev/null 2>&1 && [ -f "$tmp/fail/index.sqlite" ]; then

@@ -2,7 +2,8 @@
  * (docs/virtual-bench.md, "Imperfect physics"), each model measured on its
  * own output: the pen's start-up transient, speed steps, impact ringing,
  * two-lobe cams and depth under preload; the laser's drift, speckle
- * spikes, exposure smoothing (and its SHUTTER output) and clock error. */
+ * spikes, exposure smoothing (and its SHUTTER output), clock error and
+ * error values after a speed step (laser.blind_step_ms). */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -578,6 +579,64 @@ START_TEST(test_simcap_captures_what_the_sensor_sent_with_its_truth)
 }
 END_TEST
 
+/* laser.blind_step_ms: error values for that long from each speed step of
+ * the pen (pen.speed_step, either way), and nowhere else; every other value
+ * is the one the same bench sends without it (its noise and spikes still
+ * drawn while blind). */
+START_TEST(test_laser_blind_after_each_speed_step_and_nowhere_else)
+{
+	static const char *const plain[] = { "pen.speed_step=1.2", "pen.speed_step_at_s=0.6",
+					     "pen.speed_step_period_s=0.4", "laser.spike_p=0.002",
+					     NULL };
+	static const char *const blind[] = { "pen.speed_step=1.2", "pen.speed_step_at_s=0.6",
+					     "pen.speed_step_period_s=0.4", "laser.spike_p=0.002",
+					     "laser.blind_step_ms=25", NULL };
+	struct simcap_config cfg = { .params = plain, .depth_um = 1000, .freq_hz = 120,
+				     .seconds = 1.5, .want_values = 1 };
+	uint8_t *bytes[2];
+	size_t n[2];
+	struct simcap_truth tr[2];
+	struct rig_err err = { 0 };
+	ck_assert_msg(simcap_record(&cfg, &bytes[0], &n[0], &tr[0], &err) == RIG_OK, "%s", err.msg);
+	cfg.params = blind;
+	ck_assert_msg(simcap_record(&cfg, &bytes[1], &n[1], &tr[1], &err) == RIG_OK, "%s", err.msg);
+	ck_assert_uint_eq(tr[0].nvalues, tr[1].nvalues);
+	/* Motor on 0.5 s before the capture: steps at 0.6, 1.0, 1.4 and 1.8 s
+	 * of motor-on time, so four runs of 25 ms (100 values at 4 kHz). */
+	size_t runs = 0, len = 0, other = 0, lens[8] = { 0 };
+	uint64_t starts[8] = { 0 };
+	for (size_t i = 0; i < tr[1].nvalues; i++) {
+		const struct sim_laser_truth *v = &tr[1].values[i];
+		bool err_value = v->raw == ILD1420_ERR_NO_PEAK;
+		if (err_value) {
+			if (!len && runs < 8)
+				starts[runs] = v->t_ns;
+			len++;
+		} else {
+			if (len && runs < 8)
+				lens[runs] = len;
+			runs += len > 0;
+			len = 0;
+			other += v->raw != tr[0].values[i].raw;
+		}
+	}
+	ck_assert_uint_eq(len, 0);
+	ck_assert_uint_eq(runs, 4);
+	ck_assert_uint_eq(other, 0);
+	for (size_t k = 0; k < 4; k++) {
+		ck_assert_msg(lens[k] >= 99 && lens[k] <= 101, "run %zu: %zu values", k, lens[k]);
+		if (k)
+			ck_assert_double_eq_tol((double)(starts[k] - starts[k - 1]) * 1e-9, 0.4, 3e-4);
+	}
+	/* the capture begins about 0.5 s after the motor started (0.505 s) */
+	ck_assert_double_eq_tol((double)(starts[0] - tr[1].t0_ns) * 1e-9, 0.1, 0.01);
+	for (int k = 0; k < 2; k++) {
+		free(bytes[k]);
+		free(tr[k].values);
+	}
+}
+END_TEST
+
 START_TEST(test_bad_physics_parameters_are_refused)
 {
 	struct pen_bench t;
@@ -613,6 +672,7 @@ static Suite *suite(void)
 	tcase_add_test(tl, test_laser_sends_its_shutter_time_when_asked);
 	tcase_add_test(tl, test_laser_clock_error_samples_slower_than_its_rate);
 	tcase_add_test(tl, test_simcap_captures_what_the_sensor_sent_with_its_truth);
+	tcase_add_test(tl, test_laser_blind_after_each_speed_step_and_nowhere_else);
 	tcase_add_test(tl, test_bad_physics_parameters_are_refused);
 	suite_add_tcase(s, tl);
 	return s;

@@ -271,12 +271,9 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 	if (st->has_freq)
 		fprintf(o, "rate: %.4f Hz +- %.4f Hz (k=2), %.1f strokes/min; period jitter %.1f us\n",
 			st->freq_hz, st->freq_U_hz, st->freq_hz * 60, st->period_jitter_us);
-	if (st->has_freq && st->count_unsure)
-		fprintf(o, "rate: the pen changed speed where error values hid it: the %.0f ms "
-			   "between the crossings on either side held %ld..%ld strokes%s "
-			   "(their middle counted, the spread in U)\n",
-			st->count_unsure_ms, st->count_unsure_lo, st->count_unsure_hi,
-			st->count_unsure > 1 ? " (the longest of several)" : "");
+	char note[MEASURE_NOTE_MAX];
+	if (measure_note_rate(st, note, sizeof note))
+		fprintf(o, "rate: %s\n", note);
 	if (st->has_drift)
 		fprintf(o, "drift: %+.2f um +- %.2f um over the record (retracted position), %s\n",
 			st->drift_um, 2 * st->drift_u_um,

@@ -607,6 +607,10 @@ bool ring_local_quad(const struct shape_pts *P, long k, long h, double q[3], dou
 /* What an exposure of exposure_s can hide of such a ring, beyond a ring of
  * seen_um, which the shape would show (um, a half-width; 0: none). */
 double ring_hidden_um(double exposure_s, double seen_um);
+/* What an exposure of exposure_s hid of a ring that bends the top P (a fold
+ * of src's strokes) convex: the largest over the band (um, a half-width;
+ * 0: no bend beyond noise, coarse bins, no exposure). */
+double ring_bend_um(const struct shape_pts *P, const struct fold_src *src, double exposure_s);
 
 /* fit.c */
 /* Fit one closed stroke (hist[a.idx .. b.idx)) with the learned shape and

@@ -876,9 +876,14 @@ static void exposure_rival(const struct shape_pts *P, const struct fold_src *src
  * ringing 4000 3031 without noise (a 3.7 kHz ring of 18 um under 250
  * us, taken 0.14 um over the smooth top) read -7.78 um against U 0.50;
  * 3003 (4.0 kHz, 13.4 um, 176 us, 0.87 um) -1.99 against U 1.37. Now
- * U 22.94 and 6.62. */
+ * U 22.94 and 6.62.
+ * bend_um: what a convex bend of the top says was hidden (ring.c
+ * ring_bend_um; 12-03, TOLL): the smooth top rides the crest the box
+ * passed, so the ring seen over it may be far less than that crest
+ * (3029 without noise: 0.01 um seen, about 0.5 um passed, -8.82 um
+ * against U 4.18; now U 14.24). The larger of the two counts. */
 static void ring_bound(struct shape *sh, const struct measure_config *cfg, double thr_um,
-		       double *u_model)
+		       double bend_um, double *u_model)
 {
 	bool holds = cfg->ring_max_um > 0 &&
 		     measure_ring_bound_holds(cfg->exposure_us, cfg->ring_exposure_us);
@@ -893,6 +898,7 @@ static void ring_bound(struct shape *sh, const struct measure_config *cfg, doubl
 	if (sh->exposure_bins > 0) {
 		double seen = sh->ring_seen_um > thr_um ? sh->ring_seen_um : thr_um;
 		double h = ring_hidden_um(cfg->exposure_us * 1e-6, seen);
+		h = bend_um > h ? bend_um : h;
 		h = h < bound ? h : bound;
 		sh->ring_hidden_um = h;
 		*u_model = num_rect_add(*u_model, h);
@@ -1007,7 +1013,10 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 			exposure_rival(&P, src, vpos, w, p0, u_ring, &peak, &u_model,
 				       &sh->exposure_um);
 	}
-	ring_bound(sh, &src->m->cfg, RING_SEEN_SIGMAS * P.sd[jmax], &u_model);
+	double bend = sh->exposure_bins > 0
+			      ? ring_bend_um(&P, src, src->m->cfg.exposure_us * 1e-6)
+			      : 0;
+	ring_bound(sh, &src->m->cfg, RING_SEEN_SIGMAS * P.sd[jmax], bend, &u_model);
 	/* Garbage in (a garbled capture) must not become a shape. */
 	for (long j = 0; j < n; j++)
 		if (!isfinite(sh->c0[j]) || !isfinite(sh->c1[j]) || !isfinite(sh->c2[j]))

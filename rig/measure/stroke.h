@@ -380,6 +380,16 @@ struct measure_shape_bin {
  * been learned (call measure_finish() first for a short record). */
 size_t measure_shape(const struct measure *m, struct measure_shape_bin *out, size_t cap);
 
+/* The rate's note (notes.c): when a bridged count was unsure
+ * (count_unsure), why the rate's U is large, in words without a prefix
+ * ("the pen changed speed where error values hid it: ..."), written to
+ * buf (at most cap bytes, always terminated). Returns its length, 0 and
+ * "" when there is none (no rate, or every count sure). rig analyze
+ * prints it after "rate: ", a run's report adds it to the rate row's
+ * note (docs/reports.md). */
+#define MEASURE_NOTE_MAX 256
+size_t measure_note_rate(const struct measure_stats *st, char *buf, size_t cap);
+
 const char *measure_status_name(enum measure_status s);
 const char *measure_reject_name(enum measure_reject r);
 

@@ -103,7 +103,10 @@ static enum rig_rc sweep(struct run *r, bool depth, const struct pen_cal_table o
 		row.n = (long)st.strokes;
 		row.uncertainty = sw->noise[i];
 		row.result = ok ? "MEASURED" : "NOT_MEASURED";
-		row.note = ok ? "" : st.message;
+		char why[MEASURE_NOTE_MAX] = "";
+		if (ok && !depth) /* why a rate point's U is large */
+			measure_note_rate(&st, why, sizeof why);
+		row.note = ok ? why : st.message;
 		if ((rc = run_add_row(r, &row)))
 			return rc;
 		if (!ok)

@@ -78,8 +78,11 @@ static enum rig_rc judge_cpoint(struct run *r, const struct cpoint *p, struct bi
 			     en, x, unit, u, cert, unit, q->u, ref->max_en,
 			     d.result == DECISION_PASS ? "holds" : "fails: the bench is off");
 	r->point_s = p->bench_s; /* the JUnit time of its row */
-	return run_add_judged(r, step, qty, set, x, depth ? st->depth_std_um : NAN,
-			      (long)st->strokes, u, &d);
+	char why[MEASURE_NOTE_MAX] = "";
+	if (!depth)
+		measure_note_rate(st, why, sizeof why);
+	return run_add_judged_note(r, step, qty, set, x, depth ? st->depth_std_um : NAN,
+				   (long)st->strokes, u, &d, why);
 }
 
 /* Linearity (AIAG MSA): the bias regressed on the certified depth; its

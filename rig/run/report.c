@@ -430,7 +430,12 @@ enum rig_rc report_add_judged(struct report *r, const struct report_judged *j,
 	row.accept_high = j->d->high_limit;
 	row.conformance_probability = j->d->conformance_probability;
 	row.result = decision_result_name(j->d->result);
+	char note[sizeof j->d->reason + MEASURE_NOTE_MAX + 2];
 	row.note = j->d->reason;
+	if (j->measure_note && j->measure_note[0]) {
+		snprintf(note, sizeof note, "%s; %s", j->d->reason, j->measure_note);
+		row.note = note;
+	}
 	row.bench_s = j->bench_s;
 	return report_add(r, &row, err);
 }

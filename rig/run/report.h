@@ -222,10 +222,13 @@ struct report_judged {
 	double uncertainty;          /* expanded, k = 2 */
 	const struct decision *d;    /* limits, result and reason */
 	double bench_s;              /* bench time of the point (JUnit); NAN: none */
+	/* The measurement's own note (why its U is large: measure_note_rate);
+	 * NULL or "": none. */
+	const char *measure_note;
 };
 
 /* Journal a judged measurement: limits and result from j->d, note =
- * j->d->reason. */
+ * j->d->reason, then "; " and j->measure_note when there is one. */
 enum rig_rc report_add_judged(struct report *r, const struct report_judged *j,
 			      struct rig_err *err);
 

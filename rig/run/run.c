@@ -241,6 +241,13 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 			   double commanded, double measured, double std, long n, double u,
 			   const struct decision *d)
 {
+	return run_add_judged_note(r, step, q, commanded, measured, std, n, u, d, NULL);
+}
+
+enum rig_rc run_add_judged_note(struct run *r, enum run_step step, enum run_quantity q,
+				double commanded, double measured, double std, long n, double u,
+				const struct decision *d, const char *why)
+{
 	struct rig_err err;
 	const char *phase = run_phase_name(r->phase), *quantity = run_quantity_name(q);
 	char step_name[64];
@@ -260,6 +267,7 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 		.phase = phase, .step = step_name, .quantity = quantity,
 		.unit = run_quantity_unit(q), .commanded = commanded, .measured = measured,
 		.std = std, .n = n, .uncertainty = u, .d = d, .bench_s = bench_s,
+		.measure_note = why,
 	};
 	enum rig_rc rc = report_add_judged(r->rep, &j, &err);
 	if (rc)

@@ -111,6 +111,12 @@ enum rig_rc run_add_row(struct run *r, const struct report_row *row);
 enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity q,
 			   double commanded, double measured, double std, long n, double u,
 			   const struct decision *d);
+/* The same with the measurement's note (measure_note_rate: why its U is
+ * large; NULL or "": none), added to the row's note after the decision's
+ * reason. The run's verdict keeps the decision's reason alone. */
+enum rig_rc run_add_judged_note(struct run *r, enum run_step step, enum run_quantity q,
+				double commanded, double measured, double std, long n, double u,
+				const struct decision *d, const char *why);
 /* Measure one point in this phase (and keep its trace when asked). */
 enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um, double freq_hz,
 			      unsigned settle_ms, const struct profile_window *w,

@@ -47,8 +47,10 @@ static enum rig_rc judge_freq(struct run *r, const struct measure_stats *st, dou
 			    v->conformance_level_pct / 100.0, run_quantity_unit(QTY_FREQ));
 	if (!st->has_freq)
 		run_set_text(d.reason, sizeof d.reason, "not measured: %s", st->message);
-	return run_add_judged(r, STEP_FREQ_SWEEP, QTY_FREQ, f_hz, fm, NAN, (long)st->strokes,
-			      st->freq_U_hz, &d);
+	char why[MEASURE_NOTE_MAX];
+	measure_note_rate(st, why, sizeof why);
+	return run_add_judged_note(r, STEP_FREQ_SWEEP, QTY_FREQ, f_hz, fm, NAN,
+				   (long)st->strokes, st->freq_U_hz, &d, why);
 }
 
 /* One verify point: what it is for, and what was measured there. */

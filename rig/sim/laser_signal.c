@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "dev/laser/protocol.h"
+#include "sim/pen.h"
 
 #define STREAM_SPIKE 0x1a5ecu
 #define EXPOSURE_STEPS 16  /* sub-samples averaged over the exposure */
@@ -29,6 +30,8 @@ enum rig_rc laser_signal_params(struct sim_laser *l, struct rig_err *err)
 	    (rc = sim_param_double(b, "laser.spike_max_um", 200, 0, 5000, &l->spike_max_um, err)) ||
 	    (rc = sim_param_choice(b, "laser.spike_sign", "both", spike_signs, &l->spike_sign, err)) ||
 	    (rc = sim_param_double(b, "laser.exposure_us", 0, 0, 4000, &l->exposure_us, err)) ||
+	    (rc = sim_param_double(b, "laser.blind_step_ms", 0, 0, 10000, &l->blind_step_ms,
+				   err)) ||
 	    (rc = sim_param_double(b, "laser.zero_target_um", 1000, 0, 100000, &l->zero_target_um,
 				   err)))
 		return rc;
@@ -140,6 +143,11 @@ uint32_t laser_measure(struct sim_laser *l, uint64_t t_ns, struct sim_laser_trut
 		return ILD1420_ERR_LASER_OFF;
 	if (sim_fault_hit(&l->f_no_target, l->b, t_ns))
 		return ILD1420_ERR_NO_PEAK; /* dirt on the window, the target gone */
+	/* Right after a speed step of the pen the value is an error; it is
+	 * still drawn (noise, spike), so every other stream stays as it was. */
+	bool blind = l->blind_step_ms > 0 && l->b->target == SIM_TARGET_PEN &&
+		     !l->b->zero_target_in && sim_pen_of(l->b) &&
+		     sim_pen_since_step_s(sim_pen_of(l->b), t_ns) * 1e3 < l->blind_step_ms;
 	double ext_um = 0.0, seen_um = 0.0;
 	if (l->b->zero_target_in) /* a flat in front of whatever is behind it */
 		ext_um = seen_um = l->zero_target_um;
@@ -162,6 +170,8 @@ uint32_t laser_measure(struct sim_laser *l, uint64_t t_ns, struct sim_laser_trut
 		d_mm += tr->drift_um / 1000.0;
 	if (tr->spike_um != 0)
 		d_mm += tr->spike_um / 1000.0;
+	if (blind)
+		return ILD1420_ERR_NO_PEAK; /* a speed step hidden from the rig */
 	/* The receiver sees -1 % .. 101 % of MR; beyond, no distance. */
 	if (d_mm < -0.01 * l->range_mm)
 		return ILD1420_ERR_PEAK_BEFORE; /* closer than the range starts */

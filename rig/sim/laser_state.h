@@ -34,6 +34,7 @@ struct sim_laser {
 	double spike_p, spike_min_um, spike_max_um;
 	int spike_sign;                  /* 0 both ways, 1 nearer, 2 farther */
 	double exposure_us;
+	double blind_step_ms;            /* error values after each speed step of the pen */
 	struct rig_rng rng_spike;
 	bool last_spiked;                /* spikes are isolated */
 	uint64_t t_start_ns;             /* drift counts from here */

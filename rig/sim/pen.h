@@ -79,6 +79,12 @@ double sim_pen_ring_excess_um(const struct sim_pen *p, double freq_hz);
 double sim_pen_deepest_for_cmd(const struct sim_pen *p, double cmd_um, double cmd_hz,
 			       double force_n);
 
+/* Seconds from the last spontaneous speed step (pen.speed_step, either
+ * way when it alternates) to t_ns; INFINITY with none yet (the motor off,
+ * no step set, or before pen.speed_step_at_s). The laser's
+ * laser.blind_step_ms uses it. */
+double sim_pen_since_step_s(const struct sim_pen *p, uint64_t t_ns);
+
 /* One stroke's true peak: when the stroke's shape was furthest out, and
  * how far; and the deepest point the tips reached, ringing included. */
 struct sim_pen_peak {

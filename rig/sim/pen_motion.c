@@ -285,6 +285,16 @@ static double step_factor_now(const struct sim_pen *p)
 	return (uint64_t)floor(s / p->step_period_s) % 2 == 0 ? p->step_factor : 1.0;
 }
 
+double sim_pen_since_step_s(const struct sim_pen *p, uint64_t t_ns)
+{
+	if (p->step_factor == 1.0 || !p->running || t_ns < p->motor_t0_ns)
+		return INFINITY;
+	double s = (double)(t_ns - p->motor_t0_ns) * 1e-9 - p->step_at_s;
+	if (s < 0)
+		return INFINITY;
+	return p->step_period_s > 0 ? fmod(s, p->step_period_s) : s;
+}
+
 /* The rate the motor is heading for. */
 static double freq_target(const struct sim_pen *p)
 {
