@@ -126,13 +126,20 @@ static void ripple_walk(const struct shape_pts *P, long reach, long w, struct ri
 
 /* A smooth top is concave down to its flanks' inflection; a ring makes it
  * convex at its troughs. Over the points within a tenth of the travel of
- * the top (and reach), a local quadratic of 2h + 1 points (h = 2, 3, 5, 8)
- * whose curvature is convex beyond RIPPLE_SIGMAS: the nearest to the top
- * sets r->half. The ring need not rise again: on a steep flank (1500 um at
- * 255 Hz, a 2.4 kHz ring) it only bends it. */
-static void ripple_convex(const struct shape_pts *P, long reach, struct ripple *r)
+ * the top (and reach), a local quadratic of 2h + 1 points (h = convex_hs)
+ * whose curvature is convex beyond RIPPLE_SIGMAS. convex_scan gives the
+ * nearest such point to the top (*nearest, when not NULL: kept when it is
+ * nearer than the value there, 0 for none) and, for each h, the largest
+ * such curvature (qmax, when not NULL: kept when larger than the value
+ * there). ripple_convex keeps the nearest (r->convex); ring_bend_um
+ * bounds a hidden ring by the largest. The ring need not rise again: on a
+ * steep flank (1500 um at 255 Hz, a 2.4 kHz ring) it only bends it. */
+static const long convex_hs[] = { 2, 3, 5, 8 };
+#define CONVEX_NH (sizeof convex_hs / sizeof convex_hs[0])
+
+static void convex_scan(const struct shape_pts *P, long reach, long *nearest,
+			double qmax[CONVEX_NH])
 {
-	static const long hs[] = { 2, 3, 5, 8 };
 	double floor_um = P->ys[P->jmax] - 0.1 * (P->ys[P->jmax] - P->tmin);
 	for (int d = -1; d <= 1; d += 2) {
 		for (long k = 1; k <= reach; k++) {
@@ -140,18 +147,26 @@ static void ripple_convex(const struct shape_pts *P, long reach, struct ripple *
 			pt_x(P, d * k, &j);
 			if (P->ys[j] < floor_um)
 				break;
-			for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
+			for (size_t i = 0; i < CONVEX_NH; i++) {
 				double q[3], inv[3][3], s2, xc;
-				if (2 * hs[i] + 1 > P->n / 4 || 2 * hs[i] > k + 1)
+				if (2 * convex_hs[i] + 1 > P->n / 4 || 2 * convex_hs[i] > k + 1)
 					break;
-				if (!ring_local_quad(P, d * k, hs[i], q, inv, &s2, &xc))
+				if (!ring_local_quad(P, d * k, convex_hs[i], q, inv, &s2, &xc))
 					continue;
-				if (q[2] > RIPPLE_SIGMAS * sqrt(inv[2][2] * s2) &&
-				    (r->convex == 0 || k < r->convex))
-					r->convex = k;
+				if (!(q[2] > RIPPLE_SIGMAS * sqrt(inv[2][2] * s2)))
+					continue;
+				if (nearest && (*nearest == 0 || k < *nearest))
+					*nearest = k;
+				if (qmax && q[2] > qmax[i])
+					qmax[i] = q[2];
 			}
 		}
 	}
+}
+
+static void ripple_convex(const struct shape_pts *P, long reach, struct ripple *r)
+{
+	convex_scan(P, reach, &r->convex, NULL);
 }
 
 static void top_ripple(const struct shape_pts *P, long reach, struct ripple *r)
@@ -698,7 +713,7 @@ static double cos_q2(double w, long h)
  * crest of about 0.5 um and was seen 0.01 um over the smooth top, which
  * left the 5 standard errors (0.15 um) to bound it: up to 3.45 um hidden,
  * -8.82 um against U 4.18. Its top bends convex where the ring's trough
- * lies, as ripple_convex finds (a local quadratic of 2h + 1 points convex
+ * lies, as convex_scan finds (a local quadratic of 2h + 1 points convex
  * beyond RIPPLE_SIGMAS, within a tenth of the travel and P->n / 8 points
  * of the top). A ring of frequency f bends such a quadratic by b cos_q2
  * at its trough (the top's own curvature is concave there, so the ring's
@@ -710,42 +725,23 @@ static double cos_q2(double w, long h)
  * and none counts. With no exposure nothing is hidden. */
 double ring_bend_um(const struct shape_pts *P, const struct fold_src *src, double exposure_s)
 {
-	static const long hs[] = { 2, 3, 5, 8 };
-	double qmax[sizeof hs / sizeof hs[0]] = { 0 };
+	double qmax[CONVEX_NH] = { 0 };
 	if (P->n < RING_MIN_BINS || !(exposure_s > 0))
 		return 0;
 	double bh = ring_band_half(P, src); /* points in half a 2 kHz period */
 	if (!isfinite(bh))
 		return 0;
-	double floor_um = P->ys[P->jmax] - 0.1 * (P->ys[P->jmax] - P->tmin);
-	long reach = P->n / 8;
-	for (int d = -1; d <= 1; d += 2) {
-		for (long k = 1; k <= reach; k++) {
-			long j;
-			pt_x(P, d * k, &j);
-			if (P->ys[j] < floor_um)
-				break;
-			for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
-				double q[3], inv[3][3], s2, xc;
-				if (2 * hs[i] + 1 > P->n / 4 || 2 * hs[i] > k + 1)
-					break;
-				if (!ring_local_quad(P, d * k, hs[i], q, inv, &s2, &xc))
-					continue;
-				if (q[2] > RIPPLE_SIGMAS * sqrt(inv[2][2] * s2) && q[2] > qmax[i])
-					qmax[i] = q[2];
-			}
-		}
-	}
+	convex_scan(P, P->n / 8, NULL, qmax);
 	double a = 0;
 	for (int e = 0; e <= 30; e++) {
 		double f = RING_HZ_LO + (RING_HZ_HI - RING_HZ_LO) * e / 30.0;
 		double per = 2 * bh * RING_HZ_LO / f; /* points a period */
 		double w = 2 * M_PI / per, x = M_PI * f * exposure_s;
 		double g = num_abs(sin(x) / x);
-		for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
-			if (!(qmax[i] > 0) || 4 * hs[i] > per)
+		for (size_t i = 0; i < CONVEX_NH; i++) {
+			if (!(qmax[i] > 0) || 4 * convex_hs[i] > per)
 				continue;
-			double b = qmax[i] / -cos_q2(w, hs[i]);
+			double b = qmax[i] / -cos_q2(w, convex_hs[i]);
 			double ai = (g * RING_MAX_UM > b ? b / g : RING_MAX_UM) -
 				    (b < RING_MAX_UM ? b : RING_MAX_UM);
 			a = ai > a ? ai : a;
