@@ -658,6 +658,7 @@ double scatter_rho(const struct measure *m, const struct xing *L, uint32_t nl, c
 void stats_emit(struct measure *m, struct measure_stroke *s);
 void stats_level(struct measure *m, double t_s, double level_um);
 void seg_close(struct measure *m);
+double last_periods_sum(const struct measure *m, unsigned nl);
 bool gap_sides_range(const struct measure *m, double g, double pb, unsigned nb, double pa,
 		     unsigned na, double *lo, double *hi);
 void bridge_finish(struct measure *m);

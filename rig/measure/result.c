@@ -320,10 +320,7 @@ static double interp_error_cycles(const struct shape *sh, double mid_um, double 
 /* The rate of the last nl (1..3, at most npl) clean periods (Hz). */
 static double last_periods_hz(const struct measure *m, unsigned nl)
 {
-	double s = 0;
-	for (unsigned i = 0; i < nl; i++)
-		s += m->pl[(m->npl - 1 - i) % 3];
-	return m->cfg.rate_hz * nl / s;
+	return m->cfg.rate_hz * nl / last_periods_sum(m, nl);
 }
 
 /* Rate at the start and the end of the record (mean of up to three clean

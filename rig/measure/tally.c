@@ -238,6 +238,15 @@ static void gap_sides_done(struct measure *m)
 	m->gs_hi[k] = fmax(m->gs_hi[k], hi);
 }
 
+/* The sum of the last nl clean periods (slots; nl at most 3 and npl). */
+double last_periods_sum(const struct measure *m, unsigned nl)
+{
+	double s = 0;
+	for (unsigned i = 0; i < nl; i++)
+		s += m->pl[(m->npl - 1 - i) % 3];
+	return s;
+}
+
 /* A counted segment closed: a gap may follow, pending the speed after it
  * (the mean of up to three clean periods before it, up to its last
  * counted crossing). */
@@ -249,9 +258,7 @@ static void gap_sides_start(struct measure *m)
 	m->gs_pending = nb > 0;
 	m->gs_t0 = m->seg_t_last_rel;
 	m->gs_nb = nb;
-	m->gs_pb = 0;
-	for (unsigned i = 0; i < nb; i++)
-		m->gs_pb += m->pl[(m->npl - 1 - i) % 3] / nb;
+	m->gs_pb = nb > 0 ? last_periods_sum(m, nb) / nb : 0;
 	m->gs_pa = 0;
 	m->gs_na = 0;
 }
