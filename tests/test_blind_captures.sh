@@ -102,6 +102,13 @@ cover_ ring_1khz_fine_doubt ringing 1000 2029
 case_ ring_exposure_4khz_2p8khz ringing 4000 2033
 case_ ring_exposure_4khz_2p1khz ringing 4000 2035
 case_ ring_exposure_4khz_2p3khz ringing 4000 3000
+# A 4.9 kHz ring at 85 Hz (248 bins a cycle, 4.3 a ring period; no
+# exposure): the ring seen and its peak taken by a local quadratic over
+# 5 bins, which spans most of a period and read 1.30 um of the 1.98 um the
+# ring rose above the smooth top: -0.66 um against U 0.56. Now what the
+# bins may not resolve of the fastest ring of the pad (5 kHz) counts in U
+# (ring.c, ring_gain): U 1.00.
+case_ ring_fast_on_coarse_bins_4khz ringing 4000 9103
 
 # The pad's ring bound (a fixture's [laser] ring_max_um, rig analyze
 # --ring-max-um; docs/measurement.md 5b): the same pad and pen read at a
