@@ -5,7 +5,7 @@
 # own hardware fault, a laser whose zero moved during the run, and a
 # retest of a failed unit (its attempt, its disposition turned from
 # retest to reject), a speed change the laser did not see (the rate row's
-# note says why its U is large); and the operator's line for each on rig
+# note says why its U is large: in verify, rig check and calibration); and the operator's line for each on rig
 # run's output. Needs python3.
 . "$(dirname "$0")/lib.sh"
 needs python3 "make deps installs it"
@@ -91,6 +91,28 @@ run "$tmp/hidden" --mode verify --sim seed=7 --sim pen.freq_gain=1 \
   --sim pen.load_droop_per_n=0 --sim pen.speed_step=1.2 --sim pen.speed_step_at_s=0.4 \
   --sim pen.speed_step_period_s=0.4 --sim laser.blind_step_ms=25
 check hidden_step 1 "$(newest "$tmp/hidden")" ""
+
+# The same words on the two other paths that measure a rate. A bench check
+# (rig check on the virtual golden pen; the step 0.5 s into each point,
+# 15 ms hidden): its 160 Hz rate_check row says so after its En. A
+# calibration (the profile's calibrate max_invalid_fraction raised to 0.2
+# so that the hidden 15 ms per 0.4 s do not abort it): its 160 Hz
+# freq_sweep row, which has no reason, carries the words alone. Both FAIL:
+# the speed is not the one set.
+cp "$root/fixtures/sim.ini" "$tmp/checked.ini"
+printf '\n[check]\nreference = %s/fixtures/reference-sim.ini\n' "$root" >>"$tmp/checked.ini"
+$RUNNER "$RIG" check --fixture "$tmp/checked.ini" --out "$tmp/hcheck" --sim seed=7 \
+  --sim pen.speed_step=1.2 --sim pen.speed_step_at_s=0.5 --sim pen.speed_step_period_s=0.4 \
+  --sim laser.blind_step_ms=15 >"$tmp/hcheck.out" 2>&1
+code=$?
+check hidden_step_check 1 "$(ls "$tmp"/hcheck/*_GP-SIM-01_*.csv | tail -1)" ""
+sed 's/^max_invalid_fraction = 0.05/max_invalid_fraction = 0.2/' "$PROD" >"$tmp/cal.ini"
+$RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$tmp/cal.ini" --out "$tmp/hcal" \
+  --sim seed=1 --sim pen.freq_gain=1 --sim pen.load_droop_per_n=0 --sim pen.speed_step=1.2 \
+  --sim pen.speed_step_at_s=0.4 --sim pen.speed_step_period_s=0.4 \
+  --sim laser.blind_step_ms=15 >"$tmp/hcal.out" 2>&1
+code=$?
+check hidden_step_calibrate 1 "$(newest "$tmp/hcal")" ""
 
 # The folder's results index keeps them with the run (migration 006).
 if command -v sqlite3 >/dev/null 2>&1 && [ -f "$tmp/fail/index.sqlite" ]; then

@@ -14,9 +14,10 @@ size_t measure_note_rate(const struct measure_stats *st, char *buf, size_t cap)
 		return 0;
 	int n = snprintf(buf, cap,
 			 "the pen changed speed where error values hid it: the %.0f ms between "
-			 "the crossings on either side held %ld..%ld strokes%s (their middle "
-			 "counted, the spread in U)",
-			 st->count_unsure_ms, st->count_unsure_lo, st->count_unsure_hi,
-			 st->count_unsure > 1 ? " (the longest of several)" : "");
+			 "the crossings on either side%s held %ld..%ld strokes, their middle "
+			 "counted and the spread in U",
+			 st->count_unsure_ms,
+			 st->count_unsure > 1 ? " of the longest of several such gaps" : "",
+			 st->count_unsure_lo, st->count_unsure_hi);
 	return n > 0 ? (size_t)n : 0;
 }
