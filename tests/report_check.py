@@ -759,10 +759,56 @@ def sc_hidden_step_calibrate(rep, ctx):
     return unsure_rows(rep, "calibrate", "freq_sweep", None)
 
 
+PHASE_NOTE = (r"phase coverage: the top falls between samples (?P<gap>[0-9.]+) cycle apart "
+              r"\(rates near commensurate, no wander\): (?P<u>[0-9.]+) um in U$")
+
+
+def phase_rows(rep, phase, step, reason):
+    """The depth rows of one step whose top fell between samples (a rate
+    near commensurate with the laser's, no speed wander) say so as rig
+    analyze does (docs/reports.md, note): after the decision's reason
+    (matching reason), or alone (reason None: a calibration's). The gap is
+    at least the 0.005 cycle rig analyze shows, and its term within U."""
+    pat = re.compile("^" + (reason + ".*; " if reason else "") + PHASE_NOTE)
+    rows = [r for r in rep.rows(phase=phase, step=step, quantity="depth")
+            if "phase coverage" in r["note"]]
+    out = [(len(rows) >= 1, "%d %s %s rows say the top fell between samples" %
+            (len(rows), phase, step))]
+    for r in rows:
+        m = pat.match(r["note"])
+        where = "%s@%s" % (step, r["commanded"])
+        out.append((m is not None, "%s: note is %s: %s" %
+                    (where, "the reason, then the phase's" if reason else "the phase's alone",
+                     r["note"][-150:])))
+        if not m:
+            continue
+        u = num(r["uncertainty_full"])
+        out.append((float(m.group("gap")) >= 0.005 and u is not None and
+                    float(m.group("u")) <= u,
+                    "%s: gap %s cycle, %s um within U %s" % (where, m.group("gap"),
+                                                            m.group("u"), u)))
+    return out
+
+
+def sc_phase_note(rep, ctx):
+    """A pen at exactly its commanded rates without wander: calibration's
+    depth points at 120 Hz (4000/120 = 100/3) and verify's 750 um at 96 Hz
+    (125/3) carry the phase coverage note."""
+    return phase_rows(rep, "calibrate", "depth_sweep", None) + \
+        phase_rows(rep, "verify", "depth_sweep", "(measured |U = )")
+
+
+def sc_phase_note_check(rep, ctx):
+    """rig check's golden pen (no wander) at 120 Hz: its depth_check rows."""
+    return phase_rows(rep, "verify", "depth_check", "En [+-]")
+
+
 SCENARIOS.update({
     "hidden_step": sc_hidden_step,
     "hidden_step_check": sc_hidden_step_check,
     "hidden_step_calibrate": sc_hidden_step_calibrate,
+    "phase_note": sc_phase_note,
+    "phase_note_check": sc_phase_note_check,
     "production": sc_production,
     "laser_zero": sc_laser_zero,
     "guarded_fail": sc_guarded_fail,
