@@ -708,27 +708,38 @@ UNSURE_NOTE = (
     r"the spread in U$")
 
 
-def unsure_rows(rep, phase, step, reason, check_u=True):
-    """The rate rows of one step whose count across a gap of error values
-    was unsure say so (docs/reports.md, note): the decision's reason
-    (matching reason), then "; " and the words rig analyze prints; a row
-    with no reason (reason None: a calibration's) the words alone. Their U
-    holds the spread the note names: half of it, rectangular, over the
-    window's strokes (n) at the measured rate: a bound only while few
-    strokes were rejected (n counts the strokes measured; the count's
-    time holds the rejected ones too), so check_u=False skips it."""
-    pat = re.compile("^" + (reason + ".*; " if reason else "") + UNSURE_NOTE)
-    rows = [r for r in rep.rows(phase=phase, step=step, quantity="freq")
-            if "changed speed" in r["note"]]
-    out = [(len(rows) >= 1, "%d %s %s rows say the count was unsure" % (len(rows), phase, step))]
+def noted_rows(rep, phase, step, quantity, word, reason, note, says):
+    """The rows of one step whose note holds word: each must be the
+    decision's reason (matching reason), then "; " and the words rig
+    analyze prints (matching note); a row with no reason (reason None: a
+    calibration's) the words alone (docs/reports.md, note). At least one
+    such row. Returns the checks and each row with its match."""
+    pat = re.compile("^" + (reason + ".*; " if reason else "") + note)
+    rows = [r for r in rep.rows(phase=phase, step=step, quantity=quantity)
+            if word in r["note"]]
+    out = [(len(rows) >= 1, "%d %s %s rows say %s" % (len(rows), phase, step, says))]
+    found = []
     for r in rows:
         m = pat.match(r["note"])
         where = "%s@%s" % (step, r["commanded"])
         out.append((m is not None, "%s: note is %s: %s" %
-                    (where, "the reason, then the count's" if reason else "the count's alone",
+                    (where, "the reason, then the words" if reason else "the words alone",
                      r["note"][-150:])))
-        if not m:
-            continue
+        if m:
+            found.append((where, r, m))
+    return out, found
+
+
+def unsure_rows(rep, phase, step, reason, check_u=True):
+    """The rate rows whose count across a gap of error values was unsure
+    (noted_rows). Their U holds the spread the note names: half of it,
+    rectangular, over the window's strokes (n) at the measured rate: a
+    bound only while few strokes were rejected (n counts the strokes
+    measured; the count's time holds the rejected ones too), so
+    check_u=False skips it."""
+    out, found = noted_rows(rep, phase, step, "freq", "changed speed", reason, UNSURE_NOTE,
+                            "the count was unsure")
+    for where, r, m in found:
         lo, hi = int(m.group("lo")), int(m.group("hi"))
         out.append((hi > lo, "%s: %d..%d strokes" % (where, lo, hi)))
         if not check_u:
@@ -764,24 +775,12 @@ PHASE_NOTE = (r"phase coverage: the top falls between samples (?P<gap>[0-9.]+) c
 
 
 def phase_rows(rep, phase, step, reason):
-    """The depth rows of one step whose top fell between samples (a rate
-    near commensurate with the laser's, no speed wander) say so as rig
-    analyze does (docs/reports.md, note): after the decision's reason
-    (matching reason), or alone (reason None: a calibration's). The gap is
+    """The depth rows whose top fell between samples (a rate near
+    commensurate with the laser's, no speed wander; noted_rows). The gap is
     at least the 0.005 cycle rig analyze shows, and its term within U."""
-    pat = re.compile("^" + (reason + ".*; " if reason else "") + PHASE_NOTE)
-    rows = [r for r in rep.rows(phase=phase, step=step, quantity="depth")
-            if "phase coverage" in r["note"]]
-    out = [(len(rows) >= 1, "%d %s %s rows say the top fell between samples" %
-            (len(rows), phase, step))]
-    for r in rows:
-        m = pat.match(r["note"])
-        where = "%s@%s" % (step, r["commanded"])
-        out.append((m is not None, "%s: note is %s: %s" %
-                    (where, "the reason, then the phase's" if reason else "the phase's alone",
-                     r["note"][-150:])))
-        if not m:
-            continue
+    out, found = noted_rows(rep, phase, step, "depth", "phase coverage", reason, PHASE_NOTE,
+                            "the top fell between samples")
+    for where, r, m in found:
         u = num(r["uncertainty_full"])
         out.append((float(m.group("gap")) >= 0.005 and u is not None and
                     float(m.group("u")) <= u,
