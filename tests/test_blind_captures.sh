@@ -305,6 +305,17 @@ rate_ rate_xing_bias_1khz_6p9 mixed 1000 2033
 rate_ rate_xing_bias_1khz_8p1 mixed 1000 2026
 rate_ rate_xing_bias_1khz_11p0 mixed 1000 2035
 
+# A PWM ripple of the pen's speed moves the phase by a sinusoid the end
+# fits' polynomial over three strokes cannot follow: 0.44 % at 42.1 Hz on
+# a 79-88 Hz start-up (+-0.0013 cycles, 1.9 strokes a cycle), 0.33 % at
+# 45.7 Hz on a 62.7 Hz pen under FM, 0.24 % at 39 Hz on a 52 Hz chirp:
+# -12.6, -10.3, -18.6 ppm (inside U). The ripple is now found in the
+# crossings next to each end and carried in the end fits (edge.c,
+# edge_ripple): -8.1, -6.2, -9.0 ppm.
+case_ speed_pwm_ripple_1khz_start speed 1000 7
+case_ speed_pwm_ripple_1khz_fm speed 1000 35
+case_ speed_pwm_ripple_1khz_chirp speed 1000 3105
+
 # A start-up at 1 kHz (from 66 %, tau 71 ms, 153 Hz, 6.5 samples a
 # stroke) whose trend the noisy crossings did not show (knots_trend: 2
 # standard errors): the knots' prior held the period steady, the first

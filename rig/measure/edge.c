@@ -11,9 +11,10 @@
  * is fitted to the samples themselves, against the learned shape: a
  * polynomial phase in time over the partial stroke and the whole strokes
  * next to it (quadratic, cubic where the pen changes speed there), one
- * common offset; the knots only label the strokes and start the fit (as do
- * the crossings as detected, where the knots went astray). The phase of
- * the end sample then needs no knot time at all.
+ * common offset, and a ripple of the pen's speed where the crossings next
+ * to the end show one (edge_ripple); the knots only label the strokes and
+ * start the fit (as do the crossings as detected, where the knots went
+ * astray). The phase of the end sample then needs no knot time at all.
  */
 #include "measure/engine.h"
 
@@ -60,11 +61,245 @@ static double poly_slope(const double *c, int deg, double u)
 	return v;
 }
 
+/* A ripple of the pen's speed (a PWM's) at a fixed frequency moves the
+ * phase by a sinusoid the end fits' polynomial over three strokes cannot
+ * follow. It is found in the crossings next to the end, as detected: their
+ * times less a local quadratic (a 7-point Savitzky-Golay residual, which
+ * takes out a start-up's or an FM's trend) against the same residual of a
+ * sinusoid, over a grid of frequencies. Sampled once a stroke, the
+ * crossings see it aliased into 0..0.5 cycles a stroke (nu); the end fit
+ * takes whichever of no ripple, nu and 1 - nu follows the samples best
+ * (edge_fits). The crossings as detected carry their interpolation bias,
+ * which beats at the fraction of a slot the period holds: it is fitted
+ * away first (1 kHz, 12.7 slots a stroke: without that the scan found the
+ * beat at 0.28 cycles a stroke, not the PWM's 0.46). Measured (speed
+ * 1000 7, 0.44 % at 42 Hz on a 79 Hz pen): -12.6 ppm, now -8.1. */
+#define RIP_SPAN 96u          /* crossings next to the end, at most */
+#define RIP_MIN 16u           /* usable residuals, at least */
+#define RIP_NU_LO 0.1         /* cycles a stroke, aliased */
+#define RIP_NU_HI 0.5
+#define RIP_SIGNIF 35.0       /* the sum of squares it explains, in noise variances */
+#define RIP_CAND 2
+#define RIP_GRID 128         /* the scan's frequencies, at most */
+#define RIP_BIAS_H 2          /* harmonics of the interpolation bias */
+
+static const double sg7[7] = { -2, 3, 6, 7, 6, 3, -2 };
+
+/* x[k] less its 7-point quadratic smoothing (sg7 / 21) */
+static inline double sg7_resid(const double *x, uint32_t k)
+{
+	return x[k] * (14.0 / 21) - (6.0 / 21) * (x[k - 1] + x[k + 1]) -
+	       (3.0 / 21) * (x[k - 2] + x[k + 2]) + (2.0 / 21) * (x[k - 3] + x[k + 3]);
+}
+
+/* The fit of the ripple at frequency g (cycles a slot) to y[] (phase
+ * residuals, cycles) at the crossings t[k], k = 3 .. n - 4 where ok[k];
+ * returns the sum of squares it explains. */
+static double rip_fit_cs(const double *cs, const double *sn, const double *y, const bool *ok,
+			 uint32_t n, double g, struct edge_rip *r)
+{
+	double A = 0, B = 0, C = 0, bc = 0, bs = 0;
+	for (uint32_t k = 3; k + 3 < n; k++) {
+		if (!ok[k])
+			continue;
+		double fc = sg7_resid(cs, k), fs = sg7_resid(sn, k);
+		A += fc * fc;
+		B += fc * fs;
+		C += fs * fs;
+		bc += fc * y[k];
+		bs += fs * y[k];
+	}
+	double det = A * C - B * B;
+	if (!(det > 0))
+		return 0;
+	r->g = g;
+	r->ca = (C * bc - B * bs) / det;
+	r->sa = (A * bs - B * bc) / det;
+	r->iv[0] = C / det;
+	r->iv[1] = -B / det;
+	r->iv[2] = A / det;
+	return r->ca * bc + r->sa * bs;
+}
+
+static double rip_fit(const double *t, const double *y, const bool *ok, uint32_t n, double g,
+		      struct edge_rip *r)
+{
+	double cs[RIP_SPAN], sn[RIP_SPAN];
+	for (uint32_t k = 0; k < n; k++) {
+		double a = 2 * M_PI * g * t[k];
+		cs[k] = cos(a);
+		sn[k] = sin(a);
+	}
+	return rip_fit_cs(cs, sn, y, ok, n, g, r);
+}
+
+/* The ripple candidates near the crossings L[ka .. kb] (raw times); 0
+ * when none stands out of the crossings' noise. */
+static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint32_t kb,
+		       struct edge_rip *cand, double *score)
+{
+	*score = 0;
+	if (kb - ka + 1 > RIP_SPAN)
+		return 0;
+	uint32_t n = kb - ka + 1;
+	double t[RIP_SPAN], y[RIP_SPAN];
+	bool ok[RIP_SPAN] = { false };
+	uint32_t nv = 0;
+	for (uint32_t k = 0; k < n; k++)
+		t[k] = L[ka + k].t_raw;
+	for (uint32_t k = 3; k + 3 < n; k++) {
+		bool u = true;
+		for (uint32_t j = k - 3; j < k + 3; j++)
+			u = u && use[ka + j];
+		if (!u)
+			continue;
+		y[k] = -2 * sg7_resid(t, k) / (t[k + 1] - t[k - 1]);
+		ok[k] = true;
+		nv++;
+	}
+	if (nv < RIP_MIN)
+		return 0;
+	/* the crossings' interpolation bias repeats with where in the slot
+	 * they fall (a beat at the fraction of the period's slots): taken
+	 * out first, as a few harmonics of that place */
+	double hb[RIP_SPAN][RIP_BIAS_H * 2];
+	for (uint32_t k = 0; k < n; k++)
+		for (int h = 0; h < RIP_BIAS_H; h++) {
+			double a = 2 * M_PI * (h + 1) * (t[k] - floor(t[k]));
+			hb[k][2 * h] = cos(a);
+			hb[k][2 * h + 1] = sin(a);
+		}
+	double BA[RIP_BIAS_H * 2 * RIP_BIAS_H * 2] = { 0 }, Bb[RIP_BIAS_H * 2] = { 0 };
+	double fb[RIP_SPAN][RIP_BIAS_H * 2];
+	const int nb = RIP_BIAS_H * 2;
+	for (uint32_t k = 3; k + 3 < n; k++) {
+		if (!ok[k])
+			continue;
+		for (int q = 0; q < nb; q++) {
+			fb[k][q] = hb[k][q];
+			for (int j = 0; j < 7; j++)
+				fb[k][q] -= sg7[j] / 21 * hb[k + j - 3][q];
+		}
+		for (int p = 0; p < nb; p++) {
+			Bb[p] += fb[k][p] * y[k];
+			for (int q = 0; q < nb; q++)
+				BA[p * nb + q] += fb[k][p] * fb[k][q];
+		}
+	}
+	double bx[RIP_BIAS_H * 2], binv[RIP_BIAS_H * 2 * RIP_BIAS_H * 2];
+	if (num_solve_sym((unsigned)nb, BA, Bb, bx, binv))
+		for (uint32_t k = 3; k + 3 < n; k++)
+			if (ok[k])
+				for (int q = 0; q < nb; q++)
+					y[k] -= bx[q] * fb[k][q];
+	nv -= (uint32_t)nb;
+	double P = (t[n - 1] - t[0]) / (double)(n - 1), yy = 0;
+	for (uint32_t k = 0; k < n; k++)
+		if (ok[k])
+			yy += y[k] * y[k];
+	double step = 0.5 / (double)n;
+	struct edge_rip r;
+	/* the grid by rotation: cos and sin at each crossing, turned by
+	 * the step's angle there */
+	double cs[RIP_SPAN], sn[RIP_SPAN], rc[RIP_SPAN], rs[RIP_SPAN];
+	for (uint32_t k = 0; k < n; k++) {
+		double a = 2 * M_PI * RIP_NU_LO / P * t[k], d = 2 * M_PI * step / P * t[k];
+		cs[k] = cos(a);
+		sn[k] = sin(a);
+		rc[k] = cos(d);
+		rs[k] = sin(d);
+	}
+	double ev[RIP_GRID];
+	int ng = 0, ib = 0;
+	for (double v = RIP_NU_LO; v <= RIP_NU_HI && ng < RIP_GRID; v += step, ng++) {
+		ev[ng] = rip_fit_cs(cs, sn, y, ok, n, v / P, &r);
+		if (ev[ng] > ev[ib])
+			ib = ng;
+		for (uint32_t k = 0; k < n; k++) {
+			double c = cs[k] * rc[k] - sn[k] * rs[k];
+			sn[k] = sn[k] * rc[k] + cs[k] * rs[k];
+			cs[k] = c;
+		}
+	}
+	/* the peak between the grid's points: a parabola through three */
+	double nu = RIP_NU_LO + ib * step;
+	if (ib > 0 && ib + 1 < ng) {
+		double d = ev[ib - 1] - 2 * ev[ib] + ev[ib + 1];
+		if (d < 0)
+			nu += step * (ev[ib - 1] - ev[ib + 1]) / (2 * d);
+	}
+	double best = rip_fit(t, y, ok, n, nu / P, &r);
+	if (!(best >= ev[ib])) {
+		nu = RIP_NU_LO + ib * step;
+		best = ev[ib];
+	}
+	double s2 = (yy - best) / (double)(nv - 2);
+	if (!(s2 > 0) || !(best > RIP_SIGNIF * s2))
+		return 0;
+	*score = best / s2;
+	const double nus[RIP_CAND] = { nu, 1 - nu };
+	int nc = 0;
+	for (int c = 0; c < RIP_CAND; c++)
+		if (rip_fit(t, y, ok, n, nus[c] / P, &cand[nc]) > 0) {
+			for (int j = 0; j < 3; j++)
+				cand[nc].iv[j] *= s2;
+			nc++;
+		}
+	return nc;
+}
+
+/* The ripple next to the head (or the tail) of L: from the RIP_SPAN / 2
+ * crossings next to it and from RIP_SPAN, the one that stands out more
+ * (where the pen's speed or the ripple change, the nearer crossings
+ * tell; where they hold, the more). */
+static int edge_ripple_near(const struct xing *L, const bool *use, uint32_t nl, bool head,
+			    struct edge_rip *cand)
+{
+	struct edge_rip c2[RIP_CAND];
+	double s1, s2;
+	uint32_t n1 = nl < RIP_SPAN / 2 ? nl : RIP_SPAN / 2, n2 = nl < RIP_SPAN ? nl : RIP_SPAN;
+	int k1 = edge_ripple(L, use, head ? 0 : nl - n1, head ? n1 - 1 : nl - 1, cand, &s1);
+	if (n2 == n1)
+		return k1;
+	int k2 = edge_ripple(L, use, head ? 0 : nl - n2, head ? n2 - 1 : nl - 1, c2, &s2);
+	if (k2 == 0 || s1 >= s2)
+		return k1;
+	memcpy(cand, c2, sizeof c2);
+	return k2;
+}
+
+/* The same, found once a record (the crossings as detected do not change
+ * between the end fits before and after xing_unbias). */
+static int edge_ripple_end(struct measure *m, const struct xing *L, const bool *use,
+			   uint32_t nl, bool head)
+{
+	int e = head ? 0 : 1;
+	if (m->edge_nrip[e] < 0)
+		m->edge_nrip[e] = edge_ripple_near(L, use, nl, head, m->edge_rip[e]);
+	return m->edge_nrip[e];
+}
+
+/* The ripple's phase at slot t (cycles), and its variance. */
+static double rip_at(const struct edge_rip *r, double t, double *var)
+{
+	if (!r) {
+		if (var)
+			*var = 0;
+		return 0;
+	}
+	double a = 2 * M_PI * r->g * t, c = cos(a), s = sin(a);
+	if (var)
+		*var = c * c * r->iv[0] + 2 * c * s * r->iv[1] + s * s * r->iv[2];
+	return r->ca * c + r->sa * s;
+}
+
 struct edge_win {
 	uint32_t i0, i1;   /* hist samples of the window */
 	double t0, P;      /* time origin (the end knot, slots) and scale */
 	double t_eval;     /* the end sample's slot */
 	double t_seen;     /* the valid sample nearest it (slot) */
+	const struct edge_rip *rip; /* the ripple candidates (edge_ripple) */
+	int nrip;
 };
 
 /* One fit of degree deg; *ph the phase at t_eval, *var its variance.
@@ -83,7 +318,8 @@ struct edge_win {
  * show it (4 kHz, 0.31 s, tips scattering 3.2 um stroke to stroke: the
  * open stroke's phase 0.0015 cycles off, against 0.0004 from the fit). */
 static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int deg, double *c,
-			 double *ph, double *var, double *s2o, double *amp2, double *dx)
+			 const struct edge_rip *rp, double *ph, double *var, double *s2o, double *amp2,
+			 double *dx)
 {
 	const struct shape *sh = &m->shape;
 	int np = deg + 2; /* coefficients and the offset */
@@ -104,7 +340,8 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 			if (isnan(xv))
 				continue;
 			double u = ((double)(m->hist_slot0 + i) - w->t0) / w->P;
-			double T, dT, wt, phs = poly_at(c, deg, u);
+			double T, dT, wt;
+			double phs = poly_at(c, deg, u) + rip_at(rp, (double)(m->hist_slot0 + i), NULL);
 			shape_at(sh, phs, &T, &dT, &wt);
 			double r = xv - T - a;
 			/* a speckle spike on a flank passes the gate but not
@@ -169,10 +406,12 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 					sens += ge[p] * inv[p][q] * bk[k][g][q];
 			amp2[g] += sens * sens;
 		}
+	double vr;
 	*ph = poly_at(c, deg, u);
 	double us = (w->t_seen - w->t0) / w->P;
 	*dx = *ph - (poly_at(c, deg, us) + poly_slope(c, deg, us) * (u - us));
-	*var = s2 * v;
+	*ph += rip_at(rp, w->t_eval, &vr);
+	*var = s2 * v + vr;
 	*s2o = s2;
 	return isfinite(*ph) && *var >= 0;
 }
@@ -196,15 +435,16 @@ static void edge_start(const double *t, uint32_t ka, uint32_t kb, uint32_t kref,
 /* Both degrees' fits from one start; false when the chosen one failed.
  * *s2 the chosen fit's residual variance, *dx its extrapolation over
  * unseen end samples (edge_fit_deg). */
-static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[4],
-		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx)
+static bool edge_fits1(const struct measure *m, const struct edge_win *w, const double c0[4],
+		       bool curved, const struct edge_rip *rp, double *ph, double *u, double *s2,
+		       double *amp, double *dx)
 {
 	double cq[4], cc[4], pq, vq, pc, vc, sq = 0, sc = 0, aq[2] = { 0 }, ac[2] = { 0 };
 	double dq = 0, dc = 0;
 	memcpy(cq, c0, sizeof cq);
 	memcpy(cc, c0, sizeof cc);
-	bool okq = edge_fit_deg(m, w, 2, cq, &pq, &vq, &sq, aq, &dq);
-	bool okc = edge_fit_deg(m, w, 3, cc, &pc, &vc, &sc, ac, &dc);
+	bool okq = edge_fit_deg(m, w, 2, cq, rp, &pq, &vq, &sq, aq, &dq);
+	bool okc = edge_fit_deg(m, w, 3, cc, rp, &pc, &vc, &sc, ac, &dc);
 	if (curved ? !okc : !okq)
 		return false;
 	*ph = curved ? pc : pq;
@@ -216,6 +456,28 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
 	amp[1] = curved ? ac[1] : aq[1];
 	*dx = curved ? dc : dq;
 	return true;
+}
+
+/* edge_fits1 with each ripple candidate of w (none where it has none):
+ * the one whose fit leaves the smallest residual variance. */
+static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[4],
+		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx)
+{
+	bool any = edge_fits1(m, w, c0, curved, NULL, ph, u, s2, amp, dx);
+	for (int r = 0; r < w->nrip; r++) {
+		double p1, u1, s1, a1[2], d1;
+		bool okk = edge_fits1(m, w, c0, curved, &w->rip[r], &p1, &u1, &s1, a1, &d1);
+		if (!okk || (any && !(s1 < *s2)))
+			continue;
+		any = true;
+		*ph = p1;
+		*u = u1;
+		*s2 = s1;
+		amp[0] = a1[0];
+		amp[1] = a1[1];
+		*dx = d1;
+	}
+	return any;
 }
 
 /* Where a start from the refined knots and one from the crossings as
@@ -311,7 +573,8 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	for (uint32_t k = 0; k < EDGE_WHOLE; k++)
 		if (!edge_stroke_ok(L, use, 0, EDGE_WHOLE, k))
 			return;
-	struct edge_win w = { 0, L[EDGE_WHOLE].idx, 0, 0, (double)m->first_slot, 0 };
+	struct edge_win w = { 0, L[EDGE_WHOLE].idx, 0, 0, (double)m->first_slot, 0, m->edge_rip[0], 0 };
+	w.nrip = edge_ripple_end(m, L, use, nl, true);
 	uint32_t iv = 0;
 	while (iv < w.i1 && isnan(m->hist[iv]))
 		iv++;
@@ -342,7 +605,8 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		if (!edge_stroke_ok(L, use, ka, nl - 1, k))
 			return;
 	struct edge_win w = { L[ka].idx > 0 ? L[ka].idx - 1 : 0, m->n_hist, 0, 0,
-			      (double)(m->next_slot - 1), 0 };
+			      (double)(m->next_slot - 1), 0, m->edge_rip[1], 0 };
+	w.nrip = edge_ripple_end(m, L, use, nl, false);
 	uint32_t iv = w.i1;
 	while (iv > w.i0 && isnan(m->hist[iv - 1]))
 		iv--;

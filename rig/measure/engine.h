@@ -185,6 +185,14 @@ struct seg_mark {
 	bool gap_split, edge_ok;
 };
 
+/* A ripple of the pen's speed near an end of the record, a fixed term of
+ * the end fit's phase (edge.c, edge_ripple). */
+struct edge_rip {
+	double g;          /* cycles a slot */
+	double ca, sa;     /* phase, cycles: ca cos(2 pi g t) + sa sin(2 pi g t) */
+	double iv[3];      /* its coefficients' covariance (aa, ab, bb), cycles^2 */
+};
+
 struct measure {
 	struct measure_config cfg;
 	double min_stroke_um;
@@ -380,6 +388,8 @@ struct measure {
 						     * amplitude (edge_fit_deg) */
 	double edge_unbias;       /* |head + tail| moved by xing_unbias's
 				   * learning, strokes: what it corrected */
+	struct edge_rip edge_rip[2][2]; /* the head's and the tail's candidates */
+	int edge_nrip[2];         /* how many; -1 until looked for (learn_finish) */
 };
 
 /* Sums of one stroke's samples for its two knots (see knots_step): the

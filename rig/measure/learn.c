@@ -737,6 +737,7 @@ void learn_finish(struct measure *m)
 			nsamp += L[k + 1].idx - L[k].idx;
 	}
 	bool ok = nsamp && learn_shape_and_knots(m, L, nl, use, t_ref, nsamp);
+	m->edge_nrip[0] = m->edge_nrip[1] = -1;
 	/* the record's partial strokes from their samples (edge.c) */
 	if (ok && !m->have_first_seg)
 		edge_head(m, L, nl, use);
