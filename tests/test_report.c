@@ -261,8 +261,8 @@ START_TEST(test_judged_row_note_adds_the_measurements_note_after_the_reason)
 	parse_csv(text, &t);
 	char want[512];
 	snprintf(want, sizeof want, "%s; the pen changed speed where error values hid it: the "
-		 "80 ms between the crossings on either side held 9..11 strokes (their middle "
-		 "counted, the spread in U)", d.reason);
+		 "80 ms between the crossings on either side held 9..11 strokes, their middle "
+		 "counted and the spread in U", d.reason);
 	ck_assert_str_eq(t.cell[1 + NSTART][col("note")], want);
 	ck_assert_str_eq(t.cell[2 + NSTART][col("note")], d.reason);
 	free_table(&t);

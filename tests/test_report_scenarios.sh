@@ -5,7 +5,8 @@
 # own hardware fault, a laser whose zero moved during the run, and a
 # retest of a failed unit (its attempt, its disposition turned from
 # retest to reject), a speed change the laser did not see (the rate row's
-# note says why its U is large); and the operator's line for each on rig
+# note says why its U is large: in verify, rig check and calibration), a
+# top that falls between the laser's samples (the depth row's note); and the operator's line for each on rig
 # run's output. Needs python3.
 . "$(dirname "$0")/lib.sh"
 needs python3 "make deps installs it"
@@ -91,6 +92,40 @@ run "$tmp/hidden" --mode verify --sim seed=7 --sim pen.freq_gain=1 \
   --sim pen.load_droop_per_n=0 --sim pen.speed_step=1.2 --sim pen.speed_step_at_s=0.4 \
   --sim pen.speed_step_period_s=0.4 --sim laser.blind_step_ms=25
 check hidden_step 1 "$(newest "$tmp/hidden")" ""
+
+# The same words on the two other paths that measure a rate. A bench check
+# (rig check on the virtual golden pen; the step 0.5 s into each point,
+# 15 ms hidden): its 160 Hz rate_check row says so after its En. A
+# calibration (the profile's calibrate max_invalid_fraction raised to 0.2
+# so that the hidden 15 ms per 0.4 s do not abort it): its 160 Hz
+# freq_sweep row, which has no reason, carries the words alone. Both FAIL:
+# the speed is not the one set.
+cp "$root/fixtures/sim.ini" "$tmp/checked.ini"
+printf '\n[check]\nreference = %s/fixtures/reference-sim.ini\n' "$root" >>"$tmp/checked.ini"
+$RUNNER "$RIG" check --fixture "$tmp/checked.ini" --out "$tmp/hcheck" --sim seed=7 \
+  --sim pen.speed_step=1.2 --sim pen.speed_step_at_s=0.5 --sim pen.speed_step_period_s=0.4 \
+  --sim laser.blind_step_ms=15 >"$tmp/hcheck.out" 2>&1
+code=$?
+check hidden_step_check 1 "$(ls "$tmp"/hcheck/*_GP-SIM-01_*.csv | tail -1)" ""
+sed 's/^max_invalid_fraction = 0.05/max_invalid_fraction = 0.2/' "$PROD" >"$tmp/cal.ini"
+$RUNNER "$RIG" run --fixture "$tmp/sim.ini" --profile "$tmp/cal.ini" --out "$tmp/hcal" \
+  --sim seed=1 --sim pen.freq_gain=1 --sim pen.load_droop_per_n=0 --sim pen.speed_step=1.2 \
+  --sim pen.speed_step_at_s=0.4 --sim pen.speed_step_period_s=0.4 \
+  --sim laser.blind_step_ms=15 >"$tmp/hcal.out" 2>&1
+code=$?
+check hidden_step_calibrate 1 "$(newest "$tmp/hcal")" ""
+
+# The depth's note that warns: a pen at exactly its commanded rates with
+# no speed wander puts the top of every stroke at a few phases of the
+# laser's samples (4000/120 = 100/3, 4000/96 = 125/3): calibration's depth
+# rows and verify's 750 um point say so as rig analyze does, "phase
+# coverage: ..." (before, the report showed only its U). So do rig
+# check's depth rows on the golden pen, which has no wander.
+run "$tmp/phase" --sim pen.speed_wander=0 --sim pen.freq_gain=1 --sim pen.load_droop_per_n=0
+check phase_note 0 "$(newest "$tmp/phase")" ""
+$RUNNER "$RIG" check --fixture "$tmp/checked.ini" --out "$tmp/pcheck" >"$tmp/pcheck.out" 2>&1
+code=$?
+check phase_note_check 0 "$(ls "$tmp"/pcheck/*_GP-SIM-01_*.csv | tail -1)" ""
 
 # The folder's results index keeps them with the run (migration 006).
 if command -v sqlite3 >/dev/null 2>&1 && [ -f "$tmp/fail/index.sqlite" ]; then

@@ -175,32 +175,13 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 	fputc('\n', o);
 }
 
-/* The pad's ring against a fixture's bound. */
-static void print_ring_bound(FILE *o, const struct measure_stats *st,
-			     const struct measure_config *mc)
+/* One of the depth's notes on a line of its own, when it applies. */
+static void print_depth_note(FILE *o, const struct measure_stats *st,
+			     const struct measure_config *mc, enum measure_depth_note k)
 {
-	if (st->ring_over_bound)
-		fprintf(o, "ringing: WARNING: a ring of %.2f um seen, beyond the pad's ring bound "
-			   "(ring_max_um): the bound is wrong or the pad changed; the hidden "
-			   "ring is held to the physics' %.0f um instead: characterize the pad "
-			   "again\n",
-			st->ring_seen_um, RING_MAX_UM);
-	else if (st->ring_bound_unused && !(mc->ring_exposure_us > 0))
-		fprintf(o, "ringing: the pad's ring bound of %.2f um (ring_max_um) comes with no "
-			   "exposure it was measured at (ring_exposure_us): not used\n",
-			mc->ring_max_um);
-	else if (st->ring_bound_unused && mc->exposure_us > 0)
-		fprintf(o, "ringing: the pad's ring bound of %.2f um (ring_max_um) was measured "
-			   "at an exposure of %g us, this record's is %g us: not used; "
-			   "characterize the pad at this exposure\n",
-			mc->ring_max_um, mc->ring_exposure_us, mc->exposure_us);
-	else if (st->ring_bound_unused)
-		fprintf(o, "ringing: the pad's ring bound of %.2f um (ring_max_um) was measured "
-			   "at an exposure of %g us, this record's exposure is not known: not "
-			   "used\n", mc->ring_max_um, mc->ring_exposure_us);
-	else if (st->ring_hidden_um > 0 && st->ring_bound_um != RING_MAX_UM)
-		fprintf(o, "ringing: held to the pad's ring bound of %.2f um (ring_max_um)\n",
-			st->ring_bound_um);
+	char note[MEASURE_NOTE_MAX];
+	if (measure_note_depth_one(st, mc, k, note, sizeof note))
+		fprintf(o, "%s\n", note);
 }
 
 static void print_summary(FILE *o, const char *name, const struct measure_stats *st,
@@ -242,10 +223,7 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 				   "had no residual to check it by (one sample on its top)\n");
 		fprintf(o, "retracted: %.1f um; sample noise near the tops %.2f um\n",
 			st->trough_mean_um, st->noise_um);
-		if (st->phase_gap >= PHASE_GAP_SHOWN)
-			fprintf(o, "phase coverage: the top falls between samples %.4f cycle apart "
-				   "(rates near commensurate, no wander): %.2f um in U\n",
-				st->phase_gap, st->depth_u_phase_um);
+		print_depth_note(o, st, mc, MEASURE_NOTE_PHASE);
 		if (st->ring == MEASURE_RING_TAKEN)
 			fprintf(o, "ringing: the tips ring at the top of the stroke; the depth is "
 				   "the deepest point, ringing included\n");
@@ -259,12 +237,8 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 				   "smooth top (within 3.5 of its standard uncertainties), is the depth, "
 				   "and that gap counts in U\n",
 				st->ring_rise_um);
-		if (st->ring_hidden_um > 0)
-			fprintf(o, "ringing: the sensor's exposure can average away a ring of "
-				   "the pad at %.0f..%.0f kHz: up to %.2f um beyond the top seen, "
-				   "in U\n",
-				RING_HZ_LO / 1000, RING_HZ_HI / 1000, st->ring_hidden_um);
-		print_ring_bound(o, st, mc);
+		print_depth_note(o, st, mc, MEASURE_NOTE_RING_HIDDEN);
+		print_depth_note(o, st, mc, MEASURE_NOTE_RING_BOUND);
 	} else {
 		fprintf(o, "depth: no result\n");
 	}

@@ -387,8 +387,28 @@ size_t measure_shape(const struct measure *m, struct measure_shape_bin *out, siz
  * "" when there is none (no rate, or every count sure). rig analyze
  * prints it after "rate: ", a run's report adds it to the rate row's
  * note (docs/reports.md). */
-#define MEASURE_NOTE_MAX 256
+#define MEASURE_NOTE_MAX 768
 size_t measure_note_rate(const struct measure_stats *st, char *buf, size_t cap);
+
+/* The depth's notes that bear on its figure (notes.c), each with the
+ * prefix rig analyze prints it after ("phase coverage: ", "ringing: "):
+ * the top between samples (phase coverage, its U term), a ring the
+ * sensor's exposure may have hidden (in U), the pad's ring bound (beyond
+ * it: WARNING; not used; held to it). None without a depth. Not the
+ * drift, which every record has. measure_note_depth_one writes one (0 and
+ * "" when it does not apply), measure_note_depth all that apply, joined by
+ * "; ", as a run's report adds them to the depth row's note. mc gives the
+ * fixture's ring bound and the exposures. */
+enum measure_depth_note {
+	MEASURE_NOTE_PHASE,
+	MEASURE_NOTE_RING_HIDDEN,
+	MEASURE_NOTE_RING_BOUND,
+	MEASURE_NOTE_DEPTH_KINDS
+};
+size_t measure_note_depth_one(const struct measure_stats *st, const struct measure_config *mc,
+			      enum measure_depth_note k, char *buf, size_t cap);
+size_t measure_note_depth(const struct measure_stats *st, const struct measure_config *mc,
+			  char *buf, size_t cap);
 
 const char *measure_status_name(enum measure_status s);
 const char *measure_reject_name(enum measure_reject r);

@@ -106,6 +106,8 @@ static enum rig_rc sweep(struct run *r, bool depth, const struct pen_cal_table o
 		char why[MEASURE_NOTE_MAX] = "";
 		if (ok && !depth) /* why a rate point's U is large */
 			measure_note_rate(&st, why, sizeof why);
+		else if (ok) /* what bears on a depth point's figure */
+			run_note_depth(r, &st, why, sizeof why);
 		row.note = ok ? why : st.message;
 		if ((rc = run_add_row(r, &row)))
 			return rc;

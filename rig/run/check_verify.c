@@ -81,6 +81,8 @@ static enum rig_rc judge_cpoint(struct run *r, const struct cpoint *p, struct bi
 	char why[MEASURE_NOTE_MAX] = "";
 	if (!depth)
 		measure_note_rate(st, why, sizeof why);
+	else
+		run_note_depth(r, st, why, sizeof why);
 	return run_add_judged_note(r, step, qty, set, x, depth ? st->depth_std_um : NAN,
 				   (long)st->strokes, u, &d, why);
 }

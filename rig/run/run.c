@@ -244,6 +244,17 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 	return run_add_judged_note(r, step, q, commanded, measured, std, n, u, d, NULL);
 }
 
+void run_note_depth(const struct run *r, const struct measure_stats *st, char *buf, size_t cap)
+{
+	const struct fixture *fx = &r->b->fx;
+	struct measure_config mc = {
+		.exposure_us = fx->laser.exposure_us,
+		.ring_max_um = fx->laser.ring_max_um,
+		.ring_exposure_us = fx->laser.ring_exposure_us,
+	};
+	measure_note_depth(st, &mc, buf, cap);
+}
+
 enum rig_rc run_add_judged_note(struct run *r, enum run_step step, enum run_quantity q,
 				double commanded, double measured, double std, long n, double u,
 				const struct decision *d, const char *why)

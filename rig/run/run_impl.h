@@ -117,6 +117,10 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 enum rig_rc run_add_judged_note(struct run *r, enum run_step step, enum run_quantity q,
 				double commanded, double measured, double std, long n, double u,
 				const struct decision *d, const char *why);
+/* The depth's notes (measure_note_depth) with the fixture's ring bound and
+ * the laser's exposure (read back as it opened), as point_measure gave
+ * them to the engine. */
+void run_note_depth(const struct run *r, const struct measure_stats *st, char *buf, size_t cap);
 /* Measure one point in this phase (and keep its trace when asked). */
 enum rig_rc run_measure_point(struct run *r, enum run_step step, double depth_um, double freq_hz,
 			      unsigned settle_ms, const struct profile_window *w,

@@ -24,8 +24,10 @@ static enum rig_rc judge_depth(struct run *r, const struct measure_stats *st, do
 			    v->conformance_level_pct / 100.0, run_quantity_unit(QTY_DEPTH));
 	if (!st->has_depth)
 		run_set_text(d.reason, sizeof d.reason, "not measured: %s", st->message);
-	enum rig_rc rc = run_add_judged(r, STEP_DEPTH_SWEEP, QTY_DEPTH, d_um, mean,
-					st->depth_std_um, (long)st->strokes, U, &d);
+	char why[MEASURE_NOTE_MAX];
+	run_note_depth(r, st, why, sizeof why);
+	enum rig_rc rc = run_add_judged_note(r, STEP_DEPTH_SWEEP, QTY_DEPTH, d_um, mean,
+					     st->depth_std_um, (long)st->strokes, U, &d, why);
 	if (rc)
 		return rc;
 	double spread = st->has_depth ? st->depth_std_um : NAN;
