@@ -314,6 +314,18 @@ case_ rate_startup_short_head_burst_4khz_90hz rate "--rate 4000 --freq 90.488 --
 # the burst starts at the first sample.
 case_ rate_step_before_short_tail_burst_4khz rate "--rate 4000 --freq 192.864 --seconds 1.88 --noise-um 0.86 --wander 0.0037 --noise-hz 1.58 --seed 66796612 --step 0.75@1.71 --step-hz 26.2 --burst 16@7498"
 case_ rate_step_before_short_tail_burst_1khz rate "--rate 1000 --freq 96.733 --seconds 2.97 --noise-um 2.61 --wander 0.0023 --noise-hz 9.18 --seed 996145727 --step 1.15@2.71 --step-hz 27.0 --burst 10@2959"
+
+# A step to x0.75 0.2 s before 56 error values (1.2 periods) that left 13
+# valid samples at the end of 2.88 s (4 kHz; end_burst_probe.py 60 9500,
+# steptail #29): the crossing after the burst, timed across it 9 samples
+# early, closed the last stroke of the tail fit's window, which held two
+# (a crossing lost in the burst). Its length passed against the window's
+# mean, itself lengthened by it; the fit labelled the strokes one short
+# and read the tail 0.195 strokes short: -592.7 ppm against U 358.4,
+# status ok. A stroke is now held against the window's other usable
+# strokes (edge.c, edge_stroke_ok): the tail is not timed by the fit, and
+# no stroke is counted over the last 3 periods ("unseen end").
+refused_ rate_step_tail_fit_across_burst_4khz "unseen end" "--rate 4000 --freq 116.294 --seconds 2.88 --noise-um 2.30 --wander 0.0012 --noise-hz 8.40 --seed 377876748 --step 0.75@2.66 --step-hz 21.5 --burst 56@11451"
 refused_ rate_startup_under_head_burst_after_crossing_4khz "unseen end" "--rate 4000 --freq 200 --seconds 1.5 --noise-um 1 --wander 0.002 --noise-hz 2 --seed 5 --start 0.6 --start-hz 5 --burst 400@8"
 
 # A speed step (x1.3 at 1.0 s, 30 Hz) inside 150 ms of error values at
