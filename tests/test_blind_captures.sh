@@ -109,6 +109,13 @@ case_ ring_exposure_4khz_2p3khz ringing 4000 3000
 # bins may not resolve of the fastest ring of the pad (5 kHz) counts in U
 # (ring.c, ring_gain): U 1.00.
 case_ ring_fast_on_coarse_bins_4khz ringing 4000 9103
+# A 2.0 kHz ring under 69 us at 248 Hz (383 bins a cycle, 47 a ring
+# period): the ripple's nearest convex point 15 bins out, but the strokes'
+# scatter (a bin sees about 24 of them) left no local quadratic within a
+# quarter of that (7 points each side) a maximum: the smooth peak was kept,
+# -1.11 um against U 1.05. Now the quadratics reach to a quarter period of
+# the slowest ring (ring.c): the one over 17 bins, unsure: -0.67 um, U 1.11.
+case_ ring_flat_top_no_local_max_4khz ringing 4000 9114
 
 # The pad's ring bound (a fixture's [laser] ring_max_um, rig analyze
 # --ring-max-um; docs/measurement.md 5b): the same pad and pen read at a

@@ -345,6 +345,22 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	}
 	struct ring_cand c = { 0 };
 	bool have = ring_candidate(P, lo, hi, hmax, *peak, seen && !coarse, &c);
+	if (!have && seen && !coarse) {
+		/* A ripple on fine bins, but no local quadratic within a
+		 * quarter of its period has a maximum: the bins' noise (the
+		 * strokes' scatter, a bin sees few of them) flattened the top.
+		 * The nearest convex point may lie well inside half the ring's
+		 * period, and the quadratics may reach to a quarter period of
+		 * the slowest ring of the pad (bh / 2), where a ring's crest
+		 * reads low, never high. blind_hunt.py ringing 4000 9114 (a
+		 * 2.0 kHz ring under 69 us, its convex point 15 points out, 24
+		 * in half its period): the smooth peak was kept, -1.11 um
+		 * against U 1.05; the quadratic over 17 points read it 0.28 um
+		 * higher, unsure (the gap in U): -0.67 um, U 1.11. */
+		long hb = isfinite(bh) ? (long)(bh / 2) : 8;
+		if (hb > hmax)
+			have = ring_candidate(P, lo, hi, hb, *peak, true, &c);
+	}
 	double excess = have ? c.val + (seen && !coarse ? c.corr : 0) - *peak : 0;
 	double peak0 = *peak;
 	if (coarse && src && ring_fine(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um))
