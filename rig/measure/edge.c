@@ -83,9 +83,8 @@ static double poly_slope(const double *c, int deg, double u)
 #define RIP_GRID 128         /* the scan's frequencies, at most */
 #define RIP_BIAS_H 2          /* harmonics of the interpolation bias */
 
-static const double sg7[7] = { -2, 3, 6, 7, 6, 3, -2 };
-
-/* x[k] less its 7-point quadratic smoothing (sg7 / 21) */
+/* x[k] less its 7-point quadratic smoothing (Savitzky-Golay: -2, 3, 6, 7,
+ * 6, 3, -2 over 21) */
 static inline double sg7_resid(const double *x, uint32_t k)
 {
 	return x[k] * (14.0 / 21) - (6.0 / 21) * (x[k - 1] + x[k + 1]) -
@@ -162,12 +161,12 @@ static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint3
 	/* the crossings' interpolation bias repeats with where in the slot
 	 * they fall (a beat at the fraction of the period's slots): taken
 	 * out first, as a few harmonics of that place */
-	double hb[RIP_SPAN][RIP_BIAS_H * 2];
+	double hb[RIP_BIAS_H * 2][RIP_SPAN];
 	for (uint32_t k = 0; k < n; k++)
 		for (int h = 0; h < RIP_BIAS_H; h++) {
 			double a = 2 * M_PI * (h + 1) * (t[k] - floor(t[k]));
-			hb[k][2 * h] = cos(a);
-			hb[k][2 * h + 1] = sin(a);
+			hb[2 * h][k] = cos(a);
+			hb[2 * h + 1][k] = sin(a);
 		}
 	double BA[RIP_BIAS_H * 2 * RIP_BIAS_H * 2] = { 0 }, Bb[RIP_BIAS_H * 2] = { 0 };
 	double fb[RIP_SPAN][RIP_BIAS_H * 2];
@@ -175,11 +174,8 @@ static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint3
 	for (uint32_t k = 3; k + 3 < n; k++) {
 		if (!ok[k])
 			continue;
-		for (int q = 0; q < nb; q++) {
-			fb[k][q] = hb[k][q];
-			for (int j = 0; j < 7; j++)
-				fb[k][q] -= sg7[j] / 21 * hb[k + j - 3][q];
-		}
+		for (int q = 0; q < nb; q++)
+			fb[k][q] = sg7_resid(hb[q], k);
 		for (int p = 0; p < nb; p++) {
 			Bb[p] += fb[k][p] * y[k];
 			for (int q = 0; q < nb; q++)
