@@ -330,6 +330,42 @@ case_ speed_pwm_ripple_1khz_start speed 1000 7
 case_ speed_pwm_ripple_1khz_fm speed 1000 35
 case_ speed_pwm_ripple_1khz_chirp speed 1000 3105
 
+# A PWM near the stroke rate: 0.43 % at 149.2 Hz on a 156.4 Hz pen (FM
+# 1.76 % at 1.43 Hz, 4 kHz). Sampled once a stroke the crossings see it at
+# 0.05 cycles a stroke, where edge_ripple's 7-point residual takes it out
+# with the FM; within each stroke it moves the phase by +-0.0007 cycles,
+# which the end fit's polynomial over three strokes cannot follow: the tail
+# 0.0012 cycles off, -8.1 ppm against U 8.0, status ok. It is now found in
+# the samples of the 48 strokes next to each end and carried in the end
+# fits (edge.c, edge_sync_ripple): -4.6 ppm, U 8.6. Without noise, FM,
+# wander and warp (the PWM alone): -4.34 ppm against U 2.83, now -0.36.
+case_ speed_pwm_near_stroke_rate_4khz speed 4000 3027
+
+# gen_rate_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the mean rate within U
+# (k = 2) of the generator's truth (the sensor's clock), status ok
+gen_rate_() {
+  # shellcheck disable=SC2086
+  python3 "$here/gen/blind_capture.py" --out "$tmp/gr.bin" --truth "$tmp/gr.json" $2 \
+    >/dev/null 2>&1 || { bad "$1: the generator failed"; return; }
+  # shellcheck disable=SC2086
+  r=$($RUNNER "$RIG" analyze $3 --csv "$tmp/gr.bin" | tail -1)
+  fig=$(python3 -c 'import json, sys
+r = sys.argv[1].split(",")
+t = json.load(open(sys.argv[2]))["rate_sensor_hz"]
+e, u = (float(r[7]) / t - 1) * 1e6, float(r[8]) / float(r[7]) * 1e6
+print("%s %s err %+.2f ppm U %.2f" % (r[0], abs(e) <= u, e, u))' "$r" "$tmp/gr.json" 2>&1)
+  case "$fig" in
+    "ok True "*) ok "$1: $fig" ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+gen_rate_ speed_pwm_near_stroke_rate_alone_4khz "--seed 3027 --fs 4000.0 --secs 2.0
+  --freq 156.32 --depth-um 2013.3 --travel-um 838.4 --cam poly345 --rise 0.313 --dwell 0.0
+  --rdwell 0.152 --noise-um 0 --scatter-um 0.06 --jitter-us 0.3 --pwm-pct 0.43 --pwm-hz 149.2
+  --pad-level 0.901 --pad-gain 0.55 --pad-tau-ms 1.19" "--format ild1420 --rate 4000
+  --zero-mm 5 --range-mm 10 --freq-hint 156.32 --linearity-um 0 --resolution-um 0.1557
+  --zero-u-um 0 --clock-ppm 0"
+
 # A start-up at 1 kHz (from 66 %, tau 71 ms, 153 Hz, 6.5 samples a
 # stroke) whose trend the noisy crossings did not show (knots_trend: 2
 # standard errors): the knots' prior held the period steady, the first
