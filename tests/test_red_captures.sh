@@ -358,8 +358,8 @@ refused_ rate_startup_under_head_burst_after_crossing_4khz "unseen end" "--rate 
 # EDGE_END_MAX): the fit follows the settling phase and extrapolates it
 # over the error values with its own variance: +21.8 against U 73.3
 # (-1.8 against 169.8).
-case_ rate_start_kick_under_head_burst_1khz rate "--rate 1000 --freq 53.664 --seconds 1.15 --noise-um 0.96 --wander 0.004 --noise-hz 9.8 --seed 104952644 --burst 15@0"
-case_ rate_start_kick_under_head_burst_4khz rate "--rate 4000 --freq 67.517 --seconds 1.84 --noise-um 1.77 --wander 0.004 --noise-hz 6.1 --seed 436693739 --burst 96@0"
+case_ rate_start_kick_under_head_burst_1khz rate "--rate 1000 --freq 53.664 --seconds 1.15 --noise-um 0.96 --kick 0.004 --noise-hz 9.8 --seed 104952644 --burst 15@0"
+case_ rate_start_kick_under_head_burst_4khz rate "--rate 4000 --freq 67.517 --seconds 1.84 --noise-um 1.77 --kick 0.004 --noise-hz 6.1 --seed 436693739 --burst 96@0"
 
 # A speed step (x1.3 at 1.0 s, 30 Hz) inside 150 ms of error values at
 # 1 kHz: the strokes across the gap were counted at the speed before it
