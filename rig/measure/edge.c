@@ -334,6 +334,28 @@ static bool edge_sample(const struct measure *m, const struct edge_win *w, int d
 	return true;
 }
 
+/* Sample i's residual r stands alone: neither neighbour in time lies
+ * beyond lim on the same side. Where they do, the fit's model is what
+ * misses there, not one noise value (a second-order start-up at 1 kHz:
+ * the record's first two samples +38 and +27 um off the cubic; left out,
+ * the cubic ran on over them unchecked, -131 -> -309 ppm). */
+static bool edge_isolated(const struct measure *m, const struct edge_win *w, int deg,
+			  const double *c, double a, const struct edge_rip *rp, uint32_t i, double r,
+			  double lim, const uint32_t *drop, int ndrop)
+{
+	double rn, J[EDGE_NP_MAX], phs, wt;
+	for (int d = -1; d <= 1; d += 2) {
+		uint32_t j = i + (uint32_t)d;
+		if (j < w->i0 || j >= w->i1 ||
+		    !edge_sample(m, w, deg, c, a, rp, j, EDGE_GATE_CYC, drop, ndrop, &rn, J, &phs,
+				 &wt))
+			continue;
+		if (rn * r > 0 && num_abs(rn) > lim)
+			return false;
+	}
+	return true;
+}
+
 /* The window's sample that stands out of the fit most, by its residual
  * against the fit without it (externally studentized: r / (s_(i)
  * sqrt(1 - h)), h its leverage, s_(i) the residual spread of the others),
@@ -342,7 +364,8 @@ static bool edge_sample(const struct measure *m, const struct edge_win *w, int d
  * value there moved the end phase with it (1 kHz, 8 samples a stroke, a
  * t3 value of -11.2 um on a flank of 3260 um a cycle, t = 7.5 against
  * the 24 other samples: the tail -0.0044 cycles off, the rate -16.4 ppm;
- * without it -0.0010 and -2.2). A fit leaves out at most EDGE_DROP_MAX. */
+ * without it -0.0010 and -2.2), and stands alone (edge_isolated). A
+ * fit leaves out at most EDGE_DROP_MAX. */
 static uint32_t edge_outlier(const struct measure *m, const struct edge_win *w, int deg,
 			     const double *c, double a, const struct edge_rip *rp,
 			     double inv[EDGE_NP_MAX][EDGE_NP_MAX], const uint32_t *drop, int ndrop)
@@ -374,7 +397,7 @@ static uint32_t edge_outlier(const struct measure *m, const struct edge_win *w, 
 		if (!(s2i > 0))
 			continue;
 		double t = num_abs(r) / sqrt(s2i * (1 - h));
-		if (t > tw) {
+		if (t > tw && edge_isolated(m, w, deg, c, a, rp, i, r, sqrt(s2i), drop, ndrop)) {
 			tw = t;
 			worst = i;
 		}
