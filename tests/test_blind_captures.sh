@@ -335,8 +335,9 @@ case_ speed_pwm_ripple_1khz_chirp speed 1000 3105
 # samples a stroke (1 kHz, 124 Hz). The tail's fit over 25 samples gives
 # the last one a leverage of a half and followed it: the tail -0.0044
 # cycles off, -16.4 ppm (inside U). A sample whose residual against the
-# fit without it stands 5 of its standard deviations out is now left out
-# of the end fit (edge.c, edge_outlier; here 7.5): -2.2 ppm.
+# fit without it stands 5 of its standard deviations out, alone (its
+# neighbours not beyond one on the same side), is now left out of the end
+# fit (edge.c, edge_outlier; here 7.5): -2.2 ppm.
 case_ speed_t3_last_sample_1khz speed 1000 2038
 
 # A start-up at 1 kHz (from 66 %, tau 71 ms, 153 Hz, 6.5 samples a

@@ -12,7 +12,8 @@
  * polynomial phase in time over the partial stroke and the whole strokes
  * next to it (quadratic, cubic where the pen changes speed there), one
  * common offset, and a ripple of the pen's speed where the crossings next
- * to the end show one (edge_ripple); the knots only label the strokes and
+ * to the end show one (edge_ripple), without a sample that stands alone
+ * far out of it (edge_outlier); the knots only label the strokes and
  * start the fit (as do the crossings as detected, where the knots went
  * astray). The phase of the end sample then needs no knot time at all.
  */
