@@ -232,14 +232,9 @@ static enum rig_rc trace_to_log(const char *path, const struct fixture_laser *la
 {
 	struct point_observer ob = point_log_observer(log);
 	ob.begin(ob.ctx, "trace", "", depth_um, freq_hz);
-	struct measure_config cfg = {
-		.rate_hz = laser->rate_hz, .zero_mm = laser->zero_mm, .freq_hint_hz = freq_hz,
-		.linearity_um = laser->linearity_um, .resolution_um = laser->resolution_um,
-		.zero_u_um = laser->zero_uncertainty_um, .clock_ppm = laser->clock_ppm,
-		.exposure_us = laser->exposure_us, .ring_max_um = laser->ring_max_um,
-		.ring_exposure_us = laser->ring_exposure_us,
-		.on_stroke = ob.on_stroke, .ctx = ob.ctx,
-	};
+	struct measure_config cfg = point_measure_config(laser, laser->zero_mm, freq_hz);
+	cfg.on_stroke = ob.on_stroke;
+	cfg.ctx = ob.ctx;
 	struct measure *m = NULL;
 	struct capture_info info;
 	FILE *f = NULL;

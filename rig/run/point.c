@@ -16,6 +16,23 @@
 
 #define LASER_CHUNK 40       /* samples per read: 10 ms at 4 kHz */
 
+struct measure_config point_measure_config(const struct fixture_laser *l, double zero_mm,
+					   double freq_hz)
+{
+	return (struct measure_config){
+		.rate_hz = l->rate_hz,
+		.zero_mm = zero_mm,
+		.freq_hint_hz = freq_hz,
+		.linearity_um = l->linearity_um,
+		.resolution_um = l->resolution_um,
+		.zero_u_um = l->zero_uncertainty_um,
+		.clock_ppm = l->clock_ppm,
+		.exposure_us = l->exposure_us,
+		.ring_max_um = l->ring_max_um,
+		.ring_exposure_us = l->ring_exposure_us,
+	};
+}
+
 FILE *point_open_trace(const char *path, const struct fixture *fx, double zero_mm,
 		       double freq_hz, struct rig_err *err)
 {
@@ -361,20 +378,10 @@ enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 	if ((rc = command_and_settle(b, rq, &se, err)))
 		goto fail;
 
-	struct measure_config cfg = {
-		.rate_hz = fx->laser.rate_hz,
-		.zero_mm = fx->laser.zero_mm + rq->zero_corr_mm,
-		.freq_hint_hz = freq_hz,
-		.linearity_um = fx->laser.linearity_um,
-		.resolution_um = fx->laser.resolution_um,
-		.zero_u_um = fx->laser.zero_uncertainty_um,
-		.clock_ppm = fx->laser.clock_ppm,
-		.exposure_us = fx->laser.exposure_us,
-		.ring_max_um = fx->laser.ring_max_um,
-		.ring_exposure_us = fx->laser.ring_exposure_us,
-		.on_stroke = obs ? obs->on_stroke : NULL,
-		.ctx = obs ? obs->ctx : NULL,
-	};
+	struct measure_config cfg = point_measure_config(&fx->laser,
+							 fx->laser.zero_mm + rq->zero_corr_mm, freq_hz);
+	cfg.on_stroke = obs ? obs->on_stroke : NULL;
+	cfg.ctx = obs ? obs->ctx : NULL;
 	if (rq->gates)
 		cfg.gates = *rq->gates;
 	if ((rc = measure_create(&m, &cfg, err)))

@@ -76,6 +76,14 @@ struct point_request {
 enum rig_rc point_measure(struct bench *b, const struct point_request *rq,
 			  struct measure_stats *st, struct rig_err *err);
 
+/* The stroke engine's configuration for fixture laser l: its rate,
+ * uncertainty terms, exposure and ring bound, the zero zero_mm and the
+ * stroke-rate hint freq_hz; no gates and no observer. One place for what a
+ * live point, a saved trace's replay and a report's depth note read, so
+ * they cannot drift apart. */
+struct measure_config point_measure_config(const struct fixture_laser *l, double zero_mm,
+					   double freq_hz);
+
 /* Create the trace CSV at path and write its head: the "# rig trace:"
  * line with what `rig analyze` needs to read it with no options (fx's
  * laser: rate, range, uncertainty terms, exposure; the zero the point is

@@ -246,12 +246,8 @@ enum rig_rc run_add_judged(struct run *r, enum run_step step, enum run_quantity 
 
 void run_note_depth(const struct run *r, const struct measure_stats *st, char *buf, size_t cap)
 {
-	const struct fixture *fx = &r->b->fx;
-	struct measure_config mc = {
-		.exposure_us = fx->laser.exposure_us,
-		.ring_max_um = fx->laser.ring_max_um,
-		.ring_exposure_us = fx->laser.ring_exposure_us,
-	};
+	const struct fixture_laser *l = &r->b->fx.laser;
+	struct measure_config mc = point_measure_config(l, l->zero_mm, 0);
 	measure_note_depth(st, &mc, buf, cap);
 }
 
