@@ -700,7 +700,7 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	double ph, u, amp[2], dx;
 	if (!edge_phase(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u, amp, &dx))
 		return;
-	if (!(-ph >= 0 && -ph <= 1.6))
+	if (!(-ph >= 0 && -ph <= EDGE_END_MAX))
 		return;
 	m->edge_head = -ph;
 	m->edge_head_u = edge_end_u(u, dx);
@@ -732,7 +732,7 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	double ph, u, amp[2], dx;
 	if (!edge_phase(m, L, ka, nl - 1, nl - 1, &w, m->tail_trend, &ph, &u, amp, &dx))
 		return;
-	if (!(ph >= 0 && ph <= 1.6))
+	if (!(ph >= 0 && ph <= EDGE_END_MAX))
 		return;
 	m->edge_tail = ph;
 	m->edge_tail_u = edge_end_u(u, dx);

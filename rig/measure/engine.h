@@ -70,6 +70,14 @@
 #define END_TREND_N 12u       /* clean periods next to an end whose line says
 				 whether the pen was changing speed there */
 #define END_TREND_MIN 8u      /* fewer: no line */
+/* Strokes an end fitted to its samples may hold (edge.c): as many as an
+ * end may go uncounted before the rate is withheld (result.c,
+ * UNSEEN_END_PERIODS), so that no end falls between the two rules. With
+ * 1.6, a head of 1.6..2 periods under error values was charged at the
+ * speed of the first clean periods, which a start-up kick settled under
+ * the error values had left: +78.5 ppm against U 31.7, 1 kHz (the fit
+ * follows the settling from the samples: +21.8 against U 73.3). */
+#define EDGE_END_MAX 2.0
 #define GAP_SIDES_N 8u        /* gaps between segments kept with the speeds on their sides */
 #define F_LOW_HZ 20.0         /* slowest stroke assumed without a hint */
 #define SHARP_WIDTH 0.12      /* a top narrower (cycles, 1 % down) is a peak */

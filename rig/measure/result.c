@@ -600,7 +600,7 @@ static void uncounted_ends(const struct measure *m, double span, double rec, dou
  * time before the first counted crossing is up to a period with every
  * sample valid; below 2, less than a stroke of error values. *ms the
  * longer end's time, *tail which (the head when both). */
-#define UNSEEN_END_PERIODS 2.0
+#define UNSEEN_END_PERIODS EDGE_END_MAX
 static bool unseen_end_long(const struct measure *m, const struct measure_stats *out,
 			    double span, double rec, double *ms, bool *tail)
 {
@@ -682,7 +682,10 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 			tail = m->edge_tail;
 			ut = edge_u(m->edge_tail_u, m->edge_tail_amp, sd);
 		}
-		if (head >= 0 && head <= 1.6 && tail >= 0 && tail <= 1.6) {
+		/* an end fitted to its samples may hold up to EDGE_END_MAX
+		 * strokes, one timed from its knot and periods 1.6 */
+		double hmax = eh ? EDGE_END_MAX : 1.6, tmax = et ? EDGE_END_MAX : 1.6;
+		if (head >= 0 && head <= hmax && tail >= 0 && tail <= tmax) {
 			span = last_slot - (double)m->first_slot;
 			out->freq_hz = (npx + head + tail) / span * rate;
 			ends = true;
