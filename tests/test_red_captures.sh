@@ -233,6 +233,18 @@ case_ rate_dropouts_last_stroke_4khz rate "--rate 4000 --freq 193.081 --travel-u
 # BUDGET, session 12).
 case_ ring_peak_between_fold_points_1khz depth "--rate 1000 --freq 140.451 --travel-um 1000 --depth-um 1500 --noise-um 2.76 --noise-grow 0.68 --scatter-um 0.43 --scatter-rho 0.54 --kick 0.0013 --noise-hz 0.56 --rod-ratio 0.34 --cogging 0.018 --ring-um 16.1 --ring-hz 4384 --ring-ms 1.20 --spike-frac 0.0069 --spike-sign near --seed 980962682"
 
+# A ring that rises above the top before it. The ring starts where the
+# tips meet the pad on their way in (97 % of the stroke), and a flat
+# harmonic top takes its last 12 um over 3 ms: the ring's first crests
+# stood 4 um above the smooth peak 2.7 ms (0.15 cycle) before it, outside
+# the top window where the fine fold's ring search looked. Noiseless,
+# without wander: -3.08 um against U 0.54; the red_hunt.py draw (found by
+# SWAY, session 21): -4.04 um against U 2.16, called unresolved. The fine
+# fold now searches wherever the shape lies within RING_MAX_UM of its peak
+# (ring.c ring_reach): +0.74 um, U 2.74; -1.91 um, U 6.22 (KNELL).
+case_ ring_before_top_1khz_noiseless depth "--rate 1000 --freq 57.146 --travel-um 400 --depth-um 300 --noise-um 0.01 --noise-grow 0 --scatter-um 0 --scatter-rho 0.42 --wander 0 --kick 0 --noise-hz 4.86 --mech harmonic --harm 0.44 --cogging 0.031 --ring-um 14 --ring-hz 2289 --ring-ms 1.09 --seed 277022927"
+case_ ring_before_top_1khz depth "--rate 1000 --freq 57.146 --travel-um 400 --depth-um 300 --noise-um 0.96 --noise-grow 0.34 --scatter-um 3.05 --scatter-rho 0.42 --wander 0.0023 --kick 0 --noise-hz 4.86 --mech harmonic --harm 0.44 --cogging 0.031 --ring-um 14.0 --ring-hz 2289 --ring-ms 1.09 --spike-frac 0.0037 --spike-sign far --seed 277022927"
+
 # A flagged drift the troughs do not show. At 1 kHz a trough is a few
 # samples with the noise grown towards the retracted end (6.2 um a
 # trough here), so a line's drift over the record reads +-1.19 um, and a

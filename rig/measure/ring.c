@@ -629,6 +629,26 @@ static void fine_clean_doubt(const struct shape_pts *P, const struct fold_src *s
  * (fine_clean_doubt), and P's stands. */
 #define FINE_SAMPLES 3.0
 #define FINE_MAX 8.0
+
+/* The points of P a ring may lift above its peak: the top window lo..hi
+ * widened on each side while P lies within RING_MAX_UM of its peak (a
+ * quarter cycle at most). The ring starts where the tips meet the pad, on
+ * their way in, and a flat top takes its last few um slowly: red_hunt.py's
+ * 1 kHz capture 277022927 (a 2.3 kHz ring of 14 um on 57 Hz harmonic-cam
+ * strokes) rose 4 um above the smooth peak 2.7 ms (0.15 cycle) before it,
+ * 13 coarse bins out, where the top window (-5..3) and the fine fold's
+ * search never looked: noiseless, -3.1 um against U 0.54. */
+static void ring_reach(const struct shape_pts *P, long lo, long hi, long *wlo, long *whi)
+{
+	double lim = P->ys[P->jmax] - RING_MAX_UM;
+	long n = P->n;
+	*wlo = lo;
+	*whi = hi;
+	while (*wlo > -n / 4 && P->ys[((P->jmax + *wlo - 1) % n + n) % n] > lim)
+		(*wlo)--;
+	while (*whi < n / 4 && P->ys[((P->jmax + *whi + 1) % n + n) % n] > lim)
+		(*whi)++;
+}
 static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		      double *peak, double *vpos, double *u_peak, double *u_model,
 		      struct top_curv *tc, enum measure_ring *ring, double *rise_um)
@@ -647,8 +667,9 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	struct fold_win win = { phc - (double)nb / (2 * pc), pc };
 	double r = pc / (double)P->n;
 	struct shape_pts F; /* ~25 KiB of stack */
-	long flo, fhi;
-	if (!fine_fold(P, src, &win, nb, lo, hi, *vpos, r, &F, &flo, &fhi))
+	long flo, fhi, wlo, whi;
+	ring_reach(P, lo, hi, &wlo, &whi);
+	if (!fine_fold(P, src, &win, nb, wlo, whi, *vpos, r, &F, &flo, &fhi))
 		return false;
 	long jc = (long)floor((double)nb / 2);
 	long dj = F.jmax - jc;
