@@ -637,16 +637,20 @@ static void fine_clean_doubt(const struct shape_pts *P, const struct fold_src *s
  * 1 kHz capture 277022927 (a 2.3 kHz ring of 14 um on 57 Hz harmonic-cam
  * strokes) rose 4 um above the smooth peak 2.7 ms (0.15 cycle) before it,
  * 13 coarse bins out, where the top window (-5..3) and the fine fold's
- * search never looked: noiseless, -3.1 um against U 0.54. */
-static void ring_reach(const struct shape_pts *P, long lo, long hi, long *wlo, long *whi)
+ * search never looked: noiseless, -3.1 um against U 0.54. reach: P's
+ * points each side the fine fold's window holds with room for the local
+ * fits (3/8 of it, top_ripple's eighth spare). */
+static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, long *wlo,
+		       long *whi)
 {
 	double lim = P->ys[P->jmax] - RING_MAX_UM;
 	long n = P->n;
+	reach = reach < n / 4 ? reach : n / 4;
 	*wlo = lo;
 	*whi = hi;
-	while (*wlo > -n / 4 && P->ys[((P->jmax + *wlo - 1) % n + n) % n] > lim)
+	while (*wlo > -reach && P->ys[((P->jmax + *wlo - 1) % n + n) % n] > lim)
 		(*wlo)--;
-	while (*whi < n / 4 && P->ys[((P->jmax + *whi + 1) % n + n) % n] > lim)
+	while (*whi < reach && P->ys[((P->jmax + *whi + 1) % n + n) % n] > lim)
 		(*whi)++;
 }
 static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
@@ -668,7 +672,7 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	double r = pc / (double)P->n;
 	struct shape_pts F; /* ~25 KiB of stack */
 	long flo, fhi, wlo, whi;
-	ring_reach(P, lo, hi, &wlo, &whi);
+	ring_reach(P, lo, hi, (long)(3.0 * (double)nb / (8 * r)), &wlo, &whi);
 	if (!fine_fold(P, src, &win, nb, wlo, whi, *vpos, r, &F, &flo, &fhi))
 		return false;
 	long jc = (long)floor((double)nb / 2);
