@@ -490,6 +490,14 @@ case_ hunt_noiseless_harmonic_4khz depth,minmax "--rate 4000 --freq 82.263 --tra
 # min -18.7 um; now +0.00 um, U 0.05.
 case_ hunt_noiseless_crank_4khz depth,minmax "--rate 4000 --freq 82.263 --travel-um 400 --depth-um 300 --noise-um 0 --scatter-um 0 --kick 0 --noise-hz 7.18 --hunt 0.029@6.9 --seed 1"
 
+# Two spikes on the record's last rising flank (4 kHz, a real wander):
+# the last knot 1.8 samples early, and the tail's fit, started from it,
+# gated 13 of the open stroke's 17 samples out and ran free over them:
+# the tail 0.3 strokes long, +752.6 ppm against U 366.3. Now a fit that
+# leaves most of the open stroke out of its gate fails, and the fit is
+# started from the knots before the end knot: -1.6 ppm, U 20.1.
+case_ rate_tail_spikes_open_stroke_4khz cover "--rate 4000 --freq 200.658 --travel-um 400 --depth-um 2500 --noise-um 2.79 --noise-grow 0.33 --scatter-um 2.51 --scatter-rho 0.08 --wander 0.0034 --kick 0 --noise-hz 3.46 --mech harmonic --harm 0.37 --ring-um 19.7 --ring-hz 3430 --ring-ms 0.30 --spike-frac 0.0058 --spike-sign both --seed 800568726"
+
 # The generator itself: --wander is the speed wander's stationary rms.
 # Until 4246a25 the two lags' drive was scaled for a variance 1/(1 - a)^2
 # too large: from a start at full size the speed noise settled in
