@@ -15,7 +15,9 @@
  * to the end show one (edge_ripple), without a sample that stands alone
  * far out of it (edge_outlier); the knots only label the strokes and
  * start the fit (as do the crossings as detected, where the knots went
- * astray). The phase of the end sample then needs no knot time at all.
+ * astray, and the knots before the end knot, where the fit from the end
+ * knot left most of the open stroke out of its gate: edge_open_follows).
+ * The phase of the end sample then needs no knot time at all.
  */
 #include "measure/engine.h"
 
