@@ -7,7 +7,12 @@ seconds) at one end of the record, each analysed by every RIG (the first is
 CLASSES (comma-separated): start (a start-up, the head unseen), stephead
 (a speed step near the head, the head unseen), steptail (a step near the
 end, the tail unseen), wander, fastwander (the head unseen), tailwander
-(the tail unseen). After SETTLE's probe (session 16). Prints one line per
+(the tail unseen), steadywander (a steady speed wander, 0.1..0.4 % rms at
+1..10 Hz, the head unseen). After SETTLE's probe (session 16).
+Every class but steadywander draws red_capture.py's --kick (a start-up
+speed kick: 0.05..0.4 % at the start, decaying with --noise-hz; fastwander
+0.4 % at 5..10 Hz): the "wander" of their names is what --wander drew until
+main 4246a25, and their captures are the same byte for byte. Prints one line per
 draw ("unseen": the burst in nominal periods), then per class and RIG the
 first RIG's verdict > this one's (cov, miss, ref) with counts.
 Used for docs/measurement.md, "An unseen end"."""
@@ -32,7 +37,7 @@ for i in range(n):
     freq = rng.uniform(50, fmax)
     secs = rng.uniform(1, 3)
     args = {"--rate": rate, "--freq": "%.3f" % freq, "--seconds": "%.2f" % secs,
-            "--noise-um": "%.2f" % rng.uniform(0.3, 3), "--wander": "%.4f" % rng.uniform(0.0005, 0.004),
+            "--noise-um": "%.2f" % rng.uniform(0.3, 3), "--kick": "%.4f" % rng.uniform(0.0005, 0.004),
             "--noise-hz": "%.2f" % rng.uniform(0.5, 10), "--seed": rng.randint(1, 10**9)}
     blen = int(rng.uniform(bmin, bmax) * rate)
     tot = int(secs * rate)
@@ -41,7 +46,10 @@ for i in range(n):
         args.update({"--start": "%.2f" % rng.uniform(0.4, 0.97), "--start-hz": "%.1f" % rng.uniform(3, 10),
                      "--start-zeta": "%.2f" % rng.uniform(0.3, 1.0)})
     elif c == "fastwander":
-        args["--wander"] = "0.004"; args["--noise-hz"] = "%.1f" % rng.uniform(5, 10)
+        args["--kick"] = "0.004"; args["--noise-hz"] = "%.1f" % rng.uniform(5, 10)
+    elif c == "steadywander":
+        del args["--kick"]
+        args["--wander"] = "%.4f" % rng.uniform(0.001, 0.004); args["--noise-hz"] = "%.2f" % rng.uniform(1, 10)
     elif c == "steptail":
         end = "tail"
         at = secs - rng.uniform(0.1, 0.5)

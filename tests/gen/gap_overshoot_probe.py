@@ -10,6 +10,10 @@ ok) or refused. CLASSES (comma-separated): step (a second-order step,
 --step-zeta 0.15..0.7, the burst over its first peak), start (a start-up
 from 0.5..0.9 with --start-zeta 0.15..0.5 at 2..5 Hz, the burst over its first peak,
 at least 0.1 s in), steady (no speed change: what the rule costs).
+Every draw has a steady speed wander (red_capture.py --wander, 0.05..0.3 %
+rms at 0.5..10 Hz). Until main 4246a25 that draw was a start-up speed
+kick, not a wander (red_capture.py's --kick now); PROBE_KICK=1 passes the
+same figure as --kick and makes those captures again, byte for byte.
 Prints one line per draw (the burst in nominal periods, the overshoot),
 then per class and RIG the first RIG's verdict > this one's with counts.
 Used for docs/measurement.md, "An overshoot inside a gap"."""
@@ -26,6 +30,7 @@ cls = sys.argv[3].split(",")
 rigs = sys.argv[4:]
 tmp = os.environ.get("PROBE_TMP") or tempfile.mkdtemp(prefix="gap_overshoot_probe.")
 rng = random.Random(seed)
+SPEED = "--kick" if os.environ.get("PROBE_KICK") == "1" else "--wander"
 
 
 def peak_after(fn, zeta):
@@ -41,7 +46,7 @@ for i in range(n):
     freq = rng.uniform(50, fmax)
     secs = rng.uniform(1.5, 3)
     args = {"--rate": rate, "--freq": "%.3f" % freq, "--seconds": "%.2f" % secs,
-            "--noise-um": "%.2f" % rng.uniform(0.3, 3), "--wander": "%.4f" % rng.uniform(0.0005, 0.003),
+            "--noise-um": "%.2f" % rng.uniform(0.3, 3), SPEED: "%.4f" % rng.uniform(0.0005, 0.003),
             "--noise-hz": "%.2f" % rng.uniform(0.5, 10), "--seed": rng.randint(1, 10**9)}
     blen_s = rng.uniform(0.05, 0.2)
     over = 0.0

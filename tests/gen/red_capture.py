@@ -20,9 +20,19 @@ Model (docs/measurement.md, "Coverage"):
   natural frequency --start-hz, damping --start-zeta; --step F@T: a
   second-order step to F x at T, natural frequency --step-hz, damping
   --step-zeta (0.7); --ramp R: a linear ramp of R over the record;
-  --hunt A@HZ: a speed oscillation of amplitude A), n a
-  second-order Gauss-Markov speed noise (two cascaded first-order lags of
-  white noise, corner --noise-hz, rms --wander).
+  --hunt A@HZ: a speed oscillation of amplitude A), n = w + k: w a
+  second-order Gauss-Markov speed wander (two cascaded first-order lags of
+  white noise, corner --noise-hz, stationary rms --wander, its start drawn
+  from the stationary distribution; drawn from its own random stream, so
+  the rest of a capture does not move with it), k a start-up speed kick
+  (--kick RMS: the same two lags started at rms RMS and left to decay with
+  time constant 1/(2 pi --noise-hz), driven on by white noise that keeps a
+  steady rms of only RMS x (1 - exp(-2 pi --noise-hz 25 us)), 0.13 % of
+  RMS at 8.4 Hz). The kick is what --wander drew until main 4246a25 (its
+  driving noise was scaled by the stationary variance of the first lag,
+  not of the cascade); a capture made with --wander X then is made with
+  --kick X now, byte for byte. With neither given the pen has the old
+  default kick (0.002) and no wander; with one given, the other is 0.
 - strokes: each stroke's depth is depth + e_k, e_k an AR(1) sequence
   (rms --scatter-um, correlation --scatter-rho), blended in by s^2 (s the
   stroke's relative height: the retracted end is fixed).
@@ -92,6 +102,41 @@ def lift_function(a, rng):
     return (lambda th: (raw(th) - lo) / (hi - lo)), top
 
 
+class Wander:
+    """The speed wander (--wander): two cascaded first-order lags of white
+    noise, y1 <- al y1 + (1 - al) w, z2 <- al z2 + (1 - al) y1, whose output
+    has the stationary rms --wander. For unit white w the cascade's
+    variances are (1 - al)^2 / (1 - al^2) (y1), (1 - al)^4 (1 + al^2) /
+    (1 - al^2)^3 (z2) and their covariance (1 - al)^3 / (1 - al^2)^2; the
+    start (y1, z2) is drawn from that joint distribution, so the record
+    starts in the steady state. Its own random stream (from --seed), so
+    that a capture with and without wander has the same noise, scatter and
+    start phase. z2 = 0 (exactly) without wander."""
+
+    def __init__(self, a, al):
+        self.al, self.z2, self.y1 = al, 0.0, 0.0
+        if a.wander <= 0 or al >= 1:
+            self.rng = None
+            return
+        self.rng = random.Random("red_capture wander %d" % a.seed)
+        b = 1 - al
+        v1 = b * b / (1 - al * al)
+        v2 = b ** 4 * (1 + al * al) / (1 - al * al) ** 3
+        c12 = b ** 3 / (1 - al * al) ** 2
+        self.drive = a.wander / math.sqrt(v2)
+        g1, g2 = self.rng.gauss(0, 1), self.rng.gauss(0, 1)
+        # (y1, z2) jointly: z2 from its marginal, y1 given z2
+        self.z2 = a.wander * g2
+        self.y1 = self.drive * (c12 / math.sqrt(v2) * g2 + math.sqrt(max(v1 - c12 * c12 / v2, 0.0)) * g1)
+
+    def step(self):
+        if self.rng is None:
+            return
+        al = self.al
+        self.y1 = al * self.y1 + (1 - al) * self.rng.gauss(0, self.drive)
+        self.z2 = al * self.z2 + (1 - al) * self.y1
+
+
 class Motor:
     """Crank angle against true time, integrated from the speed model."""
 
@@ -99,29 +144,35 @@ class Motor:
         self.a = a
         self.t0 = t0
         n = int((t1 - t0) / GRID_S) + 3
-        # Gauss-Markov speed noise: two cascaded lags of white noise
         wc = 2 * math.pi * a.noise_hz
         al = math.exp(-wc * GRID_S)
-        # stationary rms of the second lag for unit white input
+        # the start-up kick (--kick): two cascaded lags of white noise whose
+        # drive is scaled by var2, which is the cascade's stationary
+        # variance for unit input times 1/(1 - al)^2: the lags settle to
+        # RMS x (1 - al) from a start at RMS. Kept as it was (--wander's
+        # signal until main 4246a25: the same random draws, byte for byte).
         var2 = (1 - al) ** 2 * (1 + al * al) / ((1 - al * al) ** 3) if al < 1 else 1.0
-        drive = a.wander / math.sqrt(var2) if a.wander > 0 else 0.0
+        drive = a.kick / math.sqrt(var2) if a.kick > 0 else 0.0
         y1 = rng.gauss(0, math.sqrt(var2 * (1 - al * al) / (1 + al * al))) * drive if drive else 0.0
-        y2 = rng.gauss(0, a.wander) if drive else 0.0
+        y2 = rng.gauss(0, a.kick) if drive else 0.0
+        wander = Wander(a, al)
         self.phi = rng.uniform(0, 2 * math.pi)
         th = rng.uniform(-math.pi, math.pi)
         self.th, self.w = [], []
         for i in range(n):
             t = t0 + i * GRID_S
-            f = a.freq * self.profile(t) * (1 + y2)
+            z = wander.z2
+            f = a.freq * self.profile(t) * (1 + y2 + z)
             self.th.append(th)
             self.w.append(self.dth(t, th, f))
             # midpoint rule
-            fm = a.freq * self.profile(t + GRID_S / 2) * (1 + y2)
+            fm = a.freq * self.profile(t + GRID_S / 2) * (1 + y2 + z)
             thm = th + self.dth(t, th, f) * GRID_S / 2
             th += self.dth(t + GRID_S / 2, thm, fm) * GRID_S
             if drive:
                 y1 = al * y1 + (1 - al) * rng.gauss(0, drive)
                 y2 = al * y2 + (1 - al) * y1
+            wander.step()
 
     def uniform_phase(self, th):
         """Revolutions, counted so that they advance uniformly in time at a
@@ -326,8 +377,12 @@ def args_parser():
     p.add_argument("--pad", type=float, default=1.0, help="pad stops the tips at this share of the travel")
     p.add_argument("--pad-soft", type=float, default=0.01)
     p.add_argument("--cogging", type=float, default=0.0)
-    p.add_argument("--wander", type=float, default=0.002, help="rms relative speed noise")
-    p.add_argument("--noise-hz", type=float, default=3.0)
+    p.add_argument("--wander", type=float, default=None,
+                   help="stationary rms of the relative speed wander (corner --noise-hz; default 0)")
+    p.add_argument("--kick", type=float, default=None,
+                   help="a start-up speed kick: rms at the start, decaying with --noise-hz"
+                   " (what --wander drew until main 4246a25; default 0.002 if neither is given, else 0)")
+    p.add_argument("--noise-hz", type=float, default=3.0, help="the corner of the wander and the kick, Hz")
     p.add_argument("--start", type=float, default=1.0, help="start from this fraction of the speed")
     p.add_argument("--start-hz", type=float, default=4.0)
     p.add_argument("--start-zeta", type=float, default=0.6)
@@ -360,6 +415,12 @@ def args_parser():
 
 def main():
     a = args_parser().parse_args()
+    # neither given: the default pen of every capture made before (the
+    # kick --wander's default drew); one given: the other is 0
+    if a.kick is None:
+        a.kick = 0.002 if a.wander is None else 0.0
+    if a.wander is None:
+        a.wander = 0.0
     rng = random.Random(a.seed)
     rate_true = a.rate * (1 + a.clock_ppm * 1e-6)
     n = int(round(a.seconds * a.rate))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""red_hunt.py RIG N SEED [--rates 1000,4000] [--kinds K,...] [--table] [--min-pct P]
+"""red_hunt.py RIG N SEED [--rates 1000,4000] [--kinds K,...] [--table] [--min-pct P] [--as-kick]
 red_hunt.py RIG 1 0 --one "GENERATOR ARGS" [--check cover,std,minmax,count] [--told-ppm P] [--drop SLOTS]
 
 Hunts "wrong and sure" results of `rig analyze` on captures of
@@ -16,6 +16,13 @@ status ok:
           none: 0): coverage, not a limit
   count   strokes measured + rejected ones reported >= true strokes - 2
           (- those inside an error burst)
+Every kind's pen has a steady speed wander (red_capture.py --wander:
+0.05..0.4 % rms, corner 0.5..10 Hz); kind "kick" adds a start-up speed
+kick of 0.05..0.4 % (--kick, decaying with the same corner). Until main
+4246a25 every kind drew the kick alone where it meant a wander (the
+generator's wander was mis-scaled): --as-kick passes the same figure as
+--kick, leaves kind "kick" out and makes those hunts' captures again, byte
+for byte.
 A record refused (status not ok) is counted apart: refusing is allowed.
 Prints a line per miss (every line with --table), then per kind and rate
 the counts, and overall coverage per rate; exit 1 when a coverage is
@@ -29,6 +36,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SPEED = ["--wander"]    # --as-kick: ["--kick"]
 
 
 def base(rng, rate, lo=None, hi=None):
@@ -40,7 +48,7 @@ def base(rng, rate, lo=None, hi=None):
             "--depth-um": depth, "--noise-um": "%.2f" % rng.uniform(0.3, 3),
             "--noise-grow": "%.2f" % rng.uniform(0, 1.5),
             "--scatter-um": "%.2f" % rng.uniform(0.3, 4), "--scatter-rho": "%.2f" % rng.uniform(0, 0.7),
-            "--wander": "%.4f" % rng.uniform(0.0005, 0.004), "--noise-hz": "%.2f" % rng.uniform(0.5, 10)}
+            SPEED[0]: "%.4f" % rng.uniform(0.0005, 0.004), "--noise-hz": "%.2f" % rng.uniform(0.5, 10)}
     if rng.random() < 0.5:
         args["--mech"] = "harmonic"
         args["--harm"] = "%.2f" % rng.uniform(0.05, 0.45)
@@ -85,6 +93,7 @@ KINDS = {
     "pad": lambda rng, r: {**base(rng, r), "--pad": "%.2f" % rng.uniform(0.85, 0.97),
                            "--pad-soft": "%.3f" % rng.uniform(0.003, 0.03)},
     "exposure": lambda rng, r: {**base(rng, r), "--exposure-us": "%.0f" % rng.uniform(50, 250)},
+    "kick": lambda rng, r: {**base(rng, r), "--kick": "%.4f" % rng.uniform(0.0005, 0.004)},
 }
 
 
@@ -208,7 +217,9 @@ def main():
     ap.add_argument("n", type=int)
     ap.add_argument("seed", type=int)
     ap.add_argument("--rates", default="1000,4000")
-    ap.add_argument("--kinds", default=",".join(KINDS))
+    ap.add_argument("--kinds", default=None, help="comma-separated (default: all)")
+    ap.add_argument("--as-kick", action="store_true",
+                    help="draw the speed noise as --kick (every hunt until main 4246a25), without kind kick")
     ap.add_argument("--table", action="store_true")
     ap.add_argument("--min-pct", type=float, default=90)
     ap.add_argument("--strict", action="store_true")
@@ -221,6 +232,10 @@ def main():
     runner = os.environ.get("RIG_RUNNER", "").split()
     if a.one:
         return one(a, runner)
+    if a.as_kick:
+        SPEED[0] = "--kick"
+    if a.kinds is None:
+        a.kinds = ",".join(k for k in KINDS if not (a.as_kick and k == "kick"))
     rng = random.Random(a.seed)
     tmp = tempfile.mkdtemp(prefix="red_hunt.")
     bad = 0
