@@ -401,6 +401,8 @@ struct measure {
 	double edge_unbias;       /* |head + tail| moved by xing_unbias's
 				   * learning, strokes: what it corrected */
 	struct edge_rip edge_rip[2][2]; /* the head's and the tail's candidates */
+	struct edge_rip edge_sync[2]; /* a ripple near the stroke rate there */
+	bool edge_sync_ok[2];     /* found (edge_sync_ripple) */
 	int edge_nrip[2];         /* how many; -1 until looked for (learn_finish) */
 };
 
