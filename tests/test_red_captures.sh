@@ -502,6 +502,28 @@ case_ hunt_noiseless_harmonic_4khz depth,minmax "--rate 4000 --freq 82.263 --tra
 # min -18.7 um; now +0.00 um, U 0.05.
 case_ hunt_noiseless_crank_4khz depth,minmax "--rate 4000 --freq 82.263 --travel-um 400 --depth-um 300 --noise-um 0 --scatter-um 0 --kick 0 --noise-hz 7.18 --hunt 0.029@6.9 --seed 1"
 
+# Two spikes on the record's last rising flank (4 kHz, a real wander):
+# the last knot 1.8 samples early, and the tail's fit, started from it,
+# gated 13 of the open stroke's 17 samples out and ran free over them:
+# the tail 0.3 strokes long, +752.6 ppm against U 366.3. Now a fit that
+# leaves most of the open stroke out of its gate fails, and the fit is
+# started from the knots before the end knot: -1.6 ppm, U 20.1.
+case_ rate_tail_spikes_open_stroke_4khz cover "--rate 4000 --freq 200.658 --travel-um 400 --depth-um 2500 --noise-um 2.79 --noise-grow 0.33 --scatter-um 2.51 --scatter-rho 0.08 --wander 0.0034 --kick 0 --noise-hz 3.46 --mech harmonic --harm 0.37 --ring-um 19.7 --ring-hz 3430 --ring-ms 0.30 --spike-frac 0.0058 --spike-sign both --seed 800568726"
+
+# A steady record with a long burst inside (gap_overshoot_probe.py 60 3
+# step,start,steady, steady class; the kick ones drawn before SWAY's
+# generator fix as --wander, the same captures byte for byte): the burst
+# has the shape learned before it, so the tail is timed from the last
+# knot the online knot filter timed, which scatters by the filter's sd
+# (0.029 slots at 4 kHz, 80 Hz), not by a detected crossing's (0.008),
+# through the tail's length and its last period. On 4246a25: +6.1 ppm
+# against U 4.1 (#17), +9.3/8.7 (#23), +2.9/2.9 (#52); a real wander
+# (draw #10 of today's generator): +4.3/4.3.
+case_ rate_steady_burst_inside_tail_knot_80hz  rate "--rate 4000 --freq 79.999 --seconds 1.87 --noise-um 0.39 --kick 0.0025 --noise-hz 5.37 --seed 213103870 --burst 737@5036"
+case_ rate_steady_burst_inside_tail_knot_209hz rate "--rate 4000 --freq 209.169 --seconds 1.57 --noise-um 2.69 --kick 0.0006 --noise-hz 6.46 --seed 816090624 --burst 621@2503"
+case_ rate_steady_burst_inside_tail_knot_176hz rate "--rate 4000 --freq 175.913 --seconds 2.46 --noise-um 0.68 --kick 0.0020 --noise-hz 4.71 --seed 198428671 --burst 235@1637"
+case_ rate_steady_burst_inside_tail_knot_wander rate "--rate 4000 --freq 234.509 --seconds 1.53 --noise-um 0.46 --wander 0.0022 --kick 0 --noise-hz 9.65 --seed 269640493 --burst 576@2152"
+
 # The generator itself: --wander is the speed wander's stationary rms.
 # Until 4246a25 the two lags' drive was scaled for a variance 1/(1 - a)^2
 # too large: from a start at full size the speed noise settled in

@@ -90,6 +90,8 @@ static void on_crossing(struct measure *m, struct xing x)
 	else
 		m->kn_var = KNOT_PRIOR * t_ref * KNOT_PRIOR * t_ref;
 	freq_interval(m, &x, 0);
+	if (refine && m->seg_t_last_rel == x.t_slot)
+		m->seg_t_last_var = m->kn_var; /* the tail's knot, if it ends here */
 	m->kn_have = usable;
 	m->kn_period = x.t_slot - m->prev.t_slot;
 	hist_keep_from(m, &x);

@@ -16,7 +16,9 @@
  * of the strokes next to it (edge_sync_ripple), without a sample that
  * stands alone far out of it (edge_outlier); the knots only label the
  * strokes and start the fit (as do the crossings as detected, where the
- * knots went astray). The phase of the end sample then needs no knot time
+ * knots went astray, and the knots before the end knot, where the fit
+ * from the end knot left most of the open stroke out of its gate:
+ * edge_open_follows). The phase of the end sample then needs no knot time
  * at all.
  */
 #include "measure/engine.h"
@@ -30,6 +32,7 @@
 #define EDGE_GATE_CYC 0.005   /* the shape's gate after the first pass, cycles */
 #define EDGE_DROP_MAX 2       /* samples a fit leaves out as outliers, at most */
 #define EDGE_DROP_T 5.0       /* an outlier's studentized residual, at least */
+#define EDGE_OPEN_MIN 6u      /* the open stroke's valid samples edge_open_follows needs */
 
 /* Solve the symmetric positive n x n system A x = b (num_solve_sym, the
  * Cholesky the drift fit uses); inv receives A^-1. False when A is not
@@ -657,6 +660,34 @@ static uint32_t edge_outlier(const struct measure *m, const struct edge_win *w, 
 	return worst;
 }
 
+/* The fit follows the open stroke: of the valid samples between the end
+ * knot (u = 0) and the end sample, at least a half lie in its gate. A
+ * fit that gated the open stroke's samples out ran free over it (4 kHz,
+ * two spikes on the last rising flank: 4 of the last 17 samples in the
+ * gate, the cubic's phase 0.3 strokes ahead, +752.6 ppm against U 366.3).
+ * Under EDGE_OPEN_MIN valid samples the test holds nothing back. */
+static bool edge_open_follows(const struct measure *m, const struct edge_win *w, int deg,
+			      const double *c, double a, const struct edge_rip *rp,
+			      const uint32_t *drop, int ndrop)
+{
+	double ue = (w->t_eval - w->t0) / w->P;
+	unsigned nv = 0, nin = 0;
+	for (uint32_t i = w->i0; i < w->i1; i++) {
+		double u = ((double)(m->hist_slot0 + i) - w->t0) / w->P;
+		if (isnan(m->hist[i]) || !(u * ue >= 0 && num_abs(u) <= num_abs(ue)))
+			continue;
+		double r, J[EDGE_NP_MAX], phs, wt;
+		nv++;
+		/* a sample left out as an outlier counts as in */
+		bool in = edge_sample(m, w, deg, c, a, rp, i, EDGE_GATE_CYC, NULL, 0, &r, J, &phs,
+				      &wt);
+		for (int d = 0; d < ndrop && !in; d++)
+			in = drop[d] == i;
+		nin += in;
+	}
+	return nv < EDGE_OPEN_MIN || 2 * nin >= nv;
+}
+
 /* One fit of degree deg; *ph the phase at t_eval, *var its variance.
  * *dx how far *ph lies from the fit's own phase at the valid sample
  * nearest t_eval (w->t_seen) carried on to t_eval at its speed there: 0
@@ -745,6 +776,8 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 			break;
 		drop[ndrop++] = iw;
 	}
+	if (!edge_open_follows(m, w, deg, c, a, rp, drop, ndrop))
+		return false;
 	double u = (w->t_eval - w->t0) / w->P, ge[EDGE_NP_MAX], uj = 1;
 	for (int j = 0; j <= deg; j++, uj *= u)
 		ge[j] = uj;
@@ -787,6 +820,21 @@ static void edge_start(const double *t, uint32_t ka, uint32_t kb, uint32_t kref,
 	}
 	memset(c0, 0, 4 * sizeof c0[0]);
 	num_quad3(us[0], ys[0], us[1], ys[1], us[2], ys[2], &c0[0], &c0[1], &c0[2]);
+}
+
+/* The start of the fit from the knots away from the end knot L[kref]
+ * alone: their constant speed carried over it. Where both other starts'
+ * fits ran free over the open stroke (edge_open_follows), the end knot
+ * itself was off (4 kHz, two spikes on the last rising flank: the last
+ * knot 1.8 samples early). */
+static void edge_start_far(const struct xing *L, uint32_t ka, uint32_t kb, uint32_t kref,
+			   const struct edge_win *w, double c0[4])
+{
+	uint32_t a = kref == ka ? ka + 1 : ka, b = kref == ka ? kb : kb - 1;
+	double P = (L[b].t_slot - L[a].t_slot) / (double)(b - a);
+	memset(c0, 0, 4 * sizeof c0[0]);
+	c0[0] = ((double)a - (double)kref) + (w->t0 - L[a].t_slot) / P;
+	c0[1] = w->P / P;
 }
 
 /* Both degrees' fits from one start; false when the chosen one failed.
@@ -878,18 +926,22 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
 	}
 	double sk, pr, ur, sr, ar[2], dr;
 	edge_start(tk, ka, kb, kref, w, c0);
-	if (!edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx))
-		return false;
+	bool ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx);
 	edge_start(tr, ka, kb, kref, w, c0);
 	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar, &dr) &&
-	    num_abs(pr - *ph) > EDGE_STARTS_APART && sr < sk) {
+	    (!ok || (num_abs(pr - *ph) > EDGE_STARTS_APART && sr < sk))) {
+		ok = true;
 		*ph = pr;
 		*u = ur;
 		*dx = dr;
 		amp[0] = ar[0];
 		amp[1] = ar[1];
 	}
-	return true;
+	if (!ok) {
+		edge_start_far(L, ka, kb, kref, w, c0);
+		ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx);
+	}
+	return ok;
 }
 
 /* Stroke k of L (k = ka..kb - 1) may carry the end fit: usable as

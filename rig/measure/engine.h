@@ -188,7 +188,7 @@ static inline void line_sums_add(struct line_sums *L, double t, double p)
  * to) and when measure_finish rolls one back (to resume from). */
 struct seg_mark {
 	uint64_t seg_n, seg_n_at_rel;
-	double t_last_rel, t_last_raw;
+	double t_last_rel, t_last_raw, t_last_var;
 	unsigned ntail;
 	bool gap_split, edge_ok;
 };
@@ -258,6 +258,10 @@ struct measure {
 	bool seg_active;
 	double seg_t_first, seg_t_last_rel;
 	double seg_t_first_raw, seg_t_last_raw; /* the same crossings as detected */
+	/* the variance of seg_t_last_rel where the knot filter timed it
+	 * after learning (knot_solve's kn_var), slots^2; 0: a crossing as
+	 * detected or a knot of the learning store */
+	double seg_t_last_var;
 	bool head_trend, tail_trend; /* the pen changes speed at that end */
 	uint64_t seg_n, seg_n_at_rel;
 	uint64_t tot_periods;

@@ -670,6 +670,18 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 					    tc, &uh);
 		if (nl > 0)
 			tail = edge_strokes(last_slot - t_last, pl, nl, m->tail_trend, tc, &ut);
+		/* A last knot the knot filter timed after learning (a long
+		 * burst inside the record had the shape learned before it,
+		 * so the tail is no longer fitted from its samples): it
+		 * scatters by the filter's own sd (kn_var), not by the
+		 * detected crossing's tc (4 kHz, 80 Hz: 0.029 slots against
+		 * 0.008), and moves the tail both by its own time and
+		 * through the last period, the knot before it as much (a
+		 * 737-sample burst: +6.1 ppm against U 4.1). */
+		if (tail >= 0 && !m->tail_trend && m->seg_t_last_var > 0) {
+			double g = ((1 + tail) * (1 + tail) + tail * tail) / (pl[0] * pl[0]);
+			ut = sqrt(ut * ut + m->seg_t_last_var * g);
+		}
 		/* From the partial strokes' own samples where the learning
 		 * store held them (edge.c): no knot time, no extrapolated
 		 * rate (1 kHz, 2.9 % FM: +43 ppm; a start from 65 %: +86). */

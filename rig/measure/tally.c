@@ -81,6 +81,7 @@ static void seg_mark_save(const struct measure *m, struct seg_mark *k)
 	k->seg_n_at_rel = m->seg_n_at_rel;
 	k->t_last_rel = m->seg_t_last_rel;
 	k->t_last_raw = m->seg_t_last_raw;
+	k->t_last_var = m->seg_t_last_var;
 	k->ntail = m->ntail;
 	k->gap_split = m->gap_split;
 	k->edge_ok = m->edge_ok;
@@ -92,6 +93,7 @@ static void seg_mark_restore(struct measure *m, const struct seg_mark *k)
 	m->seg_n_at_rel = k->seg_n_at_rel;
 	m->seg_t_last_rel = k->t_last_rel;
 	m->seg_t_last_raw = k->t_last_raw;
+	m->seg_t_last_var = k->t_last_var;
 	m->ntail = k->ntail;
 	m->gap_split = k->gap_split;
 	m->edge_ok = k->edge_ok;
@@ -291,6 +293,7 @@ void seg_start(struct measure *m, const struct xing *x)
 	m->seg_active = true;
 	m->seg_t_first = m->seg_t_last_rel = x->t_slot;
 	m->seg_t_first_raw = m->seg_t_last_raw = x->t_raw;
+	m->seg_t_last_var = 0;
 	m->seg_n = m->seg_n_at_rel = 0;
 	m->br_pending = false;
 }
@@ -468,6 +471,7 @@ void freq_interval(struct measure *m, const struct xing *x, double ref_slots)
 		m->seg_n_at_rel = m->seg_n;
 		m->seg_t_last_rel = x->t_slot;
 		m->seg_t_last_raw = x->t_raw;
+		m->seg_t_last_var = 0;
 	}
 }
 
