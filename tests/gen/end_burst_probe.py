@@ -16,9 +16,11 @@ main 4246a25, and their captures are the same byte for byte. Prints one line per
 draw ("unseen": the burst in nominal periods), then per class and RIG the
 first RIG's verdict > this one's (cov, miss, ref) with counts.
 Used for docs/measurement.md, "An unseen end"."""
+import atexit
 import os
 import random
 import sys
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -27,7 +29,10 @@ n, seed = int(sys.argv[1]), int(sys.argv[2])
 cls = sys.argv[3].split(",")
 bmin, bmax = float(sys.argv[4]), float(sys.argv[5])
 rigs = sys.argv[6:]
-tmp = os.environ.get("PROBE_TMP") or tempfile.mkdtemp(prefix="end_burst_probe.")
+tmp = os.environ.get("PROBE_TMP")
+if not tmp:
+    tmp = tempfile.mkdtemp(prefix="end_burst_probe.")
+    atexit.register(shutil.rmtree, tmp, True)
 rng = random.Random(seed)
 draws = []
 for i in range(n):

@@ -18,9 +18,11 @@ Prints one line per draw (the burst in nominal periods, the overshoot),
 then per class and RIG the first RIG's verdict > this one's with counts.
 Used for docs/measurement.md, "An overshoot inside a gap"."""
 import math
+import atexit
 import os
 import random
 import sys
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -28,7 +30,10 @@ from rate_probe import judge_draw  # noqa: E402
 n, seed = int(sys.argv[1]), int(sys.argv[2])
 cls = sys.argv[3].split(",")
 rigs = sys.argv[4:]
-tmp = os.environ.get("PROBE_TMP") or tempfile.mkdtemp(prefix="gap_overshoot_probe.")
+tmp = os.environ.get("PROBE_TMP")
+if not tmp:
+    tmp = tempfile.mkdtemp(prefix="gap_overshoot_probe.")
+    atexit.register(shutil.rmtree, tmp, True)
 rng = random.Random(seed)
 SPEED = "--kick" if os.environ.get("PROBE_KICK") == "1" else "--wander"
 

@@ -33,6 +33,7 @@ import os
 import random
 import subprocess
 import sys
+import shutil
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -173,7 +174,18 @@ def one(a, runner):
         else:
             gen[toks[i]] = ""
             i += 1
+    if a.keep:
+        os.makedirs(a.keep, exist_ok=True)
+        return one_in(a, runner, gen, a.keep)
     tmp = tempfile.mkdtemp(prefix="red_one.")
+    try:
+        return one_in(a, runner, gen, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def one_in(a, runner, gen, tmp):
+    """One capture made and judged in the directory tmp."""
     path = os.path.join(tmp, "c.bin")
     gargs = [sys.executable, os.path.join(HERE, "red_capture.py"), path]
     for k, v in gen.items():
@@ -228,6 +240,7 @@ def main():
     ap.add_argument("--told-ppm", type=float, default=0, help="with --one: rig analyze --clock-ppm")
     ap.add_argument("--analyze", default="", help="with --one: more rig analyze options")
     ap.add_argument("--drop", default="", help="with --one: these slots (comma-separated) become error values")
+    ap.add_argument("--keep", default="", help="with --one: make the capture in this directory and keep it (c.bin, .truth, .strokes)")
     a = ap.parse_args()
     runner = os.environ.get("RIG_RUNNER", "").split()
     if a.one:
@@ -238,6 +251,14 @@ def main():
         a.kinds = ",".join(k for k in KINDS if not (a.as_kick and k == "kick"))
     rng = random.Random(a.seed)
     tmp = tempfile.mkdtemp(prefix="red_hunt.")
+    try:
+        return hunt(a, runner, rng, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def hunt(a, runner, rng, tmp):
+    """The draws of main(), made one after another in the directory tmp."""
     bad = 0
     tot = {}
     summary = []
