@@ -532,4 +532,41 @@ gen_cover_ ring_bent_hidden_by_exposure_192us "--seed 3029 --fs 4000.0 --secs 2.
   --pad-gain 0.59 --pad-tau-ms 1.9 --ring-um 13.3 --ring-hz 4951 --ring-tau-ms 0.94
   --ring-sign 1" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 258.233
   --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --exposure-us 192 --clock-ppm 0"
+# gen_exposure_ NAME "GENERATOR ARGS" "ANALYZE ARGS" US BOUND: the mean
+# depth read with --exposure-us US moves by at most BOUND um from the one
+# read without it (for an exposure whose drop on the top is far below it)
+gen_exposure_() {
+  # shellcheck disable=SC2086
+  python3 "$here/gen/blind_capture.py" --out "$tmp/ge.bin" $2 >/dev/null 2>&1 ||
+    { bad "$1: the generator failed"; return; }
+  # shellcheck disable=SC2086
+  a=$($RUNNER "$RIG" analyze $3 --csv "$tmp/ge.bin" | tail -1)
+  # shellcheck disable=SC2086
+  b=$($RUNNER "$RIG" analyze $3 --exposure-us "$4" --csv "$tmp/ge.bin" | tail -1)
+  fig=$(python3 -c 'import sys
+a, b = sys.argv[1].split(","), sys.argv[2].split(",")
+d = float(b[2]) - float(a[2])
+print("%s %s moved %+.3f um by the exposure (%s um without, U %s)" % (
+    b[0], abs(d) <= float(sys.argv[3]), d, a[2], b[6]))' "$a" "$b" "$5" 2>&1)
+  case "$fig" in
+    "ok True "*) ok "$1: $fig" ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+# blind_hunt.py drift 1000 9710 (--drift correct): a 25 us exposure at
+# 1 kHz is 0.14 of a bin of the 80-bin shape, and a box narrower than a
+# bin is one bin's point, so the exposure's drop was read as the sharp
+# fit's vertex over the top point (1.1 um; that gap is the bins' width
+# and noise): +0.68 um, and the depth +2.05 um against U 2.58. A 25 us
+# box drops a top of this curvature by under 0.01 um; below a bin the
+# correction now scales by the box's width squared (shape.c,
+# exposure_corr; its U as before): +0.01 um, the depth +1.39 (the rest
+# is the top fit's window, in U).
+gen_exposure_ drift_exposure_sub_bin_1khz "--seed 9710 --fs 1000.0 --secs 1.953
+  --freq 71.576 --depth-um 1096.2 --travel-um 1357.2 --cam asine --rise 0.354 --dwell 0.018
+  --rdwell 0.088 --noise-um 1.58 --noise-kind t5 --wander-pct 0.054 --wander-hz 3.46
+  --scatter-um 0.56 --jitter-us 0.97 --pwm-pct 0.13 --pwm-hz 174.6 --exposure-us 25.0
+  --drift-um 7.09 --drift-kind lin --drift-tau-s 1.26" "--format ild1420 --rate 1000
+  --zero-mm 5 --range-mm 10 --freq-hint 71.576 --linearity-um 0 --resolution-um 0.1557
+  --zero-u-um 0 --clock-ppm 0 --drift correct" 25 0.1
 finish
