@@ -259,7 +259,11 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 	S->kw_tk = -1;
 	for (uint32_t i = a->idx; i < b_idx; i++, ph_lin += dph) {
 		bool kw_now = false;
-		double ph = bend ? bend_phase(bend, (double)(m->hist_slot0 + i) - a->t_slot) : ph_lin;
+		/* a bent phase is rare (fit_bend): expected not, the 60 s
+		 * record's count of instructions +0.36 % -> +0.20 % */
+		double ph = __builtin_expect(bend != NULL, 0)
+				    ? bend_phase(bend, (double)(m->hist_slot0 + i) - a->t_slot)
+				    : ph_lin;
 		S->lv += m->hist[i];
 		/* nearest bin centre; phase is in [0, 1) up to rounding */
 		double u = ph * nb_d - 0.5;
