@@ -644,7 +644,8 @@ double ring_bend_um(const struct shape_pts *P, const struct fold_src *src, doubl
  * (knots_trend: a start-up), its top may differ from the shape (fit.c's
  * top_excess); ks (may be NULL) gathers the sums for knot_solve. */
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
-		double t_ref, double t_sig, bool changing, struct knot_sums *ks);
+		double t_ref, double t_sig, bool changing, struct knot_sums *ks,
+		const struct xing *pre, const struct xing *post);
 /* The trough of the stroke L[k]..L[k+1] against the shape as it stands
  * (um) and its time (seconds from the record's first sample, as the drift
  * takes it); false where fit_stroke would not accept the stroke. */

@@ -775,7 +775,8 @@ void learn_finish(struct measure *m)
 		if (ok)
 			fit_stroke(m, &L[k], &L[k + 1], L[k + 1].t_slot,
 				   learn_local_period(L, nl, k), 0,
-				   m->ktgt[k] != 0 || m->ktgt[k + 1] != 0, NULL);
+				   m->ktgt[k] != 0 || m->ktgt[k + 1] != 0, NULL,
+				   k > 0 ? &L[k - 1] : NULL, k + 2 < nl ? &L[k + 2] : NULL);
 		else
 			emit_rejected(m, &L[k], L[k + 1].t_slot, MEASURE_REJECT_NO_TOP);
 	}

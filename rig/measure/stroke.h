@@ -84,6 +84,10 @@ struct measure_stroke {
 	/* A stroke of a pen changing speed: its top's samples off its fit
 	 * (um, taken whole into its U; 0 elsewhere) */
 	double top_excess_um;
+	/* Measured with its phase bent by its neighbours' crossings (a fast
+	 * start-up, fit.c's fit_bend): its trough carries that curve's
+	 * error and does not enter the drift (tally.c) */
+	bool phase_bent;
 };
 
 typedef void (*measure_stroke_fn)(const struct measure_stroke *s, void *ctx);

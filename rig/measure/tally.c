@@ -53,8 +53,9 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 		/* drift: the trough against time */
 		if (m->strokes == 1)
 			m->dr_ref = s->trough_um;
-		drift_add(&m->dr, s->peak_time_s - (double)m->first_slot / m->cfg.rate_hz,
-			  s->trough_um - m->dr_ref);
+		if (!s->phase_bent)
+			drift_add(&m->dr, s->peak_time_s - (double)m->first_slot / m->cfg.rate_hz,
+				  s->trough_um - m->dr_ref);
 		/* lobes: even and odd strokes apart */
 		int lb = (int)(s->index & 1);
 		m->lb_n[lb]++;
