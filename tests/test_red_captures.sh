@@ -524,6 +524,15 @@ case_ rate_steady_burst_inside_tail_knot_209hz rate "--rate 4000 --freq 209.169 
 case_ rate_steady_burst_inside_tail_knot_176hz rate "--rate 4000 --freq 175.913 --seconds 2.46 --noise-um 0.68 --kick 0.0020 --noise-hz 4.71 --seed 198428671 --burst 235@1637"
 case_ rate_steady_burst_inside_tail_knot_wander rate "--rate 4000 --freq 234.509 --seconds 1.53 --noise-um 0.46 --wander 0.0022 --kick 0 --noise-hz 9.65 --seed 269640493 --burst 576@2152"
 
+# A step to half the speed (1 kHz, x0.50 at 20 Hz, 10.6 um of noise; a
+# sibling of red_hunt.py 20 2026's noise+step miss, the step 0.60 -> 0.50):
+# every clean period after it is two of the last single period, so each
+# was counted as two strokes with a crossing lost (tally.c freq_interval)
+# and the reference period never moved: 33 strokes counted twice, each
+# doubt taken as independent, +189 236 ppm against U 65 314 on 8b08834.
+# Now the clean intervals counted as several are one doubt of +-n.
+case_ rate_step_half_counted_twice rate "--rate 1000 --freq 104.628 --travel-um 1000 --depth-um 2500 --noise-um 10.55 --noise-grow 0.99 --scatter-um 1.52 --scatter-rho 0.40 --wander 0.0016 --kick 0 --noise-hz 1.62 --rod-ratio 0.18 --step 0.50@1.35 --step-hz 20.2 --seed 28"
+
 # The generator itself: --wander is the speed wander's stationary rms.
 # Until 4246a25 the two lags' drive was scaled for a variance 1/(1 - a)^2
 # too large: from a start at full size the speed noise settled in

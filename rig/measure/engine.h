@@ -388,6 +388,7 @@ struct measure {
 	 * between reliable crossings, fitted or not (result_lobes) */
 	double lr_n[2], lr_p[2], lr_pp[2];
 	uint64_t n_susp;          /* clean intervals whose count is uncertain */
+	uint64_t n_susp_multi;    /* of them, those counted as several periods */
 	/* the record's ends from their samples (edge.c): strokes from the
 	 * first sample to the first knot and from the last knot to the last
 	 * sample, their standard uncertainties, and the knots they go with */

@@ -415,6 +415,8 @@ void freq_interval(struct measure *m, const struct xing *x, double ref_slots)
 		 * may be one off */
 		if (clean && n >= 1 && (q < 0.7 || n >= 2))
 			m->n_susp++;
+		if (clean && n >= 2)
+			m->n_susp_multi++;
 	}
 	if (n == 0) {
 		if (!clean && m->seg_active)
