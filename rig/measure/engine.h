@@ -119,6 +119,9 @@ struct shape {
 	double sample_sd_um;      /* spread of one sample in a bin (the first
 				     quartile over bins: noise and stroke
 				     scatter, not spikes or the flanks' slope) */
+	double top_pt_var_um2;    /* the top's points: mean squared standard
+				     error (top_fold_var) */
+	double top_pt_inv_cnt;    /* and the mean of 1 / their sample count */
 };
 
 /* Folded samples per phase bin: sums of value, of the phase offset from

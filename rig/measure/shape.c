@@ -918,6 +918,29 @@ static void ring_bound(struct shape *sh, const struct measure_config *cfg, doubl
 	}
 }
 
+/* The points of the top, jmax + lo .. jmax + hi (filled bins): the mean
+ * of their squared standard errors (bin_sd) and of 1 / their counts, for
+ * one stroke's U (result.c stroke_fold_u). A stroke's samples lie one
+ * sample period apart, so all of them fall on the bins that the strokes
+ * sampled at the same offset from their crossing fed: the error of those
+ * strokes' mean scatter is common to its samples (not averaged down by
+ * its fit), while the noise in the bins is not. */
+static void top_fold_var(const struct shape_pts *P, const struct bins *bn, long lo, long hi,
+			 double *var, double *inv_cnt)
+{
+	double sv = 0, si = 0, k = 0;
+	for (long i = lo; i <= hi; i++) {
+		long j = (P->jmax + i + P->n) % P->n;
+		if (!bn->cnt[j])
+			continue;
+		sv += P->sd[j] * P->sd[j];
+		si += 1.0 / bn->cnt[j];
+		k++;
+	}
+	*var = k > 0 ? sv / k : 0;
+	*inv_cnt = k > 0 ? si / k : 0;
+}
+
 /* Build the shape from bin sums. Returns false if there is no shape. */
 static bool shape_build(struct shape *sh, const struct bins *bn, const struct bin_pairs *bp,
 			const struct fold_src *src)
@@ -1043,6 +1066,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	sh->peak_phase -= floor(sh->peak_phase);
 	sh->trough_phase = ((double)P.jmin + 0.5) / n;
 	sh->peak_u_um = u_peak;
+	top_fold_var(&P, bn, lo, hi, &sh->top_pt_var_um2, &sh->top_pt_inv_cnt);
 	sh->peak_u_model_um = u_model;
 	sh->sample_sd_um = P.sample_sd;
 	double travel = peak - P.tmin;

@@ -235,8 +235,11 @@ struct measure_stats {
 	 * added whole, when the strokes are not corrected for the drift; 0
 	 * when they are: stroke_drift); with a ring seen, each stroke's
 	 * misfit to the shape (the fits' residual spread, a standard
-	 * uncertainty; 0 without a ring). */
+	 * uncertainty; 0 without a ring); the error of the shape's top
+	 * points that one stroke's samples share (stroke_fold_u, a
+	 * standard uncertainty). */
 	double stroke_noise2_um2, stroke_u_common_um, stroke_drift_span_um, stroke_u_ring_um;
+	double stroke_u_fold_um;
 	/* With the drift corrected (drift_corrected): its curve, which each
 	 * stroke's depth and trough are corrected by (stroke_drift.ok). */
 	struct measure_drift_curve stroke_drift;
