@@ -48,9 +48,9 @@ print("%s %s %s%s err %+.2f um U %.2f" % ("good" if good else "short", d["status
   esac
 }
 
-# strokes_ NAME KIND RATE SEED: every limit of its kind met (as case_) and
-# every measured stroke's depth within its own U (k = 2)
-strokes_() {
+# all_strokes_ NAME KIND RATE SEED: every limit of its kind met (as case_)
+# and every measured stroke's depth within its own U (k = 2)
+all_strokes_() {
   out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   rc=$?
   fig=$(printf '%s\n' "$out" | python3 -c '
@@ -482,7 +482,7 @@ case_ speed_startup_trend_1khz_counted speed 1000 3022
 # (207 of 209 within U). A stroke of a pen changing speed (knots_trend)
 # now keeps its first fit when the refit would leave out that much, and
 # its top's samples off the fit (top_excess) go whole into its U.
-strokes_ speed_pad_startup_4khz_counted speed 4000 2063
+all_strokes_ speed_pad_startup_4khz_counted speed 4000 2063
 # A 4.4 kHz ring of 16.7 um on a dwell under a 112 us exposure (8.7 points
 # of the fold a ring period): under noise the ripple's first convex point
 # lay 12 points from the top, so the local quadratics spanned up to 11
