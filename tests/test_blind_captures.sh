@@ -588,4 +588,13 @@ gen_exposure_ drift_exposure_sub_bin_1khz "--seed 9710 --fs 1000.0 --secs 1.953
   --drift-um 7.09 --drift-kind lin --drift-tau-s 1.26" "--format ild1420 --rate 1000
   --zero-mm 5 --range-mm 10 --freq-hint 71.576 --linearity-um 0 --resolution-um 0.1557
   --zero-u-um 0 --clock-ppm 0 --drift correct" 25 0.1
+# A PWM of 0.17 % at 88.1 Hz on a 68.4 Hz pen (1.29 cycles a stroke; with
+# wander, a ring and 0.6 um of noise): the crossings see it aliased at
+# 0.29 cycles a stroke, and the end fits took it at 0.29 or 0.71, which
+# agree with it at the crossings but not between them, where the record's
+# end samples lie: both ends 0.0004-0.0006 cycles short, -7.6 ppm against
+# U 6.2, wrong and sure. Now the aliases beyond a cycle a stroke (1 +- nu,
+# 2 +- nu, 3 - nu) are candidates too (edge.c, edge_ripple): -3.8 ppm,
+# U 6.4 (the PWM alone, without noise, ring and wander: -3.5 -> -0.2).
+rate_ rate_pwm_alias_beyond_stroke_4khz ringing 4000 9821
 finish

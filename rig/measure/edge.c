@@ -77,18 +77,24 @@ static double poly_slope(const double *c, int deg, double u)
  * takes out a start-up's or an FM's trend) against the same residual of a
  * sinusoid, over a grid of frequencies. Sampled once a stroke, the
  * crossings see it aliased into 0..0.5 cycles a stroke (nu); the end fit
- * takes whichever of no ripple, nu and 1 - nu follows the samples best
- * (edge_fits). The crossings as detected carry their interpolation bias,
- * which beats at the fraction of a slot the period holds: it is fitted
- * away first (1 kHz, 12.7 slots a stroke: without that the scan found the
- * beat at 0.28 cycles a stroke, not the PWM's 0.46). Measured (speed
- * 1000 7, 0.44 % at 42 Hz on a 79 Hz pen): -12.6 ppm, now -8.1. */
+ * takes whichever of no ripple, nu, 1 - nu, 1 + nu, 2 - nu, 2 + nu and
+ * 3 - nu follows the samples best (edge_fits): at the crossings they are
+ * one ripple, between them they differ, and the end sample lies between
+ * them (4 kHz, 0.17 % at 88.1 Hz on a 68.4 Hz pen, nu 0.287 of a true
+ * 1.287: with nu and 1 - nu alone both ends read 0.0004-0.0006 cycles
+ * short, -7.6 ppm against U 6.2; ringing 4000 9821 of
+ * tests/gen/blind_hunt.py). The crossings as detected carry their
+ * interpolation bias, which beats at the fraction of a slot the period
+ * holds: it is fitted away first (1 kHz, 12.7 slots a stroke: without that
+ * the scan found the beat at 0.28 cycles a stroke, not the PWM's 0.46).
+ * Measured (speed 1000 7, 0.44 % at 42 Hz on a 79 Hz pen): -12.6 ppm, now
+ * -8.1. */
 #define RIP_SPAN 96u          /* crossings next to the end, at most */
 #define RIP_MIN 16u           /* usable residuals, at least */
 #define RIP_NU_LO 0.1         /* cycles a stroke, aliased */
 #define RIP_NU_HI 0.5
 #define RIP_SIGNIF 35.0       /* the sum of squares it explains, in noise variances */
-#define RIP_CAND 2
+#define RIP_CAND EDGE_RIP_CAND
 #define RIP_GRID 128         /* the scan's frequencies, at most */
 #define RIP_BIAS_H 2          /* harmonics of the interpolation bias */
 
@@ -242,7 +248,7 @@ static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint3
 	if (!(s2 > 0) || !(best > RIP_SIGNIF * s2))
 		return 0;
 	*score = best / s2;
-	const double nus[RIP_CAND] = { nu, 1 - nu };
+	const double nus[RIP_CAND] = { nu, 1 - nu, 1 + nu, 2 - nu, 2 + nu, 3 - nu };
 	int nc = 0;
 	for (int c = 0; c < RIP_CAND; c++)
 		if (rip_fit(t, y, ok, n, nus[c] / P, &cand[nc]) > 0) {
@@ -863,33 +869,46 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 	return true;
 }
 
+/* The residual variance of the fit edge_fits1 takes (of degree 3 where
+ * curved, else 2) with the ripple rp, into *s2: what the candidates are
+ * chosen by, without the other degree's fit. False when it failed. */
+static bool edge_fit_s2(const struct measure *m, const struct edge_win *w, const double c0[4],
+			bool curved, const struct edge_rip *rp, double *s2)
+{
+	double c[4], ph, var, amp[2], dx;
+	memcpy(c, c0, sizeof c);
+	return edge_fit_deg(m, w, curved ? 3 : 2, c, rp, &ph, &var, s2, amp, &dx);
+}
+
 /* edge_fits1 with each ripple candidate of w (none where it has none):
  * the one whose fit leaves the smallest residual variance. A ripple near
  * the stroke rate (w->sync) stands in for none: it stood out of the
  * samples of many more strokes than the end fit's three, whose residual
  * variance, with the noise's share in it, may not show it (4 kHz, 3027:
  * the tail's 2.8 strokes fitted better without it by 5 noise variances,
- * and read 0.0012 cycles off, 0.0003 with it). */
+ * and read 0.0012 cycles off, 0.0003 with it). The candidates are
+ * compared by their chosen degree's fit alone, and only the one taken is
+ * fitted with both (the same choice at about half the cost: a record
+ * where a ripple is found has EDGE_RIP_CAND of them at each end). */
 static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[4],
 		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx)
 {
-	bool any = w->sync && edge_fits1(m, w, c0, curved, w->sync, ph, u, s2, amp, dx);
-	if (!any)
-		any = edge_fits1(m, w, c0, curved, NULL, ph, u, s2, amp, dx);
+	const struct edge_rip *pick = NULL;
+	double sb = 0;
+	bool any = w->sync && edge_fit_s2(m, w, c0, curved, w->sync, &sb);
+	if (any)
+		pick = w->sync;
+	else
+		any = edge_fit_s2(m, w, c0, curved, NULL, &sb);
 	for (int r = 0; r < w->nrip; r++) {
-		double p1, u1, s1, a1[2], d1;
-		bool okk = edge_fits1(m, w, c0, curved, &w->rip[r], &p1, &u1, &s1, a1, &d1);
-		if (!okk || (any && !(s1 < *s2)))
+		double s1;
+		if (!edge_fit_s2(m, w, c0, curved, &w->rip[r], &s1) || (any && !(s1 < sb)))
 			continue;
 		any = true;
-		*ph = p1;
-		*u = u1;
-		*s2 = s1;
-		amp[0] = a1[0];
-		amp[1] = a1[1];
-		*dx = d1;
+		pick = &w->rip[r];
+		sb = s1;
 	}
-	return any;
+	return any && edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx);
 }
 
 /* Where a start from the refined knots and one from the crossings as
