@@ -593,8 +593,11 @@ gen_exposure_ drift_exposure_sub_bin_1khz "--seed 9710 --fs 1000.0 --secs 1.953
 # 0.29 cycles a stroke, and the end fits took it at 0.29 or 0.71, which
 # agree with it at the crossings but not between them, where the record's
 # end samples lie: both ends 0.0004-0.0006 cycles short, -7.6 ppm against
-# U 6.2, wrong and sure. Now the aliases beyond a cycle a stroke (1 +- nu,
-# 2 +- nu, 3 - nu) are candidates too (edge.c, edge_ripple): -3.8 ppm,
-# U 6.4 (the PWM alone, without noise, ring and wander: -3.5 -> -0.2).
+# U 6.2, wrong and sure. Now the aliases beyond a cycle a stroke are
+# candidates too, taken where the samples tell them apart (the head's
+# 1.29, 18 % below the others), and where the residuals cannot choose
+# (the tail's four within 2 %) their spread counts in U (edge.c,
+# edge_fits): -7.1 ppm, U 7.2 (the PWM alone, without noise, ring and
+# wander: -3.5 -> -0.2).
 rate_ rate_pwm_alias_beyond_stroke_4khz ringing 4000 9821
 finish

@@ -869,16 +869,25 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 	return true;
 }
 
-/* The residual variance of the fit edge_fits1 takes (of degree 3 where
- * curved, else 2) with the ripple rp, into *s2: what the candidates are
- * chosen by, without the other degree's fit. False when it failed. */
-static bool edge_fit_s2(const struct measure *m, const struct edge_win *w, const double c0[4],
-			bool curved, const struct edge_rip *rp, double *s2)
+/* The fit edge_fits1 takes (of degree 3 where curved, else 2) with the
+ * ripple rp, alone: what the candidates are chosen by, without the other
+ * degree's fit. False when it failed. */
+struct edge_cand {
+	double s2, ph, var, amp[2];
+};
+
+static bool edge_fit_one(const struct measure *m, const struct edge_win *w, const double c0[4],
+			 bool curved, const struct edge_rip *rp, struct edge_cand *f)
 {
-	double c[4], ph, var, amp[2], dx;
+	double c[4], dx;
 	memcpy(c, c0, sizeof c);
-	return edge_fit_deg(m, w, curved ? 3 : 2, c, rp, &ph, &var, s2, amp, &dx);
+	return edge_fit_deg(m, w, curved ? 3 : 2, c, rp, &f->ph, &f->var, &f->s2, f->amp, &dx);
 }
+
+/* Candidates whose residual variance is within this factor of the best
+ * one's: the samples do not tell them apart. */
+#define EDGE_RIP_NEAR 1.1
+#define EDGE_RIP_FOUND 2 /* the first candidates: nu and 1 - nu */
 
 /* edge_fits1 with each ripple candidate of w (none where it has none):
  * the one whose fit leaves the smallest residual variance. A ripple near
@@ -889,26 +898,71 @@ static bool edge_fit_s2(const struct measure *m, const struct edge_win *w, const
  * and read 0.0012 cycles off, 0.0003 with it). The candidates are
  * compared by their chosen degree's fit alone, and only the one taken is
  * fitted with both (the same choice at about half the cost: a record
- * where a ripple is found has EDGE_RIP_CAND of them at each end). */
+ * where a ripple is found has EDGE_RIP_CAND of them at each end).
+ * The aliases beyond a cycle a stroke (1 + nu ..) are taken only where
+ * their fit stands apart (EDGE_RIP_NEAR) from the best of no ripple, nu
+ * and 1 - nu: over three strokes at 1 kHz the residuals of many aliases
+ * come close, and the nearest by a few percent was no better (speed
+ * 1000 35, a 0.33 % PWM at 0.73 cycles a stroke under a 2.1 % FM: the
+ * tail took 1.73, 5 % below no ripple, and read 0.0014 cycles short,
+ * -6.6 -> -10.9 ppm). Where others fit about as well (EDGE_RIP_NEAR),
+ * the end is as unsure as the one of them that is least sure (its own
+ * u, its sensitivity to the strokes' amplitudes: amp) and by their
+ * spread, a rectangular half-width: the residuals of a short window do
+ * not tell them apart (4 kHz, 9821's tail: four within 2 %, 0.0007
+ * cycles apart; physics_capture.py, no ripple at all but one found in
+ * a dwell's crossings: 1 + nu 5 % below 1 - nu, 0.0017 cycles apart and
+ * 1.6 times less sensitive to the amplitudes, +12.5 ppm against U 10.5
+ * when taken). */
 static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[4],
 		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx)
 {
+	struct edge_cand f[EDGE_RIP_CAND + 1];
+	bool okf[EDGE_RIP_CAND + 1] = { false };
+	int ib = -1;
 	const struct edge_rip *pick = NULL;
-	double sb = 0;
-	bool any = w->sync && edge_fit_s2(m, w, c0, curved, w->sync, &sb);
-	if (any)
-		pick = w->sync;
-	else
-		any = edge_fit_s2(m, w, c0, curved, NULL, &sb);
-	for (int r = 0; r < w->nrip; r++) {
-		double s1;
-		if (!edge_fit_s2(m, w, c0, curved, &w->rip[r], &s1) || (any && !(s1 < sb)))
-			continue;
-		any = true;
-		pick = &w->rip[r];
-		sb = s1;
+	const struct edge_rip *r0 = w->sync; /* f[0]'s: the sync ripple, else none */
+	okf[0] = r0 && edge_fit_one(m, w, c0, curved, r0, &f[0]);
+	if (!okf[0]) {
+		r0 = NULL;
+		okf[0] = edge_fit_one(m, w, c0, curved, NULL, &f[0]);
 	}
-	return any && edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx);
+	if (okf[0]) {
+		ib = 0;
+		pick = r0;
+	}
+	double sn = ib >= 0 ? f[0].s2 : HUGE_VAL; /* the best of none, nu, 1 - nu */
+	for (int r = 0; r < w->nrip; r++) {
+		okf[r + 1] = edge_fit_one(m, w, c0, curved, &w->rip[r], &f[r + 1]);
+		if (!okf[r + 1])
+			continue;
+		if (r < EDGE_RIP_FOUND && f[r + 1].s2 < sn)
+			sn = f[r + 1].s2;
+		/* an alias beyond a cycle a stroke only where the samples
+		 * tell it apart from the nearer ones */
+		if ((ib >= 0 && !(f[r + 1].s2 < f[ib].s2)) ||
+		    (r >= EDGE_RIP_FOUND && !(EDGE_RIP_NEAR * f[r + 1].s2 < sn)))
+			continue;
+		ib = r + 1;
+		pick = &w->rip[r];
+	}
+	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx))
+		return false;
+	double lo = *ph, hi = *ph, um = *u;
+	for (int i = 0; i <= w->nrip; i++) {
+		double p1, u1, s1, a1[2], d1;
+		const struct edge_rip *rp = i ? &w->rip[i - 1] : r0;
+		if (i == ib || !okf[i] || !(f[i].s2 <= EDGE_RIP_NEAR * f[ib].s2) ||
+		    !edge_fits1(m, w, c0, curved, rp, &p1, &u1, &s1, a1, &d1))
+			continue;
+		lo = p1 < lo ? p1 : lo;
+		hi = p1 > hi ? p1 : hi;
+		um = u1 > um ? u1 : um;
+		for (int g = 0; g < 2; g++)
+			amp[g] = a1[g] > amp[g] ? a1[g] : amp[g];
+	}
+	*u = sqrt(um * um + (hi - lo) * (hi - lo) / 12);
+	return true;
 }
 
 /* Where a start from the refined knots and one from the crossings as
