@@ -219,6 +219,13 @@ case_ spikes_1khz_order spikes 1000 104
 # shallow (min -7.02 um against the spike-free capture); each of 8 or fewer
 # top samples is now tested against the fit of the others.
 case_ spikes_1khz_flank spikes 1000 2052
+# At 4 kHz under a 227 us exposure the top's drop on fine bins stood
+# 2.89 of its noise out without spikes and 3.06 with 47 of them gated
+# (the bins' noise estimate moved), and the correction switched from the
+# middle (0.90 um) to the extrapolation (1.61): the mean +0.72 um against
+# the spike-free capture. The extrapolation now takes over from 3 to 4 of
+# its noise (shape.c, exposure_corr): +0.06 um.
+case_ spikes_4khz_exposure_switch spikes 4000 9702
 
 # Per-stroke min and max carry a U (depth_minmax_U_um, k = 2;
 # docs/measurement.md "Per-stroke min and max"): at 1 kHz under t3 noise
