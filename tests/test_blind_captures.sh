@@ -604,7 +604,7 @@ gen_exposure_ drift_exposure_sub_bin_1khz "--seed 9710 --fs 1000.0 --secs 1.953
 # candidates too, taken where the samples tell them apart (the head's
 # 1.29, 18 % below the others), and where the residuals cannot choose
 # (the tail's four within 2 %) their spread counts in U (edge.c,
-# edge_fits): -7.1 ppm, U 7.2 (the PWM alone, without noise, ring and
+# edge_fits): -7.10 ppm, U 7.15 (the PWM alone, without noise, ring and
 # wander: -3.5 -> -0.2).
 rate_ rate_pwm_alias_beyond_stroke_4khz ringing 4000 9821
 finish
