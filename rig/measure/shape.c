@@ -918,6 +918,41 @@ static void ring_bound(struct shape *sh, const struct measure_config *cfg, doubl
 	}
 }
 
+/* The noise's level along the stroke and the error of each bin's point,
+ * for the end fits' u (edge.c): per bin the spread of its samples less
+ * what the shape's slope (c1, um a bin) makes of their spread in phase,
+ * pooled with its two neighbours (a bin holds a few dozen samples), and
+ * the point's own variance (bin_sd). Under noise that grows towards the
+ * retracted end (1 kHz, 10.6 um at the top, 21 at the retracted end) the
+ * end fit's residual variance, one level for all its samples, was that of
+ * the tops and troughs, while the flanks time the phase. */
+static void shape_noise(struct shape *sh, const struct bins *bn, const struct shape_pts *P)
+{
+	long n = P->n;
+	double ss[NBIN_MAX], dof[NBIN_MAX];
+	for (long j = 0; j < n; j++) {
+		uint32_t c = bn->cnt[j];
+		ss[j] = dof[j] = 0;
+		if (c < 2)
+			continue;
+		double m = bn->sx[j] / c, pm = bn->sp[j] / c;
+		double v = bn->sxx[j] - bn->sx[j] * m;
+		double vp = bn->spp[j] - bn->sp[j] * pm;
+		v -= sh->c1[j] * sh->c1[j] * (vp > 0 ? vp : 0);
+		ss[j] = v > 0 ? v : 0;
+		dof[j] = (double)(c - 1);
+	}
+	for (long j = 0; j < n; j++) {
+		double a = 0, d = 0;
+		for (long k = j - 1; k <= j + 1; k++) {
+			a += ss[(k + n) % n];
+			d += dof[(k + n) % n];
+		}
+		sh->noise_var[j] = d > 0 ? a / d : sh->sample_sd_um * sh->sample_sd_um;
+		sh->point_var[j] = P->sd[j] * P->sd[j];
+	}
+}
+
 /* Build the shape from bin sums. Returns false if there is no shape. */
 static bool shape_build(struct shape *sh, const struct bins *bn, const struct bin_pairs *bp,
 			const struct fold_src *src)
@@ -1045,6 +1080,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	sh->peak_u_um = u_peak;
 	sh->peak_u_model_um = u_model;
 	sh->sample_sd_um = P.sample_sd;
+	shape_noise(sh, bn, &P);
 	double travel = peak - P.tmin;
 	if (!(travel > 0))
 		return false;
