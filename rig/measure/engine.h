@@ -119,11 +119,11 @@ struct shape {
 	double sample_sd_um;      /* spread of one sample in a bin (the first
 				     quartile over bins: noise and stroke
 				     scatter, not spikes or the flanks' slope) */
-	/* per bin: the variance of one sample about the shape, net of the
-	 * slope over the bin's spread of phases, pooled with the two
-	 * neighbours (the noise's level along the stroke: it grows towards
-	 * the retracted end on some sensors), and the variance of the bin's
-	 * point itself (the shape's own error; both um^2, edge.c) */
+	/* per bin: the noise's variance at its level (from the spread of
+	 * the samples near the top and near the retracted end, linear in w
+	 * between: it grows towards the retracted end on some sensors), and
+	 * the variance of the bin's point itself (the shape's own error;
+	 * both um^2, shape_noise, edge.c) */
 	double noise_var[NBIN_MAX], point_var[NBIN_MAX];
 };
 
