@@ -156,6 +156,18 @@ case_ std_noise12_step_1khz   std "--rate 1000 --freq 101.542 --travel-um 1500 -
 case_ std_noise12_step_4khz   std "--rate 4000 --freq 198.842 --travel-um 1500 --depth-um 2500 --noise-um 11.70 --noise-grow 1.18 --scatter-um 2.86 --scatter-rho 0.50 --kick 0.0022 --noise-hz 8.52 --mech harmonic --harm 0.40 --step 1.40@0.42 --step-hz 7.4 --seed 297764592"
 case_ std_drift_ramp_1khz     std "--rate 1000 --freq 155.903 --travel-um 1000 --depth-um 2500 --noise-um 2.63 --noise-grow 0.39 --scatter-um 1.11 --scatter-rho 0.32 --kick 0.0026 --noise-hz 0.98 --mech harmonic --harm 0.26 --drift-um 9.4 --drift-tau 2.95 --ramp -0.037 --seed 1028414678"
 
+# Under a ring that varies stroke to stroke (red_capture.py: +-30 % a
+# stroke) the per-stroke fits follow the learned shape, little of each
+# stroke's own crest: the std read 1.2-1.6 um low against U 0.2-0.8
+# (red_hunt 20 2026's 4 kHz spikes+ringing 304711462: -1.30, U 0.25;
+# SPUR's 800568726: -1.19, U 0.41, which "std"'s 1 um + 10 % let pass; a
+# noise-free 1 kHz ring, ring_before_top_1khz_noiseless's capture: 0.24
+# for a true 1.50, U 0.24). The std's U now holds each stroke's ring
+# misfit; stdU: within that U alone.
+case_ std_ring_varies_4khz        stdU "--rate 4000 --freq 148.970 --travel-um 1500 --depth-um 300 --noise-um 1.42 --noise-grow 0.69 --scatter-um 1.67 --scatter-rho 0.13 --wander 0.0012 --kick 0 --noise-hz 6.10 --rod-ratio 0.35 --ring-um 18.0 --ring-hz 4828 --ring-ms 0.79 --spike-frac 0.0060 --spike-sign far --seed 304711462"
+case_ std_ring_varies_spikes_4khz stdU "--rate 4000 --freq 200.658 --travel-um 400 --depth-um 2500 --noise-um 2.79 --noise-grow 0.33 --scatter-um 2.51 --scatter-rho 0.08 --wander 0.0034 --kick 0 --noise-hz 3.46 --mech harmonic --harm 0.37 --ring-um 19.7 --ring-hz 3430 --ring-ms 0.30 --spike-frac 0.0058 --spike-sign both --seed 800568726"
+case_ std_ring_noiseless_1khz     stdU "--rate 1000 --freq 57.146 --travel-um 400 --depth-um 300 --noise-um 0.01 --noise-grow 0 --scatter-um 0 --scatter-rho 0.42 --wander 0 --kick 0 --noise-hz 4.86 --mech harmonic --harm 0.44 --cogging 0.031 --ring-um 14 --ring-hz 2289 --ring-ms 1.09 --seed 277022927"
+
 # Per-stroke min and max (minmaxU: within depth_minmax_U_um, k = 2; an
 # extreme withheld is not judged): they had no U, as though exact. Under
 # 9-12 um of noise they read -15.66 / +10.45 um (1 kHz) and -32.38 /

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """red_hunt.py RIG N SEED [--rates 1000,4000] [--kinds K,...] [--table] [--min-pct P] [--as-kick]
-red_hunt.py RIG 1 0 --one "GENERATOR ARGS" [--check cover,std,minmax,count] [--told-ppm P] [--drop SLOTS]
+red_hunt.py RIG 1 0 --one "GENERATOR ARGS" [--check cover,std,stdU,minmax,count] [--told-ppm P] [--drop SLOTS]
 
 Hunts "wrong and sure" results of `rig analyze` on captures of
 red_capture.py (a generator the engine was not tuned on): N captures per
@@ -11,6 +11,8 @@ status ok:
   rate    |rate error| <= freq_U (k = 2)
   std     |per-stroke std error| <= 1 um + 10 % of the true std, or
           within the std's own U (depth_std_U_um, k = 2)
+  stdU    (--one only) |per-stroke std error| <= its own U alone: the
+          std honest, however close
   minmax  |min error|, |max error| <= 3 um + 3 x the sample noise
   minmaxU |min error|, |max error| <= their U (depth_minmax_U_um, k = 2;
           none: 0): coverage, not a limit
@@ -217,6 +219,8 @@ def one_in(a, runner, gen, tmp):
     if "cover" not in want and "refuse_or_cover" not in want:
         miss = [m for m in miss if m not in ("depth", "rate") or m in want]
     miss = [m for m in miss if m in ("depth", "rate") or m in want]
+    if "stdU" in want and not abs(e["std"]) <= e["U_std"]:
+        miss.append("stdU")
     print("%s depth %+.2f um (U %.2f) rate %+.1f ppm (U %.1f) std %+.2f (U %.2f) min %+.2f max %+.2f (U %.2f) strokes %d/%d%s"
           % ("FAIL" if miss else "ok", e["depth"], e["U_depth"], e["rate_ppm"], e["U_rate_ppm"], e["std"], e["U_std"],
              e["min"], e["max"], e["U_minmax"], e["strokes"], e["true_strokes"], (" [" + ",".join(miss) + "]") if miss else ""))
@@ -236,7 +240,7 @@ def main():
     ap.add_argument("--min-pct", type=float, default=90)
     ap.add_argument("--strict", action="store_true")
     ap.add_argument("--one", help="one capture: these generator arguments (then N and SEED are ignored)")
-    ap.add_argument("--check", default="cover", help="with --one: cover (depth and rate), depth, rate, std, minmax, minmaxU, count, refuse_or_cover")
+    ap.add_argument("--check", default="cover", help="with --one: cover (depth and rate), depth, rate, std, stdU, minmax, minmaxU, count, refuse_or_cover")
     ap.add_argument("--told-ppm", type=float, default=0, help="with --one: rig analyze --clock-ppm")
     ap.add_argument("--analyze", default="", help="with --one: more rig analyze options")
     ap.add_argument("--drop", default="", help="with --one: these slots (comma-separated) become error values")
