@@ -553,8 +553,8 @@ case_ rate_step_half_counted_twice rate "--rate 1000 --freq 104.628 --travel-um 
 # here): the two ends 0.0169 strokes off against 0.0042, +92.6 ppm
 # against U 85.9 on d906506. The head's own samples carry it (the same
 # record with other noise elsewhere reads +0.015). Now the fold's noise
-# at each sample's phase and the shape's own error (edge.c
-# edge_shape_var).
+# at each sample's level and the shape's own error (edge.c
+# edge_shape_var): U 97.1.
 case_ rate_end_fit_noise_along_stroke rate "--rate 1000 --freq 104.628 --travel-um 1000 --depth-um 2500 --noise-um 10.55 --noise-grow 0.99 --scatter-um 1.52 --scatter-rho 0.40 --wander 0.0016 --kick 0 --noise-hz 1.62 --rod-ratio 0.18 --step 0.60@1.35 --step-hz 20.2 --seed 192554048"
 
 # The generator itself: --wander is the speed wander's stationary rms.

@@ -692,12 +692,13 @@ static bool edge_open_follows(const struct measure *m, const struct edge_win *w,
  * matrix inv) takes from the noise along the stroke and from the shape's
  * own error, over the samples the fit used: with g = inv ge, sample i
  * moves the phase by s_i = g' J_i times its error. The noise: sum s_i^2
- * of the noise's variance at its phase (shape.noise_var, the fold's),
+ * of the noise's variance at its level (shape.noise_var, the fold's),
  * into *vn where that exceeds the fit's own residual variance times
  * ge' inv ge (one level for all its samples: under noise that grows
  * towards the retracted end, that of the tops and troughs, while the
  * flanks time the phase; 1 kHz, 10.6 um at the top, 21 at the retracted
- * end, the head 0.0137 strokes off against its u of 0.0034). The shape:
+ * end: the two ends 0.0169 strokes off against their u of 0.0042, now
+ * 0.0058). The shape:
  * the error of a bin's point moves every sample in that bin alike
  * (T is the quadratic through it and its neighbours, within a bin mostly
  * its own point), so the return value is sum over bins of (the bin's
