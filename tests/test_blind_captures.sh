@@ -219,6 +219,13 @@ case_ spikes_1khz_order spikes 1000 104
 # shallow (min -7.02 um against the spike-free capture); each of 8 or fewer
 # top samples is now tested against the fit of the others.
 case_ spikes_1khz_flank spikes 1000 2052
+# At 4 kHz under a 227 us exposure the top's drop on fine bins stood
+# 2.89 of its noise out without spikes and 3.06 with 47 of them gated
+# (the bins' noise estimate moved), and the correction switched from the
+# middle (0.90 um) to the extrapolation (1.61): the mean +0.72 um against
+# the spike-free capture. The extrapolation now takes over from 3 to 4 of
+# its noise (shape.c, exposure_corr): +0.06 um.
+case_ spikes_4khz_exposure_switch spikes 4000 9702
 
 # Per-stroke min and max carry a U (depth_minmax_U_um, k = 2;
 # docs/measurement.md "Per-stroke min and max"): at 1 kHz under t3 noise
@@ -588,4 +595,15 @@ gen_exposure_ drift_exposure_sub_bin_1khz "--seed 9710 --fs 1000.0 --secs 1.953
   --drift-um 7.09 --drift-kind lin --drift-tau-s 1.26" "--format ild1420 --rate 1000
   --zero-mm 5 --range-mm 10 --freq-hint 71.576 --linearity-um 0 --resolution-um 0.1557
   --zero-u-um 0 --clock-ppm 0 --drift correct" 25 0.1
+# blind_hunt.py ringing 1000 9714: a 7.3 um ring at 4.71 kHz (decay
+# 0.69 ms, under a 58 us box that passes 0.88 of it) on 64.7 Hz strokes.
+# The 1 kHz sampling hides it, not the exposure: it dies within about a
+# sample, so only the fold of 140 strokes shows its crest, and under
+# 2.6 um of t5 noise (three samples a fine bin) the cleaned fold's local
+# maximum stood 1.35 um over the smooth peak at 2.0 sigma, where its
+# doubt counted nothing (without noise the ring is taken: -0.13 um). The
+# depth read -2.36 um (U 2.59) and 125 of 140 strokes within their U
+# (-6.31 um, U 4.21; limit 90 %). The cleaned fold's doubt is weighed
+# from 1 sigma now (ring.c, clean_max_doubt): 129 of 140, depth U 2.71.
+case_ ring_1khz_hidden_by_sampling_strokes ringing 1000 9714
 finish
