@@ -41,13 +41,15 @@ case_() {
   fi
 }
 
-# refused_ NAME STATUS "GENERATOR ARGS": the record refused with STATUS,
-# and the depth it keeps, if any, within U (red_hunt.py refuse_or_cover)
+# refused_ NAME STATUS "GENERATOR ARGS" [red_hunt.py options]: the record
+# refused with STATUS, and the depth it keeps, if any, within U
+# (red_hunt.py refuse_or_cover)
 refused_() {
   name=$1 want=$2 args=$3
+  shift 3
   n=$((n + 1))
   drawn_ "$args" || return 0
-  out=$(python3 "$here/gen/red_hunt.py" "$RIG" 1 0 --one "$args" --check refuse_or_cover 2>&1)
+  out=$(python3 "$here/gen/red_hunt.py" "$RIG" 1 0 --one "$args" --check refuse_or_cover "$@" 2>&1)
   case $out in
   "ok refused: $want"*) echo "ok   $name: $out" ;;
   *) echo "FAIL $name: $out"; fail=$((fail + 1)) ;;
@@ -544,6 +546,23 @@ case_ rate_steady_burst_inside_tail_knot_wander rate "--rate 4000 --freq 234.509
 # doubt taken as independent, +189 236 ppm against U 65 314 on 8b08834.
 # Now the clean intervals counted as several are one doubt of +-n.
 case_ rate_step_half_counted_twice rate "--rate 1000 --freq 104.628 --travel-um 1000 --depth-um 2500 --noise-um 10.55 --noise-grow 0.99 --scatter-um 1.52 --scatter-rho 0.40 --wander 0.0016 --kick 0 --noise-hz 1.62 --rod-ratio 0.18 --step 0.50@1.35 --step-hz 20.2 --seed 28"
+# The steadiness figures (rate_start_hz, rate_end_hz) were the mean of the
+# three clean periods next to each end, with no U: one spiked knot (the
+# last crossing, 2 samples early) read 207.558 Hz at the end for 201.6
+# ("+3.411 %"), and --max-rate-change-pct 1 refused a steady pen as
+# unsteady. Now a line through up to 12 periods, the one off it left out,
+# each figure with its U (result.c end_rate); "ends" in red_hunt.py: both
+# within U of the crank's rate there. The gate refuses only beyond U.
+spur_="--rate 4000 --freq 200.658 --travel-um 400 --depth-um 2500 --noise-um 2.79 --noise-grow 0.33 --scatter-um 2.51 --scatter-rho 0.08 --wander 0.0034 --kick 0 --noise-hz 3.46 --mech harmonic --harm 0.37 --ring-um 19.7 --ring-hz 3430 --ring-ms 0.30 --spike-frac 0.0058 --spike-sign both --seed 800568726"
+case_ steady_ends_spiked_last_knot cover,ends "$spur_"
+case_ steady_gate_spiked_last_knot cover,ends "$spur_" --analyze "--max-rate-change-pct 1"
+# and a real change is still refused (x1.05 at 1 s; 1 kHz from 90 %)
+refused_ steady_gate_step_refused unsteady "--freq 150 --step 1.05@1.0 --step-hz 20 --seed 21" --analyze "--max-rate-change-pct 1"
+refused_ steady_gate_startup_refused unsteady "--rate 1000 --freq 90 --start 0.9 --start-hz 3 --seed 22" --analyze "--max-rate-change-pct 1"
+# Start-ups next to the ends: a line through twelve periods read 4.8 Hz
+# fast against U 3.6; now shortened while it does not follow them
+case_ steady_ends_startup_4khz ends "--rate 4000 --freq 150 --start 0.6 --start-hz 5 --start-zeta 0.8 --seed 1"
+case_ steady_ends_startup_1khz ends "--rate 1000 --freq 90 --start 0.6 --start-hz 5 --start-zeta 0.8 --seed 1"
 
 # The noise along the stroke in the end fits' u (red_hunt.py 20 2026's
 # noise+step miss, 1 kHz, x0.60 at 20 Hz): the noise grows from 10.6 um

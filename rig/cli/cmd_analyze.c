@@ -47,7 +47,8 @@ static void usage(FILE *out)
 		"  --drift MODE        flag (default: reported, its effect in U) or correct\n"
 		"  --max-noise-pct P   refuse when the sample noise exceeds P %% of the travel\n"
 		"                      (default 5; a negative number switches it off)\n"
-		"  --max-rate-change-pct P  refuse when the rate changed more (default off)\n"
+		"  --max-rate-change-pct P  refuse when the rate changed more, beyond its U\n"
+		"                      (default off)\n"
 		"  --max-rate-trend-pct P   refuse when the rate trends by more over the\n"
 		"                      record, from all its periods (default off)\n"
 		"  --max-drift-um D    refuse when the readings drifted more (default off)\n"
@@ -143,7 +144,8 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 		   "depth_std_raw_um,trough_mean_um,period_jitter_us,noise_um,"
 		   "rate_start_hz,rate_end_hz,rate_change_pct,noise_pct,drift_um,drift_u_um,"
 		   "drift_corrected,lobe0_depth_um,lobe1_depth_um,lobe0_freq_hz,lobe1_freq_hz,"
-		   "depth_std_U_um,depth_minmax_U_um\n");
+		   "depth_std_U_um,depth_minmax_U_um,rate_start_U_hz,rate_end_U_hz,"
+		   "rate_change_U_pct,rate_start_s,rate_end_s\n");
 	bool d = st->has_depth, f = st->has_freq;
 	fprintf(o, "%s,%llu", measure_status_name(st->status), (unsigned long long)st->strokes);
 	put(o, d, 3, st->depth_mean_um);
@@ -172,6 +174,11 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 		put(o, st->has_lobes, 4, st->lobe_freq_hz[k]);
 	put(o, d, 3, st->depth_std_U_um);
 	put(o, d, 3, st->depth_minmax_U_um);
+	put(o, f && st->rate_start_hz > 0, 4, st->rate_start_U_hz);
+	put(o, f && st->rate_end_hz > 0, 4, st->rate_end_U_hz);
+	put(o, f && st->rate_start_hz > 0 && st->rate_end_hz > 0, 3, st->rate_change_U_pct);
+	put(o, f && st->rate_start_hz > 0, 4, st->rate_start_s);
+	put(o, f && st->rate_end_hz > 0, 4, st->rate_end_s);
 	fputc('\n', o);
 }
 
@@ -259,8 +266,10 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 		fprintf(o, "alternate strokes: %.2f / %.2f um, %.4f / %.4f Hz\n", st->lobe_depth_um[0],
 			st->lobe_depth_um[1], st->lobe_freq_hz[0], st->lobe_freq_hz[1]);
 	if (st->has_freq && st->rate_start_hz > 0 && st->rate_end_hz > 0)
-		fprintf(o, "steadiness: %.4f Hz at the start, %.4f Hz at the end (%+.3f %%)\n",
-			st->rate_start_hz, st->rate_end_hz, st->rate_change_pct);
+		fprintf(o, "steadiness: %.4f Hz +- %.4f Hz at the start (%.4f s), %.4f Hz +- %.4f Hz "
+			"at the end (%.4f s) (%+.3f %% +- %.3f %%; k=2)\n", st->rate_start_hz,
+			st->rate_start_U_hz, st->rate_start_s, st->rate_end_hz, st->rate_end_U_hz,
+			st->rate_end_s, st->rate_change_pct, st->rate_change_U_pct);
 	if (!st->has_freq)
 		fprintf(o, "rate: no result\n");
 }

@@ -305,6 +305,7 @@ struct measure {
 	 * tail's, or last_seg_ntail's when no period was counted after the
 	 * last segment closed) */
 	struct line_sums hd;
+	double hd_t[END_TREND_N], hd_p[END_TREND_N]; /* hd's points (result.c, end_rate) */
 	double tl_t[END_TREND_N], tl_p[END_TREND_N];
 
 	/* stall */

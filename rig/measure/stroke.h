@@ -271,10 +271,16 @@ struct measure_stats {
 	double freq_u_model_hz;      /* standard uncertainty of the edge model */
 	double period_jitter_us;     /* std of single periods (wander + jitter) */
 	double crossing_jitter_us;   /* timing noise of one crossing as detected */
-	/* Steadiness: the rate over the first and the last (up to) three
-	 * clean periods, and their difference against the mean rate. */
+	/* Steadiness: the rate at the record's first and last whole stroke
+	 * (a line through the clean periods next to each end, read at the
+	 * middle of the period nearest the end, result.c end_rate; 0: too
+	 * few), those middles (s from the first sample), their difference
+	 * against the mean rate, and the expanded uncertainties (k = 2) of
+	 * the three. */
 	double rate_start_hz, rate_end_hz;
+	double rate_start_s, rate_end_s;
 	double rate_change_pct;
+	double rate_start_U_hz, rate_end_U_hz, rate_change_U_pct;
 	/* Trend: the rate's change over the record from a straight line
 	 * through the clean periods (as detected) against time, % of the
 	 * rate, and that slope against its standard error. */

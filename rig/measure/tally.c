@@ -317,8 +317,11 @@ static void freq_period(struct measure *m, double d, double d_raw, double t_end_
 		m->pf_raw[m->npf] = d_raw;
 		m->pf[m->npf++] = d;
 	}
-	if (contiguous_head && m->hd.n < END_TREND_N)
+	if (contiguous_head && m->hd.n < END_TREND_N) {
+		m->hd_t[(unsigned)m->hd.n] = tt;
+		m->hd_p[(unsigned)m->hd.n] = pp;
 		line_sums_add(&m->hd, tt, pp);
+	}
 	m->tl_t[m->npl % END_TREND_N] = tt;
 	m->tl_p[m->npl % END_TREND_N] = pp;
 	m->pl_raw[m->npl % 3] = d_raw;

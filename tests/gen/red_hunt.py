@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """red_hunt.py RIG N SEED [--rates 1000,4000] [--kinds K,...] [--table] [--min-pct P] [--as-kick]
-red_hunt.py RIG 1 0 --one "GENERATOR ARGS" [--check cover,std,stdU,minmax,count] [--told-ppm P] [--drop SLOTS]
+red_hunt.py RIG 1 0 --one "GENERATOR ARGS" [--check cover,std,stdU,minmax,count,ends] [--told-ppm P] [--drop SLOTS]
 
 Hunts "wrong and sure" results of `rig analyze` on captures of
 red_capture.py (a generator the engine was not tuned on): N captures per
@@ -18,6 +18,13 @@ status ok:
           none: 0): coverage, not a limit
   count   strokes measured + rejected ones reported >= true strokes - 2
           (- those inside an error burst)
+  ends    the rates at the record's first and last whole stroke
+          (rate_start_hz, rate_end_hz, at rate_start_s, rate_end_s) within
+          their U (rate_start_U_hz, rate_end_U_hz, k = 2; none: 0) of the
+          truth: the crank's mean rate over one period centred there, from
+          red_capture.py's motor made again (an engine without the times:
+          its rate at the record's first and last sample, the truth file's);
+          a figure withheld is not judged: coverage, not a limit
 Every kind's pen has a steady speed wander (red_capture.py --wander:
 0.05..0.4 % rms, corner 0.5..10 Hz); kind "kick" adds a start-up speed
 kick of 0.05..0.4 % (--kick, decaying with the same corner). Until main
@@ -100,6 +107,49 @@ KINDS = {
 }
 
 
+def gen_argv(gen):
+    """red_capture.py's arguments for the draw gen (keys starting with _
+    are not the generator's)."""
+    argv = []
+    for k, v in gen.items():
+        if not k.startswith("_"):
+            argv += [k] + ([str(v)] if v != "" else [])
+    return argv
+
+
+def truth_rate(gen, truth, at_s):
+    """The crank's mean rate over one period centred on each time in at_s
+    (s from the first sample, the sensor's clock; None: left None), from
+    red_capture.py's motor made again as its main() makes it (the same
+    draws). The truth file's rate at the first sample is made again too:
+    a motor that does not match it is an error, not a judgement."""
+    sys.path.insert(0, HERE)
+    import red_capture as rc
+    a = rc.args_parser().parse_args(["x"] + gen_argv(gen))
+    if a.kick is None:
+        a.kick = 0.002 if a.wander is None else 0.0
+    if a.wander is None:
+        a.wander = 0.0
+    rng = random.Random(a.seed)
+    rate_true = a.rate * (1 + a.clock_ppm * 1e-6)
+    n = int(round(a.seconds * a.rate))
+    t_start = rng.uniform(0, 1 / a.rate)
+    motor = rc.Motor(a, rng, -0.002 - a.exposure_us * 1e-6, t_start + (n - 1) / rate_true + 0.01)
+    ph = lambda t: motor.uniform_phase(motor.angle(t))
+    rs = (ph(t_start + 1e-4) - ph(t_start)) / 1e-4
+    if abs(rs / float(truth["rate_start_hz"]) - 1) > 1e-5:
+        raise RuntimeError("red_hunt.py: the motor made again reads %.6f Hz at the first sample, the truth %s"
+                           % (rs, truth["rate_start_hz"]))
+    out = []
+    for s in at_s:
+        if s is None:
+            out.append(None)
+            continue
+        t, per = t_start + s * a.rate / rate_true, 1 / float(truth["freq_hz"])
+        out.append((ph(t + per / 2) - ph(t - per / 2)) / per)
+    return out
+
+
 def analyze(rig, runner, path, gen, told_ppm):
     cmd = runner + [rig, "analyze", "--format", "ild1420", "--rate", str(gen["--rate"]),
                     "--zero-mm", "5", "--range-mm", str(gen.get("--range-mm", 10)), "--csv"]
@@ -146,6 +196,21 @@ def judge(truth, r, gen):
     hidden = float(str(gen.get("--burst", "0@0")).split("@")[0]) * float(gen["--freq"]) / float(gen["--rate"])
     if e["strokes"] + e["rejected"] < e["true_strokes"] - 2 - hidden - (1 if hidden else 0):
         miss.append("count")
+    # the rates at the record's ends within their own U (k = 2; an engine
+    # without it: 0); a figure withheld (empty) is not judged
+    g = lambda k: float(r[k]) if r.get(k) else float("nan")
+    if "rate_start_s" in r:
+        ts = [float(r[k]) if r[k] else None for k in ("rate_start_s", "rate_end_s")]
+        ts_ = [x for x in ts if x is not None]
+        tr = truth_rate(gen, truth, ts) if ts_ else [None, None]
+        tr = [x if x is not None else float("nan") for x in tr]
+    else:
+        tr = [float(truth["rate_start_hz"]), float(truth["rate_end_hz"])]
+    e["start"] = g("rate_start_hz") - tr[0]
+    e["end"] = g("rate_end_hz") - tr[1]
+    e["U_start"], e["U_end"] = float(r.get("rate_start_U_hz") or 0), float(r.get("rate_end_U_hz") or 0)
+    if abs(e["start"]) > e["U_start"] or abs(e["end"]) > e["U_end"]:
+        miss.append("ends")
     return e, miss
 
 
@@ -221,9 +286,12 @@ def one_in(a, runner, gen, tmp):
     miss = [m for m in miss if m in ("depth", "rate") or m in want]
     if "stdU" in want and not abs(e["std"]) <= e["U_std"]:
         miss.append("stdU")
-    print("%s depth %+.2f um (U %.2f) rate %+.1f ppm (U %.1f) std %+.2f (U %.2f) min %+.2f max %+.2f (U %.2f) strokes %d/%d%s"
+    ends = (" ends %+.3f Hz (U %.3f) %+.3f Hz (U %.3f)" % (e["start"], e["U_start"], e["end"], e["U_end"])
+            if "ends" in want else "")
+    print("%s depth %+.2f um (U %.2f) rate %+.1f ppm (U %.1f) std %+.2f (U %.2f) min %+.2f max %+.2f (U %.2f) strokes %d/%d%s%s"
           % ("FAIL" if miss else "ok", e["depth"], e["U_depth"], e["rate_ppm"], e["U_rate_ppm"], e["std"], e["U_std"],
-             e["min"], e["max"], e["U_minmax"], e["strokes"], e["true_strokes"], (" [" + ",".join(miss) + "]") if miss else ""))
+             e["min"], e["max"], e["U_minmax"], e["strokes"], e["true_strokes"], ends,
+             (" [" + ",".join(miss) + "]") if miss else ""))
     return 1 if miss else 0
 
 
@@ -240,7 +308,7 @@ def main():
     ap.add_argument("--min-pct", type=float, default=90)
     ap.add_argument("--strict", action="store_true")
     ap.add_argument("--one", help="one capture: these generator arguments (then N and SEED are ignored)")
-    ap.add_argument("--check", default="cover", help="with --one: cover (depth and rate), depth, rate, std, stdU, minmax, minmaxU, count, refuse_or_cover")
+    ap.add_argument("--check", default="cover", help="with --one: cover (depth and rate), depth, rate, std, stdU, minmax, minmaxU, count, ends, refuse_or_cover")
     ap.add_argument("--told-ppm", type=float, default=0, help="with --one: rig analyze --clock-ppm")
     ap.add_argument("--analyze", default="", help="with --one: more rig analyze options")
     ap.add_argument("--drop", default="", help="with --one: these slots (comma-separated) become error values")
@@ -269,7 +337,7 @@ def hunt(a, runner, rng, tmp):
     for rate in [int(x) for x in a.rates.split(",")]:
         for kind in a.kinds.split(","):
             c = {"n": 0, "ok": 0, "refused": 0, "depth": 0, "rate": 0, "std": 0, "minmax": 0, "minmaxU": 0,
-                 "count": 0, "U_minmax": 0.0}
+                 "count": 0, "U_minmax": 0.0, "ends": 0}
             for i in range(a.n):
                 seed = rng.randrange(1 << 30)
                 gen = KINDS[kind](random.Random(seed), rate)
@@ -297,31 +365,34 @@ def hunt(a, runner, rng, tmp):
                     c[m] += 1
                 if miss or a.table:
                     print("%-5d %-14s %s depth %+.2f (U %.2f) rate %+.1f ppm (U %.1f) std %+.2f (U %.2f) min %+.2f max %+.2f "
-                          "(U %.2f) strokes %d/%d rej %d%s | %s"
+                          "(U %.2f) strokes %d/%d rej %d ends %+.3f %+.3f Hz (U %.3f %.3f)%s | %s"
                           % (rate, kind, "MISS" if miss else "ok  ", e["depth"], e["U_depth"], e["rate_ppm"],
                              e["U_rate_ppm"], e["std"], e["U_std"], e["min"], e["max"], e["U_minmax"], e["strokes"], e["true_strokes"],
-                             e["rejected"], (" [" + ",".join(miss) + "]") if miss else "", gtxt))
+                             e["rejected"], e["start"], e["end"], e["U_start"], e["U_end"],
+                             (" [" + ",".join(miss) + "]") if miss else "", gtxt))
             summary.append((rate, kind, c))
-            t = tot.setdefault(rate, {"ok": 0, "depth": 0, "rate": 0, "any": 0, "minmaxU": 0, "U_minmax": 0.0})
+            t = tot.setdefault(rate, {"ok": 0, "depth": 0, "rate": 0, "any": 0, "minmaxU": 0, "U_minmax": 0.0, "ends": 0})
             t["ok"] += c["ok"]
             t["depth"] += c["depth"]
             t["rate"] += c["rate"]
             t["minmaxU"] += c["minmaxU"]
             t["U_minmax"] += c["U_minmax"]
+            t["ends"] += c["ends"]
             t["any"] += c["std"] + c["minmax"] + c["count"]
-    print("rate  kind            n  ok refused depth-miss rate-miss std-miss minmax-miss count-miss minmaxU-miss (mean U)")
+    print("rate  kind            n  ok refused depth-miss rate-miss std-miss minmax-miss count-miss minmaxU-miss (mean U) ends-miss")
     for rate, kind, c in summary:
-        print("%-5d %-14s %3d %3d %7d %10d %9d %8d %11d %10d %12d (%.2f)" % (
+        print("%-5d %-14s %3d %3d %7d %10d %9d %8d %11d %10d %12d (%.2f) %9d" % (
             rate, kind, c["n"], c["ok"], c["refused"], c["depth"], c["rate"], c["std"], c["minmax"], c["count"],
-            c["minmaxU"], c["U_minmax"] / max(c["ok"], 1)))
+            c["minmaxU"], c["U_minmax"] / max(c["ok"], 1), c["ends"]))
     for rate, t in tot.items():
         if t["ok"] == 0:
             continue
         cd = 100.0 * (t["ok"] - t["depth"]) / t["ok"]
         cr = 100.0 * (t["ok"] - t["rate"]) / t["ok"]
         cm = 100.0 * (t["ok"] - t["minmaxU"]) / t["ok"]
-        print("%d Hz: coverage depth %.1f %%, rate %.1f %%, min/max %.1f %% (mean U %.2f um) of %d records"
-              % (rate, cd, cr, cm, t["U_minmax"] / t["ok"], t["ok"]))
+        ce = 100.0 * (t["ok"] - t["ends"]) / t["ok"]
+        print("%d Hz: coverage depth %.1f %%, rate %.1f %%, min/max %.1f %% (mean U %.2f um), ends %.1f %% of %d records"
+              % (rate, cd, cr, cm, t["U_minmax"] / t["ok"], ce, t["ok"]))
         if cd < a.min_pct or cr < a.min_pct or (a.strict and (t["depth"] or t["rate"] or t["any"])):
             bad = 1
     return bad
