@@ -606,4 +606,16 @@ gen_exposure_ drift_exposure_sub_bin_1khz "--seed 9710 --fs 1000.0 --secs 1.953
 # (-6.31 um, U 4.21; limit 90 %). The cleaned fold's doubt is weighed
 # from 1 sigma now (ring.c, clean_max_doubt): 129 of 140, depth U 2.71.
 case_ ring_1khz_hidden_by_sampling_strokes ringing 1000 9714
+# A PWM of 0.17 % at 88.1 Hz on a 68.4 Hz pen (1.29 cycles a stroke; with
+# wander, a ring and 0.6 um of noise): the crossings see it aliased at
+# 0.29 cycles a stroke, and the end fits took it at 0.29 or 0.71, which
+# agree with it at the crossings but not between them, where the record's
+# end samples lie: both ends 0.0004-0.0006 cycles short, -7.6 ppm against
+# U 6.2, wrong and sure. Now the aliases beyond a cycle a stroke are
+# candidates too, taken where the samples tell them apart (the head's
+# 1.29, 18 % below the others), and where the residuals cannot choose
+# (the tail's four within 2 %) their spread counts in U (edge.c,
+# edge_fits): -7.10 ppm, U 7.15 (the PWM alone, without noise, ring and
+# wander: -3.5 -> -0.2).
+rate_ rate_pwm_alias_beyond_stroke_4khz ringing 4000 9821
 finish

@@ -77,18 +77,24 @@ static double poly_slope(const double *c, int deg, double u)
  * takes out a start-up's or an FM's trend) against the same residual of a
  * sinusoid, over a grid of frequencies. Sampled once a stroke, the
  * crossings see it aliased into 0..0.5 cycles a stroke (nu); the end fit
- * takes whichever of no ripple, nu and 1 - nu follows the samples best
- * (edge_fits). The crossings as detected carry their interpolation bias,
- * which beats at the fraction of a slot the period holds: it is fitted
- * away first (1 kHz, 12.7 slots a stroke: without that the scan found the
- * beat at 0.28 cycles a stroke, not the PWM's 0.46). Measured (speed
- * 1000 7, 0.44 % at 42 Hz on a 79 Hz pen): -12.6 ppm, now -8.1. */
+ * takes whichever of no ripple, nu, 1 - nu, 1 + nu, 2 - nu, 2 + nu and
+ * 3 - nu follows the samples best (edge_fits): at the crossings they are
+ * one ripple, between them they differ, and the end sample lies between
+ * them (4 kHz, 0.17 % at 88.1 Hz on a 68.4 Hz pen, nu 0.287 of a true
+ * 1.287: with nu and 1 - nu alone both ends read 0.0004-0.0006 cycles
+ * short, -7.6 ppm against U 6.2; ringing 4000 9821 of
+ * tests/gen/blind_hunt.py). The crossings as detected carry their
+ * interpolation bias, which beats at the fraction of a slot the period
+ * holds: it is fitted away first (1 kHz, 12.7 slots a stroke: without that
+ * the scan found the beat at 0.28 cycles a stroke, not the PWM's 0.46).
+ * Measured (speed 1000 7, 0.44 % at 42 Hz on a 79 Hz pen): -12.6 ppm, now
+ * -8.1. */
 #define RIP_SPAN 96u          /* crossings next to the end, at most */
 #define RIP_MIN 16u           /* usable residuals, at least */
 #define RIP_NU_LO 0.1         /* cycles a stroke, aliased */
 #define RIP_NU_HI 0.5
 #define RIP_SIGNIF 35.0       /* the sum of squares it explains, in noise variances */
-#define RIP_CAND 2
+#define RIP_CAND EDGE_RIP_CAND
 #define RIP_GRID 128         /* the scan's frequencies, at most */
 #define RIP_BIAS_H 2          /* harmonics of the interpolation bias */
 
@@ -242,7 +248,7 @@ static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint3
 	if (!(s2 > 0) || !(best > RIP_SIGNIF * s2))
 		return 0;
 	*score = best / s2;
-	const double nus[RIP_CAND] = { nu, 1 - nu };
+	const double nus[RIP_CAND] = { nu, 1 - nu, 1 + nu, 2 - nu, 2 + nu, 3 - nu };
 	int nc = 0;
 	for (int c = 0; c < RIP_CAND; c++)
 		if (rip_fit(t, y, ok, n, nus[c] / P, &cand[nc]) > 0) {
@@ -923,33 +929,100 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 	return true;
 }
 
+/* The fit edge_fits1 takes (of degree 3 where curved, else 2) with the
+ * ripple rp, alone: what the candidates are chosen by, without the other
+ * degree's fit. False when it failed. */
+struct edge_cand {
+	double s2, ph, var, amp[2];
+};
+
+static bool edge_fit_one(const struct measure *m, const struct edge_win *w, const double c0[4],
+			 bool curved, const struct edge_rip *rp, struct edge_cand *f)
+{
+	double c[4], dx;
+	memcpy(c, c0, sizeof c);
+	return edge_fit_deg(m, w, curved ? 3 : 2, c, rp, &f->ph, &f->var, &f->s2, f->amp, &dx);
+}
+
+/* Candidates whose residual variance is within this factor of the best
+ * one's: the samples do not tell them apart. */
+#define EDGE_RIP_NEAR 1.1
+#define EDGE_RIP_FOUND 2 /* the first candidates: nu and 1 - nu */
+
 /* edge_fits1 with each ripple candidate of w (none where it has none):
  * the one whose fit leaves the smallest residual variance. A ripple near
  * the stroke rate (w->sync) stands in for none: it stood out of the
  * samples of many more strokes than the end fit's three, whose residual
  * variance, with the noise's share in it, may not show it (4 kHz, 3027:
  * the tail's 2.8 strokes fitted better without it by 5 noise variances,
- * and read 0.0012 cycles off, 0.0003 with it). */
+ * and read 0.0012 cycles off, 0.0003 with it). The candidates are
+ * compared by their chosen degree's fit alone, and only the one taken is
+ * fitted with both (the same choice at about half the cost: a record
+ * where a ripple is found has EDGE_RIP_CAND of them at each end).
+ * The aliases beyond a cycle a stroke (1 + nu ..) are taken only where
+ * their fit stands apart (EDGE_RIP_NEAR) from the best of no ripple, nu
+ * and 1 - nu: over three strokes at 1 kHz the residuals of many aliases
+ * come close, and the nearest by a few percent was no better (speed
+ * 1000 35, a 0.33 % PWM at 0.73 cycles a stroke under a 2.1 % FM: the
+ * tail took 1.73, 5 % below no ripple, and read 0.0014 cycles short,
+ * -6.6 -> -10.9 ppm). Where others fit about as well (EDGE_RIP_NEAR),
+ * the end is as unsure as the one of them that is least sure (its own
+ * u, its sensitivity to the strokes' amplitudes: amp) and by their
+ * spread, a rectangular half-width: the residuals of a short window do
+ * not tell them apart (4 kHz, 9821's tail: four within 2 %, 0.0007
+ * cycles apart; physics_capture.py, no ripple at all but one found in
+ * a dwell's crossings: 1 + nu 5 % below 1 - nu, 0.0017 cycles apart and
+ * 1.6 times less sensitive to the amplitudes, +12.5 ppm against U 10.5
+ * when taken). */
 static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[4],
 		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx)
 {
-	bool any = w->sync && edge_fits1(m, w, c0, curved, w->sync, ph, u, s2, amp, dx);
-	if (!any)
-		any = edge_fits1(m, w, c0, curved, NULL, ph, u, s2, amp, dx);
-	for (int r = 0; r < w->nrip; r++) {
-		double p1, u1, s1, a1[2], d1;
-		bool okk = edge_fits1(m, w, c0, curved, &w->rip[r], &p1, &u1, &s1, a1, &d1);
-		if (!okk || (any && !(s1 < *s2)))
-			continue;
-		any = true;
-		*ph = p1;
-		*u = u1;
-		*s2 = s1;
-		amp[0] = a1[0];
-		amp[1] = a1[1];
-		*dx = d1;
+	struct edge_cand f[EDGE_RIP_CAND + 1];
+	bool okf[EDGE_RIP_CAND + 1] = { false };
+	int ib = -1;
+	const struct edge_rip *pick = NULL;
+	const struct edge_rip *r0 = w->sync; /* f[0]'s: the sync ripple, else none */
+	okf[0] = r0 && edge_fit_one(m, w, c0, curved, r0, &f[0]);
+	if (!okf[0]) {
+		r0 = NULL;
+		okf[0] = edge_fit_one(m, w, c0, curved, NULL, &f[0]);
 	}
-	return any;
+	if (okf[0]) {
+		ib = 0;
+		pick = r0;
+	}
+	double sn = ib >= 0 ? f[0].s2 : HUGE_VAL; /* the best of none, nu, 1 - nu */
+	for (int r = 0; r < w->nrip; r++) {
+		okf[r + 1] = edge_fit_one(m, w, c0, curved, &w->rip[r], &f[r + 1]);
+		if (!okf[r + 1])
+			continue;
+		if (r < EDGE_RIP_FOUND && f[r + 1].s2 < sn)
+			sn = f[r + 1].s2;
+		/* an alias beyond a cycle a stroke only where the samples
+		 * tell it apart from the nearer ones */
+		if ((ib >= 0 && !(f[r + 1].s2 < f[ib].s2)) ||
+		    (r >= EDGE_RIP_FOUND && !(EDGE_RIP_NEAR * f[r + 1].s2 < sn)))
+			continue;
+		ib = r + 1;
+		pick = &w->rip[r];
+	}
+	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx))
+		return false;
+	double lo = *ph, hi = *ph, um = *u;
+	for (int i = 0; i <= w->nrip; i++) {
+		double p1, u1, s1, a1[2], d1;
+		const struct edge_rip *rp = i ? &w->rip[i - 1] : r0;
+		if (i == ib || !okf[i] || !(f[i].s2 <= EDGE_RIP_NEAR * f[ib].s2) ||
+		    !edge_fits1(m, w, c0, curved, rp, &p1, &u1, &s1, a1, &d1))
+			continue;
+		lo = p1 < lo ? p1 : lo;
+		hi = p1 > hi ? p1 : hi;
+		um = u1 > um ? u1 : um;
+		for (int g = 0; g < 2; g++)
+			amp[g] = a1[g] > amp[g] ? a1[g] : amp[g];
+	}
+	*u = sqrt(um * um + (hi - lo) * (hi - lo) / 12);
+	return true;
 }
 
 /* Where a start from the refined knots and one from the crossings as

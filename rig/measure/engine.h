@@ -200,7 +200,9 @@ struct seg_mark {
 };
 
 /* A ripple of the pen's speed near an end of the record, a fixed term of
- * the end fit's phase (edge.c, edge_ripple). */
+ * the end fit's phase (edge.c, edge_ripple); EDGE_RIP_CAND the candidates
+ * for its frequency, the aliases of what the crossings see. */
+#define EDGE_RIP_CAND 6
 struct edge_rip {
 	double g;          /* cycles a slot */
 	double ca, sa;     /* phase, cycles: ca cos(2 pi g t) + sa sin(2 pi g t) */
@@ -408,7 +410,7 @@ struct measure {
 						     * amplitude (edge_fit_deg) */
 	double edge_unbias;       /* |head + tail| moved by xing_unbias's
 				   * learning, strokes: what it corrected */
-	struct edge_rip edge_rip[2][2]; /* the head's and the tail's candidates */
+	struct edge_rip edge_rip[2][EDGE_RIP_CAND]; /* the head's and the tail's candidates */
 	struct edge_rip edge_sync[2]; /* a ripple near the stroke rate there */
 	bool edge_sync_ok[2];     /* found (edge_sync_ripple) */
 	int edge_nrip[2];         /* how many; -1 until looked for (learn_finish) */
