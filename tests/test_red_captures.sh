@@ -564,6 +564,18 @@ refused_ steady_gate_startup_refused unsteady "--rate 1000 --freq 90 --start 0.9
 case_ steady_ends_startup_4khz ends "--rate 4000 --freq 150 --start 0.6 --start-hz 5 --start-zeta 0.8 --seed 1"
 case_ steady_ends_startup_1khz ends "--rate 1000 --freq 90 --start 0.6 --start-hz 5 --start-zeta 0.8 --seed 1"
 
+# The noise along the stroke in the end fits' u (red_hunt.py 20 2026's
+# noise+step miss, 1 kHz, x0.60 at 20 Hz): the noise grows from 10.6 um
+# at the top to 21 at the retracted end, the head's fit rests on flank
+# samples, and its u took one level for all its samples, the fit's own
+# residual variance (that of tops and troughs too, and low by chance
+# here): the two ends 0.0169 strokes off against 0.0042, +92.6 ppm
+# against U 85.9 on d906506. The head's own samples carry it (the same
+# record with other noise elsewhere reads +0.015). Now the fold's noise
+# at each sample's level and the shape's own error (edge.c
+# edge_shape_var): U 97.1.
+case_ rate_end_fit_noise_along_stroke rate "--rate 1000 --freq 104.628 --travel-um 1000 --depth-um 2500 --noise-um 10.55 --noise-grow 0.99 --scatter-um 1.52 --scatter-rho 0.40 --wander 0.0016 --kick 0 --noise-hz 1.62 --rod-ratio 0.18 --step 0.60@1.35 --step-hz 20.2 --seed 192554048"
+
 # The generator itself: --wander is the speed wander's stationary rms.
 # Until 4246a25 the two lags' drive was scaled for a variance 1/(1 - a)^2
 # too large: from a start at full size the speed noise settled in

@@ -694,6 +694,65 @@ static bool edge_open_follows(const struct measure *m, const struct edge_win *w,
 	return nv < EDGE_OPEN_MIN || 2 * nin >= nv;
 }
 
+/* What the fit's phase at t_eval (its gradient ge, inverse normal
+ * matrix inv) takes from the noise along the stroke and from the shape's
+ * own error, over the samples the fit used: with g = inv ge, sample i
+ * moves the phase by s_i = g' J_i times its error. The noise: sum s_i^2
+ * of the noise's variance at its level (shape.noise_var, the fold's),
+ * into *vn where that exceeds the fit's own residual variance times
+ * ge' inv ge (one level for all its samples: under noise that grows
+ * towards the retracted end, that of the tops and troughs, while the
+ * flanks time the phase; 1 kHz, 10.6 um at the top, 21 at the retracted
+ * end: the two ends 0.0169 strokes off against their u of 0.0042, now
+ * 0.0058). The shape:
+ * the error of a bin's point moves every sample in that bin alike
+ * (T is the quadratic through it and its neighbours, within a bin mostly
+ * its own point), so the return value is sum over bins of (the bin's
+ * s_i summed)^2 times its point's variance (shape.point_var). */
+static double edge_shape_var(const struct measure *m, const struct edge_win *w, int deg,
+			     const double *c, double a, const struct edge_rip *rp,
+			     const uint32_t *drop, int ndrop, const double *ge,
+			     double inv[EDGE_NP_MAX][EDGE_NP_MAX], double *vn)
+{
+	const struct shape *sh = &m->shape;
+	int np = deg + 2;
+	long nb = (long)sh->nbins;
+	double g[EDGE_NP_MAX], sb[NBIN_MAX], het = 0, vs = 0;
+	uint16_t tb[NBIN_MAX];
+	int16_t pos[NBIN_MAX];
+	long nt = 0;
+	memset(pos, 0xff, (size_t)nb * sizeof pos[0]);
+	for (int p = 0; p < np; p++) {
+		g[p] = 0;
+		for (int q = 0; q < np; q++)
+			g[p] += inv[p][q] * ge[q];
+	}
+	for (uint32_t i = w->i0; i < w->i1; i++) {
+		double r, J[EDGE_NP_MAX], phs, wt;
+		if (!edge_sample(m, w, deg, c, a, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
+				 &wt))
+			continue;
+		double si = 0;
+		for (int p = 0; p < np; p++)
+			si += g[p] * J[p];
+		long j = (long)floor((phs - floor(phs)) * (double)nb);
+		if (j < 0 || j >= nb)
+			j = 0;
+		het += si * si * sh->noise_var[j];
+		if (pos[j] < 0) {
+			pos[j] = (int16_t)nt;
+			tb[nt] = (uint16_t)j;
+			sb[nt++] = 0;
+		}
+		sb[pos[j]] += si;
+	}
+	for (long t = 0; t < nt; t++)
+		vs += sb[t] * sb[t] * sh->point_var[tb[t]];
+	if (het > *vn)
+		*vn = het;
+	return vs;
+}
+
 /* One fit of degree deg; *ph the phase at t_eval, *var its variance.
  * *dx how far *ph lies from the fit's own phase at the valid sample
  * nearest t_eval (w->t_seen) carried on to t_eval at its speed there: 0
@@ -793,6 +852,7 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 		for (int q = 0; q < np; q++)
 			v += ge[p] * inv[p][q] * ge[q];
 	double s2 = rss / (double)(n - (unsigned)np);
+	double vn = s2 * v, vs = edge_shape_var(m, w, deg, c, a, rp, drop, ndrop, ge, inv, &vn);
 	amp2[0] = amp2[1] = 0;
 	for (int k = 0; k < EDGE_AMP_STROKES; k++) /* d ph = ge' A^-1 (J' d x) */
 		for (int g = 0; g < 2; g++) {
@@ -807,7 +867,7 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 	double us = (w->t_seen - w->t0) / w->P;
 	*dx = *ph - (poly_at(c, deg, us) + poly_slope(c, deg, us) * (u - us));
 	*ph += rip_at(rp, w->t_eval, &vr);
-	*var = s2 * v + vr;
+	*var = vn + vs + vr;
 	*s2o = s2;
 	return isfinite(*ph) && *var >= 0;
 }

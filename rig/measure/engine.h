@@ -122,6 +122,12 @@ struct shape {
 	double top_pt_var_um2;    /* the top's points: mean squared standard
 				     error (top_fold_var) */
 	double top_pt_inv_cnt;    /* and the mean of 1 / their sample count */
+	/* per bin: the noise's variance at its level (from the spread of
+	 * the samples near the top and near the retracted end, linear in w
+	 * between: it grows towards the retracted end on some sensors), and
+	 * the variance of the bin's point itself (the shape's own error;
+	 * both um^2, shape_noise, edge.c) */
+	double noise_var[NBIN_MAX], point_var[NBIN_MAX];
 };
 
 /* Folded samples per phase bin: sums of value, of the phase offset from
