@@ -595,6 +595,7 @@ gen_exposure_ drift_exposure_sub_bin_1khz "--seed 9710 --fs 1000.0 --secs 1.953
   --drift-um 7.09 --drift-kind lin --drift-tau-s 1.26" "--format ild1420 --rate 1000
   --zero-mm 5 --range-mm 10 --freq-hint 71.576 --linearity-um 0 --resolution-um 0.1557
   --zero-u-um 0 --clock-ppm 0 --drift correct" 25 0.1
+
 # blind_hunt.py ringing 1000 9714: a 7.3 um ring at 4.71 kHz (decay
 # 0.69 ms, under a 58 us box that passes 0.88 of it) on 64.7 Hz strokes.
 # The 1 kHz sampling hides it, not the exposure: it dies within about a
