@@ -630,4 +630,23 @@ rate_ rate_pwm_alias_beyond_stroke_4khz ringing 4000 9821
 # strokes within U 0.69 (worst +1.18 um); now that error is in its U
 # (result.c stroke_fold_u): 132 of 132, U 1.42.
 strokes_ stroke_u_fold_spikes_4khz spikes 4000 9824
+# blind_hunt.py mixed 1000 9902: an asymmetric-sine cam on a viscoelastic
+# pad (contact at 87 % of the travel, gain 0.46, 1.27 ms), 84.5 Hz at
+# 1 kHz, 65 bins. The pad goes on yielding past the crest, so the top is
+# sharper at its vertex than a parabola over the +-3 bins of the sharp
+# fit: the fit read -0.69 um against U 0.40 (the same capture without
+# noise, error values and jitter -0.61 against U 0.47; without the pad
+# +0.01), and no term of the budget saw it. The fit one bin narrower
+# each side stands 0.26 um higher (3.1 of its standard errors), and the
+# bias falls as the window's square: now the middle of the fit and that
+# extrapolation (1.8 x the change), the whole of it a rectangular
+# half-width (shape.c, narrow_top): -0.46 um, U 0.69; without noise
+# -0.32, U 0.82.
+cover_ mixed_pad_window_1khz mixed 1000 9902
+gen_cover_ mixed_pad_window_noiseless_1khz "--seed 9902 --fs 1000.0 --secs 1.735
+  --freq 84.506 --depth-um 1606.9 --travel-um 1222.1 --cam asine --rise 0.397 --dwell 0.0
+  --rdwell 0.065 --noise-um 0 --noise-kind gauss --wander-pct 0.044 --wander-hz 4.06
+  --scatter-um 0.05 --warp 0.117 --warp-phase 3.34 --pad-level 0.867 --pad-gain 0.46
+  --pad-tau-ms 1.27" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10
+  --freq-hint 84.506 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
 finish
