@@ -319,11 +319,13 @@ static double ring_band_half(const struct shape_pts *P, const struct fold_src *s
 
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
-		  enum measure_ring *ring, double *rise_um)
+		  enum measure_ring *ring, double *rise_um, bool *crest_top)
 {
 	struct ripple rp;
 	*ring = MEASURE_RING_NONE;
 	*rise_um = 0;
+	if (crest_top)
+		*crest_top = false;
 	top_ripple(P, P->n / 8, &rp);
 	/* On coarse bins a convex point is as often the bins' noise as a
 	 * ring: only a rise counts there. */
@@ -384,6 +386,19 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		*u_model = num_rect_add(*u_model, gap);
 		return;
 	}
+	if (crest_top && !coarse && !(have && excess > 0) &&
+	    (rp.rise_um > 0 || (rp.convex > 0 && rp.convex <= bh)))
+		/* a ring's ripple (a rise, or a convex point within the band's
+		 * half period), and the smooth peak at or above every local
+		 * maximum: it sits on the ring's crest (red_hunt.py 20 2026,
+		 * 4 kHz spikes+ringing 835826010: a rise of 14 um, the best
+		 * maximum 0.01 um under the smooth peak, the depth +0.15 um,
+		 * U 0.96). Nothing to take, but the crest moves with each
+		 * stroke's ring, which the fits follow little (result.c). A
+		 * convex point further out is the top's own bend (a harmonic
+		 * cam's, 27 points out for a band of 13: red_hunt.py 4 kHz
+		 * plain 772946290), no ring. */
+		*crest_top = true;
 	if (!have)
 		return;
 	if (!seen && excess < -VERTEX_SIGMAS * c.u) {
@@ -612,7 +627,7 @@ static void fine_clean_doubt(const struct shape_pts *P, const struct fold_src *s
 	double pk = *peak, vp = 0, up = 0, um = 0, rise = 0;
 	struct top_curv t = { 0, 2 };
 	enum measure_ring rg;
-	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise);
+	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise, NULL);
 	if (rg == MEASURE_RING_NONE && um > 0) {
 		if ((double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP)
 			clean_max_doubt(&F, flo - dj, fhi - dj, *peak, u_model);
@@ -699,7 +714,7 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	double pk = *peak, vp = 0, up = *u_peak, um = *u_model, rise = 0;
 	struct top_curv t = *tc;
 	enum measure_ring rg;
-	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise);
+	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise, NULL);
 	bool took = rg == MEASURE_RING_TAKEN || rg == MEASURE_RING_UNSURE;
 	if (z < FINE_SIGMAS && pk > *peak && fine_doubt(&F, flo - dj, fhi - dj, *peak, took, z)) {
 		/* The fine points stray from the coarse shape, but not beyond
