@@ -1067,7 +1067,7 @@ static void result_lobes(const struct measure *m, struct measure_stats *out)
 		out->lobe_freq_hz[0] = raw_f[0];
 		out->lobe_freq_hz[1] = raw_f[1];
 	}
-	if (by_level) {
+	if (by_level && !out->has_lobes) {
 		out->has_lobes = out->lobes_unfollowed = true;
 		out->lobe_depth_um[0] = out->lobe_depth_um[1] = 0; /* not followed */
 		out->lobe_level_um = lv;
