@@ -222,7 +222,8 @@ static double drift_params(const struct drift_model *f)
  * 4000 2029), and 10 of 30 blind drift records beyond 1 um. Fills the
  * drift over the record and its uncertainty; *corr receives the mean of
  * q(t_k) - q(0) over the strokes (what the drift added to their mean
- * depth, as the zero holds at the start), *u_corr its standard
+ * depth, as the zero holds at the start), *corr_avg its mean over the
+ * models weighted as in u_corr (--drift correct), *u_corr its standard
  * uncertainty: the fit's, the other models' spread about the chosen one
  * weighted exp(-dAIC / 2) (the choice is BIC's, but at 1 kHz noisy troughs
  * do not tell a settling exponential from a line, and BIC's ln n a
@@ -379,7 +380,8 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 			 * 1.45 s (7.5 um), which the troughs do not tell
 			 * apart, and its correction lay 0.84 um short of the
 			 * true mean drift, the depth -1.26 um off (U 3.14;
-			 * blind_hunt.py drift 1000 9923); the mean: 0.34 um.
+			 * blind_hunt.py drift 1000 9923); the mean: 0.17 um,
+			 * the depth -0.58 um.
 			 * u_corr, the spread about the chosen model, holds
 			 * that shift. Each stroke's correction moves with it
 			 * (curve->shift_um), so that their mean stays the
