@@ -411,6 +411,8 @@ struct measure {
 	double edge_tail, edge_tail_u, edge_tail_knot;
 	double edge_head_amp[2], edge_tail_amp[2]; /* phase per um of a stroke's
 						     * amplitude (edge_fit_deg) */
+	bool edge_head_astray, edge_tail_astray; /* no end fit followed the open
+						  * stroke (edge_phase_bent) */
 	double edge_unbias;       /* |head + tail| moved by xing_unbias's
 				   * learning, strokes: what it corrected */
 	struct edge_rip edge_rip[2][EDGE_RIP_CAND]; /* the head's and the tail's candidates */
