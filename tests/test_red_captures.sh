@@ -590,6 +590,12 @@ case_ rate_startup_inside_head_stroke_1khz rate "--rate 1000 --freq 60 --start 0
 # +2314.1 ppm against U 360.8 on 55bb1b9; now the whole head is a
 # half-width in U (result.c).
 case_ rate_startup_head_not_followed_4khz rate "--rate 4000 --freq 51.3 --start 0.32 --start-hz 38.3 --seed 889"
+# The first record's rate at the start: the line through the first
+# periods read 59.92 Hz at 0.020 s, the crank's rate over that period
+# 58.50 (+1.418 Hz against U 0.053 on 55bb1b9): the knots' first periods
+# flat. Now the head's cubic's rate there counts against it (result.c,
+# end_rate_bent): U 1.846.
+case_ steady_ends_startup_inside_head_stroke_1khz ends "--rate 1000 --freq 60 --start 0.7 --start-hz 20 --seed 3"
 
 # The generator itself: --wander is the speed wander's stationary rms.
 # Until 4246a25 the two lags' drive was scaled for a variance 1/(1 - a)^2

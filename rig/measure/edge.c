@@ -912,7 +912,7 @@ static void edge_start_far(const struct xing *L, uint32_t ka, uint32_t kb, uint3
  * unseen end samples (edge_fit_deg). */
 static bool edge_fits1(const struct measure *m, const struct edge_win *w, const double c0[4],
 		       bool curved, const struct edge_rip *rp, double *ph, double *u, double *s2,
-		       double *amp, double *dx)
+		       double *amp, double *dx, double cf[4])
 {
 	double cq[4], cc[4], pq, vq, pc, vc, sq = 0, sc = 0, aq[2] = { 0 }, ac[2] = { 0 };
 	double dq = 0, dc = 0;
@@ -930,6 +930,7 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 	amp[0] = curved ? ac[0] : aq[0];
 	amp[1] = curved ? ac[1] : aq[1];
 	*dx = curved ? dc : dq;
+	memcpy(cf, curved ? cc : cq, 4 * sizeof cf[0]);
 	return true;
 }
 
@@ -979,7 +980,8 @@ static bool edge_fit_one(const struct measure *m, const struct edge_win *w, cons
  * 1.6 times less sensitive to the amplitudes, +12.5 ppm against U 10.5
  * when taken). */
 static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[4],
-		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx)
+		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx,
+		      double cf[4])
 {
 	struct edge_cand f[EDGE_RIP_CAND + 1];
 	bool okf[EDGE_RIP_CAND + 1] = { false };
@@ -1010,14 +1012,14 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
 		ib = r + 1;
 		pick = &w->rip[r];
 	}
-	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx))
+	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx, cf))
 		return false;
 	double lo = *ph, hi = *ph, um = *u;
 	for (int i = 0; i <= w->nrip; i++) {
-		double p1, u1, s1, a1[2], d1;
+		double p1, u1, s1, a1[2], d1, c1[4];
 		const struct edge_rip *rp = i ? &w->rip[i - 1] : r0;
 		if (i == ib || !okf[i] || !(f[i].s2 <= EDGE_RIP_NEAR * f[ib].s2) ||
-		    !edge_fits1(m, w, c0, curved, rp, &p1, &u1, &s1, a1, &d1))
+		    !edge_fits1(m, w, c0, curved, rp, &p1, &u1, &s1, a1, &d1, c1))
 			continue;
 		lo = p1 < lo ? p1 : lo;
 		hi = p1 > hi ? p1 : hi;
@@ -1047,7 +1049,7 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
  * against U 215 ppm: speed 1000 3022 of tests/gen/blind_hunt.py). */
 static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t ka, uint32_t kb,
 		       uint32_t kref, struct edge_win *w, bool curved, double *ph, double *u,
-		       double *amp, double *dx)
+		       double *amp, double *dx, double cf[4])
 {
 	uint32_t nk = kb - ka + 1;
 	if (nk < 3 || nk > EDGE_WHOLE + 1)
@@ -1061,13 +1063,14 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
 		tk[k - ka] = L[k].t_slot;
 		tr[k - ka] = L[k].t_raw;
 	}
-	double sk, pr, ur, sr, ar[2], dr;
+	double sk, pr, ur, sr, ar[2], dr, cr[4];
 	edge_start(tk, ka, kb, kref, w, c0);
-	bool ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx);
+	bool ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf);
 	edge_start(tr, ka, kb, kref, w, c0);
-	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar, &dr) &&
+	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar, &dr, cr) &&
 	    (!ok || (num_abs(pr - *ph) > EDGE_STARTS_APART && sr < sk))) {
 		ok = true;
+		memcpy(cf, cr, sizeof cr);
 		*ph = pr;
 		*u = ur;
 		*dx = dr;
@@ -1076,7 +1079,7 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
 	}
 	if (!ok) {
 		edge_start_far(L, ka, kb, kref, w, c0);
-		ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx);
+		ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf);
 	}
 	return ok;
 }
@@ -1096,17 +1099,25 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
  * result.c). */
 static bool edge_phase_bent(const struct measure *m, const struct xing *L, uint32_t ka,
 			    uint32_t kb, uint32_t kref, struct edge_win *w, bool curved, double *ph,
-			    double *u, double *amp, double *dx, bool *astray)
+			    double *u, double *amp, double *dx, bool *astray, struct edge_bent *bt)
 {
+	double cf[4];
 	*astray = false;
+	bt->ok = false;
 	w->astray = astray;
-	if (edge_phase(m, L, ka, kb, kref, w, curved, ph, u, amp, dx)) {
+	if (edge_phase(m, L, ka, kb, kref, w, curved, ph, u, amp, dx, cf)) {
 		*astray = false;
 		return true;
 	}
-	if (!*astray || curved || !edge_phase(m, L, ka, kb, kref, w, true, ph, u, amp, dx))
+	if (!*astray || curved || !edge_phase(m, L, ka, kb, kref, w, true, ph, u, amp, dx, cf))
 		return false;
 	*astray = false;
+	bt->ok = true;
+	memcpy(bt->c, cf, sizeof cf);
+	bt->t0 = w->t0;
+	bt->P = w->P;
+	bt->lo = kref == ka ? w->t_eval : L[ka].t_slot;
+	bt->hi = kref == ka ? L[kb].t_slot : w->t_eval;
 	uint32_t kn = kref == ka ? ka + 1 : kb - 1;
 	double P = num_abs(L[kn].t_slot - L[kref].t_slot);
 	double knot = (w->t_eval - L[kref].t_slot) / P;
@@ -1167,6 +1178,7 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 {
 	m->edge_head_ok = false;
 	m->edge_head_astray = false;
+	m->edge_bent[0].ok = false;
 	if (!m->head_kept || nl < EDGE_WHOLE + 1 || m->hist_slot0 != m->first_slot)
 		return;
 	for (uint32_t k = 0; k < EDGE_WHOLE; k++)
@@ -1182,7 +1194,7 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	w.t_seen = (double)(m->hist_slot0 + iv);
 	double ph, u, amp[2], dx;
 	if (!edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u, amp, &dx,
-			     &m->edge_head_astray))
+			     &m->edge_head_astray, &m->edge_bent[0]))
 		return;
 	if (!(-ph >= 0 && -ph <= EDGE_END_MAX))
 		return;
@@ -1201,6 +1213,7 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 {
 	m->edge_tail_ok = false;
 	m->edge_tail_astray = false;
+	m->edge_bent[1].ok = false;
 	if (nl < EDGE_WHOLE + 1)
 		return;
 	uint32_t ka = nl - 1 - EDGE_WHOLE;
@@ -1217,7 +1230,7 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	w.t_seen = (double)(m->hist_slot0 + iv) - 1;
 	double ph, u, amp[2], dx;
 	if (!edge_phase_bent(m, L, ka, nl - 1, nl - 1, &w, m->tail_trend, &ph, &u, amp, &dx,
-			     &m->edge_tail_astray))
+			     &m->edge_tail_astray, &m->edge_bent[1]))
 		return;
 	if (!(ph >= 0 && ph <= EDGE_END_MAX))
 		return;
@@ -1227,6 +1240,18 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	m->edge_tail_amp[1] = sqrt(amp[1]);
 	m->edge_tail_knot = L[nl - 1].t_slot;
 	m->edge_tail_ok = true;
+}
+
+/* The mean rate (strokes a slot) of the cubic an end fell back to
+ * (edge_phase_bent) over slots t - h .. t + h; false where that is not
+ * inside its window. */
+bool edge_bent_rate(const struct edge_bent *bt, double t, double h, double *r)
+{
+	if (!bt->ok || !(t - h >= bt->lo && t + h <= bt->hi && h > 0))
+		return false;
+	double a = (t - h - bt->t0) / bt->P, b = (t + h - bt->t0) / bt->P;
+	*r = (poly_at(bt->c, 3, b) - poly_at(bt->c, 3, a)) / (2 * h);
+	return isfinite(*r) && *r > 0;
 }
 
 /* An end's standard uncertainty, strokes: the fit's (u_fit) and the
