@@ -169,6 +169,13 @@ case_ std_drift_ramp_1khz     std "--rate 1000 --freq 155.903 --travel-um 1000 -
 case_ std_ring_varies_4khz        stdU "--rate 4000 --freq 148.970 --travel-um 1500 --depth-um 300 --noise-um 1.42 --noise-grow 0.69 --scatter-um 1.67 --scatter-rho 0.13 --wander 0.0012 --kick 0 --noise-hz 6.10 --rod-ratio 0.35 --ring-um 18.0 --ring-hz 4828 --ring-ms 0.79 --spike-frac 0.0060 --spike-sign far --seed 304711462"
 case_ std_ring_varies_spikes_4khz stdU "--rate 4000 --freq 200.658 --travel-um 400 --depth-um 2500 --noise-um 2.79 --noise-grow 0.33 --scatter-um 2.51 --scatter-rho 0.08 --wander 0.0034 --kick 0 --noise-hz 3.46 --mech harmonic --harm 0.37 --ring-um 19.7 --ring-hz 3430 --ring-ms 0.30 --spike-frac 0.0058 --spike-sign both --seed 800568726"
 case_ std_ring_noiseless_1khz     stdU "--rate 1000 --freq 57.146 --travel-um 400 --depth-um 300 --noise-um 0.01 --noise-grow 0 --scatter-um 0 --scatter-rho 0.42 --wander 0 --kick 0 --noise-hz 4.86 --mech harmonic --harm 0.44 --cogging 0.031 --ring-um 14 --ring-hz 2289 --ring-ms 1.09 --seed 277022927"
+# A ring whose crest is the smooth top itself (the ripple seen, no local
+# maximum above the smooth peak): no ringing status, so no ring term, and
+# the std read -0.73 um against U 0.36 and -1.01 against U 0.84
+# (red_hunt 20 2026's 4 kHz spikes+ringing 835826010, 180833829; both
+# within "std"'s 1 um + 10 %). The ripple now brings the term.
+case_ std_ring_crest_top_4khz        stdU "--rate 4000 --freq 117.988 --travel-um 400 --depth-um 300 --noise-um 1.92 --noise-grow 0.49 --scatter-um 1.12 --scatter-rho 0.52 --wander 0.0018 --kick 0 --noise-hz 9.84 --mech harmonic --harm 0.08 --cogging 0.042 --ring-um 12.6 --ring-hz 3243 --ring-ms 0.61 --spike-frac 0.0054 --spike-sign both --seed 835826010"
+case_ std_ring_crest_top_spikes_4khz stdU "--rate 4000 --freq 202.137 --travel-um 400 --depth-um 1500 --noise-um 2.71 --noise-grow 0.19 --scatter-um 0.98 --scatter-rho 0.55 --wander 0.0039 --kick 0 --noise-hz 6.29 --rod-ratio 0.39 --ring-um 10.4 --ring-hz 2819 --ring-ms 0.85 --spike-frac 0.0095 --spike-sign near --seed 180833829"
 
 # Per-stroke min and max (minmaxU: within depth_minmax_U_um, k = 2; an
 # extreme withheld is not judged): they had no U, as though exact. Under

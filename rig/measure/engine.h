@@ -116,6 +116,10 @@ struct shape {
 	double ring_bound_um;     /* the bound the hidden ring was held to */
 	bool ring_over_bound;     /* a ring seen beyond the fixture's ring_max_um */
 	bool ring_bound_unused;   /* ring_max_um measured at another exposure */
+	bool ring_crest_top;      /* a ring's ripple seen on the top, resolved,
+				     its crest the smooth peak itself (ring
+				     stays NONE: nothing to take; result.c,
+				     the per-stroke std's ring term) */
 	double sample_sd_um;      /* spread of one sample in a bin (the first
 				     quartile over bins: noise and stroke
 				     scatter, not spikes or the flanks' slope) */
@@ -641,10 +645,12 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
  * ringing peak, or its doubt added to *u_model (see ring.c). [lo, hi]: the
  * top window around P->jmax. *ring and *rise_um: what was seen. src (may
  * be NULL): the samples, to fold the top finer when P's bins are too
- * coarse for the ring. */
+ * coarse for the ring. *crest_top (may be NULL): a ripple seen and
+ * resolved, but no local maximum above the smooth peak (*ring stays
+ * NONE): the smooth top is the ring's crest. */
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
-		  enum measure_ring *ring, double *rise_um);
+		  enum measure_ring *ring, double *rise_um, bool *crest_top);
 /* A weighted quadratic through the points k - h .. k + h, y = q0 + q1 x +
  * q2 x^2 with x from point k (*xc); inv its normal matrix inverted and *s2
  * the variance of one sample (the bins' spread), so that inv * s2 is the

@@ -21,6 +21,9 @@ struct top_fit {
 /* With this many top samples or fewer (1 kHz), each is also tested
  * against the fit of the others (top_one_out). */
 #define ONE_OUT_MAX 8u
+/* The strokes' offsets from the shape, for that test: within this many
+ * times a sample's spread in a bin (noise and scatter; top_one_prior). */
+#define ONE_OUT_PRIOR 2.0
 
 /* One top sample as it entered the sums: residual r, w - 1 (v), the
  * shape's slope per bin (d), the timing allowance of the gate there
@@ -189,6 +192,61 @@ static void top_sums_remove(struct top_sums *S, const struct top_sample *t, stru
 		knot_sums_sub(ks, t->r, t->js, t->je);
 }
 
+/* The sample that stands furthest from the others when the stroke's
+ * timing and offset are known in advance: the top fitted as
+ * alpha + beta (w - 1) + gamma T' with gamma drawn from the timing's
+ * spread (tg, bins: the gate's timing allowance, 3 sigma of the knots,
+ * as one standard deviation: a spike by a crossing shifts the stroke's
+ * timing further, and with the knots' sigma blind_hunt.py spikes 1000
+ * 9907 left a good top sample out and the spike in, the stroke 26 um
+ * shallow) and alpha from the strokes' spread about the shape (sa2, its
+ * variance), so the timing needs no allowance of its own.
+ * A top of two samples between two flanks cannot tell its outlier by the
+ * offset and stretch alone: either one left out, the other explains the
+ * flanks (blind_hunt.py spikes 1000 9811's spike-free twin: a t3 noise
+ * sample 20.3 um from its neighbour at the top, 5.6 deleted sigma each
+ * way; with it the stroke read 12.7 um deep, and its timing allowance,
+ * 10 um, kept it). Each sample's deleted residual from the one fit (by
+ * its leverage h); the furthest in its standard deviations is the answer
+ * when it lies beyond 5 of them + 2 um and the others then fit within 4
+ * times the noise's variance (as top_fit's refit: a second outlier left
+ * in makes the choice no answer). -1: none. */
+static int top_one_prior(const struct top_sums *S, double sig2, double sa2, double tg)
+{
+	double n = S->A[0][0], A[3][3], q[3], inv[3][3];
+	if (!(sig2 > 0) || !(sa2 > 0) || !(tg > 0))
+		return -1;
+	memcpy(A, S->A, sizeof A);
+	A[0][0] += sig2 / sa2;
+	A[2][2] += sig2 / (tg * tg);
+	if (!num_solve3_sym(A, S->y, q, inv))
+		return -1;
+	/* the fit's residual sum of squares, the priors' terms included */
+	double rss = S->srr - q[0] * S->y[0] - q[1] * S->y[1] - q[2] * S->y[2];
+	int worst = -1;
+	double zmax = 0;
+	bool cut = false;
+	for (int i = 0; i < (int)n; i++) {
+		const struct top_sample *t = &S->tk[i];
+		double g[3] = { 1, t->v, t->d }, h = 0;
+		for (int a = 0; a < 3; a++)
+			for (int b = 0; b < 3; b++)
+				h += g[a] * inv[a][b] * g[b];
+		if (!(h < 1))
+			continue;
+		double res = t->r - (q[0] + q[1] * t->v + q[2] * t->d);
+		double z = num_abs(res) / sqrt(sig2 * (1 - h));
+		if (z > zmax) {
+			/* deleted: res / (1 - h), its sd sqrt(sig2 / (1 - h)) */
+			zmax = z;
+			worst = i;
+			cut = num_abs(res) / (1 - h) > 5 * sqrt(sig2 / (1 - h)) + 2 &&
+			      rss - res * res / (1 - h) <= 4 * sig2 * (n - 2) + 1;
+		}
+	}
+	return cut ? worst : -1;
+}
+
 /* A speckle spike on a flank can stay within the shape's gate, which
  * allows for the stroke's timing there, and with few top samples (1 kHz:
  * 4 to 8) it moves the fit of the stroke: 53 um on the advance read a
@@ -198,8 +256,9 @@ static void top_sums_remove(struct top_sums *S, const struct top_sample *t, stru
  * the furthest in standard deviations of that difference (noise sig2,
  * the prediction's own variance) is left out when it lies beyond 5 of
  * them + 2 um + the gate's timing allowance there; one at most a
- * stroke. */
-static void top_one_out(struct top_sums *S, struct knot_sums *ks, double sig2)
+ * stroke. Else the one top_one_prior finds. */
+static void top_one_out(struct top_sums *S, struct knot_sums *ks, double sig2, double sa2,
+			double tg)
 {
 	double n = S->A[0][0];
 	if (n < 4 || n > ONE_OUT_MAX)
@@ -224,6 +283,8 @@ static void top_one_out(struct top_sums *S, struct knot_sums *ks, double sig2)
 		}
 	}
 	if (worst < 0 || !(emax > lim))
+		worst = top_one_prior(S, sig2, sa2, tg);
+	if (worst < 0)
 		return;
 	top_sums_remove(S, &S->tk[worst], ks);
 	S->gated++;
@@ -451,7 +512,9 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 		}
 	}
 	knot_one_out(&S, ks, sig2);
-	top_one_out(&S, ks, sig2);
+	double sa = ONE_OUT_PRIOR * m->shape.sample_sd_um;
+	double tg = gate_timing_cycles(t_sig, b_t - a->t_slot) * (double)m->shape.nbins;
+	top_one_out(&S, ks, sig2, sa * sa, tg);
 	f->gated = S.gated;
 	top_fit_set(&S, f);
 	if (f->rss < 0)

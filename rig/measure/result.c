@@ -196,8 +196,14 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	 * crest moves with each stroke's impact; the fits follow little of
 	 * it (a noise-free 14 um ring at 1 kHz: std 0.24 +- 0.24 for a true
 	 * 1.50, red_capture.py's ring +-30 % a stroke; docs/measurement.md,
-	 * "Per-stroke std"). */
-	out->depth_std_U_um = hypot(out->depth_std_U_um, 2.0 * out->stroke_u_ring_um);
+	 * "Per-stroke std"). The same where the ring's ripple is seen but
+	 * its crest is the smooth top itself (shape.ring_crest_top: no
+	 * ringing status, nothing taken): the std read -0.73 um against U
+	 * 0.36 and -1.01 against U 0.84 (red_hunt.py 20 2026, 4 kHz
+	 * spikes+ringing 835826010, 180833829; now U 4.30, 5.73). */
+	double u_ring_std = m->shape.ring_crest_top ? sqrt(out->stroke_noise2_um2)
+						    : out->stroke_u_ring_um;
+	out->depth_std_U_um = hypot(out->depth_std_U_um, 2.0 * u_ring_std);
 	if (out->drift_corrected)
 		result_stroke_drift(m, &drift_curve, out);
 }

@@ -1027,7 +1027,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	double u_peak = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
 	double smooth = peak, u_smooth = u_model;
 	peak_ringing(&P, src, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
-		     &sh->ring_rise_um);
+		     &sh->ring_rise_um, &sh->ring_crest_top);
 	sh->ring_seen_um = sh->ring == MEASURE_RING_UNRESOLVED ? sh->ring_rise_um
 			 : sh->ring != MEASURE_RING_NONE && peak > smooth ? peak - smooth : 0;
 	if (miss < 0 && sh->ring == MEASURE_RING_NONE && peak == smooth && u_model == u_smooth) {
