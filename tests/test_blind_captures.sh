@@ -651,4 +651,21 @@ case_ spikes_1khz_timing_spike spikes 1000 9907
 # sigma (ring.c, ripple_share), U as before: -0.15, -0.34.
 case_ spikes_1khz_ring_switch spikes 1000 9803
 case_ spikes_1khz_ring_switch_b spikes 1000 9912
+
+# blind_hunt.py lobes 1000 9902: a 43 um, 1.36 % two-lobe cam at 133 Hz,
+# 7.5 samples a stroke. The periods as detected alternated by 3.2 %, within
+# what the sampling can alternate there (1 % + 2.4 %); the fitted depths
+# alternated by 4 um where the truth does by 43, their sign flipping as the
+# sample pattern slid: status ok, depth +22.31 um against U 15.12, 135 of
+# 263 strokes within their U. The strokes' mean levels, less what their
+# own fitted peak and trough make, alternate by 12.8 um, 3.5 times the
+# pairs' spread: now refused ("two lobes", could not follow; result.c,
+# lobes_by_level).
+case_ lobes_1khz_level_alternation lobes 1000 9902
+# blind_hunt.py lobes 4000 9913: 37 um, 1.94 % at 101 Hz under a 147 us
+# exposure and a creeping pad: depth +35.09 um against U 28.49, min and max
+# outside their U, 73 of 160 strokes within U; the raw periods' 3.1 % hid
+# behind an interpolation allowance the smeared shape made 135 %. Levels
+# alternate by 13.0 um (2.4 times the spread): refused.
+case_ lobes_4khz_level_alternation lobes 4000 9913
 finish

@@ -412,6 +412,12 @@ struct measure {
 	/* the same periods as detected (never refined), over every stroke
 	 * between reliable crossings, fitted or not (result_lobes) */
 	double lr_n[2], lr_p[2], lr_pp[2];
+	/* the strokes' mean levels less what their own peak and trough make
+	 * (stats_level), paired: an even stroke's less the next odd one's
+	 * (count, sum, sum of squares); the last even one's and its index */
+	double lv_n, lv_d, lv_dd, lv_last;
+	uint64_t lv_last_idx;
+	bool lv_have;
 	uint64_t n_susp;          /* clean intervals whose count is uncertain */
 	uint64_t n_susp_multi;    /* of them, those counted as several periods */
 	/* the record's ends from their samples (edge.c): strokes from the

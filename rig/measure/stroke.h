@@ -327,6 +327,10 @@ struct measure_stats {
 	/* the periods as detected alternate, the fitted strokes do not: the
 	 * engine could not follow the lobes (refused even with lobes_ok) */
 	bool lobes_unfollowed;
+	/* unfollowed, seen in the strokes' mean levels: the even strokes'
+	 * level less the next odd one's, beyond what their fitted peaks and
+	 * troughs make (0: not seen there) */
+	double lobe_level_um;
 };
 
 struct measure;

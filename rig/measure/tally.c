@@ -15,6 +15,17 @@ void stats_level(struct measure *m, double t_s, double level_um)
 	double t = t_s - (double)m->first_slot / m->cfg.rate_hz;
 	num_poly_sums_add(2, m->dl_t, m->dl_y, t, level_um);
 	m->dl_yy += level_um * level_um;
+	/* lobes: the index stats_emit gives this stroke next */
+	if (!(m->stroke_index & 1)) {
+		m->lv_last = level_um;
+		m->lv_last_idx = m->stroke_index;
+		m->lv_have = true;
+	} else if (m->lv_have && m->lv_last_idx + 1 == m->stroke_index) {
+		double d = m->lv_last - level_um;
+		m->lv_n++;
+		m->lv_d += d;
+		m->lv_dd += d * d;
+	}
 }
 
 void stats_emit(struct measure *m, struct measure_stroke *s)
