@@ -178,6 +178,7 @@ struct drift_curve {
 	unsigned deg;
 	double p[DRIFT_DEG_MAX + 1];
 	double tau_s, dur;
+	double shift_um; /* added to each stroke's correction (result_drift) */
 };
 
 /* Sums of a line through points (t, p): the periods' trend (tr, hd;

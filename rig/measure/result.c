@@ -93,7 +93,7 @@ static void result_stroke_drift(const struct measure *m, const struct drift_curv
 		return;
 	out->stroke_drift = (struct measure_drift_curve){
 		.ok = true, .deg = c->deg, .tau_s = c->tau_s, .dur_s = c->dur,
-		.t0_s = (double)m->first_slot / m->cfg.rate_hz,
+		.t0_s = (double)m->first_slot / m->cfg.rate_hz, .shift_um = c->shift_um,
 	};
 	memcpy(out->stroke_drift.p, c->p, sizeof c->p);
 	out->stroke_drift_span_um = 0;
@@ -249,7 +249,7 @@ bool measure_stroke_figures(const struct measure_stats *st, const struct measure
 		struct drift_curve q = { .ok = true, .deg = dc->deg, .tau_s = dc->tau_s,
 					 .dur = dc->dur_s };
 		memcpy(q.p, dc->p, sizeof q.p);
-		c = drift_at(&q, s->peak_time_s - dc->t0_s) - drift_at(&q, 0);
+		c = drift_at(&q, s->peak_time_s - dc->t0_s) - drift_at(&q, 0) + dc->shift_um;
 	}
 	out->drift_um = c;
 	out->depth_um = s->peak_um - c;

@@ -197,6 +197,8 @@ struct measure_drift_curve {
 	double p[MEASURE_DRIFT_TERMS];
 	double tau_s, dur_s;
 	double t0_s;                 /* the record's first sample, s from slot 0 */
+	double shift_um;             /* added to each stroke's correction: the
+					models' mean correction less the curve's */
 };
 
 struct measure_stats {
