@@ -583,6 +583,27 @@ case_ steady_ends_startup_1khz ends "--rate 1000 --freq 90 --start 0.6 --start-h
 # edge_shape_var): U 97.1.
 case_ rate_end_fit_noise_along_stroke rate "--rate 1000 --freq 104.628 --travel-um 1000 --depth-um 2500 --noise-um 10.55 --noise-grow 0.99 --scatter-um 1.52 --scatter-rho 0.40 --wander 0.0016 --kick 0 --noise-hz 1.62 --rod-ratio 0.18 --step 0.60@1.35 --step-hz 20.2 --seed 192554048"
 
+# A start-up over within the record's first stroke (the brief of session
+# 24): the knots' prior held the first periods steady, and the end fit of
+# the head, a quadratic phase over the open stroke and two whole ones,
+# followed none of its starts over the open stroke; the head was then
+# timed from the first knot at the whole strokes' speed. 1 kHz, 60 Hz,
+# from 70 % at 20 Hz: 0.73 strokes for 0.55, +1502.7 ppm against U 85.9
+# on 55bb1b9. The cubic follows it: -18.4 ppm, its U with the knots'
+# answer as a half-width (edge.c, edge_phase_bent).
+case_ rate_startup_inside_head_stroke_1khz rate "--rate 1000 --freq 60 --start 0.7 --start-hz 20 --seed 3"
+# The same where the cubic does not follow either (4 kHz, 51.3 Hz, from
+# 32 % at 38 Hz): the head timed from the knots, 0.81 strokes for 0.58,
+# +2314.1 ppm against U 360.8 on 55bb1b9; now the whole head is a
+# half-width in U (result.c).
+case_ rate_startup_head_not_followed_4khz rate "--rate 4000 --freq 51.3 --start 0.32 --start-hz 38.3 --seed 889"
+# The first record's rate at the start: the line through the first
+# periods read 59.92 Hz at 0.020 s, the crank's rate over that period
+# 58.50 (+1.418 Hz against U 0.053 on 55bb1b9): the knots' first periods
+# flat. Now the head's cubic's rate there counts against it (result.c,
+# end_rate_bent): U 1.846.
+case_ steady_ends_startup_inside_head_stroke_1khz ends "--rate 1000 --freq 60 --start 0.7 --start-hz 20 --seed 3"
+
 # The generator itself: --wander is the speed wander's stationary rms.
 # Until 4246a25 the two lags' drive was scaled for a variance 1/(1 - a)^2
 # too large: from a start at full size the speed noise settled in

@@ -560,6 +560,7 @@ struct edge_win {
 	const struct edge_rip *rip; /* the ripple candidates (edge_ripple) */
 	int nrip;
 	const struct edge_rip *sync; /* a ripple near the stroke rate, or NULL */
+	bool *astray; /* set where a fit did not follow the open stroke */
 };
 
 /* Sample i of the window against the fit (c, offset a): false where it
@@ -841,8 +842,11 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 			break;
 		drop[ndrop++] = iw;
 	}
-	if (!edge_open_follows(m, w, deg, c, a, rp, drop, ndrop))
+	if (!edge_open_follows(m, w, deg, c, a, rp, drop, ndrop)) {
+		if (w->astray)
+			*w->astray = true;
 		return false;
+	}
 	double u = (w->t_eval - w->t0) / w->P, ge[EDGE_NP_MAX], uj = 1;
 	for (int j = 0; j <= deg; j++, uj *= u)
 		ge[j] = uj;
@@ -908,7 +912,7 @@ static void edge_start_far(const struct xing *L, uint32_t ka, uint32_t kb, uint3
  * unseen end samples (edge_fit_deg). */
 static bool edge_fits1(const struct measure *m, const struct edge_win *w, const double c0[4],
 		       bool curved, const struct edge_rip *rp, double *ph, double *u, double *s2,
-		       double *amp, double *dx)
+		       double *amp, double *dx, double cf[4])
 {
 	double cq[4], cc[4], pq, vq, pc, vc, sq = 0, sc = 0, aq[2] = { 0 }, ac[2] = { 0 };
 	double dq = 0, dc = 0;
@@ -926,6 +930,7 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 	amp[0] = curved ? ac[0] : aq[0];
 	amp[1] = curved ? ac[1] : aq[1];
 	*dx = curved ? dc : dq;
+	memcpy(cf, curved ? cc : cq, 4 * sizeof cf[0]);
 	return true;
 }
 
@@ -975,7 +980,8 @@ static bool edge_fit_one(const struct measure *m, const struct edge_win *w, cons
  * 1.6 times less sensitive to the amplitudes, +12.5 ppm against U 10.5
  * when taken). */
 static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[4],
-		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx)
+		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx,
+		      double cf[4])
 {
 	struct edge_cand f[EDGE_RIP_CAND + 1];
 	bool okf[EDGE_RIP_CAND + 1] = { false };
@@ -1006,14 +1012,14 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
 		ib = r + 1;
 		pick = &w->rip[r];
 	}
-	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx))
+	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx, cf))
 		return false;
 	double lo = *ph, hi = *ph, um = *u;
 	for (int i = 0; i <= w->nrip; i++) {
-		double p1, u1, s1, a1[2], d1;
+		double p1, u1, s1, a1[2], d1, c1[4];
 		const struct edge_rip *rp = i ? &w->rip[i - 1] : r0;
 		if (i == ib || !okf[i] || !(f[i].s2 <= EDGE_RIP_NEAR * f[ib].s2) ||
-		    !edge_fits1(m, w, c0, curved, rp, &p1, &u1, &s1, a1, &d1))
+		    !edge_fits1(m, w, c0, curved, rp, &p1, &u1, &s1, a1, &d1, c1))
 			continue;
 		lo = p1 < lo ? p1 : lo;
 		hi = p1 > hi ? p1 : hi;
@@ -1043,7 +1049,7 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
  * against U 215 ppm: speed 1000 3022 of tests/gen/blind_hunt.py). */
 static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t ka, uint32_t kb,
 		       uint32_t kref, struct edge_win *w, bool curved, double *ph, double *u,
-		       double *amp, double *dx)
+		       double *amp, double *dx, double cf[4])
 {
 	uint32_t nk = kb - ka + 1;
 	if (nk < 3 || nk > EDGE_WHOLE + 1)
@@ -1057,13 +1063,14 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
 		tk[k - ka] = L[k].t_slot;
 		tr[k - ka] = L[k].t_raw;
 	}
-	double sk, pr, ur, sr, ar[2], dr;
+	double sk, pr, ur, sr, ar[2], dr, cr[4];
 	edge_start(tk, ka, kb, kref, w, c0);
-	bool ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx);
+	bool ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf);
 	edge_start(tr, ka, kb, kref, w, c0);
-	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar, &dr) &&
+	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar, &dr, cr) &&
 	    (!ok || (num_abs(pr - *ph) > EDGE_STARTS_APART && sr < sk))) {
 		ok = true;
+		memcpy(cf, cr, sizeof cr);
 		*ph = pr;
 		*u = ur;
 		*dx = dr;
@@ -1072,9 +1079,50 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
 	}
 	if (!ok) {
 		edge_start_far(L, ka, kb, kref, w, c0);
-		ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx);
+		ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf);
 	}
 	return ok;
+}
+
+/* An end where no fit of the degree the knots' trend chose (step 4a)
+ * followed the open stroke's samples: the pen changed speed there,
+ * inside the stroke or two next to the end, and the knots did not show
+ * it (their prior holds the period steady; 1 kHz, 60 Hz, from 70 % at 20
+ * Hz: the start-up was over by the second knot, the first two knots 0.23
+ * slots off each way, the periods flat). The cubic is then tried. Taken,
+ * its phase counts with the constant speed of the whole strokes next to
+ * the end (what the knots alone would have read: k the end's knot, kn
+ * its neighbour) as a rectangular half-width: a cubic that bends over
+ * three strokes only approximates a start-up's curve (4 kHz, 50.5 Hz,
+ * from 76 %: 0.05 strokes off, 10 of its u). Not followed by the cubic
+ * either: false, *astray set (the rate's budget widens the knots' end,
+ * result.c). */
+static bool edge_phase_bent(const struct measure *m, const struct xing *L, uint32_t ka,
+			    uint32_t kb, uint32_t kref, struct edge_win *w, bool curved, double *ph,
+			    double *u, double *amp, double *dx, bool *astray, struct edge_bent *bt)
+{
+	double cf[4];
+	*astray = false;
+	bt->ok = false;
+	w->astray = astray;
+	if (edge_phase(m, L, ka, kb, kref, w, curved, ph, u, amp, dx, cf)) {
+		*astray = false;
+		return true;
+	}
+	if (!*astray || curved || !edge_phase(m, L, ka, kb, kref, w, true, ph, u, amp, dx, cf))
+		return false;
+	*astray = false;
+	bt->ok = true;
+	memcpy(bt->c, cf, sizeof cf);
+	bt->t0 = w->t0;
+	bt->P = w->P;
+	bt->lo = kref == ka ? w->t_eval : L[ka].t_slot;
+	bt->hi = kref == ka ? L[kb].t_slot : w->t_eval;
+	uint32_t kn = kref == ka ? ka + 1 : kb - 1;
+	double P = num_abs(L[kn].t_slot - L[kref].t_slot);
+	double knot = (w->t_eval - L[kref].t_slot) / P;
+	*u = sqrt(*u * *u + (*ph - knot) * (*ph - knot) / 3);
+	return true;
 }
 
 /* Stroke k of L (k = ka..kb - 1) may carry the end fit: usable as
@@ -1129,13 +1177,15 @@ static double edge_end_u(double u, double dx)
 void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool *use)
 {
 	m->edge_head_ok = false;
+	m->edge_head_astray = false;
+	m->edge_bent[0].ok = false;
 	if (!m->head_kept || nl < EDGE_WHOLE + 1 || m->hist_slot0 != m->first_slot)
 		return;
 	for (uint32_t k = 0; k < EDGE_WHOLE; k++)
 		if (!edge_stroke_ok(L, use, 0, EDGE_WHOLE, k))
 			return;
 	struct edge_win w = { 0, L[EDGE_WHOLE].idx, 0, 0, (double)m->first_slot, 0,
-			      m->edge_rip[0], 0, NULL };
+			      m->edge_rip[0], 0, NULL, NULL };
 	w.nrip = edge_ripple_end(m, L, use, nl, true);
 	w.sync = m->edge_sync_ok[0] ? &m->edge_sync[0] : NULL;
 	uint32_t iv = 0;
@@ -1143,7 +1193,8 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		iv++;
 	w.t_seen = (double)(m->hist_slot0 + iv);
 	double ph, u, amp[2], dx;
-	if (!edge_phase(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u, amp, &dx))
+	if (!edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u, amp, &dx,
+			     &m->edge_head_astray, &m->edge_bent[0]))
 		return;
 	if (!(-ph >= 0 && -ph <= EDGE_END_MAX))
 		return;
@@ -1161,6 +1212,8 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool *use)
 {
 	m->edge_tail_ok = false;
+	m->edge_tail_astray = false;
+	m->edge_bent[1].ok = false;
 	if (nl < EDGE_WHOLE + 1)
 		return;
 	uint32_t ka = nl - 1 - EDGE_WHOLE;
@@ -1168,7 +1221,7 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		if (!edge_stroke_ok(L, use, ka, nl - 1, k))
 			return;
 	struct edge_win w = { L[ka].idx > 0 ? L[ka].idx - 1 : 0, m->n_hist, 0, 0,
-			      (double)(m->next_slot - 1), 0, m->edge_rip[1], 0, NULL };
+			      (double)(m->next_slot - 1), 0, m->edge_rip[1], 0, NULL, NULL };
 	w.nrip = edge_ripple_end(m, L, use, nl, false);
 	w.sync = m->edge_sync_ok[1] ? &m->edge_sync[1] : NULL;
 	uint32_t iv = w.i1;
@@ -1176,7 +1229,8 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		iv--;
 	w.t_seen = (double)(m->hist_slot0 + iv) - 1;
 	double ph, u, amp[2], dx;
-	if (!edge_phase(m, L, ka, nl - 1, nl - 1, &w, m->tail_trend, &ph, &u, amp, &dx))
+	if (!edge_phase_bent(m, L, ka, nl - 1, nl - 1, &w, m->tail_trend, &ph, &u, amp, &dx,
+			     &m->edge_tail_astray, &m->edge_bent[1]))
 		return;
 	if (!(ph >= 0 && ph <= EDGE_END_MAX))
 		return;
@@ -1186,6 +1240,18 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	m->edge_tail_amp[1] = sqrt(amp[1]);
 	m->edge_tail_knot = L[nl - 1].t_slot;
 	m->edge_tail_ok = true;
+}
+
+/* The mean rate (strokes a slot) of the cubic an end fell back to
+ * (edge_phase_bent) over slots t - h .. t + h; false where that is not
+ * inside its window. */
+bool edge_bent_rate(const struct edge_bent *bt, double t, double h, double *r)
+{
+	if (!bt->ok || !(t - h >= bt->lo && t + h <= bt->hi && h > 0))
+		return false;
+	double a = (t - h - bt->t0) / bt->P, b = (t + h - bt->t0) / bt->P;
+	*r = (poly_at(bt->c, 3, b) - poly_at(bt->c, 3, a)) / (2 * h);
+	return isfinite(*r) && *r > 0;
 }
 
 /* An end's standard uncertainty, strokes: the fit's (u_fit) and the

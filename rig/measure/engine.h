@@ -217,6 +217,15 @@ struct edge_rip {
 	double iv[3];      /* its coefficients' covariance (aa, ab, bb), cycles^2 */
 };
 
+/* The cubic an end fit fell back to where no fit of the knots' degree
+ * followed the open stroke (edge.c, edge_phase_bent): the phase, strokes,
+ * c[0] + c[1] u + c[2] u^2 + c[3] u^3, u = (t - t0) / P (slots), over
+ * the window lo .. hi (slots). */
+struct edge_bent {
+	bool ok;
+	double c[4], t0, P, lo, hi;
+};
+
 struct measure {
 	struct measure_config cfg;
 	double min_stroke_um;
@@ -422,6 +431,10 @@ struct measure {
 	double edge_tail, edge_tail_u, edge_tail_knot;
 	double edge_head_amp[2], edge_tail_amp[2]; /* phase per um of a stroke's
 						     * amplitude (edge_fit_deg) */
+	bool edge_head_astray, edge_tail_astray; /* no end fit followed the open
+						  * stroke (edge_phase_bent) */
+	struct edge_bent edge_bent[2]; /* the head's and the tail's cubic, where
+					* taken so (edge_phase_bent) */
 	double edge_unbias;       /* |head + tail| moved by xing_unbias's
 				   * learning, strokes: what it corrected */
 	struct edge_rip edge_rip[2][EDGE_RIP_CAND]; /* the head's and the tail's candidates */
@@ -696,6 +709,7 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool *use);
 /* An end's standard uncertainty with the strokes' scatter sd_um. */
 double edge_u(double u_fit, const double amp[2], double sd_um);
+bool edge_bent_rate(const struct edge_bent *bt, double t, double h, double *r);
 
 /* scatter.c */
 /* The correlation of the strokes' scatter from one stroke to the next

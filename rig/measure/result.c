@@ -506,6 +506,23 @@ static double end_rate(const struct measure *m, const double *t, const double *p
  * last one's), their times, their change against the mean rate, and U
  * (k = 2) of each; the windows may overlap on a short record, which
  * makes the change's U (as if independent) err large. */
+/* An end's rate f (Hz, at s seconds, its standard uncertainty u) where
+ * that end's fit fell back to the cubic (edge.c, edge_phase_bent): the
+ * pen changed speed there and the knots did not show it, nor do the
+ * periods the line rests on (1 kHz, 60 Hz, from 70 % at 20 Hz: the first
+ * two knots 0.23 slots off each way, the first period read 59.92 Hz for
+ * 58.50, U 0.053). The cubic's mean rate over the period there counts
+ * against it as a rectangular half-width; returns the new u. */
+static double end_rate_bent(const struct measure *m, const struct edge_bent *bt, double f,
+			    double s, double u)
+{
+	double rate = m->cfg.rate_hz, r;
+	if (!(f > 0) || !edge_bent_rate(bt, s * rate + (double)m->first_slot, rate / f / 2, &r))
+		return u;
+	double d = r * rate - f;
+	return sqrt(u * u + d * d / 3);
+}
+
 static void rate_ends(const struct measure *m, struct measure_stats *out)
 {
 	double us = 0, ue = 0, tl[END_TREND_N], pl[END_TREND_N], rate = m->cfg.rate_hz;
@@ -523,6 +540,8 @@ static void rate_ends(const struct measure *m, struct measure_stats *out)
 	out->rate_end_hz = end_rate(m, tl, pl, nl, true, &x, &ue);
 	if (out->rate_end_hz > 0)
 		out->rate_end_s = x / rate;
+	us = end_rate_bent(m, &m->edge_bent[0], out->rate_start_hz, out->rate_start_s, us);
+	ue = end_rate_bent(m, &m->edge_bent[1], out->rate_end_hz, out->rate_end_s, ue);
 	out->rate_start_U_hz = 2 * us;
 	out->rate_end_U_hz = 2 * ue;
 	if (out->rate_start_hz > 0 && out->rate_end_hz > 0 && out->freq_hz > 0) {
@@ -874,6 +893,17 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 			double g = ((1 + tail) * (1 + tail) + tail * tail) / (pl[0] * pl[0]);
 			ut = sqrt(ut * ut + m->seg_t_last_var * g);
 		}
+		/* An end whose samples no fit followed (edge.c,
+		 * edge_phase_bent): the pen's speed over it is not the one
+		 * its knots carry over it, and the samples do not say by
+		 * how much; anywhere from none of it to twice it, a
+		 * rectangular half-width of the whole end (4 kHz, 51.3 Hz,
+		 * from 32 % at 38 Hz: the start-up over by the first knot,
+		 * 0.81 strokes read for 0.58, +2314 ppm against U 361). */
+		if (head >= 0 && !eh && m->edge_head_astray)
+			uh = sqrt(uh * uh + head * head / 3);
+		if (tail >= 0 && !et && m->edge_tail_astray)
+			ut = sqrt(ut * ut + tail * tail / 3);
 		/* From the partial strokes' own samples where the learning
 		 * store held them (edge.c): no knot time, no extrapolated
 		 * rate (1 kHz, 2.9 % FM: +43 ppm; a start from 65 %: +86). */
