@@ -288,6 +288,11 @@ struct measure {
 	 * detected or a knot of the learning store */
 	double seg_t_last_var;
 	bool head_trend, tail_trend; /* the pen changes speed at that end */
+	/* an end crossing raw_spike_crossings (learn.c) moved as a spike, at
+	 * t_raw (slots, after the move): its period is then a copy of the
+	 * next one (result.c, end_rate) */
+	bool end_moved[2];
+	double end_moved_t[2];
 	uint64_t seg_n, seg_n_at_rel;
 	uint64_t tot_periods;
 	double tot_span_slots;
