@@ -67,6 +67,10 @@
 #define TOP_W_PEAK 0.95       /* a changing stroke's very top (top_excess) */
 #define TROUGH_W 0.1          /* trough estimate: shape below 10 % */
 #define STALL_PERIODS 4.0     /* no up-crossing for this long: stalled */
+#define END_LAG_N 4u          /* lag of the periods' wander (tally.c, result.c) */
+#define END_LAG_BINS 256u     /* its histogram: log2 of the squared difference */
+#define END_LAG_LO (-48.0)    /* (slots^2) from 2^-48, */
+#define END_LAG_PER 4.0       /* four bins an octave */
 #define END_TREND_N 12u       /* clean periods next to an end whose line says
 				 whether the pen was changing speed there */
 #define END_TREND_MIN 8u      /* fewer: no line */
@@ -314,6 +318,10 @@ struct measure {
 	double prev_period;
 	double d2_sumsq;          /* second differences of raw crossing times */
 	uint64_t n_d2, n_d2_out;  /* used, and left out as speed changes */
+	/* a raw period less the one END_LAG_N before, squared: how many in
+	 * each bin of log2 (result.c, end_wander) */
+	uint32_t lag_hist[END_LAG_BINS];
+	uint64_t n_lag;
 	double pf[3], pf_raw[3];  /* first clean periods from the first counted crossing */
 	unsigned npf;
 	double pl[3], pl_raw[3];  /* last clean periods (ring, npl written) */

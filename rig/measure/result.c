@@ -411,6 +411,37 @@ static bool end_copied(const struct measure *m, const double *t, const double *p
 	return num_abs(c - m->end_moved_t[tail]) < 1e-6;
 }
 
+/* The variance (slots^2) by which one period's own rate, the figure's
+ * truth, may leave the line through its neighbours: the speed's wander,
+ * which the line's standard error does not hold (red_hunt.py 20 2026:
+ * 13 % of the records had an end outside U, up to 3.6 U, all with
+ * wander, most where U was small against it). Beyond the timing noise
+ * (a period's, 2/3 of v0 for independent crossings: v0 = 3 sigma^2 from
+ * second differences, a period 2 sigma^2), the larger of the line's own
+ * residuals (vr, k - 2 degrees of freedom) and, steadier, the record's
+ * periods against the one END_LAG_N before (half their variance, from
+ * the median square: a start-up, a step or a spike in a few of them
+ * does not move it; their mean square made the steady end of a 4 kHz
+ * record with a 5 Hz start-up U 7.7 Hz for 1.4). */
+static double end_wander(const struct measure *m, double vr, double v0)
+{
+	double vl = 0;
+	if (m->n_lag >= 8) {
+		/* the median squared difference, within its bin by its count;
+		 * of a normal difference 0.4549 of its variance */
+		double half = (double)m->n_lag / 2, c = 0;
+		for (unsigned i = 0; i < END_LAG_BINS; i++) {
+			if (c + m->lag_hist[i] >= half) {
+				double f = (half - c) / m->lag_hist[i];
+				vl = exp2(END_LAG_LO + (i + f) / END_LAG_PER) / 0.4549 / 2;
+				break;
+			}
+			c += m->lag_hist[i];
+		}
+	}
+	return fmax(0, fmax(vr, vl) - v0 * 2 / 3);
+}
+
 /* Whether the periods a line (tm, pm, b; through the points of t with use)
  * left out from its far side, of mean pc, lie beyond the line's farthest
  * point where the line goes on: the end's speed still on its way to the
@@ -447,7 +478,7 @@ static bool end_settles(const double *t, const bool *use, unsigned n, bool tail,
  * two. The variance of one period: the record's (as line_rate_slope), or
  * the line's own residuals when larger (a start-up's curve the line does
  * not follow); U counts the line's error at x, its extrapolation
- * included.
+ * included, and the wander of one period about the line (end_wander).
  * Not read: an end whose line is shortened down to END_RATE_MIN where
  * the periods left out turned back (end_settles; a start-up's overshoot
  * inside the last four periods, which the crossings as detected flatten:
@@ -543,7 +574,8 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 	double per = m->per_ref + pm + b * (*x - tm);
 	if (!(per > 0))
 		return 0;
-	double se = sqrt(v * (1.0 / k + (stt > 0 ? (*x - tm) * (*x - tm) / stt : 0)));
+	double se = sqrt(v * (1.0 / k + (stt > 0 ? (*x - tm) * (*x - tm) / stt : 0)) +
+			 end_wander(m, ss / (k - 2), v0));
 	double rate = m->cfg.rate_hz / per;
 	*u = rate * se / per;
 	return rate;

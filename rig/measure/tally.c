@@ -333,6 +333,16 @@ static void freq_period(struct measure *m, double d, double d_raw, double t_end_
 		m->hd_p[(unsigned)m->hd.n] = pp;
 		line_sums_add(&m->hd, tt, pp);
 	}
+	/* a period less the one END_LAG_N before (the ring's): the speed's
+	 * wander over a few strokes, as a histogram whose median stands
+	 * (result.c, end_wander) */
+	if (m->npl >= END_LAG_N) {
+		double q = pp - m->tl_p[(m->npl - END_LAG_N) % END_TREND_N];
+		double l = (log2(q * q) - END_LAG_LO) * END_LAG_PER;
+		unsigned bin = l > 0 ? (l < END_LAG_BINS - 1 ? (unsigned)l : END_LAG_BINS - 1) : 0;
+		m->lag_hist[bin]++;
+		m->n_lag++;
+	}
 	m->tl_t[m->npl % END_TREND_N] = tt;
 	m->tl_p[m->npl % END_TREND_N] = pp;
 	m->pl_raw[m->npl % 3] = d_raw;
