@@ -603,6 +603,24 @@ case_ rate_startup_head_not_followed_4khz rate "--rate 4000 --freq 51.3 --start 
 # flat. Now the head's cubic's rate there counts against it (result.c,
 # end_rate_bent): U 1.846.
 case_ steady_ends_startup_inside_head_stroke_1khz ends "--rate 1000 --freq 60 --start 0.7 --start-hz 20 --seed 3"
+# A start-up that settles within the first stroke (1 kHz, 74.7 Hz, from
+# 86 % at 21.4 Hz): raw_spike_crossings took it for a spike on the first
+# crossing and moved it, the first period a copy of the second, read 75.19
+# Hz where the crank ran 70.29 (+4.876 Hz against U 0.143 on a56eae9). Now
+# that period is left out (result.c, end_copied): +0.093 against U 0.998.
+case_ steady_ends_startup_first_crossing_moved_1khz ends "--rate 1000 --freq 74.7 --start 0.86 --start-hz 21.4 --seed 433"
+# A start-up whose overshoot lies inside the first four periods (1 kHz,
+# 44.1 Hz, from 84 % at 10.9 Hz): the line shortened to three periods,
+# which the crossings as detected flatten, 44.23 Hz where the crank ran
+# 43.73 (+0.487 Hz against U 0.054 on a56eae9). Now no start figure
+# (result.c, end_settles); the end's is judged.
+case_ steady_ends_startup_overshoot_in_head_1khz ends "--rate 1000 --freq 44.1 --start 0.84 --start-hz 10.9 --seed 555"
+# The speed's wander about the line through 12 periods (red_hunt.py 20
+# 2026 drift-correct and short): +0.282 Hz against U 0.150 and -0.182
+# against U 0.090 on a56eae9; now U holds one period's wander (result.c,
+# end_wander): U 0.464 and 0.312.
+case_ steady_ends_wander_1khz ends "--rate 1000 --freq 140.764 --travel-um 800 --depth-um 800 --noise-um 0.70 --noise-grow 0.12 --scatter-um 0.53 --scatter-rho 0.31 --wander 0.0012 --kick 0 --noise-hz 8.36 --rod-ratio 0.23 --drift-um -3.7 --drift-tau 1.38 --seed 555835666" --analyze "--drift correct"
+case_ steady_ends_wander_short_4khz ends "--rate 4000 --freq 62.978 --travel-um 800 --depth-um 300 --noise-um 0.53 --noise-grow 0.21 --scatter-um 2.77 --scatter-rho 0.08 --wander 0.0024 --kick 0 --noise-hz 4.86 --mech harmonic --harm 0.40 --cogging 0.012 --seconds 0.54 --seed 78845852"
 
 # The generator itself: --wander is the speed wander's stationary rms.
 # Until 4246a25 the two lags' drive was scaled for a variance 1/(1 - a)^2
