@@ -68,9 +68,9 @@
 #define TROUGH_W 0.1          /* trough estimate: shape below 10 % */
 #define STALL_PERIODS 4.0     /* no up-crossing for this long: stalled */
 #define END_LAG_N 4u          /* lag of the periods' wander (tally.c, result.c) */
-#define END_LAG_BINS 256u     /* its histogram: log2 of the squared difference */
-#define END_LAG_LO (-48.0)    /* (slots^2) from 2^-48, */
-#define END_LAG_PER 4.0       /* four bins an octave */
+#define END_LAG_BINS 256u     /* its histogram: the squared difference's */
+#define END_LAG_LO (-48)      /* binary exponent from -48 (slots^2), */
+#define END_LAG_PER 4         /* four bins an octave (2 mantissa bits) */
 #define END_TREND_N 12u       /* clean periods next to an end whose line says
 				 whether the pen was changing speed there */
 #define END_TREND_MIN 8u      /* fewer: no line */

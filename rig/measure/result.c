@@ -427,13 +427,15 @@ static double end_wander(const struct measure *m, double vr, double v0)
 {
 	double vl = 0;
 	if (m->n_lag >= 8) {
-		/* the median squared difference, within its bin by its count;
-		 * of a normal difference 0.4549 of its variance */
+		/* the median squared difference, within its bin (a quarter of
+		 * an octave, linear in the mantissa) by its count; of a normal
+		 * difference 0.4549 of its variance */
 		double half = (double)m->n_lag / 2, c = 0;
 		for (unsigned i = 0; i < END_LAG_BINS; i++) {
 			if (c + m->lag_hist[i] >= half) {
 				double f = (half - c) / m->lag_hist[i];
-				vl = exp2(END_LAG_LO + (i + f) / END_LAG_PER) / 0.4549 / 2;
+				vl = ldexp(1 + (i % END_LAG_PER + f) / END_LAG_PER,
+					   END_LAG_LO + (int)(i / END_LAG_PER)) / 0.4549 / 2;
 				break;
 			}
 			c += m->lag_hist[i];

@@ -337,8 +337,10 @@ static void freq_period(struct measure *m, double d, double d_raw, double t_end_
 	 * wander over a few strokes, as a histogram whose median stands
 	 * (result.c, end_wander) */
 	if (m->npl >= END_LAG_N) {
-		double q = pp - m->tl_p[(m->npl - END_LAG_N) % END_TREND_N];
-		double l = (log2(q * q) - END_LAG_LO) * END_LAG_PER;
+		double q = pp - m->tl_p[(m->npl - END_LAG_N) % END_TREND_N], q2 = q * q;
+		uint64_t w;
+		memcpy(&w, &q2, sizeof w); /* binary exponent and 2 mantissa bits */
+		long l = ((long)(w >> 52 & 0x7ff) - 1023 - END_LAG_LO) * END_LAG_PER + (long)(w >> 50 & 3);
 		unsigned bin = l > 0 ? (l < END_LAG_BINS - 1 ? (unsigned)l : END_LAG_BINS - 1) : 0;
 		m->lag_hist[bin]++;
 		m->n_lag++;
