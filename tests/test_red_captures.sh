@@ -618,7 +618,7 @@ case_ steady_ends_startup_overshoot_in_head_1khz ends "--rate 1000 --freq 44.1 -
 # The speed's wander about the line through 12 periods (red_hunt.py 20
 # 2026 drift-correct and short): +0.282 Hz against U 0.150 and -0.182
 # against U 0.090 on a56eae9; now U holds one period's wander (result.c,
-# end_wander): U 0.464 and 0.312.
+# end_wander): U 0.466 and 0.321.
 case_ steady_ends_wander_1khz ends "--rate 1000 --freq 140.764 --travel-um 800 --depth-um 800 --noise-um 0.70 --noise-grow 0.12 --scatter-um 0.53 --scatter-rho 0.31 --wander 0.0012 --kick 0 --noise-hz 8.36 --rod-ratio 0.23 --drift-um -3.7 --drift-tau 1.38 --seed 555835666" --analyze "--drift correct"
 case_ steady_ends_wander_short_4khz ends "--rate 4000 --freq 62.978 --travel-um 800 --depth-um 300 --noise-um 0.53 --noise-grow 0.21 --scatter-um 2.77 --scatter-rho 0.08 --wander 0.0024 --kick 0 --noise-hz 4.86 --mech harmonic --harm 0.40 --cogging 0.012 --seconds 0.54 --seed 78845852"
 
