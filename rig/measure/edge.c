@@ -33,6 +33,7 @@
 #define EDGE_DROP_MAX 2       /* samples a fit leaves out as outliers, at most */
 #define EDGE_DROP_T 5.0       /* an outlier's studentized residual, at least */
 #define EDGE_OPEN_MIN 6u      /* the open stroke's valid samples edge_open_follows needs */
+#define EDGE_MISFIT_MAX 6.0   /* an end fit's misfit (edge_misfit) it is taken with, at most */
 
 /* Solve the symmetric positive n x n system A x = b (num_solve_sym, the
  * Cholesky the drift fit uses); inv receives A^-1. False when A is not
@@ -695,6 +696,33 @@ static bool edge_open_follows(const struct measure *m, const struct edge_win *w,
 	return nv < EDGE_OPEN_MIN || 2 * nin >= nv;
 }
 
+/* The fit's misfit: the mean squared residual of the samples it used
+ * over the mean of the fold's noise variance at their levels
+ * (shape.noise_var): about 1 where the fit's model holds. NaN under 4
+ * samples. */
+static double edge_misfit(const struct measure *m, const struct edge_win *w, int deg,
+			  const double *c, double a, const struct edge_rip *rp,
+			  const uint32_t *drop, int ndrop)
+{
+	const struct shape *sh = &m->shape;
+	long nb = (long)sh->nbins;
+	double rss = 0, nv = 0;
+	unsigned n = 0;
+	for (uint32_t i = w->i0; i < w->i1; i++) {
+		double r, J[EDGE_NP_MAX], phs, wt;
+		if (!edge_sample(m, w, deg, c, a, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
+				 &wt))
+			continue;
+		long j = (long)floor((phs - floor(phs)) * (double)nb);
+		if (j < 0 || j >= nb)
+			j = 0;
+		rss += r * r;
+		nv += sh->noise_var[j];
+		n++;
+	}
+	return n >= 4 && nv > 0 ? rss / nv : NAN;
+}
+
 /* What the fit's phase at t_eval (its gradient ge, inverse normal
  * matrix inv) takes from the noise along the stroke and from the shape's
  * own error, over the samples the fit used: with g = inv ge, sample i
@@ -773,7 +801,7 @@ static double edge_shape_var(const struct measure *m, const struct edge_win *w, 
  * fit run again. */
 static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int deg, double *c,
 			 const struct edge_rip *rp, double *ph, double *var, double *s2o, double *amp2,
-			 double *dx)
+			 double *dx, double *mf)
 {
 	const struct shape *sh = &m->shape;
 	int np = deg + 2; /* coefficients and the offset */
@@ -873,6 +901,8 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 	*ph += rip_at(rp, w->t_eval, &vr);
 	*var = vn + vs + vr;
 	*s2o = s2;
+	if (mf)
+		*mf = edge_misfit(m, w, deg, c, a, rp, drop, ndrop);
 	return isfinite(*ph) && *var >= 0;
 }
 
@@ -912,14 +942,14 @@ static void edge_start_far(const struct xing *L, uint32_t ka, uint32_t kb, uint3
  * unseen end samples (edge_fit_deg). */
 static bool edge_fits1(const struct measure *m, const struct edge_win *w, const double c0[4],
 		       bool curved, const struct edge_rip *rp, double *ph, double *u, double *s2,
-		       double *amp, double *dx, double cf[4])
+		       double *amp, double *dx, double cf[4], double *mf)
 {
 	double cq[4], cc[4], pq, vq, pc, vc, sq = 0, sc = 0, aq[2] = { 0 }, ac[2] = { 0 };
 	double dq = 0, dc = 0;
 	memcpy(cq, c0, sizeof cq);
 	memcpy(cc, c0, sizeof cc);
-	bool okq = edge_fit_deg(m, w, 2, cq, rp, &pq, &vq, &sq, aq, &dq);
-	bool okc = edge_fit_deg(m, w, 3, cc, rp, &pc, &vc, &sc, ac, &dc);
+	bool okq = edge_fit_deg(m, w, 2, cq, rp, &pq, &vq, &sq, aq, &dq, curved ? NULL : mf);
+	bool okc = edge_fit_deg(m, w, 3, cc, rp, &pc, &vc, &sc, ac, &dc, curved ? mf : NULL);
 	if (curved ? !okc : !okq)
 		return false;
 	*ph = curved ? pc : pq;
@@ -946,7 +976,8 @@ static bool edge_fit_one(const struct measure *m, const struct edge_win *w, cons
 {
 	double c[4], dx;
 	memcpy(c, c0, sizeof c);
-	return edge_fit_deg(m, w, curved ? 3 : 2, c, rp, &f->ph, &f->var, &f->s2, f->amp, &dx);
+	return edge_fit_deg(m, w, curved ? 3 : 2, c, rp, &f->ph, &f->var, &f->s2, f->amp, &dx,
+			    NULL);
 }
 
 /* Candidates whose residual variance is within this factor of the best
@@ -981,7 +1012,7 @@ static bool edge_fit_one(const struct measure *m, const struct edge_win *w, cons
  * when taken). */
 static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[4],
 		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx,
-		      double cf[4])
+		      double cf[4], double *mf)
 {
 	struct edge_cand f[EDGE_RIP_CAND + 1];
 	bool okf[EDGE_RIP_CAND + 1] = { false };
@@ -1012,14 +1043,14 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
 		ib = r + 1;
 		pick = &w->rip[r];
 	}
-	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx, cf))
+	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx, cf, mf))
 		return false;
 	double lo = *ph, hi = *ph, um = *u;
 	for (int i = 0; i <= w->nrip; i++) {
 		double p1, u1, s1, a1[2], d1, c1[4];
 		const struct edge_rip *rp = i ? &w->rip[i - 1] : r0;
 		if (i == ib || !okf[i] || !(f[i].s2 <= EDGE_RIP_NEAR * f[ib].s2) ||
-		    !edge_fits1(m, w, c0, curved, rp, &p1, &u1, &s1, a1, &d1, c1))
+		    !edge_fits1(m, w, c0, curved, rp, &p1, &u1, &s1, a1, &d1, c1, NULL))
 			continue;
 		lo = p1 < lo ? p1 : lo;
 		hi = p1 > hi ? p1 : hi;
@@ -1049,7 +1080,7 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
  * against U 215 ppm: speed 1000 3022 of tests/gen/blind_hunt.py). */
 static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t ka, uint32_t kb,
 		       uint32_t kref, struct edge_win *w, bool curved, double *ph, double *u,
-		       double *amp, double *dx, double cf[4])
+		       double *amp, double *dx, double cf[4], double *mf)
 {
 	uint32_t nk = kb - ka + 1;
 	if (nk < 3 || nk > EDGE_WHOLE + 1)
@@ -1063,23 +1094,24 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
 		tk[k - ka] = L[k].t_slot;
 		tr[k - ka] = L[k].t_raw;
 	}
-	double sk, pr, ur, sr, ar[2], dr, cr[4];
+	double sk, pr, ur, sr, ar[2], dr, cr[4], mr = NAN;
 	edge_start(tk, ka, kb, kref, w, c0);
-	bool ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf);
+	bool ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf, mf);
 	edge_start(tr, ka, kb, kref, w, c0);
-	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar, &dr, cr) &&
+	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar, &dr, cr, &mr) &&
 	    (!ok || (num_abs(pr - *ph) > EDGE_STARTS_APART && sr < sk))) {
 		ok = true;
 		memcpy(cf, cr, sizeof cr);
 		*ph = pr;
 		*u = ur;
 		*dx = dr;
+		*mf = mr;
 		amp[0] = ar[0];
 		amp[1] = ar[1];
 	}
 	if (!ok) {
 		edge_start_far(L, ka, kb, kref, w, c0);
-		ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf);
+		ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf, mf);
 	}
 	return ok;
 }
@@ -1101,15 +1133,17 @@ static bool edge_phase_bent(const struct measure *m, const struct xing *L, uint3
 			    uint32_t kb, uint32_t kref, struct edge_win *w, bool curved, double *ph,
 			    double *u, double *amp, double *dx, bool *astray, struct edge_bent *bt)
 {
-	double cf[4];
+	double cf[4], mf = NAN;
 	*astray = false;
 	bt->ok = false;
 	w->astray = astray;
-	if (edge_phase(m, L, ka, kb, kref, w, curved, ph, u, amp, dx, cf)) {
+	if (edge_phase(m, L, ka, kb, kref, w, curved, ph, u, amp, dx, cf, &mf)) {
 		*astray = false;
+		if (mf > EDGE_MISFIT_MAX)
+			*u = sqrt(*u * *u + *ph * *ph / 3);
 		return true;
 	}
-	if (!*astray || curved || !edge_phase(m, L, ka, kb, kref, w, true, ph, u, amp, dx, cf))
+	if (!*astray || curved || !edge_phase(m, L, ka, kb, kref, w, true, ph, u, amp, dx, cf, &mf))
 		return false;
 	*astray = false;
 	bt->ok = true;
