@@ -36,6 +36,7 @@
 #define EDGE_DROP_T 5.0       /* an outlier's studentized residual, at least */
 #define EDGE_OPEN_MIN 6u      /* the open stroke's valid samples edge_open_follows needs */
 #define EDGE_MISFIT_MAX 6.0   /* an end fit's misfit (edge_misfit) it is taken with, at most */
+#define EDGE_MISFIT_GAIN 2.0  /* the open stroke's own curve explains a misfit: by this factor */
 
 /* Solve the symmetric positive n x n system A x = b (num_solve_sym, the
  * Cholesky the drift fit uses); inv receives A^-1. False when A is not
@@ -1144,34 +1145,43 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
 	return ok;
 }
 
-/* An end fit that followed the open stroke but with a misfit
- * (edge_misfit) over EDGE_MISFIT_MAX: the pen changed speed inside the
- * open stroke in a way a polynomial over it and the whole strokes does
- * not take (a second-order start-up over within a stroke or two: 1 kHz,
- * 50.1 Hz, from 64 % at 34.1 Hz, misfit 7.7, the head 0.136 strokes off
- * against u 0.016, +1355 ppm against U 322; 4 kHz, 70.4 Hz, from 60 % at
- * 37.3 Hz, the cubic's misfit 47, +786 ppm against U 62). Fitted again
- * from it (cf) with a curve of the open stroke's own (w->bend: uo^2
- * and uo^3 there, the same phase and speed at the end knot), the
- * cubic's degree chosen: taken where its misfit is within the bound
- * (-10.0 and -36.4 ppm, U 15.9 and 37.8). False where that fails too;
- * the caller then keeps the first fit with the whole end as a
- * rectangular half-width in its u. */
-static bool edge_phase_open(const struct measure *m, struct edge_win *w, const double cf[EDGE_NC],
-			    double *ph, double *u, double *amp, double *dx)
+/* An end fit (cf, its misfit mf) that followed the open stroke but with
+ * a misfit (edge_misfit) over EDGE_MISFIT_MAX: the pen may have changed
+ * speed inside the open stroke in a way a polynomial over it and the
+ * whole strokes does not take (a second-order start-up over within a
+ * stroke or two: 1 kHz, 50.1 Hz, from 64 % at 34.1 Hz, misfit 7.7, the
+ * head 0.136 strokes off against u 0.016, +1355 ppm against U 322; 4
+ * kHz, 70.4 Hz, from 60 % at 37.3 Hz, the cubic's misfit 47, +786 ppm
+ * against U 62). It is fitted again from cf with a curve of the open
+ * stroke's own (w->bend: uo^2 and uo^3 there, the same phase and speed
+ * at the end knot), the cubic's degree. Where that takes at least
+ * EDGE_MISFIT_GAIN of the misfit away, the open stroke's speed was what
+ * the first fit missed: the refit is taken where its misfit is within
+ * EDGE_MISFIT_MAX (1.6 and 1.3: -10.0 and -36.4 ppm, U 15.9 and 37.8),
+ * else the first fit is kept with the whole end as a rectangular
+ * half-width in its u (1 kHz, 77.1 Hz from 62 %: 20.2 -> 7.1, +410 ppm
+ * against U 98.5, now U 3910). Where it does not, the misfit is not the
+ * open stroke's speed (spikes, dropouts: 6.8 -> 4.8, 7.6 -> 7.3; the
+ * first fit reads within 3 ppm there) and the first fit stands as it
+ * was. */
+static void edge_phase_open(const struct measure *m, struct edge_win *w, const double cf[EDGE_NC],
+			    double mf, double *ph, double *u, double *amp, double *dx)
 {
 	double pb, ub, sb, ab[2], db, cb[EDGE_NC], mb = NAN;
 	w->bend = EDGE_BEND;
 	bool ok = edge_fits(m, w, cf, true, &pb, &ub, &sb, ab, &db, cb, &mb);
 	w->bend = 0;
-	if (!ok || mb > EDGE_MISFIT_MAX)
-		return false;
+	if (!ok || !(mb * EDGE_MISFIT_GAIN <= mf))
+		return;
+	if (mb > EDGE_MISFIT_MAX) {
+		*u = sqrt(*u * *u + *ph * *ph / 3);
+		return;
+	}
 	*ph = pb;
 	*u = ub;
 	*dx = db;
 	amp[0] = ab[0];
 	amp[1] = ab[1];
-	return true;
 }
 
 /* An end where no fit of the degree the knots' trend chose (step 4a)
@@ -1196,8 +1206,8 @@ static bool edge_phase_bent(const struct measure *m, const struct xing *L, uint3
 	bt->ok = false;
 	w->astray = astray;
 	if (edge_phase(m, L, ka, kb, kref, w, curved, ph, u, amp, dx, cf, &mf)) {
-		if (mf > EDGE_MISFIT_MAX && !edge_phase_open(m, w, cf, ph, u, amp, dx))
-			*u = sqrt(*u * *u + *ph * *ph / 3);
+		if (mf > EDGE_MISFIT_MAX)
+			edge_phase_open(m, w, cf, mf, ph, u, amp, dx);
 		*astray = false;
 		return true;
 	}
