@@ -36,7 +36,7 @@
 #define EDGE_DROP_T 5.0       /* an outlier's studentized residual, at least */
 #define EDGE_OPEN_MIN 6u      /* the open stroke's valid samples edge_open_follows needs */
 #define EDGE_MISFIT_MAX 6.0   /* an end fit's misfit (edge_misfit) it is taken with, at most */
-#define EDGE_MISFIT_GAIN 2.0  /* the open stroke's own curve explains a misfit: by this factor */
+#define EDGE_MISFIT_GAIN 4.0  /* the open stroke's own curve explains a misfit: by this factor */
 
 /* Solve the symmetric positive n x n system A x = b (num_solve_sym, the
  * Cholesky the drift fit uses); inv receives A^-1. False when A is not
@@ -1155,15 +1155,18 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
  * against U 62). It is fitted again from cf with a curve of the open
  * stroke's own (w->bend: uo^2 and uo^3 there, the same phase and speed
  * at the end knot), the cubic's degree. Where that takes at least
- * EDGE_MISFIT_GAIN of the misfit away, the open stroke's speed was what
- * the first fit missed: the refit is taken where its misfit is within
- * EDGE_MISFIT_MAX (1.6 and 1.3: -10.0 and -36.4 ppm, U 15.9 and 37.8),
- * else the first fit is kept with the whole end as a rectangular
- * half-width in its u (1 kHz, 77.1 Hz from 62 %: 20.2 -> 7.1, +410 ppm
- * against U 98.5, now U 3910). Where it does not, the misfit is not the
- * open stroke's speed (spikes, dropouts: 6.8 -> 4.8, 7.6 -> 7.3; the
- * first fit reads within 3 ppm there) and the first fit stands as it
- * was. */
+ * three quarters of the misfit away (EDGE_MISFIT_GAIN), the open
+ * stroke's speed was what the first fit missed: the refit is taken
+ * where its misfit is within EDGE_MISFIT_MAX (7.7 -> 1.6 and 47 -> 1.3:
+ * -10.0 and -36.4 ppm, U 15.9 and 37.8), else the first fit is kept
+ * with the whole end as a rectangular half-width in its u. Where it
+ * does not, the misfit is not the open stroke's speed and the first
+ * fit stands as it was: spikes, dropouts (6.8 -> 4.8, 7.6 -> 7.3, both
+ * records within 3 ppm), and a tail whose strokes' amplitudes scatter
+ * (1 kHz, 3.4 um at 250 um deep: 6.0 -> 2.0, the refit 0.011 strokes
+ * off, +60 ppm; with a half taken away as the bound, the record's U
+ * went 22.8 -> 70.5 ppm). The start-ups of the family took 3.7 to 67
+ * of it away, most over 8. */
 static void edge_phase_open(const struct measure *m, struct edge_win *w, const double cf[EDGE_NC],
 			    double mf, double *ph, double *u, double *amp, double *dx)
 {
