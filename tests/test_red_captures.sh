@@ -603,6 +603,19 @@ case_ rate_startup_head_not_followed_4khz rate "--rate 4000 --freq 51.3 --start 
 # flat. Now the head's cubic's rate there counts against it (result.c,
 # end_rate_bent): U 1.846.
 case_ steady_ends_startup_inside_head_stroke_1khz ends "--rate 1000 --freq 60 --start 0.7 --start-hz 20 --seed 3"
+# The per-stroke std read low against its own U where the fits follow
+# only part of each stroke's depth change: red_capture.py blends it in
+# by s^2 from a fixed retracted end, and at 1 kHz most tops are an offset
+# over 2-3 samples at w ~ 0.85, which follows 0.77-0.79 of it; a line in
+# w over 4 samples 0.89-0.90 (red_hunt.py 20 2026: 24 of 599 records, 18
+# at 1 kHz). On a56eae9: -0.82 um against U 0.33, -0.78 against 0.31,
+# -0.38 against 0.18, and at 4 kHz -0.40 against 0.32. The top of the
+# std's interval now reaches to what a w^2 stretch would make of it
+# (result.c std_expanded_u, fit.c fit_follow).
+case_ std_follow_offset_fast_1khz stdU "--rate 1000 --freq 153.960 --travel-um 800 --depth-um 300 --noise-um 1.22 --noise-grow 0.15 --scatter-um 3.93 --scatter-rho 0.27 --wander 0.0027 --kick 0 --noise-hz 1.60 --rod-ratio 0.44 --seed 975201631"
+case_ std_follow_offset_harmonic_1khz stdU "--rate 1000 --freq 162.261 --travel-um 1000 --depth-um 2500 --noise-um 0.96 --noise-grow 0.94 --scatter-um 3.83 --scatter-rho 0.05 --wander 0.0039 --kick 0 --noise-hz 4.50 --mech harmonic --harm 0.36 --cogging 0.052 --seed 1068593043"
+case_ std_follow_offset_kick_1khz stdU "--rate 1000 --freq 151.110 --travel-um 1500 --depth-um 800 --noise-um 0.37 --noise-grow 0.47 --scatter-um 1.89 --scatter-rho 0.49 --wander 0.0014 --noise-hz 8.36 --rod-ratio 0.31 --kick 0.0024 --seed 904059353"
+case_ std_follow_line_clock_4khz stdU "--rate 4000 --freq 177.245 --travel-um 800 --depth-um 2500 --noise-um 1.56 --noise-grow 1.21 --scatter-um 3.93 --scatter-rho 0.03 --wander 0.0014 --kick 0 --noise-hz 9.72 --mech harmonic --harm 0.07 --cogging 0.048 --clock-ppm -34.7 --seed 188692717" --told-ppm 50
 
 # The generator itself: --wander is the speed wander's stationary rms.
 # Until 4246a25 the two lags' drive was scaled for a variance 1/(1 - a)^2
