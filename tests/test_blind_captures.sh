@@ -734,4 +734,12 @@ gen_cover_ mixed_pad_window_noiseless_1khz "--seed 9902 --fs 1000.0 --secs 1.735
   --scatter-um 0.05 --warp 0.117 --warp-phase 3.34 --pad-level 0.867 --pad-gain 0.46
   --pad-tau-ms 1.27" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10
   --freq-hint 84.506 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
+
+# blind_hunt.py ringing 4000 10018: a 13.4 um ring at 2763 Hz (A +-15 %
+# a stroke) on a poly4567 cam, 21 samples a stroke. Its ripple is seen
+# but its crest is the smooth top itself (ring.c peak_ringing,
+# crest_top: no ringing status), so the strokes' U had no ring misfit
+# (the std's had): 244 of 335 strokes within U 1.36 (worst -3.95 um,
+# U 1.38). Now the ring's misfit as for a ring seen: 314 of 335, U 2.35.
+strokes_ stroke_u_ring_crest_top_4khz ringing 4000 10018
 finish
