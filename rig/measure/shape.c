@@ -738,7 +738,37 @@ static double box_side(double x, double w, double v, int q, bool left)
  * up to a box left of the smoothed one). Returns the fit's rss (INFINITY:
  * none) and in *drop how far the fitted S's peak lies above its box
  * means' highest. */
-static double box_order_fit(const struct shape_pts *P, double vpos, double w, int q, double *drop)
+/* The noise of box_order_fit's drop c1 gl(xm) + c2 gr(xm) at its vertex
+ * v (a linear function of the points: its weights through the normal
+ * equations, each point's standard error). */
+static double box_drop_u(const struct shape_pts *P, long k0, long k1, double w, double v, int q,
+			 double xm)
+{
+	double A[3][3] = { { 0 } }, inv[3][3], z[3] = { 0 }, c[3], s2 = 0;
+	long j;
+	for (long k = k0; k <= k1; k++) {
+		double x = pt_x(P, k, &j), wt = P->wt[j];
+		double g[3] = { 1, -box_side(x, w, v, q, true), -box_side(x, w, v, q, false) };
+		for (int i = 0; i < 3; i++)
+			for (int l = 0; l < 3; l++)
+				A[i][l] += wt * g[i] * g[l];
+	}
+	if (!num_solve3_sym(A, z, c, inv))
+		return 0;
+	double h[3] = { 0, box_side(xm, w, v, q, true), box_side(xm, w, v, q, false) }, hi[3];
+	for (int i = 0; i < 3; i++)
+		hi[i] = h[0] * inv[0][i] + h[1] * inv[1][i] + h[2] * inv[2][i];
+	for (long k = k0; k <= k1; k++) {
+		double x = pt_x(P, k, &j), wt = P->wt[j];
+		double g[3] = { 1, -box_side(x, w, v, q, true), -box_side(x, w, v, q, false) };
+		double l = wt * (hi[0] * g[0] + hi[1] * g[1] + hi[2] * g[2]);
+		s2 += l * l * P->sd[j] * P->sd[j];
+	}
+	return sqrt(s2);
+}
+
+static double box_order_fit(const struct shape_pts *P, double vpos, double w, int q, double *drop,
+			    double *udrop)
 {
 	long j, k0 = (long)floor(vpos - w - 3), k1 = (long)ceil(vpos + w + 3);
 	double best = INFINITY, bc[3] = { 0 }, bv = 0;
@@ -775,13 +805,18 @@ static double box_order_fit(const struct shape_pts *P, double vpos, double w, in
 	}
 	if (!isfinite(best))
 		return best;
-	double mx = -INFINITY;
+	double mx = -INFINITY, xm = bv;
 	for (int i = 0; i <= 200; i++) {
 		double x = bv + 2 * w * i / 200.0;
 		double y = bc[0] - bc[1] * box_side(x, w, bv, q, true) - bc[2] * box_side(x, w, bv, q, false);
-		mx = y > mx ? y : mx;
+		if (y > mx) {
+			mx = y;
+			xm = x;
+		}
 	}
 	*drop = bc[0] - mx > 0 ? bc[0] - mx : 0;
+	if (udrop)
+		*udrop = box_drop_u(P, k0, k1, w, bv, q, xm);
 	return best;
 }
 
@@ -792,11 +827,12 @@ static double box_order_fit(const struct shape_pts *P, double vpos, double w, in
  * a quarter of the cycle (a box over an eighth), or no fit: lin.
  * *own (not NULL): the same weighing with the parabola's own fitted drop
  * for lin (NAN when no fit): the points' drop, where lin takes its d2
- * from the top's fitted peak (exposure_corr). */
+ * from the top's fitted peak (exposure_corr); *uown its noise (the
+ * orders' noises weighed alike). */
 static double exposure_first_drop(const struct shape_pts *P, double vpos, double w, double lin,
-				  double *own)
+				  double *own, double *uown)
 {
-	double rk[3], f[3], wo[3], c = 0, co = 0;
+	double rk[3], f[3], uf[3] = { 0 }, wo[3], c = 0, co = 0, uo = 0;
 	long np = (long)ceil(vpos + w + 3) - (long)floor(vpos - w - 3) + 1;
 	lin = lin > 0 ? lin : 0;
 	if (own)
@@ -805,19 +841,23 @@ static double exposure_first_drop(const struct shape_pts *P, double vpos, double
 		return lin;
 	bool any = false;
 	for (int i = 0; i < 3; i++) {
-		rk[i] = box_order_fit(P, vpos, w, i + 2, &f[i]);
+		rk[i] = box_order_fit(P, vpos, w, i + 2, &f[i], own ? &uf[i] : NULL);
 		any = any || isfinite(rk[i]);
 	}
 	if (!any)
 		return lin;
 	order_weights(rk, np, wo);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		co += wo[i] > 0 ? wo[i] * f[i] : 0;
+		uo += wo[i] > 0 ? wo[i] * uf[i] : 0;
+	}
 	f[0] = lin;
 	for (int i = 0; i < 3; i++)
 		c += wo[i] > 0 ? wo[i] * f[i] : 0;
-	if (own)
+	if (own) {
 		*own = co;
+		*uown = uo;
+	}
 	return c;
 }
 
@@ -898,8 +938,8 @@ static double exposure_corr(const struct shape_pts *P, double vpos, double w, do
 	double d = exposure_drop(P, P->jmax, vpos, w, peak, &ue, extrap ? &d3 : NULL);
 	double dmin = d / (32.0 / 6 - 1), half = (d - dmin) / 2, c = dmin + half;
 	double z = ue > 0 ? d / (3 * ue) : INFINITY;
-	double own = NAN, a = force ? 1 : (z - EXPOSURE_EXTRAP_SIGMAS) / EXPOSURE_EXTRAP_RAMP;
-	double cl = extrap ? exposure_first_drop(P, vpos, w, 2 * d - d3, &own) : 0;
+	double own = NAN, uown = 0, a = force ? 1 : (z - EXPOSURE_EXTRAP_SIGMAS) / EXPOSURE_EXTRAP_RAMP;
+	double cl = extrap ? exposure_first_drop(P, vpos, w, 2 * d - d3, &own, &uown) : 0;
 	bool pts = extrap && a < 1 && isfinite(own);
 	if (pts) {
 		/* d takes the top's fitted peak, and its miss passes into
@@ -907,13 +947,13 @@ static double exposure_corr(const struct shape_pts *P, double vpos, double w, do
 		 * leaves an asymmetric top the fit reads low, and d2 short.
 		 * The box fits of the points do not take that peak: short
 		 * of the extrapolation, they are the answer, U as far as
-		 * the middle, their noise three times BM's as 2 d2 - d3's
+		 * the middle and their noise through their normal equations
 		 * (blind_hunt.py spikes 4000 10012, a pad at 41 us, noise
 		 * free: d2 0.10, d3 0.20, the middle 0.06 um, the box fits
 		 * 0.17, the true S -> M 0.22 um; -0.34 um against U 0.30). */
 		half = num_abs(own - c) > half ? num_abs(own - c) : half;
 		c = own;
-		ue *= 3;
+		ue = uown;
 	}
 	if (extrap && (force || z > EXPOSURE_EXTRAP_SIGMAS)) {
 		/* from EXPOSURE_EXTRAP_SIGMAS on, a share of the way to the
