@@ -948,12 +948,13 @@ static double exposure_corr(const struct shape_pts *P, double vpos, double w, do
 		 * The box fits of the points do not take that peak: short
 		 * of the extrapolation, they are the answer, U as far as
 		 * the middle and their noise through their normal equations
+		 * (BM's at least: the order and the vertex are chosen)
 		 * (blind_hunt.py spikes 4000 10012, a pad at 41 us, noise
 		 * free: d2 0.10, d3 0.20, the middle 0.06 um, the box fits
 		 * 0.17, the true S -> M 0.22 um; -0.34 um against U 0.30). */
 		half = num_abs(own - c) > half ? num_abs(own - c) : half;
 		c = own;
-		ue = uown;
+		ue = uown > ue ? uown : ue;
 	}
 	if (extrap && (force || z > EXPOSURE_EXTRAP_SIGMAS)) {
 		/* from EXPOSURE_EXTRAP_SIGMAS on, a share of the way to the
