@@ -930,9 +930,11 @@ bool measure_ring_bound_holds(double exposure_us, double ring_exposure_us)
 
 /* The exposure's first drop at a crest of the top (its value peak at
  * vpos), *u its standard uncertainty (noise and model): see shape_build.
- * force: extrapolated (2 d2 - d3) whatever its noise, to compare crests. */
+ * force: extrapolated (2 d2 - d3) whatever its noise, to compare crests;
+ * ringless: no ring on the top (the points' box fits short of the
+ * extrapolation). */
 static double exposure_corr(const struct shape_pts *P, double vpos, double w, double peak,
-			    bool extrap, bool force, double *u)
+			    bool extrap, bool force, bool ringless, double *u)
 {
 	double d3 = 0, ue;
 	double d = exposure_drop(P, P->jmax, vpos, w, peak, &ue, extrap ? &d3 : NULL);
@@ -940,7 +942,7 @@ static double exposure_corr(const struct shape_pts *P, double vpos, double w, do
 	double z = ue > 0 ? d / (3 * ue) : INFINITY;
 	double own = NAN, uown = 0, a = force ? 1 : (z - EXPOSURE_EXTRAP_SIGMAS) / EXPOSURE_EXTRAP_RAMP;
 	double cl = extrap ? exposure_first_drop(P, vpos, w, 2 * d - d3, &own, &uown) : 0;
-	bool pts = extrap && a < 1 && isfinite(own);
+	bool pts = extrap && ringless && a < 1 && isfinite(own);
 	if (pts) {
 		/* d takes the top's fitted peak, and its miss passes into
 		 * the middle (and twice into 2 d2 - d3): a pad's creep
@@ -951,7 +953,11 @@ static double exposure_corr(const struct shape_pts *P, double vpos, double w, do
 		 * (BM's at least: the order and the vertex are chosen)
 		 * (blind_hunt.py spikes 4000 10012, a pad at 41 us, noise
 		 * free: d2 0.10, d3 0.20, the middle 0.06 um, the box fits
-		 * 0.17, the true S -> M 0.22 um; -0.34 um against U 0.30). */
+		 * 0.17, the true S -> M 0.22 um; -0.34 um against U 0.30).
+		 * Not on a ring's top (ringless false: a ring seen, or its crest
+		 * the smooth top): a parabola's 2 d2 - d3 is nearly right
+		 * there, the box fits' drop is not (blind_hunt.py ringing
+		 * 4000 10011: -0.84 -> -1.41 um with them). */
 		half = num_abs(own - c) > half ? num_abs(own - c) : half;
 		c = own;
 		ue = uown > ue ? uown : ue;
@@ -1052,8 +1058,8 @@ static void exposure_rival(const struct shape_pts *P, const struct fold_src *src
 	double rv = rival_crest(P, src, vpos, &rpos);
 	if (!isfinite(rv))
 		return;
-	double ec = p0 + exposure_corr(P, vpos, w, p0, true, true, &uc);
-	double cr = exposure_corr(P, rpos, w, rv, true, true, &ur);
+	double ec = p0 + exposure_corr(P, vpos, w, p0, true, true, false, &uc);
+	double cr = exposure_corr(P, rpos, w, rv, true, true, false, &ur);
 	if (!(rv + cr > ec))
 		return;
 	*u_model = num_rect_add(sqrt(u_ring * u_ring + ur * ur), (rv + cr - ec) / 2);
@@ -1290,12 +1296,14 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	 * noise of 2 peak - 3 BM + BBM is counted as three times BM's. Only
 	 * where d2 stands EXPOSURE_EXTRAP_SIGMAS of that noise out (below,
 	 * the extrapolation is noise: the red team's short exposures at
-	 * 4 kHz, no ring, U 1.3 -> 2.7 um for a correction under 0.2 um). */
+	 * 4 kHz, no ring, U 1.3 -> 2.7 um for a correction under 0.2 um;
+	 * there the box fits of the points: exposure_corr). */
 	sh->exposure_um = 0;
 	if (sh->exposure_bins > 0) {
 		double ue, w = sh->exposure_bins, p0 = peak, u_ring = u_model;
 		bool extrap = n >= EXPOSURE_EXTRAP_BINS && sh->exposure_bins >= 3;
-		sh->exposure_um = exposure_corr(&P, vpos, w, peak, extrap, false, &ue);
+		bool ringless = sh->ring == MEASURE_RING_NONE && !sh->ring_crest_top;
+		sh->exposure_um = exposure_corr(&P, vpos, w, peak, extrap, false, ringless, &ue);
 		peak += sh->exposure_um;
 		u_model = sqrt(u_model * u_model + ue * ue);
 		/* a ring's other crest, as high through the box (exposure_rival) */
