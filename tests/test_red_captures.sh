@@ -603,6 +603,21 @@ case_ rate_startup_head_not_followed_4khz rate "--rate 4000 --freq 51.3 --start 
 # flat. Now the head's cubic's rate there counts against it (result.c,
 # end_rate_bent): U 1.846.
 case_ steady_ends_startup_inside_head_stroke_1khz ends "--rate 1000 --freq 60 --start 0.7 --start-hz 20 --seed 3"
+# A start-up whose head fit followed the open stroke but not its curve
+# (session 25, KILN; TRUSS's family of session 24): a second-order
+# start-up over within a stroke or two, which neither the quadratic nor
+# the cubic phase over the open stroke and two whole strokes takes; its
+# residual variance 7.7 times the fold's noise, the head 0.136 strokes
+# off against u 0.016. 1 kHz, 50.1 Hz from 64 % at 34.1 Hz: +1355.1 ppm
+# against U 322.3 on a56eae9. Now fitted again with the open stroke's
+# own curve (edge.c, edge_phase_open): -10.0 against U 15.9.
+case_ rate_startup_head_misfit_1khz rate "--rate 1000 --freq 50.1 --start 0.64 --start-hz 34.1 --seed 121"
+# 4 kHz, 70.4 Hz from 60 % at 37.3 Hz, the cubic's misfit 47: +786.2 ppm
+# against U 62.1 on a56eae9; now -36.4 against U 37.8.
+case_ rate_startup_head_misfit_4khz rate "--rate 4000 --freq 70.4 --start 0.6 --start-hz 37.3 --seed 291"
+# 4 kHz, 50.1 Hz from 57 % at 19.4 Hz, misfit 42: +1064.7 ppm against
+# U 85.7 on a56eae9; now -24.2 against U 38.7.
+case_ rate_startup_head_misfit_slow_4khz rate "--rate 4000 --freq 50.1 --start 0.57 --start-hz 19.4 --seed 936"
 
 # The generator itself: --wander is the speed wander's stationary rms.
 # Until 4246a25 the two lags' drive was scaled for a variance 1/(1 - a)^2

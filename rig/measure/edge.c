@@ -25,7 +25,9 @@
 
 #include <string.h>
 
-#define EDGE_NP_MAX 5         /* c0 .. c3 and the offset */
+#define EDGE_NP_MAX 7         /* c0 .. c3, the open stroke's two and the offset */
+#define EDGE_NC 6             /* a fit's coefficients: c0 .. c3, the open stroke's two */
+#define EDGE_BEND 2           /* the open stroke's own terms, u^2 and u^3 there */
 #define EDGE_ITERS 6
 #define EDGE_WHOLE 2u         /* whole strokes next to the partial one */
 #define EDGE_AMP_STROKES 6    /* strokes a window touches, at most */
@@ -33,6 +35,8 @@
 #define EDGE_DROP_MAX 2       /* samples a fit leaves out as outliers, at most */
 #define EDGE_DROP_T 5.0       /* an outlier's studentized residual, at least */
 #define EDGE_OPEN_MIN 6u      /* the open stroke's valid samples edge_open_follows needs */
+#define EDGE_MISFIT_MAX 6.0   /* an end fit's misfit (edge_misfit) it is taken with, at most */
+#define EDGE_MISFIT_GAIN 4.0  /* the open stroke's own curve explains a misfit: by this factor */
 
 /* Solve the symmetric positive n x n system A x = b (num_solve_sym, the
  * Cholesky the drift fit uses); inv receives A^-1. False when A is not
@@ -561,7 +565,26 @@ struct edge_win {
 	int nrip;
 	const struct edge_rip *sync; /* a ripple near the stroke rate, or NULL */
 	bool *astray; /* set where a fit did not follow the open stroke */
+	int bend; /* the open stroke's own terms (edge_ph): 0 or EDGE_BEND */
 };
+
+/* u on the open stroke's side of the end knot (u = 0), else 0. */
+static double edge_uo(const struct edge_win *w, double u)
+{
+	return u * (w->t_eval - w->t0) > 0 ? u : 0;
+}
+
+/* The fit's phase at u: the polynomial of degree deg in c, and with
+ * w->bend, c[4] uo^2 + c[5] uo^3 on the open stroke (edge_uo): a curve
+ * of its own there, joined with the same phase and speed at the end
+ * knot (edge_phase_bent). *sl, where not NULL, its slope. */
+static double edge_ph(const struct edge_win *w, const double *c, int deg, double u, double *sl)
+{
+	double uo = w->bend ? edge_uo(w, u) : 0;
+	if (sl)
+		*sl = poly_slope(c, deg, u) + uo * (2 * c[4] + 3 * c[5] * uo);
+	return poly_at(c, deg, u) + uo * uo * (c[4] + c[5] * uo);
+}
 
 /* Sample i of the window against the fit (c, offset a): false where it
  * is invalid, left out (drop[]) or outside the shape's gate; else *r its
@@ -580,19 +603,21 @@ static bool edge_sample(const struct measure *m, const struct edge_win *w, int d
 		if (drop[d] == i)
 			return false;
 	double u = ((double)(m->hist_slot0 + i) - w->t0) / w->P;
-	double T, dT;
-	*phs = poly_at(c, deg, u) + rip_at(rp, (double)(m->hist_slot0 + i), NULL);
+	double T, dT, sl;
+	*phs = edge_ph(w, c, deg, u, &sl) + rip_at(rp, (double)(m->hist_slot0 + i), NULL);
 	shape_at(sh, *phs, &T, &dT, wt);
 	*r = xv - T - a;
 	/* a speckle spike on a flank passes the gate but not its
 	 * neighbours' test (spike_resid) */
 	if (!(num_abs(*r) <= shape_gate_um(sh, dT, gate_cyc)) ||
-	    spike_resid(m, i, *phs, poly_slope(c, deg, u) / w->P, *r + a))
+	    spike_resid(m, i, *phs, sl / w->P, *r + a))
 		return false;
-	double uj = 1;
+	double uj = 1, uo = edge_uo(w, u);
 	for (int j = 0; j <= deg; j++, uj *= u)
 		J[j] = dT * uj;
-	J[deg + 1] = 1;
+	for (int k = 0; k < w->bend; k++)
+		J[deg + 1 + k] = dT * uo * uo * (k ? uo : 1);
+	J[deg + 1 + w->bend] = 1;
 	return true;
 }
 
@@ -632,7 +657,7 @@ static uint32_t edge_outlier(const struct measure *m, const struct edge_win *w, 
 			     const double *c, double a, const struct edge_rip *rp,
 			     double inv[EDGE_NP_MAX][EDGE_NP_MAX], const uint32_t *drop, int ndrop)
 {
-	int np = deg + 2;
+	int np = deg + 2 + w->bend;
 	double rss = 0, r, J[EDGE_NP_MAX], phs, wt;
 	unsigned n = 0;
 	for (uint32_t i = w->i0; i < w->i1; i++)
@@ -695,6 +720,33 @@ static bool edge_open_follows(const struct measure *m, const struct edge_win *w,
 	return nv < EDGE_OPEN_MIN || 2 * nin >= nv;
 }
 
+/* The fit's misfit: the mean squared residual of the samples it used
+ * over the mean of the fold's noise variance at their levels
+ * (shape.noise_var): about 1 where the fit's model holds. NaN under 4
+ * samples. */
+static double edge_misfit(const struct measure *m, const struct edge_win *w, int deg,
+			  const double *c, double a, const struct edge_rip *rp,
+			  const uint32_t *drop, int ndrop)
+{
+	const struct shape *sh = &m->shape;
+	long nb = (long)sh->nbins;
+	double rss = 0, nv = 0;
+	unsigned n = 0;
+	for (uint32_t i = w->i0; i < w->i1; i++) {
+		double r, J[EDGE_NP_MAX], phs, wt;
+		if (!edge_sample(m, w, deg, c, a, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
+				 &wt))
+			continue;
+		long j = (long)floor((phs - floor(phs)) * (double)nb);
+		if (j < 0 || j >= nb)
+			j = 0;
+		rss += r * r;
+		nv += sh->noise_var[j];
+		n++;
+	}
+	return n >= 4 && nv > 0 ? rss / nv : NAN;
+}
+
 /* What the fit's phase at t_eval (its gradient ge, inverse normal
  * matrix inv) takes from the noise along the stroke and from the shape's
  * own error, over the samples the fit used: with g = inv ge, sample i
@@ -716,7 +768,7 @@ static double edge_shape_var(const struct measure *m, const struct edge_win *w, 
 			     double inv[EDGE_NP_MAX][EDGE_NP_MAX], double *vn)
 {
 	const struct shape *sh = &m->shape;
-	int np = deg + 2;
+	int np = deg + 2 + w->bend;
 	long nb = (long)sh->nbins;
 	double g[EDGE_NP_MAX], sb[NBIN_MAX], het = 0, vs = 0;
 	uint16_t tb[NBIN_MAX];
@@ -773,10 +825,10 @@ static double edge_shape_var(const struct measure *m, const struct edge_win *w, 
  * fit run again. */
 static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int deg, double *c,
 			 const struct edge_rip *rp, double *ph, double *var, double *s2o, double *amp2,
-			 double *dx)
+			 double *dx, double *mf)
 {
 	const struct shape *sh = &m->shape;
-	int np = deg + 2; /* coefficients and the offset */
+	int np = deg + 2 + w->bend; /* coefficients and the offset */
 	double a = 0, inv[EDGE_NP_MAX][EDGE_NP_MAX];
 	double rss = 0;
 	unsigned n = 0;
@@ -831,7 +883,9 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 				return false;
 			for (int j = 0; j <= deg; j++)
 				c[j] += x[j];
-			a += x[deg + 1];
+			for (int k = 0; k < w->bend; k++)
+				c[4 + k] += x[deg + 1 + k];
+			a += x[np - 1];
 			if (!(num_abs(x[0]) < 0.25))
 				return false; /* outside the linear reach: not the stroke */
 		}
@@ -850,7 +904,10 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 	double u = (w->t_eval - w->t0) / w->P, ge[EDGE_NP_MAX], uj = 1;
 	for (int j = 0; j <= deg; j++, uj *= u)
 		ge[j] = uj;
-	ge[deg + 1] = 0;
+	double uo = edge_uo(w, u);
+	for (int k = 0; k < w->bend; k++)
+		ge[deg + 1 + k] = uo * uo * (k ? uo : 1);
+	ge[np - 1] = 0;
 	double v = 0;
 	for (int p = 0; p < np; p++)
 		for (int q = 0; q < np; q++)
@@ -867,19 +924,21 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 			amp2[g] += sens * sens;
 		}
 	double vr;
-	*ph = poly_at(c, deg, u);
-	double us = (w->t_seen - w->t0) / w->P;
-	*dx = *ph - (poly_at(c, deg, us) + poly_slope(c, deg, us) * (u - us));
+	*ph = edge_ph(w, c, deg, u, NULL);
+	double us = (w->t_seen - w->t0) / w->P, sl;
+	*dx = *ph - (edge_ph(w, c, deg, us, &sl) + sl * (u - us));
 	*ph += rip_at(rp, w->t_eval, &vr);
 	*var = vn + vs + vr;
 	*s2o = s2;
+	if (mf)
+		*mf = edge_misfit(m, w, deg, c, a, rp, drop, ndrop);
 	return isfinite(*ph) && *var >= 0;
 }
 
 /* The start of the fit: the quadratic through three of the crossings t[]
  * (k = ka..kb, labelled k - kref), as phase in u = (t - t0) / P. */
 static void edge_start(const double *t, uint32_t ka, uint32_t kb, uint32_t kref,
-		       const struct edge_win *w, double c0[4])
+		       const struct edge_win *w, double c0[EDGE_NC])
 {
 	uint32_t nk = kb - ka + 1;
 	double us[3], ys[3];
@@ -888,7 +947,7 @@ static void edge_start(const double *t, uint32_t ka, uint32_t kb, uint32_t kref,
 		us[i] = (t[pick[i] - ka] - w->t0) / w->P;
 		ys[i] = (double)pick[i] - (double)kref;
 	}
-	memset(c0, 0, 4 * sizeof c0[0]);
+	memset(c0, 0, EDGE_NC * sizeof c0[0]);
 	num_quad3(us[0], ys[0], us[1], ys[1], us[2], ys[2], &c0[0], &c0[1], &c0[2]);
 }
 
@@ -898,11 +957,11 @@ static void edge_start(const double *t, uint32_t ka, uint32_t kb, uint32_t kref,
  * itself was off (4 kHz, two spikes on the last rising flank: the last
  * knot 1.8 samples early). */
 static void edge_start_far(const struct xing *L, uint32_t ka, uint32_t kb, uint32_t kref,
-			   const struct edge_win *w, double c0[4])
+			   const struct edge_win *w, double c0[EDGE_NC])
 {
 	uint32_t a = kref == ka ? ka + 1 : ka, b = kref == ka ? kb : kb - 1;
 	double P = (L[b].t_slot - L[a].t_slot) / (double)(b - a);
-	memset(c0, 0, 4 * sizeof c0[0]);
+	memset(c0, 0, EDGE_NC * sizeof c0[0]);
 	c0[0] = ((double)a - (double)kref) + (w->t0 - L[a].t_slot) / P;
 	c0[1] = w->P / P;
 }
@@ -910,16 +969,16 @@ static void edge_start_far(const struct xing *L, uint32_t ka, uint32_t kb, uint3
 /* Both degrees' fits from one start; false when the chosen one failed.
  * *s2 the chosen fit's residual variance, *dx its extrapolation over
  * unseen end samples (edge_fit_deg). */
-static bool edge_fits1(const struct measure *m, const struct edge_win *w, const double c0[4],
+static bool edge_fits1(const struct measure *m, const struct edge_win *w, const double c0[EDGE_NC],
 		       bool curved, const struct edge_rip *rp, double *ph, double *u, double *s2,
-		       double *amp, double *dx, double cf[4])
+		       double *amp, double *dx, double cf[EDGE_NC], double *mf)
 {
-	double cq[4], cc[4], pq, vq, pc, vc, sq = 0, sc = 0, aq[2] = { 0 }, ac[2] = { 0 };
+	double cq[EDGE_NC], cc[EDGE_NC], pq, vq, pc, vc, sq = 0, sc = 0, aq[2] = { 0 }, ac[2] = { 0 };
 	double dq = 0, dc = 0;
 	memcpy(cq, c0, sizeof cq);
 	memcpy(cc, c0, sizeof cc);
-	bool okq = edge_fit_deg(m, w, 2, cq, rp, &pq, &vq, &sq, aq, &dq);
-	bool okc = edge_fit_deg(m, w, 3, cc, rp, &pc, &vc, &sc, ac, &dc);
+	bool okq = edge_fit_deg(m, w, 2, cq, rp, &pq, &vq, &sq, aq, &dq, curved ? NULL : mf);
+	bool okc = edge_fit_deg(m, w, 3, cc, rp, &pc, &vc, &sc, ac, &dc, curved ? mf : NULL);
 	if (curved ? !okc : !okq)
 		return false;
 	*ph = curved ? pc : pq;
@@ -930,7 +989,7 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 	amp[0] = curved ? ac[0] : aq[0];
 	amp[1] = curved ? ac[1] : aq[1];
 	*dx = curved ? dc : dq;
-	memcpy(cf, curved ? cc : cq, 4 * sizeof cf[0]);
+	memcpy(cf, curved ? cc : cq, EDGE_NC * sizeof cf[0]);
 	return true;
 }
 
@@ -941,12 +1000,13 @@ struct edge_cand {
 	double s2, ph, var, amp[2];
 };
 
-static bool edge_fit_one(const struct measure *m, const struct edge_win *w, const double c0[4],
+static bool edge_fit_one(const struct measure *m, const struct edge_win *w, const double c0[EDGE_NC],
 			 bool curved, const struct edge_rip *rp, struct edge_cand *f)
 {
-	double c[4], dx;
+	double c[EDGE_NC], dx;
 	memcpy(c, c0, sizeof c);
-	return edge_fit_deg(m, w, curved ? 3 : 2, c, rp, &f->ph, &f->var, &f->s2, f->amp, &dx);
+	return edge_fit_deg(m, w, curved ? 3 : 2, c, rp, &f->ph, &f->var, &f->s2, f->amp, &dx,
+			    NULL);
 }
 
 /* Candidates whose residual variance is within this factor of the best
@@ -979,9 +1039,9 @@ static bool edge_fit_one(const struct measure *m, const struct edge_win *w, cons
  * a dwell's crossings: 1 + nu 5 % below 1 - nu, 0.0017 cycles apart and
  * 1.6 times less sensitive to the amplitudes, +12.5 ppm against U 10.5
  * when taken). */
-static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[4],
+static bool edge_fits(const struct measure *m, const struct edge_win *w, const double c0[EDGE_NC],
 		      bool curved, double *ph, double *u, double *s2, double *amp, double *dx,
-		      double cf[4])
+		      double cf[EDGE_NC], double *mf)
 {
 	struct edge_cand f[EDGE_RIP_CAND + 1];
 	bool okf[EDGE_RIP_CAND + 1] = { false };
@@ -1012,14 +1072,14 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
 		ib = r + 1;
 		pick = &w->rip[r];
 	}
-	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx, cf))
+	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx, cf, mf))
 		return false;
 	double lo = *ph, hi = *ph, um = *u;
 	for (int i = 0; i <= w->nrip; i++) {
-		double p1, u1, s1, a1[2], d1, c1[4];
+		double p1, u1, s1, a1[2], d1, c1[EDGE_NC];
 		const struct edge_rip *rp = i ? &w->rip[i - 1] : r0;
 		if (i == ib || !okf[i] || !(f[i].s2 <= EDGE_RIP_NEAR * f[ib].s2) ||
-		    !edge_fits1(m, w, c0, curved, rp, &p1, &u1, &s1, a1, &d1, c1))
+		    !edge_fits1(m, w, c0, curved, rp, &p1, &u1, &s1, a1, &d1, c1, NULL))
 			continue;
 		lo = p1 < lo ? p1 : lo;
 		hi = p1 > hi ? p1 : hi;
@@ -1049,7 +1109,7 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
  * against U 215 ppm: speed 1000 3022 of tests/gen/blind_hunt.py). */
 static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t ka, uint32_t kb,
 		       uint32_t kref, struct edge_win *w, bool curved, double *ph, double *u,
-		       double *amp, double *dx, double cf[4])
+		       double *amp, double *dx, double cf[EDGE_NC], double *mf)
 {
 	uint32_t nk = kb - ka + 1;
 	if (nk < 3 || nk > EDGE_WHOLE + 1)
@@ -1058,30 +1118,73 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
 	w->P = (L[kb].t_slot - L[ka].t_slot) / (double)(nk - 1);
 	if (!(w->P > 2))
 		return false;
-	double tk[EDGE_WHOLE + 1], tr[EDGE_WHOLE + 1], c0[4];
+	double tk[EDGE_WHOLE + 1], tr[EDGE_WHOLE + 1], c0[EDGE_NC];
 	for (uint32_t k = ka; k <= kb; k++) {
 		tk[k - ka] = L[k].t_slot;
 		tr[k - ka] = L[k].t_raw;
 	}
-	double sk, pr, ur, sr, ar[2], dr, cr[4];
+	double sk, pr, ur, sr, ar[2], dr, cr[EDGE_NC], mr = NAN;
 	edge_start(tk, ka, kb, kref, w, c0);
-	bool ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf);
+	bool ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf, mf);
 	edge_start(tr, ka, kb, kref, w, c0);
-	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar, &dr, cr) &&
+	if (edge_fits(m, w, c0, curved, &pr, &ur, &sr, ar, &dr, cr, &mr) &&
 	    (!ok || (num_abs(pr - *ph) > EDGE_STARTS_APART && sr < sk))) {
 		ok = true;
 		memcpy(cf, cr, sizeof cr);
 		*ph = pr;
 		*u = ur;
 		*dx = dr;
+		*mf = mr;
 		amp[0] = ar[0];
 		amp[1] = ar[1];
 	}
 	if (!ok) {
 		edge_start_far(L, ka, kb, kref, w, c0);
-		ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf);
+		ok = edge_fits(m, w, c0, curved, ph, u, &sk, amp, dx, cf, mf);
 	}
 	return ok;
+}
+
+/* An end fit (cf, its misfit mf) that followed the open stroke but with
+ * a misfit (edge_misfit) over EDGE_MISFIT_MAX: the pen may have changed
+ * speed inside the open stroke in a way a polynomial over it and the
+ * whole strokes does not take (a second-order start-up over within a
+ * stroke or two: 1 kHz, 50.1 Hz, from 64 % at 34.1 Hz, misfit 7.7, the
+ * head 0.136 strokes off against u 0.016, +1355 ppm against U 322; 4
+ * kHz, 70.4 Hz, from 60 % at 37.3 Hz, the cubic's misfit 47, +786 ppm
+ * against U 62). It is fitted again from cf with a curve of the open
+ * stroke's own (w->bend: uo^2 and uo^3 there, the same phase and speed
+ * at the end knot), the cubic's degree. Where that takes at least
+ * three quarters of the misfit away (EDGE_MISFIT_GAIN), the open
+ * stroke's speed was what the first fit missed: the refit is taken
+ * where its misfit is within EDGE_MISFIT_MAX (7.7 -> 1.6 and 47 -> 1.3:
+ * -10.0 and -36.4 ppm, U 15.9 and 37.8), else the first fit is kept
+ * with the whole end as a rectangular half-width in its u. Where it
+ * does not, the misfit is not the open stroke's speed and the first
+ * fit stands as it was: spikes, dropouts (6.8 -> 4.8, 7.6 -> 7.3, both
+ * records within 3 ppm), and a tail whose strokes' amplitudes scatter
+ * (1 kHz, 3.4 um at 250 um deep: 6.0 -> 2.0, the refit 0.011 strokes
+ * off, +60 ppm; with a half taken away as the bound, the record's U
+ * went 22.8 -> 70.5 ppm). The start-ups of the family took 3.7 to 67
+ * of it away, most over 8. */
+static void edge_phase_open(const struct measure *m, struct edge_win *w, const double cf[EDGE_NC],
+			    double mf, double *ph, double *u, double *amp, double *dx)
+{
+	double pb, ub, sb, ab[2], db, cb[EDGE_NC], mb = NAN;
+	w->bend = EDGE_BEND;
+	bool ok = edge_fits(m, w, cf, true, &pb, &ub, &sb, ab, &db, cb, &mb);
+	w->bend = 0;
+	if (!ok || !(mb * EDGE_MISFIT_GAIN <= mf))
+		return;
+	if (mb > EDGE_MISFIT_MAX) {
+		*u = sqrt(*u * *u + *ph * *ph / 3);
+		return;
+	}
+	*ph = pb;
+	*u = ub;
+	*dx = db;
+	amp[0] = ab[0];
+	amp[1] = ab[1];
 }
 
 /* An end where no fit of the degree the knots' trend chose (step 4a)
@@ -1101,19 +1204,21 @@ static bool edge_phase_bent(const struct measure *m, const struct xing *L, uint3
 			    uint32_t kb, uint32_t kref, struct edge_win *w, bool curved, double *ph,
 			    double *u, double *amp, double *dx, bool *astray, struct edge_bent *bt)
 {
-	double cf[4];
+	double cf[EDGE_NC], mf = NAN;
 	*astray = false;
 	bt->ok = false;
 	w->astray = astray;
-	if (edge_phase(m, L, ka, kb, kref, w, curved, ph, u, amp, dx, cf)) {
+	if (edge_phase(m, L, ka, kb, kref, w, curved, ph, u, amp, dx, cf, &mf)) {
+		if (mf > EDGE_MISFIT_MAX)
+			edge_phase_open(m, w, cf, mf, ph, u, amp, dx);
 		*astray = false;
 		return true;
 	}
-	if (!*astray || curved || !edge_phase(m, L, ka, kb, kref, w, true, ph, u, amp, dx, cf))
+	if (!*astray || curved || !edge_phase(m, L, ka, kb, kref, w, true, ph, u, amp, dx, cf, &mf))
 		return false;
 	*astray = false;
 	bt->ok = true;
-	memcpy(bt->c, cf, sizeof cf);
+	memcpy(bt->c, cf, sizeof bt->c);
 	bt->t0 = w->t0;
 	bt->P = w->P;
 	bt->lo = kref == ka ? w->t_eval : L[ka].t_slot;
@@ -1185,7 +1290,7 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		if (!edge_stroke_ok(L, use, 0, EDGE_WHOLE, k))
 			return;
 	struct edge_win w = { 0, L[EDGE_WHOLE].idx, 0, 0, (double)m->first_slot, 0,
-			      m->edge_rip[0], 0, NULL, NULL };
+			      m->edge_rip[0], 0, NULL, NULL, 0 };
 	w.nrip = edge_ripple_end(m, L, use, nl, true);
 	w.sync = m->edge_sync_ok[0] ? &m->edge_sync[0] : NULL;
 	uint32_t iv = 0;
@@ -1221,7 +1326,7 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		if (!edge_stroke_ok(L, use, ka, nl - 1, k))
 			return;
 	struct edge_win w = { L[ka].idx > 0 ? L[ka].idx - 1 : 0, m->n_hist, 0, 0,
-			      (double)(m->next_slot - 1), 0, m->edge_rip[1], 0, NULL, NULL };
+			      (double)(m->next_slot - 1), 0, m->edge_rip[1], 0, NULL, NULL, 0 };
 	w.nrip = edge_ripple_end(m, L, use, nl, false);
 	w.sync = m->edge_sync_ok[1] ? &m->edge_sync[1] : NULL;
 	uint32_t iv = w.i1;

@@ -386,34 +386,39 @@ static enum measure_status sim_case(const char *const *params, double depth_um, 
 }
 
 /* The virtual bench's imperfect physics ([sim] parameters, issue 13), each
- * case over `seeds` seeds: the worst depth error, how many errors U covers. */
+ * case over `seeds` seeds (or its own minimum: a miss of U on one seed in
+ * 40, two-lobe cams at seed 14, hides in 5): the worst depth error, how
+ * many errors U covers. */
 static void sim_physics_table(unsigned seeds)
 {
 	static const struct {
 		const char *name, *p[4];
 		double depth_um, freq_hz, exposure_us;
+		unsigned min_seeds;
 	} cases[] = {
-		{ "clean", { NULL }, 1000, 120, 0 },
-		{ "ringing 15um 4kHz", { "pen.ring_um=15", "pen.ring_hz=4000", "pen.ring_tau_ms=0.5", NULL }, 1000, 120, 0 },
-		{ "ringing 10um 2kHz", { "pen.ring_um=10", "pen.ring_hz=2000", NULL }, 1500, 200, 0 },
-		{ "exposure 250us, told", { "laser.exposure_us=250", NULL }, 1500, 250, 250 },
-		{ "exposure 250us, blind", { "laser.exposure_us=250", NULL }, 1500, 250, 0 },
-		{ "drift 3 um/s", { "laser.drift_um_per_s=3", NULL }, 1000, 120, 0 },
-		{ "spikes 0.5 %", { "laser.spike_p=0.005", NULL }, 1000, 120, 0 },
-		{ "spikes near 0.5 %", { "laser.spike_p=0.005", "laser.spike_sign=near", NULL }, 1000, 120, 0 },
-		{ "two lobes (lobes_ok)", { "pen.lobe_depth_um=30", "pen.lobe_period_pct=1.5", NULL }, 1000, 120, 0 },
-		{ "speed step 0.7x", { "pen.speed_step=0.7", "pen.speed_step_at_s=1.5", NULL }, 1000, 120, 0 },
+		{ "clean", { NULL }, 1000, 120, 0, 0 },
+		{ "ringing 15um 4kHz", { "pen.ring_um=15", "pen.ring_hz=4000", "pen.ring_tau_ms=0.5", NULL }, 1000, 120, 0, 0 },
+		{ "ringing 10um 2kHz", { "pen.ring_um=10", "pen.ring_hz=2000", NULL }, 1500, 200, 0, 0 },
+		{ "exposure 250us, told", { "laser.exposure_us=250", NULL }, 1500, 250, 250, 0 },
+		{ "exposure 250us, blind", { "laser.exposure_us=250", NULL }, 1500, 250, 0, 0 },
+		{ "drift 3 um/s", { "laser.drift_um_per_s=3", NULL }, 1000, 120, 0, 0 },
+		{ "spikes 0.5 %", { "laser.spike_p=0.005", NULL }, 1000, 120, 0, 0 },
+		{ "spikes near 0.5 %", { "laser.spike_p=0.005", "laser.spike_sign=near", NULL }, 1000, 120, 0, 0 },
+		{ "two lobes (lobes_ok)", { "pen.lobe_depth_um=30", "pen.lobe_period_pct=1.5", NULL }, 1000, 120, 0, 40 },
+		{ "speed step 0.7x", { "pen.speed_step=0.7", "pen.speed_step_at_s=1.5", NULL }, 1000, 120, 0, 0 },
 	};
 	printf("\nThe virtual bench's imperfect physics (tests/support/simcap.c, 2 s at 4 kHz,\n"
-	       "%u seeds each; depth against the deepest point, rate against the peaks'\n"
-	       "span, which is not the record's mean when the speed changes):\n\n",
+	       "%u seeds each, two lobes 40 or more; depth against the deepest point, rate\n"
+	       "against the peaks' span, which is not the record's mean when the speed\n"
+	       "changes):\n\n",
 	       seeds);
 	printf("%-24s | %10s %8s %7s | %10s %8s %7s\n", "case", "depth_err", "U_max", "covered",
 	       "rate_ppm", "U_ppm", "covered");
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		double wd = 0, wf = 0, umd = 0, umf = 0;
 		unsigned cd = 0, cf = 0, ok = 0;
-		for (unsigned sd = 1; sd <= seeds; sd++) {
+		unsigned ns = seeds > cases[k].min_seeds ? seeds : cases[k].min_seeds;
+		for (unsigned sd = 1; sd <= ns; sd++) {
 			char seedkv[32];
 			const char *p[6];
 			size_t np = 0;
