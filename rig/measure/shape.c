@@ -738,13 +738,6 @@ static double box_side(double x, double w, double v, int q, bool left)
 	return (pow_int_prim(b, q) - pow_int_prim(a, q)) / w;
 }
 
-/* The top of order q seen through the box: the points within w + 3 of
- * the smoothed vertex vpos fitted (weighted least squares) by the box
- * mean of S = p - cl |u - v|^q left of v, p - cr |u - v|^q right of it,
- * v by a search over where S's top can lie (the box ends at each sample:
- * up to a box left of the smoothed one). Returns the fit's rss (INFINITY:
- * none) and in *drop how far the fitted S's peak lies above its box
- * means' highest. */
 /* The noise of box_order_fit's drop c1 gl(xm) + c2 gr(xm) at its vertex
  * v (a linear function of the points: its weights through the normal
  * equations, each point's standard error). */
@@ -774,6 +767,13 @@ static double box_drop_u(const struct shape_pts *P, long k0, long k1, double w, 
 	return sqrt(s2);
 }
 
+/* The top of order q seen through the box: the points within w + 3 of
+ * the smoothed vertex vpos fitted (weighted least squares) by the box
+ * mean of S = p - cl |u - v|^q left of v, p - cr |u - v|^q right of it,
+ * v by a search over where S's top can lie (the box ends at each sample:
+ * up to a box left of the smoothed one). Returns the fit's rss (INFINITY:
+ * none) and in *drop how far the fitted S's peak lies above its box
+ * means' highest; in *udrop (not NULL) that drop's noise (box_drop_u). */
 static double box_order_fit(const struct shape_pts *P, double vpos, double w, int q, double *drop,
 			    double *udrop)
 {
