@@ -749,4 +749,23 @@ strokes_ stroke_u_ring_crest_top_4khz ringing 4000 10018
 # record at 3.057 moved 0.68 um: mean -0.82 um against the spike-free
 # capture. The middle is now taken over a ramp from 2 to 3: -0.05 um.
 case_ spikes_1khz_narrow_switch spikes 1000 9802
+
+# blind_hunt.py spikes 4000 10012: an asymmetric-sine cam at 297 Hz on a
+# viscoelastic pad (contact at 89.5 %, gain 0.28, 0.95 ms) with a 41 us
+# exposure (3.1 bins of 254). The exposure's correction took its drops
+# from the top's fitted peak, which reads the pad's asymmetric top low:
+# M -> BM 0.10 um, BM -> BBM 0.20, short of the extrapolation's noise
+# test, the middle 0.06 um of a true drop of 0.22 um. The depth read
+# -0.34 um against U 0.30 (10 captures of the draw: -0.22 .. -0.39, 6
+# outside U). Now, short of the extrapolation, the box fits of the
+# points (shape.c, exposure_corr): -0.22 um, U 0.32; without noise
+# -0.23 (U 0.19) -> -0.12 (U 0.22).
+cover_ spikes_pad_exposure_box_fit_4khz spikes 4000 10012
+gen_cover_ spikes_pad_exposure_box_fit_noiseless_4khz "--seed 10012 --fs 4000.0
+  --secs 1.533 --freq 296.545 --depth-um 1122.7 --travel-um 1122.7 --cam asine --rise 0.384
+  --dwell 0.0 --rdwell 0.048 --noise-um 0 --noise-kind laplace --wander-pct 0.058
+  --wander-hz 3.18 --scatter-um 0 --jitter-us 0 --exposure-us 41.0 --pad-level 0.895
+  --pad-gain 0.28 --pad-tau-ms 0.95" "--format ild1420 --rate 4000 --zero-mm 5
+  --range-mm 10 --freq-hint 296.545 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0
+  --exposure-us 41 --clock-ppm 0"
 finish

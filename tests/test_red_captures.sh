@@ -618,6 +618,19 @@ case_ rate_startup_head_misfit_4khz rate "--rate 4000 --freq 70.4 --start 0.6 --
 # 4 kHz, 50.1 Hz from 57 % at 19.4 Hz, misfit 42: +1064.7 ppm against
 # U 85.7 on a56eae9; now -24.2 against U 38.7.
 case_ rate_startup_head_misfit_slow_4khz rate "--rate 4000 --freq 50.1 --start 0.57 --start-hz 19.4 --seed 936"
+# The per-stroke std read low against its own U where the fits follow
+# only part of each stroke's depth change: red_capture.py blends it in
+# by s^2 from a fixed retracted end, and at 1 kHz most tops are an offset
+# over 2-3 samples at w ~ 0.85, which follows 0.77-0.79 of it; a line in
+# w over 4 samples 0.89-0.90 (red_hunt.py 20 2026: 24 of 599 records, 18
+# at 1 kHz). On a56eae9: -0.82 um against U 0.33, -0.78 against 0.31,
+# -0.38 against 0.18, and at 4 kHz -0.40 against 0.32. The top of the
+# std's interval now reaches to what a w^2 stretch would make of it
+# (result.c std_expanded_u, fit.c fit_follow).
+case_ std_follow_offset_fast_1khz stdU "--rate 1000 --freq 153.960 --travel-um 800 --depth-um 300 --noise-um 1.22 --noise-grow 0.15 --scatter-um 3.93 --scatter-rho 0.27 --wander 0.0027 --kick 0 --noise-hz 1.60 --rod-ratio 0.44 --seed 975201631"
+case_ std_follow_offset_harmonic_1khz stdU "--rate 1000 --freq 162.261 --travel-um 1000 --depth-um 2500 --noise-um 0.96 --noise-grow 0.94 --scatter-um 3.83 --scatter-rho 0.05 --wander 0.0039 --kick 0 --noise-hz 4.50 --mech harmonic --harm 0.36 --cogging 0.052 --seed 1068593043"
+case_ std_follow_offset_kick_1khz stdU "--rate 1000 --freq 151.110 --travel-um 1500 --depth-um 800 --noise-um 0.37 --noise-grow 0.47 --scatter-um 1.89 --scatter-rho 0.49 --wander 0.0014 --noise-hz 8.36 --rod-ratio 0.31 --kick 0.0024 --seed 904059353"
+case_ std_follow_line_clock_4khz stdU "--rate 4000 --freq 177.245 --travel-um 800 --depth-um 2500 --noise-um 1.56 --noise-grow 1.21 --scatter-um 3.93 --scatter-rho 0.03 --wander 0.0014 --kick 0 --noise-hz 9.72 --mech harmonic --harm 0.07 --cogging 0.048 --clock-ppm -34.7 --seed 188692717" --told-ppm 50
 # A start-up that settles within the first stroke (1 kHz, 74.7 Hz, from
 # 86 % at 21.4 Hz): raw_spike_crossings took it for a spike on the first
 # crossing and moved it, the first period a copy of the second, read 75.19

@@ -230,6 +230,11 @@ struct edge_bent {
 	double c[4], t0, P, lo, hi;
 };
 
+/* A top fit's model (fit.c top_model): a line in w (with or without the
+ * timing term), an offset over the top 30 % of the travel (w >= TOP_W),
+ * one over all the samples it took (w >= TOP_W_WIDE). */
+enum fit_model { FIT_LINE, FIT_OFFSET_HIGH, FIT_OFFSET_ALL, FIT_MODELS };
+
 struct measure {
 	struct measure_config cfg;
 	double min_stroke_um;
@@ -404,6 +409,8 @@ struct measure {
 	double fitvar_sum;        /* sum of fit variance factors, accepted strokes */
 	double rss2_sum, dof2_sum;/* sums of rss^2 and dof^2 of their fits: the
 				     noise's tails (result.c, the extremes' U) */
+	uint64_t fit_models[FIT_MODELS]; /* accepted strokes by their top's
+				     model (fit.c fit_follow) */
 	/* drift: the troughs against time (drift.c), y = the trough less
 	 * dr_ref (the first accepted trough) */
 	double dr_ref;
@@ -697,6 +704,8 @@ double ring_bend_um(const struct shape_pts *P, const struct fold_src *src, doubl
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
 		double t_ref, double t_sig, bool changing, struct knot_sums *ks,
 		const struct xing *pre, const struct xing *post);
+/* How much of a stroke's depth change each model follows (fit.c). */
+void fit_follow(const struct shape *sh, double follow[FIT_MODELS]);
 /* The trough of the stroke L[k]..L[k+1] against the shape as it stands
  * (um) and its time (seconds from the record's first sample, as the drift
  * takes it); false where fit_stroke would not accept the stroke. */

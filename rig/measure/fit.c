@@ -16,6 +16,7 @@ struct top_fit {
 	unsigned gated;    /* top samples left out as spikes */
 	double top_excess_um; /* changing: its top's samples off the fit (top_excess) */
 	double level_sum;  /* sum of the stroke's samples */
+	enum fit_model model; /* what was fitted (fit_follow) */
 };
 
 /* With this many top samples or fewer (1 kHz), each is also tested
@@ -79,6 +80,42 @@ static double bend_phase(const struct bend *B, double x)
 /* The models of the top fit, richest first (top_model). */
 enum top_kind { TOP_ALL, TOP_HIGH, TOP_STRETCH, TOP_THREE };
 
+/* How much of a stroke's depth change the fits follow when its samples at
+ * w move by w^2 of it (red_capture.py's strokes; a stroke moving as a
+ * whole, or by w, blind_capture.py's, is followed at least as much), for
+ * samples spread evenly in phase over the shape's top (w >= TOP_W_WIDE
+ * before its trough, as top_sums_gather takes them): a line in v = w - 1
+ * (the stretch, and the 3-parameter fit, its timing term aside) follows 2
+ * v whole and of v^2 what the line through it has at v = 0; an offset
+ * over the samples above TOP_W (2-3 at 1 kHz), their mean w^2; one over
+ * all of them, theirs (result.c, std_expanded_u). 1 without a top. */
+void fit_follow(const struct shape *sh, double follow[FIT_MODELS])
+{
+	double n = 0, sv = 0, svv = 0, svvv = 0, nh = 0, swwh = 0;
+	for (unsigned j = 0; j < sh->nbins; j++) {
+		double w = sh->w[j], v = w - 1;
+		if (!(w >= TOP_W_WIDE) || (j + 0.5) / sh->nbins > sh->trough_phase)
+			continue;
+		n += 1;
+		sv += v;
+		svv += v * v;
+		svvv += v * v * v;
+		if (w >= TOP_W) {
+			nh += 1;
+			swwh += w * w;
+		}
+	}
+	follow[FIT_LINE] = follow[FIT_OFFSET_HIGH] = follow[FIT_OFFSET_ALL] = 1;
+	if (!(n > 0))
+		return;
+	double mv = sv / n, mvv = svv / n, var = mvv - mv * mv;
+	double c1 = var > 0 ? (svvv / n - mv * mvv) / var : 0;
+	follow[FIT_LINE] = 1 + mvv - c1 * mv;
+	follow[FIT_OFFSET_ALL] = 1 + 2 * mv + mvv;
+	if (nh > 0)
+		follow[FIT_OFFSET_HIGH] = swwh / nh;
+}
+
 /* The fit of the sums S: alpha + beta (w - 1) + gamma T' with 6 samples
  * or more; without a solvable one, alpha + beta (w - 1), then an offset
  * over the top 30 %, then over all samples used. p: the parameters (0 where
@@ -119,6 +156,7 @@ static void top_fit_set(const struct top_sums *S, struct top_fit *f)
 	f->off_um = p[0];
 	f->slope_um = p[1];
 	f->n = (unsigned)(k == TOP_HIGH ? S->nt : n);
+	f->model = k == TOP_HIGH ? FIT_OFFSET_HIGH : k == TOP_ALL ? FIT_OFFSET_ALL : FIT_LINE;
 	f->dof = f->n - (k == TOP_THREE ? 3 : k == TOP_STRETCH ? 2 : 1);
 	if (k == TOP_HIGH) {
 		f->var_factor = 1 / S->nt;
@@ -664,6 +702,7 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 	m->fitvar_sum += f.var_factor;
 	m->rss2_sum += f.rss * f.rss;
 	m->dof2_sum += (double)f.dof * f.dof;
+	m->fit_models[f.model]++;
 	if (b->idx >= a->idx + LEVEL_MIN_SAMPLES && !s.phase_bent) {
 		/* the level the stroke's own peak and trough make with the
 		 * shape; what is left is what the shape took in */

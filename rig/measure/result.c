@@ -31,16 +31,40 @@ static void set_msg(struct measure_stats *st, enum measure_status s, const char 
  * with no U), so STD_FITVAR_U x fitvar counts as a standard uncertainty.
  * The interval tv +- 2 u on the variance maps to the std; the larger side
  * is U. When it reaches 0 the noise swamps the std: U then reaches from 0
- * to the top of the interval. */
+ * to the top of the interval.
+ * The fits follow only part of each stroke's depth change: a stroke whose
+ * travel stretches from a fixed retracted end moves its samples at w by
+ * w^p of it (blind_capture.py's strokes p = 1, red_capture.py's 2, a
+ * stroke moving as a whole 0), and an offset over 2-3 samples at w ~ 0.85
+ * (fit.c TOP_HIGH, most strokes at 1 kHz) follows their mean w^p, a line
+ * in w what it makes of w^p at the peak (1 for p <= 1). Under p = 2 the
+ * fitted depths spread as the rms f of those (fit.c fit_follow, std_follow)
+ * of the true ones, and the top of the interval is taken over by 1 / f: with p
+ * = 0 or 1 the std is that of the fits, with p = 2 1 / f times it, and U
+ * covers both. Before, the std read low against U: 1 kHz fast 975201631,
+ * dropouts 1001978954 -0.82, -0.87 um against U 0.33, 0.31, the offsets
+ * following 0.77..0.79 of their strokes' depth change, the lines over 4
+ * samples 0.89..0.90 (red_hunt.py 20 2026; 24 of 600 records). */
 #define STD_FITVAR_U 0.4
+static double std_follow(const struct measure *m, double n)
+{
+	double f[FIT_MODELS], f2 = 0;
+	fit_follow(&m->shape, f);
+	for (int k = 0; k < FIT_MODELS; k++)
+		f2 += (double)m->fit_models[k] * f[k] * f[k];
+	return sqrt(f2 / n);
+}
+
 static double std_expanded_u(double var, double fitvar, double drift_um, double nv,
-			     double std_um)
+			     double std_um, double follow)
 {
 	double tv = var - fitvar;
 	double uv = nv > 1 ? var * sqrt(2.0 / (nv - 1)) : var;
 	double uf = STD_FITVAR_U * fitvar, ud = drift_um * drift_um / 12.0;
 	double Uv = 2.0 * sqrt(uv * uv + uf * uf + ud * ud);
 	double hi = tv + Uv > 0 ? sqrt(tv + Uv) : 0, lo = tv - Uv > 0 ? sqrt(tv - Uv) : 0;
+	if (follow > 0 && follow < 1)
+		hi /= follow;
 	return hi - std_um > std_um - lo ? hi - std_um : std_um - lo;
 }
 
@@ -161,7 +185,8 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	double u_drift = result_drift(m, out, &span_stroke, &u_drift_stroke, &drift_curve);
 	out->depth_u_drift_um = u_drift;
 	out->depth_std_U_um = std_expanded_u(var, fitvar, out->has_drift ? out->drift_um : 0,
-					     n * (1 - r1 * r1) / (1 + r1 * r1), out->depth_std_um);
+					     n * (1 - r1 * r1) / (1 + r1 * r1), out->depth_std_um,
+					     std_follow(m, n));
 	out->depth_u_stat_um = u_stat;
 	out->depth_u_model_um = u_model;
 	out->depth_exposure_um = m->shape.exposure_um;

@@ -738,14 +738,44 @@ static double box_side(double x, double w, double v, int q, bool left)
 	return (pow_int_prim(b, q) - pow_int_prim(a, q)) / w;
 }
 
+/* The noise of box_order_fit's drop c1 gl(xm) + c2 gr(xm) at its vertex
+ * v (a linear function of the points: its weights through the normal
+ * equations, each point's standard error). */
+static double box_drop_u(const struct shape_pts *P, long k0, long k1, double w, double v, int q,
+			 double xm)
+{
+	double A[3][3] = { { 0 } }, inv[3][3], z[3] = { 0 }, c[3], s2 = 0;
+	long j;
+	for (long k = k0; k <= k1; k++) {
+		double x = pt_x(P, k, &j), wt = P->wt[j];
+		double g[3] = { 1, -box_side(x, w, v, q, true), -box_side(x, w, v, q, false) };
+		for (int i = 0; i < 3; i++)
+			for (int l = 0; l < 3; l++)
+				A[i][l] += wt * g[i] * g[l];
+	}
+	if (!num_solve3_sym(A, z, c, inv))
+		return 0;
+	double h[3] = { 0, box_side(xm, w, v, q, true), box_side(xm, w, v, q, false) }, hi[3];
+	for (int i = 0; i < 3; i++)
+		hi[i] = h[0] * inv[0][i] + h[1] * inv[1][i] + h[2] * inv[2][i];
+	for (long k = k0; k <= k1; k++) {
+		double x = pt_x(P, k, &j), wt = P->wt[j];
+		double g[3] = { 1, -box_side(x, w, v, q, true), -box_side(x, w, v, q, false) };
+		double l = wt * (hi[0] * g[0] + hi[1] * g[1] + hi[2] * g[2]);
+		s2 += l * l * P->sd[j] * P->sd[j];
+	}
+	return sqrt(s2);
+}
+
 /* The top of order q seen through the box: the points within w + 3 of
  * the smoothed vertex vpos fitted (weighted least squares) by the box
  * mean of S = p - cl |u - v|^q left of v, p - cr |u - v|^q right of it,
  * v by a search over where S's top can lie (the box ends at each sample:
  * up to a box left of the smoothed one). Returns the fit's rss (INFINITY:
  * none) and in *drop how far the fitted S's peak lies above its box
- * means' highest. */
-static double box_order_fit(const struct shape_pts *P, double vpos, double w, int q, double *drop)
+ * means' highest; in *udrop (not NULL) that drop's noise (box_drop_u). */
+static double box_order_fit(const struct shape_pts *P, double vpos, double w, int q, double *drop,
+			    double *udrop)
 {
 	long j, k0 = (long)floor(vpos - w - 3), k1 = (long)ceil(vpos + w + 3);
 	double best = INFINITY, bc[3] = { 0 }, bv = 0;
@@ -782,13 +812,18 @@ static double box_order_fit(const struct shape_pts *P, double vpos, double w, in
 	}
 	if (!isfinite(best))
 		return best;
-	double mx = -INFINITY;
+	double mx = -INFINITY, xm = bv;
 	for (int i = 0; i <= 200; i++) {
 		double x = bv + 2 * w * i / 200.0;
 		double y = bc[0] - bc[1] * box_side(x, w, bv, q, true) - bc[2] * box_side(x, w, bv, q, false);
-		mx = y > mx ? y : mx;
+		if (y > mx) {
+			mx = y;
+			xm = x;
+		}
 	}
 	*drop = bc[0] - mx > 0 ? bc[0] - mx : 0;
+	if (udrop)
+		*udrop = box_drop_u(P, k0, k1, w, bv, q, xm);
 	return best;
 }
 
@@ -796,25 +831,40 @@ static double box_order_fit(const struct shape_pts *P, double vpos, double w, in
  * of the top seen through the box (box_order_fit) weighed by their rss
  * (order_weights), a parabola's drop lin (2 d2 - d3: exact for it, and
  * nearly for a ring), the others' their fitted drop. A window wider than
- * a quarter of the cycle (a box over an eighth), or no fit: lin. */
-static double exposure_first_drop(const struct shape_pts *P, double vpos, double w, double lin)
+ * a quarter of the cycle (a box over an eighth), or no fit: lin.
+ * *own (not NULL): the same weighing with the parabola's own fitted drop
+ * for lin (NAN when no fit): the points' drop, where lin takes its d2
+ * from the top's fitted peak (exposure_corr); *uown its noise (the
+ * orders' noises weighed alike). */
+static double exposure_first_drop(const struct shape_pts *P, double vpos, double w, double lin,
+				  double *own, double *uown)
 {
-	double rk[3], f[3], wo[3], c = 0;
+	double rk[3], f[3], uf[3] = { 0 }, wo[3], c = 0, co = 0, uo = 0;
 	long np = (long)ceil(vpos + w + 3) - (long)floor(vpos - w - 3) + 1;
 	lin = lin > 0 ? lin : 0;
+	if (own)
+		*own = NAN;
 	if (np > P->n / 4)
 		return lin;
 	bool any = false;
 	for (int i = 0; i < 3; i++) {
-		rk[i] = box_order_fit(P, vpos, w, i + 2, &f[i]);
+		rk[i] = box_order_fit(P, vpos, w, i + 2, &f[i], own ? &uf[i] : NULL);
 		any = any || isfinite(rk[i]);
 	}
 	if (!any)
 		return lin;
 	order_weights(rk, np, wo);
+	for (int i = 0; i < 3; i++) {
+		co += wo[i] > 0 ? wo[i] * f[i] : 0;
+		uo += wo[i] > 0 ? wo[i] * uf[i] : 0;
+	}
 	f[0] = lin;
 	for (int i = 0; i < 3; i++)
 		c += wo[i] > 0 ? wo[i] * f[i] : 0;
+	if (own) {
+		*own = co;
+		*uown = uo;
+	}
 	return c;
 }
 
@@ -887,16 +937,39 @@ bool measure_ring_bound_holds(double exposure_us, double ring_exposure_us)
 
 /* The exposure's first drop at a crest of the top (its value peak at
  * vpos), *u its standard uncertainty (noise and model): see shape_build.
- * force: extrapolated (2 d2 - d3) whatever its noise, to compare crests. */
+ * force: extrapolated (2 d2 - d3) whatever its noise, to compare crests;
+ * ringless: no ring on the top (the points' box fits short of the
+ * extrapolation). */
 static double exposure_corr(const struct shape_pts *P, double vpos, double w, double peak,
-			    bool extrap, bool force, double *u)
+			    bool extrap, bool force, bool ringless, double *u)
 {
 	double d3 = 0, ue;
 	double d = exposure_drop(P, P->jmax, vpos, w, peak, &ue, extrap ? &d3 : NULL);
 	double dmin = d / (32.0 / 6 - 1), half = (d - dmin) / 2, c = dmin + half;
 	double z = ue > 0 ? d / (3 * ue) : INFINITY;
+	double own = NAN, uown = 0, a = force ? 1 : (z - EXPOSURE_EXTRAP_SIGMAS) / EXPOSURE_EXTRAP_RAMP;
+	double cl = extrap ? exposure_first_drop(P, vpos, w, 2 * d - d3, &own, &uown) : 0;
+	bool pts = extrap && ringless && a < 1 && isfinite(own);
+	if (pts) {
+		/* d takes the top's fitted peak, and its miss passes into
+		 * the middle (and twice into 2 d2 - d3): a pad's creep
+		 * leaves an asymmetric top the fit reads low, and d2 short.
+		 * The box fits of the points do not take that peak: short
+		 * of the extrapolation, they are the answer, U as far as
+		 * the middle and their noise through their normal equations
+		 * (BM's at least: the order and the vertex are chosen)
+		 * (blind_hunt.py spikes 4000 10012, a pad at 41 us, noise
+		 * free: d2 0.10, d3 0.20, the middle 0.06 um, the box fits
+		 * 0.17, the true S -> M 0.22 um; -0.34 um against U 0.30).
+		 * Not on a ring's top (ringless false: a ring seen, or its crest
+		 * the smooth top): a parabola's 2 d2 - d3 is nearly right
+		 * there, the box fits' drop is not (blind_hunt.py ringing
+		 * 4000 10011: -0.84 -> -1.41 um with them). */
+		half = num_abs(own - c) > half ? num_abs(own - c) : half;
+		c = own;
+		ue = uown > ue ? uown : ue;
+	}
 	if (extrap && (force || z > EXPOSURE_EXTRAP_SIGMAS)) {
-		double cl = exposure_first_drop(P, vpos, w, 2 * d - d3);
 		/* from EXPOSURE_EXTRAP_SIGMAS on, a share of the way to the
 		 * extrapolation, all of it EXPOSURE_EXTRAP_RAMP further (a
 		 * switch flipped on a noise estimate: 47 gated spikes moved
@@ -904,13 +977,12 @@ static double exposure_corr(const struct shape_pts *P, double vpos, double w, do
 		 * for the extrapolated 1.61; blind_hunt.py spikes 4000 9702).
 		 * U: the middle's half-width or as far as either answer, its
 		 * noise rising to three times BM's with the share. */
-		double a = force ? 1 : (z - EXPOSURE_EXTRAP_SIGMAS) / EXPOSURE_EXTRAP_RAMP;
 		a = a < 1 ? a : 1;
 		double cm = c;
 		c = cm + a * (cl - cm);
 		half = num_abs(cl - c) > half ? num_abs(cl - c) : half;
 		half = num_abs(cm - c) > half ? num_abs(cm - c) : half;
-		ue *= 1 + 2 * a; /* 2 d2 - d3 = 2 peak - 3 BM + BBM */
+		ue *= pts ? 1 : 1 + 2 * a; /* 2 d2 - d3 = 2 peak - 3 BM + BBM */
 	}
 	if (w < 1) {
 		/* A box narrower than a bin is one bin's point: d is then the
@@ -993,8 +1065,8 @@ static void exposure_rival(const struct shape_pts *P, const struct fold_src *src
 	double rv = rival_crest(P, src, vpos, &rpos);
 	if (!isfinite(rv))
 		return;
-	double ec = p0 + exposure_corr(P, vpos, w, p0, true, true, &uc);
-	double cr = exposure_corr(P, rpos, w, rv, true, true, &ur);
+	double ec = p0 + exposure_corr(P, vpos, w, p0, true, true, false, &uc);
+	double cr = exposure_corr(P, rpos, w, rv, true, true, false, &ur);
 	if (!(rv + cr > ec))
 		return;
 	*u_model = num_rect_add(sqrt(u_ring * u_ring + ur * ur), (rv + cr - ec) / 2);
@@ -1232,12 +1304,14 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	 * noise of 2 peak - 3 BM + BBM is counted as three times BM's. Only
 	 * where d2 stands EXPOSURE_EXTRAP_SIGMAS of that noise out (below,
 	 * the extrapolation is noise: the red team's short exposures at
-	 * 4 kHz, no ring, U 1.3 -> 2.7 um for a correction under 0.2 um). */
+	 * 4 kHz, no ring, U 1.3 -> 2.7 um for a correction under 0.2 um;
+	 * there the box fits of the points: exposure_corr). */
 	sh->exposure_um = 0;
 	if (sh->exposure_bins > 0) {
 		double ue, w = sh->exposure_bins, p0 = peak, u_ring = u_model;
 		bool extrap = n >= EXPOSURE_EXTRAP_BINS && sh->exposure_bins >= 3;
-		sh->exposure_um = exposure_corr(&P, vpos, w, peak, extrap, false, &ue);
+		bool ringless = sh->ring == MEASURE_RING_NONE && !sh->ring_crest_top;
+		sh->exposure_um = exposure_corr(&P, vpos, w, peak, extrap, false, ringless, &ue);
 		peak += sh->exposure_um;
 		u_model = sqrt(u_model * u_model + ue * ue);
 		/* a ring's other crest, as high through the box (exposure_rival) */

@@ -30,7 +30,10 @@ when its status is ok):
            within U
 Coverage (k = 2, >= 90 %) is counted over every record with a figure
 (drift with --drift correct); the per-stroke min and max against the
-truth's over the strokes measured, within depth_minmax_U_um (none: 0).
+truth's over the strokes measured, within depth_minmax_U_um (none: 0);
+the per-stroke std likewise (the std of the strokes measured, n - 1),
+within depth_std_U_um: a column of the table (and std_err, std_U in
+--one's figures), coverage only, not a limit.
 """
 import json
 import math
@@ -247,6 +250,16 @@ def judge(kind, p, truth, res):
                            mx - max(t["depth_um"] for t, _ in pairs) if mx is not None else 0.0]
         o["minmax_U"] = mu
         o["minmax_cov"] = all(abs(e) <= mu for e in o["minmax_err"])
+    sd = num(res, "depth_std_um")
+    if sd is not None and len(pairs) >= 2:
+        # the per-stroke std against the truth's over the strokes
+        # measured (n - 1), within its own U (depth_std_U_um, k = 2;
+        # none: 0): coverage, not a limit
+        ds = [t["depth_um"] for t, _ in pairs]
+        m = sum(ds) / len(ds)
+        o["std_err"] = sd - math.sqrt(sum((d - m) ** 2 for d in ds) / (len(ds) - 1))
+        o["std_U"] = num(res, "depth_std_U_um") or 0.0
+        o["std_cov"] = abs(o["std_err"]) <= o["std_U"]
     if pairs:
         # each stroke's depth against its truth, within its own U
         # (depth_U_um of --per-stroke, k = 2; none: 0, claimed exact)
@@ -394,10 +407,10 @@ def report(results, rates, kinds, rig):
     wrong = []
     print("## Coverage (k = 2): |error| <= U over records with the figure")
     print("| rate | kind | records | refused | depth covered | rate covered | min/max covered (mean U) "
-          "| strokes covered (mean U) |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| strokes covered (mean U) | std covered (mean U) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for fs in rates:
-        tot = [0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0, 0, 0.0]
+        tot = [0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0, 0, 0.0, 0, 0, 0.0]
         for k in kinds:
             rs = [o for _, o in results if o["fs"] == fs and o["kind"] == k]
             ref = sum(1 for o in rs if o["status"] != "ok")
@@ -408,17 +421,20 @@ def report(results, rates, kinds, rig):
             sc = [o["strokes_cov"] for o in rs if "strokes_cov" in o]
             s1, s2 = sum(c[0] for c in sc), sum(c[1] for c in sc)
             su = sum(o["strokes_U"] * o["strokes_cov"][1] for o in rs if "strokes_cov" in o)
-            print("| %g kHz | %s | %d | %d | %d/%d | %d/%d | %d/%d (%.2f um) | %d/%d (%.2f um) |" % (
+            dd = [o["std_cov"] for o in rs if "std_cov" in o]
+            du = sum(o["std_U"] for o in rs if "std_cov" in o)
+            print("| %g kHz | %s | %d | %d | %d/%d | %d/%d | %d/%d (%.2f um) | %d/%d (%.2f um) | %d/%d (%.2f um) |" % (
                 fs / 1000, k, len(rs), ref, sum(dc), len(dc), sum(rc), len(rc), sum(mc), len(mc),
-                mu / max(len(mc), 1), s1, s2, su / max(s2, 1)))
+                mu / max(len(mc), 1), s1, s2, su / max(s2, 1), sum(dd), len(dd), du / max(len(dd), 1)))
             tot = [a + b for a, b in zip(tot, [len(rs), ref, sum(dc), len(dc), sum(rc), len(rc),
-                                               sum(mc), len(mc), mu, s1, s2, su])]
+                                               sum(mc), len(mc), mu, s1, s2, su, sum(dd), len(dd), du])]
         print("| %g kHz | **all** | %d | %d | %d/%d (%.1f %%) | %d/%d (%.1f %%) | %d/%d (%.1f %%, %.2f um) "
-              "| %d/%d (%.1f %%, %.2f um) |" % (
+              "| %d/%d (%.1f %%, %.2f um) | %d/%d (%.1f %%, %.2f um) |" % (
                   fs / 1000, tot[0], tot[1], tot[2], tot[3], 100.0 * tot[2] / max(tot[3], 1),
                   tot[4], tot[5], 100.0 * tot[4] / max(tot[5], 1),
                   tot[6], tot[7], 100.0 * tot[6] / max(tot[7], 1), tot[8] / max(tot[7], 1),
-                  tot[9], tot[10], 100.0 * tot[9] / max(tot[10], 1), tot[11] / max(tot[10], 1)))
+                  tot[9], tot[10], 100.0 * tot[9] / max(tot[10], 1), tot[11] / max(tot[10], 1),
+                  tot[12], tot[13], 100.0 * tot[12] / max(tot[13], 1), tot[14] / max(tot[13], 1)))
     print()
     print("## Limits (issue 13, What it must do)")
     print("| limit | rate | records judged | met | failed |")
