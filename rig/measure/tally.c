@@ -341,7 +341,7 @@ static void freq_period(struct measure *m, double d, double d_raw, double t_end_
 		uint64_t w;
 		memcpy(&w, &q2, sizeof w); /* binary exponent and 2 mantissa bits */
 		long l = ((long)(w >> 52 & 0x7ff) - 1023 - END_LAG_LO) * END_LAG_PER + (long)(w >> 50 & 3);
-		unsigned bin = l > 0 ? (l < END_LAG_BINS - 1 ? (unsigned)l : END_LAG_BINS - 1) : 0;
+		unsigned bin = l > 0 ? (l < (long)END_LAG_BINS - 1 ? (unsigned)l : END_LAG_BINS - 1) : 0;
 		m->lag_hist[bin]++;
 		m->n_lag++;
 	}
