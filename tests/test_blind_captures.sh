@@ -768,4 +768,30 @@ gen_cover_ spikes_pad_exposure_box_fit_noiseless_4khz "--seed 10012 --fs 4000.0
   --pad-gain 0.28 --pad-tau-ms 0.95" "--format ild1420 --rate 4000 --zero-mm 5
   --range-mm 10 --freq-hint 296.545 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0
   --exposure-us 41 --clock-ppm 0"
+
+# blind_hunt.py spikes 4000 10100 and 9909: cams with a dwell at full
+# extension (poly345, 40 us at 296 Hz; poly4567, 179 us at 179 Hz), whose
+# spike-free twins read the same: +0.20 um against U 0.20 and +0.21
+# against U 0.21 (the spike gate not in it). The fits stand above the
+# plateau: 10100's cubic two-sided fit 0.16 um above its noiseless fold,
+# which its points showed at 0.07 +- 0.08 um (z 0.9: nothing counted);
+# 9909's quadratic (a top too wide for the sharp fits) with no such check
+# at all. Over 20 noise draws of each: mean error +0.11 and +0.13 um, 1
+# and 2 outside U. The excess now counts in U as far as its estimate and
+# one standard error reach (shape.c over_top's bound, dwell_over): U 0.26
+# and 0.25, no draw outside U. The two draws that were outside U:
+cover_ spikes_fit_over_dwell_plateau_4khz spikes 4000 10100
+cover_ spikes_dwell_quadratic_over_plateau_4khz spikes 4000 9909
+gen_cover_ dwell_fit_over_plateau_noise_draw_4khz "--seed 85 --fs 4000.0 --secs 2.029
+  --freq 295.807 --depth-um 2443.7 --travel-um 764.6 --cam poly345 --rise 0.312 --dwell 0.012
+  --rdwell 0.138 --noise-um 0.96 --noise-kind laplace --wander-pct 0.126 --wander-hz 2.61
+  --scatter-um 0.56 --jitter-us 0.15 --warp 0.123 --warp-phase 3.02" "--format ild1420
+  --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 295.807 --linearity-um 0
+  --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
+gen_cover_ dwell_quadratic_over_plateau_noise_draw_4khz "--seed 113 --fs 4000.0 --secs 2.309
+  --freq 178.808 --depth-um 964.7 --travel-um 1003.7 --cam poly4567 --rise 0.398 --dwell 0.032
+  --rdwell 0.074 --noise-um 1.26 --noise-kind gauss --wander-pct 0.166 --wander-hz 2.52
+  --scatter-um 0.01 --jitter-us 0.23 --warp 0.114 --warp-phase 2.17" "--format ild1420
+  --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 178.808 --linearity-um 0
+  --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
 finish
