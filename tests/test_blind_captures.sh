@@ -547,6 +547,21 @@ gen_cover_ ring_bent_hidden_by_exposure_192us "--seed 3029 --fs 4000.0 --secs 2.
   --pad-gain 0.59 --pad-tau-ms 1.9 --ring-um 13.3 --ring-hz 4951 --ring-tau-ms 0.94
   --ring-sign 1" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 258.233
   --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --exposure-us 192 --clock-ppm 0"
+# The noiseless copy of blind_hunt.py ringing 4000 10117: a 4.3 kHz ring of
+# 15.3 um under 177 us (g 0.29) on 264 Hz strokes with a pad, 4.03 um over
+# the ringless top where the truth's crest lies. The box passed about
+# 1.2 um of it at the top, which the top's own concavity absorbed: no
+# rise, no convex point, the smooth top over its crest. Bounded by the 5
+# standard errors of a ripple (0.22 um) it read -2.78 um against U 2.05
+# (main 37e92bb). The concavity over half a ring period now bounds what a
+# ring can hide in the top (ring.c ring_absorbed_um).
+gen_cover_ ring_absorbed_by_top_177us "--seed 10117 --fs 4000.0 --secs 1.535
+  --freq 263.542 --depth-um 1318.7 --travel-um 1044.0 --cam poly345 --rise 0.507 --dwell 0.005
+  --rdwell 0.121 --noise-um 0 --wander-pct 0.233 --wander-hz 2.37 --scatter-um 0 --jitter-us 0
+  --exposure-us 177.0 --pad-level 0.92 --pad-gain 0.46 --pad-tau-ms 1.98 --ring-um 15.3
+  --ring-hz 4295 --ring-tau-ms 0.33 --ring-sign -1" "--format ild1420 --rate 4000 --zero-mm 5
+  --range-mm 10 --freq-hint 263.542 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0
+  --exposure-us 177 --clock-ppm 0"
 # Every stroke of a fast start-up counted (from 44 %, second order with
 # 47 ms and first order with 62 ms): the period shortened up to 20 % a
 # stroke there,

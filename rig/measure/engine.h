@@ -697,6 +697,11 @@ double ring_hidden_um(double exposure_s, double seen_um);
  * of src's strokes) convex: the largest over the band (um, a half-width;
  * 0: no bend beyond noise, coarse bins, no exposure). */
 double ring_bend_um(const struct shape_pts *P, const struct fold_src *src, double exposure_s);
+/* What an exposure of exposure_s can hide of a ring that the top P's own
+ * concavity absorbs (no ripple, no bend), beyond seen_um: the largest over
+ * the band (um, a half-width; 0: no exposure, coarse bins, no fold source). */
+double ring_absorbed_um(const struct shape_pts *P, const struct fold_src *src, double exposure_s,
+			double seen_um);
 
 /* fit.c */
 /* Fit one closed stroke (hist[a.idx .. b.idx)) with the learned shape and

@@ -919,3 +919,48 @@ double ring_bend_um(const struct shape_pts *P, const struct fold_src *src, doubl
 	}
 	return a;
 }
+
+/* What an exposure of exposure_s hid of a ring the top's own concavity
+ * absorbed (um, a half-width; 0: none). ring_hidden_um bounds a hidden ring
+ * by what the shape would show beyond noise (seen_um), and ring_bend_um by
+ * a convex bend; both take the ring the box passed to show as a ripple or a
+ * bend. It need not: a passed ring of size b and frequency f bends the top
+ * by b (2 pi f)^2 at its troughs, and where the boxed top falls faster than
+ * that it stays concave, with no rise, no convex point, and its crest
+ * merged into the smooth top (docs/measurement.md 5b, "A ring the top
+ * absorbs"). The top's concavity over half a ring period d (the secant
+ * 2 D / d^2 of its drop D there, on the flatter side: a bend at either
+ * trough would show the ring) hides up to b = 2 D / pi^2 of a ring at f.
+ * The noiseless copy of blind_hunt.py ringing 4000 10117 (a 4.3 kHz ring of
+ * 15.3 um under 177 us on 264 Hz strokes, 4.03 um over the ringless top)
+ * showed no ripple and read -2.80 um against U 2.04 (seen 0.22 um,
+ * ring_hidden_um 1.50). Per frequency of the band (31, as ring_bend_um):
+ * seen_um plus b shows up to that over g = |sinc(f tau)|, of which an
+ * instantaneous sensor would show as much (the ring search's part, as
+ * ring_hidden_um's), held to RING_MAX_UM; the largest over the band. Only
+ * on fine bins (RING_MIN_BINS, as ring_bend_um): at 1 kHz the coarse ring
+ * rules hold (the same copy sampled at 1 kHz: -3.43 um, U 4.13). */
+double ring_absorbed_um(const struct shape_pts *P, const struct fold_src *src, double exposure_s,
+			double seen_um)
+{
+	if (P->n < RING_MIN_BINS || !(exposure_s > 0) || !(seen_um >= 0))
+		return 0;
+	double bh = ring_band_half(P, src); /* points in half a 2 kHz period */
+	if (!isfinite(bh))
+		return 0;
+	double n = (double)P->n, y0 = P->yc[P->jmax], ph0 = ((double)P->jmax + 0.5) / n, a = 0;
+	for (int e = 0; e <= 30; e++) {
+		double f = RING_HZ_LO + (RING_HZ_HI - RING_HZ_LO) * e / 30.0;
+		double d = bh * RING_HZ_LO / f; /* points in half its period */
+		if (!(d < n / 4))
+			continue;
+		double dl = y0 - pts_at(P, ph0 - d / n), dr = y0 - pts_at(P, ph0 + d / n);
+		double D = dl < dr ? dl : dr;
+		double x = M_PI * f * exposure_s, g = num_abs(sin(x) / x);
+		double s = seen_um + (D > 0 ? 2 * D / (M_PI * M_PI) : 0);
+		double top = s < RING_MAX_UM ? s : RING_MAX_UM;
+		double hid = (g * RING_MAX_UM > s ? s / g : RING_MAX_UM) - top;
+		a = hid > a ? hid : a;
+	}
+	return a;
+}

@@ -1100,7 +1100,8 @@ static void exposure_rival(const struct shape_pts *P, const struct fold_src *src
  * (3029 without noise: 0.01 um seen, about 0.5 um passed, -8.82 um
  * against U 4.18; now U 14.24). The larger of the two counts. */
 static void ring_bound(struct shape *sh, const struct measure_config *cfg, double thr_um,
-		       double bend_um, double *u_model)
+		       double bend_um, const struct shape_pts *P, const struct fold_src *src,
+		       double *u_model)
 {
 	bool holds = cfg->ring_max_um > 0 &&
 		     measure_ring_bound_holds(cfg->exposure_us, cfg->ring_exposure_us);
@@ -1115,6 +1116,8 @@ static void ring_bound(struct shape *sh, const struct measure_config *cfg, doubl
 	if (sh->exposure_bins > 0) {
 		double seen = sh->ring_seen_um > thr_um ? sh->ring_seen_um : thr_um;
 		double h = ring_hidden_um(cfg->exposure_us * 1e-6, seen);
+		double ab = ring_absorbed_um(P, src, cfg->exposure_us * 1e-6, seen);
+		h = ab > h ? ab : h;
 		h = bend_um > h ? bend_um : h;
 		h = h < bound ? h : bound;
 		sh->ring_hidden_um = h;
@@ -1322,7 +1325,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	double bend = sh->exposure_bins > 0
 			      ? ring_bend_um(&P, src, src->m->cfg.exposure_us * 1e-6)
 			      : 0;
-	ring_bound(sh, &src->m->cfg, RING_SEEN_SIGMAS * P.sd[jmax], bend, &u_model);
+	ring_bound(sh, &src->m->cfg, RING_SEEN_SIGMAS * P.sd[jmax], bend, &P, src, &u_model);
 	/* Garbage in (a garbled capture) must not become a shape. */
 	for (long j = 0; j < n; j++)
 		if (!isfinite(sh->c0[j]) || !isfinite(sh->c1[j]) || !isfinite(sh->c2[j]))
