@@ -792,6 +792,6 @@ gen_cover_ spikes_pad_exposure_box_fit_noiseless_4khz "--seed 10012 --fs 4000.0
 # peak, was taken as the ring's crest: +1.18 um, status ok. A convex point
 # beyond 3 half periods of the slowest ring, with no rise, shows no crest
 # on the top: such an unsure maximum leaves the smooth peak, its gap in U
-# (ring.c, RING_FAR_HALVES): -0.07 um, U 4.18.
+# (ring.c, RING_FAR_HALVES): -0.07 um, U 4.25.
 case_ ring_far_convex_plateau_max_4khz ringing 4000 10105
 finish
