@@ -229,6 +229,7 @@ static void scan_hist(struct measure *m)
 			c.t_raw = c.t_slot;
 			c.reliable = gap == 1.0;
 			c.clean_before = m->invalid_since_xing == 0;
+			c.end_moved = 0;
 			c.idx = i;
 			m->armed = false;
 			m->invalid_since_xing = 0;

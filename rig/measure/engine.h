@@ -97,7 +97,14 @@ struct xing {
 	uint32_t idx;     /* hist index of the first sample after it */
 	bool reliable;    /* both samples either side valid and adjacent */
 	bool clean_before;/* the interval that ends here had no invalid sample */
+	uint8_t end_moved;/* raw_spike_crossings (learn.c) moved it as the
+			     learning's first or last crossing (XING_MOVED_*) */
 };
+/* end_moved: the learning's first crossing moved as a spike (the period
+ * it starts copies the next one), or its last (the period it ends does;
+ * result.c, end_copied) */
+#define XING_MOVED_FIRST 1u
+#define XING_MOVED_LAST 2u
 
 struct shape {
 	unsigned nbins;
@@ -299,11 +306,6 @@ struct measure {
 	 * detected or a knot of the learning store */
 	double seg_t_last_var;
 	bool head_trend, tail_trend; /* the pen changes speed at that end */
-	/* an end crossing raw_spike_crossings (learn.c) moved as a spike, at
-	 * t_raw (slots, after the move): its period is then a copy of the
-	 * next one (result.c, end_rate) */
-	bool end_moved[2];
-	double end_moved_t[2];
 	uint64_t seg_n, seg_n_at_rel;
 	uint64_t tot_periods;
 	double tot_span_slots;
@@ -346,6 +348,11 @@ struct measure {
 	struct line_sums hd;
 	double hd_t[END_TREND_N], hd_p[END_TREND_N]; /* hd's points (result.c, end_rate) */
 	double tl_t[END_TREND_N], tl_p[END_TREND_N];
+	/* hd's first period starts at a crossing moved as the learning's
+	 * first (XING_MOVED_FIRST), the last period written to tl ends at
+	 * one moved as its last (XING_MOVED_LAST): a copy of the period next
+	 * to it (result.c, end_copied) */
+	bool hd_first_copied, tl_last_copied;
 
 	/* stall */
 	bool stalled_now;

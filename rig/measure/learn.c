@@ -175,8 +175,7 @@ static void raw_spike_crossings(struct measure *m, struct xing *L, uint32_t nl, 
 		    !isnan(nm) && num_abs(nx) <= q && num_abs(nm) <= q) {
 			L[k].t_raw -= c;
 			L[k].t_slot = L[k].t_raw;
-			m->end_moved[end] = true;
-			m->end_moved_t[end] = L[k].t_raw;
+			L[k].end_moved |= end ? XING_MOVED_LAST : XING_MOVED_FIRST;
 		}
 	}
 }

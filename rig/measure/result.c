@@ -424,20 +424,17 @@ static bool end_line(const double *t, const double *p, const bool *use, unsigned
 	return true;
 }
 
-/* Whether the period nearest the end (t, p as end_rate's) ends, or
- * starts, at the end crossing raw_spike_crossings moved as a spike: it is
- * then a copy of the next period, not a measurement. A start-up that
+/* Whether the period nearest the end (end_rate's last, or first) ends,
+ * or starts, at the end crossing raw_spike_crossings moved as a spike: it
+ * is then a copy of the next period, not a measurement. A start-up that
  * settles within the first stroke looks just like such a spike (1 kHz,
  * 74.7 Hz, from 86 % at 21.4 Hz: the first crossing moved 0.99 samples,
- * the first period read 75.19 Hz where the crank ran 70.3). */
-static bool end_copied(const struct measure *m, const double *t, const double *p, unsigned n,
-		       bool tail)
+ * the first period read 75.19 Hz where the crank ran 70.3). The crossing
+ * carries the mark to the period (struct xing's end_moved, tally.c
+ * freq_period); the period was found by its time within 1e-6 slots. */
+static bool end_copied(const struct measure *m, bool tail)
 {
-	unsigned i = tail ? n - 1 : 0;
-	if (!m->end_moved[tail])
-		return false;
-	double d = m->per_ref + p[i], c = t[i] + (double)m->first_slot + (tail ? d : -d) / 2;
-	return num_abs(c - m->end_moved_t[tail]) < 1e-6;
+	return tail ? m->tl_last_copied : m->hd_first_copied;
 }
 
 /* The variance (slots^2) by which one period's own rate, the figure's
@@ -528,7 +525,7 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 	*u = 0;
 	for (unsigned i = 0; i < n; i++)
 		use[i] = true;
-	if (n > 0 && end_copied(m, t, p, n, tail)) {
+	if (n > 0 && end_copied(m, tail)) {
 		use[tail ? n - 1 : 0] = false;
 		k--;
 	}

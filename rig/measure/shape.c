@@ -402,15 +402,23 @@ static void order_weights(const double rk[3], long np, double wo[3])
  * 2..4 meet the corners' curves above the plateau (red_hunt.py pad at
  * 4 kHz: 0.46 um above every point of the noiseless fold). Returns -r,
  * the fit's excess, weighed by its significance z = -r / se: nothing up
- * to OVER_FROM, all of it from TOP_MISS_SIGMAS on (*sure: the middle is
- * taken then); 0 when none. */
+ * to OVER_FROM, all of it from TOP_MISS_SIGMAS on; 0 when none. *take:
+ * how much of the middle of the fit and the points is taken, 0 up to
+ * OVER_TAKE_RAMP below TOP_MISS_SIGMAS, 1 from there (as narrow_top's
+ * NARROW_TAKE_RAMP): a switch at z 3 moved the depth by half the excess
+ * between two captures whose z differ by a noise figure (red_hunt.py pad
+ * 4000, --pad-soft 0.0066 and 0.0068 of one draw: z 2.89 kept the fit,
+ * z 3.06 took the middle, 0.22 um apart). Over the ramp the excess
+ * counted in U (w gap, w = (z - 1) / 2 from z 2) spans both answers: the
+ * fit (t gap / 2 <= w gap) and the middle ((1 - t) gap / 2 <= w gap). */
 #define OVER_REACH 0.02
 #define OVER_FROM 1.0
+#define OVER_TAKE_RAMP 1.0
 static double over_top(const double *x, const double *y, const double *wt, const double *sd,
-		       long np, double q_ord, double v, double lev, bool *sure)
+		       long np, double q_ord, double v, double lev, double *take)
 {
 	double q[3], sr = 0, s2 = 0, m = 0;
-	*sure = false;
+	*take = 0;
 	if (!two_sided_at(x, y, wt, np, q_ord, v, q))
 		return 0;
 	for (long k = 0; k < np; k++) {
@@ -429,7 +437,8 @@ static double over_top(const double *x, const double *y, const double *wt, const
 	double w = se > 0 ? (gap / se - OVER_FROM) / (TOP_MISS_SIGMAS - OVER_FROM) : 1;
 	if (!(w > 0))
 		return 0;
-	*sure = w >= 1;
+	double t = se > 0 ? (gap / se - TOP_MISS_SIGMAS) / OVER_TAKE_RAMP + 1 : 1;
+	*take = t > 0 ? (t < 1 ? t : 1) : 0;
 	return w < 1 ? w * gap : gap;
 }
 
@@ -538,14 +547,15 @@ static void narrow_top(const double *px, const double *py, const double *pw, con
  * level: a single quadratic over few bins misses an asymmetric top by
  * microns, and its curvature test can fail on noise, which would take the
  * plateau's level of a peak. Returns false for a top that is not sharp.
- * On fine bins *over_um, *over_sure: the fit above the top points at its
- * vertex (over_top; shape_build counts it when no ring is taken). On
+ * On fine bins *over_um, *over_take: the fit above the top points at its
+ * vertex and how much of it is taken (over_top; shape_build counts it
+ * when no ring is taken). On
  * SHARP_COARSE_BINS .. TOP_MISS_BINS *narrow: how the peak moves with the
  * window's width (narrow_top; shape_build counts it when nothing else
  * moved the peak). */
 static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, long *lo, long *hi,
 		       double *u_model, struct top_curv *tc, double *miss_um, double *over_um,
-		       bool *over_sure, struct narrow_top *narrow)
+		       double *over_take, struct narrow_top *narrow)
 {
 	long n = P->n, wl, wh, j;
 	double lev = 0.01 * (P->ys[P->jmax] - P->tmin);
@@ -635,7 +645,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	bool miss = n < TOP_MISS_BINS && te[ib] < -TOP_MISS_SIGMAS * ps[tj[ib]];
 	*miss_um = miss ? te[ib] : 0;
 	*over_um = n >= TOP_MISS_BINS
-			   ? over_top(px, py, pw, ps, np, orders[ib], vk[ib], lev, over_sure)
+			   ? over_top(px, py, pw, ps, np, orders[ib], vk[ib], lev, over_take)
 			   : 0;
 	*peak = pkm;
 	*vpos = vkm;
@@ -1216,9 +1226,9 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	struct top_curv tc = { 0, 2 };
 	peak_dwell(&P, lo, hi, &peak, &vpos, &tc);
 	double u_model = 0, miss = 0, over = 0;
-	bool over_sure = false;
+	double over_take = 0;
 	struct narrow_top narrow = { 0, 0, 0 };
-	bool sharp = peak_sharp(&P, &peak, &vpos, &lo, &hi, &u_model, &tc, &miss, &over, &over_sure,
+	bool sharp = peak_sharp(&P, &peak, &vpos, &lo, &hi, &u_model, &tc, &miss, &over, &over_take,
 				&narrow);
 	double u_peak = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
 	double smooth = peak, u_smooth = u_model;
@@ -1240,7 +1250,8 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		 * of the two, the whole gap rectangular (as for the coarse
 		 * miss above); from z 1 to there, a share of the gap counts
 		 * in U (two pads' plateaus at z 2.7 and 3.0: +0.52 um
-		 * against U 0.69, +0.34 against U 0.44; now U 0.78, 0.60).
+		 * against U 0.69, +0.34 against U 0.44; now U 0.78, 0.60),
+		 * and the middle is taken over a ramp from z 2 (over_take).
 		 * A ring seen unresolved sits on the smooth peak (the middle
 		 * of it and its rise above it): where the fit stands above
 		 * the top points, so does that middle, and the same holds.
@@ -1248,8 +1259,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		 * 896181107 without noise or scatter) showed a ripple of
 		 * 0.006 um, unresolved, and the fit 0.38 um above its
 		 * plateau: +0.38 um against U 0.15. */
-		if (over_sure)
-			peak -= over / 2;
+		peak -= over_take * over / 2;
 		u_model = num_rect_add(u_model, over);
 	}
 	if (sharp && n < TOP_MISS_BINS && miss == 0 && sh->ring == MEASURE_RING_NONE && peak == smooth) {

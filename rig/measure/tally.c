@@ -311,13 +311,15 @@ void seg_start(struct measure *m, const struct xing *x)
 }
 
 /* A clean single period d (slots, refined) and its raw length d_raw
- * (mid-level crossings as detected, never smoothed): the running period,
+ * (mid-level crossings as detected, never smoothed; moved: its start
+ * crossing's XING_MOVED_FIRST and its end's XING_MOVED_LAST, the
+ * crossings raw_spike_crossings moved as the learning's ends): the running period,
  * the first and last periods (edges, rate at start and end), the period
  * scatter, and the timing noise of one raw crossing from second
  * differences. A second difference far beyond the running rms (a speed
  * step) is left out of the timing noise: it is the pen, not the timing. */
 static void freq_period(struct measure *m, double d, double d_raw, double t_end_raw,
-			bool contiguous_head)
+			bool contiguous_head, unsigned moved)
 {
 	m->t_ref_slots = d;
 	if (m->nper == 0)
@@ -329,6 +331,8 @@ static void freq_period(struct measure *m, double d, double d_raw, double t_end_
 		m->pf[m->npf++] = d;
 	}
 	if (contiguous_head && m->hd.n < END_TREND_N) {
+		if (m->hd.n == 0)
+			m->hd_first_copied = (moved & XING_MOVED_FIRST) != 0;
 		m->hd_t[(unsigned)m->hd.n] = tt;
 		m->hd_p[(unsigned)m->hd.n] = pp;
 		line_sums_add(&m->hd, tt, pp);
@@ -347,6 +351,7 @@ static void freq_period(struct measure *m, double d, double d_raw, double t_end_
 	}
 	m->tl_t[m->npl % END_TREND_N] = tt;
 	m->tl_p[m->npl % END_TREND_N] = pp;
+	m->tl_last_copied = (moved & XING_MOVED_LAST) != 0;
 	m->pl_raw[m->npl % 3] = d_raw;
 	m->pl[m->npl % 3] = d;
 	m->npl++;
@@ -478,7 +483,8 @@ void freq_interval(struct measure *m, const struct xing *x, double ref_slots)
 		m->br_e = fmax(0.25, 3 * q * sd / m->br_p);
 	}
 	if (single) {
-		freq_period(m, d, d_raw, x->t_raw, head);
+		freq_period(m, d, d_raw, x->t_raw, head,
+			    (m->prev.end_moved & XING_MOVED_FIRST) | (x->end_moved & XING_MOVED_LAST));
 		m->ntail++;
 		/* the speed after a pending gap: the first clean periods of
 		 * the segment after it, unbroken from its first crossing */
