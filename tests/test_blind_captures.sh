@@ -390,6 +390,16 @@ gen_fig_ speed_pwm_near_stroke_rate_alone_4khz "--seed 3027 --fs 4000.0 --secs 2
   --zero-mm 5 --range-mm 10 --freq-hint 156.32 --linearity-um 0 --resolution-um 0.1557
   --zero-u-um 0 --clock-ppm 0" rate
 
+# No PWM, but an FM (2.4 % at 1.98 Hz on a 68.5 Hz pen, 1 kHz, wander
+# 0.26 %): the speed's change within each stroke, itself changing from
+# stroke to stroke at the FM's rate, rides on the stroke's first harmonic
+# at 1 - 1.98 / 68.5 cycles a stroke, and edge_sync_ripple took it for a
+# ripple near the stroke rate (0.964 and 0.969 at the two ends): the tail
+# 0.0015 cycles long, +11.1 ppm against U 42 (the limit is 10). Each
+# stroke's own curve is now left free in that scan (SYNC_NUIS): none
+# found, +4.1 ppm.
+case_ speed_fm_no_sync_ripple_1khz speed 1000 10101
+
 # One heavy-tailed noise value on the record's last sample: a t3 value of
 # -11.2 um (4.1 x the noise rms) on a flank of 3260 um a cycle, at 8
 # samples a stroke (1 kHz, 124 Hz). The tail's fit over 25 samples gives

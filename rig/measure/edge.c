@@ -281,18 +281,29 @@ static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint3
  * a start-up's speed changing within each stroke. Such a term, dT (c +
  * d tau) cos 2 pi theta and the same with sin (theta the stroke's phase,
  * tau its time in the window), is fitted with it and the ripple has to
- * stand out beyond it. */
+ * stand out beyond it. Nor is a speed that changes within each stroke by
+ * an amount that itself changes from stroke to stroke (an FM, a step, a
+ * chirp): its phase bends each stroke off the line between
+ * its knots by a curve, dT (theta - 1/2)^2 with the stroke's own weight
+ * (SYNC_NUIS), which under an FM at f_m rides on the stroke's first
+ * harmonic at 1 +- f_m / f cycles a stroke and stood out as a ripple
+ * there (1 kHz, 68.5 Hz, a 2.4 % FM at 1.98 Hz and no PWM: found at
+ * 0.964 and 0.969 at the two ends, the tail 0.0015 cycles long, +11.1
+ * ppm against U 42; blind_hunt.py speed 1000 10101). Each stroke's curve
+ * is left free with its offset and phase shift. */
 #define SYNC_STROKES 48u      /* strokes next to the end, at most */
 #define SYNC_MIN 12u          /* usable strokes, at least */
 #define SYNC_NU_LO 0.9        /* cycles a stroke */
 #define SYNC_NU_HI 1.1
 #define SYNC_GRID 21
 #define SYNC_STROKE_MAX 512u  /* samples of one stroke, at most */
+#define SYNC_NUIS 3           /* a stroke's own columns: offset, phase shift, curve */
 
 /* One stroke's normal equations over the columns dT cos 2 pi theta, dT sin
  * 2 pi theta, dT cos 2 pi g t, dT sin 2 pi g t and the residual (Q, 5 x
- * 5), its own offset and phase shift eliminated; with exact false the
- * last two are left out (g unknown). False when it cannot be used. */
+ * 5), its own offset, phase shift and curve (SYNC_NUIS) eliminated; with
+ * exact false the ripple's two are left out (g unknown). False when it
+ * cannot be used. */
 static bool sync_stroke(const struct measure *m, const struct xing *L, uint32_t k, double g,
 			bool exact, double Q[5][5], unsigned *n)
 {
@@ -301,18 +312,18 @@ static bool sync_stroke(const struct measure *m, const struct xing *L, uint32_t 
 	double P = L[k + 1].t_slot - L[k].t_slot;
 	if (i1 <= i0 || i1 - i0 > SYNC_STROKE_MAX || !(P > 2))
 		return false;
-	/* the columns 1, dT, then Q's */
-	double A[7][7] = { { 0 } };
+	/* the columns 1, dT, dT (theta - 1/2)^2, then Q's */
+	double A[SYNC_NUIS + 5][SYNC_NUIS + 5] = { { 0 } };
 	unsigned ni = 0;
 	double t0 = (double)(m->hist_slot0 + i0), th0 = (t0 - L[k].t_slot) / P;
 	double c = cos(2 * M_PI * th0), s = sin(2 * M_PI * th0);
 	double cd = cos(2 * M_PI / P), sd = sin(2 * M_PI / P);
 	double e = cos(2 * M_PI * g * t0), f = sin(2 * M_PI * g * t0);
 	double ed = cos(2 * M_PI * g), fd = sin(2 * M_PI * g);
-	int nc = exact ? 7 : 5;
+	int nc = SYNC_NUIS + (exact ? 5 : 3);
 	for (uint32_t i = i0; i < i1; i++) {
 		double xv = m->hist[i], T, dT, wt;
-		double v[7] = { 1, 0, c, s, e, f, 0 };
+		double v[SYNC_NUIS + 5] = { 1, 0, 0, c, s, e, f, 0 };
 		double cn = c * cd - s * sd; /* the next sample's */
 		s = s * cd + c * sd;
 		c = cn;
@@ -321,30 +332,40 @@ static bool sync_stroke(const struct measure *m, const struct xing *L, uint32_t 
 		e = cn;
 		if (isnan(xv))
 			continue;
-		shape_at(sh, th0 + (double)(i - i0) / P, &T, &dT, &wt);
+		double th = th0 + (double)(i - i0) / P;
+		shape_at(sh, th, &T, &dT, &wt);
 		double r = xv - T;
 		if (!(num_abs(r) <= shape_gate_um(sh, dT, 0.02)))
 			continue;
 		v[1] = dT;
-		for (int p = 2; p < 6; p++)
+		v[2] = dT * (th - 0.5) * (th - 0.5);
+		for (int p = SYNC_NUIS; p < SYNC_NUIS + 4; p++)
 			v[p] *= dT;
-		v[exact ? 6 : 4] = r;
+		v[exact ? SYNC_NUIS + 4 : SYNC_NUIS + 2] = r;
 		for (int p = 0; p < nc; p++)
 			for (int q = p; q < nc; q++)
 				A[p][q] += v[p] * v[q];
 		ni++;
 	}
+	double N[SYNC_NUIS * SYNC_NUIS], Ni[SYNC_NUIS * SYNC_NUIS], z[SYNC_NUIS] = { 0 };
+	double x[SYNC_NUIS];
+	for (int p = 0; p < SYNC_NUIS; p++)
+		for (int q = 0; q < SYNC_NUIS; q++)
+			N[p * SYNC_NUIS + q] = p <= q ? A[p][q] : A[q][p];
 	double det = A[0][0] * A[1][1] - A[0][1] * A[0][1];
-	if (ni < 6 || !(det > 1e-9 * A[0][0] * A[1][1]))
+	if (ni < SYNC_NUIS + 4 || !(det > 1e-9 * A[0][0] * A[1][1]) ||
+	    !num_solve_sym(SYNC_NUIS, N, z, x, Ni))
 		return false;
-	/* less the offset's and the phase shift's share (Schur complement) */
-	double Ni[3] = { A[1][1] / det, -A[0][1] / det, A[0][0] / det };
-	for (int p = 2; p < nc; p++)
+	/* less the stroke's own columns' share (Schur complement) */
+	for (int p = SYNC_NUIS; p < nc; p++)
 		for (int q = p; q < nc; q++) {
-			double q0 = Ni[0] * A[0][p] + Ni[1] * A[1][p];
-			double q1 = Ni[1] * A[0][p] + Ni[2] * A[1][p];
-			int a = exact || p < 4 ? p - 2 : 4, b = exact || q < 4 ? q - 2 : 4;
-			Q[a][b] = Q[b][a] = A[p][q] - (q0 * A[0][q] + q1 * A[1][q]);
+			double sub = 0;
+			for (int i = 0; i < SYNC_NUIS; i++)
+				for (int j = 0; j < SYNC_NUIS; j++)
+					sub += A[i][p] * Ni[i * SYNC_NUIS + j] * A[j][q];
+			int a = exact || p < SYNC_NUIS + 2 ? p - SYNC_NUIS : 4;
+			int b = exact || q < SYNC_NUIS + 2 ? q - SYNC_NUIS : 4;
+			Q[a][b] = Q[b][a] = A[p][q] - sub;
 		}
 	*n = ni;
 	return true;
@@ -424,9 +445,9 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 		tk[nk++] = L[k].t_slot;
 		n += ni;
 	}
-	if (nk < SYNC_MIN || n < 2 * nk + 7)
+	if (nk < SYNC_MIN || n < SYNC_NUIS * nk + 7)
 		return false;
-	double dof = (double)(n - 2 * nk - 6);
+	double dof = (double)(n - SYNC_NUIS * nk - 6);
 	double dg = (SYNC_NU_HI - SYNC_NU_LO) / (SYNC_GRID - 1) / P, g0 = SYNC_NU_LO / P;
 	double ck[SYNC_STROKES], sk[SYNC_STROKES], rc[SYNC_STROKES], rs[SYNC_STROKES];
 	for (unsigned k = 0; k < nk; k++) {
@@ -491,10 +512,10 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 		n += ni;
 		nk++;
 	}
-	if (n < 2 * nk + 7)
+	if (n < SYNC_NUIS * nk + 7)
 		return false;
 	double best = sync_explained(W, &ca, &sa, iv, &rss);
-	double s2 = rss / (double)(n - 2 * nk - 6);
+	double s2 = rss / (double)(n - SYNC_NUIS * nk - 6);
 	if (!(s2 > 0) || !(best > RIP_SIGNIF * s2))
 		return false;
 	cand->g = g;
