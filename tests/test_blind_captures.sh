@@ -819,4 +819,16 @@ gen_cover_ dwell_quadratic_over_plateau_noise_draw_4khz "--seed 113 --fs 4000.0 
   --scatter-um 0.01 --jitter-us 0.23 --warp 0.114 --warp-phase 2.17" "--format ild1420
   --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 178.808 --linearity-um 0
   --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
+
+# blind_hunt.py ringing 4000 10105: a 3.0 kHz ring of 10.1 um struck 1.6 ms
+# before a 0.8 ms dwell (asine cam, 58.8 Hz, 117 us exposure, 2.8 um of
+# stroke scatter), 0.3 um of it left on the dwell. It bends the flank
+# convex 26 points from the top (half a 2 kHz period: 5.6), with no rise,
+# and that made a ring "seen": the highest of the plateau's noisy local
+# maxima (a top window of 44 points), 0.98 um (1.6 sigma) over the smooth
+# peak, was taken as the ring's crest: +1.18 um, status ok. A convex point
+# beyond 3 half periods of the slowest ring, with no rise, shows no crest
+# on the top: such an unsure maximum leaves the smooth peak, its gap in U
+# (ring.c, RING_FAR_HALVES): -0.07 um, U 4.25.
+case_ ring_far_convex_plateau_max_4khz ringing 4000 10105
 finish

@@ -645,6 +645,37 @@ case_ rate_startup_head_misfit_4khz rate "--rate 4000 --freq 70.4 --start 0.6 --
 # 4 kHz, 50.1 Hz from 57 % at 19.4 Hz, misfit 42: +1064.7 ppm against
 # U 85.7 on a56eae9; now -24.2 against U 38.7.
 case_ rate_startup_head_misfit_slow_4khz rate "--rate 4000 --freq 50.1 --start 0.57 --start-hz 19.4 --seed 936"
+# The start-up family's records wrong and sure after session 25
+# (tests/gen/startup_hunt.py RIG 80 1; session 26, HEARTH). A start-up
+# whose speed overshoots shortens the second period and lengthens the
+# third by about half as much, the pattern a spike on the second crossing
+# leaves (raw_spike_crossings, learn.c, sees one side of it there): 1 kHz,
+# 107.4 Hz from 44 % at 39.6 Hz, the second crossing "put back" 0.68 slots
+# early, the head's fit found too few samples in its gate and the head was
+# timed from the knots, 0.29 strokes for 0.16: +606.5 ppm against U 30.0
+# on 37e92bb. Now left as detected: +3.3 against U 1309.0 (the
+# quadratic's answer in U).
+case_ rate_startup_second_crossing_not_a_spike_1khz rate "--rate 1000 --freq 107.4 --start 0.44 --start-hz 39.6 --seed 119"
+# Heads whose cubic followed a start-up with a misfit within 6, yet 0.01 to
+# 0.05 strokes off against a u of 0.002: the fit with the open stroke's
+# own curve (edge.c, edge_phase_spread) lay within 0.002-0.014 strokes of
+# the truth, 4 to 22 of its own u from the cubic's answer, and the two
+# answers' distance is now a half-width in U (edge_spread_u). On
+# 37e92bb: 4 kHz, 166.1 Hz from 34 %: -143.3 ppm against U 55.7, now U
+# 170.4; 1 kHz, 165.1 Hz from 50 %: -96.2 against 34.1, now 111.4; 4 kHz,
+# 100.7 Hz from 76 % (its second crossing no longer put back): -27.2
+# against 17.7 with it left, now 30.9.
+case_ rate_startup_cubic_other_answer_4khz rate "--rate 4000 --freq 166.1 --start 0.34 --start-hz 36.0 --seed 849"
+case_ rate_startup_cubic_other_answer_1khz rate "--rate 1000 --freq 165.1 --start 0.50 --start-hz 28.5 --seed 388"
+case_ rate_startup_cubic_other_answer_kept_crossing_4khz rate "--rate 4000 --freq 100.7 --start 0.76 --start-hz 24.2 --seed 215"
+# Heads whose misfit was over 6 but whose refit with the open stroke's
+# curve took less than three quarters of it away: the first fit stood
+# with its own u (1 kHz, 77.1 Hz from 62 %: 20.2 -> 7.1, +410.0 ppm
+# against U 98.5; 4 kHz, 57.8 Hz from 88 %: 6.5 -> 1.7, +310.9 against
+# U 46.1, on 37e92bb). Where the refit follows the samples at least as
+# well, its distance is now a half-width in U: U 495.8 and 383.8.
+case_ rate_startup_open_refit_short_1khz rate "--rate 1000 --freq 77.1 --start 0.62 --start-hz 35.8 --seed 527"
+case_ rate_startup_open_refit_short_4khz rate "--rate 4000 --freq 57.8 --start 0.88 --start-hz 39.1 --seed 221"
 # The per-stroke std read low against its own U where the fits follow
 # only part of each stroke's depth change: red_capture.py blends it in
 # by s^2 from a fixed retracted end, and at 1 kHz most tops are an offset

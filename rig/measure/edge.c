@@ -1166,6 +1166,28 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
 	return ok;
 }
 
+/* The refit with the open stroke's own curve (its phase pb, standard
+ * uncertainty ub, misfit mb) as an end fit's other answer, where it is not
+ * taken: where it follows the samples at least as well as the first fit
+ * (ph, u, misfit mf) and lies beyond EDGE_SPREAD_Z of its own u from it,
+ * the samples say the open stroke's speed is not the first fit's, and the
+ * two answers' distance counts as a rectangular half-width in u (the
+ * start-up family, tests/gen/startup_hunt.py: the refit 4 to 95 of its u
+ * away on the seven heads read outside U, and within 0.002-0.014 strokes
+ * of the truth where the first fit was 0.006-0.047 off; on coverage.py 100
+ * 11's start-ups, whose cubic was right, mostly within 3, at most 6.4:
+ * with the refit 2 parameters freer over a few samples, its misfit is
+ * almost always the smaller, and alone no test). */
+#define EDGE_SPREAD_Z 3.0
+
+static double edge_spread_u(double u, double ph, double pb, double ub, double mb, double mf)
+{
+	double d = pb - ph;
+	if (!(mb <= mf) || !(num_abs(d) > EDGE_SPREAD_Z * ub))
+		return u;
+	return sqrt(u * u + d * d / 3);
+}
+
 /* An end fit (cf, its misfit mf) that followed the open stroke but with
  * a misfit (edge_misfit) over EDGE_MISFIT_MAX: the pen may have changed
  * speed inside the open stroke in a way a polynomial over it and the
@@ -1182,7 +1204,9 @@ static bool edge_phase(const struct measure *m, const struct xing *L, uint32_t k
  * -10.0 and -36.4 ppm, U 15.9 and 37.8), else the first fit is kept
  * with the whole end as a rectangular half-width in its u. Where it
  * does not, the misfit is not the open stroke's speed and the first
- * fit stands as it was: spikes, dropouts (6.8 -> 4.8, 7.6 -> 7.3, both
+ * fit stands, the refit its other answer (edge_spread_u; 1 kHz, 77.1 Hz
+ * from 62 %: 20.2 -> 7.1, +410.0 ppm against U 98.5, now U 495.8):
+ * spikes, dropouts (6.8 -> 4.8, 7.6 -> 7.3, both
  * records within 3 ppm), and a tail whose strokes' amplitudes scatter
  * (1 kHz, 3.4 um at 250 um deep: 6.0 -> 2.0, the refit 0.011 strokes
  * off, +60 ppm; with a half taken away as the bound, the record's U
@@ -1195,8 +1219,12 @@ static void edge_phase_open(const struct measure *m, struct edge_win *w, const d
 	w->bend = EDGE_BEND;
 	bool ok = edge_fits(m, w, cf, true, &pb, &ub, &sb, ab, &db, cb, &mb);
 	w->bend = 0;
-	if (!ok || !(mb * EDGE_MISFIT_GAIN <= mf))
+	if (!ok || !(mb * EDGE_MISFIT_GAIN <= mf)) {
+		/* not taken: the end's other answer (edge_spread_u) */
+		if (ok)
+			*u = edge_spread_u(*u, *ph, pb, ub, mb, mf);
 		return;
+	}
 	if (mb > EDGE_MISFIT_MAX) {
 		*u = sqrt(*u * *u + *ph * *ph / 3);
 		return;
@@ -1206,6 +1234,26 @@ static void edge_phase_open(const struct measure *m, struct edge_win *w, const d
 	*dx = db;
 	amp[0] = ab[0];
 	amp[1] = ab[1];
+}
+
+/* An end fit of the cubic (the knots' trend: the pen changes speed there)
+ * whose misfit (cf, mf) is within EDGE_MISFIT_MAX: a start-up's curve over
+ * the open stroke may still be what the cubic does not take, and where the
+ * noise is large against that curve the misfit does not show it (1 kHz,
+ * 165.1 Hz from 50 % at 28.5 Hz: misfit 1.21, the head 0.030 strokes short
+ * against u 0.0018, -96.2 ppm against U 34.1; 4 kHz, 166.1 Hz from 34 %:
+ * misfit 5.4, 0.047 strokes, -143.3 ppm against U 55.7). The fit with the
+ * open stroke's own curve (edge_phase_open's) is the end's other answer
+ * (edge_spread_u): -96.2 ppm against U 111.4, -143.3 against U 170.4. */
+static void edge_phase_spread(const struct measure *m, struct edge_win *w, const double cf[EDGE_NC],
+			      double mf, double ph, double *u)
+{
+	double pb, ub, sb, ab[2], db, cb[EDGE_NC], mb = NAN;
+	w->bend = EDGE_BEND;
+	bool ok = edge_fits(m, w, cf, true, &pb, &ub, &sb, ab, &db, cb, &mb);
+	w->bend = 0;
+	if (ok)
+		*u = edge_spread_u(*u, ph, pb, ub, mb, mf);
 }
 
 /* An end where no fit of the degree the knots' trend chose (step 4a)
@@ -1232,6 +1280,8 @@ static bool edge_phase_bent(const struct measure *m, const struct xing *L, uint3
 	if (edge_phase(m, L, ka, kb, kref, w, curved, ph, u, amp, dx, cf, &mf)) {
 		if (mf > EDGE_MISFIT_MAX)
 			edge_phase_open(m, w, cf, mf, ph, u, amp, dx);
+		else if (curved)
+			edge_phase_spread(m, w, cf, mf, *ph, u);
 		*astray = false;
 		return true;
 	}

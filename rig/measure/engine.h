@@ -128,9 +128,11 @@ struct shape {
 	bool ring_over_bound;     /* a ring seen beyond the fixture's ring_max_um */
 	bool ring_bound_unused;   /* ring_max_um measured at another exposure */
 	bool ring_crest_top;      /* a ring's ripple seen on the top, resolved,
-				     its crest the smooth peak itself (ring
-				     stays NONE: nothing to take; result.c,
-				     the per-stroke std's ring term) */
+				     its crest the smooth peak itself, or a
+				     ripple seen only far out on the flank
+				     (ring.c, RING_FAR_HALVES) (ring stays
+				     NONE: nothing to take; result.c, the
+				     per-stroke std's ring term) */
 	double sample_sd_um;      /* spread of one sample in a bin (the first
 				     quartile over bins: noise and stroke
 				     scatter, not spikes or the flanks' slope) */
@@ -681,7 +683,8 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
  * be NULL): the samples, to fold the top finer when P's bins are too
  * coarse for the ring. *crest_top (may be NULL): a ripple seen and
  * resolved, but no local maximum above the smooth peak (*ring stays
- * NONE): the smooth top is the ring's crest. */
+ * NONE): the smooth top is the ring's crest; or a ripple seen only far out
+ * on the flank and the smooth peak kept (RING_FAR_HALVES). */
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
 		  enum measure_ring *ring, double *rise_um, bool *crest_top);
