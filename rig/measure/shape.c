@@ -299,6 +299,15 @@ static void top_reach(const struct shape_pts *P, double delta, long *lo, long *h
 		(*hi)++;
 }
 
+/* The depth below the top that bounds the sharp window (peak_sharp) and
+ * the points near a fit's vertex (over_top, dwell_over): 1 % of the
+ * stroke, at least 4 sqrt 2 of the top bin's noise. */
+static double sharp_lev(const struct shape_pts *P)
+{
+	double lev = 0.01 * (P->ys[P->jmax] - P->tmin);
+	return lev < 4.0 * sqrt(2.0) * P->sd[P->jmax] ? 4.0 * sqrt(2.0) * P->sd[P->jmax] : lev;
+}
+
 /* peak_dwell's quadratic a + b x + c x^2 (ok: solved), for dwell_over. */
 struct dwell_quad {
 	bool ok;
@@ -474,9 +483,7 @@ static double dwell_over(const struct shape_pts *P, long lo, long hi, const stru
 {
 	if (!dq->ok)
 		return 0;
-	double lev = 0.01 * (P->ys[P->jmax] - P->tmin);
-	if (lev < 4.0 * sqrt(2.0) * P->sd[P->jmax])
-		lev = 4.0 * sqrt(2.0) * P->sd[P->jmax];
+	double lev = sharp_lev(P);
 	double ref = dq->a + dq->b * vpos + dq->c * vpos * vpos;
 	double sr = 0, s2 = 0, m = 0;
 	long j;
@@ -611,9 +618,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 		       double *over_take, double *over_bound, struct narrow_top *narrow)
 {
 	long n = P->n, wl, wh, j;
-	double lev = 0.01 * (P->ys[P->jmax] - P->tmin);
-	if (lev < 4.0 * sqrt(2.0) * P->sd[P->jmax])
-		lev = 4.0 * sqrt(2.0) * P->sd[P->jmax];
+	double lev = sharp_lev(P);
 	top_reach(P, lev, &wl, &wh);
 	if ((double)(wh - wl + 1) / (double)n > SHARP_WIDTH)
 		return false;
