@@ -1188,6 +1188,19 @@ static double edge_spread_u(double u, double ph, double pb, double ub, double mb
 	return sqrt(u * u + d * d / 3);
 }
 
+/* The end fit again with the open stroke's own curve (w's bend,
+ * EDGE_BEND), from cf: its phase pb, u ub, amplitudes ab, dx db and misfit
+ * mb (edge_phase_open takes it, edge_phase_spread weighs it). */
+static bool edge_fit_open(const struct measure *m, struct edge_win *w, const double cf[EDGE_NC],
+			  double *pb, double *ub, double ab[2], double *db, double *mb)
+{
+	double sb, cb[EDGE_NC];
+	w->bend = EDGE_BEND;
+	bool ok = edge_fits(m, w, cf, true, pb, ub, &sb, ab, db, cb, mb);
+	w->bend = 0;
+	return ok;
+}
+
 /* An end fit (cf, its misfit mf) that followed the open stroke but with
  * a misfit (edge_misfit) over EDGE_MISFIT_MAX: the pen may have changed
  * speed inside the open stroke in a way a polynomial over it and the
@@ -1215,10 +1228,8 @@ static double edge_spread_u(double u, double ph, double pb, double ub, double mb
 static void edge_phase_open(const struct measure *m, struct edge_win *w, const double cf[EDGE_NC],
 			    double mf, double *ph, double *u, double *amp, double *dx)
 {
-	double pb, ub, sb, ab[2], db, cb[EDGE_NC], mb = NAN;
-	w->bend = EDGE_BEND;
-	bool ok = edge_fits(m, w, cf, true, &pb, &ub, &sb, ab, &db, cb, &mb);
-	w->bend = 0;
+	double pb, ub, ab[2], db, mb = NAN;
+	bool ok = edge_fit_open(m, w, cf, &pb, &ub, ab, &db, &mb);
 	if (!ok || !(mb * EDGE_MISFIT_GAIN <= mf)) {
 		/* not taken: the end's other answer (edge_spread_u) */
 		if (ok)
@@ -1248,10 +1259,8 @@ static void edge_phase_open(const struct measure *m, struct edge_win *w, const d
 static void edge_phase_spread(const struct measure *m, struct edge_win *w, const double cf[EDGE_NC],
 			      double mf, double ph, double *u)
 {
-	double pb, ub, sb, ab[2], db, cb[EDGE_NC], mb = NAN;
-	w->bend = EDGE_BEND;
-	bool ok = edge_fits(m, w, cf, true, &pb, &ub, &sb, ab, &db, cb, &mb);
-	w->bend = 0;
+	double pb, ub, ab[2], db, mb = NAN;
+	bool ok = edge_fit_open(m, w, cf, &pb, &ub, ab, &db, &mb);
 	if (ok)
 		*u = edge_spread_u(*u, ph, pb, ub, mb, mf);
 }
