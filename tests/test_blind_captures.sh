@@ -831,4 +831,15 @@ gen_cover_ dwell_quadratic_over_plateau_noise_draw_4khz "--seed 113 --fs 4000.0 
 # on the top: such an unsure maximum leaves the smooth peak, its gap in U
 # (ring.c, RING_FAR_HALVES): -0.07 um, U 4.25.
 case_ ring_far_convex_plateau_max_4khz ringing 4000 10105
+
+# blind_hunt.py ringing 1000 10200: a 3.9 kHz ring of 5.2 um decaying over
+# 0.97 ms on 63.6 Hz strokes (a soft pad, 2.5 um of t3 noise); the ring
+# adds 1.6 um to the depth. The fine fold of the top strayed from the
+# coarse shape beyond noise (z 4.5) but showed no ripple, and then nothing
+# of it counted (under z 3 it is a doubt, beyond it a ring is taken): its
+# best local maximum stood 2.95 um (2.7 sigma) over the smooth peak, the
+# depth read -2.15 um against U 1.56, 105 of 123 strokes within their U
+# (limit 90 %). Now that maximum counts in U, weighed by its significance
+# and by z (ring.c, fine_stray_doubt): U 2.65, 118 of 123.
+case_ ring_1khz_fine_strays_no_ripple ringing 1000 10200
 finish

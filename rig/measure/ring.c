@@ -662,6 +662,41 @@ static void clean_max_doubt(const struct shape_pts *F, long lo, long hi, double 
 	*u_model = num_rect_add(*u_model, (w < 1 ? w : 1) * gap);
 }
 
+/* The fine fold F strays from the coarse shape beyond FINE_SIGMAS (z:
+ * fine_excess) but took no ring (no ripple beyond noise): the coarse
+ * shape's smooth peak is not the top the fine points show, and their best
+ * local maximum over lo..hi (ring_candidate, the furthest above the smooth
+ * peak against its own uncertainty) may be a ring's crest they blur. Its
+ * gap to the smooth peak counts in U as a rectangular half-width, weighed
+ * by its significance as clean_max_doubt's (nothing at CLEAN_DOUBT_FROM
+ * sigma, all of it from CLEAN_DOUBT_SIGMAS) and by z (nothing at
+ * FINE_SIGMAS, all of it FINE_SIGMAS - FINE_DOUBT further: the width of
+ * fine_doubt's band under FINE_SIGMAS, so no switch flips there). The peak
+ * stays. Before (main 5edbea5), under FINE_SIGMAS a ring the fine fold
+ * took was a doubt, and beyond it was taken, but beyond it with no ring
+ * nothing of the fine fold counted: blind_hunt.py ringing 1000 10200 (a
+ * 3.9 kHz ring of 5.2 um decaying over 0.97 ms on 64 Hz strokes, 2.5 um
+ * of t3 noise; the ring adds 1.6 um) strayed at z 4.5 with its best
+ * maximum 2.95 um (2.7 sigma, h 2) over the smooth peak, no ripple, and
+ * read -2.15 um against U 1.56 (105 of 123 strokes within their U); now
+ * U 2.65 (118). Weighed by significance alone, the doubt widened more
+ * records with no ring (blind_hunt.py at 1 kHz, seeds 9900..10224 of
+ * kinds mixed, speed, spikes, drift, 400 draws: 8 wider, up to 2.6 times,
+ * against 5, up to 1.28 times, with z's weight too). */
+static void fine_stray_doubt(const struct shape_pts *F, long lo, long hi, double smooth, double z,
+			     double *u_model)
+{
+	struct ring_cand c;
+	if (!ring_candidate(F, lo, hi, 8, smooth, false, &c) || !(c.u > 0))
+		return;
+	double gap = c.val - smooth;
+	double w = (gap / c.u - CLEAN_DOUBT_FROM) / (CLEAN_DOUBT_SIGMAS - CLEAN_DOUBT_FROM);
+	double wz = (z - FINE_SIGMAS) / (FINE_SIGMAS - FINE_DOUBT);
+	if (!(w > 0) || !(wz > 0))
+		return;
+	*u_model = num_rect_add(*u_model, (w < 1 ? w : 1) * (wz < 1 ? wz : 1) * gap);
+}
+
 /* The top folded finer once more, each stroke's own offset from P over
  * its top taken out first (fold_src.ref: the pen's stroke-to-stroke
  * scatter). At 1 kHz a fine bin holds about three samples, and a scatter
@@ -718,8 +753,10 @@ static void fine_clean_doubt(const struct shape_pts *P, const struct fold_src *s
  * apart), so their noise averages. When the fine fold resolves a ring (its
  * ripple, and its points off the coarse shape beyond FINE_SIGMAS), its
  * result replaces P's; a doubt (fine_doubt) moves P's peak and counts in
- * U; otherwise the fold without the strokes' scatter may still doubt it
- * (fine_clean_doubt), and P's stands. */
+ * U; its points off the coarse shape beyond FINE_SIGMAS with no ring taken,
+ * its best local maximum counts in U (fine_stray_doubt); otherwise the fold
+ * without the strokes' scatter may still doubt it (fine_clean_doubt), and
+ * P's stands. */
 #define FINE_SAMPLES 3.0
 #define FINE_MAX 8.0
 
@@ -803,6 +840,8 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 		}
 		return false;
 	}
+	if (!took && z >= FINE_SIGMAS)
+		fine_stray_doubt(&F, flo - dj, fhi - dj, *peak, z, u_model);
 	if (!took || z < FINE_SIGMAS) {
 		fine_clean_doubt(P, src, &win, nb, lo, hi, r, peak, *vpos, u_model, ring, rise_um);
 		return false;
