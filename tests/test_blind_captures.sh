@@ -831,4 +831,16 @@ gen_cover_ dwell_quadratic_over_plateau_noise_draw_4khz "--seed 113 --fs 4000.0 
 # on the top: such an unsure maximum leaves the smooth peak, its gap in U
 # (ring.c, RING_FAR_HALVES): -0.07 um, U 4.25.
 case_ ring_far_convex_plateau_max_4khz ringing 4000 10105
+
+# blind_hunt.py mixed 4000 10204: a pad's creep on a poly4567 cam (contact
+# at 92 % of the travel, gain 0.57, 2.2 ms; 229 Hz, 376 bins). The tips
+# rise fast to the crest and sink slowly after it, too wide at 1 % down
+# for the sharp fits, so the dwell's quadratic took the top over a window
+# of 7 bins before the crest and 12 after, and read its level at the
+# window's centroid under the crest: -0.57 um against U 0.34 (16 noise
+# draws of the capture: -0.22 um on average). A cubic through the same
+# points follows the skew (+0.00 on average); its gap to the quadratic
+# now counts in U as far as its estimate and one standard error reach,
+# its middle taken from z 2 (shape.c dwell_skew): -0.54 um, U 0.59.
+cover_ mixed_pad_skew_dwell_4khz mixed 4000 10204
 finish
