@@ -665,9 +665,10 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 	 * inside the first stroke, and its undershoot may linger in the next
 	 * ones where the line through the rest does not see it (1 kHz, 50.1
 	 * Hz from 64 % at 34.1 Hz: the second period's crank 50.006 Hz, the
-	 * rest 50.09; the line 50.070, U 0.032): that period read alone */
+	 * rest 50.09; the line 50.070, U 0.035): that period read alone,
+	 * given END_RATE_MIN periods kept as a line is */
 	if (n > 0 && end_copied(m, tail))
-		return end_rate_own(m, t, p, use, n, tail, v0, x, u);
+		return k < END_RATE_MIN ? 0 : end_rate_own(m, t, p, use, n, tail, v0, x, u);
 	/* the line read at the kept period nearest the end; shortened from
 	 * the far side while its residuals lie beyond the periods' noise
 	 * (F_0.95(k - 2, inf)), or the nearest one beyond 2 of it: a
