@@ -1376,7 +1376,8 @@ static bool edge_stroke_ok(const struct xing *L, const bool *use, uint32_t ka, u
  * -9.8 to -30.0 ppm. The knots over six strokes tell the two apart: on
  * 205 speed draws at 1 kHz the second-order start-ups the quartic helped
  * had -0.0004 to -0.0012, the first-order ones under 0.00016, the few
- * between the two either way (docs/measurement.md). */
+ * between the two either way (docs/measurement.md). edge_head takes the
+ * quartic as a second answer, within twice the cubic's u of it. */
 static bool edge_head_quartic(const struct xing *L, uint32_t nl, const bool *use)
 {
 	const uint32_t K = EDGE_Q4_KNOTS;
@@ -1439,11 +1440,37 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	while (iv < w.i1 && isnan(m->hist[iv]))
 		iv++;
 	w.t_seen = (double)(m->hist_slot0 + iv);
-	w.quart = m->head_trend && edge_head_quartic(L, nl, use);
+	bool q4 = m->head_trend && edge_head_quartic(L, nl, use);
 	double ph, u, amp[2], dx;
 	if (!edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u, amp, &dx,
 			     &m->edge_head_astray, &m->edge_bent[0]))
 		return;
+	/* The quartic where the knots call for it (edge_head_quartic),
+	 * from the same window, as a second answer: taken where it lies
+	 * within twice the cubic's u of the cubic's answer, its u then at
+	 * least the cubic's, and their distance a rectangular half-width in
+	 * it. Taken unguarded, it read four of the start-up family's 80
+	 * records (tests/gen/startup_hunt.py 80 1: second-order, over within
+	 * a few strokes) outside U (1 kHz, from 41 % at 23 Hz: -10.2 ->
+	 * -238.5 ppm against U 49.5); guarded, none, and U grows nowhere
+	 * less than the cubic's. */
+	if (q4 && !m->edge_head_astray && !m->edge_bent[0].ok) {
+		struct edge_win w4 = w;
+		struct edge_bent b4;
+		bool a4 = false;
+		double p4, u4, am4[2], d4;
+		w4.quart = true;
+		if (edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, &w4, true, &p4, &u4, am4, &d4, &a4,
+				    &b4) &&
+		    !a4 && !b4.ok && num_abs(p4 - ph) <= 2 * u) {
+			double d = p4 - ph, uq = sqrt(u4 * u4 + d * d / 3);
+			ph = p4;
+			u = uq > u ? uq : u;
+			dx = d4;
+			amp[0] = am4[0] > amp[0] ? am4[0] : amp[0];
+			amp[1] = am4[1] > amp[1] ? am4[1] : amp[1];
+		}
+	}
 	if (!(-ph >= 0 && -ph <= EDGE_END_MAX))
 		return;
 	m->edge_head = -ph;
