@@ -840,4 +840,47 @@ gen_cover_ dwell_quadratic_over_plateau_noise_draw_4khz "--seed 113 --fs 4000.0 
 # on the top: such an unsure maximum leaves the smooth peak, its gap in U
 # (ring.c, RING_FAR_HALVES): -0.07 um, U 4.25.
 case_ ring_far_convex_plateau_max_4khz ringing 4000 10105
+
+# blind_hunt.py mixed 4000 10204: a pad's creep on a poly4567 cam (contact
+# at 92 % of the travel, gain 0.57, 2.2 ms; 229 Hz, 376 bins). The tips
+# rise fast to the crest and sink slowly after it, too wide at 1 % down
+# for the sharp fits, so the dwell's quadratic took the top over a window
+# of 7 bins before the crest and 12 after, and read its level at the
+# window's centroid under the crest: -0.57 um against U 0.34 (16 noise
+# draws of the capture: -0.22 um on average). A cubic through the same
+# points follows the skew (+0.00 on average); its gap to the quadratic
+# now counts in U as far as its estimate and one standard error reach,
+# its middle taken from z 2 (shape.c dwell_skew): -0.54 um, U 0.59.
+cover_ mixed_pad_skew_dwell_4khz mixed 4000 10204
+
+# blind_hunt.py mixed 4000 10223: a PWM ripple of 0.32 % at 159.5 Hz on
+# 73.4 Hz strokes (poly4567, scatter 0.04 um). The speed ripples within
+# each stroke, its phase moving from stroke to stroke, and each fit's
+# flanks pulled its peak off the stroke's top: the strokes' depths
+# spread +-0.33 um rms (periodic with the ripple's beat) for a true
+# +-0.04, 103 of 128 within their U 0.45, the std 0.29 um against U 0.08.
+# Their very tops stood off their fits 5.3 times as far as the noise
+# gives (result.c stroke_top_misfit): that excess, 0.21 um rms, now
+# counts in each stroke's U, the std's and the extremes': 125 of 128
+# strokes within U 0.61, the std within U 0.42.
+# strokes_std_ NAME KIND RATE SEED: as strokes_, and the per-stroke std
+# within its own U.
+strokes_std_() {
+  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  fig=$(printf '%s\n' "$out" | python3 -c '
+import json, sys
+t = sys.stdin.read()
+d = json.loads(t[t.index("{"):t.rindex("}") + 1])
+c = d.get("strokes_cov") or [0, 0]
+good = c[1] > 0 and c[0] >= 0.9 * c[1] and d.get("std_cov") is True
+print("%s %s %d/%d strokes within U (mean U %.2f um, rms error %.2f), std %+.2f um U %.2f" % (
+    d["status"], good, c[0], c[1], d.get("strokes_U", float("nan")),
+    d.get("strokes_rms", float("nan")), d.get("std_err", float("nan")),
+    d.get("std_U", float("nan"))))' 2>&1)
+  case "$fig" in
+    "ok True "*) ok "$1: $fig" ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+strokes_std_ mixed_pwm_top_misfit_4khz mixed 4000 10223
 finish

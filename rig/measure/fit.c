@@ -15,6 +15,8 @@ struct top_fit {
 	double trough_off_um;
 	unsigned gated;    /* top samples left out as spikes */
 	double top_excess_um; /* changing: its top's samples off the fit (top_excess) */
+	double top_off_um;    /* its very top's samples off the fit (signed, top_off) */
+	double top_off_h;     /* that offset's variance over the sample noise's */
 	double level_sum;  /* sum of the stroke's samples */
 	enum fit_model model; /* what was fitted (fit_follow) */
 };
@@ -28,11 +30,11 @@ struct top_fit {
 
 /* One top sample as it entered the sums: residual r, w - 1 (v), the
  * shape's slope per bin (d), the timing allowance of the gate there
- * (allow, um), above TOP_W (high), its Jacobians of the knots when it
- * entered them (in_ks). */
+ * (allow, um), above TOP_W (high), at the very top (peak: TOP_W_PEAK),
+ * its Jacobians of the knots when it entered them (in_ks). */
 struct top_sample {
 	double r, v, d, allow, js, je;
-	bool high, in_ks;
+	bool high, peak, in_ks;
 };
 
 /* The sums of the top fit: the normal matrix A of alpha + beta (w - 1) +
@@ -44,7 +46,7 @@ struct top_sums {
 	double A[3][3], y[3], srr;
 	double nt, srt, srrt, nb, srb;
 	/* the samples at the very top (w >= TOP_W_PEAK): count, sums of
-	 * residual, w - 1 and slope (changing strokes only: top_excess) */
+	 * residual, w - 1 and slope (top_excess, top_off) */
 	double np, srp, svp, sdp;
 	unsigned gated;    /* samples left out as spikes */
 	struct top_sample tk[ONE_OUT_MAX];
@@ -148,11 +150,12 @@ static enum top_kind top_model(const struct top_sums *S, double p[3], double inv
 	return TOP_ALL;
 }
 
-/* The fit of S as f: samples, offset, its variance factor, rss, dof. */
-static void top_fit_set(const struct top_sums *S, struct top_fit *f)
+/* The fit of S as f: samples, offset, its variance factor, rss, dof
+ * (model k, parameters p, inv: top_model's). */
+static void top_fit_set(const struct top_sums *S, enum top_kind k, const double p[3],
+			const double inv[3][3], struct top_fit *f)
 {
-	double p[3], inv[3][3], n = S->A[0][0];
-	enum top_kind k = top_model(S, p, inv);
+	double n = S->A[0][0];
 	f->off_um = p[0];
 	f->slope_um = p[1];
 	f->n = (unsigned)(k == TOP_HIGH ? S->nt : n);
@@ -225,6 +228,12 @@ static void top_sums_remove(struct top_sums *S, const struct top_sample *t, stru
 		S->nt--;
 		S->srt -= t->r;
 		S->srrt -= t->r * t->r;
+	}
+	if (t->peak) {
+		S->np--;
+		S->srp -= t->r;
+		S->svp -= t->v;
+		S->sdp -= t->d;
 	}
 	if (ks && t->in_ks)
 		knot_sums_sub(ks, t->r, t->js, t->je);
@@ -343,7 +352,7 @@ static void top_one_out(struct top_sums *S, struct knot_sums *ks, double sig2, d
  * mgate from it is left out too. */
 static void top_sums_gather(const struct measure *m, const struct xing *a, double b_t,
 			    uint32_t b_idx, struct top_sums *S, struct knot_sums *ks,
-			    const double *model, double mgate, double t_sig, bool changing,
+			    const double *model, double mgate, double t_sig,
 			    const struct bend *bend)
 {
 	const struct shape *sh = &m->shape;
@@ -382,7 +391,8 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 		double d = sh->c1[j] + 2 * sfrac * sh->c2[j];
 		double r = m->hist[i] - (sh->c0[j] + sfrac * (sh->c1[j] + sfrac * sh->c2[j]));
 		double ad = num_abs(d) * nb_d;
-		struct top_sample t = { r, w - 1, d, t_cyc * ad, 0, 0, w >= TOP_W, false };
+		struct top_sample t = { r, w - 1, d, t_cyc * ad, 0, 0,
+					w >= TOP_W, w >= TOP_W_PEAK, false };
 		if (ks && own && ph >= 0 && num_abs(r) <= gate0 + 0.02 * ad) {
 			/* the stroke's knots (knot_solve): slope per cycle
 			 * times d(phase)/d(start), d(phase)/d(end); the gate
@@ -437,7 +447,7 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 		S->y[1] += v * r;
 		S->y[2] += d * r;
 		S->srr += r * r;
-		if (changing && w >= TOP_W_PEAK) {
+		if (w >= TOP_W_PEAK) {
 			S->np++;
 			S->srp += r;
 			S->svp += v;
@@ -507,12 +517,31 @@ static double top_excess(const struct top_sums *S, double sig2)
 	return num_abs(e) > 2 * sqrt(sig2 / S->np) ? num_abs(e) : 0;
 }
 
+/* The stroke's samples at the very top (TOP_W_PEAK) against its fit's
+ * prediction there: their mean residual e (signed), and *h its variance
+ * over the sample noise's (1 / np less the fit's own variance at their
+ * mean point, which they are part of). A fit whose flanks pull its peak
+ * off the stroke's top leaves e off 0 beyond that (result.c,
+ * stroke_top_misfit). 0 without such samples. */
+static double top_off(const struct top_sums *S, enum top_kind k, const double p[3],
+		      const double inv[3][3], double *h)
+{
+	*h = 0;
+	if (S->np < 1)
+		return 0;
+	double hp;
+	struct top_sample t = { .v = S->svp / S->np, .d = S->sdp / S->np };
+	double e = S->srp / S->np - top_pred(S, k, p, inv, &t, &hp);
+	*h = 1 / S->np - hp > 0 ? 1 / S->np - hp : 0;
+	return e;
+}
+
 static bool top_fit(const struct measure *m, const struct xing *a, double b_t, uint32_t b_idx,
 		    struct top_fit *f, struct knot_sums *ks, double t_sig, bool changing,
 		    const struct bend *bend)
 {
 	struct top_sums S;
-	top_sums_gather(m, a, b_t, b_idx, &S, ks, NULL, 0, t_sig, changing, bend);
+	top_sums_gather(m, a, b_t, b_idx, &S, ks, NULL, 0, t_sig, bend);
 	memset(f, 0, sizeof *f);
 	f->level_sum = S.lv;
 	double n = S.A[0][0];
@@ -540,8 +569,7 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 		bool keep = changing && !ks;
 		if (ks)
 			*ks = (struct knot_sums){ 0 };
-		top_sums_gather(m, a, b_t, b_idx, &S, ks, model, 4 * sqrt(sig2) + 1, t_sig,
-				changing, bend);
+		top_sums_gather(m, a, b_t, b_idx, &S, ks, model, 4 * sqrt(sig2) + 1, t_sig, bend);
 		if (keep && S.gated > first.gated && (S.gated - first.gated) * 3 > S.A[0][0])
 			S = first;
 		else if (S.A[0][0] == 0) {
@@ -554,11 +582,14 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	double tg = gate_timing_cycles(t_sig, b_t - a->t_slot) * (double)m->shape.nbins;
 	top_one_out(&S, ks, sig2, sa * sa, tg);
 	f->gated = S.gated;
-	top_fit_set(&S, f);
+	/* the final sums' fit: the figures and the top's offset from it */
+	k = top_model(&S, p, inv);
+	top_fit_set(&S, k, p, inv, f);
 	if (f->rss < 0)
 		f->rss = 0;
 	f->trough_off_um = S.nb > 0 ? S.srb / S.nb : f->off_um;
 	f->top_excess_um = changing ? top_excess(&S, sig2) : 0;
+	f->top_off_um = top_off(&S, k, p, inv, &f->top_off_h);
 	return true;
 }
 
@@ -711,6 +742,12 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 	m->rss2_sum += f.rss * f.rss;
 	m->dof2_sum += (double)f.dof * f.dof;
 	m->fit_models[f.model]++;
+	if (f.top_off_h > 0) {
+		m->toff_n++;
+		m->toff_ss += f.top_off_um * f.top_off_um;
+		m->toff_h += f.top_off_h;
+		m->toff_hh += f.top_off_h * f.top_off_h;
+	}
 	if (b->idx >= a->idx + LEVEL_MIN_SAMPLES && !s.phase_bent) {
 		/* the level the stroke's own peak and trough make with the
 		 * shape; what is left is what the shape took in */

@@ -242,6 +242,10 @@ struct measure_stats {
 	 * standard uncertainty). */
 	double stroke_noise2_um2, stroke_u_common_um, stroke_drift_span_um, stroke_u_ring_um;
 	double stroke_u_fold_um;
+	/* the fits' misfit at the strokes' tops (result.c stroke_top_misfit:
+	 * a standard uncertainty of each stroke's depth, in the extremes'
+	 * and the std's U; 0 where none shows) */
+	double stroke_u_top_um;
 	/* With the drift corrected (drift_corrected): its curve, which each
 	 * stroke's depth and trough are corrected by (stroke_drift.ok). */
 	struct measure_drift_curve stroke_drift;
