@@ -259,6 +259,12 @@ minmax_ minmax_u_t3_spikes_1khz spikes 1000 2028 30
 minmax_ minmax_u_t3_spikes_1khz_b spikes 1000 2037 20
 minmax_ minmax_u_gauss_spikes_1khz spikes 1000 2036 4
 minmax_ minmax_u_gauss_spikes_4khz spikes 4000 2026 15
+# The extreme stroke's samples share the fold's error as every stroke's do
+# (result.c stroke_fold_u, in each stroke's U since 9824): a poly4567 cam
+# at 53.5 Hz, 4 kHz, 1.8 um of stroke scatter, 0.25 % speed wander; the
+# extremes read min +0.61, max -0.91 um against U 0.90 (spikes and its
+# spike-free twin alike: the fold, not the spikes). Now U 1.21.
+minmax_ minmax_u_fold_4khz spikes 4000 10313 2
 
 # Each stroke's depth carries its own U (`--per-stroke`'s depth_U_um,
 # k = 2; docs/measurement.md "One stroke's depth"): before, the rows gave

@@ -82,15 +82,19 @@ static double std_expanded_u(double var, double fitvar, double drift_um, double 
  * min and max had no U: at 1 kHz under t3 noise one stroke's fit from
  * 5-6 top samples put them -12.9 / +15.4 um off the truth
  * (blind_hunt.py --one spikes 1000 2028). Then the mean's terms common to
- * every stroke (u_sys: shape, model, phase, sensor, zero), and the
- * drift, which no single stroke is corrected for: its largest excursion
- * over the record (span_um, a bound: added whole) and that excursion's
- * standard uncertainty u_drift. And the fits' misfit at the strokes' tops
- * (u_top, stroke_top_misfit): each stroke's own, the extremes' too, the
- * largest of n of them as far as the noise's. */
+ * every stroke (u_sys: shape, model, phase, sensor, zero), the fold's
+ * error that the extreme stroke's samples share (u_fold, stroke_fold_u:
+ * as in each stroke's own U; without it blind_hunt.py spikes 4000 10313
+ * read min +0.61, max -0.91 um against U 0.90, its spike-free twin
+ * +0.62, -0.94), and the drift, which no single stroke is corrected
+ * for: its largest excursion over the record (span_um, a bound: added
+ * whole) and that excursion's standard uncertainty u_drift. And the fits'
+ * misfit at the strokes' tops (u_top, stroke_top_misfit): each stroke's
+ * own, the extremes' too, the largest of n of them as far as the noise's. */
 #define MINMAX_KURT_DOF 30
 static double minmax_expanded_u(const struct measure *m, double n, double noise2, double fitvar,
-				double u_sys, double span_um, double u_drift, double u_top)
+				double u_sys, double u_fold, double span_um, double u_drift,
+				double u_top)
 {
 	double kurt = 12;
 	if (m->noise_dof >= MINMAX_KURT_DOF && noise2 > 0)
@@ -100,7 +104,7 @@ static double minmax_expanded_u(const struct measure *m, double n, double noise2
 		fitvar = m->shape.sample_sd_um * m->shape.sample_sd_um * m->fitvar_sum / n;
 	double a = num_norm_upper(0.025 / n) *
 		   sqrt(g * g * fitvar * (1 + 2 * STD_FITVAR_U) + u_top * u_top);
-	return span_um + sqrt(a * a + 4 * (u_sys * u_sys + u_drift * u_drift));
+	return span_um + sqrt(a * a + 4 * (u_sys * u_sys + u_fold * u_fold + u_drift * u_drift));
 }
 
 /* --drift correct: the drift's curve c (the model result_drift corrected
@@ -240,10 +244,11 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	double u_sys = sqrt(u_shape * u_shape + u_model * u_model + u_phase * u_phase +
 			    u_lin * u_lin + u_res * u_res + u_zero * u_zero);
 	out->stroke_u_top_um = stroke_top_misfit(m, noise2);
-	out->depth_minmax_U_um = minmax_expanded_u(m, n, noise2, fitvar, u_sys, span_stroke,
-						   u_drift_stroke, out->stroke_u_top_um);
 	out->stroke_noise2_um2 = m->noise_dof ? noise2
 					      : m->shape.sample_sd_um * m->shape.sample_sd_um;
+	out->stroke_u_fold_um = stroke_fold_u(&m->shape, out->stroke_noise2_um2);
+	out->depth_minmax_U_um = minmax_expanded_u(m, n, noise2, fitvar, u_sys, out->stroke_u_fold_um,
+						   span_stroke, u_drift_stroke, out->stroke_u_top_um);
 	out->stroke_u_common_um = sqrt(u_sys * u_sys + u_drift_stroke * u_drift_stroke);
 	out->stroke_drift_span_um = span_stroke;
 	/* a ring seen (any status), or its ripple with the crest on the
@@ -254,7 +259,6 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->stroke_u_ring_um = m->shape.ring != MEASURE_RING_NONE || m->shape.ring_crest_top
 					? sqrt(out->stroke_noise2_um2)
 					: 0;
-	out->stroke_u_fold_um = stroke_fold_u(&m->shape, out->stroke_noise2_um2);
 	/* A ring seen: each stroke's depth carries its ring's misfit
 	 * (stroke_u_ring_um, as in measure_stroke_U_um), and the true
 	 * depths' spread lies within the misfits' rms of the fitted depths'
