@@ -535,6 +535,16 @@ case_ drift_top_under_fit_1khz drift 1000 2032
 # against U 1.03. Both crests are now corrected for the box the same way
 # and the higher so is the peak (shape.c, exposure_rival): +0.16 um, U 1.74.
 case_ ring_4khz_rival_crest ringing 4000 3016
+# A ring the bins cannot resolve or a flank it only bends: a 4.0 kHz ring
+# of 13.1 um on 52.7 Hz strokes, 3.5 bins of the fold a ring period (the
+# band's half period of 2 kHz, 3.5 bins, passed for resolved), whose
+# 5-bin quadratic read the smooth top: -1.29 um against U 1.26; a 3.1 kHz
+# ring of 11.8 um on 286 Hz strokes that showed no ripple, its local
+# maximum 11 sigma up met halfway: -1.67 um. The top is now fitted as a
+# quartic and a damped sine (ring.c, ring_model_peak): -0.55 um, U 1.24;
+# -0.29 um, U 4.37.
+case_ ring_4khz_unresolved_bins_model ringing 4000 10210
+case_ ring_4khz_bent_flank_model ringing 4000 10218
 
 # A ring the engine took under a long exposure. The box passes
 # |sinc(f tau)| of a ring at f: the extrapolated drop (2 d2 - d3) leaves

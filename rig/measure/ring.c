@@ -2,6 +2,8 @@
  * on the pad, and the deepest point they reach may be a ringing peak that
  * a smooth model of the top averages away.
  */
+#include <string.h>
+
 #include "measure/engine.h"
 
 bool ring_local_quad(const struct shape_pts *P, long k, long h, double q[3], double inv[3][3],
@@ -322,6 +324,8 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		      double *peak, double *vpos, double *u_peak, double *u_model,
 		      struct top_curv *tc, enum measure_ring *ring, double *rise_um);
+static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, long *wlo,
+		       long *whi);
 
 /* Points in half a period of the slowest ring of the pad (RING_HZ_LO,
  * REFERENCE.md: 2..5 kHz), P a fold of src's strokes over one cycle;
@@ -341,6 +345,254 @@ static double ring_band_half(const struct shape_pts *P, const struct fold_src *s
 		return INFINITY;
 	double per = (src->L[src->nl - 1].t_slot - src->L[0].t_slot) / (double)(src->nl - 1);
 	return (double)P->n * src->m->cfg.rate_hz / per / (2 * RING_HZ_LO);
+}
+
+/* A ring read by its model. The local quadratics need RING_MIN_HALF points
+ * in half the ring's period; on bins that resolve only the band's slower
+ * rings (bh RING_HZ_LO / RING_HZ_HI under that) a 5-point quadratic spans
+ * more than a period of a fast one and reads the smooth top beneath it
+ * (blind_hunt.py ringing 4000 10210: a 4.0 kHz ring on 52.7 Hz strokes,
+ * 3.5 bins a ring period, the ripple plain at 8 sigma, read -1.29 um
+ * against U 1.26). Where the ring only bends a steep flank (no ripple
+ * beyond RIPPLE_SIGMAS) a local maximum far above the smooth peak was met
+ * halfway (ringing 4000 10218: a 3.1 kHz ring, 11 sigma up, -1.67 um).
+ * The fold holds the ring either way (the mean of the strokes aligned in
+ * time), so it is fitted: the top as a quartic plus a damped sine
+ * e^(-x / tau) (a cos wx + b sin wx) (the impact's start and phase are in
+ * a and b), by weighted least squares over P's points lo..hi, for each
+ * frequency of the band (RM_DF_HZ apart) and decay of rm_tau_ms. A bin is
+ * the mean over its width, which passes sinc(w / 2) of the ring: the
+ * ring's columns carry it, so the model is the ring itself. The least
+ * chi-square wins; the ring counts only when it lowers the quartic's
+ * chi-square by RM_CHI times its noise (chi-square a degree of freedom,
+ * at least 1): some 1100 models are tried, and a ring of noise lowers it
+ * by 2 on average, by 25 once in a thousand records. The model's highest
+ * point within the inner half of the window is the peak, u_peak its
+ * standard uncertainty from the fit's covariance. Model errors, as
+ * rectangular half-widths (u_model): the spread of that point over every
+ * model within RM_PROFILE of the least chi-square and over a window
+ * RM_NARROW as wide (the quartic's own error over the top), and RM_SHARE
+ * of the ring's part at the crest (the strokes' timing in the fold blurs
+ * the ring, and the quartic and the sine trade a share of the top: over
+ * the draws at 4 kHz under 100 Hz with no exposure, docs/measurement.md
+ * 5a, errors of -0.34 to +0.36 of it). False when no ring stands out or a
+ * fit fails. */
+#define RM_NTAU 9
+static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 2.2, 1e6 };
+#define RM_DF_HZ 25.0
+#define RM_NF ((int)((RING_HZ_HI - RING_HZ_LO) / RM_DF_HZ) + 1)
+#define RM_CHI 30.0
+#define RM_PROFILE 6.0
+#define RM_NARROW 0.7
+#define RM_SHARE 0.4
+#define RM_NP 7 /* the quartic's 5 coefficients, the ring's 2 */
+struct rm_fit {
+	double chi, c[RM_NP], inv[RM_NP * RM_NP], w, lam;
+};
+
+/* P's points lo..hi for the models: positions, weights (1 / sd^2), values,
+ * and the quartic's own normal equations (x / span its variable), which
+ * every model shares. */
+struct rm_pts {
+	long n;
+	double span, yy, A0[5 * 5], Y0[5];
+	double x[NBIN_MAX], iw[NBIN_MAX], y[NBIN_MAX];
+};
+
+static void rm_points(const struct shape_pts *P, long lo, long hi, struct rm_pts *R)
+{
+	R->n = 0;
+	R->span = (double)(hi > -lo ? hi : -lo);
+	R->yy = 0;
+	memset(R->A0, 0, sizeof R->A0);
+	memset(R->Y0, 0, sizeof R->Y0);
+	for (long k = lo; k <= hi && R->n < (long)NBIN_MAX; k++) {
+		long j;
+		double x = pt_x(P, k, &j), col[5], t = x / R->span, p = 1;
+		if (!(P->sd[j] > 0))
+			continue;
+		double iw = 1 / (P->sd[j] * P->sd[j]);
+		for (unsigned i = 0; i < 5; i++, p *= t)
+			col[i] = p;
+		for (unsigned a = 0; a < 5; a++) {
+			R->Y0[a] += iw * col[a] * P->yc[j];
+			for (unsigned b = 0; b < 5; b++)
+				R->A0[a * 5 + b] += iw * col[a] * col[b];
+		}
+		R->yy += iw * P->yc[j] * P->yc[j];
+		R->x[R->n] = x;
+		R->iw[R->n] = iw;
+		R->y[R->n] = P->yc[j];
+		R->n++;
+	}
+}
+
+/* One model over R: the ring w radians and lam nepers a point (the
+ * quartic alone when !ring). The chi-square from the normal equations
+ * (yy - 2 c.Y + c.A.c); inv only when want_inv (the search needs none). */
+static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bool want_inv,
+		     struct rm_fit *F)
+{
+	double A[RM_NP * RM_NP] = { 0 }, Y[RM_NP] = { 0 };
+	double g = w > 0 ? sin(w / 2) / (w / 2) : 1;
+	unsigned np = ring ? RM_NP : RM_NP - 2;
+	for (unsigned a = 0; a < 5; a++) {
+		Y[a] = R->Y0[a];
+		for (unsigned b = 0; b < 5; b++)
+			A[a * np + b] = R->A0[a * 5 + b];
+	}
+	for (long i = 0; ring && i < R->n; i++) {
+		double x = R->x[i], iw = R->iw[i], t = x / R->span, p = 1, e = g * exp(-lam * x);
+		double c5 = e * cos(w * x), c6 = e * sin(w * x);
+		for (unsigned a = 0; a < 5; a++, p *= t) {
+			A[a * np + 5] += iw * p * c5;
+			A[a * np + 6] += iw * p * c6;
+		}
+		A[5 * np + 5] += iw * c5 * c5;
+		A[5 * np + 6] += iw * c5 * c6;
+		A[6 * np + 6] += iw * c6 * c6;
+		Y[5] += iw * c5 * R->y[i];
+		Y[6] += iw * c6 * R->y[i];
+	}
+	for (unsigned a = 0; a < np; a++)
+		for (unsigned b = 0; b < a; b++)
+			A[a * np + b] = A[b * np + a];
+	if (!num_solve_sym(np, A, Y, F->c, want_inv ? F->inv : NULL))
+		return false;
+	F->chi = R->yy;
+	for (unsigned a = 0; a < np; a++) {
+		double ac = 0;
+		for (unsigned b = 0; b < np; b++)
+			ac += A[a * np + b] * F->c[b];
+		F->chi += F->c[a] * (ac - 2 * Y[a]);
+	}
+	if (!ring)
+		F->c[5] = F->c[6] = 0;
+	F->w = w;
+	F->lam = lam;
+	return true;
+}
+
+/* F's model at x (the ring at its full size), and its gradient in the
+ * coefficients. */
+static double rm_at(const struct rm_fit *F, double x, double span, double grad[RM_NP])
+{
+	double t = x / span, p = 1, m = 0, e = exp(-F->lam * x);
+	for (unsigned i = 0; i < RM_NP - 2; i++, p *= t) {
+		grad[i] = p;
+		m += F->c[i] * p;
+	}
+	grad[5] = e * cos(F->w * x);
+	grad[6] = e * sin(F->w * x);
+	return m + F->c[5] * grad[5] + F->c[6] * grad[6];
+}
+
+/* The highest point of F's model over [a, b], at *xs: in steps of a fifth
+ * of a point, then of a hundredth about the best. */
+static double rm_top(const struct rm_fit *F, double a, double b, double span, double *xs)
+{
+	double best = -INFINITY, grad[RM_NP];
+	*xs = a;
+	for (double x = a; x <= b; x += 0.2) {
+		double v = rm_at(F, x, span, grad);
+		if (v > best) {
+			best = v;
+			*xs = x;
+		}
+	}
+	double x0 = *xs;
+	for (double x = x0 - 0.2; x <= x0 + 0.2; x += 0.01) {
+		double v = x >= a && x <= b ? rm_at(F, x, span, grad) : -INFINITY;
+		if (v > best) {
+			best = v;
+			*xs = x;
+		}
+	}
+	return best;
+}
+
+/* The least chi-square ring model over lo..hi (bh: points in half a
+ * RING_HZ_LO period), *s2 its chi-square a degree of freedom (at least 1),
+ * *chi0 the quartic's alone, and the least and greatest top (rm_top over
+ * the inner half) of the models within RM_PROFILE s2 of it. */
+static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struct rm_fit *best,
+		      double *s2, double *chi0, double *tlo, double *thi)
+{
+	double span = R->span, pps = 2 * bh * RING_HZ_LO;
+	double a = 0.5 * (double)lo, b = 0.5 * (double)hi, xs;
+	struct rm_fit F;
+	if (!rm_solve(R, 0, 0, false, false, &F))
+		return false;
+	*chi0 = F.chi;
+	best->chi = INFINITY;
+	/* the models' chi-squares, kept from the search for the profile */
+	double chi[RM_NF * RM_NTAU];
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 0; k < RM_NF; k++)
+			for (int i = 0; i < RM_NTAU; i++) {
+				double f = RING_HZ_LO + RM_DF_HZ * k;
+				double w = 2 * M_PI * f / pps, lam = 1e3 / (rm_tau_ms[i] * pps);
+				double *c = &chi[k * RM_NTAU + i];
+				if (pass == 1 && !(*c <= best->chi + RM_PROFILE * *s2))
+					continue;
+				if (!rm_solve(R, w, lam, true, false, &F)) {
+					*c = INFINITY;
+					continue;
+				}
+				*c = F.chi;
+				if (pass == 0) {
+					if (F.chi < best->chi)
+						*best = F;
+					continue;
+				}
+				double v = rm_top(&F, a, b, span, &xs);
+				*tlo = v < *tlo ? v : *tlo;
+				*thi = v > *thi ? v : *thi;
+			}
+		if (pass == 0) {
+			if (!isfinite(best->chi))
+				return false;
+			double dof = (double)R->n - RM_NP;
+			*s2 = dof > 0 && best->chi / dof > 1 ? best->chi / dof : 1;
+			*tlo = *thi = rm_top(best, a, b, span, &xs);
+		}
+	}
+	return true;
+}
+
+static bool ring_model_peak(const struct shape_pts *P, double bh, long lo, long hi, double *peak,
+			    double *vpos, double *u_peak, double *u_model, double *curv)
+{
+	struct rm_fit F, G;
+	struct rm_pts R; /* ~12 KiB of stack */
+	double s2, chi0, tlo, thi, s2n, chi0n, glo, ghi;
+	rm_points(P, lo, hi, &R);
+	if (R.n < 4 * RM_NP || !rm_search(&R, bh, lo, hi, &F, &s2, &chi0, &tlo, &thi) ||
+	    !(chi0 - F.chi > RM_CHI * s2))
+		return false;
+	double span = R.span, xs = 0, grad[RM_NP], g2[RM_NP], var = 0;
+	if (!rm_solve(&R, F.w, F.lam, true, true, &F))
+		return false;
+	double top = rm_top(&F, 0.5 * (double)lo, 0.5 * (double)hi, span, &xs);
+	rm_at(&F, xs, span, grad);
+	for (unsigned a = 0; a < RM_NP; a++)
+		for (unsigned b = 0; b < RM_NP; b++)
+			var += grad[a] * F.inv[a * RM_NP + b] * grad[b];
+	double ring_part = F.c[5] * grad[5] + F.c[6] * grad[6];
+	long nlo = (long)floor(RM_NARROW * (double)lo), nhi = (long)ceil(RM_NARROW * (double)hi);
+	rm_points(P, nlo, nhi, &R);
+	if (R.n >= 4 * RM_NP && rm_search(&R, bh, nlo, nhi, &G, &s2n, &chi0n, &glo, &ghi)) {
+		tlo = glo < tlo ? glo : tlo;
+		thi = ghi > thi ? ghi : thi;
+	}
+	/* the middle of the spread; it spans the best model's top too */
+	*peak = (thi + tlo) / 2;
+	*vpos = xs;
+	*u_peak = sqrt(var * s2);
+	*u_model = num_rect_add(num_rect_add(0, (thi - tlo) / 2), RM_SHARE * num_abs(ring_part));
+	double d2 = rm_at(&F, xs + 0.05, span, g2) + rm_at(&F, xs - 0.05, span, g2) - 2 * top;
+	*curv = -d2 / (2 * 0.05 * 0.05);
+	return true;
 }
 
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
@@ -408,6 +660,29 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		if (crest_top)
 			*crest_top = true;
 		return;
+	}
+	/* a ring seen on bins too coarse for the band's fastest, or none
+	 * seen and a local maximum beyond RING_SIGMAS: its model
+	 * (ring_model_peak), when a ring stands out of the fit. Not under
+	 * an exposure: the model knows no box, and the box's correction of
+	 * the top (shape.c, 5b) reads the local maximum's (blind_hunt.py
+	 * ringing 4000 3000, a 2.3 kHz ring under 225 us: -0.65 -> -1.31 um
+	 * with the model's peak) */
+	if (src && !coarse && !(src->m->cfg.exposure_us > 0) &&
+	    ((seen && bh * RING_HZ_LO / RING_HZ_HI < RING_MIN_HALF) ||
+	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))) {
+		long wlo, whi;
+		double pk, vp, up, um, cv;
+		ring_reach(P, lo + hmax, hi - hmax, P->n / 8, &wlo, &whi);
+		if (ring_model_peak(P, bh, wlo, whi, &pk, &vp, &up, &um, &cv)) {
+			*ring = MEASURE_RING_TAKEN;
+			*peak = pk;
+			*vpos = vp;
+			*u_peak = up;
+			*u_model = um;
+			*tc = (struct top_curv){ cv, 2 };
+			return;
+		}
 	}
 	double peak0 = *peak;
 	if (coarse && src && ring_fine(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um))

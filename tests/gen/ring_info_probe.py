@@ -8,7 +8,8 @@ How much of a ringing draw's ring is in the signal (blind_hunt.py's
   ring     the depth the ring adds (the noiseless truth less the same
            capture's truth without a ring)
   boxed    how far the highest point of the boxed, noiseless top lies
-           under the truth (strokes 100..109: the most a model-free
+           under the truth (strokes 100..109, or ten from the middle of a
+           shorter record: the most a model-free
            reading of the fold can show)
   bound    the least k = 2 uncertainty of the depth from a fit of the
            generator's own ring model (a damped sine from the impact; its
@@ -76,7 +77,10 @@ def boxed_top(p, truth):
     box = box_weights(q["exposure_us"] * 1e-6)
     off = q["depth_um"] - q["travel_um"]
     top = []
-    for k in range(100, min(110, len(pen.imp_t) - 1)):
+    # ten strokes from the middle of the record (100..109 when it has them:
+    # a short slow record, 86 strokes of 52 Hz, has no stroke 100)
+    k0 = min(100, max(0, (len(pen.imp_t) - 1) // 2 - 5))
+    for k in range(k0, min(k0 + 10, len(pen.imp_t) - 1)):
         t, t1, best = pen.imp_t[k] - 1e-3, pen.imp_t[k + 1] - 1e-3, -1e18
         while t < t1:
             best = max(best, sum(w * pen.e(t - d) for d, w in box))
