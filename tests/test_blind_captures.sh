@@ -406,6 +406,16 @@ gen_fig_ speed_pwm_near_stroke_rate_alone_4khz "--seed 3027 --fs 4000.0 --secs 2
 # found, +4.1 ppm.
 case_ speed_fm_no_sync_ripple_1khz speed 1000 10101
 
+# A second-order start-up from 49 % (1/omega 44 ms, zeta 0.76) at 1 kHz,
+# 50.1 Hz: the speed flat at the first sample, then steep, then levelling
+# off within the head's three strokes, which the cubic there does not
+# follow (through the true phase alone 0.0028 cycles off at the first
+# sample): the head 0.0055 cycles short, -53.1 ppm (inside U). The knots
+# over the first six strokes show the bend (their quartic's u^4
+# coefficient -0.00054), and the head is now fitted with a quartic
+# (edge.c, edge_head_quartic): -7.4 ppm.
+case_ speed_startup_head_quartic_1khz speed 1000 10220
+
 # One heavy-tailed noise value on the record's last sample: a t3 value of
 # -11.2 um (4.1 x the noise rms) on a flank of 3260 um a cycle, at 8
 # samples a stroke (1 kHz, 124 Hz). The tail's fit over 25 samples gives

@@ -698,9 +698,32 @@ case_ steady_ends_startup_first_crossing_moved_1khz ends "--rate 1000 --freq 74.
 # A start-up whose overshoot lies inside the first four periods (1 kHz,
 # 44.1 Hz, from 84 % at 10.9 Hz): the line shortened to three periods,
 # which the crossings as detected flatten, 44.23 Hz where the crank ran
-# 43.73 (+0.487 Hz against U 0.054 on a56eae9). Now no start figure
-# (result.c, end_settles); the end's is judged.
-case_ steady_ends_startup_overshoot_in_head_1khz ends "--rate 1000 --freq 44.1 --start 0.84 --start-hz 10.9 --seed 555"
+# 43.73 (+0.487 Hz against U 0.054 on a56eae9). Then no start figure
+# (result.c, end_settles; on 5edbea5 too, "+nan" below); since 12-04 the
+# nearest kept period read alone (result.c, end_rate_own): -0.011 Hz
+# against U 0.047. The same at 4 kHz (100.7 Hz from 76 % at 24.2 Hz:
+# withheld on 5edbea5, now -0.023 against U 0.104) and at 1 kHz with six
+# samples a stroke, where the raw crossings' interpolation error moves a
+# period by up to 0.04 slots when the speed changes (164.6 Hz from 56 %
+# at 25.3 Hz: withheld on 5edbea5, now -0.607 against U 1.072).
+case_ steady_ends_startup_overshoot_in_head_1khz ends_given "--rate 1000 --freq 44.1 --start 0.84 --start-hz 10.9 --seed 555"
+case_ steady_ends_startup_overshoot_in_head_4khz ends_given "--rate 4000 --freq 100.7 --start 0.76 --start-hz 24.2 --seed 215"
+case_ steady_ends_startup_interp_error_1khz ends_given "--rate 1000 --freq 164.6 --start 0.56 --start-hz 25.3 --seed 534"
+# The timing noise of the periods next to an end, from the record's
+# second differences of raw crossing times, took a start-up's first ones
+# in whole (tally.c gates a difference only from its ninth on): 0.011
+# slots^2 where the steady record gives 0.0001 (1 kHz, 102.4 Hz from 59 %
+# at 36.8 Hz). The line through the start-up's curve then looked like
+# noise: -2.046 Hz against U 1.502 on 5edbea5 (4 kHz, 120.1 Hz from 84 %
+# at 39.2 Hz: -0.817 against U 0.641). Now the median sets the gate
+# (result.c, timing_v0): -0.181 against U 0.252 and +0.018 against 0.125.
+case_ steady_ends_startup_timing_noise_1khz ends_given "--rate 1000 --freq 102.4 --start 0.59 --start-hz 36.8 --seed 623"
+case_ steady_ends_startup_timing_noise_4khz ends_given "--rate 4000 --freq 120.1 --start 0.84 --start-hz 39.2 --seed 991"
+# A start-up settled within the first stroke, the first period a copy
+# (end_copied), its undershoot still in the second: the crank 50.006 Hz
+# there, the line through the next ten 50.070 (+0.064 against U 0.035 on
+# 5edbea5). Now that period read alone: +0.027 against U 0.046.
+case_ steady_ends_startup_copied_undershoot_1khz ends_given "--rate 1000 --freq 50.1 --start 0.64 --start-hz 34.1 --seed 121"
 # The speed's wander about the line through 12 periods (red_hunt.py 20
 # 2026 drift-correct and short): +0.282 Hz against U 0.150 and -0.182
 # against U 0.090 on a56eae9; now U holds one period's wander (result.c,

@@ -177,8 +177,8 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 	put(o, f && st->rate_start_hz > 0, 4, st->rate_start_U_hz);
 	put(o, f && st->rate_end_hz > 0, 4, st->rate_end_U_hz);
 	put(o, f && st->rate_start_hz > 0 && st->rate_end_hz > 0, 3, st->rate_change_U_pct);
-	put(o, f && st->rate_start_hz > 0, 4, st->rate_start_s);
-	put(o, f && st->rate_end_hz > 0, 4, st->rate_end_s);
+	put(o, f && st->rate_start_hz > 0, 6, st->rate_start_s);
+	put(o, f && st->rate_end_hz > 0, 6, st->rate_end_s);
 	fputc('\n', o);
 }
 

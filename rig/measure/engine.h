@@ -331,6 +331,14 @@ struct measure {
 	 * each bin of log2 (result.c, end_wander) */
 	uint32_t lag_hist[END_LAG_BINS];
 	uint64_t n_lag;
+	/* every second difference of raw crossing times, squared, binned as
+	 * lag_hist: how many and their sum in each bin; the timing noise
+	 * from those within reach of their median, which a start-up's
+	 * first differences do not move as they move d2_sumsq (result.c,
+	 * timing_v0) */
+	uint32_t d2_hist[END_LAG_BINS];
+	double d2_hist_sum[END_LAG_BINS];
+	uint64_t n_d2_hist;
 	double pf[3], pf_raw[3];  /* first clean periods from the first counted crossing */
 	unsigned npf;
 	double pl[3], pl_raw[3];  /* last clean periods (ring, npl written) */
@@ -785,6 +793,9 @@ void stats_emit(struct measure *m, struct measure_stroke *s);
 void stats_level(struct measure *m, double t_s, double level_um);
 void seg_close(struct measure *m);
 double last_periods_sum(const struct measure *m, unsigned nl);
+/* The bin of lag_hist and d2_hist that a squared difference q2 (slots^2)
+ * falls in: a quarter of an octave from 2^END_LAG_LO, the ends open. */
+unsigned sq_bin(double q2);
 bool gap_sides_range(const struct measure *m, double g, double pb, unsigned nb, double pa,
 		     unsigned na, double *lo, double *hi);
 void bridge_finish(struct measure *m);

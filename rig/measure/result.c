@@ -393,18 +393,19 @@ static double edge_strokes(double h, const double *P, unsigned n, bool curved, d
 }
 
 /* The error of a stroke end timed by linear interpolation between two
- * samples h cycles apart, against the shape: the largest over where the
- * samples fall, cycles. Its errors repeat with the sample pattern, which
- * drifts slowly, so second differences of the crossing times do not see
- * them (1 kHz, 10 samples per stroke, cycloidal cam: 0.002 cycles, 9 ppm
+ * samples h cycles apart, against the shape: its least *lo and largest
+ * *hi over where the samples fall, cycles (false: no shape to say). Its
+ * errors repeat with the sample pattern, which drifts slowly, so second
+ * differences of the crossing times do not see them (1 kHz, 10 samples per stroke, cycloidal cam: 0.002 cycles, 9 ppm
  * over 2 s, against a timing noise of 0.0003). */
-static double interp_error_cycles(const struct shape *sh, double mid_um, double h)
+static bool interp_errors(const struct shape *sh, double mid_um, double h, double *lo, double *hi)
 {
-	double worst = 0, dT, w, pc;
+	double dT, w, pc;
+	*lo = *hi = 0;
 	if (!sh->nbins || !(h > 0) || h > 0.5)
-		return 0;
+		return false;
 	if (!shape_mid_phase(sh, mid_um, &pc))
-		return 0;
+		return false;
 	/* Around it the shape as a cubic from central differences over h / 2
 	 * (the bins' own quadratics smooth the third derivative away: a
 	 * cycloid's 0.002 cycles read 0.0005 from them). */
@@ -420,10 +421,18 @@ static double interp_error_cycles(const struct shape *sh, double mid_um, double 
 		if (!(T1 > T0))
 			continue;
 		double c = x0 - h * T0 / (T1 - T0);
-		if (num_abs(c) > worst)
-			worst = num_abs(c);
+		*lo = fmin(*lo, c);
+		*hi = fmax(*hi, c);
 	}
-	return worst;
+	return true;
+}
+
+/* The largest of interp_errors' (cycles; 0: none known). */
+static double interp_error_cycles(const struct shape *sh, double mid_um, double h)
+{
+	double lo, hi;
+	interp_errors(sh, mid_um, h, &lo, &hi);
+	return fmax(-lo, hi);
 }
 
 /* The rate of the last nl (1..3, at most npl) clean periods (Hz). */
@@ -482,6 +491,57 @@ static bool end_copied(const struct measure *m, bool tail)
 	return tail ? m->tl_last_copied : m->hd_first_copied;
 }
 
+/* The lower edge of bin i of lag_hist and d2_hist (sq_bin; slots^2). */
+static double sq_bin_lo(unsigned i)
+{
+	return ldexp(1 + (double)(i % END_LAG_PER) / END_LAG_PER, END_LAG_LO + (int)(i / END_LAG_PER));
+}
+
+/* The median of n squared differences binned by sq_bin (slots^2): within
+ * its bin (a quarter of an octave, linear in the mantissa) by its count;
+ * of a normal difference 0.4549 of its variance. */
+static double hist_median_sq(const uint32_t *h, uint64_t n)
+{
+	double half = (double)n / 2, c = 0;
+	for (unsigned i = 0; i < END_LAG_BINS; i++) {
+		if (h[i] > 0 && c + h[i] >= half)
+			return ldexp(1 + (i % END_LAG_PER + (half - c) / h[i]) / END_LAG_PER,
+				     END_LAG_LO + (int)(i / END_LAG_PER));
+		c += h[i];
+	}
+	return 0;
+}
+
+/* The timing noise of the periods next to an end, v0 of end_rate: 3
+ * sigma^2 of one raw crossing (slots^2), half the mean square of the
+ * record's second differences of raw crossing times, those beyond 25
+ * times the variance their median gives left out, as tally.c leaves out
+ * a speed step from d2_sumsq. d2_sumsq's gate begins with its ninth
+ * difference, and a start-up's first ones stand in it (1 kHz, 102.4 Hz
+ * from 59 % at 36.8 Hz: 0.011 slots^2 for 0.00013; the line through a
+ * start-up's curve then looked like noise and read 103.63 Hz where the
+ * crank ran 105.68, U 1.50); here the median sets the gate, whatever
+ * the order. */
+static double timing_v0(const struct measure *m)
+{
+	if (m->n_d2_hist < 8)
+		return 0;
+	double lim = 25 * hist_median_sq(m->d2_hist, m->n_d2_hist) / 0.4549, sum = 0, n = 0;
+	for (unsigned i = 0; i < END_LAG_BINS && (i == 0 || sq_bin_lo(i) <= lim); i++) {
+		sum += m->d2_hist_sum[i];
+		n += m->d2_hist[i];
+	}
+	return n > 0 ? sum / n / 2 : 0;
+}
+
+/* Half the variance of a period less the one END_LAG_N before over the
+ * record (slots^2), from their median square: one period's variance
+ * about its neighbours, timing and wander (0: fewer than 8). */
+static double lag_var(const struct measure *m)
+{
+	return m->n_lag >= 8 ? hist_median_sq(m->lag_hist, m->n_lag) / 0.4549 / 2 : 0;
+}
+
 /* The variance (slots^2) by which one period's own rate, the figure's
  * truth, may leave the line through its neighbours: the speed's wander,
  * which the line's standard error does not hold (red_hunt.py 20 2026:
@@ -496,23 +556,7 @@ static bool end_copied(const struct measure *m, bool tail)
  * record with a 5 Hz start-up U 7.7 Hz for 1.4). */
 static double end_wander(const struct measure *m, double vr, double v0)
 {
-	double vl = 0;
-	if (m->n_lag >= 8) {
-		/* the median squared difference, within its bin (a quarter of
-		 * an octave, linear in the mantissa) by its count; of a normal
-		 * difference 0.4549 of its variance */
-		double half = (double)m->n_lag / 2, c = 0;
-		for (unsigned i = 0; i < END_LAG_BINS; i++) {
-			if (c + m->lag_hist[i] >= half) {
-				double f = (half - c) / m->lag_hist[i];
-				vl = ldexp(1 + (i % END_LAG_PER + f) / END_LAG_PER,
-					   END_LAG_LO + (int)(i / END_LAG_PER)) / 0.4549 / 2;
-				break;
-			}
-			c += m->lag_hist[i];
-		}
-	}
-	return fmax(0, fmax(vr, vl) - v0 * 2 / 3);
+	return fmax(0, fmax(vr, lag_var(m)) - v0 * 2 / 3);
 }
 
 /* Whether the periods a line (tm, pm, b; through the points of t with use)
@@ -537,7 +581,8 @@ static bool end_settles(const double *t, const bool *use, unsigned n, bool tail,
  * middles in time order, p: their lengths less per_ref; slots from
  * first_slot), read at *x, the middle of the kept period nearest the end
  * (the head's, or the tail's): the rate there (Hz, 0 for fewer than
- * END_RATE_MIN periods) and its standard uncertainty *u (Hz). Not at the
+ * END_RATE_MIN periods) and its standard uncertainty *u (Hz). The
+ * periods' timing noise v0 is timing_v0's. Not at the
  * record's first or last sample: a start-up that settles within a stroke
  * or two (1 kHz, 60 Hz, from 70 % at 20 Hz) is not in the periods, and a
  * line carried out to the sample read 60 Hz for 42 with U 0.09.
@@ -552,19 +597,75 @@ static bool end_settles(const double *t, const bool *use, unsigned n, bool tail,
  * the line's own residuals when larger (a start-up's curve the line does
  * not follow); U counts the line's error at x, its extrapolation
  * included, and the wander of one period about the line (end_wander).
- * Not read: an end whose line is shortened down to END_RATE_MIN where
- * the periods left out turned back (end_settles; a start-up's overshoot
- * inside the last four periods, which the crossings as detected flatten:
- * 1 kHz, 44.1 Hz, from 84 % at 10.9 Hz, the first three periods read
- * 44.23..44.33 Hz where the crank ran 43.7 to 44.7, +0.49 Hz against U
- * 0.054); nor the period end_copied finds. */
+ * Not read by the line: an end whose line is shortened down to
+ * END_RATE_MIN where the periods left out turned back (end_settles; a
+ * start-up's overshoot inside the last four periods: 1 kHz, 44.1 Hz,
+ * from 84 % at 10.9 Hz, the first three periods read 44.23..44.33 Hz
+ * where the crank ran 43.7 to 44.7, +0.49 Hz against U 0.054), nor one
+ * whose period next to it end_copied finds: the kept period nearest the
+ * end is read alone (end_rate_own). */
 #define END_RATE_MIN 3u
 #define END_RATE_OUT 5.0
+
+/* The rate of the kept period nearest the end alone (t, p, use as
+ * end_rate; its middle into *x) and its standard uncertainty *u (Hz):
+ * where a start-up settled inside the line's reach, the line shortened
+ * down to END_RATE_MIN and the periods it left out turned back
+ * (end_settles), or inside the first stroke (end_copied), whose
+ * undershoot may linger in the next period where the line through the
+ * rest does not see it (1 kHz, 50.1 Hz from 64 % at 34.1 Hz: the crank
+ * 50.006 Hz in the second period, the next ten 50.09; the line read
+ * 50.070 with U 0.035). A period's rate is the crank's mean rate over
+ * it, the figure's truth but for the window (one mean period centred at
+ * *x). U: one period's timing noise (2/3 of v0), or the record's
+ * period-to-period wander when larger (lag_var: a crossing's error that
+ * drifts with the sample pattern shows there, not in v0); the raw
+ * crossings' interpolation error at each of its ends, rectangular over
+ * its range (interp_errors; a speed change shuffles where the samples
+ * fall: 1 kHz, six samples a stroke, 0.04 slots, 0.6 Hz at 165 Hz,
+ * against 0.1 Hz from v0); and the speed's curve through the three
+ * periods nearest the end times the difference of the two windows'
+ * squares over 24, rectangular. Until 12-04 the first case was withheld
+ * (19 of the 80 start figures of tests/gen/startup_hunt.py RIG 80 1;
+ * now none, 34 of 35 within U at 1 kHz, 43 of 45 at 4 kHz). */
+static double end_rate_own(const struct measure *m, const double *t, const double *p,
+			   const bool *use, unsigned n, bool tail, double v0, double *x, double *u)
+{
+	unsigned j[3], nj = 0;
+	for (unsigned s = 0; s < n && nj < 3; s++) {
+		unsigned i = tail ? n - 1 - s : s;
+		if (use[i])
+			j[nj++] = i;
+	}
+	if (nj == 0 || !(v0 > 0))
+		return 0;
+	double per = m->per_ref + p[j[0]];
+	if (!(per > 0))
+		return 0;
+	*x = t[j[0]];
+	double rate = m->cfg.rate_hz / per, pr = m->per_ref + m->tr.p / (m->tr.n > 0 ? m->tr.n : 1);
+	double curve = 0, r[3];
+	if (nj == 3 && t[j[2]] != t[j[1]] && t[j[1]] != t[j[0]]) {
+		/* the rate's second derivative (Hz slot^-2), divided differences */
+		for (unsigned i = 0; i < 3; i++)
+			r[i] = m->cfg.rate_hz / (m->per_ref + p[j[i]]);
+		double d1 = (r[1] - r[0]) / (t[j[1]] - t[j[0]]);
+		double d2 = (r[2] - r[1]) / (t[j[2]] - t[j[1]]);
+		curve = num_abs(2 * (d2 - d1) / (t[j[2]] - t[j[0]]) * (per * per - pr * pr)) / 24;
+	}
+	/* the raw crossings' interpolation error at each end of the period,
+	 * rectangular over its range (interp_errors) */
+	double lo, hi, vi = 0;
+	if (m->learned && interp_errors(&m->shape, m->mid_um, 1.0 / per, &lo, &hi))
+		vi = (hi - lo) * per * (hi - lo) * per / 6;
+	*u = sqrt(rate * rate / (per * per) * (fmax(v0 * 2 / 3, lag_var(m)) + vi) + curve * curve / 3);
+	return rate;
+}
 static double end_rate(const struct measure *m, const double *t, const double *p, unsigned n,
 		       bool tail, double *x, double *u)
 {
 	bool use[END_TREND_N];
-	double v0 = m->n_d2 >= 8 ? m->d2_sumsq / (double)m->n_d2 / 2 : 0;
+	double v0 = timing_v0(m);
 	double tm, pm, b, stt, ar[END_TREND_N];
 	unsigned k = n;
 	*u = 0;
@@ -605,6 +706,14 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 		use[worst] = false;
 		k--;
 	}
+	/* the end's first period a copy (end_copied): a start-up settled
+	 * inside the first stroke, and its undershoot may linger in the next
+	 * ones where the line through the rest does not see it (1 kHz, 50.1
+	 * Hz from 64 % at 34.1 Hz: the second period's crank 50.006 Hz, the
+	 * rest 50.09; the line 50.070, U 0.035): that period read alone,
+	 * given END_RATE_MIN periods kept as a line is */
+	if (n > 0 && end_copied(m, tail))
+		return k < END_RATE_MIN ? 0 : end_rate_own(m, t, p, use, n, tail, v0, x, u);
 	/* the line read at the kept period nearest the end; shortened from
 	 * the far side while its residuals lie beyond the periods' noise
 	 * (F_0.95(k - 2, inf)), or the nearest one beyond 2 of it: a
@@ -642,7 +751,7 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 		k--;
 	}
 	if (nc && k <= END_RATE_MIN && !end_settles(t, use, n, tail, tm, pm, b, pc / nc))
-		return 0;
+		return end_rate_own(m, t, p, use, n, tail, v0, x, u);
 	double v = fmax(v0, ss / (k - 2));
 	double per = m->per_ref + pm + b * (*x - tm);
 	if (!(per > 0))

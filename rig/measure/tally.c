@@ -310,6 +310,14 @@ void seg_start(struct measure *m, const struct xing *x)
 	m->br_pending = false;
 }
 
+unsigned sq_bin(double q2)
+{
+	uint64_t w;
+	memcpy(&w, &q2, sizeof w); /* binary exponent and 2 mantissa bits */
+	long l = ((long)(w >> 52 & 0x7ff) - 1023 - END_LAG_LO) * END_LAG_PER + (long)(w >> 50 & 3);
+	return l > 0 ? (l < (long)END_LAG_BINS - 1 ? (unsigned)l : END_LAG_BINS - 1) : 0;
+}
+
 /* A clean single period d (slots, refined) and its raw length d_raw
  * (mid-level crossings as detected, never smoothed; moved: its start
  * crossing's XING_MOVED_FIRST and its end's XING_MOVED_LAST, the
@@ -341,12 +349,8 @@ static void freq_period(struct measure *m, double d, double d_raw, double t_end_
 	 * wander over a few strokes, as a histogram whose median stands
 	 * (result.c, end_wander) */
 	if (m->npl >= END_LAG_N) {
-		double q = pp - m->tl_p[(m->npl - END_LAG_N) % END_TREND_N], q2 = q * q;
-		uint64_t w;
-		memcpy(&w, &q2, sizeof w); /* binary exponent and 2 mantissa bits */
-		long l = ((long)(w >> 52 & 0x7ff) - 1023 - END_LAG_LO) * END_LAG_PER + (long)(w >> 50 & 3);
-		unsigned bin = l > 0 ? (l < (long)END_LAG_BINS - 1 ? (unsigned)l : END_LAG_BINS - 1) : 0;
-		m->lag_hist[bin]++;
+		double q = pp - m->tl_p[(m->npl - END_LAG_N) % END_TREND_N];
+		m->lag_hist[sq_bin(q * q)]++;
 		m->n_lag++;
 	}
 	m->tl_t[m->npl % END_TREND_N] = tt;
@@ -361,6 +365,10 @@ static void freq_period(struct measure *m, double d, double d_raw, double t_end_
 	m->nper++;
 	if (m->have_prev_period) {
 		double d2 = d_raw - m->prev_period;
+		unsigned bin = sq_bin(d2 * d2);
+		m->d2_hist[bin]++;
+		m->d2_hist_sum[bin] += d2 * d2;
+		m->n_d2_hist++;
 		double rms2 = m->n_d2 ? m->d2_sumsq / (double)m->n_d2 : 0;
 		if (m->n_d2 >= 8 && d2 * d2 > 25 * rms2)
 			m->n_d2_out++;

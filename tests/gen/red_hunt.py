@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """red_hunt.py RIG N SEED [--rates 1000,4000] [--kinds K,...] [--table] [--min-pct P] [--as-kick]
-red_hunt.py RIG 1 0 --one "GENERATOR ARGS" [--check cover,std,stdU,minmax,count,ends] [--told-ppm P] [--drop SLOTS]
+red_hunt.py RIG 1 0 --one "GENERATOR ARGS" [--check cover,std,stdU,minmax,count,ends,ends_given] [--told-ppm P] [--drop SLOTS]
 
 Hunts "wrong and sure" results of `rig analyze` on captures of
 red_capture.py (a generator the engine was not tuned on): N captures per
@@ -25,6 +25,7 @@ status ok:
           red_capture.py's motor made again (an engine without the times:
           its rate at the record's first and last sample, the truth file's);
           a figure withheld is not judged: coverage, not a limit
+  ends_given (--one only) as ends, and neither figure withheld
 Every kind's pen has a steady speed wander (red_capture.py --wander:
 0.05..0.4 % rms, corner 0.5..10 Hz); kind "kick" adds a start-up speed
 kick of 0.05..0.4 % (--kick, decaying with the same corner). Until main
@@ -265,6 +266,8 @@ def one_in(a, runner, gen, tmp):
     gen["_analyze"] = a.analyze
     r, cmd, err = analyze(a.rig, runner, path, gen, a.told_ppm)
     want = set(a.check.split(","))
+    if "ends_given" in want:
+        want.add("ends")
     if r is None or r["status"] != "ok":
         st = r["status"] if r else (err.splitlines()[-1] if err else "no output")
         if "refuse_or_cover" in want:
@@ -286,6 +289,8 @@ def one_in(a, runner, gen, tmp):
     miss = [m for m in miss if m in ("depth", "rate") or m in want]
     if "stdU" in want and not abs(e["std"]) <= e["U_std"]:
         miss.append("stdU")
+    if "ends_given" in want and (not r.get("rate_start_hz") or not r.get("rate_end_hz")):
+        miss.append("ends_given")
     ends = (" ends %+.3f Hz (U %.3f) %+.3f Hz (U %.3f)" % (e["start"], e["U_start"], e["end"], e["U_end"])
             if "ends" in want else "")
     print("%s depth %+.2f um (U %.2f) rate %+.1f ppm (U %.1f) std %+.2f (U %.2f) min %+.2f max %+.2f (U %.2f) strokes %d/%d%s%s"
