@@ -477,6 +477,15 @@ cover_ drift_exp_start_4khz drift 4000 2029
 case_ drift_fold_exp_1khz drift 1000 2027
 case_ drift_fold_lin_1khz drift 1000 2036
 cover_ drift_fold_logistic_4khz drift 4000 3018
+# Near commensurate (90.95 Hz at 1 kHz: 10.995 samples a stroke, the
+# sampling phase moving 1.1 samples over the record) each bin of the shape
+# is filled at its own time, so it takes the drift in wherever it stands,
+# and the troughs fitted against it show whatever curve the first pass
+# took out: they read a logistic of 9.1 um as 13.4 um and the depth,
+# corrected, -1.88 um off (U 18.3; the same capture without drift +0.28).
+# The first pass now fits the strokes' mean levels when the shape took the
+# drift in (learn.c, learn_drift_out): +0.83 um.
+case_ drift_fold_levels_commensurate_1khz drift 1000 10210
 
 # A short dwell at the top (asine cam, 0.027 of a cycle, 4 kHz): the sharp
 # two-sided fit meets its flanks' parabolas above the plateau the bins

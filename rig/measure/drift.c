@@ -323,10 +323,10 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
  * when its change over the record exceeds 4 standard uncertainties and
  * 1 um, the top may have been folded from any part of the record, and the
  * largest change is a standard uncertainty (0 otherwise). */
-static double drift_level_check(const struct measure *m, double dur)
+double drift_level_range(const double st[5], const double sty[3], double syy, double dur)
 {
-	double n = m->dl_t[0], p[3], inv[9], rss;
-	if (n < 8 || !num_poly_lsq(2, m->dl_t, m->dl_y, m->dl_yy, 1, p, inv, &rss))
+	double n = st[0], p[3], inv[9], rss;
+	if (n < 8 || !num_poly_lsq(2, st, sty, syy, 1, p, inv, &rss))
 		return 0;
 	double s2 = rss > 0 ? rss / (n - 3) : 0;
 	double e[3] = { 0, dur, dur * dur }, ve = 0;
@@ -358,7 +358,7 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 	curve->ok = false;
 	if (drift_fit(&m->dr, dur, out, &corr, &corr_avg, &u_corr, &u_start, &span, &u_fit,
 		      &u_doubt, curve)) {
-		double u_fold = drift_level_check(m, dur);
+		double u_fold = drift_level_range(m->dl_t, m->dl_y, m->dl_yy, dur);
 		u_start = sqrt(u_start * u_start + u_fold * u_fold);
 		/* Seen: beyond 2 standard uncertainties of the fit itself
 		 * (until 12-01 of drift_u_um). The troughs' slow scatter about the model (in drift_u_um)

@@ -550,6 +550,17 @@ static inline bool shape_mid_phase(const struct shape *sh, double mid_um, double
  * scatter), plus 2 um, plus what a timing error of t_cyc (cycles) makes of
  * the shape's slope there (dT_cycle: um per cycle): on a steep flank the
  * stroke's own timing, not a spike, decides the residual. */
+/* The mean relative height of the shape over a cycle: the level a
+ * stroke's own peak and trough make with it is its trough plus its travel
+ * times this. */
+static inline double shape_mean_w(const struct shape *sh)
+{
+	double sw = 0;
+	for (unsigned j = 0; j < sh->nbins; j++)
+		sw += sh->w[j];
+	return sh->nbins ? sw / sh->nbins : 0;
+}
+
 static inline double shape_gate_um(const struct shape *sh, double dT_cycle, double t_cyc)
 {
 	return 6 * sh->sample_sd_um + 2.0 + t_cyc * (dT_cycle < 0 ? -dT_cycle : dT_cycle);
@@ -734,11 +745,19 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		const struct xing *pre, const struct xing *post);
 /* How much of a stroke's depth change each model follows (fit.c). */
 void fit_follow(const struct shape *sh, double follow[FIT_MODELS]);
+/* A stroke's mean level over its period from its samples (what a drift
+ * moves whatever the shape) and its peak (um); ok false with fewer than
+ * LEVEL_MIN_SAMPLES samples. */
+struct stroke_level {
+	bool ok;
+	double level_um, peak_um;
+};
 /* The trough of the stroke L[k]..L[k+1] against the shape as it stands
  * (um) and its time (seconds from the record's first sample, as the drift
- * takes it); false where fit_stroke would not accept the stroke. */
+ * takes it); false where fit_stroke would not accept the stroke. With lv,
+ * its levels too. */
 bool fit_trough(const struct measure *m, const struct xing *a, const struct xing *b,
-		double *t_s, double *trough_um);
+		double *t_s, double *trough_um, struct stroke_level *lv);
 /* Emit a stroke that was not measured. */
 void emit_rejected(struct measure *m, const struct xing *a, double end_slot,
 		   enum measure_reject why);
@@ -808,6 +827,12 @@ void drift_add(struct drift_sums *d, double t_s, double y_um);
 bool drift_curve_fit(const struct drift_sums *d, double dur, struct drift_curve *c, bool *seen);
 /* The curve at t_s seconds from the record's first sample. */
 double drift_at(const struct drift_curve *c, double t_s);
+/* What a shape took in of a drift, from a quadratic through the strokes'
+ * mean levels less their own (sums of t^k, k = 0..4, level t^k, k = 0..2,
+ * level^2; t in seconds, a record of dur seconds): the largest change over
+ * the record (um) when it exceeds 4 standard uncertainties and 1 um, 0
+ * otherwise. */
+double drift_level_range(const double st[5], const double sty[3], double syy, double dur);
 /* What was taken out of the samples at t_s seconds (m->fold_drift; 0
  * without one). */
 double drift_taken(const struct measure *m, double t_s);

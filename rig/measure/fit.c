@@ -618,7 +618,7 @@ static bool fit_off_shape(const struct measure *m, const struct top_fit *f)
 }
 
 bool fit_trough(const struct measure *m, const struct xing *a, const struct xing *b,
-		double *t_s, double *trough_um)
+		double *t_s, double *trough_um, struct stroke_level *lv)
 {
 	struct top_fit f;
 	if (!a->reliable || !b->reliable || !b->clean_before ||
@@ -627,6 +627,14 @@ bool fit_trough(const struct measure *m, const struct xing *a, const struct xing
 	*trough_um = m->shape.min_um + f.trough_off_um;
 	*t_s = (a->t_slot + m->shape.peak_phase * (b->t_slot - a->t_slot) - (double)m->first_slot) /
 	       m->cfg.rate_hz;
+	if (lv) {
+		lv->ok = b->idx >= a->idx + LEVEL_MIN_SAMPLES;
+		if (lv->ok) {
+			lv->peak_um = m->shape.peak_um + f.off_um;
+			lv->level_um = stroke_level(m, a, b->t_slot, b->idx, f.level_sum);
+			lv->ok = isfinite(lv->level_um) && isfinite(lv->peak_um);
+		}
+	}
 	return isfinite(*trough_um);
 }
 
@@ -744,10 +752,7 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		/* the level the stroke's own peak and trough make with the
 		 * shape; what is left is what the shape took in */
 		if (m->dl_wbar_nbins != sh->nbins) {
-			double sw = 0;
-			for (unsigned j = 0; j < sh->nbins; j++)
-				sw += sh->w[j];
-			m->dl_wbar = sw / sh->nbins;
+			m->dl_wbar = shape_mean_w(sh);
 			m->dl_wbar_nbins = sh->nbins;
 		}
 		double own = s.trough_um + (s.peak_um - s.trough_um) * m->dl_wbar;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* One accepted stroke's mean level less the level its peak and trough make
- * with the shape, at its peak time (drift_level_check). */
+ * with the shape, at its peak time (drift_level_range). */
 void stats_level(struct measure *m, double t_s, double level_um)
 {
 	double t = t_s - (double)m->first_slot / m->cfg.rate_hz;
