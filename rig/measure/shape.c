@@ -502,6 +502,23 @@ static double dwell_over(const struct shape_pts *P, long lo, long hi, const stru
 	return se - r > 0 ? se - r : 0;
 }
 
+/* The points lo..hi (bins from the top point, P's order) as arrays: their
+ * places (pt_x), levels, weights and standard errors, for the fits that
+ * take the top's window whole (peak_sharp's orders, dwell_skew's cubic).
+ * Returns how many. */
+static long pts_window(const struct shape_pts *P, long lo, long hi, double *x, double *y,
+		       double *w, double *s)
+{
+	long np = 0, j;
+	for (long k = lo; k <= hi; k++, np++) {
+		x[np] = pt_x(P, k, &j);
+		y[np] = P->yc[j];
+		w[np] = P->wt[j];
+		s[np] = P->sd[j];
+	}
+	return np;
+}
+
 /* The dwell's quadratic (peak_dwell) against a cubic through the same
  * points lo..hi, on fine bins: a top that is not symmetric over the
  * window (the pad's creep: the tips rise fast to a crest and sink slowly
@@ -524,14 +541,7 @@ static double dwell_skew(const struct shape_pts *P, long lo, long hi, const stru
 	if (!dq->ok || hi - lo + 1 < SKEW_MIN_PTS)
 		return 0;
 	double xs[NBIN_MAX], ws[NBIN_MAX], ys[NBIN_MAX], ss[NBIN_MAX];
-	long np = 0, j;
-	for (long k = lo; k <= hi; k++) {
-		xs[np] = pt_x(P, k, &j);
-		ys[np] = P->yc[j];
-		ws[np] = P->wt[j];
-		ss[np] = P->sd[j];
-		np++;
-	}
+	long np = pts_window(P, lo, hi, xs, ys, ws, ss);
 	if (np < SKEW_MIN_PTS)
 		return 0;
 	/* x scaled to the window's half-width: the normal matrix's powers
@@ -720,7 +730,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 		       double *u_model, struct top_curv *tc, double *miss_um, double *over_um,
 		       double *over_take, double *over_bound, struct narrow_top *narrow)
 {
-	long n = P->n, wl, wh, j;
+	long n = P->n, wl, wh;
 	double lev = sharp_lev(P);
 	top_reach(P, lev, &wl, &wh);
 	if ((double)(wh - wl + 1) / (double)n > SHARP_WIDTH)
@@ -728,14 +738,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	wl = wl < -2 ? wl - 1 : -3;
 	wh = wh > 2 ? wh + 1 : 3;
 	double px[NBIN_MAX], py[NBIN_MAX], pw[NBIN_MAX], ps[NBIN_MAX];
-	long np = 0;
-	for (long k = wl; k <= wh; k++) {
-		px[np] = pt_x(P, k, &j);
-		py[np] = P->yc[j];
-		pw[np] = P->wt[j];
-		ps[np] = P->sd[j];
-		np++;
-	}
+	long np = pts_window(P, wl, wh, px, py, pw, ps);
 	/* The order of the top: the one that fits best (but see below). */
 	static const double orders[] = { 2, 3, 4 };
 	double pk[3], vk[3], rk[3], kk[3], best = INFINITY;
