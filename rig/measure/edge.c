@@ -37,7 +37,7 @@
 #define EDGE_OPEN_MIN 6u      /* the open stroke's valid samples edge_open_follows needs */
 #define EDGE_MISFIT_MAX 6.0   /* an end fit's misfit (edge_misfit) it is taken with, at most */
 #define EDGE_MISFIT_GAIN 4.0  /* the open stroke's own curve explains a misfit: by this factor */
-#define EDGE_Q4_KNOTS 6u      /* strokes after the head's knot whose knots edge_head_quartic reads */
+#define EDGE_Q4_KNOTS 6u      /* the knots after the head's that edge_head_quartic reads */
 #define EDGE_Q4_MIN 0.0002    /* their quartic's u^4 coefficient (strokes) that calls for one */
 
 /* Solve the symmetric positive n x n system A x = b (num_solve_sym, the

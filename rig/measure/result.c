@@ -396,8 +396,9 @@ static double edge_strokes(double h, const double *P, unsigned n, bool curved, d
  * samples h cycles apart, against the shape: its least *lo and largest
  * *hi over where the samples fall, cycles (false: no shape to say). Its
  * errors repeat with the sample pattern, which drifts slowly, so second
- * differences of the crossing times do not see them (1 kHz, 10 samples per stroke, cycloidal cam: 0.002 cycles, 9 ppm
- * over 2 s, against a timing noise of 0.0003). */
+ * differences of the crossing times do not see them (1 kHz, 10 samples
+ * per stroke, cycloidal cam: 0.002 cycles, 9 ppm over 2 s, against a
+ * timing noise of 0.0003). */
 static bool interp_errors(const struct shape *sh, double mid_um, double h, double *lo, double *hi)
 {
 	double dT, w, pc;
