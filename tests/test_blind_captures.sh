@@ -271,7 +271,8 @@ minmax_ minmax_u_fold_4khz spikes 4000 10313 2
 # per-stroke depths with no U (as though exact), at 1 kHz under t3 noise
 # up to 15 um off their truth. strokes_ NAME KIND RATE SEED: status ok,
 # at least 90 % of the strokes within their own U against their truth
-# (blind_hunt.py's STROKES_COVERED).
+# (blind_hunt.py's STROKES_COVERED); with a fifth argument `std`, the
+# per-stroke std within its own U too.
 strokes_() {
   out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
@@ -280,9 +281,14 @@ t = sys.stdin.read()
 d = json.loads(t[t.index("{"):t.rindex("}") + 1])
 c = d.get("strokes_cov") or [0, 0]
 w = d.get("strokes_worst") or [float("nan")] * 2
-print("%s %s %d/%d strokes within U (mean U %.2f um, rms error %.2f, worst %+.2f um U %.2f)" % (
-    d["status"], c[1] > 0 and c[0] >= 0.9 * c[1], c[0], c[1], d.get("strokes_U", float("nan")),
-    d.get("strokes_rms", float("nan")), w[0], w[1]))' 2>&1)
+good = c[1] > 0 and c[0] >= 0.9 * c[1]
+std = ""
+if sys.argv[1] == "std":
+    good = good and d.get("std_cov") is True
+    std = ", std %+.2f um U %.2f" % (d.get("std_err", float("nan")), d.get("std_U", float("nan")))
+print("%s %s %d/%d strokes within U (mean U %.2f um, rms error %.2f, worst %+.2f um U %.2f)%s" % (
+    d["status"], good, c[0], c[1], d.get("strokes_U", float("nan")),
+    d.get("strokes_rms", float("nan")), w[0], w[1], std))' "${5:-}" 2>&1)
   case "$fig" in
     "ok True "*) ok "$1: $fig" ;;
     *) bad "$1: $fig" ;;
@@ -888,27 +894,8 @@ cover_ mixed_pad_skew_dwell_4khz mixed 4000 10204
 # Their very tops stood off their fits 5.3 times as far as the noise
 # gives (result.c stroke_top_misfit): that excess, 0.21 um rms, now
 # counts in each stroke's U, the std's and the extremes': 125 of 128
-# strokes within U 0.61, the std within U 0.42.
-# strokes_std_ NAME KIND RATE SEED: as strokes_, and the per-stroke std
-# within its own U.
-strokes_std_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
-  fig=$(printf '%s\n' "$out" | python3 -c '
-import json, sys
-t = sys.stdin.read()
-d = json.loads(t[t.index("{"):t.rindex("}") + 1])
-c = d.get("strokes_cov") or [0, 0]
-good = c[1] > 0 and c[0] >= 0.9 * c[1] and d.get("std_cov") is True
-print("%s %s %d/%d strokes within U (mean U %.2f um, rms error %.2f), std %+.2f um U %.2f" % (
-    d["status"], good, c[0], c[1], d.get("strokes_U", float("nan")),
-    d.get("strokes_rms", float("nan")), d.get("std_err", float("nan")),
-    d.get("std_U", float("nan"))))' 2>&1)
-  case "$fig" in
-    "ok True "*) ok "$1: $fig" ;;
-    *) bad "$1: $fig" ;;
-  esac
-}
-strokes_std_ mixed_pwm_top_misfit_4khz mixed 4000 10223
+# strokes within U 0.61, the std within U 0.42 (strokes_ ... std).
+strokes_ mixed_pwm_top_misfit_4khz mixed 4000 10223 std
 
 # blind_hunt.py ringing 1000 10200: a 3.9 kHz ring of 5.2 um decaying over
 # 0.97 ms on 63.6 Hz strokes (a soft pad, 2.5 um of t3 noise); the ring
