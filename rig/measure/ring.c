@@ -326,6 +326,9 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 		      struct top_curv *tc, enum measure_ring *ring, double *rise_um);
 static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, long *wlo,
 		       long *whi);
+static void ring_reach_um(const struct shape_pts *P, long lo, long hi, long reach, double drop_um,
+			  long *wlo, long *whi);
+static double ring_band_gain(double exposure_s);
 
 /* Points in half a period of the slowest ring of the pad (RING_HZ_LO,
  * REFERENCE.md: 2..5 kHz), P a fold of src's strokes over one cycle;
@@ -386,6 +389,23 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
 #define RM_NARROW 0.7
 #define RM_SHARE 0.4
 #define RM_NP 7 /* the quartic's 5 coefficients, the ring's 2 */
+/* Under an exposure the model is fitted through the box (every column its
+ * box mean: each sample is the mean of the target over [t - tau, t], the
+ * fold aligns the boxed strokes by their crossings, so on the fold the box
+ * is centred), and its top is the unboxed one; the box's noise
+ * amplification (1 / gain) is in the fit's covariance. Not where the box
+ * passes RM_BOX_PASS or more of every ring of the band (tau under about
+ * 50 us): there the box's correction (shape.c, 5b) reads the top well, and
+ * the model would add only its own error (blind_hunt.py ringing 4000
+ * 10114, 48 us: +0.31 -> +1.06 um). No ring the box passes less than
+ * RM_BOX_GAIN of is a model: its amplitude is the noise's over the gain
+ * (rings under 0.3 read as before: their information is gone, U covers
+ * them). The top window reaches RM_BOX_REACH_UM below the top: the box
+ * widens it, and 20 um held 23..26 points for 7 coefficients on 10306,
+ * 10414, 10415 (4 * RM_NP needed). */
+#define RM_BOX_GAIN 0.3
+#define RM_BOX_PASS 0.9
+#define RM_BOX_REACH_UM (2 * RING_MAX_UM)
 struct rm_fit {
 	double chi, c[RM_NP], inv[RM_NP * RM_NP], w, lam;
 };
@@ -395,25 +415,42 @@ struct rm_fit {
  * every model shares. */
 struct rm_pts {
 	long n;
-	double span, yy, A0[5 * 5], Y0[5];
+	double span, box, yy, A0[5 * 5], Y0[5];
 	double x[NBIN_MAX], iw[NBIN_MAX], y[NBIN_MAX];
 };
 
-static void rm_points(const struct shape_pts *P, long lo, long hi, struct rm_pts *R)
+/* The quartic's columns at t (x / span), each the mean over a centred box
+ * of e = half its width / span (0: none): a quartic's box mean is a
+ * quartic (t^2 + e^2 / 3, t^3 + e^2 t, t^4 + 2 e^2 t^2 + e^4 / 5), so
+ * the coefficients fitted are the unboxed top's. */
+static void rm_quartic_cols(double t, double e, double col[5])
+{
+	double e2 = e * e, p = 1;
+	for (unsigned i = 0; i < 5; i++, p *= t)
+		col[i] = p;
+	if (e2 > 0) {
+		col[4] += 2 * e2 * col[2] + e2 * e2 / 5;
+		col[3] += e2 * t;
+		col[2] += e2 / 3;
+	}
+}
+
+static void rm_points(const struct shape_pts *P, long lo, long hi, double box,
+		      struct rm_pts *R)
 {
 	R->n = 0;
 	R->span = (double)(hi > -lo ? hi : -lo);
+	R->box = box;
 	R->yy = 0;
 	memset(R->A0, 0, sizeof R->A0);
 	memset(R->Y0, 0, sizeof R->Y0);
 	for (long k = lo; k <= hi && R->n < (long)NBIN_MAX; k++) {
 		long j;
-		double x = pt_x(P, k, &j), col[5], t = x / R->span, p = 1;
+		double x = pt_x(P, k, &j), col[5], t = x / R->span;
 		if (!(P->sd[j] > 0))
 			continue;
 		double iw = 1 / (P->sd[j] * P->sd[j]);
-		for (unsigned i = 0; i < 5; i++, p *= t)
-			col[i] = p;
+		rm_quartic_cols(t, box / 2 / R->span, col);
 		for (unsigned a = 0; a < 5; a++) {
 			R->Y0[a] += iw * col[a] * P->yc[j];
 			for (unsigned b = 0; b < 5; b++)
@@ -427,26 +464,53 @@ static void rm_points(const struct shape_pts *P, long lo, long hi, struct rm_pts
 	}
 }
 
+/* The mean of e^(s x), s = -lam + i w, over a centred box of width box
+ * points, against e^(s x) itself: sinh(s box / 2) / (s box / 2), into
+ * *kr + i *ki; returns its modulus, the box's gain on the ring (1 with no
+ * box). */
+static double rm_box(double w, double lam, double box, double *kr, double *ki)
+{
+	*kr = 1;
+	*ki = 0;
+	if (!(box > 0))
+		return 1;
+	double u = -lam * box / 2, v = w * box / 2, d = u * u + v * v;
+	double a = sinh(u) * cos(v), b = cosh(u) * sin(v);
+	*kr = (a * u + b * v) / d;
+	*ki = (b * u - a * v) / d;
+	return sqrt(*kr * *kr + *ki * *ki);
+}
+
 /* One model over R: the ring w radians and lam nepers a point (the
  * quartic alone when !ring). The chi-square from the normal equations
- * (yy - 2 c.Y + c.A.c); inv only when want_inv (the search needs none). */
+ * (yy - 2 c.Y + c.A.c); inv only when want_inv (the search needs none).
+ * Under an exposure (R->box points) every column is its box mean, so the
+ * coefficients are the unboxed top's; a ring the box passes less than
+ * RM_BOX_GAIN of is no model (false). */
 static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bool want_inv,
 		     struct rm_fit *F)
 {
 	double A[RM_NP * RM_NP] = { 0 }, Y[RM_NP] = { 0 };
-	double g = w > 0 ? sin(w / 2) / (w / 2) : 1;
+	double g = w > 0 ? sin(w / 2) / (w / 2) : 1, kr = 1, ki = 0;
 	unsigned np = ring ? RM_NP : RM_NP - 2;
+	if (ring && rm_box(w, lam, R->box, &kr, &ki) < RM_BOX_GAIN)
+		return false;
 	for (unsigned a = 0; a < 5; a++) {
 		Y[a] = R->Y0[a];
 		for (unsigned b = 0; b < 5; b++)
 			A[a * np + b] = R->A0[a * 5 + b];
 	}
 	for (long i = 0; ring && i < R->n; i++) {
-		double x = R->x[i], iw = R->iw[i], t = x / R->span, p = 1, e = g * exp(-lam * x);
-		double c5 = e * cos(w * x), c6 = e * sin(w * x);
-		for (unsigned a = 0; a < 5; a++, p *= t) {
-			A[a * np + 5] += iw * p * c5;
-			A[a * np + 6] += iw * p * c6;
+		double x = R->x[i], iw = R->iw[i], t = x / R->span, e = g * exp(-lam * x), col[5];
+		double cw = cos(w * x), sw = sin(w * x), c5 = e * cw, c6 = e * sw;
+		if (R->box > 0) {
+			c5 = e * (kr * cw - ki * sw);
+			c6 = e * (kr * sw + ki * cw);
+		}
+		rm_quartic_cols(t, R->box / 2 / R->span, col);
+		for (unsigned a = 0; a < 5; a++) {
+			A[a * np + 5] += iw * col[a] * c5;
+			A[a * np + 6] += iw * col[a] * c6;
 		}
 		A[5 * np + 5] += iw * c5 * c5;
 		A[5 * np + 6] += iw * c5 * c6;
@@ -485,6 +549,19 @@ static double rm_at(const struct rm_fit *F, double x, double span, double grad[R
 	grad[5] = e * cos(F->w * x);
 	grad[6] = e * sin(F->w * x);
 	return m + F->c[5] * grad[5] + F->c[6] * grad[6];
+}
+
+/* F's model at x averaged over a centred box of box points (the samples'
+ * exposure; the bins' own width left out): the quartic's columns and the
+ * ring turned by the box's factor (rm_box). */
+static double rm_at_box(const struct rm_fit *F, double x, double span, double box)
+{
+	double col[5], kr, ki, m = 0, e = exp(-F->lam * x), cw = cos(F->w * x), sw = sin(F->w * x);
+	rm_quartic_cols(x / span, box / 2 / span, col);
+	for (unsigned i = 0; i < 5; i++)
+		m += F->c[i] * col[i];
+	rm_box(F->w, F->lam, box, &kr, &ki);
+	return m + F->c[5] * e * (kr * cw - ki * sw) + F->c[6] * e * (kr * sw + ki * cw);
 }
 
 /* The highest point of F's model over [a, b], at *xs: in steps of a fifth
@@ -560,13 +637,14 @@ static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struc
 	return true;
 }
 
-static bool ring_model_peak(const struct shape_pts *P, double bh, long lo, long hi, double *peak,
-			    double *vpos, double *u_peak, double *u_model, double *curv)
+static bool ring_model_peak(const struct shape_pts *P, double bh, double box, long lo, long hi,
+			    double *peak, double *vpos, double *u_peak, double *u_model,
+			    double *curv, double *box_um)
 {
 	struct rm_fit F, G;
 	struct rm_pts R; /* ~12 KiB of stack */
 	double s2, chi0, tlo, thi, s2n, chi0n, glo, ghi;
-	rm_points(P, lo, hi, &R);
+	rm_points(P, lo, hi, box, &R);
 	if (R.n < 4 * RM_NP || !rm_search(&R, bh, lo, hi, &F, &s2, &chi0, &tlo, &thi) ||
 	    !(chi0 - F.chi > RM_CHI * s2))
 		return false;
@@ -580,7 +658,7 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, long lo, long 
 			var += grad[a] * F.inv[a * RM_NP + b] * grad[b];
 	double ring_part = F.c[5] * grad[5] + F.c[6] * grad[6];
 	long nlo = (long)floor(RM_NARROW * (double)lo), nhi = (long)ceil(RM_NARROW * (double)hi);
-	rm_points(P, nlo, nhi, &R);
+	rm_points(P, nlo, nhi, box, &R);
 	if (R.n >= 4 * RM_NP && rm_search(&R, bh, nlo, nhi, &G, &s2n, &chi0n, &glo, &ghi)) {
 		tlo = glo < tlo ? glo : tlo;
 		thi = ghi > thi ? ghi : thi;
@@ -592,15 +670,24 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, long lo, long 
 	*u_model = num_rect_add(num_rect_add(0, (thi - tlo) / 2), RM_SHARE * num_abs(ring_part));
 	double d2 = rm_at(&F, xs + 0.05, span, g2) + rm_at(&F, xs - 0.05, span, g2) - 2 * top;
 	*curv = -d2 / (2 * 0.05 * 0.05);
+	/* what the box took of the model's top: its highest box mean */
+	double bt = -INFINITY;
+	for (double x = 0.5 * (double)lo; box > 0 && x <= 0.5 * (double)hi; x += 0.1) {
+		double v = rm_at_box(&F, x, span, box);
+		bt = v > bt ? v : bt;
+	}
+	*box_um = box > 0 ? top - bt : 0;
 	return true;
 }
 
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
-		  enum measure_ring *ring, double *rise_um, bool *crest_top)
+		  enum measure_ring *ring, double *rise_um, bool *crest_top, double *box_um)
 {
 	struct ripple rp;
 	*ring = MEASURE_RING_NONE;
+	if (box_um)
+		*box_um = NAN;
 	*rise_um = 0;
 	if (crest_top)
 		*crest_top = false;
@@ -663,18 +750,27 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	}
 	/* a ring seen on bins too coarse for the band's fastest, or none
 	 * seen and a local maximum beyond RING_SIGMAS: its model
-	 * (ring_model_peak), when a ring stands out of the fit. Not under
-	 * an exposure: the model knows no box, and the box's correction of
-	 * the top (shape.c, 5b) reads the local maximum's (blind_hunt.py
-	 * ringing 4000 3000, a 2.3 kHz ring under 225 us: -0.65 -> -1.31 um
-	 * with the model's peak) */
-	if (src && !coarse && !(src->m->cfg.exposure_us > 0) &&
+	 * (ring_model_peak), when a ring stands out of the fit. Under an
+	 * exposure the box hides the ring whatever the bins: where it does
+	 * not pass the band (RM_BOX_PASS), a ring seen or a local maximum
+	 * is fitted through the box (the model without it read ringing 4000
+	 * 3000, a 2.3 kHz ring under 225 us, -0.65 -> -1.31 um; through it
+	 * -0.30). Then *box_um is what the box took of the model's top (the
+	 * box's correction, in place of shape.c's). */
+	double exp_s = src ? src->m->cfg.exposure_us * 1e-6 : 0;
+	double box = exp_s > 0 && isfinite(bh) ? exp_s * 2 * bh * RING_HZ_LO : 0;
+	bool boxed = !coarse && box > 0 && (seen || have) && ring_band_gain(exp_s) < RM_BOX_PASS;
+	if (src && !coarse && (boxed || (!(exp_s > 0) &&
 	    ((seen && bh * RING_HZ_LO / RING_HZ_HI < RING_MIN_HALF) ||
-	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))) {
+	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))))) {
 		long wlo, whi;
-		double pk, vp, up, um, cv;
-		ring_reach(P, lo + hmax, hi - hmax, P->n / 8, &wlo, &whi);
-		if (ring_model_peak(P, bh, wlo, whi, &pk, &vp, &up, &um, &cv)) {
+		double pk, vp, up, um, cv, bx;
+		ring_reach_um(P, lo + hmax, hi - hmax, P->n / 8, boxed ? RM_BOX_REACH_UM : RING_MAX_UM,
+			      &wlo, &whi);
+		if (ring_model_peak(P, bh, boxed ? box : 0, wlo, whi, &pk, &vp, &up, &um, &cv,
+				    &bx)) {
+			if (box_um)
+				*box_um = boxed ? bx : NAN;
 			*ring = MEASURE_RING_TAKEN;
 			*peak = pk;
 			*vpos = vp;
@@ -1004,7 +1100,7 @@ static void fine_clean_doubt(const struct shape_pts *P, const struct fold_src *s
 	double pk = *peak, vp = 0, up = 0, um = 0, rise = 0;
 	struct top_curv t = { 0, 2 };
 	enum measure_ring rg;
-	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise, NULL);
+	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise, NULL, NULL);
 	if (rg == MEASURE_RING_NONE && um > 0) {
 		if ((double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP)
 			clean_max_doubt(&F, flo - dj, fhi - dj, *peak, u_model);
@@ -1045,10 +1141,10 @@ static void fine_clean_doubt(const struct shape_pts *P, const struct fold_src *s
  * search never looked: noiseless, -3.1 um against U 0.54. reach: P's
  * points each side the fine fold's window holds with room for the local
  * fits (3/8 of it, top_ripple's eighth spare). */
-static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, long *wlo,
-		       long *whi)
+static void ring_reach_um(const struct shape_pts *P, long lo, long hi, long reach, double drop_um,
+			  long *wlo, long *whi)
 {
-	double lim = P->ys[P->jmax] - RING_MAX_UM;
+	double lim = P->ys[P->jmax] - drop_um;
 	long n = P->n;
 	reach = reach < n / 4 ? reach : n / 4;
 	*wlo = lo;
@@ -1057,6 +1153,12 @@ static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, 
 		(*wlo)--;
 	while (*whi < reach && P->ys[((P->jmax + *whi + 1) % n + n) % n] > lim)
 		(*whi)++;
+}
+
+static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, long *wlo,
+		       long *whi)
+{
+	ring_reach_um(P, lo, hi, reach, RING_MAX_UM, wlo, whi);
 }
 static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		      double *peak, double *vpos, double *u_peak, double *u_model,
@@ -1093,7 +1195,7 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	double pk = *peak, vp = 0, up = *u_peak, um = *u_model, rise = 0;
 	struct top_curv t = *tc;
 	enum measure_ring rg;
-	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise, NULL);
+	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise, NULL, NULL);
 	bool took = rg == MEASURE_RING_TAKEN || rg == MEASURE_RING_UNSURE;
 	if (z < FINE_SIGMAS && pk > *peak && fine_doubt(&F, flo - dj, fhi - dj, *peak, took, z)) {
 		/* The fine points stray from the coarse shape, but not beyond
@@ -1152,21 +1254,27 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
  * seen without the exposure too (that part is the ring search's, as on an
  * instantaneous sensor). Returns the rest (um): a half-width of what the
  * depth may lack, 0 when the exposure passes the band. */
+static double ring_band_gain(double exposure_s)
+{
+	if (!(exposure_s > 0))
+		return 1;
+	if (ceil(RING_HZ_LO * exposure_s) <= floor(RING_HZ_HI * exposure_s))
+		return 0; /* a zero of the box's response lies in the band */
+	/* no zero inside: |sinc| is least at an end of the band */
+	double g = 1;
+	for (int e = 0; e < 2; e++) {
+		double x = M_PI * (e ? RING_HZ_HI : RING_HZ_LO) * exposure_s;
+		double s = num_abs(sin(x) / x);
+		g = s < g ? s : g;
+	}
+	return g;
+}
+
 double ring_hidden_um(double exposure_s, double seen_um)
 {
 	if (!(exposure_s > 0) || !(seen_um >= 0))
 		return 0;
-	double g = 1;
-	if (ceil(RING_HZ_LO * exposure_s) <= floor(RING_HZ_HI * exposure_s)) {
-		g = 0; /* a zero of the box's response lies in the band */
-	} else {
-		/* no zero inside: |sinc| is least at an end of the band */
-		for (int e = 0; e < 2; e++) {
-			double x = M_PI * (e ? RING_HZ_HI : RING_HZ_LO) * exposure_s;
-			double s = num_abs(sin(x) / x);
-			g = s < g ? s : g;
-		}
-	}
+	double g = ring_band_gain(exposure_s);
 	double seen = seen_um < RING_MAX_UM ? seen_um : RING_MAX_UM;
 	double hid = g * RING_MAX_UM > seen_um ? seen_um / g : RING_MAX_UM;
 	return hid > seen ? hid - seen : 0;

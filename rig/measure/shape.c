@@ -1398,8 +1398,9 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 				&over_bound, &narrow);
 	double u_peak = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
 	double smooth = peak, u_smooth = u_model;
+	double box_um;
 	peak_ringing(&P, src, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
-		     &sh->ring_rise_um, &sh->ring_crest_top);
+		     &sh->ring_rise_um, &sh->ring_crest_top, &box_um);
 	sh->ring_seen_um = sh->ring == MEASURE_RING_UNRESOLVED ? sh->ring_rise_um
 			 : sh->ring != MEASURE_RING_NONE && peak > smooth ? peak - smooth : 0;
 	if (miss < 0 && sh->ring == MEASURE_RING_NONE && peak == smooth && u_model == u_smooth) {
@@ -1513,8 +1514,10 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	 * the extrapolation is noise: the red team's short exposures at
 	 * 4 kHz, no ring, U 1.3 -> 2.7 um for a correction under 0.2 um;
 	 * there the box fits of the points: exposure_corr). */
-	sh->exposure_um = 0;
-	if (sh->exposure_bins > 0) {
+	/* a ring fitted through the box (ring.c, ring_model_peak): its top
+	 * is the unboxed one, the box's part already in */
+	sh->exposure_um = isnan(box_um) ? 0 : box_um;
+	if (sh->exposure_bins > 0 && isnan(box_um)) {
 		double ue, w = sh->exposure_bins, p0 = peak, u_ring = u_model;
 		bool extrap = n >= EXPOSURE_EXTRAP_BINS && sh->exposure_bins >= 3;
 		bool ringless = sh->ring == MEASURE_RING_NONE && !sh->ring_crest_top;
