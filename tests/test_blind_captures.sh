@@ -561,6 +561,19 @@ case_ ring_4khz_rival_crest ringing 4000 3016
 # -0.29 um, U 4.37.
 case_ ring_4khz_unresolved_bins_model ringing 4000 10210
 case_ ring_4khz_bent_flank_model ringing 4000 10218
+# Rings under a short exposure that the box passes half to three quarters
+# of (|sinc(f tau)|): 10410 a 3.9 kHz ring of 19.8 um under 107 us (0.74),
+# 10322 4.9 kHz, 14.0 um, 89 us (0.71), 10207 4.8 kHz, 6.2 um, 110 us
+# (0.60; its noiseless boxed top lies 2.30 um under the truth), 10415
+# 4.8 kHz, 14.4 um, 118 us (0.55). The ring model knew no box and was off
+# under an exposure; the box's correction of the top (5b) left -1.36,
+# -1.53, -2.62, -1.97 um (U 3.18, 2.51, 4.27, 6.78). The model's columns
+# are now their box means (ring.c, ring_model_peak with a box), its top
+# the unboxed one: -0.05, -0.18, -0.35, -0.10 um (U 4.22, 3.88, 4.64, 9.52).
+case_ ring_4khz_box_model_107us ringing 4000 10410
+case_ ring_4khz_box_model_89us ringing 4000 10322
+case_ ring_4khz_box_model_110us ringing 4000 10207
+case_ ring_4khz_box_model_118us ringing 4000 10415
 
 # A ring the engine took under a long exposure. The box passes
 # |sinc(f tau)| of a ring at f: the extrapolated drop (2 d2 - d3) leaves
