@@ -765,8 +765,8 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))))) {
 		long wlo, whi;
 		double pk, vp, up, um, cv, bx;
-		ring_reach_um(P, lo + hmax, hi - hmax, P->n / 8, boxed ? RM_BOX_REACH_UM : RING_MAX_UM,
-			      &wlo, &whi);
+		double drop = boxed ? RM_BOX_REACH_UM : RING_MAX_UM;
+		ring_reach_um(P, lo + hmax, hi - hmax, P->n / 8, drop, &wlo, &whi);
 		if (ring_model_peak(P, bh, boxed ? box : 0, wlo, whi, &pk, &vp, &up, &um, &cv,
 				    &bx)) {
 			if (box_um)
