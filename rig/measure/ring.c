@@ -759,7 +759,8 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	 * box's correction, in place of shape.c's). */
 	double exp_s = src ? src->m->cfg.exposure_us * 1e-6 : 0;
 	double box = exp_s > 0 && isfinite(bh) ? exp_s * 2 * bh * RING_HZ_LO : 0;
-	bool boxed = !coarse && box > 0 && (seen || have) && ring_band_gain(exp_s) < RM_BOX_PASS;
+	bool boxed = !coarse && box > 0 && ring_band_gain(exp_s) < RM_BOX_PASS &&
+		     (seen || (have && c.val - *peak > RING_SIGMAS * c.u));
 	if (src && !coarse && (boxed || (!(exp_s > 0) &&
 	    ((seen && bh * RING_HZ_LO / RING_HZ_HI < RING_MIN_HALF) ||
 	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))))) {

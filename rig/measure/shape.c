@@ -1401,8 +1401,13 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	double box_um;
 	peak_ringing(&P, src, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
 		     &sh->ring_rise_um, &sh->ring_crest_top, &box_um);
+	/* a ring fitted through the box (box_um): seen is what the box passed
+	 * of it, its boxed top over the smooth one (the bound's check and the
+	 * hidden ring's term read the samples, as for a ring taken without
+	 * the model: ring_bound) */
+	double shown = isnan(box_um) ? peak : peak - box_um;
 	sh->ring_seen_um = sh->ring == MEASURE_RING_UNRESOLVED ? sh->ring_rise_um
-			 : sh->ring != MEASURE_RING_NONE && peak > smooth ? peak - smooth : 0;
+			 : sh->ring != MEASURE_RING_NONE && shown > smooth ? shown - smooth : 0;
 	if (miss < 0 && sh->ring == MEASURE_RING_NONE && peak == smooth && u_model == u_smooth) {
 		/* Left alone by ring.c (an aliased ring leaves the top point
 		 * low too: 4.8 um under the fit): the middle of the fit and the
