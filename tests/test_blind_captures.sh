@@ -711,7 +711,7 @@ case_ spikes_1khz_top_noise_sample spikes 1000 9811
 case_ spikes_1khz_timing_spike spikes 1000 9907
 # 10401: a near spike of 55 um on the flank after a top of 3 samples
 # (150 Hz, t3 noise of 1 um) moved the stroke's knot 0.024 slot and its
-# flank samples' residuals by 21 and 12 um; the plain offset over the 3
+# flank samples' residuals by 19 and 13 um; the plain offset over the 3
 # read the stroke 10.7 um deep, the record's max +3.22 um against the
 # spike-free twin. The offset now weighs each sample by its variance
 # with the stroke's timing (fit.c, top_offset_weighed): +0.13.
