@@ -569,7 +569,7 @@ case_ ring_4khz_bent_flank_model ringing 4000 10218
 # under an exposure; the box's correction of the top (5b) left -1.36,
 # -1.53, -2.62, -1.97 um (U 3.18, 2.51, 4.27, 6.78). The model's columns
 # are now their box means (ring.c, ring_model_peak with a box), its top
-# the unboxed one: -0.05, -0.18, -0.35, -0.10 um (U 4.22, 3.88, 4.64, 9.52).
+# the unboxed one: -0.05, -0.18, -0.35, -0.10 um (U 4.22, 3.73, 3.53, 8.41).
 case_ ring_4khz_box_model_107us ringing 4000 10410
 case_ ring_4khz_box_model_89us ringing 4000 10322
 case_ ring_4khz_box_model_110us ringing 4000 10207
