@@ -662,7 +662,7 @@ static bool learn_level_curve(const struct measure *m, const struct xing *L, uin
  * it back (fit_stroke), so the figures and the drift's own fit are as
  * before, from a shape that holds no drift. */
 static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl,
-			    const bool *use, unsigned *nbins)
+			    const bool *use, unsigned *nbins, bool levels_only)
 {
 	double rate = m->cfg.rate_hz, s0 = (double)m->first_slot;
 	double t0 = ((double)m->hist_slot0 - s0) / rate;
@@ -702,7 +702,8 @@ static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl
 		 * the levels follow it (blind_hunt.py drift 1000 10210). */
 		bool levels = pass == 0 && drift_level_range(lt, ly, lyy, dur) > 0 &&
 			      learn_level_curve(m, L, nl, use, dur, &c);
-		if (!levels && (!drift_curve_fit(&d, dur, &c, &seen) || (pass == 0 && !seen)))
+		if (!levels && (levels_only || !drift_curve_fit(&d, dur, &c, &seen) ||
+				(pass == 0 && !seen)))
 			return true;
 		double q0 = drift_at(&c, t0);
 		for (uint32_t i = 0; i < m->n_hist; i++) {
@@ -822,9 +823,10 @@ void learn_finish(struct measure *m)
 		m->edge_tail_knot = L[nl - 1].t_slot;
 	}
 	/* after the edges: the rate's partial strokes are timed as before */
-	if (ok && m->cfg.gates.drift == MEASURE_DRIFT_CORRECT) {
+	if (ok) {
 		unsigned nbins = m->shape.nbins;
-		ok = learn_drift_out(m, L, nl, use, &nbins);
+		ok = learn_drift_out(m, L, nl, use, &nbins,
+				     m->cfg.gates.drift != MEASURE_DRIFT_CORRECT);
 	}
 	m->learned = true;
 	learn_count_freq(m, L, nl);
