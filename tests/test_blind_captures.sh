@@ -517,10 +517,11 @@ case_ drift_fold_levels_commensurate_1khz drift 1000 10210
 # blind_hunt.py drift 1000 10504: an exponential drift of 7.6 um (tau
 # 1.4 s) at 90.867 Hz, 11.005 samples a stroke: the shape took the drift
 # in, and the troughs fitted against it, flagged (the default), read
-# +1.05 +- 1.06 um for a true +7.56: a drift missed and reported as none.
-# Only --drift correct took the drift out of the fold (+7.06 +- 0.59).
+# +1.05 +- 1.06 um (standard) for a true +7.56: a drift missed and
+# reported as none.
+# Only --drift correct took the drift out of the fold (+7.06 +- 0.30).
 # Now flag mode takes it out too when the strokes' levels show the shape
-# took one in (learn.c, learn_drift_out): +7.03 +- 0.60.
+# took one in (learn.c, learn_drift_out): +7.03 +- 0.30.
 drift_seen_ drift_flag_fold_levels_commensurate_1khz 1000 10504
 # The same cause at 10.995 samples a stroke (a logistic of 9.1 um, the
 # draw above's drift_fold_levels_commensurate_1khz), flagged: +13.41 +-
