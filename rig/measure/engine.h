@@ -143,6 +143,7 @@ struct shape {
 				     the strokes' own spread at the top's
 				     phases, noise included (result.c
 				     stroke_ring_u) */
+	double top_pt_spread_dof; /* its degrees of freedom */
 	/* per bin: the noise's variance at its level (from the spread of
 	 * the samples near the top and near the retracted end, linear in w
 	 * between: it grows towards the retracted end on some sensors), and

@@ -146,44 +146,6 @@ static double stroke_fold_u(const struct shape *sh, double noise2)
 	return v > 0 ? sqrt(v) : 0;
 }
 
-/* A ring's misfit to each stroke's fit, a standard uncertainty of its
- * depth: 0 without a ring seen (any status) or its ripple with the crest
- * on the smooth top (shape.ring_crest_top: no status, nothing taken, but
- * the crest moves with each stroke's ring all the same: blind_hunt.py
- * ringing 4000 10018, a 13.4 um ring at 2763 Hz, 244 of 335 strokes
- * within U 1.38 without a term, worst -3.95 um). The ring's
- * amplitude changes from stroke to stroke, and each stroke samples it at
- * its own phase (one sample or two a ring period at 4 kHz): its fit
- * (offset, stretch, timing of the learned shape) follows what its
- * samples show of the ring, not its crest, and the crest is its depth.
- * blind_hunt.py ringing 4000 10524 (17.8 um at 4071 Hz, the crest 8.1
- * um over the ringless top, +-1.26 um stroke to stroke): the strokes'
- * depths followed none of the crest's change (correlation -0.15), 371
- * of 437 within their U 2.15 (worst +7.28 um) with the noise's sd (0.85)
- * as this term. The fold sees that change: the samples' spread in the
- * top's bins (shape.top_pt_spread2_um2) beyond the noise is the strokes'
- * own spread at those phases, the ring's with the scatter of their
- * travel (which the fits follow; counted all the same: a bound): over
- * the top's bins, or the three at the crest where the ring's change is
- * largest, less the noise (noise2 holds some of the ring's misfit; the
- * shape's noise at the top may hold less). 10524: 404 of 437 within U
- * 3.47; 10500 (a pad, 3.7 kHz): 378 -> 437 of 472. At least the noise's
- * sd (the term before: blind_capture.py `ringing 4000 2027` up to -1.94
- * um against U 0.69, 110 of 166 strokes within U; then 161). */
-static double stroke_ring_u(const struct shape *sh, double noise2)
-{
-	if (sh->ring == MEASURE_RING_NONE && !sh->ring_crest_top)
-		return 0;
-	double n2 = noise2;
-	if (sh->nbins > 0) {
-		unsigned j = (unsigned)(sh->peak_phase * sh->nbins) % sh->nbins;
-		if (sh->noise_var[j] < n2)
-			n2 = sh->noise_var[j];
-	}
-	double ex = sh->top_pt_spread2_um2 - n2;
-	return ex > noise2 ? sqrt(ex) : sqrt(noise2);
-}
-
 /* The fits' misfit at the strokes' tops, a standard uncertainty of each
  * stroke's depth (0 where none shows). Each stroke's samples at the very
  * top stand off its fit by e (fit.c top_off), of variance noise2 h
@@ -213,6 +175,41 @@ static double stroke_top_misfit(const struct measure *m, double noise2)
 	if (!(w > 0))
 		return 0;
 	return (w < 1 ? w : 1) * sqrt(ex / (double)m->toff_n);
+}
+
+/* A ring's misfit to each stroke's fit, a standard uncertainty of its
+ * depth (result_depth takes it where a ring was seen, at least the
+ * noise's sd). The ring's amplitude changes from stroke to stroke, and
+ * each stroke samples it at its own phase (one sample or two a ring
+ * period at 4 kHz): its fit (offset, stretch, timing of the learned
+ * shape) follows what its samples show of the ring, not its crest, and
+ * the crest is its depth. blind_hunt.py ringing 4000 10524 (17.8 um at
+ * 4071 Hz, the crest 8.1 um over the ringless top, +-1.26 um stroke to
+ * stroke): the strokes' depths followed none of the crest's change
+ * (correlation -0.15), 371 of 437 within their U 2.15 (worst +7.28 um)
+ * with the noise's sd (0.85) as the ring's term. The fold sees that
+ * change: the samples' spread in the top's bins
+ * (shape.top_pt_spread2_um2) beyond the noise is the strokes' own
+ * spread at those phases, the ring's with the scatter of their travel
+ * (which the fits follow; counted all the same: a bound): over the top's
+ * bins, or the three at the crest where the ring's change is largest,
+ * less the noise (noise2 holds some of the ring's misfit; the shape's
+ * noise at the top may hold less), weighed by its significance against
+ * the spread's own noise (n2 sqrt(2 / dof)) as the tops' misfit (under
+ * noise of 5-15 % of the travel the excess is mostly that noise). 10524:
+ * 404 of 437 within U 3.47; 10500 (a pad, 3.7 kHz): 378 -> 437 of 472. */
+static double stroke_ring_u(const struct shape *sh, double noise2)
+{
+	double n2 = noise2;
+	if (sh->nbins > 0) {
+		unsigned j = (unsigned)(sh->peak_phase * sh->nbins) % sh->nbins;
+		if (sh->noise_var[j] < n2)
+			n2 = sh->noise_var[j];
+	}
+	double ex = sh->top_pt_spread2_um2 - n2;
+	double sd = sh->top_pt_spread_dof > 0 ? n2 * sqrt(2 / sh->top_pt_spread_dof) : INFINITY;
+	double w = (ex / sd - TOP_MISFIT_FROM) / (TOP_MISFIT_FULL - TOP_MISFIT_FROM);
+	return w > 0 ? sqrt((w < 1 ? w : 1) * ex) : 0;
 }
 
 /* Depth: mean, scatter, and its budget (>= 2 accepted strokes). */
@@ -287,12 +284,25 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->stroke_u_fold_um = stroke_fold_u(&m->shape, out->stroke_noise2_um2);
 	out->stroke_u_common_um = sqrt(u_sys * u_sys + u_drift_stroke * u_drift_stroke);
 	out->stroke_drift_span_um = span_stroke;
-	out->stroke_u_ring_um = stroke_ring_u(&m->shape, out->stroke_noise2_um2);
-	/* the extremes are strokes: the ring's misfit as the fold's, which
-	 * their samples share (blind_hunt.py ringing 4000 10500 read min
-	 * +2.53, max -4.57 um against U 4.03; now 5.99) */
-	out->depth_minmax_U_um = minmax_expanded_u(m, n, noise2, fitvar, u_sys,
-						   hypot(out->stroke_u_fold_um, out->stroke_u_ring_um),
+	/* a ring seen (any status), or its ripple with the crest on the
+	 * smooth top (shape.ring_crest_top: no status, nothing taken, but
+	 * the crest moves with each stroke's ring all the same:
+	 * blind_hunt.py ringing 4000 10018, a 13.4 um ring at 2763 Hz, 244
+	 * of 335 strokes within U 1.38 without a term, worst -3.95 um): the
+	 * ring's misfit, at least the noise's sd (the term before
+	 * stroke_ring_u: blind_capture.py `ringing 4000 2027` up to -1.94 um
+	 * against U 0.69, 110 of 166 strokes within U; then 161) */
+	bool ring = m->shape.ring != MEASURE_RING_NONE || m->shape.ring_crest_top;
+	double u_ring = ring ? stroke_ring_u(&m->shape, out->stroke_noise2_um2) : 0;
+	double u_noise = sqrt(out->stroke_noise2_um2);
+	out->stroke_u_ring_um = !ring ? 0 : u_ring > u_noise ? u_ring : u_noise;
+	/* the extremes are strokes: the ring's misfit in place of the
+	 * fold's where larger, as in each stroke's U (blind_hunt.py ringing
+	 * 4000 10500 read min +2.53, max -4.57 um against U 4.03); its
+	 * spread only, not the noise's sd, which their fits' term holds
+	 * (with it, blind_hunt.py noisy 4000 2029's U 21.5 -> 35.6 um) */
+	double u_shared = u_ring > out->stroke_u_fold_um ? u_ring : out->stroke_u_fold_um;
+	out->depth_minmax_U_um = minmax_expanded_u(m, n, noise2, fitvar, u_sys, u_shared,
 						   span_stroke, u_drift_stroke, out->stroke_u_top_um);
 	/* A ring seen: each stroke's depth carries its ring's misfit
 	 * (here the fits' residual sd, the ring's term in measure_stroke_U_um
@@ -307,8 +317,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	 * ringing status, nothing taken): the std read -0.73 um against U
 	 * 0.36 and -1.01 against U 0.84 (red_hunt.py 20 2026, 4 kHz
 	 * spikes+ringing 835826010, 180833829; now U 4.30, 5.73). */
-	double u_ring_std = out->stroke_u_ring_um > 0 ? sqrt(out->stroke_noise2_um2) : 0;
-	out->depth_std_U_um = hypot(out->depth_std_U_um, 2.0 * u_ring_std);
+	out->depth_std_U_um = hypot(out->depth_std_U_um, ring ? 2.0 * u_noise : 0);
 	/* The fits' misfit at the tops (stroke_top_misfit) likewise: 10223's
 	 * std read 0.29 um against a true 0.04, U 0.075 */
 	out->depth_std_U_um = hypot(out->depth_std_U_um, 2.0 * out->stroke_u_top_um);
