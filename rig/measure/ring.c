@@ -395,16 +395,17 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
  * is centred), and its top is the unboxed one; the box's noise
  * amplification (1 / gain) is in the fit's covariance. Not where the box
  * passes RM_BOX_PASS or more of every ring of the band (tau under about
- * 50 us): there the box's correction (shape.c, 5b) reads the top well, and
+ * 60 us): there the box's correction (shape.c, 5b) reads the top well, and
  * the model would add only its own error (blind_hunt.py ringing 4000
- * 10114, 48 us: +0.31 -> +1.06 um). No ring the box passes less than
+ * 10114, 48 us: +0.31 -> +1.06 um; 10500, 53 us: -0.92 -> -0.33 um but U
+ * 1.57 -> 6.59, its strokes' extremes' U 8.73, past telling). No ring the box passes less than
  * RM_BOX_GAIN of is a model: its amplitude is the noise's over the gain
  * (rings under 0.3 read as before: their information is gone, U covers
  * them). The top window reaches RM_BOX_REACH_UM below the top: the box
  * widens it, and 20 um held 23..26 points for 7 coefficients on 10306,
  * 10414, 10415 (4 * RM_NP needed). */
 #define RM_BOX_GAIN 0.3
-#define RM_BOX_PASS 0.9
+#define RM_BOX_PASS 0.85
 #define RM_BOX_REACH_UM (2 * RING_MAX_UM)
 struct rm_fit {
 	double chi, c[RM_NP], inv[RM_NP * RM_NP], w, lam;
