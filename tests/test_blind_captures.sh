@@ -907,4 +907,12 @@ strokes_ mixed_pwm_top_misfit_4khz mixed 4000 10223 std
 # (limit 90 %). Now that maximum counts in U, weighed by its significance
 # and by z (ring.c, fine_stray_doubt): U 2.65, 118 of 123.
 case_ ring_1khz_fine_strays_no_ripple ringing 1000 10200
+# blind_hunt.py speed 4000 10507: 171 Hz strokes (t3 noise of 1.54 um), a
+# stroke at 0.101 s, before the step. One top sample 12.3 um off the
+# shape pulled the top's first fit, and the refit's gate (4 sigma + 1 um
+# around that fit) left out two good flank samples with it: a third of
+# the top out, the stroke refused as "not the stroke shape", 1 of 392
+# strokes not measured. The gate is now drawn again around the fit of
+# what it kept (fit.c, top_fit): every stroke counted.
+case_ speed_spike_pulled_refit_gate_4khz speed 4000 10507
 finish
