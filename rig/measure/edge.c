@@ -425,7 +425,8 @@ static double sync_explained(const double W[7][7], double *ca, double *sa, doubl
 /* The strokes next to the head (or the tail) of L, up to ns, whose
  * periods stay within SYNC_STEADY of the end's (the median of its three):
  * the ripple near the stroke rate is found where the pen holds the end's
- * speed. Over a window that held a step the scan found the ripple's
+ * speed (a stroke that is not used, its crossings unsure, does not end
+ * the window). Over a window that held a step the scan found the ripple's
  * frequency 0.9 % off (1 kHz, a 0.24 % PWM at 40.1 Hz, 1.122 cycles a
  * stroke after a step x0.646 to 35.7 Hz: found at 1.132), and its phase,
  * carried from the window's middle to the end sample 20 of its cycles
@@ -433,7 +434,8 @@ static double sync_explained(const double W[7][7], double *ca, double *sa, doubl
  * blind_hunt.py speed 1000 10408; now -0.0003 cycles, +0.6 ppm. An FM of
  * 3 % moves the period by 6 % at most, a wander far less. */
 #define SYNC_STEADY 0.1
-static uint32_t sync_steady(const struct xing *L, uint32_t nl, bool head, uint32_t ns)
+static uint32_t sync_steady(const struct xing *L, const bool *use, uint32_t nl, bool head,
+			    uint32_t ns)
 {
 	if (ns < 3)
 		return ns;
@@ -446,7 +448,7 @@ static uint32_t sync_steady(const struct xing *L, uint32_t nl, bool head, uint32
 	uint32_t j = 3;
 	for (; j < ns; j++) {
 		uint32_t k = head ? j : nl - 2 - j;
-		if (num_abs((L[k + 1].t_slot - L[k].t_slot) / pe - 1) > SYNC_STEADY)
+		if (use[k] && num_abs((L[k + 1].t_slot - L[k].t_slot) / pe - 1) > SYNC_STEADY)
 			break;
 	}
 	return j;
@@ -460,7 +462,7 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	if (nl < SYNC_MIN + 1)
 		return false;
 	uint32_t ns = nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES;
-	ns = sync_steady(L, nl, head, ns);
+	ns = sync_steady(L, use, nl, head, ns);
 	uint32_t ka = head ? 0 : nl - 1 - ns, kb = ka + ns;
 	double P = (L[kb].t_slot - L[ka].t_slot) / (double)ns;
 	double tm = (L[kb].t_slot + L[ka].t_slot) / 2, span = L[kb].t_slot - L[ka].t_slot;
@@ -568,7 +570,7 @@ static double sync_score(const struct measure *m, const struct xing *L, const bo
 {
 	if (nl < SYNC_MIN + 1)
 		return 0;
-	uint32_t ns = sync_steady(L, nl, head, nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES);
+	uint32_t ns = sync_steady(L, use, nl, head, nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES);
 	uint32_t ka = head ? 0 : nl - 1 - ns, kb = ka + ns;
 	double tm = (L[kb].t_slot + L[ka].t_slot) / 2, span = L[kb].t_slot - L[ka].t_slot;
 	double W[7][7] = { { 0 } };
