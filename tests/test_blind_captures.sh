@@ -711,7 +711,7 @@ case_ spikes_1khz_top_noise_sample spikes 1000 9811
 case_ spikes_1khz_timing_spike spikes 1000 9907
 # 10401: a near spike of 55 um on the flank after a top of 3 samples
 # (150 Hz, t3 noise of 1 um) moved the stroke's knot 0.024 slot and its
-# flank samples' residuals by 21 and 12 um; the plain offset over the 3
+# flank samples' residuals by 19 and 13 um; the plain offset over the 3
 # read the stroke 10.7 um deep, the record's max +3.22 um against the
 # spike-free twin. The offset now weighs each sample by its variance
 # with the stroke's timing (fit.c, top_offset_weighed): +0.13.
@@ -815,6 +815,23 @@ gen_cover_ mixed_pad_window_noiseless_1khz "--seed 9902 --fs 1000.0 --secs 1.735
 # (the std's had): 244 of 335 strokes within U 1.36 (worst -3.95 um,
 # U 1.38). Now the ring's misfit as for a ring seen: 314 of 335, U 2.35.
 strokes_ stroke_u_ring_crest_top_4khz ringing 4000 10018
+
+# blind_hunt.py ringing 4000 10524: a 17.8 um ring at 4071 Hz (A +-15 %
+# a stroke, no pad, no exposure) on 206.9 Hz strokes, 19 samples a
+# stroke. The crest stands 8.1 um over the ringless top and moves +-1.26
+# um with each stroke's ring; each stroke's fit followed none of that
+# (its depth's error correlated -0.84 with it), and the ring's term in
+# its U was the noise's sd (0.85 um): 371 of 437 strokes within U 2.15
+# (worst +7.28 um). 10500 (3724 Hz, 18.9 um under 53 us, a pad): 378 of
+# 472 (worst -8.87, U 3.05), and the extremes (which had no ring term)
+# min +2.53, max -4.57 um against U 4.03; 10411 (4646 Hz, a pad) min
+# +1.45, max -3.16 against U 3.06. The ring's term is now the strokes'
+# own spread at the top's bins beyond the noise (result.c
+# stroke_ring_u), in each stroke's U and the extremes' as the fold's.
+strokes_ stroke_u_ring_spread_4khz ringing 4000 10524
+strokes_ stroke_u_ring_spread_pad_4khz ringing 4000 10500
+minmax_ minmax_u_ring_spread_4khz ringing 4000 10500 8
+minmax_ minmax_u_ring_spread_pad_4khz ringing 4000 10411 8
 
 # blind_hunt.py spikes 1000 9802: the window's-width term (shape.c,
 # narrow_top) took the middle of the fit and its extrapolation from z = 3

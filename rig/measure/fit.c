@@ -546,8 +546,8 @@ static double top_off(const struct top_sums *S, enum top_kind k, const double p[
  * gate's allowance there, t->allow, is 3 of its standard deviations),
  * at the vertex not. The plain mean took a flank's as much as the top's:
  * a speckle spike of 55 um on the flank after a top of 3 samples moved
- * the stroke's knot 0.024 slot, the flank samples' residuals 21 and
- * 12 um, the stroke 10.7 um deep against the spike-free capture, its
+ * the stroke's knot 0.024 slot, the flank samples' residuals by 19 and
+ * 13 um, the stroke 10.7 um deeper than the spike-free capture, its
  * max the record's (blind_hunt.py spikes 1000 10401: max +3.22 um from
  * the spike-free twin). The figures' variance factor and residual sum
  * of squares are the weighed mean's under the noise sig2 alone. */
