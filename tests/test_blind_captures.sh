@@ -85,6 +85,28 @@ print("%s %s %s err %+.1f ppm U %.1f" % (d["status"], d["rate_cov"], abs(e) <= 1
   esac
 }
 
+# drift_seen_ NAME RATE SEED: a drift draw (blind_hunt.py --one drift) whose
+# flagged drift (--drift flag, the default) is detected (beyond 2 of its
+# standard uncertainties, the right sign) and within 2 of them of the
+# drift over the strokes
+drift_seen_() {
+  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
+  fig=$(printf '%s\n' "$out" | python3 -c '
+import json, re, sys
+t = sys.stdin.read()
+d = json.loads(t[t.index("{"):t.rindex("}") + 1])
+det, txt = d["limits"]["drift detected"]
+m = re.match(r"([-+0-9.]+) \+- ([0-9.]+) \(true ([-+0-9.]+)\)", txt)
+dd, du, dt = (float(x) for x in m.groups())
+good = det and abs(dd - dt) <= 2 * du
+print("%s %s: drift %+.2f +- %.2f (standard), true %+.2f" % ("good" if good else "short",
+                                                           d["status"], dd, du, dt))' 2>&1)
+  case "$fig" in
+    "good "*) ok "$1: $fig" ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+
 # A ring of 18.5 um at 4.35 kHz under a 240 us exposure: the sensor's
 # mean over the exposure passes 4 % of it (a zero of the box's response
 # at 4.17 kHz), 0.8 um of ripple on the top, and the depth read 9.70 um
@@ -492,6 +514,19 @@ cover_ drift_fold_logistic_4khz drift 4000 3018
 # The first pass now fits the strokes' mean levels when the shape took the
 # drift in (learn.c, learn_drift_out): +0.83 um.
 case_ drift_fold_levels_commensurate_1khz drift 1000 10210
+# blind_hunt.py drift 1000 10504: an exponential drift of 7.6 um (tau
+# 1.4 s) at 90.867 Hz, 11.005 samples a stroke: the shape took the drift
+# in, and the troughs fitted against it, flagged (the default), read
+# +1.05 +- 1.06 um (standard) for a true +7.56: a drift missed and
+# reported as none.
+# Only --drift correct took the drift out of the fold (+7.06 +- 0.30).
+# Now flag mode takes it out too when the strokes' levels show the shape
+# took one in (learn.c, learn_drift_out): +7.03 +- 0.30.
+drift_seen_ drift_flag_fold_levels_commensurate_1khz 1000 10504
+# The same cause at 10.995 samples a stroke (a logistic of 9.1 um, the
+# draw above's drift_fold_levels_commensurate_1khz), flagged: +13.41 +-
+# 0.95 um for a true +9.12; now +8.64 +- 0.77.
+drift_seen_ drift_flag_fold_levels_logistic_1khz 1000 10210
 
 # A short dwell at the top (asine cam, 0.027 of a cycle, 4 kHz): the sharp
 # two-sided fit meets its flanks' parabolas above the plateau the bins
