@@ -709,6 +709,13 @@ strokes_ stroke_u_fold_spikes_4khz spikes 4000 9824
 # (min -4.78 um); that test now leaves the spike out: -0.09.
 case_ spikes_1khz_top_noise_sample spikes 1000 9811
 case_ spikes_1khz_timing_spike spikes 1000 9907
+# 10401: a near spike of 55 um on the flank after a top of 3 samples
+# (150 Hz, t3 noise of 1 um) moved the stroke's knot 0.024 slot and its
+# flank samples' residuals by 19 and 13 um; the plain offset over the 3
+# read the stroke 10.7 um deep, the record's max +3.22 um against the
+# spike-free twin. The offset now weighs each sample by its variance
+# with the stroke's timing (fit.c, top_offset_weighed): +0.13.
+case_ spikes_1khz_offset_weighs_flanks spikes 1000 10401
 
 # 9803, 9912: the fine fold's ripple made a ring seen at 5.22 and 5.27
 # sigma in the twin and not in the spiked capture (9803: 3.77): the
