@@ -85,6 +85,28 @@ print("%s %s %s err %+.1f ppm U %.1f" % (d["status"], d["rate_cov"], abs(e) <= 1
   esac
 }
 
+# drift_seen_ NAME RATE SEED: a drift draw (blind_hunt.py --one drift) whose
+# flagged drift (--drift flag, the default) is detected (beyond 2 of its
+# standard uncertainties, the right sign) and within 2 of them of the
+# drift over the strokes
+drift_seen_() {
+  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
+  fig=$(printf '%s\n' "$out" | python3 -c '
+import json, re, sys
+t = sys.stdin.read()
+d = json.loads(t[t.index("{"):t.rindex("}") + 1])
+det, txt = d["limits"]["drift detected"]
+m = re.match(r"([-+0-9.]+) \+- ([0-9.]+) \(true ([-+0-9.]+)\)", txt)
+dd, du, dt = (float(x) for x in m.groups())
+good = det and abs(dd - dt) <= 2 * du
+print("%s %s: drift %+.2f +- %.2f (standard), true %+.2f" % ("good" if good else "short",
+                                                           d["status"], dd, du, dt))' 2>&1)
+  case "$fig" in
+    "good "*) ok "$1: $fig" ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+
 # A ring of 18.5 um at 4.35 kHz under a 240 us exposure: the sensor's
 # mean over the exposure passes 4 % of it (a zero of the box's response
 # at 4.17 kHz), 0.8 um of ripple on the top, and the depth read 9.70 um
@@ -492,6 +514,19 @@ cover_ drift_fold_logistic_4khz drift 4000 3018
 # The first pass now fits the strokes' mean levels when the shape took the
 # drift in (learn.c, learn_drift_out): +0.83 um.
 case_ drift_fold_levels_commensurate_1khz drift 1000 10210
+# blind_hunt.py drift 1000 10504: an exponential drift of 7.6 um (tau
+# 1.4 s) at 90.867 Hz, 11.005 samples a stroke: the shape took the drift
+# in, and the troughs fitted against it, flagged (the default), read
+# +1.05 +- 1.06 um (standard) for a true +7.56: a drift missed and
+# reported as none.
+# Only --drift correct took the drift out of the fold (+7.06 +- 0.30).
+# Now flag mode takes it out too when the strokes' levels show the shape
+# took one in (learn.c, learn_drift_out): +7.03 +- 0.30.
+drift_seen_ drift_flag_fold_levels_commensurate_1khz 1000 10504
+# The same cause at 10.995 samples a stroke (a logistic of 9.1 um, the
+# draw above's drift_fold_levels_commensurate_1khz), flagged: +13.41 +-
+# 0.95 um for a true +9.12; now +8.64 +- 0.77.
+drift_seen_ drift_flag_fold_levels_logistic_1khz 1000 10210
 
 # A short dwell at the top (asine cam, 0.027 of a cycle, 4 kHz): the sharp
 # two-sided fit meets its flanks' parabolas above the plateau the bins
@@ -815,6 +850,23 @@ gen_cover_ mixed_pad_window_noiseless_1khz "--seed 9902 --fs 1000.0 --secs 1.735
 # (the std's had): 244 of 335 strokes within U 1.36 (worst -3.95 um,
 # U 1.38). Now the ring's misfit as for a ring seen: 314 of 335, U 2.35.
 strokes_ stroke_u_ring_crest_top_4khz ringing 4000 10018
+
+# blind_hunt.py ringing 4000 10524: a 17.8 um ring at 4071 Hz (A +-15 %
+# a stroke, no pad, no exposure) on 206.9 Hz strokes, 19 samples a
+# stroke. The crest stands 8.1 um over the ringless top and moves +-1.26
+# um with each stroke's ring; each stroke's fit followed none of that
+# (its depth's error correlated -0.84 with it), and the ring's term in
+# its U was the noise's sd (0.85 um): 371 of 437 strokes within U 2.15
+# (worst +7.28 um). 10500 (3724 Hz, 18.9 um under 53 us, a pad): 378 of
+# 472 (worst -8.87, U 3.05), and the extremes (which had no ring term)
+# min +2.53, max -4.57 um against U 4.03; 10411 (4646 Hz, a pad) min
+# +1.45, max -3.16 against U 3.06. The ring's term is now the strokes'
+# own spread at the top's bins beyond the noise (result.c
+# stroke_ring_u), in each stroke's U and the extremes' as the fold's.
+strokes_ stroke_u_ring_spread_4khz ringing 4000 10524
+strokes_ stroke_u_ring_spread_pad_4khz ringing 4000 10500
+minmax_ minmax_u_ring_spread_4khz ringing 4000 10500 8
+minmax_ minmax_u_ring_spread_pad_4khz ringing 4000 10411 8
 
 # blind_hunt.py spikes 1000 9802: the window's-width term (shape.c,
 # narrow_top) took the middle of the fit and its extrapolation from z = 3

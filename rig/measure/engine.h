@@ -139,6 +139,11 @@ struct shape {
 	double top_pt_var_um2;    /* the top's points: mean squared standard
 				     error (top_fold_var) */
 	double top_pt_inv_cnt;    /* and the mean of 1 / their sample count */
+	double top_pt_spread2_um2; /* and of their samples' spread squared:
+				     the strokes' own spread at the top's
+				     phases, noise included (result.c
+				     stroke_ring_u) */
+	double top_pt_spread_dof; /* its degrees of freedom */
 	/* per bin: the noise's variance at its level (from the spread of
 	 * the samples near the top and near the retracted end, linear in w
 	 * between: it grows towards the retracted end on some sensors), and

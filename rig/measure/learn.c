@@ -623,6 +623,30 @@ static bool xing_unbias(struct measure *m, struct xing *L, uint32_t nl, const bo
  * folded from the samples less the drift of the pass before. */
 #define DRIFT_FOLD_PASSES 2
 
+/* Flag mode takes the levels' drift out of the fold only where the rate
+ * holds within this share over the learning store: a rate that changes
+ * changes the strokes' shape in time, and their levels move with it (a
+ * start-up from 46 % at 92 Hz, 1 kHz, no drift: the levels read -5.2 um,
+ * the depth's U 10.3 -> 20.8 um; blind_hunt.py speed 1000 2037). The
+ * local periods spread 0.2-1.2 % over the blind drift draws whose levels
+ * fired (seeds 9900-10524), 52-119 % over the start-ups'. */
+#define LEVELS_STEADY_FRAC 0.05
+
+/* The local periods' range over the usable strokes, as a share of the
+ * shortest; 0 with none. */
+static double learn_period_range(const struct xing *L, uint32_t nl, const bool *use)
+{
+	double pmin = 0, pmax = 0;
+	for (uint32_t k = 0; k + 1 < nl; k++) {
+		double P = use[k] ? learn_local_period(L, nl, k) : 0;
+		if (!(P > 0))
+			continue;
+		pmin = pmin > 0 && pmin < P ? pmin : P;
+		pmax = pmax > P ? pmax : P;
+	}
+	return pmin > 0 ? (pmax - pmin) / pmin : 0;
+}
+
 /* The drift through the strokes' mean levels (each stroke's sum of
  * samples over its period, plus what was taken out of them): a drift
  * moves them whatever the shape took in. False with too few. */
@@ -646,7 +670,7 @@ static bool learn_level_curve(const struct measure *m, const struct xing *L, uin
 	return drift_curve_fit(&d, dur, c, &seen);
 }
 
-/* --drift correct: the drift taken out of the learning store's samples
+/* The drift taken out of the learning store's samples
  * before the shape is folded again. A shape folded from drifting samples
  * takes part of the drift in (each bin is filled in its own part of the
  * record when the rate is near commensurate with the sampling), and then
@@ -660,9 +684,13 @@ static bool learn_level_curve(const struct measure *m, const struct xing *L, uin
  * show the shape took one in (below). The samples stay so (every later
  * sample less the curve's last value); each stroke's peak and trough get
  * it back (fit_stroke), so the figures and the drift's own fit are as
- * before, from a shape that holds no drift. */
+ * before, from a shape that holds no drift. With --drift correct; in flag
+ * mode (levels_only) on the levels' path alone, where the rate holds: the
+ * troughs against a shape that took the drift in read an exponential of
+ * 7.6 um as +1.05 +- 1.06 um, a drift missed and reported as none
+ * (blind_hunt.py drift 1000 10504, 11.005 samples a stroke); +7.03 now. */
 static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl,
-			    const bool *use, unsigned *nbins)
+			    const bool *use, unsigned *nbins, bool levels_only)
 {
 	double rate = m->cfg.rate_hz, s0 = (double)m->first_slot;
 	double t0 = ((double)m->hist_slot0 - s0) / rate;
@@ -701,8 +729,11 @@ static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl
 		 * 13.4 from the troughs, corrected the depth -1.88 um off;
 		 * the levels follow it (blind_hunt.py drift 1000 10210). */
 		bool levels = pass == 0 && drift_level_range(lt, ly, lyy, dur) > 0 &&
+			      (!levels_only ||
+			       learn_period_range(L, nl, use) <= LEVELS_STEADY_FRAC) &&
 			      learn_level_curve(m, L, nl, use, dur, &c);
-		if (!levels && (!drift_curve_fit(&d, dur, &c, &seen) || (pass == 0 && !seen)))
+		if (!levels && (levels_only || !drift_curve_fit(&d, dur, &c, &seen) ||
+				(pass == 0 && !seen)))
 			return true;
 		double q0 = drift_at(&c, t0);
 		for (uint32_t i = 0; i < m->n_hist; i++) {
@@ -822,9 +853,10 @@ void learn_finish(struct measure *m)
 		m->edge_tail_knot = L[nl - 1].t_slot;
 	}
 	/* after the edges: the rate's partial strokes are timed as before */
-	if (ok && m->cfg.gates.drift == MEASURE_DRIFT_CORRECT) {
+	if (ok) {
 		unsigned nbins = m->shape.nbins;
-		ok = learn_drift_out(m, L, nl, use, &nbins);
+		ok = learn_drift_out(m, L, nl, use, &nbins,
+				     m->cfg.gates.drift != MEASURE_DRIFT_CORRECT);
 	}
 	m->learned = true;
 	learn_count_freq(m, L, nl);

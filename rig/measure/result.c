@@ -198,6 +198,41 @@ static double stroke_top_misfit(const struct measure *m, double noise2)
 	return (w < 1 ? w : 1) * sqrt(ex / (double)m->toff_n);
 }
 
+/* A ring's misfit to each stroke's fit, a standard uncertainty of its
+ * depth (result_depth takes it where a ring was seen, at least the
+ * noise's sd). The ring's amplitude changes from stroke to stroke, and
+ * each stroke samples it at its own phase (one sample or two a ring
+ * period at 4 kHz): its fit (offset, stretch, timing of the learned
+ * shape) follows what its samples show of the ring, not its crest, and
+ * the crest is its depth. blind_hunt.py ringing 4000 10524 (17.8 um at
+ * 4071 Hz, the crest 8.1 um over the ringless top, +-1.26 um stroke to
+ * stroke): the strokes' depths followed none of the crest's change
+ * (correlation -0.15), 371 of 437 within their U 2.15 (worst +7.28 um)
+ * with the noise's sd (0.85) as the ring's term. The fold sees that
+ * change: the samples' spread in the top's bins
+ * (shape.top_pt_spread2_um2) beyond the noise is the strokes' own
+ * spread at those phases, the ring's with the scatter of their travel
+ * (which the fits follow; counted all the same: a bound): over the top's
+ * bins, or the three at the crest where the ring's change is largest,
+ * less the noise (noise2 holds some of the ring's misfit; the shape's
+ * noise at the top may hold less), weighed by its significance against
+ * the spread's own noise (n2 sqrt(2 / dof)) as the tops' misfit (under
+ * noise of 5-15 % of the travel the excess is mostly that noise). 10524:
+ * 404 of 437 within U 3.47; 10500 (a pad, 3.7 kHz): 378 -> 437 of 472. */
+static double stroke_ring_u(const struct shape *sh, double noise2)
+{
+	double n2 = noise2;
+	if (sh->nbins > 0) {
+		unsigned j = (unsigned)(sh->peak_phase * sh->nbins) % sh->nbins;
+		if (sh->noise_var[j] < n2)
+			n2 = sh->noise_var[j];
+	}
+	double ex = sh->top_pt_spread2_um2 - n2;
+	double sd = sh->top_pt_spread_dof > 0 ? n2 * sqrt(2 / sh->top_pt_spread_dof) : INFINITY;
+	double w = (ex / sd - TOP_MISFIT_FROM) / (TOP_MISFIT_FULL - TOP_MISFIT_FROM);
+	return w > 0 ? sqrt((w < 1 ? w : 1) * ex) : 0;
+}
+
 /* Depth: mean, scatter, and its budget (>= 2 accepted strokes). */
 static void result_depth(const struct measure *m, struct measure_stats *out)
 {
@@ -268,20 +303,31 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->stroke_noise2_um2 = m->noise_dof ? noise2
 					      : m->shape.sample_sd_um * m->shape.sample_sd_um;
 	out->stroke_u_fold_um = stroke_fold_u(&m->shape, out->stroke_noise2_um2);
-	out->depth_minmax_U_um = minmax_expanded_u(m, n, noise2, fitvar, u_sys, out->stroke_u_fold_um,
-						   span_stroke, u_drift_stroke, out->stroke_u_top_um);
 	out->stroke_u_common_um = sqrt(u_sys * u_sys + u_drift_stroke * u_drift_stroke);
 	out->stroke_drift_span_um = span_stroke;
 	/* a ring seen (any status), or its ripple with the crest on the
 	 * smooth top (shape.ring_crest_top: no status, nothing taken, but
-	 * the crest moves with each stroke's ring all the same):
-	 * blind_hunt.py ringing 4000 10018, a 13.4 um ring at 2763 Hz,
-	 * 244 of 335 strokes within U 1.38 (worst -3.95 um) */
-	out->stroke_u_ring_um = m->shape.ring != MEASURE_RING_NONE || m->shape.ring_crest_top
-					? sqrt(out->stroke_noise2_um2)
-					: 0;
+	 * the crest moves with each stroke's ring all the same:
+	 * blind_hunt.py ringing 4000 10018, a 13.4 um ring at 2763 Hz, 244
+	 * of 335 strokes within U 1.38 without a term, worst -3.95 um): the
+	 * ring's misfit, at least the noise's sd (the term before
+	 * stroke_ring_u: blind_capture.py `ringing 4000 2027` up to -1.94 um
+	 * against U 0.69, 110 of 166 strokes within U; then 161) */
+	bool ring = m->shape.ring != MEASURE_RING_NONE || m->shape.ring_crest_top;
+	double u_ring = ring ? stroke_ring_u(&m->shape, out->stroke_noise2_um2) : 0;
+	double u_noise = sqrt(out->stroke_noise2_um2);
+	out->stroke_u_ring_um = !ring ? 0 : u_ring > u_noise ? u_ring : u_noise;
+	/* the extremes are strokes: the ring's misfit in place of the
+	 * fold's where larger, as in each stroke's U (blind_hunt.py ringing
+	 * 4000 10500 read min +2.53, max -4.57 um against U 4.03); its
+	 * spread only, not the noise's sd, which their fits' term holds
+	 * (with it, blind_hunt.py noisy 4000 2029's U 21.5 -> 35.6 um) */
+	double u_shared = u_ring > out->stroke_u_fold_um ? u_ring : out->stroke_u_fold_um;
+	out->depth_minmax_U_um = minmax_expanded_u(m, n, noise2, fitvar, u_sys, u_shared,
+						   span_stroke, u_drift_stroke, out->stroke_u_top_um);
 	/* A ring seen: each stroke's depth carries its ring's misfit
-	 * (stroke_u_ring_um, as in measure_stroke_U_um), and the true
+	 * (here the fits' residual sd, the ring's term in measure_stroke_U_um
+	 * before stroke_ring_u: the std's U covered), and the true
 	 * depths' spread lies within the misfits' rms of the fitted depths'
 	 * (the triangle inequality): 2 u_ring more, in quadrature. A ring's
 	 * crest moves with each stroke's impact; the fits follow little of
@@ -292,7 +338,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	 * ringing status, nothing taken): the std read -0.73 um against U
 	 * 0.36 and -1.01 against U 0.84 (red_hunt.py 20 2026, 4 kHz
 	 * spikes+ringing 835826010, 180833829; now U 4.30, 5.73). */
-	out->depth_std_U_um = hypot(out->depth_std_U_um, 2.0 * out->stroke_u_ring_um);
+	out->depth_std_U_um = hypot(out->depth_std_U_um, ring ? 2.0 * u_noise : 0);
 	/* The fits' misfit at the tops (stroke_top_misfit) likewise: 10223's
 	 * std read 0.29 um against a true 0.04, U 0.075 */
 	out->depth_std_U_um = hypot(out->depth_std_U_um, 2.0 * out->stroke_u_top_um);
@@ -307,8 +353,8 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
  * excursion whole when the strokes are not corrected for it (0 with
  * --drift correct: result_stroke_drift). A fit with no residual (one sample on its top) gets
  * the same: no selection picks it out as the extremes do, and its
- * sample's own noise is in noise^2. With a ring seen, one residual
- * spread more (not averaged down by the fit): a ring sampled at other
+ * sample's own noise is in noise^2. With a ring seen, its misfit
+ * (stroke_ring_u, not averaged down by the fit): a ring sampled at other
  * phases from stroke to stroke leaves each top off the learned shape by
  * a misfit no white noise makes (blind_capture.py `ringing 4000 2027`:
  * up to -1.94 um against U 0.69, 110 of 166 strokes within U; now 161).

@@ -1308,19 +1308,37 @@ static void ring_bound(struct shape *sh, const struct measure_config *cfg, doubl
  * strokes' mean scatter is common to its samples (not averaged down by
  * its fit), while the noise in the bins is not. */
 static void top_fold_var(const struct shape_pts *P, const struct bins *bn, long lo, long hi,
-			 double *var, double *inv_cnt)
+			 double *var, double *inv_cnt, double *spread2, double *spread_dof)
 {
-	double sv = 0, si = 0, k = 0;
+	double sv = 0, si = 0, ss = 0, k = 0, dof = 0;
 	for (long i = lo; i <= hi; i++) {
 		long j = (P->jmax + i + P->n) % P->n;
 		if (!bn->cnt[j])
 			continue;
 		sv += P->sd[j] * P->sd[j];
 		si += 1.0 / bn->cnt[j];
+		ss += P->sd[j] * P->sd[j] * bn->cnt[j];
+		dof += bn->cnt[j] - 1.0;
 		k++;
 	}
 	*var = k > 0 ? sv / k : 0;
 	*inv_cnt = k > 0 ? si / k : 0;
+	*spread2 = k > 0 ? ss / k : 0;
+	*spread_dof = dof;
+	/* the crest's own bins, where the ring's change is its depth's */
+	ss = k = dof = 0;
+	for (long i = -1; i <= 1; i++) {
+		long j = (P->jmax + i + P->n) % P->n;
+		if (!bn->cnt[j])
+			continue;
+		ss += P->sd[j] * P->sd[j] * bn->cnt[j];
+		dof += bn->cnt[j] - 1.0;
+		k++;
+	}
+	if (k > 0 && ss / k > *spread2) {
+		*spread2 = ss / k;
+		*spread_dof = dof;
+	}
 }
 
 /* The noise's level along the stroke and the error of each bin's point,
@@ -1543,7 +1561,8 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	sh->peak_phase -= floor(sh->peak_phase);
 	sh->trough_phase = ((double)P.jmin + 0.5) / n;
 	sh->peak_u_um = u_peak;
-	top_fold_var(&P, bn, lo, hi, &sh->top_pt_var_um2, &sh->top_pt_inv_cnt);
+	top_fold_var(&P, bn, lo, hi, &sh->top_pt_var_um2, &sh->top_pt_inv_cnt,
+		     &sh->top_pt_spread2_um2, &sh->top_pt_spread_dof);
 	sh->peak_u_model_um = u_model;
 	sh->sample_sd_um = P.sample_sd;
 	double travel = peak - P.tmin;

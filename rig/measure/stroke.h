@@ -236,8 +236,9 @@ struct measure_stats {
 	 * own), and the drift's largest excursion over the record (a bound,
 	 * added whole, when the strokes are not corrected for the drift; 0
 	 * when they are: stroke_drift); with a ring seen, each stroke's
-	 * misfit to the shape (the fits' residual spread, a standard
-	 * uncertainty; 0 without a ring); the error of the shape's top
+	 * misfit to the shape (stroke_ring_u: the strokes' own spread at
+	 * the top beyond the noise, at least the fits' residual spread, a
+	 * standard uncertainty; 0 without a ring); the error of the shape's top
 	 * points that one stroke's samples share (stroke_fold_u, a
 	 * standard uncertainty). */
 	double stroke_noise2_um2, stroke_u_common_um, stroke_drift_span_um, stroke_u_ring_um;
