@@ -968,6 +968,33 @@ strokes_ mixed_pwm_top_misfit_4khz mixed 4000 10223 std
 # (limit 90 %). Now that maximum counts in U, weighed by its significance
 # and by z (ring.c, fine_stray_doubt): U 2.65, 118 of 123.
 case_ ring_1khz_fine_strays_no_ripple ringing 1000 10200
+# blind_hunt.py speed 4000 10507: 171 Hz strokes (t3 noise of 1.54 um), a
+# stroke at 0.101 s, before the step. One top sample 12.3 um off the
+# shape pulled the top's first fit, and the refit's gate (4 sigma + 1 um
+# around that fit) left out two good flank samples with it: a third of
+# the top out, the stroke refused as "not the stroke shape", 1 of 392
+# strokes not measured. The gate is now drawn again around the fit of
+# what it kept (fit.c, top_fit): every stroke counted.
+case_ speed_spike_pulled_refit_gate_4khz speed 4000 10507
+# blind_hunt.py speed 1000 10408: a step x0.646 at 1.18 s (55.3 -> 35.7
+# Hz) under a 0.24 % PWM at 40.1 Hz, 1.122 cycles a stroke after the step.
+# The ripple near the stroke rate was found over the 48 strokes next to
+# the tail, 19 of them before the step: at 1.132, and its phase, carried
+# to the last sample 20 of its cycles from the window's middle, put the
+# tail 0.0014 cycles long: +16.9 ppm (U 17.6). It is now found over the
+# strokes whose periods stay within 10 % of the end's (edge.c,
+# sync_steady): -0.3 ppm.
+case_ speed_step_sync_ripple_steady_strokes_1khz speed 1000 10408
+
+# blind_hunt.py speed 1000 9918: a 0.48 % PWM at 55.8 Hz on 72.5 Hz
+# strokes, 0.770 cycles a stroke at the head. The crossings see it at
+# 0.228 and cannot tell its aliases apart; over the head's three strokes
+# the alias 1.228 left a residual 12 % below 0.772's and was taken: the
+# head 0.0012 cycles short, -14.4 ppm (U 22.3). Over the samples of the
+# steady strokes next to the head 1.228 explains 6.5 noise variances,
+# 0.772 185: an alias beyond a cycle a stroke that explains less than
+# half the best is now dropped (edge.c, edge_ripple_aliases): -2.8 ppm.
+case_ speed_pwm_alias_told_by_strokes_1khz speed 1000 9918
 
 # blind_hunt.py mixed 1000 10301: a pad's creep on an asine cam at 1 kHz
 # (114.4 Hz, 8.7 samples a stroke, 102 bins; contact at 88 % of the

@@ -422,6 +422,38 @@ static double sync_explained(const double W[7][7], double *ca, double *sa, doubl
 	return full - nuis;
 }
 
+/* The strokes next to the head (or the tail) of L, up to ns, whose
+ * periods stay within SYNC_STEADY of the end's (the median of its three):
+ * the ripple near the stroke rate is found where the pen holds the end's
+ * speed (a stroke that is not used, its crossings unsure, does not end
+ * the window). Over a window that held a step the scan found the ripple's
+ * frequency 0.9 % off (1 kHz, a 0.24 % PWM at 40.1 Hz, 1.122 cycles a
+ * stroke after a step x0.646 to 35.7 Hz: found at 1.132), and its phase,
+ * carried from the window's middle to the end sample 20 of its cycles
+ * away, put the tail 0.0014 cycles long: +16.9 ppm against U 17.6,
+ * blind_hunt.py speed 1000 10408; now -0.0003 cycles, +0.6 ppm. An FM of
+ * 3 % moves the period by 6 % at most, a wander far less. */
+#define SYNC_STEADY 0.1
+static uint32_t sync_steady(const struct xing *L, const bool *use, uint32_t nl, bool head,
+			    uint32_t ns)
+{
+	if (ns < 3)
+		return ns;
+	double p[3];
+	for (uint32_t j = 0; j < 3; j++) {
+		uint32_t k = head ? j : nl - 2 - j;
+		p[j] = L[k + 1].t_slot - L[k].t_slot;
+	}
+	double pe = fmax(fmin(p[0], p[1]), fmin(fmax(p[0], p[1]), p[2]));
+	uint32_t j = 3;
+	for (; j < ns; j++) {
+		uint32_t k = head ? j : nl - 2 - j;
+		if (use[k] && num_abs((L[k + 1].t_slot - L[k].t_slot) / pe - 1) > SYNC_STEADY)
+			break;
+	}
+	return j;
+}
+
 /* The near-synchronous ripple next to the head (or the tail) of L, as a
  * candidate of the end fit; false when none stands out. */
 static bool edge_sync_ripple(const struct measure *m, const struct xing *L, const bool *use,
@@ -430,6 +462,7 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	if (nl < SYNC_MIN + 1)
 		return false;
 	uint32_t ns = nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES;
+	ns = sync_steady(L, use, nl, head, ns);
 	uint32_t ka = head ? 0 : nl - 1 - ns, kb = ka + ns;
 	double P = (L[kb].t_slot - L[ka].t_slot) / (double)ns;
 	double tm = (L[kb].t_slot + L[ka].t_slot) / 2, span = L[kb].t_slot - L[ka].t_slot;
@@ -528,6 +561,37 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	return true;
 }
 
+/* What the ripple at g (cycles a slot) explains over the samples of the
+ * steady strokes next to the head (or the tail) of L (sync_steady), beyond
+ * each stroke's own columns and the drifting shape term, in noise
+ * variances; 0 where they cannot tell. */
+static double sync_score(const struct measure *m, const struct xing *L, const bool *use,
+			 uint32_t nl, bool head, double g)
+{
+	if (nl < SYNC_MIN + 1)
+		return 0;
+	uint32_t ns = sync_steady(L, use, nl, head, nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES);
+	uint32_t ka = head ? 0 : nl - 1 - ns, kb = ka + ns;
+	double tm = (L[kb].t_slot + L[ka].t_slot) / 2, span = L[kb].t_slot - L[ka].t_slot;
+	double W[7][7] = { { 0 } };
+	unsigned n = 0, nk = 0;
+	for (uint32_t k = ka; k < kb; k++) {
+		double Q[5][5];
+		unsigned ni;
+		if (!use[k] || !sync_stroke(m, L, k, g, true, Q, &ni))
+			continue;
+		sync_add(W, Q, (L[k].t_slot - tm) / span);
+		n += ni;
+		nk++;
+	}
+	if (nk < SYNC_MIN || n < SYNC_NUIS * nk + 7)
+		return 0;
+	double ca, sa, iv[3], rss;
+	double best = sync_explained(W, &ca, &sa, iv, &rss);
+	double s2 = rss / (double)(n - SYNC_NUIS * nk - 6);
+	return s2 > 0 ? best / s2 : 0;
+}
+
 /* The ripple next to the head (or the tail) of L: from the RIP_SPAN / 2
  * crossings next to it and from RIP_SPAN, the one that stands out more
  * (where the pen's speed or the ripple change, the nearer crossings
@@ -548,6 +612,37 @@ static int edge_ripple_near(const struct xing *L, const bool *use, uint32_t nl, 
 	return k2;
 }
 
+/* The crossings see a ripple once a stroke and cannot tell its aliases
+ * apart; the end fit's three strokes barely can: over them a wrong alias
+ * beyond a cycle a stroke may leave the smaller residual (1 kHz, a 0.48 %
+ * PWM at 0.770 cycles a stroke: 1.228 fitted the head 12 % better than
+ * 0.772 and read it 0.0012 cycles short, blind_hunt.py speed 1000 9918).
+ * The samples of the steady strokes next to the end tell them apart
+ * (sync_score: 1.228 explained 6.5 noise variances there, 0.772 185). So
+ * an alias beyond a cycle a stroke (after nu and 1 - nu, which stay) is
+ * dropped where it explains less than SYNC_ALIAS_KEEP of the best. The
+ * candidates left, in their order; their count. */
+#define SYNC_ALIAS_KEEP 0.5
+#define EDGE_RIP_FOUND 2 /* the first candidates: nu and 1 - nu */
+static int edge_ripple_aliases(const struct measure *m, const struct xing *L, const bool *use,
+			       uint32_t nl, bool head, struct edge_rip *cand, int nc)
+{
+	if (nc <= EDGE_RIP_FOUND)
+		return nc;
+	double sc[RIP_CAND], best = 0;
+	for (int c = 0; c < nc; c++) {
+		sc[c] = sync_score(m, L, use, nl, head, cand[c].g);
+		best = sc[c] > best ? sc[c] : best;
+	}
+	if (!(best > 0))
+		return nc;
+	int k = EDGE_RIP_FOUND;
+	for (int c = EDGE_RIP_FOUND; c < nc; c++)
+		if (sc[c] >= SYNC_ALIAS_KEEP * best)
+			cand[k++] = cand[c];
+	return k;
+}
+
 /* The same, found once a record (the crossings as detected do not change
  * between the end fits before and after xing_unbias), and the ripple near
  * the stroke rate where the pen holds its speed there (where it changes
@@ -559,6 +654,8 @@ static int edge_ripple_end(struct measure *m, const struct xing *L, const bool *
 	int e = head ? 0 : 1;
 	if (m->edge_nrip[e] < 0) {
 		m->edge_nrip[e] = edge_ripple_near(L, use, nl, head, m->edge_rip[e]);
+		m->edge_nrip[e] = edge_ripple_aliases(m, L, use, nl, head, m->edge_rip[e],
+						      m->edge_nrip[e]);
 		m->edge_sync_ok[e] = !(head ? m->head_trend : m->tail_trend) &&
 				     edge_sync_ripple(m, L, use, nl, head, &m->edge_sync[e]);
 	}
@@ -1049,7 +1146,6 @@ static bool edge_fit_one(const struct measure *m, const struct edge_win *w, cons
 /* Candidates whose residual variance is within this factor of the best
  * one's: the samples do not tell them apart. */
 #define EDGE_RIP_NEAR 1.1
-#define EDGE_RIP_FOUND 2 /* the first candidates: nu and 1 - nu */
 
 /* edge_fits1 with each ripple candidate of w (none where it has none):
  * the one whose fit leaves the smallest residual variance. A ripple near
