@@ -392,9 +392,19 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 			u_drift = sqrt(u_corr * u_corr + u_start * u_start);
 		} else if (seen) {
 			/* a drift the troughs show (beyond 2 standard
-			 * uncertainties): what it added */
+			 * uncertainties): what it added, by the chosen
+			 * model, and at least what a line through all the
+			 * troughs says it added (u_doubt, as when it is not
+			 * seen). At 1 kHz the troughs hardly tell the models
+			 * apart: a linear drift of +2.13 um (-1.06 um in the
+			 * mean) was taken for a model whose mean added
+			 * -0.39 +- 0.41 um, the line's -1.2; with the pad's
+			 * top read 1 um low the depth was -2.50 um off
+			 * against U 2.17 (blind_hunt.py mixed 1000 10301). */
 			double c = num_abs(corr) + u_start;
 			u_drift = sqrt(c * c + u_corr * u_corr);
+			if (u_doubt > u_drift)
+				u_drift = u_doubt;
 		} else {
 			/* Not seen: what a line through all the troughs
 			 * says the drift added, and that figure's standard

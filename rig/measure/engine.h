@@ -434,10 +434,12 @@ struct measure {
 	uint64_t fit_models[FIT_MODELS]; /* accepted strokes by their top's
 				     model (fit.c fit_follow) */
 	/* the accepted strokes' very tops off their fits (fit.c top_off):
-	 * count, sums of the squared offsets, of their variance factors and
-	 * of those squared (result.c, stroke_top_misfit) */
+	 * count, sums of the squared offsets, of their variance factors, of
+	 * those squared, of those squared over the count np of very-top
+	 * samples each offset is the mean of, and of 1 / np (result.c,
+	 * stroke_top_misfit) */
 	uint64_t toff_n;
-	double toff_ss, toff_h, toff_hh;
+	double toff_ss, toff_h, toff_hh, toff_hhn, toff_inp;
 	/* drift: the troughs against time (drift.c), y = the trough less
 	 * dr_ref (the first accepted trough) */
 	double dr_ref;

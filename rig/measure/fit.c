@@ -17,6 +17,7 @@ struct top_fit {
 	double top_excess_um; /* changing: its top's samples off the fit (top_excess) */
 	double top_off_um;    /* its very top's samples off the fit (signed, top_off) */
 	double top_off_h;     /* that offset's variance over the sample noise's */
+	double top_off_np;    /* how many samples it is the mean of */
 	double level_sum;  /* sum of the stroke's samples */
 	enum fit_model model; /* what was fitted (fit_follow) */
 };
@@ -649,6 +650,7 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	f->trough_off_um = S.nb > 0 ? S.srb / S.nb : f->off_um;
 	f->top_excess_um = changing ? top_excess(&S, sig2) : 0;
 	f->top_off_um = top_off(&S, k, p, inv, &f->top_off_h);
+	f->top_off_np = S.np;
 	return true;
 }
 
@@ -806,6 +808,8 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		m->toff_ss += f.top_off_um * f.top_off_um;
 		m->toff_h += f.top_off_h;
 		m->toff_hh += f.top_off_h * f.top_off_h;
+		m->toff_hhn += f.top_off_h * f.top_off_h / f.top_off_np;
+		m->toff_inp += 1 / f.top_off_np;
 	}
 	if (b->idx >= a->idx + LEVEL_MIN_SAMPLES && !s.phase_bent) {
 		/* the level the stroke's own peak and trough make with the

@@ -68,6 +68,18 @@ static double std_expanded_u(double var, double fitvar, double drift_um, double 
 	return hi - std_um > std_um - lo ? hi - std_um : std_um - lo;
 }
 
+/* The noise's kurtosis from the fits' residual sums of squares (rss^2
+ * against dof^2 + (kurt - 1) dof, sigma^4 each); with fewer than
+ * MINMAX_KURT_DOF degrees of freedom 12, about a Student t with 3. */
+#define MINMAX_KURT_DOF 30
+static double noise_kurtosis(const struct measure *m, double noise2)
+{
+	double kurt = 12;
+	if (m->noise_dof >= MINMAX_KURT_DOF && noise2 > 0)
+		kurt = 1 + (m->rss2_sum / (noise2 * noise2) - m->dof2_sum) / (double)m->noise_dof;
+	return kurt;
+}
+
 /* The per-stroke extremes' expanded uncertainty (k = 2): of depth_min_um
  * and of depth_max_um, each (docs/measurement.md, "Per-stroke min and
  * max"). The extreme of n fitted peaks is off the extreme of the true
@@ -91,14 +103,11 @@ static double std_expanded_u(double var, double fitvar, double drift_um, double 
  * whole) and that excursion's standard uncertainty u_drift. And the fits'
  * misfit at the strokes' tops (u_top, stroke_top_misfit): each stroke's
  * own, the extremes' too, the largest of n of them as far as the noise's. */
-#define MINMAX_KURT_DOF 30
 static double minmax_expanded_u(const struct measure *m, double n, double noise2, double fitvar,
 				double u_sys, double u_fold, double span_um, double u_drift,
 				double u_top)
 {
-	double kurt = 12;
-	if (m->noise_dof >= MINMAX_KURT_DOF && noise2 > 0)
-		kurt = 1 + (m->rss2_sum / (noise2 * noise2) - m->dof2_sum) / (double)m->noise_dof;
+	double kurt = noise_kurtosis(m, noise2);
 	double g = kurt > 3 ? sqrt(kurt / 3) : 1;
 	if (!m->noise_dof) /* no fit had a residual: the bins' spread */
 		fitvar = m->shape.sample_sd_um * m->shape.sample_sd_um * m->fitvar_sum / n;
@@ -160,8 +169,19 @@ static double stroke_fold_u(const struct shape *sh, double noise2)
  * ripple's beat, 103 of 128 within their U 0.45; its very tops stood off
  * their fits 5.3 times as far as the noise gives (0.9..1.2 on draws
  * without the ripple). The rms excess, weighed by its significance z
- * (the sum's noise: noise2 sqrt(2 sum h^2)) as shape.c's model terms:
- * nothing up to z 1, all of it from 3 on. */
+ * as shape.c's model terms: nothing up to z 1, all of it from 3 on.
+ * What the noise gives: noise2 h, and the shape's own noise where the
+ * very-top samples read it (the fits take the shape as exact): the top
+ * points' noise2 / count (shape.top_pt_inv_cnt) over the np samples each
+ * offset is the mean of (toff_inp: sum of 1 / np). The sum's noise:
+ * noise2 sqrt(2 sum h^2 + (kurt - 3) sum h^2 / np), kurt the noise's
+ * (noise_kurtosis; a mean of np samples keeps 1 / np of the excess
+ * kurtosis). Without those two, at 1 kHz (1-2 very-top samples a
+ * stroke, 25 samples a top point) noise alone gave 1.12 times noise2 h
+ * and z 1.1 on average (gauss), 1.16 and z 1.4 under t5 noise, u_top up
+ * to 0.73 um (blind_hunt.py mixed 1000 10301's physics, noise only,
+ * 8 draws each); now 1.02 and 1.05 times, z 0.2 and 0.4. At 4 kHz
+ * without the ripple 1.08 -> 0.94; 10223 4.1 times, z 25. */
 #define TOP_MISFIT_FROM 1.0
 #define TOP_MISFIT_FULL 3.0
 #define TOP_MISFIT_MIN 8u
@@ -169,8 +189,9 @@ static double stroke_top_misfit(const struct measure *m, double noise2)
 {
 	if (m->toff_n < TOP_MISFIT_MIN || !(noise2 > 0) || !(m->toff_hh > 0))
 		return 0;
-	double ex = m->toff_ss - noise2 * m->toff_h;
-	double z = ex / (noise2 * sqrt(2 * m->toff_hh));
+	double kurt = noise_kurtosis(m, noise2), k4 = kurt > 3 ? kurt - 3 : 0;
+	double ex = m->toff_ss - noise2 * (m->toff_h + m->toff_inp * m->shape.top_pt_inv_cnt);
+	double z = ex / (noise2 * sqrt(2 * m->toff_hh + k4 * m->toff_hhn));
 	double w = (z - TOP_MISFIT_FROM) / (TOP_MISFIT_FULL - TOP_MISFIT_FROM);
 	if (!(w > 0))
 		return 0;
