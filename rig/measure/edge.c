@@ -389,6 +389,27 @@ static void sync_add(double W[7][7], const double Q[5][5], double tau)
 		}
 }
 
+/* The window's sums W over the used strokes ka .. kb - 1 of L, each on
+ * the ripple at g (cycles a slot), the drift column's tau from the
+ * window's middle over its span; *n the samples, *nk the strokes. */
+static void sync_window(const struct measure *m, const struct xing *L, const bool *use,
+			uint32_t ka, uint32_t kb, double g, double W[7][7], unsigned *n,
+			unsigned *nk)
+{
+	double tm = (L[kb].t_slot + L[ka].t_slot) / 2, span = L[kb].t_slot - L[ka].t_slot;
+	memset(W, 0, 7 * sizeof *W);
+	*n = *nk = 0;
+	for (uint32_t k = ka; k < kb; k++) {
+		double Q[5][5];
+		unsigned ni;
+		if (!use[k] || !sync_stroke(m, L, k, g, true, Q, &ni))
+			continue;
+		sync_add(W, Q, (L[k].t_slot - tm) / span);
+		*n += ni;
+		(*nk)++;
+	}
+}
+
 /* What the ripple explains beyond the drifting shape term, its
  * coefficients and their inverse normal matrix (iv: aa, ab, bb); *rss
  * what is left. */
@@ -536,17 +557,8 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	if (num_abs(g * P - 1) < near)
 		g = g0 + ib * dg;
 	/* the ripple at g itself, over the same strokes */
-	double W[7][7] = { { 0 } };
-	n = nk = 0;
-	for (uint32_t k = ka; k < kb; k++) {
-		double Q[5][5];
-		unsigned ni;
-		if (!use[k] || !sync_stroke(m, L, k, g, true, Q, &ni))
-			continue;
-		sync_add(W, Q, (L[k].t_slot - tm) / span);
-		n += ni;
-		nk++;
-	}
+	double W[7][7];
+	sync_window(m, L, use, ka, kb, g, W, &n, &nk);
 	if (n < SYNC_NUIS * nk + 7)
 		return false;
 	double best = sync_explained(W, &ca, &sa, iv, &rss);
@@ -572,18 +584,9 @@ static double sync_score(const struct measure *m, const struct xing *L, const bo
 		return 0;
 	uint32_t ns = sync_steady(L, use, nl, head, nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES);
 	uint32_t ka = head ? 0 : nl - 1 - ns, kb = ka + ns;
-	double tm = (L[kb].t_slot + L[ka].t_slot) / 2, span = L[kb].t_slot - L[ka].t_slot;
-	double W[7][7] = { { 0 } };
-	unsigned n = 0, nk = 0;
-	for (uint32_t k = ka; k < kb; k++) {
-		double Q[5][5];
-		unsigned ni;
-		if (!use[k] || !sync_stroke(m, L, k, g, true, Q, &ni))
-			continue;
-		sync_add(W, Q, (L[k].t_slot - tm) / span);
-		n += ni;
-		nk++;
-	}
+	double W[7][7];
+	unsigned n, nk;
+	sync_window(m, L, use, ka, kb, g, W, &n, &nk);
 	if (nk < SYNC_MIN || n < SYNC_NUIS * nk + 7)
 		return 0;
 	double ca, sa, iv[3], rss;
