@@ -324,7 +324,8 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	 * (with it, blind_hunt.py noisy 4000 2029's U 21.5 -> 35.6 um) */
 	double u_shared = u_ring > out->stroke_u_fold_um ? u_ring : out->stroke_u_fold_um;
 	out->depth_minmax_U_um = minmax_expanded_u(m, n, noise2, fitvar, u_sys, u_shared,
-						   span_stroke, u_drift_stroke, out->stroke_u_top_um);
+						   span_stroke, u_drift_stroke,
+						   out->stroke_u_top_um);
 	/* A ring seen: each stroke's depth carries its ring's misfit
 	 * (here the fits' residual sd, the ring's term in measure_stroke_U_um
 	 * before stroke_ring_u: the std's U covered), and the true

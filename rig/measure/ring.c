@@ -398,12 +398,12 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
  * 60 us): there the box's correction (shape.c, 5b) reads the top well, and
  * the model would add only its own error (blind_hunt.py ringing 4000
  * 10114, 48 us: +0.31 -> +1.06 um; 10500, 53 us: -0.92 -> -0.33 um but U
- * 1.57 -> 6.59, its strokes' extremes' U 8.73, past telling). No ring the box passes less than
- * RM_BOX_GAIN of is a model: its amplitude is the noise's over the gain
- * (rings under 0.3 read as before: their information is gone, U covers
- * them). The top window reaches RM_BOX_REACH_UM below the top: the box
- * widens it, and 20 um held 23..26 points for 7 coefficients on 10306,
- * 10414, 10415 (4 * RM_NP needed). */
+ * 1.57 -> 6.59, its strokes' extremes' U 8.73, past telling). No ring
+ * the box passes less than RM_BOX_GAIN of is a model: its amplitude is
+ * the noise's over the gain (rings under 0.3 read as before: their
+ * information is gone, U covers them). The top window reaches
+ * RM_BOX_REACH_UM below the top: the box widens it, and 20 um held 23..26
+ * points for 7 coefficients on 10306, 10414, 10415 (4 * RM_NP needed). */
 #define RM_BOX_GAIN 0.3
 #define RM_BOX_PASS 0.85
 #define RM_BOX_REACH_UM (2 * RING_MAX_UM)
@@ -1242,20 +1242,9 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	return true;
 }
 
-/* A ring the sensor's exposure hid. Each value is the mean of the target
- * over the exposure tau (a box), which passes a ring of frequency f as
- * |sinc(f tau)| = |sin(pi f tau) / (pi f tau)| of its size: none at
- * f = k / tau, and a 4.35 kHz ring of 18.5 um under 240 us left 0.8 um of
- * ripple on the top, the depth 9.70 um shallow against U 1.29
- * (tests/test_blind_captures.sh). Nothing in the samples recovers it; U
- * carries it. Over the band the rings of the pad lie in (RING_HZ_LO ..
- * RING_HZ_HI, REFERENCE.md: a few kHz, 5..20 um), a ring of size a is seen
- * where its smoothed size g a reaches seen_um (the ripple the shape shows
- * beyond noise); the least g over the band lets one of up to
- * min(RING_MAX_UM, seen_um / g) through, of which seen_um would have been
- * seen without the exposure too (that part is the ring search's, as on an
- * instantaneous sensor). Returns the rest (um): a half-width of what the
- * depth may lack, 0 when the exposure passes the band. */
+/* The box's least gain over the ring band (RING_HZ_LO .. RING_HZ_HI) for
+ * an exposure of exposure_s: 0 when a zero of its response lies in the
+ * band, 1 with no exposure. */
 static double ring_band_gain(double exposure_s)
 {
 	if (!(exposure_s > 0))
@@ -1272,6 +1261,20 @@ static double ring_band_gain(double exposure_s)
 	return g;
 }
 
+/* A ring the sensor's exposure hid. Each value is the mean of the target
+ * over the exposure tau (a box), which passes a ring of frequency f as
+ * |sinc(f tau)| = |sin(pi f tau) / (pi f tau)| of its size: none at
+ * f = k / tau, and a 4.35 kHz ring of 18.5 um under 240 us left 0.8 um of
+ * ripple on the top, the depth 9.70 um shallow against U 1.29
+ * (tests/test_blind_captures.sh). Nothing in the samples recovers it; U
+ * carries it. Over the band the rings of the pad lie in (RING_HZ_LO ..
+ * RING_HZ_HI, REFERENCE.md: a few kHz, 5..20 um), a ring of size a is seen
+ * where its smoothed size g a reaches seen_um (the ripple the shape shows
+ * beyond noise); the least g over the band lets one of up to
+ * min(RING_MAX_UM, seen_um / g) through, of which seen_um would have been
+ * seen without the exposure too (that part is the ring search's, as on an
+ * instantaneous sensor). Returns the rest (um): a half-width of what the
+ * depth may lack, 0 when the exposure passes the band. */
 double ring_hidden_um(double exposure_s, double seen_um)
 {
 	if (!(exposure_s > 0) || !(seen_um >= 0))
