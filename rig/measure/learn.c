@@ -696,7 +696,10 @@ static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl
 	double t0 = ((double)m->hist_slot0 - s0) / rate;
 	double t1 = ((double)(m->hist_slot0 + m->n_hist) - 1 - s0) / rate;
 	double dur = ((double)m->next_slot - 1 - s0) / rate;
-	for (unsigned pass = 0; pass < DRIFT_FOLD_PASSES; pass++) {
+	/* flag mode takes only the levels' curve, a first pass's: a later
+	 * pass would fit every trough again only to return */
+	unsigned passes = levels_only ? 1 : DRIFT_FOLD_PASSES;
+	for (unsigned pass = 0; pass < passes; pass++) {
 		struct drift_sums d = { 0 };
 		double ref = 0, lt[5] = { 0 }, ly[3] = { 0 }, lyy = 0;
 		double wbar = pass ? 0 : shape_mean_w(&m->shape);
