@@ -540,6 +540,17 @@ case_ dwell_vertex_4khz mixed 4000 2037
 case_ speed_4khz speed 4000 1
 case_ noisy_refused_1khz noisy 1000 1
 
+# blind_hunt.py noisy 4000 10603: 11.2 um of noise on a 224 um stroke (4.9 %
+# as the rig reads it, under the 5 % gate), a soft pad's plateau (a top
+# window of 70 bins), no ring. The walk for a ripple found a rise at 5.17
+# sigma (the largest of many on a plateau under noise), and the highest of
+# its noisy local maxima, 7.9 um over the smooth peak, was taken as a
+# ring's crest: +7.32 um against U 4.18, status ok (of 24 noise draws of
+# its physics 7 took a ring, +2.5..+7.3 um). A ripple within RIPPLE_RAMP
+# of its threshold now earns that share of the move, the whole gap in U
+# (ring.c, ripple_ramp): +0.79 um, U 10.08.
+case_ noisy_plateau_ripple_by_a_hair_4khz noisy 4000 10603
+
 # The same start-up at 1 kHz as rate_startup_head_1khz (from 66 %, 0.3
 # slots of noise on its crossings): 11 of its first strokes were refused
 # as "not the stroke shape". knots_trend (learn.c) took the standard error

@@ -240,9 +240,9 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 				   "rise of %.2f um, the other half in U\n",
 				st->ring_rise_um);
 		else if (st->ring == MEASURE_RING_UNSURE)
-			fprintf(o, "ringing: the top ripples; its deepest point, %.2f um beyond the "
-				   "smooth top (within 3.5 of its standard uncertainties), is the depth, "
-				   "and that gap counts in U\n",
+			fprintf(o, "ringing: the top ripples, not clearly beyond its noise: the depth "
+				   "lies %.2f um beyond the smooth top, at most at the ripple's deepest "
+				   "point, and the gap to that point counts in U\n",
 				st->ring_rise_um);
 		print_depth_note(o, st, mc, MEASURE_NOTE_RING_HIDDEN);
 		print_depth_note(o, st, mc, MEASURE_NOTE_RING_BOUND);

@@ -321,6 +321,24 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
  * +0.86 um on average, 7 beyond 1 um. A maximum beyond RING_SIGMAS is
  * taken as before (ringing 4000 3028: convex at 3.7 bh, 3.8 sigma). */
 #define RING_FAR_HALVES 3.0
+
+/* What a ripple earns of a ring's move over the smooth peak: none at
+ * RIPPLE_SIGMAS, which made the ring seen (top_ripple: a rise, or a convex
+ * bend on RING_MIN_BINS bins or more), all of it RIPPLE_RAMP sigma
+ * further. Its z is the largest of many: a rise is looked for from every
+ * point of a walk of n / 8 points each side of the top, so a wide flat top
+ * under noise (a soft pad's plateau) shows one near RIPPLE_SIGMAS without
+ * any ring (ripple_ramp's uses say where). */
+#define RIPPLE_RAMP 1.0
+static double ripple_ramp(const struct ripple *rp, long n)
+{
+	double z = rp->z_rise;
+	if (n >= RING_MIN_BINS && rp->z_convex > z)
+		z = rp->z_convex;
+	double a = (z - RIPPLE_SIGMAS) / RIPPLE_RAMP;
+	return a < 1 ? a > 0 ? a : 0 : 1;
+}
+
 static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		      double *peak, double *vpos, double *u_peak, double *u_model,
 		      struct top_curv *tc, enum measure_ring *ring, double *rise_um);
@@ -870,6 +888,30 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		double g = unsure ? 1 : ring_gain(c.h, M_PI * RING_HZ_HI / (RING_HZ_LO * bh));
 		double top = excess < RING_MAX_UM ? excess : RING_MAX_UM;
 		*u_model = num_rect_add(*u_model, g * RING_MAX_UM > excess ? excess / g - top : RING_MAX_UM - top);
+		/* A ripple seen by a hair (under RIPPLE_SIGMAS + RIPPLE_RAMP):
+		 * on a wide flat top under noise it is as often the noise's
+		 * largest rise, and the best local maximum then the highest
+		 * of the plateau's noisy ones (h 2, a top window of 70
+		 * points). blind_hunt.py noisy 4000 10603 (11.2 um of noise
+		 * on a 224 um stroke, a soft pad's plateau, no ring): a rise
+		 * at 5.17 sigma, a maximum 7.9 um over the smooth peak at
+		 * 5.9 of its sigma taken as a ring's crest: +7.32 um against
+		 * U 4.18, status ok; of 24 noise draws of its physics 7 took
+		 * a ring (z 5.0..5.5 but one), +2.5..+7.3 um, the other 17
+		 * -1.0..+0.7. The peak moves the share of the gap the ripple
+		 * earns (ripple_ramp), and the whole gap counts in U as a
+		 * rectangular half-width (as the fine fold's, ring_fine):
+		 * unsure, whatever the maximum's own significance. (A fine
+		 * fold's ring, src NULL: ring_fine and fine_clean_doubt weigh
+		 * it by the same ramp, ripple_share.) */
+		double a = ripple_ramp(&rp, P->n);
+		if (src && a < 1) {
+			if (!unsure)
+				*u_model = num_rect_add(*u_model, excess);
+			*peak = c.val + c.corr - (1 - a) * excess;
+			*ring = MEASURE_RING_UNSURE;
+			*rise_um = a * excess;
+		}
 	} else if (excess > RING_SIGMAS * c.u) {
 		/* a local maximum well above the smooth peak, but no ripple:
 		 * a ring that decayed by the top, or the strokes' scatter
@@ -919,24 +961,17 @@ static double fine_excess(const struct shape_pts *P, const struct shape_pts *F,
 
 /* The share of the move to the middle (the smooth peak and a ring's,
  * ring_fine and fine_clean_doubt) that the ripple a fine fold F showed
- * earns: none at RIPPLE_SIGMAS, which made the ring seen (top_ripple: a
- * rise, or a convex bend on RING_MIN_BINS bins or more), all of it
- * RIPPLE_RAMP sigma further. A switch flipped on a noise figure: in
+ * earns (ripple_ramp). A switch flipped on a noise figure: in
  * blind_hunt.py spikes 1000 9803 the spike-free twin took a ring at 5.22
  * sigma and the spiked capture none at 3.77, +0.63 um between them (the
  * mean's limit 0.5); 9912, 5.27 sigma, +0.84 um; no ring in truth. U
  * keeps the whole gap as a rectangular half-width, which covers both
  * answers, the smooth peak and the ring's, wherever on the ramp. */
-#define RIPPLE_RAMP 1.0
 static double ripple_share(const struct shape_pts *F)
 {
 	struct ripple rp;
 	top_ripple(F, F->n / 8, &rp);
-	double z = rp.z_rise;
-	if (F->n >= RING_MIN_BINS && rp.z_convex > z)
-		z = rp.z_convex;
-	double a = (z - RIPPLE_SIGMAS) / RIPPLE_RAMP;
-	return a < 1 ? a > 0 ? a : 0 : 1;
+	return ripple_ramp(&rp, F->n);
 }
 
 /* Whether the fine fold F's peak above the smooth one (z: fine_excess)

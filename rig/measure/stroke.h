@@ -182,7 +182,8 @@ enum measure_ring {
 	MEASURE_RING_TAKEN,      /* seen and resolved: the depth is its deepest point */
 	MEASURE_RING_UNRESOLVED, /* seen, too coarse to resolve: its rise counts in U */
 	MEASURE_RING_UNSURE,     /* a ripple, its peak not clearly above the smooth
-				    top: their middle, half their gap in U */
+				    top, or the ripple by a hair: the depth between
+				    the two, at most the peak, their gap in U */
 };
 
 /* The drift of the readings as a curve of time (drift.c's model of it,
@@ -257,7 +258,8 @@ struct measure_stats {
 	double phase_gap;            /* unsampled phase at the top, cycles */
 	double depth_exposure_um;    /* added for the exposure's smoothing of the peak */
 	enum measure_ring ring;      /* impact ringing on the tops (docs/measurement.md 5a) */
-	double ring_rise_um;         /* UNRESOLVED: the ring's rise; UNSURE: the gap */
+	double ring_rise_um;         /* UNRESOLVED: the ring's rise; UNSURE: how far the depth
+					lies beyond the smooth top */
 	double ring_hidden_um;       /* a ring of the pad the exposure may have
 					averaged away: a half-width in U (0: none) */
 	double ring_seen_um;         /* the ring's rise over the smooth top as seen
