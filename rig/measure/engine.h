@@ -54,6 +54,7 @@
 #define NBIN_START 32u
 #define DRIFT_HEAD 8u         /* strokes at the start that check the drift's model */
 #define DRIFT_DEG_MAX 4u      /* highest degree of the drift's polynomial (drift.c) */
+#define DRIFT_DEG_CHECK 5u    /* a degree more, the drift figure's form check (drift.c) */
 #define DRIFT_NTAU 9u         /* time constants of the drift's settling exponentials (drift.c) */
 #define DRIFT_NWIN 3u         /* start windows of 16, 32, 64 strokes: lines that check the start level */
 #define LEVEL_MIN_SAMPLES 5u  /* fewer a stroke: its mean level is too coarse to check the drift (10 missed 1 kHz strokes of 6-7 samples, where a near-commensurate rate folds a drift into the shape too) */
@@ -175,13 +176,14 @@ struct bin_pairs {
 
 /* Sums of the troughs y against t (seconds from the record's first sample)
  * that the drift's models are fitted from (drift.c): of t^k (k = 0..2
- * DRIFT_DEG_MAX) and y t^k (k = 0..DRIFT_DEG_MAX); the same over the
- * first DRIFT_HEAD strokes; successive troughs' squared differences; the
+ * DRIFT_DEG_CHECK) and y t^k (k = 0..DRIFT_DEG_CHECK); the same (k up to
+ * DRIFT_DEG_MAX) over the first DRIFT_HEAD strokes; successive troughs'
+ * squared differences; the
  * settling exponentials e = exp(-t / tau_j): sums of e, e^2, y e, and of
  * e over the first DRIFT_HEAD strokes; the first 16 << w strokes: sums of
  * 1, t, t^2, y, y t (a line each). */
 struct drift_sums {
-	double t[2 * DRIFT_DEG_MAX + 1], y[DRIFT_DEG_MAX + 1], yy;
+	double t[2 * DRIFT_DEG_CHECK + 1], y[DRIFT_DEG_CHECK + 1], yy;
 	double h_t[DRIFT_DEG_MAX + 1], h_y;
 	unsigned h_n;
 	double dd, last, nd;
@@ -837,6 +839,8 @@ void drift_add(struct drift_sums *d, double t_s, double y_um);
 bool drift_curve_fit(const struct drift_sums *d, double dur, struct drift_curve *c, bool *seen);
 /* The curve at t_s seconds from the record's first sample. */
 double drift_at(const struct drift_curve *c, double t_s);
+/* The variance (n - 1) of curve c over the times of d's troughs (um^2). */
+double drift_curve_var(const struct drift_sums *d, const struct drift_curve *c);
 /* What a shape took in of a drift, from a quadratic through the strokes'
  * mean levels less their own (sums of t^k, k = 0..4, level t^k, k = 0..2,
  * level^2; t in seconds, a record of dur seconds): the largest change over
