@@ -81,6 +81,16 @@ void drift_add(struct drift_sums *d, double t, double y)
 	}
 }
 
+void drift_add_depth(struct drift_sums *d, double t, double x)
+{
+	double tk = 1, e[DRIFT_NTAU];
+	for (unsigned k = 0; k <= DRIFT_DEG_MAX; k++, tk *= t)
+		d->xt[k] += x * tk;
+	drift_exps(t, e);
+	for (unsigned j = 0; j < DRIFT_NTAU; j++)
+		d->xe[j] += x * e[j];
+}
+
 /* One model of the drift through the strokes' troughs: a polynomial of
  * degree deg in x = t / dur (t from the record's first sample, dur its
  * length), or (deg 0) a level and a settling exponential exp(-t / tau). */
@@ -494,9 +504,10 @@ double drift_taken(const struct measure *m, double t_s)
 	return drift_at(&m->fold_drift, t) - m->fold_q0_um;
 }
 
-double drift_curve_var(const struct drift_sums *d, const struct drift_curve *c)
+double drift_curve_var(const struct drift_sums *d, const struct drift_curve *c, double *cov)
 {
-	double n = d->t[0], m1 = 0, m2 = 0;
+	double n = d->t[0], m1 = 0, m2 = 0, mx = 0;
+	*cov = 0;
 	if (!c->ok || n < 2)
 		return 0;
 	if (c->deg == 0) {
@@ -505,6 +516,7 @@ double drift_curve_var(const struct drift_sums *d, const struct drift_curve *c)
 			if (drift_tau_s(j) == c->tau_s) {
 				m1 = c->p[1] * d->e[j] / n;
 				m2 = c->p[1] * c->p[1] * d->ee[j] / n;
+				mx = c->p[1] * d->xe[j] / n;
 			}
 	} else {
 		/* the level p[0] moves nothing; x^i = t^i / dur^i */
@@ -514,10 +526,12 @@ double drift_curve_var(const struct drift_sums *d, const struct drift_curve *c)
 			sc[i] = sc[i - 1] / c->dur;
 		for (unsigned i = 1; i <= c->deg; i++) {
 			m1 += c->p[i] * d->t[i] * sc[i] / n;
+			mx += c->p[i] * d->xt[i] * sc[i] / n;
 			for (unsigned j = 1; j <= c->deg; j++)
 				m2 += c->p[i] * c->p[j] * d->t[i + j] * sc[i + j] / n;
 		}
 	}
+	*cov = (mx - d->xt[0] / n * m1) * n / (n - 1);
 	double v = (m2 - m1 * m1) * n / (n - 1);
 	return v > 0 ? v : 0;
 }

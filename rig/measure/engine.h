@@ -181,13 +181,15 @@ struct bin_pairs {
  * squared differences; the
  * settling exponentials e = exp(-t / tau_j): sums of e, e^2, y e, and of
  * e over the first DRIFT_HEAD strokes; the first 16 << w strokes: sums of
- * 1, t, t^2, y, y t (a line each). */
+ * 1, t, t^2, y, y t (a line each); the same strokes' depths x (tally.c,
+ * drift_add_depth): x t^k (k = 0..DRIFT_DEG_MAX) and x e. */
 struct drift_sums {
 	double t[2 * DRIFT_DEG_CHECK + 1], y[DRIFT_DEG_CHECK + 1], yy;
 	double h_t[DRIFT_DEG_MAX + 1], h_y;
 	unsigned h_n;
 	double dd, last, nd;
 	double e[DRIFT_NTAU], ee[DRIFT_NTAU], ye[DRIFT_NTAU], h_e[DRIFT_NTAU];
+	double xt[DRIFT_DEG_MAX + 1], xe[DRIFT_NTAU]; /* the depths x: x t^k, x e */
 	double win[DRIFT_NWIN][5];
 };
 
@@ -839,8 +841,12 @@ void drift_add(struct drift_sums *d, double t_s, double y_um);
 bool drift_curve_fit(const struct drift_sums *d, double dur, struct drift_curve *c, bool *seen);
 /* The curve at t_s seconds from the record's first sample. */
 double drift_at(const struct drift_curve *c, double t_s);
-/* The variance (n - 1) of curve c over the times of d's troughs (um^2). */
-double drift_curve_var(const struct drift_sums *d, const struct drift_curve *c);
+/* The depth x (um, from any reference) of the stroke whose trough went
+ * into d at t_s: into d's depth sums (after drift_add). */
+void drift_add_depth(struct drift_sums *d, double t_s, double x_um);
+/* Over the strokes in d: the variance (n - 1) of curve c at their times
+ * (um^2), and *cov its covariance (n - 1) with their depths. */
+double drift_curve_var(const struct drift_sums *d, const struct drift_curve *c, double *cov);
 /* What a shape took in of a drift, from a quadratic through the strokes'
  * mean levels less their own (sums of t^k, k = 0..4, level t^k, k = 0..2,
  * level^2; t in seconds, a record of dur seconds): the largest change over

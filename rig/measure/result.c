@@ -279,24 +279,27 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	/* The std under a drift. Flagged, the strokes carry it: its share
 	 * of their variance, D^2 / 12 for a line D over the record, counts
 	 * as a standard uncertainty of the variance. Corrected, the curve's
-	 * variance over the strokes' times comes off: each stroke is
-	 * corrected by it (measure_stroke_figures), and the std is theirs.
-	 * Before, it stayed in: blind_hunt.py drift 4000 10707, a logistic
-	 * (its variance 0.14 D^2), read the std +1.55 um off against U 1.32,
-	 * every drift record's std high by 0.9-2.4 um. The curve's error e
+	 * corrected by it (measure_stroke_figures), and the std is theirs:
+	 * var(x - c) = var(x) - 2 cov(x, c) + var(c) over the strokes' times
+	 * (drift_curve_var; var(x) - var(c) alone kept the pen's own wander's
+	 * chance correlation with the curve: linear drifts' std -0.3..-0.5 um
+	 * off against U 0.2-0.3). Before, the curve's variance stayed in:
+	 * blind_hunt.py drift 4000 10707, a logistic (its variance 0.14 D^2),
+	 * read the std +1.55 um off against U 1.32, every drift record's std
+	 * high by 0.9-2.4 um. The curve's error e
 	 * moves that variance by 2 cov(c, e) + var(e), at most 2 sd(c)
 	 * sd(e) + var(e); e taken as a line over the record whose change
 	 * is the drift's own standard uncertainty u over the record:
-	 * sd(e) = u / sqrt(12). */
-	/* The lag-1 correlation the drift gave the depths (a smooth curve:
-	 * its lag-1 covariance about its variance) leaves with it. */
+	 * sd(e) = u / sqrt(12). The lag-1 correlation the drift gave the
+	 * depths (a smooth curve: its lag-1 covariances taken as its
+	 * lag-0 ones) leaves with it. */
 	double var_std = var, ud = 0, r1_std = r1;
 	if (out->has_drift && out->drift_corrected && drift_curve.ok) {
-		double vc = drift_curve_var(&m->dr, &drift_curve), uc = out->drift_u_um;
-		var_std = var - vc > 0 ? var - vc : 0;
-		double se = uc / sqrt(12.0);
+		double cdc, vc = drift_curve_var(&m->dr, &drift_curve, &cdc);
+		double uc = out->drift_u_um, se = uc / sqrt(12.0), vx = var - 2 * cdc + vc;
+		var_std = vx > 0 ? vx : 0;
 		ud = 2 * sqrt(vc) * se + se * se;
-		r1_std = var_std > 0 ? (cov - vc) / var_std : 0;
+		r1_std = var_std > 0 ? (cov - 2 * cdc + vc) / var_std : 0;
 		r1_std = r1_std > 0.95 ? 0.95 : r1_std > 0 ? r1_std : 0;
 	} else if (out->has_drift) {
 		ud = out->drift_um * out->drift_um / 12.0;
