@@ -414,10 +414,18 @@ struct rm_fit {
 /* P's points lo..hi for the models: positions, weights (1 / sd^2), values,
  * and the quartic's own normal equations (x / span its variable), which
  * every model shares. */
-struct rm_pts {
+struct rm_pts { /* ~32 KiB */
 	long n;
 	double span, box, yy, A0[5 * 5], Y0[5];
 	double x[NBIN_MAX], iw[NBIN_MAX], y[NBIN_MAX];
+	double q[NBIN_MAX][5]; /* the quartic's (box mean) columns at each point */
+};
+
+/* A ring's columns at R's points before the box: e^(-lam x) (ex),
+ * cos(w x) (cw), sin(w x) (sw). The search makes each once: ex per
+ * decay, cw and sw per frequency. */
+struct rm_ring_tab {
+	const double *ex, *cw, *sw;
 };
 
 /* The quartic's columns at t (x / span), each the mean over a centred box
@@ -452,6 +460,7 @@ static void rm_points(const struct shape_pts *P, long lo, long hi, double box,
 			continue;
 		double iw = 1 / (P->sd[j] * P->sd[j]);
 		rm_quartic_cols(t, box / 2 / R->span, col);
+		memcpy(R->q[R->n], col, sizeof col);
 		for (unsigned a = 0; a < 5; a++) {
 			R->Y0[a] += iw * col[a] * P->yc[j];
 			for (unsigned b = 0; b < 5; b++)
@@ -488,8 +497,8 @@ static double rm_box(double w, double lam, double box, double *kr, double *ki)
  * Under an exposure (R->box points) every column is its box mean, so the
  * coefficients are the unboxed top's; a ring the box passes less than
  * RM_BOX_GAIN of is no model (false). */
-static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bool want_inv,
-		     struct rm_fit *F)
+static bool rm_solve_tab(const struct rm_pts *R, double w, double lam, bool ring, bool want_inv,
+			 const struct rm_ring_tab *T, struct rm_fit *F)
 {
 	double A[RM_NP * RM_NP] = { 0 }, Y[RM_NP] = { 0 };
 	double g = w > 0 ? sin(w / 2) / (w / 2) : 1, kr = 1, ki = 0;
@@ -502,13 +511,13 @@ static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bo
 			A[a * np + b] = R->A0[a * 5 + b];
 	}
 	for (long i = 0; ring && i < R->n; i++) {
-		double x = R->x[i], iw = R->iw[i], t = x / R->span, e = g * exp(-lam * x), col[5];
-		double cw = cos(w * x), sw = sin(w * x), c5 = e * cw, c6 = e * sw;
+		double iw = R->iw[i], e = g * T->ex[i], cw = T->cw[i], sw = T->sw[i];
+		double c5 = e * cw, c6 = e * sw;
+		const double *col = R->q[i];
 		if (R->box > 0) {
 			c5 = e * (kr * cw - ki * sw);
 			c6 = e * (kr * sw + ki * cw);
 		}
-		rm_quartic_cols(t, R->box / 2 / R->span, col);
 		for (unsigned a = 0; a < 5; a++) {
 			A[a * np + 5] += iw * col[a] * c5;
 			A[a * np + 6] += iw * col[a] * c6;
@@ -538,6 +547,33 @@ static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bo
 	return true;
 }
 
+/* A ring's tables at R's points (rm_ring_tab): ex for the decay lam when
+ * ex is not NULL, cw and sw for the frequency w when they are not. */
+static void rm_ring_fill(const struct rm_pts *R, double w, double lam, double *ex, double *cw,
+			 double *sw)
+{
+	for (long i = 0; i < R->n; i++) {
+		double x = R->x[i];
+		if (ex)
+			ex[i] = exp(-lam * x);
+		if (cw && sw) {
+			cw[i] = cos(w * x);
+			sw[i] = sin(w * x);
+		}
+	}
+}
+
+/* rm_solve_tab for one model, its tables made here (~12 KiB of stack). */
+static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bool want_inv,
+		     struct rm_fit *F)
+{
+	double ex[NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
+	if (ring)
+		rm_ring_fill(R, w, lam, ex, cw, sw);
+	struct rm_ring_tab T = { ex, cw, sw };
+	return rm_solve_tab(R, w, lam, ring, want_inv, &T, F);
+}
+
 /* F's model at x (the ring at its full size), and its gradient in the
  * coefficients. */
 static double rm_at(const struct rm_fit *F, double x, double span, double grad[RM_NP])
@@ -554,14 +590,15 @@ static double rm_at(const struct rm_fit *F, double x, double span, double grad[R
 
 /* F's model at x averaged over a centred box of box points (the samples'
  * exposure; the bins' own width left out): the quartic's columns and the
- * ring turned by the box's factor (rm_box). */
-static double rm_at_box(const struct rm_fit *F, double x, double span, double box)
+ * ring turned by the box's factor kr + i ki (rm_box of F's ring: the same
+ * at every x, so the caller makes it once). */
+static double rm_at_box(const struct rm_fit *F, double x, double span, double box, double kr,
+			double ki)
 {
-	double col[5], kr, ki, m = 0, e = exp(-F->lam * x), cw = cos(F->w * x), sw = sin(F->w * x);
+	double col[5], m = 0, e = exp(-F->lam * x), cw = cos(F->w * x), sw = sin(F->w * x);
 	rm_quartic_cols(x / span, box / 2 / span, col);
 	for (unsigned i = 0; i < 5; i++)
 		m += F->c[i] * col[i];
-	rm_box(F->w, F->lam, box, &kr, &ki);
 	return m + F->c[5] * e * (kr * cw - ki * sw) + F->c[6] * e * (kr * sw + ki * cw);
 }
 
@@ -605,15 +642,26 @@ static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struc
 	best->chi = INFINITY;
 	/* the models' chi-squares, kept from the search for the profile */
 	double chi[RM_NF * RM_NTAU];
+	/* the decays' e^(-lam x) at the points, made once (~36 KiB of
+	 * stack), and each frequency's cos and sin once for all its decays */
+	double ex[RM_NTAU][NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
+	for (int i = 0; i < RM_NTAU; i++)
+		rm_ring_fill(R, 0, 1e3 / (rm_tau_ms[i] * pps), ex[i], NULL, NULL);
 	for (int pass = 0; pass < 2; pass++) {
-		for (int k = 0; k < RM_NF; k++)
+		for (int k = 0; k < RM_NF; k++) {
+			double f = RING_HZ_LO + RM_DF_HZ * k, w = 2 * M_PI * f / pps;
+			bool filled = false;
 			for (int i = 0; i < RM_NTAU; i++) {
-				double f = RING_HZ_LO + RM_DF_HZ * k;
-				double w = 2 * M_PI * f / pps, lam = 1e3 / (rm_tau_ms[i] * pps);
+				double lam = 1e3 / (rm_tau_ms[i] * pps);
 				double *c = &chi[k * RM_NTAU + i];
 				if (pass == 1 && !(*c <= best->chi + RM_PROFILE * *s2))
 					continue;
-				if (!rm_solve(R, w, lam, true, false, &F)) {
+				if (!filled) {
+					rm_ring_fill(R, w, 0, NULL, cw, sw);
+					filled = true;
+				}
+				struct rm_ring_tab T = { ex[i], cw, sw };
+				if (!rm_solve_tab(R, w, lam, true, false, &T, &F)) {
 					*c = INFINITY;
 					continue;
 				}
@@ -627,6 +675,7 @@ static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struc
 				*tlo = v < *tlo ? v : *tlo;
 				*thi = v > *thi ? v : *thi;
 			}
+		}
 		if (pass == 0) {
 			if (!isfinite(best->chi))
 				return false;
@@ -643,7 +692,7 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 			    double *curv, double *box_um)
 {
 	struct rm_fit F, G;
-	struct rm_pts R; /* ~12 KiB of stack */
+	struct rm_pts R; /* ~32 KiB of stack */
 	double s2, chi0, tlo, thi, s2n, chi0n, glo, ghi;
 	rm_points(P, lo, hi, box, &R);
 	if (R.n < 4 * RM_NP || !rm_search(&R, bh, lo, hi, &F, &s2, &chi0, &tlo, &thi) ||
@@ -672,9 +721,10 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 	double d2 = rm_at(&F, xs + 0.05, span, g2) + rm_at(&F, xs - 0.05, span, g2) - 2 * top;
 	*curv = -d2 / (2 * 0.05 * 0.05);
 	/* what the box took of the model's top: its highest box mean */
-	double bt = -INFINITY;
+	double bt = -INFINITY, kr, ki;
+	rm_box(F.w, F.lam, box, &kr, &ki);
 	for (double x = 0.5 * (double)lo; box > 0 && x <= 0.5 * (double)hi; x += 0.1) {
-		double v = rm_at_box(&F, x, span, box);
+		double v = rm_at_box(&F, x, span, box, kr, ki);
 		bt = v > bt ? v : bt;
 	}
 	*box_um = box > 0 ? top - bt : 0;
