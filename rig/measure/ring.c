@@ -398,17 +398,25 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
  * 60 us): there the box's correction (shape.c, 5b) reads the top well, and
  * the model would add only its own error (blind_hunt.py ringing 4000
  * 10114, 48 us: +0.31 -> +1.06 um; 10500, 53 us: -0.92 -> -0.33 um but U
- * 1.57 -> 6.59, its strokes' extremes' U 8.73, past telling). No ring
- * the box passes less than RM_BOX_GAIN of is a model: its amplitude is
- * the noise's over the gain (rings under 0.3 read as before: their
- * information is gone, U covers them). The top window reaches
- * RM_BOX_REACH_UM below the top: the box widens it, and 20 um held 23..26
- * points for 7 coefficients on 10306, 10414, 10415 (4 * RM_NP needed). */
-#define RM_BOX_GAIN 0.3
+ * 1.57 -> 6.59, its strokes' extremes' U 8.73, past telling). Every
+ * ring the box leaves anything of (RM_BOX_ZERO) is tried; when the ring
+ * that fits best is one the box passes less than RM_BOX_GAIN of, there is
+ * no model: its amplitude is the noise's over the gain, its information
+ * gone, and U covers it (the hidden ring's terms, shape.c). Nor do such
+ * rings count among the near-best models' tops. Until 12-05 rings under
+ * 0.3 were not tried at all, so the best of the rest sat at the floor's
+ * edge: ringing 4000 10721 (4167 Hz under 183 us, gain 0.28) was fitted
+ * at 4025 Hz (0.32) and read -1.86 um; 10609 (4974 Hz, 152 us, 0.29) at
+ * 4925 Hz (0.30), -1.26 um. The top window reaches RM_BOX_REACH_UM below
+ * the top: the box widens it, and 20 um held 23..26 points for 7
+ * coefficients on 10306, 10414, 10415 (4 * RM_NP needed). */
+#define RM_BOX_GAIN 0.2
+#define RM_BOX_ZERO 1e-3 /* a zero of the box: the ring's columns vanish */
 #define RM_BOX_PASS 0.85
 #define RM_BOX_REACH_UM (2 * RING_MAX_UM)
 struct rm_fit {
 	double chi, c[RM_NP], inv[RM_NP * RM_NP], w, lam;
+	double gain; /* the box's gain on the ring (rm_box; 1 with no box) */
 };
 
 /* P's points lo..hi for the models: positions, weights (1 / sd^2), values,
@@ -496,14 +504,15 @@ static double rm_box(double w, double lam, double box, double *kr, double *ki)
  * (yy - 2 c.Y + c.A.c); inv only when want_inv (the search needs none).
  * Under an exposure (R->box points) every column is its box mean, so the
  * coefficients are the unboxed top's; a ring the box passes less than
- * RM_BOX_GAIN of is no model (false). */
+ * RM_BOX_ZERO of is no model (false). */
 static bool rm_solve_tab(const struct rm_pts *R, double w, double lam, bool ring, bool want_inv,
 			 const struct rm_ring_tab *T, struct rm_fit *F)
 {
 	double A[RM_NP * RM_NP] = { 0 }, Y[RM_NP] = { 0 };
 	double g = w > 0 ? sin(w / 2) / (w / 2) : 1, kr = 1, ki = 0;
 	unsigned np = ring ? RM_NP : RM_NP - 2;
-	if (ring && rm_box(w, lam, R->box, &kr, &ki) < RM_BOX_GAIN)
+	F->gain = ring ? rm_box(w, lam, R->box, &kr, &ki) : 1;
+	if (ring && F->gain < RM_BOX_ZERO)
 		return false;
 	for (unsigned a = 0; a < 5; a++) {
 		Y[a] = R->Y0[a];
@@ -629,7 +638,9 @@ static double rm_top(const struct rm_fit *F, double a, double b, double span, do
 /* The least chi-square ring model over lo..hi (bh: points in half a
  * RING_HZ_LO period), *s2 its chi-square a degree of freedom (at least 1),
  * *chi0 the quartic's alone, and the least and greatest top (rm_top over
- * the inner half) of the models within RM_PROFILE s2 of it. */
+ * the inner half) of the models within RM_PROFILE s2 of it that the box
+ * passes RM_BOX_GAIN or more of. False when the least is a ring the box
+ * passes less of (under an exposure). */
 static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struct rm_fit *best,
 		      double *s2, double *chi0, double *tlo, double *thi)
 {
@@ -641,7 +652,7 @@ static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struc
 	*chi0 = F.chi;
 	best->chi = INFINITY;
 	/* the models' chi-squares, kept from the search for the profile */
-	double chi[RM_NF * RM_NTAU];
+	double chi[RM_NF * RM_NTAU], gain[RM_NF * RM_NTAU];
 	/* the decays' e^(-lam x) at the points, made once (~36 KiB of
 	 * stack), and each frequency's cos and sin once for all its decays */
 	double ex[RM_NTAU][NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
@@ -654,7 +665,8 @@ static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struc
 			for (int i = 0; i < RM_NTAU; i++) {
 				double lam = 1e3 / (rm_tau_ms[i] * pps);
 				double *c = &chi[k * RM_NTAU + i];
-				if (pass == 1 && !(*c <= best->chi + RM_PROFILE * *s2))
+				if (pass == 1 && !(*c <= best->chi + RM_PROFILE * *s2 &&
+						   gain[k * RM_NTAU + i] >= RM_BOX_GAIN))
 					continue;
 				if (!filled) {
 					rm_ring_fill(R, w, 0, NULL, cw, sw);
@@ -666,6 +678,7 @@ static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struc
 					continue;
 				}
 				*c = F.chi;
+				gain[k * RM_NTAU + i] = F.gain;
 				if (pass == 0) {
 					if (F.chi < best->chi)
 						*best = F;
@@ -677,7 +690,7 @@ static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struc
 			}
 		}
 		if (pass == 0) {
-			if (!isfinite(best->chi))
+			if (!isfinite(best->chi) || best->gain < RM_BOX_GAIN)
 				return false;
 			double dof = (double)R->n - RM_NP;
 			*s2 = dof > 0 && best->chi / dof > 1 ? best->chi / dof : 1;
@@ -803,15 +816,20 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	 * seen and a local maximum beyond RING_SIGMAS: its model
 	 * (ring_model_peak), when a ring stands out of the fit. Under an
 	 * exposure the box hides the ring whatever the bins: where it does
-	 * not pass the band (RM_BOX_PASS), a ring seen or a local maximum
-	 * is fitted through the box (the model without it read ringing 4000
-	 * 3000, a 2.3 kHz ring under 225 us, -0.65 -> -1.31 um; through it
-	 * -0.30). Then *box_um is what the box took of the model's top (the
-	 * box's correction, in place of shape.c's). */
+	 * not pass the band (RM_BOX_PASS), the model is fitted through the
+	 * box (the model without it read ringing 4000 3000, a 2.3 kHz ring
+	 * under 225 us, -0.65 -> -1.31 um; through it -0.30), whether a ring
+	 * shows or not: the box that hides the ring hides its ripple and its
+	 * local maximum too. Until 12-05 a ripple or a local maximum
+	 * RING_SIGMAS up was asked for, and 10703 (3549 Hz under 205 us,
+	 * gain 0.33), its best local maximum 0.2 sigma up, read -4.17 um;
+	 * 10618 (3876 Hz, 179 us, 0.38) -2.59. What decides is the fit: a
+	 * ring standing out of it (RM_CHI) that the box passes RM_BOX_GAIN
+	 * or more of (rm_search). Then *box_um is what the box took of the
+	 * model's top (the box's correction, in place of shape.c's). */
 	double exp_s = src ? src->m->cfg.exposure_us * 1e-6 : 0;
 	double box = exp_s > 0 && isfinite(bh) ? exp_s * 2 * bh * RING_HZ_LO : 0;
-	bool boxed = !coarse && box > 0 && ring_band_gain(exp_s) < RM_BOX_PASS &&
-		     (seen || (have && c.val - *peak > RING_SIGMAS * c.u));
+	bool boxed = !coarse && box > 0 && ring_band_gain(exp_s) < RM_BOX_PASS;
 	if (src && !coarse && (boxed || (!(exp_s > 0) &&
 	    ((seen && bh * RING_HZ_LO / RING_HZ_HI < RING_MIN_HALF) ||
 	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))))) {
