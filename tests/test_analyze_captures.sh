@@ -221,5 +221,21 @@ else
   fail=$((fail + 1))
 fi
 
+# A long record's rate U is small (60 s at 150 Hz: about 0.00003 Hz, 0.2
+# ppm): the summary prints it to two significant digits, not "+- 0.0000 Hz"
+# (before 12-05: four decimals whatever U was), and the truth is within it.
+n=$((n + 1))
+python3 "$here/gen/make_capture.py" "$tmp/long60.bin" --format ild1420 --rate 4000 \
+  --shape spline-dwell --freq 150 --depth-um 1500 --seed 3 --seconds 60
+rl=$($RUNNER "$RIG" analyze --format ild1420 --rate 4000 --zero-mm 5 "$tmp/long60.bin" 2>&1 | grep '^rate:')
+ft=$(sed -n 's/^freq_hz=//p' "$tmp/long60.bin.truth")
+if echo "$rl" | awk -v t="${ft:-0}" '{ f = $2; u = $5; d = f - t; if (d < 0) d = -d
+     exit !($3 == "Hz" && $4 == "+-" && u > 0 && u < 0.001 && d <= u && length(u) >= 8) }'; then
+  echo "ok   long_rate_u_printed: $rl (truth $ft)"
+else
+  echo "FAIL long_rate_u_printed: '$rl' (truth $ft)"
+  fail=$((fail + 1))
+fi
+
 echo "test_analyze_captures: $((n - fail))/$n passed"
 [ $fail -eq 0 ]

@@ -183,6 +183,18 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 }
 
 /* One of the depth's notes on a line of its own, when it applies. */
+/* Decimals to print a figure and its U with: at least min_dec, and enough
+ * for two significant digits of U (at most 9), so that a small U does not
+ * print as zero: a 60 s record's rate U is about 0.00005 Hz ("+- 0.0000
+ * Hz" at four decimals). */
+static int u_decimals(double u, int min_dec)
+{
+	if (!(u > 0) || !isfinite(u))
+		return min_dec;
+	int dec = 1 - (int)floor(log10(u));
+	return dec < min_dec ? min_dec : dec > 9 ? 9 : dec;
+}
+
 static void print_depth_note(FILE *o, const struct measure_stats *st,
 			     const struct measure_config *mc, enum measure_depth_note k)
 {
@@ -249,9 +261,12 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 	} else {
 		fprintf(o, "depth: no result\n");
 	}
-	if (st->has_freq)
-		fprintf(o, "rate: %.4f Hz +- %.4f Hz (k=2), %.1f strokes/min; period jitter %.1f us\n",
-			st->freq_hz, st->freq_U_hz, st->freq_hz * 60, st->period_jitter_us);
+	if (st->has_freq) {
+		int dec = u_decimals(st->freq_U_hz, 4);
+		fprintf(o, "rate: %.*f Hz +- %.*f Hz (k=2), %.1f strokes/min; period jitter %.1f us\n",
+			dec, st->freq_hz, dec, st->freq_U_hz, st->freq_hz * 60,
+			st->period_jitter_us);
+	}
 	char note[MEASURE_NOTE_MAX];
 	if (measure_note_rate(st, note, sizeof note))
 		fprintf(o, "rate: %s\n", note);

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define READ_BUF 65536
-#define SAMPLE_BUF 8192
+#define READ_BUF 16384
+#define SAMPLE_BUF 2048
 
 int capture_format_parse(const char *s, enum capture_format *out)
 {

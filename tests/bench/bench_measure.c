@@ -255,6 +255,17 @@ static int run_rig(char *const argv[], double *wall_s, double *cpu_s, long *maxr
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* Each capture is analyzed this many times: the CPU time is the least of
+ * them (the others carry the machine's load), the peak RSS their median and
+ * largest. */
+#define ANALYZE_RUNS 5
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
 /* Run `rig analyze` on path. */
 static int run_analyze(const char *rig, const char *path, int csv, double *wall_s,
 		       double *cpu_s, long *maxrss_kib, char *row, size_t rowlen)
@@ -271,9 +282,11 @@ static void analyze_table(const char *rig)
 		perror("bench: mkdtemp");
 		return;
 	}
-	printf("rig analyze on 4 kHz captures (dwell strokes, 200 Hz), one thread:\n");
-	printf("%-8s %7s %10s %9s %8s %10s %10s %10s | %s\n", "format", "minutes", "samples",
-	       "wall_s", "cpu_s", "Msps_wall", "Msps_cpu", "maxrss_KiB",
+	printf("rig analyze on 4 kHz captures (dwell strokes, 200 Hz), one thread, %d runs each "
+	       "(CPU time: the least; peak RSS: the median and the largest):\n",
+	       ANALYZE_RUNS);
+	printf("%-8s %7s %10s %9s %8s %10s %10s %10s %10s | %s\n", "format", "minutes", "samples",
+	       "wall_s", "cpu_s", "Msps_wall", "Msps_cpu", "rss_med", "rss_max",
 	       "result row (status,strokes,depth_mean_um,...)");
 	static const double mins[] = { 1, 10 };
 	long rss_max = 0;
@@ -286,19 +299,31 @@ static void analyze_table(const char *rig)
 				printf("bench: cannot write %s\n", path);
 				continue;
 			}
+			/* One run's peak RSS moves by +-100 KiB with where the
+			 * kernel maps the libraries' pages (fault-around), so
+			 * the target is judged on the largest of the runs. */
 			double wall = 0, cpu = 0;
-			long rss = 0;
+			long rss[ANALYZE_RUNS];
 			char row[512];
-			int rc = run_analyze(rig, path, csv, &wall, &cpu, &rss, row, sizeof row);
+			int rc = 0;
+			for (int r = 0; r < ANALYZE_RUNS; r++) {
+				double w = 0, c = 0;
+				rss[r] = -1;
+				rc |= run_analyze(rig, path, csv, &w, &c, &rss[r], row, sizeof row);
+				if (r == 0 || c < cpu)
+					cpu = c, wall = w;
+			}
+			qsort(rss, ANALYZE_RUNS, sizeof rss[0], cmp_long);
 			double n = mins[i] * 60 * 4000;
 			row[strcspn(row, "\n")] = '\0';
 			row[60] = '\0';
-			printf("%-8s %7.0f %10.0f %9.3f %8.3f %10.1f %10.1f %10ld | %s%s\n",
+			printf("%-8s %7.0f %10.0f %9.3f %8.3f %10.1f %10.1f %10ld %10ld | %s%s\n",
 			       csv ? "csv" : "ild1420", mins[i], n, wall, cpu, n / wall / 1e6,
-			       n / cpu / 1e6, rss, row, rc ? " (exit != 0)" : "");
+			       n / cpu / 1e6, rss[ANALYZE_RUNS / 2], rss[ANALYZE_RUNS - 1], row,
+			       rc ? " (exit != 0)" : "");
 			unlink(path);
-			if (rss > rss_max)
-				rss_max = rss;
+			if (rss[ANALYZE_RUNS - 1] > rss_max)
+				rss_max = rss[ANALYZE_RUNS - 1];
 		}
 	rmdir(dir);
 	/* What any command costs before it does anything: the binary and the
@@ -312,7 +337,7 @@ static void analyze_table(const char *rig)
 	       rc ? " (exit != 0)" : "");
 	printf("targets: >= 25 M samples per CPU second (Msps_cpu; Msps_wall when the machine "
 	       "is quiet); peak RSS under 4 MiB (4096 KiB), the same for 1 and 10 min\n");
-	printf("peak RSS of rig analyze: %.2f MiB (%ld KiB), target < 4 MiB: %s\n",
+	printf("peak RSS of rig analyze (the largest run): %.2f MiB (%ld KiB), target < 4 MiB: %s\n",
 	       rss_max / 1024.0, rss_max, rss_max < 4096 ? "met" : "NOT met");
 }
 
