@@ -1046,4 +1046,29 @@ case_ speed_pwm_alias_told_by_strokes_1khz speed 1000 9918
 # added now counts at least as the line says (drift.c result_drift, as
 # for a drift not seen): -2.50 um, U 3.11.
 cover_ mixed_pad_drift_line_1khz mixed 1000 10301
+
+# blind_hunt.py speed 1000 10707: a second-order start-up from 42 % (1/omega
+# 40.6 ms, zeta 0.55: it overshoots) at 70.5 Hz. The first three periods
+# read 29.2, 21.6 and 17.8 slots: the first is more than a third longer
+# than the median about it, so it was not usable as learned, and the end
+# fit would not take it either (edge.c edge_stroke_ok, 0.75..1.33 of the
+# window's other period). The head was timed from the knots' periods
+# alone, 0.012 strokes short: -84.0 ppm (U 551.6). Its length is now
+# judged against the two clean periods beyond it carried on at their own
+# ratio (26.3 slots), and the end fit from the samples times the head;
+# the knots over six strokes then call for the quartic (edge_head_quartic,
+# which took the same strokes): -1.4 ppm.
+case_ speed_startup_first_stroke_in_end_fit_1khz speed 1000 10707
+
+# blind_hunt.py speed 1000 3022: a first-order start-up from 66 % (tau 71
+# ms) at 153.4 Hz, 6.5 samples a stroke. The steadiness line's rate at
+# the start is a line through the first 12 periods read at the first;
+# the start-up's bend hid in the timing noise (residual variance 0.023
+# slots^2 for the noise's 0.022, the first period 1.9 of it off the
+# line): 115.24 Hz where the crank ran 111.71 over one period there, U
+# 3.33 (the hunt compared it until session 29 with the rate over the
+# record's first three periods). The line is now shortened while a
+# quadratic's second-order coefficient lies beyond 2 of its standard error
+# (result.c end_curve_t): 9 periods, 114.04 Hz, U 2.91.
+case_ speed_startup_end_line_curve_1khz speed 1000 3022
 finish

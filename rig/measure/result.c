@@ -547,6 +547,36 @@ static bool end_line(const double *t, const double *p, const bool *use, unsigned
 	return true;
 }
 
+/* The curve of the periods a line through them (end_line's tm, with use)
+ * does not follow: the quadratic's coefficient over its standard error,
+ * the variance of one period v (0: fewer than 5 points, or no fit).
+ * end_rate gives v as the largest of the timing noise, the line's
+ * residuals and lag_var: the crossings' interpolation error beats with
+ * the sample pattern over a few strokes and bends the periods too (1 kHz,
+ * 7.9 samples a stroke, a chirp: periods 7.853 .. 7.903 .. 7.864 slots
+ * for a noise of 0.008; taken for a curve, the line of 6 read 0.377 Hz
+ * off against U 0.327, of 12 0.323 against 0.338). */
+static double end_curve_t(const double *t, const double *p, const bool *use, unsigned n,
+			  double tm, double v)
+{
+	double A[9] = { 0 }, y[3] = { 0 }, c[3], inv[9];
+	unsigned k = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (!use[i])
+			continue;
+		double x = t[i] - tm, w[3] = { 1, x, x * x };
+		for (int a = 0; a < 3; a++) {
+			y[a] += w[a] * p[i];
+			for (int b = 0; b < 3; b++)
+				A[a * 3 + b] += w[a] * w[b];
+		}
+		k++;
+	}
+	if (k < 5 || !(v > 0) || !num_solve_sym(3, A, y, c, inv) || !(inv[8] > 0))
+		return 0;
+	return num_abs(c[2]) / sqrt(v * inv[8]);
+}
+
 /* Whether the period nearest the end (end_rate's last, or first) ends,
  * or starts, at the end crossing raw_spike_crossings moved as a spike: it
  * is then a copy of the next period, not a measurement. A start-up that
@@ -675,6 +705,7 @@ static bool end_settles(const double *t, const bool *use, unsigned n, bool tail,
  * end is read alone (end_rate_own). */
 #define END_RATE_MIN 3u
 #define END_RATE_OUT 5.0
+#define END_CURVE_T 2.0
 
 /* The rate of the kept period nearest the end alone (t, p, use as
  * end_rate; its middle into *x) and its standard uncertainty *u (Hz):
@@ -812,7 +843,8 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 		*x = t[near];
 		rn = p[near] - pm - b * (t[near] - tm);
 		if (k <= END_RATE_MIN ||
-		    !(v0 > 0 && (ss / (k - 2) > f95[k - 3] * v0 || rn * rn > 4 * v0)))
+		    !(v0 > 0 && (ss / (k - 2) > f95[k - 3] * v0 || rn * rn > 4 * v0 ||
+				 end_curve_t(t, p, use, n, tm, fmax(fmax(v0, ss / (k - 2)), lag_var(m))) > END_CURVE_T)))
 			break;
 		use[far] = false;
 		pc += p[far];
