@@ -527,6 +527,16 @@ drift_seen_ drift_flag_fold_levels_commensurate_1khz 1000 10504
 # draw above's drift_fold_levels_commensurate_1khz), flagged: +13.41 +-
 # 0.95 um for a true +9.12; now +8.64 +- 0.77.
 drift_seen_ drift_flag_fold_levels_logistic_1khz 1000 10210
+# Logistic drifts corrected (--drift correct): no polynomial or settling
+# exponential of the family follows a logistic's flat ends, and the
+# correction rests on the start, where a cubic or quartic through it
+# starts off the flat start: -1.02 um at 1 kHz (8.4 um), +1.14 and
+# +1.11 um at 4 kHz (8.4 and 5.6 um). Natural splines of 4 and 5 knots
+# over the record, fitted on a store of the troughs binned in time, are
+# in the family now (drift.c, drift_spline_fit): -0.80, +0.83, +0.93 um.
+case_ drift_spline_logistic_1khz drift 1000 10202
+case_ drift_spline_logistic_4khz drift 4000 10320
+case_ drift_spline_logistic_small_4khz drift 4000 10407
 
 # A short dwell at the top (asine cam, 0.027 of a cycle, 4 kHz): the sharp
 # two-sided fit meets its flanks' parabolas above the plateau the bins

@@ -1,5 +1,6 @@
-/* drift.c - drift of the readings: a polynomial through the strokes'
- * troughs against time (tally.c keeps its sums), the shape's own check of
+/* drift.c - drift of the readings: a polynomial, a settling exponential
+ * or a natural spline through the strokes' troughs against time (tally.c
+ * keeps their sums and a store of them binned in time), the shape's own check of
  * what it took in of a drift, and the drift's part of the depth budget,
  * flagged or corrected (result_drift; docs/measurement.md, "Drift").
  */
@@ -80,13 +81,34 @@ void drift_add(struct drift_sums *d, double t, double y)
 			continue;
 		num_poly_sums_add(1, a, a + 3, t, y);
 	}
+	if (d->b_per == 0)
+		d->b_per = 1;
+	if (d->b_n[d->b_at] >= (double)d->b_per) {
+		if (d->b_at + 1 < DRIFT_BINS) {
+			d->b_at++;
+		} else {
+			/* full: neighbours merged, each bin twice the troughs */
+			for (unsigned i = 0; i < DRIFT_BINS / 2; i++) {
+				d->b_n[i] = d->b_n[2 * i] + d->b_n[2 * i + 1];
+				d->b_t[i] = d->b_t[2 * i] + d->b_t[2 * i + 1];
+				d->b_y[i] = d->b_y[2 * i] + d->b_y[2 * i + 1];
+			}
+			for (unsigned i = DRIFT_BINS / 2; i < DRIFT_BINS; i++)
+				d->b_n[i] = d->b_t[i] = d->b_y[i] = 0;
+			d->b_at = DRIFT_BINS / 2;
+			d->b_per *= 2;
+		}
+	}
+	d->b_n[d->b_at]++;
+	d->b_t[d->b_at] += t;
+	d->b_y[d->b_at] += y;
 }
 
 /* One model of the drift through the strokes' troughs: a polynomial of
  * degree deg in x = t / dur (t from the record's first sample, dur its
  * length), or (deg 0) a level and a settling exponential exp(-t / tau). */
 struct drift_model {
-	unsigned deg;
+	unsigned deg, knots;   /* knots: a natural spline's (drift_spline_fit), else 0 */
 	double crit;           /* BIC: n ln(rss / n) + (parameters) ln n */
 	double s2;             /* residual variance */
 	double corr, v_corr;   /* mean of q(x_k) - q(0) over the strokes, its variance */
@@ -113,6 +135,7 @@ static bool drift_poly_fit(const struct drift_sums *d, unsigned deg, double dur,
 	}
 	double s2 = rss > 0 ? rss / (n - k) : 0;
 	f->deg = deg;
+	f->knots = 0;
 	f->s2 = s2;
 	f->crit = n * log((rss > 0 ? rss : 0) / n + 1e-12) + k * log(n);
 	double g[K], vg = 0, ve = 0;
@@ -163,6 +186,7 @@ static bool drift_exp_fit(const struct drift_sums *d, unsigned j, double dur,
 	double s2 = rss > 0 ? rss / (n - 2) : 0;
 	double g = se / n - 1, e = exp(-dur / drift_tau_s(j)) - 1;
 	f->deg = 0;
+	f->knots = 0;
 	f->s2 = s2;
 	f->crit = n * log((rss > 0 ? rss : 0) / n + 1e-12) + 3 * log(n);
 	f->corr = p[1] * g;
@@ -175,6 +199,102 @@ static bool drift_exp_fit(const struct drift_sums *d, unsigned j, double dur,
 	f->q0 = p[0] + p[1];
 	f->c = (struct drift_curve){ .ok = true, .deg = 0, .p = { p[0], p[1] },
 				     .tau_s = drift_tau_s(j), .dur = dur };
+	return true;
+}
+
+/* The natural cubic spline's basis at x (k knots at 0, 1/(k - 1), .. 1):
+ * 1, x, and d_j(x) - d_(k-2)(x), j = 0..k-3, with d_j(x) = ((x - x_j)+^3 -
+ * (x - 1)+^3) / (1 - x_j): a cubic between knots, straight beyond the ends
+ * (Hastie, Tibshirani and Friedman, The Elements of Statistical Learning,
+ * 5.2.1). */
+static void drift_spline_basis(unsigned k, double x, double *f)
+{
+	double d[DRIFT_KNOTS_MAX];
+	double e = x > 1 ? (x - 1) * (x - 1) * (x - 1) : 0;
+	for (unsigned j = 0; j + 1 < k; j++) {
+		double xj = (double)j / (k - 1), a = x > xj ? (x - xj) * (x - xj) * (x - xj) : 0;
+		d[j] = (a - e) / (1 - xj);
+	}
+	f[0] = 1;
+	f[1] = x;
+	for (unsigned j = 0; j + 2 < k; j++)
+		f[2 + j] = d[j] - d[k - 2];
+}
+
+static double drift_spline_at(const double *p, unsigned k, double x)
+{
+	double f[DRIFT_KNOTS_MAX], q = 0;
+	drift_spline_basis(k, x, f);
+	for (unsigned i = 0; i < k; i++)
+		q += p[i] * f[i];
+	return q;
+}
+
+/* A natural cubic spline of k knots through the troughs' bins (drift_sums'
+ * store), each bin at its troughs' mean time: what a drift of a form no
+ * polynomial or exponential of the family follows needs, a logistic's flat
+ * ends or a quarter sine's, without a quartic's swing at the start. The
+ * residual sum is the troughs' own, each bin's troughs at its model value
+ * (exact while a bin holds one trough). */
+static bool drift_spline_fit(const struct drift_sums *d, unsigned k, double dur,
+			     struct drift_model *f)
+{
+	enum { K = DRIFT_KNOTS_MAX };
+	double n = d->t[0], A[K * K] = { 0 }, Y[K] = { 0 }, g[K] = { 0 }, e[K], p[K], inv[K * K];
+	double fb[K], nb = 0;
+	for (unsigned b = 0; b <= d->b_at && b < DRIFT_BINS; b++) {
+		double c = d->b_n[b];
+		if (!(c > 0))
+			continue;
+		nb++;
+		drift_spline_basis(k, d->b_t[b] / c / dur, fb);
+		for (unsigned i = 0; i < k; i++) {
+			Y[i] += fb[i] * d->b_y[b];
+			g[i] += fb[i] * c;
+			for (unsigned j = 0; j < k; j++)
+				A[i * k + j] += c * fb[i] * fb[j];
+		}
+	}
+	if (nb < (double)k + 5 || !num_solve_sym(k, A, Y, p, inv))
+		return false;
+	double rss = d->yy;
+	for (unsigned i = 0; i < k; i++)
+		rss -= p[i] * Y[i];
+	double s2 = rss > 0 ? rss / (n - k) : 0;
+	double f0[K], f1[K], vg = 0, ve = 0;
+	drift_spline_basis(k, 0, f0);
+	drift_spline_basis(k, 1, f1);
+	f->deg = 0;
+	f->knots = k;
+	f->s2 = s2;
+	f->crit = n * log((rss > 0 ? rss : 0) / n + 1e-12) + k * log(n);
+	f->corr = f->drift = 0;
+	for (unsigned i = 0; i < k; i++) {
+		g[i] = g[i] / n - f0[i];
+		e[i] = f1[i] - f0[i];
+		f->corr += p[i] * g[i];
+		f->drift += p[i] * e[i];
+	}
+	for (unsigned i = 0; i < k; i++)
+		for (unsigned j = 0; j < k; j++) {
+			vg += g[i] * inv[i * k + j] * g[j];
+			ve += e[i] * inv[i * k + j] * e[j];
+		}
+	f->v_corr = s2 * vg;
+	f->v_drift = s2 * ve;
+	f->q0 = drift_spline_at(p, k, 0);
+	f->span = 0;
+	for (unsigned j = 1; j <= 32; j++) {
+		double q = num_abs(drift_spline_at(p, k, j / 32.0) - f->q0);
+		if (q > f->span)
+			f->span = q;
+	}
+	/* the first troughs' mean against the model at their mean time */
+	double hn = d->h_t[0];
+	f->head = hn > 0 ? num_abs(d->h_y / hn - drift_spline_at(p, k, d->h_t[1] / hn / dur)) : 0;
+	f->c = (struct drift_curve){ .ok = true, .knots = k, .dur = dur };
+	for (unsigned i = 0; i < k; i++)
+		f->c.p[i] = p[i];
 	return true;
 }
 
@@ -211,12 +331,13 @@ static double drift_start_check(const struct drift_sums *d, double q0, double wh
  * level, an exponential's size and its time constant. */
 static double drift_params(const struct drift_model *f)
 {
-	return f->deg ? (double)f->deg + 1 : 3;
+	return f->knots ? (double)f->knots : f->deg ? (double)f->deg + 1 : 3;
 }
 
 /* Drift: a polynomial through the strokes' troughs against time, of the
- * degree (1..DRIFT_DEG_MAX) the troughs support, or a settling exponential
- * (drift_exp_fit): the least BIC. The quadratic alone took a thermal drift
+ * degree (1..DRIFT_DEG_MAX) the troughs support, a settling exponential
+ * (drift_exp_fit) or a natural spline of 4 or 5 knots (drift_spline_fit,
+ * since 12-05): the least BIC. The quadratic alone took a thermal drift
  * that settles exponentially, or a logistic one, for a different start:
  * corrected, +2.31 um against U 1.77 (tau 0.37 s, blind_hunt.py drift
  * 4000 2029), and 10 of 30 blind drift records beyond 1 um. Fills the
@@ -251,7 +372,8 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 		      double *corr, double *corr_avg, double *u_corr, double *u_start, double *span,
 		      double *u_fit, double *u_doubt, struct drift_curve *curve)
 {
-	enum { NP = DRIFT_DEG_MAX, NM = DRIFT_DEG_MAX + DRIFT_NTAU };
+	enum { NP = DRIFT_DEG_MAX, NE = DRIFT_DEG_MAX + DRIFT_NTAU,
+	       NM = NE + DRIFT_KNOTS_MAX - DRIFT_KNOTS_MIN + 1 };
 	struct drift_model f[NM];
 	bool ok[NM] = { false };
 	int best = -1, best_poly = -1;
@@ -259,7 +381,8 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 		return false;
 	for (unsigned i = 0; i < NM; i++) {
 		ok[i] = i < NP ? drift_poly_fit(d, i + 1, dur, &f[i])
-			       : drift_exp_fit(d, i - NP, dur, &f[i]);
+		      : i < NE ? drift_exp_fit(d, i - NP, dur, &f[i])
+			       : drift_spline_fit(d, DRIFT_KNOTS_MIN + (i - NE), dur, &f[i]);
 		if (ok[i] && (best < 0 || f[i].crit < f[best].crit))
 			best = (int)i;
 		if (ok[i] && i < NP && (best_poly < 0 || f[i].crit < f[best_poly].crit))
@@ -455,6 +578,8 @@ double drift_at(const struct drift_curve *c, double t_s)
 {
 	if (!c->ok)
 		return 0;
+	if (c->knots)
+		return drift_spline_at(c->p, c->knots, t_s / c->dur);
 	if (c->deg == 0)
 		return c->p[0] + c->p[1] * exp(-t_s / c->tau_s);
 	double x = t_s / c->dur, q = 0;

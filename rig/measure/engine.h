@@ -56,6 +56,9 @@
 #define DRIFT_DEG_MAX 4u      /* highest degree of the drift's polynomial (drift.c) */
 #define DRIFT_NTAU 9u         /* time constants of the drift's settling exponentials (drift.c) */
 #define DRIFT_NWIN 3u         /* start windows of 16, 32, 64 strokes: lines that check the start level */
+#define DRIFT_BINS 128u       /* the troughs' store in time for the drift's splines (drift.c) */
+#define DRIFT_KNOTS_MIN 4u    /* the drift's natural splines: 4 and 5 knots (drift.c) */
+#define DRIFT_KNOTS_MAX 5u
 #define LEVEL_MIN_SAMPLES 5u  /* fewer a stroke: its mean level is too coarse to check the drift (10 missed 1 kHz strokes of 6-7 samples, where a near-commensurate rate folds a drift into the shape too) */
 #define NBIN_MAX 512u
 /* Cells of the phase occupancy map (coverage of the cycle by the folded
@@ -179,7 +182,10 @@ struct bin_pairs {
  * first DRIFT_HEAD strokes; successive troughs' squared differences; the
  * settling exponentials e = exp(-t / tau_j): sums of e, e^2, y e, and of
  * e over the first DRIFT_HEAD strokes; the first 16 << w strokes: sums of
- * 1, t, t^2, y, y t (a line each). */
+ * 1, t, t^2, y, y t (a line each); the troughs in time order, b_per to a
+ * bin (count, sum of t, sum of y; b_at the bin being filled), neighbours
+ * merged in pairs when the last bin is full (the splines' store: constant
+ * memory, at most twice as coarse as the record needs). */
 struct drift_sums {
 	double t[2 * DRIFT_DEG_MAX + 1], y[DRIFT_DEG_MAX + 1], yy;
 	double h_t[DRIFT_DEG_MAX + 1], h_y;
@@ -187,13 +193,17 @@ struct drift_sums {
 	double dd, last, nd;
 	double e[DRIFT_NTAU], ee[DRIFT_NTAU], ye[DRIFT_NTAU], h_e[DRIFT_NTAU];
 	double win[DRIFT_NWIN][5];
+	double b_n[DRIFT_BINS], b_t[DRIFT_BINS], b_y[DRIFT_BINS];
+	unsigned b_at, b_per;
 };
 
 /* One model of the drift as a curve of time (drift_at): a polynomial of
- * degree deg in t / dur, or (deg 0) a level and c exp(-t / tau_s). */
+ * degree deg in t / dur, (deg 0) a level and c exp(-t / tau_s), or (knots
+ * not 0) a natural cubic spline in t / dur with that many knots equally
+ * spaced over 0..1, p its coefficients (drift.c, drift_spline_basis). */
 struct drift_curve {
 	bool ok;
-	unsigned deg;
+	unsigned deg, knots;
 	double p[DRIFT_DEG_MAX + 1];
 	double tau_s, dur;
 	double shift_um; /* added to each stroke's correction (result_drift) */

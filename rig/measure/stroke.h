@@ -193,7 +193,7 @@ enum measure_ring {
 #define MEASURE_DRIFT_TERMS 5
 struct measure_drift_curve {
 	bool ok;
-	unsigned deg;
+	unsigned deg, knots;         /* as drift.c's struct drift_curve */
 	double p[MEASURE_DRIFT_TERMS];
 	double tau_s, dur_s;
 	double t0_s;                 /* the record's first sample, s from slot 0 */
