@@ -527,6 +527,22 @@ drift_seen_ drift_flag_fold_levels_commensurate_1khz 1000 10504
 # draw above's drift_fold_levels_commensurate_1khz), flagged: +13.41 +-
 # 0.95 um for a true +9.12; now +8.64 +- 0.77.
 drift_seen_ drift_flag_fold_levels_logistic_1khz 1000 10210
+# A logistic drift is flat at both ends and odd about the middle: a cubic
+# and a quartic read it alike, so the next degree's difference (the form
+# term of drift_u_um) saw nothing, and the quartic bends back at each end
+# (0.92 of a noiseless logistic). Flagged, -5.49 +- 0.36 um (standard)
+# for a true -6.45 (4 kHz), +6.01 +- 0.19 for +6.74 (1 kHz). Now a
+# quintic's difference beyond noise counts in drift_u_um (drift.c
+# drift_fit): -5.49 +- 0.76, +6.01 +- 0.46.
+drift_seen_ drift_figure_form_logistic_4khz 4000 10707
+drift_seen_ drift_figure_form_logistic_1khz 1000 10716
+# --drift correct corrects each stroke by the drift's curve, but the std
+# kept the curve's variance (0.14 D^2 for a logistic, beyond the D^2 / 12
+# its U counted): +1.55 um against U 1.32, +1.35 against U 1.25. Now the
+# curve's variance over the strokes comes off (result.c result_depth):
+# +0.15 um, U 0.85; -0.05, U 0.72.
+strokes_ drift_corrected_std_logistic_4khz drift 4000 10707 std
+strokes_ drift_corrected_std_logistic_fast_4khz drift 4000 10710 std
 # Logistic drifts corrected (--drift correct): no polynomial or settling
 # exponential of the family follows a logistic's flat ends, and the
 # correction rests on the start, where a cubic or quartic through it

@@ -54,6 +54,7 @@
 #define NBIN_START 32u
 #define DRIFT_HEAD 8u         /* strokes at the start that check the drift's model */
 #define DRIFT_DEG_MAX 4u      /* highest degree of the drift's polynomial (drift.c) */
+#define DRIFT_DEG_CHECK 5u    /* a degree more, the drift figure's form check (drift.c) */
 #define DRIFT_NTAU 9u         /* time constants of the drift's settling exponentials (drift.c) */
 #define DRIFT_NWIN 3u         /* start windows of 16, 32, 64 strokes: lines that check the start level */
 #define DRIFT_BINS 128u       /* the troughs' store in time for the drift's splines (drift.c) */
@@ -178,22 +179,27 @@ struct bin_pairs {
 
 /* Sums of the troughs y against t (seconds from the record's first sample)
  * that the drift's models are fitted from (drift.c): of t^k (k = 0..2
- * DRIFT_DEG_MAX) and y t^k (k = 0..DRIFT_DEG_MAX); the same over the
- * first DRIFT_HEAD strokes; successive troughs' squared differences; the
+ * DRIFT_DEG_CHECK) and y t^k (k = 0..DRIFT_DEG_CHECK); the same (k up to
+ * DRIFT_DEG_MAX) over the first DRIFT_HEAD strokes; successive troughs'
+ * squared differences; the
  * settling exponentials e = exp(-t / tau_j): sums of e, e^2, y e, and of
  * e over the first DRIFT_HEAD strokes; the first 16 << w strokes: sums of
- * 1, t, t^2, y, y t (a line each); the troughs in time order, b_per to a
- * bin (count, sum of t, sum of y; b_at the bin being filled), neighbours
- * merged in pairs when the last bin is full (the splines' store: constant
- * memory, at most twice as coarse as the record needs). */
+ * 1, t, t^2, y, y t (a line each); the same strokes' depths x (tally.c,
+ * drift_add_depth): x t^k (k = 0..DRIFT_DEG_MAX) and x e; the troughs in
+ * time order, b_per to a bin (count, sum of t, sum of y; b_at the bin
+ * being filled), neighbours merged in pairs when the last bin is full (the
+ * splines' store: constant memory, at most twice as coarse as the record
+ * needs). */
 struct drift_sums {
-	double t[2 * DRIFT_DEG_MAX + 1], y[DRIFT_DEG_MAX + 1], yy;
+	double t[2 * DRIFT_DEG_CHECK + 1], y[DRIFT_DEG_CHECK + 1], yy;
 	double h_t[DRIFT_DEG_MAX + 1], h_y;
 	unsigned h_n;
 	double dd, last, nd;
 	double e[DRIFT_NTAU], ee[DRIFT_NTAU], ye[DRIFT_NTAU], h_e[DRIFT_NTAU];
+	double xt[DRIFT_DEG_MAX + 1], xe[DRIFT_NTAU]; /* the depths x: x t^k, x e */
 	double win[DRIFT_NWIN][5];
 	double b_n[DRIFT_BINS], b_t[DRIFT_BINS], b_y[DRIFT_BINS];
+	double b_x[DRIFT_BINS]; /* the bins' depths x (drift_add_depth) */
 	unsigned b_at, b_per;
 };
 
@@ -850,6 +856,12 @@ void drift_add(struct drift_sums *d, double t_s, double y_um);
 bool drift_curve_fit(const struct drift_sums *d, double dur, struct drift_curve *c, bool *seen);
 /* The curve at t_s seconds from the record's first sample. */
 double drift_at(const struct drift_curve *c, double t_s);
+/* The depth x (um, from any reference) of the stroke whose trough went
+ * into d at t_s: into d's depth sums (after drift_add). */
+void drift_add_depth(struct drift_sums *d, double t_s, double x_um);
+/* Over the strokes in d: the variance (n - 1) of curve c at their times
+ * (um^2), and *cov its covariance (n - 1) with their depths. */
+double drift_curve_var(const struct drift_sums *d, const struct drift_curve *c, double *cov);
 /* What a shape took in of a drift, from a quadratic through the strokes'
  * mean levels less their own (sums of t^k, k = 0..4, level t^k, k = 0..2,
  * level^2; t in seconds, a record of dur seconds): the largest change over

@@ -55,12 +55,12 @@ static double std_follow(const struct measure *m, double n)
 	return sqrt(f2 / n);
 }
 
-static double std_expanded_u(double var, double fitvar, double drift_um, double nv,
+static double std_expanded_u(double var, double fitvar, double ud, double nv,
 			     double std_um, double follow)
 {
 	double tv = var - fitvar;
 	double uv = nv > 1 ? var * sqrt(2.0 / (nv - 1)) : var;
-	double uf = STD_FITVAR_U * fitvar, ud = drift_um * drift_um / 12.0;
+	double uf = STD_FITVAR_U * fitvar;
 	double Uv = 2.0 * sqrt(uv * uv + uf * uf + ud * ud);
 	double hi = tv + Uv > 0 ? sqrt(tv + Uv) : 0, lo = tv - Uv > 0 ? sqrt(tv - Uv) : 0;
 	if (follow > 0 && follow < 1)
@@ -240,11 +240,9 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	double var = m->d_m2 / (n - 1);
 	double noise2 = m->noise_dof ? m->noise_ss / (double)m->noise_dof : 0;
 	double fitvar = noise2 * m->fitvar_sum / n;
-	double tv = var - fitvar;
 	out->has_depth = true;
 	out->depth_mean_um = m->d_ref + m->d_mean;
 	out->depth_std_raw_um = sqrt(var);
-	out->depth_std_um = tv > 0 ? sqrt(tv) : 0;
 	out->depth_min_um = m->d_min;
 	out->depth_max_um = m->d_max;
 	out->has_depth_min = !m->d_min_unchecked;
@@ -255,10 +253,10 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->noise_pct = out->travel_um > 0 ? out->noise_um / out->travel_um * 100 : 0;
 	/* Lag-1 autocorrelation of the depths: correlated strokes carry
 	 * less information (AR(1) effective count). */
-	double neff = n, r1 = 0;
+	double neff = n, r1 = 0, cov = 0;
 	if (m->lag_n >= 3 && var > 0) {
 		double ln = (double)m->lag_n;
-		double cov = (m->lag_sxy - m->lag_sx * m->lag_sy / ln) / ln;
+		cov = (m->lag_sxy - m->lag_sx * m->lag_sy / ln) / ln;
 		r1 = cov / var;
 		if (r1 > 0.95)
 			r1 = 0.95;
@@ -278,9 +276,39 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	struct drift_curve drift_curve;
 	double u_drift = result_drift(m, out, &span_stroke, &u_drift_stroke, &drift_curve);
 	out->depth_u_drift_um = u_drift;
-	out->depth_std_U_um = std_expanded_u(var, fitvar, out->has_drift ? out->drift_um : 0,
-					     n * (1 - r1 * r1) / (1 + r1 * r1), out->depth_std_um,
-					     std_follow(m, n));
+	/* The std under a drift. Flagged, the strokes carry it: its share
+	 * of their variance, D^2 / 12 for a line D over the record, counts
+	 * as a standard uncertainty of the variance. Corrected, the curve's
+	 * corrected by it (measure_stroke_figures), and the std is theirs:
+	 * var(x - c) = var(x) - 2 cov(x, c) + var(c) over the strokes' times
+	 * (drift_curve_var; var(x) - var(c) alone kept the pen's own wander's
+	 * chance correlation with the curve: linear drifts' std -0.3..-0.5 um
+	 * off against U 0.2-0.3). Before, the curve's variance stayed in:
+	 * blind_hunt.py drift 4000 10707, a logistic (its variance 0.14 D^2),
+	 * read the std +1.55 um off against U 1.32, every drift record's std
+	 * high by 0.9-2.4 um. The curve's error e
+	 * moves that variance by 2 cov(c, e) + var(e), at most 2 sd(c)
+	 * sd(e) + var(e); e taken as a line over the record whose change
+	 * is the drift's own standard uncertainty u over the record:
+	 * sd(e) = u / sqrt(12). The lag-1 correlation the drift gave the
+	 * depths (a smooth curve: its lag-1 covariances taken as its
+	 * lag-0 ones) leaves with it. */
+	double var_std = var, ud = 0, r1_std = r1;
+	if (out->has_drift && out->drift_corrected && drift_curve.ok) {
+		double cdc, vc = drift_curve_var(&m->dr, &drift_curve, &cdc);
+		double uc = out->drift_u_um, se = uc / sqrt(12.0), vx = var - 2 * cdc + vc;
+		var_std = vx > 0 ? vx : 0;
+		ud = 2 * sqrt(vc) * se + se * se;
+		r1_std = var_std > 0 ? (cov - 2 * cdc + vc) / var_std : 0;
+		r1_std = r1_std > 0.95 ? 0.95 : r1_std > 0 ? r1_std : 0;
+	} else if (out->has_drift) {
+		ud = out->drift_um * out->drift_um / 12.0;
+	}
+	double tv = var_std - fitvar;
+	out->depth_std_um = tv > 0 ? sqrt(tv) : 0;
+	out->depth_std_U_um = std_expanded_u(var_std, fitvar, ud,
+					     n * (1 - r1_std * r1_std) / (1 + r1_std * r1_std),
+					     out->depth_std_um, std_follow(m, n));
 	out->depth_u_stat_um = u_stat;
 	out->depth_u_model_um = u_model;
 	out->depth_exposure_um = m->shape.exposure_um;

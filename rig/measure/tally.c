@@ -64,9 +64,11 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 		/* drift: the trough against time */
 		if (m->strokes == 1)
 			m->dr_ref = s->trough_um;
-		if (!s->phase_bent)
-			drift_add(&m->dr, s->peak_time_s - (double)m->first_slot / m->cfg.rate_hz,
-				  s->trough_um - m->dr_ref);
+		if (!s->phase_bent) {
+			double t = s->peak_time_s - (double)m->first_slot / m->cfg.rate_hz;
+			drift_add(&m->dr, t, s->trough_um - m->dr_ref);
+			drift_add_depth(&m->dr, t, x);
+		}
 		/* lobes: even and odd strokes apart */
 		int lb = (int)(s->index & 1);
 		m->lb_n[lb]++;

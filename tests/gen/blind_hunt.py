@@ -23,8 +23,9 @@ when its status is ok):
   ringing  impact ringing 5-20 um at 2-5 kHz: depth within 1 um (4 kHz),
            within U (both rates)
   drift    5-10 um over the record (linear, logistic, sine, exponential):
-           detected (|drift| > 2 u, the right sign); --drift correct:
-           depth within 1 um and within U
+           detected (|drift| > 2 u, the right sign), the drift figure
+           within its U (2 u) of the drift over the record; --drift
+           correct: depth within 1 um and within U
   spikes   speckle 50-200 um in 0.1-1 % of samples (near, far or both):
            the mean, the per-stroke min and max within 0.5 and 3 um of
            the same capture without spikes
@@ -343,6 +344,13 @@ def judge(kind, p, truth, res):
         if fl.get("status") == "ok" and dd is not None:
             det = abs(dd) > 2 * dz and dd * truth["drift_depth_um"] > 0
             limits["drift detected"] = (det, "%+.2f +- %.2f (true %+.2f)" % (dd, dz, truth["drift_depth_um"]))
+            # the drift figure itself ("drift: +X um +- U over the
+            # record", U = 2 drift_u_um) against the generator's drift
+            # over the record: a figure the rig reports, within its U
+            o["drift_err"], o["drift_U"] = dd - truth["drift_depth_um"], 2 * dz
+            limits["drift within its U"] = (abs(o["drift_err"]) <= o["drift_U"],
+                                            "%+.2f um, U %.2f (%s)" % (o["drift_err"], o["drift_U"],
+                                                                       p["drift_kind"]))
         if ok and "depth_err" in o:
             limits["drift corrected within 1 um"] = (abs(o["depth_err"]) <= 1.0, "%+.2f um" % o["depth_err"])
     if kind == "spikes" and ok:
