@@ -635,6 +635,22 @@ case_ ring_4khz_box_model_107us ringing 4000 10410
 case_ ring_4khz_box_model_89us ringing 4000 10322
 case_ ring_4khz_box_model_110us ringing 4000 10207
 case_ ring_4khz_box_model_118us ringing 4000 10415
+# Rings under a long exposure that the box passes about 0.3 of. 10703 (a
+# 3.5 kHz ring of 17.1 um under 205 us, gain 0.33), 10224 (3.9 kHz,
+# 7.7 um, 193 us, 0.30) and 10117 (4.3 kHz, 15.3 um, 177 us, 0.29) show no
+# ripple and no local maximum 3.5 sigma up through the box, which the
+# model asked for: not tried, the box's correction of the top left -4.17,
+# -3.30, -3.61 um (U 19.47, 20.19, 20.11). Now it is tried wherever the
+# box does not pass the band, and the fit decides: +0.16, -0.14, -0.24 um
+# (U 20.06, 20.37, 20.34). 10721 (4.2 kHz, 19.2 um, 183 us, 0.28) was
+# fitted, but rings under 0.3 were not tried, so the best of the rest lay
+# at the floor's edge (4025 Hz): -1.86 um (U 19.84). Every ring the box
+# leaves anything of is tried, the best taken when the box passes 0.2 of
+# it or more: -0.54 um (U 20.03).
+case_ ring_4khz_box_model_hidden_205us ringing 4000 10703
+case_ ring_4khz_box_model_hidden_193us ringing 4000 10224
+case_ ring_4khz_box_model_hidden_177us ringing 4000 10117
+case_ ring_4khz_box_model_floor_183us ringing 4000 10721
 
 # The physics of blind_hunt.py ringing 4000 10007 (a 4.9 kHz ring of
 # 9.6 um decaying in 0.27 ms on 243 Hz strokes, 2.65 um of Laplace noise)

@@ -403,26 +403,42 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
  * 60 us): there the box's correction (shape.c, 5b) reads the top well, and
  * the model would add only its own error (blind_hunt.py ringing 4000
  * 10114, 48 us: +0.31 -> +1.06 um; 10500, 53 us: -0.92 -> -0.33 um but U
- * 1.57 -> 6.59, its strokes' extremes' U 8.73, past telling). No ring
- * the box passes less than RM_BOX_GAIN of is a model: its amplitude is
- * the noise's over the gain (rings under 0.3 read as before: their
- * information is gone, U covers them). The top window reaches
- * RM_BOX_REACH_UM below the top: the box widens it, and 20 um held 23..26
- * points for 7 coefficients on 10306, 10414, 10415 (4 * RM_NP needed). */
-#define RM_BOX_GAIN 0.3
+ * 1.57 -> 6.59, its strokes' extremes' U 8.73, past telling). Every
+ * ring the box leaves anything of (RM_BOX_ZERO) is tried; when the ring
+ * that fits best is one the box passes less than RM_BOX_GAIN of, there is
+ * no model: its amplitude is the noise's over the gain, its information
+ * gone, and U covers it (the hidden ring's terms, shape.c). Nor do such
+ * rings count among the near-best models' tops. Until 12-05 rings under
+ * 0.3 were not tried at all, so the best of the rest sat at the floor's
+ * edge: ringing 4000 10721 (4167 Hz under 183 us, gain 0.28) was fitted
+ * at 4025 Hz (0.32) and read -1.86 um; 10609 (4974 Hz, 152 us, 0.29) at
+ * 4925 Hz (0.30), -1.26 um. The top window reaches RM_BOX_REACH_UM below
+ * the top: the box widens it, and 20 um held 23..26 points for 7
+ * coefficients on 10306, 10414, 10415 (4 * RM_NP needed). */
+#define RM_BOX_GAIN 0.2
+#define RM_BOX_ZERO 1e-3 /* a zero of the box: the ring's columns vanish */
 #define RM_BOX_PASS 0.85
 #define RM_BOX_REACH_UM (2 * RING_MAX_UM)
 struct rm_fit {
 	double chi, c[RM_NP], inv[RM_NP * RM_NP], w, lam;
+	double gain; /* the box's gain on the ring (rm_box; 1 with no box) */
 };
 
 /* P's points lo..hi for the models: positions, weights (1 / sd^2), values,
  * and the quartic's own normal equations (x / span its variable), which
  * every model shares. */
-struct rm_pts {
+struct rm_pts { /* ~32 KiB */
 	long n;
 	double span, box, yy, A0[5 * 5], Y0[5];
 	double x[NBIN_MAX], iw[NBIN_MAX], y[NBIN_MAX];
+	double q[NBIN_MAX][5]; /* the quartic's (box mean) columns at each point */
+};
+
+/* A ring's columns at R's points before the box: e^(-lam x) (ex),
+ * cos(w x) (cw), sin(w x) (sw). The search makes each once: ex per
+ * decay, cw and sw per frequency. */
+struct rm_ring_tab {
+	const double *ex, *cw, *sw;
 };
 
 /* The quartic's columns at t (x / span), each the mean over a centred box
@@ -457,6 +473,7 @@ static void rm_points(const struct shape_pts *P, long lo, long hi, double box,
 			continue;
 		double iw = 1 / (P->sd[j] * P->sd[j]);
 		rm_quartic_cols(t, box / 2 / R->span, col);
+		memcpy(R->q[R->n], col, sizeof col);
 		for (unsigned a = 0; a < 5; a++) {
 			R->Y0[a] += iw * col[a] * P->yc[j];
 			for (unsigned b = 0; b < 5; b++)
@@ -492,14 +509,15 @@ static double rm_box(double w, double lam, double box, double *kr, double *ki)
  * (yy - 2 c.Y + c.A.c); inv only when want_inv (the search needs none).
  * Under an exposure (R->box points) every column is its box mean, so the
  * coefficients are the unboxed top's; a ring the box passes less than
- * RM_BOX_GAIN of is no model (false). */
-static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bool want_inv,
-		     struct rm_fit *F)
+ * RM_BOX_ZERO of is no model (false). */
+static bool rm_solve_tab(const struct rm_pts *R, double w, double lam, bool ring, bool want_inv,
+			 const struct rm_ring_tab *T, struct rm_fit *F)
 {
 	double A[RM_NP * RM_NP] = { 0 }, Y[RM_NP] = { 0 };
 	double g = w > 0 ? sin(w / 2) / (w / 2) : 1, kr = 1, ki = 0;
 	unsigned np = ring ? RM_NP : RM_NP - 2;
-	if (ring && rm_box(w, lam, R->box, &kr, &ki) < RM_BOX_GAIN)
+	F->gain = ring ? rm_box(w, lam, R->box, &kr, &ki) : 1;
+	if (ring && F->gain < RM_BOX_ZERO)
 		return false;
 	for (unsigned a = 0; a < 5; a++) {
 		Y[a] = R->Y0[a];
@@ -507,13 +525,13 @@ static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bo
 			A[a * np + b] = R->A0[a * 5 + b];
 	}
 	for (long i = 0; ring && i < R->n; i++) {
-		double x = R->x[i], iw = R->iw[i], t = x / R->span, e = g * exp(-lam * x), col[5];
-		double cw = cos(w * x), sw = sin(w * x), c5 = e * cw, c6 = e * sw;
+		double iw = R->iw[i], e = g * T->ex[i], cw = T->cw[i], sw = T->sw[i];
+		double c5 = e * cw, c6 = e * sw;
+		const double *col = R->q[i];
 		if (R->box > 0) {
 			c5 = e * (kr * cw - ki * sw);
 			c6 = e * (kr * sw + ki * cw);
 		}
-		rm_quartic_cols(t, R->box / 2 / R->span, col);
 		for (unsigned a = 0; a < 5; a++) {
 			A[a * np + 5] += iw * col[a] * c5;
 			A[a * np + 6] += iw * col[a] * c6;
@@ -543,6 +561,33 @@ static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bo
 	return true;
 }
 
+/* A ring's tables at R's points (rm_ring_tab): ex for the decay lam when
+ * ex is not NULL, cw and sw for the frequency w when they are not. */
+static void rm_ring_fill(const struct rm_pts *R, double w, double lam, double *ex, double *cw,
+			 double *sw)
+{
+	for (long i = 0; i < R->n; i++) {
+		double x = R->x[i];
+		if (ex)
+			ex[i] = exp(-lam * x);
+		if (cw && sw) {
+			cw[i] = cos(w * x);
+			sw[i] = sin(w * x);
+		}
+	}
+}
+
+/* rm_solve_tab for one model, its tables made here (~12 KiB of stack). */
+static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bool want_inv,
+		     struct rm_fit *F)
+{
+	double ex[NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
+	if (ring)
+		rm_ring_fill(R, w, lam, ex, cw, sw);
+	struct rm_ring_tab T = { ex, cw, sw };
+	return rm_solve_tab(R, w, lam, ring, want_inv, &T, F);
+}
+
 /* F's model at x (the ring at its full size), and its gradient in the
  * coefficients. */
 static double rm_at(const struct rm_fit *F, double x, double span, double grad[RM_NP])
@@ -559,14 +604,15 @@ static double rm_at(const struct rm_fit *F, double x, double span, double grad[R
 
 /* F's model at x averaged over a centred box of box points (the samples'
  * exposure; the bins' own width left out): the quartic's columns and the
- * ring turned by the box's factor (rm_box). */
-static double rm_at_box(const struct rm_fit *F, double x, double span, double box)
+ * ring turned by the box's factor kr + i ki (rm_box of F's ring: the same
+ * at every x, so the caller makes it once). */
+static double rm_at_box(const struct rm_fit *F, double x, double span, double box, double kr,
+			double ki)
 {
-	double col[5], kr, ki, m = 0, e = exp(-F->lam * x), cw = cos(F->w * x), sw = sin(F->w * x);
+	double col[5], m = 0, e = exp(-F->lam * x), cw = cos(F->w * x), sw = sin(F->w * x);
 	rm_quartic_cols(x / span, box / 2 / span, col);
 	for (unsigned i = 0; i < 5; i++)
 		m += F->c[i] * col[i];
-	rm_box(F->w, F->lam, box, &kr, &ki);
 	return m + F->c[5] * e * (kr * cw - ki * sw) + F->c[6] * e * (kr * sw + ki * cw);
 }
 
@@ -597,7 +643,9 @@ static double rm_top(const struct rm_fit *F, double a, double b, double span, do
 /* The least chi-square ring model over lo..hi (bh: points in half a
  * RING_HZ_LO period), *s2 its chi-square a degree of freedom (at least 1),
  * *chi0 the quartic's alone, and the least and greatest top (rm_top over
- * the inner half) of the models within RM_PROFILE s2 of it. */
+ * the inner half) of the models within RM_PROFILE s2 of it that the box
+ * passes RM_BOX_GAIN or more of. False when the least is a ring the box
+ * passes less of (under an exposure). */
 static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struct rm_fit *best,
 		      double *s2, double *chi0, double *tlo, double *thi)
 {
@@ -609,20 +657,33 @@ static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struc
 	*chi0 = F.chi;
 	best->chi = INFINITY;
 	/* the models' chi-squares, kept from the search for the profile */
-	double chi[RM_NF * RM_NTAU];
+	double chi[RM_NF * RM_NTAU], gain[RM_NF * RM_NTAU];
+	/* the decays' e^(-lam x) at the points, made once (~36 KiB of
+	 * stack), and each frequency's cos and sin once for all its decays */
+	double ex[RM_NTAU][NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
+	for (int i = 0; i < RM_NTAU; i++)
+		rm_ring_fill(R, 0, 1e3 / (rm_tau_ms[i] * pps), ex[i], NULL, NULL);
 	for (int pass = 0; pass < 2; pass++) {
-		for (int k = 0; k < RM_NF; k++)
+		for (int k = 0; k < RM_NF; k++) {
+			double f = RING_HZ_LO + RM_DF_HZ * k, w = 2 * M_PI * f / pps;
+			bool filled = false;
 			for (int i = 0; i < RM_NTAU; i++) {
-				double f = RING_HZ_LO + RM_DF_HZ * k;
-				double w = 2 * M_PI * f / pps, lam = 1e3 / (rm_tau_ms[i] * pps);
+				double lam = 1e3 / (rm_tau_ms[i] * pps);
 				double *c = &chi[k * RM_NTAU + i];
-				if (pass == 1 && !(*c <= best->chi + RM_PROFILE * *s2))
+				if (pass == 1 && !(*c <= best->chi + RM_PROFILE * *s2 &&
+						   gain[k * RM_NTAU + i] >= RM_BOX_GAIN))
 					continue;
-				if (!rm_solve(R, w, lam, true, false, &F)) {
+				if (!filled) {
+					rm_ring_fill(R, w, 0, NULL, cw, sw);
+					filled = true;
+				}
+				struct rm_ring_tab T = { ex[i], cw, sw };
+				if (!rm_solve_tab(R, w, lam, true, false, &T, &F)) {
 					*c = INFINITY;
 					continue;
 				}
 				*c = F.chi;
+				gain[k * RM_NTAU + i] = F.gain;
 				if (pass == 0) {
 					if (F.chi < best->chi)
 						*best = F;
@@ -632,8 +693,9 @@ static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struc
 				*tlo = v < *tlo ? v : *tlo;
 				*thi = v > *thi ? v : *thi;
 			}
+		}
 		if (pass == 0) {
-			if (!isfinite(best->chi))
+			if (!isfinite(best->chi) || best->gain < RM_BOX_GAIN)
 				return false;
 			double dof = (double)R->n - RM_NP;
 			*s2 = dof > 0 && best->chi / dof > 1 ? best->chi / dof : 1;
@@ -648,7 +710,7 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 			    double *curv, double *box_um)
 {
 	struct rm_fit F, G;
-	struct rm_pts R; /* ~12 KiB of stack */
+	struct rm_pts R; /* ~32 KiB of stack */
 	double s2, chi0, tlo, thi, s2n, chi0n, glo, ghi;
 	rm_points(P, lo, hi, box, &R);
 	if (R.n < 4 * RM_NP || !rm_search(&R, bh, lo, hi, &F, &s2, &chi0, &tlo, &thi) ||
@@ -677,9 +739,10 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 	double d2 = rm_at(&F, xs + 0.05, span, g2) + rm_at(&F, xs - 0.05, span, g2) - 2 * top;
 	*curv = -d2 / (2 * 0.05 * 0.05);
 	/* what the box took of the model's top: its highest box mean */
-	double bt = -INFINITY;
+	double bt = -INFINITY, kr, ki;
+	rm_box(F.w, F.lam, box, &kr, &ki);
 	for (double x = 0.5 * (double)lo; box > 0 && x <= 0.5 * (double)hi; x += 0.1) {
-		double v = rm_at_box(&F, x, span, box);
+		double v = rm_at_box(&F, x, span, box, kr, ki);
 		bt = v > bt ? v : bt;
 	}
 	*box_um = box > 0 ? top - bt : 0;
@@ -761,15 +824,20 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	 * seen and a local maximum beyond RING_SIGMAS: its model
 	 * (ring_model_peak), when a ring stands out of the fit. Under an
 	 * exposure the box hides the ring whatever the bins: where it does
-	 * not pass the band (RM_BOX_PASS), a ring seen or a local maximum
-	 * is fitted through the box (the model without it read ringing 4000
-	 * 3000, a 2.3 kHz ring under 225 us, -0.65 -> -1.31 um; through it
-	 * -0.30). Then *box_um is what the box took of the model's top (the
-	 * box's correction, in place of shape.c's). */
+	 * not pass the band (RM_BOX_PASS), the model is fitted through the
+	 * box (the model without it read ringing 4000 3000, a 2.3 kHz ring
+	 * under 225 us, -0.65 -> -1.31 um; through it -0.30), whether a ring
+	 * shows or not: the box that hides the ring hides its ripple and its
+	 * local maximum too. Until 12-05 a ripple or a local maximum
+	 * RING_SIGMAS up was asked for, and 10703 (3549 Hz under 205 us,
+	 * gain 0.33), its best local maximum 0.2 sigma up, read -4.17 um;
+	 * 10618 (3876 Hz, 179 us, 0.38) -2.59. What decides is the fit: a
+	 * ring standing out of it (RM_CHI) that the box passes RM_BOX_GAIN
+	 * or more of (rm_search). Then *box_um is what the box took of the
+	 * model's top (the box's correction, in place of shape.c's). */
 	double exp_s = src ? src->m->cfg.exposure_us * 1e-6 : 0;
 	double box = exp_s > 0 && isfinite(bh) ? exp_s * 2 * bh * RING_HZ_LO : 0;
-	bool boxed = !coarse && box > 0 && ring_band_gain(exp_s) < RM_BOX_PASS &&
-		     (seen || (have && c.val - *peak > RING_SIGMAS * c.u));
+	bool boxed = !coarse && box > 0 && ring_band_gain(exp_s) < RM_BOX_PASS;
 	if (src && !coarse && (boxed || (!(exp_s > 0) &&
 	    ((seen && bh * RING_HZ_LO / RING_HZ_HI < RING_MIN_HALF) ||
 	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))))) {
