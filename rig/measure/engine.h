@@ -734,10 +734,13 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
  * on the flank and the smooth peak kept (RING_FAR_HALVES). *box_um (may be
  * NULL): NAN, or the ring was fitted through the exposure's box and *peak
  * is its unboxed top, which lies *box_um above the boxed one (the box's
- * correction is in: shape.c leaves exposure_corr out). */
+ * correction is in: shape.c leaves exposure_corr out). *doubt_um (may be
+ * NULL): a doubt of the smooth peak kept, a standard uncertainty apart
+ * from *u_model (a local maximum 1..2 sigma above it; 0: none). */
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
-		  enum measure_ring *ring, double *rise_um, bool *crest_top, double *box_um);
+		  enum measure_ring *ring, double *rise_um, bool *crest_top, double *box_um,
+		  double *doubt_um);
 /* A weighted quadratic through the points k - h .. k + h, y = q0 + q1 x +
  * q2 x^2 with x from point k (*xc); inv its normal matrix inverted and *s2
  * the variance of one sample (the bins' spread), so that inv * s2 is the

@@ -1416,9 +1416,9 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 				&over_bound, &narrow);
 	double u_peak = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
 	double smooth = peak, u_smooth = u_model;
-	double box_um;
+	double box_um, doubt_um;
 	peak_ringing(&P, src, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
-		     &sh->ring_rise_um, &sh->ring_crest_top, &box_um);
+		     &sh->ring_rise_um, &sh->ring_crest_top, &box_um, &doubt_um);
 	/* a ring fitted through the box (box_um): seen is what the box passed
 	 * of it, its boxed top over the smooth one (the bound's check and the
 	 * hidden ring's term read the samples, as for a ring taken without
@@ -1505,6 +1505,9 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		}
 		u_model = num_rect_add(u_model, narrow.um);
 	}
+	/* ring.c's doubt of the smooth peak it kept (a local maximum
+	 * 1..2 sigma up), after the rules above for a top it left alone */
+	u_model = sqrt(u_model * u_model + doubt_um * doubt_um);
 	sh->phase_gap = phase_gap_top(bn, jmax, lo, hi);
 	sh->peak_u_phase_um = peak_u_phase(&P, lo, hi, sh->phase_gap, peak, vpos);
 	/* The sensor's exposure (a box of w bins ending at each sample)
