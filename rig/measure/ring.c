@@ -599,11 +599,14 @@ static void rm_ring_fill(const struct rm_pts *R, double w, double lam, double *e
 static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bool want_inv,
 		     struct rm_fit *F)
 {
+	if (!ring) { /* no table is read (and gcc 14 would warn of unset ones) */
+		struct rm_ring_tab none = { NULL, NULL, NULL };
+		return rm_solve_tab(R, w, lam, false, want_inv, &none, F);
+	}
 	double ex[NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
-	if (ring)
-		rm_ring_fill(R, w, lam, ex, cw, sw);
+	rm_ring_fill(R, w, lam, ex, cw, sw);
 	struct rm_ring_tab T = { ex, cw, sw };
-	return rm_solve_tab(R, w, lam, ring, want_inv, &T, F);
+	return rm_solve_tab(R, w, lam, true, want_inv, &T, F);
 }
 
 /* F's model at x (the ring at its full size), and its gradient in the
