@@ -673,20 +673,16 @@ case_ ring_4khz_box_model_floor_183us ringing 4000 10721
 # (ring.c, MAX_DOUBT_FROM, MAX_DOUBT_BEND): U 0.86, 0.91.
 # Over 15 seeds this physics reads -0.80 um on average: the smooth peak
 # stays (docs/measurement.md 5a, "Selection of the local maximum").
-gen_cover_ ring_4khz_max_under_2_sigma_seed2 "--seed 2 --fs 4000.0 --secs 1.882
+max2_gen="--fs 4000.0 --secs 1.882
   --freq 242.624 --depth-um 777.4 --travel-um 1387.7 --cam asine --rise 0.302 --dwell 0.0
   --rdwell 0.116 --noise-um 2.65 --noise-kind laplace --wander-pct 0.166 --wander-hz 4.1
   --scatter-um 1.05 --jitter-us 0.09 --warp 0.136 --warp-phase 0.46 --pwm-pct 0.42 --pwm-hz 100.1
-  --ring-um 9.6 --ring-hz 4864 --ring-tau-ms 0.27 --ring-sign -1" "--format ild1420 --rate 4000
+  --ring-um 9.6 --ring-hz 4864 --ring-tau-ms 0.27 --ring-sign -1"
+max2_an="--format ild1420 --rate 4000
   --zero-mm 5 --range-mm 10 --freq-hint 242.624 --linearity-um 0 --resolution-um 0.1557
   --zero-u-um 0 --clock-ppm 0"
-gen_cover_ ring_4khz_max_under_2_sigma_seed15 "--seed 15 --fs 4000.0 --secs 1.882
-  --freq 242.624 --depth-um 777.4 --travel-um 1387.7 --cam asine --rise 0.302 --dwell 0.0
-  --rdwell 0.116 --noise-um 2.65 --noise-kind laplace --wander-pct 0.166 --wander-hz 4.1
-  --scatter-um 1.05 --jitter-us 0.09 --warp 0.136 --warp-phase 0.46 --pwm-pct 0.42 --pwm-hz 100.1
-  --ring-um 9.6 --ring-hz 4864 --ring-tau-ms 0.27 --ring-sign -1" "--format ild1420 --rate 4000
-  --zero-mm 5 --range-mm 10 --freq-hint 242.624 --linearity-um 0 --resolution-um 0.1557
-  --zero-u-um 0 --clock-ppm 0"
+gen_cover_ ring_4khz_max_under_2_sigma_seed2 "--seed 2 $max2_gen" "$max2_an"
+gen_cover_ ring_4khz_max_under_2_sigma_seed15 "--seed 15 $max2_gen" "$max2_an"
 
 # A ring the engine took under a long exposure. The box passes
 # |sinc(f tau)| of a ring at f: the extrapolated drop (2 d2 - d3) leaves
