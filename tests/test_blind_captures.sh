@@ -662,6 +662,14 @@ case_ ring_4khz_box_model_hidden_205us ringing 4000 10703
 case_ ring_4khz_box_model_hidden_193us ringing 4000 10224
 case_ ring_4khz_box_model_hidden_177us ringing 4000 10117
 case_ ring_4khz_box_model_floor_183us ringing 4000 10721
+# 10908 (a 3.5 kHz ring of 14.9 um under 181 us, gain 0.46, 79 Hz
+# strokes): its top bends convex 33 points out (5.4 half periods of the
+# band's slowest ring) and its best local maximum stands 1.3 sigma up, so
+# the far flank's rule kept the smooth peak before the model was tried:
+# -1.65 um (U 19.89, main d754357). Under a long exposure the model is now
+# tried first (ring.c, far_unsure): a ring at 3350 Hz standing 51 of its
+# noise out of the fit, -0.64 um (U 19.90).
+case_ ring_4khz_box_model_before_far_flank_181us ringing 4000 10908
 
 # The physics of blind_hunt.py ringing 4000 10007 (a 4.9 kHz ring of
 # 9.6 um decaying in 0.27 ms on 243 Hz strokes, 2.65 um of Laplace noise)

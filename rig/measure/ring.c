@@ -826,21 +826,6 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 			have = ring_candidate(P, lo, hi, hb, *peak, true, &c);
 	}
 	double excess = have ? c.val + (seen && !coarse ? c.corr : 0) - *peak : 0;
-	if (far && have && excess > 0 && excess < RING_SIGMAS * c.u) {
-		/* An unsure maximum (under RING_SIGMAS) where the ring shows
-		 * only far out on the flank (RING_FAR_HALVES): the smooth peak
-		 * stays, the gap counts in U as a rectangular half-width. The
-		 * top is still taken as a ring's (the exposure's correction,
-		 * shape.c) and the ring still moves each stroke's fit over
-		 * the top 70 % (result.c's per-stroke term), as when the
-		 * maximum was taken: blind_hunt.py ringing 4000 9913 without
-		 * it, the strokes' U 3.59 -> 1.18 um, the std's 3.37 -> 0.24
-		 * for an error of 0.23. */
-		*u_model = num_rect_add(*u_model, excess);
-		if (crest_top)
-			*crest_top = true;
-		return;
-	}
 	/* a ring seen on bins too coarse for the band's fastest, or none
 	 * seen and a local maximum beyond RING_SIGMAS: its model
 	 * (ring_model_peak), when a ring stands out of the fit. Under an
@@ -859,7 +844,11 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	double exp_s = src ? src->m->cfg.exposure_us * 1e-6 : 0;
 	double box = exp_s > 0 && isfinite(bh) ? exp_s * 2 * bh * RING_HZ_LO : 0;
 	bool boxed = !coarse && box > 0 && ring_band_gain(exp_s) < RM_BOX_PASS;
-	if (src && !coarse && (boxed || (!(exp_s > 0) &&
+	/* an unsure maximum where the ring shows only far out on the flank
+	 * (RING_FAR_HALVES): kept with its gap in U below, but under a long
+	 * exposure only when the model finds no ring (see there) */
+	bool far_unsure = far && have && excess > 0 && excess < RING_SIGMAS * c.u;
+	if (src && !coarse && (boxed || (!(exp_s > 0) && !far_unsure &&
 	    ((seen && bh * RING_HZ_LO / RING_HZ_HI < RING_MIN_HALF) ||
 	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))))) {
 		long wlo, whi;
@@ -878,6 +867,28 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 			*tc = (struct top_curv){ cv, 2 };
 			return;
 		}
+	}
+	if (far_unsure) {
+		/* An unsure maximum (under RING_SIGMAS) where the ring shows
+		 * only far out on the flank (RING_FAR_HALVES): the smooth peak
+		 * stays, the gap counts in U as a rectangular half-width. The
+		 * top is still taken as a ring's (the exposure's correction,
+		 * shape.c) and the ring still moves each stroke's fit over
+		 * the top 70 % (result.c's per-stroke term), as when the
+		 * maximum was taken: blind_hunt.py ringing 4000 9913 without
+		 * it, the strokes' U 3.59 -> 1.18 um, the std's 3.37 -> 0.24
+		 * for an error of 0.23. Under a long exposure (boxed) the
+		 * model is tried first: the box that hides the ring leaves
+		 * the maximum unsure as it leaves the ripple unseen. Until
+		 * 12-05 this came first, and ringing 4000 10908 (3491 Hz under
+		 * 181 us, gain 0.46; a convex point 33 points out, 5.4 half
+		 * periods of 2 kHz; a maximum 0.47 um up, 1.3 sigma) kept the
+		 * smooth peak, -1.65 um; the model, a ring at 3350 Hz
+		 * standing 51 of its noise out of the fit, reads -0.64. */
+		*u_model = num_rect_add(*u_model, excess);
+		if (crest_top)
+			*crest_top = true;
+		return;
 	}
 	double peak0 = *peak;
 	if (coarse && src && ring_fine(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um))
