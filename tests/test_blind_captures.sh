@@ -857,6 +857,14 @@ case_ spikes_1khz_offset_weighs_flanks spikes 1000 10401
 case_ spikes_1khz_ring_switch spikes 1000 9803
 case_ spikes_1khz_ring_switch_b spikes 1000 9912
 
+# blind_hunt.py spikes 4000 10817 (a creeping pad's top, no ring): the
+# coarse fold's best local maximum, no ripple, stood 3.31 sigma over the
+# smooth peak in the spiked capture and 3.71 in its twin; from 3.5 the
+# middle of the two was taken, below it the smooth peak kept: mean
+# -0.65 um from the twin's. The middle now ramps in from 2.5 sigma
+# (ring.c, RING_TAKE_RAMP), U as before: -0.16.
+case_ spikes_4khz_max_switch spikes 4000 10817
+
 # blind_hunt.py lobes 1000 9902: a 43 um, 1.36 % two-lobe cam at 133 Hz,
 # 7.5 samples a stroke. The periods as detected alternated by 3.2 %, within
 # what the sampling can alternate there (1 % + 2.4 %); the fitted depths
