@@ -741,7 +741,9 @@ static bool fit_bend(const struct xing *pre, const struct xing *a, const struct 
 /* The bin of a crossing's offset after the sample before it (lr_ph). */
 static unsigned xing_phase_bin(double t_slot)
 {
-	double f = t_slot - floor(t_slot);
+	double f = t_slot - (double)(int64_t)t_slot; /* cheaper than floor */
+	if (f < 0)
+		f += 1;
 	unsigned b = (unsigned)(f * LOBE_PH_BINS);
 	return b < LOBE_PH_BINS ? b : LOBE_PH_BINS - 1;
 }
