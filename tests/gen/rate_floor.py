@@ -33,6 +33,7 @@ errors (a bias), a draw lies outside its U or has no rate.
 import math
 import os
 import random
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -173,8 +174,14 @@ def redraws(rig, kind, fs, seed, n):
             data, truth = bc.make(p)
             with open(path, "wb") as f:
                 f.write(data)
-            # as blind_hunt.py's one(): the drift kind corrected
-            res = bh.rig_analyze(rig, p, path, ["--drift", "correct"] if kind == "drift" else [])
+            # as blind_hunt.py's one(): the drift kind corrected; the
+            # summary CSV only (no per-stroke run)
+            extra = ["--drift", "correct"] if kind == "drift" else []
+            runner = os.environ.get("RIG_RUNNER", "").split()
+            pr = subprocess.run(runner + [rig, "analyze"] + bc.analyze_args(p) + extra +
+                                ["--csv", path], capture_output=True, text=True)
+            lines = pr.stdout.strip().splitlines()
+            res = dict(zip(lines[0].split(","), lines[1].split(","))) if len(lines) == 2 else {}
         e, u = res.get("freq_hz"), res.get("freq_U_hz")
         if res.get("status") == "ok" and e is not None and u is not None:
             # the error in the sensor's clock (the 10 ppm limit's), U
