@@ -9,8 +9,8 @@ the whole strokes between are counted exactly, so its error is the two
 ends' phase errors over the record's strokes. Near each end the phase is
 the truth's plus a polynomial in time a + b tau (+ c tau^2 + d tau^3),
 tau in periods from the end sample, over the partial stroke and W whole
-strokes next to it (the engine's window, edge.c: W = 2; strokes from the
-crank's whole counts here, from a crossing there), with one offset
+strokes next to it (the engine's window, edge.c: W = 2; strokes from
+the up-crossing of mid, as there), with one offset
 of the readings; the stroke's shape and each stroke's amplitude known
 (the engine learns the shape from every stroke; the amplitudes' scatter
 is left out, so the floor is low, not high). Each sample's information
@@ -18,10 +18,11 @@ on the phase is its slope along the stroke (the generator's cam, each
 sample the mean over its exposure), over its noise: the noise's rms and
 the jitter times the speed along the stroke. Gaussian noise: for t3/t5
 or Laplace noise an estimator that knew the law could go lower by the
-law's Fisher factor (t5 1.25, t3 2, Laplace 2 in variance), a least-
-squares fit (the engine's) not.
+law's Fisher factor (t5 1.25, t3 2, Laplace 2 in variance; the line
+"+law", quad+wander with it), a least-squares fit not (the engine's
+gates and outlier test take a part of it).
 
-Prints, for a line, a quadratic and a cubic phase: each end's standard
+Prints, for a line, a quadratic and a cubic phase, quad+wander and +law: each end's standard
 deviation (strokes) and the mean rate's (ppm) from both, and the share of
 records such a floor leaves outside 10 ppm (Gaussian, no bias). With
 --redraws N RIG: the same physics drawn again with seeds SEED * 1000 + i
@@ -84,7 +85,35 @@ def chol_solve(S, B):
     return out
 
 
-def end_var(p, pen, times, t_end, period, deg, wander=False):
+def crossing_phase(pen, j):
+    """Where stroke j's extension rises through half its amplitude, as a
+    fraction of the stroke: the engine's stroke ends (the up-crossing of
+    mid in distance), from the crank's whole count."""
+    half = pen.amp[j] / 2.0
+    lo, hi = float(j), float(j)
+    x = float(j)
+    while x < j + 1:  # the first point past half on the rise
+        if pen.e_cam(x)[0] >= half:
+            hi = x
+            break
+        lo = x
+        x += 0.005
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        if pen.e_cam(mid)[0] >= half:
+            hi = mid
+        else:
+            lo = mid
+    return (lo + hi) / 2 - j
+
+
+# Fisher information of a unit-variance law against a Gaussian's: an
+# estimator that knows the law (a robust one) reaches the Gaussian floor
+# with the noise variance over this
+LAW_INFO = {"gauss": 1.0, "t5": 1.25, "t3": 2.0, "laplace": 2.0}
+
+
+def end_var(p, pen, times, t_end, period, deg, wander=False, law=False):
     """The variance (strokes^2) of the phase at t_end from samples at
     times (true seconds, mid-exposure) under a phase polynomial of degree
     deg plus one offset; with wander, the generator's speed wander (a
@@ -103,7 +132,8 @@ def end_var(p, pen, times, t_end, period, deg, wander=False):
         else:
             sl = cam_slope(pen, pen.psi_at(t))
         f = (pen.psi_at(t + 1e-5) - pen.psi_at(t - 1e-5)) / 2e-5
-        var_all.append(p["noise_um"] ** 2 + (p["jitter_us"] * 1e-6 * sl * f) ** 2)
+        nv = p["noise_um"] ** 2 / (LAW_INFO.get(p["noise_kind"], 1.0) if law else 1.0)
+        var_all.append(nv + (p["jitter_us"] * 1e-6 * sl * f) ** 2)
         sl_all.append(sl)
         tau = (t - t_end) / period
         J.append([sl * tau ** k for k in range(deg + 1)] + [1.0])
@@ -142,22 +172,28 @@ def floor(p, whole=2):
     t = [(k + ph) / fs_true + 1e-3 + exp_s / 2 for k in range(nsamp)]
     p0, p1 = pen.psi_at(t[0]), pen.psi_at(t[-1])
     cycles = p1 - p0
+    c = crossing_phase(pen, math.floor((p0 + p1) / 2))
     out = {"cycles": cycles}
-    for deg, name, wd in ((1, "line", False), (2, "quad", False), (3, "cubic", False),
-                          (2, "quad+wander", True)):
+    for deg, name, wd, law in ((1, "line", False, False), (2, "quad", False, False),
+                               (3, "cubic", False, False), (2, "quad+wander", True, False),
+                               (2, "+law", True, True)):
         v = []
         for head in (True, False):
             # the window: the partial stroke and `whole` strokes beyond it
+            # strokes from the crossings, as the engine's (the partial
+            # stroke from the end sample to the crossing next to it)
             if head:
-                lim = math.floor(p0) + 1 + whole
+                k = math.floor(p0 - c) + 1
+                lim = k + c + whole
                 ts = [x for x in t if pen.psi_at(x) <= lim]
                 te = t[0]
             else:
-                lim = math.ceil(p1) - 1 - whole
+                k = math.floor(p1 - c)
+                lim = k + c - whole
                 ts = [x for x in t if pen.psi_at(x) >= lim]
                 te = t[-1]
             per = (ts[-1] - ts[0]) / max(abs(pen.psi_at(ts[-1]) - pen.psi_at(ts[0])), 1e-9)
-            v.append(end_var(q, pen, ts, te, per, deg, wd))
+            v.append(end_var(q, pen, ts, te, per, deg, wd, law))
         sd = math.sqrt(v[0] + v[1])
         out[name] = (math.sqrt(v[0]), math.sqrt(v[1]), sd / cycles * 1e6)
     return out
@@ -211,7 +247,7 @@ def main():
     o = floor(p, whole)
     print("%s %g kHz seed %d: %.1f strokes, noise %.2f um %s, window %d whole strokes" % (
         kind, fs / 1000, seed, o["cycles"], p["noise_um"], p["noise_kind"], whole))
-    for name in ("line", "quad", "cubic", "quad+wander"):
+    for name in ("line", "quad", "cubic", "quad+wander", "+law"):
         h, t, ppm = o[name]
         out10 = math.erfc(10.0 / ppm / math.sqrt(2)) if ppm > 0 else 0.0
         print("  %-11s head %.5f tail %.5f strokes: the mean rate's floor %.1f ppm (1 sd), "
