@@ -738,6 +738,16 @@ static bool fit_bend(const struct xing *pre, const struct xing *a, const struct 
 	return true;
 }
 
+/* The bin of a crossing's offset after the sample before it (lr_ph). */
+static unsigned xing_phase_bin(double t_slot)
+{
+	double f = t_slot - (double)(int64_t)t_slot; /* cheaper than floor */
+	if (f < 0)
+		f += 1;
+	unsigned b = (unsigned)(f * LOBE_PH_BINS);
+	return b < LOBE_PH_BINS ? b : LOBE_PH_BINS - 1;
+}
+
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
 		double t_ref, double t_sig, bool changing, struct knot_sums *ks,
 		const struct xing *pre, const struct xing *post)
@@ -767,6 +777,8 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		m->lr_n[lb]++;
 		m->lr_p[lb] += pr;
 		m->lr_pp[lb] += pr * pr;
+		m->lr_ph[lb][xing_phase_bin(b->t_raw)] += 1;
+		m->lr_ph[lb][xing_phase_bin(a->t_raw)] -= 1;
 	}
 	bool fitted = top_fit(m, a, b_t, b->idx, &f, ks, t_sig, changing, NULL);
 	struct bend B;
@@ -819,7 +831,15 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 			m->dl_wbar_nbins = sh->nbins;
 		}
 		double own = s.trough_um + (s.peak_um - s.trough_um) * m->dl_wbar;
-		stats_level(m, s.peak_time_s, stroke_level(m, a, b_t, b->idx, f.level_sum) - own);
+		double level = stroke_level(m, a, b_t, b->idx, f.level_sum);
+		stats_level(m, s.peak_time_s, level - own);
+		/* as read, into the levels' drift (m->dr_lv) */
+		double t = s.peak_time_s - (double)m->first_slot / m->cfg.rate_hz;
+		level += drift_taken(m, t);
+		if (m->dr_lv.t[0] == 0)
+			m->dr_lv_ref = level;
+		if (isfinite(level))
+			drift_add(&m->dr_lv, t, level - m->dr_lv_ref);
 	}
 	s.fit_var_factor = f.var_factor;
 	s.fit_dof = f.dof;
