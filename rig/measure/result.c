@@ -610,6 +610,7 @@ static double end_curve_t(const double *t, const double *p, const bool *use, uns
  * into *q, false for fewer than 4 of them or no fit. The line's model
  * error where the speed curves (end_rate). */
 #define END_QUAD_N 6u
+#define END_QUAD_Z 3.0
 static bool end_quad_at(const double *t, const double *p, const bool *use, unsigned n, bool tail,
 			double x, double *q)
 {
@@ -922,10 +923,14 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 	 * periods carries out under it, and the curve passes the tests
 	 * above under 1 kHz timing noise (speed 1000 10300: 98.261 Hz where
 	 * the crank ran 99.483 over that stroke, U 0.865; 10309, 10107; 4 kHz
-	 * 2032, 10517). The line's reading against a quadratic's through the
-	 * END_QUAD_N kept periods nearest the end counts as a rectangular
-	 * half-width (10300: U 1.511). */
-	if (end_quad_at(t, p, use, n, tail, *x, &q) && q + m->per_ref > 0) {
+	 * 2032, 10517). Where the speed changes there (the line's slope
+	 * beyond END_QUAD_Z of its standard error), the line's reading
+	 * against a quadratic's through the END_QUAD_N kept periods nearest
+	 * the end counts as a rectangular half-width (10300: U 1.511). On a
+	 * steady end that difference is the quadratic's noise alone (the 60 s
+	 * capture's start U 0.174 -> 0.235 Hz when taken everywhere). */
+	if (stt > 0 && v > 0 && num_abs(b) > END_QUAD_Z * sqrt(v / stt) &&
+	    end_quad_at(t, p, use, n, tail, *x, &q) && q + m->per_ref > 0) {
 		double d = m->cfg.rate_hz / (q + m->per_ref) - rate;
 		*u = sqrt(*u * *u + d * d / 3);
 	}
