@@ -510,7 +510,7 @@ def report(results, rates, kinds, rig):
                   tot[12], tot[13], 100.0 * tot[12] / max(tot[13], 1), tot[14] / max(tot[13], 1)))
     print()
     print("## Rates at the ends (speed; k = 2): the steadiness line's figures against the crank's")
-    print("mean rate over one period where they were read")
+    print("mean rate over the stroke each was read over (one period of the figure, centred where it was read)")
     print("| rate | records | start within U (given) | end within U (given) | worst |error|/U |")
     print("|---|---|---|---|---|")
     for fs in rates:
