@@ -145,7 +145,7 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 		   "rate_start_hz,rate_end_hz,rate_change_pct,noise_pct,drift_um,drift_u_um,"
 		   "drift_corrected,lobe0_depth_um,lobe1_depth_um,lobe0_freq_hz,lobe1_freq_hz,"
 		   "depth_std_U_um,depth_minmax_U_um,rate_start_U_hz,rate_end_U_hz,"
-		   "rate_change_U_pct,rate_start_s,rate_end_s\n");
+		   "rate_change_U_pct,rate_start_s,rate_end_s,drift_detected\n");
 	bool d = st->has_depth, f = st->has_freq;
 	fprintf(o, "%s,%llu", measure_status_name(st->status), (unsigned long long)st->strokes);
 	put(o, d, 3, st->depth_mean_um);
@@ -179,6 +179,10 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 	put(o, f && st->rate_start_hz > 0 && st->rate_end_hz > 0, 3, st->rate_change_U_pct);
 	put(o, f && st->rate_start_hz > 0, 6, st->rate_start_s);
 	put(o, f && st->rate_end_hz > 0, 6, st->rate_end_s);
+	if (st->has_drift)
+		fprintf(o, ",%d", st->drift_detected ? 1 : 0);
+	else
+		fputc(',', o);
 	fputc('\n', o);
 }
 
@@ -271,8 +275,9 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 	if (measure_note_rate(st, note, sizeof note))
 		fprintf(o, "rate: %s\n", note);
 	if (st->has_drift)
-		fprintf(o, "drift: %+.2f um +- %.2f um over the record (retracted position), %s\n",
-			st->drift_um, 2 * st->drift_u_um,
+		fprintf(o, "drift: %+.2f um +- %.2f um over the record (retracted position), %s, "
+			"%s\n", st->drift_um, 2 * st->drift_u_um,
+			st->drift_detected ? "detected" : "not detected",
 			st->drift_corrected ? "corrected" : "not corrected (in U)");
 	if (st->has_lobes && st->lobes_unfollowed)
 		fprintf(o, "alternate strokes: %.4f / %.4f Hz (periods as detected; depths not "

@@ -526,6 +526,15 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 		 * seen (the shape's drift out, --drift correct) is as it
 		 * was. */
 		bool seen = num_abs(out->drift_um) > 2 * u_fit || u_fold > 0;
+		/* Reported as the rig's detection (drift_detected): the
+		 * figure's U below also holds its form check (u_form), which
+		 * says how well the drift's size is known, not whether there
+		 * is one; judged by that U, a linear drift of -6.57 um read
+		 * -5.00 +- 5.21 um (k = 2) and a logistic one of -5.10 read
+		 * -3.42 +- 3.98: "none" (blind_hunt.py drift 1000 2037,
+		 * 10318), where the troughs' own trend lay 4.8 and 2.4 of its
+		 * standard uncertainties out. */
+		out->drift_detected = seen;
 		if (m->cfg.gates.drift == MEASURE_DRIFT_CORRECT) {
 			/* by the models' mean, each weighted as in u_corr
 			 * (drift_fit), not the chosen one's alone: at 1 kHz

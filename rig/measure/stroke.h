@@ -323,10 +323,15 @@ struct measure_stats {
 	double noise_pct;            /* noise_um against the travel, % */
 	double travel_um;            /* the mean stroke's travel */
 	/* Drift: the retracted position's change over the record (a
-	 * quadratic in time through the strokes' troughs), its standard
-	 * uncertainty, and whether the depth was corrected for it. */
+	 * model in time through the strokes' troughs), its standard
+	 * uncertainty, whether the troughs show one (drift_detected: the
+	 * change beyond 2 of its fit's own standard uncertainties, or the
+	 * strokes' levels show the shape took one in; not judged by
+	 * drift_u_um, which also holds how far the figure's form may be
+	 * off), and whether the depth was corrected for it. */
 	bool has_drift;
 	double drift_um, drift_u_um;
+	bool drift_detected;
 	bool drift_corrected;
 	double depth_u_drift_um;     /* the drift's part of the depth budget */
 	/* Alternate strokes (a two-lobe cam): depth and rate of the even and
