@@ -579,6 +579,16 @@ case_ drift_spline_logistic_1khz drift 1000 10202
 case_ drift_spline_logistic_4khz drift 4000 10320
 case_ drift_spline_logistic_small_4khz drift 4000 10407
 
+# --drift correct: the correction is the drift model's value over the
+# strokes less its value extrapolated to the record's start, where the
+# troughs' noise counts most (a 1 kHz trough is a few samples): +1.42 um
+# (1 kHz, sine 5.0 um), -1.08 (4 kHz, exponential 6.9 um). The strokes'
+# mean levels over their cycle are a second measure of the drift, with
+# noise of their own; the two now weigh in by their inverse variances
+# (drift.c, drift_level_corr): +0.13, -0.65 um.
+case_ drift_levels_sine_1khz drift 1000 10103
+case_ drift_levels_exp_4khz drift 4000 10719
+
 # A short dwell at the top (asine cam, 0.027 of a cycle, 4 kHz): the sharp
 # two-sided fit meets its flanks' parabolas above the plateau the bins
 # show, +0.33 um against U 0.11, every local maximum 0.24 um or more below

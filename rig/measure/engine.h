@@ -460,6 +460,12 @@ struct measure {
 	 * dr_ref (the first accepted trough) */
 	double dr_ref;
 	struct drift_sums dr;
+	/* drift: the strokes' mean levels over their cycle (stroke_level,
+	 * strokes of LEVEL_MIN_SAMPLES or more), as read (the drift taken
+	 * out of the samples put back), less the first one's, against time:
+	 * a second measure of the drift for --drift correct (result_drift) */
+	double dr_lv_ref;
+	struct drift_sums dr_lv;
 	/* --drift correct: the drift taken out of the samples (learn.c,
 	 * learn_drift_out): fold_drift(t) - fold_q0_um over the learning
 	 * store (fold_t0_s..fold_t1_s, seconds from the record's first
