@@ -906,6 +906,16 @@ case_ lobes_1khz_level_alternation lobes 1000 9902
 # behind an interpolation allowance the smeared shape made 135 %. Levels
 # alternate by 13.0 um (2.4 times the spread): refused.
 case_ lobes_4khz_level_alternation lobes 4000 9913
+# blind_hunt.py lobes 1000 10911: a 40.5 um, 1.44 % cam at 105.25 Hz, 9.505
+# samples a stroke: a pattern that slides by less than a sample over the
+# record, so the levels (15.9 um, 19 times the pairs' spread) gave no
+# verdict, and the periods' 2.8 % alternation sat under the worst case the
+# sampling can alternate there (1 % + 4.2 %); the fitted depths did not
+# alternate at all: status ok, depth +20.26 um against U 19.00, strokes up
+# to 40.3 um off. Where the samples fell about the crossings says what the
+# sampling alternates here (1.2 %): the rest, 1.6 %, is the lobes'
+# (result.c, sampling_alternation): refused, could not follow.
+case_ lobes_1khz_half_sample_fixed_pattern lobes 1000 10911
 
 # drift_corr_ NAME RATE SEED LIMIT: the drift draw analyzed with --drift
 # correct --per-stroke; the correction (the strokes' mean drift_um, which

@@ -95,6 +95,9 @@
 #define KNOT_NOISE_UM 2.0     /* sample noise assumed by the knot prior */
 #define KNOT_SMOOTH 1e-3      /* rms change of the period from one stroke to the next */
 
+/* bins of a crossing's offset from its sample before (lr_ph) */
+#define LOBE_PH_BINS 16
+
 struct xing {
 	double t_slot;    /* absolute slot (fractional) of the crossing */
 	double t_raw;     /* the same as detected (never refined) */
@@ -484,6 +487,11 @@ struct measure {
 	/* the same periods as detected (never refined), over every stroke
 	 * between reliable crossings, fitted or not (result_lobes) */
 	double lr_n[2], lr_p[2], lr_pp[2];
+	/* where the samples fell about those periods' crossings: per parity,
+	 * +1 in the bin of the end crossing's offset after its sample before
+	 * (a fraction of a sample), -1 in the start crossing's: what linear
+	 * interpolation makes the periods alternate by (result_lobes) */
+	double lr_ph[2][LOBE_PH_BINS];
 	/* the strokes' mean levels less what their own peak and trough make
 	 * (stats_level), paired: an even stroke's less the next odd one's
 	 * (count, sum, sum of squares); the last even one's and its index */

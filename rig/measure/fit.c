@@ -744,6 +744,16 @@ static bool fit_bend(const struct xing *pre, const struct xing *a, const struct 
 	return true;
 }
 
+/* The bin of a crossing's offset after the sample before it (lr_ph). */
+static unsigned xing_phase_bin(double t_slot)
+{
+	double f = t_slot - (double)(int64_t)t_slot; /* cheaper than floor */
+	if (f < 0)
+		f += 1;
+	unsigned b = (unsigned)(f * LOBE_PH_BINS);
+	return b < LOBE_PH_BINS ? b : LOBE_PH_BINS - 1;
+}
+
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
 		double t_ref, double t_sig, bool changing, struct knot_sums *ks,
 		const struct xing *pre, const struct xing *post)
@@ -773,6 +783,8 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		m->lr_n[lb]++;
 		m->lr_p[lb] += pr;
 		m->lr_pp[lb] += pr * pr;
+		m->lr_ph[lb][xing_phase_bin(b->t_raw)] += 1;
+		m->lr_ph[lb][xing_phase_bin(a->t_raw)] -= 1;
 	}
 	bool fitted = top_fit(m, a, b_t, b->idx, &f, ks, t_sig, changing, NULL);
 	/* Off the shape while learning: the phase bent through the
