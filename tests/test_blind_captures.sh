@@ -1182,6 +1182,38 @@ case_ speed_startup_first_stroke_in_end_fit_1khz speed 1000 10707
 # (result.c end_curve_t): 9 periods, 114.04 Hz, U 2.91.
 case_ speed_startup_end_line_curve_1khz speed 1000 3022
 
+# blind_hunt.py speed 1000 10805: a first-order start-up from 50 % (tau
+# 0.18 s), 7 samples a stroke. The learned knots, a straight phase within
+# each stroke, pulled the third stroke's start 0.14 slots off its crossing
+# (which the crank's phase confirms to 0.001 cycles); its first flank
+# sample stood 92 um off the shape, past the gate, and the stroke was
+# refused as not the stroke shape: "1 of 280 not measured". The phase bent
+# through the neighbours' crossings now also starts at the crossing as
+# detected (fit.c fit_stroke, fit_bend): measured, -2.3 um against U 8.2.
+case_ speed_startup_knot_off_crossing_1khz speed 1000 10805
+
+# blind_hunt.py speed 1000 10903: a second-order start-up from 82 % with
+# PWM ripple, 6.3 samples a stroke. The first knot stood 0.07 slots late
+# (the knots' smoothing began 0.42 slots off, the start-up's trend lost in
+# the ripple's second differences, and the gated fit drew it back only so
+# far): two of its three top samples past the gate, the first whole stroke
+# refused ("1 of 317 not measured"). Not a changing stroke by the trend,
+# it had no bent phase to try; it now tries the one from its crossing:
+# +4.1 um against U 9.7.
+case_ speed_startup_first_knot_late_1khz speed 1000 10903
+
+# blind_hunt.py speed 1000 10300: a second-order start-up from 74 % (1/omega
+# in 0.04-0.1 s), 10 samples a stroke. The steadiness line's start is a
+# line through 12 periods read at the first; the rate is flat at first
+# and then bends up, and the line carried out under it passed the curve
+# tests under the timing noise: 98.261 Hz where the crank ran 99.483 over
+# that stroke, U 0.865. The line's reading against a quadratic's through
+# the 6 periods nearest the end now counts in U as a rectangular
+# half-width (result.c end_rate, end_quad_at): U 1.511. The same at 4 kHz,
+# speed 4000 2032: 206.779 Hz for 207.281, U 0.452, now 0.600.
+case_ speed_startup_line_model_error_1khz speed 1000 10300
+case_ speed_startup_line_model_error_4khz speed 4000 2032
+
 # blind_hunt.py speed 1000 10810 (FM 1.28 % at 1.0 Hz, PWM 0.36 %, t5
 # noise 2.66 um, 16 samples a stroke) reads -16.6 ppm against U 27.7: the
 # 10 ppm limit missed inside U. The same physics drawn again (seeds

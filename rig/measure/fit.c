@@ -62,9 +62,11 @@ struct top_sums {
 
 /* A stroke's phase bent by its neighbours' crossings (fit_bend): the
  * cycle count (y) at 3 or 4 crossings (x, slots from the stroke's own),
- * so that the phase of slot x is the polynomial through them. */
+ * so that the phase of slot x0 + x is the polynomial through them; x0 is
+ * the stroke's start knot, or its crossing as detected. */
 struct bend {
 	double x[4], y[4];
+	double x0;
 	int n;
 };
 
@@ -374,7 +376,7 @@ static void top_sums_gather(const struct measure *m, const struct xing *a, doubl
 		/* a bent phase is rare (fit_bend): expected not, the 60 s
 		 * record's count of instructions +0.36 % -> +0.20 % */
 		double ph = __builtin_expect(bend != NULL, 0)
-				    ? bend_phase(bend, (double)(m->hist_slot0 + i) - a->t_slot)
+				    ? bend_phase(bend, (double)(m->hist_slot0 + i) - bend->x0)
 				    : ph_lin;
 		S->lv += m->hist[i];
 		/* nearest bin centre; phase is in [0, 1) up to rounding */
@@ -709,11 +711,15 @@ bool fit_trough(const struct measure *m, const struct xing *a, const struct xing
  * usable), if it rises over the stroke. The crossings as detected, each
  * where the signal crosses the same level: the knots, fitted with a
  * straight phase, took in part of the bend (through them 1 kHz 3012 kept
- * 1 of its 3 lost strokes, through the crossings 2). False without one. */
+ * 1 of its 3 lost strokes, through the crossings 2). The bend starts at
+ * the stroke's knot, or (raw) at its crossing as detected: a knot the
+ * straight phase has pulled off its crossing carries the whole stroke
+ * off the shape with it (fit_stroke). False without one. */
 static bool fit_bend(const struct xing *pre, const struct xing *a, const struct xing *b,
-		     const struct xing *post, struct bend *B)
+		     const struct xing *post, bool raw, struct bend *B)
 {
 	B->n = 0;
+	B->x0 = raw ? a->t_raw : a->t_slot;
 	if (pre && stroke_usable(pre, a, 0)) {
 		B->x[B->n] = pre->t_raw - a->t_raw;
 		B->y[B->n++] = -1;
@@ -730,7 +736,7 @@ static bool fit_bend(const struct xing *pre, const struct xing *a, const struct 
 		return false;
 	double span = b->t_slot - a->t_slot, last = 0;
 	for (int i = 1; i <= 16; i++) {
-		double ph = bend_phase(B, span * i / 16);
+		double ph = bend_phase(B, a->t_slot - B->x0 + span * i / 16);
 		if (!(ph > last))
 			return false;
 		last = ph;
@@ -781,11 +787,21 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		m->lr_ph[lb][xing_phase_bin(a->t_raw)] -= 1;
 	}
 	bool fitted = top_fit(m, a, b_t, b->idx, &f, ks, t_sig, changing, NULL);
-	struct bend B;
-	if (changing && !ks && (fitted ? fit_off_shape(m, &f) : f.gated > 0) &&
-	    fit_bend(pre, a, b, post, &B)) {
+	/* Off the shape while learning: the phase bent through the
+	 * neighbours' crossings from the stroke's knot (a pen changing speed),
+	 * then from its crossing as detected. At a start-up the straight
+	 * phase's knots can stand a hundredth of a cycle off the crossings,
+	 * which the samples follow (speed 1000 10805: a knot 0.14 slots off
+	 * the crossing, a flank sample 92 um off the shape; 10903, a second
+	 * order start: the first knot 0.07 slots, where the smoothing began
+	 * 0.42 slots off and the gated fit drew it back only so far). */
+	for (int raw = changing ? 0 : 1; raw < 2 && !ks &&
+					  (fitted ? fit_off_shape(m, &f) : f.gated > 0);
+	     raw++) {
+		struct bend B;
 		struct top_fit fb;
-		if (top_fit(m, a, b_t, b->idx, &fb, NULL, t_sig, changing, &B) &&
+		if (fit_bend(pre, a, b, post, raw, &B) &&
+		    top_fit(m, a, b_t, b->idx, &fb, NULL, t_sig, changing, &B) &&
 		    !fit_off_shape(m, &fb)) {
 			f = fb;
 			fitted = true;

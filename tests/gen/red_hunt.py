@@ -21,7 +21,8 @@ status ok:
   ends    the rates at the record's first and last whole stroke
           (rate_start_hz, rate_end_hz, at rate_start_s, rate_end_s) within
           their U (rate_start_U_hz, rate_end_U_hz, k = 2; none: 0) of the
-          truth: the crank's mean rate over one period centred there, from
+          truth: the crank's mean rate over the stroke they were read over
+          (one period of the figure, 1 / rate, centred there), from
           red_capture.py's motor made again (an engine without the times:
           its rate at the record's first and last sample, the truth file's);
           a figure withheld is not judged: coverage, not a limit
@@ -118,9 +119,10 @@ def gen_argv(gen):
     return argv
 
 
-def truth_rate(gen, truth, at_s):
+def truth_rate(gen, truth, at_s, wins=None):
     """The crank's mean rate over one period centred on each time in at_s
-    (s from the first sample, the sensor's clock; None: left None), from
+    (s from the first sample, the sensor's clock; None: left None), the
+    period of wins (seconds; None or 0: the mean period), from
     red_capture.py's motor made again as its main() makes it (the same
     draws). The truth file's rate at the first sample is made again too:
     a motor that does not match it is an error, not a judgement."""
@@ -142,11 +144,12 @@ def truth_rate(gen, truth, at_s):
         raise RuntimeError("red_hunt.py: the motor made again reads %.6f Hz at the first sample, the truth %s"
                            % (rs, truth["rate_start_hz"]))
     out = []
-    for s in at_s:
+    for i, s in enumerate(at_s):
         if s is None:
             out.append(None)
             continue
-        t, per = t_start + s * a.rate / rate_true, 1 / float(truth["freq_hz"])
+        w = wins[i] if wins else None
+        t, per = t_start + s * a.rate / rate_true, w if w else 1 / float(truth["freq_hz"])
         out.append((ph(t + per / 2) - ph(t - per / 2)) / per)
     return out
 
@@ -203,7 +206,10 @@ def judge(truth, r, gen):
     if "rate_start_s" in r:
         ts = [float(r[k]) if r[k] else None for k in ("rate_start_s", "rate_end_s")]
         ts_ = [x for x in ts if x is not None]
-        tr = truth_rate(gen, truth, ts) if ts_ else [None, None]
+        # over the stroke each was read over: one period of the figure
+        ws = [1 / float(r[k]) if r.get(k) and float(r[k]) > 0 else None
+              for k in ("rate_start_hz", "rate_end_hz")]
+        tr = truth_rate(gen, truth, ts, ws) if ts_ else [None, None]
         tr = [x if x is not None else float("nan") for x in tr]
     else:
         tr = [float(truth["rate_start_hz"]), float(truth["rate_end_hz"])]

@@ -19,8 +19,9 @@ the rest, are its draws).
 Per record (every line; a record refused is counted apart, refusing is
 allowed): the rate's error in ppm against its U (k = 2), within U, within
 10 ppm, and the rates at the record's first and last whole stroke against
-their U (red_hunt.py's `ends`: the crank's mean rate over one period
-centred at rate_start_s, rate_end_s; a figure withheld is not judged).
+their U (red_hunt.py's `ends`: the crank's mean rate over the stroke
+each was read over, one period of the figure centred at rate_start_s,
+rate_end_s; a figure withheld is not judged).
 Then per sample rate: records, refused, rate within U, within 10 ppm,
 start and end within U (of those given) and withheld. Exit 1 when any
 record is wrong and sure on its rate (outside U, status ok) and --strict.
