@@ -849,13 +849,17 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		double own = s.trough_um + (s.peak_um - s.trough_um) * m->dl_wbar;
 		double level = stroke_level(m, a, b_t, b->idx, f.level_sum);
 		stats_level(m, s.peak_time_s, level - own);
-		/* as read, into the levels' drift (m->dr_lv) */
-		double t = s.peak_time_s - (double)m->first_slot / m->cfg.rate_hz;
-		level += drift_taken(m, t);
-		if (m->dr_lv.t[0] == 0)
-			m->dr_lv_ref = level;
-		if (isfinite(level))
-			drift_add(&m->dr_lv, t, level - m->dr_lv_ref);
+		/* as read, into the levels' drift (m->dr_lv), which only
+		 * --drift correct reads (drift_level_corr): its sums cost
+		 * 2 % of the long capture's instructions */
+		if (m->cfg.gates.drift == MEASURE_DRIFT_CORRECT) {
+			double t = s.peak_time_s - (double)m->first_slot / m->cfg.rate_hz;
+			level += drift_taken(m, t);
+			if (m->dr_lv.t[0] == 0)
+				m->dr_lv_ref = level;
+			if (isfinite(level))
+				drift_add(&m->dr_lv, t, level - m->dr_lv_ref);
+		}
 	}
 	s.fit_var_factor = f.var_factor;
 	s.fit_dof = f.dof;
