@@ -13,16 +13,24 @@
 . "$(dirname "$0")/lib.sh"
 needs python3 "the capture generator"
 
-# case_ NAME KIND RATE SEED
-case_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+# judged_ NAME CMD...: the case passes when CMD exits 0; its last line
+# of output says why
+judged_() {
+  name=$1
+  shift
+  out=$("$@" 2>&1)
   rc=$?
   last=$(printf '%s\n' "$out" | tail -1)
   if [ "$rc" -eq 0 ]; then
-    ok "$1: $last"
+    ok "$name: $last"
   else
-    bad "$1: $last"
+    bad "$name: $last"
   fi
+}
+
+# case_ NAME KIND RATE SEED
+case_() {
+  judged_ "$1" python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4"
 }
 
 # cover_ NAME KIND RATE SEED [LIMIT]: the depth within U (k = 2), status
@@ -73,14 +81,7 @@ sys.exit(0 if c[0] == c[1] else 1)' 2>&1)
 # rate's errors centred on zero (within 3 standard errors) and each within
 # its U, status ok
 redraw_() {
-  out=$(python3 "$here/gen/rate_floor.py" "$2" "$3" "$4" --redraws "$5" "$RIG" 2>&1)
-  rc=$?
-  last=$(printf '%s\n' "$out" | tail -1)
-  if [ "$rc" -eq 0 ]; then
-    ok "$1: $last"
-  else
-    bad "$1: $last"
-  fi
+  judged_ "$1" python3 "$here/gen/rate_floor.py" "$2" "$3" "$4" --redraws "$5" "$RIG"
 }
 
 # rate_ NAME KIND RATE SEED: the mean rate within 10 ppm (sensor clock) and

@@ -144,7 +144,7 @@ def draw(kind, fs, seed):
     return p
 
 
-def rig_analyze(rig, params, path, extra=()):
+def rig_analyze(rig, params, path, extra=(), per_stroke=True):
     runner = os.environ.get("RIG_RUNNER", "").split()
     a = runner + [rig, "analyze"] + bc.analyze_args(params) + list(extra)
     res = {}
@@ -159,7 +159,7 @@ def rig_analyze(rig, params, path, extra=()):
         # not a result nor a refused record: a usage error, a crash
         res["status"] = "ERROR exit %d: %s" % (pr.returncode, pr.stderr.strip()[:120])
     res["per"] = []
-    if pr.returncode == 0:
+    if pr.returncode == 0 and per_stroke:
         pr = subprocess.run(a + ["--per-stroke", path], capture_output=True, text=True)
         rows = pr.stdout.strip().splitlines()
         for row in rows[1:]:
@@ -206,13 +206,19 @@ def match(truth, res):
     return pairs, missing
 
 
+def write_capture(p, d):
+    """The capture of draw p written into folder d: (its path, the truth)."""
+    path = os.path.join(d, "cap.bin")
+    data, truth = bc.make(p)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path, truth
+
+
 def one(rig, kind, fs, seed):
     p = draw(kind, fs, seed)
     with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "cap.bin")
-        data, truth = bc.make(p)
-        with open(path, "wb") as f:
-            f.write(data)
+        path, truth = write_capture(p, d)
         extra = ["--drift", "correct"] if kind == "drift" else []
         res = rig_analyze(rig, p, path, extra)
         if kind == "drift":

@@ -34,7 +34,6 @@ errors (a bias), a draw lies outside its U or has no rate.
 import math
 import os
 import random
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -206,18 +205,11 @@ def redraws(rig, kind, fs, seed, n):
         p = bh.draw(kind, fs, seed)
         p["seed"] = seed * 1000 + i
         with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "cap.bin")
-            data, truth = bc.make(p)
-            with open(path, "wb") as f:
-                f.write(data)
+            path, truth = bh.write_capture(p, d)
             # as blind_hunt.py's one(): the drift kind corrected; the
             # summary CSV only (no per-stroke run)
             extra = ["--drift", "correct"] if kind == "drift" else []
-            runner = os.environ.get("RIG_RUNNER", "").split()
-            pr = subprocess.run(runner + [rig, "analyze"] + bc.analyze_args(p) + extra +
-                                ["--csv", path], capture_output=True, text=True)
-            lines = pr.stdout.strip().splitlines()
-            res = dict(zip(lines[0].split(","), lines[1].split(","))) if len(lines) == 2 else {}
+            res = bh.rig_analyze(rig, p, path, extra, per_stroke=False)
         e, u = res.get("freq_hz"), res.get("freq_U_hz")
         if res.get("status") == "ok" and e is not None and u is not None:
             # the error in the sensor's clock (the 10 ppm limit's), U
