@@ -597,6 +597,30 @@ static bool end_line(const double *t, const double *p, const bool *use, unsigned
 	return true;
 }
 
+/* The least-squares quadratic in (t - x0) through at most `most` kept
+ * periods (t, p, use as end_rate), taken from the first on (from the last
+ * with tail): its coefficients c and their inverse normal matrix inv;
+ * the number of periods taken, 0 where the fit fails. */
+static unsigned end_quad_fit(const double *t, const double *p, const bool *use, unsigned n,
+			     bool tail, unsigned most, double x0, double c[3], double inv[9])
+{
+	double A[9] = { 0 }, y[3] = { 0 };
+	unsigned k = 0;
+	for (unsigned s = 0; s < n && k < most; s++) {
+		unsigned i = tail ? n - 1 - s : s;
+		if (!use[i])
+			continue;
+		double x = t[i] - x0, w[3] = { 1, x, x * x };
+		for (int a = 0; a < 3; a++) {
+			y[a] += w[a] * p[i];
+			for (int b = 0; b < 3; b++)
+				A[a * 3 + b] += w[a] * w[b];
+		}
+		k++;
+	}
+	return num_solve_sym(3, A, y, c, inv) ? k : 0;
+}
+
 /* The curve of the periods a line through them (end_line's tm, with use)
  * does not follow: the quadratic's coefficient over its standard error,
  * the variance of one period v (0: fewer than 5 points, or no fit).
@@ -609,20 +633,8 @@ static bool end_line(const double *t, const double *p, const bool *use, unsigned
 static double end_curve_t(const double *t, const double *p, const bool *use, unsigned n,
 			  double tm, double v)
 {
-	double A[9] = { 0 }, y[3] = { 0 }, c[3], inv[9];
-	unsigned k = 0;
-	for (unsigned i = 0; i < n; i++) {
-		if (!use[i])
-			continue;
-		double x = t[i] - tm, w[3] = { 1, x, x * x };
-		for (int a = 0; a < 3; a++) {
-			y[a] += w[a] * p[i];
-			for (int b = 0; b < 3; b++)
-				A[a * 3 + b] += w[a] * w[b];
-		}
-		k++;
-	}
-	if (k < 5 || !(v > 0) || !num_solve_sym(3, A, y, c, inv) || !(inv[8] > 0))
+	double c[3], inv[9];
+	if (!(v > 0) || end_quad_fit(t, p, use, n, false, n, tm, c, inv) < 5 || !(inv[8] > 0))
 		return 0;
 	return num_abs(c[2]) / sqrt(v * inv[8]);
 }
@@ -636,21 +648,8 @@ static double end_curve_t(const double *t, const double *p, const bool *use, uns
 static bool end_quad_at(const double *t, const double *p, const bool *use, unsigned n, bool tail,
 			double x, double *q)
 {
-	double A[9] = { 0 }, y[3] = { 0 }, c[3], inv[9];
-	unsigned k = 0;
-	for (unsigned s = 0; s < n && k < END_QUAD_N; s++) {
-		unsigned i = tail ? n - 1 - s : s;
-		if (!use[i])
-			continue;
-		double d = t[i] - x, w[3] = { 1, d, d * d };
-		for (int a = 0; a < 3; a++) {
-			y[a] += w[a] * p[i];
-			for (int b = 0; b < 3; b++)
-				A[a * 3 + b] += w[a] * w[b];
-		}
-		k++;
-	}
-	if (k < 4 || !num_solve_sym(3, A, y, c, inv))
+	double c[3], inv[9];
+	if (end_quad_fit(t, p, use, n, tail, END_QUAD_N, x, c, inv) < 4)
 		return false;
 	*q = c[0];
 	return isfinite(*q);

@@ -39,24 +39,16 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import blind_capture as bc  # noqa: E402
 import blind_hunt as bh  # noqa: E402
+import ring_info_probe as rip  # noqa: E402
 
 
 def solve_var(F, g):
-    """g' F^-1 g for a small symmetric positive F (Gauss-Jordan)."""
-    n = len(F)
-    A = [row[:] + [g[i]] for i, row in enumerate(F)]
-    for c in range(n):
-        piv = max(range(c, n), key=lambda r: abs(A[r][c]))
-        A[c], A[piv] = A[piv], A[c]
-        if abs(A[c][c]) < 1e-300:
-            return float("inf")
-        for r in range(n):
-            if r != c:
-                f = A[r][c] / A[c][c]
-                for k in range(c, n + 1):
-                    A[r][k] -= f * A[c][k]
-    x = [A[i][n] / A[i][i] for i in range(n)]
-    return sum(g[i] * x[i] for i in range(n))
+    """g' F^-1 g for a small symmetric positive F (ring_info_probe.solve)."""
+    try:
+        x = rip.solve(F, g)
+    except ZeroDivisionError:
+        return float("inf")
+    return sum(gi * xi for gi, xi in zip(g, x))
 
 
 def cam_slope(pen, psi, h=1e-5):
