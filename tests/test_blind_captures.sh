@@ -706,6 +706,19 @@ case_ ring_4khz_box_model_floor_183us ringing 4000 10721
 # tried first (ring.c, far_unsure): a ring at 3350 Hz standing 51 of its
 # noise out of the fit, -0.64 um (U 19.90).
 case_ ring_4khz_box_model_before_far_flank_181us ringing 4000 10908
+# Two windows, one fit each: 10614 (a 2.8 kHz ring of 16.4 um under
+# 184 us, gain 0.63, on a creeping pad) and 9909 (3.5 kHz, 185 us, 0.43).
+# The peak was the middle of the near-best tops of both the whole window
+# and the narrow one: on 10614 the narrow window fits worse (1.19 against
+# 1.35 of chi-square a degree of freedom), lets rings the box passes
+# little of fit as well, and their tops lifted the middle: +2.83 um (U
+# 20.97, main 31f418d); on 9909 the whole window's quartic does not follow
+# the top (2.50 against 1.09) and its tops pulled it down: -1.26 um (U
+# 19.75). Under an exposure the peak is now the middle of the better
+# fitting window's tops, U still spanning both (ring.c, ring_model_peak):
+# +0.38 um (U 21.69) and -0.20 um (U 18.70).
+case_ ring_4khz_box_model_better_window_184us ringing 4000 10614
+case_ ring_4khz_box_model_better_window_185us ringing 4000 9909
 
 # The physics of blind_hunt.py ringing 4000 10007 (a 4.9 kHz ring of
 # 9.6 um decaying in 0.27 ms on 243 Hz strokes, 2.65 um of Laplace noise)

@@ -394,8 +394,10 @@ static double ring_band_half(const struct shape_pts *P, const struct fold_src *s
  * chi-square by RM_CHI times its noise (chi-square a degree of freedom,
  * at least 1): some 1100 models are tried, and a ring of noise lowers it
  * by 2 on average, by 25 once in a thousand records. The model's highest
- * point within the inner half of the window is the peak, u_peak its
- * standard uncertainty from the fit's covariance. Model errors, as
+ * point within the inner half of the window is the top, u_peak its
+ * standard uncertainty from the fit's covariance; the peak is the middle
+ * of the spread below (under an exposure, of the better fitting window's
+ * tops: ring_model_peak). Model errors, as
  * rectangular half-widths (u_model): the spread of that point over every
  * model within RM_PROFILE of the least chi-square and over a window
  * RM_NARROW as wide (the quartic's own error over the top), and RM_SHARE
@@ -748,16 +750,44 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 			var += grad[a] * F.inv[a * RM_NP + b] * grad[b];
 	double ring_part = F.c[5] * grad[5] + F.c[6] * grad[6];
 	long nlo = (long)floor(RM_NARROW * (double)lo), nhi = (long)ceil(RM_NARROW * (double)hi);
+	/* the whole window's fit a degree of freedom (the better window, below) */
+	double fit = F.chi / (double)(R.n - RM_NP), wlo = tlo, whi = thi;
 	rm_points(P, nlo, nhi, box, &R);
 	if (R.n >= 4 * RM_NP && rm_search(&R, bh, nlo, nhi, &G, &s2n, &chi0n, &glo, &ghi)) {
+		if (G.chi / (double)(R.n - RM_NP) < fit) {
+			wlo = glo;
+			whi = ghi;
+		}
 		tlo = glo < tlo ? glo : tlo;
 		thi = ghi > thi ? ghi : thi;
 	}
 	/* the middle of the spread; it spans the best model's top too */
-	*peak = (thi + tlo) / 2;
+	double mid = (thi + tlo) / 2, half = (thi - tlo) / 2;
+	/* Under an exposure the peak is the middle of the near-best tops of the
+	 * window whose best fit has the least chi-square a degree of freedom (the
+	 * whole, or the narrow one, RM_NARROW), and its U still spans both
+	 * windows' tops (a rectangular half-width from that middle). A quartic
+	 * that does not follow the top over the whole window leaves its misfit to
+	 * the ring: blind_hunt.py ringing 4000 9909 (3530 Hz under 185 us, gain
+	 * 0.43) fitted the whole window at 2.50 a degree of freedom, the narrow
+	 * one at 1.09, and their tops' middles stood -2.21 and -0.20 um off. Where
+	 * the narrow window fits the worse, its few points let rings the box
+	 * passes little of fit as well, and their tops lift the middle of both:
+	 * 10614 (2762 Hz under 184 us, 0.63; 1.19 against 1.35 a degree of
+	 * freedom) read +2.83 um, the whole window's middle +0.38. Until 12-05 the
+	 * middle of both windows' tops was the peak: over the 137 ringing draws
+	 * at 4 kHz under an exposure of blocks 9900..10900, within 1 um 110 ->
+	 * 114, rms 2.23 -> 2.23 um, every draw within U, mean U 10.72 -> 10.73 um
+	 * (docs/measurement.md 5a). With no exposure the middle of both windows'
+	 * tops stays the peak (not measured otherwise). */
+	if (box > 0) {
+		mid = (wlo + whi) / 2;
+		half = thi - mid > mid - tlo ? thi - mid : mid - tlo;
+	}
+	*peak = mid;
 	*vpos = xs;
 	*u_peak = sqrt(var * s2);
-	*u_model = num_rect_add(num_rect_add(0, (thi - tlo) / 2), RM_SHARE * num_abs(ring_part));
+	*u_model = num_rect_add(num_rect_add(0, half), RM_SHARE * num_abs(ring_part));
 	double d2 = rm_at(&F, xs + 0.05, span, g2) + rm_at(&F, xs - 0.05, span, g2) - 2 * top;
 	*curv = -d2 / (2 * 0.05 * 0.05);
 	/* what the box took of the model's top: its highest box mean */
