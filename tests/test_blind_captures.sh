@@ -714,9 +714,11 @@ case_ ring_4khz_box_model_before_far_flank_181us ringing 4000 10908
 # little of fit as well, and their tops lifted the middle: +2.83 um (U
 # 20.97, main 31f418d); on 9909 the whole window's quartic does not follow
 # the top (2.50 against 1.09) and its tops pulled it down: -1.26 um (U
-# 19.75). Under an exposure the peak is now the middle of the better
-# fitting window's tops, U still spanning both (ring.c, ring_model_peak):
-# +0.38 um (U 21.69) and -0.20 um (U 18.70).
+# 19.75). Under an exposure the peak is now the middle of the tops of the
+# window that follows the top: the narrow one where the whole one misfits
+# beyond chance (F test), else the whole one where it fits as well a
+# degree of freedom, U still spanning both (ring.c, RM_WINDOW_P): +0.38 um
+# (U 21.69) and -0.20 um (U 18.70).
 case_ ring_4khz_box_model_better_window_184us ringing 4000 10614
 case_ ring_4khz_box_model_better_window_185us ringing 4000 9909
 

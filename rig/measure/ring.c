@@ -440,6 +440,24 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
 #define RM_BOX_ZERO 1e-3 /* a zero of the box: the ring's columns vanish */
 #define RM_BOX_PASS 0.85
 #define RM_BOX_REACH_UM (2 * RING_MAX_UM)
+/* Under an exposure the peak is the middle of the near-best tops of one
+ * window or both, by the two best fits' chi-squares: the narrow window's
+ * (RM_NARROW) where the whole window's points beyond it fit worse than the
+ * narrow window's noise beyond chance (an F test of nested windows, p
+ * under RM_WINDOW_P: the quartic does not follow the top that far, and
+ * leaves its misfit to the ring); else the whole window's where it fits
+ * as well a degree of freedom or better (the narrow window's few points
+ * let rings the box passes little of fit as well, and their tops only
+ * widen the spread); else both windows'. U spans the tops of both. Until
+ * 12-05 the middle of both was the peak: blind_hunt.py ringing 4000 9909
+ * (3530 Hz under 185 us, gain 0.43) fitted the whole window at 2.50 of
+ * chi-square a degree of freedom and the narrow one at 1.09 (their tops'
+ * middles -2.21 and -0.20 um off) and read -1.26 um; 10614 (2762 Hz under
+ * 184 us, 0.63; 1.19 and 1.35) read +2.83 um, the whole window's middle
+ * +0.38. Measured over the ringing draws at 4 kHz under an exposure
+ * (docs/measurement.md 5a). With no exposure the middle of both windows'
+ * tops stays the peak (not measured otherwise). */
+#define RM_WINDOW_P 0.05
 struct rm_fit {
 	double chi, c[RM_NP], inv[RM_NP * RM_NP], w, lam;
 	double gain; /* the box's gain on the ring (rm_box; 1 with no box) */
@@ -750,36 +768,29 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 			var += grad[a] * F.inv[a * RM_NP + b] * grad[b];
 	double ring_part = F.c[5] * grad[5] + F.c[6] * grad[6];
 	long nlo = (long)floor(RM_NARROW * (double)lo), nhi = (long)ceil(RM_NARROW * (double)hi);
-	/* the whole window's fit a degree of freedom (the better window, below) */
-	double fit = F.chi / (double)(R.n - RM_NP), wlo = tlo, whi = thi;
+	/* the whole window's fit and its tops (the window that follows the
+	 * top, below) */
+	double chw = F.chi, dfw = (double)(R.n - RM_NP), wlo = tlo, whi = thi;
 	rm_points(P, nlo, nhi, box, &R);
 	if (R.n >= 4 * RM_NP && rm_search(&R, bh, nlo, nhi, &G, &s2n, &chi0n, &glo, &ghi)) {
-		if (G.chi / (double)(R.n - RM_NP) < fit) {
-			wlo = glo;
-			whi = ghi;
-		}
+		double dfn = (double)(R.n - RM_NP);
 		tlo = glo < tlo ? glo : tlo;
 		thi = ghi > thi ? ghi : thi;
+		if (dfw > dfn && G.chi > 0 &&
+		    num_f_upper((chw - G.chi) / (dfw - dfn) / (G.chi / dfn), dfw - dfn, dfn) <
+			    RM_WINDOW_P) {
+			wlo = glo;
+			whi = ghi;
+		} else if (G.chi / dfn < chw / dfw) {
+			wlo = tlo;
+			whi = thi;
+		}
 	}
 	/* the middle of the spread; it spans the best model's top too */
 	double mid = (thi + tlo) / 2, half = (thi - tlo) / 2;
-	/* Under an exposure the peak is the middle of the near-best tops of the
-	 * window whose best fit has the least chi-square a degree of freedom (the
-	 * whole, or the narrow one, RM_NARROW), and its U still spans both
-	 * windows' tops (a rectangular half-width from that middle). A quartic
-	 * that does not follow the top over the whole window leaves its misfit to
-	 * the ring: blind_hunt.py ringing 4000 9909 (3530 Hz under 185 us, gain
-	 * 0.43) fitted the whole window at 2.50 a degree of freedom, the narrow
-	 * one at 1.09, and their tops' middles stood -2.21 and -0.20 um off. Where
-	 * the narrow window fits the worse, its few points let rings the box
-	 * passes little of fit as well, and their tops lift the middle of both:
-	 * 10614 (2762 Hz under 184 us, 0.63; 1.19 against 1.35 a degree of
-	 * freedom) read +2.83 um, the whole window's middle +0.38. Until 12-05 the
-	 * middle of both windows' tops was the peak: over the 137 ringing draws
-	 * at 4 kHz under an exposure of blocks 9900..10900, within 1 um 110 ->
-	 * 114, rms 2.23 -> 2.23 um, every draw within U, mean U 10.72 -> 10.73 um
-	 * (docs/measurement.md 5a). With no exposure the middle of both windows'
-	 * tops stays the peak (not measured otherwise). */
+	/* Under an exposure, the middle of the near-best tops of the window
+	 * chosen above (RM_WINDOW_P); U still spans both windows' tops, a
+	 * rectangular half-width from that middle. */
 	if (box > 0) {
 		mid = (wlo + whi) / 2;
 		half = thi - mid > mid - tlo ? thi - mid : mid - tlo;
