@@ -927,7 +927,7 @@ case_ lobes_4khz_level_alternation lobes 4000 9913
 case_ lobes_1khz_half_sample_fixed_pattern lobes 1000 10911
 # blind_hunt.py lobes 4000 11009: a 53.2 um, 1.57 % cam at 103.8 Hz, 38.5
 # samples a stroke, the pattern sliding 0.97 of a sample over the record.
-# The fold of the two lobes zigzags by 30..50 um from bin to bin on the
+# The fold of the two lobes zigzags by 30..70 um from bin to bin on the
 # flanks: 75 of 182 strokes refused as not the stroke shape, the rest read
 # 20 um beyond the deep lobe with no alternation left. The periods as
 # detected alternate by 2.9 %, but the shape's cubic at its crossing does

@@ -1474,8 +1474,8 @@ static void status_no_valid(const struct measure *m, struct measure_stats *out)
  * fell about a crossing. No stroke's flank does that at its mid-level
  * crossing: the strokes folded into the shape were not one shape (4 kHz,
  * a 53 um, 1.57 % cam at 38.5 samples a stroke: the fold zigzags by
- * 30..50 um from bin to bin on the flanks, its cubic's second derivative
- * 41 times what a cam of that travel and slope has). */
+ * 30..70 um from bin to bin on the flanks, its cubic's second derivative
+ * 41 slope^2 / travel, where a cam's is at most about 1.6). */
 static bool sampling_alternation(const struct measure *m, double h, double *alt_cycles,
 				 bool *bent)
 {
