@@ -254,8 +254,8 @@ static double stroke_ring_u(const struct shape *sh, double noise2)
  *   (shape.ring_hidden_um). ringing 4000 10914 (4289 Hz under 246 us, g
  *   0.13 for the 4575 Hz fitted) read the std 0.62 um low against U 0.21,
  *   10002 0.90 against 0.40, 10003 1.64 against 1.09: the box left
- *   nothing to tell the ring's change by, and U now says so (34, 10, 32 um,
- *   "not resolved"). */
+ *   nothing to tell the ring's change by, and U now says so (33.6, 15.4,
+ *   32.2 um: "not resolved"). */
 static double std_ring_u(const struct shape *sh, bool ring, double u_noise, double noise2)
 {
 	const struct ring_box *rb = &sh->ring_box;
