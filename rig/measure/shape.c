@@ -134,14 +134,15 @@ static bool two_sided_at(const double *x, const double *y, const double *wt, lon
  * Returns false if no v gives a solvable fit. k_out: the mean of cl, cr;
  * *top_k, *top_e: the point nearest v and its residual (um; negative:
  * the fit passes above it). The vertices searched: va..vb, on the grid
- * of 400 steps from the first point to the last. */
+ * of nsteps steps from the first point to the last (400: VERTEX_STEPS). */
+#define VERTEX_STEPS 400
 static bool peak_two_sided_in(const double *x, const double *y, const double *wt, long np,
-			      double q_ord, double fw, double va, double vb, double *p_out,
-			      double *v_out, double *rss_out, double *k_out, long *top_k,
-			      double *top_e)
+			      double q_ord, double fw, double va, double vb, int nsteps,
+			      double *p_out, double *v_out, double *rss_out, double *k_out,
+			      long *top_k, double *top_e)
 {
 	double best = INFINITY;
-	double step = (x[np - 1] - x[0]) / 400;
+	double step = (x[np - 1] - x[0]) / nsteps;
 	double v0 = x[0];
 	if (va > v0)
 		v0 += ceil((va - v0) / step) * step;
@@ -181,8 +182,8 @@ static bool peak_two_sided(const double *x, const double *y, const double *wt, l
 			   double q_ord, double fw, double *p_out, double *v_out, double *rss_out,
 			   double *k_out, long *top_k, double *top_e)
 {
-	return peak_two_sided_in(x, y, wt, np, q_ord, fw, x[0], x[np - 1], p_out, v_out, rss_out,
-				 k_out, top_k, top_e);
+	return peak_two_sided_in(x, y, wt, np, q_ord, fw, x[0], x[np - 1], VERTEX_STEPS, p_out, v_out,
+				 rss_out, k_out, top_k, top_e);
 }
 
 /* The standard error of a bin's mean: c samples of spread var, whose
@@ -695,8 +696,8 @@ static double narrow_shift(const double *px, const double *py, const double *pw,
 	/* its vertex within NARROW_V_BINS of the whole window's (the
 	 * search over the whole window cost 2 % of `rig analyze`) */
 	if (np < 7 || !peak_two_sided_in(px + 1, py + 1, pw + 1, np - 2, q_ord, fw,
-					 vw - NARROW_V_BINS, vw + NARROW_V_BINS, &pn, &vn, &rn,
-					 &kn, &tnj, &tn))
+					 vw - NARROW_V_BINS, vw + NARROW_V_BINS, VERTEX_STEPS, &pn,
+					 &vn, &rn, &kn, &tnj, &tn))
 		return 0;
 	if (!two_sided_peak_weights(px, pw, np, q_ord, fw, vw, cw) ||
 	    !two_sided_peak_weights(px + 1, pw + 1, np - 2, q_ord, fw, vn, cn + 1))
@@ -739,33 +740,62 @@ static void narrow_top(const double *px, const double *py, const double *pw, con
 	nt->u_um = f * se;
 }
 
+/* peak_two_sided of order q_ord with a flat of fw bins at the vertex, the
+ * vertex searched coarse (FLAT_COARSE steps over the points), then on
+ * VERTEX_STEPS' grid within a coarse step of the best: the flat's width
+ * is a second search (flat_best), and the whole grid for each width
+ * cost 16 times the analysis of a 1 kHz record. */
+#define FLAT_COARSE 40
+struct top_fit {
+	double p, v, rss, k, e;
+	long tk;
+};
+static bool flat_at(const double *x, const double *y, const double *wt, long np, double q_ord,
+		    double fw, struct top_fit *f)
+{
+	double cs = (x[np - 1] - x[0]) / FLAT_COARSE;
+	if (!peak_two_sided_in(x, y, wt, np, q_ord, fw, x[0], x[np - 1], FLAT_COARSE, &f->p, &f->v,
+			       &f->rss, &f->k, &f->tk, &f->e))
+		return false;
+	return peak_two_sided_in(x, y, wt, np, q_ord, fw, f->v - cs, f->v + cs, VERTEX_STEPS, &f->p,
+				 &f->v, &f->rss, &f->k, &f->tk, &f->e);
+}
+
 /* peak_two_sided of order q_ord with a flat at the vertex: its width *fw
  * the best (least rss) on a grid of FLAT_STEP_BINS from one step to the
  * points' span less FLAT_EDGE_BINS (the flanks keep points of their
- * own). False when no width gives a fit. */
-#define FLAT_STEP_BINS 0.1
+ * own), then FLAT_FINE_BINS within a step of the best. False when no
+ * width gives a fit. */
+#define FLAT_STEP_BINS 0.2
+#define FLAT_FINE_BINS 0.05
 #define FLAT_EDGE_BINS 2.0
 static bool flat_best(const double *x, const double *y, const double *wt, long np, double q_ord,
 		      double *fw, double *p_out, double *v_out, double *rss_out, double *k_out,
 		      long *top_k, double *top_e)
 {
-	double span = x[np - 1] - x[0];
-	*rss_out = INFINITY;
-	for (int s = 1; s * FLAT_STEP_BINS <= span - FLAT_EDGE_BINS; s++) {
-		double w = s * FLAT_STEP_BINS, p, v, rss, k, e;
-		long tk;
-		if (peak_two_sided(x, y, wt, np, q_ord, w, &p, &v, &rss, &k, &tk, &e) &&
-		    rss < *rss_out) {
-			*fw = w;
-			*p_out = p;
-			*v_out = v;
-			*rss_out = rss;
-			*k_out = k;
-			*top_k = tk;
-			*top_e = e;
+	double span = x[np - 1] - x[0], w0 = 0;
+	struct top_fit b = { 0, 0, INFINITY, 0, 0, 0 }, f;
+	for (int s = 1; s * FLAT_STEP_BINS <= span - FLAT_EDGE_BINS; s++)
+		if (flat_at(x, y, wt, np, q_ord, s * FLAT_STEP_BINS, &f) && f.rss < b.rss) {
+			b = f;
+			w0 = s * FLAT_STEP_BINS;
 		}
-	}
-	return isfinite(*rss_out);
+	if (!isfinite(b.rss))
+		return false;
+	*fw = w0;
+	for (double w = w0 - FLAT_STEP_BINS + FLAT_FINE_BINS; w < w0 + FLAT_STEP_BINS; w += FLAT_FINE_BINS)
+		if (w > 0 && w != w0 && w <= span - FLAT_EDGE_BINS &&
+		    flat_at(x, y, wt, np, q_ord, w, &f) && f.rss < b.rss) {
+			b = f;
+			*fw = w;
+		}
+	*p_out = b.p;
+	*v_out = b.v;
+	*rss_out = b.rss;
+	*k_out = b.k;
+	*top_k = b.tk;
+	*top_e = b.e;
+	return true;
 }
 
 /* A sharp top (sine, cam: narrower than SHARP_WIDTH at 1 % of the travel
@@ -796,7 +826,12 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	 * On coarse bins (under TOP_MISS_BINS, where ring.c's local maxima
 	 * do not see the top's plateau) each order also with a flat at the
 	 * vertex: a cam's dwell at full extension between its flanks
-	 * (models 3..5, the flat's width by a search, flat_best). */
+	 * (models 3..5, the flat's width by a search, flat_best), when the
+	 * order weighed most (order_weights) passes above the point nearest
+	 * its vertex by more than that point's standard error (a flat under
+	 * a vertex: the fit overshoots it; elsewhere a flat does not fit
+	 * better by the penalty, and its search costs as much as the rest
+	 * of a 1 kHz record's analysis). */
 	static const double orders[] = { 2, 3, 4 };
 	int nm = n < TOP_MISS_BINS ? TOP_MODELS : 3;
 	double pk[TOP_MODELS], vk[TOP_MODELS], rk[TOP_MODELS], kk[TOP_MODELS];
@@ -805,6 +840,17 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	double te[TOP_MODELS];
 	int ib = -1;
 	for (int i = 0; i < nm; i++) {
+		if (i == 3) {
+			double w3[3];
+			int i3 = 0;
+			order_weights(rk, 3, np, w3);
+			for (int o = 1; o < 3; o++)
+				i3 = w3[o] > w3[i3] ? o : i3;
+			if (!(te[i3] < -ps[tj[i3]])) {
+				nm = 3;
+				break;
+			}
+		}
 		pk[i] = *peak;
 		vk[i] = *vpos;
 		kk[i] = 0;
