@@ -592,8 +592,9 @@ case_ drift_levels_exp_4khz drift 4000 10719
 
 # The engine's own error at 1 kHz, no drift needed: an asine cam with a
 # dwell of 0.015 of a cycle at full extension (about one of 70 bins). The
-# sharp two-sided fit met its flanks above the flat (+2.0 um over the top
-# point), the middle of the fit and the point was taken: +1.55 um with no
+# sharp two-sided fit met its flanks above the flat (1.56 um over the top
+# point, 2.0 over the true top), the middle of the fit and the point was
+# taken: +1.55 um with no
 # drift at all, +2.19 with the drift corrected. Now the orders with a
 # flat at the vertex are weighed too (shape.c, flat_best): +0.06 with no
 # drift. The same capture without noise, exposure, scatter, warp, wander
