@@ -478,33 +478,43 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	return true;
 }
 
+/* The chi-square quantiles of 1..DRIFT_DEG_MAX degrees of freedom at
+ * 95.45 %, two standard deviations' share of one. */
+static const double drift_chi2_2sd[DRIFT_DEG_MAX] = { 4.00, 6.18, 8.02, 9.72 };
+
 /* Whether the stroke's period explains the troughs' trend in time: the
- * troughs fitted by a polynomial in time (degree 1..DRIFT_DEG_MAX, the
- * least BIC) and the period (u, drift_add_period) together, the change
- * over the record of the time part within 2 of its standard uncertainties
- * (its fit's, the degrees' spread about it weighted exp(-dBIC / 2), as
- * drift_fit's). The retracted position as read follows the speed where
- * the stroke's timing shapes it: a pad's creep still recovering at the
+ * troughs fitted by the period (u, drift_add_period) and a polynomial in
+ * time together (degree 1..DRIFT_DEG_MAX, the least BIC), the time part
+ * within 2 standard deviations of none (its coefficients' Wald
+ * statistic under the chi-square quantile of as many degrees of
+ * freedom). The retracted position as read follows the speed where the
+ * stroke's timing shapes it: a pad's creep still recovering at the
  * trough, shorter at a higher speed (blind_hunt.py speed 1000 10910, a
  * step to 0.83: the troughs 1.7 um deeper after it, noiseless; none
  * without the pad), and the phase mapped straight through a stroke whose
  * speed changes within it, which puts the retracting flank's samples off
  * the shape (a start-up, no pad: the first strokes' troughs up to 3 um
  * off, speed 1000 10818). Every stroke of the record carries it, with no
- * drift of the readings. False when the fit cannot tell (too few troughs,
- * a period that does not vary: the design singular). */
+ * drift of the readings. Not the time part's change over the record: a
+ * chirp's period is a line in time, and a drift's line goes to the
+ * period, but its curve does not (a quarter sine of 7.6 um under a chirp
+ * of 4.8 %, speed 1000 10822 with a drift added: by the change over the
+ * record, within 2 standard uncertainties; by its coefficients, far
+ * beyond). A drift that is a line under a chirp is not told from the
+ * speed's (10907's logistic, read as one). False when
+ * the fit cannot tell (too few troughs, a period that does not vary: the
+ * design singular). */
 static bool drift_period_explains(const struct drift_sums *d, double dur)
 {
 	enum { K = DRIFT_DEG_MAX + 2 };
-	double n = d->t[0], crit[DRIFT_DEG_MAX] = { 0 }, dr[DRIFT_DEG_MAX] = { 0 };
-	double vd[DRIFT_DEG_MAX] = { 0 };
-	bool ok[DRIFT_DEG_MAX] = { false };
-	int best = -1;
+	double n = d->t[0], best_crit = 0, best_w = 0;
+	unsigned best_deg = 0;
 	if (!(d->u_u > 0) || !(dur > 0))
 		return false;
 	for (unsigned deg = 1; deg <= DRIFT_DEG_MAX; deg++) {
-		unsigned k = deg + 2, i = deg - 1;
+		unsigned k = deg + 2;
 		double sc[2 * DRIFT_DEG_MAX + 1], A[K * K], Y[K], p[K], inv[K * K];
+		double C[DRIFT_DEG_MAX * DRIFT_DEG_MAX], x[DRIFT_DEG_MAX];
 		if (n < (double)k + 5)
 			break;
 		sc[0] = 1;
@@ -521,32 +531,27 @@ static bool drift_period_explains(const struct drift_sums *d, double dur)
 		Y[deg + 1] = d->u_y;
 		if (!num_solve_sym(k, A, Y, p, inv))
 			continue;
-		double rss = d->yy, v = 0;
+		double rss = d->yy;
 		for (unsigned a = 0; a < k; a++)
 			rss -= p[a] * Y[a];
-		dr[i] = 0;
-		for (unsigned a = 1; a <= deg; a++) {
-			dr[i] += p[a];
-			for (unsigned b = 1; b <= deg; b++)
-				v += inv[a * k + b];
-		}
-		vd[i] = (rss > 0 ? rss / (n - k) : 0) * v;
-		crit[i] = n * log((rss > 0 ? rss : 0) / n + 1e-12) + k * log(n);
-		ok[i] = true;
-		if (best < 0 || crit[i] < crit[best])
-			best = (int)i;
-	}
-	if (best < 0)
-		return false;
-	double w_sum = 0, v = 0;
-	for (unsigned i = 0; i < DRIFT_DEG_MAX; i++) {
-		if (!ok[i])
+		double s2 = rss > 0 ? rss / (n - k) : 0;
+		double crit = n * log((rss > 0 ? rss : 0) / n + 1e-12) + k * log(n);
+		if (best_deg && crit >= best_crit)
 			continue;
-		double w = exp(-(crit[i] - crit[best]) / 2), e = dr[i] - dr[best];
-		w_sum += w;
-		v += w * (vd[i] + e * e);
+		/* the time coefficients' covariance, s2 inv over x^1 .. x^deg */
+		for (unsigned a = 0; a < deg; a++)
+			for (unsigned b = 0; b < deg; b++)
+				C[a * deg + b] = s2 * inv[(a + 1) * k + b + 1];
+		double w = 0;
+		if (!num_solve_sym(deg, C, p + 1, x, NULL))
+			continue;
+		for (unsigned a = 0; a < deg; a++)
+			w += p[a + 1] * x[a];
+		best_deg = deg;
+		best_crit = crit;
+		best_w = w;
 	}
-	return dr[best] * dr[best] <= 4 * v / w_sum;
+	return best_deg > 0 && best_w <= drift_chi2_2sd[best_deg - 1];
 }
 
 /* What the shape took in of a drift. At a rate near commensurate with the
