@@ -627,6 +627,11 @@ no_drift_ drift_not_speed_startup_4khz speed 4000 10921
 drift_kept_ drift_kept_speed_step_pad_1khz speed 1000 10910
 drift_kept_ drift_kept_speed_startup_4khz speed 4000 10921
 drift_kept_ drift_kept_mixed_4khz mixed 4000 10801
+# Under a chirp the period is a line in time and takes a drift's line:
+# judged by its change over the record, the time part of a quarter sine
+# of 7.6 um under a chirp of 4.8 % went within its uncertainty, not
+# detected; by its coefficients (a Wald test) it is.
+drift_kept_ drift_kept_speed_chirp_1khz speed 1000 10822
 # --drift correct corrects each stroke by the drift's curve, but the std
 # kept the curve's variance (0.14 D^2 for a logistic, beyond the D^2 / 12
 # its U counted): +1.55 um against U 1.32, +1.35 against U 1.25. Now the
