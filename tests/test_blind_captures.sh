@@ -562,6 +562,17 @@ drift_seen_ drift_figure_form_logistic_1khz 1000 10716
 # here), and blind_hunt.py judges that statement; the figures keep their U.
 drift_seen_ drift_detected_not_by_form_line_1khz 1000 2037
 drift_seen_ drift_detected_not_by_form_logistic_1khz 1000 10318
+# At 1 kHz a trough is a few noisy samples and BIC took a line or a
+# cubic for a logistic drift (flat ends, steep middle): the line reads
+# it 1.26 times, the cubic 0.74 times, and the forms the troughs did not
+# tell apart (the 4-knot spline, the cubic, within 1 um of the truth)
+# counted nothing: +8.97 +- 0.70 um (standard) for +7.54, -6.86 +- 0.44
+# for -5.45, +5.63 +- 0.81 for +7.66. Now the largest difference of a
+# model within 10 of the least BIC counts in drift_u_um (drift.c
+# drift_fit): +- 1.22, +- 0.73, +- 1.41.
+drift_seen_ drift_figure_forms_logistic_line_1khz 1000 11006
+drift_seen_ drift_figure_forms_logistic_line_small_1khz 1000 11003
+drift_seen_ drift_figure_forms_logistic_cubic_1khz 1000 10904
 # --drift correct corrects each stroke by the drift's curve, but the std
 # kept the curve's variance (0.14 D^2 for a logistic, beyond the D^2 / 12
 # its U counted): +1.55 um against U 1.32, +1.35 against U 1.25. Now the
