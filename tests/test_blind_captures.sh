@@ -632,6 +632,17 @@ drift_kept_ drift_kept_mixed_4khz mixed 4000 10801
 # of 7.6 um under a chirp of 4.8 % went within its uncertainty, not
 # detected; by its coefficients (a Wald test) it is.
 drift_kept_ drift_kept_speed_chirp_1khz speed 1000 10822
+# At 1 kHz a trough is a few noisy samples and BIC took a line or a
+# cubic for a logistic drift (flat ends, steep middle): the line reads
+# it 1.26 times, the cubic 0.74 times, and the forms the troughs did not
+# tell apart (the 4-knot spline, the cubic, within 1 um of the truth)
+# counted nothing: +8.97 +- 0.70 um (standard) for +7.54, -6.86 +- 0.44
+# for -5.45, +5.63 +- 0.81 for +7.66. Now the largest difference of a
+# model within 10 of the least BIC counts in drift_u_um (drift.c
+# drift_fit): +- 1.22, +- 0.73, +- 1.41.
+drift_seen_ drift_figure_forms_logistic_line_1khz 1000 11006
+drift_seen_ drift_figure_forms_logistic_line_small_1khz 1000 11003
+drift_seen_ drift_figure_forms_logistic_cubic_1khz 1000 10904
 # --drift correct corrects each stroke by the drift's curve, but the std
 # kept the curve's variance (0.14 D^2 for a logistic, beyond the D^2 / 12
 # its U counted): +1.55 um against U 1.32, +1.35 against U 1.25. Now the
