@@ -163,7 +163,23 @@ int num_cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Continued fraction of the incomplete beta function (modified Lentz). */
+/* One step of the modified Lentz method with the term aa: its factor
+ * d c, with d and c carried to the next. */
+static double lentz_step(double aa, double *d, double *c)
+{
+	const double tiny = 1e-300;
+	*d = 1 + aa * *d;
+	if (fabs(*d) < tiny)
+		*d = tiny;
+	*c = 1 + aa / *c;
+	if (fabs(*c) < tiny)
+		*c = tiny;
+	*d = 1 / *d;
+	return *d * *c;
+}
+
+/* Continued fraction of the incomplete beta function (modified Lentz):
+ * an even and an odd term a step. */
 static double beta_cf(double a, double b, double x)
 {
 	const double tiny = 1e-300;
@@ -175,24 +191,8 @@ static double beta_cf(double a, double b, double x)
 	double h = d;
 	for (int m = 1; m <= 500; m++) {
 		int m2 = 2 * m;
-		double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		h *= d * c;
-		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		double del = d * c;
+		h *= lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), &d, &c);
+		double del = lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), &d, &c);
 		h *= del;
 		if (fabs(del - 1) < 1e-15)
 			break;
