@@ -320,6 +320,21 @@ case_ spikes_4khz_exposure_switch spikes 4000 9702
 # the strokes, heavier for the noise's tails); on Gaussian noise it stays
 # a few um. minmax_ NAME KIND RATE SEED MAX_U: status ok, min and max
 # within their U against the truth over the strokes measured, U <= MAX_U.
+# covered_below_ NAME FIG MAX_U: FIG ("STATUS COVERED ... U u") passes
+# when the status is ok, the figure within its U and U at most MAX_U
+# (a U above it no longer tells anything).
+covered_below_() {
+  u=$(printf '%s\n' "$2" | sed -n 's/.* U \([0-9.]*\)$/\1/p')
+  case "$2" in
+    "ok True "*)
+      if awk -v u="$u" -v m="$3" 'BEGIN { exit !(u <= m) }'; then
+        ok "$1: $2"
+      else
+        bad "$1: $2 (U above $3 um: no longer telling)"
+      fi ;;
+    *) bad "$1: $2" ;;
+  esac
+}
 minmax_() {
   out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
@@ -329,16 +344,7 @@ d = json.loads(t[t.index("{"):t.rindex("}") + 1])
 e = d.get("minmax_err") or [float("nan")] * 2
 print("%s %s min %+.2f max %+.2f um U %.2f" % (d["status"], d.get("minmax_cov"), e[0], e[1],
       d.get("minmax_U", float("nan"))))' 2>&1)
-  u=$(printf '%s\n' "$fig" | sed -n 's/.* U \([0-9.]*\)$/\1/p')
-  case "$fig" in
-    "ok True "*)
-      if awk -v u="$u" -v m="$5" 'BEGIN { exit !(u <= m) }'; then
-        ok "$1: $fig"
-      else
-        bad "$1: $fig (U above $5 um: no longer telling)"
-      fi ;;
-    *) bad "$1: $fig" ;;
-  esac
+  covered_below_ "$1" "$fig" "$5"
 }
 minmax_ minmax_u_t3_spikes_1khz spikes 1000 2028 30
 minmax_ minmax_u_t3_spikes_1khz_b spikes 1000 2037 20
@@ -825,16 +831,7 @@ t = sys.stdin.read()
 d = json.loads(t[t.index("{"):t.rindex("}") + 1])
 print("%s %s std %+.2f um U %.2f" % (d["status"], d.get("std_cov"),
       d.get("std_err", float("nan")), d.get("std_U", float("nan"))))' 2>&1)
-  u=$(printf '%s\n' "$fig" | sed -n 's/.* U \([0-9.]*\)$/\1/p')
-  case "$fig" in
-    "ok True "*)
-      if awk -v u="$u" -v m="$5" 'BEGIN { exit !(u <= m) }'; then
-        ok "$1: $fig"
-      else
-        bad "$1: $fig (U above $5 um)"
-      fi ;;
-    *) bad "$1: $fig" ;;
-  esac
+  covered_below_ "$1" "$fig" "$5"
 }
 # blind_hunt.py speed 4000 2027 (a 3.35 % chirp under 135 us, no ring):
 # the ring's model through the box took a "ring" at 2.3 kHz (56 of its
