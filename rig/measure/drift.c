@@ -135,6 +135,15 @@ void drift_add_period(struct drift_sums *d, double t, double y, double period_s)
 	d->u_u += u * u;
 }
 
+/* The BIC of a least-squares fit of np parameters to n troughs with
+ * residual sum of squares rss: n ln(rss / n) + np ln n (rss under 0, a
+ * rounding of a perfect fit, as 0). Every model of the drift, and the
+ * period's fit (drift_period_explains), is judged by it. */
+static double drift_bic(double n, double rss, double np)
+{
+	return n * log((rss > 0 ? rss : 0) / n + 1e-12) + np * log(n);
+}
+
 /* One model of the drift through the strokes' troughs: a polynomial of
  * degree deg in x = t / dur (t from the record's first sample, dur its
  * length), or (deg 0) a level and a settling exponential exp(-t / tau). */
@@ -170,7 +179,7 @@ static bool drift_poly_fit(const struct drift_sums *d, unsigned deg, double dur,
 	f->deg = deg;
 	f->knots = 0;
 	f->s2 = s2;
-	f->crit = n * log((rss > 0 ? rss : 0) / n + 1e-12) + k * log(n);
+	f->crit = drift_bic(n, rss, k);
 	double g[K], vg = 0, ve = 0;
 	f->corr = f->drift = 0;
 	for (unsigned i = 0; i < k; i++) {
@@ -221,7 +230,7 @@ static bool drift_exp_fit(const struct drift_sums *d, unsigned j, double dur,
 	f->deg = 0;
 	f->knots = 0;
 	f->s2 = s2;
-	f->crit = n * log((rss > 0 ? rss : 0) / n + 1e-12) + 3 * log(n);
+	f->crit = drift_bic(n, rss, 3);
 	f->corr = p[1] * g;
 	f->v_corr = s2 * g * inv[3] * g;
 	f->drift = p[1] * e;
@@ -300,7 +309,7 @@ static bool drift_spline_fit(const struct drift_sums *d, unsigned k, double dur,
 	f->deg = 0;
 	f->knots = k;
 	f->s2 = s2;
-	f->crit = n * log((rss > 0 ? rss : 0) / n + 1e-12) + k * log(n);
+	f->crit = drift_bic(n, rss, k);
 	f->corr = f->drift = 0;
 	for (unsigned i = 0; i < k; i++) {
 		g[i] = g[i] / n - f0[i];
@@ -563,7 +572,7 @@ static bool drift_period_explains(const struct drift_sums *d, double dur)
 		for (unsigned a = 0; a < k; a++)
 			rss -= p[a] * Y[a];
 		double s2 = rss > 0 ? rss / (n - k) : 0;
-		double crit = n * log((rss > 0 ? rss : 0) / n + 1e-12) + k * log(n);
+		double crit = drift_bic(n, rss, k);
 		if (best_deg && crit >= best_crit)
 			continue;
 		/* the time coefficients' covariance, s2 inv over x^1 .. x^deg */
