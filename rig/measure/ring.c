@@ -817,7 +817,6 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 	}
 	if (!(chi0 - F.chi > RM_CHI * s2))
 		return false;
-	double chi6 = box > 0 ? rm_sextic_chi(&R) : NAN;
 	double span = R.span, xs = 0, grad[RM_NP], g2[RM_NP], var = 0;
 	if (!rm_solve(&R, F.w, F.lam, true, true, &F))
 		return false;
@@ -830,7 +829,7 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 	if (rb) {
 		rb->part_um = ring_part;
 		rb->gain = F.gain;
-		rb->smooth = chi6 - F.chi < RM_SMOOTH * s2;
+		rb->smooth = box > 0 && rm_sextic_chi(&R) - F.chi < RM_SMOOTH * s2;
 	}
 	long nlo = (long)floor(RM_NARROW * (double)lo), nhi = (long)ceil(RM_NARROW * (double)hi);
 	/* the whole window's fit and its tops (the window that follows the
