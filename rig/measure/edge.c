@@ -39,6 +39,7 @@
 #define EDGE_MISFIT_GAIN 4.0  /* the open stroke's own curve explains a misfit: by this factor */
 #define EDGE_Q4_KNOTS 6u      /* the knots after the head's that edge_head_quartic reads */
 #define EDGE_Q4_MIN 0.0002    /* their quartic's u^4 coefficient (strokes) that calls for one */
+#define EDGE_ADV_W 0.8        /* a changing-speed head's samples: on the advance, below this level */
 
 /* Solve the symmetric positive n x n system A x = b (num_solve_sym, the
  * Cholesky the drift fit uses); inv receives A^-1. False when A is not
@@ -690,7 +691,27 @@ struct edge_win {
 	bool *astray; /* set where a fit did not follow the open stroke */
 	int bend; /* the open stroke's own terms (edge_ph): 0 or EDGE_BEND */
 	bool quart; /* the curved fit is a quartic (edge_head_quartic) */
+	bool advance; /* the samples on the advance only (edge_on_advance) */
 };
+
+/* A sample at phase phs (the shape's relative level wt there) lies on the
+ * advance, from the retracted end to below EDGE_ADV_W of the stroke:
+ * before the tips reach the pad. What happens at the pad (its creep,
+ * which recovers in time over the fall; the sensor's exposure) takes a
+ * fixed time, so a shape learned at the record's steady speed misfits a
+ * head where the pen runs much slower, and the fit's phase moves with
+ * it: a second-order start-up from 62 % (4 kHz, 54.8 Hz, a pad creeping
+ * 1.19 ms) read the head 0.0013 cycles short on 8 redraws (-15.6 ppm,
+ * se 2.1), from 43 % (1 kHz, 71.2 Hz, 1.99 ms) 0.0026 short (-16.6 ppm,
+ * se 1.2); the same draws without the pad, or the head fitted on the
+ * advance alone, within a standard error of 0. A quartic through the true
+ * phase over the head's window is within 0.0002 cycles: the phase model
+ * was not what missed. */
+static bool edge_on_advance(const struct shape *sh, double phs, double wt)
+{
+	double f = phs - floor(phs);
+	return (f < sh->peak_phase || f >= sh->trough_phase) && wt <= EDGE_ADV_W;
+}
 
 /* The degree of the fit where the pen changes speed (curved): 3, or 4
  * where the knots call for it (w->quart); 3 with the open stroke's own
@@ -739,6 +760,8 @@ static bool edge_sample(const struct measure *m, const struct edge_win *w, int d
 	*phs = edge_ph(w, c, deg, u, &sl) + rip_at(rp, (double)(m->hist_slot0 + i), NULL);
 	shape_at(sh, *phs, &T, &dT, wt);
 	*r = xv - T - a;
+	if (w->advance && !edge_on_advance(sh, *phs, *wt))
+		return false;
 	/* a speckle spike on a flank passes the gate but not its
 	 * neighbours' test (spike_resid) */
 	if (!(num_abs(*r) <= shape_gate_um(sh, dT, gate_cyc)) ||
@@ -840,7 +863,14 @@ static bool edge_open_follows(const struct measure *m, const struct edge_win *w,
 		double u = ((double)(m->hist_slot0 + i) - w->t0) / w->P;
 		if (isnan(m->hist[i]) || !(u * ue >= 0 && num_abs(u) <= num_abs(ue)))
 			continue;
-		double r, J[EDGE_NP_MAX], phs, wt;
+		double r, J[EDGE_NP_MAX], phs, wt, T, dT;
+		if (w->advance) {
+			phs = edge_ph(w, c, deg, u, NULL) +
+			      rip_at(rp, (double)(m->hist_slot0 + i), NULL);
+			shape_at(&m->shape, phs, &T, &dT, &wt);
+			if (!edge_on_advance(&m->shape, phs, wt))
+				continue;
+		}
 		nv++;
 		/* a sample left out as an outlier counts as in */
 		bool in = edge_sample(m, w, deg, c, a, rp, i, EDGE_GATE_CYC, NULL, 0, &r, J, &phs,
@@ -1563,7 +1593,7 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		if (!edge_stroke_ok(L, use, nl, 0, EDGE_WHOLE, k, true))
 			return;
 	struct edge_win w = { 0, L[EDGE_WHOLE].idx, 0, 0, (double)m->first_slot, 0,
-			      m->edge_rip[0], 0, NULL, NULL, 0, false };
+			      m->edge_rip[0], 0, NULL, NULL, 0, false, false };
 	w.nrip = edge_ripple_end(m, L, use, nl, true);
 	w.sync = m->edge_sync_ok[0] ? &m->edge_sync[0] : NULL;
 	uint32_t iv = 0;
@@ -1571,6 +1601,9 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		iv++;
 	w.t_seen = (double)(m->hist_slot0 + iv);
 	bool q4 = m->head_trend && edge_head_quartic(L, nl, use);
+	/* where the pen changes speed there, the samples on the advance
+	 * (edge_on_advance) */
+	w.advance = m->head_trend;
 	double ph, u, amp[2], dx;
 	if (!edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u, amp, &dx,
 			     &m->edge_head_astray, &m->edge_bent[0]))
@@ -1626,7 +1659,7 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		if (!edge_stroke_ok(L, use, nl, ka, nl - 1, k, false))
 			return;
 	struct edge_win w = { L[ka].idx > 0 ? L[ka].idx - 1 : 0, m->n_hist, 0, 0,
-			      (double)(m->next_slot - 1), 0, m->edge_rip[1], 0, NULL, NULL, 0, false };
+			      (double)(m->next_slot - 1), 0, m->edge_rip[1], 0, NULL, NULL, 0, false, false };
 	w.nrip = edge_ripple_end(m, L, use, nl, false);
 	w.sync = m->edge_sync_ok[1] ? &m->edge_sync[1] : NULL;
 	uint32_t iv = w.i1;
