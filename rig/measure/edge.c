@@ -40,7 +40,7 @@
 #define EDGE_Q4_KNOTS 6u      /* the knots after the head's that edge_head_quartic reads */
 #define EDGE_Q4_MIN 0.0002    /* their quartic's u^4 coefficient (strokes) that calls for one */
 #define EDGE_ADV_W 0.8        /* a changing-speed head's samples: on the advance, below this level */
-#define EDGE_ADV_SLOTS 20.0   /* ... where its strokes hold this many samples, at least */
+#define EDGE_ADV_SLOTS 25.0   /* ... where its strokes hold this many samples, at least */
 
 /* Solve the symmetric positive n x n system A x = b (num_solve_sym, the
  * Cholesky the drift fit uses); inv receives A^-1. False when A is not
@@ -1605,8 +1605,8 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	/* where the pen changes speed there, the samples on the advance
 	 * (edge_on_advance), where its strokes hold EDGE_ADV_SLOTS samples
 	 * (a little over a third of them lie there): at 14 a stroke (1
-	 * kHz, 135 Hz from 54 %) the head's redraws spread 6.3 -> 11.7 ppm
-	 * for a pad's bias within a standard error */
+	 * kHz, 135 Hz from 54 %) the head's redraws spread 6.3 -> 11.7 ppm,
+	 * at 24 (1 kHz, 56 Hz from 75 %, no pad) 4.9 -> 8.4 ppm */
 	w.advance = m->head_trend &&
 		    L[EDGE_WHOLE].t_slot - L[0].t_slot >= EDGE_WHOLE * EDGE_ADV_SLOTS;
 	double ph, u, amp[2], dx;
