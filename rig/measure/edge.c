@@ -1601,14 +1601,14 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	while (iv < w.i1 && isnan(m->hist[iv]))
 		iv++;
 	w.t_seen = (double)(m->hist_slot0 + iv);
-	bool q4 = m->head_trend && edge_head_quartic(L, nl, use);
+	bool q4 = m->head_trend && edge_head_quartic(L, nl, use), took4 = false;
 	/* where the pen changes speed there, the samples on the advance
 	 * (edge_on_advance), where its strokes hold EDGE_ADV_SLOTS samples
 	 * (a little over a third of them lie there): at 14 a stroke (1
 	 * kHz, 135 Hz from 54 %) the head's redraws spread 6.3 -> 11.7 ppm,
 	 * at 24 (1 kHz, 56 Hz from 75 %, no pad) 4.9 -> 8.4 ppm */
-	w.advance = m->head_trend &&
-		    L[EDGE_WHOLE].t_slot - L[0].t_slot >= EDGE_WHOLE * EDGE_ADV_SLOTS;
+	bool adv = m->head_trend &&
+		   L[EDGE_WHOLE].t_slot - L[0].t_slot >= EDGE_WHOLE * EDGE_ADV_SLOTS;
 	double ph, u, amp[2], dx;
 	if (!edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u, amp, &dx,
 			     &m->edge_head_astray, &m->edge_bent[0]))
@@ -1635,8 +1635,33 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 			ph = p4;
 			u = uq > u ? uq : u;
 			dx = d4;
+			took4 = true;
 			amp[0] = am4[0] > amp[0] ? am4[0] : amp[0];
 			amp[1] = am4[1] > amp[1] ? am4[1] : amp[1];
+		}
+	}
+	/* The same fit on the advance alone (edge_on_advance), as the
+	 * head's answer where it follows the samples as the whole window's
+	 * did and lies within twice its u of it, its u then at least the
+	 * whole window's. Taken unguarded, start-ups over within the first
+	 * stroke or two, which the open stroke's own curve or the cubic's
+	 * fallback follow (tests/test_red_captures.sh, rate_startup_head_*),
+	 * went to +2532 ppm against U 414. */
+	if (adv && !m->edge_head_astray && !m->edge_bent[0].ok) {
+		struct edge_win wa = w;
+		struct edge_bent ba;
+		bool aa = false;
+		double pa, ua, ama[2], da;
+		wa.quart = took4;
+		wa.advance = true;
+		if (edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, &wa, true, &pa, &ua, ama, &da, &aa,
+				    &ba) &&
+		    !aa && !ba.ok && num_abs(pa - ph) <= 2 * u) {
+			ph = pa;
+			u = ua > u ? ua : u;
+			dx = da;
+			amp[0] = ama[0] > amp[0] ? ama[0] : amp[0];
+			amp[1] = ama[1] > amp[1] ? ama[1] : amp[1];
 		}
 	}
 	if (!(-ph >= 0 && -ph <= EDGE_END_MAX))
