@@ -498,6 +498,38 @@ static double sync_exact(const struct measure *m, const struct xing *L, const bo
 	return n >= SYNC_NUIS * nk + 7 ? sync_explained(W, &ca, &sa, iv, &rss) : 0;
 }
 
+/* The ripple at g (cycles a slot) is one line over the strokes ka .. kb
+ * - 1 of L: fitted over each half of them alone, the two agree within
+ * SYNC_COHERE (chi-square, 2 degrees of freedom, from the two fits'
+ * covariances). A PWM holds its amplitude and phase in hertz; a speed
+ * wander's phase at such a frequency does not, and under little noise
+ * stood out of 48 strokes as a ripple at the scan's lower edge (1 kHz,
+ * 52.4 Hz, a 0.29 % wander at 3.97 Hz, Laplace noise 0.59 um, no PWM:
+ * found at 0.596 and 0.636 cycles a stroke, the tail 0.0012 cycles long
+ * against its u of 0.0003, +7.1 -> +13.8 ppm; speed 1000 10006). False
+ * where a half cannot be fitted. */
+#define SYNC_COHERE 13.8 /* p = 0.001 */
+static bool sync_coherent(const struct measure *m, const struct xing *L, const bool *use,
+			  uint32_t ka, uint32_t kb, double g)
+{
+	double c[2][2], v[2][3];
+	uint32_t km = ka + (kb - ka) / 2;
+	for (int h = 0; h < 2; h++) {
+		double W[7][7], iv[3], rss;
+		unsigned n, nk;
+		sync_window(m, L, use, h ? km : ka, h ? kb : km, g, W, &n, &nk);
+		if (nk < SYNC_MIN / 2 || n < SYNC_NUIS * nk + 7)
+			return false;
+		sync_explained(W, &c[h][0], &c[h][1], iv, &rss);
+		double s2 = rss / (double)(n - SYNC_NUIS * nk - 6);
+		for (int j = 0; j < 3; j++)
+			v[h][j] = iv[j] * s2;
+	}
+	double a = v[0][0] + v[1][0], b = v[0][1] + v[1][1], d = v[0][2] + v[1][2];
+	double x = c[0][0] - c[1][0], y = c[0][1] - c[1][1], det = a * d - b * b;
+	return det > 0 && (d * x * x - 2 * b * x * y + a * y * y) / det <= SYNC_COHERE;
+}
+
 /* The near-synchronous ripple next to the head (or the tail) of L, as a
  * candidate of the end fit; false when none stands out. */
 static bool edge_sync_ripple(const struct measure *m, const struct xing *L, const bool *use,
@@ -654,6 +686,11 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 				g += dg / 2 *
 				     fmax(-0.5, fmin(0.5, (ex[jb - 1] - ex[jb + 1]) / (2 * d)));
 		}
+		/* a peak that runs out of the band is no line in it, but the
+		 * edge of what rises beyond (a wander's phase under little
+		 * noise: 10006's head, sync_coherent, at 0.596) */
+		if (g * P < SYNC_WIDE_LO || g * P > SYNC_WIDE_HI)
+			return false;
 	}
 	/* the ripple at g itself, over the same strokes */
 	sync_window(m, L, use, ka, kb, g, W, &n, &nk);
@@ -662,6 +699,8 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	double best = sync_explained(W, &ca, &sa, iv, &rss);
 	double s2 = rss / (double)(n - SYNC_NUIS * nk - 6);
 	if (!(s2 > 0) || !(best > RIP_SIGNIF * s2))
+		return false;
+	if (num_abs(g * P - 1) > SYNC_NU_HI - 1 && !sync_coherent(m, L, use, ka, kb, g))
 		return false;
 	cand->g = g;
 	cand->ca = ca;
