@@ -899,6 +899,15 @@ case_ spikes_1khz_ring_switch_b spikes 1000 9912
 # (ring.c, RING_TAKE_RAMP), U as before: -0.16.
 case_ spikes_4khz_max_switch spikes 4000 10817
 
+# blind_hunt.py spikes 4000 10802 (a soft pad: contact at 0.898 of the
+# travel, gain 0.48, tau 1.08 ms; poly345; t3 noise 2.94 um): -0.72 um
+# against U 0.63, its spike-free twin -0.84 against 0.86. Not the
+# spikes: the sharp fit's order 2 reads the pad's top (a sharp rise, a
+# nearly straight fall) 0.78 um low on the noiseless fold too. Its misfit
+# over the window now counts in the peak model (shape.c sharp_misfit):
+# U 0.73, the twin's 1.15.
+case_ spikes_4khz_soft_pad_sharp_misfit spikes 4000 10802
+
 # blind_hunt.py lobes 1000 9902: a 43 um, 1.36 % two-lobe cam at 133 Hz,
 # 7.5 samples a stroke. The periods as detected alternated by 3.2 %, within
 # what the sampling can alternate there (1 % + 2.4 %); the fitted depths

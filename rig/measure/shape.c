@@ -715,6 +715,42 @@ static void narrow_top(const double *px, const double *py, const double *pw, con
 	nt->u_um = f * se;
 }
 
+/* The sharp fit's misfit over its window, on fine bins (TOP_MISS_BINS or
+ * more): its residual variance per sample (rss / (np - 3), the points
+ * weighed by their counts) beyond the points' own (the mean of their
+ * standard errors squared times their counts) is what the order does not
+ * follow of the top; a point's share of it (that excess over its mean
+ * count) is a standard uncertainty of the peak the fit reads off the
+ * same points. Weighed by the excess's significance z against its own
+ * noise (the points' variance times sqrt(2 / (np - 3))) as the strokes'
+ * misfit at their tops (result.c TOP_MISFIT_FROM, _FULL): nothing up to
+ * z 1, all of it from z 3. A soft pad's top (the tips pressed on past
+ * the crest: a sharp rise, a nearly straight fall) is no single order:
+ * blind_hunt.py spikes 4000 10802, the noiseless fold's order 2 fit
+ * 0.78 um under its top points (each point's misfit 0.69 um); under the
+ * record's noise the fit reads the same, -0.72 um against U 0.63 (its
+ * spike-free twin -0.84 against 0.86). Returns 0 when none. */
+#define SHARP_MISFIT_FROM 1.0
+#define SHARP_MISFIT_FULL 3.0
+static double sharp_misfit(const double *pw, const double *ps, long np, double rss)
+{
+	if (np < 7 || !isfinite(rss))
+		return 0;
+	double s2 = 0, inv = 0, dof = (double)(np - 3);
+	for (long k = 0; k < np; k++) {
+		s2 += ps[k] * ps[k] * pw[k];
+		inv += 1 / pw[k];
+	}
+	s2 /= (double)np;
+	inv /= (double)np;
+	double ex = rss / dof - s2, sd = s2 * sqrt(2 / dof);
+	double w = sd > 0 ? (ex / sd - SHARP_MISFIT_FROM) / (SHARP_MISFIT_FULL - SHARP_MISFIT_FROM)
+			  : ex > 0 ? 1 : 0;
+	if (!(w > 0))
+		return 0;
+	return sqrt((w < 1 ? w : 1) * ex * inv);
+}
+
 /* A sharp top (sine, cam: narrower than SHARP_WIDTH at 1 % of the travel
  * below it) is fitted with a parabola per side over the bins down to that
  * level: a single quadratic over few bins misses an asymmetric top by
@@ -725,10 +761,13 @@ static void narrow_top(const double *px, const double *py, const double *pw, con
  * when no ring is taken). On
  * SHARP_COARSE_BINS .. TOP_MISS_BINS *narrow: how the peak moves with the
  * window's width (narrow_top; shape_build counts it when nothing else
- * moved the peak). */
+ * moved the peak). On TOP_MISS_BINS or more *misfit_um: the chosen
+ * order's misfit over the window (sharp_misfit; shape_build counts it
+ * when ring.c leaves the top alone). */
 static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, long *lo, long *hi,
 		       double *u_model, struct top_curv *tc, double *miss_um, double *over_um,
-		       double *over_take, double *over_bound, struct narrow_top *narrow)
+		       double *over_take, double *over_bound, struct narrow_top *narrow,
+		       double *misfit_um)
 {
 	long n = P->n, wl, wh;
 	double lev = sharp_lev(P);
@@ -809,6 +848,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	bool miss = n < TOP_MISS_BINS && te[ib] < -TOP_MISS_SIGMAS * ps[tj[ib]];
 	*miss_um = miss ? te[ib] : 0;
 	*over_bound = 0;
+	*misfit_um = n >= TOP_MISS_BINS ? sharp_misfit(pw, ps, np, rk[ib]) : 0;
 	*over_um = n >= TOP_MISS_BINS ? over_top(px, py, pw, ps, np, orders[ib], vk[ib], lev,
 						 over_take, over_bound)
 				      : 0;
@@ -1410,10 +1450,10 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	struct dwell_quad dq = { false, 0, 0, 0 };
 	peak_dwell(&P, lo, hi, &peak, &vpos, &tc, &dq);
 	double u_model = 0, miss = 0, over = 0;
-	double over_take = 0, over_bound = 0;
+	double over_take = 0, over_bound = 0, misfit = 0;
 	struct narrow_top narrow = { 0, 0, 0 };
 	bool sharp = peak_sharp(&P, &peak, &vpos, &lo, &hi, &u_model, &tc, &miss, &over, &over_take,
-				&over_bound, &narrow);
+				&over_bound, &narrow, &misfit);
 	double u_peak = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
 	double smooth = peak, u_smooth = u_model;
 	double box_um, doubt_um;
@@ -1459,6 +1499,10 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		peak -= over_take * over / 2;
 		u_model = num_rect_add(u_model, over > over_bound ? over : over_bound);
 	}
+	/* Left alone by ring.c, the sharp fit's misfit over its window
+	 * (sharp_misfit): a standard uncertainty of its peak */
+	if (sharp && left && misfit > 0)
+		u_model = sqrt(u_model * u_model + misfit * misfit);
 	if (!sharp && n >= TOP_MISS_BINS && left) {
 		/* Left alone by ring.c, the dwell's quadratic above the top
 		 * points at its peak (dwell_over): their reach, as above. */
