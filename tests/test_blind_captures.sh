@@ -934,6 +934,19 @@ case_ lobes_4khz_level_alternation lobes 4000 9913
 # sampling alternates here (1.2 %): the rest, 1.6 %, is the lobes'
 # (result.c, sampling_alternation): refused, could not follow.
 case_ lobes_1khz_half_sample_fixed_pattern lobes 1000 10911
+# blind_hunt.py lobes 4000 11009: a 53.2 um, 1.57 % cam at 103.8 Hz, 38.5
+# samples a stroke, the pattern sliding 0.97 of a sample over the record.
+# The fold of the two lobes zigzags by 30..70 um from bin to bin on the
+# flanks: 75 of 182 strokes refused as not the stroke shape, the rest read
+# 20 um beyond the deep lobe with no alternation left. The periods as
+# detected alternate by 2.9 %, but the shape's cubic at its crossing does
+# not rise over a sample spacing, so neither what the sampling did nor its
+# worst case (17 % of the period) could be said, and the levels (20.6 um)
+# gave no verdict on a pattern that does not slide: status ok, depth
+# +48.45 um against U 17.41, strokes up to 80 um off. Where the shape
+# cannot say, the 1 % and 6 standard errors alone judge the periods
+# (result.c, lobes_by_raw_period): refused, could not follow.
+case_ lobes_4khz_fold_bent_at_crossing lobes 4000 11009
 
 # drift_corr_ NAME RATE SEED LIMIT: the drift draw analyzed with --drift
 # correct --per-stroke; the correction (the strokes' mean drift_um, which

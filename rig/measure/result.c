@@ -1469,19 +1469,29 @@ static void status_no_valid(const struct measure *m, struct measure_stats *out)
 /* What linear interpolation alone makes the even and odd periods as
  * detected differ by (cycles, signed: even less odd), from where the
  * samples fell about their crossings (lr_ph) and the shape about the
- * crossing (interp_error_at); false: no shape to say. */
-static bool sampling_alternation(const struct measure *m, double h, double *alt_cycles)
+ * crossing (interp_error_at); false: no shape to say. *bent: false, and
+ * the shape's cubic does not rise over a sample spacing where samples
+ * fell about a crossing. No stroke's flank does that at its mid-level
+ * crossing: the strokes folded into the shape were not one shape (4 kHz,
+ * a 53 um, 1.57 % cam at 38.5 samples a stroke: the fold zigzags by
+ * 30..70 um from bin to bin on the flanks, its cubic's second derivative
+ * 41 slope^2 / travel, where a cam's is at most about 1.6). */
+static bool sampling_alternation(const struct measure *m, double h, double *alt_cycles,
+				 bool *bent)
 {
 	double s[3], e[2] = { 0, 0 }, c;
 	*alt_cycles = 0;
+	*bent = false;
 	if (!m->learned || !interp_cubic(&m->shape, m->mid_um, h, s))
 		return false;
 	for (int k = 0; k < 2; k++) {
 		for (unsigned b = 0; b < LOBE_PH_BINS; b++) {
 			if (m->lr_ph[k][b] == 0)
 				continue;
-			if (!interp_error_at(s, h, h * (b + 0.5) / LOBE_PH_BINS, &c))
+			if (!interp_error_at(s, h, h * (b + 0.5) / LOBE_PH_BINS, &c)) {
+				*bent = true;
 				return false;
+			}
 			e[k] += m->lr_ph[k][b] * c;
 		}
 		e[k] /= m->lr_n[k];
@@ -1511,7 +1521,13 @@ static bool sampling_alternation(const struct measure *m, double h, double *alt_
  * past 6 standard errors and 1 % plus 0.3 times it, is lobes too: a
  * 40.5 um, 1.44 % cam at 9.505 samples a stroke alternated by 2.8 % under
  * a bound of 5.2 %, 1.2 % of it the sampling's, and read ok, strokes 40 um
- * off (blind_hunt.py lobes 1000 10911). */
+ * off (blind_hunt.py lobes 1000 10911). Where the shape cannot say what
+ * the sampling did because it is bent at its crossing (sampling_alternation:
+ * the fold of two lobes), the worst case from it cannot either (4 kHz,
+ * 38.5 samples a stroke: 17 % of the period): nothing explains the
+ * alternation away, and past 6 standard errors and 1 % it is lobes (a
+ * 53 um, 1.57 % cam alternated by 2.9 % and read ok, strokes 80 um off;
+ * blind_hunt.py lobes 4000 11009). */
 static bool lobes_by_raw_period(const struct measure *m, double f_hz[2])
 {
 	const double *n = m->lr_n;
@@ -1529,9 +1545,9 @@ static bool lobes_by_raw_period(const struct measure *m, double f_hz[2])
 	double alt = 4 * interp_error_cycles(&m->shape, m->mid_um, 1.0 / T) /
 		     (slide > 1 ? slide : 1);
 	double pred = 0;
-	bool have_pred = sampling_alternation(m, 1.0 / T, &pred);
+	bool bent, have_pred = sampling_alternation(m, 1.0 / T, &pred, &bent);
 	double P = (mp[0] + mp[1]) / 2, rest = num_abs(mp[0] - mp[1] - pred * P);
-	if (dp > 6 * sp && dp > (0.01 + alt) * P)
+	if (dp > 6 * sp && dp > ((bent ? 0 : alt) + 0.01) * P)
 		return true;
 	return have_pred && rest > 6 * sp && rest > (0.01 + 0.3 * num_abs(pred)) * P;
 }
