@@ -707,6 +707,72 @@ case_ ring_4khz_box_model_floor_183us ringing 4000 10721
 # noise out of the fit, -0.64 um (U 19.90).
 case_ ring_4khz_box_model_before_far_flank_181us ringing 4000 10908
 
+# The per-stroke std's ring term through the exposure's box (result.c
+# std_ring_u). std_ NAME KIND RATE SEED MAX_U: status ok, the std within
+# its U (k = 2) against the truth over the strokes measured, U <= MAX_U.
+std_() {
+  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  fig=$(printf '%s\n' "$out" | python3 -c '
+import json, sys
+t = sys.stdin.read()
+d = json.loads(t[t.index("{"):t.rindex("}") + 1])
+print("%s %s std %+.2f um U %.2f" % (d["status"], d.get("std_cov"),
+      d.get("std_err", float("nan")), d.get("std_U", float("nan"))))' 2>&1)
+  u=$(printf '%s\n' "$fig" | sed -n 's/.* U \([0-9.]*\)$/\1/p')
+  case "$fig" in
+    "ok True "*)
+      if awk -v u="$u" -v m="$5" 'BEGIN { exit !(u <= m) }'; then
+        ok "$1: $fig"
+      else
+        bad "$1: $fig (U above $5 um)"
+      fi ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+# blind_hunt.py speed 4000 2027 (a 3.35 % chirp under 135 us, no ring):
+# the ring's model through the box took a "ring" at 2.3 kHz (56 of its
+# noise out of the quartic's fit), which a polynomial of degree 6 fits as
+# well (1.1), its part of the top -0.46 um; the std's ring term, the
+# noise's sd (2.05 um), put U at 4.16 for a std 0.07 um off (main
+# 31f418d). Held to the ring's part: U 1.13.
+std_ std_u_smooth_ring_held_to_part_4khz speed 4000 2027 2
+# ringing 4000 10119 (16.8 um at 2165 Hz under 106 us, box gain 0.92): a
+# real ring that the degree-6 polynomial fits as well (0.6), its part
+# 3.14 um; the std reads 0.42 um low (the ring's change from stroke to
+# stroke, which the fits do not follow). Dropping the ring term there
+# left U 0.23 (session 30, GAUZE's gate, not landed); the term held to
+# the part keeps the noise's sd: U 1.92. A guard: it passes on 31f418d.
+std_ std_u_smooth_real_ring_kept_4khz ringing 4000 10119 3
+# ringing 4000 10914 (4289 Hz under 246 us, box gain 0.05; the best ring
+# 4575 Hz, gain 0.13, 49 of its noise out of the fit, refused under
+# RM_BOX_GAIN): no ring term, the std 0.62 um low against U 0.21 (main
+# 31f418d). The strokes' change of a ring the box hid is not in the
+# samples: the spread at the top over the gain, held to the ring the
+# exposure may hide: U 33.6, "not resolved".
+std_ std_u_hidden_ring_4khz ringing 4000 10914 40
+# 2027's report said "the tips ring at the top of the stroke" (31f418d),
+# for a ring a smooth top explains as well; it now says it is not told
+# from the top's own shape.
+smooth_said=$(python3 - "$here/gen" "$tmp" "$RUNNER $RIG" <<'PY' 2>&1
+import subprocess, sys
+sys.path.insert(0, sys.argv[1])
+import blind_capture as bc
+import blind_hunt as bh
+p = bh.draw("speed", 4000.0, 2027)
+path = sys.argv[2] + "/smooth2027.bin"
+data, _ = bc.make(p)
+open(path, "wb").write(data)
+out = subprocess.run(sys.argv[3].split() + ["analyze"] + bc.analyze_args(p) + [path],
+                     capture_output=True, text=True).stdout
+print(" | ".join(l for l in out.splitlines() if l.startswith("ringing:")) or "no ringing line")
+PY
+)
+case "$smooth_said" in
+  *"the tips ring"*) bad "ring_smooth_not_reported_4khz: $smooth_said" ;;
+  *"not told from the top's own shape"*) ok "ring_smooth_not_reported_4khz" ;;
+  *) bad "ring_smooth_not_reported_4khz: $smooth_said" ;;
+esac
+
 # The physics of blind_hunt.py ringing 4000 10007 (a 4.9 kHz ring of
 # 9.6 um decaying in 0.27 ms on 243 Hz strokes, 2.65 um of Laplace noise)
 # under other seeds: its crest stands about 1.1 um over the smooth top

@@ -247,7 +247,11 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 		fprintf(o, "retracted: %.1f um; sample noise near the tops %.2f um\n",
 			st->trough_mean_um, st->noise_um);
 		print_depth_note(o, st, mc, MEASURE_NOTE_PHASE);
-		if (st->ring == MEASURE_RING_TAKEN)
+		if (st->ring == MEASURE_RING_TAKEN && st->ring_smooth)
+			fprintf(o, "ringing: not told from the top's own shape (through the "
+				   "exposure a ring fits the top no better than a smooth top); the "
+				   "depth is the ring model's, its spread in U\n");
+		else if (st->ring == MEASURE_RING_TAKEN)
 			fprintf(o, "ringing: the tips ring at the top of the stroke; the depth is "
 				   "the deepest point, ringing included\n");
 		else if (st->ring == MEASURE_RING_UNRESOLVED)

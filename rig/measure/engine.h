@@ -113,6 +113,19 @@ struct xing {
 #define XING_MOVED_FIRST 1u
 #define XING_MOVED_LAST 2u
 
+/* What the ring's model through the sensor's exposure said of the top
+ * (ring.c ring_model_peak), for the per-stroke std's ring term (result.c
+ * std_ring_u). */
+struct ring_box {
+	double part_um; /* the ring taken: its part of the model's top */
+	double gain;    /* the box's gain on the ring that fits best (1: none) */
+	bool smooth;    /* the ring taken, but a polynomial of degree 6 fits
+			   the top as well (RM_SMOOTH): not reported */
+	bool hidden;    /* none taken: the ring that fits best stands out of
+			   the fit (RM_CHI), but the box passes under
+			   RM_BOX_GAIN of it */
+};
+
 struct shape {
 	unsigned nbins;
 	double c0[NBIN_MAX], c1[NBIN_MAX], c2[NBIN_MAX]; /* quadratic per bin */
@@ -134,6 +147,7 @@ struct shape {
 	double ring_bound_um;     /* the bound the hidden ring was held to */
 	bool ring_over_bound;     /* a ring seen beyond the fixture's ring_max_um */
 	bool ring_bound_unused;   /* ring_max_um measured at another exposure */
+	struct ring_box ring_box; /* the ring's model through the exposure */
 	bool ring_crest_top;      /* a ring's ripple seen on the top, resolved,
 				     its crest the smooth peak itself, or a
 				     ripple seen only far out on the flank
@@ -750,11 +764,13 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
  * is its unboxed top, which lies *box_um above the boxed one (the box's
  * correction is in: shape.c leaves exposure_corr out). *doubt_um (may be
  * NULL): a doubt of the smooth peak kept, a standard uncertainty apart
- * from *u_model (a local maximum 1..2 sigma above it; 0: none). */
+ * from *u_model (a local maximum 1..2 sigma above it; 0: none). *rb (may
+ * be NULL): what the ring's model through the exposure's box said (struct
+ * ring_box). */
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
 		  enum measure_ring *ring, double *rise_um, bool *crest_top, double *box_um,
-		  double *doubt_um);
+		  double *doubt_um, struct ring_box *rb);
 /* A weighted quadratic through the points k - h .. k + h, y = q0 + q1 x +
  * q2 x^2 with x from point k (*xc); inv its normal matrix inverted and *s2
  * the variance of one sample (the bins' spread), so that inv * s2 is the

@@ -233,6 +233,44 @@ static double stroke_ring_u(const struct shape *sh, double noise2)
 	return w > 0 ? sqrt((w < 1 ? w : 1) * ex) : 0;
 }
 
+/* The per-stroke std's ring term, a standard uncertainty (result_depth:
+ * 2 of it in quadrature). A ring seen (ring): its crest moves with each
+ * stroke's impact, the fits follow little of it, and the noise's sd
+ * (u_noise) stands for that misfit (below). Through the exposure's box
+ * (shape.ring_box, ring.c ring_model_peak):
+ * - a ring taken that a smooth top of as many terms explains as well
+ *   (smooth): a ring's crest moves by no more than the ring's own part of
+ *   the top, so the term is held to that part. blind_hunt.py speed 4000
+ *   2027 (a chirp under 135 us, no ring): a "ring" at 2.3 kHz, its part
+ *   -0.46 um, the std's U 0.65 -> 4.16 um with u_noise (2.05) for a std
+ *   0.07 um off; now 1.13. Not dropped: ringing 4000 10119 (2165 Hz under
+ *   106 us, a real ring the smooth top explains as well, its part 3.14)
+ *   reads the std 0.42 um low; with no term its U was 0.23.
+ * - none taken, but the ring that fits best stands out of the fit and the
+ *   box passes less than RM_BOX_GAIN of it (hidden): the strokes' change
+ *   of that ring reaches the samples g (the box's gain on it) times as
+ *   large, so the strokes' own spread at the top (stroke_ring_u, at least
+ *   u_noise) over g, held to the ring the exposure may hide
+ *   (shape.ring_hidden_um). ringing 4000 10914 (4289 Hz under 246 us, g
+ *   0.13 for the 4575 Hz fitted) read the std 0.62 um low against U 0.21,
+ *   10002 0.90 against 0.40, 10003 1.64 against 1.09: the box left
+ *   nothing to tell the ring's change by, and U now says so (33.6, 15.4,
+ *   32.2 um: "not resolved"). */
+static double std_ring_u(const struct shape *sh, bool ring, double u_noise, double noise2)
+{
+	const struct ring_box *rb = &sh->ring_box;
+	double u = ring ? u_noise : 0;
+	if (ring && rb->smooth && num_abs(rb->part_um) < u)
+		u = num_abs(rb->part_um);
+	if (rb->hidden && rb->gain > 0) {
+		double us = stroke_ring_u(sh, noise2);
+		double h = (us > u_noise ? us : u_noise) / rb->gain;
+		h = h < sh->ring_hidden_um ? h : sh->ring_hidden_um;
+		u = h > u ? h : u;
+	}
+	return u;
+}
+
 /* Depth: mean, scatter, and its budget (>= 2 accepted strokes). */
 static void result_depth(const struct measure *m, struct measure_stats *out)
 {
@@ -321,6 +359,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->ring_over_bound = m->shape.ring_over_bound;
 	out->ring_bound_um = m->shape.ring_bound_um;
 	out->ring_bound_unused = m->shape.ring_bound_unused;
+	out->ring_smooth = m->shape.ring == MEASURE_RING_TAKEN && m->shape.ring_box.smooth;
 	out->depth_U_um = 2.0 * sqrt(u_stat * u_stat + u_shape * u_shape + u_model * u_model +
 				     u_phase * u_phase +
 				     u_drift * u_drift + u_lin * u_lin + u_res * u_res +
@@ -366,8 +405,10 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	 * its crest is the smooth top itself (shape.ring_crest_top: no
 	 * ringing status, nothing taken): the std read -0.73 um against U
 	 * 0.36 and -1.01 against U 0.84 (red_hunt.py 20 2026, 4 kHz
-	 * spikes+ringing 835826010, 180833829; now U 4.30, 5.73). */
-	out->depth_std_U_um = hypot(out->depth_std_U_um, ring ? 2.0 * u_noise : 0);
+	 * spikes+ringing 835826010, 180833829; now U 4.30, 5.73). Through
+	 * the exposure's box: std_ring_u. */
+	out->depth_std_U_um = hypot(out->depth_std_U_um,
+				    2.0 * std_ring_u(&m->shape, ring, u_noise, out->stroke_noise2_um2));
 	/* The fits' misfit at the tops (stroke_top_misfit) likewise: 10223's
 	 * std read 0.29 um against a true 0.04, U 0.075 */
 	out->depth_std_U_um = hypot(out->depth_std_U_um, 2.0 * out->stroke_u_top_um);

@@ -1458,7 +1458,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	double smooth = peak, u_smooth = u_model;
 	double box_um, doubt_um;
 	peak_ringing(&P, src, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
-		     &sh->ring_rise_um, &sh->ring_crest_top, &box_um, &doubt_um);
+		     &sh->ring_rise_um, &sh->ring_crest_top, &box_um, &doubt_um, &sh->ring_box);
 	/* a ring fitted through the box (box_um): seen is what the box passed
 	 * of it, its boxed top over the smooth one (the bound's check and the
 	 * hidden ring's term read the samples, as for a ring taken without

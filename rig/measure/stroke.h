@@ -269,6 +269,10 @@ struct measure_stats {
 	bool ring_over_bound;        /* a ring seen beyond the fixture's
 					ring_max_um: the bound is wrong (flagged;
 					the physics holds the hidden ring) */
+	bool ring_smooth;            /* ring TAKEN through the exposure's box, but a
+					smooth top of as many terms fits as well: not
+					told from the top's own shape (ring.c
+					RM_SMOOTH) */
 	bool ring_bound_unused;      /* the fixture's ring_max_um was not used: it
 					was measured at another exposure
 					(ring_exposure_us; 0: not known) */
