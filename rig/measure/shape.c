@@ -96,14 +96,24 @@ static double top_pow(double d, double q_ord)
 	return q_ord == 2 ? d * d : pow(num_abs(d), q_ord);
 }
 
-/* The two-sided fit of order q_ord with its vertex at v (peak_two_sided):
- * q = p, cl, cr. False when the system is singular. */
+/* d (bins from the vertex) measured from the edge of a flat of fw bins
+ * centred there: 0 on the flat (fw 0: d itself). A cam's dwell at full
+ * extension between its two flanks (peak_sharp's flat tops). */
+static double flat_off(double d, double fw)
+{
+	double h = fw / 2;
+	return d < -h ? d + h : d > h ? d - h : 0;
+}
+
+/* The two-sided fit of order q_ord with its vertex at v (peak_two_sided),
+ * flat over fw bins there: q = p, cl, cr. False when the system is
+ * singular. */
 static bool two_sided_at(const double *x, const double *y, const double *wt, long np,
-			 double q_ord, double v, double q[3])
+			 double q_ord, double fw, double v, double q[3])
 {
 	double A[3][3] = { { 0 } }, b[3] = { 0 };
 	for (long k = 0; k < np; k++) {
-		double d = x[k] - v;
+		double d = flat_off(x[k] - v, fw);
 		double dq = top_pow(d, q_ord);
 		double g[3] = { 1, d < 0 ? -dq : 0, d < 0 ? 0 : -dq };
 		for (int i = 0; i < 3; i++) {
@@ -119,28 +129,33 @@ static bool two_sided_at(const double *x, const double *y, const double *wt, lon
  * it (one curvature per side: a cam advances faster than it retracts; q
  * the order of the top: 2 for a sine, 3 for the cycloidal cam, whose top
  * is flatter), weighted least squares over the points, v by a fine search.
+ * fw > 0: flat over fw bins centred at v, the distances taken from its
+ * edges (flat_off; both sides must then fall: cl, cr > 0).
  * Returns false if no v gives a solvable fit. k_out: the mean of cl, cr;
  * *top_k, *top_e: the point nearest v and its residual (um; negative:
  * the fit passes above it). The vertices searched: va..vb, on the grid
- * of 400 steps from the first point to the last. */
+ * of nsteps steps from the first point to the last (400: VERTEX_STEPS). */
+#define VERTEX_STEPS 400
 static bool peak_two_sided_in(const double *x, const double *y, const double *wt, long np,
-			      double q_ord, double va, double vb, double *p_out, double *v_out,
-			      double *rss_out, double *k_out, long *top_k, double *top_e)
+			      double q_ord, double fw, double va, double vb, int nsteps,
+			      double *p_out, double *v_out, double *rss_out, double *k_out,
+			      long *top_k, double *top_e)
 {
 	double best = INFINITY;
-	double step = (x[np - 1] - x[0]) / 400;
+	double step = (x[np - 1] - x[0]) / nsteps;
 	double v0 = x[0];
 	if (va > v0)
 		v0 += ceil((va - v0) / step) * step;
 	for (double v = v0; v <= vb; v += step) {
 		double q[3];
-		if (!two_sided_at(x, y, wt, np, q_ord, v, q))
+		if (!two_sided_at(x, y, wt, np, q_ord, fw, v, q) ||
+		    (fw > 0 && !(q[1] > 0 && q[2] > 0)))
 			continue;
 		double rss = 0, dtop = INFINITY, etop = 0;
 		long top = 0;
 		for (long k = 0; k < np; k++) {
 			double d = x[k] - v;
-			double dq = top_pow(d, q_ord);
+			double dq = top_pow(flat_off(d, fw), q_ord);
 			double e = y[k] - (q[0] - (d < 0 ? q[1] : q[2]) * dq);
 			rss += wt[k] * e * e;
 			if (num_abs(d) < dtop) {
@@ -164,11 +179,11 @@ static bool peak_two_sided_in(const double *x, const double *y, const double *wt
 
 /* peak_two_sided over every vertex between the first and the last point */
 static bool peak_two_sided(const double *x, const double *y, const double *wt, long np,
-			   double q_ord, double *p_out, double *v_out, double *rss_out, double *k_out,
-			   long *top_k, double *top_e)
+			   double q_ord, double fw, double *p_out, double *v_out, double *rss_out,
+			   double *k_out, long *top_k, double *top_e)
 {
-	return peak_two_sided_in(x, y, wt, np, q_ord, x[0], x[np - 1], p_out, v_out, rss_out, k_out,
-				 top_k, top_e);
+	return peak_two_sided_in(x, y, wt, np, q_ord, fw, x[0], x[np - 1], VERTEX_STEPS, p_out, v_out,
+				 rss_out, k_out, top_k, top_e);
 }
 
 /* The standard error of a bin's mean: c samples of spread var, whose
@@ -378,20 +393,28 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
  * the peak. Chosen outright, a top whose rss ratio sat at the margin
  * flipped its order on a few samples more or less in a bin: one-sided
  * speckle spikes, gated, moved the mean depth +1.04 um against the
- * spike-free capture (tests/test_blind_captures.sh, spikes_1khz_order). */
-static void order_weights(const double rk[3], long np, double wo[3])
+ * spike-free capture (tests/test_blind_captures.sh, spikes_1khz_order).
+ * Models 3..5 (nm 6, coarse bins: peak_sharp) are the orders again with
+ * a flat at the vertex, whose width is one parameter more: it pays the
+ * penalty once more, and s2 counts it when such a model fits best. */
+#define TOP_MODELS 6
+static void order_weights(const double *rk, int nm, long np, double *wo)
 {
-	double best = INFINITY, e[3], emin = INFINITY;
-	for (int i = 0; i < 3; i++)
-		best = rk[i] < best ? rk[i] : best;
-	double s2 = best / (double)(np - 3);
+	double best = INFINITY, e[TOP_MODELS], emin = INFINITY;
+	int ib = 0;
+	for (int i = 0; i < nm; i++)
+		if (rk[i] < best) {
+			best = rk[i];
+			ib = i;
+		}
+	double s2 = best / (double)(np - 3 - (ib >= 3));
 	double pen = 9 * s2 > 0.6 * best ? 9 * s2 : 0.6 * best;
-	for (int i = 0; i < 3; i++) {
-		e[i] = rk[i] + (i ? pen : 0);
+	for (int i = 0; i < nm; i++) {
+		e[i] = rk[i] + (double)((i % 3 != 0) + (i >= 3)) * pen;
 		emin = e[i] < emin ? e[i] : emin;
 	}
 	double sum = 0;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < nm; i++) {
 		/* a perfect fit (s2 = 0): the least penalised rss alone; a
 		 * weight under 1e-4 of the largest is none (it moved clear
 		 * choices by 1e-4 um, the goldens' last digits) */
@@ -399,7 +422,7 @@ static void order_weights(const double rk[3], long np, double wo[3])
 		wo[i] = x <= 9.21 ? exp(-x) : 0;
 		sum += wo[i];
 	}
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < nm; i++)
 		wo[i] /= sum;
 }
 
@@ -442,7 +465,7 @@ static double over_top(const double *x, const double *y, const double *wt, const
 	double q[3], sr = 0, s2 = 0, m = 0;
 	*take = 0;
 	*bound = 0;
-	if (!two_sided_at(x, y, wt, np, q_ord, v, q))
+	if (!two_sided_at(x, y, wt, np, q_ord, 0, v, q))
 		return 0;
 	for (long k = 0; k < np; k++) {
 		double d = x[k] - v;
@@ -625,14 +648,14 @@ struct narrow_top {
 };
 
 /* The weights c (np of them) that make the two-sided fit's peak at vertex v
- * out of the points: p = sum c[k] y[k] (two_sided_at). False when the
- * system is singular. */
+ * (flat over fw bins) out of the points: p = sum c[k] y[k] (two_sided_at).
+ * False when the system is singular. */
 static bool two_sided_peak_weights(const double *x, const double *wt, long np, double q_ord,
-				   double v, double *c)
+				   double fw, double v, double *c)
 {
 	double A[3][3] = { { 0 } }, b[3] = { 0 }, q[3], inv[3][3];
 	for (long k = 0; k < np; k++) {
-		double d = x[k] - v;
+		double d = flat_off(x[k] - v, fw);
 		double dq = top_pow(d, q_ord);
 		double g[3] = { 1, d < 0 ? -dq : 0, d < 0 ? 0 : -dq };
 		for (int i = 0; i < 3; i++)
@@ -642,7 +665,7 @@ static bool two_sided_peak_weights(const double *x, const double *wt, long np, d
 	if (!num_solve3_sym(A, b, q, inv))
 		return false;
 	for (long k = 0; k < np; k++) {
-		double d = x[k] - v;
+		double d = flat_off(x[k] - v, fw);
 		double dq = top_pow(d, q_ord);
 		c[k] = wt[k] * (inv[0][0] - (d < 0 ? inv[0][1] : inv[0][2]) * dq);
 	}
@@ -665,18 +688,19 @@ static bool two_sided_peak_weights(const double *x, const double *wt, long np, d
  * Returns the change (um; 0 when no fit), *se its standard error. */
 #define NARROW_V_BINS 0.5
 static double narrow_shift(const double *px, const double *py, const double *pw, const double *ps,
-			   long np, double q_ord, double pkw, double vw, double *se)
+			   long np, double q_ord, double fw, double pkw, double vw, double *se)
 {
 	double pn, vn, rn, kn, tn, cw[NBIN_MAX], cn[NBIN_MAX];
 	long tnj;
 	*se = 0;
 	/* its vertex within NARROW_V_BINS of the whole window's (the
 	 * search over the whole window cost 2 % of `rig analyze`) */
-	if (np < 7 || !peak_two_sided_in(px + 1, py + 1, pw + 1, np - 2, q_ord, vw - NARROW_V_BINS,
-					 vw + NARROW_V_BINS, &pn, &vn, &rn, &kn, &tnj, &tn))
+	if (np < 7 || !peak_two_sided_in(px + 1, py + 1, pw + 1, np - 2, q_ord, fw,
+					 vw - NARROW_V_BINS, vw + NARROW_V_BINS, VERTEX_STEPS, &pn,
+					 &vn, &rn, &kn, &tnj, &tn))
 		return 0;
-	if (!two_sided_peak_weights(px, pw, np, q_ord, vw, cw) ||
-	    !two_sided_peak_weights(px + 1, pw + 1, np - 2, q_ord, vn, cn + 1))
+	if (!two_sided_peak_weights(px, pw, np, q_ord, fw, vw, cw) ||
+	    !two_sided_peak_weights(px + 1, pw + 1, np - 2, q_ord, fw, vn, cn + 1))
 		return 0;
 	cn[0] = cn[np - 1] = 0;
 	double s2 = INFINITY, v = 0;
@@ -701,9 +725,10 @@ static double narrow_shift(const double *px, const double *py, const double *pw,
  * apart; now 0.05). The U holds the whole f d either way. */
 #define NARROW_TAKE_RAMP 1.0
 static void narrow_top(const double *px, const double *py, const double *pw, const double *ps,
-		       long np, double q_ord, double pkw, double vw, struct narrow_top *nt)
+		       long np, double q_ord, double fw, double pkw, double vw,
+		       struct narrow_top *nt)
 {
-	double se, d = narrow_shift(px, py, pw, ps, np, q_ord, pkw, vw, &se);
+	double se, d = narrow_shift(px, py, pw, ps, np, q_ord, fw, pkw, vw, &se);
 	double h = (double)(np - 1) / 2, f = h * h / (h * h - (h - 1) * (h - 1));
 	double z = se > 0 ? num_abs(d) / se : 0;
 	double w = (z - OVER_FROM) / (TOP_MISS_SIGMAS - OVER_FROM);
@@ -713,6 +738,64 @@ static void narrow_top(const double *px, const double *py, const double *pw, con
 	nt->take = t > 0 ? (t < 1 ? t : 1) : 0;
 	nt->um = (w < 1 ? w : 1) * f * d;
 	nt->u_um = f * se;
+}
+
+/* peak_two_sided of order q_ord with a flat of fw bins at the vertex, the
+ * vertex searched coarse (FLAT_COARSE steps over the points), then on
+ * VERTEX_STEPS' grid within a coarse step of the best: the flat's width
+ * is a second search (flat_best), and the whole grid for each width
+ * cost 16 times the analysis of a 1 kHz record. */
+#define FLAT_COARSE 40
+struct top_fit {
+	double p, v, rss, k, e;
+	long tk;
+};
+static bool flat_at(const double *x, const double *y, const double *wt, long np, double q_ord,
+		    double fw, struct top_fit *f)
+{
+	double cs = (x[np - 1] - x[0]) / FLAT_COARSE;
+	if (!peak_two_sided_in(x, y, wt, np, q_ord, fw, x[0], x[np - 1], FLAT_COARSE, &f->p, &f->v,
+			       &f->rss, &f->k, &f->tk, &f->e))
+		return false;
+	return peak_two_sided_in(x, y, wt, np, q_ord, fw, f->v - cs, f->v + cs, VERTEX_STEPS, &f->p,
+				 &f->v, &f->rss, &f->k, &f->tk, &f->e);
+}
+
+/* peak_two_sided of order q_ord with a flat at the vertex: its width *fw
+ * the best (least rss) on a grid of FLAT_STEP_BINS from one step to the
+ * points' span less FLAT_EDGE_BINS (the flanks keep points of their
+ * own), then FLAT_FINE_BINS within a step of the best. False when no
+ * width gives a fit. */
+#define FLAT_STEP_BINS 0.2
+#define FLAT_FINE_BINS 0.05
+#define FLAT_EDGE_BINS 2.0
+static bool flat_best(const double *x, const double *y, const double *wt, long np, double q_ord,
+		      double *fw, double *p_out, double *v_out, double *rss_out, double *k_out,
+		      long *top_k, double *top_e)
+{
+	double span = x[np - 1] - x[0], w0 = 0;
+	struct top_fit b = { 0, 0, INFINITY, 0, 0, 0 }, f;
+	for (int s = 1; s * FLAT_STEP_BINS <= span - FLAT_EDGE_BINS; s++)
+		if (flat_at(x, y, wt, np, q_ord, s * FLAT_STEP_BINS, &f) && f.rss < b.rss) {
+			b = f;
+			w0 = s * FLAT_STEP_BINS;
+		}
+	if (!isfinite(b.rss))
+		return false;
+	*fw = w0;
+	for (double w = w0 - FLAT_STEP_BINS + FLAT_FINE_BINS; w < w0 + FLAT_STEP_BINS; w += FLAT_FINE_BINS)
+		if (w > 0 && w != w0 && w <= span - FLAT_EDGE_BINS &&
+		    flat_at(x, y, wt, np, q_ord, w, &f) && f.rss < b.rss) {
+			b = f;
+			*fw = w;
+		}
+	*p_out = b.p;
+	*v_out = b.v;
+	*rss_out = b.rss;
+	*k_out = b.k;
+	*top_k = b.tk;
+	*top_e = b.e;
+	return true;
 }
 
 /* The sharp fit's misfit over its window, on fine bins (TOP_MISS_BINS or
@@ -778,20 +861,44 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	wh = wh > 2 ? wh + 1 : 3;
 	double px[NBIN_MAX], py[NBIN_MAX], pw[NBIN_MAX], ps[NBIN_MAX];
 	long np = pts_window(P, wl, wh, px, py, pw, ps);
-	/* The order of the top: the one that fits best (but see below). */
+	/* The order of the top: the one that fits best (but see below).
+	 * On coarse bins (under TOP_MISS_BINS, where ring.c's local maxima
+	 * do not see the top's plateau) each order also with a flat at the
+	 * vertex: a cam's dwell at full extension between its flanks
+	 * (models 3..5, the flat's width by a search, flat_best), when the
+	 * order weighed most (order_weights) passes above the point nearest
+	 * its vertex by more than that point's standard error (a flat under
+	 * a vertex: the fit overshoots it; elsewhere a flat does not fit
+	 * better by the penalty, and its search costs as much as the rest
+	 * of a 1 kHz record's analysis). */
 	static const double orders[] = { 2, 3, 4 };
-	double pk[3], vk[3], rk[3], kk[3], best = INFINITY;
-	long tj[3];
-	double te[3];
+	int nm = n < TOP_MISS_BINS ? TOP_MODELS : 3;
+	double pk[TOP_MODELS], vk[TOP_MODELS], rk[TOP_MODELS], kk[TOP_MODELS];
+	double fw[TOP_MODELS] = { 0 }, best = INFINITY;
+	long tj[TOP_MODELS];
+	double te[TOP_MODELS];
 	int ib = -1;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < nm; i++) {
+		if (i == 3) {
+			double w3[3];
+			int i3 = 0;
+			order_weights(rk, 3, np, w3);
+			for (int o = 1; o < 3; o++)
+				i3 = w3[o] > w3[i3] ? o : i3;
+			if (!(te[i3] < -ps[tj[i3]])) {
+				nm = 3;
+				break;
+			}
+		}
 		pk[i] = *peak;
 		vk[i] = *vpos;
 		kk[i] = 0;
 		tj[i] = 0;
 		te[i] = 0;
-		if (!peak_two_sided(px, py, pw, np, orders[i], &pk[i], &vk[i], &rk[i], &kk[i], &tj[i],
-				    &te[i]))
+		if (!(i < 3 ? peak_two_sided(px, py, pw, np, orders[i], 0, &pk[i], &vk[i], &rk[i],
+					     &kk[i], &tj[i], &te[i])
+			    : flat_best(px, py, pw, np, orders[i - 3], &fw[i], &pk[i], &vk[i], &rk[i],
+					&kk[i], &tj[i], &te[i])))
 			rk[i] = INFINITY;
 		if (rk[i] < best) {
 			best = rk[i];
@@ -800,12 +907,12 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	}
 	if (ib < 0)
 		return false;
-	/* The orders weighed by their fit (order_weights): the peak, its
+	/* The models weighed by their fit (order_weights): the peak, its
 	 * position and the model term from all of them. */
-	double wo[3], pkm = 0, vkm = 0;
-	order_weights(rk, np, wo);
+	double wo[TOP_MODELS], pkm = 0, vkm = 0;
+	order_weights(rk, nm, np, wo);
 	ib = 0;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < nm; i++) {
 		if (wo[i] > wo[ib])
 			ib = i;
 		if (wo[i] > 0) {
@@ -817,7 +924,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	 * nearly as well (rss within 2x the best), as the half-width of a
 	 * rectangular distribution around the weighed one. */
 	double dmax = 0;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < nm; i++)
 		if (rk[i] <= 2 * best && num_abs(pk[i] - pkm) > dmax)
 			dmax = num_abs(pk[i] - pkm);
 	*u_model = dmax / sqrt(3.0);
@@ -831,7 +938,8 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	double pn, vn, rn, kn, tn;
 	long tnj;
 	if (n < SHARP_COARSE_BINS && np >= 7 &&
-	    peak_two_sided(px + 1, py + 1, pw + 1, np - 2, orders[ib], &pn, &vn, &rn, &kn, &tnj, &tn)) {
+	    peak_two_sided(px + 1, py + 1, pw + 1, np - 2, orders[ib % 3], fw[ib], &pn, &vn, &rn, &kn,
+			   &tnj, &tn)) {
 		double t = 1.25 * num_abs(pn - pk[ib]);
 		*u_model = num_rect_add(*u_model, t);
 	}
@@ -844,7 +952,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	 * residual (shape_build counts it when no ring is taken), else 0. */
 	*narrow = (struct narrow_top){ 0, 0, 0 };
 	if (n >= SHARP_COARSE_BINS && n < TOP_MISS_BINS)
-		narrow_top(px, py, pw, ps, np, orders[ib], pk[ib], vk[ib], narrow);
+		narrow_top(px, py, pw, ps, np, orders[ib % 3], fw[ib], pk[ib], vk[ib], narrow);
 	bool miss = n < TOP_MISS_BINS && te[ib] < -TOP_MISS_SIGMAS * ps[tj[ib]];
 	*miss_um = miss ? te[ib] : 0;
 	*over_bound = 0;
@@ -854,7 +962,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 				      : 0;
 	*peak = pkm;
 	*vpos = vkm;
-	*tc = (struct top_curv){ kk[ib], orders[ib] };
+	*tc = (struct top_curv){ kk[ib], orders[ib % 3] };
 	*lo = wl;
 	*hi = wh;
 	return true;
@@ -1068,7 +1176,7 @@ static double exposure_first_drop(const struct shape_pts *P, double vpos, double
 	}
 	if (!any)
 		return lin;
-	order_weights(rk, np, wo);
+	order_weights(rk, 3, np, wo);
 	for (int i = 0; i < 3; i++) {
 		co += wo[i] > 0 ? wo[i] * f[i] : 0;
 		uo += wo[i] > 0 ? wo[i] * uf[i] : 0;
