@@ -57,6 +57,16 @@
 #define DRIFT_DEG_CHECK 5u    /* a degree more, the drift figure's form check (drift.c) */
 #define DRIFT_NTAU 9u         /* time constants of the drift's settling exponentials (drift.c) */
 #define DRIFT_NWIN 3u         /* start windows of 16, 32, 64 strokes: lines that check the start level */
+/* Flag mode takes the levels' drift out of the fold only where the rate
+ * holds within this share over the learning store: a rate that changes
+ * changes the strokes' shape in time, and their levels move with it (a
+ * start-up from 46 % at 92 Hz, 1 kHz, no drift: the levels read -5.2 um,
+ * the depth's U 10.3 -> 20.8 um; blind_hunt.py speed 1000 2037). The
+ * local periods spread 0.2-1.2 % over the blind drift draws whose levels
+ * fired (seeds 9900-10524), 52-119 % over the start-ups'. The same
+ * share decides whether the levels say a drift was detected (drift.c,
+ * result_drift). */
+#define LEVELS_STEADY_FRAC 0.05
 #define DRIFT_BINS 128u       /* the troughs' store in time for the drift's splines (drift.c) */
 #define DRIFT_KNOTS_MIN 4u    /* the drift's natural splines: 4 and 5 knots (drift.c) */
 #define DRIFT_KNOTS_MAX 5u
@@ -215,6 +225,9 @@ struct drift_sums {
 	double e[DRIFT_NTAU], ee[DRIFT_NTAU], ye[DRIFT_NTAU], h_e[DRIFT_NTAU];
 	double xt[DRIFT_DEG_MAX + 1], xe[DRIFT_NTAU]; /* the depths x: x t^k, x e */
 	double win[DRIFT_NWIN][5];
+	/* the strokes' periods (drift_add_period): u = period / the first
+	 * one's - 1, its sums u t^k, u y and u^2 */
+	double u_t[DRIFT_DEG_MAX + 1], u_y, u_u, p_ref;
 	double b_n[DRIFT_BINS], b_t[DRIFT_BINS], b_y[DRIFT_BINS];
 	double b_x[DRIFT_BINS]; /* the bins' depths x (drift_add_depth) */
 	unsigned b_at, b_per;
@@ -490,6 +503,10 @@ struct measure {
 	 * back to each stroke's peak and trough (drift_taken) */
 	struct drift_curve fold_drift;
 	double fold_q0_um, fold_t0_s, fold_t1_s, fold_hold_um;
+	/* the local periods' range over the learning store, as a share of
+	 * the shortest (learn.c, learn_period_range): whether the strokes'
+	 * levels can tell a drift the shape took in (result_drift) */
+	double learn_period_range;
 	/* the strokes' mean levels against time (the drift seen without the
 	 * shape; strokes of LEVEL_MIN_SAMPLES or more): sums of t^k, level t^k,
 	 * level^2 */
@@ -880,6 +897,9 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 		    double *u_stroke, struct drift_curve *curve);
 /* A trough y (um) at t_s seconds from the record's first sample into d. */
 void drift_add(struct drift_sums *d, double t_s, double y_um);
+/* The period (s) of the stroke whose trough y_um went into d at t_s:
+ * into d's period sums (after drift_add). */
+void drift_add_period(struct drift_sums *d, double t_s, double y_um, double period_s);
 /* The model of the least BIC through d's troughs (record of dur seconds)
  * as a curve; false with too few troughs. *seen: the drift over the
  * record beyond 2 of its standard uncertainties. */

@@ -623,15 +623,6 @@ static bool xing_unbias(struct measure *m, struct xing *L, uint32_t nl, const bo
  * folded from the samples less the drift of the pass before. */
 #define DRIFT_FOLD_PASSES 2
 
-/* Flag mode takes the levels' drift out of the fold only where the rate
- * holds within this share over the learning store: a rate that changes
- * changes the strokes' shape in time, and their levels move with it (a
- * start-up from 46 % at 92 Hz, 1 kHz, no drift: the levels read -5.2 um,
- * the depth's U 10.3 -> 20.8 um; blind_hunt.py speed 1000 2037). The
- * local periods spread 0.2-1.2 % over the blind drift draws whose levels
- * fired (seeds 9900-10524), 52-119 % over the start-ups'. */
-#define LEVELS_STEADY_FRAC 0.05
-
 /* The local periods' range over the usable strokes, as a share of the
  * shortest; 0 with none. */
 static double learn_period_range(const struct xing *L, uint32_t nl, const bool *use)
@@ -699,6 +690,7 @@ static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl
 	/* flag mode takes only the levels' curve, a first pass's: a later
 	 * pass would fit every trough again only to return */
 	unsigned passes = levels_only ? 1 : DRIFT_FOLD_PASSES;
+	m->learn_period_range = learn_period_range(L, nl, use);
 	for (unsigned pass = 0; pass < passes; pass++) {
 		struct drift_sums d = { 0 };
 		double ref = 0, lt[5] = { 0 }, ly[3] = { 0 }, lyy = 0;
@@ -733,7 +725,7 @@ static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl
 		 * the levels follow it (blind_hunt.py drift 1000 10210). */
 		bool levels = pass == 0 && drift_level_range(lt, ly, lyy, dur) > 0 &&
 			      (!levels_only ||
-			       learn_period_range(L, nl, use) <= LEVELS_STEADY_FRAC) &&
+			       m->learn_period_range <= LEVELS_STEADY_FRAC) &&
 			      learn_level_curve(m, L, nl, use, dur, &c);
 		if (!levels && (levels_only || !drift_curve_fit(&d, dur, &c, &seen) ||
 				(pass == 0 && !seen)))

@@ -162,3 +162,62 @@ int num_cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
 }
+
+/* One step of the modified Lentz method with the term aa: its factor
+ * d c, with d and c carried to the next. */
+static double lentz_step(double aa, double *d, double *c)
+{
+	const double tiny = 1e-300;
+	*d = 1 + aa * *d;
+	if (fabs(*d) < tiny)
+		*d = tiny;
+	*c = 1 + aa / *c;
+	if (fabs(*c) < tiny)
+		*c = tiny;
+	*d = 1 / *d;
+	return *d * *c;
+}
+
+/* Continued fraction of the incomplete beta function (modified Lentz):
+ * an even and an odd term a step. */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double qab = a + b, qap = a + 1, qam = a - 1;
+	double c = 1, d = 1 - qab * x / qap;
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	double h = d;
+	for (int m = 1; m <= 500; m++) {
+		int m2 = 2 * m;
+		h *= lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), &d, &c);
+		double del = lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), &d, &c);
+		h *= del;
+		if (fabs(del - 1) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+/* Regularised incomplete beta I_x(a, b). */
+static double beta_inc(double a, double b, double x)
+{
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	double lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+	if (x < (a + 1) / (a + b + 2))
+		return exp(lbt) * beta_cf(a, b, x) / a;
+	return 1 - exp(lbt) * beta_cf(b, a, 1 - x) / b;
+}
+
+double num_f_upper(double f, double d1, double d2)
+{
+	if (!isfinite(f) || d1 <= 0 || d2 <= 0)
+		return NAN;
+	if (f <= 0)
+		return 1;
+	return beta_inc(d2 / 2, d1 / 2, d2 / (d2 + d1 * f));
+}

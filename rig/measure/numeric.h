@@ -57,6 +57,11 @@ double num_norm_upper(double p);
 /* qsort comparison of two doubles, ascending. */
 int num_cmp_double(const void *a, const void *b);
 
+/* The upper tail P(F > f) of Fisher's F distribution with d1 and d2
+ * degrees of freedom (the regularised incomplete beta function); 1 for
+ * f <= 0, NAN for a non-finite f or a degree of freedom not above 0. */
+double num_f_upper(double f, double d1, double d2);
+
 static inline double num_abs(double a)
 {
 	return a < 0 ? -a : a;

@@ -394,8 +394,10 @@ static double ring_band_half(const struct shape_pts *P, const struct fold_src *s
  * chi-square by RM_CHI times its noise (chi-square a degree of freedom,
  * at least 1): some 1100 models are tried, and a ring of noise lowers it
  * by 2 on average, by 25 once in a thousand records. The model's highest
- * point within the inner half of the window is the peak, u_peak its
- * standard uncertainty from the fit's covariance. Model errors, as
+ * point within the inner half of the window is the top, u_peak its
+ * standard uncertainty from the fit's covariance; the peak is the middle
+ * of the spread below (under an exposure, of the better fitting window's
+ * tops: ring_model_peak). Model errors, as
  * rectangular half-widths (u_model): the spread of that point over every
  * model within RM_PROFILE of the least chi-square and over a window
  * RM_NARROW as wide (the quartic's own error over the top), and RM_SHARE
@@ -438,6 +440,24 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
 #define RM_BOX_ZERO 1e-3 /* a zero of the box: the ring's columns vanish */
 #define RM_BOX_PASS 0.85
 #define RM_BOX_REACH_UM (2 * RING_MAX_UM)
+/* Under an exposure the peak is the middle of the near-best tops of one
+ * window or both, by the two best fits' chi-squares: the narrow window's
+ * (RM_NARROW) where the whole window's points beyond it fit worse than the
+ * narrow window's noise beyond chance (an F test of nested windows, p
+ * under RM_WINDOW_P: the quartic does not follow the top that far, and
+ * leaves its misfit to the ring); else the whole window's where it fits
+ * as well a degree of freedom or better (the narrow window's few points
+ * let rings the box passes little of fit as well, and their tops only
+ * widen the spread); else both windows'. U spans the tops of both. Until
+ * 12-05 the middle of both was the peak: blind_hunt.py ringing 4000 9909
+ * (3530 Hz under 185 us, gain 0.43) fitted the whole window at 2.50 of
+ * chi-square a degree of freedom and the narrow one at 1.09 (their tops'
+ * middles -2.21 and -0.20 um off) and read -1.26 um; 10614 (2762 Hz under
+ * 184 us, 0.63; 1.19 and 1.35) read +2.83 um, the whole window's middle
+ * +0.38. Measured over the ringing draws at 4 kHz under an exposure
+ * (docs/measurement.md 5a). With no exposure the middle of both windows'
+ * tops stays the peak (not measured otherwise). */
+#define RM_WINDOW_P 0.05
 struct rm_fit {
 	double chi, c[RM_NP], inv[RM_NP * RM_NP], w, lam;
 	double gain; /* the box's gain on the ring (rm_box; 1 with no box) */
@@ -797,7 +817,6 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 	}
 	if (!(chi0 - F.chi > RM_CHI * s2))
 		return false;
-	double chi6 = box > 0 ? rm_sextic_chi(&R) : NAN;
 	double span = R.span, xs = 0, grad[RM_NP], g2[RM_NP], var = 0;
 	if (!rm_solve(&R, F.w, F.lam, true, true, &F))
 		return false;
@@ -810,19 +829,40 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 	if (rb) {
 		rb->part_um = ring_part;
 		rb->gain = F.gain;
-		rb->smooth = chi6 - F.chi < RM_SMOOTH * s2;
+		rb->smooth = box > 0 && rm_sextic_chi(&R) - F.chi < RM_SMOOTH * s2;
 	}
 	long nlo = (long)floor(RM_NARROW * (double)lo), nhi = (long)ceil(RM_NARROW * (double)hi);
+	/* the whole window's fit and its tops (the window that follows the
+	 * top, below) */
+	double chw = F.chi, dfw = (double)(R.n - RM_NP), wlo = tlo, whi = thi;
 	rm_points(P, nlo, nhi, box, &R);
 	if (R.n >= 4 * RM_NP && rm_search(&R, bh, nlo, nhi, &G, &s2n, &chi0n, &glo, &ghi)) {
+		double dfn = (double)(R.n - RM_NP);
 		tlo = glo < tlo ? glo : tlo;
 		thi = ghi > thi ? ghi : thi;
+		if (dfw > dfn && G.chi > 0 &&
+		    num_f_upper((chw - G.chi) / (dfw - dfn) / (G.chi / dfn), dfw - dfn, dfn) <
+			    RM_WINDOW_P) {
+			wlo = glo;
+			whi = ghi;
+		} else if (G.chi / dfn < chw / dfw) {
+			wlo = tlo;
+			whi = thi;
+		}
 	}
 	/* the middle of the spread; it spans the best model's top too */
-	*peak = (thi + tlo) / 2;
+	double mid = (thi + tlo) / 2, half = (thi - tlo) / 2;
+	/* Under an exposure, the middle of the near-best tops of the window
+	 * chosen above (RM_WINDOW_P); U still spans both windows' tops, a
+	 * rectangular half-width from that middle. */
+	if (box > 0) {
+		mid = (wlo + whi) / 2;
+		half = thi - mid > mid - tlo ? thi - mid : mid - tlo;
+	}
+	*peak = mid;
 	*vpos = xs;
 	*u_peak = sqrt(var * s2);
-	*u_model = num_rect_add(num_rect_add(0, (thi - tlo) / 2), RM_SHARE * num_abs(ring_part));
+	*u_model = num_rect_add(num_rect_add(0, half), RM_SHARE * num_abs(ring_part));
 	double d2 = rm_at(&F, xs + 0.05, span, g2) + rm_at(&F, xs - 0.05, span, g2) - 2 * top;
 	*curv = -d2 / (2 * 0.05 * 0.05);
 	/* what the box took of the model's top: its highest box mean */

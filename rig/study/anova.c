@@ -10,67 +10,15 @@
  */
 #include "study/anova.h"
 
+#include "measure/numeric.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Continued fraction of the incomplete beta function (modified Lentz). */
-static double beta_cf(double a, double b, double x)
-{
-	const double tiny = 1e-300;
-	double qab = a + b, qap = a + 1, qam = a - 1;
-	double c = 1, d = 1 - qab * x / qap;
-	if (fabs(d) < tiny)
-		d = tiny;
-	d = 1 / d;
-	double h = d;
-	for (int m = 1; m <= 500; m++) {
-		int m2 = 2 * m;
-		double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		h *= d * c;
-		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		double del = d * c;
-		h *= del;
-		if (fabs(del - 1) < 1e-15)
-			break;
-	}
-	return h;
-}
-
-/* Regularised incomplete beta I_x(a, b). */
-static double beta_inc(double a, double b, double x)
-{
-	if (x <= 0)
-		return 0;
-	if (x >= 1)
-		return 1;
-	double lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
-	if (x < (a + 1) / (a + b + 2))
-		return exp(lbt) * beta_cf(a, b, x) / a;
-	return 1 - exp(lbt) * beta_cf(b, a, 1 - x) / b;
-}
-
 double f_dist_upper(double f, double d1, double d2)
 {
-	if (!isfinite(f) || d1 <= 0 || d2 <= 0)
-		return NAN;
-	if (f <= 0)
-		return 1;
-	return beta_inc(d2 / 2, d1 / 2, d2 / (d2 + d1 * f));
+	return num_f_upper(f, d1, d2);
 }
 
 const char *grr_verdict_name(enum grr_verdict v)
