@@ -530,11 +530,84 @@ static bool sync_coherent(const struct measure *m, const struct xing *L, const b
 	return det > 0 && (d * x * x - 2 * b * x * y + a * y * y) / det <= SYNC_COHERE;
 }
 
-/* The near-synchronous ripple next to the head (or the tail) of L, as a
- * candidate of the end fit; false when none stands out. */
-static bool edge_sync_ripple(const struct measure *m, const struct xing *L, const bool *use,
-			     uint32_t nl, bool head, struct edge_rip *cand)
+/* The ripple at g (cycles a slot) over the strokes ka .. kb - 1 of L, in
+ * chi-square (2 degrees of freedom) against what the strokes scatter by,
+ * not their samples: each stroke's score at the window's fit (its sums'
+ * residual column less its normal matrix times the coefficients) is one
+ * draw, a stroke's and its neighbour's may be correlated (an error at the
+ * boundary they share), and the ripple's covariance is the sandwich
+ * A^-1 M A^-1 (M: the scores' outer products and their neighbours' cross
+ * products, times nk / (nk - 6) for the coefficients fitted). Where each
+ * stroke carries an error of its own that its offset, phase shift and
+ * curve do not take, its samples are not independent draws, and the
+ * samples' noise makes a line of it. make_capture.py's strokes each take
+ * their own offset (3 um), stepping at the trough, inside the stroke as
+ * the scan counts it: over 0.6-1.4 cycles a stroke the scan took a line
+ * at 56 of 60 of its records (seeds 1-30 at 120 and 150 Hz, no PWM), the
+ * golden capture's at 0.74 and 0.62 cycles a stroke (67 and 168 noise
+ * variances of the samples; 11.7 and 31.5 here; with the scatter set to
+ * 0, no line). A real PWM keeps its weight: speed 4000 10601 47.6 and
+ * 64.5 -> 34.8 and 115, speed 1000 10408 678 -> 281. 0 where it cannot
+ * be formed. */
+static double sync_clustered(const struct measure *m, const struct xing *L, const bool *use,
+			     uint32_t ka, uint32_t kb, double g)
 {
+	double W[7][7], A[36], Ai[36], y[6], x[6], M[6][6] = { { 0 } }, up[6] = { 0 };
+	unsigned n, nk;
+	sync_window(m, L, use, ka, kb, g, W, &n, &nk);
+	if (nk < SYNC_MIN)
+		return 0;
+	for (int i = 0; i < 6; i++) {
+		y[i] = W[i][6];
+		for (int j = 0; j < 6; j++)
+			A[i * 6 + j] = i <= j ? W[i][j] : W[j][i];
+	}
+	if (!num_solve_sym(6, A, y, x, Ai))
+		return 0;
+	double tm = (L[kb].t_slot + L[ka].t_slot) / 2, span = L[kb].t_slot - L[ka].t_slot;
+	bool prev = false;
+	for (uint32_t k = ka; k < kb; k++) {
+		double Q[5][5], Wk[7][7] = { { 0 } }, u[6];
+		unsigned ni;
+		if (!use[k] || !sync_stroke(m, L, k, g, true, Q, &ni)) {
+			prev = false;
+			continue;
+		}
+		sync_add(Wk, Q, (L[k].t_slot - tm) / span);
+		for (int i = 0; i < 6; i++) {
+			u[i] = Wk[i][6];
+			for (int j = 0; j < 6; j++)
+				u[i] -= (i <= j ? Wk[i][j] : Wk[j][i]) * x[j];
+		}
+		for (int i = 0; i < 6; i++)
+			for (int j = 0; j < 6; j++)
+				M[i][j] += u[i] * u[j] + (prev ? u[i] * up[j] + up[i] * u[j] : 0);
+		memcpy(up, u, sizeof u);
+		prev = true;
+	}
+	double V[2][2];
+	for (int p = 0; p < 2; p++)
+		for (int q = 0; q < 2; q++) {
+			double v = 0;
+			for (int i = 0; i < 6; i++)
+				for (int j = 0; j < 6; j++)
+					v += Ai[(4 + p) * 6 + i] * M[i][j] * Ai[j * 6 + 4 + q];
+			V[p][q] = v * (double)nk / (double)(nk - 6);
+		}
+	double det = V[0][0] * V[1][1] - V[0][1] * V[0][1];
+	if (!(V[0][0] > 0) || !(det > 0))
+		return 0;
+	return (V[1][1] * x[4] * x[4] - 2 * V[0][1] * x[4] * x[5] + V[0][0] * x[5] * x[5]) / det;
+}
+
+/* The near-synchronous ripple next to the head (or the tail) of L, as a
+ * candidate of the end fit; false when none stands out. *away the
+ * window's span (slots) where the find lies away from the stroke rate
+ * (outside SYNC_NU_LO..HI), else 0. */
+static bool edge_sync_ripple(const struct measure *m, const struct xing *L, const bool *use,
+			     uint32_t nl, bool head, struct edge_rip *cand, double *away)
+{
+	*away = 0;
 	if (nl < SYNC_MIN + 1)
 		return false;
 	uint32_t ns = nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES;
@@ -700,8 +773,13 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	double s2 = rss / (double)(n - SYNC_NUIS * nk - 6);
 	if (!(s2 > 0) || !(best > RIP_SIGNIF * s2))
 		return false;
-	if (num_abs(g * P - 1) > SYNC_NU_HI - 1 && !sync_coherent(m, L, use, ka, kb, g))
+	/* away from the stroke rate: one line over the window, standing out
+	 * of the strokes' own scatter too (sync_clustered) */
+	bool far = num_abs(g * P - 1) > SYNC_NU_HI - 1;
+	if (far && (!sync_coherent(m, L, use, ka, kb, g) ||
+		    !(sync_clustered(m, L, use, ka, kb, g) > RIP_SIGNIF)))
 		return false;
+	*away = far ? span : 0;
 	cand->g = g;
 	cand->ca = ca;
 	cand->sa = sa;
@@ -783,22 +861,48 @@ static int edge_ripple_aliases(const struct measure *m, const struct xing *L, co
 	return k;
 }
 
-/* The same, found once a record (the crossings as detected do not change
- * between the end fits before and after xing_unbias), and the ripple near
- * the stroke rate where the pen holds its speed there (where it changes
- * it, step 4a's trend, a start-up's speed changing within each stroke
- * stood out as one: 4 kHz, from 67 %, 418 noise variances). */
+/* The same at one end, found once a record (the crossings as detected
+ * do not change between the end fits before and after xing_unbias), and
+ * the ripple near the stroke rate where the pen holds its speed there
+ * (where it changes it, step 4a's trend, a start-up's speed changing
+ * within each stroke stood out as one: 4 kHz, from 67 %, 418 noise
+ * variances); *away as edge_sync_ripple's. */
+static void edge_ripple_scan(struct measure *m, const struct xing *L, const bool *use,
+			     uint32_t nl, bool head, double *away)
+{
+	int e = head ? 0 : 1;
+	m->edge_nrip[e] = edge_ripple_near(L, use, nl, head, m->edge_rip[e]);
+	m->edge_nrip[e] = edge_ripple_aliases(m, L, use, nl, head, m->edge_rip[e], m->edge_nrip[e]);
+	*away = 0;
+	m->edge_sync_ok[e] = !(head ? m->head_trend : m->tail_trend) &&
+			     edge_sync_ripple(m, L, use, nl, head, &m->edge_sync[e], away);
+}
+
+/* A PWM holds its frequency in hertz over the record: where both ends are
+ * scanned in the same learning and both find a ripple away from the
+ * stroke rate, the two must be one line, their frequencies within
+ * SYNC_AGREE cycles over the longer window (the scan's own resolution is
+ * one), else neither is taken. The golden capture's two lines
+ * (sync_clustered) were at 89.2 and 74.3 Hz, 5.9 cycles apart over the
+ * window; speed 4000 10601's PWM (200.2 Hz) was found at both ends 0.15
+ * cycles apart. */
+#define SYNC_AGREE 1.0
 static int edge_ripple_end(struct measure *m, const struct xing *L, const bool *use,
 			   uint32_t nl, bool head)
 {
 	int e = head ? 0 : 1;
-	if (m->edge_nrip[e] < 0) {
-		m->edge_nrip[e] = edge_ripple_near(L, use, nl, head, m->edge_rip[e]);
-		m->edge_nrip[e] = edge_ripple_aliases(m, L, use, nl, head, m->edge_rip[e],
-						      m->edge_nrip[e]);
-		m->edge_sync_ok[e] = !(head ? m->head_trend : m->tail_trend) &&
-				     edge_sync_ripple(m, L, use, nl, head, &m->edge_sync[e]);
-	}
+	if (m->edge_nrip[e] >= 0)
+		return m->edge_nrip[e];
+	double away[2] = { 0, 0 };
+	edge_ripple_scan(m, L, use, nl, head, &away[e]);
+	/* the head is scanned where the learning holds the record's first
+	 * stroke, the tail where it holds its last */
+	if (head ? !m->finishing : m->have_first_seg)
+		return m->edge_nrip[e];
+	edge_ripple_scan(m, L, use, nl, !head, &away[1 - e]);
+	if (m->edge_sync_ok[0] && m->edge_sync_ok[1] && away[0] > 0 && away[1] > 0 &&
+	    num_abs(m->edge_sync[0].g - m->edge_sync[1].g) * fmax(away[0], away[1]) > SYNC_AGREE)
+		m->edge_sync_ok[0] = m->edge_sync_ok[1] = false;
 	return m->edge_nrip[e];
 }
 
