@@ -1425,9 +1425,11 @@ redraw_ speed_fm_1khz_redraws_centred_within_u speed 1000 10810 8
 # stroke rate looked over 0.9-1.1 cycles a stroke only, and the end
 # fits' quadratic carried the ripple's slope over the partial strokes.
 # The samples' scan now runs over 0.6-1.4 (edge.c, edge_sync_ripple):
-# found at 0.835 at 14 of the redraws' 16 ends; -1.4 ppm, U 4.8, and the
-# redraws +0.1 +- 0.7 (docs/measurement.md, "A ripple 0.6-1.4 cycles a
-# stroke"). Both fail on 31f418d.
+# found at 0.835 at 14 of the redraws' 16 ends; the redraws +0.1 +- 0.7
+# (docs/measurement.md, "A ripple 0.6-1.4 cycles a stroke"). The draw
+# reads -2.7 ppm, U 4.8: its head's line (34.8 against the strokes' own
+# scatter, sync_clustered) is refused, the tail's (115) taken. Both fail
+# on 31f418d and on ba298fa.
 rate_ speed_pwm_084_cycles_a_stroke_4khz speed 4000 10601
 redraw_ speed_pwm_084_cycles_a_stroke_redraws_centred_4khz speed 4000 10601 8
 finish
