@@ -1092,6 +1092,19 @@ case_ spikes_4khz_max_switch spikes 4000 10817
 # U 0.73, the twin's 1.15.
 case_ spikes_4khz_soft_pad_sharp_misfit spikes 4000 10802
 
+# blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
+# travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
+# noise 2.42 um): -0.79 um against U 0.76, the misfit at z 0.78 (nothing
+# counted). spikes 4000 11003 (contact 0.882, gain 0.33, tau 2.81 ms):
+# depth -0.38 um against U 0.45, 149 of 168 strokes within their U, each
+# stroke reading the shape's low top. The pad's creep is a ramp across
+# the top: the cam's top of order q plus a line (shape.c tilt_gap) follows
+# it (on the noiseless folds 0.10 and 0.02 um under the top where the
+# order-2 fit was 0.74 and 0.50), taken by the line's significance:
+# -0.31 um against U 0.96; -0.17 against U 0.64, 167 of 168 strokes.
+case_ mixed_4khz_soft_pad_tilted_top mixed 4000 11005
+case_ spikes_4khz_soft_pad_tilted_strokes spikes 4000 11003
+
 # blind_hunt.py lobes 1000 9902: a 43 um, 1.36 % two-lobe cam at 133 Hz,
 # 7.5 samples a stroke. The periods as detected alternated by 3.2 %, within
 # what the sampling can alternate there (1 % + 2.4 %); the fitted depths
@@ -1430,6 +1443,22 @@ case_ speed_startup_line_model_error_4khz speed 4000 2032
 # (docs/measurement.md, "What the samples allow"). Fails on a bias
 # (mean beyond 3 standard errors) or a draw outside U.
 redraw_ speed_fm_1khz_redraws_centred_within_u speed 1000 10810 8
+
+# blind_hunt.py speed 4000 10601 (239.2 Hz, a 1.44 % FM at 2.28 Hz, a
+# 0.30 % PWM at 200.2 Hz: 0.84 cycles a stroke; t3 noise 2.66 um) read
+# -5.3 ppm against U 5.1, status ok; its redraws -3.0 +- 0.4 ppm, all
+# eight negative: a bias. The crossings' noise hid the PWM (0.16 cycles
+# a stroke aliased) from edge_ripple, the scan of the samples near the
+# stroke rate looked over 0.9-1.1 cycles a stroke only, and the end
+# fits' quadratic carried the ripple's slope over the partial strokes.
+# The samples' scan now runs over 0.6-1.4 (edge.c, edge_sync_ripple):
+# found at 0.835 at 14 of the redraws' 16 ends; the redraws +0.1 +- 0.7
+# (docs/measurement.md, "A ripple 0.6-1.4 cycles a stroke"). The draw
+# reads -2.7 ppm, U 4.8: its head's line (34.8 against the strokes' own
+# scatter, sync_clustered) is refused, the tail's (115) taken. Both fail
+# on 31f418d and on ba298fa.
+rate_ speed_pwm_084_cycles_a_stroke_4khz speed 4000 10601
+redraw_ speed_pwm_084_cycles_a_stroke_redraws_centred_4khz speed 4000 10601 8
 
 # A second-order start-up on a soft pad: the head's phase fitted against
 # a shape learned at the steady speed, where the pad's creep (a fixed
