@@ -1078,6 +1078,15 @@ case_ spikes_4khz_max_switch spikes 4000 10817
 # U 0.73, the twin's 1.15.
 case_ spikes_4khz_soft_pad_sharp_misfit spikes 4000 10802
 
+# blind_hunt.py spikes 4000 10818: a near spike of 94 um was the minimum
+# of the first window, which sets the crossing level (the middle of its
+# extremes): the level 810.9 um where its twin's was 855.2, every stroke's
+# phase drawn from another crossing, the mean +0.54 um from the twin's.
+# A lone sample that stands beyond both its neighbours 8 times further
+# than any other of the window is now left out of the extremes (detect.c
+# boot_extreme): the twin's level, +0.13 um.
+case_ spikes_4khz_spike_sets_level spikes 4000 10818
+
 # blind_hunt.py lobes 1000 9902: a 43 um, 1.36 % two-lobe cam at 133 Hz,
 # 7.5 samples a stroke. The periods as detected alternated by 3.2 %, within
 # what the sampling can alternate there (1 % + 2.4 %); the fitted depths
