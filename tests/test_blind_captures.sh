@@ -1082,10 +1082,13 @@ case_ spikes_4khz_soft_pad_sharp_misfit spikes 4000 10802
 # of the first window, which sets the crossing level (the middle of its
 # extremes): the level 810.9 um where its twin's was 855.2, every stroke's
 # phase drawn from another crossing, the mean +0.54 um from the twin's.
-# A lone sample that stands beyond both its neighbours 8 times further
-# than any other of the window is now left out of the extremes (detect.c
-# boot_extreme): the twin's level, +0.13 um.
+# A lone sample that stands out of the cubic through its neighbours 8
+# times further than any other of the window is now left out of the
+# extremes (detect.c boot_extreme): the twin's level, +0.13 um. 11105:
+# three spikes in the window (124, 45, 40 um out of their neighbours, the
+# next 5.1): the level 536.5 for the twin's 483.4, +0.60 um; now -0.10.
 case_ spikes_4khz_spike_sets_level spikes 4000 10818
+case_ spikes_4khz_spikes_set_level spikes 4000 11105
 
 # blind_hunt.py lobes 1000 9902: a 43 um, 1.36 % two-lobe cam at 133 Hz,
 # 7.5 samples a stroke. The periods as detected alternated by 3.2 %, within

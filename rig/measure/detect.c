@@ -245,52 +245,62 @@ static void scan_hist(struct measure *m)
 	}
 }
 
-/* How far hist[i] stands beyond both its neighbours, in the direction
- * sign (+1 up, -1 down); NAN when a neighbour is missing or invalid (a
- * sample at the window's edge stands beyond one side only, as every
- * sample of a flank does). */
-static double lone_prominence(const struct measure *m, uint32_t i, double sign)
+/* How far hist[i] stands out of the cubic through its two neighbours on
+ * each side, in the direction sign (+1 up, -1 down), when it stands
+ * beyond both its nearest neighbours; else NAN (also when one of the four
+ * is missing or invalid). A stroke's top follows the cubic the closer the
+ * more samples a stroke (a cosine's top sampled at its peak, N samples a
+ * stroke: the travel x (2 pi / N)^4 / 12 out of it); a lone spike stands
+ * out by its height. */
+static double lone_score(const struct measure *m, uint32_t i, double sign)
 {
-	if (i == 0 || i + 1 >= m->n_hist)
+	if (i < 2 || i + 2 >= m->n_hist)
 		return NAN;
-	double x = m->hist[i], a = m->hist[i - 1], b = m->hist[i + 1];
-	if (isnan(x) || isnan(a) || isnan(b))
+	const double *h = &m->hist[i];
+	double x = h[0], a = h[-1], b = h[1];
+	if (isnan(x) || isnan(a) || isnan(b) || isnan(h[-2]) || isnan(h[2]))
 		return NAN;
-	double near = sign > 0 ? (a > b ? a : b) : (a < b ? a : b);
-	return sign * (x - near);
+	if (!(sign * (x - a) > 0 && sign * (x - b) > 0))
+		return NAN;
+	double fit = (4 * (a + b) - h[-2] - h[2]) / 6;
+	return sign * (x - fit);
 }
 
 /* The boot window's extreme in the direction sign (+1 the largest, -1 the
- * smallest), without lone speckle spikes. Each sample's prominence is how
- * far it stands beyond both its neighbours; the largest few, in order,
- * are spikes down to the last one that stands BOOT_SPIKE_RATIO times
- * above the next (a gap between spikes and the noise of the tops), and
- * the extreme is taken over the other samples. The level is the middle
- * of the two extremes, and every stroke's phase follows it: a spike of
- * 94 um as the window's minimum moved the level by 44 um and the record's
- * mean depth by 0.54 um from the same capture without spikes
- * (blind_hunt.py spikes 4000 10818). The spikes' prominences must also
- * reach BOOT_SPIKE_FRAC of the window's span (the noise of a clean top
- * has its own small gaps). Clean windows at 4 kHz stood at most 3.9
- * times (spikes 4000 10800-10819); a window without such a gap keeps its
- * extremes as read, so a record without spikes there reads as before.
- * Not caught: 11105 at 4 kHz, three spikes of 124, 45 and 40 um on the
- * tops against 5 um (7.8 times). Under BOOT_SPIKE_SPS samples a stroke
- * (1 kHz) a stroke's own top stands out as far as a spike does: nothing
- * is left out. The window is hist[0 .. n_hist): it was emptied when the
- * window started (boot_reset). */
+ * smallest), without lone speckle spikes. Each sample that stands beyond
+ * both its neighbours is scored by how far it stands out of the cubic
+ * through the two on each side (lone_score); the largest few scores, in
+ * order, are spikes down to the last one that stands BOOT_SPIKE_RATIO
+ * times above the next (a gap between spikes and the noise of the tops)
+ * and BOOT_SPIKE_FRAC of the window's span or more, and the extreme is
+ * taken over the other samples. The level is the middle of the two
+ * extremes, and every stroke's phase follows it: a spike of 94 um as the
+ * window's minimum moved the level by 44 um and the record's mean depth
+ * by 0.54 um from the same capture without spikes (blind_hunt.py spikes
+ * 4000 10818; 11105, three spikes: 161, 154 and 149 um, the next 6).
+ * A window without such a gap keeps its extremes as read, so a record
+ * without spikes there reads as before. Fewer samples a stroke and the
+ * tops stand out too: scored by the nearest neighbours alone, the tops of
+ * a spike-free window (spikes 4000 11014's twin, 16 samples a stroke)
+ * stood 46 and 46 um out, then 4, and by the cubic still 21 and 15 um,
+ * 1.7 % of the span; at 8 samples a stroke (1 kHz) a top stands out as
+ * far as a spike. Spikes are looked for only where the window holds
+ * BOOT_SPIKE_SPS samples for each of its up-crossings and one more
+ * (about 27 samples a stroke over three strokes). The window is
+ * hist[0 .. n_hist): it was emptied when the window started
+ * (boot_reset). */
 #define BOOT_SPIKE_RATIO 8.0
 #define BOOT_SPIKES_MAX 3 /* spikes left out of a window, at most */
-#define BOOT_SPIKE_SPS 10.0 /* samples a stroke, at least (as scan_hist's median) */
-#define BOOT_SPIKE_FRAC 0.02 /* a spike's prominence, of the window's span */
+#define BOOT_SPIKE_SPS 20.0 /* samples an up-crossing (and one more), at least */
+#define BOOT_SPIKE_FRAC 0.02 /* a spike's score, of the window's span */
 static double boot_extreme(const struct measure *m, double sign)
 {
-	/* the largest prominences, in order (one more than the spikes) */
+	/* the largest scores, in order (one more than the spikes) */
 	double q[BOOT_SPIKES_MAX + 1] = { 0 };
 	uint32_t at[BOOT_SPIKES_MAX + 1] = { 0 };
 	int nq = 0;
 	for (uint32_t i = 0; i < m->n_hist; i++) {
-		double p = lone_prominence(m, i, sign);
+		double p = lone_score(m, i, sign);
 		if (!(p > 0) || (nq == BOOT_SPIKES_MAX + 1 && !(p > q[BOOT_SPIKES_MAX])))
 			continue;
 		int k = nq < BOOT_SPIKES_MAX + 1 ? nq++ : BOOT_SPIKES_MAX;
