@@ -754,6 +754,19 @@ PY
 refused_for_ noisy_4khz_noise_not_a_stall noisy 4000 11201 noisy "still moving"
 refused_for_ noisy_4khz_noise_or_a_stall noisy 4000 11317 noisy "a stall, or the noise"
 
+# blind_hunt.py noisy 4000 11219: 13.8 um of noise on a 273 um stroke
+# (4.3 % as read, under the gate), a 193 us exposure. The noise made a
+# "ring" seen unresolved (rise 18.86 um; the peak half of it up), and the
+# exposure's drop was taken from that raised peak: the half-rise passed
+# into the drop and its extrapolation, 18.33 um added for an exposure that
+# drops the quiet twin's top by 0.17 um: +27.94 um against U 21.00, status
+# ok. At 1 kHz 11317 (21.4 um on 397 um, 206 us, coarse bins: no
+# extrapolation) 7.90 um: +25.54 against U 23.38. The drop is now P's
+# top's, from the peak without the ring's half (shape.c, shape_build):
+# +9.65 um, U 14.78; +17.71, U 22.67 (the noise's "ring" itself is left).
+case_ noisy_4khz_exposure_unresolved_ring noisy 4000 11219
+case_ noisy_1khz_exposure_unresolved_ring noisy 1000 11317
+
 # The same start-up at 1 kHz as rate_startup_head_1khz (from 66 %, 0.3
 # slots of noise on its crossings): 11 of its first strokes were refused
 # as "not the stroke shape". knots_trend (learn.c) took the standard error
