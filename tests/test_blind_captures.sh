@@ -875,6 +875,20 @@ case_ ring_4khz_box_model_before_far_flank_181us ringing 4000 10908
 # (U 21.69) and -0.20 um (U 18.70).
 case_ ring_4khz_box_model_better_window_184us ringing 4000 10614
 case_ ring_4khz_box_model_better_window_185us ringing 4000 9909
+# The ring's frequency loose over the top window: 10917 (a 2.7 kHz ring of
+# 19.2 um under 247 us, gain 0.42), 11108 (2.5 kHz, 6.8 um, 248 us, 0.49)
+# and 2040 (2.4 kHz, 16.6 um, 210 us, 0.63). Over about one ring period,
+# as wide as the box, rings a fifth apart in frequency fit within a few of
+# the noise, their tops several um apart: 10917's best was 3075 Hz with no
+# decay, +3.36 um (U 23.31, main ba298fa); 11108 +1.78 (U 19.76); 2040
+# +1.45 (U 20.15). The ring goes on past the top: a window carried 3 half
+# periods of 2 kHz further, a sextic for the flank, pins it (10917 2750
+# Hz), and its tops are taken where they lie within the top window's and
+# span under a third of them (ring.c, rm_long_tops): +0.55 um (U 23.93),
+# +0.26 (U 20.08), -0.06 (U 20.44). 10117 above guards the third.
+case_ ring_4khz_box_model_long_window_247us ringing 4000 10917
+case_ ring_4khz_box_model_long_window_248us ringing 4000 11108
+case_ ring_4khz_box_model_long_window_210us ringing 4000 2040
 
 # The per-stroke std's ring term through the exposure's box (result.c
 # std_ring_u). std_ NAME KIND RATE SEED MAX_U: status ok, the std within

@@ -414,7 +414,10 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
 #define RM_PROFILE 6.0
 #define RM_NARROW 0.7
 #define RM_SHARE 0.4
-#define RM_NP 7 /* the quartic's 5 coefficients, the ring's 2 */
+#define RM_NQ 5 /* the quartic's coefficients */
+#define RM_NP (RM_NQ + 2) /* and the ring's 2 */
+#define RM_NQ_LONG 7 /* the sextic's (the long window, below) */
+#define RM_NP_MAX (RM_NQ_LONG + 2)
 /* Under an exposure the model is fitted through the box (every column its
  * box mean: each sample is the mean of the target over [t - tau, t], the
  * fold aligns the boxed strokes by their crossings, so on the fold the box
@@ -459,18 +462,22 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
  * tops stays the peak (not measured otherwise). */
 #define RM_WINDOW_P 0.05
 struct rm_fit {
-	double chi, c[RM_NP], inv[RM_NP * RM_NP], w, lam;
+	double chi, c[RM_NP_MAX], inv[RM_NP_MAX * RM_NP_MAX], w, lam;
+	unsigned nq; /* the polynomial's coefficients (c[0..nq-1]); the ring's
+			c[nq], c[nq + 1] */
 	double gain; /* the box's gain on the ring (rm_box; 1 with no box) */
 };
 
 /* P's points lo..hi for the models: positions, weights (1 / sd^2), values,
- * and the quartic's own normal equations (x / span its variable), which
- * every model shares. */
-struct rm_pts { /* ~32 KiB */
+ * and the polynomial's own normal equations (x / span its variable), which
+ * every model shares: the models fit its first nq columns (RM_NQ, a
+ * quartic, or RM_NQ_LONG, a sextic). */
+struct rm_pts { /* ~40 KiB */
 	long n;
-	double span, box, yy, A0[5 * 5], Y0[5];
+	unsigned nq;
+	double span, box, yy, A0[RM_NQ_LONG * RM_NQ_LONG], Y0[RM_NQ_LONG];
 	double x[NBIN_MAX], iw[NBIN_MAX], y[NBIN_MAX];
-	double q[NBIN_MAX][5]; /* the quartic's (box mean) columns at each point */
+	double q[NBIN_MAX][RM_NQ_LONG]; /* the polynomial's (box mean) columns */
 };
 
 /* A ring's columns at R's points before the box: e^(-lam x) (ex),
@@ -480,26 +487,34 @@ struct rm_ring_tab {
 	const double *ex, *cw, *sw;
 };
 
-/* The quartic's columns at t (x / span), each the mean over a centred box
- * of e = half its width / span (0: none): a quartic's box mean is a
- * quartic (t^2 + e^2 / 3, t^3 + e^2 t, t^4 + 2 e^2 t^2 + e^4 / 5), so
- * the coefficients fitted are the unboxed top's. */
-static void rm_quartic_cols(double t, double e, double col[5])
+/* The polynomial's nq (RM_NQ or RM_NQ_LONG) columns at t (x / span),
+ * each the mean over a centred box of e = half its width / span (0:
+ * none): a polynomial's box mean is one of the same degree (t^2 + e^2 / 3,
+ * t^3 + e^2 t, t^4 + 2 e^2 t^2 + e^4 / 5, t^5 + 10/3 e^2 t^3 + e^4 t,
+ * t^6 + 5 e^2 t^4 + 3 e^4 t^2 + e^6 / 7), so the coefficients fitted are
+ * the unboxed top's. */
+static void rm_poly_cols(double t, double e, unsigned nq, double *col)
 {
 	double e2 = e * e, p = 1;
-	for (unsigned i = 0; i < 5; i++, p *= t)
+	for (unsigned i = 0; i < nq; i++, p *= t)
 		col[i] = p;
 	if (e2 > 0) {
+		double t2 = t * t, e4 = e2 * e2;
+		if (nq > 6)
+			col[6] += 5 * e2 * t2 * t2 + 3 * e4 * t2 + e4 * e2 / 7;
+		if (nq > 5)
+			col[5] += 10.0 / 3 * e2 * t2 * t + e4 * t;
 		col[4] += 2 * e2 * col[2] + e2 * e2 / 5;
 		col[3] += e2 * t;
 		col[2] += e2 / 3;
 	}
 }
 
-static void rm_points(const struct shape_pts *P, long lo, long hi, double box,
+static void rm_points(const struct shape_pts *P, long lo, long hi, double box, unsigned nq,
 		      struct rm_pts *R)
 {
 	R->n = 0;
+	R->nq = nq;
 	R->span = (double)(hi > -lo ? hi : -lo);
 	R->box = box;
 	R->yy = 0;
@@ -507,16 +522,16 @@ static void rm_points(const struct shape_pts *P, long lo, long hi, double box,
 	memset(R->Y0, 0, sizeof R->Y0);
 	for (long k = lo; k <= hi && R->n < (long)NBIN_MAX; k++) {
 		long j;
-		double x = pt_x(P, k, &j), col[5], t = x / R->span;
+		double x = pt_x(P, k, &j), col[RM_NQ_LONG], t = x / R->span;
 		if (!(P->sd[j] > 0))
 			continue;
 		double iw = 1 / (P->sd[j] * P->sd[j]);
-		rm_quartic_cols(t, box / 2 / R->span, col);
-		memcpy(R->q[R->n], col, sizeof col);
-		for (unsigned a = 0; a < 5; a++) {
+		rm_poly_cols(t, box / 2 / R->span, nq, col);
+		memcpy(R->q[R->n], col, nq * sizeof col[0]);
+		for (unsigned a = 0; a < nq; a++) {
 			R->Y0[a] += iw * col[a] * P->yc[j];
-			for (unsigned b = 0; b < 5; b++)
-				R->A0[a * 5 + b] += iw * col[a] * col[b];
+			for (unsigned b = 0; b < nq; b++)
+				R->A0[a * RM_NQ_LONG + b] += iw * col[a] * col[b];
 		}
 		R->yy += iw * P->yc[j] * P->yc[j];
 		R->x[R->n] = x;
@@ -552,16 +567,16 @@ static double rm_box(double w, double lam, double box, double *kr, double *ki)
 static bool rm_solve_tab(const struct rm_pts *R, double w, double lam, bool ring, bool want_inv,
 			 const struct rm_ring_tab *T, struct rm_fit *F)
 {
-	double A[RM_NP * RM_NP] = { 0 }, Y[RM_NP] = { 0 };
+	double A[RM_NP_MAX * RM_NP_MAX] = { 0 }, Y[RM_NP_MAX] = { 0 };
 	double g = w > 0 ? sin(w / 2) / (w / 2) : 1, kr = 1, ki = 0;
-	unsigned np = ring ? RM_NP : RM_NP - 2;
+	unsigned nq = R->nq, np = ring ? nq + 2 : nq;
 	F->gain = ring ? rm_box(w, lam, R->box, &kr, &ki) : 1;
 	if (ring && F->gain < RM_BOX_ZERO)
 		return false;
-	for (unsigned a = 0; a < 5; a++) {
+	for (unsigned a = 0; a < nq; a++) {
 		Y[a] = R->Y0[a];
-		for (unsigned b = 0; b < 5; b++)
-			A[a * np + b] = R->A0[a * 5 + b];
+		for (unsigned b = 0; b < nq; b++)
+			A[a * np + b] = R->A0[a * RM_NQ_LONG + b];
 	}
 	for (long i = 0; ring && i < R->n; i++) {
 		double iw = R->iw[i], e = g * T->ex[i], cw = T->cw[i], sw = T->sw[i];
@@ -571,15 +586,15 @@ static bool rm_solve_tab(const struct rm_pts *R, double w, double lam, bool ring
 			c5 = e * (kr * cw - ki * sw);
 			c6 = e * (kr * sw + ki * cw);
 		}
-		for (unsigned a = 0; a < 5; a++) {
-			A[a * np + 5] += iw * col[a] * c5;
-			A[a * np + 6] += iw * col[a] * c6;
+		for (unsigned a = 0; a < nq; a++) {
+			A[a * np + nq] += iw * col[a] * c5;
+			A[a * np + nq + 1] += iw * col[a] * c6;
 		}
-		A[5 * np + 5] += iw * c5 * c5;
-		A[5 * np + 6] += iw * c5 * c6;
-		A[6 * np + 6] += iw * c6 * c6;
-		Y[5] += iw * c5 * R->y[i];
-		Y[6] += iw * c6 * R->y[i];
+		A[nq * np + nq] += iw * c5 * c5;
+		A[nq * np + nq + 1] += iw * c5 * c6;
+		A[(nq + 1) * np + nq + 1] += iw * c6 * c6;
+		Y[nq] += iw * c5 * R->y[i];
+		Y[nq + 1] += iw * c6 * R->y[i];
 	}
 	for (unsigned a = 0; a < np; a++)
 		for (unsigned b = 0; b < a; b++)
@@ -594,7 +609,8 @@ static bool rm_solve_tab(const struct rm_pts *R, double w, double lam, bool ring
 		F->chi += F->c[a] * (ac - 2 * Y[a]);
 	}
 	if (!ring)
-		F->c[5] = F->c[6] = 0;
+		F->c[nq] = F->c[nq + 1] = 0;
+	F->nq = nq;
 	F->w = w;
 	F->lam = lam;
 	return true;
@@ -632,16 +648,17 @@ static bool rm_solve(const struct rm_pts *R, double w, double lam, bool ring, bo
 
 /* F's model at x (the ring at its full size), and its gradient in the
  * coefficients. */
-static double rm_at(const struct rm_fit *F, double x, double span, double grad[RM_NP])
+static double rm_at(const struct rm_fit *F, double x, double span, double grad[RM_NP_MAX])
 {
 	double t = x / span, p = 1, m = 0, e = exp(-F->lam * x);
-	for (unsigned i = 0; i < RM_NP - 2; i++, p *= t) {
+	unsigned nq = F->nq;
+	for (unsigned i = 0; i < nq; i++, p *= t) {
 		grad[i] = p;
 		m += F->c[i] * p;
 	}
-	grad[5] = e * cos(F->w * x);
-	grad[6] = e * sin(F->w * x);
-	return m + F->c[5] * grad[5] + F->c[6] * grad[6];
+	grad[nq] = e * cos(F->w * x);
+	grad[nq + 1] = e * sin(F->w * x);
+	return m + F->c[nq] * grad[nq] + F->c[nq + 1] * grad[nq + 1];
 }
 
 /* F's model at x averaged over a centred box of box points (the samples'
@@ -651,18 +668,19 @@ static double rm_at(const struct rm_fit *F, double x, double span, double grad[R
 static double rm_at_box(const struct rm_fit *F, double x, double span, double box, double kr,
 			double ki)
 {
-	double col[5], m = 0, e = exp(-F->lam * x), cw = cos(F->w * x), sw = sin(F->w * x);
-	rm_quartic_cols(x / span, box / 2 / span, col);
-	for (unsigned i = 0; i < 5; i++)
+	double col[RM_NQ_LONG], m = 0, e = exp(-F->lam * x), cw = cos(F->w * x), sw = sin(F->w * x);
+	unsigned nq = F->nq;
+	rm_poly_cols(x / span, box / 2 / span, nq, col);
+	for (unsigned i = 0; i < nq; i++)
 		m += F->c[i] * col[i];
-	return m + F->c[5] * e * (kr * cw - ki * sw) + F->c[6] * e * (kr * sw + ki * cw);
+	return m + F->c[nq] * e * (kr * cw - ki * sw) + F->c[nq + 1] * e * (kr * sw + ki * cw);
 }
 
 /* The highest point of F's model over [a, b], at *xs: in steps of a fifth
  * of a point, then of a hundredth about the best. */
 static double rm_top(const struct rm_fit *F, double a, double b, double span, double *xs)
 {
-	double best = -INFINITY, grad[RM_NP];
+	double best = -INFINITY, grad[RM_NP_MAX];
 	*xs = a;
 	for (double x = a; x <= b; x += 0.2) {
 		double v = rm_at(F, x, span, grad);
@@ -682,17 +700,17 @@ static double rm_top(const struct rm_fit *F, double a, double b, double span, do
 	return best;
 }
 
-/* The least chi-square ring model over lo..hi (bh: points in half a
+/* The least chi-square ring model over R (bh: points in half a
  * RING_HZ_LO period), *s2 its chi-square a degree of freedom (at least 1),
- * *chi0 the quartic's alone, and the least and greatest top (rm_top over
- * the inner half) of the models within RM_PROFILE s2 of it that the box
- * passes RM_BOX_GAIN or more of. False when the least is a ring the box
- * passes less of (under an exposure; *best and *s2 are that ring's). */
-static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struct rm_fit *best,
+ * *chi0 the polynomial's alone, and the least and greatest top (rm_top
+ * over a..b, the top window's inner half) of the models within RM_PROFILE
+ * s2 of it that the box passes RM_BOX_GAIN or more of. False when the
+ * least is a ring the box passes less of (under an exposure; *best and
+ * *s2 are that ring's). */
+static bool rm_search(const struct rm_pts *R, double bh, double a, double b, struct rm_fit *best,
 		      double *s2, double *chi0, double *tlo, double *thi)
 {
-	double span = R->span, pps = 2 * bh * RING_HZ_LO;
-	double a = 0.5 * (double)lo, b = 0.5 * (double)hi, xs;
+	double span = R->span, pps = 2 * bh * RING_HZ_LO, xs;
 	struct rm_fit F;
 	if (!rm_solve(R, 0, 0, false, false, &F))
 		return false;
@@ -739,7 +757,7 @@ static bool rm_search(const struct rm_pts *R, double bh, long lo, long hi, struc
 		if (pass == 0) {
 			if (!isfinite(best->chi))
 				return false;
-			double dof = (double)R->n - RM_NP;
+			double dof = (double)R->n - (double)(R->nq + 2);
 			*s2 = dof > 0 && best->chi / dof > 1 ? best->chi / dof : 1;
 			if (best->gain < RM_BOX_GAIN)
 				return false;
@@ -793,18 +811,53 @@ static double rm_sextic_chi(const struct rm_pts *R)
  * (result.c); the depth is as the model reads it. */
 #define RM_SMOOTH 10.0
 
+/* The long window: under an exposure the box leaves a ring's frequency
+ * loose over the top window (about one ring period, as wide as the box):
+ * the tops of models whose rings differ by a fifth in frequency differ by
+ * several um, their chi-squares by a few s2. The ring goes on after the
+ * top, so the window is carried on past the top window's later end by
+ * RM_LONG_HALVES half periods of the band's slowest ring (bh each; at most
+ * to a quarter of the cycle from the top), with a sextic in place of the
+ * quartic for the flank it takes in. Its least and greatest top over the
+ * top window's inner half a..b (rm_search) into *llo, *lhi; false when no
+ * ring the box passes RM_BOX_GAIN of stands RM_CHI out of its fit. The
+ * caller takes them only where they lie within its own window's tops (a
+ * sextic that does not follow the flank leaves its misfit to the ring and
+ * reads the top elsewhere) and span under 1 / RM_LONG_PIN of them (what
+ * the window is for: where it does not pin the top, the top window's own
+ * reading stays). blind_hunt.py ringing 4000 10917 (2681 Hz under 247 us,
+ * gain 0.42): the top window's best ring 3075 Hz with no decay, its
+ * near-best tops over 7.3 um, +3.36 um; the long window's 2750 Hz, 0.44
+ * um, +0.55 um. 10117 (4.3 kHz decaying in 0.33 ms, on a creeping pad)
+ * spans 0.39 of its top window's and would read -1.18 um against -0.24.
+ * Measured over the ringing draws at 4 kHz under an exposure
+ * (docs/measurement.md 5a). */
+#define RM_LONG_HALVES 3.0
+#define RM_LONG_PIN 3.0
+static bool rm_long_tops(const struct shape_pts *P, double bh, double box, long lo, long hi,
+			 double a, double b, struct rm_pts *R, double *llo, double *lhi)
+{
+	struct rm_fit L;
+	double s2 = 1, chi0 = 0;
+	long end = hi + (long)ceil(RM_LONG_HALVES * bh);
+	rm_points(P, lo, end < P->n / 4 ? end : P->n / 4, box, RM_NQ_LONG, R);
+	return R->n >= 4 * (RM_NQ_LONG + 2) && rm_search(R, bh, a, b, &L, &s2, &chi0, llo, lhi) &&
+	       chi0 - L.chi > RM_CHI * s2;
+}
+
 static bool ring_model_peak(const struct shape_pts *P, double bh, double box, long lo, long hi,
 			    double *peak, double *vpos, double *u_peak, double *u_model,
 			    double *curv, double *box_um, struct ring_box *rb)
 {
 	struct rm_fit F, G;
-	struct rm_pts R; /* ~32 KiB of stack */
+	struct rm_pts R; /* ~40 KiB of stack */
 	double s2 = 1, chi0 = 0, tlo, thi, s2n, chi0n, glo, ghi;
-	rm_points(P, lo, hi, box, &R);
+	double a = 0.5 * (double)lo, b = 0.5 * (double)hi;
+	rm_points(P, lo, hi, box, RM_NQ, &R);
 	if (R.n < 4 * RM_NP)
 		return false;
 	F.chi = INFINITY;
-	if (!rm_search(&R, bh, lo, hi, &F, &s2, &chi0, &tlo, &thi)) {
+	if (!rm_search(&R, bh, a, b, &F, &s2, &chi0, &tlo, &thi)) {
 		/* the ring that fits best stands out of the fit, but the box
 		 * passes under RM_BOX_GAIN of it: a ring the box hid (the
 		 * std's term for it, result.c) */
@@ -817,15 +870,15 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 	}
 	if (!(chi0 - F.chi > RM_CHI * s2))
 		return false;
-	double span = R.span, xs = 0, grad[RM_NP], g2[RM_NP], var = 0;
+	double span = R.span, xs = 0, grad[RM_NP_MAX], g2[RM_NP_MAX], var = 0;
 	if (!rm_solve(&R, F.w, F.lam, true, true, &F))
 		return false;
-	double top = rm_top(&F, 0.5 * (double)lo, 0.5 * (double)hi, span, &xs);
+	double top = rm_top(&F, a, b, span, &xs);
 	rm_at(&F, xs, span, grad);
-	for (unsigned a = 0; a < RM_NP; a++)
-		for (unsigned b = 0; b < RM_NP; b++)
-			var += grad[a] * F.inv[a * RM_NP + b] * grad[b];
-	double ring_part = F.c[5] * grad[5] + F.c[6] * grad[6];
+	for (unsigned i = 0; i < RM_NP; i++)
+		for (unsigned j = 0; j < RM_NP; j++)
+			var += grad[i] * F.inv[i * RM_NP + j] * grad[j];
+	double ring_part = F.c[RM_NQ] * grad[RM_NQ] + F.c[RM_NQ + 1] * grad[RM_NQ + 1];
 	if (rb) {
 		rb->part_um = ring_part;
 		rb->gain = F.gain;
@@ -835,8 +888,9 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 	/* the whole window's fit and its tops (the window that follows the
 	 * top, below) */
 	double chw = F.chi, dfw = (double)(R.n - RM_NP), wlo = tlo, whi = thi;
-	rm_points(P, nlo, nhi, box, &R);
-	if (R.n >= 4 * RM_NP && rm_search(&R, bh, nlo, nhi, &G, &s2n, &chi0n, &glo, &ghi)) {
+	rm_points(P, nlo, nhi, box, RM_NQ, &R);
+	if (R.n >= 4 * RM_NP &&
+	    rm_search(&R, bh, 0.5 * (double)nlo, 0.5 * (double)nhi, &G, &s2n, &chi0n, &glo, &ghi)) {
 		double dfn = (double)(R.n - RM_NP);
 		tlo = glo < tlo ? glo : tlo;
 		thi = ghi > thi ? ghi : thi;
@@ -850,11 +904,19 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 			whi = thi;
 		}
 	}
+	/* under an exposure, the long window's tops where they lie within
+	 * the chosen window's and pin them (RM_LONG_HALVES, RM_LONG_PIN) */
+	double llo, lhi;
+	if (box > 0 && rm_long_tops(P, bh, box, lo, hi, a, b, &R, &llo, &lhi) && llo >= wlo &&
+	    lhi <= whi && RM_LONG_PIN * (lhi - llo) < whi - wlo) {
+		wlo = llo;
+		whi = lhi;
+	}
 	/* the middle of the spread; it spans the best model's top too */
 	double mid = (thi + tlo) / 2, half = (thi - tlo) / 2;
 	/* Under an exposure, the middle of the near-best tops of the window
-	 * chosen above (RM_WINDOW_P); U still spans both windows' tops, a
-	 * rectangular half-width from that middle. */
+	 * chosen above (RM_WINDOW_P, RM_LONG_HALVES); U still spans both top
+	 * windows' tops, a rectangular half-width from that middle. */
 	if (box > 0) {
 		mid = (wlo + whi) / 2;
 		half = thi - mid > mid - tlo ? thi - mid : mid - tlo;
