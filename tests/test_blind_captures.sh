@@ -1486,4 +1486,20 @@ case_ speed_startup_line_model_error_4khz speed 4000 2032
 # (docs/measurement.md, "What the samples allow"). Fails on a bias
 # (mean beyond 3 standard errors) or a draw outside U.
 redraw_ speed_fm_1khz_redraws_centred_within_u speed 1000 10810 8
+
+# blind_hunt.py speed 4000 10601 (239.2 Hz, a 1.44 % FM at 2.28 Hz, a
+# 0.30 % PWM at 200.2 Hz: 0.84 cycles a stroke; t3 noise 2.66 um) read
+# -5.3 ppm against U 5.1, status ok; its redraws -3.0 +- 0.4 ppm, all
+# eight negative: a bias. The crossings' noise hid the PWM (0.16 cycles
+# a stroke aliased) from edge_ripple, the scan of the samples near the
+# stroke rate looked over 0.9-1.1 cycles a stroke only, and the end
+# fits' quadratic carried the ripple's slope over the partial strokes.
+# The samples' scan now runs over 0.6-1.4 (edge.c, edge_sync_ripple):
+# found at 0.835 at 14 of the redraws' 16 ends; the redraws +0.1 +- 0.7
+# (docs/measurement.md, "A ripple 0.6-1.4 cycles a stroke"). The draw
+# reads -2.7 ppm, U 4.8: its head's line (34.8 against the strokes' own
+# scatter, sync_clustered) is refused, the tail's (115) taken. Both fail
+# on 31f418d and on ba298fa.
+rate_ speed_pwm_084_cycles_a_stroke_4khz speed 4000 10601
+redraw_ speed_pwm_084_cycles_a_stroke_redraws_centred_4khz speed 4000 10601 8
 finish

@@ -277,7 +277,14 @@ static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint3
  * stroke against the learned shape, its phase linear between its knots,
  * its own offset and phase shift left free, and a sinusoid of the phase in
  * time, dT (a cos 2 pi g t + b sin 2 pi g t), common to all, scanned over
- * SYNC_NU_LO..SYNC_NU_HI cycles a stroke. What moves every stroke of the
+ * SYNC_WIDE_LO..SYNC_WIDE_HI cycles a stroke. Away from the stroke rate
+ * the crossings see such a ripple too (aliased to 0.1-0.4), but under
+ * their noise, where the samples of 48 strokes still show it (4 kHz, 0.30
+ * % at 200.2 Hz on a 239.2 Hz pen, 0.84 cycles a stroke, t3 noise 2.66
+ * um: 41-83 noise variances at the true frequency, none found in the
+ * crossings; the tail's quadratic carried the ripple's slope, -5.3 ppm
+ * against U 5.1, and its redraws -3.0 +- 0.4; speed 4000 10601, scanned
+ * over 0.9-1.1 before). What moves every stroke of the
  * window alike, or drifts across it, is no ripple: a shape of the window
  * other than the learned one (an exposure's smoothing after a speed step),
  * a start-up's speed changing within each stroke. Such a term, dT (c +
@@ -295,9 +302,13 @@ static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint3
  * is left free with its offset and phase shift. */
 #define SYNC_STROKES 48u      /* strokes next to the end, at most */
 #define SYNC_MIN 12u          /* usable strokes, at least */
-#define SYNC_NU_LO 0.9        /* cycles a stroke */
+#define SYNC_NU_LO 0.9        /* cycles a stroke: the scan's columns stand for the ripple's */
 #define SYNC_NU_HI 1.1
-#define SYNC_GRID 21
+#define SYNC_WIDE_LO 0.6      /* the scan's band (edge_sync_ripple), cycles a stroke */
+#define SYNC_WIDE_HI 1.4
+#define SYNC_STEP 0.01        /* its step */
+#define SYNC_GRID 81          /* its points: (SYNC_WIDE_HI - SYNC_WIDE_LO) / SYNC_STEP + 1 */
+#define SYNC_REFINE 5         /* the exact fits about a peak outside SYNC_NU_LO..HI */
 #define SYNC_STROKE_MAX 512u  /* samples of one stroke, at most */
 #define SYNC_NUIS 3           /* a stroke's own columns: offset, phase shift, curve */
 
@@ -475,11 +486,128 @@ static uint32_t sync_steady(const struct xing *L, const bool *use, uint32_t nl, 
 	return j;
 }
 
-/* The near-synchronous ripple next to the head (or the tail) of L, as a
- * candidate of the end fit; false when none stands out. */
-static bool edge_sync_ripple(const struct measure *m, const struct xing *L, const bool *use,
-			     uint32_t nl, bool head, struct edge_rip *cand)
+/* What the ripple at g (cycles a slot) explains beyond the drifting shape
+ * term over the strokes ka .. kb - 1 of L (sync_window, sync_explained),
+ * in the samples' units; 0 where they are too few. */
+static double sync_exact(const struct measure *m, const struct xing *L, const bool *use,
+			 uint32_t ka, uint32_t kb, double g)
 {
+	double W[7][7], ca, sa, iv[3], rss;
+	unsigned n, nk;
+	sync_window(m, L, use, ka, kb, g, W, &n, &nk);
+	return n >= SYNC_NUIS * nk + 7 ? sync_explained(W, &ca, &sa, iv, &rss) : 0;
+}
+
+/* The ripple at g (cycles a slot) is one line over the strokes ka .. kb
+ * - 1 of L: fitted over each half of them alone, the two agree within
+ * SYNC_COHERE (chi-square, 2 degrees of freedom, from the two fits'
+ * covariances). A PWM holds its amplitude and phase in hertz; a speed
+ * wander's phase at such a frequency does not, and under little noise
+ * stood out of 48 strokes as a ripple at the scan's lower edge (1 kHz,
+ * 52.4 Hz, a 0.29 % wander at 3.97 Hz, Laplace noise 0.59 um, no PWM:
+ * found at 0.596 and 0.636 cycles a stroke, the tail 0.0012 cycles long
+ * against its u of 0.0003, +7.1 -> +13.8 ppm; speed 1000 10006). False
+ * where a half cannot be fitted. */
+#define SYNC_COHERE 13.8 /* p = 0.001 */
+static bool sync_coherent(const struct measure *m, const struct xing *L, const bool *use,
+			  uint32_t ka, uint32_t kb, double g)
+{
+	double c[2][2], v[2][3];
+	uint32_t km = ka + (kb - ka) / 2;
+	for (int h = 0; h < 2; h++) {
+		double W[7][7], iv[3], rss;
+		unsigned n, nk;
+		sync_window(m, L, use, h ? km : ka, h ? kb : km, g, W, &n, &nk);
+		if (nk < SYNC_MIN / 2 || n < SYNC_NUIS * nk + 7)
+			return false;
+		sync_explained(W, &c[h][0], &c[h][1], iv, &rss);
+		double s2 = rss / (double)(n - SYNC_NUIS * nk - 6);
+		for (int j = 0; j < 3; j++)
+			v[h][j] = iv[j] * s2;
+	}
+	double a = v[0][0] + v[1][0], b = v[0][1] + v[1][1], d = v[0][2] + v[1][2];
+	double x = c[0][0] - c[1][0], y = c[0][1] - c[1][1], det = a * d - b * b;
+	return det > 0 && (d * x * x - 2 * b * x * y + a * y * y) / det <= SYNC_COHERE;
+}
+
+/* The ripple at g (cycles a slot) over the strokes ka .. kb - 1 of L, in
+ * chi-square (2 degrees of freedom) against what the strokes scatter by,
+ * not their samples: each stroke's score at the window's fit (its sums'
+ * residual column less its normal matrix times the coefficients) is one
+ * draw, a stroke's and its neighbour's may be correlated (an error at the
+ * boundary they share), and the ripple's covariance is the sandwich
+ * A^-1 M A^-1 (M: the scores' outer products and their neighbours' cross
+ * products, times nk / (nk - 6) for the coefficients fitted). Where each
+ * stroke carries an error of its own that its offset, phase shift and
+ * curve do not take, its samples are not independent draws, and the
+ * samples' noise makes a line of it. make_capture.py's strokes each take
+ * their own offset (3 um), stepping at the trough, inside the stroke as
+ * the scan counts it: over 0.6-1.4 cycles a stroke the scan took a line
+ * at 56 of 60 of its records (seeds 1-30 at 120 and 150 Hz, no PWM), the
+ * golden capture's at 0.74 and 0.62 cycles a stroke (67 and 168 noise
+ * variances of the samples; 11.7 and 31.5 here; with the scatter set to
+ * 0, no line). A real PWM keeps its weight: speed 4000 10601 47.6 and
+ * 64.5 -> 34.8 and 115, speed 1000 10408 678 -> 281. 0 where it cannot
+ * be formed. */
+static double sync_clustered(const struct measure *m, const struct xing *L, const bool *use,
+			     uint32_t ka, uint32_t kb, double g)
+{
+	double W[7][7], A[36], Ai[36], y[6], x[6], M[6][6] = { { 0 } }, up[6] = { 0 };
+	unsigned n, nk;
+	sync_window(m, L, use, ka, kb, g, W, &n, &nk);
+	if (nk < SYNC_MIN)
+		return 0;
+	for (int i = 0; i < 6; i++) {
+		y[i] = W[i][6];
+		for (int j = 0; j < 6; j++)
+			A[i * 6 + j] = i <= j ? W[i][j] : W[j][i];
+	}
+	if (!num_solve_sym(6, A, y, x, Ai))
+		return 0;
+	double tm = (L[kb].t_slot + L[ka].t_slot) / 2, span = L[kb].t_slot - L[ka].t_slot;
+	bool prev = false;
+	for (uint32_t k = ka; k < kb; k++) {
+		double Q[5][5], Wk[7][7] = { { 0 } }, u[6];
+		unsigned ni;
+		if (!use[k] || !sync_stroke(m, L, k, g, true, Q, &ni)) {
+			prev = false;
+			continue;
+		}
+		sync_add(Wk, Q, (L[k].t_slot - tm) / span);
+		for (int i = 0; i < 6; i++) {
+			u[i] = Wk[i][6];
+			for (int j = 0; j < 6; j++)
+				u[i] -= (i <= j ? Wk[i][j] : Wk[j][i]) * x[j];
+		}
+		for (int i = 0; i < 6; i++)
+			for (int j = 0; j < 6; j++)
+				M[i][j] += u[i] * u[j] + (prev ? u[i] * up[j] + up[i] * u[j] : 0);
+		memcpy(up, u, sizeof u);
+		prev = true;
+	}
+	double V[2][2];
+	for (int p = 0; p < 2; p++)
+		for (int q = 0; q < 2; q++) {
+			double v = 0;
+			for (int i = 0; i < 6; i++)
+				for (int j = 0; j < 6; j++)
+					v += Ai[(4 + p) * 6 + i] * M[i][j] * Ai[j * 6 + 4 + q];
+			V[p][q] = v * (double)nk / (double)(nk - 6);
+		}
+	double det = V[0][0] * V[1][1] - V[0][1] * V[0][1];
+	if (!(V[0][0] > 0) || !(det > 0))
+		return 0;
+	return (V[1][1] * x[4] * x[4] - 2 * V[0][1] * x[4] * x[5] + V[0][0] * x[5] * x[5]) / det;
+}
+
+/* The near-synchronous ripple next to the head (or the tail) of L, as a
+ * candidate of the end fit; false when none stands out. *away the
+ * window's span (slots) where the find lies away from the stroke rate
+ * (outside SYNC_NU_LO..HI), else 0. */
+static bool edge_sync_ripple(const struct measure *m, const struct xing *L, const bool *use,
+			     uint32_t nl, bool head, struct edge_rip *cand, double *away)
+{
+	*away = 0;
 	if (nl < SYNC_MIN + 1)
 		return false;
 	uint32_t ns = nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES;
@@ -504,7 +632,7 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	if (nk < SYNC_MIN || n < SYNC_NUIS * nk + 7)
 		return false;
 	double dof = (double)(n - SYNC_NUIS * nk - 6);
-	double dg = (SYNC_NU_HI - SYNC_NU_LO) / (SYNC_GRID - 1) / P, g0 = SYNC_NU_LO / P;
+	double dg = SYNC_STEP / P, g0 = SYNC_WIDE_LO / P;
 	double ck[SYNC_STROKES], sk[SYNC_STROKES], rc[SYNC_STROKES], rs[SYNC_STROKES];
 	for (unsigned k = 0; k < nk; k++) {
 		ck[k] = cos(2 * M_PI * g0 * tk[k]);
@@ -512,36 +640,78 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 		rc[k] = cos(2 * M_PI * dg * tk[k]);
 		rs[k] = sin(2 * M_PI * dg * tk[k]);
 	}
-	double ev[SYNC_GRID], ca, sa, iv[3], rss, s2b = 0, near = 1.0 / (double)ns;
+	/* what does not depend on g once: the drifting shape term's sums
+	 * (W's rows C, S, tau C, tau S and the residual's) and their fit */
+	double W0[7][7] = { { 0 } }, N[16], Ni[16], yn[4], xn[4], nuis = 0;
+	for (unsigned k = 0; k < nk; k++) {
+		double Q[5][5] = { { 0 } };
+		for (int p = 0; p < 2; p++) {
+			Q[p][0] = Qk[k][p][0];
+			Q[p][1] = Qk[k][p][1];
+			Q[p][4] = Q[4][p] = Qk[k][p][4];
+		}
+		Q[4][4] = Qk[k][4][4];
+		sync_add(W0, Q, (tk[k] - tm) / span);
+	}
+	for (int i = 0; i < 4; i++) {
+		yn[i] = W0[i][6];
+		for (int j = 0; j < 4; j++)
+			N[i * 4 + j] = i <= j ? W0[i][j] : W0[j][i];
+	}
+	if (!num_solve_sym(4, N, yn, xn, Ni))
+		return false;
+	for (int i = 0; i < 4; i++)
+		nuis += xn[i] * yn[i];
+	double ev[SYNC_GRID], s2b = 0, near = 1.0 / (double)ns;
 	int ib = -1;
 	for (int j = 0; j < SYNC_GRID; j++) {
-		double W[7][7] = { { 0 } };
+		/* the ripple's columns against the rest (B: C, S, tau C, tau
+		 * S), themselves (D) and the residual (yr), summed over the
+		 * strokes; what the ripple explains beyond the drifting shape
+		 * term is then the Schur complement's: b' S^-1 b with S = D -
+		 * B' N^-1 B, b = yr - B' N^-1 yn (sync_explained's 6 x 6 fit
+		 * less its 4 x 4) */
+		double B[4][2] = { { 0 } }, D[2][2] = { { 0 } }, yr[2] = { 0 };
 		for (unsigned k = 0; k < nk; k++) {
 			/* cos (a + 2 pi theta) = c C - s S, sin = s C + c S */
-			double c = ck[k], s = sk[k], Q[5][5];
+			double c = ck[k], s = sk[k], tau = (tk[k] - tm) / span;
 			ck[k] = c * rc[k] - s * rs[k];
 			sk[k] = s * rc[k] + c * rs[k];
 			const double (*G)[5] = Qk[k];
 			const double M[2][2] = { { c, s }, { -s, c } }; /* rows C, S */
+			double X[2][2];
+			for (int p = 0; p < 2; p++)
+				for (int q = 0; q < 2; q++) {
+					X[p][q] = G[p][0] * M[0][q] + G[p][1] * M[1][q];
+					B[p][q] += X[p][q];
+					B[2 + p][q] += tau * X[p][q];
+				}
 			for (int p = 0; p < 2; p++) {
-				Q[p][0] = G[p][0];
-				Q[p][1] = G[p][1];
-				Q[p][4] = G[p][4];
-				for (int q = 0; q < 2; q++)
-					Q[p][2 + q] = G[p][0] * M[0][q] + G[p][1] * M[1][q];
+				for (int q = p; q < 2; q++)
+					D[p][q] += M[0][p] * X[0][q] + M[1][p] * X[1][q];
+				yr[p] += M[0][p] * G[0][4] + M[1][p] * G[1][4];
 			}
-			for (int p = 0; p < 2; p++) {
-				for (int q = 0; q < 2; q++)
-					Q[2 + p][2 + q] = M[0][p] * Q[0][2 + q] + M[1][p] * Q[1][2 + q];
-				Q[2 + p][4] = M[0][p] * G[0][4] + M[1][p] * G[1][4];
-			}
-			Q[4][4] = G[4][4];
-			sync_add(W, Q, (tk[k] - tm) / span);
 		}
-		ev[j] = sync_explained(W, &ca, &sa, iv, &rss);
+		double S[2][2], b[2];
+		for (int p = 0; p < 2; p++) {
+			b[p] = yr[p];
+			for (int i = 0; i < 4; i++)
+				b[p] -= B[i][p] * xn[i];
+			for (int q = p; q < 2; q++) {
+				double v = D[p][q];
+				for (int i = 0; i < 4; i++)
+					for (int l = 0; l < 4; l++)
+						v -= B[i][p] * Ni[i * 4 + l] * B[l][q];
+				S[p][q] = v;
+			}
+		}
+		double det = S[0][0] * S[1][1] - S[0][1] * S[0][1];
+		ev[j] = det > 0 ? (S[1][1] * b[0] * b[0] - 2 * S[0][1] * b[0] * b[1] +
+				   S[0][0] * b[1] * b[1]) / det
+				: 0;
 		if (num_abs((g0 + j * dg) * P - 1) >= near && (ib < 0 || ev[j] > ev[ib])) {
 			ib = j;
-			s2b = rss / dof;
+			s2b = (W0[6][6] - nuis - ev[j]) / dof;
 		}
 	}
 	/* the scan's columns part from the ripple's: half the bar leaves
@@ -556,8 +726,46 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	}
 	if (num_abs(g * P - 1) < near)
 		g = g0 + ib * dg;
+	double W[7][7], ca, sa, iv[3], rss;
+	if (num_abs((g0 + ib * dg) * P - 1) > SYNC_NU_HI - 1 + SYNC_STEP / 2) {
+		/* away from the stroke rate the scan's columns part from the
+		 * ripple's by up to |g P - 1| cycles within a stroke, and its
+		 * peak with them; they barely tell a ripple at nu from one at
+		 * 2 - nu (at the crossings both are 1 - nu's alias: ringing
+		 * 4000 9821, a PWM at 1.287 cycles a stroke, peaked at 0.712,
+		 * where the ripple's own fit explains less). The ripple's own
+		 * fits at the peak and at its mirror, the better of the two,
+		 * then at half steps about it, the best and a parabola through
+		 * it and its two neighbours. */
+		double gs = g0 + ib * dg, gm = (2 - gs * P) / P, ex[SYNC_REFINE];
+		ex[SYNC_REFINE / 2] = sync_exact(m, L, use, ka, kb, gs);
+		double em = sync_exact(m, L, use, ka, kb, gm);
+		if (em > ex[SYNC_REFINE / 2]) {
+			gs = gm;
+			ex[SYNC_REFINE / 2] = em;
+		}
+		int jb = SYNC_REFINE / 2;
+		for (int j = 0; j < SYNC_REFINE; j++) {
+			if (j != SYNC_REFINE / 2)
+				ex[j] = sync_exact(m, L, use, ka, kb,
+						   gs + (j - SYNC_REFINE / 2) * dg / 2);
+			if (ex[j] > ex[jb])
+				jb = j;
+		}
+		g = gs + (jb - SYNC_REFINE / 2) * dg / 2;
+		if (jb > 0 && jb + 1 < SYNC_REFINE) {
+			double d = ex[jb - 1] - 2 * ex[jb] + ex[jb + 1];
+			if (d < 0)
+				g += dg / 2 *
+				     fmax(-0.5, fmin(0.5, (ex[jb - 1] - ex[jb + 1]) / (2 * d)));
+		}
+		/* a peak that runs out of the band is no line in it, but the
+		 * edge of what rises beyond (a wander's phase under little
+		 * noise: 10006's head, sync_coherent, at 0.596) */
+		if (g * P < SYNC_WIDE_LO || g * P > SYNC_WIDE_HI)
+			return false;
+	}
 	/* the ripple at g itself, over the same strokes */
-	double W[7][7];
 	sync_window(m, L, use, ka, kb, g, W, &n, &nk);
 	if (n < SYNC_NUIS * nk + 7)
 		return false;
@@ -565,6 +773,13 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	double s2 = rss / (double)(n - SYNC_NUIS * nk - 6);
 	if (!(s2 > 0) || !(best > RIP_SIGNIF * s2))
 		return false;
+	/* away from the stroke rate: one line over the window, standing out
+	 * of the strokes' own scatter too (sync_clustered) */
+	bool far = num_abs(g * P - 1) > SYNC_NU_HI - 1;
+	if (far && (!sync_coherent(m, L, use, ka, kb, g) ||
+		    !(sync_clustered(m, L, use, ka, kb, g) > RIP_SIGNIF)))
+		return false;
+	*away = far ? span : 0;
 	cand->g = g;
 	cand->ca = ca;
 	cand->sa = sa;
@@ -646,22 +861,48 @@ static int edge_ripple_aliases(const struct measure *m, const struct xing *L, co
 	return k;
 }
 
-/* The same, found once a record (the crossings as detected do not change
- * between the end fits before and after xing_unbias), and the ripple near
- * the stroke rate where the pen holds its speed there (where it changes
- * it, step 4a's trend, a start-up's speed changing within each stroke
- * stood out as one: 4 kHz, from 67 %, 418 noise variances). */
+/* The same at one end, found once a record (the crossings as detected
+ * do not change between the end fits before and after xing_unbias), and
+ * the ripple near the stroke rate where the pen holds its speed there
+ * (where it changes it, step 4a's trend, a start-up's speed changing
+ * within each stroke stood out as one: 4 kHz, from 67 %, 418 noise
+ * variances); *away as edge_sync_ripple's. */
+static void edge_ripple_scan(struct measure *m, const struct xing *L, const bool *use,
+			     uint32_t nl, bool head, double *away)
+{
+	int e = head ? 0 : 1;
+	m->edge_nrip[e] = edge_ripple_near(L, use, nl, head, m->edge_rip[e]);
+	m->edge_nrip[e] = edge_ripple_aliases(m, L, use, nl, head, m->edge_rip[e], m->edge_nrip[e]);
+	*away = 0;
+	m->edge_sync_ok[e] = !(head ? m->head_trend : m->tail_trend) &&
+			     edge_sync_ripple(m, L, use, nl, head, &m->edge_sync[e], away);
+}
+
+/* A PWM holds its frequency in hertz over the record: where both ends are
+ * scanned in the same learning and both find a ripple away from the
+ * stroke rate, the two must be one line, their frequencies within
+ * SYNC_AGREE cycles over the longer window (the scan's own resolution is
+ * one), else neither is taken. The golden capture's two lines
+ * (sync_clustered) were at 89.2 and 74.3 Hz, 5.9 cycles apart over the
+ * window; speed 4000 10601's PWM (200.2 Hz) was found at both ends 0.15
+ * cycles apart. */
+#define SYNC_AGREE 1.0
 static int edge_ripple_end(struct measure *m, const struct xing *L, const bool *use,
 			   uint32_t nl, bool head)
 {
 	int e = head ? 0 : 1;
-	if (m->edge_nrip[e] < 0) {
-		m->edge_nrip[e] = edge_ripple_near(L, use, nl, head, m->edge_rip[e]);
-		m->edge_nrip[e] = edge_ripple_aliases(m, L, use, nl, head, m->edge_rip[e],
-						      m->edge_nrip[e]);
-		m->edge_sync_ok[e] = !(head ? m->head_trend : m->tail_trend) &&
-				     edge_sync_ripple(m, L, use, nl, head, &m->edge_sync[e]);
-	}
+	if (m->edge_nrip[e] >= 0)
+		return m->edge_nrip[e];
+	double away[2] = { 0, 0 };
+	edge_ripple_scan(m, L, use, nl, head, &away[e]);
+	/* the head is scanned where the learning holds the record's first
+	 * stroke, the tail where it holds its last */
+	if (head ? !m->finishing : m->have_first_seg)
+		return m->edge_nrip[e];
+	edge_ripple_scan(m, L, use, nl, !head, &away[1 - e]);
+	if (m->edge_sync_ok[0] && m->edge_sync_ok[1] && away[0] > 0 && away[1] > 0 &&
+	    num_abs(m->edge_sync[0].g - m->edge_sync[1].g) * fmax(away[0], away[1]) > SYNC_AGREE)
+		m->edge_sync_ok[0] = m->edge_sync_ok[1] = false;
 	return m->edge_nrip[e];
 }
 
