@@ -1148,6 +1148,19 @@ case_ spikes_4khz_max_switch spikes 4000 10817
 # U 0.73, the twin's 1.15.
 case_ spikes_4khz_soft_pad_sharp_misfit spikes 4000 10802
 
+# blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
+# travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
+# noise 2.42 um): -0.79 um against U 0.76, the misfit at z 0.78 (nothing
+# counted). spikes 4000 11003 (contact 0.882, gain 0.33, tau 2.81 ms):
+# depth -0.38 um against U 0.45, 149 of 168 strokes within their U, each
+# stroke reading the shape's low top. The pad's creep is a ramp across
+# the top: the cam's top of order q plus a line (shape.c tilt_gap) follows
+# it (on the noiseless folds 0.10 and 0.02 um under the top where the
+# order-2 fit was 0.74 and 0.50), taken by the line's significance:
+# -0.31 um against U 0.96; -0.17 against U 0.64, 167 of 168 strokes.
+case_ mixed_4khz_soft_pad_tilted_top mixed 4000 11005
+case_ spikes_4khz_soft_pad_tilted_strokes spikes 4000 11003
+
 # blind_hunt.py lobes 1000 9902: a 43 um, 1.36 % two-lobe cam at 133 Hz,
 # 7.5 samples a stroke. The periods as detected alternated by 3.2 %, within
 # what the sampling can alternate there (1 % + 2.4 %); the fitted depths

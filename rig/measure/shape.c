@@ -834,6 +834,161 @@ static double sharp_misfit(const double *pw, const double *ps, long np, double r
 	return sqrt((w < 1 ? w : 1) * ex * inv);
 }
 
+/* top_pow for the tilted fits' orders 2, 3, 4 by products (pow() was a
+ * quarter of the analysis of a 4 kHz record where they are fitted) */
+static double tilt_pow(double d, double q_ord)
+{
+	double d2 = d * d;
+	return q_ord == 2 ? d2 : q_ord == 3 ? d2 * num_abs(d) : q_ord == 4 ? d2 * d2 : top_pow(d, q_ord);
+}
+
+/* The pad's creep over a sharp top: beyond the contact level the pad
+ * takes a growing share of the tips' travel, a ramp across the top, so
+ * the shape there is the cam's top of order q_ord plus a line: y = a + b d
+ * - cl |d|^q_ord (d < 0), a + b d - cr |d|^q_ord (d >= 0), d = x - v (b 0:
+ * peak_two_sided's model). Its highest value lies off v, up the side the
+ * line climbs, where that side's slope vanishes. The tilted fit at v: c =
+ * a, b, cl, cr, *rss, *p its highest value, *dp where (from v); inv the
+ * inverse of its normal matrix (4 x 4). False when the system is
+ * singular, or the highest value is not a top within the points (the
+ * side the line climbs does not fall). */
+static bool tilt_at(const double *x, const double *y, const double *wt, long np, double q_ord,
+		    double v, double c[4], double inv[16], double *rss, double *p, double *dp)
+{
+	double A[16] = { 0 }, b[4] = { 0 };
+	for (long k = 0; k < np; k++) {
+		double d = x[k] - v, dq = tilt_pow(d, q_ord);
+		double g[4] = { 1, d, d < 0 ? -dq : 0, d < 0 ? 0 : -dq };
+		for (int i = 0; i < 4; i++) {
+			b[i] += wt[k] * g[i] * y[k];
+			for (int j = 0; j < 4; j++)
+				A[i * 4 + j] += wt[k] * g[i] * g[j];
+		}
+	}
+	if (!num_solve_sym(4, A, b, c, inv))
+		return false;
+	double cs = c[1] < 0 ? c[2] : c[3], d = 0;
+	if (c[1] != 0) {
+		if (!(cs > 0))
+			return false;
+		d = pow(num_abs(c[1]) / (q_ord * cs), 1 / (q_ord - 1));
+		d = c[1] < 0 ? -d : d;
+		if (!(v + d >= x[0] && v + d <= x[np - 1]))
+			return false;
+	}
+	*dp = d;
+	*p = c[0] + c[1] * d - cs * tilt_pow(d, q_ord);
+	double r = 0;
+	for (long k = 0; k < np; k++) {
+		double dk = x[k] - v, dq = tilt_pow(dk, q_ord);
+		double e = y[k] - (c[0] + c[1] * dk - (dk < 0 ? c[2] : c[3]) * dq);
+		r += wt[k] * e * e;
+	}
+	*rss = r;
+	return true;
+}
+
+/* tilt_at over the vertices: TILT_COARSE steps over the points, then
+ * VERTEX_STEPS' grid within a coarse step of the best (as flat_at). The
+ * best's rss and highest value in *f (f->v its vertex, f->dp where the
+ * highest value lies from it); c, inv its fit (tilt_at). False when no
+ * vertex gives a top. */
+#define TILT_COARSE 40
+struct tilt_fit {
+	double p, v, rss, dp;
+	double c[4], inv[16];
+};
+static bool tilt_best(const double *x, const double *y, const double *wt, long np, double q_ord,
+		      struct tilt_fit *f)
+{
+	double span = x[np - 1] - x[0], cs = span / TILT_COARSE, fs = span / VERTEX_STEPS;
+	double c[4], inv[16], rss, p, dp;
+	f->rss = INFINITY;
+	for (int pass = 0; pass < 2; pass++) {
+		double va = pass ? f->v - cs : x[0], vb = pass ? f->v + cs : x[np - 1];
+		double step = pass ? fs : cs;
+		if (pass && !isfinite(f->rss))
+			return false;
+		for (double v = va; v <= vb; v += step)
+			if (tilt_at(x, y, wt, np, q_ord, v, c, inv, &rss, &p, &dp) && rss < f->rss) {
+				f->p = p;
+				f->v = v;
+				f->rss = rss;
+				f->dp = dp;
+				memcpy(f->c, c, sizeof c);
+				memcpy(f->inv, inv, sizeof inv);
+			}
+	}
+	return isfinite(f->rss);
+}
+
+/* The tilted fits (tilt_best) of the orders 2, 3, 4 against the sharp
+ * fit's weighed peak pk (its heaviest order q_ord at vertex v): the
+ * tilted peaks weighed by their fit (order_weights, the line one
+ * parameter more), their peak less pk the gap, *se its standard error
+ * (the two fits' weights on the points, the heaviest order of each, as
+ * narrow_shift's), *z the line's significance (the F of one parameter
+ * more, against the best of the sharp fit's orders, rss, as a z). A soft
+ * pad (blind_hunt.py mixed 4000 11005, spikes 4000 11003: a sharp rise,
+ * a nearly straight fall) is no single order with its vertex at the top:
+ * the noiseless folds' order 2 fit 0.74 and 0.50 um under their truth,
+ * the tilted order 3 0.10 and 0.02 (its rss 23 and 53 times smaller).
+ * Over 12 draws of each physics (offline, on the engine's points) the
+ * sharp fit read -1.09 .. -0.58 and -0.56 .. -0.46 um, the tilted one
+ * -0.17 .. +0.49 and -0.07 .. +0.10, its F 10 .. 51 and 37 .. 107;
+ * without the pad (8 draws each) F 0.1 .. 3.3 and 1.2 .. 12.6, the sharp
+ * fit -0.29 .. +0.28 and -0.13 .. -0.04, the tilted one -0.06 .. +0.69
+ * and -0.03 .. +0.16. Returns the gap (0 when no tilted fit). */
+static double tilt_gap(const double *px, const double *py, const double *pw, const double *ps,
+		       long np, double pk, double rss, double q_ord, double v, double *se, double *z)
+{
+	static const double orders[] = { 2, 3, 4 };
+	struct tilt_fit tf[3];
+	double rt[3], wo[3], pt = 0;
+	int it = 0;
+	*se = 0;
+	*z = 0;
+	if (np < SKEW_MIN_PTS)
+		return 0;
+	for (int i = 0; i < 3; i++) {
+		rt[i] = tilt_best(px, py, pw, np, orders[i], &tf[i]) ? tf[i].rss : INFINITY;
+		it = rt[i] < rt[it] ? i : it;
+	}
+	if (!isfinite(rt[it]))
+		return 0;
+	double rtb = rt[it];
+	order_weights(rt, 3, np - 1, wo);
+	it = 0;
+	for (int i = 0; i < 3; i++) {
+		it = wo[i] > wo[it] ? i : it;
+		if (wo[i] > 0)
+			pt += wo[i] * tf[i].p;
+	}
+	double cp[NBIN_MAX];
+	if (!two_sided_peak_weights(px, pw, np, q_ord, 0, v, cp))
+		return 0;
+	const struct tilt_fit *f = &tf[it];
+	double dq = tilt_pow(f->dp, orders[it]);
+	double gs[4] = { 1, f->dp, f->dp < 0 ? -dq : 0, f->dp < 0 ? 0 : -dq }, ig[4] = { 0 };
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 4; b++)
+			ig[a] += f->inv[a * 4 + b] * gs[b];
+	double s2 = INFINITY, var = 0;
+	for (long k = 0; k < np; k++)
+		s2 = ps[k] * ps[k] * pw[k] < s2 ? ps[k] * ps[k] * pw[k] : s2;
+	for (long k = 0; k < np; k++) {
+		double d = px[k] - f->v, e = tilt_pow(d, orders[it]);
+		double g[4] = { 1, d, d < 0 ? -e : 0, d < 0 ? 0 : -e };
+		double ct = pw[k] * (ig[0] * g[0] + ig[1] * g[1] + ig[2] * g[2] + ig[3] * g[3]);
+		var += (ct - cp[k]) * (ct - cp[k]) * s2 / pw[k];
+	}
+	*se = sqrt(var);
+	/* the line's significance: the F of one parameter more, as a z */
+	double F = (rss - rtb) / (rtb / (double)(np - 4));
+	*z = F > 0 ? sqrt(F) : 0;
+	return pt - pk;
+}
+
 /* A sharp top (sine, cam: narrower than SHARP_WIDTH at 1 % of the travel
  * below it) is fitted with a parabola per side over the bins down to that
  * level: a single quadratic over few bins misses an asymmetric top by
@@ -850,7 +1005,7 @@ static double sharp_misfit(const double *pw, const double *ps, long np, double r
 static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, long *lo, long *hi,
 		       double *u_model, struct top_curv *tc, double *miss_um, double *over_um,
 		       double *over_take, double *over_bound, struct narrow_top *narrow,
-		       double *misfit_um)
+		       double *misfit_um, double *tilt_um, double *tilt_se, double *tilt_z)
 {
 	long n = P->n, wl, wh;
 	double lev = sharp_lev(P);
@@ -957,6 +1112,9 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	*miss_um = miss ? te[ib] : 0;
 	*over_bound = 0;
 	*misfit_um = n >= TOP_MISS_BINS ? sharp_misfit(pw, ps, np, rk[ib]) : 0;
+	*tilt_um = n >= TOP_MISS_BINS ? tilt_gap(px, py, pw, ps, np, pkm, best, orders[ib % 3],
+						 vk[ib], tilt_se, tilt_z)
+				      : 0;
 	*over_um = n >= TOP_MISS_BINS ? over_top(px, py, pw, ps, np, orders[ib], vk[ib], lev,
 						 over_take, over_bound)
 				      : 0;
@@ -1558,10 +1716,10 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	struct dwell_quad dq = { false, 0, 0, 0 };
 	peak_dwell(&P, lo, hi, &peak, &vpos, &tc, &dq);
 	double u_model = 0, miss = 0, over = 0;
-	double over_take = 0, over_bound = 0, misfit = 0;
+	double over_take = 0, over_bound = 0, misfit = 0, tilt = 0, tilt_se = 0, tilt_z = 0;
 	struct narrow_top narrow = { 0, 0, 0 };
 	bool sharp = peak_sharp(&P, &peak, &vpos, &lo, &hi, &u_model, &tc, &miss, &over, &over_take,
-				&over_bound, &narrow, &misfit);
+				&over_bound, &narrow, &misfit, &tilt, &tilt_se, &tilt_z);
 	double u_peak = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
 	double smooth = peak, u_smooth = u_model;
 	double box_um, doubt_um;
@@ -1611,6 +1769,29 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	 * (sharp_misfit): a standard uncertainty of its peak */
 	if (sharp && left && misfit > 0)
 		u_model = sqrt(u_model * u_model + misfit * misfit);
+	if (sharp && sh->ring == MEASURE_RING_NONE && over_take == 0 && tilt != 0) {
+		/* No ring taken, the tilted fit (tilt_gap: the pad's creep
+		 * across the top) against the sharp fit, by the line's
+		 * significance z: nothing up to OVER_FROM, all of it from
+		 * TOP_MISS_SIGMAS, as narrow_top's. That share of the way
+		 * to the tilted peak is taken (from the peak ring.c left: a
+		 * local maximum over the smooth one and no ring moved it to
+		 * the middle of the two) with the noise of the part taken,
+		 * and that share of the whole gap counts in U as a
+		 * rectangular half-width. The take ramps over the same 2
+		 * sigma: over 1 (as over_top's) it flipped on the spikes
+		 * (blind_hunt.py spikes 4000 10802: z 2.10 in the spiked
+		 * capture, 3.09 in its twin, their means 0.50 um apart; now
+		 * 0.28). */
+		double z = tilt_z;
+		double w = (z - OVER_FROM) / (TOP_MISS_SIGMAS - OVER_FROM);
+		if (w > 0) {
+			double t = w < 1 ? w : 1, tu = t * tilt_se;
+			peak += t * (smooth + tilt - peak);
+			u_model = sqrt(u_model * u_model + tu * tu);
+			u_model = num_rect_add(u_model, t * num_abs(tilt));
+		}
+	}
 	if (!sharp && n >= TOP_MISS_BINS && left) {
 		/* Left alone by ring.c, the dwell's quadratic above the top
 		 * points at its peak (dwell_over): their reach, as above. */
