@@ -638,6 +638,16 @@ drift_kept_ drift_kept_mixed_4khz mixed 4000 10801
 # of 7.6 um under a chirp of 4.8 % went within its uncertainty, not
 # detected; by its coefficients (a Wald test) it is.
 drift_kept_ drift_kept_speed_chirp_1khz speed 1000 10822
+# At a rate near a whole number of samples a stroke (142.886 Hz at 1 kHz:
+# 6.998) the samples fall on each stroke where they fell on the last, a
+# stroke's trough and peak as read move together with that phase (1.0 um
+# apart between phases 0 and 0.5, the ring off, noiseless), and the phase
+# wanders with the speed: -1.27 +- 0.33 um (standard), "detected", with
+# no drift. Now the phase's sine and cosine stand beside the period in
+# drift.c drift_period_explains. The same draw with the drift kind's
+# drift of the same seed (+9.45 um, logistic) stays detected.
+no_drift_ drift_not_sample_phase_1khz ringing 1000 10820
+drift_kept_ drift_kept_sample_phase_1khz ringing 1000 10820
 # At 1 kHz a trough is a few noisy samples and BIC took a line or a
 # cubic for a logistic drift (flat ends, steep middle): the line reads
 # it 1.26 times, the cubic 0.74 times, and the forms the troughs did not

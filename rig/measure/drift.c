@@ -122,17 +122,27 @@ void drift_add_depth(struct drift_sums *d, double t, double x)
 	d->b_x[d->b_at] += x; /* drift_add filled b_at with this stroke */
 }
 
-void drift_add_period(struct drift_sums *d, double t, double y, double period_s)
+void drift_add_period(struct drift_sums *d, double t, double y, double period_s, double rate_hz)
 {
 	if (!(period_s > 0))
 		return;
 	if (d->p_ref == 0)
 		d->p_ref = period_s;
-	double u = period_s / d->p_ref - 1, tk = 1;
-	for (unsigned k = 0; k <= DRIFT_DEG_MAX; k++, tk *= t)
-		d->u_t[k] += u * tk;
-	d->u_y += u * y;
-	d->u_u += u * u;
+	double ph = t * rate_hz, z[DRIFT_NZ], tk[DRIFT_DEG_MAX + 1];
+	ph = 2 * M_PI * (ph - floor(ph));
+	z[0] = period_s / d->p_ref - 1;
+	z[1] = sin(ph);
+	z[2] = cos(ph);
+	tk[0] = 1;
+	for (unsigned k = 1; k <= DRIFT_DEG_MAX; k++)
+		tk[k] = tk[k - 1] * t;
+	for (unsigned j = 0; j < DRIFT_NZ; j++) {
+		for (unsigned k = 0; k <= DRIFT_DEG_MAX; k++)
+			d->z_t[j][k] += z[j] * tk[k];
+		d->z_y[j] += z[j] * y;
+		for (unsigned i = 0; i <= j; i++) /* the lower triangle */
+			d->z_z[j][i] += z[j] * z[i];
+	}
 }
 
 /* The BIC of a least-squares fit of np parameters to n troughs with
@@ -519,12 +529,60 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
  * 95.45 %, two standard deviations' share of one. */
 static const double drift_chi2_2sd[DRIFT_DEG_MAX] = { 4.00, 6.18, 8.02, 9.72 };
 
-/* Whether the stroke's period explains the troughs' trend in time: the
- * troughs fitted by the period (u, drift_add_period) and a polynomial in
- * time together (degree 1..DRIFT_DEG_MAX, the least BIC), the time part
- * within 2 standard deviations of none (its coefficients' Wald
- * statistic under the chi-square quantile of as many degrees of
- * freedom). The retracted position as read follows the speed where the
+/* One fit of drift_period_explains: the troughs by a polynomial of degree
+ * deg in x = t / dur and the first nz of what moves them without a drift
+ * (z, drift_add_period) together. True with its BIC (*crit) and the time
+ * part's Wald statistic (*wald); false when the design is singular. */
+static bool drift_explain_fit(const struct drift_sums *d, double dur, unsigned deg, unsigned nz,
+			      double *crit, double *wald)
+{
+	enum { K = DRIFT_DEG_MAX + 1 + DRIFT_NZ };
+	unsigned k = deg + 1 + nz;
+	double n = d->t[0], sc[2 * DRIFT_DEG_MAX + 1], A[K * K], Y[K], p[K], inv[K * K];
+	double C[DRIFT_DEG_MAX * DRIFT_DEG_MAX], x[DRIFT_DEG_MAX];
+	sc[0] = 1;
+	for (unsigned j = 1; j <= 2 * deg; j++)
+		sc[j] = sc[j - 1] / dur;
+	/* x^0 .. x^deg, then z_0 .. z_(nz - 1) */
+	for (unsigned a = 0; a <= deg; a++) {
+		Y[a] = d->y[a] * sc[a];
+		for (unsigned b = 0; b <= deg; b++)
+			A[a * k + b] = d->t[a + b] * sc[a + b];
+		for (unsigned j = 0; j < nz; j++)
+			A[a * k + deg + 1 + j] = A[(deg + 1 + j) * k + a] = d->z_t[j][a] * sc[a];
+	}
+	for (unsigned j = 0; j < nz; j++) {
+		Y[deg + 1 + j] = d->z_y[j];
+		for (unsigned i = 0; i < nz; i++)
+			A[(deg + 1 + j) * k + deg + 1 + i] = i <= j ? d->z_z[j][i] : d->z_z[i][j];
+	}
+	if (!num_solve_sym(k, A, Y, p, inv))
+		return false;
+	double rss = d->yy;
+	for (unsigned a = 0; a < k; a++)
+		rss -= p[a] * Y[a];
+	double s2 = rss > 0 ? rss / (n - k) : 0;
+	/* the time coefficients' covariance, s2 inv over x^1 .. x^deg */
+	for (unsigned a = 0; a < deg; a++)
+		for (unsigned b = 0; b < deg; b++)
+			C[a * deg + b] = s2 * inv[(a + 1) * k + b + 1];
+	if (!num_solve_sym(deg, C, p + 1, x, NULL))
+		return false;
+	*wald = 0;
+	for (unsigned a = 0; a < deg; a++)
+		*wald += p[a + 1] * x[a];
+	*crit = drift_bic(n, rss, k);
+	return true;
+}
+
+/* Whether what moves the troughs as read without a drift explains their
+ * trend in time: the troughs fitted by the stroke's period, its phase on
+ * the sample grid (z, drift_add_period) and a polynomial in time together
+ * (degree 1..DRIFT_DEG_MAX, the least BIC), the time part within 2
+ * standard deviations of none (its coefficients' Wald statistic under the
+ * chi-square quantile of as many degrees of freedom).
+ *
+ * The period: the retracted position as read follows the speed where the
  * stroke's timing shapes it: a pad's creep still recovering at the
  * trough, shorter at a higher speed (blind_hunt.py speed 1000 10910, a
  * step to 0.83: the troughs 1.7 um deeper after it, noiseless; none
@@ -538,52 +596,34 @@ static const double drift_chi2_2sd[DRIFT_DEG_MAX] = { 4.00, 6.18, 8.02, 9.72 };
  * of 4.8 %, speed 1000 10822 with a drift added: by the change over the
  * record, within 2 standard uncertainties; by its coefficients, far
  * beyond). A drift that is a line under a chirp is not told from the
- * speed's (10907's logistic, read as one). False when
- * the fit cannot tell (too few troughs, a period that does not vary: the
- * design singular). */
+ * speed's (10907's logistic, read as one).
+ *
+ * The sample phase: at a rate near a whole number of samples a stroke
+ * the samples fall on each stroke where they fell on the last, and a
+ * stroke's trough and peak as read move together with where (a few
+ * samples a stroke cannot hold the shape's misfit still); the phase
+ * wanders with the speed over tenths of a second, and the troughs with
+ * it: a trend in time with no drift (blind_hunt.py ringing 1000 10820,
+ * 6.998 samples a stroke, the ring off: troughs and peaks both 1.0 um
+ * apart between phases 0.0 and 0.5, "-1.27 um, detected"). One sine and
+ * cosine of the phase; the period alone where the three are singular
+ * (a phase that does not move). False when the fit cannot tell (too few
+ * troughs, a period that does not vary: the design singular). */
 static bool drift_period_explains(const struct drift_sums *d, double dur)
 {
-	enum { K = DRIFT_DEG_MAX + 2 };
 	double n = d->t[0], best_crit = 0, best_w = 0;
 	unsigned best_deg = 0;
-	if (!(d->u_u > 0) || !(dur > 0))
+	if (!(d->z_z[0][0] > 0) || !(dur > 0))
 		return false;
 	for (unsigned deg = 1; deg <= DRIFT_DEG_MAX; deg++) {
-		unsigned k = deg + 2;
-		double sc[2 * DRIFT_DEG_MAX + 1], A[K * K], Y[K], p[K], inv[K * K];
-		double C[DRIFT_DEG_MAX * DRIFT_DEG_MAX], x[DRIFT_DEG_MAX];
-		if (n < (double)k + 5)
+		double crit, w;
+		if (n < (double)(deg + 1 + DRIFT_NZ) + 5)
 			break;
-		sc[0] = 1;
-		for (unsigned j = 1; j <= 2 * deg; j++)
-			sc[j] = sc[j - 1] / dur;
-		/* x^0 .. x^deg (x = t / dur), then u */
-		for (unsigned a = 0; a <= deg; a++) {
-			Y[a] = d->y[a] * sc[a];
-			for (unsigned b = 0; b <= deg; b++)
-				A[a * k + b] = d->t[a + b] * sc[a + b];
-			A[a * k + deg + 1] = A[(deg + 1) * k + a] = d->u_t[a] * sc[a];
-		}
-		A[(deg + 1) * k + deg + 1] = d->u_u;
-		Y[deg + 1] = d->u_y;
-		if (!num_solve_sym(k, A, Y, p, inv))
+		if (!drift_explain_fit(d, dur, deg, DRIFT_NZ, &crit, &w) &&
+		    !drift_explain_fit(d, dur, deg, 1, &crit, &w))
 			continue;
-		double rss = d->yy;
-		for (unsigned a = 0; a < k; a++)
-			rss -= p[a] * Y[a];
-		double s2 = rss > 0 ? rss / (n - k) : 0;
-		double crit = drift_bic(n, rss, k);
 		if (best_deg && crit >= best_crit)
 			continue;
-		/* the time coefficients' covariance, s2 inv over x^1 .. x^deg */
-		for (unsigned a = 0; a < deg; a++)
-			for (unsigned b = 0; b < deg; b++)
-				C[a * deg + b] = s2 * inv[(a + 1) * k + b + 1];
-		double w = 0;
-		if (!num_solve_sym(deg, C, p + 1, x, NULL))
-			continue;
-		for (unsigned a = 0; a < deg; a++)
-			w += p[a + 1] * x[a];
 		best_deg = deg;
 		best_crit = crit;
 		best_w = w;

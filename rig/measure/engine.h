@@ -55,6 +55,7 @@
 #define DRIFT_HEAD 8u         /* strokes at the start that check the drift's model */
 #define DRIFT_DEG_MAX 4u      /* highest degree of the drift's polynomial (drift.c) */
 #define DRIFT_DEG_CHECK 5u    /* a degree more, the drift figure's form check (drift.c) */
+#define DRIFT_NZ 3u           /* the period and the sample phase's sine and cosine (drift.c) */
 #define DRIFT_NTAU 9u         /* time constants of the drift's settling exponentials (drift.c) */
 #define DRIFT_NWIN 3u         /* start windows of 16, 32, 64 strokes: lines that check the start level */
 /* Flag mode takes the levels' drift out of the fold only where the rate
@@ -225,9 +226,11 @@ struct drift_sums {
 	double e[DRIFT_NTAU], ee[DRIFT_NTAU], ye[DRIFT_NTAU], h_e[DRIFT_NTAU];
 	double xt[DRIFT_DEG_MAX + 1], xe[DRIFT_NTAU]; /* the depths x: x t^k, x e */
 	double win[DRIFT_NWIN][5];
-	/* the strokes' periods (drift_add_period): u = period / the first
-	 * one's - 1, its sums u t^k, u y and u^2 */
-	double u_t[DRIFT_DEG_MAX + 1], u_y, u_u, p_ref;
+	/* what moves the troughs as read without a drift (drift_add_period):
+	 * z_0 = the stroke's period / the first one's - 1, z_1, z_2 = the
+	 * sine and cosine of the stroke's phase on the sample grid; their
+	 * sums z t^k, z y and z z (z_z[j][i], i <= j) */
+	double z_t[DRIFT_NZ][DRIFT_DEG_MAX + 1], z_y[DRIFT_NZ], z_z[DRIFT_NZ][DRIFT_NZ], p_ref;
 	double b_n[DRIFT_BINS], b_t[DRIFT_BINS], b_y[DRIFT_BINS];
 	double b_x[DRIFT_BINS]; /* the bins' depths x (drift_add_depth) */
 	unsigned b_at, b_per;
@@ -902,9 +905,11 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 		    double *u_stroke, struct drift_curve *curve);
 /* A trough y (um) at t_s seconds from the record's first sample into d. */
 void drift_add(struct drift_sums *d, double t_s, double y_um);
-/* The period (s) of the stroke whose trough y_um went into d at t_s:
- * into d's period sums (after drift_add). */
-void drift_add_period(struct drift_sums *d, double t_s, double y_um, double period_s);
+/* The period (s) of the stroke whose trough y_um went into d at t_s,
+ * and where t_s falls on the sample grid (rate_hz): into d's sums of
+ * what moves the troughs as read without a drift (after drift_add). */
+void drift_add_period(struct drift_sums *d, double t_s, double y_um, double period_s,
+		      double rate_hz);
 /* The model of the least BIC through d's troughs (record of dur seconds)
  * as a curve; false with too few troughs. *seen: the drift over the
  * record beyond 2 of its standard uncertainties. */

@@ -330,7 +330,8 @@ struct measure_stats {
 	 * model in time through the strokes' troughs), its standard
 	 * uncertainty, whether the troughs show one (drift_detected: the
 	 * change beyond 2 of its fit's own standard uncertainties and
-	 * beyond what the stroke's period explains, or the strokes' levels
+	 * beyond what the stroke's period and its phase on the sample grid
+	 * explain, or the strokes' levels
 	 * show the shape took one in at a steady rate; not judged by
 	 * drift_u_um, which also holds how far the figure's form may be
 	 * off), and whether the depth was corrected for it. */

@@ -68,7 +68,8 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 			double t = s->peak_time_s - (double)m->first_slot / m->cfg.rate_hz;
 			drift_add(&m->dr, t, s->trough_um - m->dr_ref);
 			drift_add_depth(&m->dr, t, x);
-			drift_add_period(&m->dr, t, s->trough_um - m->dr_ref, s->period_s);
+			drift_add_period(&m->dr, t, s->trough_um - m->dr_ref, s->period_s,
+					 m->cfg.rate_hz);
 		}
 		/* lobes: even and odd strokes apart */
 		int lb = (int)(s->index & 1);
