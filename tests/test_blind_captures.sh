@@ -1158,6 +1158,18 @@ case_ spikes_4khz_max_switch spikes 4000 10817
 # U 0.73, the twin's 1.15.
 case_ spikes_4khz_soft_pad_sharp_misfit spikes 4000 10802
 
+# blind_hunt.py spikes 4000 10818: a near spike of 94 um was the minimum
+# of the first window, which sets the crossing level (the middle of its
+# extremes): the level 810.9 um where its twin's was 855.2, every stroke's
+# phase drawn from another crossing, the mean +0.54 um from the twin's.
+# A lone sample that stands out of the cubic through its neighbours 8
+# times further than any other of the window is now left out of the
+# extremes (detect.c boot_extreme): the twin's level, +0.13 um. 11105:
+# three spikes in the window (161, 154, 149 um out of the cubic, the next
+# 6): the level 536.5 for the twin's 483.4, +0.60 um; now -0.10.
+case_ spikes_4khz_spike_sets_level spikes 4000 10818
+case_ spikes_4khz_spikes_set_level spikes 4000 11105
+
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
 # noise 2.42 um): -0.79 um against U 0.76, the misfit at z 0.78 (nothing
