@@ -112,6 +112,29 @@ static void boot_reset(struct measure *m)
 	drop_hist(m);
 }
 
+/* The spread (sample standard deviation) of the valid samples of hist
+ * from index i0 on; *n_out: how many. */
+static double hist_spread(const struct measure *m, uint32_t i0, uint32_t *n_out)
+{
+	double sx = 0, sxx = 0, ref = NAN;
+	uint32_t n = 0;
+	for (uint32_t i = i0; i < m->n_hist; i++) {
+		double x = m->hist[i];
+		if (isnan(x))
+			continue;
+		if (isnan(ref))
+			ref = x; /* shifted sums: no cancellation at a large level */
+		sx += x - ref;
+		sxx += (x - ref) * (x - ref);
+		n++;
+	}
+	*n_out = n;
+	if (n < 2)
+		return NAN;
+	double v = (sxx - sx * sx / n) / (n - 1);
+	return sqrt(v > 0 ? v : 0);
+}
+
 /* The strokes stopped: the pen stalled (why = STALL) or the data did (a
  * long run of invalid or lost samples, why = INVALID). The open stroke is
  * rejected once, the frequency segment ends, and after a stall the level
@@ -139,6 +162,9 @@ static void on_break(struct measure *m, enum measure_reject why)
 			m->stall_at_s = m->prev.t_slot / m->cfg.rate_hz;
 			m->stall_len_s = end / m->cfg.rate_hz - m->stall_at_s;
 			m->stall_strokes = m->strokes;
+			double from = ceil(m->prev.t_slot - (double)m->hist_slot0);
+			uint32_t i0 = from <= 0 ? 0 : from >= m->n_hist ? m->n_hist : (uint32_t)from;
+			m->stall_sd_um = hist_spread(m, i0 + (m->n_hist - i0) / 2, &m->stall_sd_n);
 		}
 	}
 	/* A run of invalid samples (the pen still running) keeps the

@@ -422,6 +422,11 @@ struct measure {
 	double stall_at_s;
 	double stall_len_s;
 	uint64_t stall_strokes;   /* strokes accepted before the first stall */
+	/* the samples' spread over the second half of the first stall's
+	 * window (no up-crossing there): a pen that stopped reads flat, its
+	 * sample noise; a pen still moving reads its stroke (result.c) */
+	double stall_sd_um;
+	uint32_t stall_sd_n;
 	/* a run of invalid samples broke the strokes: the last crossing
 	 * before it, to count the periods across it (freq_interval) */
 	bool bridge_ok;

@@ -1697,11 +1697,48 @@ static void result_lobes(const struct measure *m, struct measure_stats *out)
 
 /* The quality gates (struct measure_gates) on a record that is otherwise
  * ok: a status that says why, and its figures withheld. */
+/* [quality] max_noise_pct (default 5 %; below 0: off): the sample noise
+ * near the tops against the travel above it refuses the record. */
+static bool noise_over_gate(const struct measure *m, const struct measure_stats *out)
+{
+	const struct measure_gates *g = &m->cfg.gates;
+	double max_noise = g->max_noise_pct == 0 ? 5.0 : g->max_noise_pct;
+	return max_noise > 0 && out->has_depth && out->noise_pct > max_noise;
+}
+
+/* A stall seen in a noisy record: did the samples keep moving over the
+ * second half of its window (detect.c, stall_sd_um)? A pen that stopped
+ * reads its sample noise there (1.9..2.0 um against 1.9..2.0 in
+ * test_measure's stalls); noise that broke the strokes' detection leaves
+ * the stroke's own spread (noisy 4000 11201: 42.3 um against 27.7 um of
+ * noise on a 222 um travel). Moving: the spread's variance beyond the
+ * noise's by 3 standard errors of a variance of n samples, and its part
+ * beyond the noise over a tenth of the travel (a stroke's is about 0.35
+ * of it). A short window may fall in a dwell and read flat although the
+ * pen ran (11317: 17 samples, 34 um against 42 um): flat says "a stall,
+ * or the noise", never "stalled" alone. */
+static bool stall_moving(const struct measure *m, const struct measure_stats *out)
+{
+	double sd = m->stall_sd_um, nz = out->noise_um;
+	if (m->stall_sd_n < 2 || !(sd >= 0) || !(nz > 0))
+		return false;
+	double ratio = 1 + 3 * sqrt(2.0 / (m->stall_sd_n - 1));
+	return sd * sd > nz * nz * ratio && sqrt(sd * sd - nz * nz) > 0.1 * out->travel_um;
+}
+
 static void result_gates(const struct measure *m, struct measure_stats *out)
 {
 	const struct measure_gates *g = &m->cfg.gates;
 	double max_noise = g->max_noise_pct == 0 ? 5.0 : g->max_noise_pct;
-	if (max_noise > 0 && out->has_depth && out->noise_pct > max_noise)
+	if (noise_over_gate(m, out) && m->stall_seen)
+		set_msg(out, MEASURE_NOISY,
+			"signal too noisy: sample noise %.1f um is %.1f %% of the %.0f um travel "
+			"(gate %.1f %%); no stroke for %.0f ms at %.3f s, the samples %s "
+			"(spread %.1f um)%s", out->noise_um, out->noise_pct, out->travel_um, max_noise,
+			m->stall_len_s * 1e3, m->stall_at_s,
+			stall_moving(m, out) ? "still moving" : "flat there",
+			m->stall_sd_um, stall_moving(m, out) ? ": not a stall" : ": a stall, or the noise");
+	else if (noise_over_gate(m, out))
 		set_msg(out, MEASURE_NOISY,
 			"signal too noisy: sample noise %.1f um is %.1f %% of the %.0f um travel "
 			"(gate %.1f %%)", out->noise_um, out->noise_pct, out->travel_um, max_noise);
@@ -1810,7 +1847,14 @@ static void result_status(const struct measure *m, struct measure_stats *out)
 		set_msg(out, MEASURE_FLAT,
 			"no motion: the extension varied by only %.1f um (a stroke needs >= %.0f um)",
 			m->flat_p2p_um, m->min_stroke_um);
-	} else if (m->stall_seen) {
+	} else if (m->stall_seen && !noise_over_gate(m, out)) {
+		/* Noise over the gate crosses the strokes' level between the
+		 * strokes' own crossings: the periods read short, the stall
+		 * limit with them, and a stroke's own period then reads as a
+		 * stall (noisy 4000 11201: "stalled" at 0.037 s, 43 of them,
+		 * and a rate of 1328 Hz +- 1180 for 85.6 Hz). The noise gate
+		 * refuses it, saying whether the samples stopped
+		 * (result_gates). */
 		set_msg(out, MEASURE_STALLED,
 			"strokes stopped at %.3f s (none for %.0f ms or more); %llu strokes before",
 			m->stall_at_s, m->stall_len_s * 1e3, (unsigned long long)m->stall_strokes);
