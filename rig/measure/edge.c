@@ -1820,6 +1820,28 @@ static double edge_end_u(double u, double dx)
 	return sqrt(u * u + dx * dx / 3);
 }
 
+/* A second answer for the head from the window w2 (the quartic's, the
+ * advance's): its phase p2, u u2, amplitudes am2 and dx d2, where its fit
+ * follows the samples as the first answer's did (not astray, not bent)
+ * and lies within twice the first answer's u (u) of its phase (ph). */
+static bool edge_head_second(const struct measure *m, const struct xing *L,
+			     struct edge_win *w2, double ph, double u, double *p2, double *u2,
+			     double am2[2], double *d2)
+{
+	struct edge_bent b;
+	bool astray = false;
+	return edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, w2, true, p2, u2, am2, d2, &astray, &b) &&
+	       !astray && !b.ok && num_abs(*p2 - ph) <= 2 * u;
+}
+
+/* amp[i] = max(amp[i], am[i]): of two answers, the larger squared phase
+ * per um of a stroke's amplitude (edge_fit_deg). */
+static void amp_max(double amp[2], const double am[2])
+{
+	for (int i = 0; i < 2; i++)
+		amp[i] = am[i] > amp[i] ? am[i] : amp[i];
+}
+
 /* The head: strokes from the record's first sample to the first knot
  * L[0], from the samples before it (kept in hist from the record's first
  * slot) and the whole strokes after it. Called while learning, with the
@@ -1865,20 +1887,15 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	 * less than the cubic's. */
 	if (q4 && !m->edge_head_astray && !m->edge_bent[0].ok) {
 		struct edge_win w4 = w;
-		struct edge_bent b4;
-		bool a4 = false;
 		double p4, u4, am4[2], d4;
 		w4.quart = true;
-		if (edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, &w4, true, &p4, &u4, am4, &d4, &a4,
-				    &b4) &&
-		    !a4 && !b4.ok && num_abs(p4 - ph) <= 2 * u) {
+		if (edge_head_second(m, L, &w4, ph, u, &p4, &u4, am4, &d4)) {
 			double d = p4 - ph, uq = sqrt(u4 * u4 + d * d / 3);
 			ph = p4;
 			u = uq > u ? uq : u;
 			dx = d4;
 			took4 = true;
-			amp[0] = am4[0] > amp[0] ? am4[0] : amp[0];
-			amp[1] = am4[1] > amp[1] ? am4[1] : amp[1];
+			amp_max(amp, am4);
 		}
 	}
 	/* The same fit on the advance alone (edge_on_advance), as the
@@ -1890,19 +1907,14 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	 * went to +2532 ppm against U 414. */
 	if (adv && !m->edge_head_astray && !m->edge_bent[0].ok) {
 		struct edge_win wa = w;
-		struct edge_bent ba;
-		bool aa = false;
 		double pa, ua, ama[2], da;
 		wa.quart = took4;
 		wa.advance = true;
-		if (edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, &wa, true, &pa, &ua, ama, &da, &aa,
-				    &ba) &&
-		    !aa && !ba.ok && num_abs(pa - ph) <= 2 * u) {
+		if (edge_head_second(m, L, &wa, ph, u, &pa, &ua, ama, &da)) {
 			ph = pa;
 			u = ua > u ? ua : u;
 			dx = da;
-			amp[0] = ama[0] > amp[0] ? ama[0] : amp[0];
-			amp[1] = ama[1] > amp[1] ? ama[1] : amp[1];
+			amp_max(amp, ama);
 		}
 	}
 	if (!(-ph >= 0 && -ph <= EDGE_END_MAX))
