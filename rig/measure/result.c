@@ -1695,8 +1695,6 @@ static void result_lobes(const struct measure *m, struct measure_stats *out)
 	lobes_ring_bound(out);
 }
 
-/* The quality gates (struct measure_gates) on a record that is otherwise
- * ok: a status that says why, and its figures withheld. */
 /* [quality] max_noise_pct (default 5 %; below 0: off): the sample noise
  * near the tops against the travel above it refuses the record. */
 static bool noise_over_gate(const struct measure *m, const struct measure_stats *out)
@@ -1726,19 +1724,22 @@ static bool stall_moving(const struct measure *m, const struct measure_stats *ou
 	return sd * sd > nz * nz * ratio && sqrt(sd * sd - nz * nz) > 0.1 * out->travel_um;
 }
 
+/* The quality gates (struct measure_gates) on a record that is otherwise
+ * ok: a status that says why, and its figures withheld. */
 static void result_gates(const struct measure *m, struct measure_stats *out)
 {
 	const struct measure_gates *g = &m->cfg.gates;
 	double max_noise = g->max_noise_pct == 0 ? 5.0 : g->max_noise_pct;
-	if (noise_over_gate(m, out) && m->stall_seen)
+	bool noisy = noise_over_gate(m, out);
+	if (noisy && m->stall_seen) {
+		bool moving = stall_moving(m, out);
 		set_msg(out, MEASURE_NOISY,
 			"signal too noisy: sample noise %.1f um is %.1f %% of the %.0f um travel "
 			"(gate %.1f %%); no stroke for %.0f ms at %.3f s, the samples %s "
 			"(spread %.1f um)%s", out->noise_um, out->noise_pct, out->travel_um, max_noise,
-			m->stall_len_s * 1e3, m->stall_at_s,
-			stall_moving(m, out) ? "still moving" : "flat there",
-			m->stall_sd_um, stall_moving(m, out) ? ": not a stall" : ": a stall, or the noise");
-	else if (noise_over_gate(m, out))
+			m->stall_len_s * 1e3, m->stall_at_s, moving ? "still moving" : "flat there",
+			m->stall_sd_um, moving ? ": not a stall" : ": a stall, or the noise");
+	} else if (noisy)
 		set_msg(out, MEASURE_NOISY,
 			"signal too noisy: sample noise %.1f um is %.1f %% of the %.0f um travel "
 			"(gate %.1f %%)", out->noise_um, out->noise_pct, out->travel_um, max_noise);
