@@ -764,6 +764,56 @@ PY
 refused_for_ noisy_4khz_noise_not_a_stall noisy 4000 11201 noisy "still moving"
 refused_for_ noisy_4khz_noise_or_a_stall noisy 4000 11317 noisy "a stall, or the noise"
 
+# refused_bare_ NAME KIND RATE SEED: a record refused with no figures (noisy,
+# two lobes: docs/measurement.md, "Status of a record") states none in rig
+# analyze's summary nor in its CSV row: no depth, rate or drift figure, and
+# under noisy no rejection named by the detection the noise broke
+refused_bare_() {
+  msg=$(python3 - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp/bare.bin" <<'PY' 2>&1
+import os, subprocess, sys
+sys.path.insert(0, sys.argv[1])
+import blind_capture as bc, blind_hunt as bh
+rig, kind, fs, seed, path = sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+p = bh.draw(kind, fs, seed)
+data, _ = bc.make(p)
+with open(path, "wb") as f:
+    f.write(data)
+runner = os.environ.get("RIG_RUNNER", "").split()
+a = runner + [rig, "analyze"] + bc.analyze_args(p)
+txt = subprocess.run(a + [path], capture_output=True, text=True).stdout.splitlines()
+csv = subprocess.run(a + ["--csv", path], capture_output=True, text=True).stdout.splitlines()
+row = dict(zip(csv[0].split(","), csv[1].split(","))) if len(csv) == 2 else {}
+status = row.get("status", "?")
+leaks = [l for l in txt if l.startswith(("drift:", "depth: ", "rate: ", "steadiness:"))
+         and not l.endswith("no result")]
+leaks += ["csv %s=%s" % (k, row[k]) for k in ("depth_mean_um", "freq_hz", "drift_um",
+          "drift_u_um", "drift_detected") if row.get(k)]
+if row.get("drift_corrected", "0") != "0":
+    leaks.append("csv drift_corrected=1")
+if status == "noisy":
+    leaks += [l for l in txt if l.startswith("strokes:") and "(" in l and "stall" in l]
+good = status in ("noisy", "two lobes") and not leaks
+print("%s %s: %s" % ("good" if good else "short", status, "; ".join(leaks) or "no figure stated"))
+PY
+)
+  case "$msg" in
+    "good "*) ok "$1: $msg" ;;
+    *) bad "$1: $msg" ;;
+  esac
+}
+
+# blind_hunt.py noisy 4000 11201 (above), refused as noisy with no depth or
+# rate, still said "strokes: 129 measured, 99 rejected (31 irregular
+# period, 43 stall, ...)" (the noise's "stalls": the pen ran on) and
+# "drift: -12.09 um +- 78.91 um ..., not detected" from troughs the noise
+# had set; the CSV row held the drift too. A two-lobe cam refused (lobes
+# 4000 9900) said "drift: +0.01 um +- 0.94 um". A record refused by a gate
+# now states no drift figure (result.c, result_gates; a drift refusal keeps
+# its own), and a noisy one names no rejection (cmd_analyze.c,
+# print_strokes_line).
+refused_bare_ noisy_4khz_refused_states_no_figure noisy 4000 11201
+refused_bare_ lobes_4khz_refused_states_no_drift lobes 4000 9900
+
 # blind_hunt.py noisy 4000 11219: 13.8 um of noise on a 273 um stroke
 # (4.3 % as read, under the gate), a 193 us exposure. The noise made a
 # "ring" seen unresolved (rise 18.86 um; the peak half of it up), and the

@@ -1783,6 +1783,13 @@ static void result_gates(const struct measure *m, struct measure_stats *out)
 	else
 		return;
 	out->has_depth = out->has_freq = false;
+	/* The drift's figure goes with them: it rests on the same strokes'
+	 * troughs, and a reader takes a figure printed under a refusal (noisy
+	 * 4000 11201: "drift: -12.09 um +- 78.91 um ... not detected" under
+	 * "noisy", from troughs the noise had set). Under the drift gate it is
+	 * the reason, and stays. */
+	if (out->status != MEASURE_DRIFT)
+		out->has_drift = out->drift_detected = out->drift_corrected = false;
 }
 
 /* The gates on the depth below act on a record whose depth stands: ok,
