@@ -871,9 +871,9 @@ PY
 # The noise's own "ring" under those exposures: the coarse ripple walk
 # (ring.c, top_ripple) found a rise of 18.86 um two points from 11219's
 # top at 5.92 of its points' standard errors, but the fold's points
-# scatter 3.3 times the variance those errors give (noise over the gate
+# scatter 2.4 times the variance those errors give (noise near the gate
 # moves a run of strokes' phases together, and a bin holds such runs), and
-# against that a rise of 3.3 standard errors is what the noise makes. It
+# against that a rise of 3.82 standard errors is what the noise makes. It
 # was taken as a ring seen, unresolved, the peak raised by half of it:
 # +9.65 um (U 14.78) where its twin without the exposure reads +1.26 (U
 # 2.89); 1000 11317 +17.71 (U 22.67). A rise the fold's noise makes is not
