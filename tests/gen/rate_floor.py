@@ -22,7 +22,10 @@ law's Fisher factor (t5 1.25, t3 2, Laplace 2 in variance; the line
 "+law", quad+wander with it), a least-squares fit not (the engine's
 gates and outlier test take a part of it).
 
-Prints, for a line, a quadratic and a cubic phase, quad+wander and +law: each end's standard
+Prints, for a line, a quadratic and a cubic phase, quad+wander, +law and
++scatter (quad+wander with each stroke's own amplitude, the generator's
+scatter, as a random effect: the floor with the scatter, which the
+lines above leave out): each end's standard
 deviation (strokes) and the mean rate's (ppm) from both, and the share of
 records such a floor leaves outside 10 ppm (Gaussian, no bias). With
 --redraws N RIG: the same physics drawn again with seeds SEED * 1000 + i
@@ -104,18 +107,25 @@ def crossing_phase(pen, j):
 LAW_INFO = {"gauss": 1.0, "t5": 1.25, "t3": 2.0, "laplace": 2.0}
 
 
-def end_var(p, pen, times, t_end, period, deg, wander=False, law=False):
+def end_var(p, pen, times, t_end, period, deg, wander=False, law=False, scatter=False):
     """The variance (strokes^2) of the phase at t_end from samples at
     times (true seconds, mid-exposure) under a phase polynomial of degree
     deg plus one offset; with wander, the generator's speed wander (a
     Gauss-Markov speed, its rms and rate) as a random phase on top, whose
     information the polynomial cannot take: the samples' errors are then
-    correlated through it."""
+    correlated through it; with scatter, each stroke's own amplitude (the
+    generator's scatter, its cam's level w at each sample: a stroke k
+    reaching e_k further moves its samples by e_k w) likewise, so the
+    floor is that of a fit that knows the scatter's size and estimates
+    each stroke's amplitude from its own samples (a random effect; the
+    engine's one offset a window does not)."""
     exp_s = p["exposure_us"] * 1e-6
     npar = deg + 2
     n = len(times)
-    J, sl_all, var_all = [], [], []
+    J, sl_all, var_all, lev = [], [], [], []
     for t in times:
+        e, j = pen.e_cam(pen.psi_at(t))
+        lev.append((j, e / pen.amp[j] if pen.amp[j] else 0.0))
         # the exposure's mean of the slope (the sample is the mean position)
         if exp_s > 0:
             sl = sum(cam_slope(pen, pen.psi_at(t + exp_s * (k / 4.0 - 0.5)))
@@ -145,6 +155,12 @@ def end_var(p, pen, times, t_end, period, deg, wander=False, law=False):
                 S[i][j] += c
                 if i != j:
                     S[j][i] += c
+    if scatter and p["scatter_um"] > 0:
+        s2 = p["scatter_um"] ** 2
+        for i in range(n):
+            for j in range(n):
+                if lev[i][0] == lev[j][0]:
+                    S[i][j] += s2 * lev[i][1] * lev[j][1]
     X = chol_solve(S, [[J[i][a] for i in range(n)] for a in range(npar)])
     F = [[sum(J[i][a] * X[b][i] for i in range(n)) for b in range(npar)] for a in range(npar)]
     g = [1.0] + [0.0] * (npar - 1)
@@ -165,9 +181,12 @@ def floor(p, whole=2):
     cycles = p1 - p0
     c = crossing_phase(pen, math.floor((p0 + p1) / 2))
     out = {"cycles": cycles}
-    for deg, name, wd, law in ((1, "line", False, False), (2, "quad", False, False),
-                               (3, "cubic", False, False), (2, "quad+wander", True, False),
-                               (2, "+law", True, True)):
+    for deg, name, wd, law, sc in ((1, "line", False, False, False),
+                                   (2, "quad", False, False, False),
+                                   (3, "cubic", False, False, False),
+                                   (2, "quad+wander", True, False, False),
+                                   (2, "+law", True, True, False),
+                                   (2, "+scatter", True, False, True)):
         v = []
         for head in (True, False):
             # the window: the partial stroke and `whole` strokes beyond it
@@ -184,7 +203,7 @@ def floor(p, whole=2):
                 ts = [x for x in t if pen.psi_at(x) >= lim]
                 te = t[-1]
             per = (ts[-1] - ts[0]) / max(abs(pen.psi_at(ts[-1]) - pen.psi_at(ts[0])), 1e-9)
-            v.append(end_var(q, pen, ts, te, per, deg, wd, law))
+            v.append(end_var(q, pen, ts, te, per, deg, wd, law, sc))
         sd = math.sqrt(v[0] + v[1])
         out[name] = (math.sqrt(v[0]), math.sqrt(v[1]), sd / cycles * 1e6)
     return out
@@ -231,7 +250,7 @@ def main():
     o = floor(p, whole)
     print("%s %g kHz seed %d: %.1f strokes, noise %.2f um %s, window %d whole strokes" % (
         kind, fs / 1000, seed, o["cycles"], p["noise_um"], p["noise_kind"], whole))
-    for name in ("line", "quad", "cubic", "quad+wander", "+law"):
+    for name in ("line", "quad", "cubic", "quad+wander", "+law", "+scatter"):
         h, t, ppm = o[name]
         out10 = math.erfc(10.0 / ppm / math.sqrt(2)) if ppm > 0 else 0.0
         print("  %-11s head %.5f tail %.5f strokes: the mean rate's floor %.1f ppm (1 sd), "
