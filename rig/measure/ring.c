@@ -711,11 +711,15 @@ static double rm_top(const struct rm_fit *F, double a, double b, double span, do
  * ring drawn; a dwell under 160 us, 2.9 um of scatter), corrected: a
  * "ring" at 4025 Hz with no decay, 44 of its noise out of the quartic's
  * fit, read +2.66 um (U 12.46); its twin without drift 28 to 34 out over
- * the learning passes, at the threshold. A pad's ring decays (the
- * generators': 0.2 to 1 ms). True when f (Hz) lies within half the
- * window's resolution (width points, pps a second) of a multiple of the
- * sampling rate (R->grid_hz; 0: not asked). */
-#define RM_GRID_DECAY 2.0 /* decays of half the window or longer: none */
+ * the learning passes, at the threshold (RM_CHI). A pad's ring decays
+ * (the generators': 0.2 to 1 ms), so there the ring with no decay is not
+ * tried: 11408 +0.38 um (the best ring left, 2.2 ms, 28 out). Decays as
+ * long as half the window were tried too, and moved two exposed ringing
+ * draws by -1.3 um (blind_hunt.py ringing 4000 10808, 10817: real rings
+ * of 4117 and 3730 Hz, on short windows that reached them). True when f
+ * (Hz) lies within half the window's resolution (width points, pps a
+ * second) of a multiple of the sampling rate (R->grid_hz; 0: not
+ * asked). */
 static bool rm_on_grid(const struct rm_pts *R, double f, double pps, double width)
 {
 	if (!(R->grid_hz > 0) || !(width > 0))
@@ -730,8 +734,8 @@ static bool rm_on_grid(const struct rm_pts *R, double f, double pps, double widt
  * over a..b, the top window's inner half) of the models within RM_PROFILE
  * s2 of it that the box passes RM_BOX_GAIN or more of. False when the
  * least is a ring the box passes less of (under an exposure; *best and
- * *s2 are that ring's). On the sampling grid (rm_on_grid) the decays of
- * RM_GRID_DECAY or more a window are not tried. */
+ * *s2 are that ring's). On the sampling grid (rm_on_grid) the ring with
+ * no decay is not tried. */
 static bool rm_search(const struct rm_pts *R, double bh, double a, double b, struct rm_fit *best,
 		      double *s2, double *chi0, double *tlo, double *thi)
 {
@@ -756,7 +760,7 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 			for (int i = 0; i < RM_NTAU; i++) {
 				double lam = 1e3 / (rm_tau_ms[i] * pps);
 				double *c = &chi[k * RM_NTAU + i];
-				if (grid && rm_tau_ms[i] * 1e-3 * pps * RM_GRID_DECAY >= width) {
+				if (grid && i == RM_NTAU - 1) { /* no decay */
 					*c = INFINITY;
 					continue;
 				}
