@@ -1634,6 +1634,19 @@ case_ speed_startup_line_model_error_4khz speed 4000 2032
 # (mean beyond 3 standard errors) or a draw outside U.
 redraw_ speed_fm_1khz_redraws_centred_within_u speed 1000 10810 8
 
+# blind_hunt.py drift 4000 11408 (--drift correct; a poly4567 cam with a
+# dwell under 160 us, 2.9 um of scatter, t5 noise, no ring drawn) read
+# +2.66 um (U 12.46): the shape folded from the corrected samples took a
+# "ring" at 4025 Hz with no decay, 44 of its noise out of the quartic's
+# fit, through the box. The fold's bins a sample apart are filled by the
+# same strokes in turn, so whatever differs from stroke to stroke repeats
+# over the top at the sampling rate; a pad's ring decays. The ring with
+# no decay is not tried on the sampling grid (ring.c rm_on_grid): +0.38
+# um; drift 4000 10844 (a poly345 cam under 198 us, 1.7 um of scatter,
+# no ring drawn) +2.03 -> +0.28 um. Both fail on 6f0374a.
+case_ drift_corrected_no_sample_grid_ring_4khz drift 4000 11408
+case_ drift_corrected_no_sample_grid_ring_scatter_4khz drift 4000 10844
+
 # blind_hunt.py speed 4000 10601 (239.2 Hz, a 1.44 % FM at 2.28 Hz, a
 # 0.30 % PWM at 200.2 Hz: 0.84 cycles a stroke; t3 noise 2.66 um) read
 # -5.3 ppm against U 5.1, status ok; its redraws -3.0 +- 0.4 ppm, all

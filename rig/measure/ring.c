@@ -477,6 +477,7 @@ struct rm_pts { /* ~40 KiB */
 	long n;
 	unsigned nq;
 	double span, box, yy, A0[RM_NQ_LONG * RM_NQ_LONG], Y0[RM_NQ_LONG];
+	double grid_hz; /* the sampling rate (rm_search; not set by rm_points) */
 	double x[NBIN_MAX], iw[NBIN_MAX], y[NBIN_MAX];
 	double q[NBIN_MAX][RM_NQ_LONG]; /* the polynomial's (box mean) columns */
 };
@@ -701,17 +702,46 @@ static double rm_top(const struct rm_fit *F, double a, double b, double span, do
 	return best;
 }
 
+/* The sample grid's own pattern in the fold. A stroke's samples fall
+ * where its start puts them on the sampling grid, so the fold's bins a
+ * sample's width apart are filled by the same strokes in turn: whatever
+ * differs from stroke to stroke (its amplitude's scatter, the noise left
+ * in its samples, a drift not quite taken out) repeats over the top at
+ * the sampling rate, as far as the window reaches, and a ring of the
+ * sampling rate with no decay fits it. blind_hunt.py drift 4000 11408 (no
+ * ring drawn; a dwell under 160 us, 2.9 um of scatter), corrected: a
+ * "ring" at 4025 Hz with no decay, 44 of its noise out of the quartic's
+ * fit, read +2.66 um (U 12.46); its twin without drift 28 to 34 out over
+ * the learning passes, at the threshold (RM_CHI). A pad's ring decays
+ * (the generators': 0.2 to 1 ms), so there the ring with no decay is not
+ * tried: 11408 +0.38 um (the best ring left, 2.2 ms, 28 out). Decays as
+ * long as half the window were tried too, and moved two exposed ringing
+ * draws by -1.3 um (blind_hunt.py ringing 4000 10808, 10817: real rings
+ * of 4117 and 3730 Hz, on short windows that reached them). True when f
+ * (Hz) lies within half the window's resolution (width points, pps a
+ * second) of a multiple of the sampling rate (R->grid_hz; 0: not
+ * asked). */
+static bool rm_on_grid(const struct rm_pts *R, double f, double pps, double width)
+{
+	if (!(R->grid_hz > 0) || !(width > 0))
+		return false;
+	double m = floor(f / R->grid_hz + 0.5);
+	return m >= 1 && num_abs(f - m * R->grid_hz) <= pps / (2 * width);
+}
+
 /* The least chi-square ring model over R (bh: points in half a
  * RING_HZ_LO period), *s2 its chi-square a degree of freedom (at least 1),
  * *chi0 the polynomial's alone, and the least and greatest top (rm_top
  * over a..b, the top window's inner half) of the models within RM_PROFILE
  * s2 of it that the box passes RM_BOX_GAIN or more of. False when the
  * least is a ring the box passes less of (under an exposure; *best and
- * *s2 are that ring's). */
+ * *s2 are that ring's). On the sampling grid (rm_on_grid) the ring with
+ * no decay is not tried. */
 static bool rm_search(const struct rm_pts *R, double bh, double a, double b, struct rm_fit *best,
 		      double *s2, double *chi0, double *tlo, double *thi)
 {
 	double span = R->span, pps = 2 * bh * RING_HZ_LO, xs;
+	double width = R->n > 1 ? R->x[R->n - 1] - R->x[0] : 0;
 	struct rm_fit F;
 	if (!rm_solve(R, 0, 0, false, false, &F))
 		return false;
@@ -727,10 +757,14 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 	for (int pass = 0; pass < 2; pass++) {
 		for (int k = 0; k < RM_NF; k++) {
 			double f = RING_HZ_LO + RM_DF_HZ * k, w = 2 * M_PI * f / pps;
-			bool filled = false;
+			bool filled = false, grid = rm_on_grid(R, f, pps, width);
 			for (int i = 0; i < RM_NTAU; i++) {
 				double lam = 1e3 / (rm_tau_ms[i] * pps);
 				double *c = &chi[k * RM_NTAU + i];
+				if (grid && i == RM_NTAU - 1) { /* no decay */
+					*c = INFINITY;
+					continue;
+				}
 				if (pass == 1 && !(*c <= best->chi + RM_PROFILE * *s2 &&
 						   gain[k * RM_NTAU + i] >= RM_BOX_GAIN))
 					continue;
@@ -852,14 +886,15 @@ static bool rm_long_tops(const struct shape_pts *P, double bh, double box, long 
 	       chi0 - L.chi > RM_CHI * s2;
 }
 
-static bool ring_model_peak(const struct shape_pts *P, double bh, double box, long lo, long hi,
-			    double *peak, double *vpos, double *u_peak, double *u_model,
+static bool ring_model_peak(const struct shape_pts *P, double bh, double box, double fs_hz,
+			    long lo, long hi, double *peak, double *vpos, double *u_peak, double *u_model,
 			    double *curv, double *box_um, struct ring_box *rb)
 {
 	struct rm_fit F, G;
 	struct rm_pts R; /* ~40 KiB of stack */
 	double s2 = 1, chi0 = 0, tlo, thi, s2n, chi0n, glo, ghi;
 	double a = 0.5 * (double)lo, b = 0.5 * (double)hi;
+	R.grid_hz = fs_hz;
 	rm_points(P, lo, hi, box, RM_NQ, &R);
 	if (R.n < 4 * RM_NP)
 		return false;
@@ -1071,8 +1106,10 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		double pk, vp, up, um, cv, bx;
 		double drop = boxed ? RM_BOX_REACH_UM : RING_MAX_UM;
 		ring_reach_um(P, lo + hmax, hi - hmax, P->n / 8, drop, &wlo, &whi);
-		if (ring_model_peak(P, bh, boxed ? box : 0, wlo, whi, &pk, &vp, &up, &um, &cv,
-				    &bx, rb)) {
+		/* the sampling grid's pattern under the box (rm_on_grid) */
+		double grid_hz = boxed ? src->m->cfg.rate_hz : 0;
+		if (ring_model_peak(P, bh, boxed ? box : 0, grid_hz, wlo, whi, &pk, &vp, &up, &um,
+				    &cv, &bx, rb)) {
 			if (box_um)
 				*box_um = boxed ? bx : NAN;
 			*ring = MEASURE_RING_TAKEN;

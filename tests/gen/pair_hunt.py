@@ -29,6 +29,16 @@ KEYS = ("status", "rate_err_sensor_ppm", "rate_U_ppm", "rate_cov", "ends", "ends
         "limits", "depth_err", "depth_U")
 
 
+def analyze(rig, kind, p, path):
+    """One rig's reading of a draw, as blind_hunt.one reads it: a drift
+    record with --drift correct, and flagged beside it."""
+    if kind != "drift":
+        return bh.rig_analyze(rig, p, path)
+    res = bh.rig_analyze(rig, p, path, ["--drift", "correct"])
+    res["flag"] = bh.rig_analyze(rig, p, path)
+    return res
+
+
 def hunt(out, kind, fs, blocks, rigs):
     done = set()
     if os.path.exists(out):
@@ -47,7 +57,7 @@ def hunt(out, kind, fs, blocks, rigs):
                 with tempfile.TemporaryDirectory() as d:
                     path, truth = bh.write_capture(p, d)
                     for tag, rig in rigs:
-                        o = bh.judge(kind, p, truth, bh.rig_analyze(rig, p, path))
+                        o = bh.judge(kind, p, truth, analyze(rig, kind, p, path))
                         rec[tag] = {k: o.get(k) for k in KEYS}
                 f.write(json.dumps(rec, default=str) + "\n")
                 f.flush()
