@@ -1181,6 +1181,15 @@ case_ spikes_4khz_spikes_set_level spikes 4000 11105
 # 3.9 sigma in the spiked fold, 0.6 at 2.9 in the twin's).
 case_ spikes_4khz_top_models_blend spikes 4000 10723
 
+# blind_hunt.py spikes 1000 11107 (8.3 samples a stroke): a near spike of
+# 54 um over the first stroke's top was the first window's maximum, which
+# sets the level (1211.9 um for the twin's 1195.3): the mean -0.60 um from
+# the twin's. At 8 samples a stroke a top stands out of its neighbours in
+# time as far as a spike; against the same phase in the strokes next to
+# it the spike stands 3.7 % of the span out, the window's tops under 0
+# (detect.c cross_score): the twin's level, -0.09 um.
+case_ spikes_1khz_spike_sets_level_8_samples spikes 1000 11107
+
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
 # noise 2.42 um): -0.79 um against U 0.76, the misfit at z 0.78 (nothing
