@@ -309,23 +309,26 @@ static double hist_cubic_at(const struct measure *m, double t)
 /* How far hist[i] stands out of the same phase in the strokes next to it
  * (per samples a stroke away, one and two strokes each side, each the
  * cubic through the samples around it: hist_cubic_at), in the direction
- * sign: the least of those, when it stands beyond both its nearest
- * neighbours and two strokes or more are there to compare; else NAN. */
+ * sign (0: either, as a distance): the least of those, when it stands
+ * beyond both its nearest neighbours (sign 0: whatever) and two strokes
+ * or more are there to compare; else NAN. */
 static double cross_score(const struct measure *m, uint32_t i, double sign, double per)
 {
 	if (i < 1 || i + 1 >= m->n_hist)
 		return NAN;
 	const double *h = &m->hist[i];
 	double x = h[0];
-	if (isnan(x) || !(sign * (x - h[-1]) > 0 && sign * (x - h[1]) > 0))
+	if (isnan(x) || (sign != 0 && !(sign * (x - h[-1]) > 0 && sign * (x - h[1]) > 0)))
 		return NAN;
+	bool dist = sign == 0;
 	double least = INFINITY;
 	int n = 0;
 	for (int k = -2; k <= 2; k++) {
 		double v = k ? hist_cubic_at(m, (double)i + k * per) : NAN;
 		if (isnan(v))
 			continue;
-		least = sign * (x - v) < least ? sign * (x - v) : least;
+		double r = dist ? num_abs(h[0] - v) : sign * (x - v);
+		least = r < least ? r : least;
 		n++;
 	}
 	return n >= 2 ? least : NAN;
@@ -360,6 +363,8 @@ static double cross_score(const struct measure *m, uint32_t i, double sign, doub
 #define BOOT_SPIKE_SPS 20.0 /* samples an up-crossing (and one more), at least */
 #define BOOT_SPIKE_FRAC 0.02 /* a spike's score, of the window's span */
 #define BOOT_CROSS_FRAC 0.03 /* a spike's cross_score, of the window's span */
+#define BOOT_CROSS_MED 3.0 /* and of the median distance of the samples */
+#define BOOT_CROSS_MAX 256u /* samples in a window, at most, for cross_score */
 static double boot_extreme(const struct measure *m, double sign)
 {
 	/* the largest scores, in order (one more than the spikes) */
@@ -400,7 +405,7 @@ static double boot_extreme(const struct measure *m, double sign)
 		for (int j = 1; j < nq; j++)
 			if (q[j - 1] >= BOOT_SPIKE_RATIO * q[j] && q[j - 1] >= BOOT_SPIKE_FRAC * span)
 				spikes = j;
-	} else if (ups >= 2 && up1 > up0) {
+	} else if (ups >= 2 && up1 > up0 && m->n_hist <= BOOT_CROSS_MAX) {
 		/* Too few samples a stroke for the cubic through a sample's
 		 * neighbours (a top stands out of it as far as a spike): the
 		 * same phase in the strokes next to it (cross_score), a
@@ -415,10 +420,19 @@ static double boot_extreme(const struct measure *m, double sign)
 		 * twin's 1195.3, the mean -0.60 um from the twin's; it stands
 		 * 3.7 % of the span out of the next strokes, the tops of the
 		 * window at most 0.4 % (-0.31 % in the twin). */
-		double per = (up1 - up0) / (double)(ups - 1);
+		double per = (up1 - up0) / (double)(ups - 1), d[BOOT_CROSS_MAX];
+		size_t nd = 0;
+		for (uint32_t i = 0; i < m->n_hist; i++) {
+			double r = cross_score(m, i, 0, per);
+			if (!isnan(r))
+				d[nd++] = r;
+		}
+		qsort(d, nd, sizeof d[0], num_cmp_double);
+		double lim = nd ? BOOT_CROSS_MED * d[nd / 2] : INFINITY;
+		lim = lim > BOOT_CROSS_FRAC * span ? lim : BOOT_CROSS_FRAC * span;
 		for (uint32_t i = 0; i < m->n_hist; i++) {
 			double p = cross_score(m, i, sign, per);
-			if (!(p >= BOOT_CROSS_FRAC * span))
+			if (!(p >= lim))
 				continue;
 			if (spikes == BOOT_SPIKES_MAX) {
 				spikes = 0; /* more than spikes: the cubics' miss */
