@@ -998,12 +998,19 @@ static double tilt_gap(const double *px, const double *py, const double *pw, con
  * at SHARP_WIDTH, one count of one sample moved a record's top model:
  * blind_hunt.py spikes 4000 10723's twin (0.122 of a cycle wide, the
  * spiked capture 0.117, 410 bins) read its top as a dwell, the spiked
- * capture as sharp (docs/measurement.md, "The top"). */
+ * capture as sharp (docs/measurement.md, "The top"). On coarse bins
+ * (under TOP_MISS_BINS) the band is narrower than a bin and the switch
+ * stays, in whole bins: there the width between bins moved physics
+ * ring_1khz_clean_max_76hz (83 bins, 9.2 of them, 10 whole) from the
+ * dwell's reading (-1.38 um, U 1.54) to the sharp one's (-1.09, U 0.72;
+ * tests/test_physics_captures.sh). */
 static double sharp_share(const struct shape_pts *P)
 {
 	long n = P->n, lo, hi, jm = P->jmax;
 	double lev = sharp_lev(P), L = P->ys[jm] - lev;
 	top_reach(P, lev, &lo, &hi);
+	if (n < TOP_MISS_BINS)
+		return (double)(hi - lo + 1) / (double)n > SHARP_WIDTH ? 0 : 1;
 	double w = (double)(hi - lo);
 	double a = P->ys[(jm + lo + n) % n], b = P->ys[(jm + lo - 1 + n) % n];
 	w += lo > -n / 4 && a > b ? (a - L) / (a - b) : 1;
