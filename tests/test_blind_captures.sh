@@ -899,6 +899,13 @@ case_ ring_4khz_box_model_better_window_185us ringing 4000 9909
 case_ ring_4khz_box_model_long_window_247us ringing 4000 10917
 case_ ring_4khz_box_model_long_window_248us ringing 4000 11108
 case_ ring_4khz_box_model_long_window_210us ringing 4000 2040
+# The long window's tops against both top windows': 10014 (a 2.4 kHz ring
+# of 14.7 um under 209 us, gain 0.64, 75 Hz strokes). The F test chose
+# the narrow window, whose tops (+0.27..+1.47 um) lay all above the long
+# window's (-0.23..-0.06), so the long window was not taken: +1.23 um (U
+# 19.30, main 6f0374a). Its tops lie within both windows' (-1.02..+1.47,
+# the span U states), and are taken there (ring.c, rm_long_tops): -0.02.
+case_ ring_4khz_box_model_long_window_within_both_209us ringing 4000 10014
 
 # The per-stroke std's ring term through the exposure's box (result.c
 # std_ring_u). std_ NAME KIND RATE SEED MAX_U: status ok, the std within

@@ -821,11 +821,17 @@ static double rm_sextic_chi(const struct rm_pts *R)
  * quartic for the flank it takes in. Its least and greatest top over the
  * top window's inner half a..b (rm_search) into *llo, *lhi; false when no
  * ring the box passes RM_BOX_GAIN of stands RM_CHI out of its fit. The
- * caller takes them only where they lie within its own window's tops (a
- * sextic that does not follow the flank leaves its misfit to the ring and
- * reads the top elsewhere) and span under 1 / RM_LONG_PIN of them (what
- * the window is for: where it does not pin the top, the top window's own
- * reading stays). blind_hunt.py ringing 4000 10917 (2681 Hz under 247 us,
+ * caller takes them only where they lie within the tops of both top
+ * windows, the span U states (a sextic that does not follow the flank
+ * leaves its misfit to the ring and reads the top elsewhere), and span
+ * under 1 / RM_LONG_PIN of the chosen window's (what the window is for:
+ * where it does not pin the top, the top window's own reading stays).
+ * Until session 33 they had to lie within the chosen window's tops: where
+ * the F test chose the narrow window and its tops lay all above the long
+ * window's, the narrow window's middle stayed (ringing 4000 10014, 2377 Hz
+ * under 209 us, gain 0.64: narrow +0.27..+1.47 um, whole -1.02..+1.28,
+ * long -0.23..-0.06: +1.23 um, now -0.02; 10921, 2753 Hz under 238 us:
+ * -0.83 -> -0.01). blind_hunt.py ringing 4000 10917 (2681 Hz under 247 us,
  * gain 0.42): the top window's best ring 3075 Hz with no decay, its
  * near-best tops over 7.3 um, +3.36 um; the long window's 2750 Hz, 0.44
  * um, +0.55 um. 10117 (4.3 kHz decaying in 0.33 ms, on a creeping pad)
@@ -905,10 +911,11 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, lo
 		}
 	}
 	/* under an exposure, the long window's tops where they lie within
-	 * the chosen window's and pin them (RM_LONG_HALVES, RM_LONG_PIN) */
+	 * both top windows' (tlo..thi, the span U states) and pin the chosen
+	 * window's (RM_LONG_HALVES, RM_LONG_PIN) */
 	double llo, lhi;
-	if (box > 0 && rm_long_tops(P, bh, box, lo, hi, a, b, &R, &llo, &lhi) && llo >= wlo &&
-	    lhi <= whi && RM_LONG_PIN * (lhi - llo) < whi - wlo) {
+	if (box > 0 && rm_long_tops(P, bh, box, lo, hi, a, b, &R, &llo, &lhi) && llo >= tlo &&
+	    lhi <= thi && RM_LONG_PIN * (lhi - llo) < whi - wlo) {
 		wlo = llo;
 		whi = lhi;
 	}
