@@ -1282,6 +1282,26 @@ case_ spikes_4khz_soft_pad_sharp_misfit spikes 4000 10802
 case_ spikes_4khz_spike_sets_level spikes 4000 10818
 case_ spikes_4khz_spikes_set_level spikes 4000 11105
 
+# blind_hunt.py spikes 4000 10723: the top read by two models, switched
+# at a width of SHARP_WIDTH (0.12 of a cycle) counted in whole bins: the
+# spike-free twin's top 50 of 410 bins wide (0.122) read as a dwell
+# (1308.70 um), the spiked capture's 48 (0.117) as sharp (1309.41): the
+# mean +0.71 um from the twin's. The width is now read between bins
+# (49.1 and 48.3 bins) and the two models blend over 0.11-0.13 of a cycle
+# (shape.c sharp_share; both captures about half of each): +0.42 um. What
+# is left is ring.c's local maximum (1.6 um over the smooth peak at
+# 3.9 sigma in the spiked fold, 0.6 at 2.9 in the twin's).
+case_ spikes_4khz_top_models_blend spikes 4000 10723
+
+# blind_hunt.py spikes 1000 11107 (8.3 samples a stroke): a near spike of
+# 54 um over the first stroke's top was the first window's maximum, which
+# sets the level (1211.9 um for the twin's 1195.3): the mean -0.60 um from
+# the twin's. At 8 samples a stroke a top stands out of its neighbours in
+# time as far as a spike; against the same phase in the strokes next to
+# it the spike stands 3.7 % of the span out, the window's tops under 0
+# (detect.c cross_score): the twin's level, -0.09 um.
+case_ spikes_1khz_spike_sets_level_8_samples spikes 1000 11107
+
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
 # noise 2.42 um): -0.79 um against U 0.76, the misfit at z 0.78 (nothing

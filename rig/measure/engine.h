@@ -100,6 +100,7 @@
 #define GAP_SIDES_N 8u        /* gaps between segments kept with the speeds on their sides */
 #define F_LOW_HZ 20.0         /* slowest stroke assumed without a hint */
 #define SHARP_WIDTH 0.12      /* a top narrower (cycles, 1 % down) is a peak */
+#define SHARP_BLEND 0.01      /* half the band of widths where both readings blend */
 #define KNOT_ITERS 3          /* refinements of the stroke ends while learning */
 #define KNOT_PRIOR 0.1        /* prior rms shift of a stroke end, periods */
 #define KNOT_MAX 0.25         /* larger steps are outside the linear reach */

@@ -989,11 +989,44 @@ static double tilt_gap(const double *px, const double *py, const double *pw, con
 	return pt - pk;
 }
 
+/* How far the top is read as sharp (peak_sharp) rather than as a dwell
+ * (peak_dwell): 1 where its width at sharp_lev below the top is under
+ * SHARP_WIDTH - SHARP_BLEND cycles, 0 over SHARP_WIDTH + SHARP_BLEND, a
+ * ramp between. The width runs from one crossing of that level to the
+ * other, each read between its two bins (linear in the 3-bin averages), so
+ * that it does not step by a whole bin. Counted in whole bins and switched
+ * at SHARP_WIDTH, one count of one sample moved a record's top model:
+ * blind_hunt.py spikes 4000 10723's twin (0.122 of a cycle wide, the
+ * spiked capture 0.117, 410 bins) read its top as a dwell, the spiked
+ * capture as sharp (docs/measurement.md, "The top"). On coarse bins
+ * (under TOP_MISS_BINS) the band is narrower than a bin and the switch
+ * stays, in whole bins: there the width between bins moved physics
+ * ring_1khz_clean_max_76hz (83 bins, 9.2 of them, 10 whole) from the
+ * dwell's reading (-1.38 um, U 1.54) to the sharp one's (-1.09, U 0.72;
+ * tests/test_physics_captures.sh). */
+static double sharp_share(const struct shape_pts *P)
+{
+	long n = P->n, lo, hi, jm = P->jmax;
+	double lev = sharp_lev(P), L = P->ys[jm] - lev;
+	top_reach(P, lev, &lo, &hi);
+	if (n < TOP_MISS_BINS)
+		return (double)(hi - lo + 1) / (double)n > SHARP_WIDTH ? 0 : 1;
+	double w = (double)(hi - lo);
+	double a = P->ys[(jm + lo + n) % n], b = P->ys[(jm + lo - 1 + n) % n];
+	w += lo > -n / 4 && a > b ? (a - L) / (a - b) : 1;
+	a = P->ys[(jm + hi + n) % n];
+	b = P->ys[(jm + hi + 1) % n];
+	w += hi < n / 4 && a > b ? (a - L) / (a - b) : 1;
+	double t = (SHARP_WIDTH + SHARP_BLEND - w / (double)n) / (2 * SHARP_BLEND);
+	return t > 0 ? (t < 1 ? t : 1) : 0;
+}
+
 /* A sharp top (sine, cam: narrower than SHARP_WIDTH at 1 % of the travel
  * below it) is fitted with a parabola per side over the bins down to that
  * level: a single quadratic over few bins misses an asymmetric top by
  * microns, and its curvature test can fail on noise, which would take the
- * plateau's level of a peak. Returns false for a top that is not sharp.
+ * plateau's level of a peak. Returns false where no order fits (how
+ * sharp the top is, sharp_share, decides whether it is tried).
  * On fine bins *over_um, *over_take: the fit above the top points at its
  * vertex and how much of it is taken (over_top; shape_build counts it
  * when no ring is taken). On
@@ -1010,8 +1043,6 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	long n = P->n, wl, wh;
 	double lev = sharp_lev(P);
 	top_reach(P, lev, &wl, &wh);
-	if ((double)(wh - wl + 1) / (double)n > SHARP_WIDTH)
-		return false;
 	wl = wl < -2 ? wl - 1 : -3;
 	wh = wh > 2 ? wh + 1 : 3;
 	double px[NBIN_MAX], py[NBIN_MAX], pw[NBIN_MAX], ps[NBIN_MAX];
@@ -1695,18 +1726,24 @@ static void shape_noise(struct shape *sh, const struct bins *bn, const struct sh
 	}
 }
 
-/* Build the shape from bin sums. Returns false if there is no shape. */
-static bool shape_build(struct shape *sh, const struct bins *bn, const struct bin_pairs *bp,
-			const struct fold_src *src)
-{
-	struct shape_pts P; /* ~25 KiB of stack, as before the split */
-	if (!shape_points(&P, bn, bp))
-		return false;
-	shape_quads(sh, &P);
-	long n = P.n, jmax = P.jmax;
-	double delta = 3.0 * sqrt(2.0) * P.sd[jmax] + 0.0005 * (P.ys[jmax] - P.tmin);
+/* One reading of the top (shape_top): the peak with its noise and model
+ * error, its position from bin jmax, and the window of its points. */
+struct top_read {
+	double peak, vpos, u_peak, u_model;
 	long lo, hi;
-	top_reach(&P, delta, &lo, &hi);
+};
+
+/* The top read by the sharp fit (try_sharp: peak_sharp, the dwell's
+ * quadratic where it fails) or by the dwell's quadratic, ring.c's look
+ * at it, the exposure and the hidden ring: into *r, and the ring's and
+ * the exposure's fields into *sh. */
+static void shape_top(struct shape *sh, const struct shape_pts *P, const struct bins *bn,
+		      const struct fold_src *src, bool try_sharp, struct top_read *r)
+{
+	long n = P->n, jmax = P->jmax;
+	double delta = 3.0 * sqrt(2.0) * P->sd[jmax] + 0.0005 * (P->ys[jmax] - P->tmin);
+	long lo, hi;
+	top_reach(P, delta, &lo, &hi);
 	if (hi - lo < 2) {
 		lo = lo < -1 ? lo : -1;
 		hi = hi > 1 ? hi : 1;
@@ -1714,16 +1751,17 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	double peak, vpos;
 	struct top_curv tc = { 0, 2 };
 	struct dwell_quad dq = { false, 0, 0, 0 };
-	peak_dwell(&P, lo, hi, &peak, &vpos, &tc, &dq);
+	peak_dwell(P, lo, hi, &peak, &vpos, &tc, &dq);
 	double u_model = 0, miss = 0, over = 0;
 	double over_take = 0, over_bound = 0, misfit = 0, tilt = 0, tilt_se = 0, tilt_z = 0;
 	struct narrow_top narrow = { 0, 0, 0 };
-	bool sharp = peak_sharp(&P, &peak, &vpos, &lo, &hi, &u_model, &tc, &miss, &over, &over_take,
-				&over_bound, &narrow, &misfit, &tilt, &tilt_se, &tilt_z);
-	double u_peak = P.sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
+	bool sharp = try_sharp && peak_sharp(P, &peak, &vpos, &lo, &hi, &u_model, &tc, &miss,
+					     &over, &over_take, &over_bound, &narrow, &misfit,
+					     &tilt, &tilt_se, &tilt_z);
+	double u_peak = P->sd[jmax] / sqrt((double)(hi - lo + 1) / 3.0);
 	double smooth = peak, u_smooth = u_model;
 	double box_um, doubt_um;
-	peak_ringing(&P, src, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
+	peak_ringing(P, src, lo, hi, &peak, &vpos, &u_peak, &u_model, &tc, &sh->ring,
 		     &sh->ring_rise_um, &sh->ring_crest_top, &box_um, &doubt_um, &sh->ring_box);
 	/* a ring fitted through the box (box_um): seen is what the box passed
 	 * of it, its boxed top over the smooth one (the bound's check and the
@@ -1795,7 +1833,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	if (!sharp && n >= TOP_MISS_BINS && left) {
 		/* Left alone by ring.c, the dwell's quadratic above the top
 		 * points at its peak (dwell_over): their reach, as above. */
-		double b = dwell_over(&P, lo, hi, &dq, vpos);
+		double b = dwell_over(P, lo, hi, &dq, vpos);
 		if (b > 0)
 			u_model = num_rect_add(u_model, b);
 		/* and a cubic through the same points (dwell_skew): a top
@@ -1804,7 +1842,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		 * in full from TOP_MISS_SIGMAS, as over_top's), its reach
 		 * (the gap and one standard error) a rectangular half-width
 		 * whatever its z, as over_top's: 10204's gap stood at z 2.2 */
-		double sk_se, sk = dwell_skew(&P, lo, hi, &dq, vpos, &sk_se);
+		double sk_se, sk = dwell_skew(P, lo, hi, &dq, vpos, &sk_se);
 		if (sk != 0) {
 			double z = sk_se > 0 ? num_abs(sk) / sk_se : TOP_MISS_SIGMAS;
 			double t = (z - TOP_MISS_SIGMAS) / OVER_TAKE_RAMP + 1;
@@ -1818,7 +1856,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		 * the pad's creep flattened): that mean is the peak (at or
 		 * below the top; drift 1000 2032 -1.91 -> -0.44 um), the
 		 * whole gap a rectangular half-width. */
-		double under = peak_under_top(&P, lo, hi, peak);
+		double under = peak_under_top(P, lo, hi, peak);
 		if (under > 0) {
 			peak += under;
 			u_model = num_rect_add(u_model, under);
@@ -1842,7 +1880,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	 * 1..2 sigma up), after the rules above for a top it left alone */
 	u_model = sqrt(u_model * u_model + doubt_um * doubt_um);
 	sh->phase_gap = phase_gap_top(bn, jmax, lo, hi);
-	sh->peak_u_phase_um = peak_u_phase(&P, lo, hi, sh->phase_gap, peak, vpos);
+	sh->peak_u_phase_um = peak_u_phase(P, lo, hi, sh->phase_gap, peak, vpos);
 	/* The sensor's exposure (a box of w bins ending at each sample)
 	 * averaged the top: S -> M. Averaged again over w, the shape's
 	 * highest box mean drops by R times as much, R from the order q of
@@ -1891,18 +1929,54 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		 * 0.17 um: +27.94 um against U 21.00; 1000 11317 (206 us)
 		 * 7.90 um, +25.54 against U 23.38. */
 		double ref = sh->ring == MEASURE_RING_UNRESOLVED ? peak - sh->ring_rise_um / 2 : peak;
-		sh->exposure_um = exposure_corr(&P, vpos, w, ref, extrap, false, ringless, &ue);
+		sh->exposure_um = exposure_corr(P, vpos, w, ref, extrap, false, ringless, &ue);
 		peak += sh->exposure_um;
 		u_model = sqrt(u_model * u_model + ue * ue);
 		/* a ring's other crest, as high through the box (exposure_rival) */
 		if (extrap && (sh->ring == MEASURE_RING_TAKEN || sh->ring == MEASURE_RING_UNSURE))
-			exposure_rival(&P, src, vpos, w, p0, u_ring, &peak, &u_model,
+			exposure_rival(P, src, vpos, w, p0, u_ring, &peak, &u_model,
 				       &sh->exposure_um);
 	}
 	double bend = sh->exposure_bins > 0
-			      ? ring_bend_um(&P, src, src->m->cfg.exposure_us * 1e-6)
+			      ? ring_bend_um(P, src, src->m->cfg.exposure_us * 1e-6)
 			      : 0;
-	ring_bound(sh, &src->m->cfg, RING_SEEN_SIGMAS * P.sd[jmax], bend, &P, src, &u_model);
+	ring_bound(sh, &src->m->cfg, RING_SEEN_SIGMAS * P->sd[jmax], bend, P, src, &u_model);
+	*r = (struct top_read){ peak, vpos, u_peak, u_model, lo, hi };
+}
+
+/* Build the shape from bin sums. Returns false if there is no shape. */
+static bool shape_build(struct shape *sh, const struct bins *bn, const struct bin_pairs *bp,
+			const struct fold_src *src)
+{
+	struct shape_pts P; /* ~25 KiB of stack, as before the split */
+	if (!shape_points(&P, bn, bp))
+		return false;
+	shape_quads(sh, &P);
+	long n = P.n, jmax = P.jmax;
+	struct top_read r;
+	double ts = sharp_share(&P);
+	shape_top(sh, &P, bn, src, ts >= 0.5, &r);
+	if (ts > 0 && ts < 1) {
+		/* Between the two top models (sharp_share): each reads the
+		 * top whole (ring.c and the exposure after it), the figure is
+		 * their mixture by the share, and its variance the mixture's
+		 * (each model's own, and t (1 - t) times the gap squared:
+		 * budget table, "the top models' blend"). The ring's and the
+		 * exposure's fields are the model with the larger share's;
+		 * the other reads into a copy. */
+		struct shape alt = *sh;
+		struct top_read ra;
+		shape_top(&alt, &P, bn, src, ts < 0.5, &ra);
+		double t = ts >= 0.5 ? ts : 1 - ts, g = ra.peak - r.peak;
+		r.u_model = sqrt(t * r.u_model * r.u_model + (1 - t) * ra.u_model * ra.u_model +
+				 t * (1 - t) * g * g);
+		r.u_peak = t * r.u_peak + (1 - t) * ra.u_peak;
+		r.peak += (1 - t) * g;
+		r.vpos += (1 - t) * (ra.vpos - r.vpos);
+		sh->exposure_um += (1 - t) * (alt.exposure_um - sh->exposure_um);
+	}
+	double peak = r.peak, vpos = r.vpos, u_peak = r.u_peak, u_model = r.u_model;
+	long lo = r.lo, hi = r.hi;
 	/* Garbage in (a garbled capture) must not become a shape. */
 	for (long j = 0; j < n; j++)
 		if (!isfinite(sh->c0[j]) || !isfinite(sh->c1[j]) || !isfinite(sh->c2[j]))

@@ -56,8 +56,17 @@ def hunt(out, kind, fs, blocks, rigs):
                        "pwm": [p.get("pwm_pct"), p.get("pwm_hz")], "freq": p["freq"]}
                 with tempfile.TemporaryDirectory() as d:
                     path, truth = bh.write_capture(p, d)
+                    res = {tag: analyze(rig, kind, p, path) for tag, rig in rigs}
+                    if kind == "spikes":
+                        # the spike-free twin (blind_hunt.py's one())
+                        q = dict(p)
+                        q["spike_p"] = 0.0
+                        os.mkdir(os.path.join(d, "clean"))
+                        cpath, _ = bh.write_capture(q, os.path.join(d, "clean"))
+                        for tag, rig in rigs:
+                            res[tag]["clean"] = bh.rig_analyze(rig, q, cpath)
                     for tag, rig in rigs:
-                        o = bh.judge(kind, p, truth, analyze(rig, kind, p, path))
+                        o = bh.judge(kind, p, truth, res[tag])
                         rec[tag] = {k: o.get(k) for k in KEYS}
                 f.write(json.dumps(rec, default=str) + "\n")
                 f.flush()
@@ -88,6 +97,21 @@ def summary(files, rate_only):
                       sum(bool(r[tag].get("rate_cov")) for r in R),
                       sum(U) / len(U) if U else float("nan"),
                       sum(r[tag].get("ends_cov") == [2, 2] for r in R)))
+            d = [r[tag] for r in R if r[tag].get("depth_err") is not None]
+            if d:
+                print("  %-8s depth: figures %d, within U %d, rms %.3f um, mean U %.3f um" % (
+                    tag, len(d), sum(abs(x["depth_err"]) <= x["depth_U"] for x in d),
+                    math.sqrt(sum(x["depth_err"] ** 2 for x in d) / len(d)),
+                    sum(x["depth_U"] for x in d) / len(d)))
+        for tag in tags:
+            miss = {}
+            for r in R:
+                for name, v in (r[tag].get("limits") or {}).items():
+                    if not v[0]:
+                        miss.setdefault(name, []).append("%d (%s)" % (r["seed"], v[1]))
+            for name in sorted(miss):
+                print("  %-8s missed %s: %d: %s" % (tag, name, len(miss[name]),
+                                                   ", ".join(miss[name])))
         for tag in tags[1:]:
             mv = []
             for r in R:
