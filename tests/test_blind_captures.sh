@@ -647,6 +647,15 @@ drift_kept_ drift_kept_speed_chirp_1khz speed 1000 10822
 # drift.c drift_period_explains. The same draw with the drift kind's
 # drift of the same seed (+9.45 um, logistic) stays detected.
 no_drift_ drift_not_sample_phase_1khz ringing 1000 10820
+# A chirp of -2.1 % at 4 kHz (273.6 Hz, an exposure of 249 us): the
+# troughs as read move 0.19 um over the record with no drift, and with the
+# period beside the time polynomial the fit traded a period term of -1.7
+# um against a time part of +1.8 (Wald 26 against 6.2): "detected". The
+# troughs follow the speed's change from one stroke to the next as well
+# as its level (the exposure's and the pad's response lags); that change
+# now stands beside the period (drift.c drift_add_period, z_3).
+no_drift_ drift_not_chirp_lag_4khz speed 4000 10900
+drift_kept_ drift_kept_chirp_lag_4khz speed 4000 10900
 drift_kept_ drift_kept_sample_phase_1khz ringing 1000 10820
 # At 1 kHz a trough is a few noisy samples and BIC took a line or a
 # cubic for a logistic drift (flat ends, steep middle): the line reads

@@ -133,6 +133,8 @@ void drift_add_period(struct drift_sums *d, double t, double y, double period_s,
 	z[0] = period_s / d->p_ref - 1;
 	z[1] = sin(ph);
 	z[2] = cos(ph);
+	z[3] = d->p_last > 0 ? (period_s - d->p_last) / d->p_ref : 0; /* 0 at the first */
+	d->p_last = period_s;
 	tk[0] = 1;
 	for (unsigned k = 1; k <= DRIFT_DEG_MAX; k++)
 		tk[k] = tk[k - 1] * t;
@@ -662,9 +664,17 @@ static bool drift_explain_fit(const struct drift_sums *d, double dur, unsigned d
  * it: a trend in time with no drift (blind_hunt.py ringing 1000 10820,
  * 6.998 samples a stroke, the ring off: troughs and peaks both 1.0 um
  * apart between phases 0.0 and 0.5, "-1.27 um, detected"). One sine and
- * cosine of the phase; the period alone where the three are singular
- * (a phase that does not move). False when the fit cannot tell (too few
- * troughs, a period that does not vary: the design singular). */
+ * cosine of the phase; the period alone where the four are singular
+ * (a phase that does not move).
+ *
+ * The period's change from the last stroke (z_3): the troughs follow the
+ * speed with a lag as well as its level (an exposure's smoothing and a
+ * pad's creep respond over the stroke). With the period alone, under a
+ * chirp of -2.1 % (blind_hunt.py speed 4000 10900, 249 us of exposure)
+ * the fit traded a period term of -1.7 um against a time part of +1.8
+ * (Wald 26): a drift detected where the troughs moved 0.19 um with none.
+ * False when the fit cannot tell (too few troughs, a period that does
+ * not vary: the design singular). */
 static bool drift_period_explains(const struct drift_sums *d, double dur)
 {
 	double n = d->t[0], best_crit = 0, best_w = 0;
