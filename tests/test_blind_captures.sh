@@ -647,6 +647,15 @@ drift_kept_ drift_kept_speed_chirp_1khz speed 1000 10822
 # drift.c drift_period_explains. The same draw with the drift kind's
 # drift of the same seed (+9.45 um, logistic) stays detected.
 no_drift_ drift_not_sample_phase_1khz ringing 1000 10820
+# A chirp of -2.1 % at 4 kHz (273.6 Hz, an exposure of 249 us): the
+# troughs as read move 0.19 um over the record with no drift, and with the
+# period beside the time polynomial the fit traded a period term of -1.7
+# um against a time part of +1.8 (Wald 26 against 6.2): "detected". The
+# troughs follow the speed's change from one stroke to the next as well
+# as its level (the exposure's and the pad's response lags); that change
+# now stands beside the period (drift.c drift_add_period, z_3).
+no_drift_ drift_not_chirp_lag_4khz speed 4000 10900
+drift_kept_ drift_kept_chirp_lag_4khz speed 4000 10900
 drift_kept_ drift_kept_sample_phase_1khz ringing 1000 10820
 # At 1 kHz a trough is a few noisy samples and BIC took a line or a
 # cubic for a logistic drift (flat ends, steep middle): the line reads
@@ -659,6 +668,18 @@ drift_kept_ drift_kept_sample_phase_1khz ringing 1000 10820
 drift_seen_ drift_figure_forms_logistic_line_1khz 1000 11006
 drift_seen_ drift_figure_forms_logistic_line_small_1khz 1000 11003
 drift_seen_ drift_figure_forms_logistic_cubic_1khz 1000 10904
+# The drift figure is the model's change from one end of the record to
+# the other, and a model that misses the troughs at an end moves it whole.
+# Under the pen's wander a drift folds into the shape where the sample
+# phase stalls, and the last troughs read 0.7 um off (an exponential of
+# tau 0.96 s: -5.22 +- 0.46 um, standard, for -6.16; without the wander
+# -6.09); under noise BIC took a quadratic for an exponential of tau
+# 1.14 s (+5.28 +- 0.31 for +5.91). Lines through the last (first) 32
+# and 64 troughs at the end, less the model's value there beyond the troughs'
+# white scatter, now counts in drift_u_um (drift.c drift_end_check):
+# U 0.91 -> 0.99 um (error +0.94), 0.62 -> 0.98 (-0.64).
+case_ drift_figure_ends_wander_4khz drift 4000 11404
+case_ drift_figure_ends_quadratic_4khz drift 4000 11210
 # --drift correct corrects each stroke by the drift's curve, but the std
 # kept the curve's variance (0.14 D^2 for a logistic, beyond the D^2 / 12
 # its U counted): +1.55 um against U 1.32, +1.35 against U 1.25. Now the

@@ -55,7 +55,7 @@
 #define DRIFT_HEAD 8u         /* strokes at the start that check the drift's model */
 #define DRIFT_DEG_MAX 4u      /* highest degree of the drift's polynomial (drift.c) */
 #define DRIFT_DEG_CHECK 5u    /* a degree more, the drift figure's form check (drift.c) */
-#define DRIFT_NZ 3u           /* the period and the sample phase's sine and cosine (drift.c) */
+#define DRIFT_NZ 4u           /* the period, the sample phase's sine and cosine, the period's change (drift.c) */
 #define DRIFT_NTAU 9u         /* time constants of the drift's settling exponentials (drift.c) */
 #define DRIFT_NWIN 3u         /* start windows of 16, 32, 64 strokes: lines that check the start level */
 /* Flag mode takes the levels' drift out of the fold only where the rate
@@ -229,9 +229,10 @@ struct drift_sums {
 	double win[DRIFT_NWIN][5];
 	/* what moves the troughs as read without a drift (drift_add_period):
 	 * z_0 = the stroke's period / the first one's - 1, z_1, z_2 = the
-	 * sine and cosine of the stroke's phase on the sample grid; their
-	 * sums z t^k, z y and z z (z_z[j][i], i <= j) */
-	double z_t[DRIFT_NZ][DRIFT_DEG_MAX + 1], z_y[DRIFT_NZ], z_z[DRIFT_NZ][DRIFT_NZ], p_ref;
+	 * sine and cosine of the stroke's phase on the sample grid, z_3 =
+	 * the period's change from the last stroke's (p_last) over the
+	 * first's; their sums z t^k, z y and z z (z_z[j][i], i <= j) */
+	double z_t[DRIFT_NZ][DRIFT_DEG_MAX + 1], z_y[DRIFT_NZ], z_z[DRIFT_NZ][DRIFT_NZ], p_ref, p_last;
 	double b_n[DRIFT_BINS], b_t[DRIFT_BINS], b_y[DRIFT_BINS];
 	double b_x[DRIFT_BINS]; /* the bins' depths x (drift_add_depth) */
 	unsigned b_at, b_per;
