@@ -748,18 +748,12 @@ case_ noisy_plateau_ripple_by_a_hair_4khz noisy 4000 10603
 refused_for_() {
   out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   rc=$?
-  msg=$(python3 - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp/refused.bin" <<'PY' 2>&1
-import os, subprocess, sys
+  msg=$(python3 - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp" <<'PY' 2>&1
+import subprocess, sys
 sys.path.insert(0, sys.argv[1])
-import blind_capture as bc, blind_hunt as bh
-rig, kind, fs, seed, path = sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-p = bh.draw(kind, fs, seed)
-data, _ = bc.make(p)
-with open(path, "wb") as f:
-    f.write(data)
-runner = os.environ.get("RIG_RUNNER", "").split()
-pr = subprocess.run(runner + [rig, "analyze"] + bc.analyze_args(p) + [path],
-                    capture_output=True, text=True)
+import blind_hunt as bh
+a, path = bh.analyze_draw(sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
+pr = subprocess.run(a + [path], capture_output=True, text=True)
 print(([l for l in pr.stdout.splitlines() if l.startswith("status:")] or ["status: none"])[0])
 PY
 )
@@ -790,17 +784,11 @@ refused_for_ noisy_4khz_noise_or_a_stall noisy 4000 11317 noisy "a stall, or the
 # analyze's summary nor in its CSV row: no depth, rate or drift figure, and
 # under noisy no rejection named by the detection the noise broke
 refused_bare_() {
-  msg=$(python3 - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp/bare.bin" <<'PY' 2>&1
-import os, subprocess, sys
+  msg=$(python3 - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp" <<'PY' 2>&1
+import subprocess, sys
 sys.path.insert(0, sys.argv[1])
-import blind_capture as bc, blind_hunt as bh
-rig, kind, fs, seed, path = sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-p = bh.draw(kind, fs, seed)
-data, _ = bc.make(p)
-with open(path, "wb") as f:
-    f.write(data)
-runner = os.environ.get("RIG_RUNNER", "").split()
-a = runner + [rig, "analyze"] + bc.analyze_args(p)
+import blind_hunt as bh
+a, path = bh.analyze_draw(sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
 txt = subprocess.run(a + [path], capture_output=True, text=True).stdout.splitlines()
 csv = subprocess.run(a + ["--csv", path], capture_output=True, text=True).stdout.splitlines()
 row = dict(zip(csv[0].split(","), csv[1].split(","))) if len(csv) == 2 else {}

@@ -215,6 +215,16 @@ def write_capture(p, d):
     return path, truth
 
 
+def analyze_draw(rig, kind, fs, seed, d):
+    """Draw KIND at FS for SEED, its capture written into folder d: rig
+    analyze's command for it (as rig_analyze runs it, without the file)
+    and the capture's path (tests/test_blind_captures.sh)."""
+    p = draw(kind, fs, seed)
+    path, _ = write_capture(p, d)
+    runner = os.environ.get("RIG_RUNNER", "").split()
+    return runner + [rig, "analyze"] + bc.analyze_args(p), path
+
+
 def one(rig, kind, fs, seed):
     p = draw(kind, fs, seed)
     with tempfile.TemporaryDirectory() as d:
