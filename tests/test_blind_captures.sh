@@ -891,6 +891,19 @@ PY
 exposure_twin_ noisy_4khz_exposure_noise_no_ring noisy 4000 11219
 exposure_twin_ noisy_1khz_exposure_noise_no_ring noisy 1000 11317
 
+# The same noise on fine bins: noisy 4000 11583 (20.3 um of noise on a
+# 387 um stroke, 174 us, 360 points a cycle) rose 31.9 um at 6.71 of its
+# points' standard errors, a ripple seen in full (ring.c, ripple_ramp),
+# on points scattering 2.16 times their variance (4.56 of that scatter's
+# sigma: the noise makes it). Its best local maximum (5.12 um up, 2.7
+# sigma) became an unsure ring's crest, and the exposure's "other crest"
+# beside it (shape.c, exposure_rival), extrapolated through the box
+# whatever its noise, added 10.04 um: +15.16 um (U 13.24), status ok, its
+# twin +4.42 (U 10.71). The ripple is now judged against the fold's own
+# scatter, earns nothing under 5 sigma of it, and a ripple that earned
+# nothing has no other crest: -0.61 um (U 7.85).
+exposure_twin_ noisy_4khz_exposure_fine_noise_no_rival noisy 4000 11583
+
 # The same start-up at 1 kHz as rate_startup_head_1khz (from 66 %, 0.3
 # slots of noise on its crossings): 11 of its first strokes were refused
 # as "not the stroke shape". knots_trend (learn.c) took the standard error
