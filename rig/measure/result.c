@@ -912,13 +912,7 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 		for (unsigned i = 0; i < n; i++)
 			if (use[i] && i != worst)
 				ar[na++] = num_abs(p[i] - pm - b * (t[i] - tm));
-		for (unsigned i = 1; i < na; i++) /* sorted: the median */
-			for (unsigned j = i; j > 0 && ar[j - 1] > ar[j]; j--) {
-				double w = ar[j];
-				ar[j] = ar[j - 1];
-				ar[j - 1] = w;
-			}
-		double mad = na % 2 ? ar[na / 2] : (ar[na / 2 - 1] + ar[na / 2]) / 2;
+		double mad = num_median(ar, na, true);
 		double lim = END_RATE_OUT * fmax(sqrt(v0), 1.4826 * mad);
 		if (!(lim > 0 && dw > lim))
 			break;

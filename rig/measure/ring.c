@@ -1014,8 +1014,7 @@ static double fold_noise_excess(const struct shape_pts *P)
 	}
 	if (nq < 3)
 		return 1;
-	qsort(q, nq, sizeof q[0], num_cmp_double);
-	double f = q[nq / 2] / 0.455;
+	double f = num_median(q, nq, false) / 0.455;
 	return f > 1 ? f : 1;
 }
 
