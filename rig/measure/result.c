@@ -1689,12 +1689,17 @@ static void result_lobes(const struct measure *m, struct measure_stats *out)
 	lobes_ring_bound(out);
 }
 
-/* [quality] max_noise_pct (default 5 %; below 0: off): the sample noise
- * near the tops against the travel above it refuses the record. */
+/* [quality] max_noise_pct, % (0: the default 5 %; below 0: off). */
+static double noise_gate_pct(const struct measure_gates *g)
+{
+	return g->max_noise_pct == 0 ? 5.0 : g->max_noise_pct;
+}
+
+/* The sample noise near the tops against the travel above it refuses the
+ * record beyond noise_gate_pct. */
 static bool noise_over_gate(const struct measure *m, const struct measure_stats *out)
 {
-	const struct measure_gates *g = &m->cfg.gates;
-	double max_noise = g->max_noise_pct == 0 ? 5.0 : g->max_noise_pct;
+	double max_noise = noise_gate_pct(&m->cfg.gates);
 	return max_noise > 0 && out->has_depth && out->noise_pct > max_noise;
 }
 
@@ -1723,7 +1728,7 @@ static bool stall_moving(const struct measure *m, const struct measure_stats *ou
 static void result_gates(const struct measure *m, struct measure_stats *out)
 {
 	const struct measure_gates *g = &m->cfg.gates;
-	double max_noise = g->max_noise_pct == 0 ? 5.0 : g->max_noise_pct;
+	double max_noise = noise_gate_pct(g);
 	bool noisy = noise_over_gate(m, out);
 	if (noisy && m->stall_seen) {
 		bool moving = stall_moving(m, out);
