@@ -41,6 +41,13 @@ bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, doub
  * troughs, the shape's level check and the strokes' offsets. */
 bool num_poly_lsq(unsigned deg, const double *st, const double *sty, double syy, double span,
 		  double *p, double *inv, double *rss);
+/* num_poly_lsq's normal equations in x = t / span from the power sums:
+ * A[i * stride + j] = sum x^(i + j), Y[i] = sum y x^i (i, j = 0..deg,
+ * deg + 1 <= NUM_SYM_MAX, stride >= deg + 1), the rest of A and Y untouched: the
+ * polynomial's block of a larger design (drift.c's explain fit adds the
+ * columns of what moves the troughs beside it). */
+void num_poly_normal(unsigned deg, const double *st, const double *sty, double span,
+		     unsigned stride, double *A, double *Y);
 /* Add the point (t, y) to the power sums of a fit of degree deg. */
 void num_poly_sums_add(unsigned deg, double *st, double *sty, double t, double y);
 
