@@ -1584,7 +1584,12 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	struct fine_model fm = { 0, 0, 0 };
 	bool took = ring_fine_rules(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um,
 				    &fm);
-	fine_model_doubt(&fm, peak, u_model, ring, rise_um);
+	/* not on a plateau (as clean_max_doubt's): a dwell's flat top with
+	 * its sharp shoulders is no quartic, and the sine takes its misfit
+	 * (tests/test_physics_captures.sh dwell_1khz_no_clean_doubt, a dwell
+	 * 0.27 of a cycle wide with no ring: U 1.02 -> 2.04 um) */
+	if ((double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP)
+		fine_model_doubt(&fm, peak, u_model, ring, rise_um);
 	return took;
 }
 
