@@ -1579,9 +1579,115 @@ static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, 
 {
 	ring_reach_um(P, lo, hi, reach, RING_MAX_UM, wlo, whi);
 }
+/* The fine fold's ring read by its model (1 kHz; 12-05 session 33,
+ * KNELL). The fine fold's own rules (ring_fine) read a ring by its ripple
+ * and local maxima, which need the ring's crest to stand out of the
+ * bins' noise; the model (rm_search: a quartic and a damped sine through
+ * the exposure's box, every frequency and decay of the band) weighs all
+ * the points over the top together, as it does on 4 kHz folds
+ * (ring_model_peak). Fitted over the fine fold's points within
+ * FINE_MODEL_REACH_UM of its highest (the ring starts where the tips
+ * meet the pad, on the flank: 20 um held about 0.25 ms of 11408's, below).
+ * What counts is z, the chi-square the best ring takes out of the
+ * quartic's in its noise (chi-square a degree of freedom), and the tops
+ * of the models within RM_PROFILE of the best (tlo..thi):
+ * - from FINE_MODEL_FROM (RM_PROFILE: under it the quartic alone is one
+ *   of the near-best models) to FINE_MODEL_DOUBT, a share of the gap from
+ *   the peak to the highest of those tops counts in U as a rectangular
+ *   half-width, all of it from FINE_MODEL_DOUBT on: a ring the fold cannot
+ *   exclude;
+ * - from FINE_MODEL_DOUBT to RM_CHI (where ring_model_peak takes a ring),
+ *   a share of the way to the middle of the peak and the tops' middle is
+ *   taken, half of it from RM_CHI on (the fold's timing, stroke ends from
+ *   7..25 samples, blurs the ring; the middle, as fine_doubt's).
+ * A ring of noise over white bins lowers the quartic's chi-square by 2
+ * on average (ring_model_peak); tops with no ring (blind_hunt.py mixed at
+ * 1 kHz, 10800..10924) reached z 26 with the tops 0.4..1.0 um over the
+ * peak, the doubt small against their U.
+ * blind_hunt.py ringing 1000 11408 (a 4.0 kHz ring of 6.2 um decaying in
+ * 0.36 ms, struck 110 um down the flank by a soft pad, 7.3 samples a
+ * stroke; the ring adds 1.78 um): no ripple, z 17, tops 1.8..2.5 um
+ * over the peak, -2.79 um against U 1.39 before. 11420 (a 4.9 kHz ring
+ * under 124 us, gain 0.50): the fine fold's local maximum read 1.4 um of
+ * the 4.8 the ring adds, -2.53 um against U 2.26; the model 4.2. */
+#define FINE_MODEL_REACH_UM (2 * RING_MAX_UM)
+#define FINE_MODEL_FROM RM_PROFILE
+#define FINE_MODEL_DOUBT (3 * RM_PROFILE)
+struct fine_model {
+	double z, tlo, thi; /* z 0: no model */
+};
+
+static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src,
+			   const struct shape_pts *F, long flo, long fhi, long dj, double r,
+			   struct fine_model *fm)
+{
+	fm->z = 0;
+	double bh = ring_band_half(P, src) * r;
+	if (!isfinite(bh))
+		return;
+	double exp_s = src->m->cfg.exposure_us * 1e-6;
+	double box = exp_s > 0 ? exp_s * 2 * bh * RING_HZ_LO : 0;
+	long wlo, whi;
+	ring_reach_um(F, flo - dj, fhi - dj, F->n / 8, FINE_MODEL_REACH_UM, &wlo, &whi);
+	struct rm_pts R; /* ~40 KiB of stack */
+	struct rm_fit B;
+	double s2 = 1, chi0 = 0, tlo = NAN, thi = NAN;
+	rm_points(F, wlo, whi, box, RM_NQ, &R);
+	B.chi = INFINITY;
+	if (R.n < 4 * RM_NP ||
+	    !rm_search(&R, bh, 0.5 * (double)wlo, 0.5 * (double)whi, &B, &s2, &chi0, &tlo, &thi))
+		return;
+	fm->z = (chi0 - B.chi) / s2;
+	fm->tlo = tlo;
+	fm->thi = thi;
+}
+
+/* The fine model's doubt and share (fine_model_fit) on the peak ring_fine
+ * left. */
+static void fine_model_doubt(const struct fine_model *fm, double *peak, double *u_model,
+			     enum measure_ring *ring, double *rise_um)
+{
+	double wu = (fm->z - FINE_MODEL_FROM) / (FINE_MODEL_DOUBT - FINE_MODEL_FROM);
+	double wm = (fm->z - FINE_MODEL_DOUBT) / (RM_CHI - FINE_MODEL_DOUBT);
+	double gap = fm->thi - *peak, mid = (fm->tlo + fm->thi) / 2 - *peak;
+	if (!(wu > 0) || !(gap > 0))
+		return;
+	*u_model = num_rect_add(*u_model, (wu < 1 ? wu : 1) * gap);
+	if (!(wm > 0) || !(mid > 0))
+		return;
+	double d = (wm < 1 ? wm : 1) * mid;
+	*peak += d / 2;
+	if (*ring == MEASURE_RING_NONE) {
+		*ring = MEASURE_RING_UNRESOLVED;
+		*rise_um = d;
+	}
+}
+
+static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *src, long lo,
+			    long hi, double *peak, double *vpos, double *u_peak, double *u_model,
+			    struct top_curv *tc, enum measure_ring *ring, double *rise_um,
+			    struct fine_model *fm);
+
 static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		      double *peak, double *vpos, double *u_peak, double *u_model,
 		      struct top_curv *tc, enum measure_ring *ring, double *rise_um)
+{
+	struct fine_model fm = { 0, 0, 0 };
+	bool took = ring_fine_rules(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um,
+				    &fm);
+	/* not on a plateau (as clean_max_doubt's): a dwell's flat top with
+	 * its sharp shoulders is no quartic, and the sine takes its misfit
+	 * (tests/test_physics_captures.sh dwell_1khz_no_clean_doubt, a dwell
+	 * 0.27 of a cycle wide with no ring: U 1.02 -> 2.04 um) */
+	if ((double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP)
+		fine_model_doubt(&fm, peak, u_model, ring, rise_um);
+	return took;
+}
+
+static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *src, long lo,
+			    long hi, double *peak, double *vpos, double *u_peak, double *u_model,
+			    struct top_curv *tc, enum measure_ring *ring, double *rise_um,
+			    struct fine_model *fm)
 {
 	double tot = 0;
 	for (long j = 0; j < P->n; j++)
@@ -1603,6 +1709,7 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 		return false;
 	long jc = (long)floor((double)nb / 2);
 	long dj = F.jmax - jc;
+	fine_model_fit(P, src, &F, flo, fhi, dj, r, fm);
 	/* the fine points off the coarse shape: over the top window too, where
 	 * a ring's excess is not diluted by the reach (a 3.3 kHz ring at
 	 * 100 Hz, tests/test_physics_captures.sh ring_1khz_doubt_100hz) */
