@@ -478,6 +478,8 @@ struct rm_pts { /* ~40 KiB */
 	unsigned nq;
 	double span, box, yy, A0[RM_NQ_LONG * RM_NQ_LONG], Y0[RM_NQ_LONG];
 	double grid_hz; /* the sampling rate (rm_search; not set by rm_points) */
+	unsigned step; /* rm_search's first frequencies RM_DF_HZ * step apart
+			  (RM_COARSE; rm_points sets 1: all of them) */
 	double x[NBIN_MAX], iw[NBIN_MAX], y[NBIN_MAX];
 	double q[NBIN_MAX][RM_NQ_LONG]; /* the polynomial's (box mean) columns */
 };
@@ -517,6 +519,7 @@ static void rm_points(const struct shape_pts *P, long lo, long hi, double box, u
 {
 	R->n = 0;
 	R->nq = nq;
+	R->step = 1;
 	R->span = (double)(hi > -lo ? hi : -lo);
 	R->box = box;
 	R->yy = 0;
@@ -736,28 +739,66 @@ static bool rm_on_grid(const struct rm_pts *R, double f, double pps, double widt
  * s2 of it that the box passes RM_BOX_GAIN or more of. False when the
  * least is a ring the box passes less of (under an exposure; *best and
  * *s2 are that ring's). On the sampling grid (rm_on_grid) the ring with
- * no decay is not tried. */
+ * no decay is not tried. With R->step above 1 the search fits every
+ * step-th frequency (and the last) first, then every frequency within
+ * step - 1 of one whose best decay lies within RM_PROFILE +
+ * RM_COARSE_MARGIN s2 of the least: a ring's chi-square changes over a
+ * frequency of one over the window (0.5 kHz and more on the fine folds
+ * the model reads, FINE_MODEL_GRID), so the steps find its valley; the
+ * profile is then taken over the models fitted. The fine fold's model
+ * (RM_COARSE 4, 100 Hz steps): on 225 ringing and 27 mixed 1 kHz records
+ * of blind_hunt.py every figure read as with the full search, and the
+ * search cost 35 M -> 35 M (11408, a weak ring: most of the band near
+ * the least) and 19 M -> 10 M (11100, z 57) instructions. */
+#define RM_COARSE 4
+#define RM_COARSE_MARGIN 12.0
 static bool rm_search(const struct rm_pts *R, double bh, double a, double b, struct rm_fit *best,
 		      double *s2, double *chi0, double *tlo, double *thi)
 {
 	double span = R->span, pps = 2 * bh * RING_HZ_LO, xs;
 	double width = R->n > 1 ? R->x[R->n - 1] - R->x[0] : 0;
+	int step = R->step > 1 ? (int)R->step : 1;
 	struct rm_fit F;
 	if (!rm_solve(R, 0, 0, false, false, &F))
 		return false;
 	*chi0 = F.chi;
 	best->chi = INFINITY;
-	/* the models' chi-squares, kept from the search for the profile */
+	/* the models' chi-squares, kept from the search for the profile
+	 * (NAN: not fitted, RM_COARSE) */
 	double chi[RM_NF * RM_NTAU], gain[RM_NF * RM_NTAU];
+	bool done[RM_NF];
+	for (int k = 0; k < RM_NF * RM_NTAU; k++)
+		chi[k] = NAN;
+	for (int k = 0; k < RM_NF; k++)
+		done[k] = false;
 	/* the decays' e^(-lam x) at the points, made once (~36 KiB of
 	 * stack), and each frequency's cos and sin once for all its decays */
 	double ex[RM_NTAU][NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
 	for (int i = 0; i < RM_NTAU; i++)
 		rm_ring_fill(R, 0, 1e3 / (rm_tau_ms[i] * pps), ex[i], NULL, NULL);
-	for (int pass = 0; pass < 2; pass++) {
+	/* pass 0: every step-th frequency (and the last), 1: with step > 1,
+	 * the frequencies about those whose best decay lies within
+	 * RM_PROFILE + RM_COARSE_MARGIN s2 of the least, 2: the profile */
+	for (int pass = 0; pass < 3; pass++) {
 		for (int k = 0; k < RM_NF; k++) {
 			double f = RING_HZ_LO + RM_DF_HZ * k, w = 2 * M_PI * f / pps;
 			bool filled = false, grid = rm_on_grid(R, f, pps, width);
+			if (pass == 0 && k % step != 0 && k != RM_NF - 1)
+				continue;
+			if (pass == 1) {
+				if (step == 1 || done[k])
+					continue;
+				bool near = false;
+				for (int j = k - step + 1; j < k + step && !near; j++)
+					for (int i = 0; j >= 0 && j < RM_NF && done[j] && !near &&
+							i < RM_NTAU; i++)
+						near = chi[j * RM_NTAU + i] <=
+						       best->chi + (RM_PROFILE + RM_COARSE_MARGIN) * *s2;
+				if (!near)
+					continue;
+			}
+			if (pass < 2)
+				done[k] = true;
 			for (int i = 0; i < RM_NTAU; i++) {
 				double lam = 1e3 / (rm_tau_ms[i] * pps);
 				double *c = &chi[k * RM_NTAU + i];
@@ -765,7 +806,7 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 					*c = INFINITY;
 					continue;
 				}
-				if (pass == 1 && !(*c <= best->chi + RM_PROFILE * *s2 &&
+				if (pass == 2 && !(*c <= best->chi + RM_PROFILE * *s2 &&
 						   gain[k * RM_NTAU + i] >= RM_BOX_GAIN))
 					continue;
 				if (!filled) {
@@ -779,7 +820,7 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 				}
 				*c = F.chi;
 				gain[k * RM_NTAU + i] = F.gain;
-				if (pass == 0) {
+				if (pass < 2) {
 					if (F.chi < best->chi)
 						*best = F;
 					continue;
@@ -789,11 +830,13 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 				*thi = v > *thi ? v : *thi;
 			}
 		}
-		if (pass == 0) {
+		if (pass < 2) {
 			if (!isfinite(best->chi))
 				return false;
 			double dof = (double)R->n - (double)(R->nq + 2);
 			*s2 = dof > 0 && best->chi / dof > 1 ? best->chi / dof : 1;
+		}
+		if (pass == 1) {
 			if (best->gain < RM_BOX_GAIN)
 				return false;
 			*tlo = *thi = rm_top(best, a, b, span, &xs);
@@ -1609,10 +1652,32 @@ static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, 
  * stroke; the ring adds 1.78 um): no ripple, z 17, tops 1.8..2.5 um
  * over the peak, -2.79 um against U 1.39 before. 11420 (a 4.9 kHz ring
  * under 124 us, gain 0.50): the fine fold's local maximum read 1.4 um of
- * the 4.8 the ring adds, -2.53 um against U 2.26; the model 4.2. */
+ * the 4.8 the ring adds, -2.53 um against U 2.26; the model 4.2.
+ * A ring moved so is reported as seen unresolved from RM_CHI on only: under
+ * it the model doubts the top, and the per-stroke ring term (result.c)
+ * stays as it was (12-05 session 34, SKEIN).
+ * Not where a stroke lends the window FINE_MODEL_GRID samples or more (the
+ * window's span times the sampling rate): the fold's bins a sample apart
+ * hold the same strokes, so what differs from stroke to stroke (scatter,
+ * the timing of its ends) repeats over the window at the sampling rate,
+ * and a ring at a multiple of it decaying slowly or not at all fits that
+ * pattern; the chi-square's independent bins are not there. The virtual
+ * bench's sweep cells (tests/test_golden.sh: 4 kHz, 0.5 s windows of some
+ * 38 strokes, the coarse bins few; windows of 3..5 samples a stroke) took
+ * 3.9..4.0 kHz rings decaying in 2.2 ms or not at all, z up to 27, and a
+ * cell's depth U went 2.62 -> 4.55 um, its min/max U 3.46 -> 10.80; the
+ * grid's own rule (rm_on_grid, no decay) left z 22..27, and every decay
+ * near the grid left out took 11420's real ring (4879 Hz) too. At 1 kHz
+ * the windows span 0.6..3.7 ms.
+ * The search costs as much as the rest of a 1 kHz record, so it runs in
+ * the shape's final read only (fold_src.fine_model: shape.c's
+ * shape_reread; the builds before only say that it would run, through
+ * fold_src.fine_model_due), and its frequencies coarse first
+ * (RM_COARSE). */
 #define FINE_MODEL_REACH_UM (2 * RING_MAX_UM)
 #define FINE_MODEL_FROM RM_PROFILE
 #define FINE_MODEL_DOUBT (3 * RM_PROFILE)
+#define FINE_MODEL_GRID 2.0
 struct fine_model {
 	double z, tlo, thi; /* z 0: no model */
 };
@@ -1625,14 +1690,26 @@ static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src
 	double bh = ring_band_half(P, src) * r;
 	if (!isfinite(bh))
 		return;
-	double exp_s = src->m->cfg.exposure_us * 1e-6;
-	double box = exp_s > 0 ? exp_s * 2 * bh * RING_HZ_LO : 0;
+	double exp_s = src->m->cfg.exposure_us * 1e-6, pps = 2 * bh * RING_HZ_LO;
+	double box = exp_s > 0 ? exp_s * pps : 0;
 	long wlo, whi;
 	ring_reach_um(F, flo - dj, fhi - dj, F->n / 8, FINE_MODEL_REACH_UM, &wlo, &whi);
+	/* a stroke lends the window FINE_MODEL_GRID samples or more: not
+	 * fitted (below) */
+	if ((double)(whi - wlo) / pps * src->m->cfg.rate_hz >= FINE_MODEL_GRID)
+		return;
+	if (!src->fine_model) {
+		/* the model is fitted in the final read only (shape_reread) */
+		if (src->fine_model_due)
+			*src->fine_model_due = true;
+		return;
+	}
 	struct rm_pts R; /* ~40 KiB of stack */
 	struct rm_fit B;
 	double s2 = 1, chi0 = 0, tlo = NAN, thi = NAN;
 	rm_points(F, wlo, whi, box, RM_NQ, &R);
+	R.grid_hz = 0; /* the sampling grid's pattern: FINE_MODEL_GRID */
+	R.step = RM_COARSE;
 	B.chi = INFINITY;
 	if (R.n < 4 * RM_NP ||
 	    !rm_search(&R, bh, 0.5 * (double)wlo, 0.5 * (double)whi, &B, &s2, &chi0, &tlo, &thi))
@@ -1657,7 +1734,7 @@ static void fine_model_doubt(const struct fine_model *fm, double *peak, double *
 		return;
 	double d = (wm < 1 ? wm : 1) * mid;
 	*peak += d / 2;
-	if (*ring == MEASURE_RING_NONE) {
+	if (*ring == MEASURE_RING_NONE && fm->z >= RM_CHI) {
 		*ring = MEASURE_RING_UNRESOLVED;
 		*rise_um = d;
 	}
@@ -1673,14 +1750,14 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 		      struct top_curv *tc, enum measure_ring *ring, double *rise_um)
 {
 	struct fine_model fm = { 0, 0, 0 };
-	bool took = ring_fine_rules(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um,
-				    &fm);
 	/* not on a plateau (as clean_max_doubt's): a dwell's flat top with
 	 * its sharp shoulders is no quartic, and the sine takes its misfit
 	 * (tests/test_physics_captures.sh dwell_1khz_no_clean_doubt, a dwell
 	 * 0.27 of a cycle wide with no ring: U 1.02 -> 2.04 um) */
-	if ((double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP)
-		fine_model_doubt(&fm, peak, u_model, ring, rise_um);
+	bool model = (double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP;
+	bool took = ring_fine_rules(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um,
+				    model ? &fm : NULL);
+	fine_model_doubt(&fm, peak, u_model, ring, rise_um);
 	return took;
 }
 
@@ -1709,7 +1786,8 @@ static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *sr
 		return false;
 	long jc = (long)floor((double)nb / 2);
 	long dj = F.jmax - jc;
-	fine_model_fit(P, src, &F, flo, fhi, dj, r, fm);
+	if (fm)
+		fine_model_fit(P, src, &F, flo, fhi, dj, r, fm);
 	/* the fine points off the coarse shape: over the top window too, where
 	 * a ring's excess is not diluted by the reach (a 3.3 kHz ring at
 	 * 100 Hz, tests/test_physics_captures.sh ring_1khz_doubt_100hz) */
