@@ -290,6 +290,36 @@ START_TEST(test_solve3_tolerance_is_scale_invariant)
 }
 END_TEST
 
+/* ---- the one median (measure/numeric.h) -------------------------------- */
+
+/* num_median keeps each caller's definition: the middle of an odd count;
+ * of an even count the upper middle, or the mean of the two; the same
+ * by insertion (up to 8 values) and by qsort (more). */
+START_TEST(test_median_takes_the_upper_middle_or_the_mean_of_the_two)
+{
+	double odd[5] = { 3, -1, 7, 2, 2 };
+	ck_assert_double_eq(num_median(odd, 5, false), 2);
+	double odd2[5] = { 3, -1, 7, 2, 2 };
+	ck_assert_double_eq(num_median(odd2, 5, true), 2);
+	double even[4] = { 4, 1, 3, 2 };
+	ck_assert_double_eq(num_median(even, 4, false), 3);
+	for (int i = 0; i < 4; i++) /* sorted in place */
+		ck_assert_double_eq(even[i], i + 1);
+	double even2[4] = { 4, 1, 3, 2 };
+	ck_assert_double_eq(num_median(even2, 4, true), 2.5);
+	double one = 9;
+	ck_assert_double_eq(num_median(&one, 1, true), 9);
+	/* 20 values (qsort): 0, 1, ..., 19 shuffled */
+	double big[20], big2[20];
+	for (int i = 0; i < 20; i++)
+		big[i] = big2[i] = (double)((i * 7) % 20);
+	ck_assert_double_eq(num_median(big, 20, false), 10);
+	ck_assert_double_eq(num_median(big2, 20, true), 9.5);
+	for (int i = 0; i < 20; i++)
+		ck_assert_double_eq(big[i], i);
+}
+END_TEST
+
 START_TEST(test_highest_sample_is_low_where_the_engine_is_not)
 {
 	struct capgen_config c = base_cfg(CAPGEN_CAM, 4000, 300, 1500);
@@ -867,6 +897,7 @@ static Suite *measure_suite(void)
 	tcase_add_test(bad, test_solve3_solves_a_quadratic_fit_and_gives_its_inverse);
 	tcase_add_test(bad, test_solve3_refuses_singular_and_nearly_singular_systems);
 	tcase_add_test(bad, test_solve3_tolerance_is_scale_invariant);
+	tcase_add_test(bad, test_median_takes_the_upper_middle_or_the_mean_of_the_two);
 	suite_add_tcase(s, bad);
 	return s;
 }

@@ -427,8 +427,7 @@ static double boot_extreme(const struct measure *m, double sign)
 			if (!isnan(r))
 				d[nd++] = r;
 		}
-		qsort(d, nd, sizeof d[0], num_cmp_double);
-		double lim = nd ? BOOT_CROSS_MED * d[nd / 2] : INFINITY;
+		double lim = nd ? BOOT_CROSS_MED * num_median(d, nd, false) : INFINITY;
 		lim = lim > BOOT_CROSS_FRAC * span ? lim : BOOT_CROSS_FRAC * span;
 		for (uint32_t i = 0; i < m->n_hist; i++) {
 			double p = cross_score(m, i, sign, per);

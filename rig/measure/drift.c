@@ -596,19 +596,16 @@ static bool drift_explain_fit(const struct drift_sums *d, double dur, unsigned d
 {
 	enum { K = DRIFT_DEG_MAX + 1 + DRIFT_NZ };
 	unsigned k = deg + 1 + nz;
-	double n = d->t[0], sc[2 * DRIFT_DEG_MAX + 1], A[K * K], Y[K], p[K], inv[K * K];
+	double n = d->t[0], sc[DRIFT_DEG_MAX + 1], A[K * K], Y[K], p[K], inv[K * K];
 	double C[DRIFT_DEG_MAX * DRIFT_DEG_MAX], x[DRIFT_DEG_MAX];
+	/* x^0 .. x^deg (num_poly_lsq's), then z_0 .. z_(nz - 1) */
+	num_poly_normal(deg, d->t, d->y, dur, k, A, Y);
 	sc[0] = 1;
-	for (unsigned j = 1; j <= 2 * deg; j++)
+	for (unsigned j = 1; j <= deg; j++)
 		sc[j] = sc[j - 1] / dur;
-	/* x^0 .. x^deg, then z_0 .. z_(nz - 1) */
-	for (unsigned a = 0; a <= deg; a++) {
-		Y[a] = d->y[a] * sc[a];
-		for (unsigned b = 0; b <= deg; b++)
-			A[a * k + b] = d->t[a + b] * sc[a + b];
+	for (unsigned a = 0; a <= deg; a++)
 		for (unsigned j = 0; j < nz; j++)
 			A[a * k + deg + 1 + j] = A[(deg + 1 + j) * k + a] = d->z_t[j][a] * sc[a];
-	}
 	for (unsigned j = 0; j < nz; j++) {
 		Y[deg + 1 + j] = d->z_y[j];
 		for (unsigned i = 0; i < nz; i++)

@@ -69,11 +69,7 @@ static void knots_trend(struct measure *m, const struct xing *L, uint32_t nl, co
 	for (uint32_t j = 1; j + 1 < nl; j++)
 		if (use[j - 1] && use[j])
 			e2[ne++] = num_abs(L[j - 1].t_raw - 2 * L[j].t_raw + L[j + 1].t_raw);
-	double sig = 0;
-	if (ne) {
-		qsort(e2, ne, sizeof e2[0], num_cmp_double);
-		sig = 1.4826 * e2[ne / 2];
-	}
+	double sig = ne ? 1.4826 * num_median(e2, ne, false) : 0;
 	/* scratch, free until knots_step */
 	double *mean = m->kd, *se = m->ke, *se_edge = m->kf, *tgt_edge = m->kb;
 	for (uint32_t k = 0; k < nl; k++) {
@@ -149,8 +145,7 @@ static void raw_spike_crossings(struct measure *m, struct xing *L, uint32_t nl, 
 	}
 	if (ne < 8)
 		return;
-	qsort(e2, ne, sizeof e2[0], num_cmp_double);
-	double sig = 1.4826 * e2[ne / 2];
+	double sig = 1.4826 * num_median(e2, ne, false);
 	for (uint32_t k = 1; k + 1 < nl; k++) {
 		double c = d2[k];
 		if (!(num_abs(c) > 10 * sig))
@@ -355,8 +350,7 @@ static double learn_ref_period(const struct xing *L, uint32_t nl)
 			per[np++] = L[k + 1].t_slot - L[k].t_slot;
 	if (!np)
 		return 0;
-	qsort(per, np, sizeof per[0], num_cmp_double);
-	return per[np / 2];
+	return num_median(per, np, false);
 }
 
 /* The period around stroke k: the median of the clean periods among the
@@ -372,13 +366,7 @@ static double learn_local_period(const struct xing *L, uint32_t nl, uint32_t k)
 			p[n++] = L[j + 1].t_slot - L[j].t_slot;
 	if (!n)
 		return 0;
-	for (unsigned i = 1; i < n; i++)
-		for (unsigned j = i; j > 0 && p[j - 1] > p[j]; j--) {
-			double t = p[j];
-			p[j] = p[j - 1];
-			p[j - 1] = t;
-		}
-	return p[n / 2];
+	return num_median(p, n, false);
 }
 
 /* Count the learning crossings into the frequency, in order, with their
@@ -429,8 +417,7 @@ static double mad_var(double *x, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		x[i] = num_abs(x[i]);
-	qsort(x, n, sizeof x[0], num_cmp_double);
-	double s = 1.4826 * x[n / 2];
+	double s = 1.4826 * num_median(x, n, false);
 	return s * s;
 }
 

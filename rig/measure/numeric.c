@@ -73,22 +73,29 @@ bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, doub
 	return true;
 }
 
+void num_poly_normal(unsigned deg, const double *st, const double *sty, double span,
+		     unsigned stride, double *A, double *Y)
+{
+	double sc[2 * NUM_SYM_MAX - 1];
+	sc[0] = 1;
+	for (unsigned i = 1; i < 2 * deg + 1; i++)
+		sc[i] = sc[i - 1] / span;
+	for (unsigned i = 0; i <= deg; i++) {
+		Y[i] = sty[i] * sc[i];
+		for (unsigned j = 0; j <= deg; j++)
+			A[i * stride + j] = st[i + j] * sc[i + j];
+	}
+}
+
 bool num_poly_lsq(unsigned deg, const double *st, const double *sty, double syy, double span,
 		  double *p, double *inv, double *rss)
 {
 	enum { K = NUM_SYM_MAX };
 	unsigned k = deg + 1;
-	double sc[2 * K - 1], A[K * K], Y[K];
+	double A[K * K], Y[K];
 	if (k > K)
 		return false;
-	sc[0] = 1;
-	for (unsigned i = 1; i < 2 * k - 1; i++)
-		sc[i] = sc[i - 1] / span;
-	for (unsigned i = 0; i < k; i++) {
-		Y[i] = sty[i] * sc[i];
-		for (unsigned j = 0; j < k; j++)
-			A[i * k + j] = st[i + j] * sc[i + j];
-	}
+	num_poly_normal(deg, st, sty, span, k, A, Y);
 	if (!num_solve_sym(k, A, Y, p, inv))
 		return false;
 	if (rss) {

@@ -1,8 +1,8 @@
 /* numeric.h - small numeric kernels of the stroke engine: the one 3x3
  * symmetric solver and a small positive definite one, the one polynomial
  * least-squares fit (from power sums), a quadratic through three points,
- * a symmetric pentadiagonal (band) solver and a qsort comparison for
- * doubles.
+ * a symmetric pentadiagonal (band) solver, a qsort comparison for
+ * doubles and the one median (sorting in place).
  *
  * Pure functions: no state, no allocation; the caller owns every array.
  */
@@ -10,8 +10,10 @@
 #define RIG_MEASURE_NUMERIC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 /* Solve the symmetric 3x3 system A p = y. Returns false when A is singular
  * or nearly so: |det A| <= 1e-9 x A00 A11 A22. That test is invariant under
@@ -39,6 +41,13 @@ bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, doub
  * troughs, the shape's level check and the strokes' offsets. */
 bool num_poly_lsq(unsigned deg, const double *st, const double *sty, double syy, double span,
 		  double *p, double *inv, double *rss);
+/* num_poly_lsq's normal equations in x = t / span from the power sums:
+ * A[i * stride + j] = sum x^(i + j), Y[i] = sum y x^i (i, j = 0..deg,
+ * deg + 1 <= NUM_SYM_MAX, stride >= deg + 1), the rest of A and Y untouched: the
+ * polynomial's block of a larger design (drift.c's explain fit adds the
+ * columns of what moves the troughs beside it). */
+void num_poly_normal(unsigned deg, const double *st, const double *sty, double span,
+		     unsigned stride, double *A, double *Y);
 /* Add the point (t, y) to the power sums of a fit of degree deg. */
 void num_poly_sums_add(unsigned deg, double *st, double *sty, double t, double y);
 
@@ -56,6 +65,29 @@ double num_norm_upper(double p);
 
 /* qsort comparison of two doubles, ascending. */
 int num_cmp_double(const void *a, const void *b);
+
+/* The median of x[0..n) (n > 0, no NaN), sorting x in place, ascending
+ * (a caller that keeps its order passes a copy): the middle value for an
+ * odd n; for an even n the upper of the two middle ones, or their mean
+ * when mean2 is set. The one median of the stroke engine. */
+static inline double num_median(double *x, size_t n, bool mean2)
+{
+	/* up to 8 values by insertion: qsort's call a comparison costs more
+	 * than the sort itself for the five periods around a stroke
+	 * (learn.c), taken for every stroke */
+	if (n > 8) {
+		qsort(x, n, sizeof x[0], num_cmp_double);
+	} else {
+		for (size_t i = 1; i < n; i++) {
+			double v = x[i];
+			size_t j = i;
+			for (; j > 0 && x[j - 1] > v; j--)
+				x[j] = x[j - 1];
+			x[j] = v;
+		}
+	}
+	return mean2 && n % 2 == 0 ? (x[n / 2 - 1] + x[n / 2]) / 2 : x[n / 2];
+}
 
 /* The upper tail P(F > f) of Fisher's F distribution with d1 and d2
  * degrees of freedom (the regularised incomplete beta function); 1 for

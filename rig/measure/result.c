@@ -912,13 +912,7 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 		for (unsigned i = 0; i < n; i++)
 			if (use[i] && i != worst)
 				ar[na++] = num_abs(p[i] - pm - b * (t[i] - tm));
-		for (unsigned i = 1; i < na; i++) /* sorted: the median */
-			for (unsigned j = i; j > 0 && ar[j - 1] > ar[j]; j--) {
-				double w = ar[j];
-				ar[j] = ar[j - 1];
-				ar[j - 1] = w;
-			}
-		double mad = na % 2 ? ar[na / 2] : (ar[na / 2 - 1] + ar[na / 2]) / 2;
+		double mad = num_median(ar, na, true);
 		double lim = END_RATE_OUT * fmax(sqrt(v0), 1.4826 * mad);
 		if (!(lim > 0 && dw > lim))
 			break;
@@ -1695,12 +1689,17 @@ static void result_lobes(const struct measure *m, struct measure_stats *out)
 	lobes_ring_bound(out);
 }
 
-/* [quality] max_noise_pct (default 5 %; below 0: off): the sample noise
- * near the tops against the travel above it refuses the record. */
+/* [quality] max_noise_pct, % (0: the default 5 %; below 0: off). */
+static double noise_gate_pct(const struct measure_gates *g)
+{
+	return g->max_noise_pct == 0 ? 5.0 : g->max_noise_pct;
+}
+
+/* The sample noise near the tops against the travel above it refuses the
+ * record beyond noise_gate_pct. */
 static bool noise_over_gate(const struct measure *m, const struct measure_stats *out)
 {
-	const struct measure_gates *g = &m->cfg.gates;
-	double max_noise = g->max_noise_pct == 0 ? 5.0 : g->max_noise_pct;
+	double max_noise = noise_gate_pct(&m->cfg.gates);
 	return max_noise > 0 && out->has_depth && out->noise_pct > max_noise;
 }
 
@@ -1729,7 +1728,7 @@ static bool stall_moving(const struct measure *m, const struct measure_stats *ou
 static void result_gates(const struct measure *m, struct measure_stats *out)
 {
 	const struct measure_gates *g = &m->cfg.gates;
-	double max_noise = g->max_noise_pct == 0 ? 5.0 : g->max_noise_pct;
+	double max_noise = noise_gate_pct(g);
 	bool noisy = noise_over_gate(m, out);
 	if (noisy && m->stall_seen) {
 		bool moving = stall_moving(m, out);

@@ -563,6 +563,22 @@ static double rm_box(double w, double lam, double box, double *kr, double *ki)
 	return sqrt(*kr * *kr + *ki * *ki);
 }
 
+/* The chi-square of the coefficients c solving the normal equations
+ * A c = Y (np x np, row-major) of points whose sum of y^2 is yy:
+ * yy - 2 c.Y + c.A.c. The one such sum of rm_solve_tab and
+ * rm_sextic_chi. */
+static double rm_chi(unsigned np, const double *A, const double *Y, const double *c, double yy)
+{
+	double chi = yy;
+	for (unsigned a = 0; a < np; a++) {
+		double ac = 0;
+		for (unsigned b = 0; b < np; b++)
+			ac += A[a * np + b] * c[b];
+		chi += c[a] * (ac - 2 * Y[a]);
+	}
+	return chi;
+}
+
 /* One model over R: the ring w radians and lam nepers a point (the
  * quartic alone when !ring). The chi-square from the normal equations
  * (yy - 2 c.Y + c.A.c); inv only when want_inv (the search needs none).
@@ -606,13 +622,7 @@ static bool rm_solve_tab(const struct rm_pts *R, double w, double lam, bool ring
 			A[a * np + b] = A[b * np + a];
 	if (!num_solve_sym(np, A, Y, F->c, want_inv ? F->inv : NULL))
 		return false;
-	F->chi = R->yy;
-	for (unsigned a = 0; a < np; a++) {
-		double ac = 0;
-		for (unsigned b = 0; b < np; b++)
-			ac += A[a * np + b] * F->c[b];
-		F->chi += F->c[a] * (ac - 2 * Y[a]);
-	}
+	F->chi = rm_chi(np, A, Y, F->c, R->yy);
 	if (!ring)
 		F->c[nq] = F->c[nq + 1] = 0;
 	F->nq = nq;
@@ -868,14 +878,7 @@ static double rm_sextic_chi(const struct rm_pts *R)
 	}
 	if (!num_solve_sym(RM_NP, A, Y, c, NULL))
 		return NAN;
-	double chi = R->yy;
-	for (unsigned a = 0; a < RM_NP; a++) {
-		double ac = 0;
-		for (unsigned b = 0; b < RM_NP; b++)
-			ac += A[a * RM_NP + b] * c[b];
-		chi += c[a] * (ac - 2 * Y[a]);
-	}
-	return chi;
+	return rm_chi(RM_NP, A, Y, c, R->yy);
 }
 
 /* A ring fitted through the box that a smooth top explains as well: the
@@ -1057,8 +1060,7 @@ static double fold_noise_excess(const struct shape_pts *P)
 	}
 	if (nq < 3)
 		return 1;
-	qsort(q, nq, sizeof q[0], num_cmp_double);
-	double f = q[nq / 2] / 0.455;
+	double f = num_median(q, nq, false) / 0.455;
 	return f > 1 ? f : 1;
 }
 
