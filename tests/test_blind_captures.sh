@@ -1705,6 +1705,16 @@ redraw_ speed_startup_pad_head_redraws_centred_4khz speed 4000 11222 8
 redraw_ speed_startup_pad_head_redraws_centred_1khz speed 1000 11308 8
 rate_ rate_startup_pad_head_1khz speed 1000 11308
 
+# The same under 25 samples a stroke (edge.c EDGE_ADV_SLOTS), where the
+# advance is taken only where its u is within the whole window's:
+# blind_hunt.py speed 1000 11621 (53.0 Hz from 69 %, zeta 0.42, 1/omega
+# 40 ms, a pad creeping 1.52 ms, 24.8 samples a stroke at the head) read
+# -31.0 ppm on 012bf1c, its head 0.0024 cycles short (u 0.0022, mostly
+# the quartic's distance from the cubic; the advance's u 0.0008); drawn
+# again 8 times -19.30 (se 2.63), both fail there; without the pad -7.4.
+rate_ rate_startup_pad_head_under_25_slots_1khz speed 1000 11621
+redraw_ speed_startup_pad_head_under_25_slots_redraws_centred_1khz speed 1000 11621 8
+
 # 1 kHz rings the fine fold's ripple and local maxima do not show, read
 # by the ring model over the fine fold in the shape's final read (ring.c
 # fine_model_fit, fine_model_doubt; shape.c shape_reread;

@@ -1866,12 +1866,15 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	w.t_seen = (double)(m->hist_slot0 + iv);
 	bool q4 = m->head_trend && edge_head_quartic(L, nl, use), took4 = false;
 	/* where the pen changes speed there, the samples on the advance
-	 * (edge_on_advance), where its strokes hold EDGE_ADV_SLOTS samples
-	 * (a little over a third of them lie there): at 14 a stroke (1
-	 * kHz, 135 Hz from 54 %) the head's redraws spread 6.3 -> 11.7 ppm,
-	 * at 24 (1 kHz, 56 Hz from 75 %, no pad) 4.9 -> 8.4 ppm */
-	bool adv = m->head_trend &&
-		   L[EDGE_WHOLE].t_slot - L[0].t_slot >= EDGE_WHOLE * EDGE_ADV_SLOTS;
+	 * (edge_on_advance); where its strokes hold EDGE_ADV_SLOTS samples
+	 * or more (a little over a third of them lie there) whatever its
+	 * u. Under that, taken unguarded the advance's few samples spread
+	 * the head: at 14 a stroke (1 kHz, 135 Hz from 54 %) the head's
+	 * redraws spread 6.3 -> 11.7 ppm, at 24 (1 kHz, 56 Hz from 75 %, no
+	 * pad) 4.9 -> 8.4 ppm; there it is taken only where its own u is
+	 * within the whole window's (adv_few, below) */
+	bool adv = m->head_trend;
+	bool adv_few = L[EDGE_WHOLE].t_slot - L[0].t_slot < EDGE_WHOLE * EDGE_ADV_SLOTS;
 	double ph, u, amp[2], dx;
 	if (!edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, &w, m->head_trend, &ph, &u, amp, &dx,
 			     &m->edge_head_astray, &m->edge_bent[0]))
@@ -1904,13 +1907,22 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	 * whole window's. Taken unguarded, start-ups over within the first
 	 * stroke or two, which the open stroke's own curve or the cubic's
 	 * fallback follow (tests/test_red_captures.sh, rate_startup_head_*),
-	 * went to +2532 ppm against U 414. */
+	 * went to +2532 ppm against U 414. Where the head's strokes hold
+	 * fewer than EDGE_ADV_SLOTS samples (adv_few), only where its own u
+	 * is within the whole window's: the advance's answer is then no less
+	 * sure than the one it replaces, and the whole window's u held the
+	 * misfit a pad leaves there (1 kHz, 53.0 Hz from 69 %, zeta 0.42, a pad
+	 * creeping 1.52 ms, 24.8 samples a stroke at the head: u 0.0022,
+	 * mostly the quartic's distance from the cubic; the advance's 0.0008;
+	 * the head 0.0024 cycles short, -31.0 ppm, now +1.7; 8 redraws
+	 * -19.3 (se 2.6, sd 7.5) -> -0.8 (se 3.1, sd 8.8) ppm). */
 	if (adv && !m->edge_head_astray && !m->edge_bent[0].ok) {
 		struct edge_win wa = w;
 		double pa, ua, ama[2], da;
 		wa.quart = took4;
 		wa.advance = true;
-		if (edge_head_second(m, L, &wa, ph, u, &pa, &ua, ama, &da)) {
+		if (edge_head_second(m, L, &wa, ph, u, &pa, &ua, ama, &da) &&
+		    (!adv_few || ua <= u)) {
 			ph = pa;
 			u = ua > u ? ua : u;
 			dx = da;
