@@ -680,6 +680,20 @@ drift_seen_ drift_figure_forms_logistic_cubic_1khz 1000 10904
 # U 0.91 -> 0.99 um (error +0.94), 0.62 -> 0.98 (-0.64).
 case_ drift_figure_ends_wander_4khz drift 4000 11404
 case_ drift_figure_ends_quadratic_4khz drift 4000 11210
+# Under the pen's wander the sample phase comes back over bins of the
+# shape at the troughs' own times, each bin takes in the drift of when it
+# was filled, and the troughs against it read the drift short over the
+# whole record: fitted by its own form, 0.963 of an exponential of 7.7 um,
+# 0.943 of a line of 9.8 um, 0.939 of an exponential of 9.9 um (0.999,
+# 0.997, 0.999 against the shape folded without the drift). Flag mode now
+# folds the shape once more without the drift the troughs show, reads the
+# same strokes' troughs against it, and where the learning store is the
+# record corrects the figure by the difference (learn.c
+# learn_drift_takein): -0.47 um (U 0.35) -> -0.26, +0.55 (U 0.52) ->
+# +0.15, +0.64 (U 0.50) -> +0.31; the depth and the detection as before.
+case_ drift_figure_takein_exp_4khz drift 4000 11424
+case_ drift_figure_takein_line_4khz drift 4000 11506
+case_ drift_figure_takein_exp_exposed_4khz drift 4000 11607
 # --drift correct corrects each stroke by the drift's curve, but the std
 # kept the curve's variance (0.14 D^2 for a logistic, beyond the D^2 / 12
 # its U counted): +1.55 um against U 1.32, +1.35 against U 1.25. Now the

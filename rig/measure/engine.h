@@ -522,6 +522,13 @@ struct measure {
 	 * the shortest (learn.c, learn_period_range): whether the strokes'
 	 * levels can tell a drift the shape took in (result_drift) */
 	double learn_period_range;
+	/* flag mode: what the shape took in of the drift its troughs show,
+	 * the drift over the record (um, signed: what the figure reads
+	 * short; learn.c, learn_drift_takein; 0 when not probed), and
+	 * whether the learning store was the whole record: the drift
+	 * figure is corrected by it, or it counts in U (result_drift) */
+	double drift_takein_um;
+	bool drift_takein_whole;
 	/* the strokes' mean levels against time (the drift seen without the
 	 * shape; strokes of LEVEL_MIN_SAMPLES or more): sums of t^k, level t^k,
 	 * level^2 */
@@ -946,6 +953,12 @@ double drift_curve_var(const struct drift_sums *d, const struct drift_curve *c, 
  * the record (um) when it exceeds 4 standard uncertainties and 1 um, 0
  * otherwise. */
 double drift_level_range(const double st[5], const double sty[3], double syy, double dur);
+/* The drift over a record of dur seconds by the model of the least BIC
+ * through d0's troughs, fitted to d1's (the same strokes' troughs against
+ * another shape) less fitted to d0's (um): what the shape d0's were read
+ * against took in of the drift (learn.c, learn_drift_takein); 0 when the
+ * model cannot be fitted to both. */
+double drift_takein(const struct drift_sums *d0, const struct drift_sums *d1, double dur);
 /* What was taken out of the samples at t_s seconds (m->fold_drift; 0
  * without one). */
 double drift_taken(const struct measure *m, double t_s);
