@@ -1741,4 +1741,21 @@ rate_ rate_startup_pad_head_1khz speed 1000 11308
 # again 8 times -19.30 (se 2.63), both fail there; without the pad -7.4.
 rate_ rate_startup_pad_head_under_25_slots_1khz speed 1000 11621
 redraw_ speed_startup_pad_head_under_25_slots_redraws_centred_1khz speed 1000 11621 8
+
+# 1 kHz rings the fine fold's ripple and local maxima do not show, read
+# by the ring model over the fine fold in the shape's final read (ring.c
+# fine_model_fit, fine_model_doubt; shape.c shape_reread;
+# docs/measurement.md 5a, "The fine fold's ring read by its model").
+# blind_hunt.py ringing 1000 11408 (a 4.0 kHz ring of 6.2 um decaying in
+# 0.36 ms, struck 110 um down the flank by a soft pad, 7.3 samples a
+# stroke; the ring adds 1.78 um): -2.79 um against U 1.39, 174 of 215
+# strokes within their U. 11420 (a 4.9 kHz ring under a 124 us exposure
+# that passes half of it; it adds 4.8 um, the fine fold's local maximum
+# read 1.4): -2.53 um against U 2.26. 11100 (a 2.1 kHz ring of 13.4 um
+# on 61 Hz strokes): -2.16 against U 1.61. All status ok, all three fail
+# on 6f0374a and 012bf1c. Now -2.79/U 3.01 (197 of 215), -0.29/U 5.46
+# and -1.38/U 2.68.
+case_ ring_1khz_model_flank_pad_strokes ringing 1000 11408
+case_ ring_1khz_model_through_exposure ringing 1000 11420
+case_ ring_1khz_model_2khz_ring ringing 1000 11100
 finish

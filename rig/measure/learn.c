@@ -914,6 +914,12 @@ void learn_finish(struct measure *m)
 		ok = learn_drift_out(m, L, nl, use, &nbins,
 				     m->cfg.gates.drift != MEASURE_DRIFT_CORRECT);
 	}
+	/* The top read once more, by the fine fold's ring model, where the
+	 * last build asked for it (ring.c, fine_model_fit): its some 1100
+	 * fits cost as much as the rest of a 1 kHz record, and only the
+	 * final shape's top is the figure. */
+	if (ok)
+		ok = shape_reread(m, L, nl, use);
 	m->learned = true;
 	learn_count_freq(m, L, nl);
 	for (uint32_t k = 0; k + 1 < nl; k++) {

@@ -485,6 +485,8 @@ struct rm_pts { /* ~40 KiB */
 	unsigned nq;
 	double span, box, yy, A0[RM_NQ_LONG * RM_NQ_LONG], Y0[RM_NQ_LONG];
 	double grid_hz; /* the sampling rate (rm_search; not set by rm_points) */
+	unsigned step; /* rm_search's first frequencies RM_DF_HZ * step apart
+			  (RM_COARSE; rm_points sets 1: all of them) */
 	double x[NBIN_MAX], iw[NBIN_MAX], y[NBIN_MAX];
 	double q[NBIN_MAX][RM_NQ_LONG]; /* the polynomial's (box mean) columns */
 };
@@ -524,6 +526,7 @@ static void rm_points(const struct shape_pts *P, long lo, long hi, double box, u
 {
 	R->n = 0;
 	R->nq = nq;
+	R->step = 1;
 	R->span = (double)(hi > -lo ? hi : -lo);
 	R->box = box;
 	R->yy = 0;
@@ -753,28 +756,66 @@ static bool rm_on_grid(const struct rm_pts *R, double f, double pps, double widt
  * s2 of it that the box passes RM_BOX_GAIN or more of. False when the
  * least is a ring the box passes less of (under an exposure; *best and
  * *s2 are that ring's). On the sampling grid (rm_on_grid) the ring with
- * no decay is not tried. */
+ * no decay is not tried. With R->step above 1 the search fits every
+ * step-th frequency (and the last) first, then every frequency within
+ * step - 1 of one whose best decay lies within RM_PROFILE +
+ * RM_COARSE_MARGIN s2 of the least: a ring's chi-square changes over a
+ * frequency of one over the window (0.5 kHz and more on the fine folds
+ * the model reads, FINE_MODEL_GRID), so the steps find its valley; the
+ * profile is then taken over the models fitted. The fine fold's model
+ * (RM_COARSE 4, 100 Hz steps): on 225 ringing and 27 mixed 1 kHz records
+ * of blind_hunt.py every figure read as with the full search, and the
+ * search cost 35 M -> 35 M (11408, a weak ring: most of the band near
+ * the least) and 19 M -> 10 M (11100, z 57) instructions. */
+#define RM_COARSE 4
+#define RM_COARSE_MARGIN 12.0
 static bool rm_search(const struct rm_pts *R, double bh, double a, double b, struct rm_fit *best,
 		      double *s2, double *chi0, double *tlo, double *thi)
 {
 	double span = R->span, pps = 2 * bh * RING_HZ_LO, xs;
 	double width = R->n > 1 ? R->x[R->n - 1] - R->x[0] : 0;
+	int step = R->step > 1 ? (int)R->step : 1;
 	struct rm_fit F;
 	if (!rm_solve(R, 0, 0, false, false, &F))
 		return false;
 	*chi0 = F.chi;
 	best->chi = INFINITY;
-	/* the models' chi-squares, kept from the search for the profile */
+	/* the models' chi-squares, kept from the search for the profile
+	 * (NAN: not fitted, RM_COARSE) */
 	double chi[RM_NF * RM_NTAU], gain[RM_NF * RM_NTAU];
+	bool done[RM_NF];
+	for (int k = 0; k < RM_NF * RM_NTAU; k++)
+		chi[k] = NAN;
+	for (int k = 0; k < RM_NF; k++)
+		done[k] = false;
 	/* the decays' e^(-lam x) at the points, made once (~36 KiB of
 	 * stack), and each frequency's cos and sin once for all its decays */
 	double ex[RM_NTAU][NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
 	for (int i = 0; i < RM_NTAU; i++)
 		rm_ring_fill(R, 0, 1e3 / (rm_tau_ms[i] * pps), ex[i], NULL, NULL);
-	for (int pass = 0; pass < 2; pass++) {
+	/* pass 0: every step-th frequency (and the last), 1: with step > 1,
+	 * the frequencies about those whose best decay lies within
+	 * RM_PROFILE + RM_COARSE_MARGIN s2 of the least, 2: the profile */
+	for (int pass = 0; pass < 3; pass++) {
 		for (int k = 0; k < RM_NF; k++) {
 			double f = RING_HZ_LO + RM_DF_HZ * k, w = 2 * M_PI * f / pps;
 			bool filled = false, grid = rm_on_grid(R, f, pps, width);
+			if (pass == 0 && k % step != 0 && k != RM_NF - 1)
+				continue;
+			if (pass == 1) {
+				if (step == 1 || done[k])
+					continue;
+				bool near = false;
+				for (int j = k - step + 1; j < k + step && !near; j++)
+					for (int i = 0; j >= 0 && j < RM_NF && done[j] && !near &&
+							i < RM_NTAU; i++)
+						near = chi[j * RM_NTAU + i] <=
+						       best->chi + (RM_PROFILE + RM_COARSE_MARGIN) * *s2;
+				if (!near)
+					continue;
+			}
+			if (pass < 2)
+				done[k] = true;
 			for (int i = 0; i < RM_NTAU; i++) {
 				double lam = 1e3 / (rm_tau_ms[i] * pps);
 				double *c = &chi[k * RM_NTAU + i];
@@ -782,7 +823,7 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 					*c = INFINITY;
 					continue;
 				}
-				if (pass == 1 && !(*c <= best->chi + RM_PROFILE * *s2 &&
+				if (pass == 2 && !(*c <= best->chi + RM_PROFILE * *s2 &&
 						   gain[k * RM_NTAU + i] >= RM_BOX_GAIN))
 					continue;
 				if (!filled) {
@@ -796,7 +837,7 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 				}
 				*c = F.chi;
 				gain[k * RM_NTAU + i] = F.gain;
-				if (pass == 0) {
+				if (pass < 2) {
 					if (F.chi < best->chi)
 						*best = F;
 					continue;
@@ -806,11 +847,13 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 				*thi = v > *thi ? v : *thi;
 			}
 		}
-		if (pass == 0) {
+		if (pass < 2) {
 			if (!isfinite(best->chi))
 				return false;
 			double dof = (double)R->n - (double)(R->nq + 2);
 			*s2 = dof > 0 && best->chi / dof > 1 ? best->chi / dof : 1;
+		}
+		if (pass == 1) {
 			if (best->gain < RM_BOX_GAIN)
 				return false;
 			*tlo = *thi = rm_top(best, a, b, span, &xs);
@@ -1588,9 +1631,149 @@ static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, 
 {
 	ring_reach_um(P, lo, hi, reach, RING_MAX_UM, wlo, whi);
 }
+/* The fine fold's ring read by its model (1 kHz; 12-05 session 33,
+ * KNELL). The fine fold's own rules (ring_fine) read a ring by its ripple
+ * and local maxima, which need the ring's crest to stand out of the
+ * bins' noise; the model (rm_search: a quartic and a damped sine through
+ * the exposure's box, every frequency and decay of the band) weighs all
+ * the points over the top together, as it does on 4 kHz folds
+ * (ring_model_peak). Fitted over the fine fold's points within
+ * FINE_MODEL_REACH_UM of its highest (the ring starts where the tips
+ * meet the pad, on the flank: 20 um held about 0.25 ms of 11408's, below).
+ * What counts is z, the chi-square the best ring takes out of the
+ * quartic's in its noise (chi-square a degree of freedom), and the tops
+ * of the models within RM_PROFILE of the best (tlo..thi):
+ * - from FINE_MODEL_FROM (RM_PROFILE: under it the quartic alone is one
+ *   of the near-best models) to FINE_MODEL_DOUBT, a share of the gap from
+ *   the peak to the highest of those tops counts in U as a rectangular
+ *   half-width, all of it from FINE_MODEL_DOUBT on: a ring the fold cannot
+ *   exclude;
+ * - from FINE_MODEL_DOUBT to RM_CHI (where ring_model_peak takes a ring),
+ *   a share of the way to the middle of the peak and the tops' middle is
+ *   taken, half of it from RM_CHI on (the fold's timing, stroke ends from
+ *   7..25 samples, blurs the ring; the middle, as fine_doubt's).
+ * A ring of noise over white bins lowers the quartic's chi-square by 2
+ * on average (ring_model_peak); tops with no ring (blind_hunt.py mixed at
+ * 1 kHz, 10800..10924) reached z 26 with the tops 0.4..1.0 um over the
+ * peak, the doubt small against their U.
+ * blind_hunt.py ringing 1000 11408 (a 4.0 kHz ring of 6.2 um decaying in
+ * 0.36 ms, struck 110 um down the flank by a soft pad, 7.3 samples a
+ * stroke; the ring adds 1.78 um): no ripple, z 17, tops 1.8..2.5 um
+ * over the peak, -2.79 um against U 1.39 before. 11420 (a 4.9 kHz ring
+ * under 124 us, gain 0.50): the fine fold's local maximum read 1.4 um of
+ * the 4.8 the ring adds, -2.53 um against U 2.26; the model 4.2.
+ * A ring moved so is reported as seen unresolved from RM_CHI on only: under
+ * it the model doubts the top, and the per-stroke ring term (result.c)
+ * stays as it was (12-05 session 34, SKEIN).
+ * Not where a stroke lends the window FINE_MODEL_GRID samples or more (the
+ * window's span times the sampling rate): the fold's bins a sample apart
+ * hold the same strokes, so what differs from stroke to stroke (scatter,
+ * the timing of its ends) repeats over the window at the sampling rate,
+ * and a ring at a multiple of it decaying slowly or not at all fits that
+ * pattern; the chi-square's independent bins are not there. The virtual
+ * bench's sweep cells (tests/test_golden.sh: 4 kHz, 0.5 s windows of some
+ * 38 strokes, the coarse bins few; windows of 3..5 samples a stroke) took
+ * 3.9..4.0 kHz rings decaying in 2.2 ms or not at all, z up to 27, and a
+ * cell's depth U went 2.62 -> 4.55 um, its min/max U 3.46 -> 10.80; the
+ * grid's own rule (rm_on_grid, no decay) left z 22..27, and every decay
+ * near the grid left out took 11420's real ring (4879 Hz) too. At 1 kHz
+ * the windows span 0.6..3.7 ms.
+ * The search costs as much as the rest of a 1 kHz record, so it runs in
+ * the shape's final read only (fold_src.fine_model: shape.c's
+ * shape_reread; the builds before only say that it would run, through
+ * fold_src.fine_model_due), and its frequencies coarse first
+ * (RM_COARSE). */
+#define FINE_MODEL_REACH_UM (2 * RING_MAX_UM)
+#define FINE_MODEL_FROM RM_PROFILE
+#define FINE_MODEL_DOUBT (3 * RM_PROFILE)
+#define FINE_MODEL_GRID 2.0
+struct fine_model {
+	double z, tlo, thi; /* z 0: no model */
+};
+
+static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src,
+			   const struct shape_pts *F, long flo, long fhi, long dj, double r,
+			   struct fine_model *fm)
+{
+	fm->z = 0;
+	double bh = ring_band_half(P, src) * r;
+	if (!isfinite(bh))
+		return;
+	double exp_s = src->m->cfg.exposure_us * 1e-6, pps = 2 * bh * RING_HZ_LO;
+	double box = exp_s > 0 ? exp_s * pps : 0;
+	long wlo, whi;
+	ring_reach_um(F, flo - dj, fhi - dj, F->n / 8, FINE_MODEL_REACH_UM, &wlo, &whi);
+	/* a stroke lends the window FINE_MODEL_GRID samples or more: not
+	 * fitted (below) */
+	if ((double)(whi - wlo) / pps * src->m->cfg.rate_hz >= FINE_MODEL_GRID)
+		return;
+	if (!src->fine_model) {
+		/* the model is fitted in the final read only (shape_reread) */
+		if (src->fine_model_due)
+			*src->fine_model_due = true;
+		return;
+	}
+	struct rm_pts R; /* ~40 KiB of stack */
+	struct rm_fit B;
+	double s2 = 1, chi0 = 0, tlo = NAN, thi = NAN;
+	rm_points(F, wlo, whi, box, RM_NQ, &R);
+	R.grid_hz = 0; /* the sampling grid's pattern: FINE_MODEL_GRID */
+	R.step = RM_COARSE;
+	B.chi = INFINITY;
+	if (R.n < 4 * RM_NP ||
+	    !rm_search(&R, bh, 0.5 * (double)wlo, 0.5 * (double)whi, &B, &s2, &chi0, &tlo, &thi))
+		return;
+	fm->z = (chi0 - B.chi) / s2;
+	fm->tlo = tlo;
+	fm->thi = thi;
+}
+
+/* The fine model's doubt and share (fine_model_fit) on the peak ring_fine
+ * left. */
+static void fine_model_doubt(const struct fine_model *fm, double *peak, double *u_model,
+			     enum measure_ring *ring, double *rise_um)
+{
+	double wu = (fm->z - FINE_MODEL_FROM) / (FINE_MODEL_DOUBT - FINE_MODEL_FROM);
+	double wm = (fm->z - FINE_MODEL_DOUBT) / (RM_CHI - FINE_MODEL_DOUBT);
+	double gap = fm->thi - *peak, mid = (fm->tlo + fm->thi) / 2 - *peak;
+	if (!(wu > 0) || !(gap > 0))
+		return;
+	*u_model = num_rect_add(*u_model, (wu < 1 ? wu : 1) * gap);
+	if (!(wm > 0) || !(mid > 0))
+		return;
+	double d = (wm < 1 ? wm : 1) * mid;
+	*peak += d / 2;
+	if (*ring == MEASURE_RING_NONE && fm->z >= RM_CHI) {
+		*ring = MEASURE_RING_UNRESOLVED;
+		*rise_um = d;
+	}
+}
+
+static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *src, long lo,
+			    long hi, double *peak, double *vpos, double *u_peak, double *u_model,
+			    struct top_curv *tc, enum measure_ring *ring, double *rise_um,
+			    struct fine_model *fm);
+
 static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		      double *peak, double *vpos, double *u_peak, double *u_model,
 		      struct top_curv *tc, enum measure_ring *ring, double *rise_um)
+{
+	struct fine_model fm = { 0, 0, 0 };
+	/* not on a plateau (as clean_max_doubt's): a dwell's flat top with
+	 * its sharp shoulders is no quartic, and the sine takes its misfit
+	 * (tests/test_physics_captures.sh dwell_1khz_no_clean_doubt, a dwell
+	 * 0.27 of a cycle wide with no ring: U 1.02 -> 2.04 um) */
+	bool model = (double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP;
+	bool took = ring_fine_rules(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um,
+				    model ? &fm : NULL);
+	fine_model_doubt(&fm, peak, u_model, ring, rise_um);
+	return took;
+}
+
+static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *src, long lo,
+			    long hi, double *peak, double *vpos, double *u_peak, double *u_model,
+			    struct top_curv *tc, enum measure_ring *ring, double *rise_um,
+			    struct fine_model *fm)
 {
 	double tot = 0;
 	for (long j = 0; j < P->n; j++)
@@ -1612,6 +1795,8 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 		return false;
 	long jc = (long)floor((double)nb / 2);
 	long dj = F.jmax - jc;
+	if (fm)
+		fine_model_fit(P, src, &F, flo, fhi, dj, r, fm);
 	/* the fine points off the coarse shape: over the top window too, where
 	 * a ring's excess is not diluted by the reach (a 3.3 kHz ring at
 	 * 100 Hz, tests/test_physics_captures.sh ring_1khz_doubt_100hz) */

@@ -2036,8 +2036,28 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 			break;
 	} while (1);
 	m->shape.exposure_bins *= *nbins;
-	struct fold_src src = { m, L, nl, use, gate && m->shape.nbins == *nbins, NULL };
+	struct fold_src src = { .m = m, .L = L, .nl = nl, .use = use,
+				.gate = gate && m->shape.nbins == *nbins,
+				.fine_model_due = &m->shape.fine_model_due };
+	m->shape.fold_gate = src.gate;
+	m->shape.fold_gate_sd_um = m->shape.sample_sd_um;
+	m->shape.fine_model_due = false;
 	return shape_build(&m->shape, bn, &m->pairs, &src);
+}
+
+/* The last build's inputs are all in place (the bins and pairs of its
+ * fold, the crossings, the samples, the quadratics the gate reads, which
+ * the build makes again the same); the gate's sample spread is the one
+ * it read, the build before's. */
+bool shape_reread(struct measure *m, const struct xing *L, uint32_t nl, const bool *use)
+{
+	if (!m->shape.fine_model_due)
+		return true;
+	struct fold_src src = { .m = m, .L = L, .nl = nl, .use = use, .gate = m->shape.fold_gate,
+				.fine_model = true };
+	m->shape.sample_sd_um = m->shape.fold_gate_sd_um;
+	m->shape.fine_model_due = false;
+	return shape_build(&m->shape, &m->bins, &m->pairs, &src);
 }
 
 bool shape_fold_window(const struct fold_src *src, const struct fold_win *win, unsigned nb,
