@@ -27,7 +27,8 @@ when its status is ok):
            detected (the rig's drift_detected, else |drift| > 2 u; the
            right sign), the drift figure
            within its U (2 u) of the drift over the record; --drift
-           correct: depth within 1 um and within U
+           correct: depth within 1 um and within U, and its own drift
+           figure within its U
   spikes   speckle 50-200 um in 0.1-1 % of samples (near, far or both):
            the mean, the per-stroke min and max within 0.5 and 3 um of
            the same capture without spikes
@@ -385,6 +386,15 @@ def judge(kind, p, truth, res):
                                                                        p["drift_kind"]))
         if ok and "depth_err" in o:
             limits["drift corrected within 1 um"] = (abs(o["depth_err"]) <= 1.0, "%+.2f um" % o["depth_err"])
+        cd, cz = num(res, "drift_um"), num(res, "drift_u_um")
+        if ok and cd is not None and cz is not None:
+            # --drift correct prints its drift figure too ("drift: X um
+            # +- U over the record ... corrected"): a figure the rig
+            # reports, within its U, as the flag run's (session 34)
+            o["drift_corr_err"], o["drift_corr_U"] = cd - truth["drift_depth_um"], 2 * cz
+            limits["drift within its U (corrected)"] = (
+                abs(o["drift_corr_err"]) <= o["drift_corr_U"],
+                "%+.2f um, U %.2f (%s)" % (o["drift_corr_err"], o["drift_corr_U"], p["drift_kind"]))
     if kind != "drift" and ok and not p.get("drift_um") and num(res, "drift_um") is not None:
         # a record drawn without drift: a drift detected there is false
         # (counted in the report's table, not a limit: the figure keeps
