@@ -1093,7 +1093,8 @@ import blind_hunt as bh
 p = bh.draw("speed", 4000.0, 2027)
 path = sys.argv[2] + "/smooth2027.bin"
 data, _ = bc.make(p)
-open(path, "wb").write(data)
+with open(path, "wb") as f:  # closed before the rig reads it (pypy3 collects late)
+    f.write(data)
 out = subprocess.run(sys.argv[3].split() + ["analyze"] + bc.analyze_args(p) + [path],
                      capture_output=True, text=True).stdout
 print(" | ".join(l for l in out.splitlines() if l.startswith("ringing:")) or "no ringing line")

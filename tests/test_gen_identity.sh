@@ -13,7 +13,18 @@
 needs python3 "the capture generators"
 
 if ! pypy3=$(command -v pypy3 2>/dev/null); then
-  skip 5 "pypy3 not installed: the generators run under python3 alone (make deps installs pypy3)"
+  skip 6 "pypy3 not installed: the generators run under python3 alone (make deps installs pypy3)"
+  finish
+  exit
+fi
+# Python 3.12 made sum() of floats compensated (Neumaier); pypy3 7.3 is
+# Python 3.9-3.11 and sums as python3 did before: under a python3 that
+# sums otherwise (Debian 13's 3.13) the captures and truths differ in the
+# last bits, from python3 3.11's as much as from pypy3's, so there is no
+# single output to hold pypy3 to.
+sums='import sys; print(sum([1.0, 1e100, 1.0, -1e100]))'
+if [ "$(python3 -c "$sums" 2>&1)" != "$("$pypy3" -c "$sums" 2>/dev/null)" ]; then
+  skip 6 "python3 $(python3 -c 'import sys; print(sys.version.split()[0])') sums floats compensated (3.12+), pypy3 does not: their outputs differ in the last bits (the generators run under pypy3, as under python3 3.11)"
   finish
   exit
 fi
@@ -21,14 +32,15 @@ echo "pypy3: $("$pypy3" -c 'import sys; print(sys.version.split()[0], sys.pypy_v
 echo "python3: $(python3 -c 'import sys; print(sys.version.split()[0])' 2>&1)"
 
 # same_ NAME CMD...: CMD's output under python3 and under pypy3, compared
-# whole (CMD is a tests/gen script and its arguments)
+# whole (CMD is a tests/gen script and its arguments; stderr apart: pypy3
+# warns there when /proc/cpuinfo names no cache size)
 same_() {
   name=$1
   shift
-  if ! python3 "$@" >"$tmp/py3" 2>&1; then
-    bad "$name: python3 failed: $(tail -1 "$tmp/py3")"
-  elif ! "$pypy3" "$@" >"$tmp/pypy3" 2>&1; then
-    bad "$name: pypy3 failed: $(tail -1 "$tmp/pypy3")"
+  if ! python3 "$@" >"$tmp/py3" 2>"$tmp/py3.err"; then
+    bad "$name: python3 failed: $(tail -1 "$tmp/py3.err")"
+  elif ! "$pypy3" "$@" >"$tmp/pypy3" 2>"$tmp/pypy3.err"; then
+    bad "$name: pypy3 failed: $(tail -1 "$tmp/pypy3.err")"
   elif cmp -s "$tmp/py3" "$tmp/pypy3"; then
     ok "$name: $(wc -l <"$tmp/py3") lines the same"
   else
@@ -36,6 +48,32 @@ same_() {
   fi
 }
 
+# capture_ NAME GENERATOR ARGS...: the capture GENERATOR.py makes, with its
+# truth, under python3 once and pypy3 three times: the same bytes each time
+capture_() {
+  name=$1 g=$2
+  shift 2
+  if ! python3 "$here/gen/$g.py" "$tmp/c.py3" "$@" >/dev/null 2>"$tmp/py3.err"; then
+    bad "$name: python3 failed: $(tail -1 "$tmp/py3.err")"
+    return
+  fi
+  for i in 1 2 3; do
+    if ! "$pypy3" "$here/gen/$g.py" "$tmp/c.pypy3" "$@" >/dev/null 2>"$tmp/pypy3.err"; then
+      bad "$name: pypy3 failed: $(tail -1 "$tmp/pypy3.err")"
+      return
+    fi
+    if ! cmp -s "$tmp/c.py3" "$tmp/c.pypy3" || ! cmp -s "$tmp/c.py3.truth" "$tmp/c.pypy3.truth"; then
+      bad "$name: pypy3's capture $i differs: $(wc -c <"$tmp/c.pypy3") bytes, python3's $(wc -c <"$tmp/c.py3")"
+      return
+    fi
+  done
+  ok "$name: $(wc -c <"$tmp/c.py3") bytes, the same 3 times"
+}
+
+# A file written and left to the collector: pypy3 closes it late and lost
+# the end of this one at exit, in 5 of 6 runs (8000 lines cut at 7762)
+capture_ "physics_capture --step-factor 1.4 --seed 35: closed whole" physics_capture \
+  --rate 4000 --step-factor 1.4 --seed 35
 # every kind of blind_hunt.py once, the rates alternating; red_hunt.py's
 # first six kinds; physics_capture.py and make_capture.py two draws at
 # each rate
