@@ -14,7 +14,7 @@ case_() {
   n=$((n + 1))
   f="$tmp/$name.$fmt"
   # shellcheck disable=SC2086
-  "$GEN_PY" "$here/gen/make_capture.py" "$f" --format "$fmt" --rate "$rate" $gen || { echo "FAIL $name: generator"; fail=$((fail + 1)); return; }
+  python3 "$here/gen/make_capture.py" "$f" --format "$fmt" --rate "$rate" $gen || { echo "FAIL $name: generator"; fail=$((fail + 1)); return; }
   $RUNNER "$RIG" analyze --format "$fmt" --rate "$rate" --zero-mm 5 --csv "$f" >"$f.out" 2>"$f.err"
   rc=$?
   if [ "$status" = ok ] && [ $rc -ne 0 ]; then

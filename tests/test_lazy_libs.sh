@@ -15,7 +15,7 @@
 needs python3 "the capture generator tests/gen/make_capture.py"
 
 cap="$tmp/cap.bin"
-"$GEN_PY" "$here/gen/make_capture.py" "$cap" --format ild1420 --rate 4000 --seconds 2 >/dev/null ||
+python3 "$here/gen/make_capture.py" "$cap" --format ild1420 --rate 4000 --seconds 2 >/dev/null ||
   { bad "capture generator"; finish; exit; }
 lazy='libpq\.so|libsqlite3\.so|libhogweed\.so|libgmp\.so|libssl\.so|libcrypto\.so|libgnutls\.so|libkrb5\.so|libldap'
 

@@ -14,7 +14,7 @@ n=0
 gen() {
   g_name=$1 g_rate=$2 g_args=$3
   # shellcheck disable=SC2086
-  "$GEN_PY" "$here/gen/physics_capture.py" "$tmp/$g_name.csv" --rate "$g_rate" $g_args ||
+  python3 "$here/gen/physics_capture.py" "$tmp/$g_name.csv" --rate "$g_rate" $g_args ||
     { echo "FAIL $g_name: generator"; return 1; }
   # shellcheck disable=SC2086
   $RUNNER "$RIG" analyze --format csv --rate "$g_rate" --zero-mm 5 ${ANALYZE_ARGS:-} --csv "$tmp/$g_name.csv" \
@@ -210,7 +210,7 @@ case_ dwell_1khz_no_clean_doubt 1000 "--freq 77.019 --depth-um 800 --stroke-um 1
 # U that covers: k = 2 coverage >= 90 % for depth and rate on 12 random
 # captures per sample rate (1 and 4 kHz) it has not seen.
 n=$((n + 1))
-if out=$(RIG_RUNNER="$RUNNER" "$GEN_PY" "$here/gen/coverage.py" "$RIG" 12 2026); then
+if out=$(RIG_RUNNER="$RUNNER" python3 "$here/gen/coverage.py" "$RIG" 12 2026); then
   echo "ok   coverage: $(echo "$out" | tr '\n' ';')"
 else
   echo "FAIL coverage: $out"; fail=$((fail + 1))
