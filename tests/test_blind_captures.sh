@@ -9,7 +9,8 @@
 # (`--one KIND RATE SEED`), judged against the limits of issue 13 that its
 # kind sets and |error| <= U (k = 2) for the figures it reports
 # (docs/measurement.md, "Coverage on a fifth generator"). `make blind`
-# runs the whole hunt. Needs python3.
+# runs the whole hunt. Needs python3; the generators and hunts run under
+# GEN_PY (tests/lib.sh: pypy3 where installed, the same output).
 . "$(dirname "$0")/lib.sh"
 needs python3 "the capture generator"
 
