@@ -1,7 +1,7 @@
 /* engine.h - internals of the stroke engine, shared by its files (not a
  * public interface: callers use stroke.h).
  *
- * The engine is one struct measure (fixed size, ~360 KiB) and these parts:
+ * The engine is one struct measure (fixed size, ~640 KiB) and these parts:
  *   detect.c   the sample stream and the crossing detector: level, strokes
  *              cut at up-crossings, stalls and gaps; measure_create/push/
  *              finish
