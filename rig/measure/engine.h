@@ -244,12 +244,14 @@ struct drift_sums {
 };
 
 /* One model of the drift as a curve of time (drift_at): a polynomial of
- * degree deg in t / dur, (deg 0) a level and c exp(-t / tau_s), or (knots
+ * degree deg in t / dur, (deg 0) a level and c exp(-t / tau_s), (knots
  * not 0) a natural cubic spline in t / dur with that many knots equally
- * spaced over 0..1, p its coefficients (drift.c, drift_spline_basis). */
+ * spaced over 0..1, p its coefficients (drift.c, drift_spline_basis), or
+ * (sine not 0) a level and c sin(pi t / (2 dur)) (sine 1) or c (1 -
+ * cos(pi t / (2 dur))) (sine 2; drift.c, drift_bin_basis). */
 struct drift_curve {
 	bool ok;
-	unsigned deg, knots;
+	unsigned deg, knots, sine;
 	double p[DRIFT_DEG_MAX + 1];
 	double tau_s, dur;
 	double shift_um; /* added to each stroke's correction (result_drift) */

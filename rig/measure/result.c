@@ -132,7 +132,8 @@ static void result_stroke_drift(const struct measure *m, const struct drift_curv
 	if (!c->ok)
 		return;
 	out->stroke_drift = (struct measure_drift_curve){
-		.ok = true, .deg = c->deg, .knots = c->knots, .tau_s = c->tau_s, .dur_s = c->dur,
+		.ok = true, .deg = c->deg, .knots = c->knots, .sine = c->sine, .tau_s = c->tau_s,
+		.dur_s = c->dur,
 		.t0_s = (double)m->first_slot / m->cfg.rate_hz, .shift_um = c->shift_um,
 	};
 	memcpy(out->stroke_drift.p, c->p, sizeof c->p);
@@ -458,7 +459,7 @@ bool measure_stroke_figures(const struct measure_stats *st, const struct measure
 	const struct measure_drift_curve *dc = &st->stroke_drift;
 	if (dc->ok) {
 		struct drift_curve q = { .ok = true, .deg = dc->deg, .knots = dc->knots,
-					 .tau_s = dc->tau_s, .dur = dc->dur_s };
+					 .sine = dc->sine, .tau_s = dc->tau_s, .dur = dc->dur_s };
 		memcpy(q.p, dc->p, sizeof q.p);
 		c = drift_at(&q, s->peak_time_s - dc->t0_s) - drift_at(&q, 0) + dc->shift_um;
 	}
