@@ -214,8 +214,7 @@ static double bin_sd(double var, uint32_t c, const struct bin_pairs *bp, long j)
  * centre: with few distinct phases, as when the stroke and sample rates
  * are commensurate, that matters), its value corrected for the curvature
  * over the spread of those phases; its standard error bin_sd() (bp may be
- * NULL; a bin of under 3 samples at least the fold's sample spread's).
- * Returns false with fewer than 3 filled bins. */
+ * NULL). Returns false with fewer than 3 filled bins. */
 static bool shape_points(struct shape_pts *P, const struct bins *bn, const struct bin_pairs *bp)
 {
 	double y[NBIN_MAX], vp[NBIN_MAX], ssd[NBIN_MAX];
@@ -251,22 +250,6 @@ static bool shape_points(struct shape_pts *P, const struct bins *bn, const struc
 		 * add the slope over a bin's width of phase to it */
 		P->sample_sd = ssd[nsd / 4];
 	}
-	/* A bin of one or two samples has no spread of its own to tell
-	 * (one: none, its standard error 0; two: one degree of freedom):
-	 * it takes the fold's, if that is larger. Its 0 made the top's noise
-	 * 0 where one sample 17 um high stood on the top (a stroke of 20.004
-	 * samples fills the fine fold's bins 1 to 45 each): the sharp window
-	 * shrank to 1 % of the travel and the peak's noise term to 0,
-	 * blind_hunt.py noisy 4000 11531's twin without its exposure (12.6 um
-	 * of noise) +3.05 um against U 1.56 (tests/test_blind_captures.sh,
-	 * noisy_4khz_one_sample_top_bin). */
-	for (long j = 0; j < n; j++) {
-		uint32_t c = bn->cnt[j];
-		if (c && c < 3) {
-			double s = bin_sd(P->sample_sd * P->sample_sd, c, bp, j);
-			sd[j] = s > sd[j] ? s : sd[j];
-		}
-	}
 	/* Empty bins: linear between the nearest filled ones (circular). */
 	for (long j = 0; j < n; j++) {
 		if (bn->cnt[j])
@@ -289,6 +272,40 @@ static bool shape_points(struct shape_pts *P, const struct bins *bn, const struc
 		P->yc[j] = y[j] - y2 * vp[j];
 	}
 	return true;
+}
+
+/* The shape's bins of one or two samples (shape_build; a fine fold of
+ * the top pools its bins' own spreads instead, ring.c fine_fold): such a
+ * bin has no spread of its own to tell (one sample: none, its standard
+ * error 0; two: one degree of freedom), and takes the fold's sample
+ * spread (P->sample_sd) if that is larger. Its 0 made the top's noise 0
+ * where one sample 17 um high stood on the top (a stroke of 20.004
+ * samples fills the fine fold's bins 1 to 45 each): the sharp window
+ * shrank to 1 % of the travel and the peak's noise term to 0,
+ * blind_hunt.py noisy 4000 11531's twin without its exposure (12.6 um of
+ * noise) +3.05 um against U 1.56 (tests/test_blind_captures.sh,
+ * noisy_4khz_one_sample_top_bin). Empty bins take their neighbours'. */
+static void sparse_bins_sd(struct shape_pts *P, const struct bins *bn, const struct bin_pairs *bp)
+{
+	long n = P->n;
+	double v = P->sample_sd * P->sample_sd;
+	bool raised = false;
+	for (long j = 0; j < n; j++) {
+		uint32_t c = bn->cnt[j];
+		double s = c && c < 3 ? bin_sd(v, c, bp, j) : 0;
+		if (s > P->sd[j]) {
+			P->sd[j] = s;
+			raised = true;
+		}
+	}
+	for (long j = 0; raised && j < n; j++) {
+		if (bn->cnt[j])
+			continue;
+		long l = j, r = j;
+		do { l = (l - 1 + n) % n; } while (!bn->cnt[l]);
+		do { r = (r + 1) % n; } while (!bn->cnt[r]);
+		P->sd[j] = P->sd[l] > P->sd[r] ? P->sd[l] : P->sd[r];
+	}
 }
 
 /* The quadratic of each bin through its neighbours; the lowest bin; the
@@ -1975,6 +1992,7 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	struct shape_pts P; /* ~25 KiB of stack, as before the split */
 	if (!shape_points(&P, bn, bp))
 		return false;
+	sparse_bins_sd(&P, bn, bp);
 	shape_quads(sh, &P);
 	long n = P.n, jmax = P.jmax;
 	struct top_read r;
