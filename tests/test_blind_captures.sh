@@ -1758,4 +1758,14 @@ redraw_ speed_startup_pad_head_under_25_slots_redraws_centred_1khz speed 1000 11
 case_ ring_1khz_model_flank_pad_strokes ringing 1000 11408
 case_ ring_1khz_model_through_exposure ringing 1000 11420
 case_ ring_1khz_model_2khz_ring ringing 1000 11100
+
+# The plateau gate of that model (and of clean_max_doubt) measures the
+# top's own width (shape.c shape_top_span), not the window the sharp fit
+# leaves, 7 bins at least: 0.226 of a cycle on a fold of 31 bins, so at
+# 1 kHz on fast strokes the model was never asked. blind_hunt.py ringing
+# 1000 11911 (a 3369 Hz ring of 19.1 um on 143 Hz poly4567 strokes, 7
+# samples a stroke, its top 3 bins wide): -5.94 um against U 4.19, status
+# ok on c971380; now -2.64 against U 9.56, all 217 strokes within U.
+case_ ring_1khz_model_narrow_top_coarse_fold ringing 1000 11911
+all_strokes_ ring_1khz_model_narrow_top_coarse_fold_strokes ringing 1000 11911
 finish

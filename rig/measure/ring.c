@@ -1480,7 +1480,7 @@ static bool fine_fold(const struct shape_pts *P, const struct fold_src *src,
  * +0.24). The maximum is the least uncertain of those as high as the
  * highest (ring_candidate's by_error: the highest is often the noisiest),
  * over FINE_DOUBT_H or more points each side (as fine_doubt). Not on a
- * plateau (P's top window wider than CLEAN_DOUBT_TOP of a cycle): a
+ * plateau (P's top wider than CLEAN_DOUBT_TOP of a cycle, shape_top_span): a
  * dwell's cleaned fold rose up to 5.4 sigma over its level with no ring
  * (coverage.py 100 12 at 1 kHz: dwells 0.19..0.30 of a cycle wide, every
  * other top 0.06..0.13), its U 1.02 -> 3.24 um for an error of -0.03.
@@ -1573,7 +1573,7 @@ static void fine_clean_doubt(const struct shape_pts *P, const struct fold_src *s
 	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise, NULL, NULL,
 		     NULL, NULL);
 	if (rg == MEASURE_RING_NONE && um > 0) {
-		if ((double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP)
+		if (shape_top_span(P) <= CLEAN_DOUBT_TOP)
 			clean_max_doubt(&F, flo - dj, fhi - dj, *peak, u_model);
 		return;
 	}
@@ -1762,8 +1762,13 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	/* not on a plateau (as clean_max_doubt's): a dwell's flat top with
 	 * its sharp shoulders is no quartic, and the sine takes its misfit
 	 * (tests/test_physics_captures.sh dwell_1khz_no_clean_doubt, a dwell
-	 * 0.27 of a cycle wide with no ring: U 1.02 -> 2.04 um) */
-	bool model = (double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP;
+	 * 0.27 of a cycle wide with no ring: U 1.02 -> 2.04 um). The top's
+	 * own width (shape_top_span), not lo..hi: the sharp fit widens that
+	 * to 7 bins at least, 0.226 of a cycle on a fold of 31 bins, and at
+	 * 1 kHz on fast strokes no top passed (blind_hunt.py ringing 1000
+	 * 11911, a 3369 Hz ring of 19.1 um, its top 3 bins wide: -5.94 um
+	 * against U 4.19; now the model, z 60, -2.64 against U 9.56) */
+	bool model = shape_top_span(P) <= CLEAN_DOUBT_TOP;
 	bool took = ring_fine_rules(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um,
 				    model ? &fm : NULL);
 	fine_model_doubt(&fm, peak, u_model, ring, rise_um);
