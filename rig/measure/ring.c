@@ -749,6 +749,35 @@ static bool rm_on_grid(const struct rm_pts *R, double f, double pps, double widt
 	return m >= 1 && num_abs(f - m * R->grid_hz) <= pps / (2 * width);
 }
 
+/* rm_search's coarse pass (RM_COARSE, step > 1): frequency k lies within
+ * step - 1 of one fitted in pass 0 (done) whose best decay's chi-square
+ * is within near, the least's bound. */
+static bool rm_coarse_near(const double *chi, const bool *done, int k, int step, double near)
+{
+	for (int j = k - step + 1; j < k + step; j++) {
+		if (j < 0 || j >= RM_NF || !done[j])
+			continue;
+		for (int i = 0; i < RM_NTAU; i++)
+			if (chi[j * RM_NTAU + i] <= near)
+				return true;
+	}
+	return false;
+}
+
+/* Whether rm_search's pass fits frequency k: pass 0 every step-th and the
+ * last; pass 1 (step > 1) those not fitted that lie near a good one
+ * (rm_coarse_near); pass 2 (the profile) every one, its decays chosen
+ * there. */
+static bool rm_pass_fits(int pass, int k, int step, const bool *done, const double *chi,
+			 double near)
+{
+	if (pass == 0)
+		return k % step == 0 || k == RM_NF - 1;
+	if (pass == 1)
+		return step > 1 && !done[k] && rm_coarse_near(chi, done, k, step, near);
+	return true;
+}
+
 /* The least chi-square ring model over R (bh: points in half a
  * RING_HZ_LO period), *s2 its chi-square a degree of freedom (at least 1),
  * *chi0 the polynomial's alone, and the least and greatest top (rm_top
@@ -797,23 +826,12 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 	 * the frequencies about those whose best decay lies within
 	 * RM_PROFILE + RM_COARSE_MARGIN s2 of the least, 2: the profile */
 	for (int pass = 0; pass < 3; pass++) {
+		double near = best->chi + (RM_PROFILE + RM_COARSE_MARGIN) * *s2;
 		for (int k = 0; k < RM_NF; k++) {
 			double f = RING_HZ_LO + RM_DF_HZ * k, w = 2 * M_PI * f / pps;
 			bool filled = false, grid = rm_on_grid(R, f, pps, width);
-			if (pass == 0 && k % step != 0 && k != RM_NF - 1)
+			if (!rm_pass_fits(pass, k, step, done, chi, near))
 				continue;
-			if (pass == 1) {
-				if (step == 1 || done[k])
-					continue;
-				bool near = false;
-				for (int j = k - step + 1; j < k + step && !near; j++)
-					for (int i = 0; j >= 0 && j < RM_NF && done[j] && !near &&
-							i < RM_NTAU; i++)
-						near = chi[j * RM_NTAU + i] <=
-						       best->chi + (RM_PROFILE + RM_COARSE_MARGIN) * *s2;
-				if (!near)
-					continue;
-			}
 			if (pass < 2)
 				done[k] = true;
 			for (int i = 0; i < RM_NTAU; i++) {
