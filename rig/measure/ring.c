@@ -451,6 +451,9 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
 #define RM_BOX_ZERO 1e-3 /* a zero of the box: the ring's columns vanish */
 #define RM_BOX_PASS 0.85
 #define RM_BOX_REACH_UM (2 * RING_MAX_UM)
+/* The farthest the model's window reaches below the top to hold its
+ * 4 * RM_NP points (peak_ringing). */
+#define RM_WIDE_REACH_UM (4 * RING_MAX_UM)
 /* Under an exposure the peak is the middle of the near-best tops of one
  * window or both, by the two best fits' chi-squares: the narrow window's
  * (RM_NARROW) where the whole window's points beyond it fit worse than the
@@ -958,8 +961,8 @@ static bool rm_long_tops(const struct shape_pts *P, double bh, double box, long 
 }
 
 static bool ring_model_peak(const struct shape_pts *P, double bh, double box, double fs_hz,
-			    long lo, long hi, double *peak, double *vpos, double *u_peak, double *u_model,
-			    double *curv, double *box_um, struct ring_box *rb)
+			    long lo, long hi, bool wide, double *peak, double *vpos, double *u_peak,
+			    double *u_model, double *curv, double *box_um, struct ring_box *rb)
 {
 	struct rm_fit F, G;
 	struct rm_pts R; /* ~40 KiB of stack */
@@ -982,6 +985,14 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 		return false;
 	}
 	if (!(chi0 - F.chi > RM_CHI * s2))
+		return false;
+	/* wide: the window reaches further down the flanks than the top's
+	 * own (peak_ringing, RM_WIDE_REACH_UM), where a quartic may not
+	 * follow the top and a sine takes its misfit; the ring counts only
+	 * where it fits better than a smooth top of as many coefficients
+	 * (RM_SMOOTH; blind_hunt.py mixed 4000 11800, a creeping pad's top
+	 * and no ring, took one without this) */
+	if (wide && !(rm_sextic_chi(&R) - F.chi >= RM_SMOOTH * s2))
 		return false;
 	double span = R.span, xs = 0, grad[RM_NP_MAX], g2[RM_NP_MAX], var = 0;
 	if (!rm_solve(&R, F.w, F.lam, true, true, &F))
@@ -1161,25 +1172,46 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	 * 10618 (3876 Hz, 179 us, 0.38) -2.59. What decides is the fit: a
 	 * ring standing out of it (RM_CHI) that the box passes RM_BOX_GAIN
 	 * or more of (rm_search). Then *box_um is what the box took of the
-	 * model's top (the box's correction, in place of shape.c's). */
+	 * model's top (the box's correction, in place of shape.c's).
+	 * Under a short exposure (one that passes the band, not boxed) the
+	 * model is fitted as with none, and shape.c's correction follows, as
+	 * for a local maximum taken: until 12-05 session 35 (PLY) any
+	 * exposure kept it out, and blind_hunt.py ringing 4000 11908 (a
+	 * 4877 Hz ring of 11.6 um under 42 us, gain 0.93; 2.1 points a half
+	 * period, the ripple at 15 sigma) took the 5-point quadratic's
+	 * maximum, 3.0 um over the smooth peak where the ring adds 3.9: -1.43
+	 * um against U 2.67 (issue 13: within 1 um at 4 kHz); now +0.29, U
+	 * 2.24. */
 	double exp_s = src ? src->m->cfg.exposure_us * 1e-6 : 0;
 	double box = exp_s > 0 && isfinite(bh) ? exp_s * 2 * bh * RING_HZ_LO : 0;
 	bool boxed = !coarse && box > 0 && ring_band_gain(exp_s) < RM_BOX_PASS;
 	/* an unsure maximum where the ring shows only far out on the flank
-	 * (RING_FAR_HALVES): kept with its gap in U below, but under a long
-	 * exposure only when the model finds no ring (see there) */
+	 * (RING_FAR_HALVES): kept with its gap in U below, but only when the
+	 * model finds no ring (see there) */
 	bool far_unsure = far && have && excess > 0 && excess < RING_SIGMAS * c.u;
-	if (src && !coarse && (boxed || (!(exp_s > 0) && !far_unsure &&
-	    ((seen && bh * RING_HZ_LO / RING_HZ_HI < RING_MIN_HALF) ||
-	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))))) {
+	if (src && !coarse &&
+	    (boxed || (seen && bh * RING_HZ_LO / RING_HZ_HI < RING_MIN_HALF) ||
+	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))) {
 		long wlo, whi;
 		double pk, vp, up, um, cv, bx;
 		double drop = boxed ? RM_BOX_REACH_UM : RING_MAX_UM;
 		ring_reach_um(P, lo + hmax, hi - hmax, P->n / 8, drop, &wlo, &whi);
+		/* the model's RM_NP coefficients want 4 * RM_NP points
+		 * (ring_model_peak): a sharp top holds fewer within drop, and
+		 * the window reaches RING_MAX_UM further down at a time, to
+		 * RM_WIDE_REACH_UM (blind_hunt.py ringing 4000 11802, 61 Hz
+		 * asine strokes, 250 bins: 19 points within 20 um, 26 within
+		 * 40, 32 within 60; the model was never fitted there) */
+		bool wide = false;
+		while (whi - wlo + 1 < 4 * RM_NP && drop < RM_WIDE_REACH_UM) {
+			drop += RING_MAX_UM;
+			wide = true;
+			ring_reach_um(P, lo + hmax, hi - hmax, P->n / 8, drop, &wlo, &whi);
+		}
 		/* the sampling grid's pattern under the box (rm_on_grid) */
 		double grid_hz = boxed ? src->m->cfg.rate_hz : 0;
-		if (ring_model_peak(P, bh, boxed ? box : 0, grid_hz, wlo, whi, &pk, &vp, &up, &um,
-				    &cv, &bx, rb)) {
+		if (ring_model_peak(P, bh, boxed ? box : 0, grid_hz, wlo, whi, wide, &pk, &vp, &up,
+				    &um, &cv, &bx, rb)) {
 			if (box_um)
 				*box_um = boxed ? bx : NAN;
 			*ring = MEASURE_RING_TAKEN;
@@ -1207,7 +1239,14 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		 * 181 us, gain 0.46; a convex point 33 points out, 5.4 half
 		 * periods of 2 kHz; a maximum 0.47 um up, 1.3 sigma) kept the
 		 * smooth peak, -1.65 um; the model, a ring at 3350 Hz
-		 * standing 51 of its noise out of the fit, reads -0.64. */
+		 * standing 51 of its noise out of the fit, reads -0.64. With
+		 * no exposure or a short one too since 12-05 session 35 (PLY):
+		 * ringing 4000 11802 (a 4361 Hz ring of 9.6 um on 61 Hz
+		 * strokes, no exposure; a convex point 13 points out, 3.4 half
+		 * periods; a maximum 1.03 um up, 2.0 sigma, where the ring adds
+		 * 1.9) kept the smooth peak, -1.65 um against U 2.80; the
+		 * model (its window widened, above) finds the ring at z 160
+		 * and reads +0.50, U 1.35. */
 		*u_model = num_rect_add(*u_model, excess);
 		if (crest_top)
 			*crest_top = true;
