@@ -81,8 +81,8 @@ sys.exit(0 if c[0] == c[1] else 1)' 2>&1)
 # command line, into tmp) read with no ring reported, no "ringing:" line:
 # a top with no ring in truth
 no_ring_() {
-  cmd=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1 | head -1 |
-    sed "s|/tmp/b.bin|$tmp/$1.bin|g; s|python3 tests/gen/|python3 $here/gen/|")
+  cmd=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1 | head -1 |
+    sed "s|/tmp/b.bin|$tmp/$1.bin|g; s|python3 tests/gen/|$GEN_PY $here/gen/|")
   out=$(sh -c "$cmd" 2>&1)
   dl=$(printf '%s\n' "$out" | grep '^depth:' | cut -c1-60)
   if [ -z "$dl" ]; then
