@@ -1,7 +1,7 @@
 /* engine.h - internals of the stroke engine, shared by its files (not a
  * public interface: callers use stroke.h).
  *
- * The engine is one struct measure (fixed size, ~360 KiB) and these parts:
+ * The engine is one struct measure (fixed size, ~640 KiB) and these parts:
  *   detect.c   the sample stream and the crossing detector: level, strokes
  *              cut at up-crossings, stalls and gaps; measure_create/push/
  *              finish
@@ -244,12 +244,14 @@ struct drift_sums {
 };
 
 /* One model of the drift as a curve of time (drift_at): a polynomial of
- * degree deg in t / dur, (deg 0) a level and c exp(-t / tau_s), or (knots
+ * degree deg in t / dur, (deg 0) a level and c exp(-t / tau_s), (knots
  * not 0) a natural cubic spline in t / dur with that many knots equally
- * spaced over 0..1, p its coefficients (drift.c, drift_spline_basis). */
+ * spaced over 0..1, p its coefficients (drift.c, drift_spline_basis), or
+ * (sine not 0) a level and c sin(pi t / (2 dur)) (sine 1) or c (1 -
+ * cos(pi t / (2 dur))) (sine 2; drift.c, drift_bin_basis). */
 struct drift_curve {
 	bool ok;
-	unsigned deg, knots;
+	unsigned deg, knots, sine;
 	double p[DRIFT_DEG_MAX + 1];
 	double tau_s, dur;
 	double shift_um; /* added to each stroke's correction (result_drift) */
@@ -304,6 +306,18 @@ struct edge_bent {
  * timing term), an offset over the top 30 % of the travel (w >= TOP_W),
  * one over all the samples it took (w >= TOP_W_WIDE). */
 enum fit_model { FIT_LINE, FIT_OFFSET_HIGH, FIT_OFFSET_ALL, FIT_MODELS };
+
+/* Flag mode's probe of what the shape took in of a drift (learn.c,
+ * learn_drift_takein) folds the shape again from the learning store less
+ * the drift, then puts back the shape, its bins and the samples as they
+ * were, kept here (the engine's own memory: no allocation while it
+ * analyses; its pages are touched only where a drift is probed). */
+struct learn_keep {
+	struct shape shape;
+	struct bins bins;
+	struct bin_pairs pairs;
+	double hist[HIST_CAP];
+};
 
 struct measure {
 	struct measure_config cfg;
@@ -529,6 +543,7 @@ struct measure {
 	 * figure is corrected by it, or it counts in U (result_drift) */
 	double drift_takein_um;
 	bool drift_takein_whole;
+	struct learn_keep takein_keep; /* learn_drift_takein's copy of what it puts back */
 	/* the strokes' mean levels against time (the drift seen without the
 	 * shape; strokes of LEVEL_MIN_SAMPLES or more): sums of t^k, level t^k,
 	 * level^2 */
@@ -799,6 +814,11 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
  * (m->shape.fine_model_due); nothing done otherwise. False if there is no
  * shape. */
 bool shape_reread(struct measure *m, const struct xing *L, uint32_t nl, const bool *use);
+
+/* How wide P's top is, as a share of the cycle: its bins within the top
+ * bin's noise of the top (shape_top's window before the sharp fit widens
+ * it to its least, 7 bins: a plateau or not, ring.c). */
+double shape_top_span(const struct shape_pts *P);
 
 /* ring.c */
 /* Impact ringing on the top: the smooth peak (*peak at *vpos, its noise

@@ -188,13 +188,13 @@ enum measure_ring {
 
 /* The drift of the readings as a curve of time (drift.c's model of it,
  * for each stroke's own correction): at t seconds from the record's first
- * sample, a polynomial of degree deg in t / dur_s, or (deg 0) p[0] +
- * p[1] exp(-t / tau_s). What it added to a stroke is its value at the
+ * sample, a polynomial of degree deg in t / dur_s, (deg 0) p[0] +
+ * p[1] exp(-t / tau_s), a spline (knots) or a quarter sine (sine). What it added to a stroke is its value at the
  * stroke's time less its value at 0 (measure_stroke_figures). */
 #define MEASURE_DRIFT_TERMS 5
 struct measure_drift_curve {
 	bool ok;
-	unsigned deg, knots;         /* as drift.c's struct drift_curve */
+	unsigned deg, knots, sine;   /* as drift.c's struct drift_curve */
 	double p[MEASURE_DRIFT_TERMS];
 	double tau_s, dur_s;
 	double t0_s;                 /* the record's first sample, s from slot 0 */
