@@ -1888,24 +1888,27 @@ static void shape_top(struct shape *sh, const struct shape_pts *P, const struct 
 		}
 		u_model = num_rect_add(u_model, narrow.um);
 	}
-	if (sharp && n < TOP_MISS_BINS && tilt != 0 && miss == 0 && sh->ring == MEASURE_RING_NONE &&
-	    peak == smooth) {
-		/* Coarse bins (SHARP_COARSE_BINS .. TOP_MISS_BINS), the peak
-		 * left alone by ring.c and the rules above: the tilted fit
+	if (sharp && n < TOP_MISS_BINS && tilt != 0 && miss == 0 && sh->ring == MEASURE_RING_NONE) {
+		/* Coarse bins (SHARP_COARSE_BINS .. TOP_MISS_BINS), no ring
+		 * taken and the fit not above its top point: the tilted fit
 		 * (tilt_gap, the pad's creep across the top) as on fine
 		 * bins, its share of the way taken by the line's z
-		 * (tilt_share) with the noise of the part taken; but what
-		 * counts in U is the gap's reach, the gap and one of its
-		 * standard errors, whatever z (as over_top's bound): on ten
-		 * points the line's F does not tell the creep. blind_hunt.py
-		 * spikes 1000 11814 (a soft pad at 57 Hz, 17 samples a
-		 * stroke, 92 bins; a sharp rise and a slow fall): the order-2
-		 * fit read 0.62 um under the noiseless truth, -1.06 um
-		 * against U 0.73 (its twin the same). Over 48 redraws of its
-		 * physics the gap read +0.63 um (sd 0.30; the tilted peak
-		 * +0.03 from the truth), the line's z 0.2 .. 8.3. */
+		 * (tilt_share) from wherever the rules above left the peak,
+		 * with the noise of the part taken; but what counts in U is
+		 * the gap's reach, the gap and one of its standard errors,
+		 * whatever z (as over_top's bound): on ten points the line's
+		 * F does not tell the creep. blind_hunt.py spikes 1000 11814
+		 * (a soft pad at 57 Hz, 17 samples a stroke, 92 bins; a
+		 * sharp rise and a slow fall): the order-2 fit read 0.62 um
+		 * under the noiseless truth, -1.06 um against U 0.73 (its
+		 * twin the same). Over 48 redraws of its physics the gap
+		 * read +0.63 um (sd 0.30; the tilted peak +0.03 from the
+		 * truth), the line's z 0.2 .. 8.3. Taken only where the
+		 * window's width had moved nothing, it switched: spikes 1000
+		 * 12619's twin (narrow_top at z 0.95) moved +0.84 um, the
+		 * spiked record (z 2.7, the middle partly taken) not. */
 		double t = tilt_share(tilt_z), tu = t * tilt_se;
-		peak += t * tilt;
+		peak += t * (smooth + tilt - peak);
 		u_model = sqrt(u_model * u_model + tu * tu);
 		u_model = num_rect_add(u_model, num_abs(tilt) + tilt_se);
 	}
