@@ -1767,7 +1767,7 @@ case_ ring_1khz_model_2khz_ring ringing 1000 11100
 # term): -1.06 um against U 0.73, its spike-free twin the same. On
 # coarse bins the tilted fits (shape.c tilt_gap, the orders with a line)
 # now count the gap's reach in U whatever the line's z, and the peak
-# moves its share of the way (shape_top; docs/measurement.md step 5,
+# moves its share of the way (shape_top; docs/measurement.md step 6,
 # "The tilted top on coarse bins"): -0.54 um, U 1.18. Two redraws of its
 # physics without spikes (of 48, 41 -> 44 within U): seed 11814037
 # -0.74 um against U 0.58 (the line's z 2.4), now -0.17, U 1.22; seed
@@ -1785,4 +1785,12 @@ gen_cover_ pad_coarse_tilt_redraw_reach_1khz "--seed 11814027 --fs 1000.0 --secs
   --scatter-um 0.3 --jitter-us 0.26 --pwm-pct 0.42 --pwm-hz 269.6 --pad-level 0.936
   --pad-gain 0.4 --pad-tau-ms 1.51" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10
   --freq-hint 57.299 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
+
+# A guard: taken first only where nothing else had moved the peak, the
+# coarse tilt switched with the window's width (narrow_top): spikes 1000
+# 12619's twin (z 0.95) moved +0.84 um, the spiked capture (z 2.7, the
+# middle partly taken) not, the spikes' mean 0.76 um from the twin's. It
+# is now taken from wherever the rules left the peak: +0.35 and +0.36 um.
+# (It passes on /tmp/rig.s35 too, where neither moved: -0.40, -0.48 um.)
+case_ spikes_1khz_pad_coarse_tilt_no_switch spikes 1000 12619
 finish
