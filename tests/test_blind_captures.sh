@@ -1682,6 +1682,18 @@ case_ speed_startup_first_knot_late_1khz speed 1000 10903
 case_ speed_startup_line_model_error_1khz speed 1000 10300
 case_ speed_startup_line_model_error_4khz speed 4000 2032
 
+# blind_hunt.py speed 4000 12316: a first-order start-up from 48 % (tau
+# 0.194 s) at 178 Hz, t3 noise 2.95 um. The line at the head was
+# shortened to 4 periods (the curve tests) and read 89.606 Hz where the
+# crank ran 89.178, U 0.230 (1.86 U). Its periods' timing noise was the
+# record's, but at half speed the crossings scatter twice as far (0.05
+# slots about the crank's phase at the head, 0.015 at the tail), and the
+# quadratic through the 4 kept periods could not tell the curve from that
+# noise. Now the timing noise is scaled by the end's period over the
+# record's, squared (result.c end_slow), and the line's bias under the
+# cubic through all 12 periods counts when larger (end_curve_bias): U 0.452.
+case_ speed_startup_slow_head_line_4khz speed 4000 12316
+
 # blind_hunt.py speed 1000 10810 (FM 1.28 % at 1.0 Hz, PWM 0.36 %, t5
 # noise 2.66 um, 16 samples a stroke) reads -16.6 ppm against U 27.7: the
 # 10 ppm limit missed inside U. The same physics drawn again (seeds

@@ -777,6 +777,75 @@ static double end_wander(const struct measure *m, double vr, double v0)
 	return fmax(0, fmax(vr, lag_var(m)) - v0 * 2 / 3);
 }
 
+/* The timing noise's factor at an end whose period is per (slots): a
+ * crossing's timing error is the sample noise over the signal's slope
+ * there, which scales with the speed, so its variance with the period
+ * squared. v0 (timing_v0) is the record's, its periods pr on average
+ * (the mean of their squares is larger: the factor errs large); at
+ * least 1. At a start-up from half speed the head's crossings scattered
+ * 0.05 slots about the crank's phase, the tail's 0.015, and the line
+ * through the head's 4 periods read 89.606 Hz where the crank ran
+ * 89.178, U 0.230 with v0 (blind_hunt.py speed 4000 12316). */
+static double end_slow(const struct measure *m, double per)
+{
+	double pr = m->per_ref + (m->tr.n > 0 ? m->tr.p / m->tr.n : 0);
+	double r = pr > 0 ? per / pr : 1;
+	return r > 1 ? r * r : 1;
+}
+
+/* The bias (slots) of the line through the points of (t, p) with use,
+ * read at x, where the periods follow the polynomial of degree
+ * END_CURVE_DEG through every point with all (the end's periods but the
+ * mistimed ones: the ones the shortening left out too): the line's
+ * reading of that polynomial less its value at x; 0 for fewer than
+ * END_CURVE_DEG + 3 points or no fit. A start-up's curvature changes
+ * along the end's periods (a first-order one: largest at the head), so
+ * a cubic; the kept periods alone (end_quad_at) are too few to tell a
+ * curve from their noise (12316: 4 kept, its quadratic read the line
+ * 0.043 Hz high, the cubic through the end's 12 periods 0.208 low). */
+#define END_CURVE_DEG 3u
+static double end_curve_bias(const double *t, const double *p, const bool *all, const bool *use,
+			     unsigned n, double x)
+{
+	enum { D1 = END_CURVE_DEG + 1 };
+	double A[D1 * D1] = { 0 }, y[D1] = { 0 }, c[D1], inv[D1 * D1], tm, pm, b, stt, sc = 0;
+	unsigned na = 0, k = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (all[i]) {
+			na++;
+			sc = fmax(sc, num_abs(t[i] - x));
+		}
+		k += use[i];
+	}
+	if (na < END_CURVE_DEG + 3 || !(sc > 0) || !end_line(t, p, use, n, n, &tm, &pm, &b, &stt) ||
+	    !(stt > 0))
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (!all[i])
+			continue;
+		double w[D1], z = (t[i] - x) / sc; /* scaled: the normal matrix stays well posed */
+		w[0] = 1;
+		for (unsigned a = 1; a < D1; a++)
+			w[a] = w[a - 1] * z;
+		for (unsigned a = 0; a < D1; a++) {
+			y[a] += w[a] * p[i];
+			for (unsigned j = 0; j < D1; j++)
+				A[a * D1 + j] += w[a] * w[j];
+		}
+	}
+	if (!num_solve_sym(D1, A, y, c, inv))
+		return 0;
+	double line = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (use[i]) {
+			double z = (t[i] - x) / sc, q = 0;
+			for (unsigned a = D1; a-- > 0;)
+				q = q * z + c[a];
+			line += (1.0 / k + (x - tm) * (t[i] - tm) / stt) * q;
+		}
+	return line - c[0];
+}
+
 /* Whether the periods a line (tm, pm, b; through the points of t with use)
  * left out from its far side, of mean pc, lie beyond the line's farthest
  * point where the line goes on: the end's speed still on its way to the
@@ -877,7 +946,8 @@ static double end_rate_own(const struct measure *m, const double *t, const doubl
 	double lo, hi, vi = 0;
 	if (m->learned && interp_errors(&m->shape, m->mid_um, 1.0 / per, &lo, &hi))
 		vi = (hi - lo) * per * (hi - lo) * per / 6;
-	*u = sqrt(rate * rate / (per * per) * (fmax(v0 * 2 / 3, lag_var(m)) + vi) + curve * curve / 3);
+	*u = sqrt(rate * rate / (per * per) * (fmax(v0 * end_slow(m, per) * 2 / 3, lag_var(m)) + vi) +
+		  curve * curve / 3);
 	return rate;
 }
 static double end_rate(const struct measure *m, const double *t, const double *p, unsigned n,
@@ -927,6 +997,8 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 	 * given END_RATE_MIN periods kept as a line is */
 	if (n > 0 && end_copied(m, tail))
 		return k < END_RATE_MIN ? 0 : end_rate_own(m, t, p, use, n, tail, v0, x, u);
+	bool all[END_TREND_N]; /* before the shortening: end_curve_bias */
+	memcpy(all, use, sizeof all);
 	/* the line read at the kept period nearest the end; shortened from
 	 * the far side while its residuals lie beyond the periods' noise
 	 * (F_0.95(k - 2, inf)), or the nearest one beyond 2 of it: a
@@ -970,7 +1042,10 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 	double per = m->per_ref + pm + b * (*x - tm);
 	if (!(per > 0))
 		return 0;
-	double se = sqrt(v * (1.0 / k + (stt > 0 ? (*x - tm) * (*x - tm) / stt : 0)) +
+	/* the timing noise at this end's speed (end_slow): a slow end's
+	 * crossings scatter further than the record's */
+	double vs = fmax(v0 * end_slow(m, per), ss / (k - 2));
+	double se = sqrt(vs * (1.0 / k + (stt > 0 ? (*x - tm) * (*x - tm) / stt : 0)) +
 			 end_wander(m, ss / (k - 2), v0));
 	double rate = m->cfg.rate_hz / per, q;
 	*u = rate * se / per;
@@ -984,10 +1059,17 @@ static double end_rate(const struct measure *m, const double *t, const double *p
 	 * against a quadratic's through the END_QUAD_N kept periods nearest
 	 * the end counts as a rectangular half-width (10300: U 1.511). On a
 	 * steady end that difference is the quadratic's noise alone (the 60 s
-	 * capture's start U 0.174 -> 0.235 Hz when taken everywhere). */
+	 * capture's start U 0.174 -> 0.235 Hz when taken everywhere). Or,
+	 * when larger, the line's bias under the cubic through all the end's
+	 * periods (end_curve_bias: a line shortened to a few periods of a
+	 * start-up, 12316). The test keeps the record's v, not vs: a slow
+	 * end's larger noise does not take the term away. */
 	if (stt > 0 && v > 0 && num_abs(b) > END_QUAD_Z * sqrt(v / stt) &&
 	    end_quad_at(t, p, use, n, tail, *x, &q) && q + m->per_ref > 0) {
 		double d = m->cfg.rate_hz / (q + m->per_ref) - rate;
+		double bc = end_curve_bias(t, p, all, use, n, *x);
+		if (per - bc > 0 && num_abs(m->cfg.rate_hz / (per - bc) - rate) > num_abs(d))
+			d = m->cfg.rate_hz / (per - bc) - rate;
 		*u = sqrt(*u * *u + d * d / 3);
 	}
 	return rate;
