@@ -919,6 +919,22 @@ exposure_twin_ noisy_1khz_exposure_noise_no_ring noisy 1000 11317
 # nothing has no other crest: -0.61 um (U 7.85).
 exposure_twin_ noisy_4khz_exposure_fine_noise_no_rival noisy 4000 11583
 
+# A top bin of one sample: the twin of noisy 4000 11531 without its
+# exposure, its noise put at 3.6 % of the travel (12.6 um on a 350 um
+# poly345 stroke; 20.004 samples a stroke, so the fold's 367 bins fill
+# unevenly, 1 to 45 samples). A bin of one sample has no spread of its
+# own, its standard error was 0: one sample 17 um high made the top
+# there (the 3-bin mean), its noise 0 shrank the sharp window to 1 % of
+# the travel (+-3 bins) and the peak's noise term to 0: +3.05 um against
+# U 1.56. A bin of under 3 samples now takes the fold's sample spread
+# (shape.c, shape_points): +2.31 um, U 3.67.
+gen_cover_ noisy_4khz_one_sample_top_bin "--seed 11531 --fs 4000.0 --secs 2.213
+  --freq 199.957 --depth-um 1759.5 --travel-um 350.4 --cam poly345 --rise 0.319 --dwell 0.0
+  --rdwell 0.172 --noise-um 12.6 --noise-kind gauss --wander-pct 0.164 --wander-hz 2.58
+  --scatter-um 2.67 --jitter-us 0.82" "--format ild1420 --rate 4000 --zero-mm 5
+  --range-mm 10 --freq-hint 199.957 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0
+  --clock-ppm 0"
+
 # The same start-up at 1 kHz as rate_startup_head_1khz (from 66 %, 0.3
 # slots of noise on its crossings): 11 of its first strokes were refused
 # as "not the stroke shape". knots_trend (learn.c) took the standard error
