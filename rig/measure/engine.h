@@ -800,6 +800,11 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
  * shape. */
 bool shape_reread(struct measure *m, const struct xing *L, uint32_t nl, const bool *use);
 
+/* How wide P's top is, as a share of the cycle: its bins within the top
+ * bin's noise of the top (shape_top's window before the sharp fit widens
+ * it to its least, 7 bins: a plateau or not, ring.c). */
+double shape_top_span(const struct shape_pts *P);
+
 /* ring.c */
 /* Impact ringing on the top: the smooth peak (*peak at *vpos, its noise
  * *u_peak, its model term *u_model, the top's form *tc) replaced by a

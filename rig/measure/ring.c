@@ -451,6 +451,9 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
 #define RM_BOX_ZERO 1e-3 /* a zero of the box: the ring's columns vanish */
 #define RM_BOX_PASS 0.85
 #define RM_BOX_REACH_UM (2 * RING_MAX_UM)
+/* The farthest the model's window reaches below the top to hold its
+ * 4 * RM_NP points (peak_ringing). */
+#define RM_WIDE_REACH_UM (4 * RING_MAX_UM)
 /* Under an exposure the peak is the middle of the near-best tops of one
  * window or both, by the two best fits' chi-squares: the narrow window's
  * (RM_NARROW) where the whole window's points beyond it fit worse than the
@@ -749,6 +752,35 @@ static bool rm_on_grid(const struct rm_pts *R, double f, double pps, double widt
 	return m >= 1 && num_abs(f - m * R->grid_hz) <= pps / (2 * width);
 }
 
+/* rm_search's coarse pass (RM_COARSE, step > 1): frequency k lies within
+ * step - 1 of one fitted in pass 0 (done) whose best decay's chi-square
+ * is within near, the least's bound. */
+static bool rm_coarse_near(const double *chi, const bool *done, int k, int step, double near)
+{
+	for (int j = k - step + 1; j < k + step; j++) {
+		if (j < 0 || j >= RM_NF || !done[j])
+			continue;
+		for (int i = 0; i < RM_NTAU; i++)
+			if (chi[j * RM_NTAU + i] <= near)
+				return true;
+	}
+	return false;
+}
+
+/* Whether rm_search's pass fits frequency k: pass 0 every step-th and the
+ * last; pass 1 (step > 1) those not fitted that lie near a good one
+ * (rm_coarse_near); pass 2 (the profile) every one, its decays chosen
+ * there. */
+static bool rm_pass_fits(int pass, int k, int step, const bool *done, const double *chi,
+			 double near)
+{
+	if (pass == 0)
+		return k % step == 0 || k == RM_NF - 1;
+	if (pass == 1)
+		return step > 1 && !done[k] && rm_coarse_near(chi, done, k, step, near);
+	return true;
+}
+
 /* The least chi-square ring model over R (bh: points in half a
  * RING_HZ_LO period), *s2 its chi-square a degree of freedom (at least 1),
  * *chi0 the polynomial's alone, and the least and greatest top (rm_top
@@ -797,23 +829,12 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 	 * the frequencies about those whose best decay lies within
 	 * RM_PROFILE + RM_COARSE_MARGIN s2 of the least, 2: the profile */
 	for (int pass = 0; pass < 3; pass++) {
+		double near = best->chi + (RM_PROFILE + RM_COARSE_MARGIN) * *s2;
 		for (int k = 0; k < RM_NF; k++) {
 			double f = RING_HZ_LO + RM_DF_HZ * k, w = 2 * M_PI * f / pps;
 			bool filled = false, grid = rm_on_grid(R, f, pps, width);
-			if (pass == 0 && k % step != 0 && k != RM_NF - 1)
+			if (!rm_pass_fits(pass, k, step, done, chi, near))
 				continue;
-			if (pass == 1) {
-				if (step == 1 || done[k])
-					continue;
-				bool near = false;
-				for (int j = k - step + 1; j < k + step && !near; j++)
-					for (int i = 0; j >= 0 && j < RM_NF && done[j] && !near &&
-							i < RM_NTAU; i++)
-						near = chi[j * RM_NTAU + i] <=
-						       best->chi + (RM_PROFILE + RM_COARSE_MARGIN) * *s2;
-				if (!near)
-					continue;
-			}
 			if (pass < 2)
 				done[k] = true;
 			for (int i = 0; i < RM_NTAU; i++) {
@@ -940,8 +961,8 @@ static bool rm_long_tops(const struct shape_pts *P, double bh, double box, long 
 }
 
 static bool ring_model_peak(const struct shape_pts *P, double bh, double box, double fs_hz,
-			    long lo, long hi, double *peak, double *vpos, double *u_peak, double *u_model,
-			    double *curv, double *box_um, struct ring_box *rb)
+			    long lo, long hi, bool wide, double *peak, double *vpos, double *u_peak,
+			    double *u_model, double *curv, double *box_um, struct ring_box *rb)
 {
 	struct rm_fit F, G;
 	struct rm_pts R; /* ~40 KiB of stack */
@@ -964,6 +985,14 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 		return false;
 	}
 	if (!(chi0 - F.chi > RM_CHI * s2))
+		return false;
+	/* wide: the window reaches further down the flanks than the top's
+	 * own (peak_ringing, RM_WIDE_REACH_UM), where a quartic may not
+	 * follow the top and a sine takes its misfit; the ring counts only
+	 * where it fits better than a smooth top of as many coefficients
+	 * (RM_SMOOTH; blind_hunt.py mixed 4000 11800, a creeping pad's top
+	 * and no ring, took one without this) */
+	if (wide && !(rm_sextic_chi(&R) - F.chi >= RM_SMOOTH * s2))
 		return false;
 	double span = R.span, xs = 0, grad[RM_NP_MAX], g2[RM_NP_MAX], var = 0;
 	if (!rm_solve(&R, F.w, F.lam, true, true, &F))
@@ -1143,25 +1172,49 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	 * 10618 (3876 Hz, 179 us, 0.38) -2.59. What decides is the fit: a
 	 * ring standing out of it (RM_CHI) that the box passes RM_BOX_GAIN
 	 * or more of (rm_search). Then *box_um is what the box took of the
-	 * model's top (the box's correction, in place of shape.c's). */
+	 * model's top (the box's correction, in place of shape.c's).
+	 * Under a short exposure (one that passes the band, not boxed) the
+	 * model is fitted as with none, and shape.c's correction follows, as
+	 * for a local maximum taken: until 12-05 session 35 (PLY) any
+	 * exposure kept it out, and blind_hunt.py ringing 4000 11908 (a
+	 * 4877 Hz ring of 11.6 um under 42 us, gain 0.93; 2.1 points a half
+	 * period, the ripple at 15 sigma) took the 5-point quadratic's
+	 * maximum, 3.0 um over the smooth peak where the ring adds 3.9: -1.43
+	 * um against U 2.67 (issue 13: within 1 um at 4 kHz); now +0.29, U
+	 * 2.24. */
 	double exp_s = src ? src->m->cfg.exposure_us * 1e-6 : 0;
 	double box = exp_s > 0 && isfinite(bh) ? exp_s * 2 * bh * RING_HZ_LO : 0;
 	bool boxed = !coarse && box > 0 && ring_band_gain(exp_s) < RM_BOX_PASS;
 	/* an unsure maximum where the ring shows only far out on the flank
-	 * (RING_FAR_HALVES): kept with its gap in U below, but under a long
-	 * exposure only when the model finds no ring (see there) */
+	 * (RING_FAR_HALVES): kept with its gap in U below, but only when the
+	 * model finds no ring (see there) */
 	bool far_unsure = far && have && excess > 0 && excess < RING_SIGMAS * c.u;
-	if (src && !coarse && (boxed || (!(exp_s > 0) && !far_unsure &&
-	    ((seen && bh * RING_HZ_LO / RING_HZ_HI < RING_MIN_HALF) ||
-	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))))) {
+	if (src && !coarse &&
+	    (boxed || (seen && bh * RING_HZ_LO / RING_HZ_HI < RING_MIN_HALF) ||
+	     (!seen && have && c.val - *peak > RING_SIGMAS * c.u))) {
 		long wlo, whi;
 		double pk, vp, up, um, cv, bx;
 		double drop = boxed ? RM_BOX_REACH_UM : RING_MAX_UM;
 		ring_reach_um(P, lo + hmax, hi - hmax, P->n / 8, drop, &wlo, &whi);
+		/* the model's RM_NP coefficients want 4 * RM_NP points
+		 * (ring_model_peak): a sharp top holds fewer within drop, and
+		 * the window reaches RING_MAX_UM further down at a time, to
+		 * RM_WIDE_REACH_UM (blind_hunt.py ringing 4000 11802, 61 Hz
+		 * asine strokes, 250 bins: 19 points within 20 um, 26 within
+		 * 40, 32 within 60; the model was never fitted there). Not
+		 * under the box (RM_BOX_REACH_UM already): widened there,
+		 * spikes 4000 12505 (115 us, no ring) took a ring that beat
+		 * the sextic, its std's U 0.30 -> 2.96 um. */
+		bool wide = false;
+		while (!boxed && whi - wlo + 1 < 4 * RM_NP && drop < RM_WIDE_REACH_UM) {
+			drop += RING_MAX_UM;
+			wide = true;
+			ring_reach_um(P, lo + hmax, hi - hmax, P->n / 8, drop, &wlo, &whi);
+		}
 		/* the sampling grid's pattern under the box (rm_on_grid) */
 		double grid_hz = boxed ? src->m->cfg.rate_hz : 0;
-		if (ring_model_peak(P, bh, boxed ? box : 0, grid_hz, wlo, whi, &pk, &vp, &up, &um,
-				    &cv, &bx, rb)) {
+		if (ring_model_peak(P, bh, boxed ? box : 0, grid_hz, wlo, whi, wide, &pk, &vp, &up,
+				    &um, &cv, &bx, rb)) {
 			if (box_um)
 				*box_um = boxed ? bx : NAN;
 			*ring = MEASURE_RING_TAKEN;
@@ -1189,7 +1242,14 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		 * 181 us, gain 0.46; a convex point 33 points out, 5.4 half
 		 * periods of 2 kHz; a maximum 0.47 um up, 1.3 sigma) kept the
 		 * smooth peak, -1.65 um; the model, a ring at 3350 Hz
-		 * standing 51 of its noise out of the fit, reads -0.64. */
+		 * standing 51 of its noise out of the fit, reads -0.64. With
+		 * no exposure or a short one too since 12-05 session 35 (PLY):
+		 * ringing 4000 11802 (a 4361 Hz ring of 9.6 um on 61 Hz
+		 * strokes, no exposure; a convex point 13 points out, 3.4 half
+		 * periods; a maximum 1.03 um up, 2.0 sigma, where the ring adds
+		 * 1.9) kept the smooth peak, -1.65 um against U 2.80; the
+		 * model (its window widened, above) finds the ring at z 160
+		 * and reads +0.50, U 1.35. */
 		*u_model = num_rect_add(*u_model, excess);
 		if (crest_top)
 			*crest_top = true;
@@ -1480,7 +1540,7 @@ static bool fine_fold(const struct shape_pts *P, const struct fold_src *src,
  * +0.24). The maximum is the least uncertain of those as high as the
  * highest (ring_candidate's by_error: the highest is often the noisiest),
  * over FINE_DOUBT_H or more points each side (as fine_doubt). Not on a
- * plateau (P's top window wider than CLEAN_DOUBT_TOP of a cycle): a
+ * plateau (P's top wider than CLEAN_DOUBT_TOP of a cycle, shape_top_span): a
  * dwell's cleaned fold rose up to 5.4 sigma over its level with no ring
  * (coverage.py 100 12 at 1 kHz: dwells 0.19..0.30 of a cycle wide, every
  * other top 0.06..0.13), its U 1.02 -> 3.24 um for an error of -0.03.
@@ -1573,7 +1633,7 @@ static void fine_clean_doubt(const struct shape_pts *P, const struct fold_src *s
 	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise, NULL, NULL,
 		     NULL, NULL);
 	if (rg == MEASURE_RING_NONE && um > 0) {
-		if ((double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP)
+		if (shape_top_span(P) <= CLEAN_DOUBT_TOP)
 			clean_max_doubt(&F, flo - dj, fhi - dj, *peak, u_model);
 		return;
 	}
@@ -1762,8 +1822,13 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	/* not on a plateau (as clean_max_doubt's): a dwell's flat top with
 	 * its sharp shoulders is no quartic, and the sine takes its misfit
 	 * (tests/test_physics_captures.sh dwell_1khz_no_clean_doubt, a dwell
-	 * 0.27 of a cycle wide with no ring: U 1.02 -> 2.04 um) */
-	bool model = (double)(hi - lo + 1) / (double)P->n <= CLEAN_DOUBT_TOP;
+	 * 0.27 of a cycle wide with no ring: U 1.02 -> 2.04 um). The top's
+	 * own width (shape_top_span), not lo..hi: the sharp fit widens that
+	 * to 7 bins at least, 0.226 of a cycle on a fold of 31 bins, and at
+	 * 1 kHz on fast strokes no top passed (blind_hunt.py ringing 1000
+	 * 11911, a 3369 Hz ring of 19.1 um, its top 3 bins wide: -5.94 um
+	 * against U 4.19; now the model, z 60, -2.64 against U 9.56) */
+	bool model = shape_top_span(P) <= CLEAN_DOUBT_TOP;
 	bool took = ring_fine_rules(P, src, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rise_um,
 				    model ? &fm : NULL);
 	fine_model_doubt(&fm, peak, u_model, ring, rise_um);

@@ -348,6 +348,27 @@ static void top_reach(const struct shape_pts *P, double delta, long *lo, long *h
 		(*hi)++;
 }
 
+/* The top window (shape_top's, before the sharp fit widens it): the bins
+ * within three times the top bin's noise (sqrt 2: two bins' difference)
+ * and 0.05 % of the stroke of the top, at least jmax - 1 .. jmax + 1. */
+static void top_window(const struct shape_pts *P, long *lo, long *hi)
+{
+	long jmax = P->jmax;
+	double delta = 3.0 * sqrt(2.0) * P->sd[jmax] + 0.0005 * (P->ys[jmax] - P->tmin);
+	top_reach(P, delta, lo, hi);
+	if (*hi - *lo < 2) {
+		*lo = *lo < -1 ? *lo : -1;
+		*hi = *hi > 1 ? *hi : 1;
+	}
+}
+
+double shape_top_span(const struct shape_pts *P)
+{
+	long lo, hi;
+	top_window(P, &lo, &hi);
+	return (double)(hi - lo + 1) / (double)P->n;
+}
+
 /* The depth below the top that bounds the sharp window (peak_sharp) and
  * the points near a fit's vertex (over_top, dwell_over): 1 % of the
  * stroke, at least 4 sqrt 2 of the top bin's noise. */
@@ -1787,13 +1808,8 @@ static void shape_top(struct shape *sh, const struct shape_pts *P, const struct 
 		      const struct fold_src *src, bool try_sharp, struct top_read *r)
 {
 	long n = P->n, jmax = P->jmax;
-	double delta = 3.0 * sqrt(2.0) * P->sd[jmax] + 0.0005 * (P->ys[jmax] - P->tmin);
 	long lo, hi;
-	top_reach(P, delta, &lo, &hi);
-	if (hi - lo < 2) {
-		lo = lo < -1 ? lo : -1;
-		hi = hi > 1 ? hi : 1;
-	}
+	top_window(P, &lo, &hi);
 	double peak, vpos;
 	struct top_curv tc = { 0, 2 };
 	struct dwell_quad dq = { false, 0, 0, 0 };

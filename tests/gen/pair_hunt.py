@@ -26,7 +26,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import blind_hunt as bh  # noqa: E402
 
 KEYS = ("status", "rate_err_sensor_ppm", "rate_U_ppm", "rate_cov", "ends", "ends_cov",
-        "limits", "depth_err", "depth_U")
+        "limits", "depth_err", "depth_U", "minmax_U", "minmax_cov", "std_U", "std_cov",
+        "strokes_cov", "strokes_U")
 
 
 def analyze(rig, kind, p, path):
@@ -103,6 +104,19 @@ def summary(files, rate_only):
                     tag, len(d), sum(abs(x["depth_err"]) <= x["depth_U"] for x in d),
                     math.sqrt(sum(x["depth_err"] ** 2 for x in d) / len(d)),
                     sum(x["depth_U"] for x in d) / len(d)))
+                print("  %-8s depth within 1 um %d of %d" % (
+                    tag, sum(abs(x["depth_err"]) <= 1 for x in d), len(d)))
+            # the strokes' figures (records drawn before these keys: none)
+            mm = [r[tag] for r in R if r[tag].get("minmax_U") is not None]
+            if mm:
+                sc = [x["strokes_cov"] for x in mm if x.get("strokes_cov")]
+                print("  %-8s strokes: min/max within U %d of %d, mean U %.3f um; "
+                      "std within U %d, mean U %.3f um; strokes within U %d of %d" % (
+                          tag, sum(bool(x["minmax_cov"]) for x in mm), len(mm),
+                          sum(x["minmax_U"] for x in mm) / len(mm),
+                          sum(bool(x["std_cov"]) for x in mm),
+                          sum(x["std_U"] or 0 for x in mm) / len(mm),
+                          sum(c[0] for c in sc), sum(c[1] for c in sc)))
         for tag in tags:
             miss = {}
             for r in R:
