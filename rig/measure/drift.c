@@ -427,15 +427,40 @@ static double drift_params(const struct drift_model *f)
 	return f->knots ? (double)f->knots : f->deg ? (double)f->deg + 1 : 3;
 }
 
-/* The family's model i (drift_fit's order: the polynomials of degree 1..
- * DRIFT_DEG_MAX, the exponentials, the splines) through d's troughs. */
+/* The family's models, in this order: the polynomials of degree 1..
+ * DRIFT_DEG_MAX, the exponentials (DRIFT_NTAU), the splines (DRIFT_KNOTS_MIN..
+ * DRIFT_KNOTS_MAX knots). */
+#define DRIFT_FAM_EXP DRIFT_DEG_MAX
+#define DRIFT_FAM_SPLINE (DRIFT_FAM_EXP + DRIFT_NTAU)
+#define DRIFT_FAM_N (DRIFT_FAM_SPLINE + DRIFT_KNOTS_MAX - DRIFT_KNOTS_MIN + 1)
+
+/* The family's model i through d's troughs. */
 static bool drift_model_fit(const struct drift_sums *d, unsigned i, double dur,
 			    struct drift_model *f)
 {
-	enum { NP = DRIFT_DEG_MAX, NE = DRIFT_DEG_MAX + DRIFT_NTAU };
-	return i < NP ? drift_poly_fit(d, i + 1, dur, f)
-	     : i < NE ? drift_exp_fit(d, i - NP, dur, f)
-		      : drift_spline_fit(d, DRIFT_KNOTS_MIN + (i - NE), dur, f);
+	return i < DRIFT_FAM_EXP ? drift_poly_fit(d, i + 1, dur, f)
+	     : i < DRIFT_FAM_SPLINE ? drift_exp_fit(d, i - DRIFT_FAM_EXP, dur, f)
+				    : drift_spline_fit(d, DRIFT_KNOTS_MIN + (i - DRIFT_FAM_SPLINE),
+						       dur, f);
+}
+
+/* Every model of the family through d's troughs (ok[i]: it fitted); the
+ * least BIC's index, the first of equals, or -1 with none; *best_poly
+ * (may be NULL) the same among the polynomials. */
+static int drift_best_model(const struct drift_sums *d, double dur,
+			    struct drift_model f[DRIFT_FAM_N], bool ok[DRIFT_FAM_N], int *best_poly)
+{
+	int best = -1, bp = -1;
+	for (unsigned i = 0; i < DRIFT_FAM_N; i++) {
+		ok[i] = drift_model_fit(d, i, dur, &f[i]);
+		if (ok[i] && (best < 0 || f[i].crit < f[best].crit))
+			best = (int)i;
+		if (ok[i] && i < DRIFT_FAM_EXP && (bp < 0 || f[i].crit < f[bp].crit))
+			bp = (int)i;
+	}
+	if (best_poly)
+		*best_poly = bp;
+	return best;
 }
 
 /* Drift: a polynomial through the strokes' troughs against time, of the
@@ -476,26 +501,18 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 		      double *corr, double *corr_avg, double *u_corr, double *u_start, double *span,
 		      double *u_fit, double *u_doubt, double *u_form, struct drift_curve *curve)
 {
-	enum { NP = DRIFT_DEG_MAX, NE = DRIFT_DEG_MAX + DRIFT_NTAU,
-	       NM = NE + DRIFT_KNOTS_MAX - DRIFT_KNOTS_MIN + 1 };
-	struct drift_model f[NM];
-	bool ok[NM] = { false };
-	int best = -1, best_poly = -1;
+	struct drift_model f[DRIFT_FAM_N];
+	bool ok[DRIFT_FAM_N];
+	int best_poly;
 	if (d->t[0] < 8 || !(dur > 0))
 		return false;
-	for (unsigned i = 0; i < NM; i++) {
-		ok[i] = drift_model_fit(d, i, dur, &f[i]);
-		if (ok[i] && (best < 0 || f[i].crit < f[best].crit))
-			best = (int)i;
-		if (ok[i] && i < NP && (best_poly < 0 || f[i].crit < f[best_poly].crit))
-			best_poly = (int)i;
-	}
+	int best = drift_best_model(d, dur, f, ok, &best_poly);
 	if (best < 0)
 		return false;
 	const struct drift_model *b = &f[best];
 	double w_sum = 0, vc = 0, vd = 0, wc_sum = 0, ca = 0;
 	double pen = log(d->t[0]) - 2; /* BIC's penalty a parameter less AIC's */
-	for (unsigned i = 0; i < NM; i++) {
+	for (unsigned i = 0; i < DRIFT_FAM_N; i++) {
 		if (!ok[i])
 			continue;
 		double w = exp(-(f[i].crit - b->crit) / 2), dc = f[i].corr - b->corr;
@@ -563,7 +580,7 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	 * was within its U in 266 (1 kHz) and 264 (4 kHz), now 273 and 272;
 	 * its mean U 1.53 -> 1.92 um and 1.10 -> 1.31 um. */
 	double sp = 0;
-	for (unsigned i = 0; i < NM; i++)
+	for (unsigned i = 0; i < DRIFT_FAM_N; i++)
 		if (ok[i] && f[i].crit - b->crit <= DRIFT_FORM_DBIC &&
 		    num_abs(f[i].drift - b->drift) > sp)
 			sp = num_abs(f[i].drift - b->drift);
@@ -594,19 +611,14 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 
 double drift_takein(const struct drift_sums *d0, const struct drift_sums *d1, double dur)
 {
-	enum { NM = DRIFT_DEG_MAX + DRIFT_NTAU + DRIFT_KNOTS_MAX - DRIFT_KNOTS_MIN + 1 };
-	struct drift_model f, b0, b1;
-	int best = -1;
+	struct drift_model f[DRIFT_FAM_N], b1;
+	bool ok[DRIFT_FAM_N];
 	if (d0->t[0] < 8 || d1->t[0] < 8 || !(dur > 0))
 		return 0;
-	for (unsigned i = 0; i < NM; i++)
-		if (drift_model_fit(d0, i, dur, &f) && (best < 0 || f.crit < b0.crit)) {
-			best = (int)i;
-			b0 = f;
-		}
+	int best = drift_best_model(d0, dur, f, ok, NULL);
 	if (best < 0 || !drift_model_fit(d1, (unsigned)best, dur, &b1))
 		return 0;
-	return b1.drift - b0.drift;
+	return b1.drift - f[best].drift;
 }
 
 /* The chi-square quantiles of 1..DRIFT_DEG_MAX degrees of freedom at

@@ -1,7 +1,7 @@
 /* engine.h - internals of the stroke engine, shared by its files (not a
  * public interface: callers use stroke.h).
  *
- * The engine is one struct measure (fixed size, ~360 KiB) and these parts:
+ * The engine is one struct measure (fixed size, ~640 KiB) and these parts:
  *   detect.c   the sample stream and the crossing detector: level, strokes
  *              cut at up-crossings, stalls and gaps; measure_create/push/
  *              finish
@@ -305,6 +305,18 @@ struct edge_bent {
  * one over all the samples it took (w >= TOP_W_WIDE). */
 enum fit_model { FIT_LINE, FIT_OFFSET_HIGH, FIT_OFFSET_ALL, FIT_MODELS };
 
+/* Flag mode's probe of what the shape took in of a drift (learn.c,
+ * learn_drift_takein) folds the shape again from the learning store less
+ * the drift, then puts back the shape, its bins and the samples as they
+ * were, kept here (the engine's own memory: no allocation while it
+ * analyses; its pages are touched only where a drift is probed). */
+struct learn_keep {
+	struct shape shape;
+	struct bins bins;
+	struct bin_pairs pairs;
+	double hist[HIST_CAP];
+};
+
 struct measure {
 	struct measure_config cfg;
 	double min_stroke_um;
@@ -529,6 +541,7 @@ struct measure {
 	 * figure is corrected by it, or it counts in U (result_drift) */
 	double drift_takein_um;
 	bool drift_takein_whole;
+	struct learn_keep takein_keep; /* learn_drift_takein's copy of what it puts back */
 	/* the strokes' mean levels against time (the drift seen without the
 	 * shape; strokes of LEVEL_MIN_SAMPLES or more): sums of t^k, level t^k,
 	 * level^2 */

@@ -5,7 +5,6 @@
  */
 #include "measure/engine.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* The band system of the knots: diagonal, first and second off-diagonal,
@@ -625,6 +624,42 @@ static double learn_period_range(const struct xing *L, uint32_t nl, const bool *
 	return pmin > 0 ? (pmax - pmin) / pmin : 0;
 }
 
+/* The strokes' mean levels less the level their own peak and trough make
+ * with the shape (stats_level's), against time: sums of t^k (k = 0..4),
+ * level t^k (k = 0..2) and level^2 (learn_drift_out, drift_level_range). */
+struct learn_levels {
+	double wbar; /* the shape's mean relative height (shape_mean_w) */
+	double t[5], y[3], yy;
+};
+
+/* Each usable stroke's trough against the shape as it stands, plus what
+ * was taken out of its samples (c NULL: drift_taken's; else the curve c
+ * less q0), less the first one's, into *d; with lv, each stroke's level
+ * into its sums as well (learn_drift_out, learn_drift_takein). */
+static void learn_troughs(const struct measure *m, const struct xing *L, uint32_t nl,
+			  const bool *use, const struct drift_curve *c, double q0,
+			  struct drift_sums *d, struct learn_levels *lv)
+{
+	double ref = 0;
+	bool have = false;
+	for (uint32_t k = 0; k + 1 < nl; k++) {
+		double t, tr;
+		struct stroke_level sl = { 0 };
+		if (!use[k] || !fit_trough(m, &L[k], &L[k + 1], &t, &tr, lv ? &sl : NULL))
+			continue;
+		double y = c ? tr + drift_at(c, t) - q0 : tr + drift_taken(m, t);
+		if (!have)
+			ref = y;
+		have = true;
+		drift_add(d, t, y - ref);
+		if (sl.ok) {
+			double x = sl.level_um - tr - (sl.peak_um - tr) * lv->wbar;
+			num_poly_sums_add(2, lv->t, lv->y, t, x);
+			lv->yy += x * x;
+		}
+	}
+}
+
 /* The drift through the strokes' mean levels (each stroke's sum of
  * samples over its period, plus what was taken out of them): a drift
  * moves them whatever the shape took in. False with too few. */
@@ -677,14 +712,7 @@ static void learn_drift_takein(struct measure *m, const struct xing *L, uint32_t
 	bool seen;
 	if (!drift_curve_fit(d0, dur, &c, &seen) || !seen)
 		return;
-	struct keep {
-		struct shape shape;
-		struct bins bins;
-		struct bin_pairs pairs;
-		double hist[];
-	} *keep = malloc(sizeof *keep + m->n_hist * sizeof keep->hist[0]);
-	if (!keep)
-		return;
+	struct learn_keep *keep = &m->takein_keep;
 	keep->shape = m->shape;
 	keep->bins = m->bins;
 	keep->pairs = m->pairs;
@@ -695,18 +723,7 @@ static void learn_drift_takein(struct measure *m, const struct xing *L, uint32_t
 		m->hist[i] -= drift_at(&c, ((double)(m->hist_slot0 + i) - s0) / rate) - q0;
 	if (shape_learn(m, L, nl, use, &nbins, true)) {
 		struct drift_sums d1 = { 0 };
-		double ref = 0;
-		bool have = false;
-		for (uint32_t k = 0; k + 1 < nl; k++) {
-			double t, tr;
-			if (!use[k] || !fit_trough(m, &L[k], &L[k + 1], &t, &tr, NULL))
-				continue;
-			double y = tr + drift_at(&c, t) - q0;
-			if (!have)
-				ref = y;
-			have = true;
-			drift_add(&d1, t, y - ref);
-		}
+		learn_troughs(m, L, nl, use, &c, q0, &d1, NULL);
 		m->drift_takein_um = drift_takein(d0, &d1, dur);
 		m->drift_takein_whole = m->finishing;
 	}
@@ -714,7 +731,6 @@ static void learn_drift_takein(struct measure *m, const struct xing *L, uint32_t
 	m->bins = keep->bins;
 	m->pairs = keep->pairs;
 	memcpy(m->hist, keep->hist, m->n_hist * sizeof keep->hist[0]);
-	free(keep);
 }
 
 /* The drift taken out of the learning store's samples
@@ -751,27 +767,9 @@ static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl
 	m->drift_takein_whole = false;
 	for (unsigned pass = 0; pass < passes; pass++) {
 		struct drift_sums d = { 0 };
-		double ref = 0, lt[5] = { 0 }, ly[3] = { 0 }, lyy = 0;
-		double wbar = pass ? 0 : shape_mean_w(&m->shape);
-		bool have = false, seen = false;
-		for (uint32_t k = 0; k + 1 < nl; k++) {
-			double t, tr;
-			struct stroke_level lv = { 0 };
-			if (!use[k] || !fit_trough(m, &L[k], &L[k + 1], &t, &tr, pass ? NULL : &lv))
-				continue;
-			double y = tr + drift_taken(m, t);
-			if (!have)
-				ref = y;
-			have = true;
-			drift_add(&d, t, y - ref);
-			if (lv.ok) {
-				/* the level less the level its own peak and
-				 * trough make with the shape (stats_level's) */
-				double x = lv.level_um - tr - (lv.peak_um - tr) * wbar;
-				num_poly_sums_add(2, lt, ly, t, x);
-				lyy += x * x;
-			}
-		}
+		struct learn_levels lv = { .wbar = pass ? 0 : shape_mean_w(&m->shape) };
+		bool seen = false;
+		learn_troughs(m, L, nl, use, NULL, 0, &d, pass ? NULL : &lv);
 		struct drift_curve c;
 		/* The first curve from the strokes' mean levels when the shape
 		 * took the drift in (drift_level_range): the troughs against
@@ -781,7 +779,7 @@ static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl
 		 * 10.995 samples a stroke a logistic drift of 9.1 um read
 		 * 13.4 from the troughs, corrected the depth -1.88 um off;
 		 * the levels follow it (blind_hunt.py drift 1000 10210). */
-		bool levels = pass == 0 && drift_level_range(lt, ly, lyy, dur) > 0 &&
+		bool levels = pass == 0 && drift_level_range(lv.t, lv.y, lv.yy, dur) > 0 &&
 			      (!levels_only ||
 			       m->learn_period_range <= LEVELS_STEADY_FRAC) &&
 			      learn_level_curve(m, L, nl, use, dur, &c);
