@@ -1817,6 +1817,41 @@ case_ ring_1khz_model_flank_pad_strokes ringing 1000 11408
 case_ ring_1khz_model_through_exposure ringing 1000 11420
 case_ ring_1khz_model_2khz_ring ringing 1000 11100
 
+# blind_hunt.py spikes 1000 11814: a poly345 cam at 57.3 Hz on a soft pad
+# (contact at 93.6 % of the travel, gain 0.4, 1.51 ms), 17 samples a
+# stroke, 92 bins a cycle. The pad's creep makes the top rise sharply and
+# fall slowly, and the order-2 two-sided fit read it 0.62 um under the
+# noiseless truth (orders 3 and 4 fit 5-10 times worse, so no model
+# term): -1.06 um against U 0.73, its spike-free twin the same. On
+# coarse bins the tilted fits (shape.c tilt_gap, the orders with a line)
+# now count the gap's reach in U whatever the line's z, and the peak
+# moves its share of the way (shape_top; docs/measurement.md step 6,
+# "The tilted top on coarse bins"): -0.54 um, U 1.18. Two redraws of its
+# physics without spikes (of 48, 41 -> 44 within U): seed 11814037
+# -0.74 um against U 0.58 (the line's z 2.4), now -0.17, U 1.22; seed
+# 11814027 -0.58 against U 0.57 (z 0.9: nothing taken), now U 0.79.
+case_ spikes_1khz_pad_coarse_tilt spikes 1000 11814
+gen_cover_ pad_coarse_tilt_redraw_taken_1khz "--seed 11814037 --fs 1000.0 --secs 2.23
+  --freq 57.299 --depth-um 1386.8 --travel-um 786.6 --cam poly345 --rise 0.316 --dwell 0.0
+  --rdwell 0.027 --noise-um 2.25 --noise-kind laplace --wander-pct 0.11 --wander-hz 1.07
+  --scatter-um 0.3 --jitter-us 0.26 --pwm-pct 0.42 --pwm-hz 269.6 --pad-level 0.936
+  --pad-gain 0.4 --pad-tau-ms 1.51" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10
+  --freq-hint 57.299 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
+gen_cover_ pad_coarse_tilt_redraw_reach_1khz "--seed 11814027 --fs 1000.0 --secs 2.23
+  --freq 57.299 --depth-um 1386.8 --travel-um 786.6 --cam poly345 --rise 0.316 --dwell 0.0
+  --rdwell 0.027 --noise-um 2.25 --noise-kind laplace --wander-pct 0.11 --wander-hz 1.07
+  --scatter-um 0.3 --jitter-us 0.26 --pwm-pct 0.42 --pwm-hz 269.6 --pad-level 0.936
+  --pad-gain 0.4 --pad-tau-ms 1.51" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10
+  --freq-hint 57.299 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
+
+# A guard: taken first only where nothing else had moved the peak, the
+# coarse tilt switched with the window's width (narrow_top): spikes 1000
+# 12619's twin (z 0.95) moved +0.84 um, the spiked capture (z 2.7, the
+# middle partly taken) not, the spikes' mean 0.76 um from the twin's. It
+# is now taken from wherever the rules left the peak: +0.35 and +0.36 um.
+# (It passes on /tmp/rig.s35 too, where neither moved: -0.40, -0.48 um.)
+case_ spikes_1khz_pad_coarse_tilt_no_switch spikes 1000 12619
+
 # The plateau gate of that model (and of clean_max_doubt) measures the
 # top's own width (shape.c shape_top_span), not the window the sharp fit
 # leaves, 7 bins at least: 0.226 of a cycle on a fold of 31 bins, so at
