@@ -1831,18 +1831,15 @@ case_ ring_1khz_model_2khz_ring ringing 1000 11100
 # -0.74 um against U 0.58 (the line's z 2.4), now -0.17, U 1.22; seed
 # 11814027 -0.58 against U 0.57 (z 0.9: nothing taken), now U 0.79.
 case_ spikes_1khz_pad_coarse_tilt spikes 1000 11814
-gen_cover_ pad_coarse_tilt_redraw_taken_1khz "--seed 11814037 --fs 1000.0 --secs 2.23
+pad11814_gen="--fs 1000.0 --secs 2.23
   --freq 57.299 --depth-um 1386.8 --travel-um 786.6 --cam poly345 --rise 0.316 --dwell 0.0
   --rdwell 0.027 --noise-um 2.25 --noise-kind laplace --wander-pct 0.11 --wander-hz 1.07
   --scatter-um 0.3 --jitter-us 0.26 --pwm-pct 0.42 --pwm-hz 269.6 --pad-level 0.936
-  --pad-gain 0.4 --pad-tau-ms 1.51" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10
+  --pad-gain 0.4 --pad-tau-ms 1.51"
+pad11814_an="--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10
   --freq-hint 57.299 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
-gen_cover_ pad_coarse_tilt_redraw_reach_1khz "--seed 11814027 --fs 1000.0 --secs 2.23
-  --freq 57.299 --depth-um 1386.8 --travel-um 786.6 --cam poly345 --rise 0.316 --dwell 0.0
-  --rdwell 0.027 --noise-um 2.25 --noise-kind laplace --wander-pct 0.11 --wander-hz 1.07
-  --scatter-um 0.3 --jitter-us 0.26 --pwm-pct 0.42 --pwm-hz 269.6 --pad-level 0.936
-  --pad-gain 0.4 --pad-tau-ms 1.51" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10
-  --freq-hint 57.299 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
+gen_cover_ pad_coarse_tilt_redraw_taken_1khz "--seed 11814037 $pad11814_gen" "$pad11814_an"
+gen_cover_ pad_coarse_tilt_redraw_reach_1khz "--seed 11814027 $pad11814_gen" "$pad11814_an"
 
 # A guard: taken first only where nothing else had moved the peak, the
 # coarse tilt switched with the window's width (narrow_top): spikes 1000
