@@ -374,6 +374,15 @@ minmax_ minmax_u_gauss_spikes_4khz spikes 4000 2026 15
 # extremes read min +0.61, max -0.91 um against U 0.90 (spikes and its
 # spike-free twin alike: the fold, not the spikes). Now U 1.21.
 minmax_ minmax_u_fold_4khz spikes 4000 10313 2
+# blind_hunt.py mixed 4000 12415: t5 noise (1.27 um) put -9.7 and -8.0 um
+# (7.6 and 6.3 sigma) on two adjacent samples of one stroke's top. Its
+# 3-parameter fit followed them a third of the way, the refit's gate
+# (4 sigma + 1 um, drawn around that fit) kept both, and the stroke read
+# 4.0 um shallow against its own U of 1.6: the record's max +3.95 um
+# against U 3.42. Adjacent pairs are now tested by their deleted
+# residuals from the fit of the others (fit.c top_two_out): max +2.00,
+# U 3.33.
+minmax_ minmax_u_adjacent_outliers_4khz mixed 4000 12415 4
 
 # Each stroke's depth carries its own U (`--per-stroke`'s depth_U_um,
 # k = 2; docs/measurement.md "One stroke's depth"): before, the rows gave
