@@ -378,7 +378,7 @@ minmax_ minmax_u_fold_4khz spikes 4000 10313 2
 # (7.6 and 6.3 sigma) on two adjacent samples of one stroke's top. Its
 # 3-parameter fit followed them a third of the way, the refit's gate
 # (4 sigma + 1 um, drawn around that fit) kept both, and the stroke read
-# 4.0 um shallow against its own U of 1.6: the record's max +3.95 um
+# 4.0 um too deep against its own U of 1.6: the record's max +3.95 um
 # against U 3.42. Adjacent pairs are now tested by their deleted
 # residuals from the fit of the others (fit.c top_two_out): max +2.00,
 # U 3.33.

@@ -564,8 +564,8 @@ static void knot_one_out(struct top_sums *S, struct knot_sums *ks, double sig2)
  * that fit, keeps both (blind_hunt.py mixed 4000 12415: t5 noise of
  * -9.7 and -8.0 um, 7.6 and 6.3 sigma, on adjacent top samples; the fit
  * followed them a third of the way, their residuals 4.5 and 3.1 um
- * within the gate's 6.1, the stroke read 4.0 um shallow against its U of
- * 1.6, the record's max +3.95 um against U 3.42). Where the refit's
+ * within the gate's 6.1, the stroke read 4.0 um too deep against its U
+ * of 1.6, the record's max +3.95 um against U 3.42). Where the refit's
  * samples still do not fit (its residual sum of squares beyond 4 sigma^2
  * a degree of freedom + 1 um^2, the refit's own trigger), each adjacent
  * pair's deleted residuals, from the fit without both: d = (I - H)^-1 e
@@ -579,7 +579,7 @@ static void knot_one_out(struct top_sums *S, struct knot_sums *ks, double sig2)
  * no answer: spikes 4000 12405, t3 noise and spikes, three samples of
  * one top 8-11 um low; with 4 sigma^2 two good samples went as a pair,
  * the others' fit took a stretch of -22 um and the stroke read 12.6 um
- * deep, 7.5 before). 12415: 6.7 and 5.3 um, 4.5 and 3.6 standard
+ * shallow, 7.5 before). 12415: 6.7 and 5.3 um, 4.5 and 3.6 standard
  * deviations, the mean 6.0 against a gate of 5.6, the others' rss 3.6
  * um^2 over 5 degrees of freedom. One pair at most a stroke; tk is drawn
  * again from K, so that what follows sees the sums' samples. */
@@ -598,7 +598,7 @@ static void top_two_out(struct top_sums *S, const struct top_kept *K, struct kno
 	 * pair only bends the fit towards it (mixed 4000 12309: a -16 um
 	 * sample beside two flank samples of leverage 0.7 and 0.3, whose
 	 * leaving out took 163 um^2 against its 151; the pair went, the
-	 * sample stayed and the stroke read 3.7 um deeper) */
+	 * sample stayed and the stroke read 3.7 um shallower) */
 	double d1 = 0;
 	for (unsigned j = 0; j < K->n; j++) {
 		const struct top_sample *t = &K->t[j];
