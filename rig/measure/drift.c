@@ -754,16 +754,27 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	return true;
 }
 
-double drift_takein(const struct drift_sums *d0, const struct drift_sums *d1, double dur)
+/* d0's least-BIC model of the family (*f0) and the same model through
+ * d1's points (*f1): two readings of one drift by one form (drift_takein,
+ * drift_level_check). False where either does not fit. */
+static bool drift_same_model(const struct drift_sums *d0, const struct drift_sums *d1, double dur,
+			     struct drift_model *f0, struct drift_model *f1)
 {
-	struct drift_model f[DRIFT_FAM_N], b1;
+	struct drift_model f[DRIFT_FAM_N];
 	bool ok[DRIFT_FAM_N];
 	if (d0->t[0] < 8 || d1->t[0] < 8 || !(dur > 0))
-		return 0;
+		return false;
 	int best = drift_best_model(d0, dur, f, ok, NULL);
-	if (best < 0 || !drift_model_fit(d1, (unsigned)best, dur, &b1))
-		return 0;
-	return b1.drift - f[best].drift;
+	if (best < 0 || !drift_model_fit(d1, (unsigned)best, dur, f1))
+		return false;
+	*f0 = f[best];
+	return true;
+}
+
+double drift_takein(const struct drift_sums *d0, const struct drift_sums *d1, double dur)
+{
+	struct drift_model f0, f1;
+	return drift_same_model(d0, d1, dur, &f0, &f1) ? f1.drift - f0.drift : 0;
 }
 
 /* The chi-square quantiles of 1..DRIFT_DEG_MAX degrees of freedom at
@@ -936,6 +947,39 @@ static double drift_level_corr(const struct measure *m, double dur, double c_y, 
 	return (c_y / v_y + c_l / v_l) / (1 / v_y + 1 / v_l);
 }
 
+/* A model's drift over the record, its variance as drift_u_um counts it
+ * without the other models and the form terms: the fit's own and twice
+ * the points' slow scatter (their residual variance less their white
+ * part, from successive differences; drift_fit). */
+static double drift_model_var(const struct drift_sums *d, const struct drift_model *f)
+{
+	double white = d->nd > 0 ? d->dd / (2 * d->nd) : 0;
+	return f->v_drift + 2 * (f->s2 > white ? f->s2 - white : 0);
+}
+
+/* --drift correct: the strokes' mean levels (m->dr_lv, as read: they
+ * hold the drift whatever the shape took in) fitted by the troughs'
+ * model, their drift over the record against the troughs': the
+ * difference beyond both fits' variances (drift_model_var), as a
+ * variance of the figure (result_drift); 0 where they agree within
+ * that. Near commensurate at 1 kHz (12.003 samples a stroke, the pen's
+ * wander moving the sample phase) the troughs against the shape folded
+ * without the drift showed a trend of +0.97 um with none drawn, the
+ * levels +0.07: a line of 5.99 um read 6.95 +- 0.84 um (k = 2), the
+ * levels by the same line 6.11 (blind_hunt.py drift 1000 12411). By the
+ * levels' own least BIC instead, their form's doubt went in too: 4 kHz
+ * 13616's levels read -9.07 by their own model for -7.38 (troughs
+ * -7.33), and the figure's U grew 1.54 -> 3.04 um. */
+static double drift_level_check(const struct measure *m, double dur)
+{
+	struct drift_model f0, f1;
+	if (!drift_same_model(&m->dr, &m->dr_lv, dur, &f0, &f1))
+		return 0;
+	double dd = f1.drift - f0.drift;
+	double ex = dd * dd - drift_model_var(&m->dr, &f0) - drift_model_var(&m->dr_lv, &f1);
+	return ex > 0 ? ex : 0;
+}
+
 double result_drift(const struct measure *m, struct measure_stats *out, double *span_stroke,
 		    double *u_stroke, struct drift_curve *curve)
 {
@@ -945,7 +989,7 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 	 * an exponential 8 um thermal drift read 5.4 um off against U 5.2,
 	 * tests/test_red_captures.sh). Either way the quadratic's misfit at
 	 * the start counts too. */
-	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt, u_form, u_drift = 0;
+	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt, u_form, u_drift = 0, v_level = 0;
 	double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
 	*span_stroke = *u_stroke = 0;
 	curve->ok = false;
@@ -1003,6 +1047,7 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 			 * mean depth. */
 			u_drift = sqrt(u_corr * u_corr + u_start * u_start);
 			double c = drift_level_corr(m, dur, corr_avg, u_drift);
+			v_level = drift_level_check(m, dur);
 			out->depth_mean_um -= c;
 			curve->shift_um = c - corr;
 			out->drift_corrected = true;
@@ -1052,10 +1097,11 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 			*span_stroke = span;
 			*u_stroke = sqrt(u_start * u_start + out->drift_u_um * out->drift_u_um);
 		}
-		/* the drift over the record: the form check (drift_fit);
-		 * after the stroke's term and drift_curve_fit's seen, which
-		 * stay as they were */
-		out->drift_u_um = sqrt(out->drift_u_um * out->drift_u_um + u_form * u_form);
+		/* the drift over the record: the form check (drift_fit) and,
+		 * --drift correct, the levels' figure against it
+		 * (drift_level_corr); after the stroke's term and
+		 * drift_curve_fit's seen, which stay as they were */
+		out->drift_u_um = sqrt(out->drift_u_um * out->drift_u_um + u_form * u_form + v_level);
 		/* flag mode: what the shape took in of the drift (learn.c,
 		 * learn_drift_takein). Where the learning store is the
 		 * record, the figure as the troughs against the shape folded
