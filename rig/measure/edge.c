@@ -968,6 +968,25 @@ static int edge_np(const struct edge_win *w, int deg)
 	return deg + 2 + w->bend + (w->amp_var > 0 ? EDGE_AMP_STROKES : 0);
 }
 
+/* The columns of a sample's row J that may be non-zero: the fit's own
+ * (polynomial, open stroke, offset) and its stroke's amplitude, of the
+ * six one at most (edge_sample); into cols[], ascending. Returns how
+ * many. The fit's sums over them alone are its sums over all (the other
+ * terms are exact zeros) at a fraction of the cost. */
+static int edge_cols(const struct edge_win *w, int deg, const double *J, int *cols)
+{
+	int npf = deg + 2 + w->bend, nc = 0;
+	for (int p = 0; p < npf; p++)
+		cols[nc++] = p;
+	if (w->amp_var > 0)
+		for (int k = 0; k < EDGE_AMP_STROKES; k++)
+			if (J[npf + k] != 0) {
+				cols[nc++] = npf + k;
+				break;
+			}
+	return nc;
+}
+
 /* A sample at phase phs (the shape's relative level wt there) lies on the
  * advance, from the retracted end to below EDGE_ADV_W of the stroke:
  * before the tips reach the pad. What happens at the pad (its creep,
@@ -1091,7 +1110,7 @@ static uint32_t edge_outlier(const struct measure *m, const struct edge_win *w, 
 			     const double *c, const struct edge_lev *lv, const struct edge_rip *rp,
 			     double inv[EDGE_NP_MAX][EDGE_NP_MAX], const uint32_t *drop, int ndrop)
 {
-	int np = edge_np(w, deg), npf = deg + 2 + w->bend;
+	int npf = deg + 2 + w->bend;
 	double rss = 0, r, J[EDGE_NP_MAX], phs, wt;
 	unsigned n = 0;
 	for (uint32_t i = w->i0; i < w->i1; i++)
@@ -1109,9 +1128,10 @@ static uint32_t edge_outlier(const struct measure *m, const struct edge_win *w, 
 				 &wt))
 			continue;
 		double h = 0;
-		for (int p = 0; p < np; p++)
-			for (int q = 0; q < np; q++)
-				h += J[p] * inv[p][q] * J[q];
+		int cols[EDGE_NP_MAX], nc = edge_cols(w, deg, J, cols);
+		for (int a = 0; a < nc; a++)
+			for (int bq = 0; bq < nc; bq++)
+				h += J[cols[a]] * inv[cols[a]][cols[bq]] * J[cols[bq]];
 		if (!(h < 1))
 			continue;
 		double s2i = (rss - r * r / (1 - h)) / (double)(n - (unsigned)npf - 1);
@@ -1307,10 +1327,12 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 				if (!edge_sample(m, w, deg, c, lv, rp, i, gate_cyc, drop, ndrop, &r,
 						 J, &phs, &wt))
 					continue;
-				for (int p = 0; p < np; p++) {
+				int cols[EDGE_NP_MAX], nc = edge_cols(w, deg, J, cols);
+				for (int ia = 0; ia < nc; ia++) {
+					int p = cols[ia];
 					b[p] += J[p] * r;
-					for (int q = 0; q <= p; q++)
-						A[p][q] += J[p] * J[q];
+					for (int ib = 0; ib <= ia; ib++)
+						A[p][cols[ib]] += J[p] * J[cols[ib]];
 				}
 				rss += r * r;
 				n++;
@@ -1334,7 +1356,8 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 					ki = kk - k0;
 				}
 				if (ki >= 0 && ki < EDGE_AMP_STROKES)
-					for (int p = 0; p < np; p++) {
+					for (int ia = 0; ia < nc; ia++) {
+						int p = cols[ia];
 						bk[ki][0][p] += J[p] * wt;
 						bk[ki][1][p] += J[p] * wt * wt;
 					}
