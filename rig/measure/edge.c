@@ -1400,7 +1400,16 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 			break;
 		drop[ndrop++] = iw;
 	}
-	if (!edge_open_follows(m, w, deg, c, lv, rp, drop, ndrop)) {
+	/* Whether the fit follows the open stroke, and its misfit, are
+	 * judged on its phase with the one offset alone (lv1: the strokes'
+	 * amplitudes 0), as without them: the amplitudes are free enough
+	 * to take in a phase that does not follow the samples, most of all
+	 * the open stroke's (a start-up within a stroke or two, 1 kHz: the
+	 * misfit 7.7 fell under EDGE_MISFIT_MAX with them, the refit with
+	 * the open stroke's own curve was not tried, +1344.8 ppm against U
+	 * 373.9, tests/test_red_captures.sh rate_startup_head_misfit_1khz) */
+	struct edge_lev lev1 = { .a = lv->a };
+	if (!edge_open_follows(m, w, deg, c, &lev1, rp, drop, ndrop)) {
 		if (w->astray)
 			*w->astray = true;
 		return false;
@@ -1445,7 +1454,7 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 	*var = vn + vs + vr;
 	*s2o = s2;
 	if (mf)
-		*mf = edge_misfit(m, w, deg, c, lv, rp, drop, ndrop);
+		*mf = edge_misfit(m, w, deg, c, &lev1, rp, drop, ndrop);
 	return isfinite(*ph) && *var >= 0;
 }
 
