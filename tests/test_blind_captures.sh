@@ -97,7 +97,7 @@ redraw_spread_() {
     sets="$sets --set $kv"
   done
   # shellcheck disable=SC2086 # $sets is a list of options
-  judged_ "$name" python3 "$here/gen/rate_floor.py" "$kind" "$fs" "$seed" $sets \
+  judged_ "$name" "$GEN_PY" "$here/gen/rate_floor.py" "$kind" "$fs" "$seed" $sets \
     --redraws "$n" "$RIG" --sd-max "$max"
 }
 
@@ -1764,8 +1764,8 @@ redraw_ speed_startup_pad_head_under_25_slots_redraws_centred_1khz speed 1000 11
 # each stroke's amplitude a random effect, its prior the scatter of the
 # strokes' tops, scatter_rho; docs/measurement.md, "Each stroke's
 # amplitude in the end fit"). blind_hunt.py speed 1000 11822 (52.7 Hz,
-# 19 samples a stroke, 1.6 um of scatter) read -12.8 ppm on c971380,
-# the same draw with the scatter drawn 0 +3.2: the one offset of the end
+# 19 samples a stroke, 1.93 um of scatter, 1.03 um of noise) read -12.8
+# ppm on c971380, the same draw with the scatter drawn 0 +3.2: the one offset of the end
 # fits took the end strokes' own amplitudes as their phase. Now -0.9
 # (scatter drawn 0: +2.7). speed 1000 11216's physics (124.5 Hz, 8
 # samples a stroke) drawn without noise and wander and with 6 um of
