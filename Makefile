@@ -239,7 +239,7 @@ CHECK_BENCH := analyze_captures handover_tty grr plot_layout unsteady verify_noi
 # The longest suites start first, so that the two lanes of -j2 end
 # together (make check on main 3607666 on the 2-core VM at load 10,
 # 2026-12-01: these took 370 s down to 16 s each, the others 0-15 s).
-CHECK_LONG := physics_captures blind_captures red_captures analyze_captures store_questions \
+CHECK_LONG := physics_captures blind_captures red_captures gen_identity analyze_captures store_questions \
   junit_outcomes store_sync units lot report_scenarios grr signals ledger_anchor stats_lot \
   records access handover_tty
 # make check SUITES='measure golden' runs only the suites named (without

@@ -225,7 +225,7 @@ fi
 # ppm): the summary prints it to two significant digits, not "+- 0.0000 Hz"
 # (before 12-05: four decimals whatever U was), and the truth is within it.
 n=$((n + 1))
-python3 "$here/gen/make_capture.py" "$tmp/long60.bin" --format ild1420 --rate 4000 \
+"$GEN_PY" "$here/gen/make_capture.py" "$tmp/long60.bin" --format ild1420 --rate 4000 \
   --shape spline-dwell --freq 150 --depth-um 1500 --seed 3 --seconds 60
 rl=$($RUNNER "$RIG" analyze --format ild1420 --rate 4000 --zero-mm 5 "$tmp/long60.bin" 2>&1 | grep '^rate:')
 ft=$(sed -n 's/^freq_hz=//p' "$tmp/long60.bin.truth")

@@ -9,7 +9,8 @@
 # (`--one KIND RATE SEED`), judged against the limits of issue 13 that its
 # kind sets and |error| <= U (k = 2) for the figures it reports
 # (docs/measurement.md, "Coverage on a fifth generator"). `make blind`
-# runs the whole hunt. Needs python3.
+# runs the whole hunt. Needs python3; the generators and hunts run under
+# GEN_PY (tests/lib.sh: pypy3 where installed, the same output).
 . "$(dirname "$0")/lib.sh"
 needs python3 "the capture generator"
 
@@ -30,14 +31,14 @@ judged_() {
 
 # case_ NAME KIND RATE SEED
 case_() {
-  judged_ "$1" python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4"
+  judged_ "$1" "$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4"
 }
 
 # cover_ NAME KIND RATE SEED [LIMIT]: the depth within U (k = 2), status
 # ok, and the named limit of blind_hunt.py met if one is given (for a draw
 # whose other limits cannot be met: see the case)
 cover_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -59,7 +60,7 @@ print("%s %s %s%s err %+.2f um U %.2f" % ("good" if good else "short", d["status
 # all_strokes_ NAME KIND RATE SEED: every limit of its kind met (as case_)
 # and every measured stroke's depth within its own U (k = 2)
 all_strokes_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   rc=$?
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
@@ -81,7 +82,7 @@ sys.exit(0 if c[0] == c[1] else 1)' 2>&1)
 # rate's errors centred on zero (within 3 standard errors) and each within
 # its U, status ok
 redraw_() {
-  judged_ "$1" python3 "$here/gen/rate_floor.py" "$2" "$3" "$4" --redraws "$5" "$RIG"
+  judged_ "$1" "$GEN_PY" "$here/gen/rate_floor.py" "$2" "$3" "$4" --redraws "$5" "$RIG"
 }
 
 # redraw_spread_ NAME KIND RATE SEED N MAX KEY=VALUE...: redraw_ of the
@@ -96,7 +97,7 @@ redraw_spread_() {
     sets="$sets --set $kv"
   done
   # shellcheck disable=SC2086 # $sets is a list of options
-  judged_ "$name" python3 "$here/gen/rate_floor.py" "$kind" "$fs" "$seed" $sets \
+  judged_ "$name" "$GEN_PY" "$here/gen/rate_floor.py" "$kind" "$fs" "$seed" $sets \
     --redraws "$n" "$RIG" --sd-max "$max"
 }
 
@@ -104,7 +105,7 @@ redraw_spread_() {
 # within U, status ok (issue 13's limit for speed changes, on a draw of
 # another kind)
 rate_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -123,7 +124,7 @@ print("%s %s %s err %+.1f ppm U %.1f" % (d["status"], d["rate_cov"], abs(e) <= 1
 # standard uncertainties) and within 2 of them of the drift over the
 # strokes
 drift_seen_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
+  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, re, sys
 t = sys.stdin.read()
@@ -143,7 +144,7 @@ print("%s %s: drift %+.2f +- %.2f (standard), true %+.2f" % ("good" if good else
 # no_drift_ NAME KIND RATE SEED: a draw without drift (blind_hunt.py --one
 # KIND) whose rig says no drift was detected (drift_false), status ok
 no_drift_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -161,7 +162,7 @@ print("%s %s: drift detected %s" % ("good" if d["status"] == "ok" and f is False
 # drift of the drift kind's draw of the same rate and seed (when KIND drew
 # none), flagged: the rig detects it (drift_detected) with the right sign
 drift_kept_() {
-  fig=$(python3 - "$here/gen" "$RIG" "$2" "$3" "$4" <<'PY' 2>&1
+  fig=$("$GEN_PY" - "$here/gen" "$RIG" "$2" "$3" "$4" <<'PY' 2>&1
 import sys, tempfile
 sys.path.insert(0, sys.argv[1])
 import blind_hunt as bh
@@ -245,7 +246,7 @@ a108="--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 228.824
 ring_bound_() {
   for e in 20 240; do
     # shellcheck disable=SC2086
-    python3 "$here/gen/blind_capture.py" --out "$tmp/rb$e.bin" $g108 $2 --exposure-us $e \
+    "$GEN_PY" "$here/gen/blind_capture.py" --out "$tmp/rb$e.bin" $g108 $2 --exposure-us $e \
       >"$tmp/rb$e.truth" 2>&1 || { bad "$1: the generator failed"; return; }
   done
   # shellcheck disable=SC2086
@@ -276,7 +277,7 @@ ring_bound_ ring_bound_narrows_a_quiet_pad "" 4
 # (a run would withhold the depth for it; tests/test_physics_captures.sh
 # pins the flag on a ring the engine takes).
 # shellcheck disable=SC2086
-python3 "$here/gen/blind_capture.py" --out "$tmp/rb50.bin" $g108 --ring-um 18.5 --ring-hz 4352 \
+"$GEN_PY" "$here/gen/blind_capture.py" --out "$tmp/rb50.bin" $g108 --ring-um 18.5 --ring-hz 4352 \
   --ring-tau-ms 0.72 --ring-sign -1 --exposure-us 50 >/dev/null 2>&1
 # shellcheck disable=SC2086
 w=$($RUNNER "$RIG" analyze $(echo "$a108" | sed 's/--csv//') --exposure-us 50 --ring-max-um 0.1 \
@@ -302,7 +303,7 @@ case_ lobes_1khz_unfollowed_107hz lobes 1000 11
 # A rate at a whole number and a half of samples, no wander: the crossings'
 # interpolation error alternates from stroke to stroke (1.4 % at 95.238 Hz):
 # no lobes there, the record stays ok.
-python3 "$here/gen/blind_capture.py" --out "$tmp/half.bin" --fs 1000 --freq 95.238 \
+"$GEN_PY" "$here/gen/blind_capture.py" --out "$tmp/half.bin" --fs 1000 --freq 95.238 \
   --cam poly4567 --rise 0.3 --rdwell 0.2 --wander-pct 0 --noise-um 0.5 >/dev/null
 st=$($RUNNER "$RIG" analyze --format ild1420 --rate 1000 --zero-mm 5 --range-mm 10 \
   --freq-hint 95.238 --csv "$tmp/half.bin" 2>&1 | tail -1 | cut -d, -f1)
@@ -352,7 +353,7 @@ covered_below_() {
   esac
 }
 minmax_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -381,7 +382,7 @@ minmax_ minmax_u_fold_4khz spikes 4000 10313 2
 # (blind_hunt.py's STROKES_COVERED); with a fifth argument `std`, the
 # per-stroke std within its own U too.
 strokes_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -413,7 +414,7 @@ strokes_ stroke_u_mixed_4khz mixed 4000 2030
 # within their own U, the strokes' rms error against their truth within
 # 1.5 um.
 stroke_drift_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
+  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -480,7 +481,7 @@ case_ speed_pwm_near_stroke_rate_4khz speed 4000 3027
 # generator's truth, status ok
 gen_fig_() {
   # shellcheck disable=SC2086
-  python3 "$here/gen/blind_capture.py" --out "$tmp/gc.bin" --truth "$tmp/gc.json" $2 \
+  "$GEN_PY" "$here/gen/blind_capture.py" --out "$tmp/gc.bin" --truth "$tmp/gc.json" $2 \
     >/dev/null 2>&1 || { bad "$1: the generator failed"; return; }
   # shellcheck disable=SC2086
   r=$($RUNNER "$RIG" analyze $3 --csv "$tmp/gc.bin" | tail -1)
@@ -776,9 +777,9 @@ case_ noisy_plateau_ripple_by_a_hair_4khz noisy 4000 10603
 # and no figure outside its U (as case_), and the record refused with
 # STATUS, its reason holding TEXT (rig analyze's status line)
 refused_for_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   rc=$?
-  msg=$(python3 - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp" <<'PY' 2>&1
+  msg=$("$GEN_PY" - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp" <<'PY' 2>&1
 import subprocess, sys
 sys.path.insert(0, sys.argv[1])
 import blind_hunt as bh
@@ -814,7 +815,7 @@ refused_for_ noisy_4khz_noise_or_a_stall noisy 4000 11317 noisy "a stall, or the
 # analyze's summary nor in its CSV row: no depth, rate or drift figure, and
 # under noisy no rejection named by the detection the noise broke
 refused_bare_() {
-  msg=$(python3 - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp" <<'PY' 2>&1
+  msg=$("$GEN_PY" - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp" <<'PY' 2>&1
 import subprocess, sys
 sys.path.insert(0, sys.argv[1])
 import blind_hunt as bh
@@ -870,9 +871,9 @@ case_ noisy_1khz_exposure_unresolved_ring noisy 1000 11317
 # of its kind met, and its depth within the U (k = 2) of its twin's: the
 # same draw with no exposure, read without --exposure-us
 exposure_twin_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   rc=$?
-  fig=$(python3 - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp/twin.bin" <<'PY' 2>&1
+  fig=$("$GEN_PY" - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp/twin.bin" <<'PY' 2>&1
 import os, subprocess, sys
 sys.path.insert(0, sys.argv[1])
 import blind_capture as bc, blind_hunt as bh
@@ -1068,7 +1069,7 @@ case_ ring_4khz_box_model_long_window_within_both_209us ringing 4000 10014
 # std_ring_u). std_ NAME KIND RATE SEED MAX_U: status ok, the std within
 # its U (k = 2) against the truth over the strokes measured, U <= MAX_U.
 std_() {
-  out=$(python3 "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -1101,7 +1102,7 @@ std_ std_u_hidden_ring_4khz ringing 4000 10914 40
 # 2027's report said "the tips ring at the top of the stroke" (31f418d),
 # for a ring a smooth top explains as well; it now says it is not told
 # from the top's own shape.
-smooth_said=$(python3 - "$here/gen" "$tmp" "$RUNNER $RIG" <<'PY' 2>&1
+smooth_said=$("$GEN_PY" - "$here/gen" "$tmp" "$RUNNER $RIG" <<'PY' 2>&1
 import subprocess, sys
 sys.path.insert(0, sys.argv[1])
 import blind_capture as bc
@@ -1109,7 +1110,8 @@ import blind_hunt as bh
 p = bh.draw("speed", 4000.0, 2027)
 path = sys.argv[2] + "/smooth2027.bin"
 data, _ = bc.make(p)
-open(path, "wb").write(data)
+with open(path, "wb") as f:  # closed before the rig reads it (pypy3 collects late)
+    f.write(data)
 out = subprocess.run(sys.argv[3].split() + ["analyze"] + bc.analyze_args(p) + [path],
                      capture_output=True, text=True).stdout
 print(" | ".join(l for l in out.splitlines() if l.startswith("ringing:")) or "no ringing line")
@@ -1209,7 +1211,7 @@ case_ speed_fast_startup_order1_4khz_counted speed 4000 9119
 # read without it (for an exposure whose drop on the top is far below it)
 gen_exposure_() {
   # shellcheck disable=SC2086
-  python3 "$here/gen/blind_capture.py" --out "$tmp/ge.bin" $2 >/dev/null 2>&1 ||
+  "$GEN_PY" "$here/gen/blind_capture.py" --out "$tmp/ge.bin" $2 >/dev/null 2>&1 ||
     { bad "$1: the generator failed"; return; }
   # shellcheck disable=SC2086
   a=$($RUNNER "$RIG" analyze $3 --csv "$tmp/ge.bin" | tail -1)
@@ -1762,8 +1764,8 @@ redraw_ speed_startup_pad_head_under_25_slots_redraws_centred_1khz speed 1000 11
 # each stroke's amplitude a random effect, its prior the scatter of the
 # strokes' tops, scatter_rho; docs/measurement.md, "Each stroke's
 # amplitude in the end fit"). blind_hunt.py speed 1000 11822 (52.7 Hz,
-# 19 samples a stroke, 1.6 um of scatter) read -12.8 ppm on c971380,
-# the same draw with the scatter drawn 0 +3.2: the one offset of the end
+# 19 samples a stroke, 1.93 um of scatter, 1.03 um of noise) read -12.8
+# ppm on c971380, the same draw with the scatter drawn 0 +3.2: the one offset of the end
 # fits took the end strokes' own amplitudes as their phase. Now -0.9
 # (scatter drawn 0: +2.7). speed 1000 11216's physics (124.5 Hz, 8
 # samples a stroke) drawn without noise and wander and with 6 um of

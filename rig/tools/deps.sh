@@ -124,6 +124,10 @@ else
   # The acceptance tests of `rig analyze` use an independent generator
   # written in Python (standard library only).
   command -v python3 >/dev/null 2>&1 || need python3
+  # pypy3 runs the long ones of those pure-Python generators and hunts
+  # faster and makes the same bytes and figures (tests/test_gen_identity.sh);
+  # the suites use it where it is installed (tests/lib.sh: GEN_PY).
+  command -v pypy3 >/dev/null 2>&1 || need pypy3
   # tests/hwemu: umockdev emulates the USB serial adapters and the GPIO
   # chip's sysfs and /dev nodes (libumockdev-dev to build the emulator,
   # umockdev for the preload library).

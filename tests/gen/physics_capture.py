@@ -231,10 +231,14 @@ def main():
             out += bytes((q & 0x3F, 0x40 | ((q >> 6) & 0x3F), 0x80 | ((q >> 12) & 0x3F)))
         else:
             out.append("%d,%.6f,0\n" % (i, (q * 102.0 / X_MAX - 1.0) * a.range_mm / 100.0))
+    # closed here, not when the file object is collected: pypy3 collects
+    # late, and at exit it lost the end of the file (tests/lib.sh: GEN_PY)
     if a.format == "ild1420":
-        open(a.out, "wb").write(out)
+        with open(a.out, "wb") as f:
+            f.write(out)
     else:
-        open(a.out, "w").writelines(out)
+        with open(a.out, "w") as f:
+            f.writelines(out)
 
     # Truth: each stroke whose peak lies in the record, its deepest point on
     # a 0.5 us grid around the shape's peak (ringing moves it).

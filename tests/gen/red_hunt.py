@@ -230,7 +230,8 @@ def drop_slots(path, slots):
     code = 262076
     for s in slots:
         b[3 * s:3 * s + 3] = bytes((code & 0x3F, 0x40 | ((code >> 6) & 0x3F), 0x80 | ((code >> 12) & 0x3F)))
-    open(path, "wb").write(bytes(b))
+    with open(path, "wb") as f:  # closed now (pypy3 collects late)
+        f.write(bytes(b))
 
 
 def one(a, runner):
