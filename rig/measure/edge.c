@@ -1489,6 +1489,51 @@ static void edge_start_far(const struct xing *L, uint32_t ka, uint32_t kb, uint3
 	c0[1] = w->P / P;
 }
 
+/* amp[i] = max(amp[i], am[i]): of two answers, the larger squared phase
+ * per um of a stroke's amplitude (edge_fit_deg). */
+static void amp_max(double amp[2], const double am[2])
+{
+	for (int i = 0; i < 2; i++)
+		amp[i] = am[i] > amp[i] ? am[i] : amp[i];
+}
+
+/* The floor of an end's u and amplitude sensitivities (amp, squared)
+ * where the strokes' amplitudes are in the fit (w->amp_var): the same two
+ * fits from the same start with the one offset alone (amp_var 0, the fit
+ * before session 36), and of the two answers the larger u and the larger
+ * of each sensitivity; the phase stays the amplitudes' fit's. The prior
+ * takes the strokes' amplitudes as independent, and the one offset's
+ * answer as sure as it says: where they are not (strokes' scatter
+ * correlated from one to the next, rho 0.67 near commensurate, under a
+ * drift: the tail's sensitivity 0.00021 -> 0.00007 cycles/um, +10.7 ppm
+ * against U 8.1, tests/test_red_captures.sh mosaic_drift_flagged_s2), or
+ * where the one offset's large sensitivity held an error that is not the
+ * scatter's (a 4 kHz start-up's head, 0.00079 -> 0.00009 cycles/um, -38.3
+ * ppm against U 31.0, rate_startup_head_misfit_4khz), the end is no surer
+ * than before. Where the one offset's fits fail, no floor. */
+static void edge_fits1_floor(const struct measure *m, const struct edge_win *w,
+			     const double c0[EDGE_NC], bool curved, const struct edge_rip *rp,
+			     double *u, double amp[2])
+{
+	struct edge_win w0 = *w;
+	double cq[EDGE_NC], cc[EDGE_NC], pq, vq, pc, vc, sq, sc, aq[2] = { 0 }, ac[2] = { 0 };
+	double dq, dc;
+	w0.amp_var = 0;
+	w0.astray = NULL; /* the amplitudes' fit said whether it followed */
+	int dhi = curved ? edge_deg_curved(w) : 3;
+	memcpy(cq, c0, sizeof cq);
+	memcpy(cc, c0, sizeof cc);
+	bool okq = edge_fit_deg(m, &w0, dhi - 1, cq, rp, &pq, &vq, &sq, aq, &dq, NULL);
+	bool okc = edge_fit_deg(m, &w0, dhi, cc, rp, &pc, &vc, &sc, ac, &dc, NULL);
+	if (curved ? !okc : !okq)
+		return;
+	double um = okq && okc ? num_abs(pc - pq) / sqrt(3.0) : 0;
+	double u0 = sqrt((curved ? vc : vq) + um * um);
+	const double *a0 = curved ? ac : aq;
+	*u = u0 > *u ? u0 : *u;
+	amp_max(amp, a0);
+}
+
 /* Both degrees' fits from one start; false when the chosen one failed.
  * *s2 the chosen fit's residual variance, *dx its extrapolation over
  * unseen end samples (edge_fit_deg). */
@@ -1517,6 +1562,8 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 	amp[1] = curved ? ac[1] : aq[1];
 	*dx = curved ? dc : dq;
 	memcpy(cf, curved ? cc : cq, EDGE_NC * sizeof cf[0]);
+	if (w->amp_var > 0)
+		edge_fits1_floor(m, w, c0, curved, rp, u, amp);
 	return true;
 }
 
@@ -1951,14 +1998,6 @@ static bool edge_head_second(const struct measure *m, const struct xing *L,
 	bool astray = false;
 	return edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, w2, true, p2, u2, am2, d2, &astray, &b) &&
 	       !astray && !b.ok && num_abs(*p2 - ph) <= 2 * u;
-}
-
-/* amp[i] = max(amp[i], am[i]): of two answers, the larger squared phase
- * per um of a stroke's amplitude (edge_fit_deg). */
-static void amp_max(double amp[2], const double am[2])
-{
-	for (int i = 0; i < 2; i++)
-		amp[i] = am[i] > amp[i] ? am[i] : amp[i];
 }
 
 /* The head: strokes from the record's first sample to the first knot
