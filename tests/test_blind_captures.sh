@@ -1823,10 +1823,12 @@ redraw_ speed_startup_pad_head_under_25_slots_redraws_centred_1khz speed 1000 11
 # 19 samples a stroke, 1.93 um of scatter, 1.03 um of noise) read -12.8
 # ppm on c971380, the same draw with the scatter drawn 0 +3.2: the one offset of the end
 # fits took the end strokes' own amplitudes as their phase. Now -0.9
-# (scatter drawn 0: +2.7). speed 1000 11216's physics (124.5 Hz, 8
-# samples a stroke) drawn without noise and wander and with 6 um of
-# scatter: its 12 redraws spread 5.90 ppm on c971380, 1.59 now (0.8
-# without the scatter). Both fail on c971380.
+# (scatter drawn 0: +2.7), U 53.1 (the one offset's floor, session 36;
+# 49.6 without it). speed 1000 11216's physics (124.5 Hz, 8 samples a
+# stroke) drawn without noise and wander and with 6 um of scatter: its
+# 12 redraws spread 5.90 ppm on c971380 and a8ab2d8, 1.45 now (1.59
+# without the floor, whose larger u changes which answers an end takes;
+# 0.8 without the scatter). Both fail on c971380 and a8ab2d8.
 rate_ rate_amp_scatter_end_strokes_1khz speed 1000 11822
 redraw_spread_ speed_amp_scatter_redraws_spread_1khz speed 1000 11216 12 3.0 \
   noise_um=0 wander_pct=0 scatter_um=6
