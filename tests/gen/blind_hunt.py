@@ -460,8 +460,11 @@ def detected(res):
 def command(kind, p, rig):
     args = " ".join("--%s %s" % (k.replace("_", "-"), v) for k, v in p.items())
     extra = " --drift correct" if kind == "drift" else ""
+    # the runner (qemu for a cross build, RIG_RUNNER) is part of the
+    # command, so the printed reproduction runs where the hunt ran
+    run = " ".join(os.environ.get("RIG_RUNNER", "").split() + [rig])
     return ("python3 tests/gen/blind_capture.py --out /tmp/b.bin %s && %s analyze %s%s /tmp/b.bin"
-            % (args, rig, " ".join(bc.analyze_args(p)), extra))
+            % (args, run, " ".join(bc.analyze_args(p)), extra))
 
 
 def run_one(a):
