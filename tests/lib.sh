@@ -71,13 +71,16 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 # halves). Its output reaches the caller when the script has ended,
 # stdout then stderr. Without gen_warm, or with RIG_GEN_WARM=0, gen_py
 # starts "$GEN_PY" itself. The interpreter ends with the suite (its
-# request pipe, fd 9, closes).
+# request pipe, fd 9, closes), which waits for it.
 gen_warm() {
   [ "${RIG_GEN_WARM:-1}" = 0 ] && return 0
   mkfifo "$tmp/warm.req" || return 0
   exec 9<>"$tmp/warm.req"
   "$GEN_PY" "$here/gen/warm.py" "$tmp/warm.req" </dev/null 9>&- &
   warm_pid=$!
+  # at exit: the pipe closed, the interpreter waited for (its CPU time is
+  # then the suite's: make check's .time files count waited children)
+  trap 'exec 9>&-; wait "$warm_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
   while [ ! -e "$tmp/warm.req.ready" ]; do
     kill -0 "$warm_pid" 2>/dev/null || { echo "gen_warm: $GEN_PY warm.py did not start" >&2; warm_pid=; return 0; }
     sleep 0.05
