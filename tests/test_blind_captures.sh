@@ -725,6 +725,21 @@ case_ drift_figure_takein_exp_exposed_4khz drift 4000 11607
 case_ drift_corrected_figure_quarter_sine_4khz drift 4000 10900
 case_ drift_corrected_figure_quarter_sine_laplace_4khz drift 4000 11403
 case_ drift_corrected_figure_quarter_sine_falling_4khz drift 4000 11420
+# An exponential between two of the family's time constants (tau 1.17 s;
+# the family's 1 and 2 s): BIC took the quadratic, 4.91 um for 5.33, and
+# the forms within 10 of it read as it did (the exponential of 1 s lay 12
+# above), so --drift correct's figure was -0.43 um against U 0.39. The
+# form term now also reads a settling exponential whose time constant is
+# free (drift.c drift_exp_free: 5.23 um, 3 above the least BIC): U 0.69.
+case_ drift_corrected_figure_exp_between_taus_4khz drift 4000 12318
+# Near commensurate at 1 kHz (12.003 samples a stroke, the wander moving
+# the sample phase) the troughs against the shape folded without the
+# drift read a trend of +0.97 um that the strokes' mean levels do not
+# (+0.07 on the same capture drawn without drift): a line of 5.99 um read
+# 6.95, U 0.84. The levels' figure (6.11) against the troughs', beyond
+# both their uncertainties, now counts in the figure's U (drift.c
+# drift_level_corr): U 1.49.
+case_ drift_corrected_figure_levels_disagree_1khz drift 1000 12411
 # --drift correct corrects each stroke by the drift's curve, but the std
 # kept the curve's variance (0.14 D^2 for a logistic, beyond the D^2 / 12
 # its U counted): +1.55 um against U 1.32, +1.35 against U 1.25. Now the
