@@ -225,13 +225,10 @@ SUITE_TIMEOUT_S ?= $(if $(CROSS),1500,600)
 # whole run's outputs byte for byte and column by column.
 CROSS_QUICK := c golden report_scenarios report_columns
 # The suites that keep real time (an emulated HX711 read by its clock,
-# rig sim over ptys, two sockets' real-time runs) run once the others have
-# ended: beside a suite that loads the CPU they would skip more of their
-# cases on a 2-core machine. Beside each other they do not (each sleeps
-# most of its time: 1-6 s of CPU in 7-29 s; none takes another's lock),
-# so under make -j2 they run two at a time, the longest first: 63 s of
-# wall time one after another, about 34 s so.
-CHECK_ALONE := hwemu sim_pty sockets
+# rig sim over ptys, two sockets' real-time runs) run alone, one after
+# another, once the others have ended: beside another suite they would
+# skip more of their cases on a 2-core machine.
+CHECK_ALONE := sim_pty hwemu sockets
 # The suites that run the shipped fixtures/sim.ini take its bench lock
 # (flock; a second run meanwhile ends "bench SIM-01 is in use", exit 75):
 # they run one after another, beside the others. (A suite with its own
@@ -265,9 +262,9 @@ CHECK_SIDE_PATHS := $(call suite_paths,$(CHECK_LONG)) \
   $(filter-out $(CHECK_ALONE_PATHS) $(call suite_paths,$(CHECK_LONG)),$(CHECK_BINS) $(CHECK_SCRIPTS))
 CHECK_SIDE_RC := $(CHECK_SIDE_PATHS:%=$(CHECK_OUT)/%.rc)
 CHECK_ALONE_RC := $(CHECK_ALONE_PATHS:%=$(CHECK_OUT)/%.rc)
-# Each alone suite waits for every other suite; each bench suite for the
-# bench suite before it.
-$(foreach r,$(CHECK_ALONE_RC),$(eval $(r): | $(CHECK_SIDE_RC)))
+# Each alone suite waits for every other suite and for the alone one before
+# it; each bench suite for the bench suite before it.
+$(foreach r,$(CHECK_ALONE_RC),$(eval $(r): | $(CHECK_SIDE_RC) $(check_prev))$(eval check_prev := $(r)))
 check_prev :=
 $(foreach r,$(call suite_paths,$(CHECK_BENCH)),$(eval $(CHECK_OUT)/$(r).rc: | $(check_prev))$(eval check_prev := $(CHECK_OUT)/$(r).rc))
 # The binaries first, then the suites in a make of their own (same -j):
