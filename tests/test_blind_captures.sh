@@ -104,6 +104,22 @@ redraw_() {
   judged_ "$1" gen_py "$here/gen/rate_floor.py" "$2" "$3" "$4" --redraws "$5" "$RIG"
 }
 
+# redraw_spread_ NAME KIND RATE SEED N MAX KEY=VALUE...: redraw_ of the
+# physics with the draw's parameters KEY set to VALUE (rate_floor.py
+# --set), judged by the errors' spread instead of their centring: their
+# standard deviation at most MAX ppm, each within its U, status ok
+redraw_spread_() {
+  name=$1 kind=$2 fs=$3 seed=$4 n=$5 max=$6
+  shift 6
+  sets=""
+  for kv in "$@"; do
+    sets="$sets --set $kv"
+  done
+  # shellcheck disable=SC2086 # $sets is a list of options
+  judged_ "$name" "$GEN_PY" "$here/gen/rate_floor.py" "$kind" "$fs" "$seed" $sets \
+    --redraws "$n" "$RIG" --sd-max "$max"
+}
+
 # rate_ NAME KIND RATE SEED: the mean rate within 10 ppm (sensor clock) and
 # within U, status ok (issue 13's limit for speed changes, on a draw of
 # another kind)
@@ -1816,6 +1832,23 @@ rate_ rate_startup_pad_head_1khz speed 1000 11308
 # again 8 times -19.30 (se 2.63), both fail there; without the pad -7.4.
 rate_ rate_startup_pad_head_under_25_slots_1khz speed 1000 11621
 redraw_ speed_startup_pad_head_under_25_slots_redraws_centred_1khz speed 1000 11621 8
+
+# The strokes' amplitude scatter in the end fits (edge.c edge_fit_deg:
+# each stroke's amplitude a random effect, its prior the scatter of the
+# strokes' tops, scatter_rho; docs/measurement.md, "Each stroke's
+# amplitude in the end fit"). blind_hunt.py speed 1000 11822 (52.7 Hz,
+# 19 samples a stroke, 1.93 um of scatter, 1.03 um of noise) read -12.8
+# ppm on c971380, the same draw with the scatter drawn 0 +3.2: the one offset of the end
+# fits took the end strokes' own amplitudes as their phase. Now -0.9
+# (scatter drawn 0: +2.7), U 53.1 (the one offset's floor, session 36;
+# 49.6 without it). speed 1000 11216's physics (124.5 Hz, 8 samples a
+# stroke) drawn without noise and wander and with 6 um of scatter: its
+# 12 redraws spread 5.90 ppm on c971380 and a8ab2d8, 1.45 now (1.59
+# without the floor, whose larger u changes which answers an end takes;
+# 0.8 without the scatter). Both fail on c971380 and a8ab2d8.
+rate_ rate_amp_scatter_end_strokes_1khz speed 1000 11822
+redraw_spread_ speed_amp_scatter_redraws_spread_1khz speed 1000 11216 12 3.0 \
+  noise_um=0 wander_pct=0 scatter_um=6
 
 # 1 kHz rings the fine fold's ripple and local maxima do not show, read
 # by the ring model over the fine fold in the shape's final read (ring.c

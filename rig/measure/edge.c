@@ -25,12 +25,13 @@
 
 #include <string.h>
 
-#define EDGE_NP_MAX 7         /* c0 .. c3, the open stroke's two and the offset */
+#define EDGE_AMP_STROKES 6    /* strokes a window touches, at most */
+#define EDGE_NP_FIT 7         /* c0 .. c3, the open stroke's two and the offset */
+#define EDGE_NP_MAX (EDGE_NP_FIT + EDGE_AMP_STROKES) /* and each stroke's amplitude */
 #define EDGE_NC 6             /* a fit's coefficients: c0 .. c3, the open stroke's two */
 #define EDGE_BEND 2           /* the open stroke's own terms, u^2 and u^3 there */
 #define EDGE_ITERS 6
 #define EDGE_WHOLE 2u         /* whole strokes next to the partial one */
-#define EDGE_AMP_STROKES 6    /* strokes a window touches, at most */
 #define EDGE_GATE_CYC 0.005   /* the shape's gate after the first pass, cycles */
 #define EDGE_DROP_MAX 2       /* samples a fit leaves out as outliers, at most */
 #define EDGE_DROP_T 5.0       /* an outlier's studentized residual, at least */
@@ -934,7 +935,57 @@ struct edge_win {
 	int bend; /* the open stroke's own terms (edge_ph): 0 or EDGE_BEND */
 	bool quart; /* the curved fit is a quartic (edge_head_quartic) */
 	bool advance; /* the samples on the advance only (edge_on_advance) */
+	double amp_var; /* the strokes' amplitude scatter, um^2 (m->edge_amp_var):
+			 * the prior of each stroke's own amplitude; 0: none */
 };
+
+/* The levels an end fit holds besides its phase: the window's one offset
+ * a (um) and, where the strokes' amplitudes scatter (w->amp_var), each
+ * stroke's own e[s] (um at the top; its samples move by e[s] w, w the
+ * shape's relative level: the stroke scaled about the retracted end, as
+ * the pen's tips scatter), s the stroke's slot (edge_amp_slot). */
+struct edge_lev {
+	double a;
+	double e[EDGE_AMP_STROKES];
+};
+
+/* The slot of the stroke a sample at phase phs belongs to: strokes from
+ * one retracted end (the shape's trough) to the next, where a stroke's
+ * amplitude moves no sample, counted from the third before the end
+ * knot's (an end's window spans phases -EDGE_END_MAX - 1 .. EDGE_END_MAX
+ * about it); -1 outside the slots. */
+static int edge_amp_slot(const struct shape *sh, double phs)
+{
+	double k = floor(phs - sh->trough_phase) + 3;
+	return k >= 0 && k < EDGE_AMP_STROKES ? (int)k : -1;
+}
+
+/* The fit's unknowns for degree deg: the polynomial's, the open stroke's
+ * own (w->bend), the offset, and with w->amp_var each stroke's amplitude;
+ * the offset is at deg + 1 + w->bend, the amplitudes after it. */
+static int edge_np(const struct edge_win *w, int deg)
+{
+	return deg + 2 + w->bend + (w->amp_var > 0 ? EDGE_AMP_STROKES : 0);
+}
+
+/* The columns of a sample's row J that may be non-zero: the fit's own
+ * (polynomial, open stroke, offset) and its stroke's amplitude, of the
+ * six one at most (edge_sample); into cols[], ascending. Returns how
+ * many. The fit's sums over them alone are its sums over all (the other
+ * terms are exact zeros) at a fraction of the cost. */
+static int edge_cols(const struct edge_win *w, int deg, const double *J, int *cols)
+{
+	int npf = deg + 2 + w->bend, nc = 0;
+	for (int p = 0; p < npf; p++)
+		cols[nc++] = p;
+	if (w->amp_var > 0)
+		for (int k = 0; k < EDGE_AMP_STROKES; k++)
+			if (J[npf + k] != 0) {
+				cols[nc++] = npf + k;
+				break;
+			}
+	return nc;
+}
 
 /* A sample at phase phs (the shape's relative level wt there) lies on the
  * advance, from the retracted end to below EDGE_ADV_W of the stroke:
@@ -981,13 +1032,14 @@ static double edge_ph(const struct edge_win *w, const double *c, int deg, double
 	return poly_at(c, deg, u) + uo * uo * (c[4] + c[5] * uo);
 }
 
-/* Sample i of the window against the fit (c, offset a): false where it
+/* Sample i of the window against the fit (c, levels lv): false where it
  * is invalid, left out (drop[]) or outside the shape's gate; else *r its
- * residual (um), J[] its row (d x / d c[j], d x / d a), *phs its phase,
- * *wt the shape's relative level there. */
+ * residual (um), J[] its row (d x / d c[j], d x / d a, and with
+ * w->amp_var d x / d e[s]: edge_np), *phs its phase, *wt the shape's
+ * relative level there. */
 static bool edge_sample(const struct measure *m, const struct edge_win *w, int deg,
-			const double *c, double a, const struct edge_rip *rp, uint32_t i,
-			double gate_cyc, const uint32_t *drop, int ndrop, double *r, double *J,
+			const double *c, const struct edge_lev *lv, const struct edge_rip *rp,
+			uint32_t i, double gate_cyc, const uint32_t *drop, int ndrop, double *r, double *J,
 			double *phs, double *wt)
 {
 	const struct shape *sh = &m->shape;
@@ -1001,13 +1053,14 @@ static bool edge_sample(const struct measure *m, const struct edge_win *w, int d
 	double T, dT, sl;
 	*phs = edge_ph(w, c, deg, u, &sl) + rip_at(rp, (double)(m->hist_slot0 + i), NULL);
 	shape_at(sh, *phs, &T, &dT, wt);
-	*r = xv - T - a;
+	int slot = w->amp_var > 0 ? edge_amp_slot(sh, *phs) : -1;
+	*r = xv - T - lv->a - (slot >= 0 ? lv->e[slot] * *wt : 0);
 	if (w->advance && !edge_on_advance(sh, *phs, *wt))
 		return false;
 	/* a speckle spike on a flank passes the gate but not its
 	 * neighbours' test (spike_resid) */
 	if (!(num_abs(*r) <= shape_gate_um(sh, dT, gate_cyc)) ||
-	    spike_resid(m, i, *phs, sl / w->P, *r + a))
+	    spike_resid(m, i, *phs, sl / w->P, *r + lv->a))
 		return false;
 	double uj = 1, uo = edge_uo(w, u);
 	for (int j = 0; j <= deg; j++, uj *= u)
@@ -1015,6 +1068,9 @@ static bool edge_sample(const struct measure *m, const struct edge_win *w, int d
 	for (int k = 0; k < w->bend; k++)
 		J[deg + 1 + k] = dT * uo * uo * (k ? uo : 1);
 	J[deg + 1 + w->bend] = 1;
+	if (w->amp_var > 0)
+		for (int k = 0; k < EDGE_AMP_STROKES; k++)
+			J[deg + 2 + w->bend + k] = k == slot ? *wt : 0;
 	return true;
 }
 
@@ -1024,14 +1080,14 @@ static bool edge_sample(const struct measure *m, const struct edge_win *w, int d
  * the record's first two samples +38 and +27 um off the cubic; left out,
  * the cubic ran on over them unchecked, -131 -> -309 ppm). */
 static bool edge_isolated(const struct measure *m, const struct edge_win *w, int deg,
-			  const double *c, double a, const struct edge_rip *rp, uint32_t i, double r,
-			  double lim, const uint32_t *drop, int ndrop)
+			  const double *c, const struct edge_lev *lv, const struct edge_rip *rp,
+			  uint32_t i, double r, double lim, const uint32_t *drop, int ndrop)
 {
 	double rn, J[EDGE_NP_MAX], phs, wt;
 	for (int d = -1; d <= 1; d += 2) {
 		uint32_t j = i + (uint32_t)d;
 		if (j < w->i0 || j >= w->i1 ||
-		    !edge_sample(m, w, deg, c, a, rp, j, EDGE_GATE_CYC, drop, ndrop, &rn, J, &phs,
+		    !edge_sample(m, w, deg, c, lv, rp, j, EDGE_GATE_CYC, drop, ndrop, &rn, J, &phs,
 				 &wt))
 			continue;
 		if (rn * r > 0 && num_abs(rn) > lim)
@@ -1051,37 +1107,38 @@ static bool edge_isolated(const struct measure *m, const struct edge_win *w, int
  * without it -0.0010 and -2.2), and stands alone (edge_isolated). A
  * fit leaves out at most EDGE_DROP_MAX. */
 static uint32_t edge_outlier(const struct measure *m, const struct edge_win *w, int deg,
-			     const double *c, double a, const struct edge_rip *rp,
+			     const double *c, const struct edge_lev *lv, const struct edge_rip *rp,
 			     double inv[EDGE_NP_MAX][EDGE_NP_MAX], const uint32_t *drop, int ndrop)
 {
-	int np = deg + 2 + w->bend;
+	int npf = deg + 2 + w->bend;
 	double rss = 0, r, J[EDGE_NP_MAX], phs, wt;
 	unsigned n = 0;
 	for (uint32_t i = w->i0; i < w->i1; i++)
-		if (edge_sample(m, w, deg, c, a, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
+		if (edge_sample(m, w, deg, c, lv, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
 				&wt)) {
 			rss += r * r;
 			n++;
 		}
-	if (n < (unsigned)np + 8)
+	if (n < (unsigned)npf + 8)
 		return UINT32_MAX;
 	uint32_t worst = UINT32_MAX;
 	double tw = EDGE_DROP_T;
 	for (uint32_t i = w->i0; i < w->i1; i++) {
-		if (!edge_sample(m, w, deg, c, a, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
+		if (!edge_sample(m, w, deg, c, lv, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
 				 &wt))
 			continue;
 		double h = 0;
-		for (int p = 0; p < np; p++)
-			for (int q = 0; q < np; q++)
-				h += J[p] * inv[p][q] * J[q];
+		int cols[EDGE_NP_MAX], nc = edge_cols(w, deg, J, cols);
+		for (int a = 0; a < nc; a++)
+			for (int bq = 0; bq < nc; bq++)
+				h += J[cols[a]] * inv[cols[a]][cols[bq]] * J[cols[bq]];
 		if (!(h < 1))
 			continue;
-		double s2i = (rss - r * r / (1 - h)) / (double)(n - (unsigned)np - 1);
+		double s2i = (rss - r * r / (1 - h)) / (double)(n - (unsigned)npf - 1);
 		if (!(s2i > 0))
 			continue;
 		double t = num_abs(r) / sqrt(s2i * (1 - h));
-		if (t > tw && edge_isolated(m, w, deg, c, a, rp, i, r, sqrt(s2i), drop, ndrop)) {
+		if (t > tw && edge_isolated(m, w, deg, c, lv, rp, i, r, sqrt(s2i), drop, ndrop)) {
 			tw = t;
 			worst = i;
 		}
@@ -1096,7 +1153,7 @@ static uint32_t edge_outlier(const struct measure *m, const struct edge_win *w, 
  * gate, the cubic's phase 0.3 strokes ahead, +752.6 ppm against U 366.3).
  * Under EDGE_OPEN_MIN valid samples the test holds nothing back. */
 static bool edge_open_follows(const struct measure *m, const struct edge_win *w, int deg,
-			      const double *c, double a, const struct edge_rip *rp,
+			      const double *c, const struct edge_lev *lv, const struct edge_rip *rp,
 			      const uint32_t *drop, int ndrop)
 {
 	double ue = (w->t_eval - w->t0) / w->P;
@@ -1115,7 +1172,7 @@ static bool edge_open_follows(const struct measure *m, const struct edge_win *w,
 		}
 		nv++;
 		/* a sample left out as an outlier counts as in */
-		bool in = edge_sample(m, w, deg, c, a, rp, i, EDGE_GATE_CYC, NULL, 0, &r, J, &phs,
+		bool in = edge_sample(m, w, deg, c, lv, rp, i, EDGE_GATE_CYC, NULL, 0, &r, J, &phs,
 				      &wt);
 		for (int d = 0; d < ndrop && !in; d++)
 			in = drop[d] == i;
@@ -1129,7 +1186,7 @@ static bool edge_open_follows(const struct measure *m, const struct edge_win *w,
  * (shape.noise_var): about 1 where the fit's model holds. NaN under 4
  * samples. */
 static double edge_misfit(const struct measure *m, const struct edge_win *w, int deg,
-			  const double *c, double a, const struct edge_rip *rp,
+			  const double *c, const struct edge_lev *lv, const struct edge_rip *rp,
 			  const uint32_t *drop, int ndrop)
 {
 	const struct shape *sh = &m->shape;
@@ -1138,7 +1195,7 @@ static double edge_misfit(const struct measure *m, const struct edge_win *w, int
 	unsigned n = 0;
 	for (uint32_t i = w->i0; i < w->i1; i++) {
 		double r, J[EDGE_NP_MAX], phs, wt;
-		if (!edge_sample(m, w, deg, c, a, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
+		if (!edge_sample(m, w, deg, c, lv, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
 				 &wt))
 			continue;
 		long j = (long)floor((phs - floor(phs)) * (double)nb);
@@ -1167,12 +1224,12 @@ static double edge_misfit(const struct measure *m, const struct edge_win *w, int
  * its own point), so the return value is sum over bins of (the bin's
  * s_i summed)^2 times its point's variance (shape.point_var). */
 static double edge_shape_var(const struct measure *m, const struct edge_win *w, int deg,
-			     const double *c, double a, const struct edge_rip *rp,
+			     const double *c, const struct edge_lev *lv, const struct edge_rip *rp,
 			     const uint32_t *drop, int ndrop, const double *ge,
 			     double inv[EDGE_NP_MAX][EDGE_NP_MAX], double *vn)
 {
 	const struct shape *sh = &m->shape;
-	int np = deg + 2 + w->bend;
+	int np = edge_np(w, deg);
 	long nb = (long)sh->nbins;
 	double g[EDGE_NP_MAX], sb[NBIN_MAX], het = 0, vs = 0;
 	uint16_t tb[NBIN_MAX];
@@ -1186,7 +1243,7 @@ static double edge_shape_var(const struct measure *m, const struct edge_win *w, 
 	}
 	for (uint32_t i = w->i0; i < w->i1; i++) {
 		double r, J[EDGE_NP_MAX], phs, wt;
-		if (!edge_sample(m, w, deg, c, a, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
+		if (!edge_sample(m, w, deg, c, lv, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
 				 &wt))
 			continue;
 		double si = 0;
@@ -1220,27 +1277,41 @@ static double edge_shape_var(const struct measure *m, const struct edge_win *w, 
  * per um squared: how far the phase at t_eval moves when stroke k reaches
  * e_k further, its samples moved by e_k w (a stroke scaled about the
  * retracted end) or by e_k w^2 (only the tips' end of it), w the shape's
- * relative level (0 retracted, 1 at the top). The fit has one offset for
- * the window: a stroke's own amplitude is not in its model, and the
- * samples of one stroke share it, so the fit's residual variance does not
- * show it (4 kHz, 0.31 s, tips scattering 3.2 um stroke to stroke: the
- * open stroke's phase 0.0015 cycles off, against 0.0004 from the fit).
- * A sample that stands out of the fit (edge_outlier) is left out and the
- * fit run again. */
+ * relative level (0 retracted, 1 at the top). With one offset for the
+ * window alone a stroke's own amplitude is not in the fit's model, and
+ * the samples of one stroke share it, so the fit's residual variance does
+ * not show it (4 kHz, 0.31 s, tips scattering 3.2 um stroke to stroke:
+ * the open stroke's phase 0.0015 cycles off, against 0.0004 from the
+ * fit). Where the record's strokes scatter (w->amp_var, their tops'
+ * offsets: scatter_rho), each stroke's amplitude e_k is in the model as
+ * a random effect (e_k w, the prior N(0, amp_var): the penalty lam e_k^2,
+ * lam the window's mean noise variance over amp_var), the estimator
+ * tests/gen/rate_floor.py's "+scatter" floor describes: the phase then
+ * moves by -lam g_k e_k (g = A^-1 ge) where it moved by the whole of the
+ * stroke's pull, which amp2 and *var (its noise's share alone: edge_u
+ * adds the scatter's from amp2) follow (speed 1000 11216 drawn without
+ * noise and wander, 2.73 um of scatter at 8 samples a stroke: the two
+ * ends' sum 0.00079 -> 0.00021 cycles sd over 16 redraws, 0.00019
+ * without the scatter). A sample that stands out of the fit (edge_outlier)
+ * is left out and the fit run again. */
 static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int deg, double *c,
 			 const struct edge_rip *rp, double *ph, double *var, double *s2o, double *amp2,
 			 double *dx, double *mf)
 {
 	const struct shape *sh = &m->shape;
-	int np = deg + 2 + w->bend; /* coefficients and the offset */
-	double a = 0, inv[EDGE_NP_MAX][EDGE_NP_MAX];
-	double rss = 0;
+	int np = edge_np(w, deg);       /* coefficients, the offset, the amplitudes */
+	int npf = deg + 2 + w->bend;    /* coefficients and the offset */
+	bool re = w->amp_var > 0;
+	struct edge_lev lev = { 0 }, *lv = &lev;
+	double inv[EDGE_NP_MAX][EDGE_NP_MAX];
+	double rss = 0, lam = 0, dof_e = 0;
 	unsigned n = 0;
 	double bk[EDGE_AMP_STROKES][2][EDGE_NP_MAX]; /* the last pass's */
 	long k0 = 0;
 	bool have_k0 = false;
 	uint32_t drop[EDGE_DROP_MAX];
 	int ndrop = 0;
+	long nb = (long)sh->nbins;
 	/* the fit, again without each outlier it finds (edge_outlier) */
 	for (;;) {
 		memset(bk, 0, sizeof bk);
@@ -1248,38 +1319,64 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 		for (int it = 0; it < EDGE_ITERS; it++) {
 			double A[EDGE_NP_MAX][EDGE_NP_MAX] = { { 0 } }, b[EDGE_NP_MAX] = { 0 };
 			double x[EDGE_NP_MAX], J[EDGE_NP_MAX];
-			double gate_cyc = it == 0 ? 0.02 : EDGE_GATE_CYC;
+			double gate_cyc = it == 0 ? 0.02 : EDGE_GATE_CYC, nv = 0;
 			rss = 0;
 			n = 0;
 			for (uint32_t i = w->i0; i < w->i1; i++) {
 				double r, phs, wt;
-				if (!edge_sample(m, w, deg, c, a, rp, i, gate_cyc, drop, ndrop, &r,
+				if (!edge_sample(m, w, deg, c, lv, rp, i, gate_cyc, drop, ndrop, &r,
 						 J, &phs, &wt))
 					continue;
-				for (int p = 0; p < np; p++) {
+				int cols[EDGE_NP_MAX], nc = edge_cols(w, deg, J, cols);
+				for (int ia = 0; ia < nc; ia++) {
+					int p = cols[ia];
 					b[p] += J[p] * r;
-					for (int q = 0; q <= p; q++)
-						A[p][q] += J[p] * J[q];
+					for (int ib = 0; ib <= ia; ib++)
+						A[p][cols[ib]] += J[p] * J[cols[ib]];
 				}
 				rss += r * r;
 				n++;
+				if (re) {
+					long j = (long)floor((phs - floor(phs)) * (double)nb);
+					nv += sh->noise_var[j >= 0 && j < nb ? j : 0];
+				}
 				if (it + 1 < EDGE_ITERS)
 					continue;
-				/* the stroke of this sample: the nearest top */
-				long kk = (long)floor(phs - sh->peak_phase + 0.5);
-				if (!have_k0) {
-					k0 = kk;
-					have_k0 = true;
+				/* the stroke of this sample: its amplitude's slot,
+				 * else the nearest top */
+				long ki;
+				if (re) {
+					ki = edge_amp_slot(sh, phs);
+				} else {
+					long kk = (long)floor(phs - sh->peak_phase + 0.5);
+					if (!have_k0) {
+						k0 = kk;
+						have_k0 = true;
+					}
+					ki = kk - k0;
 				}
-				long ki = kk - k0;
 				if (ki >= 0 && ki < EDGE_AMP_STROKES)
-					for (int p = 0; p < np; p++) {
+					for (int ia = 0; ia < nc; ia++) {
+						int p = cols[ia];
 						bk[ki][0][p] += J[p] * wt;
 						bk[ki][1][p] += J[p] * wt * wt;
 					}
 			}
-			if (n < (unsigned)np + 4)
+			if (n < (unsigned)npf + 4)
 				return false;
+			/* each stroke's amplitude a random effect: its prior
+			 * N(0, amp_var) against the samples' noise, the
+			 * penalty lam e^2 in the sum of squares */
+			dof_e = 0;
+			if (re) {
+				lam = nv / n / w->amp_var;
+				for (int k = 0; k < EDGE_AMP_STROKES; k++) {
+					int p = npf + k;
+					dof_e += A[p][p] / (A[p][p] + lam);
+					A[p][p] += lam;
+					b[p] -= lam * lv->e[k];
+				}
+			}
 			for (int p = 0; p < np; p++)
 				for (int q = p + 1; q < np; q++)
 					A[p][q] = A[q][p];
@@ -1289,35 +1386,57 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 				c[j] += x[j];
 			for (int k = 0; k < w->bend; k++)
 				c[4 + k] += x[deg + 1 + k];
-			a += x[np - 1];
+			lv->a += x[npf - 1];
+			if (re)
+				for (int k = 0; k < EDGE_AMP_STROKES; k++)
+					lv->e[k] += x[npf + k];
 			if (!(num_abs(x[0]) < 0.25))
 				return false; /* outside the linear reach: not the stroke */
 		}
 		uint32_t iw = UINT32_MAX;
 		if (ndrop < EDGE_DROP_MAX)
-			iw = edge_outlier(m, w, deg, c, a, rp, inv, drop, ndrop);
+			iw = edge_outlier(m, w, deg, c, lv, rp, inv, drop, ndrop);
 		if (iw == UINT32_MAX)
 			break;
 		drop[ndrop++] = iw;
 	}
-	if (!edge_open_follows(m, w, deg, c, a, rp, drop, ndrop)) {
+	/* Whether the fit follows the open stroke, and its misfit, are
+	 * judged on its phase with the one offset alone (lv1: the strokes'
+	 * amplitudes 0), as without them: the amplitudes are free enough
+	 * to take in a phase that does not follow the samples, most of all
+	 * the open stroke's (a start-up within a stroke or two, 1 kHz: the
+	 * misfit 7.7 fell under EDGE_MISFIT_MAX with them, the refit with
+	 * the open stroke's own curve was not tried, +1344.8 ppm against U
+	 * 373.9, tests/test_red_captures.sh rate_startup_head_misfit_1khz) */
+	struct edge_lev lev1 = { .a = lv->a };
+	if (!edge_open_follows(m, w, deg, c, &lev1, rp, drop, ndrop)) {
 		if (w->astray)
 			*w->astray = true;
 		return false;
 	}
-	double u = (w->t_eval - w->t0) / w->P, ge[EDGE_NP_MAX], uj = 1;
+	double u = (w->t_eval - w->t0) / w->P, ge[EDGE_NP_MAX] = { 0 }, uj = 1;
 	for (int j = 0; j <= deg; j++, uj *= u)
 		ge[j] = uj;
 	double uo = edge_uo(w, u);
 	for (int k = 0; k < w->bend; k++)
 		ge[deg + 1 + k] = uo * uo * (k ? uo : 1);
-	ge[np - 1] = 0;
-	double v = 0;
+	/* v = ge' A^-1 ge; with the amplitudes' prior in A it holds their
+	 * scatter as well (lam g_e^2 of it, g = A^-1 ge), which edge_u
+	 * counts from the depth's std through amp2: the noise's share alone */
+	double v = 0, ve = 0;
 	for (int p = 0; p < np; p++)
 		for (int q = 0; q < np; q++)
 			v += ge[p] * inv[p][q] * ge[q];
-	double s2 = rss / (double)(n - (unsigned)np);
-	double vn = s2 * v, vs = edge_shape_var(m, w, deg, c, a, rp, drop, ndrop, ge, inv, &vn);
+	for (int p = npf; p < np; p++) {
+		double g = 0;
+		for (int q = 0; q < np; q++)
+			g += inv[p][q] * ge[q];
+		ve += lam * g * g;
+	}
+	v -= ve;
+	double dof = (double)n - npf - dof_e;
+	double s2 = rss / (dof > 1 ? dof : 1);
+	double vn = s2 * v, vs = edge_shape_var(m, w, deg, c, lv, rp, drop, ndrop, ge, inv, &vn);
 	amp2[0] = amp2[1] = 0;
 	for (int k = 0; k < EDGE_AMP_STROKES; k++) /* d ph = ge' A^-1 (J' d x) */
 		for (int g = 0; g < 2; g++) {
@@ -1335,7 +1454,7 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 	*var = vn + vs + vr;
 	*s2o = s2;
 	if (mf)
-		*mf = edge_misfit(m, w, deg, c, a, rp, drop, ndrop);
+		*mf = edge_misfit(m, w, deg, c, &lev1, rp, drop, ndrop);
 	return isfinite(*ph) && *var >= 0;
 }
 
@@ -1370,6 +1489,51 @@ static void edge_start_far(const struct xing *L, uint32_t ka, uint32_t kb, uint3
 	c0[1] = w->P / P;
 }
 
+/* amp[i] = max(amp[i], am[i]): of two answers, the larger squared phase
+ * per um of a stroke's amplitude (edge_fit_deg). */
+static void amp_max(double amp[2], const double am[2])
+{
+	for (int i = 0; i < 2; i++)
+		amp[i] = am[i] > amp[i] ? am[i] : amp[i];
+}
+
+/* The floor of an end's u and amplitude sensitivities (amp, squared)
+ * where the strokes' amplitudes are in the fit (w->amp_var): the same two
+ * fits from the same start with the one offset alone (amp_var 0, the fit
+ * before session 36), and of the two answers the larger u and the larger
+ * of each sensitivity; the phase stays the amplitudes' fit's. The prior
+ * takes the strokes' amplitudes as independent, and the one offset's
+ * answer as sure as it says: where they are not (strokes' scatter
+ * correlated from one to the next, rho 0.67 near commensurate, under a
+ * drift: the tail's sensitivity 0.00021 -> 0.00007 cycles/um, +10.7 ppm
+ * against U 8.1, tests/test_red_captures.sh mosaic_drift_flagged_s2), or
+ * where the one offset's large sensitivity held an error that is not the
+ * scatter's (a 4 kHz start-up's head, 0.00079 -> 0.00009 cycles/um, -38.3
+ * ppm against U 31.0, rate_startup_head_misfit_4khz), the end is no surer
+ * than before. Where the one offset's fits fail, no floor. */
+static void edge_fits1_floor(const struct measure *m, const struct edge_win *w,
+			     const double c0[EDGE_NC], bool curved, const struct edge_rip *rp,
+			     double *u, double amp[2])
+{
+	struct edge_win w0 = *w;
+	double cq[EDGE_NC], cc[EDGE_NC], pq, vq, pc, vc, sq, sc, aq[2] = { 0 }, ac[2] = { 0 };
+	double dq, dc;
+	w0.amp_var = 0;
+	w0.astray = NULL; /* the amplitudes' fit said whether it followed */
+	int dhi = curved ? edge_deg_curved(w) : 3;
+	memcpy(cq, c0, sizeof cq);
+	memcpy(cc, c0, sizeof cc);
+	bool okq = edge_fit_deg(m, &w0, dhi - 1, cq, rp, &pq, &vq, &sq, aq, &dq, NULL);
+	bool okc = edge_fit_deg(m, &w0, dhi, cc, rp, &pc, &vc, &sc, ac, &dc, NULL);
+	if (curved ? !okc : !okq)
+		return;
+	double um = okq && okc ? num_abs(pc - pq) / sqrt(3.0) : 0;
+	double u0 = sqrt((curved ? vc : vq) + um * um);
+	const double *a0 = curved ? ac : aq;
+	*u = u0 > *u ? u0 : *u;
+	amp_max(amp, a0);
+}
+
 /* Both degrees' fits from one start; false when the chosen one failed.
  * *s2 the chosen fit's residual variance, *dx its extrapolation over
  * unseen end samples (edge_fit_deg). */
@@ -1398,6 +1562,8 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 	amp[1] = curved ? ac[1] : aq[1];
 	*dx = curved ? dc : dq;
 	memcpy(cf, curved ? cc : cq, EDGE_NC * sizeof cf[0]);
+	if (w->amp_var > 0)
+		edge_fits1_floor(m, w, c0, curved, rp, u, amp);
 	return true;
 }
 
@@ -1834,14 +2000,6 @@ static bool edge_head_second(const struct measure *m, const struct xing *L,
 	       !astray && !b.ok && num_abs(*p2 - ph) <= 2 * u;
 }
 
-/* amp[i] = max(amp[i], am[i]): of two answers, the larger squared phase
- * per um of a stroke's amplitude (edge_fit_deg). */
-static void amp_max(double amp[2], const double am[2])
-{
-	for (int i = 0; i < 2; i++)
-		amp[i] = am[i] > amp[i] ? am[i] : amp[i];
-}
-
 /* The head: strokes from the record's first sample to the first knot
  * L[0], from the samples before it (kept in hist from the record's first
  * slot) and the whole strokes after it. Called while learning, with the
@@ -1857,7 +2015,7 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		if (!edge_stroke_ok(L, use, nl, 0, EDGE_WHOLE, k, true))
 			return;
 	struct edge_win w = { 0, L[EDGE_WHOLE].idx, 0, 0, (double)m->first_slot, 0,
-			      m->edge_rip[0], 0, NULL, NULL, 0, false, false };
+			      m->edge_rip[0], 0, NULL, NULL, 0, false, false, m->edge_amp_var };
 	w.nrip = edge_ripple_end(m, L, use, nl, true);
 	w.sync = m->edge_sync_ok[0] ? &m->edge_sync[0] : NULL;
 	uint32_t iv = 0;
@@ -1954,7 +2112,8 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		if (!edge_stroke_ok(L, use, nl, ka, nl - 1, k, false))
 			return;
 	struct edge_win w = { L[ka].idx > 0 ? L[ka].idx - 1 : 0, m->n_hist, 0, 0,
-			      (double)(m->next_slot - 1), 0, m->edge_rip[1], 0, NULL, NULL, 0, false, false };
+			      (double)(m->next_slot - 1), 0, m->edge_rip[1], 0, NULL, NULL, 0, false, false,
+			      m->edge_amp_var };
 	w.nrip = edge_ripple_end(m, L, use, nl, false);
 	w.sync = m->edge_sync_ok[1] ? &m->edge_sync[1] : NULL;
 	uint32_t iv = w.i1;

@@ -587,6 +587,9 @@ struct measure {
 	struct edge_rip edge_rip[2][EDGE_RIP_CAND]; /* the head's and the tail's candidates */
 	struct edge_rip edge_sync[2]; /* a ripple near the stroke rate there */
 	bool edge_sync_ok[2];     /* found (edge_sync_ripple) */
+	double edge_amp_var;      /* the strokes' amplitude scatter, um^2, the
+				   * prior of each stroke's own amplitude in
+				   * the end fits (scatter_rho); 0: none */
 	int edge_nrip[2];         /* how many; -1 until looked for (learn_finish) */
 };
 
@@ -912,9 +915,11 @@ bool edge_bent_rate(const struct edge_bent *bt, double t, double h, double *r);
 /* scatter.c */
 /* The correlation of the strokes' scatter from one stroke to the next
  * (0..0.95) from the usable strokes L[k]..L[k + 1] against m->shape (0
- * without one); lev, tmp: scratch of nl values each. */
+ * without one); lev, tmp: scratch of nl values each. *amp_var receives
+ * the scatter's variance at the top (um^2, their offsets' less their
+ * noise's; 0 without it). */
 double scatter_rho(const struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
-		   double *lev, double *tmp);
+		   double *lev, double *tmp, double *amp_var);
 
 /* tally.c */
 /* One stroke into the statistics (accepted or not) and to the callback. */

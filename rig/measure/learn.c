@@ -496,11 +496,12 @@ static bool knots_and_shape(struct measure *m, struct xing *L, uint32_t nl, cons
 	if (t_ref > 0)
 		knots_step(m, L, nl, use, t_ref, false, var_raw);
 	m->pairs.rho = 0; /* no shape yet to take it from */
+	m->edge_amp_var = 0;
 	bool ok = shape_learn(m, L, nl, use, nbins, false);
 	for (unsigned it = 0; ok && t_ref > 0 && it < KNOT_ITERS; it++) {
 		knots_step(m, L, nl, use, t_ref, true, 0);
 		/* kb, kf: scratch, free until knots_step */
-		m->pairs.rho = scatter_rho(m, L, nl, use, m->kb, m->kf);
+		m->pairs.rho = scatter_rho(m, L, nl, use, m->kb, m->kf, &m->edge_amp_var);
 		ok = shape_learn(m, L, nl, use, nbins, true);
 	}
 	return ok;

@@ -135,8 +135,9 @@ static void sampling_phase_out(const struct xing *L, uint32_t nl, double *lev, d
  * The strokes' mean levels (tried first) do not take the shape, but they
  * move with the phase at which a stroke is sampled as the offsets do. */
 double scatter_rho(const struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
-		   double *lev, double *tmp)
+		   double *lev, double *tmp, double *amp_var)
 {
+	*amp_var = 0;
 	if (nl < RHO_MIN_STROKES + 1 || !m->shape.nbins)
 		return 0;
 	double noise = top_offsets(m, L, nl, use, lev);
@@ -149,6 +150,7 @@ double scatter_rho(const struct measure *m, const struct xing *L, uint32_t nl, c
 		if (!isnan(lev[k]))
 			g0 += lev[k] * lev[k];
 	g0 /= n;
+	*amp_var = g0 > noise ? g0 - noise : 0;
 	/* the scatter a fifth of the offsets' variance or less: against
 	 * the samples' noise it does not matter, and its rho is noise */
 	if (!(g0 - noise > 0.2 * g0))

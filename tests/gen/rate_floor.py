@@ -2,7 +2,8 @@
 """rate_floor.py - what a blind_capture.py record's samples allow for its
 mean rate: a Cramer-Rao floor for the phase at its first and last sample.
 
-  rate_floor.py KIND FS SEED [--whole W] [--redraws N RIG]
+  rate_floor.py KIND FS SEED [--whole W] [--set KEY=VALUE ...]
+                [--redraws N RIG [--sd-max PPM]]
 
 The mean rate is (phase at the last sample - phase at the first) / span;
 the whole strokes between are counted exactly, so its error is the two
@@ -32,7 +33,14 @@ records such a floor leaves outside 10 ppm (Gaussian, no bias). With
 (new noise, wander, scatter, sample phase) through RIG analyze: the
 errors' mean and standard deviation beside the floor, and how many
 were within their U; exit status 1 when the mean lies beyond 3 standard
-errors (a bias), a draw lies outside its U or has no rate.
+errors (a bias), a draw lies outside its U or has no rate; with --sd-max
+the spread is judged instead of the centring: exit status 1 where the
+errors' standard deviation exceeds PPM, a draw lies outside its U or has
+no rate (drawn without noise, a shape's own bias of a ppm or so stands
+many standard errors out of a spread that small). --set KEY=VALUE
+sets one of the draw's parameters (blind_capture.py's, a number) before
+the floor and the redraws: the same physics with a piece of it turned
+off (noise_um=0, scatter_um=0, wander_pct=0).
 """
 import math
 import os
@@ -209,11 +217,12 @@ def floor(p, whole=2):
     return out
 
 
-def redraws(rig, kind, fs, seed, n):
+def redraws(rig, kind, fs, seed, n, sets=None):
     import tempfile
     errs = []
     for i in range(n):
         p = bh.draw(kind, fs, seed)
+        p.update(sets or {})
         p["seed"] = seed * 1000 + i
         with tempfile.TemporaryDirectory() as d:
             path, truth = bh.write_capture(p, d)
@@ -235,7 +244,7 @@ def main():
     if len(a) < 3:
         sys.exit(__doc__)
     kind, fs, seed = a[0], float(a[1]), int(a[2])
-    whole, rd = 2, None
+    whole, rd, sets, sd_max = 2, None, {}, None
     i = 3
     while i < len(a):
         if a[i] == "--whole":
@@ -244,9 +253,17 @@ def main():
         elif a[i] == "--redraws":
             rd = (int(a[i + 1]), a[i + 2])
             i += 3
+        elif a[i] == "--set":
+            k, v = a[i + 1].split("=", 1)
+            sets[k] = float(v)
+            i += 2
+        elif a[i] == "--sd-max":
+            sd_max = float(a[i + 1])
+            i += 2
         else:
             sys.exit("rate_floor.py: unknown option %s" % a[i])
     p = bh.draw(kind, fs, seed)
+    p.update(sets)
     o = floor(p, whole)
     print("%s %g kHz seed %d: %.1f strokes, noise %.2f um %s, window %d whole strokes" % (
         kind, fs / 1000, seed, o["cycles"], p["noise_um"], p["noise_kind"], whole))
@@ -256,7 +273,7 @@ def main():
         print("  %-11s head %.5f tail %.5f strokes: the mean rate's floor %.1f ppm (1 sd), "
               "%.0f %% of draws beyond 10 ppm" % (name, h, t, ppm, 100 * out10))
     if rd:
-        got = redraws(rd[1], kind, fs, seed, rd[0])
+        got = redraws(rd[1], kind, fs, seed, rd[0], sets)
         errs = [e for e, _ in got]
         if len(errs) < 2:
             print("  redrawn %d of %d with a rate: too few" % (len(errs), rd[0]))
@@ -265,11 +282,14 @@ def main():
         sd = math.sqrt(sum((x - m) ** 2 for x in errs) / (len(errs) - 1))
         se = sd / math.sqrt(len(errs))
         cov = sum(c for _, c in got)
-        print("  redrawn %d of %d: mean %+.2f ppm (se %.2f), sd %.2f ppm, beyond 10 ppm %d, "
-              "within U %d" % (len(errs), rd[0], m, se, sd, sum(abs(x) > 10 for x in errs), cov))
-        # a bias (the mean beyond 3 standard errors) or a draw outside
-        # its U: exit 1
-        return 0 if abs(m) <= 3 * se and cov == len(errs) and len(errs) == rd[0] else 1
+        print("  redrawn %d of %d: mean %+.2f ppm (se %.2f), sd %.2f ppm%s, beyond 10 ppm %d, "
+              "within U %d" % (len(errs), rd[0], m, se, sd,
+                               "" if sd_max is None else " (at most %.2f)" % sd_max,
+                               sum(abs(x) > 10 for x in errs), cov))
+        # a bias (the mean beyond 3 standard errors), or with --sd-max a
+        # spread over it, or a draw outside its U: exit 1
+        judged = abs(m) <= 3 * se if sd_max is None else sd <= sd_max
+        return 0 if judged and cov == len(errs) and len(errs) == rd[0] else 1
     return 0
 
 
