@@ -116,7 +116,7 @@ redraw_spread_() {
     sets="$sets --set $kv"
   done
   # shellcheck disable=SC2086 # $sets is a list of options
-  judged_ "$name" "$GEN_PY" "$here/gen/rate_floor.py" "$kind" "$fs" "$seed" $sets \
+  judged_ "$name" gen_py "$here/gen/rate_floor.py" "$kind" "$fs" "$seed" $sets \
     --redraws "$n" "$RIG" --sd-max "$max"
 }
 
