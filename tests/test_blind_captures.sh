@@ -1928,4 +1928,19 @@ case_ ring_4khz_model_short_exposure ringing 4000 11908
 # 11800 (a pad creeping 0.38 ms, no ring) reported a ring without that,
 # its std's U 0.46 -> 1.98 um.
 no_ring_ ring_4khz_model_wide_window_pad_no_ring mixed 4000 11800
+# A resolved ring's crest read by the local quadratic alone (ring.c
+# peak_ringing; docs/measurement.md 5a, "The model as a second reading").
+# blind_hunt.py ringing 4000 12402 (a 3709 Hz ring of 9.7 um on 155 Hz
+# asine strokes, no exposure; its ripple resolved, 6 points a half
+# period): the 7-point quadratic read the crest 1.05 um under the truth,
+# U 0.91, status ok, on a8ab2d8. The model reads it 0.37 um higher; now
+# the middle of the two, the gap in U: -0.87 um, U 1.00.
+case_ ring_4khz_resolved_crest_model_second_reading ringing 4000 12402
+# Rings under long exposures that pass little of them (5b, hidden): the
+# 1 um limit is not met, the depth's U covers. 12701 (3905 Hz under
+# 233 us, the box passes 0.10 of it): -5.60 um, U 21.4; 12714 (3945 Hz
+# under 195 us, 0.27; noiseless -1.19, without the strokes' scatter too
+# -0.27): -1.56 um, U 20.1. Guards: both pass on a8ab2d8.
+cover_ ring_4khz_box_passes_0p10_covered ringing 4000 12701
+cover_ ring_4khz_box_passes_0p27_covered ringing 4000 12714
 finish
