@@ -12,6 +12,7 @@
 #   finish               the closing line; its status is the suite's
 #   python3              the interpreter python3 starts, resolved once
 #   GEN_PY               the interpreter of tests/gen's generators and hunts
+#   gen_warm / gen_py    one GEN_PY for the suite's scripts (see below)
 set -u
 RIG="${RIG_BIN:-build/rig}"
 RUNNER="${RIG_RUNNER:-}"
@@ -50,8 +51,9 @@ fi
 # Python, standard library only): pypy3 where it is installed (deps.sh
 # installs it: it makes the same bytes, figures and truth,
 # test_gen_identity), python3 otherwise; RIG_GEN_PY names another. The
-# blind suite's draws and redraws and a 60 s capture run under it; short
-# scripts stay on python3: pypy3 starts and warms up slower (a 2 s
+# capture suites run their scripts under it in one warm interpreter
+# (gen_warm, gen_py below), and a 60 s capture runs under it; other short
+# scripts stay on python3: a fresh pypy3 starts and warms up slower (a 2 s
 # physics_capture.py: 0.13 s of CPU under python3, 0.3 s under pypy3).
 if [ -n "${RIG_GEN_PY:-}" ]; then
   GEN_PY=$RIG_GEN_PY
@@ -62,3 +64,44 @@ else
 fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
+# gen_warm starts one GEN_PY for the rest of the suite (tests/gen/warm.py)
+# and gen_py ARGS runs `"$GEN_PY" ARGS` in it: the same output, exit status
+# and files, without starting and warming an interpreter at every draw
+# (pypy3 compiles the generators' loops once: the blind suite's CPU
+# halves). Its output reaches the caller when the script has ended,
+# stdout then stderr. Without gen_warm, or with RIG_GEN_WARM=0, gen_py
+# starts "$GEN_PY" itself. The interpreter ends with the suite (its
+# request pipe, fd 9, closes), which waits for it.
+gen_warm() {
+  [ "${RIG_GEN_WARM:-1}" = 0 ] && return 0
+  mkfifo "$tmp/warm.req" || return 0
+  exec 9<>"$tmp/warm.req"
+  "$GEN_PY" "$here/gen/warm.py" "$tmp/warm.req" </dev/null 9>&- &
+  warm_pid=$!
+  # at exit: the pipe closed, the interpreter waited for (its CPU time is
+  # then the suite's: make check's .time files count waited children)
+  trap 'exec 9>&-; wait "$warm_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+  while [ ! -e "$tmp/warm.req.ready" ]; do
+    kill -0 "$warm_pid" 2>/dev/null || { echo "gen_warm: $GEN_PY warm.py did not start" >&2; warm_pid=; return 0; }
+    sleep 0.05
+  done
+}
+gen_py() {
+  if [ -z "${warm_pid:-}" ]; then
+    "$GEN_PY" "$@"
+    return
+  fi
+  kill -0 "$warm_pid" 2>/dev/null || { echo "gen_py: the warm $GEN_PY (pid $warm_pid) has ended" >&2; return 1; }
+  _gw=$(mktemp -d "$tmp/warm.XXXXXX") || return 1
+  printf '%s\0' "$@" >"$_gw/argv"
+  pwd >"$_gw/cwd"
+  [ "$1" = - ] && cat >"$_gw/stdin"
+  mkfifo "$_gw/done"
+  echo "$_gw" >&9
+  read -r _gw_rc <"$_gw/done" || _gw_rc=
+  cat "$_gw/out" 2>/dev/null
+  cat "$_gw/err" >&2 2>/dev/null
+  rm -rf "$_gw"
+  [ -n "$_gw_rc" ] || { echo "gen_py: the warm $GEN_PY gave no exit status for: $*" >&2; return 1; }
+  return "$_gw_rc"
+}

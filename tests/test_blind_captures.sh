@@ -10,9 +10,11 @@
 # kind sets and |error| <= U (k = 2) for the figures it reports
 # (docs/measurement.md, "Coverage on a fifth generator"). `make blind`
 # runs the whole hunt. Needs python3; the generators and hunts run under
-# GEN_PY (tests/lib.sh: pypy3 where installed, the same output).
+# GEN_PY (tests/lib.sh: pypy3 where installed, the same output), one
+# interpreter for the whole suite (gen_warm, gen_py).
 . "$(dirname "$0")/lib.sh"
 needs python3 "the capture generator"
+gen_warm
 
 # judged_ NAME CMD...: the case passes when CMD exits 0; its last line
 # of output says why
@@ -31,14 +33,14 @@ judged_() {
 
 # case_ NAME KIND RATE SEED
 case_() {
-  judged_ "$1" "$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4"
+  judged_ "$1" gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4"
 }
 
 # cover_ NAME KIND RATE SEED [LIMIT]: the depth within U (k = 2), status
 # ok, and the named limit of blind_hunt.py met if one is given (for a draw
 # whose other limits cannot be met: see the case)
 cover_() {
-  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -60,7 +62,7 @@ print("%s %s %s%s err %+.2f um U %.2f" % ("good" if good else "short", d["status
 # all_strokes_ NAME KIND RATE SEED: every limit of its kind met (as case_)
 # and every measured stroke's depth within its own U (k = 2)
 all_strokes_() {
-  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   rc=$?
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
@@ -81,7 +83,7 @@ sys.exit(0 if c[0] == c[1] else 1)' 2>&1)
 # command line, into tmp) read with no ring reported, no "ringing:" line:
 # a top with no ring in truth
 no_ring_() {
-  cmd=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1 | head -1 |
+  cmd=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1 | head -1 |
     sed "s|/tmp/b.bin|$tmp/$1.bin|g; s|python3 tests/gen/|$GEN_PY $here/gen/|")
   out=$(sh -c "$cmd" 2>&1)
   dl=$(printf '%s\n' "$out" | grep '^depth:' | cut -c1-60)
@@ -99,7 +101,7 @@ no_ring_() {
 # rate's errors centred on zero (within 3 standard errors) and each within
 # its U, status ok
 redraw_() {
-  judged_ "$1" "$GEN_PY" "$here/gen/rate_floor.py" "$2" "$3" "$4" --redraws "$5" "$RIG"
+  judged_ "$1" gen_py "$here/gen/rate_floor.py" "$2" "$3" "$4" --redraws "$5" "$RIG"
 }
 
 # redraw_spread_ NAME KIND RATE SEED N MAX KEY=VALUE...: redraw_ of the
@@ -114,7 +116,7 @@ redraw_spread_() {
     sets="$sets --set $kv"
   done
   # shellcheck disable=SC2086 # $sets is a list of options
-  judged_ "$name" "$GEN_PY" "$here/gen/rate_floor.py" "$kind" "$fs" "$seed" $sets \
+  judged_ "$name" gen_py "$here/gen/rate_floor.py" "$kind" "$fs" "$seed" $sets \
     --redraws "$n" "$RIG" --sd-max "$max"
 }
 
@@ -122,7 +124,7 @@ redraw_spread_() {
 # within U, status ok (issue 13's limit for speed changes, on a draw of
 # another kind)
 rate_() {
-  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -141,7 +143,7 @@ print("%s %s %s err %+.1f ppm U %.1f" % (d["status"], d["rate_cov"], abs(e) <= 1
 # standard uncertainties) and within 2 of them of the drift over the
 # strokes
 drift_seen_() {
-  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
+  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, re, sys
 t = sys.stdin.read()
@@ -161,7 +163,7 @@ print("%s %s: drift %+.2f +- %.2f (standard), true %+.2f" % ("good" if good else
 # no_drift_ NAME KIND RATE SEED: a draw without drift (blind_hunt.py --one
 # KIND) whose rig says no drift was detected (drift_false), status ok
 no_drift_() {
-  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -179,7 +181,7 @@ print("%s %s: drift detected %s" % ("good" if d["status"] == "ok" and f is False
 # drift of the drift kind's draw of the same rate and seed (when KIND drew
 # none), flagged: the rig detects it (drift_detected) with the right sign
 drift_kept_() {
-  fig=$("$GEN_PY" - "$here/gen" "$RIG" "$2" "$3" "$4" <<'PY' 2>&1
+  fig=$(gen_py - "$here/gen" "$RIG" "$2" "$3" "$4" <<'PY' 2>&1
 import sys, tempfile
 sys.path.insert(0, sys.argv[1])
 import blind_hunt as bh
@@ -263,7 +265,7 @@ a108="--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 228.824
 ring_bound_() {
   for e in 20 240; do
     # shellcheck disable=SC2086
-    "$GEN_PY" "$here/gen/blind_capture.py" --out "$tmp/rb$e.bin" $g108 $2 --exposure-us $e \
+    gen_py "$here/gen/blind_capture.py" --out "$tmp/rb$e.bin" $g108 $2 --exposure-us $e \
       >"$tmp/rb$e.truth" 2>&1 || { bad "$1: the generator failed"; return; }
   done
   # shellcheck disable=SC2086
@@ -294,7 +296,7 @@ ring_bound_ ring_bound_narrows_a_quiet_pad "" 4
 # (a run would withhold the depth for it; tests/test_physics_captures.sh
 # pins the flag on a ring the engine takes).
 # shellcheck disable=SC2086
-"$GEN_PY" "$here/gen/blind_capture.py" --out "$tmp/rb50.bin" $g108 --ring-um 18.5 --ring-hz 4352 \
+gen_py "$here/gen/blind_capture.py" --out "$tmp/rb50.bin" $g108 --ring-um 18.5 --ring-hz 4352 \
   --ring-tau-ms 0.72 --ring-sign -1 --exposure-us 50 >/dev/null 2>&1
 # shellcheck disable=SC2086
 w=$($RUNNER "$RIG" analyze $(echo "$a108" | sed 's/--csv//') --exposure-us 50 --ring-max-um 0.1 \
@@ -320,7 +322,7 @@ case_ lobes_1khz_unfollowed_107hz lobes 1000 11
 # A rate at a whole number and a half of samples, no wander: the crossings'
 # interpolation error alternates from stroke to stroke (1.4 % at 95.238 Hz):
 # no lobes there, the record stays ok.
-"$GEN_PY" "$here/gen/blind_capture.py" --out "$tmp/half.bin" --fs 1000 --freq 95.238 \
+gen_py "$here/gen/blind_capture.py" --out "$tmp/half.bin" --fs 1000 --freq 95.238 \
   --cam poly4567 --rise 0.3 --rdwell 0.2 --wander-pct 0 --noise-um 0.5 >/dev/null
 st=$($RUNNER "$RIG" analyze --format ild1420 --rate 1000 --zero-mm 5 --range-mm 10 \
   --freq-hint 95.238 --csv "$tmp/half.bin" 2>&1 | tail -1 | cut -d, -f1)
@@ -370,7 +372,7 @@ covered_below_() {
   esac
 }
 minmax_() {
-  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -408,7 +410,7 @@ minmax_ minmax_u_adjacent_outliers_4khz mixed 4000 12415 4
 # (blind_hunt.py's STROKES_COVERED); with a fifth argument `std`, the
 # per-stroke std within its own U too.
 strokes_() {
-  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -440,7 +442,7 @@ strokes_ stroke_u_mixed_4khz mixed 4000 2030
 # within their own U, the strokes' rms error against their truth within
 # 1.5 um.
 stroke_drift_() {
-  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
+  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -507,7 +509,7 @@ case_ speed_pwm_near_stroke_rate_4khz speed 4000 3027
 # generator's truth, status ok
 gen_fig_() {
   # shellcheck disable=SC2086
-  "$GEN_PY" "$here/gen/blind_capture.py" --out "$tmp/gc.bin" --truth "$tmp/gc.json" $2 \
+  gen_py "$here/gen/blind_capture.py" --out "$tmp/gc.bin" --truth "$tmp/gc.json" $2 \
     >/dev/null 2>&1 || { bad "$1: the generator failed"; return; }
   # shellcheck disable=SC2086
   r=$($RUNNER "$RIG" analyze $3 --csv "$tmp/gc.bin" | tail -1)
@@ -829,9 +831,9 @@ case_ noisy_plateau_ripple_by_a_hair_4khz noisy 4000 10603
 # and no figure outside its U (as case_), and the record refused with
 # STATUS, its reason holding TEXT (rig analyze's status line)
 refused_for_() {
-  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   rc=$?
-  msg=$("$GEN_PY" - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp" <<'PY' 2>&1
+  msg=$(gen_py - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp" <<'PY' 2>&1
 import subprocess, sys
 sys.path.insert(0, sys.argv[1])
 import blind_hunt as bh
@@ -867,7 +869,7 @@ refused_for_ noisy_4khz_noise_or_a_stall noisy 4000 11317 noisy "a stall, or the
 # analyze's summary nor in its CSV row: no depth, rate or drift figure, and
 # under noisy no rejection named by the detection the noise broke
 refused_bare_() {
-  msg=$("$GEN_PY" - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp" <<'PY' 2>&1
+  msg=$(gen_py - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp" <<'PY' 2>&1
 import subprocess, sys
 sys.path.insert(0, sys.argv[1])
 import blind_hunt as bh
@@ -923,9 +925,9 @@ case_ noisy_1khz_exposure_unresolved_ring noisy 1000 11317
 # of its kind met, and its depth within the U (k = 2) of its twin's: the
 # same draw with no exposure, read without --exposure-us
 exposure_twin_() {
-  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   rc=$?
-  fig=$("$GEN_PY" - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp/twin.bin" <<'PY' 2>&1
+  fig=$(gen_py - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp/twin.bin" <<'PY' 2>&1
 import os, subprocess, sys
 sys.path.insert(0, sys.argv[1])
 import blind_capture as bc, blind_hunt as bh
@@ -1137,7 +1139,7 @@ case_ ring_4khz_box_model_long_window_within_both_209us ringing 4000 10014
 # std_ring_u). std_ NAME KIND RATE SEED MAX_U: status ok, the std within
 # its U (k = 2) against the truth over the strokes measured, U <= MAX_U.
 std_() {
-  out=$("$GEN_PY" "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -1170,7 +1172,7 @@ std_ std_u_hidden_ring_4khz ringing 4000 10914 40
 # 2027's report said "the tips ring at the top of the stroke" (31f418d),
 # for a ring a smooth top explains as well; it now says it is not told
 # from the top's own shape.
-smooth_said=$("$GEN_PY" - "$here/gen" "$tmp" "$RUNNER $RIG" <<'PY' 2>&1
+smooth_said=$(gen_py - "$here/gen" "$tmp" "$RUNNER $RIG" <<'PY' 2>&1
 import subprocess, sys
 sys.path.insert(0, sys.argv[1])
 import blind_capture as bc
@@ -1279,7 +1281,7 @@ case_ speed_fast_startup_order1_4khz_counted speed 4000 9119
 # read without it (for an exposure whose drop on the top is far below it)
 gen_exposure_() {
   # shellcheck disable=SC2086
-  "$GEN_PY" "$here/gen/blind_capture.py" --out "$tmp/ge.bin" $2 >/dev/null 2>&1 ||
+  gen_py "$here/gen/blind_capture.py" --out "$tmp/ge.bin" $2 >/dev/null 2>&1 ||
     { bad "$1: the generator failed"; return; }
   # shellcheck disable=SC2086
   a=$($RUNNER "$RIG" analyze $3 --csv "$tmp/ge.bin" | tail -1)

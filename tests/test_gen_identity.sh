@@ -9,8 +9,63 @@
 # truth under both; and blind_hunt.py's whole judgement of a draw (its
 # figures in full, the motor made again). Without pypy3 the cases are
 # skipped, and said so. Needs python3.
+# And the one warm interpreter a suite runs its scripts in (tests/lib.sh:
+# gen_warm, gen_py; tests/gen/warm.py) against a fresh one for each: the
+# same output, files and exit status, request after request.
 . "$(dirname "$0")/lib.sh"
 needs python3 "the capture generators"
+
+# warm_ NAME SCRIPT ARGS...: SCRIPT ARGS (stdin: $tmp/stdin) run by a fresh
+# "$GEN_PY" and then by the suite's warm one: the same stdout and exit
+# status, and the same last line on stderr (a fresh pypy3 may warn there
+# first: see same_ below)
+warm_() {
+  name=$1
+  shift
+  "$GEN_PY" "$@" <"$tmp/stdin" >"$tmp/cold" 2>"$tmp/cold.err"
+  c=$?
+  gen_py "$@" <"$tmp/stdin" >"$tmp/warm" 2>"$tmp/warm.err"
+  w=$?
+  if [ "$c" -ne "$w" ]; then
+    bad "$name: exit $c from a fresh $GEN_PY, $w warm: $(tail -1 "$tmp/warm.err")"
+  elif ! cmp -s "$tmp/cold" "$tmp/warm"; then
+    bad "$name: the outputs differ: $(diff "$tmp/cold" "$tmp/warm" | sed -n 2p)"
+  elif [ "$(tail -1 "$tmp/cold.err")" != "$(tail -1 "$tmp/warm.err")" ]; then
+    bad "$name: stderr '$(tail -1 "$tmp/cold.err")' fresh, '$(tail -1 "$tmp/warm.err")' warm"
+  else
+    ok "$name: exit $c, $(wc -l <"$tmp/cold") lines the same"
+  fi
+}
+gen_warm
+if [ -z "${warm_pid:-}" ]; then
+  skip 7 "no warm interpreter (RIG_GEN_WARM=0, or $GEN_PY could not start tests/gen/warm.py)"
+else
+  : >"$tmp/stdin"
+  # two draws one after another, then a third kind, in the same interpreter
+  warm_ "warm blind_hunt --one speed 4000 13001" "$here/gen/blind_hunt.py" "$RIG" --one speed 4000 13001
+  warm_ "warm blind_hunt --one ringing 4000 13002, next" "$here/gen/blind_hunt.py" "$RIG" --one ringing 4000 13002
+  warm_ "warm red_hunt --one (its generator in the process)" "$here/gen/red_hunt.py" "$RIG" 1 0 \
+    --one "--rate 1000 --freq 90 --noise-um 5 --step 1.15@0.8 --step-hz 10 --seed 12" --check cover,ends
+  # a capture written to a file, the same bytes and truth
+  gen_py "$here/gen/blind_capture.py" --out "$tmp/w.bin" --truth "$tmp/w.json" --seed 13004 \
+    --fs 1000 --exposure-us 120 --noise-kind t3 >/dev/null 2>&1
+  "$GEN_PY" "$here/gen/blind_capture.py" --out "$tmp/c.bin" --truth "$tmp/c.json" --seed 13004 \
+    --fs 1000 --exposure-us 120 --noise-kind t3 >/dev/null 2>&1
+  if [ -s "$tmp/c.bin" ] && cmp -s "$tmp/c.bin" "$tmp/w.bin" && cmp -s "$tmp/c.json" "$tmp/w.json"; then
+    ok "warm blind_capture.py --out: $(wc -c <"$tmp/c.bin") bytes and the truth the same"
+  else
+    bad "warm blind_capture.py --out: the capture or its truth differs ($(wc -c <"$tmp/w.bin") bytes warm, $(wc -c <"$tmp/c.bin") fresh)"
+  fi
+  # a program on stdin (the suites' heredocs) and its exit status; an
+  # exception and a refusal as the interpreter reports them
+  printf '%s\n' 'import sys' 'sys.path.insert(0, sys.argv[1])' 'import blind_hunt as bh' \
+    'print(sys.argv[2:], bh.draw("mixed", 4000.0, 13005))' 'sys.exit(3)' >"$tmp/stdin"
+  warm_ "warm program on stdin, exit 3" - "$here/gen" a "b c"
+  printf '%s\n' 'import sys' 'raise ValueError("from " + sys.argv[1])' >"$tmp/stdin"
+  warm_ "warm exception: its last line, exit 1" - "$here/gen"
+  : >"$tmp/stdin"
+  warm_ "warm refusal: sys.exit(message)" "$here/gen/blind_capture.py" --out "$tmp/x.bin" --no-such 1
+fi
 
 if ! pypy3=$(command -v pypy3 2>/dev/null); then
   skip 6 "pypy3 not installed: the generators run under python3 alone (make deps installs pypy3)"

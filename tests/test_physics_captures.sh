@@ -5,16 +5,19 @@
 # drift, spikes, exposure) and checked against its truth by
 # tests/gen/check_physics.py. Each case pins one point of the issue; the
 # coverage cases check that |error| <= U (k = 2) in at least 90 % of them.
-# Needs python3 (standard library): a missing python3 fails the suite.
+# Needs python3 (standard library): a missing python3 fails the suite. The
+# generator and the checks run in one warm GEN_PY for the suite
+# (tests/lib.sh: gen_warm, gen_py; pypy3 where installed, the same bytes).
 . "$(dirname "$0")/lib.sh"
 needs python3 "the capture generator"
+gen_warm
 n=0
 
 # gen NAME RATE GEN_ARGS: write $tmp/NAME.csv and its truth, analyze it.
 gen() {
   g_name=$1 g_rate=$2 g_args=$3
   # shellcheck disable=SC2086
-  python3 "$here/gen/physics_capture.py" "$tmp/$g_name.csv" --rate "$g_rate" $g_args ||
+  gen_py "$here/gen/physics_capture.py" "$tmp/$g_name.csv" --rate "$g_rate" $g_args ||
     { echo "FAIL $g_name: generator"; return 1; }
   # shellcheck disable=SC2086
   $RUNNER "$RIG" analyze --format csv --rate "$g_rate" --zero-mm 5 ${ANALYZE_ARGS:-} --csv "$tmp/$g_name.csv" \
@@ -28,7 +31,7 @@ case_() {
   shift 3
   n=$((n + 1))
   gen "$name" "$rate" "$args" || { fail=$((fail + 1)); return; }
-  if out=$(python3 "$here/gen/check_physics.py" "$tmp/$name.csv.truth" "$tmp/$name.out" "$@"); then
+  if out=$(gen_py "$here/gen/check_physics.py" "$tmp/$name.csv.truth" "$tmp/$name.out" "$@"); then
     echo "ok   $name: $out"
   else
     echo "FAIL $name: $out $(cat "$tmp/$name.err")"; fail=$((fail + 1))
@@ -155,7 +158,7 @@ spikes() {
   n=$((n + 1))
   gen "${name}_clean" "$rate" "$args" || { fail=$((fail + 1)); return; }
   gen "$name" "$rate" "$args --spike-frac $4 --spike-sign $5" || { fail=$((fail + 1)); return; }
-  if out=$(python3 "$here/gen/check_physics.py" "$tmp/$name.csv.truth" "$tmp/$name.out" \
+  if out=$(gen_py "$here/gen/check_physics.py" "$tmp/$name.csv.truth" "$tmp/$name.out" \
              ref="$tmp/${name}_clean.out" depth=0.5 minmax=3); then
     echo "ok   $name: $out"
   else

@@ -7,12 +7,15 @@
 # that grows with distance, thermal drift, clustered speckle, error values,
 # the ILD1420's raw bytes). Each case is one combination that red_hunt.py
 # drew; "cover" means |error| <= U (k = 2) for the mean depth and the rate
-# with status ok (docs/measurement.md, "Coverage"). Needs python3.
+# with status ok (docs/measurement.md, "Coverage"). Needs python3; the
+# generator and red_hunt.py run in one warm GEN_PY for the suite
+# (tests/lib.sh: gen_warm, gen_py; pypy3 where installed, the same bytes).
 # Every case drawn before main 4246a25 passed --wander, which then drew a
 # start-up speed kick (the steady wander was mis-scaled to ~0.1 % of it);
 # the same captures, byte for byte, are made with --kick now.
 . "$(dirname "$0")/lib.sh"
 needs python3 "the capture generator"
+gen_warm
 n=0
 
 # drawn_ ARGS: false (and says so) when ARGS pass --wander without --kick.
@@ -34,7 +37,7 @@ case_() {
   shift 3
   n=$((n + 1))
   drawn_ "$args" || return 0
-  if out=$(python3 "$here/gen/red_hunt.py" "$RIG" 1 0 --one "$args" --check "$checks" "$@" 2>&1); then
+  if out=$(gen_py "$here/gen/red_hunt.py" "$RIG" 1 0 --one "$args" --check "$checks" "$@" 2>&1); then
     echo "ok   $name: $out"
   else
     echo "FAIL $name: $out"; fail=$((fail + 1))
@@ -49,7 +52,7 @@ refused_() {
   shift 3
   n=$((n + 1))
   drawn_ "$args" || return 0
-  out=$(python3 "$here/gen/red_hunt.py" "$RIG" 1 0 --one "$args" --check refuse_or_cover "$@" 2>&1)
+  out=$(gen_py "$here/gen/red_hunt.py" "$RIG" 1 0 --one "$args" --check refuse_or_cover "$@" 2>&1)
   case $out in
   "ok refused: $want"*) echo "ok   $name: $out" ;;
   *) echo "FAIL $name: $out"; fail=$((fail + 1)) ;;
@@ -446,7 +449,7 @@ note_unsure_() {
   name=$1 want=$2 args=$3
   n=$((n + 1))
   drawn_ "$args" || return 0
-  python3 "$here/gen/red_capture.py" "$tmp/note.bin" $args >/dev/null
+  gen_py "$here/gen/red_capture.py" "$tmp/note.bin" $args >/dev/null
   rate=$(printf '%s\n' "$args" | sed 's/.*--rate \([0-9]*\).*/\1/')
   case $rate in [0-9]*) ;; *) rate=4000 ;; esac
   out=$($RUNNER "$RIG" analyze --format ild1420 --rate "$rate" --zero-mm 5 "$tmp/note.bin" 2>&1 | grep "changed speed where error values hid it")
@@ -466,7 +469,7 @@ note_unsure_ rate_note_unsure_count_1khz "the 80 ms between the crossings on eit
 # segment kept the time across the gap but not its strokes: 105.37 Hz
 # against U 0.11 Hz, truth 114.88. Main: 113.38 Hz against U 0.0046.
 n=$((n + 1))
-python3 "$here/gen/red_capture.py" "$tmp/bridge.csv" --csv $bridge_step --step 1.3@1.0 --seed 3 >/dev/null
+gen_py "$here/gen/red_capture.py" "$tmp/bridge.csv" --csv $bridge_step --step 1.3@1.0 --seed 3 >/dev/null
 awk '/^1110,/ { print "# rig: shape learned" } { print }' "$tmp/bridge.csv" >"$tmp/bridge_mark.csv"
 out=$($RUNNER "$RIG" analyze --format csv --rate 1000 --zero-mm 5 --csv "$tmp/bridge_mark.csv" 2>&1)
 if v=$(printf '%s\n' "$out" | python3 -c '
@@ -517,9 +520,9 @@ step_() {
   name=$1 lim=$2 args=$3 key=$4 v1=$5 v2=$6
   n=$((n + 1))
   drawn_ "$args" || return 0
-  o1=$(python3 "$here/gen/red_hunt.py" "$RIG" 1 0 --one "$args $key $v1" --check depth 2>&1)
+  o1=$(gen_py "$here/gen/red_hunt.py" "$RIG" 1 0 --one "$args $key $v1" --check depth 2>&1)
   r1=$?
-  o2=$(python3 "$here/gen/red_hunt.py" "$RIG" 1 0 --one "$args $key $v2" --check depth 2>&1)
+  o2=$(gen_py "$here/gen/red_hunt.py" "$RIG" 1 0 --one "$args $key $v2" --check depth 2>&1)
   r2=$?
   e1=$(printf '%s\n' "$o1" | sed -n 's/^ok depth \([-+0-9.]*\) um.*/\1/p')
   e2=$(printf '%s\n' "$o2" | sed -n 's/^ok depth \([-+0-9.]*\) um.*/\1/p')
@@ -740,7 +743,7 @@ case_ steady_ends_wander_short_4khz ends "--rate 4000 --freq 62.978 --travel-um 
 # its last second within 20 % of 0.4 % (on 4246a25: 0.029 % and under
 # 0.001 %).
 wander_rms() {
-  python3 - "$here/gen" <<'PY'
+  gen_py - "$here/gen" <<'PY'
 import math, random, sys
 sys.path.insert(0, sys.argv[1])
 import red_capture as rc

@@ -221,6 +221,25 @@ def judge(truth, r, gen):
     return e, miss
 
 
+def make_capture(gargs):
+    """red_capture.py with the arguments gargs (its output path first), run
+    in this process as `python3 red_capture.py ARGS` runs it (its own
+    sys.argv; a failure raises as subprocess.run(check=True) does): the
+    same bytes and truth, without starting another interpreter for each
+    capture (python3's start and imports were a third of a --one case;
+    under tests/lib.sh's gen_py the generator's loops stay compiled)."""
+    import runpy
+    argv = sys.argv
+    sys.argv = [os.path.join(HERE, "red_capture.py")] + [str(x) for x in gargs]
+    try:
+        runpy.run_path(sys.argv[0], run_name="__main__")
+    except SystemExit as e:
+        if e.code not in (None, 0):
+            raise subprocess.CalledProcessError(e.code if isinstance(e.code, int) else 1, sys.argv)
+    finally:
+        sys.argv = argv
+
+
 def drop_slots(path, slots):
     """The samples at these slots of a raw capture become error values (no
     peak, 262076, as the sensor sends them: the L, M, H bytes): an error
@@ -262,11 +281,11 @@ def one(a, runner):
 def one_in(a, runner, gen, tmp):
     """One capture made and judged in the directory tmp."""
     path = os.path.join(tmp, "c.bin")
-    gargs = [sys.executable, os.path.join(HERE, "red_capture.py"), path]
+    gargs = [path]
     for k, v in gen.items():
         if not k.startswith("_"):
             gargs += [k] + ([str(v)] if v != "" else [])
-    subprocess.run(gargs, check=True)
+    make_capture(gargs)
     if a.drop:
         drop_slots(path, [int(x) for x in a.drop.split(",")])
     truth = dict(l.strip().split("=", 1) for l in open(path + ".truth") if "=" in l)
@@ -355,11 +374,11 @@ def hunt(a, runner, rng, tmp):
                 gen = KINDS[kind](random.Random(seed), rate)
                 gen["--seed"] = seed
                 path = os.path.join(tmp, "c.bin")
-                gargs = [sys.executable, os.path.join(HERE, "red_capture.py"), path]
+                gargs = [path]
                 for k, v in gen.items():
                     if not k.startswith("_"):
                         gargs += [k, str(v)]
-                subprocess.run(gargs, check=True)
+                make_capture(gargs)
                 truth = dict(l.strip().split("=", 1) for l in open(path + ".truth") if "=" in l)
                 told = 50 if "--clock-ppm" in gen else 0
                 r, cmd, err = analyze(a.rig, runner, path, gen, told)
