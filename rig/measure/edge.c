@@ -1497,9 +1497,12 @@ static void amp_max(double amp[2], const double am[2])
 		amp[i] = am[i] > amp[i] ? am[i] : amp[i];
 }
 
-/* The floor of an end's u and amplitude sensitivities (amp, squared)
- * where the strokes' amplitudes are in the fit (w->amp_var): the same two
- * fits from the same start with the one offset alone (amp_var 0, the fit
+/* Both degrees' fits from one start; false when the chosen one failed.
+ * *s2 the chosen fit's residual variance, *dx its extrapolation over
+ * unseen end samples (edge_fit_deg). Where the strokes' amplitudes are
+ * in the fit (w->amp_var), a floor under the end's u and amplitude
+ * sensitivities (amp, squared): the same two fits from the same start
+ * with the one offset alone (this function again, amp_var 0: the fit
  * before session 36), and of the two answers the larger u and the larger
  * of each sensitivity; the phase stays the amplitudes' fit's. The prior
  * takes the strokes' amplitudes as independent, and the one offset's
@@ -1511,32 +1514,6 @@ static void amp_max(double amp[2], const double am[2])
  * scatter's (a 4 kHz start-up's head, 0.00079 -> 0.00009 cycles/um, -38.3
  * ppm against U 31.0, rate_startup_head_misfit_4khz), the end is no surer
  * than before. Where the one offset's fits fail, no floor. */
-static void edge_fits1_floor(const struct measure *m, const struct edge_win *w,
-			     const double c0[EDGE_NC], bool curved, const struct edge_rip *rp,
-			     double *u, double amp[2])
-{
-	struct edge_win w0 = *w;
-	double cq[EDGE_NC], cc[EDGE_NC], pq, vq, pc, vc, sq, sc, aq[2] = { 0 }, ac[2] = { 0 };
-	double dq, dc;
-	w0.amp_var = 0;
-	w0.astray = NULL; /* the amplitudes' fit said whether it followed */
-	int dhi = curved ? edge_deg_curved(w) : 3;
-	memcpy(cq, c0, sizeof cq);
-	memcpy(cc, c0, sizeof cc);
-	bool okq = edge_fit_deg(m, &w0, dhi - 1, cq, rp, &pq, &vq, &sq, aq, &dq, NULL);
-	bool okc = edge_fit_deg(m, &w0, dhi, cc, rp, &pc, &vc, &sc, ac, &dc, NULL);
-	if (curved ? !okc : !okq)
-		return;
-	double um = okq && okc ? num_abs(pc - pq) / sqrt(3.0) : 0;
-	double u0 = sqrt((curved ? vc : vq) + um * um);
-	const double *a0 = curved ? ac : aq;
-	*u = u0 > *u ? u0 : *u;
-	amp_max(amp, a0);
-}
-
-/* Both degrees' fits from one start; false when the chosen one failed.
- * *s2 the chosen fit's residual variance, *dx its extrapolation over
- * unseen end samples (edge_fit_deg). */
 static bool edge_fits1(const struct measure *m, const struct edge_win *w, const double c0[EDGE_NC],
 		       bool curved, const struct edge_rip *rp, double *ph, double *u, double *s2,
 		       double *amp, double *dx, double cf[EDGE_NC], double *mf)
@@ -1562,8 +1539,17 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 	amp[1] = curved ? ac[1] : aq[1];
 	*dx = curved ? dc : dq;
 	memcpy(cf, curved ? cc : cq, EDGE_NC * sizeof cf[0]);
-	if (w->amp_var > 0)
-		edge_fits1_floor(m, w, c0, curved, rp, u, amp);
+	if (w->amp_var > 0) {
+		/* the floor: the same two fits with the one offset alone */
+		struct edge_win w0 = *w;
+		double ph0, u0, s20, a0[2], dx0, cf0[EDGE_NC];
+		w0.amp_var = 0;
+		w0.astray = NULL; /* the amplitudes' fit said whether it followed */
+		if (edge_fits1(m, &w0, c0, curved, rp, &ph0, &u0, &s20, a0, &dx0, cf0, NULL)) {
+			*u = u0 > *u ? u0 : *u;
+			amp_max(amp, a0);
+		}
+	}
 	return true;
 }
 
