@@ -1023,6 +1023,7 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 	}
 	s.fit_var_factor = f.var_factor;
 	s.fit_dof = f.dof;
+	s.fit_rss_um2 = f.rss;
 	s.top_excess_um = f.top_excess_um;
 	/* the drift taken out of its samples (learn_drift_out) back in: a
 	 * stroke's figures are as read, the drift's fit sees all of it */

@@ -371,6 +371,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->stroke_noise2_um2 = m->noise_dof ? noise2
 					      : m->shape.sample_sd_um * m->shape.sample_sd_um;
 	out->stroke_u_fold_um = stroke_fold_u(&m->shape, out->stroke_noise2_um2);
+	out->stroke_kurt = noise_kurtosis(m, noise2);
 	out->stroke_u_common_um = sqrt(u_sys * u_sys + u_drift_stroke * u_drift_stroke);
 	out->stroke_drift_span_um = span_stroke;
 	/* a ring seen (any status), or its ripple with the crest on the
@@ -417,6 +418,32 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 		result_stroke_drift(m, &drift_curve, out);
 }
 
+/* A stroke's own misfit: the variance beyond the noise's that its top's
+ * residuals show (noise2 a sample), which its fit's variance factor
+ * carries into its depth as the noise's does. Where outliers the gates
+ * and the one-out and pair tests do not take are left in its top, the
+ * fit follows them and its residuals show it: blind_hunt.py spikes 4000
+ * 12405 at 1.483 s, t3 noise, three of nine top samples 8-11 um low with
+ * two good samples between them (no adjacent pair for top_two_out): rss
+ * 228.5 um^2 over 6 degrees of freedom, noise2 6.8, the stroke -7.5 um
+ * against U 3.8. That top cannot be read: leaving out any three, the two
+ * best fits read +1.2 and -12.4 um (rss 15.1 and 16.7 um^2), so no
+ * trimmed fit picks its outliers honestly. The excess ex = rss - noise2
+ * dof over its noise, noise2 sqrt(2 dof), weighed by that significance
+ * z as the tops' misfit (stroke_top_misfit: nothing up to z 1, all of it
+ * from 3 on); ex / dof a sample. 0 without a residual. */
+static double stroke_misfit_var(double noise2, double kurt, double rss, unsigned dof)
+{
+	if (dof == 0 || !(noise2 > 0) || !(rss > 0))
+		return 0;
+	double ex = rss - noise2 * dof;
+	double z = ex / (noise2 * sqrt((kurt > 3 ? kurt - 1 : 2) * dof));
+	double w = (z - TOP_MISFIT_FROM) / (TOP_MISFIT_FULL - TOP_MISFIT_FROM);
+	if (!(w > 0))
+		return 0;
+	return (w < 1 ? w : 1) * ex / dof;
+}
+
 /* One stroke's depth: the extremes' U (minmax_expanded_u) for a single
  * stroke, without the largest-of-n factor: its own fit's error, 2 sqrt(1.8
  * noise^2 x its variance factor) (1.8: the most the fits carried, as
@@ -435,7 +462,10 @@ double measure_stroke_U_um(const struct measure_stats *st, const struct measure_
 {
 	if (!st->has_depth || s->reject != MEASURE_STROKE_OK)
 		return NAN;
-	double uf2 = st->stroke_noise2_um2 * s->fit_var_factor * (1 + 2 * STD_FITVAR_U);
+	double n2 = st->stroke_noise2_um2 +
+		    stroke_misfit_var(st->stroke_noise2_um2, st->stroke_kurt, s->fit_rss_um2,
+				      s->fit_dof);
+	double uf2 = n2 * s->fit_var_factor * (1 + 2 * STD_FITVAR_U);
 	/* a ring's misfit or the fold's, the larger: both are a misfit to
 	 * the shape that the fit does not average down */
 	double um = st->stroke_u_ring_um > st->stroke_u_fold_um ? st->stroke_u_ring_um

@@ -78,9 +78,11 @@ struct measure_stroke {
 	enum measure_reject reject; /* MEASURE_STROKE_OK when accepted */
 	/* Accepted strokes: the top fit's variance factor (the variance of
 	 * peak_um over the sample noise's) and its residual degrees of
-	 * freedom, for this stroke's own U (measure_stroke_U_um). */
+	 * freedom, and its residual sum of squares (um^2), for this
+	 * stroke's own U (measure_stroke_U_um: its own misfit). */
 	double fit_var_factor;
 	unsigned fit_dof;
+	double fit_rss_um2;
 	/* A stroke of a pen changing speed: its top's samples off its fit
 	 * (um, taken whole into its U; 0 elsewhere) */
 	double top_excess_um;
@@ -248,6 +250,9 @@ struct measure_stats {
 	 * a standard uncertainty of each stroke's depth, in the extremes'
 	 * and the std's U; 0 where none shows) */
 	double stroke_u_top_um;
+	/* the noise's kurtosis (result.c noise_kurtosis), for each
+	 * stroke's own misfit (stroke_misfit_var) */
+	double stroke_kurt;
 	/* With the drift corrected (drift_corrected): its curve, which each
 	 * stroke's depth and trough are corrected by (stroke_drift.ok). */
 	struct measure_drift_curve stroke_drift;
