@@ -448,9 +448,9 @@ START_TEST(test_type_b_parts_enter_the_expanded_uncertainty)
 END_TEST
 
 /* One stroke's depth has its own U (measure_stroke_U_um, `rig analyze
- * --per-stroke`): its fit's noise by its own variance factor, and the
- * Type B terms common to every stroke in quadrature; none for a rejected
- * stroke. */
+ * --per-stroke`): its fit's noise (and its own misfit beyond it) by its
+ * own variance factor, and the Type B terms common to every stroke in
+ * quadrature; none for a rejected stroke. */
 static void keep_strokes(const struct measure_stroke *s, void *ctx)
 {
 	struct measure_stroke *keep = ctx; /* [0] an accepted one, [1] a rejected one */
@@ -493,6 +493,15 @@ START_TEST(test_each_strokes_depth_has_its_own_expanded_uncertainty)
 	struct measure_stroke b = a;
 	b.fit_var_factor *= 4;
 	ck_assert_double_gt(measure_stroke_U_um(&st[0], &b), U0);
+	/* its own misfit (stroke_misfit_var): residuals as the noise gives
+	 * them leave U as it is; far beyond it (12405's stroke: 5.6 times
+	 * noise^2 a degree of freedom) they widen it */
+	struct measure_stroke c0 = a, c1 = a;
+	c0.fit_rss_um2 = 0;
+	c1.fit_rss_um2 = st[0].stroke_noise2_um2 * a.fit_dof;
+	ck_assert_double_eq(measure_stroke_U_um(&st[0], &c1), measure_stroke_U_um(&st[0], &c0));
+	c1.fit_rss_um2 *= 30;
+	ck_assert_double_gt(measure_stroke_U_um(&st[0], &c1), 1.5 * measure_stroke_U_um(&st[0], &c0));
 	/* no U for a rejected stroke, nor without a depth */
 	ck_assert_int_ne(keep[0][1].reject, MEASURE_STROKE_OK);
 	ck_assert(isnan(measure_stroke_U_um(&st[0], &keep[0][1])));

@@ -429,9 +429,11 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
  * against U 3.8. That top cannot be read: leaving out any three, the two
  * best fits read +1.2 and -12.4 um (rss 15.1 and 16.7 um^2), so no
  * trimmed fit picks its outliers honestly. The excess ex = rss - noise2
- * dof over its noise, noise2 sqrt(2 dof), weighed by that significance
- * z as the tops' misfit (stroke_top_misfit: nothing up to z 1, all of it
- * from 3 on); ex / dof a sample. 0 without a residual. */
+ * dof over its noise, noise2 sqrt((kurt - 1) dof) (kurt the noise's
+ * kurtosis, noise_kurtosis's model of rss^2; 3 at least), weighed by
+ * that significance z as the tops' misfit (stroke_top_misfit: nothing up
+ * to z 1, all of it from 3 on); ex / dof a sample, a variance added to
+ * noise2 (12405's stroke: U 3.80 -> 8.24 um). 0 without a residual. */
 static double stroke_misfit_var(double noise2, double kurt, double rss, unsigned dof)
 {
 	if (dof == 0 || !(noise2 > 0) || !(rss > 0))
@@ -446,8 +448,8 @@ static double stroke_misfit_var(double noise2, double kurt, double rss, unsigned
 
 /* One stroke's depth: the extremes' U (minmax_expanded_u) for a single
  * stroke, without the largest-of-n factor: its own fit's error, 2 sqrt(1.8
- * noise^2 x its variance factor) (1.8: the most the fits carried, as
- * for the extremes), the terms common to every stroke, and the drift's
+ * (noise^2 + its own misfit, stroke_misfit_var) x its variance factor)
+ * (1.8: the most the fits carried, as for the extremes), the terms common to every stroke, and the drift's
  * excursion whole when the strokes are not corrected for it (0 with
  * --drift correct: result_stroke_drift). A fit with no residual (one sample on its top) gets
  * the same: no selection picks it out as the extremes do, and its
