@@ -319,31 +319,40 @@ static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint3
  * 2 pi theta, dT cos 4 pi theta, dT sin 4 pi theta (the stroke's first
  * and second harmonics), dT cos 2 pi g t, dT sin 2 pi g t and the
  * residual (Q, SYNC_Q x SYNC_Q, in that order), its own offset, phase
- * shift and curve (SYNC_NUIS) eliminated; with exact false the ripple's
- * two are left out (g unknown; their rows and columns of Q are not
- * set). False when it cannot be used. */
+ * shift and curve (SYNC_NUIS) eliminated. With h 0 (the scan: g unknown)
+ * both harmonics and no ripple; with h 1 or 2 that harmonic and the
+ * ripple at g. The rows and columns of Q left out are not set. False
+ * when it cannot be used. */
 #define SYNC_Q 7
 #define SYNC_QR (SYNC_Q - 1) /* the residual's row of Q */
+#define SYNC_NQ 5             /* Q's columns a stroke sums */
 static bool sync_stroke(const struct measure *m, const struct xing *L, uint32_t k, double g,
-			bool exact, double Q[SYNC_Q][SYNC_Q], unsigned *n)
+			int h, double Q[SYNC_Q][SYNC_Q], unsigned *n)
 {
+	static const int cols[3][SYNC_NQ] = { { 0, 1, 2, 3, SYNC_QR },
+					      { 0, 1, 4, 5, SYNC_QR },
+					      { 2, 3, 4, 5, SYNC_QR } };
+	const int *col = cols[h];
 	const struct shape *sh = &m->shape;
 	uint32_t i0 = L[k].idx, i1 = L[k + 1].idx;
 	double P = L[k + 1].t_slot - L[k].t_slot;
 	if (i1 <= i0 || i1 - i0 > SYNC_STROKE_MAX || !(P > 2))
 		return false;
 	/* the columns 1, dT, dT (theta - 1/2)^2, then Q's */
-	double A[SYNC_NUIS + SYNC_Q][SYNC_NUIS + SYNC_Q] = { { 0 } };
+	double A[SYNC_NUIS + SYNC_NQ][SYNC_NUIS + SYNC_NQ] = { { 0 } };
 	unsigned ni = 0;
 	double t0 = (double)(m->hist_slot0 + i0), th0 = (t0 - L[k].t_slot) / P;
 	double c = cos(2 * M_PI * th0), s = sin(2 * M_PI * th0);
 	double cd = cos(2 * M_PI / P), sd = sin(2 * M_PI / P);
 	double e = cos(2 * M_PI * g * t0), f = sin(2 * M_PI * g * t0);
 	double ed = cos(2 * M_PI * g), fd = sin(2 * M_PI * g);
-	int nc = SYNC_NUIS + (exact ? SYNC_Q : SYNC_Q - 2);
+	const int nc = SYNC_NUIS + SYNC_NQ;
 	for (uint32_t i = i0; i < i1; i++) {
 		double xv = m->hist[i], T, dT, wt;
-		double v[SYNC_NUIS + SYNC_Q] = { 1, 0, 0, c, s, c * c - s * s, 2 * c * s, e, f, 0 };
+		const double qv[SYNC_Q] = { c, s, c * c - s * s, 2 * c * s, e, f, 0 };
+		double v[SYNC_NUIS + SYNC_NQ] = { 1, 0, 0 };
+		for (int j = 0; j < SYNC_NQ - 1; j++)
+			v[SYNC_NUIS + j] = qv[col[j]];
 		double cn = c * cd - s * sd; /* the next sample's */
 		s = s * cd + c * sd;
 		c = cn;
@@ -359,7 +368,7 @@ static bool sync_stroke(const struct measure *m, const struct xing *L, uint32_t 
 			continue;
 		v[1] = dT;
 		v[2] = dT * (th - 0.5) * (th - 0.5);
-		for (int p = SYNC_NUIS; p < SYNC_NUIS + SYNC_QR; p++)
+		for (int p = SYNC_NUIS; p < nc - 1; p++)
 			v[p] *= dT;
 		v[nc - 1] = r;
 		for (int p = 0; p < nc; p++)
@@ -383,8 +392,7 @@ static bool sync_stroke(const struct measure *m, const struct xing *L, uint32_t 
 			for (int i = 0; i < SYNC_NUIS; i++)
 				for (int j = 0; j < SYNC_NUIS; j++)
 					sub += A[i][p] * Ni[i * SYNC_NUIS + j] * A[j][q];
-			int a = exact || p < nc - 1 ? p - SYNC_NUIS : SYNC_QR;
-			int b = exact || q < nc - 1 ? q - SYNC_NUIS : SYNC_QR;
+			int a = col[p - SYNC_NUIS], b = col[q - SYNC_NUIS];
 			Q[a][b] = Q[b][a] = A[p][q] - sub;
 		}
 	*n = ni;
@@ -423,7 +431,7 @@ static void sync_window(const struct measure *m, const struct xing *L, const boo
 	for (uint32_t k = ka; k < kb; k++) {
 		double Q[SYNC_Q][SYNC_Q];
 		unsigned ni;
-		if (!use[k] || !sync_stroke(m, L, k, g, true, Q, &ni))
+		if (!use[k] || !sync_stroke(m, L, k, g, h, Q, &ni))
 			continue;
 		sync_add(W, Q, (L[k].t_slot - tm) / span, h);
 		*n += ni;
@@ -598,7 +606,7 @@ static double sync_clustered(const struct measure *m, const struct xing *L, cons
 	for (uint32_t k = ka; k < kb; k++) {
 		double Q[SYNC_Q][SYNC_Q], Wk[7][7] = { { 0 } }, u[6];
 		unsigned ni;
-		if (!use[k] || !sync_stroke(m, L, k, g, true, Q, &ni)) {
+		if (!use[k] || !sync_stroke(m, L, k, g, h, Q, &ni)) {
 			prev = false;
 			continue;
 		}
@@ -836,10 +844,11 @@ static int sync_pick(const struct measure *m, const struct xing *L, const bool *
 #define SYNC2_LO 1.6
 static bool edge_sync_ripple(const struct measure *m, const struct xing *L, const bool *use,
 			     uint32_t nl, bool head, struct edge_rip *cand, double *away,
-			     struct edge_rip *weak, bool *weak_ok)
+			     struct edge_rip *weak, bool *weak_ok, int *band)
 {
 	*away = 0;
 	*weak_ok = false;
+	*band = 1;
 	if (nl < SYNC_MIN + 1)
 		return false;
 	uint32_t ns = nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES;
@@ -854,7 +863,7 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	unsigned n = 0, nk = 0;
 	for (uint32_t k = ka; k < kb; k++) {
 		unsigned ni;
-		if (!use[k] || !sync_stroke(m, L, k, 0, false, Qk[nk], &ni))
+		if (!use[k] || !sync_stroke(m, L, k, 0, 0, Qk[nk], &ni))
 			continue;
 		tk[nk++] = L[k].t_slot;
 		n += ni;
@@ -882,6 +891,7 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	if (ok2 && !(ok1 && sc1 >= sc2)) {
 		*cand = c2;
 		*away = span;
+		*band = 2;
 		return true;
 	}
 	*away = ok1 && far1 ? span : 0;
@@ -1021,7 +1031,26 @@ static void edge_ripple_scan(struct measure *m, const struct xing *L, const bool
 	m->edge_sync_weak_ok[e] = false;
 	m->edge_sync_ok[e] = !(head ? m->head_trend : m->tail_trend) &&
 			     edge_sync_ripple(m, L, use, nl, head, &m->edge_sync[e], away,
-					      &m->edge_sync_weak[e], &m->edge_sync_weak_ok[e]);
+					      &m->edge_sync_weak[e], &m->edge_sync_weak_ok[e],
+					      &m->edge_sync_h[e]);
+}
+
+/* A ripple near twice the stroke rate taken at end e (edge_sync_ripple's
+ * second band) that the other end does not hold: no longer taken, but
+ * counted in the end's u (edge_sync_weak). A PWM holds its frequency in
+ * hertz over the record; a line the second band found at one end alone
+ * was no PWM (4 kHz, 135.3 Hz, a start-up from 81 %, the strokes'
+ * amplitudes scattering 2.5 um, no PWM: a line at 1.78 cycles a stroke
+ * at the tail, 49 noise variances, 76 against the strokes' scatter; the
+ * head, under the start-up's trend, not scanned; -0.2 -> +1.5 ppm,
+ * blind_hunt.py speed 4000 11810). */
+static void sync_demote(struct measure *m, int e)
+{
+	if (!m->edge_sync_ok[e] || m->edge_sync_h[e] != 2)
+		return;
+	m->edge_sync_weak[e] = m->edge_sync[e];
+	m->edge_sync_weak_ok[e] = true;
+	m->edge_sync_ok[e] = false;
 }
 
 /* A PWM holds its frequency in hertz over the record: where both ends are
@@ -1043,18 +1072,31 @@ static int edge_ripple_end(struct measure *m, const struct xing *L, const bool *
 	edge_ripple_scan(m, L, use, nl, head, &away[e]);
 	/* the head is scanned where the learning holds the record's first
 	 * stroke, the tail where it holds its last */
-	if (head ? !m->finishing : m->have_first_seg)
+	if (head ? !m->finishing : m->have_first_seg) {
+		sync_demote(m, e);
 		return m->edge_nrip[e];
+	}
 	edge_ripple_scan(m, L, use, nl, !head, &away[1 - e]);
 	if (m->edge_sync_ok[0] && m->edge_sync_ok[1] && away[0] > 0 && away[1] > 0 &&
-	    num_abs(m->edge_sync[0].g - m->edge_sync[1].g) * fmax(away[0], away[1]) > SYNC_AGREE)
+	    num_abs(m->edge_sync[0].g - m->edge_sync[1].g) * fmax(away[0], away[1]) > SYNC_AGREE) {
+		sync_demote(m, 0);
+		sync_demote(m, 1);
 		m->edge_sync_ok[0] = m->edge_sync_ok[1] = false;
+	}
 	for (int j = 0; j < 2; j++)
-		if (m->edge_sync_ok[1 - j] && !m->edge_sync_ok[j] &&
-		    !(j ? m->tail_trend : m->head_trend))
-			if ((m->edge_sync_ok[j] = sync_confirm(m, L, use, nl, j == 0,
-							       m->edge_sync[1 - j].g, &m->edge_sync[j])))
-				m->edge_sync_weak_ok[j] = false;
+		if (m->edge_sync_ok[1 - j] && m->edge_sync_h[1 - j] == 2 && !m->edge_sync_ok[j] &&
+		    !(j ? m->tail_trend : m->head_trend) &&
+		    sync_confirm(m, L, use, nl, j == 0, m->edge_sync[1 - j].g, &m->edge_sync[j])) {
+			m->edge_sync_ok[j] = true;
+			m->edge_sync_h[j] = 2;
+			m->edge_sync_weak_ok[j] = false;
+		}
+	bool held[2];
+	for (int j = 0; j < 2; j++)
+		held[j] = m->edge_sync_ok[j] && m->edge_sync_h[j] == 2;
+	for (int j = 0; j < 2; j++)
+		if (!held[1 - j])
+			sync_demote(m, j);
 	return m->edge_nrip[e];
 }
 
@@ -1801,19 +1843,18 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
 	/* A ripple near twice the stroke rate that the steady strokes next
 	 * to the end showed, but not beyond every test (edge_sync_ripple,
 	 * SYNC_WEAK): the end with it is one more answer, whatever the end
-	 * fit's residuals say (over three strokes they do not show it). Its
-	 * phase counts in the spread, its u (with the ripple's own
-	 * variance) as the others'. Left out, a 0.5 % PWM at 2.1 cycles a
-	 * stroke under 2.78 um of t5 noise put each end 0.0004 cycles short
-	 * with nothing in U for it (speed 4000 13122). */
-	if (w->weak) {
-		double p1, u1, s1, a1[2], d1, c1[EDGE_NC];
-		if (edge_fits1(m, w, c0, curved, w->weak, &p1, &u1, &s1, a1, &d1, c1, NULL)) {
-			lo = p1 < lo ? p1 : lo;
-			hi = p1 > hi ? p1 : hi;
-			um = u1 > um ? u1 : um;
-			amp_max(amp, a1);
-		}
+	 * fit's residuals say (over three strokes they do not show it): the
+	 * chosen degree's fit with it (edge_fit_one), its phase in the
+	 * spread, its u (with the ripple's own variance) as the others'.
+	 * Left out, a 0.5 % PWM at 2.1 cycles a stroke under 2.78 um of t5
+	 * noise put each end 0.0004 cycles short with nothing in U for it
+	 * (speed 4000 13122). */
+	struct edge_cand fw;
+	if (w->weak && edge_fit_one(m, w, c0, curved, w->weak, &fw)) {
+		lo = fw.ph < lo ? fw.ph : lo;
+		hi = fw.ph > hi ? fw.ph : hi;
+		um = fw.var > um * um ? sqrt(fw.var) : um;
+		amp_max(amp, fw.amp);
 	}
 	*u = sqrt(um * um + (hi - lo) * (hi - lo) / 12);
 	return true;
