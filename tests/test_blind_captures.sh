@@ -1830,7 +1830,7 @@ redraw_ speed_pwm_084_cycles_a_stroke_redraws_centred_4khz speed 4000 10601 8
 # too, on the strokes' second harmonic (edge.c, edge_sync_ripple): the
 # tail takes it at 2.15, the head at the tail's frequency (sync_confirm):
 # -27.5 ppm, U 29.6; what is left is the wander's (the PWM off: -26.7).
-# The 12 redraws: -6.3 ppm on average, 12 within U (10 before).
+# The 12 redraws: -5.5 ppm on average (se 3.7), 12 within U (10 before).
 gen_fig_ speed_pwm_twice_stroke_rate_4khz "--seed 13122009 --fs 4000.0 --secs 2.0
   --freq 52.532 --depth-um 1066.8 --travel-um 761.7 --cam poly4567 --rise 0.4 --dwell 0.055
   --rdwell 0.139 --noise-um 2.78 --noise-kind t5 --wander-pct 0.284 --wander-hz 2.03
