@@ -801,6 +801,14 @@ case_ drift_corrected_figure_levels_disagree_1khz drift 1000 12411
 # levels read +0.07 (v_level 0.48 um^2): the detection now counts the
 # levels' disagreement with the troughs' trend (drift.c result_drift).
 twin_no_drift_ drift_twin_levels_disagree_not_detected_1khz 1000 12411
+# blind_hunt.py drift 1000 12304 drawn without drift read +1.28 um from
+# its troughs, detected (the levels +0.22): a PWM ripple (0.43 % at
+# 52.3 Hz) near a third of the stroke rate (157.37 Hz), read by troughs
+# of a sample or two on a grid that also repeats every third stroke
+# (6.354 samples a stroke); the two patterns slip once over the record.
+# +0.50 with the noise at 0.01 um, +0.01 without the PWM. Not detected
+# now: 1.28 against 2 sqrt(0.40^2 + 0.77).
+twin_no_drift_ drift_twin_pwm_third_not_detected_1khz 1000 12304
 # --drift correct corrects each stroke by the drift's curve, but the std
 # kept the curve's variance (0.14 D^2 for a logistic, beyond the D^2 / 12
 # its U counted): +1.55 um against U 1.32, +1.35 against U 1.25. Now the
