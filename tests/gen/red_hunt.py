@@ -48,6 +48,8 @@ import shutil
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import spawn  # noqa: E402
 SPEED = ["--wander"]    # --as-kick: ["--kick"]
 
 
@@ -163,7 +165,7 @@ def analyze(rig, runner, path, gen, told_ppm):
         cmd += ["--exposure-us", str(gen["--exposure-us"])]
     cmd += gen.get("_analyze", "").split()
     cmd.append(path)
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    p = spawn.run(cmd)
     rows = list(csv.DictReader(p.stdout.splitlines()))
     return (rows[0] if rows else None), cmd, p.stderr.strip()
 
