@@ -929,7 +929,8 @@ static double rm_sextic_chi(const struct rm_pts *R)
  * (rm_on_grid: the strokes' scatter repeats at the sampling rate over the
  * fold's top): its frequency within half the window's resolution of a
  * multiple of the sampling rate, and a decay the window does not see
- * (under 1/e over its width). Its part at the crest may be that pattern's
+ * (the same ring with none fits within RM_PROFILE of its noise, as the
+ * near-best models do: rm_search). Its part at the crest may be that pattern's
  * crest, which lies above the strokes' mean top by the pattern's own
  * amplitude: it counts whole in u_model (a rectangular half-width) in
  * place of RM_SHARE of it. The peak stays: the pattern and a real ring on
@@ -941,9 +942,13 @@ static double rm_sextic_chi(const struct rm_pts *R)
  * (0.84 of 1/e over its window), its part at the crest 0.70 um, and read
  * +0.69 um against U 0.60; without the strokes' scatter no ring is taken
  * and the depth reads +0.09 um (U 0.93). Now U 0.96. */
-static bool rm_grid_ring(const struct rm_fit *F, double rate_hz, double pps, double width)
+static bool rm_grid_ring(const struct rm_pts *R, const struct rm_fit *F, double s2, double rate_hz,
+			 double pps)
 {
-	return rm_near_grid(rate_hz, F->w * pps / (2 * M_PI), pps, width) && F->lam * width <= 1;
+	double width = R->n > 1 ? R->x[R->n - 1] - R->x[0] : 0;
+	struct rm_fit N;
+	return rm_near_grid(rate_hz, F->w * pps / (2 * M_PI), pps, width) &&
+	       rm_solve(R, F->w, 0, true, false, &N) && N.chi - F->chi <= RM_PROFILE * s2;
 }
 
 /* The model as a second reading of a resolved crest (peak_ringing): only
@@ -1031,8 +1036,7 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 	double span = R.span, xs = 0, grad[RM_NP_MAX], g2[RM_NP_MAX], var = 0;
 	/* a ring the sampling grid's pattern may be (rm_grid_ring), judged
 	 * over the whole window */
-	bool grid_ring = rm_grid_ring(&F, rate_hz, 2 * bh * RING_HZ_LO,
-				      R.n > 1 ? R.x[R.n - 1] - R.x[0] : 0);
+	bool grid_ring = rm_grid_ring(&R, &F, s2, rate_hz, 2 * bh * RING_HZ_LO);
 	if (!rm_solve(&R, F.w, F.lam, true, true, &F))
 		return false;
 	double top = rm_top(&F, a, b, span, &xs);
