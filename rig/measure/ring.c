@@ -1461,7 +1461,12 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		 * The readings the rule moved at 4 kHz (blind_hunt.py ringing,
 		 * 73 records) fitted within 1.0 to 2.8. */
 		double pk, vp, up, um, cv, bx, fs2 = INFINITY;
-		if (src && !tried && a >= 1 &&
+		bool second = src && !tried && a >= 1;
+		/* fitted in the shape's final read only (shape_reread), as the
+		 * fine fold's model is: the builds before say that it would be */
+		if (second && !src->fine_model && src->fine_model_due)
+			*src->fine_model_due = true;
+		if (second && src->fine_model &&
 		    ring_model_try(P, src, bh, box, boxed, lo + hmax, hi - hmax, &pk, &vp, &up, &um,
 				   &cv, &bx, NULL, &fs2) &&
 		    fs2 <= RM_SECOND_FIT * fold_noise_excess(P)) {
