@@ -1819,6 +1819,26 @@ case_ drift_corrected_no_sample_grid_ring_scatter_4khz drift 4000 10844
 rate_ speed_pwm_084_cycles_a_stroke_4khz speed 4000 10601
 redraw_ speed_pwm_084_cycles_a_stroke_redraws_centred_4khz speed 4000 10601 8
 
+# A PWM near twice the stroke rate: blind_hunt.py speed 4000 13122 (0.5 %
+# at 109.3 Hz on a 52.5 -> 50.3 Hz chirp, 2.08-2.17 cycles a stroke; a
+# 0.28 % wander, t5 noise 2.78 um). Its 12 redraws (rate_floor.py) read
+# -13.0 ppm on average (se 3.4), and this one, 13122009, -36.2 against U
+# 29.7: wrong and sure. The crossings see the PWM at 0.08-0.17 cycles a
+# stroke, where their 7-point residual takes it out, and the samples'
+# scan looked at 0.6-1.4 cycles a stroke only (it took the head's at its
+# alias 1.09 where the noise was small). The scan now looks at 1.6-2.4
+# too, on the strokes' second harmonic (edge.c, edge_sync_ripple): the
+# tail takes it at 2.15, the head at the tail's frequency (sync_confirm):
+# -27.5 ppm, U 29.6; what is left is the wander's (the PWM off: -26.7).
+# The 12 redraws: -5.5 ppm on average (se 3.7), 12 within U (10 before).
+gen_fig_ speed_pwm_twice_stroke_rate_4khz "--seed 13122009 --fs 4000.0 --secs 2.0
+  --freq 52.532 --depth-um 1066.8 --travel-um 761.7 --cam poly4567 --rise 0.4 --dwell 0.055
+  --rdwell 0.139 --noise-um 2.78 --noise-kind t5 --wander-pct 0.284 --wander-hz 2.03
+  --scatter-um 0.14 --jitter-us 0.93 --warp 0.047 --warp-phase 6.15 --pwm-pct 0.5 --pwm-hz 109.3
+  --exposure-us 156.0 --pad-level 0.954 --pad-gain 0.36 --pad-tau-ms 0.83
+  --chirp-pct -4.13" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 52.532
+  --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --exposure-us 156 --clock-ppm 0" rate
+
 # A second-order start-up on a soft pad: the head's phase fitted against
 # a shape learned at the steady speed, where the pad's creep (a fixed
 # time) takes a larger part of a stroke than at the head's slower speed.

@@ -589,6 +589,11 @@ struct measure {
 	struct edge_rip edge_rip[2][EDGE_RIP_CAND]; /* the head's and the tail's candidates */
 	struct edge_rip edge_sync[2]; /* a ripple near the stroke rate there */
 	bool edge_sync_ok[2];     /* found (edge_sync_ripple) */
+	int edge_sync_h[2];       /* its band: 1 near the stroke rate, 2 near twice it */
+	struct edge_rip edge_sync_weak[2]; /* a ripple near twice the stroke rate
+					    * the scan showed but not beyond its
+					    * tests: counted in the end's u */
+	bool edge_sync_weak_ok[2];
 	double edge_amp_var;      /* the strokes' amplitude scatter, um^2, the
 				   * prior of each stroke's own amplitude in
 				   * the end fits (scatter_rho); 0: none */
