@@ -1780,6 +1780,16 @@ case_ speed_startup_line_model_error_4khz speed 4000 2032
 # cubic through all 12 periods counts when larger (end_curve_bias): U 0.452.
 case_ speed_startup_slow_head_line_4khz speed 4000 12316
 
+# blind_hunt.py speed 1000 13701 (a 4.3 % chirp at 142-148 Hz, 6.8
+# samples a stroke, an asymmetric sine with a dwell): the tail's line was
+# shortened to 4 periods and read 147.071 Hz where the crank ran 147.688,
+# U 0.564 (status ok). Without noise, wander or PWM the capture reads
+# -0.60 Hz: the raw crossings' interpolation error, which repeats with the
+# sample pattern and which neither the line's residuals nor the second
+# differences show. It now counts in U through the line's weights
+# (result.c end_line_interp): U 0.813. Fails on 86d4de1.
+case_ speed_end_line_crossing_interpolation_1khz speed 1000 13701
+
 # blind_hunt.py speed 1000 10810 (FM 1.28 % at 1.0 Hz, PWM 0.36 %, t5
 # noise 2.66 um, 16 samples a stroke) reads -16.6 ppm against U 27.7: the
 # 10 ppm limit missed inside U. The same physics drawn again (seeds
