@@ -177,6 +177,32 @@ print("%s %s: drift detected %s" % ("good" if d["status"] == "ok" and f is False
   esac
 }
 
+# twin_no_drift_ NAME RATE SEED: blind_hunt.py's drift draw of RATE and
+# SEED made without its drift (drift_um 0, the same noise and pen), read
+# with --drift correct: status ok and no drift detected (drift_detected)
+twin_no_drift_() {
+  fig=$(gen_py - "$here/gen" "$RIG" "$2" "$3" <<'PY' 2>&1
+import sys, tempfile
+sys.path.insert(0, sys.argv[1])
+import blind_hunt as bh
+rig, fs, seed = sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+p = bh.draw("drift", fs, seed)
+p["drift_um"] = 0.0
+with tempfile.TemporaryDirectory() as d:
+    path, truth = bh.write_capture(p, d)
+    res = bh.rig_analyze(rig, p, path, ["--drift", "correct"], per_stroke=False)
+good = res.get("status") == "ok" and res.get("drift_detected") == "0"
+print("%s %s: drift %s +- %s (standard), detected %s, none drawn" % (
+    "good" if good else "short", res.get("status"), res.get("drift_um"), res.get("drift_u_um"),
+    res.get("drift_detected")))
+PY
+)
+  case "$fig" in
+    "good "*) ok "$1: $fig" ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+
 # drift_kept_ NAME KIND RATE SEED: blind_hunt.py's draw of KIND with the
 # drift of the drift kind's draw of the same rate and seed (when KIND drew
 # none), flagged: the rig detects it (drift_detected) with the right sign
@@ -765,6 +791,24 @@ case_ drift_corrected_figure_exp_between_taus_4khz drift 4000 12318
 # both their uncertainties, now counts in the figure's U (drift.c
 # drift_level_corr): U 1.49.
 case_ drift_corrected_figure_levels_disagree_1khz drift 1000 12411
+# The same capture drawn without the drift (the same noise) read +0.97 um
+# from its troughs, "detected" with --drift correct. It is the noise's
+# own trend (its last 30 strokes' troughs +0.7 um), which the first of
+# learn_drift_out's passes saw (+0.72, 2.75 u) through a shape whose
+# trough bins the wander's sample phase filled at both ends of the
+# record; taken out of the samples, the shape folded from them hands it
+# back. Drawn again with new noise, 40 of 40 read +0.04 +- 0.15 um. The
+# levels read +0.07 (v_level 0.48 um^2): the detection now counts the
+# levels' disagreement with the troughs' trend (drift.c result_drift).
+twin_no_drift_ drift_twin_levels_disagree_not_detected_1khz 1000 12411
+# blind_hunt.py drift 1000 12304 drawn without drift read +1.28 um from
+# its troughs, detected (the levels +0.22): a PWM ripple (0.43 % at
+# 52.3 Hz) near a third of the stroke rate (157.37 Hz), read by troughs
+# of a sample or two on a grid that also repeats every third stroke
+# (6.354 samples a stroke); the two patterns slip once over the record.
+# +0.50 with the noise at 0.01 um, +0.01 without the PWM. Not detected
+# now: 1.28 against 2 sqrt(0.40^2 + 0.77).
+twin_no_drift_ drift_twin_pwm_third_not_detected_1khz 1000 12304
 # --drift correct corrects each stroke by the drift's curve, but the std
 # kept the curve's variance (0.14 D^2 for a logistic, beyond the D^2 / 12
 # its U counted): +1.55 um against U 1.32, +1.35 against U 1.25. Now the
