@@ -239,9 +239,14 @@ CHECK_BENCH := analyze_captures handover_tty grr plot_layout unsteady verify_noi
 # The longest suites start first, so that the two lanes of -j2 end
 # together (make check on main 3607666 on the 2-core VM at load 10,
 # 2026-12-01: these took 370 s down to 16 s each, the others 0-15 s).
-CHECK_LONG := physics_captures blind_captures red_captures gen_identity analyze_captures store_questions \
-  junit_outcomes store_sync units lot report_scenarios grr signals ledger_anchor stats_lot \
-  records access handover_tty
+# The bench suites follow the four longest: they run one after another
+# (CHECK_BENCH), about 40 s in all, and started among the short ones
+# they ended the run alone, one lane idle for their last 20 s (idle make
+# check of edfe570: plot_layout .. cmd_pen from 232 to 253 s, nothing
+# beside them).
+CHECK_LONG := physics_captures blind_captures red_captures gen_identity $(CHECK_BENCH) store_questions \
+  junit_outcomes store_sync units lot report_scenarios signals ledger_anchor stats_lot \
+  records access
 # make check SUITES='measure golden' runs only the suites named (without
 # test_ and .c/.sh; `c` names every suite written in C), after building all
 # of them. CI's Debian 12 cross steps run SUITES=$(CROSS_QUICK) under qemu.

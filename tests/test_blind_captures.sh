@@ -31,16 +31,30 @@ judged_() {
   fi
 }
 
+# one_ KIND RATE SEED: blind_hunt.py --one KIND RATE SEED, its stdout and
+# stderr and its exit status. A draw is seeded and the rig the same, so a
+# draw that two cases judge is drawn once: the second reads the first's
+# output (8 draws of the suite)
+one_() {
+  _one="$tmp/one.$1.$2.$3"
+  if [ ! -e "$_one.rc" ]; then
+    gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$1" "$2" "$3" >"$_one" 2>&1
+    echo $? >"$_one.rc"
+  fi
+  cat "$_one"
+  return "$(cat "$_one.rc")"
+}
+
 # case_ NAME KIND RATE SEED
 case_() {
-  judged_ "$1" gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4"
+  judged_ "$1" one_ "$2" "$3" "$4"
 }
 
 # cover_ NAME KIND RATE SEED [LIMIT]: the depth within U (k = 2), status
 # ok, and the named limit of blind_hunt.py met if one is given (for a draw
 # whose other limits cannot be met: see the case)
 cover_() {
-  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(one_ "$2" "$3" "$4")
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -62,7 +76,7 @@ print("%s %s %s%s err %+.2f um U %.2f" % ("good" if good else "short", d["status
 # all_strokes_ NAME KIND RATE SEED: every limit of its kind met (as case_)
 # and every measured stroke's depth within its own U (k = 2)
 all_strokes_() {
-  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(one_ "$2" "$3" "$4")
   rc=$?
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
@@ -83,7 +97,7 @@ sys.exit(0 if c[0] == c[1] else 1)' 2>&1)
 # command line, into tmp) read with no ring reported, no "ringing:" line:
 # a top with no ring in truth
 no_ring_() {
-  cmd=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1 | head -1 |
+  cmd=$(one_ "$2" "$3" "$4" | head -1 |
     sed "s|/tmp/b.bin|$tmp/$1.bin|g; s|python3 tests/gen/|$GEN_PY $here/gen/|")
   out=$(sh -c "$cmd" 2>&1)
   dl=$(printf '%s\n' "$out" | grep '^depth:' | cut -c1-60)
@@ -99,9 +113,11 @@ no_ring_() {
 # redraw_ NAME KIND RATE SEED N: the draw's physics drawn again N times
 # (tests/gen/rate_floor.py --redraws: seeds SEED * 1000 + i): the mean
 # rate's errors centred on zero (within 3 standard errors) and each within
-# its U, status ok
+# its U, status ok. rate_floor.py runs in a fresh "$GEN_PY", not the
+# suite's warm one: after the suite's 160 draws there, pypy3 took 20 s of
+# CPU for speed 4000 11222's floor (its Cholesky loops), 0.7 s fresh
 redraw_() {
-  judged_ "$1" gen_py "$here/gen/rate_floor.py" "$2" "$3" "$4" --redraws "$5" "$RIG"
+  judged_ "$1" "$GEN_PY" "$here/gen/rate_floor.py" "$2" "$3" "$4" --redraws "$5" "$RIG"
 }
 
 # redraw_spread_ NAME KIND RATE SEED N MAX KEY=VALUE...: redraw_ of the
@@ -116,7 +132,7 @@ redraw_spread_() {
     sets="$sets --set $kv"
   done
   # shellcheck disable=SC2086 # $sets is a list of options
-  judged_ "$name" gen_py "$here/gen/rate_floor.py" "$kind" "$fs" "$seed" $sets \
+  judged_ "$name" "$GEN_PY" "$here/gen/rate_floor.py" "$kind" "$fs" "$seed" $sets \
     --redraws "$n" "$RIG" --sd-max "$max"
 }
 
@@ -124,7 +140,7 @@ redraw_spread_() {
 # within U, status ok (issue 13's limit for speed changes, on a draw of
 # another kind)
 rate_() {
-  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(one_ "$2" "$3" "$4")
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -143,7 +159,7 @@ print("%s %s %s err %+.1f ppm U %.1f" % (d["status"], d["rate_cov"], abs(e) <= 1
 # standard uncertainties) and within 2 of them of the drift over the
 # strokes
 drift_seen_() {
-  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
+  out=$(one_ drift "$2" "$3")
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, re, sys
 t = sys.stdin.read()
@@ -163,7 +179,7 @@ print("%s %s: drift %+.2f +- %.2f (standard), true %+.2f" % ("good" if good else
 # no_drift_ NAME KIND RATE SEED: a draw without drift (blind_hunt.py --one
 # KIND) whose rig says no drift was detected (drift_false), status ok
 no_drift_() {
-  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(one_ "$2" "$3" "$4")
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -398,7 +414,7 @@ covered_below_() {
   esac
 }
 minmax_() {
-  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(one_ "$2" "$3" "$4")
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -436,7 +452,7 @@ minmax_ minmax_u_adjacent_outliers_4khz mixed 4000 12415 4
 # (blind_hunt.py's STROKES_COVERED); with a fifth argument `std`, the
 # per-stroke std within its own U too.
 strokes_() {
-  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(one_ "$2" "$3" "$4")
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -468,7 +484,7 @@ strokes_ stroke_u_mixed_4khz mixed 4000 2030
 # within their own U, the strokes' rms error against their truth within
 # 1.5 um.
 stroke_drift_() {
-  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one drift "$2" "$3" 2>&1)
+  out=$(one_ drift "$2" "$3")
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -875,7 +891,7 @@ case_ noisy_plateau_ripple_by_a_hair_4khz noisy 4000 10603
 # and no figure outside its U (as case_), and the record refused with
 # STATUS, its reason holding TEXT (rig analyze's status line)
 refused_for_() {
-  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(one_ "$2" "$3" "$4")
   rc=$?
   msg=$(gen_py - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp" <<'PY' 2>&1
 import subprocess, sys
@@ -969,7 +985,7 @@ case_ noisy_1khz_exposure_unresolved_ring noisy 1000 11317
 # of its kind met, and its depth within the U (k = 2) of its twin's: the
 # same draw with no exposure, read without --exposure-us
 exposure_twin_() {
-  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(one_ "$2" "$3" "$4")
   rc=$?
   fig=$(gen_py - "$here/gen" "$RIG" "$2" "$3" "$4" "$tmp/twin.bin" <<'PY' 2>&1
 import os, subprocess, sys
@@ -1183,7 +1199,7 @@ case_ ring_4khz_box_model_long_window_within_both_209us ringing 4000 10014
 # std_ring_u). std_ NAME KIND RATE SEED MAX_U: status ok, the std within
 # its U (k = 2) against the truth over the strokes measured, U <= MAX_U.
 std_() {
-  out=$(gen_py "$here/gen/blind_hunt.py" "$RIG" --one "$2" "$3" "$4" 2>&1)
+  out=$(one_ "$2" "$3" "$4")
   fig=$(printf '%s\n' "$out" | python3 -c '
 import json, sys
 t = sys.stdin.read()

@@ -38,7 +38,7 @@ warm_() {
 }
 gen_warm
 if [ -z "${warm_pid:-}" ]; then
-  skip 7 "no warm interpreter (RIG_GEN_WARM=0, or $GEN_PY could not start tests/gen/warm.py)"
+  skip 9 "no warm interpreter (RIG_GEN_WARM=0, or $GEN_PY could not start tests/gen/warm.py)"
 else
   : >"$tmp/stdin"
   # two draws one after another, then a third kind, in the same interpreter
@@ -65,6 +65,37 @@ else
   warm_ "warm exception: its last line, exit 1" - "$here/gen"
   : >"$tmp/stdin"
   warm_ "warm refusal: sys.exit(message)" "$here/gen/blind_capture.py" --out "$tmp/x.bin" --no-such 1
+  # warm.py compiles a script once and again when its size or mtime
+  # changes: a script edited between two requests runs as it now reads
+  printf '%s\n' 'print("one")' >"$tmp/edited.py"
+  a=$(gen_py "$tmp/edited.py" 2>&1)
+  printf '%s\n' 'print("two", 2)' >"$tmp/edited.py"
+  b=$(gen_py "$tmp/edited.py" 2>&1)
+  if [ "$a|$b" = "one|two 2" ]; then
+    ok "warm script edited between two requests: the new code run"
+  else
+    bad "warm script edited between two requests: '$a', then '$b' (expected 'one', then 'two 2')"
+  fi
+  # spawn.py, how the scripts run the rig (libc's system(), not a fork of
+  # the warm interpreter), against subprocess.run: the same exit status
+  # (a signal: -N), stdout and stderr as text (universal newlines)
+  out=$(gen_py - "$here/gen" <<'PY' 2>&1
+import subprocess
+import sys
+sys.path.insert(0, sys.argv[1])
+import spawn
+for cmd in ("echo out; echo err >&2; exit 3", "printf 'a\\r\\nb'; echo e >&2; kill -TERM $$"):
+    a = spawn.run(["sh", "-c", cmd])
+    b = subprocess.run(["sh", "-c", cmd], capture_output=True, text=True)
+    same = (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
+    print("same" if same else "differ", a.returncode, repr(a.stdout), repr(a.stderr),
+          b.returncode, repr(b.stdout), repr(b.stderr))
+PY
+)
+  case "$out" in
+    "same 3 'out\n' 'err\n' "*"same -15 'a\nb' 'e\n' "*) ok "spawn.run as subprocess.run: exit 3, a signal (-15), stdout and stderr" ;;
+    *) bad "spawn.run against subprocess.run: $(printf '%s\n' "$out" | tr '\n' ';')" ;;
+  esac
 fi
 
 if ! pypy3=$(command -v pypy3 2>/dev/null); then

@@ -50,12 +50,12 @@ import json
 import math
 import os
 import random
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import blind_capture as bc  # noqa: E402
+import spawn  # noqa: E402
 
 # A record's strokes, each within its own U (k = 2): at least this share.
 # Their errors share the record's common terms, so a record's share
@@ -149,7 +149,7 @@ def rig_analyze(rig, params, path, extra=(), per_stroke=True):
     runner = os.environ.get("RIG_RUNNER", "").split()
     a = runner + [rig, "analyze"] + bc.analyze_args(params) + list(extra)
     res = {}
-    pr = subprocess.run(a + ["--csv", path], capture_output=True, text=True)
+    pr = spawn.run(a + ["--csv", path])
     lines = pr.stdout.strip().splitlines()
     if len(lines) == 2:
         res = dict(zip(lines[0].split(","), lines[1].split(",")))
@@ -161,7 +161,7 @@ def rig_analyze(rig, params, path, extra=(), per_stroke=True):
         res["status"] = "ERROR exit %d: %s" % (pr.returncode, pr.stderr.strip()[:120])
     res["per"] = []
     if pr.returncode == 0 and per_stroke:
-        pr = subprocess.run(a + ["--per-stroke", path], capture_output=True, text=True)
+        pr = spawn.run(a + ["--per-stroke", path])
         rows = pr.stdout.strip().splitlines()
         for row in rows[1:]:
             f = row.split(",")

@@ -48,6 +48,8 @@ import shutil
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import spawn  # noqa: E402
 SPEED = ["--wander"]    # --as-kick: ["--kick"]
 
 
@@ -163,7 +165,7 @@ def analyze(rig, runner, path, gen, told_ppm):
         cmd += ["--exposure-us", str(gen["--exposure-us"])]
     cmd += gen.get("_analyze", "").split()
     cmd.append(path)
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    p = spawn.run(cmd)
     rows = list(csv.DictReader(p.stdout.splitlines()))
     return (rows[0] if rows else None), cmd, p.stderr.strip()
 
@@ -223,21 +225,27 @@ def judge(truth, r, gen):
 
 def make_capture(gargs):
     """red_capture.py with the arguments gargs (its output path first), run
-    in this process as `python3 red_capture.py ARGS` runs it (its own
-    sys.argv; a failure raises as subprocess.run(check=True) does): the
-    same bytes and truth, without starting another interpreter for each
-    capture (python3's start and imports were a third of a --one case;
-    under tests/lib.sh's gen_py the generator's loops stay compiled)."""
-    import runpy
+    in this process as `python3 red_capture.py ARGS` runs it (its main()
+    with its own sys.argv; a failure raises as subprocess.run(check=True)
+    does): the same bytes and truth, without starting another interpreter
+    for each capture (python3's start and imports were a third of a --one
+    case). Its main() from the module imported once, not the script run
+    afresh (runpy): under tests/lib.sh's gen_py pypy3 compiles the loops
+    of the module's code once, where a script run afresh is new code each
+    time, compiled again at every case."""
+    sys.path.insert(0, HERE)
+    import red_capture as rc
     argv = sys.argv
     sys.argv = [os.path.join(HERE, "red_capture.py")] + [str(x) for x in gargs]
     try:
-        runpy.run_path(sys.argv[0], run_name="__main__")
+        code = rc.main()
     except SystemExit as e:
-        if e.code not in (None, 0):
-            raise subprocess.CalledProcessError(e.code if isinstance(e.code, int) else 1, sys.argv)
+        code = e.code
     finally:
+        failed = list(sys.argv)
         sys.argv = argv
+    if code not in (None, 0):
+        raise subprocess.CalledProcessError(code if isinstance(code, int) else 1, failed)
 
 
 def drop_slots(path, slots):

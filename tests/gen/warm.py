@@ -18,17 +18,43 @@ is made once it listens.
 
 What it keeps between requests: the modules of tests/gen that the
 scripts import (their code and constants; none of their state changes
-with a draw) and pypy3's compiled loops. sys.path, the working directory
+with a draw), each script's code (compiled once: run_script) and pypy3's
+compiled loops. sys.path, the working directory
 and the descriptors are put back after each, and collected garbage
 closes any file a script left open before the shell reads it. The
 figures are the same, byte for byte, as from a process per script
 (tests/test_gen_identity.sh compares them).
 """
 import gc
+import io
 import os
 import runpy
 import sys
 import traceback
+
+
+_CODE = {}
+
+
+def run_script(path):
+    """runpy.run_path(path, run_name="__main__") with the script's code
+    compiled once while the file is unchanged (its size and mtime): the
+    same module namespace, sys.argv[0] and sys.modules["__main__"] as
+    run_path gives (its own _run_module_code), but the same code objects
+    at every request, so the loops pypy3 compiled for the script's own
+    functions are used again instead of traced and compiled afresh (a
+    script run by run_path is new code each time)."""
+    run_code = getattr(runpy, "_run_module_code", None)
+    if run_code is None:
+        runpy.run_path(path, run_name="__main__")
+        return
+    st = os.stat(path)
+    key = (st.st_mtime_ns, st.st_size)
+    hit = _CODE.get(path)
+    if hit is None or hit[0] != key:
+        with io.open_code(os.path.abspath(path)) as f:
+            hit = _CODE[path] = (key, compile(f.read(), path, "exec"))
+    run_code(hit[1], None, "__main__", pkg_name="", script_name=path)
 
 
 def run(d):
@@ -57,7 +83,7 @@ def run(d):
                 exec(code, {"__name__": "__main__", "__builtins__": __builtins__})
             else:
                 sys.path[0] = os.path.dirname(os.path.abspath(argv[0]))
-                runpy.run_path(argv[0], run_name="__main__")
+                run_script(argv[0])
             rc = 0
         except SystemExit as e:
             if e.code is None:
