@@ -2088,4 +2088,12 @@ case_ ring_4khz_resolved_crest_model_second_reading ringing 4000 12402
 # -0.27): -1.56 um, U 20.1. Guards: both pass on a8ab2d8.
 cover_ ring_4khz_box_passes_0p10_covered ringing 4000 12701
 cover_ ring_4khz_box_passes_0p27_covered ringing 4000 12714
+# The ring's model on the sampling grid (docs/measurement.md 5a, "A ring
+# on the sampling grid"): 12700, a 4193 Hz ring decaying in 0.33 ms, dead
+# by the top of a 66 Hz asine stroke, 1.72 um of the strokes' scatter, no
+# exposure. The model took a "ring" at 4025 Hz decaying in 2.2 ms (the
+# scatter's pattern, repeating at the sampling rate over the fold's top),
+# its part at the crest 0.70 um, 0.4 of it in U: +0.69 um against U 0.60,
+# status ok, on 86d4de1. Its whole part counts now: U 0.96.
+case_ ring_4khz_model_ring_on_sampling_grid ringing 4000 12700
 finish

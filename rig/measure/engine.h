@@ -160,8 +160,10 @@ struct shape {
 	bool ring_over_bound;     /* a ring seen beyond the fixture's ring_max_um */
 	bool ring_bound_unused;   /* ring_max_um measured at another exposure */
 	struct ring_box ring_box; /* the ring's model through the exposure */
-	bool fine_model_due;      /* the fine fold's ring model would be
-				     fitted (ring.c): shape_reread */
+	bool fine_model_due;      /* a ring model of the final read would be
+				     fitted (ring.c: the fine fold's, or
+				     the second reading of a resolved
+				     crest): shape_reread */
 	bool fold_gate;           /* the fold's gate as the last build had
 				     it (shape_learn: for shape_reread) */
 	double fold_gate_sd_um;   /* and the sample_sd_um it read */
@@ -800,8 +802,9 @@ struct fold_src {
 	 * ring.c's fine_clean_doubt) */
 	const struct shape_pts *ref;
 	/* the shape's final read (shape_reread): the fine fold's ring model
-	 * is fitted (ring.c, fine_model_fit); in the builds before, where
-	 * it would be, *fine_model_due (may be NULL) is set */
+	 * (ring.c, fine_model_fit) and the model as a second reading of a
+	 * resolved crest (peak_ringing) are fitted; in the builds before,
+	 * where either would be, *fine_model_due (may be NULL) is set */
 	bool fine_model;
 	bool *fine_model_due;
 };
@@ -817,8 +820,8 @@ bool shape_fold_window(const struct fold_src *src, const struct fold_win *win, u
 bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
 		 unsigned *nbins, bool gate);
 /* The shape built once more from the bins of its last fold (m->bins, as
- * shape_learn left them), its top read with the fine fold's ring model
- * (fold_src.fine_model), when that build asked for it
+ * shape_learn left them), its top read with the ring models of the final
+ * read (fold_src.fine_model), when that build asked for it
  * (m->shape.fine_model_due); nothing done otherwise. False if there is no
  * shape. */
 bool shape_reread(struct measure *m, const struct xing *L, uint32_t nl, const bool *use);

@@ -913,9 +913,10 @@ void learn_finish(struct measure *m)
 		ok = learn_drift_out(m, L, nl, use, &nbins,
 				     m->cfg.gates.drift != MEASURE_DRIFT_CORRECT);
 	}
-	/* The top read once more, by the fine fold's ring model, where the
-	 * last build asked for it (ring.c, fine_model_fit): its some 1100
-	 * fits cost as much as the rest of a 1 kHz record, and only the
+	/* The top read once more, by the fine fold's ring model or the
+	 * model as a second reading of a resolved crest, where the last
+	 * build asked for it (ring.c, fine_model_fit, peak_ringing): their
+	 * some 1100 fits cost as much as the rest of a record, and only the
 	 * final shape's top is the figure. */
 	if (ok)
 		ok = shape_reread(m, L, nl, use);
