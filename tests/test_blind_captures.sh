@@ -444,9 +444,10 @@ minmax_ minmax_u_fold_4khz spikes 4000 10313 2
 # U 3.33.
 minmax_ minmax_u_adjacent_outliers_4khz mixed 4000 12415 4
 
-# stroke_at_ NAME KIND RATE SEED T MAX_U: the stroke whose true peak is
-# nearest T s measured, its depth within its own U (--per-stroke's
-# depth_U_um, k = 2) against its truth, and that U at most MAX_U um.
+# stroke_at_ NAME KIND RATE SEED T MAX_U: status ok, the stroke whose
+# true peak is nearest T s measured, its depth within its own U
+# (--per-stroke's depth_U_um, k = 2) against its truth, and that U at
+# most MAX_U um (covered_below_).
 stroke_at_() {
   fig=$(gen_py - "$here/gen" "$RIG" "$2" "$3" "$4" "$5" <<'PY' 2>&1
 import sys, tempfile
@@ -459,24 +460,15 @@ with tempfile.TemporaryDirectory() as d:
     res = bh.rig_analyze(rig, p, path)
 pairs = bh.match(truth, res)[0] if res.get("status") == "ok" else []
 if not pairs:
-    print("short %s: no stroke measured" % res.get("status"))
+    print("%s no stroke measured" % res.get("status"))
 else:
     t, m = min(pairs, key=lambda tm: abs(tm[0]["t_sensor"] - at))
     e, u = m["depth"] - t["depth_um"], m["U"] or 0.0
-    print("%s %s: stroke at %.3f s %+.2f um U %.2f" % (
-        "good" if abs(e) <= u else "short", res.get("status"), t["t_sensor"], e, u))
+    print("%s %s stroke at %.3f s %+.2f um U %.2f" % (
+        res.get("status"), abs(e) <= u, t["t_sensor"], e, u))
 PY
 )
-  u=$(printf '%s\n' "$fig" | sed -n 's/.* U \([0-9.]*\)$/\1/p')
-  case "$fig" in
-    "good "*)
-      if awk -v u="$u" -v m="$6" 'BEGIN { exit !(u <= m) }'; then
-        ok "$1: $fig"
-      else
-        bad "$1: $fig (U above $6 um: no longer telling)"
-      fi ;;
-    *) bad "$1: $fig" ;;
-  esac
+  covered_below_ "$1" "$fig" "$6"
 }
 # blind_hunt.py spikes 4000 12405 (t3 noise of 2.99 um): three of nine
 # top samples of the stroke at 1.483 s lie 8-11 um low, two good ones
