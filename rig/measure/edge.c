@@ -734,6 +734,32 @@ static int sync_scan(const double (*Qk)[SYNC_Q][SYNC_Q], const double *tk, unsig
 	return ib;
 }
 
+/* The ripple at g (cycles a slot) on the stroke's harmonic h fitted over
+ * the strokes ka .. kb - 1 of L (sync_window, sync_explained): into *c,
+ * with what it explains (*best, the samples' units), the residual
+ * variance *s2 and the strokes it used *nk. False where the samples are
+ * too few or leave no residual (*c as it was). */
+static bool sync_fit(const struct measure *m, const struct xing *L, const bool *use, uint32_t ka,
+		     uint32_t kb, double g, int h, struct edge_rip *c, double *best, double *s2,
+		     unsigned *nk)
+{
+	double W[7][7], ca, sa, iv[3], rss;
+	unsigned n;
+	sync_window(m, L, use, ka, kb, g, h, W, &n, nk);
+	if (n < SYNC_NUIS * *nk + 7)
+		return false;
+	*best = sync_explained(W, &ca, &sa, iv, &rss);
+	*s2 = rss / (double)(n - SYNC_NUIS * *nk - 6);
+	if (!(*s2 > 0))
+		return false;
+	c->g = g;
+	c->ca = ca;
+	c->sa = sa;
+	for (int j = 0; j < 3; j++)
+		c->iv[j] = iv[j] * *s2;
+	return true;
+}
+
 /* The ripple the scan of band h (sync_scan: its peak ib of ev, from lo
  * cycles a stroke) found over the strokes ka .. kb - 1 of L (mean period
  * P): its frequency refined, fitted at it (cand), the noise variances it
@@ -762,8 +788,6 @@ static int sync_pick(const struct measure *m, const struct xing *L, const bool *
 	}
 	if (num_abs(g * P - h) < near)
 		g = g0 + ib * dg;
-	double W[7][7], ca, sa, iv[3], rss;
-	unsigned n, nk;
 	if (h > 1 || num_abs((g0 + ib * dg) * P - 1) > SYNC_NU_HI - 1 + SYNC_STEP / 2) {
 		/* away from the stroke rate the scan's columns part from the
 		 * ripple's by up to |g P - h| cycles within a stroke, and its
@@ -803,18 +827,10 @@ static int sync_pick(const struct measure *m, const struct xing *L, const bool *
 			return 0;
 	}
 	/* the ripple at g itself, over the same strokes */
-	sync_window(m, L, use, ka, kb, g, h, W, &n, &nk);
-	if (n < SYNC_NUIS * nk + 7)
+	double best, s2;
+	unsigned nk;
+	if (!sync_fit(m, L, use, ka, kb, g, h, cand, &best, &s2, &nk))
 		return 0;
-	double best = sync_explained(W, &ca, &sa, iv, &rss);
-	double s2 = rss / (double)(n - SYNC_NUIS * nk - 6);
-	if (!(s2 > 0))
-		return 0;
-	cand->g = g;
-	cand->ca = ca;
-	cand->sa = sa;
-	for (int j = 0; j < 3; j++)
-		cand->iv[j] = iv[j] * s2;
 	if (!(best > RIP_SIGNIF * s2))
 		return SYNC_WEAK;
 	/* away from the stroke rate: one line over the window, standing out
@@ -997,21 +1013,14 @@ static bool sync_confirm(const struct measure *m, const struct xing *L, const bo
 	double P = (L[kb].t_slot - L[ka].t_slot) / (double)ns;
 	if (!(g * P >= SYNC2_LO && g * P <= SYNC2_LO + (SYNC_WIDE_HI - SYNC_WIDE_LO)))
 		return false;
-	double W[7][7], ca, sa, iv[3], rss;
-	unsigned n, nk;
-	sync_window(m, L, use, ka, kb, g, 2, W, &n, &nk);
-	if (nk < SYNC_MIN || n < SYNC_NUIS * nk + 7)
-		return false;
-	double best = sync_explained(W, &ca, &sa, iv, &rss);
-	double s2 = rss / (double)(n - SYNC_NUIS * nk - 6);
-	if (!(s2 > 0) || !(best > SYNC_CONFIRM * s2) || !sync_coherent(m, L, use, ka, kb, g, 2) ||
+	struct edge_rip c;
+	double best, s2;
+	unsigned nk;
+	if (!sync_fit(m, L, use, ka, kb, g, 2, &c, &best, &s2, &nk) || nk < SYNC_MIN ||
+	    !(best > SYNC_CONFIRM * s2) || !sync_coherent(m, L, use, ka, kb, g, 2) ||
 	    !(sync_clustered(m, L, use, ka, kb, g, 2) > SYNC_CONFIRM))
 		return false;
-	cand->g = g;
-	cand->ca = ca;
-	cand->sa = sa;
-	for (int j = 0; j < 3; j++)
-		cand->iv[j] = iv[j] * s2;
+	*cand = c;
 	return true;
 }
 
