@@ -128,8 +128,7 @@ def truth_rate(gen, truth, at_s, wins=None):
     red_capture.py's motor made again as its main() makes it (the same
     draws). The truth file's rate at the first sample is made again too:
     a motor that does not match it is an error, not a judgement."""
-    sys.path.insert(0, HERE)
-    import red_capture as rc
+    import red_capture as rc  # HERE is on sys.path (above)
     a = rc.args_parser().parse_args(["x"] + gen_argv(gen))
     if a.kick is None:
         a.kick = 0.002 if a.wander is None else 0.0
@@ -233,8 +232,7 @@ def make_capture(gargs):
     afresh (runpy): under tests/lib.sh's gen_py pypy3 compiles the loops
     of the module's code once, where a script run afresh is new code each
     time, compiled again at every case."""
-    sys.path.insert(0, HERE)
-    import red_capture as rc
+    import red_capture as rc  # HERE is on sys.path (above)
     argv = sys.argv
     sys.argv = [os.path.join(HERE, "red_capture.py")] + [str(x) for x in gargs]
     try:
