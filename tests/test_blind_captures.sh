@@ -2088,4 +2088,11 @@ cover_ ring_4khz_box_passes_0p27_covered ringing 4000 12714
 # its part at the crest 0.70 um, 0.4 of it in U: +0.69 um against U 0.60,
 # status ok, on 86d4de1. Its whole part counts now: U 0.96.
 case_ ring_4khz_model_ring_on_sampling_grid ringing 4000 12700
+# The ring's model above its points about its top (docs/measurement.md 5a,
+# "The model above its points"): 14518, a 3993 Hz ring decaying in 0.37
+# ms, dead by the top of 74 Hz poly345 strokes with a short dwell and a
+# steep return, no exposure. The quartic and sine stood 0.70 um above the
+# 8 points about the top (z 2.9) and read +1.01 um against U 0.76, status
+# ok, on 48efec5. Now the middle, that gap in U: +0.74 um, U 1.02.
+case_ ring_4khz_model_above_its_points ringing 4000 14518
 finish
