@@ -1216,7 +1216,7 @@ static double fold_noise_excess(const struct shape_pts *P)
  * points within RING_MAX_UM of the top (RM_BOX_REACH_UM under the box),
  * widened as below; then the model. */
 static bool ring_model_try(const struct shape_pts *P, const struct fold_src *src, double bh,
-			   double box, bool boxed, long lo, long hi, double *pk, double *vp,
+			   double box, bool boxed, bool seen, long lo, long hi, double *pk, double *vp,
 			   double *up, double *um, double *cv, double *bx, struct ring_box *rb,
 			   double *fit_s2)
 {
@@ -1228,12 +1228,21 @@ static bool ring_model_try(const struct shape_pts *P, const struct fold_src *src
 	 * the window reaches RING_MAX_UM further down at a time, to
 	 * RM_WIDE_REACH_UM (blind_hunt.py ringing 4000 11802, 61 Hz
 	 * asine strokes, 250 bins: 19 points within 20 um, 26 within
-	 * 40, 32 within 60; the model was never fitted there). Not
-	 * under the box (RM_BOX_REACH_UM already): widened there,
-	 * spikes 4000 12505 (115 us, no ring) took a ring that beat
-	 * the sextic, its std's U 0.30 -> 2.96 um. */
+	 * 40, 32 within 60; the model was never fitted there). Under
+	 * the box (RM_BOX_REACH_UM already) only where a ring was seen
+	 * (seen: its ripple, peak_ringing): widened on every boxed top,
+	 * spikes 4000 12505 (115 us, no ring seen) took a ring that beat
+	 * the sextic, its std's U 0.30 -> 2.96 um; never widened there,
+	 * ringing 4000 13805 (a 4849 Hz ring of 13.1 um under 63 us, gain
+	 * 0.85, on 60 Hz asine strokes and a soft pad; its ripple seen by
+	 * a convex point at 8.5 sigma) held 27 points and the model none:
+	 * the local quadratic read -1.22 um (issue 13: within 1 um at 4
+	 * kHz), 16 redraws -1.01 um on average, 9 within 1 um. Widened to
+	 * 60 um (33 points) the model takes 4825 Hz decaying in 0.56 ms,
+	 * z 213, the sextic 185 of its noise worse: -0.71 um, U 1.27; the
+	 * redraws -0.67, 14 within 1 um, all 16 within U. */
 	bool wide = false;
-	while (!boxed && whi - wlo + 1 < 4 * RM_NP && drop < RM_WIDE_REACH_UM) {
+	while ((!boxed || seen) && whi - wlo + 1 < 4 * RM_NP && drop < RM_WIDE_REACH_UM) {
 		drop += RING_MAX_UM;
 		wide = true;
 		ring_reach_um(P, lo, hi, P->n / 8, drop, &wlo, &whi);
@@ -1338,7 +1347,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		      (!seen && have && c.val - *peak > RING_SIGMAS * c.u));
 	if (tried) {
 		double pk, vp, up, um, cv, bx;
-		if (ring_model_try(P, src, bh, box, boxed, lo + hmax, hi - hmax, &pk, &vp, &up, &um,
+		if (ring_model_try(P, src, bh, box, boxed, seen, lo + hmax, hi - hmax, &pk, &vp, &up, &um,
 				   &cv, &bx, rb, NULL)) {
 			if (box_um)
 				*box_um = boxed ? bx : NAN;
@@ -1537,7 +1546,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		if (second && !src->fine_model && src->fine_model_due)
 			*src->fine_model_due = true;
 		if (second && src->fine_model &&
-		    ring_model_try(P, src, bh, box, boxed, lo + hmax, hi - hmax, &pk, &vp, &up, &um,
+		    ring_model_try(P, src, bh, box, boxed, seen, lo + hmax, hi - hmax, &pk, &vp, &up, &um,
 				   &cv, &bx, NULL, &fs2) &&
 		    fs2 <= RM_SECOND_FIT * fold_noise_excess(P)) {
 			double gap = pk - *peak;
