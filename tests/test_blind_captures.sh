@@ -2095,4 +2095,10 @@ case_ ring_4khz_model_ring_on_sampling_grid ringing 4000 12700
 # 8 points about the top (z 2.9) and read +1.01 um against U 0.76, status
 # ok, on 48efec5. Now the middle, that gap in U: +0.74 um, U 1.02.
 case_ ring_4khz_model_above_its_points ringing 4000 14518
+# The ring's model under a short box, its window widened where the ripple
+# was seen (docs/measurement.md 5a, "The box's window where a ring is seen"): 13805,
+# a 4849 Hz ring under 63 us on a soft pad, 60 Hz strokes. Its window
+# held 27 points within 40 um, one short of the model's 28; the local
+# quadratic read -1.22 um (U 2.35) on 48efec5. Now the model: -0.71 um.
+case_ ring_4khz_box_window_widened_seen ringing 4000 13805
 finish
