@@ -2088,4 +2088,15 @@ cover_ ring_4khz_box_passes_0p27_covered ringing 4000 12714
 # its part at the crest 0.70 um, 0.4 of it in U: +0.69 um against U 0.60,
 # status ok, on 86d4de1. Its whole part counts now: U 0.96.
 case_ ring_4khz_model_ring_on_sampling_grid ringing 4000 12700
+# blind_hunt.py spikes 1000 14613: a +51.7 um speckle spike on the last
+# stroke's advance (asine, 128.4 Hz, 7.8 samples a stroke), one sample
+# after the last knot. The tail's fit with each stroke's amplitude
+# (edge.c edge_fit_deg) took part of it in, and its deleted residual was
+# read from the squares alone, without the prior's penalty: s_(i)^2 came
+# out below 0 and the spike was never left out (edge_outlier). Its misfit
+# then sent the tail to the open stroke's own curve, which left out a
+# good sample instead: the tail 0.0318 strokes short, -107.3 ppm against
+# U 90.5 (the spike-free twin -0.5 ppm). Now the penalty is in: the spike
+# goes, +2.4 ppm, U 36.9.
+rate_ rate_spike_end_fit_amplitudes_1khz spikes 1000 14613
 finish
