@@ -83,7 +83,7 @@ LINK_PKGS := $(filter-out $(DLOPEN_PKGS),$(PKGS))
 # once, so a cross build takes the native headers (the API is the same);
 # the target's libpq5 (multi-arch) is what dlopen finds at run time.
 ifeq ($(CROSS),)
-  PQ_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
+  PQ_CFLAGS = $(eval PQ_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags libpq 2>/dev/null))$(PQ_CFLAGS)
 else
   PQ_CFLAGS = -I/usr/include/postgresql
 endif
@@ -123,11 +123,16 @@ DEPS_OK  := $(BUILD)/.deps-ok
 # 1.x (Debian 12), gpio_gpiod2.c 2.x (Debian 13); each compiles to nothing
 # unless RIG_GPIOD_MAJOR names its generation. Asked when compiling, so after
 # deps.sh has installed the library on a fresh machine.
-GPIOD_MAJOR = $(firstword $(subst ., ,$(shell $(PKG_CONFIG) --modversion libgpiod 2>/dev/null)))
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(PQ_CFLAGS) -DRIG_GPIOD_MAJOR=$(or $(GPIOD_MAJOR),0)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null) -lcsv -lm
-CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
-CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+# Each of these flags is asked of pkg-config once, the first time a recipe
+# uses it (VAR = $(eval VAR := ...)$(VAR)), not again for every object:
+# make ran four pkg-configs before starting each compile, in its own
+# process, while a core waited (make -n -B of every binary: 38 s at load
+# 14, 1.6 s with this; docs/architecture.md, Tests).
+GPIOD_MAJOR = $(eval GPIOD_MAJOR := $$(firstword $$(subst ., ,$$(shell $$(PKG_CONFIG) --modversion libgpiod 2>/dev/null))))$(GPIOD_MAJOR)
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags $$(PKGS) 2>/dev/null) $$(PQ_CFLAGS) -DRIG_GPIOD_MAJOR=$$(or $$(GPIOD_MAJOR),0))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell $$(PKG_CONFIG) --libs $$(LINK_PKGS) 2>/dev/null) -lcsv -lm)$(PKG_LIBS)
+CHECK_CFLAGS = $(eval CHECK_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags check 2>/dev/null))$(CHECK_CFLAGS)
+CHECK_LIBS   = $(eval CHECK_LIBS := $$(shell $$(PKG_CONFIG) --libs check 2>/dev/null))$(CHECK_LIBS)
 
 LIB_SRCS  := $(filter-out rig/cli/main.c,$(shell find rig -name '*.c' | sort))
 SCHEMA_SQL := $(sort $(wildcard rig/store/schema/*.sql))
