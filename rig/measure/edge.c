@@ -1085,7 +1085,7 @@ static void edge_ripple_other(struct measure *m, const struct xing *L, const boo
 	if (m->edge_nrip[j] >= EDGE_RIP_CAND)
 		return;
 	double zb = 0;
-	struct edge_rip cb;
+	struct edge_rip cb = { 0 };
 	for (uint32_t w = RIP_SPAN / 2; w <= RIP_SPAN; w += RIP_SPAN / 2) {
 		uint32_t nw = nl < w ? nl : w, ka = head ? 0 : nl - nw, kb = ka + nw - 1;
 		double t[RIP_SPAN], y[RIP_SPAN];
