@@ -1474,6 +1474,14 @@ case_ spikes_1khz_offset_weighs_flanks spikes 1000 10401
 # sigma (ring.c, ripple_share), U as before: -0.15, -0.34.
 case_ spikes_1khz_ring_switch spikes 1000 9803
 case_ spikes_1khz_ring_switch_b spikes 1000 9912
+# blind_hunt.py spikes 1000 13719 (an asine's dwell 0.059 of a cycle at
+# the top, 8.7 samples a stroke, no ring drawn): the fine fold's model
+# (ring.c, fine_model_fit) fits the dwell's shoulders with a 2 kHz "ring",
+# z 20.4 in the spike-free twin and 29.5 with the spikes gated, and the
+# take ramps with z: the mean +0.71 um against the twin. A polynomial of
+# as many coefficients (the sextic) fits the top better than the ring in
+# both (and noiseless, z 183), so no ring is taken (RM_SMOOTH): +0.03.
+case_ spikes_1khz_fine_model_smooth_top spikes 1000 13719
 
 # blind_hunt.py spikes 4000 10817 (a creeping pad's top, no ring): the
 # coarse fold's best local maximum, no ripple, stood 3.31 sigma over the

@@ -928,6 +928,19 @@ static bool end_settles(const double *t, const bool *use, unsigned n, bool tail,
 #define END_RATE_OUT 5.0
 #define END_CURVE_T 2.0
 
+/* The variance (slots^2) of one raw crossing's interpolation error at the
+ * period per (slots): rectangular over interp_errors' range; 0 before the
+ * shape is learned or where interp_errors has no range. end_rate_own
+ * counts it at both ends of its period, end_line_interp through the
+ * line's weights. */
+static double crossing_interp_var(const struct measure *m, double per)
+{
+	double lo, hi;
+	if (!m->learned || !interp_errors(&m->shape, m->mid_um, 1.0 / per, &lo, &hi))
+		return 0;
+	return (hi - lo) * per * (hi - lo) * per / 12;
+}
+
 /* The rate of the kept period nearest the end alone (t, p, use as
  * end_rate; its middle into *x) and its standard uncertainty *u (Hz):
  * where a start-up settled inside the line's reach, the line shortened
@@ -974,11 +987,8 @@ static double end_rate_own(const struct measure *m, const double *t, const doubl
 		double d2 = (r[2] - r[1]) / (t[j[2]] - t[j[1]]);
 		curve = num_abs(2 * (d2 - d1) / (t[j[2]] - t[j[0]]) * (per * per - pr * pr)) / 24;
 	}
-	/* the raw crossings' interpolation error at each end of the period,
-	 * rectangular over its range (interp_errors) */
-	double lo, hi, vi = 0;
-	if (m->learned && interp_errors(&m->shape, m->mid_um, 1.0 / per, &lo, &hi))
-		vi = (hi - lo) * per * (hi - lo) * per / 6;
+	/* the raw crossings' interpolation error at each end of the period */
+	double vi = 2 * crossing_interp_var(m, per);
 	*u = sqrt(rate * rate / (per * per) * (fmax(v0 * end_slow(m, per) * 2 / 3, lag_var(m)) + vi) +
 		  curve * curve / 3);
 	return rate;
@@ -1000,8 +1010,8 @@ static double end_line_interp(const struct measure *m, const double *t, const do
 			      const bool *use, unsigned n, unsigned k, double tm, double stt,
 			      double x, double per)
 {
-	double lo, hi;
-	if (!m->learned || !interp_errors(&m->shape, m->mid_um, 1.0 / per, &lo, &hi))
+	double vc = crossing_interp_var(m, per);
+	if (!(vc > 0))
 		return 0;
 	double s = 0, prev = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -1016,7 +1026,7 @@ static double end_line_interp(const struct measure *m, const double *t, const do
 		prev = w;
 	}
 	s += prev * prev;
-	return s * (hi - lo) * per * (hi - lo) * per / 12;
+	return s * vc;
 }
 
 static double end_rate(const struct measure *m, const double *t, const double *p, unsigned n,

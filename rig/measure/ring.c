@@ -1828,6 +1828,15 @@ static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, 
  * A ring moved so is reported as seen unresolved from RM_CHI on only: under
  * it the model doubts the top, and the per-stroke ring term (result.c)
  * stays as it was (12-05 session 34, SKEIN).
+ * Neither taken nor reported where a polynomial of as many coefficients
+ * fits the top as well (RM_SMOOTH, rm_sextic_chi), as the wide window's
+ * ring; the doubt in U stays. A narrow dwell's shoulders are no quartic,
+ * and the sine takes their misfit: blind_hunt.py spikes 1000 13719 (an
+ * asine's dwell 0.059 of a cycle wide, 8.7 samples a stroke, no ring) took
+ * a 2 kHz "ring", z 20.4 in the spike-free twin and 29.5 with the spikes
+ * gated, and the take's ramp read the mean +0.71 um against the twin; the
+ * sextic fits better than the ring in both (and noiseless, where z is
+ * 183 and the take read +0.45 um): now +0.03 (12-06, session 38).
  * Not where a stroke lends the window FINE_MODEL_GRID samples or more (the
  * window's span times the sampling rate): the fold's bins a sample apart
  * hold the same strokes, so what differs from stroke to stroke (scatter,
@@ -1852,6 +1861,8 @@ static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, 
 #define FINE_MODEL_GRID 2.0
 struct fine_model {
 	double z, tlo, thi; /* z 0: no model */
+	bool smooth; /* a smooth top of as many coefficients fits as well
+			(RM_SMOOTH): the ring is not taken */
 };
 
 static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src,
@@ -1887,6 +1898,7 @@ static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src
 	    !rm_search(&R, bh, 0.5 * (double)wlo, 0.5 * (double)whi, &B, &s2, &chi0, &tlo, &thi))
 		return;
 	fm->z = (chi0 - B.chi) / s2;
+	fm->smooth = !(rm_sextic_chi(&R) - B.chi >= RM_SMOOTH * s2);
 	fm->tlo = tlo;
 	fm->thi = thi;
 }
@@ -1902,7 +1914,7 @@ static void fine_model_doubt(const struct fine_model *fm, double *peak, double *
 	if (!(wu > 0) || !(gap > 0))
 		return;
 	*u_model = num_rect_add(*u_model, (wu < 1 ? wu : 1) * gap);
-	if (!(wm > 0) || !(mid > 0))
+	if (!(wm > 0) || !(mid > 0) || fm->smooth)
 		return;
 	double d = (wm < 1 ? wm : 1) * mid;
 	*peak += d / 2;
@@ -1921,7 +1933,7 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 		      double *peak, double *vpos, double *u_peak, double *u_model,
 		      struct top_curv *tc, enum measure_ring *ring, double *rise_um)
 {
-	struct fine_model fm = { 0, 0, 0 };
+	struct fine_model fm = { 0, 0, 0, false };
 	/* not on a plateau (as clean_max_doubt's): a dwell's flat top with
 	 * its sharp shoulders is no quartic, and the sine takes its misfit
 	 * (tests/test_physics_captures.sh dwell_1khz_no_clean_doubt, a dwell
