@@ -2096,4 +2096,38 @@ cover_ ring_4khz_box_passes_0p27_covered ringing 4000 12714
 # its part at the crest 0.70 um, 0.4 of it in U: +0.69 um against U 0.60,
 # status ok, on 86d4de1. Its whole part counts now: U 0.96.
 case_ ring_4khz_model_ring_on_sampling_grid ringing 4000 12700
+# blind_hunt.py spikes 1000 14613: a +51.7 um speckle spike on the last
+# stroke's advance (asine, 128.4 Hz, 7.8 samples a stroke), one sample
+# after the last knot. The tail's fit with each stroke's amplitude
+# (edge.c edge_fit_deg) took part of it in, and its deleted residual was
+# read from the squares alone, without the prior's penalty: s_(i)^2 came
+# out below 0 and the spike was never left out (edge_outlier). Its misfit
+# then sent the tail to the open stroke's own curve, which left out a
+# good sample instead: the tail 0.0318 strokes short, -107.3 ppm against
+# U 90.5 (the spike-free twin -0.5 ppm). Now the penalty is in: the spike
+# goes, +2.4 ppm, U 36.9.
+rate_ rate_spike_end_fit_amplitudes_1khz spikes 1000 14613
+
+# depth_below_ NAME KIND RATE SEED MAX_U: status ok, the depth within its
+# U and U at most MAX_U um (covered_below_)
+depth_below_() {
+  out=$(one_ "$2" "$3" "$4")
+  fig=$(printf '%s\n' "$out" | python3 -c '
+import json, sys
+t = sys.stdin.read()
+d = json.loads(t[t.index("{"):t.rindex("}") + 1])
+print("%s %s err %+.2f um U %.2f" % (d["status"], d.get("depth_cov"), d.get("depth_err", float("nan")),
+      d.get("depth_U", float("nan"))))' 2>&1)
+  covered_below_ "$1" "$fig" "$5"
+}
+# blind_hunt.py mixed 1000 14608: a flagged exponential drift of 2.44 um
+# (tau 0.5 s over 2 s; -1.88 um in the mean) at 1 kHz. A line through
+# the troughs read its drift -1.60 +- 0.44 um (z 3.6) and its c -0.80;
+# the models (exponentials within 0.3 of its BIC: c -1.96) spread the
+# drift's u to 1.0, so it was not seen and the line's c alone counted:
+# -2.03 um against U 1.94 (5 of 40 redraws of its noise outside U). The
+# line's misfit at the start now counts as the chosen model's does when
+# seen, weighed by the line's own z from 1 to 2 (drift.c drift_fit):
+# U 4.18 (40 of 40 redraws within U).
+depth_below_ drift_line_start_misfit_flagged_1khz mixed 1000 14608 6
 finish

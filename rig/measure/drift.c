@@ -676,7 +676,7 @@ static int drift_best_model(const struct drift_sums *d, double dur,
  * drift's standard uncertainty without the troughs' slow scatter. */
 static bool drift_fit(const struct drift_sums *d, double dur, struct measure_stats *out,
 		      double *corr, double *corr_avg, double *u_corr, double *u_start, double *span,
-		      double *u_fit, double *u_doubt, double *u_form, struct drift_curve *curve)
+		      double *u_fit, double u_doubt[2], double *u_form, struct drift_curve *curve)
 {
 	struct drift_model f[DRIFT_FAM_N];
 	bool ok[DRIFT_FAM_N];
@@ -791,8 +791,29 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	*u_form = sqrt(*u_form * *u_form + drift_end_check(d, 0, dur, b->q0, white) +
 		       drift_end_check(d, 1, dur, b->q0 + b->drift, white));
 	/* a line through all the troughs: what it says the drift added,
-	 * and its standard uncertainty (result_drift) */
-	*u_doubt = ok[0] ? sqrt(f[0].corr * f[0].corr + f[0].v_corr) : 0;
+	 * and its standard uncertainty (u_doubt[0], result_drift); and
+	 * (u_doubt[1]) with the line's misfit at the start as well, weighed
+	 * by the line's own z from 1 to 2 of its standard uncertainties
+	 * (whole beyond 2), counted as the chosen model's is when seen
+	 * (u_start): a line's c is its mean less its own start, and a drift
+	 * that settles early lies off the line there. mixed 1000 14608: an
+	 * exponential of 2.44 um (tau 0.5 s over 2 s, -1.88 um in the mean),
+	 * the line's c -0.80, its drift z 3.6, its first troughs 0.97 um off
+	 * it; the models' spread kept the drift from being seen: the depth
+	 * -2.03 um against U 1.94. A line whose drift is noise (the golden
+	 * capture's first troughs 3.3 um off with no drift: -0.21 +- 0.52
+	 * um) counts as before. */
+	u_doubt[0] = u_doubt[1] = 0;
+	if (ok[0]) {
+		double z = f[0].v_drift > 0 ? num_abs(f[0].drift) / sqrt(f[0].v_drift) : 0;
+		double w = z >= 2 ? 1 : z > 1 ? z - 1 : 0;
+		double s = w > 0 ? sqrt(f[0].head * f[0].head +
+					drift_start_check(d, f[0].q0, white))
+				 : 0;
+		double c = num_abs(f[0].corr) + w * s;
+		u_doubt[0] = sqrt(f[0].corr * f[0].corr + f[0].v_corr);
+		u_doubt[1] = sqrt(c * c + f[0].v_corr);
+	}
 	return true;
 }
 
@@ -979,9 +1000,9 @@ double drift_level_range(const double st[5], const double sty[3], double syy, do
 static double drift_level_corr(const struct measure *m, double dur, double c_y, double u_y)
 {
 	struct measure_stats st = { 0 };
-	double c, c_l, u_c, u_s, span, u_fit, u_doubt, u_form;
+	double c, c_l, u_c, u_s, span, u_fit, u_doubt[2], u_form;
 	if (!(u_y > 0) || !drift_fit(&m->dr_lv, dur, &st, &c, &c_l, &u_c, &u_s, &span, &u_fit,
-				     &u_doubt, &u_form, NULL))
+				     u_doubt, &u_form, NULL))
 		return c_y;
 	double v_y = u_y * u_y, v_l = u_c * u_c + u_s * u_s;
 	if (!(v_l > 0) || (c_l - c_y) * (c_l - c_y) > 4 * (v_l + v_y))
@@ -1031,12 +1052,12 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 	 * an exponential 8 um thermal drift read 5.4 um off against U 5.2,
 	 * tests/test_red_captures.sh). Either way the quadratic's misfit at
 	 * the start counts too. */
-	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt, u_form, u_drift = 0, v_level = 0;
+	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt[2], u_form, u_drift = 0, v_level = 0;
 	double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
 	*span_stroke = *u_stroke = 0;
 	curve->ok = false;
 	if (drift_fit(&m->dr, dur, out, &corr, &corr_avg, &u_corr, &u_start, &span, &u_fit,
-		      &u_doubt, &u_form, curve)) {
+		      u_doubt, &u_form, curve)) {
 		double u_fold = drift_level_range(m->dl_t, m->dl_y, m->dl_yy, dur);
 		u_start = sqrt(u_start * u_start + u_fold * u_fold);
 		/* Seen: beyond 2 standard uncertainties of the fit itself
@@ -1124,8 +1145,8 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 			 * against U 2.17 (blind_hunt.py mixed 1000 10301). */
 			double c = num_abs(corr) + u_start;
 			u_drift = sqrt(c * c + u_corr * u_corr);
-			if (u_doubt > u_drift)
-				u_drift = u_doubt;
+			if (u_doubt[0] > u_drift)
+				u_drift = u_doubt[0];
 		} else {
 			/* Not seen: what a line through all the troughs
 			 * says the drift added, and that figure's standard
@@ -1147,8 +1168,15 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 			 * troughs show 3.3 um off (the golden capture) made
 			 * a fast exponential of 3.5 +- 2.6 um, c 3.3, which
 			 * the line (-0.21 +- 0.52) does not take for a
-			 * drift over the record. */
-			u_drift = u_doubt;
+			 * drift over the record. And the line's misfit at
+			 * its start, where the line's drift stands out
+			 * (u_doubt[1], drift_fit), unless the stroke's
+			 * period explains the troughs' trend: a speed change
+			 * moves the troughs without a drift of the readings
+			 * (a start-up's first troughs off a line through
+			 * all: speed 4000 14920, U 1.45 -> 11.95 um with it,
+			 * the depth +0.01 um off). */
+			u_drift = drift_period_explains(&m->dr, dur) ? u_doubt[0] : u_doubt[1];
 		}
 		if (m->cfg.gates.drift == MEASURE_DRIFT_CORRECT || seen) {
 			/* a single stroke is not corrected: it carries the
@@ -1188,9 +1216,9 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 bool drift_curve_fit(const struct drift_sums *d, double dur, struct drift_curve *c, bool *seen)
 {
 	struct measure_stats st = { 0 };
-	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt, u_form;
+	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt[2], u_form;
 	c->ok = false;
-	if (!drift_fit(d, dur, &st, &corr, &corr_avg, &u_corr, &u_start, &span, &u_fit, &u_doubt,
+	if (!drift_fit(d, dur, &st, &corr, &corr_avg, &u_corr, &u_start, &span, &u_fit, u_doubt,
 		       &u_form, c))
 		return false;
 	*seen = num_abs(st.drift_um) > 2 * st.drift_u_um;
