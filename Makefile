@@ -83,7 +83,7 @@ LINK_PKGS := $(filter-out $(DLOPEN_PKGS),$(PKGS))
 # once, so a cross build takes the native headers (the API is the same);
 # the target's libpq5 (multi-arch) is what dlopen finds at run time.
 ifeq ($(CROSS),)
-  PQ_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
+  PQ_CFLAGS = $(eval PQ_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags libpq 2>/dev/null))$(PQ_CFLAGS)
 else
   PQ_CFLAGS = -I/usr/include/postgresql
 endif
@@ -123,11 +123,16 @@ DEPS_OK  := $(BUILD)/.deps-ok
 # 1.x (Debian 12), gpio_gpiod2.c 2.x (Debian 13); each compiles to nothing
 # unless RIG_GPIOD_MAJOR names its generation. Asked when compiling, so after
 # deps.sh has installed the library on a fresh machine.
-GPIOD_MAJOR = $(firstword $(subst ., ,$(shell $(PKG_CONFIG) --modversion libgpiod 2>/dev/null)))
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(PQ_CFLAGS) -DRIG_GPIOD_MAJOR=$(or $(GPIOD_MAJOR),0)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null) -lcsv -lm
-CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
-CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+# Each of these flags is asked of pkg-config once, the first time a recipe
+# uses it (VAR = $(eval VAR := ...)$(VAR)), not again for every object:
+# make ran four pkg-configs before starting each compile, in its own
+# process, while a core waited (make -n -B of every binary: 38 s at load
+# 14, 1.6 s with this; docs/architecture.md, Tests).
+GPIOD_MAJOR = $(eval GPIOD_MAJOR := $$(firstword $$(subst ., ,$$(shell $$(PKG_CONFIG) --modversion libgpiod 2>/dev/null))))$(GPIOD_MAJOR)
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags $$(PKGS) 2>/dev/null) $$(PQ_CFLAGS) -DRIG_GPIOD_MAJOR=$$(or $$(GPIOD_MAJOR),0))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell $$(PKG_CONFIG) --libs $$(LINK_PKGS) 2>/dev/null) -lcsv -lm)$(PKG_LIBS)
+CHECK_CFLAGS = $(eval CHECK_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags check 2>/dev/null))$(CHECK_CFLAGS)
+CHECK_LIBS   = $(eval CHECK_LIBS := $$(shell $$(PKG_CONFIG) --libs check 2>/dev/null))$(CHECK_LIBS)
 
 LIB_SRCS  := $(filter-out rig/cli/main.c,$(shell find rig -name '*.c' | sort))
 SCHEMA_SQL := $(sort $(wildcard rig/store/schema/*.sql))
@@ -225,9 +230,13 @@ SUITE_TIMEOUT_S ?= $(if $(CROSS),1500,600)
 # whole run's outputs byte for byte and column by column.
 CROSS_QUICK := c golden report_scenarios report_columns
 # The suites that keep real time (an emulated HX711 read by its clock,
-# rig sim over ptys, two sockets' real-time runs) run alone, one after
-# another, once the others have ended: beside another suite they would
-# skip more of their cases on a 2-core machine.
+# rig sim over ptys, two sockets' real-time runs) run one after another in
+# one of make's job slots, from the start (CHECK_RT_CHAIN): beside them
+# runs one other suite at a time, so a core stays free for their wake-ups.
+# Beside two busy cores they skip more of their cases. At the end, alone,
+# they kept one core idle for about 64 s (14 s of CPU; idle make check of
+# 48efec5). Under qemu (CROSS) they still run alone, once the others have
+# ended.
 CHECK_ALONE := sim_pty hwemu sockets
 # The suites that run the shipped fixtures/sim.ini take its bench lock
 # (flock; a second run meanwhile ends "bench SIM-01 is in use", exit 75):
@@ -265,22 +274,33 @@ suite_paths = $(foreach n,$(1),$(filter $(BUILD)/tests/test_$(n) tests/test_$(n)
 CHECK_ALONE_PATHS := $(call suite_paths,$(CHECK_ALONE))
 CHECK_SIDE_PATHS := $(call suite_paths,$(CHECK_LONG)) \
   $(filter-out $(CHECK_ALONE_PATHS) $(call suite_paths,$(CHECK_LONG)),$(CHECK_BINS) $(CHECK_SCRIPTS))
+CHECK_ALL_PATHS := $(CHECK_SIDE_PATHS) $(CHECK_ALONE_PATHS)
 CHECK_SIDE_RC := $(CHECK_SIDE_PATHS:%=$(CHECK_OUT)/%.rc)
 CHECK_ALONE_RC := $(CHECK_ALONE_PATHS:%=$(CHECK_OUT)/%.rc)
-# Each alone suite waits for every other suite and for the alone one before
-# it; each bench suite for the bench suite before it.
-$(foreach r,$(CHECK_ALONE_RC),$(eval $(r): | $(CHECK_SIDE_RC) $(check_prev))$(eval check_prev := $(r)))
+# Each alone suite waits for the alone one before it (under qemu, for every
+# side suite too); each bench suite for the bench suite before it.
+$(foreach r,$(CHECK_ALONE_RC),$(eval $(r): | $(if $(CROSS),$(CHECK_SIDE_RC)) $(check_prev))$(eval check_prev := $(r)))
 check_prev :=
 $(foreach r,$(call suite_paths,$(CHECK_BENCH)),$(eval $(CHECK_OUT)/$(r).rc: | $(check_prev))$(eval check_prev := $(CHECK_OUT)/$(r).rc))
+# The real-time chain natively: one target, listed first, whose recipe is
+# a make of the chain alone. It holds one job slot for the whole chain
+# (make -j2 starts it, and in the other slot the side suites in order);
+# as plain prerequisites of check-suites, make would start the next alone
+# suite only after every side suite before it in the list had started.
+CHECK_RT_CHAIN := $(if $(CROSS),,$(if $(CHECK_ALONE_RC),$(CHECK_OUT)/.realtime-chain))
+.PHONY: $(CHECK_RT_CHAIN)
+$(CHECK_RT_CHAIN):
+	+$(Q)$(MAKE) --no-print-directory $(CHECK_ALONE_RC)
+
 # The binaries first, then the suites in a make of their own (same -j):
 # there, nothing is left to build, and make starts them in the order above.
 check: $(BUILD)/rig $(TEST_BINS) $(if $(CROSS),$(HWEMU_GUEST_BINS),$(HWEMU_BINS))
 	$(Q)$(MAKE) --no-print-directory check-suites
 
 # (make check's second half; the suites' binaries must be built)
-check-suites: $(CHECK_SIDE_RC) $(CHECK_ALONE_RC)
+check-suites: $(CHECK_RT_CHAIN) $(CHECK_SIDE_RC) $(if $(CROSS),$(CHECK_ALONE_RC))
 	$(Q)pass=0; fail=0; skip=0; failed=; \
-	for t in $(CHECK_SIDE_PATHS) $(CHECK_ALONE_PATHS); do \
+	for t in $(CHECK_ALL_PATHS); do \
 	  rc=$$(cat $(CHECK_OUT)/$$t.rc 2>/dev/null || echo none); \
 	  case $$rc in 0) pass=$$((pass+1));; 77) skip=$$((skip+1));; \
 	  124) fail=$$((fail+1)); echo "check: FAILED: $$t (still running after $(SUITE_TIMEOUT_S) s: stopped)";; \
@@ -292,13 +312,13 @@ check-suites: $(CHECK_SIDE_RC) $(CHECK_ALONE_RC)
 	  grep -E '^not ok|:[FE]:|FAIL|rror' $(CHECK_OUT)/$$t.log 2>/dev/null | head -n 20 | sed 's/^/  | /'; \
 	  echo "  | ..."; tail -n 15 $(CHECK_OUT)/$$t.log 2>/dev/null | sed 's/^/  | /'; \
 	done; \
-	skips=$$(for t in $(CHECK_SIDE_PATHS) $(CHECK_ALONE_PATHS); do cat $(CHECK_OUT)/$$t.skips 2>/dev/null; done); \
+	skips=$$(for t in $(CHECK_ALL_PATHS); do cat $(CHECK_OUT)/$$t.skips 2>/dev/null; done); \
 	if [ -n "$$skips" ]; then \
 	  echo "check: test cases skipped inside suites (not counted as passed):"; \
 	  printf '%s\n' "$$skips" | awk -F'\t' '{ n += $$2; printf "  %s: %s case(s): %s\n", $$1, $$2, $$3 } END { print "  " n " case(s) in all" }'; \
 	fi; \
 	awk '{ w += $$1; c += $$2 } END { printf "check: the suites took %d s of wall time and %.0f s of CPU in all\n", w, c }' \
-	  $(foreach t,$(CHECK_SIDE_PATHS) $(CHECK_ALONE_PATHS),$(CHECK_OUT)/$(t).time); \
+	  $(foreach t,$(CHECK_ALL_PATHS),$(CHECK_OUT)/$(t).time); \
 	echo "check: $$pass passed, $$fail failed, $$skip skipped"; \
 	[ $$fail -eq 0 ]
 

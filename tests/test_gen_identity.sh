@@ -43,6 +43,9 @@ else
   : >"$tmp/stdin"
   # two draws one after another, then a third kind, in the same interpreter
   warm_ "warm blind_hunt --one speed 4000 13001" "$here/gen/blind_hunt.py" "$RIG" --one speed 4000 13001
+  # its fresh run's output: same_ below holds python3 to it, where GEN_PY is
+  # that pypy3, rather than run the draw in a fresh pypy3 again (1.5 s)
+  [ "$c" -eq 0 ] && cp "$tmp/cold" "$tmp/fresh.13001"
   warm_ "warm blind_hunt --one ringing 4000 13002, next" "$here/gen/blind_hunt.py" "$RIG" --one ringing 4000 13002
   warm_ "warm red_hunt --one (its generator in the process)" "$here/gen/red_hunt.py" "$RIG" 1 0 \
     --one "--rate 1000 --freq 90 --noise-um 5 --step 1.15@0.8 --step-hz 10 --seed 12" --check cover,ends
@@ -119,12 +122,20 @@ echo "python3: $(python3 -c 'import sys; print(sys.version.split()[0])' 2>&1)"
 
 # same_ NAME CMD...: CMD's output under python3 and under pypy3, compared
 # whole (CMD is a tests/gen script and its arguments; stderr apart: pypy3
-# warns there when /proc/cpuinfo names no cache size)
+# warns there when /proc/cpuinfo names no cache size). With pypy3_out set,
+# pypy3's output is that file: a fresh pypy3's run of CMD made above.
 same_() {
   name=$1
   shift
   if ! python3 "$@" >"$tmp/py3" 2>"$tmp/py3.err"; then
     bad "$name: python3 failed: $(tail -1 "$tmp/py3.err")"
+  elif [ -n "${pypy3_out:-}" ]; then
+    cp "$pypy3_out" "$tmp/pypy3"
+    if cmp -s "$tmp/py3" "$tmp/pypy3"; then
+      ok "$name: $(wc -l <"$tmp/py3") lines the same (pypy3's: the fresh run above)"
+    else
+      bad "$name: python3 and pypy3 (the fresh run above) differ: $(diff "$tmp/py3" "$tmp/pypy3" | sed -n 2p)"
+    fi
   elif ! "$pypy3" "$@" >"$tmp/pypy3" 2>"$tmp/pypy3.err"; then
     bad "$name: pypy3 failed: $(tail -1 "$tmp/pypy3.err")"
   elif cmp -s "$tmp/py3" "$tmp/pypy3"; then
@@ -169,5 +180,7 @@ same_ "physics_capture: 4 draws, 1 and 4 kHz" "$here/gen/gen_identity.py" physic
 same_ "make_capture: 4 draws, 3 shapes, raw bytes with faults and CSV" "$here/gen/gen_identity.py" make 13000 4
 # the judge: every figure blind_hunt.py prints (the rig's, the truth's and
 # the rates of the motor made again), a start-up on a pad
+pypy3_out=
+[ "$GEN_PY" = "$pypy3" ] && [ -s "$tmp/fresh.13001" ] && pypy3_out=$tmp/fresh.13001
 same_ "blind_hunt --one speed 4000 13001: every figure" "$here/gen/blind_hunt.py" "$RIG" --one speed 4000 13001
 finish

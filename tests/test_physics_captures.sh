@@ -213,7 +213,7 @@ case_ dwell_1khz_no_clean_doubt 1000 "--freq 77.019 --depth-um 800 --stroke-um 1
 # U that covers: k = 2 coverage >= 90 % for depth and rate on 12 random
 # captures per sample rate (1 and 4 kHz) it has not seen.
 n=$((n + 1))
-if out=$(RIG_RUNNER="$RUNNER" python3 "$here/gen/coverage.py" "$RIG" 12 2026); then
+if out=$(RIG_RUNNER="$RUNNER" gen_py "$here/gen/coverage.py" "$RIG" 12 2026); then
   echo "ok   coverage: $(echo "$out" | tr '\n' ';')"
 else
   echo "FAIL coverage: $out"; fail=$((fail + 1))

@@ -23,6 +23,29 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import spawn  # noqa: E402
+
+
+def make_capture(args):
+    """physics_capture.py with the arguments args (its output path first),
+    run in this process as `python3 physics_capture.py ARGS` runs it (its
+    main() with its own sys.argv; a failure raises as
+    subprocess.run(check=True) does): the same bytes and truth without an
+    interpreter started for each of the 24 captures of the physics suite
+    (red_hunt.py's make_capture does the same for red_capture.py)."""
+    import physics_capture as pc  # HERE is on sys.path (above)
+    argv = sys.argv
+    sys.argv = [os.path.join(HERE, "physics_capture.py")] + [str(x) for x in args]
+    try:
+        code = pc.main()
+    except SystemExit as e:
+        code = e.code
+    finally:
+        failed = list(sys.argv)
+        sys.argv = argv
+    if code not in (None, 0):
+        raise subprocess.CalledProcessError(code if isinstance(code, int) else 1, failed)
 
 
 KINDS = ("plain", "dwell", "start", "step", "chirp", "drift", "spikes", "exposure", "ringing")
@@ -84,11 +107,9 @@ def main():
                 kind, args = draw(rng, rate, kinds)
                 cap = os.path.join(tmp, "c.csv")
                 s = rng.randrange(1, 10 ** 6)
-                subprocess.run([sys.executable, os.path.join(HERE, "physics_capture.py"), cap,
-                                "--seed", str(s)] + args, check=True)
-                res = subprocess.run(runner + [rig, "analyze", "--format", "csv", "--rate", str(rate),
-                                               "--zero-mm", "5", "--csv", cap],
-                                     capture_output=True, text=True)
+                make_capture([cap, "--seed", str(s)] + args)
+                res = spawn.run(runner + [rig, "analyze", "--format", "csv", "--rate", str(rate),
+                                          "--zero-mm", "5", "--csv", cap])
                 truth = dict(l.strip().split("=", 1) for l in open(cap + ".truth") if "=" in l)
                 row = list(csv.DictReader(res.stdout.splitlines()))
                 if not row or row[0]["status"] != "ok":
