@@ -1955,6 +1955,16 @@ gen_fig_ speed_pwm_twice_stroke_rate_4khz "--seed 13122009 --fs 4000.0 --secs 2.
   --chirp-pct -4.13" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 52.532
   --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --exposure-us 156 --clock-ppm 0" rate
 
+# A PWM near half a cycle a stroke at one end: blind_hunt.py speed 1000
+# 14502 (0.48 % at 39.6 Hz, a step from 67.2 to 76.8 Hz: 0.589 cycles a
+# stroke at the head, 0.516 at the tail). The tail's crossings, once a
+# stroke, cannot place a ripple next to half a cycle (it and its mirror
+# lie under one resolution cell): it took none or a wrong alias, up to
+# 0.005 cycles short, -13.0 ppm (U 45; 24 redraws -10.0 +- 1.6, 13 beyond
+# 10 ppm, against a floor of 1.6). The head's frequency in Hz, fitted to
+# the tail's crossings (edge.c, edge_ripple_other): -0.2 ppm.
+rate_ speed_pwm_half_stroke_rate_tail_1khz speed 1000 14502
+
 # A second-order start-up on a soft pad: the head's phase fitted against
 # a shape learned at the steady speed, where the pad's creep (a fixed
 # time) takes a larger part of a stroke than at the head's slower speed.

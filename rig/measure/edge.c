@@ -156,18 +156,17 @@ static double rip_fit(const double *t, const double *y, const bool *ok, uint32_t
 	return rip_fit_cs(cs, sn, y, ok, n, g, r);
 }
 
-/* The ripple candidates near the crossings L[ka .. kb] (raw times); 0
- * when none stands out of the crossings' noise. */
-static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint32_t kb,
-		       struct edge_rip *cand, double *score)
+/* The crossings L[ka .. kb] (raw times) into t[], their phase residuals
+ * (cycles, a 7-point quadratic's, less the interpolation bias) into y[]
+ * where ok[]; the residuals' degrees of freedom, 0 where too few. */
+static uint32_t rip_resid(const struct xing *L, const bool *use, uint32_t ka, uint32_t kb,
+			  double t[RIP_SPAN], double y[RIP_SPAN], bool ok[RIP_SPAN])
 {
-	*score = 0;
 	if (kb - ka + 1 > RIP_SPAN)
 		return 0;
 	uint32_t n = kb - ka + 1;
-	double t[RIP_SPAN], y[RIP_SPAN];
-	bool ok[RIP_SPAN] = { false };
 	uint32_t nv = 0;
+	memset(ok, 0, RIP_SPAN * sizeof *ok);
 	for (uint32_t k = 0; k < n; k++)
 		t[k] = L[ka + k].t_raw;
 	for (uint32_t k = 3; k + 3 < n; k++) {
@@ -212,7 +211,20 @@ static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint3
 			if (ok[k])
 				for (int q = 0; q < nb; q++)
 					y[k] -= bx[q] * fb[k][q];
-	nv -= (uint32_t)nb;
+	return nv - (uint32_t)nb;
+}
+
+/* The ripple candidates near the crossings L[ka .. kb] (raw times); 0
+ * when none stands out of the crossings' noise. */
+static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint32_t kb,
+		       struct edge_rip *cand, double *score)
+{
+	*score = 0;
+	double t[RIP_SPAN], y[RIP_SPAN];
+	bool ok[RIP_SPAN];
+	uint32_t nv = rip_resid(L, use, ka, kb, t, y, ok), n = kb - ka + 1;
+	if (nv == 0)
+		return 0;
 	double P = (t[n - 1] - t[0]) / (double)(n - 1), yy = 0;
 	for (uint32_t k = 0; k < n; k++)
 		if (ok[k])
@@ -1044,6 +1056,68 @@ static void edge_ripple_scan(struct measure *m, const struct xing *L, const bool
 					      &m->edge_sync_h[e]);
 }
 
+/* A ripple the crossings found at the other end, at its frequency in hertz
+ * (g, cycles a slot: a PWM holds it over the record), as one more
+ * candidate at end j where this end's crossings show it. Next to half a
+ * cycle a stroke the crossings, once a stroke, see a ripple and its
+ * mirror less than a resolution cell apart and cannot place it: the
+ * scan's peak lies between the two, off by up to a cell, and the phase
+ * fitted at the window's middle, carried to the end sample 24 strokes
+ * away, puts the end off by more than the ripple's amplitude (1 kHz, a
+ * 0.48 % PWM at 39.6 Hz on a pen stepping from 67.2 to 76.8 Hz: 0.589
+ * cycles a stroke at the head, found there at 39.59 Hz; 0.516 at the
+ * tail, found at 37.7 and 38.3 Hz or not at all, each candidate fitting
+ * the tail's samples worse than none; the tail up to 0.005 cycles short:
+ * -13.0 ppm against U 45, its redraws -10.0 +- 1.6; blind_hunt.py speed
+ * 1000 14502). The other end's two frequencies (nu and 1 - nu there) are
+ * fitted to this end's crossings (the RIP_SPAN / 2 and RIP_SPAN nearest,
+ * as edge_ripple_near) and the one that stands out most, at p = 0.001
+ * (SYNC_CONFIRM: the frequency given, nothing scanned), is added unless
+ * this end holds it already (within RIP_OTHER_HELD cycles over the
+ * window). The end fit takes it only where it follows the samples
+ * better (edge_fits). Both ends must be scanned in the same learning
+ * (edge_ripple_end). */
+#define RIP_OTHER_HELD 0.1
+static void edge_ripple_other(struct measure *m, const struct xing *L, const bool *use,
+			      uint32_t nl, int j, const struct edge_rip *oth, int no)
+{
+	bool head = j == 0;
+	if (m->edge_nrip[j] >= EDGE_RIP_CAND)
+		return;
+	double zb = 0;
+	struct edge_rip cb = { 0 };
+	for (uint32_t w = RIP_SPAN / 2; w <= RIP_SPAN; w += RIP_SPAN / 2) {
+		uint32_t nw = nl < w ? nl : w, ka = head ? 0 : nl - nw, kb = ka + nw - 1;
+		double t[RIP_SPAN], y[RIP_SPAN];
+		bool ok[RIP_SPAN];
+		uint32_t nv = rip_resid(L, use, ka, kb, t, y, ok);
+		if (nv < 3)
+			continue;
+		double yy = 0, span = t[nw - 1] - t[0];
+		for (uint32_t k = 0; k < nw; k++)
+			if (ok[k])
+				yy += y[k] * y[k];
+		for (int i = 0; i < no && i < EDGE_RIP_FOUND; i++) {
+			bool held = false;
+			for (int c = 0; c < m->edge_nrip[j]; c++)
+				held = held || num_abs(m->edge_rip[j][c].g - oth[i].g) * span < RIP_OTHER_HELD;
+			struct edge_rip c;
+			double ex = held ? 0 : rip_fit(t, y, ok, nw, oth[i].g, &c);
+			double s2 = (yy - ex) / (double)(nv - 2);
+			if (!(ex > 0) || !(s2 > 0) || !(ex > SYNC_CONFIRM * s2) || !(ex / s2 > zb))
+				continue;
+			zb = ex / s2;
+			for (int q = 0; q < 3; q++)
+				c.iv[q] *= s2;
+			cb = c;
+		}
+		if (nw == nl)
+			break;
+	}
+	if (zb > 0)
+		m->edge_rip[j][m->edge_nrip[j]++] = cb;
+}
+
 /* A ripple near twice the stroke rate taken at end e (edge_sync_ripple's
  * second band) that the other end does not hold: no longer taken, but
  * counted in the end's u (edge_sync_weak). A PWM holds its frequency in
@@ -1092,6 +1166,14 @@ static int edge_ripple_end(struct measure *m, const struct xing *L, const bool *
 		sync_demote(m, 1);
 		m->edge_sync_ok[0] = m->edge_sync_ok[1] = false;
 	}
+	struct edge_rip oth[2][EDGE_RIP_FOUND];
+	int no[2];
+	for (int j = 0; j < 2; j++) {
+		no[j] = m->edge_nrip[j] < EDGE_RIP_FOUND ? m->edge_nrip[j] : EDGE_RIP_FOUND;
+		memcpy(oth[j], m->edge_rip[j], sizeof oth[j]);
+	}
+	for (int j = 0; j < 2; j++)
+		edge_ripple_other(m, L, use, nl, j, oth[1 - j], no[1 - j]);
 	for (int j = 0; j < 2; j++)
 		if (m->edge_sync_ok[1 - j] && m->edge_sync_h[1 - j] == 2 && !m->edge_sync_ok[j] &&
 		    !(j ? m->tail_trend : m->head_trend) &&
