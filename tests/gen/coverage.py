@@ -18,7 +18,6 @@ is beyond the default quality gates)."""
 import csv
 import os
 import random
-import subprocess
 import sys
 import tempfile
 
@@ -29,23 +28,10 @@ import spawn  # noqa: E402
 
 def make_capture(args):
     """physics_capture.py with the arguments args (its output path first),
-    run in this process as `python3 physics_capture.py ARGS` runs it (its
-    main() with its own sys.argv; a failure raises as
-    subprocess.run(check=True) does): the same bytes and truth without an
-    interpreter started for each of the 24 captures of the physics suite
-    (red_hunt.py's make_capture does the same for red_capture.py)."""
+    run in this process (spawn.run_main): no interpreter started for each
+    of the 24 captures of the physics suite."""
     import physics_capture as pc  # HERE is on sys.path (above)
-    argv = sys.argv
-    sys.argv = [os.path.join(HERE, "physics_capture.py")] + [str(x) for x in args]
-    try:
-        code = pc.main()
-    except SystemExit as e:
-        code = e.code
-    finally:
-        failed = list(sys.argv)
-        sys.argv = argv
-    if code not in (None, 0):
-        raise subprocess.CalledProcessError(code if isinstance(code, int) else 1, failed)
+    spawn.run_main(pc.main, os.path.join(HERE, "physics_capture.py"), args)
 
 
 KINDS = ("plain", "dwell", "start", "step", "chirp", "drift", "spikes", "exposure", "ringing")

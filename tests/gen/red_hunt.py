@@ -42,7 +42,6 @@ import argparse
 import csv
 import os
 import random
-import subprocess
 import sys
 import shutil
 import tempfile
@@ -224,26 +223,14 @@ def judge(truth, r, gen):
 
 def make_capture(gargs):
     """red_capture.py with the arguments gargs (its output path first), run
-    in this process as `python3 red_capture.py ARGS` runs it (its main()
-    with its own sys.argv; a failure raises as subprocess.run(check=True)
-    does): the same bytes and truth, without starting another interpreter
-    for each capture (python3's start and imports were a third of a --one
-    case). Its main() from the module imported once, not the script run
-    afresh (runpy): under tests/lib.sh's gen_py pypy3 compiles the loops
-    of the module's code once, where a script run afresh is new code each
-    time, compiled again at every case."""
+    in this process (spawn.run_main): the same bytes and truth, without
+    starting another interpreter for each capture (python3's start and
+    imports were a third of a --one case). Its main() from the module
+    imported once, not the script run afresh (runpy): under tests/lib.sh's
+    gen_py pypy3 compiles the loops of the module's code once, where a
+    script run afresh is new code each time, compiled again at every case."""
     import red_capture as rc  # HERE is on sys.path (above)
-    argv = sys.argv
-    sys.argv = [os.path.join(HERE, "red_capture.py")] + [str(x) for x in gargs]
-    try:
-        code = rc.main()
-    except SystemExit as e:
-        code = e.code
-    finally:
-        failed = list(sys.argv)
-        sys.argv = argv
-    if code not in (None, 0):
-        raise subprocess.CalledProcessError(code if isinstance(code, int) else 1, failed)
+    spawn.run_main(rc.main, os.path.join(HERE, "red_capture.py"), gargs)
 
 
 def drop_slots(path, slots):

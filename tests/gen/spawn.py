@@ -17,6 +17,7 @@ and pypy3 (tests/test_gen_identity.sh)."""
 import os
 import shlex
 import subprocess
+import sys
 import tempfile
 
 
@@ -35,3 +36,23 @@ def run(argv):
         with open(err) as f:
             stderr = f.read()
     return subprocess.CompletedProcess(argv, os.waitstatus_to_exitcode(status), stdout, stderr)
+
+
+def run_main(main, script, args):
+    """A generator's main() (its module imported once) run in this process
+    as `python3 SCRIPT ARGS` runs it: with its own sys.argv, given back
+    after; a failure raises as subprocess.run(check=True) does. The same
+    bytes and truth without an interpreter started for each capture, and
+    under the warm interpreter (tests/lib.sh gen_py) the module's loops
+    compiled once (red_hunt.py and coverage.py make their captures so)."""
+    argv = sys.argv
+    sys.argv = [script] + [str(x) for x in args]
+    try:
+        code = main()
+    except SystemExit as e:
+        code = e.code
+    finally:
+        failed = list(sys.argv)
+        sys.argv = argv
+    if code not in (None, 0):
+        raise subprocess.CalledProcessError(code if isinstance(code, int) else 1, failed)
