@@ -413,6 +413,19 @@ covered_below_() {
     *) bad "$1: $2" ;;
   esac
 }
+# fig_below_ NAME KIND RATE SEED MAX_U FIELD: status ok, the figure FIELD
+# (depth, std: blind_hunt.py's FIELD_cov, FIELD_err, FIELD_U) within its
+# U and U at most MAX_U (covered_below_)
+fig_below_() {
+  out=$(one_ "$2" "$3" "$4")
+  fig=$(printf '%s\n' "$out" | python3 -c '
+import json, sys
+t, f = sys.stdin.read(), sys.argv[1]
+d = json.loads(t[t.index("{"):t.rindex("}") + 1])
+print("%s %s %s %+.2f um U %.2f" % (d["status"], d.get(f + "_cov"), f,
+      d.get(f + "_err", float("nan")), d.get(f + "_U", float("nan"))))' "$6" 2>&1)
+  covered_below_ "$1" "$fig" "$5"
+}
 minmax_() {
   out=$(one_ "$2" "$3" "$4")
   fig=$(printf '%s\n' "$out" | python3 -c '
@@ -1237,14 +1250,7 @@ case_ ring_4khz_box_model_long_window_within_both_209us ringing 4000 10014
 # std_ring_u). std_ NAME KIND RATE SEED MAX_U: status ok, the std within
 # its U (k = 2) against the truth over the strokes measured, U <= MAX_U.
 std_() {
-  out=$(one_ "$2" "$3" "$4")
-  fig=$(printf '%s\n' "$out" | python3 -c '
-import json, sys
-t = sys.stdin.read()
-d = json.loads(t[t.index("{"):t.rindex("}") + 1])
-print("%s %s std %+.2f um U %.2f" % (d["status"], d.get("std_cov"),
-      d.get("std_err", float("nan")), d.get("std_U", float("nan"))))' 2>&1)
-  covered_below_ "$1" "$fig" "$5"
+  fig_below_ "$1" "$2" "$3" "$4" "$5" std
 }
 # blind_hunt.py speed 4000 2027 (a 3.35 % chirp under 135 us, no ring):
 # the ring's model through the box took a "ring" at 2.3 kHz (56 of its
@@ -2134,14 +2140,7 @@ rate_ rate_spike_end_fit_amplitudes_1khz spikes 1000 14613
 # depth_below_ NAME KIND RATE SEED MAX_U: status ok, the depth within its
 # U and U at most MAX_U um (covered_below_)
 depth_below_() {
-  out=$(one_ "$2" "$3" "$4")
-  fig=$(printf '%s\n' "$out" | python3 -c '
-import json, sys
-t = sys.stdin.read()
-d = json.loads(t[t.index("{"):t.rindex("}") + 1])
-print("%s %s err %+.2f um U %.2f" % (d["status"], d.get("depth_cov"), d.get("depth_err", float("nan")),
-      d.get("depth_U", float("nan"))))' 2>&1)
-  covered_below_ "$1" "$fig" "$5"
+  fig_below_ "$1" "$2" "$3" "$4" "$5" depth
 }
 # blind_hunt.py mixed 1000 14608: a flagged exponential drift of 2.44 um
 # (tau 0.5 s over 2 s; -1.88 um in the mean) at 1 kHz. A line through
