@@ -158,10 +158,12 @@ static double rip_fit(const double *t, const double *y, const bool *ok, uint32_t
 
 /* The crossings L[ka .. kb] (raw times) into t[], their phase residuals
  * (cycles, a 7-point quadratic's, less the interpolation bias) into y[]
- * where ok[]; the residuals' degrees of freedom, 0 where too few. */
+ * where ok[], and their sum of squares into *yy; the residuals' degrees
+ * of freedom, 0 where too few. */
 static uint32_t rip_resid(const struct xing *L, const bool *use, uint32_t ka, uint32_t kb,
-			  double t[RIP_SPAN], double y[RIP_SPAN], bool ok[RIP_SPAN])
+			  double t[RIP_SPAN], double y[RIP_SPAN], bool ok[RIP_SPAN], double *yy)
 {
+	*yy = 0;
 	if (kb - ka + 1 > RIP_SPAN)
 		return 0;
 	uint32_t n = kb - ka + 1;
@@ -211,6 +213,9 @@ static uint32_t rip_resid(const struct xing *L, const bool *use, uint32_t ka, ui
 			if (ok[k])
 				for (int q = 0; q < nb; q++)
 					y[k] -= bx[q] * fb[k][q];
+	for (uint32_t k = 0; k < n; k++)
+		if (ok[k])
+			*yy += y[k] * y[k];
 	return nv - (uint32_t)nb;
 }
 
@@ -222,13 +227,11 @@ static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint3
 	*score = 0;
 	double t[RIP_SPAN], y[RIP_SPAN];
 	bool ok[RIP_SPAN];
-	uint32_t nv = rip_resid(L, use, ka, kb, t, y, ok), n = kb - ka + 1;
+	double yy;
+	uint32_t nv = rip_resid(L, use, ka, kb, t, y, ok, &yy), n = kb - ka + 1;
 	if (nv == 0)
 		return 0;
-	double P = (t[n - 1] - t[0]) / (double)(n - 1), yy = 0;
-	for (uint32_t k = 0; k < n; k++)
-		if (ok[k])
-			yy += y[k] * y[k];
+	double P = (t[n - 1] - t[0]) / (double)(n - 1);
 	double step = 0.5 / (double)n;
 	struct edge_rip r;
 	/* the grid by rotation: cos and sin at each crossing, turned by
@@ -1090,13 +1093,11 @@ static void edge_ripple_other(struct measure *m, const struct xing *L, const boo
 		uint32_t nw = nl < w ? nl : w, ka = head ? 0 : nl - nw, kb = ka + nw - 1;
 		double t[RIP_SPAN], y[RIP_SPAN];
 		bool ok[RIP_SPAN];
-		uint32_t nv = rip_resid(L, use, ka, kb, t, y, ok);
+		double yy;
+		uint32_t nv = rip_resid(L, use, ka, kb, t, y, ok, &yy);
 		if (nv < 3)
 			continue;
-		double yy = 0, span = t[nw - 1] - t[0];
-		for (uint32_t k = 0; k < nw; k++)
-			if (ok[k])
-				yy += y[k] * y[k];
+		double span = t[nw - 1] - t[0];
 		for (int i = 0; i < no && i < EDGE_RIP_FOUND; i++) {
 			bool held = false;
 			for (int c = 0; c < m->edge_nrip[j]; c++)
