@@ -1783,9 +1783,10 @@ strokes_ mixed_pwm_top_misfit_4khz mixed 4000 10223 std
 # against U 0.23. The very top's samples, each against its fit, stand off
 # it 1.59 um^2 a degree of freedom where the fold's noise gives 0.86
 # (result.c stroke_peak_misfit, a ring's crest sqrt(2) its rms): 448 of
-# 455 within U 3.12 (12 redraws of its noise, scatter and ring: 2 -> 12
-# records of 12 with 90 % of strokes within U).
-strokes_ stroke_u_peak_misfit_ring_2khz_4khz ringing 4000 15402
+# 455 within U 3.12, the std within U 2.43 (12 redraws of its noise,
+# scatter and ring: 2 -> 12 records of 12 with 90 % of strokes within U).
+strokes_ stroke_u_peak_misfit_ring_2khz_4khz ringing 4000 15402 std
+fig_below_ std_u_peak_misfit_ring_2khz_4khz ringing 4000 15402 3 std
 
 # blind_hunt.py ringing 1000 10200: a 3.9 kHz ring of 5.2 um decaying over
 # 0.97 ms on 63.6 Hz strokes (a soft pad, 2.5 um of t3 noise); the ring

@@ -460,9 +460,18 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	 * ringing status, nothing taken): the std read -0.73 um against U
 	 * 0.36 and -1.01 against U 0.84 (red_hunt.py 20 2026, 4 kHz
 	 * spikes+ringing 835826010, 180833829; now U 4.30, 5.73). Through
-	 * the exposure's box: std_ring_u. */
-	out->depth_std_U_um = hypot(out->depth_std_U_um,
-				    2.0 * std_ring_u(&m->shape, ring, u_noise, out->stroke_noise2_um2));
+	 * the exposure's box: std_ring_u. Or the fits' misfit sample by
+	 * sample at the very top where larger (stroke_peak_misfit: another
+	 * reading of a ring's misfit, as in each stroke's U; added to the
+	 * ring's term in quadrature it widened the std's U on 14 of 50
+	 * ringing records at 1 kHz, 5.06 -> 7.04 um, most of them with a
+	 * ring seen and their strokes' U unmoved): blind_hunt.py ringing 4000
+	 * 15402 (no ring seen) read the std -0.32 um against U 0.23, 0 of 12
+	 * redraws within U. */
+	double u_std_ring = std_ring_u(&m->shape, ring, u_noise, out->stroke_noise2_um2);
+	if (out->stroke_u_peak_um > u_std_ring)
+		u_std_ring = out->stroke_u_peak_um;
+	out->depth_std_U_um = hypot(out->depth_std_U_um, 2.0 * u_std_ring);
 	/* The fits' misfit at the tops (stroke_top_misfit) likewise: 10223's
 	 * std read 0.29 um against a true 0.04, U 0.075 */
 	out->depth_std_U_um = hypot(out->depth_std_U_um, 2.0 * out->stroke_u_top_um);
