@@ -1538,6 +1538,19 @@ case_ spikes_4khz_top_models_blend spikes 4000 10723
 # (detect.c cross_score): the twin's level, -0.09 um.
 case_ spikes_1khz_spike_sets_level_8_samples spikes 1000 11107
 
+# blind_hunt.py spikes 1000 15400 (142.84 Hz, 7.0008 samples a stroke): a
+# far spike of 118 um on the second stroke's top, sample 8 of the first
+# window (21 samples, three strokes), was its maximum. The same phase a
+# stroke before lies at 8 - 7.001 = 0.999, where the cubic through the
+# samples around it needs one before the window: with one stroke left to
+# compare it was not scored, the level read 1523.9 um for the twin's
+# 1464.9, the fold's phases moved with it (the top's 332 samples of one
+# 12-bin point split 282 + 50, the top read as sharp where the twin's
+# reads as a dwell) and the mean -1.97 um from the twin's (U 22.2). At
+# the window's edges the quadratic through its three samples there now
+# reads that phase (detect.c hist_cubic_at): the twin's level, +0.02 um.
+case_ spikes_1khz_spike_sets_level_integer_samples spikes 1000 15400
+
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
 # noise 2.42 um): -0.79 um against U 0.76, the misfit at z 0.78 (nothing
@@ -1771,6 +1784,22 @@ cover_ mixed_pad_skew_dwell_4khz mixed 4000 10204
 # (Since the shape's own noise and the noise's kurtosis count in what the
 # noise gives: 125 of 128, the std within U 0.41.)
 strokes_ mixed_pwm_top_misfit_4khz mixed 4000 10223 std
+
+# blind_hunt.py ringing 4000 15402: a 13.1 um ring at 2011 Hz (A +-15 %
+# a stroke, tau 0.81 ms) on 243 Hz poly345 strokes, 16 samples a stroke:
+# near half the sample rate, each stroke's top samples alternate between
+# the ring's crests and troughs at a phase that moves from stroke to
+# stroke. The fold's top shows no ripple (no ring seen, no ring term);
+# the fits followed little of each stroke's ring (errors -0.26 +- 1.41
+# um, correlated -0.89 with the ring's part of the crest): 386 of 455
+# strokes within U 2.09 (worst -4.20 um, U 1.97), the std -0.32 um
+# against U 0.23. The very top's samples, each against its fit, stand off
+# it 1.59 um^2 a degree of freedom where the fold's noise gives 0.86
+# (result.c stroke_peak_misfit, a ring's crest sqrt(2) its rms): 448 of
+# 455 within U 3.12, the std within U 2.43 (12 redraws of its noise,
+# scatter and ring: 2 -> 12 records of 12 with 90 % of strokes within U).
+strokes_ stroke_u_peak_misfit_ring_2khz_4khz ringing 4000 15402 std
+fig_below_ std_u_peak_misfit_ring_2khz_4khz ringing 4000 15402 3 std
 
 # blind_hunt.py ringing 1000 10200: a 3.9 kHz ring of 5.2 um decaying over
 # 0.97 ms on 63.6 Hz strokes (a soft pad, 2.5 um of t3 noise); the ring
