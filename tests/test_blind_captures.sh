@@ -2038,6 +2038,17 @@ redraw_ speed_startup_pad_head_under_25_slots_redraws_centred_1khz speed 1000 11
 redraw_spread_ speed_startup_head_whole_window_redraws_spread_1khz speed 1000 15301 12 10.5
 rate_ rate_startup_head_advance_within_u_1khz speed 1000 15419
 
+# A start-up whose period changes steeply, on noisy crossings (learn.c
+# trend_steep; docs/measurement.md, step 4a). blind_hunt.py speed 1000
+# 15838 (152.3 Hz from 63 %, second order, tau 40 ms, zeta 0.49, 6.6
+# samples a stroke) read -34.5 ppm on ee5b0ea: the second differences of
+# its first crossings, -0.48 slots at a period of 10 (4.8 % a stroke),
+# lay 2.5-2.9 of the wider test's standard errors from 0, so the head
+# took the quadratic, 0.0106 strokes short (without noise -23.9 ppm; 12
+# redraws -16.4 +- 16.1 against a floor of 2.4). Now -3.3 (without noise
+# -2.1; 12 redraws +0.1 +- 3.0).
+rate_ rate_startup_steep_head_noisy_crossings_1khz speed 1000 15838
+
 # The strokes' amplitude scatter in the end fits (edge.c edge_fit_deg:
 # each stroke's amplitude a random effect, its prior the scatter of the
 # strokes' tops, scatter_rho; docs/measurement.md, "Each stroke's

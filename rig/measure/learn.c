@@ -13,6 +13,9 @@ struct band {
 	double *A0, *A1, *A2, *B;
 };
 
+#define TREND_STEEP_REL 0.02  /* a trend the end fits take at any noise: of the period a stroke */
+#define TREND_STEEP_STROKES 4 /* strokes an end's period is taken over (trend_steep) */
+
 /* Cut a trend of the period to where it is significant: |mean| beyond z
  * standard errors, else 0.  A transient fades into the steady speed: next
  * to a significant trend the mean keeps its sign and stays beyond one
@@ -31,6 +34,32 @@ static void trend_cut(const double *mean, const double *se, double z, uint32_t n
 			    num_abs(mean[k]) > se[k])
 				tgt[k] = mean[k];
 		}
+}
+
+/* An end (head or tail) where the knots' own test (tgt, knots_trend)
+ * finds a trend whose period changes by TREND_STEEP_REL of itself a
+ * stroke or more (mean, the mean second difference of the crossing
+ * times, at the end's knot or the next, against the mean period of the
+ * end's TREND_STEEP_STROKES strokes). The inverse of t = P phi + D phi^2
+ * / 2 has a cubic term 2 (D / 2P)^2 phi^3, which the end's quadratic
+ * phase does not take: at 2 % a sixth of it at 4.8 % (-23.9 ppm without
+ * noise there, docs/measurement.md). */
+static bool trend_steep(const struct xing *L, uint32_t nl, const double *mean,
+			const double *tgt, bool head)
+{
+	if (nl < TREND_STEEP_STROKES + 2)
+		return false;
+	uint32_t k0 = head ? 0 : nl - 1, k1 = head ? 1 : nl - 2;
+	uint32_t kn = head ? TREND_STEEP_STROKES : nl - 1 - TREND_STEEP_STROKES;
+	double P = num_abs(L[kn].t_raw - L[k0].t_raw) / TREND_STEEP_STROKES;
+	if (!(P > 0))
+		return false;
+	for (int i = 0; i < 2; i++) {
+		uint32_t k = i ? k1 : k0;
+		if (tgt[k] != 0 && num_abs(mean[k]) >= TREND_STEEP_REL * P)
+			return true;
+	}
+	return false;
 }
 
 /* The pen's own change of period around knot k (start-up, a speed step,
@@ -59,7 +88,11 @@ static void trend_cut(const double *mean, const double *se, double z, uint32_t n
  * the trend reaches *head / *tail: that costs the end fit noise, and a
  * trend that small biases it less. They keep the older, wider test,
  * 5 sig / sqrt(n): at 5 sig sqrt(r) / n, speed 1000 3002's rate went
- * -5.0 to -15.0 ppm. */
+ * -5.0 to -15.0 ppm. Or the narrower where the period changes steeply
+ * (trend_steep): a quadratic phase's bias there grows with the square of
+ * the change a stroke, and the wider test missed a start-up at 4.8 % a
+ * stroke on crossings 0.38 slots rms (1 kHz, 152.3 Hz from 63 %: z 2.9;
+ * the head's quadratic 0.0106 strokes short, -34.5 ppm, now -3.3). */
 static void knots_trend(struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
 			double *tgt, bool *head, bool *tail)
 {
@@ -92,8 +125,10 @@ static void knots_trend(struct measure *m, const struct xing *L, uint32_t nl, co
 	}
 	trend_cut(mean, se, 5, nl, tgt);
 	trend_cut(mean, se_edge, 5, nl, tgt_edge);
-	*head = tgt_edge[0] != 0 || (nl > 1 && tgt_edge[1] != 0);
-	*tail = tgt_edge[nl - 1] != 0 || (nl > 1 && tgt_edge[nl - 2] != 0);
+	*head = tgt_edge[0] != 0 || (nl > 1 && tgt_edge[1] != 0) ||
+		trend_steep(L, nl, mean, tgt, true);
+	*tail = tgt_edge[nl - 1] != 0 || (nl > 1 && tgt_edge[nl - 2] != 0) ||
+		trend_steep(L, nl, mean, tgt, false);
 }
 
 /* Crossings moved by a speckle spike on one of the two samples they are
