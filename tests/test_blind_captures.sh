@@ -1488,6 +1488,21 @@ case_ spikes_1khz_ring_switch_b spikes 1000 9912
 # as many coefficients (the sextic) fits the top better than the ring in
 # both (and noiseless, z 183), so no ring is taken (RM_SMOOTH): +0.03.
 case_ spikes_1khz_fine_model_smooth_top spikes 1000 13719
+# The spike-free twin of blind_hunt.py spikes 1000 15982 (t3 noise of
+# 1.77 um, 141.02 Hz: 7.09 samples a stroke; poly345, a soft pad; no ring
+# drawn): two t3 samples 21 um deep fell in one fine bin of the top's
+# fine fold (512 bins of 0.5..6 samples), 11.5 um over its neighbours, 7
+# of its sigma; the fold took it as a ring's crest 8.05 um over the
+# smooth peak: +8.45 um against U 5.93, status ok, "the tips ring at the
+# top". A fine bin beyond 4 sigma of the quadratic through its neighbours
+# is now held there (ring.c, fine_lone_bins): +0.45, no ring.
+gen_cover_ spikes_1khz_twin_fine_lone_bin_no_ring "--seed 15982 --fs 1000.0 --secs 1.952
+  --freq 141.018 --depth-um 386.7 --travel-um 1259.0 --cam poly345 --rise 0.369 --dwell 0.0
+  --rdwell 0.007 --noise-um 1.77 --noise-kind t3 --wander-pct 0.061 --wander-hz 0.94
+  --scatter-um 0.3 --jitter-us 0.88 --warp 0.057 --warp-phase 4.47 --pad-level 0.916
+  --pad-gain 0.4 --pad-tau-ms 1.15 --spike-p 0 --spike-sign near" "--format ild1420
+  --rate 1000 --zero-mm 5 --range-mm 10 --freq-hint 141.018 --linearity-um 0
+  --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
 
 # blind_hunt.py spikes 4000 10817 (a creeping pad's top, no ring): the
 # coarse fold's best local maximum, no ripple, stood 3.31 sigma over the
