@@ -1971,6 +1971,20 @@ gen_fig_ speed_pwm_twice_stroke_rate_4khz "--seed 13122009 --fs 4000.0 --secs 2.
 # the tail's crossings (edge.c, edge_ripple_other): -0.2 ppm.
 rate_ speed_pwm_half_stroke_rate_tail_1khz speed 1000 14502
 
+# A PWM within a cycle of the window of the stroke rate: blind_hunt.py
+# drift 4000 15311 (0.35 % at 127.9 Hz on a 128.76 Hz pen, 0.9933 cycles
+# a stroke; the phase ripple about 5.6e-4 cycles). The samples' scan
+# leaves out |nu - 1| < 1/48 (over its 48 strokes such a ripple moves
+# every stroke alike), and its drifting shape term took it whole: 213 and
+# 234 noise variances at the head and tail, 7.5e-4 and 6.6e-4 cycles.
+# The end fits read the smooth phase, the record's ends lie off it by the
+# ripple there: -5.5 ppm against U 5.4 (its 12 redraws, rate_floor.py,
+# -5.15 ppm, se 0.41, 4 within U; without the PWM -0.7). The term at each
+# end, taken as a ripple at one cycle a stroke where both ends show one
+# PWM (edge.c, sync_near): +0.1 ppm, U 5.1; the redraws +0.01, 12 within U.
+rate_ rate_pwm_within_window_of_stroke_rate_4khz drift 4000 15311
+redraw_ rate_pwm_within_window_of_stroke_rate_redraws_4khz drift 4000 15311 8
+
 # A second-order start-up on a soft pad: the head's phase fitted against
 # a shape learned at the steady speed, where the pad's creep (a fixed
 # time) takes a larger part of a stroke than at the head's slower speed.
