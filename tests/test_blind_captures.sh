@@ -1547,6 +1547,19 @@ case_ spikes_4khz_top_models_blend spikes 4000 10723
 # (detect.c cross_score): the twin's level, -0.09 um.
 case_ spikes_1khz_spike_sets_level_8_samples spikes 1000 11107
 
+# blind_hunt.py spikes 1000 15400 (142.84 Hz, 7.0008 samples a stroke): a
+# far spike of 118 um on the second stroke's top, sample 8 of the first
+# window (21 samples, three strokes), was its maximum. The same phase a
+# stroke before lies at 8 - 7.001 = 0.999, where the cubic through the
+# samples around it needs one before the window: with one stroke left to
+# compare it was not scored, the level read 1523.9 um for the twin's
+# 1464.9, the fold's phases moved with it (the top's 332 samples of one
+# 12-bin point split 282 + 50, the top read as sharp where the twin's
+# reads as a dwell) and the mean -1.97 um from the twin's (U 22.2). At
+# the window's edges the quadratic through its three samples there now
+# reads that phase (detect.c hist_cubic_at): the twin's level, +0.02 um.
+case_ spikes_1khz_spike_sets_level_integer_samples spikes 1000 15400
+
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
 # noise 2.42 um): -0.79 um against U 0.76, the misfit at z 0.78 (nothing

@@ -292,14 +292,28 @@ static double lone_score(const struct measure *m, uint32_t i, double sign)
 	return sign * (x - fit);
 }
 
-/* The cubic through hist[j - 1 .. j + 2] at t (j = floor t); NAN when one
- * of the four lies outside the window or is invalid. */
+/* The cubic through hist[j - 1 .. j + 2] at t (j = floor t); at the
+ * window's edges (j = 0, j = n_hist - 2) the quadratic through its three
+ * samples there; NAN outside the window or when one of them is invalid.
+ * The cubic alone left a stroke's first sample's phase unread at about an
+ * integer number of samples a stroke: blind_hunt.py spikes 1000 15400
+ * (7.0008 samples a stroke), a far spike of 118 um on the second stroke's
+ * top, sample 8 of a window of 21, found its stroke before at 8 - 7.001 =
+ * 0.999, the cubic there needs hist[-1], and with one stroke to compare
+ * (cross_score needs two) it stayed in the window's maximum: the level
+ * 1523.9 um for the twin's 1464.9, the fold's phases moved with it, and
+ * the mean read 1.97 um under the spike-free twin's. */
 static double hist_cubic_at(const struct measure *m, double t)
 {
 	double fj = floor(t), f = t - fj;
-	long j = (long)fj;
-	if (j < 1 || j + 2 >= (long)m->n_hist)
+	long j = (long)fj, n = (long)m->n_hist;
+	if (j < 0 || j + 1 >= n || n < 4)
 		return NAN;
+	if (j < 1 || j + 2 >= n) {
+		const double *h = &m->hist[j < 1 ? 0 : n - 3];
+		double u = j < 1 ? t : t - (double)(n - 3);
+		return (u - 1) * (u - 2) / 2 * h[0] - u * (u - 2) * h[1] + u * (u - 1) / 2 * h[2];
+	}
 	const double *h = &m->hist[j];
 	double v = -f * (f - 1) * (f - 2) / 6 * h[-1] + (f + 1) * (f - 1) * (f - 2) / 2 * h[0] -
 		   (f + 1) * f * (f - 2) / 2 * h[1] + (f + 1) * f * (f - 1) / 6 * h[2];
