@@ -1794,6 +1794,22 @@ cover_ mixed_pad_skew_dwell_4khz mixed 4000 10204
 # noise gives: 125 of 128, the std within U 0.41.)
 strokes_ mixed_pwm_top_misfit_4khz mixed 4000 10223 std
 
+# blind_hunt.py ringing 4000 15402: a 13.1 um ring at 2011 Hz (A +-15 %
+# a stroke, tau 0.81 ms) on 243 Hz poly345 strokes, 16 samples a stroke:
+# near half the sample rate, each stroke's top samples alternate between
+# the ring's crests and troughs at a phase that moves from stroke to
+# stroke. The fold's top shows no ripple (no ring seen, no ring term);
+# the fits followed little of each stroke's ring (errors -0.26 +- 1.41
+# um, correlated -0.89 with the ring's part of the crest): 386 of 455
+# strokes within U 2.09 (worst -4.20 um, U 1.97), the std -0.32 um
+# against U 0.23. The very top's samples, each against its fit, stand off
+# it 1.59 um^2 a degree of freedom where the fold's noise gives 0.86
+# (result.c stroke_peak_misfit, a ring's crest sqrt(2) its rms): 448 of
+# 455 within U 3.12, the std within U 2.43 (12 redraws of its noise,
+# scatter and ring: 2 -> 12 records of 12 with 90 % of strokes within U).
+strokes_ stroke_u_peak_misfit_ring_2khz_4khz ringing 4000 15402 std
+fig_below_ std_u_peak_misfit_ring_2khz_4khz ringing 4000 15402 3 std
+
 # blind_hunt.py ringing 1000 10200: a 3.9 kHz ring of 5.2 um decaying over
 # 0.97 ms on 63.6 Hz strokes (a soft pad, 2.5 um of t3 noise); the ring
 # adds 1.6 um to the depth. The fine fold of the top strayed from the

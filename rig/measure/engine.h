@@ -517,6 +517,11 @@ struct measure {
 	 * stroke_top_misfit) */
 	uint64_t toff_n;
 	double toff_ss, toff_h, toff_hh, toff_hhn, toff_inp;
+	/* the very top's samples each against its stroke's fit (fit.c
+	 * top_peak_resid): their residuals' sum of squares, and its
+	 * expectation over the noise's variance (result.c
+	 * stroke_peak_misfit) */
+	double tpk_ss, tpk_dof;
 	/* drift: the troughs against time (drift.c), y = the trough less
 	 * dr_ref (the first accepted trough) */
 	double dr_ref;

@@ -18,6 +18,8 @@ struct top_fit {
 	double top_off_um;    /* its very top's samples off the fit (signed, top_off) */
 	double top_off_h;     /* that offset's variance over the sample noise's */
 	double top_off_np;    /* how many samples it is the mean of */
+	double peak_ss;       /* its very top's samples: their residuals' sum of squares */
+	double peak_dof;      /* and its expectation over the sample noise's (top_peak_resid) */
 	double level_sum;  /* sum of the stroke's samples */
 	enum fit_model model; /* what was fitted (fit_follow) */
 };
@@ -50,6 +52,9 @@ struct top_sums {
 	/* the samples at the very top (w >= TOP_W_PEAK): count, sums of
 	 * residual, w - 1 and slope (top_excess, top_off) */
 	double np, srp, svp, sdp;
+	/* and their second moments: r^2, r v, r d, v^2, v d, d^2
+	 * (top_peak_resid) */
+	double prr, prv, prd, pvv, pvd, pdd;
 	unsigned gated;    /* samples left out as spikes */
 	unsigned ntk;      /* samples in tk */
 	struct top_sample tk[ONE_OUT_MAX];
@@ -253,6 +258,12 @@ static void top_sums_remove(struct top_sums *S, const struct top_sample *t, stru
 		S->srp -= t->r;
 		S->svp -= t->v;
 		S->sdp -= t->d;
+		S->prr -= t->r * t->r;
+		S->prv -= t->r * t->v;
+		S->prd -= t->r * t->d;
+		S->pvv -= t->v * t->v;
+		S->pvd -= t->v * t->d;
+		S->pdd -= t->d * t->d;
 	}
 	if (ks && t->in_ks)
 		knot_sums_sub(ks, t->r, t->js, t->je);
@@ -493,6 +504,12 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			S->srp += r;
 			S->svp += v;
 			S->sdp += d;
+			S->prr += r * r;
+			S->prv += r * v;
+			S->prd += r * d;
+			S->pvv += v * v;
+			S->pvd += v * d;
+			S->pdd += d * d;
 		}
 		if (w >= TOP_W) {
 			S->nt++;
@@ -700,6 +717,33 @@ static double top_off(const struct top_sums *S, enum top_kind k, const double p[
 	return e;
 }
 
+/* The stroke's samples at the very top (TOP_W_PEAK), each against its
+ * fit (three terms only): their residuals' sum of squares, and *dof what
+ * the sample noise's variance gives it (np less the fit's leverage on
+ * them, trace(inv G), G their normal matrix). Unlike top_off's mean, a
+ * misfit that alternates from sample to sample shows here: a ring near
+ * half the sample rate (result.c stroke_peak_misfit). 0 otherwise. */
+static double top_peak_resid(const struct top_sums *S, enum top_kind k, const double p[3],
+			     const double inv[3][3], double *dof)
+{
+	*dof = 0;
+	if (k != TOP_THREE || S->np < 1)
+		return 0;
+	double G[3][3] = { { S->np, S->svp, S->sdp },
+			   { S->svp, S->pvv, S->pvd },
+			   { S->sdp, S->pvd, S->pdd } };
+	double ry[3] = { S->srp, S->prv, S->prd }, ss = S->prr, lev = 0;
+	for (int a = 0; a < 3; a++) {
+		ss -= 2 * p[a] * ry[a];
+		for (int b = 0; b < 3; b++) {
+			ss += p[a] * G[a][b] * p[b];
+			lev += inv[a][b] * G[b][a];
+		}
+	}
+	*dof = S->np - lev > 0 ? S->np - lev : 0;
+	return ss > 0 ? ss : 0;
+}
+
 /* The offset-only fits (TOP_HIGH, TOP_ALL: a top of 3 to 5 samples, 1 kHz)
  * as a mean weighed by each sample's variance with its timing: on a
  * flank a stroke's timing error moves its residual by the slope (the
@@ -813,6 +857,7 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	f->top_excess_um = changing ? top_excess(&S, sig2) : 0;
 	f->top_off_um = top_off(&S, k, p, inv, &f->top_off_h);
 	f->top_off_np = S.np;
+	f->peak_ss = top_peak_resid(&S, k, p, inv, &f->peak_dof);
 	return true;
 }
 
@@ -998,6 +1043,10 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		m->toff_hh += f.top_off_h * f.top_off_h;
 		m->toff_hhn += f.top_off_h * f.top_off_h / f.top_off_np;
 		m->toff_inp += 1 / f.top_off_np;
+	}
+	if (f.peak_dof > 0) {
+		m->tpk_ss += f.peak_ss;
+		m->tpk_dof += f.peak_dof;
 	}
 	if (b->idx >= a->idx + LEVEL_MIN_SAMPLES && !s.phase_bent) {
 		/* the level the stroke's own peak and trough make with the

@@ -199,6 +199,57 @@ static double stroke_top_misfit(const struct measure *m, double noise2)
 	return (w < 1 ? w : 1) * sqrt(ex / (double)m->toff_n);
 }
 
+/* The fits' misfit at the very top sample by sample, a standard
+ * uncertainty of each stroke's depth (0 where none shows). A ring near
+ * half the sample rate is sampled about twice a ring period: a stroke's
+ * samples at its top alternate between the ring's crests and troughs, at
+ * a phase of the sample grid that moves from stroke to stroke, and the
+ * ring's amplitude changes from stroke to stroke. The fit (offset,
+ * stretch, timing) follows little of that change and none of the crest
+ * it does not sample: blind_hunt.py ringing 4000 15402 (13.1 um at 2011
+ * Hz, +-15 % a stroke, on 243 Hz strokes; no ripple on the fold's top,
+ * so no ring seen) read its strokes' depths -0.26 +- 1.41 um from their
+ * truth, correlated -0.89 with the ring's part of the crest, 386 of 455
+ * within their U 2.1. The very top's mean residual (stroke_top_misfit)
+ * averages the alternation away; each sample's squared residual does
+ * not (fit.c top_peak_resid). Against what the noise gives them: the
+ * fold's noise at the top nv (shape.noise_var, from the samples' spread
+ * in the bins; at most noise2), not the fits' pooled residual variance
+ * noise2, which holds the misfit itself (15402: 1.55 um^2 against the fold's 0.83), and the
+ * shape's own point noise (top_pt_inv_cnt). The excess a degree of
+ * freedom is the misfit's mean square over the phases the samples fell
+ * at; a ring's crest stands sqrt(2) times its rms over those phases (a
+ * sine's), and the crest is the depth: 2 ex / dof, weighed by its
+ * significance z against the sum's noise (its nv sqrt((kurt - 1) dof)):
+ * nothing up to z PEAK_MISFIT_FROM, all from PEAK_MISFIT_FULL on, and
+ * none over fewer than PEAK_MISFIT_MIN_DOF degrees of freedom. Higher
+ * than the tops' misfit's 1 and 3: under heavy-tailed noise (t3, t5,
+ * Laplace) and no ring, z reached 1.15-1.97 on 1 kHz records
+ * (blind_hunt.py mixed 1000 15723, t3 noise over 26 degrees of freedom:
+ * z 1.97, the std's U 0.65 -> 3.35 um for an error of -0.02), where the
+ * rings that moved strokes off their U stood at z 15 and more. 15402:
+ * 1.59 um^2 a degree of freedom against 0.86, z 15, the term 1.21 um. */
+#define PEAK_MISFIT_FROM 2.0
+#define PEAK_MISFIT_FULL 4.0
+#define PEAK_MISFIT_MIN_DOF 50.0
+static double stroke_peak_misfit(const struct measure *m, double noise2)
+{
+	const struct shape *sh = &m->shape;
+	if (!(m->tpk_dof >= PEAK_MISFIT_MIN_DOF) || !(noise2 > 0) || sh->nbins == 0)
+		return 0;
+	unsigned j = (unsigned)(sh->peak_phase * sh->nbins) % sh->nbins;
+	double nv = sh->noise_var[j] < noise2 ? sh->noise_var[j] : noise2;
+	if (!(nv > 0))
+		return 0;
+	double kurt = noise_kurtosis(m, noise2);
+	double ex = m->tpk_ss - nv * (1 + sh->top_pt_inv_cnt) * m->tpk_dof;
+	double z = ex / (nv * sqrt((kurt > 3 ? kurt - 1 : 2) * m->tpk_dof));
+	double w = (z - PEAK_MISFIT_FROM) / (PEAK_MISFIT_FULL - PEAK_MISFIT_FROM);
+	if (!(w > 0))
+		return 0;
+	return sqrt((w < 1 ? w : 1) * 2 * ex / m->tpk_dof);
+}
+
 /* A ring's misfit to each stroke's fit, a standard uncertainty of its
  * depth (result_depth takes it where a ring was seen, at least the
  * noise's sd). The ring's amplitude changes from stroke to stroke, and
@@ -368,6 +419,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	double u_sys = sqrt(u_shape * u_shape + u_model * u_model + u_phase * u_phase +
 			    u_lin * u_lin + u_res * u_res + u_zero * u_zero);
 	out->stroke_u_top_um = stroke_top_misfit(m, noise2);
+	out->stroke_u_peak_um = stroke_peak_misfit(m, noise2);
 	out->stroke_noise2_um2 = m->noise_dof ? noise2
 					      : m->shape.sample_sd_um * m->shape.sample_sd_um;
 	out->stroke_u_fold_um = stroke_fold_u(&m->shape, out->stroke_noise2_um2);
@@ -408,9 +460,18 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	 * ringing status, nothing taken): the std read -0.73 um against U
 	 * 0.36 and -1.01 against U 0.84 (red_hunt.py 20 2026, 4 kHz
 	 * spikes+ringing 835826010, 180833829; now U 4.30, 5.73). Through
-	 * the exposure's box: std_ring_u. */
-	out->depth_std_U_um = hypot(out->depth_std_U_um,
-				    2.0 * std_ring_u(&m->shape, ring, u_noise, out->stroke_noise2_um2));
+	 * the exposure's box: std_ring_u. Or the fits' misfit sample by
+	 * sample at the very top where larger (stroke_peak_misfit: another
+	 * reading of a ring's misfit, as in each stroke's U; added to the
+	 * ring's term in quadrature it widened the std's U on 14 of 50
+	 * ringing records at 1 kHz, 5.06 -> 7.04 um, most of them with a
+	 * ring seen and their strokes' U unmoved): blind_hunt.py ringing 4000
+	 * 15402 (no ring seen) read the std -0.32 um against U 0.23, 0 of 12
+	 * redraws within U. */
+	double u_std_ring = std_ring_u(&m->shape, ring, u_noise, out->stroke_noise2_um2);
+	if (out->stroke_u_peak_um > u_std_ring)
+		u_std_ring = out->stroke_u_peak_um;
+	out->depth_std_U_um = hypot(out->depth_std_U_um, 2.0 * u_std_ring);
 	/* The fits' misfit at the tops (stroke_top_misfit) likewise: 10223's
 	 * std read 0.29 um against a true 0.04, U 0.075 */
 	out->depth_std_U_um = hypot(out->depth_std_U_um, 2.0 * out->stroke_u_top_um);
@@ -472,9 +533,12 @@ double measure_stroke_U_um(const struct measure_stats *st, const struct measure_
 	 * the shape that the fit does not average down */
 	double um = st->stroke_u_ring_um > st->stroke_u_fold_um ? st->stroke_u_ring_um
 								 : st->stroke_u_fold_um;
-	/* or the fits' misfit at the tops (stroke_top_misfit), the largest */
+	/* or the fits' misfit at the tops (stroke_top_misfit), or sample
+	 * by sample (stroke_peak_misfit), the largest */
 	if (st->stroke_u_top_um > um)
 		um = st->stroke_u_top_um;
+	if (st->stroke_u_peak_um > um)
+		um = st->stroke_u_peak_um;
 	return st->stroke_drift_span_um + s->top_excess_um +
 	       2.0 * sqrt(uf2 + st->stroke_u_common_um * st->stroke_u_common_um + um * um);
 }

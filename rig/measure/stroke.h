@@ -250,6 +250,10 @@ struct measure_stats {
 	 * a standard uncertainty of each stroke's depth, in the extremes'
 	 * and the std's U; 0 where none shows) */
 	double stroke_u_top_um;
+	/* and sample by sample at the very top, a ring's crest from its
+	 * misfit's rms (result.c stroke_peak_misfit: in each stroke's U;
+	 * 0 where none shows) */
+	double stroke_u_peak_um;
 	/* the noise's kurtosis (result.c noise_kurtosis), for each
 	 * stroke's own misfit (stroke_misfit_var) */
 	double stroke_kurt;
