@@ -2032,6 +2032,21 @@ rate_ rate_startup_pad_head_1khz speed 1000 11308
 rate_ rate_startup_pad_head_under_25_slots_1khz speed 1000 11621
 redraw_ speed_startup_pad_head_under_25_slots_redraws_centred_1khz speed 1000 11621 8
 
+# The advance's answer only where it lies beyond its own u from the whole
+# window's (edge.c edge_head): within it the whole window, whose fall
+# times the phase as well, stands. blind_hunt.py speed 1000 15301 (53.3
+# Hz from 49 %, second order, zeta 0.56, no pad, t3 noise 1.92 um, 37
+# samples a stroke at the head) read -31.7 ppm on ee5b0ea, a draw of its
+# noise (without it -0.4): its first 40 samples' noise moves the head's
+# phase 0.003 strokes. Its redraws spread 12.95 ppm there (the advance
+# alone; the whole window's quartic 8.6-9.7, the floor 7.5) and 9.00
+# here. blind_hunt.py speed 1000 15419 (50.3 Hz from 41 %, first order,
+# tau 0.184 s, a pad creeping 2.16 ms) read +12.4 ppm, its advance's
+# answer within its u of the whole window's cubic and biased (without
+# noise, 12 redraws +7.91 (se 1.43) -> -0.69 (se 1.52) ppm); now +6.6.
+redraw_spread_ speed_startup_head_whole_window_redraws_spread_1khz speed 1000 15301 12 10.5
+rate_ rate_startup_head_advance_within_u_1khz speed 1000 15419
+
 # The strokes' amplitude scatter in the end fits (edge.c edge_fit_deg:
 # each stroke's amplitude a random effect, its prior the scatter of the
 # strokes' tops, scatter_rho; docs/measurement.md, "Each stroke's
