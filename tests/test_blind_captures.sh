@@ -1560,6 +1560,25 @@ case_ spikes_1khz_spike_sets_level_8_samples spikes 1000 11107
 # reads that phase (detect.c hist_cubic_at): the twin's level, +0.02 um.
 case_ spikes_1khz_spike_sets_level_integer_samples spikes 1000 15400
 
+# The spike-free twin of blind_hunt.py spikes 1000 15982 (t3 noise of
+# 1.77 um, 141.02 Hz: 7.09 samples a stroke, poly345, a soft pad; no
+# ring): two noise values 20.7 and 20.9 um deep at the tops passed the
+# spike gate (6 x 3.60 + 2 um) and made two points of the top's fine fold
+# (ring.c ring_fine, 512 points, 0.5..6 samples each) 6..11 um over their
+# neighbours; the local quadratic through five of them, 8.05 um over the
+# smooth peak at 6.2 of its u (the points' pooled noise), was taken for a
+# ring: +8.45 um against U 5.93, status ok (the spiked capture +0.28,
+# the noiseless twin +0.01). The quadratic's u now grows by the points'
+# misfit about it (chi-square 8.8 a degree of freedom; ring.c
+# fine_misfit): a ripple not clearly beyond its noise, +2.36 um, U 4.42.
+gen_cover_ ring_fine_noise_outliers_no_ring_1khz "--seed 15982 --fs 1000.0 --secs 1.952
+  --freq 141.018 --depth-um 386.7 --travel-um 1259.0 --cam poly345 --rise 0.369 --dwell 0.0
+  --rdwell 0.007 --noise-um 1.77 --noise-kind t3 --wander-pct 0.061 --wander-hz 0.94
+  --scatter-um 0.3 --jitter-us 0.88 --warp 0.057 --warp-phase 4.47 --pad-level 0.916
+  --pad-gain 0.4 --pad-tau-ms 1.15 --spike-p 0" "--format ild1420 --rate 1000 --zero-mm 5
+  --range-mm 10 --freq-hint 141.018 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0
+  --clock-ppm 0"
+
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
 # noise 2.42 um): -0.79 um against U 0.76, the misfit at z 0.78 (nothing
