@@ -1561,6 +1561,25 @@ case_ spikes_1khz_spike_sets_level_8_samples spikes 1000 11107
 # reads that phase (detect.c hist_cubic_at): the twin's level, +0.02 um.
 case_ spikes_1khz_spike_sets_level_integer_samples spikes 1000 15400
 
+# The spike-free twin of blind_hunt.py spikes 1000 15982 (t3 noise of
+# 1.77 um, 141.02 Hz: 7.09 samples a stroke, poly345, a soft pad; no
+# ring): two noise values 20.7 and 20.9 um deep at the tops passed the
+# spike gate (6 x 3.60 + 2 um) and made two points of the top's fine fold
+# (ring.c ring_fine, 512 points, 0.5..6 samples each) 6..11 um over their
+# neighbours; the local quadratic through five of them, 8.05 um over the
+# smooth peak at 6.2 of its u (the points' pooled noise), was taken for a
+# ring: +8.45 um against U 5.93, status ok (the spiked capture +0.28,
+# the noiseless twin +0.01). The quadratic's u now grows by the points'
+# misfit about it (chi-square 8.8 a degree of freedom; ring.c
+# fine_misfit): a ripple not clearly beyond its noise, +2.36 um, U 4.42.
+gen_cover_ ring_fine_noise_outliers_no_ring_1khz "--seed 15982 --fs 1000.0 --secs 1.952
+  --freq 141.018 --depth-um 386.7 --travel-um 1259.0 --cam poly345 --rise 0.369 --dwell 0.0
+  --rdwell 0.007 --noise-um 1.77 --noise-kind t3 --wander-pct 0.061 --wander-hz 0.94
+  --scatter-um 0.3 --jitter-us 0.88 --warp 0.057 --warp-phase 4.47 --pad-level 0.916
+  --pad-gain 0.4 --pad-tau-ms 1.15 --spike-p 0" "--format ild1420 --rate 1000 --zero-mm 5
+  --range-mm 10 --freq-hint 141.018 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0
+  --clock-ppm 0"
+
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
 # noise 2.42 um): -0.79 um against U 0.76, the misfit at z 0.78 (nothing
@@ -2032,6 +2051,21 @@ rate_ rate_startup_pad_head_1khz speed 1000 11308
 # again 8 times -19.30 (se 2.63), both fail there; without the pad -7.4.
 rate_ rate_startup_pad_head_under_25_slots_1khz speed 1000 11621
 redraw_ speed_startup_pad_head_under_25_slots_redraws_centred_1khz speed 1000 11621 8
+
+# The advance's answer only where it lies beyond its own u from the whole
+# window's (edge.c edge_head): within it the whole window, whose fall
+# times the phase as well, stands. blind_hunt.py speed 1000 15301 (53.3
+# Hz from 49 %, second order, zeta 0.56, no pad, t3 noise 1.92 um, 37
+# samples a stroke at the head) read -31.7 ppm on ee5b0ea, a draw of its
+# noise (without it -0.4): its first 40 samples' noise moves the head's
+# phase 0.003 strokes. Its redraws spread 12.95 ppm there (the advance
+# alone; the whole window's quartic 8.6-9.7, the floor 7.5) and 9.00
+# here. blind_hunt.py speed 1000 15419 (50.3 Hz from 41 %, first order,
+# tau 0.184 s, a pad creeping 2.16 ms) read +12.4 ppm, its advance's
+# answer within its u of the whole window's cubic and biased (without
+# noise, 12 redraws +7.91 (se 1.43) -> -0.69 (se 1.52) ppm); now +6.6.
+redraw_spread_ speed_startup_head_whole_window_redraws_spread_1khz speed 1000 15301 12 10.5
+rate_ rate_startup_head_advance_within_u_1khz speed 1000 15419
 
 # The strokes' amplitude scatter in the end fits (edge.c edge_fit_deg:
 # each stroke's amplitude a random effect, its prior the scatter of the

@@ -2374,14 +2374,23 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	 * creeping 1.52 ms, 24.8 samples a stroke at the head: u 0.0022,
 	 * mostly the quartic's distance from the cubic; the advance's 0.0008;
 	 * the head 0.0024 cycles short, -31.0 ppm, now +1.7; 8 redraws
-	 * -19.3 (se 2.6, sd 7.5) -> -0.8 (se 3.1, sd 8.8) ppm). */
+	 * -19.3 (se 2.6, sd 7.5) -> -0.8 (se 3.1, sd 8.8) ppm). And at any
+	 * count only where it lies beyond its own u from the whole window's
+	 * answer: within it the advance's samples do not say that fit is
+	 * off, and the whole window, whose fall times the phase as well,
+	 * has about twice their information. A pad's creep moves the two
+	 * apart by more (12 redraws: 11308 0.8-2.4 of the advance's u, 4 kHz
+	 * 11222 1.4-3.2, 11621 1.6-4.0); a start-up without one mostly
+	 * within it, where the advance only spread the head (1 kHz, 53.3 Hz
+	 * from 49 %, zeta 0.56, no pad, 37 samples a stroke at the head: 12
+	 * redraws sd 12.95 -> 9.00 ppm). */
 	if (adv && !m->edge_head_astray && !m->edge_bent[0].ok) {
 		struct edge_win wa = w;
 		double pa, ua, ama[2], da;
 		wa.quart = took4;
 		wa.advance = true;
 		if (edge_head_second(m, L, &wa, ph, u, &pa, &ua, ama, &da) &&
-		    (!adv_few || ua <= u)) {
+		    (!adv_few || ua <= u) && num_abs(pa - ph) > ua) {
 			ph = pa;
 			u = ua > u ? ua : u;
 			dx = da;
