@@ -93,6 +93,19 @@ sys.exit(0 if c[0] == c[1] else 1)' 2>&1)
   fi
 }
 
+# ring_judged_ NAME OUT: OUT (rig analyze's text) has a depth and no
+# ringing line
+ring_judged_() {
+  dl=$(printf '%s\n' "$2" | grep '^depth:' | cut -c1-60)
+  if [ -z "$dl" ]; then
+    bad "$1: no depth line: $(printf '%s\n' "$2" | tail -1)"
+  elif printf '%s\n' "$2" | grep -q '^ringing:'; then
+    bad "$1: a ring reported: $(printf '%s\n' "$2" | grep '^ringing:' | head -1 | cut -c1-70)"
+  else
+    ok "$1: no ring reported; $dl"
+  fi
+}
+
 # no_ring_ NAME KIND RATE SEED: the draw's capture (blind_hunt.py's own
 # command line, into tmp) read with no ring reported, no "ringing:" line:
 # a top with no ring in truth
@@ -100,14 +113,7 @@ no_ring_() {
   cmd=$(one_ "$2" "$3" "$4" | head -1 |
     sed "s|/tmp/b.bin|$tmp/$1.bin|g; s|python3 tests/gen/|$GEN_PY $here/gen/|")
   out=$(sh -c "$cmd" 2>&1)
-  dl=$(printf '%s\n' "$out" | grep '^depth:' | cut -c1-60)
-  if [ -z "$dl" ]; then
-    bad "$1: no depth line: $(printf '%s\n' "$out" | tail -1)"
-  elif printf '%s\n' "$out" | grep -q '^ringing:'; then
-    bad "$1: a ring reported: $(printf '%s\n' "$out" | grep '^ringing:' | head -1 | cut -c1-70)"
-  else
-    ok "$1: no ring reported; $dl"
-  fi
+  ring_judged_ "$1" "$out"
 }
 
 # redraw_ NAME KIND RATE SEED N: the draw's physics drawn again N times
@@ -623,6 +629,16 @@ print("%s %s err %+.2f %s U %.2f" % (r[0], abs(e) <= u, e, unit, u))' "$r" "$tmp
 # gen_cover_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the depth within U (k = 2), status ok
 gen_cover_() {
   gen_fig_ "$1" "$2" "$3" depth
+}
+# gen_no_ring_ NAME "GENERATOR ARGS" "ANALYZE ARGS": a depth, and no
+# ringing line (a capture with no ring drawn)
+gen_no_ring_() {
+  # shellcheck disable=SC2086
+  gen_py "$here/gen/blind_capture.py" --out "$tmp/gc.bin" $2 >/dev/null 2>&1 ||
+    { bad "$1: the generator failed"; return; }
+  # shellcheck disable=SC2086
+  out=$($RUNNER "$RIG" analyze $3 "$tmp/gc.bin" 2>&1)
+  ring_judged_ "$1" "$out"
 }
 gen_fig_ speed_pwm_near_stroke_rate_alone_4khz "--seed 3027 --fs 4000.0 --secs 2.0
   --freq 156.32 --depth-um 2013.3 --travel-um 838.4 --cam poly345 --rise 0.313 --dwell 0.0
@@ -1581,13 +1597,21 @@ case_ spikes_1khz_spike_sets_level_integer_samples spikes 1000 15400
 # the noiseless twin +0.01). The quadratic's u now grows by the points'
 # misfit about it (chi-square 8.8 a degree of freedom; ring.c
 # fine_misfit): a ripple not clearly beyond its noise, +2.36 um, U 4.42.
-gen_cover_ ring_fine_noise_outliers_no_ring_1khz "--seed 15982 --fs 1000.0 --secs 1.952
+# Those two values fell in fine bins of 2 and 0.5 samples, the first
+# 11.5 um (7 of its sigma) over the quadratic through its neighbours,
+# where a ring lifts many bins together; such a bin is now held 4 sigma
+# from that quadratic (ring.c fine_lone_bins): +0.45 um, U 4.23, no ring
+# reported (gen_no_ring_).
+twin15982_gen="--seed 15982 --fs 1000.0 --secs 1.952
   --freq 141.018 --depth-um 386.7 --travel-um 1259.0 --cam poly345 --rise 0.369 --dwell 0.0
   --rdwell 0.007 --noise-um 1.77 --noise-kind t3 --wander-pct 0.061 --wander-hz 0.94
   --scatter-um 0.3 --jitter-us 0.88 --warp 0.057 --warp-phase 4.47 --pad-level 0.916
-  --pad-gain 0.4 --pad-tau-ms 1.15 --spike-p 0" "--format ild1420 --rate 1000 --zero-mm 5
+  --pad-gain 0.4 --pad-tau-ms 1.15 --spike-p 0"
+twin15982_an="--format ild1420 --rate 1000 --zero-mm 5
   --range-mm 10 --freq-hint 141.018 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0
   --clock-ppm 0"
+gen_cover_ ring_fine_noise_outliers_no_ring_1khz "$twin15982_gen" "$twin15982_an"
+gen_no_ring_ ring_fine_lone_bin_no_ring_1khz "$twin15982_gen" "$twin15982_an"
 
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
@@ -2037,6 +2061,20 @@ gen_fig_ speed_pwm_twice_stroke_rate_4khz "--seed 13122009 --fs 4000.0 --secs 2.
 # 10 ppm, against a floor of 1.6). The head's frequency in Hz, fitted to
 # the tail's crossings (edge.c, edge_ripple_other): -0.2 ppm.
 rate_ speed_pwm_half_stroke_rate_tail_1khz speed 1000 14502
+
+# A PWM within a cycle of the window of the stroke rate: blind_hunt.py
+# drift 4000 15311 (0.35 % at 127.9 Hz on a 128.76 Hz pen, 0.9933 cycles
+# a stroke; the phase ripple about 5.6e-4 cycles). The samples' scan
+# leaves out |nu - 1| < 1/48 (over its 48 strokes such a ripple moves
+# every stroke alike), and its drifting shape term took it whole: 213 and
+# 234 noise variances at the head and tail, 7.5e-4 and 6.6e-4 cycles.
+# The end fits read the smooth phase, the record's ends lie off it by the
+# ripple there: -5.5 ppm against U 5.4 (its 12 redraws, rate_floor.py,
+# -5.15 ppm, se 0.41, 4 within U; without the PWM -0.7). The term at each
+# end, taken as a ripple at one cycle a stroke where both ends show one
+# PWM (edge.c, sync_near): +0.1 ppm, U 5.1; the redraws +0.01, 12 within U.
+rate_ rate_pwm_within_window_of_stroke_rate_4khz drift 4000 15311
+redraw_ rate_pwm_within_window_of_stroke_rate_redraws_4khz drift 4000 15311 8
 
 # A second-order start-up on a soft pad: the head's phase fitted against
 # a shape learned at the steady speed, where the pad's creep (a fixed
