@@ -652,6 +652,41 @@ static double sync_clustered(const struct measure *m, const struct xing *L, cons
 	return (V[1][1] * x[4] * x[4] - 2 * V[0][1] * x[4] * x[5] + V[0][0] * x[5] * x[5]) / det;
 }
 
+/* The drifting shape term on the stroke's harmonic h over the window,
+ * from each stroke's sums Qk (on its own phase; its start at tk): W0's
+ * rows C, S, tau C, tau S and the residual's (sync_add), their right-hand
+ * side yn, fit xn, inverse normal matrix Ni (4 x 4) and what it explains,
+ * *nuis (the samples' units). False where it cannot be fitted. */
+static bool sync_nuis(const double (*Qk)[SYNC_Q][SYNC_Q], const double *tk, unsigned nk, double tm,
+		      double span, int h, double W0[7][7], double yn[4], double xn[4],
+		      double Ni[16], double *nuis)
+{
+	const int c0 = 2 * (h - 1);
+	double N[16];
+	memset(W0, 0, 7 * sizeof *W0);
+	for (unsigned k = 0; k < nk; k++) {
+		double Q[SYNC_Q][SYNC_Q] = { { 0 } };
+		for (int p = c0; p < c0 + 2; p++) {
+			Q[p][c0] = Qk[k][p][c0];
+			Q[p][c0 + 1] = Qk[k][p][c0 + 1];
+			Q[p][SYNC_QR] = Q[SYNC_QR][p] = Qk[k][p][SYNC_QR];
+		}
+		Q[SYNC_QR][SYNC_QR] = Qk[k][SYNC_QR][SYNC_QR];
+		sync_add(W0, Q, (tk[k] - tm) / span, h);
+	}
+	for (int i = 0; i < 4; i++) {
+		yn[i] = W0[i][6];
+		for (int j = 0; j < 4; j++)
+			N[i * 4 + j] = i <= j ? W0[i][j] : W0[j][i];
+	}
+	if (!num_solve_sym(4, N, yn, xn, Ni))
+		return false;
+	*nuis = 0;
+	for (int i = 0; i < 4; i++)
+		*nuis += xn[i] * yn[i];
+	return true;
+}
+
 /* The scan of one band (edge_sync_ripple): what a ripple at each of
  * SYNC_GRID frequencies from lo cycles a stroke on explains beyond the
  * drifting shape term on the stroke's harmonic h, from each stroke's sums
@@ -674,27 +709,10 @@ static int sync_scan(const double (*Qk)[SYNC_Q][SYNC_Q], const double *tk, unsig
 		rs[k] = sin(2 * M_PI * dg * tk[k]);
 	}
 	/* what does not depend on g once: the drifting shape term's sums
-	 * (W's rows C, S, tau C, tau S and the residual's) and their fit */
-	double W0[7][7] = { { 0 } }, N[16], Ni[16], yn[4], xn[4], nuis = 0;
-	for (unsigned k = 0; k < nk; k++) {
-		double Q[SYNC_Q][SYNC_Q] = { { 0 } };
-		for (int p = c0; p < c0 + 2; p++) {
-			Q[p][c0] = Qk[k][p][c0];
-			Q[p][c0 + 1] = Qk[k][p][c0 + 1];
-			Q[p][SYNC_QR] = Q[SYNC_QR][p] = Qk[k][p][SYNC_QR];
-		}
-		Q[SYNC_QR][SYNC_QR] = Qk[k][SYNC_QR][SYNC_QR];
-		sync_add(W0, Q, (tk[k] - tm) / span, h);
-	}
-	for (int i = 0; i < 4; i++) {
-		yn[i] = W0[i][6];
-		for (int j = 0; j < 4; j++)
-			N[i * 4 + j] = i <= j ? W0[i][j] : W0[j][i];
-	}
-	if (!num_solve_sym(4, N, yn, xn, Ni))
+	 * and their fit */
+	double W0[7][7], Ni[16], yn[4], xn[4], nuis;
+	if (!sync_nuis(Qk, tk, nk, tm, span, h, W0, yn, xn, Ni, &nuis))
 		return -1;
-	for (int i = 0; i < 4; i++)
-		nuis += xn[i] * yn[i];
 	int ib = -1;
 	for (int j = 0; j < SYNC_GRID; j++) {
 		/* the ripple's columns against the rest (B: C, S, tau C, tau
@@ -858,6 +876,69 @@ static int sync_pick(const struct measure *m, const struct xing *L, const bool *
 	return SYNC_TAKEN;
 }
 
+/* A PWM within a cycle of the window of the stroke rate (|nu - 1| under
+ * 1 / ns, the band edge_sync_ripple leaves out) turns by under a cycle over
+ * the window's strokes, and the drifting shape term, dT (c + d tau) cos 2
+ * pi theta and the same with sin (sync_stroke's columns, each stroke's own
+ * offset, phase shift and curve eliminated), takes it whole: a phase that
+ * moves every stroke alike, changing slowly across the window. The end fit
+ * then reads the smooth phase, and the end sample's phase lies off it by
+ * the ripple's value there (4 kHz, a 0.35 % PWM at 127.9 Hz on a 128.76 Hz
+ * pen, 0.9933 cycles a stroke, about 5.6e-4 cycles; the term 7.5e-4 and
+ * 6.6e-4 cycles at the head and tail, 213 and 234 noise variances: the
+ * rate -5.5 ppm against U 5.4, its noise's redraws -5.3 +- 0.13, 16 of 25
+ * within U; without the PWM -0.7; blind_hunt.py drift 4000 15311). Where
+ * the term stands out (RIP_SIGNIF), nr gets the term at the end (tau -1/2
+ * at the head, +1/2 at the tail) as a ripple at one cycle a stroke (g =
+ * 1 / P, its phase turned onto the slots' clock at the end knot t_end),
+ * with its covariance, its amplitude and P, from the scan's sums of each
+ * stroke (Qk, tk; dof the residual's degrees of freedom with the ripple's
+ * two columns); nr->ok false where it does not stand out. The term also
+ * holds a shape of the window other than the learned one, so it is taken
+ * only where both ends show one PWM (sync_near_one). */
+static void sync_near(const double (*Qk)[SYNC_Q][SYNC_Q], const double *tk, unsigned nk,
+		      double tm, double span, double P, double dof, double t_end, bool head,
+		      struct edge_near *nr)
+{
+	double W0[7][7], Ni[16], yn[4], x[4], ex;
+	nr->ok = false;
+	if (!sync_nuis(Qk, tk, nk, tm, span, 1, W0, yn, x, Ni, &ex))
+		return;
+	double s2 = (W0[6][6] - ex) / (dof + 2);
+	if (!(s2 > 0) || !(ex > RIP_SIGNIF * s2))
+		return;
+	/* the term at the end: (c + tau d) for cos and sin, and its
+	 * covariance, J Ni J' s2 with J = [[1 0 tau 0] [0 1 0 tau]] */
+	const double tau = head ? -0.5 : 0.5;
+	const int ic[2][2] = { { 0, 2 }, { 1, 3 } };
+	double a[2], v[2][2];
+	for (int p = 0; p < 2; p++) {
+		a[p] = x[ic[p][0]] + tau * x[ic[p][1]];
+		for (int q = 0; q < 2; q++)
+			v[p][q] = s2 * (Ni[ic[p][0] * 4 + ic[q][0]] +
+					tau * (Ni[ic[p][0] * 4 + ic[q][1]] + Ni[ic[p][1] * 4 + ic[q][0]]) +
+					tau * tau * Ni[ic[p][1] * 4 + ic[q][1]]);
+	}
+	/* theta = (t - t_end) / P from the end knot: a cos 2 pi theta + b
+	 * sin 2 pi theta = ca cos 2 pi g t + sa sin 2 pi g t, turned by phi */
+	double phi = 2 * M_PI * t_end / P, cp = cos(phi), sp = sin(phi);
+	const double R[2][2] = { { cp, -sp }, { sp, cp } };
+	double rv[2][2];
+	for (int p = 0; p < 2; p++)
+		for (int q = 0; q < 2; q++)
+			rv[p][q] = R[p][0] * (v[0][0] * R[q][0] + v[0][1] * R[q][1]) +
+				   R[p][1] * (v[1][0] * R[q][0] + v[1][1] * R[q][1]);
+	nr->r.g = 1 / P;
+	nr->r.ca = cp * a[0] - sp * a[1];
+	nr->r.sa = sp * a[0] + cp * a[1];
+	nr->r.iv[0] = rv[0][0];
+	nr->r.iv[1] = rv[0][1];
+	nr->r.iv[2] = rv[1][1];
+	nr->amp = hypot(a[0], a[1]);
+	nr->P = P;
+	nr->ok = true;
+}
+
 /* The near-synchronous ripple next to the head (or the tail) of L, as a
  * candidate of the end fit; false when none stands out. *away the
  * window's span (slots) where the find lies away from the stroke rate
@@ -875,11 +956,12 @@ static int sync_pick(const struct measure *m, const struct xing *L, const bool *
 #define SYNC2_LO 1.6
 static bool edge_sync_ripple(const struct measure *m, const struct xing *L, const bool *use,
 			     uint32_t nl, bool head, struct edge_rip *cand, double *away,
-			     struct edge_rip *weak, bool *weak_ok, int *band)
+			     struct edge_rip *weak, bool *weak_ok, int *band, struct edge_near *nr)
 {
 	*away = 0;
 	*weak_ok = false;
 	*band = 1;
+	nr->ok = false;
 	if (nl < SYNC_MIN + 1)
 		return false;
 	uint32_t ns = nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES;
@@ -926,6 +1008,9 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 		return true;
 	}
 	*away = ok1 && far1 ? span : 0;
+	if (!ok1 && !ok2)
+		sync_near((const double (*)[SYNC_Q][SYNC_Q])Qk, tk, nk, tm, span, P, dof,
+			  L[head ? ka : kb].t_slot, head, nr);
 	return ok1;
 }
 
@@ -1053,10 +1138,11 @@ static void edge_ripple_scan(struct measure *m, const struct xing *L, const bool
 	m->edge_nrip[e] = edge_ripple_aliases(m, L, use, nl, head, m->edge_rip[e], m->edge_nrip[e]);
 	*away = 0;
 	m->edge_sync_weak_ok[e] = false;
+	m->edge_near[e].ok = false;
 	m->edge_sync_ok[e] = !(head ? m->head_trend : m->tail_trend) &&
 			     edge_sync_ripple(m, L, use, nl, head, &m->edge_sync[e], away,
 					      &m->edge_sync_weak[e], &m->edge_sync_weak_ok[e],
-					      &m->edge_sync_h[e]);
+					      &m->edge_sync_h[e], &m->edge_near[e]);
 }
 
 /* A ripple the crossings found at the other end, at its frequency in hertz
@@ -1137,6 +1223,27 @@ static void sync_demote(struct measure *m, int e)
 	m->edge_sync_ok[e] = false;
 }
 
+/* A ripple within a cycle of the window of the stroke rate (sync_near) is
+ * taken at both ends or at neither: a PWM holds its frequency in hertz and
+ * its amplitude in cycles (its speed ripple over 2 pi times its frequency)
+ * over the record, so both ends show it, their periods within
+ * SYNC_NEAR_P of each other (the band's width at each end) and their
+ * amplitudes within SYNC_NEAR_AMP. A shape of the window other than the
+ * learned one stood out at one end alone (blind_hunt.py speed 1000 16120,
+ * 97 noise variances at the head, 2.7 at the tail, a PWM at 0.35 cycles a
+ * stroke; drift 1000 16114, 77 at the tail alone). */
+#define SYNC_NEAR_P (2.0 / SYNC_STROKES)
+#define SYNC_NEAR_AMP 2.0
+static bool sync_near_one(const struct measure *m)
+{
+	const struct edge_near *h = &m->edge_near[0], *t = &m->edge_near[1];
+	if (!h->ok || !t->ok || m->edge_sync_ok[0] || m->edge_sync_ok[1])
+		return false;
+	double a0 = h->amp, a1 = t->amp;
+	return num_abs(h->P / t->P - 1) < SYNC_NEAR_P &&
+	       fmax(a0, a1) <= SYNC_NEAR_AMP * fmin(a0, a1);
+}
+
 /* A PWM holds its frequency in hertz over the record: where both ends are
  * scanned in the same learning and both find a ripple away from the
  * stroke rate, the two must be one line, their frequencies within
@@ -1167,6 +1274,12 @@ static int edge_ripple_end(struct measure *m, const struct xing *L, const bool *
 		sync_demote(m, 1);
 		m->edge_sync_ok[0] = m->edge_sync_ok[1] = false;
 	}
+	if (sync_near_one(m))
+		for (int j = 0; j < 2; j++) {
+			m->edge_sync[j] = m->edge_near[j].r;
+			m->edge_sync_ok[j] = true;
+			m->edge_sync_h[j] = 1;
+		}
 	struct edge_rip oth[2][EDGE_RIP_FOUND];
 	int no[2];
 	for (int j = 0; j < 2; j++) {

@@ -295,6 +295,16 @@ struct edge_rip {
 	double iv[3];      /* its coefficients' covariance (aa, ab, bb), cycles^2 */
 };
 
+/* A ripple within a cycle of the window of the stroke rate at one end of
+ * the record, from the drifting shape term of the samples' scan (edge.c,
+ * sync_near): taken only where both ends show one PWM. */
+struct edge_near {
+	struct edge_rip r; /* at one cycle a stroke, its value at the end */
+	double amp;        /* its amplitude there, cycles */
+	double P;          /* the end's mean period, slots */
+	bool ok;           /* it stood out there */
+};
+
 /* The cubic an end fit fell back to where no fit of the knots' degree
  * followed the open stroke (edge.c, edge_phase_bent): the phase, strokes,
  * c[0] + c[1] u + c[2] u^2 + c[3] u^3, u = (t - t0) / P (slots), over
@@ -599,6 +609,8 @@ struct measure {
 					    * the scan showed but not beyond its
 					    * tests: counted in the end's u */
 	bool edge_sync_weak_ok[2];
+	struct edge_near edge_near[2]; /* a ripple within a cycle of the scan's
+				        * window of the stroke rate (sync_near) */
 	double edge_amp_var;      /* the strokes' amplitude scatter, um^2, the
 				   * prior of each stroke's own amplitude in
 				   * the end fits (scatter_rho); 0: none */
