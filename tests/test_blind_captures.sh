@@ -93,6 +93,19 @@ sys.exit(0 if c[0] == c[1] else 1)' 2>&1)
   fi
 }
 
+# ring_judged_ NAME OUT: OUT (rig analyze's text) has a depth and no
+# ringing line
+ring_judged_() {
+  dl=$(printf '%s\n' "$2" | grep '^depth:' | cut -c1-60)
+  if [ -z "$dl" ]; then
+    bad "$1: no depth line: $(printf '%s\n' "$2" | tail -1)"
+  elif printf '%s\n' "$2" | grep -q '^ringing:'; then
+    bad "$1: a ring reported: $(printf '%s\n' "$2" | grep '^ringing:' | head -1 | cut -c1-70)"
+  else
+    ok "$1: no ring reported; $dl"
+  fi
+}
+
 # no_ring_ NAME KIND RATE SEED: the draw's capture (blind_hunt.py's own
 # command line, into tmp) read with no ring reported, no "ringing:" line:
 # a top with no ring in truth
@@ -100,14 +113,7 @@ no_ring_() {
   cmd=$(one_ "$2" "$3" "$4" | head -1 |
     sed "s|/tmp/b.bin|$tmp/$1.bin|g; s|python3 tests/gen/|$GEN_PY $here/gen/|")
   out=$(sh -c "$cmd" 2>&1)
-  dl=$(printf '%s\n' "$out" | grep '^depth:' | cut -c1-60)
-  if [ -z "$dl" ]; then
-    bad "$1: no depth line: $(printf '%s\n' "$out" | tail -1)"
-  elif printf '%s\n' "$out" | grep -q '^ringing:'; then
-    bad "$1: a ring reported: $(printf '%s\n' "$out" | grep '^ringing:' | head -1 | cut -c1-70)"
-  else
-    ok "$1: no ring reported; $dl"
-  fi
+  ring_judged_ "$1" "$out"
 }
 
 # redraw_ NAME KIND RATE SEED N: the draw's physics drawn again N times
@@ -623,6 +629,16 @@ print("%s %s err %+.2f %s U %.2f" % (r[0], abs(e) <= u, e, unit, u))' "$r" "$tmp
 # gen_cover_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the depth within U (k = 2), status ok
 gen_cover_() {
   gen_fig_ "$1" "$2" "$3" depth
+}
+# gen_no_ring_ NAME "GENERATOR ARGS" "ANALYZE ARGS": a depth, and no
+# ringing line (a capture with no ring drawn)
+gen_no_ring_() {
+  # shellcheck disable=SC2086
+  gen_py "$here/gen/blind_capture.py" --out "$tmp/gc.bin" $2 >/dev/null 2>&1 ||
+    { bad "$1: the generator failed"; return; }
+  # shellcheck disable=SC2086
+  out=$($RUNNER "$RIG" analyze $3 "$tmp/gc.bin" 2>&1)
+  ring_judged_ "$1" "$out"
 }
 gen_fig_ speed_pwm_near_stroke_rate_alone_4khz "--seed 3027 --fs 4000.0 --secs 2.0
   --freq 156.32 --depth-um 2013.3 --travel-um 838.4 --cam poly345 --rise 0.313 --dwell 0.0
@@ -1571,13 +1587,21 @@ case_ spikes_1khz_spike_sets_level_integer_samples spikes 1000 15400
 # the noiseless twin +0.01). The quadratic's u now grows by the points'
 # misfit about it (chi-square 8.8 a degree of freedom; ring.c
 # fine_misfit): a ripple not clearly beyond its noise, +2.36 um, U 4.42.
-gen_cover_ ring_fine_noise_outliers_no_ring_1khz "--seed 15982 --fs 1000.0 --secs 1.952
+# Those two values fell in fine bins of 2 and 0.5 samples, the first
+# 11.5 um (7 of its sigma) over the quadratic through its neighbours,
+# where a ring lifts many bins together; such a bin is now held 4 sigma
+# from that quadratic (ring.c fine_lone_bins): +0.45 um, U 4.23, no ring
+# reported (gen_no_ring_).
+twin15982_gen="--seed 15982 --fs 1000.0 --secs 1.952
   --freq 141.018 --depth-um 386.7 --travel-um 1259.0 --cam poly345 --rise 0.369 --dwell 0.0
   --rdwell 0.007 --noise-um 1.77 --noise-kind t3 --wander-pct 0.061 --wander-hz 0.94
   --scatter-um 0.3 --jitter-us 0.88 --warp 0.057 --warp-phase 4.47 --pad-level 0.916
-  --pad-gain 0.4 --pad-tau-ms 1.15 --spike-p 0" "--format ild1420 --rate 1000 --zero-mm 5
+  --pad-gain 0.4 --pad-tau-ms 1.15 --spike-p 0"
+twin15982_an="--format ild1420 --rate 1000 --zero-mm 5
   --range-mm 10 --freq-hint 141.018 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0
   --clock-ppm 0"
+gen_cover_ ring_fine_noise_outliers_no_ring_1khz "$twin15982_gen" "$twin15982_an"
+gen_no_ring_ ring_fine_lone_bin_no_ring_1khz "$twin15982_gen" "$twin15982_an"
 
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
