@@ -2272,6 +2272,22 @@ depth_below_() {
 # seen, weighed by the line's own z from 1 to 2 (drift.c drift_fit):
 # U 4.18 (40 of 40 redraws within U).
 depth_below_ drift_line_start_misfit_flagged_1khz mixed 1000 14608 6
+# blind_hunt.py drift 4000 15516 and 15323 (read with --drift correct):
+# the depth reads high by the noise, not by the drift (session 39, MANDREL;
+# docs/measurement.md, "The 4 kHz top under noise"). 15516, an asine top
+# with a short dwell under 95 us, 2.34 um of Laplace noise and 2.81 um of
+# stroke scatter: +1.11 um, U 2.64; its drift-free twin over 12 redraws of
+# noise and scatter +0.81 (sd 0.26), quiet (no noise, scatter, jitter,
+# wander) +0.23. The fold's top points hold 0.5-0.75 um of noise, which
+# the top's models take: the orders' weights lean to the parabola (+0.27,
+# order_weights' penalty grows with the fold's noise) and the ring model
+# through the box takes a "ring" a sextic explains as well (RM_SMOOTH, 2.6
+# to 4.2 kHz over the redraws: +0.31 beyond the quiet take); the sextic's
+# own top reads +0.62 too. 15323 (no exposure): the parabola's weight 1.0
+# under noise against order 3's quiet, +0.6. Not fixed; U covers it (12 of
+# 12 redraws), and these pin that it must: guards, covered on ee5b0ea too.
+cover_ depth_4khz_noise_high_top_covered_asine_dwell drift 4000 15516
+cover_ depth_4khz_noise_high_top_covered_parabola_weight drift 4000 15323
 
 # gen_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the drift figure over
 # the record (drift_um), flagged and with --drift correct, each within
