@@ -56,6 +56,7 @@
 #define DRIFT_DEG_MAX 4u      /* highest degree of the drift's polynomial (drift.c) */
 #define DRIFT_DEG_CHECK 5u    /* a degree more, the drift figure's form check (drift.c) */
 #define DRIFT_NZ 4u           /* the period, the sample phase's sine and cosine, the period's change (drift.c) */
+#define DRIFT_NPH 8u          /* bins of the troughs' phase on the sample grid (drift.c, drift_phase_term) */
 #define DRIFT_NTAU 9u         /* time constants of the drift's settling exponentials (drift.c) */
 #define DRIFT_NWIN 3u         /* start windows of 16, 32, 64 strokes: lines that check the start level */
 /* Flag mode takes the levels' drift out of the fold only where the rate
@@ -240,6 +241,9 @@ struct drift_sums {
 	 * the period's change from the last stroke's (p_last) over the
 	 * first's; their sums z t^k, z y and z z (z_z[j][i], i <= j) */
 	double z_t[DRIFT_NZ][DRIFT_DEG_MAX + 1], z_y[DRIFT_NZ], z_z[DRIFT_NZ][DRIFT_NZ], p_ref, p_last;
+	/* the troughs by their phase on the sample grid, DRIFT_NPH bins
+	 * (drift_add_period): sums of t^k (k = 0..DRIFT_DEG_MAX) and y */
+	double ph_t[DRIFT_NPH][DRIFT_DEG_MAX + 1], ph_y[DRIFT_NPH];
 	double b_n[DRIFT_BINS], b_t[DRIFT_BINS], b_y[DRIFT_BINS];
 	double b_x[DRIFT_BINS]; /* the bins' depths x (drift_add_depth) */
 	unsigned b_at, b_per;
