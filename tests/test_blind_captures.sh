@@ -2342,4 +2342,13 @@ gen_drift_ drift_sample_phase_pattern_1khz "--seed 15916 --fs 1000.0 --secs 2.09
   --pwm-hz 38.2 --pad-level 0.858 --pad-gain 0.32 --pad-tau-ms 2.46 --drift-um -9.71
   --drift-kind exp --drift-tau-s 1.38" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10
   --freq-hint 124.998 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
+# blind_hunt.py drift 1000 16717: 7.5 samples a stroke near commensurate
+# (a poly4567 cam, a creeping pad, 131 us exposure), a logistic drift of
+# 8.88 um. The fold's bins halve while fewer than 9 in 10 are filled, and
+# 31 halved to 15, below NBIN_MIN: with the drift the knots moved enough
+# to leave 27 of 31 filled (28 without), the top was read over 1/15 of a
+# cycle a bin, 5.5 um shallow, and the depth, corrected, -5.82 um (U
+# 11.9; the same capture noiseless -5.59, without drift -0.78). The fold
+# now never halves below NBIN_MIN: -0.98 um, every limit met.
+case_ drift_fold_bins_not_below_min_1khz drift 1000 16717
 finish

@@ -2123,7 +2123,7 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 		filled = 0;
 		for (unsigned j = 0; j < *nbins; j++)
 			filled += bn->cnt[j] > 0;
-		if (filled * 10 < *nbins * 9 && *nbins > NBIN_MIN)
+		if (filled * 10 < *nbins * 9 && *nbins / 2 >= NBIN_MIN)
 			*nbins /= 2;
 		else
 			break;
