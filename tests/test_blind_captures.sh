@@ -2351,4 +2351,14 @@ gen_drift_ drift_sample_phase_pattern_1khz "--seed 15916 --fs 1000.0 --secs 2.09
 # 11.9; the same capture noiseless -5.59, without drift -0.78). The fold
 # now never halves below NBIN_MIN: -0.98 um, every limit met.
 case_ drift_fold_bins_not_below_min_1khz drift 1000 16717
+# The same pen at exactly 7.5 samples a stroke (133.3333 Hz), drawn
+# without drift: the fold went 31 -> 15 bins as well, alternate strokes'
+# tops read 491.2 and 494.7 um against a shape of 15 bins, and the record
+# was refused as a two-lobe cam; on 31 bins -0.83 um, U 8.33, status ok.
+gen_cover_ fold_bins_half_sample_rate_not_two_lobes_1khz "--seed 16717 --fs 1000.0 --secs 1.52
+  --freq 133.3333333 --depth-um 512.5 --travel-um 1170.5 --cam poly4567 --rise 0.446 --dwell 0.0
+  --rdwell 0.079 --noise-um 2.25 --noise-kind gauss --wander-pct 0.045 --wander-hz 3.96
+  --scatter-um 0.18 --jitter-us 0.52 --exposure-us 131.0 --pad-level 0.895 --pad-gain 0.5
+  --pad-tau-ms 1.62" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10 --freq-hint 133.333
+  --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --exposure-us 131 --clock-ppm 0"
 finish
