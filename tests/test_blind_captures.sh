@@ -2365,7 +2365,8 @@ gen_drift_ drift_sample_phase_pattern_1khz "--seed 15916 --fs 1000.0 --secs 2.09
 # to leave 27 of 31 filled (28 without), the top was read over 1/15 of a
 # cycle a bin, 5.5 um shallow, and the depth, corrected, -5.82 um (U
 # 11.9; the same capture noiseless -5.59, without drift -0.78). The fold
-# now never halves below NBIN_MIN: -0.98 um, every limit met.
+# now halves below NBIN_MIN only with more than a fifth of its bins
+# empty: 31 bins kept, -0.98 um, every limit met.
 case_ drift_fold_bins_not_below_min_1khz drift 1000 16717
 # The same pen at exactly 7.5 samples a stroke (133.3333 Hz), drawn
 # without drift: the fold went 31 -> 15 bins as well, alternate strokes'
