@@ -339,7 +339,7 @@ START_TEST(test_refused_figure_shows_no_limits_from_its_u_and_says_why)
 	struct decision d;
 	decide_tolerance(&d, 2500, 20, 2500, 100, DECISION_GUARDED, "um");
 	snprintf(d.reason, sizeof d.reason, "not measured: top between sampled phases: 3.98 %% "
-		 "of the period unsampled (gate 3.50 %%): depth withheld");
+		 "of the period unsampled (gate 3.50 %%): depth and drift withheld");
 	d.result = DECISION_FAIL;
 	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
 							   "verify", "depth_sweep", "depth", "um",
