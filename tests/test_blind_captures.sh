@@ -580,6 +580,19 @@ case_ speed_step_4khz_10ppm speed 4000 2062
 rate_ rate_xing_bias_1khz_6p9 mixed 1000 2033
 rate_ rate_xing_bias_1khz_8p1 mixed 1000 2026
 rate_ rate_xing_bias_1khz_11p0 mixed 1000 2035
+# blind_hunt.py speed 1000 15840 (a 4-5-6-7 cam, rise 0.31, its chirp
+# bringing the tail to 7.0 samples a stroke; THIMBLE, session 39): -12.8
+# ppm (U 71). At about a whole number of samples a stroke the samples sit
+# at the same phases for tens of strokes, and each end took what the
+# unbiasing left of the crossings' bias: 27 % of it, +-0.003 cycles an
+# end (a steady noiseless pen at 7.02 samples a stroke read -18..+25 ppm
+# over six sampling phases). The bias came from a quintic over +-1.5
+# slots around the mid crossing, which a flank about two slots long is
+# not; a seventh degree with the once-a-slot ripples fitted beside it
+# (learn.c, mid_poly_fit) follows it: -6.2 ppm; 12 redraws of the
+# physics sd 17.6 -> 5.4 ppm (the floor 1.7).
+rate_ rate_xing_bias_1khz_7p02 speed 1000 15840
+redraw_spread_ rate_xing_bias_near_7_redraws_spread_1khz speed 1000 15840 12 9.0
 
 # A PWM ripple of the pen's speed moves the phase by a sinusoid the end
 # fits' polynomial over three strokes cannot follow: 0.44 % at 42.1 Hz on
