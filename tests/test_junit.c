@@ -360,7 +360,7 @@ START_TEST(test_refused_figure_shows_no_limits_from_its_u_and_says_why)
 	ck_assert_msg(xml_check(x) == NULL, "%s", xml_check(x));
 	ck_assert_msg(strstr(x, "<failure type=\"NOT_MEASURED\" message=\"not measured: top between "
 				"sampled phases: 3.98 % of the period unsampled (gate 3.50 %): depth "
-				"withheld, spec 2400..2600 um\">"), "%s", x);
+				"and drift withheld, spec 2400..2600 um\">"), "%s", x);
 	ck_assert_msg(!strstr(x, "none"), "%s", x);
 	ck_assert_msg(strstr(x, "failures=\"2\""), "%s", x); /* the depth and the verdict */
 	free(x);
