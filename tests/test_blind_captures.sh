@@ -2300,6 +2300,17 @@ depth_below_ drift_line_start_misfit_flagged_1khz mixed 1000 14608 6
 cover_ depth_4khz_noise_high_top_covered_asine_dwell drift 4000 15516
 cover_ depth_4khz_noise_high_top_covered_parabola_weight drift 4000 15323
 
+# blind_hunt.py mixed 4000 15604: a dwell on a creeping pad
+# (session 40, COTTER; docs/measurement.md, "A dwell on a creeping
+# pad"). The pad sinks under the dwelling tips, so the top is a crest
+# where the tips arrive and a falling ramp after it; the noise hides the
+# crest from the fold. 15604 (asine, a 0.031 dwell at 235 Hz, 283 bins,
+# read sharp): order 3 alone, the tilted fits 0.28 um higher (0.018 um
+# standard error) but the line's F z 1.3, so 0.16 of the gap counted:
+# -0.43 um against U 0.31; now the gap's reach counts by its own z
+# (gap / standard error), U 0.46.
+depth_below_ dwell_creep_sharp_tilt_reach_4khz mixed 4000 15604 0.7
+
 # gen_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the drift figure over
 # the record (drift_um), flagged and with --drift correct, each within
 # its U (2 drift_u_um) of the generator's drift (drift_depth_um), status
