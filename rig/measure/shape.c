@@ -1962,7 +1962,9 @@ static void shape_top(struct shape *sh, const struct shape_pts *P, const struct 
 		 * counts in U in that share where it is the larger. A dwell
 		 * on a creeping pad (blind_hunt.py mixed 4000 15604: the
 		 * gap 0.28 +- 0.02 um, the line's z 1.3) read -0.43 um
-		 * against U 0.31 with 0.16 of the gap; now U 0.46. */
+		 * against U 0.31 with 0.16 of the gap; then U 0.46, with
+		 * the order weights of session 40 U 0.43, -0.45 um: the
+		 * tilted fit reads a dwell's crest low too. */
 		double t = tilt_share(tilt_z);
 		double zg = tilt_se > 0 ? tilt / tilt_se : tilt > 0 ? TOP_MISS_SIGMAS : 0;
 		double half = t * num_abs(tilt), reach = tilt_share(zg) * (tilt + tilt_se);
