@@ -2125,6 +2125,17 @@ rate_ rate_startup_head_advance_within_u_1khz speed 1000 15419
 # -2.1; 12 redraws +0.1 +- 3.0).
 rate_ rate_startup_steep_head_noisy_crossings_1khz speed 1000 15838
 
+# The advance's answer at many samples a stroke whether or not it stands
+# apart, where its own u is within the whole window's answer's own (edge.c
+# edge_head, EDGE_ADV_MANY). blind_hunt.py speed 4000 15518
+# (51.3 Hz from 51 %, second order, tau 93 ms, zeta 0.56, no pad, 153
+# samples a stroke at the head) read +14.9 ppm on fbfd3dc: the head took
+# the whole window's quartic, its advance 0.95 of its own u away. Without
+# noise the quartic reads +8.5 ppm and the advance +2.0: the learned
+# shape is off the strokes by up to 1.4 um at the rise, and the fit over
+# the fall as well carries that into the head's phase. Now +6.7.
+rate_ rate_startup_head_advance_many_samples_4khz speed 4000 15518
+
 # The strokes' amplitude scatter in the end fits (edge.c edge_fit_deg:
 # each stroke's amplitude a random effect, its prior the scatter of the
 # strokes' tops, scatter_rho; docs/measurement.md, "Each stroke's
