@@ -2340,6 +2340,19 @@ cover_ depth_4khz_noise_high_top_covered_asine_dwell drift 4000 15516
 # points' own noise (order_weights, session 40): +0.55, every limit met.
 case_ drift_4khz_noise_top_order_by_points_noise drift 4000 15323
 
+# blind_hunt.py mixed 4000 14530: a dwell on a creeping pad (session 40,
+# COTTER; docs/measurement.md, "A dwell on a creeping pad"). The pad
+# sinks under the dwelling tips, so the top is a crest where the tips
+# arrive and a falling ramp after it; the noise hides the crest from the
+# fold. 14530 (poly345, a 0.037 dwell at 206 Hz, 268 bins, read as a
+# dwell): the plateau's level at its centroid, 0.77 um under the crest,
+# U 0.65; now the plateau's fall from its first point (0.47 +- 0.19 um)
+# counts, its middle taken over z 2..3: -0.67 against U 0.88. Its sister
+# mixed 4000 15604 (read sharp: the tilted peak's reach now counts by
+# the gap's own z, U 0.31 -> 0.43) stays 0.02 um outside: -0.45 um, 11
+# of 12 noise redraws within U (the tilted fit reads the crest low too).
+depth_below_ dwell_creep_plateau_slope_4khz mixed 4000 14530 1.2
+
 # gen_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the drift figure over
 # the record (drift_um), flagged and with --drift correct, each within
 # its U (2 drift_u_um) of the generator's drift (drift_depth_um), status
