@@ -897,7 +897,7 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	u_doubt[0] = u_doubt[1] = 0;
 	if (ok[0]) {
 		double z = f[0].v_drift > 0 ? num_abs(f[0].drift) / sqrt(f[0].v_drift) : 0;
-		double w = z >= 2 ? 1 : z > 1 ? z - 1 : 0;
+		double w = num_ramp(z, 1, 2);
 		double s = w > 0 ? sqrt(f[0].head * f[0].head +
 					drift_start_check(d, f[0].q0, white))
 				 : 0;

@@ -375,8 +375,7 @@ static double ripple_ramp(const struct ripple *rp, long n, double excess)
 	if (n >= RING_MIN_BINS && rp->z_convex > z)
 		z = rp->z_convex;
 	z /= sqrt(excess);
-	double a = (z - RIPPLE_SIGMAS) / RIPPLE_RAMP;
-	return a < 1 ? a > 0 ? a : 0 : 1;
+	return num_ramp(z, RIPPLE_SIGMAS, RIPPLE_SIGMAS + RIPPLE_RAMP);
 }
 
 /* A local maximum with no ripple, under 2 sigma above the smooth peak: a
@@ -1203,10 +1202,10 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 		if (*peak > top)
 			over += *peak - top;
 		double z = over / (over_se * sqrt(fold_noise_excess(P)));
-		double w = (z - RM_OVER_FROM) / (RM_OVER_ALL - RM_OVER_FROM);
+		double w = num_ramp(z, RM_OVER_FROM, RM_OVER_ALL);
 		double t = (z - RM_OVER_ALL) / RM_OVER_TAKE_RAMP + 1;
 		if (w > 0) {
-			*u_model = num_rect_add(*u_model, (w < 1 ? w : 1) * over);
+			*u_model = num_rect_add(*u_model, w * over);
 			*peak -= (t > 0 ? (t < 1 ? t : 1) : 0) * over / 2;
 		}
 	}
@@ -1642,9 +1641,9 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		 * 2037, 0.57 -> 0.84 um, its bend at 1.45 sigma. Apart
 		 * (*doubt_um), so that shape.c's own terms for a top ring.c
 		 * left alone still count. */
-		double wz = (excess / c.u - MAX_DOUBT_FROM) / (2 - MAX_DOUBT_FROM);
-		double wb = rp.z_convex - MAX_DOUBT_BEND;
-		*doubt_um = num_rect_add(0, (wb < 1 ? wb > 0 ? wb : 0 : 1) * wz * excess);
+		double wz = num_ramp(excess / c.u, MAX_DOUBT_FROM, 2);
+		double wb = num_ramp(rp.z_convex, MAX_DOUBT_BEND, MAX_DOUBT_BEND + 1);
+		*doubt_um = num_rect_add(0, wb * wz * excess);
 	}
 }
 
@@ -1832,10 +1831,10 @@ static void clean_max_doubt(const struct shape_pts *F, long lo, long hi, double 
 	if (!ring_candidate(F, lo, hi, 8, smooth, true, &c) || c.h < FINE_DOUBT_H)
 		return;
 	double gap = c.val - smooth;
-	double w = (gap / c.u - CLEAN_DOUBT_FROM) / (CLEAN_DOUBT_SIGMAS - CLEAN_DOUBT_FROM);
+	double w = num_ramp(gap / c.u, CLEAN_DOUBT_FROM, CLEAN_DOUBT_SIGMAS);
 	if (!(w > 0))
 		return;
-	*u_model = num_rect_add(*u_model, (w < 1 ? w : 1) * gap);
+	*u_model = num_rect_add(*u_model, w * gap);
 }
 
 /* The fine fold F strays from the coarse shape beyond FINE_SIGMAS (z:
@@ -1866,11 +1865,11 @@ static void fine_stray_doubt(const struct shape_pts *F, long lo, long hi, double
 	if (!ring_candidate(F, lo, hi, 8, smooth, false, &c) || !(c.u > 0))
 		return;
 	double gap = c.val - smooth;
-	double w = (gap / c.u - CLEAN_DOUBT_FROM) / (CLEAN_DOUBT_SIGMAS - CLEAN_DOUBT_FROM);
-	double wz = (z - FINE_SIGMAS) / (FINE_SIGMAS - FINE_DOUBT);
+	double w = num_ramp(gap / c.u, CLEAN_DOUBT_FROM, CLEAN_DOUBT_SIGMAS);
+	double wz = num_ramp(z, FINE_SIGMAS, FINE_SIGMAS + (FINE_SIGMAS - FINE_DOUBT));
 	if (!(w > 0) || !(wz > 0))
 		return;
-	*u_model = num_rect_add(*u_model, (w < 1 ? w : 1) * (wz < 1 ? wz : 1) * gap);
+	*u_model = num_rect_add(*u_model, w * wz * gap);
 }
 
 /* The top folded finer once more, each stroke's own offset from P over
@@ -2080,15 +2079,15 @@ static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src
 static void fine_model_doubt(const struct fine_model *fm, double *peak, double *u_model,
 			     enum measure_ring *ring, double *rise_um)
 {
-	double wu = (fm->z - FINE_MODEL_FROM) / (FINE_MODEL_DOUBT - FINE_MODEL_FROM);
-	double wm = (fm->z - FINE_MODEL_DOUBT) / (RM_CHI - FINE_MODEL_DOUBT);
+	double wu = num_ramp(fm->z, FINE_MODEL_FROM, FINE_MODEL_DOUBT);
+	double wm = num_ramp(fm->z, FINE_MODEL_DOUBT, RM_CHI);
 	double gap = fm->thi - *peak, mid = (fm->tlo + fm->thi) / 2 - *peak;
 	if (!(wu > 0) || !(gap > 0))
 		return;
-	*u_model = num_rect_add(*u_model, (wu < 1 ? wu : 1) * gap);
+	*u_model = num_rect_add(*u_model, wu * gap);
 	if (!(wm > 0) || !(mid > 0) || fm->smooth)
 		return;
-	double d = (wm < 1 ? wm : 1) * mid;
+	double d = wm * mid;
 	*peak += d / 2;
 	if (*ring == MEASURE_RING_NONE && fm->z >= RM_CHI) {
 		*ring = MEASURE_RING_UNRESOLVED;
