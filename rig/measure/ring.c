@@ -1295,9 +1295,36 @@ static bool ring_model_try(const struct shape_pts *P, const struct fold_src *src
 		ring_reach_um(P, lo, hi, P->n / 8, drop, &wlo, &whi);
 	}
 	/* the sampling grid's pattern under the box (rm_on_grid) */
-	double grid_hz = boxed ? src->m->cfg.rate_hz : 0;
-	return ring_model_peak(P, bh, boxed ? box : 0, grid_hz, src->m->cfg.rate_hz, wlo, whi, wide, pk, vp, up, um, cv,
-			       bx, rb, fit_s2);
+	double grid_hz = boxed ? src->m->cfg.rate_hz : 0, rate_hz = src->m->cfg.rate_hz;
+	box = boxed ? box : 0;
+	struct ring_memo *mm = src->ring_memo, fit;
+	if (!mm)
+		mm = &fit;
+	else if (mm->valid && mm->P == P && mm->bh == bh && mm->box == box &&
+		 mm->grid_hz == grid_hz && mm->rate_hz == rate_hz && mm->lo == wlo &&
+		 mm->hi == whi && mm->wide == wide)
+		goto out;
+	/* from the state peak_ringing starts its callers' in: the box's
+	 * terms none, the fit's noise unread (INFINITY) */
+	*mm = (struct ring_memo){ .valid = true, .P = P, .bh = bh, .box = box,
+				  .grid_hz = grid_hz, .rate_hz = rate_hz, .lo = wlo, .hi = whi,
+				  .wide = wide, .fit_s2 = INFINITY, .rb = RING_BOX_NONE };
+	mm->ok = ring_model_peak(P, bh, box, grid_hz, rate_hz, wlo, whi, wide, &mm->pk, &mm->vp,
+				 &mm->up, &mm->um, &mm->cv, &mm->bx, &mm->rb, &mm->fit_s2);
+out:
+	if (rb)
+		*rb = mm->rb;
+	if (fit_s2)
+		*fit_s2 = mm->fit_s2;
+	if (mm->ok) {
+		*pk = mm->pk;
+		*vp = mm->vp;
+		*up = mm->up;
+		*um = mm->um;
+		*cv = mm->cv;
+		*bx = mm->bx;
+	}
+	return mm->ok;
 }
 
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
@@ -1308,7 +1335,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	struct ripple rp;
 	*ring = MEASURE_RING_NONE;
 	if (rb)
-		*rb = (struct ring_box){ .part_um = 0, .gain = 1, .smooth = false, .hidden = false };
+		*rb = RING_BOX_NONE;
 	if (doubt_um)
 		*doubt_um = 0;
 	if (box_um)

@@ -2048,6 +2048,11 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	struct shape_pts P; /* ~25 KiB of stack, as before the split */
 	if (!shape_points(&P, bn, bp))
 		return false;
+	/* the ring model's fit, for both top reads (struct ring_memo) */
+	struct ring_memo memo = { .valid = false };
+	struct fold_src s = *src;
+	s.ring_memo = &memo;
+	src = &s;
 	sparse_bins_sd(&P, bn, bp);
 	shape_quads(sh, &P);
 	long n = P.n, jmax = P.jmax;
