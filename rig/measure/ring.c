@@ -1134,6 +1134,7 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 	if (rb) {
 		rb->part_um = ring_part;
 		rb->gain = F.gain;
+		rb->freq_hz = F.w * 2 * bh * RING_HZ_LO / (2 * M_PI);
 		rb->smooth = smooth;
 	}
 	long nlo = (long)floor(RM_NARROW * (double)lo), nhi = (long)ceil(RM_NARROW * (double)hi);
@@ -1259,6 +1260,12 @@ static double fold_noise_excess(const struct shape_pts *P)
 	return f > 1 ? f : 1;
 }
 
+static bool ring_box_same(const struct ring_box *a, const struct ring_box *b)
+{
+	return a->part_um == b->part_um && a->gain == b->gain && a->freq_hz == b->freq_hz &&
+	       a->smooth == b->smooth && a->hidden == b->hidden;
+}
+
 /* The model's window (ring_model_peak) over the top window lo..hi: the
  * points within RING_MAX_UM of the top (RM_BOX_REACH_UM under the box),
  * widened as below; then the model. */
@@ -1302,13 +1309,16 @@ static bool ring_model_try(const struct shape_pts *P, const struct fold_src *src
 		mm = &fit;
 	else if (mm->valid && mm->P == P && mm->bh == bh && mm->box == box &&
 		 mm->grid_hz == grid_hz && mm->rate_hz == rate_hz && mm->lo == wlo &&
-		 mm->hi == whi && mm->wide == wide)
+		 mm->hi == whi && mm->wide == wide && (!rb || ring_box_same(&mm->rb0, rb)) &&
+		 (!fit_s2 || mm->fit_s2_0 == *fit_s2))
 		goto out;
-	/* from the state peak_ringing starts its callers' in: the box's
-	 * terms none, the fit's noise unread (INFINITY) */
+	/* from the caller's own start (the box's terms none, the fit's
+	 * noise unread, where it asks for neither) */
+	struct ring_box rb0 = rb ? *rb : RING_BOX_NONE;
+	double s0 = fit_s2 ? *fit_s2 : INFINITY;
 	*mm = (struct ring_memo){ .valid = true, .P = P, .bh = bh, .box = box,
 				  .grid_hz = grid_hz, .rate_hz = rate_hz, .lo = wlo, .hi = whi,
-				  .wide = wide, .fit_s2 = INFINITY, .rb = RING_BOX_NONE };
+				  .wide = wide, .rb0 = rb0, .fit_s2_0 = s0, .rb = rb0, .fit_s2 = s0 };
 	mm->ok = ring_model_peak(P, bh, box, grid_hz, rate_hz, wlo, whi, wide, &mm->pk, &mm->vp,
 				 &mm->up, &mm->um, &mm->cv, &mm->bx, &mm->rb, &mm->fit_s2);
 out:
@@ -1355,6 +1365,10 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	if (P->n >= RING_MIN_BINS && half > bh && bh >= RING_MIN_HALF)
 		half = (long)bh;
 	bool seen = rp.rise_um > 0 || half > 0;
+	/* the ripple's half period: the ring's frequency (ring_alias_k),
+	 * the model's in its place where it is fitted */
+	if (rb && rp.half > 0 && isfinite(bh))
+		rb->freq_hz = bh * RING_HZ_LO / (double)rp.half;
 	bool coarse = P->n < RING_MIN_BINS || (seen && half < RING_MIN_HALF);
 	/* seen only by a convex point beyond the second trough of the
 	 * slowest ring of the band (RING_FAR_HALVES) */
@@ -2380,4 +2394,13 @@ double ring_absorbed_um(const struct shape_pts *P, const struct fold_src *src, d
 		a = hid > a ? hid : a;
 	}
 	return a;
+}
+
+unsigned ring_alias_k(const struct shape *sh, double rate_hz)
+{
+	if ((sh->ring == MEASURE_RING_NONE && !sh->ring_crest_top) ||
+	    !(sh->ring_box.freq_hz > 0) || !(rate_hz > 0))
+		return 0;
+	double f = sh->ring_box.freq_hz / rate_hz, k = floor(f + 0.5);
+	return k >= 1 && num_abs(f - k) < RING_ALIAS_STEP ? (unsigned)k : 0;
 }
