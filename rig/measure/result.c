@@ -325,10 +325,10 @@ static double stroke_alias_u(const struct measure *m)
 	if (!(vc > 0) || !(vy > 0))
 		return 0;
 	double b = (myc - my * mc) / vc, z = b / sqrt(vy / (n * vc));
-	double w = (z - PEAK_MISFIT_FROM) / (PEAK_MISFIT_FULL - PEAK_MISFIT_FROM);
+	double w = num_ramp(z, PEAK_MISFIT_FROM, PEAK_MISFIT_FULL);
 	if (!(w > 0))
 		return 0;
-	return sqrt((w < 1 ? w : 1) * 2 * b);
+	return sqrt(w * 2 * b);
 }
 
 /* The per-stroke std's ring term, a standard uncertainty (result_depth:
