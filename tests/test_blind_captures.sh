@@ -2135,6 +2135,17 @@ rate_ rate_startup_head_advance_within_u_1khz speed 1000 15419
 # -2.1; 12 redraws +0.1 +- 3.0).
 rate_ rate_startup_steep_head_noisy_crossings_1khz speed 1000 15838
 
+# The advance's answer at many samples a stroke whether or not it stands
+# apart, where its own u is within the whole window's answer's own (edge.c
+# edge_head, EDGE_ADV_MANY). blind_hunt.py speed 4000 15518
+# (51.3 Hz from 51 %, second order, tau 93 ms, zeta 0.56, no pad, 153
+# samples a stroke at the head) read +14.9 ppm on fbfd3dc: the head took
+# the whole window's quartic, its advance 0.95 of its own u away. Without
+# noise the quartic reads +8.5 ppm and the advance +2.0: the learned
+# shape is off the strokes by up to 1.4 um at the rise, and the fit over
+# the fall as well carries that into the head's phase. Now +6.7.
+rate_ rate_startup_head_advance_many_samples_4khz speed 4000 15518
+
 # The strokes' amplitude scatter in the end fits (edge.c edge_fit_deg:
 # each stroke's amplitude a random effect, its prior the scatter of the
 # strokes' tops, scatter_rho; docs/measurement.md, "Each stroke's
@@ -2304,11 +2315,16 @@ depth_below_ drift_line_start_misfit_flagged_1khz mixed 1000 14608 6
 # order_weights' penalty grows with the fold's noise) and the ring model
 # through the box takes a "ring" a sextic explains as well (RM_SMOOTH, 2.6
 # to 4.2 kHz over the redraws: +0.31 beyond the quiet take); the sextic's
-# own top reads +0.62 too. 15323 (no exposure): the parabola's weight 1.0
-# under noise against order 3's quiet, +0.6. Not fixed; U covers it (12 of
-# 12 redraws), and these pin that it must: guards, covered on ee5b0ea too.
+# own top reads +0.62 too. Not fixed; U covers it (12 of 12 redraws), and
+# this pins that it must: a guard, covered on ee5b0ea too.
 cover_ depth_4khz_noise_high_top_covered_asine_dwell drift 4000 15516
-cover_ depth_4khz_noise_high_top_covered_parabola_weight drift 4000 15323
+# 15323 (no exposure, a poly345 top: order 3, weight 1.0 quiet): under
+# 2.5 um of noise and 2.6 um of scatter the parabola took 0.97 of the
+# weight, its penalty 0.6 of the whole best rss (19 s2, where the points'
+# noise made all of that rss) against order 3's gap of 12 s2: +1.05 um
+# corrected, U 1.81. The share now counts only the misfit beyond the
+# points' own noise (order_weights, session 40): +0.55, every limit met.
+case_ drift_4khz_noise_top_order_by_points_noise drift 4000 15323
 
 # gen_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the drift figure over
 # the record (drift_um), flagged and with --drift correct, each within

@@ -437,12 +437,24 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
 }
 
 /* The weights of the top's orders 2, 3, 4 from their rss (rk; INFINITY:
- * no fit) over np points. A parabola (a sine's top) unless another order
- * fits clearly better: its rss below 1/1.6 and lower by more than 9
- * residual variances s2 (of the best fit). The bins are not independent
- * (few distinct phases when the rates are near commensurate): chosen on
- * rss alone, the order moved a sine's peak by up to 3 um at 1 kHz (rss
- * ratio 1.47); a cycloidal cam's top (order 3) cuts the rss by 1.8..4.5.
+ * no fit) over np points whose own noise (pts_noise) is s2n a unit of
+ * weight (0: unknown, all of the best rss counts as misfit). A parabola
+ * (a sine's top) unless another order fits clearly better: lower by more
+ * than 9 residual variances s2 (of the best fit), and by 0.6 of the best
+ * fit's misfit beyond the points' noise (its rss less dof s2n). The bins
+ * are not independent (few distinct phases when the rates are near
+ * commensurate): chosen on rss alone, the order moved a sine's peak by
+ * up to 3 um at 1 kHz (rss ratio 1.47); a cycloidal cam's top (order 3)
+ * cuts the rss by 1.8..4.5. That share was of the whole best rss until
+ * session 40: about 0.6 (np - 3) s2, 19 s2 on a 4 kHz top of 35 points,
+ * where the points' noise alone made the rss, so the noisier the fold
+ * the more an order's misfit had to be to beat the parabola (its gap
+ * does not grow with the noise): blind_hunt.py drift 4000 15323, a
+ * poly345 top (order 3, weight 1.0 quiet) under 2.5 um of noise and
+ * 2.6 um of stroke scatter, gave the parabola 0.97 of the weight (order
+ * 3's rss lower by 156, 12 s2, the penalty 244; best rss 406 against
+ * 32 s2n = 405) and read +1.05 um corrected (+0.55 now; its drift-free
+ * twin +0.56 -> +0.37 over 12 redraws, quiet +0.03).
  * Not a hard choice: each order weighs exp(-(rss + penalty) / (2 s2)),
  * the penalty of orders 3 and 4 that margin, so an order near it shares
  * the peak. Chosen outright, a top whose rss ratio sat at the margin
@@ -453,7 +465,7 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
  * a flat at the vertex, whose width is one parameter more: it pays the
  * penalty once more, and s2 counts it when such a model fits best. */
 #define TOP_MODELS 6
-static void order_weights(const double *rk, int nm, long np, double *wo)
+static void order_weights(const double *rk, int nm, long np, double s2n, double *wo)
 {
 	double best = INFINITY, e[TOP_MODELS], emin = INFINITY;
 	int ib = 0;
@@ -462,8 +474,10 @@ static void order_weights(const double *rk, int nm, long np, double *wo)
 			best = rk[i];
 			ib = i;
 		}
-	double s2 = best / (double)(np - 3 - (ib >= 3));
-	double pen = 9 * s2 > 0.6 * best ? 9 * s2 : 0.6 * best;
+	double dof = (double)(np - 3 - (ib >= 3)), s2 = best / dof;
+	double ex = s2n > 0 ? best - dof * s2n : best;
+	ex = ex > 0 ? ex : 0;
+	double pen = 9 * s2 > 0.6 * ex ? 9 * s2 : 0.6 * ex;
 	for (int i = 0; i < nm; i++) {
 		e[i] = rk[i] + (double)((i % 3 != 0) + (i >= 3)) * pen;
 		emin = e[i] < emin ? e[i] : emin;
@@ -595,6 +609,20 @@ static long pts_window(const struct shape_pts *P, long lo, long hi, double *x, d
 		s[np] = P->sd[j];
 	}
 	return np;
+}
+
+/* The points lo..hi's own noise a unit of weight: the mean of their
+ * standard errors' squares times their weights (a bin's sample
+ * variance, its strokes' correlated scatter included: bin_sd) */
+static double pts_noise(const struct shape_pts *P, long lo, long hi)
+{
+	double s = 0;
+	long j;
+	for (long k = lo; k <= hi; k++) {
+		pt_x(P, k, &j);
+		s += P->sd[j] * P->sd[j] * P->wt[j];
+	}
+	return hi >= lo ? s / (double)(hi - lo + 1) : 0;
 }
 
 /* The dwell's quadratic (peak_dwell) against a cubic through the same
@@ -995,7 +1023,8 @@ static bool tilt_best(const double *x, const double *y, const double *wt, long n
  * fit -0.29 .. +0.28 and -0.13 .. -0.04, the tilted one -0.06 .. +0.69
  * and -0.03 .. +0.16. Returns the gap (0 when no tilted fit). */
 static double tilt_gap(const double *px, const double *py, const double *pw, const double *ps,
-		       long np, double pk, double rss, double q_ord, double v, double *se, double *z)
+		       long np, double s2n, double pk, double rss, double q_ord, double v, double *se,
+		       double *z)
 {
 	static const double orders[] = { 2, 3, 4 };
 	struct tilt_fit tf[3];
@@ -1012,7 +1041,7 @@ static double tilt_gap(const double *px, const double *py, const double *pw, con
 	if (!isfinite(rt[it]))
 		return 0;
 	double rtb = rt[it];
-	order_weights(rt, 3, np - 1, wo);
+	order_weights(rt, 3, np - 1, s2n, wo);
 	it = 0;
 	for (int i = 0; i < 3; i++) {
 		it = wo[i] > wo[it] ? i : it;
@@ -1105,6 +1134,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	wh = wh > 2 ? wh + 1 : 3;
 	double px[NBIN_MAX], py[NBIN_MAX], pw[NBIN_MAX], ps[NBIN_MAX];
 	long np = pts_window(P, wl, wh, px, py, pw, ps);
+	double s2n = pts_noise(P, wl, wh);
 	/* The order of the top: the one that fits best (but see below).
 	 * On coarse bins (under TOP_MISS_BINS, where ring.c's local maxima
 	 * do not see the top's plateau) each order also with a flat at the
@@ -1126,7 +1156,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 		if (i == 3) {
 			double w3[3];
 			int i3 = 0;
-			order_weights(rk, 3, np, w3);
+			order_weights(rk, 3, np, s2n, w3);
 			for (int o = 1; o < 3; o++)
 				i3 = w3[o] > w3[i3] ? o : i3;
 			if (!(te[i3] < -ps[tj[i3]])) {
@@ -1154,7 +1184,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	/* The models weighed by their fit (order_weights): the peak, its
 	 * position and the model term from all of them. */
 	double wo[TOP_MODELS], pkm = 0, vkm = 0;
-	order_weights(rk, nm, np, wo);
+	order_weights(rk, nm, np, s2n, wo);
 	ib = 0;
 	for (int i = 0; i < nm; i++) {
 		if (wo[i] > wo[ib])
@@ -1201,7 +1231,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	*miss_um = miss ? te[ib] : 0;
 	*over_bound = 0;
 	*misfit_um = n >= TOP_MISS_BINS ? sharp_misfit(pw, ps, np, rk[ib]) : 0;
-	*tilt_um = n >= SHARP_COARSE_BINS ? tilt_gap(px, py, pw, ps, np, pkm, best, orders[ib % 3],
+	*tilt_um = n >= SHARP_COARSE_BINS ? tilt_gap(px, py, pw, ps, np, s2n, pkm, best, orders[ib % 3],
 						     vk[ib], tilt_se, tilt_z)
 					  : 0;
 	*over_um = n >= TOP_MISS_BINS ? over_top(px, py, pw, ps, np, orders[ib], vk[ib], lev,
@@ -1410,7 +1440,7 @@ static double exposure_first_drop(const struct shape_pts *P, double vpos, double
 				  double *own, double *uown)
 {
 	double rk[3], f[3], uf[3] = { 0 }, wo[3], c = 0, co = 0, uo = 0;
-	long np = (long)ceil(vpos + w + 3) - (long)floor(vpos - w - 3) + 1;
+	long k0 = (long)floor(vpos - w - 3), k1 = (long)ceil(vpos + w + 3), np = k1 - k0 + 1;
 	lin = lin > 0 ? lin : 0;
 	if (own)
 		*own = NAN;
@@ -1423,7 +1453,7 @@ static double exposure_first_drop(const struct shape_pts *P, double vpos, double
 	}
 	if (!any)
 		return lin;
-	order_weights(rk, 3, np, wo);
+	order_weights(rk, 3, np, pts_noise(P, k0, k1), wo);
 	for (int i = 0; i < 3; i++) {
 		co += wo[i] > 0 ? wo[i] * f[i] : 0;
 		uo += wo[i] > 0 ? wo[i] * uf[i] : 0;
