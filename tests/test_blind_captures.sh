@@ -1873,6 +1873,17 @@ strokes_ mixed_pwm_top_misfit_4khz mixed 4000 10223 std
 strokes_ stroke_u_peak_misfit_ring_2khz_4khz ringing 4000 15402 std
 fig_below_ std_u_peak_misfit_ring_2khz_4khz ringing 4000 15402 3 std
 
+# blind_hunt.py ringing 4000 16618: a 19.1 um ring at 4130 Hz (A +-15 % a
+# stroke, tau 0.68 ms) on 252 Hz poly345 strokes: near the sample rate,
+# each stroke's top samples see the ring at one phase (their offset from
+# its crest), which its fit reads as an offset, and the crest it does
+# not see. The strokes' errors follow that offset (sd 0.6 um with a
+# sample on the crest, 3.0 half a sample off): 440 of 492 within U 3.02
+# (worst +8.84 um, U 3.85). Each stroke's U now carries the part of the
+# crest its samples did not see (result.c stroke_alias_u): 475 of 492
+# within U 3.81.
+strokes_ stroke_u_ring_aliased_4khz ringing 4000 16618
+
 # blind_hunt.py ringing 1000 10200: a 3.9 kHz ring of 5.2 um decaying over
 # 0.97 ms on 63.6 Hz strokes (a soft pad, 2.5 um of t3 noise); the ring
 # adds 1.6 um to the depth. The fine fold of the top strayed from the

@@ -132,6 +132,9 @@ struct xing {
 struct ring_box {
 	double part_um; /* the ring taken: its part of the model's top */
 	double gain;    /* the box's gain on the ring that fits best (1: none) */
+	double freq_hz; /* the ring's frequency: the model's where fitted,
+			   else the ripple's half period (0: neither;
+			   ring_alias_k) */
 	bool smooth;    /* the ring taken, but a polynomial of degree 6 fits
 			   the top as well (RM_SMOOTH): not reported */
 	bool hidden;    /* none taken: the ring that fits best stands out of
@@ -536,6 +539,13 @@ struct measure {
 	 * expectation over the noise's variance (result.c
 	 * stroke_peak_misfit) */
 	double tpk_ss, tpk_dof;
+	/* a ring aliased on the sampling grid (ring_alias_k, as k when the
+	 * first stroke came): the accepted strokes' depths x (from d_ref)
+	 * against c = cos(4 pi k slot), slot the stroke's crest in samples:
+	 * count, sums of c, c^2, x, x^2, x^3, x^4, x c, x^2 c (tally.c
+	 * alias_add, result.c stroke_alias_u) */
+	unsigned al_k;
+	double al_n, al_c, al_cc, al_x, al_xx, al_x3, al_x4, al_xc, al_xxc;
 	/* drift: the troughs against time (drift.c), y = the trough less
 	 * dr_ref (the first accepted trough) */
 	double dr_ref;
@@ -894,6 +904,12 @@ double ring_bend_um(const struct shape_pts *P, const struct fold_src *src, doubl
  * the band (um, a half-width; 0: no exposure, coarse bins, no fold source). */
 double ring_absorbed_um(const struct shape_pts *P, const struct fold_src *src, double exposure_s,
 			double seen_um);
+/* A ring seen (sh->ring, or its crest on the top) whose frequency
+ * (ring_box.freq_hz) lies within RING_ALIAS_STEP of a multiple k of the
+ * sampling rate rate_hz: k, which each stroke's samples see the ring's
+ * phase by (result.c stroke_alias_u); 0 otherwise. */
+#define RING_ALIAS_STEP 0.125
+unsigned ring_alias_k(const struct shape *sh, double rate_hz);
 
 /* fit.c */
 /* Fit one closed stroke (hist[a.idx .. b.idx)) with the learned shape and

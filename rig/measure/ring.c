@@ -1154,6 +1154,7 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 	if (rb) {
 		rb->part_um = ring_part;
 		rb->gain = F.gain;
+		rb->freq_hz = F.w * 2 * bh * RING_HZ_LO / (2 * M_PI);
 		rb->smooth = smooth;
 	}
 	long nlo = (long)floor(RM_NARROW * (double)lo), nhi = (long)ceil(RM_NARROW * (double)hi);
@@ -1328,7 +1329,8 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	struct ripple rp;
 	*ring = MEASURE_RING_NONE;
 	if (rb)
-		*rb = (struct ring_box){ .part_um = 0, .gain = 1, .smooth = false, .hidden = false };
+		*rb = (struct ring_box){ .part_um = 0, .gain = 1, .freq_hz = 0, .smooth = false,
+					 .hidden = false };
 	if (doubt_um)
 		*doubt_um = 0;
 	if (box_um)
@@ -1348,6 +1350,10 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 	if (P->n >= RING_MIN_BINS && half > bh && bh >= RING_MIN_HALF)
 		half = (long)bh;
 	bool seen = rp.rise_um > 0 || half > 0;
+	/* the ripple's half period: the ring's frequency (ring_alias_k),
+	 * the model's in its place where it is fitted */
+	if (rb && rp.half > 0 && isfinite(bh))
+		rb->freq_hz = bh * RING_HZ_LO / (double)rp.half;
 	bool coarse = P->n < RING_MIN_BINS || (seen && half < RING_MIN_HALF);
 	/* seen only by a convex point beyond the second trough of the
 	 * slowest ring of the band (RING_FAR_HALVES) */
@@ -2373,4 +2379,13 @@ double ring_absorbed_um(const struct shape_pts *P, const struct fold_src *src, d
 		a = hid > a ? hid : a;
 	}
 	return a;
+}
+
+unsigned ring_alias_k(const struct shape *sh, double rate_hz)
+{
+	if ((sh->ring == MEASURE_RING_NONE && !sh->ring_crest_top) ||
+	    !(sh->ring_box.freq_hz > 0) || !(rate_hz > 0))
+		return 0;
+	double f = sh->ring_box.freq_hz / rate_hz, k = floor(f + 0.5);
+	return k >= 1 && num_abs(f - k) < RING_ALIAS_STEP ? (unsigned)k : 0;
 }

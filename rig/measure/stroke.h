@@ -254,6 +254,13 @@ struct measure_stats {
 	 * misfit's rms (result.c stroke_peak_misfit: in each stroke's U;
 	 * 0 where none shows) */
 	double stroke_u_peak_um;
+	/* a ring aliased on the sampling grid (result.c stroke_alias_u):
+	 * k (0: none), the sampling rate, the part of the strokes' ring
+	 * their fits read at the phase their samples saw it (a standard
+	 * uncertainty) and the ring's change at the crest (stroke_ring_u),
+	 * for each stroke's own term (measure_stroke_U_um) */
+	unsigned stroke_alias_k;
+	double stroke_alias_rate_hz, stroke_u_alias_um, stroke_u_crest_um;
 	/* the noise's kurtosis (result.c noise_kurtosis), for each
 	 * stroke's own misfit (stroke_misfit_var) */
 	double stroke_kurt;

@@ -28,6 +28,28 @@ void stats_level(struct measure *m, double t_s, double level_um)
 	}
 }
 
+/* An accepted stroke's depth x (from d_ref) into the sums of a ring
+ * aliased on the sampling grid (ring_alias_k): its samples see the ring
+ * at the phase k times their offset from its crest (peak_time_s, in
+ * samples), the same phase at each of them. */
+static void alias_add(struct measure *m, const struct measure_stroke *s, double x)
+{
+	unsigned k = ring_alias_k(&m->shape, m->cfg.rate_hz);
+	if (!k || (m->al_k && k != m->al_k))
+		return;
+	m->al_k = k;
+	double c = cos(4 * M_PI * k * (s->peak_time_s * m->cfg.rate_hz));
+	m->al_n++;
+	m->al_c += c;
+	m->al_cc += c * c;
+	m->al_x += x;
+	m->al_xx += x * x;
+	m->al_x3 += x * x * x;
+	m->al_x4 += x * x * x * x;
+	m->al_xc += x * c;
+	m->al_xxc += x * x * c;
+}
+
 void stats_emit(struct measure *m, struct measure_stroke *s)
 {
 	s->index = m->stroke_index++;
@@ -61,6 +83,7 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 		}
 		m->have_last_depth = true;
 		m->last_depth = x;
+		alias_add(m, s, x);
 		/* drift: the trough against time */
 		if (m->strokes == 1)
 			m->dr_ref = s->trough_um;
