@@ -580,6 +580,19 @@ case_ speed_step_4khz_10ppm speed 4000 2062
 rate_ rate_xing_bias_1khz_6p9 mixed 1000 2033
 rate_ rate_xing_bias_1khz_8p1 mixed 1000 2026
 rate_ rate_xing_bias_1khz_11p0 mixed 1000 2035
+# blind_hunt.py speed 1000 15840 (a 4-5-6-7 cam, rise 0.31, its chirp
+# bringing the tail to 7.0 samples a stroke; THIMBLE, session 39): -12.8
+# ppm (U 71). At about a whole number of samples a stroke the samples sit
+# at the same phases for tens of strokes, and each end took what the
+# unbiasing left of the crossings' bias: 27 % of it, +-0.003 cycles an
+# end (a steady noiseless pen at 7.02 samples a stroke read -18..+25 ppm
+# over six sampling phases). The bias came from a quintic over +-1.5
+# slots around the mid crossing, which a flank about two slots long is
+# not; a seventh degree with the once-a-slot ripples fitted beside it
+# (learn.c, mid_poly_fit) follows it: -6.2 ppm; 12 redraws of the
+# physics sd 17.6 -> 5.4 ppm (the floor 1.7).
+rate_ rate_xing_bias_1khz_7p02 speed 1000 15840
+redraw_spread_ rate_xing_bias_near_7_redraws_spread_1khz speed 1000 15840 12 9.0
 
 # A PWM ripple of the pen's speed moves the phase by a sinusoid the end
 # fits' polynomial over three strokes cannot follow: 0.44 % at 42.1 Hz on
@@ -2337,6 +2350,19 @@ cover_ depth_4khz_noise_high_top_covered_asine_dwell drift 4000 15516
 # points' own noise (order_weights, session 40): +0.55, every limit met.
 case_ drift_4khz_noise_top_order_by_points_noise drift 4000 15323
 
+# blind_hunt.py mixed 4000 14530: a dwell on a creeping pad (session 40,
+# COTTER; docs/measurement.md, "A dwell on a creeping pad"). The pad
+# sinks under the dwelling tips, so the top is a crest where the tips
+# arrive and a falling ramp after it; the noise hides the crest from the
+# fold. 14530 (poly345, a 0.037 dwell at 206 Hz, 268 bins, read as a
+# dwell): the plateau's level at its centroid, 0.77 um under the crest,
+# U 0.65; now the plateau's fall from its first point (0.47 +- 0.19 um)
+# counts, its middle taken over z 2..3: -0.67 against U 0.88. Its sister
+# mixed 4000 15604 (read sharp: the tilted peak's reach now counts by
+# the gap's own z, U 0.31 -> 0.43) stays 0.02 um outside: -0.45 um, 11
+# of 12 noise redraws within U (the tilted fit reads the crest low too).
+depth_below_ dwell_creep_plateau_slope_4khz mixed 4000 14530 1.2
+
 # gen_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the drift figure over
 # the record (drift_um), flagged and with --drift correct, each within
 # its U (2 drift_u_um) of the generator's drift (drift_depth_um), status
@@ -2379,4 +2405,45 @@ gen_drift_ drift_sample_phase_pattern_1khz "--seed 15916 --fs 1000.0 --secs 2.09
   --pwm-hz 38.2 --pad-level 0.858 --pad-gain 0.32 --pad-tau-ms 2.46 --drift-um -9.71
   --drift-kind exp --drift-tau-s 1.38" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10
   --freq-hint 124.998 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
+# gap_withholds_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS": one capture
+# read without and with the phase-gap gate (--max-phase-gap-pct 3.5, a
+# run's [quality] default): without, status ok with a drift figure; with
+# it, status phase gap, the rate kept, and neither depth nor drift stated
+# (the CSV's columns empty, no drift: line)
+gap_withholds_drift_() {
+  gen_two_ "$1" "$2" "$3" "--max-phase-gap-pct 3.5" || return
+  # shellcheck disable=SC2086
+  line=$($RUNNER "$RIG" analyze $3 --max-phase-gap-pct 3.5 "$tmp/g2.bin" 2>/dev/null | grep '^drift:')
+  fig=$(python3 -c 'import sys
+h = sys.argv[1].split(",")
+a, b = (dict(zip(h, r.split(","))) for r in sys.argv[2:4])
+leaks = ["%s=%s" % (k, b[k]) for k in ("depth_mean_um", "drift_um", "drift_u_um", "drift_detected")
+         if b.get(k)]
+leaks += ["drift_corrected=1"] if b.get("drift_corrected", "0") != "0" else []
+leaks += [sys.argv[4]] if sys.argv[4] else []
+good = (a["status"] == "ok" and a["drift_um"] != "" and b["status"] == "phase gap"
+        and b["freq_hz"] != "" and not leaks)
+print("%s: ungated %s drift %s um; gated %s, rate %s Hz, %s" % ("good" if good else "short",
+      a["status"], a["drift_um"] or "none", b["status"], b["freq_hz"] or "none",
+      "; ".join(leaks) or "no depth or drift stated"))' "$hdr" "$a" "$b" "$line" 2>&1)
+  case "$fig" in
+    "good"*) ok "$1: $fig" ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+# blind_hunt.py drift 1000 16304 with the crank at about 8 samples a
+# stroke (SHEAVE's near-integer draws, PINTLE session 39): 7.998 samples
+# a stroke, speed wander 0.025 %, 5.22 % of the period unsampled at the
+# top. The troughs were read at the same few phases, crawling over the
+# record: the drift figure -16.82 um, U 5.45, for -9.18. Under the gate
+# (a run's default 3.5 %) the depth was withheld and the drift figure
+# still stated, from the same strokes; it is withheld with the depth now
+# (result.c, measure_gate_phase_gap), as under the other gates.
+gap_withholds_drift_ phase_gap_withholds_drift_1khz "--seed 16304 --fs 1000.0 --secs 2.337
+  --freq 125.0428 --depth-um 1512.0 --travel-um 847.4 --cam asine --rise 0.351 --dwell 0.0
+  --rdwell 0.184 --noise-um 2.72 --noise-kind gauss --wander-pct 0.025 --wander-hz 0.87
+  --scatter-um 0.95 --jitter-us 0.07 --pwm-pct 0.28 --pwm-hz 32.9 --exposure-us 23.0
+  --drift-um 9.19 --drift-kind lin --drift-tau-s 0.73" "--format ild1420 --rate 1000 --zero-mm 5
+  --range-mm 10 --freq-hint 125.043 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0
+  --exposure-us 23 --clock-ppm 0"
 finish

@@ -339,7 +339,7 @@ START_TEST(test_refused_figure_shows_no_limits_from_its_u_and_says_why)
 	struct decision d;
 	decide_tolerance(&d, 2500, 20, 2500, 100, DECISION_GUARDED, "um");
 	snprintf(d.reason, sizeof d.reason, "not measured: top between sampled phases: 3.98 %% "
-		 "of the period unsampled (gate 3.50 %%): depth withheld");
+		 "of the period unsampled (gate 3.50 %%): depth and drift withheld");
 	d.result = DECISION_FAIL;
 	ck_assert_int_eq(report_add_judged(r, &(struct report_judged){
 							   "verify", "depth_sweep", "depth", "um",
@@ -360,7 +360,7 @@ START_TEST(test_refused_figure_shows_no_limits_from_its_u_and_says_why)
 	ck_assert_msg(xml_check(x) == NULL, "%s", xml_check(x));
 	ck_assert_msg(strstr(x, "<failure type=\"NOT_MEASURED\" message=\"not measured: top between "
 				"sampled phases: 3.98 % of the period unsampled (gate 3.50 %): depth "
-				"withheld, spec 2400..2600 um\">"), "%s", x);
+				"and drift withheld, spec 2400..2600 um\">"), "%s", x);
 	ck_assert_msg(!strstr(x, "none"), "%s", x);
 	ck_assert_msg(strstr(x, "failures=\"2\""), "%s", x); /* the depth and the verdict */
 	free(x);

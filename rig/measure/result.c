@@ -2008,6 +2008,13 @@ static bool stall_moving(const struct measure *m, const struct measure_stats *ou
 	return sd * sd > nz * nz * ratio && sqrt(sd * sd - nz * nz) > 0.1 * out->travel_um;
 }
 
+/* A refused record's drift figure goes with its other figures: it rests
+ * on the same strokes' troughs (result_gates, measure_gate_phase_gap). */
+static void withhold_drift(struct measure_stats *st)
+{
+	st->has_drift = st->drift_detected = st->drift_corrected = false;
+}
+
 /* The quality gates (struct measure_gates) on a record that is otherwise
  * ok: a status that says why, and its figures withheld. */
 static void result_gates(const struct measure *m, struct measure_stats *out)
@@ -2073,7 +2080,7 @@ static void result_gates(const struct measure *m, struct measure_stats *out)
 	 * "noisy", from troughs the noise had set). Under the drift gate it is
 	 * the reason, and stays. */
 	if (out->status != MEASURE_DRIFT)
-		out->has_drift = out->drift_detected = out->drift_corrected = false;
+		withhold_drift(out);
 }
 
 /* The gates on the depth below act on a record whose depth stands: ok,
@@ -2106,9 +2113,17 @@ void measure_gate_phase_gap(struct measure_stats *st, const struct measure_gates
 	const char *also = also_unseen(st);
 	set_msg(st, MEASURE_PHASE_GAP,
 		"top between sampled phases: %.2f %% of the period unsampled (gate %.2f %%; "
-		"a rate dividing the laser's, no wander): depth withheld%s",
+		"a rate dividing the laser's, no wander): depth and drift withheld%s",
 		st->phase_gap * 100, g->max_phase_gap_pct, also);
 	st->has_depth = false;
+	/* The troughs were sampled at the same few phases as the top (the
+	 * grid's phases are the same all round the stroke), and the drift
+	 * figure rests on them: their pattern as the phases crawl reads as
+	 * drift (near-integer drift 1000 16304, 7.998 samples a stroke, gap
+	 * 5.2 %: -16.82 um, U 5.45, for -9.18). A report that withholds the
+	 * depth and states a drift from the same strokes reads as if the
+	 * troughs were fine: withheld too, as under the other gates. */
+	withhold_drift(st);
 }
 
 void measure_gate_ring_bound(struct measure_stats *st)

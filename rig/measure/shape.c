@@ -380,7 +380,7 @@ static double sharp_lev(const struct shape_pts *P)
 
 /* peak_dwell's quadratic a + b x + c x^2 (ok: solved), for dwell_over. */
 struct dwell_quad {
-	bool ok;
+	bool ok, plateau;
 	double a, b, c;
 };
 
@@ -392,6 +392,7 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
 		       struct top_curv *tc, struct dwell_quad *dq)
 {
 	dq->ok = false;
+	dq->plateau = false;
 	double S[5] = { 0 }, Y[3] = { 0 };
 	double xlo = 0, xhi = 0;
 	long j;
@@ -415,7 +416,7 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
 	if (!num_solve3_sym(A, Y, q, inv))
 		return;
 	double a = q[0], b = q[1], c = q[2];
-	*dq = (struct dwell_quad){ true, a, b, c };
+	*dq = (struct dwell_quad){ true, true, a, b, c };
 	*peak = a + b * *vpos + c * *vpos * *vpos;
 	/* Is the curvature real or noise? Residual variance per unit weight
 	 * times the variance factor of c. */
@@ -433,6 +434,7 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
 		*peak = a + b * v + c * v * v;
 		*vpos = v;
 		*tc = (struct top_curv){ -c, 2 };
+		dq->plateau = false;
 	}
 }
 
@@ -719,6 +721,46 @@ static double dwell_skew(const struct shape_pts *P, long lo, long hi, const stru
 	}
 	*se = sqrt(v);
 	return best - ref;
+}
+
+/* The plateau's slope (peak_dwell read the level at the window's
+ * centroid, its curvature not significant): a line through the points
+ * lo..hi, weighted alike. The pad's creep sinks the dwelling tips, so a
+ * dwell's plateau falls after the crest where the tips arrived, at its
+ * rising side (the window's first points); its level at the centroid
+ * lies under that crest by the line's fall from there. Returns the
+ * line's value at the first point over the one at the centroid when the
+ * line falls (0 otherwise, or when there is no fit), *se its standard
+ * error (the slope's, from each point's own standard error). */
+static double dwell_slope(const struct shape_pts *P, long lo, long hi, const struct dwell_quad *dq,
+			  double *se)
+{
+	*se = 0;
+	if (!dq->ok || !dq->plateau || hi - lo + 1 < SKEW_MIN_PTS)
+		return 0;
+	double xs[NBIN_MAX], ws[NBIN_MAX], ys[NBIN_MAX], ss[NBIN_MAX];
+	long np = pts_window(P, lo, hi, xs, ys, ws, ss);
+	double sw = 0, sx = 0;
+	for (long k = 0; k < np; k++) {
+		sw += ws[k];
+		sx += ws[k] * xs[k];
+	}
+	double xm = sx / sw, sxx = 0, sxy = 0;
+	for (long k = 0; k < np; k++) {
+		sxx += ws[k] * (xs[k] - xm) * (xs[k] - xm);
+		sxy += ws[k] * (xs[k] - xm) * ys[k];
+	}
+	if (!(sxx > 0))
+		return 0;
+	double b = sxy / sxx, v = 0, d = xm - xs[0];
+	if (!(b < 0))
+		return 0;
+	for (long k = 0; k < np; k++) {
+		double c = ws[k] * (xs[k] - xm) / sxx * d;
+		v += c * c * ss[k] * ss[k];
+	}
+	*se = sqrt(v);
+	return -b * d;
 }
 
 /* A top whose fit moves with the window's width (narrow_top): the
@@ -1842,7 +1884,7 @@ static void shape_top(struct shape *sh, const struct shape_pts *P, const struct 
 	top_window(P, &lo, &hi);
 	double peak, vpos;
 	struct top_curv tc = { 0, 2 };
-	struct dwell_quad dq = { false, 0, 0, 0 };
+	struct dwell_quad dq = { false, false, 0, 0, 0 };
 	peak_dwell(P, lo, hi, &peak, &vpos, &tc, &dq);
 	double u_model = 0, miss = 0, over = 0;
 	double over_take = 0, over_bound = 0, misfit = 0, tilt = 0, tilt_se = 0, tilt_z = 0;
@@ -1913,14 +1955,26 @@ static void shape_top(struct shape *sh, const struct shape_pts *P, const struct 
 		 * sigma: over 1 (as over_top's) it flipped on the spikes
 		 * (blind_hunt.py spikes 4000 10802: z 2.10 in the spiked
 		 * capture, 3.09 in its twin, their means 0.50 um apart; now
-		 * 0.28). */
+		 * 0.28). A tilted peak above the sharp one beyond its own
+		 * noise (the gap over its standard error as a z, by
+		 * tilt_share) is the creep the line's F may not tell: its
+		 * reach (the gap and one standard error, as on coarse bins)
+		 * counts in U in that share where it is the larger. A dwell
+		 * on a creeping pad (blind_hunt.py mixed 4000 15604: the
+		 * gap 0.28 +- 0.02 um, the line's z 1.3) read -0.43 um
+		 * against U 0.31 with 0.16 of the gap; then U 0.46, with
+		 * the order weights of session 40 U 0.43, -0.45 um: the
+		 * tilted fit reads a dwell's crest low too. */
 		double t = tilt_share(tilt_z);
+		double zg = tilt_se > 0 ? tilt / tilt_se : tilt > 0 ? TOP_MISS_SIGMAS : 0;
+		double half = t * num_abs(tilt), reach = tilt_share(zg) * (tilt + tilt_se);
 		if (t > 0) {
 			double tu = t * tilt_se;
 			peak += t * (smooth + tilt - peak);
 			u_model = sqrt(u_model * u_model + tu * tu);
-			u_model = num_rect_add(u_model, t * num_abs(tilt));
 		}
+		if (half > 0 || reach > 0)
+			u_model = num_rect_add(u_model, reach > half ? reach : half);
 	}
 	if (!sharp && n >= TOP_MISS_BINS && left) {
 		/* Left alone by ring.c, the dwell's quadratic above the top
@@ -1933,8 +1987,18 @@ static void shape_top(struct shape *sh, const struct shape_pts *P, const struct 
 		 * gap's significance z (from TOP_MISS_SIGMAS - OVER_TAKE_RAMP,
 		 * in full from TOP_MISS_SIGMAS, as over_top's), its reach
 		 * (the gap and one standard error) a rectangular half-width
-		 * whatever its z, as over_top's: 10204's gap stood at z 2.2 */
+		 * whatever its z, as over_top's: 10204's gap stood at z 2.2.
+		 * The plateau's fall from its first point (dwell_slope: the
+		 * pad sinking under the dwelling tips) in its place where it
+		 * reaches further: mixed 4000 14530's plateau level stood
+		 * 0.77 um under the crest (U 0.65), the cubic's gap 0.24 +-
+		 * 0.16, the line's fall 0.47 +- 0.19 (now -0.67, U 0.88). */
 		double sk_se, sk = dwell_skew(P, lo, hi, &dq, vpos, &sk_se);
+		double sl_se, sl = dwell_slope(P, lo, hi, &dq, &sl_se);
+		if (sl + sl_se > num_abs(sk) + sk_se) {
+			sk = sl;
+			sk_se = sl_se;
+		}
 		if (sk != 0) {
 			double z = sk_se > 0 ? num_abs(sk) / sk_se : TOP_MISS_SIGMAS;
 			double t = (z - TOP_MISS_SIGMAS) / OVER_TAKE_RAMP + 1;
