@@ -1625,6 +1625,16 @@ twin15982_an="--format ild1420 --rate 1000 --zero-mm 5
   --clock-ppm 0"
 gen_cover_ ring_fine_noise_outliers_no_ring_1khz "$twin15982_gen" "$twin15982_an"
 gen_no_ring_ ring_fine_lone_bin_no_ring_1khz "$twin15982_gen" "$twin15982_an"
+# blind_hunt.py ringing 1000 15908: a 4438 Hz ring of 16.3 um on 130 Hz
+# asine strokes, 7.7 samples a stroke, Laplace noise 2.55 um. The fine
+# fold's crest, from the quadratic over 7 points, stood 5.8 um over the
+# smooth peak; their chi-square 4.29 a degree of freedom (p 0.002 on 4)
+# passed fine_misfit's flat 3 and grew its u 1.23 -> 2.56 um: the ring
+# unsure, U 4.35 -> 9.18 um for an error of +1.33 (session 39). Its 24
+# redraws read +0.32 um on average, sd 1.37, max 4.29, all within U.
+# The misfit now counts beyond chance at 1e-3 for its degrees of freedom
+# (ring.c): +1.33 um, U 4.35.
+fig_below_ ring_fine_misfit_by_its_dof_1khz ringing 1000 15908 6 depth
 
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace

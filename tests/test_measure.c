@@ -320,6 +320,36 @@ START_TEST(test_median_takes_the_upper_middle_or_the_mean_of_the_two)
 }
 END_TEST
 
+/* ---- the one weight ramp (measure/numeric.h) ---------------------------- */
+
+/* num_ramp is nothing up to from, all from full on, linear between, and
+ * nothing for a NaN; between, the same bits as the expression it took the
+ * place of, (z - FROM) / (FULL - FROM) held to 0..1, with from and full
+ * constants folded or not (no figure moved with it). */
+START_TEST(test_ramp_is_nothing_to_from_all_from_full_and_nothing_for_nan)
+{
+	ck_assert_double_eq(num_ramp(0.5, 1, 3), 0);
+	ck_assert_double_eq(num_ramp(1, 1, 3), 0);
+	ck_assert_double_eq(num_ramp(2, 1, 3), 0.5);
+	ck_assert_double_eq(num_ramp(3, 1, 3), 1);
+	ck_assert_double_eq(num_ramp(1e300, 1, 3), 1);
+	ck_assert_double_eq(num_ramp(INFINITY, 1, 3), 1);
+	ck_assert_double_eq(num_ramp(-INFINITY, 1, 3), 0);
+	ck_assert_double_eq(num_ramp(NAN, 1, 3), 0);
+	ck_assert(!signbit(num_ramp(-0.5, 1, 3)));
+	/* from 18 to 30 (ring.c's fine model), over a sweep of z with
+	 * awkward fractions: the same bits as the expression */
+	volatile double from = 18, full = 30;
+	for (int i = 0; i < 100000; i++) {
+		double z = 17.0 + (double)i * (14.0 / 99991.0);
+		double w = (z - from) / (full - from);
+		double e = w > 0 ? (w < 1 ? w : 1) : 0;
+		double r = num_ramp(z, 18, 30);
+		ck_assert_mem_eq(&r, &e, sizeof r);
+	}
+}
+END_TEST
+
 START_TEST(test_highest_sample_is_low_where_the_engine_is_not)
 {
 	struct capgen_config c = base_cfg(CAPGEN_CAM, 4000, 300, 1500);
@@ -907,6 +937,7 @@ static Suite *measure_suite(void)
 	tcase_add_test(bad, test_solve3_refuses_singular_and_nearly_singular_systems);
 	tcase_add_test(bad, test_solve3_tolerance_is_scale_invariant);
 	tcase_add_test(bad, test_median_takes_the_upper_middle_or_the_mean_of_the_two);
+	tcase_add_test(bad, test_ramp_is_nothing_to_from_all_from_full_and_nothing_for_nan);
 	suite_add_tcase(s, bad);
 	return s;
 }

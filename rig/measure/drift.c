@@ -714,6 +714,82 @@ static void drift_phase_term(const struct drift_sums *d, double dur, const struc
 	e[1] = ec > wc ? ec : wc > 0 ? wc : 0;
 }
 
+/* The drift figure's form check (drift_fit's *u_form, result_drift), a
+ * standard uncertainty: how far the forms the troughs do not tell apart
+ * read the drift from the chosen model b (of the family f, ok[i] where
+ * fitted), and how far the model's ends lie off the troughs' own there;
+ * white is the troughs' white variance. Made only where the caller reads
+ * it (result_drift): with the free exponential's search (drift_exp_free)
+ * it was two thirds of each drift_fit's instructions. */
+static double drift_form_u(const struct drift_sums *d, double dur, const struct drift_model *f,
+			   const bool *ok, const struct drift_model *b, double white)
+{
+	/* A degree more than the family's (DRIFT_DEG_CHECK), its drift's
+	 * difference from the chosen model's beyond what noise alone moves
+	 * between nested fits, as drift_fit's next degree's. A logistic,
+	 * flat at both ends and odd about the middle, is the same under a
+	 * cubic and a quartic, so that check saw none of it, and the quartic
+	 * bends back at each end: 0.92 of the drift on a noiseless logistic,
+	 * -5.49 +- 0.36 um (standard) for -6.45 (blind_hunt.py drift 4000
+	 * 10707); 13 of 23 logistics at 4 kHz within 2 u. The quintic reads
+	 * 1.02 of it. Not in the family: the correction and its curve stay as
+	 * they were (DRIFT_DEG_MAX). */
+	struct drift_model f5;
+	double u = 0;
+	if (drift_poly_fit(d, DRIFT_DEG_CHECK, dur, &f5)) {
+		double dd = f5.drift - b->drift, ed = dd * dd - num_abs(f5.v_drift - b->v_drift);
+		u = ed > 0 ? sqrt(ed) : 0;
+	}
+	/* The forms the troughs do not tell apart: the largest difference
+	 * of a family model's drift from the chosen one's, among those whose
+	 * BIC lies within DRIFT_FORM_DBIC of the least, counted whole (the
+	 * larger of it and the quintic's term). At 1 kHz a trough is a few
+	 * noisy samples and BIC takes a line or a cubic for a logistic or a
+	 * settling exponential: a line reads a logistic's drift 1.26 times
+	 * (+8.97 um for +7.54, U 1.40; -6.86 for -5.45, U 0.88), a cubic
+	 * 0.74 times (+5.63 for +7.66, U 1.61), the 4-knot spline or the cubic
+	 * beside it within 1 um of the truth (blind_hunt.py drift 1000 11006,
+	 * 11003, 10904); nested differences beyond noise (the quintic's
+	 * above) fall under what noise moves between the fits there. Over
+	 * the blind drift draws of blocks 10100-11100 (275 a rate) the figure
+	 * was within its U in 266 (1 kHz) and 264 (4 kHz), now 273 and 272;
+	 * its mean U 1.53 -> 1.92 um and 1.10 -> 1.31 um. */
+	double sp = 0;
+	for (unsigned i = 0; i < DRIFT_FAM_N; i++)
+		if (ok[i] && f[i].crit - b->crit <= DRIFT_FORM_DBIC &&
+		    num_abs(f[i].drift - b->drift) > sp)
+			sp = num_abs(f[i].drift - b->drift);
+	/* and the settling exponential whose time constant is free
+	 * (drift_exp_free), which the family's nine do not follow between
+	 * them: tau 1.17 s, BIC took the quadratic, 4.91 um for 5.33, the
+	 * exponential of 1 s 12 above it; --drift correct's figure -0.43 um
+	 * against U 0.39 (blind_hunt.py drift 4000 12318); the free tau
+	 * 5.23 um, 3 above: U 0.69. */
+	double fe_crit = 0, fe_drift = 0;
+	if (drift_exp_free(d, dur, &fe_crit, &fe_drift) && fe_crit - b->crit <= DRIFT_FORM_DBIC &&
+	    num_abs(fe_drift - b->drift) > sp)
+		sp = num_abs(fe_drift - b->drift);
+	if (sp > u)
+		u = sp;
+	/* The model's ends against the troughs' own there (drift_end_check):
+	 * the figure is the model's change from one end to the other, and a
+	 * model that does not follow the troughs at an end moves it whole.
+	 * Under a speed's wander a drift folds into the shape where the
+	 * sample phase stalls, and the troughs there read off the drift by
+	 * up to 0.7 um over a tenth of a second; at the record's end the
+	 * quartic followed them half way (blind_hunt.py drift 4000 11404, an
+	 * exponential of tau 0.96 s: -5.22 +- 0.46 um, standard, for -6.16;
+	 * the same capture without the wander -6.09). Under noise BIC takes a
+	 * quadratic for an exponential of tau 1.14 s whose start it misses
+	 * (11210: +5.28 +- 0.31 for +5.91; the other forms within 10 of its
+	 * BIC read the same): +- 0.49 and +- 0.49 um now. Over the blind
+	 * drift draws of blocks 10800-11300 at 4 kHz the figure's mean U grew
+	 * 14 % (64 troughs alone: 7 %, both records covered by under 0.02
+	 * um; with 16 as well: 27 %). */
+	return sqrt(u * u + drift_end_check(d, 0, dur, b->q0, white) +
+		    drift_end_check(d, 1, dur, b->q0 + b->drift, white));
+}
+
 /* Drift: a polynomial through the strokes' troughs against time, of the
  * degree (1..DRIFT_DEG_MAX) the troughs support, a settling exponential
  * (drift_exp_fit), a natural spline of 4 or 5 knots (drift_spline_fit,
@@ -748,7 +824,8 @@ static void drift_phase_term(const struct drift_sums *d, double dur, const struc
  * 0.58 s, +5.2 um) lay 1.3 standard errors off there, which a 2-error
  * threshold took as none: corrected, +1.71 um against U 1.50), with the
  * start windows' lines (drift_start_check) in quadrature. *u_fit is the
- * drift's standard uncertainty without the troughs' slow scatter. */
+ * drift's standard uncertainty without the troughs' slow scatter; *u_form
+ * (may be NULL: not made) the figure's form check (drift_form_u). */
 static bool drift_fit(const struct drift_sums *d, double dur, struct measure_stats *out,
 		      double *corr, double *corr_avg, double *u_corr, double *u_start, double *span,
 		      double *u_fit, double u_doubt[2], double *u_form, struct drift_curve *curve)
@@ -816,71 +893,9 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	out->drift_um = b->drift;
 	out->drift_u_um = sqrt(vd + e_ph[0] + 2 * slow);
 	*u_fit = sqrt(vd);
-	/* The drift figure's form check (*u_form, result_drift): a degree
-	 * more than the family's (DRIFT_DEG_CHECK), its drift's difference
-	 * from the chosen model's beyond what noise alone moves between
-	 * nested fits, as the next degree's above. A logistic, flat at both
-	 * ends and odd about the middle, is the same under a cubic and a
-	 * quartic, so that check saw none of it, and the quartic bends back
-	 * at each end: 0.92 of the drift on a noiseless logistic, -5.49
-	 * +- 0.36 um (standard) for -6.45 (blind_hunt.py drift 4000 10707);
-	 * 13 of 23 logistics at 4 kHz within 2 u. The quintic reads 1.02 of
-	 * it. Not in the family: the correction and its curve stay as they
-	 * were (DRIFT_DEG_MAX). */
-	struct drift_model f5;
-	*u_form = 0;
-	if (drift_poly_fit(d, DRIFT_DEG_CHECK, dur, &f5)) {
-		double dd = f5.drift - b->drift, ed = dd * dd - num_abs(f5.v_drift - b->v_drift);
-		*u_form = ed > 0 ? sqrt(ed) : 0;
-	}
-	/* The forms the troughs do not tell apart: the largest difference
-	 * of a family model's drift from the chosen one's, among those whose
-	 * BIC lies within DRIFT_FORM_DBIC of the least, counted whole (the
-	 * larger of it and the quintic's term). At 1 kHz a trough is a few
-	 * noisy samples and BIC takes a line or a cubic for a logistic or a
-	 * settling exponential: a line reads a logistic's drift 1.26 times
-	 * (+8.97 um for +7.54, U 1.40; -6.86 for -5.45, U 0.88), a cubic
-	 * 0.74 times (+5.63 for +7.66, U 1.61), the 4-knot spline or the cubic
-	 * beside it within 1 um of the truth (blind_hunt.py drift 1000 11006,
-	 * 11003, 10904); nested differences beyond noise (the quintic's
-	 * above) fall under what noise moves between the fits there. Over
-	 * the blind drift draws of blocks 10100-11100 (275 a rate) the figure
-	 * was within its U in 266 (1 kHz) and 264 (4 kHz), now 273 and 272;
-	 * its mean U 1.53 -> 1.92 um and 1.10 -> 1.31 um. */
-	double sp = 0;
-	for (unsigned i = 0; i < DRIFT_FAM_N; i++)
-		if (ok[i] && f[i].crit - b->crit <= DRIFT_FORM_DBIC &&
-		    num_abs(f[i].drift - b->drift) > sp)
-			sp = num_abs(f[i].drift - b->drift);
-	/* and the settling exponential whose time constant is free
-	 * (drift_exp_free), which the family's nine do not follow between
-	 * them: tau 1.17 s, BIC took the quadratic, 4.91 um for 5.33, the
-	 * exponential of 1 s 12 above it; --drift correct's figure -0.43 um
-	 * against U 0.39 (blind_hunt.py drift 4000 12318); the free tau
-	 * 5.23 um, 3 above: U 0.69. */
-	double fe_crit = 0, fe_drift = 0;
-	if (drift_exp_free(d, dur, &fe_crit, &fe_drift) && fe_crit - b->crit <= DRIFT_FORM_DBIC &&
-	    num_abs(fe_drift - b->drift) > sp)
-		sp = num_abs(fe_drift - b->drift);
-	if (sp > *u_form)
-		*u_form = sp;
-	/* The model's ends against the troughs' own there (drift_end_check):
-	 * the figure is the model's change from one end to the other, and a
-	 * model that does not follow the troughs at an end moves it whole.
-	 * Under a speed's wander a drift folds into the shape where the
-	 * sample phase stalls, and the troughs there read off the drift by
-	 * up to 0.7 um over a tenth of a second; at the record's end the
-	 * quartic followed them half way (blind_hunt.py drift 4000 11404, an
-	 * exponential of tau 0.96 s: -5.22 +- 0.46 um, standard, for -6.16;
-	 * the same capture without the wander -6.09). Under noise BIC takes a
-	 * quadratic for an exponential of tau 1.14 s whose start it misses
-	 * (11210: +5.28 +- 0.31 for +5.91; the other forms within 10 of its
-	 * BIC read the same): +- 0.49 and +- 0.49 um now. Over the blind
-	 * drift draws of blocks 10800-11300 at 4 kHz the figure's mean U grew
-	 * 14 % (64 troughs alone: 7 %, both records covered by under 0.02
-	 * um; with 16 as well: 27 %). */
-	*u_form = sqrt(*u_form * *u_form + drift_end_check(d, 0, dur, b->q0, white) +
-		       drift_end_check(d, 1, dur, b->q0 + b->drift, white));
+	/* the form check, where the caller reads it (drift_form_u) */
+	if (u_form)
+		*u_form = drift_form_u(d, dur, f, ok, b, white);
 	/* a line through all the troughs: what it says the drift added,
 	 * and its standard uncertainty (u_doubt[0], result_drift); and
 	 * (u_doubt[1]) with the line's misfit at the start as well, weighed
@@ -897,7 +912,7 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	u_doubt[0] = u_doubt[1] = 0;
 	if (ok[0]) {
 		double z = f[0].v_drift > 0 ? num_abs(f[0].drift) / sqrt(f[0].v_drift) : 0;
-		double w = z >= 2 ? 1 : z > 1 ? z - 1 : 0;
+		double w = num_ramp(z, 1, 2);
 		double s = w > 0 ? sqrt(f[0].head * f[0].head +
 					drift_start_check(d, f[0].q0, white))
 				 : 0;
@@ -1091,9 +1106,9 @@ double drift_level_range(const double st[5], const double sty[3], double syy, do
 static double drift_level_corr(const struct measure *m, double dur, double c_y, double u_y)
 {
 	struct measure_stats st = { 0 };
-	double c, c_l, u_c, u_s, span, u_fit, u_doubt[2], u_form;
+	double c, c_l, u_c, u_s, span, u_fit, u_doubt[2];
 	if (!(u_y > 0) || !drift_fit(&m->dr_lv, dur, &st, &c, &c_l, &u_c, &u_s, &span, &u_fit,
-				     u_doubt, &u_form, NULL))
+				     u_doubt, NULL, NULL))
 		return c_y;
 	double v_y = u_y * u_y, v_l = u_c * u_c + u_s * u_s;
 	if (!(v_l > 0) || (c_l - c_y) * (c_l - c_y) > 4 * (v_l + v_y))
@@ -1307,10 +1322,10 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 bool drift_curve_fit(const struct drift_sums *d, double dur, struct drift_curve *c, bool *seen)
 {
 	struct measure_stats st = { 0 };
-	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt[2], u_form;
+	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt[2];
 	c->ok = false;
 	if (!drift_fit(d, dur, &st, &corr, &corr_avg, &u_corr, &u_start, &span, &u_fit, u_doubt,
-		       &u_form, c))
+		       NULL, c))
 		return false;
 	*seen = num_abs(st.drift_um) > 2 * st.drift_u_um;
 	return c->ok;

@@ -141,6 +141,33 @@ struct ring_box {
 			   the fit (RM_CHI), but the box passes under
 			   RM_BOX_GAIN of it */
 };
+/* no ring taken, none hidden */
+#define RING_BOX_NONE \
+	((struct ring_box){ .part_um = 0, .gain = 1, .freq_hz = 0, .smooth = false, \
+			    .hidden = false })
+
+/* A ring model's fit (ring.c ring_model_try) and the inputs it was fitted
+ * on. A build between the two top models (shape.c sharp_share) reads the
+ * top with each, and both reads may fit the model on the same points
+ * with the same inputs: the second takes the first's fit (shape_build
+ * owns one a build, on its stack). */
+struct ring_memo {
+	bool valid;
+	/* the inputs */
+	const struct shape_pts *P;
+	double bh, box, grid_hz, rate_hz;
+	long lo, hi;
+	bool wide;
+	/* the caller's ring box and fit's noise before the fit (a caller
+	 * that asks for either takes the fit only from the same start) */
+	struct ring_box rb0;
+	double fit_s2_0;
+	/* the fit: its outputs where ok, the ring box and the fit's noise
+	 * as ring_model_peak left them */
+	bool ok;
+	double pk, vp, up, um, cv, bx, fit_s2;
+	struct ring_box rb;
+};
 
 struct shape {
 	unsigned nbins;
@@ -838,6 +865,9 @@ struct fold_src {
 	 * where either would be, *fine_model_due (may be NULL) is set */
 	bool fine_model;
 	bool *fine_model_due;
+	/* (may be NULL) the ring model's last fit on this fold
+	 * (ring.c ring_model_try), kept for a call with the same inputs */
+	struct ring_memo *ring_memo;
 };
 /* Fold src's samples within win into nb bins as points P (P->ys too;
  * P->jmax, jmin and tmin are the caller's). False with fewer than 3

@@ -2,7 +2,7 @@
  * symmetric solver and a small positive definite one, the one polynomial
  * least-squares fit (from power sums), a quadratic through three points,
  * a symmetric pentadiagonal (band) solver, a qsort comparison for
- * doubles and the one median (sorting in place).
+ * doubles, the one median (sorting in place) and the one weight ramp.
  *
  * Pure functions: no state, no allocation; the caller owns every array.
  */
@@ -97,6 +97,17 @@ double num_f_upper(double f, double d1, double d2);
 static inline double num_abs(double a)
 {
 	return a < 0 ? -a : a;
+}
+
+/* The weight ramp of a significance z: (z - from) / (full - from) held to
+ * 0..1 (nothing up to from, all of it from full on; full > from), and 0
+ * for a NaN z. The one ramp of the stroke engine's shares (result.c's
+ * misfits, ring.c's doubts, shape.c's top terms). The expression is the
+ * callers' own, in their order, so their figures stay bit for bit. */
+static inline double num_ramp(double z, double from, double full)
+{
+	double w = (z - from) / (full - from);
+	return w > 0 ? (w < 1 ? w : 1) : 0;
 }
 
 /* A standard uncertainty u with a rectangular doubt of half-width half

@@ -193,10 +193,10 @@ static double stroke_top_misfit(const struct measure *m, double noise2)
 	double kurt = noise_kurtosis(m, noise2), k4 = kurt > 3 ? kurt - 3 : 0;
 	double ex = m->toff_ss - noise2 * (m->toff_h + m->toff_inp * m->shape.top_pt_inv_cnt);
 	double z = ex / (noise2 * sqrt(2 * m->toff_hh + k4 * m->toff_hhn));
-	double w = (z - TOP_MISFIT_FROM) / (TOP_MISFIT_FULL - TOP_MISFIT_FROM);
+	double w = num_ramp(z, TOP_MISFIT_FROM, TOP_MISFIT_FULL);
 	if (!(w > 0))
 		return 0;
-	return (w < 1 ? w : 1) * sqrt(ex / (double)m->toff_n);
+	return w * sqrt(ex / (double)m->toff_n);
 }
 
 /* The fits' misfit at the very top sample by sample, a standard
@@ -244,10 +244,10 @@ static double stroke_peak_misfit(const struct measure *m, double noise2)
 	double kurt = noise_kurtosis(m, noise2);
 	double ex = m->tpk_ss - nv * (1 + sh->top_pt_inv_cnt) * m->tpk_dof;
 	double z = ex / (nv * sqrt((kurt > 3 ? kurt - 1 : 2) * m->tpk_dof));
-	double w = (z - PEAK_MISFIT_FROM) / (PEAK_MISFIT_FULL - PEAK_MISFIT_FROM);
+	double w = num_ramp(z, PEAK_MISFIT_FROM, PEAK_MISFIT_FULL);
 	if (!(w > 0))
 		return 0;
-	return sqrt((w < 1 ? w : 1) * 2 * ex / m->tpk_dof);
+	return sqrt(w * 2 * ex / m->tpk_dof);
 }
 
 /* A ring's misfit to each stroke's fit, a standard uncertainty of its
@@ -281,8 +281,8 @@ static double stroke_ring_u(const struct shape *sh, double noise2)
 	}
 	double ex = sh->top_pt_spread2_um2 - n2;
 	double sd = sh->top_pt_spread_dof > 0 ? n2 * sqrt(2 / sh->top_pt_spread_dof) : INFINITY;
-	double w = (ex / sd - TOP_MISFIT_FROM) / (TOP_MISFIT_FULL - TOP_MISFIT_FROM);
-	return w > 0 ? sqrt((w < 1 ? w : 1) * ex) : 0;
+	double w = num_ramp(ex / sd, TOP_MISFIT_FROM, TOP_MISFIT_FULL);
+	return w > 0 ? sqrt(w * ex) : 0;
 }
 
 /* A ring aliased on the sampling grid (ring.c ring_alias_k: its
@@ -325,10 +325,10 @@ static double stroke_alias_u(const struct measure *m)
 	if (!(vc > 0) || !(vy > 0))
 		return 0;
 	double b = (myc - my * mc) / vc, z = b / sqrt(vy / (n * vc));
-	double w = (z - PEAK_MISFIT_FROM) / (PEAK_MISFIT_FULL - PEAK_MISFIT_FROM);
+	double w = num_ramp(z, PEAK_MISFIT_FROM, PEAK_MISFIT_FULL);
 	if (!(w > 0))
 		return 0;
-	return sqrt((w < 1 ? w : 1) * 2 * b);
+	return sqrt(w * 2 * b);
 }
 
 /* The per-stroke std's ring term, a standard uncertainty (result_depth:
@@ -551,10 +551,10 @@ static double stroke_misfit_var(double noise2, double kurt, double rss, unsigned
 		return 0;
 	double ex = rss - noise2 * dof;
 	double z = ex / (noise2 * sqrt((kurt > 3 ? kurt - 1 : 2) * dof));
-	double w = (z - TOP_MISFIT_FROM) / (TOP_MISFIT_FULL - TOP_MISFIT_FROM);
+	double w = num_ramp(z, TOP_MISFIT_FROM, TOP_MISFIT_FULL);
 	if (!(w > 0))
 		return 0;
-	return (w < 1 ? w : 1) * ex / dof;
+	return w * ex / dof;
 }
 
 /* One stroke's depth: the extremes' U (minmax_expanded_u) for a single

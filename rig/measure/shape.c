@@ -554,12 +554,12 @@ static double over_top(const double *x, const double *y, const double *wt, const
 	*bound = gap + se > 0 ? gap + se : 0;
 	if (!(sr < 0))
 		return 0;
-	double w = se > 0 ? (gap / se - OVER_FROM) / (TOP_MISS_SIGMAS - OVER_FROM) : 1;
+	double w = se > 0 ? num_ramp(gap / se, OVER_FROM, TOP_MISS_SIGMAS) : 1;
 	if (!(w > 0))
 		return 0;
 	double t = se > 0 ? (gap / se - TOP_MISS_SIGMAS) / OVER_TAKE_RAMP + 1 : 1;
 	*take = t > 0 ? (t < 1 ? t : 1) : 0;
-	return w < 1 ? w * gap : gap;
+	return w * gap;
 }
 
 /* The dwell's quadratic (peak_dwell) above the top points at its peak,
@@ -856,12 +856,12 @@ static void narrow_top(const double *px, const double *py, const double *pw, con
 	double se, d = narrow_shift(px, py, pw, ps, np, q_ord, fw, pkw, vw, &se);
 	double h = (double)(np - 1) / 2, f = h * h / (h * h - (h - 1) * (h - 1));
 	double z = se > 0 ? num_abs(d) / se : 0;
-	double w = (z - OVER_FROM) / (TOP_MISS_SIGMAS - OVER_FROM);
+	double w = num_ramp(z, OVER_FROM, TOP_MISS_SIGMAS);
 	if (!(w > 0))
 		return;
 	double t = (z - TOP_MISS_SIGMAS) / NARROW_TAKE_RAMP + 1;
 	nt->take = t > 0 ? (t < 1 ? t : 1) : 0;
-	nt->um = (w < 1 ? w : 1) * f * d;
+	nt->um = w * f * d;
 	nt->u_um = f * se;
 }
 
@@ -952,11 +952,10 @@ static double sharp_misfit(const double *pw, const double *ps, long np, double r
 	s2 /= (double)np;
 	inv /= (double)np;
 	double ex = rss / dof - s2, sd = s2 * sqrt(2 / dof);
-	double w = sd > 0 ? (ex / sd - SHARP_MISFIT_FROM) / (SHARP_MISFIT_FULL - SHARP_MISFIT_FROM)
-			  : ex > 0 ? 1 : 0;
+	double w = sd > 0 ? num_ramp(ex / sd, SHARP_MISFIT_FROM, SHARP_MISFIT_FULL) : ex > 0 ? 1 : 0;
 	if (!(w > 0))
 		return 0;
-	return sqrt((w < 1 ? w : 1) * ex * inv);
+	return sqrt(w * ex * inv);
 }
 
 /* top_pow for the tilted fits' orders 2, 3, 4 by products (pow() was a
@@ -1863,19 +1862,18 @@ struct top_read {
 	long lo, hi;
 };
 
-/* The top read by the sharp fit (try_sharp: peak_sharp, the dwell's
- * quadratic where it fails) or by the dwell's quadratic, ring.c's look
- * at it, the exposure and the hidden ring: into *r, and the ring's and
- * the exposure's fields into *sh. */
 /* How much of the way to the tilted peak (tilt_gap) is taken, by the
  * line's significance z: nothing up to OVER_FROM, all of it from
  * TOP_MISS_SIGMAS, linear between (as narrow_top's weight). */
 static double tilt_share(double z)
 {
-	double w = (z - OVER_FROM) / (TOP_MISS_SIGMAS - OVER_FROM);
-	return w > 0 ? (w < 1 ? w : 1) : 0;
+	return num_ramp(z, OVER_FROM, TOP_MISS_SIGMAS);
 }
 
+/* The top read by the sharp fit (try_sharp: peak_sharp, the dwell's
+ * quadratic where it fails) or by the dwell's quadratic, ring.c's look
+ * at it, the exposure and the hidden ring: into *r, and the ring's and
+ * the exposure's fields into *sh. */
 static void shape_top(struct shape *sh, const struct shape_pts *P, const struct bins *bn,
 		      const struct fold_src *src, bool try_sharp, struct top_read *r)
 {
@@ -2144,6 +2142,11 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	struct shape_pts P; /* ~25 KiB of stack, as before the split */
 	if (!shape_points(&P, bn, bp))
 		return false;
+	/* the ring model's fit, for both top reads (struct ring_memo) */
+	struct ring_memo memo = { .valid = false };
+	struct fold_src s = *src;
+	s.ring_memo = &memo;
+	src = &s;
 	sparse_bins_sd(&P, bn, bp);
 	shape_quads(sh, &P);
 	long n = P.n, jmax = P.jmax;
