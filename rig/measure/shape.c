@@ -2222,8 +2222,9 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 			filled += bn->cnt[j] > 0;
 		/* Below NBIN_MIN the top's fit spans too much of the cycle
 		 * and reads shallow (15 bins: 5.5 um, blind_hunt.py drift
-		 * 1000 16717, 27 of 31 filled): an odd count halves there
-		 * only with more than a fifth of its bins empty (a
+		 * 1000 16717, 27 of 31 filled): a count whose half lies
+		 * below it (under 32, odd or even) halves only with more
+		 * than a fifth of its bins empty (a
 		 * commensurate rate's few phases: 10 samples a stroke kept
 		 * at 21 bins, 16 filled, rejected 82 strokes of a red
 		 * record, tests/test_red_captures.sh note_unsure_). */
