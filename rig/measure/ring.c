@@ -752,17 +752,90 @@ static double rm_at_box(const struct rm_fit *F, double x, double span, double bo
 	return m + F->c[nq] * e * (kr * cw - ki * sw) + F->c[nq + 1] * e * (kr * sw + ki * cw);
 }
 
+/* rm_top's steps of a fifth of a point over [a, b], shared by the models
+ * of one search's profile (rm_search, pass 2: some 1100 tops on a fine
+ * fold, each ~190 steps of an exp, a cos and a sin): the steps x as
+ * rm_top makes them, each decay's e^(-lam x) at them made once a search
+ * and the frequency's cos (w x), sin (w x) once a frequency, so a model's
+ * top costs its sums. Every value is the one rm_at makes (the same
+ * functions of the same arguments), so the tops are the same to the bit.
+ * nx < 0: [a, b] has more steps than the table (rm_at alone). */
+#define RM_TOP_NX 256
+struct rm_top_tab {
+	int nx;
+	double w; /* the frequency of cw, sw (NAN: none yet) */
+	bool has_ex[RM_NTAU];
+	double x[RM_TOP_NX], cw[RM_TOP_NX], sw[RM_TOP_NX], ex[RM_NTAU][RM_TOP_NX];
+};
+
+static void rm_top_tab_init(struct rm_top_tab *T, double a, double b)
+{
+	T->nx = 0;
+	T->w = NAN;
+	for (int i = 0; i < RM_NTAU; i++)
+		T->has_ex[i] = false;
+	for (double x = a; x <= b; x += 0.2) {
+		if (T->nx == RM_TOP_NX) {
+			T->nx = -1;
+			return;
+		}
+		T->x[T->nx++] = x;
+	}
+}
+
+/* T's columns for F (its decay rm_tau_ms[tau]), made where not yet. */
+static void rm_top_tab_fill(struct rm_top_tab *T, const struct rm_fit *F, int tau)
+{
+	if (!T->has_ex[tau]) {
+		for (int j = 0; j < T->nx; j++)
+			T->ex[tau][j] = exp(-F->lam * T->x[j]);
+		T->has_ex[tau] = true;
+	}
+	if (!(T->w == F->w)) {
+		for (int j = 0; j < T->nx; j++) {
+			T->cw[j] = cos(F->w * T->x[j]);
+			T->sw[j] = sin(F->w * T->x[j]);
+		}
+		T->w = F->w;
+	}
+}
+
+/* rm_at's value at T's step j (F's decay rm_tau_ms[tau]), its sums in
+ * rm_at's order. */
+static double rm_at_tab(const struct rm_fit *F, const struct rm_top_tab *T, int tau, int j,
+			double span)
+{
+	double t = T->x[j] / span, p = 1, m = 0, e = T->ex[tau][j];
+	unsigned nq = F->nq;
+	for (unsigned i = 0; i < nq; i++, p *= t)
+		m += F->c[i] * p;
+	return m + F->c[nq] * (e * T->cw[j]) + F->c[nq + 1] * (e * T->sw[j]);
+}
+
 /* The highest point of F's model over [a, b], at *xs: in steps of a fifth
- * of a point, then of a hundredth about the best. */
-static double rm_top(const struct rm_fit *F, double a, double b, double span, double *xs)
+ * of a point, then of a hundredth about the best. T (may be NULL): the
+ * first steps' table (rm_top_tab), F's decay rm_tau_ms[tau]. */
+static double rm_top(const struct rm_fit *F, double a, double b, double span, double *xs,
+		     struct rm_top_tab *T, int tau)
 {
 	double best = -INFINITY, grad[RM_NP_MAX];
 	*xs = a;
-	for (double x = a; x <= b; x += 0.2) {
-		double v = rm_at(F, x, span, grad);
-		if (v > best) {
-			best = v;
-			*xs = x;
+	if (T && T->nx >= 0) {
+		rm_top_tab_fill(T, F, tau);
+		for (int j = 0; j < T->nx; j++) {
+			double v = rm_at_tab(F, T, tau, j, span);
+			if (v > best) {
+				best = v;
+				*xs = T->x[j];
+			}
+		}
+	} else {
+		for (double x = a; x <= b; x += 0.2) {
+			double v = rm_at(F, x, span, grad);
+			if (v > best) {
+				best = v;
+				*xs = x;
+			}
 		}
 	}
 	double x0 = *xs;
@@ -881,6 +954,8 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 	double ex[RM_NTAU][NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
 	for (int i = 0; i < RM_NTAU; i++)
 		rm_ring_fill(R, 0, 1e3 / (rm_tau_ms[i] * pps), ex[i], NULL, NULL);
+	struct rm_top_tab top; /* the profile's tops (~27 KiB of stack) */
+	rm_top_tab_init(&top, a, b);
 	/* pass 0: every step-th frequency (and the last), 1: with step > 1,
 	 * the frequencies about those whose best decay lies within
 	 * RM_PROFILE + RM_COARSE_MARGIN s2 of the least, 2: the profile */
@@ -919,7 +994,7 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 						*best = F;
 					continue;
 				}
-				double v = rm_top(&F, a, b, span, &xs);
+				double v = rm_top(&F, a, b, span, &xs, &top, i);
 				*tlo = v < *tlo ? v : *tlo;
 				*thi = v > *thi ? v : *thi;
 			}
@@ -933,7 +1008,7 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 		if (pass == 1) {
 			if (best->gain < RM_BOX_GAIN)
 				return false;
-			*tlo = *thi = rm_top(best, a, b, span, &xs);
+			*tlo = *thi = rm_top(best, a, b, span, &xs, NULL, 0);
 		}
 	}
 	return true;
@@ -1138,7 +1213,7 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 	bool grid_ring = rm_grid_ring(&R, &F, s2, rate_hz, 2 * bh * RING_HZ_LO);
 	if (!rm_solve(&R, F.w, F.lam, true, true, &F))
 		return false;
-	double top = rm_top(&F, a, b, span, &xs);
+	double top = rm_top(&F, a, b, span, &xs, NULL, 0);
 	rm_at(&F, xs, span, grad);
 	for (unsigned i = 0; i < RM_NP; i++)
 		for (unsigned j = 0; j < RM_NP; j++)
