@@ -1706,9 +1706,20 @@ static double edge_shape_var(const struct measure *m, const struct edge_win *w, 
  * ends' sum 0.00079 -> 0.00021 cycles sd over 16 redraws, 0.00019
  * without the scatter). A sample that stands out of the fit (edge_outlier)
  * is left out and the fit run again. */
+/* One fit of edge_fit_deg kept (edge_fit_one's, a candidate's chosen
+ * degree): its outputs, its coefficients c, the offset lv_a and the
+ * samples it left out, from which its misfit can be made after
+ * (edge_misfit). */
+struct edge_cand {
+	double s2, ph, var, amp[2];
+	double c[EDGE_NC], dx, lv_a;
+	uint32_t drop[EDGE_DROP_MAX];
+	int ndrop;
+};
+
 static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int deg, double *c,
 			 const struct edge_rip *rp, double *ph, double *var, double *s2o, double *amp2,
-			 double *dx, double *mf)
+			 double *dx, double *mf, struct edge_cand *keep)
 {
 	const struct shape *sh = &m->shape;
 	int np = edge_np(w, deg);       /* coefficients, the offset, the amplitudes */
@@ -1867,7 +1878,33 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 	*s2o = s2;
 	if (mf)
 		*mf = edge_misfit(m, w, deg, c, &lev1, rp, drop, ndrop);
+	if (keep) {
+		memcpy(keep->c, c, sizeof keep->c);
+		keep->dx = *dx;
+		keep->lv_a = lv->a;
+		memcpy(keep->drop, drop, sizeof drop[0] * (size_t)ndrop);
+		keep->ndrop = ndrop;
+	}
 	return isfinite(*ph) && *var >= 0;
+}
+
+/* edge_fit_deg's answers from the fit kept in f (the same fit: its
+ * degree, start, window and ripple), its misfit made where mf asks. */
+static void edge_fit_kept(const struct measure *m, const struct edge_win *w, int deg,
+			  const struct edge_rip *rp, const struct edge_cand *f, double *c, double *ph,
+			  double *var, double *s2o, double *amp2, double *dx, double *mf)
+{
+	memcpy(c, f->c, sizeof f->c);
+	*ph = f->ph;
+	*var = f->var;
+	*s2o = f->s2;
+	amp2[0] = f->amp[0];
+	amp2[1] = f->amp[1];
+	*dx = f->dx;
+	if (mf) {
+		struct edge_lev lev1 = { .a = f->lv_a };
+		*mf = edge_misfit(m, w, deg, c, &lev1, rp, f->drop, f->ndrop);
+	}
 }
 
 /* The start of the fit: the quadratic through three of the crossings t[]
@@ -1927,8 +1964,9 @@ static void amp_max(double amp[2], const double am[2])
  * ppm against U 31.0, rate_startup_head_misfit_4khz), the end is no surer
  * than before. Where the one offset's fits fail, no floor. */
 static bool edge_fits1(const struct measure *m, const struct edge_win *w, const double c0[EDGE_NC],
-		       bool curved, const struct edge_rip *rp, double *ph, double *u, double *s2,
-		       double *amp, double *dx, double cf[EDGE_NC], double *mf)
+		       bool curved, const struct edge_rip *rp, const struct edge_cand *have,
+		       double *ph, double *u, double *s2, double *amp, double *dx, double cf[EDGE_NC],
+		       double *mf)
 {
 	double cq[EDGE_NC], cc[EDGE_NC], pq, vq, pc, vc, sq = 0, sc = 0, aq[2] = { 0 }, ac[2] = { 0 };
 	double dq = 0, dc = 0;
@@ -1938,8 +1976,19 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 	int dhi = curved ? edge_deg_curved(w) : 3;
 	memcpy(cq, c0, sizeof cq);
 	memcpy(cc, c0, sizeof cc);
-	bool okq = edge_fit_deg(m, w, dhi - 1, cq, rp, &pq, &vq, &sq, aq, &dq, curved ? NULL : mf);
-	bool okc = edge_fit_deg(m, w, dhi, cc, rp, &pc, &vc, &sc, ac, &dc, curved ? mf : NULL);
+	/* have (may be NULL): the chosen degree's fit, made before
+	 * (edge_fit_one, with rp from c0) */
+	bool okq = true, okc = true;
+	if (have && !curved)
+		edge_fit_kept(m, w, dhi - 1, rp, have, cq, &pq, &vq, &sq, aq, &dq, mf);
+	else
+		okq = edge_fit_deg(m, w, dhi - 1, cq, rp, &pq, &vq, &sq, aq, &dq,
+				   curved ? NULL : mf, NULL);
+	if (have && curved)
+		edge_fit_kept(m, w, dhi, rp, have, cc, &pc, &vc, &sc, ac, &dc, mf);
+	else
+		okc = edge_fit_deg(m, w, dhi, cc, rp, &pc, &vc, &sc, ac, &dc, curved ? mf : NULL,
+				   NULL);
 	if (curved ? !okc : !okq)
 		return false;
 	*ph = curved ? pc : pq;
@@ -1957,7 +2006,7 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 		double ph0, u0, s20, a0[2], dx0, cf0[EDGE_NC];
 		w0.amp_var = 0;
 		w0.astray = NULL; /* the amplitudes' fit said whether it followed */
-		if (edge_fits1(m, &w0, c0, curved, rp, &ph0, &u0, &s20, a0, &dx0, cf0, NULL)) {
+		if (edge_fits1(m, &w0, c0, curved, rp, NULL, &ph0, &u0, &s20, a0, &dx0, cf0, NULL)) {
 			*u = u0 > *u ? u0 : *u;
 			amp_max(amp, a0);
 		}
@@ -1967,19 +2016,14 @@ static bool edge_fits1(const struct measure *m, const struct edge_win *w, const 
 
 /* The fit edge_fits1 takes (of degree 3 where curved, else 2) with the
  * ripple rp, alone: what the candidates are chosen by, without the other
- * degree's fit. False when it failed. */
-struct edge_cand {
-	double s2, ph, var, amp[2];
-};
-
+ * degree's fit; f keeps it whole, for edge_fits1. False when it failed. */
 static bool edge_fit_one(const struct measure *m, const struct edge_win *w, const double c0[EDGE_NC],
 			 bool curved, const struct edge_rip *rp, struct edge_cand *f)
 {
 	double c[EDGE_NC], dx;
 	memcpy(c, c0, sizeof c);
 	return edge_fit_deg(m, w, curved ? edge_deg_curved(w) : 2, c, rp, &f->ph, &f->var, &f->s2,
-			    f->amp, &dx,
-			    NULL);
+			    f->amp, &dx, NULL, f);
 }
 
 /* Candidates whose residual variance is within this factor of the best
@@ -2044,14 +2088,14 @@ static bool edge_fits(const struct measure *m, const struct edge_win *w, const d
 		ib = r + 1;
 		pick = &w->rip[r];
 	}
-	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, ph, u, s2, amp, dx, cf, mf))
+	if (ib < 0 || !edge_fits1(m, w, c0, curved, pick, &f[ib], ph, u, s2, amp, dx, cf, mf))
 		return false;
 	double lo = *ph, hi = *ph, um = *u;
 	for (int i = 0; i <= w->nrip; i++) {
 		double p1, u1, s1, a1[2], d1, c1[EDGE_NC];
 		const struct edge_rip *rp = i ? &w->rip[i - 1] : r0;
 		if (i == ib || !okf[i] || !(f[i].s2 <= EDGE_RIP_NEAR * f[ib].s2) ||
-		    !edge_fits1(m, w, c0, curved, rp, &p1, &u1, &s1, a1, &d1, c1, NULL))
+		    !edge_fits1(m, w, c0, curved, rp, &f[i], &p1, &u1, &s1, a1, &d1, c1, NULL))
 			continue;
 		lo = p1 < lo ? p1 : lo;
 		hi = p1 > hi ? p1 : hi;
