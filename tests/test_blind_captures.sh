@@ -1635,6 +1635,15 @@ gen_no_ring_ ring_fine_lone_bin_no_ring_1khz "$twin15982_gen" "$twin15982_an"
 # The misfit now counts beyond chance at 1e-3 for its degrees of freedom
 # (ring.c): +1.33 um, U 4.35.
 fig_below_ ring_fine_misfit_by_its_dof_1khz ringing 1000 15908 6 depth
+# blind_hunt.py spikes 1000 17390: two far spikes of 170 um at phases
+# 0.31 and 0.59 (nowhere near the top) on 122 Hz poly4567 strokes under
+# 227 us, 8.2 samples a stroke. Both were gated in every fold but the
+# first, which has no shape to gate against; the knots fitted against
+# it kept part of the spikes' move through their refinements, and the
+# top's vertex read 0.23 bins from the twin's: the mean -0.73 um from
+# the spike-free twin's (issue 13: 0.5). The first fold is now folded
+# again gated against its own quadratics (shape.c shape_gate_ref): -0.00.
+case_ spikes_1khz_first_fold_gated spikes 1000 17390
 
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
