@@ -1046,6 +1046,48 @@ static bool tilt_best(const double *x, const double *y, const double *wt, long n
 	return isfinite(f->rss);
 }
 
+/* The peaks pk of a top's three orders (2, 3, 4) weighed by their rss
+ * (order_weights over np points), *heaviest the index of the heaviest
+ * (tilt_gap's and corner_gap's fits). */
+static double weigh_orders(const double rss[3], const double pk[3], long np, double s2n,
+			   int *heaviest)
+{
+	double wo[3], p = 0;
+	int ih = 0;
+	order_weights(rss, 3, np, s2n, wo);
+	for (int i = 0; i < 3; i++) {
+		ih = wo[i] > wo[ih] ? i : ih;
+		if (wo[i] > 0)
+			p += wo[i] * pk[i];
+	}
+	*heaviest = ih;
+	return p;
+}
+
+/* The standard error of the gap between a fit's peak (4 parameters: inv
+ * the inverse of its normal matrix, gs the peak's gradient on them, G[k]
+ * point k's basis) and the sharp fit's (cp its weights on the points,
+ * two_sided_peak_weights): the two fits' weights on the points, each
+ * point's variance one sample's the least of the window's over its
+ * count (pw counts, ps standard errors; as narrow_shift's). */
+static double peak_gap_se(const double *pw, const double *ps, long np, const double inv[16],
+			  const double gs[4], const double (*G)[4], const double *cp)
+{
+	double ig[4] = { 0 };
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 4; b++)
+			ig[a] += inv[a * 4 + b] * gs[b];
+	double s2 = INFINITY, var = 0;
+	for (long k = 0; k < np; k++)
+		s2 = ps[k] * ps[k] * pw[k] < s2 ? ps[k] * ps[k] * pw[k] : s2;
+	for (long k = 0; k < np; k++) {
+		const double *g = G[k];
+		double ct = pw[k] * (ig[0] * g[0] + ig[1] * g[1] + ig[2] * g[2] + ig[3] * g[3]);
+		var += (ct - cp[k]) * (ct - cp[k]) * s2 / pw[k];
+	}
+	return sqrt(var);
+}
+
 /* The tilted fits (tilt_best) of the orders 2, 3, 4 against the sharp
  * fit's weighed peak pk (its heaviest order q_ord at vertex v): the
  * tilted peaks weighed by their fit (order_weights, the line one
@@ -1069,7 +1111,7 @@ static double tilt_gap(const double *px, const double *py, const double *pw, con
 {
 	static const double orders[] = { 2, 3, 4 };
 	struct tilt_fit tf[3];
-	double rt[3], wo[3], pt = 0;
+	double rt[3], pt3[3];
 	int it = 0;
 	*se = 0;
 	*z = 0;
@@ -1077,37 +1119,27 @@ static double tilt_gap(const double *px, const double *py, const double *pw, con
 		return 0;
 	for (int i = 0; i < 3; i++) {
 		rt[i] = tilt_best(px, py, pw, np, orders[i], &tf[i]) ? tf[i].rss : INFINITY;
+		pt3[i] = tf[i].p;
 		it = rt[i] < rt[it] ? i : it;
 	}
 	if (!isfinite(rt[it]))
 		return 0;
-	double rtb = rt[it];
-	order_weights(rt, 3, np - 1, s2n, wo);
-	it = 0;
-	for (int i = 0; i < 3; i++) {
-		it = wo[i] > wo[it] ? i : it;
-		if (wo[i] > 0)
-			pt += wo[i] * tf[i].p;
-	}
+	double rtb = rt[it], pt = weigh_orders(rt, pt3, np - 1, s2n, &it);
 	double cp[NBIN_MAX];
 	if (!two_sided_peak_weights(px, pw, np, q_ord, 0, v, cp))
 		return 0;
 	const struct tilt_fit *f = &tf[it];
 	double dq = tilt_pow(f->dp, orders[it]);
-	double gs[4] = { 1, f->dp, f->dp < 0 ? -dq : 0, f->dp < 0 ? 0 : -dq }, ig[4] = { 0 };
-	for (int a = 0; a < 4; a++)
-		for (int b = 0; b < 4; b++)
-			ig[a] += f->inv[a * 4 + b] * gs[b];
-	double s2 = INFINITY, var = 0;
-	for (long k = 0; k < np; k++)
-		s2 = ps[k] * ps[k] * pw[k] < s2 ? ps[k] * ps[k] * pw[k] : s2;
+	double gs[4] = { 1, f->dp, f->dp < 0 ? -dq : 0, f->dp < 0 ? 0 : -dq };
+	double G[NBIN_MAX][4];
 	for (long k = 0; k < np; k++) {
 		double d = px[k] - f->v, e = tilt_pow(d, orders[it]);
-		double g[4] = { 1, d, d < 0 ? -e : 0, d < 0 ? 0 : -e };
-		double ct = pw[k] * (ig[0] * g[0] + ig[1] * g[1] + ig[2] * g[2] + ig[3] * g[3]);
-		var += (ct - cp[k]) * (ct - cp[k]) * s2 / pw[k];
+		G[k][0] = 1;
+		G[k][1] = d;
+		G[k][2] = d < 0 ? -e : 0;
+		G[k][3] = d < 0 ? 0 : -e;
 	}
-	*se = sqrt(var);
+	*se = peak_gap_se(pw, ps, np, f->inv, gs, (const double (*)[4])G, cp);
 	/* the line's significance: the F of one parameter more, as a z */
 	double F = (rss - rtb) / (rtb / (double)(np - 4));
 	*z = F > 0 ? sqrt(F) : 0;
@@ -1233,40 +1265,26 @@ static void corner_gap(const double *px, const double *py, const double *pw, con
 {
 	static const double orders[] = { 2, 3, 4 };
 	struct corner_fit cf[3];
-	double rc[3], wo[3], pc = 0;
+	double rc[3], pc3[3];
 	int ic = 0;
 	*ct = (struct corner_top){ 0, 0, 0 };
 	if (np < SKEW_MIN_PTS + 3)
 		return;
 	for (int i = 0; i < 3; i++) {
 		rc[i] = corner_best(px, py, pw, np, orders[i], &cf[i]) ? cf[i].rss : INFINITY;
+		pc3[i] = cf[i].p;
 		ic = rc[i] < rc[ic] ? i : ic;
 	}
 	if (!isfinite(rc[ic]))
 		return;
-	order_weights(rc, 3, np - 2, s2n, wo);
-	ic = 0;
-	for (int i = 0; i < 3; i++) {
-		ic = wo[i] > wo[ic] ? i : ic;
-		if (wo[i] > 0)
-			pc += wo[i] * cf[i].p;
-	}
+	double pc = weigh_orders(rc, pc3, np - 2, s2n, &ic);
 	double cp[NBIN_MAX];
 	if (!two_sided_peak_weights(px, pw, np, q_ord, 0, v, cp))
 		return;
 	const struct corner_fit *f = &cf[ic];
-	double gs[4] = { 1, f->c[1] > 0 ? f->w : 0, 0, 0 }, ig[4] = { 0 }, g[4];
-	for (int a = 0; a < 4; a++)
-		for (int b = 0; b < 4; b++)
-			ig[a] += f->inv[a * 4 + b] * gs[b];
-	double s2 = INFINITY, var = 0;
+	double gs[4] = { 1, f->c[1] > 0 ? f->w : 0, 0, 0 }, G[NBIN_MAX][4];
 	for (long k = 0; k < np; k++)
-		s2 = ps[k] * ps[k] * pw[k] < s2 ? ps[k] * ps[k] * pw[k] : s2;
-	for (long k = 0; k < np; k++) {
-		corner_basis(px[k] - f->v, f->w, orders[ic], g);
-		double ct_k = pw[k] * (ig[0] * g[0] + ig[1] * g[1] + ig[2] * g[2] + ig[3] * g[3]);
-		var += (ct_k - cp[k]) * (ct_k - cp[k]) * s2 / pw[k];
-	}
+		corner_basis(px[k] - f->v, f->w, orders[ic], G[k]);
 	/* the rounding a smooth top could hide under the corner: the flank
 	 * (order q, cl or cr on the line's high side) reaches the line's
 	 * slope b at d1 = (|b| / (q c))^(1 / (q - 1)), where it stands |b| d1
@@ -1275,7 +1293,7 @@ static void corner_gap(const double *px, const double *py, const double *pw, con
 	double d1 = cs > 0 && bb > 0 ? pow(bb / (qo * cs), 1 / (qo - 1)) : 0;
 	ct->round_um = bb * d1 * (qo - 1) / qo;
 	ct->um = pc - pk;
-	ct->se = sqrt(var);
+	ct->se = peak_gap_se(pw, ps, np, f->inv, gs, (const double (*)[4])G, cp);
 }
 
 /* How far the top is read as sharp (peak_sharp) rather than as a dwell
