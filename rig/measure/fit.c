@@ -687,13 +687,12 @@ static void top_two_out(struct top_sums *S, const struct top_kept *K, struct kno
  * tops 12 um below the fit of their flanks, their depths 10 to 16 um
  * deep against U 8.7). Its samples at the very top (TOP_W_PEAK) against
  * the fit's prediction there: the mean excess when it lies beyond 2 of
- * its standard deviations (noise sig2 over their count), else 0. */
-static double top_excess(const struct top_sums *S, double sig2)
+ * its standard deviations (noise sig2 over their count), else 0. p: the
+ * fit's parameters (top_model of S). */
+static double top_excess(const struct top_sums *S, const double p[3], double sig2)
 {
 	if (S->np < 1)
 		return 0;
-	double p[3], inv[3][3];
-	top_model(S, p, inv);
 	double e = (S->srp - p[0] * S->np - p[1] * S->svp - p[2] * S->sdp) / S->np;
 	return num_abs(e) > 2 * sqrt(sig2 / S->np) ? num_abs(e) : 0;
 }
@@ -800,6 +799,9 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	 * timing shift of this stroke against its crossings (which move when
 	 * the whole stroke moves); top_model for the fallbacks. */
 	enum top_kind k = top_model(&S, p, inv);
+	/* whether the sums moved since this fit (the refit, top_one_out) */
+	bool moved = false;
+	unsigned gated0 = S.gated;
 	/* A residual far beyond the noise (a spike on a flank, where the
 	 * shape gate allows for timing): fit again without the samples
 	 * further than 4 sigma + 1 um from this fit. Rare: spikes are. */
@@ -808,6 +810,7 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	if (k == TOP_THREE && n >= 9 &&
 	    S.srr - p[0] * S.y[0] - p[1] * S.y[1] - p[2] * S.y[2] > 4 * sig2 * (n - 3) + 1) {
 		double model[3] = { p[0], p[1], p[2] };
+		moved = true;
 		/* a changing stroke whose refit would leave out a third of
 		 * its top is not spikes (they are rare) but a top the shape
 		 * does not follow: its first fit stays, its top's excess in
@@ -846,15 +849,20 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	double tg = gate_timing_cycles(t_sig, b_t - a->t_slot) * (double)m->shape.nbins;
 	top_one_out(&S, ks, sig2, sa * sa, tg);
 	f->gated = S.gated;
-	/* the final sums' fit: the figures and the top's offset from it */
-	k = top_model(&S, p, inv);
+	/* the final sums' fit: the figures and the top's offset from it;
+	 * the first fit's when the sums are as they were (top_one_out
+	 * counts what it leaves out in gated; knot_one_out leaves them):
+	 * top_model is a function of them, and its second call cost 2 %
+	 * of the long capture's instructions */
+	if (moved || S.gated != gated0)
+		k = top_model(&S, p, inv);
 	top_fit_set(&S, k, p, inv, f);
 	if (k == TOP_HIGH || k == TOP_ALL)
 		top_offset_weighed(&S, k, sig2, f);
 	if (f->rss < 0)
 		f->rss = 0;
 	f->trough_off_um = S.nb > 0 ? S.srb / S.nb : f->off_um;
-	f->top_excess_um = changing ? top_excess(&S, sig2) : 0;
+	f->top_excess_um = changing ? top_excess(&S, p, sig2) : 0;
 	f->top_off_um = top_off(&S, k, p, inv, &f->top_off_h);
 	f->top_off_np = S.np;
 	f->peak_ss = top_peak_resid(&S, k, p, inv, &f->peak_dof);
