@@ -429,10 +429,10 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			continue;
 		double d = sh->c1[j] + 2 * sfrac * sh->c2[j];
 		double r = m->hist[i] - (sh->c0[j] + sfrac * (sh->c1[j] + sfrac * sh->c2[j]));
-		double ad = num_abs(d) * nb_d;
+		double ad = fabs(d) * nb_d;
 		struct top_sample t = { r, w - 1, d, t_cyc * ad, 0, 0,
 					w >= TOP_W, w >= TOP_W_PEAK, false, false };
-		if (ks && own && ph >= 0 && num_abs(r) <= gate0 + 0.02 * ad) {
+		if (ks && own && ph >= 0 && fabs(r) <= gate0 + 0.02 * ad) {
 			/* the stroke's knots (knot_solve): slope per cycle
 			 * times d(phase)/d(start), d(phase)/d(end); the gate
 			 * allows for 2 % of a period of timing error (with
@@ -448,7 +448,7 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			t.je = -dT * ph;
 			t.in_ks = true;
 			knot_sums_add(ks, r, t.js, t.je);
-			if (!S->kw_have || num_abs(r) > num_abs(S->kw_r)) {
+			if (!S->kw_have || fabs(r) > fabs(S->kw_r)) {
 				S->kw_r = r;
 				S->kw_js = t.js;
 				S->kw_je = t.je;
@@ -458,9 +458,9 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 					kept->kw = -1;
 			}
 		}
-		if (!(num_abs(r) <= gate0 + t_cyc * ad) ||
+		if (!(fabs(r) <= gate0 + t_cyc * ad) ||
 		    (model && top &&
-		     !(num_abs(r - model[0] - model[1] * (w - 1) - model[2] * d) <= mgate))) {
+		     !(fabs(r - model[0] - model[1] * (w - 1) - model[2] * d) <= mgate))) {
 			/* a speckle spike (or a stroke the shape does not follow) */
 			S->gated += top;
 			continue;
