@@ -473,11 +473,12 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			continue;
 		}
 		double v = w - 1;
-		if (S->A[0][0] < ONE_OUT_MAX) {
-			S->ntk = (unsigned)S->A[0][0] + 1;
-			S->tk[(int)S->A[0][0]] = t;
+		/* ntk counts the top samples taken (S->A[0][0]) up to
+		 * ONE_OUT_MAX */
+		if (S->ntk < ONE_OUT_MAX) {
 			if (kw_now)
-				S->kw_tk = (int)S->A[0][0];
+				S->kw_tk = (int)S->ntk;
+			S->tk[S->ntk++] = t;
 		}
 		if (kept) {
 			if (kept->n < TOP_KEPT_MAX) {
