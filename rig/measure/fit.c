@@ -208,11 +208,13 @@ static double top_pred(const struct top_sums *S, enum top_kind k, const double p
 {
 	double n = S->A[0][0];
 	if (k == TOP_THREE) {
-		double g[3] = { 1, t->v, t->d };
-		*h = 0;
+		/* summed in a local: through h, which may alias inv or p,
+		 * each term was stored and p read again */
+		double g[3] = { 1, t->v, t->d }, hs = 0;
 		for (int a = 0; a < 3; a++)
 			for (int b = 0; b < 3; b++)
-				*h += g[a] * inv[a][b] * g[b];
+				hs += g[a] * inv[a][b] * g[b];
+		*h = hs;
 		return p[0] + p[1] * t->v + p[2] * t->d;
 	}
 	if (k == TOP_STRETCH) {
