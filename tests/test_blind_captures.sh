@@ -599,6 +599,21 @@ rate_ rate_xing_bias_1khz_11p0 mixed 1000 2035
 rate_ rate_xing_bias_1khz_7p02 speed 1000 15840
 redraw_spread_ rate_xing_bias_near_7_redraws_spread_1khz speed 1000 15840 12 9.0
 
+# A start-up's strokes in the fold: it placed each stroke's samples by a
+# phase linear in time between its knots, off by up to an eighth of the
+# change of speed within the stroke, and the shape folded with a
+# start-up's strokes moved its flanks. Every stroke timed against it
+# carried that, the record's far end too. blind_hunt.py speed 1000 17098
+# (53.2 Hz from 58 %, tau 45 ms, zeta 0.76; 18.8 samples a stroke) read
+# -16.3 ppm (U 332); without noise its tail +7.8 ppm (12 sampling
+# phases, sd 0.4, its own u 1.3), with the start-up's first 100 samples
+# cut off -0.6. 16609 (62.9 Hz from 57 %) read +11.7. The fold now leaves
+# out the strokes whose period changes by more than 2.5 % a stroke
+# (shape.c, fold_steady): -4.5 and -0.6 ppm; noiseless (12 sampling
+# phases) +4.4 +- 1.2 -> -1.1 +- 0.5 and +4.4 +- 1.8 -> -0.2 +- 0.7.
+rate_ rate_fold_startup_steady_1khz_53hz speed 1000 17098
+rate_ rate_fold_startup_steady_1khz_63hz speed 1000 16609
+
 # A PWM ripple of the pen's speed moves the phase by a sinusoid the end
 # fits' polynomial over three strokes cannot follow: 0.44 % at 42.1 Hz on
 # a 79-88 Hz start-up (+-0.0013 cycles, 1.9 strokes a cycle), 0.33 % at

@@ -198,6 +198,9 @@ struct shape {
 	bool fold_gate;           /* the fold's gate as the last build had
 				     it (shape_learn: for shape_reread) */
 	double fold_gate_sd_um;   /* and the sample_sd_um it read */
+	bool fold_steady;         /* the fold left out the strokes whose
+				     speed changed too fast for its linear
+				     phase (shape.c, fold_steady_only) */
 	bool ring_crest_top;      /* a ring's ripple seen on the top, resolved,
 				     its crest the smooth peak itself, or a
 				     ripple seen only far out on the flank
@@ -854,6 +857,9 @@ struct fold_src {
 	uint32_t nl;
 	const bool *use;
 	bool gate;
+	/* only the strokes whose speed held steady enough for the fold's
+	 * phase, linear in time between their knots (shape.c, fold_steady) */
+	bool steady;
 	/* (may be NULL) the shape's points: each stroke's own offset from
 	 * them over its top, as a stretch from the retracted end, is taken
 	 * out of its samples before they are folded (the pen's scatter:

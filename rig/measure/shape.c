@@ -2200,6 +2200,49 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 	return true;
 }
 
+/* The fold places a stroke's samples by a phase linear in time between
+ * its knots. Where the pen's speed changes within the stroke that phase
+ * is off by up to an eighth of the change (mid-stroke), and a start-up's
+ * strokes folded so move the shape's flanks; every stroke timed against
+ * that shape then carries it, the record's far end too: 1 kHz, 53.2 Hz
+ * from 58 % (tau 45 ms, zeta 0.76), without noise, its tail read +7.8 ppm
+ * (12 sampling phases, sd 0.4) against its own u of 1.3 ppm, and with the
+ * start-up's first 100 samples cut off, -0.6 ppm. So a stroke goes into
+ * the fold only where its period changes by at most FOLD_STEEP_REL a
+ * stroke, from the strokes on either side of it (one side at the ends of
+ * the list): 0.025 keeps a phase error under 0.3 % of a cycle, and a
+ * steady pen's knot noise, wander and alternating lobes (the periods
+ * two strokes apart alike) stay far below it. */
+#define FOLD_STEEP_REL 0.025
+
+static bool fold_steady(const struct xing *L, uint32_t nl, uint32_t k)
+{
+	double P = L[k + 1].t_slot - L[k].t_slot;
+	double Pp = k > 0 ? L[k].t_slot - L[k - 1].t_slot : P;
+	double Pn = k + 2 < nl ? L[k + 2].t_slot - L[k + 1].t_slot : P;
+	double strokes = (double)(k > 0) + (double)(k + 2 < nl);
+	return !(strokes > 0 && P > 0) || num_abs(Pn - Pp) <= FOLD_STEEP_REL * P * strokes;
+}
+
+/* Whether the fold takes only the steady strokes (fold_steady): where at
+ * least half the usable ones are; else the record changes speed
+ * throughout and every usable stroke is folded, as before. */
+static bool fold_steady_only(const struct xing *L, uint32_t nl, const bool *use)
+{
+	uint32_t n = 0, steady = 0;
+	for (uint32_t k = 0; k + 1 < nl; k++)
+		if (use[k]) {
+			n++;
+			steady += fold_steady(L, nl, k);
+		}
+	return steady < n && 2 * steady >= n;
+}
+
+static bool fold_takes(const struct fold_src *src, uint32_t k)
+{
+	return src->use[k] && (!src->steady || fold_steady(src->L, src->nl, k));
+}
+
 bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const bool *use,
 		 unsigned *nbins, bool gate)
 {
@@ -2210,12 +2253,14 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 	if (m->cfg.exposure_us > 0 && nl > 1 && L[nl - 1].t_slot > L[0].t_slot)
 		m->shape.exposure_bins = m->cfg.exposure_us * 1e-6 * m->cfg.rate_hz /
 					 ((L[nl - 1].t_slot - L[0].t_slot) / (double)(nl - 1));
+	struct fold_src src = { .m = m, .L = L, .nl = nl, .use = use,
+				.steady = fold_steady_only(L, nl, use) };
 	do {
 		memset(bn, 0, sizeof *bn);
 		bn->n = *nbins;
 		memset(m->pairs.sum, 0, sizeof m->pairs.sum);
 		for (uint32_t k = 0; k + 1 < nl; k++)
-			if (use[k])
+			if (fold_takes(&src, k))
 				fold_stroke(m, &L[k], &L[k + 1], bn, gate, NULL, &m->pairs, k, NULL);
 		filled = 0;
 		for (unsigned j = 0; j < *nbins; j++)
@@ -2235,10 +2280,10 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 			break;
 	} while (1);
 	m->shape.exposure_bins *= *nbins;
-	struct fold_src src = { .m = m, .L = L, .nl = nl, .use = use,
-				.gate = gate && m->shape.nbins == *nbins,
-				.fine_model_due = &m->shape.fine_model_due };
+	src.gate = gate && m->shape.nbins == *nbins;
+	src.fine_model_due = &m->shape.fine_model_due;
 	m->shape.fold_gate = src.gate;
+	m->shape.fold_steady = src.steady;
 	m->shape.fold_gate_sd_um = m->shape.sample_sd_um;
 	m->shape.fine_model_due = false;
 	return shape_build(&m->shape, bn, &m->pairs, &src);
@@ -2253,6 +2298,7 @@ bool shape_reread(struct measure *m, const struct xing *L, uint32_t nl, const bo
 	if (!m->shape.fine_model_due)
 		return true;
 	struct fold_src src = { .m = m, .L = L, .nl = nl, .use = use, .gate = m->shape.fold_gate,
+				.steady = m->shape.fold_steady,
 				.fine_model = true };
 	m->shape.sample_sd_um = m->shape.fold_gate_sd_um;
 	m->shape.fine_model_due = false;
@@ -2269,7 +2315,7 @@ bool shape_fold_window(const struct fold_src *src, const struct fold_win *win, u
 	bp.rho = src->m->pairs.rho;
 	memset(bp.sum, 0, sizeof bp.sum);
 	for (uint32_t k = 0; k + 1 < src->nl; k++)
-		if (src->use[k])
+		if (fold_takes(src, k))
 			fold_stroke(src->m, &src->L[k], &src->L[k + 1], &bn, src->gate, win, &bp, k,
 				    src->ref);
 	if (!shape_points(P, &bn, &bp))
