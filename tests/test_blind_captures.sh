@@ -1655,6 +1655,24 @@ gen_no_ring_ ring_fine_lone_bin_no_ring_1khz "$twin15982_gen" "$twin15982_an"
 # The misfit now counts beyond chance at 1e-3 for its degrees of freedom
 # (ring.c): +1.33 um, U 4.35.
 fig_below_ ring_fine_misfit_by_its_dof_1khz ringing 1000 15908 6 depth
+# blind_hunt.py spikes 1000 17390: two far spikes of 170 um at phases
+# 0.31 and 0.59 (nowhere near the top) on 122 Hz poly4567 strokes under
+# 227 us, 8.2 samples a stroke. Both were gated in every fold but the
+# first, which has no shape to gate against; the knots fitted against
+# it kept part of the spikes' move through their refinements, and the
+# top's vertex read 0.23 bins from the twin's: the mean -0.73 um from
+# the spike-free twin's (issue 13: 0.5). The first fold is now folded
+# again gated against its own quadratics (shape.c shape_gate_ref): -0.00.
+case_ spikes_1khz_first_fold_gated spikes 1000 17390
+# blind_hunt.py spikes 1000 18153: far spikes in 0.53 % of the samples
+# (t5 noise 0.96 um) on 124 Hz poly4567 strokes, no exposure, a soft pad.
+# The ungated first fold's knots took the mean +0.64 um from its
+# spike-free twin's (issue 13: 0.5; the spiked record +0.12 um, U 0.56,
+# the twin -0.52, U 3.80); the first fold gated as above: +0.07 (the
+# spiked record -0.46, U 3.69). 12 redraws of its noise and spikes
+# (session 41, QUOIN): against the twin rms 0.26 -> 0.14 um, max 0.64 ->
+# 0.37.
+case_ spikes_1khz_first_fold_gated_far spikes 1000 18153
 
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace
