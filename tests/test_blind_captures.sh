@@ -2407,11 +2407,17 @@ cover_ drift_1khz_fine_ripple_by_a_hair_shared drift 1000 17029 "" 2.5
 # fold. 14530 (poly345, a 0.037 dwell at 206 Hz, 268 bins, read as a
 # dwell): the plateau's level at its centroid, 0.77 um under the crest,
 # U 0.65; now the plateau's fall from its first point (0.47 +- 0.19 um)
-# counts, its middle taken over z 2..3: -0.67 against U 0.88. Its sister
-# mixed 4000 15604 (read sharp: the tilted peak's reach now counts by
-# the gap's own z, U 0.31 -> 0.43) stays 0.02 um outside: -0.45 um, 11
-# of 12 noise redraws within U (the tilted fit reads the crest low too).
+# counts, its middle taken over z 2..3: -0.67 against U 0.88.
 depth_below_ dwell_creep_plateau_slope_4khz mixed 4000 14530 1.2
+# Its sister mixed 4000 15604 (asine, a 0.031 dwell, 283 bins) is read
+# sharp: order 3 and the tilted fits (order + line) both sit under the
+# crest where the tips arrive, -0.45 um against U 0.43 (session 40,
+# COTTER: 11 of 12 noise redraws within U, mean -0.17). A corner's fit
+# (session 41, shape.c corner_gap: a flank, the pad's line, then the
+# return) stands 0.33 +- 0.08 um above the sharp fit, beyond the
+# rounding a smooth top could hide under it (0.03 um); its reach counts
+# in U, the estimate stays: U 0.53 (12 of 12 redraws within U).
+cover_ dwell_creep_corner_reach_4khz mixed 4000 15604
 
 # gen_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the drift figure over
 # the record (drift_um), flagged and with --drift correct, each within
