@@ -929,7 +929,9 @@ bool ring_local_quad(const struct shape_pts *P, long k, long h, double q[3], dou
  * the top's bin (the ripple's test, ring.c). */
 #define RING_SEEN_SIGMAS 5.0
 /* What an exposure of exposure_s can hide of such a ring, beyond a ring of
- * seen_um, which the shape would show (um, a half-width; 0: none). */
+ * seen_um, which the shape would show, and what the box's mean of the
+ * hidden ring may take from the top beside it (um, a half-width; 0:
+ * none). */
 double ring_hidden_um(double exposure_s, double seen_um);
 /* What an exposure of exposure_s hid of a ring that bends the top P (a fold
  * of src's strokes) convex: the largest over the band (um, a half-width;
