@@ -24,7 +24,11 @@ static void drop_hist(struct measure *m)
 	m->scan = 0;
 }
 
-static void on_crossing(struct measure *m, struct xing x)
+/* Not inlined: in scan_hist, which runs at every sample, it made a frame
+ * of 0xa8 bytes with a stack canary and six saved registers, and all of
+ * the detector's state loaded and stored at each call (scan_hist 81 -> 63
+ * instructions a sample, the 10-minute capture's 1380 -> 1351 M). */
+static __attribute__((noinline)) void on_crossing(struct measure *m, struct xing x)
 {
 	m->stalled_now = false;
 	if (!m->has_prev) {

@@ -49,37 +49,54 @@ static void drift_exps(double t, double e[DRIFT_NTAU])
 	e[8] = e[6] * e[6]; /* 24 */
 }
 
+/* Whether the sums of the exponentials at t (times v) take anything: past
+ * 40 DRIFT_TAU_MAX_S they are 0 (drift_exps), and a finite v times 0 added
+ * leaves a sum as it was (no sum of them is -0: each starts at +0, and a
+ * sum that cancels to zero is +0). A long record's strokes skip them (the
+ * 10-minute capture's, 13 % of its drift sums' instructions). */
+static bool drift_exps_add(double t, double v)
+{
+	return t < 40 * DRIFT_TAU_MAX_S || !isfinite(v);
+}
+
 /* One accepted stroke's trough y (less the first one's) at t seconds from
  * the record's first sample into the drift's sums (tally.c). */
 void drift_add(struct drift_sums *d, double t, double y)
 {
 	bool head = d->h_n < DRIFT_HEAD;
-	double tk = 1;
+	double tk[2 * DRIFT_DEG_CHECK + 1];
 	if (d->t[0] > 0) {
 		d->dd += (y - d->last) * (y - d->last);
 		d->nd++;
 	}
 	d->last = y;
-	for (unsigned k = 0; k <= 2 * DRIFT_DEG_CHECK; k++, tk *= t) {
-		d->t[k] += tk;
-		if (k <= DRIFT_DEG_CHECK)
-			d->y[k] += y * tk;
-		if (head && k <= DRIFT_DEG_MAX)
-			d->h_t[k] += tk;
-	}
+	/* t's powers once, then a loop for each sum (one loop with a test
+	 * for each took 160 instructions a stroke) */
+	tk[0] = 1;
+	for (unsigned k = 1; k <= 2 * DRIFT_DEG_CHECK; k++)
+		tk[k] = tk[k - 1] * t;
+	for (unsigned k = 0; k <= 2 * DRIFT_DEG_CHECK; k++)
+		d->t[k] += tk[k];
+	for (unsigned k = 0; k <= DRIFT_DEG_CHECK; k++)
+		d->y[k] += y * tk[k];
+	if (head)
+		for (unsigned k = 0; k <= DRIFT_DEG_MAX; k++)
+			d->h_t[k] += tk[k];
 	d->yy += y * y;
 	if (head) {
 		d->h_n++;
 		d->h_y += y;
 	}
-	double e[DRIFT_NTAU];
-	drift_exps(t, e);
-	for (unsigned j = 0; j < DRIFT_NTAU; j++) {
-		d->e[j] += e[j];
-		d->ee[j] += e[j] * e[j];
-		d->ye[j] += y * e[j];
-		if (head)
-			d->h_e[j] += e[j];
+	if (drift_exps_add(t, y)) {
+		double e[DRIFT_NTAU];
+		drift_exps(t, e);
+		for (unsigned j = 0; j < DRIFT_NTAU; j++) {
+			d->e[j] += e[j];
+			d->ee[j] += e[j] * e[j];
+			d->ye[j] += y * e[j];
+			if (head)
+				d->h_e[j] += e[j];
+		}
 	}
 	for (unsigned w = 0; w < DRIFT_NWIN; w++) {
 		double *a = d->win[w];
@@ -116,9 +133,11 @@ void drift_add_depth(struct drift_sums *d, double t, double x)
 	double tk = 1, e[DRIFT_NTAU];
 	for (unsigned k = 0; k <= DRIFT_DEG_MAX; k++, tk *= t)
 		d->xt[k] += x * tk;
-	drift_exps(t, e);
-	for (unsigned j = 0; j < DRIFT_NTAU; j++)
-		d->xe[j] += x * e[j];
+	if (drift_exps_add(t, x)) {
+		drift_exps(t, e);
+		for (unsigned j = 0; j < DRIFT_NTAU; j++)
+			d->xe[j] += x * e[j];
+	}
 	d->b_x[d->b_at] += x; /* drift_add filled b_at with this stroke */
 }
 

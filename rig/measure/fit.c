@@ -208,11 +208,13 @@ static double top_pred(const struct top_sums *S, enum top_kind k, const double p
 {
 	double n = S->A[0][0];
 	if (k == TOP_THREE) {
-		double g[3] = { 1, t->v, t->d };
-		*h = 0;
+		/* summed in a local: through h, which may alias inv or p,
+		 * each term was stored and p read again */
+		double g[3] = { 1, t->v, t->d }, hs = 0;
 		for (int a = 0; a < 3; a++)
 			for (int b = 0; b < 3; b++)
-				*h += g[a] * inv[a][b] * g[b];
+				hs += g[a] * inv[a][b] * g[b];
+		*h = hs;
 		return p[0] + p[1] * t->v + p[2] * t->d;
 	}
 	if (k == TOP_STRETCH) {
@@ -429,10 +431,10 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			continue;
 		double d = sh->c1[j] + 2 * sfrac * sh->c2[j];
 		double r = m->hist[i] - (sh->c0[j] + sfrac * (sh->c1[j] + sfrac * sh->c2[j]));
-		double ad = num_abs(d) * nb_d;
+		double ad = fabs(d) * nb_d;
 		struct top_sample t = { r, w - 1, d, t_cyc * ad, 0, 0,
 					w >= TOP_W, w >= TOP_W_PEAK, false, false };
-		if (ks && own && ph >= 0 && num_abs(r) <= gate0 + 0.02 * ad) {
+		if (ks && own && ph >= 0 && fabs(r) <= gate0 + 0.02 * ad) {
 			/* the stroke's knots (knot_solve): slope per cycle
 			 * times d(phase)/d(start), d(phase)/d(end); the gate
 			 * allows for 2 % of a period of timing error (with
@@ -448,7 +450,7 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			t.je = -dT * ph;
 			t.in_ks = true;
 			knot_sums_add(ks, r, t.js, t.je);
-			if (!S->kw_have || num_abs(r) > num_abs(S->kw_r)) {
+			if (!S->kw_have || fabs(r) > fabs(S->kw_r)) {
 				S->kw_r = r;
 				S->kw_js = t.js;
 				S->kw_je = t.je;
@@ -458,9 +460,9 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 					kept->kw = -1;
 			}
 		}
-		if (!(num_abs(r) <= gate0 + t_cyc * ad) ||
+		if (!(fabs(r) <= gate0 + t_cyc * ad) ||
 		    (model && top &&
-		     !(num_abs(r - model[0] - model[1] * (w - 1) - model[2] * d) <= mgate))) {
+		     !(fabs(r - model[0] - model[1] * (w - 1) - model[2] * d) <= mgate))) {
 			/* a speckle spike (or a stroke the shape does not follow) */
 			S->gated += top;
 			continue;
@@ -473,11 +475,12 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			continue;
 		}
 		double v = w - 1;
-		if (S->A[0][0] < ONE_OUT_MAX) {
-			S->ntk = (unsigned)S->A[0][0] + 1;
-			S->tk[(int)S->A[0][0]] = t;
+		/* ntk counts the top samples taken (S->A[0][0]) up to
+		 * ONE_OUT_MAX */
+		if (S->ntk < ONE_OUT_MAX) {
 			if (kw_now)
-				S->kw_tk = (int)S->A[0][0];
+				S->kw_tk = (int)S->ntk;
+			S->tk[S->ntk++] = t;
 		}
 		if (kept) {
 			if (kept->n < TOP_KEPT_MAX) {
@@ -687,13 +690,12 @@ static void top_two_out(struct top_sums *S, const struct top_kept *K, struct kno
  * tops 12 um below the fit of their flanks, their depths 10 to 16 um
  * deep against U 8.7). Its samples at the very top (TOP_W_PEAK) against
  * the fit's prediction there: the mean excess when it lies beyond 2 of
- * its standard deviations (noise sig2 over their count), else 0. */
-static double top_excess(const struct top_sums *S, double sig2)
+ * its standard deviations (noise sig2 over their count), else 0. p: the
+ * fit's parameters (top_model of S). */
+static double top_excess(const struct top_sums *S, const double p[3], double sig2)
 {
 	if (S->np < 1)
 		return 0;
-	double p[3], inv[3][3];
-	top_model(S, p, inv);
 	double e = (S->srp - p[0] * S->np - p[1] * S->svp - p[2] * S->sdp) / S->np;
 	return num_abs(e) > 2 * sqrt(sig2 / S->np) ? num_abs(e) : 0;
 }
@@ -800,6 +802,9 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	 * timing shift of this stroke against its crossings (which move when
 	 * the whole stroke moves); top_model for the fallbacks. */
 	enum top_kind k = top_model(&S, p, inv);
+	/* whether the sums moved since this fit (the refit, top_one_out) */
+	bool moved = false;
+	unsigned gated0 = S.gated;
 	/* A residual far beyond the noise (a spike on a flank, where the
 	 * shape gate allows for timing): fit again without the samples
 	 * further than 4 sigma + 1 um from this fit. Rare: spikes are. */
@@ -808,6 +813,7 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	if (k == TOP_THREE && n >= 9 &&
 	    S.srr - p[0] * S.y[0] - p[1] * S.y[1] - p[2] * S.y[2] > 4 * sig2 * (n - 3) + 1) {
 		double model[3] = { p[0], p[1], p[2] };
+		moved = true;
 		/* a changing stroke whose refit would leave out a third of
 		 * its top is not spikes (they are rare) but a top the shape
 		 * does not follow: its first fit stays, its top's excess in
@@ -846,15 +852,20 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	double tg = gate_timing_cycles(t_sig, b_t - a->t_slot) * (double)m->shape.nbins;
 	top_one_out(&S, ks, sig2, sa * sa, tg);
 	f->gated = S.gated;
-	/* the final sums' fit: the figures and the top's offset from it */
-	k = top_model(&S, p, inv);
+	/* the final sums' fit: the figures and the top's offset from it;
+	 * the first fit's when the sums are as they were (top_one_out
+	 * counts what it leaves out in gated; knot_one_out leaves them):
+	 * top_model is a function of them, and its second call cost 2 %
+	 * of the long capture's instructions */
+	if (moved || S.gated != gated0)
+		k = top_model(&S, p, inv);
 	top_fit_set(&S, k, p, inv, f);
 	if (k == TOP_HIGH || k == TOP_ALL)
 		top_offset_weighed(&S, k, sig2, f);
 	if (f->rss < 0)
 		f->rss = 0;
 	f->trough_off_um = S.nb > 0 ? S.srb / S.nb : f->off_um;
-	f->top_excess_um = changing ? top_excess(&S, sig2) : 0;
+	f->top_excess_um = changing ? top_excess(&S, p, sig2) : 0;
 	f->top_off_um = top_off(&S, k, p, inv, &f->top_off_h);
 	f->top_off_np = S.np;
 	f->peak_ss = top_peak_resid(&S, k, p, inv, &f->peak_dof);
