@@ -2401,13 +2401,16 @@ static double ring_box_miss(double s_um, double f_hz, double exposure_s)
 	return (a > top ? a - top : 0) + (o > g ? a * (o - g) : 0);
 }
 
-/* The band's frequencies ring_box_miss is taken over: RING_BAND_STEPS + 1
- * from RING_HZ_LO to RING_HZ_HI (10 Hz apart: near a zero of the box's
- * response the hidden ring stays at RING_MAX_UM over tens of Hz). */
+/* The band's frequency e of steps + 1 from RING_HZ_LO to RING_HZ_HI.
+ * ring_hidden_um takes ring_box_miss over RING_BAND_STEPS (10 Hz apart:
+ * near a zero of the box's response the hidden ring stays at RING_MAX_UM
+ * over tens of Hz); ring_bend_um and ring_absorbed_um over
+ * RING_BEND_STEPS. */
 #define RING_BAND_STEPS 300
-static double ring_band_hz(int e)
+#define RING_BEND_STEPS 30
+static double ring_band_hz(int e, int steps)
 {
-	return RING_HZ_LO + (RING_HZ_HI - RING_HZ_LO) * e / (double)RING_BAND_STEPS;
+	return RING_HZ_LO + (RING_HZ_HI - RING_HZ_LO) * e / (double)steps;
 }
 
 /* A ring the sensor's exposure hid. Each value is the mean of the target
@@ -2433,7 +2436,7 @@ double ring_hidden_um(double exposure_s, double seen_um)
 		return 0;
 	double h = 0;
 	for (int e = 0; e <= RING_BAND_STEPS; e++) {
-		double m = ring_box_miss(seen_um, ring_band_hz(e), exposure_s);
+		double m = ring_box_miss(seen_um, ring_band_hz(e, RING_BAND_STEPS), exposure_s);
 		h = m > h ? m : h;
 	}
 	return h;
@@ -2484,8 +2487,8 @@ double ring_bend_um(const struct shape_pts *P, const struct fold_src *src, doubl
 		return 0;
 	convex_scan(P, P->n / 8, NULL, qmax, NULL);
 	double a = 0;
-	for (int e = 0; e <= 30; e++) {
-		double f = RING_HZ_LO + (RING_HZ_HI - RING_HZ_LO) * e / 30.0;
+	for (int e = 0; e <= RING_BEND_STEPS; e++) {
+		double f = ring_band_hz(e, RING_BEND_STEPS);
 		double per = 2 * bh * RING_HZ_LO / f; /* points a period */
 		double w = 2 * M_PI / per;
 		for (size_t i = 0; i < CONVEX_NH; i++) {
@@ -2528,8 +2531,8 @@ double ring_absorbed_um(const struct shape_pts *P, const struct fold_src *src, d
 	if (!isfinite(bh))
 		return 0;
 	double n = (double)P->n, y0 = P->yc[P->jmax], ph0 = ((double)P->jmax + 0.5) / n, a = 0;
-	for (int e = 0; e <= 30; e++) {
-		double f = RING_HZ_LO + (RING_HZ_HI - RING_HZ_LO) * e / 30.0;
+	for (int e = 0; e <= RING_BEND_STEPS; e++) {
+		double f = ring_band_hz(e, RING_BEND_STEPS);
 		double d = bh * RING_HZ_LO / f; /* points in half its period */
 		if (!(d < n / 4))
 			continue;

@@ -1172,11 +1172,11 @@ static void corner_basis(double d, double w, double q_ord, double g[4])
  * value is the corner's level a (the line falls: the pad only sinks) or
  * the line's far end (it climbs). At v and w: c = a, b, cl, cr (both
  * flanks must fall), *rss, *p the highest value, inv (may be NULL) the
- * inverse of the normal matrix; syy the points' sum of w y^2. The basis
- * has no two of b, cl, cr's columns non-zero at one point, so the normal
- * matrix is summed by its non-zero entries and the rss taken from it
- * (syy - c . X'y): the search fits it some 900 times a top. False when
- * singular or a flank does not fall. */
+ * inverse of the normal matrix; syy the points' sum of w y^2. cl's
+ * column is zero wherever b's or cr's is not, so the normal matrix has no
+ * (b, cl) or (cl, cr) entries; it is summed by its non-zero ones and
+ * the rss taken from it (syy - c . X'y): the search fits it some 900
+ * times a top. False when singular or a flank does not fall. */
 static bool corner_at(const double *x, const double *y, const double *wt, long np, double q_ord,
 		      double v, double w, double syy, double c[4], double *inv, double *rss,
 		      double *p)
