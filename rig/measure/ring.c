@@ -942,25 +942,37 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 	*chi0 = F.chi;
 	best->chi = INFINITY;
 	/* the models' chi-squares, kept from the search for the profile
-	 * (NAN: not fitted, RM_COARSE) */
-	double chi[RM_NF * RM_NTAU], gain[RM_NF * RM_NTAU];
-	bool done[RM_NF];
+	 * (NAN: not fitted, RM_COARSE), whether the box passes RM_BOX_GAIN
+	 * or more of their ring, and their coefficients (np each), so the
+	 * profile takes its tops from the fits of passes 0 and 1: the same
+	 * model over the same points, so the same coefficients to the bit
+	 * (~78 KiB of stack, ~61 touched with the quartic) */
+	unsigned np = R->nq + 2;
+	double chi[RM_NF * RM_NTAU], cf[RM_NF * RM_NTAU * RM_NP_MAX];
+	bool gain_ok[RM_NF * RM_NTAU], done[RM_NF];
 	for (int k = 0; k < RM_NF * RM_NTAU; k++)
 		chi[k] = NAN;
 	for (int k = 0; k < RM_NF; k++)
 		done[k] = false;
-	/* the decays' e^(-lam x) at the points, made once (~36 KiB of
-	 * stack), and each frequency's cos and sin once for all its decays */
-	double ex[RM_NTAU][NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
+	/* passes 0 and 1: the decays' e^(-lam x) at the points, made once
+	 * (~36 KiB of stack), and each frequency's cos and sin once for all
+	 * its decays; pass 2: the profile's tops (~27 KiB, rm_top_tab) */
+	union {
+		struct {
+			double ex[RM_NTAU][NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
+		} fit;
+		struct rm_top_tab top;
+	} tab;
+	double(*ex)[NBIN_MAX] = tab.fit.ex, *cw = tab.fit.cw, *sw = tab.fit.sw;
 	for (int i = 0; i < RM_NTAU; i++)
 		rm_ring_fill(R, 0, 1e3 / (rm_tau_ms[i] * pps), ex[i], NULL, NULL);
-	struct rm_top_tab top; /* the profile's tops (~27 KiB of stack) */
-	rm_top_tab_init(&top, a, b);
 	/* pass 0: every step-th frequency (and the last), 1: with step > 1,
 	 * the frequencies about those whose best decay lies within
 	 * RM_PROFILE + RM_COARSE_MARGIN s2 of the least, 2: the profile */
 	for (int pass = 0; pass < 3; pass++) {
 		double near = best->chi + (RM_PROFILE + RM_COARSE_MARGIN) * *s2;
+		if (pass == 2)
+			rm_top_tab_init(&tab.top, a, b);
 		for (int k = 0; k < RM_NF; k++) {
 			double f = RING_HZ_LO + RM_DF_HZ * k, w = 2 * M_PI * f / pps;
 			bool filled = false, grid = rm_on_grid(R, f, pps, width);
@@ -970,14 +982,24 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 				done[k] = true;
 			for (int i = 0; i < RM_NTAU; i++) {
 				double lam = 1e3 / (rm_tau_ms[i] * pps);
-				double *c = &chi[k * RM_NTAU + i];
+				int mi = k * RM_NTAU + i;
+				double *c = &chi[mi], *cm = &cf[mi * np];
 				if (grid && i == RM_NTAU - 1) { /* no decay */
 					*c = INFINITY;
 					continue;
 				}
-				if (pass == 2 && !(*c <= best->chi + RM_PROFILE * *s2 &&
-						   gain[k * RM_NTAU + i] >= RM_BOX_GAIN))
+				if (pass == 2) {
+					if (!(*c <= best->chi + RM_PROFILE * *s2 && gain_ok[mi]))
+						continue;
+					memcpy(F.c, cm, np * sizeof *cm);
+					F.nq = R->nq;
+					F.w = w;
+					F.lam = lam;
+					double v = rm_top(&F, a, b, span, &xs, &tab.top, i);
+					*tlo = v < *tlo ? v : *tlo;
+					*thi = v > *thi ? v : *thi;
 					continue;
+				}
 				if (!filled) {
 					rm_ring_fill(R, w, 0, NULL, cw, sw);
 					filled = true;
@@ -988,15 +1010,10 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 					continue;
 				}
 				*c = F.chi;
-				gain[k * RM_NTAU + i] = F.gain;
-				if (pass < 2) {
-					if (F.chi < best->chi)
-						*best = F;
-					continue;
-				}
-				double v = rm_top(&F, a, b, span, &xs, &top, i);
-				*tlo = v < *tlo ? v : *tlo;
-				*thi = v > *thi ? v : *thi;
+				gain_ok[mi] = F.gain >= RM_BOX_GAIN;
+				memcpy(cm, F.c, np * sizeof *cm);
+				if (F.chi < best->chi)
+					*best = F;
 			}
 		}
 		if (pass < 2) {
