@@ -759,21 +759,33 @@ static double rm_at_box(const struct rm_fit *F, double x, double span, double bo
  * and the frequency's cos (w x), sin (w x) once a frequency, so a model's
  * top costs its sums. Every value is the one rm_at makes (the same
  * functions of the same arguments), so the tops are the same to the bit.
- * nx < 0: [a, b] has more steps than the table (rm_at alone). */
+ * nx < 0: [a, b] has more steps than the table (rm_at alone). The steps
+ * of a hundredth about the best (rm_top_fine) depend only on that best
+ * step (fj), and the profile's models share it often (the decays of one
+ * frequency, one decay over the frequencies): their e^(-lam x) are kept
+ * per decay and their cos, sin for one frequency, each with the step they
+ * were made about (fex_j, fw_j; -1: none). fn < 0: more steps than
+ * RM_TOP_NF (rm_at alone). */
 #define RM_TOP_NX 256
+#define RM_TOP_NF 48 /* the hundredths' steps: 41 or 42 */
 struct rm_top_tab {
 	int nx;
 	double w; /* the frequency of cw, sw (NAN: none yet) */
 	bool has_ex[RM_NTAU];
 	double x[RM_TOP_NX], cw[RM_TOP_NX], sw[RM_TOP_NX], ex[RM_NTAU][RM_TOP_NX];
+	int fj, fn, fex_j[RM_NTAU], fw_j;
+	double fw, fx[RM_TOP_NF], fcw[RM_TOP_NF], fsw[RM_TOP_NF], fex[RM_NTAU][RM_TOP_NF];
 };
 
 static void rm_top_tab_init(struct rm_top_tab *T, double a, double b)
 {
 	T->nx = 0;
 	T->w = NAN;
-	for (int i = 0; i < RM_NTAU; i++)
+	T->fj = T->fw_j = -1;
+	for (int i = 0; i < RM_NTAU; i++) {
 		T->has_ex[i] = false;
+		T->fex_j[i] = -1;
+	}
 	for (double x = a; x <= b; x += 0.2) {
 		if (T->nx == RM_TOP_NX) {
 			T->nx = -1;
@@ -800,16 +812,51 @@ static void rm_top_tab_fill(struct rm_top_tab *T, const struct rm_fit *F, int ta
 	}
 }
 
-/* rm_at's value at T's step j (F's decay rm_tau_ms[tau]), its sums in
- * rm_at's order. */
-static double rm_at_tab(const struct rm_fit *F, const struct rm_top_tab *T, int tau, int j,
-			double span)
+/* T's hundredths about its coarse step j (rm_top_fine) for F (its decay
+ * rm_tau_ms[tau]), made where not yet; false where they are more than
+ * RM_TOP_NF. */
+static bool rm_top_fine_fill(struct rm_top_tab *T, const struct rm_fit *F, int tau, int j)
 {
-	double t = T->x[j] / span, p = 1, m = 0, e = T->ex[tau][j];
+	if (T->fj != j) {
+		double x0 = T->x[j];
+		T->fj = j;
+		T->fn = 0;
+		for (double x = x0 - 0.2; x <= x0 + 0.2; x += 0.01) {
+			if (T->fn == RM_TOP_NF) {
+				T->fn = -1;
+				break;
+			}
+			T->fx[T->fn++] = x;
+		}
+	}
+	if (T->fn < 0)
+		return false;
+	if (T->fex_j[tau] != j) {
+		for (int i = 0; i < T->fn; i++)
+			T->fex[tau][i] = exp(-F->lam * T->fx[i]);
+		T->fex_j[tau] = j;
+	}
+	if (T->fw_j != j || !(T->fw == F->w)) {
+		for (int i = 0; i < T->fn; i++) {
+			T->fcw[i] = cos(F->w * T->fx[i]);
+			T->fsw[i] = sin(F->w * T->fx[i]);
+		}
+		T->fw_j = j;
+		T->fw = F->w;
+	}
+	return true;
+}
+
+/* rm_at's value at x from its ring's columns there, e^(-lam x) (e), cos
+ * and sin (w x), its sums in rm_at's order. */
+static double rm_at_cols(const struct rm_fit *F, double x, double e, double cw, double sw,
+			 double span)
+{
+	double t = x / span, p = 1, m = 0;
 	unsigned nq = F->nq;
 	for (unsigned i = 0; i < nq; i++, p *= t)
 		m += F->c[i] * p;
-	return m + F->c[nq] * (e * T->cw[j]) + F->c[nq + 1] * (e * T->sw[j]);
+	return m + F->c[nq] * (e * cw) + F->c[nq + 1] * (e * sw);
 }
 
 /* The highest point of F's model over [a, b], at *xs: in steps of a fifth
@@ -821,13 +868,28 @@ static double rm_top(const struct rm_fit *F, double a, double b, double span, do
 	double best = -INFINITY, grad[RM_NP_MAX];
 	*xs = a;
 	if (T && T->nx >= 0) {
+		int jb = 0; /* *xs's step (T->x[0] is a) */
 		rm_top_tab_fill(T, F, tau);
 		for (int j = 0; j < T->nx; j++) {
-			double v = rm_at_tab(F, T, tau, j, span);
+			double v = rm_at_cols(F, T->x[j], T->ex[tau][j], T->cw[j], T->sw[j], span);
 			if (v > best) {
 				best = v;
 				*xs = T->x[j];
+				jb = j;
 			}
+		}
+		if (T->nx > 0 && rm_top_fine_fill(T, F, tau, jb)) {
+			for (int i = 0; i < T->fn; i++) {
+				double x = T->fx[i];
+				double v = x >= a && x <= b ? rm_at_cols(F, x, T->fex[tau][i], T->fcw[i],
+									  T->fsw[i], span)
+							    : -INFINITY;
+				if (v > best) {
+					best = v;
+					*xs = x;
+				}
+			}
+			return best;
 		}
 	} else {
 		for (double x = a; x <= b; x += 0.2) {
