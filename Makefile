@@ -170,6 +170,19 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The measurement engine (rig/measure) at -O3 without gcc's straight-line
+# vectorizer: -O3 unrolls its short fixed loops (the drift's sums, the 3x3
+# normal matrices), which -O2 leaves rolled; the SLP vectorizer paired the
+# top fit's scalar sums into packed adds with more shuffles than adds. The
+# same results to the bit: no reassociation of a sum without -ffast-math,
+# no fused multiply-add (-ffp-contract=off). callgrind on the 10-minute
+# capture of `make bench` 1251.7 -> 1159.3 M instructions, a 2 s blind
+# draw -18 % (docs/measurement.md, "Throughput and memory"). Only where
+# the build is -O2 (the default): a debug build's -O0 stays.
+ifneq ($(filter -O2,$(CFLAGS)),)
+$(BUILD)/obj/rig/measure/%.o: CFLAGS += -O3 -fno-tree-slp-vectorize
+endif
+
 # The version lives in one generated file, rewritten only when `git
 # describe` changes, so every object of a binary agrees on it.
 $(BUILD)/version.c: FORCE | $(DEPS_OK)
