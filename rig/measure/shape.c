@@ -25,12 +25,14 @@ static void pair_add(struct bin_pairs *bp, const struct bins *bn, long j, uint32
  * the pairs of the bins' samples, this stroke k. ref (may be NULL): the
  * shape's points; the stroke's own offset from them is taken out of its
  * samples first (fold_src.ref). */
-static void fold_stroke(const struct measure *m, const struct xing *a,
-			const struct xing *b, struct bins *bn, bool gate,
-			const struct fold_win *win, struct bin_pairs *bp, uint32_t k,
+static void fold_stroke(const struct measure *m, const struct xing *L, uint32_t nl,
+			const bool *use, uint32_t k, struct bins *bn, bool gate,
+			const struct fold_win *win, struct bin_pairs *bp,
 			const struct shape_pts *ref)
 {
-	double t0 = a->t_slot, span = b->t_slot - a->t_slot;
+	const struct xing *a = &L[k], *b = &L[k + 1];
+	struct bend kb;
+	knots_bend(L, nl, use, m->ktgt, k, &kb);
 	long nb = (long)bn->n;
 	double off = 0, travel = ref ? ref->ys[ref->jmax] - ref->tmin : 0;
 	if (ref && travel > 0) {
@@ -39,7 +41,7 @@ static void fold_stroke(const struct measure *m, const struct xing *a,
 		 * beta), from its samples within a spike's gate of ref */
 		double srw = 0, sww = 0, lim = 6 * ref->sample_sd + 2.0;
 		for (uint32_t i = a->idx; i < b->idx; i++) {
-			double ph = ((double)(m->hist_slot0 + i) - t0) / span;
+			double ph = stroke_phase_at(&kb, a, b, (double)(m->hist_slot0 + i));
 			double T = pts_at(ref, ph), w = (T - ref->tmin) / travel, r = m->hist[i] - T;
 			if (w < TOP_W || !(num_abs(r) <= lim))
 				continue;
@@ -51,18 +53,19 @@ static void fold_stroke(const struct measure *m, const struct xing *a,
 	for (uint32_t i = a->idx; i < b->idx; i++) {
 		double x = m->hist[i];
 		if (ref && off != 0) {
-			double ph = ((double)(m->hist_slot0 + i) - t0) / span;
+			double ph = stroke_phase_at(&kb, a, b, (double)(m->hist_slot0 + i));
 			double w = (pts_at(ref, ph) - ref->tmin) / travel;
 			x -= off * (w > 0 ? w : 0);
 		}
 		if (gate) {
 			/* a speckle spike against the shape folded before */
 			double T, dT, w;
-			shape_at(&m->shape, ((double)(m->hist_slot0 + i) - t0) / span, &T, &dT, &w);
+			shape_at(&m->shape, stroke_phase_at(&kb, a, b, (double)(m->hist_slot0 + i)), &T, &dT,
+				 &w);
 			if (!(num_abs(x - T) <= shape_gate_um(&m->shape, dT, 0.005)))
 				continue;
 		}
-		double u = ((double)(m->hist_slot0 + i) - t0) / span * bn->n;
+		double u = stroke_phase_at(&kb, a, b, (double)(m->hist_slot0 + i)) * bn->n;
 		if (win) {
 			u = u / bn->n - win->ph0;
 			u = (u - floor(u)) * win->per_cycle;
@@ -2216,7 +2219,7 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 		memset(m->pairs.sum, 0, sizeof m->pairs.sum);
 		for (uint32_t k = 0; k + 1 < nl; k++)
 			if (use[k])
-				fold_stroke(m, &L[k], &L[k + 1], bn, gate, NULL, &m->pairs, k, NULL);
+				fold_stroke(m, L, nl, use, k, bn, gate, NULL, &m->pairs, NULL);
 		filled = 0;
 		for (unsigned j = 0; j < *nbins; j++)
 			filled += bn->cnt[j] > 0;
@@ -2270,7 +2273,7 @@ bool shape_fold_window(const struct fold_src *src, const struct fold_win *win, u
 	memset(bp.sum, 0, sizeof bp.sum);
 	for (uint32_t k = 0; k + 1 < src->nl; k++)
 		if (src->use[k])
-			fold_stroke(src->m, &src->L[k], &src->L[k + 1], &bn, src->gate, win, &bp, k,
+			fold_stroke(src->m, src->L, src->nl, src->use, k, &bn, src->gate, win, &bp,
 				    src->ref);
 	if (!shape_points(P, &bn, &bp))
 		return false;
