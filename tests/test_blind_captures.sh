@@ -616,15 +616,21 @@ case_ speed_pwm_ripple_1khz_chirp speed 1000 3105
 # wander and warp (the PWM alone): -4.34 ppm against U 2.83, now -0.36.
 case_ speed_pwm_near_stroke_rate_4khz speed 4000 3027
 
+# gen_row_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the capture drawn into
+# $tmp/gc.bin (its truth $tmp/gc.json) and the rig's CSV row of it in r;
+# false, the case failed, when the generator fails
+gen_row_() {
+  # shellcheck disable=SC2086
+  gen_py "$here/gen/blind_capture.py" --out "$tmp/gc.bin" --truth "$tmp/gc.json" $2 \
+    >/dev/null 2>&1 || { bad "$1: the generator failed"; return 1; }
+  # shellcheck disable=SC2086
+  r=$($RUNNER "$RIG" analyze $3 --csv "$tmp/gc.bin" | tail -1)
+}
 # gen_fig_ NAME "GENERATOR ARGS" "ANALYZE ARGS" depth|rate: the mean depth
 # (um) or the mean rate (ppm, the sensor's clock) within U (k = 2) of the
 # generator's truth, status ok
 gen_fig_() {
-  # shellcheck disable=SC2086
-  gen_py "$here/gen/blind_capture.py" --out "$tmp/gc.bin" --truth "$tmp/gc.json" $2 \
-    >/dev/null 2>&1 || { bad "$1: the generator failed"; return; }
-  # shellcheck disable=SC2086
-  r=$($RUNNER "$RIG" analyze $3 --csv "$tmp/gc.bin" | tail -1)
+  gen_row_ "$1" "$2" "$3" || return
   fig=$(python3 -c 'import json, sys
 r = sys.argv[1].split(",")
 t = json.load(open(sys.argv[2]))
@@ -644,11 +650,7 @@ print("%s %s err %+.2f %s U %.2f" % (r[0], abs(e) <= u, e, unit, u))' "$r" "$tmp
 # MAX_PPM of the generator's truth, no drift detected, status ok (for a
 # capture drawn without noise, where U says little)
 gen_rate_near_() {
-  # shellcheck disable=SC2086
-  gen_py "$here/gen/blind_capture.py" --out "$tmp/gc.bin" --truth "$tmp/gc.json" $2 \
-    >/dev/null 2>&1 || { bad "$1: the generator failed"; return; }
-  # shellcheck disable=SC2086
-  r=$($RUNNER "$RIG" analyze $3 --csv "$tmp/gc.bin" | tail -1)
+  gen_row_ "$1" "$2" "$3" || return
   fig=$(python3 -c 'import json, sys
 r = sys.argv[1].split(",")
 t = json.load(open(sys.argv[2]))
