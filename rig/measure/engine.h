@@ -702,20 +702,34 @@ struct bend {
 	double x[4], y[4];
 	double x0;
 	int n;
+	double c[4]; /* the same polynomial, c[0] + c[1] x + ... (bend_coefs) */
 };
 
-/* The phase at x (slots from x0) on bend B. */
+/* B's coefficients c from its points (Newton's divided differences,
+ * expanded), so that a sample's phase is three multiplications. */
+static inline void bend_coefs(struct bend *B)
+{
+	double a[4], c[4] = { 0, 0, 0, 0 };
+	for (int j = 0; j < B->n; j++)
+		a[j] = B->y[j];
+	for (int l = 1; l < B->n; l++)
+		for (int j = B->n - 1; j >= l; j--)
+			a[j] = (a[j] - a[j - 1]) / (B->x[j] - B->x[j - l]);
+	c[0] = a[B->n - 1];
+	for (int j = B->n - 2; j >= 0; j--) {
+		/* c = c (x - x[j]) + a[j] */
+		for (int d = B->n - 1; d > 0; d--)
+			c[d] = c[d - 1] - B->x[j] * c[d];
+		c[0] = a[j] - B->x[j] * c[0];
+	}
+	for (int d = 0; d < 4; d++)
+		B->c[d] = c[d];
+}
+
+/* The phase at x (slots from x0) on bend B (its coefficients set). */
 static inline double bend_phase(const struct bend *B, double x)
 {
-	double ph = 0;
-	for (int j = 0; j < B->n; j++) {
-		double l = B->y[j];
-		for (int k = 0; k < B->n; k++)
-			if (k != j)
-				l *= (x - B->x[k]) / (B->x[j] - B->x[k]);
-		ph += l;
-	}
-	return ph;
+	return ((B->c[3] * x + B->c[2]) * x + B->c[1]) * x + B->c[0];
 }
 
 /* A learning stroke's phase where the pen's period trends at either of
@@ -756,24 +770,29 @@ static inline bool knots_bend(const struct xing *L, uint32_t nl, const bool *use
 		B->x[B->n] = L[k + 2].t_slot - B->x0;
 		B->y[B->n++] = 2;
 	}
+	if (B->n < 3) {
+		B->n = 0;
+		return false;
+	}
+	bend_coefs(B);
 	double span = L[k + 1].t_slot - B->x0, last = 0;
-	for (int i = 1; B->n >= 3 && i <= 16; i++) {
+	for (int i = 1; i <= 16; i++) {
 		double ph = bend_phase(B, span * i / 16);
-		if (!(ph > last))
+		if (!(ph > last)) {
 			B->n = 0;
+			return false;
+		}
 		last = ph;
 	}
-	if (B->n < 3)
-		B->n = 0;
-	return B->n > 0;
+	return true;
 }
 
-/* The phase of slot t in stroke a..b: on B where it is bent (B->n > 0),
- * else linear between the two knots. */
-static inline double stroke_phase_at(const struct bend *B, const struct xing *a,
-				     const struct xing *b, double t)
+/* The phase of slot t in a stroke from t0 that spans span slots: on B
+ * (knots_bend's) where it is bent (B->n > 0), else linear between the two
+ * knots. */
+static inline double stroke_phase_at(const struct bend *B, double t0, double span, double t)
 {
-	return B->n ? bend_phase(B, t - B->x0) : (t - a->t_slot) / (b->t_slot - a->t_slot);
+	return __builtin_expect(B->n > 0, 0) ? bend_phase(B, t - B->x0) : (t - t0) / span;
 }
 
 /* The shape's own crossing of mid_um on the advance near phase 0 (between

@@ -916,6 +916,7 @@ static bool fit_bend(const struct xing *pre, const struct xing *a, const struct 
 	}
 	if (B->n < 3)
 		return false;
+	bend_coefs(B);
 	double span = b->t_slot - a->t_slot, last = 0;
 	for (int i = 1; i <= 16; i++) {
 		double ph = bend_phase(B, a->t_slot - B->x0 + span * i / 16);

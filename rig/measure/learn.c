@@ -274,10 +274,11 @@ static void knot_sums_over(const struct measure *m, uint32_t i0, uint32_t i1, do
 			   const struct bend *kb, struct knot_sums *q)
 {
 	const struct shape *sh = &m->shape;
+	bool bent = kb && kb->n;
 	*q = (struct knot_sums){ 0 };
 	for (uint32_t i = i0; i < i1; i++, ph += dph) {
-		if (kb && kb->n)
-			ph = bend_phase(kb, (double)(m->hist_slot0 + i) - kb->x0);
+		if (__builtin_expect(bent, 0))
+			ph = stroke_phase_at(kb, 0, 1, (double)(m->hist_slot0 + i));
 		if (ph < 0 || ph > sh->trough_phase || isnan(m->hist[i]))
 			continue;
 		double T, dT, w;

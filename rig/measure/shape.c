@@ -31,6 +31,7 @@ static void fold_stroke(const struct measure *m, const struct xing *L, uint32_t 
 			const struct shape_pts *ref)
 {
 	const struct xing *a = &L[k], *b = &L[k + 1];
+	double t0 = a->t_slot, span = b->t_slot - a->t_slot;
 	struct bend kb;
 	knots_bend(L, nl, use, m->ktgt, k, &kb);
 	long nb = (long)bn->n;
@@ -41,7 +42,7 @@ static void fold_stroke(const struct measure *m, const struct xing *L, uint32_t 
 		 * beta), from its samples within a spike's gate of ref */
 		double srw = 0, sww = 0, lim = 6 * ref->sample_sd + 2.0;
 		for (uint32_t i = a->idx; i < b->idx; i++) {
-			double ph = stroke_phase_at(&kb, a, b, (double)(m->hist_slot0 + i));
+			double ph = stroke_phase_at(&kb, t0, span, (double)(m->hist_slot0 + i));
 			double T = pts_at(ref, ph), w = (T - ref->tmin) / travel, r = m->hist[i] - T;
 			if (w < TOP_W || !(num_abs(r) <= lim))
 				continue;
@@ -52,20 +53,19 @@ static void fold_stroke(const struct measure *m, const struct xing *L, uint32_t 
 	}
 	for (uint32_t i = a->idx; i < b->idx; i++) {
 		double x = m->hist[i];
+		double phi = stroke_phase_at(&kb, t0, span, (double)(m->hist_slot0 + i));
 		if (ref && off != 0) {
-			double ph = stroke_phase_at(&kb, a, b, (double)(m->hist_slot0 + i));
-			double w = (pts_at(ref, ph) - ref->tmin) / travel;
+			double w = (pts_at(ref, phi) - ref->tmin) / travel;
 			x -= off * (w > 0 ? w : 0);
 		}
 		if (gate) {
 			/* a speckle spike against the shape folded before */
 			double T, dT, w;
-			shape_at(&m->shape, stroke_phase_at(&kb, a, b, (double)(m->hist_slot0 + i)), &T, &dT,
-				 &w);
+			shape_at(&m->shape, phi, &T, &dT, &w);
 			if (!(num_abs(x - T) <= shape_gate_um(&m->shape, dT, 0.005)))
 				continue;
 		}
-		double u = stroke_phase_at(&kb, a, b, (double)(m->hist_slot0 + i)) * bn->n;
+		double u = phi * bn->n;
 		if (win) {
 			u = u / bn->n - win->ph0;
 			u = (u - floor(u)) * win->per_cycle;
