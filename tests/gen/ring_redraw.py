@@ -11,7 +11,9 @@ cover.
 Draw r = 0 is the record itself (blind_hunt.py --one KIND FS SEED); r > 0
 redraws (the noise and spike streams seeded + 1000 r, the scatter and
 ring amplitudes from their own stream). KEY=VALUE overrides a parameter of
-the draw (noise_um=0, scatter_um=0, ...). Prints each draw's depth error
+the draw (noise_um=0, scatter_um=0, ...). A drift draw is read with
+--drift correct (its depth the corrected one), as blind_hunt.py --one
+reads it. Prints each draw's depth error
 and U (k = 2), then the mean error, its spread and standard error, and
 how many are within U and within 1 um.
 """
@@ -75,7 +77,12 @@ def main():
             data, truth = redraw(p, r)
             with open(path, "wb") as f:
                 f.write(data)
-            o = bh.judge(kind, p, truth, bh.rig_analyze(rig, p, path))
+            # a drift draw as blind_hunt.one reads it: --drift correct,
+            # and flagged beside it (judge's drift limits)
+            res = bh.rig_analyze(rig, p, path, ["--drift", "correct"] if kind == "drift" else [])
+            if kind == "drift":
+                res["flag"] = bh.rig_analyze(rig, p, path)
+            o = bh.judge(kind, p, truth, res)
             if o.get("depth_err") is None:
                 print("r %d: status %s, no depth" % (r, o["status"]))
                 continue
