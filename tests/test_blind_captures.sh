@@ -2233,7 +2233,9 @@ rate_ rate_startup_steep_head_noisy_crossings_1khz speed 1000 15838
 # the whole window's quartic, its advance 0.95 of its own u away. Without
 # noise the quartic reads +8.5 ppm and the advance +2.0: the learned
 # shape is off the strokes by up to 1.4 um at the rise, and the fit over
-# the fall as well carries that into the head's phase. Now +6.7.
+# the fall as well carries that into the head's phase. Then +6.7; with
+# the start-up's strokes folded on their bent phase (knots_bend, the next
+# case) -0.6 (U 411).
 rate_ rate_startup_head_advance_many_samples_4khz speed 4000 15518
 
 # The same pen drawn without noise, scatter, exposure, jitter or wander.
