@@ -436,11 +436,14 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 					kept->kw = -1;
 			}
 		}
-		if (!(fabs(r) <= gate0 + t_cyc * ad) ||
-		    (model && top &&
-		     !(fabs(r - model[0] - model[1] * (w - 1) - model[2] * d) <= mgate))) {
-			/* a speckle spike (or a stroke the shape does not follow) */
+		bool spike = !(fabs(r) <= gate0 + t_cyc * ad);
+		if (spike || (model && top &&
+			      !(fabs(r - model[0] - model[1] * (w - 1) - model[2] * d) <= mgate))) {
+			/* a speckle spike (or a stroke the shape does not follow);
+			 * in the stroke's level, a spike counts as the shape's
+			 * value there (stroke_level) */
 			S->gated += top;
+			S->lv -= spike ? r : 0;
 			continue;
 		}
 		if (!top && w > TROUGH_W)
@@ -872,6 +875,23 @@ static bool fit_off_shape(const struct measure *m, const struct top_fit *f)
 	return (f->gated >= 2 && f->gated * 3 > f->n) || (f->dof >= 6 && f->rss / f->dof > 16 * spread2);
 }
 
+/* The sum of the stroke's samples over hist[a.idx .. b_idx), a sample
+ * beyond the shape's spike gate (as the fold's) taken as the shape's value
+ * there: the learning levels' (fit_trough), where every sample is gated;
+ * top_sums_gather gates only the samples its fit reads (the middle of the
+ * flanks is not), for the cost of a stroke's fit. */
+static double level_sum_gated(const struct measure *m, const struct xing *a, double b_t,
+			      uint32_t b_idx)
+{
+	double span = b_t - a->t_slot, sum = 0;
+	for (uint32_t i = a->idx; i < b_idx; i++) {
+		double T, dT, w, x = m->hist[i];
+		shape_at(&m->shape, ((double)(m->hist_slot0 + i) - a->t_slot) / span, &T, &dT, &w);
+		sum += num_abs(x - T) <= shape_gate_um(&m->shape, dT, 0.005) ? x : T;
+	}
+	return sum;
+}
+
 bool fit_trough(const struct measure *m, const struct xing *a, const struct xing *b,
 		const struct bend *kb, double *t_s, double *trough_um, struct stroke_level *lv)
 {
@@ -887,7 +907,8 @@ bool fit_trough(const struct measure *m, const struct xing *a, const struct xing
 		lv->ok = b->idx >= a->idx + LEVEL_MIN_SAMPLES;
 		if (lv->ok) {
 			lv->peak_um = m->shape.peak_um + f.off_um;
-			lv->level_um = stroke_level(m, a, b->t_slot, b->idx, f.level_sum);
+			lv->level_um = stroke_level(m, a, b->t_slot, b->idx,
+						    level_sum_gated(m, a, b->t_slot, b->idx));
 			lv->ok = isfinite(lv->level_um) && isfinite(lv->peak_um);
 		}
 	}
