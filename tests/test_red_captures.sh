@@ -658,7 +658,7 @@ case_ rate_startup_head_misfit_4khz rate "--rate 4000 --freq 70.4 --start 0.6 --
 # with u 0.0090 against the cubic's 0.0020; the head 0.011 strokes long,
 # +75.7 ppm against U 51.8 on dddfbeb (seeds 9 and 12 alike). Now the
 # first fit's u at least the refit's on an end where the pen changes
-# speed: -50.2 against U 277.9.
+# speed: -49.3 against U 271.6.
 case_ rate_startup_head_misfit_first_kept_4khz rate "--rate 4000 --freq 70.4 --start 0.6 --start-hz 37.3 --seed 6"
 # 4 kHz, 50.1 Hz from 57 % at 19.4 Hz, misfit 42: +1064.7 ppm against
 # U 85.7 on a56eae9; now -24.2 against U 38.7.

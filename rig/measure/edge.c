@@ -2270,8 +2270,8 @@ static bool edge_fit_open(const struct measure *m, struct edge_win *w, const dou
  * misfits is no model to be sure by (the same pen at other seeds, the
  * head's open stroke 0.19 strokes: misfit 42, the refit 23 and 0.0013
  * strokes from it with u 0.0090 against the first fit's 0.0020; the head
- * 0.011 strokes long, +75.7 ppm against U 51.8; now -50.2 against U
- * 277.9, 3 of its 12 seeds outside U before, none now). Steady ends keep
+ * 0.011 strokes long, +75.7 ppm against U 51.8; now -49.3 against U
+ * 271.6, 3 of its 12 seeds outside U before, none now). Steady ends keep
  * their u: there a misfit is spikes, dropouts or scatter (above). */
 static void edge_phase_open(const struct measure *m, struct edge_win *w, const double cf[EDGE_NC],
 			    double mf, bool curved, double *ph, double *u, double *amp, double *dx)
