@@ -331,50 +331,82 @@ static int edge_ripple(const struct xing *L, const bool *use, uint32_t ka, uint3
 #define SYNC_STROKE_MAX 512u  /* samples of one stroke, at most */
 #define SYNC_NUIS 3           /* a stroke's own columns: offset, phase shift, curve */
 
-/* One stroke's normal equations over the columns dT cos 2 pi theta, dT sin
- * 2 pi theta, dT cos 4 pi theta, dT sin 4 pi theta (the stroke's first
- * and second harmonics), dT cos 2 pi g t, dT sin 2 pi g t and the
- * residual (Q, SYNC_Q x SYNC_Q, in that order), its own offset, phase
- * shift and curve (SYNC_NUIS) eliminated. With h 0 (the scan: g unknown)
- * both harmonics and no ripple; with h 1 or 2 that harmonic and the
- * ripple at g. The rows and columns of Q left out are not set. False
- * when it cannot be used. */
+/* A stroke's normal equations (sync_stroke): Q's rows and columns, the
+ * columns a stroke sums, and those of its sums that do not depend on the
+ * ripple's frequency g: 1, dT, dT (theta - 1/2)^2, dT cos 2 pi theta, dT
+ * sin 2 pi theta, dT cos 4 pi theta, dT sin 4 pi theta, the residual. */
 #define SYNC_Q 7
 #define SYNC_QR (SYNC_Q - 1) /* the residual's row of Q */
 #define SYNC_NQ 5             /* Q's columns a stroke sums */
-static bool sync_stroke(const struct measure *m, const struct xing *L, uint32_t k, double g,
-			int h, double Q[SYNC_Q][SYNC_Q], unsigned *n)
+#define SYNC_NC 8
+
+/* One stroke's sums that do not depend on the ripple's frequency: A over
+ * the SYNC_NC columns (upper triangle), the inverse of its first
+ * SYNC_NUIS (the stroke's own columns), the samples used; ok false where
+ * the stroke cannot be used. Every g of the window's fits (sync_exact,
+ * sync_fit, sync_coherent, sync_clustered, sync_score) shares them. */
+struct sync_pre {
+	bool ok;
+	unsigned ni;
+	double A[SYNC_NC][SYNC_NC], Ni[SYNC_NUIS * SYNC_NUIS];
+	/* the ripple's sums at the last g and h asked (sync_walk's R and
+	 * RR; rh 0: none yet): sync_fit, sync_coherent and sync_clustered
+	 * (twice) ask for the same */
+	int rh;
+	double rg, R[2][SYNC_NC], RR[3];
+};
+
+/* The strokes ka .. kb - 1 of L next to one end (sync_steady's window),
+ * each's sync_pre made once (sync_win_prep; ~36 KiB). */
+struct sync_win {
+	const struct measure *m;
+	const struct xing *L;
+	const bool *use;
+	bool ready;
+	uint32_t ka, kb;
+	struct sync_pre s[SYNC_STROKES];
+};
+
+/* Stroke k's samples against the learned shape: with A (not NULL) the
+ * sums over the SYNC_NC columns (upper triangle), with R (not NULL) those
+ * of the ripple's columns at g, dT cos 2 pi g t (R[0]) and dT sin (R[1]),
+ * against the columns 0, 1, 2, those of the stroke's harmonic h (1 or 2)
+ * and the residual (R[p][7]), and against each other (RR: cc, cs, ss).
+ * The sums are added in the samples' order, each as one product, so a
+ * sum is the same to the bit whichever others are made with it. The
+ * samples used; false where the stroke cannot be used. */
+static bool sync_walk(const struct measure *m, const struct xing *L, uint32_t k, double g, int h,
+		      double A[SYNC_NC][SYNC_NC], double R[2][SYNC_NC], double RR[3], unsigned *n)
 {
-	static const int cols[3][SYNC_NQ] = { { 0, 1, 2, 3, SYNC_QR },
-					      { 0, 1, 4, 5, SYNC_QR },
-					      { 2, 3, 4, 5, SYNC_QR } };
-	const int *col = cols[h];
 	const struct shape *sh = &m->shape;
 	uint32_t i0 = L[k].idx, i1 = L[k + 1].idx;
 	double P = L[k + 1].t_slot - L[k].t_slot;
 	if (i1 <= i0 || i1 - i0 > SYNC_STROKE_MAX || !(P > 2))
 		return false;
-	/* the columns 1, dT, dT (theta - 1/2)^2, then Q's */
-	double A[SYNC_NUIS + SYNC_NQ][SYNC_NUIS + SYNC_NQ] = { { 0 } };
+	const int hc[6] = { 0, 1, 2, 1 + 2 * h, 2 + 2 * h, SYNC_NC - 1 }; /* R's columns */
 	unsigned ni = 0;
 	double t0 = (double)(m->hist_slot0 + i0), th0 = (t0 - L[k].t_slot) / P;
 	double c = cos(2 * M_PI * th0), s = sin(2 * M_PI * th0);
 	double cd = cos(2 * M_PI / P), sd = sin(2 * M_PI / P);
-	double e = cos(2 * M_PI * g * t0), f = sin(2 * M_PI * g * t0);
-	double ed = cos(2 * M_PI * g), fd = sin(2 * M_PI * g);
-	const int nc = SYNC_NUIS + SYNC_NQ;
+	double e = 0, f = 0, ed = 0, fd = 0;
+	if (R) {
+		e = cos(2 * M_PI * g * t0);
+		f = sin(2 * M_PI * g * t0);
+		ed = cos(2 * M_PI * g);
+		fd = sin(2 * M_PI * g);
+	}
 	for (uint32_t i = i0; i < i1; i++) {
 		double xv = m->hist[i], T, dT, wt;
-		const double qv[SYNC_Q] = { c, s, c * c - s * s, 2 * c * s, e, f, 0 };
-		double v[SYNC_NUIS + SYNC_NQ] = { 1, 0, 0 };
-		for (int j = 0; j < SYNC_NQ - 1; j++)
-			v[SYNC_NUIS + j] = qv[col[j]];
+		const double qv[4] = { c, s, c * c - s * s, 2 * c * s };
+		const double ev = e, fv = f;
 		double cn = c * cd - s * sd; /* the next sample's */
 		s = s * cd + c * sd;
 		c = cn;
-		cn = e * ed - f * fd;
-		f = f * ed + e * fd;
-		e = cn;
+		if (R) {
+			cn = e * ed - f * fd;
+			f = f * ed + e * fd;
+			e = cn;
+		}
 		if (isnan(xv))
 			continue;
 		double th = th0 + (double)(i - i0) / P;
@@ -382,25 +414,123 @@ static bool sync_stroke(const struct measure *m, const struct xing *L, uint32_t 
 		double r = xv - T;
 		if (!(num_abs(r) <= shape_gate_um(sh, dT, 0.02)))
 			continue;
-		v[1] = dT;
-		v[2] = dT * (th - 0.5) * (th - 0.5);
-		for (int p = SYNC_NUIS; p < nc - 1; p++)
-			v[p] *= dT;
-		v[nc - 1] = r;
-		for (int p = 0; p < nc; p++)
-			for (int q = p; q < nc; q++)
-				A[p][q] += v[p] * v[q];
+		double v[SYNC_NC] = { 1, dT, dT * (th - 0.5) * (th - 0.5), qv[0] * dT, qv[1] * dT,
+				      qv[2] * dT, qv[3] * dT, r };
+		if (A)
+			for (int p = 0; p < SYNC_NC; p++)
+				for (int q = p; q < SYNC_NC; q++)
+					A[p][q] += v[p] * v[q];
+		if (R) {
+			double w[2] = { ev * dT, fv * dT };
+			for (int j = 0; j < 6; j++) {
+				R[0][hc[j]] += v[hc[j]] * w[0];
+				R[1][hc[j]] += v[hc[j]] * w[1];
+			}
+			RR[0] += w[0] * w[0];
+			RR[1] += w[0] * w[1];
+			RR[2] += w[1] * w[1];
+		}
 		ni++;
 	}
-	double N[SYNC_NUIS * SYNC_NUIS], Ni[SYNC_NUIS * SYNC_NUIS], z[SYNC_NUIS] = { 0 };
-	double x[SYNC_NUIS];
-	for (int p = 0; p < SYNC_NUIS; p++)
-		for (int q = 0; q < SYNC_NUIS; q++)
-			N[p * SYNC_NUIS + q] = p <= q ? A[p][q] : A[q][p];
-	double det = A[0][0] * A[1][1] - A[0][1] * A[0][1];
-	if (ni < SYNC_NUIS + 4 || !(det > 1e-9 * A[0][0] * A[1][1]) ||
-	    !num_solve_sym(SYNC_NUIS, N, z, x, Ni))
+	*n = ni;
+	return true;
+}
+
+/* Stroke k's sync_pre (into *p): false where it cannot be used. */
+static bool sync_prep(const struct measure *m, const struct xing *L, uint32_t k,
+		      struct sync_pre *p)
+{
+	double (*A)[SYNC_NC] = p->A;
+	memset(p->A, 0, sizeof p->A);
+	if (!sync_walk(m, L, k, 0, 0, p->A, NULL, NULL, &p->ni))
 		return false;
+	double N[SYNC_NUIS * SYNC_NUIS], z[SYNC_NUIS] = { 0 }, x[SYNC_NUIS];
+	for (int i = 0; i < SYNC_NUIS; i++)
+		for (int j = 0; j < SYNC_NUIS; j++)
+			N[i * SYNC_NUIS + j] = i <= j ? A[i][j] : A[j][i];
+	double det = A[0][0] * A[1][1] - A[0][1] * A[0][1];
+	return p->ni >= SYNC_NUIS + 4 && det > 1e-9 * A[0][0] * A[1][1] &&
+	       num_solve_sym(SYNC_NUIS, N, z, x, p->Ni);
+}
+
+/* W's sync_pre of the strokes ka .. kb - 1 (at most SYNC_STROKES), made
+ * where not yet. */
+static void sync_win_prep(struct sync_win *W, uint32_t ka, uint32_t kb)
+{
+	if (W->ready && W->ka == ka && W->kb == kb)
+		return;
+	W->ka = ka;
+	W->kb = kb;
+	W->ready = true;
+	for (uint32_t k = ka; k < kb; k++) {
+		struct sync_pre *p = &W->s[k - ka];
+		p->ok = W->use[k] && sync_prep(W->m, W->L, k, p);
+		p->rh = 0;
+	}
+}
+
+static void sync_win_init(struct sync_win *W, const struct measure *m, const struct xing *L,
+			  const bool *use)
+{
+	W->m = m;
+	W->L = L;
+	W->use = use;
+	W->ready = false;
+}
+
+/* Stroke k's normal equations (k in W's window, sync_win_prep) over the
+ * columns dT cos 2 pi theta, dT sin 2 pi theta, dT cos 4 pi theta, dT sin
+ * 4 pi theta (the stroke's first and second harmonics), dT cos 2 pi g t,
+ * dT sin 2 pi g t and the residual (Q, SYNC_Q x SYNC_Q, in that order),
+ * its own offset, phase shift and curve (SYNC_NUIS) eliminated. With h 0
+ * (the scan: g unknown) both harmonics and no ripple; with h 1 or 2 that
+ * harmonic and the ripple at g. The rows and columns of Q left out are
+ * not set. The sums that do not depend on g are W's (sync_pre); the
+ * ripple's are made here. False when the stroke cannot be used or is not
+ * (use). */
+static bool sync_stroke(struct sync_win *W, uint32_t k, double g, int h,
+			double Q[SYNC_Q][SYNC_Q], unsigned *n)
+{
+	static const int cols[3][SYNC_NQ] = { { 0, 1, 2, 3, SYNC_QR },
+					      { 0, 1, 4, 5, SYNC_QR },
+					      { 2, 3, 4, 5, SYNC_QR } };
+	const int *col = cols[h];
+	struct sync_pre *pre = &W->s[k - W->ka];
+	if (!pre->ok)
+		return false;
+	/* the columns 1, dT, dT (theta - 1/2)^2, then Q's */
+	const int nc = SYNC_NUIS + SYNC_NQ;
+	double A[SYNC_NUIS + SYNC_NQ][SYNC_NUIS + SYNC_NQ];
+	if (h == 0) {
+		memcpy(A, pre->A, sizeof A);
+	} else {
+		/* the columns 1, dT, curve, the harmonic h's two (hm), the
+		 * ripple's two, the residual */
+		const int hm[6] = { 0, 1, 2, 1 + 2 * h, 2 + 2 * h, SYNC_NC - 1 };
+		double(*R)[SYNC_NC] = pre->R, *RR = pre->RR;
+		if (!(pre->rh == h && pre->rg == g)) {
+			unsigned ni;
+			memset(pre->R, 0, sizeof pre->R);
+			memset(pre->RR, 0, sizeof pre->RR);
+			sync_walk(W->m, W->L, k, g, h, NULL, R, RR, &ni);
+			pre->rh = h;
+			pre->rg = g;
+		}
+		for (int p = 0; p < 5; p++) {
+			for (int q = p; q < 5; q++)
+				A[p][q] = pre->A[hm[p]][hm[q]];
+			A[p][5] = R[0][hm[p]];
+			A[p][6] = R[1][hm[p]];
+			A[p][7] = pre->A[hm[p]][SYNC_NC - 1];
+		}
+		A[5][5] = RR[0];
+		A[5][6] = RR[1];
+		A[6][6] = RR[2];
+		A[5][7] = R[0][SYNC_NC - 1];
+		A[6][7] = R[1][SYNC_NC - 1];
+		A[7][7] = pre->A[SYNC_NC - 1][SYNC_NC - 1];
+	}
+	const double *Ni = pre->Ni;
 	/* less the stroke's own columns' share (Schur complement) */
 	for (int p = SYNC_NUIS; p < nc; p++)
 		for (int q = p; q < nc; q++) {
@@ -411,7 +541,7 @@ static bool sync_stroke(const struct measure *m, const struct xing *L, uint32_t 
 			int a = col[p - SYNC_NUIS], b = col[q - SYNC_NUIS];
 			Q[a][b] = Q[b][a] = A[p][q] - sub;
 		}
-	*n = ni;
+	*n = pre->ni;
 	return true;
 }
 
@@ -437,17 +567,17 @@ static void sync_add(double W[7][7], const double Q[SYNC_Q][SYNC_Q], double tau,
  * the ripple at g (cycles a slot), the drifting shape term on the
  * stroke's harmonic h (sync_add), the drift column's tau from the
  * window's middle over its span; *n the samples, *nk the strokes. */
-static void sync_window(const struct measure *m, const struct xing *L, const bool *use,
-			uint32_t ka, uint32_t kb, double g, int h, double W[7][7], unsigned *n,
-			unsigned *nk)
+static void sync_window(struct sync_win *sw, uint32_t ka, uint32_t kb, double g, int h,
+			double W[7][7], unsigned *n, unsigned *nk)
 {
+	const struct xing *L = sw->L;
 	double tm = (L[kb].t_slot + L[ka].t_slot) / 2, span = L[kb].t_slot - L[ka].t_slot;
 	memset(W, 0, 7 * sizeof *W);
 	*n = *nk = 0;
 	for (uint32_t k = ka; k < kb; k++) {
 		double Q[SYNC_Q][SYNC_Q];
 		unsigned ni;
-		if (!use[k] || !sync_stroke(m, L, k, g, h, Q, &ni))
+		if (!sync_stroke(sw, k, g, h, Q, &ni))
 			continue;
 		sync_add(W, Q, (L[k].t_slot - tm) / span, h);
 		*n += ni;
@@ -523,12 +653,11 @@ static uint32_t sync_steady(const struct xing *L, const bool *use, uint32_t nl, 
 /* What the ripple at g (cycles a slot) explains beyond the drifting shape
  * term over the strokes ka .. kb - 1 of L (sync_window, sync_explained),
  * in the samples' units; 0 where they are too few. */
-static double sync_exact(const struct measure *m, const struct xing *L, const bool *use,
-			 uint32_t ka, uint32_t kb, double g, int h)
+static double sync_exact(struct sync_win *sw, uint32_t ka, uint32_t kb, double g, int h)
 {
 	double W[7][7], ca, sa, iv[3], rss;
 	unsigned n, nk;
-	sync_window(m, L, use, ka, kb, g, h, W, &n, &nk);
+	sync_window(sw, ka, kb, g, h, W, &n, &nk);
 	return n >= SYNC_NUIS * nk + 7 ? sync_explained(W, &ca, &sa, iv, &rss) : 0;
 }
 
@@ -553,15 +682,14 @@ static double sync_exact(const struct measure *m, const struct xing *L, const bo
  * be fitted. */
 #define SYNC_COHERE 13.8 /* p = 0.001 */
 #define SYNC_COHERE_REL 0.1
-static bool sync_coherent(const struct measure *m, const struct xing *L, const bool *use,
-			  uint32_t ka, uint32_t kb, double g, int hm)
+static bool sync_coherent(struct sync_win *sw, uint32_t ka, uint32_t kb, double g, int hm)
 {
 	double c[2][2], v[2][3];
 	uint32_t km = ka + (kb - ka) / 2;
 	for (int h = 0; h < 2; h++) {
 		double W[7][7], iv[3], rss;
 		unsigned n, nk;
-		sync_window(m, L, use, h ? km : ka, h ? kb : km, g, hm, W, &n, &nk);
+		sync_window(sw, h ? km : ka, h ? kb : km, g, hm, W, &n, &nk);
 		if (nk < SYNC_MIN / 2 || n < SYNC_NUIS * nk + 7)
 			return false;
 		sync_explained(W, &c[h][0], &c[h][1], iv, &rss);
@@ -602,12 +730,12 @@ static bool sync_coherent(const struct measure *m, const struct xing *L, const b
  * 0, no line). A real PWM keeps its weight: speed 4000 10601 47.6 and
  * 64.5 -> 34.8 and 115, speed 1000 10408 678 -> 281. 0 where it cannot
  * be formed. */
-static double sync_clustered(const struct measure *m, const struct xing *L, const bool *use,
-			     uint32_t ka, uint32_t kb, double g, int h)
+static double sync_clustered(struct sync_win *sw, uint32_t ka, uint32_t kb, double g, int h)
 {
+	const struct xing *L = sw->L;
 	double W[7][7], A[36], Ai[36], y[6], x[6], M[6][6] = { { 0 } }, up[6] = { 0 };
 	unsigned n, nk;
-	sync_window(m, L, use, ka, kb, g, h, W, &n, &nk);
+	sync_window(sw, ka, kb, g, h, W, &n, &nk);
 	if (nk < SYNC_MIN)
 		return 0;
 	for (int i = 0; i < 6; i++) {
@@ -622,7 +750,7 @@ static double sync_clustered(const struct measure *m, const struct xing *L, cons
 	for (uint32_t k = ka; k < kb; k++) {
 		double Q[SYNC_Q][SYNC_Q], Wk[7][7] = { { 0 } }, u[6];
 		unsigned ni;
-		if (!use[k] || !sync_stroke(m, L, k, g, h, Q, &ni)) {
+		if (!sync_stroke(sw, k, g, h, Q, &ni)) {
 			prev = false;
 			continue;
 		}
@@ -773,13 +901,12 @@ static int sync_scan(const double (*Qk)[SYNC_Q][SYNC_Q], const double *tk, unsig
  * with what it explains (*best, the samples' units), the residual
  * variance *s2 and the strokes it used *nk. False where the samples are
  * too few or leave no residual (*c as it was). */
-static bool sync_fit(const struct measure *m, const struct xing *L, const bool *use, uint32_t ka,
-		     uint32_t kb, double g, int h, struct edge_rip *c, double *best, double *s2,
-		     unsigned *nk)
+static bool sync_fit(struct sync_win *sw, uint32_t ka, uint32_t kb, double g, int h,
+		     struct edge_rip *c, double *best, double *s2, unsigned *nk)
 {
 	double W[7][7], ca, sa, iv[3], rss;
 	unsigned n;
-	sync_window(m, L, use, ka, kb, g, h, W, &n, nk);
+	sync_window(sw, ka, kb, g, h, W, &n, nk);
 	if (n < SYNC_NUIS * *nk + 7)
 		return false;
 	*best = sync_explained(W, &ca, &sa, iv, &rss);
@@ -804,8 +931,8 @@ static bool sync_fit(const struct measure *m, const struct xing *L, const bool *
  * the tests passed (cand holds that fit); 0 where the scan showed none. */
 #define SYNC_WEAK 1
 #define SYNC_TAKEN 2
-static int sync_pick(const struct measure *m, const struct xing *L, const bool *use,
-		      uint32_t ka, uint32_t kb, double P, double lo, int h, int ib,
+static int sync_pick(struct sync_win *sw, uint32_t ka, uint32_t kb, double P, double lo,
+		     int h, int ib,
 		      const double ev[SYNC_GRID], double s2b, double near, struct edge_rip *cand,
 		      double *score, bool *far)
 {
@@ -833,8 +960,8 @@ static int sync_pick(const struct measure *m, const struct xing *L, const bool *
 		 * then at half steps about it, the best and a parabola through
 		 * it and its two neighbours. */
 		double gs = g0 + ib * dg, gm = (2 * h - gs * P) / P, ex[SYNC_REFINE];
-		ex[SYNC_REFINE / 2] = sync_exact(m, L, use, ka, kb, gs, h);
-		double em = sync_exact(m, L, use, ka, kb, gm, h);
+		ex[SYNC_REFINE / 2] = sync_exact(sw, ka, kb, gs, h);
+		double em = sync_exact(sw, ka, kb, gm, h);
 		if (em > ex[SYNC_REFINE / 2]) {
 			gs = gm;
 			ex[SYNC_REFINE / 2] = em;
@@ -842,7 +969,7 @@ static int sync_pick(const struct measure *m, const struct xing *L, const bool *
 		int jb = SYNC_REFINE / 2;
 		for (int j = 0; j < SYNC_REFINE; j++) {
 			if (j != SYNC_REFINE / 2)
-				ex[j] = sync_exact(m, L, use, ka, kb,
+				ex[j] = sync_exact(sw, ka, kb,
 						   gs + (j - SYNC_REFINE / 2) * dg / 2, h);
 			if (ex[j] > ex[jb])
 				jb = j;
@@ -863,15 +990,15 @@ static int sync_pick(const struct measure *m, const struct xing *L, const bool *
 	/* the ripple at g itself, over the same strokes */
 	double best, s2;
 	unsigned nk;
-	if (!sync_fit(m, L, use, ka, kb, g, h, cand, &best, &s2, &nk))
+	if (!sync_fit(sw, ka, kb, g, h, cand, &best, &s2, &nk))
 		return 0;
 	if (!(best > RIP_SIGNIF * s2))
 		return SYNC_WEAK;
 	/* away from the stroke rate: one line over the window, standing out
 	 * of the strokes' own scatter too (sync_clustered) */
 	*far = h > 1 || num_abs(g * P - 1) > SYNC_NU_HI - 1;
-	if (*far && (!sync_coherent(m, L, use, ka, kb, g, h) ||
-		     !(sync_clustered(m, L, use, ka, kb, g, h) > RIP_SIGNIF)))
+	if (*far && (!sync_coherent(sw, ka, kb, g, h) ||
+		     !(sync_clustered(sw, ka, kb, g, h) > RIP_SIGNIF)))
 		return SYNC_WEAK;
 	*score = best / s2;
 	return SYNC_TAKEN;
@@ -955,10 +1082,12 @@ static void sync_near(const double (*Qk)[SYNC_Q][SYNC_Q], const double *tk, unsi
  * tests/gen/blind_hunt.py). Where both bands find one, the one that
  * explains more noise variances is taken. */
 #define SYNC2_LO 1.6
-static bool edge_sync_ripple(const struct measure *m, const struct xing *L, const bool *use,
-			     uint32_t nl, bool head, struct edge_rip *cand, double *away,
-			     struct edge_rip *weak, bool *weak_ok, int *band, struct edge_near *nr)
+static bool edge_sync_ripple(struct sync_win *sw, uint32_t nl, bool head, struct edge_rip *cand,
+			     double *away, struct edge_rip *weak, bool *weak_ok, int *band,
+			     struct edge_near *nr)
 {
+	const struct xing *L = sw->L;
+	const bool *use = sw->use;
 	*away = 0;
 	*weak_ok = false;
 	*band = 1;
@@ -975,9 +1104,10 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	/* each stroke's sums once, on its own phase */
 	double Qk[SYNC_STROKES][SYNC_Q][SYNC_Q], tk[SYNC_STROKES];
 	unsigned n = 0, nk = 0;
+	sync_win_prep(sw, ka, kb);
 	for (uint32_t k = ka; k < kb; k++) {
 		unsigned ni;
-		if (!use[k] || !sync_stroke(m, L, k, 0, 0, Qk[nk], &ni))
+		if (!sync_stroke(sw, k, 0, 0, Qk[nk], &ni))
 			continue;
 		tk[nk++] = L[k].t_slot;
 		n += ni;
@@ -990,13 +1120,13 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
 	bool far1 = false, far2 = false;
 	int ib = sync_scan((const double (*)[SYNC_Q][SYNC_Q])Qk, tk, nk, tm, span, P, SYNC_WIDE_LO,
 			   1, near, dof, ev, &s2b);
-	bool ok1 = sync_pick(m, L, use, ka, kb, P, SYNC_WIDE_LO, 1, ib, ev, s2b, near, &c1, &sc1,
+	bool ok1 = sync_pick(sw, ka, kb, P, SYNC_WIDE_LO, 1, ib, ev, s2b, near, &c1, &sc1,
 			     &far1) == SYNC_TAKEN;
 	if (ok1)
 		*cand = c1;
 	ib = sync_scan((const double (*)[SYNC_Q][SYNC_Q])Qk, tk, nk, tm, span, P, SYNC2_LO, 2, near,
 		       dof, ev, &s2b);
-	int f2 = sync_pick(m, L, use, ka, kb, P, SYNC2_LO, 2, ib, ev, s2b, near, &c2, &sc2, &far2);
+	int f2 = sync_pick(sw, ka, kb, P, SYNC2_LO, 2, ib, ev, s2b, near, &c2, &sc2, &far2);
 	bool ok2 = f2 == SYNC_TAKEN;
 	if (f2 == SYNC_WEAK) {
 		*weak = c2;
@@ -1019,16 +1149,18 @@ static bool edge_sync_ripple(const struct measure *m, const struct xing *L, cons
  * steady strokes next to the head (or the tail) of L (sync_steady), beyond
  * each stroke's own columns and the drifting shape term, in noise
  * variances; 0 where they cannot tell. */
-static double sync_score(const struct measure *m, const struct xing *L, const bool *use,
-			 uint32_t nl, bool head, double g)
+static double sync_score(struct sync_win *sw, uint32_t nl, bool head, double g)
 {
+	const struct xing *L = sw->L;
+	const bool *use = sw->use;
 	if (nl < SYNC_MIN + 1)
 		return 0;
 	uint32_t ns = sync_steady(L, use, nl, head, nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES);
 	uint32_t ka = head ? 0 : nl - 1 - ns, kb = ka + ns;
 	double W[7][7];
 	unsigned n, nk;
-	sync_window(m, L, use, ka, kb, g, 1, W, &n, &nk);
+	sync_win_prep(sw, ka, kb);
+	sync_window(sw, ka, kb, g, 1, W, &n, &nk);
 	if (nk < SYNC_MIN || n < SYNC_NUIS * nk + 7)
 		return 0;
 	double ca, sa, iv[3], rss;
@@ -1069,14 +1201,14 @@ static int edge_ripple_near(const struct xing *L, const bool *use, uint32_t nl, 
  * candidates left, in their order; their count. */
 #define SYNC_ALIAS_KEEP 0.5
 #define EDGE_RIP_FOUND 2 /* the first candidates: nu and 1 - nu */
-static int edge_ripple_aliases(const struct measure *m, const struct xing *L, const bool *use,
-			       uint32_t nl, bool head, struct edge_rip *cand, int nc)
+static int edge_ripple_aliases(struct sync_win *sw, uint32_t nl, bool head, struct edge_rip *cand,
+			       int nc)
 {
 	if (nc <= EDGE_RIP_FOUND)
 		return nc;
 	double sc[RIP_CAND], best = 0;
 	for (int c = 0; c < nc; c++) {
-		sc[c] = sync_score(m, L, use, nl, head, cand[c].g);
+		sc[c] = sync_score(sw, nl, head, cand[c].g);
 		best = sc[c] > best ? sc[c] : best;
 	}
 	if (!(best > 0))
@@ -1104,9 +1236,11 @@ static int edge_ripple_aliases(const struct measure *m, const struct xing *L, co
  * 13122009 of tests/gen/rate_floor.py). False where it does not stand
  * out, or g lies outside the second band here. */
 #define SYNC_CONFIRM 13.8
-static bool sync_confirm(const struct measure *m, const struct xing *L, const bool *use,
-			 uint32_t nl, bool head, double g, struct edge_rip *cand)
+static bool sync_confirm(struct sync_win *sw, uint32_t nl, bool head, double g,
+			 struct edge_rip *cand)
 {
+	const struct xing *L = sw->L;
+	const bool *use = sw->use;
 	if (nl < SYNC_MIN + 1)
 		return false;
 	uint32_t ns = sync_steady(L, use, nl, head, nl - 1 < SYNC_STROKES ? nl - 1 : SYNC_STROKES);
@@ -1114,12 +1248,13 @@ static bool sync_confirm(const struct measure *m, const struct xing *L, const bo
 	double P = (L[kb].t_slot - L[ka].t_slot) / (double)ns;
 	if (!(g * P >= SYNC2_LO && g * P <= SYNC2_LO + (SYNC_WIDE_HI - SYNC_WIDE_LO)))
 		return false;
+	sync_win_prep(sw, ka, kb);
 	struct edge_rip c;
 	double best, s2;
 	unsigned nk;
-	if (!sync_fit(m, L, use, ka, kb, g, 2, &c, &best, &s2, &nk) || nk < SYNC_MIN ||
-	    !(best > SYNC_CONFIRM * s2) || !sync_coherent(m, L, use, ka, kb, g, 2) ||
-	    !(sync_clustered(m, L, use, ka, kb, g, 2) > SYNC_CONFIRM))
+	if (!sync_fit(sw, ka, kb, g, 2, &c, &best, &s2, &nk) || nk < SYNC_MIN ||
+	    !(best > SYNC_CONFIRM * s2) || !sync_coherent(sw, ka, kb, g, 2) ||
+	    !(sync_clustered(sw, ka, kb, g, 2) > SYNC_CONFIRM))
 		return false;
 	*cand = c;
 	return true;
@@ -1131,17 +1266,17 @@ static bool sync_confirm(const struct measure *m, const struct xing *L, const bo
  * (where it changes it, step 4a's trend, a start-up's speed changing
  * within each stroke stood out as one: 4 kHz, from 67 %, 418 noise
  * variances); *away as edge_sync_ripple's. */
-static void edge_ripple_scan(struct measure *m, const struct xing *L, const bool *use,
-			     uint32_t nl, bool head, double *away)
+static void edge_ripple_scan(struct measure *m, struct sync_win *sw, uint32_t nl, bool head,
+			     double *away)
 {
 	int e = head ? 0 : 1;
-	m->edge_nrip[e] = edge_ripple_near(L, use, nl, head, m->edge_rip[e]);
-	m->edge_nrip[e] = edge_ripple_aliases(m, L, use, nl, head, m->edge_rip[e], m->edge_nrip[e]);
+	m->edge_nrip[e] = edge_ripple_near(sw->L, sw->use, nl, head, m->edge_rip[e]);
+	m->edge_nrip[e] = edge_ripple_aliases(sw, nl, head, m->edge_rip[e], m->edge_nrip[e]);
 	*away = 0;
 	m->edge_sync_weak_ok[e] = false;
 	m->edge_near[e].ok = false;
 	m->edge_sync_ok[e] = !(head ? m->head_trend : m->tail_trend) &&
-			     edge_sync_ripple(m, L, use, nl, head, &m->edge_sync[e], away,
+			     edge_sync_ripple(sw, nl, head, &m->edge_sync[e], away,
 					      &m->edge_sync_weak[e], &m->edge_sync_weak_ok[e],
 					      &m->edge_sync_h[e], &m->edge_near[e]);
 }
@@ -1261,14 +1396,18 @@ static int edge_ripple_end(struct measure *m, const struct xing *L, const bool *
 	if (m->edge_nrip[e] >= 0)
 		return m->edge_nrip[e];
 	double away[2] = { 0, 0 };
-	edge_ripple_scan(m, L, use, nl, head, &away[e]);
+	/* the windows' sums of each stroke that do not depend on g (~29
+	 * KiB), for the scans and sync_confirm */
+	struct sync_win sw;
+	sync_win_init(&sw, m, L, use);
+	edge_ripple_scan(m, &sw, nl, head, &away[e]);
 	/* the head is scanned where the learning holds the record's first
 	 * stroke, the tail where it holds its last */
 	if (head ? !m->finishing : m->have_first_seg) {
 		sync_demote(m, e);
 		return m->edge_nrip[e];
 	}
-	edge_ripple_scan(m, L, use, nl, !head, &away[1 - e]);
+	edge_ripple_scan(m, &sw, nl, !head, &away[1 - e]);
 	if (m->edge_sync_ok[0] && m->edge_sync_ok[1] && away[0] > 0 && away[1] > 0 &&
 	    num_abs(m->edge_sync[0].g - m->edge_sync[1].g) * fmax(away[0], away[1]) > SYNC_AGREE) {
 		sync_demote(m, 0);
@@ -1292,7 +1431,7 @@ static int edge_ripple_end(struct measure *m, const struct xing *L, const bool *
 	for (int j = 0; j < 2; j++)
 		if (m->edge_sync_ok[1 - j] && m->edge_sync_h[1 - j] == 2 && !m->edge_sync_ok[j] &&
 		    !(j ? m->tail_trend : m->head_trend) &&
-		    sync_confirm(m, L, use, nl, j == 0, m->edge_sync[1 - j].g, &m->edge_sync[j])) {
+		    sync_confirm(&sw, nl, j == 0, m->edge_sync[1 - j].g, &m->edge_sync[j])) {
 			m->edge_sync_ok[j] = true;
 			m->edge_sync_h[j] = 2;
 			m->edge_sync_weak_ok[j] = false;

@@ -759,21 +759,33 @@ static double rm_at_box(const struct rm_fit *F, double x, double span, double bo
  * and the frequency's cos (w x), sin (w x) once a frequency, so a model's
  * top costs its sums. Every value is the one rm_at makes (the same
  * functions of the same arguments), so the tops are the same to the bit.
- * nx < 0: [a, b] has more steps than the table (rm_at alone). */
+ * nx < 0: [a, b] has more steps than the table (rm_at alone). The steps
+ * of a hundredth about the best (rm_top_fine) depend only on that best
+ * step (fj), and the profile's models share it often (the decays of one
+ * frequency, one decay over the frequencies): their e^(-lam x) are kept
+ * per decay and their cos, sin for one frequency, each with the step they
+ * were made about (fex_j, fw_j; -1: none). fn < 0: more steps than
+ * RM_TOP_NF (rm_at alone). */
 #define RM_TOP_NX 256
+#define RM_TOP_NF 48 /* the hundredths' steps: 41 or 42 */
 struct rm_top_tab {
 	int nx;
 	double w; /* the frequency of cw, sw (NAN: none yet) */
 	bool has_ex[RM_NTAU];
 	double x[RM_TOP_NX], cw[RM_TOP_NX], sw[RM_TOP_NX], ex[RM_NTAU][RM_TOP_NX];
+	int fj, fn, fex_j[RM_NTAU], fw_j;
+	double fw, fx[RM_TOP_NF], fcw[RM_TOP_NF], fsw[RM_TOP_NF], fex[RM_NTAU][RM_TOP_NF];
 };
 
 static void rm_top_tab_init(struct rm_top_tab *T, double a, double b)
 {
 	T->nx = 0;
 	T->w = NAN;
-	for (int i = 0; i < RM_NTAU; i++)
+	T->fj = T->fw_j = -1;
+	for (int i = 0; i < RM_NTAU; i++) {
 		T->has_ex[i] = false;
+		T->fex_j[i] = -1;
+	}
 	for (double x = a; x <= b; x += 0.2) {
 		if (T->nx == RM_TOP_NX) {
 			T->nx = -1;
@@ -800,16 +812,51 @@ static void rm_top_tab_fill(struct rm_top_tab *T, const struct rm_fit *F, int ta
 	}
 }
 
-/* rm_at's value at T's step j (F's decay rm_tau_ms[tau]), its sums in
- * rm_at's order. */
-static double rm_at_tab(const struct rm_fit *F, const struct rm_top_tab *T, int tau, int j,
-			double span)
+/* T's hundredths about its coarse step j (rm_top_fine) for F (its decay
+ * rm_tau_ms[tau]), made where not yet; false where they are more than
+ * RM_TOP_NF. */
+static bool rm_top_fine_fill(struct rm_top_tab *T, const struct rm_fit *F, int tau, int j)
 {
-	double t = T->x[j] / span, p = 1, m = 0, e = T->ex[tau][j];
+	if (T->fj != j) {
+		double x0 = T->x[j];
+		T->fj = j;
+		T->fn = 0;
+		for (double x = x0 - 0.2; x <= x0 + 0.2; x += 0.01) {
+			if (T->fn == RM_TOP_NF) {
+				T->fn = -1;
+				break;
+			}
+			T->fx[T->fn++] = x;
+		}
+	}
+	if (T->fn < 0)
+		return false;
+	if (T->fex_j[tau] != j) {
+		for (int i = 0; i < T->fn; i++)
+			T->fex[tau][i] = exp(-F->lam * T->fx[i]);
+		T->fex_j[tau] = j;
+	}
+	if (T->fw_j != j || !(T->fw == F->w)) {
+		for (int i = 0; i < T->fn; i++) {
+			T->fcw[i] = cos(F->w * T->fx[i]);
+			T->fsw[i] = sin(F->w * T->fx[i]);
+		}
+		T->fw_j = j;
+		T->fw = F->w;
+	}
+	return true;
+}
+
+/* rm_at's value at x from its ring's columns there, e^(-lam x) (e), cos
+ * and sin (w x), its sums in rm_at's order. */
+static double rm_at_cols(const struct rm_fit *F, double x, double e, double cw, double sw,
+			 double span)
+{
+	double t = x / span, p = 1, m = 0;
 	unsigned nq = F->nq;
 	for (unsigned i = 0; i < nq; i++, p *= t)
 		m += F->c[i] * p;
-	return m + F->c[nq] * (e * T->cw[j]) + F->c[nq + 1] * (e * T->sw[j]);
+	return m + F->c[nq] * (e * cw) + F->c[nq + 1] * (e * sw);
 }
 
 /* The highest point of F's model over [a, b], at *xs: in steps of a fifth
@@ -821,13 +868,28 @@ static double rm_top(const struct rm_fit *F, double a, double b, double span, do
 	double best = -INFINITY, grad[RM_NP_MAX];
 	*xs = a;
 	if (T && T->nx >= 0) {
+		int jb = 0; /* *xs's step (T->x[0] is a) */
 		rm_top_tab_fill(T, F, tau);
 		for (int j = 0; j < T->nx; j++) {
-			double v = rm_at_tab(F, T, tau, j, span);
+			double v = rm_at_cols(F, T->x[j], T->ex[tau][j], T->cw[j], T->sw[j], span);
 			if (v > best) {
 				best = v;
 				*xs = T->x[j];
+				jb = j;
 			}
+		}
+		if (T->nx > 0 && rm_top_fine_fill(T, F, tau, jb)) {
+			for (int i = 0; i < T->fn; i++) {
+				double x = T->fx[i];
+				double v = x >= a && x <= b ? rm_at_cols(F, x, T->fex[tau][i], T->fcw[i],
+									  T->fsw[i], span)
+							    : -INFINITY;
+				if (v > best) {
+					best = v;
+					*xs = x;
+				}
+			}
+			return best;
 		}
 	} else {
 		for (double x = a; x <= b; x += 0.2) {
@@ -942,25 +1004,37 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 	*chi0 = F.chi;
 	best->chi = INFINITY;
 	/* the models' chi-squares, kept from the search for the profile
-	 * (NAN: not fitted, RM_COARSE) */
-	double chi[RM_NF * RM_NTAU], gain[RM_NF * RM_NTAU];
-	bool done[RM_NF];
+	 * (NAN: not fitted, RM_COARSE), whether the box passes RM_BOX_GAIN
+	 * or more of their ring, and their coefficients (np each), so the
+	 * profile takes its tops from the fits of passes 0 and 1: the same
+	 * model over the same points, so the same coefficients to the bit
+	 * (~78 KiB of stack, ~61 touched with the quartic) */
+	unsigned np = R->nq + 2;
+	double chi[RM_NF * RM_NTAU], cf[RM_NF * RM_NTAU * RM_NP_MAX];
+	bool gain_ok[RM_NF * RM_NTAU], done[RM_NF];
 	for (int k = 0; k < RM_NF * RM_NTAU; k++)
 		chi[k] = NAN;
 	for (int k = 0; k < RM_NF; k++)
 		done[k] = false;
-	/* the decays' e^(-lam x) at the points, made once (~36 KiB of
-	 * stack), and each frequency's cos and sin once for all its decays */
-	double ex[RM_NTAU][NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
+	/* passes 0 and 1: the decays' e^(-lam x) at the points, made once
+	 * (~36 KiB of stack), and each frequency's cos and sin once for all
+	 * its decays; pass 2: the profile's tops (~27 KiB, rm_top_tab) */
+	union {
+		struct {
+			double ex[RM_NTAU][NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
+		} fit;
+		struct rm_top_tab top;
+	} tab;
+	double(*ex)[NBIN_MAX] = tab.fit.ex, *cw = tab.fit.cw, *sw = tab.fit.sw;
 	for (int i = 0; i < RM_NTAU; i++)
 		rm_ring_fill(R, 0, 1e3 / (rm_tau_ms[i] * pps), ex[i], NULL, NULL);
-	struct rm_top_tab top; /* the profile's tops (~27 KiB of stack) */
-	rm_top_tab_init(&top, a, b);
 	/* pass 0: every step-th frequency (and the last), 1: with step > 1,
 	 * the frequencies about those whose best decay lies within
 	 * RM_PROFILE + RM_COARSE_MARGIN s2 of the least, 2: the profile */
 	for (int pass = 0; pass < 3; pass++) {
 		double near = best->chi + (RM_PROFILE + RM_COARSE_MARGIN) * *s2;
+		if (pass == 2)
+			rm_top_tab_init(&tab.top, a, b);
 		for (int k = 0; k < RM_NF; k++) {
 			double f = RING_HZ_LO + RM_DF_HZ * k, w = 2 * M_PI * f / pps;
 			bool filled = false, grid = rm_on_grid(R, f, pps, width);
@@ -970,14 +1044,24 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 				done[k] = true;
 			for (int i = 0; i < RM_NTAU; i++) {
 				double lam = 1e3 / (rm_tau_ms[i] * pps);
-				double *c = &chi[k * RM_NTAU + i];
+				int mi = k * RM_NTAU + i;
+				double *c = &chi[mi], *cm = &cf[mi * np];
 				if (grid && i == RM_NTAU - 1) { /* no decay */
 					*c = INFINITY;
 					continue;
 				}
-				if (pass == 2 && !(*c <= best->chi + RM_PROFILE * *s2 &&
-						   gain[k * RM_NTAU + i] >= RM_BOX_GAIN))
+				if (pass == 2) {
+					if (!(*c <= best->chi + RM_PROFILE * *s2 && gain_ok[mi]))
+						continue;
+					memcpy(F.c, cm, np * sizeof *cm);
+					F.nq = R->nq;
+					F.w = w;
+					F.lam = lam;
+					double v = rm_top(&F, a, b, span, &xs, &tab.top, i);
+					*tlo = v < *tlo ? v : *tlo;
+					*thi = v > *thi ? v : *thi;
 					continue;
+				}
 				if (!filled) {
 					rm_ring_fill(R, w, 0, NULL, cw, sw);
 					filled = true;
@@ -988,15 +1072,10 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 					continue;
 				}
 				*c = F.chi;
-				gain[k * RM_NTAU + i] = F.gain;
-				if (pass < 2) {
-					if (F.chi < best->chi)
-						*best = F;
-					continue;
-				}
-				double v = rm_top(&F, a, b, span, &xs, &top, i);
-				*tlo = v < *tlo ? v : *tlo;
-				*thi = v > *thi ? v : *thi;
+				gain_ok[mi] = F.gain >= RM_BOX_GAIN;
+				memcpy(cm, F.c, np * sizeof *cm);
+				if (F.chi < best->chi)
+					*best = F;
 			}
 		}
 		if (pass < 2) {

@@ -1773,20 +1773,41 @@ bool measure_ring_bound_holds(double exposure_us, double ring_exposure_us)
 	return fabs(exposure_us - ring_exposure_us) <= RING_EXPOSURE_TOL_US;
 }
 
-/* The exposure's first drop at a crest of the top (its value peak at
- * vpos), *u its standard uncertainty (noise and model): see shape_build.
- * force: extrapolated (2 d2 - d3) whatever its noise, to compare crests;
- * ringless: no ring on the top (the points' box fits short of the
- * extrapolation). */
-static double exposure_corr(const struct shape_pts *P, double vpos, double w, double peak,
-			    bool extrap, bool force, bool ringless, double *u)
+/* The box fits of a crest of the top (its value peak at vpos) that
+ * exposure_corr weighs: the drop d and its noise ue (exposure_drop), and
+ * with extrap d3, the first drop cl and the points' own, own and uown
+ * (exposure_first_drop; else 0, 0, NAN, 0). They depend on neither
+ * force nor ringless, so shape_top's crest makes them once for its
+ * correction and exposure_rival's. */
+struct exposure_fit {
+	bool extrap;
+	double d, d3, ue, cl, own, uown;
+};
+
+static void exposure_fits(const struct shape_pts *P, double vpos, double w, double peak,
+			  bool extrap, struct exposure_fit *f)
 {
-	double d3 = 0, ue;
-	double d = exposure_drop(P, P->jmax, vpos, w, peak, &ue, extrap ? &d3 : NULL);
+	f->extrap = extrap;
+	f->d3 = 0;
+	f->d = exposure_drop(P, P->jmax, vpos, w, peak, &f->ue, extrap ? &f->d3 : NULL);
+	f->own = NAN;
+	f->uown = 0;
+	f->cl = extrap ? exposure_first_drop(P, vpos, w, 2 * f->d - f->d3, &f->own, &f->uown) : 0;
+}
+
+/* The exposure's first drop at a crest of the top from its box fits f
+ * (exposure_fits; w the box, bins), *u its standard uncertainty (noise
+ * and model): see shape_build. force: extrapolated (2 d2 - d3) whatever
+ * its noise, to compare crests; ringless: no ring on the top (the
+ * points' box fits short of the extrapolation). */
+static double exposure_corr_fit(const struct exposure_fit *f, double w, bool force, bool ringless,
+				double *u)
+{
+	bool extrap = f->extrap;
+	double d = f->d, ue = f->ue, own = f->own, uown = f->uown, cl = f->cl;
 	double dmin = d / (32.0 / 6 - 1), half = (d - dmin) / 2, c = dmin + half;
 	double z = ue > 0 ? d / (3 * ue) : INFINITY;
-	double own = NAN, uown = 0, a = force ? 1 : (z - EXPOSURE_EXTRAP_SIGMAS) / EXPOSURE_EXTRAP_RAMP;
-	double cl = extrap ? exposure_first_drop(P, vpos, w, 2 * d - d3, &own, &uown) : 0;
+	double a = force ? 1 : (z - EXPOSURE_EXTRAP_SIGMAS) / EXPOSURE_EXTRAP_RAMP;
 	bool pts = extrap && ringless && a < 1 && isfinite(own);
 	if (pts) {
 		/* d takes the top's fitted peak, and its miss passes into
@@ -1837,6 +1858,15 @@ static double exposure_corr(const struct shape_pts *P, double vpos, double w, do
 	}
 	*u = num_rect_add(ue, half);
 	return c;
+}
+
+/* exposure_corr_fit of the crest's box fits made here. */
+static double exposure_corr(const struct shape_pts *P, double vpos, double w, double peak,
+			    bool extrap, bool force, bool ringless, double *u)
+{
+	struct exposure_fit f;
+	exposure_fits(P, vpos, w, peak, extrap, &f);
+	return exposure_corr_fit(&f, w, force, ringless, u);
 }
 
 /* The ring's other crest: the highest local maximum of the 3-bin means
@@ -1894,16 +1924,18 @@ static double rival_crest(const struct shape_pts *P, const struct fold_src *src,
  * own correction's uncertainty (ur: the noise and model of its drop) in
  * place of the chosen crest's (u_ring: the model terms before the
  * exposure), and half the gap between the two as a rectangular
- * half-width (which crest is higher is decided under noise). */
+ * half-width (which crest is higher is decided under noise). f0: the
+ * chosen crest's box fits (exposure_fits at vpos, its value p0), which
+ * shape_top made for its own correction. */
 static void exposure_rival(const struct shape_pts *P, const struct fold_src *src, double vpos,
-			   double w, double p0, double u_ring, double *peak, double *u_model,
-			   double *corr)
+			   double w, double p0, const struct exposure_fit *f0, double u_ring,
+			   double *peak, double *u_model, double *corr)
 {
 	double rpos = 0, uc, ur;
 	double rv = rival_crest(P, src, vpos, &rpos);
 	if (!isfinite(rv))
 		return;
-	double ec = p0 + exposure_corr(P, vpos, w, p0, true, true, false, &uc);
+	double ec = p0 + exposure_corr_fit(f0, w, true, false, &uc);
 	double cr = exposure_corr(P, rpos, w, rv, true, true, false, &ur);
 	if (!(rv + cr > ec))
 		return;
@@ -2329,7 +2361,9 @@ static void shape_top(struct shape *sh, const struct shape_pts *P, const struct 
 		 * 0.17 um: +27.94 um against U 21.00; 1000 11317 (206 us)
 		 * 7.90 um, +25.54 against U 23.38. */
 		double ref = sh->ring == MEASURE_RING_UNRESOLVED ? peak - sh->ring_rise_um / 2 : peak;
-		sh->exposure_um = exposure_corr(P, vpos, w, ref, extrap, false, ringless, &ue);
+		struct exposure_fit f;
+		exposure_fits(P, vpos, w, ref, extrap, &f);
+		sh->exposure_um = exposure_corr_fit(&f, w, false, ringless, &ue);
 		peak += sh->exposure_um;
 		u_model = sqrt(u_model * u_model + ue * ue);
 		/* a ring's other crest, as high through the box (exposure_rival);
@@ -2338,10 +2372,12 @@ static void shape_top(struct shape *sh, const struct shape_pts *P, const struct 
 		 * the extrapolated drop of the noise's highest other maximum
 		 * stood for a crest: blind_hunt.py noisy 4000 11583 (20.3 um
 		 * of noise, 174 us) took one 28 points out, 2147.99 um and its
-		 * drop 10.04 um: +15.16 um against U 13.24, status ok. */
+		 * drop 10.04 um: +15.16 um against U 13.24, status ok. The
+		 * crest's box fits f are the rival's to compare with: with
+		 * the ring taken or unsure, ref is p0. */
 		if (extrap && (sh->ring == MEASURE_RING_TAKEN ||
 			       (sh->ring == MEASURE_RING_UNSURE && sh->ring_rise_um > 0)))
-			exposure_rival(P, src, vpos, w, p0, u_ring, &peak, &u_model,
+			exposure_rival(P, src, vpos, w, p0, &f, u_ring, &peak, &u_model,
 				       &sh->exposure_um);
 	}
 	double bend = sh->exposure_bins > 0
