@@ -772,9 +772,12 @@ struct rm_top_tab {
 	int nx;
 	double w; /* the frequency of cw, sw (NAN: none yet) */
 	bool has_ex[RM_NTAU];
-	double x[RM_TOP_NX], cw[RM_TOP_NX], sw[RM_TOP_NX], ex[RM_NTAU][RM_TOP_NX];
 	int fj, fn, fex_j[RM_NTAU], fw_j;
 	double fw, fx[RM_TOP_NF], fcw[RM_TOP_NF], fsw[RM_TOP_NF], fex[RM_NTAU][RM_TOP_NF];
+	/* the steps' columns, nx apart in v (a stack page touched where
+	 * they lie, not 2 KiB apart whatever nx) */
+	double *x, *cw, *sw, *ex[RM_NTAU];
+	double v[(3 + RM_NTAU) * RM_TOP_NX];
 };
 
 static void rm_top_tab_init(struct rm_top_tab *T, double a, double b)
@@ -791,8 +794,16 @@ static void rm_top_tab_init(struct rm_top_tab *T, double a, double b)
 			T->nx = -1;
 			return;
 		}
-		T->x[T->nx++] = x;
+		T->nx++;
 	}
+	T->x = T->v;
+	T->cw = T->v + T->nx;
+	T->sw = T->v + 2 * T->nx;
+	for (int i = 0; i < RM_NTAU; i++)
+		T->ex[i] = T->v + (3 + i) * T->nx;
+	int j = 0;
+	for (double x = a; x <= b; x += 0.2)
+		T->x[j++] = x;
 }
 
 /* T's columns for F (its decay rm_tau_ms[tau]), made where not yet. */
@@ -1018,16 +1029,18 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 		done[k] = false;
 	/* passes 0 and 1: the decays' e^(-lam x) at the points, made once
 	 * (~36 KiB of stack), and each frequency's cos and sin once for all
-	 * its decays; pass 2: the profile's tops (~27 KiB, rm_top_tab) */
+	 * its decays; pass 2: the profile's tops (~32 KiB, rm_top_tab). Each
+	 * table's rows lie R->n (or nx) apart, so only the stack pages they
+	 * fill are touched: ~2.5 KiB of the fits' 45 KiB at n 29 */
 	union {
-		struct {
-			double ex[RM_NTAU][NBIN_MAX], cw[NBIN_MAX], sw[NBIN_MAX];
-		} fit;
+		double fit[(RM_NTAU + 2) * NBIN_MAX]; /* cw, sw, ex: R->n apart */
 		struct rm_top_tab top;
 	} tab;
-	double(*ex)[NBIN_MAX] = tab.fit.ex, *cw = tab.fit.cw, *sw = tab.fit.sw;
-	for (int i = 0; i < RM_NTAU; i++)
+	double *cw = tab.fit, *sw = cw + R->n, *ex[RM_NTAU];
+	for (int i = 0; i < RM_NTAU; i++) {
+		ex[i] = tab.fit + (2 + i) * R->n;
 		rm_ring_fill(R, 0, 1e3 / (rm_tau_ms[i] * pps), ex[i], NULL, NULL);
+	}
 	/* pass 0: every step-th frequency (and the last), 1: with step > 1,
 	 * the frequencies about those whose best decay lies within
 	 * RM_PROFILE + RM_COARSE_MARGIN s2 of the least, 2: the profile */
