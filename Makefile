@@ -170,6 +170,29 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The measurement engine's per-stroke files at -O3 without gcc's
+# straight-line vectorizer: -O3 unrolls their short fixed loops (the
+# drift's sums, the 3x3 normal matrices), which -O2 leaves rolled; the SLP
+# vectorizer paired the top fit's scalar sums into packed adds with more
+# shuffles than adds. The same results to the bit: no reassociation of a
+# sum without -ffast-math, no fused multiply-add (-ffp-contract=off).
+# callgrind on the 10-minute capture of `make bench` 1251.7 -> 1161.3 M
+# instructions (docs/measurement.md, "Throughput and memory"). Not all of
+# rig/measure: that took 8 M more off and 100 KiB more text, whose pages
+# raised `rig analyze`'s peak RSS by about 80 KiB, past 4 MiB in some
+# runs; these four +26 KiB, the RSS as before. Only where the build is -O2
+# (the default): a debug build's -O0 stays. Not in the sanitizer and
+# fuzzer builds, which check the code, not its speed: there gcc 12 and 14
+# at -O3 warn that result.c end_rate's use[] may be used unset
+# (-Wmaybe-uninitialized: its memcpy copies all END_TREND_N entries, of
+# which the n set are the ones read).
+ifeq ($(SANITIZE)$(FUZZ),)
+ifneq ($(filter -O2,$(CFLAGS)),)
+$(addprefix $(BUILD)/obj/rig/measure/,fit.o drift.o tally.o numeric.o): \
+	CFLAGS += -O3 -fno-tree-slp-vectorize
+endif
+endif
+
 # The version lives in one generated file, rewritten only when `git
 # describe` changes, so every object of a binary agrees on it.
 $(BUILD)/version.c: FORCE | $(DEPS_OK)
