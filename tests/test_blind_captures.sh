@@ -640,15 +640,21 @@ case_ speed_pwm_ripple_1khz_chirp speed 1000 3105
 # wander and warp (the PWM alone): -4.34 ppm against U 2.83, now -0.36.
 case_ speed_pwm_near_stroke_rate_4khz speed 4000 3027
 
+# gen_row_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the capture drawn into
+# $tmp/gc.bin (its truth $tmp/gc.json) and the rig's CSV row of it in r;
+# false, the case failed, when the generator fails
+gen_row_() {
+  # shellcheck disable=SC2086
+  gen_py "$here/gen/blind_capture.py" --out "$tmp/gc.bin" --truth "$tmp/gc.json" $2 \
+    >/dev/null 2>&1 || { bad "$1: the generator failed"; return 1; }
+  # shellcheck disable=SC2086
+  r=$($RUNNER "$RIG" analyze $3 --csv "$tmp/gc.bin" | tail -1)
+}
 # gen_fig_ NAME "GENERATOR ARGS" "ANALYZE ARGS" depth|rate: the mean depth
 # (um) or the mean rate (ppm, the sensor's clock) within U (k = 2) of the
 # generator's truth, status ok
 gen_fig_() {
-  # shellcheck disable=SC2086
-  gen_py "$here/gen/blind_capture.py" --out "$tmp/gc.bin" --truth "$tmp/gc.json" $2 \
-    >/dev/null 2>&1 || { bad "$1: the generator failed"; return; }
-  # shellcheck disable=SC2086
-  r=$($RUNNER "$RIG" analyze $3 --csv "$tmp/gc.bin" | tail -1)
+  gen_row_ "$1" "$2" "$3" || return
   fig=$(python3 -c 'import json, sys
 r = sys.argv[1].split(",")
 t = json.load(open(sys.argv[2]))
@@ -660,6 +666,24 @@ else:
 print("%s %s err %+.2f %s U %.2f" % (r[0], abs(e) <= u, e, unit, u))' "$r" "$tmp/gc.json" "$4" 2>&1)
   case "$fig" in
     "ok True "*) ok "$1: $fig" ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+# gen_rate_near_ NAME "GENERATOR ARGS" "ANALYZE ARGS" MAX_PPM: a capture
+# drawn without drift whose mean rate (the sensor's clock) is within
+# MAX_PPM of the generator's truth, no drift detected, status ok (for a
+# capture drawn without noise, where U says little)
+gen_rate_near_() {
+  gen_row_ "$1" "$2" "$3" || return
+  fig=$(python3 -c 'import json, sys
+r = sys.argv[1].split(",")
+t = json.load(open(sys.argv[2]))
+e = (float(r[7]) / t["rate_sensor_hz"] - 1) * 1e6
+good = r[0] == "ok" and abs(e) <= float(sys.argv[3]) and r[34] == "0"
+print("%s %s err %+.2f ppm (at most %s), drift detected %s" % ("good" if good else "short", r[0], e,
+      sys.argv[3], r[34]))' "$r" "$tmp/gc.json" "$4" 2>&1)
+  case "$fig" in
+    "good "*) ok "$1: $fig" ;;
     *) bad "$1: $fig" ;;
   esac
 }
@@ -2219,8 +2243,26 @@ rate_ rate_startup_steep_head_noisy_crossings_1khz speed 1000 15838
 # the whole window's quartic, its advance 0.95 of its own u away. Without
 # noise the quartic reads +8.5 ppm and the advance +2.0: the learned
 # shape is off the strokes by up to 1.4 um at the rise, and the fit over
-# the fall as well carries that into the head's phase. Now +6.7.
+# the fall as well carries that into the head's phase. Then +6.7; with
+# the start-up's strokes folded on their bent phase (knots_bend, the next
+# case) -0.6 (U 411).
 rate_ rate_startup_head_advance_many_samples_4khz speed 4000 15518
+
+# The same pen drawn without noise, scatter, exposure, jitter or wander.
+# While learning, the phase ran linearly between a stroke's two knots,
+# and bent at every knot where the pen changed speed: the start-up's
+# strokes folded with it blurred the shape where it is steep, 1.03 um rms
+# off the generator's cam (+0.5..+1.6 um on the flanks against -0.74 on
+# the dwells), the rate +4.54 ppm and a drift of -1.86 um +- 1.64
+# detected where none was drawn. Now the phase of a learning stroke where
+# the period trends is the polynomial in time through its knots and its
+# neighbours' (engine.h knots_bend): the shape 0.17 um rms off, the rate
+# -0.47 ppm, no drift detected (+0.21 um +- 0.43).
+gen_rate_near_ rate_startup_shape_fold_bent_phase_noiseless_4khz "--seed 15518 --fs 4000.0
+  --secs 2.0 --freq 51.278 --depth-um 704.0 --travel-um 722.8 --cam poly345 --rise 0.447
+  --dwell 0.026 --rdwell 0.037 --noise-um 0.001 --noise-kind t5 --start-frac 0.51 --order 2
+  --tau-s 0.0929 --zeta 0.56" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10
+  --freq-hint 51.278 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0" 1.5
 
 # The strokes' amplitude scatter in the end fits (edge.c edge_fit_deg:
 # each stroke's amplitude a random effect, its prior the scatter of the

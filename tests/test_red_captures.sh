@@ -645,8 +645,21 @@ case_ steady_ends_startup_inside_head_stroke_1khz ends "--rate 1000 --freq 60 --
 # own curve (edge.c, edge_phase_open): -10.0 against U 15.9.
 case_ rate_startup_head_misfit_1khz rate "--rate 1000 --freq 50.1 --start 0.64 --start-hz 34.1 --seed 121"
 # 4 kHz, 70.4 Hz from 60 % at 37.3 Hz, the cubic's misfit 47: +786.2 ppm
-# against U 62.1 on a56eae9; now -36.4 against U 37.8.
+# against U 62.1 on a56eae9; then -36.4 against U 37.8. Its U held the
+# refit's miss (0.0054 strokes, the start-up's overshoot inside the
+# head's window) only through the blur of the learned shape: with the
+# start-up's strokes folded on their bent phase (knots_bend) -38.1
+# against U 37.7. Now the refit's u is at least that of the refit one
+# term richer on the open stroke (edge.c, edge_phase_open): +19.2
+# against U 83.6 (the quartic then within twice its u, taken).
 case_ rate_startup_head_misfit_4khz rate "--rate 4000 --freq 70.4 --start 0.6 --start-hz 37.3 --seed 291"
+# The same pen at seed 6: the head's open stroke 0.19 strokes, the
+# cubic's misfit 42, the refit's 23 (not taken) 0.0013 strokes from it
+# with u 0.0090 against the cubic's 0.0020; the head 0.011 strokes long,
+# +75.7 ppm against U 51.8 on dddfbeb (seeds 9 and 12 alike). Now the
+# first fit's u at least the refit's on an end where the pen changes
+# speed: -49.3 against U 271.6.
+case_ rate_startup_head_misfit_first_kept_4khz rate "--rate 4000 --freq 70.4 --start 0.6 --start-hz 37.3 --seed 6"
 # 4 kHz, 50.1 Hz from 57 % at 19.4 Hz, misfit 42: +1064.7 ppm against
 # U 85.7 on a56eae9; now -24.2 against U 38.7.
 case_ rate_startup_head_misfit_slow_4khz rate "--rate 4000 --freq 50.1 --start 0.57 --start-hz 19.4 --seed 936"

@@ -89,7 +89,7 @@ static __attribute__((noinline)) void on_crossing(struct measure *m, struct xing
 	double b_t = refine ? m->prev.t_slot + P0 : x.t_slot;
 	double t_sig = refine ? sqrt(m->kn_var) : KNOT_PRIOR * t_ref;
 	fit_stroke(m, &m->prev, &x, b_t, t_ref, t_sig, false, refine ? &ks : NULL, NULL,
-		   NULL);
+		   NULL, NULL);
 	if (refine)
 		x.t_slot = knot_solve(m, m->prev.t_slot, P0, &ks);
 	else

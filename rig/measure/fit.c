@@ -80,30 +80,6 @@ struct top_kept {
 	bool over;
 };
 
-/* A stroke's phase bent by its neighbours' crossings (fit_bend): the
- * cycle count (y) at 3 or 4 crossings (x, slots from the stroke's own),
- * so that the phase of slot x0 + x is the polynomial through them; x0 is
- * the stroke's start knot, or its crossing as detected. */
-struct bend {
-	double x[4], y[4];
-	double x0;
-	int n;
-};
-
-/* The phase at x (slots from the stroke's start) on bend B. */
-static double bend_phase(const struct bend *B, double x)
-{
-	double ph = 0;
-	for (int j = 0; j < B->n; j++) {
-		double l = B->y[j];
-		for (int k = 0; k < B->n; k++)
-			if (k != j)
-				l *= (x - B->x[k]) / (B->x[j] - B->x[k]);
-		ph += l;
-	}
-	return ph;
-}
-
 /* The models of the top fit, richest first (top_model). */
 enum top_kind { TOP_ALL, TOP_HIGH, TOP_STRETCH, TOP_THREE };
 
@@ -923,11 +899,12 @@ static double level_sum_gated(const struct measure *m, const struct xing *a, dou
 }
 
 bool fit_trough(const struct measure *m, const struct xing *a, const struct xing *b,
-		double *t_s, double *trough_um, struct stroke_level *lv)
+		const struct bend *kb, double *t_s, double *trough_um, struct stroke_level *lv)
 {
 	struct top_fit f;
 	if (!a->reliable || !b->reliable || !b->clean_before ||
-	    !top_fit(m, a, b->t_slot, b->idx, &f, NULL, 0, false, NULL) || fit_off_shape(m, &f))
+	    !top_fit(m, a, b->t_slot, b->idx, &f, NULL, 0, false, kb && kb->n ? kb : NULL) ||
+	    fit_off_shape(m, &f))
 		return false;
 	*trough_um = m->shape.min_um + f.trough_off_um;
 	*t_s = (a->t_slot + m->shape.peak_phase * (b->t_slot - a->t_slot) - (double)m->first_slot) /
@@ -977,6 +954,7 @@ static bool fit_bend(const struct xing *pre, const struct xing *a, const struct 
 	}
 	if (B->n < 3)
 		return false;
+	bend_coefs(B);
 	double span = b->t_slot - a->t_slot, last = 0;
 	for (int i = 1; i <= 16; i++) {
 		double ph = bend_phase(B, a->t_slot - B->x0 + span * i / 16);
@@ -999,7 +977,7 @@ static unsigned xing_phase_bin(double t_slot)
 
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
 		double t_ref, double t_sig, bool changing, struct knot_sums *ks,
-		const struct xing *pre, const struct xing *post)
+		const struct xing *pre, const struct xing *post, const struct bend *kb)
 {
 	struct measure_stroke s = { 0 };
 	const struct shape *sh = &m->shape;
@@ -1029,7 +1007,7 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 		m->lr_ph[lb][xing_phase_bin(b->t_raw)] += 1;
 		m->lr_ph[lb][xing_phase_bin(a->t_raw)] -= 1;
 	}
-	bool fitted = top_fit(m, a, b_t, b->idx, &f, ks, t_sig, changing, NULL);
+	bool fitted = top_fit(m, a, b_t, b->idx, &f, ks, t_sig, changing, kb && kb->n ? kb : NULL);
 	/* Off the shape while learning: the phase bent through the
 	 * neighbours' crossings from the stroke's knot (a pen changing speed),
 	 * then from its crossing as detected. At a start-up the straight

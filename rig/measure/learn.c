@@ -270,11 +270,15 @@ static void band_add(struct band *S, uint32_t k, const struct knot_sums *q)
  * the last crossing moved it 0.1 slot, the rate -120 ppm on a 0.26 s
  * record, 1.85 U); spike_resid() leaves such a sample out. */
 static void knot_sums_over(const struct measure *m, uint32_t i0, uint32_t i1, double ph,
-			   double dph, const double cs[2], const double ce[2], struct knot_sums *q)
+			   double dph, const double cs[2], const double ce[2],
+			   const struct bend *kb, struct knot_sums *q)
 {
 	const struct shape *sh = &m->shape;
+	bool bent = kb && kb->n;
 	*q = (struct knot_sums){ 0 };
 	for (uint32_t i = i0; i < i1; i++, ph += dph) {
+		if (__builtin_expect(bent, 0))
+			ph = stroke_phase_at(kb, 0, 1, (double)(m->hist_slot0 + i));
 		if (ph < 0 || ph > sh->trough_phase || isnan(m->hist[i]))
 			continue;
 		double T, dT, w;
@@ -301,8 +305,10 @@ static void knots_data(const struct measure *m, struct band *S, const struct xin
 		/* a refined end may have moved past a sample: look 2 beyond */
 		uint32_t i0 = a->idx >= 2 ? a->idx - 2 : 0;
 		double ph = ((double)(m->hist_slot0 + i0) - a->t_slot) * dph;
+		struct bend kb;
+		knots_bend(L, nl, use, m->ktgt, k, &kb);
 		struct knot_sums q;
-		knot_sums_over(m, i0, b->idx, ph, dph, cs, ce, &q);
+		knot_sums_over(m, i0, b->idx, ph, dph, cs, ce, &kb, &q);
 		if (q.n >= 2)
 			band_add(S, k, &q);
 	}
@@ -320,7 +326,7 @@ static void knots_open(const struct measure *m, struct band *S, const struct xin
 	uint32_t i0 = a->idx >= 2 ? a->idx - 2 : 0;
 	double ph = ((double)(m->hist_slot0 + i0) - a->t_slot) * dph;
 	struct knot_sums q;
-	knot_sums_over(m, i0, m->n_hist, ph, dph, cp, cl, &q);
+	knot_sums_over(m, i0, m->n_hist, ph, dph, cp, cl, NULL, &q);
 	if (q.n >= 2)
 		band_add(S, nl - 2, &q);
 }
@@ -732,7 +738,9 @@ static void learn_troughs(const struct measure *m, const struct xing *L, uint32_
 	for (uint32_t k = 0; k + 1 < nl; k++) {
 		double t, tr;
 		struct stroke_level sl = { 0 };
-		if (!use[k] || !fit_trough(m, &L[k], &L[k + 1], &t, &tr, lv ? &sl : NULL))
+		struct bend kb;
+		knots_bend(L, nl, use, m->ktgt, k, &kb);
+		if (!use[k] || !fit_trough(m, &L[k], &L[k + 1], &kb, &t, &tr, lv ? &sl : NULL))
 			continue;
 		double y = c ? tr + drift_at(c, t) - q0 : tr + drift_taken(m, t);
 		if (!have)
@@ -759,7 +767,9 @@ static bool learn_level_curve(const struct measure *m, const struct xing *L, uin
 	for (uint32_t k = 0; k + 1 < nl; k++) {
 		double t, tr;
 		struct stroke_level lv = { 0 };
-		if (!use[k] || !fit_trough(m, &L[k], &L[k + 1], &t, &tr, &lv) || !lv.ok)
+		struct bend kb;
+		knots_bend(L, nl, use, m->ktgt, k, &kb);
+		if (!use[k] || !fit_trough(m, &L[k], &L[k + 1], &kb, &t, &tr, &lv) || !lv.ok)
 			continue;
 		double y = lv.level_um + drift_taken(m, t);
 		if (!have)
@@ -1009,13 +1019,16 @@ void learn_finish(struct measure *m)
 	m->learned = true;
 	learn_count_freq(m, L, nl);
 	for (uint32_t k = 0; k + 1 < nl; k++) {
-		if (ok)
+		if (ok) {
+			struct bend kb;
+			knots_bend(L, nl, use, m->ktgt, k, &kb);
 			fit_stroke(m, &L[k], &L[k + 1], L[k + 1].t_slot,
 				   learn_local_period(L, nl, k), 0,
 				   m->ktgt[k] != 0 || m->ktgt[k + 1] != 0, NULL,
-				   k > 0 ? &L[k - 1] : NULL, k + 2 < nl ? &L[k + 2] : NULL);
-		else
+				   k > 0 ? &L[k - 1] : NULL, k + 2 < nl ? &L[k + 2] : NULL, &kb);
+		} else {
 			emit_rejected(m, &L[k], L[k + 1].t_slot, MEASURE_REJECT_NO_TOP);
+		}
 	}
 	if (!ok)
 		m->learned = false; /* try again with the next strokes */

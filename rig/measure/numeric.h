@@ -26,7 +26,7 @@ bool num_solve3_sym(const double A[3][3], const double y[3], double p[3], double
  * n <= NUM_SYM_MAX) by Cholesky. Returns false when a pivot falls to
  * 1e-12 of its diagonal or below (nearly singular, whatever the units of
  * the columns). inv (may be NULL) receives A^-1, row-major. */
-#define NUM_SYM_MAX 13 /* edge.c: a cubic, its bend, the offset and six strokes' amplitudes */
+#define NUM_SYM_MAX 14 /* edge.c: a cubic, three open-stroke terms, the offset, six amplitudes */
 bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, double *inv);
 
 /* Least squares of y = sum p[i] x^i (i = 0..deg, deg + 1 <= NUM_SYM_MAX)
