@@ -712,13 +712,17 @@ struct bend {
  * expanded), so that a sample's phase is three multiplications. */
 static inline void bend_coefs(struct bend *B)
 {
-	double a[4], c[4] = { 0, 0, 0, 0 };
+	/* a zeroed and n checked: gcc 14 for armhf (-O2 -Werror) cannot see
+	 * that n >= 1 (fit_bend, knots_bend: 3 or 4 points), and a[n - 1]
+	 * would be read unset; no points: the zero polynomial */
+	double a[4] = { 0, 0, 0, 0 }, c[4] = { 0, 0, 0, 0 };
+	int n = B->n < 1 ? 1 : B->n;
 	for (int j = 0; j < B->n; j++)
 		a[j] = B->y[j];
 	for (int l = 1; l < B->n; l++)
 		for (int j = B->n - 1; j >= l; j--)
 			a[j] = (a[j] - a[j - 1]) / (B->x[j] - B->x[j - l]);
-	c[0] = a[B->n - 1];
+	c[0] = a[n - 1];
 	for (int j = B->n - 2; j >= 0; j--) {
 		/* c = c (x - x[j]) + a[j] */
 		for (int d = B->n - 1; d > 0; d--)
