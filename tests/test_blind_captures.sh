@@ -1374,6 +1374,19 @@ case "$smooth_said" in
   *) bad "ring_smooth_not_reported_4khz: $smooth_said" ;;
 esac
 
+# What the fits follow of the strokes' depths beyond std_follow's model
+# (result.c STD_FOLLOW_U; docs/measurement.md, "What the fits follow of
+# the strokes' depths"): a stroke in the learning store follows about
+# 0.96 of its depth change (its own samples' share of the shape's
+# points), less again under a pad's creep. blind_hunt.py speed 4000
+# 17608 (261.5 Hz poly4567 strokes on a pad creeping 0.45 ms, gain 0.4,
+# under 175 us; its fits follow 0.82 of the strokes' depth changes) read
+# the std -0.379 um against U 0.379 on main dddfbeb; now U 0.416.
+std_ std_follow_pad_covered_4khz speed 4000 17608 0.6
+# speed 1000 17715 (96.6 Hz poly4567 strokes on a pad creeping 0.81 ms,
+# gain 0.56; its fits follow 0.81): -0.313 um against U 0.300; now 0.319.
+std_ std_follow_pad_covered_1khz speed 1000 17715 0.6
+
 # The physics of blind_hunt.py ringing 4000 10007 (a 4.9 kHz ring of
 # 9.6 um decaying in 0.27 ms on 243 Hz strokes, 2.65 um of Laplace noise)
 # under other seeds: its crest stands about 1.1 um over the smooth top

@@ -46,6 +46,21 @@ static void set_msg(struct measure_stats *st, enum measure_status s, const char 
  * following 0.77..0.79 of their strokes' depth change, the lines over 4
  * samples 0.89..0.90 (red_hunt.py 20 2026; 24 of 600 records). */
 #define STD_FITVAR_U 0.4
+/* How much of each stroke's depth change the fits follow beyond
+ * std_follow's model (docs/measurement.md, "What the fits follow of the
+ * strokes' depths"): a relative standard uncertainty of the std. The fits
+ * follow 1 - h of it where their own samples fed the shape's points (h
+ * about 1 / 24: the learning store's strokes), less again under a pad's
+ * creep, whose peak lies between the samples; on ordinary records
+ * positive terms (the points' errors, the fits' noise beyond fitvar)
+ * offset that. The std over the true one, blind_hunt.py mixed draws
+ * 19700-19729 with scatter 3 um and noise 0.3 um: 0.979 (sd 0.020)
+ * without a pad, 0.961 (0.027) with one at 4 kHz, 0.974 (0.043) and
+ * 0.958 (0.056) at 1 kHz; under the strongest pads of the draws' ranges
+ * (level 0.88, gain 0.6, 0.5 ms) 0.85-1.10 at 4 kHz, 0.71-1.08 at 1 kHz.
+ * Before, speed 4000 17608 (a pad, gain 0.4) read the std -0.379 um
+ * against U 0.379, speed 1000 17715 (gain 0.56) -0.313 against 0.300. */
+#define STD_FOLLOW_U 0.05
 static double std_follow(const struct measure *m, double n)
 {
 	double f[FIT_MODELS], f2 = 0;
@@ -445,6 +460,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->depth_std_U_um = std_expanded_u(var_std, fitvar, ud,
 					     n * (1 - r1_std * r1_std) / (1 + r1_std * r1_std),
 					     out->depth_std_um, std_follow(m, n));
+	out->depth_std_U_um = hypot(out->depth_std_U_um, 2 * STD_FOLLOW_U * out->depth_std_um);
 	out->depth_u_stat_um = u_stat;
 	out->depth_u_model_um = u_model;
 	out->depth_exposure_um = m->shape.exposure_um;
