@@ -285,7 +285,8 @@ CHECK_BENCH := analyze_captures handover_tty grr plot_layout unsteady verify_noi
 # by side, as one job of the list (CHECK_WAIT_GROUP): each in a make of
 # its own, which runs its one suite in its own job slot. None takes the
 # shipped bench's lock (CHECK_BENCH); each has its own folder, ptys and
-# clock. Under qemu they run as the others do; without -j, one by one.
+# clock. Under qemu and the sanitizers (where they spend CPU, not wait)
+# they run as the others do; without -j, one by one.
 CHECK_WAIT := signals edges faketime station pin_tty zero_bound lock
 CHECK_LONG := physics_captures blind_captures red_captures gen_identity $(CHECK_BENCH) $(CHECK_WAIT) \
   store_questions junit_outcomes store_sync units lot report_scenarios ledger_anchor stats_lot \
@@ -319,7 +320,7 @@ CHECK_BENCH_RC := $(patsubst %,$(CHECK_OUT)/%.rc,$(call suite_paths,$(CHECK_BENC
 # handover_tty started at 283 s), so the chain ran last, alone, one lane
 # idle for its 40 s.
 CHECK_BENCH_CHAIN := $(if $(CHECK_BENCH_RC),$(CHECK_OUT)/.bench-chain)
-CHECK_WAIT_RC := $(if $(CROSS),,$(patsubst %,$(CHECK_OUT)/%.rc,$(call suite_paths,$(CHECK_WAIT))))
+CHECK_WAIT_RC := $(if $(CROSS)$(SANITIZE),,$(patsubst %,$(CHECK_OUT)/%.rc,$(call suite_paths,$(CHECK_WAIT))))
 CHECK_WAIT_GROUP := $(if $(CHECK_WAIT_RC),$(CHECK_OUT)/.wait-group)
 # in_unit_ RC,RCS,UNIT: RC itself, or UNIT for the first of RCS, or nothing
 in_unit_ = $(if $(filter $(1),$(2)),$(if $(filter $(1),$(firstword $(2))),$(3)),$(1))
