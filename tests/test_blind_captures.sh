@@ -1226,6 +1226,14 @@ all_strokes_ speed_pad_startup_4khz_counted speed 4000 2063
 # mean U 11.03 -> 0.76 um, the errors the same, 13 of 13 within U).
 depth_below_ speed_pad_startup_levels_not_drift_4khz speed 4000 19232 2
 minmax_ speed_pad_startup_levels_not_drift_4khz_minmax speed 4000 19232 8
+# The start-up strokes themselves are off the learned shape: speed 1000
+# 20301 (from 61 % onto a pad, 1 kHz) reads its second stroke +4.61 um
+# deep, its level 9.5 um off. The spurious drift term above had covered
+# it (U 7.65); without it, its own U was 3.86. A stroke's U now holds how
+# far the speed's change across it moves its level (b (z - mean z), a
+# rectangle's half-width; result.c measure_stroke_U_um): U 11.36. A guard,
+# covered on /tmp/rig.s43 too (by the drift's term).
+stroke_at_ speed_startup_stroke_off_shape_1khz speed 1000 20301 0.0325 15
 # A 4.4 kHz ring of 16.7 um on a dwell under a 112 us exposure (8.7 points
 # of the fold a ring period): under noise the ripple's first convex point
 # lay 12 points from the top, so the local quadratics spanned up to 11

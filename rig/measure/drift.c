@@ -1099,10 +1099,12 @@ static bool drift_period_explains(const struct drift_sums *d, double dur)
  * 10.83 um (each stroke's 9.5). With z: no range, U 0.84. The quadratic
  * alone where z leaves the design singular (a record whose speed holds,
  * its z all 0). */
-double drift_level_range(const struct level_sums *s, double dur)
+double drift_level_range(const struct level_sums *s, double dur, double *b)
 {
 	double n = s->t[0], A[16], Y[4], p[4], inv[16], rss = s->yy;
 	unsigned k = 4;
+	if (b)
+		*b = 0;
 	if (n < 8)
 		return 0;
 	/* t^0 .. t^2 (num_poly_lsq's, in seconds), then z: without it where
@@ -1121,10 +1123,12 @@ double drift_level_range(const struct level_sums *s, double dur)
 			rss -= p[a] * Y[a];
 	}
 	double s2 = rss > 0 ? rss / (n - k) : 0;
+	if (b)
+		*b = k == 4 && p[3] * p[3] > 4 * s2 * inv[15] ? p[3] : 0;
 	double e[3] = { 0, dur, dur * dur }, ve = 0;
 	for (unsigned a = 0; a < 3; a++)
-		for (unsigned b = 0; b < 3; b++)
-			ve += e[a] * inv[a * k + b] * e[b];
+		for (unsigned c = 0; c < 3; c++)
+			ve += e[a] * inv[a * k + c] * e[c];
 	double d = p[1] * dur + p[2] * dur * dur;
 	if (num_abs(d) <= 1.0 || d * d <= 16 * s2 * ve)
 		return 0;
@@ -1238,7 +1242,8 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 		if (m->dl_pend.have)
 			level_sums_add(&dl, m->dl_pend.t_s, m->dl_pend.level_um,
 				       level_speed_change(m->dl_pend.p_prev_s, m->dl_pend.p_own_s, 0));
-		double u_fold = drift_level_range(&dl, dur);
+		double u_fold = drift_level_range(&dl, dur, &out->stroke_level_speed_um);
+		out->stroke_level_speed_z0 = dl.t[0] > 0 ? dl.z_t[0] / dl.t[0] : 0;
 		u_start = sqrt(u_start * u_start + u_fold * u_fold);
 		/* Seen: beyond 2 standard uncertainties of the fit itself
 		 * (until 12-01 of drift_u_um). The troughs' slow scatter about the model (in drift_u_um)

@@ -1182,8 +1182,10 @@ double drift_curve_var(const struct drift_sums *d, const struct drift_curve *c, 
  * strokes' mean levels less their own, beside the speed's change across
  * each stroke (s; t in seconds, a record of dur seconds): the quadratic's
  * largest change over the record (um) when it exceeds 4 standard
- * uncertainties and 1 um, 0 otherwise. */
-double drift_level_range(const struct level_sums *s, double dur);
+ * uncertainties and 1 um, 0 otherwise. b (may be NULL) receives the
+ * levels' coefficient of the speed's change, um per unit, where it lies
+ * beyond 2 of its standard uncertainties (0 otherwise, and without it). */
+double drift_level_range(const struct level_sums *s, double dur, double *b);
 /* Add a stroke's level y at t_s, its speed's change z, to s. */
 void level_sums_add(struct level_sums *s, double t_s, double y, double z);
 /* The speed's change across a stroke of period p_own from the periods of

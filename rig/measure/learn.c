@@ -884,7 +884,7 @@ static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl
 		 * 10.995 samples a stroke a logistic drift of 9.1 um read
 		 * 13.4 from the troughs, corrected the depth -1.88 um off;
 		 * the levels follow it (blind_hunt.py drift 1000 10210). */
-		bool levels = pass == 0 && drift_level_range(&lv.s, dur) > 0 &&
+		bool levels = pass == 0 && drift_level_range(&lv.s, dur, NULL) > 0 &&
 			      (!levels_only ||
 			       m->learn_period_range <= LEVELS_STEADY_FRAC) &&
 			      learn_level_curve(m, L, nl, use, dur, &c);

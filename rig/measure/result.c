@@ -598,6 +598,13 @@ double measure_stroke_U_um(const struct measure_stats *st, const struct measure_
 		if (ua > um)
 			um = ua;
 	}
+	/* or, a stroke whose speed changes within it, how far its level
+	 * stands off the others' by that change (a rectangle's half-width):
+	 * it is not the learned shape, and its top may be as far off */
+	double us = num_abs(st->stroke_level_speed_um * (s->speed_change - st->stroke_level_speed_z0)) /
+		    sqrt(3.0);
+	if (us > um)
+		um = us;
 	return st->stroke_drift_span_um + s->top_excess_um +
 	       2.0 * sqrt(uf2 + st->stroke_u_common_um * st->stroke_u_common_um + um * um);
 }

@@ -76,6 +76,7 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 		m->dl_pend.p_own_s = p;
 	}
 	m->dl_cur.have = false;
+	s->speed_change = p > 0 ? level_speed_change(m->dl_p_last, p, 0) : 0;
 	m->dl_p_last = p;
 	if (s->reject == MEASURE_STROKE_OK) {
 		double d = s->peak_um;
