@@ -1231,9 +1231,9 @@ minmax_ speed_pad_startup_levels_not_drift_4khz_minmax speed 4000 19232 8
 # deep, its level 9.5 um off. The spurious drift term above had covered
 # it (U 7.65); without it, its own U was 3.86. A stroke's U now holds how
 # far the speed's change across it moves its level (b (z - mean z), a
-# rectangle's half-width; result.c measure_stroke_U_um): U 11.36. A guard,
+# standard uncertainty; result.c measure_stroke_U_um): U 18.93. A guard,
 # covered on /tmp/rig.s43 too (by the drift's term).
-stroke_at_ speed_startup_stroke_off_shape_1khz speed 1000 20301 0.0325 15
+stroke_at_ speed_startup_stroke_off_shape_1khz speed 1000 20301 0.0325 25
 # A 4.4 kHz ring of 16.7 um on a dwell under a 112 us exposure (8.7 points
 # of the fold a ring period): under noise the ripple's first convex point
 # lay 12 points from the top, so the local quadratics spanned up to 11

@@ -1244,6 +1244,9 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 				       level_speed_change(m->dl_pend.p_prev_s, m->dl_pend.p_own_s, 0));
 		double u_fold = drift_level_range(&dl, dur, &out->stroke_level_speed_um);
 		out->stroke_level_speed_z0 = dl.t[0] > 0 ? dl.z_t[0] / dl.t[0] : 0;
+		out->stroke_level_first = m->dl_first_have;
+		out->stroke_level_first_index = m->dl_first_index;
+		out->stroke_level_first_z = m->dl_first_z;
 		u_start = sqrt(u_start * u_start + u_fold * u_fold);
 		/* Seen: beyond 2 standard uncertainties of the fit itself
 		 * (until 12-01 of drift_u_um). The troughs' slow scatter about the model (in drift_u_um)

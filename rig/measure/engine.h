@@ -626,9 +626,15 @@ struct measure {
 	struct level_sums dl;
 	struct {
 		bool have;
+		uint64_t index;
 		double t_s, level_um, p_prev_s, p_own_s;
 	} dl_cur, dl_pend;
 	double dl_p_last;
+	/* the first level's stroke and its z (forward: its record's
+	 * speed_change, from no stroke before it, is 0) */
+	bool dl_first_have;
+	uint64_t dl_first_index;
+	double dl_first_z;
 	double dl_wbar;           /* mean relative height of the shape over a cycle */
 	unsigned dl_wbar_nbins;   /* the shape it was taken from (0: not yet) */
 	/* lobes: sums over accepted strokes by the parity of their index */

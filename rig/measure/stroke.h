@@ -256,6 +256,11 @@ struct measure_stats {
 	 * changes is off the learned shape by b (z - mean), a bound on its
 	 * own U (measure_stroke_U_um) */
 	double stroke_level_speed_um, stroke_level_speed_z0;
+	/* the first stroke with a level: its index and its z from the next
+	 * stroke's period (its own speed_change has no stroke before it) */
+	bool stroke_level_first;
+	uint64_t stroke_level_first_index;
+	double stroke_level_first_z;
 	/* the fits' misfit at the strokes' tops (result.c stroke_top_misfit:
 	 * a standard uncertainty of each stroke's depth, in the extremes'
 	 * and the std's U; 0 where none shows) */

@@ -60,6 +60,11 @@ static void level_flush(struct measure *m, double p_next)
 		return;
 	double z = level_speed_change(m->dl_pend.p_prev_s, m->dl_pend.p_own_s, p_next);
 	level_sums_add(&m->dl, m->dl_pend.t_s, m->dl_pend.level_um, z);
+	if (!m->dl_first_have) {
+		m->dl_first_have = true;
+		m->dl_first_index = m->dl_pend.index;
+		m->dl_first_z = z;
+	}
 	m->dl_pend.have = false;
 }
 
@@ -72,6 +77,7 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 	level_flush(m, p);
 	if (m->dl_cur.have && p > 0) {
 		m->dl_pend = m->dl_cur;
+		m->dl_pend.index = s->index;
 		m->dl_pend.p_prev_s = m->dl_p_last;
 		m->dl_pend.p_own_s = p;
 	}
