@@ -2313,6 +2313,23 @@ gen_rate_near_ rate_startup_shape_fold_bent_phase_noiseless_4khz "--seed 15518 -
   --tau-s 0.0929 --zeta 0.56" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10
   --freq-hint 51.278 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0" 1.5
 
+# A contact that settles at the head (edge.c edge_head_settle). The pen
+# of blind_hunt.py speed 4000 15684 (170.5 Hz, 23.5 samples a stroke, a
+# pad at 0.875 of the stroke, gain 0.6, creeping 2.87 ms) drawn without
+# noise, scatter, exposure, jitter, wander, FM or PWM: the pad's creep
+# starts from rest with the pen, so the first strokes reach up to 6 um
+# further than the steady ones, an offset decaying with the creep's time
+# constant, and the head's fit read it as phase: -3.05 ppm against U
+# 2.87 on b5b5b15 (the same pen with the pad settled before the record,
+# 0.5 s cut from its head: -0.06). Now the head's fit with an offset
+# decaying from the first sample follows the samples (misfit 143 ->
+# 0.13): -0.13 ppm, U 1.70.
+gen_rate_near_ rate_head_settling_pad_noiseless_4khz "--seed 15684 --fs 4000.0 --secs 2.0
+  --freq 170.486 --depth-um 1819.8 --travel-um 1093.2 --cam poly4567 --rise 0.446 --dwell 0.0
+  --rdwell 0.018 --noise-um 0 --noise-kind laplace --pad-level 0.875 --pad-gain 0.6
+  --pad-tau-ms 2.87" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10
+  --freq-hint 170.486 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0" 1.5
+
 # The strokes' amplitude scatter in the end fits (edge.c edge_fit_deg:
 # each stroke's amplitude a random effect, its prior the scatter of the
 # strokes' tops, scatter_rho; docs/measurement.md, "Each stroke's
