@@ -1212,6 +1212,28 @@ case_ speed_startup_trend_1khz_counted speed 1000 3022
 # now keeps its first fit when the refit would leave out that much, and
 # its top's samples off the fit (top_excess) go whole into its U.
 all_strokes_ speed_pad_startup_4khz_counted speed 4000 2063
+# A start-up from 47 % (second order, 43 ms) onto a creeping pad at 4 kHz,
+# no drift (blind_hunt.py speed 4000 19232). A stroke whose speed changes
+# within it spends longer at the phases it passes slowly, and its mean
+# level over the period stands off the level its own peak and trough make
+# with the shape: +13.3 um at the first stroke, settling with the speed
+# (about 90 um per unit of the period's change across the stroke). Since
+# the bent phase measured those strokes (session 42) their levels made a
+# quadratic in time of 5.46 um, read as a shape that took a drift in
+# (drift_level_range): depth -0.09 um, U 10.83, each stroke's U 9.5. The
+# levels are fitted beside the speed's change across each stroke now
+# (level_speed_change): the range 0, U 0.84 (13 redraws of its noise:
+# mean U 11.03 -> 0.76 um, the errors the same, 13 of 13 within U).
+depth_below_ speed_pad_startup_levels_not_drift_4khz speed 4000 19232 2
+minmax_ speed_pad_startup_levels_not_drift_4khz_minmax speed 4000 19232 8
+# The start-up strokes themselves are off the learned shape: speed 1000
+# 20301 (from 61 % onto a pad, 1 kHz) reads its second stroke +4.61 um
+# deep, its level 9.5 um off. The spurious drift term above had covered
+# it (U 7.65); without it, its own U was 3.86. A stroke's U now holds how
+# far the speed's change across it moves its level (b (z - mean z), a
+# standard uncertainty; result.c measure_stroke_U_um): U 18.93. A guard,
+# covered on /tmp/rig.s43 too (by the drift's term).
+stroke_at_ speed_startup_stroke_off_shape_1khz speed 1000 20301 0.0325 25
 # A 4.4 kHz ring of 16.7 um on a dwell under a 112 us exposure (8.7 points
 # of the fold a ring period): under noise the ripple's first convex point
 # lay 12 points from the top, so the local quadratics spanned up to 11

@@ -718,12 +718,21 @@ static double learn_period_range(const struct xing *L, uint32_t nl, const bool *
 }
 
 /* The strokes' mean levels less the level their own peak and trough make
- * with the shape (stats_level's), against time: sums of t^k (k = 0..4),
- * level t^k (k = 0..2) and level^2 (learn_drift_out, drift_level_range). */
+ * with the shape (stats_level's), against time, beside the speed's change
+ * across each (learn_drift_out, drift_level_range). */
 struct learn_levels {
 	double wbar; /* the shape's mean relative height (shape_mean_w) */
-	double t[5], y[3], yy;
+	struct level_sums s;
 };
+
+/* The speed's change across the usable stroke L[k]..L[k + 1]
+ * (level_speed_change), from its usable neighbours' periods. */
+static double learn_speed_change(const struct xing *L, uint32_t nl, const bool *use, uint32_t k)
+{
+	double p_prev = k > 0 && use[k - 1] ? L[k].t_slot - L[k - 1].t_slot : 0;
+	double p_next = k + 2 < nl && use[k + 1] ? L[k + 2].t_slot - L[k + 1].t_slot : 0;
+	return level_speed_change(p_prev, L[k + 1].t_slot - L[k].t_slot, p_next);
+}
 
 /* Each usable stroke's trough against the shape as it stands, plus what
  * was taken out of its samples (c NULL: drift_taken's; else the curve c
@@ -749,8 +758,7 @@ static void learn_troughs(const struct measure *m, const struct xing *L, uint32_
 		drift_add(d, t, y - ref);
 		if (sl.ok) {
 			double x = sl.level_um - tr - (sl.peak_um - tr) * lv->wbar;
-			num_poly_sums_add(2, lv->t, lv->y, t, x);
-			lv->yy += x * x;
+			level_sums_add(&lv->s, t, x, learn_speed_change(L, nl, use, k));
 		}
 	}
 }
@@ -876,7 +884,7 @@ static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl
 		 * 10.995 samples a stroke a logistic drift of 9.1 um read
 		 * 13.4 from the troughs, corrected the depth -1.88 um off;
 		 * the levels follow it (blind_hunt.py drift 1000 10210). */
-		bool levels = pass == 0 && drift_level_range(lv.t, lv.y, lv.yy, dur) > 0 &&
+		bool levels = pass == 0 && drift_level_range(&lv.s, dur, NULL) > 0 &&
 			      (!levels_only ||
 			       m->learn_period_range <= LEVELS_STEADY_FRAC) &&
 			      learn_level_curve(m, L, nl, use, dur, &c);
