@@ -2722,4 +2722,12 @@ gen_cover_ fold_bins_half_sample_rate_not_two_lobes_1khz "--seed 16717 --fs 1000
   --scatter-um 0.18 --jitter-us 0.52 --exposure-us 131.0 --pad-level 0.895 --pad-gain 0.5
   --pad-tau-ms 1.62" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10 --freq-hint 133.333
   --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --exposure-us 131 --clock-ppm 0"
+# blind_hunt.py ringing 1000 20177: a 4496 Hz ring of 15.8 um decaying in
+# 0.78 ms on 52 Hz poly4567 strokes, 19 samples a stroke, no exposure
+# (the ring adds 3.10 um). The fine fold of the top took the ring under
+# the strokes' unbiased timing (817.48 um, truth 817.24) and kept it
+# unsure under the plain one (815.33): -1.89 um against U 1.83. The gap
+# of the two timings' reads counts in U where either saw a ring
+# (learn.c, ring_timing_gap): U 2.90.
+cover_ ring_1khz_timing_gap_covered ringing 1000 20177
 finish
