@@ -557,6 +557,9 @@ struct measure {
 	bool d_min_unchecked, d_max_unchecked; /* that extreme's fit had none:
 				     nothing in it could show a spike or a
 				     timing error on a flank (result.c) */
+	struct measure_stroke d_min_stroke, d_max_stroke; /* the extremes'
+				     strokes: the extremes' U is at least
+				     their own (result.c result_depth) */
 	double trough_sum;
 	bool have_last_depth;
 	double last_depth;

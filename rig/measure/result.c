@@ -531,6 +531,19 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->depth_minmax_U_um = minmax_expanded_u(m, n, noise2, fitvar, u_sys, u_shared,
 						   span_stroke, u_drift_stroke,
 						   out->stroke_u_top_um);
+	/* An extreme is one stroke's depth: its U is at least that stroke's
+	 * own (measure_stroke_U_um, the drift's excursion in it as the
+	 * extremes keep it). A stroke whose fit is in doubt (a misfit, a
+	 * speed change within it) reads further off than the fits' noise
+	 * lets the largest of n reach, and is then likely the extreme:
+	 * blind_hunt.py speed 1000 21396's min, a stroke of U 38.46 um, read
+	 * -16.87 um against U 16.80; mixed 1000 21453's, of U 10.68, -9.28
+	 * against U 8.96. */
+	for (int k = 0; k < 2; k++) {
+		double us = measure_stroke_U_um(out, k ? &m->d_max_stroke : &m->d_min_stroke);
+		if (us > out->depth_minmax_U_um)
+			out->depth_minmax_U_um = us;
+	}
 	/* A ring seen: each stroke's depth carries its ring's misfit
 	 * (here the fits' residual sd, the ring's term in measure_stroke_U_um
 	 * before stroke_ring_u: the std's U covered), and the true

@@ -91,6 +91,7 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 			m->d_ref = d;
 			m->d_min = m->d_max = d;
 			m->d_min_unchecked = m->d_max_unchecked = unchecked;
+			m->d_min_stroke = m->d_max_stroke = *s;
 		}
 		double x = d - m->d_ref;
 		m->strokes++;
@@ -100,10 +101,12 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 		if (d < m->d_min) {
 			m->d_min = d;
 			m->d_min_unchecked = unchecked;
+			m->d_min_stroke = *s;
 		}
 		if (d > m->d_max) {
 			m->d_max = d;
 			m->d_max_unchecked = unchecked;
+			m->d_max_stroke = *s;
 		}
 		m->trough_sum += s->trough_um - m->d_ref;
 		if (m->have_last_depth) {
