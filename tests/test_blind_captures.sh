@@ -2767,6 +2767,14 @@ gap_withholds_drift_ phase_gap_withholds_drift_1khz "--seed 16304 --fs 1000.0 --
 # now halves below NBIN_MIN only with more than a fifth of its bins
 # empty: 31 bins kept, -0.98 um, every limit met.
 case_ drift_fold_bins_not_below_min_1khz drift 1000 16717
+# blind_hunt.py drift 1000 20070 (asine, 71.45 Hz, 13.996 samples a
+# stroke, a pen's wander of 0.091 %, an exponential drift of 7.6 um, tau
+# 0.31 s): the drift and the wander left 35 of 39 bins filled (36 in its
+# drift-free twin), the fold went to 19 bins and read the top 5.7 um
+# shallow, every stroke's peak with it: corrected -4.58 um (U 11.7), the
+# twin +0.15. A halving below 32 bins now takes more than a fifth of them
+# empty as below NBIN_MIN: 39 bins kept, +0.26 um, every limit met.
+case_ drift_fold_bins_not_below_32_1khz drift 1000 20070
 # The same pen at exactly 7.5 samples a stroke (133.3333 Hz), drawn
 # without drift: the fold went 31 -> 15 bins as well, alternate strokes'
 # tops read 491.2 and 494.7 um against a shape of 15 bins, and the record
