@@ -2,6 +2,7 @@
  * on the pad, and the deepest point they reach may be a ringing peak that
  * a smooth model of the top averages away.
  */
+#include <stdio.h> /* DOWEL prototype debug */
 #include <stdlib.h>
 #include <string.h>
 
@@ -1170,7 +1171,207 @@ static double rm_over_top(const struct rm_pts *R, const struct rm_fit *F, double
 
 static double fold_noise_excess(const struct shape_pts *P);
 
-static bool ring_model_peak(const struct shape_pts *P, double bh, double box, double fs_hz,
+/* The ring from its impact, through the box (session 42, DOWEL;
+ * prototype). Where the box passes under RM_BOX_GAIN of the steady ring
+ * that fits best (a hidden ring, ring_model_peak), the ring is not
+ * steady: it starts at its impact, on the rising flank, with no
+ * displacement (the needles' position is continuous, their speed is
+ * not), A e^(-d / tau_r) sin(2 pi f d), d the time since the impact. The
+ * box's mean over the impact passes far more of it than the steady
+ * sinc(f tau) (ring_box_miss's o), and the fold holds that. Model: a
+ * sextic (box means) and that one-sided ring (its box mean exact), the
+ * onset x0 a point apart over the window's rising flank, the band's
+ * frequencies RM_DF_HZ apart, its decays (rm_tau_ms); linear in the
+ * sextic's 7 coefficients and A. A ring beyond RO_MAX_AMP is no
+ * pad's (REFERENCE.md, 5-20 um). The peak is the middle of the
+ * near-best models' unboxed tops (chi-square within RM_PROFILE s2 of
+ * the least), their half-spread a rectangular half-width in U. */
+#define RO_NQ RM_NQ_LONG
+#define RO_NP (RO_NQ + 1)
+#define RO_MAX_AMP (1.5 * RING_MAX_UM)
+#define RO_REACH_UM (6 * RING_MAX_UM)
+#define RO_DX 0.1
+
+/* The box mean (centred, box points wide) at x of the one-sided ring
+ * e^(-lam d) sin(w d), d = x - x0 >= 0 (0 before x0). */
+static double ro_col(double x, double x0, double w, double lam, double box)
+{
+	if (!(box > 0)) {
+		double d = x - x0;
+		return d >= 0 ? exp(-lam * d) * sin(w * d) : 0;
+	}
+	double hi = x + box / 2 - x0, lo = x - box / 2 - x0;
+	if (hi <= 0)
+		return 0;
+	lo = lo > 0 ? lo : 0;
+	/* integral of e^(s d), s = -lam + i w, from lo to hi, over box: its
+	 * imaginary part */
+	double eh = exp(-lam * hi), el = exp(-lam * lo);
+	double re = eh * cos(w * hi) - el * cos(w * lo), im = eh * sin(w * hi) - el * sin(w * lo);
+	/* (re + i im) / (s box) */
+	double d = (lam * lam + w * w) * box;
+	return (im * -lam - re * w) / d;
+}
+
+struct ro_fit {
+	double chi, c[RO_NP], inv[RO_NP * RO_NP], x0, w, lam;
+};
+
+static bool ro_solve(const struct rm_pts *R, double x0, double w, double lam, bool want_inv,
+		     struct ro_fit *F)
+{
+	double A[RO_NP * RO_NP] = { 0 }, Y[RO_NP] = { 0 };
+	for (unsigned a = 0; a < RO_NQ; a++) {
+		Y[a] = R->Y0[a];
+		for (unsigned b = 0; b < RO_NQ; b++)
+			A[a * RO_NP + b] = R->A0[a * RM_NQ_LONG + b];
+	}
+	for (long i = 0; i < R->n; i++) {
+		double c = ro_col(R->x[i], x0, w, lam, R->box), iw = R->iw[i];
+		if (c == 0)
+			continue;
+		for (unsigned a = 0; a < RO_NQ; a++)
+			A[a * RO_NP + RO_NQ] += iw * R->q[i][a] * c;
+		A[RO_NQ * RO_NP + RO_NQ] += iw * c * c;
+		Y[RO_NQ] += iw * c * R->y[i];
+	}
+	if (!(A[RO_NQ * RO_NP + RO_NQ] > 0))
+		return false;
+	for (unsigned a = 0; a < RO_NP; a++)
+		for (unsigned b = 0; b < a; b++)
+			A[a * RO_NP + b] = A[b * RO_NP + a];
+	if (!num_solve_sym(RO_NP, A, Y, F->c, want_inv ? F->inv : NULL))
+		return false;
+	F->chi = rm_chi(RO_NP, A, Y, F->c, R->yy);
+	F->x0 = x0;
+	F->w = w;
+	F->lam = lam;
+	return true;
+}
+
+/* F's unboxed model at x, its gradient in the coefficients */
+static double ro_at(const struct ro_fit *F, double x, double span, double grad[RO_NP])
+{
+	double t = x / span, p = 1, m = 0;
+	for (unsigned i = 0; i < RO_NQ; i++, p *= t) {
+		grad[i] = p;
+		m += F->c[i] * p;
+	}
+	grad[RO_NQ] = ro_col(x, F->x0, F->w, F->lam, 0);
+	return m + F->c[RO_NQ] * grad[RO_NQ];
+}
+
+static double ro_top(const struct ro_fit *F, double a, double b, double span, double *xs)
+{
+	double g[RO_NP], top = -INFINITY;
+	for (double x = a; x <= b; x += RO_DX) {
+		double v = ro_at(F, x, span, g);
+		if (v > top) {
+			top = v;
+			*xs = x;
+		}
+	}
+	return top;
+}
+
+static bool ring_onset_peak(const struct shape_pts *P, double bh, double box, long lo, long hi,
+			    double *peak, double *vpos, double *u_peak, double *u_model,
+			    double *curv, double *box_um, struct ring_box *rb)
+{
+	long wlo, whi;
+	ring_reach_um(P, lo, hi, P->n / 4, RO_REACH_UM, &wlo, &whi);
+	struct rm_pts R; /* ~40 KiB of stack */
+	rm_points(P, wlo, whi, box, RO_NQ, &R);
+	if (getenv("RIG_ONSET_DEBUG"))
+		fprintf(stderr, "onset in: n %ld win %ld..%ld\n", R.n, wlo, whi);
+	if (R.n < 4 * RO_NP)
+		return false;
+	double chi0 = rm_sextic_chi(&R), pps = 2 * bh * RING_HZ_LO, span = R.span;
+	if (!isfinite(chi0))
+		return false;
+	struct ro_fit F, best = { .chi = INFINITY };
+	/* pass 0: the least chi-square; 1: the near-best models' tops */
+	double s2 = 1, tlo = INFINITY, thi = -INFINITY, x0lo = INFINITY, x0hi = -INFINITY;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 0; k < RM_NF; k++) {
+			double w = 2 * M_PI * (RING_HZ_LO + RM_DF_HZ * k) / pps;
+			for (int i = 0; i < RM_NTAU; i++) {
+				double lam = 1e3 / (rm_tau_ms[i] * pps);
+				for (double x0 = (double)wlo - box / 2; x0 <= 0; x0 += 1) {
+					if (!ro_solve(&R, x0, w, lam, false, &F))
+						continue;
+					if (num_abs(F.c[RO_NQ]) > RO_MAX_AMP)
+						continue;
+					if (pass == 0) {
+						if (F.chi < best.chi)
+							best = F;
+						continue;
+					}
+					if (!(F.chi <= best.chi + RM_PROFILE * s2))
+						continue;
+					double xs, v = ro_top(&F, (double)wlo, (double)whi, span, &xs);
+					tlo = v < tlo ? v : tlo;
+					thi = v > thi ? v : thi;
+					x0lo = x0 < x0lo ? x0 : x0lo;
+					x0hi = x0 > x0hi ? x0 : x0hi;
+				}
+			}
+		}
+		if (!isfinite(best.chi))
+			return false;
+		double dof = (double)R.n - RO_NP;
+		s2 = dof > 0 && best.chi / dof > 1 ? best.chi / dof : 1;
+	}
+	if (getenv("RIG_ONSET_DEBUG"))
+		fprintf(stderr, "onset try: n %ld win %ld..%ld z %.1f A %.2f f %.0f x0 %.1f\n", R.n, wlo, whi,
+			(chi0 - best.chi) / s2, best.c[RO_NQ], best.w * pps / (2 * M_PI), best.x0);
+	if (!(chi0 - best.chi > RM_CHI * s2))
+		return false;
+	if (!ro_solve(&R, best.x0, best.w, best.lam, true, &best))
+		return false;
+	double xs = 0, grad[RO_NP], g2[RO_NP], var = 0;
+	double top = ro_top(&best, (double)wlo, (double)whi, span, &xs);
+	ro_at(&best, xs, span, grad);
+	for (unsigned i = 0; i < RO_NP; i++)
+		for (unsigned j = 0; j < RO_NP; j++)
+			var += grad[i] * best.inv[i * RO_NP + j] * grad[j];
+	*peak = (tlo + thi) / 2;
+	*vpos = xs;
+	*u_peak = sqrt(var * s2);
+	/* the near-best tops' half-spread and, as for the steady ring,
+	 * RM_SHARE of the ring's part at the crest (the strokes' timing in
+	 * the fold blurs it), both rectangular: the hidden ring's term
+	 * (ring_hidden_um) steps aside for them (shape.c ring_bound) */
+	*u_model = num_rect_add(num_rect_add(0, (thi - tlo) / 2),
+				RM_SHARE * num_abs(best.c[RO_NQ] * grad[RO_NQ]));
+	double d2 = ro_at(&best, xs + 0.05, span, g2) + ro_at(&best, xs - 0.05, span, g2) - 2 * top;
+	*curv = -d2 / (2 * 0.05 * 0.05);
+	double bt = -INFINITY;
+	for (double x = (double)wlo; x <= (double)whi; x += RO_DX) {
+		double col[RM_NQ_LONG], v = 0;
+		rm_poly_cols(x / span, box / 2 / span, RO_NQ, col);
+		for (unsigned i = 0; i < RO_NQ; i++)
+			v += best.c[i] * col[i];
+		v += best.c[RO_NQ] * ro_col(x, best.x0, best.w, best.lam, box);
+		bt = v > bt ? v : bt;
+	}
+	*box_um = top - bt;
+	if (rb) {
+		rb->part_um = best.c[RO_NQ] * grad[RO_NQ];
+		rb->freq_hz = best.w * pps / (2 * M_PI);
+		rb->onset = true;
+	}
+	if (getenv("RIG_ONSET_DEBUG"))
+		fprintf(stderr,
+			"onset: n %ld win %ld..%ld box %.2f x0 %.1f (%.1f..%.1f) f %.0f tau %.2f ms A %.2f "
+			"z %.1f s2 %.2f top %.2f tops %.2f..%.2f u %.2f boxum %.2f\n",
+			R.n, wlo, whi, box, best.x0, x0lo, x0hi, best.w * pps / (2 * M_PI),
+			1e3 / (best.lam * pps), best.c[RO_NQ], (chi0 - best.chi) / s2, s2, top, tlo,
+			thi, sqrt(var * s2), *box_um);
+	return true;
+}
+
+static bool ring_model_steady(const struct shape_pts *P, double bh, double box, double fs_hz,
 			    double rate_hz, long lo, long hi, bool wide, double *peak, double *vpos, double *u_peak,
 			    double *u_model, double *curv, double *box_um, struct ring_box *rb,
 			    double *fit_s2)
@@ -1317,6 +1518,20 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 	return true;
 }
 
+/* The steady ring's model (ring_model_steady); under the box, where it
+ * takes no ring, the ring from its impact (ring_onset_peak). */
+static bool ring_model_peak(const struct shape_pts *P, double bh, double box, double fs_hz,
+			    double rate_hz, long lo, long hi, bool wide, double *peak, double *vpos,
+			    double *u_peak, double *u_model, double *curv, double *box_um,
+			    struct ring_box *rb, double *fit_s2)
+{
+	if (ring_model_steady(P, bh, box, fs_hz, rate_hz, lo, hi, wide, peak, vpos, u_peak, u_model,
+			      curv, box_um, rb, fit_s2))
+		return true;
+	return box > 0 && ring_onset_peak(P, bh, box, lo, hi, peak, vpos, u_peak, u_model, curv,
+					  box_um, rb);
+}
+
 /* How far the fold's points scatter beyond their own standard errors
  * (P->sd, from each bin's spread), as a factor on their variance: the
  * median over the cycle of each filled point's distance from the line
@@ -1357,7 +1572,7 @@ static double fold_noise_excess(const struct shape_pts *P)
 static bool ring_box_same(const struct ring_box *a, const struct ring_box *b)
 {
 	return a->part_um == b->part_um && a->gain == b->gain && a->freq_hz == b->freq_hz &&
-	       a->smooth == b->smooth && a->hidden == b->hidden;
+	       a->smooth == b->smooth && a->hidden == b->hidden && a->onset == b->onset;
 }
 
 /* The model's window (ring_model_peak) over the top window lo..hi: the
