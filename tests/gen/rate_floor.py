@@ -26,7 +26,11 @@ gates and outlier test take a part of it).
 Prints, for a line, a quadratic and a cubic phase, quad+wander, +law and
 +scatter (quad+wander with each stroke's own amplitude, the generator's
 scatter, as a random effect: the floor with the scatter, which the
-lines above leave out): each end's standard
+lines above leave out), and "engine", not a floor: what the engine's own
+estimator spreads under the same errors (+scatter's), a fit weighted by
+the noise and the scatter that leaves the wander out of its weights
+(edge.c), so the engine's excess over the floor is its estimator's, not
+the signal's: each end's standard
 deviation (strokes) and the mean rate's (ppm) from both, and the share of
 records such a floor leaves outside 10 ppm (Gaussian, no bias). With
 --redraws N RIG: the same physics drawn again with seeds SEED * 1000 + i
@@ -115,7 +119,31 @@ def crossing_phase(pen, j):
 LAW_INFO = {"gauss": 1.0, "t5": 1.25, "t3": 2.0, "laplace": 2.0}
 
 
-def end_var(p, pen, times, t_end, period, deg, wander=False, law=False, scatter=False):
+def wander_cov(p, times, t_end, period, sl_all):
+    """The samples' covariance (um^2) from the generator's speed wander (a
+    Gauss-Markov speed, its rms and rate): a random phase whose increment
+    over x seconds has the variance G(x), seen through each sample's
+    slope along the stroke; zeros without wander."""
+    n = len(times)
+    S = [[0.0] * n for _ in range(n)]
+    if p["wander_pct"] <= 0:
+        return S
+    sw = p["wander_pct"] / 100.0 / period  # strokes a second, rms
+    lam = 2 * math.pi * p["wander_hz"]
+
+    def G(x):
+        x = abs(x)
+        return 2 * sw * sw * (lam * x - 1 + math.exp(-lam * x)) / (lam * lam)
+    x = [t - t_end for t in times]
+    for i in range(n):
+        for j in range(i + 1):
+            c = 0.5 * (G(x[i]) + G(x[j]) - G(x[i] - x[j])) * sl_all[i] * sl_all[j]
+            S[i][j] = S[j][i] = c
+    return S
+
+
+def end_var(p, pen, times, t_end, period, deg, wander=False, law=False, scatter=False,
+            engine=False):
     """The variance (strokes^2) of the phase at t_end from samples at
     times (true seconds, mid-exposure) under a phase polynomial of degree
     deg plus one offset; with wander, the generator's speed wander (a
@@ -126,7 +154,12 @@ def end_var(p, pen, times, t_end, period, deg, wander=False, law=False, scatter=
     reaching e_k further moves its samples by e_k w) likewise, so the
     floor is that of a fit that knows the scatter's size and estimates
     each stroke's amplitude from its own samples (a random effect; the
-    engine's one offset a window does not)."""
+    engine's one offset a window does not). With engine, not a floor:
+    the variance of the engine's own estimator under the same errors, a
+    fit weighted by the noise and the scatter (edge.c: each stroke's
+    amplitude a random effect) that leaves the wander out of its weights
+    (a sandwich: weights W, the errors' covariance S,
+    g' F^-1 J' W S W J F^-1 g with F = J' W J)."""
     exp_s = p["exposure_us"] * 1e-6
     npar = deg + 2
     n = len(times)
@@ -149,30 +182,33 @@ def end_var(p, pen, times, t_end, period, deg, wander=False, law=False, scatter=
     S = [[0.0] * n for _ in range(n)]
     for i in range(n):
         S[i][i] = var_all[i]
-    if wander and p["wander_pct"] > 0:
-        sw = p["wander_pct"] / 100.0 / period  # strokes a second, rms
-        lam = 2 * math.pi * p["wander_hz"]
-
-        def G(x):
-            x = abs(x)
-            return 2 * sw * sw * (lam * x - 1 + math.exp(-lam * x)) / (lam * lam)
-        x = [t - t_end for t in times]
+    if wander:
+        Sw = wander_cov(p, times, t_end, period, sl_all)
         for i in range(n):
-            for j in range(i + 1):
-                c = 0.5 * (G(x[i]) + G(x[j]) - G(x[i] - x[j])) * sl_all[i] * sl_all[j]
-                S[i][j] += c
-                if i != j:
-                    S[j][i] += c
+            for j in range(n):
+                S[i][j] += Sw[i][j]
     if scatter and p["scatter_um"] > 0:
         s2 = p["scatter_um"] ** 2
         for i in range(n):
             for j in range(n):
                 if lev[i][0] == lev[j][0]:
                     S[i][j] += s2 * lev[i][1] * lev[j][1]
-    X = chol_solve(S, [[J[i][a] for i in range(n)] for a in range(npar)])
+    # W J, W the inverse of the covariance the fit weights by: S, or for
+    # the engine's estimator S without the wander
+    S0 = S
+    if engine and wander:
+        S0 = [[S[i][j] - Sw[i][j] for j in range(n)] for i in range(n)]
+    X = chol_solve(S0, [[J[i][a] for i in range(n)] for a in range(npar)])
     F = [[sum(J[i][a] * X[b][i] for i in range(n)) for b in range(npar)] for a in range(npar)]
     g = [1.0] + [0.0] * (npar - 1)
-    return solve_var(F, g)
+    if not engine:
+        return solve_var(F, g)
+    try:
+        h = rip.solve(F, g)
+    except ZeroDivisionError:
+        return float("inf")
+    a = [sum(X[k][i] * h[k] for k in range(npar)) for i in range(n)]
+    return sum(a[i] * S[i][j] * a[j] for i in range(n) for j in range(n))
 
 
 def floor(p, whole=2):
@@ -189,12 +225,13 @@ def floor(p, whole=2):
     cycles = p1 - p0
     c = crossing_phase(pen, math.floor((p0 + p1) / 2))
     out = {"cycles": cycles}
-    for deg, name, wd, law, sc in ((1, "line", False, False, False),
-                                   (2, "quad", False, False, False),
-                                   (3, "cubic", False, False, False),
-                                   (2, "quad+wander", True, False, False),
-                                   (2, "+law", True, True, False),
-                                   (2, "+scatter", True, False, True)):
+    for deg, name, wd, law, sc, eng in ((1, "line", False, False, False, False),
+                                        (2, "quad", False, False, False, False),
+                                        (3, "cubic", False, False, False, False),
+                                        (2, "quad+wander", True, False, False, False),
+                                        (2, "+law", True, True, False, False),
+                                        (2, "+scatter", True, False, True, False),
+                                        (2, "engine", True, False, True, True)):
         v = []
         for head in (True, False):
             # the window: the partial stroke and `whole` strokes beyond it
@@ -211,7 +248,7 @@ def floor(p, whole=2):
                 ts = [x for x in t if pen.psi_at(x) >= lim]
                 te = t[-1]
             per = (ts[-1] - ts[0]) / max(abs(pen.psi_at(ts[-1]) - pen.psi_at(ts[0])), 1e-9)
-            v.append(end_var(q, pen, ts, te, per, deg, wd, law, sc))
+            v.append(end_var(q, pen, ts, te, per, deg, wd, law, sc, eng))
         sd = math.sqrt(v[0] + v[1])
         out[name] = (math.sqrt(v[0]), math.sqrt(v[1]), sd / cycles * 1e6)
     return out
@@ -267,11 +304,13 @@ def main():
     o = floor(p, whole)
     print("%s %g kHz seed %d: %.1f strokes, noise %.2f um %s, window %d whole strokes" % (
         kind, fs / 1000, seed, o["cycles"], p["noise_um"], p["noise_kind"], whole))
-    for name in ("line", "quad", "cubic", "quad+wander", "+law", "+scatter"):
+    for name in ("line", "quad", "cubic", "quad+wander", "+law", "+scatter", "engine"):
         h, t, ppm = o[name]
         out10 = math.erfc(10.0 / ppm / math.sqrt(2)) if ppm > 0 else 0.0
-        print("  %-11s head %.5f tail %.5f strokes: the mean rate's floor %.1f ppm (1 sd), "
-              "%.0f %% of draws beyond 10 ppm" % (name, h, t, ppm, 100 * out10))
+        print("  %-11s head %.5f tail %.5f strokes: the mean rate's %s %.1f ppm (1 sd), "
+              "%.0f %% of draws beyond 10 ppm" % (name, h, t,
+                                                  "spread" if name == "engine" else "floor",
+                                                  ppm, 100 * out10))
     if rd:
         got = redraws(rd[1], kind, fs, seed, rd[0], sets)
         errs = [e for e, _ in got]
