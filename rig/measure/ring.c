@@ -1262,7 +1262,324 @@ static double rm_over_top(const struct rm_pts *R, const struct rm_fit *F, double
 
 static double fold_noise_excess(const struct shape_pts *P);
 
-static bool ring_model_peak(const struct shape_pts *P, double bh, double box, double fs_hz,
+/* The ring from its impact, through the box (session 42, DOWEL). Under
+ * a long exposure the steady ring (ring_model_steady, e^(s x) for every
+ * x) may be one the box passes nothing of, and no model is taken: the
+ * top read is the boxed one, and the hidden ring's term (ring_hidden_um,
+ * about 28 um at 200-250 us) carries it. But a ring is not steady: it
+ * starts at its impact, on the rising flank, with no displacement (the
+ * tips' position is continuous, their speed is not), A e^(-d / tau_r)
+ * sin(2 pi f d), d the time since the impact, and the box's mean over the
+ * impact passes far more of it than the steady sinc(f tau)
+ * (ring_box_miss's o). The fold holds that (tests/gen/ring_info_probe.py:
+ * the draws of this class bounded to 0.07-1.05 um, k = 2). Model: a
+ * sextic (box means) and that one-sided ring (its box mean exact,
+ * ro_tab), over the points within RO_REACH_UM of the top (the impact lies
+ * on the flank: blind_capture.py strikes at 0.85-0.97 of the travel,
+ * 60-225 um down); the onset x0 a point apart from the window's start to
+ * the top, the band's frequencies RM_DF_HZ apart (RM_COARSE first, as
+ * rm_search), its decays but none (a one-sided ring with no decay fitted
+ * ringing 4000 19417's pad, 2136 Hz fitted at 4675: +11.51 um); linear in
+ * the sextic's 7 coefficients and A. A ring beyond RO_MAX_AMP is no
+ * pad's (REFERENCE.md: 5-20 um, the strokes' own +-15 %). Taken where the
+ * ring stands out of the sextic's fit by RM_CHI, the fit is within
+ * RM_SECOND_FIT of the points' noise (19466, poly4567 strokes the sextic
+ * does not follow over 240 um: chi-square 4.3 a degree of freedom, a ring
+ * of the wrong sign, +8.23 um), and the best ring is not at the band's
+ * edge (its valley lies beyond the band: 19403 took 2000 Hz for a 4476 Hz
+ * ring of 5.2 um, -2.02 um against U 0.87). The peak is the middle of
+ * the near-best models' unboxed tops (chi-square within RM_PROFILE s2 of
+ * the least) over the top window; U spans the tops of that window and of
+ * one half as deep (where it takes a ring: one that does not reach the
+ * impact, or a sextic that does not follow the flank, moves them apart),
+ * a rectangular half-width, and RM_SHARE of the ring's part at the crest,
+ * as for the steady ring. The hidden ring's term then steps aside
+ * (shape.c ring_bound). */
+#define RO_NQ RM_NQ_LONG
+#define RO_NP (RO_NQ + 1)
+#define RO_MAX_AMP (1.5 * RING_MAX_UM)
+#define RO_REACH_UM (12 * RING_MAX_UM)
+#define RO_DX 0.1
+
+/* The box mean (centred, box points wide) at x of the one-sided ring
+ * e^(-lam d) sin(w d), d = x - x0 >= 0 (0 before x0). */
+static double ro_col(double x, double x0, double w, double lam, double box)
+{
+	if (!(box > 0)) {
+		double d = x - x0;
+		return d >= 0 ? exp(-lam * d) * sin(w * d) : 0;
+	}
+	double hi = x + box / 2 - x0, lo = x - box / 2 - x0;
+	if (hi <= 0)
+		return 0;
+	lo = lo > 0 ? lo : 0;
+	/* integral of e^(s d), s = -lam + i w, from lo to hi, over box: its
+	 * imaginary part */
+	double eh = exp(-lam * hi), el = exp(-lam * lo);
+	double re = eh * cos(w * hi) - el * cos(w * lo), im = eh * sin(w * hi) - el * sin(w * lo);
+	/* (re + i im) / (s box) */
+	double d = (lam * lam + w * w) * box;
+	return (im * -lam - re * w) / d;
+}
+
+struct ro_fit {
+	double chi, c[RO_NP], inv[RO_NP * RO_NP], x0, w, lam;
+};
+
+/* One ring's (w, lam) box means at R's points, for any onset x0: with
+ * s = -lam + i w and z = e^(-s x0), a point whose box lies after x0 takes
+ * Im(K z), K = (e^(s (x + box/2)) - e^(s (x - box/2))) / (s box); one
+ * whose box holds x0 Im((H z - 1) / (s box)), H = e^(s (x + box/2));
+ * one before it 0 (no box: Im(e^(s x) z) from x0 on). */
+struct ro_tab {
+	double w, lam, box, sbr, sbi; /* 1 / (s box): sbr + i sbi */
+	double kr[NBIN_MAX], ki[NBIN_MAX], hr[NBIN_MAX], hi[NBIN_MAX];
+};
+
+static void ro_tab_fill(const struct rm_pts *R, double w, double lam, struct ro_tab *T)
+{
+	double b = R->box > 0 ? R->box : 0, d = (lam * lam + w * w) * b;
+	T->w = w;
+	T->lam = lam;
+	T->box = b;
+	T->sbr = b > 0 ? -lam / d : 0;
+	T->sbi = b > 0 ? -w / d : 0;
+	for (long i = 0; i < R->n; i++) {
+		double x = R->x[i], eh = exp(-lam * (x + b / 2)), hr = eh * cos(w * (x + b / 2)),
+		       hi = eh * sin(w * (x + b / 2));
+		T->hr[i] = hr;
+		T->hi[i] = hi;
+		if (!(b > 0)) {
+			T->kr[i] = hr;
+			T->ki[i] = hi;
+			continue;
+		}
+		double el = exp(-lam * (x - b / 2)), ar = hr - el * cos(w * (x - b / 2)),
+		       ai = hi - el * sin(w * (x - b / 2));
+		T->kr[i] = ar * T->sbr - ai * T->sbi;
+		T->ki[i] = ar * T->sbi + ai * T->sbr;
+	}
+}
+
+/* The ring's column at R's point i for the onset x0, z = e^(-s x0). */
+static double ro_tab_col(const struct rm_pts *R, const struct ro_tab *T, long i, double x0,
+			 double zr, double zi)
+{
+	double x = R->x[i], b = T->box;
+	if (x + b / 2 <= x0)
+		return 0;
+	if (!(b > 0) || x - b / 2 >= x0)
+		return T->kr[i] * zi + T->ki[i] * zr;
+	double ar = T->hr[i] * zr - T->hi[i] * zi - 1, ai = T->hr[i] * zi + T->hi[i] * zr;
+	return ar * T->sbi + ai * T->sbr;
+}
+
+static bool ro_solve(const struct rm_pts *R, const struct ro_tab *T, double x0, bool want_inv,
+		     struct ro_fit *F)
+{
+	double A[RO_NP * RO_NP] = { 0 }, Y[RO_NP] = { 0 };
+	/* z = e^(-s x0) = e^(lam x0) e^(-i w x0) */
+	double ez = exp(T->lam * x0), zr = ez * cos(T->w * x0), zi = -ez * sin(T->w * x0);
+	for (unsigned a = 0; a < RO_NQ; a++) {
+		Y[a] = R->Y0[a];
+		for (unsigned b = 0; b < RO_NQ; b++)
+			A[a * RO_NP + b] = R->A0[a * RM_NQ_LONG + b];
+	}
+	for (long i = 0; i < R->n; i++) {
+		double c = ro_tab_col(R, T, i, x0, zr, zi), iw = R->iw[i];
+		if (c == 0)
+			continue;
+		for (unsigned a = 0; a < RO_NQ; a++)
+			A[a * RO_NP + RO_NQ] += iw * R->q[i][a] * c;
+		A[RO_NQ * RO_NP + RO_NQ] += iw * c * c;
+		Y[RO_NQ] += iw * c * R->y[i];
+	}
+	if (!(A[RO_NQ * RO_NP + RO_NQ] > 0))
+		return false;
+	for (unsigned a = 0; a < RO_NP; a++)
+		for (unsigned b = 0; b < a; b++)
+			A[a * RO_NP + b] = A[b * RO_NP + a];
+	if (!num_solve_sym(RO_NP, A, Y, F->c, want_inv ? F->inv : NULL))
+		return false;
+	F->chi = rm_chi(RO_NP, A, Y, F->c, R->yy);
+	F->x0 = x0;
+	F->w = T->w;
+	F->lam = T->lam;
+	return true;
+}
+
+/* F's unboxed model at x, its gradient in the coefficients. */
+static double ro_at(const struct ro_fit *F, double x, double span, double grad[RO_NP])
+{
+	double t = x / span, p = 1, m = 0;
+	for (unsigned i = 0; i < RO_NQ; i++, p *= t) {
+		grad[i] = p;
+		m += F->c[i] * p;
+	}
+	grad[RO_NQ] = ro_col(x, F->x0, F->w, F->lam, 0);
+	return m + F->c[RO_NQ] * grad[RO_NQ];
+}
+
+/* F's highest unboxed point over a..b, RO_DX apart; *xs where. */
+static double ro_top(const struct ro_fit *F, double a, double b, double span, double *xs)
+{
+	double g[RO_NP], top = -INFINITY;
+	for (double x = a; x <= b; x += RO_DX) {
+		double v = ro_at(F, x, span, g);
+		if (v > top) {
+			top = v;
+			*xs = x;
+		}
+	}
+	return top;
+}
+
+/* One window's reading of the ring from its impact (ring_onset_peak). */
+struct ro_read {
+	struct ro_fit best;
+	long n, wlo, whi;
+	double z, s2, top, xs, var, tlo, thi, span;
+};
+
+/* The model over the points within reach_um of the top (about lo..hi),
+ * its tops over lo..hi: false when the window holds too few points or the
+ * ring is not taken (RM_CHI, RM_SECOND_FIT, the band's edge: above). */
+static bool ro_window(const struct shape_pts *P, double bh, double box, long lo, long hi,
+		      double reach_um, struct ro_read *O)
+{
+	ring_reach_um(P, lo, hi, P->n / 4, reach_um, &O->wlo, &O->whi);
+	struct rm_pts R; /* ~40 KiB of stack */
+	rm_points(P, O->wlo, O->whi, box, RO_NQ, &R);
+	O->n = R.n;
+	if (R.n < 4 * RO_NP)
+		return false;
+	double chi0 = rm_sextic_chi(&R), pps = 2 * bh * RING_HZ_LO, span = R.span;
+	if (!isfinite(chi0))
+		return false;
+	struct ro_fit F, best = { .chi = INFINITY };
+	struct ro_tab tab, *T = &tab; /* ~16 KiB of stack */
+	double least[RM_NF * RM_NTAU]; /* each ring's least chi-square over x0 */
+	int kbest = -1;
+	/* pass 0: every RM_COARSE-th frequency, 1: those about the good
+	 * ones (rm_pass_fits, as rm_search), 2: the near-best models' tops */
+	double s2 = 1, tlo = INFINITY, thi = -INFINITY;
+	bool done[RM_NF];
+	for (int k = 0; k < RM_NF * RM_NTAU; k++)
+		least[k] = INFINITY;
+	for (int k = 0; k < RM_NF; k++)
+		done[k] = false;
+	for (int pass = 0; pass < 3; pass++) {
+		double near = best.chi + (RM_PROFILE + RM_COARSE_MARGIN) * s2;
+		for (int k = 0; k < RM_NF; k++) {
+			double w = 2 * M_PI * (RING_HZ_LO + RM_DF_HZ * k) / pps;
+			if (!rm_pass_fits(pass, k, RM_COARSE, done, least, near))
+				continue;
+			if (pass < 2)
+				done[k] = true;
+			/* a ring decays: none without (a one-sided ring with
+			 * none fitted 19417's pad, below) */
+			for (int i = 0; i < RM_NTAU - 1; i++) {
+				double lam = 1e3 / (rm_tau_ms[i] * pps);
+				double *m = &least[k * RM_NTAU + i];
+				if (pass == 2 && !(*m <= best.chi + RM_PROFILE * s2))
+					continue;
+				ro_tab_fill(&R, w, lam, T);
+				for (double x0 = (double)O->wlo - box / 2; x0 <= 0; x0 += 1) {
+					if (!ro_solve(&R, T, x0, false, &F))
+						continue;
+					if (num_abs(F.c[RO_NQ]) > RO_MAX_AMP)
+						continue;
+					if (pass < 2) {
+						*m = F.chi < *m ? F.chi : *m;
+						if (F.chi < best.chi) {
+							best = F;
+							kbest = k;
+						}
+						continue;
+					}
+					if (!(F.chi <= best.chi + RM_PROFILE * s2))
+						continue;
+					double xs, v = ro_top(&F, (double)lo, (double)hi, span, &xs);
+					tlo = v < tlo ? v : tlo;
+					thi = v > thi ? v : thi;
+				}
+			}
+		}
+		if (!isfinite(best.chi))
+			return false;
+		double dof = (double)R.n - RO_NP;
+		s2 = dof > 0 && best.chi / dof > 1 ? best.chi / dof : 1;
+	}
+	O->z = (chi0 - best.chi) / s2;
+	if (!(O->z > RM_CHI) || kbest <= 0 || kbest >= RM_NF - 1 || s2 > RM_SECOND_FIT)
+		return false;
+	ro_tab_fill(&R, best.w, best.lam, T);
+	if (!ro_solve(&R, T, best.x0, true, &best))
+		return false;
+	double grad[RO_NP], var = 0;
+	O->xs = 0;
+	O->top = ro_top(&best, (double)lo, (double)hi, span, &O->xs);
+	ro_at(&best, O->xs, span, grad);
+	for (unsigned i = 0; i < RO_NP; i++)
+		for (unsigned j = 0; j < RO_NP; j++)
+			var += grad[i] * best.inv[i * RO_NP + j] * grad[j];
+	O->var = var;
+	O->best = best;
+	O->s2 = s2;
+	O->tlo = tlo;
+	O->thi = thi;
+	O->span = span;
+	return true;
+}
+
+/* The ring from its impact read over two windows, RO_REACH_UM and half
+ * of it below the top (above): the whole window's peak, U over both. */
+static bool ring_onset_peak(const struct shape_pts *P, double bh, double box, long lo, long hi,
+			    double *peak, double *vpos, double *u_peak, double *u_model,
+			    double *curv, double *box_um, struct ring_box *rb)
+{
+	struct ro_read W, N;
+	double reach_um = RO_REACH_UM;
+	if (!ro_window(P, bh, box, lo, hi, reach_um, &W))
+		return false;
+	double tlo = W.tlo, thi = W.thi, mid = (W.tlo + W.thi) / 2;
+	if (ro_window(P, bh, box, lo, hi, reach_um / 2, &N)) {
+		tlo = N.tlo < tlo ? N.tlo : tlo;
+		thi = N.thi > thi ? N.thi : thi;
+	}
+	double half = thi - mid > mid - tlo ? thi - mid : mid - tlo;
+	const struct ro_fit *B = &W.best;
+	double grad[RO_NP], g2[RO_NP], span = W.span, xs = W.xs, top = W.top;
+	ro_at(B, xs, span, grad);
+	*peak = mid;
+	*vpos = xs;
+	*u_peak = sqrt(W.var * W.s2);
+	/* the tops' half-spread and, as for the steady ring, RM_SHARE of
+	 * the ring's part at the crest (the strokes' timing in the fold
+	 * blurs it), both rectangular: the hidden ring's term
+	 * (ring_hidden_um) steps aside for them (shape.c ring_bound) */
+	*u_model = num_rect_add(num_rect_add(0, half), RM_SHARE * num_abs(B->c[RO_NQ] * grad[RO_NQ]));
+	double d2 = ro_at(B, xs + 0.05, span, g2) + ro_at(B, xs - 0.05, span, g2) - 2 * top;
+	*curv = -d2 / (2 * 0.05 * 0.05);
+	double bt = -INFINITY;
+	for (double x = (double)W.wlo; x <= (double)W.whi; x += RO_DX) {
+		double col[RM_NQ_LONG], v = 0;
+		rm_poly_cols(x / span, box / 2 / span, RO_NQ, col);
+		for (unsigned i = 0; i < RO_NQ; i++)
+			v += B->c[i] * col[i];
+		v += B->c[RO_NQ] * ro_col(x, B->x0, B->w, B->lam, box);
+		bt = v > bt ? v : bt;
+	}
+	*box_um = top - bt;
+	if (rb) {
+		rb->part_um = B->c[RO_NQ] * grad[RO_NQ];
+		rb->freq_hz = B->w * 2 * bh * RING_HZ_LO / (2 * M_PI);
+		rb->onset = true;
+	}
+	return true;
+}
+
+static bool ring_model_steady(const struct shape_pts *P, double bh, double box, double fs_hz,
 			    double rate_hz, long lo, long hi, bool wide, double *peak, double *vpos, double *u_peak,
 			    double *u_model, double *curv, double *box_um, struct ring_box *rb,
 			    double *fit_s2)
@@ -1409,6 +1726,25 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 	return true;
 }
 
+/* The steady ring's model (ring_model_steady); under the box, where it
+ * takes no ring, the ring from its impact (ring_onset_peak). */
+static bool ring_model_peak(const struct shape_pts *P, double bh, double box, double fs_hz,
+			    double rate_hz, long lo, long hi, bool wide, double *peak, double *vpos,
+			    double *u_peak, double *u_model, double *curv, double *box_um,
+			    struct ring_box *rb, double *fit_s2)
+{
+	if (ring_model_steady(P, bh, box, fs_hz, rate_hz, lo, hi, wide, peak, vpos, u_peak, u_model,
+			      curv, box_um, rb, fit_s2))
+		return true;
+	/* only where the box holds half a period of the band's fastest
+	 * ring (about 100 us): below it the box's mean of the impact passes
+	 * no more than the steady gain (ring_box_miss), nothing is hidden
+	 * that the steady model misses (ringing 4000 19446, 96 us: the
+	 * onset's model read +0.60 um against U 0.50) */
+	return box * RING_HZ_HI / (2 * bh * RING_HZ_LO) >= 0.5 &&
+	       ring_onset_peak(P, bh, box, lo, hi, peak, vpos, u_peak, u_model, curv, box_um, rb);
+}
+
 /* How far the fold's points scatter beyond their own standard errors
  * (P->sd, from each bin's spread), as a factor on their variance: the
  * median over the cycle of each filled point's distance from the line
@@ -1449,7 +1785,7 @@ static double fold_noise_excess(const struct shape_pts *P)
 static bool ring_box_same(const struct ring_box *a, const struct ring_box *b)
 {
 	return a->part_um == b->part_um && a->gain == b->gain && a->freq_hz == b->freq_hz &&
-	       a->smooth == b->smooth && a->hidden == b->hidden;
+	       a->smooth == b->smooth && a->hidden == b->hidden && a->onset == b->onset;
 }
 
 /* The model's window (ring_model_peak) over the top window lo..hi: the
