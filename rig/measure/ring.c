@@ -640,6 +640,21 @@ static double rm_chi(unsigned np, const double *A, const double *Y, const double
 	return chi;
 }
 
+/* The normal equations A (np x np, upper triangle filled) and Y solved
+ * into c (and inv, the inverse, unless NULL), *chi the fit's chi-square
+ * (yy the values' weighted sum of squares): false when A is singular. */
+static bool rm_sym_fit(unsigned np, double *A, const double *Y, double yy, double *c, double *inv,
+		       double *chi)
+{
+	for (unsigned a = 0; a < np; a++)
+		for (unsigned b = 0; b < a; b++)
+			A[a * np + b] = A[b * np + a];
+	if (!num_solve_sym(np, A, Y, c, inv))
+		return false;
+	*chi = rm_chi(np, A, Y, c, yy);
+	return true;
+}
+
 /* One model over R: the ring w radians and lam nepers a point (the
  * quartic alone when !ring). The chi-square from the normal equations
  * (yy - 2 c.Y + c.A.c); inv only when want_inv (the search needs none).
@@ -678,12 +693,8 @@ static bool rm_solve_tab(const struct rm_pts *R, double w, double lam, bool ring
 		Y[nq] += iw * c5 * R->y[i];
 		Y[nq + 1] += iw * c6 * R->y[i];
 	}
-	for (unsigned a = 0; a < np; a++)
-		for (unsigned b = 0; b < a; b++)
-			A[a * np + b] = A[b * np + a];
-	if (!num_solve_sym(np, A, Y, F->c, want_inv ? F->inv : NULL))
+	if (!rm_sym_fit(np, A, Y, R->yy, F->c, want_inv ? F->inv : NULL, &F->chi))
 		return false;
-	F->chi = rm_chi(np, A, Y, F->c, R->yy);
 	if (!ring)
 		F->c[nq] = F->c[nq + 1] = 0;
 	F->nq = nq;
@@ -1106,6 +1117,18 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 	return true;
 }
 
+/* One point's np columns col, weight iw and value y added to the normal
+ * equations A (np x np) and Y of a linear fit. */
+static void rm_normal_add(unsigned np, const double *col, double iw, double y, double *A,
+			  double *Y)
+{
+	for (unsigned a = 0; a < np; a++) {
+		Y[a] += iw * col[a] * y;
+		for (unsigned b = 0; b < np; b++)
+			A[a * np + b] += iw * col[a] * col[b];
+	}
+}
+
 /* The chi-square of a polynomial of degree 6 over R (its columns box
  * means, as the quartic's: the box mean of t^5 over a centred box of
  * half-width e is t^5 + 10/3 e^2 t^3 + e^4 t, of t^6 t^6 + 5 e^2 t^4 +
@@ -1121,11 +1144,7 @@ static double rm_sextic_chi(const struct rm_pts *R)
 		memcpy(col, R->q[i], 5 * sizeof col[0]);
 		col[5] = t4 * t + 10.0 / 3 * e2 * t3 + e4 * t;
 		col[6] = t4 * t2 + 5 * e2 * t4 + 3 * e4 * t2 + e4 * e2 / 7;
-		for (unsigned a = 0; a < RM_NP; a++) {
-			Y[a] += iw * col[a] * R->y[i];
-			for (unsigned b = 0; b < RM_NP; b++)
-				A[a * RM_NP + b] += iw * col[a] * col[b];
-		}
+		rm_normal_add(RM_NP, col, iw, R->y[i], A, Y);
 	}
 	if (!num_solve_sym(RM_NP, A, Y, c, NULL))
 		return NAN;
@@ -1397,12 +1416,8 @@ static bool ro_solve(const struct rm_pts *R, const struct ro_tab *T, double x0, 
 	}
 	if (!(A[RO_NQ * RO_NP + RO_NQ] > 0))
 		return false;
-	for (unsigned a = 0; a < RO_NP; a++)
-		for (unsigned b = 0; b < a; b++)
-			A[a * RO_NP + b] = A[b * RO_NP + a];
-	if (!num_solve_sym(RO_NP, A, Y, F->c, want_inv ? F->inv : NULL))
+	if (!rm_sym_fit(RO_NP, A, Y, R->yy, F->c, want_inv ? F->inv : NULL, &F->chi))
 		return false;
-	F->chi = rm_chi(RO_NP, A, Y, F->c, R->yy);
 	F->x0 = x0;
 	F->w = T->w;
 	F->lam = T->lam;
@@ -1459,11 +1474,7 @@ static double ro_smooth_chi(const struct rm_pts *R)
 				p *= t;
 			}
 		}
-		for (unsigned a = 0; a < RO_SMOOTH_NQ; a++) {
-			Y[a] += iw * col[a] * R->y[i];
-			for (unsigned b = 0; b < RO_SMOOTH_NQ; b++)
-				A[a * RO_SMOOTH_NQ + b] += iw * col[a] * col[b];
-		}
+		rm_normal_add(RO_SMOOTH_NQ, col, iw, R->y[i], A, Y);
 	}
 	if (!num_solve_sym(RO_SMOOTH_NQ, A, Y, c, NULL))
 		return NAN;
