@@ -31,7 +31,14 @@ static void set_msg(struct measure_stats *st, enum measure_status s, const char 
  * with no U), so STD_FITVAR_U x fitvar counts as a standard uncertainty.
  * The interval tv +- 2 u on the variance maps to the std; the larger side
  * is U. When it reaches 0 the noise swamps the std: U then reaches from 0
- * to the top of the interval.
+ * to the top of the interval. That top stands 2 u above tv, or above 0
+ * where tv is below it: a variance is not negative, and where the fits'
+ * noise f exceeds all of var (f taken too large, or var low by chance)
+ * the record tells a true variance of 0 at best, within 2 u of it.
+ * Before, the top was tv + 2 u, and where the whole interval lay below 0
+ * U was 0: blind_hunt.py speed 1000 19722 (0.04 um of stroke scatter under
+ * 0.67 um of noise and a 206 us exposure; var 0.236 um^2, f 1.50) read
+ * the std 0 with U 0 against a true 0.039; now U 1.15.
  * The fits follow only part of each stroke's depth change: a stroke whose
  * travel stretches from a fixed retracted end moves its samples at w by
  * w^p of it (blind_capture.py's strokes p = 1, red_capture.py's 2, a
@@ -46,6 +53,24 @@ static void set_msg(struct measure_stats *st, enum measure_status s, const char 
  * following 0.77..0.79 of their strokes' depth change, the lines over 4
  * samples 0.89..0.90 (red_hunt.py 20 2026; 24 of 600 records). */
 #define STD_FITVAR_U 0.4
+/* How much of each stroke's depth change the fits follow beyond
+ * std_follow's model (docs/measurement.md, "What the fits follow of the
+ * strokes' depths"): a relative standard uncertainty of the std. The fits
+ * follow 1 - h of it where their own samples fed the shape's points (h
+ * about 1 / 24: the learning store's strokes), less again under a pad's
+ * creep, whose peak lies between the samples; on ordinary records
+ * positive terms (the points' errors, the fits' noise beyond fitvar)
+ * offset that. The std over the true one, blind_hunt.py mixed draws
+ * 19700-19729 with scatter 3 um and noise 0.3 um: 0.979 (sd 0.020)
+ * without a pad, 0.961 (0.027) with one at 4 kHz, 0.974 (0.043) and
+ * 0.958 (0.056) at 1 kHz; under the strongest pads of the draws' ranges
+ * (level 0.88, gain 0.6, 0.5 ms) 0.85-1.10 at 4 kHz, 0.71-1.08 at 1 kHz.
+ * Before, blind_hunt.py mixed 4000 19750 under that strongest pad, its
+ * scatter 3 um and noise 0.3 um, read the std -0.263 um against U 0.246
+ * (12 redraws of its noise: 2 within U; now U 0.326, 12). Speed 1000
+ * 17715 (gain 0.56, 0.81 ms; 0.83 of its true std over 12 redraws) stays
+ * outside: -0.284 against U 0.282. */
+#define STD_FOLLOW_U 0.05
 static double std_follow(const struct measure *m, double n)
 {
 	double f[FIT_MODELS], f2 = 0;
@@ -62,7 +87,7 @@ static double std_expanded_u(double var, double fitvar, double ud, double nv,
 	double uv = nv > 1 ? var * sqrt(2.0 / (nv - 1)) : var;
 	double uf = STD_FITVAR_U * fitvar;
 	double Uv = 2.0 * sqrt(uv * uv + uf * uf + ud * ud);
-	double hi = tv + Uv > 0 ? sqrt(tv + Uv) : 0, lo = tv - Uv > 0 ? sqrt(tv - Uv) : 0;
+	double hi = sqrt((tv > 0 ? tv : 0) + Uv), lo = tv - Uv > 0 ? sqrt(tv - Uv) : 0;
 	if (follow > 0 && follow < 1)
 		hi /= follow;
 	return hi - std_um > std_um - lo ? hi - std_um : std_um - lo;
@@ -445,6 +470,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->depth_std_U_um = std_expanded_u(var_std, fitvar, ud,
 					     n * (1 - r1_std * r1_std) / (1 + r1_std * r1_std),
 					     out->depth_std_um, std_follow(m, n));
+	out->depth_std_U_um = hypot(out->depth_std_U_um, 2 * STD_FOLLOW_U * out->depth_std_um);
 	out->depth_u_stat_um = u_stat;
 	out->depth_u_model_um = u_model;
 	out->depth_exposure_um = m->shape.exposure_um;
