@@ -1416,6 +1416,12 @@ std_over_ std_follow_strong_pad_covered_4khz mixed 4000 19750 0.5 \
 # a true 0.039 on main b5b5b15: wrong and sure. The interval's top now
 # stands its reach above 0: U 1.15 ("not resolved").
 std_ std_u_interval_below_zero_1khz speed 1000 19722 1.5
+# A flagged drift's share of the std's variance (result.c result_depth):
+# blind_hunt.py mixed 1000 20235, a logistic drift of 2.87 um (flagged,
+# -2.46 um seen), read the std +0.516 um against U 0.482 on main 18b52cf
+# (0.450 on b5b5b15): a line's share D^2 / 12, 0.50 um^2, where the fitted
+# curve's variance over the strokes' times is 1.10. That share now: U 0.97.
+std_ std_u_flagged_logistic_drift_1khz mixed 1000 20235 1.5
 
 # The physics of blind_hunt.py ringing 4000 10007 (a 4.9 kHz ring of
 # 9.6 um decaying in 0.27 ms on 243 Hz strokes, 2.65 um of Laplace noise)

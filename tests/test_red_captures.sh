@@ -686,6 +686,14 @@ case_ rate_startup_second_crossing_not_a_spike_1khz rate "--rate 1000 --freq 107
 case_ rate_startup_cubic_other_answer_4khz rate "--rate 4000 --freq 166.1 --start 0.34 --start-hz 36.0 --seed 849"
 case_ rate_startup_cubic_other_answer_1khz rate "--rate 1000 --freq 165.1 --start 0.50 --start-hz 28.5 --seed 388"
 case_ rate_startup_cubic_other_answer_kept_crossing_4khz rate "--rate 4000 --freq 100.7 --start 0.76 --start-hz 24.2 --seed 215"
+# A head whose fit on the advance alone stood beyond its own u from the
+# whole window's quartic and was taken (edge.c edge_head), its u the
+# larger of the two: 4 kHz, 115.1 Hz from 52 % at 32.0 Hz (36 samples a
+# stroke at the head), the advance 0.0108 strokes from the quartic with
+# u 0.0025 against the window's 0.0115; the truth lay beyond the quartic,
+# -121.9 ppm against U 115.3 on b5b5b15 (the quartic alone: -75.1). The
+# two answers' distance now counts as a half-width on top: U 127.3.
+case_ rate_startup_head_advance_apart_4khz rate "--rate 4000 --freq 115.1 --start 0.52 --start-hz 32.0 --seed 316"
 # Heads whose misfit was over 6 but whose refit with the open stroke's
 # curve took less than three quarters of it away: the first fit stood
 # with its own u (1 kHz, 77.1 Hz from 62 %: 20.2 -> 7.1, +410.0 ppm

@@ -2739,7 +2739,17 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 	 * no less sure than what it replaces, as under EDGE_ADV_SLOTS. Not
 	 * so, it only spread the head (4 kHz, 69.5 Hz from 55 %, Laplace
 	 * noise 2.9 um on 613 um, 105 samples a stroke: its u 7 ppm against
-	 * the quartic's 6; -8.6 -> -14.1 ppm, 12 redraws sd 4.8 -> 5.5). */
+	 * the quartic's 6; -8.6 -> -14.1 ppm, 12 redraws sd 4.8 -> 5.5).
+	 * Taken, the two answers' distance counts as a rectangular
+	 * half-width on top of the larger u (edge_spread_u's form): where
+	 * the advance stands apart the two fits disagree beyond their
+	 * noise, and the samples do not say which one's model missed. A
+	 * pad's creep biases the whole window (above); a start-up of
+	 * tests/gen/startup_hunt.py's family biases the advance: its 80 1
+	 * took it on five heads (4 kHz, 25-36 samples a stroke, 0.005-0.020
+	 * strokes apart), each time the worse answer, by 0.005-0.016
+	 * strokes (115.1 Hz from 52 % at 32.0 Hz, seed 316: -121.9 ppm
+	 * against U 115.3, the whole window's quartic -75.1; now U 127.3). */
 	if (adv && !m->edge_head_astray && !m->edge_bent[0].ok) {
 		struct edge_win wa = w;
 		double pa, ua, ama[2], da;
@@ -2748,8 +2758,10 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		if (edge_head_second(m, L, &wa, ph, u, &pa, &ua, ama, &da) &&
 		    (!adv_few || ua <= u) &&
 		    ((adv_many && ua <= u_own) || num_abs(pa - ph) > ua)) {
+			double d = pa - ph;
 			ph = pa;
 			u = ua > u ? ua : u;
+			u = sqrt(u * u + d * d / 3);
 			dx = da;
 			amp_max(amp, ama);
 		}

@@ -438,8 +438,9 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	double u_drift = result_drift(m, out, &span_stroke, &u_drift_stroke, &drift_curve);
 	out->depth_u_drift_um = u_drift;
 	/* The std under a drift. Flagged, the strokes carry it: its share
-	 * of their variance, D^2 / 12 for a line D over the record, counts
-	 * as a standard uncertainty of the variance. Corrected, the curve's
+	 * of their variance, D^2 / 12 for a line D over the record (or the
+	 * fitted curve's variance where larger), counts as a standard
+	 * uncertainty of the variance. Corrected, the curve's
 	 * corrected by it (measure_stroke_figures), and the std is theirs:
 	 * var(x - c) = var(x) - 2 cov(x, c) + var(c) over the strokes' times
 	 * (drift_curve_var; var(x) - var(c) alone kept the pen's own wander's
@@ -463,7 +464,14 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 		r1_std = var_std > 0 ? (cov - 2 * cdc + vc) / var_std : 0;
 		r1_std = r1_std > 0.95 ? 0.95 : r1_std > 0 ? r1_std : 0;
 	} else if (out->has_drift) {
+		/* flagged: a line's share, or the fitted curve's variance over
+		 * the strokes' times where larger (a logistic's reaches D^2 / 4):
+		 * blind_hunt.py mixed 1000 20235, a logistic of 2.87 um, read
+		 * the std +0.516 um against U 0.482 with D^2 / 12 (0.50 um^2;
+		 * the curve's 1.10); now U 0.970 */
+		double cdc, vc = drift_curve_var(&m->dr, &drift_curve, &cdc);
 		ud = out->drift_um * out->drift_um / 12.0;
+		ud = vc > ud ? vc : ud;
 	}
 	double tv = var_std - fitvar;
 	out->depth_std_um = tv > 0 ? sqrt(tv) : 0;
