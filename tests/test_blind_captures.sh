@@ -1212,6 +1212,28 @@ case_ speed_startup_trend_1khz_counted speed 1000 3022
 # now keeps its first fit when the refit would leave out that much, and
 # its top's samples off the fit (top_excess) go whole into its U.
 all_strokes_ speed_pad_startup_4khz_counted speed 4000 2063
+# A start-up from 47 % (second order, 43 ms) onto a creeping pad at 4 kHz,
+# no drift (blind_hunt.py speed 4000 19232). A stroke whose speed changes
+# within it spends longer at the phases it passes slowly, and its mean
+# level over the period stands off the level its own peak and trough make
+# with the shape: +13.3 um at the first stroke, settling with the speed
+# (about 90 um per unit of the period's change across the stroke). Since
+# the bent phase measured those strokes (session 42) their levels made a
+# quadratic in time of 5.46 um, read as a shape that took a drift in
+# (drift_level_range): depth -0.09 um, U 10.83, each stroke's U 9.5. The
+# levels are fitted beside the speed's change across each stroke now
+# (level_speed_change): the range 0, U 0.84 (13 redraws of its noise:
+# mean U 11.03 -> 0.76 um, the errors the same, 13 of 13 within U).
+depth_below_ speed_pad_startup_levels_not_drift_4khz speed 4000 19232 2
+minmax_ speed_pad_startup_levels_not_drift_4khz_minmax speed 4000 19232 8
+# The start-up strokes themselves are off the learned shape: speed 1000
+# 20301 (from 61 % onto a pad, 1 kHz) reads its second stroke +4.61 um
+# deep, its level 9.5 um off. The spurious drift term above had covered
+# it (U 7.65); without it, its own U was 3.86. A stroke's U now holds how
+# far the speed's change across it moves its level (b (z - mean z), a
+# standard uncertainty; result.c measure_stroke_U_um): U 18.93. A guard,
+# covered on /tmp/rig.s43 too (by the drift's term).
+stroke_at_ speed_startup_stroke_off_shape_1khz speed 1000 20301 0.0325 25
 # A 4.4 kHz ring of 16.7 um on a dwell under a 112 us exposure (8.7 points
 # of the fold a ring period): under noise the ripple's first convex point
 # lay 12 points from the top, so the local quadratics spanned up to 11
@@ -2313,6 +2335,23 @@ gen_rate_near_ rate_startup_shape_fold_bent_phase_noiseless_4khz "--seed 15518 -
   --tau-s 0.0929 --zeta 0.56" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10
   --freq-hint 51.278 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0" 1.5
 
+# A contact that settles at the head (edge.c edge_head_settle). The pen
+# of blind_hunt.py speed 4000 15684 (170.5 Hz, 23.5 samples a stroke, a
+# pad at 0.875 of the stroke, gain 0.6, creeping 2.87 ms) drawn without
+# noise, scatter, exposure, jitter, wander, FM or PWM: the pad's creep
+# starts from rest with the pen, so the first strokes reach up to 6 um
+# further than the steady ones, an offset decaying with the creep's time
+# constant, and the head's fit read it as phase: -3.05 ppm against U
+# 2.87 on b5b5b15 (the same pen with the pad settled before the record,
+# 0.5 s cut from its head: -0.06). Now the head's fit with an offset
+# decaying from the first sample follows the samples (misfit 143 ->
+# 0.13): -0.13 ppm, U 1.70.
+gen_rate_near_ rate_head_settling_pad_noiseless_4khz "--seed 15684 --fs 4000.0 --secs 2.0
+  --freq 170.486 --depth-um 1819.8 --travel-um 1093.2 --cam poly4567 --rise 0.446 --dwell 0.0
+  --rdwell 0.018 --noise-um 0 --noise-kind laplace --pad-level 0.875 --pad-gain 0.6
+  --pad-tau-ms 2.87" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10
+  --freq-hint 170.486 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0" 1.5
+
 # The strokes' amplitude scatter in the end fits (edge.c edge_fit_deg:
 # each stroke's amplitude a random effect, its prior the scatter of the
 # strokes' tops, scatter_rho; docs/measurement.md, "Each stroke's
@@ -2710,4 +2749,12 @@ gen_cover_ fold_bins_half_sample_rate_not_two_lobes_1khz "--seed 16717 --fs 1000
   --scatter-um 0.18 --jitter-us 0.52 --exposure-us 131.0 --pad-level 0.895 --pad-gain 0.5
   --pad-tau-ms 1.62" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10 --freq-hint 133.333
   --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --exposure-us 131 --clock-ppm 0"
+# blind_hunt.py ringing 1000 20177: a 4496 Hz ring of 15.8 um decaying in
+# 0.78 ms on 52 Hz poly4567 strokes, 19 samples a stroke, no exposure
+# (the ring adds 3.10 um). The fine fold of the top took the ring under
+# the strokes' unbiased timing (817.48 um, truth 817.24) and kept it
+# unsure under the plain one (815.33): -1.89 um against U 1.83. The gap
+# of the two timings' reads counts in U where either saw a ring
+# (learn.c, ring_timing_gap): U 2.90.
+cover_ ring_1khz_timing_gap_covered ringing 1000 20177
 finish

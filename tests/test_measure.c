@@ -405,6 +405,63 @@ START_TEST(test_chunking_does_not_change_the_result)
 }
 END_TEST
 
+/* measure_push takes the samples that come in order and valid in one
+ * loop (steady_run) and hands each crossing, the stall check and every
+ * other sample to the sample-by-sample path: where a push ends, or a lost
+ * slot, an error code or a gap falls, moves nothing. At 4 kHz (the
+ * detector's median on) and 1 kHz (off), in chunks of 1, 5, 64 and all. */
+START_TEST(test_chunking_around_invalid_and_lost_samples_does_not_change_the_result)
+{
+	const double rates[] = { 4000, 1000 };
+	const size_t chunks[] = { 1, 5, 64, 0 };
+	for (size_t q = 0; q < 2; q++) {
+		struct capgen_config c = base_cfg(CAPGEN_SINE, rates[q], 150, 1500);
+		size_t n;
+		struct run ref;
+		memset(&ref, 0, sizeof ref);
+		struct laser_sample *s = generate(&c, 3.0, &n, &ref.tr);
+		/* an error code every 997 samples, a lost one every 1499 */
+		for (size_t k = 500; k < n; k += 997) {
+			s[k].status = LASER_ERR_NO_PEAK;
+			s[k].dist_mm = NAN;
+		}
+		for (size_t k = 700; k < n; k += 1499) {
+			s[k].status = LASER_LOST;
+			s[k].dist_mm = NAN;
+		}
+		/* slots left out (a gap in the slots): 3 at n/3, 40 at n/2 */
+		size_t w = 0;
+		for (size_t k = 0; k < n; k++)
+			if (!(k >= n / 3 && k < n / 3 + 3) && !(k >= n / 2 && k < n / 2 + 40))
+				s[w++] = s[k];
+		n = w;
+		for (size_t j = 0; j < sizeof chunks / sizeof chunks[0]; j++) {
+			struct run r;
+			memset(&r, 0, sizeof r);
+			measure_samples(s, n, c.rate_hz, chunks[j] ? chunks[j] : n, &r);
+			if (j == 0) {
+				ck_assert_uint_gt(r.st.strokes, 100);
+				ck_assert_uint_gt(r.st.invalid_samples, 40);
+				ck_assert_uint_gt(r.cb_rejected_invalid, 0);
+				ref = r;
+				continue;
+			}
+			ck_assert_uint_eq(r.st.samples, ref.st.samples);
+			ck_assert_uint_eq(r.st.invalid_samples, ref.st.invalid_samples);
+			ck_assert_uint_eq(r.st.strokes, ref.st.strokes);
+			ck_assert_uint_eq(r.st.strokes_rejected, ref.st.strokes_rejected);
+			ck_assert_uint_eq(r.callbacks, ref.callbacks);
+			ck_assert(r.cb_depth_sum == ref.cb_depth_sum);
+			ck_assert(r.st.depth_mean_um == ref.st.depth_mean_um);
+			ck_assert(r.st.depth_U_um == ref.st.depth_U_um);
+			ck_assert(r.st.freq_hz == ref.st.freq_hz);
+			ck_assert(r.st.freq_U_hz == ref.st.freq_U_hz);
+		}
+		free(s);
+	}
+}
+END_TEST
+
 START_TEST(test_callback_reports_every_stroke_in_order)
 {
 	struct capgen_config c = base_cfg(CAPGEN_CAM, 4000, 150, 1500);
@@ -913,6 +970,7 @@ static Suite *measure_suite(void)
 	tcase_add_loop_test(acc, test_dwell_depth_within_2um_at_1khz, 0, 9);
 	tcase_add_test(acc, test_highest_sample_is_low_where_the_engine_is_not);
 	tcase_add_test(acc, test_chunking_does_not_change_the_result);
+	tcase_add_test(acc, test_chunking_around_invalid_and_lost_samples_does_not_change_the_result);
 	tcase_add_test(acc, test_callback_reports_every_stroke_in_order);
 	tcase_add_test(acc, test_long_record_keeps_accuracy_past_the_learning_store);
 	tcase_add_loop_test(acc, test_long_record_at_1khz_keeps_depth_and_rate_past_the_learning_store, 0, 3);

@@ -220,7 +220,7 @@ static double stall_limit_slots(const struct measure *m)
 	return lim;
 }
 
-/* Run the detector over hist[m->scan .. n_hist). */
+/* The median of a, b and c; b where a or c is invalid. */
 static inline double med3(double a, double b, double c)
 {
 	if (isnan(a) || isnan(c))
@@ -229,50 +229,116 @@ static inline double med3(double a, double b, double c)
 	return b < lo ? lo : b > hi ? hi : b;
 }
 
+/* The detector's state that moves at every sample, held in locals over a
+ * run of samples (scan_load, scan_store), so that it stays in registers
+ * instead of being loaded and stored through m at each one; what moves
+ * only at a crossing (the level, the window's start) is read with it. */
+struct scan_st {
+	uint32_t n_hist, scan;
+	bool armed, have_last_valid, filt;
+	double last_valid_x, lo_um, mid_um;
+	uint64_t last_valid_slot, invalid_since_xing, hist_slot0;
+};
+
+static inline __attribute__((always_inline)) void scan_load(const struct measure *m,
+							     struct scan_st *st)
+{
+	st->n_hist = m->n_hist;
+	st->scan = m->scan;
+	st->armed = m->armed;
+	st->have_last_valid = m->have_last_valid;
+	st->filt = m->t_run_slots >= 10;
+	st->last_valid_x = m->last_valid_x;
+	st->lo_um = m->mid_um - m->hyst_um;
+	st->mid_um = m->mid_um;
+	st->last_valid_slot = m->last_valid_slot;
+	st->invalid_since_xing = m->invalid_since_xing;
+	st->hist_slot0 = m->hist_slot0;
+}
+
+static inline __attribute__((always_inline)) void scan_store(struct measure *m,
+							      const struct scan_st *st)
+{
+	m->n_hist = st->n_hist;
+	m->scan = st->scan;
+	m->armed = st->armed;
+	m->have_last_valid = st->have_last_valid;
+	m->last_valid_x = st->last_valid_x;
+	m->last_valid_slot = st->last_valid_slot;
+	m->invalid_since_xing = st->invalid_since_xing;
+}
+
 /* With 10 or more samples per stroke the detector looks at the median of
  * each sample and its neighbours (one sample later): a speckle spike (one
  * sample far off) neither arms it nor crosses; a stroke's own edges are
- * monotone, where the median is the sample itself. */
+ * monotone, where the median is the sample itself. The sample hist[i]
+ * (i == st->scan) through the detector: true at an up-crossing, *c set
+ * (the state as on_crossing is to find it). */
+static inline __attribute__((always_inline)) bool scan_one(const double *hist,
+							   struct scan_st *st, struct xing *c)
+{
+	uint32_t i = st->scan++;
+	double x = hist[i];
+	if (st->filt && i >= 1 && !isnan(x))
+		x = med3(hist[i - 1], x, hist[i + 1]);
+	uint64_t slot = st->hist_slot0 + i;
+	if (isnan(x)) {
+		st->invalid_since_xing++;
+		return false;
+	}
+	bool up = false;
+	if (x < st->lo_um) {
+		st->armed = true;
+	} else if (st->armed && x >= st->mid_um && st->have_last_valid) {
+		double xp = st->last_valid_x;
+		double gap = (double)(slot - st->last_valid_slot);
+		c->t_slot = (double)st->last_valid_slot + gap * (st->mid_um - xp) / (x - xp);
+		c->t_raw = c->t_slot;
+		c->reliable = gap == 1.0;
+		c->clean_before = st->invalid_since_xing == 0;
+		c->end_moved = 0;
+		c->idx = i;
+		st->armed = false;
+		st->invalid_since_xing = 0;
+		up = true;
+	}
+	st->have_last_valid = true;
+	st->last_valid_x = x;
+	st->last_valid_slot = slot;
+	return up;
+}
+
+/* Where the detector stops in hist: with the median, a sample after the
+ * first is scanned once the one after it is in. */
+static inline uint32_t scan_end(const struct scan_st *st)
+{
+	return st->filt && st->n_hist >= 2 ? st->n_hist - 1 : st->n_hist;
+}
+
+/* The detector over hist[st->scan .. scan_end) up to its next
+ * up-crossing: true with it in *c, false when all is scanned. */
+static inline __attribute__((always_inline)) bool scan_run(const double *hist,
+							   struct scan_st *st, struct xing *c)
+{
+	uint32_t end = scan_end(st);
+	while (st->scan < end)
+		if (scan_one(hist, st, c))
+			return true;
+	return false;
+}
+
+/* Run the detector over hist[m->scan .. n_hist). */
 static void scan_hist(struct measure *m)
 {
-	while (m->scan < m->n_hist) {
-		uint32_t i = m->scan;
-		bool filt = m->t_run_slots >= 10 && i >= 1;
-		if (filt && i + 1 >= m->n_hist)
-			break;
-		m->scan++;
-		double x = m->hist[i];
-		if (filt && !isnan(x))
-			x = med3(m->hist[i - 1], x, m->hist[i + 1]);
-		uint64_t slot = m->hist_slot0 + i;
-		if (isnan(x)) {
-			m->invalid_since_xing++;
-			continue;
-		}
-		if (x < m->mid_um - m->hyst_um) {
-			m->armed = true;
-		} else if (m->armed && x >= m->mid_um && m->have_last_valid) {
-			struct xing c;
-			double xp = m->last_valid_x;
-			double gap = (double)(slot - m->last_valid_slot);
-			c.t_slot = (double)m->last_valid_slot + gap * (m->mid_um - xp) / (x - xp);
-			c.t_raw = c.t_slot;
-			c.reliable = gap == 1.0;
-			c.clean_before = m->invalid_since_xing == 0;
-			c.end_moved = 0;
-			c.idx = i;
-			m->armed = false;
-			m->invalid_since_xing = 0;
-			m->have_last_valid = true;
-			m->last_valid_x = x;
-			m->last_valid_slot = slot;
-			on_crossing(m, c);
-			continue;
-		}
-		m->have_last_valid = true;
-		m->last_valid_x = x;
-		m->last_valid_slot = slot;
+	struct scan_st st;
+	struct xing c;
+	scan_load(m, &st);
+	while (scan_run(m->hist, &st, &c)) {
+		scan_store(m, &st);
+		on_crossing(m, c);
+		scan_load(m, &st);
 	}
+	scan_store(m, &st);
 }
 
 /* How far hist[i] stands out of the cubic through its two neighbours on
@@ -474,6 +540,17 @@ static double boot_extreme(const struct measure *m, double sign)
 	return isnan(ext) ? (sign > 0 ? m->boot_max : m->boot_min) : ext;
 }
 
+/* The open stroke may not grow beyond a few periods (checked every 64
+ * samples: the limit is hundreds). */
+static void stall_check(struct measure *m)
+{
+	double open_from = m->has_prev ? m->prev.t_slot : (double)m->hist_slot0;
+	double open_len = (double)(m->hist_slot0 + m->n_hist) - open_from;
+	if (open_len > stall_limit_slots(m))
+		on_break(m, (double)m->invalid_since_xing * 2 > open_len ? MEASURE_REJECT_INVALID
+									   : MEASURE_REJECT_STALL);
+}
+
 static void push_one(struct measure *m, double x)
 {
 	if (m->n_hist == HIST_CAP) {
@@ -516,15 +593,79 @@ static void push_one(struct measure *m, double x)
 		return;
 	}
 	scan_hist(m);
-	if (m->n_hist & 63)
-		return;
-	/* The open stroke may not grow beyond a few periods (checked every
-	 * 64 samples: the limit is hundreds). */
-	double open_from = m->has_prev ? m->prev.t_slot : (double)m->hist_slot0;
-	double open_len = (double)(m->hist_slot0 + m->n_hist) - open_from;
-	if (open_len > stall_limit_slots(m))
-		on_break(m, (double)m->invalid_since_xing * 2 > open_len ? MEASURE_REJECT_INVALID
-									   : MEASURE_REJECT_STALL);
+	if (!(m->n_hist & 63))
+		stall_check(m);
+}
+
+/* What stopped steady_run. */
+enum steady_stop {
+	STEADY_SAMPLE, /* a sample it does not take, or the end of them */
+	STEADY_XING,   /* an up-crossing */
+	STEADY_CHECK   /* the stall check is due (every 64 samples) */
+};
+
+/* The samples from *pp on as measure_push and push_one take them, while
+ * each is in the slot after the last and valid (the stream's steady
+ * state), up to the first event that calls out of the detector: a
+ * crossing (*c) or the stall check. The detector's state and the counts
+ * stay in registers over the run (scan_load, scan_store): no call is in
+ * it. *pp moves past the samples taken. Not inlined, so that its loop
+ * holds its own registers. */
+static __attribute__((noinline)) enum steady_stop
+steady_run(struct measure *m, const struct laser_sample **pp, const struct laser_sample *end,
+	   struct xing *c)
+{
+	struct scan_st st;
+	const struct laser_sample *p = *pp;
+	const double zero_mm = m->cfg.zero_mm;
+	const double hold = m->learned ? m->fold_hold_um : 0; /* as push_one */
+	uint64_t next = m->next_slot;
+	enum steady_stop why = STEADY_SAMPLE;
+	scan_load(m, &st);
+	while (p < end && p->slot == next && p->status == LASER_OK && isfinite(p->dist_mm)) {
+		next++;
+		m->hist[st.n_hist++] = (zero_mm - p->dist_mm) * 1000.0 - hold;
+		p++;
+		/* the steady state's one sample to scan, else as many as
+		 * there are */
+		bool up = st.scan + 1 == scan_end(&st) ? scan_one(m->hist, &st, c)
+						       : scan_run(m->hist, &st, c);
+		if (up) {
+			why = STEADY_XING;
+			break;
+		}
+		if (!(st.n_hist & 63)) {
+			why = STEADY_CHECK;
+			break;
+		}
+	}
+	scan_store(m, &st);
+	m->next_slot = next;
+	m->samples += (uint64_t)(p - *pp);
+	*pp = p;
+	return why;
+}
+
+/* The samples s[k .. n) through steady_run while the level is known and
+ * hist has room, each event handled as push_one does; the same results to
+ * the bit as measure_push's sample by sample. Returns the index of the
+ * first sample not taken (measure_push takes it). */
+static size_t push_steady(struct measure *m, const struct laser_sample *s, size_t k, size_t n)
+{
+	const struct laser_sample *p = s + k, *end = s + n;
+	while (p < end && m->started && m->leveled && m->n_hist < HIST_CAP) {
+		struct xing c;
+		enum steady_stop why = steady_run(m, &p, end, &c);
+		if (why == STEADY_SAMPLE)
+			break;
+		if (why == STEADY_XING) {
+			on_crossing(m, c);
+			scan_hist(m); /* the rest of that sample's scan */
+		}
+		if (!(m->n_hist & 63))
+			stall_check(m);
+	}
+	return (size_t)(p - s);
 }
 
 enum rig_rc measure_push(struct measure *m, const struct laser_sample *s, size_t n,
@@ -533,6 +674,9 @@ enum rig_rc measure_push(struct measure *m, const struct laser_sample *s, size_t
 	if (m->br_ended && n > 0)
 		bridge_resume(m); /* the record goes on after measure_finish */
 	for (size_t k = 0; k < n; k++) {
+		k = push_steady(m, s, k, n);
+		if (k == n)
+			break;
 		const struct laser_sample *p = &s[k];
 		if (!m->started) {
 			m->started = true;

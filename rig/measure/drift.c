@@ -1086,17 +1086,49 @@ static bool drift_period_explains(const struct drift_sums *d, double dur)
  * stays put unless the shape took something in: a quadratic through it;
  * when its change over the record exceeds 4 standard uncertainties and
  * 1 um, the top may have been folded from any part of the record, and the
- * largest change is a standard uncertainty (0 otherwise). */
-double drift_level_range(const double st[5], const double sty[3], double syy, double dur)
+ * largest change is a standard uncertainty (0 otherwise).
+ *
+ * Beside the speed's change across each stroke (z, level_speed_change): a
+ * stroke whose speed changes within it spends longer at the phases it
+ * passes slowly, and its level over the period is a time mean, not the
+ * shape's mean over its phase. A start-up from 47 % onto a pad at 4 kHz
+ * (blind_hunt.py speed 4000 19232, no drift) had its first stroke's level
+ * 13.3 um off, settling with the speed, about 90 um per unit of z: once
+ * the bent phase measured those strokes (session 42) the quadratic read a
+ * range of 5.46 um, a drift not detected, and the depth's U went 0.70 ->
+ * 10.83 um (each stroke's 9.5). With z: no range, U 0.84. The quadratic
+ * alone where z leaves the design singular (a record whose speed holds,
+ * its z all 0). */
+double drift_level_range(const struct level_sums *s, double dur, double *b)
 {
-	double n = st[0], p[3], inv[9], rss;
-	if (n < 8 || !num_poly_lsq(2, st, sty, syy, 1, p, inv, &rss))
+	double n = s->t[0], A[16], Y[4], p[4], inv[16], rss = s->yy;
+	unsigned k = 4;
+	if (b)
+		*b = 0;
+	if (n < 8)
 		return 0;
-	double s2 = rss > 0 ? rss / (n - 3) : 0;
+	/* t^0 .. t^2 (num_poly_lsq's, in seconds), then z: without it where
+	 * the design is singular (no speed change in the record) */
+	num_poly_normal(2, s->t, s->y, 1, k, A, Y);
+	for (unsigned a = 0; a < 3; a++)
+		A[a * k + 3] = A[3 * k + a] = s->z_t[a];
+	A[15] = s->zz;
+	Y[3] = s->z_y;
+	if (!(n >= 9 && s->zz > 0 && num_solve_sym(k, A, Y, p, inv))) {
+		k = 3;
+		if (!num_poly_lsq(2, s->t, s->y, s->yy, 1, p, inv, &rss))
+			return 0;
+	} else {
+		for (unsigned a = 0; a < k; a++)
+			rss -= p[a] * Y[a];
+	}
+	double s2 = rss > 0 ? rss / (n - k) : 0;
+	if (b)
+		*b = k == 4 && p[3] * p[3] > 4 * s2 * inv[15] ? p[3] : 0;
 	double e[3] = { 0, dur, dur * dur }, ve = 0;
-	for (int i = 0; i < 3; i++)
-		for (int j = 0; j < 3; j++)
-			ve += e[i] * inv[i * 3 + j] * e[j];
+	for (unsigned a = 0; a < 3; a++)
+		for (unsigned c = 0; c < 3; c++)
+			ve += e[a] * inv[a * k + c] * e[c];
 	double d = p[1] * dur + p[2] * dur * dur;
 	if (num_abs(d) <= 1.0 || d * d <= 16 * s2 * ve)
 		return 0;
@@ -1105,6 +1137,28 @@ double drift_level_range(const double st[5], const double sty[3], double syy, do
 	if (tv > 0 && tv < dur && num_abs(p[1] * tv + p[2] * tv * tv) > range)
 		range = num_abs(p[1] * tv + p[2] * tv * tv);
 	return range;
+}
+
+void level_sums_add(struct level_sums *s, double t_s, double y, double z)
+{
+	num_poly_sums_add(2, s->t, s->y, t_s, y);
+	s->yy += y * y;
+	double tk = 1;
+	for (unsigned a = 0; a < 3; a++, tk *= t_s)
+		s->z_t[a] += z * tk;
+	s->z_y += z * y;
+	s->zz += z * z;
+}
+
+double level_speed_change(double p_prev, double p_own, double p_next)
+{
+	if (!(p_own > 0))
+		return 0;
+	if (p_prev > 0 && p_next > 0)
+		return (p_next - p_prev) / (2 * p_own);
+	if (p_next > 0)
+		return (p_next - p_own) / p_own;
+	return p_prev > 0 ? (p_own - p_prev) / p_own : 0;
 }
 
 /* --drift correct: what the drift added to the strokes' mean, from the
@@ -1183,7 +1237,16 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 	curve->ok = false;
 	if (drift_fit(&m->dr, dur, out, &corr, &corr_avg, &u_corr, &u_start, &span, &u_fit,
 		      u_doubt, &u_form, curve)) {
-		double u_fold = drift_level_range(m->dl_t, m->dl_y, m->dl_yy, dur);
+		/* the last stroke's level, which no next period follows */
+		struct level_sums dl = m->dl;
+		if (m->dl_pend.have)
+			level_sums_add(&dl, m->dl_pend.t_s, m->dl_pend.level_um,
+				       level_speed_change(m->dl_pend.p_prev_s, m->dl_pend.p_own_s, 0));
+		double u_fold = drift_level_range(&dl, dur, &out->stroke_level_speed_um);
+		out->stroke_level_speed_z0 = dl.t[0] > 0 ? dl.z_t[0] / dl.t[0] : 0;
+		out->stroke_level_first = m->dl_first_have;
+		out->stroke_level_first_index = m->dl_first_index;
+		out->stroke_level_first_z = m->dl_first_z;
 		u_start = sqrt(u_start * u_start + u_fold * u_fold);
 		/* Seen: beyond 2 standard uncertainties of the fit itself
 		 * (until 12-01 of drift_u_um). The troughs' slow scatter about the model (in drift_u_um)

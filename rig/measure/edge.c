@@ -26,7 +26,7 @@
 #include <string.h>
 
 #define EDGE_AMP_STROKES 6    /* strokes a window touches, at most */
-#define EDGE_NP_FIT 8         /* c0 .. c3, the open stroke's three and the offset */
+#define EDGE_NP_FIT 9         /* c0 .. c3, the open stroke's three, the settling and the offset */
 #define EDGE_NP_MAX (EDGE_NP_FIT + EDGE_AMP_STROKES) /* and each stroke's amplitude */
 #define EDGE_NC 7             /* a fit's coefficients: c0 .. c3, the open stroke's three */
 #define EDGE_BEND 2           /* the open stroke's own terms, u^2 and u^3 there (one more: u^4) */
@@ -43,6 +43,8 @@
 #define EDGE_ADV_W 0.8        /* a changing-speed head's samples: on the advance, below this level */
 #define EDGE_ADV_SLOTS 25.0   /* ... where its strokes hold this many samples, at least */
 #define EDGE_ADV_MANY 100.0   /* ... whether or not it stands apart, from this many */
+#define EDGE_SETTLE_TAUS 0.25, 0.5, 1.0, 2.0 /* a settling contact's time constants, periods */
+#define EDGE_SETTLE_F 40.0    /* ... taken where it takes this much misfit away, n (mf - mf_s) / mf_s */
 
 /* Solve the symmetric positive n x n system A x = b (num_solve_sym, the
  * Cholesky the drift fit uses); inv receives A^-1. False when A is not
@@ -1475,6 +1477,7 @@ struct edge_win {
 			 * the prior of each stroke's own amplitude; 0: none */
 	const struct edge_rip *weak; /* a ripple near twice the stroke rate not
 				      * taken (m->edge_sync_weak), or NULL */
+	double settle; /* a settling contact's time constant, slots (edge_settle_at); 0: none */
 };
 
 /* The levels an end fit holds besides its phase: the window's one offset
@@ -1484,6 +1487,7 @@ struct edge_win {
  * the pen's tips scatter), s the stroke's slot (edge_amp_slot). */
 struct edge_lev {
 	double a;
+	double s; /* the settling contact's offset at the end sample (w->settle), um */
 	double e[EDGE_AMP_STROKES];
 };
 
@@ -1498,12 +1502,26 @@ static int edge_amp_slot(const struct shape *sh, double phs)
 	return k >= 0 && k < EDGE_AMP_STROKES ? (int)k : -1;
 }
 
-/* The fit's unknowns for degree deg: the polynomial's, the open stroke's
- * own (w->bend), the offset, and with w->amp_var each stroke's amplitude;
- * the offset is at deg + 1 + w->bend, the amplitudes after it. */
+/* The fit's own unknowns for degree deg: the polynomial's, the open
+ * stroke's (w->bend), the settling contact's (w->settle) and the offset,
+ * last (at edge_npf - 1). */
+static int edge_npf(const struct edge_win *w, int deg)
+{
+	return deg + 2 + w->bend + (w->settle > 0);
+}
+
+/* A settling contact's share of sample slot t: exp(-|t - t_eval| / settle),
+ * 1 at the end sample, decaying away from it. */
+static double edge_settle_at(const struct edge_win *w, double t)
+{
+	return exp(-num_abs(t - w->t_eval) / w->settle);
+}
+
+/* The fit's unknowns for degree deg: its own (edge_npf) and with
+ * w->amp_var each stroke's amplitude after them. */
 static int edge_np(const struct edge_win *w, int deg)
 {
-	return deg + 2 + w->bend + (w->amp_var > 0 ? EDGE_AMP_STROKES : 0);
+	return edge_npf(w, deg) + (w->amp_var > 0 ? EDGE_AMP_STROKES : 0);
 }
 
 /* The columns of a sample's row J that may be non-zero: the fit's own
@@ -1513,7 +1531,7 @@ static int edge_np(const struct edge_win *w, int deg)
  * terms are exact zeros) at a fraction of the cost. */
 static int edge_cols(const struct edge_win *w, int deg, const double *J, int *cols)
 {
-	int npf = deg + 2 + w->bend, nc = 0;
+	int npf = edge_npf(w, deg), nc = 0;
 	for (int p = 0; p < npf; p++)
 		cols[nc++] = p;
 	if (w->amp_var > 0)
@@ -1607,7 +1625,9 @@ static bool edge_sample(const struct measure *m, const struct edge_win *w, int d
 	*phs = edge_ph(w, c, deg, u, &sl) + rip_at(rp, (double)(m->hist_slot0 + i), NULL);
 	shape_at(sh, *phs, &T, &dT, wt);
 	int slot = w->amp_var > 0 ? edge_amp_slot(sh, *phs) : -1;
-	*r = xv - T - lv->a - (slot >= 0 ? lv->e[slot] * *wt : 0);
+	double tsl = (double)(m->hist_slot0 + i);
+	double se = w->settle > 0 ? edge_settle_at(w, tsl) : 0;
+	*r = xv - T - lv->a - lv->s * se - (slot >= 0 ? lv->e[slot] * *wt : 0);
 	if (w->advance && !edge_on_advance(sh, *phs, *wt))
 		return false;
 	/* a speckle spike on a flank passes the gate but not its
@@ -1620,10 +1640,13 @@ static bool edge_sample(const struct measure *m, const struct edge_win *w, int d
 		J[j] = dT * uj;
 	for (int k = 0; k < w->bend; k++)
 		J[deg + 1 + k] = dT * edge_uo_pow(uo, k);
-	J[deg + 1 + w->bend] = 1;
+	int npf = edge_npf(w, deg);
+	if (w->settle > 0)
+		J[npf - 2] = se;
+	J[npf - 1] = 1;
 	if (w->amp_var > 0)
 		for (int k = 0; k < EDGE_AMP_STROKES; k++)
-			J[deg + 2 + w->bend + k] = k == slot ? *wt : 0;
+			J[npf + k] = k == slot ? *wt : 0;
 	return true;
 }
 
@@ -1664,7 +1687,7 @@ static uint32_t edge_outlier(const struct measure *m, const struct edge_win *w, 
 			     double inv[EDGE_NP_MAX][EDGE_NP_MAX], double lam, const uint32_t *drop,
 			     int ndrop)
 {
-	int npf = deg + 2 + w->bend;
+	int npf = edge_npf(w, deg);
 	double rss = 0, r, J[EDGE_NP_MAX], phs, wt;
 	unsigned n = 0;
 	for (uint32_t i = w->i0; i < w->i1; i++)
@@ -1866,7 +1889,7 @@ static double edge_shape_var(const struct measure *m, const struct edge_win *w, 
  * (edge_misfit). */
 struct edge_cand {
 	double s2, ph, var, amp[2];
-	double c[EDGE_NC], dx, lv_a;
+	double c[EDGE_NC], dx, lv_a, lv_s;
 	uint32_t drop[EDGE_DROP_MAX];
 	int ndrop;
 };
@@ -1877,7 +1900,7 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 {
 	const struct shape *sh = &m->shape;
 	int np = edge_np(w, deg);       /* coefficients, the offset, the amplitudes */
-	int npf = deg + 2 + w->bend;    /* coefficients and the offset */
+	int npf = edge_npf(w, deg);     /* coefficients, the settling and the offset */
 	bool re = w->amp_var > 0;
 	struct edge_lev lev = { 0 }, *lv = &lev;
 	double inv[EDGE_NP_MAX][EDGE_NP_MAX];
@@ -1964,6 +1987,8 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 			for (int k = 0; k < w->bend; k++)
 				c[4 + k] += x[deg + 1 + k];
 			lv->a += x[npf - 1];
+			if (w->settle > 0)
+				lv->s += x[npf - 2];
 			if (re)
 				for (int k = 0; k < EDGE_AMP_STROKES; k++)
 					lv->e[k] += x[npf + k];
@@ -1985,7 +2010,7 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 	 * misfit 7.7 fell under EDGE_MISFIT_MAX with them, the refit with
 	 * the open stroke's own curve was not tried, +1344.8 ppm against U
 	 * 373.9, tests/test_red_captures.sh rate_startup_head_misfit_1khz) */
-	struct edge_lev lev1 = { .a = lv->a };
+	struct edge_lev lev1 = { .a = lv->a, .s = lv->s };
 	if (!edge_open_follows(m, w, deg, c, &lev1, rp, drop, ndrop)) {
 		if (w->astray)
 			*w->astray = true;
@@ -2036,6 +2061,7 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 		memcpy(keep->c, c, sizeof keep->c);
 		keep->dx = *dx;
 		keep->lv_a = lv->a;
+		keep->lv_s = lv->s;
 		memcpy(keep->drop, drop, sizeof drop[0] * (size_t)ndrop);
 		keep->ndrop = ndrop;
 	}
@@ -2056,7 +2082,7 @@ static void edge_fit_kept(const struct measure *m, const struct edge_win *w, int
 	amp2[1] = f->amp[1];
 	*dx = f->dx;
 	if (mf) {
-		struct edge_lev lev1 = { .a = f->lv_a };
+		struct edge_lev lev1 = { .a = f->lv_a, .s = f->lv_s };
 		*mf = edge_misfit(m, w, deg, c, &lev1, rp, f->drop, f->ndrop);
 	}
 }
@@ -2639,6 +2665,82 @@ static bool edge_head_second(const struct measure *m, const struct xing *L,
 	       !astray && !b.ok && num_abs(*p2 - ph) <= 2 * u;
 }
 
+/* The misfit (edge_misfit) of the quadratic end fit over w from c0 with
+ * w's settling (w->settle) and its sync ripple; NaN where it failed. */
+static double edge_settle_misfit(const struct measure *m, const struct edge_win *w,
+				 const double c0[EDGE_NC])
+{
+	double c[EDGE_NC], ph, var, s2, amp2[2], dx, mf = NAN;
+	memcpy(c, c0, sizeof c);
+	if (!edge_fit_deg(m, w, 2, c, w->sync, &ph, &var, &s2, amp2, &dx, &mf, NULL))
+		return NAN;
+	return mf;
+}
+
+/* A steady head whose contact settles: the plain quadratic end fit over
+ * the head's window w against the same fit with an offset that decays
+ * away from the record's first sample (edge_settle_at) at each time
+ * constant of EDGE_SETTLE_TAUS (periods P, slots), by their misfits
+ * (edge_settle_misfit); where the best of them takes away a misfit n (mf -
+ * mf_s) / mf_s over the window's n valid samples beyond EDGE_SETTLE_F,
+ * the whole end fit with it (edge_phase_bent) is the head's answer: *ph,
+ * *u, amp and *dx receive it, and true. A pad (the skin) that the pen
+ * meets relaxed creeps to its steady state over the first strokes: they
+ * reach further than the learned shape, by an offset that decays, and the
+ * plain fit reads it as phase (4 kHz, 170.5 Hz, 23.5 samples a stroke, a
+ * pad creeping 2.87 ms from rest at the pen's start, drawn without noise:
+ * the first stroke 6 um deeper, the head 0.0010 cycles short, -3.05 ppm
+ * against U 2.87; the plain misfit 143, with the decay over P/2 0.13, the
+ * head within 0.00005 cycles, -0.13 ppm; its 12 noisy redraws -2.57 ppm,
+ * se 0.38 -> -0.47, se 0.67). Without a pad the misfit taken away stayed
+ * under 32 on 36 noisy heads (the strokes' scatter, the speed's wander,
+ * the exposure leave misfit of their own); with that pad 35-233, 11 of 12
+ * past 40. */
+static bool edge_head_settle(const struct measure *m, const struct xing *L,
+			     const struct edge_win *w, double P, double *ph, double *u, double amp[2],
+			     double *dx)
+{
+	static const double taus[] = { EDGE_SETTLE_TAUS };
+	struct edge_win ws = *w;
+	double t[EDGE_WHOLE + 1], c0[EDGE_NC];
+	unsigned n = 0;
+	for (uint32_t i = w->i0; i < w->i1; i++)
+		n += !isnan(m->hist[i]);
+	for (uint32_t k = 0; k <= EDGE_WHOLE; k++)
+		t[k] = L[k].t_slot;
+	ws.astray = NULL;
+	edge_start(t, 0, EDGE_WHOLE, 0, &ws, c0);
+	/* the time constant by one quadratic fit each (the first of
+	 * edge_fits' candidates), the plain fit's misfit the same way: the
+	 * whole end fit at each cost 4 kHz records 10-38 % more instructions,
+	 * this 3 %, and the whole fit once where it is taken 11 % more */
+	double mf0 = edge_settle_misfit(m, &ws, c0), best = mf0, tau = 0;
+	for (size_t k = 0; k < sizeof taus / sizeof taus[0]; k++) {
+		ws.settle = taus[k] * P;
+		double mf = edge_settle_misfit(m, &ws, c0);
+		if (mf < best) {
+			best = mf;
+			tau = ws.settle;
+		}
+	}
+	if (!(tau > 0 && (double)n * (mf0 - best) / best > EDGE_SETTLE_F))
+		return false;
+	struct edge_bent bs = { 0 };
+	bool as = false;
+	double ps = 0, us = 0, ams[2] = { 0 }, ds = 0;
+	ws = *w;
+	ws.settle = tau;
+	if (!edge_phase_bent(m, L, 0, EDGE_WHOLE, 0, &ws, false, &ps, &us, ams, &ds, &as, &bs) ||
+	    as || bs.ok)
+		return false;
+	*ph = ps;
+	*u = us;
+	*dx = ds;
+	amp[0] = ams[0];
+	amp[1] = ams[1];
+	return true;
+}
+
 /* The head: strokes from the record's first sample to the first knot
  * L[0], from the samples before it (kept in hist from the record's first
  * slot) and the whole strokes after it. Called while learning, with the
@@ -2654,7 +2756,7 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 		if (!edge_stroke_ok(L, use, nl, 0, EDGE_WHOLE, k, true))
 			return;
 	struct edge_win w = { 0, L[EDGE_WHOLE].idx, 0, 0, (double)m->first_slot, 0,
-			      m->edge_rip[0], 0, NULL, NULL, 0, false, false, m->edge_amp_var, NULL };
+			      m->edge_rip[0], 0, NULL, NULL, 0, false, false, m->edge_amp_var, NULL, 0 };
 	w.nrip = edge_ripple_end(m, L, use, nl, true);
 	w.sync = m->edge_sync_ok[0] ? &m->edge_sync[0] : NULL;
 	w.weak = m->edge_sync_weak_ok[0] ? &m->edge_sync_weak[0] : NULL;
@@ -2680,6 +2782,10 @@ void edge_head(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 			     &m->edge_head_astray, &m->edge_bent[0]))
 		return;
 	double u_own = u; /* the whole window's answer's own u (the quartic's where taken) */
+	/* a contact that settles over a steady head (edge_head_settle); where
+	 * the pen changes speed the answers below take the head's misfit */
+	if (!m->head_trend && !m->edge_head_astray && !m->edge_bent[0].ok)
+		edge_head_settle(m, L, &w, head_slots / EDGE_WHOLE, &ph, &u, amp, &dx);
 	/* The quartic where the knots call for it (edge_head_quartic),
 	 * from the same window, as a second answer: taken where it lies
 	 * within twice the cubic's u of the cubic's answer, its u then at
@@ -2792,7 +2898,7 @@ void edge_tail(struct measure *m, const struct xing *L, uint32_t nl, const bool 
 			return;
 	struct edge_win w = { L[ka].idx > 0 ? L[ka].idx - 1 : 0, m->n_hist, 0, 0,
 			      (double)(m->next_slot - 1), 0, m->edge_rip[1], 0, NULL, NULL, 0, false, false,
-			      m->edge_amp_var, NULL };
+			      m->edge_amp_var, NULL, 0 };
 	w.nrip = edge_ripple_end(m, L, use, nl, false);
 	w.sync = m->edge_sync_ok[1] ? &m->edge_sync[1] : NULL;
 	w.weak = m->edge_sync_weak_ok[1] ? &m->edge_sync_weak[1] : NULL;

@@ -284,6 +284,18 @@ struct drift_sums {
 	unsigned b_at, b_per;
 };
 
+/* The strokes' mean levels less the level their own peak and trough make
+ * with the shape, against time (drift_level_range): sums of t^k (k =
+ * 0..4), level t^k (k = 0..2), level^2, and of z, the speed's change
+ * across the stroke (level_speed_change): z t^k (k = 0..2), z level, z^2.
+ * A stroke whose speed changes within it spends longer at the phases it
+ * passes slowly, and its mean level over its period moves with that, not
+ * with a drift (drift.c, drift_level_range). */
+struct level_sums {
+	double t[5], y[3], yy;
+	double z_t[3], z_y, zz;
+};
+
 /* One model of the drift as a curve of time (drift_at): a polynomial of
  * degree deg in t / dur, (deg 0) a level and c exp(-t / tau_s), (knots
  * not 0) a natural cubic spline in t / dur with that many knots equally
@@ -608,9 +620,23 @@ struct measure {
 	bool drift_takein_whole;
 	struct learn_keep takein_keep; /* learn_drift_takein's copy of what it puts back */
 	/* the strokes' mean levels against time (the drift seen without the
-	 * shape; strokes of LEVEL_MIN_SAMPLES or more): sums of t^k, level t^k,
-	 * level^2 */
-	double dl_t[5], dl_y[3], dl_yy;
+	 * shape; strokes of LEVEL_MIN_SAMPLES or more) and the speed's change
+	 * across each. A stroke's level waits (dl_pend) for the next
+	 * stroke's period; dl_cur holds the stroke being emitted
+	 * (stats_level, then stats_emit); dl_p_last is the last emitted
+	 * stroke's period (0: none, or not measured) */
+	struct level_sums dl;
+	struct {
+		bool have;
+		uint64_t index;
+		double t_s, level_um, p_prev_s, p_own_s;
+	} dl_cur, dl_pend;
+	double dl_p_last;
+	/* the first level's stroke and its z (forward: its record's
+	 * speed_change, from no stroke before it, is 0) */
+	bool dl_first_have;
+	uint64_t dl_first_index;
+	double dl_first_z;
 	double dl_wbar;           /* mean relative height of the shape over a cycle */
 	unsigned dl_wbar_nbins;   /* the shape it was taken from (0: not yet) */
 	/* lobes: sums over accepted strokes by the parity of their index */
@@ -1160,12 +1186,21 @@ void drift_add_depth(struct drift_sums *d, double t_s, double x_um);
 /* Over the strokes in d: the variance (n - 1) of curve c at their times
  * (um^2), and *cov its covariance (n - 1) with their depths. */
 double drift_curve_var(const struct drift_sums *d, const struct drift_curve *c, double *cov);
-/* What a shape took in of a drift, from a quadratic through the strokes'
- * mean levels less their own (sums of t^k, k = 0..4, level t^k, k = 0..2,
- * level^2; t in seconds, a record of dur seconds): the largest change over
- * the record (um) when it exceeds 4 standard uncertainties and 1 um, 0
- * otherwise. */
-double drift_level_range(const double st[5], const double sty[3], double syy, double dur);
+/* What a shape took in of a drift, from a quadratic in time through the
+ * strokes' mean levels less their own, beside the speed's change across
+ * each stroke (s; t in seconds, a record of dur seconds): the quadratic's
+ * largest change over the record (um) when it exceeds 4 standard
+ * uncertainties and 1 um, 0 otherwise. b (may be NULL) receives the
+ * levels' coefficient of the speed's change, um per unit, where it lies
+ * beyond 2 of its standard uncertainties (0 otherwise, and without it). */
+double drift_level_range(const struct level_sums *s, double dur, double *b);
+/* Add a stroke's level y at t_s, its speed's change z, to s. */
+void level_sums_add(struct level_sums *s, double t_s, double y, double z);
+/* The speed's change across a stroke of period p_own from the periods of
+ * the strokes before and after it (seconds; 0 where not known), as a share
+ * of its own: (p_next - p_prev) / (2 p_own), one-sided with one neighbour,
+ * 0 with none. */
+double level_speed_change(double p_prev, double p_own, double p_next);
 /* The drift over a record of dur seconds by the model of the least BIC
  * through d0's troughs, fitted to d1's (the same strokes' troughs against
  * another shape) less fitted to d0's (um): what the shape d0's were read

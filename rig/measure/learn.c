@@ -718,12 +718,21 @@ static double learn_period_range(const struct xing *L, uint32_t nl, const bool *
 }
 
 /* The strokes' mean levels less the level their own peak and trough make
- * with the shape (stats_level's), against time: sums of t^k (k = 0..4),
- * level t^k (k = 0..2) and level^2 (learn_drift_out, drift_level_range). */
+ * with the shape (stats_level's), against time, beside the speed's change
+ * across each (learn_drift_out, drift_level_range). */
 struct learn_levels {
 	double wbar; /* the shape's mean relative height (shape_mean_w) */
-	double t[5], y[3], yy;
+	struct level_sums s;
 };
+
+/* The speed's change across the usable stroke L[k]..L[k + 1]
+ * (level_speed_change), from its usable neighbours' periods. */
+static double learn_speed_change(const struct xing *L, uint32_t nl, const bool *use, uint32_t k)
+{
+	double p_prev = k > 0 && use[k - 1] ? L[k].t_slot - L[k - 1].t_slot : 0;
+	double p_next = k + 2 < nl && use[k + 1] ? L[k + 2].t_slot - L[k + 1].t_slot : 0;
+	return level_speed_change(p_prev, L[k + 1].t_slot - L[k].t_slot, p_next);
+}
 
 /* Each usable stroke's trough against the shape as it stands, plus what
  * was taken out of its samples (c NULL: drift_taken's; else the curve c
@@ -749,8 +758,7 @@ static void learn_troughs(const struct measure *m, const struct xing *L, uint32_
 		drift_add(d, t, y - ref);
 		if (sl.ok) {
 			double x = sl.level_um - tr - (sl.peak_um - tr) * lv->wbar;
-			num_poly_sums_add(2, lv->t, lv->y, t, x);
-			lv->yy += x * x;
+			level_sums_add(&lv->s, t, x, learn_speed_change(L, nl, use, k));
 		}
 	}
 }
@@ -876,7 +884,7 @@ static bool learn_drift_out(struct measure *m, const struct xing *L, uint32_t nl
 		 * 10.995 samples a stroke a logistic drift of 9.1 um read
 		 * 13.4 from the troughs, corrected the depth -1.88 um off;
 		 * the levels follow it (blind_hunt.py drift 1000 10210). */
-		bool levels = pass == 0 && drift_level_range(lv.t, lv.y, lv.yy, dur) > 0 &&
+		bool levels = pass == 0 && drift_level_range(&lv.s, dur, NULL) > 0 &&
 			      (!levels_only ||
 			       m->learn_period_range <= LEVELS_STEADY_FRAC) &&
 			      learn_level_curve(m, L, nl, use, dur, &c);
@@ -961,6 +969,42 @@ static bool learn_unbiased(struct measure *m, struct xing *L, uint32_t nl, const
 	return did && ok;
 }
 
+/* A top's read and whether it saw a ring there (ring_timing_gap). */
+struct shape_read {
+	double peak_um;
+	bool ring;
+};
+
+static struct shape_read shape_read_of(const struct shape *sh)
+{
+	return (struct shape_read){ sh->peak_um,
+				    sh->ring != MEASURE_RING_NONE || sh->ring_crest_top };
+}
+
+/* The ring's read under the strokes' two timings (um, a rectangular
+ * half-width; 0: no ring read). The depth's shape is learned from the
+ * crossings as interpolated; learn_unbiased learns it from them put back
+ * by their interpolation bias too, for the end fits. Where the fold's top
+ * reads a ring, its crest moves with the strokes' timing: at 1 kHz the
+ * fine fold of the top (ring.c ring_fine) places each stroke's samples by
+ * its crossings, and a ring's crest of a few of its bins comes and goes
+ * with them. blind_hunt.py ringing 1000 20177 (a 4496 Hz ring of 15.8 um
+ * on 52 Hz strokes, 19 samples a stroke, no exposure; the ring adds
+ * 3.10 um): the unbiased timing's fine fold took the ring (817.48 um,
+ * truth 817.24), the plain one's kept it unsure (815.33): -1.89 um
+ * against U 1.83; 12 redraws of its noise read +0.15 um on average, sd
+ * 1.46, U 1.74..5.72, two beyond U. Neither timing is the better (the
+ * unbiased shape moved ring_1khz_doubt_100hz 0.8 um the wrong way,
+ * learn_unbiased), so their gap counts in U, where either read saw a
+ * ring; with none the top's read does not hang on a few bins. */
+static double ring_timing_gap(const struct shape_read *unb, const struct shape *sh)
+{
+	struct shape_read now = shape_read_of(sh);
+	if (!unb->ring && !now.ring)
+		return 0;
+	return num_abs(now.peak_um - unb->peak_um);
+}
+
 void learn_finish(struct measure *m)
 {
 	if (m->learned || m->n_learn == 0)
@@ -969,6 +1013,7 @@ void learn_finish(struct measure *m)
 	struct xing *L = m->learn;
 	bool *use = m->kuse;
 	double t_ref = learn_ref_period(L, nl);
+	double timing_gap = 0;
 	uint64_t nsamp = 0;
 	for (uint32_t k = 0; k + 1 < nl; k++) {
 		use[k] = stroke_usable(&L[k], &L[k + 1], learn_local_period(L, nl, k));
@@ -999,7 +1044,9 @@ void learn_finish(struct measure *m)
 			m->edge_unbias = num_abs(m->edge_head + m->edge_tail - plain);
 		for (uint32_t k = 0; k < nl; k++)
 			L[k].t_slot = L[k].t_raw;
+		struct shape_read unb = shape_read_of(&m->shape);
 		ok = learn_shape_and_knots(m, L, nl, use, t_ref, nsamp);
+		timing_gap = ok ? ring_timing_gap(&unb, &m->shape) : 0;
 		m->edge_head_knot = L[0].t_slot;
 		m->edge_tail_knot = L[nl - 1].t_slot;
 	}
@@ -1016,6 +1063,7 @@ void learn_finish(struct measure *m)
 	 * final shape's top is the figure. */
 	if (ok)
 		ok = shape_reread(m, L, nl, use);
+	m->shape.peak_u_model_um = num_rect_add(m->shape.peak_u_model_um, timing_gap);
 	m->learned = true;
 	learn_count_freq(m, L, nl);
 	for (uint32_t k = 0; k + 1 < nl; k++) {

@@ -90,6 +90,10 @@ struct measure_stroke {
 	 * start-up, fit.c's fit_bend): its trough carries that curve's
 	 * error and does not enter the drift (tally.c) */
 	bool phase_bent;
+	/* Accepted strokes: the speed's change across it from the last
+	 * measured stroke's period, (P - P_last) / P (0 with none): for its
+	 * own U (measure_stroke_U_um) */
+	double speed_change;
 };
 
 typedef void (*measure_stroke_fn)(const struct measure_stroke *s, void *ctx);
@@ -246,6 +250,17 @@ struct measure_stats {
 	 * standard uncertainty). */
 	double stroke_noise2_um2, stroke_u_common_um, stroke_drift_span_um, stroke_u_ring_um;
 	double stroke_u_fold_um;
+	/* the strokes' mean levels against the speed's change across each
+	 * (um per unit, drift.c drift_level_range; 0 where it is not
+	 * significant) and that change's mean over them: a stroke whose speed
+	 * changes is off the learned shape by b (z - mean), a bound on its
+	 * own U (measure_stroke_U_um) */
+	double stroke_level_speed_um, stroke_level_speed_z0;
+	/* the first stroke with a level: its index and its z from the next
+	 * stroke's period (its own speed_change has no stroke before it) */
+	bool stroke_level_first;
+	uint64_t stroke_level_first_index;
+	double stroke_level_first_z;
 	/* the fits' misfit at the strokes' tops (result.c stroke_top_misfit:
 	 * a standard uncertainty of each stroke's depth, in the extremes'
 	 * and the std's U; 0 where none shows) */

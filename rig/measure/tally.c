@@ -9,12 +9,13 @@
 #include <string.h>
 
 /* One accepted stroke's mean level less the level its peak and trough make
- * with the shape, at its peak time (drift_level_range). */
+ * with the shape, at its peak time (drift_level_range): held until its
+ * period and the next stroke's are known (stats_emit, level_flush). */
 void stats_level(struct measure *m, double t_s, double level_um)
 {
-	double t = t_s - (double)m->first_slot / m->cfg.rate_hz;
-	num_poly_sums_add(2, m->dl_t, m->dl_y, t, level_um);
-	m->dl_yy += level_um * level_um;
+	m->dl_cur.have = true;
+	m->dl_cur.t_s = t_s - (double)m->first_slot / m->cfg.rate_hz;
+	m->dl_cur.level_um = level_um;
 	/* lobes: the index stats_emit gives this stroke next */
 	if (!(m->stroke_index & 1)) {
 		m->lv_last = level_um;
@@ -50,9 +51,39 @@ static void alias_add(struct measure *m, const struct measure_stroke *s, double 
 	m->al_xxc += x * x * c;
 }
 
+/* The level held (m->dl_pend) into the levels' sums, with the speed's
+ * change across its stroke from the periods of its neighbours (p_next: the
+ * next stroke's, 0 when not measured). */
+static void level_flush(struct measure *m, double p_next)
+{
+	if (!m->dl_pend.have)
+		return;
+	double z = level_speed_change(m->dl_pend.p_prev_s, m->dl_pend.p_own_s, p_next);
+	level_sums_add(&m->dl, m->dl_pend.t_s, m->dl_pend.level_um, z);
+	if (!m->dl_first_have) {
+		m->dl_first_have = true;
+		m->dl_first_index = m->dl_pend.index;
+		m->dl_first_z = z;
+	}
+	m->dl_pend.have = false;
+}
+
 void stats_emit(struct measure *m, struct measure_stroke *s)
 {
 	s->index = m->stroke_index++;
+	/* the levels: a period counts as a neighbour's where the stroke was
+	 * measured (a rejected stroke's may span a gap) */
+	double p = s->reject == MEASURE_STROKE_OK && s->period_s > 0 ? s->period_s : 0;
+	level_flush(m, p);
+	if (m->dl_cur.have && p > 0) {
+		m->dl_pend = m->dl_cur;
+		m->dl_pend.index = s->index;
+		m->dl_pend.p_prev_s = m->dl_p_last;
+		m->dl_pend.p_own_s = p;
+	}
+	m->dl_cur.have = false;
+	s->speed_change = p > 0 ? level_speed_change(m->dl_p_last, p, 0) : 0;
+	m->dl_p_last = p;
 	if (s->reject == MEASURE_STROKE_OK) {
 		double d = s->peak_um;
 		bool unchecked = s->fit_dof == 0;

@@ -130,21 +130,31 @@ static inline void put_lost(struct ild1420_decoder *d, struct laser_sample *s)
 	d->count.lost++;
 }
 
+/* Value raw into s at slot, scaled by mm_per_x and mm_at_x0; true when it
+ * is a distance (LASER_OK), false for an error code. */
+static inline bool fill_value(struct laser_sample *s, uint64_t slot, uint32_t raw,
+			      double mm_per_x, double mm_at_x0)
+{
+	s->slot = slot;
+	s->raw = raw;
+	if (raw <= ILD1420_X_MAX) {
+		s->status = LASER_OK;
+		s->dist_mm = (double)raw * mm_per_x + mm_at_x0;
+		return true;
+	}
+	s->status = ild1420_classify(raw);
+	s->dist_mm = NAN;
+	return false;
+}
+
 static inline void put_value(struct ild1420_decoder *d, struct laser_sample *s,
 			     uint32_t raw)
 {
-	s->slot = d->next_slot++;
-	s->raw = raw;
 	d->count.values++;
-	if (raw <= ILD1420_X_MAX) {
-		s->status = LASER_OK;
-		s->dist_mm = (double)raw * d->mm_per_x + d->mm_at_x0;
+	if (fill_value(s, d->next_slot++, raw, d->mm_per_x, d->mm_at_x0))
 		d->count.ok++;
-	} else {
-		s->status = ild1420_classify(raw);
-		s->dist_mm = NAN;
+	else
 		d->count.error_codes++;
-	}
 }
 
 /* Emit what earlier bytes still owe; returns the samples written. */
@@ -178,15 +188,31 @@ size_t ild1420_decode(struct ild1420_decoder *d, const uint8_t *buf, size_t n,
 			 * L M H. The byte path below gives the same samples for them
 			 * (with nb == 0 it ignores p0 and p1 until it has shifted two
 			 * new bytes in); it takes over at the first byte that is not. */
-			size_t i0 = i;
-			while (i + 3 <= n && w < cap && (buf[i] & 0xC0) == 0x00 &&
-			       (buf[i + 1] & 0xC0) == 0x40 && (buf[i + 2] & 0x80)) {
-				uint32_t raw = (uint32_t)(buf[i] & 0x3F) |
-					       (uint32_t)(buf[i + 1] & 0x3F) << 6 |
-					       (uint32_t)(buf[i + 2] & 0x3F) << 12;
-				put_value(d, &out[w++], raw);
-				i += 3;
+			/* The slot, the counts and the scale in locals: held
+			 * in d, every store to out (which may alias them, by
+			 * type) made the loop load and store them again. */
+			/* At most as many values as whole ones in buf and
+			 * room in out, counted once. */
+			size_t i0 = i, nv = (n - i) / 3;
+			if (nv > cap - w)
+				nv = cap - w;
+			const uint8_t *b = buf + i, *b_end = b + 3 * nv;
+			struct laser_sample *o = out + w;
+			uint64_t slot0 = d->next_slot, slot = slot0, ok = 0;
+			const double mm_per_x = d->mm_per_x, mm_at_x0 = d->mm_at_x0;
+			while (b < b_end && (b[0] & 0xC0) == 0x00 && (b[1] & 0xC0) == 0x40 &&
+			       (b[2] & 0x80)) {
+				uint32_t raw = (uint32_t)(b[0] & 0x3F) | (uint32_t)(b[1] & 0x3F) << 6 |
+					       (uint32_t)(b[2] & 0x3F) << 12;
+				ok += fill_value(o++, slot++, raw, mm_per_x, mm_at_x0);
+				b += 3;
 			}
+			i = (size_t)(b - buf);
+			w = (size_t)(o - out);
+			d->next_slot = slot;
+			d->count.values += slot - slot0;
+			d->count.ok += ok;
+			d->count.error_codes += slot - slot0 - ok;
 			if (i != i0) {
 				p0 = buf[i - 2];
 				p1 = buf[i - 1];
