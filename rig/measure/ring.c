@@ -1424,6 +1424,179 @@ static bool ro_solve(const struct rm_pts *R, const struct ro_tab *T, double x0, 
 	return true;
 }
 
+/* The onset scan, fast (session 44, THOLEPIN). ro_solve builds and
+ * solves the 8 normal equations at every onset, O(n) each: 223,793 solves,
+ * 3.0 G instructions on blind_hunt.py ringing 4000 17320 (its record
+ * 18.6 times main's cost). But the sextic's block is the same at every
+ * onset, and the ring's column at each point is Im(E v) with E = e^(s x)
+ * the point's and v one of two numbers the onset sets: v = K z / E where
+ * the point's box lies wholly after the onset, H z / (E s box) where it
+ * holds it (less Im(1 / (s box)) there), the column 0 before (ro_tab_col;
+ * K / E and H / E are the ring's, not the point's). So per window the scan
+ * takes the sextic's columns in a basis the weights make orthonormal
+ * (L^-1 q, L L' the sextic's normal matrix; ro_scan_init), the sextic's
+ * residuals r and chi-square; per ring the suffix sums of Im E and Re E
+ * times those columns, each other, r and 1 (ro_scan_ring); and per onset
+ * the column's products from two suffix sums (ro_scan_fit): with u its
+ * products with the orthonormal columns, d = c.c - u.u (the part of it
+ * the sextic does not fit) and e = c.r, the ring's amplitude is e / d,
+ * the chi-square the sextic's less e^2 / d, the sextic's coefficients
+ * L'^-1 (L^-1 Y - u e / d). ro_solve's least squares, its sums in
+ * another order: the last bits differ. 17320: 3,359 M -> 337 M
+ * instructions (main: 184 M); the 26 DOWEL captures read the same to the
+ * printed digit. x must rise through R (pt_x) and the onsets fit
+ * RO_NX_MAX; where not, ro_solve scans (ro_scan_init false). */
+#define RO_SQ (2 * RO_NQ) /* the sums after the columns' products */
+#define RO_NS (RO_SQ + 7)
+#define RO_NX_MAX NBIN_MAX
+struct ro_scan {
+	double chi, beta[RO_NQ], L[NUM_SYM_MAX][NUM_SYM_MAX], r[NBIN_MAX];
+	double qo[NBIN_MAX][RO_NQ];	   /* the orthonormal columns */
+	double g[NBIN_MAX + 1][RO_NQ + 2]; /* suffix sums of iw qo, iw, iw r */
+	double cw[NBIN_MAX], sw[NBIN_MAX], ex[RM_NTAU][NBIN_MAX];
+	/* at the onsets x0 (a point apart from x00): cos, sin (w x0) of the
+	 * frequency in cw, e^(lam x0) of each decay */
+	double x00, zc[RO_NX_MAX], zs[RO_NX_MAX], ez[RM_NTAU][RO_NX_MAX];
+	/* of the ring whose sums s holds: K / E, H / (E s box), Im(1 / (s box)) */
+	double kr, ki, hr, hi, sbi;
+	double s[NBIN_MAX + 1][RO_NS]; /* the ring's suffix sums (above) */
+};
+
+static bool ro_scan_init(const struct rm_pts *R, double pps, double x00, struct ro_scan *S)
+{
+	long nx = (long)floor(-x00) + 1;
+	S->x00 = x00;
+	if (nx > RO_NX_MAX || !num_chol(RO_NQ, R->A0, S->L))
+		return false; /* A0 is RM_NQ_LONG = RO_NQ wide */
+	for (long i = 1; i < R->n; i++)
+		if (!(R->x[i] > R->x[i - 1]))
+			return false;
+	const double(*L)[NUM_SYM_MAX] = (const double(*)[NUM_SYM_MAX])S->L;
+	num_chol_fwd(RO_NQ, L, R->Y0, S->beta);
+	S->chi = 0;
+	memset(S->g[R->n], 0, sizeof S->g[0]);
+	for (long i = R->n; i-- > 0;) {
+		double m = R->y[i], iw = R->iw[i];
+		num_chol_fwd(RO_NQ, L, R->q[i], S->qo[i]);
+		for (unsigned a = 0; a < RO_NQ; a++) {
+			m -= S->beta[a] * S->qo[i][a];
+			S->g[i][a] = S->g[i + 1][a] + iw * S->qo[i][a];
+		}
+		S->r[i] = m;
+		S->chi += iw * m * m;
+		S->g[i][RO_NQ] = S->g[i + 1][RO_NQ] + iw;
+		S->g[i][RO_NQ + 1] = S->g[i + 1][RO_NQ + 1] + iw * m;
+	}
+	for (int t = 0; t < RM_NTAU - 1; t++) {
+		double lam = 1e3 / (rm_tau_ms[t] * pps);
+		rm_ring_fill(R, 0, lam, S->ex[t], NULL, NULL);
+		long j = 0;
+		for (double x0 = x00; x0 <= 0; x0 += 1)
+			S->ez[t][j++] = exp(lam * x0);
+	}
+	return true;
+}
+
+/* The frequency w's tables: cos, sin (w x) at R's points, (w x0) at the
+ * onsets. */
+static void ro_scan_freq(const struct rm_pts *R, double w, struct ro_scan *S)
+{
+	rm_ring_fill(R, w, 0, NULL, S->cw, S->sw);
+	long j = 0;
+	for (double x0 = S->x00; x0 <= 0; x0 += 1, j++) {
+		S->zc[j] = cos(w * x0);
+		S->zs[j] = sin(w * x0);
+	}
+}
+
+/* The suffix sums of the ring (w, lam; decay t) at R's points
+ * (ro_scan_freq made w's tables): of E = e^(s x)'s Im (al) and Re (be),
+ * their products with the orthonormal columns, each other and r. */
+static void ro_scan_ring(const struct rm_pts *R, double w, double lam, int t, struct ro_scan *S)
+{
+	double b = R->box > 0 ? R->box : 0, d = (lam * lam + w * w) * b;
+	double sbr = b > 0 ? -lam / d : 0, sbi = b > 0 ? -w / d : 0;
+	/* e^(s b / 2) (hb) and e^(-s b / 2) */
+	double eu = exp(-lam * b / 2), cv = cos(w * b / 2), sv = sin(w * b / 2);
+	double hbr = eu * cv, hbi = eu * sv, dr = hbr - cv / eu, di = hbi + sv / eu;
+	/* K = E (hb - 1 / hb) / (s b), H / (s b) = E hb / (s b) */
+	S->kr = b > 0 ? dr * sbr - di * sbi : 1;
+	S->ki = b > 0 ? dr * sbi + di * sbr : 0;
+	S->hr = b > 0 ? hbr * sbr - hbi * sbi : 0;
+	S->hi = b > 0 ? hbr * sbi + hbi * sbr : 0;
+	S->sbi = sbi;
+	memset(S->s[R->n], 0, sizeof S->s[0]);
+	for (long i = R->n; i-- > 0;) {
+		const double *p = S->s[i + 1], *q = S->qo[i];
+		double *s = S->s[i], iw = R->iw[i], r = S->r[i];
+		double al = S->ex[t][i] * S->sw[i], be = S->ex[t][i] * S->cw[i];
+		double wa = iw * al, wb = iw * be;
+		for (unsigned a = 0; a < RO_NQ; a++) {
+			s[a] = p[a] + wa * q[a];
+			s[RO_NQ + a] = p[RO_NQ + a] + wb * q[a];
+		}
+		s[RO_SQ] = p[RO_SQ] + wa * al;
+		s[RO_SQ + 1] = p[RO_SQ + 1] + wa * be;
+		s[RO_SQ + 2] = p[RO_SQ + 2] + wb * be;
+		s[RO_SQ + 3] = p[RO_SQ + 3] + wa * r;
+		s[RO_SQ + 4] = p[RO_SQ + 4] + wb * r;
+		s[RO_SQ + 5] = p[RO_SQ + 5] + wa;
+		s[RO_SQ + 6] = p[RO_SQ + 6] + wb;
+	}
+}
+
+/* ro_solve for the j-th onset x0 of the ring (w, lam; decay t) from S's
+ * sums (its inverse not made; the sextic's coefficients only when coef):
+ * *i1, *i2 the first points whose box ends after x0 and lies wholly
+ * after it, kept from the last (lower) onset. The column is Im(E v),
+ * v = K z / E after the onset (vf), H z / (E s box) where the box holds
+ * it (vs; and - Im(1 / (s box)), gs). */
+static bool ro_scan_fit(const struct rm_pts *R, const struct ro_scan *S, double w, double lam,
+			int t, long j, double x0, bool coef, long *i1, long *i2, struct ro_fit *F)
+{
+	double b = R->box > 0 ? R->box : 0;
+	while (*i1 < R->n && R->x[*i1] + b / 2 <= x0)
+		++*i1;
+	*i2 = *i2 > *i1 ? *i2 : *i1;
+	while (*i2 < R->n && !(R->x[*i2] - b / 2 >= x0))
+		++*i2;
+	if (*i1 >= R->n)
+		return false;
+	double zr = S->ez[t][j] * S->zc[j], zi = -S->ez[t][j] * S->zs[j], gs = -S->sbi;
+	double fr = S->kr * zr - S->ki * zi, fi = S->kr * zi + S->ki * zr;
+	double vr = S->hr * zr - S->hi * zi, vi = S->hr * zi + S->hi * zr;
+	const double *s1 = S->s[*i1], *s2 = S->s[*i2], *g1 = S->g[*i1], *g2 = S->g[*i2];
+	double u[RO_NQ], uu = 0, dr = fr - vr, di = fi - vi, h[RO_NS - RO_SQ];
+	for (unsigned a = 0; a < RO_NQ; a++) {
+		u[a] = vr * s1[a] + dr * s2[a] + vi * s1[RO_NQ + a] + di * s2[RO_NQ + a] +
+		       gs * (g1[a] - g2[a]);
+		uu += u[a] * u[a];
+	}
+	for (unsigned k = 0; k < RO_NS - RO_SQ; k++)
+		h[k] = s1[RO_SQ + k] - s2[RO_SQ + k]; /* the box-holds-onset points' */
+	const double *f = s2 + RO_SQ;
+	double cc = fr * fr * f[0] + 2 * fr * fi * f[1] + fi * fi * f[2] + vr * vr * h[0] +
+		    2 * vr * vi * h[1] + vi * vi * h[2] + 2 * gs * (vr * h[5] + vi * h[6]) +
+		    gs * gs * (g1[RO_NQ] - g2[RO_NQ]);
+	double cr = fr * f[3] + fi * f[4] + vr * h[3] + vi * h[4] +
+		    gs * (g1[RO_NQ + 1] - g2[RO_NQ + 1]);
+	double d = cc - uu;
+	if (!(cc > 0) || !(d > 1e-12 * cc))
+		return false;
+	double amp = cr / d;
+	F->c[RO_NQ] = amp;
+	F->chi = S->chi - cr * amp;
+	F->x0 = x0;
+	F->w = w;
+	F->lam = lam;
+	if (coef) {
+		for (unsigned a = 0; a < RO_NQ; a++)
+			u[a] = S->beta[a] - u[a] * amp;
+		num_chol_back(RO_NQ, (const double(*)[NUM_SYM_MAX])S->L, u, F->c);
+	}
+	return true;
+}
+
 /* F's unboxed model at x, its gradient in the coefficients. */
 static double ro_at(const struct ro_fit *F, double x, double span, double grad[RO_NP])
 {
@@ -1505,6 +1678,9 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 		return false;
 	struct ro_fit F, best = { .chi = INFINITY };
 	struct ro_tab tab, *T = &tab; /* ~16 KiB of stack */
+	struct ro_scan scan, *S = &scan; /* ~250 KiB of stack, (n + 1) * 0.4 KiB
+					    of it touched */
+	bool fast = ro_scan_init(&R, pps, (double)O->wlo - box / 2, S);
 	double least[RM_NF * RM_NTAU]; /* each ring's least chi-square over x0 */
 	int kbest = -1;
 	/* pass 0: every RM_COARSE-th frequency, 1: those about the good
@@ -1523,16 +1699,28 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 				continue;
 			if (pass < 2)
 				done[k] = true;
+			bool filled = false;
 			/* a ring decays: none without (a one-sided ring with
 			 * none fitted 19417's pad, below) */
 			for (int i = 0; i < RM_NTAU - 1; i++) {
 				double lam = 1e3 / (rm_tau_ms[i] * pps);
 				double *m = &least[k * RM_NTAU + i];
+				long i1 = 0, i2 = 0;
 				if (pass == 2 && !(*m <= best.chi + RM_PROFILE * s2))
 					continue;
-				ro_tab_fill(&R, w, lam, T);
-				for (double x0 = (double)O->wlo - box / 2; x0 <= 0; x0 += 1) {
-					if (!ro_solve(&R, T, x0, false, &F))
+				if (fast && !filled) {
+					ro_scan_freq(&R, w, S);
+					filled = true;
+				}
+				if (fast)
+					ro_scan_ring(&R, w, lam, i, S);
+				else
+					ro_tab_fill(&R, w, lam, T);
+				long j = 0;
+				for (double x0 = S->x00; x0 <= 0; x0 += 1, j++) {
+					if (fast ? !ro_scan_fit(&R, S, w, lam, i, j, x0, pass == 2,
+								&i1, &i2, &F)
+						 : !ro_solve(&R, T, x0, false, &F))
 						continue;
 					if (num_abs(F.c[RO_NQ]) > RO_MAX_AMP)
 						continue;
