@@ -1449,33 +1449,64 @@ static bool ro_solve(const struct rm_pts *R, const struct ro_tab *T, double x0, 
 #define RO_SQ (2 * RO_NQ) /* the sums after the columns' products */
 #define RO_NS (RO_SQ + 7)
 #define RO_NX_MAX NBIN_MAX
+/* The scan's tables, in the caller's buffer of RO_SCAN_DOUBLES (n points,
+ * nx onsets; ro_scan_size), sized to the window: a fixed one for
+ * NBIN_MAX points (~230 KiB), which the stack's probes touch whole, rose
+ * `rig analyze`'s peak RSS by about 150 KiB (past 4 MiB at times). */
+#define RO_SCAN_DOUBLES(n, nx)                                                          \
+	((n) * (3 + RO_NQ + RM_NTAU - 1) + ((n) + 1) * (RO_NQ + 2 + RO_NS) + \
+	 (nx) * (2 + RM_NTAU - 1))
 struct ro_scan {
-	double chi, beta[RO_NQ], L[NUM_SYM_MAX][NUM_SYM_MAX], r[NBIN_MAX];
-	double qo[NBIN_MAX][RO_NQ];	   /* the orthonormal columns */
-	double g[NBIN_MAX + 1][RO_NQ + 2]; /* suffix sums of iw qo, iw, iw r */
-	double cw[NBIN_MAX], sw[NBIN_MAX], ex[RM_NTAU][NBIN_MAX];
-	/* at the onsets x0 (a point apart from x00): cos, sin (w x0) of the
-	 * frequency in cw, e^(lam x0) of each decay */
-	double x00, zc[RO_NX_MAX], zs[RO_NX_MAX], ez[RM_NTAU][RO_NX_MAX];
+	long n, nx; /* the points, the onsets (a point apart from x00) */
+	double x00, chi, beta[RO_NQ], L[NUM_SYM_MAX][NUM_SYM_MAX];
 	/* of the ring whose sums s holds: K / E, H / (E s box), Im(1 / (s box)) */
 	double kr, ki, hr, hi, sbi;
-	double s[NBIN_MAX + 1][RO_NS]; /* the ring's suffix sums (above) */
+	double *r;		/* the sextic's residuals */
+	double (*qo)[RO_NQ];	/* the orthonormal columns */
+	double (*g)[RO_NQ + 2]; /* suffix sums of iw qo, iw, iw r */
+	double *cw, *sw;	/* cos, sin (w x) of the frequency */
+	double *ex;		/* e^(-lam x), n a decay */
+	double *zc, *zs, *ez;	/* at the onsets: cos, sin (w x0); e^(lam x0), nx a decay */
+	double (*s)[RO_NS];	/* the ring's suffix sums (above) */
 };
 
-static bool ro_scan_init(const struct rm_pts *R, double pps, double x00, struct ro_scan *S)
+/* The onsets from x00 a point apart to 0: 0 when there are more than
+ * RO_NX_MAX (the scan is then not used). */
+static long ro_scan_onsets(double x00)
 {
-	long nx = (long)floor(-x00) + 1;
+	long nx = x00 <= 0 ? (long)floor(-x00) + 1 : 0;
+	return nx <= RO_NX_MAX ? nx : 0;
+}
+
+/* S's tables in mem (RO_SCAN_DOUBLES(R->n, nx) of them), made for R's
+ * window (nx ro_scan_onsets(x00)): false where the scan is not used. */
+static bool ro_scan_init(const struct rm_pts *R, double pps, double x00, long nx, double *mem,
+			 struct ro_scan *S)
+{
+	long n = R->n;
+	S->n = n;
+	S->nx = nx;
 	S->x00 = x00;
-	if (nx > RO_NX_MAX || !num_chol(RO_NQ, R->A0, S->L))
+	S->r = mem;
+	S->cw = S->r + n;
+	S->sw = S->cw + n;
+	S->ex = S->sw + n;
+	S->qo = (double(*)[RO_NQ])(S->ex + n * (RM_NTAU - 1));
+	S->g = (double(*)[RO_NQ + 2])(S->qo + n);
+	S->s = (double(*)[RO_NS])(S->g + n + 1);
+	S->zc = (double *)(S->s + n + 1);
+	S->zs = S->zc + nx;
+	S->ez = S->zs + nx;
+	if (nx < 1 || !num_chol(RO_NQ, R->A0, S->L))
 		return false; /* A0 is RM_NQ_LONG = RO_NQ wide */
-	for (long i = 1; i < R->n; i++)
+	for (long i = 1; i < n; i++)
 		if (!(R->x[i] > R->x[i - 1]))
 			return false;
 	const double(*L)[NUM_SYM_MAX] = (const double(*)[NUM_SYM_MAX])S->L;
 	num_chol_fwd(RO_NQ, L, R->Y0, S->beta);
 	S->chi = 0;
-	memset(S->g[R->n], 0, sizeof S->g[0]);
-	for (long i = R->n; i-- > 0;) {
+	memset(S->g[n], 0, sizeof S->g[0]);
+	for (long i = n; i-- > 0;) {
 		double m = R->y[i], iw = R->iw[i];
 		num_chol_fwd(RO_NQ, L, R->q[i], S->qo[i]);
 		for (unsigned a = 0; a < RO_NQ; a++) {
@@ -1489,10 +1520,10 @@ static bool ro_scan_init(const struct rm_pts *R, double pps, double x00, struct 
 	}
 	for (int t = 0; t < RM_NTAU - 1; t++) {
 		double lam = 1e3 / (rm_tau_ms[t] * pps);
-		rm_ring_fill(R, 0, lam, S->ex[t], NULL, NULL);
+		rm_ring_fill(R, 0, lam, S->ex + t * n, NULL, NULL);
 		long j = 0;
 		for (double x0 = x00; x0 <= 0; x0 += 1)
-			S->ez[t][j++] = exp(lam * x0);
+			S->ez[t * nx + j++] = exp(lam * x0);
 	}
 	return true;
 }
@@ -1529,7 +1560,7 @@ static void ro_scan_ring(const struct rm_pts *R, double w, double lam, int t, st
 	for (long i = R->n; i-- > 0;) {
 		const double *p = S->s[i + 1], *q = S->qo[i];
 		double *s = S->s[i], iw = R->iw[i], r = S->r[i];
-		double al = S->ex[t][i] * S->sw[i], be = S->ex[t][i] * S->cw[i];
+		double e = S->ex[t * S->n + i], al = e * S->sw[i], be = e * S->cw[i];
 		double wa = iw * al, wb = iw * be;
 		for (unsigned a = 0; a < RO_NQ; a++) {
 			s[a] = p[a] + wa * q[a];
@@ -1562,7 +1593,7 @@ static bool ro_scan_fit(const struct rm_pts *R, const struct ro_scan *S, double 
 		++*i2;
 	if (*i1 >= R->n)
 		return false;
-	double zr = S->ez[t][j] * S->zc[j], zi = -S->ez[t][j] * S->zs[j], gs = -S->sbi;
+	double ez = S->ez[t * S->nx + j], zr = ez * S->zc[j], zi = -ez * S->zs[j], gs = -S->sbi;
 	double fr = S->kr * zr - S->ki * zi, fi = S->kr * zi + S->ki * zr;
 	double vr = S->hr * zr - S->hi * zi, vi = S->hr * zi + S->hi * zr;
 	const double *s1 = S->s[*i1], *s2 = S->s[*i2], *g1 = S->g[*i1], *g2 = S->g[*i2];
@@ -1678,9 +1709,11 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 		return false;
 	struct ro_fit F, best = { .chi = INFINITY };
 	struct ro_tab tab, *T = &tab; /* ~16 KiB of stack */
-	struct ro_scan scan, *S = &scan; /* ~250 KiB of stack, (n + 1) * 0.4 KiB
-					    of it touched */
-	bool fast = ro_scan_init(&R, pps, (double)O->wlo - box / 2, S);
+	double x00 = (double)O->wlo - box / 2;
+	long nx = ro_scan_onsets(x00);
+	double mem[RO_SCAN_DOUBLES(R.n, nx)]; /* ~50 KiB at 110 points */
+	struct ro_scan scan, *S = &scan;
+	bool fast = ro_scan_init(&R, pps, x00, nx, mem, S);
 	double least[RM_NF * RM_NTAU]; /* each ring's least chi-square over x0 */
 	int kbest = -1;
 	/* pass 0: every RM_COARSE-th frequency, 1: those about the good
@@ -1717,7 +1750,7 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 				else
 					ro_tab_fill(&R, w, lam, T);
 				long j = 0;
-				for (double x0 = S->x00; x0 <= 0; x0 += 1, j++) {
+				for (double x0 = x00; x0 <= 0; x0 += 1, j++) {
 					if (fast ? !ro_scan_fit(&R, S, w, lam, i, j, x0, pass == 2,
 								&i1, &i2, &F)
 						 : !ro_solve(&R, T, x0, false, &F))
