@@ -1448,7 +1448,7 @@ static bool ro_solve(const struct rm_pts *R, const struct ro_tab *T, double x0, 
  * RO_NX_MAX; where not, ro_solve scans (ro_scan_init false). */
 #define RO_SQ (2 * RO_NQ) /* the sums after the columns' products */
 #define RO_NS (RO_SQ + 7)
-#define RO_NX_MAX NBIN_MAX
+#define RO_NX_MAX ((long)NBIN_MAX)
 /* The scan's tables, in the caller's buffer of RO_SCAN_DOUBLES (n points,
  * nx onsets; ro_scan_size), sized to the window: a fixed one for
  * NBIN_MAX points (~230 KiB), which the stack's probes touch whole, rose
