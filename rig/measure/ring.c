@@ -1442,7 +1442,7 @@ static bool ro_solve(const struct rm_pts *R, const struct ro_tab *T, double x0, 
  * the sextic does not fit) and e = c.r, the ring's amplitude is e / d,
  * the chi-square the sextic's less e^2 / d, the sextic's coefficients
  * L'^-1 (L^-1 Y - u e / d). ro_solve's least squares, its sums in
- * another order: the last bits differ. 17320: 3,359 M -> 337 M
+ * another order: the last bits differ. 17320: 3,359 M -> 338 M
  * instructions (main: 184 M); the 26 DOWEL captures read the same to the
  * printed digit. x must rise through R (pt_x) and the onsets fit
  * RO_NX_MAX; where not, ro_solve scans (ro_scan_init false). */
