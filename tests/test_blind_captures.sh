@@ -1219,20 +1219,6 @@ case_ speed_startup_trend_1khz_counted speed 1000 3022
 # now keeps its first fit when the refit would leave out that much, and
 # its top's samples off the fit (top_excess) go whole into its U.
 all_strokes_ speed_pad_startup_4khz_counted speed 4000 2063
-# A start-up from 47 % (second order, 43 ms) onto a creeping pad at 4 kHz,
-# no drift (blind_hunt.py speed 4000 19232). A stroke whose speed changes
-# within it spends longer at the phases it passes slowly, and its mean
-# level over the period stands off the level its own peak and trough make
-# with the shape: +13.3 um at the first stroke, settling with the speed
-# (about 90 um per unit of the period's change across the stroke). Since
-# the bent phase measured those strokes (session 42) their levels made a
-# quadratic in time of 5.46 um, read as a shape that took a drift in
-# (drift_level_range): depth -0.09 um, U 10.83, each stroke's U 9.5. The
-# levels are fitted beside the speed's change across each stroke now
-# (level_speed_change): the range 0, U 0.84 (13 redraws of its noise:
-# mean U 11.03 -> 0.76 um, the errors the same, 13 of 13 within U).
-depth_below_ speed_pad_startup_levels_not_drift_4khz speed 4000 19232 2
-minmax_ speed_pad_startup_levels_not_drift_4khz_minmax speed 4000 19232 8
 # The start-up strokes themselves are off the learned shape: speed 1000
 # 20301 (from 61 % onto a pad, 1 kHz) reads its second stroke +4.61 um
 # deep, its level 9.5 um off. The spurious drift term above had covered
@@ -2703,23 +2689,25 @@ redraw_mean_() {
 # fixed). About 2 s of CPU.
 redraw_mean_ dwell_quadratic_shoulders_bias_1khz mixed 1000 19985 1 6 0.24
 
-# gen_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS": the drift figure over
-# the record (drift_um), flagged and with --drift correct, each within
-# its U (2 drift_u_um) of the generator's drift (drift_depth_um), status
-# ok both
+# gen_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS" [MAX_U]: the drift
+# figure over the record (drift_um), flagged and with --drift correct,
+# each within its U (2 drift_u_um) of the generator's drift
+# (drift_depth_um), status ok both; each U at most MAX_U um if given
 gen_drift_() {
   gen_two_ "$1" "$2" "$3" "--drift correct" || return
   fig=$(python3 -c 'import json, sys
 h = sys.argv[1].split(",")
 t = json.load(open(sys.argv[4]))["drift_depth_um"]
+mu = float(sys.argv[5]) if sys.argv[5] else float("inf")
 good, out = True, []
 for tag, row in (("flagged", sys.argv[2]), ("corrected", sys.argv[3])):
     r = dict(zip(h, row.split(",")))
     e, u = float(r["drift_um"]) - t, 2 * float(r["drift_u_um"])
-    good = good and r["status"] == "ok" and abs(e) <= u
+    good = good and r["status"] == "ok" and abs(e) <= u <= mu
     out.append("%s %s err %+.2f um U %.2f" % (tag, r["status"], e, u))
-print("%s %s (true %+.2f)" % ("good" if good else "short", "; ".join(out), t))' \
-    "$hdr" "$a" "$b" "$tmp/g2.json" 2>&1)
+print("%s %s (true %+.2f%s)" % ("good" if good else "short", "; ".join(out), t,
+      "; U at most %g" % mu if sys.argv[5] else ""))' \
+    "$hdr" "$a" "$b" "$tmp/g2.json" "${4:-}" 2>&1)
   case "$fig" in
     "good "*) ok "$1: $fig" ;;
     *) bad "$1: $fig" ;;
@@ -2745,6 +2733,36 @@ gen_drift_ drift_sample_phase_pattern_1khz "--seed 15916 --fs 1000.0 --secs 2.09
   --pwm-hz 38.2 --pad-level 0.858 --pad-gain 0.32 --pad-tau-ms 2.46 --drift-um -9.71
   --drift-kind exp --drift-tau-s 1.38" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10
   --freq-hint 124.998 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0"
+# (19232's cases stood before depth_below_ was defined, and the shell
+# skipped its depth_below_ as a command not found; here since session 44.)
+# A start-up from 47 % (second order, 43 ms) onto a creeping pad at 4 kHz,
+# no drift (blind_hunt.py speed 4000 19232). A stroke whose speed changes
+# within it spends longer at the phases it passes slowly, and its mean
+# level over the period stands off the level its own peak and trough make
+# with the shape: +13.3 um at the first stroke, settling with the speed
+# (about 90 um per unit of the period's change across the stroke). Since
+# the bent phase measured those strokes (session 42) their levels made a
+# quadratic in time of 5.46 um, read as a shape that took a drift in
+# (drift_level_range): depth -0.09 um, U 10.83, each stroke's U 9.5. The
+# levels are fitted beside the speed's change across each stroke now
+# (level_speed_change): the range 0, U 0.84 (13 redraws of its noise:
+# mean U 11.03 -> 0.76 um, the errors the same, 13 of 13 within U).
+depth_below_ speed_pad_startup_levels_not_drift_4khz speed 4000 19232 2
+minmax_ speed_pad_startup_levels_not_drift_4khz_minmax speed 4000 19232 8
+# The same record with --drift correct: the strokes' mean levels (as read,
+# m->dr_lv) against the troughs (drift_level_check) still hold the
+# start-up's level error, their drift over the record some 11 um from the
+# troughs', and that difference went into the drift figure's U: -1.66 um
+# +- 22.47 (flagged +- 3.34). The levels tell a drift only where the rate
+# held over the learning store (LEVELS_STEADY_FRAC, as learn_drift_out
+# and the detection take them; here it changed 50 %): +- 3.34 both.
+gen_drift_ speed_startup_levels_not_drift_u_corrected_4khz "--seed 19232 --fs 4000.0 --secs 2.0
+  --freq 96.117 --depth-um 775.8 --travel-um 802.1 --cam poly345 --rise 0.365 --dwell 0.0
+  --rdwell 0.086 --noise-um 0.89 --noise-kind t3 --wander-pct 0.219 --wander-hz 3.2
+  --scatter-um 1.39 --jitter-us 0.24 --pwm-pct 0.3 --pwm-hz 174.6 --pad-level 0.87 --pad-gain 0.4
+  --pad-tau-ms 2.36 --start-frac 0.47 --order 2 --tau-s 0.0428 --zeta 0.56" "--format ild1420
+  --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 96.117 --linearity-um 0 --resolution-um 0.1557
+  --zero-u-um 0 --clock-ppm 0" 8
 # gap_withholds_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS": one capture
 # read without and with the phase-gap gate (--max-phase-gap-pct 3.5, a
 # run's [quality] default): without, status ok with a drift figure; with
