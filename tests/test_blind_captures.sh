@@ -2741,4 +2741,14 @@ gen_cover_ fold_bins_half_sample_rate_not_two_lobes_1khz "--seed 16717 --fs 1000
 # of the two timings' reads counts in U where either saw a ring
 # (learn.c, ring_timing_gap): U 2.90.
 cover_ ring_1khz_timing_gap_covered ringing 1000 20177
+# Draw 6 of the same physics' noise (tests/gen/ring_redraw.py ringing
+# 1000 20177; session 44, TRESTLE): the fine fold read the crest 0.99 um
+# over the smooth peak, a ring unsure, where the same fold's window
+# shifted by a fraction of a fine bin read it 1.0 .. 3.4 um up (the
+# samples three to a bin fall together otherwise): -2.25 um against U
+# 1.76. The crest is now the mean of 8 reads at shifts an eighth of a
+# fine bin apart, half their range in U (ring.c, fine_crest_reads): -0.89
+# um, U 2.55; the 12 draws sd 1.46 -> 1.00 um, 11 -> 12 within U. About
+# 1 s of CPU.
+redraw_mean_ ring_1khz_crest_read_from_8_timings ringing 1000 20177 6 1 1.5
 finish

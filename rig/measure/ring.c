@@ -2348,6 +2348,71 @@ static bool ring_fine(const struct shape_pts *P, const struct fold_src *src, lon
 	return took;
 }
 
+/* The fine fold's crest read from several timings of its bins (1 kHz;
+ * session 44, TRESTLE). A fine bin of 27 us holds about three samples,
+ * and which samples fall together moves with the fold's window by a
+ * fraction of a bin: the crest a ring's few bins show comes and goes with
+ * it, and with it the verdict on the ring (taken or unsure: RING_SIGMAS).
+ * blind_hunt.py ringing 1000 20177 (a 4496 Hz ring of 15.8 um on 52 Hz
+ * strokes, 19 samples a stroke, no exposure; the ring adds 3.2 um): its
+ * noise's redraw 6 read the crest 0.99 um over the smooth peak, unsure,
+ * where the same fold's window shifted by 1/8 .. 7/8 of a fine bin read
+ * it 1.0 .. 3.4 um up: -2.25 um against U 1.76; 12 redraws of its noise
+ * (tests/gen/ring_redraw.py) read +0.15 um on average, sd 1.46, one
+ * beyond U. So the crest is read at FINE_READS shifts of the window, a
+ * fine bin apart over all of them (an average of shifted histograms):
+ * the mean is the crest, and half the reads' range counts in U as a
+ * rectangular half-width (neither read is the truth where they differ).
+ * Each read is peak_ringing's on its fold, a ring taken or not: one that
+ * takes none reads the smooth peak (or its doubt's move), so a verdict
+ * by a hair weighs as the reads split. The 12 redraws: sd 1.00 um, mean
+ * +0.00, all within U (mean U 3.60 -> 3.67). In the shape's final read
+ * only (shape_reread, as fine_model_fit): each read folds the record
+ * again; in every build the reads took 3.3 times redraw 6's instructions,
+ * in the final read 1.18 times (callgrind, 102.8 -> 121.0 M). */
+#define FINE_READS 8
+static double fine_crest_at(const struct shape_pts *P, const struct fold_src *src,
+			    const struct fold_win *win0, unsigned nb, long wlo, long whi, double vpos,
+			    double r, double smooth, double shift)
+{
+	struct fold_win win = { win0->ph0 + shift / win0->per_cycle, win0->per_cycle };
+	struct shape_pts F; /* ~25 KiB of stack */
+	long flo, fhi;
+	if (!fine_fold(P, src, &win, nb, wlo, whi, vpos + shift / r, r, &F, &flo, &fhi))
+		return NAN;
+	long dj = F.jmax - (long)floor((double)nb / 2);
+	double pk = smooth, vp = 0, up = 0, um = 0, rise = 0;
+	struct top_curv t = { 0, 2 };
+	enum measure_ring rg;
+	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise, NULL, NULL,
+		     NULL, NULL);
+	return pk;
+}
+
+/* The crest pk0 (the fold at win's own timing) and FINE_READS - 1 more
+ * reads (fine_crest_at): their mean into *pk, half their range into
+ * *half. */
+static void fine_crest_reads(const struct shape_pts *P, const struct fold_src *src,
+			     const struct fold_win *win, unsigned nb, long wlo, long whi,
+			     double vpos, double r, double smooth, double pk0, double *pk,
+			     double *half)
+{
+	double sum = pk0, lo = pk0, hi = pk0;
+	int n = 1;
+	for (int k = 1; k < FINE_READS; k++) {
+		double c = fine_crest_at(P, src, win, nb, wlo, whi, vpos, r, smooth,
+					 (double)k / FINE_READS);
+		if (!isfinite(c))
+			continue;
+		sum += c;
+		n++;
+		lo = c < lo ? c : lo;
+		hi = c > hi ? c : hi;
+	}
+	*pk = sum / n;
+	*half = (hi - lo) / 2;
+}
+
 static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *src, long lo,
 			    long hi, double *peak, double *vpos, double *u_peak, double *u_model,
 			    struct top_curv *tc, enum measure_ring *ring, double *rise_um,
@@ -2418,6 +2483,18 @@ static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *sr
 	double v = (win.ph0 + ((double)F.jmax + vp + 0.5) / pc) * (double)P->n -
 		   (double)P->jmax - 0.5;
 	v -= (double)P->n * floor(v / (double)P->n + 0.5);
+	/* the crest from FINE_READS timings of the bins (fine_crest_reads),
+	 * in the final read */
+	if (!src->fine_model) {
+		if (src->fine_model_due)
+			*src->fine_model_due = true;
+	} else {
+		double half;
+		fine_crest_reads(P, src, &win, nb, wlo, whi, *vpos, r, *peak, pk, &pk, &half);
+		um = num_rect_add(um, half);
+		if (pk < *peak)
+			pk = *peak;
+	}
 	/* the fold's timing jitter (stroke ends from few samples) blurs
 	 * the ring's peak in the fine fold: up to half its rise over the
 	 * smooth peak, rectangular (1 kHz: -1.7 um against U 1.6 without) */
