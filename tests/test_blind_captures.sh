@@ -1789,7 +1789,7 @@ case_ spikes_1khz_level_gated spikes 1000 18142
 # one standard error: the spike-free twin at 1.000 tried them (the flat
 # parabola's rss 7 against the parabola's 39, weight 0.85), the spiked
 # record at 0.990 did not: +1.19 um from the twin (issue 13: 0.5). The
-# flats now take a share by the orders' weighed excess (1 to 2 sigma;
+# flats now take a share by the orders' weighed excess (1 to 1.5 sigma;
 # both at 0.89: none): +0.02. 12 redraws of its noise and spikes against
 # the twin: rms 0.42 -> 0.24 um, 2 -> 1 beyond 0.5 (session 44, MUNTIN).
 case_ spikes_1khz_flat_models_share spikes 1000 20028

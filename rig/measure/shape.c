@@ -1491,9 +1491,12 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	 * spiked record at 0.990 did not: +1.19 um from the twin (weighed,
 	 * both 0.89: +0.02). The ramp starts at that old switch: from 0.5 a
 	 * share of the flats read an asine's top under a 205 us exposure
-	 * low (spikes 1000 22093 at 0.82: +0.09 -> -0.34 um). */
+	 * low (spikes 1000 22093 at 0.82: +0.09 -> -0.34 um); and it is
+	 * short: to 2, spikes 1000 13719 (1.43 and 1.54) took half the flats
+	 * where it had taken them whole, and ring.c's fine model took a ring
+	 * in the twin alone: -0.03 -> -0.59 um from the twin. */
 #define FLAT_FROM 1.0
-#define FLAT_FULL 2.0
+#define FLAT_FULL 1.5
 	static const double orders[] = { 2, 3, 4 };
 	int nm = n < TOP_MISS_BINS ? TOP_MODELS : 3;
 	double pk[TOP_MODELS], vk[TOP_MODELS], rk[TOP_MODELS], kk[TOP_MODELS];
