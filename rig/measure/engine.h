@@ -46,6 +46,13 @@
 #define XING_CAP 4096u        /* crossings held while learning */
 #define LEARN_MIN_BURST 32u   /* fewer crossings before a burst: not learned from */
 #define NBIN_MIN 16u
+/* A fold halved below this many bins (shape.c, shape_learn) takes more
+ * than a fifth of its bins empty, not a tenth: near a commensurate rate
+ * a drift or the wander moves the few phases the samples fall on, and
+ * a fold of 19 bins read a sharp top 5.7 um shallow where 39 bins, 35
+ * of them filled, read it within 0.3 um (docs/measurement.md, "A fold
+ * halved below 32 bins"). */
+#define NBIN_HALVE_FINE 32u
 /* Bins to start from, however few samples (halved to NBIN_MIN on empty
  * bins): the sharp top's fit spans at least 3 bins each side, and over
  * 3/16 of a cycle a parabola reads a crank's or a sine's top several um

@@ -2718,8 +2718,11 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 		 * than a fifth of its bins empty (a
 		 * commensurate rate's few phases: 10 samples a stroke kept
 		 * at 21 bins, 16 filled, rejected 82 strokes of a red
-		 * record, tests/test_red_captures.sh note_unsure_). */
-		unsigned tenths = *nbins / 2 >= NBIN_MIN ? 9 : 8;
+		 * record, tests/test_red_captures.sh note_unsure_). So does
+		 * a count whose half lies under NBIN_HALVE_FINE: 19 bins
+		 * read a sharp top 5.7 um shallow where 39 with 35 filled
+		 * read it within 0.3 (blind_hunt.py drift 1000 20070). */
+		unsigned tenths = *nbins / 2 >= NBIN_HALVE_FINE ? 9 : 8;
 		if (filled * 10 < *nbins * tenths && *nbins > NBIN_MIN)
 			*nbins /= 2;
 		else
