@@ -86,6 +86,29 @@ if [ $rc -eq 65 ] && grep -q 'bad2.csv:3: dist_mm: expected a distance in mm, fo
 else
   echo "FAIL bad_row: exit $rc, $(cat "$tmp/bad2.err")"; fail=$((fail + 1))
 fi
+# The CSV reader's plain rows (digits, '.', '-' and commas) skip libcsv,
+# and their numbers strtoull, strtol and strtod (capture.c parse_rows,
+# field_decimal). The same capture with every field quoted, its distances
+# in exponent form (the same doubles: 17 digits) and CRLF line ends, which
+# go through all of them, reads the same to the last digit.
+python3 - "$tmp/fourier_300_3000.csv" "$tmp/slow.csv" <<'PY'
+import sys
+with open(sys.argv[1]) as f, open(sys.argv[2], "w", newline="") as g:
+    g.write(f.readline().rstrip("\n") + "\r\n")
+    for line in f:
+        s, d, st = line.rstrip("\n").split(",")
+        g.write('"%s","%s","%s"\r\n' % (s, "%.16e" % float(d) if d else "", st))
+PY
+$RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 --csv "$tmp/fourier_300_3000.csv" >"$tmp/plain.out" 2>&1
+rc1=$?
+$RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 --csv "$tmp/slow.csv" >"$tmp/slow.out" 2>&1
+rc2=$?; n=$((n + 1))
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s "$tmp/plain.out" "$tmp/slow.out"; then
+  echo "ok   csv_plain_rows_read_as_quoted_exponent_rows: $(tail -1 "$tmp/slow.out" | cut -c1-40)"
+else
+  echo "FAIL csv_plain_rows_read_as_quoted_exponent_rows: exit $rc1 $rc2"
+  diff "$tmp/plain.out" "$tmp/slow.out" | head -5; fail=$((fail + 1))
+fi
 $RUNNER "$RIG" analyze --format ild1420 --rate 4000 --zero-mm 5 "$tmp/missing.bin" >/dev/null 2>"$tmp/miss.err"
 rc=$?; n=$((n + 1))
 if [ $rc -eq 74 ]; then echo "ok   missing_file: exit 74"; else echo "FAIL missing_file: exit $rc"; fail=$((fail + 1)); fi

@@ -43,6 +43,11 @@ struct top_sample {
 	bool out; /* left out since (top_one_out) */
 };
 
+/* Two running sums side by side (GCC's vector extensions: SSE2 on amd64,
+ * NEON on arm64, two scalar adds where the target has no such vector).
+ * Each lane is added alone: a sum's bits are those of a scalar sum. */
+typedef double sum2 __attribute__((vector_size(16)));
+
 /* The sums of the top fit: the normal matrix A of alpha + beta (w - 1) +
  * gamma T', y, the residual sum of squares; the samples above TOP_W (nt,
  * srt, srrt) and near the trough (nb, srb); the first ONE_OUT_MAX top
@@ -384,18 +389,45 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 	long nbins = (long)sh->nbins;
 	double gate0 = shape_gate_um(sh, 0, 0);
 	double t_cyc = gate_timing_cycles(t_sig, span);
-	/* all but tk, whose entries past ntk are never read (a struct
-	 * copy may copy them unset, which C allows): its 448 bytes were
-	 * 7 M instructions of the 10-minute capture's 1159 M */
-	memset(S, 0, offsetof(struct top_sums, tk));
-	S->kw_r = S->kw_js = S->kw_je = 0;
-	S->kw_have = false;
-	S->kw_tk = -1;
 	if (kept) {
 		kept->n = 0;
 		kept->kw = -1;
 		kept->over = false;
 	}
+	/* The sums run in locals, two to a vector (sum2), and are stored
+	 * in S and ks after the loop: in S, behind a pointer that ks's
+	 * doubles may alias, each was loaded and stored at every sample.
+	 * Each lane is its own sum, added in the same order as one scalar
+	 * sum: the same bits. The fit's and the peak's take the same five
+	 * vectors of a sample: {1, v}, {d, r}, v {v, d}, d {d, r}, r {v, r}. */
+	sum2 f_1v = { 0, 0 }, f_dr = { 0, 0 }, f_vvd = { 0, 0 }, f_ddr = { 0, 0 },
+	     f_rvr = { 0, 0 };
+	sum2 p_1v = { 0, 0 }, p_dr = { 0, 0 }, p_vvd = { 0, 0 }, p_ddr = { 0, 0 },
+	     p_rvr = { 0, 0 };
+	/* {nt, srt}, srrt; the level, the trough's; the knots' sums (from
+	 * ks): {n, Sr}, See, {Ss, Se} += J, {Sss, Sse} += js J, {Srs, Sre}
+	 * += r J for J = {js, je}. Every field of S up to tk is set, here
+	 * or after the loop (it was a memset of them before it). */
+	sum2 t_1r = { 0, 0 };
+	double srrt = 0, lv = 0, nb = 0, srb = 0, k_ee = 0;
+	sum2 k_1r = { 0, 0 }, k_J = { 0, 0 }, k_sJ = { 0, 0 }, k_rJ = { 0, 0 };
+	if (ks) {
+		k_1r = (sum2){ ks->n, ks->Sr };
+		k_J = (sum2){ ks->Ss, ks->Se };
+		k_sJ = (sum2){ ks->Sss, ks->Sse };
+		k_rJ = (sum2){ ks->Srs, ks->Sre };
+		k_ee = ks->See;
+	}
+	/* the top samples left out as spikes (rare) and the knots'
+	 * furthest sample stay in S: as locals, gcc made the latter's test
+	 * a branchless select of all three, 30 instructions a sample */
+	S->sp_first = S->sp_last = 0;
+	S->sp_n = S->sp_neg = S->sp_peak = 0;
+	S->sp_max = 0;
+	S->kw_r = S->kw_js = S->kw_je = 0;
+	S->kw_have = false;
+	S->kw_tk = -1;
+	unsigned gated = 0, ntk = 0;
 	for (uint32_t i = a->idx; i < b_idx; i++, ph_lin += dph) {
 		bool kw_now = false;
 		/* a bent phase is rare (fit_bend): expected not, the 60 s
@@ -403,7 +435,7 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 		double ph = __builtin_expect(bend != NULL, 0)
 				    ? bend_phase(bend, (double)(m->hist_slot0 + i) - bend->x0)
 				    : ph_lin;
-		S->lv += m->hist[i];
+		lv += m->hist[i];
 		/* nearest bin centre; phase is in [0, 1) up to rounding */
 		double u = ph * nb_d - 0.5;
 		long j = (long)(u + 1.5) - 1;
@@ -422,8 +454,8 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 		double d = sh->c1[j] + 2 * sfrac * sh->c2[j];
 		double r = m->hist[i] - (sh->c0[j] + sfrac * (sh->c1[j] + sfrac * sh->c2[j]));
 		double ad = fabs(d) * nb_d;
-		struct top_sample t = { r, w - 1, d, t_cyc * ad, 0, 0,
-					w >= TOP_W, w >= TOP_W_PEAK, false, false };
+		double js = 0, je = 0;
+		bool in_ks = false;
 		if (ks && own && ph >= 0 && fabs(r) <= gate0 + 0.02 * ad) {
 			/* the stroke's knots (knot_solve): slope per cycle
 			 * times d(phase)/d(start), d(phase)/d(end); the gate
@@ -436,14 +468,20 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			 * knot moves the rate 1/span as much as in a run's
 			 * window */
 			double dT = d * nb_d * dph;
-			t.js = -dT * (1 - ph);
-			t.je = -dT * ph;
-			t.in_ks = true;
-			knot_sums_add(ks, r, t.js, t.je);
+			js = -dT * (1 - ph);
+			je = -dT * ph;
+			in_ks = true;
+			/* knot_sums_add */
+			sum2 J = { js, je };
+			k_1r += (sum2){ 1, r };
+			k_ee += je * je;
+			k_J += J;
+			k_sJ += (sum2){ js, js } * J;
+			k_rJ += (sum2){ r, r } * J;
 			if (!S->kw_have || fabs(r) > fabs(S->kw_r)) {
 				S->kw_r = r;
-				S->kw_js = t.js;
-				S->kw_je = t.je;
+				S->kw_js = js;
+				S->kw_je = je;
 				S->kw_tk = -1;
 				S->kw_have = kw_now = true;
 				if (kept)
@@ -457,7 +495,7 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			/* a speckle spike (or a stroke the shape does not follow);
 			 * in the stroke's level, a spike counts as the shape's
 			 * value there (stroke_level) */
-			S->gated += top;
+			gated += top;
 			if (spike && top) {
 				if (S->sp_n++ == 0)
 					S->sp_first = i;
@@ -466,23 +504,25 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 				S->sp_peak += w >= TOP_W_PEAK;
 				S->sp_max = fabs(r) > S->sp_max ? fabs(r) : S->sp_max;
 			}
-			S->lv -= spike ? r : 0;
+			lv -= spike ? r : 0;
 			continue;
 		}
 		if (!top && w > TROUGH_W)
 			continue;
 		if (!top) {
-			S->nb++;
-			S->srb += r;
+			nb++;
+			srb += r;
 			continue;
 		}
 		double v = w - 1;
+		struct top_sample t = { r, v, d, t_cyc * ad, js, je,
+					w >= TOP_W, w >= TOP_W_PEAK, in_ks, false };
 		/* ntk counts the top samples taken (S->A[0][0]) up to
 		 * ONE_OUT_MAX */
-		if (S->ntk < ONE_OUT_MAX) {
+		if (ntk < ONE_OUT_MAX) {
 			if (kw_now)
-				S->kw_tk = (int)S->ntk;
-			S->tk[S->ntk++] = t;
+				S->kw_tk = (int)ntk;
+			S->tk[ntk++] = t;
 		}
 		if (kept) {
 			if (kept->n < TOP_KEPT_MAX) {
@@ -494,37 +534,66 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 				kept->over = true;
 			}
 		}
-		S->A[0][0] += 1;
-		S->A[0][1] += v;
-		S->A[0][2] += d;
-		S->A[1][1] += v * v;
-		S->A[1][2] += v * d;
-		S->A[2][2] += d * d;
-		S->y[0] += r;
-		S->y[1] += v * r;
-		S->y[2] += d * r;
-		S->srr += r * r;
+		sum2 x_1v = { 1, v }, x_dr = { d, r };
+		sum2 x_vvd = (sum2){ v, v } * (sum2){ v, d };
+		sum2 x_ddr = (sum2){ d, d } * x_dr;
+		sum2 x_rvr = (sum2){ r, r } * (sum2){ v, r };
+		f_1v += x_1v;
+		f_dr += x_dr;
+		f_vvd += x_vvd;
+		f_ddr += x_ddr;
+		f_rvr += x_rvr;
 		if (w >= TOP_W_PEAK) {
-			S->np++;
-			S->srp += r;
-			S->svp += v;
-			S->sdp += d;
-			S->prr += r * r;
-			S->prv += r * v;
-			S->prd += r * d;
-			S->pvv += v * v;
-			S->pvd += v * d;
-			S->pdd += d * d;
+			p_1v += x_1v;
+			p_dr += x_dr;
+			p_vvd += x_vvd;
+			p_ddr += x_ddr;
+			p_rvr += x_rvr;
 		}
 		if (w >= TOP_W) {
-			S->nt++;
-			S->srt += r;
-			S->srrt += r * r;
+			t_1r += (sum2){ 1, r };
+			srrt += x_rvr[1];
 		}
 	}
-	S->A[1][0] = S->A[0][1];
-	S->A[2][0] = S->A[0][2];
-	S->A[2][1] = S->A[1][2];
+	S->A[0][0] = f_1v[0];
+	S->A[0][1] = S->A[1][0] = f_1v[1];
+	S->A[0][2] = S->A[2][0] = f_dr[0];
+	S->A[1][1] = f_vvd[0];
+	S->A[1][2] = S->A[2][1] = f_vvd[1];
+	S->A[2][2] = f_ddr[0];
+	S->y[0] = f_dr[1];
+	S->y[1] = f_rvr[0];
+	S->y[2] = f_ddr[1];
+	S->srr = f_rvr[1];
+	S->np = p_1v[0];
+	S->svp = p_1v[1];
+	S->sdp = p_dr[0];
+	S->srp = p_dr[1];
+	S->pvv = p_vvd[0];
+	S->pvd = p_vvd[1];
+	S->pdd = p_ddr[0];
+	S->prd = p_ddr[1];
+	S->prv = p_rvr[0];
+	S->prr = p_rvr[1];
+	S->nt = t_1r[0];
+	S->srt = t_1r[1];
+	S->srrt = srrt;
+	S->lv = lv;
+	S->nb = nb;
+	S->srb = srb;
+	S->gated = gated;
+	S->ntk = ntk;
+	if (ks) {
+		ks->n = k_1r[0];
+		ks->Sr = k_1r[1];
+		ks->Ss = k_J[0];
+		ks->Se = k_J[1];
+		ks->Sss = k_sJ[0];
+		ks->Sse = k_sJ[1];
+		ks->Srs = k_rJ[0];
+		ks->Sre = k_rJ[1];
+		ks->See = k_ee;
+	}
 }
 
 static void top_sums_gather(const struct measure *m, const struct xing *a, double b_t,
