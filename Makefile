@@ -393,6 +393,10 @@ check-suites: $(CHECK_RT_CHAIN) $(CHECK_SIDE_UNITS) $(if $(CROSS),$(CHECK_ALONE_
 # One suite: its output kept and printed whole when it ends (one suite's
 # lines never mixed with another's), its status in .rc, its wall time and
 # CPU time (its own and its children's, from the shell's times) in .time.
+# A shell suite that calls a command its shell cannot find (a helper
+# called above the line that defines it: the shell prints "SUITE: LINE:
+# NAME: not found" and goes on) fails though its own checks passed: the
+# case it meant to run never ran.
 # (Phony, not FORCE'd: make would start a FORCE'd first suite last.)
 .PHONY: $(CHECK_SIDE_RC) $(CHECK_ALONE_RC)
 $(CHECK_SIDE_RC) $(CHECK_ALONE_RC): $(CHECK_OUT)/%.rc:
@@ -400,6 +404,9 @@ $(CHECK_SIDE_RC) $(CHECK_ALONE_RC): $(CHECK_OUT)/%.rc:
 	( RIG_SKIP_LOG=$(CURDIR)/$(@:.rc=.skips) RIG_BIN=$(BUILD)/rig RIG_RUNNER="$(RUNNER)" \
 	    timeout -k 10 $(SUITE_TIMEOUT_S) $(if $(filter %.sh,$*),sh $*,env $(CHECK_ENV) $(RUNNER) $*) </dev/null; \
 	  echo $$? >$@.new; times >$(@:.rc=.times) ) >$(@:.rc=.log) 2>&1; \
+	$(if $(filter %.sh,$*),if grep -Eq '^$*: (line )?[0-9]+: .*not found$$' $(@:.rc=.log); then \
+	  echo "$*: FAIL: a command the suite calls was not found (a case that never ran):" >>$(@:.rc=.log); \
+	  grep -E '^$*: (line )?[0-9]+: .*not found$$' $(@:.rc=.log) | head -n 5 >>$(@:.rc=.log); echo 1 >$@.new; fi;) \
 	w=$$(( $$(date +%s) - t0 )); \
 	c=$$(awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($$i, a, /[ms]/); n += a[1] * 60 + a[2] } printf "%.1f", n }' $(@:.rc=.times)); \
 	echo "$$w $$c" >$(@:.rc=.time); \

@@ -437,6 +437,13 @@ print("%s %s %s %+.2f um U %.2f" % (d["status"], d.get(f + "_cov"), f,
       d.get(f + "_err", float("nan")), d.get(f + "_U", float("nan"))))' "$6" 2>&1)
   covered_below_ "$1" "$fig" "$5"
 }
+# depth_below_ NAME KIND RATE SEED MAX_U: status ok, the depth within its
+# U and U at most MAX_U um (covered_below_). Defined here, before its
+# first case (speed_pad_startup_levels_not_drift_4khz): defined below it,
+# sh said "depth_below_: not found" there and the case never ran.
+depth_below_() {
+  fig_below_ "$1" "$2" "$3" "$4" "$5" depth
+}
 minmax_() {
   out=$(one_ "$2" "$3" "$4")
   fig=$(printf '%s\n' "$out" | python3 -c '
@@ -2589,11 +2596,6 @@ case_ ring_4khz_box_window_widened_seen ringing 4000 13805
 # goes, +2.4 ppm, U 36.9.
 rate_ rate_spike_end_fit_amplitudes_1khz spikes 1000 14613
 
-# depth_below_ NAME KIND RATE SEED MAX_U: status ok, the depth within its
-# U and U at most MAX_U um (covered_below_)
-depth_below_() {
-  fig_below_ "$1" "$2" "$3" "$4" "$5" depth
-}
 # blind_hunt.py mixed 1000 14608: a flagged exponential drift of 2.44 um
 # (tau 0.5 s over 2 s; -1.88 um in the mean) at 1 kHz. A line through
 # the troughs read its drift -1.60 +- 0.44 um (z 3.6) and its c -0.80;
