@@ -1474,27 +1474,47 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	 * On coarse bins (under TOP_MISS_BINS, where ring.c's local maxima
 	 * do not see the top's plateau) each order also with a flat at the
 	 * vertex: a cam's dwell at full extension between its flanks
-	 * (models 3..5, the flat's width by a search, flat_best), when the
-	 * order weighed most (order_weights) passes above the point nearest
-	 * its vertex by more than that point's standard error (a flat under
-	 * a vertex: the fit overshoots it; elsewhere a flat does not fit
-	 * better by the penalty, and its search costs as much as the rest
-	 * of a 1 kHz record's analysis). */
+	 * (models 3..5, the flat's width by a search, flat_best), by how
+	 * far the orders pass above the point nearest each one's vertex (a
+	 * flat under a vertex: the fit overshoots it): that excess over
+	 * the point's standard error, weighed by the orders' weights, as a
+	 * z; no flat up to FLAT_FROM, from FLAT_FULL the six models weighed
+	 * together (order_weights), a share between (flat_share: the
+	 * orders' weights alone and the six models', mixed; the rss the
+	 * model term and the tilted fits take as best likewise). Elsewhere a
+	 * flat does not fit better by the penalty, and its search costs as
+	 * much as the rest of a 1 kHz record's analysis. Tried outright
+	 * where the heaviest order's excess passed one standard error, the
+	 * flats switched in and out on a sample or two: blind_hunt.py
+	 * spikes 1000 20028's spike-free twin at 1.000 tried them (the flat
+	 * parabola's rss 7 against the parabola's 39, weight 0.85), the
+	 * spiked record at 0.990 did not: +1.19 um from the twin (weighed,
+	 * both 0.89: +0.02). The ramp starts at that old switch: from 0.5 a
+	 * share of the flats read an asine's top under a 205 us exposure
+	 * low (spikes 1000 22093 at 0.82: +0.09 -> -0.34 um); and it is
+	 * short: to 2, spikes 1000 13719 (1.43 and 1.54) took half the flats
+	 * where it had taken them whole, and ring.c's fine model took a ring
+	 * in the twin alone: -0.03 -> -0.59 um from the twin. */
+#define FLAT_FROM 1.0
+#define FLAT_FULL 1.5
 	static const double orders[] = { 2, 3, 4 };
 	int nm = n < TOP_MISS_BINS ? TOP_MODELS : 3;
 	double pk[TOP_MODELS], vk[TOP_MODELS], rk[TOP_MODELS], kk[TOP_MODELS];
-	double fw[TOP_MODELS] = { 0 }, best = INFINITY;
+	double fw[TOP_MODELS] = { 0 }, best = INFINITY, best3 = INFINITY, w3[3];
+	double flat_share = 0;
 	long tj[TOP_MODELS];
 	double te[TOP_MODELS];
 	int ib = -1;
 	for (int i = 0; i < nm; i++) {
 		if (i == 3) {
-			double w3[3];
-			int i3 = 0;
+			double z = 0;
+			best3 = best;
 			order_weights(rk, 3, np, s2n, w3);
-			for (int o = 1; o < 3; o++)
-				i3 = w3[o] > w3[i3] ? o : i3;
-			if (!(te[i3] < -ps[tj[i3]])) {
+			for (int o = 0; o < 3; o++)
+				if (w3[o] > 0 && ps[tj[o]] > 0)
+					z -= w3[o] * te[o] / ps[tj[o]];
+			flat_share = num_ramp(z, FLAT_FROM, FLAT_FULL);
+			if (!(flat_share > 0)) {
 				nm = 3;
 				break;
 			}
@@ -1520,6 +1540,11 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	 * position and the model term from all of them. */
 	double wo[TOP_MODELS], pkm = 0, vkm = 0;
 	order_weights(rk, nm, np, s2n, wo);
+	if (nm > 3 && flat_share < 1) {
+		for (int i = 0; i < nm; i++)
+			wo[i] = flat_share * wo[i] + (i < 3 ? (1 - flat_share) * w3[i] : 0);
+		best = best3 + flat_share * (best - best3);
+	}
 	ib = 0;
 	for (int i = 0; i < nm; i++) {
 		if (wo[i] > wo[ib])
@@ -1533,9 +1558,11 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	 * nearly as well (rss within 2x the best), as the half-width of a
 	 * rectangular distribution around the weighed one. */
 	double dmax = 0;
-	for (int i = 0; i < nm; i++)
-		if (rk[i] <= 2 * best && num_abs(pk[i] - pkm) > dmax)
-			dmax = num_abs(pk[i] - pkm);
+	for (int i = 0; i < nm; i++) {
+		double d = (i < 3 ? 1 : flat_share) * num_abs(pk[i] - pkm);
+		if (rk[i] <= 2 * best && d > dmax)
+			dmax = d;
+	}
 	*u_model = dmax / sqrt(3.0);
 	/* Coarse bins (a short record: 32 to start from): the window spans
 	 * a tenth of a cycle or more, where no single order fits a crank's
