@@ -2073,6 +2073,14 @@ case_ ring_far_convex_plateau_max_4khz ringing 4000 10105
 # its middle taken from z 2 (shape.c dwell_skew): -0.54 um, U 0.59.
 cover_ mixed_pad_skew_dwell_4khz mixed 4000 10204
 
+# A ringless top under an exposure must not take a ring from its impact.
+# blind_hunt.py mixed 4000 21334 (asine at 54.6 Hz, 453 um, 152 us
+# exposure, PWM ripple at 239 Hz, no ring drawn): FILLET's onset model
+# (landed in session 44 as d66a061, then withdrawn) read a ring there,
+# +2.10 um against U 1.35, where the boxed top reads +0.14 (U 14.65).
+# A guard for the model's next landing. About 1 s of CPU.
+cover_ exposure_ringless_top_no_onset_ring_4khz mixed 4000 21334
+
 # blind_hunt.py mixed 4000 10223: a PWM ripple of 0.32 % at 159.5 Hz on
 # 73.4 Hz strokes (poly4567, scatter 0.04 um). The speed ripples within
 # each stroke, its phase moving from stroke to stroke, and each fit's
