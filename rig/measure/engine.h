@@ -560,13 +560,13 @@ struct measure {
 	uint64_t strokes;
 	uint64_t rejected[MEASURE_REJECT_COUNT];
 	double d_ref;             /* first accepted depth: sums are relative */
-	double d_mean, d_m2, d_min, d_max;
-	bool d_min_unchecked, d_max_unchecked; /* that extreme's fit had none:
-				     nothing in it could show a spike or a
-				     timing error on a flank (result.c) */
+	double d_mean, d_m2;
 	struct measure_stroke d_min_stroke, d_max_stroke; /* the extremes'
-				     strokes: the extremes' U is at least
-				     their own (result.c result_depth) */
+				     strokes: their depths (peak_um), whether
+				     their fits had any dof to show a spike or
+				     a timing error on a flank, and their own U,
+				     which the extremes' is at least (result.c
+				     result_depth) */
 	double trough_sum;
 	bool have_last_depth;
 	double last_depth;

@@ -404,10 +404,12 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 	out->has_depth = true;
 	out->depth_mean_um = m->d_ref + m->d_mean;
 	out->depth_std_raw_um = sqrt(var);
-	out->depth_min_um = m->d_min;
-	out->depth_max_um = m->d_max;
-	out->has_depth_min = !m->d_min_unchecked;
-	out->has_depth_max = !m->d_max_unchecked;
+	out->depth_min_um = m->d_min_stroke.peak_um;
+	out->depth_max_um = m->d_max_stroke.peak_um;
+	/* an extreme whose fit had no dof: nothing in it could show a
+	 * spike or a timing error on a flank */
+	out->has_depth_min = m->d_min_stroke.fit_dof != 0;
+	out->has_depth_max = m->d_max_stroke.fit_dof != 0;
 	out->trough_mean_um = m->d_ref + m->trough_sum / n;
 	out->noise_um = sqrt(noise2);
 	out->travel_um = m->shape.peak_um - m->shape.min_um;

@@ -86,11 +86,8 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 	m->dl_p_last = p;
 	if (s->reject == MEASURE_STROKE_OK) {
 		double d = s->peak_um;
-		bool unchecked = s->fit_dof == 0;
 		if (m->strokes == 0) {
 			m->d_ref = d;
-			m->d_min = m->d_max = d;
-			m->d_min_unchecked = m->d_max_unchecked = unchecked;
 			m->d_min_stroke = m->d_max_stroke = *s;
 		}
 		double x = d - m->d_ref;
@@ -98,16 +95,10 @@ void stats_emit(struct measure *m, struct measure_stroke *s)
 		double delta = x - m->d_mean;
 		m->d_mean += delta / m->strokes;
 		m->d_m2 += delta * (x - m->d_mean);
-		if (d < m->d_min) {
-			m->d_min = d;
-			m->d_min_unchecked = unchecked;
+		if (d < m->d_min_stroke.peak_um)
 			m->d_min_stroke = *s;
-		}
-		if (d > m->d_max) {
-			m->d_max = d;
-			m->d_max_unchecked = unchecked;
+		if (d > m->d_max_stroke.peak_um)
 			m->d_max_stroke = *s;
-		}
 		m->trough_sum += s->trough_um - m->d_ref;
 		if (m->have_last_depth) {
 			m->lag_sxy += x * m->last_depth;
