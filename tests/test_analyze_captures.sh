@@ -86,6 +86,26 @@ if [ $rc -eq 65 ] && grep -q 'bad2.csv:3: dist_mm: expected a distance in mm, fo
 else
   echo "FAIL bad_row: exit $rc, $(cat "$tmp/bad2.err")"; fail=$((fail + 1))
 fi
+# bad rows of the plain characters alone (digits, '.', '-', commas), which
+# the CSV reader's fast path takes (capture.c parse_rows): each named by
+# its file and line, what was expected and what was found, as a row
+# through libcsv is
+for bad in '1,1.2.3,0|dist_mm: expected a distance in mm, found "1.2.3"' \
+           '1,--4.5,0|dist_mm: expected a distance in mm, found "--4.5"' \
+           '-1,4.5,0|slot: expected a whole number >= 0, found "-1"' \
+           '99999999999999999999999,4.5,0|slot: expected a whole number >= 0, found "99999999999999999999999"' \
+           '1,4.5|expected 3 fields (slot,dist_mm,status), found 2' \
+           '1,2000.5,0|dist_mm: expected a distance within +-1000 mm'; do
+  row=${bad%%|*} want=${bad#*|}
+  printf 'slot,dist_mm,status\n0,4.5,0\n%s\n1,4.5,0\n' "$row" >"$tmp/bad3.csv"
+  $RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 "$tmp/bad3.csv" >/dev/null 2>"$tmp/bad3.err"
+  rc=$?; n=$((n + 1))
+  if [ $rc -eq 65 ] && grep -qF "bad3.csv:3: $want" "$tmp/bad3.err"; then
+    echo "ok   bad_plain_row $row: exit 65, $(cat "$tmp/bad3.err")"
+  else
+    echo "FAIL bad_plain_row $row: exit $rc, $(cat "$tmp/bad3.err")"; fail=$((fail + 1))
+  fi
+done
 # The CSV reader's plain rows (digits, '.', '-' and commas) skip libcsv,
 # and their numbers strtoull, strtol and strtod (capture.c parse_rows,
 # field_decimal). The same capture with every field quoted, its distances
