@@ -359,6 +359,72 @@ static void top_one_out(struct top_sums *S, struct knot_sums *ks, double sig2, d
 	S->gated++;
 }
 
+/* Sample i of the stroke at phase ph against the shape: its bin's
+ * relative height w, and (where the gathering takes it) the shape's slope
+ * d per bin and the residual r. The gathering's loop and the top samples
+ * it lists afterwards (top_sample_at) both read a sample through these,
+ * so the two give the same bits. */
+struct shape_bin {
+	long j;
+	double sfrac;
+};
+
+static inline __attribute__((always_inline)) struct shape_bin
+shape_bin_at(double ph, double nb_d, long nbins)
+{
+	/* nearest bin centre; phase is in [0, 1) up to rounding */
+	double u = ph * nb_d - 0.5;
+	long j = (long)(u + 1.5) - 1;
+	double sfrac = u - (double)j;
+	if (j < 0)
+		j += nbins;
+	else if (j >= nbins)
+		j -= nbins;
+	return (struct shape_bin){ j, sfrac };
+}
+
+static inline __attribute__((always_inline)) double shape_bin_d(const struct shape *sh,
+								 struct shape_bin b)
+{
+	return sh->c1[b.j] + 2 * b.sfrac * sh->c2[b.j];
+}
+
+static inline __attribute__((always_inline)) double
+shape_bin_r(const struct shape *sh, struct shape_bin b, double x)
+{
+	return x - (sh->c0[b.j] + b.sfrac * (sh->c1[b.j] + b.sfrac * sh->c2[b.j]));
+}
+
+/* What the gathering reads off a stroke once per call (top_sums_gather_in). */
+struct gather_env {
+	double dph, nb_d, gate0, t_cyc;
+	long nbins;
+	bool knots;
+};
+
+/* The top sample hist[i] at phase ph as the gathering took it: the same
+ * expressions as its loop, the same bits. */
+static struct top_sample top_sample_at(const struct measure *m, const struct gather_env *e,
+				       uint32_t i, double ph)
+{
+	const struct shape *sh = &m->shape;
+	struct shape_bin b = shape_bin_at(ph, e->nb_d, e->nbins);
+	double w = sh->w[b.j];
+	double d = shape_bin_d(sh, b);
+	double r = shape_bin_r(sh, b, m->hist[i]);
+	double ad = fabs(d) * e->nb_d;
+	double js = 0, je = 0;
+	bool in_ks = false;
+	if (e->knots && ph <= sh->trough_phase && ph >= 0 && fabs(r) <= e->gate0 + 0.02 * ad) {
+		double dT = d * e->nb_d * e->dph;
+		js = -dT * (1 - ph);
+		je = -dT * ph;
+		in_ks = true;
+	}
+	return (struct top_sample){ r, w - 1, d, e->t_cyc * ad, js, je,
+				    w >= TOP_W, w >= TOP_W_PEAK, in_ks, false };
+}
+
 /* A stroke differs from the learned shape T by r = x - T. On the top 70 %
  * of the travel (w >= 0.3) before the trough, r is fitted as
  * alpha + beta (w - 1) + gamma T'(phase): a stroke that goes deeper by
@@ -372,9 +438,18 @@ static void top_one_out(struct top_sums *S, struct knot_sums *ks, double sig2, d
  * further from the shape than shape_gate_um() is left out (a spike); with
  * a model (alpha, beta, gamma of a first fit), a top sample further than
  * mgate from it is left out too. With kept, the top samples taken are
- * listed there too (top_sums_gather_kept). Inlined into its two callers
- * below, so that the first fit's gathering does not test kept a sample
- * (+1.15 M instructions of 522 M on the 60 s record when it did). */
+ * listed there too (top_sums_gather_kept). Inlined into its callers
+ * below, so that the common one (no bent phase, no model, no run, no
+ * list: top_sums_gather_plain) tests none of them a sample, and the first
+ * fit's gathering does not test kept (+1.15 M instructions of 522 M on
+ * the 60 s record when it did).
+ * S->tk is set only where the top has at most ONE_OUT_MAX samples (its
+ * readers' case: top_one_out, top_offset_weighed); else ntk is 0. The
+ * loop notes the first samples' index and phase only and reads them
+ * again after it (top_sample_at): a slot of 56 bytes stored at each of
+ * a stroke's first 8 top samples was 1.7 % of the 10-minute capture's
+ * instructions, and at 4 kHz (13 top samples a stroke there) no reader
+ * looks at them. */
 static inline __attribute__((always_inline)) void
 top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, uint32_t b_idx,
 		   struct top_sums *S, struct knot_sums *ks, const double *model, double mgate,
@@ -383,12 +458,15 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 {
 	const struct shape *sh = &m->shape;
 	double span = b_t - a->t_slot;
-	double dph = 1.0 / span;
-	double ph_lin = ((double)(m->hist_slot0 + a->idx) - a->t_slot) * dph;
-	double nb_d = (double)sh->nbins;
-	long nbins = (long)sh->nbins;
-	double gate0 = shape_gate_um(sh, 0, 0);
-	double t_cyc = gate_timing_cycles(t_sig, span);
+	struct gather_env e;
+	e.dph = 1.0 / span;
+	double ph_lin = ((double)(m->hist_slot0 + a->idx) - a->t_slot) * e.dph;
+	e.nb_d = (double)sh->nbins;
+	e.nbins = (long)sh->nbins;
+	e.gate0 = shape_gate_um(sh, 0, 0);
+	e.t_cyc = gate_timing_cycles(t_sig, span);
+	e.knots = ks != NULL;
+	const double dph = e.dph, nb_d = e.nb_d, gate0 = e.gate0, t_cyc = e.t_cyc;
 	if (kept) {
 		kept->n = 0;
 		kept->kw = -1;
@@ -399,63 +477,66 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 	 * doubles may alias, each was loaded and stored at every sample.
 	 * Each lane is its own sum, added in the same order as one scalar
 	 * sum: the same bits. The fit's and the peak's take the same five
-	 * vectors of a sample: {1, v}, {d, r}, v {v, d}, d {d, r}, r {v, r}. */
+	 * vectors of a sample: {1, v}, {d, r}, v {v, d}, d {d, r}, r {v, r}.
+	 * A count that is no lane of such a vector is an integer (a sum of
+	 * ones is exact: the same double), which leaves an xmm register to
+	 * the sums (amd64 has 16; the loop's values are some 35). */
 	sum2 f_1v = { 0, 0 }, f_dr = { 0, 0 }, f_vvd = { 0, 0 }, f_ddr = { 0, 0 },
 	     f_rvr = { 0, 0 };
 	sum2 p_1v = { 0, 0 }, p_dr = { 0, 0 }, p_vvd = { 0, 0 }, p_ddr = { 0, 0 },
 	     p_rvr = { 0, 0 };
-	/* {nt, srt}, srrt; the level, the trough's; the knots' sums (from
-	 * ks): {n, Sr}, See, {Ss, Se} += J, {Sss, Sse} += js J, {Srs, Sre}
-	 * += r J for J = {js, je}. Every field of S up to tk is set, here
-	 * or after the loop (it was a memset of them before it). */
-	sum2 t_1r = { 0, 0 };
-	double srrt = 0, lv = 0, nb = 0, srb = 0, k_ee = 0;
-	sum2 k_1r = { 0, 0 }, k_J = { 0, 0 }, k_sJ = { 0, 0 }, k_rJ = { 0, 0 };
+	/* nt, {srt, srrt}; the level, the trough's count and sum; the
+	 * knots' sums (from ks): n, {Sr, See}, {Ss, Se} += J,
+	 * {Sss, Sse} += js J, {Srs, Sre} += r J for J = {js, je}. Every field
+	 * of S up to tk is set, here or after the loop (it was a memset of
+	 * them before it). */
+	sum2 t_rr = { 0, 0 };
+	double lv = 0, srb = 0;
+	uint32_t nt = 0, nb = 0, k_n = 0;
+	sum2 k_ree = { 0, 0 }, k_J = { 0, 0 }, k_sJ = { 0, 0 }, k_rJ = { 0, 0 };
 	if (ks) {
-		k_1r = (sum2){ ks->n, ks->Sr };
+		k_ree = (sum2){ ks->Sr, ks->See };
 		k_J = (sum2){ ks->Ss, ks->Se };
 		k_sJ = (sum2){ ks->Sss, ks->Sse };
 		k_rJ = (sum2){ ks->Srs, ks->Sre };
-		k_ee = ks->See;
 	}
-	/* the top samples left out as spikes (rare) and the knots'
-	 * furthest sample stay in S: as locals, gcc made the latter's test
-	 * a branchless select of all three, 30 instructions a sample */
+	/* the top samples left out as spikes (rare) stay in S; of the
+	 * knots' furthest sample the loop keeps |r| (compared at each of
+	 * the knots' samples) and its index, the rest in S (as locals, gcc
+	 * made the test a branchless select of all, 30 instructions a
+	 * sample). kw_abs starts below any |r|: a NaN r never passes the
+	 * knots' gate. */
 	S->sp_first = S->sp_last = 0;
 	S->sp_n = S->sp_neg = S->sp_peak = 0;
 	S->sp_max = 0;
 	S->kw_r = S->kw_js = S->kw_je = 0;
-	S->kw_have = false;
-	S->kw_tk = -1;
+	double kw_abs = -1;
+	uint32_t kw_i = 0;
+	/* the first ONE_OUT_MAX top samples: index and phase (S->tk) */
+	uint32_t tk_i[ONE_OUT_MAX];
+	double tk_ph[ONE_OUT_MAX];
 	unsigned gated = 0, ntk = 0;
 	for (uint32_t i = a->idx; i < b_idx; i++, ph_lin += dph) {
-		bool kw_now = false;
 		/* a bent phase is rare (fit_bend): expected not, the 60 s
 		 * record's count of instructions +0.36 % -> +0.20 % */
 		double ph = __builtin_expect(bend != NULL, 0)
 				    ? bend_phase(bend, (double)(m->hist_slot0 + i) - bend->x0)
 				    : ph_lin;
 		lv += m->hist[i];
-		/* nearest bin centre; phase is in [0, 1) up to rounding */
-		double u = ph * nb_d - 0.5;
-		long j = (long)(u + 1.5) - 1;
-		double sfrac = u - (double)j;
-		if (j < 0)
-			j += nbins;
-		else if (j >= nbins)
-			j -= nbins;
-		double w = sh->w[j];
+		struct shape_bin sb = shape_bin_at(ph, nb_d, e.nbins);
+		double w = sh->w[sb.j];
 		bool own = ph <= sh->trough_phase;
 		bool top = w >= TOP_W_WIDE && own;
 		/* After the trough the next stroke's advance begins: it may
 		 * differ from this one, so it does not enter this fit. */
 		if (!top && w > TROUGH_W && !(ks && own))
 			continue;
-		double d = sh->c1[j] + 2 * sfrac * sh->c2[j];
-		double r = m->hist[i] - (sh->c0[j] + sfrac * (sh->c1[j] + sfrac * sh->c2[j]));
+		double d = shape_bin_d(sh, sb);
+		double r = shape_bin_r(sh, sb, m->hist[i]);
 		double ad = fabs(d) * nb_d;
 		double js = 0, je = 0;
 		bool in_ks = false;
+		/* as top_sample_at */
 		if (ks && own && ph >= 0 && fabs(r) <= gate0 + 0.02 * ad) {
 			/* the stroke's knots (knot_solve): slope per cycle
 			 * times d(phase)/d(start), d(phase)/d(end); the gate
@@ -473,19 +554,17 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			in_ks = true;
 			/* knot_sums_add */
 			sum2 J = { js, je };
-			k_1r += (sum2){ 1, r };
-			k_ee += je * je;
+			k_n++;
+			k_ree += (sum2){ r, je * je };
 			k_J += J;
 			k_sJ += (sum2){ js, js } * J;
 			k_rJ += (sum2){ r, r } * J;
-			if (!S->kw_have || fabs(r) > fabs(S->kw_r)) {
+			if (fabs(r) > kw_abs) {
+				kw_abs = fabs(r);
+				kw_i = i;
 				S->kw_r = r;
 				S->kw_js = js;
 				S->kw_je = je;
-				S->kw_tk = -1;
-				S->kw_have = kw_now = true;
-				if (kept)
-					kept->kw = -1;
 			}
 		}
 		/* hist[run_a .. run_a + run_n) is a top, not spikes (top_run_of) */
@@ -515,20 +594,18 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			continue;
 		}
 		double v = w - 1;
-		struct top_sample t = { r, v, d, t_cyc * ad, js, je,
-					w >= TOP_W, w >= TOP_W_PEAK, in_ks, false };
 		/* ntk counts the top samples taken (S->A[0][0]) up to
 		 * ONE_OUT_MAX */
 		if (ntk < ONE_OUT_MAX) {
-			if (kw_now)
-				S->kw_tk = (int)ntk;
-			S->tk[ntk++] = t;
+			tk_i[ntk] = i;
+			tk_ph[ntk++] = ph;
 		}
 		if (kept) {
 			if (kept->n < TOP_KEPT_MAX) {
-				if (kw_now)
-					kept->kw = (int)kept->n;
-				kept->t[kept->n] = t;
+				kept->t[kept->n] = (struct top_sample){
+					r, v, d, t_cyc * ad, js, je, w >= TOP_W, w >= TOP_W_PEAK,
+					in_ks, false
+				};
 				kept->i[kept->n++] = i;
 			} else {
 				kept->over = true;
@@ -551,8 +628,8 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 			p_rvr += x_rvr;
 		}
 		if (w >= TOP_W) {
-			t_1r += (sum2){ 1, r };
-			srrt += x_rvr[1];
+			nt++;
+			t_rr += (sum2){ r, x_rvr[1] };
 		}
 	}
 	S->A[0][0] = f_1v[0];
@@ -575,25 +652,51 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 	S->prd = p_ddr[1];
 	S->prv = p_rvr[0];
 	S->prr = p_rvr[1];
-	S->nt = t_1r[0];
-	S->srt = t_1r[1];
-	S->srrt = srrt;
+	S->nt = nt;
+	S->srt = t_rr[0];
+	S->srrt = t_rr[1];
 	S->lv = lv;
 	S->nb = nb;
 	S->srb = srb;
 	S->gated = gated;
-	S->ntk = ntk;
+	S->kw_have = kw_abs >= 0;
+	/* the knots' furthest sample's place in tk and kept (-1: not
+	 * there): where it went in, unless a later one took its place */
+	S->kw_tk = -1;
+	if (f_1v[0] <= ONE_OUT_MAX) {
+		S->ntk = ntk;
+		for (unsigned k = 0; k < ntk; k++) {
+			S->tk[k] = top_sample_at(m, &e, tk_i[k], tk_ph[k]);
+			if (S->kw_have && tk_i[k] == kw_i && S->tk[k].in_ks)
+				S->kw_tk = (int)k;
+		}
+	} else {
+		S->ntk = 0;
+	}
+	if (kept && S->kw_have)
+		for (unsigned k = 0; k < kept->n; k++)
+			if (kept->i[k] == kw_i && kept->t[k].in_ks)
+				kept->kw = (int)k;
 	if (ks) {
-		ks->n = k_1r[0];
-		ks->Sr = k_1r[1];
+		ks->n += k_n;
+		ks->Sr = k_ree[0];
+		ks->See = k_ree[1];
 		ks->Ss = k_J[0];
 		ks->Se = k_J[1];
 		ks->Sss = k_sJ[0];
 		ks->Sse = k_sJ[1];
 		ks->Srs = k_rJ[0];
 		ks->Sre = k_rJ[1];
-		ks->See = k_ee;
 	}
+}
+
+/* The first fit's gathering, common case: no bent phase, no run
+ * (top_sums_gather_in). */
+static void top_sums_gather_plain(const struct measure *m, const struct xing *a, double b_t,
+				  uint32_t b_idx, struct top_sums *S, struct knot_sums *ks,
+				  double t_sig)
+{
+	top_sums_gather_in(m, a, b_t, b_idx, S, ks, NULL, 0, t_sig, NULL, NULL, 0, 0);
 }
 
 static void top_sums_gather(const struct measure *m, const struct xing *a, double b_t,
@@ -920,7 +1023,10 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 		    const struct bend *bend)
 {
 	struct top_sums S;
-	top_sums_gather(m, a, b_t, b_idx, &S, ks, NULL, 0, t_sig, bend, 0, 0);
+	if (bend)
+		top_sums_gather(m, a, b_t, b_idx, &S, ks, NULL, 0, t_sig, bend, 0, 0);
+	else
+		top_sums_gather_plain(m, a, b_t, b_idx, &S, ks, t_sig);
 	memset(f, 0, sizeof *f);
 	uint32_t run = changing && !ks ? top_run_of(&S, shape_gate_um(&m->shape, 0, 0)) : 0;
 	if (run) {
