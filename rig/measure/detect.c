@@ -268,24 +268,14 @@ static inline __attribute__((always_inline)) void scan_store(struct measure *m,
 	m->invalid_since_xing = st->invalid_since_xing;
 }
 
-/* With 10 or more samples per stroke the detector looks at the median of
- * each sample and its neighbours (one sample later): a speckle spike (one
- * sample far off) neither arms it nor crosses; a stroke's own edges are
- * monotone, where the median is the sample itself. The sample hist[i]
- * (i == st->scan) through the detector: true at an up-crossing, *c set
- * (the state as on_crossing is to find it). */
-static inline __attribute__((always_inline)) bool scan_one(const double *hist,
-							   struct scan_st *st, struct xing *c)
+/* The detector's value x (a number) of hist[i]: arms it below the
+ * hysteresis, crosses up at the mid level once armed; true at an
+ * up-crossing, *c set (the state as on_crossing is to find it). scan_one
+ * and steady_median. */
+static inline __attribute__((always_inline)) bool scan_value(struct scan_st *st, struct xing *c,
+							     uint32_t i, double x)
 {
-	uint32_t i = st->scan++;
-	double x = hist[i];
-	if (st->filt && i >= 1 && !isnan(x))
-		x = med3(hist[i - 1], x, hist[i + 1]);
 	uint64_t slot = st->hist_slot0 + i;
-	if (isnan(x)) {
-		st->invalid_since_xing++;
-		return false;
-	}
 	bool up = false;
 	if (x < st->lo_um) {
 		st->armed = true;
@@ -306,6 +296,26 @@ static inline __attribute__((always_inline)) bool scan_one(const double *hist,
 	st->last_valid_x = x;
 	st->last_valid_slot = slot;
 	return up;
+}
+
+/* With 10 or more samples per stroke the detector looks at the median of
+ * each sample and its neighbours (one sample later): a speckle spike (one
+ * sample far off) neither arms it nor crosses; a stroke's own edges are
+ * monotone, where the median is the sample itself. The sample hist[i]
+ * (i == st->scan) through the detector: true at an up-crossing, *c set
+ * (the state as on_crossing is to find it). */
+static inline __attribute__((always_inline)) bool scan_one(const double *hist,
+							   struct scan_st *st, struct xing *c)
+{
+	uint32_t i = st->scan++;
+	double x = hist[i];
+	if (st->filt && i >= 1 && !isnan(x))
+		x = med3(hist[i - 1], x, hist[i + 1]);
+	if (isnan(x)) {
+		st->invalid_since_xing++;
+		return false;
+	}
+	return scan_value(st, c, i, x);
 }
 
 /* Where the detector stops in hist: with the median, a sample after the
@@ -607,13 +617,13 @@ enum steady_stop {
 /* steady_run's steady state with the median (st->filt): one sample
  * waits for its right neighbour (st->scan + 1 == st->n_hist) and it and
  * its left one are numbers. Each sample taken is a number too (a finite
- * reading less a finite hold), so the
- * median of three needs no test for NaN and no value is read back from
- * hist: scan_one's results to the bit, in some 30 instructions a sample
- * where scan_one took some 70 (callgrind). The samples from *pp on while
- * each is in the slot after the last (*next) and valid, up to a crossing
- * (*c), the stall check, or the first sample it does not take
- * (STEADY_SAMPLE: steady_run asks it again). */
+ * reading less a finite hold), so the median of three needs no test for
+ * NaN and no value is read back from hist: scan_one's results to the bit
+ * (the same scan_value); steady_run 69 -> 51 instructions a sample
+ * (callgrind, the bench's 10 minutes). The samples from *pp on while each
+ * is in the slot after the last (*next) and valid, up to a crossing (*c),
+ * the stall check, or the first sample it does not take (STEADY_SAMPLE:
+ * steady_run asks it again). */
 static inline __attribute__((always_inline)) enum steady_stop
 steady_median(struct measure *m, struct scan_st *st, const struct laser_sample **pp,
 	      const struct laser_sample *end, uint64_t *next, struct xing *c, double zero_mm,
@@ -632,29 +642,12 @@ steady_median(struct measure *m, struct scan_st *st, const struct laser_sample *
 		/* med3(a, b, x3), none of them NaN */
 		double lo = a < x3 ? a : x3, hi = a < x3 ? x3 : a;
 		double x = b < lo ? lo : b > hi ? hi : b;
-		uint64_t slot = st->hist_slot0 + i;
 		a = b;
 		b = x3;
-		if (x < st->lo_um) {
-			st->armed = true;
-		} else if (st->armed && x >= st->mid_um && st->have_last_valid) {
-			double xp = st->last_valid_x;
-			double gap = (double)(slot - st->last_valid_slot);
-			c->t_slot = (double)st->last_valid_slot + gap * (st->mid_um - xp) / (x - xp);
-			c->t_raw = c->t_slot;
-			c->reliable = gap == 1.0;
-			c->clean_before = st->invalid_since_xing == 0;
-			c->end_moved = 0;
-			c->idx = i;
-			st->armed = false;
-			st->invalid_since_xing = 0;
+		if (scan_value(st, c, i, x)) {
 			why = STEADY_XING;
-		}
-		st->have_last_valid = true;
-		st->last_valid_x = x;
-		st->last_valid_slot = slot;
-		if (why == STEADY_XING)
 			break;
+		}
 		if (!(st->n_hist & 63)) {
 			why = STEADY_CHECK;
 			break;
