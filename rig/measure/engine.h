@@ -147,11 +147,13 @@ struct ring_box {
 	bool hidden;    /* none taken: the ring that fits best stands out of
 			   the fit (RM_CHI), but the box passes under
 			   RM_BOX_GAIN of it */
+	bool onset;     /* the hidden ring read by its model from the impact
+			   (ring.c ring_onset_peak): its U is the model's */
 };
 /* no ring taken, none hidden */
 #define RING_BOX_NONE \
 	((struct ring_box){ .part_um = 0, .gain = 1, .freq_hz = 0, .smooth = false, \
-			    .hidden = false })
+			    .hidden = false, .onset = false })
 
 /* A ring model's fit (ring.c ring_model_try) and the inputs it was fitted
  * on. A build between the two top models (shape.c sharp_share) reads the

@@ -2110,7 +2110,7 @@ static void ring_bound(struct shape *sh, const struct measure_config *cfg, doubl
 		bound = INFINITY;
 	sh->ring_bound_um = bound < RING_MAX_UM ? bound : RING_MAX_UM;
 	sh->ring_hidden_um = 0;
-	if (sh->exposure_bins > 0) {
+	if (sh->exposure_bins > 0 && !sh->ring_box.onset) {
 		double seen = sh->ring_seen_um > thr_um ? sh->ring_seen_um : thr_um;
 		double h = ring_hidden_um(cfg->exposure_us * 1e-6, seen);
 		double ab = ring_absorbed_um(P, src, cfg->exposure_us * 1e-6, seen);
