@@ -167,6 +167,7 @@ struct ring_memo {
 	double bh, box, grid_hz, rate_hz;
 	long lo, hi;
 	bool wide;
+	bool onset; /* the ring from its impact allowed (ring_model_peak) */
 	/* the caller's ring box and fit's noise before the fit (a caller
 	 * that asks for either takes the fit only from the same start) */
 	struct ring_box rb0;
@@ -176,6 +177,9 @@ struct ring_memo {
 	bool ok;
 	double pk, vp, up, um, cv, bx, fit_s2;
 	struct ring_box rb;
+	/* the ring box as the steady model left it (the fit without the
+	 * ring from its impact, where rb.onset: a call with onset false) */
+	struct ring_box rb_steady;
 };
 
 struct shape {
@@ -1015,6 +1019,10 @@ struct fold_src {
 	/* (may be NULL) the ring model's last fit on this fold
 	 * (ring.c ring_model_try), kept for a call with the same inputs */
 	struct ring_memo *ring_memo;
+	/* the top read without the ring from its impact (ring.c
+	 * ring_onset_peak): the boxed top whose gap to the model's reading
+	 * counts in its U (shape.c shape_top) */
+	bool onset_off;
 };
 /* Fold src's samples within win into nb bins as points P (P->ys too;
  * P->jmax, jmin and tmin are the caller's). False with fewer than 3

@@ -2019,11 +2019,14 @@ static bool ring_model_steady(const struct shape_pts *P, double bh, double box, 
 static bool ring_model_peak(const struct shape_pts *P, double bh, double box, double fs_hz,
 			    double rate_hz, long lo, long hi, bool wide, double *peak, double *vpos,
 			    double *u_peak, double *u_model, double *curv, double *box_um,
-			    struct ring_box *rb, double *fit_s2, bool onset)
+			    struct ring_box *rb, struct ring_box *rb_steady, double *fit_s2,
+			    bool onset)
 {
 	if (ring_model_steady(P, bh, box, fs_hz, rate_hz, lo, hi, wide, peak, vpos, u_peak, u_model,
 			      curv, box_um, rb, fit_s2))
 		return true;
+	if (rb && rb_steady)
+		*rb_steady = *rb;
 	/* not where the fixture's pad ring bound holds at this exposure
 	 * (onset false): the hidden ring's term is held to that measured
 	 * bound (shape.c ring_bound), and the onset model's U, its tops'
@@ -2123,26 +2126,42 @@ static bool ring_model_try(const struct shape_pts *P, const struct fold_src *src
 	/* the sampling grid's pattern under the box (rm_on_grid) */
 	double grid_hz = boxed ? src->m->cfg.rate_hz : 0, rate_hz = src->m->cfg.rate_hz;
 	box = boxed ? box : 0;
+	/* the ring from its impact: not where the fixture's pad ring bound
+	 * holds (ring_model_peak), nor in the boxed top's read
+	 * (src->onset_off, shape.c shape_top) */
+	bool onset = !src->onset_off &&
+		     !(src->m->cfg.ring_max_um > 0 &&
+		       measure_ring_bound_holds(src->m->cfg.exposure_us, src->m->cfg.ring_exposure_us));
 	struct ring_memo *mm = src->ring_memo, fit;
 	if (!mm)
 		mm = &fit;
 	else if (mm->valid && mm->P == P && mm->bh == bh && mm->box == box &&
 		 mm->grid_hz == grid_hz && mm->rate_hz == rate_hz && mm->lo == wlo &&
 		 mm->hi == whi && mm->wide == wide && (!rb || ring_box_same(&mm->rb0, rb)) &&
-		 (!fit_s2 || mm->fit_s2_0 == *fit_s2))
+		 (!fit_s2 || mm->fit_s2_0 == *fit_s2) && (mm->onset || !onset)) {
+		/* the fit without the ring from its impact, from one with it:
+		 * the same, but where that ring was taken (the steady model
+		 * took none) */
+		if (!onset && mm->ok && mm->rb.onset) {
+			if (rb)
+				*rb = mm->rb_steady;
+			if (fit_s2)
+				*fit_s2 = mm->fit_s2;
+			return false;
+		}
 		goto out;
+	}
 	/* from the caller's own start (the box's terms none, the fit's
 	 * noise unread, where it asks for neither) */
 	struct ring_box rb0 = rb ? *rb : RING_BOX_NONE;
 	double s0 = fit_s2 ? *fit_s2 : INFINITY;
 	*mm = (struct ring_memo){ .valid = true, .P = P, .bh = bh, .box = box,
 				  .grid_hz = grid_hz, .rate_hz = rate_hz, .lo = wlo, .hi = whi,
-				  .wide = wide, .rb0 = rb0, .fit_s2_0 = s0, .rb = rb0, .fit_s2 = s0 };
+				  .wide = wide, .onset = onset, .rb0 = rb0, .fit_s2_0 = s0, .rb = rb0,
+				  .fit_s2 = s0, .rb_steady = rb0 };
 	mm->ok = ring_model_peak(P, bh, box, grid_hz, rate_hz, wlo, whi, wide, &mm->pk, &mm->vp,
-				 &mm->up, &mm->um, &mm->cv, &mm->bx, &mm->rb, &mm->fit_s2,
-				 !(src->m->cfg.ring_max_um > 0 &&
-				   measure_ring_bound_holds(src->m->cfg.exposure_us,
-							    src->m->cfg.ring_exposure_us)));
+				 &mm->up, &mm->um, &mm->cv, &mm->bx, &mm->rb, &mm->rb_steady,
+				 &mm->fit_s2, onset);
 out:
 	if (rb)
 		*rb = mm->rb;
