@@ -2078,7 +2078,9 @@ cover_ mixed_pad_skew_dwell_4khz mixed 4000 10204
 # exposure, PWM ripple at 239 Hz, no ring drawn): FILLET's onset model
 # (landed in session 44 as d66a061, then withdrawn) read a ring there,
 # +2.10 um against U 1.35, where the boxed top reads +0.14 (U 14.65).
-# A guard for the model's next landing. About 1 s of CPU.
+# Landed again in session 45 with the gap between the two readings in
+# its U as a rectangular half-width (shape.c shape_top): +2.10 um, U
+# 2.64. About 1 s of CPU.
 cover_ exposure_ringless_top_no_onset_ring_4khz mixed 4000 21334
 
 # blind_hunt.py mixed 4000 10223: a PWM ripple of 0.32 % at 159.5 Hz on
@@ -2577,7 +2579,9 @@ cover_ ring_4khz_hidden_0p14_covered ringing 4000 17320
 # model cannot: -0.13 um, U 6.64 (12 redraws -0.01 +- 0.50 um, all within
 # U). 16610 (a 3047 Hz ring of 16.0 um under 215 us, the box passing
 # +0.43 of it; no steady model taken) -1.20 um, U 27.92 -> +0.29, U 10.74.
-# Both fail on b5b5b15.
+# Both fail on b5b5b15 and on 8d74e46 (the model withdrawn). Since
+# session 45 the gap to the boxed top's reading is in U (shape.c
+# shape_top): 17320 U 18.91, 16610 U 10.87.
 cover_ ring_4khz_onset_model_reads_hidden_ring ringing 4000 17320 "ringing within 1 um"
 cover_ ring_4khz_onset_model_0p43 ringing 4000 16610 "ringing within 1 um"
 # Guards, each passes on b5b5b15 and FAILED on the prototype (branch
