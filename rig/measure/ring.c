@@ -2185,8 +2185,8 @@ static bool ring_model_try(const struct shape_pts *P, const struct fold_src *src
 	mm->ok = ring_model_peak(P, bh, box, grid_hz, rate_hz, wlo, whi, wide, &mm->pk, &mm->vp,
 				 &mm->up, &mm->um, &mm->cv, &mm->bx, &mm->rb, &mm->rb_steady,
 				 &mm->fit_s2, onset, onset_due);
-	if (due && src->fine_model_due)
-		*src->fine_model_due = true;
+	if (due)
+		fold_fine_model_due(src);
 out:
 	if (rb)
 		*rb = mm->rb;
