@@ -106,6 +106,61 @@ for bad in '1,1.2.3,0|dist_mm: expected a distance in mm, found "1.2.3"' \
     echo "FAIL bad_plain_row $row: exit $rc, $(cat "$tmp/bad3.err")"; fail=$((fail + 1))
   fi
 done
+# Rows the reader once read laxly, refused now with the file and line, the
+# field, what was expected and what was found: a 4th field beyond the
+# header's three ("1,4.5,0,7" was read as "1,4.5,0"; so was a trailing
+# comma), a status "-0" or "+0" (strtol's 0), a slot "+1" (strtoull's 1),
+# a hexadecimal distance (strtod's 4 mm), the header or a comment line
+# again among the rows (two traces joined). Then rows refused before,
+# kept so: an empty status, NaN, a status out of range, trailing junk.
+# Each row as written (plain rows take the fast path, capture.c
+# parse_rows) and with a space after each comma (libcsv's path).
+for bad in '1,4.5,0,7|expected 3 fields (slot,dist_mm,status), found 4: "7" beyond them' \
+           '1,4.5,0,|expected 3 fields (slot,dist_mm,status), found 4: "" beyond them' \
+           '1,4.5,-0|status: expected a laser status number 0 (ok) .. 9 in digits, found "-0"' \
+           '1,4.5,+0|status: expected a laser status number 0 (ok) .. 9 in digits, found "+0"' \
+           '+1,4.5,0|slot: expected a whole number >= 0, found "+1"' \
+           '1,0x4,0|dist_mm: expected a distance in mm, found "0x4"' \
+           'slot,dist_mm,status|expected a sample row, found the header "slot,dist_mm,status" again' \
+           '# rig trace: rate_hz=4000|expected a sample row, found a comment line "# rig trace: rate_hz=4000"' \
+           '1,4.5,|status: expected a laser status number 0 (ok) .. 9' \
+           '1,nan,0|dist_mm: expected a distance in mm, found "nan"' \
+           '1,4.5,10|status: expected a laser status number 0 (ok) .. 9' \
+           '1,4.5x,0|dist_mm: expected a distance in mm, found "4.5x"'; do
+  want=${bad#*|}
+  for row in "${bad%%|*}" "$(printf '%s' "${bad%%|*}" | sed 's/,/, /g')"; do
+    printf 'slot,dist_mm,status\n0,4.5,0\n%s\n2,4.5,0\n' "$row" >"$tmp/lax.csv"
+    $RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 "$tmp/lax.csv" >/dev/null 2>"$tmp/lax.err"
+    rc=$?; n=$((n + 1))
+    if [ $rc -eq 65 ] && grep -qF "lax.csv:3: $want" "$tmp/lax.err"; then
+      echo "ok   csv_row_refused '$row': exit 65, $(cat "$tmp/lax.err")"
+    else
+      echo "FAIL csv_row_refused '$row': exit $rc, $(cat "$tmp/lax.err")"; fail=$((fail + 1))
+    fi
+  done
+done
+# Further columns, each named in the header, are read past: the capture
+# with a column "temp_c" added reads the same to the last digit; a
+# header with an empty 4th name is refused.
+awk 'NR == 1 { print $0 ",temp_c"; next } { print $0 ",21.5" }' \
+  "$tmp/fourier_300_3000.csv" >"$tmp/wide.csv"
+$RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 --csv "$tmp/fourier_300_3000.csv" >"$tmp/narrow.out" 2>&1
+rc1=$?
+$RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 --csv "$tmp/wide.csv" >"$tmp/wide.out" 2>&1
+rc2=$?; n=$((n + 1))
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s "$tmp/narrow.out" "$tmp/wide.out"; then
+  echo "ok   csv_named_further_column_read_past: $(tail -1 "$tmp/wide.out" | cut -c1-40)"
+else
+  echo "FAIL csv_named_further_column_read_past: exit $rc1 $rc2, $(head -c 300 "$tmp/wide.out")"; fail=$((fail + 1))
+fi
+printf 'slot,dist_mm,status,\n0,4.5,0,\n' >"$tmp/noname.csv"
+$RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 "$tmp/noname.csv" >/dev/null 2>"$tmp/noname.err"
+rc=$?; n=$((n + 1))
+if [ $rc -eq 65 ] && grep -qF 'noname.csv:1: expected the header "slot,dist_mm,status" (further columns named), found an empty name for column 4' "$tmp/noname.err"; then
+  echo "ok   csv_header_empty_column_name_refused: exit 65, $(cat "$tmp/noname.err")"
+else
+  echo "FAIL csv_header_empty_column_name_refused: exit $rc, $(cat "$tmp/noname.err")"; fail=$((fail + 1))
+fi
 # The CSV reader's plain rows (digits, '.', '-' and commas) skip libcsv,
 # and their numbers strtoull, strtol and strtod (capture.c parse_rows,
 # field_decimal). The same capture with every field quoted, its distances
