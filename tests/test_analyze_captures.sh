@@ -161,6 +161,17 @@ if [ $rc -eq 65 ] && grep -qF 'noname.csv:1: expected the header "slot,dist_mm,s
 else
   echo "FAIL csv_header_empty_column_name_refused: exit $rc, $(cat "$tmp/noname.err")"; fail=$((fail + 1))
 fi
+# The "# rig trace:" line's values are read as dist_mm is: strtod took
+# "0x10" for a rate of 16 Hz. A bad value there is a bad capture, exit 65
+# (read with no options, it exited 64, as for a usage error).
+printf '# rig trace: rate_hz=0x10 zero_mm=5\nslot,dist_mm,status\n0,4.5,0\n' >"$tmp/hexhdr.csv"
+$RUNNER "$RIG" analyze "$tmp/hexhdr.csv" >/dev/null 2>"$tmp/hexhdr.err"
+rc=$?; n=$((n + 1))
+if [ $rc -eq 65 ] && grep -qF 'hexhdr.csv:1: rate_hz: expected a number, found "0x10"' "$tmp/hexhdr.err"; then
+  echo "ok   trace_header_hex_value_refused: exit 65, $(cat "$tmp/hexhdr.err")"
+else
+  echo "FAIL trace_header_hex_value_refused: exit $rc, $(cat "$tmp/hexhdr.err")"; fail=$((fail + 1))
+fi
 # The CSV reader's plain rows (digits, '.', '-' and commas) skip libcsv,
 # and their numbers strtoull, strtol and strtod (capture.c parse_rows,
 # field_decimal). The same capture with every field quoted, its distances

@@ -250,7 +250,7 @@ static void csv_row(int c, void *data)
 			 * comment lines stand before the header only */
 			row_fail(st, "expected a sample row, found a comment line \"%.40s\" "
 				     "(comment lines go before the header)", st->fields[0]);
-		} else if (nf >= 3 && !strcmp(st->fields[0], "slot") &&
+		} else if (st->fields[0][0] == 's' && nf >= 3 && !strcmp(st->fields[0], "slot") &&
 			   !strcmp(st->fields[1], "dist_mm")) {
 			row_fail(st, "expected a sample row, found the header \"%s,%s,%s\" again "
 				     "(two traces joined?)", st->fields[0], st->fields[1],
