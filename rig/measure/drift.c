@@ -1106,15 +1106,21 @@ static bool drift_period_explains(const struct drift_sums *d, double dur)
  * polynomial in time's change over the record moves when what moves the
  * troughs without a drift (the period, the sample phase, the period's
  * change: drift_explain_best) is fitted beside it, at that fit's degree,
- * beyond what noise alone moves between the nested fits; 0 where they
- * agree within that or the design is singular (a speed that holds). A pad
+ * beyond twice the standard deviation noise alone moves it between the
+ * nested fits (sqrt(|v1 - v0|)), squared; 0 where they agree within that
+ * or the design is singular (a speed that holds). Beyond once, as the
+ * next degree's term: under a chirp the period is a line in time and
+ * the time part's line is noise, its change 6.3 +- 3.0 um against the
+ * line's -0.02 +- 0.19 with none drawn (speed 4000 22972, a chirp of
+ * -2.85 %): U 0.81 -> 11.14 um; beyond twice, 0.81. A pad
  * whose creep still recovers at the trough puts the troughs deeper after
  * a speed step, with no drift of the readings: blind_hunt.py speed 4000
  * 21846 (a step to 0.78 at 0.54 s onto a pad, none drawn) read the drift
  * +0.91 um, U 0.78 (k = 2), +1.21 +- 0.24 um over 13 draws of its noise
  * (ring_redraw.py), 9 within U; the line through the troughs +1.58 um, the
- * same line beside the period -0.18 +- 0.27. Where the speed holds the two
- * fits read the same (the blind drift draws: within 0.03 um). */
+ * same line beside the period -0.18 +- 0.27: U 2.71 (flagged; corrected
+ * 2.82), 12 and 13 of the 13 within U. Where the speed holds
+ * the two fits read the same (the blind drift draws: within 0.03 um). */
 static double drift_speed_var(const struct drift_sums *d, double dur)
 {
 	unsigned deg;
@@ -1122,8 +1128,8 @@ static double drift_speed_var(const struct drift_sums *d, double dur)
 	struct drift_model f;
 	if (!drift_explain_best(d, dur, &deg, &w, &dr, &vd) || !drift_poly_fit(d, deg, dur, &f))
 		return 0;
-	double dd = dr - f.drift, ex = dd * dd - num_abs(vd - f.v_drift);
-	return ex > 0 ? ex : 0;
+	double ex = num_abs(dr - f.drift) - 2 * sqrt(num_abs(vd - f.v_drift));
+	return ex > 0 ? ex * ex : 0;
 }
 
 /* What the shape took in of a drift. At a rate near commensurate with the
