@@ -2307,8 +2307,7 @@ static void shape_top(struct shape *sh, const struct shape_pts *P, const struct 
 		if (dq.gap != 0)
 			u_model = num_rect_add(u_model, num_abs(dq.gap));
 		if (!src->fine_model) {
-			if (src->fine_model_due)
-				*src->fine_model_due = true;
+			fold_fine_model_due(src);
 		} else {
 			double spread, ob = dwell_bias(P, lo, hi, vpos, &spread);
 			peak -= ob;
