@@ -427,18 +427,21 @@ static bool quad_solve(const double S[5], const double Y[3], double q[3], double
 /* A rounded or flat top (dwell): the bins near the top fitted with a
  * weighted quadratic; its vertex if the curvature is real (3 sigma) and
  * the vertex inside. Otherwise not the vertex (a plateau's level: the
- * vertex of a fit to noise would over-read), but the fit where the top
- * is: on coarse bins (coarse: under TOP_MISS_BINS) at the top bin, on
- * fine bins at the centroid of the points, the reference their rules
- * take (dwell_over, dwell_skew, dwell_slope: a plateau's fall from its
- * crest). On coarse bins the window holds 3..9 points and one bin more
- * on a side moves the centroid half a bin down that flank, where a
- * curvature the test cannot confirm on 1..2 degrees of freedom reads a
- * rounded top low: blind_hunt.py spikes 1000 20141's spike-free twin
- * (jmax - 1 .. jmax + 2, c -0.72 +- 0.27 per bin^2 at z 2.6) read its
- * fit 0.36 um under the top point, at the centroid half a bin to the
- * right of the top bin. The gap between the two readings (dq->gap) is
- * the model's: shape_top counts it in U. */
+ * vertex of a fit to noise would over-read) but the fit at the centroid
+ * of the points, or on coarse bins (coarse: under TOP_MISS_BINS) at the
+ * top bin where the fit stands higher there: a window that reaches
+ * further down one side (a convex fit, a plateau's fall) puts its
+ * centroid on that side, under the top. blind_hunt.py mixed 1000 23442
+ * (jmax - 1 .. jmax + 3, convex) read its centroid 1.08 um under the
+ * top bin: -2.61 um against U 5.05, now -2.01 (U 3.05). Where the fit
+ * stands lower at the top bin, the top bin is the noise's pick on a
+ * plateau and the centroid its level (physics dwell_1khz_no_clean_doubt:
+ * 25 points, the top bin at their end 0.42 um under the centroid's
+ * reading; read there, dwell_bias' models spread 3 um at the plateau's
+ * end). Fine bins keep the centroid, the reference their rules take
+ * (dwell_over, dwell_skew, dwell_slope: a plateau's fall from its
+ * crest). The gap between the two readings (dq->gap) is the model's:
+ * shape_top counts it in U. */
 static void peak_dwell(const struct shape_pts *P, long lo, long hi, bool coarse, double *peak,
 		       double *vpos, struct top_curv *tc, struct dwell_quad *dq)
 {
@@ -482,9 +485,11 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, bool coarse,
 		dq->plateau = false;
 	} else if (coarse) {
 		double x0 = pt_x(P, 0, &j), p0 = a + b * x0 + c * x0 * x0;
-		dq->gap = p0 - *peak;
-		*peak = p0;
-		*vpos = x0;
+		if (p0 > *peak) {
+			dq->gap = p0 - *peak;
+			*peak = p0;
+			*vpos = x0;
+		}
 	}
 }
 
