@@ -396,7 +396,8 @@ static double sharp_lev(const struct shape_pts *P)
 
 /* peak_dwell's quadratic a + b x + c x^2 (ok: solved), for dwell_over;
  * gap: on coarse bins with no vertex read, its reading at the top bin
- * less the one at the points' centroid (shape_top counts it in U). */
+ * less the one at the points' centroid where that is higher (read
+ * there; shape_top counts it in U), 0 otherwise. */
 struct dwell_quad {
 	bool ok, plateau;
 	double a, b, c, gap;
