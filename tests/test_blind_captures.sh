@@ -1859,9 +1859,8 @@ case_ spikes_1khz_flat_models_share spikes 1000 20028
 # jmax + 2 in the spike-free twin; the dwell's quadratic through the
 # first bent convex and was read at its points' centroid, one bin down
 # the flank: -0.79 um from the twin (issue 13: 0.5). The window now
-# holds both neighbours of the top bin, and where the quadratic shows no
-# vertex on coarse bins it is read at the top bin, the gap to the
-# centroid's reading in U: -0.04 um (session 45, NOGGING).
+# holds both neighbours of the top bin, as the twin's: -0.02 um
+# (session 45, NOGGING).
 case_ spikes_1khz_dwell_read_at_top spikes 1000 20141
 
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
