@@ -315,7 +315,7 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 /* A rig trace ("# rig trace:" first) carries its rate, range, zero and the
  * fixture's uncertainty terms: they stand for the options not given.
  * Returns 1 when it did, 0 for a file without that header, -1 after an
- * error was printed. */
+ * error was printed (a value that is not a number: a bad capture). */
 static int trace_header(const char *path, struct measure_config *mc, double *range_mm,
 			unsigned given, bool *have_fmt, enum capture_format *fmt, bool *have_rate,
 			bool *have_zero)
@@ -525,8 +525,10 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 	if (optind == argc - 1 && strcmp(argv[optind], "-") &&
 	    (!have_fmt || !have_rate || !have_zero) &&
 	    trace_header(argv[optind], &mc, &range_mm, given, &have_fmt, &fmt, &have_rate,
-			 &have_zero) < 0)
+			 &have_zero) < 0) {
+		ret = RIG_EXIT_DATAERR; /* a bad header line: a bad capture, as with options */
 		goto out;
+	}
 	if (!have_fmt || !have_rate || !have_zero) {
 		cli_error(CMD, "expected --format, --rate and --zero-mm, or a rig trace that "
 			       "carries them (missing: %s%s%s)",
