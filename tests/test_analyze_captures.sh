@@ -191,6 +191,15 @@ same_read_ csv_named_further_column_read_past "$tmp/fourier_300_3000.csv" "$tmp/
 $RUNNER "$RIG" analyze --format ild1420 --rate 4000 --zero-mm 5 "$tmp/missing.bin" >/dev/null 2>"$tmp/miss.err"
 rc=$?; n=$((n + 1))
 if [ $rc -eq 74 ]; then echo "ok   missing_file: exit 74"; else echo "FAIL missing_file: exit $rc"; fail=$((fail + 1)); fi
+# with no options (a rig trace would carry them): the file it cannot open
+# is named, exit 74 as with options, not a usage error for the options
+$RUNNER "$RIG" analyze "$tmp/missing.csv" >/dev/null 2>"$tmp/miss.err"
+rc=$?; n=$((n + 1))
+if [ $rc -eq 74 ] && grep -q "cannot open $tmp/missing.csv" "$tmp/miss.err"; then
+  echo "ok   missing_file_no_options: exit 74, named"
+else
+  echo "FAIL missing_file_no_options: exit $rc: $(cat "$tmp/miss.err")"; fail=$((fail + 1))
+fi
 
 # the rig's own trace, with no options: its "# rig trace:" line carries the
 # rate, range, zero and the fixture's uncertainty terms, and analyze prints
