@@ -85,15 +85,16 @@ static double fine_misfit(const struct shape_pts *P, long k, long h, const doubl
  * peak at 6.2 u and was taken for a ring: +8.45 um against U 5.93, status
  * ok. With u scaled by the misfit, a ripple not clearly beyond its noise:
  * +2.36 um, U 4.42. */
-static bool local_max(const struct shape_pts *P, long k, long h, double reach, double *val,
-		      double *pos, double *u, double *curv)
+static bool local_vertex(const struct shape_pts *P, long k, long h, double reach, double *val,
+			 double *pos, double *u, double *curv, double *share, int *side)
 {
 	double q[3], inv[3][3], s2, xc;
 	if (!ring_local_quad(P, k, h, q, inv, &s2, &xc) || !(q[2] < 0))
 		return false;
 	double v = -q[1] / (2 * q[2]);
 	long jn;
-	if (num_abs(v) > reach * num_abs(pt_x(P, k + (v > 0 ? 1 : -1), &jn) - xc))
+	double gap = num_abs(pt_x(P, k + (v > 0 ? 1 : -1), &jn) - xc);
+	if (num_abs(v) > reach * gap)
 		return false;
 	double g[3] = { 1, v, v * v }, var = 0;
 	for (int a = 0; a < 3; a++)
@@ -103,7 +104,48 @@ static bool local_max(const struct shape_pts *P, long k, long h, double reach, d
 	*pos = xc + v;
 	*u = sqrt(var * s2 * fine_misfit(P, k, h, q, xc, s2));
 	*curv = -q[2];
+	if (share)
+		*share = gap > 0 ? num_abs(v) / gap : 0;
+	if (side)
+		*side = v > 0 ? 1 : -1;
 	return true;
+}
+
+static bool local_max(const struct shape_pts *P, long k, long h, double reach, double *val,
+		      double *pos, double *u, double *curv)
+{
+	return local_vertex(P, k, h, reach, val, pos, u, curv, NULL, NULL);
+}
+
+/* The local maximum point k claims for the search (ring_candidate): its
+ * vertex within half the gap to the neighbouring point on the vertex's
+ * side (local_max, reach 0.5), or further, up to that neighbour, where
+ * the neighbour claims none: its own quadratic has no maximum there, or
+ * puts its vertex beyond half the gap too (back towards k: the one whose
+ * vertex lies nearer its own point claims it; away: none does). Each
+ * point's quadratic is fitted over its own 2h + 1 points, so two of them
+ * may each put a crest between them on the other's side, and the crest
+ * was lost (12-07, MITRE): blind_hunt.py ringing 4000 21391 (a 4782 Hz
+ * ring of 18.4 um on 207 Hz strokes, 266 points, the ripple at 18 sigma,
+ * h 2) had its crest between points 0.95 apart, read 0.54 and 0.52 of
+ * the gap from the two nearest: a side crest 4.3 um lower became the
+ * ring's, and the ring's model (the second reading) met it halfway:
+ * -2.15 um, U 5.17; in 2 of its 8 redraws (tests/gen/ring_redraw.py)
+ * so, the other 6 within 0.5 um (U 0.55..0.87). */
+static bool local_max_claim(const struct shape_pts *P, long k, long h, double *val, double *pos,
+			    double *u, double *curv)
+{
+	double s, sn, vn, pn, un, cn;
+	int d, dn;
+	if (!local_vertex(P, k, h, 1.0, val, pos, u, curv, &s, &d))
+		return false;
+	if (s <= 0.5)
+		return true;
+	if (!local_vertex(P, k + d, h, 1.0, &vn, &pn, &un, &cn, &sn, &dn))
+		return true;
+	if (sn <= 0.5)
+		return false;
+	return dn == d || s < sn || (s == sn && d > 0);
 }
 
 /* The value at the centre of a least-squares quadratic through the
@@ -284,7 +326,7 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 		struct ring_cand h = { .val = -INFINITY, .h = hs[i] };
 		for (long k = lo; k <= hi; k++) {
 			double val, pos, u, cv;
-			if (local_max(P, k, hs[i], 0.5, &val, &pos, &u, &cv) && val > h.val)
+			if (local_max_claim(P, k, hs[i], &val, &pos, &u, &cv) && val > h.val)
 				h = (struct ring_cand){ val, pos, u, cv, 0, k, hs[i] };
 		}
 		if (!isfinite(h.val) || !(h.u > 0))
