@@ -2853,4 +2853,17 @@ cover_ ring_1khz_timing_gap_covered ringing 1000 20177
 # um, U 2.55; the 12 draws sd 1.46 -> 1.00 um, 11 -> 12 within U. About
 # 1 s of CPU.
 redraw_mean_ ring_1khz_crest_read_from_8_timings ringing 1000 20177 6 1 1.5
+# blind_hunt.py ringing 4000 21391 (a 4782 Hz ring of 18.4 um on 207 Hz
+# poly345 strokes, 266 points, no exposure; the ripple at 18 sigma, local
+# quadratics over 5 points; session 45, MITRE): the crest lay between two
+# fold points 0.95 apart, and each one's quadratic put its vertex beyond
+# half the gap, on the other's side (0.54 and 0.52 of it): no local
+# maximum claimed it, a side crest 4.3 um lower was the ring's, and the
+# ring's model met it halfway: -2.15 um, U 5.17 (so in 2 of its 8 noise
+# redraws, the other 6 within 0.5 um, U 0.55..0.87). Such a crest is now
+# claimed by the point whose vertex lies nearer it (ring.c,
+# local_max_claim): -0.03 um, U 0.68; redraw 5 -2.05 -> -0.14 um. About
+# 1 s of CPU.
+cover_ ring_4khz_crest_between_two_fold_points ringing 4000 21391 "ringing within 1 um" 0.5
+redraw_mean_ ring_4khz_crest_between_two_fold_points_redraw ringing 4000 21391 5 1 0.5
 finish
