@@ -1565,6 +1565,57 @@ out:
 	return mm->ok;
 }
 
+/* What a ring seen on the main fold earns of its move over the smooth
+ * peak: the ripple's share (ripple_ramp), or the best local maximum's,
+ * whichever is more: none where it stands MAX_SURE_FROM of its standard
+ * uncertainty above the smooth peak, judged against the fold's scatter
+ * (excess, fold_noise_excess) as the ripple is, all of it MAX_SURE_RAMP
+ * further. The ripple's z is the largest of many and is held to a ramp
+ * from RIPPLE_SIGMAS for a noisy plateau's sake (blind_hunt.py noisy 4000
+ * 10603: its maximum 5.9 sigma up, 4.1 against the fold's scatter, earns
+ * none); a ring that shows its trough only by a convex bend at 5..6 sigma
+ * (a ring on a dwell's plateau, or one whose trough the noise blurs) kept
+ * the smooth peak's side where its crest stood far above it. Until 12-07
+ * (session 45, MITRE) the ripple's alone: blind_hunt.py ringing 4000
+ * 23833 (a 2362 Hz ring of 15.4 um on 195 Hz poly345 strokes with a
+ * 0.055-cycle dwell, 315 points, no exposure; the convex bend at 5.5
+ * sigma, no rise; the best maximum 3.3 um up at 10 sigma, its crest)
+ * moved half the way: -1.44 um, U 3.93; 8 redraws of its noise and
+ * scatter (tests/gen/ring_redraw.py) -1.07 um on average, 4 within 1 um. */
+#define MAX_SURE_FROM 5.0
+#define MAX_SURE_RAMP 2.0
+static double seen_share(const struct ripple *rp, long n, double excess, double gap, double u)
+{
+	double a = ripple_ramp(rp, n, excess);
+	double z = u > 0 ? gap / (u * sqrt(excess)) : 0;
+	double b = num_ramp(z, MAX_SURE_FROM, MAX_SURE_FROM + MAX_SURE_RAMP);
+	return b > a ? b : a;
+}
+
+/* A local maximum 2..RING_SIGMAS sigma above the smooth peak with no
+ * ripple (peak_ringing): the smooth peak stays (or moves a share of the
+ * way to the middle), and the gap counts in U as a rectangular
+ * half-width. The maximum is the other reading of the top, and it is read
+ * low by its quadratic (the Richardson correction, c->corr, says by how
+ * much for a sharp crest; a ring's crest more) and stands its own noise
+ * (c->u) away: the half-width reaches the corrected maximum, and its
+ * noise adds in quadrature. Until 12-07 (session 45, MITRE) the gap alone:
+ * blind_hunt.py ringing 4000 21405 (a 2530 Hz ring of 5.2 um decaying in
+ * 0.52 ms on 113 Hz asine strokes, 311 points, no exposure; the load's
+ * warp puts the ring's crest on the top, 0.73 um over it in the truth;
+ * no ripple, the top bent convex at 2.6 sigma) took the smooth peak, its
+ * best maximum (17 points) 0.53 um up at 2.1 sigma and 0.18 more by its
+ * correction: -0.94 um against U 0.86, status ok; 12 redraws of its
+ * noise and scatter (tests/gen/ring_redraw.py) -0.58 um on average (se
+ * 0.09), 10 within U. The information is thin (the ring's model finds no
+ * ring beyond its noise; the same capture without noise or scatter reads
+ * -0.23 um): a bias left, its U widened. */
+static double unsure_max_doubt(double u_model, const struct ring_cand *c, double excess)
+{
+	double u = num_rect_add(u_model, excess + c->corr);
+	return sqrt(u * u + c->u * c->u);
+}
+
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
 		  enum measure_ring *ring, double *rise_um, bool *crest_top, double *box_um,
@@ -1818,7 +1869,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		 * unsure, whatever the maximum's own significance. (A fine
 		 * fold's ring, src NULL: ring_fine and fine_clean_doubt weigh
 		 * it by the same ramp, ripple_share.) */
-		double a = ripple_ramp(&rp, P->n, fold_noise_excess(P));
+		double a = seen_share(&rp, P->n, fold_noise_excess(P), excess, c.u);
 		if (src && a < 1) {
 			if (!unsure)
 				*u_model = num_rect_add(*u_model, excess);
@@ -1894,7 +1945,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 			double t = (excess / c.u - RING_SIGMAS) / RING_TAKE_RAMP + 1;
 			*peak += (t > 0 ? t : 0) * excess / 2;
 		}
-		*u_model = num_rect_add(*u_model, excess);
+		*u_model = unsure_max_doubt(*u_model, &c, excess);
 	} else if (doubt_um && excess > MAX_DOUBT_FROM * c.u) {
 		/* MAX_DOUBT_FROM..2 sigma: a share of the gap, growing to all
 		 * of it at 2 sigma, where the switch above takes it, when the
