@@ -1014,6 +1014,13 @@ struct fold_src {
 	 * (ring.c ring_model_try), kept for a call with the same inputs */
 	struct ring_memo *ring_memo;
 };
+/* A model the final read fits would be fitted here: say so to the build
+ * that asked (src->fine_model_due, may be NULL). */
+static inline void fold_fine_model_due(const struct fold_src *src)
+{
+	if (src->fine_model_due)
+		*src->fine_model_due = true;
+}
 /* Fold src's samples within win into nb bins as points P (P->ys too;
  * P->jmax, jmin and tmin are the caller's). False with fewer than 3
  * filled bins. */

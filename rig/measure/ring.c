@@ -1910,8 +1910,8 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		bool second = src && !tried && a >= 1;
 		/* fitted in the shape's final read only (shape_reread), as the
 		 * fine fold's model is: the builds before say that it would be */
-		if (second && !src->fine_model && src->fine_model_due)
-			*src->fine_model_due = true;
+		if (second && !src->fine_model)
+			fold_fine_model_due(src);
 		if (second && src->fine_model &&
 		    ring_model_try(P, src, bh, box, boxed, seen, lo + hmax, hi - hmax, &pk, &vp, &up, &um,
 				   &cv, &bx, NULL, &fs2) &&
@@ -2374,8 +2374,7 @@ static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src
 		return;
 	if (!src->fine_model) {
 		/* the model is fitted in the final read only (shape_reread) */
-		if (src->fine_model_due)
-			*src->fine_model_due = true;
+		fold_fine_model_due(src);
 		return;
 	}
 	struct rm_pts R; /* ~40 KiB of stack */
@@ -2579,8 +2578,7 @@ static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *sr
 	/* the crest from FINE_READS timings of the bins (fine_crest_reads),
 	 * in the final read */
 	if (!src->fine_model) {
-		if (src->fine_model_due)
-			*src->fine_model_due = true;
+		fold_fine_model_due(src);
 	} else {
 		double half;
 		fine_crest_reads(P, src, &win, nb, wlo, whi, *vpos, r, *peak, pk, &pk, &half);

@@ -2278,8 +2278,7 @@ static void shape_top(struct shape *sh, const struct shape_pts *P, const struct 
 		 * models: shape_reread): in each of a 1 kHz record's 17 builds
 		 * its flat searches took 4.2 times the record's instructions */
 		if (!src->fine_model) {
-			if (src->fine_model_due)
-				*src->fine_model_due = true;
+			fold_fine_model_due(src);
 		} else {
 			double spread, ob = dwell_bias(P, lo, hi, vpos, &spread);
 			peak -= ob;
