@@ -1597,9 +1597,14 @@ static double seen_share(const struct ripple *rp, long n, double excess, double 
  * way to the middle), and the gap counts in U as a rectangular
  * half-width. The maximum is the other reading of the top, and it is read
  * low by its quadratic (the Richardson correction, c->corr, says by how
- * much for a sharp crest; a ring's crest more) and stands its own noise
- * (c->u) away: the half-width reaches the corrected maximum, and its
- * noise adds in quadrature. Until 12-07 (session 45, MITRE) the gap alone:
+ * much for a sharp crest; a ring's crest more): on the main fold
+ * (main_fold: src, peak_ringing) the half-width reaches the corrected
+ * maximum. Not on the fine folds of the top, whose callers weigh their
+ * maxima themselves (ring_fine_rules); nor the maximum's own noise in
+ * quadrature, tried first: it widened 21 of 50 records of ringing at 1 kHz
+ * (blind_hunt.py seeds 23800-23849, mean U 9.32 -> 9.76 um, 23805 3.11 ->
+ * 10.32) and 18 of 100 mixed at 4 kHz (23886 1.23 -> 1.82) for no record
+ * brought within U. Until 12-07 (session 45, MITRE) the gap alone:
  * blind_hunt.py ringing 4000 21405 (a 2530 Hz ring of 5.2 um decaying in
  * 0.52 ms on 113 Hz asine strokes, 311 points, no exposure; the load's
  * warp puts the ring's crest on the top, 0.73 um over it in the truth;
@@ -1610,10 +1615,10 @@ static double seen_share(const struct ripple *rp, long n, double excess, double 
  * 0.09), 10 within U. The information is thin (the ring's model finds no
  * ring beyond its noise; the same capture without noise or scatter reads
  * -0.23 um): a bias left, its U widened. */
-static double unsure_max_doubt(double u_model, const struct ring_cand *c, double excess)
+static double unsure_max_doubt(double u_model, const struct ring_cand *c, double excess,
+			       bool main_fold)
 {
-	double u = num_rect_add(u_model, excess + c->corr);
-	return sqrt(u * u + c->u * c->u);
+	return num_rect_add(u_model, excess + (main_fold ? c->corr : 0));
 }
 
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
@@ -1945,7 +1950,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 			double t = (excess / c.u - RING_SIGMAS) / RING_TAKE_RAMP + 1;
 			*peak += (t > 0 ? t : 0) * excess / 2;
 		}
-		*u_model = unsure_max_doubt(*u_model, &c, excess);
+		*u_model = unsure_max_doubt(*u_model, &c, excess, src != NULL);
 	} else if (doubt_um && excess > MAX_DOUBT_FROM * c.u) {
 		/* MAX_DOUBT_FROM..2 sigma: a share of the gap, growing to all
 		 * of it at 2 sigma, where the switch above takes it, when the
