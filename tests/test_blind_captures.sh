@@ -2886,7 +2886,7 @@ redraw_mean_ ring_4khz_seen_by_a_bend_max_sure_redraw ringing 4000 23833 2 1 0.5
 # correction; the smooth peak stays, the gap in U: -0.94 um against U
 # 0.86, status ok. A bias the fold holds too little of to fix (12 redraws
 # -0.58 um on average, se 0.09; the ring's model finds no ring; without
-# noise or scatter -0.23): the doubt now reaches the corrected maximum,
-# its noise beside it (ring.c, unsure_max_doubt): U 1.14.
+# noise or scatter -0.23): the doubt now reaches the corrected maximum
+# (ring.c, unsure_max_doubt): U 1.02.
 cover_ ring_4khz_crest_on_top_unsure_max_covered ringing 4000 21405
 finish
