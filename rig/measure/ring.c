@@ -85,6 +85,9 @@ static double fine_misfit(const struct shape_pts *P, long k, long h, const doubl
  * peak at 6.2 u and was taken for a ring: +8.45 um against U 5.93, status
  * ok. With u scaled by the misfit, a ripple not clearly beyond its noise:
  * +2.36 um, U 4.42. */
+#define RING_MIN_BINS 200 /* coarser bins do not resolve kHz ringing (and
+			     a cycloid's sharp top fooled the local fits) */
+
 static bool local_vertex(const struct shape_pts *P, long k, long h, double reach, double *val,
 			 double *pos, double *u, double *curv, double *share, int *side)
 {
@@ -131,12 +134,18 @@ static bool local_max(const struct shape_pts *P, long k, long h, double reach, d
  * the gap from the two nearest: a side crest 4.3 um lower became the
  * ring's, and the ring's model (the second reading) met it halfway:
  * -2.15 um, U 5.17; in 2 of its 8 redraws (tests/gen/ring_redraw.py)
- * so, the other 6 within 0.5 um (U 0.55..0.87). */
+ * so, the other 6 within 0.5 um (U 0.55..0.87). Only on a fold that
+ * resolves a ring (RING_MIN_BINS), not a fine fold of the top (P->indep):
+ * claimed on every fold, the maxima so added widened 21 of 50 records of
+ * ringing at 1 kHz (blind_hunt.py seeds 23800-23849; 23805's U 3.11 ->
+ * 10.32 um, its coarse fold's) and brought none within 1 um or U. */
 static bool local_max_claim(const struct shape_pts *P, long k, long h, double *val, double *pos,
 			    double *u, double *curv)
 {
 	double s, sn, vn, pn, un, cn;
 	int d, dn;
+	if (P->indep || P->n < RING_MIN_BINS)
+		return local_max(P, k, h, 0.5, val, pos, u, curv);
 	if (!local_vertex(P, k, h, 1.0, val, pos, u, curv, &s, &d))
 		return false;
 	if (s <= 0.5)
@@ -395,8 +404,6 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 #define RING_SIGMAS 3.5
 #define RING_TAKE_RAMP 1.0 /* the middle taken from RING_SIGMAS less this */
 #define VERTEX_SIGMAS 2.0 /* the smooth peak above every local maximum */
-#define RING_MIN_BINS 200 /* coarser bins do not resolve kHz ringing (and
-			     a cycloid's sharp top fooled the local fits) */
 #define RING_MIN_HALF 3   /* points in half a ring period to resolve its peak */
 /* A ring's trough beside a crest on the top lies within half a period of
  * the slowest ring of the band (bh, ring_band_half) of that crest; under
