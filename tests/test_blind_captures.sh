@@ -2078,7 +2078,9 @@ cover_ mixed_pad_skew_dwell_4khz mixed 4000 10204
 # exposure, PWM ripple at 239 Hz, no ring drawn): FILLET's onset model
 # (landed in session 44 as d66a061, then withdrawn) read a ring there,
 # +2.10 um against U 1.35, where the boxed top reads +0.14 (U 14.65).
-# A guard for the model's next landing. About 1 s of CPU.
+# Landed again in session 45 with the gap between the two readings in
+# its U as a rectangular half-width (shape.c shape_top): +2.10 um, U
+# 2.64. About 1 s of CPU.
 cover_ exposure_ringless_top_no_onset_ring_4khz mixed 4000 21334
 
 # blind_hunt.py mixed 4000 10223: a PWM ripple of 0.32 % at 159.5 Hz on
@@ -2568,6 +2570,35 @@ redraw_cover_() {
 # box's mean of the hidden ring too (ring.c ring_box_miss): U 26.6.
 redraw_cover_ ring_4khz_hidden_box_mean_covered ringing 4000 17320 3 3 ring_um=20.0 ring_hz=4700
 cover_ ring_4khz_hidden_0p14_covered ringing 4000 17320
+# The ring from its impact (docs/measurement.md 5b, "The ring from its
+# impact, read", ring.c ring_onset_peak): 17320 above read the boxed top,
+# -15.46 um against U 28.64 (the hidden ring's term, by its width) on
+# b5b5b15. A damped sine that starts at the impact with no displacement,
+# fitted through the box with a sextic over the top and the rising flank
+# (the onset, frequency and decay on grids), reads the ring the steady
+# model cannot: -0.13 um, U 6.64 (12 redraws -0.01 +- 0.50 um, all within
+# U). 16610 (a 3047 Hz ring of 16.0 um under 215 us, the box passing
+# +0.43 of it; no steady model taken) -1.20 um, U 27.92 -> +0.29, U 10.74.
+# Both fail on b5b5b15 and on 8d74e46 (the model withdrawn). Since
+# session 45 the gap to the boxed top's reading is in U (shape.c
+# shape_top): 17320 U 18.91, 16610 U 10.87.
+cover_ ring_4khz_onset_model_reads_hidden_ring ringing 4000 17320 "ringing within 1 um"
+cover_ ring_4khz_onset_model_0p43 ringing 4000 16610 "ringing within 1 um"
+# Guards, each passes on b5b5b15 and FAILED on the prototype (branch
+# dowel, session 42): 19496 (a 4846 Hz ring of 14.3 um under 233 us on
+# 87 Hz poly345 strokes) fitted a 3975 Hz ring from the impact and read
+# +7.14 um against U 6.52, a smooth top of 11 coefficients 7.7 of its
+# noise better than that ring; 19499 (4629 Hz, 17.3 um, under 218 us, a
+# pad at 0.92 of the travel that creeps) took a 3725 Hz ring of +24 um
+# over the whole window, 7.4 of its noise better than the smooth top,
+# -8.61 um against U 3.53, 28 of 441 strokes within U: the onset's model
+# is taken only where its ring beats that smooth top by RM_SMOOTH. 17348's
+# redraw 10 (4329 Hz under 231 us): the half window's best ring at the
+# band's edge (none taken), the whole window's alone -6.09 um against U
+# 0.43: taken only where both windows take a ring.
+cover_ ring_4khz_onset_model_wrong_ring_covered ringing 4000 19496
+cover_ ring_4khz_onset_model_pad_covered ringing 4000 19499
+redraw_cover_ ring_4khz_onset_model_one_window_covered ringing 4000 17348 10 1
 # The ring's model on the sampling grid (docs/measurement.md 5a, "A ring
 # on the sampling grid"): 12700, a 4193 Hz ring decaying in 0.33 ms, dead
 # by the top of a 66 Hz asine stroke, 1.72 um of the strokes' scatter, no

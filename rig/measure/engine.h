@@ -147,11 +147,13 @@ struct ring_box {
 	bool hidden;    /* none taken: the ring that fits best stands out of
 			   the fit (RM_CHI), but the box passes under
 			   RM_BOX_GAIN of it */
+	bool onset;     /* the hidden ring read by its model from the impact
+			   (ring.c ring_onset_peak): its U is the model's */
 };
 /* no ring taken, none hidden */
 #define RING_BOX_NONE \
 	((struct ring_box){ .part_um = 0, .gain = 1, .freq_hz = 0, .smooth = false, \
-			    .hidden = false })
+			    .hidden = false, .onset = false })
 
 /* A ring model's fit (ring.c ring_model_try) and the inputs it was fitted
  * on. A build between the two top models (shape.c sharp_share) reads the
@@ -165,6 +167,7 @@ struct ring_memo {
 	double bh, box, grid_hz, rate_hz;
 	long lo, hi;
 	bool wide;
+	bool onset; /* the ring from its impact allowed (ring_model_peak) */
 	/* the caller's ring box and fit's noise before the fit (a caller
 	 * that asks for either takes the fit only from the same start) */
 	struct ring_box rb0;
@@ -174,6 +177,9 @@ struct ring_memo {
 	bool ok;
 	double pk, vp, up, um, cv, bx, fit_s2;
 	struct ring_box rb;
+	/* the ring box as the steady model left it (the fit without the
+	 * ring from its impact, where rb.onset: a call with onset false) */
+	struct ring_box rb_steady;
 };
 
 struct shape {
@@ -1013,6 +1019,10 @@ struct fold_src {
 	/* (may be NULL) the ring model's last fit on this fold
 	 * (ring.c ring_model_try), kept for a call with the same inputs */
 	struct ring_memo *ring_memo;
+	/* the top read without the ring from its impact (ring.c
+	 * ring_onset_peak): the boxed top whose gap to the model's reading
+	 * counts in its U (shape.c shape_top) */
+	bool onset_off;
 };
 /* A model the final read fits would be fitted here: say so to the build
  * that asked (src->fine_model_due, may be NULL). */

@@ -26,9 +26,8 @@ bool num_solve3_sym(const double A[3][3], const double y[3], double p[3], double
 	return true;
 }
 
-bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, double *inv)
+bool num_chol(unsigned n, const double *A, double L[NUM_SYM_MAX][NUM_SYM_MAX])
 {
-	double L[NUM_SYM_MAX][NUM_SYM_MAX] = { { 0 } };
 	if (n == 0 || n > NUM_SYM_MAX)
 		return false;
 	for (unsigned i = 0; i < n; i++)
@@ -44,25 +43,45 @@ bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, doub
 				L[i][j] = s / L[j][j];
 			}
 		}
+	return true;
+}
+
+void num_chol_fwd(unsigned n, const double L[NUM_SYM_MAX][NUM_SYM_MAX], const double *b, double *x)
+{
+	for (unsigned i = 0; i < n; i++) {
+		double s = b[i];
+		for (unsigned k = 0; k < i; k++)
+			s -= L[i][k] * x[k];
+		x[i] = s / L[i][i];
+	}
+}
+
+void num_chol_back(unsigned n, const double L[NUM_SYM_MAX][NUM_SYM_MAX], const double *b, double *x)
+{
+	for (unsigned i = n; i-- > 0;) {
+		double s = b[i];
+		for (unsigned k = i + 1; k < n; k++)
+			s -= L[k][i] * x[k];
+		x[i] = s / L[i][i];
+	}
+}
+
+bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, double *inv)
+{
+	double L[NUM_SYM_MAX][NUM_SYM_MAX] = { { 0 } };
+	if (!num_chol(n, A, L))
+		return false;
 	/* A x = b for b = y, then for each unit vector (the inverse) */
 	for (unsigned c = 0; c <= n; c++) {
-		double x[NUM_SYM_MAX];
+		double x[NUM_SYM_MAX], e[NUM_SYM_MAX];
 		if (c == n && !p)
 			break;
 		if (c < n && !inv)
 			continue;
-		for (unsigned i = 0; i < n; i++) {
-			double s = c == n ? y[i] : (double)(i == c);
-			for (unsigned k = 0; k < i; k++)
-				s -= L[i][k] * x[k];
-			x[i] = s / L[i][i];
-		}
-		for (unsigned i = n; i-- > 0;) {
-			double s = x[i];
-			for (unsigned k = i + 1; k < n; k++)
-				s -= L[k][i] * x[k];
-			x[i] = s / L[i][i];
-		}
+		for (unsigned i = 0; i < n; i++)
+			e[i] = c == n ? y[i] : (double)(i == c);
+		num_chol_fwd(n, (const double (*)[NUM_SYM_MAX])L, e, x);
+		num_chol_back(n, (const double (*)[NUM_SYM_MAX])L, x, x);
 		for (unsigned i = 0; i < n; i++) {
 			if (c == n)
 				p[i] = x[i];

@@ -28,6 +28,12 @@ bool num_solve3_sym(const double A[3][3], const double y[3], double p[3], double
  * the columns). inv (may be NULL) receives A^-1, row-major. */
 #define NUM_SYM_MAX 14 /* edge.c: a cubic, three open-stroke terms, the offset, six amplitudes */
 bool num_solve_sym(unsigned n, const double *A, const double *y, double *p, double *inv);
+/* num_solve_sym's factor: L (lower triangle) with L L' = A; false as
+ * num_solve_sym. num_chol_fwd solves L x = b, num_chol_back L' x = b
+ * (x may be b: each reads b[i] before it writes x[i]). */
+bool num_chol(unsigned n, const double *A, double L[NUM_SYM_MAX][NUM_SYM_MAX]);
+void num_chol_fwd(unsigned n, const double L[NUM_SYM_MAX][NUM_SYM_MAX], const double *b, double *x);
+void num_chol_back(unsigned n, const double L[NUM_SYM_MAX][NUM_SYM_MAX], const double *b, double *x);
 
 /* Least squares of y = sum p[i] x^i (i = 0..deg, deg + 1 <= NUM_SYM_MAX)
  * with x = t / span, from the points' power sums in t: st[j] = sum t^j

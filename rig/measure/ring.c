@@ -689,6 +689,21 @@ static double rm_chi(unsigned np, const double *A, const double *Y, const double
 	return chi;
 }
 
+/* The normal equations A (np x np, upper triangle filled) and Y solved
+ * into c (and inv, the inverse, unless NULL), *chi the fit's chi-square
+ * (yy the values' weighted sum of squares): false when A is singular. */
+static bool rm_sym_fit(unsigned np, double *A, const double *Y, double yy, double *c, double *inv,
+		       double *chi)
+{
+	for (unsigned a = 0; a < np; a++)
+		for (unsigned b = 0; b < a; b++)
+			A[a * np + b] = A[b * np + a];
+	if (!num_solve_sym(np, A, Y, c, inv))
+		return false;
+	*chi = rm_chi(np, A, Y, c, yy);
+	return true;
+}
+
 /* One model over R: the ring w radians and lam nepers a point (the
  * quartic alone when !ring). The chi-square from the normal equations
  * (yy - 2 c.Y + c.A.c); inv only when want_inv (the search needs none).
@@ -727,12 +742,8 @@ static bool rm_solve_tab(const struct rm_pts *R, double w, double lam, bool ring
 		Y[nq] += iw * c5 * R->y[i];
 		Y[nq + 1] += iw * c6 * R->y[i];
 	}
-	for (unsigned a = 0; a < np; a++)
-		for (unsigned b = 0; b < a; b++)
-			A[a * np + b] = A[b * np + a];
-	if (!num_solve_sym(np, A, Y, F->c, want_inv ? F->inv : NULL))
+	if (!rm_sym_fit(np, A, Y, R->yy, F->c, want_inv ? F->inv : NULL, &F->chi))
 		return false;
-	F->chi = rm_chi(np, A, Y, F->c, R->yy);
 	if (!ring)
 		F->c[nq] = F->c[nq + 1] = 0;
 	F->nq = nq;
@@ -1155,6 +1166,18 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 	return true;
 }
 
+/* One point's np columns col, weight iw and value y added to the normal
+ * equations A (np x np) and Y of a linear fit. */
+static void rm_normal_add(unsigned np, const double *col, double iw, double y, double *A,
+			  double *Y)
+{
+	for (unsigned a = 0; a < np; a++) {
+		Y[a] += iw * col[a] * y;
+		for (unsigned b = 0; b < np; b++)
+			A[a * np + b] += iw * col[a] * col[b];
+	}
+}
+
 /* The chi-square of a polynomial of degree 6 over R (its columns box
  * means, as the quartic's: the box mean of t^5 over a centred box of
  * half-width e is t^5 + 10/3 e^2 t^3 + e^4 t, of t^6 t^6 + 5 e^2 t^4 +
@@ -1170,11 +1193,7 @@ static double rm_sextic_chi(const struct rm_pts *R)
 		memcpy(col, R->q[i], 5 * sizeof col[0]);
 		col[5] = t4 * t + 10.0 / 3 * e2 * t3 + e4 * t;
 		col[6] = t4 * t2 + 5 * e2 * t4 + 3 * e4 * t2 + e4 * e2 / 7;
-		for (unsigned a = 0; a < RM_NP; a++) {
-			Y[a] += iw * col[a] * R->y[i];
-			for (unsigned b = 0; b < RM_NP; b++)
-				A[a * RM_NP + b] += iw * col[a] * col[b];
-		}
+		rm_normal_add(RM_NP, col, iw, R->y[i], A, Y);
 	}
 	if (!num_solve_sym(RM_NP, A, Y, c, NULL))
 		return NAN;
@@ -1311,7 +1330,593 @@ static double rm_over_top(const struct rm_pts *R, const struct rm_fit *F, double
 
 static double fold_noise_excess(const struct shape_pts *P);
 
-static bool ring_model_peak(const struct shape_pts *P, double bh, double box, double fs_hz,
+/* The ring from its impact, through the box (session 42, DOWEL). Under
+ * a long exposure the steady ring (ring_model_steady, e^(s x) for every
+ * x) may be one the box passes nothing of, and no model is taken: the
+ * top read is the boxed one, and the hidden ring's term (ring_hidden_um,
+ * about 28 um at 200-250 us) carries it. But a ring is not steady: it
+ * starts at its impact, on the rising flank, with no displacement (the
+ * tips' position is continuous, their speed is not), A e^(-d / tau_r)
+ * sin(2 pi f d), d the time since the impact, and the box's mean over the
+ * impact passes far more of it than the steady sinc(f tau)
+ * (ring_box_miss's o). The fold holds that (tests/gen/ring_info_probe.py:
+ * the draws of this class bounded to 0.07-1.05 um, k = 2). Model: a
+ * sextic (box means) and that one-sided ring (its box mean exact,
+ * ro_tab), over the points within RO_REACH_UM of the top (the impact lies
+ * on the flank: blind_capture.py strikes at 0.85-0.97 of the travel,
+ * 60-225 um down); the onset x0 a point apart from the window's start to
+ * the top, the band's frequencies RM_DF_HZ apart (RM_COARSE first, as
+ * rm_search), its decays but none (a one-sided ring with no decay fitted
+ * ringing 4000 19417's pad, 2136 Hz fitted at 4675: +11.51 um); linear in
+ * the sextic's 7 coefficients and A. A ring beyond RO_MAX_AMP is no
+ * pad's (REFERENCE.md: 5-20 um, the strokes' own +-15 %). Taken where the
+ * ring stands out of the sextic's fit by RM_CHI, the fit is within
+ * RM_SECOND_FIT of the points' noise (19466, poly4567 strokes the sextic
+ * does not follow over 240 um: chi-square 4.3 a degree of freedom, a ring
+ * of the wrong sign, +8.23 um), and the best ring is not at the band's
+ * edge (its valley lies beyond the band: 19403 took 2000 Hz for a 4476 Hz
+ * ring of 5.2 um, -2.02 um against U 0.87). The peak is the middle of
+ * the near-best models' unboxed tops (chi-square within RM_PROFILE s2 of
+ * the least) over the top window; U spans the tops of that window and of
+ * one half as deep (which must take a ring too: one that does not reach
+ * the impact, or a sextic that does not follow the flank, moves them
+ * apart), a rectangular half-width, and RM_SHARE of the ring's part at
+ * the crest, as for the steady ring; the whole window's ring must beat a
+ * smooth top (ring_onset_peak). The hidden ring's term then steps aside
+ * (shape.c ring_bound). */
+#define RO_NQ RM_NQ_LONG
+#define RO_NP (RO_NQ + 1)
+#define RO_MAX_AMP (1.5 * RING_MAX_UM)
+#define RO_REACH_UM (12 * RING_MAX_UM)
+#define RO_DX 0.1
+
+/* The box mean (centred, box points wide) at x of the one-sided ring
+ * e^(-lam d) sin(w d), d = x - x0 >= 0 (0 before x0). */
+static double ro_col(double x, double x0, double w, double lam, double box)
+{
+	if (!(box > 0)) {
+		double d = x - x0;
+		return d >= 0 ? exp(-lam * d) * sin(w * d) : 0;
+	}
+	double hi = x + box / 2 - x0, lo = x - box / 2 - x0;
+	if (hi <= 0)
+		return 0;
+	lo = lo > 0 ? lo : 0;
+	/* integral of e^(s d), s = -lam + i w, from lo to hi, over box: its
+	 * imaginary part */
+	double eh = exp(-lam * hi), el = exp(-lam * lo);
+	double re = eh * cos(w * hi) - el * cos(w * lo), im = eh * sin(w * hi) - el * sin(w * lo);
+	/* (re + i im) / (s box) */
+	double d = (lam * lam + w * w) * box;
+	return (im * -lam - re * w) / d;
+}
+
+struct ro_fit {
+	double chi, c[RO_NP], inv[RO_NP * RO_NP], x0, w, lam;
+};
+
+/* One ring's (w, lam) box means at R's points, for any onset x0: with
+ * s = -lam + i w and z = e^(-s x0), a point whose box lies after x0 takes
+ * Im(K z), K = (e^(s (x + box/2)) - e^(s (x - box/2))) / (s box); one
+ * whose box holds x0 Im((H z - 1) / (s box)), H = e^(s (x + box/2));
+ * one before it 0 (no box: Im(e^(s x) z) from x0 on). */
+struct ro_tab {
+	double w, lam, box, sbr, sbi; /* 1 / (s box): sbr + i sbi */
+	double kr[NBIN_MAX], ki[NBIN_MAX], hr[NBIN_MAX], hi[NBIN_MAX];
+};
+
+static void ro_tab_fill(const struct rm_pts *R, double w, double lam, struct ro_tab *T)
+{
+	double b = R->box > 0 ? R->box : 0, d = (lam * lam + w * w) * b;
+	T->w = w;
+	T->lam = lam;
+	T->box = b;
+	T->sbr = b > 0 ? -lam / d : 0;
+	T->sbi = b > 0 ? -w / d : 0;
+	for (long i = 0; i < R->n; i++) {
+		double x = R->x[i], eh = exp(-lam * (x + b / 2)), hr = eh * cos(w * (x + b / 2)),
+		       hi = eh * sin(w * (x + b / 2));
+		T->hr[i] = hr;
+		T->hi[i] = hi;
+		if (!(b > 0)) {
+			T->kr[i] = hr;
+			T->ki[i] = hi;
+			continue;
+		}
+		double el = exp(-lam * (x - b / 2)), ar = hr - el * cos(w * (x - b / 2)),
+		       ai = hi - el * sin(w * (x - b / 2));
+		T->kr[i] = ar * T->sbr - ai * T->sbi;
+		T->ki[i] = ar * T->sbi + ai * T->sbr;
+	}
+}
+
+/* The ring's column at R's point i for the onset x0, z = e^(-s x0). */
+static double ro_tab_col(const struct rm_pts *R, const struct ro_tab *T, long i, double x0,
+			 double zr, double zi)
+{
+	double x = R->x[i], b = T->box;
+	if (x + b / 2 <= x0)
+		return 0;
+	if (!(b > 0) || x - b / 2 >= x0)
+		return T->kr[i] * zi + T->ki[i] * zr;
+	double ar = T->hr[i] * zr - T->hi[i] * zi - 1, ai = T->hr[i] * zi + T->hi[i] * zr;
+	return ar * T->sbi + ai * T->sbr;
+}
+
+static bool ro_solve(const struct rm_pts *R, const struct ro_tab *T, double x0, bool want_inv,
+		     struct ro_fit *F)
+{
+	double A[RO_NP * RO_NP] = { 0 }, Y[RO_NP] = { 0 };
+	/* z = e^(-s x0) = e^(lam x0) e^(-i w x0) */
+	double ez = exp(T->lam * x0), zr = ez * cos(T->w * x0), zi = -ez * sin(T->w * x0);
+	for (unsigned a = 0; a < RO_NQ; a++) {
+		Y[a] = R->Y0[a];
+		for (unsigned b = 0; b < RO_NQ; b++)
+			A[a * RO_NP + b] = R->A0[a * RM_NQ_LONG + b];
+	}
+	for (long i = 0; i < R->n; i++) {
+		double c = ro_tab_col(R, T, i, x0, zr, zi), iw = R->iw[i];
+		if (c == 0)
+			continue;
+		for (unsigned a = 0; a < RO_NQ; a++)
+			A[a * RO_NP + RO_NQ] += iw * R->q[i][a] * c;
+		A[RO_NQ * RO_NP + RO_NQ] += iw * c * c;
+		Y[RO_NQ] += iw * c * R->y[i];
+	}
+	if (!(A[RO_NQ * RO_NP + RO_NQ] > 0))
+		return false;
+	if (!rm_sym_fit(RO_NP, A, Y, R->yy, F->c, want_inv ? F->inv : NULL, &F->chi))
+		return false;
+	F->x0 = x0;
+	F->w = T->w;
+	F->lam = T->lam;
+	return true;
+}
+
+/* The onset scan, fast (session 44, THOLEPIN). ro_solve builds and
+ * solves the 8 normal equations at every onset, O(n) each: 223,793 solves,
+ * 3.0 G instructions on blind_hunt.py ringing 4000 17320 (its record
+ * 18.6 times main's cost). But the sextic's block is the same at every
+ * onset, and the ring's column at each point is Im(E v) with E = e^(s x)
+ * the point's and v one of two numbers the onset sets: v = K z / E where
+ * the point's box lies wholly after the onset, H z / (E s box) where it
+ * holds it (less Im(1 / (s box)) there), the column 0 before (ro_tab_col;
+ * K / E and H / E are the ring's, not the point's). So per window the scan
+ * takes the sextic's columns in a basis the weights make orthonormal
+ * (L^-1 q, L L' the sextic's normal matrix; ro_scan_init), the sextic's
+ * residuals r and chi-square; per ring the suffix sums of Im E and Re E
+ * times those columns, each other, r and 1 (ro_scan_ring); and per onset
+ * the column's products from two suffix sums (ro_scan_fit): with u its
+ * products with the orthonormal columns, d = c.c - u.u (the part of it
+ * the sextic does not fit) and e = c.r, the ring's amplitude is e / d,
+ * the chi-square the sextic's less e^2 / d, the sextic's coefficients
+ * L'^-1 (L^-1 Y - u e / d). ro_solve's least squares, its sums in
+ * another order: the last bits differ. 17320: 3,359 M -> 338 M
+ * instructions (main: 184 M); the 26 DOWEL captures read the same to the
+ * printed digit. x must rise through R (pt_x) and the onsets fit
+ * RO_NX_MAX; where not, ro_solve scans (ro_scan_init false). */
+#define RO_SQ (2 * RO_NQ) /* the sums after the columns' products */
+#define RO_NS (RO_SQ + 7)
+#define RO_NX_MAX ((long)NBIN_MAX)
+/* The scan's tables, in the caller's buffer of RO_SCAN_DOUBLES (n points,
+ * nx onsets; ro_scan_size), sized to the window: a fixed one for
+ * NBIN_MAX points (~230 KiB), which the stack's probes touch whole, rose
+ * `rig analyze`'s peak RSS by about 150 KiB (past 4 MiB at times). */
+#define RO_SCAN_DOUBLES(n, nx)                                                          \
+	((n) * (3 + RO_NQ + RM_NTAU - 1) + ((n) + 1) * (RO_NQ + 2 + RO_NS) + \
+	 (nx) * (2 + RM_NTAU - 1))
+struct ro_scan {
+	long n, nx; /* the points, the onsets (a point apart from x00) */
+	double x00, chi, beta[RO_NQ], L[NUM_SYM_MAX][NUM_SYM_MAX];
+	/* of the ring whose sums s holds: K / E, H / (E s box), Im(1 / (s box)) */
+	double kr, ki, hr, hi, sbi;
+	double *r;		/* the sextic's residuals */
+	double (*qo)[RO_NQ];	/* the orthonormal columns */
+	double (*g)[RO_NQ + 2]; /* suffix sums of iw qo, iw, iw r */
+	double *cw, *sw;	/* cos, sin (w x) of the frequency */
+	double *ex;		/* e^(-lam x), n a decay */
+	double *zc, *zs, *ez;	/* at the onsets: cos, sin (w x0); e^(lam x0), nx a decay */
+	double (*s)[RO_NS];	/* the ring's suffix sums (above) */
+};
+
+/* The onsets from x00 a point apart to 0: 0 when there are more than
+ * RO_NX_MAX (the scan is then not used). */
+static long ro_scan_onsets(double x00)
+{
+	long nx = x00 <= 0 ? (long)floor(-x00) + 1 : 0;
+	return nx <= RO_NX_MAX ? nx : 0;
+}
+
+/* S's tables in mem (RO_SCAN_DOUBLES(R->n, nx) of them), made for R's
+ * window (nx ro_scan_onsets(x00)): false where the scan is not used. */
+static bool ro_scan_init(const struct rm_pts *R, double pps, double x00, long nx, double *mem,
+			 struct ro_scan *S)
+{
+	long n = R->n;
+	S->n = n;
+	S->nx = nx;
+	S->x00 = x00;
+	S->r = mem;
+	S->cw = S->r + n;
+	S->sw = S->cw + n;
+	S->ex = S->sw + n;
+	S->qo = (double(*)[RO_NQ])(S->ex + n * (RM_NTAU - 1));
+	S->g = (double(*)[RO_NQ + 2])(S->qo + n);
+	S->s = (double(*)[RO_NS])(S->g + n + 1);
+	S->zc = (double *)(S->s + n + 1);
+	S->zs = S->zc + nx;
+	S->ez = S->zs + nx;
+	if (nx < 1 || !num_chol(RO_NQ, R->A0, S->L))
+		return false; /* A0 is RM_NQ_LONG = RO_NQ wide */
+	for (long i = 1; i < n; i++)
+		if (!(R->x[i] > R->x[i - 1]))
+			return false;
+	const double(*L)[NUM_SYM_MAX] = (const double(*)[NUM_SYM_MAX])S->L;
+	num_chol_fwd(RO_NQ, L, R->Y0, S->beta);
+	S->chi = 0;
+	memset(S->g[n], 0, sizeof S->g[0]);
+	for (long i = n; i-- > 0;) {
+		double m = R->y[i], iw = R->iw[i];
+		num_chol_fwd(RO_NQ, L, R->q[i], S->qo[i]);
+		for (unsigned a = 0; a < RO_NQ; a++) {
+			m -= S->beta[a] * S->qo[i][a];
+			S->g[i][a] = S->g[i + 1][a] + iw * S->qo[i][a];
+		}
+		S->r[i] = m;
+		S->chi += iw * m * m;
+		S->g[i][RO_NQ] = S->g[i + 1][RO_NQ] + iw;
+		S->g[i][RO_NQ + 1] = S->g[i + 1][RO_NQ + 1] + iw * m;
+	}
+	for (int t = 0; t < RM_NTAU - 1; t++) {
+		double lam = 1e3 / (rm_tau_ms[t] * pps);
+		rm_ring_fill(R, 0, lam, S->ex + t * n, NULL, NULL);
+		long j = 0;
+		for (double x0 = x00; x0 <= 0; x0 += 1)
+			S->ez[t * nx + j++] = exp(lam * x0);
+	}
+	return true;
+}
+
+/* The frequency w's tables: cos, sin (w x) at R's points, (w x0) at the
+ * onsets. */
+static void ro_scan_freq(const struct rm_pts *R, double w, struct ro_scan *S)
+{
+	rm_ring_fill(R, w, 0, NULL, S->cw, S->sw);
+	long j = 0;
+	for (double x0 = S->x00; x0 <= 0; x0 += 1, j++) {
+		S->zc[j] = cos(w * x0);
+		S->zs[j] = sin(w * x0);
+	}
+}
+
+/* The suffix sums of the ring (w, lam; decay t) at R's points
+ * (ro_scan_freq made w's tables): of E = e^(s x)'s Im (al) and Re (be),
+ * their products with the orthonormal columns, each other and r. */
+static void ro_scan_ring(const struct rm_pts *R, double w, double lam, int t, struct ro_scan *S)
+{
+	double b = R->box > 0 ? R->box : 0, d = (lam * lam + w * w) * b;
+	double sbr = b > 0 ? -lam / d : 0, sbi = b > 0 ? -w / d : 0;
+	/* e^(s b / 2) (hb) and e^(-s b / 2) */
+	double eu = exp(-lam * b / 2), cv = cos(w * b / 2), sv = sin(w * b / 2);
+	double hbr = eu * cv, hbi = eu * sv, dr = hbr - cv / eu, di = hbi + sv / eu;
+	/* K = E (hb - 1 / hb) / (s b), H / (s b) = E hb / (s b) */
+	S->kr = b > 0 ? dr * sbr - di * sbi : 1;
+	S->ki = b > 0 ? dr * sbi + di * sbr : 0;
+	S->hr = b > 0 ? hbr * sbr - hbi * sbi : 0;
+	S->hi = b > 0 ? hbr * sbi + hbi * sbr : 0;
+	S->sbi = sbi;
+	memset(S->s[R->n], 0, sizeof S->s[0]);
+	for (long i = R->n; i-- > 0;) {
+		const double *p = S->s[i + 1], *q = S->qo[i];
+		double *s = S->s[i], iw = R->iw[i], r = S->r[i];
+		double e = S->ex[t * S->n + i], al = e * S->sw[i], be = e * S->cw[i];
+		double wa = iw * al, wb = iw * be;
+		for (unsigned a = 0; a < RO_NQ; a++) {
+			s[a] = p[a] + wa * q[a];
+			s[RO_NQ + a] = p[RO_NQ + a] + wb * q[a];
+		}
+		s[RO_SQ] = p[RO_SQ] + wa * al;
+		s[RO_SQ + 1] = p[RO_SQ + 1] + wa * be;
+		s[RO_SQ + 2] = p[RO_SQ + 2] + wb * be;
+		s[RO_SQ + 3] = p[RO_SQ + 3] + wa * r;
+		s[RO_SQ + 4] = p[RO_SQ + 4] + wb * r;
+		s[RO_SQ + 5] = p[RO_SQ + 5] + wa;
+		s[RO_SQ + 6] = p[RO_SQ + 6] + wb;
+	}
+}
+
+/* ro_solve for the j-th onset x0 of the ring (w, lam; decay t) from S's
+ * sums (its inverse not made; the sextic's coefficients only when coef):
+ * *i1, *i2 the first points whose box ends after x0 and lies wholly
+ * after it, kept from the last (lower) onset. The column is Im(E v),
+ * v = K z / E after the onset (vf), H z / (E s box) where the box holds
+ * it (vs; and - Im(1 / (s box)), gs). */
+static bool ro_scan_fit(const struct rm_pts *R, const struct ro_scan *S, double w, double lam,
+			int t, long j, double x0, bool coef, long *i1, long *i2, struct ro_fit *F)
+{
+	double b = R->box > 0 ? R->box : 0;
+	while (*i1 < R->n && R->x[*i1] + b / 2 <= x0)
+		++*i1;
+	*i2 = *i2 > *i1 ? *i2 : *i1;
+	while (*i2 < R->n && !(R->x[*i2] - b / 2 >= x0))
+		++*i2;
+	if (*i1 >= R->n)
+		return false;
+	double ez = S->ez[t * S->nx + j], zr = ez * S->zc[j], zi = -ez * S->zs[j], gs = -S->sbi;
+	double fr = S->kr * zr - S->ki * zi, fi = S->kr * zi + S->ki * zr;
+	double vr = S->hr * zr - S->hi * zi, vi = S->hr * zi + S->hi * zr;
+	const double *s1 = S->s[*i1], *s2 = S->s[*i2], *g1 = S->g[*i1], *g2 = S->g[*i2];
+	double u[RO_NQ], uu = 0, dr = fr - vr, di = fi - vi, h[RO_NS - RO_SQ];
+	for (unsigned a = 0; a < RO_NQ; a++) {
+		u[a] = vr * s1[a] + dr * s2[a] + vi * s1[RO_NQ + a] + di * s2[RO_NQ + a] +
+		       gs * (g1[a] - g2[a]);
+		uu += u[a] * u[a];
+	}
+	for (unsigned k = 0; k < RO_NS - RO_SQ; k++)
+		h[k] = s1[RO_SQ + k] - s2[RO_SQ + k]; /* the box-holds-onset points' */
+	const double *f = s2 + RO_SQ;
+	double cc = fr * fr * f[0] + 2 * fr * fi * f[1] + fi * fi * f[2] + vr * vr * h[0] +
+		    2 * vr * vi * h[1] + vi * vi * h[2] + 2 * gs * (vr * h[5] + vi * h[6]) +
+		    gs * gs * (g1[RO_NQ] - g2[RO_NQ]);
+	double cr = fr * f[3] + fi * f[4] + vr * h[3] + vi * h[4] +
+		    gs * (g1[RO_NQ + 1] - g2[RO_NQ + 1]);
+	double d = cc - uu;
+	if (!(cc > 0) || !(d > 1e-12 * cc))
+		return false;
+	double amp = cr / d;
+	F->c[RO_NQ] = amp;
+	F->chi = S->chi - cr * amp;
+	F->x0 = x0;
+	F->w = w;
+	F->lam = lam;
+	if (coef) {
+		for (unsigned a = 0; a < RO_NQ; a++)
+			u[a] = S->beta[a] - u[a] * amp;
+		num_chol_back(RO_NQ, (const double(*)[NUM_SYM_MAX])S->L, u, F->c);
+	}
+	return true;
+}
+
+/* F's unboxed model at x, its gradient in the coefficients. */
+static double ro_at(const struct ro_fit *F, double x, double span, double grad[RO_NP])
+{
+	double t = x / span, p = 1, m = 0;
+	for (unsigned i = 0; i < RO_NQ; i++, p *= t) {
+		grad[i] = p;
+		m += F->c[i] * p;
+	}
+	grad[RO_NQ] = ro_col(x, F->x0, F->w, F->lam, 0);
+	return m + F->c[RO_NQ] * grad[RO_NQ];
+}
+
+/* F's highest unboxed point over a..b, RO_DX apart; *xs where. */
+static double ro_top(const struct ro_fit *F, double a, double b, double span, double *xs)
+{
+	double g[RO_NP], top = -INFINITY;
+	for (double x = a; x <= b; x += RO_DX) {
+		double v = ro_at(F, x, span, g);
+		if (v > top) {
+			top = v;
+			*xs = x;
+		}
+	}
+	return top;
+}
+
+/* The chi-square of a smooth top with RO_SMOOTH_NQ coefficients (box
+ * means of t^0 .. t^(RO_SMOOTH_NQ - 1)) over R's points: as many as the
+ * onset model's linear and search parameters (RO_NP and x0, f, tau_r).
+ * NAN when the fit fails. */
+#define RO_SMOOTH_NQ (RO_NP + 3)
+static double ro_smooth_chi(const struct rm_pts *R)
+{
+	double A[RO_SMOOTH_NQ * RO_SMOOTH_NQ] = { 0 }, Y[RO_SMOOTH_NQ] = { 0 }, c[RO_SMOOTH_NQ];
+	double e = R->box / 2 / R->span;
+	for (long i = 0; i < R->n; i++) {
+		double col[RO_SMOOTH_NQ], t = R->x[i] / R->span, iw = R->iw[i];
+		/* the box mean of t^k: ((t + e)^(k + 1) - (t - e)^(k + 1)) /
+		 * (2 e (k + 1)) */
+		double ph = t + e, pl = t - e, p = 1;
+		for (unsigned k = 0; k < RO_SMOOTH_NQ; k++) {
+			if (e > 0) {
+				col[k] = (ph - pl) / (2 * e * (k + 1));
+				ph *= t + e;
+				pl *= t - e;
+			} else {
+				col[k] = p;
+				p *= t;
+			}
+		}
+		rm_normal_add(RO_SMOOTH_NQ, col, iw, R->y[i], A, Y);
+	}
+	if (!num_solve_sym(RO_SMOOTH_NQ, A, Y, c, NULL))
+		return NAN;
+	return rm_chi(RO_SMOOTH_NQ, A, Y, c, R->yy);
+}
+
+/* One window's reading of the ring from its impact (ring_onset_peak). */
+struct ro_read {
+	struct ro_fit best;
+	long n, wlo, whi;
+	double z, zs, s2, top, xs, var, tlo, thi, span;
+};
+
+/* The model over the points within reach_um of the top (about lo..hi),
+ * its tops over lo..hi: false when the window holds too few points or the
+ * ring is not taken (RM_CHI, RM_SECOND_FIT, the band's edge: above). */
+static bool ro_window(const struct shape_pts *P, double bh, double box, long lo, long hi,
+		      double reach_um, struct ro_read *O)
+{
+	ring_reach_um(P, lo, hi, P->n / 4, reach_um, &O->wlo, &O->whi);
+	struct rm_pts R; /* ~40 KiB of stack */
+	rm_points(P, O->wlo, O->whi, box, RO_NQ, &R);
+	O->n = R.n;
+	if (R.n < 4 * RO_NP)
+		return false;
+	double chi0 = rm_sextic_chi(&R), pps = 2 * bh * RING_HZ_LO, span = R.span;
+	if (!isfinite(chi0))
+		return false;
+	struct ro_fit F, best = { .chi = INFINITY };
+	struct ro_tab tab, *T = &tab; /* ~16 KiB of stack */
+	double x00 = (double)O->wlo - box / 2;
+	long nx = ro_scan_onsets(x00);
+	double mem[RO_SCAN_DOUBLES(R.n, nx)]; /* ~50 KiB at 110 points */
+	struct ro_scan scan, *S = &scan;
+	bool fast = ro_scan_init(&R, pps, x00, nx, mem, S);
+	double least[RM_NF * RM_NTAU]; /* each ring's least chi-square over x0 */
+	int kbest = -1;
+	/* pass 0: every RM_COARSE-th frequency, 1: those about the good
+	 * ones (rm_pass_fits, as rm_search), 2: the near-best models' tops */
+	double s2 = 1, tlo = INFINITY, thi = -INFINITY;
+	bool done[RM_NF];
+	for (int k = 0; k < RM_NF * RM_NTAU; k++)
+		least[k] = INFINITY;
+	for (int k = 0; k < RM_NF; k++)
+		done[k] = false;
+	for (int pass = 0; pass < 3; pass++) {
+		double near = best.chi + (RM_PROFILE + RM_COARSE_MARGIN) * s2;
+		for (int k = 0; k < RM_NF; k++) {
+			double w = 2 * M_PI * (RING_HZ_LO + RM_DF_HZ * k) / pps;
+			if (!rm_pass_fits(pass, k, RM_COARSE, done, least, near))
+				continue;
+			if (pass < 2)
+				done[k] = true;
+			bool filled = false;
+			/* a ring decays: none without (a one-sided ring with
+			 * none fitted 19417's pad, below) */
+			for (int i = 0; i < RM_NTAU - 1; i++) {
+				double lam = 1e3 / (rm_tau_ms[i] * pps);
+				double *m = &least[k * RM_NTAU + i];
+				long i1 = 0, i2 = 0;
+				if (pass == 2 && !(*m <= best.chi + RM_PROFILE * s2))
+					continue;
+				if (fast && !filled) {
+					ro_scan_freq(&R, w, S);
+					filled = true;
+				}
+				if (fast)
+					ro_scan_ring(&R, w, lam, i, S);
+				else
+					ro_tab_fill(&R, w, lam, T);
+				long j = 0;
+				for (double x0 = x00; x0 <= 0; x0 += 1, j++) {
+					if (fast ? !ro_scan_fit(&R, S, w, lam, i, j, x0, pass == 2,
+								&i1, &i2, &F)
+						 : !ro_solve(&R, T, x0, false, &F))
+						continue;
+					if (num_abs(F.c[RO_NQ]) > RO_MAX_AMP)
+						continue;
+					if (pass < 2) {
+						*m = F.chi < *m ? F.chi : *m;
+						if (F.chi < best.chi) {
+							best = F;
+							kbest = k;
+						}
+						continue;
+					}
+					if (!(F.chi <= best.chi + RM_PROFILE * s2))
+						continue;
+					double xs, v = ro_top(&F, (double)lo, (double)hi, span, &xs);
+					tlo = v < tlo ? v : tlo;
+					thi = v > thi ? v : thi;
+				}
+			}
+		}
+		if (!isfinite(best.chi))
+			return false;
+		double dof = (double)R.n - RO_NP;
+		s2 = dof > 0 && best.chi / dof > 1 ? best.chi / dof : 1;
+	}
+	O->z = (chi0 - best.chi) / s2;
+	/* against a smooth top of as many freedoms (ring_onset_peak) */
+	O->zs = (ro_smooth_chi(&R) - best.chi) / s2;
+	if (!(O->z > RM_CHI) || kbest <= 0 || kbest >= RM_NF - 1 || s2 > RM_SECOND_FIT)
+		return false;
+	ro_tab_fill(&R, best.w, best.lam, T);
+	if (!ro_solve(&R, T, best.x0, true, &best))
+		return false;
+	double grad[RO_NP], var = 0;
+	O->xs = 0;
+	O->top = ro_top(&best, (double)lo, (double)hi, span, &O->xs);
+	ro_at(&best, O->xs, span, grad);
+	for (unsigned i = 0; i < RO_NP; i++)
+		for (unsigned j = 0; j < RO_NP; j++)
+			var += grad[i] * best.inv[i * RO_NP + j] * grad[j];
+	O->var = var;
+	O->best = best;
+	O->s2 = s2;
+	O->tlo = tlo;
+	O->thi = thi;
+	O->span = span;
+	return true;
+}
+
+/* The ring from its impact read over two windows, RO_REACH_UM and half
+ * of it below the top (above): the whole window's peak, U over both.
+ * Taken only where both windows take a ring (session 43, FILLET): a
+ * window that takes none has tops the model does not bound, and the
+ * whole window's alone then read wrong and sure (ring_redraw.py ringing
+ * 4000 17348, redraw 10: the half window's best ring at the band's edge,
+ * its near-best tops over 12 um, the whole one's a ring that decays in
+ * 0.2 ms before the top, its tops within 0.5 um: -6.09 um against U
+ * 0.43); and only where the whole window's ring beats a smooth top of
+ * RO_SMOOTH_NQ coefficients by RM_SMOOTH of its noise (ro_smooth_chi), as
+ * the steady ring must beat the sextic (rm_sextic_chi): a ring whose
+ * better fit a smooth top of as many freedoms matches is the top's own
+ * shape, not a ring. Ringing 4000 19499 (a pad at 0.92 of the travel
+ * that creeps: a kink at the contact no sextic follows) took 3725 Hz at
+ * +24 um over the whole window, 7.4 of its noise better than the smooth
+ * top: -8.61 um against U 3.53; 19496 (a 4846 Hz ring fitted at 3975 Hz,
+ * the smooth top 7.7 better than it): +7.14 against U 6.52; mixed 4000
+ * 19421 and spikes 4000 19408 (no ring drawn) took rings 1.5 and 0.4
+ * worse than the smooth top. Real rings the model reads stand 13-420 of
+ * their noise out of it (17320 422, 16610 35, 19401 13). */
+static bool ring_onset_peak(const struct shape_pts *P, double bh, double box, long lo, long hi,
+			    double *peak, double *vpos, double *u_peak, double *u_model,
+			    double *curv, double *box_um, struct ring_box *rb)
+{
+	struct ro_read W, N;
+	double reach_um = RO_REACH_UM;
+	if (!ro_window(P, bh, box, lo, hi, reach_um, &W) || !(W.zs >= RM_SMOOTH))
+		return false;
+	double tlo = W.tlo, thi = W.thi, mid = (W.tlo + W.thi) / 2;
+	if (!ro_window(P, bh, box, lo, hi, reach_um / 2, &N))
+		return false;
+	tlo = N.tlo < tlo ? N.tlo : tlo;
+	thi = N.thi > thi ? N.thi : thi;
+	double half = thi - mid > mid - tlo ? thi - mid : mid - tlo;
+	const struct ro_fit *B = &W.best;
+	double grad[RO_NP], g2[RO_NP], span = W.span, xs = W.xs, top = W.top;
+	ro_at(B, xs, span, grad);
+	*peak = mid;
+	*vpos = xs;
+	*u_peak = sqrt(W.var * W.s2);
+	/* the tops' half-spread and, as for the steady ring, RM_SHARE of
+	 * the ring's part at the crest (the strokes' timing in the fold
+	 * blurs it), both rectangular: the hidden ring's term
+	 * (ring_hidden_um) steps aside for them (shape.c ring_bound) */
+	*u_model = num_rect_add(num_rect_add(0, half), RM_SHARE * num_abs(B->c[RO_NQ] * grad[RO_NQ]));
+	double d2 = ro_at(B, xs + 0.05, span, g2) + ro_at(B, xs - 0.05, span, g2) - 2 * top;
+	*curv = -d2 / (2 * 0.05 * 0.05);
+	double bt = -INFINITY;
+	for (double x = (double)W.wlo; x <= (double)W.whi; x += RO_DX) {
+		double col[RM_NQ_LONG], v = 0;
+		rm_poly_cols(x / span, box / 2 / span, RO_NQ, col);
+		for (unsigned i = 0; i < RO_NQ; i++)
+			v += B->c[i] * col[i];
+		v += B->c[RO_NQ] * ro_col(x, B->x0, B->w, B->lam, box);
+		bt = v > bt ? v : bt;
+	}
+	*box_um = top - bt;
+	if (rb) {
+		rb->part_um = B->c[RO_NQ] * grad[RO_NQ];
+		rb->freq_hz = B->w * 2 * bh * RING_HZ_LO / (2 * M_PI);
+		rb->onset = true;
+	}
+	return true;
+}
+
+static bool ring_model_steady(const struct shape_pts *P, double bh, double box, double fs_hz,
 			    double rate_hz, long lo, long hi, bool wide, double *peak, double *vpos, double *u_peak,
 			    double *u_model, double *curv, double *box_um, struct ring_box *rb,
 			    double *fit_s2)
@@ -1458,6 +2063,58 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 	return true;
 }
 
+/* The steady ring's model (ring_model_steady); under the box, where it
+ * takes no ring, the ring from its impact (ring_onset_peak). */
+static bool ring_model_peak(const struct shape_pts *P, double bh, double box, double fs_hz,
+			    double rate_hz, long lo, long hi, bool wide, double *peak, double *vpos,
+			    double *u_peak, double *u_model, double *curv, double *box_um,
+			    struct ring_box *rb, struct ring_box *rb_steady, double *fit_s2,
+			    bool onset, bool *onset_due)
+{
+	if (ring_model_steady(P, bh, box, fs_hz, rate_hz, lo, hi, wide, peak, vpos, u_peak, u_model,
+			      curv, box_um, rb, fit_s2))
+		return true;
+	if (rb && rb_steady)
+		*rb_steady = *rb;
+	/* not where the fixture's pad ring bound holds at this exposure
+	 * (onset false): the hidden ring's term is held to that measured
+	 * bound (shape.c ring_bound), and the onset model's U, its tops'
+	 * spread, would stand in its place; tests/test_blind_captures.sh
+	 * ring_bound_covers_a_ringing_pad (seed 108's pad under 240 us,
+	 * its bound 0.1 um while characterized): U 1.47 -> 24.69, the bound
+	 * then 34.19 um for 13.9 */
+	if (!onset)
+		return false;
+	/* only where the box holds half a period of the band's fastest
+	 * ring (about 100 us): below it the box's mean of the impact passes
+	 * no more than the steady gain (ring_box_miss), nothing is hidden
+	 * that the steady model misses (ringing 4000 19446, 96 us: the
+	 * onset's model read +0.60 um against U 0.50) */
+	if (!(box * RING_HZ_HI / (2 * bh * RING_HZ_LO) >= 0.5))
+		return false;
+	/* in the shape's final read only (onset_due NULL; ring_onset_due) */
+	if (onset_due) {
+		*onset_due = true;
+		return false;
+	}
+	return ring_onset_peak(P, bh, box, lo, hi, peak, vpos, u_peak, u_model, curv, box_um, rb);
+}
+
+/* The ring from its impact is fitted in the shape's final read only
+ * (shape_reread), as the fine fold's model is (fine_model_fit): a 4 kHz
+ * record builds its shape four times or more (learn.c: the plain and the
+ * gated fold, the unbiased timing, the drift's), each fold's points a
+ * little apart, and the model's onset scan took 1.84 times a record's
+ * instructions where it ran in every build (ringing 4000 17320, session
+ * 44). The builds before read the boxed top (the steady model, the
+ * exposure's correction, the hidden ring's term); the final read's top
+ * is the figure and the shape the strokes are fitted with. Returns the
+ * flag ring_model_peak sets where the model would run (NULL: run it). */
+static bool *ring_onset_due(const struct fold_src *src, bool *due)
+{
+	return src->fine_model ? NULL : due;
+}
+
 /* How far the fold's points scatter beyond their own standard errors
  * (P->sd, from each bin's spread), as a factor on their variance: the
  * median over the cycle of each filled point's distance from the line
@@ -1498,7 +2155,7 @@ static double fold_noise_excess(const struct shape_pts *P)
 static bool ring_box_same(const struct ring_box *a, const struct ring_box *b)
 {
 	return a->part_um == b->part_um && a->gain == b->gain && a->freq_hz == b->freq_hz &&
-	       a->smooth == b->smooth && a->hidden == b->hidden;
+	       a->smooth == b->smooth && a->hidden == b->hidden && a->onset == b->onset;
 }
 
 /* The model's window (ring_model_peak) over the top window lo..hi: the
@@ -1539,23 +2196,46 @@ static bool ring_model_try(const struct shape_pts *P, const struct fold_src *src
 	/* the sampling grid's pattern under the box (rm_on_grid) */
 	double grid_hz = boxed ? src->m->cfg.rate_hz : 0, rate_hz = src->m->cfg.rate_hz;
 	box = boxed ? box : 0;
+	/* the ring from its impact: not where the fixture's pad ring bound
+	 * holds (ring_model_peak), nor in the boxed top's read
+	 * (src->onset_off, shape.c shape_top) */
+	bool onset = !src->onset_off &&
+		     !(src->m->cfg.ring_max_um > 0 &&
+		       measure_ring_bound_holds(src->m->cfg.exposure_us, src->m->cfg.ring_exposure_us));
+	/* run: fitted here (the memo's onset) */
+	bool due = false, *onset_due = ring_onset_due(src, &due), run = onset && !onset_due;
 	struct ring_memo *mm = src->ring_memo, fit;
 	if (!mm)
 		mm = &fit;
 	else if (mm->valid && mm->P == P && mm->bh == bh && mm->box == box &&
 		 mm->grid_hz == grid_hz && mm->rate_hz == rate_hz && mm->lo == wlo &&
 		 mm->hi == whi && mm->wide == wide && (!rb || ring_box_same(&mm->rb0, rb)) &&
-		 (!fit_s2 || mm->fit_s2_0 == *fit_s2))
+		 (!fit_s2 || mm->fit_s2_0 == *fit_s2) && (mm->onset || !run)) {
+		/* the fit without the ring from its impact, from one with it:
+		 * the same, but where that ring was taken (the steady model
+		 * took none) */
+		if (!run && mm->ok && mm->rb.onset) {
+			if (rb)
+				*rb = mm->rb_steady;
+			if (fit_s2)
+				*fit_s2 = mm->fit_s2;
+			return false;
+		}
 		goto out;
+	}
 	/* from the caller's own start (the box's terms none, the fit's
 	 * noise unread, where it asks for neither) */
 	struct ring_box rb0 = rb ? *rb : RING_BOX_NONE;
 	double s0 = fit_s2 ? *fit_s2 : INFINITY;
 	*mm = (struct ring_memo){ .valid = true, .P = P, .bh = bh, .box = box,
 				  .grid_hz = grid_hz, .rate_hz = rate_hz, .lo = wlo, .hi = whi,
-				  .wide = wide, .rb0 = rb0, .fit_s2_0 = s0, .rb = rb0, .fit_s2 = s0 };
+				  .wide = wide, .onset = run, .rb0 = rb0, .fit_s2_0 = s0, .rb = rb0,
+				  .fit_s2 = s0, .rb_steady = rb0 };
 	mm->ok = ring_model_peak(P, bh, box, grid_hz, rate_hz, wlo, whi, wide, &mm->pk, &mm->vp,
-				 &mm->up, &mm->um, &mm->cv, &mm->bx, &mm->rb, &mm->fit_s2);
+				 &mm->up, &mm->um, &mm->cv, &mm->bx, &mm->rb, &mm->rb_steady,
+				 &mm->fit_s2, onset, onset_due);
+	if (due)
+		fold_fine_model_due(src);
 out:
 	if (rb)
 		*rb = mm->rb;
