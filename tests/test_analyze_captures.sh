@@ -106,6 +106,56 @@ for bad in '1,1.2.3,0|dist_mm: expected a distance in mm, found "1.2.3"' \
     echo "FAIL bad_plain_row $row: exit $rc, $(cat "$tmp/bad3.err")"; fail=$((fail + 1))
   fi
 done
+# refused_ NAME FILE WANT [ANALYZE OPTIONS...]: rig analyze FILE exits 65,
+# its message holding WANT
+refused_() {
+  r_name=$1 r_file=$2 r_want=$3; shift 3
+  $RUNNER "$RIG" analyze "$@" "$r_file" >/dev/null 2>"$r_file.err"
+  rc=$?; n=$((n + 1))
+  if [ $rc -eq 65 ] && grep -qF "$r_want" "$r_file.err"; then
+    echo "ok   $r_name: exit 65, $(cat "$r_file.err")"
+  else
+    echo "FAIL $r_name: exit $rc, $(cat "$r_file.err")"; fail=$((fail + 1))
+  fi
+}
+# Rows the reader once read laxly, refused now with the file and line, the
+# field, what was expected and what was found: a 4th field beyond the
+# header's three ("1,4.5,0,7" was read as "1,4.5,0"; so was a trailing
+# comma), a status "-0" or "+0" (strtol's 0), a slot "+1" (strtoull's 1),
+# a hexadecimal distance (strtod's 4 mm), the header or a comment line
+# again among the rows (two traces joined). Then rows refused before,
+# kept so: an empty status, NaN, a status out of range, trailing junk.
+# Each row as written (plain rows take the fast path, capture.c
+# parse_rows) and with a space after each comma (libcsv's path).
+for bad in '1,4.5,0,7|expected 3 fields (slot,dist_mm,status), found 4: "7" beyond them' \
+           '1,4.5,0,|expected 3 fields (slot,dist_mm,status), found 4: "" beyond them' \
+           '1,4.5,-0|status: expected a laser status number 0 (ok) .. 9 in digits, found "-0"' \
+           '1,4.5,+0|status: expected a laser status number 0 (ok) .. 9 in digits, found "+0"' \
+           '+1,4.5,0|slot: expected a whole number >= 0, found "+1"' \
+           '1,0x4,0|dist_mm: expected a distance in mm, found "0x4"' \
+           'slot,dist_mm,status|expected a sample row, found the header "slot,dist_mm,status" again' \
+           '# rig trace: rate_hz=4000|expected a sample row, found a comment line "# rig trace: rate_hz=4000"' \
+           '1,4.5,|status: expected a laser status number 0 (ok) .. 9' \
+           '1,nan,0|dist_mm: expected a distance in mm, found "nan"' \
+           '1,4.5,10|status: expected a laser status number 0 (ok) .. 9' \
+           '1,4.5x,0|dist_mm: expected a distance in mm, found "4.5x"'; do
+  want=${bad#*|}
+  for row in "${bad%%|*}" "$(printf '%s' "${bad%%|*}" | sed 's/,/, /g')"; do
+    printf 'slot,dist_mm,status\n0,4.5,0\n%s\n2,4.5,0\n' "$row" >"$tmp/lax.csv"
+    refused_ "csv_row_refused '$row'" "$tmp/lax.csv" "lax.csv:3: $want" --format csv --rate 4000 --zero-mm 5
+  done
+done
+# A header with an empty 4th column name is refused (a named one: below).
+printf 'slot,dist_mm,status,\n0,4.5,0,\n' >"$tmp/noname.csv"
+refused_ csv_header_empty_column_name_refused "$tmp/noname.csv" \
+  'noname.csv:1: expected the header "slot,dist_mm,status" (further columns named), found an empty name for column 4' \
+  --format csv --rate 4000 --zero-mm 5
+# The "# rig trace:" line's values are read as dist_mm is: strtod took
+# "0x10" for a rate of 16 Hz. A bad value there is a bad capture, exit 65
+# (read with no options, it exited 64, as for a usage error).
+printf '# rig trace: rate_hz=0x10 zero_mm=5\nslot,dist_mm,status\n0,4.5,0\n' >"$tmp/hexhdr.csv"
+refused_ trace_header_hex_value_refused "$tmp/hexhdr.csv" \
+  'hexhdr.csv:1: rate_hz: expected a number, found "0x10"'
 # The CSV reader's plain rows (digits, '.', '-' and commas) skip libcsv,
 # and their numbers strtoull, strtol and strtod (capture.c parse_rows,
 # field_decimal). The same capture with every field quoted, its distances
@@ -119,19 +169,37 @@ with open(sys.argv[1]) as f, open(sys.argv[2], "w", newline="") as g:
         s, d, st = line.rstrip("\n").split(",")
         g.write('"%s","%s","%s"\r\n' % (s, "%.16e" % float(d) if d else "", st))
 PY
-$RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 --csv "$tmp/fourier_300_3000.csv" >"$tmp/plain.out" 2>&1
-rc1=$?
-$RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 --csv "$tmp/slow.csv" >"$tmp/slow.out" 2>&1
-rc2=$?; n=$((n + 1))
-if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s "$tmp/plain.out" "$tmp/slow.out"; then
-  echo "ok   csv_plain_rows_read_as_quoted_exponent_rows: $(tail -1 "$tmp/slow.out" | cut -c1-40)"
-else
-  echo "FAIL csv_plain_rows_read_as_quoted_exponent_rows: exit $rc1 $rc2"
-  diff "$tmp/plain.out" "$tmp/slow.out" | head -5; fail=$((fail + 1))
-fi
+# same_read_ NAME A B: two CSV captures read the same to the last digit
+same_read_() {
+  $RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 --csv "$2" >"$2.out" 2>&1
+  rc1=$?
+  $RUNNER "$RIG" analyze --format csv --rate 4000 --zero-mm 5 --csv "$3" >"$3.out" 2>&1
+  rc2=$?; n=$((n + 1))
+  if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s "$2.out" "$3.out"; then
+    echo "ok   $1: $(tail -1 "$3.out" | cut -c1-40)"
+  else
+    echo "FAIL $1: exit $rc1 $rc2"
+    diff "$2.out" "$3.out" | head -5; fail=$((fail + 1))
+  fi
+}
+same_read_ csv_plain_rows_read_as_quoted_exponent_rows "$tmp/fourier_300_3000.csv" "$tmp/slow.csv"
+# Further columns, each named in the header, are read past: the capture
+# with a column "temp_c" added reads the same.
+awk 'NR == 1 { print $0 ",temp_c"; next } { print $0 ",21.5" }' \
+  "$tmp/fourier_300_3000.csv" >"$tmp/wide.csv"
+same_read_ csv_named_further_column_read_past "$tmp/fourier_300_3000.csv" "$tmp/wide.csv"
 $RUNNER "$RIG" analyze --format ild1420 --rate 4000 --zero-mm 5 "$tmp/missing.bin" >/dev/null 2>"$tmp/miss.err"
 rc=$?; n=$((n + 1))
 if [ $rc -eq 74 ]; then echo "ok   missing_file: exit 74"; else echo "FAIL missing_file: exit $rc"; fail=$((fail + 1)); fi
+# with no options (a rig trace would carry them): the file it cannot open
+# is named, exit 74 as with options, not a usage error for the options
+$RUNNER "$RIG" analyze "$tmp/missing.csv" >/dev/null 2>"$tmp/miss.err"
+rc=$?; n=$((n + 1))
+if [ $rc -eq 74 ] && grep -q "cannot open $tmp/missing.csv" "$tmp/miss.err"; then
+  echo "ok   missing_file_no_options: exit 74, named"
+else
+  echo "FAIL missing_file_no_options: exit $rc: $(cat "$tmp/miss.err")"; fail=$((fail + 1))
+fi
 
 # the rig's own trace, with no options: its "# rig trace:" line carries the
 # rate, range, zero and the fixture's uncertainty terms, and analyze prints

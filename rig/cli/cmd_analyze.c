@@ -315,14 +315,18 @@ static void print_summary(FILE *o, const char *name, const struct measure_stats 
 /* A rig trace ("# rig trace:" first) carries its rate, range, zero and the
  * fixture's uncertainty terms: they stand for the options not given.
  * Returns 1 when it did, 0 for a file without that header, -1 after an
- * error was printed. */
+ * error was printed (a value that is not a number: a bad capture), -2
+ * after one was printed for a file that cannot be opened (with no
+ * options, "cannot open", not the options it could not read there). */
 static int trace_header(const char *path, struct measure_config *mc, double *range_mm,
 			unsigned given, bool *have_fmt, enum capture_format *fmt, bool *have_rate,
 			bool *have_zero)
 {
 	FILE *f = fopen(path, "rb");
-	if (!f)
-		return 0; /* the open below says why */
+	if (!f) {
+		cli_error(CMD, "cannot open %s: %s", path, strerror(errno));
+		return -2;
+	}
 	struct capture_header h;
 	unsigned lines;
 	struct rig_err err = { 0 };
@@ -523,10 +527,16 @@ int cmd_analyze(int argc, char **argv, struct cli_ctx *cx __attribute__((unused)
 			goto out;
 	}
 	if (optind == argc - 1 && strcmp(argv[optind], "-") &&
-	    (!have_fmt || !have_rate || !have_zero) &&
-	    trace_header(argv[optind], &mc, &range_mm, given, &have_fmt, &fmt, &have_rate,
-			 &have_zero) < 0)
-		goto out;
+	    (!have_fmt || !have_rate || !have_zero)) {
+		int th = trace_header(argv[optind], &mc, &range_mm, given, &have_fmt, &fmt,
+				      &have_rate, &have_zero);
+		/* a bad header line: a bad capture, as with options; no file:
+		 * as with options too */
+		if (th < 0) {
+			ret = th == -2 ? RIG_EXIT_IOERR : RIG_EXIT_DATAERR;
+			goto out;
+		}
+	}
 	if (!have_fmt || !have_rate || !have_zero) {
 		cli_error(CMD, "expected --format, --rate and --zero-mm, or a rig trace that "
 			       "carries them (missing: %s%s%s)",

@@ -2,6 +2,8 @@
  * into the stroke engine through fixed buffers. */
 #include "measure/capture.h"
 
+#include "core/ini_schema.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
@@ -85,7 +87,8 @@ struct csv_state {
 	uint64_t line;        /* line of the row being parsed (1-based) */
 	unsigned field;       /* index in the row */
 	int header_done;
-	char fields[3][64];
+	unsigned ncols;       /* the header's columns: every row has as many */
+	char fields[4][64];   /* the first four of a row (a 4th: for a message) */
 	int truncated;
 	int has_nul;          /* a field of this row holds a NUL byte */
 	struct laser_sample *out;
@@ -98,7 +101,7 @@ struct csv_state {
 static void csv_field(void *s, size_t len, void *data)
 {
 	struct csv_state *st = data;
-	if (st->field < 3) {
+	if (st->field < 4) {
 		/* A NUL would cut the field short unseen: "1\0junk" read as 1. */
 		if (memchr(s, '\0', len))
 			st->has_nul = 1;
@@ -159,6 +162,12 @@ static bool field_digits(const char *f, unsigned max, unsigned long long *v)
 	return true;
 }
 
+/* A field of digits alone (any number of them). */
+static bool all_digits(const char *f)
+{
+	return *f && f[strspn(f, "0123456789")] == '\0';
+}
+
 /* A field "[-]digits[.digits]" of at most 15 digits as strtod reads it,
  * to the bit: the integer of its digits (under 2^53) and the power of ten
  * of its decimals (up to 1e15) are exact doubles, and their quotient,
@@ -193,6 +202,36 @@ static bool field_decimal(const char *f, double *v)
 	return true;
 }
 
+/* The header row: "slot,dist_mm,status", then any further columns, each
+ * named (their fields are not read); every row after it has as many
+ * fields (st->ncols). */
+static void csv_header_row(struct csv_state *st, unsigned nf)
+{
+	if (nf < 3 || strcmp(st->fields[0], "slot") || strcmp(st->fields[1], "dist_mm") ||
+	    strcmp(st->fields[2], "status"))
+		row_fail(st, "expected the header \"" CAPTURE_CSV_HEADER "\", found \"%s,%s,%s\"",
+			 st->fields[0], nf > 1 ? st->fields[1] : "", nf > 2 ? st->fields[2] : "");
+	else if (nf > 3 && !st->fields[3][0])
+		row_fail(st, "expected the header \"" CAPTURE_CSV_HEADER "\" (further columns "
+			     "named), found an empty name for column 4");
+	st->header_done = 1;
+	st->ncols = nf;
+}
+
+/* A sample row of nf fields where the header has st->ncols. */
+static void csv_fields_fail(struct csv_state *st, unsigned nf)
+{
+	if (st->ncols > 3)
+		row_fail(st, "expected %u fields as the header has (slot,dist_mm,status and %u "
+			     "more), found %u", st->ncols, st->ncols - 3, nf);
+	else if (nf < 3)
+		row_fail(st, "expected 3 fields (slot,dist_mm,status), found %u", nf);
+	else
+		row_fail(st, "expected 3 fields (slot,dist_mm,status), found %u: \"%s\" "
+			     "beyond them (a further column needs its name in the header)",
+			 nf, st->fields[3]);
+}
+
 static void csv_row(int c, void *data)
 {
 	struct csv_state *st = data;
@@ -205,15 +244,19 @@ static void csv_row(int c, void *data)
 			measure_finish(st->m); /* where the run learned the shape */
 	} else if (st->rc == RIG_OK && nf > 0 && !(nf == 1 && st->fields[0][0] == '\0')) {
 		if (!st->header_done) {
-			if (nf < 3 || strcmp(st->fields[0], "slot") || strcmp(st->fields[1], "dist_mm") ||
-			    strcmp(st->fields[2], "status")) {
-				row_fail(st, "expected the header \"" CAPTURE_CSV_HEADER
-					 "\", found \"%s,%s,%s\"", st->fields[0],
-					 nf > 1 ? st->fields[1] : "", nf > 2 ? st->fields[2] : "");
-			}
-			st->header_done = 1;
-		} else if (nf < 3) {
-			row_fail(st, "expected 3 fields (slot,dist_mm,status), found %u", nf);
+			csv_header_row(st, nf);
+		} else if (st->fields[0][0] == '#') {
+			/* a "# rig trace:" line of a second trace, or a note:
+			 * comment lines stand before the header only */
+			row_fail(st, "expected a sample row, found a comment line \"%.40s\" "
+				     "(comment lines go before the header)", st->fields[0]);
+		} else if (st->fields[0][0] == 's' && nf >= 3 && !strcmp(st->fields[0], "slot") &&
+			   !strcmp(st->fields[1], "dist_mm")) {
+			row_fail(st, "expected a sample row, found the header \"%s,%s,%s\" again "
+				     "(two traces joined?)", st->fields[0], st->fields[1],
+				 st->fields[2]);
+		} else if (nf != st->ncols) {
+			csv_fields_fail(st, nf);
 		} else if (st->has_nul) {
 			row_fail(st, "expected text, found a NUL byte (binary file?)");
 		} else if (st->truncated) {
@@ -222,41 +265,36 @@ static void csv_row(int c, void *data)
 		} else {
 			char *end;
 			struct laser_sample s = { 0 };
-			unsigned long long slot, st_digits;
-			long status = 0;
-			/* the common field through its exact reading, any other
-			 * through the library's */
+			unsigned long long slot, status;
+			/* digits alone: the common field through its exact
+			 * reading, a longer one through strtoull's (no sign or
+			 * space: strtoull reads " -5" as 2^64 - 5) */
 			if (!field_digits(st->fields[0], 19, &slot)) {
 				errno = 0;
-				slot = strtoull(st->fields[0], &end, 10);
-				if (!st->fields[0][0] || *end || errno || st->fields[0][0] == '-') {
+				if (all_digits(st->fields[0]))
+					slot = strtoull(st->fields[0], &end, 10);
+				if (!all_digits(st->fields[0]) || errno) {
 					row_fail(st, "slot: expected a whole number >= 0, found \"%s\"",
 						 st->fields[0]);
 					goto done;
 				}
 			}
-			/* 9 digits: within a 32-bit long's range; -1: not a
-			 * number alone */
-			if (field_digits(st->fields[2], 9, &st_digits)) {
-				status = (long)st_digits;
-			} else {
-				status = strtol(st->fields[2], &end, 10);
-				if (!st->fields[2][0] || *end)
-					status = -1;
-			}
-			if (status < 0 || status >= LASER_STATUS_COUNT) {
-				row_fail(st, "status: expected a laser status number 0 (ok) .. %d, "
-					 "found \"%s\"", LASER_STATUS_COUNT - 1, st->fields[2]);
+			/* digits alone: "-0" and "+0" are not a status */
+			if (!field_digits(st->fields[2], 9, &status) || status >= LASER_STATUS_COUNT) {
+				row_fail(st, "status: expected a laser status number 0 (ok) .. %d "
+					 "in digits, found \"%s\"", LASER_STATUS_COUNT - 1,
+					 st->fields[2]);
 				goto done;
 			}
 			if (status == LASER_OK) {
-				if (!field_decimal(st->fields[1], &s.dist_mm)) {
-					s.dist_mm = strtod(st->fields[1], &end);
-					if (!st->fields[1][0] || *end || !isfinite(s.dist_mm)) {
-						row_fail(st, "dist_mm: expected a distance in mm, "
-							 "found \"%s\"", st->fields[1]);
-						goto done;
-					}
+				/* the plain decimal through its exact reading, any
+				 * other as the rig's files write numbers (an exponent
+				 * allowed; no hexadecimal, inf or nan) */
+				if (!field_decimal(st->fields[1], &s.dist_mm) &&
+				    !ini_parse_number(st->fields[1], &s.dist_mm)) {
+					row_fail(st, "dist_mm: expected a distance in mm, found \"%s\"",
+						 st->fields[1]);
+					goto done;
 				}
 				if (fabs(s.dist_mm) > CAPTURE_CSV_DIST_MAX_MM) {
 					row_fail(st, "dist_mm: expected a distance within +-%g mm "
@@ -287,7 +325,7 @@ static void csv_row(int c, void *data)
 done:
 	st->truncated = 0;
 	st->has_nul = 0;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		st->fields[i][0] = '\0';
 	if (c == '\n')
 		st->line++;
@@ -363,9 +401,8 @@ enum rig_rc capture_read_header(FILE *in, const char *name, struct capture_heade
 			if (!eq)
 				continue;
 			*eq = 0;
-			char *end;
-			double v = strtod(eq + 1, &end);
-			if (!eq[1] || *end || !isfinite(v))
+			double v;
+			if (!ini_parse_number(eq + 1, &v))
 				return rig_fail(err, RIG_E_DATA,
 						"%s:%u: %s: expected a number, found \"%s\"", name,
 						*lines, tok, eq + 1);

@@ -18,7 +18,9 @@
 
 /* The trace CSV: this header, then one row per slot. status is the number
  * of enum laser_status (0 = ok, 1 = lost, 2.. sensor errors); dist_mm is
- * empty unless status is 0. Further columns after these are ignored. */
+ * empty unless status is 0. Further columns after these are read past when
+ * the header names them; every row has as many fields as the header
+ * (docs/measurement.md, "Trace CSV format"). */
 #define CAPTURE_CSV_HEADER "slot,dist_mm,status"
 /* A line of its own in the rows of a trace: the run learned the stroke
  * shape from the samples before it (a sequential window, run/point.c), so
