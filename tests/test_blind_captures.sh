@@ -2804,6 +2804,23 @@ gen_drift_ speed_startup_levels_not_drift_u_corrected_4khz "--seed 19232 --fs 40
   --pad-tau-ms 2.36 --start-frac 0.47 --order 2 --tau-s 0.0428 --zeta 0.56" "--format ild1420
   --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 96.117 --linearity-um 0 --resolution-um 0.1557
   --zero-u-um 0 --clock-ppm 0" 8
+# A speed step to 0.78 at 0.54 s onto a creeping pad at 4 kHz, no drift
+# (blind_hunt.py speed 4000 21846): the pad still recovers at the trough,
+# so the troughs sit deeper after the step, and the drift figure read
+# +0.91 um, U 0.78 flagged (+0.91, U 0.73 corrected): 13 redraws of its
+# noise (ring_redraw.py) +1.21 +- 0.24 um, 9 of 13 within U, a bias. The
+# line through the troughs read +1.58 um, the same line beside the
+# stroke's period (drift_explain_best) -0.18 +- 0.27: what the speed
+# explains of the trend, beyond twice what noise moves between the two
+# fits, counts in the figure's U now (drift.c, drift_speed_var): U 2.71
+# flagged, 2.82 corrected; 12 and 13 of the 13 redraws within U.
+gen_drift_ speed_step_pad_troughs_not_drift_4khz "--seed 21846 --fs 4000.0 --secs 2.0
+  --freq 94.433 --depth-um 927.4 --travel-um 1074.0 --cam poly345 --rise 0.324 --dwell 0.033
+  --rdwell 0.078 --noise-um 2.07 --noise-kind t3 --wander-pct 0.273 --wander-hz 2.89
+  --scatter-um 1.83 --jitter-us 0.72 --warp 0.13 --warp-phase 5.67 --pwm-pct 0.22 --pwm-hz 305.9
+  --pad-level 0.9 --pad-gain 0.59 --pad-tau-ms 1.84 --step-at 0.54 --step-ratio 0.779
+  --tau-s 0.092" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 94.433
+  --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0" 3.5
 # gap_withholds_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS": one capture
 # read without and with the phase-gap gate (--max-phase-gap-pct 3.5, a
 # run's [quality] default): without, status ok with a drift figure; with

@@ -969,12 +969,13 @@ double drift_takein(const struct drift_sums *d0, const struct drift_sums *d1, do
  * 95.45 %, two standard deviations' share of one. */
 static const double drift_chi2_2sd[DRIFT_DEG_MAX] = { 4.00, 6.18, 8.02, 9.72 };
 
-/* One fit of drift_period_explains: the troughs by a polynomial of degree
+/* One fit of drift_explain_best: the troughs by a polynomial of degree
  * deg in x = t / dur and the first nz of what moves them without a drift
- * (z, drift_add_period) together. True with its BIC (*crit) and the time
- * part's Wald statistic (*wald); false when the design is singular. */
+ * (z, drift_add_period) together. True with its BIC (*crit), the time
+ * part's Wald statistic (*wald), its change over the record (*drift) and
+ * that change's variance (*v_drift); false when the design is singular. */
 static bool drift_explain_fit(const struct drift_sums *d, double dur, unsigned deg, unsigned nz,
-			      double *crit, double *wald)
+			      double *crit, double *wald, double *drift, double *v_drift)
 {
 	enum { K = DRIFT_DEG_MAX + 1 + DRIFT_NZ };
 	unsigned k = deg + 1 + nz;
@@ -1009,13 +1010,53 @@ static bool drift_explain_fit(const struct drift_sums *d, double dur, unsigned d
 	for (unsigned a = 0; a < deg; a++)
 		*wald += p[a + 1] * x[a];
 	*crit = drift_bic(n, rss, k);
+	/* the time part's change over the record, q(1) - q(0), and its
+	 * variance */
+	*drift = *v_drift = 0;
+	for (unsigned a = 0; a < deg; a++) {
+		*drift += p[a + 1];
+		for (unsigned b = 0; b < deg; b++)
+			*v_drift += C[a * deg + b];
+	}
 	return true;
 }
 
+/* The troughs by the stroke's period, its phase on the sample grid and
+ * its change (z, drift_add_period) and a polynomial in time together, the
+ * degree (1..DRIFT_DEG_MAX) of the least BIC (*deg_out): its time part's
+ * Wald statistic, change over the record and that change's variance
+ * (drift_explain_fit). False when no degree fits (too few troughs, a
+ * period that does not vary). */
+static bool drift_explain_best(const struct drift_sums *d, double dur, unsigned *deg_out,
+			       double *wald, double *drift, double *v_drift)
+{
+	double n = d->t[0], best_crit = 0;
+	unsigned best_deg = 0;
+	if (!(d->z_z[0][0] > 0) || !(dur > 0))
+		return false;
+	for (unsigned deg = 1; deg <= DRIFT_DEG_MAX; deg++) {
+		double crit, w, dr, vd;
+		if (n < (double)(deg + 1 + DRIFT_NZ) + 5)
+			break;
+		if (!drift_explain_fit(d, dur, deg, DRIFT_NZ, &crit, &w, &dr, &vd) &&
+		    !drift_explain_fit(d, dur, deg, 1, &crit, &w, &dr, &vd))
+			continue;
+		if (best_deg && crit >= best_crit)
+			continue;
+		best_deg = deg;
+		best_crit = crit;
+		*wald = w;
+		*drift = dr;
+		*v_drift = vd;
+	}
+	*deg_out = best_deg;
+	return best_deg > 0;
+}
+
 /* Whether what moves the troughs as read without a drift explains their
- * trend in time: the troughs fitted by the stroke's period, its phase on
- * the sample grid (z, drift_add_period) and a polynomial in time together
- * (degree 1..DRIFT_DEG_MAX, the least BIC), the time part within 2
+ * trend in time: the troughs fitted by the stroke's
+ * period, its phase on the sample grid (z, drift_add_period) and a
+ * polynomial in time together (drift_explain_best), the time part within 2
  * standard deviations of none (its coefficients' Wald statistic under the
  * chi-square quantile of as many degrees of freedom).
  *
@@ -1056,24 +1097,39 @@ static bool drift_explain_fit(const struct drift_sums *d, double dur, unsigned d
  * not vary: the design singular). */
 static bool drift_period_explains(const struct drift_sums *d, double dur)
 {
-	double n = d->t[0], best_crit = 0, best_w = 0;
-	unsigned best_deg = 0;
-	if (!(d->z_z[0][0] > 0) || !(dur > 0))
-		return false;
-	for (unsigned deg = 1; deg <= DRIFT_DEG_MAX; deg++) {
-		double crit, w;
-		if (n < (double)(deg + 1 + DRIFT_NZ) + 5)
-			break;
-		if (!drift_explain_fit(d, dur, deg, DRIFT_NZ, &crit, &w) &&
-		    !drift_explain_fit(d, dur, deg, 1, &crit, &w))
-			continue;
-		if (best_deg && crit >= best_crit)
-			continue;
-		best_deg = deg;
-		best_crit = crit;
-		best_w = w;
-	}
-	return best_deg > 0 && best_w <= drift_chi2_2sd[best_deg - 1];
+	unsigned deg;
+	double w, dr, vd;
+	return drift_explain_best(d, dur, &deg, &w, &dr, &vd) && w <= drift_chi2_2sd[deg - 1];
+}
+
+/* The drift figure's speed term (result_drift), a variance: how far the
+ * polynomial in time's change over the record moves when what moves the
+ * troughs without a drift (the period, the sample phase, the period's
+ * change: drift_explain_best) is fitted beside it, at that fit's degree,
+ * beyond twice the standard deviation noise alone moves it between the
+ * nested fits (sqrt(|v1 - v0|)), squared; 0 where they agree within that
+ * or the design is singular (a speed that holds). Beyond once, as the
+ * next degree's term: under a chirp the period is a line in time and
+ * the time part's line is noise, its change 6.3 +- 3.0 um against the
+ * line's -0.02 +- 0.19 with none drawn (speed 4000 22972, a chirp of
+ * -2.85 %): U 0.81 -> 11.14 um; beyond twice, 0.81. A pad
+ * whose creep still recovers at the trough puts the troughs deeper after
+ * a speed step, with no drift of the readings: blind_hunt.py speed 4000
+ * 21846 (a step to 0.78 at 0.54 s onto a pad, none drawn) read the drift
+ * +0.91 um, U 0.78 (k = 2), +1.21 +- 0.24 um over 13 draws of its noise
+ * (ring_redraw.py), 9 within U; the line through the troughs +1.58 um, the
+ * same line beside the period -0.18 +- 0.27: U 2.71 (flagged; corrected
+ * 2.82), 12 and 13 of the 13 within U. Where the speed holds
+ * the two fits read the same (the blind drift draws: within 0.03 um). */
+static double drift_speed_var(const struct drift_sums *d, double dur)
+{
+	unsigned deg;
+	double w, dr, vd;
+	struct drift_model f;
+	if (!drift_explain_best(d, dur, &deg, &w, &dr, &vd) || !drift_poly_fit(d, deg, dur, &f))
+		return 0;
+	double ex = num_abs(dr - f.drift) - 2 * sqrt(num_abs(vd - f.v_drift));
+	return ex > 0 ? ex * ex : 0;
 }
 
 /* What the shape took in of a drift. At a rate near commensurate with the
@@ -1390,7 +1446,11 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 		 * speed record's +0.79 um read "detected", 1 kHz 21820). */
 		if (m->learn_period_range > LEVELS_STEADY_FRAC)
 			v_level = 0;
-		out->drift_u_um = sqrt(out->drift_u_um * out->drift_u_um + u_form * u_form + v_level);
+		/* and what the speed's change explains of the troughs' trend
+		 * (drift_speed_var): the figure is a drift of the readings */
+		double v_speed = drift_speed_var(&m->dr, dur);
+		out->drift_u_um = sqrt(out->drift_u_um * out->drift_u_um + u_form * u_form + v_level +
+				       v_speed);
 		/* flag mode: what the shape took in of the drift (learn.c,
 		 * learn_drift_takein). Where the learning store is the
 		 * record, the figure as the troughs against the shape folded
