@@ -1852,6 +1852,16 @@ case_ spikes_1khz_level_gated spikes 1000 18142
 # both at 0.89: none): +0.02. 12 redraws of its noise and spikes against
 # the twin: rms 0.42 -> 0.24 um, 2 -> 1 beyond 0.5 (session 44, MUNTIN).
 case_ spikes_1khz_flat_models_share spikes 1000 20028
+# blind_hunt.py spikes 1000 20141 (poly345 with a dwell of 0.042 cycle
+# on a pad, 153 Hz at 1 kHz, 63 bins): the top window (shape.c
+# top_window) held jmax .. jmax + 2 in the spiked record (the left
+# neighbour's 3-bin average 0.04 um beyond its reach) and jmax - 1 ..
+# jmax + 2 in the spike-free twin; the dwell's quadratic through the
+# first bent convex and was read at its points' centroid, one bin down
+# the flank: -0.79 um from the twin (issue 13: 0.5). The window now
+# holds both neighbours of the top bin, as the twin's: -0.02 um
+# (session 45, NOGGING).
+case_ spikes_1khz_dwell_read_at_top spikes 1000 20141
 
 # blind_hunt.py mixed 4000 11005 (a soft pad: contact at 0.864 of the
 # travel, gain 0.43, tau 1.42 ms; poly345 with a short dwell; Laplace

@@ -361,16 +361,21 @@ static void top_reach(const struct shape_pts *P, double delta, long *lo, long *h
 
 /* The top window (shape_top's, before the sharp fit widens it): the bins
  * within three times the top bin's noise (sqrt 2: two bins' difference)
- * and 0.05 % of the stroke of the top, at least jmax - 1 .. jmax + 1. */
+ * and 0.05 % of the stroke of the top, at least jmax - 1 .. jmax + 1.
+ * Both neighbours of the top bin, not any three bins: widened only when
+ * under three, a window of jmax .. jmax + 2 left the top bin at its end
+ * (blind_hunt.py spikes 1000 20141: its left neighbour's 3-bin average
+ * 0.04 um beyond the reach, two bins on the right within it; the
+ * spike-free twin's 0.03 um inside), and the dwell's quadratic through
+ * it bent convex, read one bin down the flank (peak_dwell): -0.79 um
+ * from the twin, which took the neighbour in. */
 static void top_window(const struct shape_pts *P, long *lo, long *hi)
 {
 	long jmax = P->jmax;
 	double delta = 3.0 * sqrt(2.0) * P->sd[jmax] + 0.0005 * (P->ys[jmax] - P->tmin);
 	top_reach(P, delta, lo, hi);
-	if (*hi - *lo < 2) {
-		*lo = *lo < -1 ? *lo : -1;
-		*hi = *hi > 1 ? *hi : 1;
-	}
+	*lo = *lo < -1 ? *lo : -1;
+	*hi = *hi > 1 ? *hi : 1;
 }
 
 double shape_top_span(const struct shape_pts *P)
@@ -389,10 +394,13 @@ static double sharp_lev(const struct shape_pts *P)
 	return lev < 4.0 * sqrt(2.0) * P->sd[P->jmax] ? 4.0 * sqrt(2.0) * P->sd[P->jmax] : lev;
 }
 
-/* peak_dwell's quadratic a + b x + c x^2 (ok: solved), for dwell_over. */
+/* peak_dwell's quadratic a + b x + c x^2 (ok: solved), for dwell_over;
+ * gap: on coarse bins with no vertex read, its reading at the top bin
+ * less the one at the points' centroid where that is higher (read
+ * there; shape_top counts it in U), 0 otherwise. */
 struct dwell_quad {
 	bool ok, plateau;
-	double a, b, c;
+	double a, b, c, gap;
 };
 
 /* One point (at x, weight w, level y) into the sums of a weighted
@@ -419,10 +427,24 @@ static bool quad_solve(const double S[5], const double Y[3], double q[3], double
 
 /* A rounded or flat top (dwell): the bins near the top fitted with a
  * weighted quadratic; its vertex if the curvature is real (3 sigma) and
- * the vertex inside, otherwise the fit at the centroid of the points (a
- * plateau's level: the vertex of a fit to noise would over-read). */
-static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak, double *vpos,
-		       struct top_curv *tc, struct dwell_quad *dq)
+ * the vertex inside. Otherwise not the vertex (a plateau's level: the
+ * vertex of a fit to noise would over-read) but the fit at the centroid
+ * of the points, or on coarse bins (coarse: under TOP_MISS_BINS) at the
+ * top bin where the fit stands higher there: a window that reaches
+ * further down one side (a convex fit, a plateau's fall) puts its
+ * centroid on that side, under the top. blind_hunt.py mixed 1000 23442
+ * (jmax - 1 .. jmax + 3, convex) read its centroid 1.08 um under the
+ * top bin: -2.61 um against U 5.05, now -2.01 (U 3.05). Where the fit
+ * stands lower at the top bin, the top bin is the noise's pick on a
+ * plateau and the centroid its level (physics dwell_1khz_no_clean_doubt:
+ * 25 points, the top bin at their end 0.42 um under the centroid's
+ * reading; read there, dwell_bias' models spread 3 um at the plateau's
+ * end). Fine bins keep the centroid, the reference their rules take
+ * (dwell_over, dwell_skew, dwell_slope: a plateau's fall from its
+ * crest). The gap between the two readings (dq->gap) is the model's:
+ * shape_top counts it in U. */
+static void peak_dwell(const struct shape_pts *P, long lo, long hi, bool coarse, double *peak,
+		       double *vpos, struct top_curv *tc, struct dwell_quad *dq)
 {
 	dq->ok = false;
 	dq->plateau = false;
@@ -443,7 +465,7 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
 	if (!quad_solve(S, Y, q, inv))
 		return;
 	double a = q[0], b = q[1], c = q[2];
-	*dq = (struct dwell_quad){ true, true, a, b, c };
+	*dq = (struct dwell_quad){ true, true, a, b, c, 0 };
 	*peak = a + b * *vpos + c * *vpos * *vpos;
 	/* Is the curvature real or noise? Residual variance per unit weight
 	 * times the variance factor of c. */
@@ -462,6 +484,13 @@ static void peak_dwell(const struct shape_pts *P, long lo, long hi, double *peak
 		*vpos = v;
 		*tc = (struct top_curv){ -c, 2 };
 		dq->plateau = false;
+	} else if (coarse) {
+		double x0 = pt_x(P, 0, &j), p0 = a + b * x0 + c * x0 * x0;
+		if (p0 > *peak) {
+			dq->gap = p0 - *peak;
+			*peak = p0;
+			*vpos = x0;
+		}
 	}
 }
 
@@ -2266,10 +2295,10 @@ struct top_smooth {
 static void top_smooth_read(const struct shape_pts *P, bool try_sharp, struct top_smooth *t)
 {
 	*t = (struct top_smooth){ .valid = true, .tc = { 0, 2 },
-				  .dq = { false, false, 0, 0, 0 },
+				  .dq = { false, false, 0, 0, 0, 0 },
 				  .narrow = { 0, 0, 0 }, .corner = { 0, 0, 0 } };
 	top_window(P, &t->lo, &t->hi);
-	peak_dwell(P, t->lo, t->hi, &t->peak, &t->vpos, &t->tc, &t->dq);
+	peak_dwell(P, t->lo, t->hi, P->n < TOP_MISS_BINS, &t->peak, &t->vpos, &t->tc, &t->dq);
 	t->sharp = try_sharp && peak_sharp(P, &t->peak, &t->vpos, &t->lo, &t->hi, &t->u_model,
 					   &t->tc, &t->miss, &t->over, &t->over_take,
 					   &t->over_bound, &t->narrow, &t->misfit, &t->tilt,
@@ -2327,7 +2356,13 @@ static void shape_top_read(struct shape *sh, const struct shape_pts *P, const st
 		 * larger of the models' spread and half the overshoot a
 		 * rectangular half-width. In the final read only (as ring.c's
 		 * models: shape_reread): in each of a 1 kHz record's 17 builds
-		 * its flat searches took 4.2 times the record's instructions */
+		 * its flat searches took 4.2 times the record's instructions.
+		 * The quadratic read at the top bin where it showed no vertex
+		 * (peak_dwell): the gap to its reading at the points' centroid
+		 * a rectangular half-width, the model's (a curvature it could
+		 * not confirm puts the top anywhere between). */
+		if (dq.gap != 0)
+			u_model = num_rect_add(u_model, num_abs(dq.gap));
 		if (!src->fine_model) {
 			fold_fine_model_due(src);
 		} else {
