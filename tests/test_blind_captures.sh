@@ -2918,4 +2918,40 @@ cover_ ring_1khz_timing_gap_covered ringing 1000 20177
 # um, U 2.55; the 12 draws sd 1.46 -> 1.00 um, 11 -> 12 within U. About
 # 1 s of CPU.
 redraw_mean_ ring_1khz_crest_read_from_8_timings ringing 1000 20177 6 1 1.5
+# blind_hunt.py ringing 4000 21391 (a 4782 Hz ring of 18.4 um on 207 Hz
+# poly345 strokes, 266 points, no exposure; the ripple at 18 sigma, local
+# quadratics over 5 points; session 45, MITRE): the crest lay between two
+# fold points 0.95 apart, and each one's quadratic put its vertex beyond
+# half the gap, on the other's side (0.54 and 0.52 of it): no local
+# maximum claimed it, a side crest 4.3 um lower was the ring's, and the
+# ring's model met it halfway: -2.15 um, U 5.17 (so in 2 of its 8 noise
+# redraws, the other 6 within 0.5 um, U 0.55..0.87). Such a crest is now
+# claimed by the point whose vertex lies nearer it (ring.c,
+# local_max_claim): -0.03 um, U 0.68; redraw 5 -2.05 -> -0.14 um. About
+# 1 s of CPU.
+cover_ ring_4khz_crest_between_two_fold_points ringing 4000 21391 "ringing within 1 um" 0.5
+redraw_mean_ ring_4khz_crest_between_two_fold_points_redraw ringing 4000 21391 5 1 0.5
+# blind_hunt.py ringing 4000 23833 (a 2362 Hz ring of 15.4 um decaying in
+# 0.58 ms on 195 Hz poly345 strokes with a 0.055-cycle dwell, 315 points,
+# no exposure; session 45, MITRE): the ring seen only by a convex bend at
+# 5.5 sigma, no rise; its best local maximum, the crest, 3.3 um over the
+# smooth peak at 10 of its sigma. The ripple's ramp (ripple_ramp, 5 -> 6
+# sigma) moved the peak half the way: -1.44 um, U 3.93; 8 redraws of its
+# noise and scatter -1.07 um on average (sd 1.28), 4 within 1 um (redraw
+# 2: -3.12, U 3.46). The maximum's own significance, against the fold's
+# scatter, now earns its share too (ring.c, seen_share: 5 -> 7 sigma):
+# -0.01 um, U 1.06; the redraws -0.01 (sd 0.21), 8 within 1 um. About 1 s.
+cover_ ring_4khz_seen_by_a_bend_max_sure ringing 4000 23833 "ringing within 1 um" 0.5
+redraw_mean_ ring_4khz_seen_by_a_bend_max_sure_redraw ringing 4000 23833 2 1 0.5
+# blind_hunt.py ringing 4000 21405 (a 2530 Hz ring of 5.2 um decaying in
+# 0.52 ms on 113 Hz asine strokes, 311 points, no exposure; the load's
+# warp puts the ring's crest on the top, 0.73 um over it in the truth;
+# session 45, MITRE): no ripple, the best local maximum (17 points) 0.53
+# um over the smooth peak at 2.1 sigma, and 0.18 more by its Richardson
+# correction; the smooth peak stays, the gap in U: -0.94 um against U
+# 0.86, status ok. A bias the fold holds too little of to fix (12 redraws
+# -0.58 um on average, se 0.09; the ring's model finds no ring; without
+# noise or scatter -0.23): the doubt now reaches the corrected maximum
+# (ring.c, unsure_max_doubt): U 1.02.
+cover_ ring_4khz_crest_on_top_unsure_max_covered ringing 4000 21405
 finish

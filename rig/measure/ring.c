@@ -85,15 +85,19 @@ static double fine_misfit(const struct shape_pts *P, long k, long h, const doubl
  * peak at 6.2 u and was taken for a ring: +8.45 um against U 5.93, status
  * ok. With u scaled by the misfit, a ripple not clearly beyond its noise:
  * +2.36 um, U 4.42. */
-static bool local_max(const struct shape_pts *P, long k, long h, double reach, double *val,
-		      double *pos, double *u, double *curv)
+#define RING_MIN_BINS 200 /* coarser bins do not resolve kHz ringing (and
+			     a cycloid's sharp top fooled the local fits) */
+
+static bool local_vertex(const struct shape_pts *P, long k, long h, double reach, double *val,
+			 double *pos, double *u, double *curv, double *share, int *side)
 {
 	double q[3], inv[3][3], s2, xc;
 	if (!ring_local_quad(P, k, h, q, inv, &s2, &xc) || !(q[2] < 0))
 		return false;
 	double v = -q[1] / (2 * q[2]);
 	long jn;
-	if (num_abs(v) > reach * num_abs(pt_x(P, k + (v > 0 ? 1 : -1), &jn) - xc))
+	double gap = num_abs(pt_x(P, k + (v > 0 ? 1 : -1), &jn) - xc);
+	if (num_abs(v) > reach * gap)
 		return false;
 	double g[3] = { 1, v, v * v }, var = 0;
 	for (int a = 0; a < 3; a++)
@@ -103,7 +107,59 @@ static bool local_max(const struct shape_pts *P, long k, long h, double reach, d
 	*pos = xc + v;
 	*u = sqrt(var * s2 * fine_misfit(P, k, h, q, xc, s2));
 	*curv = -q[2];
+	if (share)
+		*share = gap > 0 ? num_abs(v) / gap : 0;
+	if (side)
+		*side = v > 0 ? 1 : -1;
 	return true;
+}
+
+static bool local_max(const struct shape_pts *P, long k, long h, double reach, double *val,
+		      double *pos, double *u, double *curv)
+{
+	return local_vertex(P, k, h, reach, val, pos, u, curv, NULL, NULL);
+}
+
+/* The local maximum point k claims for the search (ring_candidate): its
+ * vertex within half the gap to the neighbouring point on the vertex's
+ * side (local_max, reach 0.5), or further, up to that neighbour, where
+ * the neighbour claims none: its own quadratic has no maximum there, or
+ * puts its vertex beyond half the gap too (back towards k: the one whose
+ * vertex lies nearer its own point claims it; away: none does). Each
+ * point's quadratic is fitted over its own 2h + 1 points, so two of them
+ * may each put a crest between them on the other's side, and the crest
+ * was lost (12-07, MITRE): blind_hunt.py ringing 4000 21391 (a 4782 Hz
+ * ring of 18.4 um on 207 Hz strokes, 266 points, the ripple at 18 sigma,
+ * h 2) had its crest between points 0.95 apart, read 0.54 and 0.52 of
+ * the gap from the two nearest: a side crest 4.3 um lower became the
+ * ring's, and the ring's model (the second reading) met it halfway:
+ * -2.15 um, U 5.17; in 2 of its 8 redraws (tests/gen/ring_redraw.py)
+ * so, the other 6 within 0.5 um (U 0.55..0.87). Only on a fold that
+ * resolves a ring (RING_MIN_BINS), not a fine fold of the top (P->indep):
+ * claimed on every fold, the maxima so added widened 21 of 50 records of
+ * ringing at 1 kHz (blind_hunt.py seeds 23800-23849; 23805's U 3.11 ->
+ * 10.32 um, its coarse fold's) and brought none within 1 um or U. And
+ * only where a ring is seen (ring_candidate's by_error): with none, a
+ * maximum so claimed on a short dwell's plateau (blind_hunt.py mixed 4000
+ * 2037, no ring) shrank the gap of the smooth peak over every local
+ * maximum (VERTEX_SIGMAS, peak_ringing): +0.21 um, U 0.30 -> +0.27, U
+ * 0.19 (tests/test_blind_captures.sh, dwell_vertex_4khz). */
+static bool local_max_claim(const struct shape_pts *P, long k, long h, double *val, double *pos,
+			    double *u, double *curv)
+{
+	double s, sn, vn, pn, un, cn;
+	int d, dn;
+	if (P->indep || P->n < RING_MIN_BINS)
+		return local_max(P, k, h, 0.5, val, pos, u, curv);
+	if (!local_vertex(P, k, h, 1.0, val, pos, u, curv, &s, &d))
+		return false;
+	if (s <= 0.5)
+		return true;
+	if (!local_vertex(P, k + d, h, 1.0, &vn, &pn, &un, &cn, &sn, &dn))
+		return true;
+	if (sn <= 0.5)
+		return false;
+	return dn == d || s < sn || (s == sn && d > 0);
 }
 
 /* The value at the centre of a least-squares quadratic through the
@@ -284,7 +340,9 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 		struct ring_cand h = { .val = -INFINITY, .h = hs[i] };
 		for (long k = lo; k <= hi; k++) {
 			double val, pos, u, cv;
-			if (local_max(P, k, hs[i], 0.5, &val, &pos, &u, &cv) && val > h.val)
+			if ((by_error ? local_max_claim(P, k, hs[i], &val, &pos, &u, &cv)
+				      : local_max(P, k, hs[i], 0.5, &val, &pos, &u, &cv)) &&
+			    val > h.val)
 				h = (struct ring_cand){ val, pos, u, cv, 0, k, hs[i] };
 		}
 		if (!isfinite(h.val) || !(h.u > 0))
@@ -353,8 +411,6 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 #define RING_SIGMAS 3.5
 #define RING_TAKE_RAMP 1.0 /* the middle taken from RING_SIGMAS less this */
 #define VERTEX_SIGMAS 2.0 /* the smooth peak above every local maximum */
-#define RING_MIN_BINS 200 /* coarser bins do not resolve kHz ringing (and
-			     a cycloid's sharp top fooled the local fits) */
 #define RING_MIN_HALF 3   /* points in half a ring period to resolve its peak */
 /* A ring's trough beside a crest on the top lies within half a period of
  * the slowest ring of the band (bh, ring_band_half) of that crest; under
@@ -2203,6 +2259,62 @@ out:
 	return mm->ok;
 }
 
+/* What a ring seen on the main fold earns of its move over the smooth
+ * peak: the ripple's share (ripple_ramp), or the best local maximum's,
+ * whichever is more: none where it stands MAX_SURE_FROM of its standard
+ * uncertainty above the smooth peak, judged against the fold's scatter
+ * (excess, fold_noise_excess) as the ripple is, all of it MAX_SURE_RAMP
+ * further. The ripple's z is the largest of many and is held to a ramp
+ * from RIPPLE_SIGMAS for a noisy plateau's sake (blind_hunt.py noisy 4000
+ * 10603: its maximum 5.9 sigma up, 4.1 against the fold's scatter, earns
+ * none); a ring that shows its trough only by a convex bend at 5..6 sigma
+ * (a ring on a dwell's plateau, or one whose trough the noise blurs) kept
+ * the smooth peak's side where its crest stood far above it. Until 12-07
+ * (session 45, MITRE) the ripple's alone: blind_hunt.py ringing 4000
+ * 23833 (a 2362 Hz ring of 15.4 um on 195 Hz poly345 strokes with a
+ * 0.055-cycle dwell, 315 points, no exposure; the convex bend at 5.5
+ * sigma, no rise; the best maximum 3.3 um up at 10 sigma, its crest)
+ * moved half the way: -1.44 um, U 3.93; 8 redraws of its noise and
+ * scatter (tests/gen/ring_redraw.py) -1.07 um on average, 4 within 1 um. */
+#define MAX_SURE_FROM 5.0
+#define MAX_SURE_RAMP 2.0
+static double seen_share(const struct ripple *rp, long n, double excess, double gap, double u)
+{
+	double a = ripple_ramp(rp, n, excess);
+	double z = u > 0 ? gap / (u * sqrt(excess)) : 0;
+	double b = num_ramp(z, MAX_SURE_FROM, MAX_SURE_FROM + MAX_SURE_RAMP);
+	return b > a ? b : a;
+}
+
+/* A local maximum 2..RING_SIGMAS sigma above the smooth peak with no
+ * ripple (peak_ringing): the smooth peak stays (or moves a share of the
+ * way to the middle), and the gap counts in U as a rectangular
+ * half-width. The maximum is the other reading of the top, and it is read
+ * low by its quadratic (the Richardson correction, c->corr, says by how
+ * much for a sharp crest; a ring's crest more): on the main fold
+ * (main_fold: src, peak_ringing) the half-width reaches the corrected
+ * maximum. Not on the fine folds of the top, whose callers weigh their
+ * maxima themselves (ring_fine_rules); nor the maximum's own noise in
+ * quadrature, tried first: it widened 21 of 50 records of ringing at 1 kHz
+ * (blind_hunt.py seeds 23800-23849, mean U 9.32 -> 9.76 um, 23805 3.11 ->
+ * 10.32) and 18 of 100 mixed at 4 kHz (23886 1.23 -> 1.82) for no record
+ * brought within U. Until 12-07 (session 45, MITRE) the gap alone:
+ * blind_hunt.py ringing 4000 21405 (a 2530 Hz ring of 5.2 um decaying in
+ * 0.52 ms on 113 Hz asine strokes, 311 points, no exposure; the load's
+ * warp puts the ring's crest on the top, 0.73 um over it in the truth;
+ * no ripple, the top bent convex at 2.6 sigma) took the smooth peak, its
+ * best maximum (17 points) 0.53 um up at 2.1 sigma and 0.18 more by its
+ * correction: -0.94 um against U 0.86, status ok; 12 redraws of its
+ * noise and scatter (tests/gen/ring_redraw.py) -0.58 um on average (se
+ * 0.09), 10 within U. The information is thin (the ring's model finds no
+ * ring beyond its noise; the same capture without noise or scatter reads
+ * -0.23 um): a bias left, its U widened. */
+static double unsure_max_doubt(double u_model, const struct ring_cand *c, double excess,
+			       bool main_fold)
+{
+	return num_rect_add(u_model, excess + (main_fold ? c->corr : 0));
+}
+
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
 		  double *peak, double *vpos, double *u_peak, double *u_model, struct top_curv *tc,
 		  enum measure_ring *ring, double *rise_um, bool *crest_top, double *box_um,
@@ -2456,7 +2568,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		 * unsure, whatever the maximum's own significance. (A fine
 		 * fold's ring, src NULL: ring_fine and fine_clean_doubt weigh
 		 * it by the same ramp, ripple_share.) */
-		double a = ripple_ramp(&rp, P->n, fold_noise_excess(P));
+		double a = seen_share(&rp, P->n, fold_noise_excess(P), excess, c.u);
 		if (src && a < 1) {
 			if (!unsure)
 				*u_model = num_rect_add(*u_model, excess);
@@ -2532,7 +2644,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 			double t = (excess / c.u - RING_SIGMAS) / RING_TAKE_RAMP + 1;
 			*peak += (t > 0 ? t : 0) * excess / 2;
 		}
-		*u_model = num_rect_add(*u_model, excess);
+		*u_model = unsure_max_doubt(*u_model, &c, excess, src != NULL);
 	} else if (doubt_um && excess > MAX_DOUBT_FROM * c.u) {
 		/* MAX_DOUBT_FROM..2 sigma: a share of the gap, growing to all
 		 * of it at 2 sigma, where the switch above takes it, when the
