@@ -29,24 +29,29 @@ static double drift_tau_s(unsigned j)
 	return DRIFT_TAU_MAX_S / drift_tau_k[j];
 }
 
-/* exp(-t / tau_j) for every j; 0 beyond 40 DRIFT_TAU_MAX_S (under 5e-18) */
-static void drift_exps(double t, double e[DRIFT_NTAU])
+/* exp(-t / tau_j) for every j, in pairs (e[j / 2], lane j % 2; the last
+ * pair's second lane 0); 0 beyond 40 DRIFT_TAU_MAX_S (under 5e-18) */
+static void drift_exps(double t, num_sum2 e[(DRIFT_NTAU + 1) / 2])
 {
 	if (!(t < 40 * DRIFT_TAU_MAX_S)) {
-		for (unsigned j = 0; j < DRIFT_NTAU; j++)
-			e[j] = 0;
+		for (unsigned j = 0; j < (DRIFT_NTAU + 1) / 2; j++)
+			e[j] = (num_sum2){ 0, 0 };
 		return;
 	}
 	double u = exp(-t / DRIFT_TAU_MAX_S);
-	e[0] = u;          /* k 1 */
-	e[1] = u * u;      /* 2 */
-	e[2] = e[1] * u;   /* 3 */
-	e[3] = e[1] * e[1]; /* 4 */
-	e[4] = e[2] * e[2]; /* 6 */
-	e[5] = e[3] * e[3]; /* 8 */
-	e[6] = e[4] * e[4]; /* 12 */
-	e[7] = e[5] * e[5]; /* 16 */
-	e[8] = e[6] * e[6]; /* 24 */
+	double e1 = u * u;      /* k 2 */
+	double e2 = e1 * u;     /* 3 */
+	double e3 = e1 * e1;    /* 4 */
+	double e4 = e2 * e2;    /* 6 */
+	double e5 = e3 * e3;    /* 8 */
+	double e6 = e4 * e4;    /* 12 */
+	double e7 = e5 * e5;    /* 16 */
+	double e8 = e6 * e6;    /* 24 */
+	e[0] = (num_sum2){ u, e1 };
+	e[1] = (num_sum2){ e2, e3 };
+	e[2] = (num_sum2){ e4, e5 };
+	e[3] = (num_sum2){ e6, e7 };
+	e[4] = (num_sum2){ e8, 0 };
 }
 
 /* Whether the sums of the exponentials at t (times v) take anything: past
@@ -64,39 +69,33 @@ static bool drift_exps_add(double t, double v)
 void drift_add(struct drift_sums *d, double t, double y)
 {
 	bool head = d->h_n < DRIFT_HEAD;
-	double tk[2 * DRIFT_DEG_CHECK + 1];
+	num_sum2 tk[DRIFT_DEG_CHECK + 1]; /* t^0 .. t^(2 DRIFT_DEG_CHECK + 1) */
 	if (d->t[0] > 0) {
 		d->dd += (y - d->last) * (y - d->last);
 		d->nd++;
 	}
 	d->last = y;
-	/* t's powers once, then a loop for each sum (one loop with a test
-	 * for each took 160 instructions a stroke) */
-	tk[0] = 1;
-	for (unsigned k = 1; k <= 2 * DRIFT_DEG_CHECK; k++)
-		tk[k] = tk[k - 1] * t;
-	for (unsigned k = 0; k <= 2 * DRIFT_DEG_CHECK; k++)
-		d->t[k] += tk[k];
-	for (unsigned k = 0; k <= DRIFT_DEG_CHECK; k++)
-		d->y[k] += y * tk[k];
+	/* t's powers once, in pairs (num_powers2), then each sum */
+	num_powers2(t, DRIFT_DEG_CHECK + 1, tk);
+	num_sums_add2(d->t, tk, 2 * DRIFT_DEG_CHECK + 1);
+	num_sums_addc2(d->y, tk, DRIFT_DEG_CHECK + 1, y);
 	if (head)
-		for (unsigned k = 0; k <= DRIFT_DEG_MAX; k++)
-			d->h_t[k] += tk[k];
+		num_sums_add2(d->h_t, tk, DRIFT_DEG_MAX + 1);
 	d->yy += y * y;
 	if (head) {
 		d->h_n++;
 		d->h_y += y;
 	}
 	if (drift_exps_add(t, y)) {
-		double e[DRIFT_NTAU];
+		num_sum2 e[(DRIFT_NTAU + 1) / 2], ee[(DRIFT_NTAU + 1) / 2];
 		drift_exps(t, e);
-		for (unsigned j = 0; j < DRIFT_NTAU; j++) {
-			d->e[j] += e[j];
-			d->ee[j] += e[j] * e[j];
-			d->ye[j] += y * e[j];
-			if (head)
-				d->h_e[j] += e[j];
-		}
+		for (unsigned j = 0; j < (DRIFT_NTAU + 1) / 2; j++)
+			ee[j] = e[j] * e[j];
+		num_sums_add2(d->e, e, DRIFT_NTAU);
+		num_sums_add2(d->ee, ee, DRIFT_NTAU);
+		num_sums_addc2(d->ye, e, DRIFT_NTAU, y);
+		if (head)
+			num_sums_add2(d->h_e, e, DRIFT_NTAU);
 	}
 	for (unsigned w = 0; w < DRIFT_NWIN; w++) {
 		double *a = d->win[w];
@@ -130,13 +129,12 @@ void drift_add(struct drift_sums *d, double t, double y)
 
 void drift_add_depth(struct drift_sums *d, double t, double x)
 {
-	double tk = 1, e[DRIFT_NTAU];
-	for (unsigned k = 0; k <= DRIFT_DEG_MAX; k++, tk *= t)
-		d->xt[k] += x * tk;
+	num_sum2 tk[(DRIFT_DEG_MAX + 2) / 2], e[(DRIFT_NTAU + 1) / 2];
+	num_powers2(t, (DRIFT_DEG_MAX + 2) / 2, tk);
+	num_sums_addc2(d->xt, tk, DRIFT_DEG_MAX + 1, x);
 	if (drift_exps_add(t, x)) {
 		drift_exps(t, e);
-		for (unsigned j = 0; j < DRIFT_NTAU; j++)
-			d->xe[j] += x * e[j];
+		num_sums_addc2(d->xe, e, DRIFT_NTAU, x);
 	}
 	d->b_x[d->b_at] += x; /* drift_add filled b_at with this stroke */
 }
@@ -147,7 +145,8 @@ void drift_add_period(struct drift_sums *d, double t, double y, double period_s,
 		return;
 	if (d->p_ref == 0)
 		d->p_ref = period_s;
-	double ph = t * rate_hz, z[DRIFT_NZ], tk[DRIFT_DEG_MAX + 1];
+	double ph = t * rate_hz, z[DRIFT_NZ];
+	num_sum2 tk[(DRIFT_DEG_MAX + 2) / 2];
 	ph -= floor(ph);
 	unsigned pb = (unsigned)(ph * DRIFT_NPH);
 	if (pb >= DRIFT_NPH)
@@ -158,15 +157,11 @@ void drift_add_period(struct drift_sums *d, double t, double y, double period_s,
 	z[2] = cos(ph);
 	z[3] = d->p_last > 0 ? (period_s - d->p_last) / d->p_ref : 0; /* 0 at the first */
 	d->p_last = period_s;
-	tk[0] = 1;
-	for (unsigned k = 1; k <= DRIFT_DEG_MAX; k++)
-		tk[k] = tk[k - 1] * t;
-	for (unsigned k = 0; k <= DRIFT_DEG_MAX; k++)
-		d->ph_t[pb][k] += tk[k];
+	num_powers2(t, (DRIFT_DEG_MAX + 2) / 2, tk);
+	num_sums_add2(d->ph_t[pb], tk, DRIFT_DEG_MAX + 1);
 	d->ph_y[pb] += y;
 	for (unsigned j = 0; j < DRIFT_NZ; j++) {
-		for (unsigned k = 0; k <= DRIFT_DEG_MAX; k++)
-			d->z_t[j][k] += z[j] * tk[k];
+		num_sums_addc2(d->z_t[j], tk, DRIFT_DEG_MAX + 1, z[j]);
 		d->z_y[j] += z[j] * y;
 		for (unsigned i = 0; i <= j; i++) /* the lower triangle */
 			d->z_z[j][i] += z[j] * z[i];

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Solve the symmetric 3x3 system A p = y. Returns false when A is singular
  * or nearly so: |det A| <= 1e-9 x A00 A11 A22. That test is invariant under
@@ -121,6 +122,56 @@ static inline double num_ramp(double z, double from, double full)
 static inline double num_rect_add(double u, double half)
 {
 	return sqrt(u * u + half * half / 3);
+}
+
+/* Running sums two at a time (GCC's vector extensions: SSE2 on amd64, NEON
+ * on arm64, two scalar adds where the target has none). Each lane is added
+ * alone: a sum's bits are those of a scalar sum. num_powers2 builds t^0,
+ * t^1, ... t^(2 n - 1) in pairs, each power the last one times t (the
+ * chain of a scalar loop, so the same bits), in registers: the
+ * vectorizer had stored a loop's powers one by one on the stack and read
+ * them back two at a time, and a load that spans two stores waits until
+ * both have left the store buffer (drift.c's sums, docs/measurement.md,
+ * "Throughput and memory"). */
+typedef double num_sum2 __attribute__((vector_size(16)));
+
+static inline void num_powers2(double t, unsigned n, num_sum2 *tk)
+{
+	double p = 1;
+	for (unsigned i = 0; i < n; i++) {
+		double q = p * t;
+		tk[i] = (num_sum2){ p, q };
+		p = q * t;
+	}
+}
+
+/* s[k] += v_k for k = 0..n-1, v_k lane k % 2 of v[k / 2] */
+static inline void num_sums_add2(double *s, const num_sum2 *v, unsigned n)
+{
+	unsigned k = 0;
+	for (; k + 1 < n; k += 2) {
+		num_sum2 a;
+		memcpy(&a, s + k, sizeof a);
+		a += v[k / 2];
+		memcpy(s + k, &a, sizeof a);
+	}
+	if (k < n)
+		s[k] += v[k / 2][0];
+}
+
+/* s[k] += c v_k, the same */
+static inline void num_sums_addc2(double *s, const num_sum2 *v, unsigned n, double c)
+{
+	num_sum2 c2 = { c, c };
+	unsigned k = 0;
+	for (; k + 1 < n; k += 2) {
+		num_sum2 a;
+		memcpy(&a, s + k, sizeof a);
+		a += c2 * v[k / 2];
+		memcpy(s + k, &a, sizeof a);
+	}
+	if (k < n)
+		s[k] += c * v[k / 2][0];
 }
 
 #endif
