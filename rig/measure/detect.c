@@ -99,8 +99,11 @@ static __attribute__((noinline)) void on_crossing(struct measure *m, struct xing
 		m->seg_t_last_var = m->kn_var; /* the tail's knot, if it ends here */
 	m->kn_have = usable;
 	m->kn_period = x.t_slot - m->prev.t_slot;
-	hist_keep_from(m, &x);
+	/* x copied first, its index then moved in the copy: copied after,
+	 * the copy's wide loads waited on the narrow store of the index
+	 * (store forwarding fails) */
 	m->prev = x;
+	hist_keep_from(m, &m->prev);
 }
 
 static void boot_reset(struct measure *m)

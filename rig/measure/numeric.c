@@ -12,17 +12,28 @@ bool num_solve3_sym(const double A[3][3], const double y[3], double p[3], double
 	double scale = A[0][0] * A[1][1] * A[2][2];
 	if (!(num_abs(det) > 1e-9 * scale))
 		return false;
-	double adj[3][3] = {
-		{ c00, A[0][2] * A[2][1] - A[0][1] * A[2][2], A[0][1] * A[1][2] - A[0][2] * A[1][1] },
-		{ c01, A[0][0] * A[2][2] - A[0][2] * A[2][0], A[0][2] * A[1][0] - A[0][0] * A[1][2] },
-		{ c02, A[0][1] * A[2][0] - A[0][0] * A[2][1], A[0][0] * A[1][1] - A[0][1] * A[1][0] },
-	};
-	for (int i = 0; i < 3; i++)
-		p[i] = (adj[i][0] * y[0] + adj[i][1] * y[1] + adj[i][2] * y[2]) / det;
-	if (inv)
-		for (int i = 0; i < 3; i++)
-			for (int j = 0; j < 3; j++)
-				inv[i][j] = adj[i][j] / det;
+	/* The adjugate's other entries in registers, the quotients two at a
+	 * time (num_sum2; each lane divided alone, the bits of a scalar
+	 * division): as an array on the stack, the vectorizer read them
+	 * back two at a time from single stores (store forwarding fails). */
+	double a01 = A[0][2] * A[2][1] - A[0][1] * A[2][2];
+	double a02 = A[0][1] * A[1][2] - A[0][2] * A[1][1];
+	double a11 = A[0][0] * A[2][2] - A[0][2] * A[2][0];
+	double a12 = A[0][2] * A[1][0] - A[0][0] * A[1][2];
+	double a21 = A[0][1] * A[2][0] - A[0][0] * A[2][1];
+	double a22 = A[0][0] * A[1][1] - A[0][1] * A[1][0];
+	num_sum2 d2 = { det, det }, y0 = { y[0], y[0] }, y1 = { y[1], y[1] }, y2 = { y[2], y[2] };
+	num_sum2 p01 = ((num_sum2){ c00, c01 } * y0 + (num_sum2){ a01, a11 } * y1 +
+			(num_sum2){ a02, a12 } * y2) / d2;
+	p[0] = p01[0];
+	p[1] = p01[1];
+	p[2] = (c02 * y[0] + a21 * y[1] + a22 * y[2]) / det;
+	if (inv) {
+		num_sum2 q[4] = { (num_sum2){ c00, a01 } / d2, (num_sum2){ a02, c01 } / d2,
+				  (num_sum2){ a11, a12 } / d2, (num_sum2){ c02, a21 } / d2 };
+		memcpy(inv, q, sizeof q);
+		inv[2][2] = a22 / det;
+	}
 	return true;
 }
 

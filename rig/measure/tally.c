@@ -492,13 +492,16 @@ void freq_interval(struct measure *m, const struct xing *x, double ref_slots)
 			n = gap_count(m, d / ref_slots);
 	} else {
 		double q = d / m->t_ref_slots;
-		long r = lround(q);
 		if (clean && q > 0.5 && q < 1.75) {
 			n = 1;
 			single = true;
-		} else if (clean && r >= 1 && r <= 16 && num_abs(q - (double)r) < 0.2) {
-			n = r;
-		} else if (!clean) {
+		} else if (clean) {
+			/* rounded only here: a call of lround, and the values
+			 * kept across it, at every stroke */
+			long r = lround(q);
+			if (r >= 1 && r <= 16 && num_abs(q - (double)r) < 0.2)
+				n = r;
+		} else {
 			n = gap_count(m, q);
 		}
 		/* a clean interval much shorter than the last (a crossing of
