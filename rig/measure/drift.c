@@ -145,26 +145,28 @@ void drift_add_period(struct drift_sums *d, double t, double y, double period_s,
 		return;
 	if (d->p_ref == 0)
 		d->p_ref = period_s;
-	double ph = t * rate_hz, z[DRIFT_NZ];
+	double ph = t * rate_hz;
 	num_sum2 tk[(DRIFT_DEG_MAX + 2) / 2];
 	ph -= floor(ph);
 	unsigned pb = (unsigned)(ph * DRIFT_NPH);
 	if (pb >= DRIFT_NPH)
 		pb = DRIFT_NPH - 1;
 	ph *= 2 * M_PI;
-	z[0] = period_s / d->p_ref - 1;
-	z[1] = sin(ph);
-	z[2] = cos(ph);
-	z[3] = d->p_last > 0 ? (period_s - d->p_last) / d->p_ref : 0; /* 0 at the first */
+	/* z in registers, in pairs: as an array the vectorizer read the
+	 * sine and cosine back two at a time from sincos's single stores */
+	double z0 = period_s / d->p_ref - 1, z1 = sin(ph), z2 = cos(ph);
+	double z3 = d->p_last > 0 ? (period_s - d->p_last) / d->p_ref : 0; /* 0 at the first */
+	const double z[DRIFT_NZ] = { z0, z1, z2, z3 };
+	const num_sum2 zv[DRIFT_NZ / 2] = { { z0, z1 }, { z2, z3 } };
 	d->p_last = period_s;
 	num_powers2(t, (DRIFT_DEG_MAX + 2) / 2, tk);
 	num_sums_add2(d->ph_t[pb], tk, DRIFT_DEG_MAX + 1);
 	d->ph_y[pb] += y;
+	num_sums_addc2(d->z_y, zv, DRIFT_NZ, y);
 	for (unsigned j = 0; j < DRIFT_NZ; j++) {
 		num_sums_addc2(d->z_t[j], tk, DRIFT_DEG_MAX + 1, z[j]);
-		d->z_y[j] += z[j] * y;
-		for (unsigned i = 0; i <= j; i++) /* the lower triangle */
-			d->z_z[j][i] += z[j] * z[i];
+		/* the lower triangle, z_j z_i for i <= j */
+		num_sums_addc2(d->z_z[j], zv, j + 1, z[j]);
 	}
 }
 
