@@ -2,7 +2,8 @@
  * symmetric solver and a small positive definite one, the one polynomial
  * least-squares fit (from power sums), a quadratic through three points,
  * a symmetric pentadiagonal (band) solver, a qsort comparison for
- * doubles, the one median (sorting in place) and the one weight ramp.
+ * doubles, the one median (sorting in place), the one weight ramp, and
+ * running sums two at a time from powers built in pairs (num_sum2).
  *
  * Pure functions: no state, no allocation; the caller owns every array.
  */
