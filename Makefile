@@ -194,8 +194,9 @@ $(addprefix $(BUILD)/obj/rig/measure/,fit.o drift.o tally.o numeric.o): \
 # 64-byte boundary: their loops then lie the same whatever the size of
 # the code linked before them. Session 46: 80 bytes less code in drift.c
 # moved them and cost 2.7 % of the CPU time of the 10-minute capture
-# (101 interleaved runs); aligned, 3.7 % less than before (docs/measurement.md,
-# "Throughput and memory"). +272 bytes of text.
+# (101 interleaved runs); aligned, with the session's other cuts, 2-3 %
+# less than main's (docs/measurement.md, "Throughput and memory"). +272
+# bytes of text.
 $(BUILD)/obj/rig/measure/fit.o: CFLAGS += -falign-functions=64
 endif
 endif
