@@ -2954,4 +2954,18 @@ redraw_mean_ ring_4khz_seen_by_a_bend_max_sure_redraw ringing 4000 23833 2 1 0.5
 # noise or scatter -0.23): the doubt now reaches the corrected maximum
 # (ring.c, unsure_max_doubt): U 1.02.
 cover_ ring_4khz_crest_on_top_unsure_max_covered ringing 4000 21405
+# blind_hunt.py speed 1000 22250 (an asine at 122 Hz with a 0.004-cycle
+# dwell, narrower than one of its 82 bins; 0.91 um of t3 noise, 8.2
+# samples a stroke; session 46, JIG): noiseless the parabola over the top
+# stands 0.2-0.3 um above its vertex point, z 3.6-5.6, and the flats read
+# the dwell (-0.02 um); under the noise that point's standard error is
+# four times larger, z -0.2..0.8, the flats are not tried and the
+# parabola's overshoot had no term: +0.48 um against U 0.45; 20 redraws
+# +0.20 um (sd 0.19), 16 within U. The orders' reach over their vertex
+# point now counts in the model term (shape.c peak_sharp, FLAT_UNSEEN):
+# U 0.52; the redraws 20 of 20 within U. The estimate stays (the mean
+# is checked at 0.5 um only). Draws 3..5 (+0.42 um against U 0.37, +0.34
+# against 0.31 before). About 2 s of CPU.
+cover_ speed_1khz_noise_hides_short_dwell speed 1000 22250
+redraw_mean_ speed_1khz_noise_hides_short_dwell_redraw speed 1000 22250 3 3 0.5
 finish
