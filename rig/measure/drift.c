@@ -1102,6 +1102,25 @@ static bool drift_period_explains(const struct drift_sums *d, double dur)
 	return drift_explain_best(d, dur, &deg, &w, &dr, &vd) && w <= drift_chi2_2sd[deg - 1];
 }
 
+/* Whether the drift the troughs' time part reads beside what moves them
+ * without a drift (drift_explain_best: the period, the sample phase, the
+ * period's change) runs the other way to the figure drift_um: then the
+ * troughs' trend is not a drift of the readings the figure's sign can
+ * tell, and "detected" is not said (result_drift). blind_hunt.py drift
+ * 1000 22884 (a quarter sine of -5.79 um, 13.002 samples a stroke, the
+ * sample phase wandering over 0.56-0.98 of a sample with the pen): the
+ * troughs as read 3 um higher at phase 0.95 than at 0.6, the quartic the
+ * least BIC through them +1.56 um (u 0.54 without its form term,
+ * "detected"; U 13.54 with it), the time part beside the phase's sine and
+ * cosine -5.85 +- 0.13; 13 draws of its noise +1.1..+1.9, every one
+ * "detected". False when the fit cannot tell (drift_explain_best). */
+static bool drift_explain_opposes(const struct drift_sums *d, double dur, double drift_um)
+{
+	unsigned deg;
+	double w, dr, vd;
+	return drift_explain_best(d, dur, &deg, &w, &dr, &vd) && dr * drift_um < 0;
+}
+
 /* The drift figure's speed term (result_drift), a variance: how far the
  * polynomial in time's change over the record moves when what moves the
  * troughs without a drift (the period, the sample phase, the period's
@@ -1356,7 +1375,8 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 		 * its 40 draws with the noise drawn again read +0.04 +-
 		 * 0.15 um in the first pass, none beyond 0.38. */
 		bool shown = num_abs(out->drift_um) > 2 * sqrt(u_fit * u_fit + v_level);
-		out->drift_detected = (shown && !drift_period_explains(&m->dr, dur)) ||
+		out->drift_detected = (shown && !drift_period_explains(&m->dr, dur) &&
+				       !drift_explain_opposes(&m->dr, dur, out->drift_um)) ||
 				      (u_fold > 0 && m->learn_period_range <= LEVELS_STEADY_FRAC);
 		if (correct) {
 			/* by the models' mean, each weighted as in u_corr
