@@ -2949,9 +2949,31 @@ redraw_mean_ ring_4khz_seen_by_a_bend_max_sure_redraw ringing 4000 23833 2 1 0.5
 # session 45, MITRE): no ripple, the best local maximum (17 points) 0.53
 # um over the smooth peak at 2.1 sigma, and 0.18 more by its Richardson
 # correction; the smooth peak stays, the gap in U: -0.94 um against U
-# 0.86, status ok. A bias the fold holds too little of to fix (12 redraws
-# -0.58 um on average, se 0.09; the ring's model finds no ring; without
-# noise or scatter -0.23): the doubt now reaches the corrected maximum
-# (ring.c, unsure_max_doubt): U 1.02.
+# 0.86, status ok. 12 redraws -0.58 um on average, se 0.09; the steady
+# ring's model finds no ring; without noise or scatter -0.23: the doubt
+# then reached the corrected maximum (ring.c, unsure_max_doubt): U 1.02.
+# Session 46 (DENTIL): the ring is struck 119 um down the flank, 0.74 ms
+# before the top, and decays to 1.2 um there; the ring from its impact
+# (ring.c ring_onset_peak, until then under a long exposure only) fits it
+# over the flank at 2450 Hz decaying in 0.56 ms, z 108 over the sextic, 84
+# over a smooth top, and is now read where an unsure maximum and no ripple
+# leave the smooth peak (ring.c, quiet_onset_take): -0.25 um, U 1.32.
+# Redraws 3 and 4 (-0.92 U 0.71 and -0.57 on fb87750): -0.02, +0.14; all
+# 12: -0.075 on average (sd 0.25), 12 within U and 1 um. About 2 s.
 cover_ ring_4khz_crest_on_top_unsure_max_covered ringing 4000 21405
+cover_ ring_4khz_decayed_ring_read_from_its_impact ringing 4000 21405 "ringing within 1 um" 0.5
+redraw_mean_ ring_4khz_decayed_ring_read_from_its_impact_redraw ringing 4000 21405 3 2 0.3
+# blind_hunt.py ringing 4000 21491 (a 4337 Hz ring of 6.8 um decaying in
+# 0.73 ms on 59 Hz asine strokes, 266 points, 3.9 in half a 2 kHz period:
+# coarse, read by the fine folds; session 46, DENTIL): the fine fold
+# takes the ring, its crest 1.97 um over the smooth peak, but its points
+# stray from the coarse shape at z 0.4 only (under FINE_SIGMAS: the
+# coarse bins follow the ring in part), and the middle of the two was
+# taken: -1.48 um, U 3.72; 12 redraws -1.24 on average, 3 within 1 um.
+# The coarse fold's own rise (3.03 um at 6.7 sigma) now earns the fine
+# fold's crest its share (ring.c, coarse_rise_share): -0.36 um, U 2.81;
+# redraws 5 and 6 (-1.47, -1.15 on fb87750) -0.04, +0.07; 24 redraws
+# -0.10 on average (sd 0.40), 24 within U and 1 um. About 2 s.
+cover_ ring_4khz_fine_crest_shown_by_coarse_rise ringing 4000 21491 "ringing within 1 um" 0.5
+redraw_mean_ ring_4khz_fine_crest_shown_by_coarse_rise_redraw ringing 4000 21491 5 2 0.3
 finish
