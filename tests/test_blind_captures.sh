@@ -2976,4 +2976,11 @@ redraw_mean_ ring_4khz_decayed_ring_read_from_its_impact_redraw ringing 4000 214
 # -0.10 on average (sd 0.40), 24 within U and 1 um. About 2 s.
 cover_ ring_4khz_fine_crest_shown_by_coarse_rise ringing 4000 21491 "ringing within 1 um" 0.5
 redraw_mean_ ring_4khz_fine_crest_shown_by_coarse_rise_redraw ringing 4000 21491 5 2 0.3
+# blind_hunt.py ringing 4000 23806 (a 3466 Hz ring of 7.5 um on 217 Hz
+# poly4567 strokes; seen by a convex bend at 5.4 sigma, its maximum 6.4
+# sigma: a share 0.7; session 45): -1.07 um, U 2.21, a tail: its 12
+# redraws -0.09 um on average (sd 0.43), 11 within 1 um. A guard (holds
+# on fb87750 too): redraws 1..4 -0.08 on average. About 3 s.
+cover_ ring_4khz_bend_share_tail_covered ringing 4000 23806
+redraw_mean_ ring_4khz_bend_share_tail_redraw ringing 4000 23806 1 4 0.3
 finish

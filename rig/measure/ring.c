@@ -2306,9 +2306,10 @@ static double seen_share(const struct ripple *rp, long n, double excess, double 
  * best maximum (17 points) 0.53 um up at 2.1 sigma and 0.18 more by its
  * correction: -0.94 um against U 0.86, status ok; 12 redraws of its
  * noise and scatter (tests/gen/ring_redraw.py) -0.58 um on average (se
- * 0.09), 10 within U. The information is thin (the ring's model finds no
- * ring beyond its noise; the same capture without noise or scatter reads
- * -0.23 um): a bias left, its U widened. */
+ * 0.09), 10 within U. The steady ring's model finds no ring beyond its
+ * noise (the same capture without noise or scatter reads -0.23 um): its
+ * U widened. The ring from its impact reads it now (quiet_onset_take,
+ * session 46): -0.25 um, U 1.32. */
 static double unsure_max_doubt(double u_model, const struct ring_cand *c, double excess,
 			       bool main_fold)
 {
