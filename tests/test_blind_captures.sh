@@ -2963,6 +2963,13 @@ redraw_mean_ ring_4khz_seen_by_a_bend_max_sure_redraw ringing 4000 23833 2 1 0.5
 cover_ ring_4khz_crest_on_top_unsure_max_covered ringing 4000 21405
 cover_ ring_4khz_decayed_ring_read_from_its_impact ringing 4000 21405 "ringing within 1 um" 0.5
 redraw_mean_ ring_4khz_decayed_ring_read_from_its_impact_redraw ringing 4000 21405 3 2 0.3
+# blind_hunt.py mixed 4000 25477 (asine strokes at 230 Hz, no ring): the
+# ring from its impact with no box took a 1.8 um "ring" at 3100 Hz, only
+# 9.4..12.1 of its noise over a smooth top of as many freedoms, and
+# reported it (U 0.43 -> 0.26 um); with no box the ring must beat that
+# top by QUIET_ONSET_SMOOTH (30; ring.c quiet_onset_take). A guard (no
+# ring on fb87750 either). About 1 s.
+no_ring_ ring_4khz_onset_no_ring_on_a_ringless_asine mixed 4000 25477
 # blind_hunt.py ringing 4000 21491 (a 4337 Hz ring of 6.8 um decaying in
 # 0.73 ms on 59 Hz asine strokes, 266 points, 3.9 in half a 2 kHz period:
 # coarse, read by the fine folds; session 46, DENTIL): the fine fold

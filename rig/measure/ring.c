@@ -2339,7 +2339,16 @@ static double unsure_max_doubt(double u_model, const struct ring_cand *c, double
  * is (peak, U: the tops' spread over both windows and RM_SHARE of the
  * ring's part). In the shape's final read only, as the model is under the
  * box (ring_onset_due); not where the fixture's ring bound holds
- * (ring_model_try's onset). */
+ * (ring_model_try's onset). With no box the whole window's ring must beat
+ * a smooth top of as many freedoms by QUIET_ONSET_SMOOTH of its noise,
+ * not RM_SMOOTH: a sextic over 240 um of a ringless top leaves a misfit
+ * the one-sided sine takes. blind_hunt.py mixed 4000 25477 (asine strokes
+ * at 230 Hz, no ring) took a 1.8 um ring at 3100 Hz, 267..297 of its
+ * noise over the sextic but only 9.4..12.1 over the smooth top: +0.12 um,
+ * U 0.43 -> +0.13, U 0.26, a ring reported. The rings it took in ringing
+ * 4000 25400..25599 (6, all moved towards the truth) and 21405 stood
+ * 38..747 over the smooth top. */
+#define QUIET_ONSET_SMOOTH (3 * RM_SMOOTH)
 static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *src, double bh,
 			     long lo, long hi, double *peak, double *vpos, double *u_peak,
 			     double *u_model, struct top_curv *tc, enum measure_ring *ring,
@@ -2353,6 +2362,9 @@ static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *s
 		fold_fine_model_due(src);
 		return false;
 	}
+	struct ro_read W;
+	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM, &W) || !(W.zs >= QUIET_ONSET_SMOOTH))
+		return false;
 	double pk, vp, up, um, cv, bx;
 	struct ring_box b = rb ? *rb : RING_BOX_NONE;
 	if (!ring_onset_peak(P, bh, 0, lo, hi, &pk, &vp, &up, &um, &cv, &bx, &b))
