@@ -2970,6 +2970,13 @@ redraw_mean_ ring_4khz_decayed_ring_read_from_its_impact_redraw ringing 4000 214
 # top by QUIET_ONSET_SMOOTH (30; ring.c quiet_onset_take). A guard (no
 # ring on fb87750 either). About 1 s.
 no_ring_ ring_4khz_onset_no_ring_on_a_ringless_asine mixed 4000 25477
+# blind_hunt.py spikes 4000 25424 (asine strokes at 243 Hz with a dwell
+# 0.025 of a cycle, 54 us of exposure, no ring): the same model took a
+# 4.7 um ring decaying in 2.2 ms, the slowest decay it tries, 51 over the
+# smooth top (the dwell's shoulders): +0.28 um, U 0.57 -> +0.93, U 1.61;
+# a ring at the decay grid's edge is not taken there. A guard (+0.28 on
+# fb87750). About 1 s.
+cover_ ring_4khz_onset_no_ring_on_a_dwell_at_the_decay_edge spikes 4000 25424 "" 0.5
 # blind_hunt.py ringing 4000 21491 (a 4337 Hz ring of 6.8 um decaying in
 # 0.73 ms on 59 Hz asine strokes, 266 points, 3.9 in half a 2 kHz period:
 # coarse, read by the fine folds; session 46, DENTIL): the fine fold

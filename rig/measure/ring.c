@@ -2347,7 +2347,13 @@ static double unsure_max_doubt(double u_model, const struct ring_cand *c, double
  * noise over the sextic but only 9.4..12.1 over the smooth top: +0.12 um,
  * U 0.43 -> +0.13, U 0.26, a ring reported. The rings it took in ringing
  * 4000 25400..25599 (6, all moved towards the truth) and 21405 stood
- * 38..747 over the smooth top. */
+ * 38..747 over the smooth top. Nor where the best ring decays at the
+ * slowest of rm_tau_ms the model tries (its valley beyond the grid, as
+ * at the band's edge, which ro_window refuses): blind_hunt.py spikes 4000
+ * 25424 (asine strokes at 243 Hz with a dwell 0.025 of a cycle, no ring)
+ * took a 4.7 um ring at 2450 Hz decaying in 2.2 ms, 51 over the smooth
+ * top, the dwell's shoulders' misfit: +0.28 um, U 0.57 -> +0.93, U 1.61.
+ * The rings it took decay in 0.2..0.8 ms (the generator's 0.2..1.0). */
 #define QUIET_ONSET_SMOOTH (3 * RM_SMOOTH)
 static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *src, double bh,
 			     long lo, long hi, double *peak, double *vpos, double *u_peak,
@@ -2364,6 +2370,9 @@ static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *s
 	}
 	struct ro_read W;
 	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM, &W) || !(W.zs >= QUIET_ONSET_SMOOTH))
+		return false;
+	double lam_slow = 1e3 / (rm_tau_ms[RM_NTAU - 2] * 2 * bh * RING_HZ_LO);
+	if (!(W.best.lam > 1.001 * lam_slow))
 		return false;
 	double pk, vp, up, um, cv, bx;
 	struct ring_box b = rb ? *rb : RING_BOX_NONE;
