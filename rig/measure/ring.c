@@ -2308,85 +2308,14 @@ static double seen_share(const struct ripple *rp, long n, double excess, double 
  * noise and scatter (tests/gen/ring_redraw.py) -0.58 um on average (se
  * 0.09), 10 within U. The steady ring's model finds no ring beyond its
  * noise (the same capture without noise or scatter reads -0.23 um): its
- * U widened. The ring from its impact reads it now (quiet_onset_take,
- * session 46): -0.25 um, U 1.32. */
+ * U widened. The ring from its impact (ring_onset_peak) with no box
+ * reads it -0.25 um, U 1.32, but took rings on ringless tops too (a
+ * dwell's shoulders, a pad's creep; docs/measurement.md 5a, session 46):
+ * not landed. */
 static double unsure_max_doubt(double u_model, const struct ring_cand *c, double excess,
 			       bool main_fold)
 {
 	return num_rect_add(u_model, excess + (main_fold ? c->corr : 0));
-}
-
-/* The ring from its impact (ring_onset_peak) read with no box, where the
- * main fold shows no ripple and its best local maximum stands
- * MAX_DOUBT_FROM..RING_SIGMAS sigma above the smooth peak (peak_ringing:
- * the smooth peak stays, or moves a share of the way, the gap in U). A
- * ring struck on the flank that has decayed by the top leaves it only a
- * crest too small for the top window's noise, and too little of a ripple
- * there for the steady model (ring_model_steady) over the points within
- * RING_MAX_UM of the top; its whole is on the flank, from the impact on,
- * which the onset model fits (over RO_REACH_UM, with its own gates: RM_CHI
- * over the sextic, RM_SMOOTH over a smooth top of as many freedoms, the
- * half window's ring too, the fit within RM_SECOND_FIT, not at the band's
- * edge). Until 12-07 (session 46, DENTIL) it ran under a long exposure
- * only (ring_model_peak): blind_hunt.py ringing 4000 21405 (a 2530 Hz
- * ring of 5.2 um decaying in 0.52 ms, struck 119 um down the flank 0.74 ms
- * before the top of 113 Hz asine strokes; 311 points, no exposure; the
- * crest 0.73 um over the ringless top) kept the smooth peak, its best
- * maximum 2.1 sigma up: -0.94 um against U 1.02, status ok; 12 redraws of
- * its noise and scatter (tests/gen/ring_redraw.py) -0.58 um on average (se
- * 0.09). The onset model takes 2450 Hz decaying in 0.56 ms, 4.6 um, z 108
- * over the sextic and 84 over the smooth top: taken as the boxed top's
- * is (peak, U: the tops' spread over both windows and RM_SHARE of the
- * ring's part). In the shape's final read only, as the model is under the
- * box (ring_onset_due); not where the fixture's ring bound holds
- * (ring_model_try's onset). With no box the whole window's ring must beat
- * a smooth top of as many freedoms by QUIET_ONSET_SMOOTH of its noise,
- * not RM_SMOOTH: a sextic over 240 um of a ringless top leaves a misfit
- * the one-sided sine takes. blind_hunt.py mixed 4000 25477 (asine strokes
- * at 230 Hz, no ring) took a 1.8 um ring at 3100 Hz, 267..297 of its
- * noise over the sextic but only 9.4..12.1 over the smooth top: +0.12 um,
- * U 0.43 -> +0.13, U 0.26, a ring reported. The rings it took in ringing
- * 4000 25400..25599 (6, all moved towards the truth) and 21405 stood
- * 38..747 over the smooth top. Nor where the best ring decays at the
- * slowest of rm_tau_ms the model tries (its valley beyond the grid, as
- * at the band's edge, which ro_window refuses): blind_hunt.py spikes 4000
- * 25424 (asine strokes at 243 Hz with a dwell 0.025 of a cycle, no ring)
- * took a 4.7 um ring at 2450 Hz decaying in 2.2 ms, 51 over the smooth
- * top, the dwell's shoulders' misfit: +0.28 um, U 0.57 -> +0.93, U 1.61.
- * The rings it took decay in 0.2..0.8 ms (the generator's 0.2..1.0). */
-#define QUIET_ONSET_SMOOTH (3 * RM_SMOOTH)
-static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *src, double bh,
-			     long lo, long hi, double *peak, double *vpos, double *u_peak,
-			     double *u_model, struct top_curv *tc, enum measure_ring *ring,
-			     struct ring_box *rb)
-{
-	if (!isfinite(bh) || src->onset_off ||
-	    (src->m->cfg.ring_max_um > 0 &&
-	     measure_ring_bound_holds(src->m->cfg.exposure_us, src->m->cfg.ring_exposure_us)))
-		return false;
-	if (!src->fine_model) {
-		fold_fine_model_due(src);
-		return false;
-	}
-	struct ro_read W;
-	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM, &W) || !(W.zs >= QUIET_ONSET_SMOOTH))
-		return false;
-	double lam_slow = 1e3 / (rm_tau_ms[RM_NTAU - 2] * 2 * bh * RING_HZ_LO);
-	if (!(W.best.lam > 1.001 * lam_slow))
-		return false;
-	double pk, vp, up, um, cv, bx;
-	struct ring_box b = rb ? *rb : RING_BOX_NONE;
-	if (!ring_onset_peak(P, bh, 0, lo, hi, &pk, &vp, &up, &um, &cv, &bx, &b))
-		return false;
-	if (rb)
-		*rb = b;
-	*ring = MEASURE_RING_TAKEN;
-	*peak = pk;
-	*vpos = vp;
-	*u_peak = up;
-	*u_model = um;
-	*tc = (struct top_curv){ cv, 2 };
-	return true;
 }
 
 void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo, long hi,
@@ -2591,11 +2520,6 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		return;
 	}
 	if (!(excess > 0))
-		return;
-	/* no ripple, an unsure maximum: the ring from its impact */
-	if (!seen && src && !boxed && excess > MAX_DOUBT_FROM * c.u &&
-	    excess <= RING_SIGMAS * c.u &&
-	    quiet_onset_take(P, src, bh, lo, hi, peak, vpos, u_peak, u_model, tc, ring, rb))
 		return;
 	if (seen) {
 		double smooth = *peak;
