@@ -25,6 +25,18 @@ START_TEST(test_number_parser_takes_decimals_and_refuses_hex_inf_and_junk)
 	ck_assert(!ini_parse_number("12 mm", &v));
 	ck_assert(!ini_parse_number("", &v));
 	ck_assert(!ini_parse_number("1e999", &v));
+	/* Only spaces and tabs around a number: strtod would skip a
+	 * vertical tab, a form feed or a newline before it. */
+	ck_assert(ini_parse_number(" \t 7", &v) && v == 7);
+	ck_assert(ini_parse_number(".5", &v) && v == 0.5);
+	ck_assert(ini_parse_number("-.5", &v) && v == -0.5);
+	ck_assert(!ini_parse_number("\v5", &v));
+	ck_assert(!ini_parse_number("\f5", &v));
+	ck_assert(!ini_parse_number("\n5", &v));
+	ck_assert(!ini_parse_number(" \r5", &v));
+	ck_assert(!ini_parse_number("5\v", &v));
+	ck_assert(!ini_parse_number("+", &v));
+	ck_assert(!ini_parse_number("-.", &v));
 }
 END_TEST
 

@@ -8,6 +8,7 @@
  */
 #include "core/ini_schema.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -58,19 +59,25 @@ enum rig_rc ini_schema_fail(const struct ini_schema *s, const struct ini_field *
 
 bool ini_parse_number(const char *text, double *out)
 {
-	const char *p = text;
-	while (*p == ' ' || *p == '\t')
-		p++;
+	const char *start = text;
+	while (*start == ' ' || *start == '\t')
+		start++;
+	const char *p = start;
 	if (*p == '+' || *p == '-')
 		p++;
 	/* strtod reads "0x10" as sixteen and "inf" as infinity: neither is a
-	 * number a person writes into a fixture or a profile. */
+	 * number a person writes into a fixture or a profile. It also skips
+	 * any white space first (a vertical tab, a form feed, a newline):
+	 * only spaces and tabs are skipped here, so a number starts with a
+	 * digit or a point. */
+	if (!(isdigit((unsigned char)p[0]) || (p[0] == '.' && isdigit((unsigned char)p[1]))))
+		return false;
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		return false;
 	char *end;
 	errno = 0;
-	double v = strtod(text, &end);
-	if (errno || end == text || !isfinite(v))
+	double v = strtod(start, &end);
+	if (errno || end == start || !isfinite(v))
 		return false;
 	while (*end == ' ' || *end == '\t')
 		end++;
