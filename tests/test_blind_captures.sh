@@ -2840,6 +2840,22 @@ gen_drift_ speed_step_pad_troughs_not_drift_4khz "--seed 21846 --fs 4000.0 --sec
   --pad-level 0.9 --pad-gain 0.59 --pad-tau-ms 1.84 --step-at 0.54 --step-ratio 0.779
   --tau-s 0.092" "--format ild1420 --rate 4000 --zero-mm 5 --range-mm 10 --freq-hint 94.433
   --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --clock-ppm 0" 3.5
+# blind_hunt.py speed 1000 22883 (a step to 0.67 at 0.32 s onto a
+# creeping pad, no drift drawn; session 46, JIG): the 4 kHz record above's
+# physics at 1 kHz. The drift figure +0.71 um, U 0.65 flagged (0.66
+# corrected), "not detected": the line through the troughs +0.71 +- 0.26,
+# the time part beside the period +0.24 +- 0.59, too noisy for
+# drift_speed_var's 2-sigma excess; 60 redraws +0.60 um (se 0.05), 56
+# within U. Where the period explains the trend the figure may be none:
+# its size counts in U (drift.c, drift_speed_doubt): U 1.04 and 1.05; the
+# redraws 60 of 60 within U. One capture, two reads (~1 s).
+gen_drift_ speed_step_pad_troughs_not_drift_1khz "--seed 22883 --fs 1000.0 --secs 2.0
+  --freq 77.319 --depth-um 2190.9 --travel-um 1444.9 --cam poly345 --rise 0.322 --dwell 0.0
+  --rdwell 0.023 --noise-um 1.59 --noise-kind laplace --wander-pct 0.125 --wander-hz 1.55
+  --scatter-um 0.5 --jitter-us 0.92 --pwm-pct 0.17 --pwm-hz 322.9 --exposure-us 129.0
+  --pad-level 0.855 --pad-gain 0.44 --pad-tau-ms 1.22 --step-at 0.32 --step-ratio 0.668
+  --tau-s 0.091" "--format ild1420 --rate 1000 --zero-mm 5 --range-mm 10 --freq-hint 77.319
+  --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0 --exposure-us 129 --clock-ppm 0" 1.5
 # gap_withholds_drift_ NAME "GENERATOR ARGS" "ANALYZE ARGS": one capture
 # read without and with the phase-gap gate (--max-phase-gap-pct 3.5, a
 # run's [quality] default): without, status ok with a drift figure; with
@@ -2963,4 +2979,18 @@ redraw_mean_ ring_4khz_seen_by_a_bend_max_sure_redraw ringing 4000 23833 2 1 0.5
 # noise or scatter -0.23): the doubt now reaches the corrected maximum
 # (ring.c, unsure_max_doubt): U 1.02.
 cover_ ring_4khz_crest_on_top_unsure_max_covered ringing 4000 21405
+# blind_hunt.py speed 1000 22250 (an asine at 122 Hz with a 0.004-cycle
+# dwell, narrower than one of its 82 bins; 0.91 um of t3 noise, 8.2
+# samples a stroke; session 46, JIG): noiseless the parabola over the top
+# stands 0.2-0.3 um above its vertex point, z 3.6-5.6, and the flats read
+# the dwell (-0.02 um); under the noise that point's standard error is
+# four times larger, z -0.2..0.8, the flats are not tried and the
+# parabola's overshoot had no term: +0.48 um against U 0.45; 20 redraws
+# +0.20 um (sd 0.19), 16 within U. The orders' reach over their vertex
+# point now counts in the model term (shape.c peak_sharp, FLAT_UNSEEN):
+# U 0.52; the redraws 20 of 20 within U. The estimate stays (the mean
+# is checked at 0.5 um only). Draws 3..5 (+0.42 um against U 0.37, +0.34
+# against 0.31 before). About 2 s of CPU.
+cover_ speed_1khz_noise_hides_short_dwell speed 1000 22250
+redraw_mean_ speed_1khz_noise_hides_short_dwell_redraw speed 1000 22250 3 3 0.5
 finish

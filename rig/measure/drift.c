@@ -1132,6 +1132,28 @@ static double drift_speed_var(const struct drift_sums *d, double dur)
 	return ex > 0 ? ex * ex : 0;
 }
 
+/* The drift figure's doubt where the speed explains the troughs' trend
+ * (result_drift), a variance: where the time part fitted beside the
+ * period, the sample phase and the period's change is within 2 standard
+ * deviations of none (drift_period_explains: the detection says "not
+ * detected"), the trend may be the speed's and not a drift of the
+ * readings, and the figure may be none: |fig_um| a rectangular
+ * half-width. drift_speed_var counts the gap between the two fits beyond
+ * twice its noise, which at 1 kHz is seldom: blind_hunt.py speed 1000
+ * 22883 (a step to 0.67 onto a pad, none drawn; session 46) read the
+ * figure +0.71 um, U 0.65, the line through the troughs +0.71 +- 0.26,
+ * the time part beside the period +0.24 +- 0.59 (Wald 0.16): nothing;
+ * 60 draws of its noise (ring_redraw.py) +0.60 um on average (se 0.05),
+ * 56 within U. The gap alone as the half-width took 57: the time part's
+ * noise is the gap's. Now U 1.04; 60 of 60, mean U 1.72 -> 1.89. A drift
+ * the detection sees is untouched (the period does not explain it); under
+ * a chirp with none drawn the figure is small (speed 4000 22972: -0.02
+ * um). 0 where the design is singular (a speed that holds). */
+static double drift_speed_doubt(const struct drift_sums *d, double dur, double fig_um)
+{
+	return drift_period_explains(d, dur) ? fig_um * fig_um / 3 : 0;
+}
+
 /* What the shape took in of a drift. At a rate near commensurate with the
  * sampling (72.72 Hz at 4 kHz: 55 samples a stroke, the phase moving 0.01
  * sample a stroke) each bin of the shape is filled in its own part of the
@@ -1449,6 +1471,10 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 		/* and what the speed's change explains of the troughs' trend
 		 * (drift_speed_var): the figure is a drift of the readings */
 		double v_speed = drift_speed_var(&m->dr, dur);
+		/* and, where the speed explains that trend, the figure may
+		 * be the speed's (drift_speed_doubt), whichever is larger */
+		double v_doubt = drift_speed_doubt(&m->dr, dur, out->drift_um);
+		v_speed = v_doubt > v_speed ? v_doubt : v_speed;
 		out->drift_u_um = sqrt(out->drift_u_um * out->drift_u_um + u_form * u_form + v_level +
 				       v_speed);
 		/* flag mode: what the shape took in of the drift (learn.c,
