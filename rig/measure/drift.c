@@ -1102,6 +1102,31 @@ static bool drift_period_explains(const struct drift_sums *d, double dur)
 	return drift_explain_best(d, dur, &deg, &w, &dr, &vd) && w <= drift_chi2_2sd[deg - 1];
 }
 
+/* Whether the drift the troughs' time part reads beside what moves them
+ * without a drift (drift_explain_best: the period, the sample phase, the
+ * period's change), plus shift (what the figure was moved by after the
+ * troughs' fit: the shape's take-in), runs the other way to the figure
+ * drift_um: then the troughs do not tell the figure's sign, and
+ * "detected" is not said (result_drift), whichever way it was reached
+ * (the troughs' trend or the levels). blind_hunt.py drift 1000 22884 (a
+ * quarter sine of -5.79 um, 13.002 samples a stroke, the sample phase
+ * wandering over 0.56-0.98 of a sample with the pen): the troughs as
+ * read 3 um higher at phase 0.95 than at 0.6, the quartic the least BIC
+ * through them +1.56 um (u 0.54 without its form term, "detected"; U
+ * 13.54 with it), the time part beside the phase's sine and cosine -5.85
+ * +- 0.13; 13 draws of its noise +1.1..+1.9, every one "detected". With
+ * the pen's wander at 0.02 % (the draws' least) the strokes' levels said
+ * the shape took a drift in: +0.60 um (+2.61 corrected), "detected";
+ * the time part -6.01 +- 0.70. False when the fit cannot tell
+ * (drift_explain_best). */
+static bool drift_explain_opposes(const struct drift_sums *d, double dur, double drift_um,
+				  double shift)
+{
+	unsigned deg;
+	double w, dr, vd;
+	return drift_explain_best(d, dur, &deg, &w, &dr, &vd) && (dr + shift) * drift_um < 0;
+}
+
 /* The drift figure's speed term (result_drift), a variance: how far the
  * polynomial in time's change over the record moves when what moves the
  * troughs without a drift (the period, the sample phase, the period's
@@ -1496,6 +1521,11 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 			v_ti = num_abs(out->drift_um) > 0 ? v_ti * v_ti / (out->drift_um * out->drift_um) : 0;
 		}
 		out->drift_u_um = sqrt(out->drift_u_um * out->drift_u_um + v_ti);
+		/* not "detected" against the time part beside the phase */
+		if (out->drift_detected &&
+		    drift_explain_opposes(&m->dr, dur, out->drift_um,
+					  ti != 0 && m->drift_takein_whole ? ti : 0))
+			out->drift_detected = false;
 	}
 	return u_drift;
 }
