@@ -3026,11 +3026,35 @@ redraw_mean_ ring_4khz_seen_by_a_bend_max_sure_redraw ringing 4000 23833 2 1 0.5
 # session 45, MITRE): no ripple, the best local maximum (17 points) 0.53
 # um over the smooth peak at 2.1 sigma, and 0.18 more by its Richardson
 # correction; the smooth peak stays, the gap in U: -0.94 um against U
-# 0.86, status ok. A bias the fold holds too little of to fix (12 redraws
-# -0.58 um on average, se 0.09; the ring's model finds no ring; without
-# noise or scatter -0.23): the doubt now reaches the corrected maximum
-# (ring.c, unsure_max_doubt): U 1.02.
+# 0.86, status ok. 12 redraws -0.58 um on average, se 0.09; the steady
+# ring's model finds no ring; without noise or scatter -0.23: the doubt
+# then reached the corrected maximum (ring.c, unsure_max_doubt): U 1.02.
+# Session 46 (DENTIL): the ring is struck 119 um down the flank, 0.74 ms
+# before the top, and decays to 1.2 um there; the ring from its impact
+# (ring.c ring_onset_peak, under a long exposure only) fits it with no
+# box (-0.25 um, U 1.32), but took rings on ringless tops too: not landed
+# (docs/measurement.md 5a).
 cover_ ring_4khz_crest_on_top_unsure_max_covered ringing 4000 21405
+# blind_hunt.py ringing 4000 21491 (a 4337 Hz ring of 6.8 um decaying in
+# 0.73 ms on 59 Hz asine strokes, 266 points, 3.9 in half a 2 kHz period:
+# coarse, read by the fine folds; session 46, DENTIL): the fine fold
+# takes the ring, its crest 1.97 um over the smooth peak, but its points
+# stray from the coarse shape at z 0.4 only (under FINE_SIGMAS: the
+# coarse bins follow the ring in part), and the middle of the two was
+# taken: -1.48 um, U 3.72; 12 redraws -1.24 on average, 3 within 1 um.
+# The coarse fold's own rise (3.03 um at 6.7 sigma) now earns the fine
+# fold's crest its share (ring.c, coarse_rise_share): -0.36 um, U 2.81;
+# redraws 5 and 6 (-1.47, -1.15 on fb87750) -0.04, +0.07; 24 redraws
+# -0.10 on average (sd 0.40), 24 within U and 1 um. About 2 s.
+cover_ ring_4khz_fine_crest_shown_by_coarse_rise ringing 4000 21491 "ringing within 1 um" 0.5
+redraw_mean_ ring_4khz_fine_crest_shown_by_coarse_rise_redraw ringing 4000 21491 5 2 0.3
+# blind_hunt.py ringing 4000 23806 (a 3466 Hz ring of 7.5 um on 217 Hz
+# poly4567 strokes; seen by a convex bend at 5.4 sigma, its maximum 6.4
+# sigma: a share 0.7; session 45): -1.07 um, U 2.21, a tail: its 12
+# redraws -0.09 um on average (sd 0.43), 11 within 1 um. A guard (holds
+# on fb87750 too): redraws 1..4 -0.08 on average. About 3 s.
+cover_ ring_4khz_bend_share_tail_covered ringing 4000 23806
+redraw_mean_ ring_4khz_bend_share_tail_redraw ringing 4000 23806 1 4 0.3
 # blind_hunt.py speed 1000 22250 (an asine at 122 Hz with a 0.004-cycle
 # dwell, narrower than one of its 82 bins; 0.91 um of t3 noise, 8.2
 # samples a stroke; session 46, JIG): noiseless the parabola over the top

@@ -2306,9 +2306,12 @@ static double seen_share(const struct ripple *rp, long n, double excess, double 
  * best maximum (17 points) 0.53 um up at 2.1 sigma and 0.18 more by its
  * correction: -0.94 um against U 0.86, status ok; 12 redraws of its
  * noise and scatter (tests/gen/ring_redraw.py) -0.58 um on average (se
- * 0.09), 10 within U. The information is thin (the ring's model finds no
- * ring beyond its noise; the same capture without noise or scatter reads
- * -0.23 um): a bias left, its U widened. */
+ * 0.09), 10 within U. The steady ring's model finds no ring beyond its
+ * noise (the same capture without noise or scatter reads -0.23 um): its
+ * U widened. The ring from its impact (ring_onset_peak) with no box
+ * reads it -0.25 um, U 1.32, but took rings on ringless tops too (a
+ * dwell's shoulders, a pad's creep; docs/measurement.md 5a, session 46):
+ * not landed. */
 static double unsure_max_doubt(double u_model, const struct ring_cand *c, double excess,
 			       bool main_fold)
 {
@@ -3204,6 +3207,39 @@ static void fine_crest_reads(const struct shape_pts *P, const struct fold_src *s
 	*half = (hi - lo) / 2;
 }
 
+/* How surely the coarse fold P itself shows a ring: the share its rise
+ * earns (ripple_ramp's, a rise alone: a convex bend may be the top's
+ * own; against the fold's own scatter), on RING_MIN_BINS bins or more (a
+ * 4 kHz fold; at 1 kHz the bins alias the ring), 0 with no rise. A ring
+ * the fine fold takes then needs no stray of its points off the coarse
+ * shape (z, fine_excess, FINE_SIGMAS): such bins, a few a ring period,
+ * follow the ring in part, so the fine points that resolve its crest
+ * agree with them; the stray tells a ring the coarse bins hide from one
+ * they show, not whether it is there. Under FINE_SIGMAS the ring is read
+ * as one taken (ring_fine_rules: the fine fold's crest from its reads,
+ * its blur in U), with its share of the move times (1 + w) / 2: at w 0
+ * the middle of the smooth peak and the crest, the whole gap in U, as
+ * before (a rise under RIPPLE_SIGMAS + RIPPLE_RAMP is as often the
+ * noise's largest), no switch flipping at the ramp's foot. Until 12-07
+ * (session 46, DENTIL) always the middle: blind_hunt.py ringing 4000
+ * 21491 (a 4337 Hz ring of 6.8 um decaying in 0.73 ms on 59 Hz asine
+ * strokes, 266 bins, 3.9 in half a 2 kHz period, no exposure; the coarse
+ * rise 3.03 um at 6.7 sigma, the fine fold's crest 1.97 um over the
+ * smooth peak, taken, at z 0.4) read -1.48 um against U 3.72; 12 redraws
+ * of its noise and scatter (tests/gen/ring_redraw.py) -1.24 um on
+ * average, 3 within 1 um. */
+static double coarse_rise_share(const struct shape_pts *P)
+{
+	if (P->n < RING_MIN_BINS)
+		return 0;
+	struct ripple rp;
+	top_ripple(P, P->n / 8, &rp);
+	if (!(rp.rise_um > 0))
+		return 0;
+	double z = rp.z_rise / sqrt(fold_noise_excess(P));
+	return num_ramp(z, RIPPLE_SIGMAS, RIPPLE_SIGMAS + RIPPLE_RAMP);
+}
+
 static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *src, long lo,
 			    long hi, double *peak, double *vpos, double *u_peak, double *u_model,
 			    struct top_curv *tc, enum measure_ring *ring, double *rise_um,
@@ -3245,7 +3281,10 @@ static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *sr
 	peak_ringing(&F, NULL, flo - dj, fhi - dj, &pk, &vp, &up, &um, &t, &rg, &rise, NULL, NULL,
 		     NULL, NULL);
 	bool took = rg == MEASURE_RING_TAKEN || rg == MEASURE_RING_UNSURE;
-	if (z < FINE_SIGMAS && pk > *peak && fine_doubt(&F, flo - dj, fhi - dj, *peak, took, z)) {
+	/* a ring the coarse fold shows: no stray asked for */
+	double shown = took && z < FINE_SIGMAS ? coarse_rise_share(P) : 0;
+	if (!(shown > 0) && z < FINE_SIGMAS && pk > *peak &&
+	    fine_doubt(&F, flo - dj, fhi - dj, *peak, took, z)) {
 		/* The fine points stray from the coarse shape, but not beyond
 		 * FINE_SIGMAS: a ring the fold's timing jitter blurred, or
 		 * noise. A ring it took: the middle of the two peaks, the
@@ -3267,7 +3306,7 @@ static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *sr
 	}
 	if (!took && z >= FINE_SIGMAS)
 		fine_stray_doubt(&F, flo - dj, fhi - dj, *peak, z, u_model);
-	if (!took || z < FINE_SIGMAS) {
+	if (!took || (z < FINE_SIGMAS && !(shown > 0))) {
 		fine_clean_doubt(P, src, &win, nb, lo, hi, r, peak, *vpos, u_model, ring, rise_um);
 		return false;
 	}
@@ -3301,6 +3340,8 @@ static bool ring_fine_rules(const struct shape_pts *P, const struct fold_src *sr
 	 * (U 7.48); its drift-free twin, 0.3 um of noise apart, took none
 	 * (-0.01 um). */
 	double a = ripple_share(&F), d = pk - *peak;
+	if (shown > 0)
+		a *= (1 + shown) / 2; /* coarse_rise_share */
 	if (a < 1) {
 		um = num_rect_add(um, d);
 		pk = *peak + a * d;
