@@ -145,7 +145,10 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 		   "rate_start_hz,rate_end_hz,rate_change_pct,noise_pct,drift_um,drift_u_um,"
 		   "drift_corrected,lobe0_depth_um,lobe1_depth_um,lobe0_freq_hz,lobe1_freq_hz,"
 		   "depth_std_U_um,depth_minmax_U_um,rate_start_U_hz,rate_end_U_hz,"
-		   "rate_change_U_pct,rate_start_s,rate_end_s,drift_detected\n");
+		   "rate_change_U_pct,rate_start_s,rate_end_s,drift_detected,"
+		   "depth_u_stat_um,depth_u_peak_um,depth_u_model_um,depth_u_phase_um,"
+		   "depth_u_drift_um,freq_u_stat_hz,freq_u_model_hz,freq_u_count_hz,"
+		   "freq_u_gap_hz\n");
 	bool d = st->has_depth, f = st->has_freq;
 	fprintf(o, "%s,%llu", measure_status_name(st->status), (unsigned long long)st->strokes);
 	put(o, d, 3, st->depth_mean_um);
@@ -183,6 +186,19 @@ static void print_csv(FILE *o, const struct measure_stats *st)
 		fprintf(o, ",%d", st->drift_detected ? 1 : 0);
 	else
 		fputc(',', o);
+	/* the budget's terms, standard uncertainties (docs/measurement.md,
+	 * "Uncertainty budget"): depth_U_um is twice their quadrature sum
+	 * with the sensor's linearity, resolution and zero (the options),
+	 * freq_U_hz with the clock's */
+	put(o, d, 3, st->depth_u_stat_um);
+	put(o, d, 3, st->depth_u_peak_um);
+	put(o, d, 3, st->depth_u_model_um);
+	put(o, d, 3, st->depth_u_phase_um);
+	put(o, d, 3, st->depth_u_drift_um);
+	put(o, f, 6, st->freq_u_stat_hz);
+	put(o, f, 6, st->freq_u_model_hz);
+	put(o, f, 6, st->freq_u_count_hz);
+	put(o, f, 6, st->freq_u_gap_hz);
 	fputc('\n', o);
 }
 

@@ -482,6 +482,7 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 					     out->depth_std_um, std_follow(m, n));
 	out->depth_std_U_um = hypot(out->depth_std_U_um, 2 * STD_FOLLOW_U * out->depth_std_um);
 	out->depth_u_stat_um = u_stat;
+	out->depth_u_peak_um = u_shape;
 	out->depth_u_model_um = u_model;
 	out->depth_exposure_um = m->shape.exposure_um;
 	out->depth_u_phase_um = u_phase;

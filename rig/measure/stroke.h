@@ -284,6 +284,7 @@ struct measure_stats {
 	struct measure_drift_curve stroke_drift;
 	double trough_mean_um;
 	double depth_u_stat_um;      /* standard uncertainty, statistical part */
+	double depth_u_peak_um;      /* standard uncertainty, the shape peak's noise */
 	double depth_u_model_um;     /* standard uncertainty of the shape model */
 	double depth_u_phase_um;     /* the peak between sampled phases */
 	double phase_gap;            /* unsampled phase at the top, cycles */
