@@ -658,6 +658,15 @@ rate_ rate_xing_bias_1khz_11p0 mixed 1000 2035
 # physics sd 17.6 -> 5.4 ppm (the floor 1.7).
 rate_ rate_xing_bias_1khz_7p02 speed 1000 15840
 redraw_spread_ rate_xing_bias_near_7_redraws_spread_1khz speed 1000 15840 12 9.0
+# blind_hunt.py mixed 4000 22342 (an asine cam at 284 Hz, 14 samples a
+# stroke, t5 noise of 1.57 um; session 45's hunt, ARCHITRAVE s46): the
+# crossings' bias swung by 0.000496 cycles where the samples fall, just
+# under the 5e-4 the unbiasing asked for, and the whole bias stayed in the
+# ends: -3.71 ppm against U 3.61. Its noise drawn again swung by
+# 0.000486..0.000525: those over 5e-4 read -1.0..+0.7 ppm (U 4.2..5.1),
+# the one under -1.50. Now from 2.5e-4 (learn.c, UNBIAS_MIN_CYC):
+# -1.25 ppm, U 4.52. About 1 s of CPU.
+rate_ rate_xing_unbias_just_under_old_threshold_4khz mixed 4000 22342
 
 # A start-up's strokes in the fold: it placed each stroke's samples by a
 # phase linear in time between its knots, off by up to an eighth of the
