@@ -431,6 +431,7 @@ struct gather_acc {
 	sum2 p_1v, p_dr, p_vvd, p_ddr, p_rvr;
 	sum2 t_rr, k_ree, k_J, k_sJ, k_rJ;
 	double lv, srb, kw_abs;
+	uint64_t kw_ph; /* the bits of its phase (a select in integer registers) */
 	uint32_t nt, nb, k_n, kw_i;
 	unsigned gated, ntk;
 };
@@ -490,13 +491,18 @@ gather_one(const struct measure *m, const struct gather_env *e, struct gather_ac
 		g->k_J += J;
 		g->k_sJ += (sum2){ js, js } * J;
 		g->k_rJ += (sum2){ r, r } * J;
-		if (fabs(r) > g->kw_abs) {
-			g->kw_abs = fabs(r);
-			g->kw_i = i;
-			S->kw_r = r;
-			S->kw_js = js;
-			S->kw_je = je;
-		}
+		/* the furthest so far: its |r|, index and phase, selected
+		 * without a branch (which of a stroke's samples it is, is
+		 * the noise's draw: a branch on it was mispredicted about
+		 * as often as it was taken); its r, js, je are read again
+		 * after the loop (top_sample_at) */
+		uint64_t sel = -(uint64_t)(fabs(r) > g->kw_abs), ph_bits;
+		/* opaque: as a plain ?: of the three, gcc made it a branch */
+		__asm__("" : "+r"(sel));
+		memcpy(&ph_bits, &ph, sizeof ph_bits);
+		g->kw_abs = fabs(r) > g->kw_abs ? fabs(r) : g->kw_abs;
+		g->kw_i = (g->kw_i & ~(uint32_t)sel) | (i & (uint32_t)sel);
+		g->kw_ph = (g->kw_ph & ~sel) | (ph_bits & sel);
 	}
 	/* hist[run_a .. run_a + run_n) is a top, not spikes (top_run_of) */
 	bool spike = !(fabs(r) <= e->gate0 + e->t_cyc * ad) && i - run_a >= run_n;
@@ -644,11 +650,10 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 		g.k_rJ = (sum2){ ks->Srs, ks->Sre };
 	}
 	/* the top samples left out as spikes (rare) stay in S; of the
-	 * knots' furthest sample g keeps |r| (compared at each of the
-	 * knots' samples) and its index, the rest stays in S (as locals,
-	 * gcc made the test a branchless select of all, 30 instructions a
-	 * sample). kw_abs starts below any |r|: a NaN r never passes the
-	 * knots' gate. */
+	 * knots' furthest sample g keeps |r|, its index and phase (a
+	 * select without a branch at each of the knots' samples), and its
+	 * r, js, je are read after the loop. kw_abs starts below any |r|:
+	 * a NaN r never passes the knots' gate. */
 	S->sp_first = S->sp_last = 0;
 	S->sp_n = S->sp_neg = S->sp_peak = 0;
 	S->sp_max = 0;
@@ -705,11 +710,19 @@ top_sums_gather_in(const struct measure *m, const struct xing *a, double b_t, ui
 	/* the knots' furthest sample's place in tk and kept (-1: not
 	 * there): where it went in, unless a later one took its place */
 	S->kw_tk = -1;
+	/* a copy: e's address, passed out of this function, would be taken
+	 * for one that S's stores in the loop may change */
+	const struct gather_env e_at = e;
+	if (S->kw_have) {
+		double kw_ph;
+		memcpy(&kw_ph, &g.kw_ph, sizeof kw_ph);
+		struct top_sample t = top_sample_at(m, &e_at, g.kw_i, kw_ph);
+		S->kw_r = t.r;
+		S->kw_js = t.js;
+		S->kw_je = t.je;
+	}
 	if (g.f_1v[0] <= ONE_OUT_MAX) {
 		S->ntk = g.ntk;
-		/* a copy: e's address, passed out of this function, would
-		 * be taken for one that S's stores in the loop may change */
-		const struct gather_env e_at = e;
 		for (unsigned k = 0; k < g.ntk; k++) {
 			S->tk[k] = top_sample_at(m, &e_at, tk.i[k], tk.ph[k]);
 			if (S->kw_have && tk.i[k] == g.kw_i && S->tk[k].in_ks)
