@@ -279,10 +279,14 @@ static inline __attribute__((always_inline)) bool scan_value(struct scan_st *st,
 							     uint32_t i, double x)
 {
 	uint64_t slot = st->hist_slot0 + i;
-	bool up = false;
-	if (x < st->lo_um) {
-		st->armed = true;
-	} else if (st->armed && x >= st->mid_um && st->have_last_valid) {
+	/* below arms it, else a crossing is tested; one branch, on the
+	 * crossing (once a stroke): whether a sample near the hysteresis's
+	 * level lies below it is the noise's draw, and a branch on it was
+	 * mispredicted there */
+	bool below = x < st->lo_um;
+	bool up = !below & st->armed & (x >= st->mid_um) & st->have_last_valid;
+	st->armed |= below;
+	if (up) {
 		double xp = st->last_valid_x;
 		double gap = (double)(slot - st->last_valid_slot);
 		c->t_slot = (double)st->last_valid_slot + gap * (st->mid_um - xp) / (x - xp);
@@ -293,7 +297,6 @@ static inline __attribute__((always_inline)) bool scan_value(struct scan_st *st,
 		c->idx = i;
 		st->armed = false;
 		st->invalid_since_xing = 0;
-		up = true;
 	}
 	st->have_last_valid = true;
 	st->last_valid_x = x;
@@ -642,9 +645,20 @@ steady_median(struct measure *m, struct scan_st *st, const struct laser_sample *
 		p++;
 		m->hist[st->n_hist++] = x3;
 		uint32_t i = st->scan++;
-		/* med3(a, b, x3), none of them NaN */
-		double lo = a < x3 ? a : x3, hi = a < x3 ? x3 : a;
-		double x = b < lo ? lo : b > hi ? hi : b;
+		/* med3(a, b, x3), none of them NaN, as four selects of one
+		 * comparison each, in the order of the SSE minimum and
+		 * maximum (b between lo and hi: lo <= hi): no branch, where
+		 * which of a, b, x3 is the middle is the noise's draw on a
+		 * flat top or trough (med3's nested ?: was two mispredicted
+		 * branches); the same double as med3, signed zeros too
+		 * (checked over all triples of +-0, +-1, +-2, +-inf, the
+		 * smallest and a large value). a_ is a to gcc's eye (num_opaque):
+		 * with a, it saw lo's comparison in hi's and made the pair a
+		 * branch again */
+		double lo = a < x3 ? a : x3, a_ = num_opaque(a);
+		double hi = x3 > a_ ? x3 : a_;
+		double t = hi < b ? hi : b;
+		double x = lo > t ? lo : t;
 		a = b;
 		b = x3;
 		if (scan_value(st, c, i, x)) {

@@ -107,6 +107,19 @@ static inline double num_abs(double a)
 	return a < 0 ? -a : a;
 }
 
+/* a itself, which the compiler cannot see through (its bits pass an
+ * empty asm in an integer register): a comparison with it is not one
+ * with a, so two selects stay two selects, not one branch (detect.c's
+ * median of three). Costs two moves. */
+static inline double num_opaque(double a)
+{
+	uint64_t u;
+	memcpy(&u, &a, sizeof u);
+	__asm__("" : "+r"(u));
+	memcpy(&a, &u, sizeof a);
+	return a;
+}
+
 /* The weight ramp of a significance z: (z - from) / (full - from) held to
  * 0..1 (nothing up to from, all of it from full on; full > from), and 0
  * for a NaN z. The one ramp of the stroke engine's shares (result.c's
