@@ -884,7 +884,7 @@ static inline double shape_mean_w(const struct shape *sh)
 
 static inline double shape_gate_um(const struct shape *sh, double dT_cycle, double t_cyc)
 {
-	return 6 * sh->sample_sd_um + 2.0 + t_cyc * (dT_cycle < 0 ? -dT_cycle : dT_cycle);
+	return 6 * sh->sample_sd_um + 2.0 + t_cyc * num_abs(dT_cycle);
 }
 
 /* A speckle spike among the samples that time a stroke's ends: sample i
