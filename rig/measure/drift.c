@@ -1485,7 +1485,13 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 			 * moves the troughs without a drift of the readings
 			 * (a start-up's first troughs off a line through
 			 * all: speed 4000 14920, U 1.45 -> 11.95 um with it,
-			 * the depth +0.01 um off). */
+			 * the depth +0.01 um off). Not seen, the period
+			 * explains nearly always (a trend not significant to
+			 * start with); there the line's c and u alone held
+			 * the drift's true mean effect on 32 of 33 mixed
+			 * 1 kHz draws with a drift (session 47, docs/
+			 * measurement.md "Does the period's gate hold by
+			 * construction?"). */
 			u_drift = drift_period_explains(&m->dr, dur) ? u_doubt[0] : u_doubt[1];
 		}
 		if (m->cfg.gates.drift == MEASURE_DRIFT_CORRECT || seen) {
