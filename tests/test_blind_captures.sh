@@ -3122,4 +3122,12 @@ budget_ budget_terms_in_csv_noisy_1khz "--seed 23700 --fs 1000.0 --secs 2.057 --
   --jitter-us 0.57 --pwm-pct 0.34 --pwm-hz 117.5" "--format ild1420 --rate 1000 --zero-mm 5
   --range-mm 10 --freq-hint 78.15 --linearity-um 0 --resolution-um 0.1557 --zero-u-um 0
   --clock-ppm 0" 0.1557
+# blind_hunt.py ringing 1000 24043 (a 2858 Hz ring of 19 um decaying in
+# 0.22 ms on 108 Hz asine strokes, 9.3 samples a stroke; the ring takes
+# 0.74 um off the ringless top; session 47, LATH): +1.23 um against U
+# 0.86, status ok. The fine fold's model (ring.c fine_model_fit) saw the
+# ring at z 111 and put the top 0.16..0.83 um under the smooth peak, but
+# only tops over the peak counted (fine_model_doubt); now mirrored
+# (fine_model_below): +0.99 um, U 1.27. About 1 s.
+cover_ ring_1khz_model_tops_below_peak ringing 1000 24043 "" 1.1
 finish
