@@ -2432,10 +2432,11 @@ static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *s
 	double lam_slow = 1e3 / (rm_tau_ms[RM_NTAU - 2] * 2 * bh * RING_HZ_LO);
 	if (!(W.best.lam > 1.001 * lam_slow))
 		return false;
+	/* the pad's creep first: it costs less than the half window's ring */
+	if (!((pad_creep_chi(P, &W, bh) - W.best.chi) / W.s2 >= QUIET_ONSET_SMOOTH))
+		return false;
 	struct ro_read N;
 	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM / 2, &N) || !(N.zs >= QUIET_ONSET_SMOOTH))
-		return false;
-	if (!((pad_creep_chi(P, &W, bh) - W.best.chi) / W.s2 >= QUIET_ONSET_SMOOTH))
 		return false;
 	double pk, vp, up, um, cv, bx;
 	struct ring_box b = rb ? *rb : RING_BOX_NONE;
