@@ -2309,7 +2309,7 @@ static double seen_share(const struct ripple *rp, long n, double excess, double 
  * 0.09), 10 within U. The steady ring's model finds no ring beyond its
  * noise (the same capture without noise or scatter reads -0.23 um): its
  * U widened. The ring from its impact reads it now (quiet_onset_take,
- * session 46): -0.25 um, U 1.32. */
+ * sessions 46-47): -0.25 um, U 1.32. */
 static double unsure_max_doubt(double u_model, const struct ring_cand *c, double excess,
 			       bool main_fold)
 {
