@@ -2410,8 +2410,8 @@ static double pad_creep_chi(const struct shape_pts *P, const struct ro_read *W, 
  * a pad's creep struck anywhere the ring may be (pad_creep_chi: one
  * break in the top's shape and no crest beyond it; 25974's 6.9, mixed
  * 4000 25952's pad -22.6). The rings it takes stand above all three
- * (21405: 79, 63, 64; ringing 4000 25436: 300, 138, 257); none of the
- * false rings passes two (docs/measurement.md 5a). */
+ * (21405: 79, 63, 64; ringing 4000 25436: 300, 138, 257); each of the
+ * false rings fails one by a factor of 2.4 or more (docs/measurement.md 5a). */
 #define QUIET_ONSET_SMOOTH (3 * RM_SMOOTH)
 static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *src, double bh,
 			     long lo, long hi, double *peak, double *vpos, double *u_peak,
