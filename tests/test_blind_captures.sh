@@ -2668,14 +2668,16 @@ cover_ ring_4khz_onset_model_0p43 ringing 4000 16610 "ringing within 1 um"
 # the onset model took no ring: 22514 (poly345 at 190 Hz, a 4147 Hz ring
 # of 19.6 um decaying in 1.0 ms, under 212 us; its fit 5.02 of its noise
 # a degree of freedom, over RM_SECOND_FIT) read the boxed top, -9.39 um
-# against U 27.70 on d3d877d; 22446 (poly4567 at 61 Hz, a pad at 0.933,
+# against U 27.70 on d3d877d; 22446 (poly4567 at 235 Hz, a pad at 0.933,
 # 4177 Hz, 18.3 um, under 223 us; the best ring at the band's edge)
 # -8.12 against U 26.53. With the column ((x - v) / span)^q beyond a
 # vertex v, fitted where the sextic's model takes none: 22514 +0.78 um, U
 # 13.23 (8 redraws, ring_redraw.py: 7 take the ring, -1.65..+1.74 um,
 # 5 within 1 um; the eighth reads the boxed top, -7.04, U 28.14). 22446
-# reads +0.90, U 21.74, but its redraws +0.90..+5.85 where taken (a pad's
-# creep the model lacks): not pinned. One capture, about 3 s.
+# read +0.90, U 21.74, its redraws +0.90..+5.85 where taken (a pad's
+# creep the model lacks), and now the boxed top again (its ring fitted on
+# the sampling grid in 2.2 ms: ring.c ro_vertex_unpinned): not pinned.
+# One capture, about 3 s.
 cover_ ring_4khz_onset_vertex_column_poly345 ringing 4000 22514 "ringing within 1 um"
 # Guards, each passes on b5b5b15 and FAILED on the prototype (branch
 # dowel, session 42): 19496 (a 4846 Hz ring of 14.3 um under 233 us on

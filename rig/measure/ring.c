@@ -592,8 +592,9 @@ struct rm_fit {
 /* P's points lo..hi for the models: positions, weights (1 / sd^2), values,
  * and the polynomial's own normal equations (x / span its variable), which
  * every model shares: the models fit its first nq columns (RM_NQ, a
- * quartic, or RM_NQ_LONG, a sextic). */
-struct rm_pts { /* ~40 KiB */
+ * quartic, or RM_NQ_LONG, a sextic; RM_NB, the sextic and the onset
+ * model's vertex column, ro_vertex_set). */
+struct rm_pts { /* ~45 KiB */
 	long n;
 	unsigned nq;
 	double span, box, yy, A0[RM_NB * RM_NB], Y0[RM_NB];
@@ -1944,7 +1945,7 @@ static bool ro_search(const struct rm_pts *R, double pps, double x00, bool fast,
 struct ro_read {
 	struct ro_fit best;
 	long n, wlo, whi;
-	double z, zs, s2, top, xs, var, tlo, thi, span;
+	double z, zs, s2, top, xs, var, tlo, thi, span, width, pps; /* width: its points' reach */
 };
 
 /* The scans with the vertex column (ro_vertex_set): its v and q from
@@ -2033,7 +2034,31 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 	O->tlo = B.tlo;
 	O->thi = B.thi;
 	O->span = span;
+	O->width = R.n > 1 ? R.x[R.n - 1] - R.x[0] : 0;
+	O->pps = pps;
 	return true;
+}
+
+/* The vertex model's ring (ro_vertex_search) that the windows do not
+ * pin, read as none: the whole window's on the sampling grid (rm_near_grid:
+ * within half its resolution of a multiple of the sampling rate rate_hz)
+ * and decaying in the longest time tried, the strokes' scatter repeating
+ * at the rate (rm_grid_ring; blind_hunt.py mixed 4000 24220, asine at 81
+ * Hz under 130 us, no ring drawn: 3975 and 4000 Hz in 2.2 ms, +1.29 um
+ * against U 1.43, the boxed top +0.36; ringing 4000 24343, a 3406 Hz
+ * ring, 4050 Hz in 2.2 ms, +4.87 against U 10.10, the boxed top -0.31);
+ * or the two windows' rings further apart than the half window's
+ * resolution (1 / its reach; ringing 4000 24285, a 4741 Hz ring: 4950 and
+ * 3925 Hz, 280 Hz its resolution, +2.05 against U 7.66, the boxed top
+ * -0.25). The sextic's model keeps its rings (ringing 4000 24299, a real
+ * ring fitted at 3850 Hz in 2.2 ms: session 46's grid rule lost it). */
+static bool ro_vertex_unpinned(const struct ro_read *W, const struct ro_read *N, double rate_hz)
+{
+	double fw = W->best.w * W->pps / (2 * M_PI), fn = N->best.w * N->pps / (2 * M_PI);
+	bool longest = W->best.lam <= 1e3 / (rm_tau_ms[RM_NTAU - 2] * W->pps) * (1 + 1e-9);
+	if (longest && rm_near_grid(rate_hz, fw, W->pps, W->width))
+		return true;
+	return !(N->width > 0) || num_abs(fw - fn) > N->pps / N->width;
 }
 
 /* The ring from its impact read over two windows, RO_REACH_UM and half
@@ -2057,7 +2082,7 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
  * worse than the smooth top. Real rings the model reads stand 13-420 of
  * their noise out of it (17320 422, 16610 35, 19401 13). */
 static bool ring_onset_read(const struct shape_pts *P, double bh, double box, long lo, long hi,
-			    bool vertex, double *peak, double *vpos, double *u_peak,
+			    double rate_hz, bool vertex, double *peak, double *vpos, double *u_peak,
 			    double *u_model, double *curv, double *box_um, struct ring_box *rb)
 {
 	struct ro_read W, N;
@@ -2066,6 +2091,8 @@ static bool ring_onset_read(const struct shape_pts *P, double bh, double box, lo
 		return false;
 	double tlo = W.tlo, thi = W.thi, mid = (W.tlo + W.thi) / 2;
 	if (!ro_window(P, bh, box, lo, hi, reach_um / 2, vertex, &N))
+		return false;
+	if (vertex && ro_vertex_unpinned(&W, &N, rate_hz))
 		return false;
 	tlo = N.tlo < tlo ? N.tlo : tlo;
 	thi = N.thi > thi ? N.thi : thi;
@@ -2107,14 +2134,15 @@ static bool ring_onset_read(const struct shape_pts *P, double bh, double box, lo
 
 /* The ring from its impact (ring_onset_read): where the sextic's model
  * takes none, the model with the vertex column (ro_vertex_set), under
- * the same rules. Only there, so that no ring read before moves. */
+ * the same rules and ro_vertex_unpinned's. Only there, so that no ring
+ * read before moves. */
 static bool ring_onset_peak(const struct shape_pts *P, double bh, double box, long lo, long hi,
-			    double *peak, double *vpos, double *u_peak, double *u_model,
+			    double rate_hz, double *peak, double *vpos, double *u_peak, double *u_model,
 			    double *curv, double *box_um, struct ring_box *rb)
 {
-	return ring_onset_read(P, bh, box, lo, hi, false, peak, vpos, u_peak, u_model, curv,
+	return ring_onset_read(P, bh, box, lo, hi, rate_hz, false, peak, vpos, u_peak, u_model, curv,
 			       box_um, rb) ||
-	       ring_onset_read(P, bh, box, lo, hi, true, peak, vpos, u_peak, u_model, curv,
+	       ring_onset_read(P, bh, box, lo, hi, rate_hz, true, peak, vpos, u_peak, u_model, curv,
 			       box_um, rb);
 }
 
@@ -2124,7 +2152,7 @@ static bool ring_model_steady(const struct shape_pts *P, double bh, double box, 
 			    double *fit_s2)
 {
 	struct rm_fit F, G;
-	struct rm_pts R; /* ~40 KiB of stack */
+	struct rm_pts R; /* ~45 KiB of stack */
 	double s2 = 1, chi0 = 0, tlo, thi, s2n, chi0n, glo, ghi;
 	double a = 0.5 * (double)lo, b = 0.5 * (double)hi;
 	R.grid_hz = fs_hz;
@@ -2299,7 +2327,7 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 		*onset_due = true;
 		return false;
 	}
-	return ring_onset_peak(P, bh, box, lo, hi, peak, vpos, u_peak, u_model, curv, box_um, rb);
+	return ring_onset_peak(P, bh, box, lo, hi, rate_hz, peak, vpos, u_peak, u_model, curv, box_um, rb);
 }
 
 /* The ring from its impact is fitted in the shape's final read only
@@ -3274,7 +3302,7 @@ static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src
 		fold_fine_model_due(src);
 		return;
 	}
-	struct rm_pts R; /* ~40 KiB of stack */
+	struct rm_pts R; /* ~45 KiB of stack */
 	struct rm_fit B;
 	double s2 = 1, chi0 = 0, tlo = NAN, thi = NAN;
 	rm_points(F, wlo, whi, box, RM_NQ, &R);
