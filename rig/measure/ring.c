@@ -2551,7 +2551,7 @@ static const double pad_tau_ms[] = { 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4 };
 #define PAD_NTAU (sizeof pad_tau_ms / sizeof pad_tau_ms[0])
 static double pad_creep_chi(const struct shape_pts *P, const struct ro_read *W, double bh)
 {
-	struct rm_pts R; /* ~40 KiB of stack */
+	struct rm_pts R; /* ~45 KiB of stack */
 	rm_points(P, W->wlo, W->whi, 0, RO_NQ, &R);
 	double pps = 2 * bh * RING_HZ_LO, best = NAN, col[NBIN_MAX];
 	for (double x0 = (double)W->wlo; x0 <= 0; x0 += 1) {
@@ -2561,7 +2561,7 @@ static double pad_creep_chi(const struct shape_pts *P, const struct ro_read *W, 
 			for (unsigned a = 0; a < RO_NQ; a++) {
 				Y[a] = R.Y0[a];
 				for (unsigned b = 0; b < RO_NQ; b++)
-					A[a * RO_NP + b] = R.A0[a * RM_NQ_LONG + b];
+					A[a * RO_NP + b] = R.A0[a * RM_NB + b];
 			}
 			for (long i = 0; i < R.n; i++) {
 				double u = R.x[i] - x0, v = u > 0 ? u - T * -expm1(-u / T) : 0;
@@ -2650,7 +2650,7 @@ static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *s
 		return false;
 	}
 	struct ro_read W;
-	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM, &W) || !(W.zs >= QUIET_ONSET_SMOOTH))
+	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM, false, &W) || !(W.zs >= QUIET_ONSET_SMOOTH))
 		return false;
 	double lam_slow = 1e3 / (rm_tau_ms[RM_NTAU - 2] * 2 * bh * RING_HZ_LO);
 	if (!(W.best.lam > 1.001 * lam_slow))
@@ -2659,11 +2659,12 @@ static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *s
 	if (!((pad_creep_chi(P, &W, bh) - W.best.chi) / W.s2 >= QUIET_ONSET_SMOOTH))
 		return false;
 	struct ro_read N;
-	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM / 2, &N) || !(N.zs >= QUIET_ONSET_SMOOTH))
+	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM / 2, false, &N) || !(N.zs >= QUIET_ONSET_SMOOTH))
 		return false;
 	double pk, vp, up, um, cv, bx;
 	struct ring_box b = rb ? *rb : RING_BOX_NONE;
-	if (!ring_onset_peak(P, bh, 0, lo, hi, &pk, &vp, &up, &um, &cv, &bx, &b))
+	/* the sextic's model only (the vertex column is the boxed top's) */
+	if (!ring_onset_read(P, bh, 0, lo, hi, 0, false, &pk, &vp, &up, &um, &cv, &bx, &b))
 		return false;
 	if (rb)
 		*rb = b;
