@@ -2678,6 +2678,23 @@ cover_ ring_4khz_hidden_0p14_covered ringing 4000 17320
 # shape_top): 17320 U 18.91, 16610 U 10.87.
 cover_ ring_4khz_onset_model_reads_hidden_ring ringing 4000 17320 "ringing within 1 um"
 cover_ ring_4khz_onset_model_0p43 ringing 4000 16610 "ringing within 1 um"
+# The vertex column (docs/measurement.md 5b, "The vertex column", ring.c
+# ro_vertex_set; session 47): blind_capture.py's cams meet rise and
+# return at the top with a jump of a derivative no sextic follows, and
+# the onset model took no ring: 22514 (poly345 at 190 Hz, a 4147 Hz ring
+# of 19.6 um decaying in 1.0 ms, under 212 us; its fit 5.02 of its noise
+# a degree of freedom, over RM_SECOND_FIT) read the boxed top, -9.39 um
+# against U 27.70 on d3d877d; 22446 (poly4567 at 235 Hz, a pad at 0.933,
+# 4177 Hz, 18.3 um, under 223 us; the best ring at the band's edge)
+# -8.12 against U 26.53. With the column ((x - v) / span)^q beyond a
+# vertex v, fitted where the sextic's model takes none: 22514 +0.78 um, U
+# 13.23 (8 redraws, ring_redraw.py: 7 take the ring, -1.65..+1.74 um,
+# 5 within 1 um; the eighth reads the boxed top, -7.04, U 28.14). 22446
+# read +0.90, U 21.74, its redraws +0.90..+5.85 where taken (a pad's
+# creep the model lacks), and now the boxed top again (its ring fitted on
+# the sampling grid in 2.2 ms: ring.c ro_vertex_unpinned): not pinned.
+# One capture, about 3 s.
+cover_ ring_4khz_onset_vertex_column_poly345 ringing 4000 22514 "ringing within 1 um"
 # Guards, each passes on b5b5b15 and FAILED on the prototype (branch
 # dowel, session 42): 19496 (a 4846 Hz ring of 14.3 um under 233 us on
 # 87 Hz poly345 strokes) fitted a 3975 Hz ring from the impact and read

@@ -532,6 +532,9 @@ static const double rm_tau_ms[RM_NTAU] = { 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6, 
 #define RM_NP (RM_NQ + 2) /* and the ring's 2 */
 #define RM_NQ_LONG 7 /* the sextic's (the long window, below) */
 #define RM_NP_MAX (RM_NQ_LONG + 2)
+/* The widest base block: the sextic and the onset model's vertex column
+ * (ro_vertex_set); the stride of rm_pts's A0 and q. */
+#define RM_NB (RM_NQ_LONG + 1)
 /* Under an exposure the model is fitted through the box (every column its
  * box mean: each sample is the mean of the target over [t - tau, t], the
  * fold aligns the boxed strokes by their crossings, so on the fold the box
@@ -589,16 +592,19 @@ struct rm_fit {
 /* P's points lo..hi for the models: positions, weights (1 / sd^2), values,
  * and the polynomial's own normal equations (x / span its variable), which
  * every model shares: the models fit its first nq columns (RM_NQ, a
- * quartic, or RM_NQ_LONG, a sextic). */
-struct rm_pts { /* ~40 KiB */
+ * quartic, or RM_NQ_LONG, a sextic; RM_NB, the sextic and the onset
+ * model's vertex column, ro_vertex_set). */
+struct rm_pts { /* ~45 KiB */
 	long n;
 	unsigned nq;
-	double span, box, yy, A0[RM_NQ_LONG * RM_NQ_LONG], Y0[RM_NQ_LONG];
+	double span, box, yy, A0[RM_NB * RM_NB], Y0[RM_NB];
+	double vtx; /* the vertex column's (ro_vertex_set; nq RM_NB): v, */
+	unsigned vq; /* and its power */
 	double grid_hz; /* the sampling rate (rm_search; not set by rm_points) */
 	unsigned step; /* rm_search's first frequencies RM_DF_HZ * step apart
 			  (RM_COARSE; rm_points sets 1: all of them) */
 	double x[NBIN_MAX], iw[NBIN_MAX], y[NBIN_MAX];
-	double q[NBIN_MAX][RM_NQ_LONG]; /* the polynomial's (box mean) columns */
+	double q[NBIN_MAX][RM_NB]; /* the polynomial's (box mean) columns */
 };
 
 /* A ring's columns at R's points before the box: e^(-lam x) (ex),
@@ -653,7 +659,7 @@ static void rm_points(const struct shape_pts *P, long lo, long hi, double box, u
 		for (unsigned a = 0; a < nq; a++) {
 			R->Y0[a] += iw * col[a] * P->yc[j];
 			for (unsigned b = 0; b < nq; b++)
-				R->A0[a * RM_NQ_LONG + b] += iw * col[a] * col[b];
+				R->A0[a * RM_NB + b] += iw * col[a] * col[b];
 		}
 		R->yy += iw * P->yc[j] * P->yc[j];
 		R->x[R->n] = x;
@@ -729,7 +735,7 @@ static bool rm_solve_tab(const struct rm_pts *R, double w, double lam, bool ring
 	for (unsigned a = 0; a < nq; a++) {
 		Y[a] = R->Y0[a];
 		for (unsigned b = 0; b < nq; b++)
-			A[a * np + b] = R->A0[a * RM_NQ_LONG + b];
+			A[a * np + b] = R->A0[a * RM_NB + b];
 	}
 	for (long i = 0; ring && i < R->n; i++) {
 		double iw = R->iw[i], e = g * T->ex[i], cw = T->cw[i], sw = T->sw[i];
@@ -1373,6 +1379,8 @@ static double fold_noise_excess(const struct shape_pts *P);
  * (shape.c ring_bound). */
 #define RO_NQ RM_NQ_LONG
 #define RO_NP (RO_NQ + 1)
+#define RO_NB_MAX RM_NB /* the base block with the vertex column (below) */
+#define RO_NP_MAX (RO_NB_MAX + 1)
 #define RO_MAX_AMP (1.5 * RING_MAX_UM)
 #define RO_REACH_UM (12 * RING_MAX_UM)
 #define RO_DX 0.1
@@ -1399,7 +1407,10 @@ static double ro_col(double x, double x0, double w, double lam, double box)
 }
 
 struct ro_fit {
-	double chi, c[RO_NP], inv[RO_NP * RO_NP], x0, w, lam;
+	double chi, c[RO_NP_MAX], inv[RO_NP_MAX * RO_NP_MAX], x0, w, lam;
+	unsigned nb; /* the base block's columns: the ring's amplitude c[nb] */
+	double vtx; /* the vertex column's v and q where nb is RO_NB_MAX */
+	unsigned vq;
 };
 
 /* One ring's (w, lam) box means at R's points, for any onset x0: with
@@ -1453,27 +1464,31 @@ static double ro_tab_col(const struct rm_pts *R, const struct ro_tab *T, long i,
 static bool ro_solve(const struct rm_pts *R, const struct ro_tab *T, double x0, bool want_inv,
 		     struct ro_fit *F)
 {
-	double A[RO_NP * RO_NP] = { 0 }, Y[RO_NP] = { 0 };
+	double A[RO_NP_MAX * RO_NP_MAX] = { 0 }, Y[RO_NP_MAX] = { 0 };
+	unsigned nb = R->nq, np = nb + 1;
 	/* z = e^(-s x0) = e^(lam x0) e^(-i w x0) */
 	double ez = exp(T->lam * x0), zr = ez * cos(T->w * x0), zi = -ez * sin(T->w * x0);
-	for (unsigned a = 0; a < RO_NQ; a++) {
+	for (unsigned a = 0; a < nb; a++) {
 		Y[a] = R->Y0[a];
-		for (unsigned b = 0; b < RO_NQ; b++)
-			A[a * RO_NP + b] = R->A0[a * RM_NQ_LONG + b];
+		for (unsigned b = 0; b < nb; b++)
+			A[a * np + b] = R->A0[a * RM_NB + b];
 	}
 	for (long i = 0; i < R->n; i++) {
 		double c = ro_tab_col(R, T, i, x0, zr, zi), iw = R->iw[i];
 		if (c == 0)
 			continue;
-		for (unsigned a = 0; a < RO_NQ; a++)
-			A[a * RO_NP + RO_NQ] += iw * R->q[i][a] * c;
-		A[RO_NQ * RO_NP + RO_NQ] += iw * c * c;
-		Y[RO_NQ] += iw * c * R->y[i];
+		for (unsigned a = 0; a < nb; a++)
+			A[a * np + nb] += iw * R->q[i][a] * c;
+		A[nb * np + nb] += iw * c * c;
+		Y[nb] += iw * c * R->y[i];
 	}
-	if (!(A[RO_NQ * RO_NP + RO_NQ] > 0))
+	if (!(A[nb * np + nb] > 0))
 		return false;
-	if (!rm_sym_fit(RO_NP, A, Y, R->yy, F->c, want_inv ? F->inv : NULL, &F->chi))
+	if (!rm_sym_fit(np, A, Y, R->yy, F->c, want_inv ? F->inv : NULL, &F->chi))
 		return false;
+	F->nb = nb;
+	F->vtx = R->vtx;
+	F->vq = R->vq;
 	F->x0 = x0;
 	F->w = T->w;
 	F->lam = T->lam;
@@ -1502,28 +1517,29 @@ static bool ro_solve(const struct rm_pts *R, const struct ro_tab *T, double x0, 
  * instructions (main: 184 M); the 26 DOWEL captures read the same to the
  * printed digit. x must rise through R (pt_x) and the onsets fit
  * RO_NX_MAX; where not, ro_solve scans (ro_scan_init false). */
-#define RO_SQ (2 * RO_NQ) /* the sums after the columns' products */
-#define RO_NS (RO_SQ + 7)
+#define RO_NS_MAX (2 * RO_NB_MAX + 7) /* the products with 2 nb columns, then 7 sums */
 #define RO_NX_MAX ((long)NBIN_MAX)
 /* The scan's tables, in the caller's buffer of RO_SCAN_DOUBLES (n points,
  * nx onsets; ro_scan_size), sized to the window: a fixed one for
  * NBIN_MAX points (~230 KiB), which the stack's probes touch whole, rose
  * `rig analyze`'s peak RSS by about 150 KiB (past 4 MiB at times). */
 #define RO_SCAN_DOUBLES(n, nx)                                                          \
-	((n) * (3 + RO_NQ + RM_NTAU - 1) + ((n) + 1) * (RO_NQ + 2 + RO_NS) + \
+	((n) * (3 + RO_NB_MAX + RM_NTAU - 1) + ((n) + 1) * (RO_NB_MAX + 2 + RO_NS_MAX) + \
 	 (nx) * (2 + RM_NTAU - 1))
 struct ro_scan {
 	long n, nx; /* the points, the onsets (a point apart from x00) */
-	double x00, chi, beta[RO_NQ], L[NUM_SYM_MAX][NUM_SYM_MAX];
+	unsigned nb, sq; /* the base block's columns (R->nq); 2 nb: the sums after
+			    the columns' products */
+	double x00, chi, beta[RO_NB_MAX], L[NUM_SYM_MAX][NUM_SYM_MAX];
 	/* of the ring whose sums s holds: K / E, H / (E s box), Im(1 / (s box)) */
 	double kr, ki, hr, hi, sbi;
 	double *r;		/* the sextic's residuals */
-	double (*qo)[RO_NQ];	/* the orthonormal columns */
-	double (*g)[RO_NQ + 2]; /* suffix sums of iw qo, iw, iw r */
+	double (*qo)[RO_NB_MAX];	/* the orthonormal columns */
+	double (*g)[RO_NB_MAX + 2]; /* suffix sums of iw qo, iw, iw r (at nb, nb + 1) */
 	double *cw, *sw;	/* cos, sin (w x) of the frequency */
 	double *ex;		/* e^(-lam x), n a decay */
 	double *zc, *zs, *ez;	/* at the onsets: cos, sin (w x0); e^(lam x0), nx a decay */
-	double (*s)[RO_NS];	/* the ring's suffix sums (above) */
+	double (*s)[RO_NS_MAX];	/* the ring's suffix sums (above) */
 };
 
 /* The onsets from x00 a point apart to 0: 0 when there are more than
@@ -1540,39 +1556,45 @@ static bool ro_scan_init(const struct rm_pts *R, double pps, double x00, long nx
 			 struct ro_scan *S)
 {
 	long n = R->n;
+	unsigned nb = R->nq;
+	double A0[RO_NB_MAX * RO_NB_MAX];
 	S->n = n;
 	S->nx = nx;
+	S->nb = nb;
+	S->sq = 2 * nb;
 	S->x00 = x00;
 	S->r = mem;
 	S->cw = S->r + n;
 	S->sw = S->cw + n;
 	S->ex = S->sw + n;
-	S->qo = (double(*)[RO_NQ])(S->ex + n * (RM_NTAU - 1));
-	S->g = (double(*)[RO_NQ + 2])(S->qo + n);
-	S->s = (double(*)[RO_NS])(S->g + n + 1);
+	S->qo = (double(*)[RO_NB_MAX])(S->ex + n * (RM_NTAU - 1));
+	S->g = (double(*)[RO_NB_MAX + 2])(S->qo + n);
+	S->s = (double(*)[RO_NS_MAX])(S->g + n + 1);
 	S->zc = (double *)(S->s + n + 1);
 	S->zs = S->zc + nx;
 	S->ez = S->zs + nx;
-	if (nx < 1 || !num_chol(RO_NQ, R->A0, S->L))
-		return false; /* A0 is RM_NQ_LONG = RO_NQ wide */
+	for (unsigned a = 0; a < nb; a++) /* A0 is RM_NB wide */
+		memcpy(A0 + a * nb, R->A0 + a * RM_NB, nb * sizeof A0[0]);
+	if (nx < 1 || !num_chol(nb, A0, S->L))
+		return false;
 	for (long i = 1; i < n; i++)
 		if (!(R->x[i] > R->x[i - 1]))
 			return false;
 	const double(*L)[NUM_SYM_MAX] = (const double(*)[NUM_SYM_MAX])S->L;
-	num_chol_fwd(RO_NQ, L, R->Y0, S->beta);
+	num_chol_fwd(nb, L, R->Y0, S->beta);
 	S->chi = 0;
 	memset(S->g[n], 0, sizeof S->g[0]);
 	for (long i = n; i-- > 0;) {
 		double m = R->y[i], iw = R->iw[i];
-		num_chol_fwd(RO_NQ, L, R->q[i], S->qo[i]);
-		for (unsigned a = 0; a < RO_NQ; a++) {
+		num_chol_fwd(nb, L, R->q[i], S->qo[i]);
+		for (unsigned a = 0; a < nb; a++) {
 			m -= S->beta[a] * S->qo[i][a];
 			S->g[i][a] = S->g[i + 1][a] + iw * S->qo[i][a];
 		}
 		S->r[i] = m;
 		S->chi += iw * m * m;
-		S->g[i][RO_NQ] = S->g[i + 1][RO_NQ] + iw;
-		S->g[i][RO_NQ + 1] = S->g[i + 1][RO_NQ + 1] + iw * m;
+		S->g[i][nb] = S->g[i + 1][nb] + iw;
+		S->g[i][nb + 1] = S->g[i + 1][nb + 1] + iw * m;
 	}
 	for (int t = 0; t < RM_NTAU - 1; t++) {
 		double lam = 1e3 / (rm_tau_ms[t] * pps);
@@ -1612,23 +1634,24 @@ static void ro_scan_ring(const struct rm_pts *R, double w, double lam, int t, st
 	S->hr = b > 0 ? hbr * sbr - hbi * sbi : 0;
 	S->hi = b > 0 ? hbr * sbi + hbi * sbr : 0;
 	S->sbi = sbi;
+	unsigned nb = S->nb, sq = S->sq;
 	memset(S->s[R->n], 0, sizeof S->s[0]);
 	for (long i = R->n; i-- > 0;) {
 		const double *p = S->s[i + 1], *q = S->qo[i];
 		double *s = S->s[i], iw = R->iw[i], r = S->r[i];
 		double e = S->ex[t * S->n + i], al = e * S->sw[i], be = e * S->cw[i];
 		double wa = iw * al, wb = iw * be;
-		for (unsigned a = 0; a < RO_NQ; a++) {
+		for (unsigned a = 0; a < nb; a++) {
 			s[a] = p[a] + wa * q[a];
-			s[RO_NQ + a] = p[RO_NQ + a] + wb * q[a];
+			s[nb + a] = p[nb + a] + wb * q[a];
 		}
-		s[RO_SQ] = p[RO_SQ] + wa * al;
-		s[RO_SQ + 1] = p[RO_SQ + 1] + wa * be;
-		s[RO_SQ + 2] = p[RO_SQ + 2] + wb * be;
-		s[RO_SQ + 3] = p[RO_SQ + 3] + wa * r;
-		s[RO_SQ + 4] = p[RO_SQ + 4] + wb * r;
-		s[RO_SQ + 5] = p[RO_SQ + 5] + wa;
-		s[RO_SQ + 6] = p[RO_SQ + 6] + wb;
+		s[sq] = p[sq] + wa * al;
+		s[sq + 1] = p[sq + 1] + wa * be;
+		s[sq + 2] = p[sq + 2] + wb * be;
+		s[sq + 3] = p[sq + 3] + wa * r;
+		s[sq + 4] = p[sq + 4] + wb * r;
+		s[sq + 5] = p[sq + 5] + wa;
+		s[sq + 6] = p[sq + 6] + wb;
 	}
 }
 
@@ -1653,53 +1676,76 @@ static bool ro_scan_fit(const struct rm_pts *R, const struct ro_scan *S, double 
 	double fr = S->kr * zr - S->ki * zi, fi = S->kr * zi + S->ki * zr;
 	double vr = S->hr * zr - S->hi * zi, vi = S->hr * zi + S->hi * zr;
 	const double *s1 = S->s[*i1], *s2 = S->s[*i2], *g1 = S->g[*i1], *g2 = S->g[*i2];
-	double u[RO_NQ], uu = 0, dr = fr - vr, di = fi - vi, h[RO_NS - RO_SQ];
-	for (unsigned a = 0; a < RO_NQ; a++) {
-		u[a] = vr * s1[a] + dr * s2[a] + vi * s1[RO_NQ + a] + di * s2[RO_NQ + a] +
+	unsigned nb = S->nb, sq = S->sq;
+	double u[RO_NB_MAX], uu = 0, dr = fr - vr, di = fi - vi, h[7];
+	for (unsigned a = 0; a < nb; a++) {
+		u[a] = vr * s1[a] + dr * s2[a] + vi * s1[nb + a] + di * s2[nb + a] +
 		       gs * (g1[a] - g2[a]);
 		uu += u[a] * u[a];
 	}
-	for (unsigned k = 0; k < RO_NS - RO_SQ; k++)
-		h[k] = s1[RO_SQ + k] - s2[RO_SQ + k]; /* the box-holds-onset points' */
-	const double *f = s2 + RO_SQ;
+	for (unsigned k = 0; k < 7; k++)
+		h[k] = s1[sq + k] - s2[sq + k]; /* the box-holds-onset points' */
+	const double *f = s2 + sq;
 	double cc = fr * fr * f[0] + 2 * fr * fi * f[1] + fi * fi * f[2] + vr * vr * h[0] +
 		    2 * vr * vi * h[1] + vi * vi * h[2] + 2 * gs * (vr * h[5] + vi * h[6]) +
-		    gs * gs * (g1[RO_NQ] - g2[RO_NQ]);
+		    gs * gs * (g1[nb] - g2[nb]);
 	double cr = fr * f[3] + fi * f[4] + vr * h[3] + vi * h[4] +
-		    gs * (g1[RO_NQ + 1] - g2[RO_NQ + 1]);
+		    gs * (g1[nb + 1] - g2[nb + 1]);
 	double d = cc - uu;
 	if (!(cc > 0) || !(d > 1e-12 * cc))
 		return false;
 	double amp = cr / d;
-	F->c[RO_NQ] = amp;
+	F->c[nb] = amp;
 	F->chi = S->chi - cr * amp;
+	F->nb = nb;
+	F->vtx = R->vtx;
+	F->vq = R->vq;
 	F->x0 = x0;
 	F->w = w;
 	F->lam = lam;
 	if (coef) {
-		for (unsigned a = 0; a < RO_NQ; a++)
+		for (unsigned a = 0; a < nb; a++)
 			u[a] = S->beta[a] - u[a] * amp;
-		num_chol_back(RO_NQ, (const double(*)[NUM_SYM_MAX])S->L, u, F->c);
+		num_chol_back(nb, (const double(*)[NUM_SYM_MAX])S->L, u, F->c);
 	}
 	return true;
 }
 
+/* The vertex column at x: the box mean (box points wide, centred; 0: none)
+ * of ((x - v) / span)^q beyond v, 0 before it (ro_vertex_set). */
+static double ro_vcol(double x, double v, unsigned q, double box, double span)
+{
+	if (!(box > 0)) {
+		double d = (x - v) / span;
+		return d > 0 ? pow(d, q) : 0;
+	}
+	double h = (x + box / 2 - v) / span, l = (x - box / 2 - v) / span;
+	h = h > 0 ? h : 0;
+	l = l > 0 ? l : 0;
+	return (pow(h, q + 1) - pow(l, q + 1)) / ((q + 1) * box / span);
+}
+
 /* F's unboxed model at x, its gradient in the coefficients. */
-static double ro_at(const struct ro_fit *F, double x, double span, double grad[RO_NP])
+static double ro_at(const struct ro_fit *F, double x, double span, double grad[RO_NP_MAX])
 {
 	double t = x / span, p = 1, m = 0;
+	unsigned nb = F->nb;
 	for (unsigned i = 0; i < RO_NQ; i++, p *= t) {
 		grad[i] = p;
 		m += F->c[i] * p;
 	}
-	grad[RO_NQ] = ro_col(x, F->x0, F->w, F->lam, 0);
-	return m + F->c[RO_NQ] * grad[RO_NQ];
+	if (nb > RO_NQ) {
+		grad[RO_NQ] = ro_vcol(x, F->vtx, F->vq, 0, span);
+		m += F->c[RO_NQ] * grad[RO_NQ];
+	}
+	grad[nb] = ro_col(x, F->x0, F->w, F->lam, 0);
+	return m + F->c[nb] * grad[nb];
 }
 
 /* F's highest unboxed point over a..b, RO_DX apart; *xs where. */
 static double ro_top(const struct ro_fit *F, double a, double b, double span, double *xs)
 {
-	double g[RO_NP], top = -INFINITY;
+	double g[RO_NP_MAX], top = -INFINITY;
 	for (double x = a; x <= b; x += RO_DX) {
 		double v = ro_at(F, x, span, g);
 		if (v > top) {
@@ -1710,21 +1756,23 @@ static double ro_top(const struct ro_fit *F, double a, double b, double span, do
 	return top;
 }
 
-/* The chi-square of a smooth top with RO_SMOOTH_NQ coefficients (box
- * means of t^0 .. t^(RO_SMOOTH_NQ - 1)) over R's points: as many as the
- * onset model's linear and search parameters (RO_NP and x0, f, tau_r).
- * NAN when the fit fails. */
+/* The chi-square of a smooth top with nq coefficients (box means of
+ * t^0 .. t^(nq - 1), nq at most RO_SMOOTH_NQ_MAX) over R's points: as
+ * many as the onset model's linear and search parameters (RO_SMOOTH_NQ:
+ * RO_NP and x0, f, tau_r; one more with the vertex column). NAN when the
+ * fit fails. */
 #define RO_SMOOTH_NQ (RO_NP + 3)
-static double ro_smooth_chi(const struct rm_pts *R)
+#define RO_SMOOTH_NQ_MAX (RO_NP_MAX + 3)
+static double ro_smooth_chi(const struct rm_pts *R, unsigned nq)
 {
-	double A[RO_SMOOTH_NQ * RO_SMOOTH_NQ] = { 0 }, Y[RO_SMOOTH_NQ] = { 0 }, c[RO_SMOOTH_NQ];
-	double e = R->box / 2 / R->span;
+	double A[RO_SMOOTH_NQ_MAX * RO_SMOOTH_NQ_MAX] = { 0 }, Y[RO_SMOOTH_NQ_MAX] = { 0 };
+	double c[RO_SMOOTH_NQ_MAX], e = R->box / 2 / R->span;
 	for (long i = 0; i < R->n; i++) {
-		double col[RO_SMOOTH_NQ], t = R->x[i] / R->span, iw = R->iw[i];
+		double col[RO_SMOOTH_NQ_MAX], t = R->x[i] / R->span, iw = R->iw[i];
 		/* the box mean of t^k: ((t + e)^(k + 1) - (t - e)^(k + 1)) /
 		 * (2 e (k + 1)) */
 		double ph = t + e, pl = t - e, p = 1;
-		for (unsigned k = 0; k < RO_SMOOTH_NQ; k++) {
+		for (unsigned k = 0; k < nq; k++) {
 			if (e > 0) {
 				col[k] = (ph - pl) / (2 * e * (k + 1));
 				ph *= t + e;
@@ -1734,47 +1782,102 @@ static double ro_smooth_chi(const struct rm_pts *R)
 				p *= t;
 			}
 		}
-		rm_normal_add(RO_SMOOTH_NQ, col, iw, R->y[i], A, Y);
+		rm_normal_add(nq, col, iw, R->y[i], A, Y);
 	}
-	if (!num_solve_sym(RO_SMOOTH_NQ, A, Y, c, NULL))
+	if (!num_solve_sym(nq, A, Y, c, NULL))
 		return NAN;
-	return rm_chi(RO_SMOOTH_NQ, A, Y, c, R->yy);
+	return rm_chi(nq, A, Y, c, R->yy);
 }
 
-/* One window's reading of the ring from its impact (ring_onset_peak). */
-struct ro_read {
+/* The vertex column (session 47, GABLE). blind_capture.py's cams meet
+ * rise and return at the top with different durations: asine has a
+ * curvature jump there, poly345 a jump of its third derivative, poly4567
+ * of its fourth, which no sextic follows; the onset model then misreads
+ * the ring or takes none (docs/measurement.md 5b, "Why the exposure's
+ * misses are not taken"). One more base column, a one-sided power
+ * ((x - v) / span)^q beyond a vertex v (its box mean; q 2 or 3; the
+ * other side is the sextic's), follows it. R's base block becomes the
+ * sextic's and this column (nq RM_NB); R->nq = RO_NQ drops it again. */
+static void ro_vertex_set(struct rm_pts *R, double v, unsigned q)
+{
+	double Av[RM_NB] = { 0 }, Yv = 0;
+	R->nq = RM_NB;
+	R->vtx = v;
+	R->vq = q;
+	for (long i = 0; i < R->n; i++) {
+		double c = ro_vcol(R->x[i], v, q, R->box, R->span), iw = R->iw[i];
+		R->q[i][RO_NQ] = c;
+		for (unsigned a = 0; a <= RO_NQ; a++)
+			Av[a] += iw * R->q[i][a] * c;
+		Yv += iw * c * R->y[i];
+	}
+	for (unsigned a = 0; a <= RO_NQ; a++)
+		R->A0[a * RM_NB + RO_NQ] = R->A0[RO_NQ * RM_NB + a] = Av[a];
+	R->Y0[RO_NQ] = Yv;
+}
+
+/* The chi-square of R's base block alone (R->nq columns): NAN when the
+ * fit fails. */
+static double ro_base_chi(const struct rm_pts *R)
+{
+	unsigned nb = R->nq;
+	double A[RO_NB_MAX * RO_NB_MAX], c[RO_NB_MAX];
+	for (unsigned a = 0; a < nb; a++)
+		memcpy(A + a * nb, R->A0 + a * RM_NB, nb * sizeof A[0]);
+	if (!num_solve_sym(nb, A, R->Y0, c, NULL))
+		return NAN;
+	return rm_chi(nb, A, R->Y0, c, R->yy);
+}
+
+/* The vertex (q 2 or 3, v a point apart over lo..hi) whose column fits R
+ * best beside the sextic, and beside the ring T at the onset x0 too when
+ * T is not NULL: false when no fit holds. R's base block is left with
+ * the vertex column at *v, *q. */
+#define RO_VERTEX_Q_LO 2
+#define RO_VERTEX_Q_HI 3
+static bool ro_vertex_pick(struct rm_pts *R, long lo, long hi, const struct ro_tab *T, double x0,
+			   double *v, unsigned *q)
+{
+	double least = INFINITY;
+	for (unsigned k = RO_VERTEX_Q_LO; k <= RO_VERTEX_Q_HI; k++)
+		for (long j = lo; j <= hi; j++) {
+			struct ro_fit F;
+			ro_vertex_set(R, (double)j, k);
+			double chi = ro_base_chi(R);
+			if (T)
+				chi = ro_solve(R, T, x0, false, &F) ? F.chi : NAN;
+			if (chi < least) {
+				least = chi;
+				*v = (double)j;
+				*q = k;
+			}
+		}
+	if (!isfinite(least))
+		return false;
+	ro_vertex_set(R, *v, *q);
+	return true;
+}
+
+/* One onset scan's outcome (ro_search). */
+struct ro_best {
 	struct ro_fit best;
-	long n, wlo, whi;
-	double z, zs, s2, top, xs, var, tlo, thi, span;
+	int kbest; /* the best ring's frequency (its index; -1: none) */
+	double s2, tlo, thi; /* the best fit's noise; the near-best models' tops */
 };
 
-/* The model over the points within reach_um of the top (about lo..hi),
- * its tops over lo..hi: false when the window holds too few points or the
- * ring is not taken (RM_CHI, RM_SECOND_FIT, the band's edge: above). */
-static bool ro_window(const struct shape_pts *P, double bh, double box, long lo, long hi,
-		      double reach_um, struct ro_read *O)
+/* The onset scan of R's window (its base block R->nq columns): every
+ * ring of the band and onset x0 from x00 a point apart (S's fast scan
+ * where fast, else ro_solve with T), in three passes: 0 every RM_COARSE-th
+ * frequency, 1 those about the good ones (rm_pass_fits, as rm_search),
+ * 2 the near-best models' tops over lo..hi. False when no ring fits. */
+static bool ro_search(const struct rm_pts *R, double pps, double x00, bool fast,
+		      struct ro_scan *S, struct ro_tab *T, long lo, long hi, struct ro_best *O)
 {
-	ring_reach_um(P, lo, hi, P->n / 4, reach_um, &O->wlo, &O->whi);
-	struct rm_pts R; /* ~40 KiB of stack */
-	rm_points(P, O->wlo, O->whi, box, RO_NQ, &R);
-	O->n = R.n;
-	if (R.n < 4 * RO_NP)
-		return false;
-	double chi0 = rm_sextic_chi(&R), pps = 2 * bh * RING_HZ_LO, span = R.span;
-	if (!isfinite(chi0))
-		return false;
 	struct ro_fit F, best = { .chi = INFINITY };
-	struct ro_tab tab, *T = &tab; /* ~16 KiB of stack */
-	double x00 = (double)O->wlo - box / 2;
-	long nx = ro_scan_onsets(x00);
-	double mem[RO_SCAN_DOUBLES(R.n, nx)]; /* ~50 KiB at 110 points */
-	struct ro_scan scan, *S = &scan;
-	bool fast = ro_scan_init(&R, pps, x00, nx, mem, S);
 	double least[RM_NF * RM_NTAU]; /* each ring's least chi-square over x0 */
 	int kbest = -1;
-	/* pass 0: every RM_COARSE-th frequency, 1: those about the good
-	 * ones (rm_pass_fits, as rm_search), 2: the near-best models' tops */
-	double s2 = 1, tlo = INFINITY, thi = -INFINITY;
+	double s2 = 1, tlo = INFINITY, thi = -INFINITY, span = R->span;
+	unsigned nb = R->nq;
 	bool done[RM_NF];
 	for (int k = 0; k < RM_NF * RM_NTAU; k++)
 		least[k] = INFINITY;
@@ -1798,20 +1901,20 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 				if (pass == 2 && !(*m <= best.chi + RM_PROFILE * s2))
 					continue;
 				if (fast && !filled) {
-					ro_scan_freq(&R, w, S);
+					ro_scan_freq(R, w, S);
 					filled = true;
 				}
 				if (fast)
-					ro_scan_ring(&R, w, lam, i, S);
+					ro_scan_ring(R, w, lam, i, S);
 				else
-					ro_tab_fill(&R, w, lam, T);
+					ro_tab_fill(R, w, lam, T);
 				long j = 0;
 				for (double x0 = x00; x0 <= 0; x0 += 1, j++) {
-					if (fast ? !ro_scan_fit(&R, S, w, lam, i, j, x0, pass == 2,
+					if (fast ? !ro_scan_fit(R, S, w, lam, i, j, x0, pass == 2,
 								&i1, &i2, &F)
-						 : !ro_solve(&R, T, x0, false, &F))
+						 : !ro_solve(R, T, x0, false, &F))
 						continue;
-					if (num_abs(F.c[RO_NQ]) > RO_MAX_AMP)
+					if (num_abs(F.c[nb]) > RO_MAX_AMP)
 						continue;
 					if (pass < 2) {
 						*m = F.chi < *m ? F.chi : *m;
@@ -1831,31 +1934,131 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 		}
 		if (!isfinite(best.chi))
 			return false;
-		double dof = (double)R.n - RO_NP;
+		double dof = (double)R->n - (double)(nb + 1);
 		s2 = dof > 0 && best.chi / dof > 1 ? best.chi / dof : 1;
 	}
+	*O = (struct ro_best){ .best = best, .kbest = kbest, .s2 = s2, .tlo = tlo, .thi = thi };
+	return true;
+}
+
+/* One window's reading of the ring from its impact (ring_onset_peak). */
+struct ro_read {
+	struct ro_fit best;
+	long n, wlo, whi;
+	double z, zs, s2, top, xs, var, tlo, thi, span, width, pps; /* width: its points' reach */
+};
+
+/* The scans with the vertex column (ro_vertex_set): its v and q from
+ * the sextic and the column alone, the ring scanned there, v and q
+ * fitted again beside that ring, and the ring scanned again where they
+ * moved, RO_VERTEX_SCANS scans at most (session 46's probe,
+ * tests/gen/probe46/fit4.py on branch hinge-probe: 1 or 2 rounds
+ * settled every case but one). *chi0 the sextic's and the column's
+ * chi-square at the last scan's vertex. */
+#define RO_VERTEX_SCANS 3
+static bool ro_vertex_search(struct rm_pts *R, double pps, double x00, long nx, double *mem,
+			     struct ro_scan *S, struct ro_tab *T, long lo, long hi, double *chi0,
+			     struct ro_best *O)
+{
+	double v = 0, v2 = 0;
+	unsigned q = 0, q2 = 0;
+	if (!ro_vertex_pick(R, lo, hi, NULL, 0, &v, &q))
+		return false;
+	for (int scan = 0;; scan++) {
+		*chi0 = ro_base_chi(R);
+		bool fast = ro_scan_init(R, pps, x00, nx, mem, S);
+		if (!isfinite(*chi0) || !ro_search(R, pps, x00, fast, S, T, lo, hi, O))
+			return false;
+		if (scan + 1 >= RO_VERTEX_SCANS)
+			return true;
+		ro_tab_fill(R, O->best.w, O->best.lam, T);
+		if (!ro_vertex_pick(R, lo, hi, T, O->best.x0, &v2, &q2))
+			return false;
+		if (v2 == v && q2 == q)
+			return true;
+		v = v2;
+		q = q2;
+	}
+}
+
+/* The model over the points within reach_um of the top (about lo..hi),
+ * its tops over lo..hi: false when the window holds too few points or the
+ * ring is not taken (RM_CHI, RM_SECOND_FIT, the band's edge: above). With
+ * the vertex column where vertex (ro_vertex_search): its rules against
+ * the sextic and the column, the smooth top one coefficient wider. */
+static bool ro_window(const struct shape_pts *P, double bh, double box, long lo, long hi,
+		      double reach_um, bool vertex, struct ro_read *O)
+{
+	ring_reach_um(P, lo, hi, P->n / 4, reach_um, &O->wlo, &O->whi);
+	struct rm_pts R; /* ~45 KiB of stack */
+	rm_points(P, O->wlo, O->whi, box, RO_NQ, &R);
+	R.vtx = 0;
+	R.vq = 0;
+	O->n = R.n;
+	unsigned np = vertex ? RO_NP_MAX : RO_NP;
+	if (R.n < 4 * (long)np)
+		return false;
+	double chi0 = rm_sextic_chi(&R), pps = 2 * bh * RING_HZ_LO, span = R.span;
+	if (!isfinite(chi0))
+		return false;
+	struct ro_tab tab, *T = &tab; /* ~16 KiB of stack */
+	double x00 = (double)O->wlo - box / 2;
+	long nx = ro_scan_onsets(x00);
+	double mem[RO_SCAN_DOUBLES(R.n, nx)]; /* ~55 KiB at 110 points */
+	struct ro_scan scan, *S = &scan;
+	struct ro_best B;
+	if (vertex ? !ro_vertex_search(&R, pps, x00, nx, mem, S, T, lo, hi, &chi0, &B)
+		   : !ro_search(&R, pps, x00, ro_scan_init(&R, pps, x00, nx, mem, S), S, T, lo,
+				hi, &B))
+		return false;
+	struct ro_fit best = B.best;
+	double s2 = B.s2;
 	O->z = (chi0 - best.chi) / s2;
 	/* against a smooth top of as many freedoms (ring_onset_peak) */
-	O->zs = (ro_smooth_chi(&R) - best.chi) / s2;
-	if (!(O->z > RM_CHI) || kbest <= 0 || kbest >= RM_NF - 1 || s2 > RM_SECOND_FIT)
+	O->zs = (ro_smooth_chi(&R, vertex ? RO_SMOOTH_NQ + 1 : RO_SMOOTH_NQ) - best.chi) / s2;
+	if (!(O->z > RM_CHI) || B.kbest <= 0 || B.kbest >= RM_NF - 1 || s2 > RM_SECOND_FIT)
 		return false;
 	ro_tab_fill(&R, best.w, best.lam, T);
 	if (!ro_solve(&R, T, best.x0, true, &best))
 		return false;
-	double grad[RO_NP], var = 0;
+	double grad[RO_NP_MAX], var = 0;
 	O->xs = 0;
 	O->top = ro_top(&best, (double)lo, (double)hi, span, &O->xs);
 	ro_at(&best, O->xs, span, grad);
-	for (unsigned i = 0; i < RO_NP; i++)
-		for (unsigned j = 0; j < RO_NP; j++)
-			var += grad[i] * best.inv[i * RO_NP + j] * grad[j];
+	for (unsigned i = 0; i < np; i++)
+		for (unsigned j = 0; j < np; j++)
+			var += grad[i] * best.inv[i * np + j] * grad[j];
 	O->var = var;
 	O->best = best;
 	O->s2 = s2;
-	O->tlo = tlo;
-	O->thi = thi;
+	O->tlo = B.tlo;
+	O->thi = B.thi;
 	O->span = span;
+	O->width = R.n > 1 ? R.x[R.n - 1] - R.x[0] : 0;
+	O->pps = pps;
 	return true;
+}
+
+/* The vertex model's ring (ro_vertex_search) that the windows do not
+ * pin, read as none: the whole window's on the sampling grid (rm_near_grid:
+ * within half its resolution of a multiple of the sampling rate rate_hz)
+ * and decaying in the longest time tried, the strokes' scatter repeating
+ * at the rate (rm_grid_ring; blind_hunt.py mixed 4000 24220, asine at 81
+ * Hz under 130 us, no ring drawn: 3975 and 4000 Hz in 2.2 ms, +1.29 um
+ * against U 1.43, the boxed top +0.36; ringing 4000 24343, a 3406 Hz
+ * ring, 4050 Hz in 2.2 ms, +4.87 against U 10.10, the boxed top -0.31);
+ * or the two windows' rings further apart than the half window's
+ * resolution (1 / its reach; ringing 4000 24285, a 4741 Hz ring: 4950 and
+ * 3925 Hz, 280 Hz its resolution, +2.05 against U 7.66, the boxed top
+ * -0.25). The sextic's model keeps its rings (ringing 4000 24299, a real
+ * ring fitted at 3850 Hz in 2.2 ms: session 46's grid rule lost it). */
+static bool ro_vertex_unpinned(const struct ro_read *W, const struct ro_read *N, double rate_hz)
+{
+	double fw = W->best.w * W->pps / (2 * M_PI), fn = N->best.w * N->pps / (2 * M_PI);
+	bool longest = W->best.lam <= 1e3 / (rm_tau_ms[RM_NTAU - 2] * W->pps) * (1 + 1e-9);
+	if (longest && rm_near_grid(rate_hz, fw, W->pps, W->width))
+		return true;
+	return !(N->width > 0) || num_abs(fw - fn) > N->pps / N->width;
 }
 
 /* The ring from its impact read over two windows, RO_REACH_UM and half
@@ -1878,22 +2081,25 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
  * 19421 and spikes 4000 19408 (no ring drawn) took rings 1.5 and 0.4
  * worse than the smooth top. Real rings the model reads stand 13-420 of
  * their noise out of it (17320 422, 16610 35, 19401 13). */
-static bool ring_onset_peak(const struct shape_pts *P, double bh, double box, long lo, long hi,
-			    double *peak, double *vpos, double *u_peak, double *u_model,
-			    double *curv, double *box_um, struct ring_box *rb)
+static bool ring_onset_read(const struct shape_pts *P, double bh, double box, long lo, long hi,
+			    double rate_hz, bool vertex, double *peak, double *vpos, double *u_peak,
+			    double *u_model, double *curv, double *box_um, struct ring_box *rb)
 {
 	struct ro_read W, N;
 	double reach_um = RO_REACH_UM;
-	if (!ro_window(P, bh, box, lo, hi, reach_um, &W) || !(W.zs >= RM_SMOOTH))
+	if (!ro_window(P, bh, box, lo, hi, reach_um, vertex, &W) || !(W.zs >= RM_SMOOTH))
 		return false;
 	double tlo = W.tlo, thi = W.thi, mid = (W.tlo + W.thi) / 2;
-	if (!ro_window(P, bh, box, lo, hi, reach_um / 2, &N))
+	if (!ro_window(P, bh, box, lo, hi, reach_um / 2, vertex, &N))
+		return false;
+	if (vertex && ro_vertex_unpinned(&W, &N, rate_hz))
 		return false;
 	tlo = N.tlo < tlo ? N.tlo : tlo;
 	thi = N.thi > thi ? N.thi : thi;
 	double half = thi - mid > mid - tlo ? thi - mid : mid - tlo;
 	const struct ro_fit *B = &W.best;
-	double grad[RO_NP], g2[RO_NP], span = W.span, xs = W.xs, top = W.top;
+	double grad[RO_NP_MAX], g2[RO_NP_MAX], span = W.span, xs = W.xs, top = W.top;
+	unsigned nb = B->nb;
 	ro_at(B, xs, span, grad);
 	*peak = mid;
 	*vpos = xs;
@@ -1902,7 +2108,7 @@ static bool ring_onset_peak(const struct shape_pts *P, double bh, double box, lo
 	 * the ring's part at the crest (the strokes' timing in the fold
 	 * blurs it), both rectangular: the hidden ring's term
 	 * (ring_hidden_um) steps aside for them (shape.c ring_bound) */
-	*u_model = num_rect_add(num_rect_add(0, half), RM_SHARE * num_abs(B->c[RO_NQ] * grad[RO_NQ]));
+	*u_model = num_rect_add(num_rect_add(0, half), RM_SHARE * num_abs(B->c[nb] * grad[nb]));
 	double d2 = ro_at(B, xs + 0.05, span, g2) + ro_at(B, xs - 0.05, span, g2) - 2 * top;
 	*curv = -d2 / (2 * 0.05 * 0.05);
 	double bt = -INFINITY;
@@ -1911,16 +2117,33 @@ static bool ring_onset_peak(const struct shape_pts *P, double bh, double box, lo
 		rm_poly_cols(x / span, box / 2 / span, RO_NQ, col);
 		for (unsigned i = 0; i < RO_NQ; i++)
 			v += B->c[i] * col[i];
-		v += B->c[RO_NQ] * ro_col(x, B->x0, B->w, B->lam, box);
+		if (nb > RO_NQ)
+			v += B->c[RO_NQ] * ro_vcol(x, B->vtx, B->vq, box, span);
+		v += B->c[nb] * ro_col(x, B->x0, B->w, B->lam, box);
 		bt = v > bt ? v : bt;
 	}
 	*box_um = top - bt;
 	if (rb) {
-		rb->part_um = B->c[RO_NQ] * grad[RO_NQ];
+		rb->part_um = B->c[nb] * grad[nb];
 		rb->freq_hz = B->w * 2 * bh * RING_HZ_LO / (2 * M_PI);
 		rb->onset = true;
 	}
 	return true;
+}
+
+
+/* The ring from its impact (ring_onset_read): where the sextic's model
+ * takes none, the model with the vertex column (ro_vertex_set), under
+ * the same rules and ro_vertex_unpinned's. Only there, so that no ring
+ * read before moves. */
+static bool ring_onset_peak(const struct shape_pts *P, double bh, double box, long lo, long hi,
+			    double rate_hz, double *peak, double *vpos, double *u_peak, double *u_model,
+			    double *curv, double *box_um, struct ring_box *rb)
+{
+	return ring_onset_read(P, bh, box, lo, hi, rate_hz, false, peak, vpos, u_peak, u_model, curv,
+			       box_um, rb) ||
+	       ring_onset_read(P, bh, box, lo, hi, rate_hz, true, peak, vpos, u_peak, u_model, curv,
+			       box_um, rb);
 }
 
 static bool ring_model_steady(const struct shape_pts *P, double bh, double box, double fs_hz,
@@ -1929,7 +2152,7 @@ static bool ring_model_steady(const struct shape_pts *P, double bh, double box, 
 			    double *fit_s2)
 {
 	struct rm_fit F, G;
-	struct rm_pts R; /* ~40 KiB of stack */
+	struct rm_pts R; /* ~45 KiB of stack */
 	double s2 = 1, chi0 = 0, tlo, thi, s2n, chi0n, glo, ghi;
 	double a = 0.5 * (double)lo, b = 0.5 * (double)hi;
 	R.grid_hz = fs_hz;
@@ -2104,7 +2327,7 @@ static bool ring_model_peak(const struct shape_pts *P, double bh, double box, do
 		*onset_due = true;
 		return false;
 	}
-	return ring_onset_peak(P, bh, box, lo, hi, peak, vpos, u_peak, u_model, curv, box_um, rb);
+	return ring_onset_peak(P, bh, box, lo, hi, rate_hz, peak, vpos, u_peak, u_model, curv, box_um, rb);
 }
 
 /* The ring from its impact is fitted in the shape's final read only
@@ -2328,7 +2551,7 @@ static const double pad_tau_ms[] = { 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4 };
 #define PAD_NTAU (sizeof pad_tau_ms / sizeof pad_tau_ms[0])
 static double pad_creep_chi(const struct shape_pts *P, const struct ro_read *W, double bh)
 {
-	struct rm_pts R; /* ~40 KiB of stack */
+	struct rm_pts R; /* ~45 KiB of stack */
 	rm_points(P, W->wlo, W->whi, 0, RO_NQ, &R);
 	double pps = 2 * bh * RING_HZ_LO, best = NAN, col[NBIN_MAX];
 	for (double x0 = (double)W->wlo; x0 <= 0; x0 += 1) {
@@ -2338,7 +2561,7 @@ static double pad_creep_chi(const struct shape_pts *P, const struct ro_read *W, 
 			for (unsigned a = 0; a < RO_NQ; a++) {
 				Y[a] = R.Y0[a];
 				for (unsigned b = 0; b < RO_NQ; b++)
-					A[a * RO_NP + b] = R.A0[a * RM_NQ_LONG + b];
+					A[a * RO_NP + b] = R.A0[a * RM_NB + b];
 			}
 			for (long i = 0; i < R.n; i++) {
 				double u = R.x[i] - x0, v = u > 0 ? u - T * -expm1(-u / T) : 0;
@@ -2427,7 +2650,7 @@ static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *s
 		return false;
 	}
 	struct ro_read W;
-	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM, &W) || !(W.zs >= QUIET_ONSET_SMOOTH))
+	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM, false, &W) || !(W.zs >= QUIET_ONSET_SMOOTH))
 		return false;
 	double lam_slow = 1e3 / (rm_tau_ms[RM_NTAU - 2] * 2 * bh * RING_HZ_LO);
 	if (!(W.best.lam > 1.001 * lam_slow))
@@ -2436,11 +2659,12 @@ static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *s
 	if (!((pad_creep_chi(P, &W, bh) - W.best.chi) / W.s2 >= QUIET_ONSET_SMOOTH))
 		return false;
 	struct ro_read N;
-	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM / 2, &N) || !(N.zs >= QUIET_ONSET_SMOOTH))
+	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM / 2, false, &N) || !(N.zs >= QUIET_ONSET_SMOOTH))
 		return false;
 	double pk, vp, up, um, cv, bx;
 	struct ring_box b = rb ? *rb : RING_BOX_NONE;
-	if (!ring_onset_peak(P, bh, 0, lo, hi, &pk, &vp, &up, &um, &cv, &bx, &b))
+	/* the sextic's model only (the vertex column is the boxed top's) */
+	if (!ring_onset_read(P, bh, 0, lo, hi, 0, false, &pk, &vp, &up, &um, &cv, &bx, &b))
 		return false;
 	if (rb)
 		*rb = b;
@@ -3219,7 +3443,7 @@ static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src
 		fold_fine_model_due(src);
 		return;
 	}
-	struct rm_pts R; /* ~40 KiB of stack */
+	struct rm_pts R; /* ~45 KiB of stack */
 	struct rm_fit B;
 	double s2 = 1, chi0 = 0, tlo = NAN, thi = NAN;
 	rm_points(F, wlo, whi, box, RM_NQ, &R);
