@@ -1883,6 +1883,79 @@ static double edge_shape_var(const struct measure *m, const struct edge_win *w, 
  * ends' sum 0.00079 -> 0.00021 cycles sd over 16 redraws, 0.00019
  * without the scatter). A sample that stands out of the fit (edge_outlier)
  * is left out and the fit run again. */
+/* The shape's slope at phase phs (um per cycle) for the floor under an
+ * end fit's u (edge_floor_var), squared: the chord between the bins'
+ * points half a sample (h cycles) either side, less the chord's own
+ * noise (the two points' variance, shape.point_var), at least 0. The
+ * shape's own slope at a sample (shape_at: the quadratic through a bin's
+ * point and its neighbours', 1/367 of a cycle apart at 4 kHz) holds the
+ * points' noise many times over where they are noisy, and the fit takes
+ * it for the pen's: 4 kHz, 12.6 um of noise on a 350 um stroke at 20.004
+ * samples a stroke, the sum of the slopes squared over the head's window
+ * 2.4e8 and 7.4e8 (um/cycle)^2 on two redraws against 4.8e7 without
+ * noise, and the head's u 0.0026 and 0.0010 strokes where its scatter
+ * over 40 redraws was 0.0075. */
+static double edge_slope2(const struct shape *sh, double phs, double h)
+{
+	long nb = (long)sh->nbins;
+	double f = phs - floor(phs);
+	long ja = (long)floor((f - h) * (double)nb), jb = (long)floor((f + h) * (double)nb);
+	if (jb <= ja)
+		jb = ja + 1;
+	double d = (double)(jb - ja) / (double)nb; /* cycles between the bins' centres */
+	long a = ((ja % nb) + nb) % nb, b = ((jb % nb) + nb) % nb;
+	double s = (sh->c0[b] - sh->c0[a]) / d;
+	double s2 = s * s - (sh->point_var[a] + sh->point_var[b]) / (d * d);
+	return s2 > 0 ? s2 : 0;
+}
+
+/* A floor under an end fit's noise variance: the Cramer-Rao bound of
+ * its phase at t_eval (gradient ge) from the samples the fit used (c,
+ * lv, rp, drop as it left them), each sample's noise the record's at its
+ * level (shape.noise_var) and its phase's pull the pen's slope there as
+ * the shape's chords tell it (edge_slope2), not the shape's own slope:
+ * (ge' F^-1 ge), F = sum J J' / noise_var with the same unknowns as the
+ * fit but the strokes' amplitudes (edge_u counts their scatter apart).
+ * 0 where F cannot be solved. */
+static double edge_floor_var(const struct measure *m, const struct edge_win *w, int deg,
+			     const double *c, const struct edge_lev *lv, const struct edge_rip *rp,
+			     const uint32_t *drop, int ndrop, const double *ge)
+{
+	const struct shape *sh = &m->shape;
+	int npf = edge_npf(w, deg);
+	long nb = (long)sh->nbins;
+	double F[EDGE_NP_MAX * EDGE_NP_MAX] = { 0 }, inv[EDGE_NP_MAX * EDGE_NP_MAX];
+	double b[EDGE_NP_MAX] = { 0 }, x[EDGE_NP_MAX], h = 0.5 / w->P;
+	for (uint32_t i = w->i0; i < w->i1; i++) {
+		double r, J[EDGE_NP_MAX], phs, wt, T, dT, wj;
+		if (!edge_sample(m, w, deg, c, lv, rp, i, EDGE_GATE_CYC, drop, ndrop, &r, J, &phs,
+				 &wt))
+			continue;
+		long j = (long)floor((phs - floor(phs)) * (double)nb);
+		double nv = sh->noise_var[j >= 0 && j < nb ? j : 0];
+		if (!(nv > 0))
+			continue;
+		shape_at(sh, phs, &T, &dT, &wj);
+		/* the phase's columns carry dT: scaled to the chord's slope */
+		double k = dT != 0 ? sqrt(edge_slope2(sh, phs, h)) / num_abs(dT) : 0;
+		for (int p = 0; p <= deg + w->bend; p++)
+			J[p] *= k;
+		for (int p = 0; p < npf; p++)
+			for (int q = 0; q <= p; q++)
+				F[p * npf + q] += J[p] * J[q] / nv;
+	}
+	for (int p = 0; p < npf; p++)
+		for (int q = p + 1; q < npf; q++)
+			F[p * npf + q] = F[q * npf + p];
+	if (!num_solve_sym((unsigned)npf, F, b, x, inv))
+		return 0;
+	double v = 0;
+	for (int p = 0; p < npf; p++)
+		for (int q = 0; q < npf; q++)
+			v += ge[p] * inv[p * npf + q] * ge[q];
+	return v > 0 ? v : 0;
+}
+
 /* One fit of edge_fit_deg kept (edge_fit_one's, a candidate's chosen
  * degree): its outputs, its coefficients c, the offset lv_a and the
  * samples it left out, from which its misfit can be made after
@@ -2039,6 +2112,9 @@ static bool edge_fit_deg(const struct measure *m, const struct edge_win *w, int 
 	double dof = (double)n - npf - dof_e;
 	double s2 = rss / (dof > 1 ? dof : 1);
 	double vn = s2 * v, vs = edge_shape_var(m, w, deg, c, lv, rp, drop, ndrop, ge, inv, &vn);
+	double vf = edge_floor_var(m, w, deg, c, lv, rp, drop, ndrop, ge);
+	if (vf > vn)
+		vn = vf;
 	amp2[0] = amp2[1] = 0;
 	for (int k = 0; k < EDGE_AMP_STROKES; k++) /* d ph = ge' A^-1 (J' d x) */
 		for (int g = 0; g < 2; g++) {
