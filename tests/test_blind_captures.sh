@@ -932,6 +932,14 @@ drift_kept_ drift_kept_speed_chirp_1khz speed 1000 10822
 # part -6.01 +- 0.70: not said either. One capture, two reads each.
 drift_sign_ drift_sign_not_against_phase_1khz 1000 22884
 drift_sign_ drift_sign_levels_not_against_phase_1khz 1000 22884 wander_pct=0.02
+# The same draw without drift (drift_um=0): the quartic through the
+# troughs follows the sample phase, +7.16 um (u 0.52), the take-in +1.46:
+# "+8.62 +- 13.00 um, detected" flagged. The time part beside the phase
+# reads +0.21 +- 0.13, none within 2 of its deviations, while it could
+# have seen the figure's trend: that part reads none and the figure lies
+# far from it, "detected" is not said (drift.c drift_explain_denies).
+# One capture, two reads.
+drift_sign_ drift_not_detected_phase_only_1khz 1000 22884 drift_um=0
 # At a rate near a whole number of samples a stroke (142.886 Hz at 1 kHz:
 # 6.998) the samples fall on each stroke where they fell on the last, a
 # stroke's trough and peak as read move together with that phase (1.0 um
