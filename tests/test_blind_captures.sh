@@ -1895,8 +1895,11 @@ gen_no_ring_ ring_fine_lone_bin_no_ring_1khz "$twin15982_gen" "$twin15982_an"
 # unsure, U 4.35 -> 9.18 um for an error of +1.33 (session 39). Its 24
 # redraws read +0.32 um on average, sd 1.37, max 4.29, all within U.
 # The misfit now counts beyond chance at 1e-3 for its degrees of freedom
-# (ring.c): +1.33 um, U 4.35.
-fig_below_ ring_fine_misfit_by_its_dof_1khz ringing 1000 15908 6 depth
+# (ring.c): +1.33 um, U 4.35. Session 47 (LATH): the fine fold's model
+# sees the ring at z 259 with every near-best top 1.9..3.7 um under that
+# crest (ring.c fine_model_below): +0.77 um, U 6.48; the misfit's old
+# reading would stand over 9.18 with it, so the bar is 7.5.
+fig_below_ ring_fine_misfit_by_its_dof_1khz ringing 1000 15908 7.5 depth
 # blind_hunt.py spikes 1000 17390: two far spikes of 170 um at phases
 # 0.31 and 0.59 (nowhere near the top) on 122 Hz poly4567 strokes under
 # 227 us, 8.2 samples a stroke. Both were gated in every fold but the
@@ -3204,4 +3207,12 @@ PY
 # at 0.0051..0.0116 (rms 0.0063), no head beyond 2.7 of it, 39 of 40
 # within U: redraw 22 U 49.9. About 1 s.
 redraw_rate_in_u_ rate_end_u_noise_floor_4khz_redraw noisy 4000 11531 22 exposure_us=0.0 noise_um=12.6
+# blind_hunt.py ringing 1000 24043 (a 2858 Hz ring of 19 um decaying in
+# 0.22 ms on 108 Hz asine strokes, 9.3 samples a stroke; the ring takes
+# 0.74 um off the ringless top; session 47, LATH): +1.23 um against U
+# 0.86, status ok. The fine fold's model (ring.c fine_model_fit) saw the
+# ring at z 111 and put the top 0.16..0.83 um under the smooth peak, but
+# only tops over the peak counted (fine_model_doubt); now mirrored
+# (fine_model_below): +0.99 um, U 1.27. About 1 s.
+cover_ ring_1khz_model_tops_below_peak ringing 1000 24043 "" 1.1
 finish
