@@ -3057,10 +3057,41 @@ redraw_mean_ ring_4khz_seen_by_a_bend_max_sure_redraw ringing 4000 23833 2 1 0.5
 # then reached the corrected maximum (ring.c, unsure_max_doubt): U 1.02.
 # Session 46 (DENTIL): the ring is struck 119 um down the flank, 0.74 ms
 # before the top, and decays to 1.2 um there; the ring from its impact
-# (ring.c ring_onset_peak, under a long exposure only) fits it with no
-# box (-0.25 um, U 1.32), but took rings on ringless tops too: not landed
-# (docs/measurement.md 5a).
+# (ring.c ring_onset_peak, until then under a long exposure only) fits it
+# over the flank at 2450 Hz decaying in 0.56 ms, z 108 over the sextic, 84
+# over a smooth top, and is now read where an unsure maximum and no ripple
+# leave the smooth peak (ring.c, quiet_onset_take): -0.25 um, U 1.32.
+# Redraws 3 and 4 (-0.92 U 0.71 and -0.57 on fb87750): -0.02, +0.14; all
+# 12: -0.075 on average (sd 0.25), 12 within U and 1 um (d3d877d: -0.58,
+# 11 within U). Landed in session 47 (FASCIA) with two more gates: the
+# half window's ring over its smooth top (63 here) and the ring over a
+# pad's creep (64). About 2 s.
 cover_ ring_4khz_crest_on_top_unsure_max_covered ringing 4000 21405
+cover_ ring_4khz_decayed_ring_read_from_its_impact ringing 4000 21405 "ringing within 1 um" 0.5
+redraw_mean_ ring_4khz_decayed_ring_read_from_its_impact_redraw ringing 4000 21405 3 2 0.3
+# blind_hunt.py mixed 4000 25477 (asine strokes at 230 Hz, no ring): the
+# ring from its impact with no box took a 1.8 um "ring" at 3100 Hz, only
+# 9.4..12.1 of its noise over a smooth top of as many freedoms, and
+# reported it (U 0.43 -> 0.26 um); with no box the ring must beat that
+# top by QUIET_ONSET_SMOOTH (30; ring.c quiet_onset_take). A guard (no
+# ring on fb87750 either). About 1 s.
+no_ring_ ring_4khz_onset_no_ring_on_a_ringless_asine mixed 4000 25477
+# blind_hunt.py spikes 4000 25424 (asine strokes at 243 Hz with a dwell
+# 0.025 of a cycle, 54 us of exposure, no ring): the same model took a
+# 4.7 um ring decaying in 2.2 ms, the slowest decay it tries, 51 over the
+# smooth top (the dwell's shoulders): +0.28 um, U 0.57 -> +0.93, U 1.61;
+# a ring at the decay grid's edge is not taken there. A guard (+0.28 on
+# fb87750). About 1 s.
+cover_ ring_4khz_onset_no_ring_on_a_dwell_at_the_decay_edge spikes 4000 25424 "" 0.5
+# blind_hunt.py spikes 4000 25974 (asine strokes at 266 Hz with a dwell
+# 0.035 of a cycle, no exposure, no ring; session 47, FASCIA): the same
+# model took a 2025 Hz "ring" struck 5 points before the top, 282 of its
+# noise over the whole window's smooth top and 59 over the half
+# window's, and reported it: +0.00 um, U 0.33 -> +0.29, U 2.89. A pad's
+# creep (one break in the top's shape, no crest beyond it; ring.c
+# pad_creep_chi) fits it within 6.9 of the ring: not taken. A guard (no
+# ring on d3d877d either). About 2 s.
+no_ring_ ring_4khz_onset_no_ring_on_a_dwell_shoulder spikes 4000 25974
 # blind_hunt.py ringing 4000 21491 (a 4337 Hz ring of 6.8 um decaying in
 # 0.73 ms on 59 Hz asine strokes, 266 points, 3.9 in half a 2 kHz period:
 # coarse, read by the fine folds; session 46, DENTIL): the fine fold
