@@ -147,17 +147,22 @@ redraw_spread_() {
     --redraws "$n" "$RIG" --sd-max "$max"
 }
 
-# rate_ NAME KIND RATE SEED: the mean rate within 10 ppm (sensor clock) and
-# within U, status ok (issue 13's limit for speed changes, on a draw of
-# another kind)
-rate_() {
-  out=$(one_ "$2" "$3" "$4")
-  fig=$(printf '%s\n' "$out" | python3 -c '
+# rate_fig_ KIND RATE SEED: the draw's status, its mean rate within U
+# (True/False), within 10 ppm (sensor clock), its error and U
+rate_fig_() {
+  one_ "$1" "$2" "$3" | python3 -c '
 import json, sys
 t = sys.stdin.read()
 d = json.loads(t[t.index("{"):t.rindex("}") + 1])
 e = d["rate_err_sensor_ppm"]
-print("%s %s %s err %+.1f ppm U %.1f" % (d["status"], d["rate_cov"], abs(e) <= 10, e, d["rate_U_ppm"]))' 2>&1)
+print("%s %s %s err %+.1f ppm U %.1f" % (d["status"], d["rate_cov"], abs(e) <= 10, e, d["rate_U_ppm"]))' 2>&1
+}
+
+# rate_ NAME KIND RATE SEED: the mean rate within 10 ppm (sensor clock) and
+# within U, status ok (issue 13's limit for speed changes, on a draw of
+# another kind)
+rate_() {
+  fig=$(rate_fig_ "$2" "$3" "$4")
   case "$fig" in
     "ok True True "*) ok "$1: $fig" ;;
     *) bad "$1: $fig" ;;
@@ -3246,4 +3251,32 @@ redraw_rate_in_u_ rate_end_u_noise_floor_4khz_redraw noisy 4000 11531 22 exposur
 # only tops over the peak counted (fine_model_doubt); now mirrored
 # (fine_model_below): +0.99 um, U 1.27. About 1 s.
 cover_ ring_1khz_model_tops_below_peak ringing 1000 24043 "" 1.1
+
+# rate_u_ NAME KIND RATE SEED: status ok and the mean rate within its U
+# (k = 2), where the record's samples cannot give issue 13's 10 ppm: what
+# U must then say (whether within 10 ppm is printed, the third word of
+# rate_fig_, not judged)
+rate_u_() {
+  fig=$(rate_fig_ "$2" "$3" "$4")
+  case "$fig" in
+    "ok True "*) ok "$1: $fig" ;;
+    *) bad "$1: $fig" ;;
+  esac
+}
+# The 1 kHz speed draws beyond 10 ppm (session 47, RISER;
+# docs/measurement.md, "The 1 kHz speed misses, session 47"): their
+# errors are what the samples allow, and U must say so. blind_hunt.py
+# speed 1000 24859 (52.1 Hz, a 4.3 % chirp, 19 samples a stroke, 2.6 um
+# of noise on a 654 um stroke, scatter 2.6 um): -28.4 ppm against U 35.5
+# (u_stat 13.7, u_model 11.3 ppm); its floor (tests/gen/rate_floor.py)
+# 10.0 ppm (1 sd), 60 redraws of its noise (ring_redraw.py --rate) -2.9
+# +- 1.2 ppm, sd 8.9: a tail. speed 1000 26479 (52.2 Hz, a 3.5 % chirp,
+# wander 0.23 % at 1.2 Hz): -15.1 ppm against U 20.6 (u_stat 7.7,
+# u_model 6.9); its noise redrawn -7.5 +- 0.8 (sd 3.7), noiseless -0.3;
+# the wander redrawn too (rate_floor.py --redraws) -0.9 +- 1.6, sd 7.8:
+# the wander as drawn, which the tail's quadratic does not follow. Both
+# pass on /tmp/rig.s47 too (guards: a smaller rate U at 1 kHz must not
+# leave them). About 1 s each.
+rate_u_ rate_u_covers_floor_chirp_1khz_52hz speed 1000 24859
+rate_u_ rate_u_covers_wander_tail_1khz_52hz speed 1000 26479
 finish

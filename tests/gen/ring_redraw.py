@@ -6,7 +6,7 @@ A record's error holds what those draws gave it; over redraws its mean is
 what the engine does with that physics (a bias), its spread what U must
 cover.
 
-  ring_redraw.py RIG KIND FS SEED N [--from R] [KEY=VALUE ...]
+  ring_redraw.py RIG KIND FS SEED N [--from R] [--rate] [KEY=VALUE ...]
 
 Draw r = 0 is the record itself (blind_hunt.py --one KIND FS SEED); r > 0
 redraws (the noise and spike streams seeded + 1000 r, the scatter and
@@ -15,7 +15,11 @@ the draw (noise_um=0, scatter_um=0, ...). A drift draw is read with
 --drift correct (its depth the corrected one), as blind_hunt.py --one
 reads it. Prints each draw's depth error
 and U (k = 2), then the mean error, its spread and standard error, and
-how many are within U and within 1 um.
+how many are within U and within 1 um. With --rate the same for the mean
+rate instead (its error in ppm in the sensor's clock, blind_hunt.py's
+rate_err_sensor_ppm, and U in ppm; "within 10 ppm" for "within 1 um"):
+what tells a rate's bias from its tail at fixed physics (the motor's
+speed, its wander and PWM as drawn).
 """
 import os
 import random
@@ -58,12 +62,17 @@ def main():
         sys.exit(__doc__)
     rig, kind, fs, seed, n = argv[0], argv[1], float(argv[2]), int(argv[3]), int(argv[4])
     r0 = 0
+    rate = False
     p = bh.draw(kind, fs, seed)
     i = 5
     while i < len(argv):
         if argv[i] == "--from":
             r0 = int(argv[i + 1])
             i += 2
+            continue
+        if argv[i] == "--rate":
+            rate = True
+            i += 1
             continue
         k, v = argv[i].split("=", 1)
         if k not in p and k not in bc.DEFAULTS:
@@ -91,6 +100,14 @@ def main():
                     f.write(redraw(q, r)[0])
                 res["clean"] = bh.rig_analyze(rig, q, path)
             o = bh.judge(kind, p, truth, res)
+            if rate:
+                if o.get("rate_err_sensor_ppm") is None:
+                    print("r %d: status %s, no rate" % (r, o["status"]))
+                    continue
+                errs.append((o["rate_err_sensor_ppm"], o["rate_U_ppm"]))
+                print("r %d: %+.2f ppm U %.2f %s" % (r, errs[-1][0], errs[-1][1], o["status"]),
+                      flush=True)
+                continue
             if o.get("depth_err") is None:
                 print("r %d: status %s, no depth" % (r, o["status"]))
                 continue
@@ -106,6 +123,12 @@ def main():
         return 1
     m = sum(e for e, _ in errs) / len(errs)
     sd = (sum((e - m) ** 2 for e, _ in errs) / max(len(errs) - 1, 1)) ** 0.5
+    if rate:
+        print("%d draws: mean %+.2f ppm, sd %.2f (se %.2f); within U %d, within 10 ppm %d; "
+              "mean U %.2f" % (len(errs), m, sd, sd / len(errs) ** 0.5,
+                               sum(abs(e) <= u for e, u in errs), sum(abs(e) <= 10 for e, _ in errs),
+                               sum(u for _, u in errs) / len(errs)))
+        return 0
     print("%d draws: mean %+.3f um, sd %.3f (se %.3f); within U %d, within 1 um %d; mean U %.3f" % (
         len(errs), m, sd, sd / len(errs) ** 0.5, sum(abs(e) <= u for e, u in errs),
         sum(abs(e) <= 1 for e, _ in errs), sum(u for _, u in errs) / len(errs)))
