@@ -1564,6 +1564,21 @@ PY
 # (12 of 12).
 std_over_ std_follow_strong_pad_covered_4khz mixed 4000 19750 0.5 \
   pad_level=0.88 pad_gain=0.6 pad_tau_ms=0.5 noise_um=0.3 scatter_um=3.0
+# What the fits follow of each stroke's depth change, read from the record
+# (result.c std_peak_follow, fit.c top_peak_sample): under a pad's creep a
+# deeper stroke's extra travel lies in a peak narrower than the fits'
+# window; the sample nearest each stroke's peak stands off its fit by a
+# share of it, and its covariance with the depths gives what the std
+# reads short. blind_hunt.py spikes 4000 22304 (pad gain 0.59, 0.4 ms;
+# its fits follow 0.80 of each stroke's depth change) read the std
+# -0.240 um against U 0.162, speed 1000 24092 (0.54, 1.84 ms; 0.85)
+# -0.338 against 0.300, 24052 (0.56, 0.82 ms, a start-up; 0.70) -0.785
+# against 0.761 (main d3d877d). Now +0.007 (U 0.219), +0.034 (0.392), and
+# -0.785 (U 1.106: the covariance not significant, its standard error in U).
+# About 1 s each (spikes: two captures).
+std_ std_peak_follow_pad_4khz spikes 4000 22304 0.3
+std_ std_peak_follow_pad_1khz speed 1000 24092 0.6
+std_ std_peak_follow_pad_startup_1khz speed 1000 24052 1.3
 # The std's variance interval wholly below 0 (result.c std_expanded_u):
 # blind_hunt.py speed 1000 19722 (0.04 um of stroke scatter under 0.67 um
 # of noise and a 206 us exposure; the fits' noise f 1.50 um^2 against a

@@ -592,6 +592,12 @@ struct measure {
 	 * stroke_top_misfit) */
 	uint64_t toff_n;
 	double toff_ss, toff_h, toff_hh, toff_hhn, toff_inp;
+	/* the sample nearest each accepted stroke's peak off its fit (fit.c
+	 * top_peak_sample): count, sums of the residual r, r^2, the
+	 * stroke's depth x (from pk_ref, the first one's), x^2 and r x
+	 * (result.c, std_peak_follow) */
+	uint64_t pk_n;
+	double pk_ref, pk_sr, pk_srr, pk_sx, pk_sxx, pk_srx;
 	/* the very top's samples each against its stroke's fit (fit.c
 	 * top_peak_resid): their residuals' sum of squares, and its
 	 * expectation over the noise's variance (result.c

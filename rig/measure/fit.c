@@ -24,6 +24,8 @@ struct top_fit {
 	double level_sum;  /* sum of the stroke's samples */
 	enum fit_model model; /* what was fitted (fit_follow) */
 	bool top_run;      /* its top read from its very top's samples (top_fit_run) */
+	bool pk_have;      /* pk_res_um is set (top_peak_sample) */
+	double pk_res_um;  /* the sample nearest the shape's peak off the fit */
 };
 
 /* With this many top samples or fewer (1 kHz), each is also tested
@@ -1077,6 +1079,46 @@ static void top_fit_run(const struct top_sums *S, struct top_fit *f)
 	f->top_run = true;
 }
 
+/* The stroke's one sample nearest the shape's peak (its phase within half
+ * a sample of the peak's) against the stroke's fit there: pk_res_um. A
+ * stroke's extra depth that the fit's model (the shape offset, stretched
+ * and shifted) does not follow shows there: under a pad's creep it lies
+ * in a peak some 0.5 ms wide, narrower than the fit's window, and the
+ * residual at the peak then grows with the stroke's depth (result.c,
+ * std_peak_follow). Under white noise a least-squares fit's residual is
+ * uncorrelated with its parameters: their covariance over the strokes is
+ * the misfit alone. Only such fits (the three terms, the stretch): an
+ * offset model's depth is a weighted offset (top_offset_weighed) in which
+ * this sample's noise weighs more than in p[0], and their noise then
+ * correlates (blind_hunt.py speed 1000 26800, no pad, two thirds of its
+ * strokes fitted by an offset: the std +0.68 um against U 0.93 with
+ * them). A residual beyond 4 sigma + 1 um (a spike the gates left, a bad
+ * sample) is not taken. */
+static void top_peak_sample(const struct measure *m, const struct xing *a, double b_t,
+			    uint32_t b_idx, const struct bend *bend, const struct top_sums *S,
+			    enum top_kind k,
+			    const double p[3], const double inv[3][3], double sig2,
+			    struct top_fit *f)
+{
+	const struct shape *sh = &m->shape;
+	double span = b_t - a->t_slot;
+	double slot = floor(a->t_slot + sh->peak_phase * span + 0.5);
+	double id = slot - (double)m->hist_slot0;
+	f->pk_have = false;
+	if ((k != TOP_THREE && k != TOP_STRETCH) || !(span > 0) || !(id >= (double)a->idx && id < (double)b_idx))
+		return;
+	/* the sample's phase as the gathering took it (a bent phase: the
+	 * sample nearest the peak by the straight one) */
+	double ph = bend ? bend_phase(bend, slot - bend->x0) : (slot - a->t_slot) / span;
+	struct shape_bin sb = shape_bin_at(ph, (double)sh->nbins, (long)sh->nbins);
+	struct top_sample t = { .v = sh->w[sb.j] - 1, .d = shape_bin_d(sh, sb) };
+	double h, res = shape_bin_r(sh, sb, m->hist[(uint32_t)id]) - top_pred(S, k, p, inv, &t, &h);
+	if (!(fabs(res) <= 4 * sqrt(sig2) + 1) || !(h < 1))
+		return;
+	f->pk_have = true;
+	f->pk_res_um = res;
+}
+
 static bool top_fit(const struct measure *m, const struct xing *a, double b_t, uint32_t b_idx,
 		    struct top_fit *f, struct knot_sums *ks, double t_sig, bool changing,
 		    const struct bend *bend)
@@ -1171,6 +1213,7 @@ static bool top_fit(const struct measure *m, const struct xing *a, double b_t, u
 	f->top_off_um = top_off(&S, k, p, inv, &f->top_off_h);
 	f->top_off_np = S.np;
 	f->peak_ss = top_peak_resid(&S, k, p, inv, &f->peak_dof);
+	top_peak_sample(m, a, b_t, b_idx, bend, &S, k, p, inv, sig2, f);
 	return true;
 }
 
@@ -1376,6 +1419,19 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 	}
 	m->fitvar_sum += f.var_factor;
 	m->fit_models[f.model]++;
+	if (f.pk_have) {
+		/* the peak samples' residuals against the strokes' depths
+		 * (std_peak_follow), the depths from the first one's */
+		if (m->pk_n == 0)
+			m->pk_ref = s.peak_um;
+		double x = s.peak_um - m->pk_ref;
+		m->pk_n++;
+		m->pk_sr += f.pk_res_um;
+		m->pk_srr += f.pk_res_um * f.pk_res_um;
+		m->pk_sx += x;
+		m->pk_sxx += x * x;
+		m->pk_srx += f.pk_res_um * x;
+	}
 	if (f.top_off_h > 0) {
 		m->toff_n++;
 		m->toff_ss += f.top_off_um * f.top_off_um;
