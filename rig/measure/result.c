@@ -123,7 +123,7 @@ static void std_peak_follow(const struct measure *m, double std_um, double *shif
 	if (!(vr > 0) || !(vx > 0))
 		return;
 	double se = sqrt((vr * vx + c * c) / n);
-	double z = c / se, lam = z <= 1 ? 0 : z >= 3 ? 1 : (z - 1) / 2;
+	double lam = num_ramp(c / se, 1, 3);
 	double left = c > 0 ? (1 - lam) * c : 0;
 	*shift = lam * c / std_um;
 	*u = sqrt(se * se + left * left) / std_um;
