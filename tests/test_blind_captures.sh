@@ -1579,6 +1579,15 @@ std_over_ std_follow_strong_pad_covered_4khz mixed 4000 19750 0.5 \
 std_ std_peak_follow_pad_4khz spikes 4000 22304 0.3
 std_ std_peak_follow_pad_1khz speed 1000 24092 0.6
 std_ std_peak_follow_pad_startup_1khz speed 1000 24052 1.3
+# The exposure's drop at each stroke's speed (result.c
+# std_exposure_speed): blind_hunt.py speed 4000 27425, a step x1.263 at
+# 0.62 s under a 187 us exposure on 214 Hz asine strokes, 0.08 um of
+# stroke scatter: the strokes before the step read +1.0 um, those after
+# it -0.55 (the shape adds back the drop of the mean period's box), the
+# std 0.674 um against a true 0.079, U 0.268, on each of 12 redraws of
+# its noise (main 44010a6). Now -0.06 um, U 0.56 (E's own u: the
+# correction's middle). About 1 s.
+std_ std_exposure_speed_step_4khz speed 4000 27425 0.8
 # The std's variance interval wholly below 0 (result.c std_expanded_u):
 # blind_hunt.py speed 1000 19722 (0.04 um of stroke scatter under 0.67 um
 # of noise and a 206 us exposure; the fits' noise f 1.50 um^2 against a
@@ -2778,6 +2787,15 @@ rate_ rate_spike_end_fit_amplitudes_1khz spikes 1000 14613
 # seen, weighed by the line's own z from 1 to 2 (drift.c drift_fit):
 # U 4.18 (40 of 40 redraws within U).
 depth_below_ drift_line_start_misfit_flagged_1khz mixed 1000 14608 6
+# blind_hunt.py mixed 4000 24058 (flagged): a logistic drift of 0.61 um
+# (+0.31 um in the mean). The line through the troughs read it +0.35 +-
+# 0.18 um (z 1.97; noiseless +0.63), its first troughs 0.61 um above it,
+# and the stroke's period "explained" that trend, as it does nearly
+# every trend not significant to start with: the line's c alone counted
+# (0.20 um), +0.72 um against U 0.71. The period's gate now holds only
+# where the line shows a trend (z 2 or more; drift.c result_drift): the
+# misfit counts, U 1.67. One capture, one read (~1 s).
+cover_ drift_unseen_line_start_period_gate_4khz mixed 4000 24058
 # blind_hunt.py drift 4000 15516 and 15323 (read with --drift correct):
 # the depth reads high by the noise, not by the drift (session 39, MANDREL;
 # docs/measurement.md, "The 4 kHz top under noise"). 15516, an asine top
