@@ -1981,9 +1981,30 @@ static bool ro_vertex_search(struct rm_pts *R, double pps, double x00, long nx, 
 	}
 }
 
+/* The least chi-square gain (over the base block, in the fit's noise) at
+ * which a window takes its ring: RM_CHI, but for the vertex model's half
+ * window RO_HALF_CHI. The half window confirms the whole window's ring
+ * (ring_onset_read: both must take one, and ro_vertex_unpinned holds
+ * their frequencies within the half window's resolution); it holds about
+ * half the points and often not the impact (the generator strikes 60-225
+ * um down, the half window reaches 120), so a ring the whole window pins
+ * by 70-90 of its noise stands 7-16 out of the half window's sextic and
+ * column. Under a 200-235 us exposure, where the box's first null (f
+ * tau = 1) hides a 4.2-5 kHz ring, RM_CHI there dropped real rings the
+ * whole window read: blind_hunt.py ringing 4000 23878 (asine, 4503 Hz,
+ * 234 us; the whole window 4425 Hz at z 88, the half 4725 at z 14.1)
+ * -6.10 um (U 28.49, the boxed top), 27823 (poly4567, 4730 Hz, 210 us;
+ * 4675 Hz at z 75, the half 4200 at 15.6) -7.82 (U 27.44). The sextic's
+ * model keeps RM_CHI in both (its rings read today do not move). */
+#define RO_HALF_CHI 10.0
+static double ro_window_chi(double reach_um, bool vertex)
+{
+	return vertex && reach_um < RO_REACH_UM ? RO_HALF_CHI : RM_CHI;
+}
+
 /* The model over the points within reach_um of the top (about lo..hi),
  * its tops over lo..hi: false when the window holds too few points or the
- * ring is not taken (RM_CHI, RM_SECOND_FIT, the band's edge: above). With
+ * ring is not taken (ro_window_chi, RM_SECOND_FIT, the band's edge: above). With
  * the vertex column where vertex (ro_vertex_search): its rules against
  * the sextic and the column, the smooth top one coefficient wider. */
 static bool ro_window(const struct shape_pts *P, double bh, double box, long lo, long hi,
@@ -2016,7 +2037,8 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 	O->z = (chi0 - best.chi) / s2;
 	/* against a smooth top of as many freedoms (ring_onset_peak) */
 	O->zs = (ro_smooth_chi(&R, vertex ? RO_SMOOTH_NQ + 1 : RO_SMOOTH_NQ) - best.chi) / s2;
-	if (!(O->z > RM_CHI) || B.kbest <= 0 || B.kbest >= RM_NF - 1 || s2 > RM_SECOND_FIT)
+	if (!(O->z > ro_window_chi(reach_um, vertex)) || B.kbest <= 0 || B.kbest >= RM_NF - 1 ||
+	    s2 > RM_SECOND_FIT)
 		return false;
 	ro_tab_fill(&R, best.w, best.lam, T);
 	if (!ro_solve(&R, T, best.x0, true, &best))
