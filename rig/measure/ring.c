@@ -1030,10 +1030,11 @@ static bool rm_on_grid(const struct rm_pts *R, double f, double pps, double widt
 /* rm_search's coarse pass (RM_COARSE, step > 1): frequency k lies within
  * step - 1 of one fitted in pass 0 (done) whose best decay's chi-square
  * is within near, the least's bound. */
-static bool rm_coarse_near(const double *chi, const bool *done, int k, int step, double near)
+static bool rm_coarse_near(const double *chi, const bool *done, int k, int step, double near,
+			   int nf)
 {
 	for (int j = k - step + 1; j < k + step; j++) {
-		if (j < 0 || j >= RM_NF || !done[j])
+		if (j < 0 || j >= nf || !done[j])
 			continue;
 		for (int i = 0; i < RM_NTAU; i++)
 			if (chi[j * RM_NTAU + i] <= near)
@@ -1042,17 +1043,17 @@ static bool rm_coarse_near(const double *chi, const bool *done, int k, int step,
 	return false;
 }
 
-/* Whether rm_search's pass fits frequency k: pass 0 every step-th and the
- * last; pass 1 (step > 1) those not fitted that lie near a good one
- * (rm_coarse_near); pass 2 (the profile) every one, its decays chosen
+/* Whether rm_search's pass fits frequency k of nf: pass 0 every step-th
+ * and the last; pass 1 (step > 1) those not fitted that lie near a good
+ * one (rm_coarse_near); pass 2 (the profile) every one, its decays chosen
  * there. */
 static bool rm_pass_fits(int pass, int k, int step, const bool *done, const double *chi,
-			 double near)
+			 double near, int nf)
 {
 	if (pass == 0)
-		return k % step == 0 || k == RM_NF - 1;
+		return k % step == 0 || k == nf - 1;
 	if (pass == 1)
-		return step > 1 && !done[k] && rm_coarse_near(chi, done, k, step, near);
+		return step > 1 && !done[k] && rm_coarse_near(chi, done, k, step, near, nf);
 	return true;
 }
 
@@ -1124,7 +1125,7 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 		for (int k = 0; k < RM_NF; k++) {
 			double f = RING_HZ_LO + RM_DF_HZ * k, w = 2 * M_PI * f / pps;
 			bool filled = false, grid = rm_on_grid(R, f, pps, width);
-			if (!rm_pass_fits(pass, k, step, done, chi, near))
+			if (!rm_pass_fits(pass, k, step, done, chi, near, RM_NF))
 				continue;
 			if (pass < 2)
 				done[k] = true;
@@ -1865,29 +1866,44 @@ struct ro_best {
 	double s2, tlo, thi; /* the best fit's noise; the near-best models' tops */
 };
 
+/* The vertex model's scan reaches RO_HZ_WIDE, past the band's edge: a
+ * ring just under 5 kHz, or one beyond the box's first null (1 / tau,
+ * 4.2-5 kHz under 200-240 us), has its valley at the band's edge or just
+ * past it, and ro_window refuses a best ring at the edge of the scan.
+ * blind_hunt.py ringing 4000 22229 (poly345, a 4993 Hz ring of 5.7 um
+ * under 229 us): the best ring at 5000 Hz, the boxed top, -2.67 um (U
+ * 28.28); scanned to 5500 Hz its best at 5000 and 5025, -0.22 (U 3.73);
+ * 27900 (poly4567, 4703 Hz, 19.7 um, 232 us): 5000 Hz, -4.94 (U 29.17);
+ * 5025 Hz, -1.82 (U 5.94). The sextic's model keeps the band (its rings
+ * read today do not move). */
+#define RO_HZ_WIDE 5500.0
+#define RO_NF_WIDE ((int)((RO_HZ_WIDE - RING_HZ_LO) / RM_DF_HZ) + 1)
+#define RO_NF_MAX (RO_NF_WIDE > RM_NF ? RO_NF_WIDE : RM_NF)
+
 /* The onset scan of R's window (its base block R->nq columns): every
- * ring of the band and onset x0 from x00 a point apart (S's fast scan
+ * ring of the first nf of the scan (RM_DF_HZ apart from RING_HZ_LO:
+ * RM_NF the band, RO_NF_WIDE past it) and onset x0 from x00 a point apart (S's fast scan
  * where fast, else ro_solve with T), in three passes: 0 every RM_COARSE-th
  * frequency, 1 those about the good ones (rm_pass_fits, as rm_search),
  * 2 the near-best models' tops over lo..hi. False when no ring fits. */
-static bool ro_search(const struct rm_pts *R, double pps, double x00, bool fast,
+static bool ro_search(const struct rm_pts *R, double pps, double x00, bool fast, int nf,
 		      struct ro_scan *S, struct ro_tab *T, long lo, long hi, struct ro_best *O)
 {
 	struct ro_fit F, best = { .chi = INFINITY };
-	double least[RM_NF * RM_NTAU]; /* each ring's least chi-square over x0 */
+	double least[RO_NF_MAX * RM_NTAU]; /* each ring's least chi-square over x0 */
 	int kbest = -1;
 	double s2 = 1, tlo = INFINITY, thi = -INFINITY, span = R->span;
 	unsigned nb = R->nq;
-	bool done[RM_NF];
-	for (int k = 0; k < RM_NF * RM_NTAU; k++)
+	bool done[RO_NF_MAX];
+	for (int k = 0; k < nf * RM_NTAU; k++)
 		least[k] = INFINITY;
-	for (int k = 0; k < RM_NF; k++)
+	for (int k = 0; k < nf; k++)
 		done[k] = false;
 	for (int pass = 0; pass < 3; pass++) {
 		double near = best.chi + (RM_PROFILE + RM_COARSE_MARGIN) * s2;
-		for (int k = 0; k < RM_NF; k++) {
+		for (int k = 0; k < nf; k++) {
 			double w = 2 * M_PI * (RING_HZ_LO + RM_DF_HZ * k) / pps;
-			if (!rm_pass_fits(pass, k, RM_COARSE, done, least, near))
+			if (!rm_pass_fits(pass, k, RM_COARSE, done, least, near, nf))
 				continue;
 			if (pass < 2)
 				done[k] = true;
@@ -1967,7 +1983,7 @@ static bool ro_vertex_search(struct rm_pts *R, double pps, double x00, long nx, 
 	for (int scan = 0;; scan++) {
 		*chi0 = ro_base_chi(R);
 		bool fast = ro_scan_init(R, pps, x00, nx, mem, S);
-		if (!isfinite(*chi0) || !ro_search(R, pps, x00, fast, S, T, lo, hi, O))
+		if (!isfinite(*chi0) || !ro_search(R, pps, x00, fast, RO_NF_WIDE, S, T, lo, hi, O))
 			return false;
 		if (scan + 1 >= RO_VERTEX_SCANS)
 			return true;
@@ -2004,9 +2020,10 @@ static double ro_window_chi(double reach_um, bool vertex)
 
 /* The model over the points within reach_um of the top (about lo..hi),
  * its tops over lo..hi: false when the window holds too few points or the
- * ring is not taken (ro_window_chi, RM_SECOND_FIT, the band's edge: above). With
+ * ring is not taken (ro_window_chi, RM_SECOND_FIT, the scan's edge: above). With
  * the vertex column where vertex (ro_vertex_search): its rules against
- * the sextic and the column, the smooth top one coefficient wider. */
+ * the sextic and the column, the smooth top one coefficient wider, the
+ * scan to RO_HZ_WIDE. */
 static bool ro_window(const struct shape_pts *P, double bh, double box, long lo, long hi,
 		      double reach_um, bool vertex, struct ro_read *O)
 {
@@ -2029,15 +2046,16 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 	struct ro_scan scan, *S = &scan;
 	struct ro_best B;
 	if (vertex ? !ro_vertex_search(&R, pps, x00, nx, mem, S, T, lo, hi, &chi0, &B)
-		   : !ro_search(&R, pps, x00, ro_scan_init(&R, pps, x00, nx, mem, S), S, T, lo,
-				hi, &B))
+		   : !ro_search(&R, pps, x00, ro_scan_init(&R, pps, x00, nx, mem, S), RM_NF, S, T,
+				lo, hi, &B))
 		return false;
 	struct ro_fit best = B.best;
 	double s2 = B.s2;
 	O->z = (chi0 - best.chi) / s2;
 	/* against a smooth top of as many freedoms (ring_onset_peak) */
 	O->zs = (ro_smooth_chi(&R, vertex ? RO_SMOOTH_NQ + 1 : RO_SMOOTH_NQ) - best.chi) / s2;
-	if (!(O->z > ro_window_chi(reach_um, vertex)) || B.kbest <= 0 || B.kbest >= RM_NF - 1 ||
+	int nf = vertex ? RO_NF_WIDE : RM_NF; /* the scan's, ro_search */
+	if (!(O->z > ro_window_chi(reach_um, vertex)) || B.kbest <= 0 || B.kbest >= nf - 1 ||
 	    s2 > RM_SECOND_FIT)
 		return false;
 	ro_tab_fill(&R, best.w, best.lam, T);
