@@ -2512,6 +2512,32 @@ static double seen_share(const struct ripple *rp, long n, double excess, double 
 	return b > a ? b : a;
 }
 
+/* An unsure maximum on a ripple seen (peak_ringing): how far from the
+ * maximum taken the crest may lie, as a rectangular half-width. Below it
+ * down to the smooth peak (excess), and above it up to the highest
+ * reading of any h tried (c->top): a wider quadratic is the least
+ * uncertain but reads a ring's crest low, never high (ring_gain), and
+ * where the ripple shows no rise its half period is only bounded by the
+ * band's (ring_band_half), so h may span most of a fast ring's period.
+ * blind_hunt.py ringing 4000 28338 (a 3626 Hz ring of 12.1 um decaying
+ * in 0.35 ms, struck on the flank, 274 Hz asine strokes, 249 points, no
+ * exposure; 19 points a ring period, a convex point 22 points out, held
+ * to the band's 17): the 17-point quadratic read the crest 0.15 um over
+ * the smooth peak, the 5- and 7-point ones 0.52, the truth 0.84: -0.68
+ * um against U 0.65, status ok; 12 redraws of its noise and scatter
+ * (tests/gen/ring_redraw.py) the 17-point one taken in 6, each -0.18 to
+ * -0.68 um, 2 outside U. Now U 0.80, the redraws all within U (mean U
+ * 0.87 -> 1.06 um; -0.19 um on average, a tail). Taken as the middle of
+ * the two readings instead (the peak moved), 28338's redraws read +0.08
+ * um on average, but 20 other records of 200 (ringing at 4 kHz, seeds
+ * 28200-28399) moved, all up, by the highest reading's noise: their mean
+ * error -0.01 -> +0.10, rms 0.14 -> 0.21 um. So U only. */
+static double unsure_crest_reach(const struct ring_cand *c, double excess)
+{
+	double above = c->top - (c->val + c->corr);
+	return above > excess ? above : excess;
+}
+
 /* A local maximum 2..RING_SIGMAS sigma above the smooth peak with no
  * ripple (peak_ringing): the smooth peak stays (or moves a share of the
  * way to the middle), and the gap counts in U as a rectangular
@@ -2536,27 +2562,6 @@ static double seen_share(const struct ripple *rp, long n, double excess, double 
  * noise (the same capture without noise or scatter reads -0.23 um): its
  * U widened. The ring from its impact reads it now (quiet_onset_take,
  * sessions 46-47): -0.25 um, U 1.32. */
-/* An unsure maximum on a ripple seen (peak_ringing): how far from the
- * maximum taken the crest may lie, as a rectangular half-width. Below it
- * down to the smooth peak (excess), and above it up to the highest
- * reading of any h tried (c->top): a wider quadratic is the least
- * uncertain but reads a ring's crest low, never high (ring_gain), and
- * where the ripple shows no rise its half period is only bounded by the
- * band's (ring_band_half), so h may span most of a fast ring's period.
- * blind_hunt.py ringing 4000 28338 (a 3626 Hz ring of 12.1 um decaying
- * in 0.35 ms, struck on the flank, 274 Hz asine strokes, 249 points, no
- * exposure; 19 points a ring period, a convex point 22 points out, held
- * to the band's 17): the 17-point quadratic read the crest 0.15 um over
- * the smooth peak, the 5- and 7-point ones 0.52, the truth 0.84: -0.68
- * um against U 0.65, status ok; 12 redraws of its noise and scatter
- * (tests/gen/ring_redraw.py) the 17-point one taken in 6, each -0.31 to
- * -0.68 um, 2 outside U. */
-static double unsure_crest_reach(const struct ring_cand *c, double excess)
-{
-	double above = c->top - (c->val + c->corr);
-	return above > excess ? above : excess;
-}
-
 static double unsure_max_doubt(double u_model, const struct ring_cand *c, double excess,
 			       bool main_fold)
 {
