@@ -1579,6 +1579,15 @@ std_over_ std_follow_strong_pad_covered_4khz mixed 4000 19750 0.5 \
 std_ std_peak_follow_pad_4khz spikes 4000 22304 0.3
 std_ std_peak_follow_pad_1khz speed 1000 24092 0.6
 std_ std_peak_follow_pad_startup_1khz speed 1000 24052 1.3
+# The exposure's drop at each stroke's speed (result.c
+# std_exposure_speed): blind_hunt.py speed 4000 27425, a step x1.263 at
+# 0.62 s under a 187 us exposure on 214 Hz asine strokes, 0.08 um of
+# stroke scatter: the strokes before the step read +1.0 um, those after
+# it -0.55 (the shape adds back the drop of the mean period's box), the
+# std 0.674 um against a true 0.079, U 0.268, on each of 12 redraws of
+# its noise (main 44010a6). Now -0.06 um, U 0.56 (E's own u: the
+# correction's middle). About 1 s.
+std_ std_exposure_speed_step_4khz speed 4000 27425 0.8
 # The std's variance interval wholly below 0 (result.c std_expanded_u):
 # blind_hunt.py speed 1000 19722 (0.04 um of stroke scatter under 0.67 um
 # of noise and a 206 us exposure; the fits' noise f 1.50 um^2 against a

@@ -196,6 +196,12 @@ struct shape {
 	double exposure_bins;     /* the sensor's exposure, in bins (set before
 				     building; 0 = none) */
 	double exposure_um;       /* what it took off the peak (added back) */
+	double exposure_p_slots;  /* the mean period exposure_bins is of (slots) */
+	double exposure_d2_um;    /* the box's drop once more (M -> BM, d2) */
+	double exposure_ue_um;    /* exposure_um's standard uncertainty */
+	bool exposure_speed;      /* exposure_um is the smooth top's drop, which
+				     scales with each stroke's speed (no ring
+				     in it: result.c std_exposure_speed) */
 	enum measure_ring ring;   /* impact ringing (ring.c) */
 	double ring_rise_um;      /* its rise when not resolved */
 	double ring_hidden_um;    /* a ring the exposure may hide (half-width, in U) */
@@ -598,6 +604,13 @@ struct measure {
 	 * (result.c, std_peak_follow) */
 	uint64_t pk_n;
 	double pk_ref, pk_sr, pk_srr, pk_sx, pk_sxx, pk_srx;
+	/* each accepted stroke's box width against the fold's, rho = the
+	 * shape's exposure_p_slots over the stroke's period (fit.c
+	 * exposure_speed_add): count, its depth x (from ex_ref, the first
+	 * one's), sums of y2 = rho^2, y4 = rho^4, their squares and
+	 * product, x y2 and x y4 (result.c std_exposure_speed) */
+	uint64_t ex_n;
+	double ex_ref, ex_sx, ex_s2, ex_s4, ex_s22, ex_s44, ex_s24, ex_sx2, ex_sx4;
 	/* the very top's samples each against its stroke's fit (fit.c
 	 * top_peak_resid): their residuals' sum of squares, and its
 	 * expectation over the noise's variance (result.c

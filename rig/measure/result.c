@@ -129,6 +129,63 @@ static void std_peak_follow(const struct measure *m, double std_um, double *shif
 	*u = sqrt(se * se + left * left) / std_um;
 }
 
+/* The exposure's drop at each stroke's speed. The shape's correction
+ * (exposure_um, E) is the box's drop on the fold, whose box is the
+ * exposure over the strokes' mean period; a stroke at another speed
+ * sees a box rho times as wide in phase (fit.c exposure_speed_add) and
+ * a top p - a x^2 - b x^4 drops A rho^2 + B rho^4 under it (A + B = E:
+ * shape.c, the drops under k boxes; d2 = A + 13/3 B). Its fit reads the
+ * drop it saw and the shape adds E back: a faster stroke reads short,
+ * a slower one deep, and the depths spread by what the speed did
+ * (blind_hunt.py speed 4000 27425, a step x1.263 under 187 us on an
+ * asine: the strokes before it +1.0 um, after it -0.55, the std 0.67 um
+ * for a true 0.08, U 0.27, on each of 12 redraws of its noise; without
+ * the exposure 0.08). Each stroke's depth plus g = A rho^2 + B rho^4 is
+ * its depth under the fold's box; the std is theirs: var(x + g) = var(x)
+ * + 2 cov(x, g) + var(g) over the strokes. *dvar: that change of the
+ * variance (um^2); *u: the std's standard uncertainty from E's (E +-
+ * sqrt(3) ue, B from each), the largest move of the std against std0 (the
+ * std with the change, fitvar its fits' part taken off) as a rectangular
+ * half-width. 0 and 0 without a smooth top's correction (a ring's does
+ * not scale with the speed: shape.c exposure_speed), PK_MIN_N strokes
+ * or their periods. */
+static double exposure_dvar(const struct measure *m, double E, double d2)
+{
+	double n = (double)m->ex_n;
+	double v22 = (m->ex_s22 - m->ex_s2 * m->ex_s2 / n) / (n - 1);
+	double v44 = (m->ex_s44 - m->ex_s4 * m->ex_s4 / n) / (n - 1);
+	double v24 = (m->ex_s24 - m->ex_s2 * m->ex_s4 / n) / (n - 1);
+	double cx2 = (m->ex_sx2 - m->ex_sx * m->ex_s2 / n) / (n - 1);
+	double cx4 = (m->ex_sx4 - m->ex_sx * m->ex_s4 / n) / (n - 1);
+	double B = (d2 - E) * 3 / 10;
+	B = B < 0 ? 0 : B > E ? E : B;
+	double A = E - B;
+	return 2 * (A * cx2 + B * cx4) + A * A * v22 + 2 * A * B * v24 + B * B * v44;
+}
+
+static void std_exposure_speed(const struct measure *m, double var, double fitvar, double *dvar,
+			       double *u)
+{
+	const struct shape *sh = &m->shape;
+	*dvar = *u = 0;
+	double E = sh->exposure_um;
+	if (!sh->exposure_speed || !(E > 0) || m->ex_n < PK_MIN_N || m->ex_n != m->strokes)
+		return;
+	double dv = exposure_dvar(m, E, sh->exposure_d2_um);
+	if (!isfinite(dv))
+		return;
+	*dvar = dv;
+	double v0 = var + dv - fitvar, s0 = v0 > 0 ? sqrt(v0) : 0, half = 0;
+	for (int k = -1; k <= 1; k += 2) {
+		double Ek = E + k * sqrt(3.0) * sh->exposure_ue_um;
+		Ek = Ek > 0 ? Ek : 0;
+		double vk = var + exposure_dvar(m, Ek, sh->exposure_d2_um) - fitvar;
+		double sk = vk > 0 ? sqrt(vk) : 0;
+		half = num_abs(sk - s0) > half ? num_abs(sk - s0) : half;
+	}
+	*u = isfinite(half) ? half / sqrt(3.0) : 0;
+}
+
 /* The noise's kurtosis from the fits' residual sums of squares (rss^2
  * against dof^2 + (kurt - 1) dof, sigma^4 each); with fewer than
  * MINMAX_KURT_DOF degrees of freedom 12, about a Student t with 3. */
@@ -511,11 +568,16 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 		ud = out->drift_um * out->drift_um / 12.0;
 		ud = vc > ud ? vc : ud;
 	}
+	/* the exposure's drop at each stroke's speed (std_exposure_speed) */
+	double dv_ex, u_ex;
+	std_exposure_speed(m, var_std, fitvar, &dv_ex, &u_ex);
+	var_std = var_std + dv_ex > 0 ? var_std + dv_ex : 0;
 	double tv = var_std - fitvar;
 	out->depth_std_um = tv > 0 ? sqrt(tv) : 0;
 	out->depth_std_U_um = std_expanded_u(var_std, fitvar, ud,
 					     n * (1 - r1_std * r1_std) / (1 + r1_std * r1_std),
 					     out->depth_std_um, std_follow(m, n));
+	out->depth_std_U_um = hypot(out->depth_std_U_um, 2 * u_ex);
 	{
 		/* what the fits do not follow of each stroke's depth change at
 		 * its peak (std_peak_follow): taken off the std's shortfall,
@@ -1794,6 +1856,14 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 		 * store held them (edge.c): no knot time, no extrapolated
 		 * rate (1 kHz, 2.9 % FM: +43 ppm; a start from 65 %: +86). */
 		double sd = out->depth_std_um;
+		{
+			/* the strokes' scatter as their samples show it: what
+			 * the exposure's drop at each one's speed spread
+			 * (std_exposure_speed) is in the ends' samples too */
+			double dv, ux;
+			std_exposure_speed(m, 0, 0, &dv, &ux);
+			sd = dv < 0 ? sqrt(sd * sd - dv) : sd;
+		}
 		if (eh) {
 			head = m->edge_head;
 			uh = edge_u(m->edge_head_u, m->edge_head_amp, sd);

@@ -2598,6 +2598,7 @@ static void shape_top_read(struct shape *sh, const struct shape_pts *P, const st
 	/* a ring fitted through the box (ring.c, ring_model_peak): its top
 	 * is the unboxed one, the box's part already in */
 	sh->exposure_um = isnan(box_um) ? 0 : box_um;
+	sh->exposure_speed = false;
 	if (sh->exposure_bins > 0 && isnan(box_um)) {
 		double ue, w = sh->exposure_bins, p0 = peak, u_ring = u_model;
 		bool extrap = n >= EXPOSURE_EXTRAP_BINS && sh->exposure_bins >= 3;
@@ -2617,6 +2618,12 @@ static void shape_top_read(struct shape *sh, const struct shape_pts *P, const st
 		exposure_fits(P, vpos, w, ref, extrap, &f);
 		sh->exposure_um = exposure_corr_fit(&f, w, false, ringless, &ue);
 		peak += sh->exposure_um;
+		/* the smooth top's drop scales with each stroke's speed
+		 * (result.c std_exposure_speed): its d2 (below a bin the
+		 * vertex's, taken as a parabola's) and its u */
+		sh->exposure_speed = ringless;
+		sh->exposure_d2_um = w < 1 ? sh->exposure_um : f.d;
+		sh->exposure_ue_um = ue;
 		u_model = sqrt(u_model * u_model + ue * ue);
 		/* a ring's other crest, as high through the box (exposure_rival);
 		 * not beside an unsure ring whose ripple earned nothing of its
@@ -2702,6 +2709,9 @@ static bool shape_build(struct shape *sh, const struct bins *bn, const struct bi
 		r.peak += (1 - t) * g;
 		r.vpos += (1 - t) * (ra.vpos - r.vpos);
 		sh->exposure_um += (1 - t) * (alt.exposure_um - sh->exposure_um);
+		sh->exposure_d2_um += (1 - t) * (alt.exposure_d2_um - sh->exposure_d2_um);
+		sh->exposure_ue_um += (1 - t) * (alt.exposure_ue_um - sh->exposure_ue_um);
+		sh->exposure_speed = sh->exposure_speed && alt.exposure_speed;
 	}
 	double peak = r.peak, vpos = r.vpos, u_peak = r.u_peak, u_model = r.u_model;
 	long lo = r.lo, hi = r.hi;
@@ -2832,9 +2842,12 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 	unsigned filled;
 	/* the exposure in bins: its part of the mean period of these strokes */
 	m->shape.exposure_bins = 0;
-	if (m->cfg.exposure_us > 0 && nl > 1 && L[nl - 1].t_slot > L[0].t_slot)
+	m->shape.exposure_p_slots = 0;
+	if (m->cfg.exposure_us > 0 && nl > 1 && L[nl - 1].t_slot > L[0].t_slot) {
+		m->shape.exposure_p_slots = (L[nl - 1].t_slot - L[0].t_slot) / (double)(nl - 1);
 		m->shape.exposure_bins = m->cfg.exposure_us * 1e-6 * m->cfg.rate_hz /
-					 ((L[nl - 1].t_slot - L[0].t_slot) / (double)(nl - 1));
+					 m->shape.exposure_p_slots;
+	}
 	struct fold_src src = { .m = m, .L = L, .nl = nl, .use = use,
 				.steady = fold_steady_only(L, nl, use) };
 	do {

@@ -27,7 +27,7 @@ import blind_hunt as bh  # noqa: E402
 
 KEYS = ("status", "rate_err_sensor_ppm", "rate_U_ppm", "rate_cov", "ends", "ends_cov",
         "limits", "depth_err", "depth_U", "minmax_U", "minmax_cov", "std_U", "std_cov",
-        "strokes_cov", "strokes_U")
+        "strokes_cov", "strokes_U", "std_err", "minmax_err")
 
 
 def analyze(rig, kind, p, path):
