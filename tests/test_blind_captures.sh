@@ -1594,7 +1594,7 @@ std_ std_exposure_speed_step_4khz speed 4000 27425 0.8
 # 0.49 and 0.32 ms: the true depths 199.6 um over the first 0.2 s, 206.1
 # steady, the fits 203.0 and 205.1; the std 0 ("not resolved") with U
 # 1.67 against a true 1.91 on main 44010a6, each of 10 redraws. Now U
-# 2.59 (the depths' trend on the speed, z 6.4, 0.57 um seen). About 1 s.
+# 2.41 (the depths' trend on the speed, z 6.4, 0.57 um seen). About 1 s.
 std_ std_speed_trend_pad_startup_1khz speed 1000 29086 3
 # The std's variance interval wholly below 0 (result.c std_expanded_u):
 # blind_hunt.py speed 1000 19722 (0.04 um of stroke scatter under 0.67 um

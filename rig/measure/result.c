@@ -225,12 +225,19 @@ static void std_exposure_speed(const struct measure *m, double var, double fitva
  * exposure's drop at each speed taken: std_exposure_speed) regression
  * on rho, b with its standard error se, tells the part seen, |b| sd(rho)
  * (29086: 8.6 um a unit of rho, z 6.4, 0.57 um); the fits followed a
- * share F of the truth's, anywhere from STD_TREND_F to 1, so up to
- * (1 / STD_TREND_F - 1) of it more is the truth's: a rectangular
+ * share F of the truth's, anywhere from F_min to 1, so up to (1 / F_min
+ * - 1) of it more is the truth's: a rectangular
  * half-width, taken as z = |b| / se is significant (none to 1, all from
- * 3, num_ramp). The standard uncertainty (um) of the std; var the
+ * 3, num_ramp). F_min is STD_TREND_F at STD_TREND_N samples a stroke
+ * and fewer (29086: 7.7), its shortfall 1 - F_min falling as 1 / the
+ * samples a stroke beyond (4 kHz, 46 a stroke: F_min 0.88; there the
+ * fits follow 0.67-0.86 of a pad's change and std_peak_follow reads the
+ * rest). With 0.25 everywhere, speed 4000 draws under a pad and a
+ * start-up took U 0.29 -> 1.70, 0.88 -> 4.09 um (block 29000; their
+ * std -0.20, -0.47). The standard uncertainty (um) of the std; var the
  * depths' variance (x + g), A and B g's split (0, 0 without). */
 #define STD_TREND_F 0.25
+#define STD_TREND_N 7.5
 static double std_speed_trend(const struct measure *m, double var, double A, double B)
 {
 	if (!sp_ok(m) || m->sp_n < 3)
@@ -244,7 +251,13 @@ static double std_speed_trend(const struct measure *m, double var, double A, dou
 		return 0;
 	double se = sqrt(res / ((n - 2) * vr));
 	double lam = num_ramp(num_abs(b) / se, 1, 3);
-	return lam * num_abs(b) * sqrt(vr) * (1 / STD_TREND_F - 1) / sqrt(3.0);
+	/* the share unseen falls as the strokes hold more samples (the
+	 * creep's peak is of a time: its share of a stroke's samples), 1 -
+	 * STD_TREND_F at STD_TREND_N samples a stroke and fewer */
+	double ns = m->shape.fold_p_slots, f = STD_TREND_F;
+	if (ns > STD_TREND_N)
+		f = 1 - (1 - STD_TREND_F) * STD_TREND_N / ns;
+	return lam * num_abs(b) * sqrt(vr) * (1 / f - 1) / sqrt(3.0);
 }
 
 /* The noise's kurtosis from the fits' residual sums of squares (rss^2
