@@ -1073,11 +1073,16 @@ static bool rm_pass_fits(int pass, int k, int step, const bool *done, const doub
  * (RM_COARSE 4, 100 Hz steps): on 225 ringing and 27 mixed 1 kHz records
  * of blind_hunt.py every figure read as with the full search, and the
  * search cost 35 M -> 35 M (11408, a weak ring: most of the band near
- * the least) and 19 M -> 10 M (11100, z 57) instructions. */
+ * the least) and 19 M -> 10 M (11100, z 57) instructions. Where flat
+ * (the caller refuses a ring that beats the polynomial by RM_CHI s2 or
+ * less: ring_model_steady, rm_long_tops), such a ring's profile is not
+ * taken: *tlo, *thi are the best model's top alone (blind_hunt.py mixed
+ * 4000 27608, six steady windows refused so: 982.7 -> 930.9 M
+ * instructions, the same outputs). */
 #define RM_COARSE 4
 #define RM_COARSE_MARGIN 12.0
-static bool rm_search(const struct rm_pts *R, double bh, double a, double b, struct rm_fit *best,
-		      double *s2, double *chi0, double *tlo, double *thi)
+static bool rm_search(const struct rm_pts *R, double bh, double a, double b, bool flat,
+		      struct rm_fit *best, double *s2, double *chi0, double *tlo, double *thi)
 {
 	double span = R->span, pps = 2 * bh * RING_HZ_LO, xs;
 	double width = R->n > 1 ? R->x[R->n - 1] - R->x[0] : 0;
@@ -1174,6 +1179,8 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, str
 			if (best->gain < RM_BOX_GAIN)
 				return false;
 			*tlo = *thi = rm_top(best, a, b, span, &xs, NULL, 0);
+			if (flat && !(*chi0 - best->chi > RM_CHI * *s2))
+				return true;
 		}
 	}
 	return true;
@@ -1311,7 +1318,7 @@ static bool rm_long_tops(const struct shape_pts *P, double bh, double box, long 
 	double s2 = 1, chi0 = 0;
 	long end = hi + (long)ceil(RM_LONG_HALVES * bh);
 	rm_points(P, lo, end < P->n / 4 ? end : P->n / 4, box, RM_NQ_LONG, R);
-	return R->n >= 4 * (RM_NQ_LONG + 2) && rm_search(R, bh, a, b, &L, &s2, &chi0, llo, lhi) &&
+	return R->n >= 4 * (RM_NQ_LONG + 2) && rm_search(R, bh, a, b, true, &L, &s2, &chi0, llo, lhi) &&
 	       chi0 - L.chi > RM_CHI * s2;
 }
 
@@ -1858,87 +1865,110 @@ static bool ro_vertex_pick(struct rm_pts *R, long lo, long hi, const struct ro_t
 	return true;
 }
 
-/* One onset scan's outcome (ro_search). */
+/* One onset scan's outcome (ro_search, ro_search_tops). */
 struct ro_best {
 	struct ro_fit best;
 	int kbest; /* the best ring's frequency (its index; -1: none) */
 	double s2, tlo, thi; /* the best fit's noise; the near-best models' tops */
+	bool fast; /* the scan's (S's) way: ro_scan_fit, else ro_solve with T */
+	double *least; /* each ring's least chi-square over x0 (RM_NF * RM_NTAU) */
+	bool *done; /* the frequencies fitted (RM_NF) */
 };
 
-/* The onset scan of R's window (its base block R->nq columns): every
- * ring of the band and onset x0 from x00 a point apart (S's fast scan
- * where fast, else ro_solve with T), in three passes: 0 every RM_COARSE-th
- * frequency, 1 those about the good ones (rm_pass_fits, as rm_search),
- * 2 the near-best models' tops over lo..hi. False when no ring fits. */
-static bool ro_search(const struct rm_pts *R, double pps, double x00, bool fast,
-		      struct ro_scan *S, struct ro_tab *T, long lo, long hi, struct ro_best *O)
+/* One pass of the onset scan (ro_search) over R's window (its base
+ * block R->nq columns): every ring of the band pass takes (rm_pass_fits)
+ * and onset x0 from x00 a point apart (S's fast scan where O->fast, else
+ * ro_solve with T). Passes 0 and 1 fit, O->best the least; pass 2 takes
+ * the near-best models' tops over lo..hi. False when no ring fits. */
+static bool ro_pass(const struct rm_pts *R, double pps, double x00, int pass, struct ro_scan *S,
+		    struct ro_tab *T, long lo, long hi, struct ro_best *O)
 {
-	struct ro_fit F, best = { .chi = INFINITY };
-	double least[RM_NF * RM_NTAU]; /* each ring's least chi-square over x0 */
-	int kbest = -1;
-	double s2 = 1, tlo = INFINITY, thi = -INFINITY, span = R->span;
+	struct ro_fit F;
+	double span = R->span, near = O->best.chi + (RM_PROFILE + RM_COARSE_MARGIN) * O->s2;
 	unsigned nb = R->nq;
-	bool done[RM_NF];
-	for (int k = 0; k < RM_NF * RM_NTAU; k++)
-		least[k] = INFINITY;
-	for (int k = 0; k < RM_NF; k++)
-		done[k] = false;
-	for (int pass = 0; pass < 3; pass++) {
-		double near = best.chi + (RM_PROFILE + RM_COARSE_MARGIN) * s2;
-		for (int k = 0; k < RM_NF; k++) {
-			double w = 2 * M_PI * (RING_HZ_LO + RM_DF_HZ * k) / pps;
-			if (!rm_pass_fits(pass, k, RM_COARSE, done, least, near))
+	bool fast = O->fast;
+	for (int k = 0; k < RM_NF; k++) {
+		double w = 2 * M_PI * (RING_HZ_LO + RM_DF_HZ * k) / pps;
+		if (!rm_pass_fits(pass, k, RM_COARSE, O->done, O->least, near))
+			continue;
+		if (pass < 2)
+			O->done[k] = true;
+		bool filled = false;
+		/* a ring decays: none without (a one-sided ring with
+		 * none fitted 19417's pad, below) */
+		for (int i = 0; i < RM_NTAU - 1; i++) {
+			double lam = 1e3 / (rm_tau_ms[i] * pps);
+			double *m = &O->least[k * RM_NTAU + i];
+			long i1 = 0, i2 = 0;
+			if (pass == 2 && !(*m <= O->best.chi + RM_PROFILE * O->s2))
 				continue;
-			if (pass < 2)
-				done[k] = true;
-			bool filled = false;
-			/* a ring decays: none without (a one-sided ring with
-			 * none fitted 19417's pad, below) */
-			for (int i = 0; i < RM_NTAU - 1; i++) {
-				double lam = 1e3 / (rm_tau_ms[i] * pps);
-				double *m = &least[k * RM_NTAU + i];
-				long i1 = 0, i2 = 0;
-				if (pass == 2 && !(*m <= best.chi + RM_PROFILE * s2))
+			if (fast && !filled) {
+				ro_scan_freq(R, w, S);
+				filled = true;
+			}
+			if (fast)
+				ro_scan_ring(R, w, lam, i, S);
+			else
+				ro_tab_fill(R, w, lam, T);
+			long j = 0;
+			for (double x0 = x00; x0 <= 0; x0 += 1, j++) {
+				if (fast ? !ro_scan_fit(R, S, w, lam, i, j, x0, pass == 2, &i1, &i2,
+							&F)
+					 : !ro_solve(R, T, x0, false, &F))
 					continue;
-				if (fast && !filled) {
-					ro_scan_freq(R, w, S);
-					filled = true;
-				}
-				if (fast)
-					ro_scan_ring(R, w, lam, i, S);
-				else
-					ro_tab_fill(R, w, lam, T);
-				long j = 0;
-				for (double x0 = x00; x0 <= 0; x0 += 1, j++) {
-					if (fast ? !ro_scan_fit(R, S, w, lam, i, j, x0, pass == 2,
-								&i1, &i2, &F)
-						 : !ro_solve(R, T, x0, false, &F))
-						continue;
-					if (num_abs(F.c[nb]) > RO_MAX_AMP)
-						continue;
-					if (pass < 2) {
-						*m = F.chi < *m ? F.chi : *m;
-						if (F.chi < best.chi) {
-							best = F;
-							kbest = k;
-						}
-						continue;
+				if (num_abs(F.c[nb]) > RO_MAX_AMP)
+					continue;
+				if (pass < 2) {
+					*m = F.chi < *m ? F.chi : *m;
+					if (F.chi < O->best.chi) {
+						O->best = F;
+						O->kbest = k;
 					}
-					if (!(F.chi <= best.chi + RM_PROFILE * s2))
-						continue;
-					double xs, v = ro_top(&F, (double)lo, (double)hi, span, &xs);
-					tlo = v < tlo ? v : tlo;
-					thi = v > thi ? v : thi;
+					continue;
 				}
+				if (!(F.chi <= O->best.chi + RM_PROFILE * O->s2))
+					continue;
+				double xs, v = ro_top(&F, (double)lo, (double)hi, span, &xs);
+				O->tlo = v < O->tlo ? v : O->tlo;
+				O->thi = v > O->thi ? v : O->thi;
 			}
 		}
-		if (!isfinite(best.chi))
-			return false;
-		double dof = (double)R->n - (double)(nb + 1);
-		s2 = dof > 0 && best.chi / dof > 1 ? best.chi / dof : 1;
 	}
-	*O = (struct ro_best){ .best = best, .kbest = kbest, .s2 = s2, .tlo = tlo, .thi = thi };
+	if (!isfinite(O->best.chi))
+		return false;
+	double dof = (double)R->n - (double)(nb + 1);
+	O->s2 = dof > 0 && O->best.chi / dof > 1 ? O->best.chi / dof : 1;
 	return true;
+}
+
+/* The onset scan's fits (passes 0: every RM_COARSE-th frequency, 1: those
+ * about the good ones, rm_pass_fits, as rm_search): O's best ring, its
+ * noise (O's least and done: the caller's); the tops not yet taken
+ * (ro_search_tops). False when no ring fits. */
+static bool ro_search(const struct rm_pts *R, double pps, double x00, bool fast,
+		      struct ro_scan *S, struct ro_tab *T, struct ro_best *O)
+{
+	O->best = (struct ro_fit){ .chi = INFINITY };
+	O->kbest = -1;
+	O->s2 = 1;
+	O->tlo = INFINITY;
+	O->thi = -INFINITY;
+	O->fast = fast;
+	for (int k = 0; k < RM_NF * RM_NTAU; k++)
+		O->least[k] = INFINITY;
+	for (int k = 0; k < RM_NF; k++)
+		O->done[k] = false;
+	return ro_pass(R, pps, x00, 0, S, T, 0, 0, O) && ro_pass(R, pps, x00, 1, S, T, 0, 0, O);
+}
+
+/* The near-best models' tops over lo..hi (pass 2) of the scan ro_search
+ * left in O, R, S as it left them: only for a window whose ring is
+ * taken, as they cost the most where many models are near the best
+ * (mixed 4000 25814, a window refused at z 10: 363 M instructions). */
+static void ro_search_tops(const struct rm_pts *R, double pps, double x00, struct ro_scan *S,
+			   struct ro_tab *T, long lo, long hi, struct ro_best *O)
+{
+	ro_pass(R, pps, x00, 2, S, T, lo, hi, O);
 }
 
 /* One window's reading of the ring from its impact (ring_onset_peak). */
@@ -1967,7 +1997,7 @@ static bool ro_vertex_search(struct rm_pts *R, double pps, double x00, long nx, 
 	for (int scan = 0;; scan++) {
 		*chi0 = ro_base_chi(R);
 		bool fast = ro_scan_init(R, pps, x00, nx, mem, S);
-		if (!isfinite(*chi0) || !ro_search(R, pps, x00, fast, S, T, lo, hi, O))
+		if (!isfinite(*chi0) || !ro_search(R, pps, x00, fast, S, T, O))
 			return false;
 		if (scan + 1 >= RO_VERTEX_SCANS)
 			return true;
@@ -1983,11 +2013,14 @@ static bool ro_vertex_search(struct rm_pts *R, double pps, double x00, long nx, 
 
 /* The model over the points within reach_um of the top (about lo..hi),
  * its tops over lo..hi: false when the window holds too few points or the
- * ring is not taken (RM_CHI, RM_SECOND_FIT, the band's edge: above). With
- * the vertex column where vertex (ro_vertex_search): its rules against
- * the sextic and the column, the smooth top one coefficient wider. */
+ * ring is not taken (RM_CHI, RM_SECOND_FIT, the band's edge: above), nor
+ * where it beats the smooth top (O->zs) by less than zs_min (-INFINITY:
+ * no such gate, a NAN zs passes). With the vertex column where vertex
+ * (ro_vertex_search): its rules against the sextic and the column, the
+ * smooth top one coefficient wider. The near-best tops (ro_search_tops)
+ * only where the ring is taken. */
 static bool ro_window(const struct shape_pts *P, double bh, double box, long lo, long hi,
-		      double reach_um, bool vertex, struct ro_read *O)
+		      double reach_um, bool vertex, double zs_min, struct ro_read *O)
 {
 	ring_reach_um(P, lo, hi, P->n / 4, reach_um, &O->wlo, &O->whi);
 	struct rm_pts R; /* ~45 KiB of stack */
@@ -2006,18 +2039,21 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 	long nx = ro_scan_onsets(x00);
 	double mem[RO_SCAN_DOUBLES(R.n, nx)]; /* ~55 KiB at 110 points */
 	struct ro_scan scan, *S = &scan;
-	struct ro_best B;
+	double least[RM_NF * RM_NTAU];
+	bool done[RM_NF];
+	struct ro_best B = { .least = least, .done = done };
 	if (vertex ? !ro_vertex_search(&R, pps, x00, nx, mem, S, T, lo, hi, &chi0, &B)
-		   : !ro_search(&R, pps, x00, ro_scan_init(&R, pps, x00, nx, mem, S), S, T, lo,
-				hi, &B))
+		   : !ro_search(&R, pps, x00, ro_scan_init(&R, pps, x00, nx, mem, S), S, T, &B))
 		return false;
-	struct ro_fit best = B.best;
 	double s2 = B.s2;
-	O->z = (chi0 - best.chi) / s2;
+	O->z = (chi0 - B.best.chi) / s2;
 	/* against a smooth top of as many freedoms (ring_onset_peak) */
-	O->zs = (ro_smooth_chi(&R, vertex ? RO_SMOOTH_NQ + 1 : RO_SMOOTH_NQ) - best.chi) / s2;
-	if (!(O->z > RM_CHI) || B.kbest <= 0 || B.kbest >= RM_NF - 1 || s2 > RM_SECOND_FIT)
+	O->zs = (ro_smooth_chi(&R, vertex ? RO_SMOOTH_NQ + 1 : RO_SMOOTH_NQ) - B.best.chi) / s2;
+	if (!(O->z > RM_CHI) || B.kbest <= 0 || B.kbest >= RM_NF - 1 || s2 > RM_SECOND_FIT ||
+	    (zs_min > -INFINITY && !(O->zs >= zs_min)))
 		return false;
+	ro_search_tops(&R, pps, x00, S, T, lo, hi, &B);
+	struct ro_fit best = B.best;
 	ro_tab_fill(&R, best.w, best.lam, T);
 	if (!ro_solve(&R, T, best.x0, true, &best))
 		return false;
@@ -2061,6 +2097,49 @@ static bool ro_vertex_unpinned(const struct ro_read *W, const struct ro_read *N,
 	return !(N->width > 0) || num_abs(fw - fn) > N->pps / N->width;
 }
 
+/* The ring read from the two windows that took it (ring_onset_read: W
+ * the whole, N the half; box as theirs): W's peak, U over both. */
+static void ring_onset_both(const struct ro_read *W, const struct ro_read *N, double bh,
+			    double box, double *peak, double *vpos, double *u_peak, double *u_model,
+			    double *curv, double *box_um, struct ring_box *rb)
+{
+	double tlo = W->tlo, thi = W->thi, mid = (W->tlo + W->thi) / 2;
+	tlo = N->tlo < tlo ? N->tlo : tlo;
+	thi = N->thi > thi ? N->thi : thi;
+	double half = thi - mid > mid - tlo ? thi - mid : mid - tlo;
+	const struct ro_fit *B = &W->best;
+	double grad[RO_NP_MAX], g2[RO_NP_MAX], span = W->span, xs = W->xs, top = W->top;
+	unsigned nb = B->nb;
+	ro_at(B, xs, span, grad);
+	*peak = mid;
+	*vpos = xs;
+	*u_peak = sqrt(W->var * W->s2);
+	/* the tops' half-spread and, as for the steady ring, RM_SHARE of
+	 * the ring's part at the crest (the strokes' timing in the fold
+	 * blurs it), both rectangular: the hidden ring's term
+	 * (ring_hidden_um) steps aside for them (shape.c ring_bound) */
+	*u_model = num_rect_add(num_rect_add(0, half), RM_SHARE * num_abs(B->c[nb] * grad[nb]));
+	double d2 = ro_at(B, xs + 0.05, span, g2) + ro_at(B, xs - 0.05, span, g2) - 2 * top;
+	*curv = -d2 / (2 * 0.05 * 0.05);
+	double bt = -INFINITY;
+	for (double x = (double)W->wlo; x <= (double)W->whi; x += RO_DX) {
+		double col[RM_NQ_LONG], v = 0;
+		rm_poly_cols(x / span, box / 2 / span, RO_NQ, col);
+		for (unsigned i = 0; i < RO_NQ; i++)
+			v += B->c[i] * col[i];
+		if (nb > RO_NQ)
+			v += B->c[RO_NQ] * ro_vcol(x, B->vtx, B->vq, box, span);
+		v += B->c[nb] * ro_col(x, B->x0, B->w, B->lam, box);
+		bt = v > bt ? v : bt;
+	}
+	*box_um = top - bt;
+	if (rb) {
+		rb->part_um = B->c[nb] * grad[nb];
+		rb->freq_hz = B->w * 2 * bh * RING_HZ_LO / (2 * M_PI);
+		rb->onset = true;
+	}
+}
+
 /* The ring from its impact read over two windows, RO_REACH_UM and half
  * of it below the top (above): the whole window's peak, U over both.
  * Taken only where both windows take a ring (session 43, FILLET): a
@@ -2087,47 +2166,13 @@ static bool ring_onset_read(const struct shape_pts *P, double bh, double box, lo
 {
 	struct ro_read W, N;
 	double reach_um = RO_REACH_UM;
-	if (!ro_window(P, bh, box, lo, hi, reach_um, vertex, &W) || !(W.zs >= RM_SMOOTH))
+	if (!ro_window(P, bh, box, lo, hi, reach_um, vertex, RM_SMOOTH, &W))
 		return false;
-	double tlo = W.tlo, thi = W.thi, mid = (W.tlo + W.thi) / 2;
-	if (!ro_window(P, bh, box, lo, hi, reach_um / 2, vertex, &N))
+	if (!ro_window(P, bh, box, lo, hi, reach_um / 2, vertex, -INFINITY, &N))
 		return false;
 	if (vertex && ro_vertex_unpinned(&W, &N, rate_hz))
 		return false;
-	tlo = N.tlo < tlo ? N.tlo : tlo;
-	thi = N.thi > thi ? N.thi : thi;
-	double half = thi - mid > mid - tlo ? thi - mid : mid - tlo;
-	const struct ro_fit *B = &W.best;
-	double grad[RO_NP_MAX], g2[RO_NP_MAX], span = W.span, xs = W.xs, top = W.top;
-	unsigned nb = B->nb;
-	ro_at(B, xs, span, grad);
-	*peak = mid;
-	*vpos = xs;
-	*u_peak = sqrt(W.var * W.s2);
-	/* the tops' half-spread and, as for the steady ring, RM_SHARE of
-	 * the ring's part at the crest (the strokes' timing in the fold
-	 * blurs it), both rectangular: the hidden ring's term
-	 * (ring_hidden_um) steps aside for them (shape.c ring_bound) */
-	*u_model = num_rect_add(num_rect_add(0, half), RM_SHARE * num_abs(B->c[nb] * grad[nb]));
-	double d2 = ro_at(B, xs + 0.05, span, g2) + ro_at(B, xs - 0.05, span, g2) - 2 * top;
-	*curv = -d2 / (2 * 0.05 * 0.05);
-	double bt = -INFINITY;
-	for (double x = (double)W.wlo; x <= (double)W.whi; x += RO_DX) {
-		double col[RM_NQ_LONG], v = 0;
-		rm_poly_cols(x / span, box / 2 / span, RO_NQ, col);
-		for (unsigned i = 0; i < RO_NQ; i++)
-			v += B->c[i] * col[i];
-		if (nb > RO_NQ)
-			v += B->c[RO_NQ] * ro_vcol(x, B->vtx, B->vq, box, span);
-		v += B->c[nb] * ro_col(x, B->x0, B->w, B->lam, box);
-		bt = v > bt ? v : bt;
-	}
-	*box_um = top - bt;
-	if (rb) {
-		rb->part_um = B->c[nb] * grad[nb];
-		rb->freq_hz = B->w * 2 * bh * RING_HZ_LO / (2 * M_PI);
-		rb->onset = true;
-	}
+	ring_onset_both(&W, &N, bh, box, peak, vpos, u_peak, u_model, curv, box_um, rb);
 	return true;
 }
 
@@ -2160,7 +2205,7 @@ static bool ring_model_steady(const struct shape_pts *P, double bh, double box, 
 	if (R.n < 4 * RM_NP)
 		return false;
 	F.chi = INFINITY;
-	if (!rm_search(&R, bh, a, b, &F, &s2, &chi0, &tlo, &thi)) {
+	if (!rm_search(&R, bh, a, b, true, &F, &s2, &chi0, &tlo, &thi)) {
 		/* the ring that fits best stands out of the fit, but the box
 		 * passes under RM_BOX_GAIN of it: a ring the box hid (the
 		 * std's term for it, result.c) */
@@ -2213,7 +2258,8 @@ static bool ring_model_steady(const struct shape_pts *P, double bh, double box, 
 	double chw = F.chi, dfw = (double)(R.n - RM_NP), wlo = tlo, whi = thi;
 	rm_points(P, nlo, nhi, box, RM_NQ, &R);
 	if (R.n >= 4 * RM_NP &&
-	    rm_search(&R, bh, 0.5 * (double)nlo, 0.5 * (double)nhi, &G, &s2n, &chi0n, &glo, &ghi)) {
+	    rm_search(&R, bh, 0.5 * (double)nlo, 0.5 * (double)nhi, false, &G, &s2n, &chi0n, &glo,
+		      &ghi)) {
 		double dfn = (double)(R.n - RM_NP);
 		tlo = glo < tlo ? glo : tlo;
 		thi = ghi > thi ? ghi : thi;
@@ -2650,7 +2696,7 @@ static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *s
 		return false;
 	}
 	struct ro_read W;
-	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM, false, &W) || !(W.zs >= QUIET_ONSET_SMOOTH))
+	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM, false, QUIET_ONSET_SMOOTH, &W))
 		return false;
 	double lam_slow = 1e3 / (rm_tau_ms[RM_NTAU - 2] * 2 * bh * RING_HZ_LO);
 	if (!(W.best.lam > 1.001 * lam_slow))
@@ -2659,20 +2705,13 @@ static bool quiet_onset_take(const struct shape_pts *P, const struct fold_src *s
 	if (!((pad_creep_chi(P, &W, bh) - W.best.chi) / W.s2 >= QUIET_ONSET_SMOOTH))
 		return false;
 	struct ro_read N;
-	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM / 2, false, &N) || !(N.zs >= QUIET_ONSET_SMOOTH))
+	if (!ro_window(P, bh, 0, lo, hi, RO_REACH_UM / 2, false, QUIET_ONSET_SMOOTH, &N))
 		return false;
-	double pk, vp, up, um, cv, bx;
-	struct ring_box b = rb ? *rb : RING_BOX_NONE;
-	/* the sextic's model only (the vertex column is the boxed top's) */
-	if (!ring_onset_read(P, bh, 0, lo, hi, 0, false, &pk, &vp, &up, &um, &cv, &bx, &b))
-		return false;
-	if (rb)
-		*rb = b;
+	double cv, bx;
+	/* the sextic's model only (the vertex column is the boxed top's):
+	 * ring_onset_read's windows are W and N, its gates met above */
+	ring_onset_both(&W, &N, bh, 0, peak, vpos, u_peak, u_model, &cv, &bx, rb);
 	*ring = MEASURE_RING_TAKEN;
-	*peak = pk;
-	*vpos = vp;
-	*u_peak = up;
-	*u_model = um;
 	*tc = (struct top_curv){ cv, 2 };
 	return true;
 }
@@ -3451,7 +3490,8 @@ static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src
 	R.step = RM_COARSE;
 	B.chi = INFINITY;
 	if (R.n < 4 * RM_NP ||
-	    !rm_search(&R, bh, 0.5 * (double)wlo, 0.5 * (double)whi, &B, &s2, &chi0, &tlo, &thi))
+	    !rm_search(&R, bh, 0.5 * (double)wlo, 0.5 * (double)whi, false, &B, &s2, &chi0, &tlo,
+		       &thi))
 		return;
 	fm->z = (chi0 - B.chi) / s2;
 	fm->smooth = !(rm_sextic_chi(&R) - B.chi >= RM_SMOOTH * s2);
