@@ -2787,6 +2787,15 @@ rate_ rate_spike_end_fit_amplitudes_1khz spikes 1000 14613
 # seen, weighed by the line's own z from 1 to 2 (drift.c drift_fit):
 # U 4.18 (40 of 40 redraws within U).
 depth_below_ drift_line_start_misfit_flagged_1khz mixed 1000 14608 6
+# blind_hunt.py mixed 4000 24058 (flagged): a logistic drift of 0.61 um
+# (+0.31 um in the mean). The line through the troughs read it +0.35 +-
+# 0.18 um (z 1.97; noiseless +0.63), its first troughs 0.61 um above it,
+# and the stroke's period "explained" that trend, as it does nearly
+# every trend not significant to start with: the line's c alone counted
+# (0.20 um), +0.72 um against U 0.71. The period's gate now holds only
+# where the line shows a trend (z 2 or more; drift.c result_drift): the
+# misfit counts, U 1.67. One capture, one read (~1 s).
+cover_ drift_unseen_line_start_period_gate_4khz mixed 4000 24058
 # blind_hunt.py drift 4000 15516 and 15323 (read with --drift correct):
 # the depth reads high by the noise, not by the drift (session 39, MANDREL;
 # docs/measurement.md, "The 4 kHz top under noise"). 15516, an asine top

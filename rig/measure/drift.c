@@ -844,7 +844,7 @@ static double drift_form_u(const struct drift_sums *d, double dur, const struct 
  * (may be NULL: not made) the figure's form check (drift_form_u). */
 static bool drift_fit(const struct drift_sums *d, double dur, struct measure_stats *out,
 		      double *corr, double *corr_avg, double *u_corr, double *u_start, double *span,
-		      double *u_fit, double u_doubt[2], double *u_form, struct drift_curve *curve)
+		      double *u_fit, double u_doubt[3], double *u_form, struct drift_curve *curve)
 {
 	struct drift_model f[DRIFT_FAM_N];
 	bool ok[DRIFT_FAM_N];
@@ -924,8 +924,10 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 	 * it; the models' spread kept the drift from being seen: the depth
 	 * -2.03 um against U 1.94. A line whose drift is noise (the golden
 	 * capture's first troughs 3.3 um off with no drift: -0.21 +- 0.52
-	 * um) counts as before. */
-	u_doubt[0] = u_doubt[1] = 0;
+	 * um) counts as before. u_doubt[2]: the line's z (its drift's
+	 * standard uncertainties from none), by which result_drift tells
+	 * whether it shows a trend the period could explain. */
+	u_doubt[0] = u_doubt[1] = u_doubt[2] = 0;
 	if (ok[0]) {
 		double z = f[0].v_drift > 0 ? num_abs(f[0].drift) / sqrt(f[0].v_drift) : 0;
 		double w = num_ramp(z, 1, 2);
@@ -935,6 +937,7 @@ static bool drift_fit(const struct drift_sums *d, double dur, struct measure_sta
 		double c = num_abs(f[0].corr) + w * s;
 		u_doubt[0] = sqrt(f[0].corr * f[0].corr + f[0].v_corr);
 		u_doubt[1] = sqrt(c * c + f[0].v_corr);
+		u_doubt[2] = z;
 	}
 	return true;
 }
@@ -1301,7 +1304,7 @@ double level_speed_change(double p_prev, double p_own, double p_next)
 static double drift_level_corr(const struct measure *m, double dur, double c_y, double u_y)
 {
 	struct measure_stats st = { 0 };
-	double c, c_l, u_c, u_s, span, u_fit, u_doubt[2];
+	double c, c_l, u_c, u_s, span, u_fit, u_doubt[3];
 	if (!(u_y > 0) || !drift_fit(&m->dr_lv, dur, &st, &c, &c_l, &u_c, &u_s, &span, &u_fit,
 				     u_doubt, NULL, NULL))
 		return c_y;
@@ -1353,7 +1356,7 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 	 * an exponential 8 um thermal drift read 5.4 um off against U 5.2,
 	 * tests/test_red_captures.sh). Either way the quadratic's misfit at
 	 * the start counts too. */
-	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt[2], u_form, u_drift = 0, v_level = 0;
+	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt[3], u_form, u_drift = 0, v_level = 0;
 	double dur = (double)(m->next_slot - 1 - m->first_slot) / m->cfg.rate_hz;
 	*span_stroke = *u_stroke = 0;
 	curve->ok = false;
@@ -1485,14 +1488,20 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 			 * moves the troughs without a drift of the readings
 			 * (a start-up's first troughs off a line through
 			 * all: speed 4000 14920, U 1.45 -> 11.95 um with it,
-			 * the depth +0.01 um off). Not seen, the period
-			 * explains nearly always (a trend not significant to
-			 * start with); there the line's c and u alone held
-			 * the drift's true mean effect on 32 of 33 mixed
-			 * 1 kHz draws with a drift (session 47, docs/
-			 * measurement.md "Does the period's gate hold by
-			 * construction?"). */
-			u_drift = drift_period_explains(&m->dr, dur) ? u_doubt[0] : u_doubt[1];
+			 * the depth +0.01 um off): where the line shows a
+			 * trend (its z 2 or more; 14920's 2.9). A trend not
+			 * significant to start with the period "explains"
+			 * nearly always (session 47, docs/measurement.md
+			 * "Does the period's gate hold by construction?"),
+			 * which says nothing: there the misfit counts by the
+			 * line's z (none below 1). mixed 4000 24058: a
+			 * logistic of 0.61 um (+0.31 in the mean), the line
+			 * +0.35 +- 0.18 um (z 1.97; noiseless +0.63), its
+			 * first troughs 0.61 um above it: c 0.17 counted
+			 * 0.20 um, the depth +0.72 um against U 0.71; with
+			 * the misfit 0.78, U 1.67. */
+			bool gate = u_doubt[2] >= 2 && drift_period_explains(&m->dr, dur);
+			u_drift = gate ? u_doubt[0] : u_doubt[1];
 		}
 		if (m->cfg.gates.drift == MEASURE_DRIFT_CORRECT || seen) {
 			/* a single stroke is not corrected: it carries the
@@ -1559,7 +1568,7 @@ double result_drift(const struct measure *m, struct measure_stats *out, double *
 bool drift_curve_fit(const struct drift_sums *d, double dur, struct drift_curve *c, bool *seen)
 {
 	struct measure_stats st = { 0 };
-	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt[2];
+	double corr, corr_avg, u_corr, u_start, span, u_fit, u_doubt[3];
 	c->ok = false;
 	if (!drift_fit(d, dur, &st, &corr, &corr_avg, &u_corr, &u_start, &span, &u_fit, u_doubt,
 		       NULL, c))
