@@ -2729,6 +2729,23 @@ cover_ ring_4khz_onset_model_0p43 ringing 4000 16610 "ringing within 1 um"
 # the sampling grid in 2.2 ms: ring.c ro_vertex_unpinned): not pinned.
 # One capture, about 3 s.
 cover_ ring_4khz_onset_vertex_column_poly345 ringing 4000 22514 "ringing within 1 um"
+# The vertex model's half window (ring.c ro_window_chi, session 48): it
+# confirms the whole window's ring, but holds half the points and often
+# not the impact. 23878 (asine at 171 Hz, a 4503 Hz ring of 11.1 um
+# decaying in 0.88 ms, under 234 us: near the box's first null): the
+# whole window took 4425 Hz at 88 of its noise, the half 4725 Hz at 14.1,
+# under RM_CHI (30): the boxed top, -6.10 um against U 28.49 on 44010a6.
+# The half window's gate RO_HALF_CHI (10): +0.04 um, U 10.78 (8 redraws
+# -0.58 +- 0.68 um, 6 within 1 um; before -4.11 +- 2.80, 2). One
+# capture, about 3 s.
+cover_ ring_4khz_onset_vertex_half_window_confirms ringing 4000 23878 "ringing within 1 um"
+# The vertex model's scan past the band's edge (ring.c RO_HZ_WIDE,
+# session 48): 22229 (poly345 at 125 Hz, a 4993 Hz ring of 5.7 um under
+# 229 us) took its best ring at 5000 Hz, the band's edge, which the
+# model refuses: the boxed top, -2.67 um against U 28.28 on 44010a6.
+# Scanned to 5500 Hz: -0.21, U 3.73 (8 redraws -0.48 +- 1.29 um, 6
+# within 1 um, 2 the boxed top, all within U). One capture, about 3 s.
+cover_ ring_4khz_onset_vertex_scan_past_band_edge ringing 4000 22229 "ringing within 1 um"
 # Guards, each passes on b5b5b15 and FAILED on the prototype (branch
 # dowel, session 42): 19496 (a 4846 Hz ring of 14.3 um under 233 us on
 # 87 Hz poly345 strokes) fitted a 3975 Hz ring from the impact and read
