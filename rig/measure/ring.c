@@ -326,6 +326,7 @@ static void top_ripple(const struct shape_pts *P, long reach, struct ripple *r)
 struct ring_cand {
 	double val, pos, u, curv, corr;
 	long k, h;
+	double top; /* the highest reading, val + corr, of every h tried */
 };
 
 static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hmax, double smooth,
@@ -337,13 +338,13 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 	for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
 		if (2 * hs[i] + 1 > P->n / 4 || hs[i] > hmax)
 			break;
-		struct ring_cand h = { .val = -INFINITY, .h = hs[i] };
+		struct ring_cand h = { .val = -INFINITY, .h = hs[i], .top = NAN };
 		for (long k = lo; k <= hi; k++) {
 			double val, pos, u, cv;
 			if ((by_error ? local_max_claim(P, k, hs[i], &val, &pos, &u, &cv)
 				      : local_max(P, k, hs[i], 0.5, &val, &pos, &u, &cv)) &&
 			    val > h.val)
-				h = (struct ring_cand){ val, pos, u, cv, 0, k, hs[i] };
+				h = (struct ring_cand){ val, pos, u, cv, 0, k, hs[i], NAN };
 		}
 		if (!isfinite(h.val) || !(h.u > 0))
 			continue;
@@ -371,6 +372,8 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 			*c = *h;
 		}
 	}
+	if (nh)
+		c->top = hc[top].val + hc[top].corr;
 	return isfinite(bz);
 }
 
@@ -2593,6 +2596,32 @@ static double seen_share(const struct ripple *rp, long n, double excess, double 
 	return b > a ? b : a;
 }
 
+/* An unsure maximum on a ripple seen (peak_ringing): how far from the
+ * maximum taken the crest may lie, as a rectangular half-width. Below it
+ * down to the smooth peak (excess), and above it up to the highest
+ * reading of any h tried (c->top): a wider quadratic is the least
+ * uncertain but reads a ring's crest low, never high (ring_gain), and
+ * where the ripple shows no rise its half period is only bounded by the
+ * band's (ring_band_half), so h may span most of a fast ring's period.
+ * blind_hunt.py ringing 4000 28338 (a 3626 Hz ring of 12.1 um decaying
+ * in 0.35 ms, struck on the flank, 274 Hz asine strokes, 249 points, no
+ * exposure; 19 points a ring period, a convex point 22 points out, held
+ * to the band's 17): the 17-point quadratic read the crest 0.15 um over
+ * the smooth peak, the 5- and 7-point ones 0.52, the truth 0.84: -0.68
+ * um against U 0.65, status ok; 12 redraws of its noise and scatter
+ * (tests/gen/ring_redraw.py) the 17-point one taken in 6, each -0.18 to
+ * -0.68 um, 2 outside U. Now U 0.80, the redraws all within U (mean U
+ * 0.87 -> 1.06 um; -0.19 um on average, a tail). Taken as the middle of
+ * the two readings instead (the peak moved), 28338's redraws read +0.08
+ * um on average, but 20 other records of 200 (ringing at 4 kHz, seeds
+ * 28200-28399) moved, all up, by the highest reading's noise: their mean
+ * error -0.01 -> +0.10, rms 0.14 -> 0.21 um. So U only. */
+static double unsure_crest_reach(const struct ring_cand *c, double excess)
+{
+	double above = c->top - (c->val + c->corr);
+	return above > excess ? above : excess;
+}
+
 /* A local maximum 2..RING_SIGMAS sigma above the smooth peak with no
  * ripple (peak_ringing): the smooth peak stays (or moves a share of the
  * way to the middle), and the gap counts in U as a rectangular
@@ -2979,7 +3008,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		*peak = c.val + c.corr;
 		*vpos = c.pos;
 		*u_peak = c.u;
-		*u_model = unsure ? num_rect_add(c.corr, excess) : c.corr;
+		*u_model = unsure ? num_rect_add(c.corr, unsure_crest_reach(&c, excess)) : c.corr;
 		*tc = (struct top_curv){ c.curv, 2 };
 		/* A ring taken: the bins may not resolve the fastest ring of
 		 * the pad (RING_HZ_HI, bh scaled). Its peak, read excess
