@@ -1574,11 +1574,13 @@ std_over_ std_follow_strong_pad_covered_4khz mixed 4000 19750 0.5 \
 # -0.240 um against U 0.162, speed 1000 24092 (0.54, 1.84 ms; 0.85)
 # -0.338 against 0.300, 24052 (0.56, 0.82 ms, a start-up; 0.70) -0.785
 # against 0.761 (main d3d877d). Now +0.007 (U 0.219), +0.034 (0.392), and
-# -0.785 (U 1.106: the covariance not significant, its standard error in U).
+# -0.785 (U 1.106: the covariance not significant, its standard error in U;
+# since session 48 U 1.496, the depths' trend on the speed under its pad's
+# creep: result.c std_speed_trend).
 # About 1 s each (spikes: two captures).
 std_ std_peak_follow_pad_4khz spikes 4000 22304 0.3
 std_ std_peak_follow_pad_1khz speed 1000 24092 0.6
-std_ std_peak_follow_pad_startup_1khz speed 1000 24052 1.3
+std_ std_peak_follow_pad_startup_1khz speed 1000 24052 1.6
 # The exposure's drop at each stroke's speed (result.c
 # std_exposure_speed): blind_hunt.py speed 4000 27425, a step x1.263 at
 # 0.62 s under a 187 us exposure on 214 Hz asine strokes, 0.08 um of
@@ -1588,6 +1590,14 @@ std_ std_peak_follow_pad_startup_1khz speed 1000 24052 1.3
 # its noise (main 44010a6). Now -0.06 um, U 0.56 (E's own u: the
 # correction's middle). About 1 s.
 std_ std_exposure_speed_step_4khz speed 4000 27425 0.8
+# The depths following the pen's speed, what the fits did not see of it
+# (result.c std_speed_trend): blind_hunt.py speed 1000 29086, 133 Hz at
+# 1 kHz (7.5 samples a stroke), a start-up from 63 % under a pad of gain
+# 0.49 and 0.32 ms: the true depths 199.6 um over the first 0.2 s, 206.1
+# steady, the fits 203.0 and 205.1; the std 0 ("not resolved") with U
+# 1.67 against a true 1.91 on main 44010a6, each of 10 redraws. Now U
+# 2.41 (the depths' trend on the speed, z 6.4, 0.57 um seen). About 1 s.
+std_ std_speed_trend_pad_startup_1khz speed 1000 29086 3
 # The std's variance interval wholly below 0 (result.c std_expanded_u):
 # blind_hunt.py speed 1000 19722 (0.04 um of stroke scatter under 0.67 um
 # of noise and a 206 us exposure; the fits' noise f 1.50 um^2 against a

@@ -43,6 +43,7 @@
 #include "measure/stroke.h"
 
 #define HIST_CAP 16384u       /* samples held: learning store / open stroke */
+#define SP_POW 8u            /* the powers of a stroke's speed summed (sp_pw) */
 #define XING_CAP 4096u        /* crossings held while learning */
 #define LEARN_MIN_BURST 32u   /* fewer crossings before a burst: not learned from */
 #define NBIN_MIN 16u
@@ -196,7 +197,6 @@ struct shape {
 	double exposure_bins;     /* the sensor's exposure, in bins (set before
 				     building; 0 = none) */
 	double exposure_um;       /* what it took off the peak (added back) */
-	double exposure_p_slots;  /* the mean period exposure_bins is of (slots) */
 	double exposure_d2_um;    /* the box's drop once more (M -> BM, d2) */
 	double exposure_ue_um;    /* exposure_um's standard uncertainty */
 	bool exposure_speed;      /* exposure_um is the smooth top's drop, which
@@ -217,6 +217,8 @@ struct shape {
 	bool fold_gate;           /* the fold's gate as the last build had
 				     it (shape_learn: for shape_reread) */
 	double fold_gate_sd_um;   /* and the sample_sd_um it read */
+	double fold_p_slots;      /* the mean period of the strokes the shape was
+				     learned from (slots; exposure_bins is of it) */
 	bool fold_steady;         /* the fold left out the strokes whose
 				     speed changed too fast for its linear
 				     phase (shape.c, fold_steady_only) */
@@ -604,13 +606,14 @@ struct measure {
 	 * (result.c, std_peak_follow) */
 	uint64_t pk_n;
 	double pk_ref, pk_sr, pk_srr, pk_sx, pk_sxx, pk_srx;
-	/* each accepted stroke's box width against the fold's, rho = the
-	 * shape's exposure_p_slots over the stroke's period (fit.c
-	 * exposure_speed_add): count, its depth x (from ex_ref, the first
-	 * one's), sums of y2 = rho^2, y4 = rho^4, their squares and
-	 * product, x y2 and x y4 (result.c std_exposure_speed) */
-	uint64_t ex_n;
-	double ex_ref, ex_sx, ex_s2, ex_s4, ex_s22, ex_s44, ex_s24, ex_sx2, ex_sx4;
+	/* each accepted stroke's speed against the fold's, rho = the
+	 * shape's fold_p_slots over the stroke's period (fit.c
+	 * speed_sums_add): count, its depth x (from sp_ref, the first
+	 * one's), sums of rho^k (sp_pw[k], k = 1..SP_POW; [0] the count)
+	 * and of x rho^k (sp_xpw[k], k = 0..4) (result.c
+	 * std_exposure_speed, std_speed_trend) */
+	uint64_t sp_n;
+	double sp_ref, sp_pw[SP_POW + 1], sp_xpw[5];
 	/* the very top's samples each against its stroke's fit (fit.c
 	 * top_peak_resid): their residuals' sum of squares, and its
 	 * expectation over the noise's variance (result.c

@@ -1338,30 +1338,31 @@ static unsigned xing_phase_bin(double t_slot)
 	return b < LOBE_PH_BINS ? b : LOBE_PH_BINS - 1;
 }
 
-/* An accepted stroke's box width against the fold's (result.c
- * std_exposure_speed): rho = the shape's exposure_p_slots over the
- * stroke's period, that over the three strokes pre .. post where the
- * learning gives them (one stroke's crossings spread it: at 1 kHz a
- * tenth of a slot on 12 a stroke, 1 % of rho), else a .. b_t. */
-static void exposure_speed_add(struct measure *m, const struct xing *a, double b_t,
-			       const struct xing *pre, const struct xing *post, double peak_um)
+/* An accepted stroke's speed against the fold's (result.c
+ * std_exposure_speed, std_speed_trend): rho = the shape's fold_p_slots
+ * over the stroke's period, that over the three strokes pre .. post
+ * where the learning gives them (one stroke's crossings spread it: at
+ * 1 kHz a tenth of a slot on 12 a stroke, 1 % of rho), else a .. b_t;
+ * into the sums of its powers and of the depth's products with them. */
+static void speed_sums_add(struct measure *m, const struct xing *a, double b_t,
+			   const struct xing *pre, const struct xing *post, double peak_um)
 {
 	double P = pre && post ? (post->t_slot - pre->t_slot) / 3 : b_t - a->t_slot;
-	if (!(m->shape.exposure_p_slots > 0 && P > 0) || !isfinite(peak_um))
+	if (!(m->shape.fold_p_slots > 0 && P > 0) || !isfinite(peak_um))
 		return;
-	double r = m->shape.exposure_p_slots / P, y2 = r * r, y4 = y2 * y2;
-	if (m->ex_n == 0)
-		m->ex_ref = peak_um;
-	double x = peak_um - m->ex_ref;
-	m->ex_n++;
-	m->ex_sx += x;
-	m->ex_s2 += y2;
-	m->ex_s4 += y4;
-	m->ex_s22 += y2 * y2;
-	m->ex_s44 += y4 * y4;
-	m->ex_s24 += y2 * y4;
-	m->ex_sx2 += x * y2;
-	m->ex_sx4 += x * y4;
+	double r = m->shape.fold_p_slots / P, pw = 1;
+	if (m->sp_n == 0)
+		m->sp_ref = peak_um;
+	double x = peak_um - m->sp_ref;
+	m->sp_n++;
+	m->sp_pw[0] += 1;
+	m->sp_xpw[0] += x;
+	for (unsigned k = 1; k <= SP_POW; k++) {
+		pw *= r;
+		m->sp_pw[k] += pw;
+		if (k <= 4)
+			m->sp_xpw[k] += x * pw;
+	}
 }
 
 void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, double b_t,
@@ -1506,7 +1507,7 @@ void fit_stroke(struct measure *m, const struct xing *a, const struct xing *b, d
 	s.peak_um += taken;
 	s.trough_um += taken;
 	s.reject = MEASURE_STROKE_OK;
-	exposure_speed_add(m, a, b_t, pre, post, s.peak_um);
+	speed_sums_add(m, a, b_t, pre, post, s.peak_um);
 out:
 	stats_emit(m, &s);
 }

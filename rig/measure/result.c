@@ -129,10 +129,49 @@ static void std_peak_follow(const struct measure *m, double std_um, double *shif
 	*u = sqrt(se * se + left * left) / std_um;
 }
 
+/* The covariance over the accepted strokes of rho^a and rho^b, rho each
+ * one's speed against the fold's (fit.c speed_sums_add); of the depth x
+ * and rho^a (sp_xcov). */
+static double sp_cov(const struct measure *m, unsigned a, unsigned b)
+{
+	double n = m->sp_pw[0];
+	return (m->sp_pw[a + b] - m->sp_pw[a] * m->sp_pw[b] / n) / (n - 1);
+}
+
+static double sp_xcov(const struct measure *m, unsigned a)
+{
+	double n = m->sp_pw[0];
+	return (m->sp_xpw[a] - m->sp_xpw[0] * m->sp_pw[a] / n) / (n - 1);
+}
+
+/* The speed sums hold every accepted stroke, PK_MIN_N of them at least. */
+static bool sp_ok(const struct measure *m)
+{
+	return m->sp_n >= PK_MIN_N && m->sp_n == m->strokes;
+}
+
+/* The exposure's drop E split into a top's parabola and quartic parts
+ * (std_exposure_speed): d2 = A + 13/3 B, A + B = E, B held to 0..E. */
+static void exposure_split(double E, double d2, double *A, double *B)
+{
+	*B = (d2 - E) * 3 / 10;
+	*B = *B < 0 ? 0 : *B > E ? E : *B;
+	*A = E - *B;
+}
+
+/* var(x + g) - var(x), g = A rho^2 + B rho^4 (std_exposure_speed). */
+static double exposure_dvar(const struct measure *m, double E, double d2)
+{
+	double A, B;
+	exposure_split(E, d2, &A, &B);
+	return 2 * (A * sp_xcov(m, 2) + B * sp_xcov(m, 4)) + A * A * sp_cov(m, 2, 2) +
+	       2 * A * B * sp_cov(m, 2, 4) + B * B * sp_cov(m, 4, 4);
+}
+
 /* The exposure's drop at each stroke's speed. The shape's correction
  * (exposure_um, E) is the box's drop on the fold, whose box is the
  * exposure over the strokes' mean period; a stroke at another speed
- * sees a box rho times as wide in phase (fit.c exposure_speed_add) and
+ * sees a box rho times as wide in phase (fit.c speed_sums_add) and
  * a top p - a x^2 - b x^4 drops A rho^2 + B rho^4 under it (A + B = E:
  * shape.c, the drops under k boxes; d2 = A + 13/3 B). Its fit reads the
  * drop it saw and the shape adds E back: a faster stroke reads short,
@@ -146,35 +185,22 @@ static void std_peak_follow(const struct measure *m, double std_um, double *shif
  * variance (um^2); *u: the std's standard uncertainty from E's (E +-
  * sqrt(3) ue, B from each), the largest move of the std against std0 (the
  * std with the change, fitvar its fits' part taken off) as a rectangular
- * half-width. 0 and 0 without a smooth top's correction (a ring's does
- * not scale with the speed: shape.c exposure_speed), PK_MIN_N strokes
- * or their periods. */
-static double exposure_dvar(const struct measure *m, double E, double d2)
-{
-	double n = (double)m->ex_n;
-	double v22 = (m->ex_s22 - m->ex_s2 * m->ex_s2 / n) / (n - 1);
-	double v44 = (m->ex_s44 - m->ex_s4 * m->ex_s4 / n) / (n - 1);
-	double v24 = (m->ex_s24 - m->ex_s2 * m->ex_s4 / n) / (n - 1);
-	double cx2 = (m->ex_sx2 - m->ex_sx * m->ex_s2 / n) / (n - 1);
-	double cx4 = (m->ex_sx4 - m->ex_sx * m->ex_s4 / n) / (n - 1);
-	double B = (d2 - E) * 3 / 10;
-	B = B < 0 ? 0 : B > E ? E : B;
-	double A = E - B;
-	return 2 * (A * cx2 + B * cx4) + A * A * v22 + 2 * A * B * v24 + B * B * v44;
-}
-
+ * half-width; *A, *B the split taken. All 0 without a smooth top's
+ * correction (a ring's does not scale with the speed: shape.c
+ * exposure_speed) or the strokes' speeds (sp_ok). */
 static void std_exposure_speed(const struct measure *m, double var, double fitvar, double *dvar,
-			       double *u)
+			       double *u, double *A, double *B)
 {
 	const struct shape *sh = &m->shape;
-	*dvar = *u = 0;
+	*dvar = *u = *A = *B = 0;
 	double E = sh->exposure_um;
-	if (!sh->exposure_speed || !(E > 0) || m->ex_n < PK_MIN_N || m->ex_n != m->strokes)
+	if (!sh->exposure_speed || !(E > 0) || !sp_ok(m))
 		return;
 	double dv = exposure_dvar(m, E, sh->exposure_d2_um);
 	if (!isfinite(dv))
 		return;
 	*dvar = dv;
+	exposure_split(E, sh->exposure_d2_um, A, B);
 	double v0 = var + dv - fitvar, s0 = v0 > 0 ? sqrt(v0) : 0, half = 0;
 	for (int k = -1; k <= 1; k += 2) {
 		double Ek = E + k * sqrt(3.0) * sh->exposure_ue_um;
@@ -184,6 +210,54 @@ static void std_exposure_speed(const struct measure *m, double var, double fitva
 		half = num_abs(sk - s0) > half ? num_abs(sk - s0) : half;
 	}
 	*u = isfinite(half) ? half / sqrt(3.0) : 0;
+}
+
+/* The depths following the pen's speed: what the fits may not have seen
+ * of it. Under a pad's creep a slower stroke creeps further and reaches
+ * less deep, a change that lies at the very top, above the pad's contact,
+ * where a stroke sampled at 1 kHz has a sample or so: its fit follows
+ * little of it. blind_hunt.py speed 1000 29086 (133 Hz at 1 kHz, 7.5
+ * samples a stroke, a start-up from 63 %, a pad of gain 0.49 and 0.32 ms
+ * from 0.873 of the travel): the true depths 199.6 um over the first
+ * 0.2 s, 206.1 steady; the fits 203.0 and 205.1 (their slope on the true
+ * depths 0.28), the std 0 ("not resolved") with U 1.67 against a true
+ * 1.91, each of 10 redraws of its noise. The depths' (x + g, the
+ * exposure's drop at each speed taken: std_exposure_speed) regression
+ * on rho, b with its standard error se, tells the part seen, |b| sd(rho)
+ * (29086: 8.6 um a unit of rho, z 6.4, 0.57 um); the fits followed a
+ * share F of the truth's, anywhere from F_min to 1, so up to (1 / F_min
+ * - 1) of it more is the truth's: a rectangular
+ * half-width, taken as z = |b| / se is significant (none to 1, all from
+ * 3, num_ramp). F_min is STD_TREND_F at STD_TREND_N samples a stroke
+ * and fewer (29086: 7.7), its shortfall 1 - F_min falling as 1 / the
+ * samples a stroke beyond (4 kHz, 46 a stroke: F_min 0.88; there the
+ * fits follow 0.67-0.86 of a pad's change and std_peak_follow reads the
+ * rest). With 0.25 everywhere, speed 4000 draws under a pad and a
+ * start-up took U 0.29 -> 1.70, 0.88 -> 4.09 um (block 29000; their
+ * std -0.20, -0.47). The standard uncertainty (um) of the std; var the
+ * depths' variance (x + g), A and B g's split (0, 0 without). */
+#define STD_TREND_F 0.25
+#define STD_TREND_N 7.5
+static double std_speed_trend(const struct measure *m, double var, double A, double B)
+{
+	if (!sp_ok(m) || m->sp_n < 3)
+		return 0;
+	double vr = sp_cov(m, 1, 1);
+	if (!(vr > 0))
+		return 0;
+	double cy = sp_xcov(m, 1) + A * sp_cov(m, 2, 1) + B * sp_cov(m, 4, 1), b = cy / vr;
+	double res = var - b * cy, n = (double)m->sp_n;
+	if (!(res > 0) || !isfinite(b))
+		return 0;
+	double se = sqrt(res / ((n - 2) * vr));
+	double lam = num_ramp(num_abs(b) / se, 1, 3);
+	/* the share unseen falls as the strokes hold more samples (the
+	 * creep's peak is of a time: its share of a stroke's samples), 1 -
+	 * STD_TREND_F at STD_TREND_N samples a stroke and fewer */
+	double ns = m->shape.fold_p_slots, f = STD_TREND_F;
+	if (ns > STD_TREND_N)
+		f = 1 - (1 - STD_TREND_F) * STD_TREND_N / ns;
+	return lam * num_abs(b) * sqrt(vr) * (1 / f - 1) / sqrt(3.0);
 }
 
 /* The noise's kurtosis from the fits' residual sums of squares (rss^2
@@ -569,8 +643,8 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 		ud = vc > ud ? vc : ud;
 	}
 	/* the exposure's drop at each stroke's speed (std_exposure_speed) */
-	double dv_ex, u_ex;
-	std_exposure_speed(m, var_std, fitvar, &dv_ex, &u_ex);
+	double dv_ex, u_ex, ex_a, ex_b;
+	std_exposure_speed(m, var_std, fitvar, &dv_ex, &u_ex, &ex_a, &ex_b);
 	var_std = var_std + dv_ex > 0 ? var_std + dv_ex : 0;
 	double tv = var_std - fitvar;
 	out->depth_std_um = tv > 0 ? sqrt(tv) : 0;
@@ -590,6 +664,9 @@ static void result_depth(const struct measure *m, struct measure_stats *out)
 					    2 * (u_pk < out->depth_std_um ? u_pk : out->depth_std_um));
 	}
 	out->depth_std_U_um = hypot(out->depth_std_U_um, 2 * STD_FOLLOW_U * out->depth_std_um);
+	/* the depths following the speed, what the fits may not have seen */
+	out->depth_std_U_um =
+		hypot(out->depth_std_U_um, 2 * std_speed_trend(m, var_std, ex_a, ex_b));
 	out->depth_u_stat_um = u_stat;
 	out->depth_u_peak_um = u_shape;
 	out->depth_u_model_um = u_model;
@@ -1860,8 +1937,8 @@ static void result_freq(const struct measure *m, struct measure_stats *out)
 			/* the strokes' scatter as their samples show it: what
 			 * the exposure's drop at each one's speed spread
 			 * (std_exposure_speed) is in the ends' samples too */
-			double dv, ux;
-			std_exposure_speed(m, 0, 0, &dv, &ux);
+			double dv, ux, xa, xb;
+			std_exposure_speed(m, 0, 0, &dv, &ux, &xa, &xb);
 			sd = dv < 0 ? sqrt(sd * sd - dv) : sd;
 		}
 		if (eh) {

@@ -2881,12 +2881,12 @@ bool shape_learn(struct measure *m, const struct xing *L, uint32_t nl, const boo
 	unsigned filled;
 	/* the exposure in bins: its part of the mean period of these strokes */
 	m->shape.exposure_bins = 0;
-	m->shape.exposure_p_slots = 0;
-	if (m->cfg.exposure_us > 0 && nl > 1 && L[nl - 1].t_slot > L[0].t_slot) {
-		m->shape.exposure_p_slots = (L[nl - 1].t_slot - L[0].t_slot) / (double)(nl - 1);
+	m->shape.fold_p_slots = 0;
+	if (nl > 1 && L[nl - 1].t_slot > L[0].t_slot)
+		m->shape.fold_p_slots = (L[nl - 1].t_slot - L[0].t_slot) / (double)(nl - 1);
+	if (m->cfg.exposure_us > 0 && m->shape.fold_p_slots > 0)
 		m->shape.exposure_bins = m->cfg.exposure_us * 1e-6 * m->cfg.rate_hz /
-					 m->shape.exposure_p_slots;
-	}
+					 m->shape.fold_p_slots;
 	struct fold_src src = { .m = m, .L = L, .nl = nl, .use = use,
 				.steady = fold_steady_only(L, nl, use) };
 	do {
