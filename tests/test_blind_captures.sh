@@ -2719,6 +2719,23 @@ cover_ ring_4khz_onset_model_0p43 ringing 4000 16610 "ringing within 1 um"
 # the sampling grid in 2.2 ms: ring.c ro_vertex_unpinned): not pinned.
 # One capture, about 3 s.
 cover_ ring_4khz_onset_vertex_column_poly345 ringing 4000 22514 "ringing within 1 um"
+# The vertex model's half window (ring.c ro_window_chi, session 48): it
+# confirms the whole window's ring, but holds half the points and often
+# not the impact. 23878 (asine at 171 Hz, a 4503 Hz ring of 11.1 um
+# decaying in 0.88 ms, under 234 us: near the box's first null): the
+# whole window took 4425 Hz at 88 of its noise, the half 4725 Hz at 14.1,
+# under RM_CHI (30): the boxed top, -6.10 um against U 28.49 on 44010a6.
+# The half window's gate RO_HALF_CHI (10): +0.04 um, U 10.78 (8 redraws
+# -0.58 +- 0.68 um, 6 within 1 um; before -4.11 +- 2.80, 2). One
+# capture, about 3 s.
+cover_ ring_4khz_onset_vertex_half_window_confirms ringing 4000 23878 "ringing within 1 um"
+# The vertex model's scan past the band's edge (ring.c RO_HZ_WIDE,
+# session 48): 22229 (poly345 at 125 Hz, a 4993 Hz ring of 5.7 um under
+# 229 us) took its best ring at 5000 Hz, the band's edge, which the
+# model refuses: the boxed top, -2.67 um against U 28.28 on 44010a6.
+# Scanned to 5500 Hz: -0.21, U 3.73 (8 redraws -0.48 +- 1.29 um, 6
+# within 1 um, 2 the boxed top, all within U). One capture, about 3 s.
+cover_ ring_4khz_onset_vertex_scan_past_band_edge ringing 4000 22229 "ringing within 1 um"
 # Guards, each passes on b5b5b15 and FAILED on the prototype (branch
 # dowel, session 42): 19496 (a 4846 Hz ring of 14.3 um under 233 us on
 # 87 Hz poly345 strokes) fitted a 3975 Hz ring from the impact and read
@@ -3109,6 +3126,21 @@ redraw_mean_ ring_4khz_seen_by_a_bend_max_sure_redraw ringing 4000 23833 2 1 0.5
 cover_ ring_4khz_crest_on_top_unsure_max_covered ringing 4000 21405
 cover_ ring_4khz_decayed_ring_read_from_its_impact ringing 4000 21405 "ringing within 1 um" 0.5
 redraw_mean_ ring_4khz_decayed_ring_read_from_its_impact_redraw ringing 4000 21405 3 2 0.3
+# blind_hunt.py ringing 4000 28338 (a 3626 Hz ring of 12.1 um decaying in
+# 0.35 ms, struck on the flank, on 274 Hz asine strokes, 249 points, 19
+# a ring period, no exposure; session 48, BATTEN): a ripple seen only by a
+# convex point 22 points out (held to the band's half period, 17), so
+# the local quadratics reached 17 points, nearly a ring period; the
+# least uncertain read the crest 0.15 um over the smooth peak where the
+# 5- and 7-point ones read 0.52 and the truth lies 0.84 up: -0.68 um
+# against U 0.65, status ok; redraws 6-8 -0.47 U 0.63, -0.18 U 0.79,
+# -0.64 U 0.62 (2 of 3 within U; both cases fail on 44010a6). The crest
+# may lie up to the highest reading of any h (ring.c, unsure_crest_reach):
+# U 0.80; redraws 6-8 U 0.91, 0.79, 1.17; its 12 redraws within U 10 ->
+# 12, mean U 0.87 -> 1.06 (-0.19 um on average, all within 1 um: a tail,
+# U only). About 2 s.
+cover_ ring_4khz_unsure_crest_up_to_the_highest_quadratic ringing 4000 28338
+redraw_mean_ ring_4khz_unsure_crest_up_to_the_highest_quadratic_redraw ringing 4000 28338 6 3 0.6
 # blind_hunt.py mixed 4000 25477 (asine strokes at 230 Hz, no ring): the
 # ring from its impact with no box took a 1.8 um "ring" at 3100 Hz, only
 # 9.4..12.1 of its noise over a smooth top of as many freedoms, and

@@ -326,6 +326,7 @@ static void top_ripple(const struct shape_pts *P, long reach, struct ripple *r)
 struct ring_cand {
 	double val, pos, u, curv, corr;
 	long k, h;
+	double top; /* the highest reading, val + corr, of every h tried */
 };
 
 static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hmax, double smooth,
@@ -337,13 +338,13 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 	for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
 		if (2 * hs[i] + 1 > P->n / 4 || hs[i] > hmax)
 			break;
-		struct ring_cand h = { .val = -INFINITY, .h = hs[i] };
+		struct ring_cand h = { .val = -INFINITY, .h = hs[i], .top = NAN };
 		for (long k = lo; k <= hi; k++) {
 			double val, pos, u, cv;
 			if ((by_error ? local_max_claim(P, k, hs[i], &val, &pos, &u, &cv)
 				      : local_max(P, k, hs[i], 0.5, &val, &pos, &u, &cv)) &&
 			    val > h.val)
-				h = (struct ring_cand){ val, pos, u, cv, 0, k, hs[i] };
+				h = (struct ring_cand){ val, pos, u, cv, 0, k, hs[i], NAN };
 		}
 		if (!isfinite(h.val) || !(h.u > 0))
 			continue;
@@ -371,6 +372,8 @@ static bool ring_candidate(const struct shape_pts *P, long lo, long hi, long hma
 			*c = *h;
 		}
 	}
+	if (nh)
+		c->top = hc[top].val + hc[top].corr;
 	return isfinite(bz);
 }
 
@@ -1030,10 +1033,11 @@ static bool rm_on_grid(const struct rm_pts *R, double f, double pps, double widt
 /* rm_search's coarse pass (RM_COARSE, step > 1): frequency k lies within
  * step - 1 of one fitted in pass 0 (done) whose best decay's chi-square
  * is within near, the least's bound. */
-static bool rm_coarse_near(const double *chi, const bool *done, int k, int step, double near)
+static bool rm_coarse_near(const double *chi, const bool *done, int k, int step, double near,
+			   int nf)
 {
 	for (int j = k - step + 1; j < k + step; j++) {
-		if (j < 0 || j >= RM_NF || !done[j])
+		if (j < 0 || j >= nf || !done[j])
 			continue;
 		for (int i = 0; i < RM_NTAU; i++)
 			if (chi[j * RM_NTAU + i] <= near)
@@ -1042,17 +1046,17 @@ static bool rm_coarse_near(const double *chi, const bool *done, int k, int step,
 	return false;
 }
 
-/* Whether rm_search's pass fits frequency k: pass 0 every step-th and the
- * last; pass 1 (step > 1) those not fitted that lie near a good one
- * (rm_coarse_near); pass 2 (the profile) every one, its decays chosen
+/* Whether rm_search's pass fits frequency k of nf: pass 0 every step-th
+ * and the last; pass 1 (step > 1) those not fitted that lie near a good
+ * one (rm_coarse_near); pass 2 (the profile) every one, its decays chosen
  * there. */
 static bool rm_pass_fits(int pass, int k, int step, const bool *done, const double *chi,
-			 double near)
+			 double near, int nf)
 {
 	if (pass == 0)
-		return k % step == 0 || k == RM_NF - 1;
+		return k % step == 0 || k == nf - 1;
 	if (pass == 1)
-		return step > 1 && !done[k] && rm_coarse_near(chi, done, k, step, near);
+		return step > 1 && !done[k] && rm_coarse_near(chi, done, k, step, near, nf);
 	return true;
 }
 
@@ -1129,7 +1133,7 @@ static bool rm_search(const struct rm_pts *R, double bh, double a, double b, boo
 		for (int k = 0; k < RM_NF; k++) {
 			double f = RING_HZ_LO + RM_DF_HZ * k, w = 2 * M_PI * f / pps;
 			bool filled = false, grid = rm_on_grid(R, f, pps, width);
-			if (!rm_pass_fits(pass, k, step, done, chi, near))
+			if (!rm_pass_fits(pass, k, step, done, chi, near, RM_NF))
 				continue;
 			if (pass < 2)
 				done[k] = true;
@@ -1871,12 +1875,28 @@ struct ro_best {
 	int kbest; /* the best ring's frequency (its index; -1: none) */
 	double s2, tlo, thi; /* the best fit's noise; the near-best models' tops */
 	bool fast; /* the scan's (S's) way: ro_scan_fit, else ro_solve with T */
-	double *least; /* each ring's least chi-square over x0 (RM_NF * RM_NTAU) */
-	bool *done; /* the frequencies fitted (RM_NF) */
+	double *least; /* each ring's least chi-square over x0 (nf * RM_NTAU) */
+	bool *done; /* the frequencies fitted (nf) */
+	int nf; /* the scan's frequencies: RM_NF (the band) or RO_NF_WIDE */
 };
 
+/* The vertex model's scan reaches RO_HZ_WIDE, past the band's edge: a
+ * ring just under 5 kHz, or one beyond the box's first null (1 / tau,
+ * 4.2-5 kHz under 200-240 us), has its valley at the band's edge or just
+ * past it, and ro_window refuses a best ring at the edge of the scan.
+ * blind_hunt.py ringing 4000 22229 (poly345, a 4993 Hz ring of 5.7 um
+ * under 229 us): the best ring at 5000 Hz, the boxed top, -2.67 um (U
+ * 28.28); scanned to 5500 Hz its best at 5000 and 5025, -0.22 (U 3.73);
+ * 27900 (poly4567, 4703 Hz, 19.7 um, 232 us): 5000 Hz, -4.94 (U 29.17);
+ * 5025 Hz, -1.82 (U 5.94). The sextic's model keeps the band (its rings
+ * read today do not move). */
+#define RO_HZ_WIDE 5500.0
+#define RO_NF_WIDE ((int)((RO_HZ_WIDE - RING_HZ_LO) / RM_DF_HZ) + 1)
+#define RO_NF_MAX (RO_NF_WIDE > RM_NF ? RO_NF_WIDE : RM_NF)
+
 /* One pass of the onset scan (ro_search) over R's window (its base
- * block R->nq columns): every ring of the band pass takes (rm_pass_fits)
+ * block R->nq columns): every ring of the scan's O->nf (RM_DF_HZ apart
+ * from RING_HZ_LO: RM_NF the band, RO_NF_WIDE past it) pass takes (rm_pass_fits)
  * and onset x0 from x00 a point apart (S's fast scan where O->fast, else
  * ro_solve with T). Passes 0 and 1 fit, O->best the least; pass 2 takes
  * the near-best models' tops over lo..hi. False when no ring fits. */
@@ -1887,9 +1907,9 @@ static bool ro_pass(const struct rm_pts *R, double pps, double x00, int pass, st
 	double span = R->span, near = O->best.chi + (RM_PROFILE + RM_COARSE_MARGIN) * O->s2;
 	unsigned nb = R->nq;
 	bool fast = O->fast;
-	for (int k = 0; k < RM_NF; k++) {
+	for (int k = 0; k < O->nf; k++) {
 		double w = 2 * M_PI * (RING_HZ_LO + RM_DF_HZ * k) / pps;
-		if (!rm_pass_fits(pass, k, RM_COARSE, O->done, O->least, near))
+		if (!rm_pass_fits(pass, k, RM_COARSE, O->done, O->least, near, O->nf))
 			continue;
 		if (pass < 2)
 			O->done[k] = true;
@@ -1954,9 +1974,9 @@ static bool ro_search(const struct rm_pts *R, double pps, double x00, bool fast,
 	O->tlo = INFINITY;
 	O->thi = -INFINITY;
 	O->fast = fast;
-	for (int k = 0; k < RM_NF * RM_NTAU; k++)
+	for (int k = 0; k < O->nf * RM_NTAU; k++)
 		O->least[k] = INFINITY;
-	for (int k = 0; k < RM_NF; k++)
+	for (int k = 0; k < O->nf; k++)
 		O->done[k] = false;
 	return ro_pass(R, pps, x00, 0, S, T, 0, 0, O) && ro_pass(R, pps, x00, 1, S, T, 0, 0, O);
 }
@@ -2011,14 +2031,35 @@ static bool ro_vertex_search(struct rm_pts *R, double pps, double x00, long nx, 
 	}
 }
 
+/* The least chi-square gain (over the base block, in the fit's noise) at
+ * which a window takes its ring: RM_CHI, but for the vertex model's half
+ * window RO_HALF_CHI. The half window confirms the whole window's ring
+ * (ring_onset_read: both must take one, and ro_vertex_unpinned holds
+ * their frequencies within the half window's resolution); it holds about
+ * half the points and often not the impact (the generator strikes 60-225
+ * um down, the half window reaches 120), so a ring the whole window pins
+ * by 63-88 of its noise stands 7-16 out of the half window's sextic and
+ * column. Under a 200-235 us exposure, where the box's first null (f
+ * tau = 1) hides a 4.2-5 kHz ring, RM_CHI there dropped real rings the
+ * whole window read: blind_hunt.py ringing 4000 23878 (asine, 4503 Hz,
+ * 234 us; the whole window 4425 Hz at z 88, the half 4725 at z 14.1)
+ * -6.10 um (U 28.49, the boxed top), 27823 (poly4567, 4730 Hz, 210 us;
+ * 4675 Hz at z 75, the half 4200 at 15.6) -7.82 (U 27.44). The sextic's
+ * model keeps RM_CHI in both (its rings read today do not move). */
+#define RO_HALF_CHI 10.0
+static double ro_window_chi(double reach_um, bool vertex)
+{
+	return vertex && reach_um < RO_REACH_UM ? RO_HALF_CHI : RM_CHI;
+}
+
 /* The model over the points within reach_um of the top (about lo..hi),
  * its tops over lo..hi: false when the window holds too few points or the
- * ring is not taken (RM_CHI, RM_SECOND_FIT, the band's edge: above), nor
- * where it beats the smooth top (O->zs) by less than zs_min (-INFINITY:
- * no such gate, a NAN zs passes). With the vertex column where vertex
- * (ro_vertex_search): its rules against the sextic and the column, the
- * smooth top one coefficient wider. The near-best tops (ro_search_tops)
- * only where the ring is taken. */
+ * ring is not taken (ro_window_chi, RM_SECOND_FIT, the scan's edge: above),
+ * nor where it beats the smooth top (O->zs) by less than zs_min
+ * (-INFINITY: no such gate, a NAN zs passes). With the vertex column
+ * where vertex (ro_vertex_search): its rules against the sextic and the
+ * column, the smooth top one coefficient wider, the scan to RO_HZ_WIDE.
+ * The near-best tops (ro_search_tops) only where the ring is taken. */
 static bool ro_window(const struct shape_pts *P, double bh, double box, long lo, long hi,
 		      double reach_um, bool vertex, double zs_min, struct ro_read *O)
 {
@@ -2039,9 +2080,9 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 	long nx = ro_scan_onsets(x00);
 	double mem[RO_SCAN_DOUBLES(R.n, nx)]; /* ~55 KiB at 110 points */
 	struct ro_scan scan, *S = &scan;
-	double least[RM_NF * RM_NTAU];
-	bool done[RM_NF];
-	struct ro_best B = { .least = least, .done = done };
+	double least[RO_NF_MAX * RM_NTAU];
+	bool done[RO_NF_MAX];
+	struct ro_best B = { .least = least, .done = done, .nf = vertex ? RO_NF_WIDE : RM_NF };
 	if (vertex ? !ro_vertex_search(&R, pps, x00, nx, mem, S, T, lo, hi, &chi0, &B)
 		   : !ro_search(&R, pps, x00, ro_scan_init(&R, pps, x00, nx, mem, S), S, T, &B))
 		return false;
@@ -2049,8 +2090,8 @@ static bool ro_window(const struct shape_pts *P, double bh, double box, long lo,
 	O->z = (chi0 - B.best.chi) / s2;
 	/* against a smooth top of as many freedoms (ring_onset_peak) */
 	O->zs = (ro_smooth_chi(&R, vertex ? RO_SMOOTH_NQ + 1 : RO_SMOOTH_NQ) - B.best.chi) / s2;
-	if (!(O->z > RM_CHI) || B.kbest <= 0 || B.kbest >= RM_NF - 1 || s2 > RM_SECOND_FIT ||
-	    (zs_min > -INFINITY && !(O->zs >= zs_min)))
+	if (!(O->z > ro_window_chi(reach_um, vertex)) || B.kbest <= 0 || B.kbest >= B.nf - 1 ||
+	    s2 > RM_SECOND_FIT || (zs_min > -INFINITY && !(O->zs >= zs_min)))
 		return false;
 	ro_search_tops(&R, pps, x00, S, T, lo, hi, &B);
 	struct ro_fit best = B.best;
@@ -2555,6 +2596,32 @@ static double seen_share(const struct ripple *rp, long n, double excess, double 
 	return b > a ? b : a;
 }
 
+/* An unsure maximum on a ripple seen (peak_ringing): how far from the
+ * maximum taken the crest may lie, as a rectangular half-width. Below it
+ * down to the smooth peak (excess), and above it up to the highest
+ * reading of any h tried (c->top): a wider quadratic is the least
+ * uncertain but reads a ring's crest low, never high (ring_gain), and
+ * where the ripple shows no rise its half period is only bounded by the
+ * band's (ring_band_half), so h may span most of a fast ring's period.
+ * blind_hunt.py ringing 4000 28338 (a 3626 Hz ring of 12.1 um decaying
+ * in 0.35 ms, struck on the flank, 274 Hz asine strokes, 249 points, no
+ * exposure; 19 points a ring period, a convex point 22 points out, held
+ * to the band's 17): the 17-point quadratic read the crest 0.15 um over
+ * the smooth peak, the 5- and 7-point ones 0.52, the truth 0.84: -0.68
+ * um against U 0.65, status ok; 12 redraws of its noise and scatter
+ * (tests/gen/ring_redraw.py) the 17-point one taken in 6, each -0.18 to
+ * -0.68 um, 2 outside U. Now U 0.80, the redraws all within U (mean U
+ * 0.87 -> 1.06 um; -0.19 um on average, a tail). Taken as the middle of
+ * the two readings instead (the peak moved), 28338's redraws read +0.08
+ * um on average, but 20 other records of 200 (ringing at 4 kHz, seeds
+ * 28200-28399) moved, all up, by the highest reading's noise: their mean
+ * error -0.01 -> +0.10, rms 0.14 -> 0.21 um. So U only. */
+static double unsure_crest_reach(const struct ring_cand *c, double excess)
+{
+	double above = c->top - (c->val + c->corr);
+	return above > excess ? above : excess;
+}
+
 /* A local maximum 2..RING_SIGMAS sigma above the smooth peak with no
  * ripple (peak_ringing): the smooth peak stays (or moves a share of the
  * way to the middle), and the gap counts in U as a rectangular
@@ -2941,7 +3008,7 @@ void peak_ringing(const struct shape_pts *P, const struct fold_src *src, long lo
 		*peak = c.val + c.corr;
 		*vpos = c.pos;
 		*u_peak = c.u;
-		*u_model = unsure ? num_rect_add(c.corr, excess) : c.corr;
+		*u_model = unsure ? num_rect_add(c.corr, unsure_crest_reach(&c, excess)) : c.corr;
 		*tc = (struct top_curv){ c.curv, 2 };
 		/* A ring taken: the bins may not resolve the fastest ring of
 		 * the pad (RING_HZ_HI, bh scaled). Its peak, read excess
