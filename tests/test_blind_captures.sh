@@ -1953,6 +1953,16 @@ case_ spikes_1khz_level_gated spikes 1000 18142
 # both at 0.89: none): +0.02. 12 redraws of its noise and spikes against
 # the twin: rms 0.42 -> 0.24 um, 2 -> 1 beyond 0.5 (session 44, MUNTIN).
 case_ spikes_1khz_flat_models_share spikes 1000 20028
+# blind_hunt.py spikes 1000 27425: far spikes in 0.82 % of the samples,
+# poly345 at 122.9 Hz under 99 us, 78 bins. The flats' share rested on
+# z alone (the orders' excess over the point nearest their vertex): the
+# spike-free twin at z 1.47 took them (the flat parabola's rss 5.8
+# against the parabola's 86), the spiked record at 1.00 did not (16.9
+# against 97.6): the parabola read +1.3 um, the mean +0.87 um from the
+# twin's (issue 13: 0.5). From z 0.5 the flats are fitted and take at
+# least their weight by rss (shape.c peak_sharp, FLAT_TRY): +0.09
+# (session 48, WEDGE). About 1.5 s.
+case_ spikes_1khz_flats_by_their_fit spikes 1000 27425
 # blind_hunt.py spikes 1000 20141 (poly345 with a dwell of 0.042 cycle
 # on a pad, 153 Hz at 1 kHz, 63 bins): the top window (shape.c
 # top_window) held jmax .. jmax + 2 in the spiked record (the left

@@ -1507,12 +1507,13 @@ static double sharp_share(const struct shape_pts *P)
  * when ring.c leaves the top alone). From SHARP_COARSE_BINS *tilt_um,
  * *tilt_se, *tilt_z: the tilted fits against the sharp one (tilt_gap;
  * shape_top counts them when no ring is taken, on coarse bins when
- * nothing else moved the peak). */
-static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, long *lo, long *hi,
-		       double *u_model, struct top_curv *tc, double *miss_um, double *over_um,
-		       double *over_take, double *over_bound, struct narrow_top *narrow,
-		       double *misfit_um, double *tilt_um, double *tilt_se, double *tilt_z,
-		       struct corner_top *corner)
+ * nothing else moved the peak). exp_bins: the sensor's exposure in bins
+ * (0: none). */
+static bool peak_sharp(const struct shape_pts *P, double exp_bins, double *peak, double *vpos,
+		       long *lo, long *hi, double *u_model, struct top_curv *tc, double *miss_um,
+		       double *over_um, double *over_take, double *over_bound,
+		       struct narrow_top *narrow, double *misfit_um, double *tilt_um,
+		       double *tilt_se, double *tilt_z, struct corner_top *corner)
 {
 	long n = P->n, wl, wh;
 	double lev = sharp_lev(P);
@@ -1547,8 +1548,28 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 	 * short: to 2, spikes 1000 13719 (1.43 and 1.54) took half the flats
 	 * where it had taken them whole, and ring.c's fine model took a ring
 	 * in the twin alone: -0.03 -> -0.59 um from the twin. */
+	/* The fit's own evidence beside z: z rests on the one point nearest
+	 * each vertex, and a few samples more or less in the top bins move
+	 * it by half a unit. From FLAT_TRY the flats are fitted, and below
+	 * FLAT_FULL they take at least the weight the six models' weighing
+	 * gives them (their rss), in full from FLAT_FROM (a ramp from
+	 * FLAT_TRY): blind_hunt.py spikes 1000 27425 (poly345 under 99 us,
+	 * 78 bins, 8.1 samples a stroke): the spike-free twin at z 1.47
+	 * took the flats (share 0.94: the flat parabola's rss 5.8 against
+	 * the parabola's 86), the spiked record at 1.00 did not (16.9
+	 * against 97.6; the top bin held 28 samples, the twin's 25): the
+	 * parabola read +1.3 um, the flats +0.1, the mean +0.87 um from the
+	 * twin's (issue 13: 0.5); now +0.09, both with the flats (session
+	 * 48, WEDGE). Only flats wider than the exposure (exp_bins) count
+	 * so: a box over a vertex whose sides differ blends them over its
+	 * width, which a narrower flat fits and no order does, and the flat
+	 * then loses little under the box, so the exposure's correction
+	 * goes: spikes 1000 28737 (asine under 157 us, 0.78 bins; a flat of
+	 * 0.40 bins, rss 2.6 against 32.7) read -1.38 um with it, -0.43
+	 * without; 22093 (2.4 bins, a flat of 0.5) -0.55 against +0.09. */
 #define FLAT_FROM 1.0
 #define FLAT_FULL 1.5
+#define FLAT_TRY 0.5
 #define FLAT_UNSEEN -1.0 /* a flat's doubt counts in U from this z (to 0) */
 	static const double orders[] = { 2, 3, 4 };
 	int nm = n < TOP_MISS_BINS ? TOP_MODELS : 3;
@@ -1570,7 +1591,7 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 				}
 			flat_z = z;
 			flat_share = num_ramp(z, FLAT_FROM, FLAT_FULL);
-			if (!(flat_share > 0)) {
+			if (!(flat_share > 0) && !(z > FLAT_TRY)) {
 				nm = 3;
 				break;
 			}
@@ -1588,6 +1609,23 @@ static bool peak_sharp(const struct shape_pts *P, double *peak, double *vpos, lo
 		if (rk[i] < best) {
 			best = rk[i];
 			ib = i;
+		}
+	}
+	if (nm > 3 && flat_share < 1) {
+		double w6[TOP_MODELS], wf = 0;
+		order_weights(rk, nm, np, s2n, w6);
+		for (int i = 3; i < nm; i++)
+			if (fw[i] > exp_bins)
+				wf += w6[i];
+		double e = wf * num_ramp(flat_z, FLAT_TRY, FLAT_FROM);
+		flat_share = e > flat_share ? e : flat_share;
+		if (!(flat_share > 0)) {
+			nm = 3;
+			best = best3;
+			ib = -1;
+			for (int i = 0; i < 3; i++)
+				if (rk[i] <= best)
+					ib = i;
 		}
 	}
 	if (ib < 0)
@@ -2311,15 +2349,16 @@ struct top_smooth {
 	struct corner_top corner;
 };
 
-static void top_smooth_read(const struct shape_pts *P, bool try_sharp, struct top_smooth *t)
+static void top_smooth_read(const struct shape_pts *P, double exp_bins, bool try_sharp,
+			    struct top_smooth *t)
 {
 	*t = (struct top_smooth){ .valid = true, .tc = { 0, 2 },
 				  .dq = { false, false, 0, 0, 0, 0 },
 				  .narrow = { 0, 0, 0 }, .corner = { 0, 0, 0 } };
 	top_window(P, &t->lo, &t->hi);
 	peak_dwell(P, t->lo, t->hi, P->n < TOP_MISS_BINS, &t->peak, &t->vpos, &t->tc, &t->dq);
-	t->sharp = try_sharp && peak_sharp(P, &t->peak, &t->vpos, &t->lo, &t->hi, &t->u_model,
-					   &t->tc, &t->miss, &t->over, &t->over_take,
+	t->sharp = try_sharp && peak_sharp(P, exp_bins, &t->peak, &t->vpos, &t->lo, &t->hi,
+					   &t->u_model, &t->tc, &t->miss, &t->over, &t->over_take,
 					   &t->over_bound, &t->narrow, &t->misfit, &t->tilt,
 					   &t->tilt_se, &t->tilt_z, &t->corner);
 }
@@ -2335,7 +2374,7 @@ static void shape_top_read(struct shape *sh, const struct shape_pts *P, const st
 {
 	long n = P->n, jmax = P->jmax;
 	if (!ts->valid)
-		top_smooth_read(P, try_sharp, ts);
+		top_smooth_read(P, sh->exposure_bins, try_sharp, ts);
 	long lo = ts->lo, hi = ts->hi;
 	double peak = ts->peak, vpos = ts->vpos;
 	struct top_curv tc = ts->tc;
