@@ -3366,4 +3366,11 @@ rate_u_() {
 # leave them). About 1 s each.
 rate_u_ rate_u_covers_floor_chirp_1khz_52hz speed 1000 24859
 rate_u_ rate_u_covers_wander_tail_1khz_52hz speed 1000 26479
+# blind_hunt.py ringing 1000 26146 (a 4860 Hz ring of 8.5 um decaying in
+# 0.8 ms on 51 Hz asine strokes, 19.5 samples a stroke; session 48,
+# BRACKET): -1.51 um against U 1.24, status ok. The fine model's window
+# spanned 2.17 samples a stroke, over FINE_MODEL_GRID, so the model was
+# not fitted; now fitted over its middle (ring.c fine_model_clip): z 31.7,
+# -0.97 um, U 2.07. About 1 s.
+cover_ ring_1khz_fine_model_clipped_window ringing 1000 26146
 finish

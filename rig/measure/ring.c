@@ -3512,7 +3512,8 @@ static void ring_reach(const struct shape_pts *P, long lo, long hi, long reach, 
  * cell's depth U went 2.62 -> 4.55 um, its min/max U 3.46 -> 10.80; the
  * grid's own rule (rm_on_grid, no decay) left z 22..27, and every decay
  * near the grid left out took 11420's real ring (4879 Hz) too. At 1 kHz
- * the windows span 0.6..3.7 ms.
+ * the windows span 0.6..3.7 ms. Such a window is fitted over its middle,
+ * under the gate (fine_model_clip), not skipped.
  * The search costs as much as the rest of a 1 kHz record, so it runs in
  * the shape's final read only (fold_src.fine_model: shape.c's
  * shape_reread; the builds before only say that it would run, through
@@ -3528,6 +3529,30 @@ struct fine_model {
 			(RM_SMOOTH): the ring is not taken */
 };
 
+/* The fine model's window wlo..whi (fine bins about the peak; pts: fine
+ * bins a sample) held to less than FINE_MODEL_GRID samples a stroke, the
+ * same span each side of the peak. True when the peak's sides both keep
+ * a point. Where the window a ring's reach gives (ring_reach_um) spans
+ * the gate or more, the model was not fitted at all, and a sharp top at
+ * 1 kHz, its window 7 coarse bins at least, often spans just over it:
+ * blind_hunt.py ringing 1000 26146 (a 4860 Hz ring of 8.5 um decaying in
+ * 0.8 ms on 51 Hz asine strokes, 19.5 samples a stroke; the ring adds
+ * 1.10 um), its window 2.17 samples a stroke, read -1.51 um against U
+ * 1.24, status ok; its 13 redraws (ring_redraw.py) -0.79 um on average,
+ * 11 within U. Over the middle the model sees the ring at z 31.7 and its
+ * tops 662.50..663.53 um (truth 663.78): -0.97 um, U 2.07; the redraws
+ * -0.60, 13 within U (session 48, BRACKET; LATH's probe of session 47).
+ * The middle's bins lie within two samples of a stroke, so the pattern
+ * the gate keeps out (a stroke's scatter repeating at the sampling rate)
+ * does not fill them. */
+static bool fine_model_clip(double pts, long *wlo, long *whi)
+{
+	long h = (long)ceil(FINE_MODEL_GRID * pts / 2) - 1;
+	*wlo = *wlo < -h ? -h : *wlo;
+	*whi = *whi > h ? h : *whi;
+	return h > 0 && *wlo < 0 && *whi > 0;
+}
+
 static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src,
 			   const struct shape_pts *F, long flo, long fhi, long dj, double r,
 			   struct fine_model *fm)
@@ -3541,8 +3566,10 @@ static void fine_model_fit(const struct shape_pts *P, const struct fold_src *src
 	long wlo, whi;
 	ring_reach_um(F, flo - dj, fhi - dj, F->n / 8, FINE_MODEL_REACH_UM, &wlo, &whi);
 	/* a stroke lends the window FINE_MODEL_GRID samples or more: not
-	 * fitted (below) */
-	if ((double)(whi - wlo) / pps * src->m->cfg.rate_hz >= FINE_MODEL_GRID)
+	 * fitted over it (below), but over its middle about the peak, where
+	 * a stroke lends it fewer (fine_model_clip) */
+	if ((double)(whi - wlo) / pps * src->m->cfg.rate_hz >= FINE_MODEL_GRID &&
+	    !fine_model_clip(pps / src->m->cfg.rate_hz, &wlo, &whi))
 		return;
 	if (!src->fine_model) {
 		/* the model is fitted in the final read only (shape_reread) */
