@@ -608,11 +608,10 @@ struct measure {
 	double pk_ref, pk_sr, pk_srr, pk_sx, pk_sxx, pk_srx;
 	/* each accepted stroke's speed against the fold's, rho = the
 	 * shape's fold_p_slots over the stroke's period (fit.c
-	 * speed_sums_add): count, its depth x (from sp_ref, the first
-	 * one's), sums of rho^k (sp_pw[k], k = 1..SP_POW; [0] the count)
-	 * and of x rho^k (sp_xpw[k], k = 0..4) (result.c
-	 * std_exposure_speed, std_speed_trend) */
-	uint64_t sp_n;
+	 * speed_sums_add): its depth x (from sp_ref, the first one's),
+	 * sums of rho^k (sp_pw[k], k = 1..SP_POW; [0] the count) and of
+	 * x rho^k (sp_xpw[k], k = 0..4) (result.c std_exposure_speed,
+	 * std_speed_trend) */
 	double sp_ref, sp_pw[SP_POW + 1], sp_xpw[5];
 	/* the very top's samples each against its stroke's fit (fit.c
 	 * top_peak_resid): their residuals' sum of squares, and its

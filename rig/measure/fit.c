@@ -1351,10 +1351,9 @@ static void speed_sums_add(struct measure *m, const struct xing *a, double b_t,
 	if (!(m->shape.fold_p_slots > 0 && P > 0) || !isfinite(peak_um))
 		return;
 	double r = m->shape.fold_p_slots / P, pw = 1;
-	if (m->sp_n == 0)
+	if (m->sp_pw[0] == 0)
 		m->sp_ref = peak_um;
 	double x = peak_um - m->sp_ref;
-	m->sp_n++;
 	m->sp_pw[0] += 1;
 	m->sp_xpw[0] += x;
 	for (unsigned k = 1; k <= SP_POW; k++) {

@@ -147,7 +147,7 @@ static double sp_xcov(const struct measure *m, unsigned a)
 /* The speed sums hold every accepted stroke, PK_MIN_N of them at least. */
 static bool sp_ok(const struct measure *m)
 {
-	return m->sp_n >= PK_MIN_N && m->sp_n == m->strokes;
+	return m->sp_pw[0] >= PK_MIN_N && m->sp_pw[0] == (double)m->strokes;
 }
 
 /* The exposure's drop E split into a top's parabola and quartic parts
@@ -240,13 +240,13 @@ static void std_exposure_speed(const struct measure *m, double var, double fitva
 #define STD_TREND_N 7.5
 static double std_speed_trend(const struct measure *m, double var, double A, double B)
 {
-	if (!sp_ok(m) || m->sp_n < 3)
+	if (!sp_ok(m) || m->sp_pw[0] < 3)
 		return 0;
 	double vr = sp_cov(m, 1, 1);
 	if (!(vr > 0))
 		return 0;
 	double cy = sp_xcov(m, 1) + A * sp_cov(m, 2, 1) + B * sp_cov(m, 4, 1), b = cy / vr;
-	double res = var - b * cy, n = (double)m->sp_n;
+	double res = var - b * cy, n = m->sp_pw[0];
 	if (!(res > 0) || !isfinite(b))
 		return 0;
 	double se = sqrt(res / ((n - 2) * vr));
